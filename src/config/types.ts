@@ -1,0 +1,381 @@
+/**
+ * Types of `perf.config.ts`: what users write ({@link PerfConfig}) and what unperf
+ * resolves it to ({@link ResolvedPerfConfig}: numbers only, every default filled in).
+ *
+ * This file imports nothing at runtime: `unperf/config` re-exports it for free.
+ */
+import type { Driver } from 'unstorage'
+import type { PerfHookHandlers } from '../hooks/types.ts'
+import type { PerfPlugin } from '../hooks/plugin-types.ts'
+
+/** A duration: a number is milliseconds; a string takes a unit: `'250ms'`, `'10s'`, `'5m'`, `'1h'`, `'7d'`. */
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | (string & {})
+/** A size: a number is bytes; a string takes a unit: `'512B'`, `'10kB'` (1000), `'10KiB'` (1024), `'50MB'`, `'1GB'`. */
+export type Size = number | `${number}${'B' | 'kB' | 'KB' | 'KiB' | 'MB' | 'MiB' | 'GB' | 'GiB'}` | (string & {})
+
+// --- cache ---------------------------------------------------------------
+
+/** Options of the built-in `redis` driver (ioredis 5, loaded only when used). */
+export interface RedisDriverOptions {
+  driver: 'redis'
+  /** `redis://[:password@]host:port/db` or `rediss://` for TLS. Either `url` or `host` is required. */
+  url?: string
+  host?: string
+  port?: number
+  db?: number
+  username?: string
+  password?: string
+  /** `true` or ioredis TLS options. */
+  tls?: boolean | Record<string, unknown>
+  /** Extra key prefix before unperf's own `<name>:<scope>:` prefix. */
+  base?: string
+}
+/** Options of the built-in `fs` driver. */
+export interface FsDriverOptions {
+  driver: 'fs'
+  /** Base directory. @default {@link CacheConfig.dir} */
+  base?: string
+}
+export interface MemoryDriverOptions {
+  driver: 'memory'
+}
+/** Any other unstorage driver, by its name in `unstorage/drivers/<name>`, with its options. */
+export interface UnstorageDriverOptions {
+  driver: string
+  [option: string]: unknown
+}
+/** One storage tier. */
+export type DriverSpec =
+  | 'memory'
+  | 'fs'
+  | 'redis'
+  | MemoryDriverOptions
+  | FsDriverOptions
+  | RedisDriverOptions
+  | UnstorageDriverOptions
+  | Driver
+/** A driver, or an array of drivers = tiers, fastest first. */
+export type DriverConfig = DriverSpec | DriverSpec[]
+
+export interface CacheNamespaceConfig {
+  /** Time to live of entries in this namespace. `false` = never expire. @default the root `cache.ttl` */
+  ttl?: Duration | false
+  /** Replaces the root tiers for this namespace. */
+  driver?: DriverConfig
+  /** Bytes kept for this namespace; LRU evicted beyond it. @default the root `cache.maxSize` */
+  maxSize?: Size
+  /** Serve stale up to this long past expiry while revalidating. `true` = no limit. */
+  swr?: boolean | Duration
+  /** When the producing function throws, serve a stale value up to this long past expiry. */
+  staleIfError?: boolean | Duration
+  /** Each hit extends the entry's ttl (sessions). @default false */
+  sliding?: boolean
+  /** Compress values larger than this. `false` = never. @default the root `cache.compress` */
+  compress?: Size | false
+  /** Hash values and check on read. @default the root `cache.integrity` */
+  integrity?: boolean
+}
+
+export interface CacheConfig {
+  /** Master switch. Also off with env `UNPERF_CACHE=0` or the adapters' `--no-cache`. @default true */
+  enabled?: boolean
+  /**
+   * Storage: `'memory' | 'fs' | 'redis' | { driver, ...options } | an unstorage Driver`,
+   * or an array of those = tiers, fastest first. @default 'fs'
+   */
+  driver?: DriverConfig
+  /** Base directory of the fs driver. @default platform cache dir + '/' + name */
+  dir?: string
+  /** Entry lifetime. Number = ms, string = '1d'. `false` = never expires; `0` is an error. @default '1d' */
+  ttl?: Duration | false
+  /** Bytes kept per namespace and overall; least recently used evicted first. @default '200MB' */
+  maxSize?: Size
+  /** Compress values larger than this (brotli). `false` disables. @default '4KB' */
+  compress?: Size | false
+  /** Hash each value; a mismatch on read is a miss and the entry is removed. @default true */
+  integrity?: boolean
+  /** `true` or a duration: serve a stale value (up to that long past expiry) while revalidating. @default false */
+  swr?: boolean | Duration
+  /** Serve a stale value up to this long past expiry when the producer throws. @default false */
+  staleIfError?: boolean | Duration
+  /** Per remote-tier operation; past it the tier is skipped and marked down. @default '250ms' */
+  timeout?: Duration
+  /** Override the project id part of the scope. @default hash of package name + git remote, else real path */
+  scope?: string
+  /** Scopes unused this long are pruned. @default '7d' */
+  scopeMaxAge?: Duration
+  invalidate?: {
+    /** A new `version` starts from an empty scope. @default true */
+    version?: boolean
+    /** A content change in any of these (relative to `cwd`) invalidates the scope. @default ['package.json', 'package-lock.json'] */
+    files?: string[]
+  }
+  /** Named namespaces with their own ttl, driver and limits. `plugin:*` names are reserved. */
+  namespaces?: Record<string, CacheNamespaceConfig>
+}
+
+// --- concurrency ---------------------------------------------------------
+
+/** A concurrency level: a positive integer, `'auto'` = `os.availableParallelism()`, `'adaptive'` = tuned while running. */
+export type Concurrency = number | 'auto' | 'adaptive'
+
+export interface PoolConfig {
+  /** @default concurrency.default */
+  concurrency?: Concurrency
+  /** Per-task timeout; the task's AbortSignal fires and the task rejects with a TimeoutError. `false` = none. @default false */
+  timeout?: Duration | false
+  /** Retries after the first attempt, with exponential backoff and jitter. @default 0 */
+  retries?: number
+  /** Base delay of the exponential backoff. @default '100ms' */
+  backoff?: Duration
+  /** Upper bound of one backoff delay. @default '10s' */
+  maxBackoff?: Duration
+}
+
+export interface ConcurrencyConfig {
+  /** @default 'auto' */
+  default?: Concurrency
+  pools?: Record<string, PoolConfig>
+  /** Worker-thread pool for `perf.workers.run(module, fn, args)`. */
+  workers?: {
+    /** @default 'auto' */
+    max?: number | 'auto'
+    /** @default '5s' */
+    idleTimeout?: Duration
+    /** @default false */
+    timeout?: Duration | false
+    /** @default 0 */
+    retries?: number
+  }
+}
+
+// --- budgets --------------------------------------------------------------
+
+export interface CommandBudget {
+  /** This run's duration. */
+  duration?: Duration
+  /** 95th percentile over the recorded history, this run included. */
+  p95?: Duration
+  /** Peak rss during the command. */
+  memory?: Size
+}
+export interface FileBudget {
+  /** Glob relative to `cwd`, e.g. `'dist/*.mjs'`. */
+  path: string
+  /** Total size of the matched files after compression. */
+  limit: Size
+  /** @default 'none' */
+  compression?: 'none' | 'gzip' | 'brotli'
+}
+export interface BudgetsConfig {
+  /** `'warn'` prints; `'error'` also sets a non-zero exit code. @default 'warn' */
+  mode?: 'warn' | 'error'
+  /** Process start → command start. */
+  startup?: Duration
+  /** Peak rss. */
+  memory?: Size
+  /** 0..1; not judged when there were no lookups. */
+  cacheHitRate?: number
+  commands?: Record<string, CommandBudget>
+  files?: FileBudget[]
+  /** Detect regressions against the history of the same command. @default true */
+  regressions?: boolean
+}
+
+// --- monitors -------------------------------------------------------------
+
+/** A threshold: a bare value = `{ above: value }`. */
+export type AlertRule =
+  | number
+  | string
+  | { above?: number | string; below?: number | string; for?: Duration }
+
+export type PrometheusConfig =
+  | { port: number; host?: string; path?: string }
+  | { file: string }
+  | { pushgateway: string; job?: string }
+
+export interface MonitorsConfig {
+  /** @default true when `monitors` is present */
+  enabled?: boolean
+  /** @default '1s' */
+  interval?: Duration
+  /** @default true */
+  eventLoop?: boolean
+  /** @default true */
+  memory?: boolean
+  /** @default true */
+  cpu?: boolean
+  /** @default true */
+  gc?: boolean
+  /** systeminformation: load, memory, disk, network. Loaded lazily. @default false */
+  system?: boolean
+  /** Metric path → threshold, e.g. `'memory.rss': { above: '500MB', for: '10s' }`. */
+  alerts?: Record<string, AlertRule>
+  prometheus?: PrometheusConfig | false
+  /** Export spans and metrics through @opentelemetry/api when installed. @default false */
+  opentelemetry?: boolean | { serviceName?: string }
+}
+
+// --- reports --------------------------------------------------------------
+
+export interface ReportConfig {
+  /** Console output at exit. @default 'summary' */
+  console?: 'summary' | 'verbose' | false
+  /** Where report.json, trace.json and history.jsonl go. Relative = against `cwd`. @default cache dir, per scope */
+  dir?: string
+  /** Runs kept in history. @default 100 */
+  history?: number
+  /** Keep history in a driver (e.g. redis) so fresh CI clones compare against past runs. */
+  historyDriver?: DriverSpec
+  /** Write trace.json (Chrome trace format). @default true */
+  trace?: boolean
+}
+
+// --- the config file ------------------------------------------------------
+
+/** A plugin: an object, a module specifier, or `[specifier, options]`. */
+export type PluginConfigEntry = PerfPlugin<any> | string | [string, Record<string, unknown>?]
+
+export interface PerfConfigBase {
+  /** Cache dir name and metric prefix. @default host package.json name */
+  name?: string
+  /** @default host package.json version */
+  version?: string
+  cache?: CacheConfig
+  concurrency?: ConcurrencyConfig
+  budgets?: BudgetsConfig
+  monitors?: MonitorsConfig
+  report?: ReportConfig
+  plugins?: PluginConfigEntry[]
+  hooks?: Partial<PerfHookHandlers>
+  /** Other config files or presets to extend (c12). */
+  extends?: string | string[]
+}
+
+/** What users write in `perf.config.ts`. */
+export interface PerfConfig extends PerfConfigBase {
+  $development?: PerfConfigBase
+  $test?: PerfConfigBase
+  $production?: PerfConfigBase
+  /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`). */
+  $env?: Record<string, PerfConfigBase>
+}
+
+// --- resolved -------------------------------------------------------------
+
+export type ResolvedDriverSpec =
+  | { driver: 'memory' }
+  | { driver: 'fs'; base: string }
+  | { driver: 'redis'; url?: string; host?: string; port?: number; db?: number; username?: string; password?: string; tls?: boolean | Record<string, unknown>; base?: string }
+  | { driver: string; options: Record<string, unknown> }
+  | { driver: 'custom'; instance: Driver }
+
+export interface ResolvedNamespaceConfig {
+  ttl: number | false
+  /** Tiers, fastest first. */
+  tiers: ResolvedDriverSpec[]
+  maxSize: number
+  /** ms past expiry a stale value may be served while revalidating; `Infinity` = no limit; false = off. */
+  swr: number | false
+  staleIfError: number | false
+  sliding: boolean
+  compress: number | false
+  integrity: boolean
+}
+
+export interface ResolvedCacheConfig {
+  enabled: boolean
+  tiers: ResolvedDriverSpec[]
+  dir: string
+  ttl: number | false
+  maxSize: number
+  compress: number | false
+  integrity: boolean
+  swr: number | false
+  staleIfError: number | false
+  timeout: number
+  scope: string | undefined
+  scopeMaxAge: number
+  invalidate: { version: boolean; files: string[] }
+  namespaces: Record<string, ResolvedNamespaceConfig>
+}
+
+export interface ResolvedPoolConfig {
+  concurrency: number | 'adaptive'
+  timeout: number | false
+  retries: number
+  backoff: number
+  maxBackoff: number
+}
+
+export interface ResolvedConcurrencyConfig {
+  default: number | 'adaptive'
+  pools: Record<string, ResolvedPoolConfig>
+  workers: { max: number; idleTimeout: number; timeout: number | false; retries: number }
+}
+
+export interface ResolvedBudgetsConfig {
+  mode: 'warn' | 'error'
+  startup?: number
+  memory?: number
+  cacheHitRate?: number
+  commands: Record<string, { duration?: number; p95?: number; memory?: number }>
+  files: { path: string; limit: number; compression: 'none' | 'gzip' | 'brotli' }[]
+  regressions: boolean
+}
+
+export interface ResolvedAlertRule {
+  above?: number
+  below?: number
+  /** ms the condition must hold before the alert fires. */
+  for: number
+}
+
+export interface ResolvedMonitorsConfig {
+  enabled: boolean
+  interval: number
+  eventLoop: boolean
+  memory: boolean
+  cpu: boolean
+  gc: boolean
+  system: boolean
+  alerts: Record<string, ResolvedAlertRule>
+  prometheus: false | { port: number; host: string; path: string } | { file: string } | { pushgateway: string; job: string }
+  opentelemetry: false | { serviceName: string }
+}
+
+export interface ResolvedReportConfig {
+  console: 'summary' | 'verbose' | false
+  dir: string
+  history: number
+  historyDriver?: ResolvedDriverSpec
+  trace: boolean
+}
+
+export interface ResolvedPluginRef {
+  /** Plugin object, or a module specifier resolved from rootDir. */
+  plugin: PerfPlugin<any> | string
+  options: Record<string, unknown>
+}
+
+/** The resolved config: durations in ms, sizes in bytes, every default filled in. */
+export interface ResolvedPerfConfig {
+  name: string
+  version: string
+  /** Where perf.config was looked for (the host CLI's package). */
+  rootDir: string
+  /** The project the command works on. */
+  cwd: string
+  /** The environment the `$<env>` layers were applied for. */
+  env: string
+  /** The config file found, if any. */
+  configFile: string | undefined
+  cache: ResolvedCacheConfig
+  concurrency: ResolvedConcurrencyConfig
+  budgets: ResolvedBudgetsConfig
+  monitors: ResolvedMonitorsConfig
+  report: ResolvedReportConfig
+  plugins: ResolvedPluginRef[]
+  hooks: Partial<PerfHookHandlers>
+}

@@ -1,0 +1,111 @@
+/**
+ * Every error unperf throws: a stable `name` and `code`, the `[unperf]` prefix, `cause` kept.
+ * Config errors carry `file`, `path`, `expected`, `found` for tests and `--json`.
+ */
+
+export class PerfError extends Error {
+  override name = 'PerfError'
+  code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message.startsWith('[unperf]') ? message : `[unperf] ${message}`, options)
+    this.code = code
+  }
+}
+
+export interface ConfigIssue {
+  /** Config file (or 'overrides' / 'defaults') the value came from. */
+  file: string
+  /** Key path, e.g. `cache.ttl` or `budgets.files[0].limit`. */
+  path: string
+  expected: string
+  found: unknown
+  /** Full one-line message: `perf.config.ts: cache.ttl: expected …, got …`. */
+  message: string
+}
+
+/** A config that cannot be used. Lists every problem. The CLI exits 2 on it. */
+export class ConfigError extends PerfError {
+  override name = 'ConfigError'
+  issues: ConfigIssue[]
+  file: string
+  path: string
+  expected: string
+  found: unknown
+  constructor(issues: ConfigIssue[], options?: { cause?: unknown }) {
+    const head = issues.length === 1 ? 'invalid config' : `invalid config (${issues.length} problems)`
+    super('E_CONFIG', `${head}:\n${issues.map(i => `  - ${i.message}`).join('\n')}`, options)
+    this.issues = issues
+    this.file = issues[0]?.file ?? ''
+    this.path = issues[0]?.path ?? ''
+    this.expected = issues[0]?.expected ?? ''
+    this.found = issues[0]?.found
+  }
+}
+
+export function formatFound(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  if (typeof value === 'function') return 'a function'
+  if (Array.isArray(value)) return 'an array'
+  return 'an object'
+}
+
+export function configIssue(file: string, path: string, expected: string, found: unknown): ConfigIssue {
+  return { file, path, expected, found, message: `${file}: ${path}: expected ${expected}, got ${formatFound(found)}` }
+}
+
+/** A pool task or a remote operation ran past its timeout. */
+export class TimeoutError extends PerfError {
+  override name = 'TimeoutError'
+  timeout: number
+  constructor(what: string, timeout: number) {
+    super('E_TIMEOUT', `${what} timed out after ${timeout}ms`)
+    this.timeout = timeout
+  }
+}
+
+/** `perf.graph()` found a dependency cycle. */
+export class CycleError extends PerfError {
+  override name = 'CycleError'
+  cycle: string[]
+  constructor(cycle: string[]) {
+    super('E_CYCLE', `dependency cycle in graph: ${cycle.join(' → ')}`)
+    this.cycle = cycle
+  }
+}
+
+/** An optional dependency the config asks for is not installed. */
+export class MissingDependencyError extends PerfError {
+  override name = 'MissingDependencyError'
+  constructor(pkg: string, option: string, cause?: unknown) {
+    super('E_MISSING_DEP', `${option} needs the package '${pkg}': install it (npm i ${pkg}) or remove ${option} from perf.config`, { cause })
+  }
+}
+
+/** A plugin namespace was accessed from outside its plugin. */
+export class NamespaceAccessError extends PerfError {
+  override name = 'NamespaceAccessError'
+  constructor(namespace: string) {
+    super('E_NAMESPACE_RESERVED', `cache namespace '${namespace}' is reserved: 'plugin:*' namespaces are reachable only through that plugin's own \`cache\``)
+  }
+}
+
+/** A plugin threw; reported with its name, never rethrown into the host command. */
+export class PluginError extends PerfError {
+  override name = 'PluginError'
+  plugin: string
+  hook?: string
+  constructor(plugin: string, where: string, cause: unknown) {
+    super('E_PLUGIN', `plugin '${plugin}' failed in ${where}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    this.plugin = plugin
+    this.hook = where
+  }
+}
+
+/** Bad CLI usage: the CLI exits 2. */
+export class UsageError extends PerfError {
+  override name = 'UsageError'
+  constructor(message: string) {
+    super('E_USAGE', message)
+  }
+}

@@ -1,0 +1,21 @@
+import type { Perf, PerfCache } from '../runtime/types.ts'
+import type { PerfHookHandlers, PerfHookRegistry } from './types.ts'
+
+/** What a plugin's `setup()` receives. */
+export interface PerfPluginContext<O = Record<string, unknown>> {
+  perf: Perf
+  /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. */
+  cache: PerfCache
+  /** The namespace shared by all plugins (`shared`). */
+  shared: PerfCache
+  /** Hooks registered here are reported with the plugin's name when they throw. */
+  hooks: PerfHookRegistry
+  options: O
+}
+
+export interface PerfPlugin<O = Record<string, unknown>> {
+  /** Unique name; its cache namespace is `plugin:<name>`. */
+  name: string
+  hooks?: Partial<PerfHookHandlers>
+  setup?: (ctx: PerfPluginContext<O>) => void | Promise<void>
+}

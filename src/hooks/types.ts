@@ -1,0 +1,131 @@
+/**
+ * The hook map: every hook name → its listener signature, and the payload types.
+ * Imports types only.
+ */
+import type { ResolvedPerfConfig } from '../config/types.ts'
+import type { Perf, PerfReport, BudgetResult } from '../runtime/types.ts'
+
+/** Passed to `command:*` hooks and to the function given to `perf.run()`. */
+export interface CommandContext {
+  /** The command's name; for adapters its path, e.g. `'cache clear'`. */
+  name: string
+  argv: string[]
+  /** ms since process start (performance.timeOrigin) when the command started. */
+  startTime: number
+  perf: Perf
+  /** Free-form data hooks may share during one command. */
+  data: Record<string, unknown>
+}
+
+export interface CommandResult {
+  name: string
+  status: 'ok' | 'error'
+  /** ms */
+  duration: number
+  /** rss at end − rss at start, bytes. */
+  memoryDelta: number
+  /** Peak rss during the command, bytes. */
+  memoryPeak: number
+  error?: unknown
+}
+
+export interface CacheEventPayload {
+  namespace: string
+  key: string
+  /** Tier index the hit came from (0 = fastest). */
+  tier?: number
+  stale?: boolean
+  size?: number
+}
+export interface CacheEvictPayload {
+  namespace: string
+  key: string
+  reason: 'lru' | 'expired' | 'corrupt' | 'invalidate' | 'scope'
+  size?: number
+}
+export interface CacheErrorPayload {
+  namespace: string
+  key?: string
+  /** Machine code, e.g. `'E_CORRUPT'`, `'E_INTEGRITY'`, `'E_TIER_TIMEOUT'`, `'E_WRITE'`. */
+  code: string
+  tier?: string
+  error: unknown
+}
+
+export interface TaskEventPayload {
+  pool: string
+  id: number
+  attempt: number
+  /** ms, on task:end / task:error */
+  duration?: number
+  error?: unknown
+  /** ms before the next attempt, on task:retry */
+  delay?: number
+}
+
+export interface MonitorSample {
+  /** ms since epoch */
+  time: number
+  eventLoop?: { p50: number; p99: number; max: number; mean: number; utilization: number }
+  memory?: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+  cpu?: { percent: number; user: number; system: number }
+  gc?: { count: number; pause: number }
+  handles?: { active: number }
+  system?: Record<string, unknown>
+}
+
+export interface MonitorAlert {
+  metric: string
+  state: 'firing' | 'resolved'
+  value: number
+  rule: { above?: number; below?: number; for: number }
+  /** ms since epoch */
+  since: number
+}
+
+/** Every hook: name → listener. */
+export interface PerfHooks {
+  'config:resolved': (config: ResolvedPerfConfig) => void | Promise<void>
+  'perf:ready': (perf: Perf) => void | Promise<void>
+  'command:before': (ctx: CommandContext) => void | Promise<void>
+  'command:after': (ctx: CommandContext, result: CommandResult) => void | Promise<void>
+  'command:error': (ctx: CommandContext, error: unknown) => void | Promise<void>
+  'cache:hit': (event: CacheEventPayload) => void | Promise<void>
+  'cache:miss': (event: CacheEventPayload) => void | Promise<void>
+  'cache:set': (event: CacheEventPayload) => void | Promise<void>
+  'cache:evict': (event: CacheEvictPayload) => void | Promise<void>
+  'cache:error': (event: CacheErrorPayload) => void | Promise<void>
+  'task:start': (event: TaskEventPayload) => void | Promise<void>
+  'task:end': (event: TaskEventPayload) => void | Promise<void>
+  'task:retry': (event: TaskEventPayload) => void | Promise<void>
+  'task:error': (event: TaskEventPayload) => void | Promise<void>
+  'monitor:sample': (sample: MonitorSample) => void | Promise<void>
+  'monitor:alert': (alert: MonitorAlert) => void | Promise<void>
+  'budget:exceeded': (result: BudgetResult) => void | Promise<void>
+  report: (report: PerfReport) => void | Promise<void>
+  exit: (report: PerfReport) => void | Promise<void>
+}
+
+export type PerfHookName = keyof PerfHooks
+export type PerfHookHandlers = { [K in PerfHookName]: PerfHooks[K] }
+
+/** Every hook name, for validation and warnings. */
+export const PERF_HOOK_NAMES: readonly PerfHookName[] = [
+  'config:resolved', 'perf:ready', 'command:before', 'command:after', 'command:error',
+  'cache:hit', 'cache:miss', 'cache:set', 'cache:evict', 'cache:error',
+  'task:start', 'task:end', 'task:retry', 'task:error',
+  'monitor:sample', 'monitor:alert', 'budget:exceeded', 'report', 'exit',
+]
+
+/** The hook registry of a perf instance. */
+export interface PerfHookRegistry {
+  /** Register a listener; returns its unregister function. */
+  hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void
+  /** Register a listener that runs once. */
+  hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void
+  removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void
+  /** Call listeners in order, awaiting each. Returns undefined synchronously when nobody listens. */
+  callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void
+  /** True when at least one listener is registered: check before building a costly payload. */
+  hasListeners(name: PerfHookName): boolean
+}

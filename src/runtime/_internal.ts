@@ -1,0 +1,120 @@
+/**
+ * Internal contracts between the runtime's parts. `perf.ts` wires these together;
+ * each part lives in its own folder and implements its interface here.
+ * Types only.
+ */
+import type { ResolvedPerfConfig } from '../config/types.ts'
+import type { MonitorAlert, MonitorSample } from '../hooks/types.ts'
+import type { PerfHookRegistryImpl } from '../hooks/registry.ts'
+import type {
+  CacheStats, CommandRecord, GraphResult, GraphTask, MemorySnapshot, PerfCache, PerfMemory,
+  PerfMetrics, PerfPool, PerfReport, PerfWorkers, PoolStats, SpanRecord, StartupPhase,
+} from './types.ts'
+
+/** Prints a warning once per code (consola loaded lazily). */
+export type WarnOnce = (code: string, message: string) => void
+
+export interface RuntimeContext {
+  config: ResolvedPerfConfig
+  hooks: PerfHookRegistryImpl
+  warn: WarnOnce
+}
+
+// --- src/runtime/cache/index.ts: createCacheManager(ctx) -------------------------
+export interface CacheManager {
+  /** The default namespace (`perf.cache`). */
+  readonly root: PerfCache
+  /** `perf.cache.namespace(name)`; throws NamespaceAccessError for `plugin:*`. */
+  namespace(name: string): PerfCache
+  /** The private namespace of a plugin (`plugin:<name>`). */
+  pluginNamespace(plugin: string): PerfCache
+  /** The namespace shared by all plugins. */
+  readonly shared: PerfCache
+  /** Totals and per namespace. */
+  stats(): CacheStats & { namespaces: Record<string, CacheStats> }
+  /** Flush pending writes, release locks, disconnect remote tiers. Idempotent. */
+  close(): Promise<void>
+}
+export type CreateCacheManager = (ctx: RuntimeContext) => CacheManager
+
+// --- src/runtime/pool.ts: createPoolManager(ctx) ---------------------------------
+export interface PoolManager {
+  /** A pool from `concurrency.pools`, or the default pool (name omitted or 'default'); unknown names get default settings. */
+  pool(name?: string): PerfPool
+  stats(): PoolStats[]
+}
+// src/runtime/workers.ts: createWorkers(ctx) → PerfWorkers (pool library imported on first run)
+// src/runtime/graph.ts: runGraph(tasks, pool) → GraphResult
+export type RunGraph = (tasks: Record<string, GraphTask>, pool: PerfPool) => Promise<GraphResult>
+
+// --- src/runtime/span.ts: createTracer() -----------------------------------------
+export interface Tracer {
+  /** Times fn; nested spans record their parent and depth. */
+  span<T>(name: string, fn: () => Promise<T> | T): Promise<T>
+  /** Ends the current startup phase at now and starts `name`. */
+  mark(name: string): void
+  /** Sets the command that new spans belong to. */
+  setCommand(name: string | undefined): void
+  records(): SpanRecord[]
+  /** Startup phases from process start (timeOrigin) to the first command start. */
+  phases(): StartupPhase[]
+  /** ms since timeOrigin when the first command started (undefined before). */
+  readonly startupEnd: number | undefined
+  /** Chrome trace events (Trace Event Format, complete events 'X'). */
+  traceEvents(): Record<string, unknown>[]
+}
+
+// --- src/runtime/memory.ts: createMemoryTracker() ---------------------------------
+export interface MemoryTracker extends PerfMemory {
+  /** Start sampling rss for a peak (cheap interval, unref'd). Returns a stop function giving the peak. */
+  trackPeak(): () => number
+  snapshots(): MemorySnapshot[]
+}
+
+// --- src/runtime/metrics/registry.ts: createMetricsRegistry(prefix, sources) --------
+export interface MetricsSources {
+  cache(): CacheStats & { namespaces: Record<string, CacheStats> }
+  pools(): PoolStats[]
+  commands(): CommandRecord[]
+  budgetBreaches(): number
+  lastSample(): MonitorSample | undefined
+}
+export type CreateMetricsRegistry = (prefix: string, sources: MetricsSources) => PerfMetrics
+
+// --- src/runtime/monitors/index.ts: startMonitors(ctx, metrics) ---------------------
+export interface Monitor {
+  readonly samples: number
+  readonly last: MonitorSample | undefined
+  alerts(): MonitorAlert[]
+  /** Take one sample now (also used by `unperf monitor`). */
+  sample(): MonitorSample
+  /** Stop timers and servers; write/push prometheus output if configured. */
+  stop(): Promise<void>
+}
+
+// --- src/runtime/report/*: the end of a run -----------------------------------------
+/** Everything the report is built from, gathered by perf.ts at close. */
+export interface RunState {
+  config: ResolvedPerfConfig
+  /** ms since epoch */
+  startedAt: number
+  argv: string[]
+  commands: CommandRecord[]
+  tracer: Tracer
+  memory: MemoryTracker
+  cache: (CacheStats & { namespaces: Record<string, CacheStats> }) | undefined
+  pools: PoolStats[]
+  monitor: Monitor | undefined
+  exitCode: number | undefined
+  scope?: string
+}
+/**
+ * src/runtime/report/finalize.ts:
+ * - finalizeReport(state, ctx): builds the report, evaluates budgets (history-based p95 and
+ *   regressions included), fires `budget:exceeded`, writes report.json, trace.json,
+ *   appends history.jsonl (capped, safe with concurrent processes) and historyDriver,
+ *   prints the console summary. Does NOT fire `report`/`exit` (perf.ts does).
+ * - finalizeReportSync(state, ctx): the same without awaiting anything (process 'exit' handler).
+ */
+export type FinalizeReport = (state: RunState, ctx: RuntimeContext) => Promise<PerfReport>
+export type FinalizeReportSync = (state: RunState, ctx: RuntimeContext) => PerfReport

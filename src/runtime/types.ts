@@ -1,0 +1,293 @@
+/**
+ * Public runtime types: the perf instance and everything it exposes.
+ * Imports types only.
+ */
+import type { ResolvedPerfConfig, Duration } from '../config/types.ts'
+import type { CommandContext, CommandResult, MonitorAlert, MonitorSample, PerfHookRegistry } from '../hooks/types.ts'
+
+// --- cache -----------------------------------------------------------------
+
+export interface CacheSetOptions {
+  /** Overrides the namespace ttl. `false` = never expires. */
+  ttl?: Duration | false
+  /** Free-form JSON data stored beside the value. */
+  metadata?: Record<string, unknown>
+}
+export interface CacheWrapOptions {
+  ttl?: Duration | false
+  /** Serve stale (up to this long past expiry, `true` = no limit) and revalidate in the background. */
+  swr?: boolean | Duration
+  /** Serve stale (up to this long past expiry) when fn throws. */
+  staleIfError?: boolean | Duration
+  /** Globs (relative to cwd) whose content hash joins the key. */
+  files?: string[]
+}
+export interface CachedOptions<A extends unknown[]> extends CacheWrapOptions {
+  /** Name of the memoized function; part of the key. */
+  name: string
+  /** Key from the arguments. @default JSON of the arguments */
+  key?: (...args: A) => string
+}
+export interface CacheEntry<T = unknown> {
+  value: T
+  /** ms since epoch */
+  createdAt: number
+  /** ms since epoch, or null = never expires */
+  expiresAt: number | null
+  /** bytes stored (after compression) */
+  size: number
+  metadata: Record<string, unknown> | undefined
+}
+export interface CacheStats {
+  hits: number
+  misses: number
+  stale: number
+  sets: number
+  deletes: number
+  evictions: number
+  errors: number
+  /** hits / (hits + misses); 0 when there were no lookups. */
+  hitRate: number
+}
+export interface CacheInfo {
+  /** Driver names of the tiers, fastest first, e.g. `'memory+fs'`. */
+  driver: string
+  dir?: string
+  entries: number
+  bytes: number
+  namespaces: string[]
+}
+export interface CacheVerifyResult {
+  checked: number
+  corrupt: number
+  removed: number
+}
+
+/** One cache namespace. `perf.cache` is the default namespace. */
+export interface PerfCache {
+  readonly name: string
+  get<T = unknown>(key: string): Promise<T | null>
+  getMany<T = unknown>(keys: string[]): Promise<(T | null)[]>
+  set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void>
+  setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void>
+  has(key: string): Promise<boolean>
+  delete(key: string): Promise<boolean>
+  getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null>
+  wrap<T>(key: string, fn: () => Promise<T> | T, options?: CacheWrapOptions): Promise<T>
+  cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R>
+  fetch(url: string | URL, init?: RequestInit): Promise<Response>
+  warm(entries: Record<string, () => Promise<unknown>>): Promise<void>
+  invalidate(pattern: string | RegExp): Promise<number>
+  keys(): Promise<string[]>
+  clear(): Promise<number>
+  prune(): Promise<number>
+  stats(): CacheStats
+  info(): Promise<CacheInfo>
+  verify(): Promise<CacheVerifyResult>
+  /** Another namespace (not available on plugin namespaces). `plugin:*` names throw. */
+  namespace(name: string): PerfCache
+}
+
+// --- pools, workers, graphs ---------------------------------------------------
+
+export interface PoolMapOptions {
+  /** Abort in-flight tasks and start no more after the first failure. @default false */
+  stopOnError?: boolean
+}
+export interface PoolStats {
+  name: string
+  concurrency: number
+  adaptive: boolean
+  active: number
+  queued: number
+  completed: number
+  failed: number
+  retries: number
+  timeouts: number
+}
+export interface PerfPool {
+  readonly name: string
+  run<T>(fn: (signal: AbortSignal) => Promise<T> | T): Promise<T>
+  map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options?: PoolMapOptions): Promise<T[]>
+  /** Tasks running now. */
+  readonly active: number
+  /** Tasks waiting. */
+  readonly queued: number
+  /** Current concurrency (changes over time for 'adaptive'). */
+  readonly concurrency: number
+  stats(): PoolStats
+  /** Resolves when nothing is running or queued. */
+  onIdle(): Promise<void>
+}
+export interface PerfWorkers {
+  run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[]): Promise<T>
+  close(): Promise<void>
+}
+export interface GraphTask<T = unknown> {
+  run: (ctx: { results: Record<string, unknown>; signal: AbortSignal }) => Promise<T> | T
+  deps?: string[]
+}
+export interface GraphOptions {
+  /** Pool name the tasks run in. @default the default pool */
+  pool?: string
+}
+export interface GraphResult {
+  results: Record<string, unknown>
+  ran: string[]
+  failed: { name: string; error: unknown }[]
+  skipped: string[]
+  /** ms */
+  duration: number
+}
+
+// --- timing, memory, metrics -----------------------------------------------------
+
+export interface SpanRecord {
+  name: string
+  /** ms since performance.timeOrigin */
+  start: number
+  /** ms */
+  duration: number
+  /** 0 = top level */
+  depth: number
+  parent?: string
+  /** The command running when the span started. */
+  command?: string
+  status: 'ok' | 'error'
+}
+export interface StartupPhase {
+  name: string
+  /** ms since performance.timeOrigin */
+  start: number
+  /** ms */
+  duration: number
+  /** 0..1 of total startup */
+  share: number
+}
+export interface MemorySnapshot {
+  label: string
+  /** ms since epoch */
+  time: number
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+}
+export interface MemoryTrend {
+  direction: 'stable' | 'growing' | 'shrinking'
+  /** bytes/s (least squares over heapUsed) */
+  slope: number
+  samples: number
+}
+export interface PerfMemory {
+  snapshot(label?: string): MemorySnapshot
+  trend(): MemoryTrend
+  snapshots(): MemorySnapshot[]
+  /** Peak rss seen (sampled during commands). */
+  readonly peakRss: number
+}
+export interface MetricLabels { [label: string]: string | number }
+export interface Counter { inc(value?: number, labels?: MetricLabels): void }
+export interface Gauge { set(value: number, labels?: MetricLabels): void; inc(value?: number, labels?: MetricLabels): void; dec(value?: number, labels?: MetricLabels): void }
+export interface Histogram { observe(value: number, labels?: MetricLabels): void }
+export interface PerfMetrics {
+  counter(name: string, help: string, options?: { labelNames?: string[] }): Counter
+  gauge(name: string, help: string, options?: { labelNames?: string[] }): Gauge
+  histogram(name: string, help: string, options?: { labelNames?: string[]; buckets?: number[] }): Histogram
+  /** Prometheus text exposition format 0.0.4 of every metric, unperf's own included. */
+  expose(): string
+}
+
+// --- budgets and reports -----------------------------------------------------
+
+export type BudgetKind = 'startup' | 'memory' | 'cacheHitRate' | 'duration' | 'p95' | 'commandMemory' | 'file' | 'regression'
+export interface BudgetResult {
+  /** Key path of the budget, e.g. `'budgets.startup'`, `'budgets.commands.build.p95'`, `'budgets.files[0]'`. */
+  budget: string
+  kind: BudgetKind
+  status: 'pass' | 'fail' | 'skip'
+  actual?: number
+  limit?: number
+  unit: 'ms' | 'bytes' | 'ratio'
+  /** actual − limit when failed (for cacheHitRate: limit − actual). */
+  over?: number
+  /** over / limit */
+  overRatio?: number
+  command?: string
+  file?: string
+  message: string
+}
+export interface CommandRecord extends Omit<CommandResult, 'error'> {
+  /** ms since performance.timeOrigin */
+  start: number
+  error?: { name: string; message: string }
+}
+export interface PerfReport {
+  schemaVersion: 1
+  name: string
+  version: string
+  env: string
+  scope?: string
+  pid: number
+  /** ISO */
+  startedAt: string
+  endedAt: string
+  node: string
+  platform: string
+  argv: string[]
+  exitCode?: number
+  startup: { total: number; phases: StartupPhase[] }
+  commands: CommandRecord[]
+  spans: SpanRecord[]
+  cache: CacheStats & { namespaces: Record<string, CacheStats> }
+  memory: { peakRss: number; snapshots: MemorySnapshot[]; trend: MemoryTrend }
+  pools: PoolStats[]
+  budgets: BudgetResult[]
+  alerts: MonitorAlert[]
+  monitor?: { samples: number; last?: MonitorSample }
+  /** Where the report files were written. */
+  files?: { report?: string; trace?: string; history?: string }
+}
+
+// --- the instance ------------------------------------------------------------------
+
+export interface RunOptions {
+  argv?: string[]
+}
+export interface Perf {
+  readonly config: ResolvedPerfConfig
+  readonly hooks: PerfHookRegistry
+  readonly cache: PerfCache
+  readonly workers: PerfWorkers
+  readonly metrics: PerfMetrics
+  readonly memory: PerfMemory
+  pool(name?: string): PerfPool
+  run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options?: RunOptions): Promise<T>
+  graph(tasks: Record<string, GraphTask>, options?: GraphOptions): Promise<GraphResult>
+  span<T>(name: string, fn: () => Promise<T> | T): Promise<T>
+  /** Record a startup phase boundary (adapters and the loader use it). */
+  mark(name: string): void
+  /** Runs budgets, writes reports, fires `report` and `exit` once; sets process.exitCode on a breach in 'error' mode. */
+  close(): Promise<PerfReport>
+  readonly closed: boolean
+}
+
+export interface CreatePerfOptions {
+  /** Where perf.config is looked for. @default cwd */
+  rootDir?: string
+  /** The project the command works on. @default process.cwd() */
+  cwd?: string
+  /** @default host package.json name */
+  name?: string
+  /** @default PERF_ENV, else NODE_ENV, else 'production' */
+  env?: string
+  /** Explicit config file (absolute or relative to rootDir). */
+  configFile?: string
+  /** Merged over the loaded config (highest priority). */
+  overrides?: import('../config/types.ts').PerfConfig
+  /** Skip the config snapshot fast path and load through c12. @default false */
+  noSnapshot?: boolean
+  /** Don't install process exit handlers. @default false */
+  noExitHandlers?: boolean
+}
