@@ -5,8 +5,8 @@
  * This file imports nothing at runtime: `unperf/config` re-exports it for free.
  */
 import type { Driver } from 'unstorage'
-import type { PerfHookHandlers } from '../hooks/types.ts'
-import type { PerfPlugin } from '../hooks/plugin-types.ts'
+import type { PerfHookHandlers } from '../hooks/types.js'
+import type { PerfPlugin } from '../hooks/plugin-types.js'
 
 /** A duration: a number is milliseconds; a string takes a unit: `'250ms'`, `'10s'`, `'5m'`, `'1h'`, `'7d'`. */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | (string & {})

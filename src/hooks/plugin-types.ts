@@ -1,5 +1,5 @@
-import type { Perf, PerfCache } from '../runtime/types.ts'
-import type { PerfHookHandlers, PerfHookRegistry } from './types.ts'
+import type { Perf, PerfCache } from '../runtime/types.js'
+import type { PerfHookHandlers, PerfHookRegistry } from './types.js'
 
 /** What a plugin's `setup()` receives. */
 export interface PerfPluginContext<O = Record<string, unknown>> {

@@ -3,27 +3,48 @@
  * `hookOnce`, `hasListeners` and `emit` (internal: never throws, reports listener errors).
  */
 import { HookableCore } from 'hookable'
-import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.ts'
+import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
+type Listener = (...args: any[]) => any
 
-export class PerfHookRegistryImpl extends HookableCore<PerfHooks> implements PerfHookRegistry {
+class Core extends HookableCore<Record<string, Listener>> {
+  listeners(name: string): Listener[] | undefined {
+    return this._hooks[name] as Listener[] | undefined
+  }
+}
+
+export class PerfHookRegistryImpl implements PerfHookRegistry {
+  private readonly _core = new Core()
+
   /** Called when a listener throws inside `emit()`. */
   onListenerError: ListenerErrorHandler = (name, error) => {
     process.emitWarning(`[unperf] a '${name}' hook listener threw: ${error instanceof Error ? error.message : String(error)}`)
   }
 
+  hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
+    return this._core.hook(name, fn as Listener)
+  }
+
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
-    const once = ((...args: unknown[]) => {
+    const once: Listener = (...args) => {
       unregister()
-      return (fn as (...a: unknown[]) => unknown)(...args)
-    }) as PerfHooks[K]
-    const unregister = this.hook(name, once)
+      return (fn as Listener)(...args)
+    }
+    const unregister = this._core.hook(name, once)
     return unregister
   }
 
+  removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void {
+    this._core.removeHook(name, fn as Listener)
+  }
+
+  callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
+    return this._core.callHook(name, ...args) as Promise<void> | void
+  }
+
   hasListeners(name: PerfHookName): boolean {
-    const list = this._hooks[name]
+    const list = this._core.listeners(name)
     return list !== undefined && list.length > 0
   }
 
@@ -32,15 +53,11 @@ export class PerfHookRegistryImpl extends HookableCore<PerfHooks> implements Per
    * a listener's error goes to {@link onListenerError}. Await it only where order matters.
    */
   emit<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
-    const list = this._hooks[name]
+    const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
-    try {
-      const result = this.callHook(name, ...args)
-      if (result && typeof (result as Promise<void>).then === 'function') {
-        return (result as Promise<void>).then(undefined, (error: unknown) => this.onListenerError(name, error))
-      }
-    } catch (error) {
-      this.onListenerError(name, error)
+    const result = this._core.callHook(name, ...args) as Promise<void> | void
+    if (result && typeof result.then === 'function') {
+      return result.then(undefined, (error: unknown) => this.onListenerError(name, error))
     }
   }
 }

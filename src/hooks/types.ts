@@ -2,8 +2,8 @@
  * The hook map: every hook name → its listener signature, and the payload types.
  * Imports types only.
  */
-import type { ResolvedPerfConfig } from '../config/types.ts'
-import type { Perf, PerfReport, BudgetResult } from '../runtime/types.ts'
+import type { ResolvedPerfConfig } from '../config/types.js'
+import type { Perf, PerfReport, BudgetResult } from '../runtime/types.js'
 
 /** Passed to `command:*` hooks and to the function given to `perf.run()`. */
 export interface CommandContext {

@@ -3,13 +3,13 @@
  * each part lives in its own folder and implements its interface here.
  * Types only.
  */
-import type { ResolvedPerfConfig } from '../config/types.ts'
-import type { MonitorAlert, MonitorSample } from '../hooks/types.ts'
-import type { PerfHookRegistryImpl } from '../hooks/registry.ts'
+import type { ResolvedPerfConfig } from '../config/types.js'
+import type { MonitorAlert, MonitorSample } from '../hooks/types.js'
+import type { PerfHookRegistryImpl } from '../hooks/registry.js'
 import type {
   CacheStats, CommandRecord, GraphResult, GraphTask, MemorySnapshot, PerfCache, PerfMemory,
   PerfMetrics, PerfPool, PerfReport, PerfWorkers, PoolStats, SpanRecord, StartupPhase,
-} from './types.ts'
+} from './types.js'
 
 /** Prints a warning once per code (consola loaded lazily). */
 export type WarnOnce = (code: string, message: string) => void

@@ -2,8 +2,8 @@
  * Public runtime types: the perf instance and everything it exposes.
  * Imports types only.
  */
-import type { ResolvedPerfConfig, Duration } from '../config/types.ts'
-import type { CommandContext, CommandResult, MonitorAlert, MonitorSample, PerfHookRegistry } from '../hooks/types.ts'
+import type { ResolvedPerfConfig, Duration } from '../config/types.js'
+import type { CommandContext, CommandResult, MonitorAlert, MonitorSample, PerfHookRegistry } from '../hooks/types.js'
 
 // --- cache -----------------------------------------------------------------
 
@@ -285,7 +285,7 @@ export interface CreatePerfOptions {
   /** Explicit config file (absolute or relative to rootDir). */
   configFile?: string
   /** Merged over the loaded config (highest priority). */
-  overrides?: import('../config/types.ts').PerfConfig
+  overrides?: import('../config/types.js').PerfConfig
   /** Skip the config snapshot fast path and load through c12. @default false */
   noSnapshot?: boolean
   /** Don't install process exit handlers. @default false */

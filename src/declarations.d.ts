@@ -1,0 +1,1 @@
+declare const __UNPERF_VERSION__: string
