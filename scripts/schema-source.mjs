@@ -1,0 +1,179 @@
+// The source of schema/perf.config.schema.json. `node scripts/schema-source.mjs` rewrites the JSON;
+// test/config/schema.test.ts checks it against the TypeScript types (src/config/types.ts).
+import { writeFileSync } from 'node:fs'
+
+const duration = { $ref: '#/$defs/duration' }
+const size = { $ref: '#/$defs/size' }
+const bool = { type: 'boolean' }
+const durationOrFalse = { anyOf: [{ const: false }, duration], 'x-expected': "a duration like '10m', a number of ms, or false" }
+const durationOrBool = { anyOf: [{ type: 'boolean' }, duration], 'x-expected': "true, false or a duration like '10m'" }
+const sizeOrFalse = { anyOf: [{ const: false }, size], 'x-expected': "a size like '4KB', a number of bytes, or false" }
+const concurrency = {
+  anyOf: [{ type: 'integer', minimum: 1 }, { enum: ['auto', 'adaptive'] }],
+  'x-expected': "a positive integer, 'auto' or 'adaptive'",
+}
+const obj = (properties, extra = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra })
+
+const namespace = obj({
+  ttl: durationOrFalse,
+  driver: { $ref: '#/$defs/driverConfig' },
+  maxSize: size,
+  swr: durationOrBool,
+  staleIfError: durationOrBool,
+  sliding: bool,
+  compress: sizeOrFalse,
+  integrity: bool,
+})
+
+const layer = obj({
+  name: { type: 'string', minLength: 1 },
+  version: { type: 'string' },
+  extends: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], 'x-expected': 'a path or an array of paths' },
+  cache: obj({
+    enabled: bool,
+    driver: { $ref: '#/$defs/driverConfig' },
+    dir: { type: 'string' },
+    ttl: durationOrFalse,
+    maxSize: size,
+    compress: sizeOrFalse,
+    integrity: bool,
+    swr: durationOrBool,
+    staleIfError: durationOrBool,
+    timeout: duration,
+    scope: { type: 'string', minLength: 1 },
+    scopeMaxAge: duration,
+    invalidate: obj({ version: bool, files: { type: 'array', items: { type: 'string' } } }),
+    namespaces: { type: 'object', additionalProperties: namespace, propertyNames: { pattern: '^(?!plugin:)' }, 'x-expected': 'an object of namespace name → options' },
+  }),
+  concurrency: obj({
+    default: concurrency,
+    pools: {
+      type: 'object',
+      additionalProperties: obj({
+        concurrency,
+        timeout: durationOrFalse,
+        retries: { type: 'integer', minimum: 0, maximum: 100 },
+        backoff: duration,
+        maxBackoff: duration,
+      }),
+    },
+    workers: obj({
+      max: { anyOf: [{ type: 'integer', minimum: 1 }, { const: 'auto' }], 'x-expected': "a positive integer or 'auto'" },
+      idleTimeout: duration,
+      timeout: durationOrFalse,
+      retries: { type: 'integer', minimum: 0, maximum: 100 },
+    }),
+  }),
+  budgets: obj({
+    mode: { enum: ['warn', 'error'] },
+    startup: duration,
+    memory: size,
+    cacheHitRate: { type: 'number', minimum: 0, maximum: 1 },
+    commands: { type: 'object', additionalProperties: obj({ duration, p95: duration, memory: size }) },
+    files: {
+      type: 'array',
+      items: obj({ path: { type: 'string', minLength: 1 }, limit: size, compression: { enum: ['none', 'gzip', 'brotli'] } }, { required: ['path', 'limit'] }),
+    },
+    regressions: bool,
+  }),
+  monitors: obj({
+    enabled: bool,
+    interval: duration,
+    eventLoop: bool,
+    memory: bool,
+    cpu: bool,
+    gc: bool,
+    system: bool,
+    alerts: {
+      type: 'object',
+      additionalProperties: {
+        anyOf: [
+          { type: 'number' },
+          { type: 'string' },
+          obj({ above: { type: ['number', 'string'] }, below: { type: ['number', 'string'] }, for: duration }),
+        ],
+        'x-expected': "a threshold (number or '500MB'/'100ms') or { above, below, for }",
+      },
+    },
+    prometheus: {
+      anyOf: [
+        { const: false },
+        obj({ port: { type: 'integer', minimum: 0, maximum: 65535 }, host: { type: 'string' }, path: { type: 'string' } }, { required: ['port'] }),
+        obj({ file: { type: 'string', minLength: 1 } }, { required: ['file'] }),
+        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' } }, { required: ['pushgateway'] }),
+      ],
+      'x-expected': 'false, { port, host? }, { file } or { pushgateway }',
+    },
+    opentelemetry: { anyOf: [{ type: 'boolean' }, obj({ serviceName: { type: 'string' } })], 'x-expected': 'a boolean or { serviceName }' },
+  }),
+  report: obj({
+    console: { enum: ['summary', 'verbose', false] },
+    dir: { type: 'string' },
+    history: { type: 'integer', minimum: 0, maximum: 100000 },
+    historyDriver: { $ref: '#/$defs/driverSpec' },
+    trace: bool,
+  }),
+  plugins: {
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+        { type: 'array', minItems: 1, maxItems: 2, items: [{ type: 'string' }, { type: 'object' }] },
+      ],
+      'x-expected': 'a plugin object, a module specifier, or [specifier, options]',
+    },
+  },
+  hooks: {
+    type: 'object',
+    propertyNames: {
+      enum: ['config:resolved', 'perf:ready', 'command:before', 'command:after', 'command:error', 'cache:hit', 'cache:miss', 'cache:set', 'cache:evict', 'cache:error', 'task:start', 'task:end', 'task:retry', 'task:error', 'monitor:sample', 'monitor:alert', 'budget:exceeded', 'report', 'exit'],
+    },
+    additionalProperties: { 'x-function': true, 'x-expected': 'a function' },
+  },
+})
+
+const schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://unpkg.com/unperf/schema/perf.config.schema.json',
+  title: 'unperf perf.config',
+  description: 'Configuration of unperf, the performance framework for Node.js CLIs. Durations: number = ms or a string with a unit. Sizes: number = bytes or a string with a unit.',
+  ...layer,
+  properties: {
+    ...layer.properties,
+    $development: { $ref: '#/$defs/layer' },
+    $test: { $ref: '#/$defs/layer' },
+    $production: { $ref: '#/$defs/layer' },
+    $env: { type: 'object', additionalProperties: { $ref: '#/$defs/layer' } },
+    $schema: { type: 'string' },
+    $meta: { type: 'object' },
+  },
+  $defs: {
+    layer,
+    duration: {
+      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$' }],
+      'x-expected': "a duration like '10m' or a number of ms",
+      'x-unit': 'duration',
+    },
+    size: {
+      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]|[bB])\\s*$' }],
+      'x-expected': "a size like '50MB' or a number of bytes",
+      'x-unit': 'size',
+    },
+    driverSpec: {
+      anyOf: [
+        { enum: ['memory', 'fs', 'redis'] },
+        { type: 'object', required: ['driver'], properties: { driver: { type: 'string', minLength: 1 } } },
+        { type: 'object', required: ['getItem'], 'x-driver-instance': true },
+      ],
+      'x-expected': "'memory', 'fs', 'redis', { driver: name, ...options } or an unstorage driver",
+    },
+    driverConfig: {
+      anyOf: [{ $ref: '#/$defs/driverSpec' }, { type: 'array', minItems: 1, items: { $ref: '#/$defs/driverSpec' } }],
+      'x-expected': "a driver ('memory', 'fs', 'redis', { driver, ... }) or an array of them (tiers, fastest first)",
+    },
+  },
+}
+
+writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n')
+console.log('wrote schema/perf.config.schema.json')

@@ -1,0 +1,93 @@
+/**
+ * The reference loader: c12 (+ jiti), imported only on a cold start or when the snapshot
+ * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ConfigError, configIssue } from '../errors.js'
+import type { RawLayer } from './layers.js'
+import { mergeConfig } from './merge.js'
+
+export interface C12LoadResult {
+  layers: RawLayer[]
+  /** The main config file found, if any. */
+  configFile: string | undefined
+  /** False when some layer can't be snapshotted (remote extends). */
+  snapshotable: boolean
+}
+
+const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
+
+export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
+  const { loadConfig } = await import('c12')
+  let extendsSources: string[] = []
+  let result
+  try {
+    result = await loadConfig<Record<string, unknown>>({
+      name: 'perf',
+      cwd: rootDir,
+      configFile: configFile ?? 'perf.config',
+      rcFile: '.perfrc',
+      packageJson: 'perf',
+      envName: false,
+      dotenv: false,
+      globalRc: false,
+      merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
+      jitiOptions: { alias: selfAliases() },
+      resolve: async (source: string) => {
+        if (source !== '.' && source !== (configFile ?? 'perf.config')) extendsSources.push(source)
+        return null
+      },
+    })
+  } catch (error) {
+    throw syntaxError(error, rootDir, configFile)
+  }
+  const layers: RawLayer[] = []
+  for (const layer of result.layers ?? []) {
+    if (!layer.config) continue
+    if (layer.configFile === '.perfrc') layers.push({ source: 'rc', file: join(rootDir, '.perfrc'), config: layer.config })
+    else if (layer.configFile === 'package.json') layers.push({ source: 'packageJson', file: join(rootDir, 'package.json'), config: layer.config })
+    else if (layer.cwd === rootDir && layer.configFile === (configFile ?? 'perf.config')) {
+      layers.push({ source: 'main', file: result._configFile, config: layer.config })
+    } else layers.push({ source: 'extends', file: layer.configFile, config: layer.config })
+  }
+  const remote = extendsSources.some(s => REMOTE_PREFIXES.some(p => s.startsWith(p)))
+  extendsSources = []
+  return { layers, configFile: result._configFile, snapshotable: !remote }
+}
+
+/**
+ * `unperf` and `unperf/config` resolve to this very package inside configs, even where the
+ * host has no node_modules/unperf (this repo's playground, linked installs).
+ */
+export function selfAliases(): Record<string, string> {
+  const root = packageRoot()
+  if (!root) return {}
+  const dist = join(root, 'dist')
+  if (existsSync(join(dist, 'index.mjs'))) return { 'unperf/config': join(dist, 'config.mjs'), unperf: join(dist, 'index.mjs') }
+  return { 'unperf/config': join(root, 'src/config/index.ts'), unperf: join(root, 'src/index.ts') }
+}
+
+let _root: string | undefined | null = null
+export function packageRoot(): string | undefined {
+  if (_root !== null) return _root
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schema'))) return (_root = dir)
+    dir = dirname(dir)
+  }
+  return (_root = undefined)
+}
+
+/** A syntax (or evaluation) error in a config file: name the file and line. */
+function syntaxError(error: unknown, rootDir: string, configFile: string | undefined): ConfigError {
+  const message = error instanceof Error ? error.message : String(error)
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  const fileMatch = /((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):(\d+)(?::(\d+))?/.exec(`${message}\n${stack}`)
+  const file = fileMatch?.[1] ?? resolve(rootDir, configFile ?? 'perf.config')
+  const where = fileMatch ? `${fileMatch[1]}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
+  const issue = configIssue(where, '(file)', 'a config file that loads', message.split('\n')[0])
+  issue.message = `${where}: could not load the config: ${message.split('\n')[0]}`
+  return new ConfigError([issue], { cause: error })
+}

@@ -1,0 +1,68 @@
+/**
+ * Raw config layers (before env blocks are applied), as loaded by c12 or by the snapshot fast path,
+ * and how they combine: the same rules as c12 (overrides > main > .perfrc > package.json#perf,
+ * then `extends` layers), with unperf's merger.
+ */
+import { relative } from 'node:path'
+import { applyEnv, mergeConfig, stripMetaKeys } from './merge.js'
+
+type Obj = Record<string, unknown>
+
+export type LayerSource = 'overrides' | 'main' | 'rc' | 'packageJson' | 'extends'
+
+export interface RawLayer {
+  source: LayerSource
+  /** Absolute path of the file the layer came from. */
+  file?: string
+  config: Obj
+}
+
+export interface MergedConfig {
+  /** Merged, env applied, `$`-keys and `extends` stripped: what gets validated and resolved. */
+  config: Obj
+  /** Env-applied layers in priority order (highest first), for key attribution and `unperf config`. */
+  layers: RawLayer[]
+}
+
+const FILE_LAYERS = new Set<LayerSource>(['main', 'extends'])
+
+export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | undefined): MergedConfig {
+  const applied: RawLayer[] = []
+  if (overrides && Object.keys(overrides).length > 0) applied.push({ source: 'overrides', config: applyEnv(overrides, env) })
+  for (const layer of layers) {
+    applied.push(FILE_LAYERS.has(layer.source) ? { ...layer, config: applyEnv(layer.config, env) } : layer)
+  }
+  const base = applied.filter(l => l.source !== 'extends').map(l => l.config)
+  const ext = applied.filter(l => l.source === 'extends').map(l => l.config)
+  const merged = mergeConfig({}, ...base, ...ext) as Obj
+  return { config: stripMetaKeys(merged), layers: applied }
+}
+
+/** The display name of the layer that set `path` (highest priority first), e.g. `perf.config.ts`. */
+export function fileForPath(layers: RawLayer[], rootDir: string): (path: string) => string {
+  return (path: string) => {
+    const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean)
+    for (const layer of layers) {
+      if (hasPath(layer.config, parts)) return layerName(layer, rootDir)
+    }
+    const main = layers.find(l => l.source === 'main')
+    return main ? layerName(main, rootDir) : 'perf.config'
+  }
+}
+
+export function layerName(layer: RawLayer, rootDir: string): string {
+  if (layer.source === 'overrides') return 'createPerf({ overrides })'
+  if (layer.source === 'packageJson') return 'package.json#perf'
+  if (!layer.file) return layer.source
+  const rel = relative(rootDir, layer.file)
+  return rel && !rel.startsWith('..') ? rel : layer.file
+}
+
+function hasPath(obj: unknown, parts: string[]): boolean {
+  let current: unknown = obj
+  for (const part of parts) {
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return false
+    current = (current as Obj)[part]
+  }
+  return true
+}

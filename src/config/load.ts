@@ -1,0 +1,116 @@
+/**
+ * Loading perf.config, top to bottom:
+ * options → raw layers (snapshot fast path, else c12, which then rebuilds the snapshot) →
+ * merge with env blocks and overrides → validate against the JSON Schema → resolve units and defaults.
+ */
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { ConfigError } from '../errors.js'
+import type { ConfigIssue } from '../errors.js'
+import type { PerfConfig, PerfConfigBase, ResolvedPerfConfig } from './types.js'
+import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
+import { resolvePerfConfig } from './resolve.js'
+import { readSnapshot, writeSnapshot } from './snapshot.js'
+import { validateConfig } from './validate.js'
+
+export interface LoadPerfConfigOptions {
+  /** Where perf.config is looked for (the host CLI's package). @default cwd */
+  rootDir?: string
+  /** The project the command works on. @default process.cwd() */
+  cwd?: string
+  /** @default PERF_ENV, else NODE_ENV, else 'production' */
+  env?: string
+  /** Config file name or path relative to rootDir. @default 'perf.config' (any supported extension) */
+  configFile?: string
+  /** Highest-priority layer. */
+  overrides?: PerfConfig
+  /** Overrides the default `name` (before the host package name). */
+  name?: string
+  /** Always load through c12 (no snapshot read or write). @default false */
+  noSnapshot?: boolean
+}
+
+export interface PerfConfigLayerInfo {
+  source: RawLayer['source'] | 'defaults'
+  /** Display name: `perf.config.ts`, `.perfrc`, `package.json#perf`, ... */
+  name: string
+  file?: string
+  config: Record<string, unknown>
+}
+
+export interface LoadedPerfConfig {
+  config: ResolvedPerfConfig
+  layers: PerfConfigLayerInfo[]
+  /** 'snapshot' on the fast path, 'c12' otherwise. */
+  loader: 'snapshot' | 'c12'
+}
+
+/** Loads, validates and resolves the config. Throws ConfigError listing every problem. */
+export async function loadPerfConfig(options: LoadPerfConfigOptions = {}): Promise<ResolvedPerfConfig> {
+  return (await loadPerfConfigLayers(options)).config
+}
+
+export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promise<LoadedPerfConfig> {
+  // 1. options
+  const cwd = resolve(options.cwd ?? process.cwd())
+  const rootDir = resolve(options.rootDir ?? cwd)
+  const env = options.env || process.env.PERF_ENV || process.env.NODE_ENV || 'production'
+
+  // 2. raw layers: the snapshot when every input is unchanged, else c12 (and rebuild the snapshot)
+  const raw = await loadRawLayers(rootDir, options.configFile, options.noSnapshot === true)
+
+  // 3. merge env blocks and overrides
+  const overrides = options.name && !options.overrides?.name ? { ...options.overrides, name: options.name } : options.overrides
+  const merged = mergeLayers(raw.layers, env, overrides as Record<string, unknown> | undefined)
+  const fileFor = fileForPath(merged.layers, rootDir)
+
+  // 4. validate every layer's shape (env blocks included), then the merged result
+  const issues: ConfigIssue[] = []
+  for (const layer of merged.layers) issues.push(...validateConfig(layer.config, () => layerName(layer, rootDir)))
+  if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
+  if (issues.length > 0) throw new ConfigError(dedupe(issues))
+
+  // 5. resolve units, defaults, paths
+  const host = readHostPackage(rootDir)
+  const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
+    rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
+  })
+  if (unitIssues.length > 0) throw new ConfigError(unitIssues)
+
+  const layers: PerfConfigLayerInfo[] = merged.layers.map(l => ({
+    source: l.source, name: layerName(l, rootDir), ...(l.file && { file: l.file }), config: l.config,
+  }))
+  return { config, layers, loader: raw.loader }
+}
+
+// --- internal ---
+
+async function loadRawLayers(rootDir: string, configFile: string | undefined, noSnapshot: boolean) {
+  if (!noSnapshot) {
+    const snap = await readSnapshot(rootDir, configFile).catch(() => undefined)
+    if (snap) return { layers: snap.layers, configFile: snap.configFile, loader: 'snapshot' as const }
+  }
+  const { loadRawLayersWithC12 } = await import('./c12.js')
+  const loaded = await loadRawLayersWithC12(rootDir, configFile)
+  if (!noSnapshot && loaded.snapshotable && process.env.UNPERF_NO_SNAPSHOT !== '1') {
+    await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
+  }
+  return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12' as const }
+}
+
+function readHostPackage(rootDir: string): { name?: string; version?: string } {
+  try {
+    const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
+    return {
+      ...(typeof pkg.name === 'string' && { name: pkg.name }),
+      ...(typeof pkg.version === 'string' && { version: pkg.version }),
+    }
+  } catch {
+    return {}
+  }
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>()
+  return issues.filter(i => (seen.has(i.message) ? false : (seen.add(i.message), true)))
+}

@@ -1,0 +1,196 @@
+/**
+ * Validates a merged config against schema/perf.config.schema.json (the subset of JSON Schema
+ * it uses, plus `x-expected` phrases for messages). Lists every problem with its file and key path;
+ * unknown keys get a did-you-mean; prototype-polluting keys are refused.
+ */
+import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
+import { configIssue, type ConfigIssue } from '../errors.js'
+
+interface Schema {
+  type?: string | string[]
+  properties?: Record<string, Schema>
+  additionalProperties?: boolean | Schema
+  propertyNames?: Schema
+  required?: string[]
+  enum?: unknown[]
+  const?: unknown
+  items?: Schema | Schema[]
+  minItems?: number
+  maxItems?: number
+  anyOf?: Schema[]
+  minimum?: number
+  maximum?: number
+  minLength?: number
+  pattern?: string
+  $ref?: string
+  $defs?: Record<string, Schema>
+  'x-expected'?: string
+  'x-function'?: boolean
+  'x-driver-instance'?: boolean
+}
+
+const ROOT = schemaJson as unknown as Schema
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const patternCache = new Map<string, RegExp>()
+
+/** Which file a key path came from (for messages). */
+export type FileForPath = (path: string) => string
+
+export function validateConfig(config: unknown, fileFor: FileForPath): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  check(config, ROOT, '', issues, fileFor)
+  return issues
+}
+
+function deref(schema: Schema): Schema {
+  let s = schema
+  while (s.$ref) {
+    const name = s.$ref.replace('#/$defs/', '')
+    s = ROOT.$defs![name]!
+  }
+  return s
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
+  return typeof value
+}
+
+function typeMatches(value: unknown, type: string | string[]): boolean {
+  const actual = typeOf(value)
+  const types = Array.isArray(type) ? type : [type]
+  return types.some(t => t === actual || (t === 'number' && actual === 'integer'))
+}
+
+function describe(schema: Schema): string {
+  const s = deref(schema)
+  if (s['x-expected']) return s['x-expected']
+  if (s.enum) return `one of ${s.enum.map(v => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ')}`
+  if (s.const !== undefined) return JSON.stringify(s.const)
+  if (s.type === 'integer') return s.minimum !== undefined ? `an integer ≥ ${s.minimum}${s.maximum !== undefined ? ` and ≤ ${s.maximum}` : ''}` : 'an integer'
+  if (s.type === 'number') return s.minimum !== undefined && s.maximum !== undefined ? `a number from ${s.minimum} to ${s.maximum}` : 'a number'
+  if (s.type === 'string') return 'a string'
+  if (s.type === 'boolean') return 'true or false'
+  if (s.type === 'array') return 'an array'
+  if (s.type === 'object') return 'an object'
+  if (Array.isArray(s.type)) return s.type.join(' or ')
+  return 'a valid value'
+}
+
+/** Returns true when valid; pushes issues only when `issues` is given. */
+function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue[] | undefined, fileFor: FileForPath): boolean {
+  const s = deref(schema)
+  const fail = (expected: string, found: unknown = value): false => {
+    issues?.push(configIssue(fileFor(path), path || '(root)', expected, found))
+    return false
+  }
+  if (s['x-function']) return typeof value === 'function' || fail(describe(s))
+  if (s['x-driver-instance']) {
+    return (value !== null && typeof value === 'object' && typeof (value as { getItem?: unknown }).getItem === 'function') || fail(describe(s))
+  }
+  if (s.anyOf) {
+    for (const option of s.anyOf) if (check(value, option, path, undefined, fileFor)) return true
+    // When exactly one object branch could apply, report its inner problems (more precise).
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const objectBranches = s.anyOf.map(deref).filter(b => b.type === 'object' && b.properties && !b['x-driver-instance'])
+      const keyed = objectBranches.filter(b => (b.required ?? Object.keys(b.properties!)).some(k => k in (value as object)))
+      if (keyed.length === 1) return check(value, keyed[0]!, path, issues, fileFor)
+    }
+    if (Array.isArray(value)) {
+      const arrayBranch = s.anyOf.map(deref).find(b => b.type === 'array')
+      if (arrayBranch && !Array.isArray(arrayBranch.items)) return check(value, arrayBranch, path, issues, fileFor)
+    }
+    return fail(describe(s))
+  }
+  if (s.const !== undefined && value !== s.const) return fail(describe(s))
+  if (s.enum && !s.enum.includes(value as never)) return fail(describe(s))
+  if (s.type && !typeMatches(value, s.type)) return fail(describe(s))
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return fail(describe(s))
+    if (s.minimum !== undefined && value < s.minimum) return fail(describe(s))
+    if (s.maximum !== undefined && value > s.maximum) return fail(describe(s))
+  }
+  if (typeof value === 'string') {
+    if (s.minLength !== undefined && value.length < s.minLength) return fail(`a non-empty string`)
+    if (s.pattern) {
+      let re = patternCache.get(s.pattern)
+      if (!re) patternCache.set(s.pattern, (re = new RegExp(s.pattern)))
+      if (!re.test(value)) return fail(describe(s))
+    }
+  }
+  if (Array.isArray(value)) {
+    if (s.minItems !== undefined && value.length < s.minItems) return fail(`${describe(s)} with at least ${s.minItems} item(s)`)
+    if (s.maxItems !== undefined && value.length > s.maxItems) return fail(`${describe(s)} with at most ${s.maxItems} items`)
+    let ok = true
+    if (Array.isArray(s.items)) {
+      s.items.forEach((itemSchema, i) => { if (i < value.length) ok = check(value[i], itemSchema, `${path}[${i}]`, issues, fileFor) && ok })
+    } else if (s.items) {
+      value.forEach((item, i) => { ok = check(item, s.items as Schema, `${path}[${i}]`, issues, fileFor) && ok })
+    }
+    return ok
+  }
+  if (value !== null && typeof value === 'object' && typeOf(value) === 'object' && (s.properties || s.additionalProperties !== undefined || s.propertyNames)) {
+    let ok = true
+    const known = s.properties ? Object.keys(s.properties) : []
+    for (const key of Object.keys(value)) {
+      const child = path ? `${path}.${key}` : key
+      if (FORBIDDEN_KEYS.has(key)) {
+        issues?.push(configIssue(fileFor(child), child, 'no prototype keys (__proto__, constructor, prototype)', key))
+        ok = false
+        continue
+      }
+      const v = (value as Record<string, unknown>)[key]
+      if (s.propertyNames && !check(key, s.propertyNames, child, undefined, fileFor)) {
+        const names = s.propertyNames.enum
+        const hint = names ? didYouMean(key, names as string[]) : ''
+        issues?.push(configIssue(fileFor(child), child, names ? `a known name${hint}` : 'a name not starting with "plugin:" (reserved for plugins)', key))
+        ok = false
+        continue
+      }
+      if (s.properties && key in s.properties) ok = check(v, s.properties[key]!, child, issues, fileFor) && ok
+      else if (s.additionalProperties === false) {
+        issues?.push(configIssue(fileFor(child), child, `a known key${didYouMean(key, known)} (one of ${known.filter(k => !k.startsWith('$')).join(', ')})`, key))
+        ok = false
+      } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+        ok = check(v, s.additionalProperties, child, issues, fileFor) && ok
+      }
+    }
+    for (const key of s.required ?? []) {
+      if (!(key in (value as object))) {
+        const child = path ? `${path}.${key}` : key
+        issues?.push(configIssue(fileFor(child), child, describe(s.properties?.[key] ?? {}), undefined))
+        ok = false
+      }
+    }
+    return ok
+  }
+  return true
+}
+
+// --- internal ---
+
+function didYouMean(input: string, candidates: string[]): string {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const c of candidates) {
+    const d = levenshtein(input.toLowerCase(), c.toLowerCase())
+    if (d < bestDistance) { bestDistance = d; best = c }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? `; did you mean '${best}'?` : ''
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+  return row[b.length]!
+}

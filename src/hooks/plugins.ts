@@ -1,0 +1,122 @@
+/**
+ * Plugins: resolve (object, module specifier, or [specifier, options]), register their hooks and
+ * run setup. A plugin's failure is reported with its name and never stops the host command.
+ * Namespaces named `plugin:<name>` are reachable only through that plugin's own `cache`: an
+ * accident guard between plugins, not a sandbox against hostile code in the same process.
+ */
+import { isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { PluginError } from '../errors.js'
+import type { ResolvedPluginRef } from '../config/types.js'
+import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
+import type { Perf } from '../runtime/types.js'
+import type { PerfPlugin } from './plugin-types.js'
+import type { PerfHookRegistryImpl } from './registry.js'
+import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
+
+/** Typed identity for plugin authors. */
+export function definePerfPlugin<O = Record<string, unknown>>(plugin: PerfPlugin<O>): PerfPlugin<O> {
+  return plugin
+}
+
+export interface PluginSetupContext {
+  perf: Perf
+  hooks: PerfHookRegistryImpl
+  cache: CacheManager
+  rootDir: string
+  warn: WarnOnce
+  /** Report a plugin failure (printed once per plugin and place). */
+  report: (error: PluginError) => void
+}
+
+const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
+
+export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext): Promise<string[]> {
+  const names: string[] = []
+  for (const ref of refs) {
+    let plugin: PerfPlugin<Record<string, unknown>>
+    try {
+      plugin = await loadPlugin(ref.plugin, ctx.rootDir)
+    } catch (error) {
+      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error))
+      continue
+    }
+    const name = plugin.name
+    if (names.includes(name)) ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is registered twice; both run and share the namespace 'plugin:${name}'`)
+    names.push(name)
+    const hooks = pluginHooks(name, ctx)
+    for (const [hookName, fn] of Object.entries(plugin.hooks ?? {})) {
+      if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
+    }
+    if (typeof plugin.setup === 'function') {
+      try {
+        await plugin.setup({ perf: ctx.perf, cache: ctx.cache.pluginNamespace(name), shared: ctx.cache.shared, hooks, options: ref.options })
+      } catch (error) {
+        ctx.report(new PluginError(name, 'setup', error))
+      }
+    }
+  }
+  return names
+}
+
+/** A registry view whose listeners report errors with the plugin's name instead of throwing. */
+function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry {
+  const wrapped = new WeakMap<object, (...args: unknown[]) => unknown>()
+  const wrap = (name: string, fn: (...args: unknown[]) => unknown) => {
+    const safe = (...args: unknown[]) => {
+      try {
+        const result = fn(...args)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          return (result as Promise<unknown>).then(undefined, (error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error)))
+        }
+        return result
+      } catch (error) {
+        ctx.report(new PluginError(plugin, `hook '${name}'`, error))
+      }
+    }
+    wrapped.set(fn, safe)
+    return safe
+  }
+  const check = (name: string) => {
+    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
+  }
+  return {
+    hook(name, fn) {
+      check(name)
+      return ctx.hooks.hook(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
+    },
+    hookOnce(name, fn) {
+      check(name)
+      return ctx.hooks.hookOnce(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
+    },
+    removeHook(name, fn) {
+      const safe = wrapped.get(fn as object)
+      if (safe) ctx.hooks.removeHook(name, safe as PerfHooks[typeof name])
+    },
+    callHook: (name, ...args) => ctx.hooks.callHook(name, ...args),
+    hasListeners: name => ctx.hooks.hasListeners(name),
+  }
+}
+
+async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
+  let plugin: unknown = ref
+  if (typeof ref === 'string') {
+    const specifier = ref.startsWith('.') || isAbsolute(ref) ? pathToFileURL(resolve(rootDir, ref)).href : await resolveFrom(ref, rootDir)
+    const mod = (await import(specifier)) as { default?: unknown }
+    plugin = mod.default ?? mod
+  }
+  if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
+  if (!plugin || typeof plugin !== 'object' || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
+    throw new TypeError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
+  }
+  return plugin as PerfPlugin<Record<string, unknown>>
+}
+
+async function resolveFrom(specifier: string, rootDir: string): Promise<string> {
+  const { createRequire } = await import('node:module')
+  try {
+    return pathToFileURL(createRequire(resolve(rootDir, 'package.json')).resolve(specifier)).href
+  } catch {
+    return specifier
+  }
+}

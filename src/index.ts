@@ -1,0 +1,23 @@
+/**
+ * unperf: configuration-driven performance for Node.js CLIs.
+ */
+export { createPerf } from './runtime/perf.js'
+export { getPerf, tryGetPerf } from './runtime/current.js'
+export { loadPerfConfig, loadPerfConfigLayers } from './config/load.js'
+export type { LoadPerfConfigOptions, LoadedPerfConfig, PerfConfigLayerInfo } from './config/load.js'
+export { definePerfConfig } from './config/index.js'
+export { definePerfPlugin } from './hooks/plugins.js'
+export { parseDuration, parseSize, formatBytes, formatDuration } from './config/units.js'
+export {
+  PerfError, ConfigError, TimeoutError, CycleError, MissingDependencyError, NamespaceAccessError, PluginError, UsageError,
+} from './errors.js'
+export type { ConfigIssue } from './errors.js'
+export { PERF_HOOK_NAMES } from './hooks/types.js'
+
+export type * from './config/types.js'
+export type * from './runtime/types.js'
+export type {
+  PerfHooks, PerfHookName, PerfHookHandlers, PerfHookRegistry, CommandContext, CommandResult,
+  CacheEventPayload, CacheEvictPayload, CacheErrorPayload, TaskEventPayload, MonitorSample, MonitorAlert,
+} from './hooks/types.js'
+export type { PerfPlugin, PerfPluginContext } from './hooks/plugin-types.js'

@@ -1,0 +1,230 @@
+/**
+ * createPerf: load the config, wire hooks, plugins, cache, pools, monitors and reports into one
+ * instance, and run the command lifecycle:
+ * createPerf → config:resolved → plugins → perf:ready → run(): command:before → fn →
+ * command:after | command:error → close(): budgets, reports → report → exit (once, on every path).
+ */
+import type { ResolvedPerfConfig } from '../config/types.js'
+import { loadPerfConfigLayers } from '../config/load.js'
+import { PluginError } from '../errors.js'
+import { setupPlugins } from '../hooks/plugins.js'
+import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
+import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
+import type { CacheManager, MemoryTracker, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
+import { setCurrentPerf } from './current.js'
+import { installExitHandlers } from './exit.js'
+import { createMemoryTracker } from './memory.js'
+import { createMetricsRegistry } from './metrics/registry.js'
+import { createPoolManager } from './pool.js'
+import { finalizeReportSync } from './report/finalize.js'
+import { createTracer } from './span.js'
+import type {
+  CommandRecord, CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache, PerfMemory,
+  PerfMetrics, PerfPool, PerfReport, PerfWorkers, RunOptions,
+} from './types.js'
+import { createWarnOnce } from './warn.js'
+import { createWorkers } from './workers.js'
+
+export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
+  const startedAt = Date.now()
+  const tracer = createTracer()
+  tracer.mark('config')
+  const loaded = await loadPerfConfigLayers(options)
+  const perf = new PerfInstance(loaded.config, tracer, startedAt, options)
+  await perf._init()
+  return perf
+}
+
+class PerfInstance implements Perf {
+  readonly hooks: PerfHookRegistryImpl = createHookRegistry()
+  readonly memory: MemoryTracker & PerfMemory
+  private readonly _warn: WarnOnce & { seen: Set<string> }
+  private readonly _ctx: RuntimeContext
+  private _cache: CacheManager | undefined
+  private _pools: PoolManager | undefined
+  private _workers: PerfWorkers | undefined
+  private _metrics: PerfMetrics | undefined
+  private _monitor: Monitor | undefined
+  private readonly _commands: CommandRecord[] = []
+  private _closing: Promise<PerfReport> | undefined
+  private _closedSync: PerfReport | undefined
+  private _uninstallExit: (() => void) | undefined
+  private _firstCommand = true
+  private _breaches = 0
+  closed = false
+
+  constructor(
+    readonly config: ResolvedPerfConfig,
+    private readonly _tracer: Tracer,
+    private readonly _startedAt: number,
+    private readonly _options: CreatePerfOptions,
+  ) {
+    this._warn = createWarnOnce()
+    this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${error instanceof Error ? error.message : String(error)}`)
+    this._ctx = { config, hooks: this.hooks, warn: this._warn }
+    this.memory = createMemoryTracker()
+  }
+
+  async _init(): Promise<void> {
+    const { config, hooks } = this
+    // Config hooks: registered before anything fires.
+    for (const [name, fn] of Object.entries(config.hooks)) {
+      if (typeof fn === 'function') hooks.hook(name as PerfHookName, fn as PerfHooks[PerfHookName])
+    }
+    hooks.hook('budget:exceeded', () => { this._breaches++ })
+    // The cache manager is created eagerly (it connects nothing until used) so `perf.cache` is sync.
+    const { createCacheManager } = await import('./cache/index.js')
+    const cache = createCacheManager(this._ctx)
+    this._cache = cache
+    await hooks.emit('config:resolved', config)
+
+    this._tracer.mark('plugins')
+    if (config.plugins.length > 0) {
+      await setupPlugins(config.plugins, {
+        perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
+        report: error => this._reportPluginError(error),
+      })
+    }
+    this._tracer.mark('ready')
+    if (!this._options.noExitHandlers) this._uninstallExit = installExitHandlers(code => this._closeSync(code))
+    if (config.monitors.enabled) {
+      const { startMonitors } = await import('./monitors/index.js')
+      this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
+    }
+    setCurrentPerf(this)
+    await hooks.emit('perf:ready', this)
+  }
+
+  get cache(): PerfCache {
+    return this._cache!.root
+  }
+
+  get workers(): PerfWorkers {
+    return (this._workers ??= createWorkers(this._ctx))
+  }
+
+  get metrics(): PerfMetrics {
+    return (this._metrics ??= createMetricsRegistry(this.config.name, this._metricsSources()))
+  }
+
+  pool(name?: string): PerfPool {
+    return (this._pools ??= createPoolManager(this._ctx)).pool(name)
+  }
+
+  mark(name: string): void {
+    this._tracer.mark(name)
+  }
+
+  span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    return this._tracer.span(name, fn)
+  }
+
+  async graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
+    const { runGraph } = await import('./graph.js')
+    return runGraph(tasks, this.pool(options.pool))
+  }
+
+  async run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+    const start = performance.now()
+    if (this._firstCommand) {
+      this._firstCommand = false
+      this._tracer.setCommand(name)
+    }
+    const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
+    const rssStart = process.memoryUsage.rss()
+    const stopPeak = this.memory.trackPeak()
+    await this.hooks.emit('command:before', ctx)
+    let status: CommandResult['status'] = 'ok'
+    let failure: unknown
+    try {
+      return await fn(ctx)
+    } catch (error) {
+      status = 'error'
+      failure = error
+      await this.hooks.emit('command:error', ctx, error)
+      throw error
+    } finally {
+      const memoryPeak = stopPeak()
+      const result: CommandResult = {
+        name, status, duration: performance.now() - start,
+        memoryDelta: process.memoryUsage.rss() - rssStart, memoryPeak,
+        ...(status === 'error' && { error: failure }),
+      }
+      this._commands.push({
+        name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
+        ...(failure !== undefined && { error: errorSummary(failure) }),
+      })
+      await this.hooks.emit('command:after', ctx, result)
+    }
+  }
+
+  close(): Promise<PerfReport> {
+    if (this._closedSync) return Promise.resolve(this._closedSync)
+    return (this._closing ??= this._close())
+  }
+
+  private async _close(): Promise<PerfReport> {
+    await this._monitor?.stop()
+    const { finalizeReport } = await import('./report/finalize.js')
+    const report = await finalizeReport(this._runState(undefined), this._ctx)
+    if (this.config.monitors.opentelemetry) {
+      try {
+        const { exportToOpenTelemetry } = await import('./otel.js')
+        await exportToOpenTelemetry(report, this.config)
+      } catch (error) {
+        this._warn('otel', `OpenTelemetry export failed: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+    await this.hooks.emit('report', report)
+    // Mark closed before 'exit' listeners run, so a process.exit() inside one does not report twice.
+    this.closed = true
+    this._uninstallExit?.()
+    await this.hooks.emit('exit', report)
+    await Promise.allSettled([this._cache?.close(), this._workers?.close()])
+    return report
+  }
+
+  /** The process is exiting: write the report synchronously, fire report/exit once. */
+  private _closeSync(exitCode: number): void {
+    if (this.closed) return
+    this.closed = true
+    this._monitor?.stop().catch(() => {})
+    const report = finalizeReportSync(this._runState(exitCode), this._ctx)
+    this._closedSync = report
+    this.hooks.emit('report', report)
+    this.hooks.emit('exit', report)
+  }
+
+  private _runState(exitCode: number | undefined): RunState {
+    return {
+      config: this.config,
+      startedAt: this._startedAt,
+      argv: process.argv.slice(2),
+      commands: this._commands,
+      tracer: this._tracer,
+      memory: this.memory,
+      cache: this._cache?.stats(),
+      pools: this._pools?.stats() ?? [],
+      monitor: this._monitor,
+      exitCode,
+    }
+  }
+
+  private _metricsSources() {
+    return {
+      cache: () => this._cache!.stats(),
+      pools: () => this._pools?.stats() ?? [],
+      commands: () => this._commands,
+      budgetBreaches: () => this._breaches,
+      lastSample: () => this._monitor?.last,
+    }
+  }
+
+  private _reportPluginError(error: PluginError): void {
+    this._warn(`plugin:${error.plugin}:${error.hook}`, error.message)
+  }
+}
+
+function errorSummary(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
+}

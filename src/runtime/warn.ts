@@ -1,0 +1,27 @@
+/**
+ * Warnings printed once per code, straight to stderr (no consola on the start path).
+ * Credentials in URLs are redacted before anything is printed.
+ */
+import type { WarnOnce } from './_internal.js'
+
+export function redact(text: string): string {
+  return text
+    .replace(/\/\/([^:@/\s]+):([^@/\s]+)@/g, '//$1:***@')
+    .replace(/\/\/([^:@/\s]+)@/g, '//***@')
+    .replace(/\b((?:[A-Z0-9]+_)*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|AUTH)[A-Z0-9_]*)=([^\s&]+)/gi, '$1=***')
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
+}
+
+export function createWarnOnce(): WarnOnce & { seen: Set<string> } {
+  const seen = new Set<string>()
+  const warn = ((code: string, message: string) => {
+    if (seen.has(code)) return
+    seen.add(code)
+    if (process.env.UNPERF_SILENT === '1') return
+    const color = process.stderr.isTTY && !process.env.NO_COLOR
+    const prefix = color ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'
+    process.stderr.write(`${prefix} ${redact(message)}\n`)
+  }) as WarnOnce & { seen: Set<string> }
+  warn.seen = seen
+  return warn
+}
