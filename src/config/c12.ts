@@ -3,7 +3,7 @@
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
 import { existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
 import type { RawLayer } from './layers.js'
@@ -35,17 +35,29 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
       globalRc: false,
       merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
       jitiOptions: { alias: selfAliases() },
-      resolve: async (source: string) => {
-        if (source !== '.' && source !== (configFile ?? 'perf.config')) extendsSources.push(source)
-        return null
+      // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
+      // twice, and only warns when an extends source is missing (unperf fails instead).
+      resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {
+        if (source === '.' || source === (configFile ?? 'perf.config')) return null
+        extendsSources.push(source)
+        if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) return null
+        const file = resolve(opts.cwd ?? rootDir, source)
+        if (!existsSync(file)) {
+          throw new ConfigError([{ ...configIssue('perf.config', 'extends', 'an existing file or directory', source), message: `extends: '${source}' was not found (looked for ${file})` }])
+        }
+        if (!extname(file)) return null
+        let config = await opts.jiti!.import(file, { default: true })
+        if (typeof config === 'function') config = await (config as () => unknown)()
+        return { config, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
       },
     })
   } catch (error) {
+    if (error instanceof ConfigError) throw error
     throw syntaxError(error, rootDir, configFile)
   }
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {
-    if (!layer.config) continue
+    if (!layer.config || Object.keys(layer.config).length === 0) continue
     if (layer.configFile === '.perfrc') layers.push({ source: 'rc', file: join(rootDir, '.perfrc'), config: layer.config })
     else if (layer.configFile === 'package.json') layers.push({ source: 'packageJson', file: join(rootDir, 'package.json'), config: layer.config })
     else if (layer.cwd === rootDir && layer.configFile === (configFile ?? 'perf.config')) {

@@ -1,0 +1,275 @@
+import { writeFileSync, utimesSync, statSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
+import { ConfigError } from '../../src/errors.js'
+import { PKG, project } from './_fixtures.js'
+
+const TS_CONFIG = `
+import { definePerfConfig } from 'unperf/config'
+import { helperTtl } from './helper'
+export default definePerfConfig({
+  cache: { ttl: helperTtl, maxSize: '50MB', namespaces: { git: { ttl: '5m', driver: 'memory' } } },
+  budgets: { startup: '250ms', memory: '100MB', files: [{ path: 'dist/*.mjs', limit: '50kB', compression: 'gzip' }] },
+  concurrency: { pools: { network: { concurrency: 8, timeout: '10s', retries: 2 } } },
+  $development: { cache: { driver: 'memory' } },
+  $test: { cache: { enabled: false } },
+  $env: { ci: { cache: { driver: ['memory', 'fs', { driver: 'redis', url: 'redis://127.0.0.1:6379' }] }, budgets: { mode: 'error' } } },
+})
+`
+
+describe('loadPerfConfig', () => {
+  it('finds perf.config.ts, resolves units to numbers, defaults from package.json', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl: string = '2h'\n` })
+    const config = await loadPerfConfig({ cwd: dir, env: 'production' })
+    expect(config.name).toBe('acme-cli')
+    expect(config.version).toBe('1.4.0')
+    expect(config.cache.ttl).toBe(2 * 3600_000)
+    expect(config.cache.maxSize).toBe(50_000_000)
+    expect(config.cache.compress).toBe(4000)
+    expect(config.cache.timeout).toBe(250)
+    expect(config.cache.tiers).toEqual([{ driver: 'fs', base: config.cache.dir }])
+    expect(config.cache.namespaces.git).toMatchObject({ ttl: 300_000, tiers: [{ driver: 'memory' }], maxSize: 50_000_000 })
+    expect(config.budgets).toMatchObject({ mode: 'warn', startup: 250, memory: 100_000_000 })
+    expect(config.budgets.files).toEqual([{ path: 'dist/*.mjs', limit: 50_000, compression: 'gzip' }])
+    expect(config.concurrency.pools.network).toMatchObject({ concurrency: 8, timeout: 10_000, retries: 2 })
+    expect(config.configFile).toBe(join(dir, 'perf.config.ts'))
+    expect(config.cwd).toBe(dir)
+    expect(config.rootDir).toBe(dir)
+  })
+
+  it('applies $development, $test and $env.<name> for PERF_ENV / NODE_ENV / explicit env', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl = '1h'\n` })
+    expect((await loadPerfConfig({ cwd: dir, env: 'development' })).cache.tiers).toEqual([{ driver: 'memory' }])
+    expect((await loadPerfConfig({ cwd: dir, env: 'test' })).cache.enabled).toBe(false)
+    const ci = await loadPerfConfig({ cwd: dir, env: 'ci' })
+    expect(ci.budgets.mode).toBe('error')
+    // arrays replace (defu would concatenate): exactly the three tiers
+    expect(ci.cache.tiers.map(t => t.driver)).toEqual(['memory', 'fs', 'redis'])
+    const prev = process.env.PERF_ENV
+    process.env.PERF_ENV = 'development'
+    try {
+      expect((await loadPerfConfig({ cwd: dir })).env).toBe('development')
+    } finally {
+      if (prev === undefined) delete process.env.PERF_ENV
+      else process.env.PERF_ENV = prev
+    }
+  })
+
+  it('defaults the environment to production', async () => {
+    const dir = project({ 'package.json': PKG })
+    const saved = { PERF_ENV: process.env.PERF_ENV, NODE_ENV: process.env.NODE_ENV }
+    delete process.env.PERF_ENV
+    delete process.env.NODE_ENV
+    try {
+      expect((await loadPerfConfig({ cwd: dir })).env).toBe('production')
+    } finally {
+      Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)))
+    }
+  })
+
+  it.each([
+    ['perf.config.mjs', `export default { cache: { ttl: '3m' } }`],
+    ['perf.config.js', `export default { cache: { ttl: '3m' } }`],
+    ['perf.config.mts', `export default { cache: { ttl: '3m' as const } }`],
+    ['perf.config.json', `{ "cache": { "ttl": "3m" } }`],
+    ['.perfrc', `cache.ttl=3m\n`],
+  ])('loads %s', async (file, content) => {
+    const dir = project({ 'package.json': PKG, [file]: content })
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(180_000)
+  })
+
+  it('loads package.json#perf', async () => {
+    const dir = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: { cache: { ttl: '3m' } } }) })
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(180_000)
+  })
+
+  it('supports extends, the project overriding the preset', async () => {
+    const dir = project({
+      'package.json': PKG,
+      'presets/base.ts': `export default { cache: { ttl: '7d', maxSize: '1GB' }, budgets: { startup: '1s' } }`,
+      'perf.config.ts': `export default { extends: './presets/base.ts', cache: { ttl: '1h' } }`,
+    })
+    const { config, layers } = await loadPerfConfigLayers({ cwd: dir })
+    expect(config.cache.ttl).toBe(3_600_000)
+    expect(config.cache.maxSize).toBe(1_000_000_000)
+    expect(config.budgets.startup).toBe(1000)
+    expect(layers.map(l => l.source)).toEqual(['main', 'extends'])
+    // the snapshot covers extends too
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    expect(warm.config).toEqual(config)
+  })
+
+  it('uses rootDir for the config and cwd for the project', async () => {
+    const host = project({ 'package.json': PKG, 'perf.config.mjs': `export default { budgets: { files: [{ path: 'out/*.js', limit: 10 }] } }` })
+    const work = project({ 'package.json': JSON.stringify({ name: 'user-project' }) })
+    const config = await loadPerfConfig({ rootDir: host, cwd: work })
+    expect(config.name).toBe('acme-cli')
+    expect(config.cwd).toBe(work)
+    expect(config.rootDir).toBe(host)
+  })
+
+  it('overrides win over the file', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.mjs': `export default { cache: { ttl: '3m' } }` })
+    expect((await loadPerfConfig({ cwd: dir, overrides: { cache: { ttl: '9m' } } })).cache.ttl).toBe(540_000)
+  })
+
+  it('UNPERF_CACHE=0 switches the cache off', async () => {
+    const dir = project({ 'package.json': PKG })
+    process.env.UNPERF_CACHE = '0'
+    try {
+      expect((await loadPerfConfig({ cwd: dir })).cache.enabled).toBe(false)
+    } finally {
+      delete process.env.UNPERF_CACHE
+    }
+  })
+
+  it('the resolved config holds numbers only for durations and sizes', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl = 1000\n` })
+    const config = await loadPerfConfig({ cwd: dir })
+    const walk = (value: unknown, path: string): void => {
+      if (typeof value === 'string' && /^\d+(\.\d+)?\s*(ms|s|m|h|d|[kmg]i?b)$/i.test(value)) throw new Error(`${path} is still a string: ${value}`)
+      if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`)
+    }
+    walk(config, 'config')
+  })
+})
+
+describe('config errors', () => {
+  async function errorOf(files: Record<string, string>): Promise<ConfigError> {
+    const dir = project({ 'package.json': PKG, ...files })
+    try {
+      await loadPerfConfig({ cwd: dir, noSnapshot: true })
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError)
+      return error as ConfigError
+    }
+    throw new Error('expected a ConfigError')
+  }
+
+  it('names the file, the key path, what was expected and what was found', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { cache: { ttl: '10 parsecs' } }` })
+    expect(error.issues).toHaveLength(1)
+    expect(error.issues[0]!.message).toBe(`perf.config.ts: cache.ttl: expected a duration like '10m', a number of ms, or false, got '10 parsecs'`)
+    expect(error).toMatchObject({ code: 'E_CONFIG', file: 'perf.config.ts', path: 'cache.ttl', found: '10 parsecs' })
+  })
+
+  it('lists every problem at once', async () => {
+    const error = await errorOf({
+      'perf.config.ts': `export default { cache: { ttl: -5, maxSize: 'lots' }, budgets: { mode: 'panic', cacheHitRate: 2 }, concurrency: { default: 0 } }`,
+    })
+    expect(error.issues.map(i => i.path).sort()).toEqual(['budgets.cacheHitRate', 'budgets.mode', 'cache.maxSize', 'cache.ttl', 'concurrency.default'])
+  })
+
+  it('unknown top-level keys: an error with did-you-mean', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { cahce: { ttl: '1h' } }` })
+    expect(error.issues[0]!.path).toBe('cahce')
+    expect(error.message).toContain(`did you mean 'cache'?`)
+  })
+
+  it('ttl: 0 is an error (ambiguous)', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { cache: { ttl: 0 } }` })
+    expect(error.issues[0]!.path).toBe('cache.ttl')
+    expect(error.message).toContain('use false')
+  })
+
+  it('a redis tier without a url names the key path', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis' }] } }` })
+    expect(error.issues[0]!.path).toBe('cache.driver[1].url')
+  })
+
+  it('NaN, Infinity and negative numbers are refused', async () => {
+    const error = await errorOf({ 'perf.config.mjs': `export default { cache: { ttl: NaN, maxSize: Infinity, timeout: -1 } }` })
+    expect(error.issues.map(i => i.path).sort()).toEqual(['cache.maxSize', 'cache.timeout', 'cache.ttl'])
+  })
+
+  it('prototype-pollution keys are refused and pollute nothing', async () => {
+    const error = await errorOf({ 'perf.config.json': `{ "cache": { "__proto__": { "polluted": true } }, "constructor": { "prototype": { "polluted": true } } }` })
+    expect(error.issues.length).toBeGreaterThan(0)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('an error in an env block names the env path and file', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { $env: { ci: { budgets: { startup: 'soon' } } } }` })
+    expect(error.issues[0]!.path).toBe('$env.ci.budgets.startup')
+    expect(error.issues[0]!.file).toBe('perf.config.ts')
+  })
+
+  it('a syntax error names the file and line', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default {\n  cache: { ttl: '1h' \n  budgets: {}\n}\n` })
+    expect(error.message).toMatch(/perf\.config\.ts:\d+/)
+  })
+
+  it('a missing extends source is an error, not a warning', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { extends: './presets/missing.ts' }` })
+    expect(error.issues[0]!.path).toBe('extends')
+    expect(error.message).toContain('presets/missing.ts')
+  })
+
+  it('an error in .perfrc names .perfrc', async () => {
+    const error = await errorOf({ '.perfrc': `cache.maxSize=huge\n` })
+    expect(error.issues[0]!.file).toBe('.perfrc')
+  })
+})
+
+describe('snapshot fast path', () => {
+  it('is used on the second load and gives the same config as c12', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl = '1h'\n`, 'node_modules/.keep': '' })
+    for (const env of ['production', 'development', 'test', 'ci']) {
+      const cold = await loadPerfConfigLayers({ cwd: dir, env })
+      const warm = await loadPerfConfigLayers({ cwd: dir, env })
+      const reference = await loadPerfConfigLayers({ cwd: dir, env, noSnapshot: true })
+      expect(warm.loader).toBe('snapshot')
+      expect(reference.loader).toBe('c12')
+      expect(warm.config).toEqual(reference.config)
+      expect(cold.config).toEqual(reference.config)
+    }
+    expect(readdirSync(join(dir, 'node_modules/.cache/unperf/config')).some(f => f.endsWith('.mjs'))).toBe(true)
+  })
+
+  it('rebuilds when an imported helper changes', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl = '1h'\n`, 'node_modules/.keep': '' })
+    await loadPerfConfig({ cwd: dir })
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    writeFileSync(join(dir, 'helper.ts'), `export const helperTtl = '3h'\n`)
+    const after = await loadPerfConfigLayers({ cwd: dir })
+    expect(after.loader).toBe('c12')
+    expect(after.config.cache.ttl).toBe(3 * 3_600_000)
+  })
+
+  it('detects an edit that keeps the mtime (cp -p)', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '1h' } }`, 'node_modules/.keep': '' })
+    const file = join(dir, 'perf.config.ts')
+    await loadPerfConfig({ cwd: dir })
+    const { atime, mtime } = statSync(file)
+    writeFileSync(file, `export default { cache: { ttl: '2h' } }`)
+    utimesSync(file, atime, mtime)
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(2 * 3_600_000)
+  })
+
+  it('notices a config file that appears later', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '' })
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(86_400_000)
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { ttl: '1h' } }`)
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(3_600_000)
+  })
+
+  it('keeps process.env live: values are read at each start', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://a:1' }] } }` })
+    process.env.TEST_REDIS_URL = 'redis://one:1'
+    await loadPerfConfig({ cwd: dir })
+    process.env.TEST_REDIS_URL = 'redis://two:2'
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    delete process.env.TEST_REDIS_URL
+    expect(warm.loader).toBe('snapshot')
+    expect(warm.config.cache.tiers[1]).toMatchObject({ driver: 'redis', url: 'redis://two:2' })
+  })
+
+  it('keeps import.meta.url pointing at the config file', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `import { fileURLToPath } from 'node:url'\nimport { dirname, join } from 'node:path'\nexport default { cache: { dir: join(dirname(fileURLToPath(import.meta.url)), 'my-cache') } }` })
+    await loadPerfConfig({ cwd: dir })
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    expect(warm.loader).toBe('snapshot')
+    expect(warm.config.cache.dir).toBe(join(dir, 'my-cache'))
+  })
+})
