@@ -48,7 +48,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
         if (!extname(file)) return null
         let config = await opts.jiti!.import(file, { default: true })
         if (typeof config === 'function') config = await (config as () => unknown)()
-        return { config, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
+        return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
       },
     })
   } catch (error) {
