@@ -1,0 +1,73 @@
+/**
+ * What users install is what gets tested: `npm pack`, install the tarball in a fresh project,
+ * run the `unperf` binary and a createPerf script there. A file missing from `files`/`exports` fails here.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const root = join(import.meta.dirname, '../..')
+let project: string
+
+beforeAll(() => {
+  const packDir = tempDir('unperf-pack-')
+  execFileSync('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const tarball = join(packDir, readdirSync(packDir).find(f => f.endsWith('.tgz'))!)
+  project = tempDir('unperf-consumer-')
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer-cli', version: '2.0.0', type: 'module', private: true }))
+  writeFileSync(join(project, 'perf.config.ts'), [
+    `import { definePerfConfig } from 'unperf/config'`,
+    `export default definePerfConfig({`,
+    `  cache: { driver: 'memory', ttl: '1h' },`,
+    `  report: { console: false, dir: './.perf' },`,
+    `  budgets: { startup: '10s' },`,
+    `})`,
+  ].join('\n'))
+  writeFileSync(join(project, 'script.mjs'), [
+    `import { createPerf, getPerf } from 'unperf'`,
+    `const perf = await createPerf()`,
+    `let calls = 0`,
+    `const value = await perf.run('hello', async () => {`,
+    `  const a = await getPerf().cache.wrap('answer', async () => { calls++; return '456' })`,
+    `  const b = await perf.cache.wrap('answer', async () => { calls++; return 'other' })`,
+    `  return { a, b }`,
+    `})`,
+    `const report = await perf.close()`,
+    `console.log(JSON.stringify({ value, calls, ttl: perf.config.cache.ttl, commands: report.commands.map(c => c.name), budgets: report.budgets.map(b => b.status) }))`,
+  ].join('\n'))
+  execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'], timeout: 240_000 })
+}, 300_000)
+
+describe('the packed package', () => {
+  it('ships dist, bin, schema and types', () => {
+    const pkg = join(project, 'node_modules/unperf')
+    for (const file of ['dist/index.mjs', 'dist/config.mjs', 'dist/index.d.mts', 'dist/config.d.mts', 'dist/cli.mjs', 'bin/unperf.mjs', 'schema/perf.config.schema.json']) {
+      expect(existsSync(join(pkg, file)), file).toBe(true)
+    }
+  })
+
+  it('runs a createPerf script with a perf.config.ts', () => {
+    const out = execFileSync(process.execPath, ['script.mjs'], { cwd: project, encoding: 'utf8' })
+    const result = JSON.parse(out.trim().split('\n').pop()!)
+    expect(result).toEqual({ value: { a: '456', b: '456' }, calls: 1, ttl: 3_600_000, commands: ['hello'], budgets: ['pass'] })
+    expect(existsSync(join(project, '.perf/report.json'))).toBe(true)
+  })
+
+  it('runs the unperf binary', () => {
+    const version = spawnSync(join(project, 'node_modules/.bin/unperf'), ['--version'], { cwd: project, encoding: 'utf8' })
+    expect(version.status).toBe(0)
+    expect(version.stdout.trim()).toMatch(/\d+\.\d+\.\d+/)
+    const config = spawnSync(join(project, 'node_modules/.bin/unperf'), ['config', '--json'], { cwd: project, encoding: 'utf8' })
+    expect(config.status, config.stderr).toBe(0)
+    expect(JSON.parse(config.stdout).config.cache.ttl).toBe(3_600_000)
+  })
+
+  it('exits 2 on a broken config', () => {
+    writeFileSync(join(project, 'perf.config.ts'), `export default { cache: { ttl: '10 parsecs' } }`)
+    const result = spawnSync(join(project, 'node_modules/.bin/unperf'), ['config'], { cwd: project, encoding: 'utf8' })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain(`cache.ttl: expected a duration`)
+  })
+})

@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createPerf } from '../../src/runtime/perf.js'
+import { getPerf } from '../../src/runtime/current.js'
+import { tempDir } from '../helpers/tmp.js'
+
+function projectWith(config: string, files: Record<string, string> = {}): string {
+  const dir = tempDir('unperf-perf-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'life-cli', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.mjs'), config)
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true })
+    writeFileSync(join(dir, name), content)
+  }
+  return dir
+}
+const BASE = `cache: { driver: 'memory' }, report: { console: false, dir: './.perf' }`
+
+describe('createPerf lifecycle', () => {
+  it('fires the hooks in order, config hooks registered before perf:ready', async () => {
+    const dir = projectWith(`
+      globalThis.__events = []
+      const log = name => (...args) => { globalThis.__events.push(name) }
+      export default { ${BASE}, hooks: {
+        'config:resolved': log('config:resolved'), 'perf:ready': log('perf:ready'),
+        'command:before': log('command:before'), 'command:after': log('command:after'),
+        'report': log('report'), 'exit': log('exit') } }`)
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+    expect(getPerf()).toBe(perf)
+    const value = await perf.run('build', async ctx => {
+      expect(ctx.name).toBe('build')
+      return 42
+    }, { argv: ['build'] })
+    expect(value).toBe(42)
+    const report = await perf.close()
+    const again = await perf.close()
+    expect(again).toBe(report)
+    expect((globalThis as { __events?: string[] }).__events).toEqual(['config:resolved', 'perf:ready', 'command:before', 'command:after', 'report', 'exit'])
+    expect(report.commands).toHaveLength(1)
+    expect(report.commands[0]).toMatchObject({ name: 'build', status: 'ok' })
+    expect(report.commands[0]!.duration).toBeGreaterThanOrEqual(0)
+    expect(JSON.parse(readFileSync(join(dir, '.perf/report.json'), 'utf8')).commands[0].name).toBe('build')
+  })
+
+  it('rethrows a command error unchanged and fires command:error then command:after', async () => {
+    const dir = projectWith(`export default { ${BASE} }`)
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+    const seen: string[] = []
+    perf.hooks.hook('command:error', (_ctx, error) => { seen.push(`error:${(error as Error).message}`) })
+    perf.hooks.hook('command:after', (_ctx, result) => { seen.push(`after:${result.status}`) })
+    const boom = new Error('boom')
+    await expect(perf.run('fail', () => { throw boom })).rejects.toBe(boom)
+    expect(seen).toEqual(['error:boom', 'after:error'])
+    const report = await perf.close()
+    expect(report.commands[0]).toMatchObject({ name: 'fail', status: 'error', error: { name: 'Error', message: 'boom' } })
+  })
+
+  it('loads plugins (object, specifier, [specifier, options]); a throwing plugin does not break the command', async () => {
+    const dir = projectWith(`
+      import good from './plugins/good.mjs'
+      export default { ${BASE}, plugins: [good, './plugins/bad.mjs', ['./plugins/opts.mjs', { level: 3 }]] }`, {
+      'plugins/good.mjs': `export default { name: 'good', hooks: { 'command:before': ctx => { ctx.data.good = true } }, async setup({ cache, shared }) { await cache.set('k', 'mine'); await shared.set('s', 'everyone') } }`,
+      'plugins/bad.mjs': `export default { name: 'bad', hooks: { 'command:before': () => { throw new Error('hook exploded') }, 'no:such-hook': () => {} }, setup() { throw new Error('setup exploded') } }`,
+      'plugins/opts.mjs': `export default { name: 'opts', setup({ options }) { globalThis.__level = options.level } }`,
+    })
+    const stderr: string[] = []
+    const write = process.stderr.write.bind(process.stderr)
+    process.stderr.write = ((chunk: string) => { stderr.push(String(chunk)); return true }) as typeof process.stderr.write
+    try {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      const data = await perf.run('cmd', ctx => ctx.data)
+      expect(data.good).toBe(true)
+      expect((globalThis as { __level?: number }).__level).toBe(3)
+      expect(await perf.cache.namespace('shared').get('s')).toBe('everyone')
+      expect(() => perf.cache.namespace('plugin:good')).toThrow(/reserved/)
+      await perf.close()
+    } finally {
+      process.stderr.write = write
+    }
+    const text = stderr.join('')
+    expect(text).toContain(`plugin 'bad' failed in setup: setup exploded`)
+    expect(text).toContain(`plugin 'bad' failed in hook 'command:before': hook exploded`)
+    expect(text).toContain(`'no:such-hook', which does not exist`)
+  })
+
+  it('perf.span, perf.pool, perf.graph and perf.memory work from the instance', async () => {
+    const dir = projectWith(`export default { ${BASE}, concurrency: { pools: { network: { concurrency: 2 } } } }`)
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+    const result = await perf.run('work', async () => {
+      const a = await perf.span('outer', () => perf.span('inner', () => 1))
+      const b = await perf.pool('network').map([1, 2, 3], x => x * 2)
+      const g = await perf.graph({ a: { run: () => 1 }, b: { run: ({ results }) => (results.a as number) + 1, deps: ['a'] } })
+      perf.memory.snapshot('after')
+      return { a, b, g: g.results }
+    })
+    expect(result).toEqual({ a: 1, b: [2, 4, 6], g: { a: 1, b: 2 } })
+    const report = await perf.close()
+    expect(report.spans.map(s => s.name)).toEqual(expect.arrayContaining(['outer', 'inner']))
+    expect(report.spans.find(s => s.name === 'inner')).toMatchObject({ parent: 'outer', depth: 1 })
+  })
+})
