@@ -1,0 +1,67 @@
+/**
+ * `unperf shard --total N --index I [globs...] [--json]`: the test files of one CI shard, balanced
+ * by the durations the vitest reporter recorded. Files go space-separated to stdout, so
+ * `vitest run $(unperf shard --total 4 --index 1)` runs that shard; the plan goes to stderr.
+ */
+import { defineCommand } from 'citty'
+import { UsageError } from '../../errors.js'
+import { formatDuration } from '../../config/units.js'
+import { discoverTestFiles } from '../../vitest/discover.js'
+import { loadTestHistory } from '../../vitest/load.js'
+import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
+
+/** Printed for an empty shard: vitest would run every file given no filter. */
+export const EMPTY_SHARD_ARGS = '--passWithNoTests __unperf_empty_shard__'
+
+export default defineCommand({
+  meta: { name: 'shard', description: 'Test files for one CI shard, balanced by recorded durations (vitest run $(unperf shard --total 4 --index 1))' },
+  args: {
+    total: { type: 'string', description: 'Number of shards', required: true },
+    index: { type: 'string', description: 'This shard, 1-based like vitest --shard=1/4', required: true },
+    json: { type: 'boolean', description: 'Print the whole plan as JSON' },
+    cwd: { type: 'string', description: 'Project directory (the vitest root)' },
+    env: { type: 'string', description: 'Config environment' },
+    dir: { type: 'string', description: 'Directory of tests.jsonl (default: report.dir of the config)' },
+  },
+  async run({ args }) {
+    const total = positiveInt(args.total, '--total')
+    const index = positiveInt(args.index, '--index')
+    if (index > total) throw new UsageError(`--index must be between 1 and --total (${total}), got ${index}`)
+    const cwd = args.cwd ?? process.cwd()
+    const include = (args._ ?? []).map(String).filter(Boolean)
+
+    const history = await loadTestHistory({ cwd, ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) })
+    const files = await discoverTestFiles(cwd, history.entries, include.length > 0 ? { include } : {})
+    const durations = fileDurations(history.entries)
+    const plan = planShards(files, durations, total)
+    const byCount = countShards(files, durations, total)
+    const shard = plan.shards[index - 1]!
+
+    if (args.json) {
+      process.stdout.write(JSON.stringify({
+        total, index, files: shard.files, expected: shard.expected,
+        shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
+        unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped,
+        history: { file: history.file, runs: history.entries.length, skipped: history.skipped },
+      }, null, 2) + '\n')
+      return
+    }
+    process.stdout.write((shard.files.length > 0 ? shard.files.join(' ') : EMPTY_SHARD_ARGS) + '\n')
+    const lines = [
+      `[unperf] shard ${index}/${total}: ${shard.files.length} of ${files.length} files, expected ${formatDuration(shard.expected)}`
+      + ` (${history.entries.length} runs of history${plan.unknown.length > 0 ? `, ${plan.unknown.length} files without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
+      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} files`),
+      `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
+    ]
+    if (files.length === 0) lines.push('  no test files found: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or record a run with the unperf/vitest reporter')
+    else if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
+    for (const group of plan.grouped) lines.push(`  kept together (vitest matches file filters as substrings): ${group.join(', ')}`)
+    process.stderr.write(lines.join('\n') + '\n')
+  },
+})
+
+function positiveInt(value: unknown, name: string): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${value === undefined ? 'nothing' : `'${String(value)}'`}`)
+  return n
+}

@@ -1,0 +1,91 @@
+/**
+ * `unperf tests flaky|slow [--json]`: from the history the unperf/vitest reporter records.
+ */
+import { defineCommand } from 'citty'
+import { UsageError } from '../../errors.js'
+import { formatDuration } from '../../config/units.js'
+import { findFlaky } from '../../vitest/flaky.js'
+import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.js'
+import { findSlow } from '../../vitest/slow.js'
+
+const common = {
+  json: { type: 'boolean', description: 'Print JSON' },
+  cwd: { type: 'string', description: 'Project directory' },
+  env: { type: 'string', description: 'Config environment' },
+  dir: { type: 'string', description: 'Directory of tests.jsonl (default: report.dir of the config)' },
+} as const
+
+function historyOptions(args: { cwd?: string; env?: string; dir?: string }): LoadTestHistoryOptions {
+  return { ...(args.cwd && { cwd: args.cwd }), ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) }
+}
+
+function noHistory(file: string): string {
+  return `[unperf] no test runs recorded in ${file}: add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
+}
+
+const flaky = defineCommand({
+  meta: { name: 'flaky', description: 'Tests that passed on retry or whose result flips on the same commit, with their flip rate' },
+  args: common,
+  async run({ args }) {
+    const history = await loadTestHistory(historyOptions(args))
+    const tests = findFlaky(history.entries)
+    if (args.json) {
+      process.stdout.write(JSON.stringify({ runs: history.entries.length, file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
+      return
+    }
+    if (history.entries.length === 0) {
+      process.stderr.write(noHistory(history.file) + '\n')
+      return
+    }
+    if (tests.length === 0) {
+      process.stdout.write(`no flaky tests in the last ${history.entries.length} runs\n`)
+      return
+    }
+    const lines = [`${tests.length} flaky test${tests.length === 1 ? '' : 's'} in the last ${history.entries.length} runs (flip rate = result changes / chances, same code):`]
+    for (const t of tests) {
+      lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`
+        + `  (${t.flips} flips in ${t.runs} runs${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
+    }
+    process.stdout.write(lines.join('\n') + '\n')
+  },
+})
+
+const slow = defineCommand({
+  meta: { name: 'slow', description: 'Slowest tests and files, and those that got slower' },
+  args: {
+    ...common,
+    top: { type: 'string', description: 'How many to list (default 10)' },
+  },
+  async run({ args }) {
+    const top = args.top === undefined ? 10 : Number(args.top)
+    if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got '${args.top}'`)
+    const history = await loadTestHistory(historyOptions(args))
+    const result = findSlow(history.entries, { top })
+    if (args.json) {
+      process.stdout.write(JSON.stringify({ runs: history.entries.length, file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
+      return
+    }
+    if (history.entries.length === 0) {
+      process.stderr.write(noHistory(history.file) + '\n')
+      return
+    }
+    const ms = (n: number): string => formatDuration(n).padStart(9)
+    const lines = [`over the last ${history.entries.length} runs (median):`, 'slowest files:']
+    for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
+    lines.push('slowest tests:')
+    for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
+    if (result.slower.length === 0) lines.push('none got slower (median of the last 3 runs vs the runs before)')
+    else {
+      lines.push('got slower (median of the last 3 runs vs the runs before):')
+      for (const s of result.slower) {
+        lines.push(`  ${formatDuration(s.baseline)} → ${formatDuration(s.current)} (${s.ratio}×)  ${s.file}${s.name ? ` > ${s.name}` : ''}${s.project ? ` [${s.project}]` : ''}`)
+      }
+    }
+    process.stdout.write(lines.join('\n') + '\n')
+  },
+})
+
+export default defineCommand({
+  meta: { name: 'tests', description: 'Flaky and slow tests from the unperf/vitest reporter history' },
+  subCommands: { flaky, slow },
+})

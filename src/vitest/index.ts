@@ -1,0 +1,286 @@
+/**
+ * `unperf/vitest`: a vitest reporter that records per-file and per-test durations, retries and
+ * results into `tests.jsonl` beside unperf's run history (`report.dir`), for `unperf shard`,
+ * `unperf tests flaky` and `unperf tests slow`.
+ *
+ * Works with vitest 3 and 4 (`onTestRunEnd`), and falls back to `onFinished` on older versions.
+ * Nothing happens per test: the results are read once from vitest's own task tree at the end of
+ * the run and written in one append. The config and the git probe load in the background.
+ *
+ * ```ts
+ * // vitest.config.ts
+ * export default defineConfig({ test: { reporters: ['default', 'unperf/vitest'] } })
+ * ```
+ */
+import { relative, resolve, sep } from 'node:path'
+import type { ResolvedPerfConfig } from '../config/types.js'
+import { probeCodeVersion, type CodeVersion } from './git.js'
+import {
+  appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry, type TestSample, type TestStateCode,
+} from './history.js'
+
+export type { TestFileRecord, TestProjectPatterns, TestRunEntry, TestSample } from './history.js'
+export { readTestHistory, testsHistoryPath } from './history.js'
+
+export interface UnperfReporterOptions {
+  /**
+   * Directory of `tests.jsonl`. Relative = against `cwd`.
+   * @default `report.dir` of the perf config (the platform cache dir, per project)
+   */
+  dir?: string
+  /** The project whose perf.config is loaded. @default the vitest root */
+  cwd?: string
+  /** Where perf.config is looked for. @default cwd */
+  rootDir?: string
+  /** Config environment (`$env` blocks). @default PERF_ENV, else NODE_ENV, else 'production' */
+  env?: string
+  /** Runs kept. @default `report.history` of the perf config (100) */
+  history?: number
+}
+
+/** Default number of runs kept when no config can be read. */
+const DEFAULT_HISTORY = 100
+
+/** The vitest reporter. vitest instantiates the default export: `reporters: [['unperf/vitest', { dir }]]`. */
+export class UnperfReporter {
+  readonly options: UnperfReporterOptions
+  private root = process.cwd()
+  private vitestVersion: string | undefined
+  private shard: string | undefined
+  private projects: TestProjectPatterns[] | undefined
+  private target: Promise<{ dir: string; cap: number } | undefined> | undefined
+  private code: Promise<CodeVersion> | undefined
+  private startedAt = Date.now()
+  /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
+  private modernApi = false
+
+  constructor(options: UnperfReporterOptions = {}) {
+    this.options = { ...options }
+  }
+
+  onInit(vitest: VitestLike): void {
+    this.startedAt = Date.now()
+    try {
+      this.root = vitest.config?.root ?? process.cwd()
+      this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
+      const shard = vitest.config?.shard
+      this.shard = shard && shard.count > 1 ? `${shard.index}/${shard.count}` : undefined
+      this.projects = projectPatterns(vitest, this.root)
+    } catch { /* an unexpected vitest shape: record without these */ }
+    this.target = this.resolveTarget()
+    this.code = probeCodeVersion(this.root)
+  }
+
+  onTestRunStart(): void {
+    this.modernApi = true
+    this.startedAt = Date.now()
+    // watch mode: each rerun may run different code
+    this.code = probeCodeVersion(this.root)
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, _errors: ReadonlyArray<unknown>, reason: string): Promise<void> {
+    this.modernApi = true
+    if (reason !== 'passed' && reason !== 'failed') return // interrupted: partial timings would mislead the shards
+    let files: TestFileRecord[]
+    try {
+      files = testModules.map(m => moduleRecord(m, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+    } catch (error) {
+      warn(`could not read the test results (${errorMessage(error)})`)
+      return
+    }
+    await this.write(files, reason)
+  }
+
+  /** vitest < 3 (and vitest 3, where onTestRunEnd supersedes it). */
+  async onFinished(files?: ReadonlyArray<RunnerTaskLike>, errors?: ReadonlyArray<unknown>): Promise<void> {
+    if (this.modernApi || !files) return
+    let records: TestFileRecord[]
+    try {
+      records = files.map(f => legacyFileRecord(f, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+    } catch (error) {
+      warn(`could not read the test results (${errorMessage(error)})`)
+      return
+    }
+    const failed = (errors?.length ?? 0) > 0 || records.some(f => f.state === 'failed')
+    await this.write(records, failed ? 'failed' : 'passed')
+  }
+
+  onWatcherRerun(): void {
+    if (this.modernApi) return
+    this.startedAt = Date.now()
+    this.code = probeCodeVersion(this.root)
+  }
+
+  // --- internal ---
+
+  private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
+    if (files.length === 0) return
+    try {
+      const target = await (this.target ??= this.resolveTarget())
+      if (!target) return
+      const code = await (this.code ?? probeCodeVersion(this.root))
+      const endedAt = Date.now()
+      const entry: TestRunEntry = {
+        v: 1,
+        id: newRunId(),
+        startedAt: this.startedAt,
+        endedAt,
+        duration: endedAt - this.startedAt,
+        ...code,
+        ...(this.shard && { shard: this.shard }),
+        result,
+        ...(this.vitestVersion && { vitest: this.vitestVersion }),
+        ...(this.projects && { projects: this.projects }),
+        files,
+      }
+      appendTestRun(target.dir, entry, { cap: target.cap })
+    } catch (error) {
+      warn(`could not record the test run (${errorMessage(error)})`)
+    }
+  }
+
+  private async resolveTarget(): Promise<{ dir: string; cap: number } | undefined> {
+    const cwd = resolve(this.root, this.options.cwd ?? '.')
+    const explicitDir = this.options.dir !== undefined ? resolve(cwd, this.options.dir) : undefined
+    if (explicitDir !== undefined && this.options.history !== undefined) return { dir: explicitDir, cap: this.options.history }
+    let config: ResolvedPerfConfig
+    try {
+      const { loadPerfConfig } = await import('../config/load.js')
+      config = await loadPerfConfig({
+        cwd,
+        ...(this.options.rootDir !== undefined && { rootDir: resolve(cwd, this.options.rootDir) }),
+        ...(this.options.env !== undefined && { env: this.options.env }),
+      })
+    } catch (error) {
+      if (explicitDir === undefined) {
+        warn(`test history not recorded: ${errorMessage(error)}`)
+        return undefined
+      }
+      return { dir: explicitDir, cap: DEFAULT_HISTORY }
+    }
+    return { dir: explicitDir ?? config.report.dir, cap: this.options.history ?? config.report.history }
+  }
+}
+
+export default UnperfReporter
+
+// --- vitest shapes (structural: vitest 3 and 4 differ in their type exports) ---
+
+interface VitestLike {
+  version?: unknown
+  config?: { root?: string; shard?: { index: number; count: number } }
+  projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
+}
+
+interface TestModuleLike {
+  moduleId: string
+  project?: { name?: string }
+  state?(): string
+  diagnostic?(): { environmentSetupDuration?: number; prepareDuration?: number; collectDuration?: number; setupDuration?: number; duration?: number }
+  children: { allTests(): Iterable<TestCaseLike> }
+}
+
+interface TestCaseLike {
+  fullName?: string
+  name: string
+  result(): { state: string }
+  diagnostic(): { duration?: number; retryCount?: number } | undefined
+}
+
+/** vitest's runner task (File / Suite / Test), for onFinished. */
+interface RunnerTaskLike {
+  type?: string
+  name: string
+  filepath?: string
+  mode?: string
+  projectName?: string
+  tasks?: RunnerTaskLike[]
+  collectDuration?: number
+  setupDuration?: number
+  environmentLoad?: number
+  prepareDuration?: number
+  result?: { state?: string; duration?: number; retryCount?: number }
+}
+
+// --- internal ---
+
+const STATE: Record<string, TestStateCode> = { passed: 'p', failed: 'f', skipped: 's', pass: 'p', fail: 'f', skip: 's', todo: 's' }
+
+function round(ms: number | undefined): number {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.round(ms * 100) / 100 : 0
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/')
+}
+
+function projectPatterns(vitest: VitestLike, root: string): TestProjectPatterns[] | undefined {
+  const projects = vitest.projects
+  if (!projects || projects.length === 0) return undefined
+  return projects.map(p => ({
+    ...(p.name && { name: p.name }),
+    dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)),
+    include: [...(p.config?.include ?? [])],
+    exclude: [...(p.config?.exclude ?? [])],
+  }))
+}
+
+function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord | undefined {
+  const state = mod.state?.()
+  if (state !== 'passed' && state !== 'failed') return undefined
+  const d = mod.diagnostic?.() ?? {}
+  const setup = (d.environmentSetupDuration ?? 0) + (d.prepareDuration ?? 0) + (d.collectDuration ?? 0) + (d.setupDuration ?? 0)
+  const tests: TestSample[] = []
+  for (const test of mod.children.allTests()) {
+    const code = STATE[test.result().state]
+    if (!code) continue // pending: never ran (bail)
+    const diag = test.diagnostic()
+    tests.push([test.fullName ?? test.name, round(diag?.duration), code, diag?.retryCount ?? 0])
+  }
+  const project = mod.project?.name
+  return {
+    path: toPosix(relative(root, mod.moduleId)),
+    ...(project && { project }),
+    state,
+    duration: round(setup + (d.duration ?? 0)),
+    setup: round(setup),
+    tests,
+  }
+}
+
+function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRecord | undefined {
+  const state = file.result?.state === 'pass' ? 'passed' : file.result?.state === 'fail' ? 'failed' : undefined
+  if (!state || !file.filepath) return undefined
+  const setup = (file.environmentLoad ?? 0) + (file.prepareDuration ?? 0) + (file.collectDuration ?? 0) + (file.setupDuration ?? 0)
+  const tests: TestSample[] = []
+  const walk = (task: RunnerTaskLike, prefix: string): void => {
+    for (const child of task.tasks ?? []) {
+      const name = prefix ? `${prefix} > ${child.name}` : child.name
+      if (child.type === 'suite') walk(child, name)
+      else if (child.type === 'test' || child.type === 'custom') {
+        const code = child.mode === 'skip' || child.mode === 'todo' ? 's' : STATE[child.result?.state ?? '']
+        if (code) tests.push([name, round(child.result?.duration), code, child.result?.retryCount ?? 0])
+      }
+    }
+  }
+  walk(file, '')
+  return {
+    path: toPosix(relative(root, file.filepath)),
+    ...(file.projectName && { project: file.projectName }),
+    state,
+    duration: round(setup + (file.result?.duration ?? 0)),
+    setup: round(setup),
+    tests,
+  }
+}
+
+const warned = new Set<string>()
+function warn(message: string): void {
+  if (warned.has(message)) return
+  warned.add(message)
+  process.stderr.write(`[unperf] vitest reporter: ${message}\n`)
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^\[unperf\]\s*/, '') : String(error)
+}

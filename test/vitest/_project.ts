@@ -1,0 +1,85 @@
+/**
+ * Helpers for the vitest reporter tests: a temp project that resolves packages from the repo's
+ * node_modules, the reporter (and CLI commands) bundled from source with esbuild, and real
+ * vitest runs as child processes.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { tempDir } from '../helpers/tmp.js'
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url))
+const VITEST_BIN = join(REPO, 'node_modules/vitest/vitest.mjs')
+
+/** A temp dir with `node_modules` linked to the repo's, so bare imports resolve. */
+export function tempProject(files: Record<string, string> = {}): string {
+  const dir = tempDir('unperf-vitest-')
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  writeFiles(dir, { 'package.json': JSON.stringify({ name: 'fixture', type: 'module', private: true }), ...files })
+  return dir
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true })
+    writeFileSync(join(dir, name), text)
+  }
+}
+
+/** Bundles a source entry (or inline source resolved from the repo) into `outfile`; packages stay external. */
+export async function bundle(outfile: string, entry: { file: string } | { contents: string }): Promise<string> {
+  await build({
+    ...('file' in entry ? { entryPoints: [join(REPO, entry.file)] } : { stdin: { contents: entry.contents, resolveDir: REPO, loader: 'ts' } }),
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  })
+  return outfile
+}
+
+/** The environment of a child process: no vitest worker variables and no CI commit variables leak in. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(VITEST|TINYPOOL|CI$|GITHUB_|CI_COMMIT|BUILDKITE|CIRCLE|TRAVIS|BITBUCKET|DRONE|SEMAPHORE|APPVEYOR|BUILD_SOURCEVERSION|GIT_COMMIT|VERCEL)/.test(key)) continue
+    env[key] = value
+  }
+  return { ...env, NODE_ENV: 'test', FORCE_COLOR: '0', NO_COLOR: '1', ...extra }
+}
+
+export interface RunResult { status: number | null; stdout: string; stderr: string }
+
+/** `vitest run --config <config>` in `cwd`, as a real child process. */
+export function runVitest(cwd: string, config: string, env: Record<string, string> = {}, args: string[] = []): RunResult {
+  const r = spawnSync(process.execPath, [VITEST_BIN, 'run', '--config', config, ...args], {
+    cwd, env: childEnv(env), encoding: 'utf8', timeout: 120_000,
+  })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** `node <script> ...args` as a child process. */
+export function runNode(cwd: string, script: string, args: string[], env: Record<string, string> = {}): RunResult {
+  const r = spawnSync(process.execPath, [script, ...args], { cwd, env: childEnv(env), encoding: 'utf8', timeout: 60_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** A script running one of unperf's citty commands with argv, for the CLI tests until `unperf` maps them. */
+export async function bundleCommand(dir: string, name: 'shard' | 'tests'): Promise<string> {
+  return bundle(join(dir, `cli-${name}.mjs`), {
+    contents: `import { runCommand } from 'citty'
+import cmd from './src/cli/commands/${name}.ts'
+try {
+  await runCommand(cmd, { rawArgs: process.argv.slice(2) })
+} catch (error) {
+  process.stderr.write(String(error && error.message) + '\\n')
+  process.exitCode = error && error.code === 'E_USAGE' ? 2 : 1
+}
+`,
+  })
+}
