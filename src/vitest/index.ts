@@ -72,10 +72,10 @@ export class UnperfReporter {
   }
 
   onTestRunStart(): void {
-    this.modernApi = true
     this.startedAt = Date.now()
-    // watch mode: each rerun may run different code
-    this.code = probeCodeVersion(this.root)
+    // watch mode: each rerun may run different code (the first run uses the probe onInit started)
+    if (this.modernApi || !this.code) this.code = probeCodeVersion(this.root)
+    this.modernApi = true
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, _errors: ReadonlyArray<unknown>, reason: string): Promise<void> {

@@ -44,7 +44,7 @@ const flaky = defineCommand({
     const lines = [`${tests.length} flaky test${tests.length === 1 ? '' : 's'} in the last ${history.entries.length} runs (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
       lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`
-        + `  (${t.flips} flips in ${t.runs} runs${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
+        + `  (${t.flips} flip${t.flips === 1 ? '' : 's'} in ${t.runs} run${t.runs === 1 ? '' : 's'}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
     }
     process.stdout.write(lines.join('\n') + '\n')
   },
