@@ -231,4 +231,19 @@ export default { test: { include: ['test/**/*.test.js'], reporters: [join(import
       expect(readTestHistory(join(dir, '.perf-reports')).entries[0]!.files[0]!.path).toBe('test/one.test.js')
     })
   })
+
+  it('a bad perf config costs one warning line, never the test run', async () => {
+    const dir = tempProject({
+      'perf.config.json': JSON.stringify({ report: { history: 'lots' } }),
+      'test/one.test.js': `import { it } from 'vitest'\nit('one', () => {})\n`,
+      'vitest.config.mjs': `import { join } from 'node:path'
+export default { test: { include: ['test/**/*.test.js'], reporters: ['default', join(import.meta.dirname, 'reporter.mjs')] } }
+`,
+    })
+    await bundle(join(dir, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
+    const r = runVitest(dir, 'vitest.config.mjs', { UNPERF_NO_SNAPSHOT: '1' })
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/\[unperf\] vitest reporter: test history not recorded: [\s\S]*report\.history/)
+    expect(r.stderr.match(/\[unperf\]/g)).toHaveLength(1)
+  })
 })

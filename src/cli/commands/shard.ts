@@ -53,6 +53,7 @@ export default defineCommand({
       ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} files`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
+    if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)
     if (files.length === 0) lines.push('  no test files found: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or record a run with the unperf/vitest reporter')
     else if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
     for (const group of plan.grouped) lines.push(`  kept together (vitest matches file filters as substrings): ${group.join(', ')}`)
