@@ -188,6 +188,11 @@ describe('unperf shard / unperf tests (CLI commands)', () => {
     const r = runNode(project, shardCli, ['--total', '9', '--index', '9', '--dir', historyDir])
     expect(r.stdout.trim()).toBe('--passWithNoTests __unperf_empty_shard__')
     expect(r.stderr).toContain('this shard is empty')
+    const dir = join(project, 'history-empty')
+    const v = runVitest(project, 'vitest.config.mjs', { HISTORY_DIR: dir }, r.stdout.trim().split(' '))
+    expect(v.status, v.stdout + v.stderr).toBe(0)
+    expect(v.stdout + v.stderr).toMatch(/No test files found/)
+    expect(existsSync(join(dir, 'tests.jsonl'))).toBe(false)
   })
 
   it('bad usage exits 2', () => {
