@@ -1,0 +1,81 @@
+/**
+ * Memory: labelled snapshots, peak rss during commands, and a least-squares trend over heapUsed.
+ * The peak sampler is an unref'd 50 ms interval (process.memoryUsage.rss() is a cheap syscall).
+ */
+import type { MemoryTracker } from './_internal.js'
+import type { MemorySnapshot, MemoryTrend } from './types.js'
+
+/** |slope| below this many bytes/s counts as stable (≈ 1 MiB per 10 s). */
+export const STABLE_SLOPE = 100 * 1024
+const PEAK_INTERVAL_MS = 50
+
+export function createMemoryTracker(): MemoryTracker & { leakWarning(): string | undefined } {
+  const list: MemorySnapshot[] = []
+  let peak = process.memoryUsage.rss()
+  const active = new Set<{ peak: number }>()
+  let timer: NodeJS.Timeout | undefined
+
+  const sample = () => {
+    const rss = process.memoryUsage.rss()
+    if (rss > peak) peak = rss
+    for (const t of active) if (rss > t.peak) t.peak = rss
+    return rss
+  }
+
+  const trend = (): MemoryTrend => {
+    const n = list.length
+    if (n < 2) return { direction: 'stable', slope: 0, samples: n }
+    const t0 = list[0]!.time
+    let sx = 0, sy = 0, sxx = 0, sxy = 0
+    for (const s of list) {
+      const x = (s.time - t0) / 1000
+      sx += x; sy += s.heapUsed; sxx += x * x; sxy += x * s.heapUsed
+    }
+    const denom = n * sxx - sx * sx
+    const slope = denom === 0 ? 0 : (n * sxy - sx * sy) / denom
+    return { direction: Math.abs(slope) < STABLE_SLOPE ? 'stable' : slope > 0 ? 'growing' : 'shrinking', slope, samples: n }
+  }
+
+  return {
+    snapshot(label = `#${list.length + 1}`): MemorySnapshot {
+      const m = process.memoryUsage()
+      if (m.rss > peak) peak = m.rss
+      const snap: MemorySnapshot = {
+        label, time: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers,
+      }
+      list.push(snap)
+      return snap
+    },
+    snapshots: () => list,
+    trend,
+    get peakRss() {
+      sample()
+      return peak
+    },
+    trackPeak(): () => number {
+      const tracker = { peak: 0 }
+      active.add(tracker)
+      sample()
+      if (!timer) {
+        timer = setInterval(sample, PEAK_INTERVAL_MS)
+        timer.unref()
+      }
+      return () => {
+        sample()
+        active.delete(tracker)
+        if (active.size === 0 && timer) {
+          clearInterval(timer)
+          timer = undefined
+        }
+        return tracker.peak
+      }
+    },
+    /** A warning when at least 5 snapshots over 10 s or more keep growing. */
+    leakWarning(): string | undefined {
+      const t = trend()
+      const span = list.length > 1 ? list[list.length - 1]!.time - list[0]!.time : 0
+      if (t.direction !== 'growing' || t.samples < 5 || span < 10_000) return undefined
+      return `heap keeps growing: +${(t.slope / 1024).toFixed(0)} KiB/s over ${t.samples} snapshots in ${(span / 1000).toFixed(0)} s (a leak?)`
+    },
+  }
+}
