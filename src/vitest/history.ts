@@ -60,6 +60,8 @@ export interface TestRunEntry {
   /** vitest's own `--shard`, e.g. '1/4'. */
   shard?: string
   result: 'passed' | 'failed'
+  /** Only some tests of the files ran (`-t`, `file.ts:12`): file durations of this run are not used. */
+  partial?: boolean
   vitest?: string
   projects?: TestProjectPatterns[]
   files: TestFileRecord[]

@@ -53,6 +53,8 @@ export class UnperfReporter {
   private startedAt = Date.now()
   /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
   private modernApi = false
+  private vitest: VitestLike | undefined
+  private partial = false
 
   constructor(options: UnperfReporterOptions = {}) {
     this.options = { ...options }
@@ -60,6 +62,8 @@ export class UnperfReporter {
 
   onInit(vitest: VitestLike): void {
     this.startedAt = Date.now()
+    this.vitest = vitest
+    this.partial = !!vitest.config?.testNamePattern
     try {
       this.root = vitest.config?.root ?? process.cwd()
       this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
@@ -71,8 +75,10 @@ export class UnperfReporter {
     this.code = probeCodeVersion(this.root)
   }
 
-  onTestRunStart(): void {
+  onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
     this.startedAt = Date.now()
+    this.partial = !!this.vitest?.config?.testNamePattern
+      || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
     // watch mode: each rerun may run different code (the first run uses the probe onInit started)
     if (this.modernApi || !this.code) this.code = probeCodeVersion(this.root)
     this.modernApi = true
@@ -129,6 +135,7 @@ export class UnperfReporter {
         ...code,
         ...(this.shard && { shard: this.shard }),
         result,
+        ...(this.partial && { partial: true }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
         ...(this.projects && { projects: this.projects }),
         files,
@@ -168,8 +175,14 @@ export default UnperfReporter
 
 interface VitestLike {
   version?: unknown
-  config?: { root?: string; shard?: { index: number; count: number } }
+  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown }
   projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
+}
+
+interface SpecificationLike {
+  testLines?: unknown[]
+  testIds?: unknown[]
+  testNamePattern?: unknown
 }
 
 interface TestModuleLike {

@@ -15,11 +15,13 @@ export interface FileDurations {
 
 /**
  * Median duration of each file over the runs where it ran (a file skipped as a whole is left out
- * of that run). A file run by several projects in one run counts the sum.
+ * of that run, and so are runs filtered by test name or line). A file run by several projects in
+ * one run counts the sum.
  */
 export function fileDurations(entries: readonly TestRunEntry[]): FileDurations {
   const samples = new Map<string, number[]>()
   for (const entry of entries) {
+    if (entry.partial) continue // `-t` / `file:line` runs time a part of each file
     const inRun = new Map<string, number>()
     for (const file of entry.files) {
       if (file.state === 'skipped' || !(file.duration >= 0)) continue

@@ -63,7 +63,7 @@ export function findSlow(entries: readonly TestRunEntry[], options: FindSlowOpti
     for (const file of entry.files) {
       if (file.state === 'skipped') continue
       const fileKey = `${file.project ?? ''}\0${file.path}`
-      push(files, fileKey, { file: file.path, ...(file.project && { project: file.project }) }, file.duration)
+      if (!entry.partial) push(files, fileKey, { file: file.path, ...(file.project && { project: file.project }) }, file.duration)
       for (const [name, duration, state] of file.tests) {
         if (state === 's') continue
         push(tests, `${fileKey}\0${name}`, { file: file.path, name, ...(file.project && { project: file.project }) }, duration)

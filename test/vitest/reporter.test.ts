@@ -100,6 +100,16 @@ describe('reporter', () => {
     expect(entries[1]!.files.find(f => f.path === 'test/flaky.test.js')!.state).toBe('failed')
   })
 
+  it('marks runs filtered by test name as partial: their file durations are not used for shards', () => {
+    const dir = join(project, 'history-partial')
+    const r = runVitest(project, 'vitest.config.mjs', { HISTORY_DIR: dir, FLAKY_MARKER: join(project, 'flaky.marker'), FLIP: '0' }, ['-t', 'step 1'])
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    const [entry] = readTestHistory(dir).entries
+    expect(entry!.partial).toBe(true)
+    expect(entries.every(e => e.partial === undefined)).toBe(true)
+    expect(fileDurations([entry!]).medians.size).toBe(0)
+  })
+
   it('each line is self-validating: a torn line is skipped, the others still read', () => {
     const text = readFileSync(testsHistoryPath(historyDir), 'utf8')
     const lines = text.trimEnd().split('\n')

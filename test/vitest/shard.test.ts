@@ -15,6 +15,11 @@ describe('fileDurations', () => {
     expect(fileDurations([]).fallback).toBe(1)
   })
 
+  it('leaves out runs filtered by test name or line (partial)', () => {
+    const d = fileDurations([run({ 'a.test.ts': 100 }), run({ 'a.test.ts': 1 }, { partial: true })])
+    expect(d.medians.get('a.test.ts')).toBe(100)
+  })
+
   it('leaves out files skipped as a whole, sums a file run by two projects', () => {
     const d = fileDurations([run([
       { path: 'x.test.ts', project: 'node', state: 'passed', duration: 40, setup: 0, tests: [] },
