@@ -35,7 +35,7 @@ export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Pro
     const { loadPerfConfig } = await import('../config/load.js')
     const config = await loadPerfConfig({ cwd, ...(options.env !== undefined && { env: options.env }) })
     dir = config.report.dir
-    limit ??= config.report.history
+    limit = Math.min(limit ?? config.report.history, config.report.history)
   }
   const { entries, skipped } = readTestHistory(dir, limit)
   return { entries, file: testsHistoryPath(dir), skipped }

@@ -218,6 +218,9 @@ describe('unperf shard / unperf tests (CLI commands)', () => {
     expect(r.stdout).toMatch(/test\/flaky\.test\.js > passes on retry .*passed on retry 1×/)
     const json = JSON.parse(runNode(project, testsCli, ['flaky', '--dir', historyDir, '--json']).stdout) as { flaky: { name: string; flipRate: number }[] }
     expect(json.flaky.map(t => t.name)).toEqual(['flips on the same commit', 'passes on retry'])
+    // --runs: only the recent runs (the last one alone holds no flip)
+    expect(runNode(project, testsCli, ['flaky', '--dir', historyDir, '--runs', '1']).stdout).toBe('no flaky tests in the last run\n')
+    expect(runNode(project, testsCli, ['flaky', '--dir', historyDir, '--runs', '0']).status).toBe(2)
   })
 
   it('`tests slow` lists the slowest files and tests', () => {

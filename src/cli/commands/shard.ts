@@ -49,7 +49,7 @@ export default defineCommand({
     process.stdout.write((shard.files.length > 0 ? shard.files.join(' ') : EMPTY_SHARD_ARGS) + '\n')
     const lines = [
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${files.length} files, expected ${formatDuration(shard.expected)}`
-      + ` (${history.entries.length} runs of history${plan.unknown.length > 0 ? `, ${plan.unknown.length} files without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
+      + ` (${history.entries.length} runs of history${history.skipped > 0 ? `, ${history.skipped} corrupt lines skipped` : ''}${plan.unknown.length > 0 ? `, ${plan.unknown.length} files without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
       ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} files`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]

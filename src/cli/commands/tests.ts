@@ -13,10 +13,23 @@ const common = {
   cwd: { type: 'string', description: 'Project directory' },
   env: { type: 'string', description: 'Config environment' },
   dir: { type: 'string', description: 'Directory of tests.jsonl (default: report.dir of the config)' },
+  runs: { type: 'string', description: 'Use only the last N recorded runs (default: all kept, report.history)' },
 } as const
 
-function historyOptions(args: { cwd?: string; env?: string; dir?: string }): LoadTestHistoryOptions {
-  return { ...(args.cwd && { cwd: args.cwd }), ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) }
+function historyOptions(args: { cwd?: string; env?: string; dir?: string; runs?: string }): LoadTestHistoryOptions {
+  let limit: number | undefined
+  if (args.runs !== undefined) {
+    limit = /^\d+$/.test(args.runs) ? Number(args.runs) : Number.NaN
+    if (!(limit >= 1)) throw new UsageError(`--runs must be a positive integer, got '${args.runs}'`)
+  }
+  return {
+    ...(args.cwd && { cwd: args.cwd }), ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }),
+    ...(limit !== undefined && { limit }),
+  }
+}
+
+function runs(n: number): string {
+  return n === 1 ? 'run' : `${n} runs`
 }
 
 function noHistory(file: string): string {
@@ -38,10 +51,10 @@ const flaky = defineCommand({
       return
     }
     if (tests.length === 0) {
-      process.stdout.write(`no flaky tests in the last ${history.entries.length} runs\n`)
+      process.stdout.write(`no flaky tests in the last ${runs(history.entries.length)}\n`)
       return
     }
-    const lines = [`${tests.length} flaky test${tests.length === 1 ? '' : 's'} in the last ${history.entries.length} runs (flip rate = result changes / chances, same code):`]
+    const lines = [`${tests.length} flaky test${tests.length === 1 ? '' : 's'} in the last ${runs(history.entries.length)} (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
       lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`
         + `  (${t.flips} flip${t.flips === 1 ? '' : 's'} in ${t.runs} run${t.runs === 1 ? '' : 's'}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
@@ -70,7 +83,7 @@ const slow = defineCommand({
       return
     }
     const ms = (n: number): string => formatDuration(n).padStart(9)
-    const lines = [`over the last ${history.entries.length} runs (median):`, 'slowest files:']
+    const lines = [`over the last ${runs(history.entries.length)} (median):`, 'slowest files:']
     for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
     lines.push('slowest tests:')
     for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
