@@ -121,7 +121,11 @@ export function appendTestRun(dir: string, entry: TestRunEntry, options: AppendO
   const cap = Math.max(1, Math.floor(options.cap))
   // cheap bound first: 2× cap lines cannot fit in fewer bytes than 2× cap minimal lines
   if (size < 2 * cap * 64) return
-  if (countLines(file) > 2 * cap) compactTestHistory(dir, cap)
+  try {
+    if (countLines(file) > 2 * cap) compactTestHistory(dir, cap)
+  } catch {
+    // the run is recorded; compaction is retried by the next run (e.g. Windows refusing a rename)
+  }
 }
 
 export interface ReadHistoryResult {
