@@ -3,7 +3,7 @@
 // and .d.mts declarations from tsc.
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -63,6 +63,9 @@ await build({
   define: { __UNPERF_VERSION__: JSON.stringify(pkg.version) },
   plugins: process.env.UNPERF_BUILD_STATIC_BUILTINS ? [] : [builtins],
 })
+
+// The worker-thread entry is shipped as it is.
+copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dist, 'worker-entry.mjs'))
 
 // Declarations: tsc emits per-file .d.ts into dist/types; each entry gets a .d.mts re-export.
 if (!process.argv.includes('--no-dts')) {

@@ -1,0 +1,67 @@
+/**
+ * CPU-bound work in worker threads: `perf.workers.run(moduleUrl, exportName, args)`.
+ * tinypool (imported on the first run) with `concurrency.workers`: max threads, idle timeout
+ * (idle workers exit, so they never keep the process alive), per-task timeout and retries.
+ */
+import { existsSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { MissingDependencyError, TimeoutError } from '../errors.js'
+import type { RuntimeContext } from './_internal.js'
+import type { PerfWorkers } from './types.js'
+
+interface TinypoolLike {
+  run(task: unknown, options?: { signal?: AbortSignal }): Promise<unknown>
+  destroy(): Promise<void>
+}
+
+export function createWorkers(ctx: RuntimeContext): PerfWorkers {
+  const options = ctx.config.concurrency.workers
+  let pool: Promise<TinypoolLike> | undefined
+
+  const getPool = () => (pool ??= (async () => {
+    let Tinypool: new (o: Record<string, unknown>) => TinypoolLike
+    try {
+      ;({ Tinypool } = (await import('tinypool')) as unknown as { Tinypool: typeof Tinypool })
+    } catch (error) {
+      throw new MissingDependencyError('tinypool', 'perf.workers', error)
+    }
+    return new Tinypool({ filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: options.idleTimeout })
+  })())
+
+  return {
+    async run<T>(moduleUrl: string | URL, exportName: string, args: unknown[] = []): Promise<T> {
+      const url = typeof moduleUrl === 'string' && isAbsolute(moduleUrl) ? pathToFileURL(moduleUrl).href : String(moduleUrl)
+      const p = await getPool()
+      for (let attempt = 0; ; attempt++) {
+        const controller = options.timeout === false ? undefined : new AbortController()
+        const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
+        try {
+          return (await p.run({ moduleUrl: url, exportName, args }, controller ? { signal: controller.signal } : {})) as T
+        } catch (error) {
+          const timedOut = controller?.signal.aborted === true
+          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
+          if (attempt >= options.retries) throw failure
+          await new Promise(resolve => setTimeout(resolve, Math.random() * Math.min(10_000, 100 * 2 ** attempt)).unref())
+        } finally {
+          if (timer) clearTimeout(timer)
+        }
+      }
+    },
+    async close() {
+      if (!pool) return
+      const p = await pool.catch(() => undefined)
+      pool = undefined
+      await p?.destroy()
+    },
+  }
+}
+
+/** worker-entry.mjs beside this file (source) or in dist/ (bundled into dist/ or dist/_chunks/). */
+function workerEntry(): string {
+  for (const candidate of ['./worker-entry.mjs', '../worker-entry.mjs']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url))
+    if (existsSync(path)) return path
+  }
+  throw new Error('[unperf] worker-entry.mjs is missing from the package')
+}
