@@ -107,9 +107,15 @@ export interface AppendOptions {
  * 2× cap lines (under a lock file; skipped when another process holds the lock).
  */
 export function appendTestRun(dir: string, entry: TestRunEntry, options: AppendOptions): void {
+  appendTestRuns(dir, [entry], options)
+}
+
+/** Appends several runs in one O_APPEND write (see {@link appendTestRun}). */
+export function appendTestRuns(dir: string, entries: readonly TestRunEntry[], options: AppendOptions): void {
+  if (entries.length === 0) return
   mkdirSync(dir, { recursive: true })
   const file = testsHistoryPath(dir)
-  const bytes = Buffer.from(formatHistoryLine(entry))
+  const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
   const fd = openSync(file, 'a')
   let size: number
   try {
@@ -146,6 +152,40 @@ export function readTestHistory(dir: string, limit?: number): ReadHistoryResult 
   }
   const { entries, skipped } = parseLines(text)
   return { entries: limit !== undefined && entries.length > limit ? entries.slice(-limit) : entries, skipped }
+}
+
+export interface MergeResult {
+  /** Runs added (not already in the history, by id). */
+  added: number
+  /** Runs the sources held that the history already had. */
+  known: number
+  /** Corrupt or torn lines skipped in the sources. */
+  skipped: number
+}
+
+/**
+ * Adds the runs of other `tests.jsonl` files (e.g. one per CI shard job) that this history lacks,
+ * oldest first, deduplicated by run id. Safe to repeat: merging the same file twice adds nothing.
+ */
+export function mergeTestHistory(dir: string, sources: readonly string[], options: AppendOptions): MergeResult {
+  const seen = new Set(readTestHistory(dir).entries.map(e => e.id))
+  const added: TestRunEntry[] = []
+  let known = 0
+  let skipped = 0
+  for (const source of sources) {
+    const parsed = parseLines(readFileSync(source, 'utf8'))
+    skipped += parsed.skipped
+    for (const entry of parsed.entries) {
+      if (seen.has(entry.id)) known++
+      else {
+        seen.add(entry.id)
+        added.push(entry)
+      }
+    }
+  }
+  added.sort((a, b) => a.endedAt - b.endedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  appendTestRuns(dir, added, options)
+  return { added: added.length, known, skipped }
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from './history.js'
 
 export type { TestFileRecord, TestProjectPatterns, TestRunEntry, TestSample } from './history.js'
-export { readTestHistory, testsHistoryPath } from './history.js'
+export { mergeTestHistory, readTestHistory, testsHistoryPath } from './history.js'
 
 export interface UnperfReporterOptions {
   /**

@@ -113,3 +113,21 @@ for (let i = 0; i < Number(count); i++) {
     expect(readTestHistory(dir, 5).entries.length).toBeLessThanOrEqual(5)
   })
 })
+
+describe('merging histories (one per CI shard job)', () => {
+  it('adds the runs it lacks, oldest first, once', async () => {
+    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const base = tempDir()
+    for (const n of [1, 2]) appendTestRun(base, entry(n), { cap: 10 })
+    // two shard jobs restored the same base, then each recorded its own run
+    const jobA = tempDir()
+    const jobB = tempDir()
+    for (const n of [1, 2, 4]) appendTestRun(jobA, entry(n), { cap: 10 })
+    for (const n of [1, 2, 3]) appendTestRun(jobB, entry(n), { cap: 10 })
+    appendFileSync(testsHistoryPath(jobB), 'torn li')
+    const result = mergeTestHistory(base, [testsHistoryPath(jobA), testsHistoryPath(jobB)], { cap: 10 })
+    expect(result).toEqual({ added: 2, known: 4, skipped: 1 })
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4'])
+    expect(mergeTestHistory(base, [testsHistoryPath(jobA)], { cap: 10 }).added).toBe(0)
+  })
+})

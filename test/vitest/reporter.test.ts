@@ -223,6 +223,16 @@ describe('unperf shard / unperf tests (CLI commands)', () => {
     expect(runNode(project, testsCli, ['flaky', '--dir', historyDir, '--runs', '0']).status).toBe(2)
   })
 
+  it('`tests merge` adds the runs of other tests.jsonl files (CI shard jobs), once', () => {
+    const target = join(project, 'merged')
+    const sources = [join(historyDir, 'tests.jsonl'), join(historyDir, 'tests.jsonl')]
+    const r = runNode(project, testsCli, ['merge', '--dir', target, '--json', ...sources])
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ added: 3, known: 3, skipped: 0 })
+    expect(readTestHistory(target).entries.map(e => e.id)).toEqual(entries.map(e => e.id))
+    expect(runNode(project, testsCli, ['merge', '--dir', target]).status).toBe(2)
+  })
+
   it('`tests slow` lists the slowest files and tests', () => {
     const r = runNode(project, testsCli, ['slow', '--dir', historyDir, '--top', '2'])
     expect(r.status, r.stderr).toBe(0)

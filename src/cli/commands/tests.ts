@@ -98,7 +98,35 @@ const slow = defineCommand({
   },
 })
 
+const merge = defineCommand({
+  meta: { name: 'merge', description: 'Add the runs of other tests.jsonl files (e.g. one per CI shard job) to the history' },
+  args: {
+    cwd: common.cwd,
+    env: common.env,
+    dir: common.dir,
+    json: common.json,
+  },
+  async run({ args }) {
+    const sources = (args._ ?? []).map(String).filter(Boolean)
+    if (sources.length === 0) throw new UsageError('unperf tests merge: name the tests.jsonl files to merge')
+    const { resolve } = await import('node:path')
+    const { mergeTestHistory, testsHistoryPath } = await import('../../vitest/history.js')
+    const cwd = resolve(args.cwd ?? process.cwd())
+    // the config gives the cap (report.history) even with --dir; a broken config only matters without --dir
+    const { loadPerfConfig } = await import('../../config/load.js')
+    const config = await loadPerfConfig({ cwd, ...(args.env && { env: args.env }) }).catch((error: unknown) => {
+      if (!args.dir) throw error
+      return undefined
+    })
+    const dir = args.dir ? resolve(cwd, args.dir) : config!.report.dir
+    const cap = config?.report.history ?? 100
+    const result = mergeTestHistory(dir, sources.map(s => resolve(cwd, s)), { cap })
+    if (args.json) process.stdout.write(JSON.stringify({ file: testsHistoryPath(dir), ...result }, null, 2) + '\n')
+    else process.stderr.write(`[unperf] merged into ${testsHistoryPath(dir)}: ${result.added} new runs, ${result.known} already there${result.skipped ? `, ${result.skipped} corrupt lines skipped` : ''}\n`)
+  },
+})
+
 export default defineCommand({
   meta: { name: 'tests', description: 'Flaky and slow tests from the unperf/vitest reporter history' },
-  subCommands: { flaky, slow },
+  subCommands: { flaky, slow, merge },
 })
