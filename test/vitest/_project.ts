@@ -4,7 +4,7 @@
  * vitest runs as child processes.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -13,10 +13,16 @@ import { tempDir } from '../helpers/tmp.js'
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const VITEST_BIN = join(REPO, 'node_modules/vitest/vitest.mjs')
 
-/** A temp dir with `node_modules` linked to the repo's, so bare imports resolve. */
+/**
+ * A temp dir whose `node_modules` entries link to the repo's, so bare imports resolve. A real
+ * directory, not one link: the config snapshot (`node_modules/.cache/unperf`) stays per project.
+ */
 export function tempProject(files: Record<string, string> = {}): string {
   const dir = tempDir('unperf-vitest-')
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  mkdirSync(join(dir, 'node_modules'))
+  for (const name of readdirSync(join(REPO, 'node_modules'))) {
+    if (name !== '.cache') symlinkSync(join(REPO, 'node_modules', name), join(dir, 'node_modules', name))
+  }
   writeFiles(dir, { 'package.json': JSON.stringify({ name: 'fixture', type: 'module', private: true }), ...files })
   return dir
 }
