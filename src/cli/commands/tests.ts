@@ -87,7 +87,8 @@ const slow = defineCommand({
     for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
     lines.push('slowest tests:')
     for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
-    if (result.slower.length === 0) lines.push('none got slower (median of the last 3 runs vs the runs before)')
+    if (history.entries.length < 8) lines.push(`got slower: needs 8 recorded runs to judge (the last 3 against at least 5 before), ${history.entries.length} so far`)
+    else if (result.slower.length === 0) lines.push('none got slower (median of the last 3 runs vs the runs before)')
     else {
       lines.push('got slower (median of the last 3 runs vs the runs before):')
       for (const s of result.slower) {
