@@ -205,6 +205,13 @@ describe('unperf shard / unperf tests (CLI commands)', () => {
     expect(existsSync(join(dir, 'tests.jsonl'))).toBe(false)
   })
 
+  it('no test files at all: nothing on stdout (vitest runs everything rather than nothing), exit 1', () => {
+    const r = runNode(project, shardCli, ['--total', '2', '--index', '1', '--dir', historyDir, 'nothing/**/*.test.js'])
+    expect(r.status).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('no test files found')
+  })
+
   it('bad usage exits 2', () => {
     expect(runNode(project, shardCli, ['--total', '2', '--index', '3', '--dir', historyDir]).status).toBe(2)
     expect(runNode(project, shardCli, ['--total', '0', '--index', '1', '--dir', historyDir]).status).toBe(2)

@@ -46,6 +46,12 @@ export default defineCommand({
       }, null, 2) + '\n')
       return
     }
+    if (files.length === 0) {
+      // nothing on stdout: `vitest run $(...)` then runs the whole suite (slow, never silently nothing)
+      process.stderr.write(`[unperf] shard: no test files found in ${cwd}: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or check --cwd; vitest will run every file in every shard\n`)
+      process.exitCode = 1
+      return
+    }
     process.stdout.write((shard.files.length > 0 ? shard.files.join(' ') : EMPTY_SHARD_ARGS) + '\n')
     const lines = [
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${files.length} files, expected ${formatDuration(shard.expected)}`
@@ -54,8 +60,7 @@ export default defineCommand({
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
     if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)
-    if (files.length === 0) lines.push('  no test files found: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or record a run with the unperf/vitest reporter')
-    else if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
+    if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
     for (const group of plan.grouped) lines.push(`  kept together (vitest matches file filters as substrings): ${group.join(', ')}`)
     process.stderr.write(lines.join('\n') + '\n')
   },
