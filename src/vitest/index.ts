@@ -36,6 +36,11 @@ export interface UnperfReporterOptions {
   env?: string
   /** Runs kept. @default `report.history` of the perf config (100) */
   history?: number
+  /**
+   * In watch mode, also record each rerun (usually one edited file, timed warm). `false` records
+   * only the first, full run of a watch session. @default false
+   */
+  watch?: boolean
 }
 
 /** Default number of runs kept when no config can be read. */
@@ -55,6 +60,8 @@ export class UnperfReporter {
   private modernApi = false
   private vitest: VitestLike | undefined
   private partial = false
+  /** Runs ended in this process (watch mode has several). */
+  private runs = 0
 
   constructor(options: UnperfReporterOptions = {}) {
     this.options = { ...options }
@@ -120,6 +127,8 @@ export class UnperfReporter {
   // --- internal ---
 
   private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
+    this.runs++
+    if (this.runs > 1 && this.vitest?.config?.watch && !this.options.watch) return
     if (files.length === 0) return
     try {
       const target = await (this.target ??= this.resolveTarget())
@@ -175,7 +184,7 @@ export default UnperfReporter
 
 interface VitestLike {
   version?: unknown
-  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown }
+  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; watch?: boolean }
   projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
 }
 
