@@ -13,14 +13,17 @@ export interface FileDurations {
   fallback: number
 }
 
+/** Runs per file the median looks at: recent enough to follow a file that got faster or slower. */
+export const SAMPLE_WINDOW = 20
+
 /**
- * Median duration of each file over the runs where it ran (a file skipped as a whole is left out
+ * Median duration of each file over the last `window` runs where it ran (a file skipped as a whole is left out
  * of that run, and so are runs filtered by test name or line). A file run by several projects in
  * one run counts the sum.
  */
-export function fileDurations(entries: readonly TestRunEntry[]): FileDurations {
+export function fileDurations(entries: readonly TestRunEntry[], window = SAMPLE_WINDOW): FileDurations {
   const samples = new Map<string, number[]>()
-  for (const entry of entries) {
+  for (const entry of [...entries].sort((a, b) => a.endedAt - b.endedAt)) {
     if (entry.partial) continue // `-t` / `file:line` runs time a part of each file
     const inRun = new Map<string, number>()
     for (const file of entry.files) {
@@ -34,7 +37,7 @@ export function fileDurations(entries: readonly TestRunEntry[]): FileDurations {
     }
   }
   const medians = new Map<string, number>()
-  for (const [path, list] of samples) medians.set(path, median(list))
+  for (const [path, list] of samples) medians.set(path, median(list.slice(-window)))
   const known = [...medians.values()]
   return { medians, fallback: known.length > 0 ? median(known) : 1 }
 }

@@ -15,6 +15,15 @@ describe('fileDurations', () => {
     expect(fileDurations([]).fallback).toBe(1)
   })
 
+  it('looks at the last 20 runs of each file, in time order', () => {
+    const runs = Array.from({ length: 30 }, (_, i) => run({ 'a.test.ts': i < 10 ? 1000 : 10 }))
+    expect(fileDurations(runs).medians.get('a.test.ts')).toBe(10)
+    expect(fileDurations([...runs].reverse()).medians.get('a.test.ts')).toBe(10)
+    expect(fileDurations(runs, 30).medians.get('a.test.ts')).toBe(10)
+    expect(fileDurations(runs.slice(0, 21)).medians.get('a.test.ts')).toBe(10) // 9 × 1000, 11 × 10
+    expect(fileDurations(runs.slice(0, 12)).medians.get('a.test.ts')).toBe(1000)
+  })
+
   it('leaves out runs filtered by test name or line (partial)', () => {
     const d = fileDurations([run({ 'a.test.ts': 100 }), run({ 'a.test.ts': 1 }, { partial: true })])
     expect(d.medians.get('a.test.ts')).toBe(100)
