@@ -1,0 +1,254 @@
+/**
+ * The fs tier: one file per entry, written atomically (temp file + rename, no fsync: a power loss
+ * may lose an entry, and the integrity hash turns a torn file into a miss). Files 0600, dirs 0700.
+ *
+ * Keys map to file names without collisions or escapes: a lowercase `[a-z0-9._-]` key of up to 100
+ * characters (not a Windows device name) is used as it is; anything else (uppercase, '/', ':', '..',
+ * NUL, unicode, long keys) becomes `~` + its sha256. Readable names never start with '~', so the two
+ * forms never meet, and the envelope records the original key, so a read checks it.
+ *
+ * LRU without a write per read: an in-memory index (size, last access) built lazily from one
+ * readdir + stat, updated on hits; access times are written back in one batch at close (atime),
+ * so the next process starts from the right order.
+ */
+import { createHash } from 'node:crypto'
+import { promises as fsp } from 'node:fs'
+import { join } from 'node:path'
+import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
+import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
+
+const SUFFIX = '.e'
+const READABLE = /^[a-z0-9][a-z0-9._-]{0,99}$/
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/
+const TMP_MAX_AGE_MS = 60_000
+
+export function encodeFileName(key: string): string {
+  if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
+  return '~' + createHash('sha256').update(key).digest('hex') + SUFFIX
+}
+
+interface IndexEntry { size: number; access: number }
+
+export async function ensureDir(dir: string): Promise<void> {
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 })
+  // mkdir's mode is filtered by the umask: set it explicitly
+  await fsp.chmod(dir, 0o700).catch(() => {})
+}
+
+export class FsTier implements Tier {
+  readonly kind = 'fs'
+  readonly remote = false
+  private _index: Map<string, IndexEntry> | undefined
+  private _indexing: Promise<Map<string, IndexEntry>> | undefined
+  private _bytes = 0
+  private _touched = new Set<string>()
+  private _dirReady = false
+
+  constructor(readonly dir: string, private readonly _encode: EncodeOptions) {}
+
+  async get(key: string): Promise<StoredEntry | null> {
+    const name = encodeFileName(key)
+    let data: Buffer
+    try {
+      data = await fsp.readFile(join(this.dir, name))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null
+      throw error
+    }
+    let entry: StoredEntry
+    try {
+      entry = decodeEntry(data, key, this._encode.integrity)
+    } catch (error) {
+      await this._remove(name)
+      throw error
+    }
+    const idx = this._index?.get(name)
+    if (idx) idx.access = Date.now()
+    this._touched.add(name)
+    return entry
+  }
+
+  async getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]> {
+    return Promise.all(keys.map(k => this.get(k).catch(error => {
+      if (error instanceof CorruptEntryError) return error
+      throw error
+    })))
+  }
+
+  async set(entry: StoredEntry): Promise<void> {
+    const data = encodeEntry(entry, this._encode)
+    const name = encodeFileName(entry.key)
+    const file = join(this.dir, name)
+    const tmp = join(this.dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
+    if (!this._dirReady) {
+      await ensureDir(this.dir)
+      this._dirReady = true
+    }
+    try {
+      await fsp.writeFile(tmp, data, { mode: 0o600 })
+      await fsp.rename(tmp, file)
+    } catch (error) {
+      await fsp.unlink(tmp).catch(() => {})
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // the cache dir was deleted under us: recreate once
+        this._dirReady = false
+        await ensureDir(this.dir)
+        this._dirReady = true
+        await fsp.writeFile(tmp, data, { mode: 0o600 })
+        await fsp.rename(tmp, file)
+      } else {
+        throw error
+      }
+    }
+    if (this._index) {
+      const prev = this._index.get(name)
+      if (prev) this._bytes -= prev.size
+      this._index.set(name, { size: data.length, access: Date.now() })
+      this._bytes += data.length
+    }
+  }
+
+  async setMany(entries: StoredEntry[]): Promise<void> {
+    await Promise.all(entries.map(e => this.set(e)))
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this._remove(encodeFileName(key))
+  }
+
+  async keys(): Promise<string[]> {
+    const keys: string[] = []
+    for (const name of await this._names()) {
+      if (!name.startsWith('~')) { keys.push(name.slice(0, -SUFFIX.length)); continue }
+      const header = await this._header(name)
+      if (header) keys.push(header.key)
+    }
+    return keys
+  }
+
+  async clear(): Promise<number> {
+    const names = await this._names()
+    await Promise.all(names.map(n => this._remove(n)))
+    return names.length
+  }
+
+  async prune(maxBytes: number, now: number) {
+    const removed: { key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[] = []
+    let all: string[]
+    try { all = await fsp.readdir(this.dir) } catch { return removed }
+    for (const name of all) {
+      const file = join(this.dir, name)
+      if (name.endsWith('.tmp')) {
+        const st = await fsp.stat(file).catch(() => undefined)
+        if (st && now - st.mtimeMs > TMP_MAX_AGE_MS) await fsp.unlink(file).catch(() => {})
+        continue
+      }
+      if (!name.endsWith(SUFFIX)) continue
+      const data = await fsp.readFile(file).catch(() => undefined)
+      if (!data) continue
+      const header = readHeader(data)
+      if (!header) {
+        await this._remove(name)
+        removed.push({ key: name, reason: 'corrupt', size: data.length })
+      } else if (header.expiresAt !== null && header.expiresAt + header.staleFor <= now) {
+        await this._remove(name)
+        removed.push({ key: header.key, reason: 'expired', size: data.length })
+      }
+    }
+    removed.push(...(await this.enforce(maxBytes)))
+    return removed
+  }
+
+  async enforce(maxBytes: number) {
+    const index = await this._loadIndex()
+    const removed: { key: string; reason: 'lru'; size: number }[] = []
+    if (this._bytes <= maxBytes) return removed
+    const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
+    for (const [name, info] of order) {
+      if (this._bytes <= maxBytes) break
+      const header = name.startsWith('~') ? await this._header(name) : undefined
+      await this._remove(name)
+      removed.push({ key: header?.key ?? name.slice(0, -SUFFIX.length), reason: 'lru', size: info.size })
+    }
+    return removed
+  }
+
+  async verify() {
+    const corrupt: string[] = []
+    const names = await this._names()
+    for (const name of names) {
+      const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
+      if (!data) continue
+      try {
+        const header = readHeader(data)
+        decodeEntry(data, header?.key, true)
+        if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
+      } catch {
+        corrupt.push(name)
+        await this._remove(name)
+      }
+    }
+    return { checked: names.length, corrupt }
+  }
+
+  async stats() {
+    const index = await this._loadIndex()
+    return { entries: index.size, bytes: this._bytes }
+  }
+
+  async close(): Promise<void> {
+    // one batch of atime updates: the next process's LRU order starts right
+    const now = new Date()
+    const touched = [...this._touched]
+    this._touched.clear()
+    await Promise.all(touched.map(async name => {
+      const file = join(this.dir, name)
+      const st = await fsp.stat(file).catch(() => undefined)
+      if (st) await fsp.utimes(file, now, st.mtime).catch(() => {})
+    }))
+  }
+
+  // --- internal ---
+
+  private async _names(): Promise<string[]> {
+    try {
+      return (await fsp.readdir(this.dir)).filter(n => n.endsWith(SUFFIX) && !n.startsWith('.'))
+    } catch {
+      return []
+    }
+  }
+
+  private async _header(name: string) {
+    const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
+    return data ? readHeader(data) : undefined
+  }
+
+  private async _remove(name: string): Promise<boolean> {
+    try {
+      await fsp.unlink(join(this.dir, name))
+    } catch {
+      return false
+    } finally {
+      const idx = this._index?.get(name)
+      if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
+    }
+    return true
+  }
+
+  private _loadIndex(): Promise<Map<string, IndexEntry>> {
+    if (this._index) return Promise.resolve(this._index)
+    return (this._indexing ??= (async () => {
+      const index = new Map<string, IndexEntry>()
+      let bytes = 0
+      for (const name of await this._names()) {
+        const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
+        if (!st) continue
+        index.set(name, { size: st.size, access: Math.max(st.atimeMs, st.mtimeMs) })
+        bytes += st.size
+      }
+      this._index = index
+      this._bytes = bytes
+      return index
+    })())
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
+ * (or `<base>:` before it). Values are the same envelope as on fs; Redis expires them itself
+ * (PX = ttl + stale window). getMany is one MGET, setMany one pipeline. The client fails fast when
+ * disconnected (no offline queue); the cache layer bounds every call with `cache.timeout`.
+ */
+import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
+import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
+import type { ResolvedDriverSpec } from '../config/types.js'
+import { MissingDependencyError } from '../errors.js'
+
+type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
+
+export interface RedisClient {
+  getBuffer(key: string): Promise<Buffer | null>
+  mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>
+  set(key: string, value: Buffer | string, ...args: (string | number)[]): Promise<unknown>
+  del(...keys: string[]): Promise<number>
+  pexpire(key: string, ms: number): Promise<number>
+  scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
+  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; strlen(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
+  ping(): Promise<string>
+  quit(): Promise<unknown>
+  disconnect(): void
+  on(event: string, fn: (...args: unknown[]) => void): unknown
+  status: string
+}
+
+const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
+
+/** One ioredis client per connection, shared by every namespace of the process. */
+export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Promise<RedisClient>; release: () => Promise<void> } {
+  const id = JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])
+  let holder = clients.get(id)
+  if (!holder) {
+    holder = { users: 0, client: connect(spec, timeoutMs) }
+    clients.set(id, holder)
+  }
+  holder.users++
+  const h = holder
+  return {
+    client: h.client,
+    release: async () => {
+      if (--h.users > 0) return
+      clients.delete(id)
+      const c = await h.client.catch(() => undefined)
+      c?.disconnect()
+    },
+  }
+}
+
+async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient> {
+  let Redis: new (...args: unknown[]) => RedisClient
+  try {
+    Redis = ((await import('ioredis')) as unknown as { default: typeof Redis }).default
+  } catch (error) {
+    throw new MissingDependencyError('ioredis', "cache.driver 'redis'", error)
+  }
+  const options = {
+    lazyConnect: false,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: Math.max(timeoutMs, 1000),
+    retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+    ...(spec.host !== undefined && { host: spec.host }),
+    ...(spec.port !== undefined && { port: spec.port }),
+    ...(spec.db !== undefined && { db: spec.db }),
+    ...(spec.username !== undefined && { username: spec.username }),
+    ...(spec.password !== undefined && { password: spec.password }),
+    ...(spec.tls && { tls: spec.tls === true ? {} : spec.tls }),
+  }
+  const client = spec.url ? new Redis(spec.url, options) : new Redis(options)
+  // errors surface on each call; never as an unhandled 'error' event
+  client.on('error', () => {})
+  // an idle connection must not keep a CLI alive
+  const stream = (client as unknown as { stream?: { unref?: () => void } }).stream
+  stream?.unref?.()
+  client.on('connect', () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.())
+  return client
+}
+
+export class RedisTier implements Tier {
+  readonly kind = 'redis'
+  readonly remote = true
+  private readonly _release: () => Promise<void>
+  private readonly _client: Promise<RedisClient>
+
+  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number) {
+    const { client, release } = acquireRedis(spec, timeoutMs)
+    this._client = client
+    this._release = release
+  }
+
+  client(): Promise<RedisClient> {
+    return this._client
+  }
+
+  async get(key: string): Promise<StoredEntry | null> {
+    const c = await this._client
+    const data = await c.getBuffer(this._prefix + key)
+    if (data === null) return null
+    try {
+      return decodeEntry(data, key, this._encode.integrity)
+    } catch (error) {
+      await c.del(this._prefix + key).catch(() => 0)
+      throw error
+    }
+  }
+
+  async getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]> {
+    if (keys.length === 0) return []
+    const c = await this._client
+    const values = await c.mgetBuffer(...keys.map(k => this._prefix + k))
+    return values.map((data, i) => {
+      if (data === null) return null
+      try {
+        return decodeEntry(data, keys[i], this._encode.integrity)
+      } catch (error) {
+        c.del(this._prefix + keys[i]).catch(() => 0)
+        return error as CorruptEntryError
+      }
+    })
+  }
+
+  async set(entry: StoredEntry): Promise<void> {
+    const c = await this._client
+    const data = encodeEntry(entry, this._encode)
+    const px = this._px(entry)
+    if (px === undefined) await c.set(this._prefix + entry.key, data)
+    else await c.set(this._prefix + entry.key, data, 'PX', px)
+  }
+
+  async setMany(entries: StoredEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    const c = await this._client
+    const pipe = c.pipeline()
+    for (const e of entries) {
+      const px = this._px(e)
+      if (px === undefined) pipe.set(this._prefix + e.key, encodeEntry(e, this._encode))
+      else pipe.set(this._prefix + e.key, encodeEntry(e, this._encode), 'PX', px)
+    }
+    await pipe.exec()
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const c = await this._client
+    return (await c.del(this._prefix + key)) > 0
+  }
+
+  async keys(): Promise<string[]> {
+    const c = await this._client
+    const out: string[] = []
+    const pattern = escapeGlob(this._prefix) + '*'
+    let cursor = '0'
+    do {
+      const [next, batch] = await c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+      cursor = next
+      for (const k of batch) out.push(k.slice(this._prefix.length))
+    } while (cursor !== '0')
+    return out
+  }
+
+  async clear(): Promise<number> {
+    const keys = await this.keys()
+    const c = await this._client
+    for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500).map(k => this._prefix + k))
+    return keys.length
+  }
+
+  async prune() {
+    // Redis expires entries itself (PX) and evicts by its own maxmemory policy.
+    return []
+  }
+
+  async verify() {
+    const keys = await this.keys()
+    const c = await this._client
+    const corrupt: string[] = []
+    for (let i = 0; i < keys.length; i += 200) {
+      const batch = keys.slice(i, i + 200)
+      const values = await c.mgetBuffer(...batch.map(k => this._prefix + k))
+      values.forEach((data, j) => {
+        if (data === null) return
+        try { decodeEntry(data, batch[j], true) } catch { corrupt.push(batch[j]!) }
+      })
+    }
+    if (corrupt.length) await c.del(...corrupt.map(k => this._prefix + k))
+    return { checked: keys.length, corrupt }
+  }
+
+  async stats() {
+    const keys = await this.keys()
+    const c = await this._client
+    let bytes = 0
+    for (let i = 0; i < keys.length; i += 500) {
+      const pipe = c.pipeline()
+      for (const k of keys.slice(i, i + 500)) pipe.strlen(this._prefix + k)
+      for (const [error, n] of (await pipe.exec()) ?? []) if (!error) bytes += Number(n)
+    }
+    return { entries: keys.length, bytes }
+  }
+
+  async close(): Promise<void> {
+    await this._release()
+  }
+
+  private _px(entry: StoredEntry): number | undefined {
+    if (entry.expiresAt === null) return undefined
+    return Math.max(1, entry.expiresAt + entry.staleFor - Date.now())
+  }
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&')
+}

@@ -1,0 +1,51 @@
+/**
+ * A storage tier of one cache namespace. Byte tiers (fs, redis, any unstorage driver) store an
+ * encoded envelope; the memory tier stores entries as they are.
+ */
+export interface StoredEntry {
+  /** The user's key, exactly as given. */
+  key: string
+  value: unknown
+  /** ms since epoch */
+  createdAt: number
+  /** ms since epoch; null = never expires */
+  expiresAt: number | null
+  /** How long past expiry the entry is kept for stale serving (swr / staleIfError), ms. */
+  staleFor: number
+  /** Bytes stored (encoded, after compression). */
+  size: number
+  metadata?: Record<string, unknown>
+}
+
+export interface Tier {
+  /** 'memory', 'fs', 'redis', or an unstorage driver name. */
+  readonly kind: string
+  /** Remote tiers get the per-operation timeout and are skipped while down. */
+  readonly remote: boolean
+  /** A miss is null. A corrupt entry throws CorruptEntryError after the tier removed it. */
+  get(key: string): Promise<StoredEntry | null>
+  getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]>
+  set(entry: StoredEntry): Promise<void>
+  setMany(entries: StoredEntry[]): Promise<void>
+  delete(key: string): Promise<boolean>
+  /** The user keys stored in this namespace (expired ones included). */
+  keys(): Promise<string[]>
+  clear(): Promise<number>
+  /** Remove expired entries, then least recently used ones down to maxBytes. Returns the removed keys. */
+  prune(maxBytes: number, now: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
+  /** Scan every entry; corrupt ones are removed. */
+  verify(): Promise<{ checked: number; corrupt: string[] }>
+  stats(): Promise<{ entries: number; bytes: number }>
+  /** Called after each set: evict down to maxBytes when over (cheap when under). */
+  enforce?(maxBytes: number): Promise<{ key: string; reason: 'lru' | 'expired'; size: number }[]>
+  close(): Promise<void>
+  readonly dir?: string
+}
+
+export class CorruptEntryError extends Error {
+  override name = 'CorruptEntryError'
+  code = 'E_CORRUPT'
+  constructor(readonly key: string, readonly reason: string) {
+    super(`[unperf] corrupt cache entry '${key}': ${reason}`)
+  }
+}

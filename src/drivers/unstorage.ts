@@ -1,0 +1,131 @@
+/**
+ * Any unstorage driver as a tier: `{ driver: 'lru-cache', ...options }` (imported from
+ * `unstorage/drivers/<name>` on first use) or a Driver instance. Entries are the same envelope,
+ * base64-encoded (drivers store strings), under `<prefix>:<file-safe key>`.
+ */
+import type { Driver } from 'unstorage'
+import { MissingDependencyError, PerfError } from '../errors.js'
+import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
+import { encodeFileName } from './fs.js'
+import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
+
+export async function loadUnstorageDriver(name: string, options: Record<string, unknown>): Promise<Driver> {
+  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(name)) throw new PerfError('E_DRIVER', `unknown cache driver '${name}'`)
+  let factory: (o: Record<string, unknown>) => Driver
+  try {
+    factory = ((await import(`unstorage/drivers/${name}`)) as { default: typeof factory }).default
+  } catch (error) {
+    throw new MissingDependencyError(`unstorage/drivers/${name} (and its peer dependency)`, `cache.driver '${name}'`, error)
+  }
+  return factory(options)
+}
+
+export class UnstorageTier implements Tier {
+  readonly remote: boolean
+  constructor(readonly kind: string, private readonly _driver: Promise<Driver>, private readonly _prefix: string, private readonly _encode: EncodeOptions, remote = true) {
+    this.remote = remote
+  }
+
+  private _k(key: string) {
+    return `${this._prefix}:${encodeFileName(key)}`
+  }
+
+  async get(key: string): Promise<StoredEntry | null> {
+    const d = await this._driver
+    const raw = await d.getItem(this._k(key))
+    if (raw === null || raw === undefined) return null
+    try {
+      return decodeEntry(Buffer.from(String(raw), 'base64'), key, this._encode.integrity)
+    } catch (error) {
+      await d.removeItem?.(this._k(key), {})
+      throw error
+    }
+  }
+
+  async getMany(keys: string[]) {
+    return Promise.all(keys.map(k => this.get(k).catch((e: unknown) => {
+      if (e instanceof CorruptEntryError) return e
+      throw e
+    })))
+  }
+
+  async set(entry: StoredEntry): Promise<void> {
+    const d = await this._driver
+    if (!d.setItem) throw new PerfError('E_DRIVER', `the '${this.kind}' driver is read-only`)
+    const ttlSeconds = entry.expiresAt === null ? undefined : Math.max(1, Math.ceil((entry.expiresAt + entry.staleFor - Date.now()) / 1000))
+    await d.setItem(this._k(entry.key), encodeEntry(entry, this._encode).toString('base64'), ttlSeconds === undefined ? {} : { ttl: ttlSeconds })
+  }
+
+  async setMany(entries: StoredEntry[]) {
+    await Promise.all(entries.map(e => this.set(e)))
+  }
+
+  async delete(key: string) {
+    const d = await this._driver
+    const had = await d.hasItem(this._k(key), {})
+    await d.removeItem?.(this._k(key), {})
+    return Boolean(had)
+  }
+
+  private async _storageKeys(): Promise<string[]> {
+    const d = await this._driver
+    const all = await d.getKeys(this._prefix, {})
+    return all.filter(k => k.startsWith(`${this._prefix}:`))
+  }
+
+  async keys() {
+    const d = await this._driver
+    const out: string[] = []
+    for (const sk of await this._storageKeys()) {
+      const raw = await d.getItem(sk)
+      const header = raw == null ? undefined : readHeader(Buffer.from(String(raw), 'base64'))
+      if (header) out.push(header.key)
+    }
+    return out
+  }
+
+  async clear() {
+    const d = await this._driver
+    const keys = await this._storageKeys()
+    await Promise.all(keys.map(k => d.removeItem?.(k, {})))
+    return keys.length
+  }
+
+  async prune(_maxBytes: number, now: number) {
+    const d = await this._driver
+    const removed: { key: string; reason: 'expired' | 'corrupt'; size: number }[] = []
+    for (const sk of await this._storageKeys()) {
+      const raw = await d.getItem(sk)
+      if (raw == null) continue
+      const buf = Buffer.from(String(raw), 'base64')
+      const header = readHeader(buf)
+      if (!header || (header.expiresAt !== null && header.expiresAt + header.staleFor <= now)) {
+        await d.removeItem?.(sk, {})
+        removed.push({ key: header?.key ?? sk, reason: header ? 'expired' : 'corrupt', size: buf.length })
+      }
+    }
+    return removed
+  }
+
+  async verify() {
+    const d = await this._driver
+    const corrupt: string[] = []
+    const keys = await this._storageKeys()
+    for (const sk of keys) {
+      const raw = await d.getItem(sk)
+      if (raw == null) continue
+      try { decodeEntry(Buffer.from(String(raw), 'base64'), undefined, true) } catch { corrupt.push(sk); await d.removeItem?.(sk, {}) }
+    }
+    return { checked: keys.length, corrupt }
+  }
+
+  async stats() {
+    const keys = await this._storageKeys()
+    return { entries: keys.length, bytes: 0 }
+  }
+
+  async close() {
+    const d = await this._driver.catch(() => undefined)
+    await d?.dispose?.()
+  }
+}

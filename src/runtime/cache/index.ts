@@ -1,0 +1,101 @@
+/**
+ * The cache manager: namespaces by name (the default one is `perf.cache`), plugin namespaces
+ * reachable only through their plugin, the scope resolved once and lazily, tiers built on first
+ * use (drivers imported only then), and a close() that waits for background work and disconnects.
+ */
+import { join } from 'node:path'
+import type { ResolvedNamespaceConfig } from '../../config/types.js'
+import { NamespaceAccessError } from '../../errors.js'
+import { encodeFileName } from '../../drivers/fs.js'
+import { createTier } from '../../drivers/tiers.js'
+import type { Tier } from '../../drivers/types.js'
+import type { CacheManager, RuntimeContext } from '../_internal.js'
+import type { CacheStats, PerfCache } from '../types.js'
+import { CacheNamespace, type NamespaceHost } from './namespace.js'
+import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
+
+export const DEFAULT_NAMESPACE = 'default'
+export const SHARED_NAMESPACE = 'shared'
+
+export function createCacheManager(ctx: RuntimeContext): CacheManager {
+  const { config } = ctx
+  const cacheConfig = config.cache
+  const namespaces = new Map<string, CacheNamespace>()
+  const background = new Set<Promise<unknown>>()
+  let scope: Promise<CacheScope> | undefined
+  let scopeTouched = false
+
+  const getScope = () => (scope ??= resolveScope(config))
+
+  const rootNamespaceConfig: ResolvedNamespaceConfig = {
+    ttl: cacheConfig.ttl, tiers: cacheConfig.tiers, maxSize: cacheConfig.maxSize, swr: cacheConfig.swr,
+    staleIfError: cacheConfig.staleIfError, sliding: false, compress: cacheConfig.compress, integrity: cacheConfig.integrity,
+  }
+
+  const host: NamespaceHost = {
+    ctx,
+    async tiers(namespace: string, nsConfig: ResolvedNamespaceConfig): Promise<Tier[]> {
+      const s = await getScope()
+      if (!scopeTouched && nsConfig.tiers.some(t => t.driver === 'fs')) {
+        scopeTouched = true
+        host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
+      }
+      const nsDir = 'n-' + encodeFileName(namespace).slice(0, -2)
+      return nsConfig.tiers.map(spec => createTier(spec, {
+        prefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}`,
+        fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
+        encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
+        timeout: cacheConfig.timeout,
+      }))
+    },
+    namespace: name => manager.namespace(name),
+    namespaces: () => [...new Set([DEFAULT_NAMESPACE, ...Object.keys(cacheConfig.namespaces), ...namespaces.keys()])],
+    track(promise) {
+      background.add(promise)
+      promise.finally(() => background.delete(promise)).catch(() => {})
+    },
+  }
+
+  const open = (name: string, canOpenOthers: boolean): CacheNamespace => {
+    let ns = namespaces.get(name)
+    if (!ns) {
+      ns = new CacheNamespace(name, cacheConfig.namespaces[name] ?? rootNamespaceConfig, host, cacheConfig.enabled, canOpenOthers)
+      namespaces.set(name, ns)
+    }
+    return ns
+  }
+
+  const manager: CacheManager = {
+    root: open(DEFAULT_NAMESPACE, true),
+    get shared() {
+      return open(SHARED_NAMESPACE, true)
+    },
+    namespace(name: string): PerfCache {
+      if (typeof name !== 'string' || name.length === 0) throw new TypeError('[unperf] a cache namespace name is a non-empty string')
+      if (name.startsWith('plugin:')) throw new NamespaceAccessError(name)
+      return open(name, true)
+    },
+    pluginNamespace(plugin: string): PerfCache {
+      return open(`plugin:${plugin}`, false)
+    },
+    stats() {
+      const per: Record<string, CacheStats> = {}
+      const total = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
+      for (const [name, ns] of namespaces) {
+        const s = ns.stats()
+        per[name] = s
+        for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += s[k]
+      }
+      const lookups = total.hits + total.misses
+      return { ...total, hitRate: lookups === 0 ? 0 : total.hits / lookups, namespaces: per }
+    },
+    async close() {
+      // background work (promotions, evictions, warm) gets a bounded moment to finish
+      if (background.size > 0) {
+        await Promise.race([Promise.allSettled([...background]), new Promise(r => setTimeout(r, 2000).unref())])
+      }
+      await Promise.all([...namespaces.values()].map(ns => ns.close()))
+    },
+  }
+  return manager
+}

@@ -1,0 +1,416 @@
+/**
+ * One cache namespace over its tiers: read-through with promotion (remaining TTL kept),
+ * write-through, TTL/stale windows from the envelope, LRU limits, stats and hooks.
+ * The cache is an optimization: no storage failure ever fails the caller (a miss, a skipped
+ * write, one warning, `cache:error`).
+ */
+import { createHash } from 'node:crypto'
+import type { ResolvedNamespaceConfig } from '../../config/types.js'
+import { parseDuration } from '../../config/units.js'
+import { NamespaceAccessError } from '../../errors.js'
+import { TierGuard } from '../../drivers/tiers.js'
+import { CorruptEntryError, type StoredEntry, type Tier } from '../../drivers/types.js'
+import type { RuntimeContext } from '../_internal.js'
+import type {
+  CacheEntry, CacheInfo, CacheSetOptions, CacheStats, CacheVerifyResult, CacheWrapOptions, CachedOptions, PerfCache,
+} from '../types.js'
+import { wrapValue, type Lookup } from './wrap.js'
+
+/** A stale window of `true` (no limit) is stored as ten years. */
+const FOREVER = 10 * 365 * 86_400_000
+
+export interface NamespaceHost {
+  ctx: RuntimeContext
+  /** Builds this namespace's tiers once the scope is known. */
+  tiers(namespace: string, config: ResolvedNamespaceConfig): Promise<Tier[]>
+  namespace(name: string): PerfCache
+  namespaces(): string[]
+  track(promise: Promise<unknown>): void
+}
+
+export class CacheNamespace implements PerfCache {
+  private _guards: Promise<TierGuard[]> | undefined
+  readonly _pending = new Map<string, Promise<unknown>>()
+  private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
+  private readonly _staleFor: number
+
+  constructor(
+    readonly name: string,
+    readonly config: ResolvedNamespaceConfig,
+    private readonly _host: NamespaceHost,
+    private readonly _enabled: boolean,
+    private readonly _canOpenOthers: boolean,
+  ) {
+    this._staleFor = Math.max(window(config.swr), window(config.staleIfError))
+  }
+
+  // --- reads ---
+
+  async get<T = unknown>(key: string): Promise<T | null> {
+    const found = await this._lookup(key)
+    if (found && !found.stale) return this._hit(key, found).value as T
+    this._miss(key)
+    return null
+  }
+
+  async getMany<T = unknown>(keys: string[]): Promise<(T | null)[]> {
+    const guards = await this._tiers()
+    const out: (StoredEntry | null)[] = keys.map(() => null)
+    let missing = keys.map((_, i) => i)
+    const now = Date.now()
+    for (let t = 0; t < guards.length && missing.length > 0; t++) {
+      const g = guards[t]!
+      if (!g.up) continue
+      let got: (StoredEntry | null | CorruptEntryError)[]
+      try {
+        got = await g.call(tier => tier.getMany(missing.map(i => keys[i]!)))
+      } catch (error) {
+        this._report('E_TIER', undefined, error, g.tier)
+        continue
+      }
+      const still: number[] = []
+      got.forEach((entry, j) => {
+        const i = missing[j]!
+        if (entry instanceof CorruptEntryError) { this._corrupt(entry, g.tier); still.push(i); return }
+        if (entry && (entry.expiresAt === null || entry.expiresAt > now)) {
+          out[i] = entry
+          if (t > 0) this._promote(entry, guards.slice(0, t))
+        } else still.push(i)
+      })
+      missing = still
+    }
+    return out.map((e, i) => {
+      if (e) return this._hit(keys[i]!, { entry: e, stale: false, tier: 0 }).value as T
+      this._miss(keys[i]!)
+      return null
+    })
+  }
+
+  async has(key: string): Promise<boolean> {
+    const found = await this._lookup(key)
+    return found !== null && !found.stale
+  }
+
+  async getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null> {
+    const found = await this._lookup(key)
+    if (!found || found.stale) {
+      this._miss(key)
+      return null
+    }
+    const e = this._hit(key, found)
+    return { value: e.value as T, createdAt: e.createdAt, expiresAt: e.expiresAt, size: e.size, metadata: e.metadata }
+  }
+
+  // --- writes ---
+
+  async set<T = unknown>(key: string, value: T, options: CacheSetOptions = {}): Promise<void> {
+    await this._write(this._entry(key, value, options.ttl, options.metadata, this._staleFor))
+  }
+
+  async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
+    const stored = entries.map(([k, v, o]) => this._entry(k, v, o?.ttl, o?.metadata, this._staleFor))
+    const guards = await this._tiers()
+    await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).catch(error => this._report('E_WRITE', undefined, error, g.tier)) : undefined))
+    this._stats.sets += stored.length
+    this._enforce(guards)
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const guards = await this._tiers()
+    const results = await Promise.all(guards.map(g => g.up ? g.call(t => t.delete(key)).catch(error => { this._report('E_TIER', key, error, g.tier); return false }) : false))
+    const deleted = results.some(Boolean)
+    if (deleted) this._stats.deletes++
+    return deleted
+  }
+
+  // --- memoization ---
+
+  wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = {}): Promise<T> {
+    return wrapValue(this._lookupApi(), key, fn, options)
+  }
+
+  cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
+    const { name, key, ...wrapOptions } = options
+    return (...args: A) => {
+      const k = key ? key(...args) : JSON.stringify(args)
+      return this.wrap(`${name}:${k}`, () => fn(...args), wrapOptions)
+    }
+  }
+
+  async fetch(url: string | URL, init?: RequestInit): Promise<Response> {
+    const { createCachedFetch } = await import('./fetch.js')
+    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError })(url, init)
+  }
+
+  warm(entries: Record<string, () => Promise<unknown>>): Promise<void> {
+    const all = Promise.all(Object.entries(entries).map(([key, fn]) => new Promise<void>(resolve => {
+      setImmediate(() => {
+        this.wrap(key, fn).then(() => resolve(), error => { this._report('E_WARM', key, error); resolve() })
+      })
+    }))).then(() => undefined)
+    this._host.track(all)
+    return all
+  }
+
+  // --- management ---
+
+  async invalidate(pattern: string | RegExp): Promise<number> {
+    const re = typeof pattern === 'string' ? globToRegExp(pattern) : pattern
+    const keys = (await this.keys()).filter(k => { re.lastIndex = 0; return re.test(k) })
+    for (const k of keys) {
+      await this.delete(k)
+      this._evicted(k, 'invalidate')
+    }
+    return keys.length
+  }
+
+  async keys(): Promise<string[]> {
+    const guards = await this._tiers()
+    const all = new Set<string>()
+    for (const g of guards) {
+      if (!g.up) continue
+      try { for (const k of await g.call(t => t.keys())) all.add(k) } catch (error) { this._report('E_TIER', undefined, error, g.tier) }
+    }
+    return [...all]
+  }
+
+  async clear(): Promise<number> {
+    const keys = await this.keys()
+    const guards = await this._tiers()
+    await Promise.all(guards.map(g => g.up ? g.call(t => t.clear()).catch(error => this._report('E_TIER', undefined, error, g.tier)) : undefined))
+    this._stats.deletes += keys.length
+    return keys.length
+  }
+
+  async prune(): Promise<number> {
+    const guards = await this._tiers()
+    const removed = new Set<string>()
+    const now = Date.now()
+    for (const g of guards) {
+      if (!g.up) continue
+      try {
+        for (const r of await g.call(t => t.prune(this.config.maxSize, now))) {
+          removed.add(r.key)
+          this._evicted(r.key, r.reason, r.size)
+        }
+      } catch (error) {
+        this._report('E_TIER', undefined, error, g.tier)
+      }
+    }
+    return removed.size
+  }
+
+  stats(): CacheStats {
+    const s = this._stats
+    const lookups = s.hits + s.misses
+    return { ...s, hitRate: lookups === 0 ? 0 : s.hits / lookups }
+  }
+
+  async info(): Promise<CacheInfo> {
+    const guards = await this._tiers()
+    let entries = 0
+    let bytes = 0
+    let dir: string | undefined
+    for (const g of guards) {
+      if (g.tier.dir) dir ??= g.tier.dir
+      if (!g.up) continue
+      try {
+        const s = await g.call(t => t.stats())
+        entries = Math.max(entries, s.entries)
+        bytes = Math.max(bytes, s.bytes)
+      } catch (error) {
+        this._report('E_TIER', undefined, error, g.tier)
+      }
+    }
+    return { driver: guards.map(g => g.tier.kind).join('+') || 'disabled', ...(dir && { dir }), entries, bytes, namespaces: this._host.namespaces() }
+  }
+
+  async verify(): Promise<CacheVerifyResult> {
+    const guards = await this._tiers()
+    let checked = 0
+    let corrupt = 0
+    for (const g of guards) {
+      if (!g.up) continue
+      try {
+        const r = await g.call(t => t.verify())
+        checked += r.checked
+        corrupt += r.corrupt.length
+        for (const k of r.corrupt) this._evicted(k, 'corrupt')
+      } catch (error) {
+        this._report('E_TIER', undefined, error, g.tier)
+      }
+    }
+    this._stats.errors += corrupt
+    return { checked, corrupt, removed: corrupt }
+  }
+
+  namespace(name: string): PerfCache {
+    if (!this._canOpenOthers) throw new NamespaceAccessError(name)
+    return this._host.namespace(name)
+  }
+
+  /** Flush what tiers batch (fs access times). */
+  async close(): Promise<void> {
+    if (!this._guards) return
+    const guards = await this._guards.catch(() => [])
+    await Promise.all(guards.map(g => g.tier.close().catch(() => {})))
+  }
+
+  // --- internal ---
+
+  private _tiers(): Promise<TierGuard[]> {
+    return (this._guards ??= this._enabled
+      ? this._host.tiers(this.name, this.config).then(
+        tiers => tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._report('E_TIER_DOWN', undefined, error, tier))),
+        error => { this._report('E_INIT', undefined, error); return [] },
+      )
+      : Promise.resolve([]))
+  }
+
+  /** The first live entry through the tiers (expired ones within their stale window come back `stale`). */
+  async _lookup(key: string): Promise<Lookup | null> {
+    const guards = await this._tiers()
+    const now = Date.now()
+    for (let t = 0; t < guards.length; t++) {
+      const g = guards[t]!
+      if (!g.up) continue
+      let entry: StoredEntry | null
+      try {
+        entry = await g.call(tier => tier.get(key))
+      } catch (error) {
+        if (error instanceof CorruptEntryError) this._corrupt(error, g.tier)
+        else this._report('E_TIER', key, error, g.tier)
+        continue
+      }
+      if (!entry) continue
+      if (entry.expiresAt !== null && entry.expiresAt <= now) {
+        if (now < entry.expiresAt + entry.staleFor) return { entry, stale: true, tier: t }
+        this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
+        this._evicted(key, 'expired', entry.size)
+        continue
+      }
+      if (t > 0) this._promote(entry, guards.slice(0, t))
+      return { entry, stale: false, tier: t }
+    }
+    return null
+  }
+
+  private _lookupApi() {
+    return {
+      namespace: this,
+      lookup: (key: string) => this._lookup(key),
+      hit: (key: string, found: Lookup) => this._hit(key, found),
+      miss: (key: string) => this._miss(key),
+      stale: (key: string, found: Lookup) => {
+        this._stats.stale++
+        const hooks = this._host.ctx.hooks
+        if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this.name, key, tier: found.tier, stale: true })
+      },
+      write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => this._write(this._entry(key, value, ttl, undefined, staleFor)),
+      report: (code: string, key: string, error: unknown) => this._report(code, key, error),
+      staleFor: (options: CacheWrapOptions) => Math.max(
+        options.swr === undefined ? window(this.config.swr) : window(toWindow(options.swr)),
+        options.staleIfError === undefined ? window(this.config.staleIfError) : window(toWindow(options.staleIfError)),
+      ),
+      track: (p: Promise<unknown>) => this._host.track(p),
+      tiers: () => this._tiers(),
+    }
+  }
+
+  private _entry(key: string, value: unknown, ttlOption: CacheSetOptions['ttl'], metadata: Record<string, unknown> | undefined, staleFor: number): StoredEntry {
+    if (typeof key !== 'string') throw new TypeError(`[unperf] cache keys are strings, got ${typeof key}`)
+    const now = Date.now()
+    const ttl = ttlOption === undefined ? this.config.ttl : ttlOption === false ? false : parseDuration(ttlOption)
+    if (ttl === undefined || ttl === 0) throw new TypeError(`[unperf] cache.set('${key}'): ttl must be a duration > 0 or false, got ${String(ttlOption)}`)
+    return { key, value, createdAt: now, expiresAt: ttl === false ? null : now + ttl, staleFor, size: 0, ...(metadata && { metadata }) }
+  }
+
+  private async _write(entry: StoredEntry): Promise<void> {
+    const guards = await this._tiers()
+    if (guards.length === 0) return
+    await Promise.all(guards.map(g => g.up ? g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier)) : undefined))
+    this._stats.sets++
+    const hooks = this._host.ctx.hooks
+    if (hooks.hasListeners('cache:set')) hooks.emit('cache:set', { namespace: this.name, key: entry.key })
+    this._enforce(guards)
+  }
+
+  private _enforce(guards: TierGuard[]): void {
+    for (const g of guards) {
+      if (!g.tier.enforce || !g.up) continue
+      this._host.track(g.tier.enforce(this.config.maxSize).then(
+        removed => { for (const r of removed) this._evicted(r.key, r.reason, r.size) },
+        error => this._report('E_EVICT', undefined, error, g.tier),
+      ))
+    }
+  }
+
+  private _promote(entry: StoredEntry, faster: TierGuard[]): void {
+    for (const g of faster) if (g.up) this._host.track(g.call(t => t.set(entry)).catch(() => {}))
+  }
+
+  private _hit(key: string, found: Lookup): StoredEntry {
+    this._stats.hits++
+    const hooks = this._host.ctx.hooks
+    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this.name, key, tier: found.tier, size: found.entry.size })
+    const entry = found.entry
+    if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null) {
+      const extended = { ...entry, expiresAt: Date.now() + this.config.ttl }
+      this._host.track(this._tiers().then(guards => Promise.all(guards.map(g => g.up ? g.call(t => t.set(extended)).catch(() => {}) : undefined))))
+    }
+    return entry
+  }
+
+  private _miss(key: string): void {
+    this._stats.misses++
+    const hooks = this._host.ctx.hooks
+    if (hooks.hasListeners('cache:miss')) hooks.emit('cache:miss', { namespace: this.name, key })
+  }
+
+  private _evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number): void {
+    if (reason !== 'invalidate') this._stats.evictions++
+    const hooks = this._host.ctx.hooks
+    if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this.name, key, reason, ...(size !== undefined && { size }) })
+  }
+
+  private _corrupt(error: CorruptEntryError, tier: Tier): void {
+    const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
+    this._report(code, error.key, error, tier)
+    this._evicted(error.key, 'corrupt')
+    this._host.ctx.warn(`cache-corrupt:${this.name}`, `removed a corrupt cache entry in namespace '${this.name}' (${error.reason}); it was treated as a miss`)
+  }
+
+  _report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
+    this._stats.errors++
+    const hooks = this._host.ctx.hooks
+    if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this.name, ...(key !== undefined && { key }), code, ...(tier && { tier: tier.kind }), error })
+    if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
+    const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'
+    const errno = (error as { code?: string }).code
+    const detail = error instanceof Error ? error.message : String(error)
+    this._host.ctx.warn(`cache:${code}:${tier?.kind ?? ''}:${errno ?? ''}`,
+      tier?.remote
+        ? `the ${where} failed (${detail}): it is skipped for now and retried with backoff; commands go on with the other tiers`
+        : `the ${where} failed (${detail}); the cache is an optimization, so the command goes on without it`)
+  }
+}
+
+export function window(value: number | false): number {
+  if (value === false) return 0
+  return Number.isFinite(value) ? value : FOREVER
+}
+
+function toWindow(value: boolean | string | number): number | false {
+  if (value === false) return false
+  if (value === true) return Number.POSITIVE_INFINITY
+  return parseDuration(value) ?? false
+}
+
+/** '*' matches any characters (':' and '/' included); everything else is literal. */
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's')
+}
+
+export function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16)
+}

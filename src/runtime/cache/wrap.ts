@@ -1,0 +1,140 @@
+/**
+ * wrap(): one fn call per key at a time: in the process (a pending-call map), and across
+ * processes when a redis tier is up (SET NX PX lock, refreshed while fn runs; waiters poll the
+ * cache; a crashed holder blocks others at most until its lock expires). swr serves a stale value
+ * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
+ */
+import { randomBytes } from 'node:crypto'
+import type { StoredEntry } from '../../drivers/types.js'
+import type { TierGuard } from '../../drivers/tiers.js'
+import { RedisTier } from '../../drivers/redis.js'
+import type { CacheWrapOptions } from '../types.js'
+import { parseDuration } from '../../config/units.js'
+import { hashFiles } from './file-hash.js'
+
+export interface Lookup {
+  entry: StoredEntry
+  stale: boolean
+  tier: number
+}
+
+export interface WrapApi {
+  namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Promise<unknown>> }
+  lookup(key: string): Promise<Lookup | null>
+  hit(key: string, found: Lookup): StoredEntry
+  miss(key: string): void
+  stale(key: string, found: Lookup): void
+  write(key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void>
+  report(code: string, key: string, error: unknown): void
+  staleFor(options: CacheWrapOptions): number
+  track(p: Promise<unknown>): void
+  tiers(): Promise<TierGuard[]>
+}
+
+const LOCK_TTL_MS = 15_000
+const POLL_MS = 50
+
+export async function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
+  let fullKey = key
+  if (options.files && options.files.length > 0) {
+    const { cwd } = (api.namespace as unknown as { _host: { ctx: { config: { cwd: string } } } })._host.ctx.config
+    fullKey = `${key}#files:${(await hashFiles(options.files, cwd)).slice(0, 16)}`
+  }
+  const pending = api.namespace._pending
+  const inflight = pending.get(fullKey)
+  if (inflight) return inflight as Promise<T>
+  const promise = resolveWrap(api, fullKey, fn, options).finally(() => pending.delete(fullKey))
+  pending.set(fullKey, promise)
+  return promise
+}
+
+async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
+  const found = await api.lookup(key)
+  if (found && !found.stale) return api.hit(key, found).value as T
+  const now = Date.now()
+  const staleFor = api.staleFor(options)
+  const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
+  if (found && swr !== false && found.entry.expiresAt !== null && now < found.entry.expiresAt + staleWindow(swr)) {
+    api.stale(key, found)
+    // revalidate off the caller's path; errors are reported, never cached
+    api.track((async () => {
+      try {
+        await api.write(key, await fn(), options.ttl, staleFor)
+      } catch (error) {
+        api.report('E_REVALIDATE', key, error)
+      }
+    })())
+    return found.entry.value as T
+  }
+  api.miss(key)
+  try {
+    return await produce(api, key, fn, options, staleFor)
+  } catch (error) {
+    const sie = options.staleIfError === undefined ? api.namespace.config.staleIfError : options.staleIfError
+    if (found && sie !== false && found.entry.expiresAt !== null && Date.now() < found.entry.expiresAt + staleWindow(sie)) {
+      api.stale(key, found)
+      return found.entry.value as T
+    }
+    throw error
+  }
+}
+
+async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number): Promise<T> {
+  const redis = await redisTier(api)
+  if (!redis) {
+    const value = await fn()
+    await api.write(key, value, options.ttl, staleFor)
+    return value
+  }
+  const client = await redis.tier.client()
+  const lockKey = `unperf-lock:${api.namespace.name}:${key}`
+  const token = randomBytes(12).toString('hex')
+  const deadline = Date.now() + LOCK_TTL_MS * 2
+  for (;;) {
+    let acquired = false
+    try {
+      acquired = (await redis.call(() => client.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX'))) === 'OK'
+    } catch {
+      // redis went away: go on without the cross-process lock
+      const value = await fn()
+      await api.write(key, value, options.ttl, staleFor)
+      return value
+    }
+    if (acquired) {
+      const refresh = setInterval(() => {
+        client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`, 1, lockKey, token, LOCK_TTL_MS).catch(() => {})
+      }, LOCK_TTL_MS / 3)
+      refresh.unref()
+      try {
+        // another process may have filled it between our lookup and the lock
+        const again = await api.lookup(key)
+        if (again && !again.stale) return again.entry.value as T
+        const value = await fn()
+        await api.write(key, value, options.ttl, staleFor)
+        return value
+      } finally {
+        clearInterval(refresh)
+        await client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, token).catch(() => {})
+      }
+    }
+    await new Promise(resolve => setTimeout(resolve, POLL_MS))
+    const filled = await api.lookup(key)
+    if (filled && !filled.stale) return filled.entry.value as T
+    if (Date.now() > deadline) {
+      const value = await fn()
+      await api.write(key, value, options.ttl, staleFor)
+      return value
+    }
+  }
+}
+
+async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }) | undefined> {
+  for (const g of await api.tiers()) if (g.tier instanceof RedisTier && g.up) return g as TierGuard & { tier: RedisTier }
+  return undefined
+}
+
+function staleWindow(value: number | false | boolean | string): number {
+  if (value === true) return Number.POSITIVE_INFINITY
+  if (value === false) return 0
+  return parseDuration(value) ?? 0
+}
