@@ -1,0 +1,254 @@
+/**
+ * createMetricsRegistry: the user's counters, gauges and histograms (names prefixed with the
+ * sanitized config name) plus unperf's own metrics, collected from `sources` at expose time
+ * (pull model: nothing runs between scrapes).
+ */
+import { PerfError } from '../../errors.js'
+import type { MetricsSources } from '../_internal.js'
+import type { Counter, Gauge, Histogram, MetricLabels, PerfMetrics } from '../types.js'
+import {
+  DEFAULT_BUCKETS, GC_BUCKETS, newHistogramData, observeInto, renderFamilies,
+  type HistogramData, type MetricFamily, type MetricType,
+} from './exposition.js'
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+
+/** A metric name or label that Prometheus would reject, or a name registered twice with different types. */
+export class MetricError extends PerfError {
+  override name = 'MetricError'
+  constructor(message: string) {
+    super('E_METRIC', message)
+  }
+}
+
+/** `'@acme/my-cli'` → `'acme_my_cli'`: a valid metric name prefix. */
+export function sanitizeMetricPrefix(name: string): string {
+  const cleaned = name.replace(/^@/, '').replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '')
+  if (cleaned === '') return 'unperf'
+  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned
+}
+
+interface Series { labels: MetricLabels; value: number }
+interface HistogramSeries { labels: MetricLabels; data: HistogramData }
+
+class MetricState {
+  readonly series = new Map<string, Series>()
+  readonly histograms = new Map<string, HistogramSeries>()
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: MetricType,
+    readonly labelNames: readonly string[],
+    readonly buckets: readonly number[],
+  ) {}
+
+  key(labels: MetricLabels | undefined): [string, MetricLabels] {
+    if (labels === undefined) return ['', {}]
+    let key = ''
+    const ordered: MetricLabels = {}
+    for (const name in labels) {
+      if (!this.labelNames.includes(name)) throw new MetricError(`metric '${this.name}': unknown label '${name}' (declared: ${this.labelNames.join(', ') || 'none'})`)
+    }
+    for (const name of this.labelNames) {
+      const value = labels[name]
+      if (value === undefined) continue
+      ordered[name] = value
+      key += `${name}\u0000${String(value)}\u0001`
+    }
+    return [key, ordered]
+  }
+
+  add(labels: MetricLabels | undefined, delta: number, set = false): void {
+    if (!Number.isFinite(delta) && !set) throw new MetricError(`metric '${this.name}': value must be a finite number, got ${delta}`)
+    const [key, ordered] = this.key(labels)
+    const series = this.series.get(key)
+    if (series === undefined) this.series.set(key, { labels: ordered, value: delta })
+    else series.value = set ? delta : series.value + delta
+  }
+
+  observe(labels: MetricLabels | undefined, value: number): void {
+    if (Number.isNaN(value)) throw new MetricError(`metric '${this.name}': cannot observe NaN`)
+    const [key, ordered] = this.key(labels)
+    let series = this.histograms.get(key)
+    if (series === undefined) this.histograms.set(key, (series = { labels: ordered, data: newHistogramData(this.buckets) }))
+    observeInto(series.data, value)
+  }
+
+  family(): MetricFamily {
+    return this.type === 'histogram'
+      ? { name: this.name, help: this.help, type: this.type, histograms: [...this.histograms.values()] }
+      : { name: this.name, help: this.help, type: this.type, values: [...this.series.values()] }
+  }
+}
+
+/** The registry perf.ts creates; the monitor records GC pauses into it via `_gcObserve`. */
+export class MetricsRegistry implements PerfMetrics {
+  readonly prefix: string
+  private readonly _metrics = new Map<string, MetricState>()
+  private readonly _gc = new MetricState('nodejs_gc_duration_seconds', 'Garbage collection duration by kind, one of major, minor, incremental or weakcb.', 'histogram', ['kind'], GC_BUCKETS)
+  private _gcSeen = false
+
+  constructor(prefix: string, private readonly _sources: MetricsSources) {
+    this.prefix = sanitizeMetricPrefix(prefix)
+  }
+
+  counter(name: string, help: string, options: { labelNames?: string[] } = {}): Counter {
+    let full = this._name(name)
+    if (!full.endsWith('_total')) full += '_total'
+    const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
+    return {
+      inc(value = 1, labels) {
+        if (value < 0) throw new MetricError(`counter '${full}': cannot decrease (inc(${value}))`)
+        state.add(labels, value)
+      },
+    }
+  }
+
+  gauge(name: string, help: string, options: { labelNames?: string[] } = {}): Gauge {
+    const state = this._register(this._name(name), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
+    return {
+      set: (value, labels) => state.add(labels, value, true),
+      inc: (value = 1, labels) => state.add(labels, value),
+      dec: (value = 1, labels) => state.add(labels, -value),
+    }
+  }
+
+  histogram(name: string, help: string, options: { labelNames?: string[]; buckets?: number[] } = {}): Histogram {
+    const full = this._name(name)
+    const buckets = options.buckets ?? DEFAULT_BUCKETS
+    if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!))) {
+      throw new MetricError(`histogram '${full}': buckets must be finite and strictly increasing, got [${buckets.join(', ')}]`)
+    }
+    if ((options.labelNames ?? []).includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`)
+    const state = this._register(full, help, 'histogram', options.labelNames ?? [], buckets)
+    return { observe: (value, labels) => state.observe(labels, value) }
+  }
+
+  /** Internal: one GC pause (seconds) of a kind, from the monitor's GC observer. */
+  _gcObserve(kind: string, seconds: number): void {
+    this._gcSeen = true
+    this._gc.observe({ kind }, seconds)
+  }
+
+  expose(): string {
+    const families: MetricFamily[] = [...collectOwn(this.prefix, this._sources)]
+    if (this._gcSeen) families.push(this._gc.family())
+    for (const state of this._metrics.values()) families.push(state.family())
+    return renderFamilies(families)
+  }
+
+  private _name(name: string): string {
+    if (typeof name !== 'string' || !METRIC_NAME.test(name)) throw new MetricError(`invalid metric name '${String(name)}': expected [a-zA-Z_:][a-zA-Z0-9_:]*`)
+    return name.startsWith(`${this.prefix}_`) ? name : `${this.prefix}_${name}`
+  }
+
+  private _register(name: string, help: string, type: MetricType, labelNames: readonly string[], buckets: readonly number[]): MetricState {
+    for (const label of labelNames) {
+      if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new MetricError(`metric '${name}': invalid label name '${label}'`)
+    }
+    const existing = this._metrics.get(name)
+    if (existing !== undefined) {
+      if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}`)
+      return existing
+    }
+    const state = new MetricState(name, help, type, labelNames, buckets)
+    this._metrics.set(name, state)
+    return state
+  }
+}
+
+export function createMetricsRegistry(prefix: string, sources: MetricsSources): PerfMetrics {
+  return new MetricsRegistry(prefix, sources)
+}
+
+// --- internal ---
+
+const START_TIME_SECONDS = Math.round(performance.timeOrigin) / 1000
+
+function gauge(name: string, help: string, value: number): MetricFamily {
+  return { name, help, type: 'gauge', values: [{ labels: {}, value }] }
+}
+function counter(name: string, help: string, value: number): MetricFamily {
+  return { name, help, type: 'counter', values: [{ labels: {}, value }] }
+}
+
+/** A source that throws (e.g. a closed cache) drops its metrics, never the scrape. */
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn()
+  } catch {
+    return undefined
+  }
+}
+
+function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricFamily> {
+  // prom-client compatible process and nodejs metrics, read live (a few µs).
+  const cpu = process.cpuUsage()
+  const mem = process.memoryUsage()
+  yield counter('process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', cpu.user / 1e6)
+  yield counter('process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', cpu.system / 1e6)
+  yield counter('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', (cpu.user + cpu.system) / 1e6)
+  yield gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss)
+  yield gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', START_TIME_SECONDS)
+  yield gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', mem.heapTotal)
+  yield gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', mem.heapUsed)
+  yield gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', mem.external)
+  yield gauge('nodejs_active_handles_total', 'Number of active libuv handles and requests (process.getActiveResourcesInfo).', process.getActiveResourcesInfo().length)
+
+  const sample = safe(() => sources.lastSample())
+  if (sample?.eventLoop) {
+    const el = sample.eventLoop
+    yield gauge('nodejs_eventloop_lag_seconds', 'Mean event loop delay over the last monitor interval in seconds.', el.mean / 1000)
+    yield gauge('nodejs_eventloop_lag_p50_seconds', 'The 50th percentile of the event loop delay over the last monitor interval in seconds.', el.p50 / 1000)
+    yield gauge('nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the event loop delay over the last monitor interval in seconds.', el.p99 / 1000)
+    yield gauge('nodejs_eventloop_lag_max_seconds', 'The maximum event loop delay over the last monitor interval in seconds.', el.max / 1000)
+    yield gauge('nodejs_eventloop_utilization_ratio', 'Event loop utilization (0-1) over the last monitor interval.', el.utilization)
+  }
+  if (sample?.cpu) yield gauge(`${prefix}_process_cpu_percent`, 'Process CPU usage over the last monitor interval, percent of one core.', sample.cpu.percent)
+
+  // unperf's own
+  const commands = safe(() => sources.commands()) ?? []
+  const durations = new Map<string, HistogramData>()
+  const counts = new Map<string, Map<string, number>>()
+  for (const record of commands) {
+    let data = durations.get(record.name)
+    if (data === undefined) durations.set(record.name, (data = newHistogramData(DEFAULT_BUCKETS)))
+    observeInto(data, record.duration / 1000)
+    let byStatus = counts.get(record.name)
+    if (byStatus === undefined) counts.set(record.name, (byStatus = new Map()))
+    byStatus.set(record.status, (byStatus.get(record.status) ?? 0) + 1)
+  }
+  yield {
+    name: `${prefix}_command_duration_seconds`, help: 'Duration of perf.run() commands in seconds.', type: 'histogram',
+    histograms: [...durations].map(([command, data]) => ({ labels: { command }, data })),
+  }
+  yield {
+    name: `${prefix}_commands_total`, help: 'Commands run, by command and status (ok or error).', type: 'counter',
+    values: [...counts].flatMap(([command, byStatus]) => [...byStatus].map(([status, value]) => ({ labels: { command, status }, value }))),
+  }
+
+  const cache = safe(() => sources.cache())
+  if (cache !== undefined) {
+    const namespaces = Object.entries(cache.namespaces)
+    const per = (key: 'hits' | 'misses' | 'evictions' | 'stale' | 'errors') => namespaces.map(([namespace, stats]) => ({ labels: { namespace }, value: stats[key] }))
+    yield { name: `${prefix}_cache_hits_total`, help: 'Cache hits by namespace.', type: 'counter', values: per('hits') }
+    yield { name: `${prefix}_cache_misses_total`, help: 'Cache misses by namespace.', type: 'counter', values: per('misses') }
+    yield { name: `${prefix}_cache_stale_total`, help: 'Stale cache values served by namespace.', type: 'counter', values: per('stale') }
+    yield { name: `${prefix}_cache_evictions_total`, help: 'Cache evictions by namespace.', type: 'counter', values: per('evictions') }
+    yield { name: `${prefix}_cache_errors_total`, help: 'Cache driver errors by namespace.', type: 'counter', values: per('errors') }
+  }
+
+  const pools = safe(() => sources.pools()) ?? []
+  const perPool = (key: 'queued' | 'active' | 'concurrency') => pools.map(p => ({ labels: { pool: p.name }, value: p[key] }))
+  yield { name: `${prefix}_pool_queued_tasks`, help: 'Tasks waiting in the pool queue.', type: 'gauge', values: perPool('queued') }
+  yield { name: `${prefix}_pool_active_tasks`, help: 'Tasks running in the pool.', type: 'gauge', values: perPool('active') }
+  yield { name: `${prefix}_pool_concurrency_tasks`, help: 'Current concurrency limit of the pool (adaptive pools change it).', type: 'gauge', values: perPool('concurrency') }
+  yield {
+    name: `${prefix}_pool_tasks_total`, help: 'Pool tasks finished, by pool and result (completed or failed).', type: 'counter',
+    values: pools.flatMap(p => [{ labels: { pool: p.name, result: 'completed' }, value: p.completed }, { labels: { pool: p.name, result: 'failed' }, value: p.failed }]),
+  }
+
+  const breaches = safe(() => sources.budgetBreaches())
+  yield counter(`${prefix}_budget_breaches_total`, 'Performance budgets exceeded.', breaches ?? 0)
+}

@@ -1,0 +1,90 @@
+/**
+ * Alert rules on sampled metric paths (`memory.rss`, `eventLoop.p99`, `cpu.percent`, ...).
+ * A rule fires once its threshold has been breached continuously for `for` ms (so one spike
+ * does not page) and resolves on the first sample back within the threshold.
+ */
+import type { ResolvedAlertRule } from '../../config/types.js'
+import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
+
+export interface AlertEvaluator {
+  /** Evaluates every rule against a sample; returns the transitions it caused (firing or resolved). */
+  evaluate(sample: MonitorSample): MonitorAlert[]
+  /** Every transition so far, oldest first. */
+  history(): MonitorAlert[]
+  /** Rules currently firing. */
+  firing(): MonitorAlert[]
+}
+
+interface RuleState {
+  path: string
+  segments: string[]
+  rule: ResolvedAlertRule
+  /** ms since epoch the current breach started */
+  breachSince: number | undefined
+  firing: MonitorAlert | undefined
+  seen: boolean
+}
+
+/** Transitions kept for the report; older ones are dropped. */
+const MAX_HISTORY = 1000
+
+export function createAlertEvaluator(rules: Record<string, ResolvedAlertRule>, onUnknownPath?: (path: string) => void): AlertEvaluator {
+  const states: RuleState[] = Object.entries(rules).map(([path, rule]) => ({
+    path, segments: path.split('.'), rule, breachSince: undefined, firing: undefined, seen: false,
+  }))
+  const history: MonitorAlert[] = []
+  let evaluated = 0
+
+  return {
+    evaluate(sample) {
+      if (states.length === 0) return []
+      evaluated++
+      const out: MonitorAlert[] = []
+      for (const state of states) {
+        const value = readPath(sample, state.segments)
+        if (value === undefined) {
+          // The first sample may lack slow values (system); complain once it is clearly never there.
+          if (!state.seen && evaluated === 3) onUnknownPath?.(state.path)
+          continue
+        }
+        state.seen = true
+        const { above, below } = state.rule
+        const breached = (above !== undefined && value > above) || (below !== undefined && value < below)
+        if (breached) {
+          state.breachSince ??= sample.time
+          if (state.firing === undefined && sample.time - state.breachSince >= state.rule.for) {
+            state.firing = { metric: state.path, state: 'firing', value, rule: ruleOf(state.rule), since: state.breachSince }
+            out.push(state.firing)
+          }
+        } else {
+          state.breachSince = undefined
+          if (state.firing !== undefined) {
+            state.firing = undefined
+            out.push({ metric: state.path, state: 'resolved', value, rule: ruleOf(state.rule), since: sample.time })
+          }
+        }
+      }
+      if (out.length > 0) {
+        history.push(...out)
+        if (history.length > MAX_HISTORY) history.splice(0, history.length - MAX_HISTORY)
+      }
+      return out
+    },
+    history: () => history.slice(),
+    firing: () => states.flatMap(s => (s.firing ? [s.firing] : [])),
+  }
+}
+
+/** Dot path into a sample; only finite numbers count. */
+export function readPath(sample: MonitorSample, segments: readonly string[]): number | undefined {
+  let value: unknown = sample
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[segment]
+  }
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+function ruleOf(rule: ResolvedAlertRule): MonitorAlert['rule'] {
+  return { ...(rule.above !== undefined && { above: rule.above }), ...(rule.below !== undefined && { below: rule.below }), for: rule.for }
+}

@@ -1,0 +1,127 @@
+/**
+ * startMonitors: samples the event loop, memory, CPU, GC, active handles (and the host with
+ * `system: true`) every `interval` ms on an unref'd timer, evaluates alerts, emits
+ * `monitor:sample` (only when listened to) and `monitor:alert`, and serves / writes / pushes
+ * Prometheus metrics as configured.
+ */
+import type { MonitorSample } from '../../hooks/types.js'
+import type { MetricsSources, Monitor, RuntimeContext } from '../_internal.js'
+import type { PerfMetrics } from '../types.js'
+import { createAlertEvaluator } from './alerts.js'
+import { pushMetrics, startMetricsServer, writeTextfile, writeTextfileSync, type MetricsServer } from './prometheus.js'
+import { createCpuSampler } from './samplers/cpu.js'
+import { createEventLoopSampler } from './samplers/event-loop.js'
+import { createGcSampler } from './samplers/gc.js'
+import { readHandles } from './samplers/handles.js'
+import { readMemory } from './samplers/memory.js'
+import type { SystemSampler } from './samplers/system.js'
+
+/** The monitor perf.ts and `unperf monitor` use; `server` is set when prometheus serves HTTP. */
+export interface MonitorImpl extends Monitor {
+  readonly server: MetricsServer | undefined
+  /** Resolves once the system sampler has its first values (immediately without `system`). */
+  ready(): Promise<void>
+}
+
+export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources: MetricsSources): MonitorImpl {
+  void sources
+  const { config, hooks, warn } = ctx
+  const options = config.monitors
+  const gcObserve = (metrics as { _gcObserve?: (kind: string, seconds: number) => void })._gcObserve?.bind(metrics)
+
+  // 1. samplers: each one only when enabled
+  const eventLoop = options.eventLoop ? createEventLoopSampler() : undefined
+  const cpu = options.cpu ? createCpuSampler() : undefined
+  const gc = options.gc ? createGcSampler(gcObserve) : undefined
+  let system: SystemSampler | undefined
+  let systemReady: Promise<void> = Promise.resolve()
+  if (options.system) {
+    systemReady = import('./samplers/system.js').then(({ createSystemSampler }) => {
+      if (stopped) return
+      system = createSystemSampler(options.interval, warn)
+      return system.ready()
+    })
+  }
+
+  // 2. alerts
+  const alerts = createAlertEvaluator(options.alerts, path =>
+    warn(`monitor-alert-path:${path}`, `monitors.alerts['${path}']: no such numeric metric in the samples (try memory.rss, eventLoop.p99, cpu.percent, gc.pause, handles.active${options.system ? ', system.load.percent' : ''})`))
+
+  let samples = 0
+  let last: MonitorSample | undefined
+  let stopped = false
+  let textfileWrite: Promise<void> | undefined
+
+  const sample = (): MonitorSample => {
+    const s: MonitorSample = { time: Date.now() }
+    if (eventLoop) s.eventLoop = eventLoop.read()
+    if (options.memory) s.memory = readMemory()
+    if (cpu) s.cpu = cpu.read()
+    if (gc) s.gc = gc.read()
+    s.handles = readHandles()
+    const sys = system?.read()
+    if (sys) s.system = sys as unknown as Record<string, unknown>
+    samples++
+    last = s
+    return s
+  }
+
+  const tick = (): void => {
+    const s = sample()
+    if (hooks.hasListeners('monitor:sample')) void hooks.emit('monitor:sample', s)
+    for (const alert of alerts.evaluate(s)) void hooks.emit('monitor:alert', alert)
+    const prom = options.prometheus
+    if (prom && 'file' in prom && !textfileWrite) {
+      textfileWrite = writeTextfile(prom.file, metrics.expose())
+        .catch(error => warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => { textfileWrite = undefined })
+    }
+  }
+
+  const timer = setInterval(tick, options.interval)
+  timer.unref()
+
+  // 3. prometheus HTTP server
+  const prom = options.prometheus
+  const server = prom && 'port' in prom
+    ? startMetricsServer({
+        port: prom.port, host: prom.host, path: prom.path, warn,
+        expose: () => metrics.expose(),
+        health: () => ({ status: alerts.firing().length > 0 ? 'degraded' : 'ok', pid: process.pid, uptime: process.uptime(), samples, alerts: alerts.firing() }),
+      })
+    : undefined
+
+  let stopping: Promise<void> | undefined
+  return {
+    get samples() { return samples },
+    get last() { return last },
+    server,
+    ready: () => systemReady,
+    alerts: () => alerts.history(),
+    sample,
+    stop() {
+      if (stopping) return stopping
+      stopped = true
+      clearInterval(timer)
+      eventLoop?.stop()
+      gc?.stop()
+      system?.stop()
+      // Synchronous part first: it must land even when the process is exiting.
+      if (prom && 'file' in prom) {
+        try {
+          writeTextfileSync(prom.file, metrics.expose())
+        } catch (error) {
+          warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${error instanceof Error ? error.message : String(error)}`)
+        }
+      }
+      stopping = (async () => {
+        if (prom && 'pushgateway' in prom) {
+          await pushMetrics(prom.pushgateway, prom.job, metrics.expose())
+            .catch(error => warn('monitor-pushgateway', `prometheus: push to ${prom.pushgateway} failed: ${error instanceof Error ? error.message : String(error)}`))
+        }
+        await server?.close()
+      })()
+      return stopping
+    },
+  }
+}

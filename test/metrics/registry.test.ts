@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { createMetricsRegistry, MetricsRegistry, sanitizeMetricPrefix } from '../../src/runtime/metrics/registry.js'
+import { escapeLabelValue } from '../../src/runtime/metrics/exposition.js'
+import type { CommandRecord, PoolStats } from '../../src/runtime/types.js'
+import { emptySources } from '../monitors/_config.js'
+import { family, histogramSeries, parsePrometheus } from './_prom.js'
+
+const zero = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
+
+describe('metrics registry', () => {
+  it('prefixes user metrics with the sanitized config name; counters end in _total', () => {
+    expect(sanitizeMetricPrefix('@acme/my-cli')).toBe('acme_my_cli')
+    expect(sanitizeMetricPrefix('9lives')).toBe('_9lives')
+    expect(sanitizeMetricPrefix('')).toBe('unperf')
+    const metrics = createMetricsRegistry('@acme/my-cli', emptySources())
+    metrics.counter('files_processed', 'Files processed.').inc(3)
+    metrics.gauge('acme_my_cli_queue_depth', 'Queue depth.').set(7)
+    const families = parsePrometheus(metrics.expose())
+    expect(family(families, 'acme_my_cli_files_processed_total')).toMatchObject({ type: 'COUNTER', help: 'Files processed.', metrics: [{ value: '3' }] })
+    expect(family(families, 'acme_my_cli_queue_depth')).toMatchObject({ type: 'GAUGE', metrics: [{ value: '7' }] })
+  })
+
+  it('counters, gauges and histograms with labels parse back to the recorded values', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const requests = metrics.counter('requests_total', 'Requests.', { labelNames: ['route', 'code'] })
+    requests.inc(1, { route: '/a', code: 200 })
+    requests.inc(2, { route: '/a', code: 200 })
+    requests.inc(1, { route: 'we"ird\\path\nx', code: 500 })
+    const inflight = metrics.gauge('inflight', 'In flight.')
+    inflight.inc(); inflight.inc(4); inflight.dec(2)
+    const latency = metrics.histogram('latency_seconds', 'Latency.', { labelNames: ['route'], buckets: [0.1, 1] })
+    for (const v of [0.05, 0.1, 0.5, 3]) latency.observe(v, { route: '/a' })
+
+    const text = metrics.expose()
+    const families = parsePrometheus(text)
+    const req = family(families, 'app_requests_total')
+    expect(req.metrics).toEqual(expect.arrayContaining([
+      { value: '3', labels: { route: '/a', code: '200' } },
+      { value: '1', labels: { route: 'we"ird\\path\nx', code: '500' } },
+    ]))
+    expect(text).toContain(`route="${escapeLabelValue('we"ird\\path\nx')}"`)
+    expect(family(families, 'app_inflight').metrics[0]!.value).toBe('3')
+    expect(family(families, 'app_latency_seconds').type).toBe('HISTOGRAM')
+    // cumulative buckets: le is "less or equal"
+    expect(histogramSeries(text, 'app_latency_seconds')[0]).toMatchObject({ labels: { route: '/a' }, buckets: { '0.1': '2', '1': '3', '+Inf': '4' }, count: '4', sum: '3.65' })
+  })
+
+  it('re-registering returns the same metric; invalid names, labels and values throw with the metric named', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    metrics.counter('jobs', 'Jobs.').inc()
+    metrics.counter('jobs', 'Jobs.').inc()
+    expect(family(parsePrometheus(metrics.expose()), 'app_jobs_total').metrics[0]!.value).toBe('2')
+    expect(() => metrics.gauge('jobs_total', 'x')).toThrow(/already registered as a counter/)
+    expect(() => metrics.counter('bad-name', 'x')).toThrow(expect.objectContaining({ code: 'E_METRIC', message: expect.stringMatching(/^\[unperf\] invalid metric name 'bad-name'/) }))
+    expect(() => metrics.gauge('g', 'x', { labelNames: ['__reserved'] })).toThrow(/invalid label name/)
+    expect(() => metrics.histogram('h', 'x', { labelNames: ['le'] })).toThrow(/'le' is reserved/)
+    expect(() => metrics.histogram('h2', 'x', { buckets: [1, 0.5] })).toThrow(/strictly increasing/)
+    expect(() => metrics.counter('c', 'x').inc(-1)).toThrow(/cannot decrease/)
+    expect(() => metrics.counter('d', 'x', { labelNames: ['a'] }).inc(1, { b: 'x' })).toThrow(/unknown label 'b'/)
+  })
+
+  it("exposes prom-client's default names and unperf's own metrics from the sources at expose time", () => {
+    const commands: CommandRecord[] = []
+    const pools: PoolStats[] = [{ name: 'io', concurrency: 4, adaptive: false, active: 2, queued: 5, completed: 10, failed: 1, retries: 0, timeouts: 0 }]
+    let breaches = 0
+    const metrics = new MetricsRegistry('acme', emptySources({
+      commands: () => commands,
+      pools: () => pools,
+      budgetBreaches: () => breaches,
+      cache: () => ({ ...zero, hits: 3, namespaces: { default: { ...zero, hits: 3, misses: 1 }, 'plugin:x': { ...zero, evictions: 2 } } }),
+      lastSample: () => ({ time: Date.now(), eventLoop: { p50: 10, p99: 50, max: 80, mean: 12, utilization: 0.25 }, cpu: { percent: 12.5, user: 100, system: 25 } }),
+    }))
+    metrics._gcObserve('minor', 0.002)
+    // pulled at expose time: records added later show up in the next scrape
+    commands.push({ name: 'build', status: 'ok', start: 0, duration: 1200, memoryDelta: 0, memoryPeak: 0 })
+    commands.push({ name: 'build', status: 'error', start: 0, duration: 30, memoryDelta: 0, memoryPeak: 0 })
+    breaches = 2
+    const text = metrics.expose()
+    const families = parsePrometheus(text)
+    for (const name of [
+      'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total',
+      'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_heap_size_used_bytes',
+      'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes', 'nodejs_active_handles_total',
+    ]) expect(Number(family(families, name).metrics[0]!.value)).toBeGreaterThan(0)
+    expect(family(families, 'process_cpu_seconds_total').type).toBe('COUNTER')
+    expect(family(families, 'nodejs_eventloop_lag_seconds').metrics[0]!.value).toBe('0.012')
+    expect(family(families, 'nodejs_eventloop_lag_p99_seconds').metrics[0]!.value).toBe('0.05')
+    expect(family(families, 'nodejs_gc_duration_seconds').type).toBe('HISTOGRAM')
+    expect(histogramSeries(text, 'nodejs_gc_duration_seconds')[0]).toMatchObject({ labels: { kind: 'minor' }, count: '1', buckets: { '0.001': '0', '0.01': '1', '+Inf': '1' } })
+    expect(histogramSeries(text, 'acme_command_duration_seconds')[0]).toMatchObject({ labels: { command: 'build' }, count: '2', sum: '1.23', buckets: { '0.05': '1', '1': '1', '2.5': '2', '+Inf': '2' } })
+    expect(family(families, 'acme_commands_total').metrics).toEqual(expect.arrayContaining([
+      { value: '1', labels: { command: 'build', status: 'ok' } }, { value: '1', labels: { command: 'build', status: 'error' } },
+    ]))
+    expect(family(families, 'acme_cache_hits_total').metrics).toContainEqual({ value: '3', labels: { namespace: 'default' } })
+    expect(family(families, 'acme_cache_misses_total').metrics).toContainEqual({ value: '1', labels: { namespace: 'default' } })
+    expect(family(families, 'acme_cache_evictions_total').metrics).toContainEqual({ value: '2', labels: { namespace: 'plugin:x' } })
+    expect(family(families, 'acme_pool_queued_tasks').metrics).toEqual([{ value: '5', labels: { pool: 'io' } }])
+    expect(family(families, 'acme_pool_active_tasks').metrics).toEqual([{ value: '2', labels: { pool: 'io' } }])
+    expect(family(families, 'acme_budget_breaches_total')).toMatchObject({ type: 'COUNTER', metrics: [{ value: '2' }] })
+    // every family has HELP and TYPE
+    for (const f of families) expect(f.help.length).toBeGreaterThan(0)
+  })
+
+  it('a source that throws drops its metrics, never the scrape', () => {
+    const metrics = createMetricsRegistry('acme', emptySources({ cache: () => { throw new Error('closed') } }))
+    const families = parsePrometheus(metrics.expose())
+    expect(families.some(f => f.name === 'acme_cache_hits_total')).toBe(false)
+    expect(family(families, 'process_resident_memory_bytes')).toBeDefined()
+  })
+})
