@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { tempDir } from '../helpers/tmp.js'
+
+/** Bundles a TypeScript fixture (and the src it imports) into one .mjs a plain `node` runs. */
+export async function bundleFixture(entry: string): Promise<string> {
+  const outfile = join(tempDir('unperf-monitor-'), 'fixture.mjs')
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' })
+  return outfile
+}
+
+export interface Child {
+  proc: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  /** Resolves with the first stdout line matching. */
+  line(pattern: RegExp): Promise<RegExpMatchArray>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export function runNode(file: string, env: Record<string, string> = {}): Child {
+  const proc = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  const waiters: Array<() => void> = []
+  proc.stdout!.on('data', d => { out += d; for (const w of waiters.splice(0)) w() })
+  proc.stderr!.on('data', d => { err += d })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(done => proc.on('exit', (code, signal) => { for (const w of waiters.splice(0)) w(); done({ code, signal }) }))
+  let gone = false
+  void exited.then(() => { gone = true })
+  return {
+    proc, exited, stdout: () => out, stderr: () => err,
+    line(pattern) {
+      return new Promise((done, fail) => {
+        const check = () => {
+          const match = out.match(pattern)
+          if (match) return done(match)
+          if (gone || proc.exitCode !== null) return fail(new Error(`child exited without ${pattern}: ${out}\n${err}`))
+          waiters.push(check)
+        }
+        check()
+      })
+    },
+  }
+}

@@ -1,0 +1,127 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { MonitorSample } from '../../src/hooks/types.js'
+import { createMetricsRegistry } from '../../src/runtime/metrics/registry.js'
+import { startMonitors } from '../../src/runtime/monitors/index.js'
+import { tempDir } from '../helpers/tmp.js'
+import { family, parsePrometheus } from '../metrics/_prom.js'
+import { emptySources, monitorContext } from './_config.js'
+
+describe('startMonitors', () => {
+  it('samples event loop (ms), memory (bytes), cpu (percent), gc and handles', async () => {
+    const ctx = monitorContext()
+    const monitor = startMonitors(ctx, createMetricsRegistry('acme', emptySources()), emptySources())
+    await new Promise(r => setTimeout(r, 50))
+    const s = monitor.sample()
+    expect(s.time).toBeGreaterThan(Date.now() - 5000)
+    expect(s.eventLoop).toEqual({ p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number), mean: expect.any(Number), utilization: expect.any(Number) })
+    expect(s.eventLoop!.p99).toBeGreaterThanOrEqual(s.eventLoop!.p50)
+    expect(s.eventLoop!.utilization).toBeGreaterThanOrEqual(0)
+    expect(s.eventLoop!.utilization).toBeLessThanOrEqual(1)
+    expect(s.memory!.rss).toBeGreaterThan(1_000_000)
+    expect(s.cpu!.percent).toBeGreaterThanOrEqual(0)
+    expect(s.gc).toEqual({ count: expect.any(Number), pause: expect.any(Number) })
+    expect(s.handles!.active).toBeGreaterThanOrEqual(0)
+    expect(monitor.samples).toBe(1)
+    expect(monitor.last).toBe(s)
+    await monitor.stop()
+    await monitor.stop() // idempotent
+  })
+
+  it('disabled samplers are absent from the sample', async () => {
+    const monitor = startMonitors(monitorContext({ eventLoop: false, cpu: false, gc: false, memory: false }), createMetricsRegistry('a', emptySources()), emptySources())
+    const s = monitor.sample()
+    expect(Object.keys(s).sort()).toEqual(['handles', 'time'])
+    await monitor.stop()
+  })
+
+  it("emits monitor:sample every interval to listeners and records GC pauses into nodejs_gc_duration_seconds", async () => {
+    const ctx = monitorContext({ interval: 20 })
+    const seen: MonitorSample[] = []
+    ctx.hooks.hook('monitor:sample', s => { seen.push(s) })
+    const metrics = createMetricsRegistry('acme', emptySources())
+    const monitor = startMonitors(ctx, metrics, emptySources())
+    const deadline = Date.now() + 5000
+    let junk: unknown[] = []
+    while (seen.length < 3 && Date.now() < deadline) {
+      for (let i = 0; i < 2000; i++) junk.push({ i, s: 'x'.repeat(100) })
+      junk = []
+      await new Promise(r => setTimeout(r, 10))
+    }
+    await monitor.stop()
+    expect(seen.length).toBeGreaterThanOrEqual(3)
+    expect(seen.reduce((n, s) => n + s.gc!.count, 0)).toBeGreaterThan(0)
+    expect(family(parsePrometheus(metrics.expose()), 'nodejs_gc_duration_seconds').type).toBe('HISTOGRAM')
+  })
+
+  it('{ file } writes the exposition atomically every interval and at stop', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'sub', 'acme.prom')
+    const metrics = createMetricsRegistry('acme', emptySources())
+    metrics.gauge('ready', 'Ready.').set(1)
+    const monitor = startMonitors(monitorContext({ interval: 20, prometheus: { file } }), metrics, emptySources())
+    const deadline = Date.now() + 5000
+    while (!existsSync(file) && Date.now() < deadline) await new Promise(r => setTimeout(r, 10))
+    expect(family(parsePrometheus(readFileSync(file, 'utf8')), 'acme_ready').metrics[0]!.value).toBe('1')
+    metrics.gauge('ready', 'Ready.').set(2)
+    await monitor.stop()
+    expect(family(parsePrometheus(readFileSync(file, 'utf8')), 'acme_ready').metrics[0]!.value).toBe('2')
+    expect(readdirSync(join(dir, 'sub')).filter(f => f.endsWith('.tmp'))).toEqual([]) // no temp file left
+  })
+
+  it('{ pushgateway } PUTs the metrics to /metrics/job/<job> at stop; a failing gateway only warns', async () => {
+    const received: { method?: string; url?: string; type?: string; body: string }[] = []
+    const gateway = createServer((req, res) => {
+      let body = ''
+      req.on('data', d => { body += d })
+      req.on('end', () => { received.push({ method: req.method, url: req.url, type: req.headers['content-type'], body }); res.writeHead(200).end() })
+    })
+    await new Promise<void>(r => gateway.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`
+    try {
+      const metrics = createMetricsRegistry('acme', emptySources())
+      metrics.counter('runs', 'Runs.').inc()
+      const monitor = startMonitors(monitorContext({ prometheus: { pushgateway: `${url}/`, job: 'nightly build' } }), metrics, emptySources())
+      await monitor.stop()
+      expect(received).toHaveLength(1)
+      expect(received[0]).toMatchObject({ method: 'PUT', url: '/metrics/job/nightly%20build', type: 'text/plain; version=0.0.4; charset=utf-8' })
+      expect(family(parsePrometheus(received[0]!.body), 'acme_runs_total').metrics[0]!.value).toBe('1')
+
+      const ctx = monitorContext({ prometheus: { pushgateway: 'http://127.0.0.1:1', job: 'x' } })
+      await startMonitors(ctx, metrics, emptySources()).stop()
+      expect(ctx.warnings.join('\n')).toMatch(/push to http:\/\/127\.0\.0\.1:1 failed/)
+    } finally {
+      gateway.close()
+    }
+  })
+
+  it('a port in use warns instead of crashing the host CLI', async () => {
+    const blocker = createServer()
+    await new Promise<void>(r => blocker.listen(0, '127.0.0.1', r))
+    const port = (blocker.address() as AddressInfo).port
+    try {
+      const ctx = monitorContext({ prometheus: { port, host: '127.0.0.1', path: '/metrics' } })
+      const monitor = startMonitors(ctx, createMetricsRegistry('a', emptySources()), emptySources())
+      expect(await monitor.server!.listening).toBeUndefined()
+      expect(ctx.warnings.join('\n')).toMatch(/cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/)
+      await monitor.stop()
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('system: true adds host metrics from systeminformation, refreshed off the sampling path', async () => {
+    const ctx = monitorContext({ system: true, alerts: { 'system.memory.total': { below: 1, for: 0 } } })
+    const monitor = startMonitors(ctx, createMetricsRegistry('a', emptySources()), emptySources())
+    expect(monitor.sample().system).toBeUndefined() // first refresh still running: the sample does not wait
+    await monitor.ready()
+    const s = monitor.sample()
+    expect(s.system).toMatchObject({ load: { percent: expect.any(Number) }, memory: { total: expect.any(Number) }, disk: { usedPercent: expect.any(Number) }, network: { rxSec: expect.any(Number) } })
+    expect((s.system as { memory: { total: number } }).memory.total).toBeGreaterThan(0)
+    await monitor.stop()
+    expect(ctx.warnings).toEqual([])
+  }, 20_000)
+})
