@@ -3,6 +3,7 @@
  * by the durations the vitest reporter recorded. Files go space-separated to stdout, so
  * `vitest run $(unperf shard --total 4 --index 1)` runs that shard; the plan goes to stderr.
  */
+import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
@@ -27,7 +28,7 @@ export default defineCommand({
     const total = positiveInt(args.total, '--total')
     const index = positiveInt(args.index, '--index')
     if (index > total) throw new UsageError(`--index must be between 1 and --total (${total}), got ${index}`)
-    const cwd = args.cwd ?? process.cwd()
+    const cwd = resolve(args.cwd ?? '.')
     const include = (args._ ?? []).map(String).filter(Boolean)
 
     const history = await loadTestHistory({ cwd, ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) })
@@ -44,6 +45,7 @@ export default defineCommand({
         unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped,
         history: { file: history.file, runs: history.entries.length, skipped: history.skipped },
       }, null, 2) + '\n')
+      if (files.length === 0) process.exitCode = 1
       return
     }
     if (files.length === 0) {
