@@ -388,7 +388,8 @@ export class CacheNamespace implements PerfCache {
     const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'
     const errno = (error as { code?: string }).code
     const detail = error instanceof Error ? error.message : String(error)
-    this._host.ctx.warn(`cache:${code}:${tier?.kind ?? ''}:${errno ?? ''}`,
+    // one warning per tier (per process), whatever the operation
+    this._host.ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
       tier?.remote
         ? `the ${where} failed (${detail}): it is skipped for now and retried with backoff; commands go on with the other tiers`
         : `the ${where} failed (${detail}); the cache is an optimization, so the command goes on without it`)
