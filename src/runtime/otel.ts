@@ -1,0 +1,116 @@
+/**
+ * exportToOpenTelemetry: at close, replays the run's commands, spans and startup phases as
+ * OpenTelemetry spans, and its command durations, cache counts, pool and budget figures as
+ * metrics, through @opentelemetry/api's global tracer and meter providers, so they show in
+ * Jaeger/Tempo/... next to the host's own. Without a registered SDK the API is a no-op.
+ * @opentelemetry/api is an optional peer dependency, imported only here.
+ */
+import type { ResolvedPerfConfig } from '../config/types.js'
+import { MissingDependencyError } from '../errors.js'
+import type { CommandRecord, PerfReport, SpanRecord } from './types.js'
+
+type OtelApi = typeof import('@opentelemetry/api')
+type OtelSpan = import('@opentelemetry/api').Span
+type HrTime = import('@opentelemetry/api').HrTime
+
+/** The option that turns the export on, named in errors. */
+const OPTION = 'monitors.opentelemetry'
+
+export async function exportToOpenTelemetry(report: PerfReport, config: Pick<ResolvedPerfConfig, 'monitors' | 'name' | 'version'>): Promise<void> {
+  const options = config.monitors.opentelemetry
+  if (!options) return
+  let api: OtelApi
+  try {
+    api = await import('@opentelemetry/api')
+  } catch (error) {
+    throw new MissingDependencyError('@opentelemetry/api', OPTION, error)
+  }
+  const serviceName = options.serviceName || config.name
+  exportSpans(api, report, serviceName, config.version)
+  exportMetrics(api, report, serviceName, config.version)
+}
+
+// --- internal ---
+
+/** ms since performance.timeOrigin → HrTime since epoch, without losing sub-ms precision. */
+function hrTime(msSinceOrigin: number): HrTime {
+  const epochMs = performance.timeOrigin + msSinceOrigin
+  const seconds = Math.floor(epochMs / 1000)
+  return [seconds, Math.round((epochMs - seconds * 1000) * 1e6)]
+}
+
+function exportSpans(api: OtelApi, report: PerfReport, serviceName: string, version: string): void {
+  const tracer = api.trace.getTracer(serviceName, version)
+  const base = { 'unperf.name': report.name, 'unperf.env': report.env, 'process.pid': report.pid }
+  const start = (name: string, startMs: number, parent: OtelSpan | undefined, attributes: Record<string, string | number>) =>
+    tracer.startSpan(name, { startTime: hrTime(startMs), attributes: { ...base, ...attributes } },
+      parent ? api.trace.setSpan(api.ROOT_CONTEXT, parent) : api.ROOT_CONTEXT)
+
+  // startup: one span from process start with a child per phase
+  if (report.startup.phases.length > 0) {
+    const root = start('startup', 0, undefined, { 'unperf.kind': 'startup' })
+    for (const phase of report.startup.phases) {
+      start(`startup ${phase.name}`, phase.start, root, { 'unperf.kind': 'startup-phase' }).end(hrTime(phase.start + phase.duration))
+    }
+    root.end(hrTime(report.startup.total))
+  }
+
+  // commands, with the spans that ran inside them nested by depth and time
+  const commandSpans: Array<{ record: CommandRecord; span: OtelSpan }> = report.commands.map(record => {
+    const span = start(`command ${record.name}`, record.start, undefined, {
+      'unperf.kind': 'command', 'unperf.command': record.name, 'unperf.memory_delta_bytes': record.memoryDelta, 'unperf.memory_peak_bytes': record.memoryPeak,
+    })
+    if (record.status === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR, message: record.error?.message ?? 'failed' })
+    return { record, span }
+  })
+  const open: Array<{ record: SpanRecord; span: OtelSpan }> = []
+  for (const record of [...report.spans].sort((a, b) => a.start - b.start)) {
+    const parent = findParent(open, record) ?? commandSpans.find(c => contains(c.record, record))?.span
+    const span = start(record.name, record.start, parent, { 'unperf.kind': 'span', ...(record.command !== undefined && { 'unperf.command': record.command }) })
+    if (record.status === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR })
+    span.end(hrTime(record.start + record.duration))
+    open.push({ record, span })
+  }
+  for (const { record, span } of commandSpans) span.end(hrTime(record.start + record.duration))
+}
+
+function contains(outer: { start: number; duration: number }, inner: { start: number; duration: number }): boolean {
+  return inner.start >= outer.start && inner.start + inner.duration <= outer.start + outer.duration + 0.001
+}
+
+function findParent(open: Array<{ record: SpanRecord; span: OtelSpan }>, record: SpanRecord): OtelSpan | undefined {
+  if (record.depth === 0) return undefined
+  for (let i = open.length - 1; i >= 0; i--) {
+    const candidate = open[i]!
+    if (candidate.record.depth === record.depth - 1 && (record.parent === undefined || candidate.record.name === record.parent) && contains(candidate.record, record)) return candidate.span
+  }
+  return undefined
+}
+
+function exportMetrics(api: OtelApi, report: PerfReport, serviceName: string, version: string): void {
+  const meter = api.metrics.getMeter(serviceName, version)
+  const duration = meter.createHistogram('unperf.command.duration', { unit: 's', description: 'Duration of perf.run() commands.' })
+  for (const c of report.commands) duration.record(c.duration / 1000, { 'unperf.command': c.name, 'unperf.status': c.status })
+  const startup = meter.createHistogram('unperf.startup.duration', { unit: 's', description: 'Time from process start to the first command.' })
+  startup.record(report.startup.total / 1000)
+
+  const cache = {
+    hits: meter.createCounter('unperf.cache.hits', { description: 'Cache hits.' }),
+    misses: meter.createCounter('unperf.cache.misses', { description: 'Cache misses.' }),
+    evictions: meter.createCounter('unperf.cache.evictions', { description: 'Cache evictions.' }),
+  }
+  for (const [namespace, stats] of Object.entries(report.cache.namespaces)) {
+    if (stats.hits) cache.hits.add(stats.hits, { 'unperf.namespace': namespace })
+    if (stats.misses) cache.misses.add(stats.misses, { 'unperf.namespace': namespace })
+    if (stats.evictions) cache.evictions.add(stats.evictions, { 'unperf.namespace': namespace })
+  }
+  const tasks = meter.createCounter('unperf.pool.tasks', { description: 'Pool tasks finished.' })
+  for (const pool of report.pools) {
+    if (pool.completed) tasks.add(pool.completed, { 'unperf.pool': pool.name, 'unperf.result': 'completed' })
+    if (pool.failed) tasks.add(pool.failed, { 'unperf.pool': pool.name, 'unperf.result': 'failed' })
+  }
+  const breaches = report.budgets.filter(b => b.status === 'fail').length
+  if (breaches > 0) meter.createCounter('unperf.budget.breaches', { description: 'Performance budgets exceeded.' }).add(breaches)
+  const peak = report.memory.peakRss
+  if (peak > 0) meter.createHistogram('unperf.memory.peak_rss', { unit: 'By', description: 'Peak resident memory of the run.' }).record(peak)
+}
