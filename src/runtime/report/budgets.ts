@@ -1,0 +1,149 @@
+/**
+ * Budgets: startup, peak memory, cache hit rate, per-command duration / p95 over history / memory,
+ * file sizes after compression (like size-limit), and regressions against the command's history.
+ *
+ * Regression rule (robust to a noisy machine): with at least 5 prior runs of a command, this run
+ * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median).
+ */
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
+import { isAbsolute, join, relative } from 'node:path'
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import type { BudgetResult, PerfReport } from '../types.js'
+import type { HistoryEntry } from './history.js'
+
+export const MIN_HISTORY_FOR_REGRESSION = 5
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Nearest-rank percentile. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
+}
+
+export function regressionThreshold(prior: number[]): { median: number; threshold: number } {
+  const m = median(prior)
+  const mad = median(prior.map(x => Math.abs(x - m))) * 1.4826
+  return { median: m, threshold: m + Math.max(3 * mad, 0.05 * m) }
+}
+
+function judge(budget: string, kind: BudgetResult['kind'], unit: BudgetResult['unit'], actual: number, limit: number, extra: Partial<BudgetResult> = {}): BudgetResult {
+  const fmt = unit === 'ms' ? formatDuration : unit === 'bytes' ? formatBytes : (n: number) => `${(n * 100).toFixed(1)} %`
+  const lower = kind === 'cacheHitRate'
+  const failed = lower ? actual < limit : actual > limit
+  const over = lower ? limit - actual : actual - limit
+  return {
+    budget, kind, status: failed ? 'fail' : 'pass', actual, limit, unit,
+    ...(failed && { over, overRatio: limit === 0 ? Number.POSITIVE_INFINITY : over / limit }),
+    message: failed
+      ? `${budget}: ${fmt(actual)} ${lower ? 'is under' : 'is over'} the budget of ${fmt(limit)} (${lower ? '-' : '+'}${fmt(over)})`
+      : `${budget}: ${fmt(actual)} within ${fmt(limit)}`,
+    ...extra,
+  }
+}
+
+export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, history: HistoryEntry[]): BudgetResult[] {
+  const b = config.budgets
+  const out: BudgetResult[] = []
+  if (b.startup !== undefined) {
+    out.push(report.commands.length === 0
+      ? { budget: 'budgets.startup', kind: 'startup', status: 'skip', unit: 'ms', limit: b.startup, message: 'budgets.startup: no command ran' }
+      : judge('budgets.startup', 'startup', 'ms', report.startup.total, b.startup))
+  }
+  if (b.memory !== undefined) out.push(judge('budgets.memory', 'memory', 'bytes', report.memory.peakRss, b.memory))
+  if (b.cacheHitRate !== undefined) {
+    const lookups = report.cache.hits + report.cache.misses
+    out.push(lookups === 0
+      ? { budget: 'budgets.cacheHitRate', kind: 'cacheHitRate', status: 'skip', unit: 'ratio', limit: b.cacheHitRate, message: 'budgets.cacheHitRate: no cache lookups, not judged' }
+      : judge('budgets.cacheHitRate', 'cacheHitRate', 'ratio', report.cache.hitRate, b.cacheHitRate))
+  }
+  for (const [name, limits] of Object.entries(b.commands)) {
+    const runs = report.commands.filter(c => c.name === name)
+    const path = `budgets.commands.${name}`
+    if (runs.length === 0) continue
+    const duration = Math.max(...runs.map(r => r.duration))
+    if (limits.duration !== undefined) out.push(judge(`${path}.duration`, 'duration', 'ms', duration, limits.duration, { command: name }))
+    if (limits.memory !== undefined) out.push(judge(`${path}.memory`, 'commandMemory', 'bytes', Math.max(...runs.map(r => r.memoryPeak)), limits.memory, { command: name }))
+    if (limits.p95 !== undefined) {
+      const series = [...history.flatMap(h => h.commands.filter(c => c.name === name).map(c => c.duration)), ...runs.map(r => r.duration)]
+      out.push(judge(`${path}.p95`, 'p95', 'ms', percentile(series, 95), limits.p95, { command: name }))
+    }
+  }
+  if (b.regressions) out.push(...detectRegressions(report, history))
+  out.push(...checkFileBudgets(config))
+  return out
+}
+
+export function detectRegressions(report: PerfReport, history: HistoryEntry[]): BudgetResult[] {
+  const out: BudgetResult[] = []
+  const seen = new Set<string>()
+  for (const run of report.commands) {
+    if (seen.has(run.name) || run.status !== 'ok') continue
+    seen.add(run.name)
+    const prior = history.flatMap(h => h.commands.filter(c => c.name === run.name && c.status === 'ok').map(c => c.duration))
+    if (prior.length < MIN_HISTORY_FOR_REGRESSION) continue
+    const { median: m, threshold } = regressionThreshold(prior.slice(-50))
+    if (run.duration > threshold) {
+      out.push({
+        budget: `regression.${run.name}`, kind: 'regression', status: 'fail', actual: run.duration, limit: threshold, unit: 'ms',
+        over: run.duration - m, overRatio: (run.duration - m) / m, command: run.name,
+        message: `'${run.name}' took ${formatDuration(run.duration)}, ${(((run.duration - m) / m) * 100).toFixed(0)} % slower than its median of ${formatDuration(m)} over ${prior.slice(-50).length} runs`,
+      })
+    }
+  }
+  return out
+}
+
+/** Size budgets of files (globs relative to cwd), after none/gzip/brotli compression. */
+export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
+  return config.budgets.files.map((f, i) => {
+    const files = globSync(f.path, config.cwd)
+    let total = 0
+    for (const file of files) {
+      const data = readFileSync(file)
+      total += f.compression === 'gzip' ? gzipSync(data, { level: 9 }).length
+        : f.compression === 'brotli' ? brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+          : data.length
+    }
+    if (files.length === 0) {
+      return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'fail' as const, actual: 0, limit: f.limit, unit: 'bytes' as const, file: f.path, message: `budgets.files[${i}]: no file matches '${f.path}'` }
+    }
+    const result = judge(`budgets.files[${i}]`, 'file', 'bytes', total, f.limit, { file: f.path })
+    result.message = `budgets.files[${i}]: ${f.path} (${files.length} file${files.length === 1 ? '' : 's'}, ${f.compression}) is ${formatBytes(total)} of ${formatBytes(f.limit)}`
+    return result
+  })
+}
+
+/** A small synchronous glob ('*', '**', '?') relative to cwd. */
+export function globSync(pattern: string, cwd: string): string[] {
+  const abs = isAbsolute(pattern)
+  const base = abs ? '/' : cwd
+  const re = new RegExp(`^${(abs ? pattern.slice(1) : pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
+  const fixed = (abs ? pattern.slice(1) : pattern).split('/').findIndex(part => /[*?]/.test(part))
+  const startRel = fixed <= 0 ? '' : (abs ? pattern.slice(1) : pattern).split('/').slice(0, fixed).join('/')
+  const out: string[] = []
+  const walk = (dir: string, depth: number) => {
+    if (depth > 20) return
+    let entries: Dirent[]
+    try { entries = readdirSync(dir, { withFileTypes: true }) } catch { return }
+    for (const e of entries) {
+      if (e.name === 'node_modules' || e.name === '.git') continue
+      const p = join(dir, e.name)
+      if (e.isDirectory()) walk(p, depth + 1)
+      else if (re.test(relative(base, p))) out.push(p)
+    }
+  }
+  if (fixed === -1) {
+    const p = join(base, abs ? pattern.slice(1) : pattern)
+    try { if (statSync(p).isFile()) out.push(p) } catch { /* missing */ }
+    return out
+  }
+  walk(join(base, startRel), 0)
+  return out.sort()
+}

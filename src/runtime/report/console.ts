@@ -1,0 +1,60 @@
+/**
+ * The console summary at exit, on stderr (the host's stdout stays clean for pipes): aligned
+ * tables, humanized numbers, colors only on a TTY without NO_COLOR. Synchronous on purpose:
+ * it also runs in the exit handler.
+ */
+import { formatBytes, formatDuration } from '../../config/units.js'
+import type { PerfReport } from '../types.js'
+
+export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR): string {
+  const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
+  const dim = (s: string) => c(2, s)
+  const bold = (s: string) => c(1, s)
+  const lines: string[] = []
+  const section = (title: string, rows: string[][]) => {
+    if (rows.length === 0) return
+    lines.push(bold(title))
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => stripAnsi(r[i] ?? '').length)))
+    for (const r of rows) lines.push('  ' + r.map((cell, i) => (i === 0 ? pad(cell, widths[i]!, 'left') : pad(cell, widths[i]!, 'right'))).join('  '))
+  }
+
+  lines.push(`${bold(`unperf · ${report.name}@${report.version}`)} ${dim(`(${report.env})`)}`)
+  if (report.commands.length > 0) {
+    section(`startup ${formatDuration(report.startup.total)}`, report.startup.phases.map(p => [p.name, formatDuration(p.duration), `${(p.share * 100).toFixed(0)} %`]))
+  }
+  section('commands', report.commands.map(cmd => [
+    cmd.name, formatDuration(cmd.duration), `peak ${formatBytes(cmd.memoryPeak)}`, `Δ ${formatBytes(cmd.memoryDelta)}`,
+    cmd.status === 'ok' ? c(32, 'ok') : c(31, 'error'),
+  ]))
+  const spans = mode === 'verbose' ? report.spans : [...report.spans].sort((a, b) => b.duration - a.duration).slice(0, 5)
+  section(mode === 'verbose' ? 'spans' : 'slowest spans', spans.map(s => [`${'  '.repeat(s.depth)}${s.name}`, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
+  const lookups = report.cache.hits + report.cache.misses
+  if (lookups > 0 || report.cache.sets > 0) {
+    const rows = [['total', `${(report.cache.hitRate * 100).toFixed(0)} % hits`, `${report.cache.hits}/${lookups}`, `${report.cache.sets} sets`]]
+    if (mode === 'verbose' || Object.keys(report.cache.namespaces).length > 1) {
+      for (const [ns, s] of Object.entries(report.cache.namespaces)) rows.push([ns, `${(s.hitRate * 100).toFixed(0)} % hits`, `${s.hits}/${s.hits + s.misses}`, `${s.sets} sets`])
+    }
+    section('cache', rows)
+  }
+  if (mode === 'verbose' && report.pools.length > 0) {
+    section('pools', report.pools.map(p => [p.name, `${p.concurrency}${p.adaptive ? ' (adaptive)' : ''}`, `${p.completed} done`, `${p.failed} failed`, `${p.retries} retries`]))
+  }
+  section('memory', [['peak rss', formatBytes(report.memory.peakRss), report.memory.trend.samples > 1 ? `heap ${report.memory.trend.direction}` : '']])
+  const judged = report.budgets.filter(b => b.status !== 'skip')
+  if (judged.length > 0) {
+    section('budgets', judged.map(b => [b.status === 'pass' ? c(32, '✔') + ' ' + b.budget : c(31, '✖') + ' ' + b.budget, b.message.replace(`${b.budget}: `, '')]))
+  }
+  if (report.alerts.length > 0) section('alerts', report.alerts.map(a => [a.metric, a.state, String(a.value)]))
+  if (report.files?.report) lines.push(dim(`report: ${report.files.report}`))
+  return lines.join('\n') + '\n'
+}
+
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '')
+}
+
+function pad(s: string, width: number, side: 'left' | 'right'): string {
+  const fill = ' '.repeat(Math.max(0, width - stripAnsi(s).length))
+  return side === 'left' ? s + fill : fill + s
+}

@@ -1,0 +1,137 @@
+/**
+ * The end of a run: build the report, judge the budgets (history-based p95 and regressions
+ * included), write report.json, trace.json (Chrome Trace Event Format) and a history line,
+ * and print the summary. `finalizeReportSync` does the same without awaiting anything, for the
+ * process 'exit' handler; only the `historyDriver` copy needs the async path.
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import type { RunState, RuntimeContext } from '../_internal.js'
+import type { PerfReport } from '../types.js'
+import { redact } from '../warn.js'
+import { evaluateBudgets } from './budgets.js'
+import { renderSummary } from './console.js'
+import { appendHistory, historyEntry, readHistory, type HistoryEntry } from './history.js'
+import { appendDriverHistory, readDriverHistory } from './history-driver.js'
+
+export function buildReport(state: RunState): PerfReport {
+  const { config, tracer, memory } = state
+  const empty = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0, namespaces: {} }
+  const phases = tracer.phases()
+  return {
+    schemaVersion: 1,
+    name: config.name,
+    version: config.version,
+    env: config.env,
+    pid: process.pid,
+    startedAt: new Date(state.startedAt).toISOString(),
+    endedAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    argv: state.argv.map(redact),
+    ...(state.exitCode !== undefined && { exitCode: state.exitCode }),
+    startup: { total: tracer.startupEnd ?? phases.reduce((a, p) => a + p.duration, 0), phases },
+    commands: state.commands,
+    spans: tracer.records(),
+    cache: state.cache ?? empty,
+    memory: { peakRss: Math.max(memory.peakRss, ...state.commands.map(c => c.memoryPeak)), snapshots: memory.snapshots(), trend: memory.trend() },
+    pools: state.pools,
+    budgets: [],
+    alerts: state.monitor?.alerts() ?? [],
+    ...(state.monitor && { monitor: { samples: state.monitor.samples, ...(state.monitor.last && { last: state.monitor.last }) } }),
+  }
+}
+
+export async function finalizeReport(state: RunState, ctx: RuntimeContext): Promise<PerfReport> {
+  const report = buildReport(state)
+  let history = readHistory(ctx.config)
+  if (ctx.config.report.historyDriver) {
+    try {
+      const remote = await readDriverHistory(ctx.config)
+      if (remote.length > history.length) history = remote
+    } catch (error) {
+      ctx.warn('history-driver', `report.historyDriver could not be read (${error instanceof Error ? error.message : String(error)}); using the local history`)
+    }
+  }
+  const entry = judgeAndWrite(report, history, state, ctx)
+  if (ctx.config.report.historyDriver && entry) {
+    try {
+      await appendDriverHistory(ctx.config, entry)
+    } catch (error) {
+      ctx.warn('history-driver-write', `report.historyDriver could not be written (${error instanceof Error ? error.message : String(error)})`)
+    }
+  }
+  for (const b of report.budgets) if (b.status === 'fail') await ctx.hooks.emit('budget:exceeded', b)
+  print(report, ctx.config)
+  return report
+}
+
+export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfReport {
+  const report = buildReport(state)
+  judgeAndWrite(report, readHistory(ctx.config), state, ctx)
+  for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
+  print(report, ctx.config)
+  return report
+}
+
+// --- internal ---
+
+function judgeAndWrite(report: PerfReport, history: HistoryEntry[], state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
+  const { config } = ctx
+  try {
+    report.budgets = evaluateBudgets(report, config, history)
+  } catch (error) {
+    ctx.warn('budgets', `budgets could not be evaluated: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (config.budgets.mode === 'error' && report.budgets.some(b => b.status === 'fail') && !process.exitCode) {
+    process.exitCode = 1
+    if (state.exitCode === 0) report.exitCode = 1
+  }
+  try {
+    const dir = config.report.dir
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    try { chmodSync(dir, 0o700) } catch { /* not ours */ }
+    const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), history: join(dir, 'history.jsonl') }
+    if (config.report.trace) files.trace = join(dir, 'trace.json')
+    report.files = files
+    const entry = historyEntry(report)
+    writeAtomic(files.report!, JSON.stringify(report))
+    if (files.trace) writeAtomic(files.trace, JSON.stringify(traceDocument(report, state)))
+    appendHistory(config, entry)
+    return entry
+  } catch (error) {
+    ctx.warn('report-write', `the report could not be written to ${config.report.dir}: ${error instanceof Error ? error.message : String(error)}`)
+    return undefined
+  }
+}
+
+function traceDocument(report: PerfReport, state: RunState) {
+  const us = (ms: number) => Math.round(ms * 1000)
+  const events = state.tracer.traceEvents()
+  for (const c of report.commands) {
+    events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.duration), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak } })
+  }
+  return { traceEvents: events, displayTimeUnit: 'ms', otherData: { name: report.name, version: report.version, startedAt: report.startedAt } }
+}
+
+function writeAtomic(file: string, data: string): void {
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, data, { mode: 0o600 })
+  renameSync(tmp, file)
+}
+
+function print(report: PerfReport, config: ResolvedPerfConfig): void {
+  if (config.report.console === false || process.env.UNPERF_SILENT === '1') return
+  process.stderr.write(renderSummary(report, config.report.console))
+}
+
+export { readHistory }
+/** The last report written in report.dir (for `unperf budget` and `unperf report`). */
+export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
+  try {
+    return JSON.parse(readFileSync(join(config.report.dir, 'report.json'), 'utf8')) as PerfReport
+  } catch {
+    return undefined
+  }
+}

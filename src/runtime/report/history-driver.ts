@@ -1,0 +1,52 @@
+/**
+ * `report.historyDriver`: the run history kept in a shared store (e.g. Redis), so fresh CI clones
+ * compare against past runs. Each run is one entry `run:<time>:<id>` in the tier built from the
+ * driver spec (the same tiers as the cache), capped at `report.history` runs.
+ */
+import { createTier } from '../../drivers/tiers.js'
+import type { Tier } from '../../drivers/types.js'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import { projectId } from '../project.js'
+import type { HistoryEntry } from './history.js'
+
+function tier(config: ResolvedPerfConfig): Tier {
+  const spec = config.report.historyDriver!
+  return createTier(spec, {
+    prefix: `${encodeURIComponent(config.name)}:history:${projectId(config.cwd, config.cache.scope)}`,
+    fsDir: base => base,
+    encode: { compress: 4000, integrity: true },
+    timeout: Math.max(config.cache.timeout, 1000),
+  })
+}
+
+async function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms); timer.unref() })])
+  } finally {
+    if (timer) clearTimeout(timer)
+  }
+}
+
+export async function readDriverHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
+  const t = tier(config)
+  try {
+    const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
+    const entries = await bounded(t.getMany(keys), 2000)
+    return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error)).map(e => e.value)
+  } finally {
+    await t.close()
+  }
+}
+
+export async function appendDriverHistory(config: ResolvedPerfConfig, entry: HistoryEntry): Promise<void> {
+  const t = tier(config)
+  try {
+    const key = `run:${entry.time}:${entry.runId}`
+    await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), 2000)
+    const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort()
+    for (const old of keys.slice(0, Math.max(0, keys.length - config.report.history))) await t.delete(old)
+  } finally {
+    await t.close()
+  }
+}

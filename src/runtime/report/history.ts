@@ -1,0 +1,117 @@
+/**
+ * history.jsonl: one line per run, appended when a process closes, capped at `report.history` runs.
+ * Each line is `<sha256 prefix> <json>`, so a torn or edited line is skipped on read (cacache style).
+ * Appends and the cap's rewrite happen under a lock file (O_EXCL, stale after 10 s), so processes
+ * exiting at once never lose a line; the sync variant (exit handler) waits with Atomics.wait.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import type { PerfReport } from '../types.js'
+
+export interface HistoryEntry {
+  v: 1
+  /** ISO time the run ended. */
+  time: string
+  runId: string
+  name: string
+  version: string
+  env: string
+  exitCode?: number
+  /** ms, process start → first command */
+  startup?: number
+  commands: { name: string; duration: number; memoryPeak: number; status: 'ok' | 'error' }[]
+  cache: { hitRate: number; lookups: number }
+  peakRss: number
+  budgetsFailed: string[]
+}
+
+export const HISTORY_FILE = 'history.jsonl'
+const LOCK_STALE_MS = 10_000
+
+export function historyEntry(report: PerfReport): HistoryEntry {
+  return {
+    v: 1,
+    time: report.endedAt,
+    runId: randomBytes(6).toString('hex'),
+    name: report.name,
+    version: report.version,
+    env: report.env,
+    ...(report.exitCode !== undefined && { exitCode: report.exitCode }),
+    ...(report.commands.length > 0 && { startup: report.startup.total }),
+    commands: report.commands.map(c => ({ name: c.name, duration: c.duration, memoryPeak: c.memoryPeak, status: c.status })),
+    cache: { hitRate: report.cache.hitRate, lookups: report.cache.hits + report.cache.misses },
+    peakRss: report.memory.peakRss,
+    budgetsFailed: report.budgets.filter(b => b.status === 'fail').map(b => b.budget),
+  }
+}
+
+export function encodeLine(entry: HistoryEntry): string {
+  const json = JSON.stringify(entry)
+  return `${createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`
+}
+
+export function parseLines(text: string): HistoryEntry[] {
+  const out: HistoryEntry[] = []
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ')
+    if (space !== 16) continue
+    const json = line.slice(17)
+    if (createHash('sha256').update(json).digest('hex').slice(0, 16) !== line.slice(0, 16)) continue
+    try { out.push(JSON.parse(json) as HistoryEntry) } catch { /* skip */ }
+  }
+  return out
+}
+
+/** Runs recorded in report.dir, oldest first; optionally only those that ran `command`. */
+export function readHistory(config: ResolvedPerfConfig, options: { command?: string } = {}): HistoryEntry[] {
+  let text = ''
+  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return [] }
+  const all = parseLines(text)
+  return options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all
+}
+
+/** Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler. */
+export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry): string {
+  const dir = config.report.dir
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const file = join(dir, HISTORY_FILE)
+  const release = lock(`${file}.lock`)
+  try {
+    appendFileSync(file, encodeLine(entry), { mode: 0o600 })
+    const cap = config.report.history
+    const text = readFileSync(file, 'utf8')
+    const lines = text.split('\n').filter(Boolean)
+    if (lines.length > cap) {
+      const tmp = `${file}.${process.pid}.tmp`
+      writeFileSync(tmp, lines.slice(lines.length - cap).join('\n') + (cap > 0 ? '\n' : ''), { mode: 0o600 })
+      renameSync(tmp, file)
+    }
+    try { chmodSync(file, 0o600) } catch { /* not ours */ }
+  } finally {
+    release()
+  }
+  return file
+}
+
+function lock(path: string): () => void {
+  const deadline = Date.now() + 5_000
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      closeSync(openSync(path, 'wx', 0o600))
+      return () => { try { unlinkSync(path) } catch { /* gone */ } }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      try {
+        if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path) // a crashed holder
+      } catch { /* raced */ }
+      if (Date.now() > deadline) {
+        // give up waiting: append without the lock rather than lose the run
+        return () => {}
+      }
+      Atomics.wait(sleeper, 0, 0, 5)
+    }
+  }
+}
