@@ -1,14 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { tempDir } from '../helpers/tmp.js'
 
-/** Bundles a TypeScript fixture (and the src it imports) into one .mjs a plain `node` runs. */
-export async function bundleFixture(entry: string): Promise<string> {
-  const outfile = join(tempDir('unperf-monitor-'), 'fixture.mjs')
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' })
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+
+/**
+ * Bundles a TypeScript fixture (and the src it imports) into one .mjs a plain `node` runs.
+ * `external`: npm packages stay imports, resolved from the repo's node_modules (the bundle is
+ * written under node_modules/.cache).
+ */
+export async function bundleFixture(entry: string, options: { external?: boolean } = {}): Promise<string> {
+  const dir = options.external ? join(REPO, 'node_modules', '.cache', 'unperf-monitor-tests') : tempDir('unperf-monitor-')
+  mkdirSync(dir, { recursive: true })
+  const outfile = join(dir, `fixture-${process.pid}-${++seq}.mjs`)
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', ...(options.external && { packages: 'external' as const }) })
   return outfile
 }
+let seq = 0
 
 export interface Child {
   proc: ChildProcess
@@ -19,8 +30,8 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export function runNode(file: string, env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runNode(file: string, env: Record<string, string> = {}, options: { args?: string[]; cwd?: string } = {}): Child {
+  const proc = spawn(process.execPath, [file, ...(options.args ?? [])], { env: { ...process.env, ...env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   const waiters: Array<() => void> = []

@@ -1,0 +1,149 @@
+/**
+ * `unperf monitor [--serve] [--json] [--interval 1s] [--port 9464] [--count N] [--cwd] [--env]`:
+ * live samples of this Node process and the host (systeminformation) with the project's
+ * monitors config (interval, alerts): a refreshing table on a TTY, JSON lines otherwise
+ * (`{"type":"sample",...}` and `{"type":"alert",...}`). `--serve` also exposes Prometheus
+ * /metrics and /healthz. Runs until Ctrl-C, or `--count` samples.
+ */
+import { defineCommand } from 'citty'
+import { formatBytes, parseDuration } from '../../config/units.js'
+import { UsageError } from '../../errors.js'
+import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
+import type { ResolvedMonitorsConfig } from '../../config/types.js'
+
+export default defineCommand({
+  meta: { name: 'monitor', description: 'Live samples (event loop, memory, CPU, GC, host); --serve exposes Prometheus /metrics and /healthz' },
+  args: {
+    serve: { type: 'boolean', description: 'Serve Prometheus /metrics and /healthz' },
+    json: { type: 'boolean', description: 'JSON lines even on a TTY' },
+    interval: { type: 'string', description: "Sampling interval, e.g. '1s' or ms (default: monitors.interval)" },
+    port: { type: 'string', description: 'Port for --serve (default: monitors.prometheus.port, else 9464)' },
+    host: { type: 'string', description: 'Host for --serve (default: monitors.prometheus.host, else 127.0.0.1)' },
+    count: { type: 'string', description: 'Stop after this many samples (default: run until Ctrl-C)' },
+    cwd: { type: 'string', description: 'Project directory' },
+    env: { type: 'string', description: 'Config environment' },
+  },
+  async run({ args }) {
+    const interval = args.interval === undefined ? undefined : parseDuration(/^\d+$/.test(args.interval) ? Number(args.interval) : args.interval)
+    if (interval !== undefined && !(interval > 0)) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
+    if (args.interval !== undefined && interval === undefined) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
+    const port = args.port === undefined ? undefined : Number(args.port)
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port expects a port number, got '${args.port}'`)
+    const count = args.count === undefined ? Infinity : Number(args.count)
+    if (!(count >= 1)) throw new UsageError(`--count expects a positive integer, got '${args.count}'`)
+
+    const [{ loadPerfConfig }, { createHookRegistry }, { createMetricsRegistry }, { startMonitors }] = await Promise.all([
+      import('../../config/load.js'), import('../../hooks/registry.js'), import('../../runtime/metrics/registry.js'), import('../../runtime/monitors/index.js'),
+    ])
+    const loaded = await loadPerfConfig({ ...(args.cwd && { cwd: args.cwd, rootDir: args.cwd }), ...(args.env && { env: args.env }) })
+    const configured = loaded.monitors.prometheus
+    const monitors: ResolvedMonitorsConfig = {
+      ...loaded.monitors,
+      enabled: true,
+      system: true,
+      interval: interval ?? loaded.monitors.interval,
+      prometheus: args.serve
+        ? {
+            port: port ?? (configured && 'port' in configured ? configured.port : 9464),
+            host: args.host ?? (configured && 'host' in configured ? configured.host : '127.0.0.1'),
+            path: configured && 'path' in configured ? configured.path : '/metrics',
+          }
+        : false,
+    }
+    const config = { ...loaded, monitors }
+    const hooks = createHookRegistry()
+    const warned = new Set<string>()
+    const warn = (code: string, message: string) => {
+      if (warned.has(code)) return
+      warned.add(code)
+      process.stderr.write(`[unperf] ${message}\n`)
+    }
+    const zero = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
+    const sources = {
+      cache: () => ({ ...zero, namespaces: {} }), pools: () => [], commands: () => [], budgetBreaches: () => 0,
+      lastSample: () => monitor.last,
+    }
+    const metrics = createMetricsRegistry(config.name, sources)
+    const monitor = startMonitors({ config, hooks, warn }, metrics, sources)
+
+    const table = process.stdout.isTTY === true && !args.json
+    const firing = new Map<string, MonitorAlert>()
+    let serving: string | undefined
+    let seen = 0
+    let done!: () => void
+    const finished = new Promise<void>(resolve => { done = resolve })
+    // Ctrl-C: stop cleanly (close the server, print nothing half-written), exit 0.
+    const stop = () => done()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    hooks.hook('monitor:alert', alert => {
+      if (alert.state === 'firing') firing.set(alert.metric, alert)
+      else firing.delete(alert.metric)
+      if (!table) process.stdout.write(JSON.stringify({ type: 'alert', ...alert }) + '\n')
+    })
+
+    if (monitor.server) {
+      const address = await monitor.server.listening
+      if (!address) {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+        await monitor.stop()
+        process.exitCode = 1
+        return
+      }
+      const { host, path } = monitors.prometheus as { host: string; path: string }
+      serving = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+      process.stderr.write(`[unperf] monitor: serving ${serving}${path} and ${serving}/healthz\n`)
+    }
+    // Printed samples start once the host metrics are in (the first systeminformation refresh).
+    await Promise.race([monitor.ready(), finished])
+    hooks.hook('monitor:sample', sample => {
+      if (seen >= count) return
+      seen++
+      if (table) process.stdout.write(renderTable(sample, [...firing.values()], config.name, serving))
+      else process.stdout.write(JSON.stringify({ type: 'sample', ...sample }) + '\n')
+      if (seen >= count) done()
+    })
+
+    // The monitor's timers and server are unref'd; this command is the one thing that keeps running.
+    const keepAlive = setInterval(() => {}, 1 << 30)
+    await finished
+    clearInterval(keepAlive)
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    await monitor.stop()
+  },
+})
+
+// --- internal ---
+
+function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, serving: string | undefined): string {
+  const rows: Array<[string, string]> = []
+  if (s.eventLoop) {
+    rows.push(['event loop delay', `p50 ${ms(s.eventLoop.p50)}  p99 ${ms(s.eventLoop.p99)}  max ${ms(s.eventLoop.max)}`])
+    rows.push(['event loop utilization', `${(s.eventLoop.utilization * 100).toFixed(1)}%`])
+  }
+  if (s.cpu) rows.push(['cpu (this process)', `${s.cpu.percent.toFixed(1)}%`])
+  if (s.memory) rows.push(['memory (this process)', `rss ${formatBytes(s.memory.rss)}  heap ${formatBytes(s.memory.heapUsed)} / ${formatBytes(s.memory.heapTotal)}`])
+  if (s.gc) rows.push(['gc', `${s.gc.count} pauses, ${ms(s.gc.pause)}`])
+  if (s.handles) rows.push(['active handles', String(s.handles.active)])
+  const sys = s.system as { load?: { percent: number; avg: number }; memory?: { used: number; total: number; usedPercent: number }; disk?: { usedPercent: number }; network?: { rxSec: number; txSec: number } } | undefined
+  if (sys?.load) rows.push(['host cpu', `${sys.load.percent.toFixed(1)}%  load avg ${sys.load.avg}`])
+  if (sys?.memory) rows.push(['host memory', `${formatBytes(sys.memory.used)} / ${formatBytes(sys.memory.total)} (${sys.memory.usedPercent}%)`])
+  if (sys?.disk) rows.push(['host disk', `${sys.disk.usedPercent}% used`])
+  if (sys?.network) rows.push(['host network', `rx ${formatBytes(sys.network.rxSec)}/s  tx ${formatBytes(sys.network.txSec)}/s`])
+  const width = Math.max(...rows.map(r => r[0].length))
+  const lines = [
+    `unperf monitor: ${name}  ${new Date(s.time).toISOString()}${serving ? `  serving ${serving}/metrics` : ''}  (Ctrl-C to stop)`,
+    '',
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+    alerts.length === 0 ? '  no alerts firing' : alerts.map(a => `  ALERT ${a.metric} = ${a.value} (${a.rule.above !== undefined ? `above ${a.rule.above}` : `below ${a.rule.below}`}) since ${new Date(a.since).toISOString()}`).join('\n'),
+  ]
+  // cursor home + clear screen, then the table
+  return `\x1b[H\x1b[2J${lines.join('\n')}\n`
+}
+
+function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(2) : value.toFixed(0)}ms`
+}

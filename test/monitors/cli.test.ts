@@ -1,0 +1,56 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { family, parsePrometheus } from '../metrics/_prom.js'
+import { bundleFixture, runNode } from './_child.js'
+
+const fixture = fileURLToPath(new URL('./fixtures/monitor-cli.ts', import.meta.url))
+
+describe('unperf monitor', () => {
+  it('prints JSON lines when stdout is not a TTY, with the project config alerts, and stops after --count', async () => {
+    const file = await bundleFixture(fixture, { external: true })
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'acme-cli', version: '1.0.0' }))
+    writeFileSync(join(cwd, 'perf.config.mjs'), `export default { monitors: { alerts: { 'memory.rss': { above: '1B', for: 0 } } } }\n`)
+    const child = runNode(file, {}, { cwd, args: ['--json', '--count', '3', '--interval', '100ms', '--cwd', cwd] })
+    const exit = await child.exited
+    expect(exit, child.stderr()).toEqual({ code: 0, signal: null })
+    const lines = child.stdout().trim().split('\n').map(line => JSON.parse(line) as { type: string; metric?: string; memory?: { rss: number }; system?: unknown })
+    const samples = lines.filter(l => l.type === 'sample')
+    expect(samples).toHaveLength(3)
+    expect(samples[0]!.memory!.rss).toBeGreaterThan(0)
+    expect(samples[2]!.system).toMatchObject({ load: expect.any(Object) })
+    expect(lines.filter(l => l.type === 'alert')).toMatchObject([{ metric: 'memory.rss', state: 'firing' }])
+  }, 30_000)
+
+  it('--serve exposes /metrics and /healthz', async () => {
+    const file = await bundleFixture(fixture, { external: true })
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'acme-cli', version: '1.0.0' }))
+    const child = runNode(file, {}, { cwd, args: ['--json', '--serve', '--port', '0', '--interval', '100', '--cwd', cwd] })
+    try {
+      const deadline = Date.now() + 20_000
+      let url: string | undefined
+      while (!url && Date.now() < deadline) {
+        url = child.stderr().match(/serving (http:\/\/\S+?)\/metrics/)?.[1]
+        if (!url) await new Promise(r => setTimeout(r, 50))
+      }
+      expect(url, child.stderr()).toBeDefined()
+      const families = parsePrometheus(await (await fetch(`${url}/metrics`)).text())
+      expect(Number(family(families, 'process_resident_memory_bytes').metrics[0]!.value)).toBeGreaterThan(0)
+      expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok' })
+    } finally {
+      child.proc.kill('SIGINT')
+    }
+    expect(await child.exited).toEqual({ code: 0, signal: null })
+  }, 30_000)
+
+  it('a bad --interval is a usage error', async () => {
+    const file = await bundleFixture(fixture, { external: true })
+    const child = runNode(file, {}, { args: ['--interval', '10 parsecs'] })
+    await child.exited
+    expect(child.stderr()).toMatch(/--interval expects a duration like '1s' or ms, got '10 parsecs'/)
+  }, 30_000)
+})
