@@ -3,6 +3,7 @@
 // and .d.mts declarations from tsc.
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -28,41 +29,53 @@ const external = [
   ...Object.keys(pkg.optionalDependencies ?? {}),
 ].filter(name => !inlined.has(name)).flatMap(name => [name, `${name}/*`])
 
-// Node builtins through process.getBuiltinModule() (Node >= 20.16): a static `import 'node:fs'`
-// in an ESM entry costs ~4 ms at startup; a builtin fetched this way costs next to nothing.
+// Node builtins without their ESM facade: `import { x } from 'node:fs'` makes Node build a facade
+// that reads every export, which loads lazy parts (fs streams pull in the whole stream stack).
+// Each builtin becomes a tiny module over process.getBuiltinModule() exporting its data properties;
+// accessor properties (fs.promises, fs.ReadStream, ...) are left out on purpose: import them from
+// their own module ('node:fs/promises') so nothing lazy is touched at startup.
+const requireBuiltin = createRequire(import.meta.url)
 const builtins = {
-  name: 'builtins-via-getBuiltinModule',
+  name: 'builtins-without-facade',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, args => ({ path: args.path, namespace: 'node-builtin' }))
-    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, args => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)})`,
-      loader: 'js',
-    }))
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, args => {
+      const mod = requireBuiltin(args.path)
+      const names = Object.entries(Object.getOwnPropertyDescriptors(mod))
+        .filter(([name, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+        .map(([name]) => name)
+      return {
+        contents: `const m = process.getBuiltinModule(${JSON.stringify(args.path)})\nexport default m\n${names.map(n => `export const ${n} = m.${n}`).join('\n')}\n`,
+        loader: 'js',
+      }
+    })
   },
 }
 
 rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })
 
-await build({
-  entryPoints: present,
-  outdir: dist,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: '_chunks/[name]-[hash]',
-  external,
-  minifySyntax: true,
-  treeShaking: true,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  define: { __UNPERF_VERSION__: JSON.stringify(pkg.version) },
-  plugins: process.env.UNPERF_BUILD_STATIC_BUILTINS ? [] : [builtins],
-})
+// `unperf/config` must load nothing else: built alone, without shared chunks.
+const { config: configEntry, ...splitEntries } = present
+const common = {
+  bundle: true, format: 'esm', platform: 'node', target: 'node20', external, minifySyntax: true, treeShaking: true,
+  sourcemap: false, legalComments: 'none', logLevel: 'warning', define: { __UNPERF_VERSION__: JSON.stringify(pkg.version) },
+}
+if (configEntry) await build({ ...common, entryPoints: { config: configEntry }, outdir: dist, outExtension: { '.js': '.mjs' } })
+
+// Each entry is built on its own, so the start path (index) statically imports only the chunks it
+// shares with its own lazy parts, never code that only the CLI or the vitest reporter needs.
+for (const [name, file] of Object.entries(splitEntries)) {
+  await build({
+    ...common,
+    entryPoints: { [name]: file },
+    outdir: dist,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '_chunks/[name]-[hash]',
+    plugins: [builtins],
+  })
+}
 
 // The worker-thread entry is shipped as it is.
 copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dist, 'worker-entry.mjs'))

@@ -7,7 +7,7 @@
  * build) makes it stale: the caller loads through c12 and rebuilds the snapshot with esbuild.
  * Local imports are bundled in; package imports stay live (resolved from rootDir's node_modules).
  */
-import { createHash } from 'node:crypto'
+import { crypto } from '../runtime/_builtins.js'
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -73,7 +73,7 @@ function statInput(path: string): InputStat {
 }
 
 function hashFile(path: string): string | undefined {
-  try { return createHash('sha256').update(readFileSync(path)).digest('hex') } catch { return undefined }
+  try { return crypto().createHash('sha256').update(readFileSync(path)).digest('hex') } catch { return undefined }
 }
 
 function unperfVersion(): string {
@@ -135,7 +135,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
       if (file && CODE_EXT.has(extname(file))) {
         const { code, inputs: bundled } = await bundleConfig(file)
         for (const input of bundled) addInput(input)
-        const name = `${layer.source}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`
+        const name = `${layer.source}-${crypto().createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`
         modules.push({ name, code })
         manifestLayers.push({ source: layer.source, file, module: name })
       } else {

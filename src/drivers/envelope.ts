@@ -9,8 +9,7 @@
  * `t`: j = JSON (exact round-trip: '456' stays a string, null stays null), b = Buffer, u = Uint8Array.
  * Anything that does not parse, has the wrong length or hash, or a future format → CorruptEntryError.
  */
-import { createHash } from 'node:crypto'
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
+import { crypto, zlib } from '../runtime/_builtins.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 
 const MAGIC = Buffer.from('UNPERF1\n')
@@ -35,7 +34,7 @@ interface Header {
 }
 
 function digest(payload: Buffer): string {
-  return createHash('sha256').update(payload).digest('base64url').slice(0, 22)
+  return crypto().createHash('sha256').update(payload).digest('base64url').slice(0, 22)
 }
 
 export function encodeEntry(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions): Buffer {
@@ -52,7 +51,7 @@ export function encodeEntry(entry: Omit<StoredEntry, 'size'>, options: EncodeOpt
   }
   let z: Header['z'] = null
   if (options.compress !== false && payload.length > options.compress) {
-    const compressed = brotliCompressSync(payload, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: payload.length } })
+    const compressed = zlib().brotliCompressSync(payload, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 4, [zlib().constants.BROTLI_PARAM_SIZE_HINT]: payload.length } })
     if (compressed.length < payload.length) { payload = compressed; z = 'br' }
   }
   const header: Header = { k: entry.key, c: entry.createdAt, e: entry.expiresAt, st: entry.staleFor, t, z, n: payload.length }
@@ -80,7 +79,7 @@ export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: str
   if (checkIntegrity && header.h !== undefined && digest(payload) !== header.h) throw new CorruptEntryError(header.k, 'integrity hash mismatch')
   let value: unknown
   try {
-    if (header.z === 'br') payload = brotliDecompressSync(payload)
+    if (header.z === 'br') payload = zlib().brotliDecompressSync(payload)
     if (header.t === 'j') value = JSON.parse(payload.toString())
     else if (header.t === 'b') value = Buffer.from(payload)
     else if (header.t === 'u') value = new Uint8Array(payload)

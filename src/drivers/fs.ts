@@ -11,8 +11,8 @@
  * readdir + stat, updated on hits; access times are written back in one batch at close (atime),
  * so the next process starts from the right order.
  */
-import { createHash } from 'node:crypto'
-import { promises as fsp } from 'node:fs'
+import { crypto } from '../runtime/_builtins.js'
+import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
@@ -24,7 +24,7 @@ const TMP_MAX_AGE_MS = 60_000
 
 export function encodeFileName(key: string): string {
   if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
-  return '~' + createHash('sha256').update(key).digest('hex') + SUFFIX
+  return '~' + crypto().createHash('sha256').update(key).digest('hex') + SUFFIX
 }
 
 interface IndexEntry { size: number; access: number }

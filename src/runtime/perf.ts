@@ -16,7 +16,8 @@ import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
-import { finalizeReportSync } from './report/finalize.js'
+import { createCacheManager } from './cache/index.js'
+import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
   CommandRecord, CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache, PerfMemory,
@@ -72,8 +73,7 @@ class PerfInstance implements Perf {
       if (typeof fn === 'function') hooks.hook(name as PerfHookName, fn as PerfHooks[PerfHookName])
     }
     hooks.hook('budget:exceeded', () => { this._breaches++ })
-    // The cache manager is created eagerly (it connects nothing until used) so `perf.cache` is sync.
-    const { createCacheManager } = await import('./cache/index.js')
+    // The cache manager is created eagerly (it opens and connects nothing until used): `perf.cache` is sync.
     const cache = createCacheManager(this._ctx)
     this._cache = cache
     await hooks.emit('config:resolved', config)
@@ -165,7 +165,6 @@ class PerfInstance implements Perf {
 
   private async _close(): Promise<PerfReport> {
     await this._monitor?.stop()
-    const { finalizeReport } = await import('./report/finalize.js')
     const report = await finalizeReport(this._runState(undefined), this._ctx)
     if (this.config.monitors.opentelemetry) {
       try {

@@ -2,7 +2,6 @@
  * Where things live: the platform cache dir and the project id that scopes entries and reports.
  * Synchronous and cheap (a few small file reads): it runs at config resolution.
  */
-import { createHash } from 'node:crypto'
 import { readFileSync, realpathSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -24,8 +23,24 @@ export function safeDirName(name: string): string {
   return cleaned || 'unperf'
 }
 
+/**
+ * A 64-bit non-cryptographic hash (two 32-bit FNV-1a/murmur-mixed lanes) as hex. Used for ids
+ * (project, snapshot names) on the start path, where loading node:crypto would cost milliseconds.
+ */
 export function shortHash(input: string, length = 16): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, length)
+  let h1 = 0x811c9dc5 ^ input.length
+  let h2 = 0x9747b28c
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
+    h2 ^= h2 >>> 13
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b)
+  h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
+  h2 = Math.imul(h2 ^ (h2 >>> 15), 0x27d4eb2d)
+  const hex = (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')
+  return hex.slice(0, length)
 }
 
 function readText(file: string): string | undefined {

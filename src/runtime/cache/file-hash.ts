@@ -5,8 +5,8 @@
  * (an edit in the same second as the last one, or one that kept the mtime, is not missed).
  * Missing files and empty matches are part of the hash, so adding a file changes it.
  */
-import { createHash } from 'node:crypto'
-import { promises as fsp } from 'node:fs'
+import { crypto } from '../_builtins.js'
+import * as fsp from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
 
 const memo = new Map<string, { sig: string; hash: string }>()
@@ -23,7 +23,7 @@ async function hashOne(file: string): Promise<string> {
   const sig = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`
   const known = memo.get(file)
   if (known && known.sig === sig && Date.now() - st.mtimeMs > 2000) return known.hash
-  const hash = createHash('sha256').update(await fsp.readFile(file)).digest('hex')
+  const hash = crypto().createHash('sha256').update(await fsp.readFile(file)).digest('hex')
   fileHashStats.hashed++
   memo.set(file, { sig, hash })
   return hash
@@ -41,7 +41,7 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
     for (const f of await glob(patterns, { cwd, absolute: true, dot: true })) files.add(f)
   }
   const sorted = [...files].sort()
-  const h = createHash('sha256')
+  const h = crypto().createHash('sha256')
   h.update(`globs:${JSON.stringify(globs)}\n`)
   const hashes = await Promise.all(sorted.map(hashOne))
   sorted.forEach((f, i) => h.update(`${f}\0${hashes[i]}\n`))

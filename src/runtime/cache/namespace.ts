@@ -4,7 +4,6 @@
  * The cache is an optimization: no storage failure ever fails the caller (a miss, a skipped
  * write, one warning, `cache:error`).
  */
-import { createHash } from 'node:crypto'
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { parseDuration } from '../../config/units.js'
 import { NamespaceAccessError } from '../../errors.js'
@@ -410,8 +409,4 @@ function toWindow(value: boolean | string | number): number | false {
 /** '*' matches any characters (':' and '/' included); everything else is literal. */
 export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's')
-}
-
-export function keyHash(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 16)
 }

@@ -4,7 +4,7 @@
  * from an empty scope, one project on many CI machines shares a scope, and two projects never do.
  * Scopes unused for `scopeMaxAge` are removed in the background, at most once a day per cache dir.
  */
-import { promises as fsp } from 'node:fs'
+import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId, safeDirName } from '../project.js'

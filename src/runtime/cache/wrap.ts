@@ -4,7 +4,7 @@
  * cache; a crashed holder blocks others at most until its lock expires). swr serves a stale value
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
-import { randomBytes } from 'node:crypto'
+import { crypto } from '../_builtins.js'
 import type { StoredEntry } from '../../drivers/types.js'
 import type { TierGuard } from '../../drivers/tiers.js'
 import { RedisTier } from '../../drivers/redis.js'
@@ -88,7 +88,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   }
   const client = await redis.tier.client()
   const lockKey = `unperf-lock:${api.namespace.name}:${key}`
-  const token = randomBytes(12).toString('hex')
+  const token = crypto().randomBytes(12).toString('hex')
   const deadline = Date.now() + LOCK_TTL_MS * 2
   for (;;) {
     let acquired = false

@@ -5,9 +5,9 @@
  * Regression rule (robust to a noisy machine): with at least 5 prior runs of a command, this run
  * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median).
  */
+import { zlib } from '../_builtins.js'
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import type { BudgetResult, PerfReport } from '../types.js'
@@ -107,8 +107,8 @@ export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
     let total = 0
     for (const file of files) {
       const data = readFileSync(file)
-      total += f.compression === 'gzip' ? gzipSync(data, { level: 9 }).length
-        : f.compression === 'brotli' ? brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+      total += f.compression === 'gzip' ? zlib().gzipSync(data, { level: 9 }).length
+        : f.compression === 'brotli' ? zlib().brotliCompressSync(data, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 11 } }).length
           : data.length
     }
     if (files.length === 0) {

@@ -4,7 +4,7 @@
  * Appends and the cap's rewrite happen under a lock file (O_EXCL, stale after 10 s), so processes
  * exiting at once never lose a line; the sync variant (exit handler) waits with Atomics.wait.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { crypto } from '../_builtins.js'
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -34,7 +34,7 @@ export function historyEntry(report: PerfReport): HistoryEntry {
   return {
     v: 1,
     time: report.endedAt,
-    runId: randomBytes(6).toString('hex'),
+    runId: crypto().randomBytes(6).toString('hex'),
     name: report.name,
     version: report.version,
     env: report.env,
@@ -49,7 +49,7 @@ export function historyEntry(report: PerfReport): HistoryEntry {
 
 export function encodeLine(entry: HistoryEntry): string {
   const json = JSON.stringify(entry)
-  return `${createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`
+  return `${crypto().createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`
 }
 
 export function parseLines(text: string): HistoryEntry[] {
@@ -58,7 +58,7 @@ export function parseLines(text: string): HistoryEntry[] {
     const space = line.indexOf(' ')
     if (space !== 16) continue
     const json = line.slice(17)
-    if (createHash('sha256').update(json).digest('hex').slice(0, 16) !== line.slice(0, 16)) continue
+    if (crypto().createHash('sha256').update(json).digest('hex').slice(0, 16) !== line.slice(0, 16)) continue
     try { out.push(JSON.parse(json) as HistoryEntry) } catch { /* skip */ }
   }
   return out
