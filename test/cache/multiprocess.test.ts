@@ -1,0 +1,90 @@
+/**
+ * Issue 4: fs writes are atomic and reads never see torn or foreign data, with many processes
+ * writing the same keys, and a writer killed mid-write leaves no corrupt readable entry.
+ * Children import a bundle of test/cache/_config.ts (real manager, real fs).
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { manager } from './_manager.js'
+
+const root = join(import.meta.dirname, '../..')
+const libDir = join(root, 'node_modules/.cache', `unperf-cache-test-${process.pid}`)
+const lib = join(libDir, 'cache-lib.mjs')
+
+beforeAll(async () => {
+  mkdirSync(libDir, { recursive: true })
+  await build({ entryPoints: [join(import.meta.dirname, '_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
+}, 60_000)
+afterAll(() => rmSync(libDir, { recursive: true, force: true }))
+
+function child(script: string, env: Record<string, unknown>) {
+  const proc = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', script)], {
+    env: { ...process.env, UNPERF_LIB: lib, UNPERF_CHILD: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  proc.stdout.on('data', d => { out += d })
+  proc.stderr.on('data', d => { err += d })
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(resolve => {
+    proc.on('close', (code, signal) => resolve({ code, signal, out, err }))
+  })
+  return { proc, done, output: () => out }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter(e => e.isFile()).map(e => join(e.parentPath, e.name))
+}
+
+describe('many processes on one fs cache', () => {
+  it('8 writers × 500 writes on the same keys: no torn or foreign reads', async () => {
+    const dir = tempDir('unperf-mp-')
+    const cwd = tempDir('unperf-mp-cwd-')
+    const results = await Promise.all(Array.from({ length: 8 }, (_, writer) => child('writer.mjs', { dir, cwd, writer, writes: 500 }).done))
+    for (const r of results) expect(r.code, r.err).toBe(0)
+    const parsed = results.map(r => JSON.parse(r.out) as { bad: number; hits: number; reads: number; errors: number })
+    expect(parsed.reduce((s, p) => s + p.bad, 0)).toBe(0)
+    expect(parsed.reduce((s, p) => s + p.errors, 0)).toBe(0)
+    expect(parsed.reduce((s, p) => s + p.hits, 0)).toBeGreaterThan(8 * 400)
+    // every final entry is whole and under its own key; no temp files left behind
+    const { cache, m } = manager({ dir, cwd })
+    for (let k = 0; k < 10; k++) {
+      const v = await cache.get<{ key: string }>(`k${k}`)
+      expect(v?.key).toBe(`k${k}`)
+    }
+    expect((await cache.verify()).corrupt).toBe(0)
+    expect(filesUnder(dir).filter(f => /\.tmp/.test(f))).toEqual([])
+    await m.close()
+  }, 120_000)
+
+  it('a writer killed with SIGKILL in the middle of writes leaves no corrupt readable entry', async () => {
+    const dir = tempDir('unperf-crash-')
+    const cwd = tempDir('unperf-crash-cwd-')
+    for (let round = 0; round < 3; round++) {
+      const c = child('crasher.mjs', { dir, cwd })
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`crasher never got ready: ${c.output()}`)), 30_000)
+        c.proc.stdout.on('data', () => { if (c.output().includes('ready')) { clearTimeout(t); resolve() } })
+      })
+      await new Promise(r => setTimeout(r, 50 + round * 37))
+      c.proc.kill('SIGKILL')
+      expect((await c.done).signal).toBe('SIGKILL')
+      const { cache, m, hooks } = manager({ dir, cwd, compress: false })
+      let errors = 0
+      hooks.hook('cache:error', () => { errors++ })
+      for (let k = 0; k < 5; k++) {
+        const v = await cache.get<{ key: string; i: number; body: string }>(`big-${k}`)
+        expect(v).not.toBeNull()
+        expect(v!.key).toBe(`big-${k}`)
+        expect(v!.body).toBe(`${v!.i}|`.repeat(60_000))
+      }
+      expect(errors).toBe(0)
+      expect(m.stats().errors).toBe(0)
+      expect((await cache.verify()).corrupt).toBe(0)
+      await m.close()
+    }
+  }, 120_000)
+})
