@@ -1,0 +1,101 @@
+/**
+ * Issue 4, tiers: a remote tier that errors or exceeds `timeout` is skipped, marked down and
+ * retried with backoff; the command goes on with the local tiers and never hangs. Against a real
+ * redis-server of this file's own, frozen with SIGSTOP and killed with SIGKILL.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createServer, connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { manager } from './_manager.js'
+
+const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0
+let server: ChildProcess | undefined
+let url = ''
+
+function freePort(): Promise<number> {
+  return new Promise(resolve => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>(r => {
+      const c = connect(port, '127.0.0.1').once('connect', () => { c.end(); r(true) }).once('error', () => { c.destroy(); r(false) })
+    })
+    if (ok) return
+    await new Promise(r => setTimeout(r, 25))
+  }
+  throw new Error('redis-server did not start')
+}
+
+beforeAll(async () => {
+  if (!hasRedis) return
+  const port = await freePort()
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  await waitForPort(port)
+  url = `redis://127.0.0.1:${port}`
+})
+afterAll(() => {
+  server?.kill('SIGCONT')
+  server?.kill('SIGKILL')
+})
+
+const within = async <T>(ms: number, p: Promise<T>): Promise<T> => {
+  let t: NodeJS.Timeout | undefined
+  const timer = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`did not settle within ${ms} ms: the CLI would hang`)), ms) })
+  try { return await Promise.race([p, timer]) } finally { clearTimeout(t) }
+}
+
+describe.skipIf(!hasRedis)('a frozen or dead redis tier', () => {
+  it('SIGSTOP: reads and writes go on with the local tier, the tier is retried after the backoff', async () => {
+    const remoteOnly = manager({ driver: [{ driver: 'redis', url }], timeout: 300 })
+    await remoteOnly.cache.set('remote-key', 'from-redis')
+    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], dir: remoteOnly.dir, cwd: remoteOnly.cwd, timeout: 300 })
+    expect(await cache.get('remote-key')).toBe('from-redis')
+    let errors = 0
+    hooks.hook('cache:error', () => { errors++ })
+
+    server!.kill('SIGSTOP')
+    try {
+      // a frozen server accepts the command and never answers: bounded by `timeout`, then skipped
+      await within(5000, cache.set('local', 1))
+      expect(await within(5000, cache.get('local'))).toBe(1)
+      expect(await within(5000, cache.get('only-remote-missing'))).toBeNull()
+      // marked down: the next calls skip it (a hang would trip `within`)
+      for (let i = 0; i < 20; i++) await within(1000, cache.get(`k${i}`))
+      expect(await within(5000, cache.wrap('w', () => 'computed'))).toBe('computed')
+      expect(warnings.some(w => /redis/i.test(w))).toBe(true)
+      expect(errors).toBeGreaterThan(0)
+      expect(m.stats().errors).toBeGreaterThan(0)
+    } finally {
+      server!.kill('SIGCONT')
+    }
+    // back up: after the backoff (1 s doubling per failure) the tier is used again
+    await remoteOnly.cache.set('after', 'again')
+    let got: unknown = null
+    for (let i = 0; i < 60 && got === null; i++) {
+      got = await within(5000, cache.get('after'))
+      if (got === null) await new Promise(r => setTimeout(r, 250))
+    }
+    expect(got).toBe('again')
+    await within(5000, m.close())
+    await within(5000, remoteOnly.m.close())
+  }, 30_000)
+
+  it('SIGKILL: the cache degrades to the local tiers and close() returns', async () => {
+    const { cache, m, warnings } = manager({ driver: ['memory', 'fs', { driver: 'redis', url }], timeout: 300 })
+    await cache.set('a', { x: 1 })
+    server!.kill('SIGKILL')
+    await new Promise(r => server!.once('exit', r))
+    server = undefined
+    expect(await within(5000, cache.get('a'))).toEqual({ x: 1 })
+    await within(5000, cache.set('b', 'local'))
+    expect(await within(5000, cache.get('b'))).toBe('local')
+    expect(await within(5000, cache.getMany(['a', 'b', 'c']))).toEqual([{ x: 1 }, 'local', null])
+    expect(warnings.some(w => /redis/i.test(w))).toBe(true)
+    await within(5000, m.close())
+  }, 30_000)
+})
