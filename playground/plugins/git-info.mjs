@@ -1,0 +1,36 @@
+// A local unperf plugin: reads the git HEAD of the project once and shares it with every plugin
+// through the `shared` namespace; its own namespace remembers how many runs it has seen.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+function readHead(cwd) {
+  try {
+    const head = readFileSync(join(cwd, '.git', 'HEAD'), 'utf8').trim()
+    if (!head.startsWith('ref: ')) return { branch: '(detached)', sha: head }
+    const ref = head.slice(5)
+    let sha = ''
+    try { sha = readFileSync(join(cwd, '.git', ref), 'utf8').trim() } catch { /* packed ref */ }
+    return { branch: ref.replace('refs/heads/', ''), sha }
+  } catch {
+    return { branch: '(no git)', sha: '' }
+  }
+}
+
+/** @type {import('../../dist/index.mjs').PerfPlugin} */
+export default {
+  name: 'git-info',
+  hooks: {
+    'command:before': ctx => {
+      ctx.data.plugin = 'git-info'
+    },
+  },
+  async setup({ perf, cache, shared, hooks }) {
+    const git = await shared.wrap('git:head', () => readHead(perf.config.cwd), { ttl: '5m' })
+    const runs = ((await cache.get('runs')) ?? 0) + 1
+    await cache.set('runs', runs, { ttl: false })
+    hooks.hook('command:before', ctx => {
+      ctx.data.git = git
+      ctx.data.runs = runs
+    })
+  },
+}
