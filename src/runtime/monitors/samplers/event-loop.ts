@@ -7,8 +7,12 @@ export interface EventLoopSampler {
   stop(): void
 }
 
-/** @param resolutionMs sampling resolution of the delay histogram (node's timer, unref'd internally). */
-export function createEventLoopSampler(resolutionMs = 10): EventLoopSampler {
+/**
+ * @param resolutionMs how often the delay histogram samples the loop (a libuv timer, unref'd
+ *   internally). 20 ms (50 wake-ups/s) rather than prom-client's 10 ms: half the idle CPU cost
+ *   (bench/monitor.mjs), and a stall still shows at its full length in max/p99.
+ */
+export function createEventLoopSampler(resolutionMs = 20): EventLoopSampler {
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs })
   histogram.enable()
   let elu: EventLoopUtilization = performance.eventLoopUtilization()
