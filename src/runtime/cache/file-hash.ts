@@ -1,49 +1,235 @@
 /**
  * Content hash of the files matched by globs (relative to cwd), for `wrap({ files })`,
- * `cached({ files })` and `cache.invalidate.files`. Fast path: a per-process memo keyed by
- * path, size, mtime, ctime and inode; a file whose mtime is within 2 s of now is re-hashed
- * (an edit in the same second as the last one, or one that kept the mtime, is not missed).
- * Missing files and empty matches are part of the hash, so adding a file changes it.
+ * `cached({ files })` and `cache.invalidate.files`.
+ *
+ * - The hash covers the sorted list of matched paths (relative to cwd, so two checkouts of the
+ *   same project agree) and each file's sha256; a missing file or an empty match is part of it,
+ *   so adding, removing or renaming a file changes the hash.
+ * - Fast path: a file whose size, mtime, ctime and inode are those recorded with its hash is not
+ *   read again. A record is trusted only when the file's mtime and ctime were more than 2 s older
+ *   than the moment the hash was recorded ("racy" files: an edit in the same timestamp tick, or
+ *   one that restores the mtime like `cp -p` or tar, would otherwise go unseen; such edits also
+ *   change the ctime, which is part of the signature).
+ * - The records live in a per-process memo and, so that the next process of the CLI skips the
+ *   reads too, in one small JSON file per project under the platform cache dir
+ *   (`unperf/file-hash-v1/<hash of cwd>.json`, written atomically, 0600). Disable or move it with
+ *   `UNPERF_FILE_HASH_MEMO=0|<dir>` or `setFileHashMemoDir()`. A damaged memo file is ignored.
  */
 import { crypto } from '../_builtins.js'
+import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
-import { isAbsolute, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { platformCacheDir, shortHash } from '../project.js'
 
-const memo = new Map<string, { sig: string; hash: string }>()
-/** How many files were read and hashed (tests check the fast path with it). */
-export const fileHashStats = { hashed: 0 }
+/** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
+type FileRecord = [number, number, number, number, number, string]
+
+const RACY_MS = 2000
+const MAX_RECORDS = 5000
+const CHUNK = 64
+
+const memo = new Map<string, FileRecord>()
+const loadedMemoFiles = new Set<string>()
+let memoDirOverride: string | false | undefined
+
+/** Counters of this module (tests check the fast path with them, not with timings). */
+export const fileHashStats = { hashed: 0, memoLoads: 0, memoWrites: 0 }
+
+/** Where the cross-process stat memo lives (`false` = per-process memo only). */
+export function setFileHashMemoDir(dir: string | false | undefined): void {
+  memoDirOverride = dir
+}
+
+/** Forget the per-process memo (tests; a long-running process that wants fresh reads). */
+export function clearFileHashMemo(): void {
+  memo.clear()
+  loadedMemoFiles.clear()
+}
+
+function memoFile(cwd: string): string | undefined {
+  let dir: string | false | undefined = memoDirOverride
+  if (dir === undefined) {
+    const env = process.env.UNPERF_FILE_HASH_MEMO
+    if (env === '0' || env === 'false') dir = false
+    else dir = env || join(platformCacheDir('unperf'), 'file-hash-v1')
+  }
+  return dir === false ? undefined : join(dir, `${shortHash(resolve(cwd))}.json`)
+}
 
 function isGlob(pattern: string): boolean {
   return /[*?[\]{}!]/.test(pattern)
 }
 
-async function hashOne(file: string): Promise<string> {
-  const st = await fsp.stat(file).catch(() => undefined)
-  if (!st || !st.isFile()) return 'missing'
-  const sig = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`
-  const known = memo.get(file)
-  if (known && known.sig === sig && Date.now() - st.mtimeMs > 2000) return known.hash
-  const hash = crypto().createHash('sha256').update(await fsp.readFile(file)).digest('hex')
-  fileHashStats.hashed++
-  memo.set(file, { sig, hash })
-  return hash
+function toRecord(st: fs.Stats, hash: string, recordedAt: number): FileRecord {
+  return [st.size, st.mtimeMs, st.ctimeMs, st.ino, recordedAt, hash]
 }
 
-export async function hashFiles(globs: string[], cwd: string): Promise<string> {
+function trusted(rec: FileRecord | undefined, st: fs.Stats): rec is FileRecord {
+  return rec !== undefined && rec[0] === st.size && rec[1] === st.mtimeMs && rec[2] === st.ctimeMs && rec[3] === st.ino
+    && rec[4] - st.mtimeMs > RACY_MS && rec[4] - st.ctimeMs > RACY_MS
+}
+
+function parseMemo(text: string, into: Map<string, FileRecord>): void {
+  try {
+    const data = JSON.parse(text) as { v?: number; files?: Record<string, unknown> }
+    if (data?.v !== 1 || typeof data.files !== 'object' || data.files === null) return
+    for (const [file, rec] of Object.entries(data.files)) {
+      if (Array.isArray(rec) && rec.length === 6 && rec.slice(0, 5).every(n => typeof n === 'number') && typeof rec[5] === 'string'
+        && /^[0-9a-f]{64}$/.test(rec[5]) && !into.has(file)) into.set(file, rec as FileRecord)
+    }
+  } catch {
+    // a damaged memo is only a lost fast path
+  }
+}
+
+/** The records of files under cwd (those the memo file of this project holds), newest first, capped. */
+function serializeMemo(cwd: string): string {
+  const prefix = cwd.endsWith(sep) ? cwd : cwd + sep
+  const mine = [...memo].filter(([f]) => f.startsWith(prefix)).sort((a, b) => b[1][4] - a[1][4]).slice(0, MAX_RECORDS)
+  return JSON.stringify({ v: 1, files: Object.fromEntries(mine) })
+}
+
+function tempName(file: string): string {
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+}
+
+async function loadMemo(file: string | undefined): Promise<void> {
+  if (!file || loadedMemoFiles.has(file)) return
+  loadedMemoFiles.add(file)
+  const text = await fsp.readFile(file, 'utf8').catch(() => undefined)
+  if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, memo) }
+}
+
+function loadMemoSync(file: string | undefined): void {
+  if (!file || loadedMemoFiles.has(file)) return
+  loadedMemoFiles.add(file)
+  let text: string | undefined
+  try { text = fs.readFileSync(file, 'utf8') } catch { /* none yet */ }
+  if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, memo) }
+}
+
+async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
+  if (!file) return
+  const tmp = tempName(file)
+  try {
+    await fsp.mkdir(dirname(file), { recursive: true, mode: 0o700 })
+    await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600 })
+    await fsp.rename(tmp, file)
+    fileHashStats.memoWrites++
+  } catch {
+    await fsp.rm(tmp, { force: true }).catch(() => {})
+  }
+}
+
+function saveMemoSync(file: string | undefined, cwd: string): void {
+  if (!file) return
+  const tmp = tempName(file)
+  try {
+    fs.mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+    fs.writeFileSync(tmp, serializeMemo(cwd), { mode: 0o600 })
+    fs.renameSync(tmp, file)
+    fileHashStats.memoWrites++
+  } catch {
+    try { fs.rmSync(tmp, { force: true }) } catch { /* ignore */ }
+  }
+}
+
+function sha256(data: Buffer): string {
+  fileHashStats.hashed++
+  return crypto().createHash('sha256').update(data).digest('hex')
+}
+
+/** 'missing' | 'not-a-file' | sha256, and whether a new record was made. */
+async function hashOne(file: string): Promise<[string, boolean]> {
+  const st = await fsp.stat(file).catch(() => undefined)
+  if (!st) return ['missing', false]
+  if (!st.isFile()) return ['not-a-file', false]
+  const rec = memo.get(file)
+  if (trusted(rec, st)) return [rec[5], false]
+  const recordedAt = Date.now()
+  const data = await fsp.readFile(file).catch(() => undefined)
+  if (!data) return ['missing', false]
+  const hash = sha256(data)
+  memo.set(file, toRecord(st, hash, recordedAt))
+  return [hash, true]
+}
+
+function hashOneSync(file: string): [string, boolean] {
+  let st: fs.Stats | undefined
+  try { st = fs.statSync(file) } catch { return ['missing', false] }
+  if (!st.isFile()) return ['not-a-file', false]
+  const rec = memo.get(file)
+  if (trusted(rec, st)) return [rec[5], false]
+  const recordedAt = Date.now()
+  let data: Buffer
+  try { data = fs.readFileSync(file) } catch { return ['missing', false] }
+  const hash = sha256(data)
+  memo.set(file, toRecord(st, hash, recordedAt))
+  return [hash, true]
+}
+
+function split(globs: string[], cwd: string): { files: Set<string>; patterns: string[] } {
   const files = new Set<string>()
   const patterns: string[] = []
   for (const g of globs) {
     if (isGlob(g)) patterns.push(g)
     else files.add(isAbsolute(g) ? g : resolve(cwd, g))
   }
+  return { files, patterns }
+}
+
+function combine(globs: string[], cwd: string, sorted: string[], hashes: string[]): string {
+  const h = crypto().createHash('sha256')
+  h.update(`unperf-files-v1\0${JSON.stringify(globs)}\n`)
+  sorted.forEach((f, i) => {
+    const rel = relative(cwd, f).split(sep).join('/')
+    h.update(`${rel}\0${hashes[i]}\n`)
+  })
+  return h.digest('hex')
+}
+
+export async function hashFiles(globs: string[], cwd: string): Promise<string> {
+  cwd = resolve(cwd)
+  const { files, patterns } = split(globs, cwd)
+  const store = memoFile(cwd)
+  const [matched] = await Promise.all([
+    patterns.length > 0 ? import('tinyglobby').then(m => m.glob(patterns, { cwd, absolute: true, dot: true })) : [],
+    loadMemo(store),
+  ])
+  for (const f of matched) files.add(resolve(f))
+  const sorted = [...files].sort()
+  const hashes: string[] = []
+  let changed = false
+  for (let i = 0; i < sorted.length; i += CHUNK) {
+    for (const [hash, fresh] of await Promise.all(sorted.slice(i, i + CHUNK).map(hashOne))) {
+      hashes.push(hash)
+      changed ||= fresh
+    }
+  }
+  if (changed) await saveMemo(store, cwd)
+  return combine(globs, cwd, sorted, hashes)
+}
+
+let globSync: ((patterns: string[], options: { cwd: string; absolute: boolean; dot: boolean }) => string[]) | undefined
+
+/** The same hash, synchronously (for config-time callers). */
+export function hashFilesSync(globs: string[], cwd: string): string {
+  cwd = resolve(cwd)
+  const { files, patterns } = split(globs, cwd)
+  const store = memoFile(cwd)
+  loadMemoSync(store)
   if (patterns.length > 0) {
-    const { glob } = await import('tinyglobby')
-    for (const f of await glob(patterns, { cwd, absolute: true, dot: true })) files.add(f)
+    globSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
+    for (const f of globSync(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
   }
   const sorted = [...files].sort()
-  const h = crypto().createHash('sha256')
-  h.update(`globs:${JSON.stringify(globs)}\n`)
-  const hashes = await Promise.all(sorted.map(hashOne))
-  sorted.forEach((f, i) => h.update(`${f}\0${hashes[i]}\n`))
-  return h.digest('hex')
+  let changed = false
+  const hashes = sorted.map(f => {
+    const [hash, fresh] = hashOneSync(f)
+    changed ||= fresh
+    return hash
+  })
+  if (changed) saveMemoSync(store, cwd)
+  return combine(globs, cwd, sorted, hashes)
 }
