@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { family, histogramSeries, parsePrometheus } from '../metrics/_prom.js'
+import { bundleFixture, runNode } from './_child.js'
+
+const fixture = fileURLToPath(new URL('./fixtures/perf-cli.ts', import.meta.url))
+const hasPerf = existsSync(fileURLToPath(new URL('../../src/runtime/perf.ts', import.meta.url)))
+
+function freePort(): Promise<number> {
+  return new Promise(done => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => done(port))
+    })
+  })
+}
+
+describe.runIf(hasPerf)('createPerf with monitors on (issue 6)', () => {
+  it('a CLI serves /metrics with command durations and user metrics, reports alerts, and exits by itself', async () => {
+    const file = await bundleFixture(fixture, { external: true })
+    const port = await freePort()
+    const child = runNode(file, { PORT: String(port), WORK_MS: '1500', PROJECT: tempDir() })
+    try {
+      await child.line(/^ready$/m)
+      await new Promise(r => setTimeout(r, 400))
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      const families = parsePrometheus(text)
+      expect(Number(family(families, 'acme_cli_jobs_total').metrics[0]!.value)).toBeGreaterThan(1)
+      expect(histogramSeries(text, 'acme_cli_command_duration_seconds')).toMatchObject([{ labels: { command: 'prepare' }, count: '1' }])
+      expect(family(families, 'acme_cli_cache_hits_total').type).toBe('COUNTER')
+      expect(family(families, 'acme_cli_budget_breaches_total').metrics[0]!.value).toBe('0')
+      expect(Number(family(families, 'nodejs_eventloop_lag_p99_seconds').metrics[0]!.value)).toBeGreaterThanOrEqual(0)
+
+      const exit = await Promise.race([child.exited, new Promise(r => setTimeout(() => r('hung'), 15_000).unref())])
+      expect(exit, child.stderr()).toEqual({ code: 0, signal: null })
+      const report = JSON.parse(child.stdout().match(/^report (.*)$/m)![1]!) as { alerts: { metric: string; state: string }[]; monitor?: { samples: number } }
+      expect(report.alerts).toMatchObject([{ metric: 'memory.rss', state: 'firing' }])
+      expect(report.monitor!.samples).toBeGreaterThan(5)
+    } finally {
+      child.proc.kill()
+    }
+  }, 40_000)
+})
