@@ -1,0 +1,76 @@
+/**
+ * What both adapters share: their options, the host package root, `--no-cache` detection and
+ * creating (or adopting) the perf instance for one CLI run.
+ */
+import { existsSync, realpathSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { createPerf } from '../runtime/perf.js'
+import type { Perf } from '../runtime/types.js'
+
+/** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
+export interface PerfAdapterOptions {
+  /** Where `perf.config` is looked for. @default the host CLI's package root: the nearest package.json above `process.argv[1]` */
+  rootDir?: string
+  /** The project the command works on. @default process.cwd() */
+  cwd?: string
+  /** Explicit config file (absolute or relative to `rootDir`). */
+  configFile?: string
+  /** The environment (`$development`, `$env.<name>` blocks). @default PERF_ENV, else NODE_ENV, else 'production' */
+  env?: string
+  /** Use this instance instead of creating one. The adapter still closes it when the CLI ends. */
+  perf?: Perf
+}
+
+/** The host package root: the nearest directory holding a package.json above the entry file. */
+export function hostRootDir(entry: string | undefined = process.argv[1]): string | undefined {
+  if (!entry) return undefined
+  let dir: string
+  try { dir = dirname(realpathSync(entry)) } catch { dir = dirname(resolve(entry)) }
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir
+    const parent = dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
+/** `--no-cache` among the arguments (not after `--`). */
+export function hasNoCacheFlag(argv: readonly string[]): boolean {
+  for (const arg of argv) {
+    if (arg === '--') return false
+    if (arg === '--no-cache') return true
+  }
+  return false
+}
+
+/** Create the run's perf instance (or adopt `options.perf`); `--no-cache` switches the cache off. */
+export async function startPerf(options: PerfAdapterOptions, argv: readonly string[]): Promise<Perf> {
+  if (options.perf) return options.perf
+  const noCache = hasNoCacheFlag(argv)
+  return createPerf({
+    rootDir: options.rootDir ?? hostRootDir(),
+    cwd: options.cwd,
+    configFile: options.configFile,
+    env: options.env,
+    ...(noCache && { overrides: { cache: { enabled: false } } }),
+  })
+}
+
+/** Close once; a failing close is reported, never hides the command's own outcome. */
+export async function closePerf(perf: Perf | undefined): Promise<void> {
+  if (!perf) return
+  try {
+    await perf.close()
+  } catch (error) {
+    process.stderr.write(`[unperf] closing perf failed: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
+}
+
+/** @deprecated alias of {@link PerfAdapterOptions} */
+export type AdapterOptions = PerfAdapterOptions
+
+/** A lazy, memoized `startPerf()` for one CLI run. */
+export function perfFactory(options: PerfAdapterOptions, argv: readonly string[]): () => Promise<Perf> {
+  let started: Promise<Perf> | undefined
+  return () => (started ??= startPerf(options, argv))
+}

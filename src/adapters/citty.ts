@@ -1,0 +1,224 @@
+/**
+ * unperf/citty: `withPerf(main)` wraps a citty command tree (lazy subcommands included) so each
+ * command runs through `perf.run(path)`, startup is timed and `--no-cache` works; `runMain(main)`
+ * is citty's runMain that closes perf before it exits (success, error, --help, --version,
+ * unknown command). With citty's own runMain the wrapped tree still closes perf on success and
+ * errors (root `cleanup`), and the exit handler writes the report on citty's `process.exit()`.
+ */
+import { showUsage as cittyShowUsage, runCommand, type ArgsDef, type CommandDef, type CommandMeta, type RunMainOptions } from 'citty'
+import type { Perf } from '../runtime/types.js'
+import { closePerf, startPerf, type PerfAdapterOptions } from './_shared.js'
+
+export type { PerfAdapterOptions } from './_shared.js'
+
+/** Options of {@link runMain}: citty's plus the adapter's. */
+export interface PerfRunMainOptions extends RunMainOptions, PerfAdapterOptions {}
+
+const SESSION = Symbol.for('unperf.citty.session')
+
+interface Session {
+  options: PerfAdapterOptions
+  rawArgs: string[] | undefined
+  perf: Perf | undefined
+  ensure(): Promise<Perf>
+  close(): Promise<void>
+}
+
+type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
+type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>)
+
+const CACHE_ARG = {
+  type: 'boolean',
+  default: true,
+  description: 'Use the cache',
+  negativeDescription: 'Skip the cache for this run (unperf)',
+} as const
+
+/**
+ * Wrap a citty command tree: every command's `run` goes through `perf.run('<path>')` (a command's
+ * name is its path: `'cache clear'`), subcommands are wrapped as they are resolved, and every
+ * command accepts `--no-cache`. Pass the result to {@link runMain} (or citty's).
+ */
+export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, options: PerfAdapterOptions = {}): CommandDef<T> {
+  const existing = (main as AnyCommand)[SESSION]
+  if (existing) return main
+  let starting: Promise<Perf> | undefined
+  const session: Session = {
+    options,
+    rawArgs: undefined,
+    perf: undefined,
+    ensure() {
+      return (starting ??= startPerf(options, session.rawArgs ?? process.argv.slice(2)).then(perf => (session.perf = perf)))
+    },
+    async close() {
+      if (!starting) return
+      await closePerf(await starting.catch(() => undefined))
+    },
+  }
+  const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
+  Object.defineProperty(wrapped, SESSION, { value: session })
+  return wrapped as unknown as CommandDef<T>
+}
+
+/**
+ * citty's `runMain` with perf closed before the process exits: `--help` (exit 0), `--version`,
+ * success, a thrown error or an unknown command (usage + message, exit 1, like citty). A command
+ * not yet wrapped is wrapped with `options`.
+ */
+export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, options: PerfRunMainOptions = {}): Promise<void> {
+  const { rawArgs: givenArgs, showUsage: givenShowUsage, ...adapterOptions } = options
+  const cmd = withPerf(main, adapterOptions) as unknown as AnyCommand
+  const session = cmd[SESSION]!
+  const rawArgs = givenArgs ?? process.argv.slice(2)
+  session.rawArgs = rawArgs
+  const showUsage = (givenShowUsage ?? cittyShowUsage) as (cmd: AnyCommand, parent?: AnyCommand) => Promise<void>
+  let exitCode: number | undefined
+  try {
+    await session.ensure()
+    const flags = await _builtinFlags(cmd)
+    if (flags.help.length > 0 && rawArgs.some(arg => flags.help.includes(arg))) {
+      await showUsage(...(await _resolveSubCommand(cmd, rawArgs)))
+      exitCode = 0
+    } else if (rawArgs.length === 1 && flags.version.includes(rawArgs[0]!)) {
+      const meta = await _resolve(cmd.meta)
+      if (!meta?.version) throw Object.assign(new Error('No version specified'), { name: 'CLIError', code: 'E_NO_VERSION' })
+      console.log(meta.version)
+    } else {
+      await runCommand(cmd, { rawArgs })
+    }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'CLIError') {
+      await showUsage(...(await _resolveSubCommand(cmd, rawArgs)))
+      console.error(error.message)
+    } else {
+      console.error(error, '\n')
+    }
+    exitCode = 1
+  }
+  await session.close()
+  if (exitCode !== undefined) process.exit(exitCode)
+}
+
+// --- internal ---
+
+function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolean): AnyCommand {
+  const wrapped: AnyCommand = { ...cmd }
+  const name = path.join(' ')
+  wrapped.args = async () => {
+    if (isRoot) await session.ensure()
+    const args = (await _resolve(cmd.args)) ?? {}
+    return 'cache' in args ? args : { ...args, cache: CACHE_ARG }
+  }
+  if (cmd.subCommands) {
+    const loaded = new Map<string, Promise<AnyCommand>>()
+    wrapped.subCommands = async () => {
+      const subs = ((await _resolve(cmd.subCommands)) ?? {}) as Record<string, Resolvable<AnyCommand>>
+      const out: Record<string, () => Promise<AnyCommand>> = {}
+      for (const [key, sub] of Object.entries(subs)) {
+        out[key] = () => {
+          let p = loaded.get(key)
+          if (!p) {
+            p = _resolve(sub).then((resolved) => {
+              session.perf?.mark(`load:${[...path, key].join(' ')}`)
+              return _wrap(resolved as AnyCommand, [...path, key], session, false)
+            })
+            loaded.set(key, p)
+          }
+          return p
+        }
+      }
+      return out
+    }
+  }
+  const run = cmd.run
+  if (typeof run === 'function') {
+    wrapped.run = async (ctx) => {
+      const perf = await session.ensure()
+      const commandName = name || (await _rootName(cmd))
+      return perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
+    }
+  }
+  if (isRoot) {
+    const cleanup = cmd.cleanup
+    wrapped.cleanup = async (ctx) => {
+      try {
+        if (typeof cleanup === 'function') await cleanup(ctx)
+      } finally {
+        await session.close()
+      }
+    }
+  }
+  return wrapped
+}
+
+async function _rootName(cmd: AnyCommand): Promise<string> {
+  const meta = await _resolve(cmd.meta)
+  return meta?.name || 'main'
+}
+
+async function _resolve<T>(value: Resolvable<T> | undefined): Promise<T | undefined> {
+  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
+}
+
+async function _builtinFlags(cmd: AnyCommand): Promise<{ help: string[]; version: string[] }> {
+  const args = ((await _resolve(cmd.args)) ?? {}) as ArgsDef
+  const names = new Set<string>()
+  const aliases = new Set<string>()
+  for (const [name, def] of Object.entries(args)) {
+    names.add(name)
+    for (const alias of [(def as { alias?: string | string[] }).alias ?? []].flat()) aliases.add(alias)
+  }
+  const flags = (long: string, short: string) => {
+    if (names.has(long) || aliases.has(long)) return []
+    if (names.has(short) || aliases.has(short)) return [`--${long}`]
+    return [`--${long}`, `-${short}`]
+  }
+  return { help: flags('help', 'h'), version: flags('version', 'v') }
+}
+
+/** The command the arguments name (for usage), and its parent; like citty's own. */
+async function _resolveSubCommand(cmd: AnyCommand, rawArgs: string[], parent?: AnyCommand): Promise<[AnyCommand, AnyCommand?]> {
+  const subs = (await _resolve(cmd.subCommands)) as Record<string, Resolvable<AnyCommand>> | undefined
+  if (subs && Object.keys(subs).length > 0) {
+    const args = ((await _resolve(cmd.args)) ?? {}) as ArgsDef
+    const index = _subCommandIndex(rawArgs, args)
+    const name = rawArgs[index]
+    if (name !== undefined) {
+      let sub: AnyCommand | undefined
+      if (name in subs) sub = await _resolve(subs[name])
+      else {
+        for (const candidate of Object.values(subs)) {
+          const resolved = await _resolve(candidate)
+          const meta = (await _resolve(resolved?.meta)) as CommandMeta | undefined
+          if (meta?.alias && [meta.alias].flat().includes(name)) { sub = resolved; break }
+        }
+      }
+      if (sub) return _resolveSubCommand(sub, rawArgs.slice(index + 1), cmd)
+    }
+  }
+  return parent ? [cmd, parent] : [cmd]
+}
+
+function _subCommandIndex(rawArgs: string[], args: ArgsDef): number {
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!
+    if (arg === '--') return -1
+    if (arg.startsWith('-')) {
+      if (!arg.includes('=') && _isValueFlag(arg, args)) i++
+      continue
+    }
+    return i
+  }
+  return -1
+}
+
+function _isValueFlag(flag: string, args: ArgsDef): boolean {
+  const name = flag.replace(/^-{1,2}/, '')
+  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+  for (const [key, def] of Object.entries(args)) {
+    if (def.type !== 'string' && def.type !== 'enum') continue
+    if (key === name || key === camel) return true
+    if ([(def as { alias?: string | string[] }).alias ?? []].flat().includes(name)) return true
+  }
+  return false
+}

@@ -1,0 +1,134 @@
+/**
+ * unperf/commander: `instrument(program)` times startup and every action (named by its command
+ * path, `'cache clear'`), adds `--no-cache`, and closes perf on every path before the process
+ * exits: success, a thrown error (rethrown unchanged), `--help`, `--version` and usage errors
+ * (unknown command, missing argument: commander prints its message, then the process exits with
+ * commander's exit code, after the report is written). Only public commander API is used:
+ * `hook('preAction' | 'postAction')` and `exitOverride()`.
+ */
+import type { Command, CommanderError } from 'commander'
+import type { Perf } from '../runtime/types.js'
+import { closePerf, startPerf, type PerfAdapterOptions } from './_shared.js'
+
+export type { PerfAdapterOptions } from './_shared.js'
+
+type ParseArgs = [argv?: readonly string[], parseOptions?: { from: 'node' | 'electron' | 'user' }]
+
+const INSTRUMENTED = Symbol.for('unperf.commander')
+
+interface Pending {
+  finish: (error?: unknown) => void
+  done: Promise<unknown>
+}
+
+/**
+ * Instrument a commander program in place and return it. Call it once the commands are defined,
+ * then `await program.parseAsync()` (`parse()` is routed through `parseAsync()`: creating perf is
+ * asynchronous). If the program already had `exitOverride()`, the CommanderError is rethrown
+ * after perf is closed instead of exiting.
+ */
+export function instrument<T extends Command>(program: T, options: PerfAdapterOptions = {}): T {
+  const marked = program as T & { [INSTRUMENTED]?: true }
+  if (marked[INSTRUMENTED]) return program
+  Object.defineProperty(marked, INSTRUMENTED, { value: true })
+
+  if (!program.options.some(o => o.long === '--no-cache' || o.long === '--cache')) {
+    program.option('--no-cache', 'skip the cache for this run (unperf)')
+  }
+
+  let perf: Perf | undefined
+  const pending: Pending[] = []
+
+  // One action at a time per program: preAction starts perf.run(), postAction (or the error
+  // path in parseAsync) settles it. Hooks on the program fire for every subcommand's action.
+  program.hook('preAction', (_root, action) => {
+    if (!perf) return
+    let finish!: (error?: unknown) => void
+    const settled = new Promise<void>((resolve, reject) => {
+      finish = error => (error === undefined ? resolve() : reject(error))
+    })
+    const done = perf.run(_commandPath(action), () => settled, { argv: process.argv.slice(2) }).catch(() => {})
+    pending.push({ finish, done })
+  })
+  program.hook('postAction', async () => {
+    const p = pending.pop()
+    if (!p) return
+    p.finish()
+    await p.done
+  })
+
+  type Parse = (...args: ParseArgs) => Promise<T>
+  const parseAsync = program.parseAsync.bind(program) as unknown as Parse
+  const target = program as unknown as { parseAsync: Parse; parse: (...args: ParseArgs) => T }
+
+  target.parseAsync = async (...args: ParseArgs) => {
+    const argv = _userArgs(args)
+    perf = await startPerf(options, argv)
+    const hostOverride = _installExitOverride(program)
+    try {
+      return await parseAsync(...args)
+    } catch (error) {
+      for (let p = pending.pop(); p; p = pending.pop()) {
+        p.finish(error)
+        await p.done
+      }
+      await closePerf(perf)
+      if (_isCommanderError(error) && !hostOverride) process.exit(error.exitCode)
+      throw error
+    } finally {
+      await closePerf(perf)
+    }
+  }
+  target.parse = (...args: ParseArgs) => {
+    target.parseAsync(...args).catch((error: unknown) => {
+      // like a throw out of a synchronous parse(): printed, exit code 1
+      console.error(error)
+      process.exit(1)
+    })
+    return program
+  }
+  return program
+}
+
+// --- internal ---
+
+function _commandPath(cmd: Command): string {
+  const names: string[] = []
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name())
+  return names.length > 0 ? names.join(' ') : cmd.name() || 'main'
+}
+
+/** The user arguments parseAsync will see (for `--no-cache` before perf exists). */
+function _userArgs([argv, parseOptions]: ParseArgs): string[] {
+  if (!argv) return process.argv.slice(2)
+  const from = parseOptions?.from ?? 'node'
+  return from === 'user' ? [...argv] : argv.slice(from === 'electron' ? 1 : 2)
+}
+
+/**
+ * Make commander throw instead of calling process.exit(), on the program and every subcommand
+ * (subcommands copy settings only when created). Returns whether the host had its own override.
+ */
+const overridden = new WeakMap<Command, boolean>()
+
+function _installExitOverride(program: Command): boolean {
+  const known = overridden.get(program)
+  if (known !== undefined) return known
+  const host = (program as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
+  const visit = (cmd: Command) => {
+    const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
+    cmd.exitOverride((error) => {
+      if (own) own(error) // the host's own callback decides (it usually throws)
+      if (error.code === 'commander.executeSubCommandAsync') return
+      throw error
+    })
+    for (const sub of cmd.commands) visit(sub)
+  }
+  visit(program)
+  overridden.set(program, Boolean(host))
+  return Boolean(host)
+}
+
+function _isCommanderError(error: unknown): error is CommanderError {
+  return error instanceof Error && typeof (error as CommanderError).exitCode === 'number' && typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.')
+}

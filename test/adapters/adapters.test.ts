@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const repo = resolve(import.meta.dirname, '../..')
+
+interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> } } | undefined }
+
+/** A host package in a temp dir: package.json + perf.config.json, the fixture CLI copied in. */
+function host(fixture: string): { dir: string; run: (args: string[], env?: Record<string, string>) => Run } {
+  const dir = tempDir('unperf-adapters-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'adapter-host', version: '3.2.1', type: 'module' }))
+  const reports = join(dir, 'reports')
+  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({
+    cache: { dir: join(dir, 'cache') },
+    report: { dir: reports, console: false },
+  }))
+  mkdirSync(join(dir, 'bin'))
+  copyFileSync(join(import.meta.dirname, 'fixtures', fixture), join(dir, 'bin', 'cli.mjs'))
+  return {
+    dir,
+    run(args, env = {}) {
+      const p = spawnSync(process.execPath, [join(dir, 'bin', 'cli.mjs'), ...args], {
+        cwd: dir, encoding: 'utf8', timeout: 30_000,
+        env: { ...process.env, UNPERF_REPO: repo, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
+      })
+      const historyFile = join(reports, 'history.jsonl')
+      const history = existsSync(historyFile) ? readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>) : []
+      const reportFile = join(reports, 'report.json')
+      const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) as Run['report'] : undefined
+      return { code: p.status, stdout: p.stdout, stderr: p.stderr, history, report }
+    },
+  }
+}
+
+const built = existsSync(join(repo, 'dist/citty.mjs')) && existsSync(join(repo, 'dist/commander.mjs'))
+
+for (const [label, fixture, env] of [
+  ['unperf/citty runMain', 'citty-cli.mjs', {}],
+  ["unperf/citty withPerf + citty's runMain", 'citty-cli.mjs', { MODE: 'citty-runmain' }],
+  ['unperf/commander instrument', 'commander-cli.mjs', {}],
+] as const) {
+  describe.skipIf(!built).concurrent(label, () => {
+    const isCommander = fixture.startsWith('commander')
+
+    it('success: the command runs, its path is its name, one report', () => {
+      const h = host(fixture)
+      const r = h.run(['cache', 'clear'], env)
+      expect(r.stderr).not.toMatch(/Error/)
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain('cleared')
+      expect(r.history).toHaveLength(1)
+      expect(r.report!.commands.map(c => c.name)).toEqual(['cache clear'])
+      expect(r.report!.commands[0]!.status).toBe('ok')
+      // a second run appends exactly one more line
+      expect(h.run(['ok'], env).history).toHaveLength(2)
+    })
+
+    it('--no-cache switches the cache off for this run only', () => {
+      const h = host(fixture)
+      expect(h.run(['ok', '--no-cache'], env).stdout).toContain('ok-ran cache=false')
+      expect(h.run(['ok'], env).stdout).toContain('ok-ran cache=true')
+    })
+
+    it('a thrown error: printed by the framework, non-zero exit, recorded as an error, one report', () => {
+      const r = host(fixture).run(['fail'], env)
+      expect(r.code).not.toBe(0)
+      expect(r.stderr).toContain('boom from fail')
+      expect(r.history).toHaveLength(1)
+      expect(r.report!.commands).toMatchObject([{ name: 'fail', status: 'error' }])
+    })
+
+    it('--help: usage, exit 0, one report', () => {
+      const r = host(fixture).run(['--help'], env)
+      expect(r.code).toBe(0)
+      expect(r.stdout + r.stderr).toMatch(/usage/i)
+      expect(r.stdout + r.stderr).toMatch(/no-cache/)
+      expect(r.history).toHaveLength(1)
+    })
+
+    it('--version: the version, exit 0, one report', () => {
+      const r = host(fixture).run(['--version'], env)
+      expect(r.code).toBe(0)
+      expect(r.stdout.trim()).toBe('3.2.1')
+      expect(r.history).toHaveLength(1)
+    })
+
+    it('an unknown command: an error message, non-zero exit, one report', () => {
+      const r = host(fixture).run(['nope'], env)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(isCommander ? /unknown command 'nope'/ : /Unknown command nope/)
+      expect(r.history).toHaveLength(1)
+    })
+  })
+}
+
+describe.skipIf(!built)('unperf/commander with the host\'s own exitOverride', () => {
+  it('the CommanderError reaches the host after the report is written', () => {
+    const r = host('commander-cli.mjs').run(['nope'], { MODE: 'host-override' })
+    expect(r.stdout).toContain('host caught commander.unknownCommand')
+    expect(r.code).toBe(7)
+    expect(r.history).toHaveLength(1)
+  })
+})
