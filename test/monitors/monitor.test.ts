@@ -125,3 +125,13 @@ describe('startMonitors', () => {
     expect(ctx.warnings).toEqual([])
   }, 20_000)
 })
+
+describe('startup cost', () => {
+  it('monitors without a prometheus server never load node:http', async () => {
+    const { bundleFixture, runNode } = await import('./_child.js')
+    const file = await bundleFixture(new URL('./fixtures/no-http.ts', import.meta.url).pathname)
+    const child = runNode(file)
+    expect(await child.exited, child.stderr()).toEqual({ code: 0, signal: null })
+    expect(JSON.parse(child.stdout())).toMatchObject({ http: false })
+  }, 30_000)
+})

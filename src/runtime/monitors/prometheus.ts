@@ -7,7 +7,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import type { WarnOnce } from '../_internal.js'
@@ -32,6 +32,8 @@ export interface MetricsServer {
 
 export function startMetricsServer(options: MetricsServerOptions): MetricsServer {
   const path = options.path ?? '/metrics'
+  // node:http (and net, stream) load only when a server is configured, never on the start path.
+  const { createServer } = process.getBuiltinModule('node:http') as typeof import('node:http')
   const server: Server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0]
     if (req.method !== 'GET' && req.method !== 'HEAD') {
