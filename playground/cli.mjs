@@ -4,6 +4,7 @@
 //   node playground/cli.mjs hash [dir]    content hash of a file tree (cached by its files)
 //   node playground/cli.mjs info          what unperf and the git-info plugin know
 import { createHash } from 'node:crypto'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { defineCommand } from 'citty'
@@ -18,7 +19,7 @@ const deps = defineCommand({
   args: { top: { type: 'string', default: '5', description: 'How many of the heaviest packages to show' } },
   async run({ args }) {
     const graph = await graphFor(repo)
-    console.log(`${graph.packages} packages, ${graph.files} files, ${formatBytes(graph.bytes)}`)
+    console.log(`${graph.packages} packages, ${graph.files} files, ${formatBytes(graph.bytes)}, tree digest ${graph.integrity.slice(0, 16)}`)
     for (const p of graph.heaviest.slice(0, Number(args.top))) console.log(`  ${p.name.padEnd(32)} ${formatBytes(p.bytes).padStart(10)}  ${p.files} files`)
     console.log(`deepest chain: ${graph.deepest[0]?.name} (${graph.deepest[0]?.depth} levels)`)
   },
@@ -34,7 +35,7 @@ async function* walk(dir) {
 }
 
 const hash = defineCommand({
-  meta: { name: 'hash', description: 'Content hash of a file tree' },
+  meta: { name: 'hash', description: 'Content hash and gzip/brotli sizes of a file tree (cached by its files)' },
   args: { dir: { type: 'positional', required: false, default: 'src', description: 'Directory (relative to the repo)' } },
   async run({ args }) {
     const perf = getPerf()
@@ -43,12 +44,21 @@ const hash = defineCommand({
       const files = []
       for await (const f of walk(dir)) files.push(f)
       files.sort()
-      const hashes = await perf.pool('fs').map(files, async f => createHash('sha256').update(await readFile(f)).digest('hex'))
+      const each = await perf.span('read + hash + compress', () => perf.pool('fs').map(files, async (f) => {
+        const data = await readFile(f)
+        return {
+          sha: createHash('sha256').update(data).digest('hex'),
+          bytes: data.length,
+          gzip: gzipSync(data, { level: 9 }).length,
+          brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+        }
+      }))
       const h = createHash('sha256')
-      files.forEach((f, i) => h.update(`${relative(dir, f)}\0${hashes[i]}\n`))
-      return { digest: h.digest('hex'), files: files.length }
+      files.forEach((f, i) => h.update(`${relative(dir, f)}\0${each[i].sha}\n`))
+      const sum = key => each.reduce((a, e) => a + e[key], 0)
+      return { digest: h.digest('hex'), files: files.length, bytes: sum('bytes'), gzip: sum('gzip'), brotli: sum('brotli') }
     }, { files: [`${dir}/**/*`] })
-    console.log(`${digest.digest}  ${digest.files} files in ${relative(repo, dir) || '.'}`)
+    console.log(`${digest.digest}  ${digest.files} files in ${relative(repo, dir) || '.'}: ${formatBytes(digest.bytes)}, gzip ${formatBytes(digest.gzip)}, brotli ${formatBytes(digest.brotli)}`)
   },
 })
 

@@ -2,6 +2,7 @@
 // through the `shared` namespace; its own namespace remembers how many runs it has seen.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { definePerfPlugin } from '../../dist/index.mjs'
 
 function readHead(cwd) {
   try {
@@ -16,8 +17,7 @@ function readHead(cwd) {
   }
 }
 
-/** @type {import('../../dist/index.mjs').PerfPlugin} */
-export default {
+export default definePerfPlugin({
   name: 'git-info',
   hooks: {
     'command:before': ctx => {
@@ -33,4 +33,4 @@ export default {
       ctx.data.runs = runs
     })
   },
-}
+})
