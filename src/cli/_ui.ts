@@ -1,0 +1,36 @@
+/**
+ * Output for people (aligned tables, colors only on a TTY without NO_COLOR) and for machines (--json).
+ */
+export const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+const paint = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
+export const green = paint(32)
+export const red = paint(31)
+export const yellow = paint(33)
+export const dim = paint(2)
+export const bold = paint(1)
+
+// eslint-disable-next-line no-control-regex
+const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length
+
+/** An aligned table; numeric-looking columns are right-aligned. */
+export function table(rows: string[][], header?: string[]): string {
+  const all = header ? [header.map(h => bold(h)), ...rows] : rows
+  if (all.length === 0) return ''
+  const widths = all[0]!.map((_, i) => Math.max(...all.map(r => visible(r[i] ?? ''))))
+  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*$|^$/.test((r[i] ?? '').replace(/\x1b\[[0-9;]*m/g, ''))))
+  return all.map(r => r.map((cell, i) => {
+    const fill = ' '.repeat(Math.max(0, widths[i]! - visible(cell ?? '')))
+    return numeric[i] && i > 0 ? fill + cell : cell + fill
+  }).join('  ').trimEnd()).join('\n')
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : v), 2) + '\n')
+}
+
+/** Common flags of every command. */
+export const commonArgs = {
+  cwd: { type: 'string', description: 'Project directory' },
+  env: { type: 'string', description: 'Config environment (PERF_ENV)' },
+  json: { type: 'boolean', description: 'Machine-readable output' },
+} as const

@@ -1,0 +1,62 @@
+/** Statistics of `unperf bench`: summary, relative speed with its error, Mann-Whitney U. */
+
+export interface Summary { mean: number; stddev: number; median: number; min: number; max: number }
+
+export function summarize(xs: number[]): Summary {
+  const n = xs.length
+  const mean = xs.reduce((a, b) => a + b, 0) / n
+  const stddev = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0
+  const s = [...xs].sort((a, b) => a - b)
+  const median = n % 2 ? s[n >> 1]! : (s[(n >> 1) - 1]! + s[n >> 1]!) / 2
+  return { mean, stddev, median, min: s[0]!, max: s[n - 1]! }
+}
+
+/** How many times faster `fast` is than `slow`, with the propagated standard error. */
+export function relative(fast: Summary, slow: Summary): { ratio: number; error: number } {
+  const ratio = slow.mean / fast.mean
+  const error = ratio * Math.sqrt((fast.stddev / fast.mean) ** 2 + (slow.stddev / slow.mean) ** 2)
+  return { ratio, error }
+}
+
+/**
+ * Two-sided Mann-Whitney U test (normal approximation with tie correction and continuity
+ * correction). Returns the p-value that the two samples come from the same distribution.
+ */
+export function mannWhitney(a: number[], b: number[]): { u: number; p: number } {
+  const all = [...a.map(v => ({ v, g: 0 })), ...b.map(v => ({ v, g: 1 }))].sort((x, y) => x.v - y.v)
+  const ranks = new Array<number>(all.length)
+  let tieTerm = 0
+  for (let i = 0; i < all.length;) {
+    let j = i
+    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++
+    const rank = (i + j) / 2 + 1
+    for (let k = i; k <= j; k++) ranks[k] = rank
+    const t = j - i + 1
+    tieTerm += t ** 3 - t
+    i = j + 1
+  }
+  const n1 = a.length
+  const n2 = b.length
+  const r1 = all.reduce((sum, x, i) => sum + (x.g === 0 ? ranks[i]! : 0), 0)
+  const u1 = r1 - (n1 * (n1 + 1)) / 2
+  const u = Math.min(u1, n1 * n2 - u1)
+  const n = n1 + n2
+  const sigma = Math.sqrt((n1 * n2 / 12) * ((n + 1) - tieTerm / (n * (n - 1))))
+  if (sigma === 0) return { u, p: 1 }
+  const z = (Math.abs(u1 - (n1 * n2) / 2) - 0.5) / sigma
+  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) }
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz-Stegun 7.1.26 on erf
+  const t = 1 / (1 + 0.3275911 * (z / Math.SQRT2))
+  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2)
+  return 0.5 * (1 + erf)
+}
+
+/** Outliers by the median/MAD rule (|x − median| > 5 × 1.4826 × MAD). */
+export function outliers(xs: number[]): number {
+  const s = summarize(xs)
+  const mad = summarize(xs.map(x => Math.abs(x - s.median))).median * 1.4826
+  return mad === 0 ? 0 : xs.filter(x => Math.abs(x - s.median) > 5 * mad).length
+}

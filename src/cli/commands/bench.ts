@@ -1,0 +1,117 @@
+/**
+ * `unperf bench <cmd> [<cmd2> ...]`: the hyperfine workflow without hyperfine. Each command runs
+ * through `sh -c` (like hyperfine); user/system times come from the shell's `times` for its child.
+ */
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { defineCommand } from 'citty'
+import { formatDuration } from '../../config/units.js'
+import { UsageError } from '../../errors.js'
+import { mannWhitney, outliers, relative, summarize, type Summary } from '../bench-stats.js'
+import { bold, commonArgs, green, printJson, red, table, yellow } from '../_ui.js'
+
+interface Result extends Summary { command: string; user: number; system: number; times: number[]; exit_codes: number[] }
+
+function runOnce(command: string, cwd: string): { seconds: number; user: number; system: number; code: number } {
+  const script = `(${command}) >/dev/null 2>&1 </dev/null; __unperf_status=$?; times >&2; exit $__unperf_status`
+  const t0 = process.hrtime.bigint()
+  const r = spawnSync('sh', ['-c', script], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] })
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
+  const line = (r.stderr ?? '').trim().split('\n').pop() ?? ''
+  const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
+  return { seconds, user, system, code: r.status ?? 1 }
+}
+
+function progress(label: string, done: number, total: number) {
+  if (!process.stderr.isTTY) return
+  const width = 30
+  const filled = Math.round((done / total) * width)
+  process.stderr.write(`\r${label.slice(0, 40).padEnd(40)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total}`)
+  if (done === total) process.stderr.write('\r' + ' '.repeat(80) + '\r')
+}
+
+export default defineCommand({
+  meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
+  args: {
+    ...commonArgs,
+    runs: { type: 'string', description: 'Runs per command (default: at least 10, or as many as fit in 3 s)' },
+    warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
+    prepare: { type: 'string', description: 'Command run before each timed run' },
+    'export-json': { type: 'string', description: "Write results in hyperfine's JSON shape" },
+    'export-markdown': { type: 'string', description: 'Write a markdown table' },
+    baseline: { type: 'string', description: 'Compare with a saved baseline (exit 1 on a regression)' },
+    'save-baseline': { type: 'string', description: 'Save these results as a baseline' },
+  },
+  async run({ args }) {
+    const commands = (args._ as string[]).filter(Boolean)
+    if (commands.length === 0) throw new UsageError("unperf bench needs at least one command, e.g. unperf bench 'node cli.mjs build'")
+    const cwd = args.cwd ?? process.cwd()
+    const warmup = Number(args.warmup)
+    const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)
+    if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError('--runs must be an integer ≥ 2')
+    const results: Result[] = []
+    for (const command of commands) {
+      for (let i = 0; i < warmup; i++) runOnce(command, cwd)
+      const first = runOnce(command, cwd)
+      const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds, 1e-3))))
+      const samples = fixedRuns === undefined ? [first] : []
+      while (samples.length < total) {
+        if (args.prepare) spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
+        samples.push(runOnce(command, cwd))
+        progress(command, samples.length, total)
+      }
+      const times = samples.map(s => s.seconds)
+      const summary = summarize(times)
+      results.push({
+        command, ...summary, times, exit_codes: samples.map(s => s.code),
+        user: samples.reduce((a, s) => a + s.user, 0) / samples.length,
+        system: samples.reduce((a, s) => a + s.system, 0) / samples.length,
+      })
+    }
+    const warnings: string[] = []
+    for (const r of results) {
+      if (r.exit_codes.some(c => c !== 0)) warnings.push(`'${r.command}' exited non-zero in ${r.exit_codes.filter(c => c !== 0).length} runs: its figures may mean nothing (check the command)`)
+      const n = outliers(r.times)
+      if (n > 0) warnings.push(`'${r.command}': ${n} statistical outlier(s): other programs may have interfered; try --warmup or a quieter machine`)
+      if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)
+    }
+    let regressions: { command: string; p: number; change: number }[] = []
+    if (args.baseline) {
+      const base = JSON.parse(readFileSync(args.baseline, 'utf8')) as { results: Result[] }
+      regressions = results.flatMap((r, i) => {
+        const b = base.results.find(x => x.command === r.command) ?? base.results[i]
+        if (!b || b.times.length < 10 || r.times.length < 10) return []
+        const { p } = mannWhitney(b.times, r.times)
+        const change = r.median / b.median - 1
+        return [{ command: r.command, p, change, regression: p < 0.05 && change >= 0.03 }].filter(x => x.regression).map(({ command, p: pv, change: c }) => ({ command, p: pv, change: c }))
+      })
+      if (regressions.length > 0) process.exitCode = 1
+    }
+    const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
+    if (args['export-json']) writeFileSync(args['export-json'], JSON.stringify(exportable, null, 2))
+    if (args['save-baseline']) writeFileSync(args['save-baseline'], JSON.stringify(exportable, null, 2))
+    const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
+    if (args['export-markdown']) {
+      const md = ['| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |', '|:---|---:|---:|---:|---:|',
+        ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}`} |` })]
+      writeFileSync(args['export-markdown'], md.join('\n') + '\n')
+    }
+    if (args.json) return printJson({ ...exportable, warnings, regressions })
+    for (const r of results) {
+      console.log(`${bold('Benchmark:')} ${r.command}`)
+      console.log(`  Time (mean ± σ):   ${formatDuration(r.mean * 1000)} ± ${formatDuration(r.stddev * 1000)}    [User: ${formatDuration(r.user * 1000)}, System: ${formatDuration(r.system * 1000)}]`)
+      console.log(`  Median:            ${formatDuration(r.median * 1000)}`)
+      console.log(`  Range (min … max): ${formatDuration(r.min * 1000)} … ${formatDuration(r.max * 1000)}    ${r.times.length} runs\n`)
+    }
+    for (const w of warnings) console.log(yellow(`Warning: ${w}`))
+    if (results.length > 1) {
+      console.log(bold('Summary'))
+      console.log(`  ${green(fastest.command)} ran`)
+      console.log(table(results.filter(r => r !== fastest).map(r => { const rel = relative(fastest, r); return [`    ${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}`, `times faster than ${r.command}`] })))
+    }
+    if (args.baseline) {
+      console.log(regressions.length === 0 ? green('\nno regression against the baseline (Mann-Whitney U, p < 0.05 and ≥ 3 %)') : red(`\n${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
+    }
+  },
+})

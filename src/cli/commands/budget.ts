@@ -1,0 +1,40 @@
+/** `unperf budget`: every budget against the last report and budgets.files; exit 1 on a breach or no run. */
+import { defineCommand } from 'citty'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
+import { readLastReport } from '../../runtime/report/finalize.js'
+import { readHistory } from '../../runtime/report/history.js'
+import type { BudgetResult } from '../../runtime/types.js'
+import { cliConfig } from '../_context.js'
+import { commonArgs, dim, green, printJson, red, table, yellow } from '../_ui.js'
+
+const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
+
+export default defineCommand({
+  meta: { name: 'budget', description: 'Check budgets against the last recorded run and budgets.files (exit 1 on a breach)' },
+  args: { ...commonArgs },
+  async run({ args }) {
+    const config = await cliConfig(args)
+    const report = readLastReport(config)
+    let results: BudgetResult[]
+    let noRun = false
+    if (report) {
+      // history without the last run itself (it is the one judged)
+      const history = readHistory(config)
+      results = evaluateBudgets(report, config, history.slice(0, -1))
+    } else {
+      noRun = true
+      results = checkFileBudgets(config)
+    }
+    const failed = results.filter(r => r.status === 'fail')
+    if (noRun || failed.length > 0) process.exitCode = 1
+    if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: 'no run recorded' }) })
+    if (noRun) console.error(red(`no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`))
+    if (results.length === 0) return console.log(dim('no budgets configured'))
+    console.log(table(results.map(r => [
+      r.budget, fmt(r, r.actual), fmt(r, r.limit),
+      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(`✖ over by ${fmt(r, r.over)}`),
+    ]), ['budget', 'actual', 'limit', 'verdict']))
+    if (failed.length > 0) console.error(red(`\n${failed.length} budget${failed.length === 1 ? '' : 's'} exceeded`))
+  },
+})

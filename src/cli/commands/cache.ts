@@ -1,0 +1,152 @@
+/** `unperf cache info|list|get|clear|prune|verify|stats`: every driver, redis included. */
+import { createInterface } from 'node:readline/promises'
+import { defineCommand } from 'citty'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import { UsageError } from '../../errors.js'
+import { createHookRegistry } from '../../hooks/registry.js'
+import { createCacheManager } from '../../runtime/cache/index.js'
+import type { CacheNamespace } from '../../runtime/cache/namespace.js'
+import { readHistory } from '../../runtime/report/history.js'
+import { createWarnOnce } from '../../runtime/warn.js'
+import type { PerfCache } from '../../runtime/types.js'
+import { cliConfig } from '../_context.js'
+import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
+
+const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
+
+function open(config: ResolvedPerfConfig) {
+  const m = createCacheManager({ config, hooks: createHookRegistry(), warn: createWarnOnce() })
+  const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
+  const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
+  return { m, names, get }
+}
+
+async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
+  const config = await cliConfig(args)
+  const c = open(config)
+  try { return await fn(c, config) } finally { await c.m.close() }
+}
+
+const info = defineCommand({
+  meta: { name: 'info', description: 'Driver per namespace, dir, entries, size, TTLs' },
+  args: { ...commonArgs, ...nsArg },
+  run: ({ args }) => withCache(args, async ({ names, get }, config) => {
+    const rows = []
+    for (const name of args.namespace ? [args.namespace] : names) {
+      const i = await get(name).info()
+      const ns = config.cache.namespaces[name]
+      const ttl = (ns?.ttl ?? config.cache.ttl)
+      rows.push({ namespace: name, driver: i.driver, dir: i.dir, entries: i.entries, bytes: i.bytes, ttl })
+    }
+    if (args.json) return printJson({ enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows })
+    console.log(`cache ${config.cache.enabled ? green('on') : red('off')} · ${config.cache.dir} · max ${formatBytes(config.cache.maxSize)} per namespace`)
+    console.log(table(rows.map(r => [r.namespace, r.driver, String(r.entries), formatBytes(r.bytes), r.ttl === false ? 'never' : formatDuration(r.ttl)]), ['namespace', 'driver', 'entries', 'size', 'ttl']))
+  }),
+})
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'Keys with namespace, size, age and expiry' },
+  args: { ...commonArgs, ...nsArg, expired: { type: 'boolean', description: 'Only expired (stale) entries' } },
+  run: ({ args }) => withCache(args, async ({ names, get }) => {
+    const now = Date.now()
+    const rows: { namespace: string; key: string; size: number; createdAt: number; expiresAt: number | null; expired: boolean }[] = []
+    for (const name of args.namespace ? [args.namespace] : names) {
+      const ns = get(name) as unknown as CacheNamespace
+      for (const key of await ns.keys()) {
+        const found = await ns._lookup(key)
+        if (!found) continue
+        const e = found.entry
+        const expired = e.expiresAt !== null && e.expiresAt <= now
+        if (args.expired && !expired) continue
+        rows.push({ namespace: name, key, size: e.size, createdAt: e.createdAt, expiresAt: e.expiresAt, expired })
+      }
+    }
+    if (args.json) return printJson(rows)
+    if (rows.length === 0) return console.log(dim('no entries'))
+    console.log(table(rows.map(r => [r.namespace, r.key.length > 60 ? r.key.slice(0, 57) + '...' : r.key, formatBytes(r.size), formatDuration(now - r.createdAt), r.expiresAt === null ? 'never' : r.expired ? red('expired') : `in ${formatDuration(r.expiresAt - now)}`]), ['namespace', 'key', 'size', 'age', 'expires']))
+  }),
+})
+
+const get = defineCommand({
+  meta: { name: 'get', description: 'A value (or its metadata with --json)' },
+  args: { ...commonArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
+  run: ({ args }) => withCache(args, async ({ get: ns }) => {
+    const entry = await ns(args.namespace ?? 'default').getEntry(String(args.key))
+    if (!entry) {
+      if (args.json) printJson(null)
+      else console.error(`no entry for '${args.key}'`)
+      process.exitCode = 1
+      return
+    }
+    if (args.json) return printJson(entry)
+    console.log(typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value, null, 2))
+  }),
+})
+
+const clear = defineCommand({
+  meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
+  args: { ...commonArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
+  run: ({ args }) => withCache(args, async ({ names, get: ns }) => {
+    if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
+    const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
+    if (process.stdin.isTTY && !args.yes && !args.json) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout })
+      const answer = await rl.question(`Clear ${what}? [y/N] `)
+      rl.close()
+      if (!/^y(es)?$/i.test(answer.trim())) return console.log('nothing cleared')
+    }
+    let removed = 0
+    if (args.key) removed = (await ns(args.namespace ?? 'default').delete(args.key)) ? 1 : 0
+    else for (const name of args.all ? names : [args.namespace!]) removed += await ns(name).clear()
+    if (args.json) return printJson({ removed })
+    console.log(`${green('✔')} cleared ${what}: ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
+  }),
+})
+
+const prune = defineCommand({
+  meta: { name: 'prune', description: 'Remove expired entries, then LRU down to maxSize' },
+  args: { ...commonArgs, ...nsArg },
+  run: ({ args }) => withCache(args, async ({ names, get: ns }) => {
+    let removed = 0
+    for (const name of args.namespace ? [args.namespace] : names) removed += await ns(name).prune()
+    if (args.json) return printJson({ removed })
+    console.log(`${green('✔')} pruned ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
+  }),
+})
+
+const verify = defineCommand({
+  meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
+  args: { ...commonArgs, ...nsArg },
+  run: ({ args }) => withCache(args, async ({ names, get: ns }) => {
+    const total = { checked: 0, corrupt: 0, removed: 0 }
+    for (const name of args.namespace ? [args.namespace] : names) {
+      const r = await ns(name).verify()
+      total.checked += r.checked; total.corrupt += r.corrupt; total.removed += r.removed
+    }
+    if (total.corrupt > 0) process.exitCode = 1
+    if (args.json) return printJson(total)
+    console.log(total.corrupt === 0 ? `${green('✔')} ${total.checked} entries checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${total.checked} entries: removed`)
+  }),
+})
+
+const stats = defineCommand({
+  meta: { name: 'stats', description: 'Hit rates of the recorded runs' },
+  args: { ...commonArgs },
+  async run({ args }) {
+    const config = await cliConfig(args)
+    const runs = readHistory(config).filter(h => h.cache.lookups > 0)
+    const lookups = runs.reduce((a, r) => a + r.cache.lookups, 0)
+    const hits = runs.reduce((a, r) => a + r.cache.hitRate * r.cache.lookups, 0)
+    const result = { runs: runs.length, lookups, hitRate: lookups ? hits / lookups : 0, recent: runs.slice(-10).map(r => ({ time: r.time, commands: r.commands.map(c => c.name), ...r.cache })) }
+    if (args.json) return printJson(result)
+    if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet'))
+    console.log(`${runs.length} runs, ${lookups} lookups, ${(result.hitRate * 100).toFixed(1)} % hits`)
+    console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), r.commands.join(', '), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
+  },
+})
+
+export default defineCommand({
+  meta: { name: 'cache', description: 'Inspect and manage the cache' },
+  subCommands: { info, list, get, clear, prune, verify, stats },
+})

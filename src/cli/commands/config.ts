@@ -1,0 +1,48 @@
+/** `unperf config`: the resolved config for --env, the layers it came from, defaults marked. */
+import { resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { loadPerfConfigLayers } from '../../config/load.js'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import { bold, commonArgs, dim, printJson } from '../_ui.js'
+
+const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
+const SIZE_KEYS = /(maxSize|memory|limit|compress|above|below)$/i
+
+export default defineCommand({
+  meta: { name: 'config', description: 'The resolved config and where each layer came from' },
+  args: { ...commonArgs },
+  async run({ args }) {
+    const cwd = resolve(args.cwd ?? process.cwd())
+    const loaded = await loadPerfConfigLayers({ cwd, rootDir: cwd, ...(args.env && { env: args.env }) })
+    if (args.json) return printJson(loaded)
+    const { config, layers } = loaded
+    console.log(bold(`unperf config · ${config.name}@${config.version} · env ${config.env}`))
+    console.log(`layers (highest priority first):`)
+    for (const l of layers) console.log(`  ${l.name}`)
+    if (layers.length === 0) console.log(dim('  (none: defaults only)'))
+    console.log('')
+    const set = (path: string[]) => layers.some(l => has(l.config, path))
+    const walk = (value: unknown, path: string[]) => {
+      if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && typeof (value as { getItem?: unknown }).getItem !== 'function') {
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
+        return
+      }
+      const key = path[path.length - 1] ?? ''
+      let shown = typeof value === 'function' ? '[function]' : JSON.stringify(value)
+      if (typeof value === 'number' && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value)})`)
+      else if (typeof value === 'number' && SIZE_KEYS.test(key) && value >= 1024) shown += dim(` (${formatBytes(value)})`)
+      const origin = ['rootDir', 'cwd', 'env', 'configFile'].includes(path[0]!) ? '' : set(path) ? '' : dim('  (default)')
+      console.log(`${path.join('.')} = ${shown}${origin}`)
+    }
+    walk(config, [])
+  },
+})
+
+function has(obj: unknown, path: string[]): boolean {
+  let cur = obj
+  for (const p of path) {
+    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return false
+    cur = (cur as Record<string, unknown>)[p]
+  }
+  return true
+}

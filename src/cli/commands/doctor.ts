@@ -1,0 +1,66 @@
+/** `unperf doctor`: node, config, cache dir (0700, writable), free disk, redis reachability, stale scopes. */
+import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
+import { defineCommand } from 'citty'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import { listScopes } from '../../runtime/cache/scope.js'
+import { acquireRedis } from '../../drivers/redis.js'
+import { redact } from '../../runtime/warn.js'
+import { cliConfig } from '../_context.js'
+import { commonArgs, green, printJson, red, yellow } from '../_ui.js'
+
+interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
+
+export default defineCommand({
+  meta: { name: 'doctor', description: 'Check node, config, cache dir, disk, redis (exit 1 with the problems)' },
+  args: { ...commonArgs },
+  async run({ args }) {
+    const checks: Check[] = []
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
+    checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `${process.version} (needs ≥ 20.19)` })
+    let config
+    try {
+      config = await cliConfig(args)
+      checks.push({ check: 'config', ok: true, detail: config.configFile ?? 'no perf.config: defaults' })
+    } catch (error) {
+      checks.push({ check: 'config', ok: false, detail: error instanceof Error ? error.message : String(error) })
+    }
+    if (config) {
+      const dir = config.cache.dir
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        const st = statSync(dir)
+        const mode = st.mode & 0o777
+        accessSync(dir, constants.W_OK)
+        const ownerOk = typeof process.getuid !== 'function' || st.uid === process.getuid()
+        checks.push({ check: 'cache dir', ok: (mode & 0o077) === 0 && ownerOk, detail: `${dir} mode ${mode.toString(8)}${(mode & 0o077) ? ' (should be 700: others can read or write it)' : ''}${ownerOk ? '' : ' (owned by another user)'}` })
+        const fs = statfsSync(dir)
+        const free = fs.bavail * fs.bsize
+        checks.push({ check: 'free disk', ok: free > 2 * config.cache.maxSize, detail: `${formatBytes(free)} free (maxSize ${formatBytes(config.cache.maxSize)})`, warn: free <= 2 * config.cache.maxSize })
+        const scopes = await listScopes(dir)
+        const stale = scopes.filter(s => Date.now() - s.lastUsed > config!.cache.scopeMaxAge)
+        checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} scope(s), ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
+      } catch (error) {
+        checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${error instanceof Error ? error.message : String(error)}` })
+      }
+      for (const tier of config.cache.tiers.filter(t => t.driver === 'redis')) {
+        const spec = tier as Parameters<typeof acquireRedis>[0]
+        const { client, release } = acquireRedis(spec, 2000)
+        const t0 = performance.now()
+        try {
+          const c = await client
+          await Promise.race([c.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())])
+          checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} answered in ${formatDuration(performance.now() - t0)}` })
+        } catch (error) {
+          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))}: ${error instanceof Error ? error.message : String(error)}` })
+        } finally {
+          await release()
+        }
+      }
+    }
+    const problems = checks.filter(c => !c.ok && !c.warn)
+    if (problems.length > 0) process.exitCode = 1
+    if (args.json) return printJson({ ok: problems.length === 0, checks })
+    for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail}`)
+    if (problems.length > 0) console.error(red(`\n${problems.length} problem${problems.length === 1 ? '' : 's'}`))
+  },
+})

@@ -1,0 +1,56 @@
+/** `unperf init`: a commented perf.config.ts matching the project; refuses to overwrite without --force. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { UsageError } from '../../errors.js'
+import { commonArgs, green, printJson } from '../_ui.js'
+
+export default defineCommand({
+  meta: { name: 'init', description: 'Write a commented perf.config.ts for this project' },
+  args: { ...commonArgs, force: { type: 'boolean', description: 'Overwrite an existing perf.config.ts' } },
+  run({ args }) {
+    const cwd = resolve(args.cwd ?? process.cwd())
+    const file = join(cwd, 'perf.config.ts')
+    const existing = ['perf.config.ts', 'perf.config.mts', 'perf.config.js', 'perf.config.mjs'].map(f => join(cwd, f)).find(existsSync)
+    if (existing && !args.force) throw new UsageError(`${existing} exists: use --force to overwrite it`)
+    let pkg: { name?: string; version?: string } = {}
+    try { pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) } catch { /* no package.json */ }
+    const lockfiles = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'].filter(f => existsSync(join(cwd, f)))
+    const redis = Boolean(process.env.REDIS_URL)
+    const text = `import { definePerfConfig } from 'unperf/config'
+
+// unperf config for ${pkg.name ?? 'this CLI'}${pkg.version ? `@${pkg.version}` : ''}.
+// Durations: a number is ms, or '250ms' / '10s' / '5m' / '1h' / '7d'. Sizes: bytes, or '10kB' / '50MB' / '10KiB'.
+export default definePerfConfig({
+  cache: {
+    // 'memory' | 'fs' | 'redis' | { driver, ...options }, or an array of them = tiers, fastest first
+    driver: ['memory', 'fs'],
+    ttl: '1d',            // false = never expires
+    maxSize: '200MB',     // least recently used entries evicted first
+    invalidate: {
+      version: true,      // a new version starts from an empty cache
+      files: ${JSON.stringify(['package.json', ...lockfiles])},
+    },
+  },
+  budgets: {
+    mode: 'warn',         // 'error' makes a breach fail the process (CI)
+    startup: '250ms',     // process start → command start
+    memory: '200MB',      // peak rss
+  },
+  report: { console: 'summary' },
+  $development: { cache: { driver: 'memory' } },
+  $test: { cache: { enabled: false } },
+  $env: {
+    ci: {
+      budgets: { mode: 'error' },${redis ? `
+      // REDIS_URL was set when this file was written: share the cache across CI machines
+      cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.REDIS_URL }] },` : ''}
+    },
+  },
+})
+`
+    writeFileSync(file, text)
+    if (args.json) return printJson({ file, lockfiles, redis })
+    console.log(`${green('✔')} wrote ${file}`)
+  },
+})

@@ -1,0 +1,106 @@
+/**
+ * `unperf profile [--heap] [--imports] -- <cmd...>`: runs a node command with --cpu-prof (or
+ * --heap-prof) through NODE_OPTIONS (so wrappers like npx work), prints the top functions by self
+ * and total time with file:line, and keeps the profile (Chrome DevTools / speedscope). --imports:
+ * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
+ */
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import { UsageError } from '../../errors.js'
+import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
+
+function frameName(f: ProfileNode['callFrame']): string {
+  const where = f.url ? `${f.url.replace(/^file:\/\//, '')}:${f.lineNumber + 1}` : ''
+  return `${f.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`
+}
+
+function packageOf(url: string): string {
+  const path = url.replace(/^file:\/\//, '')
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)
+  if (m) return m[1]!
+  if (url.startsWith('node:')) return 'node:*'
+  return path ? '(your code)' : '(node internals)'
+}
+
+export function analyzeCpuProfile(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }) {
+  const byId = new Map(profile.nodes.map(n => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const self = new Map<number, number>()
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000))
+  const selfByFrame = new Map<string, number>()
+  const totalByFrame = new Map<string, number>()
+  const moduleTime = new Map<string, number>()
+  for (const [id, ms] of self) {
+    const seen = new Set<string>()
+    let evaluating: string | undefined
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const node = byId.get(cur)!
+      const name = frameName(node.callFrame)
+      if (cur === id) selfByFrame.set(name, (selfByFrame.get(name) ?? 0) + ms)
+      if (!seen.has(name)) { totalByFrame.set(name, (totalByFrame.get(name) ?? 0) + ms); seen.add(name) }
+      // module top-level code shows as an anonymous frame at line 0 of the module's url
+      if (!evaluating && node.callFrame.functionName === '' && node.callFrame.lineNumber === 0 && node.callFrame.url) evaluating = node.callFrame.url
+    }
+    if (evaluating) moduleTime.set(evaluating, (moduleTime.get(evaluating) ?? 0) + ms)
+  }
+  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, ms]) => ({ name, ms }))
+  const packages = new Map<string, number>()
+  for (const [url, ms] of moduleTime) packages.set(packageOf(url), (packages.get(packageOf(url)) ?? 0) + ms)
+  return { self: top(selfByFrame), total: top(totalByFrame), modules: top(moduleTime), packages: top(packages) }
+}
+
+export default defineCommand({
+  meta: { name: 'profile', description: 'CPU (or --heap) profile of a node command: top functions; --imports: module load times' },
+  args: { ...commonArgs, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file' } },
+  async run({ args, rawArgs }) {
+    const dash = rawArgs.indexOf('--')
+    const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)
+    if (command.length === 0) throw new UsageError('usage: unperf profile [--heap] [--imports] -- node app.mjs [args]')
+    const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
+    const flag = args.heap ? `--heap-prof --heap-prof-dir=${dir}` : `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100`
+    const t0 = performance.now()
+    const r = spawnSync(command[0]!, command.slice(1), { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flag}`.trim() } })
+    const wall = performance.now() - t0
+    const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
+    if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (exit ${r.status})`)
+    const main = join(dir, files[0]!)
+    const kept = resolve(args.out ?? files[0]!)
+    copyFileSync(main, kept)
+    const profile = JSON.parse(readFileSync(main, 'utf8'))
+    if (args.heap) {
+      const sites = new Map<string, number>()
+      const walk = (n: ProfileNode & { selfSize: number; children: (ProfileNode & { selfSize: number; children: [] })[] }) => {
+        sites.set(frameName(n.callFrame), (sites.get(frameName(n.callFrame)) ?? 0) + n.selfSize)
+        for (const c of n.children ?? []) walk(c as never)
+      }
+      walk(profile.head)
+      const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
+      if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, allocations: top })
+      console.log(bold('\nTop allocation sites'))
+      console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
+      return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
+    }
+    const analysis = analyzeCpuProfile(profile)
+    if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, ...analysis })
+    console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, exit ${r.status}`))
+    if (args.imports) {
+      console.log(bold('\nTime loading modules, by package'))
+      console.log(table(analysis.packages.map(p => [formatDuration(p.ms), p.name]), ['time', 'package']))
+      console.log(bold('\nSlowest modules'))
+      console.log(table(analysis.modules.slice(0, 15).map(m => [formatDuration(m.ms), m.name.replace(/^file:\/\//, '')]), ['time', 'module']))
+    } else {
+      console.log(bold('\nTop functions by self time'))
+      console.log(table(analysis.self.map(f => [formatDuration(f.ms), f.name]), ['self', 'function']))
+      console.log(bold('\nTop functions by total time'))
+      console.log(table(analysis.total.map(f => [formatDuration(f.ms), f.name]), ['total', 'function']))
+    }
+    console.log(dim(`\nCPU profile: ${kept} (open in Chrome DevTools or speedscope)`))
+  },
+})

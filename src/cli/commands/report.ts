@@ -1,0 +1,92 @@
+/** `unperf report [--html FILE]`: last runs per command, trends, regressions; --html a self-contained page. */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
+import { defineCommand } from 'citty'
+import { formatBytes, formatDuration } from '../../config/units.js'
+import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION } from '../../runtime/report/budgets.js'
+import { readLastReport } from '../../runtime/report/finalize.js'
+import { readHistory, type HistoryEntry } from '../../runtime/report/history.js'
+import { cliConfig } from '../_context.js'
+import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
+
+export function summarize(history: HistoryEntry[], last = 10) {
+  const names = [...new Set(history.flatMap(h => h.commands.map(c => c.name)))]
+  return names.map(name => {
+    const runs = history.flatMap(h => h.commands.filter(c => c.name === name).map(c => ({ time: h.time, ...c })))
+    const durations = runs.map(r => r.duration)
+    const prior = durations.slice(0, -1)
+    const latest = durations[durations.length - 1]!
+    const regression = prior.length >= MIN_HISTORY_FOR_REGRESSION && latest > regressionThreshold(prior).threshold
+    const half = Math.floor(durations.length / 2)
+    const trend = durations.length >= 4 ? median(durations.slice(half)) / median(durations.slice(0, half)) - 1 : 0
+    return { command: name, runs: runs.length, median: median(durations), latest, trend, regression, recent: runs.slice(-last) }
+  })
+}
+
+export default defineCommand({
+  meta: { name: 'report', description: 'Last runs per command, trends and regressions (--html FILE: a page with charts)' },
+  args: { ...commonArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: 'Runs per command' } },
+  async run({ args }) {
+    const config = await cliConfig(args)
+    const history = readHistory(config)
+    const summary = summarize(history, Number(args.last))
+    if (args.html) {
+      const file = resolve(args.html)
+      writeFileSync(file, renderHtml(config.name, history, summary, readLastReport(config)))
+      if (args.json) return printJson({ file, runs: history.length })
+      return console.log(`${green('✔')} wrote ${file} (${history.length} runs)`)
+    }
+    if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null })
+    if (history.length === 0) return console.log(dim(`no runs recorded in ${config.report.dir}`))
+    console.log(`${history.length} runs recorded in ${config.report.dir}`)
+    console.log(table(summary.map(s => [
+      s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
+      `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`, s.regression ? red('regression') : green('ok'),
+    ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
+  },
+})
+
+function renderHtml(name: string, history: HistoryEntry[], summary: ReturnType<typeof summarize>, last: ReturnType<typeof readLastReport>): string {
+  const uplotJs = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')
+  const uplotCss = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')
+  const data = {
+    history: history.map(h => ({ t: Date.parse(h.time) / 1000, startup: h.startup ?? null, rss: h.peakRss, hit: h.cache.lookups ? h.cache.hitRate : null, commands: Object.fromEntries(h.commands.map(c => [c.name, c.duration])) })),
+    commands: summary.map(s => s.command),
+    phases: last?.startup.phases ?? [],
+    budgets: last?.budgets ?? [],
+  }
+  const esc = (s: string) => s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+  const rows = summary.map(s => `<tr><td>${esc(s.command)}</td><td>${s.runs}</td><td>${esc(formatDuration(s.median))}</td><td>${esc(formatDuration(s.latest))}</td><td class="${s.regression ? 'bad' : 'ok'}">${s.regression ? 'regression' : 'ok'}</td></tr>`).join('')
+  const budgets = (last?.budgets ?? []).map(b => `<tr><td>${esc(b.budget)}</td><td class="${b.status === 'fail' ? 'bad' : 'ok'}">${b.status}</td><td>${esc(b.message)}</td></tr>`).join('')
+  return `<!doctype html><html><head><meta charset="utf-8"><title>unperf report · ${esc(name)}</title>
+<style>${uplotCss}
+body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
+.chart{margin:8px 0}</style></head><body>
+<h1>unperf report · ${esc(name)}</h1><p>${history.length} runs${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
+<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>verdict</th></tr>${rows}</table>
+<h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
+<h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>
+<h2>Command durations over time</h2><div id="durations" class="chart"></div>
+<h2>Memory (peak rss) over time</h2><div id="memory" class="chart"></div>
+<h2>Cache hit rate over time</h2><div id="hits" class="chart"></div>
+<script>${uplotJs}</script>
+<script>
+const DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};
+const W = Math.min(900, document.body.clientWidth - 40);
+const t = DATA.history.map(h => h.t);
+const palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b'];
+function chart(id, series, data, opts = {}) {
+  if (!data[0].length) { document.getElementById(id).textContent = 'no data'; return }
+  new uPlot({ width: W, height: 220, series: [{}, ...series], ...opts }, data, document.getElementById(id));
+}
+chart('durations', DATA.commands.map((c, i) => ({ label: c + ' (ms)', stroke: palette[i % palette.length] })), [t, ...DATA.commands.map(c => DATA.history.map(h => h.commands[c] ?? null))]);
+chart('memory', [{ label: 'peak rss (MB)', stroke: palette[0] }], [t, DATA.history.map(h => h.rss / 1e6)]);
+chart('hits', [{ label: 'hit rate (%)', stroke: palette[2] }], [t, DATA.history.map(h => h.hit === null ? null : h.hit * 100)]);
+chart('phases', [{ label: 'ms', stroke: palette[1], fill: 'rgba(255,127,14,0.3)', paths: uPlot.paths.bars({ size: [0.6] }) }],
+  [DATA.phases.map((_, i) => i), DATA.phases.map(p => p.duration)],
+  { scales: { x: { time: false } }, axes: [{ values: (u, ticks) => ticks.map(i => DATA.phases[i] ? DATA.phases[i].name : '') }, {}] });
+document.body.dataset.rendered = 'true';
+</script></body></html>`
+}

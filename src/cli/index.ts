@@ -1,0 +1,87 @@
+/**
+ * The `unperf` CLI. Subcommands load lazily; errors are handled here, not by citty's runMain
+ * (which exits 1 for everything): 0 ok, 1 a check failed, 2 bad usage or bad config.
+ */
+import { runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
+
+type Lazy = () => Promise<CommandDef<ArgsDef>>
+const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
+
+const subCommands: Record<string, Lazy> = {
+  init: () => load(import('./commands/init.js')),
+  config: () => load(import('./commands/config.js')),
+  cache: () => load(import('./commands/cache.js')),
+  budget: () => load(import('./commands/budget.js')),
+  bench: () => load(import('./commands/bench.js')),
+  report: () => load(import('./commands/report.js')),
+  monitor: () => load(import('./commands/monitor.js')),
+  profile: () => load(import('./commands/profile.js')),
+  shard: () => load(import('./commands/shard.js')),
+  tests: () => load(import('./commands/tests.js')),
+  doctor: () => load(import('./commands/doctor.js')),
+}
+
+const version = typeof __UNPERF_VERSION__ === 'string' ? __UNPERF_VERSION__ : '0.0.0'
+
+const main: CommandDef<ArgsDef> = {
+  meta: { name: 'unperf', version, description: 'Inspect and manage unperf: cache, budgets, benchmarks, reports, monitors' },
+  subCommands,
+}
+
+async function resolveTarget(rawArgs: string[]): Promise<[CommandDef<ArgsDef>, CommandDef<ArgsDef> | undefined]> {
+  let cmd = main
+  let parent: CommandDef<ArgsDef> | undefined
+  let args = rawArgs
+  for (;;) {
+    const subs = typeof cmd.subCommands === 'function' ? await (cmd.subCommands as () => Promise<Record<string, unknown>>)() : (cmd.subCommands as Record<string, unknown> | undefined)
+    const index = args.findIndex(a => !a.startsWith('-'))
+    const name = index === -1 ? undefined : args[index]
+    if (!subs || !name || !(name in subs)) return [cmd, parent]
+    const next = subs[name]
+    parent = cmd
+    cmd = typeof next === 'function' ? await (next as Lazy)() : (next as CommandDef<ArgsDef>)
+    args = args.slice(index + 1)
+  }
+}
+
+async function run(rawArgs: string[]): Promise<number> {
+  if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
+    console.log(version)
+    return 0
+  }
+  if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
+    const [cmd, parent] = await resolveTarget(rawArgs)
+    await showUsage(cmd, parent)
+    return 0
+  }
+  const first = rawArgs.find(a => !a.startsWith('-'))
+  if (!first || !(first in subCommands)) {
+    await showUsage(main)
+    console.error(`\nunperf: unknown command '${first ?? rawArgs[0]}' (commands: ${Object.keys(subCommands).join(', ')})`)
+    return 2
+  }
+  try {
+    await runCommand(main, { rawArgs })
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
+  } catch (error) {
+    const e = error as { name?: string; code?: string; message?: string; issues?: unknown[] }
+    const json = rawArgs.includes('--json')
+    if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {
+      if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } }, null, 2))
+      if (e.name === 'CLIError') {
+        const [cmd, parent] = await resolveTarget(rawArgs).catch(() => [main, undefined] as const)
+        await showUsage(cmd, parent)
+      }
+      console.error(`${e.message}`)
+      return 2
+    }
+    if (json) console.log(JSON.stringify({ error: { name: e.name, message: e.message } }, null, 2))
+    console.error(error instanceof Error ? `[unperf] ${error.message}` : error)
+    return 1
+  }
+}
+
+run(process.argv.slice(2)).then(
+  code => { process.exitCode = code },
+  error => { console.error(error); process.exitCode = 1 },
+)
