@@ -31,6 +31,21 @@ describe('startMonitors', () => {
     await monitor.stop() // idempotent
   })
 
+  it('event loop delay is the lateness of the loop: a 300 ms block shows in max and p99', async () => {
+    const monitor = startMonitors(monitorContext({ gc: false }), createMetricsRegistry('a', emptySources()), emptySources())
+    monitor.sample()
+    await new Promise(r => setTimeout(r, 60))
+    const end = Date.now() + 300
+    while (Date.now() < end) { /* block the loop */ }
+    await new Promise(r => setTimeout(r, 60))
+    const s = monitor.sample()
+    expect(s.eventLoop!.max).toBeGreaterThanOrEqual(250)
+    expect(s.eventLoop!.max).toBeLessThan(2000)
+    expect(s.eventLoop!.p99).toBeGreaterThanOrEqual(250)
+    expect(s.eventLoop!.utilization).toBeGreaterThan(0.5)
+    await monitor.stop()
+  })
+
   it('disabled samplers are absent from the sample', async () => {
     const monitor = startMonitors(monitorContext({ eventLoop: false, cpu: false, gc: false, memory: false }), createMetricsRegistry('a', emptySources()), emptySources())
     const s = monitor.sample()

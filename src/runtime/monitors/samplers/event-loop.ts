@@ -1,4 +1,8 @@
-/** Event loop delay (monitorEventLoopDelay: p50/p99/max/mean in ms) and utilization (0–1) since the previous sample. */
+/**
+ * Event loop delay (monitorEventLoopDelay: p50/p99/max/mean in ms) and utilization (0–1) since the
+ * previous sample. Delays are lateness past the histogram's own timer period: an idle loop reads ≈ 0,
+ * where prom-client's raw percentiles read ≈ its 10 ms resolution.
+ */
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks'
 import type { MonitorSample } from '../../../hooks/types.js'
 
@@ -21,13 +25,15 @@ export function createEventLoopSampler(resolutionMs = 20): EventLoopSampler {
       const now = performance.eventLoopUtilization()
       const delta = performance.eventLoopUtilization(now, elu)
       elu = now
-      // Values are in ns; an empty histogram (no tick yet) reports NaN mean and huge min.
+      // The histogram records the time between its timer's firings (ns): resolution + lateness.
+      // Report the lateness (the delay work on the loop suffered), like a stall would be felt.
       const empty = histogram.count === 0
+      const delay = (ns: number) => (empty ? 0 : Math.max(0, ns / 1e6 - resolutionMs))
       const sample = {
-        p50: empty ? 0 : histogram.percentile(50) / 1e6,
-        p99: empty ? 0 : histogram.percentile(99) / 1e6,
-        max: empty ? 0 : histogram.max / 1e6,
-        mean: empty ? 0 : histogram.mean / 1e6,
+        p50: delay(histogram.percentile(50)),
+        p99: delay(histogram.percentile(99)),
+        max: delay(histogram.max),
+        mean: delay(histogram.mean),
         utilization: delta.utilization,
       }
       histogram.reset()
