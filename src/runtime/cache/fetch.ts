@@ -1,122 +1,223 @@
 /**
- * An HTTP cache over global fetch, built on the public cache API: GET/HEAD responses with status
- * 200/203/300/301/404/410 are stored (body + status + headers) and revalidated with
- * If-None-Match / If-Modified-Since; `Cache-Control: max-age` sets the lifetime, `no-store` and
- * `private` are never stored, `no-cache` always revalidates. When the network fails, a stale copy
- * is served within `staleIfError`. Requests carrying Authorization or Cookie bypass the cache, and
- * Set-Cookie / Authorization / Cookie headers are never stored; URL credentials never reach a key.
- * Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS`.
+ * An HTTP cache over global fetch (a private, per-user cache in the sense of RFC 9111), built only
+ * on the public cache API: one entry per method + URL, whose value is the body (a Buffer) and whose
+ * metadata holds status, headers, freshness and validators.
+ *
+ * - Stored: GET/HEAD responses with a cacheable status (200 203 204 300 301 308 404 410), unless
+ *   the response says `no-store` or `private`… (`private` is allowed in a private cache, but a CLI
+ *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`.
+ * - Fresh for `max-age` (minus `Age`), else `Expires - Date`, else the namespace `ttl`; `no-cache`
+ *   or `max-age=0` means "store, but revalidate every time". Revalidation sends If-None-Match /
+ *   If-Modified-Since; a 304 serves the stored body with the 304's headers merged and a new expiry.
+ * - When the network fails (or answers 500/502/503/504), a stored copy is served up to
+ *   `staleIfError` (or the response's `stale-if-error=N`) past its freshness, never with
+ *   `must-revalidate`. An aborted request (the caller's signal) is never answered from the cache.
+ * - Requests carrying Authorization or Cookie (or credentials in the URL) bypass the cache: not
+ *   read from, not stored (a token-bearing response must not be served to a request without it).
+ *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored.
+ * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
+ *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
+ *   'only-if-cached' serves a stored copy or a 504.
+ * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS`.
  */
 import type { PerfCache } from '../types.js'
 
-const CACHEABLE_STATUS = new Set([200, 203, 300, 301, 404, 410])
-const NEVER_STORED = new Set(['set-cookie', 'authorization', 'cookie', 'proxy-authorization'])
+const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
+const STALE_ON_STATUS = new Set([500, 502, 503, 504])
+const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
+const NULL_BODY = new Set([101, 204, 205, 304])
+/** Entries that are fresh for 0 s but carry validators are kept this long when no ttl applies. */
+const KEEP_FOR_REVALIDATION = 86_400_000
+/** An unlimited window is stored as ten years (metadata is JSON: no Infinity). */
+const FOREVER = 10 * 365 * 86_400_000
 
-interface StoredResponse {
+export type CacheState = 'HIT' | 'MISS' | 'REVALIDATED' | 'STALE' | 'BYPASS'
+export const CACHE_STATE_HEADER = 'x-unperf-cache'
+
+interface Meta {
+  http: 1
   status: number
   statusText: string
   headers: [string, string][]
-  body: string // base64
-  storedAt: number
-  maxAgeMs: number | undefined
-  noCache: boolean
+  /** ms since epoch; null = fresh forever */
+  freshUntil: number | null
+  /** how long past freshUntil a copy may be served when the origin fails (ms) */
+  staleIfError: number
+  mustRevalidate: boolean
+  /** request header values the response varies on */
+  vary: Record<string, string | null>
+  url: string
 }
 
-export function createCachedFetch(cache: PerfCache, options: { ttl: number | false; staleIfError: number | false }) {
+/** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
+type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
+
+interface Options { ttl: number | false; staleIfError: number | false }
+
+type Directives = Map<string, string | true>
+
+function parseCacheControl(value: string | null): Directives {
+  const out: Directives = new Map()
+  if (!value) return out
+  for (const part of value.split(',')) {
+    const [name, ...rest] = part.trim().split('=')
+    if (!name) continue
+    const v = rest.join('=').trim().replace(/^"|"$/g, '')
+    out.set(name.toLowerCase(), rest.length > 0 ? v : true)
+  }
+  return out
+}
+
+function seconds(d: Directives, name: string): number | undefined {
+  const v = d.get(name)
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined
+  return Number(v) * 1000
+}
+
+/** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
+function keyOf(method: string, input: string | URL): { key: string; url: string } | undefined {
+  const url = new URL(String(input))
+  if (url.username !== '' || url.password !== '') return undefined
+  url.hash = ''
+  return { key: `http:${method}:${url.href}`, url: url.href }
+}
+
+function isMeta(m: unknown): m is Meta {
+  const x = m as Meta | undefined
+  return !!x && x.http === 1 && typeof x.status === 'number' && Array.isArray(x.headers) && typeof x.vary === 'object'
+}
+
+function freshness(res: Response, cc: Directives, ttl: number | false, now: number): number | null {
+  if (cc.has('no-cache')) return now
+  const age = Number(res.headers.get('age')) * 1000 || 0
+  const maxAge = seconds(cc, 'max-age')
+  if (maxAge !== undefined) return now + Math.max(0, maxAge - age)
+  const expires = res.headers.get('expires')
+  if (expires !== null) {
+    const exp = Date.parse(expires)
+    const date = Date.parse(res.headers.get('date') ?? '') || now
+    return Number.isNaN(exp) ? now : now + Math.max(0, exp - date - age)
+  }
+  return ttl === false ? null : now + ttl
+}
+
+function entryTtl(meta: Meta, options: Options, now: number): number | false {
+  if (meta.freshUntil === null) return false
+  const hasValidators = meta.headers.some(([n]) => n === 'etag' || n === 'last-modified')
+  const keep = Math.max(meta.freshUntil - now, hasValidators ? (options.ttl === false ? KEEP_FOR_REVALIDATION : Math.min(options.ttl, FOREVER)) : 0)
+  const total = keep + meta.staleIfError
+  return total > 0 ? total : 0
+}
+
+function storedHeaders(headers: Headers): [string, string][] {
+  const out: [string, string][] = []
+  headers.forEach((value, name) => { if (!NEVER_STORED.has(name)) out.push([name, value]) })
+  return out
+}
+
+function varyOf(res: Response, req: Headers): Record<string, string | null> | undefined {
+  const vary: Record<string, string | null> = {}
+  for (const raw of (res.headers.get('vary') ?? '').split(',')) {
+    const name = raw.trim().toLowerCase()
+    if (!name) continue
+    if (name === '*') return undefined
+    vary[name] = req.get(name)
+  }
+  return vary
+}
+
+function varyMatches(meta: Meta, req: Headers): boolean {
+  return Object.entries(meta.vary).every(([name, value]) => req.get(name) === value)
+}
+
+function toResponse(body: Buffer, meta: Meta, state: CacheState): Response {
+  const headers = new Headers(meta.headers)
+  headers.set(CACHE_STATE_HEADER, state)
+  const res = new Response(NULL_BODY.has(meta.status) ? null : body, { status: meta.status, statusText: meta.statusText, headers })
+  Object.defineProperty(res, 'url', { value: meta.url })
+  return res
+}
+
+function mark(response: Response, state: CacheState): Response {
+  const headers = new Headers(response.headers)
+  headers.set(CACHE_STATE_HEADER, state)
+  const res = new Response(NULL_BODY.has(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers })
+  Object.defineProperties(res, { url: { value: response.url }, redirected: { value: response.redirected } })
+  return res
+}
+
+export function createCachedFetch(cache: PerfCache, options: Options): (url: string | URL, init?: RequestInit) => Promise<Response> {
+  const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
+
   return async function cachedFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
     const method = (init.method ?? 'GET').toUpperCase()
-    const headers = new Headers(init.headers)
-    const url = new URL(String(input))
-    const hasCredentials = headers.has('authorization') || headers.has('cookie') || url.username !== '' || url.password !== ''
-    if ((method !== 'GET' && method !== 'HEAD') || hasCredentials || headers.get('cache-control')?.includes('no-store')) {
-      return mark(await fetch(input, init), 'BYPASS')
-    }
-    url.username = ''
-    url.password = ''
-    url.hash = ''
-    const key = `fetch:${method}:${url.href}`
-    const entry = await cache.getEntry<StoredResponse>(key)
-    const stored = entry?.value
-    const fresh = stored && !stored.noCache && (stored.maxAgeMs === undefined || Date.now() - stored.storedAt < stored.maxAgeMs)
-    if (stored && fresh) return mark(toResponse(stored), 'HIT')
-    // revalidate (or first fetch)
+    const reqHeaders = new Headers(init.headers)
+    const reqCc = parseCacheControl(reqHeaders.get('cache-control'))
+    const { cache: cacheMode, ...rest } = init as RequestInit & { cache?: CacheMode }
+    const mode: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
+    const netInit: RequestInit = { ...rest, headers: reqHeaders }
+    const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' && !reqHeaders.has('authorization') && !reqHeaders.has('cookie')
+      ? keyOf(method, input) : undefined
+    if (!target) return mark(await fetch(input, netInit), 'BYPASS')
+
+    const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)
+    const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
+      ? { body: entry.value, meta: entry.metadata } : undefined
+    const now = Date.now()
     if (stored) {
-      const etag = header(stored, 'etag')
-      const lastModified = header(stored, 'last-modified')
-      if (etag) headers.set('if-none-match', etag)
-      if (lastModified) headers.set('if-modified-since', lastModified)
+      const fresh = stored.meta.freshUntil === null || now < stored.meta.freshUntil
+      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT')
+      const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
+      const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
+      if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
+      if (lastModified && !reqHeaders.has('if-modified-since')) reqHeaders.set('if-modified-since', lastModified)
+    } else if (mode === 'only-if-cached') {
+      return new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { [CACHE_STATE_HEADER]: 'MISS' } })
     }
+
+    const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
+      && (stored.meta.freshUntil === null || Date.now() <= stored.meta.freshUntil + stored.meta.staleIfError)
+
     let response: Response
     try {
-      response = await fetch(input, { ...init, headers })
+      response = await fetch(input, netInit)
     } catch (error) {
-      const stale = await staleCopy(cache, key, options.staleIfError)
-      if (stale) return mark(toResponse(stale), 'STALE')
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE')
       throw error
     }
+    if (STALE_ON_STATUS.has(response.status) && staleOk()) {
+      await response.body?.cancel().catch(() => {})
+      return toResponse(stored!.body, stored!.meta, 'STALE')
+    }
+
     if (response.status === 304 && stored) {
-      const refreshed = { ...stored, storedAt: Date.now(), maxAgeMs: maxAge(response.headers) ?? stored.maxAgeMs }
-      await cache.set(key, refreshed, { ttl: ttlFor(refreshed, options) })
-      return mark(toResponse(refreshed), 'REVALIDATED')
+      const cc = parseCacheControl(response.headers.get('cache-control') ?? stored.meta.headers.find(([n]) => n === 'cache-control')?.[1] ?? null)
+      const merged = new Headers(stored.meta.headers)
+      for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
+      const meta: Meta = { ...stored.meta, headers: storedHeaders(merged), freshUntil: freshness(response, cc, options.ttl, Date.now()) }
+      await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
+      return toResponse(stored.body, meta, 'REVALIDATED')
     }
-    if (response.status >= 500) {
-      const stale = await staleCopy(cache, key, options.staleIfError)
-      if (stale) return mark(toResponse(stale), 'STALE')
-    }
-    const cc = response.headers.get('cache-control') ?? ''
-    if (!CACHEABLE_STATUS.has(response.status) || /\b(no-store|private)\b/i.test(cc)) return mark(response, 'MISS')
+
+    const cc = parseCacheControl(response.headers.get('cache-control'))
+    const vary = varyOf(response, reqHeaders)
+    if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary) return mark(response, 'MISS')
     const body = Buffer.from(await response.arrayBuffer())
-    const record: StoredResponse = {
+    const t = Date.now()
+    const staleDirective = seconds(cc, 'stale-if-error')
+    const meta: Meta = {
+      http: 1,
       status: response.status,
       statusText: response.statusText,
-      headers: [...response.headers].filter(([name]) => !NEVER_STORED.has(name.toLowerCase())),
-      body: body.toString('base64'),
-      storedAt: Date.now(),
-      maxAgeMs: maxAge(response.headers),
-      noCache: /\bno-cache\b/i.test(cc),
+      headers: storedHeaders(response.headers),
+      freshUntil: freshness(response, cc, options.ttl, t),
+      staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
+      mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
+      vary,
+      url: response.url || target.url,
     }
-    await cache.set(key, record, { ttl: ttlFor(record, options) })
-    // keep a copy for stale-if-error beyond the freshness lifetime
-    if (options.staleIfError !== false) await cache.set(`${key}#stale`, record, { ttl: ttlFor(record, options, options.staleIfError) })
-    return mark(toResponse(record), 'MISS')
-  }
-}
-
-function header(stored: StoredResponse, name: string): string | undefined {
-  return stored.headers.find(([n]) => n.toLowerCase() === name)?.[1]
-}
-
-function maxAge(headers: Headers): number | undefined {
-  const m = /\b(?:s-)?max-age=(\d+)/i.exec(headers.get('cache-control') ?? '')
-  return m ? Number(m[1]) * 1000 : undefined
-}
-
-function ttlFor(record: StoredResponse, options: { ttl: number | false }, extra: number | false = false): number | false {
-  const base = record.maxAgeMs ?? (options.ttl === false ? undefined : options.ttl)
-  if (base === undefined) return false
-  const withExtra = extra === false ? base : base + (Number.isFinite(extra) ? extra : 10 * 365 * 86_400_000)
-  // even max-age=0 responses are kept (for revalidation): at least a minute
-  return Math.max(60_000, withExtra)
-}
-
-async function staleCopy(cache: PerfCache, key: string, staleIfError: number | false): Promise<StoredResponse | undefined> {
-  if (staleIfError === false) return undefined
-  return (await cache.get<StoredResponse>(`${key}#stale`)) ?? (await cache.get<StoredResponse>(key)) ?? undefined
-}
-
-function toResponse(stored: StoredResponse): Response {
-  const body = [101, 204, 205, 304].includes(stored.status) ? null : Buffer.from(stored.body, 'base64')
-  return new Response(body, { status: stored.status, statusText: stored.statusText, headers: stored.headers })
-}
-
-function mark(response: Response, state: string): Response {
-  try {
-    response.headers.set('x-unperf-cache', state)
-    return response
-  } catch {
-    // immutable headers (a network response): copy
-    const headers = new Headers(response.headers)
-    headers.set('x-unperf-cache', state)
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+    const ttl = entryTtl(meta, options, t)
+    if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
+    return toResponse(body, meta, 'MISS')
   }
 }
