@@ -3,7 +3,6 @@ import { TimeoutError, CycleError } from '../../src/errors.js'
 import { createPoolManager, Pool } from '../../src/runtime/pool.js'
 import { AdaptiveLimit } from '../../src/runtime/pool-adaptive.js'
 import { runGraph } from '../../src/runtime/graph.js'
-import { createWorkers } from '../../src/runtime/workers.js'
 import { pool, runtimeContext } from './_ctx.js'
 
 const tick = () => new Promise(r => setImmediate(r))
@@ -186,31 +185,5 @@ describe('graph', () => {
 
   it('an unknown dependency is a clear error', async () => {
     await expect(runGraph({ a: { deps: ['zzz'], run: () => 1 } }, p())).rejects.toThrow(/depends on 'zzz'/)
-  })
-})
-
-describe('workers', () => {
-  const fixture = new URL('./fixtures/cpu.mjs', import.meta.url).href
-
-  it('runs an exported function in worker threads', async () => {
-    const w = createWorkers(runtimeContext())
-    try {
-      const results = await Promise.all([1, 2, 3, 4].map(n => w.run<string>(fixture, 'hashRounds', ['x', n * 100])))
-      expect(results).toHaveLength(4)
-      expect(new Set(results).size).toBe(4)
-    } finally {
-      await w.close()
-    }
-  })
-
-  it('propagates errors, names a missing export, and times out', async () => {
-    const w = createWorkers(runtimeContext({}, { timeout: 100 }))
-    try {
-      await expect(w.run(fixture, 'fail')).rejects.toThrow('worker failure')
-      await expect(w.run(fixture, 'nope')).rejects.toThrow(/no exported function 'nope'/)
-      await expect(w.run(fixture, 'spin', [2000])).rejects.toBeInstanceOf(TimeoutError)
-    } finally {
-      await w.close()
-    }
   })
 })

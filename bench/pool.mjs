@@ -1,0 +1,175 @@
+// Pool per-task overhead: unperf's pool vs p-limit 7 and p-queue 9, 100 000 trivial async tasks
+// submitted at once with concurrency 8, in one run. Overhead per task = (time through the limiter −
+// time of the same 100 000 bare calls) / 100 000. Variants run interleaved in random order, round after
+// round; the median is compared. Also: a 2 000-node graph's scheduling overhead, 10 000 concurrent
+// tasks, 1 000 concurrent tasks with hook listeners, and tinypool vs piscina for perf.workers.
+// Run: node bench/pool.mjs   (writes bench/results/pool.md; exits 1 when a target is missed)
+import { build } from 'esbuild'
+import { writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import pLimit from 'p-limit'
+import PQueue from 'p-queue'
+
+const root = new URL('..', import.meta.url).pathname
+const out = await build({
+  stdin: { contents: `export { Pool } from './src/runtime/pool.ts'; export { runGraph } from './src/runtime/graph.ts'; export { createHookRegistry } from './src/hooks/registry.ts'`, resolveDir: root, loader: 'ts' },
+  bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
+})
+const { Pool, runGraph, createHookRegistry } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`)
+
+const N = Number(process.env.TASKS ?? 100_000)
+const C = 8
+const ROUNDS = Number(process.env.ROUNDS ?? 15)
+const poolOptions = { concurrency: C, timeout: false, retries: 0, backoff: 100, maxBackoff: 10_000 }
+let sink = 0
+const task = async () => { sink++; return sink }
+
+const variants = {
+  bare: async () => { const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = task(); await Promise.all(ps) },
+  'p-limit 7': async () => { const limit = pLimit(C); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = limit(task); await Promise.all(ps) },
+  'p-queue 9': async () => { const q = new PQueue({ concurrency: C }); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = q.add(task); await Promise.all(ps) },
+  'unperf pool.run': async () => { const pool = new Pool('bench', poolOptions, undefined); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = pool.run(task); await Promise.all(ps) },
+  'unperf pool.map': async () => { const pool = new Pool('bench', poolOptions, undefined); await pool.map(new Array(N).fill(0), task) },
+}
+
+const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
+for (const fn of Object.values(variants)) await fn() // warm up
+for (let round = 0; round < ROUNDS; round++) {
+  for (const name of Object.keys(variants).sort(() => Math.random() - 0.5)) {
+    globalThis.gc?.()
+    const t0 = process.hrtime.bigint()
+    await variants[name]()
+    samples[name].push(Number(process.hrtime.bigint() - t0) / N)
+  }
+}
+const median = a => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1] }
+const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
+const overhead = name => Math.max(0.001, m[name] - m.bare)
+const rows = []
+let failed = false
+const TARGET = 0.25
+for (const name of ['unperf pool.run', 'unperf pool.map']) {
+  for (const anchor of ['p-limit 7', 'p-queue 9']) {
+    const ratio = overhead(name) / overhead(anchor)
+    const ok = anchor === 'p-limit 7' ? ratio <= TARGET : ratio <= 1
+    if (!ok) failed = true
+    rows.push(`| ${name} vs ${anchor} | ${overhead(name).toFixed(1)} | ${overhead(anchor).toFixed(1)} | ${ratio.toFixed(3)}× | ≤ ${anchor === 'p-limit 7' ? TARGET : 1}× | ${ok ? 'ok' : 'MISSED'} |`)
+  }
+}
+
+// --- a 2 000-node graph: scheduling overhead (trivial tasks, pool of 8) vs the same 2 000 tasks through pool.map
+const NODES = 2000
+function makeGraph() {
+  const tasks = {}
+  let seed = 42
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  for (let i = 0; i < NODES; i++) {
+    const deps = []
+    for (let d = 0; d < 3 && i > 0; d++) { const j = Math.floor(rand() * i); if (!deps.includes(`n${j}`)) deps.push(`n${j}`) }
+    tasks[`n${i}`] = { deps, run: task }
+  }
+  return tasks
+}
+const graphSamples = []
+const flatSamples = []
+for (let round = 0; round < ROUNDS; round++) {
+  const tasks = makeGraph()
+  let t0 = performance.now()
+  const result = await runGraph(tasks, new Pool('graph', poolOptions, undefined))
+  graphSamples.push(performance.now() - t0)
+  if (result.ran.length !== NODES) throw new Error(`graph ran ${result.ran.length} of ${NODES}`)
+  t0 = performance.now()
+  await new Pool('flat', poolOptions, undefined).map(new Array(NODES).fill(0), task)
+  flatSamples.push(performance.now() - t0)
+}
+const graphMs = median(graphSamples)
+const graphOk = graphMs < 50
+if (!graphOk) failed = true
+
+// --- scale checks: 10 000 concurrent async operations; 1 000 concurrent tasks with hook listeners
+const scale = []
+{
+  const pool = new Pool('scale', { ...poolOptions, concurrency: 10_000 }, undefined)
+  const t0 = performance.now()
+  const values = await pool.map(Array.from({ length: 10_000 }, (_, i) => i), async i => { await new Promise(r => setImmediate(r)); return i })
+  const ok = values.every((v, i) => v === i) && pool.stats().completed === 10_000
+  if (!ok) failed = true
+  scale.push(`| 10 000 concurrent async tasks (concurrency 10 000, each awaits setImmediate) | ${(performance.now() - t0).toFixed(1)} ms | ${ok ? 'ok: all 10 000 resolved in order' : 'FAILED'} |`)
+}
+{
+  const hooks = createHookRegistry()
+  let starts = 0, ends = 0
+  hooks.hook('task:start', () => { starts++ })
+  hooks.hook('task:end', async () => { await null; ends++ })
+  const pool = new Pool('hooks', { ...poolOptions, concurrency: 1000 }, { hooks, config: {}, warn: () => {} })
+  const t0 = performance.now()
+  await pool.map(Array.from({ length: 1000 }, (_, i) => i), async i => { await new Promise(r => setImmediate(r)); return i })
+  await new Promise(r => setImmediate(r))
+  const ok = starts === 1000 && ends === 1000
+  if (!ok) failed = true
+  scale.push(`| 1 000 concurrent tasks with task:start/task:end listeners | ${(performance.now() - t0).toFixed(1)} ms | ${ok ? 'ok: 1 000 starts, 1 000 ends' : `FAILED (${starts} starts, ${ends} ends)`} |`)
+}
+
+// --- worker pool library: tinypool vs piscina, same entry, 2 threads, 400 small tasks (incl. thread start)
+const workerRows = []
+{
+  const { Tinypool } = await import('tinypool')
+  const { Piscina } = await import('piscina')
+  const filename = new URL('./_pool-worker.mjs', import.meta.url).href
+  const libs = {
+    tinypool: () => new Tinypool({ filename, minThreads: 0, maxThreads: 2, idleTimeout: 200 }),
+    piscina: () => new Piscina({ filename, minThreads: 0, maxThreads: 2, idleTimeout: 200 }),
+  }
+  const ws = { tinypool: { cold: [], warm: [] }, piscina: { cold: [], warm: [] } }
+  for (let round = 0; round < 5; round++) {
+    for (const name of Object.keys(libs).sort(() => Math.random() - 0.5)) {
+      const pool = libs[name]()
+      let t0 = performance.now()
+      await pool.run(21)
+      ws[name].cold.push(performance.now() - t0)
+      t0 = performance.now()
+      await Promise.all(Array.from({ length: 400 }, (_, i) => pool.run(i)))
+      ws[name].warm.push((performance.now() - t0) / 400)
+      await pool.destroy()
+    }
+  }
+  for (const name of Object.keys(libs)) workerRows.push(`| ${name} | ${median(ws[name].cold).toFixed(1)} ms | ${(median(ws[name].warm) * 1000).toFixed(0)} µs | ${(median(ws[name].warm) / median(ws.piscina.warm)).toFixed(2)}× |`)
+}
+
+const md = `## Pools
+
+Command: \`node --expose-gc bench/pool.mjs\` (${N.toLocaleString('en')} trivial async tasks submitted at once, concurrency ${C}, variants interleaved in random order, median of ${ROUNDS} rounds; ${availableParallelism()} cores, node ${process.version}).
+
+Per-task overhead = time through the limiter − time of the same bare calls, per task.
+
+| what | unperf ns/task | anchor ns/task | ratio | target | verdict |
+|---|---:|---:|---:|---:|---|
+${rows.join('\n')}
+
+Raw medians (ns/task, bare calls included): ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}.
+
+### Graph
+
+A random ${NODES}-node DAG (up to 3 deps each, trivial tasks, pool of ${C}): **${graphMs.toFixed(1)} ms** in all (median of ${ROUNDS}; target < 50 ms, the issue asks "well under 100 ms": ${graphOk ? 'ok' : 'MISSED'}); the same ${NODES} tasks through \`pool.map\` with no deps: ${median(flatSamples).toFixed(1)} ms (ratio ${(graphMs / median(flatSamples)).toFixed(1)}×, cycle check and dependency bookkeeping included).
+
+### Scale
+
+| check | time | result |
+|---|---:|---|
+${scale.join('\n')}
+
+### Worker pool library (perf.workers)
+
+Same worker entry, 2 threads, idle timeout 200 ms: first task (thread start + module load) and per task over 400 small tasks, median of 5 rounds.
+
+| library | first task | per task | vs piscina |
+|---|---:|---:|---:|
+${workerRows.join('\n')}
+
+unperf uses tinypool: it is already a dependency (piscina would add one), supports \`minThreads: 0\` with an idle timeout so idle threads exit and never keep the process alive, and the figures above are on a par.
+
+(sink ${sink > 0 ? 'used' : 'unused'})
+`
+writeFileSync(new URL('./results/pool.md', import.meta.url), md)
+console.log(md)
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { build } from 'esbuild'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { TimeoutError } from '../../src/errors.js'
+import { createWorkers } from '../../src/runtime/workers.js'
+import { tempDir } from '../helpers/tmp.js'
+import { runtimeContext } from './_ctx.js'
+
+const fixture = new URL('./fixtures/cpu.mjs', import.meta.url).href
+
+describe('workers', () => {
+  it('runs an exported function in worker threads', async () => {
+    const w = createWorkers(runtimeContext())
+    try {
+      const results = await Promise.all([1, 2, 3, 4].map(n => w.run<string>(fixture, 'hashRounds', ['x', n * 100])))
+      expect(results).toHaveLength(4)
+      expect(new Set(results).size).toBe(4)
+      // an absolute path works as well as a file URL
+      expect(await w.run(fileURLToPath(fixture), 'hashRounds', ['x', 100])).toBe(results[0])
+    } finally {
+      await w.close()
+    }
+  })
+
+  it('propagates errors and names a missing export', async () => {
+    const w = createWorkers(runtimeContext())
+    try {
+      await expect(w.run(fixture, 'fail')).rejects.toThrow('worker failure')
+      await expect(w.run(fixture, 'nope')).rejects.toThrow(/no exported function 'nope'/)
+    } finally {
+      await w.close()
+    }
+  })
+
+  it('times out with TimeoutError (the thread is terminated)', async () => {
+    const w = createWorkers(runtimeContext({}, { timeout: 1500 }))
+    try {
+      await expect(w.run(fixture, 'spin', [60_000])).rejects.toBeInstanceOf(TimeoutError)
+    } finally {
+      await w.close()
+    }
+  })
+
+  it('retries a failed task', async () => {
+    const marker = join(tempDir(), 'attempted')
+    const w = createWorkers(runtimeContext({}, { retries: 1 }))
+    try {
+      expect(await w.run(fixture, 'failOnce', [marker])).toBe('second attempt')
+    } finally {
+      await w.close()
+    }
+    const once = createWorkers(runtimeContext())
+    try {
+      await expect(once.run(fixture, 'failOnce', [join(tempDir(), 'attempted')])).rejects.toThrow('first attempt fails')
+    } finally {
+      await once.close()
+    }
+  })
+
+  it('idle workers do not keep the process alive (no close(), idleTimeout 60 s)', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url))
+    // inside the repo's node_modules so the bundle resolves tinypool the way an installed package does
+    mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
+    const dir = mkdtempSync(join(root, 'node_modules/.cache/unperf-workers-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    await build({ entryPoints: [join(root, 'src/runtime/workers.ts')], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'workers.mjs'), packages: 'external', logLevel: 'silent', absWorkingDir: root })
+    copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dir, 'worker-entry.mjs'))
+    const script = join(dir, 'main.mjs')
+    writeFileSync(script, [
+      `import { createWorkers } from './workers.mjs'`,
+      `const w = createWorkers({ config: { concurrency: { workers: { max: 2, idleTimeout: 60000, timeout: false, retries: 0 } } }, hooks: undefined, warn() {} })`,
+      `const started = Date.now()`,
+      `console.log(await w.run(${JSON.stringify(fixture)}, 'hashRounds', ['x', 10]))`,
+      `process.on('exit', () => console.log('exited after', Date.now() - started, 'ms'))`,
+    ].join('\n'))
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: root, timeout: 30_000 })
+    expect(stdout).toMatch(/^[0-9a-f]{64}\n/)
+    expect(stdout).toContain('exited after')
+  }, 40_000)
+})
