@@ -109,3 +109,14 @@ export class UsageError extends PerfError {
     super('E_USAGE', message)
   }
 }
+
+/** A metric name or label Prometheus would reject, a bad value, or a name registered twice with different types. */
+export class MetricError extends PerfError {
+  override name = 'MetricError'
+  /** The full (prefixed) metric name, when known. */
+  metric?: string
+  constructor(message: string, metric?: string) {
+    super('E_METRIC', message)
+    if (metric !== undefined) this.metric = metric
+  }
+}

@@ -87,6 +87,14 @@ describe('startMonitors', () => {
     expect(readdirSync(join(dir, 'sub')).filter(f => f.endsWith('.tmp'))).toEqual([]) // no temp file left
   })
 
+  it('a relative { file } is against the project cwd', async () => {
+    const dir = tempDir()
+    const ctx = monitorContext({ prometheus: { file: 'out/acme.prom' } })
+    ;(ctx.config as { cwd: string }).cwd = dir
+    await startMonitors(ctx, createMetricsRegistry('acme', emptySources()), emptySources()).stop()
+    expect(existsSync(join(dir, 'out', 'acme.prom'))).toBe(true)
+  })
+
   it('{ pushgateway } PUTs the metrics to /metrics/job/<job> at stop; a failing gateway only warns', async () => {
     const received: { method?: string; url?: string; type?: string; body: string }[] = []
     const gateway = createServer((req, res) => {

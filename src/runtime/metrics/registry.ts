@@ -3,7 +3,7 @@
  * sanitized config name) plus unperf's own metrics, collected from `sources` at expose time
  * (pull model: nothing runs between scrapes).
  */
-import { PerfError } from '../../errors.js'
+import { MetricError } from '../../errors.js'
 import type { MetricsSources } from '../_internal.js'
 import type { Counter, Gauge, Histogram, MetricLabels, PerfMetrics } from '../types.js'
 import {
@@ -14,13 +14,7 @@ import {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 
-/** A metric name or label that Prometheus would reject, or a name registered twice with different types. */
-export class MetricError extends PerfError {
-  override name = 'MetricError'
-  constructor(message: string) {
-    super('E_METRIC', message)
-  }
-}
+export { MetricError }
 
 /** `'@acme/my-cli'` → `'acme_my_cli'`: a valid metric name prefix. */
 export function sanitizeMetricPrefix(name: string): string {

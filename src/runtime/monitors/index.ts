@@ -4,6 +4,8 @@
  * `monitor:sample` (only when listened to) and `monitor:alert`, and serves / writes / pushes
  * Prometheus metrics as configured.
  */
+import { isAbsolute, resolve } from 'node:path'
+import type { ResolvedMonitorsConfig } from '../../config/types.js'
 import type { MonitorSample } from '../../hooks/types.js'
 import type { MetricsSources, Monitor, RuntimeContext } from '../_internal.js'
 import type { PerfMetrics } from '../types.js'
@@ -26,7 +28,7 @@ export interface MonitorImpl extends Monitor {
 export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources: MetricsSources): MonitorImpl {
   void sources
   const { config, hooks, warn } = ctx
-  const options = config.monitors
+  const options = resolveFile(config.monitors, config.cwd)
   const gcObserve = (metrics as { _gcObserve?: (kind: string, seconds: number) => void })._gcObserve?.bind(metrics)
 
   // 1. samplers: each one only when enabled
@@ -124,4 +126,11 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
       return stopping
     },
   }
+}
+
+/** A relative `prometheus.file` is against the project cwd, like report.dir. */
+function resolveFile(options: ResolvedMonitorsConfig, cwd: string | undefined): ResolvedMonitorsConfig {
+  const prom = options.prometheus
+  if (!prom || !('file' in prom) || isAbsolute(prom.file) || !cwd) return options
+  return { ...options, prometheus: { file: resolve(cwd, prom.file) } }
 }
