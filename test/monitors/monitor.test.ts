@@ -61,8 +61,9 @@ describe('startMonitors', () => {
     const monitor = startMonitors(ctx, metrics, emptySources())
     const deadline = Date.now() + 5000
     let junk: unknown[] = []
-    while (seen.length < 3 && Date.now() < deadline) {
-      for (let i = 0; i < 2000; i++) junk.push({ i, s: 'x'.repeat(100) })
+    // allocate until a few samples are in and at least one GC happened (a minor GC needs a few MB)
+    while ((seen.length < 3 || seen.every(s => s.gc!.count === 0)) && Date.now() < deadline) {
+      for (let i = 0; i < 20_000; i++) junk.push({ i, s: `x${i}`.repeat(10) })
       junk = []
       await new Promise(r => setTimeout(r, 10))
     }
