@@ -38,7 +38,7 @@ describe.runIf(hasPerf)('createPerf with monitors on (issue 6)', () => {
       expect(exit, child.stderr()).toEqual({ code: 0, signal: null })
       const report = JSON.parse(child.stdout().match(/^report (.*)$/m)![1]!) as { alerts: { metric: string; state: string }[]; monitor?: { samples: number } }
       expect(report.alerts).toMatchObject([{ metric: 'memory.rss', state: 'firing' }])
-      expect(report.monitor!.samples).toBeGreaterThan(5)
+      expect(report.monitor!.samples).toBeGreaterThan(2)
     } finally {
       child.proc.kill()
     }
