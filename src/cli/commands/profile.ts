@@ -64,9 +64,14 @@ export default defineCommand({
     const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)
     if (command.length === 0) throw new UsageError('usage: unperf profile [--heap] [--imports] -- node app.mjs [args]')
     const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
-    const flag = args.heap ? `--heap-prof --heap-prof-dir=${dir}` : `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=100`
+    const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
+    // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
+    // (Node 20 refuses --cpu-prof there: run the node command directly)
+    const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
+    const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
+    const env = isNode ? process.env : { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags.join(' ')}`.trim() }
     const t0 = performance.now()
-    const r = spawnSync(command[0]!, command.slice(1), { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flag}`.trim() } })
+    const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
     const wall = performance.now() - t0
     const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
     if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (exit ${r.status})`)

@@ -1,0 +1,163 @@
+/**
+ * The built `unperf` CLI, run as a child process, for every command and exit code.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
+
+function unperf(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
+}
+
+function project(config: string): string {
+  const dir = tempDir('unperf-cli-')
+  mkdirSync(join(dir, 'node_modules'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cli-fixture', version: '2.0.0', type: 'module' }))
+  if (config) writeFileSync(join(dir, 'perf.config.ts'), config)
+  writeFileSync(join(dir, 'app.mjs'), `
+    import { createPerf } from ${JSON.stringify(dist)}
+    const perf = await createPerf()
+    await perf.run(process.argv[2] ?? 'build', async () => {
+      await perf.cache.wrap('answer', async () => 42)
+      await perf.cache.get('missing')
+    })
+    await perf.close()`)
+  return dir
+}
+
+function runApp(dir: string, command = 'build') {
+  return spawnSync(process.execPath, ['app.mjs', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+}
+
+describe('unperf CLI', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = project(`export default { cache: { driver: 'fs', ttl: '1h' }, report: { console: false }, budgets: { startup: '60s', commands: { build: { duration: '60s' } }, cacheHitRate: 0.1 } }`)
+    expect(runApp(dir).status).toBe(0)
+    expect(runApp(dir).status).toBe(0) // the second run hits the cache: a 50 % hit rate
+  })
+
+  it('--version and --help exit 0; an unknown command exits 2', () => {
+    expect(unperf(dir, '--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(unperf(dir, '--help').code).toBe(0)
+    expect(unperf(dir, 'cache', '--help').code).toBe(0)
+    const bad = unperf(dir, 'frobnicate')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain(`unknown command 'frobnicate'`)
+  })
+
+  it('config --json: the resolved config and its layers', () => {
+    const r = unperf(dir, 'config', '--json')
+    expect(r.code).toBe(0)
+    const out = r.json()
+    expect(out.config.cache.ttl).toBe(3_600_000)
+    expect(out.layers.map((l: { name: string }) => l.name)).toEqual(['perf.config.ts'])
+    expect(unperf(dir, 'config', '--env', 'ci', '--json').json().config.env).toBe('ci')
+  })
+
+  it('a broken config exits 2 naming the key path', () => {
+    const broken = project(`export default { cache: { ttl: '10 parsecs' } }`)
+    const r = unperf(broken, 'config')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`perf.config.ts: cache.ttl: expected a duration`)
+    expect(unperf(broken, 'cache', 'info', '--json').code).toBe(2)
+  })
+
+  it('cache info / list / get / stats / verify / prune / clear', () => {
+    const info = unperf(dir, 'cache', 'info', '--json').json()
+    expect(info.namespaces.find((n: { namespace: string }) => n.namespace === 'default').entries).toBe(1)
+    const list = unperf(dir, 'cache', 'list', '--json').json()
+    expect(list.map((e: { key: string }) => e.key)).toEqual(['answer'])
+    expect(unperf(dir, 'cache', 'get', 'answer').stdout.trim()).toBe('42')
+    expect(unperf(dir, 'cache', 'get', 'nope').code).toBe(1)
+    expect(unperf(dir, 'cache', 'stats', '--json').json().runs).toBeGreaterThan(0)
+    expect(unperf(dir, 'cache', 'verify', '--json').json()).toMatchObject({ corrupt: 0 })
+    expect(unperf(dir, 'cache', 'prune', '--json').code).toBe(0)
+    expect(unperf(dir, 'cache', 'clear').code).toBe(2)
+    expect(unperf(dir, 'cache', 'clear', '--key', 'answer', '--yes', '--json').json()).toEqual({ removed: 1 })
+    expect(unperf(dir, 'cache', 'clear', '--all', '--yes', '--json').code).toBe(0)
+  })
+
+  it('cache verify exits 1 when it removed corrupt entries', () => {
+    const d = project(`export default { cache: { driver: 'fs' }, report: { console: false } }`)
+    expect(runApp(d).status).toBe(0)
+    const files = spawnSync('sh', ['-c', `find ${join(d, '.xdg')} -name 'answer.e'`], { encoding: 'utf8' }).stdout.trim().split('\n')
+    writeFileSync(files[0]!, 'garbage')
+    const r = unperf(d, 'cache', 'verify', '--json')
+    expect(r.code).toBe(1)
+    expect(r.json()).toMatchObject({ corrupt: 1, removed: 1 })
+  })
+
+  it('budget: exit 0 within budgets, exit 1 on a breach, exit 1 with no recorded run', () => {
+    const ok = unperf(dir, 'budget', '--json')
+    expect(ok.code).toBe(0)
+    expect(ok.json().budgets.length).toBeGreaterThan(0)
+    const tight = project(`export default { cache: { driver: 'memory' }, report: { console: false }, budgets: { commands: { build: { duration: 0.001 } } } }`)
+    expect(runApp(tight).status).toBe(0)
+    const breach = unperf(tight, 'budget', '--json')
+    expect(breach.code).toBe(1)
+    expect(breach.json().budgets.find((b: { budget: string }) => b.budget === 'budgets.commands.build.duration').status).toBe('fail')
+    const none = project(`export default { report: { console: false } }`)
+    expect(unperf(none, 'budget').code).toBe(1)
+  })
+
+  it('report --json and --html', () => {
+    const r = unperf(dir, 'report', '--json').json()
+    expect(r.commands[0].command).toBe('build')
+    const html = join(dir, 'report.html')
+    expect(unperf(dir, 'report', '--html', html).code).toBe(0)
+    const page = readFileSync(html, 'utf8')
+    expect(page).toContain('uPlot')
+    expect(page).not.toMatch(/<script[^>]+src=/)
+  })
+
+  it('init writes a config that loads, and refuses to overwrite without --force', () => {
+    const d = project('')
+    expect(unperf(d, 'init').code).toBe(0)
+    expect(existsSync(join(d, 'perf.config.ts'))).toBe(true)
+    expect(unperf(d, 'config', '--json').code).toBe(0)
+    expect(unperf(d, 'init').code).toBe(2)
+    expect(unperf(d, 'init', '--force').code).toBe(0)
+  })
+
+  it('doctor --json lists its checks', () => {
+    const r = unperf(dir, 'doctor', '--json')
+    expect(r.code).toBe(0)
+    expect(r.json().checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['node', 'config', 'cache dir']))
+  })
+
+  it('bench: two commands, hyperfine-shaped JSON, markdown, baseline', () => {
+    const json = join(dir, 'bench.json')
+    const md = join(dir, 'bench.md')
+    const r = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--export-json', json, '--export-markdown', md, '--save-baseline', join(dir, 'base.json'), 'true', 'sleep 0.02')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/times faster than sleep 0.02/)
+    const out = JSON.parse(readFileSync(json, 'utf8'))
+    expect(out.results).toHaveLength(2)
+    expect(Object.keys(out.results[0])).toEqual(expect.arrayContaining(['command', 'mean', 'stddev', 'median', 'user', 'system', 'min', 'max', 'times']))
+    expect(readFileSync(md, 'utf8')).toContain('| Command |')
+    // a much slower command against the baseline of a fast one: a regression, exit 1
+    writeFileSync(join(dir, 'base2.json'), JSON.stringify({ results: [{ ...out.results[0], command: 'sleep 0.05' }] }))
+    const reg = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--baseline', join(dir, 'base2.json'), 'sleep 0.05')
+    expect(reg.code).toBe(1)
+  })
+
+  it('profile: top functions of a node command, and module load times', () => {
+    const script = join(dir, 'busy.mjs')
+    writeFileSync(script, `let x = 0; for (let i = 0; i < 3e7; i++) x += Math.sqrt(i); console.log(x > 0)`)
+    const r = unperf(dir, 'profile', '--json', '--', process.execPath, script)
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    expect(out.self.length).toBeGreaterThan(0)
+    expect(existsSync(out.profile)).toBe(true)
+    const imports = unperf(dir, 'profile', '--imports', '--', process.execPath, script)
+    expect(imports.code).toBe(0)
+    expect(imports.stdout).toContain('Time loading modules')
+  })
+})
