@@ -23,7 +23,7 @@ function host(fixture: string): { dir: string; run: (args: string[], env?: Recor
     dir,
     run(args, env = {}) {
       const p = spawnSync(process.execPath, [join(dir, 'bin', 'cli.mjs'), ...args], {
-        cwd: dir, encoding: 'utf8', timeout: 30_000,
+        cwd: dir, encoding: 'utf8', timeout: 100_000,
         env: { ...process.env, UNPERF_REPO: repo, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
       })
       const historyFile = join(reports, 'history.jsonl')
@@ -42,7 +42,7 @@ for (const [label, fixture, env] of [
   ["unperf/citty withPerf + citty's runMain", 'citty-cli.mjs', { MODE: 'citty-runmain' }],
   ['unperf/commander instrument', 'commander-cli.mjs', {}],
 ] as const) {
-  describe.skipIf(!built).concurrent(label, () => {
+  describe.skipIf(!built)(label, { timeout: 120_000 }, () => {
     const isCommander = fixture.startsWith('commander')
 
     it('success: the command runs, its path is its name, one report', () => {
@@ -96,7 +96,7 @@ for (const [label, fixture, env] of [
   })
 }
 
-describe.skipIf(!built)('unperf/commander with the host\'s own exitOverride', () => {
+describe.skipIf(!built)('unperf/commander with the host\'s own exitOverride', { timeout: 120_000 }, () => {
   it('the CommanderError reaches the host after the report is written', () => {
     const r = host('commander-cli.mjs').run(['nope'], { MODE: 'host-override' })
     expect(r.stdout).toContain('host caught commander.unknownCommand')
