@@ -81,7 +81,7 @@ function chart(id, series, data, opts = {}) {
   if (!data[0].length) { document.getElementById(id).textContent = 'no data'; return }
   new uPlot({ width: W, height: 220, series: [{}, ...series], ...opts }, data, document.getElementById(id));
 }
-chart('durations', DATA.commands.map((c, i) => ({ label: c + ' (ms)', stroke: palette[i % palette.length] })), [t, ...DATA.commands.map(c => DATA.history.map(h => h.commands[c] ?? null))]);
+chart('durations', DATA.commands.map((c, i) => ({ label: c + ' (ms)', stroke: palette[i % palette.length], spanGaps: true })), [t, ...DATA.commands.map(c => DATA.history.map(h => h.commands[c] ?? null))]);
 chart('memory', [{ label: 'peak rss (MB)', stroke: palette[0] }], [t, DATA.history.map(h => h.rss / 1e6)]);
 chart('hits', [{ label: 'hit rate (%)', stroke: palette[2] }], [t, DATA.history.map(h => h.hit === null ? null : h.hit * 100)]);
 chart('phases', [{ label: 'ms', stroke: palette[1], fill: 'rgba(255,127,14,0.3)', paths: uPlot.paths.bars({ size: [0.6] }) }],
