@@ -8,7 +8,7 @@
  * forms never meet, and the envelope records the original key, so a read checks it.
  *
  * LRU without a write per read: an in-memory index (size, last access) built lazily from one
- * readdir + stat, updated on hits; access times are written back in one batch at close (atime),
+ * readdir + stat, updated on hits; access times are written back in one batch at close (as mtime),
  * so the next process starts from the right order.
  */
 import { crypto } from '../runtime/_builtins.js'
@@ -29,6 +29,11 @@ export function encodeFileName(key: string): string {
 
 interface IndexEntry { size: number; access: number }
 
+/** Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now()
+}
+
 export async function ensureDir(dir: string): Promise<void> {
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 })
   // mkdir's mode is filtered by the umask: set it explicitly
@@ -41,7 +46,8 @@ export class FsTier implements Tier {
   private _index: Map<string, IndexEntry> | undefined
   private _indexing: Promise<Map<string, IndexEntry>> | undefined
   private _bytes = 0
-  private _touched = new Set<string>()
+  /** file name → last access (ms, sub-ms precision), for the index and the batch written back at close */
+  private _touched = new Map<string, number>()
   private _dirReady = false
 
   constructor(readonly dir: string, private readonly _encode: EncodeOptions) {}
@@ -62,9 +68,10 @@ export class FsTier implements Tier {
       await this._remove(name)
       throw error
     }
+    const now = preciseNow()
     const idx = this._index?.get(name)
-    if (idx) idx.access = Date.now()
-    this._touched.add(name)
+    if (idx) idx.access = now
+    this._touched.set(name, now)
     return entry
   }
 
@@ -103,7 +110,7 @@ export class FsTier implements Tier {
     if (this._index) {
       const prev = this._index.get(name)
       if (prev) this._bytes -= prev.size
-      this._index.set(name, { size: data.length, access: Date.now() })
+      this._index.set(name, { size: data.length, access: preciseNow() })
       this._bytes += data.length
     }
   }
@@ -197,14 +204,15 @@ export class FsTier implements Tier {
   }
 
   async close(): Promise<void> {
-    // one batch of atime updates: the next process's LRU order starts right
+    // one batch of access-time updates (as mtime: the last write or hit; expiry lives in the
+    // envelope), so the next process's LRU order starts right
     const now = new Date()
-    const touched = [...this._touched]
+    const touched = [...this._touched.keys()]
     this._touched.clear()
     await Promise.all(touched.map(async name => {
       const file = join(this.dir, name)
       const st = await fsp.stat(file).catch(() => undefined)
-      if (st) await fsp.utimes(file, now, st.mtime).catch(() => {})
+      if (st) await fsp.utimes(file, now, now).catch(() => {})
     }))
   }
 
@@ -243,7 +251,9 @@ export class FsTier implements Tier {
       for (const name of await this._names()) {
         const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
         if (!st) continue
-        index.set(name, { size: st.size, access: Math.max(st.atimeMs, st.mtimeMs) })
+        // hits of this process before the index existed count too (no write per read)
+        // not atime: our own scans (prune, verify, keys) read files and relatime would count them
+        index.set(name, { size: st.size, access: Math.max(st.mtimeMs, this._touched.get(name) ?? 0) })
         bytes += st.size
       }
       this._index = index

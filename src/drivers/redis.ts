@@ -18,7 +18,7 @@ export interface RedisClient {
   del(...keys: string[]): Promise<number>
   pexpire(key: string, ms: number): Promise<number>
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
-  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; strlen(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
+  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
   ping(): Promise<string>
   quit(): Promise<unknown>
@@ -128,6 +128,7 @@ export class RedisTier implements Tier {
     const data = encodeEntry(entry, this._encode)
     const px = this._px(entry)
     if (px === undefined) await c.set(this._prefix + entry.key, data)
+    else if (px <= 0) await c.del(this._prefix + entry.key) // already past its stale window: nothing to keep
     else await c.set(this._prefix + entry.key, data, 'PX', px)
   }
 
@@ -138,6 +139,7 @@ export class RedisTier implements Tier {
     for (const e of entries) {
       const px = this._px(e)
       if (px === undefined) pipe.set(this._prefix + e.key, encodeEntry(e, this._encode))
+      else if (px <= 0) pipe.del(this._prefix + e.key)
       else pipe.set(this._prefix + e.key, encodeEntry(e, this._encode), 'PX', px)
     }
     await pipe.exec()
@@ -207,7 +209,7 @@ export class RedisTier implements Tier {
 
   private _px(entry: StoredEntry): number | undefined {
     if (entry.expiresAt === null) return undefined
-    return Math.max(1, entry.expiresAt + entry.staleFor - Date.now())
+    return Math.ceil(entry.expiresAt + entry.staleFor - Date.now())
   }
 }
 

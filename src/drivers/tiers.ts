@@ -63,8 +63,9 @@ export class TierGuard {
       const result = await Promise.race([
         op(this.tier),
         new Promise<never>((_, reject) => {
+          // not unref'd: the remote client's socket is unref'd (an idle connection must not keep a CLI
+          // alive), so this timer is what keeps the process up while a call is in flight, at most `timeout`
           timer = setTimeout(() => reject(new TimeoutError(`${this.tier.kind} cache tier`, this._timeout)), this._timeout)
-          timer.unref()
         }),
       ])
       this._failures = 0

@@ -70,7 +70,14 @@ export class UnstorageTier implements Tier {
   private async _storageKeys(): Promise<string[]> {
     const d = await this._driver
     const all = await d.getKeys(this._prefix, {})
-    return all.filter(k => k.startsWith(`${this._prefix}:`))
+    // raw drivers return their own separators (fs-lite: 'a/b'); unstorage's storage layer would
+    // normalize them to ':', so do the same here
+    const out: string[] = []
+    for (const k of all) {
+      const n = k.replace(/[/\\]/g, ':')
+      if (n.startsWith(`${this._prefix}:`)) out.push(n)
+    }
+    return out
   }
 
   async keys() {

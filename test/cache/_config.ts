@@ -5,6 +5,7 @@
 import { createHookRegistry } from '../../src/hooks/registry.js'
 import { resolveTiers } from '../../src/config/resolve.js'
 import { createCacheManager } from '../../src/runtime/cache/index.js'
+import { basename } from 'node:path'
 import type { DriverConfig, ResolvedPerfConfig, ResolvedNamespaceConfig } from '../../src/config/types.js'
 
 export interface ManagerOptions {
@@ -19,6 +20,8 @@ export interface ManagerOptions {
   namespaces?: Record<string, Partial<ResolvedNamespaceConfig>>
   dir: string
   cwd: string
+  /** @default derived from cwd, so managers on one temp project share a scope and others never meet on the shared redis */
+  scope?: string
 }
 
 export function buildManager(o: ManagerOptions) {
@@ -34,7 +37,7 @@ export function buildManager(o: ManagerOptions) {
   const config = {
     name: 'test-cli', version: '1.0.0', cwd, rootDir: cwd, env: 'test',
     cache: {
-      enabled: o.enabled ?? true, tiers, dir, ...root, timeout: o.timeout ?? 250, scope: 'test-scope', scopeMaxAge: 7 * 86_400_000,
+      enabled: o.enabled ?? true, tiers, dir, ...root, timeout: o.timeout ?? 250, scope: o.scope ?? `test-${basename(cwd)}`, scopeMaxAge: 7 * 86_400_000,
       invalidate: { version: true, files: [] }, namespaces,
     },
   } as unknown as ResolvedPerfConfig

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 import { manager } from './_manager.js'
 
@@ -87,4 +88,13 @@ describe('many processes on one fs cache', () => {
       await m.close()
     }
   }, 120_000)
+})
+
+describeRedis('a CLI process on a redis tier', () => {
+  it('finishes an awaited redis round trip (the idle socket is unref\'d, calls in flight are not) and exits by itself', async () => {
+    const c = child('redis-cli.mjs', { dir: tempDir('unperf-cli-'), cwd: tempDir('unperf-cli-cwd-'), url: redisUrl })
+    const r = await c.done
+    expect(r.code, r.err).toBe(0)
+    expect(JSON.parse(r.out)).toEqual({ first: 'computed', second: 'computed' })
+  }, 30_000)
 })

@@ -114,7 +114,8 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
         return value
       } finally {
         clearInterval(refresh)
-        await client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, token).catch(() => {})
+        // bounded by the tier's timeout like every other remote call: a frozen redis must not hang here
+        await redis.call(() => client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, token)).catch(() => {})
       }
     }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))

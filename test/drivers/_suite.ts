@@ -1,0 +1,124 @@
+/**
+ * The conformance suite every tier runs (issue 4): the same envelope semantics on every driver,
+ * exact round-trips, collision-free and traversal-safe keys, keys() of one namespace only,
+ * getMany/setMany, delete/clear counts, prune (expired first, then LRU), stats.
+ */
+import { describe, expect, it, afterAll } from 'vitest'
+import type { ResolvedDriverSpec } from '../../src/config/types.js'
+import { createTier } from '../../src/drivers/tiers.js'
+import type { StoredEntry, Tier } from '../../src/drivers/types.js'
+
+export interface SuiteOptions {
+  /** The resolved driver spec under test. */
+  spec: () => ResolvedDriverSpec
+  /** A per-test directory for fs tiers (and a unique prefix otherwise). */
+  dir: () => string
+  /** Evicts least recently used entries in prune(maxBytes) (redis and unstorage drivers rely on their own eviction). @default true */
+  lru?: boolean
+}
+
+let counter = 0
+export function entry(key: string, value: unknown, o: Partial<StoredEntry> = {}): StoredEntry {
+  return { key, value, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0, ...o }
+}
+
+const KEYS = [
+  'a/b', 'a:b', 'a_b', 'A/B', 'a%2Fb', '../escape', '../../etc/passwd', '/abs/path', 'C:\\win', 'nul\u0000byte', 'con',
+  'k'.repeat(10_000), 'héllo ☃', '日本語', '.', '..', '', ' ', '~tilde', 'readable-key.v1',
+]
+
+export function driverSuite(name: string, o: SuiteOptions): void {
+  describe(`driver conformance: ${name}`, () => {
+    const opened: Tier[] = []
+    afterAll(async () => { for (const t of opened) await t.close().catch(() => {}) })
+    const open = (namespace = 'ns', dir = o.dir()): Tier => {
+      const run = `${process.pid}-${++counter}`
+      const tier = createTier(o.spec(), {
+        prefix: `conf:${run}:${namespace}`, fsDir: () => `${dir}/${namespace}`, encode: { compress: 1000, integrity: true }, timeout: 2000,
+      })
+      opened.push(tier)
+      return tier
+    }
+
+    it('a missing key is null', async () => {
+      expect(await open().get('nope')).toBeNull()
+    })
+
+    it('round-trips values exactly, with times and metadata', async () => {
+      const t = open()
+      const values: unknown[] = ['456', 456, null, false, '', { a: [1, null, 'x'] }, 'x'.repeat(50_000), Buffer.from([0, 255]), new Uint8Array([1, 2])]
+      for (const [i, v] of values.entries()) {
+        const e = entry(`v${i}`, v, { createdAt: 1000 + i, expiresAt: Date.now() + 60_000, staleFor: 5, metadata: { tag: i } })
+        await t.set(e)
+        const got = await t.get(`v${i}`)
+        expect(got).not.toBeNull()
+        expect(got!.key).toBe(`v${i}`)
+        expect(got!.createdAt).toBe(1000 + i)
+        expect(got!.expiresAt).toBe(e.expiresAt)
+        expect(got!.staleFor).toBe(5)
+        expect(got!.metadata).toEqual({ tag: i })
+        expect(got!.size).toBeGreaterThanOrEqual(typeof v === 'string' && v.length > 1000 ? 1 : 0)
+        if (v instanceof Uint8Array) {
+          expect(got!.value).toBeInstanceOf(Uint8Array)
+          expect(Buffer.isBuffer(got!.value)).toBe(Buffer.isBuffer(v))
+          expect([...(got!.value as Uint8Array)]).toEqual([...v])
+        } else {
+          expect(got!.value).toEqual(v)
+          expect(typeof got!.value).toBe(typeof v)
+        }
+      }
+    })
+
+    it('keys are distinct, stay inside, and keys() returns the originals', async () => {
+      const t = open()
+      for (const [i, k] of KEYS.entries()) await t.set(entry(k, i))
+      for (const [i, k] of KEYS.entries()) expect((await t.get(k))?.value).toBe(i)
+      expect((await t.keys()).sort()).toEqual([...KEYS].sort())
+    })
+
+    it('keys() and clear() cover one namespace only', async () => {
+      const dir = o.dir()
+      const a = open('one', dir)
+      const b = open('two', dir)
+      await a.set(entry('x', 1))
+      await a.set(entry('y', 2))
+      await b.set(entry('x', 'other'))
+      expect((await a.keys()).sort()).toEqual(['x', 'y'])
+      expect(await b.keys()).toEqual(['x'])
+      expect(await a.clear()).toBe(2)
+      expect(await a.keys()).toEqual([])
+      expect((await b.get('x'))?.value).toBe('other')
+    })
+
+    it('getMany / setMany keep order; delete says whether it removed', async () => {
+      const t = open()
+      await t.setMany([entry('m1', 'one'), entry('m2', '2'), entry('m3', null)])
+      const got = await t.getMany(['m3', 'missing', 'm1', 'm2'])
+      expect(got.map(e => (e && !(e instanceof Error) ? e.value : e))).toEqual([null, null, 'one', '2'])
+      expect(got[1]).toBeNull()
+      expect(await t.delete('m1')).toBe(true)
+      expect(await t.delete('m1')).toBe(false)
+      expect(await t.get('m1')).toBeNull()
+    })
+
+    it('prune removes expired entries first, then least recently used down to maxBytes', async () => {
+      const t = open()
+      const now = Date.now()
+      await t.set(entry('expired', 'x'.repeat(200), { expiresAt: now - 1000 }))
+      for (let i = 0; i < 5; i++) await t.set(entry(`live${i}`, 'y'.repeat(200), { expiresAt: now + 60_000 }))
+      await t.get('live0') // most recently used now
+      const removed = await t.prune(Number.MAX_SAFE_INTEGER, now)
+      // drivers with their own expiry (redis PX) may have dropped it already
+      expect(removed.every(r => r.key === 'expired' && r.reason === 'expired')).toBe(true)
+      expect(await t.get('expired')).toBeNull()
+      expect((await t.keys()).sort()).toEqual(['live0', 'live1', 'live2', 'live3', 'live4'])
+      if (o.lru === false) return
+      const perEntry = (await t.stats()).bytes / 5
+      const lru = await t.prune(Math.floor(perEntry * 2.5), now)
+      expect(lru.every(r => r.reason === 'lru')).toBe(true)
+      expect(lru.map(r => r.key)).not.toContain('live0')
+      expect((await t.keys()).sort()).toEqual(['live0', 'live4'])
+      expect((await t.stats()).entries).toBe(2)
+    })
+  })
+}
