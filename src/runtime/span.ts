@@ -1,55 +1,92 @@
 /**
  * Spans, marks and startup phases, and their Chrome Trace Event Format export.
  *
- * Nesting is tracked with a plain stack of open spans, not AsyncLocalStorage: ALS makes every
- * await in the host pay ~70–90 ns. The stack is exact for sequential nesting (the common case:
- * `await perf.span('a', () => perf.span('b', ...))`); spans started concurrently at one level all
- * get the enclosing span as parent.
+ * Nesting is tracked with a plain stack of open spans, not AsyncLocalStorage: on Node 20 an ALS
+ * makes every await in the host pay more (bench/span.mjs). The stack is exact for sequential nesting
+ * (the common case: `await perf.span('a', () => perf.span('b', ...))`, awaited siblings). Its limit:
+ * spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) take the span still
+ * open at their start as parent, so siblings started in one synchronous run nest under each other.
  */
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
-interface OpenSpan {
-  name: string
-  start: number
-  depth: number
-}
+/** Span i's fields live in parallel arrays (doubles unboxed): a span allocates no record until records(). */
+const OK = 1
+const ERROR = 2
 
 export function createTracer(): Tracer {
-  const records: SpanRecord[] = []
-  const stack: OpenSpan[] = []
+  const names: string[] = []
+  const starts: number[] = []
+  const durations: number[] = []
+  const depths: number[] = []
+  const parents: number[] = [] // index of the parent span, -1 at top level
+  const commands: (string | undefined)[] = []
+  const statuses: number[] = [] // 0 = still open
+  const stack: number[] = [] // indexes of open spans
   const marks: { name: string; at: number }[] = []
+  let count = 0
   let command: string | undefined
   let startupEnd: number | undefined
 
-  const finish = (open: OpenSpan, status: SpanRecord['status']) => {
-    const index = stack.lastIndexOf(open)
-    if (index !== -1) stack.splice(index, 1)
-    const parent = stack[open.depth - 1]
-    records.push({
-      name: open.name, start: open.start, duration: performance.now() - open.start, depth: open.depth,
-      ...(parent && { parent: parent.name }), ...(command !== undefined && { command }), status,
-    })
+  const finish = (i: number, status: number) => {
+    durations[i] = performance.now() - starts[i]!
+    statuses[i] = status
+    // sequential nesting closes the innermost span: pop; out-of-order ends (concurrent spans) search
+    if (stack[stack.length - 1] === i) stack.pop()
+    else {
+      const at = stack.lastIndexOf(i)
+      if (at !== -1) stack.splice(at, 1)
+    }
+  }
+
+  /** Awaits an async result: one await, no closures per span. */
+  const settle = async <T>(result: PromiseLike<T>, i: number): Promise<T> => {
+    let value: T
+    try {
+      value = await result
+    } catch (error) {
+      finish(i, ERROR)
+      throw error
+    }
+    finish(i, OK)
+    return value
+  }
+
+  const records = (): SpanRecord[] => {
+    const list: SpanRecord[] = []
+    for (let i = 0; i < count; i++) {
+      if (statuses[i] === 0) continue
+      const record: SpanRecord = { name: names[i]!, start: starts[i]!, duration: durations[i]!, depth: depths[i]!, status: statuses[i] === OK ? 'ok' : 'error' }
+      if (parents[i] !== -1) record.parent = names[parents[i]!]
+      if (commands[i] !== undefined) record.command = commands[i]
+      list.push(record)
+    }
+    return list
   }
 
   return {
     span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-      const open: OpenSpan = { name, start: performance.now(), depth: stack.length }
-      stack.push(open)
+      const i = count++
+      const depth = stack.length
+      names.push(name)
+      starts.push(performance.now())
+      durations.push(0)
+      depths.push(depth)
+      parents.push(depth > 0 ? stack[depth - 1]! : -1)
+      commands.push(command)
+      statuses.push(0)
+      stack.push(i)
       let result: Promise<T> | T
       try {
         result = fn()
       } catch (error) {
-        finish(open, 'error')
+        finish(i, ERROR)
         return Promise.reject(error)
       }
-      if (result instanceof Promise || (result && typeof (result as unknown as PromiseLike<T>).then === 'function')) {
-        return Promise.resolve(result).then(
-          value => { finish(open, 'ok'); return value },
-          error => { finish(open, 'error'); throw error },
-        )
+      if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
+        return settle(result as unknown as PromiseLike<T>, i)
       }
-      finish(open, 'ok')
+      finish(i, OK)
       return Promise.resolve(result)
     },
 
@@ -62,7 +99,7 @@ export function createTracer(): Tracer {
       command = name
     },
 
-    records: () => records,
+    records,
 
     get startupEnd() {
       return startupEnd
@@ -79,7 +116,7 @@ export function createTracer(): Tracer {
         { name: 'thread_name', ph: 'M', pid, tid: 1, args: { name: 'startup' } },
       ]
       for (const p of phases()) events.push({ name: p.name, cat: 'startup', ph: 'X', ts: us(p.start), dur: us(p.duration), pid, tid: 1, args: { share: p.share } })
-      for (const r of records) {
+      for (const r of records()) {
         events.push({ name: r.name, cat: r.command ? `span,${r.command}` : 'span', ph: 'X', ts: us(r.start), dur: us(r.duration), pid, tid: 0, args: { depth: r.depth, status: r.status, ...(r.parent && { parent: r.parent }) } })
       }
       return events

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryTracker } from '../../src/runtime/memory.js'
 import { createTracer } from '../../src/runtime/span.js'
 
@@ -40,6 +40,53 @@ describe('tracer', () => {
     expect(Number.isInteger(work.ts)).toBe(true)
     expect(events.some(e => e.ph === 'M' && e.name === 'process_name')).toBe(true)
   })
+
+  it('trace events are complete events Perfetto loads: startup phases on their own track, spans with args', async () => {
+    const t = createTracer()
+    t.mark('config')
+    t.setCommand('build')
+    await t.span('a', async () => { await t.span('b', async () => 2) })
+    await expect(t.span('c', async () => { throw new Error('no') })).rejects.toThrow('no')
+    const events = JSON.parse(JSON.stringify(t.traceEvents())) as Record<string, unknown>[]
+    for (const e of events.filter(e => e.ph === 'X')) {
+      expect(e).toMatchObject({ pid: process.pid })
+      expect(typeof e.name).toBe('string')
+      expect(typeof e.cat).toBe('string')
+      expect(Number.isInteger(e.ts) && Number.isInteger(e.dur) && (e.dur as number) >= 0).toBe(true)
+      expect(typeof e.tid).toBe('number')
+    }
+    const startup = events.filter(e => e.cat === 'startup').map(e => e.name)
+    expect(startup).toEqual(['node bootstrap', 'modules', 'config'])
+    expect(events.find(e => e.name === 'b')).toMatchObject({ args: { depth: 1, parent: 'a', status: 'ok' } })
+    expect(events.find(e => e.name === 'c')).toMatchObject({ args: { depth: 0, status: 'error' } })
+    expect(events.find(e => e.name === 'thread_name' && e.tid === 1)).toMatchObject({ ph: 'M', args: { name: 'startup' } })
+  })
+
+  it('sequential siblings share the enclosing parent; concurrent spans all close; records are in start order', async () => {
+    const t = createTracer()
+    await t.span('root', async () => {
+      await t.span('first', async () => { await null })
+      await t.span('second', () => 1)
+      await Promise.all(['x', 'y', 'z'].map(n => t.span(n, () => new Promise(r => setTimeout(r, n === 'x' ? 5 : 1)))))
+      await t.span('after', () => 1)
+    })
+    const records = t.records()
+    expect(records.map(r => r.name)).toEqual(['root', 'first', 'second', 'x', 'y', 'z', 'after'])
+    for (const name of ['first', 'second', 'x', 'after']) expect(records.find(r => r.name === name)).toMatchObject({ parent: 'root', depth: 1 })
+    // documented limit (no AsyncLocalStorage): spans started in one synchronous run nest under the still-open one
+    expect(records.find(r => r.name === 'y')!.depth).toBeGreaterThanOrEqual(1)
+    expect(records.every(r => r.status === 'ok')).toBe(true)
+    expect(records[0]).not.toHaveProperty('parent')
+  })
+
+  it('1 000 concurrent spans all close', async () => {
+    const t = createTracer()
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => t.span(`s${i}`, async () => { await null; return i })))
+    expect(t.records()).toHaveLength(1000)
+    expect(t.records().every(r => r.status === 'ok')).toBe(true)
+    await t.span('later', () => 1)
+    expect(t.records().at(-1)).toMatchObject({ name: 'later', depth: 0 })
+  })
 })
 
 describe('memory tracker', () => {
@@ -64,5 +111,41 @@ describe('memory tracker', () => {
     list.splice(0, list.length, ...list.map((s, i) => ({ ...s, heapUsed: 50e6 + (i % 2) * 1000 })))
     expect(m.trend().direction).toBe('stable')
     expect(m.leakWarning()).toBeUndefined()
+  })
+
+  it('trend: shrinking, and fewer than 2 snapshots is stable', () => {
+    const m = createMemoryTracker()
+    expect(m.trend()).toEqual({ direction: 'stable', slope: 0, samples: 0 })
+    const list = m.snapshots()
+    for (let i = 0; i < 6; i++) list.push({ label: String(i), time: i * 1000, rss: 0, heapUsed: 80e6 - i * 1e6, heapTotal: 0, external: 0, arrayBuffers: 0 })
+    expect(m.trend().direction).toBe('shrinking')
+    expect(m.trend().slope).toBeCloseTo(-1e6, 0)
+  })
+
+  it('a short growing series is not a leak warning (needs ≥ 5 snapshots over ≥ 10 s)', () => {
+    const m = createMemoryTracker()
+    const list = m.snapshots()
+    for (let i = 0; i < 10; i++) list.push({ label: String(i), time: i * 100, rss: 0, heapUsed: 50e6 + i * 2e6, heapTotal: 0, external: 0, arrayBuffers: 0 })
+    expect(m.trend().direction).toBe('growing')
+    expect(m.leakWarning()).toBeUndefined()
+  })
+
+  it('trackPeak samples on an unref\'d interval while tracking and stops it after', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const m = createMemoryTracker()
+      const stopA = m.trackPeak()
+      const stopB = m.trackPeak()
+      expect(vi.getTimerCount()).toBe(1)
+      vi.advanceTimersByTime(500)
+      expect(stopA()).toBeGreaterThan(0)
+      expect(vi.getTimerCount()).toBe(1)
+      const peak = stopB()
+      expect(peak).toBeGreaterThan(0)
+      expect(m.peakRss).toBeGreaterThanOrEqual(peak)
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
