@@ -1,0 +1,203 @@
+// Cache tiers vs their anchors, every figure a ratio measured in the same run:
+//   memory tier get/set   vs awaited lru-cache get/set and raw unstorage memory   (target ≤ 3× lru-cache time)
+//   fs tier get/set, 1 KB and 100 KB values over 2000 keys vs raw fs/promises readFile/writeFile and cacache 20
+//                         (targets: get ≥ 0.8× raw readFile throughput, set ≥ 0.6× raw writeFile, both ≥ 2× cacache)
+//   redis tier            vs raw ioredis, sequential and 100 in flight             (target ≥ 0.85× raw throughput)
+//   10 000 concurrent wrap calls on 100 keys                                       (exactly 100 fn calls)
+// Each sample runs one batch of every variant of a group, interleaved in random order; a group's ratio is the
+// median of its per-round ratios, its noise the MAD of those ratios. A target missed by more than the noise
+// (and at least 5 %) fails the run (exit 1).
+// Run: node scripts/build.mjs --no-dts && node bench/cache.mjs   (writes bench/results/cache.md)
+//      QUICK=1 for fewer rounds; ROUNDS=N to set them.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import * as fsp from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import cacache from 'cacache'
+import { createStorage } from 'unstorage'
+import memoryDriver from 'unstorage/drivers/memory'
+import Redis from 'ioredis'
+import { createPerf } from '../dist/index.mjs'
+
+const root = new URL('..', import.meta.url).pathname
+const QUICK = process.env.QUICK === '1'
+const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 3 : 7))
+const tmp = mkdtempSync(join(tmpdir(), 'unperf-bench-cache-'))
+process.env.XDG_CACHE_HOME = join(tmp, 'xdg') // nothing of the bench lands in the user's cache dir
+const cleanup = []
+process.on('exit', () => { for (const f of cleanup) try { f() } catch {} ; rmSync(tmp, { recursive: true, force: true }) })
+
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const mad = xs => { const m = median(xs); return median(xs.map(x => Math.abs(x - m))) }
+const shuffle = xs => xs.map(x => [Math.random(), x]).sort((a, b) => a[0] - b[0]).map(x => x[1])
+
+async function perfWith(name, cache) {
+  const cwd = mkdtempSync(join(tmp, `${name}-`))
+  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: `bench-${name}`, version: '1.0.0' }))
+  const perf = await createPerf({ cwd, rootDir: cwd, name: `bench-${name}`, noExitHandlers: true, overrides: { cache: { dir: join(cwd, '.cache'), maxSize: '2gb', ...cache }, report: { console: false, dir: join(cwd, '.report') } } })
+  return perf
+}
+
+/** Runs `variants` (name → async batch) interleaved for ROUNDS rounds; returns ms per batch samples. */
+async function measure(variants, rounds = ROUNDS) {
+  const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
+  for (const fn of Object.values(variants)) await fn() // warm up (and fill keys for gets)
+  for (let r = 0; r < rounds; r++) {
+    for (const name of shuffle(Object.keys(variants))) {
+      const t0 = process.hrtime.bigint()
+      await variants[name]()
+      samples[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+    }
+  }
+  return samples
+}
+
+const rows = []
+let failed = false
+/**
+ * kind 'time': target = max ours/anchor time ratio; kind 'speed': target = min anchor/ours time ratio
+ * (ours as a fraction of the anchor's throughput).
+ */
+function compare(label, samples, ours, anchor, kind, target, ops) {
+  const ratios = samples[ours].map((t, i) => kind === 'time' ? t / samples[anchor][i] : samples[anchor][i] / t)
+  const ratio = median(ratios)
+  const noise = Math.max(0.05, mad(ratios) / ratio)
+  const ok = kind === 'time' ? ratio <= target * (1 + noise) : ratio >= target * (1 - noise)
+  if (!ok && !label.startsWith('(diagnostic)')) failed = true
+  const us = name => (median(samples[name]) * 1000 / ops).toFixed(1)
+  rows.push(`| ${label} | ${us(ours)} | ${anchor} ${us(anchor)} | ${kind === 'time' ? `${ratio.toFixed(2)}× time` : `${ratio.toFixed(2)}× speed`} ± ${(noise * 100).toFixed(0)} % | ${kind === 'time' ? '≤' : '≥'} ${target}× | ${ok ? 'ok' : `**MISSED** by ${kind === 'time' ? ((ratio / target - 1) * 100).toFixed(0) : ((1 - ratio / target) * 100).toFixed(0)} %`} |`)
+  console.log(rows.at(-1))
+}
+
+// --- memory tier ------------------------------------------------------------------------------
+{
+  const N = 2000
+  const perf = await perfWith('memory', { driver: 'memory' })
+  const cache = perf.cache
+  const lru = new LRUCache({ max: 100_000 })
+  const storage = createStorage({ driver: memoryDriver() })
+  const keys = Array.from({ length: N }, (_, i) => `key-${i}`)
+  const value = { id: 1, name: 'value', tags: ['a', 'b'], n: 42 }
+  const samples = await measure({
+    'unperf set': async () => { for (const k of keys) await cache.set(k, value) },
+    'lru-cache set': async () => { for (const k of keys) await lru.set(k, value) },
+    'unstorage set': async () => { for (const k of keys) await storage.setItem(k, value) },
+    'unperf get': async () => { for (const k of keys) await cache.get(k) },
+    'lru-cache get': async () => { for (const k of keys) await lru.get(k) },
+    'unstorage get': async () => { for (const k of keys) await storage.getItem(k) },
+  }, ROUNDS * 2)
+  compare('memory set', samples, 'unperf set', 'lru-cache set', 'time', 3, N)
+  compare('memory get', samples, 'unperf get', 'lru-cache get', 'time', 3, N)
+  compare('memory set vs unstorage', samples, 'unperf set', 'unstorage set', 'time', 3, N)
+  compare('memory get vs unstorage', samples, 'unperf get', 'unstorage get', 'time', 3, N)
+
+  // 10 000 concurrent wrap calls on 100 keys: exactly 100 fn calls
+  let calls = 0
+  const results = await Promise.all(Array.from({ length: 10_000 }, (_, i) => cache.wrap(`wrap-${i % 100}`, async () => {
+    calls++
+    await new Promise(r => setTimeout(r, 5))
+    return i % 100
+  })))
+  const right = results.every((v, i) => v === i % 100)
+  const ok = calls === 100 && right
+  if (!ok) failed = true
+  rows.push(`| 10 000 concurrent wrap on 100 keys | fn calls: ${calls} | — | — | exactly 100, right values | ${ok ? 'ok' : '**MISSED**'} |`)
+  console.log(rows.at(-1))
+  await perf.close()
+}
+
+// --- fs tier ----------------------------------------------------------------------------------
+for (const size of [1024, 100 * 1024]) {
+  const N = 2000
+  const rounds = size > 10_000 ? Math.max(3, Math.ceil(ROUNDS / 3)) : ROUNDS
+  const perf = await perfWith(`fs${size}`, { driver: 'fs' })
+  const cache = perf.cache
+  // the same tier without compression, to tell compression cost from write cost
+  const plainPerf = size > 10_000 ? await perfWith(`fsplain${size}`, { driver: 'fs', compress: false }) : undefined
+  const rawDir = join(tmp, `raw-${size}`)
+  const cacacheDir = join(tmp, `cacache-${size}`)
+  mkdirSync(rawDir)
+  const keys = Array.from({ length: N }, (_, i) => `entry-${i}`)
+  const values = keys.map(() => randomBytes(size))
+  const label = size >= 1024 * 100 ? '100 KB' : '1 KB'
+  const samples = await measure({
+    'unperf set': async () => { for (let i = 0; i < N; i++) await cache.set(keys[i], values[i]) },
+    'raw writeFile': async () => { for (let i = 0; i < N; i++) await fsp.writeFile(join(rawDir, keys[i]), values[i]) },
+    'cacache put': async () => { for (let i = 0; i < N; i++) await cacache.put(cacacheDir, keys[i], values[i]) },
+    'unperf get': async () => { for (let i = 0; i < N; i++) await cache.get(keys[i]) },
+    'raw readFile': async () => { for (let i = 0; i < N; i++) await fsp.readFile(join(rawDir, keys[i])) },
+    'cacache get': async () => { for (let i = 0; i < N; i++) await cacache.get(cacacheDir, keys[i]) },
+    ...(plainPerf ? { 'unperf set, compress false': async () => { for (let i = 0; i < N; i++) await plainPerf.cache.set(keys[i], values[i]) } } : {}),
+  }, rounds)
+  // sanity: the cache returns what was written
+  const back = await cache.get(keys[7])
+  if (!Buffer.isBuffer(back) || !back.equals(values[7])) { failed = true; console.log(`fs ${label}: wrong value read back`) }
+  compare(`fs get ${label}`, samples, 'unperf get', 'raw readFile', 'speed', 0.8, N)
+  compare(`fs set ${label}`, samples, 'unperf set', 'raw writeFile', 'speed', 0.6, N)
+  compare(`fs get ${label} vs cacache`, samples, 'unperf get', 'cacache get', 'speed', 2, N)
+  compare(`fs set ${label} vs cacache`, samples, 'unperf set', 'cacache put', 'speed', 2, N)
+  if (plainPerf) {
+    compare(`(diagnostic) fs set ${label}, compress: false`, samples, 'unperf set, compress false', 'raw writeFile', 'speed', 0.6, N)
+    await plainPerf.close()
+  }
+  await perf.close()
+  rmSync(rawDir, { recursive: true, force: true })
+  rmSync(cacacheDir, { recursive: true, force: true })
+}
+
+// --- redis tier -------------------------------------------------------------------------------
+{
+  const port = await new Promise(res => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  cleanup.push(() => redis.kill('SIGKILL'))
+  const url = `redis://127.0.0.1:${port}`
+  const { connect } = await import('node:net')
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise(r => { const c = connect(port, '127.0.0.1', () => { c.destroy(); r(true) }).on('error', () => r(false)) })
+    if (up) break
+    await new Promise(r => setTimeout(r, 50))
+  }
+  const raw = new Redis(url)
+  raw.on('error', () => {})
+  const perf = await perfWith('redis', { driver: { driver: 'redis', url } })
+  const cache = perf.cache
+  const N = 1000
+  const keys = Array.from({ length: N }, (_, i) => `rk-${i}`)
+  const value = { id: 1, name: 'value', tags: ['a', 'b'], text: 'x'.repeat(200) }
+  const json = JSON.stringify(value)
+  const inFlight = async (fn) => { for (let i = 0; i < N; i += 100) await Promise.all(keys.slice(i, i + 100).map(fn)) }
+  const samples = await measure({
+    'unperf set seq': async () => { for (const k of keys) await cache.set(k, value) },
+    'ioredis set seq': async () => { for (const k of keys) await raw.set(`raw:${k}`, json, 'PX', 60_000) },
+    'unperf get seq': async () => { for (const k of keys) await cache.get(k) },
+    'ioredis get seq': async () => { for (const k of keys) JSON.parse(await raw.get(`raw:${k}`)) },
+    'unperf set x100': () => inFlight(k => cache.set(k, value)),
+    'ioredis set x100': () => inFlight(k => raw.set(`raw:${k}`, json, 'PX', 60_000)),
+    'unperf get x100': () => inFlight(k => cache.get(k)),
+    'ioredis get x100': () => inFlight(async k => JSON.parse(await raw.get(`raw:${k}`))),
+  })
+  compare('redis set sequential', samples, 'unperf set seq', 'ioredis set seq', 'speed', 0.85, N)
+  compare('redis get sequential', samples, 'unperf get seq', 'ioredis get seq', 'speed', 0.85, N)
+  compare('redis set 100 in flight', samples, 'unperf set x100', 'ioredis set x100', 'speed', 0.85, N)
+  compare('redis get 100 in flight', samples, 'unperf get x100', 'ioredis get x100', 'speed', 0.85, N)
+  await perf.close()
+  raw.disconnect()
+  redis.kill('SIGKILL')
+}
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const versions = ['lru-cache', 'unstorage', 'cacache', 'ioredis'].map(n => `${n} ${JSON.parse(readFileSync(join(root, 'node_modules', n, 'package.json'), 'utf8')).version}`).join(', ')
+const md = [
+  '## Cache', '',
+  `Command: \`node scripts/build.mjs --no-dts && node bench/cache.mjs\` (${ROUNDS} rounds, variants interleaved in random order; ratio = median of per-round ratios, ± = MAD).`, '',
+  '| what | unperf µs/op | anchor µs/op | ratio | target | verdict |', '|---|---:|---:|---:|---:|---|',
+  ...rows, '',
+  `(${pkg.name} ${pkg.version}, node ${process.version}, ${versions}; ${new Date().toISOString()})`, '',
+].join('\n')
+if (!QUICK) writeFileSync(join(root, 'bench/results/cache.md'), md)
+console.log(failed ? 'A target was missed.' : 'All targets met.')
+process.exit(failed ? 1 : 0)
