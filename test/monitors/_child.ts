@@ -30,8 +30,8 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export function runNode(file: string, env: Record<string, string> = {}, options: { args?: string[]; cwd?: string } = {}): Child {
-  const proc = spawn(process.execPath, [file, ...(options.args ?? [])], { env: { ...process.env, ...env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runNode(file: string, env: Record<string, string> = {}, options: { args?: string[]; cwd?: string; stdin?: boolean } = {}): Child {
+  const proc = spawn(process.execPath, [file, ...(options.args ?? [])], { env: { ...process.env, ...env }, cwd: options.cwd, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   const waiters: Array<() => void> = []

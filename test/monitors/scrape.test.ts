@@ -8,12 +8,12 @@ const fixture = fileURLToPath(new URL('./fixtures/monitored-cli.ts', import.meta
 describe('a monitored CLI in a child process (issue 6)', () => {
   it('serves /metrics and /healthz over HTTP while working, then exits by itself', async () => {
     const file = await bundleFixture(fixture)
-    const child = runNode(file, { WORK_MS: '1500' })
+    const child = runNode(file, {}, { stdin: true })
     try {
       const port = Number((await child.line(/listening (\d+)/))[1])
       // let a few samples happen
       await new Promise(r => setTimeout(r, 400))
-      const res = await fetch(`http://127.0.0.1:${port}/metrics`)
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(e => { throw new Error(`fetch /metrics: ${e.cause?.code ?? e.cause ?? e}; child: ${child.stdout()} ${child.stderr()} exit=${child.proc.exitCode}`) })
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
       const text = await res.text()
@@ -32,6 +32,7 @@ describe('a monitored CLI in a child process (issue 6)', () => {
       expect(body).toMatchObject({ status: 'degraded', alerts: [{ metric: 'memory.rss', state: 'firing' }] })
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
 
+      child.proc.stdin!.end() // the work ends
       await child.line(/done (\d+)/)
       // exits on its own: nothing but the unref'd monitor is left. 10 s is a hang guard, not a speed check.
       const exit = await Promise.race([child.exited, new Promise(r => setTimeout(() => r('hung'), 10_000).unref())])

@@ -26,7 +26,7 @@ export interface MonitorImpl extends Monitor {
 }
 
 export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources: MetricsSources): MonitorImpl {
-  void sources
+  void sources // read by the metrics registry at scrape time; sampling needs none of them
   const { config, hooks, warn } = ctx
   const options = resolveFile(config.monitors, config.cwd)
   const gcObserve = (metrics as { _gcObserve?: (kind: string, seconds: number) => void })._gcObserve?.bind(metrics)

@@ -28,13 +28,14 @@ export function createEventLoopSampler(resolutionMs = 20): EventLoopSampler {
       // The histogram records the time between its timer's firings (ns): resolution + lateness.
       // Report the lateness (the delay work on the loop suffered), like a stall would be felt.
       const empty = histogram.count === 0
-      const delay = (ns: number) => (empty ? 0 : Math.max(0, ns / 1e6 - resolutionMs))
+      // rounded to µs: finer digits are timer noise
+      const delay = (ns: number) => (empty ? 0 : Math.max(0, Math.round(ns / 1e3 - resolutionMs * 1e3) / 1e3))
       const sample = {
         p50: delay(histogram.percentile(50)),
         p99: delay(histogram.percentile(99)),
         max: delay(histogram.max),
         mean: delay(histogram.mean),
-        utilization: delta.utilization,
+        utilization: Math.round(delta.utilization * 1e4) / 1e4,
       }
       histogram.reset()
       return sample
