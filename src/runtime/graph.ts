@@ -11,14 +11,14 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool)
   const dependents = new Map<string, string[]>()
   const waiting = new Map<string, number>()
   for (const name of names) {
-    const deps = tasks[name]!.deps ?? []
+    const deps = new Set(tasks[name]!.deps ?? []) // a dep listed twice counts once
     for (const dep of deps) {
       if (!(dep in tasks)) throw new PerfError('E_GRAPH_DEP', `graph task '${name}' depends on '${dep}', which is not a task (tasks: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`)
       let list = dependents.get(dep)
       if (!list) dependents.set(dep, (list = []))
       list.push(name)
     }
-    waiting.set(name, new Set(deps).size)
+    waiting.set(name, deps.size)
   }
   const cycle = findCycle(tasks)
   if (cycle) throw new CycleError(cycle)

@@ -23,9 +23,45 @@ interface Job {
   /** A stopOnError map: the first failure cancels the rest synchronously, before a slot is reused. */
   group: { cancelled: boolean; fail(error: unknown): void } | undefined
   started: number
+  /** A map item: the lane calls map.fn(items[index], index, signal) and reports to the map, no promise per item. */
+  map: MapRun | undefined
+  index: number
+}
+
+interface MapRun {
+  items: unknown[]
+  fn: (item: unknown, index: number, signal: AbortSignal) => unknown
+  results: unknown[]
+  errors: unknown[]
+  remaining: number
+  /** aborted on the first failure with stopOnError; the never-aborted signal otherwise */
+  signal: AbortSignal
+  finish(): void
+}
+
+function callJob(job: Job, signal: AbortSignal): unknown {
+  const m = job.map
+  if (m === undefined) return job.fn(signal)
+  const s = m.signal === NEVER_ABORTED ? signal : signal === NEVER_ABORTED ? m.signal : AbortSignal.any([signal, m.signal])
+  return m.fn(m.items[job.index], job.index, s)
+}
+
+function settled(job: Job, ok: boolean, value: unknown): void {
+  const m = job.map
+  if (m === undefined) {
+    if (ok) job.resolve(value)
+    else job.reject(value)
+    return
+  }
+  if (ok) m.results[job.index] = value
+  else m.errors.push(value)
+  if (--m.remaining === 0) m.finish()
 }
 
 const NEVER_ABORTED = new AbortController().signal
+const noop = (): void => {}
+/** Settles map items never started after a stopOnError failure (the map rejects with the first error). */
+const CANCELLED = new PerfError('E_CANCELLED', 'cancelled: an earlier task of this map failed')
 let nextId = 1
 
 export class Pool implements PerfPool {
@@ -55,40 +91,48 @@ export class Pool implements PerfPool {
     return this._submit(fn as TaskFn<unknown>, undefined) as Promise<T>
   }
 
-  async map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
+  map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
-    const results = new Array<T>(list.length)
-    if (options.stopOnError) {
-      const controller = new AbortController()
+    if (list.length === 0) return Promise.resolve([])
+    return new Promise<T[]>((resolve, reject) => {
+      let controller: AbortController | undefined
       let firstError: unknown
-      const group = {
-        cancelled: false,
-        fail(error: unknown) {
-          if (group.cancelled) return
-          group.cancelled = true
-          firstError = error
-          controller.abort(error)
+      const group: Job['group'] = options.stopOnError
+        ? {
+            cancelled: false,
+            fail(error: unknown) {
+              if (group!.cancelled) return
+              group!.cancelled = true
+              firstError = error
+              controller!.abort(error)
+            },
+          }
+        : undefined
+      if (group) controller = new AbortController()
+      const run: MapRun = {
+        items: list, fn: fn as MapRun['fn'], results: new Array<T>(list.length), errors: [], remaining: list.length,
+        signal: controller ? controller.signal : NEVER_ABORTED,
+        finish: () => {
+          if (group?.cancelled) reject(firstError)
+          else if (run.errors.length === 1) reject(run.errors[0])
+          else if (run.errors.length > 1) reject(new AggregateError(run.errors, `[unperf] ${run.errors.length} of ${list.length} tasks failed in pool '${this.name}'`))
+          else resolve(run.results as T[])
         },
       }
-      const all = list.map((item, i) => this._submit(signal => {
-        const combined = signal === NEVER_ABORTED ? controller.signal : AbortSignal.any([signal, controller.signal])
-        return fn(item, i, combined)
-      }, group).then(
-        value => { results[i] = value as T },
-        error => group.fail(error),
-      ))
-      await Promise.all(all)
-      if (group.cancelled) throw firstError
-      return results
-    }
-    const errors: unknown[] = []
-    await Promise.all(list.map((item, i) => this._submit(signal => fn(item, i, signal), undefined).then(
-      value => { results[i] = value as T },
-      error => { errors.push(error) },
-    )))
-    if (errors.length === 1) throw errors[0]
-    if (errors.length > 1) throw new AggregateError(errors, `[unperf] ${errors.length} of ${list.length} tasks failed in pool '${this.name}'`)
-    return results
+      for (let i = 0; i < list.length; i++) {
+        const job: Job = { fn: noop, resolve: noop, reject: noop, attempt: 0, id: nextId++, group, started: 0, map: run, index: i }
+        if (group?.cancelled) {
+          settled(job, false, CANCELLED)
+          continue
+        }
+        if (this._active < this._limit) {
+          this._active++
+          void this._lane(job)
+        } else {
+          this._queue.push(job)
+        }
+      }
+    })
   }
 
   stats(): PoolStats {
@@ -104,7 +148,7 @@ export class Pool implements PerfPool {
 
   private _submit(fn: TaskFn<unknown>, group: Job['group']): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const job: Job = { fn, resolve, reject, attempt: 0, id: nextId++, group, started: 0 }
+      const job: Job = { fn, resolve, reject, attempt: 0, id: nextId++, group, started: 0, map: undefined, index: 0 }
       if (this._active < this._limit) {
         this._active++
         void this._lane(job)
@@ -129,7 +173,7 @@ export class Pool implements PerfPool {
       if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
       let value: unknown
       try {
-        value = timeout === false ? await job.fn(NEVER_ABORTED) : await this._timed(job, timeout)
+        value = timeout === false ? await callJob(job, NEVER_ABORTED) : await this._timed(job, timeout)
       } catch (error) {
         this._failed(job, error)
         job = this._take()
@@ -141,7 +185,7 @@ export class Pool implements PerfPool {
         if (this._adaptive) this._setLimit(this._adaptive.record(duration, false))
         if (hooks && hooks.hasListeners('task:end')) hooks.emit('task:end', { pool: this.name, id: job.id, attempt: job.attempt, duration })
       }
-      job.resolve(value)
+      settled(job, true, value)
       job = this._take()
     }
   }
@@ -157,7 +201,7 @@ export class Pool implements PerfPool {
         reject(error)
       }, timeout)
       timer.unref()
-      Promise.resolve().then(() => job.fn(controller.signal)).then(
+      Promise.resolve().then(() => callJob(job, controller.signal)).then(
         value => { clearTimeout(timer); resolve(value) },
         error => { clearTimeout(timer); reject(error) },
       )
@@ -178,7 +222,7 @@ export class Pool implements PerfPool {
         this._head = 0
       }
       if (job.group?.cancelled) {
-        job.reject(new PerfError('E_CANCELLED', 'cancelled: an earlier task of this map failed'))
+        settled(job, false, CANCELLED)
         continue
       }
       return job
@@ -198,7 +242,7 @@ export class Pool implements PerfPool {
       queue[this._head++] = undefined
       if (this._head === queue.length) { queue.length = 0; this._head = 0 }
       if (job.group?.cancelled) {
-        job.reject(new PerfError('E_CANCELLED', 'cancelled: an earlier task of this map failed'))
+        settled(job, false, CANCELLED)
         continue
       }
       this._active++
@@ -237,7 +281,7 @@ export class Pool implements PerfPool {
     this._stats.failed++
     job.group?.fail(error)
     if (hooks && hooks.hasListeners('task:error')) hooks.emit('task:error', { pool: this.name, id: job.id, attempt: job.attempt, duration, error })
-    job.reject(error)
+    settled(job, false, error)
   }
 }
 

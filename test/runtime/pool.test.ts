@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { TimeoutError, CycleError } from '../../src/errors.js'
-import { createPoolManager, Pool } from '../../src/runtime/pool.js'
+import { backoffDelay, createPoolManager, Pool } from '../../src/runtime/pool.js'
 import { AdaptiveLimit } from '../../src/runtime/pool-adaptive.js'
 import { runGraph } from '../../src/runtime/graph.js'
 import { pool, runtimeContext } from './_ctx.js'
@@ -115,6 +115,14 @@ describe('pool', () => {
   })
 })
 
+describe('backoff', () => {
+  it('is exponential, capped by maxBackoff, with full jitter in [0, cap]', () => {
+    expect([0, 1, 2, 3, 10].map(a => backoffDelay(a, 100, 1000, () => 1))).toEqual([100, 200, 400, 800, 1000])
+    expect(backoffDelay(3, 100, 1000, () => 0)).toBe(0)
+    expect(backoffDelay(2, 100, 1000, () => 0.5)).toBe(200)
+  })
+})
+
 describe('adaptive limit (AIMD)', () => {
   it('increases additively while throughput holds and cuts multiplicatively on failures', () => {
     vi.useFakeTimers()
@@ -127,6 +135,23 @@ describe('adaptive limit (AIMD)', () => {
       const before = a.limit
       for (let i = 0; i < before; i++) a.record(10, i === 0)
       expect(a.limit).toBe(Math.max(1, Math.floor(before * 0.7)))
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('stays within [min, max] and cuts when latency worsens without more throughput', () => {
+    vi.useFakeTimers()
+    try {
+      const a = new AdaptiveLimit(2, 1, 6)
+      for (let i = 0; i < 200; i++) { vi.advanceTimersByTime(1); a.record(1, false) }
+      expect(a.limit).toBe(6)
+      // the same completions per ms, but 10× the latency → multiplicative decrease
+      const before = a.limit
+      for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10, false) }
+      expect(a.limit).toBeLessThan(before)
+      for (let i = 0; i < 500; i++) a.record(1, true)
+      expect(a.limit).toBe(1)
     } finally {
       vi.useRealTimers()
     }
@@ -181,6 +206,50 @@ describe('graph', () => {
     const r = await runGraph(tasks, p())
     expect(runs).toBe(2000)
     expect(r.ran).toHaveLength(2000)
+  })
+
+  it('a random 2 000-node DAG: every task starts after all its deps finished, with their results', async () => {
+    let seed = 7
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const finished = new Set<string>()
+    const tasks: Record<string, { run: (ctx: { results: Record<string, unknown> }) => Promise<number>; deps: string[] }> = {}
+    let violations = 0
+    for (let i = 0; i < 2000; i++) {
+      const deps = i === 0 ? [] : Array.from({ length: 1 + Math.floor(rand() * 3) }, () => `n${Math.floor(rand() * i)}`)
+      tasks[`n${i}`] = {
+        deps,
+        run: async ({ results }) => {
+          for (const d of deps) if (!finished.has(d) || results[d] !== Number(d.slice(1))) violations++
+          await null
+          finished.add(`n${i}`)
+          return i
+        },
+      }
+    }
+    const r = await runGraph(tasks, p())
+    expect(violations).toBe(0)
+    expect(new Set(r.ran).size).toBe(2000)
+    expect(r.failed).toEqual([])
+  })
+
+  it('independent tasks run in parallel up to the pool limit', async () => {
+    let running = 0, max = 0
+    const task = { run: async () => { running++; max = Math.max(max, running); await new Promise(r => setTimeout(r, 5)); running-- } }
+    await runGraph(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`t${i}`, task])), p())
+    expect(max).toBe(8)
+  })
+
+  it('a diamond with one failed branch skips the join once', async () => {
+    const r = await runGraph({
+      a: { run: () => 1 },
+      b: { deps: ['a'], run: () => { throw new Error('b broke') } },
+      c: { deps: ['a'], run: () => 3 },
+      d: { deps: ['b', 'c'], run: () => 4 },
+      e: { deps: ['d'], run: () => 5 },
+    }, p())
+    expect(r.ran.sort()).toEqual(['a', 'c'])
+    expect(r.failed.map(f => f.name)).toEqual(['b'])
+    expect(r.skipped.sort()).toEqual(['d', 'e'])
   })
 
   it('an unknown dependency is a clear error', async () => {
