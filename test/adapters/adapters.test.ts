@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 
 const repo = resolve(import.meta.dirname, '../..')
+// A private copy of dist (inside the repo so bare imports resolve from its node_modules): another
+// build in the shared tree must not swap files under a running fixture.
+const dist = join(import.meta.dirname, `.dist-${process.pid}`)
+beforeAll(() => { if (built) cpSync(join(repo, 'dist'), dist, { recursive: true }) })
+afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
 interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> } } | undefined }
 
@@ -24,7 +29,7 @@ function host(fixture: string): { dir: string; run: (args: string[], env?: Recor
     run(args, env = {}) {
       const p = spawnSync(process.execPath, [join(dir, 'bin', 'cli.mjs'), ...args], {
         cwd: dir, encoding: 'utf8', timeout: 100_000,
-        env: { ...process.env, UNPERF_REPO: repo, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
+        env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
       })
       const historyFile = join(reports, 'history.jsonl')
       const history = existsSync(historyFile) ? readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>) : []
@@ -49,7 +54,7 @@ for (const [label, fixture, env] of [
       const h = host(fixture)
       const r = h.run(['cache', 'clear'], env)
       expect(r.stderr).not.toMatch(/Error/)
-      expect(r.code).toBe(0)
+      expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toContain('cleared')
       expect(r.history).toHaveLength(1)
       expect(r.report!.commands.map(c => c.name)).toEqual(['cache clear'])
@@ -74,7 +79,7 @@ for (const [label, fixture, env] of [
 
     it('--help: usage, exit 0, one report', () => {
       const r = host(fixture).run(['--help'], env)
-      expect(r.code).toBe(0)
+      expect(r.code, r.stderr).toBe(0)
       expect(r.stdout + r.stderr).toMatch(/usage/i)
       expect(r.stdout + r.stderr).toMatch(/no-cache/)
       expect(r.history).toHaveLength(1)
@@ -82,14 +87,14 @@ for (const [label, fixture, env] of [
 
     it('--version: the version, exit 0, one report', () => {
       const r = host(fixture).run(['--version'], env)
-      expect(r.code).toBe(0)
+      expect(r.code, r.stderr).toBe(0)
       expect(r.stdout.trim()).toBe('3.2.1')
       expect(r.history).toHaveLength(1)
     })
 
     it('an unknown command: an error message, non-zero exit, one report', () => {
       const r = host(fixture).run(['nope'], env)
-      expect(r.code).toBe(1)
+      expect(r.code, r.stderr).toBe(1)
       expect(r.stderr).toMatch(isCommander ? /unknown command 'nope'/ : /Unknown command nope/)
       expect(r.history).toHaveLength(1)
     })
