@@ -21,6 +21,8 @@ const SUFFIX = '.e'
 const READABLE = /^[a-z0-9][a-z0-9._-]{0,99}$/
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/
 const TMP_MAX_AGE_MS = 60_000
+const SWEEP_EVERY_MS = 3_600_000
+const SWEPT_MARKER = '.swept'
 
 export function encodeFileName(key: string): string {
   if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
@@ -164,6 +166,20 @@ export class FsTier implements Tier {
     }
     removed.push(...(await this.enforce(maxBytes)))
     return removed
+  }
+
+  /**
+   * Expired entries that nobody reads again must not pile up (nitro, npm and turbo caches grow
+   * forever): at most once per SWEEP_EVERY_MS per namespace dir, across processes (the mtime of a
+   * `.swept` marker), the first write of a process runs prune() in the background.
+   */
+  async sweep(maxBytes: number, now: number) {
+    const marker = join(this.dir, SWEPT_MARKER)
+    const st = await fsp.stat(marker).catch(() => undefined)
+    if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return []
+    const at = new Date(now)
+    await fsp.writeFile(marker, '', { mode: 0o600 }).then(() => fsp.utimes(marker, at, at)).catch(() => {})
+    return this.prune(maxBytes, now)
   }
 
   async enforce(maxBytes: number) {

@@ -36,6 +36,8 @@ export interface Tier {
   /** Scan every entry; corrupt ones are removed. */
   verify(): Promise<{ checked: number; corrupt: string[] }>
   stats(): Promise<{ entries: number; bytes: number }>
+  /** Opportunistic sweep after a write: prune() when the last sweep of this namespace is old (cheap otherwise). */
+  sweep?(maxBytes: number, now: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
   /** Called after each set: evict down to maxBytes when over (cheap when under). */
   enforce?(maxBytes: number): Promise<{ key: string; reason: 'lru' | 'expired'; size: number }[]>
   close(): Promise<void>

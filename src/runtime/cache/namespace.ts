@@ -29,6 +29,7 @@ export interface NamespaceHost {
 
 export class CacheNamespace implements PerfCache {
   private _guards: Promise<TierGuard[]> | undefined
+  private _sweepStarted = false
   readonly _pending = new Map<string, Promise<unknown>>()
   private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
   private readonly _staleFor: number
@@ -335,9 +336,15 @@ export class CacheNamespace implements PerfCache {
   }
 
   private _enforce(guards: TierGuard[]): void {
+    // the first write of a process and namespace lets the tier sweep expired entries if one is due
+    // (fs: at most hourly, across processes); its prune() also enforces maxSize
+    const sweep = !this._sweepStarted
+    this._sweepStarted = true
     for (const g of guards) {
-      if (!g.tier.enforce || !g.up) continue
-      this._host.track(g.tier.enforce(this.config.maxSize).then(
+      if (!g.up) continue
+      const run = sweep && g.tier.sweep ? g.tier.sweep(this.config.maxSize, Date.now()) : g.tier.enforce?.(this.config.maxSize)
+      if (!run) continue
+      this._host.track(run.then(
         removed => { for (const r of removed) this._evicted(r.key, r.reason, r.size) },
         error => this._report('E_EVICT', undefined, error, g.tier),
       ))

@@ -1,0 +1,45 @@
+/**
+ * Issue 4, limits: expired entries nobody reads again are swept, never left to grow forever.
+ * The first write of a process sweeps a namespace when its last sweep (a `.swept` marker's mtime,
+ * shared by all processes) is over an hour old.
+ */
+import { readdirSync, utimesSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { manager } from './_manager.js'
+
+function find(dir: string, name: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter(e => e.isFile() && e.name === name).map(e => join(e.parentPath, e.name))
+}
+const entryFiles = (dir: string) => readdirSync(dir, { withFileTypes: true, recursive: true }).filter(e => e.isFile() && e.name.endsWith('.e')).map(e => e.name)
+
+describe('opportunistic sweep of expired entries (fs)', () => {
+  it('a later process sweeps expired entries no one reads, at most once per hour', async () => {
+    const first = manager({ driver: 'fs' })
+    await first.cache.set('keep', 'z', { ttl: 60_000 }) // the first write sweeps (nothing to do) and marks the time
+    await first.m.close()
+
+    // a sweep ran less than an hour ago: the next process does not rescan
+    const second = manager({ dir: first.dir, cwd: first.cwd })
+    await second.cache.set('old-1', 'x', { ttl: 1 })
+    await second.cache.set('old-2', 'y', { ttl: 1 })
+    await second.cache.set('other', 1)
+    await second.m.close()
+    await new Promise(r => setTimeout(r, 20))
+    expect(entryFiles(first.dir).sort()).toEqual(['keep.e', 'old-1.e', 'old-2.e', 'other.e'])
+
+    // an hour later, the first write of a process sweeps in the background
+    const [marker] = find(first.dir, '.swept')
+    expect(marker).toBeDefined()
+    const past = new Date(Date.now() - 2 * 3_600_000)
+    utimesSync(marker!, past, past)
+    const third = manager({ dir: first.dir, cwd: first.cwd })
+    const evicted: string[] = []
+    third.hooks.hook('cache:evict', e => { evicted.push(`${e.key}:${e.reason}`) })
+    await third.cache.set('another', 2)
+    await third.m.close()
+    expect(entryFiles(first.dir).sort()).toEqual(['another.e', 'keep.e', 'other.e'])
+    expect(evicted.sort()).toEqual(['old-1:expired', 'old-2:expired'])
+    expect(third.m.stats().evictions).toBe(2)
+  })
+})
