@@ -20,6 +20,8 @@ export const SHARED_NAMESPACE = 'shared'
 export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const { config } = ctx
   const cacheConfig = config.cache
+  // the config layer resolves UNPERF_CACHE=0 into enabled: false; be defensive for hand-built configs
+  const enabled = cacheConfig.enabled && process.env.UNPERF_CACHE !== '0'
   const namespaces = new Map<string, CacheNamespace>()
   const background = new Set<Promise<unknown>>()
   let scope: Promise<CacheScope> | undefined
@@ -59,7 +61,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const open = (name: string, canOpenOthers: boolean): CacheNamespace => {
     let ns = namespaces.get(name)
     if (!ns) {
-      ns = new CacheNamespace(name, cacheConfig.namespaces[name] ?? rootNamespaceConfig, host, cacheConfig.enabled, canOpenOthers)
+      ns = new CacheNamespace(name, cacheConfig.namespaces[name] ?? rootNamespaceConfig, host, enabled, canOpenOthers)
       namespaces.set(name, ns)
     }
     return ns

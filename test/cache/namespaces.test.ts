@@ -1,0 +1,71 @@
+/**
+ * Issue 4, plugins: each plugin's cache is its own `plugin:<name>` namespace that no API call on
+ * another namespace reaches; `shared` is one namespace for all; a plugin's cache is cleared by name.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { manager } from './_manager.js'
+
+describe('namespaces', () => {
+  it('plugin namespaces are reserved: not reachable by name, and a plugin cannot open others', async () => {
+    const { m, cache } = manager({ driver: 'fs' })
+    expect(() => cache.namespace('plugin:git')).toThrow(expect.objectContaining({ code: expect.any(String) }))
+    expect(() => m.namespace('plugin:git')).toThrow(/plugin:git/)
+    const git = m.pluginNamespace('git')
+    expect(() => git.namespace('default')).toThrow()
+    expect(() => git.namespace('plugin:other')).toThrow()
+    await m.close()
+  })
+
+  it('no call on another namespace reads, lists, invalidates or clears a plugin\'s entries', async () => {
+    const { m, cache } = manager({ driver: 'fs' })
+    const git = m.pluginNamespace('git')
+    const deps = m.pluginNamespace('deps')
+    await git.set('k', 'git-value')
+    await deps.set('k', 'deps-value')
+    await cache.set('k', 'root-value')
+    await m.shared.set('k', 'shared-value')
+    expect(await cache.get('k')).toBe('root-value')
+    expect(await git.get('k')).toBe('git-value')
+    expect(await deps.get('k')).toBe('deps-value')
+    expect(await cache.keys()).toEqual(['k'])
+    expect(await cache.invalidate('*')).toBe(1)
+    expect(await cache.clear()).toBe(0)
+    expect(await m.shared.clear()).toBe(1)
+    expect(await git.get('k')).toBe('git-value')
+    // clearing one plugin's cache by name
+    expect(await m.pluginNamespace('deps').clear()).toBe(1)
+    expect(await deps.get('k')).toBeNull()
+    expect(await git.get('k')).toBe('git-value')
+    await m.close()
+  })
+
+  it('shared is one namespace for all; stats are per namespace and in total', async () => {
+    const { m } = manager({ driver: 'memory' })
+    await m.shared.set('git-info', { branch: 'main' })
+    expect(await m.namespace('shared').get('git-info')).toEqual({ branch: 'main' })
+    await m.pluginNamespace('a').get('missing')
+    const s = m.stats()
+    expect(s.namespaces['shared']!.hits).toBe(1)
+    expect(s.namespaces['plugin:a']!.misses).toBe(1)
+    expect(s.hits).toBe(1)
+    expect(s.misses).toBe(1)
+    expect(s.hitRate).toBe(0.5)
+    await m.close()
+  })
+})
+
+describe('UNPERF_CACHE=0', () => {
+  afterEach(() => { delete process.env.UNPERF_CACHE })
+  it('makes every namespace a pass-through even when the config says enabled', async () => {
+    process.env.UNPERF_CACHE = '0'
+    const { m, cache, dir } = manager({ driver: 'fs', enabled: true })
+    let calls = 0
+    await cache.set('k', 1)
+    expect(await cache.get('k')).toBeNull()
+    expect(await cache.wrap('w', () => ++calls)).toBe(1)
+    expect(await cache.wrap('w', () => ++calls)).toBe(2)
+    expect(m.stats().misses).toBeGreaterThan(0)
+    await m.close()
+    expect(dir).toBeTruthy()
+  })
+})
