@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Startup overhead of unperf in a host CLI, as a user pays it: whole-process wall time of a small
+// citty CLI (same shape as the playground: citty + a perf.config.ts + one command) with unperf/citty,
+// warm (config snapshot present) and cold (first run after the snapshot was removed), vs the same
+// CLI without unperf, and vs the same CLI loading its perf.config.ts with plain c12.
+// Method (../shared/notes/startup.md): N rounds, variants in random order within each round, each
+// compared with bare node and with the plain CLI *within the same round*; paired medians.
+//   npm run build && node bench/startup.mjs [--rounds 30]
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const repo = resolve(import.meta.dirname, '..')
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 30
+const url = p => JSON.stringify(pathToFileURL(join(repo, p)).href)
+
+// A private copy of dist (inside the repo, so bare imports still resolve from its node_modules):
+// a rebuild during the run must not change what is measured.
+if (!existsSync(join(repo, 'dist/citty.mjs'))) throw new Error('dist/citty.mjs is missing: npm run build first')
+const distCopy = join(repo, 'bench', `.dist-${process.pid}`)
+cpSync(join(repo, 'dist'), distCopy, { recursive: true })
+process.on('exit', () => rmSync(distCopy, { recursive: true, force: true }))
+
+// --- the host CLIs, in a temp package ---
+const dir = mkdtempSync(join(tmpdir(), 'unperf-bench-startup-'))
+const file = (name, text) => writeFileSync(join(dir, name), text)
+file('package.json', JSON.stringify({ name: 'bench-host', version: '1.0.0', type: 'module' }))
+file('perf.config.ts', `// the host CLI's perf config (TypeScript)
+interface HostConfig { cache: { driver: string[]; ttl: string; namespaces: Record<string, { ttl: string }> }; budgets: { startup: string }; report: { console: false } }
+const config: HostConfig = {
+  cache: { driver: ['memory', 'fs'], ttl: '1d', namespaces: { git: { ttl: '5m' } } },
+  budgets: { startup: '500ms' },
+  report: { console: false },
+}
+export default config
+`)
+file('bare.mjs', '')
+const command = `const main = defineCommand({ meta: { name: 'host', version: '1.0.0' }, subCommands: { hello: defineCommand({ meta: { name: 'hello' }, run: () => { process.stdout.write('hello\\n') } }) } })`
+file('plain.mjs', `import { defineCommand, runMain } from ${url('node_modules/citty/dist/index.mjs')}\n${command}\nawait runMain(main)\n`)
+file('unperf.mjs', `import { defineCommand } from ${url('node_modules/citty/dist/index.mjs')}\nimport { runMain, withPerf } from ${url(`bench/.dist-${process.pid}/citty.mjs`)}\n${command}\nawait runMain(withPerf(main))\n`)
+file('c12.mjs', `import { defineCommand, runMain } from ${url('node_modules/citty/dist/index.mjs')}\nimport { loadConfig } from ${url('node_modules/c12/dist/index.mjs')}\n${command}\nawait loadConfig({ name: 'perf', cwd: ${JSON.stringify(dir)} })\nawait runMain(main)\n`)
+mkdirSync(join(dir, 'xdg'))
+const snapshotDir = join(dir, 'node_modules', '.cache', 'unperf')
+const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg'), NODE_ENV: 'production', PERF_ENV: 'production' }
+
+function time(script, args = []) {
+  const start = process.hrtime.bigint()
+  const r = spawnSync(process.execPath, [join(dir, script), ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${r.stderr}`)
+  return ms
+}
+
+const variants = {
+  'bare node': () => time('bare.mjs'),
+  'citty CLI, no unperf': () => time('plain.mjs', ['hello']),
+  'citty CLI + unperf (warm)': () => time('unperf.mjs', ['hello']),
+  'citty CLI + unperf (cold)': () => { rmSync(snapshotDir, { recursive: true, force: true }); return time('unperf.mjs', ['hello']) },
+  'citty CLI + plain c12 config': () => time('c12.mjs', ['hello']),
+}
+
+// warm-up: fill the OS file cache and build the snapshot once
+for (const run of Object.values(variants)) run()
+time('unperf.mjs', ['hello'])
+
+const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
+for (let i = 0; i < rounds; i++) {
+  const order = Object.keys(variants).sort(() => Math.random() - 0.5)
+  for (const name of order) samples[name].push(variants[name]())
+  process.stderr.write(`\rround ${i + 1}/${rounds}`)
+}
+process.stderr.write('\n')
+
+const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
+const paired = (a, b) => median(samples[a].map((x, i) => x - samples[b][i]))
+const f = n => `${n >= 0 ? '+' : ''}${n.toFixed(1)} ms`
+const plain = 'citty CLI, no unperf'
+
+console.log(`node ${process.version}, ${rounds} rounds, variants in random order each round; paired medians of per-round differences\n`)
+console.log('| variant | median wall | vs bare node | overhead vs the CLI without unperf |')
+console.log('|---|---|---|---|')
+for (const name of Object.keys(variants)) {
+  const vsPlain = name === 'bare node' || name === plain ? '' : f(paired(name, plain))
+  console.log(`| ${name} | ${median(samples[name]).toFixed(1)} ms | ${name === 'bare node' ? '' : f(paired(name, 'bare node'))} | ${vsPlain} |`)
+}
+const warm = paired('citty CLI + unperf (warm)', plain)
+const cold = paired('citty CLI + unperf (cold)', plain)
+const c12 = paired('citty CLI + plain c12 config', plain)
+console.log(`\nwarm overhead ${f(warm)} (target ≤ 25 ms now, ≤ 10 ms later): ${warm <= 25 ? 'met' : 'MISSED'}`)
+console.log(`cold overhead ${f(cold)} (once per config change)`)
+console.log(`plain c12 costs ${(c12 / Math.max(warm, 0.1)).toFixed(1)}× unperf's warm overhead (${f(c12)} vs ${f(warm)}; target ≥ 10×): ${c12 / Math.max(warm, 0.1) >= 10 ? 'met' : 'MISSED'}`)
+rmSync(dir, { recursive: true, force: true })
