@@ -88,7 +88,8 @@ export class Pool implements PerfPool {
   get concurrency(): number { return this._limit }
 
   run<T>(fn: TaskFn<T>): Promise<T> {
-    return this._submit(fn as TaskFn<unknown>, undefined) as Promise<T>
+    this._pending = fn as TaskFn<unknown>
+    return new Promise(this._executor) as Promise<T>
   }
 
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
@@ -146,16 +147,17 @@ export class Pool implements PerfPool {
 
   // --- internal ---
 
-  private _submit(fn: TaskFn<unknown>, group: Job['group']): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const job: Job = { fn, resolve, reject, attempt: 0, id: nextId++, group, started: 0, map: undefined, index: 0 }
-      if (this._active < this._limit) {
-        this._active++
-        void this._lane(job)
-      } else {
-        this._queue.push(job)
-      }
-    })
+  /** The fn of the run() being submitted: read by the shared executor, so a run() allocates no closure. */
+  private _pending: TaskFn<unknown> | undefined
+  private readonly _executor = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+    const job: Job = { fn: this._pending!, resolve, reject, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0 }
+    this._pending = undefined
+    if (this._active < this._limit) {
+      this._active++
+      void this._lane(job)
+    } else {
+      this._queue.push(job)
+    }
   }
 
   /**
