@@ -96,6 +96,11 @@ export class RedisTier implements Tier {
     return this._client
   }
 
+  /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */
+  lockKey(key: string): string {
+    return `lock:${this._prefix}${key}`
+  }
+
   async get(key: string): Promise<StoredEntry | null> {
     const c = await this._client
     const data = await c.getBuffer(this._prefix + key)

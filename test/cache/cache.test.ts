@@ -325,3 +325,37 @@ describeRedis('redis tier', () => {
     expect(warnings.some(w => w.includes('redis'))).toBe(true)
   })
 })
+
+describeRedis('cross-process lock of wrap', () => {
+  it('a crashed lock holder blocks waiters only until its lock expires', async () => {
+    const a = manager({ driver: [{ driver: 'redis', url: redisUrl! }] })
+    const { default: Redis } = await import('ioredis')
+    const raw = new Redis(redisUrl!)
+    try {
+      // find the lock key a holder takes: look while fn runs
+      let seen = ''
+      const probe = a.cache.wrap('probe', async () => {
+        const keys = await raw.keys('lock:*probe')
+        seen = keys[0] ?? ''
+        return 1
+      })
+      expect(await probe).toBe(1)
+      expect(seen).toMatch(/^lock:unperf:test-cli:.+probe$/)
+      // a holder that crashed: the lock is there (1.5 s left) and nobody will release it
+      const crashedLock = seen.replace(/probe$/, 'crashed')
+      await raw.set(crashedLock, 'dead-holder', 'PX', 1500)
+      let calls = 0
+      const t0 = Date.now()
+      expect(await a.cache.wrap('crashed', () => { calls++; return 'fresh' })).toBe('fresh')
+      expect(calls).toBe(1)
+      // it waited for the expiry (not the 30 s give-up deadline), then ran fn itself
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1000)
+      expect(Date.now() - t0).toBeLessThan(15_000)
+      // the lock is not one of the namespace's keys
+      expect((await a.cache.keys()).sort()).toEqual(['crashed', 'probe'])
+    } finally {
+      raw.disconnect()
+      await a.m.close()
+    }
+  }, 30_000)
+})

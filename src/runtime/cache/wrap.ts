@@ -87,7 +87,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     return value
   }
   const client = await redis.tier.client()
-  const lockKey = `unperf-lock:${api.namespace.name}:${key}`
+  const lockKey = redis.tier.lockKey(key)
   const token = crypto().randomBytes(12).toString('hex')
   const deadline = Date.now() + LOCK_TTL_MS * 2
   for (;;) {
