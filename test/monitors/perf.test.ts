@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -51,5 +52,16 @@ describe.runIf(hasPerf)('createPerf with monitors on (issue 6)', () => {
     } finally {
       child.proc.kill()
     }
+  }, 40_000)
+
+  it('process.exit() in a command still writes the prometheus textfile (synchronous exit path)', async () => {
+    const file = await bundleFixture(fileURLToPath(new URL('./fixtures/perf-exit.ts', import.meta.url)), { external: true })
+    const project = tempDir()
+    const child = runNode(file, { PROJECT: project })
+    expect(await child.exited, child.stderr()).toEqual({ code: 3, signal: null })
+    const text = readFileSync(join(project, 'metrics', 'acme.prom'), 'utf8')
+    const families = parsePrometheus(text)
+    expect(family(families, 'acme_cli_stage').metrics[0]!.value).toBe('2')
+    expect(histogramSeries(text, 'acme_cli_command_duration_seconds')).toMatchObject([{ labels: { command: 'prepare' }, count: '1' }])
   }, 40_000)
 })
