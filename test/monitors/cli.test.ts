@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,5 +53,22 @@ describe('unperf monitor', () => {
     const child = runNode(file, {}, { args: ['--interval', '10 parsecs'] })
     await child.exited
     expect(child.stderr()).toMatch(/--interval expects a duration like '1s' or ms, got '10 parsecs'/)
+  }, 30_000)
+
+  // util-linux `script` gives the child a real pseudo-terminal
+  const hasScript = spawnSync('script', ['--version']).status === 0
+  it.runIf(hasScript)('on a TTY it redraws a table each interval', async () => {
+    const file = await bundleFixture(fixture, { external: true })
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'acme-cli', version: '1.0.0' }))
+    const result = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(file)} --count 2 --interval 100ms`, '/dev/null'], { cwd, encoding: 'utf8', timeout: 30_000 })
+    expect(result.status, result.stderr).toBe(0)
+    const screens = result.stdout.split('\x1b[H\x1b[2J').filter(Boolean)
+    expect(screens).toHaveLength(2)
+    expect(screens[1]).toMatch(/unperf monitor: acme-cli/)
+    expect(screens[1]).toMatch(/event loop delay\s+p50 [\d.]+ms\s+p99/)
+    expect(screens[1]).toMatch(/memory \(this process\)\s+rss [\d.]+ MiB/)
+    expect(screens[1]).toMatch(/host memory/)
+    expect(screens[1]).toMatch(/no alerts firing/)
   }, 30_000)
 })
