@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Scenario 1 (issue 9): a CLI SDK with 20 plugins, each with its own cache namespace, sharing git
+// and dependency-graph data through the shared namespace. A real citty host built in a temp
+// package; prints: the repeated command's speedup (target ≥ 80 % faster), warm startup overhead
+// over bare node (target ≤ 15 ms; interleaved rounds, paired median), and unperf's own phases.
+//   npm run build && node bench/scenarios/cli-sdk-plugins.mjs [--rounds 15]
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const repo = resolve(import.meta.dirname, '../..')
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15
+const PLUGINS = 20
+if (!existsSync(join(repo, 'dist/citty.mjs'))) throw new Error('npm run build first')
+const dist = join(repo, 'bench', `.dist-${process.pid}`)
+cpSync(join(repo, 'dist'), dist, { recursive: true })
+const dir = mkdtempSync(join(tmpdir(), 'unperf-scenario-sdk-'))
+process.on('exit', () => { rmSync(dist, { recursive: true, force: true }); rmSync(dir, { recursive: true, force: true }) })
+const url = p => JSON.stringify(pathToFileURL(p).href)
+const write = (name, text) => writeFileSync(join(dir, name), text)
+
+write('package.json', JSON.stringify({ name: 'sdk-host', version: '1.0.0', type: 'module' }))
+mkdirSync(join(dir, 'plugins'))
+const names = Array.from({ length: PLUGINS }, (_, i) => `p${String(i + 1).padStart(2, '0')}`)
+write('perf.config.ts', `export default {
+  cache: { driver: ['memory', 'fs'], ttl: '1d' },
+  report: { console: false },
+  plugins: [${names.map(n => `'./plugins/${n}.mjs'`).join(', ')}],
+}
+`)
+// Each plugin: shared git HEAD + dependency graph (computed once for all), and its own index of a
+// slice of the repo's node_modules (real reads + hashes), kept in its own namespace.
+for (const [i, n] of names.entries()) {
+  write(`plugins/${n}.mjs`, `import { definePerfPlugin } from ${url(join(dist, 'index.mjs'))}
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+const modules = ${JSON.stringify(join(repo, 'node_modules'))}
+export default definePerfPlugin({
+  name: '${n}',
+  async setup({ cache, shared, hooks }) {
+    const graph = await shared.wrap('deps:graph', () => {
+      const out = {}
+      for (const name of readdirSync(modules)) {
+        if (name.startsWith('.') || name.startsWith('@')) continue
+        try { const p = JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')); out[name] = Object.keys(p.dependencies ?? {}) } catch {}
+      }
+      return out
+    })
+    const index = await cache.wrap('index', () => {
+      const pkgs = Object.keys(graph).filter((_, k) => k % ${PLUGINS} === ${i})
+      const h = createHash('sha256')
+      let files = 0
+      const walk = d => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p) } else if (e.isFile() && statSync(p).size < 2e6) { h.update(readFileSync(p)); files++ } } }
+      for (const p of pkgs) walk(join(modules, p))
+      return { packages: pkgs.length, files, digest: h.digest('hex').slice(0, 12) }
+    })
+    hooks.hook('command:before', ctx => { (ctx.data.plugins ??= []).push({ name: '${n}', ...index }) })
+  },
+})
+`)
+}
+write('cli.mjs', `import { defineCommand } from ${url(join(repo, 'node_modules/citty/dist/index.mjs'))}
+import { runMain, withPerf } from ${url(join(dist, 'citty.mjs'))}
+import { getPerf } from ${url(join(dist, 'index.mjs'))}
+const main = defineCommand({
+  meta: { name: 'sdk', version: '1.0.0' },
+  subCommands: {
+    noop: defineCommand({ run: () => {} }),
+    summary: defineCommand({
+      async run() {
+        const perf = getPerf()
+        // the command's own work: a per-plugin report over its index, cached
+        const out = await perf.cache.wrap('summary', () => perf.span('summarize', async () => {
+          const graph = await perf.cache.namespace('shared').get('deps:graph')
+          let edges = 0
+          for (const deps of Object.values(graph)) edges += deps.length
+          return { packages: Object.keys(graph).length, edges }
+        }))
+        process.stdout.write(JSON.stringify(out) + '\\n')
+      },
+    }),
+  },
+})
+await runMain(withPerf(main))
+`)
+write('bare.mjs', '')
+const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg'), NODE_ENV: 'production', PERF_ENV: 'production' }
+function spawn(script, args = []) {
+  const t = process.hrtime.bigint()
+  const r = spawnSync(process.execPath, [join(dir, script), ...args], { cwd: dir, env, encoding: 'utf8' })
+  const ms = Number(process.hrtime.bigint() - t) / 1e6
+  if (r.status !== 0) throw new Error(`${script} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`)
+  return ms
+}
+function lastReport() {
+  const find = d => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) { const f = find(p); if (f) return f } else if (e.name === 'report.json') return p } }
+  return JSON.parse(readFileSync(find(join(dir, 'xdg')), 'utf8'))
+}
+
+// 1. the repeated command: cold (empty cache, no config snapshot) then warm
+const coldWall = spawn('cli.mjs', ['summary'])
+const cold = lastReport()
+const warmWall = spawn('cli.mjs', ['summary'])
+const warm = lastReport()
+const plugins = r => r.startup.phases.find(p => p.name === 'plugins')?.duration ?? 0
+const cmd = r => r.commands[0].duration
+// "the repeated command" as the user sees it: plugin work + the command (startup phases after config)
+const work = r => plugins(r) + cmd(r)
+
+// 2. warm startup overhead over bare node, interleaved
+const diffs = []
+for (let i = 0; i < rounds; i++) {
+  const pair = Math.random() < 0.5 ? [spawn('bare.mjs'), spawn('cli.mjs', ['noop'])] : [spawn('cli.mjs', ['noop']), spawn('bare.mjs')].reverse()
+  diffs.push(pair[1] - pair[0])
+}
+const noop = lastReport()
+const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
+const f = n => `${n.toFixed(1)} ms`
+const faster = 1 - work(warm) / work(cold)
+const overhead = median(diffs)
+console.log(`scenario 1: CLI SDK with ${PLUGINS} plugins (node ${process.version}, ${rounds} rounds)`)
+console.log(`  repeated command: plugins + command ${f(work(cold))} → ${f(work(warm))}: ${(faster * 100).toFixed(0)} % faster (target ≥ 80 %: ${faster >= 0.8 ? 'met' : 'MISSED'}); whole process ${f(coldWall)} → ${f(warmWall)}`)
+console.log(`  cache: cold ${cold.cache.hits}/${cold.cache.hits + cold.cache.misses} hits, warm ${warm.cache.hits}/${warm.cache.hits + warm.cache.misses} hits over ${Object.keys(warm.cache.namespaces).length} namespaces`)
+console.log(`  warm startup overhead over bare node: ${f(overhead)} (paired median; target ≤ 15 ms: ${overhead <= 15 ? 'met' : 'MISSED'})`)
+console.log(`  unperf's own phases, last warm run: ${noop.startup.phases.map(p => `${p.name} ${f(p.duration)}`).join(', ')}`)
