@@ -1,8 +1,9 @@
 /**
  * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
  * (or `<base>:` before it). Values are the same envelope as on fs; Redis expires them itself
- * (PX = ttl + stale window). getMany is one MGET, setMany one pipeline. The client fails fast when
- * disconnected (no offline queue); the cache layer bounds every call with `cache.timeout`.
+ * (PX = ttl + stale window). getMany is one MGET, setMany one pipeline. Commands issued while
+ * (re)connecting wait in ioredis' offline queue; the cache layer bounds every call with
+ * `cache.timeout` (TierGuard), and the idle socket is unref'd so it never keeps a CLI alive.
  */
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
