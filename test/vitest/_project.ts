@@ -4,9 +4,9 @@
  * vitest runs as child processes.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -75,17 +75,29 @@ export function runNode(cwd: string, script: string, args: string[], env: Record
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-/** A script running one of unperf's citty commands with argv, for the CLI tests until `unperf` maps them. */
+/**
+ * The `unperf` CLI built from source (src/cli/index.ts, as scripts/build.mjs bundles it: lazy
+ * commands as split chunks) into `dir`, and a wrapper script running `unperf <name> ...args`.
+ */
 export async function bundleCommand(dir: string, name: 'shard' | 'tests'): Promise<string> {
-  return bundle(join(dir, `cli-${name}.mjs`), {
-    contents: `import { runCommand } from 'citty'
-import cmd from './src/cli/commands/${name}.ts'
-try {
-  await runCommand(cmd, { rawArgs: process.argv.slice(2) })
-} catch (error) {
-  process.stderr.write(String(error && error.message) + '\\n')
-  process.exitCode = error && error.code === 'E_USAGE' ? 2 : 1
-}
-`,
-  })
+  const out = join(dir, 'unperf-cli')
+  const entry = join(out, 'cli.mjs')
+  if (!existsSync(entry)) {
+    await build({
+      entryPoints: { cli: join(REPO, 'src/cli/index.ts') },
+      outdir: out,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outExtension: { '.js': '.mjs' },
+      packages: 'external',
+      define: { __UNPERF_VERSION__: JSON.stringify('0.0.0-test') },
+      logLevel: 'error',
+    })
+  }
+  const script = join(dir, `cli-${name}.mjs`)
+  writeFileSync(script, `process.argv.splice(2, 0, ${JSON.stringify(name)})\nawait import(${JSON.stringify(pathToFileURL(entry).href)})\n`)
+  return script
 }

@@ -23,6 +23,7 @@ export default defineCommand({
     cwd: { type: 'string', description: 'Project directory (the vitest root)' },
     env: { type: 'string', description: 'Config environment' },
     dir: { type: 'string', description: 'Directory of tests.jsonl (default: report.dir of the config)' },
+    globs: { type: 'positional', required: false, description: 'Test file globs, relative to --cwd (default: the include/exclude globs vitest recorded, else vitest\'s defaults)' },
   },
   async run({ args }) {
     const total = positiveInt(args.total, '--total')
@@ -58,7 +59,7 @@ export default defineCommand({
     const lines = [
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${files.length} files, expected ${formatDuration(shard.expected)}`
       + ` (${history.entries.length} runs of history${history.skipped > 0 ? `, ${history.skipped} corrupt lines skipped` : ''}${plan.unknown.length > 0 ? `, ${plan.unknown.length} files without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
-      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} files`),
+      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} file${s.files.length === 1 ? '' : 's'}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
     if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)
