@@ -10,32 +10,33 @@
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
-/** Span i's fields live in parallel arrays (doubles unboxed): a span allocates no record until records(). */
+/**
+ * Span i lives in `data[i * STRIDE ...]` (a growable Float64Array: start, duration, depth, parent index
+ * or -1, status, command index or -1) and `names[i]`: a span allocates nothing until records().
+ */
+const STRIDE = 6
 const OK = 1
 const ERROR = 2
 
 export function createTracer(): Tracer {
   const names: string[] = []
-  const starts: number[] = []
-  const durations: number[] = []
-  const depths: number[] = []
-  const parents: number[] = [] // index of the parent span, -1 at top level
-  const commands: (string | undefined)[] = []
-  const statuses: number[] = [] // 0 = still open
+  let data = new Float64Array(256 * STRIDE)
+  const commandNames: string[] = []
+  let commandIndex = -1
   const stack: number[] = [] // indexes of open spans
   const marks: { name: string; at: number }[] = []
   let count = 0
-  let command: string | undefined
   let startupEnd: number | undefined
 
   const finish = (i: number, status: number) => {
-    durations[i] = performance.now() - starts[i]!
-    statuses[i] = status
+    const at = i * STRIDE
+    data[at + 1] = performance.now() - data[at]!
+    data[at + 4] = status
     // sequential nesting closes the innermost span: pop; out-of-order ends (concurrent spans) search
     if (stack[stack.length - 1] === i) stack.pop()
     else {
-      const at = stack.lastIndexOf(i)
-      if (at !== -1) stack.splice(at, 1)
+      const k = stack.lastIndexOf(i)
+      if (k !== -1) stack.splice(k, 1)
     }
   }
 
@@ -55,10 +56,14 @@ export function createTracer(): Tracer {
   const records = (): SpanRecord[] => {
     const list: SpanRecord[] = []
     for (let i = 0; i < count; i++) {
-      if (statuses[i] === 0) continue
-      const record: SpanRecord = { name: names[i]!, start: starts[i]!, duration: durations[i]!, depth: depths[i]!, status: statuses[i] === OK ? 'ok' : 'error' }
-      if (parents[i] !== -1) record.parent = names[parents[i]!]
-      if (commands[i] !== undefined) record.command = commands[i]
+      const at = i * STRIDE
+      const status = data[at + 4]
+      if (status === 0) continue
+      const record: SpanRecord = { name: names[i]!, start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
+      const parent = data[at + 3]!
+      if (parent !== -1) record.parent = names[parent]
+      const command = data[at + 5]!
+      if (command !== -1) record.command = commandNames[command]
       list.push(record)
     }
     return list
@@ -68,13 +73,19 @@ export function createTracer(): Tracer {
     span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
       const i = count++
       const depth = stack.length
+      let at = i * STRIDE
+      if (at + STRIDE > data.length) {
+        const grown = new Float64Array(data.length * 2)
+        grown.set(data)
+        data = grown
+      }
       names.push(name)
-      starts.push(performance.now())
-      durations.push(0)
-      depths.push(depth)
-      parents.push(depth > 0 ? stack[depth - 1]! : -1)
-      commands.push(command)
-      statuses.push(0)
+      data[at++] = performance.now()
+      data[at++] = 0
+      data[at++] = depth
+      data[at++] = depth > 0 ? stack[depth - 1]! : -1
+      data[at++] = 0
+      data[at] = commandIndex
       stack.push(i)
       let result: Promise<T> | T
       try {
@@ -96,7 +107,11 @@ export function createTracer(): Tracer {
 
     setCommand(name: string | undefined): void {
       if (startupEnd === undefined && name !== undefined) startupEnd = performance.now()
-      command = name
+      if (name === undefined) commandIndex = -1
+      else {
+        commandIndex = commandNames.indexOf(name)
+        if (commandIndex === -1) commandIndex = commandNames.push(name) - 1
+      }
     },
 
     records,
