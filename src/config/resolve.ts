@@ -263,7 +263,7 @@ function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMonitorsCo
   let prometheus: ResolvedMonitorsConfig['prometheus'] = false
   if (p && 'port' in p) prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }
   else if (p && 'file' in p) prometheus = { file: r.path(p.file) }
-  else if (p && 'pushgateway' in p) prometheus = { pushgateway: p.pushgateway, job: p.job ?? 'unperf' }
+  else if (p && 'pushgateway' in p) prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf') }
   const otel = o.opentelemetry
   return {
     enabled: m === undefined ? false : (o.enabled ?? true),
