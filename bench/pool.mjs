@@ -6,7 +6,7 @@
 // Run: node bench/pool.mjs   (writes bench/results/pool.md; exits 1 when a target is missed)
 import { build } from 'esbuild'
 import { writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import pLimit from 'p-limit'
 import PQueue from 'p-queue'
 
@@ -16,6 +16,18 @@ const out = await build({
   bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
 })
 const { Pool, runGraph, createHookRegistry } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`)
+
+// Machine calibration, printed with the results: on a shared, overloaded machine absolute ns are inflated.
+function calibrate() {
+  let s = 0
+  let t = process.hrtime.bigint()
+  for (let i = 0; i < 1e6; i++) s += performance.now()
+  const clock = Number(process.hrtime.bigint() - t) / 1e6
+  t = process.hrtime.bigint()
+  for (let i = 0; i < 1e6; i++) s += i * 2
+  const loop = Number(process.hrtime.bigint() - t) / 1e6
+  return `performance.now() ${clock.toFixed(0)} ns/call, an empty loop iteration ${loop.toFixed(1)} ns (≈1 ns on an idle machine), load average ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores${s < 0 ? '' : ''}`
+}
 
 const N = Number(process.env.TASKS ?? 100_000)
 const C = 8
@@ -42,6 +54,7 @@ for (let round = 0; round < ROUNDS; round++) {
     samples[name].push(Number(process.hrtime.bigint() - t0) / N)
   }
 }
+const machine = calibrate()
 const median = a => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1] }
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
 const overhead = name => Math.max(0.001, m[name] - m.bare)
@@ -167,6 +180,8 @@ Same worker entry, 2 threads, idle timeout 200 ms: first task (thread start + mo
 ${workerRows.join('\n')}
 
 unperf uses tinypool: it is already a dependency (piscina would add one), supports \`minThreads: 0\` with an idle timeout so idle threads exit and never keep the process alive, and the figures above are on a par.
+
+Machine during the run: ${machine}.
 
 (sink ${sink > 0 ? 'used' : 'unused'})
 `
