@@ -1,11 +1,13 @@
 /**
  * Slow tests and files, and those that got slower.
  *
- * "Got slower" uses a median/MAD rule: the median of the last `recent` runs against the runs
- * before them (at least `minBaseline`). It is slower when it exceeds the baseline median by more
- * than max(3 × 1.4826 × MAD, 10 % of the median, `minDeltaMs`): robust to the odd slow outlier on
- * a noisy CI machine, and silent on sub-millisecond jitter.
+ * "Got slower" uses the command history's regression rule (src/runtime/report/budgets.ts,
+ * `regressionThreshold`: median + max(3 × 1.4826 × MAD, 5 % of the median) of the runs before),
+ * applied to the median of the last `recent` runs rather than to one run, against at least
+ * `minBaseline` (and at most 50) runs before them, and never for less than `minDeltaMs`: robust to
+ * the odd slow outlier on a noisy CI machine, and silent on sub-millisecond jitter.
  */
+import { regressionThreshold } from '../runtime/report/budgets.js'
 import type { TestRunEntry } from './history.js'
 import { median } from './shard.js'
 
@@ -89,11 +91,11 @@ export function findSlow(entries: readonly TestRunEntry[], options: FindSlowOpti
 export function judge(samples: readonly number[], recent = 3, minBaseline = 5, minDeltaMs = 5):
   { baseline: number; current: number; ratio: number; threshold: number } | undefined {
   if (samples.length < recent + minBaseline) return undefined
-  const before = samples.slice(0, -recent)
+  const before = samples.slice(0, -recent).slice(-BASELINE_WINDOW)
   const now = samples.slice(-recent)
-  const baseline = median(before)
-  const mad = median(before.map(x => Math.abs(x - baseline)))
-  const threshold = baseline + Math.max(3 * 1.4826 * mad, 0.1 * baseline, minDeltaMs)
+  const rule = regressionThreshold(before)
+  const baseline = rule.median
+  const threshold = Math.max(rule.threshold, baseline + minDeltaMs)
   const current = median(now)
   if (current <= threshold) return undefined
   return {
@@ -105,6 +107,9 @@ export function judge(samples: readonly number[], recent = 3, minBaseline = 5, m
 }
 
 // --- internal ---
+
+/** Runs before the recent ones a slowdown is judged against, as for commands (the most recent). */
+const BASELINE_WINDOW = 50
 
 interface Series {
   id: { file: string; name?: string; project?: string }
