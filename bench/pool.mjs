@@ -125,6 +125,7 @@ const scale = []
 
 // --- worker pool library: tinypool vs piscina, same entry, 2 threads, 400 small tasks (incl. thread start)
 const workerRows = []
+let workerRatio = ''
 {
   const { Tinypool } = await import('tinypool')
   const { Piscina } = await import('piscina')
@@ -146,6 +147,7 @@ const workerRows = []
       await pool.destroy()
     }
   }
+  workerRatio = (median(ws.tinypool.warm) / median(ws.piscina.warm)).toFixed(2)
   for (const name of Object.keys(libs)) workerRows.push(`| ${name} | ${median(ws[name].cold).toFixed(1)} ms | ${(median(ws[name].warm) * 1000).toFixed(0)} µs | ${(median(ws[name].warm) / median(ws.piscina.warm)).toFixed(2)}× |`)
 }
 
@@ -179,7 +181,7 @@ Same worker entry, 2 threads, idle timeout 200 ms: first task (thread start + mo
 |---|---:|---:|---:|
 ${workerRows.join('\n')}
 
-unperf uses tinypool: it is already a dependency (piscina would add one), supports \`minThreads: 0\` with an idle timeout so idle threads exit and never keep the process alive, and the figures above are on a par.
+unperf uses tinypool: it is already a dependency (piscina would add one), supports \`minThreads: 0\` with an idle timeout so idle threads exit and never keep the process alive, and it measured ${workerRatio}× piscina's per-task cost in this run.
 
 Machine during the run: ${machine}.
 
