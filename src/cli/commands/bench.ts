@@ -1,6 +1,8 @@
 /**
  * `unperf bench <cmd> [<cmd2> ...]`: the hyperfine workflow without hyperfine. Each command runs
  * through `sh -c` (like hyperfine); user/system times come from the shell's `times` for its child.
+ * Like hyperfine, the cost of spawning the shell (measured on the empty command `:` before the
+ * benchmark) is subtracted from every wall-time sample.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -51,14 +53,18 @@ export default defineCommand({
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)
     if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError('--runs must be an integer ≥ 2')
     const results: Result[] = []
+    // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
+    for (let i = 0; i < 2; i++) runOnce(':', cwd)
+    const overhead = summarize(Array.from({ length: 10 }, () => runOnce(':', cwd).seconds)).median
+    const correct = (s: ReturnType<typeof runOnce>) => ({ ...s, seconds: Math.max(0, s.seconds - overhead) })
     for (const command of commands) {
       for (let i = 0; i < warmup; i++) runOnce(command, cwd)
-      const first = runOnce(command, cwd)
+      const first = correct(runOnce(command, cwd))
       const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds, 1e-3))))
       const samples = fixedRuns === undefined ? [first] : []
       while (samples.length < total) {
         if (args.prepare) spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
-        samples.push(runOnce(command, cwd))
+        samples.push(correct(runOnce(command, cwd)))
         progress(command, samples.length, total)
       }
       const times = samples.map(s => s.seconds)
@@ -97,13 +103,14 @@ export default defineCommand({
         ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}`} |` })]
       writeFileSync(args['export-markdown'], md.join('\n') + '\n')
     }
-    if (args.json) return printJson({ ...exportable, warnings, regressions })
+    if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
     for (const r of results) {
       console.log(`${bold('Benchmark:')} ${r.command}`)
       console.log(`  Time (mean ± σ):   ${formatDuration(r.mean * 1000)} ± ${formatDuration(r.stddev * 1000)}    [User: ${formatDuration(r.user * 1000)}, System: ${formatDuration(r.system * 1000)}]`)
       console.log(`  Median:            ${formatDuration(r.median * 1000)}`)
       console.log(`  Range (min … max): ${formatDuration(r.min * 1000)} … ${formatDuration(r.max * 1000)}    ${r.times.length} runs\n`)
     }
+    console.log(`  (shell spawn time ${formatDuration(overhead * 1000)} subtracted from every run)\n`)
     for (const w of warnings) console.log(yellow(`Warning: ${w}`))
     if (results.length > 1) {
       console.log(bold('Summary'))
