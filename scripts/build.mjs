@@ -85,7 +85,8 @@ if (!process.argv.includes('--no-dts')) {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root })
   for (const [name, file] of Object.entries(present)) {
     const target = './types/' + file.replace(/^src\//, '').replace(/\.ts$/, '.js')
-    writeFileSync(join(dist, `${name}.d.mts`), `export * from '${target}'\n`)
+    const hasDefault = /export default|export \{[^}]*\bdefault\b/.test(readFileSync(join(root, file), 'utf8'))
+    writeFileSync(join(dist, `${name}.d.mts`), `export * from '${target}'\n${hasDefault ? `export { default } from '${target}'\n` : ''}`)
   }
 }
 const files = readdirSync(dist).filter(f => f.endsWith('.mjs'))

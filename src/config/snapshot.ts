@@ -39,6 +39,8 @@ interface ManifestLayer {
 }
 interface Manifest {
   format: number
+  /** The rootDir it was built for: a node_modules shared through a symlink must not leak another project's config. */
+  rootDir: string
   builtAt: number
   unperf: string
   inputs: InputStat[]
@@ -85,7 +87,7 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
   for (const dir of snapshotDirs(rootDir)) {
     let manifest: Manifest
     try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { continue }
-    if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion()) return undefined
+    if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
     for (const input of manifest.inputs) {
       const now = statInput(input.path)
       if (now.exists !== input.exists) return undefined
@@ -144,7 +146,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         manifestLayers.push({ source: layer.source, ...(file && { file }), data: layer.config })
       }
     }
-    const manifest: Manifest = { format: FORMAT, builtAt, unperf: unperfVersion(), inputs: [...inputs.values()], layers: manifestLayers, ...(mainFile && { configFile: mainFile }) }
+    const manifest: Manifest = { format: FORMAT, rootDir, builtAt, unperf: unperfVersion(), inputs: [...inputs.values()], layers: manifestLayers, ...(mainFile && { configFile: mainFile }) }
     for (const dir of snapshotDirs(rootDir)) {
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 })
