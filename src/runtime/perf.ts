@@ -38,7 +38,7 @@ export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf>
 
 class PerfInstance implements Perf {
   readonly hooks: PerfHookRegistryImpl = createHookRegistry()
-  readonly memory: MemoryTracker & PerfMemory
+  readonly memory: ReturnType<typeof createMemoryTracker>
   private readonly _warn: WarnOnce & { seen: Set<string> }
   private readonly _ctx: RuntimeContext
   private _cache: CacheManager | undefined
@@ -50,7 +50,7 @@ class PerfInstance implements Perf {
   private _closing: Promise<PerfReport> | undefined
   private _closedSync: PerfReport | undefined
   private _uninstallExit: (() => void) | undefined
-  private _firstCommand = true
+  private _currentCommand: string | undefined
   private _breaches = 0
   closed = false
 
@@ -126,10 +126,10 @@ class PerfInstance implements Perf {
 
   async run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
     const start = performance.now()
-    if (this._firstCommand) {
-      this._firstCommand = false
-      this._tracer.setCommand(name)
-    }
+    // spans started during this command belong to it; the first command also ends startup
+    const previousCommand = this._currentCommand
+    this._currentCommand = name
+    this._tracer.setCommand(name)
     const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
     const rssStart = process.memoryUsage.rss()
     const stopPeak = this.memory.trackPeak()
@@ -154,6 +154,8 @@ class PerfInstance implements Perf {
         name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
         ...(failure !== undefined && { error: errorSummary(failure) }),
       })
+      this._currentCommand = previousCommand
+      this._tracer.setCommand(previousCommand)
       await this.hooks.emit('command:after', ctx, result)
     }
   }
@@ -165,6 +167,8 @@ class PerfInstance implements Perf {
 
   private async _close(): Promise<PerfReport> {
     await this._monitor?.stop()
+    const leak = this.memory.leakWarning()
+    if (leak) this._warn('memory-leak', leak)
     const report = await finalizeReport(this._runState(undefined), this._ctx)
     if (this.config.monitors.opentelemetry) {
       try {
