@@ -160,4 +160,17 @@ describe('unperf CLI', () => {
     expect(imports.code).toBe(0)
     expect(imports.stdout).toContain('Time loading modules')
   })
+
+  it('profile through a wrapper (a shell running node): the program is profiled, not the wrapper', () => {
+    const script = join(dir, 'busy2.mjs')
+    writeFileSync(script, `let x = 0; for (let i = 0; i < 3e7; i++) x += Math.sqrt(i); console.log(x > 0)`)
+    const r = unperf(dir, 'profile', '--json', '--', 'sh', '-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}`)
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    expect(existsSync(out.profile)).toBe(true)
+    expect(out.self.map((f: { name: string }) => f.name).join('\n')).toContain('busy2.mjs')
+    const heap = unperf(dir, 'profile', '--heap', '--json', '--', 'sh', '-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}`)
+    expect(heap.code, heap.stderr).toBe(0)
+    expect(heap.json().allocations.length).toBeGreaterThan(0)
+  })
 })

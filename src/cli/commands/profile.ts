@@ -1,11 +1,13 @@
 /**
  * `unperf profile [--heap] [--imports] -- <cmd...>`: runs a node command with --cpu-prof (or
- * --heap-prof) through NODE_OPTIONS (so wrappers like npx work), prints the top functions by self
+ * --heap-prof) as node arguments, or, for anything else (npx, a bin script, a shell wrapper), through
+ * NODE_OPTIONS=--require of a preload that profiles every node process over the inspector (Node 20
+ * refuses --cpu-prof in NODE_OPTIONS); the profile of the last node process started is kept. Prints the top functions by self
  * and total time with file:line, and keeps the profile (Chrome DevTools / speedscope). --imports:
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
@@ -14,6 +16,21 @@ import { UsageError } from '../../errors.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
+
+/** Preload for wrapped commands: profiles its process over node:inspector and writes the profile on exit. */
+const PRELOAD = `const { Session } = require('node:inspector')
+const { writeFileSync } = require('node:fs')
+const { join } = require('node:path')
+const heap = process.env.UNPERF_PROFILE_KIND === 'heap'
+const s = new Session(); s.connect()
+if (heap) s.post('HeapProfiler.startSampling')
+else { s.post('Profiler.enable'); s.post('Profiler.setSamplingInterval', { interval: 100 }); s.post('Profiler.start') }
+process.on('exit', () => {
+  s.post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop', (err, r) => {
+    if (!err) writeFileSync(join(process.env.UNPERF_PROFILE_DIR, (heap ? 'Heap.' : 'CPU.') + String(process.hrtime.bigint()).padStart(20, '0') + '.' + process.pid + (heap ? '.heapprofile' : '.cpuprofile')), JSON.stringify(r.profile))
+  })
+})
+`
 
 function frameName(f: ProfileNode['callFrame']): string {
   const where = f.url ? `${f.url.replace(/^file:\/\//, '')}:${f.lineNumber + 1}` : ''
@@ -69,13 +86,19 @@ export default defineCommand({
     // (Node 20 refuses --cpu-prof there: run the node command directly)
     const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
     const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
-    const env = isNode ? process.env : { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags.join(' ')}`.trim() }
+    let env: NodeJS.ProcessEnv = process.env
+    if (!isNode) {
+      const preload = join(dir, 'unperf-profile-preload.cjs')
+      writeFileSync(preload, PRELOAD)
+      env = { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
+    }
     const t0 = performance.now()
     const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
     const wall = performance.now() - t0
     const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
     if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (exit ${r.status})`)
-    const main = join(dir, files[0]!)
+    // wrapped: one profile per node process (npx, then the program); the last one started is the program
+    const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
     const kept = resolve(args.out ?? files[0]!)
     copyFileSync(main, kept)
     const profile = JSON.parse(readFileSync(main, 'utf8'))
