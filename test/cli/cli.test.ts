@@ -156,6 +156,7 @@ describe('unperf CLI', () => {
     const out = r.json()
     expect(out.self.length).toBeGreaterThan(0)
     expect(existsSync(out.profile)).toBe(true)
+    expect(out.startup.map((p: { phase: string }) => p.phase)).toContain('node bootstrap')
     const imports = unperf(dir, 'profile', '--imports', '--', process.execPath, script)
     expect(imports.code).toBe(0)
     expect(imports.stdout).toContain('Time loading modules')

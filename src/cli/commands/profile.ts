@@ -21,13 +21,20 @@ interface ProfileNode { id: number; callFrame: { functionName: string; url: stri
 const PRELOAD = `const { Session } = require('node:inspector')
 const { writeFileSync } = require('node:fs')
 const { join } = require('node:path')
-const heap = process.env.UNPERF_PROFILE_KIND === 'heap'
+const kind = process.env.UNPERF_PROFILE_KIND
+const heap = kind === 'heap'
+const stamp = String(process.hrtime.bigint()).padStart(20, '0') + '.' + process.pid
+process.on('exit', () => {
+  const t = performance.nodeTiming
+  writeFileSync(join(process.env.UNPERF_PROFILE_DIR, 'timing.' + stamp + '.json'), JSON.stringify({ v8Start: t.v8Start, environment: t.environment, bootstrapComplete: t.bootstrapComplete, loopStart: t.loopStart, exit: performance.now() }))
+})
+if (kind === 'timing') return
 const s = new Session(); s.connect()
 if (heap) s.post('HeapProfiler.startSampling')
 else { s.post('Profiler.enable'); s.post('Profiler.setSamplingInterval', { interval: 100 }); s.post('Profiler.start') }
 process.on('exit', () => {
   s.post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop', (err, r) => {
-    if (!err) writeFileSync(join(process.env.UNPERF_PROFILE_DIR, (heap ? 'Heap.' : 'CPU.') + String(process.hrtime.bigint()).padStart(20, '0') + '.' + process.pid + (heap ? '.heapprofile' : '.cpuprofile')), JSON.stringify(r.profile))
+    if (!err) writeFileSync(join(process.env.UNPERF_PROFILE_DIR, (heap ? 'Heap.' : 'CPU.') + stamp + (heap ? '.heapprofile' : '.cpuprofile')), JSON.stringify(r.profile))
   })
 })
 `
@@ -73,6 +80,22 @@ export function analyzeCpuProfile(profile: { nodes: ProfileNode[]; samples: numb
   return { self: top(selfByFrame), total: top(totalByFrame), modules: top(moduleTime), packages: top(packages) }
 }
 
+/** Startup phases of the last node process started, from the nodeTiming the preload wrote. */
+function startupPhases(dir: string, moduleMs: number): { phase: string; ms: number }[] {
+  const files = readdirSync(dir).filter(f => f.startsWith('timing.')).sort()
+  if (files.length === 0) return []
+  const t = JSON.parse(readFileSync(join(dir, files[files.length - 1]!), 'utf8')) as { v8Start: number; environment: number; bootstrapComplete: number; loopStart: number; exit: number }
+  const phases = [
+    { phase: 'process start → V8 ready', ms: t.v8Start },
+    { phase: 'node environment', ms: t.environment - t.v8Start },
+    { phase: 'node bootstrap', ms: t.bootstrapComplete - t.environment },
+    { phase: 'module top-level code, imports included (CPU samples; overlaps the next rows)', ms: moduleMs },
+    { phase: 'main script until the event loop starts', ms: t.loopStart > 0 ? t.loopStart - t.bootstrapComplete : t.exit - t.bootstrapComplete },
+  ]
+  if (t.loopStart > 0) phases.push({ phase: 'event loop until exit', ms: t.exit - t.loopStart })
+  return phases.map(p => ({ ...p, ms: Math.max(0, p.ms) }))
+}
+
 export default defineCommand({
   meta: { name: 'profile', description: 'CPU (or --heap) profile of a node command: top functions; --imports: module load times' },
   args: { ...commonArgs, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file' } },
@@ -86,12 +109,13 @@ export default defineCommand({
     // (Node 20 refuses --cpu-prof there: run the node command directly)
     const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
     const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
-    let env: NodeJS.ProcessEnv = process.env
-    if (!isNode) {
-      const preload = join(dir, 'unperf-profile-preload.cjs')
-      writeFileSync(preload, PRELOAD)
-      env = { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
-    }
+    // the preload also records node's startup phases (performance.nodeTiming) of each process
+    const preload = join(dir, 'unperf-profile-preload.cjs')
+    writeFileSync(preload, PRELOAD)
+    if (isNode) argv.unshift('--require', preload)
+    const env: NodeJS.ProcessEnv = isNode
+      ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
+      : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
     const t0 = performance.now()
     const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
     const wall = performance.now() - t0
@@ -116,8 +140,13 @@ export default defineCommand({
       return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
     }
     const analysis = analyzeCpuProfile(profile)
-    if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, ...analysis })
+    const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
+    if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, startup, ...analysis })
     console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, exit ${r.status}`))
+    if (startup.length > 0) {
+      console.log(bold('\nStartup phases (the profiled node process)'))
+      console.log(table(startup.map(p => [formatDuration(p.ms), p.phase]), ['time', 'phase']))
+    }
     if (args.imports) {
       console.log(bold('\nTime loading modules, by package'))
       console.log(table(analysis.packages.map(p => [formatDuration(p.ms), p.name]), ['time', 'package']))
