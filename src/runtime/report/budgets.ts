@@ -6,14 +6,26 @@
  * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median).
  */
 import { zlib } from '../_builtins.js'
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
-import { isAbsolute, join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import type { BudgetResult, PerfReport } from '../types.js'
 import type { HistoryEntry } from './history.js'
 
 export const MIN_HISTORY_FOR_REGRESSION = 5
+/** Prior runs a regression is judged against (the most recent ones). */
+export const REGRESSION_WINDOW = 50
+
+/** Durations of the successful runs of `command` in history, oldest first. */
+function okDurations(history: HistoryEntry[], command: string): number[] {
+  return history.flatMap(h => h.commands.filter(c => c.name === command && c.status === 'ok').map(c => c.duration))
+}
+
+/** The history without the line of this very run (when re-judging a report already appended, as `unperf budget` does). */
+function ownRunExcluded(report: PerfReport, history: HistoryEntry[]): HistoryEntry[] {
+  return history.filter(h => !(h.time === report.endedAt && h.pid === report.pid))
+}
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -71,7 +83,11 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
     if (limits.duration !== undefined) out.push(judge(`${path}.duration`, 'duration', 'ms', duration, limits.duration, { command: name }))
     if (limits.memory !== undefined) out.push(judge(`${path}.memory`, 'commandMemory', 'bytes', Math.max(...runs.map(r => r.memoryPeak)), limits.memory, { command: name }))
     if (limits.p95 !== undefined) {
-      const series = [...history.flatMap(h => h.commands.filter(c => c.name === name).map(c => c.duration)), ...runs.map(r => r.duration)]
+      const series = [...okDurations(ownRunExcluded(report, history), name), ...runs.filter(r => r.status === 'ok').map(r => r.duration)]
+      if (series.length === 0) {
+        out.push({ budget: `${path}.p95`, kind: 'p95', status: 'skip', unit: 'ms', limit: limits.p95, command: name, message: `${path}.p95: no successful run recorded` })
+        continue
+      }
       out.push(judge(`${path}.p95`, 'p95', 'ms', percentile(series, 95), limits.p95, { command: name }))
     }
   }
@@ -86,14 +102,14 @@ export function detectRegressions(report: PerfReport, history: HistoryEntry[]): 
   for (const run of report.commands) {
     if (seen.has(run.name) || run.status !== 'ok') continue
     seen.add(run.name)
-    const prior = history.flatMap(h => h.commands.filter(c => c.name === run.name && c.status === 'ok').map(c => c.duration))
+    const prior = okDurations(ownRunExcluded(report, history), run.name).slice(-REGRESSION_WINDOW)
     if (prior.length < MIN_HISTORY_FOR_REGRESSION) continue
-    const { median: m, threshold } = regressionThreshold(prior.slice(-50))
+    const { median: m, threshold } = regressionThreshold(prior)
     if (run.duration > threshold) {
       out.push({
         budget: `regression.${run.name}`, kind: 'regression', status: 'fail', actual: run.duration, limit: threshold, unit: 'ms',
-        over: run.duration - m, overRatio: (run.duration - m) / m, command: run.name,
-        message: `'${run.name}' took ${formatDuration(run.duration)}, ${(((run.duration - m) / m) * 100).toFixed(0)} % slower than its median of ${formatDuration(m)} over ${prior.slice(-50).length} runs`,
+        over: run.duration - threshold, overRatio: (run.duration - threshold) / threshold, command: run.name,
+        message: `'${run.name}' took ${formatDuration(run.duration)}, ${(((run.duration - m) / m) * 100).toFixed(0)} % slower than its median of ${formatDuration(m)} over ${prior.length} runs (threshold ${formatDuration(threshold)})`,
       })
     }
   }
@@ -120,30 +136,10 @@ export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
   })
 }
 
-/** A small synchronous glob ('*', '**', '?') relative to cwd. */
+let tinyGlobSync: typeof import('tinyglobby').globSync | undefined
+
+/** Files matching a glob relative to cwd (tinyglobby, loaded on first use; node_modules and .git ignored). */
 export function globSync(pattern: string, cwd: string): string[] {
-  const abs = isAbsolute(pattern)
-  const base = abs ? '/' : cwd
-  const re = new RegExp(`^${(abs ? pattern.slice(1) : pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
-  const fixed = (abs ? pattern.slice(1) : pattern).split('/').findIndex(part => /[*?]/.test(part))
-  const startRel = fixed <= 0 ? '' : (abs ? pattern.slice(1) : pattern).split('/').slice(0, fixed).join('/')
-  const out: string[] = []
-  const walk = (dir: string, depth: number) => {
-    if (depth > 20) return
-    let entries: Dirent[]
-    try { entries = readdirSync(dir, { withFileTypes: true }) } catch { return }
-    for (const e of entries) {
-      if (e.name === 'node_modules' || e.name === '.git') continue
-      const p = join(dir, e.name)
-      if (e.isDirectory()) walk(p, depth + 1)
-      else if (re.test(relative(base, p))) out.push(p)
-    }
-  }
-  if (fixed === -1) {
-    const p = join(base, abs ? pattern.slice(1) : pattern)
-    try { if (statSync(p).isFile()) out.push(p) } catch { /* missing */ }
-    return out
-  }
-  walk(join(base, startRel), 0)
-  return out.sort()
+  tinyGlobSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
+  return tinyGlobSync([pattern], { cwd, absolute: true, dot: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort()
 }

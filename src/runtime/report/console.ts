@@ -36,14 +36,18 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     }
     section('cache', rows)
   }
-  if (mode === 'verbose' && report.pools.length > 0) {
-    section('pools', report.pools.map(p => [p.name, `${p.concurrency}${p.adaptive ? ' (adaptive)' : ''}`, `${p.completed} done`, `${p.failed} failed`, `${p.retries} retries`]))
+  const pools = mode === 'verbose' ? report.pools : report.pools.filter(p => p.completed + p.failed > 0)
+  if (pools.length > 0) {
+    section('pools', pools.map(p => [p.name, `${p.concurrency}${p.adaptive ? ' (adaptive)' : ''}`, `${p.completed} done`, `${p.failed} failed`, `${p.retries} retries`]))
   }
   section('memory', [['peak rss', formatBytes(report.memory.peakRss), report.memory.trend.samples > 1 ? `heap ${report.memory.trend.direction}` : '']])
-  const judged = report.budgets.filter(b => b.status !== 'skip')
+  const judged = report.budgets.filter(b => b.kind !== 'regression' && (b.status !== 'skip' || mode === 'verbose'))
   if (judged.length > 0) {
-    section('budgets', judged.map(b => [b.status === 'pass' ? c(32, '✔') + ' ' + b.budget : c(31, '✖') + ' ' + b.budget, b.message.replace(`${b.budget}: `, '')]))
+    const mark = (b: (typeof judged)[number]) => (b.status === 'pass' ? c(32, '✔') : b.status === 'fail' ? c(31, '✖') : dim('–'))
+    section('budgets', judged.map(b => [`${mark(b)} ${b.budget}`, b.message.replace(`${b.budget}: `, '')]))
   }
+  const regressions = report.budgets.filter(b => b.kind === 'regression')
+  if (regressions.length > 0) section('regressions', regressions.map(b => [`${c(31, '✖')} ${b.command ?? b.budget}`, b.message]))
   if (report.alerts.length > 0) section('alerts', report.alerts.map(a => [a.metric, a.state, String(a.value)]))
   if (report.files?.report) lines.push(dim(`report: ${report.files.report}`))
   return lines.join('\n') + '\n'

@@ -12,7 +12,7 @@ import type { PerfReport } from '../types.js'
 import { redact } from '../warn.js'
 import { evaluateBudgets } from './budgets.js'
 import { renderSummary } from './console.js'
-import { appendHistory, historyEntry, readHistory, type HistoryEntry } from './history.js'
+import { appendHistory, historyEntry, mergeHistories, readHistory, type HistoryEntry } from './history.js'
 import { appendDriverHistory, readDriverHistory } from './history-driver.js'
 
 export function buildReport(state: RunState): PerfReport {
@@ -48,8 +48,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   let history = readHistory(ctx.config)
   if (ctx.config.report.historyDriver) {
     try {
-      const remote = await readDriverHistory(ctx.config)
-      if (remote.length > history.length) history = remote
+      history = mergeHistories(history, await readDriverHistory(ctx.config), ctx.config.report.history)
     } catch (error) {
       ctx.warn('history-driver', `report.historyDriver could not be read (${error instanceof Error ? error.message : String(error)}); using the local history`)
     }
@@ -95,7 +94,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], state: RunSt
     const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), history: join(dir, 'history.jsonl') }
     if (config.report.trace) files.trace = join(dir, 'trace.json')
     report.files = files
-    const entry = historyEntry(report)
+    const entry = historyEntry(report, config.cwd)
     writeAtomic(files.report!, JSON.stringify(report))
     if (files.trace) writeAtomic(files.trace, JSON.stringify(traceDocument(report, state)))
     appendHistory(config, entry)

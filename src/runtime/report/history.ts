@@ -6,7 +6,7 @@
  */
 import { crypto } from '../_builtins.js'
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
 
@@ -15,9 +15,12 @@ export interface HistoryEntry {
   /** ISO time the run ended. */
   time: string
   runId: string
+  pid: number
   name: string
   version: string
   env: string
+  /** Commit of the project (cwd) when `.git/HEAD` could be read cheaply. */
+  git?: string
   exitCode?: number
   /** ms, process start → first command */
   startup?: number
@@ -30,14 +33,17 @@ export interface HistoryEntry {
 export const HISTORY_FILE = 'history.jsonl'
 const LOCK_STALE_MS = 10_000
 
-export function historyEntry(report: PerfReport): HistoryEntry {
+export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
+  const git = cwd ? gitSha(cwd) : undefined
   return {
     v: 1,
     time: report.endedAt,
     runId: crypto().randomBytes(6).toString('hex'),
+    pid: report.pid,
     name: report.name,
     version: report.version,
     env: report.env,
+    ...(git && { git }),
     ...(report.exitCode !== undefined && { exitCode: report.exitCode }),
     ...(report.commands.length > 0 && { startup: report.startup.total }),
     commands: report.commands.map(c => ({ name: c.name, duration: c.duration, memoryPeak: c.memoryPeak, status: c.status })),
@@ -72,6 +78,14 @@ export function readHistory(config: ResolvedPerfConfig, options: { command?: str
   return options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all
 }
 
+/** Local and shared (historyDriver) runs merged by runId, oldest first, the last `cap` kept. */
+export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number): HistoryEntry[] {
+  const byId = new Map<string, HistoryEntry>()
+  for (const e of [...a, ...b]) byId.set(e.runId, e)
+  const all = [...byId.values()].sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0))
+  return cap > 0 ? all.slice(-cap) : []
+}
+
 /** Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler. */
 export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry): string {
   const dir = config.report.dir
@@ -95,6 +109,33 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry): 
   return file
 }
 
+/** The commit at HEAD from `.git` files alone (no child process); undefined when not cheap to know. */
+export function gitSha(cwd: string): string | undefined {
+  try {
+    let dir = cwd
+    for (let i = 0; i < 20; i++) {
+      const git = join(dir, '.git')
+      let head: string | undefined
+      try { head = readFileSync(join(git, 'HEAD'), 'utf8').trim() } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined // a worktree's .git file: not cheap
+      }
+      if (head !== undefined) {
+        if (/^[0-9a-f]{40}$/.test(head)) return head
+        const ref = /^ref: (.+)$/.exec(head)?.[1]
+        if (!ref) return undefined
+        try { return readFileSync(join(git, ref), 'utf8').trim() } catch { /* packed */ }
+        const packed = readFileSync(join(git, 'packed-refs'), 'utf8')
+        for (const line of packed.split('\n')) if (line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40)
+        return undefined
+      }
+      const parent = dirname(dir)
+      if (parent === dir) return undefined
+      dir = parent
+    }
+  } catch { /* unreadable */ }
+  return undefined
+}
+
 function lock(path: string): () => void {
   const deadline = Date.now() + 5_000
   const sleeper = new Int32Array(new SharedArrayBuffer(4))
@@ -105,7 +146,14 @@ function lock(path: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       try {
-        if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path) // a crashed holder
+        if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) {
+          // a crashed holder: take the stale lock aside under a unique name (only one waiter's rename
+          // succeeds), then check it is still stale, so a fresh lock is never removed by a late waiter
+          const aside = `${path}.${process.pid}.stale`
+          renameSync(path, aside)
+          if (Date.now() - statSync(aside).mtimeMs > LOCK_STALE_MS) unlinkSync(aside)
+          else renameSync(aside, path)
+        }
       } catch { /* raced */ }
       if (Date.now() > deadline) {
         // give up waiting: append without the lock rather than lose the run

@@ -1,0 +1,209 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { PerfConfig } from '../../src/config/types.js'
+import { finalizeReport, finalizeReportSync, readLastReport } from '../../src/runtime/report/finalize.js'
+import { readHistory } from '../../src/runtime/report/history.js'
+import { renderSummary } from '../../src/runtime/report/console.js'
+import type { BudgetResult, PerfReport } from '../../src/runtime/types.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { tempDir } from '../helpers/tmp.js'
+import { bundle, run } from './_child.js'
+import { command, context, reportConfig, runState } from './_state.js'
+
+let savedExitCode: typeof process.exitCode
+beforeEach(() => { savedExitCode = process.exitCode })
+afterEach(() => { process.exitCode = savedExitCode })
+
+async function finish(input: PerfConfig = {}, commands = [command('build', 100)], dir = tempDir()) {
+  const config = reportConfig(dir, input)
+  const ctx = context(config)
+  const exceeded: BudgetResult[] = []
+  ctx.hooks.hook('budget:exceeded', b => { exceeded.push(b) })
+  const state = runState(config, commands)
+  await state.tracer.span('load', () => state.tracer.span('parse', () => new Promise(r => setTimeout(r, 5))))
+  const report = await finalizeReport(state, ctx)
+  return { dir, config, ctx, report, exceeded }
+}
+
+describe('finalizeReport', () => {
+  it('writes a compact report.json, a Chrome trace and a history line in report.dir (0700 / 0600)', async () => {
+    const { config, report } = await finish()
+    const dir = config.report.dir
+    const text = readFileSync(join(dir, 'report.json'), 'utf8')
+    expect(text).not.toContain('\n')
+    const saved = JSON.parse(text) as PerfReport
+    expect(saved).toMatchObject({ schemaVersion: 1, name: 'acme', version: '1.0.0', env: 'test', pid: process.pid })
+    expect(saved.argv).toEqual(report.argv)
+    expect(saved.commands.map(c => c.name)).toEqual(['build'])
+    expect(saved.spans.map(s => [s.name, s.depth]).sort()).toEqual([['load', 0], ['parse', 1]])
+    expect(readLastReport(config)).toEqual(saved)
+    expect(report.files).toEqual({ report: join(dir, 'report.json'), trace: join(dir, 'trace.json'), history: join(dir, 'history.jsonl') })
+
+    const trace = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8')) as { traceEvents: Record<string, unknown>[]; displayTimeUnit: string }
+    expect(trace.displayTimeUnit).toBe('ms')
+    const complete = trace.traceEvents.filter(e => e.ph === 'X')
+    expect(complete.map(e => e.name)).toEqual(expect.arrayContaining(['load', 'parse', 'build']))
+    for (const e of complete) {
+      expect(typeof e.ts).toBe('number')
+      expect(typeof e.dur).toBe('number')
+      expect(e.pid).toBeTypeOf('number')
+      expect(e.tid).toBeTypeOf('number')
+    }
+    const load = complete.find(e => e.name === 'load')!
+    const parse = complete.find(e => e.name === 'parse')!
+    expect(parse.ts as number).toBeGreaterThanOrEqual(load.ts as number)
+    expect((parse.ts as number) + (parse.dur as number)).toBeLessThanOrEqual((load.ts as number) + (load.dur as number) + 1)
+
+    const [h] = readHistory(config)
+    expect(h).toMatchObject({ v: 1, pid: process.pid, name: 'acme', commands: [{ name: 'build', duration: 100, status: 'ok' }], budgetsFailed: [] })
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    for (const f of ['report.json', 'trace.json', 'history.jsonl']) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600)
+  })
+
+  it('redacts secrets in argv', async () => {
+    const { report } = await finish()
+    expect(JSON.stringify(report.argv)).not.toContain('secret')
+  })
+
+  it('skips trace.json with report.trace = false', async () => {
+    const { config, report } = await finish({ report: { trace: false } })
+    expect(report.files?.trace).toBeUndefined()
+    expect(() => statSync(join(config.report.dir, 'trace.json'))).toThrow()
+  })
+
+  it('fires budget:exceeded for each breach; warn mode leaves the exit code alone', async () => {
+    process.exitCode = undefined
+    const { report, exceeded } = await finish({ budgets: { mode: 'warn', memory: '1kB', commands: { build: { duration: '10ms' } } } })
+    expect(exceeded.map(b => b.budget).sort()).toEqual(['budgets.commands.build.duration', 'budgets.memory'])
+    expect(exceeded[0]).toMatchObject({ status: 'fail', actual: expect.any(Number), limit: expect.any(Number), over: expect.any(Number), overRatio: expect.any(Number) })
+    expect(report.budgets.filter(b => b.status === 'fail')).toHaveLength(2)
+    expect(process.exitCode).toBeUndefined()
+    expect(readHistory(report as never as Parameters<typeof readHistory>[0])).toEqual([]) // (type check only)
+  })
+
+  it("error mode sets process.exitCode = 1, and never overwrites a non-zero code", async () => {
+    process.exitCode = undefined
+    await finish({ budgets: { mode: 'error', commands: { build: { duration: '10ms' } } } })
+    expect(process.exitCode).toBe(1)
+    process.exitCode = 3
+    await finish({ budgets: { mode: 'error', commands: { build: { duration: '10ms' } } } })
+    expect(process.exitCode).toBe(3)
+    process.exitCode = undefined
+    await finish({ budgets: { mode: 'error', commands: { build: { duration: '10s' } } } })
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('detects a regression against the history of past runs and fires budget:exceeded with kind regression', async () => {
+    const dir = tempDir()
+    for (const d of [100, 104, 98, 101, 99]) {
+      const { exceeded } = await finish({}, [command('build', d)], dir)
+      expect(exceeded).toEqual([])
+    }
+    const { report, exceeded } = await finish({}, [command('build', 200)], dir)
+    expect(exceeded.map(b => b.kind)).toEqual(['regression'])
+    expect(report.budgets.find(b => b.kind === 'regression')?.command).toBe('build')
+    expect(renderSummary(report, 'summary', false)).toMatch(/regressions\n.*✖ build.*slower than its median of 100 ms over 5 runs/)
+  })
+
+  it('prints nothing at all with report.console = false; the summary goes to stderr, never stdout', async () => {
+    const writes: { out: string; err: string } = { out: '', err: '' }
+    const out = process.stdout.write.bind(process.stdout)
+    const err = process.stderr.write.bind(process.stderr)
+    process.stdout.write = ((s: string) => { writes.out += s; return true }) as typeof process.stdout.write
+    process.stderr.write = ((s: string) => { writes.err += s; return true }) as typeof process.stderr.write
+    try {
+      await finish({ report: { console: false }, budgets: { startup: '1h' } })
+      expect(writes).toEqual({ out: '', err: '' })
+      await finish({ report: { console: 'summary' }, budgets: { startup: '1h' } })
+    } finally {
+      process.stdout.write = out
+      process.stderr.write = err
+    }
+    expect(writes.out).toBe('')
+    expect(writes.err).toMatch(/unperf · acme@1\.0\.0/)
+    expect(writes.err).toMatch(/✔ budgets\.startup/)
+  })
+
+  it('warns and still returns the report when report.dir cannot be written', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'a-file'), '')
+    const { ctx, report } = await finish({ report: { dir: join(dir, 'a-file', 'reports') } })
+    expect(report.schemaVersion).toBe(1)
+    expect(ctx.warnings.join('\n')).toMatch(/could not be written/)
+  })
+
+  it('finalizeReportSync writes the same files without awaiting', () => {
+    const dir = tempDir()
+    const config = reportConfig(dir)
+    const report = finalizeReportSync(runState(config, [command('build', 10)], { exitCode: 0 }), context(config))
+    expect(report.exitCode).toBe(0)
+    expect(readLastReport(config)?.commands[0]?.name).toBe('build')
+    expect(readHistory(config)).toHaveLength(1)
+  })
+})
+
+describe('renderSummary', () => {
+  it('aligns a table of startup phases, commands, spans, cache, pools, memory and budget verdicts; no colors when asked', async () => {
+    const { report } = await finish({ budgets: { memory: '1kB', startup: '1h' } }, [command('build', 1234, { memoryPeak: 52_000_000, memoryDelta: 2_000_000 }), command('lint', 20, { status: 'error' })])
+    report.cache = { hits: 3, misses: 1, stale: 0, sets: 1, deletes: 0, evictions: 0, errors: 0, hitRate: 0.75, namespaces: { default: { hits: 3, misses: 1, stale: 0, sets: 1, deletes: 0, evictions: 0, errors: 0, hitRate: 0.75 } } }
+    report.pools = [{ name: 'network', concurrency: 8, adaptive: false, active: 0, queued: 0, completed: 12, failed: 1, retries: 2, timeouts: 0 }]
+    const text = renderSummary(report, 'summary', false)
+    expect(text).not.toMatch(/\x1b\[/)
+    expect(text).toMatch(/commands\n {2}build +1\.23 s/)
+    expect(text).toMatch(/lint .*error/)
+    expect(text).toMatch(/cache\n.*75 % hits/)
+    expect(text).toMatch(/pools\n {2}network/)
+    expect(text).toMatch(/✖ budgets\.memory/)
+    expect(text).toMatch(/✔ budgets\.startup/)
+    const colored = renderSummary(report, 'verbose', true)
+    expect(colored).toMatch(/\x1b\[31m✖/)
+    // columns line up: every row of the commands table has its duration column ending at the same offset
+    const rows = text.split('\n').slice(text.split('\n').indexOf('commands') + 1, text.split('\n').indexOf('commands') + 3)
+    expect(rows[0]!.indexOf('1.23 s') + '1.23 s'.length).toBe(rows[1]!.indexOf('20.0 ms') + '20.0 ms'.length)
+  })
+})
+
+describe('exit codes in a real child process (sync path in the exit handler)', () => {
+  it('error mode turns a clean exit into 1, keeps a non-zero code, warn mode keeps 0; the summary is on stderr', async () => {
+    const file = await bundle('./fixtures/exit-cli.ts')
+    const env = { NO_COLOR: '1' }
+    const [error0, error2, warn0, natural] = await Promise.all([
+      run(file, [tempDir(), 'error', '0'], env),
+      run(file, [tempDir(), 'error', '2'], env),
+      run(file, [tempDir(), 'warn', '0'], env),
+      run(file, [tempDir(), 'error', 'natural'], env),
+    ])
+    expect(error0.code).toBe(1)
+    expect(error0.stdout).toBe('exceeded budgets.commands.build.duration\n')
+    expect(error0.stderr).toMatch(/✖ budgets\.commands\.build\.duration/)
+    expect(error2.code).toBe(2)
+    expect(warn0.code).toBe(0)
+    expect(warn0.stderr).toMatch(/✖ budgets\.commands\.build\.duration/)
+    expect(natural.code).toBe(1)
+  }, 60_000)
+})
+
+describeRedis('report.historyDriver (real redis)', () => {
+  it('a fresh clone (empty report.dir) compares against runs pushed by other machines', async () => {
+    const scope = `t${Date.now()}`
+    const input: PerfConfig = { report: { historyDriver: { driver: 'redis', url: redisUrl! } }, cache: { scope } }
+    for (const d of [100, 102, 98, 101, 99]) {
+      const { ctx } = await finish(input, [command('build', d)]) // each run in its own fresh dir
+      expect(ctx.warnings).toEqual([])
+    }
+    const { report, exceeded, config } = await finish(input, [command('build', 300)])
+    expect(readHistory(config)).toHaveLength(1) // the local file only has this run
+    expect(exceeded.map(b => b.kind)).toEqual(['regression'])
+    expect(report.budgets.find(b => b.kind === 'regression')?.message).toMatch(/over 5 runs/)
+  }, 30_000)
+
+  it('keeps only `history` runs in the driver', async () => {
+    const scope = `cap${Date.now()}`
+    const input: PerfConfig = { report: { history: 3, historyDriver: { driver: 'redis', url: redisUrl! } }, cache: { scope } }
+    for (const d of [1, 2, 3, 4, 5]) await finish(input, [command('build', d)])
+    const { readDriverHistory } = await import('../../src/runtime/report/history-driver.js')
+    const remote = await readDriverHistory(reportConfig(tempDir(), input))
+    expect(remote.map(e => e.commands[0]!.duration)).toEqual([3, 4, 5])
+  }, 30_000)
+})

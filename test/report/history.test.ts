@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ResolvedPerfConfig } from '../../src/config/types.js'
+import { appendHistory, encodeLine, gitSha, mergeHistories, parseLines, readHistory, type HistoryEntry } from '../../src/runtime/report/history.js'
+import { tempDir } from '../helpers/tmp.js'
+import { bundle, run } from './_child.js'
+
+const config = (dir: string, history = 100) => ({ report: { dir, history } }) as unknown as ResolvedPerfConfig
+const entry = (i: number, command = 'build'): HistoryEntry => ({
+  v: 1, time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), runId: `run${i}`, pid: 1, name: 'acme', version: '1.0.0', env: 'test',
+  commands: [{ name: command, duration: i, memoryPeak: 1, status: 'ok' }], cache: { hitRate: 0, lookups: 0 }, peakRss: 1, budgetsFailed: [],
+})
+
+describe('history.jsonl', () => {
+  it('prefixes each line with the hash of its JSON; torn, edited or foreign lines are skipped on read', () => {
+    const good = [encodeLine(entry(1)), encodeLine(entry(2)), encodeLine(entry(3))]
+    const edited = good[1]!.replace('"duration":2', '"duration":1')
+    const torn = good[2]!.slice(0, 40)
+    const text = good[0]! + edited + torn + '\n' + 'not a line\n' + good[2]!
+    expect(parseLines(text).map(e => e.runId)).toEqual(['run1', 'run3'])
+  })
+
+  it('appends one line per run, keeps the last `history` runs, dir 0700 and file 0600', () => {
+    const dir = join(tempDir(), 'reports')
+    for (let i = 0; i < 12; i++) appendHistory(config(dir, 5), entry(i, i % 2 ? 'lint' : 'build'))
+    const all = readHistory(config(dir, 5))
+    expect(all.map(e => e.runId)).toEqual(['run7', 'run8', 'run9', 'run10', 'run11'])
+    expect(readHistory(config(dir, 5), { command: 'lint' }).map(e => e.runId)).toEqual(['run7', 'run9', 'run11'])
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(statSync(join(dir, 'history.jsonl')).mode & 0o777).toBe(0o600)
+  })
+
+  it('reads nothing from a missing file, and skips garbage appended by something else', () => {
+    const dir = tempDir()
+    expect(readHistory(config(join(dir, 'none')))).toEqual([])
+    appendHistory(config(dir), entry(1))
+    appendFileSync(join(dir, 'history.jsonl'), '{"v":1,"runId":"forged"}\n\u0000\u0000\n')
+    appendHistory(config(dir), entry(2))
+    expect(readHistory(config(dir)).map(e => e.runId)).toEqual(['run1', 'run2'])
+  })
+
+  it('takes over a lock left by a crashed process once it is stale', () => {
+    const dir = tempDir()
+    const lock = join(dir, 'history.jsonl.lock')
+    writeFileSync(lock, '')
+    const old = new Date(Date.now() - 60_000)
+    execFileSync('touch', ['-d', old.toISOString(), lock])
+    appendHistory(config(dir), entry(1))
+    expect(readHistory(config(dir)).map(e => e.runId)).toEqual(['run1'])
+    expect(() => statSync(lock)).toThrow()
+  })
+
+  it('merges local and shared history by run id, oldest first, capped', () => {
+    const merged = mergeHistories([entry(1), entry(3)], [entry(2), entry(3), entry(4)], 3)
+    expect(merged.map(e => e.runId)).toEqual(['run2', 'run3', 'run4'])
+  })
+
+  it('reads the git commit from .git files without spawning git (branch ref and packed ref)', () => {
+    const dir = tempDir()
+    const sha = 'a'.repeat(40)
+    mkdirSync(join(dir, '.git/refs/heads'), { recursive: true })
+    writeFileSync(join(dir, '.git/HEAD'), 'ref: refs/heads/main\n')
+    writeFileSync(join(dir, '.git/refs/heads/main'), `${sha}\n`)
+    mkdirSync(join(dir, 'packages/x'), { recursive: true })
+    expect(gitSha(join(dir, 'packages/x'))).toBe(sha)
+    writeFileSync(join(dir, '.git/HEAD'), 'ref: refs/heads/packed\n')
+    writeFileSync(join(dir, '.git/packed-refs'), `# pack-refs\n${'b'.repeat(40)} refs/heads/packed\n`)
+    expect(gitSha(dir)).toBe('b'.repeat(40))
+  })
+})
+
+describe('history.jsonl with many processes exiting at once (real child processes)', () => {
+  async function race(cap: number) {
+    const dir = tempDir()
+    const file = await bundle('./fixtures/appender.ts')
+    const procs = Array.from({ length: 8 }, () => run(file, [dir, String(cap), '50']))
+    await new Promise(r => setTimeout(r, 300))
+    writeFileSync(join(dir, 'go'), '')
+    const results = await Promise.all(procs)
+    for (const r of results) expect(r.stderr).toBe('')
+    expect(results.map(r => r.code)).toEqual(Array(8).fill(0))
+    const text = readFileSync(join(dir, 'history.jsonl'), 'utf8')
+    const lines = text.split('\n').filter(Boolean)
+    return { lines, entries: parseLines(text) }
+  }
+
+  it('8 processes × 50 appends: no lost and no torn line', async () => {
+    const { lines, entries } = await race(1000)
+    expect(lines).toHaveLength(400)
+    expect(entries).toHaveLength(400)
+    expect(new Set(entries.map(e => e.runId)).size).toBe(400)
+    const perPid = new Map<number, number[]>()
+    for (const e of entries) perPid.set(e.pid, [...(perPid.get(e.pid) ?? []), e.commands[0]!.duration])
+    expect(perPid.size).toBe(8)
+    for (const durations of perPid.values()) expect(durations).toEqual(Array.from({ length: 50 }, (_, i) => i))
+  }, 60_000)
+
+  it('8 processes × 50 appends with history: 100: exactly the 100 newest lines, all valid', async () => {
+    const { lines, entries } = await race(100)
+    expect(lines).toHaveLength(100)
+    expect(entries).toHaveLength(100)
+    // the newest lines in append order: what is left of each process is the tail of its 50 runs
+    for (const pid of new Set(entries.map(e => e.pid))) {
+      const kept = entries.filter(e => e.pid === pid).map(e => e.commands[0]!.duration)
+      expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 50 - kept.length + i))
+    }
+  }, 60_000)
+})
