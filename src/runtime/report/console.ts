@@ -15,7 +15,7 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     if (rows.length === 0) return
     lines.push(bold(title))
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => stripAnsi(r[i] ?? '').length)))
-    for (const r of rows) lines.push('  ' + r.map((cell, i) => (i === 0 ? pad(cell, widths[i]!, 'left') : pad(cell, widths[i]!, 'right'))).join('  '))
+    for (const r of rows) lines.push('  ' + r.map((cell, i) => (i === 0 ? pad(cell, widths[i]!, 'left') : pad(cell, widths[i]!, 'right'))).join('  ').trimEnd())
   }
 
   lines.push(`${bold(`unperf · ${report.name}@${report.version}`)} ${dim(`(${report.env})`)}`)
