@@ -19,9 +19,8 @@ export default defineCommand({
     let results: BudgetResult[]
     let noRun = false
     if (report) {
-      // history without the last run itself (it is the one judged)
-      const history = readHistory(config)
-      results = evaluateBudgets(report, config, history.slice(0, -1))
+      // evaluateBudgets leaves the judged run's own history line out itself
+      results = evaluateBudgets(report, config, readHistory(config))
     } else {
       noRun = true
       results = checkFileBudgets(config)
