@@ -50,7 +50,9 @@ export function encodeEntry(entry: Omit<StoredEntry, 'size'>, options: EncodeOpt
     payload = Buffer.from(json)
   }
   let z: Header['z'] = null
-  if (options.compress !== false && payload.length > options.compress) {
+  // JSON compresses well; binary values (Buffer, Uint8Array) are usually compressed already
+  // (archives, images), and brotli on incompressible bytes only costs time
+  if (t === 'j' && options.compress !== false && payload.length > options.compress) {
     const compressed = zlib().brotliCompressSync(payload, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 4, [zlib().constants.BROTLI_PARAM_SIZE_HINT]: payload.length } })
     if (compressed.length < payload.length) { payload = compressed; z = 'br' }
   }

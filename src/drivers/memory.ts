@@ -5,6 +5,8 @@
 import { estimateSize } from './envelope.js'
 import type { StoredEntry, Tier } from './types.js'
 
+const NONE: readonly { key: string; reason: 'lru'; size: number }[] = Object.freeze([])
+
 export class MemoryTier implements Tier {
   readonly kind = 'memory'
   readonly remote = false
@@ -76,8 +78,13 @@ export class MemoryTier implements Tier {
   }
 
   async enforce(maxBytes: number) {
+    return [...this.enforceSync(maxBytes)]
+  }
+
+  /** Evicts least recently used entries down to maxBytes; nothing to do (and no allocation) under it. */
+  enforceSync(maxBytes: number): readonly { key: string; reason: 'lru'; size: number }[] {
+    if (this._bytes <= maxBytes) return NONE
     const removed: { key: string; reason: 'lru'; size: number }[] = []
-    if (this._bytes <= maxBytes) return removed
     for (const [key, e] of this._map) {
       if (this._bytes <= maxBytes) break
       this._map.delete(key)

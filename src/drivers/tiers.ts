@@ -48,6 +48,8 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
 export class TierGuard {
   private _downUntil = 0
   private _failures = 0
+  /** The first call of a process also covers connecting: it gets at least 1 s. */
+  private _connected = false
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
@@ -65,10 +67,12 @@ export class TierGuard {
         new Promise<never>((_, reject) => {
           // not unref'd: the remote client's socket is unref'd (an idle connection must not keep a CLI
           // alive), so this timer is what keeps the process up while a call is in flight, at most `timeout`
-          timer = setTimeout(() => reject(new TimeoutError(`${this.tier.kind} cache tier`, this._timeout)), this._timeout)
+          const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
+          timer = setTimeout(() => reject(new TimeoutError(`${this.tier.kind} cache tier`, limit)), limit)
         }),
       ])
       this._failures = 0
+      this._connected = true
       return result
     } catch (error) {
       if ((error as { code?: string }).code !== 'E_CORRUPT') {

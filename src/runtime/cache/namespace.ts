@@ -7,6 +7,7 @@
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { parseDuration } from '../../config/units.js'
 import { NamespaceAccessError } from '../../errors.js'
+import { MemoryTier } from '../../drivers/memory.js'
 import { TierGuard } from '../../drivers/tiers.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from '../../drivers/types.js'
 import type { RuntimeContext } from '../_internal.js'
@@ -29,6 +30,8 @@ export interface NamespaceHost {
 
 export class CacheNamespace implements PerfCache {
   private _guards: Promise<TierGuard[]> | undefined
+  /** The tiers once built: the hot paths use them without awaiting a promise. */
+  private _ready: TierGuard[] | undefined
   private _sweepStarted = false
   readonly _pending = new Map<string, Promise<unknown>>()
   private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
@@ -261,7 +264,7 @@ export class CacheNamespace implements PerfCache {
   private _tiers(): Promise<TierGuard[]> {
     return (this._guards ??= this._enabled
       ? this._host.tiers(this.name, this.config).then(
-        tiers => tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._report('E_TIER_DOWN', undefined, error, tier))),
+        tiers => (this._ready = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._report('E_TIER_DOWN', undefined, error, tier)))),
         error => { this._report('E_INIT', undefined, error); return [] },
       )
       : Promise.resolve([]))
@@ -269,14 +272,15 @@ export class CacheNamespace implements PerfCache {
 
   /** The first live entry through the tiers (expired ones within their stale window come back `stale`). */
   async _lookup(key: string): Promise<Lookup | null> {
-    const guards = await this._tiers()
+    const guards = this._ready ?? (await this._tiers())
     const now = Date.now()
     for (let t = 0; t < guards.length; t++) {
       const g = guards[t]!
       if (!g.up) continue
       let entry: StoredEntry | null
       try {
-        entry = await g.call(tier => tier.get(key))
+        // the memory tier is synchronous: no promise, no guard
+        entry = g.tier instanceof MemoryTier ? g.tier.getSync(key) : await g.call(tier => tier.get(key))
       } catch (error) {
         if (error instanceof CorruptEntryError) this._corrupt(error, g.tier)
         else this._report('E_TIER', key, error, g.tier)
@@ -326,9 +330,10 @@ export class CacheNamespace implements PerfCache {
   }
 
   private async _write(entry: StoredEntry): Promise<void> {
-    const guards = await this._tiers()
+    const guards = this._ready ?? (await this._tiers())
     if (guards.length === 0) return
-    await Promise.all(guards.map(g => g.up ? g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier)) : undefined))
+    if (guards.length === 1 && guards[0]!.tier instanceof MemoryTier) guards[0]!.tier.setSync(entry)
+    else await Promise.all(guards.map(g => g.tier instanceof MemoryTier ? g.tier.setSync(entry) : g.up ? g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier)) : undefined))
     this._stats.sets++
     const hooks = this._host.ctx.hooks
     if (hooks.hasListeners('cache:set')) hooks.emit('cache:set', { namespace: this.name, key: entry.key })
@@ -342,6 +347,11 @@ export class CacheNamespace implements PerfCache {
     this._sweepStarted = true
     for (const g of guards) {
       if (!g.up) continue
+      if (g.tier instanceof MemoryTier && !sweep) {
+        // synchronous, and nothing to do while under the limit
+        for (const r of g.tier.enforceSync(this.config.maxSize)) this._evicted(r.key, r.reason, r.size)
+        continue
+      }
       const run = sweep && g.tier.sweep ? g.tier.sweep(this.config.maxSize, Date.now()) : g.tier.enforce?.(this.config.maxSize)
       if (!run) continue
       this._host.track(run.then(
