@@ -16,7 +16,9 @@ import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
+import { join } from 'node:path'
 import { createCacheManager } from './cache/index.js'
+import { setFileHashMemoDir } from './cache/file-hash.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
@@ -74,6 +76,8 @@ class PerfInstance implements Perf {
     }
     hooks.hook('budget:exceeded', () => { this._breaches++ })
     // The cache manager is created eagerly (it opens and connects nothing until used): `perf.cache` is sync.
+    // file hashes (wrap({ files }), invalidate.files) keep their stat memo in this CLI's cache dir
+    if (process.env.UNPERF_FILE_HASH_MEMO === undefined) setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
     const cache = createCacheManager(this._ctx)
     this._cache = cache
     await hooks.emit('config:resolved', config)
