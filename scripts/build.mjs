@@ -84,6 +84,7 @@ copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dist, 'worker-entr
 if (!process.argv.includes('--no-dts')) {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root })
   for (const [name, file] of Object.entries(present)) {
+    if (name === 'cli') continue // the binary's entry: no types
     const target = './types/' + file.replace(/^src\//, '').replace(/\.ts$/, '.js')
     const hasDefault = /export default|export \{[^}]*\bdefault\b/.test(readFileSync(join(root, file), 'utf8'))
     writeFileSync(join(dist, `${name}.d.mts`), `export * from '${target}'\n${hasDefault ? `export { default } from '${target}'\n` : ''}`)
