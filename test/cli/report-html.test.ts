@@ -47,7 +47,8 @@ describe.skipIf(!haveChromium)('report --html in Chromium', () => {
       expect(errors).toEqual([])
       expect(await page.locator('.uplot').count()).toBe(4)
       expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(4)
-      const screenshot = join(import.meta.dirname, '../../docs/report-screenshot.png')
+      // UNPERF_SCREENSHOT=1 refreshes the one in the docs
+      const screenshot = process.env.UNPERF_SCREENSHOT === '1' ? join(import.meta.dirname, '../../docs/report-screenshot.png') : join(dir, 'report.png')
       await page.screenshot({ path: screenshot, fullPage: true })
     } finally {
       await browser.close()
