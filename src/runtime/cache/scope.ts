@@ -33,8 +33,12 @@ export async function resolveScope(config: ResolvedPerfConfig): Promise<CacheSco
 export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, maxAgeMs: number): Promise<string[]> {
   const removed: string[] = []
   try {
-    await fsp.mkdir(scope.dir, { recursive: true, mode: 0o700 })
-    await fsp.writeFile(join(scope.dir, '.last-used'), String(Date.now()), { mode: 0o600 })
+    // mark the scope used, at most once an hour (no write on every start)
+    const marked = await fsp.stat(join(scope.dir, '.last-used')).then(st => st.mtimeMs, () => 0)
+    if (Date.now() - marked > 3_600_000) {
+      await fsp.mkdir(scope.dir, { recursive: true, mode: 0o700 })
+      await fsp.writeFile(join(scope.dir, '.last-used'), String(Date.now()), { mode: 0o600 })
+    }
     const marker = join(baseDir, '.last-scope-prune')
     const last = Number(await fsp.readFile(marker, 'utf8').catch(() => '0'))
     if (Date.now() - last < PRUNE_EVERY_MS) return removed
