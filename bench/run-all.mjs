@@ -7,14 +7,16 @@ import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const only = process.argv.slice(2)
+// --collect: only rebuild BENCHMARKS.md from the results already in bench/results/
+const collect = process.argv.includes('--collect')
+const only = process.argv.slice(2).filter(a => a !== '--collect')
 const scripts = [
   ...readdirSync(join(root, 'bench')).filter(f => f.endsWith('.mjs') && !f.startsWith('_') && f !== 'run-all.mjs').map(f => join('bench', f)),
   ...(existsSync(join(root, 'bench/scenarios')) ? readdirSync(join(root, 'bench/scenarios')).filter(f => f.endsWith('.mjs') && !f.startsWith('_')).map(f => join('bench/scenarios', f)) : []),
 ].filter(s => only.length === 0 || only.some(o => s.includes(o)))
 
 const failures = []
-for (const script of scripts) {
+for (const script of collect ? [] : scripts) {
   console.log(`\n=== ${script}`)
   const started = Date.now()
   const result = spawnSync(process.execPath, ['--expose-gc', script], { cwd: root, stdio: 'inherit', timeout: 20 * 60_000 })
@@ -32,7 +34,7 @@ const header = [
   `- machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
   `- node: ${process.version}, ${process.platform}-${process.arch}`,
   `- date: ${new Date().toISOString().slice(0, 10)}`,
-  failures.length ? `- targets missed: ${failures.join(', ')}` : '- every target met in this run',
+  collect ? '- collected from bench/results/ (each section was measured when its command last ran; see its own notes)' : failures.length ? `- targets missed: ${failures.join(', ')}` : '- every target met in this run',
   '',
 ]
 writeFileSync(join(root, 'BENCHMARKS.md'), header.join('\n') + '\n' + results.map(f => readFileSync(join(root, 'bench/results', f), 'utf8').trim()).join('\n\n') + '\n')

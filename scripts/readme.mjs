@@ -1,0 +1,20 @@
+// Regenerates the reference part of README.md from docs/*.md (everything below the marker):
+// the docs are the source; the README carries all of it so a user finds everything in one place.
+//   node scripts/readme.mjs
+import { readFileSync, writeFileSync } from 'node:fs'
+
+const root = new URL('..', import.meta.url)
+const MARKER = '<!-- generated below from docs/*.md by `node scripts/readme.mjs`: edit the docs, not this part -->'
+const order = ['config', 'runtime', 'cache', 'fetch', 'execution', 'reports', 'monitors', 'adapters', 'cli', 'vitest']
+const readme = readFileSync(new URL('README.md', root), 'utf8')
+const head = readme.slice(0, readme.indexOf(MARKER))
+const sections = order.map(name => {
+  let text = readFileSync(new URL(`docs/${name}.md`, root), 'utf8').trim()
+  // every doc's top heading becomes a README section (##), its subheadings one level below
+  const top = /^(#+) /m.exec(text)?.[1].length ?? 2
+  if (top === 1) text = text.replace(/^(#+) /gm, '#$1 ')
+  return text.replaceAll('](report-screenshot.png)', '](docs/report-screenshot.png)')
+})
+const tail = readFileSync(new URL('docs/_tail.md', root), 'utf8').trim()
+writeFileSync(new URL('README.md', root), `${head}${MARKER}\n\n${sections.join('\n\n')}\n\n${tail}\n`)
+console.log(`README.md: ${order.length} sections from docs/ + docs/_tail.md`)
