@@ -75,7 +75,8 @@ function statInput(path: string): InputStat {
 }
 
 function hashFile(path: string): string | undefined {
-  try { return crypto().createHash('sha256').update(readFileSync(path)).digest('hex') } catch { return undefined }
+  // a 64-bit JS hash of a small config file: loading node:crypto would cost ~10 ms on a warm start
+  try { return shortHash(readFileSync(path, 'latin1')) } catch { return undefined }
 }
 
 function unperfVersion(): string {
@@ -88,13 +89,21 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
     let manifest: Manifest
     try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { continue }
     if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
+    let rehashed = false
     for (const input of manifest.inputs) {
       const now = statInput(input.path)
       if (now.exists !== input.exists) return undefined
       if (!now.exists) continue
       if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return undefined
       // An edit that keeps mtime (cp -p, tar) within the build's second: compare content.
-      if (Math.abs(manifest.builtAt - now.mtimeMs!) < 2000 && input.hash !== undefined && hashFile(input.path) !== input.hash) return undefined
+      if (Math.abs(manifest.builtAt - now.mtimeMs!) < 2000 && input.hash !== undefined) {
+        if (hashFile(input.path) !== input.hash) return undefined
+        rehashed = true
+      }
+    }
+    // content verified and the racy window over: move builtAt so later starts need no re-hash
+    if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
+      try { writeAtomic(join(dir, manifestName(configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
     }
     const layers: RawLayer[] = []
     for (const layer of manifest.layers) {

@@ -67,10 +67,6 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     return ns
   }
 
-  // the scope (a few stats and a hash of invalidate.files) is resolved right away, in the
-  // background: its I/O overlaps the host's own startup instead of delaying the first cache call
-  if (cacheConfig.enabled) getScope().catch(() => {})
-
   const manager: CacheManager = {
     root: open(DEFAULT_NAMESPACE, true),
     get shared() {

@@ -4,7 +4,7 @@
  * Appends and the cap's rewrite happen under a lock file (O_EXCL, stale after 10 s), so processes
  * exiting at once never lose a line; the sync variant (exit handler) waits with Atomics.wait.
  */
-import { crypto } from '../_builtins.js'
+import { shortHash } from '../project.js'
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -38,7 +38,7 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
   return {
     v: 1,
     time: report.endedAt,
-    runId: crypto().randomBytes(6).toString('hex'),
+    runId: `${process.pid.toString(36)}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
     pid: report.pid,
     name: report.name,
     version: report.version,
@@ -55,7 +55,7 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
 
 export function encodeLine(entry: HistoryEntry): string {
   const json = JSON.stringify(entry)
-  return `${crypto().createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`
+  return `${shortHash(json)} ${json}\n`
 }
 
 export function parseLines(text: string): HistoryEntry[] {
@@ -64,7 +64,7 @@ export function parseLines(text: string): HistoryEntry[] {
     const space = line.indexOf(' ')
     if (space !== 16) continue
     const json = line.slice(17)
-    if (crypto().createHash('sha256').update(json).digest('hex').slice(0, 16) !== line.slice(0, 16)) continue
+    if (shortHash(json) !== line.slice(0, 16)) continue
     try { out.push(JSON.parse(json) as HistoryEntry) } catch { /* skip */ }
   }
   return out
