@@ -4,25 +4,25 @@
  * createPerf → config:resolved → plugins → perf:ready → run(): command:before → fn →
  * command:after | command:error → close(): budgets, reports → report → exit (once, on every path).
  */
+import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { loadPerfConfigLayers } from '../config/load.js'
 import { PluginError } from '../errors.js'
 import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
-import type { CacheManager, MemoryTracker, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
+import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { setCurrentPerf } from './current.js'
 import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
-import { join } from 'node:path'
 import { createCacheManager } from './cache/index.js'
 import { setFileHashMemoDir } from './cache/file-hash.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
-  CommandRecord, CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache, PerfMemory,
+  CommandRecord, CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfPool, PerfReport, PerfWorkers, RunOptions,
 } from './types.js'
 import { createWarnOnce } from './warn.js'
