@@ -13,7 +13,8 @@
  */
 import { crypto } from '../runtime/_builtins.js'
 import * as fsp from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { PerfError } from '../errors.js'
 import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
 
@@ -52,9 +53,34 @@ export class FsTier implements Tier {
   private _touched = new Map<string, number>()
   private _dirReady = false
 
+  private _safe: Promise<void> | undefined
+
   constructor(readonly dir: string, private readonly _encode: EncodeOptions) {}
 
+  /**
+   * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
+   * or writable by group or others, is refused: someone else could plant entries we would trust.
+   */
+  private _checkSafe(): Promise<void> {
+    return (this._safe ??= (async () => {
+      const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
+      let dir = this.dir
+      for (let i = 0; i < 3; i++) {
+        const st = await fsp.stat(dir).catch(() => undefined)
+        if (st) {
+          const foreign = uid !== undefined && st.uid !== uid
+          const open = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0
+          if (foreign || open) {
+            throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${foreign ? `it is owned by uid ${st.uid}, not by this user (uid ${uid})` : `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`}; fix it (chown/chmod 700) or set cache.dir`)
+          }
+        }
+        dir = dirname(dir)
+      }
+    })())
+  }
+
   async get(key: string): Promise<StoredEntry | null> {
+    await this._checkSafe()
     const name = encodeFileName(key)
     let data: Buffer
     try {
@@ -85,6 +111,7 @@ export class FsTier implements Tier {
   }
 
   async set(entry: StoredEntry): Promise<void> {
+    await this._checkSafe()
     const data = encodeEntry(entry, this._encode)
     const name = encodeFileName(entry.key)
     const file = join(this.dir, name)

@@ -1,0 +1,40 @@
+/**
+ * Promise: a cache dir writable by others, or owned by another user, is refused with a clear
+ * message (as ssh does with ~/.ssh); the command still works, uncached. Root ignores modes for
+ * access, but unperf checks ownership and mode bits itself, so this holds for root too.
+ */
+import { chmodSync, chownSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { manager } from '../cache/_manager.js'
+import { tempDir } from '../helpers/tmp.js'
+
+describe('cache dir permissions', () => {
+  it('refuses a world-writable cache dir, with one clear warning, and the command goes on', async () => {
+    const dir = join(tempDir('unperf-perm-'), 'cache')
+    mkdirSync(dir, { mode: 0o777 })
+    chmodSync(dir, 0o777)
+    const { cache, warnings } = manager({ driver: 'fs', dir })
+    await cache.set('k', 'v')
+    expect(await cache.get('k')).toBeNull()
+    expect(await cache.wrap('w', async () => 'computed')).toBe('computed')
+    expect(warnings.join('\n')).toMatch(/refusing the cache dir .*writable by everyone \(mode 777\)/)
+  })
+
+  it.skipIf(typeof process.getuid !== 'function' || process.getuid() !== 0)('refuses a cache dir owned by another user', async () => {
+    const dir = join(tempDir('unperf-perm-'), 'cache')
+    mkdirSync(dir, { mode: 0o700 })
+    chownSync(dir, 65534, 65534)
+    const { cache, warnings } = manager({ driver: 'fs', dir })
+    await cache.set('k', 'v')
+    expect(await cache.get('k')).toBeNull()
+    expect(warnings.join('\n')).toMatch(/owned by uid 65534/)
+  })
+
+  it('accepts its own 0700 dir', async () => {
+    const { cache, warnings } = manager({ driver: 'fs' })
+    await cache.set('k', 'v')
+    expect(await cache.get('k')).toBe('v')
+    expect(warnings).toEqual([])
+  })
+})
