@@ -12,7 +12,7 @@ import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
-import { setCurrentPerf } from './current.js'
+import { setCurrentPerf, tryGetPerf } from './current.js'
 import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
@@ -188,6 +188,8 @@ class PerfInstance implements Perf {
     this._uninstallExit?.()
     await this.hooks.emit('exit', report)
     await Promise.allSettled([this._cache?.close(), this._workers?.close()])
+    // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive
+    if (tryGetPerf() === this) setCurrentPerf(undefined)
     return report
   }
 
