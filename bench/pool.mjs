@@ -5,8 +5,9 @@
 // tasks, 1 000 concurrent tasks with hook listeners, and tinypool vs piscina for perf.workers.
 // Run: node bench/pool.mjs   (writes bench/results/pool.md; exits 1 when a target is missed)
 import { build } from 'esbuild'
+import { calibrate } from './_harness.mjs'
 import { writeFileSync } from 'node:fs'
-import { availableParallelism, loadavg } from 'node:os'
+import { availableParallelism } from 'node:os'
 import pLimit from 'p-limit'
 import PQueue from 'p-queue'
 
@@ -17,17 +18,6 @@ const out = await build({
 })
 const { Pool, runGraph, createHookRegistry } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`)
 
-// Machine calibration, printed with the results: on a shared, overloaded machine absolute ns are inflated.
-function calibrate() {
-  let s = 0
-  let t = process.hrtime.bigint()
-  for (let i = 0; i < 1e6; i++) s += performance.now()
-  const clock = Number(process.hrtime.bigint() - t) / 1e6
-  t = process.hrtime.bigint()
-  for (let i = 0; i < 1e6; i++) s += i * 2
-  const loop = Number(process.hrtime.bigint() - t) / 1e6
-  return `performance.now() ${clock.toFixed(0)} ns/call, an empty loop iteration ${loop.toFixed(1)} ns (≈1 ns on an idle machine), load average ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores${s < 0 ? '' : ''}`
-}
 
 const N = Number(process.env.TASKS ?? 100_000)
 const C = 8

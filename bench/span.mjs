@@ -3,25 +3,14 @@
 // don't use it). Each sample times a batch of 10 000; variants interleaved in random order; medians.
 // Run: node --expose-gc bench/span.mjs   (writes bench/results/span.md; exits 1 when a target is missed)
 import { build } from 'esbuild'
+import { calibrate } from './_harness.mjs'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { availableParallelism, loadavg } from 'node:os'
 
 const root = new URL('..', import.meta.url).pathname
 const out = await build({ entryPoints: [`${root}src/runtime/span.ts`], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' })
 const { createTracer } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`)
 
-// Machine calibration, printed with the results: on a shared, overloaded machine absolute ns are inflated.
-function calibrate() {
-  let s = 0
-  let t = process.hrtime.bigint()
-  for (let i = 0; i < 1e6; i++) s += performance.now()
-  const clock = Number(process.hrtime.bigint() - t) / 1e6
-  t = process.hrtime.bigint()
-  for (let i = 0; i < 1e6; i++) s += i * 2
-  const loop = Number(process.hrtime.bigint() - t) / 1e6
-  return `performance.now() ${clock.toFixed(0)} ns/call, an empty loop iteration ${loop.toFixed(1)} ns (≈1 ns on an idle machine), load average ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores${s < 0 ? '' : ''}`
-}
 
 const BATCH = 10_000
 const ROUNDS = Number(process.env.ROUNDS ?? 40)
