@@ -9,3 +9,15 @@ export function work(units) {
   for (let i = 0; i < n; i++) x = (x * 31 + i) % 1_000_003
   return x
 }
+
+/** One test file's suite: `units` of work spread over `tests` tests named 'step 1'…'step N'. */
+export async function suite(name, units, tests) {
+  const { describe, expect, it } = await import('vitest')
+  describe(name, () => {
+    for (let i = 1; i <= tests; i++) {
+      it(`step ${i}`, () => {
+        expect(work(units / tests)).toBeGreaterThanOrEqual(0)
+      })
+    }
+  })
+}

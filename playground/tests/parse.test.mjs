@@ -1,18 +1,4 @@
-import { describe, expect, it } from 'vitest'
-import { work } from './_work.mjs'
+import { suite } from './_work.mjs'
 
 // 60 units of work over 4 tests
-describe('parse', () => {
-  it('step 1', () => {
-    expect(work(15)).toBeGreaterThanOrEqual(0)
-  })
-  it('step 2', () => {
-    expect(work(15)).toBeGreaterThanOrEqual(0)
-  })
-  it('step 3', () => {
-    expect(work(15)).toBeGreaterThanOrEqual(0)
-  })
-  it('step 4', () => {
-    expect(work(15)).toBeGreaterThanOrEqual(0)
-  })
-})
+await suite('parse', 60, 4)
