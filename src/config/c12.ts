@@ -21,7 +21,7 @@ const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 
 
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
   const { loadConfig } = await import('c12')
-  let extendsSources: string[] = []
+  const extendsSources: string[] = []
   let result
   try {
     result = await loadConfig<Record<string, unknown>>({
@@ -65,7 +65,6 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     } else layers.push({ source: 'extends', file: layer.configFile, config: layer.config })
   }
   const remote = extendsSources.some(s => REMOTE_PREFIXES.some(p => s.startsWith(p)))
-  extendsSources = []
   return { layers, configFile: result._configFile, snapshotable: !remote }
 }
 

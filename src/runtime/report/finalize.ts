@@ -125,7 +125,6 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   process.stderr.write(renderSummary(report, config.report.console))
 }
 
-export { readHistory }
 /** The last report written in report.dir (for `unperf budget` and `unperf report`). */
 export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
   try {
