@@ -129,7 +129,7 @@ export class CacheNamespace implements PerfCache {
   // --- memoization ---
 
   wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = {}): Promise<T> {
-    return wrapValue(this._lookupApi(), key, fn, options)
+    return wrapValue((this._api ??= this._lookupApi()), key, fn, options)
   }
 
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
@@ -299,9 +299,13 @@ export class CacheNamespace implements PerfCache {
     return null
   }
 
+  /** Built once: wrap() is a hot path and must not allocate a dozen closures per call. */
+  private _api: ReturnType<CacheNamespace['_lookupApi']> | undefined
+
   private _lookupApi() {
     return {
       namespace: this,
+      cwd: this._host.ctx.config.cwd,
       lookup: (key: string) => this._lookup(key),
       hit: (key: string, found: Lookup) => this._hit(key, found),
       miss: (key: string) => this._miss(key),

@@ -19,6 +19,8 @@ export interface Lookup {
 }
 
 export interface WrapApi {
+  /** The project dir `files` globs are relative to. */
+  cwd: string
   namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Promise<unknown>> }
   lookup(key: string): Promise<Lookup | null>
   hit(key: string, found: Lookup): StoredEntry
@@ -37,8 +39,7 @@ const POLL_MS = 50
 export async function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
   let fullKey = key
   if (options.files && options.files.length > 0) {
-    const { cwd } = (api.namespace as unknown as { _host: { ctx: { config: { cwd: string } } } })._host.ctx.config
-    fullKey = `${key}#files:${(await hashFiles(options.files, cwd)).slice(0, 16)}`
+    fullKey = `${key}#files:${(await hashFiles(options.files, api.cwd)).slice(0, 16)}`
   }
   const pending = api.namespace._pending
   const inflight = pending.get(fullKey)
