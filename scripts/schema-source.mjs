@@ -12,12 +12,14 @@ const concurrency = {
   anyOf: [{ type: 'integer', minimum: 1 }, { enum: ['auto', 'adaptive'] }],
   'x-expected': "a positive integer, 'auto' or 'adaptive'",
 }
+const policy = { enum: ['lru', 'tinylfu'] }
 const obj = (properties, extra = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra })
 
 const namespace = obj({
   ttl: durationOrFalse,
   driver: { $ref: '#/$defs/driverConfig' },
   maxSize: size,
+  policy,
   swr: durationOrBool,
   staleIfError: durationOrBool,
   sliding: bool,
@@ -35,6 +37,7 @@ const layer = obj({
     dir: { type: 'string' },
     ttl: durationOrFalse,
     maxSize: size,
+    policy,
     compress: sizeOrFalse,
     integrity: bool,
     swr: durationOrBool,

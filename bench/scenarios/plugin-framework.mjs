@@ -11,7 +11,10 @@ import { pathToFileURL } from 'node:url'
 
 const repo = resolve(import.meta.dirname, '../..')
 const { createPerf, definePerfPlugin } = await import(pathToFileURL(join(repo, 'dist/index.mjs')).href)
-const waves = Number(process.argv[process.argv.indexOf('--waves') + 1]) || 100
+const arg = name => process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined
+const waves = Number(arg('--waves')) || 100
+// `cache.policy` of the config ('tinylfu' by default; --policy lru to compare)
+const policy = arg('--policy')
 const KEYS = 10_000
 const CONCURRENT = 1_000
 const dir = mkdtempSync(join(tmpdir(), 'unperf-scenario-plugins-'))
@@ -46,7 +49,7 @@ const plugins = Array.from({ length: 10 }, (_, p) => definePerfPlugin({
     })
   },
 }))
-const perf = await createPerf({ rootDir: dir, noExitHandlers: true, overrides: { ...base, cache: { driver: 'memory', maxSize, compress: false }, plugins } })
+const perf = await createPerf({ rootDir: dir, noExitHandlers: true, overrides: { ...base, cache: { driver: 'memory', maxSize, compress: false, ...(policy && { policy }) }, plugins } })
 
 let peakRss = process.memoryUsage.rss()
 const start = performance.now()

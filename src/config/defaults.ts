@@ -5,6 +5,7 @@ export const DEFAULTS = {
     driver: 'fs',
     ttl: '1d',
     maxSize: '200MB',
+    policy: 'tinylfu',
     compress: '4KB',
     integrity: true,
     swr: false,

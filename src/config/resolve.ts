@@ -102,6 +102,7 @@ function resolveCache(r: Resolver, input: PerfConfigBase, name: string): Resolve
   const root = {
     ttl: r.ttl(c.ttl ?? d.ttl, 'cache.ttl'),
     maxSize: r.size(c.maxSize ?? d.maxSize, 'cache.maxSize'),
+    policy: c.policy ?? d.policy,
     compress: r.sizeOrFalse(c.compress ?? d.compress, 'cache.compress'),
     integrity: c.integrity ?? d.integrity,
     swr: r.stale(c.swr ?? d.swr, 'cache.swr'),
@@ -130,13 +131,14 @@ function resolveCache(r: Resolver, input: PerfConfigBase, name: string): Resolve
 
 function resolveNamespace(
   r: Resolver, o: CacheNamespaceConfig, path: string,
-  root: Pick<ResolvedNamespaceConfig, 'ttl' | 'maxSize' | 'compress' | 'integrity' | 'swr' | 'staleIfError'>,
+  root: Pick<ResolvedNamespaceConfig, 'ttl' | 'maxSize' | 'policy' | 'compress' | 'integrity' | 'swr' | 'staleIfError'>,
   tiers: ResolvedDriverSpec[], dir: string,
 ): ResolvedNamespaceConfig {
   return {
     ttl: o.ttl === undefined ? root.ttl : r.ttl(o.ttl, `${path}.ttl`),
     tiers: o.driver === undefined ? tiers : resolveTiers(r, o.driver, `${path}.driver`, dir),
     maxSize: o.maxSize === undefined ? root.maxSize : r.size(o.maxSize, `${path}.maxSize`),
+    policy: o.policy ?? root.policy,
     swr: o.swr === undefined ? root.swr : r.stale(o.swr, `${path}.swr`),
     staleIfError: o.staleIfError === undefined ? root.staleIfError : r.stale(o.staleIfError, `${path}.staleIfError`),
     sliding: o.sliding ?? false,

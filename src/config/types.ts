@@ -57,13 +57,18 @@ export type DriverSpec =
 /** A driver, or an array of drivers = tiers, fastest first. */
 export type DriverConfig = DriverSpec | DriverSpec[]
 
+/** Eviction policy of the memory tier: W-TinyLFU (frequency-aware admission) or plain LRU. */
+export type CachePolicy = 'lru' | 'tinylfu'
+
 export interface CacheNamespaceConfig {
   /** Time to live of entries in this namespace. `false` = never expire. @default the root `cache.ttl` */
   ttl?: Duration | false
   /** Replaces the root tiers for this namespace. */
   driver?: DriverConfig
-  /** Bytes kept for this namespace; LRU evicted beyond it. @default the root `cache.maxSize` */
+  /** Bytes kept for this namespace; evicted beyond it by `policy`. @default the root `cache.maxSize` */
   maxSize?: Size
+  /** Which entries the memory tier keeps when full. @default the root `cache.policy` */
+  policy?: CachePolicy
   /** Serve stale up to this long past expiry while revalidating. `true` = no limit. */
   swr?: boolean | Duration
   /** When the producing function throws, serve a stale value up to this long past expiry. */
@@ -88,8 +93,18 @@ export interface CacheConfig {
   dir?: string
   /** Entry lifetime. Number = ms, string = '1d'. `false` = never expires; `0` is an error. @default '1d' */
   ttl?: Duration | false
-  /** Bytes kept per namespace and overall; least recently used evicted first. @default '200MB' */
+  /**
+   * Bytes kept per namespace (unless a namespace sets its own) and in total over all namespaces of
+   * the cache (memory tiers in the process, fs tiers on disk); least recently used evicted first.
+   * @default '200MB'
+   */
   maxSize?: Size
+  /**
+   * Which entries the memory tier keeps when full: `'tinylfu'` (W-TinyLFU: admits a new entry only
+   * if it is used more often than the one it would replace) or `'lru'`. fs tiers evict LRU.
+   * @default 'tinylfu'
+   */
+  policy?: CachePolicy
   /** Compress values larger than this (brotli). `false` disables. @default '4KB' */
   compress?: Size | false
   /** Hash each value; a mismatch on read is a miss and the entry is removed. @default true */
@@ -276,6 +291,7 @@ export interface ResolvedNamespaceConfig {
   /** Tiers, fastest first. */
   tiers: ResolvedDriverSpec[]
   maxSize: number
+  policy: CachePolicy
   /** ms past expiry a stale value may be served while revalidating; `Infinity` = no limit; false = off. */
   swr: number | false
   staleIfError: number | false
@@ -289,7 +305,9 @@ export interface ResolvedCacheConfig {
   tiers: ResolvedDriverSpec[]
   dir: string
   ttl: number | false
+  /** Per namespace (the default of each) and over all namespaces together. */
   maxSize: number
+  policy: CachePolicy
   compress: number | false
   integrity: boolean
   swr: number | false

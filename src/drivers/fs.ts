@@ -30,7 +30,7 @@ export function encodeFileName(key: string): string {
   return '~' + crypto().createHash('sha256').update(key).digest('hex') + SUFFIX
 }
 
-interface IndexEntry { size: number; access: number }
+export interface IndexEntry { size: number; access: number }
 
 /** Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). */
 function preciseNow(): number {
@@ -219,6 +219,22 @@ export class FsTier implements Tier {
       const header = name.startsWith('~') ? await this._header(name) : undefined
       await this._remove(name)
       removed.push({ key: header?.key ?? name.slice(0, -SUFFIX.length), reason: 'lru', size: info.size })
+    }
+    return removed
+  }
+
+  /** The LRU index (file name → size, last access), for the cap shared by all namespaces (budget.ts). */
+  async accessIndex(): Promise<ReadonlyMap<string, Readonly<IndexEntry>>> {
+    return this._loadIndex()
+  }
+
+  /** Evicts these files (names from accessIndex()) as LRU evictions. */
+  async evictNames(names: string[]) {
+    const removed: { key: string; reason: 'lru'; size: number }[] = []
+    for (const name of names) {
+      const size = this._index?.get(name)?.size ?? 0
+      const header = name.startsWith('~') ? await this._header(name) : undefined
+      if (await this._remove(name)) removed.push({ key: header?.key ?? name.slice(0, -SUFFIX.length), reason: 'lru', size })
     }
     return removed
   }

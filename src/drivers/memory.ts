@@ -1,28 +1,40 @@
 /**
- * The memory tier: a Map in access order (a hit moves the key to the end), entries kept as they
- * are (no serialization), size estimated at set time for maxSize.
+ * The memory tier: entries kept as they are (no serialization), size estimated at set time for
+ * maxSize, order and eviction decided by the namespace's policy (`cache.policy`: W-TinyLFU or
+ * LRU, src/drivers/policy/), which keeps the bytes under maxSize on every write.
  */
 import { estimateSize } from './envelope.js'
+import { LruPolicy } from './policy/lru.js'
+import { TinyLfuPolicy } from './policy/tinylfu.js'
+import type { EvictionPolicy, Evicted, PolicyName, SharedBytes } from './policy/types.js'
 import type { StoredEntry, Tier } from './types.js'
 
-const NONE: readonly { key: string; reason: 'lru'; size: number }[] = Object.freeze([])
+export interface MemoryTierOptions {
+  /** @default 'lru' */
+  policy?: PolicyName
+  /** @default no limit */
+  maxBytes?: number
+  /** The bytes of all memory tiers of one cache, for the cap over all namespaces. */
+  shared?: SharedBytes
+}
 
 export class MemoryTier implements Tier {
   readonly kind = 'memory'
   readonly remote = false
-  private readonly _map = new Map<string, StoredEntry>()
-  private _bytes = 0
+  readonly policy: EvictionPolicy
+
+  constructor(options: MemoryTierOptions = {}) {
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+    const shared = options.shared ?? { bytes: 0 }
+    this.policy = options.policy === 'tinylfu' ? new TinyLfuPolicy(maxBytes, shared) : new LruPolicy(maxBytes, shared)
+  }
 
   async get(key: string): Promise<StoredEntry | null> {
     return this.getSync(key)
   }
 
   getSync(key: string): StoredEntry | null {
-    const entry = this._map.get(key)
-    if (entry === undefined) return null
-    this._map.delete(key)
-    this._map.set(key, entry)
-    return entry
+    return this.policy.get(key)
   }
 
   async getMany(keys: string[]): Promise<(StoredEntry | null)[]> {
@@ -35,11 +47,8 @@ export class MemoryTier implements Tier {
 
   setSync(entry: StoredEntry): void {
     const size = entry.size > 0 ? entry.size : estimateSize(entry.value)
-    const previous = this._map.get(entry.key)
-    if (previous) { this._bytes -= previous.size; this._map.delete(entry.key) }
     const stored = entry.size === size ? entry : { ...entry, size }
-    this._map.set(entry.key, stored)
-    this._bytes += size
+    this.policy.set(stored, size)
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
@@ -47,30 +56,25 @@ export class MemoryTier implements Tier {
   }
 
   async delete(key: string): Promise<boolean> {
-    const entry = this._map.get(key)
-    if (!entry) return false
-    this._bytes -= entry.size
-    return this._map.delete(key)
+    return this.policy.delete(key) !== null
   }
 
   async keys(): Promise<string[]> {
-    return [...this._map.keys()]
+    return [...this.policy.keys()]
   }
 
   async clear(): Promise<number> {
-    const n = this._map.size
-    this._map.clear()
-    this._bytes = 0
+    const n = this.policy.count
+    this.policy.clear()
     return n
   }
 
   async prune(maxBytes: number, now: number) {
     const removed: { key: string; reason: 'expired' | 'lru'; size: number }[] = []
-    for (const [key, e] of this._map) {
+    for (const e of [...this.policy.entries()]) {
       if (e.expiresAt !== null && e.expiresAt + e.staleFor <= now) {
-        this._map.delete(key)
-        this._bytes -= e.size
-        removed.push({ key, reason: 'expired', size: e.size })
+        this.policy.delete(e.key)
+        removed.push({ key: e.key, reason: 'expired', size: e.size })
       }
     }
     removed.push(...(await this.enforce(maxBytes)))
@@ -81,25 +85,21 @@ export class MemoryTier implements Tier {
     return [...this.enforceSync(maxBytes)]
   }
 
-  /** Evicts least recently used entries down to maxBytes; nothing to do (and no allocation) under it. */
-  enforceSync(maxBytes: number): readonly { key: string; reason: 'lru'; size: number }[] {
-    if (this._bytes <= maxBytes) return NONE
-    const removed: { key: string; reason: 'lru'; size: number }[] = []
-    for (const [key, e] of this._map) {
-      if (this._bytes <= maxBytes) break
-      this._map.delete(key)
-      this._bytes -= e.size
-      removed.push({ key, reason: 'lru', size: e.size })
-    }
-    return removed
+  /**
+   * Evicts down to maxBytes in the policy's order, and returns every eviction since the last call
+   * (writes evict as they go); nothing to do (and no allocation) under the limit.
+   */
+  enforceSync(maxBytes: number): readonly Evicted[] {
+    if (this.policy.bytes > maxBytes) this.policy.shrink(maxBytes)
+    return this.policy.drain()
   }
 
   async verify() {
-    return { checked: this._map.size, corrupt: [] }
+    return { checked: this.policy.count, corrupt: [] }
   }
 
   async stats() {
-    return { entries: this._map.size, bytes: this._bytes }
+    return { entries: this.policy.count, bytes: this.policy.bytes }
   }
 
   async close(): Promise<void> {}

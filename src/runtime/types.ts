@@ -55,6 +55,13 @@ export interface CacheInfo {
   dir?: string
   entries: number
   bytes: number
+  /** This namespace's limit in bytes. */
+  maxSize: number
+  /**
+   * All namespaces of the cache together, against the shared `cache.maxSize`: memory tiers of this
+   * process, fs tiers on disk (the current scope). With several tiers, the largest of the two.
+   */
+  total: { entries: number; bytes: number; maxSize: number }
   namespaces: string[]
 }
 export interface CacheVerifyResult {

@@ -13,7 +13,7 @@ export function realCache(o: { ttl?: number | false; staleIfError?: number | fal
   const cwd = tempDir('unperf-fetch-cwd-')
   const tiers = resolveTiers({ issue: (p, e) => { throw new Error(`${p}: ${e}`) }, path: p => p }, ['memory', 'fs'], 'cache.driver', dir)
   const root = {
-    ttl: o.ttl ?? 600_000, tiers, maxSize: 100e6, swr: false, staleIfError: o.staleIfError ?? false, sliding: false, compress: 4000, integrity: true,
+    ttl: o.ttl ?? 600_000, tiers, maxSize: 100e6, policy: 'tinylfu', swr: false, staleIfError: o.staleIfError ?? false, sliding: false, compress: 4000, integrity: true,
   }
   const config = {
     name: 'fetch-test', version: '1.0.0', cwd, rootDir: cwd, env: 'test',

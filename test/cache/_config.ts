@@ -6,12 +6,13 @@ import { createHookRegistry } from '../../src/hooks/registry.js'
 import { resolveTiers } from '../../src/config/resolve.js'
 import { createCacheManager } from '../../src/runtime/cache/index.js'
 import { basename } from 'node:path'
-import type { DriverConfig, ResolvedPerfConfig, ResolvedNamespaceConfig } from '../../src/config/types.js'
+import type { CachePolicy, DriverConfig, ResolvedPerfConfig, ResolvedNamespaceConfig } from '../../src/config/types.js'
 
 export interface ManagerOptions {
   driver?: DriverConfig
   ttl?: number | false
   maxSize?: number
+  policy?: CachePolicy
   compress?: number | false
   swr?: number | false
   staleIfError?: number | false
@@ -29,7 +30,7 @@ export function buildManager(o: ManagerOptions) {
   const issues: string[] = []
   const tiers = resolveTiers({ issue: (p, e) => issues.push(`${p}: ${e}`), path: p => p }, o.driver ?? 'fs', 'cache.driver', dir)
   const root = {
-    ttl: o.ttl ?? 60_000, tiers, maxSize: o.maxSize ?? 200e6, swr: o.swr ?? false, staleIfError: o.staleIfError ?? false,
+    ttl: o.ttl ?? 60_000, tiers, maxSize: o.maxSize ?? 200e6, policy: o.policy ?? 'tinylfu', swr: o.swr ?? false, staleIfError: o.staleIfError ?? false,
     sliding: false, compress: o.compress ?? 4000, integrity: true,
   }
   const namespaces: Record<string, ResolvedNamespaceConfig> = {}

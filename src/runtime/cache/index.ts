@@ -6,11 +6,13 @@
 import { join } from 'node:path'
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { NamespaceAccessError } from '../../errors.js'
-import { encodeFileName } from '../../drivers/fs.js'
+import { FsTier, encodeFileName } from '../../drivers/fs.js'
+import { MemoryTier } from '../../drivers/memory.js'
 import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import type { CacheManager, RuntimeContext } from '../_internal.js'
 import type { CacheStats, PerfCache } from '../types.js'
+import { CacheBudget } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
 
@@ -30,12 +32,22 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const getScope = () => (scope ??= resolveScope(config))
 
   const rootNamespaceConfig: ResolvedNamespaceConfig = {
-    ttl: cacheConfig.ttl, tiers: cacheConfig.tiers, maxSize: cacheConfig.maxSize, swr: cacheConfig.swr,
+    ttl: cacheConfig.ttl, tiers: cacheConfig.tiers, maxSize: cacheConfig.maxSize, policy: cacheConfig.policy, swr: cacheConfig.swr,
     staleIfError: cacheConfig.staleIfError, sliding: false, compress: cacheConfig.compress, integrity: cacheConfig.integrity,
   }
 
+  // the cap over all namespaces; its evictions count in the namespace they come from
+  const budget = new CacheBudget(cacheConfig.maxSize, (name, key, size) => {
+    // a namespace dir found on disk whose name is a hash and left no marker: the hook only
+    const unknown = name.startsWith('n-~') && name.length === 67
+    const ns = namespaces.get(name) ?? (unknown ? undefined : open(name, !name.startsWith('plugin:')))
+    if (ns) ns._evicted(key, 'lru', size)
+    else if (ctx.hooks.hasListeners('cache:evict')) ctx.hooks.emit('cache:evict', { namespace: name, key, reason: 'lru', size })
+  })
+
   const host: NamespaceHost = {
     ctx,
+    budget,
     async tiers(namespace: string, nsConfig: ResolvedNamespaceConfig): Promise<Tier[]> {
       const s = await getScope()
       if (!scopeTouched && nsConfig.tiers.some(t => t.driver === 'fs')) {
@@ -43,12 +55,21 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
         host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
       }
       const nsDir = 'n-' + encodeFileName(namespace).slice(0, -2)
-      return nsConfig.tiers.map(spec => createTier(spec, {
-        prefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}`,
-        fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
-        encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
-        timeout: cacheConfig.timeout,
-      }))
+      return nsConfig.tiers.map(spec => {
+        if (spec.driver === 'memory') {
+          const tier = new MemoryTier({ policy: nsConfig.policy, maxBytes: nsConfig.maxSize, shared: budget.memory })
+          budget.addMemory(namespace, tier)
+          return tier
+        }
+        const tier = createTier(spec, {
+          prefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}`,
+          fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
+          encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
+          timeout: cacheConfig.timeout,
+        })
+        if (tier instanceof FsTier) budget.addFs(namespace, tier)
+        return tier
+      })
     },
     namespace: name => manager.namespace(name),
     namespaces: () => [...new Set([DEFAULT_NAMESPACE, ...Object.keys(cacheConfig.namespaces), ...namespaces.keys()])],

@@ -11,16 +11,19 @@ import { MemoryTier } from '../../drivers/memory.js'
 import { TierGuard } from '../../drivers/tiers.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from '../../drivers/types.js'
 import type { RuntimeContext } from '../_internal.js'
+import type { CacheBudget } from './budget.js'
 import type {
   CacheEntry, CacheInfo, CacheSetOptions, CacheStats, CacheVerifyResult, CacheWrapOptions, CachedOptions, PerfCache,
 } from '../types.js'
-import { wrapValue, type Lookup } from './wrap.js'
+import { wrapValue, type Lookup, type Outcome } from './wrap.js'
 
 /** A stale window of `true` (no limit) is stored as ten years. */
 const FOREVER = 10 * 365 * 86_400_000
 
 export interface NamespaceHost {
   ctx: RuntimeContext
+  /** The cap over all namespaces (`cache.maxSize`). */
+  budget: CacheBudget
   /** Builds this namespace's tiers once the scope is known. */
   tiers(namespace: string, config: ResolvedNamespaceConfig): Promise<Tier[]>
   namespace(name: string): PerfCache
@@ -200,7 +203,13 @@ export class CacheNamespace implements PerfCache {
         this._report('E_TIER', undefined, error, g.tier)
       }
     }
-    return removed.size
+    // then the cap over all namespaces (it evicts from any of them, the fs dirs of those not open included)
+    const budget = this._host.budget
+    let shared = budget.enforceMemory()
+    if (guards.some(g => g.up && g.tier.kind === 'fs')) {
+      try { shared += await budget.enforceFs(true) } catch (error) { this._report('E_EVICT', undefined, error) }
+    }
+    return removed.size + shared
   }
 
   stats(): CacheStats {
@@ -225,7 +234,21 @@ export class CacheNamespace implements PerfCache {
         this._report('E_TIER', undefined, error, g.tier)
       }
     }
-    return { driver: guards.map(g => g.tier.kind).join('+') || 'disabled', ...(dir && { dir }), entries, bytes, namespaces: this._host.namespaces() }
+    const total = { entries: 0, bytes: 0, maxSize: this._host.budget.maxBytes }
+    if (guards.length > 0) {
+      try {
+        const t = await this._host.budget.totals()
+        const fs = guards.some(g => g.tier.kind === 'fs')
+        total.entries = Math.max(t.memory.entries, fs ? t.fs.entries : 0)
+        total.bytes = Math.max(t.memory.bytes, fs ? t.fs.bytes : 0)
+      } catch (error) {
+        this._report('E_TIER', undefined, error)
+      }
+    }
+    return {
+      driver: guards.map(g => g.tier.kind).join('+') || 'disabled', ...(dir && { dir }), entries, bytes,
+      maxSize: this.config.maxSize, total, namespaces: this._host.namespaces(),
+    }
   }
 
   async verify(): Promise<CacheVerifyResult> {
@@ -320,6 +343,16 @@ export class CacheNamespace implements PerfCache {
         options.swr === undefined ? window(this.config.swr) : window(toWindow(options.swr)),
         options.staleIfError === undefined ? window(this.config.staleIfError) : window(toWindow(options.staleIfError)),
       ),
+      joined: (key: string, outcome: Outcome) => {
+        const hooks = this._host.ctx.hooks
+        if (outcome.served === 'miss') return this._miss(key)
+        if (outcome.served === 'stale') this._stats.stale++
+        else this._stats.hits++
+        const found = outcome.found
+        if (found && hooks.hasListeners('cache:hit')) {
+          hooks.emit('cache:hit', { namespace: this.name, key, tier: found.tier, ...(outcome.served === 'stale' ? { stale: true } : { size: found.entry.size }) })
+        }
+      },
       track: (p: Promise<unknown>) => this._host.track(p),
       tiers: () => this._tiers(),
     }
@@ -351,22 +384,36 @@ export class CacheNamespace implements PerfCache {
     this._sweepStarted = true
     for (const g of guards) {
       if (!g.up) continue
-      if (g.tier instanceof MemoryTier && !sweep) {
-        // synchronous, and nothing to do while under the limit
-        for (const r of g.tier.enforceSync(this.config.maxSize)) this._evicted(r.key, r.reason, r.size)
+      if (g.tier instanceof MemoryTier) {
+        // synchronous, and nothing to do (no allocation) while under the limits
+        this._enforceMemory(g.tier)
         continue
       }
       const run = sweep && g.tier.sweep ? g.tier.sweep(this.config.maxSize, Date.now()) : g.tier.enforce?.(this.config.maxSize)
       if (!run) continue
+      const budget = g.tier.kind === 'fs' ? this._host.budget : undefined
       this._host.track(run.then(
-        removed => { for (const r of removed) this._evicted(r.key, r.reason, r.size) },
-        error => this._report('E_EVICT', undefined, error, g.tier),
-      ))
+        removed => {
+          for (const r of removed) this._evicted(r.key, r.reason, r.size)
+          // then the cap over all namespaces
+          return budget?.enforceFs()
+        },
+      ).catch(error => this._report('E_EVICT', undefined, error, g.tier)))
     }
   }
 
+  /** The namespace's limit (the policy evicts as it writes: this reports it), then the shared cap. */
+  private _enforceMemory(tier: MemoryTier): void {
+    for (const r of tier.enforceSync(this.config.maxSize)) this._evicted(r.key, r.reason, r.size)
+    this._host.budget.enforceMemory()
+  }
+
   private _promote(entry: StoredEntry, faster: TierGuard[]): void {
-    for (const g of faster) if (g.up) this._host.track(g.call(t => t.set(entry)).catch(() => {}))
+    for (const g of faster) {
+      if (!g.up) continue
+      if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); this._enforceMemory(g.tier); continue }
+      this._host.track(g.call(t => t.set(entry)).catch(() => {}))
+    }
   }
 
   private _hit(key: string, found: Lookup): StoredEntry {
@@ -387,7 +434,8 @@ export class CacheNamespace implements PerfCache {
     if (hooks.hasListeners('cache:miss')) hooks.emit('cache:miss', { namespace: this.name, key })
   }
 
-  private _evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number): void {
+  /** Counts an eviction and fires `cache:evict` (the shared cap reports its evictions here too). */
+  _evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number): void {
     if (reason !== 'invalidate') this._stats.evictions++
     const hooks = this._host.ctx.hooks
     if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this.name, key, reason, ...(size !== undefined && { size }) })

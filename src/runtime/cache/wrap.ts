@@ -26,12 +26,18 @@ export interface WrapApi {
   hit(key: string, found: Lookup): StoredEntry
   miss(key: string): void
   stale(key: string, found: Lookup): void
+  /** A caller that joined another's call counts as that call turned out (hit, stale or miss). */
+  joined(key: string, outcome: Outcome): void
   write(key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void>
   report(code: string, key: string, error: unknown): void
   staleFor(options: CacheWrapOptions): number
   track(p: Promise<unknown>): void
   tiers(): Promise<TierGuard[]>
 }
+
+/** How a call was served, for the callers that joined it: each wrap() call counts once in the stats. */
+export interface Outcome { served: 'hit' | 'stale' | 'miss'; found: Lookup | null }
+const outcomes = new WeakMap<Promise<unknown>, Outcome>()
 
 const LOCK_TTL_MS = 15_000
 const POLL_MS = 50
@@ -43,20 +49,30 @@ export async function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<
   }
   const pending = api.namespace._pending
   const inflight = pending.get(fullKey)
-  if (inflight) return inflight as Promise<T>
-  const promise = resolveWrap(api, fullKey, fn, options).finally(() => pending.delete(fullKey))
+  if (inflight) {
+    const count = () => api.joined(fullKey, outcomes.get(inflight) ?? { served: 'miss', found: null })
+    return inflight.then(value => { count(); return value as T }, error => { count(); throw error })
+  }
+  const outcome: Outcome = { served: 'miss', found: null }
+  const promise = resolveWrap(api, fullKey, fn, options, outcome).finally(() => pending.delete(fullKey))
+  outcomes.set(promise, outcome)
   pending.set(fullKey, promise)
   return promise
 }
 
-async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
+async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, outcome: Outcome): Promise<T> {
   const found = await api.lookup(key)
-  if (found && !found.stale) return api.hit(key, found).value as T
+  outcome.found = found
+  if (found && !found.stale) {
+    outcome.served = 'hit'
+    return api.hit(key, found).value as T
+  }
   const now = Date.now()
   const staleFor = api.staleFor(options)
   const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
   if (found && swr !== false && found.entry.expiresAt !== null && now < found.entry.expiresAt + staleWindow(swr)) {
     api.stale(key, found)
+    outcome.served = 'stale'
     // revalidate off the caller's path; errors are reported, never cached
     api.track((async () => {
       try {
@@ -74,6 +90,7 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
     const sie = options.staleIfError === undefined ? api.namespace.config.staleIfError : options.staleIfError
     if (found && sie !== false && found.entry.expiresAt !== null && Date.now() < found.entry.expiresAt + staleWindow(sie)) {
       api.stale(key, found)
+      outcome.served = 'stale'
       return found.entry.value as T
     }
     throw error
