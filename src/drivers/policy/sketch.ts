@@ -3,14 +3,15 @@
  * "TinyLFU: A Highly Efficient Cache Admission Policy", 2017; the scheme Caffeine uses).
  *
  * Saturating counters up to 15 (what 4 bits hold: enough to tell hot from cold), one byte each,
- * 8 per expected entry; each key hits 4 of them (double hashing of its 32-bit hash) and its
- * frequency is the smallest of the 4. Aging: after 10 × capacity increments every counter is
+ * 16 per expected entry; each key maps to 4 of them (4 seeded mixes of its 32-bit hash, top bits) and its
+ * frequency is the smallest of the 4. Conservative update (only the counters at that minimum are
+ * incremented) keeps keys that share counters with hot ones from looking hot themselves. Aging: after 10 × capacity increments every counter is
  * halved, so keys that were hot long ago do not keep their rank forever. Increment and estimate
  * are a few typed-array operations, with no allocation.
  */
 
 const MAX = 15
-const COUNTERS_PER_ENTRY = 8
+const COUNTERS_PER_ENTRY = 16
 const SAMPLE_FACTOR = 10
 const MIN_CAPACITY = 64
 
@@ -24,9 +25,17 @@ export function hashKey(key: string): number {
   return h >>> 0
 }
 
+/** One of the 4 independent mixes of a key's hash (seeded multiply-xorshift); index = its top bits. */
+function spread(hash: number, seed: number): number {
+  let x = Math.imul(hash ^ seed, 0x9e3779b1)
+  x ^= x >>> 16
+  return Math.imul(x, 0x85ebca6b)
+}
+
 export class FrequencySketch {
   private _table!: Uint8Array
-  private _mask = 0
+  /** Indexes are the top bits of a mixed hash: 32 - log2(table length). */
+  private _shift = 32
   private _capacity = 0
   private _additions = 0
   private _sampleSize = 0
@@ -47,29 +56,28 @@ export class FrequencySketch {
 
   increment(hash: number): void {
     const t = this._table
-    const mask = this._mask
-    const h1 = Math.imul(hash, 0x9e3779b1) >>> 0
-    const h2 = (Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) | 1) >>> 0
-    let added = false
-    for (let i = 0; i < 4; i++) {
-      const at = (h1 + i * h2) & mask
-      if (t[at]! < MAX) { t[at]!++; added = true }
-    }
-    if (added && ++this._additions >= this._sampleSize) this._age()
+    const shift = this._shift
+    const a = spread(hash, 0x243f6a88) >>> shift
+    const b = spread(hash, 0x85a308d3) >>> shift
+    const c = spread(hash, 0x13198a2e) >>> shift
+    const d = spread(hash, 0x03707344) >>> shift
+    const min = Math.min(t[a]!, t[b]!, t[c]!, t[d]!)
+    if (min === MAX) return
+    if (t[a] === min) t[a]!++
+    if (t[b] === min) t[b]!++
+    if (t[c] === min) t[c]!++
+    if (t[d] === min) t[d]!++
+    if (++this._additions >= this._sampleSize) this._age()
   }
 
   /** Estimated uses of the key in the current sample (0..15). */
   frequency(hash: number): number {
     const t = this._table
-    const mask = this._mask
-    const h1 = Math.imul(hash, 0x9e3779b1) >>> 0
-    const h2 = (Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) | 1) >>> 0
-    let min = MAX
-    for (let i = 0; i < 4; i++) {
-      const c = t[(h1 + i * h2) & mask]!
-      if (c < min) min = c
-    }
-    return min
+    const shift = this._shift
+    return Math.min(
+      t[spread(hash, 0x243f6a88) >>> shift]!, t[spread(hash, 0x85a308d3) >>> shift]!,
+      t[spread(hash, 0x13198a2e) >>> shift]!, t[spread(hash, 0x03707344) >>> shift]!,
+    )
   }
 
   /** Halves every counter: the popularity of the past fades. */
@@ -84,7 +92,7 @@ export class FrequencySketch {
     while (capacity < entries) capacity *= 2
     this._capacity = capacity
     this._table = new Uint8Array(capacity * COUNTERS_PER_ENTRY)
-    this._mask = this._table.length - 1
+    this._shift = 32 - Math.log2(this._table.length)
     this._sampleSize = capacity * SAMPLE_FACTOR
     this._additions = 0
   }

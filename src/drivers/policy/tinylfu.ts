@@ -109,9 +109,11 @@ export class TinyLfuPolicy extends EvictionPolicy {
   }
 
   private _admit(candidate: PolicyNode): void {
-    if (candidate.size > this._mainMax) return this._evictDetached(candidate)
+    // main's room: its share, less what the window holds beyond its own (its newest entry is kept)
+    const room = Math.min(this._mainMax, this.maxBytes - this._window.bytes)
+    if (candidate.size > room) return this._evictDetached(candidate)
     const frequency = this.sketch.frequency(candidate.hash)
-    while (this._probation.bytes + this._protected.bytes + candidate.size > this._mainMax) {
+    while (this._probation.bytes + this._protected.bytes + candidate.size > room) {
       const victim = this._probation.head ?? this._protected.head
       if (victim === null) break
       if (frequency > this.sketch.frequency(victim.hash)) this._evict(victim)
