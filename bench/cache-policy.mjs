@@ -1,0 +1,120 @@
+// The memory tier's eviction policy (`cache.policy`): what W-TinyLFU costs on get/set against LRU,
+// and what it gives on a skewed workload. Every figure is measured in the same run, variants
+// interleaved in random order per round; ratios are medians of per-round ratios ± their MAD.
+//   1. get / set of 2000 keys, under the limit (no eviction): policy 'tinylfu' vs 'lru' vs an awaited lru-cache
+//   2. read-through on Zipf (s = 1) over 10 000 keys, room for 10 % of them (every miss writes, evictions
+//      on every write): time per operation and hit rate, 'tinylfu' vs 'lru'
+// Run: node scripts/build.mjs --no-dts && node bench/cache-policy.mjs   (writes bench/results/cache-policy.md)
+//      QUICK=1 for fewer rounds; ROUNDS=N to set them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LRUCache } from 'lru-cache'
+import { calibrate, root } from './_harness.mjs'
+
+const { createPerf } = await import(join(root, 'dist/index.mjs'))
+const QUICK = process.env.QUICK === '1'
+const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 5 : 15))
+const tmp = mkdtempSync(join(tmpdir(), 'unperf-bench-policy-'))
+process.env.XDG_CACHE_HOME = join(tmp, 'xdg')
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }))
+
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const mad = xs => { const m = median(xs); return median(xs.map(x => Math.abs(x - m))) }
+const shuffle = xs => xs.map(x => [Math.random(), x]).sort((a, b) => a[0] - b[0]).map(x => x[1])
+
+async function perfWith(policy, maxSize) {
+  const cwd = mkdtempSync(join(tmp, `${policy}-`))
+  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: `bench-${policy}`, version: '1.0.0' }))
+  return createPerf({ cwd, rootDir: cwd, noExitHandlers: true, overrides: { cache: { driver: 'memory', policy, maxSize, compress: false }, report: { console: false, dir: join(cwd, '.report') }, monitors: { enabled: false } } })
+}
+
+async function measure(variants, rounds = ROUNDS) {
+  const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
+  for (const fn of Object.values(variants)) await fn()
+  for (let r = 0; r < rounds; r++) {
+    for (const name of shuffle(Object.keys(variants))) {
+      const t0 = process.hrtime.bigint()
+      await variants[name]()
+      samples[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+    }
+  }
+  return samples
+}
+
+const rows = []
+function ratio(label, samples, a, b, ops) {
+  const rs = samples[a].map((t, i) => t / samples[b][i])
+  const r = median(rs)
+  const ns = name => (median(samples[name]) * 1e6 / ops).toFixed(0)
+  rows.push(`| ${label} | ${ns(a)} ns | ${b} ${ns(b)} ns | ${r.toFixed(2)}× time ± ${(mad(rs) / r * 100).toFixed(0)} % |`)
+  console.log(rows.at(-1))
+  return r
+}
+
+// --- 1. get / set under the limit ---
+const N = 2000
+const keys = Array.from({ length: N }, (_, i) => `key-${i}`)
+const value = { id: 1, name: 'value', tags: ['a', 'b'], n: 42 }
+const lruPerf = await perfWith('lru', '2gb')
+const tinyPerf = await perfWith('tinylfu', '2gb')
+const lruCache = new LRUCache({ max: 100_000 })
+const under = await measure({
+  'tinylfu set': async () => { for (const k of keys) await tinyPerf.cache.set(k, value) },
+  'lru set': async () => { for (const k of keys) await lruPerf.cache.set(k, value) },
+  'lru-cache set': async () => { for (const k of keys) await lruCache.set(k, value) },
+  'tinylfu get': async () => { for (const k of keys) await tinyPerf.cache.get(k) },
+  'lru get': async () => { for (const k of keys) await lruPerf.cache.get(k) },
+  'lru-cache get': async () => { for (const k of keys) await lruCache.get(k) },
+}, ROUNDS * 2)
+const setRatio = ratio('set, under the limit', under, 'tinylfu set', 'lru set', N)
+const getRatio = ratio('get, under the limit', under, 'tinylfu get', 'lru get', N)
+ratio('set, under the limit', under, 'tinylfu set', 'lru-cache set', N)
+ratio('get, under the limit', under, 'tinylfu get', 'lru-cache get', N)
+await lruPerf.close()
+await tinyPerf.close()
+
+// --- 2. Zipf read-through at 10 % capacity ---
+const KEYS = 10_000
+const cdf = new Float64Array(KEYS)
+let sum = 0
+for (let i = 0; i < KEYS; i++) cdf[i] = (sum += 1 / (i + 1))
+for (let i = 0; i < KEYS; i++) cdf[i] /= sum
+const zipf = () => { const u = Math.random(); let lo = 0, hi = KEYS - 1; while (lo < hi) { const m = (lo + hi) >> 1; if (cdf[m] < u) lo = m + 1; else hi = m } return lo }
+const OPS = 20_000
+const trace = Array.from({ length: OPS }, () => `item:${zipf()}`)
+const item = k => ({ key: k, body: 'x'.repeat(100) })
+const probe = await perfWith('lru', '2gb')
+for (let i = 0; i < 100; i++) await probe.cache.set(`k${i}`, item(`k${i}`))
+const perEntry = (await probe.cache.info()).bytes / 100
+await probe.close()
+const maxSize = Math.round(perEntry * KEYS * 0.1)
+const zipfPerf = { lru: await perfWith('lru', maxSize), tinylfu: await perfWith('tinylfu', maxSize) }
+const readThrough = cache => async () => { for (const k of trace) if ((await cache.get(k)) === null) await cache.set(k, item(k)) }
+const skewed = await measure({ 'tinylfu zipf': readThrough(zipfPerf.tinylfu.cache), 'lru zipf': readThrough(zipfPerf.lru.cache) })
+const zipfRatio = ratio('Zipf read-through, 10 % capacity', skewed, 'tinylfu zipf', 'lru zipf', OPS)
+const hitRate = p => (p.cache.stats().hitRate * 100).toFixed(1)
+const hits = `hit rate over all rounds: tinylfu ${hitRate(zipfPerf.tinylfu)} %, lru ${hitRate(zipfPerf.lru)} % (an oracle keeping the top 10 % gets ${(cdf[KEYS / 10 - 1] * 100).toFixed(1)} %)`
+console.log(hits)
+await zipfPerf.lru.close()
+await zipfPerf.tinylfu.close()
+
+const out = `# Memory tier eviction policy: W-TinyLFU vs LRU
+
+Command: \`node scripts/build.mjs --no-dts && node bench/cache-policy.mjs\` (${ROUNDS} rounds; ${ROUNDS * 2} for get/set), Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC.
+Machine: ${calibrate()}.
+
+Variants interleaved in random order in each round; a ratio is the median of the per-round ratios, ± its MAD.
+Under the limit: ${N} keys, a small object value, \`perf.cache.get/set\` with \`cache.policy\` 'tinylfu' vs 'lru' (and an awaited lru-cache for scale).
+Zipf: ${OPS} reads per round on Zipf (s = 1) over ${KEYS} keys, a miss writes the key, \`maxSize\` = 10 % of the keys' bytes.
+
+| what | tinylfu per op | anchor per op | ratio |
+|---|---|---|---|
+${rows.join('\n')}
+
+${hits}.
+
+Summary: tinylfu/lru time, set ${setRatio.toFixed(2)}×, get ${getRatio.toFixed(2)}× under the limit; ${zipfRatio.toFixed(2)}× on the Zipf read-through.
+`
+writeFileSync(join(root, 'bench/results/cache-policy.md'), out)
+console.log('wrote bench/results/cache-policy.md')
