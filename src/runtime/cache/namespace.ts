@@ -15,7 +15,7 @@ import type { CacheBudget } from './budget.js'
 import type {
   CacheEntry, CacheInfo, CacheSetOptions, CacheStats, CacheVerifyResult, CacheWrapOptions, CachedOptions, PerfCache,
 } from '../types.js'
-import { wrapValue, type Lookup, type Outcome } from './wrap.js'
+import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 
 /** A stale window of `true` (no limit) is stored as ten years. */
 const FOREVER = 10 * 365 * 86_400_000
@@ -36,7 +36,7 @@ export class CacheNamespace implements PerfCache {
   /** The tiers once built: the hot paths use them without awaiting a promise. */
   private _ready: TierGuard[] | undefined
   private _sweepStarted = false
-  readonly _pending = new Map<string, Promise<unknown>>()
+  readonly _pending = new Map<string, Flight>()
   private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
   private readonly _staleFor: number
 

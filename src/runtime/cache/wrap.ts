@@ -21,7 +21,7 @@ export interface Lookup {
 export interface WrapApi {
   /** The project dir `files` globs are relative to. */
   cwd: string
-  namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Promise<unknown>> }
+  namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight> }
   lookup(key: string): Promise<Lookup | null>
   hit(key: string, found: Lookup): StoredEntry
   miss(key: string): void
@@ -37,7 +37,8 @@ export interface WrapApi {
 
 /** How a call was served, for the callers that joined it: each wrap() call counts once in the stats. */
 export interface Outcome { served: 'hit' | 'stale' | 'miss'; found: Lookup | null }
-const outcomes = new WeakMap<Promise<unknown>, Outcome>()
+/** A call in flight: concurrent callers of its key share it. */
+export interface Flight { promise: Promise<unknown>; outcome: Outcome }
 
 const LOCK_TTL_MS = 15_000
 const POLL_MS = 50
@@ -50,13 +51,12 @@ export async function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<
   const pending = api.namespace._pending
   const inflight = pending.get(fullKey)
   if (inflight) {
-    const count = () => api.joined(fullKey, outcomes.get(inflight) ?? { served: 'miss', found: null })
-    return inflight.then(value => { count(); return value as T }, error => { count(); throw error })
+    const { outcome } = inflight
+    return inflight.promise.then(value => { api.joined(fullKey, outcome); return value as T }, error => { api.joined(fullKey, outcome); throw error })
   }
   const outcome: Outcome = { served: 'miss', found: null }
   const promise = resolveWrap(api, fullKey, fn, options, outcome).finally(() => pending.delete(fullKey))
-  outcomes.set(promise, outcome)
-  pending.set(fullKey, promise)
+  pending.set(fullKey, { promise, outcome })
   return promise
 }
 
