@@ -2,7 +2,8 @@
 // and what it gives on a skewed workload. Every figure is measured in the same run, variants
 // interleaved in random order per round; ratios are medians of per-round ratios ± their MAD.
 //   1. get / set of 2000 keys, under the limit (no eviction): policy 'tinylfu' vs 'lru' vs an awaited lru-cache
-//   2. read-through on Zipf (s = 1) over 10 000 keys, room for 10 % of them (every miss writes, evictions
+//   2. the memory tier alone (getSync / setSync, no namespace around it): 'tinylfu' vs 'lru'
+//   3. read-through on Zipf (s = 1) over 10 000 keys, room for 10 % of them (every miss writes, evictions
 //      on every write): time per operation and hit rate, 'tinylfu' vs 'lru'
 // Run: node scripts/build.mjs --no-dts && node bench/cache-policy.mjs   (writes bench/results/cache-policy.md)
 //      QUICK=1 for fewer rounds; ROUNDS=N to set them.
@@ -10,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LRUCache } from 'lru-cache'
-import { calibrate, root } from './_harness.mjs'
+import { calibrate, importSource, root } from './_harness.mjs'
 
 const { createPerf } = await import(join(root, 'dist/index.mjs'))
 const QUICK = process.env.QUICK === '1'
@@ -59,22 +60,41 @@ const value = { id: 1, name: 'value', tags: ['a', 'b'], n: 42 }
 const lruPerf = await perfWith('lru', '2gb')
 const tinyPerf = await perfWith('tinylfu', '2gb')
 const lruCache = new LRUCache({ max: 100_000 })
+// batches of REPS passes over the keys, so that one batch is long enough for a GC pause not to decide it
+const REPS = 10
+const passes = fn => async () => { for (let r = 0; r < REPS; r++) for (const k of keys) await fn(k) }
 const under = await measure({
-  'tinylfu set': async () => { for (const k of keys) await tinyPerf.cache.set(k, value) },
-  'lru set': async () => { for (const k of keys) await lruPerf.cache.set(k, value) },
-  'lru-cache set': async () => { for (const k of keys) await lruCache.set(k, value) },
-  'tinylfu get': async () => { for (const k of keys) await tinyPerf.cache.get(k) },
-  'lru get': async () => { for (const k of keys) await lruPerf.cache.get(k) },
-  'lru-cache get': async () => { for (const k of keys) await lruCache.get(k) },
+  'tinylfu set': passes(k => tinyPerf.cache.set(k, value)),
+  'lru set': passes(k => lruPerf.cache.set(k, value)),
+  'lru-cache set': passes(k => lruCache.set(k, value)),
+  'tinylfu get': passes(k => tinyPerf.cache.get(k)),
+  'lru get': passes(k => lruPerf.cache.get(k)),
+  'lru-cache get': passes(k => lruCache.get(k)),
 }, ROUNDS * 2)
-const setRatio = ratio('set, under the limit', under, 'tinylfu set', 'lru set', N)
-const getRatio = ratio('get, under the limit', under, 'tinylfu get', 'lru get', N)
-ratio('set, under the limit', under, 'tinylfu set', 'lru-cache set', N)
-ratio('get, under the limit', under, 'tinylfu get', 'lru-cache get', N)
+const setRatio = ratio('set, under the limit', under, 'tinylfu set', 'lru set', N * REPS)
+const getRatio = ratio('get, under the limit', under, 'tinylfu get', 'lru get', N * REPS)
+ratio('set, under the limit', under, 'tinylfu set', 'lru-cache set', N * REPS)
+ratio('get, under the limit', under, 'tinylfu get', 'lru-cache get', N * REPS)
 await lruPerf.close()
 await tinyPerf.close()
 
-// --- 2. Zipf read-through at 10 % capacity ---
+// --- 2. the tier alone ---
+{
+  const { MemoryTier } = await importSource(`export { MemoryTier } from './src/drivers/memory.ts'`)
+  const tiers = { lru: new MemoryTier({ policy: 'lru', maxBytes: 1e12 }), tinylfu: new MemoryTier({ policy: 'tinylfu', maxBytes: 1e12 }) }
+  const entry = k => ({ key: k, value, createdAt: 0, expiresAt: null, staleFor: 0, size: 64 })
+  const reads = 50
+  const tier = await measure({
+    'tinylfu setSync': () => { for (let r = 0; r < REPS; r++) for (const k of keys) tiers.tinylfu.setSync(entry(k)) },
+    'lru setSync': () => { for (let r = 0; r < REPS; r++) for (const k of keys) tiers.lru.setSync(entry(k)) },
+    'tinylfu getSync': () => { for (let r = 0; r < reads; r++) for (const k of keys) tiers.tinylfu.getSync(k) },
+    'lru getSync': () => { for (let r = 0; r < reads; r++) for (const k of keys) tiers.lru.getSync(k) },
+  }, ROUNDS * 2)
+  ratio('tier setSync (sized entries)', tier, 'tinylfu setSync', 'lru setSync', N * REPS)
+  ratio('tier getSync', tier, 'tinylfu getSync', 'lru getSync', N * reads)
+}
+
+// --- 3. Zipf read-through at 10 % capacity ---
 const KEYS = 10_000
 const cdf = new Float64Array(KEYS)
 let sum = 0
@@ -105,7 +125,8 @@ Command: \`node scripts/build.mjs --no-dts && node bench/cache-policy.mjs\` (${R
 Machine: ${calibrate()}.
 
 Variants interleaved in random order in each round; a ratio is the median of the per-round ratios, ± its MAD.
-Under the limit: ${N} keys, a small object value, \`perf.cache.get/set\` with \`cache.policy\` 'tinylfu' vs 'lru' (and an awaited lru-cache for scale).
+Under the limit: ${REPS} passes over ${N} keys per batch, a small object value, \`perf.cache.get/set\` with \`cache.policy\` 'tinylfu' vs 'lru' (and an awaited lru-cache for scale).
+The tier alone: \`MemoryTier.getSync/setSync\` (entries already sized), no namespace, no promise.
 Zipf: ${OPS} reads per round on Zipf (s = 1) over ${KEYS} keys, a miss writes the key, \`maxSize\` = 10 % of the keys' bytes.
 
 | what | tinylfu per op | anchor per op | ratio |
