@@ -164,6 +164,16 @@ describe('frequency sketch', () => {
 })
 
 describe('the memory tier with a policy', () => {
+  it('without a limit keeps everything, with either policy', async () => {
+    for (const policy of ['tinylfu', 'lru'] as const) {
+      const tier = new MemoryTier({ policy })
+      for (let i = 0; i < 1000; i++) tier.setSync(entry(`k${i}`, 1000))
+      for (let i = 0; i < 1000; i += 3) tier.getSync(`k${i}`)
+      expect(await tier.stats()).toEqual({ entries: 1000, bytes: 1_000_000 })
+      expect(tier.enforceSync(Number.POSITIVE_INFINITY)).toHaveLength(0)
+    }
+  })
+
   it("reports the policy's evictions on enforce and keeps maxBytes", async () => {
     const tier = new MemoryTier({ policy: 'tinylfu', maxBytes: 2000 })
     for (let i = 0; i < 50; i++) tier.setSync(entry(`k${i}`, 100))

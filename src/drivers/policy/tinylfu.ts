@@ -33,9 +33,10 @@ export class TinyLfuPolicy extends EvictionPolicy {
 
   constructor(maxBytes: number, shared: SharedBytes) {
     super(maxBytes, shared)
-    this._windowMax = Math.max(1, Math.floor(maxBytes * WINDOW_SHARE))
-    this._mainMax = Math.max(0, maxBytes - this._windowMax)
-    this._protectedMax = Math.floor(this._mainMax * PROTECTED_SHARE)
+    // no limit: every segment unbounded (nothing is ever a candidate)
+    this._windowMax = Number.isFinite(maxBytes) ? Math.max(1, Math.floor(maxBytes * WINDOW_SHARE)) : maxBytes
+    this._mainMax = Number.isFinite(maxBytes) ? Math.max(0, maxBytes - this._windowMax) : maxBytes
+    this._protectedMax = Number.isFinite(maxBytes) ? Math.floor(this._mainMax * PROTECTED_SHARE) : maxBytes
   }
 
   get(key: string): StoredEntry | null {
