@@ -3,7 +3,7 @@
  * "TinyLFU: A Highly Efficient Cache Admission Policy", 2017; the scheme Caffeine uses).
  *
  * Saturating counters up to 15 (what 4 bits hold: enough to tell hot from cold), one byte each,
- * 16 per expected entry; each key maps to 4 of them (4 seeded mixes of its 32-bit hash, top bits) and its
+ * 16 per expected entry; each key maps to 4 of them (double hashing over two seeded mixes of its 32-bit hash, top bits) and its
  * frequency is the smallest of the 4. Conservative update (only the counters at that minimum are
  * incremented) keeps keys that share counters with hot ones from looking hot themselves. Aging: after 10 × capacity increments every counter is
  * halved, so keys that were hot long ago do not keep their rank forever. Increment and estimate
@@ -25,7 +25,7 @@ export function hashKey(key: string): number {
   return h >>> 0
 }
 
-/** One of the 4 independent mixes of a key's hash (seeded multiply-xorshift); index = its top bits. */
+/** A seeded mix of a key's hash (multiply-xorshift-multiply); indexes come from its top bits. */
 function spread(hash: number, seed: number): number {
   let x = Math.imul(hash ^ seed, 0x9e3779b1)
   x ^= x >>> 16
@@ -57,10 +57,13 @@ export class FrequencySketch {
   increment(hash: number): void {
     const t = this._table
     const shift = this._shift
-    const a = spread(hash, 0x243f6a88) >>> shift
-    const b = spread(hash, 0x85a308d3) >>> shift
-    const c = spread(hash, 0x13198a2e) >>> shift
-    const d = spread(hash, 0x03707344) >>> shift
+    // double hashing over two independent mixes, indexes from the top bits (`>>>` wraps the sum mod 2^32)
+    const x = spread(hash, 0x243f6a88)
+    const y = spread(hash, 0x85a308d3)
+    const a = x >>> shift
+    const b = (x + y) >>> shift
+    const c = (x + 2 * y) >>> shift
+    const d = (x + 3 * y) >>> shift
     const min = Math.min(t[a]!, t[b]!, t[c]!, t[d]!)
     if (min === MAX) return
     if (t[a] === min) t[a]!++
@@ -74,10 +77,9 @@ export class FrequencySketch {
   frequency(hash: number): number {
     const t = this._table
     const shift = this._shift
-    return Math.min(
-      t[spread(hash, 0x243f6a88) >>> shift]!, t[spread(hash, 0x85a308d3) >>> shift]!,
-      t[spread(hash, 0x13198a2e) >>> shift]!, t[spread(hash, 0x03707344) >>> shift]!,
-    )
+    const x = spread(hash, 0x243f6a88)
+    const y = spread(hash, 0x85a308d3)
+    return Math.min(t[x >>> shift]!, t[(x + y) >>> shift]!, t[(x + 2 * y) >>> shift]!, t[(x + 3 * y) >>> shift]!)
   }
 
   /** Halves every counter: the popularity of the past fades. */
