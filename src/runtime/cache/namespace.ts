@@ -330,6 +330,13 @@ export class CacheNamespace implements PerfCache {
       namespace: this,
       cwd: this._host.ctx.config.cwd,
       lookup: (key: string) => this._lookup(key),
+      fresh: (key: string): StoredEntry | undefined => {
+        const first = this._ready?.[0]
+        if (first === undefined || !(first.tier instanceof MemoryTier) || !first.up) return undefined
+        const entry = first.tier.getSync(key)
+        if (entry === null || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return undefined
+        return this._hit(key, { entry, stale: false, tier: 0 })
+      },
       hit: (key: string, found: Lookup) => this._hit(key, found),
       miss: (key: string) => this._miss(key),
       stale: (key: string, found: Lookup) => {

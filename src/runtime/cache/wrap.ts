@@ -23,6 +23,8 @@ export interface WrapApi {
   cwd: string
   namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight> }
   lookup(key: string): Promise<Lookup | null>
+  /** A fresh entry of a synchronous first tier, counted as a hit; undefined otherwise (then lookup()). */
+  fresh(key: string): StoredEntry | undefined
   hit(key: string, found: Lookup): StoredEntry
   miss(key: string): void
   stale(key: string, found: Lookup): void
@@ -43,11 +45,18 @@ export interface Flight { promise: Promise<unknown>; outcome: Outcome }
 const LOCK_TTL_MS = 15_000
 const POLL_MS = 50
 
-export async function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
-  let fullKey = key
+export function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
   if (options.files && options.files.length > 0) {
-    fullKey = `${key}#files:${(await hashFiles(options.files, api.cwd)).slice(0, 16)}`
+    return hashFiles(options.files, api.cwd).then(hash => wrapKey(api, `${key}#files:${hash.slice(0, 16)}`, fn, options))
   }
+  // a fresh hit in a synchronous (memory) first tier: no flight, no async frames, nothing kept
+  // alive across a tick (under 1 000 concurrent calls, that is what V8 promotes to its old space)
+  const entry = api.fresh(key)
+  if (entry !== undefined) return Promise.resolve(entry.value as T)
+  return wrapKey(api, key, fn, options)
+}
+
+function wrapKey<T>(api: WrapApi, fullKey: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
   const pending = api.namespace._pending
   const inflight = pending.get(fullKey)
   if (inflight) {
