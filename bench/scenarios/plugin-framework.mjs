@@ -8,8 +8,7 @@
 // round by round: `unperf` (createPerf, 10 plugins, perf.cache.wrap) and, as the anchor, the same
 // program without unperf (hookable + lru-cache with room for the same 1 000 entries + a pending-map
 // single flight), so what the RSS owes to Node and V8 under this load is measured, not guessed.
-//   npm run build && node bench/scenarios/plugin-framework.mjs [--waves 100] [--rounds 3] [--policy lru|tinylfu] [--cold]
-// --cold: no priming run, so the config loads through c12 (as on a project's very first start).
+//   npm run build && node bench/scenarios/plugin-framework.mjs [--waves 100] [--rounds 3] [--policy lru|tinylfu]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -61,16 +60,20 @@ function liveHeap() {
 }
 
 // --- child: unperf ---
-async function childUnperf(dir, policy) {
-  const rssAtStart = process.memoryUsage.rss()
-  const { createPerf, definePerfPlugin } = await import(distUrl)
-  const rssAfterImport = process.memoryUsage.rss()
-  // bytes per entry as the memory tier counts them, to size the cache at 10 % of the keys
+/** The bytes of 10 % of the keys as the memory tier counts them (measured by the orchestrator, off the measured processes). */
+async function probeMaxSize(dir) {
+  const { createPerf } = await import(distUrl)
   const probe = await createPerf({ rootDir: dir, noExitHandlers: true, overrides: { ...reportOf(dir), cache: { driver: 'memory', compress: false } } })
   for (let i = 0; i < 200; i++) await probe.cache.set(`k${i}`, value(i))
   const perEntry = (await probe.cache.info()).bytes / 200
   await probe.close()
-  const maxSize = Math.round(perEntry * KEYS * 0.1)
+  return Math.round(perEntry * KEYS * 0.1)
+}
+
+async function childUnperf(dir, policy, maxSize) {
+  const rssAtStart = process.memoryUsage.rss()
+  const { createPerf, definePerfPlugin } = await import(distUrl)
+  const rssAfterImport = process.memoryUsage.rss()
 
   let loads = 0
   const plugins = Array.from({ length: 10 }, (_, p) => definePerfPlugin({
@@ -127,7 +130,7 @@ async function childAnchor() {
 }
 
 if (arg('--child')) {
-  const result = arg('--child') === 'anchor' ? await childAnchor() : await childUnperf(arg('--dir'), arg('--policy'))
+  const result = arg('--child') === 'anchor' ? await childAnchor() : await childUnperf(arg('--dir'), arg('--policy'), Number(arg('--max-size')))
   process.stdout.write(`${JSON.stringify(result)}\n`)
   process.exit(0)
 }
@@ -137,14 +140,11 @@ const rounds = Number(arg('--rounds')) || 3
 const dir = mkdtempSync(join(tmpdir(), 'unperf-scenario-plugins-'))
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'plugin-framework', version: '1.0.0' }))
-const cold = process.argv.includes('--cold')
-// A plugin framework starts warm most of the time: an earlier run left the config snapshot, so the
-// config loads without c12 (c12 and jiti cost ~16 MiB of RSS on a cold start).
-if (!cold) {
-  execFileSync(process.execPath, ['--input-type=module', '-e', `const { createPerf } = await import(${JSON.stringify(distUrl)}); await (await createPerf({ rootDir: ${JSON.stringify(dir)}, noExitHandlers: true, overrides: ${JSON.stringify(reportOf(dir))} })).close()`], { stdio: ['ignore', 'ignore', 'inherit'] })
-}
+// the probe also leaves the config snapshot: the measured processes start warm, as a framework that
+// has run before does (the config loads without c12, which with jiti costs ~16 MiB of RSS on a first start)
+const maxSize = await probeMaxSize(dir)
 const child = (variant) => {
-  const args = [import.meta.filename, '--child', variant, '--dir', dir, '--waves', String(waves)]
+  const args = [import.meta.filename, '--child', variant, '--dir', dir, '--waves', String(waves), '--max-size', String(maxSize)]
   if (arg('--policy')) args.push('--policy', arg('--policy'))
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
   return JSON.parse(out.trim().split('\n').at(-1))
@@ -163,12 +163,12 @@ const hit = median(u.map(x => x.hitRate))
 const rss = median(u.map(x => x.peakRss))
 const anchorRss = median(a.map(x => x.peakRss))
 const optimal = cdf[Math.round(KEYS * 0.1) - 1]
-console.log(`scenario 2: plugin framework (node ${process.version}), 10 plugins, ${waves} waves × ${CONCURRENT} concurrent hook executions, ${rounds} rounds (each variant in its own process, interleaved), ${cold ? 'cold start (config through c12)' : 'warm start (config snapshot)'}`)
+console.log(`scenario 2: plugin framework (node ${process.version}), 10 plugins, ${waves} waves × ${CONCURRENT} concurrent hook executions, ${rounds} rounds (each variant in its own process, interleaved), warm start (config snapshot)`)
 console.log(`  hook executions: ${last.executions} in ${median(u.map(x => x.elapsed)).toFixed(0)} ms median (anchor ${median(a.map(x => x.elapsed)).toFixed(0)} ms)`)
 console.log(`  cache: ${KEYS} keys, Zipf s=1, cache.policy '${last.policy}', maxSize ${Math.round(last.maxSize / 1024)} KiB ≈ 10 % of the keys (${last.entries} entries kept, ${last.evictions} evictions)`)
 console.log(`  hit rate ${(hit * 100).toFixed(1)} % by cache.stats(), median (target > 70 %: ${hit > 0.7 ? 'met' : 'MISSED'}); anchor (lru-cache, LRU) ${(median(a.map(x => x.hitRate)) * 100).toFixed(1)} %; an oracle keeping the top 10 % gets ${(optimal * 100).toFixed(1)} %`)
 console.log(`  loads: ${last.loads} of ${last.executions} reads ran the loader (${((1 - last.loads / last.executions) * 100).toFixed(1)} % served without it; concurrent misses on one key share one load)`)
 console.log(`  peak rss ${mib(rss)} = ${(rss / 1e6).toFixed(1)} MB median (${spread(u.map(x => x.peakRss))} MiB) (target < 100 MB: ${rss < 100e6 ? 'met' : 'MISSED'}); the anchor without unperf ${mib(anchorRss)} (${spread(a.map(x => x.peakRss))} MiB): unperf's share ${mib(rss - anchorRss)}`)
 for (const [name, x] of [['unperf', last], ['anchor', a.at(-1)]]) {
-  console.log(`  ${name} rss: node at start ${mib(x.rssAtStart)}; + imports ${mib(x.rssAfterImport - x.rssAtStart)}; + setup ${mib(x.before - x.rssAfterImport)}; + the waves ${mib(x.peakRss - x.before)} → ${mib(x.peakRss)}. V8 at the peak: new space ${mib(x.peakHeap.new_space ?? 0)}, old space ${mib(x.peakHeap.old_space ?? 0)}, large objects ${mib(x.peakHeap.large_object_space ?? 0)}; live heap after a full GC ${mib(x.live)}`)
+  console.log(`  ${name} rss: node at start ${mib(x.rssAtStart)}; + imports ${mib(x.rssAfterImport - x.rssAtStart)}; + setup (createPerf, plugins / hooks, cache) ${mib(x.before - x.rssAfterImport)}; + the waves ${mib(x.peakRss - x.before)} → ${mib(x.peakRss)}. V8 at the peak: new space ${mib(x.peakHeap.new_space ?? 0)}, old space ${mib(x.peakHeap.old_space ?? 0)}, large objects ${mib(x.peakHeap.large_object_space ?? 0)}; live heap after a full GC ${mib(x.live)}`)
 }
