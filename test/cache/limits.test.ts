@@ -72,6 +72,26 @@ describe('cache.maxSize over all namespaces: fs', () => {
     await second.m.close()
   })
 
+  it("without prune(), a later process counts the namespaces it never opens (the scope's summary) and evicts from them first", async () => {
+    const cap = 30_000
+    const first = manager({ driver: 'fs', maxSize: cap, compress: false })
+    for (let i = 0; i < 18; i++) await first.m.namespace('old').set(`o${i}`, VALUE)
+    await first.m.close()
+    expect(readdirSync(first.dir, { recursive: true }).map(String).some(f => f.endsWith('.budget'))).toBe(true)
+
+    const second = manager({ dir: first.dir, cwd: first.cwd, driver: 'fs', maxSize: cap, compress: false })
+    const evicted: string[] = []
+    second.hooks.hook('cache:evict', e => { evicted.push(`${e.namespace}/${e.key}`) })
+    for (let i = 0; i < 15; i++) await second.m.namespace('new').set(`n${i}`, VALUE)
+    await second.m.close()
+    expect(evicted.length).toBeGreaterThan(0)
+    expect(evicted.every(e => e.startsWith('old/'))).toBe(true)
+    expect(evicted).toContain('old/o0')
+    const info = await second.m.namespace('new').info()
+    expect(info.total.bytes).toBeLessThanOrEqual(cap * 1.1)
+    expect(info.entries).toBe(15)
+  })
+
   it('a process writing over the cap is brought back under it by the background checks, without prune()', async () => {
     const cap = 20_000
     const { m } = manager({ driver: 'fs', maxSize: cap, compress: false })

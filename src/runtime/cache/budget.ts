@@ -5,13 +5,15 @@
  * - Memory tiers share one byte counter; a write that takes the sum over the cap evicts right away,
  *   across namespaces, the next victim whose last use is the oldest (a process-wide access clock
  *   stamps every hit and write), as each namespace's policy picks its victims.
- * - fs tiers: the namespaces' dirs of the scope on disk, those this process never opened included
- *   (found once per process and on prune()). Over the cap, their LRU indexes (fs.ts: size and last
- *   access of each file, no write per read) are merged and the least recently used files go first,
- *   down to 95 % of the cap, so a process writing at the cap does not rescan on every write.
- *   Checked after writes (in the background) and on prune().
+ * - fs tiers: the namespaces' dirs of the scope on disk, those this process never opened included.
+ *   A process reads the other dirs (readdir + stat, as fs.ts builds its LRU index) at most once, and
+ *   not at all while the scope's `.budget` summary (their sizes at the last full read, by any
+ *   process) is under 10 minutes old; prune() always reads them. Over the cap, the LRU indexes of
+ *   every dir are merged and the least recently used files go first, down to 95 % of the cap, so a
+ *   process writing at the cap does not rescan on every write. Checked after writes (in the
+ *   background) and on prune().
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises'
+import { readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { FsTier } from '../../drivers/fs.js'
 import type { MemoryTier } from '../../drivers/memory.js'
@@ -19,21 +21,32 @@ import type { SharedBytes } from '../../drivers/policy/types.js'
 
 const LOW_WATER = 0.95
 const NAMESPACE_MARKER = '.namespace'
+/** In the scope dir: the sizes of its namespace dirs at the last full scan. */
+const SUMMARY = '.budget'
+/** A summary older than this is not trusted: the next check re-reads every dir. */
+const SUMMARY_MAX_AGE_MS = 10 * 60_000
 /** Namespace dirs are `n-<encoded name>` (index.ts). */
 const NAMESPACE_DIR = 'n-'
 
 export type OnEvict = (namespace: string, key: string, size: number) => void
 
-interface FsMember { namespace: string; tier: FsTier; marked: boolean }
+interface FsMember { namespace: string; tier: FsTier; marked: boolean; /** by this process (else found on disk) */ opened: boolean }
+/** The sizes of a scope's namespace dirs at the last full scan (by any process). */
+interface Summary { at: number; bytes: Record<string, number> }
 
 export class CacheBudget {
   /** The bytes of every memory tier of this cache (they add and subtract as they go). */
   readonly memory: SharedBytes = { bytes: 0 }
   private readonly _memory: { namespace: string; tier: MemoryTier }[] = []
   private readonly _fs = new Map<string, FsMember>()
+  /** Scopes whose every namespace dir is a member (read in this process). */
   private readonly _scanned = new Set<string>()
+  private readonly _summaries = new Map<string, Summary>()
   private _fsRun: Promise<number> | undefined
   private _fsAgain = false
+  private _full = false
+  /** An fs check ran in this process: close() writes the summaries. */
+  private _checked = false
 
   constructor(readonly maxBytes: number, private readonly _onEvict: OnEvict) {}
 
@@ -42,7 +55,7 @@ export class CacheBudget {
   }
 
   addFs(namespace: string, tier: FsTier): void {
-    this._fs.set(tier.dir, { namespace, tier, marked: false })
+    this._fs.set(tier.dir, { namespace, tier, marked: false, opened: true })
   }
 
   /** After a write into a memory tier: evicts across namespaces while the sum is over the cap. */
@@ -66,27 +79,36 @@ export class CacheBudget {
     return n
   }
 
-  /** Checks the fs tiers (one run at a time; calls during a run make it run once more). */
-  enforceFs(rescan = false): Promise<number> {
-    if (rescan) this._scanned.clear()
+  /**
+   * Checks the fs tiers (one run at a time; calls during a run make it run once more). `full`
+   * (prune()) re-reads every namespace dir of the scope; otherwise the other namespaces' sizes may
+   * come from the scope's summary when it is recent.
+   */
+  enforceFs(full = false): Promise<number> {
+    this._checked = true
+    if (full) this._full = true
     if (this._fsRun) { this._fsAgain = true; return this._fsRun }
     const run = (async () => {
       let n = 0
       do {
         this._fsAgain = false
-        n += await this._enforceFsOnce()
-      } while (this._fsAgain)
+        const f = this._full
+        this._full = false
+        n += await this._enforceFsOnce(f)
+      } while (this._fsAgain || this._full)
       return n
     })().finally(() => { this._fsRun = undefined })
     this._fsRun = run
     return run
   }
 
+  /** Exact totals (every namespace dir of the scope read), for info(). */
   async totals(): Promise<{ memory: { entries: number; bytes: number }; fs: { entries: number; bytes: number } }> {
     let entries = 0
     for (const m of this._memory) entries += m.tier.policy.count
     const fs = { entries: 0, bytes: 0 }
-    for (const m of await this._fsMembers()) {
+    for (const scope of this._scopes()) if (!this._scanned.has(scope)) await this._scan(scope)
+    for (const m of this._fs.values()) {
       const s = await m.tier.stats()
       fs.entries += s.entries
       fs.bytes += s.bytes
@@ -94,13 +116,24 @@ export class CacheBudget {
     return { memory: { entries, bytes: this.memory.bytes }, fs }
   }
 
-  private async _enforceFsOnce(): Promise<number> {
-    const members = await this._fsMembers()
-    let total = 0
-    for (const m of members) total += (await m.tier.stats()).bytes
-    if (total <= this.maxBytes) return 0
+  private async _enforceFsOnce(full: boolean): Promise<number> {
+    await this._mark()
+    let scanned = false
+    for (const scope of this._scopes()) {
+      if (!full && (this._scanned.has(scope) || (await this._summary(scope)))) continue
+      await this._scan(scope)
+      scanned = true
+    }
+    let total = await this._fsBytes()
+    if (total <= this.maxBytes) {
+      if (scanned) await this._writeSummaries()
+      return 0
+    }
+    // over the cap: every dir's index is needed to evict in LRU order across namespaces
+    for (const scope of this._scopes()) if (!this._scanned.has(scope)) await this._scan(scope)
+    total = await this._fsBytes()
     const all: { m: FsMember; name: string; size: number; access: number }[] = []
-    for (const m of members) {
+    for (const m of this._fs.values()) {
       for (const [name, e] of await m.tier.accessIndex()) all.push({ m, name, size: e.size, access: e.access })
     }
     all.sort((a, b) => a.access - b.access)
@@ -117,36 +150,92 @@ export class CacheBudget {
     for (const [m, names] of chosen) {
       for (const r of await m.tier.evictNames(names)) { this._onEvict(m.namespace, r.key, r.size); n++ }
     }
+    await this._writeSummaries()
     return n
   }
 
+  /** The scope dirs of the fs tiers this process opened. */
+  private _scopes(): Set<string> {
+    const scopes = new Set<string>()
+    for (const [dir, m] of this._fs) if (m.opened) scopes.add(dirname(dir))
+    return scopes
+  }
+
+  /** Bytes of the known fs tiers, plus the summary's figure for the dirs of scopes not scanned here. */
+  private async _fsBytes(): Promise<number> {
+    let total = 0
+    for (const m of this._fs.values()) total += (await m.tier.stats()).bytes
+    for (const [scope, summary] of this._summaries) {
+      if (this._scanned.has(scope)) continue
+      for (const [name, bytes] of Object.entries(summary.bytes)) if (!this._fs.has(join(scope, name))) total += bytes
+    }
+    return total
+  }
+
+  /** A recent summary of the scope's namespace sizes (written by the last full scan of any process). */
+  private async _summary(scope: string): Promise<boolean> {
+    if (this._summaries.has(scope)) return true
+    try {
+      const summary = JSON.parse(await readFile(join(scope, SUMMARY), 'utf8')) as Summary
+      if (typeof summary.at !== 'number' || Date.now() - summary.at > SUMMARY_MAX_AGE_MS || typeof summary.bytes !== 'object') return false
+      this._summaries.set(scope, summary)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Every namespace dir of the scope becomes a member (its index is read on first use). */
+  private async _scan(scope: string): Promise<void> {
+    this._scanned.add(scope)
+    this._summaries.delete(scope)
+    for (const name of await readdir(scope).catch(() => [] as string[])) {
+      const dir = join(scope, name)
+      if (!name.startsWith(NAMESPACE_DIR) || this._fs.has(dir)) continue
+      const namespace = name.startsWith(`${NAMESPACE_DIR}~`)
+        ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
+        : name.slice(NAMESPACE_DIR.length)
+      // only its index and removals are used: no encoding options needed
+      this._fs.set(dir, { namespace, tier: new FsTier(dir, { compress: false, integrity: true }), marked: true, opened: false })
+    }
+  }
+
   /**
-   * The fs tiers this process opened, and the other namespace dirs next to them (scanned once per
-   * process and on prune()). A namespace whose dir name is a hash leaves its name in a marker file.
+   * The scopes' summaries: exact where this process read every dir; elsewhere the summary it read,
+   * with its own dirs' current sizes (and the time of that summary's full read, so it still expires).
    */
-  private async _fsMembers(): Promise<FsMember[]> {
+  private async _writeSummaries(): Promise<void> {
+    for (const scope of this._scopes()) {
+      const previous = this._scanned.has(scope) ? undefined : this._summaries.get(scope)
+      if (!this._scanned.has(scope) && !previous) continue
+      const bytes: Record<string, number> = { ...previous?.bytes }
+      for (const [dir, m] of this._fs) if (dirname(dir) === scope) bytes[basename(dir)] = (await m.tier.stats()).bytes
+      const summary: Summary = { at: previous?.at ?? Date.now(), bytes }
+      if (previous) this._summaries.set(scope, summary)
+      const file = join(scope, SUMMARY)
+      const tmp = `${file}.${process.pid}.tmp`
+      await writeFile(tmp, JSON.stringify(summary), { mode: 0o600 })
+        .then(() => rename(tmp, file))
+        .catch(() => unlink(tmp).catch(() => {}))
+    }
+  }
+
+  /** At close: the summaries carry this process's writes to the next processes. */
+  async flush(): Promise<void> {
+    if (!this._checked) return
+    await this._fsRun?.catch(() => {})
+    await this._writeSummaries()
+  }
+
+  /** A namespace whose dir name is a hash leaves its name in a marker file, once its dir exists. */
+  private async _mark(): Promise<void> {
     for (const m of this._fs.values()) {
       if (m.marked) continue
       if (!basename(m.tier.dir).startsWith(`${NAMESPACE_DIR}~`)) { m.marked = true; continue }
-      // written once the dir exists (after its first write)
       await writeFile(join(m.tier.dir, NAMESPACE_MARKER), m.namespace, { flag: 'wx', mode: 0o600 }).then(
         () => { m.marked = true },
         (error: NodeJS.ErrnoException) => { if (error.code === 'EEXIST') m.marked = true },
       )
     }
-    for (const scopeDir of new Set([...this._fs.keys()].map(d => dirname(d)))) {
-      if (this._scanned.has(scopeDir)) continue
-      this._scanned.add(scopeDir)
-      for (const name of await readdir(scopeDir).catch(() => [] as string[])) {
-        const dir = join(scopeDir, name)
-        if (!name.startsWith(NAMESPACE_DIR) || this._fs.has(dir)) continue
-        const namespace = name.startsWith(`${NAMESPACE_DIR}~`)
-          ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
-          : name.slice(NAMESPACE_DIR.length)
-        // only its index and removals are used: no encoding options needed
-        this._fs.set(dir, { namespace, tier: new FsTier(dir, { compress: false, integrity: true }), marked: true })
-      }
-    }
-    return [...this._fs.values()]
   }
 }

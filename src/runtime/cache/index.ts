@@ -117,6 +117,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       if (background.size > 0) {
         await Promise.race([Promise.allSettled([...background]), new Promise(r => setTimeout(r, 2000).unref())])
       }
+      await budget.flush().catch(() => {})
       await Promise.all([...namespaces.values()].map(ns => ns.close()))
     },
   }
