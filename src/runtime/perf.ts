@@ -17,8 +17,7 @@ import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
-import { createCacheManager } from './cache/index.js'
-import { setFileHashMemoDir } from './cache/file-hash.js'
+import { createLazyCacheManager } from './cache/lazy.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
@@ -75,10 +74,13 @@ class PerfInstance implements Perf {
       if (typeof fn === 'function') hooks.hook(name as PerfHookName, fn as PerfHooks[PerfHookName])
     }
     hooks.hook('budget:exceeded', () => { this._breaches++ })
-    // The cache manager is created eagerly (it opens and connects nothing until used): `perf.cache` is sync.
-    // file hashes (wrap({ files }), invalidate.files) keep their stat memo in this CLI's cache dir
-    if (process.env.UNPERF_FILE_HASH_MEMO === undefined) setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
-    const cache = createCacheManager(this._ctx)
+    // `perf.cache` is sync, but the cache code is imported on the first cache operation.
+    const cache = createLazyCacheManager(this._ctx, async () => {
+      // file hashes (wrap({ files }), invalidate.files) keep their stat memo in this CLI's cache dir
+      if (process.env.UNPERF_FILE_HASH_MEMO !== undefined) return
+      const { setFileHashMemoDir } = await import('./cache/file-hash.js')
+      setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
+    })
     this._cache = cache
     await hooks.emit('config:resolved', config)
 
