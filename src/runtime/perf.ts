@@ -12,6 +12,7 @@ import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
+import { now } from './clock.js'
 import { setCurrentPerf, tryGetPerf } from './current.js'
 import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
@@ -131,7 +132,7 @@ class PerfInstance implements Perf {
   }
 
   async run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
-    const start = performance.now()
+    const start = now()
     // spans started during this command belong to it; the first command also ends startup
     const previousCommand = this._currentCommand
     this._currentCommand = name
@@ -152,7 +153,7 @@ class PerfInstance implements Perf {
     } finally {
       const memoryPeak = stopPeak()
       const result: CommandResult = {
-        name, status, duration: performance.now() - start,
+        name, status, duration: now() - start,
         memoryDelta: process.memoryUsage.rss() - rssStart, memoryPeak,
         ...(status === 'error' && { error: failure }),
       }

@@ -14,12 +14,19 @@ const entry = (i: number, command = 'build'): HistoryEntry => ({
 })
 
 describe('history.jsonl', () => {
-  it('prefixes each line with the hash of its JSON; torn, edited or foreign lines are skipped on read', () => {
+  it('prefixes each line with the length of its JSON; torn, run-together, resized or foreign lines are skipped on read', () => {
     const good = [encodeLine(entry(1)), encodeLine(entry(2)), encodeLine(entry(3))]
-    const edited = good[1]!.replace('"duration":2', '"duration":1')
+    const resized = good[1]!.replace('"duration":2', '"duration":20')
     const torn = good[2]!.slice(0, 40)
-    const text = good[0]! + edited + torn + '\n' + 'not a line\n' + good[2]!
+    const runTogether = good[0]!.slice(0, 30) + good[1]!
+    const foreign = `${JSON.stringify({ runId: 'x' }).length.toString(36)} ${JSON.stringify({ runId: 'x' })}\n`
+    const text = good[0]! + resized + torn + '\n' + 'not a line\n' + runTogether + foreign + '{"v":1,"runId":"forged","commands":[]}\n' + good[2]!
     expect(parseLines(text).map(e => e.runId)).toEqual(['run1', 'run3'])
+  })
+
+  it('reads lines written by earlier versions (hash prefix)', () => {
+    const json = JSON.stringify(entry(7))
+    expect(parseLines(`0123456789abcdef ${json}\n`).map(e => e.runId)).toEqual(['run7'])
   })
 
   it('appends one line per run, reads the last `history` runs, rewrites the file only past history + max(10, history/2), dir 0700 and file 0600', () => {

@@ -1,12 +1,11 @@
 /**
  * history.jsonl: one line per run, appended when a process closes; reads see the last `report.history` runs.
- * Each line is `<64-bit hash> <json>`, so a torn or edited line is skipped on read (cacache style).
+ * Each line is `<length> <json>`, so a torn line, garbage or two writes run together are skipped on read.
  * Appends and the cap's rewrite happen under a lock file (O_EXCL, stale after 10 s), so processes
  * exiting at once never lose a line; the sync variant (exit handler) waits with Atomics.wait.
  * The file is rewritten to the last `history` lines only when it holds half as many again (at least
  * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
-import { shortHash } from '../project.js'
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -55,19 +54,38 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
   }
 }
 
+/** `<length of the JSON, base 36> <json>\n` */
 export function encodeLine(entry: HistoryEntry): string {
   const json = JSON.stringify(entry)
-  return `${shortHash(json)} ${json}\n`
+  return `${json.length.toString(36)} ${json}\n`
 }
 
+/**
+ * The valid entries of history text. A line is kept when its length prefix matches and its JSON is
+ * a history entry: a torn line, two writes run together, garbage or a line appended without the
+ * prefix is skipped. Every check is native (indexOf, JSON.parse): this runs on every exit, and a
+ * per-character hash in JS cost 4-7 ms there for a full history (cold code runs interpreted).
+ * Lines written by unperf < 0.2 (a 16-hex-digit hash prefix) are read without their hash.
+ */
 export function parseLines(text: string): HistoryEntry[] {
   const out: HistoryEntry[] = []
-  for (const line of text.split('\n')) {
-    const space = line.indexOf(' ')
-    if (space !== 16) continue
-    const json = line.slice(17)
-    if (shortHash(json) !== line.slice(0, 16)) continue
-    try { out.push(JSON.parse(json) as HistoryEntry) } catch { /* skip */ }
+  let start = 0
+  while (start < text.length) {
+    let end = text.indexOf('\n', start)
+    if (end === -1) end = text.length
+    const space = text.indexOf(' ', start)
+    if (space > start && space < end) {
+      const prefix = text.slice(start, space)
+      const json = text.slice(space + 1, end)
+      const legacy = prefix.length === 16 && /^[0-9a-f]{16}$/.test(prefix)
+      if (legacy || (prefix.length <= 6 && parseInt(prefix, 36) === json.length)) {
+        try {
+          const entry = JSON.parse(json) as HistoryEntry
+          if (entry !== null && typeof entry === 'object' && entry.v === 1 && Array.isArray(entry.commands)) out.push(entry)
+        } catch { /* skip */ }
+      }
+    }
+    start = end + 1
   }
   return out
 }
