@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { inlineStartChunks } from './inline-start-chunks.mjs'
+import { buildStartScript } from './start-script.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const dist = join(root, 'dist')
@@ -93,6 +94,8 @@ for (const [name, file] of Object.entries(splitEntries)) {
   })
   // the entry and the chunks it imports statically become one file (each ESM file costs ~0.7 ms)
   await inlineStartChunks(dist, join(dist, `${name}.mjs`), metafile)
+  // the runtime's start path: a script compiled with V8's code cache (Node 20 has none for ESM)
+  if (name === 'index') buildStartScript(dist, pkg.version)
 }
 
 // The worker-thread entry is shipped as it is.
