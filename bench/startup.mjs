@@ -119,5 +119,22 @@ const ratio = c12 / Math.max(warm, 0.1)
 console.log(`plain c12 costs ${ratio.toFixed(1)}× unperf's warm overhead (${f(c12)} vs ${f(warm)}; target ≥ 10×): ${ratio >= 10 ? 'met' : 'MISSED'}`)
 if (ratio < 10) missed = true
 console.log(`cold overhead ${f(cold)} (once per config change: c12 + esbuild build the snapshot)`)
+
+// Memory: peak RSS (getrusage ru_maxrss through GNU time) of the same CLI with and without unperf.
+if (existsSync('/usr/bin/time')) {
+  const maxRss = (script, cwd = dir) => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(cwd, script), 'hello'], { cwd, env, encoding: 'utf8' })
+    return Number(r.stderr.trim().split('\n').pop()) * 1024
+  }
+  const rss = { plain: [], unperf: [] }
+  for (let i = 0; i < Math.max(10, rounds); i++) {
+    rss.plain.push(maxRss('plain.mjs'))
+    rss.unperf.push(maxRss('unperf.mjs'))
+  }
+  const mib = n => `${(n / 1048576).toFixed(1)} MiB`
+  const over = median(rss.unperf.map((x, i) => x - rss.plain[i]))
+  console.log(`peak RSS: ${mib(median(rss.plain))} without unperf, ${mib(median(rss.unperf))} with it: +${mib(over)} (target ≤ 10 MB): ${over <= 10e6 ? 'met' : 'MISSED'}`)
+  if (over > 10e6) process.exitCode = 1
+}
 process.exitCode = missed ? 1 : 0
 rmSync(dir, { recursive: true, force: true })
