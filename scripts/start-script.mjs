@@ -8,10 +8,10 @@
 // platform cache dir, written at the first exit (then it holds the functions that run used too).
 // The script takes import() and import.meta from the module, so lazy chunks load as before.
 import { transformSync } from 'esbuild'
+import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const SCRIPT = '_chunks/index.start.js'
 
 export function buildStartScript(dist, version) {
   const entry = join(dist, 'index.mjs')
@@ -24,13 +24,17 @@ export function buildStartScript(dist, version) {
   code = code.replace(/(?<![\w$.])import\(/g, '__unperf_import(').replace(/(?<![\w$.])import\.meta\b/g, '__unperf_meta')
   if (/(?<![\w$.])import[(.]/.test(code) || code.split('__unperf_import(').length - 1 !== dynamic) throw new Error('dist/index.mjs: an import() or import.meta was not rewritten')
   const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, logLevel: 'warning' }).code
-  writeFileSync(join(dist, SCRIPT), `(function (module, exports, __unperf_import, __unperf_meta) {\n${cjs}\n})\n`)
-  writeFileSync(entry, shim(names, version))
+  const script = `(function (module, exports, __unperf_import, __unperf_meta) {\n${cjs}\n})\n`
+  // V8 accepts a code cache for any source of the same length: the cache is keyed by a content hash
+  const hash = createHash('sha256').update(script).digest('hex').slice(0, 16)
+  const file = `_chunks/index.start-${hash}.js`
+  writeFileSync(join(dist, file), script)
+  writeFileSync(entry, shim(names, version, file, hash))
 }
 
-function shim(names, version) {
+function shim(names, version, SCRIPT, hash) {
   return `// unperf's start path runs as a script compiled with V8's code cache: see ${SCRIPT} and scripts/start-script.mjs.
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs')
+const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs')
 const { join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
@@ -40,9 +44,10 @@ const source = readFileSync(file, 'latin1')
 const env = process.env
 const home = process.platform === 'win32' ? env.LOCALAPPDATA || env.USERPROFILE : env.HOME
 const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? join(home, 'Library', 'Caches') : process.platform === 'win32' ? home : join(home, '.cache')))
-// V8 checks the cache against the source and its own version and flags; the name keeps one per build and node
+// V8 checks a cache against its own version and flags and the source's length, not its content:
+// the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
-const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${process.version}-\${process.arch}-\${source.length.toString(36)}.v8\`)
+const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-${hash}-\${process.version}-\${process.arch}.v8\`)
 let cachedData
 try { if (cacheFile) cachedData = readFileSync(cacheFile) } catch { /* first run */ }
 const script = new Script(source, { filename: file, cachedData })
@@ -56,6 +61,10 @@ if (cacheFile && (!cachedData || script.cachedDataRejected)) {
       const tmp = \`\${cacheFile}.\${process.pid}.tmp\`
       writeFileSync(tmp, script.createCachedData(), { mode: 0o600 })
       renameSync(tmp, cacheFile)
+      // caches of other builds: the newest 16 stay (several CLIs may use different unperf versions)
+      const others = readdirSync(dir).filter(n => n.endsWith('.v8') && join(dir, n) !== cacheFile)
+        .map(n => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t)
+      for (const { n } of others.slice(15)) unlinkSync(join(dir, n))
     } catch { /* read-only home: compile each time */ }
   })
 }

@@ -4,7 +4,7 @@
  * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -33,7 +33,7 @@ describe('V8 code cache of the start path', () => {
     const h = host()
     expect(h.run()).toBe('ran function')
     const [file] = h.files()
-    expect(file).toMatch(/^\d+\.\d+\.\d+.*-v\d+\.\d+\.\d+-\w+-\w+\.v8$/)
+    expect(file).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)
     const path = join(h.cacheDir, file!)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(statSync(h.cacheDir).mode & 0o777).toBe(0o700)
@@ -52,6 +52,21 @@ describe('V8 code cache of the start path', () => {
     expect(h.run()).toBe('ran function')
     expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false)
     expect(statSync(path).size).toBeGreaterThan(10_000)
+  })
+
+  it('keeps the caches of the newest 16 builds', () => {
+    const h = host()
+    mkdirSync(h.cacheDir, { recursive: true })
+    for (let i = 0; i < 20; i++) {
+      const old = join(h.cacheDir, `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`)
+      writeFileSync(old, 'x')
+      utimesSync(old, new Date(Date.now() - (i + 1) * 60_000), new Date(Date.now() - (i + 1) * 60_000))
+    }
+    h.run()
+    const left = h.files()
+    expect(left).toHaveLength(16)
+    // the newest 15 others are kept: 0.0.0 … 0.0.14 (the oldest, 0.0.15 … 0.0.19, are gone)
+    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`).sort())
   })
 
   it('UNPERF_CODE_CACHE=0 writes nothing; an unwritable cache dir is not an error', () => {
