@@ -37,9 +37,12 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
       if (layer.source === 'overrides') continue
       const file = layer.file
       if (file && CODE_EXT.has(extname(file))) {
-        const { code, inputs: bundled } = await bundleConfig(file)
+        const { code: esm, inputs: bundled } = await bundleConfig(file)
         for (const input of bundled) addInput(input)
-        const name = `${layer.source}-${crypto().createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`
+        // a config that imports nothing at run time becomes a classic script: no ES module to load on a warm start
+        const script = await asScript(esm)
+        const code = script ?? esm
+        const name = `${layer.source}-${crypto().createHash('sha256').update(code).digest('hex').slice(0, 16)}.${script ? 'cjs' : 'mjs'}`
         modules.push({ name, code })
         manifestLayers.push({ source: layer.source, file, module: name })
       } else {
@@ -66,6 +69,21 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
 }
 
 // --- internal ---
+
+/**
+ * The bundled config as a script `(function (module, exports) { ... })` when it has no import left
+ * (packages it imports stay imports), no import() and no top-level await; else undefined.
+ */
+async function asScript(esm: string): Promise<string | undefined> {
+  if (/(?<![\w$.])import\s*[({"'*\w]|(?<![\w$.])require\s*\(|\bimport\.meta\b/.test(esm)) return undefined
+  try {
+    const esbuild = await import('esbuild')
+    const { code } = await esbuild.transform(esm, { format: 'cjs', loader: 'js', target: 'node20', logLevel: 'silent' })
+    return `(function (module, exports) {\n${code}\n})\n`
+  } catch {
+    return undefined // top-level await, ...
+  }
+}
 
 async function bundleConfig(file: string): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
 import type { RawLayer } from './layers.js'
 
-export const FORMAT = 1
+export const FORMAT = 2
 export const CODE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
 /** c12's resolution order for `perf.config`. */
 const EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '.json', '.jsonc', '.json5', '.yaml', '.yml', '.toml']
@@ -108,7 +108,7 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
     for (const layer of manifest.layers) {
       let config: Record<string, unknown>
       if (layer.module) {
-        const mod = (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
+        const mod = layer.module.endsWith('.cjs') ? runScript(join(dir, layer.module)) : (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
         let value = mod.default
         if (typeof value === 'function') value = await (value as () => unknown)()
         config = structuredCloneSafe(value)
@@ -121,6 +121,15 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
 }
 
 // --- internal ---
+
+/** A config snapshot built as a classic script (it imports nothing): compiled and run without the ES module loader. */
+function runScript(file: string): { default?: unknown } {
+  const { Script } = process.getBuiltinModule('node:vm') as typeof import('node:vm')
+  const module = { exports: {} as { default?: unknown } }
+  const fn = new Script(readFileSync(file, 'utf8'), { filename: file }).runInThisContext() as (m: typeof module, e: typeof module.exports) => void
+  fn(module, module.exports)
+  return module.exports
+}
 
 export function writeAtomic(path: string, data: string): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
