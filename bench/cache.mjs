@@ -26,6 +26,8 @@ import { createPerf } from '../dist/index.mjs'
 const root = new URL('..', import.meta.url).pathname
 const QUICK = process.env.QUICK === '1'
 const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 3 : 7))
+// ONLY=memory|fs|redis runs one group (for working on it; nothing is written then)
+const ONLY = process.env.ONLY
 const tmp = mkdtempSync(join(tmpdir(), 'unperf-bench-cache-'))
 process.env.XDG_CACHE_HOME = join(tmp, 'xdg') // nothing of the bench lands in the user's cache dir
 const cleanup = []
@@ -75,7 +77,7 @@ function compare(label, samples, ours, anchor, kind, target, ops) {
 }
 
 // --- memory tier ------------------------------------------------------------------------------
-{
+if (!ONLY || ONLY === 'memory') {
   const N = 2000
   const perf = await perfWith('memory', { driver: 'memory' })
   const cache = perf.cache
@@ -112,7 +114,7 @@ function compare(label, samples, ours, anchor, kind, target, ops) {
 }
 
 // --- fs tier ----------------------------------------------------------------------------------
-for (const size of [1024, 100 * 1024]) {
+for (const size of !ONLY || ONLY === 'fs' ? [1024, 100 * 1024] : []) {
   const N = 2000
   const rounds = size > 10_000 ? Math.max(3, Math.ceil(ROUNDS / 3)) : ROUNDS
   const perf = await perfWith(`fs${size}`, { driver: 'fs' })
@@ -151,7 +153,7 @@ for (const size of [1024, 100 * 1024]) {
 }
 
 // --- redis tier -------------------------------------------------------------------------------
-{
+if (!ONLY || ONLY === 'redis') {
   const port = await new Promise(res => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
   cleanup.push(() => redis.kill('SIGKILL'))
@@ -199,6 +201,6 @@ const md = [
   ...rows, '',
   `(${pkg.name} ${pkg.version}, node ${process.version}, ${versions}; ${new Date().toISOString()})`, '',
 ].join('\n')
-if (!QUICK) writeFileSync(join(root, 'bench/results/cache.md'), md)
+if (!QUICK && !ONLY) writeFileSync(join(root, 'bench/results/cache.md'), md)
 console.log(failed ? 'A target was missed.' : 'All targets met.')
 process.exit(failed ? 1 : 0)
