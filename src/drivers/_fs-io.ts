@@ -6,9 +6,10 @@
  *   is not copied into one buffer first) → close → rename over the entry. Atomic: a reader sees the
  *   old entry or the new one, never a torn one. No fsync (a cache may lose an entry on power loss;
  *   the envelope checksum turns a torn file into a miss).
- * - read: open → one read into a reused 128 KB buffer (entries up to that size, most of them, need
- *   no fstat and no second read) → the bytes copied out → close, issued without waiting for it
- *   (nothing depends on a read-only close). A larger entry: fstat, then the rest in one read.
+ * - read: open → one read → close, issued without waiting for it (nothing depends on a read-only
+ *   close). The read goes straight into a buffer of the file's size when the tier's index knows it,
+ *   else into a reused 128 KB buffer and the bytes are copied out: no fstat, no second read for
+ *   entries up to that size (most of them). A larger entry: fstat, then the rest in one read.
  *
  * Callback APIs: fs/promises adds a FileHandle object and more promises per call.
  */
@@ -60,14 +61,21 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
   await rename(tmp, file)
 }
 
-/** The whole file, in a buffer the caller owns. */
-export async function readEntryFile(path: string): Promise<Buffer> {
+/**
+ * The whole file, in a buffer the caller owns. `sizeHint`: its size if known (the tier's index):
+ * then it is read straight into a buffer of that size, with no copy.
+ */
+export async function readEntryFile(path: string, sizeHint?: number): Promise<Buffer> {
   const fd = await open(path, 'r')
-  const buf = scratch.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_BYTES)
+  let buf: Buffer | undefined
+  let pooled = false
   try {
-    const n = await read(fd, buf, 0, SCRATCH_BYTES, 0)
-    if (n < SCRATCH_BYTES) return Buffer.from(buf.subarray(0, n))
-    // larger than the scratch buffer: read the rest at its size (+1 byte: a short read is the end)
+    // one byte more than expected: a read that fills it means the file is longer (rewritten since)
+    if (sizeHint !== undefined) buf = Buffer.allocUnsafe(sizeHint + 1)
+    else { buf = scratch.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_BYTES); pooled = true }
+    const n = await read(fd, buf, 0, buf.length, 0)
+    if (n < buf.length) return pooled ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n)
+    // larger than the buffer: read the rest at its size (+1 byte: a short read is the end)
     let out = Buffer.allocUnsafe(Math.max((await fstat(fd)).size, n) + 1)
     buf.copy(out, 0, 0, n)
     let have = n
@@ -84,7 +92,7 @@ export async function readEntryFile(path: string): Promise<Buffer> {
     }
     return out.subarray(0, have)
   } finally {
-    if (scratch.length < 4) scratch.push(buf)
+    if (pooled && scratch.length < 4) scratch.push(buf!)
     close(fd).catch(ignore)
   }
 }

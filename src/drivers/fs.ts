@@ -95,7 +95,7 @@ export class FsTier implements Tier {
     const name = encodeFileName(key)
     let data: Buffer
     try {
-      data = await readEntryFile(this._base + name)
+      data = await readEntryFile(this._base + name, this._index?.get(name)?.size)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null
       throw error
