@@ -46,6 +46,7 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
 
 /** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
 interface Pending {
+  /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
   deadline: number
   limit: number
   reject: (error: unknown) => void
@@ -67,7 +68,7 @@ export class TierGuard {
   private _connected = false
   private readonly _pending = new Set<Pending>()
   private _timer: NodeJS.Timeout | undefined
-  /** When the armed timer fires (ms since epoch); 0 = not armed. */
+  /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
@@ -81,7 +82,7 @@ export class TierGuard {
     if (!this.tier.remote) return op(this.tier)
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
-      const p: Pending = { deadline: Date.now() + limit, limit, reject, done: false }
+      const p: Pending = { deadline: performance.now() + limit, limit, reject, done: false }
       this._pending.add(p)
       if (this._pending.size === 1) this._timer?.ref()
       if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
@@ -128,12 +129,12 @@ export class TierGuard {
   private _arm(at: number): void {
     if (this._timer !== undefined) clearTimeout(this._timer)
     this._timerAt = at
-    this._timer = setTimeout(() => this._sweep(), Math.max(0, at - Date.now()))
+    this._timer = setTimeout(() => this._sweep(), Math.max(0, at - performance.now()))
   }
 
   private _sweep(): void {
     this._timerAt = 0
-    const now = Date.now()
+    const now = performance.now()
     let next = 0
     for (const p of this._pending) {
       if (p.deadline <= now) {

@@ -363,8 +363,14 @@ export class CacheNamespace implements PerfCache {
   private async _writeTiers(entry: StoredEntry): Promise<void> {
     const guards = this._ready ?? (await this._tiers())
     if (guards.length === 0) return
-    await Promise.all(guards.map(g => g.tier instanceof MemoryTier ? g.tier.setSync(entry) : g.up ? g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier)) : undefined))
+    if (guards.length === 1) await this._writeTier(guards[0]!, entry)
+    else await Promise.all(guards.map(g => this._writeTier(g, entry)))
     this._written(entry, guards)
+  }
+
+  private _writeTier(g: TierGuard, entry: StoredEntry): Promise<void> | void {
+    if (g.tier instanceof MemoryTier) return g.tier.setSync(entry)
+    if (g.up) return g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier))
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
