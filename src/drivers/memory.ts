@@ -1,8 +1,9 @@
 /**
  * The memory tier: a Map in access order (a hit moves the key to the end), entries kept as they
- * are (no serialization), size estimated at set time for maxSize.
+ * are (no serialization), size estimated at set time for maxSize: exact for strings and binary
+ * values, a walk of the value otherwise (no JSON.stringify on the hot path). Entries promoted from
+ * a byte tier keep their encoded size.
  */
-import { estimateSize } from './envelope.js'
 import type { StoredEntry, Tier } from './types.js'
 
 const NONE: readonly { key: string; reason: 'lru'; size: number }[] = Object.freeze([])
@@ -33,13 +34,13 @@ export class MemoryTier implements Tier {
     this.setSync(entry)
   }
 
+  /** A new entry (size 0) is sized here and kept as it is: set() takes ownership of it. */
   setSync(entry: StoredEntry): void {
-    const size = entry.size > 0 ? entry.size : estimateSize(entry.value)
+    if (entry.size <= 0) entry.size = estimateSize(entry.value)
     const previous = this._map.get(entry.key)
-    if (previous) { this._bytes -= previous.size; this._map.delete(entry.key) }
-    const stored = entry.size === size ? entry : { ...entry, size }
-    this._map.set(entry.key, stored)
-    this._bytes += size
+    if (previous !== undefined) { this._bytes -= previous.size; this._map.delete(entry.key) }
+    this._map.set(entry.key, entry)
+    this._bytes += entry.size
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
@@ -103,4 +104,39 @@ export class MemoryTier implements Tier {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Bytes a walk of at most this many values counts; a larger (or cyclic) value counts what was walked. */
+const WALK_BUDGET = 100_000
+let walked = 0
+
+/**
+ * Approximate bytes of a value kept in memory (for the memory tier's maxSize): strings 2 bytes a
+ * character, binary values their length, objects and arrays the sum of their keys and values plus a
+ * small overhead each. Costs a few ns per value where JSON.stringify costs a string build.
+ */
+export function estimateSize(value: unknown): number {
+  if (typeof value === 'string') return value.length * 2
+  if (typeof value !== 'object' || value === null) return 8
+  if (ArrayBuffer.isView(value)) return value.byteLength
+  walked = 0
+  return sizeOf(value)
+}
+
+function sizeOf(value: unknown): number {
+  if (++walked > WALK_BUDGET) return 0
+  if (typeof value === 'string') return value.length * 2 + 2
+  if (typeof value !== 'object' || value === null) return 8
+  if (ArrayBuffer.isView(value)) return value.byteLength
+  let n = 16
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && walked <= WALK_BUDGET; i++) n += sizeOf(value[i]) + 2
+  } else {
+    const o = value as Record<string, unknown>
+    for (const k in o) {
+      n += k.length * 2 + 6 + sizeOf(o[k])
+      if (walked > WALK_BUDGET) break
+    }
+  }
+  return n
 }
