@@ -10,8 +10,8 @@ import type { ConfigIssue } from '../errors.js'
 import type { PerfConfig, PerfConfigBase, ResolvedPerfConfig } from './types.js'
 import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
-import { readSnapshot, writeSnapshot } from './snapshot.js'
-import { validateConfig } from './validate.js'
+import { configFingerprint } from './fingerprint.js'
+import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
 
 export interface LoadPerfConfigOptions {
   /** Where perf.config is looked for (the host CLI's package). @default cwd */
@@ -64,11 +64,18 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   const merged = mergeLayers(raw.layers, env, overrides as Record<string, unknown> | undefined)
   const fileFor = fileForPath(merged.layers, rootDir)
 
-  // 4. validate every layer's shape (env blocks included), then the merged result
-  const issues: ConfigIssue[] = []
-  for (const layer of merged.layers) issues.push(...validateConfig(layer.config, () => layerName(layer, rootDir)))
-  if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
-  if (issues.length > 0) throw new ConfigError(dedupe(issues))
+  // 4. validate every layer's shape (env blocks included), then the merged result. On the fast path,
+  // values that passed before (same fingerprint, same unperf) skip it: the schema and its validator
+  // are ~40 kB of code a warm start need not compile.
+  const fingerprint = raw.snapshotDir ? configFingerprint(merged.layers, unperfVersion()) : undefined
+  if (!fingerprint || !wasValidated(raw.snapshotDir!, fingerprint)) {
+    const { validateConfig } = await import('./validate.js')
+    const issues: ConfigIssue[] = []
+    for (const layer of merged.layers) issues.push(...validateConfig(layer.config, () => layerName(layer, rootDir)))
+    if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
+    if (issues.length > 0) throw new ConfigError(dedupe(issues))
+    if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
+  }
 
   // 5. resolve units, defaults, paths
   const host = readHostPackage(rootDir)
@@ -85,17 +92,20 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
 
 // --- internal ---
 
-async function loadRawLayers(rootDir: string, configFile: string | undefined, noSnapshot: boolean) {
+async function loadRawLayers(rootDir: string, configFile: string | undefined, noSnapshot: boolean): Promise<{
+  layers: RawLayer[]; configFile: string | undefined; loader: 'snapshot' | 'c12'; snapshotDir?: string
+}> {
   if (!noSnapshot) {
     const snap = await readSnapshot(rootDir, configFile).catch(() => undefined)
-    if (snap) return { layers: snap.layers, configFile: snap.configFile, loader: 'snapshot' as const }
+    if (snap) return { layers: snap.layers, configFile: snap.configFile, loader: 'snapshot', snapshotDir: snap.dir }
   }
-  const { loadRawLayersWithC12 } = await import('./c12.js')
+  const [{ loadRawLayersWithC12 }, { writeSnapshot }] = await Promise.all([import('./c12.js'), import('./snapshot-write.js')])
   const loaded = await loadRawLayersWithC12(rootDir, configFile)
+  let snapshotDir: string | undefined
   if (!noSnapshot && loaded.snapshotable && process.env.UNPERF_NO_SNAPSHOT !== '1') {
-    await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
+    snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
   }
-  return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12' as const }
+  return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
 }
 
 function readHostPackage(rootDir: string): { name?: string; version?: string } {

@@ -6,21 +6,20 @@
  * Any change (mtime, ctime, size, inode; content re-hashed when the mtime is within 2 s of the
  * build) makes it stale: the caller loads through c12 and rebuilds the snapshot with esbuild.
  * Local imports are bundled in; package imports stay live (resolved from rootDir's node_modules).
+ * Building a snapshot is in snapshot-write.ts (esbuild, loaded only then).
  */
-import { crypto } from '../runtime/_builtins.js'
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, extname, join, resolve } from 'node:path'
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
-import { packageRoot, selfAliases } from './c12.js'
 import type { RawLayer } from './layers.js'
 
-const FORMAT = 1
-const CODE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
+export const FORMAT = 2
+export const CODE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
 /** c12's resolution order for `perf.config`. */
 const EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '.json', '.jsonc', '.json5', '.yaml', '.yml', '.toml']
 
-interface InputStat {
+export interface InputStat {
   path: string
   exists: boolean
   mtimeMs?: number
@@ -29,7 +28,7 @@ interface InputStat {
   ino?: number
   hash?: string
 }
-interface ManifestLayer {
+export interface ManifestLayer {
   source: RawLayer['source']
   file?: string
   /** Snapshot module file name (code layers). */
@@ -37,7 +36,7 @@ interface ManifestLayer {
   /** Inline data (json, rc, package.json layers). */
   data?: Record<string, unknown>
 }
-interface Manifest {
+export interface Manifest {
   format: number
   /** The rootDir it was built for: a node_modules shared through a symlink must not leak another project's config. */
   rootDir: string
@@ -49,10 +48,10 @@ interface Manifest {
 }
 
 /** Where snapshots live: `<rootDir>/node_modules/.cache/unperf/config`, else the platform cache dir. */
-function snapshotDirs(rootDir: string): string[] {
+export function snapshotDirs(rootDir: string): string[] {
   return [join(rootDir, 'node_modules', '.cache', 'unperf', 'config'), join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))]
 }
-function manifestName(configFile: string | undefined): string {
+export function manifestName(configFile: string | undefined): string {
   return `manifest-${shortHash(configFile ?? 'perf.config', 8)}.json`
 }
 
@@ -69,22 +68,22 @@ export function configCandidates(rootDir: string, configFile: string | undefined
   ]
 }
 
-function statInput(path: string): InputStat {
+export function statInput(path: string): InputStat {
   const s = statSync(path, { throwIfNoEntry: false })
   return s ? { path, exists: true, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino } : { path, exists: false }
 }
 
-function hashFile(path: string): string | undefined {
+export function hashFile(path: string): string | undefined {
   // a 64-bit JS hash of a small config file: loading node:crypto would cost ~10 ms on a warm start
   try { return shortHash(readFileSync(path, 'latin1')) } catch { return undefined }
 }
 
-function unperfVersion(): string {
+export function unperfVersion(): string {
   return typeof __UNPERF_VERSION__ === 'string' ? __UNPERF_VERSION__ : 'dev'
 }
 
 /** The snapshot's raw layers, or undefined when there is none or any input changed. */
-export async function readSnapshot(rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string } | undefined> {
+export async function readSnapshot(rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
   for (const dir of snapshotDirs(rootDir)) {
     let manifest: Manifest
     try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { continue }
@@ -109,132 +108,57 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
     for (const layer of manifest.layers) {
       let config: Record<string, unknown>
       if (layer.module) {
-        const mod = (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
+        const mod = layer.module.endsWith('.cjs') ? runScript(join(dir, layer.module)) : (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
         let value = mod.default
         if (typeof value === 'function') value = await (value as () => unknown)()
         config = structuredCloneSafe(value)
       } else config = structuredCloneSafe(layer.data)
       layers.push({ source: layer.source, ...(layer.file && { file: layer.file }), config })
     }
-    return { layers, ...(manifest.configFile && { configFile: manifest.configFile }) }
+    return { layers, dir, ...(manifest.configFile && { configFile: manifest.configFile }) }
   }
   return undefined
 }
 
-/** Builds the snapshot from c12's layers. Never throws: a failure only means no fast path next time. */
-export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[]): Promise<boolean> {
-  try {
-    const builtAt = Date.now()
-    const inputs = new Map<string, InputStat>()
-    const addInput = (path: string) => {
-      if (inputs.has(path)) return
-      const s = statInput(path)
-      if (s.exists && Math.abs(builtAt - s.mtimeMs!) < 2000) s.hash = hashFile(path)
-      inputs.set(path, s)
-    }
-    for (const candidate of configCandidates(rootDir, configFile)) {
-      addInput(candidate)
-      if (candidate === mainFile) break
-    }
-    addInput(join(rootDir, '.perfrc'))
-    addInput(join(rootDir, 'package.json'))
-    const modules: { name: string; code: string }[] = []
-    const manifestLayers: ManifestLayer[] = []
-    for (const layer of layers) {
-      if (layer.source === 'overrides') continue
-      const file = layer.file
-      if (file && CODE_EXT.has(extname(file))) {
-        const { code, inputs: bundled } = await bundleConfig(file)
-        for (const input of bundled) addInput(input)
-        const name = `${layer.source}-${crypto().createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`
-        modules.push({ name, code })
-        manifestLayers.push({ source: layer.source, file, module: name })
-      } else {
-        if (file) addInput(file)
-        if (!isJsonSafe(layer.config)) return false
-        manifestLayers.push({ source: layer.source, ...(file && { file }), data: layer.config })
-      }
-    }
-    const manifest: Manifest = { format: FORMAT, rootDir, builtAt, unperf: unperfVersion(), inputs: [...inputs.values()], layers: manifestLayers, ...(mainFile && { configFile: mainFile }) }
-    for (const dir of snapshotDirs(rootDir)) {
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 })
-        for (const m of modules) writeAtomic(join(dir, m.name), m.code)
-        writeAtomic(join(dir, manifestName(configFile)), JSON.stringify(manifest))
-        return true
-      } catch {
-        // unwritable (e.g. a global install): try the next location
-      }
-    }
-    return false
-  } catch {
-    return false
-  }
-}
-
 // --- internal ---
 
-async function bundleConfig(file: string): Promise<{ code: string; inputs: string[] }> {
-  const esbuild = await import('esbuild')
-  const aliases = selfAliases()
-  const result = await esbuild.build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    metafile: true,
-    logLevel: 'silent',
-    absWorkingDir: dirname(file),
-    plugins: [{
-      name: 'unperf-snapshot',
-      setup(build) {
-        // `definePerfConfig`/`definePerfPlugin` are identities: no import at all on the warm path.
-        build.onResolve({ filter: /^unperf\/config$/ }, () => ({ path: 'unperf/config', namespace: 'unperf-config' }))
-        build.onLoad({ filter: /.*/, namespace: 'unperf-config' }, () => ({
-          contents: 'export const definePerfConfig = (c) => c\nexport const definePerfPlugin = (p) => p\n',
-          loader: 'js',
-        }))
-        // `unperf` itself: the very module instance the host runs.
-        if (aliases.unperf) build.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))
-        // import.meta.url / __dirname of each file point at the file, not at the snapshot.
-        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => {
-          const source = readFileSync(args.path, 'utf8')
-          const url = JSON.stringify(pathToFileURL(args.path).href)
-          const contents = source
-            .replaceAll('import.meta.url', url)
-            .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
-            .replaceAll('import.meta.filename', JSON.stringify(args.path))
-            .replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path)))
-            .replace(/\b__filename\b/g, JSON.stringify(args.path))
-          const ext = extname(args.path)
-          return { contents, loader: ext.includes('t') && ext !== '.mjs' && ext !== '.cjs' && ext !== '.js' ? 'ts' : 'js' }
-        })
-      },
-    }],
-  })
-  const code = result.outputFiles[0]!.text
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter(p => !p.startsWith('unperf-config:'))
-    .map(p => resolve(dirname(file), p))
-  return { code, inputs }
+/** A config snapshot built as a classic script (it imports nothing): compiled and run without the ES module loader. */
+function runScript(file: string): { default?: unknown } {
+  const { Script } = process.getBuiltinModule('node:vm') as typeof import('node:vm')
+  const module = { exports: {} as { default?: unknown } }
+  const fn = new Script(readFileSync(file, 'utf8'), { filename: file }).runInThisContext() as (m: typeof module, e: typeof module.exports) => void
+  fn(module, module.exports)
+  return module.exports
 }
 
-function writeAtomic(path: string, data: string): void {
+export function writeAtomic(path: string, data: string): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   writeFileSync(tmp, data, { mode: 0o600 })
   renameSync(tmp, path)
-}
-
-function isJsonSafe(value: unknown): boolean {
-  try { return JSON.stringify(JSON.parse(JSON.stringify(value))) === JSON.stringify(value) } catch { return false }
 }
 
 function structuredCloneSafe(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : {}
 }
 
-/** For tests and `unperf doctor`: where this package lives. */
-export const _packageRoot = packageRoot
+
+const VALIDATED_PREFIX = 'validated-'
+const VALIDATED_KEPT = 32
+
+/** Whether config values with this fingerprint passed validation before (an empty marker file in the snapshot dir). */
+export function wasValidated(dir: string, fingerprint: string): boolean {
+  return statSync(join(dir, VALIDATED_PREFIX + fingerprint), { throwIfNoEntry: false }) !== undefined
+}
+
+/** Records a validated fingerprint; keeps the newest few (a config whose values change every run must not fill the dir). */
+export function markValidated(dir: string, fingerprint: string): void {
+  try {
+    writeFileSync(join(dir, VALIDATED_PREFIX + fingerprint), '', { mode: 0o600 })
+    const markers = readdirSync(dir).filter(n => n.startsWith(VALIDATED_PREFIX))
+    if (markers.length <= VALIDATED_KEPT) return
+    const byAge = markers.map(n => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.t - b.t)
+    for (const { n } of byAge.slice(0, markers.length - VALIDATED_KEPT)) unlinkSync(join(dir, n))
+  } catch {
+    // read-only or racing another process: validation simply runs again next time
+  }
+}

@@ -2,115 +2,217 @@
  * The entry envelope of byte tiers: one self-checking buffer, identical on every driver, so TTL,
  * integrity and size work the same on fs, redis or any unstorage driver.
  *
- *   "UNPERF1\n" + header JSON + "\n" + payload
- *   header: { k: key, c: createdAt, e: expiresAt|null, st: staleFor, t: 'j'|'b'|'u', z: 'br'|null,
- *             n: payload bytes, h: sha256 (base64url, 22 chars) of the payload, m?: metadata }
+ *   offset  0  "UNPERF2\n"
+ *           8  u32 crc32 of every byte from offset 12 to the end (header, key, metadata, payload)
+ *          12  u8 type: 1 JSON, 2 Buffer, 3 Uint8Array, 4 string (UTF-8)
+ *          13  u8 flags: 1 brotli, 2 checksummed, 4 expires, 8 metadata
+ *          14  u16 0
+ *          16  f64 createdAt, f64 expiresAt (0 without flag 4), f64 staleFor
+ *          40  u32 key bytes, u32 metadata bytes, u32 payload bytes
+ *          52  key (UTF-16LE: exact for any JS string), metadata (JSON), payload
  *
- * `t`: j = JSON (exact round-trip: '456' stays a string, null stays null), b = Buffer, u = Uint8Array.
- * Anything that does not parse, has the wrong length or hash, or a future format → CorruptEntryError.
+ * Strings and binary values are stored as they are after the fixed header: no JSON escaping on
+ * write, no JSON.parse on read ('456' stays a string by its type byte; JSON keeps null a null).
+ * The checksum is CRC-32 (zlib's, ~3 GB/s): it guards against torn and damaged files, not against
+ * someone who can write the cache dir (they could recompute any unkeyed hash; the fs tier refuses
+ * dirs others can write). It covers the header too, so a flipped expiry byte is caught as well.
+ * A wrong length or checksum, another format, a foreign key → CorruptEntryError. Envelopes of the
+ * previous format ("UNPERF1\n" + JSON header) are still read.
  */
 import { crypto, zlib } from '../runtime/_builtins.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 
-const MAGIC = Buffer.from('UNPERF1\n')
-const NL = 0x0a
+const MAGIC = Buffer.from('UNPERF2\n')
+const MAGIC_V1 = Buffer.from('UNPERF1\n')
+const HEAD = 52
+const CHECKED_FROM = 12
+
+const T_JSON = 1
+const T_BUFFER = 2
+const T_UINT8 = 3
+const T_STRING = 4
+const F_BROTLI = 1
+const F_CHECKED = 2
+const F_EXPIRES = 4
+const F_META = 8
 
 export interface EncodeOptions {
-  /** Compress payloads larger than this many bytes; false = never. */
+  /** Compress JSON and string payloads larger than this many bytes (kept only if smaller); false = never. */
   compress: number | false
   integrity: boolean
 }
 
-interface Header {
-  k: string
-  c: number
-  e: number | null
-  st: number
-  t: 'j' | 'b' | 'u'
-  z: 'br' | null
-  n: number
-  h?: string
-  m?: Record<string, unknown>
-}
+/**
+ * The envelope in parts that are written one after the other (fs: one writev, no copy of a large
+ * Buffer value); `size` is their total length.
+ */
+export interface EncodedParts { parts: Buffer[]; size: number }
 
-function digest(payload: Buffer): string {
-  return crypto().createHash('sha256').update(payload).digest('base64url').slice(0, 22)
-}
-
-export function encodeEntry(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions): Buffer {
+export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions): EncodedParts {
   const v = entry.value
-  let t: Header['t']
-  let payload: Buffer
-  if (Buffer.isBuffer(v)) { t = 'b'; payload = v }
-  else if (v instanceof Uint8Array) { t = 'u'; payload = Buffer.from(v.buffer, v.byteOffset, v.byteLength) }
+  const keyBytes = entry.key.length * 2
+  const meta = entry.metadata === undefined ? undefined : JSON.stringify(entry.metadata)
+  const metaBytes = meta === undefined ? 0 : Buffer.byteLength(meta)
+  const fixed = HEAD + keyBytes + metaBytes
+  let type: number
+  let text: string | undefined
+  let payload: Buffer | undefined
+  // a string with a lone surrogate has no UTF-8 form: JSON escapes it exactly
+  if (typeof v === 'string' && (v as unknown as WellFormed).isWellFormed()) { type = T_STRING; text = v }
+  else if (Buffer.isBuffer(v)) { type = T_BUFFER; payload = v }
+  else if (v instanceof Uint8Array) { type = T_UINT8; payload = Buffer.from(v.buffer, v.byteOffset, v.byteLength) }
   else {
-    t = 'j'
-    const json = JSON.stringify(v)
-    if (json === undefined) throw new TypeError(`[unperf] cache values must be JSON-compatible, a Buffer or a Uint8Array (key '${entry.key}')`)
-    payload = Buffer.from(json)
+    type = T_JSON
+    text = JSON.stringify(v)
+    if (text === undefined) throw new TypeError(`[unperf] cache values must be JSON-compatible, a Buffer or a Uint8Array (key '${entry.key}')`)
   }
-  let z: Header['z'] = null
-  // JSON compresses well; binary values (Buffer, Uint8Array) are usually compressed already
-  // (archives, images), and brotli on incompressible bytes only costs time
-  if (t === 'j' && options.compress !== false && payload.length > options.compress) {
-    const compressed = zlib().brotliCompressSync(payload, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 4, [zlib().constants.BROTLI_PARAM_SIZE_HINT]: payload.length } })
-    if (compressed.length < payload.length) { payload = compressed; z = 'br' }
+  let flags = (options.integrity ? F_CHECKED : 0) | (entry.expiresAt === null ? 0 : F_EXPIRES) | (meta === undefined ? 0 : F_META)
+  let head: Buffer
+  if (text !== undefined) {
+    const textBytes = Buffer.byteLength(text)
+    // JSON and text compress well; binary values (archives, images) are usually compressed already,
+    // and brotli on incompressible bytes only costs time
+    if (options.compress !== false && textBytes > options.compress) {
+      const z = zlib()
+      const compressed = z.brotliCompressSync(text, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 4, [z.constants.BROTLI_PARAM_SIZE_HINT]: textBytes } })
+      if (compressed.length < textBytes) { payload = compressed; flags |= F_BROTLI }
+    }
+    if (payload === undefined) {
+      // header and text in one allocation: no intermediate Buffer of the text, no concat
+      head = Buffer.allocUnsafe(fixed + textBytes)
+      head.write(text, fixed)
+      writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, textBytes)
+      if (options.integrity) head.writeUInt32LE(zlib().crc32(head.subarray(CHECKED_FROM)), 8)
+      return { parts: [head], size: head.length }
+    }
   }
-  const header: Header = { k: entry.key, c: entry.createdAt, e: entry.expiresAt, st: entry.staleFor, t, z, n: payload.length }
-  if (options.integrity) header.h = digest(payload)
-  if (entry.metadata) header.m = entry.metadata
-  return Buffer.concat([MAGIC, Buffer.from(JSON.stringify(header)), Buffer.from('\n'), payload])
+  head = Buffer.allocUnsafe(fixed)
+  writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, payload!.length)
+  if (options.integrity) head.writeUInt32LE(zlib().crc32(payload!, zlib().crc32(head.subarray(CHECKED_FROM))), 8)
+  return { parts: [head, payload!], size: fixed + payload!.length }
 }
 
-/** Decodes an envelope; `expectedKey` guards against foreign data under a colliding name. */
-export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: string | undefined, checkIntegrity = true): StoredEntry {
-  const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.isBuffer(data) ? data : Buffer.from(data)
+/** The envelope as one Buffer (redis, unstorage). */
+export function encodeEntry(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions): Buffer {
+  const { parts, size } = encodeEntryParts(entry, options)
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)
+}
+
+/**
+ * Decodes an envelope; `expectedKey` guards against foreign data under a colliding name.
+ * `owned`: the caller hands over a buffer nobody else holds (fs reads), so binary values are
+ * returned as views of it instead of copies.
+ */
+export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: string | undefined, checkIntegrity = true, owned = false): StoredEntry {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   const key = expectedKey ?? '?'
-  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+  if (buf.length < 8 || buf.compare(MAGIC, 0, 8, 0, 8) !== 0) {
+    if (buf.length >= 8 && buf.compare(MAGIC_V1, 0, 8, 0, 8) === 0) return decodeV1(buf, expectedKey, checkIntegrity)
     if (buf.subarray(0, 6).toString() === 'UNPERF') throw new CorruptEntryError(key, 'an envelope of another format version')
     throw new CorruptEntryError(key, 'not an unperf envelope')
   }
-  const end = buf.indexOf(NL, MAGIC.length)
-  if (end === -1) throw new CorruptEntryError(key, 'truncated header')
-  let header: Header
-  try { header = JSON.parse(buf.subarray(MAGIC.length, end).toString()) as Header } catch { throw new CorruptEntryError(key, 'unreadable header') }
-  if (typeof header !== 'object' || header === null || typeof header.k !== 'string' || typeof header.n !== 'number') throw new CorruptEntryError(key, 'malformed header')
-  if (expectedKey !== undefined && header.k !== expectedKey) throw new CorruptEntryError(key, 'the entry belongs to another key')
-  let payload = buf.subarray(end + 1)
-  if (payload.length !== header.n) throw new CorruptEntryError(header.k, `payload is ${payload.length} bytes, expected ${header.n} (torn write?)`)
-  if (checkIntegrity && header.h !== undefined && digest(payload) !== header.h) throw new CorruptEntryError(header.k, 'integrity hash mismatch')
+  if (buf.length < HEAD) throw new CorruptEntryError(key, 'truncated header')
+  const keyBytes = buf.readUInt32LE(40)
+  const metaBytes = buf.readUInt32LE(44)
+  const n = buf.readUInt32LE(48)
+  const start = HEAD + keyBytes + metaBytes
+  if (start + n !== buf.length) throw new CorruptEntryError(key, `the entry is ${buf.length} bytes, its header says ${start + n} (torn write?)`)
+  const flags = buf[13]!
+  if (checkIntegrity && flags & F_CHECKED && zlib().crc32(buf.subarray(CHECKED_FROM)) !== buf.readUInt32LE(8)) throw new CorruptEntryError(key, 'integrity hash mismatch')
+  const storedKey = buf.toString('utf16le', HEAD, HEAD + keyBytes)
+  if (expectedKey !== undefined && storedKey !== expectedKey) throw new CorruptEntryError(key, 'the entry belongs to another key')
   let value: unknown
+  let metadata: Record<string, unknown> | undefined
   try {
-    if (header.z === 'br') payload = zlib().brotliDecompressSync(payload)
-    if (header.t === 'j') value = JSON.parse(payload.toString())
-    else if (header.t === 'b') value = Buffer.from(payload)
-    else if (header.t === 'u') value = new Uint8Array(payload)
-    else throw new Error(`unknown type ${String(header.t)}`)
+    if (flags & F_META) metadata = JSON.parse(buf.toString('utf8', HEAD + keyBytes, start)) as Record<string, unknown>
+    const type = buf[12]
+    if (flags & F_BROTLI) {
+      const text = zlib().brotliDecompressSync(buf.subarray(start)).toString()
+      value = type === T_JSON ? JSON.parse(text) : type === T_STRING ? text : badType(type)
+    } else if (type === T_JSON) value = JSON.parse(buf.toString('utf8', start))
+    else if (type === T_STRING) value = buf.toString('utf8', start)
+    else if (type === T_BUFFER) value = owned ? buf.subarray(start) : Buffer.from(buf.subarray(start))
+    else if (type === T_UINT8) value = owned ? new Uint8Array(buf.buffer, buf.byteOffset + start, n) : new Uint8Array(buf.subarray(start))
+    else badType(type)
   } catch (error) {
-    throw new CorruptEntryError(header.k, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`)
+    throw new CorruptEntryError(storedKey, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`)
   }
-  return {
-    key: header.k, value, createdAt: header.c, expiresAt: header.e, staleFor: header.st ?? 0, size: buf.length,
-    ...(header.m !== undefined && { metadata: header.m }),
+  const entry: StoredEntry = {
+    key: storedKey, value, createdAt: buf.readDoubleLE(16), expiresAt: flags & F_EXPIRES ? buf.readDoubleLE(24) : null,
+    staleFor: buf.readDoubleLE(32), size: buf.length,
   }
+  if (metadata !== undefined) entry.metadata = metadata
+  return entry
 }
 
 /** Only the header (for keys(), prune and info without decoding payloads). */
 export function readHeader(buf: Buffer): { key: string; expiresAt: number | null; staleFor: number } | undefined {
-  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined
-  const end = buf.indexOf(NL, MAGIC.length)
+  if (buf.length >= 8 && buf.compare(MAGIC_V1, 0, 8, 0, 8) === 0) return readHeaderV1(buf)
+  if (buf.length < HEAD || buf.compare(MAGIC, 0, 8, 0, 8) !== 0) return undefined
+  const keyBytes = buf.readUInt32LE(40)
+  if (HEAD + keyBytes > buf.length) return undefined
+  return { key: buf.toString('utf16le', HEAD, HEAD + keyBytes), expiresAt: buf[13]! & F_EXPIRES ? buf.readDoubleLE(24) : null, staleFor: buf.readDoubleLE(32) }
+}
+
+// --- internal ---
+
+/** ES2024 (Node 20 has it; the project's lib is ES2023). */
+interface WellFormed { isWellFormed(): boolean }
+
+function writeHead(head: Buffer, entry: Omit<StoredEntry, 'size'>, type: number, flags: number, keyBytes: number, meta: string | undefined, metaBytes: number, n: number): void {
+  head[12] = type
+  head[13] = flags
+  head.writeUInt16LE(0, 14)
+  head.writeDoubleLE(entry.createdAt, 16)
+  head.writeDoubleLE(entry.expiresAt ?? 0, 24)
+  head.writeDoubleLE(entry.staleFor, 32)
+  head.writeUInt32LE(keyBytes, 40)
+  head.writeUInt32LE(metaBytes, 44)
+  head.writeUInt32LE(n, 48)
+  head.write(entry.key, HEAD, 'utf16le')
+  if (meta !== undefined) head.write(meta, HEAD + keyBytes)
+  // stays 0 without integrity (the flag says the checksum is absent)
+  head.writeUInt32LE(0, 8)
+  MAGIC.copy(head, 0)
+}
+
+function badType(type: number | undefined): never {
+  throw new Error(`unknown type ${String(type)}`)
+}
+
+/** The previous format: "UNPERF1\n" + JSON header + "\n" + payload, sha256 of the payload. */
+interface HeaderV1 { k: string; c: number; e: number | null; st?: number; t: 'j' | 'b' | 'u'; z: 'br' | null; n: number; h?: string; m?: Record<string, unknown> }
+
+function parseHeaderV1(buf: Buffer): { header: HeaderV1; end: number } | undefined {
+  const end = buf.indexOf(0x0a, 8)
   if (end === -1) return undefined
   try {
-    const h = JSON.parse(buf.subarray(MAGIC.length, end).toString()) as Header
-    return typeof h.k === 'string' ? { key: h.k, expiresAt: h.e, staleFor: h.st ?? 0 } : undefined
+    const header = JSON.parse(buf.toString('utf8', 8, end)) as HeaderV1
+    return typeof header === 'object' && header !== null && typeof header.k === 'string' && typeof header.n === 'number' ? { header, end } : undefined
   } catch {
     return undefined
   }
 }
 
-/** Approximate size of a value kept in memory (for the memory tier's maxSize). */
-export function estimateSize(value: unknown): number {
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return value.byteLength
-  if (typeof value === 'string') return value.length * 2
-  try { return (JSON.stringify(value)?.length ?? 8) * 2 } catch { return 64 }
+function readHeaderV1(buf: Buffer) {
+  const h = parseHeaderV1(buf)?.header
+  return h && { key: h.k, expiresAt: h.e, staleFor: h.st ?? 0 }
+}
+
+function decodeV1(buf: Buffer, expectedKey: string | undefined, checkIntegrity: boolean): StoredEntry {
+  const parsed = parseHeaderV1(buf)
+  if (!parsed) throw new CorruptEntryError(expectedKey ?? '?', 'unreadable header')
+  const { header, end } = parsed
+  if (expectedKey !== undefined && header.k !== expectedKey) throw new CorruptEntryError(expectedKey, 'the entry belongs to another key')
+  let payload = buf.subarray(end + 1)
+  if (payload.length !== header.n) throw new CorruptEntryError(header.k, `payload is ${payload.length} bytes, expected ${header.n} (torn write?)`)
+  if (checkIntegrity && header.h !== undefined && crypto().createHash('sha256').update(payload).digest('base64url').slice(0, 22) !== header.h) throw new CorruptEntryError(header.k, 'integrity hash mismatch')
+  let value: unknown
+  try {
+    if (header.z === 'br') payload = zlib().brotliDecompressSync(payload)
+    value = header.t === 'j' ? JSON.parse(payload.toString()) : header.t === 'b' ? Buffer.from(payload) : header.t === 'u' ? new Uint8Array(payload) : badType(undefined)
+  } catch (error) {
+    throw new CorruptEntryError(header.k, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return { key: header.k, value, createdAt: header.c, expiresAt: header.e, staleFor: header.st ?? 0, size: buf.length, ...(header.m !== undefined && { metadata: header.m }) }
 }

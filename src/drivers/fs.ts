@@ -13,9 +13,10 @@
  */
 import { crypto } from '../runtime/_builtins.js'
 import * as fsp from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import { PerfError } from '../errors.js'
-import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
+import { readEntryFile, writeAtomic } from './_fs-io.js'
+import { decodeEntry, encodeEntryParts, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
 
 const SUFFIX = '.e'
@@ -24,6 +25,9 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/
 const TMP_MAX_AGE_MS = 60_000
 const SWEEP_EVERY_MS = 3_600_000
 const SWEPT_MARKER = '.swept'
+/** Temp file names: `.<entry>.<pid>.<random of this process>.<counter>.tmp`, unique without a random per write. */
+const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
+let tmpCounter = 0
 
 export function encodeFileName(key: string): string {
   if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
@@ -54,8 +58,14 @@ export class FsTier implements Tier {
   private _dirReady = false
 
   private _safe: Promise<void> | undefined
+  /** The safety check passed: the hot paths skip awaiting it. */
+  private _safeOk = false
+  /** `dir` + separator: entry paths by concatenation (names never contain a separator). */
+  private readonly _base: string
 
-  constructor(readonly dir: string, private readonly _encode: EncodeOptions) {}
+  constructor(readonly dir: string, private readonly _encode: EncodeOptions) {
+    this._base = dir.endsWith(sep) ? dir : dir + sep
+  }
 
   /**
    * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
@@ -76,22 +86,24 @@ export class FsTier implements Tier {
         }
         dir = dirname(dir)
       }
+      this._safeOk = true
     })())
   }
 
   async get(key: string): Promise<StoredEntry | null> {
-    await this._checkSafe()
+    if (!this._safeOk) await this._checkSafe()
     const name = encodeFileName(key)
     let data: Buffer
     try {
-      data = await fsp.readFile(join(this.dir, name))
+      data = await readEntryFile(this._base + name, this._index?.get(name)?.size)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null
       throw error
     }
     let entry: StoredEntry
     try {
-      entry = decodeEntry(data, key, this._encode.integrity)
+      // the buffer is ours alone: binary values are views of it, not copies
+      entry = decodeEntry(data, key, this._encode.integrity, true)
     } catch (error) {
       await this._remove(name)
       throw error
@@ -111,36 +123,36 @@ export class FsTier implements Tier {
   }
 
   async set(entry: StoredEntry): Promise<void> {
-    await this._checkSafe()
-    const data = encodeEntry(entry, this._encode)
+    if (!this._safeOk) await this._checkSafe()
+    const { parts, size } = encodeEntryParts(entry, this._encode)
     const name = encodeFileName(entry.key)
-    const file = join(this.dir, name)
-    const tmp = join(this.dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
+    const file = this._base + name
+    const tmp = `${this._base}.${name}.${TMP_TAG}${(tmpCounter++).toString(36)}.tmp`
     if (!this._dirReady) {
       await ensureDir(this.dir)
       this._dirReady = true
     }
     try {
-      await fsp.writeFile(tmp, data, { mode: 0o600 })
-      await fsp.rename(tmp, file)
+      await writeAtomic(tmp, file, parts, size)
     } catch (error) {
       await fsp.unlink(tmp).catch(() => {})
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        // the cache dir was deleted under us: recreate once
-        this._dirReady = false
-        await ensureDir(this.dir)
-        this._dirReady = true
-        await fsp.writeFile(tmp, data, { mode: 0o600 })
-        await fsp.rename(tmp, file)
-      } else {
-        throw error
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // the cache dir was deleted under us: recreate once
+      this._dirReady = false
+      await ensureDir(this.dir)
+      this._dirReady = true
+      try {
+        await writeAtomic(tmp, file, parts, size)
+      } catch (again) {
+        await fsp.unlink(tmp).catch(() => {})
+        throw again
       }
     }
     if (this._index) {
       const prev = this._index.get(name)
       if (prev) this._bytes -= prev.size
-      this._index.set(name, { size: data.length, access: preciseNow() })
-      this._bytes += data.length
+      this._index.set(name, { size, access: preciseNow() })
+      this._bytes += size
     }
   }
 

@@ -30,6 +30,29 @@ export interface RedisClient {
 
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
 
+interface Corkable { cork(): void; uncork(): void }
+/** Sockets corked until the next tick. */
+const corked = new Set<Corkable>()
+
+function uncork(stream: Corkable): void {
+  corked.delete(stream)
+  stream.uncork()
+}
+
+/**
+ * Commands sent in the same tick leave in one write (writev) instead of one syscall each: the
+ * socket is corked at the first and uncorked on the next tick. 100 concurrent gets cost one
+ * syscall, not 100; a lone command waits one tick (ioredis' enableAutoPipelining does this with a
+ * Pipeline object per batch, measurably slower for sequential commands).
+ */
+function batchWrites(c: RedisClient): void {
+  const stream = (c as unknown as { stream?: Corkable }).stream
+  if (stream === undefined || corked.has(stream)) return
+  corked.add(stream)
+  stream.cork()
+  process.nextTick(uncork, stream)
+}
+
 /** One ioredis client per connection, shared by every namespace of the process. */
 export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Promise<RedisClient>; release: () => Promise<void> } {
   const id = JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])
@@ -86,11 +109,14 @@ export class RedisTier implements Tier {
   readonly remote = true
   private readonly _release: () => Promise<void>
   private readonly _client: Promise<RedisClient>
+  /** The client once connected: get/set use it without awaiting a promise. */
+  private _ready: RedisClient | undefined
 
   constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number) {
     const { client, release } = acquireRedis(spec, timeoutMs)
     this._client = client
     this._release = release
+    client.then(c => { this._ready = c }, () => {})
   }
 
   client(): Promise<RedisClient> {
@@ -103,7 +129,8 @@ export class RedisTier implements Tier {
   }
 
   async get(key: string): Promise<StoredEntry | null> {
-    const c = await this._client
+    const c = this._ready ?? (await this._client)
+    batchWrites(c)
     const data = await c.getBuffer(this._prefix + key)
     if (data === null) return null
     try {
@@ -130,9 +157,10 @@ export class RedisTier implements Tier {
   }
 
   async set(entry: StoredEntry): Promise<void> {
-    const c = await this._client
+    const c = this._ready ?? (await this._client)
     const data = encodeEntry(entry, this._encode)
     const px = this._px(entry)
+    batchWrites(c)
     if (px === undefined) await c.set(this._prefix + entry.key, data)
     else if (px <= 0) await c.del(this._prefix + entry.key) // already past its stale window: nothing to keep
     else await c.set(this._prefix + entry.key, data, 'PX', px)

@@ -44,12 +44,32 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
   }
 }
 
-/** Per-tier health for remote tiers. */
+/** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
+interface Pending {
+  /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
+  deadline: number
+  limit: number
+  reject: (error: unknown) => void
+  done: boolean
+}
+
+/**
+ * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own:
+ * calls in flight sit in a set, and one timer, armed for the earliest deadline, rejects the late
+ * ones and re-arms for the next (100 calls in flight cost one timer, not 100 setTimeout +
+ * Promise.race). The timer is ref'd only while calls are in flight: the remote client's socket is
+ * unref'd (an idle connection must not keep a CLI alive), so it is what keeps the process up while
+ * a call waits, at most `timeout`.
+ */
 export class TierGuard {
   private _downUntil = 0
   private _failures = 0
   /** The first call of a process also covers connecting: it gets at least 1 s. */
   private _connected = false
+  private readonly _pending = new Set<Pending>()
+  private _timer: NodeJS.Timeout | undefined
+  /** When the armed timer fires (performance.now() ms); 0 = not armed. */
+  private _timerAt = 0
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
@@ -58,32 +78,75 @@ export class TierGuard {
   }
 
   /** Runs op bounded by the timeout (remote tiers); errors and timeouts mark the tier down. */
-  async call<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
+  call<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     if (!this.tier.remote) return op(this.tier)
-    let timer: NodeJS.Timeout | undefined
-    try {
-      const result = await Promise.race([
-        op(this.tier),
-        new Promise<never>((_, reject) => {
-          // not unref'd: the remote client's socket is unref'd (an idle connection must not keep a CLI
-          // alive), so this timer is what keeps the process up while a call is in flight, at most `timeout`
-          const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
-          timer = setTimeout(() => reject(new TimeoutError(`${this.tier.kind} cache tier`, limit)), limit)
-        }),
-      ])
-      this._failures = 0
-      this._connected = true
-      return result
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'E_CORRUPT') {
-        this._failures++
-        this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
-        this._onDown(this.tier, error)
+    return new Promise<T>((resolve, reject) => {
+      const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
+      const p: Pending = { deadline: performance.now() + limit, limit, reject, done: false }
+      this._pending.add(p)
+      if (this._pending.size === 1) this._timer?.ref()
+      if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
+      let run: Promise<T>
+      try {
+        run = op(this.tier)
+      } catch (error) {
+        run = Promise.reject(error)
       }
-      throw error
-    } finally {
-      if (timer) clearTimeout(timer)
+      run.then(
+        value => {
+          if (p.done) return
+          this._settle(p)
+          this._failures = 0
+          this._connected = true
+          resolve(value)
+        },
+        (error: unknown) => {
+          if (p.done) return
+          this._settle(p)
+          this._failed(error)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  // --- internal ---
+
+  private _settle(p: Pending): void {
+    p.done = true
+    this._pending.delete(p)
+    // idle: the armed timer may fire later and find nothing, but it no longer keeps the process up
+    if (this._pending.size === 0) this._timer?.unref()
+  }
+
+  private _failed(error: unknown): void {
+    if ((error as { code?: string } | null)?.code === 'E_CORRUPT') return
+    this._failures++
+    this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
+    this._onDown(this.tier, error)
+  }
+
+  private _arm(at: number): void {
+    if (this._timer !== undefined) clearTimeout(this._timer)
+    this._timerAt = at
+    this._timer = setTimeout(() => this._sweep(), Math.max(0, at - performance.now()))
+  }
+
+  private _sweep(): void {
+    this._timerAt = 0
+    const now = performance.now()
+    let next = 0
+    for (const p of this._pending) {
+      if (p.deadline <= now) {
+        this._settle(p)
+        const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
+        this._failed(error)
+        p.reject(error)
+      } else if (next === 0 || p.deadline < next) {
+        next = p.deadline
+      }
     }
+    if (next !== 0) this._arm(next)
   }
 }
 

@@ -113,7 +113,7 @@ async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, roo
 }
 
 async function resolveFrom(specifier: string, rootDir: string): Promise<string> {
-  const { createRequire } = await import('node:module')
+  const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')
   try {
     return pathToFileURL(createRequire(resolve(rootDir, 'package.json')).resolve(specifier)).href
   } catch {

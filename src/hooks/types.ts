@@ -10,7 +10,7 @@ export interface CommandContext {
   /** The command's name; for adapters its path, e.g. `'cache clear'`. */
   name: string
   argv: string[]
-  /** ms since process start (performance.timeOrigin) when the command started. */
+  /** ms since process start when the command started. */
   startTime: number
   perf: Perf
   /** Free-form data hooks may share during one command. */

@@ -12,13 +12,13 @@ import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
+import { now } from './clock.js'
 import { setCurrentPerf, tryGetPerf } from './current.js'
 import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
-import { createCacheManager } from './cache/index.js'
-import { setFileHashMemoDir } from './cache/file-hash.js'
+import { createLazyCacheManager } from './cache/lazy.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
@@ -75,10 +75,13 @@ class PerfInstance implements Perf {
       if (typeof fn === 'function') hooks.hook(name as PerfHookName, fn as PerfHooks[PerfHookName])
     }
     hooks.hook('budget:exceeded', () => { this._breaches++ })
-    // The cache manager is created eagerly (it opens and connects nothing until used): `perf.cache` is sync.
-    // file hashes (wrap({ files }), invalidate.files) keep their stat memo in this CLI's cache dir
-    if (process.env.UNPERF_FILE_HASH_MEMO === undefined) setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
-    const cache = createCacheManager(this._ctx)
+    // `perf.cache` is sync, but the cache code is imported on the first cache operation.
+    const cache = createLazyCacheManager(this._ctx, async () => {
+      // file hashes (wrap({ files }), invalidate.files) keep their stat memo in this CLI's cache dir
+      if (process.env.UNPERF_FILE_HASH_MEMO !== undefined) return
+      const { setFileHashMemoDir } = await import('./cache/file-hash.js')
+      setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
+    })
     this._cache = cache
     await hooks.emit('config:resolved', config)
 
@@ -129,7 +132,7 @@ class PerfInstance implements Perf {
   }
 
   async run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
-    const start = performance.now()
+    const start = now()
     // spans started during this command belong to it; the first command also ends startup
     const previousCommand = this._currentCommand
     this._currentCommand = name
@@ -150,7 +153,7 @@ class PerfInstance implements Perf {
     } finally {
       const memoryPeak = stopPeak()
       const result: CommandResult = {
-        name, status, duration: performance.now() - start,
+        name, status, duration: now() - start,
         memoryDelta: process.memoryUsage.rss() - rssStart, memoryPeak,
         ...(status === 'error' && { error: failure }),
       }

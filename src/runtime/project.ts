@@ -9,11 +9,13 @@ import { dirname, join, resolve } from 'node:path'
 /** `XDG_CACHE_HOME` or `~/.cache` (Linux), `~/Library/Caches` (macOS), `%LOCALAPPDATA%` (Windows), + name. */
 export function platformCacheDir(name: string): string {
   const env = process.env
+  // $HOME first, as os.homedir() does itself: node:os is not loaded at startup just for this
+  const home = () => (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir()
   let base: string
   if (env.XDG_CACHE_HOME) base = env.XDG_CACHE_HOME
-  else if (process.platform === 'darwin') base = join(homedir(), 'Library', 'Caches')
-  else if (process.platform === 'win32') base = env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local')
-  else base = join(homedir(), '.cache')
+  else if (process.platform === 'darwin') base = join(home(), 'Library', 'Caches')
+  else if (process.platform === 'win32') base = env.LOCALAPPDATA || join(home(), 'AppData', 'Local')
+  else base = join(home(), '.cache')
   return join(base, safeDirName(name))
 }
 

@@ -7,6 +7,7 @@
  * spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) take the span still
  * open at their start as parent, so siblings started in one synchronous run nest under each other.
  */
+import { bootstrapComplete, now } from './clock.js'
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
@@ -27,10 +28,11 @@ export function createTracer(): Tracer {
   const marks: { name: string; at: number }[] = []
   let count = 0
   let startupEnd: number | undefined
+  let bootstrapAt: number | undefined
 
   const finish = (i: number, status: number) => {
     const at = i * STRIDE
-    data[at + 1] = performance.now() - data[at]!
+    data[at + 1] = now() - data[at]!
     data[at + 4] = status
     // sequential nesting closes the innermost span: pop; out-of-order ends (concurrent spans) search
     if (stack[stack.length - 1] === i) stack.pop()
@@ -80,7 +82,7 @@ export function createTracer(): Tracer {
         data = grown
       }
       names.push(name)
-      data[at++] = performance.now()
+      data[at++] = now()
       data[at++] = 0
       data[at++] = depth
       data[at++] = depth > 0 ? stack[depth - 1]! : -1
@@ -102,11 +104,11 @@ export function createTracer(): Tracer {
     },
 
     mark(name: string): void {
-      if (startupEnd === undefined) marks.push({ name, at: performance.now() })
+      if (startupEnd === undefined) marks.push({ name, at: now() })
     },
 
     setCommand(name: string | undefined): void {
-      if (startupEnd === undefined && name !== undefined) startupEnd = performance.now()
+      if (startupEnd === undefined && name !== undefined) startupEnd = now()
       if (name === undefined) commandIndex = -1
       else {
         commandIndex = commandNames.indexOf(name)
@@ -139,8 +141,8 @@ export function createTracer(): Tracer {
   }
 
   function phases(): StartupPhase[] {
-      const end = startupEnd ?? performance.now()
-      const bootstrap = Math.min(performance.nodeTiming.bootstrapComplete, end)
+      const end = startupEnd ?? now()
+      const bootstrap = Math.min((bootstrapAt ??= bootstrapComplete()), end)
       const bounds: { name: string; start: number }[] = [{ name: 'node bootstrap', start: 0 }, { name: 'modules', start: bootstrap }]
       for (const m of marks) bounds.push({ name: m.name, start: Math.max(m.at, bootstrap) })
       const phases: StartupPhase[] = []

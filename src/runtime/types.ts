@@ -151,7 +151,7 @@ export interface GraphResult {
 
 export interface SpanRecord {
   name: string
-  /** ms since performance.timeOrigin */
+  /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number
   /** ms */
   duration: number
@@ -164,7 +164,7 @@ export interface SpanRecord {
 }
 export interface StartupPhase {
   name: string
-  /** ms since performance.timeOrigin */
+  /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number
   /** ms */
   duration: number
@@ -226,7 +226,7 @@ export interface BudgetResult {
   message: string
 }
 export interface CommandRecord extends Omit<CommandResult, 'error'> {
-  /** ms since performance.timeOrigin */
+  /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number
   error?: { name: string; message: string }
 }

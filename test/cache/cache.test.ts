@@ -244,7 +244,7 @@ describe('fs safety', () => {
     const file = (k: string) => filesUnder(dir).find(f => f.endsWith(`/${k}.e`))!
     writeFileSync(file('trunc'), readFileSync(file('trunc')).subarray(0, 60))
     writeFileSync(file('random'), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9]))
-    writeFileSync(file('hash'), readFileSync(file('hash'), 'latin1').replace(/x{10}"$/, 'y'.repeat(10) + '"'), 'latin1')
+    writeFileSync(file('hash'), readFileSync(file('hash'), 'latin1').replace(/x{10}("?)$/, `${'y'.repeat(10)}$1`), 'latin1')
     writeFileSync(file('future'), Buffer.from('UNPERF9\n{}\n'))
     for (const k of ['trunc', 'random', 'hash', 'future']) {
       expect(await cache.get(k)).toBeNull()

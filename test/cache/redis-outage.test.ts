@@ -86,6 +86,24 @@ describe.skipIf(!hasRedis)('a frozen or dead redis tier', () => {
     await within(5000, remoteOnly.m.close())
   }, 60_000)
 
+  it('SIGSTOP with 100 calls in flight: every one settles as a miss within the timeout (one shared deadline timer)', async () => {
+    const { cache, m, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], timeout: 300 })
+    await cache.set('warm', 1) // connected
+    let timeouts = 0
+    // each failed lookup reports E_TIER (the tier going down is reported as E_TIER_DOWN besides)
+    hooks.hook('cache:error', e => { if (e.code === 'E_TIER' && (e.error as { code?: string }).code === 'E_TIMEOUT') timeouts++ })
+    server!.kill('SIGSTOP')
+    try {
+      const got = await within(3000, Promise.all(Array.from({ length: 100 }, (_, i) => cache.get(`frozen-${i}`))))
+      expect(got.every(v => v === null)).toBe(true)
+      // every call was bounded, not only the first: each one was rejected by the sweep
+      expect(timeouts).toBe(100)
+    } finally {
+      server!.kill('SIGCONT')
+    }
+    await within(5000, m.close())
+  }, 30_000)
+
   it('SIGKILL: the cache degrades to the local tiers and close() returns', async () => {
     const { cache, m, warnings } = manager({ driver: ['memory', 'fs', { driver: 'redis', url }], timeout: 300 })
     await cache.set('a', { x: 1 })

@@ -224,7 +224,8 @@ describe('snapshot fast path', () => {
       expect(warm.config).toEqual(reference.config)
       expect(cold.config).toEqual(reference.config)
     }
-    expect(readdirSync(join(dir, 'node_modules/.cache/unperf/config')).some(f => f.endsWith('.mjs'))).toBe(true)
+    // nothing left to import at run time (its helper bundled in, unperf/config an identity): a classic script
+    expect(readdirSync(join(dir, 'node_modules/.cache/unperf/config')).filter(f => /\.[cm]js$/.test(f)).map(f => f.slice(-4))).toEqual(['.cjs'])
   })
 
   it('rebuilds when an imported helper changes', async () => {
@@ -271,5 +272,7 @@ describe('snapshot fast path', () => {
     const warm = await loadPerfConfigLayers({ cwd: dir })
     expect(warm.loader).toBe('snapshot')
     expect(warm.config.cache.dir).toBe(join(dir, 'my-cache'))
+    // it imports node:url and node:path at run time: kept an ES module
+    expect(readdirSync(join(dir, 'node_modules/.cache/unperf/config')).filter(f => /\.[cm]js$/.test(f)).map(f => f.slice(-4))).toEqual(['.mjs'])
   })
 })

@@ -11,8 +11,7 @@ import { tempDir } from '../helpers/tmp.js'
 
 const dist = join(import.meta.dirname, '../../dist')
 
-function loadedModules(config: string, body = ''): string[] {
-  const dir = tempDir('unperf-imports-')
+function loadedModules(config: string, body = '', env: NodeJS.ProcessEnv = {}, dir = tempDir('unperf-imports-')): string[] {
   mkdirSync(join(dir, 'node_modules'))
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lean-cli', version: '1.0.0', type: 'module' }))
   writeFileSync(join(dir, 'perf.config.ts'), config)
@@ -31,11 +30,16 @@ function loadedModules(config: string, body = ''): string[] {
     await perf.run('hello', async () => { ${body} })
     await perf.close()`)
   // cold run builds the snapshot; the warm run is the one measured
-  execFileSync(process.execPath, ['main.mjs'], { cwd: dir })
+  const options = { cwd: dir, env: { ...process.env, ...env }, stdio: 'pipe' as const }
+  execFileSync(process.execPath, ['main.mjs'], options)
   writeFileSync(log, '')
-  execFileSync(process.execPath, ['--import', './register.mjs', 'main.mjs'], { cwd: dir })
+  execFileSync(process.execPath, ['--import', './register.mjs', 'main.mjs'], options)
   return readFileSync(log, 'utf8').split('\n').filter(Boolean)
 }
+
+/** unperf's own files among the loaded URLs, by chunk name (`_chunks/index.cache-XXXX.mjs` → `cache`). */
+const unperfChunks = (loaded: string[]) => loaded.filter(u => u.startsWith(`file://${dist}/`))
+  .map(u => u.slice(u.lastIndexOf('/') + 1).replace(/^[a-z]+\.(?=.*-[A-Z0-9]{8}\.mjs$)/, '').replace(/-[A-Z0-9]{8}\.mjs$/, ''))
 
 const HEAVY = ['consola', 'c12', 'jiti', 'systeminformation', 'ioredis', 'unstorage/drivers', 'esbuild', 'tinypool', 'piscina', '@opentelemetry']
 
@@ -44,6 +48,30 @@ describe('startup imports', () => {
     const loaded = loadedModules(`import { definePerfConfig } from 'unperf/config'\nexport default definePerfConfig({ cache: { driver: 'memory' }, report: { console: false, dir: './.perf' } })`)
     const heavy = loaded.filter(url => HEAVY.some(name => url.includes(`/node_modules/${name}`)))
     expect(heavy).toEqual([])
+  })
+
+  it('a command that does not touch the cache compiles neither the cache nor the config validator', () => {
+    const config = `export default { cache: { driver: ['memory', 'fs'] }, report: { console: false, dir: './.perf' } }`
+    const lean = unperfChunks(loadedModules(config))
+    // the start path is one file: the entry's shared chunks are inlined into it
+    expect(lean).toEqual(['index.mjs'])
+    for (const lazy of ['cache', 'validate', 'snapshot-write', 'c12', 'file-hash']) expect(lean).not.toContain(lazy)
+    // the same start, with a cache write in the command: the cache loads on first use and works
+    const used = unperfChunks(loadedModules(config, `await perf.cache.set('k', 1); if (await perf.cache.get('k') !== 1) throw new Error('cache')`))
+    expect(used).toContain('cache')
+  })
+
+  it('config values validated before skip validation; a changed value (from the environment) is validated again', () => {
+    const dir = tempDir('unperf-validated-')
+    const config = `export default { cache: { enabled: process.env.CACHE_ON === 'yes' ? true : process.env.CACHE_ON ?? false }, report: { console: false, dir: './.perf' } }`
+    expect(unperfChunks(loadedModules(config, '', { CACHE_ON: 'yes' }, dir))).not.toContain('validate')
+    // a value never validated: the validator runs on the warm path and names the key
+    let error: { status?: number; stderr?: Buffer } = {}
+    try {
+      execFileSync(process.execPath, ['main.mjs'], { cwd: dir, env: { ...process.env, CACHE_ON: 'sometimes' }, stdio: 'pipe' })
+    } catch (e) { error = e as typeof error }
+    expect(error.status).not.toBe(0)
+    expect(String(error.stderr)).toMatch(/cache\.enabled/)
   })
 
   it('unperf/config loads nothing else', () => {

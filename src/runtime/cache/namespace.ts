@@ -18,6 +18,8 @@ import type {
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 
 /** A stale window of `true` (no limit) is stored as ten years. */
+const RESOLVED: Promise<void> = Promise.resolve()
+
 const FOREVER = 10 * 365 * 86_400_000
 
 export interface NamespaceHost {
@@ -53,6 +55,12 @@ export class CacheNamespace implements PerfCache {
   // --- reads ---
 
   async get<T = unknown>(key: string): Promise<T | null> {
+    // hot path: a fresh hit in a memory first tier, with no lookup record and no await
+    const first = this._ready?.[0]?.tier
+    if (first instanceof MemoryTier) {
+      const entry = first.getSync(key)
+      if (entry !== null && (entry.expiresAt === null || entry.expiresAt > Date.now())) return this._hit(key, { entry, stale: false, tier: 0 }).value as T
+    }
     const found = await this._lookup(key)
     if (found && !found.stale) return this._hit(key, found).value as T
     this._miss(key)
@@ -109,8 +117,14 @@ export class CacheNamespace implements PerfCache {
 
   // --- writes ---
 
-  async set<T = unknown>(key: string, value: T, options: CacheSetOptions = {}): Promise<void> {
-    await this._write(this._entry(key, value, options.ttl, options.metadata, this._staleFor))
+  set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void> {
+    let entry: StoredEntry
+    try {
+      entry = this._entry(key, value, options?.ttl, options?.metadata, this._staleFor)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this._write(entry)
   }
 
   async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
@@ -370,14 +384,36 @@ export class CacheNamespace implements PerfCache {
     const now = Date.now()
     const ttl = ttlOption === undefined ? this.config.ttl : ttlOption === false ? false : parseDuration(ttlOption)
     if (ttl === undefined || ttl === 0) throw new TypeError(`[unperf] cache.set('${key}'): ttl must be a duration > 0 or false, got ${String(ttlOption)}`)
-    return { key, value, createdAt: now, expiresAt: ttl === false ? null : now + ttl, staleFor, size: 0, ...(metadata && { metadata }) }
+    const entry: StoredEntry = { key, value, createdAt: now, expiresAt: ttl === false ? null : now + ttl, staleFor, size: 0 }
+    if (metadata) entry.metadata = metadata
+    return entry
   }
 
-  private async _write(entry: StoredEntry): Promise<void> {
+  private _write(entry: StoredEntry): Promise<void> {
+    const guards = this._ready
+    // hot path: a memory-only namespace writes synchronously, with no promise of its own
+    if (guards !== undefined && guards.length === 1 && guards[0]!.tier instanceof MemoryTier) {
+      guards[0]!.tier.setSync(entry)
+      this._written(entry, guards)
+      return RESOLVED
+    }
+    return this._writeTiers(entry)
+  }
+
+  private async _writeTiers(entry: StoredEntry): Promise<void> {
     const guards = this._ready ?? (await this._tiers())
     if (guards.length === 0) return
-    if (guards.length === 1 && guards[0]!.tier instanceof MemoryTier) guards[0]!.tier.setSync(entry)
-    else await Promise.all(guards.map(g => g.tier instanceof MemoryTier ? g.tier.setSync(entry) : g.up ? g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier)) : undefined))
+    if (guards.length === 1) await this._writeTier(guards[0]!, entry)
+    else await Promise.all(guards.map(g => this._writeTier(g, entry)))
+    this._written(entry, guards)
+  }
+
+  private _writeTier(g: TierGuard, entry: StoredEntry): Promise<void> | void {
+    if (g.tier instanceof MemoryTier) return g.tier.setSync(entry)
+    if (g.up) return g.call(t => t.set(entry)).catch(error => this._report('E_WRITE', entry.key, error, g.tier))
+  }
+
+  private _written(entry: StoredEntry, guards: TierGuard[]): void {
     this._stats.sets++
     const hooks = this._host.ctx.hooks
     if (hooks.hasListeners('cache:set')) hooks.emit('cache:set', { namespace: this.name, key: entry.key })

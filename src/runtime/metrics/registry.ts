@@ -158,7 +158,9 @@ export function createMetricsRegistry(prefix: string, sources: MetricsSources): 
 
 // --- internal ---
 
-const START_TIME_SECONDS = Math.round(performance.timeOrigin) / 1000
+/** process_start_time_seconds (no perf_hooks at import: this module is on the start path). */
+let startTime: number | undefined
+const startTimeSeconds = () => (startTime ??= Math.round(Date.now() - process.uptime() * 1000) / 1000)
 
 function gauge(name: string, help: string, value: number): MetricFamily {
   return { name, help, type: 'gauge', values: [{ labels: {}, value }] }
@@ -184,7 +186,7 @@ function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricF
   yield counter('process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', cpu.system / 1e6)
   yield counter('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', (cpu.user + cpu.system) / 1e6)
   yield gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss)
-  yield gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', START_TIME_SECONDS)
+  yield gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', startTimeSeconds())
   yield gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', mem.heapTotal)
   yield gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', mem.heapUsed)
   yield gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', mem.external)

@@ -1,10 +1,11 @@
 /**
- * history.jsonl: one line per run, appended when a process closes, capped at `report.history` runs.
- * Each line is `<sha256 prefix> <json>`, so a torn or edited line is skipped on read (cacache style).
+ * history.jsonl: one line per run, appended when a process closes; reads see the last `report.history` runs.
+ * Each line is `<length> <json>`, so a torn line, garbage or two writes run together are skipped on read.
  * Appends and the cap's rewrite happen under a lock file (O_EXCL, stale after 10 s), so processes
  * exiting at once never lose a line; the sync variant (exit handler) waits with Atomics.wait.
+ * The file is rewritten to the last `history` lines only when it holds half as many again (at least
+ * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
-import { shortHash } from '../project.js'
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -53,29 +54,62 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
   }
 }
 
+/** `<length of the JSON, base 36> <json>\n` */
 export function encodeLine(entry: HistoryEntry): string {
   const json = JSON.stringify(entry)
-  return `${shortHash(json)} ${json}\n`
+  return `${json.length.toString(36)} ${json}\n`
 }
 
+/**
+ * The valid entries of history text. A line is kept when its length prefix matches and its JSON is
+ * a history entry: a torn line, two writes run together, garbage or a line appended without the
+ * prefix is skipped. Every check is native (indexOf, JSON.parse): this runs on every exit, and a
+ * per-character hash in JS cost 4-7 ms there for a full history (cold code runs interpreted).
+ * Lines written by unperf < 0.2 (a 16-hex-digit hash prefix) are read without their hash.
+ */
 export function parseLines(text: string): HistoryEntry[] {
   const out: HistoryEntry[] = []
-  for (const line of text.split('\n')) {
-    const space = line.indexOf(' ')
-    if (space !== 16) continue
-    const json = line.slice(17)
-    if (shortHash(json) !== line.slice(0, 16)) continue
-    try { out.push(JSON.parse(json) as HistoryEntry) } catch { /* skip */ }
+  let start = 0
+  while (start < text.length) {
+    let end = text.indexOf('\n', start)
+    if (end === -1) end = text.length
+    const space = text.indexOf(' ', start)
+    if (space > start && space < end) {
+      const prefix = text.slice(start, space)
+      const json = text.slice(space + 1, end)
+      const legacy = prefix.length === 16 && /^[0-9a-f]{16}$/.test(prefix)
+      if (legacy || (prefix.length <= 6 && parseInt(prefix, 36) === json.length)) {
+        try {
+          const entry = JSON.parse(json) as HistoryEntry
+          if (entry !== null && typeof entry === 'object' && entry.v === 1 && Array.isArray(entry.commands)) out.push(entry)
+        } catch { /* skip */ }
+      }
+    }
+    start = end + 1
   }
   return out
 }
 
-/** Runs recorded in report.dir, oldest first; optionally only those that ran `command`. */
+/** The last `report.history` runs recorded in report.dir, oldest first; optionally only those that ran `command`. */
 export function readHistory(config: ResolvedPerfConfig, options: { command?: string } = {}): HistoryEntry[] {
+  return readHistoryFile(config, options).entries
+}
+
+/** readHistory, plus how many lines the file held (so an append right after needs no second read). */
+export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): { entries: HistoryEntry[]; lines: number } {
   let text = ''
-  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return [] }
-  const all = parseLines(text)
-  return options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all
+  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0 } }
+  const parsed = parseLines(text)
+  const cap = config.report.history
+  const all = cap > 0 ? parsed.slice(-cap) : []
+  let lines = 0
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+  return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines }
+}
+
+/** Lines the file may hold before it is rewritten to the last `cap`. */
+function rewriteAbove(cap: number): number {
+  return cap <= 0 ? 0 : cap + Math.max(10, Math.ceil(cap / 2))
 }
 
 /** Local and shared (historyDriver) runs merged by runId, oldest first, the last `cap` kept. */
@@ -86,18 +120,24 @@ export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number
   return cap > 0 ? all.slice(-cap) : []
 }
 
-/** Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler. */
-export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry): string {
+/**
+ * Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler.
+ * `linesBefore` (from readHistoryFile) spares re-reading the file when it is far from the cap.
+ */
+export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, linesBefore?: number): string {
   const dir = config.report.dir
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const file = join(dir, HISTORY_FILE)
+  const cap = config.report.history
+  const limit = rewriteAbove(cap)
   const release = lock(`${file}.lock`)
   try {
     appendFileSync(file, encodeLine(entry), { mode: 0o600 })
-    const cap = config.report.history
+    // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
+    if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
     const text = readFileSync(file, 'utf8')
     const lines = text.split('\n').filter(Boolean)
-    if (lines.length > cap) {
+    if (lines.length > limit) {
       const tmp = `${file}.${process.pid}.tmp`
       writeFileSync(tmp, lines.slice(lines.length - cap).join('\n') + (cap > 0 ? '\n' : ''), { mode: 0o600 })
       renameSync(tmp, file)

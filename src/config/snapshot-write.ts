@@ -1,0 +1,141 @@
+/**
+ * Building the config snapshot (see snapshot.ts for reading it): after a cold load through c12,
+ * bundle each code layer with esbuild (local imports in, packages external), record every input
+ * with its stat (and content hash inside the racy window), write modules and manifest atomically.
+ */
+import { crypto } from '../runtime/_builtins.js'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, extname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { packageRoot, selfAliases } from './c12.js'
+import type { RawLayer } from './layers.js'
+import {
+  CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, snapshotDirs, statInput, unperfVersion, writeAtomic,
+  type InputStat, type Manifest, type ManifestLayer,
+} from './snapshot.js'
+
+/** Builds the snapshot from c12's layers; returns its dir. Never throws: a failure only means no fast path next time. */
+export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[]): Promise<string | undefined> {
+  try {
+    const builtAt = Date.now()
+    const inputs = new Map<string, InputStat>()
+    const addInput = (path: string) => {
+      if (inputs.has(path)) return
+      const s = statInput(path)
+      if (s.exists && Math.abs(builtAt - s.mtimeMs!) < 2000) s.hash = hashFile(path)
+      inputs.set(path, s)
+    }
+    for (const candidate of configCandidates(rootDir, configFile)) {
+      addInput(candidate)
+      if (candidate === mainFile) break
+    }
+    addInput(join(rootDir, '.perfrc'))
+    addInput(join(rootDir, 'package.json'))
+    const modules: { name: string; code: string }[] = []
+    const manifestLayers: ManifestLayer[] = []
+    for (const layer of layers) {
+      if (layer.source === 'overrides') continue
+      const file = layer.file
+      if (file && CODE_EXT.has(extname(file))) {
+        const { code: esm, inputs: bundled } = await bundleConfig(file)
+        for (const input of bundled) addInput(input)
+        // a config that imports nothing at run time becomes a classic script: no ES module to load on a warm start
+        const script = await asScript(esm)
+        const code = script ?? esm
+        const name = `${layer.source}-${crypto().createHash('sha256').update(code).digest('hex').slice(0, 16)}.${script ? 'cjs' : 'mjs'}`
+        modules.push({ name, code })
+        manifestLayers.push({ source: layer.source, file, module: name })
+      } else {
+        if (file) addInput(file)
+        if (!isJsonSafe(layer.config)) return undefined
+        manifestLayers.push({ source: layer.source, ...(file && { file }), data: layer.config })
+      }
+    }
+    const manifest: Manifest = { format: FORMAT, rootDir, builtAt, unperf: unperfVersion(), inputs: [...inputs.values()], layers: manifestLayers, ...(mainFile && { configFile: mainFile }) }
+    for (const dir of snapshotDirs(rootDir)) {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        for (const m of modules) writeAtomic(join(dir, m.name), m.code)
+        writeAtomic(join(dir, manifestName(configFile)), JSON.stringify(manifest))
+        return dir
+      } catch {
+        // unwritable (e.g. a global install): try the next location
+      }
+    }
+    return undefined
+  } catch {
+    return undefined
+  }
+}
+
+// --- internal ---
+
+/**
+ * The bundled config as a script `(function (module, exports) { ... })` when it has no import left
+ * (packages it imports stay imports), no import() and no top-level await; else undefined.
+ */
+async function asScript(esm: string): Promise<string | undefined> {
+  if (/(?<![\w$.])import\s*[({"'*\w]|(?<![\w$.])require\s*\(|\bimport\.meta\b/.test(esm)) return undefined
+  try {
+    const esbuild = await import('esbuild')
+    const { code } = await esbuild.transform(esm, { format: 'cjs', loader: 'js', target: 'node20', logLevel: 'silent' })
+    return `(function (module, exports) {\n${code}\n})\n`
+  } catch {
+    return undefined // top-level await, ...
+  }
+}
+
+async function bundleConfig(file: string): Promise<{ code: string; inputs: string[] }> {
+  const esbuild = await import('esbuild')
+  const aliases = selfAliases()
+  const result = await esbuild.build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: dirname(file),
+    plugins: [{
+      name: 'unperf-snapshot',
+      setup(build) {
+        // `definePerfConfig`/`definePerfPlugin` are identities: no import at all on the warm path.
+        build.onResolve({ filter: /^unperf\/config$/ }, () => ({ path: 'unperf/config', namespace: 'unperf-config' }))
+        build.onLoad({ filter: /.*/, namespace: 'unperf-config' }, () => ({
+          contents: 'export const definePerfConfig = (c) => c\nexport const definePerfPlugin = (p) => p\n',
+          loader: 'js',
+        }))
+        // `unperf` itself: the very module instance the host runs.
+        if (aliases.unperf) build.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))
+        // import.meta.url / __dirname of each file point at the file, not at the snapshot.
+        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => {
+          const source = readFileSync(args.path, 'utf8')
+          const url = JSON.stringify(pathToFileURL(args.path).href)
+          const contents = source
+            .replaceAll('import.meta.url', url)
+            .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+            .replaceAll('import.meta.filename', JSON.stringify(args.path))
+            .replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path)))
+            .replace(/\b__filename\b/g, JSON.stringify(args.path))
+          const ext = extname(args.path)
+          return { contents, loader: ext.includes('t') && ext !== '.mjs' && ext !== '.cjs' && ext !== '.js' ? 'ts' : 'js' }
+        })
+      },
+    }],
+  })
+  const code = result.outputFiles[0]!.text
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter(p => !p.startsWith('unperf-config:'))
+    .map(p => resolve(dirname(file), p))
+  return { code, inputs }
+}
+
+function isJsonSafe(value: unknown): boolean {
+  try { return JSON.stringify(JSON.parse(JSON.stringify(value))) === JSON.stringify(value) } catch { return false }
+}
+
+/** For tests and `unperf doctor`: where this package lives. */
+export const _packageRoot = packageRoot

@@ -1,0 +1,82 @@
+/**
+ * The start path runs as a script compiled with V8's code cache (Node 20 has none for ES modules):
+ * written at the first exit, 0600 in a 0700 dir, reused as long as V8 accepts it, replaced when it
+ * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const dist = join(import.meta.dirname, '../../dist')
+
+function host() {
+  const dir = tempDir('unperf-code-cache-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cc-host', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'main.mjs'), `
+    import { createPerf, ConfigError } from ${JSON.stringify(join(dist, 'index.mjs'))}
+    const perf = await createPerf({ overrides: { report: { console: false } } })
+    const out = await perf.run('hello', async () => 'ran ' + typeof ConfigError)
+    await perf.close()
+    console.log(out)`)
+  const xdg = join(dir, 'xdg')
+  const run = (env: NodeJS.ProcessEnv = {}) =>
+    execFileSync(process.execPath, ['main.mjs'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: xdg, ...env }, encoding: 'utf8' }).trim()
+  const cacheDir = join(xdg, 'unperf', 'code-cache')
+  const files = () => { try { return readdirSync(cacheDir) } catch { return [] } }
+  return { run, cacheDir, files, xdg }
+}
+
+describe('V8 code cache of the start path', () => {
+  it('is written at the first exit (0600 in a 0700 dir) and reused, untouched, by later runs', () => {
+    const h = host()
+    expect(h.run()).toBe('ran function')
+    const [file] = h.files()
+    expect(file).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)
+    const path = join(h.cacheDir, file!)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(statSync(h.cacheDir).mode & 0o777).toBe(0o700)
+    const before = statSync(path)
+    expect(h.run()).toBe('ran function')
+    const after = statSync(path)
+    // accepted by V8: not rewritten
+    expect([after.mtimeMs, after.ino]).toEqual([before.mtimeMs, before.ino])
+  })
+
+  it('a damaged cache is rejected by V8, compiled afresh and replaced', () => {
+    const h = host()
+    h.run()
+    const path = join(h.cacheDir, h.files()[0]!)
+    writeFileSync(path, Buffer.alloc(4096, 7))
+    expect(h.run()).toBe('ran function')
+    expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false)
+    expect(statSync(path).size).toBeGreaterThan(10_000)
+  })
+
+  it('keeps the caches of the newest 16 builds', () => {
+    const h = host()
+    mkdirSync(h.cacheDir, { recursive: true })
+    for (let i = 0; i < 20; i++) {
+      const old = join(h.cacheDir, `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`)
+      writeFileSync(old, 'x')
+      utimesSync(old, new Date(Date.now() - (i + 1) * 60_000), new Date(Date.now() - (i + 1) * 60_000))
+    }
+    h.run()
+    const left = h.files()
+    expect(left).toHaveLength(16)
+    // the newest 15 others are kept: 0.0.0 … 0.0.14 (the oldest, 0.0.15 … 0.0.19, are gone)
+    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`).sort())
+  })
+
+  it('UNPERF_CODE_CACHE=0 writes nothing; an unwritable cache dir is not an error', () => {
+    const h = host()
+    expect(h.run({ UNPERF_CODE_CACHE: '0' })).toBe('ran function')
+    expect(h.files()).toEqual([])
+    // a file where the cache dir should be: mkdir fails (ENOTDIR) even for root
+    mkdirSync(h.xdg, { recursive: true })
+    writeFileSync(join(h.xdg, 'unperf'), 'not a dir')
+    expect(h.run()).toBe('ran function')
+    expect(readFileSync(join(h.xdg, 'unperf'), 'utf8')).toBe('not a dir')
+  })
+})
