@@ -183,6 +183,7 @@ export class Pool implements PerfPool {
    */
   private _start(lane: Lane, a: Slot, b: Slot): void {
     for (;;) {
+      this._nextA = this._nextB = undefined // a finished pool must not keep its last task's resolve (and value)
       let result: unknown
       try {
         if (typeof a === 'function' && this._plain()) {
@@ -300,7 +301,6 @@ export class Pool implements PerfPool {
   /** The next entry for a slot whose task just finished (in `_nextA`/`_nextB`), or false: the slot is released. */
   private _next(): boolean {
     if (this._active <= this._limit && this._dequeue()) return true
-    this._nextA = this._nextB = undefined
     this._active--
     if (this._active === 0 && this._queue.size === 0 && this._backingOff === 0 && this._idle.length > 0) {
       for (const resolve of this._idle.splice(0)) resolve()
@@ -311,10 +311,8 @@ export class Pool implements PerfPool {
   /** Start lanes for queued entries while there are free slots (after a retry or a higher adaptive limit). */
   private _fill(): void {
     while (this._active < this._limit && this._dequeue()) {
-      const a = this._nextA, b = this._nextB
-      this._nextA = this._nextB = undefined
       this._active++
-      this._start(this._lane(), a, b)
+      this._start(this._lane(), this._nextA, this._nextB)
     }
   }
 
