@@ -3,21 +3,19 @@
 // time of the same 100 000 bare calls) / 100 000. Variants run interleaved in random order, round after
 // round; the median is compared. Also: a 2 000-node graph's scheduling overhead, 10 000 concurrent
 // tasks, 1 000 concurrent tasks with hook listeners, and tinypool vs piscina for perf.workers.
-// Run: node bench/pool.mjs   (writes bench/results/pool.md; exits 1 when a target is missed)
-import { build } from 'esbuild'
-import { calibrate } from './_harness.mjs'
+// Where the time goes: the GC time inside each variant's rounds (gc performance entries), and, in a
+// child process with a young generation large enough that no GC runs, the bytes each variant allocates
+// per task and keeps per queued task (`--alloc`).
+// Run: node --expose-gc bench/pool.mjs   (writes bench/results/pool.md; exits 1 when a target is missed)
+import { calibrate, importSource } from './_harness.mjs'
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { PerformanceObserver } from 'node:perf_hooks'
 import pLimit from 'p-limit'
 import PQueue from 'p-queue'
 
-const root = new URL('..', import.meta.url).pathname
-const out = await build({
-  stdin: { contents: `export { Pool } from './src/runtime/pool.ts'; export { runGraph } from './src/runtime/graph.ts'; export { createHookRegistry } from './src/hooks/registry.ts'`, resolveDir: root, loader: 'ts' },
-  bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
-})
-const { Pool, runGraph, createHookRegistry } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`)
-
+const { Pool, runGraph, createHookRegistry } = await importSource(`export { Pool } from './src/runtime/pool.ts'; export { runGraph } from './src/runtime/graph.ts'; export { createHookRegistry } from './src/hooks/registry.ts'`)
 
 const N = Number(process.env.TASKS ?? 100_000)
 const C = 8
@@ -26,28 +24,72 @@ const poolOptions = { concurrency: C, timeout: false, retries: 0, backoff: 100, 
 let sink = 0
 const task = async () => { sink++; return sink }
 
-const variants = {
-  bare: async () => { const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = task(); await Promise.all(ps) },
-  'p-limit 7': async () => { const limit = pLimit(C); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = limit(task); await Promise.all(ps) },
-  'p-queue 9': async () => { const q = new PQueue({ concurrency: C }); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = q.add(task); await Promise.all(ps) },
-  'unperf pool.run': async () => { const pool = new Pool('bench', poolOptions, undefined); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = pool.run(task); await Promise.all(ps) },
-  'unperf pool.map': async () => { const pool = new Pool('bench', poolOptions, undefined); await pool.map(new Array(N).fill(0), task) },
+// Each variant submits all N tasks synchronously and returns their promises (map: its one promise).
+const submit = {
+  bare: () => { const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = task(); return ps },
+  'p-limit 7': () => { const limit = pLimit(C); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = limit(task); return ps },
+  'p-queue 9': () => { const q = new PQueue({ concurrency: C }); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = q.add(task); return ps },
+  'unperf pool.run': () => { const pool = new Pool('bench', poolOptions, undefined); const ps = new Array(N); for (let i = 0; i < N; i++) ps[i] = pool.run(task); return ps },
+  'unperf pool.map': () => [new Pool('bench', poolOptions, undefined).map(new Array(N).fill(0), task)],
+}
+const variants = Object.fromEntries(Object.entries(submit).map(([name, f]) => [name, () => Promise.all(f())]))
+const flush = () => new Promise(resolve => setTimeout(resolve, 10)) // gc entries reach observers asynchronously
+
+if (process.argv.includes('--alloc')) {
+  // child process, young generation large enough for one round: heapUsed after − before = bytes allocated
+  const gcs = []
+  new PerformanceObserver(list => { gcs.push(...list.getEntries()) }).observe({ entryTypes: ['gc'] })
+  const result = {}
+  for (const name of Object.keys(submit)) {
+    await variants[name]() // warm up
+    globalThis.gc(); await flush()
+    let t0 = performance.now(), h0 = process.memoryUsage().heapUsed
+    await variants[name]()
+    const allocated = (process.memoryUsage().heapUsed - h0) / N
+    let t1 = performance.now()
+    await flush()
+    const clean = !gcs.some(e => e.startTime >= t0 && e.startTime <= t1)
+    globalThis.gc(); await flush()
+    h0 = process.memoryUsage().heapUsed
+    const pending = submit[name]() // all submitted, none settled yet: what the waiting tasks keep
+    globalThis.gc()
+    const live = (process.memoryUsage().heapUsed - h0) / N
+    await Promise.all(pending)
+    result[name] = { allocated: clean ? allocated : null, live }
+  }
+  console.log(JSON.stringify(result))
+  process.exit(0)
 }
 
+const gcEntries = []
+const gcObserver = new PerformanceObserver(list => { gcEntries.push(...list.getEntries()) })
+gcObserver.observe({ entryTypes: ['gc'] })
+const windows = [] // [name, start, end] of every measured round, for the gc entries that fall inside
 const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
 for (const fn of Object.values(variants)) await fn() // warm up
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of Object.keys(variants).sort(() => Math.random() - 0.5)) {
     globalThis.gc?.()
+    const start = performance.now()
     const t0 = process.hrtime.bigint()
     await variants[name]()
     samples[name].push(Number(process.hrtime.bigint() - t0) / N)
+    windows.push([name, start, performance.now()])
   }
+}
+await flush()
+gcObserver.disconnect()
+const gcPerRound = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
+for (const [name, start, end] of windows) {
+  const ms = gcEntries.filter(e => e.startTime >= start && e.startTime < end).reduce((sum, e) => sum + e.duration, 0)
+  gcPerRound[name].push(ms * 1e6 / N)
 }
 const machine = calibrate()
 const median = a => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1] }
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
 const overhead = name => Math.max(0.001, m[name] - m.bare)
+// the same ratio inside each round (the variants of a round ran back to back): its spread shows the noise
+const roundRatios = (name, anchor) => samples[name].map((v, r) => (v - samples.bare[r]) / (samples[anchor][r] - samples.bare[r]))
 const rows = []
 let failed = false
 const TARGET = 0.25
@@ -56,9 +98,20 @@ for (const name of ['unperf pool.run', 'unperf pool.map']) {
     const ratio = overhead(name) / overhead(anchor)
     const ok = anchor === 'p-limit 7' ? ratio <= TARGET : ratio <= 1
     if (!ok) failed = true
-    rows.push(`| ${name} vs ${anchor} | ${overhead(name).toFixed(1)} | ${overhead(anchor).toFixed(1)} | ${ratio.toFixed(3)}× | ≤ ${anchor === 'p-limit 7' ? TARGET : 1}× | ${ok ? 'ok' : 'MISSED'} |`)
+    const perRound = roundRatios(name, anchor).sort((x, y) => x - y)
+    rows.push(`| ${name} vs ${anchor} | ${overhead(name).toFixed(1)} | ${overhead(anchor).toFixed(1)} | ${ratio.toFixed(3)}× | ${median(perRound).toFixed(3)}× (${perRound[0].toFixed(2)}–${perRound.at(-1).toFixed(2)}) | ≤ ${anchor === 'p-limit 7' ? TARGET : 1}× | ${ok ? 'ok' : 'MISSED'} |`)
   }
 }
+
+// where the time goes: GC inside the rounds, and bytes per task from the --alloc child
+const allocRun = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=256', '--min-semi-space-size=256', new URL(import.meta.url).pathname, '--alloc'], { env: { ...process.env, TASKS: '50000' }, encoding: 'utf8' })
+const alloc = allocRun.status === 0 ? JSON.parse(allocRun.stdout.trim().split('\n').at(-1)) : undefined
+const costRows = Object.keys(variants).map(name => {
+  const gcNs = median(gcPerRound[name])
+  const a = alloc?.[name]
+  const bytes = a ? `${a.allocated === null ? 'n/a (a GC ran)' : a.allocated.toFixed(0)} | ${a.live.toFixed(0)}` : 'n/a | n/a'
+  return `| ${name} | ${m[name].toFixed(1)} | ${gcNs.toFixed(1)} (${(gcNs / m[name] * 100).toFixed(0)} %) | ${bytes} |`
+})
 
 // --- a 2 000-node graph: scheduling overhead (trivial tasks, pool of 8) vs the same 2 000 tasks through pool.map
 const NODES = 2000
@@ -147,11 +200,19 @@ Command: \`node --expose-gc bench/pool.mjs\` (${N.toLocaleString('en')} trivial 
 
 Per-task overhead = time through the limiter − time of the same bare calls, per task.
 
-| what | unperf ns/task | anchor ns/task | ratio | target | verdict |
-|---|---:|---:|---:|---:|---|
+| what | unperf ns/task | anchor ns/task | ratio | per-round ratio: median (min–max) | target | verdict |
+|---|---:|---:|---:|---:|---:|---|
 ${rows.join('\n')}
 
-Raw medians (ns/task, bare calls included): ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}.
+The ratio is of the medians over ${ROUNDS} rounds; the per-round column divides the overheads measured in the same round (its range is the noise of this machine).
+
+#### Where the time goes
+
+| variant | ns/task (median, bare calls included) | of which GC | bytes allocated per task | bytes kept per waiting task |
+|---|---:|---:|---:|---:|
+${costRows.join('\n')}
+
+GC: the duration of the gc performance entries inside each round, median per task. Bytes: a child process (\`--alloc\`, 50 000 tasks, a 256 MB young generation so that no GC runs during a round): heap used after − before one round, and after submitting every task but before any settles (after a full GC).
 
 ### Graph
 

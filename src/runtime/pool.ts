@@ -263,7 +263,15 @@ export class Pool implements PerfPool {
         reject(error)
       }, timeout)
       timer.unref()
-      Promise.resolve().then(() => callJob(job, controller.signal)).then(
+      let result: unknown
+      try {
+        result = callJob(job, controller.signal)
+      } catch (error) {
+        clearTimeout(timer)
+        reject(error)
+        return
+      }
+      Promise.resolve(result).then(
         value => { clearTimeout(timer); resolve(value) },
         error => { clearTimeout(timer); reject(error) },
       )

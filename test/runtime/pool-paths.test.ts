@@ -164,6 +164,10 @@ describe('pool run() paths', () => {
     expect(signals[0]).not.toBe(signals[1])
     expect(signals.every(s => s.aborted)).toBe(true)
     expect(p.stats()).toMatchObject({ timeouts: 2, failed: 2 })
+    // a synchronous result or throw under a timeout settles at once, no timeout counted
+    expect(await p.run(() => 'sync')).toBe('sync')
+    await expect(p.run(() => { throw new Error('sync throw') })).rejects.toThrow('sync throw')
+    expect(p.stats()).toMatchObject({ timeouts: 2, failed: 3, completed: 1 })
   })
 
   it('an adaptive pool never runs more run() tasks than its current concurrency', async () => {
