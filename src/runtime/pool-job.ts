@@ -3,7 +3,7 @@
  * anything that needs state of its own (a map item, a retried run(), a run() under a timeout, hook
  * listeners or adaptive concurrency) is a Job. A Lane is one slot of the pool, reused task after task.
  */
-import { PerfError } from '../errors.js'
+import { PerfError, TimeoutError } from '../errors.js'
 
 export type TaskFn<T> = (signal: AbortSignal) => Promise<T> | T
 /** The resolve of a run() promise; a failure settles it with a rejected promise (`rejectWith`). */
@@ -24,6 +24,7 @@ export interface Job {
 }
 
 export interface MapRun {
+  group: Job['group']
   items: unknown[]
   fn: (item: unknown, index: number, signal: AbortSignal) => unknown
   results: unknown[]
@@ -97,4 +98,59 @@ export function asPromise(result: unknown): Promise<unknown> | undefined {
     return Promise.resolve(result)
   }
   return undefined
+}
+
+/** The state of one map(): its items' results and errors, and with stopOnError its cancel group. */
+export function newMapRun(
+  items: unknown[], fn: MapRun['fn'], stopOnError: boolean, pool: string,
+  resolve: (results: unknown[]) => void, reject: (error: unknown) => void,
+): MapRun {
+  const controller = stopOnError ? new AbortController() : undefined
+  let firstError: unknown
+  const group: Job['group'] = controller && {
+    cancelled: false,
+    fail(error: unknown) {
+      if (group!.cancelled) return
+      group!.cancelled = true
+      firstError = error
+      controller.abort(error)
+    },
+  }
+  const run: MapRun = {
+    group, items, fn, results: new Array<unknown>(items.length), errors: [], remaining: items.length,
+    signal: controller ? controller.signal : NEVER_ABORTED,
+    finish: () => {
+      if (group?.cancelled) reject(firstError)
+      else if (run.errors.length === 1) reject(run.errors[0])
+      else if (run.errors.length > 1) reject(new AggregateError(run.errors, `[unperf] ${run.errors.length} of ${items.length} tasks failed in pool '${pool}'`))
+      else resolve(run.results)
+    },
+  }
+  return run
+}
+
+/** fn with an AbortController and a timer: on timeout the signal aborts and the task rejects at once. */
+export function callTimed(job: Job, timeout: number, pool: string, onTimeout: () => void): Promise<unknown> {
+  const controller = new AbortController()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new TimeoutError(`task ${job.id} in pool '${pool}'`, timeout)
+      onTimeout()
+      controller.abort(error)
+      reject(error)
+    }, timeout)
+    timer.unref()
+    let result: unknown
+    try {
+      result = callJob(job, controller.signal)
+    } catch (error) {
+      clearTimeout(timer)
+      reject(error)
+      return
+    }
+    Promise.resolve(result).then(
+      value => { clearTimeout(timer); resolve(value) },
+      error => { clearTimeout(timer); reject(error) },
+    )
+  })
 }

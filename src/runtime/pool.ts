@@ -3,18 +3,18 @@
  * exponential backoff and full jitter, and an 'adaptive' limit tuned by AIMD on throughput and latency.
  *
  * The hot path (a run() in a pool with no timeout, no hook listener, fixed concurrency): a queued task
- * is two slots of an array queue with a head index (its fn and its promise's resolve; no job object,
- * no closure), and a slot (a Lane, reused) runs it with one `.then(lane.ok, lane.err)`.
- * AbortController, job records, timing and hooks only when a feature needs them.
+ * is two slots of a chunked FIFO (its fn and its promise's resolve: no job record, no closure), and a
+ * slot (a Lane, reused) runs it with one `.then(lane.ok, lane.err)`; a run() that finds a free slot
+ * returns its result's `.then` directly. AbortController, job records, timing and hooks only when a
+ * feature needs them. Why this is the floor: bench/results/pool.md ("Where the time goes").
  */
 import { availableParallelism } from 'node:os'
-import { TimeoutError } from '../errors.js'
 import type { ResolvedPoolConfig } from '../config/types.js'
 import type { PoolManager, RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
 import { PairQueue } from './pool-queue.js'
-import { asPromise, callJob, CANCELLED, NEVER_ABORTED, newJob, noop, settled, taskId } from './pool-job.js'
+import { asPromise, callJob, callTimed, CANCELLED, NEVER_ABORTED, newJob, newMapRun, noop, settled, taskId } from './pool-job.js'
 import type { Job, Lane, MapRun, Settle, Slot, TaskFn } from './pool-job.js'
 
 /** Idle lanes kept for reuse (a pool that is rarely saturated starts a lane per task). */
@@ -53,30 +53,8 @@ export class Pool implements PerfPool {
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     if (list.length === 0) return Promise.resolve([])
     return new Promise<T[]>((resolve, reject) => {
-      let controller: AbortController | undefined
-      let firstError: unknown
-      const group: Job['group'] = options.stopOnError
-        ? {
-            cancelled: false,
-            fail(error: unknown) {
-              if (group!.cancelled) return
-              group!.cancelled = true
-              firstError = error
-              controller!.abort(error)
-            },
-          }
-        : undefined
-      if (group) controller = new AbortController()
-      const run: MapRun = {
-        items: list, fn: fn as MapRun['fn'], results: new Array<T>(list.length), errors: [], remaining: list.length,
-        signal: controller ? controller.signal : NEVER_ABORTED,
-        finish: () => {
-          if (group?.cancelled) reject(firstError)
-          else if (run.errors.length === 1) reject(run.errors[0])
-          else if (run.errors.length > 1) reject(new AggregateError(run.errors, `[unperf] ${run.errors.length} of ${list.length} tasks failed in pool '${this.name}'`))
-          else resolve(run.results as T[])
-        },
-      }
+      const run = newMapRun(list, fn as MapRun['fn'], options.stopOnError === true, this.name, resolve as (results: unknown[]) => void, reject)
+      const group = run.group
       for (let i = 0; i < list.length; i++) {
         const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i }
         if (group?.cancelled) {
@@ -219,7 +197,7 @@ export class Pool implements PerfPool {
     job.started = timed ? performance.now() : 0
     if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
     const timeout = this._options.timeout
-    return timeout === false ? callJob(job, NEVER_ABORTED) : this._timed(job, timeout)
+    return timeout === false ? callJob(job, NEVER_ABORTED) : callTimed(job, timeout, this.name, this._onTimeout)
   }
 
   private _succeeded(lane: Lane, value: unknown): void {
@@ -252,31 +230,7 @@ export class Pool implements PerfPool {
     if (this._take(lane)) this._start(lane, this._nextA, this._nextB)
   }
 
-  /** fn with an AbortController and a timer: on timeout the signal aborts and the slot is freed. */
-  private _timed(job: Job, timeout: number): Promise<unknown> {
-    const controller = new AbortController()
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const error = new TimeoutError(`task ${job.id} in pool '${this.name}'`, timeout)
-        this._stats.timeouts++
-        controller.abort(error)
-        reject(error)
-      }, timeout)
-      timer.unref()
-      let result: unknown
-      try {
-        result = callJob(job, controller.signal)
-      } catch (error) {
-        clearTimeout(timer)
-        reject(error)
-        return
-      }
-      Promise.resolve(result).then(
-        value => { clearTimeout(timer); resolve(value) },
-        error => { clearTimeout(timer); reject(error) },
-      )
-    })
-  }
+  private readonly _onTimeout = (): void => { this._stats.timeouts++ }
 
   /** The entry `_dequeue()` took, read back by the caller (two values, no pair object). */
   private _nextA: Slot = undefined
