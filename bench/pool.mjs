@@ -19,7 +19,7 @@ const { Pool, runGraph, createHookRegistry } = await importSource(`export { Pool
 
 const N = Number(process.env.TASKS ?? 100_000)
 const C = 8
-const ROUNDS = Number(process.env.ROUNDS ?? 15)
+const ROUNDS = Number(process.env.ROUNDS ?? 25)
 const poolOptions = { concurrency: C, timeout: false, retries: 0, backoff: 100, maxBackoff: 10_000 }
 let sink = 0
 const task = async () => { sink++; return sink }
@@ -57,6 +57,17 @@ if (process.argv.includes('--alloc')) {
     await Promise.all(pending)
     result[name] = { allocated: clean ? allocated : null, live }
   }
+  // the two pieces every queued run() needs: its promise with V8's resolving functions, and one .then on the task's result
+  const keep = new Array(N)
+  const executor = () => {}
+  const onOk = () => {}, onErr = () => {}
+  const resolved = Promise.resolve(1)
+  const bytes = f => { globalThis.gc(); const h0 = process.memoryUsage().heapUsed; f(); return (process.memoryUsage().heapUsed - h0) / N }
+  result.floor = {
+    promise: bytes(() => { for (let i = 0; i < N; i++) keep[i] = new Promise(executor) }),
+    then: bytes(() => { for (let i = 0; i < N; i++) resolved.then(onOk, onErr) }),
+  }
+  await flush()
   console.log(JSON.stringify(result))
   process.exit(0)
 }
@@ -112,6 +123,25 @@ const costRows = Object.keys(variants).map(name => {
   const bytes = a ? `${a.allocated === null ? 'n/a (a GC ran)' : a.allocated.toFixed(0)} | ${a.live.toFixed(0)}` : 'n/a | n/a'
   return `| ${name} | ${m[name].toFixed(1)} | ${gcNs.toFixed(1)} (${(gcNs / m[name] * 100).toFixed(0)} %) | ${bytes} |`
 })
+
+// --- one task at a time: every run() finds a free slot (the direct path: fn now, one .then)
+const SEQ = 20_000
+const sequential = {
+  bare: async () => { for (let i = 0; i < SEQ; i++) await task() },
+  'p-limit 7': async () => { const limit = pLimit(C); for (let i = 0; i < SEQ; i++) await limit(task) },
+  'unperf pool.run': async () => { const pool = new Pool('seq', poolOptions, undefined); for (let i = 0; i < SEQ; i++) await pool.run(task) },
+}
+const seqSamples = Object.fromEntries(Object.keys(sequential).map(k => [k, []]))
+for (const fn of Object.values(sequential)) await fn()
+for (let round = 0; round < 9; round++) {
+  for (const name of Object.keys(sequential).sort(() => Math.random() - 0.5)) {
+    const t0 = process.hrtime.bigint()
+    await sequential[name]()
+    seqSamples[name].push(Number(process.hrtime.bigint() - t0) / SEQ)
+  }
+}
+const seq = Object.fromEntries(Object.entries(seqSamples).map(([k, v]) => [k, median(v)]))
+const seqRatio = (seq['unperf pool.run'] - seq.bare) / (seq['p-limit 7'] - seq.bare)
 
 // --- a 2 000-node graph: scheduling overhead (trivial tasks, pool of 8) vs the same 2 000 tasks through pool.map
 const NODES = 2000
@@ -194,6 +224,21 @@ let workerRatio = ''
   for (const name of Object.keys(libs)) workerRows.push(`| ${name} | ${median(ws[name].cold).toFixed(1)} ms | ${(median(ws[name].warm) * 1000).toFixed(0)} µs | ${(median(ws[name].warm) / median(ws.piscina.warm)).toFixed(2)}× |`)
 }
 
+function floorText() {
+  const run = alloc?.['unperf pool.run'], bare = alloc?.bare, floor = alloc?.floor
+  if (!run || !bare || !floor || run.allocated === null || bare.allocated === null) return 'The --alloc child gave no clean figures in this run.'
+  const extra = run.allocated - bare.allocated
+  const gcShare = (median(gcPerRound['unperf pool.run']) - median(gcPerRound.bare)) / overhead('unperf pool.run')
+  const code = s => '`' + s + '`'
+  return [
+    `Where unperf's pool.run overhead goes: ${Math.max(0, gcShare * 100).toFixed(0)} % of it is GC time in this run (its GC per task minus the bare calls', over its overhead).`,
+    `It allocates ${extra.toFixed(0)} B per task more than the bare calls, and that is the floor of a limiter whose run() returns a native promise before the task may start:`,
+    `the promise and V8's resolving functions (${code('new Promise(executor)')}: ${floor.promise.toFixed(0)} B; only the resolve is kept while the task waits: ${run.live.toFixed(0)} B per waiting task in all, the bare calls keep ${bare.live.toFixed(0)} B per settled promise),`,
+    `and one ${code('.then')} on the task's result so that the slot learns it settled (${floor.then.toFixed(0)} B: a derived promise, a reaction, a job; an ${code('await')} costs more, it allocates closures),`,
+    `plus two queue slots (16 B). There is no job record, closure or AbortController per task. p-limit 7 allocates ${(alloc['p-limit 7'].allocated - bare.allocated).toFixed(0)} B per task more than the bare calls.`,
+  ].join(' ')
+}
+
 const md = `## Pools
 
 Command: \`node --expose-gc bench/pool.mjs\` (${N.toLocaleString('en')} trivial async tasks submitted at once, concurrency ${C}, variants interleaved in random order, median of ${ROUNDS} rounds; ${availableParallelism()} cores, node ${process.version}).
@@ -213,6 +258,10 @@ The ratio is of the medians over ${ROUNDS} rounds; the per-round column divides 
 ${costRows.join('\n')}
 
 GC: the duration of the gc performance entries inside each round, median per task. Bytes: a child process (\`--alloc\`, 50 000 tasks, a 256 MB young generation so that no GC runs during a round): heap used after − before one round, and after submitting every task but before any settles (after a full GC).
+
+${floorText()}
+
+One task at a time (\`await pool.run(task)\` in a loop, ${SEQ.toLocaleString('en')} tasks, median of 9 interleaved rounds: every call finds a free slot, so fn runs at once and the returned promise is its result's one \`.then\`): overhead ${(seq['unperf pool.run'] - seq.bare).toFixed(1)} ns/task vs p-limit 7's ${(seq['p-limit 7'] - seq.bare).toFixed(1)} ns (${seqRatio.toFixed(3)}×).
 
 ### Graph
 
