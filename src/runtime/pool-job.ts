@@ -91,13 +91,19 @@ export function settled(job: Job, ok: boolean, value: unknown): void {
   if (--m.remaining === 0) m.finish()
 }
 
-/** A thenable other than a native promise is adopted first (its then may call back twice or synchronously). */
+/**
+ * A task's result as a promise, or undefined for a plain value (handled synchronously). A thenable
+ * other than a native promise is adopted first (its then may call back twice or synchronously); a
+ * `then` getter that throws is a rejection, as with `await`.
+ */
 export function asPromise(result: unknown): Promise<unknown> | undefined {
   if (result instanceof Promise) return result
-  if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof (result as { then?: unknown }).then === 'function') {
-    return Promise.resolve(result)
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) return undefined
+  try {
+    return typeof (result as { then?: unknown }).then === 'function' ? Promise.resolve(result) : undefined
+  } catch (error) {
+    return Promise.reject(error)
   }
-  return undefined
 }
 
 /** The state of one map(): its items' results and errors, and with stopOnError its cancel group. */

@@ -92,8 +92,10 @@ describe('pool run() paths', () => {
     expect(await p.run(() => 'sync value')).toBe('sync value')
     await expect(p.run(() => { throw new Error('sync throw') })).rejects.toThrow('sync throw')
     expect(await p.run(() => thenable as unknown as Promise<string>)).toBe('from thenable')
+    const hostile = { get then() { throw new Error('then getter') } }
+    await expect(p.run(() => hostile)).rejects.toThrow('then getter')
     await p.onIdle()
-    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 5, failed: 2 })
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 5, failed: 3 })
     expect(unhandled).toEqual([])
   })
 
