@@ -250,7 +250,7 @@ Per-task overhead = time through the limiter − time of the same bare calls, pe
 |---|---:|---:|---:|---:|---:|---|
 ${rows.join('\n')}
 
-The ratio is of the medians over ${ROUNDS} rounds; the per-round column divides the overheads measured in the same round (its range is the noise of this machine).
+The ratio is of the medians over ${ROUNDS} rounds; the per-round column divides the overheads measured in the same round (its range is the noise of this machine).${m['unperf pool.map'] <= m.bare ? ' pool.map measured at or below the bare calls (overhead shown as 0): it makes one promise for all its items where the bare calls make one each.' : ''}
 
 #### Where the time goes
 
