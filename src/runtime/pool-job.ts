@@ -52,7 +52,9 @@ export interface Lane {
   readonly err: (error: unknown) => void
 }
 
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal
+let never: AbortSignal | undefined
+/** The signal of a task nothing can abort, made on first use (an AbortController at import loads abort_controller at startup). */
+export const neverAborted = (): AbortSignal => (never ??= new AbortController().signal)
 export const noop = (): void => {}
 /** Settles map items never started after a stopOnError failure (the map rejects with the first error). */
 export const CANCELLED = new PerfError('E_CANCELLED', 'cancelled: an earlier task of this map failed')
@@ -66,7 +68,7 @@ export const newJob = (fn: TaskFn<unknown>, settle: Settle): Job =>
 export function callJob(job: Job, signal: AbortSignal): unknown {
   const m = job.map
   if (m === undefined) return job.fn(signal)
-  const s = m.signal === NEVER_ABORTED ? signal : signal === NEVER_ABORTED ? m.signal : AbortSignal.any([signal, m.signal])
+  const s = m.signal === neverAborted() ? signal : signal === neverAborted() ? m.signal : AbortSignal.any([signal, m.signal])
   return m.fn(m.items[job.index], job.index, s)
 }
 
@@ -124,7 +126,7 @@ export function newMapRun(
   }
   const run: MapRun = {
     group, items, fn, results: new Array<unknown>(items.length), errors: [], remaining: items.length,
-    signal: controller ? controller.signal : NEVER_ABORTED,
+    signal: controller ? controller.signal : neverAborted(),
     finish: () => {
       if (group?.cancelled) reject(firstError)
       else if (run.errors.length === 1) reject(run.errors[0])

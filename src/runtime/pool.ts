@@ -14,7 +14,7 @@ import type { PoolManager, RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
 import { PairQueue } from './pool-queue.js'
-import { asPromise, callJob, callTimed, CANCELLED, NEVER_ABORTED, newJob, newMapRun, noop, settled, taskId } from './pool-job.js'
+import { asPromise, callJob, callTimed, CANCELLED, neverAborted, newJob, newMapRun, noop, settled, taskId } from './pool-job.js'
 import type { Job, Lane, MapRun, Settle, Slot, TaskFn } from './pool-job.js'
 
 /** Idle lanes kept for reuse (a pool that is rarely saturated starts a lane per task). */
@@ -103,7 +103,7 @@ export class Pool implements PerfPool {
     this._active++
     let result: unknown
     try {
-      result = fn(NEVER_ABORTED)
+      result = fn(neverAborted())
     } catch (error) {
       this._stats.failed++
       this._release()
@@ -167,7 +167,7 @@ export class Pool implements PerfPool {
         if (typeof a === 'function' && this._plain()) {
           lane.fn = a as TaskFn<unknown>
           lane.settle = b as Settle
-          result = lane.fn(NEVER_ABORTED)
+          result = lane.fn(neverAborted())
         } else {
           const job = typeof a === 'function' ? newJob(a as TaskFn<unknown>, b as Settle) : (a as Job)
           lane.job = job
@@ -197,7 +197,7 @@ export class Pool implements PerfPool {
     job.started = timed ? performance.now() : 0
     if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
     const timeout = this._options.timeout
-    return timeout === false ? callJob(job, NEVER_ABORTED) : callTimed(job, timeout, this.name, this._onTimeout)
+    return timeout === false ? callJob(job, neverAborted()) : callTimed(job, timeout, this.name, this._onTimeout)
   }
 
   private _succeeded(lane: Lane, value: unknown): void {
