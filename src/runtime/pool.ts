@@ -2,72 +2,28 @@
  * Concurrency pools: bounded, ordered `map`, per-task timeout with AbortSignal, retries with
  * exponential backoff and full jitter, and an 'adaptive' limit tuned by AIMD on throughput and latency.
  *
- * The hot path allocates one job object and one promise per task: an array queue with a head index,
- * no AbortController unless a timeout is set or fn takes the signal, hooks only when listened to.
+ * The hot path (a run() in a pool with no timeout, no hook listener, fixed concurrency): a queued task
+ * is two slots of a chunked FIFO (its fn and its promise's resolve: no job record, no closure), and a
+ * slot (a Lane, reused) runs it with one `.then(lane.ok, lane.err)`; a run() that finds a free slot
+ * returns its result's `.then` directly. AbortController, job records, timing and hooks only when a
+ * feature needs them. Why this is the floor: bench/results/pool.md ("Where the time goes").
  */
 import { availableParallelism } from 'node:os'
-import { PerfError, TimeoutError } from '../errors.js'
 import type { ResolvedPoolConfig } from '../config/types.js'
 import type { PoolManager, RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
+import { PairQueue } from './pool-queue.js'
+import { asPromise, callJob, callTimed, CANCELLED, neverAborted, newJob, newMapRun, noop, settled, taskId } from './pool-job.js'
+import type { Job, Lane, MapRun, Settle, Slot, TaskFn } from './pool-job.js'
 
-type TaskFn<T> = (signal: AbortSignal) => Promise<T> | T
-
-interface Job {
-  fn: TaskFn<unknown>
-  resolve: (value: unknown) => void
-  reject: (error: unknown) => void
-  attempt: number
-  id: number
-  /** A stopOnError map: the first failure cancels the rest synchronously, before a slot is reused. */
-  group: { cancelled: boolean; fail(error: unknown): void } | undefined
-  started: number
-  /** A map item: the lane calls map.fn(items[index], index, signal) and reports to the map, no promise per item. */
-  map: MapRun | undefined
-  index: number
-}
-
-interface MapRun {
-  items: unknown[]
-  fn: (item: unknown, index: number, signal: AbortSignal) => unknown
-  results: unknown[]
-  errors: unknown[]
-  remaining: number
-  /** aborted on the first failure with stopOnError; the never-aborted signal otherwise */
-  signal: AbortSignal
-  finish(): void
-}
-
-function callJob(job: Job, signal: AbortSignal): unknown {
-  const m = job.map
-  if (m === undefined) return job.fn(signal)
-  const s = m.signal === NEVER_ABORTED ? signal : signal === NEVER_ABORTED ? m.signal : AbortSignal.any([signal, m.signal])
-  return m.fn(m.items[job.index], job.index, s)
-}
-
-function settled(job: Job, ok: boolean, value: unknown): void {
-  const m = job.map
-  if (m === undefined) {
-    if (ok) job.resolve(value)
-    else job.reject(value)
-    return
-  }
-  if (ok) m.results[job.index] = value
-  else m.errors.push(value)
-  if (--m.remaining === 0) m.finish()
-}
-
-const NEVER_ABORTED = new AbortController().signal
-const noop = (): void => {}
-/** Settles map items never started after a stopOnError failure (the map rejects with the first error). */
-const CANCELLED = new PerfError('E_CANCELLED', 'cancelled: an earlier task of this map failed')
-let nextId = 1
+/** Idle lanes kept for reuse (a pool that is rarely saturated starts a lane per task). */
+const FREE_LANES = 64
 
 export class Pool implements PerfPool {
-  private readonly _queue: (Job | undefined)[] = []
-  private _head = 0
+  private readonly _queue = new PairQueue<Slot>()
   private _active = 0
+  private readonly _free: Lane[] = []
   private _idle: (() => void)[] = []
   private _backingOff = 0
   private readonly _adaptive: AdaptiveLimit | undefined
@@ -84,10 +40,11 @@ export class Pool implements PerfPool {
   }
 
   get active(): number { return this._active }
-  get queued(): number { return this._queue.length - this._head }
+  get queued(): number { return this._queue.size }
   get concurrency(): number { return this._limit }
 
   run<T>(fn: TaskFn<T>): Promise<T> {
+    if (this._active < this._limit && this._options.retries === 0 && this._plain()) return this._direct(fn) as Promise<T>
     this._pending = fn as TaskFn<unknown>
     return new Promise(this._executor) as Promise<T>
   }
@@ -96,41 +53,19 @@ export class Pool implements PerfPool {
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     if (list.length === 0) return Promise.resolve([])
     return new Promise<T[]>((resolve, reject) => {
-      let controller: AbortController | undefined
-      let firstError: unknown
-      const group: Job['group'] = options.stopOnError
-        ? {
-            cancelled: false,
-            fail(error: unknown) {
-              if (group!.cancelled) return
-              group!.cancelled = true
-              firstError = error
-              controller!.abort(error)
-            },
-          }
-        : undefined
-      if (group) controller = new AbortController()
-      const run: MapRun = {
-        items: list, fn: fn as MapRun['fn'], results: new Array<T>(list.length), errors: [], remaining: list.length,
-        signal: controller ? controller.signal : NEVER_ABORTED,
-        finish: () => {
-          if (group?.cancelled) reject(firstError)
-          else if (run.errors.length === 1) reject(run.errors[0])
-          else if (run.errors.length > 1) reject(new AggregateError(run.errors, `[unperf] ${run.errors.length} of ${list.length} tasks failed in pool '${this.name}'`))
-          else resolve(run.results as T[])
-        },
-      }
+      const run = newMapRun(list, fn as MapRun['fn'], options.stopOnError === true, this.name, resolve as (results: unknown[]) => void, reject)
+      const group = run.group
       for (let i = 0; i < list.length; i++) {
-        const job: Job = { fn: noop, resolve: noop, reject: noop, attempt: 0, id: nextId++, group, started: 0, map: run, index: i }
+        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i }
         if (group?.cancelled) {
           settled(job, false, CANCELLED)
           continue
         }
         if (this._active < this._limit) {
           this._active++
-          void this._lane(job)
+          this._start(this._lane(), job, undefined)
         } else {
-          this._queue.push(job)
+          this._queue.push(job, undefined)
         }
       }
     })
@@ -149,106 +84,197 @@ export class Pool implements PerfPool {
 
   /** The fn of the run() being submitted: read by the shared executor, so a run() allocates no closure. */
   private _pending: TaskFn<unknown> | undefined
-  private readonly _executor = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
-    const job: Job = { fn: this._pending!, resolve, reject, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0 }
+  private readonly _executor = (resolve: Settle): void => {
+    const fn = this._pending!
     this._pending = undefined
     if (this._active < this._limit) {
       this._active++
-      void this._lane(job)
+      this._start(this._lane(), fn, resolve)
     } else {
-      this._queue.push(job)
+      this._queue.push(fn, resolve)
     }
   }
 
   /**
-   * One slot: runs jobs back to back until the queue is empty (or the limit shrank). An `await` in a
-   * loop costs no closure and no derived promise per task, unlike `.then(onOk, onErr)`.
+   * A free slot and nothing to remember (no retry, timeout, hook or adaptive limit): fn runs now and
+   * the returned promise is its result's one `.then`, with handlers shared by the whole pool.
+   */
+  private _direct(fn: TaskFn<unknown>): Promise<unknown> {
+    this._active++
+    let result: unknown
+    try {
+      result = fn(neverAborted())
+    } catch (error) {
+      this._stats.failed++
+      this._release()
+      return Promise.reject(error)
+    }
+    const promise = asPromise(result)
+    return promise === undefined ? Promise.resolve(this._directOk(result)) : promise.then(this._directOk, this._directErr)
+  }
+
+  private readonly _directOk = (value: unknown): unknown => {
+    this._stats.completed++
+    this._release()
+    return value
+  }
+
+  private readonly _directErr = (error: unknown): never => {
+    this._stats.failed++
+    this._release()
+    throw error
+  }
+
+  /** A direct task's slot: to the next queued entry (in a lane), or released. */
+  private _release(): void {
+    if (this._next()) this._start(this._lane(), this._nextA, this._nextB)
+  }
+
+  private _lane(): Lane {
+    const idle = this._free.pop()
+    if (idle !== undefined) return idle
+    const lane: Lane = {
+      fn: undefined, settle: undefined, job: undefined,
+      ok: (value: unknown) => {
+        this._succeeded(lane, value)
+        this._continue(lane)
+      },
+      err: (error: unknown) => {
+        this._failedIn(lane, error)
+        this._continue(lane)
+      },
+    }
+    return lane
+  }
+
+  /** No timeout, no task hook listened to, a fixed limit: a run() needs no job record. */
+  private _plain(): boolean {
+    const hooks = this._ctx?.hooks
+    return this._options.timeout === false && this._adaptive === undefined &&
+      (hooks === undefined || !(hooks.hasListeners('task:start') || hooks.hasListeners('task:end') || hooks.hasListeners('task:error')))
+  }
+
+  /**
+   * Runs the entry (a, b) in the lane, then the next queued ones while their results are synchronous.
+   * An asynchronous result gets the lane's handlers, which continue from there.
    * The caller has already counted the slot in `_active`.
    */
-  private async _lane(first: Job): Promise<void> {
-    let job: Job | undefined = first
-    const hooks = this._ctx?.hooks
-    const timeout = this._options.timeout
-    while (job !== undefined) {
-      const timed = this._adaptive !== undefined || (hooks !== undefined && (hooks.hasListeners('task:end') || hooks.hasListeners('task:error')))
-      job.started = timed ? performance.now() : 0
-      if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
-      let value: unknown
+  private _start(lane: Lane, a: Slot, b: Slot): void {
+    for (;;) {
+      this._nextA = this._nextB = undefined // a finished pool must not keep its last task's resolve (and value)
+      let result: unknown
       try {
-        value = timeout === false ? await callJob(job, NEVER_ABORTED) : await this._timed(job, timeout)
+        if (typeof a === 'function' && this._plain()) {
+          lane.fn = a as TaskFn<unknown>
+          lane.settle = b as Settle
+          result = lane.fn(neverAborted())
+        } else {
+          const job = typeof a === 'function' ? newJob(a as TaskFn<unknown>, b as Settle) : (a as Job)
+          lane.job = job
+          result = this._begin(job)
+        }
       } catch (error) {
-        this._failed(job, error)
-        job = this._take()
+        this._failedIn(lane, error)
+        if (!this._take(lane)) return
+        a = this._nextA; b = this._nextB
         continue
       }
-      this._stats.completed++
-      if (timed) {
-        const duration = performance.now() - job.started
-        if (this._adaptive) this._setLimit(this._adaptive.record(duration, false))
-        if (hooks && hooks.hasListeners('task:end')) hooks.emit('task:end', { pool: this.name, id: job.id, attempt: job.attempt, duration })
+      const promise = asPromise(result)
+      if (promise !== undefined) {
+        void promise.then(lane.ok, lane.err)
+        return
       }
-      settled(job, true, value)
-      job = this._take()
+      this._succeeded(lane, result)
+      if (!this._take(lane)) return
+      a = this._nextA; b = this._nextB
     }
   }
 
-  /** fn with an AbortController and a timer: on timeout the signal aborts and the slot is freed. */
-  private _timed(job: Job, timeout: number): Promise<unknown> {
-    const controller = new AbortController()
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const error = new TimeoutError(`task ${job.id} in pool '${this.name}'`, timeout)
-        this._stats.timeouts++
-        controller.abort(error)
-        reject(error)
-      }, timeout)
-      timer.unref()
-      Promise.resolve().then(() => callJob(job, controller.signal)).then(
-        value => { clearTimeout(timer); resolve(value) },
-        error => { clearTimeout(timer); reject(error) },
-      )
-    })
+  /** Starts a job: timing when needed, task:start, the timeout. */
+  private _begin(job: Job): unknown {
+    const hooks = this._ctx?.hooks
+    const timed = this._adaptive !== undefined || (hooks !== undefined && (hooks.hasListeners('task:end') || hooks.hasListeners('task:error')))
+    job.started = timed ? performance.now() : 0
+    if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
+    const timeout = this._options.timeout
+    return timeout === false ? callJob(job, neverAborted()) : callTimed(job, timeout, this.name, this._onTimeout)
   }
 
-  /** The next job for a lane that just finished one, or undefined (and the slot is released). */
-  private _take(): Job | undefined {
+  private _succeeded(lane: Lane, value: unknown): void {
+    this._stats.completed++
+    const job = lane.job
+    if (job === undefined) {
+      const settle = lane.settle!
+      lane.fn = lane.settle = undefined
+      settle(value)
+      return
+    }
+    lane.job = undefined
+    if (job.started !== 0) {
+      const duration = performance.now() - job.started
+      if (this._adaptive) this._setLimit(this._adaptive.record(duration, false))
+      const hooks = this._ctx?.hooks
+      if (hooks && hooks.hasListeners('task:end')) hooks.emit('task:end', { pool: this.name, id: job.id, attempt: job.attempt, duration })
+    }
+    settled(job, true, value)
+  }
+
+  private _failedIn(lane: Lane, error: unknown): void {
+    const job = lane.job ?? newJob(lane.fn!, lane.settle!)
+    lane.job = lane.fn = lane.settle = undefined
+    this._failed(job, error)
+  }
+
+  /** After an asynchronous result: the lane runs the next queued entry, or is released. */
+  private _continue(lane: Lane): void {
+    if (this._take(lane)) this._start(lane, this._nextA, this._nextB)
+  }
+
+  private readonly _onTimeout = (): void => { this._stats.timeouts++ }
+
+  /** The entry `_dequeue()` took, read back by the caller (two values, no pair object). */
+  private _nextA: Slot = undefined
+  private _nextB: Slot = undefined
+
+  /** Dequeues one entry into `_nextA`/`_nextB`; false when the queue is empty. */
+  private _dequeue(): boolean {
     const queue = this._queue
-    while (this._active <= this._limit && this._head < queue.length) {
-      const job = queue[this._head]!
-      queue[this._head++] = undefined
-      if (this._head === queue.length) {
-        queue.length = 0
-        this._head = 0
-      } else if (this._head > 4096 && this._head * 2 > queue.length) {
-        queue.splice(0, this._head)
-        this._head = 0
-      }
-      if (job.group?.cancelled) {
-        settled(job, false, CANCELLED)
+    while (queue.shift()) {
+      const a = queue.a, b = queue.b
+      queue.a = queue.b = undefined
+      if (typeof a !== 'function' && (a as Job).group?.cancelled) {
+        settled(a as Job, false, CANCELLED)
         continue
       }
-      return job
+      this._nextA = a
+      this._nextB = b
+      return true
     }
+    return false
+  }
+
+  /** The next entry for a lane that just finished one (in `_nextA`/`_nextB`), or false: the slot and the lane are released. */
+  private _take(lane: Lane): boolean {
+    if (this._next()) return true
+    if (this._free.length < FREE_LANES) this._free.push(lane)
+    return false
+  }
+
+  /** The next entry for a slot whose task just finished (in `_nextA`/`_nextB`), or false: the slot is released. */
+  private _next(): boolean {
+    if (this._active <= this._limit && this._dequeue()) return true
     this._active--
-    if (this._active === 0 && this._head === queue.length && this._backingOff === 0 && this._idle.length > 0) {
+    if (this._active === 0 && this._queue.size === 0 && this._backingOff === 0 && this._idle.length > 0) {
       for (const resolve of this._idle.splice(0)) resolve()
     }
-    return undefined
+    return false
   }
 
-  /** Start lanes for queued jobs while there are free slots (after a retry or a higher adaptive limit). */
+  /** Start lanes for queued entries while there are free slots (after a retry or a higher adaptive limit). */
   private _fill(): void {
-    const queue = this._queue
-    while (this._active < this._limit && this._head < queue.length) {
-      const job = queue[this._head]!
-      queue[this._head++] = undefined
-      if (this._head === queue.length) { queue.length = 0; this._head = 0 }
-      if (job.group?.cancelled) {
-        settled(job, false, CANCELLED)
-        continue
-      }
+    while (this._active < this._limit && this._dequeue()) {
       this._active++
-      void this._lane(job)
+      this._start(this._lane(), this._nextA, this._nextB)
     }
   }
 
@@ -273,9 +299,9 @@ export class Pool implements PerfPool {
         this._backingOff--
         if (this._active < this._limit) {
           this._active++
-          void this._lane(job)
+          this._start(this._lane(), job, undefined)
         } else {
-          this._queue.splice(this._head, 0, job)
+          this._queue.unshift(job, undefined)
         }
       }, delay).unref()
       return

@@ -1,0 +1,164 @@
+/**
+ * What a pool queues and runs: a plain run() is two queue slots (its fn and its promise's resolve);
+ * anything that needs state of its own (a map item, a retried run(), a run() under a timeout, hook
+ * listeners or adaptive concurrency) is a Job. A Lane is one slot of the pool, reused task after task.
+ */
+import { PerfError, TimeoutError } from '../errors.js'
+
+export type TaskFn<T> = (signal: AbortSignal) => Promise<T> | T
+/** The resolve of a run() promise; a failure settles it with a rejected promise (`rejectWith`). */
+export type Settle = (value: unknown) => void
+
+export interface Job {
+  fn: TaskFn<unknown>
+  settle: Settle
+  attempt: number
+  id: number
+  /** A stopOnError map: the first failure cancels the rest synchronously, before a slot is reused. */
+  group: { cancelled: boolean; fail(error: unknown): void } | undefined
+  /** performance.now() at the start when the duration is needed (hooks, adaptive), else 0 */
+  started: number
+  /** A map item: the lane calls map.fn(items[index], index, signal) and reports to the map, no promise per item. */
+  map: MapRun | undefined
+  index: number
+}
+
+export interface MapRun {
+  group: Job['group']
+  items: unknown[]
+  fn: (item: unknown, index: number, signal: AbortSignal) => unknown
+  results: unknown[]
+  errors: unknown[]
+  remaining: number
+  /** aborted on the first failure with stopOnError; the never-aborted signal otherwise */
+  signal: AbortSignal
+  finish(): void
+}
+
+/** A queue entry is a pair of slots: (fn, settle) for a plain run(), (job, undefined) otherwise. */
+export type Slot = TaskFn<unknown> | Job | Settle | undefined
+
+/**
+ * One slot of a pool. Its two handlers are created once and attached to every task it runs
+ * (`result.then(lane.ok, lane.err)`): one derived promise per task, no closure, no await frame.
+ */
+export interface Lane {
+  /** the plain run() in this lane: its fn (kept for a retry) and its promise's resolve */
+  fn: TaskFn<unknown> | undefined
+  settle: Settle | undefined
+  /** or the job in this lane */
+  job: Job | undefined
+  readonly ok: (value: unknown) => void
+  readonly err: (error: unknown) => void
+}
+
+let never: AbortSignal | undefined
+/** The signal of a task nothing can abort, made on first use (an AbortController at import loads abort_controller at startup). */
+export const neverAborted = (): AbortSignal => (never ??= new AbortController().signal)
+export const noop = (): void => {}
+/** Settles map items never started after a stopOnError failure (the map rejects with the first error). */
+export const CANCELLED = new PerfError('E_CANCELLED', 'cancelled: an earlier task of this map failed')
+
+let nextId = 1
+export const taskId = (): number => nextId++
+
+export const newJob = (fn: TaskFn<unknown>, settle: Settle): Job =>
+  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0 })
+
+export function callJob(job: Job, signal: AbortSignal): unknown {
+  const m = job.map
+  if (m === undefined) return job.fn(signal)
+  const s = m.signal === neverAborted() ? signal : signal === neverAborted() ? m.signal : AbortSignal.any([signal, m.signal])
+  return m.fn(m.items[job.index], job.index, s)
+}
+
+/**
+ * Rejects a run() promise through its resolve: only the resolve is kept while a task waits (the
+ * reject function dies young, a queued task stays small), and adopting a rejected promise settles it
+ * the same way (the rejection is handled by the adoption in the same microtask checkpoint).
+ */
+export function rejectWith(settle: Settle, error: unknown): void {
+  settle(Promise.reject(error))
+}
+
+export function settled(job: Job, ok: boolean, value: unknown): void {
+  const m = job.map
+  if (m === undefined) {
+    if (ok) job.settle(value)
+    else rejectWith(job.settle, value)
+    return
+  }
+  if (ok) m.results[job.index] = value
+  else m.errors.push(value)
+  if (--m.remaining === 0) m.finish()
+}
+
+/**
+ * A task's result as a promise, or undefined for a plain value (handled synchronously). A thenable
+ * other than a native promise is adopted first (its then may call back twice or synchronously); a
+ * `then` getter that throws is a rejection, as with `await`.
+ */
+export function asPromise(result: unknown): Promise<unknown> | undefined {
+  if (result instanceof Promise) return result
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) return undefined
+  try {
+    return typeof (result as { then?: unknown }).then === 'function' ? Promise.resolve(result) : undefined
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+/** The state of one map(): its items' results and errors, and with stopOnError its cancel group. */
+export function newMapRun(
+  items: unknown[], fn: MapRun['fn'], stopOnError: boolean, pool: string,
+  resolve: (results: unknown[]) => void, reject: (error: unknown) => void,
+): MapRun {
+  const controller = stopOnError ? new AbortController() : undefined
+  let firstError: unknown
+  const group: Job['group'] = controller && {
+    cancelled: false,
+    fail(error: unknown) {
+      if (group!.cancelled) return
+      group!.cancelled = true
+      firstError = error
+      controller.abort(error)
+    },
+  }
+  const run: MapRun = {
+    group, items, fn, results: new Array<unknown>(items.length), errors: [], remaining: items.length,
+    signal: controller ? controller.signal : neverAborted(),
+    finish: () => {
+      if (group?.cancelled) reject(firstError)
+      else if (run.errors.length === 1) reject(run.errors[0])
+      else if (run.errors.length > 1) reject(new AggregateError(run.errors, `[unperf] ${run.errors.length} of ${items.length} tasks failed in pool '${pool}'`))
+      else resolve(run.results)
+    },
+  }
+  return run
+}
+
+/** fn with an AbortController and a timer: on timeout the signal aborts and the task rejects at once. */
+export function callTimed(job: Job, timeout: number, pool: string, onTimeout: () => void): Promise<unknown> {
+  const controller = new AbortController()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new TimeoutError(`task ${job.id} in pool '${pool}'`, timeout)
+      onTimeout()
+      controller.abort(error)
+      reject(error)
+    }, timeout)
+    timer.unref()
+    let result: unknown
+    try {
+      result = callJob(job, controller.signal)
+    } catch (error) {
+      clearTimeout(timer)
+      reject(error)
+      return
+    }
+    Promise.resolve(result).then(
+      value => { clearTimeout(timer); resolve(value) },
+      error => { clearTimeout(timer); reject(error) },
+    )
+  })
+}
