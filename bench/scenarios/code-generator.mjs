@@ -71,7 +71,7 @@ Command (after \`node scripts/build.mjs --no-dts\`):
 node bench/scenarios/code-generator.mjs --models ${MODELS}
 \`\`\`
 
-The program is [bench/scenarios/code-generator/](scenarios/code-generator/): \`codegen.mjs\` builds one TypeScript
+The program is [bench/scenarios/code-generator/](bench/scenarios/code-generator/): \`codegen.mjs\` builds one TypeScript
 module per model of a generated schema (${MODELS} models, each referencing 0–3 others: ${edges} edges) as a
 \`perf.graph()\` on the pool \`generate\` (\`concurrency: 'adaptive'\` in \`perf.config.ts\`); each generator renders
 its module on a worker thread (\`perf.workers.run(generator.mjs, 'generate')\`: template rendering, a
@@ -85,5 +85,15 @@ so the LRU limit evicts). A node "started before a dep ended" would be a schedul
 \`\`\`
 ${lines.join('\n')}
 \`\`\`
+
+Reading:
+- Warm, every generator is a cache hit (no worker call); what remains is the graph itself, hashing each
+  generator's inputs (sha256 of its model and its dependencies' digests) and the pool.
+- The adaptive limit starts at the core count and moves between 1 and 4 × cores: with two worker threads,
+  more in flight only queues in the worker pool, latency rises and AIMD backs off; it oscillates rather than
+  settling, since each window compares only with the previous one.
+- The size is the memory tier's estimate (2 bytes per string character), which \`maxSize\` and \`info()\` use.
+  Sizing matters: with outputs of one build slightly over 50 MB (tried: ~25 KB each), the warm build missed
+  every key, as any LRU does on a cyclic scan larger than itself.
 `)
 process.exit(ok ? 0 : 1)

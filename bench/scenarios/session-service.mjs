@@ -145,7 +145,7 @@ Command (after \`node scripts/build.mjs --no-dts\`):
 node bench/scenarios/session-service.mjs --seconds ${SECONDS} --idle ${IDLE}
 \`\`\`
 
-The program is [bench/scenarios/session-service/](scenarios/session-service/): \`service.mjs\` (login / read /
+The program is [bench/scenarios/session-service/](bench/scenarios/session-service/): \`service.mjs\` (login / read /
 write / logout, each a \`perf.run('session:<op>')\` over the namespace \`sessions\`) and \`perf.config.ts\`
 (\`namespaces.sessions: { ttl, sliding: true }\`, \`budgets.commands['session:read' | 'session:write' |
 'session:login'].p95: '10ms'\` in mode \`'error'\`, \`monitors\` with \`prometheus: { port, host }\`). The benchmark
@@ -159,5 +159,15 @@ expired, then idles ${IDLE} s with the monitors on and divides \`process.cpuUsag
 \`\`\`
 ${lines.join('\n')}
 \`\`\`
+
+Reading:
+- Found and fixed (2026-11-25, src/runtime/perf.ts, memory.ts): \`perf.run()\` read rss four times per call; on
+  Linux each is a read of /proc/self/stat, ~80 % of a run's cost. Now twice (≈ 125 → 50 µs per run on this
+  machine under load). A burst of N concurrent operations finishes together, so its latency is about N × that.
+- Not fixed (a design change): every \`perf.run()\` keeps its record for the life of the instance
+  (\`report.commands\`, report.json, the history line) and each scrape rebuilds the command histogram from all of
+  them, so a long-running service with per-operation commands grows without bound and scrapes get slower
+  (\`expose()\` above). It needs per-command aggregates (a histogram, a bounded reservoir for p95) instead.
+- Idle CPU is mostly the event-loop delay histogram's 50 wake-ups per second (see monitor.md).
 `)
 process.exit(ok ? 0 : 1)

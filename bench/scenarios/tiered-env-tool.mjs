@@ -134,7 +134,7 @@ Command (after \`node scripts/build.mjs --no-dts\`; uses \`REDIS_URL\` or starts
 node bench/scenarios/tiered-env-tool.mjs --rounds ${rounds} --ops ${OPS}
 \`\`\`
 
-The program is [bench/scenarios/tiered-env-tool/](scenarios/tiered-env-tool/) (\`cli.mjs\`, \`perf.config.ts\` with
+The program is [bench/scenarios/tiered-env-tool/](bench/scenarios/tiered-env-tool/) (\`cli.mjs\`, \`perf.config.ts\` with
 \`driver: ['memory', 'fs', { driver: 'redis', url }]\`), installed in a temp package with \`node_modules/unperf\`.
 Two machines (two cache dirs) share one Redis: A resolves envs 0–999, B 1000–1999; then A runs two passes of
 ${OPS} operations launched at once (60 % \`wrap\`, 25 % \`get\`, 15 % \`set\`, uniform over ${KEYS} keys), checking
@@ -147,5 +147,24 @@ order each round; overhead = median of the per-round differences.
 \`\`\`
 ${lines.join('\n')}
 \`\`\`
+
+Reading:
+- Pass 1 starts with an empty L1 and all ${OPS} operations in flight before any completes, so L1 cannot hit;
+  L2 serves this machine's keys, L3 the other machine's. Pass 2 is served by L1.
+- This scenario found three faults in the remote-tier path, fixed on 2026-11-25 (src/drivers/tiers.ts,
+  src/drivers/redis.ts; test/cache/redis-busy-loop.test.ts). Before them the same run gave ~9 800 cache errors
+  in pass 1, L3 served nothing, and ~830 keys written by machine B were not found: (1) a call's timeout fired
+  for replies already in the socket (timers run before I/O in the event loop: after any busy stretch longer than
+  \`timeout\` the reply lost the race); (2) while the burst itself saturated the process, calls timed out on time
+  spent waiting for the loop, and ioredis' own connect timer fired before its 'connect' event, failing all
+  queued commands; (3) every failed call in flight escalated the backoff, so one incident jumped to the 30 s cap.
+- Still slow, for the cache owners: a burst of 10 000 fs writes spends ~1.2 s in \`mkdir\` + \`chmod\` (every
+  concurrent first write runs \`ensureDir\` before \`_dirReady\` is set: memoize the promise), GC takes ~25 %
+  of the burst, and ioredis writes each command with its own socket write (~2 s of \`writeUtf8String\` for
+  ~20 000 commands; \`enableAutoPipelining\` would coalesce them).
+- Startup: the Redis tier adds nothing measurable and opens no connection on a command that uses no cache;
+  the overhead over bare node is unperf's own start path (module load, config, report at close), the same as
+  in startup.md, and far above 10 ms on this machine. Absolute figures are inflated by the load average printed
+  above (bare node itself took ~0.3 s); rerun on a quiet machine with \`--rounds 40\`.
 `)
 process.exit(ok ? 0 : 1)
