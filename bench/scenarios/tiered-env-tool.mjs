@@ -166,7 +166,8 @@ Reading:
   ~20 000 commands; \`enableAutoPipelining\` would coalesce them).
 - Startup: the Redis tier adds nothing measurable and opens no connection on a command that uses no cache;
   the overhead over bare node is unperf's own start path (module load, config, report at close), the same as
-  in startup.md, and far above 10 ms on this machine. Absolute figures are inflated by the load average printed
-  above (bare node itself took ~0.3 s); rerun on a quiet machine with \`--rounds 40\`.
+  in startup.md. Absolute figures are inflated by the load average printed above (bare node itself took
+  ${(median(samples['bare node']) / 1000).toFixed(2)} s here); rerun on a quiet machine with \`--rounds 40\`, or only this part with
+  \`--startup-only\`.
 `)
 process.exit(ok ? 0 : 1)
