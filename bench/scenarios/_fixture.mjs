@@ -31,12 +31,21 @@ function unperfPackage() {
  */
 export function installFixture(name, { deps = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `unperf-scenario-${name}-`))
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+  removeAtExit(dir)
   cpSync(join(import.meta.dirname, name), dir, { recursive: true })
   mkdirSync(join(dir, 'node_modules'), { recursive: true })
   symlinkSync(unperfPackage(), join(dir, 'node_modules', 'unperf'), 'dir')
   for (const dep of deps) symlinkSync(join(repo, 'node_modules', dep), join(dir, 'node_modules', dep), 'dir')
   return dir
+}
+
+/**
+ * Removes `path` when the process exits. Call it again after createPerf() in-process: unperf's own
+ * exit handler (registered then) writes its V8 code cache into XDG_CACHE_HOME, which lives in the
+ * temp dir, so the last removal must run after it (exit listeners run in registration order).
+ */
+export function removeAtExit(path) {
+  process.on('exit', () => rmSync(path, { recursive: true, force: true }))
 }
 
 function freePort() {

@@ -10,7 +10,7 @@
 //   node scripts/build.mjs --no-dts && node bench/scenarios/code-generator.mjs [--models 2000]
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { installFixture, machine, writeResult } from './_fixture.mjs'
+import { installFixture, machine, removeAtExit, writeResult } from './_fixture.mjs'
 
 const i = process.argv.indexOf('--models')
 const MODELS = i > 0 ? Number(process.argv[i + 1]) : 2000
@@ -23,6 +23,7 @@ const models = schema(MODELS)
 const edges = models.reduce((n, m) => n + m.deps.length, 0)
 const codegen = await createCodegen({ rootDir: dir, models })
 const { perf } = codegen
+removeAtExit(dir) // after unperf's exit handler (see _fixture.mjs)
 
 const cold = await codegen.build('esm')
 const afterCold = await perf.cache.info()

@@ -10,10 +10,11 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { freePort, installFixture, machine, percentile, writeResult } from './_fixture.mjs'
+import { freePort, installFixture, machine, percentile, removeAtExit, writeResult } from './_fixture.mjs'
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback }
-const SECONDS = arg('seconds', 4)
+// at least 2 s: the scrape comes mid-run and after the monitors' first sample (interval 1 s)
+const SECONDS = Math.max(2, arg('seconds', 4))
 const IDLE = arg('idle', 5)
 const SESSIONS = 100
 const TTL_MS = 1000
@@ -24,6 +25,7 @@ const port = await freePort()
 Object.assign(process.env, { XDG_CACHE_HOME: join(dir, 'xdg'), METRICS_PORT: String(port), SESSION_TTL: `${TTL_MS}ms` })
 const { createSessionService } = await import(pathToFileURL(join(dir, 'service.mjs')).href)
 const service = await createSessionService({ rootDir: dir })
+removeAtExit(dir) // after unperf's exit handler (see _fixture.mjs)
 
 // --- 1. 100 concurrent sessions: login, then reads (70 %) and writes (30 %) with think time ---
 const wrongs = []
@@ -56,7 +58,7 @@ const started = performance.now()
 const running = Promise.all(Array.from({ length: SESSIONS }, (_, n) => session(n)))
 
 // --- 2. a Prometheus scrape while under load ---
-await sleep(SECONDS * 500)
+await sleep(Math.max(SECONDS * 500, 1200))
 const scrapeStart = performance.now()
 const res = await fetch(`http://127.0.0.1:${port}/metrics`)
 const text = await res.text()
