@@ -85,7 +85,9 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     lazyConnect: false,
     enableOfflineQueue: true,
     maxRetriesPerRequest: 0,
-    connectTimeout: Math.max(timeoutMs, 1000),
+    // ioredis' own connect timer fires before the 'connect' event when the host's loop is busy (timers
+    // run before I/O), failing every queued command; the tier guard bounds each call anyway
+    connectTimeout: Math.max(timeoutMs, 1000) * 10,
     retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
     ...(spec.host !== undefined && { host: spec.host }),
     ...(spec.port !== undefined && { port: spec.port }),

@@ -4,6 +4,7 @@
  * retried after a backoff (1 s doubling to 30 s), so a dead or frozen Redis never hangs the CLI.
  */
 import { join } from 'node:path'
+import type { EventLoopUtilization } from 'node:perf_hooks'
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { TimeoutError } from '../errors.js'
 import type { EncodeOptions } from './envelope.js'
@@ -49,9 +50,14 @@ interface Pending {
   /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
   deadline: number
   limit: number
+  /** the latest deadline a busy host loop can push this call to (BUSY_WAIT_MAX × limit after its start) */
+  until: number
   reject: (error: unknown) => void
   done: boolean
 }
+
+/** A busy host event loop extends a remote call's wait up to this many timeouts (see TierGuard._sweep). */
+const BUSY_WAIT_MAX = 10
 
 /**
  * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own:
@@ -59,7 +65,7 @@ interface Pending {
  * ones and re-arms for the next (100 calls in flight cost one timer, not 100 setTimeout +
  * Promise.race). The timer is ref'd only while calls are in flight: the remote client's socket is
  * unref'd (an idle connection must not keep a CLI alive), so it is what keeps the process up while
- * a call waits, at most `timeout`.
+ * a call waits, at most `timeout` (10× while the host's own work keeps the event loop busy).
  */
 export class TierGuard {
   private _downUntil = 0
@@ -70,6 +76,8 @@ export class TierGuard {
   private _timer: NodeJS.Timeout | undefined
   /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
+  /** Event loop utilization when the timer was armed: how busy the host was while calls waited. */
+  private _loopMark: EventLoopUtilization | undefined
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
@@ -82,7 +90,8 @@ export class TierGuard {
     if (!this.tier.remote) return op(this.tier)
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
-      const p: Pending = { deadline: performance.now() + limit, limit, reject, done: false }
+      const now = performance.now()
+      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false }
       this._pending.add(p)
       if (this._pending.size === 1) this._timer?.ref()
       if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
@@ -121,22 +130,32 @@ export class TierGuard {
 
   private _failed(error: unknown): void {
     if ((error as { code?: string } | null)?.code === 'E_CORRUPT') return
-    this._failures++
-    this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
+    // one incident (many calls in flight failing together) backs off once, not once per call
+    if (Date.now() >= this._downUntil) {
+      this._failures++
+      this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
+    }
     this._onDown(this.tier, error)
   }
 
   private _arm(at: number): void {
     if (this._timer !== undefined) clearTimeout(this._timer)
     this._timerAt = at
-    this._timer = setTimeout(() => this._sweep(), Math.max(0, at - performance.now()))
+    this._loopMark = performance.eventLoopUtilization()
+    // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
+    // stretch of the host's own work a reply already in the socket would lose to its deadline
+    this._timer = setTimeout(() => setImmediate(() => this._sweep()), Math.max(0, at - performance.now()))
   }
 
   private _sweep(): void {
     this._timerAt = 0
     const now = performance.now()
+    // The host's own work kept the event loop busy (≥ 90 %) since the timer was armed: replies could
+    // not be read, which says nothing about the tier. Due calls wait another period, up to BUSY_WAIT_MAX.
+    const busy = this._loopMark !== undefined && performance.eventLoopUtilization(this._loopMark).utilization >= 0.9
     let next = 0
     for (const p of this._pending) {
+      if (p.deadline <= now && busy && now < p.until) p.deadline = Math.min(p.until, now + p.limit)
       if (p.deadline <= now) {
         this._settle(p)
         const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)

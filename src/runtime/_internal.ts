@@ -68,6 +68,8 @@ export interface Tracer {
 export interface MemoryTracker extends PerfMemory {
   /** Start sampling rss for a peak (cheap interval, unref'd). Returns a stop function giving the peak. */
   trackPeak(): () => number
+  /** rss (bytes) at the latest sample: trackPeak() samples when it starts and when it stops. */
+  readonly lastRss: number
   snapshots(): MemorySnapshot[]
 }
 

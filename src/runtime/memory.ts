@@ -1,6 +1,7 @@
 /**
  * Memory: labelled snapshots, peak rss during commands, and a least-squares trend over heapUsed.
- * The peak sampler is an unref'd 50 ms interval (process.memoryUsage.rss() is a cheap syscall).
+ * The peak sampler is an unref'd 50 ms interval. process.memoryUsage.rss() reads /proc/self/stat on
+ * Linux (10–40 µs): perf.run() reuses the tracker's start and end samples instead of reading it again.
  */
 import type { MemoryTracker } from './_internal.js'
 import type { MemorySnapshot, MemoryTrend } from './types.js'
@@ -12,11 +13,12 @@ const PEAK_INTERVAL_MS = 50
 export function createMemoryTracker(): MemoryTracker & { leakWarning(): string | undefined } {
   const list: MemorySnapshot[] = []
   let peak = process.memoryUsage.rss()
+  let last = peak
   const active = new Set<{ peak: number }>()
   let timer: NodeJS.Timeout | undefined
 
   const sample = () => {
-    const rss = process.memoryUsage.rss()
+    const rss = (last = process.memoryUsage.rss())
     if (rss > peak) peak = rss
     for (const t of active) if (rss > t.peak) t.peak = rss
     return rss
@@ -51,6 +53,9 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
     get peakRss() {
       sample()
       return peak
+    },
+    get lastRss() {
+      return last
     },
     trackPeak(): () => number {
       const tracker = { peak: 0 }

@@ -138,8 +138,8 @@ class PerfInstance implements Perf {
     this._currentCommand = name
     this._tracer.setCommand(name)
     const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
-    const rssStart = process.memoryUsage.rss()
     const stopPeak = this.memory.trackPeak()
+    const rssStart = this.memory.lastRss
     await this.hooks.emit('command:before', ctx)
     let status: CommandResult['status'] = 'ok'
     let failure: unknown
@@ -154,7 +154,7 @@ class PerfInstance implements Perf {
       const memoryPeak = stopPeak()
       const result: CommandResult = {
         name, status, duration: now() - start,
-        memoryDelta: process.memoryUsage.rss() - rssStart, memoryPeak,
+        memoryDelta: this.memory.lastRss - rssStart, memoryPeak,
         ...(status === 'error' && { error: failure }),
       }
       this._commands.push({
