@@ -172,3 +172,5 @@ console.log(`  peak rss ${mib(rss)} = ${(rss / 1e6).toFixed(1)} MB median (${spr
 for (const [name, x] of [['unperf', last], ['anchor', a.at(-1)]]) {
   console.log(`  ${name} rss: node at start ${mib(x.rssAtStart)}; + imports ${mib(x.rssAfterImport - x.rssAtStart)}; + setup (createPerf, plugins / hooks, cache) ${mib(x.before - x.rssAfterImport)}; + the waves ${mib(x.peakRss - x.before)} → ${mib(x.peakRss)}. V8 at the peak: new space ${mib(x.peakHeap.new_space ?? 0)}, old space ${mib(x.peakHeap.old_space ?? 0)}, large objects ${mib(x.peakHeap.large_object_space ?? 0)}; live heap after a full GC ${mib(x.live)}`)
 }
+// a target missed by more than noise fails the run: the hit rate, or an RSS over 100 MB in every process
+if (hit <= 0.7 || Math.min(...u.map(x => x.peakRss)) >= 100e6) process.exitCode = 1
