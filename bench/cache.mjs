@@ -230,7 +230,7 @@ if (!ONLY || ONLY === 'redis') {
     'ioredis set x100': () => inFlight(k => raw.set(`raw:${k}`, json, 'PX', 60_000)),
     'unperf get x100': () => inFlight(k => cache.get(k)),
     'ioredis get x100': () => inFlight(async k => JSON.parse(await raw.get(`raw:${k}`))),
-  })
+  }, ROUNDS * 3) // batches of ~50 ms: more rounds are cheap and steady the medians
   compare('redis set sequential', samples, 'unperf set seq', 'ioredis set seq', 'speed', 0.85, N)
   compare('redis get sequential', samples, 'unperf get seq', 'ioredis get seq', 'speed', 0.85, N)
   compare('redis set 100 in flight', samples, 'unperf set x100', 'ioredis set x100', 'speed', 0.85, N)
