@@ -40,7 +40,7 @@ const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
 
 const file = fileURLToPath(new URL(${JSON.stringify('./' + SCRIPT)}, import.meta.url))
-const source = readFileSync(file, 'latin1')
+const source = readFileSync(file, 'utf8') // ASCII: the native utf8 path is ~3× faster than latin1 here
 const env = process.env
 const home = process.platform === 'win32' ? env.LOCALAPPDATA || env.USERPROFILE : env.HOME
 const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? join(home, 'Library', 'Caches') : process.platform === 'win32' ? home : join(home, '.cache')))

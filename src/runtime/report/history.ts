@@ -99,11 +99,13 @@ export function readHistory(config: ResolvedPerfConfig, options: { command?: str
 export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): { entries: HistoryEntry[]; lines: number } {
   let text = ''
   try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0 } }
-  const parsed = parseLines(text)
   const cap = config.report.history
-  const all = cap > 0 ? parsed.slice(-cap) : []
   let lines = 0
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+  // only the tail can be among the last `cap` valid runs: parse from a little before it (invalid lines are skipped)
+  let from = text.length
+  for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
+  const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text).slice(-cap) : []
   return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines }
 }
 
