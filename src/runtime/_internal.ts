@@ -3,6 +3,7 @@
  * each part lives in its own folder and implements its interface here.
  * Types only.
  */
+import type { CommandTotals } from './metrics/command-totals.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import type { MonitorAlert, MonitorSample } from '../hooks/types.js'
 import type { PerfHookRegistryImpl } from '../hooks/registry.js'
@@ -77,7 +78,8 @@ export interface MemoryTracker extends PerfMemory {
 export interface MetricsSources {
   cache(): CacheStats & { namespaces: Record<string, CacheStats> }
   pools(): PoolStats[]
-  commands(): CommandRecord[]
+  /** Every command run so far, by name (the raw records are capped; these are not). */
+  commandTotals(): ReadonlyMap<string, CommandTotals>
   budgetBreaches(): number
   lastSample(): MonitorSample | undefined
 }
@@ -102,6 +104,8 @@ export interface RunState {
   startedAt: number
   argv: string[]
   commands: CommandRecord[]
+  /** Older command records left out of `commands` (a long-running process keeps the newest). */
+  commandsDropped: number
   tracer: Tracer
   memory: MemoryTracker
   cache: (CacheStats & { namespaces: Record<string, CacheStats> }) | undefined

@@ -13,6 +13,7 @@ import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
+import { COMMAND_RECORDS_KEPT, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
 import { setCurrentPerf, tryGetPerf } from './current.js'
 import { installExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
@@ -49,6 +50,8 @@ class PerfInstance implements Perf {
   private _metrics: PerfMetrics | undefined
   private _monitor: Monitor | undefined
   private readonly _commands: CommandRecord[] = []
+  private readonly _commandTotals = new Map<string, CommandTotals>()
+  private _commandsDropped = 0
   private _closing: Promise<PerfReport> | undefined
   private _closedSync: PerfReport | undefined
   private _uninstallExit: (() => void) | undefined
@@ -161,6 +164,13 @@ class PerfInstance implements Perf {
         name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
         ...(failure !== undefined && { error: errorSummary(failure) }),
       })
+      // a service timing every operation must not grow without bound: the report keeps the newest
+      // records (trimmed in batches), the metrics count every run
+      if (this._commands.length >= 2 * COMMAND_RECORDS_KEPT) {
+        this._commandsDropped += this._commands.length - COMMAND_RECORDS_KEPT
+        this._commands.splice(0, this._commands.length - COMMAND_RECORDS_KEPT)
+      }
+      recordCommandTotals(this._commandTotals, name, status, result.duration)
       this._currentCommand = previousCommand
       this._tracer.setCommand(previousCommand)
       await this.hooks.emit('command:after', ctx, result)
@@ -212,7 +222,9 @@ class PerfInstance implements Perf {
       config: this.config,
       startedAt: this._startedAt,
       argv: process.argv.slice(2),
-      commands: this._commands,
+      // the newest records only (see run()); how many older ones were left out
+      commands: this._commands.length > COMMAND_RECORDS_KEPT ? this._commands.slice(-COMMAND_RECORDS_KEPT) : this._commands,
+      commandsDropped: this._commandsDropped + Math.max(0, this._commands.length - COMMAND_RECORDS_KEPT),
       tracer: this._tracer,
       memory: this.memory,
       cache: this._cache?.stats(),
@@ -226,7 +238,7 @@ class PerfInstance implements Perf {
     return {
       cache: () => this._cache!.stats(),
       pools: () => this._pools?.stats() ?? [],
-      commands: () => this._commands,
+      commandTotals: () => this._commandTotals,
       budgetBreaches: () => this._breaches,
       lastSample: () => this._monitor?.last,
     }

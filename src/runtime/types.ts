@@ -245,7 +245,10 @@ export interface PerfReport {
   argv: string[]
   exitCode?: number
   startup: { total: number; phases: StartupPhase[] }
+  /** The newest 1 000 (at most) runs of `perf.run()` in this process. */
   commands: CommandRecord[]
+  /** Older runs left out of `commands` by a long-running process (metrics still count them). */
+  commandsDropped?: number
   spans: SpanRecord[]
   cache: CacheStats & { namespaces: Record<string, CacheStats> }
   memory: { peakRss: number; snapshots: MemorySnapshot[]; trend: MemoryTrend }

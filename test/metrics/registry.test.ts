@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createMetricsRegistry, MetricsRegistry, sanitizeMetricPrefix } from '../../src/runtime/metrics/registry.js'
 import { escapeLabelValue } from '../../src/runtime/metrics/exposition.js'
-import type { CommandRecord, PoolStats } from '../../src/runtime/types.js'
+import type { PoolStats } from '../../src/runtime/types.js'
 import { emptySources } from '../monitors/_config.js'
+import { recordCommandTotals, type CommandTotals } from '../../src/runtime/metrics/command-totals.js'
 import { family, histogramSeries, parsePrometheus } from './_prom.js'
 
 const zero = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
@@ -60,11 +61,11 @@ describe('metrics registry', () => {
   })
 
   it("exposes prom-client's default names and unperf's own metrics from the sources at expose time", () => {
-    const commands: CommandRecord[] = []
+    const commands = new Map<string, CommandTotals>()
     const pools: PoolStats[] = [{ name: 'io', concurrency: 4, adaptive: false, active: 2, queued: 5, completed: 10, failed: 1, retries: 0, timeouts: 0 }]
     let breaches = 0
     const metrics = new MetricsRegistry('acme', emptySources({
-      commands: () => commands,
+      commandTotals: () => commands,
       pools: () => pools,
       budgetBreaches: () => breaches,
       cache: () => ({ ...zero, hits: 3, namespaces: { default: { ...zero, hits: 3, misses: 1 }, 'plugin:x': { ...zero, evictions: 2 } } }),
@@ -72,8 +73,8 @@ describe('metrics registry', () => {
     }))
     metrics._gcObserve('minor', 0.002)
     // pulled at expose time: records added later show up in the next scrape
-    commands.push({ name: 'build', status: 'ok', start: 0, duration: 1200, memoryDelta: 0, memoryPeak: 0 })
-    commands.push({ name: 'build', status: 'error', start: 0, duration: 30, memoryDelta: 0, memoryPeak: 0 })
+    recordCommandTotals(commands, 'build', 'ok', 1200)
+    recordCommandTotals(commands, 'build', 'error', 30)
     breaches = 2
     const text = metrics.expose()
     const families = parsePrometheus(text)

@@ -24,7 +24,7 @@ export function emptySources(overrides: Partial<MetricsSources> = {}): MetricsSo
   return {
     cache: () => ({ ...zero, namespaces: {} }),
     pools: () => [],
-    commands: () => [],
+    commandTotals: () => new Map(),
     budgetBreaches: () => 0,
     lastSample: () => undefined,
     ...overrides,

@@ -60,7 +60,7 @@ export default defineCommand({
     }
     const zero = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
     const sources = {
-      cache: () => ({ ...zero, namespaces: {} }), pools: () => [], commands: () => [], budgetBreaches: () => 0,
+      cache: () => ({ ...zero, namespaces: {} }), pools: () => [], commandTotals: () => new Map(), budgetBreaches: () => 0,
       lastSample: () => monitor.last,
     }
     const metrics = createMetricsRegistry(config.name, sources)

@@ -204,24 +204,14 @@ function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricF
   if (sample?.cpu) yield gauge(`${prefix}_process_cpu_percent`, 'Process CPU usage over the last monitor interval, percent of one core.', sample.cpu.percent)
 
   // unperf's own
-  const commands = safe(() => sources.commands()) ?? []
-  const durations = new Map<string, HistogramData>()
-  const counts = new Map<string, Map<string, number>>()
-  for (const record of commands) {
-    let data = durations.get(record.name)
-    if (data === undefined) durations.set(record.name, (data = newHistogramData(DEFAULT_BUCKETS)))
-    observeInto(data, record.duration / 1000)
-    let byStatus = counts.get(record.name)
-    if (byStatus === undefined) counts.set(record.name, (byStatus = new Map()))
-    byStatus.set(record.status, (byStatus.get(record.status) ?? 0) + 1)
-  }
+  const totals = safe(() => sources.commandTotals()) ?? new Map()
   yield {
     name: `${prefix}_command_duration_seconds`, help: 'Duration of perf.run() commands in seconds.', type: 'histogram',
-    histograms: [...durations].map(([command, data]) => ({ labels: { command }, data })),
+    histograms: [...totals].map(([command, t]) => ({ labels: { command }, data: t.durations })),
   }
   yield {
     name: `${prefix}_commands_total`, help: 'Commands run, by command and status (ok or error).', type: 'counter',
-    values: [...counts].flatMap(([command, byStatus]) => [...byStatus].map(([status, value]) => ({ labels: { command, status }, value }))),
+    values: [...totals].flatMap(([command, t]) => [...t.byStatus].map(([status, value]) => ({ labels: { command, status }, value }))),
   }
 
   const cache = safe(() => sources.cache())

@@ -32,6 +32,7 @@ export function buildReport(state: RunState): PerfReport {
     ...(state.exitCode !== undefined && { exitCode: state.exitCode }),
     startup: { total: tracer.startupEnd ?? phases.reduce((a, p) => a + p.duration, 0), phases },
     commands: state.commands,
+    ...(state.commandsDropped > 0 && { commandsDropped: state.commandsDropped }),
     spans: tracer.records(),
     cache: state.cache ?? empty,
     memory: { peakRss: Math.max(memory.peakRss, ...state.commands.map(c => c.memoryPeak)), snapshots: memory.snapshots(), trend: memory.trend() },
