@@ -21,3 +21,20 @@ export function calibrate() {
   const loop = Number(process.hrtime.bigint() - t) / 1e6
   return `performance.now() ${clock.toFixed(0)} ns/call, an empty loop iteration ${loop.toFixed(1)} ns (≈1 ns on an idle machine), load average ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores${s < 0 ? '' : ''}`
 }
+
+/** Variant names in random order (variants are interleaved round by round, never run in blocks). */
+export const shuffle = xs => xs.map(x => [Math.random(), x]).sort((a, b) => a[0] - b[0]).map(x => x[1])
+
+/** Runs `variants` (name → async batch) interleaved for `rounds` rounds after one warm-up each; returns ms per batch, per variant. */
+export async function measure(variants, rounds) {
+  const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
+  for (const fn of Object.values(variants)) await fn() // warm up (and fill keys for gets)
+  for (let r = 0; r < rounds; r++) {
+    for (const name of shuffle(Object.keys(variants))) {
+      const t0 = process.hrtime.bigint()
+      await variants[name]()
+      samples[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+    }
+  }
+  return samples
+}

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LRUCache } from 'lru-cache'
-import { calibrate, importSource, root } from './_harness.mjs'
+import { calibrate, importSource, root, measure as measureInterleaved, shuffle } from './_harness.mjs'
 
 const { createPerf } = await import(join(root, 'dist/index.mjs'))
 const QUICK = process.env.QUICK === '1'
@@ -22,7 +22,6 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }))
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const mad = xs => { const m = median(xs); return median(xs.map(x => Math.abs(x - m))) }
-const shuffle = xs => xs.map(x => [Math.random(), x]).sort((a, b) => a[0] - b[0]).map(x => x[1])
 
 async function perfWith(policy, maxSize) {
   const cwd = mkdtempSync(join(tmp, `${policy}-`))
@@ -30,18 +29,7 @@ async function perfWith(policy, maxSize) {
   return createPerf({ cwd, rootDir: cwd, noExitHandlers: true, overrides: { cache: { driver: 'memory', policy, maxSize, compress: false }, report: { console: false, dir: join(cwd, '.report') }, monitors: { enabled: false } } })
 }
 
-async function measure(variants, rounds = ROUNDS) {
-  const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
-  for (const fn of Object.values(variants)) await fn()
-  for (let r = 0; r < rounds; r++) {
-    for (const name of shuffle(Object.keys(variants))) {
-      const t0 = process.hrtime.bigint()
-      await variants[name]()
-      samples[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
-    }
-  }
-  return samples
-}
+const measure = (variants, rounds = ROUNDS) => measureInterleaved(variants, rounds)
 
 const rows = []
 function ratio(label, samples, a, b, ops) {

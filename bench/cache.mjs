@@ -29,7 +29,7 @@ import { createStorage } from 'unstorage'
 import memoryDriver from 'unstorage/drivers/memory'
 import Redis from 'ioredis'
 import { createPerf } from '../dist/index.mjs'
-import { calibrate } from './_harness.mjs'
+import { calibrate, measure as measureInterleaved, shuffle } from './_harness.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const QUICK = process.env.QUICK === '1'
@@ -43,7 +43,6 @@ process.on('exit', () => { for (const f of cleanup) try { f() } catch {} ; rmSyn
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const mad = xs => { const m = median(xs); return median(xs.map(x => Math.abs(x - m))) }
-const shuffle = xs => xs.map(x => [Math.random(), x]).sort((a, b) => a[0] - b[0]).map(x => x[1])
 
 async function perfWith(name, cache) {
   const cwd = mkdtempSync(join(tmp, `${name}-`))
@@ -52,19 +51,7 @@ async function perfWith(name, cache) {
   return perf
 }
 
-/** Runs `variants` (name → async batch) interleaved for ROUNDS rounds; returns ms per batch samples. */
-async function measure(variants, rounds = ROUNDS) {
-  const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
-  for (const fn of Object.values(variants)) await fn() // warm up (and fill keys for gets)
-  for (let r = 0; r < rounds; r++) {
-    for (const name of shuffle(Object.keys(variants))) {
-      const t0 = process.hrtime.bigint()
-      await variants[name]()
-      samples[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
-    }
-  }
-  return samples
-}
+const measure = (variants, rounds = ROUNDS) => measureInterleaved(variants, rounds)
 
 /**
  * Like measure(), for variants `(from, to) => batch over keys[from..to)`: each round walks the keys in
