@@ -11,7 +11,7 @@
 // target), 'missed within noise' (it does not, by less than the noise: not shown either way), '**MISSED**'
 // (by more than the noise, at least 5 %: fails the run, exit 1). Rows marked (floor) measure what a target
 // is up against: raw writeFile vs cacache put says whether 'set ≥ 2× cacache' is reachable at all (an atomic
-// write is writeFile plus a rename), and a bare atomic write (open/writev/close/unlink/rename, no envelope) is the
+// write is writeFile plus a rename), and a bare atomic write (open/writev/close/rename, no envelope) is the
 // fastest any tmp+rename write can be.
 // Run: node scripts/build.mjs --no-dts && node bench/cache.mjs   (writes bench/results/cache.md)
 //      QUICK=1 for fewer rounds; ROUNDS=N to set them; ONLY=memory|fs|redis for one group (QUICK and ONLY write nothing).
@@ -99,13 +99,13 @@ function compare(label, samples, ours, anchor, kind, target, ops, note = '') {
   return { ratio, met, missed }
 }
 
-/** The fastest a tmp+rename write can be: open (O_EXCL, 0600), writev, close, unlink the old file, rename (as the fs tier does: renaming over an existing file makes ext4 flush); callbacks, no envelope. */
+/** The fastest a tmp+rename write can be: open (O_EXCL, 0600), writev, close, rename; callbacks, no envelope. */
 let floorSeq = 0
 function bareAtomicWrite(file, data) {
   const tmp = `${file}.${process.pid}.${floorSeq++}.tmp`
   return new Promise((resolve, reject) => fs.open(tmp, 'wx', 0o600, (e1, fd) => {
     if (e1) return reject(e1)
-    fs.writev(fd, [data], 0, e2 => fs.close(fd, e3 => (e2 || e3 ? reject(e2 || e3) : fs.unlink(file, () => fs.rename(tmp, file, e4 => (e4 ? reject(e4) : resolve()))))))
+    fs.writev(fd, [data], 0, e2 => fs.close(fd, e3 => (e2 || e3 ? reject(e2 || e3) : fs.rename(tmp, file, e4 => (e4 ? reject(e4) : resolve())))))
   }))
 }
 
