@@ -3,11 +3,9 @@
  * machine each costs 30–50 µs, more than the bytes):
  *
  * - write: open a temp file (O_EXCL, mode 0600) → writev the envelope parts (a large Buffer value
- *   is not copied into one buffer first) → close → unlink the old entry → rename. A reader sees the
- *   old entry, a miss, or the new one, never a torn one. The unlink first: renaming over an existing
- *   file makes ext4 (auto_da_alloc) flush the new data before the rename, ~250 µs per overwrite on
- *   these machines, more than the rest of the write. No fsync (a cache may lose an entry on power
- *   loss; the envelope checksum turns a torn or empty file into a miss).
+ *   is not copied into one buffer first) → close → rename over the entry. Atomic: a reader sees the
+ *   old entry or the new one, never a torn one. No fsync (a cache may lose an entry on power loss;
+ *   the envelope checksum turns a torn file into a miss).
  * - read: open → one read → close, issued without waiting for it (nothing depends on a read-only
  *   close). The read goes straight into a buffer of the file's size when the tier's index knows it,
  *   else into a reused 128 KB buffer and the bytes are copied out: no fstat, no second read for
@@ -41,21 +39,14 @@ function rename(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => fs.rename(from, to, error => (error ? reject(error) : resolve())))
 }
 
-function unlink(path: string): Promise<void> {
-  return new Promise(resolve => fs.unlink(path, () => resolve()))
-}
-
 function writev(fd: number, parts: Buffer[], position: number): Promise<number> {
   return new Promise((resolve, reject) => fs.writev(fd, parts, position, (error, n) => (error ? reject(error) : resolve(n))))
 }
 
 const ignore = () => {}
 
-/**
- * Writes `parts` to `tmp` (created, 0600) and renames it to `file`. The caller removes `tmp` on failure.
- * `replacing`: `file` probably exists (unlinked first; see above); false spares the unlink for a new key.
- */
-export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, replacing = true): Promise<void> {
+/** Writes `parts` to `tmp` (created, 0600) and renames it to `file`. The caller removes `tmp` on failure. */
+export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number): Promise<void> {
   const fd = await open(tmp, 'wx', 0o600)
   try {
     let written = await writev(fd, parts, 0)
@@ -67,7 +58,6 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
   } finally {
     await close(fd)
   }
-  if (replacing) await unlink(file)
   await rename(tmp, file)
 }
 

@@ -133,10 +133,8 @@ export class FsTier implements Tier {
     if (!this._dirReady) {
       await (this._dirPending ??= ensureDir(this.dir).then(() => { this._dirReady = true }).finally(() => { this._dirPending = undefined }))
     }
-    // the index (when built) knows a new key: no unlink before its rename
-    const replacing = this._index ? this._index.has(name) : true
     try {
-      await writeAtomic(tmp, file, parts, size, replacing)
+      await writeAtomic(tmp, file, parts, size)
     } catch (error) {
       await fsp.unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
