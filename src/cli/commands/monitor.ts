@@ -10,6 +10,7 @@ import { formatBytes, parseDuration } from '../../config/units.js'
 import { UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
+import { emptyCacheStats } from '../../runtime/cache/names.js'
 
 export default defineCommand({
   meta: { name: 'monitor', description: 'Live samples (event loop, memory, CPU, GC, host); --serve exposes Prometheus /metrics and /healthz' },
@@ -58,9 +59,8 @@ export default defineCommand({
       warned.add(code)
       process.stderr.write(`[unperf] ${message}\n`)
     }
-    const zero = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
     const sources = {
-      cache: () => ({ ...zero, namespaces: {} }), pools: () => [], commandTotals: () => new Map(), budgetBreaches: () => 0,
+      cache: () => ({ ...emptyCacheStats(), namespaces: {} }), pools: () => [], commandTotals: () => new Map(), budgetBreaches: () => 0,
       lastSample: () => monitor.last,
     }
     const metrics = createMetricsRegistry(config.name, sources)

@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path'
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
-import { NamespaceAccessError } from '../../errors.js'
 import { FsTier, encodeFileName } from '../../drivers/fs.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { createTier } from '../../drivers/tiers.js'
@@ -15,9 +14,9 @@ import type { CacheStats, PerfCache } from '../types.js'
 import { CacheBudget } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
+import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
-export const DEFAULT_NAMESPACE = 'default'
-export const SHARED_NAMESPACE = 'shared'
+export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const { config } = ctx
@@ -94,8 +93,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       return open(SHARED_NAMESPACE, true)
     },
     namespace(name: string): PerfCache {
-      if (typeof name !== 'string' || name.length === 0) throw new TypeError('[unperf] a cache namespace name is a non-empty string')
-      if (name.startsWith('plugin:')) throw new NamespaceAccessError(name)
+      checkNamespaceName(name)
       return open(name, true)
     },
     pluginNamespace(plugin: string): PerfCache {

@@ -10,6 +10,7 @@
 import { NamespaceAccessError } from '../../errors.js'
 import type { CacheManager, RuntimeContext } from '../_internal.js'
 import type { CacheStats, PerfCache } from '../types.js'
+import { checkNamespaceName, DEFAULT_NAMESPACE, emptyCacheStats, SHARED_NAMESPACE } from './names.js'
 
 type CacheModule = typeof import('./index.js')
 
@@ -18,12 +19,6 @@ const ASYNC_METHODS = [
   'keys', 'clear', 'prune', 'info', 'verify',
 ] as const satisfies readonly (keyof PerfCache)[]
 
-const DEFAULT_NAMESPACE = 'default'
-const SHARED_NAMESPACE = 'shared'
-
-function zeroStats(): CacheStats {
-  return { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
-}
 
 export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => Promise<void>): CacheManager {
   let real: CacheManager | undefined
@@ -54,7 +49,7 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
         let memo: ((...args: A) => Promise<R>) | undefined
         return (...args: A) => (memo ? memo(...args) : ready().then(t => (memo ??= t.cached(fn, options as never) as (...args: A) => Promise<R>)(...args)))
       },
-      stats: (): CacheStats => (target ? target.stats() : zeroStats()),
+      stats: (): CacheStats => (target ? target.stats() : emptyCacheStats()),
       namespace(other: string): PerfCache {
         if (!canOpenOthers) throw new NamespaceAccessError(other)
         return manager.namespace(other)
@@ -72,15 +67,14 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
       return facade(SHARED_NAMESPACE, m => m.shared, true)
     },
     namespace(name: string): PerfCache {
-      if (typeof name !== 'string' || name.length === 0) throw new TypeError('[unperf] a cache namespace name is a non-empty string')
-      if (name.startsWith('plugin:')) throw new NamespaceAccessError(name)
+      checkNamespaceName(name)
       return facade(name, m => m.namespace(name), true)
     },
     pluginNamespace(plugin: string): PerfCache {
       return facade(`plugin:${plugin}`, m => m.pluginNamespace(plugin), false)
     },
     stats() {
-      return real ? real.stats() : { ...zeroStats(), namespaces: {} }
+      return real ? real.stats() : { ...emptyCacheStats(), namespaces: {} }
     },
     async close() {
       if (loading) await (await loading).close()

@@ -13,10 +13,10 @@ import { redact } from '../warn.js'
 import { evaluateBudgets } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, mergeHistories, readHistoryFile, type HistoryEntry } from './history.js'
+import { emptyCacheStats } from '../cache/names.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
-  const empty = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0, namespaces: {} }
   const phases = tracer.phases()
   return {
     schemaVersion: 1,
@@ -34,7 +34,7 @@ export function buildReport(state: RunState): PerfReport {
     commands: state.commands,
     ...(state.commandsDropped > 0 && { commandsDropped: state.commandsDropped }),
     spans: tracer.records(),
-    cache: state.cache ?? empty,
+    cache: state.cache ?? { ...emptyCacheStats(), namespaces: {} },
     memory: { peakRss: Math.max(memory.peakRss, ...state.commands.map(c => c.memoryPeak)), snapshots: memory.snapshots(), trend: memory.trend() },
     pools: state.pools,
     budgets: [],
