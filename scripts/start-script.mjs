@@ -23,7 +23,8 @@ export function buildStartScript(dist, version) {
   const dynamic = code.match(/(?<![\w$.])import\(/g)?.length ?? 0
   code = code.replace(/(?<![\w$.])import\(/g, '__unperf_import(').replace(/(?<![\w$.])import\.meta\b/g, '__unperf_meta')
   if (/(?<![\w$.])import[(.]/.test(code) || code.split('__unperf_import(').length - 1 !== dynamic) throw new Error('dist/index.mjs: an import() or import.meta was not rewritten')
-  const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, logLevel: 'warning' }).code
+  // whitespace only: names stay readable in stack traces; ~20 % less source to read and hold on every start
+  const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
   const script = `(function (module, exports, __unperf_import, __unperf_meta) {\n${cjs}\n})\n`
   // V8 accepts a code cache for any source of the same length: the cache is keyed by a content hash
   const hash = createHash('sha256').update(script).digest('hex').slice(0, 16)
@@ -34,6 +35,7 @@ export function buildStartScript(dist, version) {
 
 function shim(names, version, SCRIPT, hash) {
   return `// unperf's start path runs as a script compiled with V8's code cache: see ${SCRIPT} and scripts/start-script.mjs.
+import.meta.unperfLoadStart = process.uptime() * 1e3 // the report's startup phases: unperf's code starts here
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs')
 const { join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')

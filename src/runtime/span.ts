@@ -7,7 +7,7 @@
  * spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) take the span still
  * open at their start as parent, so siblings started in one synchronous run nest under each other.
  */
-import { bootstrapComplete, now } from './clock.js'
+import { loadStart, now } from './clock.js'
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
@@ -28,7 +28,6 @@ export function createTracer(): Tracer {
   const marks: { name: string; at: number }[] = []
   let count = 0
   let startupEnd: number | undefined
-  let bootstrapAt: number | undefined
 
   const finish = (i: number, status: number) => {
     const at = i * STRIDE
@@ -142,9 +141,9 @@ export function createTracer(): Tracer {
 
   function phases(): StartupPhase[] {
       const end = startupEnd ?? now()
-      const bootstrap = Math.min((bootstrapAt ??= bootstrapComplete()), end)
-      const bounds: { name: string; start: number }[] = [{ name: 'node bootstrap', start: 0 }, { name: 'modules', start: bootstrap }]
-      for (const m of marks) bounds.push({ name: m.name, start: Math.max(m.at, bootstrap) })
+      const loaded = Math.min(loadStart, end)
+      const bounds: { name: string; start: number }[] = [{ name: 'boot', start: 0 }, { name: 'modules', start: loaded }]
+      for (const m of marks) bounds.push({ name: m.name, start: Math.max(m.at, loaded) })
       const phases: StartupPhase[] = []
       for (let i = 0; i < bounds.length; i++) {
         const start = bounds[i]!.start

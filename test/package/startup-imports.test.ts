@@ -74,6 +74,20 @@ describe('startup imports', () => {
     expect(String(error.stderr)).toMatch(/cache\.enabled/)
   })
 
+  it('a whole run, report and history written at the end, loads none of the costly builtins', () => {
+    // perf_hooks is ~1.5 ms of internal modules, crypto ~10 ms, zlib and worker_threads more: none is needed
+    // to load the config, run a command and write report.json, trace.json and history.jsonl
+    const dir = tempDir('unperf-builtins-')
+    loadedModules(`export default { cache: { driver: ['memory', 'fs'] }, report: { console: false, dir: './.perf' } }`, '', {}, dir)
+    writeFileSync(join(dir, 'list.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'builtins.log'))}, process.moduleLoadList.join('\\n')))`)
+    execFileSync(process.execPath, ['-r', './list.cjs', 'main.mjs'], { cwd: dir, stdio: 'pipe' })
+    const builtins = readFileSync(join(dir, 'builtins.log'), 'utf8').split('\n')
+    expect(readFileSync(join(dir, '.perf', 'report.json'), 'utf8')).toContain('"boot"')
+    for (const costly of ['NativeModule perf_hooks', 'NativeModule internal/perf/performance', 'NativeModule crypto', 'NativeModule zlib', 'NativeModule worker_threads']) {
+      expect(builtins).not.toContain(costly)
+    }
+  })
+
   it('unperf/config loads nothing else', () => {
     const dir = tempDir('unperf-config-entry-')
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `

@@ -24,7 +24,7 @@ describe('tracer', () => {
     t.setCommand('first')
     t.mark('ignored after startup')
     const phases = t.phases()
-    expect(phases.map(p => p.name)).toEqual(['node bootstrap', 'modules', 'config', 'plugins'])
+    expect(phases.map(p => p.name)).toEqual(['boot', 'modules', 'config', 'plugins'])
     const total = phases.reduce((a, p) => a + p.duration, 0)
     expect(total).toBeCloseTo(t.startupEnd!, 5)
     expect(phases.reduce((a, p) => a + p.share, 0)).toBeCloseTo(1, 5)
@@ -56,7 +56,7 @@ describe('tracer', () => {
       expect(typeof e.tid).toBe('number')
     }
     const startup = events.filter(e => e.cat === 'startup').map(e => e.name)
-    expect(startup).toEqual(['node bootstrap', 'modules', 'config'])
+    expect(startup).toEqual(['boot', 'modules', 'config'])
     expect(events.find(e => e.name === 'b')).toMatchObject({ args: { depth: 1, parent: 'a', status: 'ok' } })
     expect(events.find(e => e.name === 'c')).toMatchObject({ args: { depth: 0, status: 'error' } })
     expect(events.find(e => e.name === 'thread_name' && e.tid === 1)).toMatchObject({ ph: 'M', args: { name: 'startup' } })

@@ -10,6 +10,7 @@ import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
 import type { PerfReport } from '../types.js'
 import { redact } from '../warn.js'
+import { isoTime } from '../iso-time.js'
 import { evaluateBudgets } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, mergeHistories, readHistoryFile, type HistoryEntry } from './history.js'
@@ -24,8 +25,8 @@ export function buildReport(state: RunState): PerfReport {
     version: config.version,
     env: config.env,
     pid: process.pid,
-    startedAt: new Date(state.startedAt).toISOString(),
-    endedAt: new Date().toISOString(),
+    startedAt: isoTime(state.startedAt),
+    endedAt: isoTime(Date.now()),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     argv: state.argv.map(redact),
