@@ -47,9 +47,10 @@ export interface Manifest {
   configFile?: string
 }
 
-/** Where snapshots live: `<rootDir>/node_modules/.cache/unperf/config`, else the platform cache dir. */
-export function snapshotDirs(rootDir: string): string[] {
-  return [join(rootDir, 'node_modules', '.cache', 'unperf', 'config'), join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))]
+/** Where snapshots live: `<rootDir>/node_modules/.cache/unperf/config`, else the platform cache dir (worked out only when asked for). */
+export function* snapshotDirs(rootDir: string): Generator<string> {
+  yield join(rootDir, 'node_modules', '.cache', 'unperf', 'config')
+  yield join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))
 }
 export function manifestName(configFile: string | undefined): string {
   return `manifest-${shortHash(configFile ?? 'perf.config', 8)}.json`
