@@ -13,13 +13,15 @@
  *
  * Strings and binary values are stored as they are after the fixed header: no JSON escaping on
  * write, no JSON.parse on read ('456' stays a string by its type byte; JSON keeps null a null).
- * The checksum is CRC-32 (zlib's, ~3 GB/s): it guards against torn and damaged files, not against
+ * The checksum is CRC-32 (zlib's, ~3 GB/s; a process's first small entries in JS: crc32.ts): it
+ * guards against torn and damaged files, not against
  * someone who can write the cache dir (they could recompute any unkeyed hash; the fs tier refuses
  * dirs others can write). It covers the header too, so a flipped expiry byte is caught as well.
  * A wrong length or checksum, another format, a foreign key → CorruptEntryError. Envelopes of the
  * previous format ("UNPERF1\n" + JSON header) are still read.
  */
 import { crypto, zlib } from '../runtime/_builtins.js'
+import { crc32 } from './crc32.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 
 const MAGIC = Buffer.from('UNPERF2\n')
@@ -82,13 +84,13 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
       head = Buffer.allocUnsafe(fixed + textBytes)
       head.write(text, fixed)
       writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, textBytes)
-      if (options.integrity) head.writeUInt32LE(zlib().crc32(head.subarray(CHECKED_FROM)), 8)
+      if (options.integrity) head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), 8)
       return { parts: [head], size: head.length }
     }
   }
   head = Buffer.allocUnsafe(fixed)
   writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, payload!.length)
-  if (options.integrity) head.writeUInt32LE(zlib().crc32(payload!, zlib().crc32(head.subarray(CHECKED_FROM))), 8)
+  if (options.integrity) head.writeUInt32LE(crc32(payload!, crc32(head.subarray(CHECKED_FROM))), 8)
   return { parts: [head, payload!], size: fixed + payload!.length }
 }
 
@@ -118,7 +120,7 @@ export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: str
   const start = HEAD + keyBytes + metaBytes
   if (start + n !== buf.length) throw new CorruptEntryError(key, `the entry is ${buf.length} bytes, its header says ${start + n} (torn write?)`)
   const flags = buf[13]!
-  if (checkIntegrity && flags & F_CHECKED && zlib().crc32(buf.subarray(CHECKED_FROM)) !== buf.readUInt32LE(8)) throw new CorruptEntryError(key, 'integrity hash mismatch')
+  if (checkIntegrity && flags & F_CHECKED && crc32(buf.subarray(CHECKED_FROM)) !== buf.readUInt32LE(8)) throw new CorruptEntryError(key, 'integrity hash mismatch')
   const storedKey = buf.toString('utf16le', HEAD, HEAD + keyBytes)
   if (expectedKey !== undefined && storedKey !== expectedKey) throw new CorruptEntryError(key, 'the entry belongs to another key')
   let value: unknown

@@ -3,9 +3,14 @@
  * may lose an entry, and the integrity hash turns a torn file into a miss). Files 0600, dirs 0700.
  *
  * Keys map to file names without collisions or escapes: a lowercase `[a-z0-9._-]` key of up to 100
- * characters (not a Windows device name) is used as it is; anything else (uppercase, '/', ':', '..',
- * NUL, unicode, long keys) becomes `~` + its sha256. Readable names never start with '~', so the two
- * forms never meet, and the envelope records the original key, so a read checks it.
+ * characters (not a Windows device name) is used as it is; other keys are escaped character by
+ * character (`+hh` for an ASCII character, `+uhhhh` for any other UTF-16 unit, `+` itself included,
+ * so `a/b`, `a:b`, `A:b` and `a_b` stay apart even on a case-insensitive file system) while that
+ * stays within 100 characters; longer ones become `~` + their sha256. The three forms never meet
+ * (only escaped names hold '+', only hashed ones start with '~'; no name starts with '.', which
+ * temp files and markers use), escaping is decoded back to the key without reading the file, and
+ * the envelope records the original key, so a read checks it. Common keys (`git:head`,
+ * `deps/graph@1`) need no hash, so a warm run never loads node:crypto for them (~2–4 ms).
  *
  * LRU without a write per read: an in-memory index (size, last access) built lazily from one
  * readdir + stat, updated on hits; access times are written back in one batch at close (as mtime),
@@ -31,14 +36,48 @@ let tmpCounter = 0
 
 export function encodeFileName(key: string): string {
   if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
+  const escaped = escapeKey(key)
+  if (escaped !== undefined && !WINDOWS_RESERVED.test(escaped)) return escaped + SUFFIX
   return '~' + crypto().createHash('sha256').update(key).digest('hex') + SUFFIX
+}
+
+const MAX_NAME = 100
+const HEX = '0123456789abcdef'
+
+/** `[a-z0-9]` and, after the first character, `[._-]` as they are, the rest escaped; undefined past MAX_NAME. */
+function escapeKey(key: string): string | undefined {
+  if (key.length === 0 || key.length > MAX_NAME) return undefined
+  let out = ''
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (i > 0 && (c === 95 || c === 45 || c === 46))) out += key[i]
+    else if (c < 128) out += '+' + HEX[c >> 4] + HEX[c & 15]
+    else out += '+u' + HEX[c >> 12] + HEX[(c >> 8) & 15] + HEX[(c >> 4) & 15] + HEX[c & 15]
+    if (out.length > MAX_NAME) return undefined
+  }
+  return out
+}
+
+/** The key of a readable or escaped file name; undefined for a hashed (`~`) or foreign name. */
+export function decodeFileName(name: string): string | undefined {
+  if (!name.endsWith(SUFFIX) || name.startsWith('~')) return undefined
+  const base = name.slice(0, -SUFFIX.length)
+  if (!base.includes('+')) return base
+  const key = base.replace(/\+(u[0-9a-f]{4}|[0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex[0] === 'u' ? hex.slice(1) : hex, 16)))
+  return encodeFileName(key) === name ? key : undefined
 }
 
 export interface IndexEntry { size: number; access: number }
 
-/** Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). */
+let epochOffset: number | undefined
+/**
+ * Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). From hrtime and
+ * one offset to Date.now(), not `performance` (its first use loads perf_hooks: ~1.2 ms).
+ */
 function preciseNow(): number {
-  return performance.timeOrigin + performance.now()
+  const hr = process.hrtime()
+  const t = hr[0] * 1e3 + hr[1] / 1e6
+  return (epochOffset ??= Date.now() - t) + t
 }
 
 export async function ensureDir(dir: string): Promise<void> {
@@ -168,7 +207,8 @@ export class FsTier implements Tier {
   async keys(): Promise<string[]> {
     const keys: string[] = []
     for (const name of await this._names()) {
-      if (!name.startsWith('~')) { keys.push(name.slice(0, -SUFFIX.length)); continue }
+      const decoded = decodeFileName(name)
+      if (decoded !== undefined) { keys.push(decoded); continue }
       const header = await this._header(name)
       if (header) keys.push(header.key)
     }
@@ -229,9 +269,9 @@ export class FsTier implements Tier {
     const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
     for (const [name, info] of order) {
       if (this._bytes <= maxBytes) break
-      const header = name.startsWith('~') ? await this._header(name) : undefined
+      const header = decodeFileName(name) === undefined ? await this._header(name) : undefined
       await this._remove(name)
-      removed.push({ key: header?.key ?? name.slice(0, -SUFFIX.length), reason: 'lru', size: info.size })
+      removed.push({ key: header?.key ?? decodeFileName(name) ?? name, reason: 'lru', size: info.size })
     }
     return removed
   }
@@ -246,8 +286,8 @@ export class FsTier implements Tier {
     const removed: { key: string; reason: 'lru'; size: number }[] = []
     for (const name of names) {
       const size = this._index?.get(name)?.size ?? 0
-      const header = name.startsWith('~') ? await this._header(name) : undefined
-      if (await this._remove(name)) removed.push({ key: header?.key ?? name.slice(0, -SUFFIX.length), reason: 'lru', size })
+      const header = decodeFileName(name) === undefined ? await this._header(name) : undefined
+      if (await this._remove(name)) removed.push({ key: header?.key ?? decodeFileName(name) ?? name, reason: 'lru', size })
     }
     return removed
   }

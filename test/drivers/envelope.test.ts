@@ -123,3 +123,18 @@ describe('envelope', () => {
     expect(corruptReason(() => decodeEntry(v1('k', 'j', Buffer.from('"456"'), 'wrong-hash-wrong-hash1'), 'k'))).toMatch(/integrity/)
   })
 })
+
+describe('crc32', () => {
+  it('gives zlib.crc32 numbers for every size, also continuing from a value, in JS and past the switch to zlib', async () => {
+    const { crc32 } = await import('../../src/drivers/crc32.js')
+    const zlib = await import('node:zlib')
+    const { randomBytes } = await import('node:crypto')
+    // 200 buffers: the first ones summed in JS, later ones (past the 64 KiB budget) and big ones by zlib
+    for (let i = 0; i < 200; i++) {
+      const size = i % 50 === 49 ? 20_000 + i : 1 + ((i * 37) % 3000)
+      const buf = randomBytes(size)
+      expect(crc32(buf)).toBe(zlib.crc32(buf))
+      expect(crc32(buf, 0xdeadbeef)).toBe(zlib.crc32(buf, 0xdeadbeef))
+    }
+  })
+})

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 
 const dist = join(import.meta.dirname, '../../dist')
+/** the build's content hashes of its start script and of its lazy chunks' script */
+const hashOf = (kind: 'start' | 'lazy') => readdirSync(join(dist, '_chunks')).map(n => new RegExp(`^index\\.${kind}-([0-9a-f]{16})\\.js$`).exec(n)?.[1]).find(Boolean)!
 
 function host() {
   const dir = tempDir('unperf-code-cache-')
@@ -25,14 +27,16 @@ function host() {
     execFileSync(process.execPath, ['main.mjs'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: xdg, ...env }, encoding: 'utf8' }).trim()
   const cacheDir = join(xdg, 'unperf', 'code-cache')
   const files = () => { try { return readdirSync(cacheDir) } catch { return [] } }
-  return { run, cacheDir, files, xdg }
+  const startCache = () => files().find(n => n.includes(`-${hashOf('start')}-`))
+  return { run, cacheDir, files, startCache, xdg }
 }
 
 describe('V8 code cache of the start path', () => {
   it('is written at the first exit (0600 in a 0700 dir) and reused, untouched, by later runs', () => {
     const h = host()
     expect(h.run()).toBe('ran function')
-    const [file] = h.files()
+    const file = h.startCache()
+    for (const name of h.files()) expect(name).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)
     expect(file).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)
     const path = join(h.cacheDir, file!)
     expect(statSync(path).mode & 0o777).toBe(0o600)
@@ -47,26 +51,30 @@ describe('V8 code cache of the start path', () => {
   it('a damaged cache is rejected by V8, compiled afresh and replaced', () => {
     const h = host()
     h.run()
-    const path = join(h.cacheDir, h.files()[0]!)
+    const path = join(h.cacheDir, h.startCache()!)
     writeFileSync(path, Buffer.alloc(4096, 7))
     expect(h.run()).toBe('ran function')
     expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false)
     expect(statSync(path).size).toBeGreaterThan(10_000)
   })
 
-  it('keeps the caches of the newest 16 builds', () => {
+  it('keeps the caches of the newest 16 builds (start and lazy scripts: 32 files)', () => {
     const h = host()
     mkdirSync(h.cacheDir, { recursive: true })
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 40; i++) {
       const old = join(h.cacheDir, `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`)
       writeFileSync(old, 'x')
       utimesSync(old, new Date(Date.now() - (i + 1) * 60_000), new Date(Date.now() - (i + 1) * 60_000))
     }
     h.run()
     const left = h.files()
-    expect(left).toHaveLength(16)
-    // the newest 15 others are kept: 0.0.0 … 0.0.14 (the oldest, 0.0.15 … 0.0.19, are gone)
-    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`).sort())
+    expect(left).toHaveLength(32)
+    const own = left.filter(n => !n.startsWith('0.0.'))
+    // this build's own caches (its start script's and, as this first run compiled the config, its lazy chunks')
+    expect(own).toContain(h.startCache())
+    expect(own.some(n => n.includes(`-${hashOf('lazy')}-`))).toBe(true)
+    // the newest others are kept: 0.0.0 … (the oldest are gone)
+    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 32 - own.length }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`).sort())
   })
 
   it('UNPERF_CODE_CACHE=0 writes nothing; an unwritable cache dir is not an error', () => {

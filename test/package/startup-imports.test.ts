@@ -28,7 +28,10 @@ function loadedModules(config: string, body = '', env: NodeJS.ProcessEnv = {}, d
     import { createPerf } from ${JSON.stringify(join(dist, 'index.mjs'))}
     const perf = await createPerf()
     await perf.run('hello', async () => { ${body} })
-    await perf.close()`)
+    await perf.close()
+    // lazy chunks run from one code-cached script: the shim lists those that ran
+    const lazy = globalThis[Symbol.for('unperf:lazy-chunks:' + new URL(${JSON.stringify(join(dist, 'index.mjs'))}, 'file://').href)]
+    if (lazy) (await import('node:fs')).appendFileSync(${JSON.stringify(log)}, [...lazy.keys()].map(n => ${JSON.stringify(`file://${dist}/_chunks/`)} + n + '\\n').join(''))`)
   // cold run builds the snapshot; the warm run is the one measured
   const options = { cwd: dir, env: { ...process.env, ...env }, stdio: 'pipe' as const }
   execFileSync(process.execPath, ['main.mjs'], options)

@@ -15,7 +15,7 @@
  */
 import { readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { FsTier } from '../../drivers/fs.js'
+import { FsTier, decodeFileName } from '../../drivers/fs.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
 
@@ -194,7 +194,7 @@ export class CacheBudget {
       if (!name.startsWith(NAMESPACE_DIR) || this._fs.has(dir)) continue
       const namespace = name.startsWith(`${NAMESPACE_DIR}~`)
         ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
-        : name.slice(NAMESPACE_DIR.length)
+        : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
       // only its index and removals are used: no encoding options needed
       this._fs.set(dir, { namespace, tier: new FsTier(dir, { compress: false, integrity: true }), marked: true, opened: false })
     }

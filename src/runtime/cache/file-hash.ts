@@ -14,6 +14,8 @@
  *   reads too, in one small JSON file per project under the platform cache dir
  *   (`unperf/file-hash-v1/<hash of cwd>.json`, written atomically, 0600). Disable or move it with
  *   `UNPERF_FILE_HASH_MEMO=0|<dir>` or `setFileHashMemoDir()`. A damaged memo file is ignored.
+ * - The memo also keeps the combined hashes it computed (input → sha256), so a warm run whose files
+ *   are all unchanged hashes nothing and never loads node:crypto (~2–4 ms on a CLI's start).
  */
 import { crypto } from '../_builtins.js'
 import * as fs from 'node:fs'
@@ -30,6 +32,9 @@ const MAX_RECORDS = 5000
 const CHUNK = 64
 
 const memo = new Map<string, FileRecord>()
+/** `<cwd>\0<combined input>` → its sha256 (recent ones; kept in the memo file too) */
+const combinedMemo = new Map<string, string>()
+const MAX_COMBINED = 64
 const loadedMemoFiles = new Set<string>()
 let memoDirOverride: string | false | undefined
 
@@ -44,6 +49,7 @@ export function setFileHashMemoDir(dir: string | false | undefined): void {
 /** Forget the per-process memo (tests; a long-running process that wants fresh reads). */
 export function clearFileHashMemo(): void {
   memo.clear()
+  combinedMemo.clear()
   loadedMemoFiles.clear()
 }
 
@@ -70,13 +76,21 @@ function trusted(rec: FileRecord | undefined, st: fs.Stats): rec is FileRecord {
     && rec[4] - st.mtimeMs > RACY_MS && rec[4] - st.ctimeMs > RACY_MS
 }
 
-function parseMemo(text: string, into: Map<string, FileRecord>): void {
+const SHA256_HEX = /^[0-9a-f]{64}$/
+
+function parseMemo(text: string, cwd: string, into: Map<string, FileRecord>): void {
   try {
-    const data = JSON.parse(text) as { v?: number; files?: Record<string, unknown> }
+    const data = JSON.parse(text) as { v?: number; files?: Record<string, unknown>; combined?: Record<string, unknown> }
     if (data?.v !== 1 || typeof data.files !== 'object' || data.files === null) return
     for (const [file, rec] of Object.entries(data.files)) {
       if (Array.isArray(rec) && rec.length === 6 && rec.slice(0, 5).every(n => typeof n === 'number') && typeof rec[5] === 'string'
-        && /^[0-9a-f]{64}$/.test(rec[5]) && !into.has(file)) into.set(file, rec as FileRecord)
+        && SHA256_HEX.test(rec[5]) && !into.has(file)) into.set(file, rec as FileRecord)
+    }
+    if (typeof data.combined === 'object' && data.combined !== null) {
+      for (const [input, digest] of Object.entries(data.combined)) {
+        const key = `${cwd}\0${input}`
+        if (typeof digest === 'string' && SHA256_HEX.test(digest) && !combinedMemo.has(key)) combinedMemo.set(key, digest)
+      }
     }
   } catch {
     // a damaged memo is only a lost fast path
@@ -87,26 +101,29 @@ function parseMemo(text: string, into: Map<string, FileRecord>): void {
 function serializeMemo(cwd: string): string {
   const prefix = cwd.endsWith(sep) ? cwd : cwd + sep
   const mine = [...memo].filter(([f]) => f.startsWith(prefix)).sort((a, b) => b[1][4] - a[1][4]).slice(0, MAX_RECORDS)
-  return JSON.stringify({ v: 1, files: Object.fromEntries(mine) })
+  const tag = `${cwd}\0`
+  // the Map keeps insertion order and combine() re-inserts what it uses: the newest are last
+  const combined = [...combinedMemo].filter(([k]) => k.startsWith(tag)).slice(-MAX_COMBINED).map(([k, d]) => [k.slice(tag.length), d])
+  return JSON.stringify({ v: 1, files: Object.fromEntries(mine), combined: Object.fromEntries(combined) })
 }
 
 function tempName(file: string): string {
   return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
 }
 
-async function loadMemo(file: string | undefined): Promise<void> {
+async function loadMemo(file: string | undefined, cwd: string): Promise<void> {
   if (!file || loadedMemoFiles.has(file)) return
   loadedMemoFiles.add(file)
   const text = await fsp.readFile(file, 'utf8').catch(() => undefined)
-  if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, memo) }
+  if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, cwd, memo) }
 }
 
-function loadMemoSync(file: string | undefined): void {
+function loadMemoSync(file: string | undefined, cwd: string): void {
   if (!file || loadedMemoFiles.has(file)) return
   loadedMemoFiles.add(file)
   let text: string | undefined
   try { text = fs.readFileSync(file, 'utf8') } catch { /* none yet */ }
-  if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, memo) }
+  if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, cwd, memo) }
 }
 
 async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
@@ -179,14 +196,19 @@ function split(globs: string[], cwd: string): { files: Set<string>; patterns: st
   return { files, patterns }
 }
 
-function combine(globs: string[], cwd: string, sorted: string[], hashes: string[]): string {
-  const h = crypto().createHash('sha256')
-  h.update(`unperf-files-v1\0${JSON.stringify(globs)}\n`)
+/** The hash over globs, paths and file hashes, and whether it was new to the memo. */
+function combine(globs: string[], cwd: string, sorted: string[], hashes: string[]): [string, boolean] {
+  let input = `unperf-files-v1\0${JSON.stringify(globs)}\n`
   sorted.forEach((f, i) => {
     const rel = relative(cwd, f).split(sep).join('/')
-    h.update(`${rel}\0${hashes[i]}\n`)
+    input += `${rel}\0${hashes[i]}\n`
   })
-  return h.digest('hex')
+  const key = `${cwd}\0${input}`
+  const known = combinedMemo.get(key)
+  combinedMemo.delete(key)
+  const digest = known ?? crypto().createHash('sha256').update(input).digest('hex')
+  combinedMemo.set(key, digest)
+  return [digest, known === undefined]
 }
 
 export async function hashFiles(globs: string[], cwd: string): Promise<string> {
@@ -195,7 +217,7 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
   const store = memoFile(cwd)
   const [matched] = await Promise.all([
     patterns.length > 0 ? import('tinyglobby').then(m => m.glob(patterns, { cwd, absolute: true, dot: true })) : [],
-    loadMemo(store),
+    loadMemo(store, cwd),
   ])
   for (const f of matched) files.add(resolve(f))
   const sorted = [...files].sort()
@@ -207,8 +229,9 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
       changed ||= fresh
     }
   }
-  if (changed) await saveMemo(store, cwd)
-  return combine(globs, cwd, sorted, hashes)
+  const [digest, fresh] = combine(globs, cwd, sorted, hashes)
+  if (changed || fresh) await saveMemo(store, cwd)
+  return digest
 }
 
 let globSync: ((patterns: string[], options: { cwd: string; absolute: boolean; dot: boolean }) => string[]) | undefined
@@ -218,7 +241,7 @@ export function hashFilesSync(globs: string[], cwd: string): string {
   cwd = resolve(cwd)
   const { files, patterns } = split(globs, cwd)
   const store = memoFile(cwd)
-  loadMemoSync(store)
+  loadMemoSync(store, cwd)
   if (patterns.length > 0) {
     globSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
     for (const f of globSync(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
@@ -230,6 +253,7 @@ export function hashFilesSync(globs: string[], cwd: string): string {
     changed ||= fresh
     return hash
   })
-  if (changed) saveMemoSync(store, cwd)
-  return combine(globs, cwd, sorted, hashes)
+  const [digest, fresh] = combine(globs, cwd, sorted, hashes)
+  if (changed || fresh) saveMemoSync(store, cwd)
+  return digest
 }

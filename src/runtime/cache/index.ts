@@ -53,7 +53,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
         scopeTouched = true
         host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
       }
-      const nsDir = 'n-' + encodeFileName(namespace).slice(0, -2)
+      const nsDir = 'n-' + encodeFileName(namespace).slice(0, -2) // readable or escaped (decoded by budget.ts); hashed: a marker file
       return nsConfig.tiers.map(spec => {
         if (spec.driver === 'memory') {
           const tier = new MemoryTier({ policy: nsConfig.policy, maxBytes: nsConfig.maxSize, shared: budget.memory })
