@@ -4,7 +4,7 @@
  * drivers or anything else the config does not use. A module loader hook records every URL loaded.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -89,6 +89,26 @@ describe('startup imports', () => {
     for (const costly of ['NativeModule perf_hooks', 'NativeModule internal/perf/performance', 'NativeModule crypto', 'NativeModule zlib', 'NativeModule worker_threads']) {
       expect(builtins).not.toContain(costly)
     }
+  })
+
+  it('a warm run that reads and writes the fs cache loads none of them either (no crypto for keys, scope or checksums)', () => {
+    const dir = tempDir('unperf-builtins-cache-')
+    const body = `const c = perf.cache.namespace('shared'); const v = await c.get('git:head'); await c.set('git:head', { n: (v?.n ?? 0) + 1, pad: 'x'.repeat(2000) }); await perf.cache.set('User/Key', 1)`
+    const config = `export default { cache: { driver: ['memory', 'fs'] }, report: { console: false, dir: './.perf' } }`
+    const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') }
+    loadedModules(config, body, env, dir)
+    // files changed within 2 s of their hashing are hashed again on every run (racy times): age them,
+    // as a real project's package.json is, and let one run record their hashes
+    const old = new Date(Date.now() - 3_600_000)
+    for (const f of ['package.json', 'perf.config.ts']) utimesSync(join(dir, f), old, old)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100) // their ctime (now) must be > 2 s old too
+    execFileSync(process.execPath, ['main.mjs'], { cwd: dir, stdio: 'pipe', env })
+    writeFileSync(join(dir, 'list.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'builtins.log'))}, process.moduleLoadList.join('\\n')))`)
+    execFileSync(process.execPath, ['-r', './list.cjs', 'main.mjs'], { cwd: dir, stdio: 'pipe', env })
+    const builtins = readFileSync(join(dir, 'builtins.log'), 'utf8').split('\n')
+    const report = JSON.parse(readFileSync(join(dir, '.perf', 'report.json'), 'utf8')) as { cache: { hits: number } }
+    expect(report.cache.hits).toBeGreaterThan(0)
+    for (const costly of ['NativeModule perf_hooks', 'NativeModule crypto', 'NativeModule zlib']) expect(builtins).not.toContain(costly)
   })
 
   it('unperf/config loads nothing else', () => {
