@@ -57,9 +57,9 @@ export interface Tracer {
   /** Sets the command that new spans belong to. */
   setCommand(name: string | undefined): void
   records(): SpanRecord[]
-  /** Startup phases from process start (timeOrigin) to the first command start. */
+  /** Startup phases from process start to the first command start. */
   phases(): StartupPhase[]
-  /** ms since timeOrigin when the first command started (undefined before). */
+  /** ms since process start when the first command started (undefined before). */
   readonly startupEnd: number | undefined
   /** Chrome trace events (Trace Event Format, complete events 'X'). */
   traceEvents(): Record<string, unknown>[]

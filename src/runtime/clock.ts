@@ -17,11 +17,16 @@ export function now(): number {
   return t[0] * 1e3 + t[1] / 1e6 - origin
 }
 
+let epochOffset: number | undefined
+
 /**
- * When unperf's code began to run, ms since process start: the built entry stamps `import.meta`
- * before it reads and compiles the start path; from source, this module's evaluation.
- * Everything before it is node's bootstrap plus resolving and compiling the entry's static imports
- * (ES modules are all linked before the first one runs). Telling those two apart takes
- * `performance.nodeTiming`, whose perf_hooks cost ~1.5 ms at every exit: `unperf profile` does it.
+ * ms since process start ({@link now}'s clock) → ms since the Unix epoch, for timestamps that leave
+ * the process (OpenTelemetry spans, file times), without `performance.timeOrigin` (perf_hooks).
+ * The offset to `Date.now()` is measured once, at the first call: `Date.now()` counts whole ms,
+ * so half a ms is added to centre its truncation (error within ±0.5 ms of the wall clock at that
+ * moment, plus the wall clock's own steps since). Sub-ms precision of `ms` is kept.
  */
-export const loadStart: number = (import.meta as ImportMeta & { unperfLoadStart?: number }).unperfLoadStart ?? now()
+export function epochMs(ms: number): number {
+  epochOffset ??= Date.now() + 0.5 - now()
+  return ms + epochOffset
+}

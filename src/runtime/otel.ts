@@ -7,6 +7,7 @@
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { MissingDependencyError } from '../errors.js'
+import { epochMs } from './clock.js'
 import type { CommandRecord, PerfReport, SpanRecord } from './types.js'
 
 type OtelApi = typeof import('@opentelemetry/api')
@@ -32,11 +33,12 @@ export async function exportToOpenTelemetry(report: PerfReport, config: Pick<Res
 
 // --- internal ---
 
-/** ms since performance.timeOrigin → HrTime since epoch, without losing sub-ms precision. */
-function hrTime(msSinceOrigin: number): HrTime {
-  const epochMs = performance.timeOrigin + msSinceOrigin
-  const seconds = Math.floor(epochMs / 1000)
-  return [seconds, Math.round((epochMs - seconds * 1000) * 1e6)]
+/** ms since process start → HrTime since the epoch, sub-ms precision kept. */
+function hrTime(msSinceStart: number): HrTime {
+  const ms = epochMs(msSinceStart)
+  const seconds = Math.floor(ms / 1000)
+  const nanos = Math.round((ms - seconds * 1000) * 1e6)
+  return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos]
 }
 
 function exportSpans(api: OtelApi, report: PerfReport, serviceName: string, version: string): void {

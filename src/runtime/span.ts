@@ -7,7 +7,8 @@
  * spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) take the span still
  * open at their start as parent, so siblings started in one synchronous run nest under each other.
  */
-import { loadStart, now } from './clock.js'
+import { now } from './clock.js'
+import { loadStart } from './load-start.js'
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 

@@ -2,9 +2,10 @@
  * The built `unperf` CLI, run as a child process, for every command and exit code.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { formatBytes } from '../../src/config/units.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
@@ -82,6 +83,54 @@ describe('unperf CLI', () => {
     expect(unperf(dir, 'cache', 'clear').code).toBe(2)
     expect(unperf(dir, 'cache', 'clear', '--key', 'answer', '--yes', '--json').json()).toEqual({ removed: 1 })
     expect(unperf(dir, 'cache', 'clear', '--all', '--yes', '--json').code).toBe(0)
+  })
+
+  it('cache info: per namespace its entries, bytes and own limit; a total row against cache.maxSize (issue #4 part 5)', () => {
+    const cap = 30_000
+    const d = project(`export default { cache: { driver: 'fs', compress: false, maxSize: ${cap}, namespaces: { docs: { maxSize: ${cap / 3} } } }, report: { console: false } }`)
+    // 60 KB over four namespaces, one of them not in the config: twice the cap over all of them
+    writeFileSync(join(d, 'fill.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      let evictions = 0
+      perf.hooks.hook('cache:evict', () => { evictions++ })
+      const spaces = [perf.cache, perf.cache.namespace('docs'), perf.cache.namespace('shared'), perf.cache.namespace('extra')]
+      for (let i = 0; i < 15; i++) for (const ns of spaces) await ns.set('k' + i, 'v'.repeat(1000))
+      await perf.close()
+      console.log(evictions)`)
+    const fill = spawnSync(process.execPath, ['fill.mjs'], { cwd: d, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(d, '.xdg') } })
+    expect(fill.status, fill.stderr).toBe(0)
+    expect(Number(fill.stdout.trim())).toBeGreaterThan(0)
+
+    const r = unperf(d, 'cache', 'info', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    const rows = out.namespaces as { namespace: string; entries: number; bytes: number; maxSize: number; driver: string }[]
+    expect(rows.map(n => n.namespace)).toEqual(['default', 'shared', 'docs'])
+    expect(Object.fromEntries(rows.map(n => [n.namespace, n.maxSize]))).toEqual({ default: cap, shared: cap, docs: cap / 3 })
+    expect(out.maxSize).toBe(cap) // the existing fields stay
+    for (const n of rows) expect(n.bytes).toBeLessThanOrEqual(n.maxSize * 1.1)
+    // the total counts every entry on disk, 'extra' (not in the config) included
+    const files = readdirSync(join(d, '.xdg'), { recursive: true }).map(String).filter(f => f.endsWith('.e'))
+    expect(out.total.entries).toBe(files.length)
+    expect(out.total.entries).toBeGreaterThan(rows.reduce((a, n) => a + n.entries, 0))
+    expect(out.total.maxSize).toBe(cap)
+    expect(out.total.bytes).toBeLessThanOrEqual(cap * 1.1)
+    expect(out.total.bytes).toBeGreaterThan(cap * 0.8)
+
+    const human = unperf(d, 'cache', 'info')
+    expect(human.code, human.stderr).toBe(0)
+    const lines = human.stdout.trimEnd().split('\n').slice(1)
+    expect(lines[0]).toMatch(/^namespace\s+driver\s+entries\s+size\s+limit\s+ttl$/)
+    const docs = lines.find(l => l.startsWith('docs '))!
+    expect(docs).toContain(formatBytes(cap / 3))
+    const others = lines.find(l => l.startsWith('(other namespaces)'))!
+    expect(others).toContain(String(out.total.entries - rows.reduce((a, n) => a + n.entries, 0)))
+    const total = lines.at(-1)!
+    expect(total).toMatch(new RegExp(`^total\\s+${out.total.entries}\\s+${formatBytes(out.total.bytes)}\\s+${formatBytes(cap)}$`))
+    // aligned: every row's entries column ends where the header's does
+    const end = lines[0]!.indexOf('entries') + 'entries'.length
+    for (const l of lines.slice(1)) expect(l.slice(0, end)).toMatch(/\d$/)
   })
 
   it('cache verify exits 1 when it removed corrupt entries', () => {

@@ -8,10 +8,15 @@ import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
 import { exportToOpenTelemetry } from '../../src/runtime/otel.js'
+import { createPerf } from '../../src/runtime/perf.js'
 import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runNode } from './_child.js'
 import { monitorsConfig } from './_config.js'
+
+/** Off by up to ±0.5 ms (Date.now() counts whole ms), plus the test's own reading of it. */
+const TOLERANCE_MS = 2
+const ms = (t: [number, number]) => t[0] * 1e3 + t[1] / 1e6
 
 const zero = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0 }
 function report(): PerfReport {
@@ -63,12 +68,44 @@ describe('OpenTelemetry export', () => {
     expect(byName.get('compile')!.spanContext().traceId).toBe(byName.get('command build')!.spanContext().traceId)
     expect(byName.get('command deploy')!.status).toMatchObject({ code: 2, message: 'boom' })
     expect(byName.get('compile')!.instrumentationScope.name).toBe('acme-cli')
-    // times: ms since timeOrigin → epoch, duration kept
+    // times: ms since process start → epoch, duration kept
     const build = byName.get('command build')!
     expect(build.duration[0] * 1e3 + build.duration[1] / 1e6).toBeCloseTo(100, 3)
-    const startMs = build.startTime[0] * 1e3 + build.startTime[1] / 1e6
-    expect(startMs).toBeCloseTo(performance.timeOrigin + 50, 0)
+    const processStart = Date.now() - process.uptime() * 1e3
+    expect(Math.abs(ms(build.startTime) - (processStart + 50))).toBeLessThan(TOLERANCE_MS)
     expect(build.attributes).toMatchObject({ 'unperf.command': 'build', 'unperf.memory_peak_bytes': 20 })
+  })
+
+  it('real spans: their epoch times match Date.now() around them, sub-ms precision kept', async () => {
+    exporter.reset()
+    const dir = tempDir()
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true, overrides: {
+      cache: { enabled: false }, report: { console: false, dir: './.perf' }, monitors: { interval: '1h', opentelemetry: { serviceName: 'real' } },
+    } })
+    const wall: Record<string, [number, number]> = {}
+    const before = Date.now()
+    await perf.run('build', async () => {
+      for (const name of ['first', 'second']) {
+        const t0 = Date.now()
+        await perf.span(name, async () => { const end = Date.now() + 15; while (Date.now() < end); })
+        wall[name] = [t0, Date.now()]
+      }
+    })
+    wall['command build'] = [before, Date.now()]
+    await perf.close()
+    const spans = new Map(exporter.getFinishedSpans().map(s => [s.name, s]))
+    for (const [name, [t0, t1]] of Object.entries(wall)) {
+      const span = spans.get(name)!
+      expect(span, name).toBeDefined()
+      // Date.now() counts whole ms: the span lies in [t0, t1 + 1), give or take the tolerance
+      expect(ms(span.startTime), name).toBeGreaterThan(t0 - TOLERANCE_MS)
+      expect(ms(span.endTime), name).toBeLessThan(t1 + 1 + TOLERANCE_MS)
+      expect(ms(span.endTime) - ms(span.startTime), name).toBeGreaterThanOrEqual(15 - TOLERANCE_MS)
+    }
+    expect(ms(spans.get('second')!.startTime)).toBeGreaterThanOrEqual(ms(spans.get('first')!.endTime))
+    // sub-ms: the nanoseconds are not all whole ms
+    expect([...spans.values()].some(s => s.startTime[1] % 1e6 !== 0 && s.endTime[1] % 1e6 !== 0)).toBe(true)
+    for (const s of spans.values()) expect(s.startTime[1]).toBeLessThan(1e9)
   })
 
   it("exports command durations, cache and pool counts through the host's global meter", async () => {

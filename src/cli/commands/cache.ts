@@ -11,7 +11,7 @@ import { readHistory } from '../../runtime/report/history.js'
 import { createWarnOnce } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig } from '../_context.js'
-import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
+import { bold, commonArgs, dim, green, printJson, red, table, yellow } from '../_ui.js'
 
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
 
@@ -29,19 +29,34 @@ async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: Return
 }
 
 const info = defineCommand({
-  meta: { name: 'info', description: 'Driver per namespace, dir, entries, size, TTLs' },
+  meta: { name: 'info', description: 'Per namespace: driver, entries, size, its limit, TTL; the total against cache.maxSize' },
   args: { ...commonArgs, ...nsArg },
   run: ({ args }) => withCache(args, async ({ names, get }, config) => {
     const rows = []
+    const total = { entries: 0, bytes: 0, maxSize: config.cache.maxSize }
+    // what info() counts over all namespaces (fs dirs on disk, those not listed here included)
+    const counted = { entries: 0, bytes: 0 }
     for (const name of args.namespace ? [args.namespace] : names) {
       const i = await get(name).info()
       const ns = config.cache.namespaces[name]
       const ttl = (ns?.ttl ?? config.cache.ttl)
-      rows.push({ namespace: name, driver: i.driver, dir: i.dir, entries: i.entries, bytes: i.bytes, ttl })
+      rows.push({ namespace: name, driver: i.driver, dir: i.dir, entries: i.entries, bytes: i.bytes, maxSize: i.maxSize, ttl })
+      total.entries += i.entries
+      total.bytes += i.bytes
+      counted.entries = Math.max(counted.entries, i.total.entries)
+      counted.bytes = Math.max(counted.bytes, i.total.bytes)
     }
-    if (args.json) return printJson({ enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows })
-    console.log(`cache ${config.cache.enabled ? green('on') : red('off')} · ${config.cache.dir} · max ${formatBytes(config.cache.maxSize)} per namespace`)
-    console.log(table(rows.map(r => [r.namespace, r.driver, String(r.entries), formatBytes(r.bytes), r.ttl === false ? 'never' : formatDuration(r.ttl)]), ['namespace', 'driver', 'entries', 'size', 'ttl']))
+    // redis and unstorage tiers are outside info()'s total: the listed namespaces are the floor
+    const others = { entries: Math.max(0, counted.entries - total.entries), bytes: Math.max(0, counted.bytes - total.bytes) }
+    total.entries += others.entries
+    total.bytes += others.bytes
+    if (args.json) return printJson({ enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows, total })
+    console.log(`cache ${config.cache.enabled ? green('on') : red('off')} · ${config.cache.dir}`)
+    const lines = rows.map(r => [r.namespace, r.driver, String(r.entries), formatBytes(r.bytes), formatBytes(r.maxSize), r.ttl === false ? 'never' : formatDuration(r.ttl)])
+    if (others.entries > 0 || others.bytes > 0) lines.push([dim('(other namespaces)'), '', String(others.entries), formatBytes(others.bytes), '', ''])
+    const over = total.bytes > total.maxSize ? yellow : (s: string) => s
+    lines.push([bold('total'), '', bold(String(total.entries)), over(bold(formatBytes(total.bytes))), bold(formatBytes(total.maxSize)), ''])
+    console.log(table(lines, ['namespace', 'driver', 'entries', 'size', 'limit', 'ttl']))
   }),
 })
 
