@@ -20,6 +20,7 @@ import { crypto } from '../runtime/_builtins.js'
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { PerfError } from '../errors.js'
+import { epochMs, now } from '../runtime/clock.js'
 import { readEntryFile, writeAtomic } from './_fs-io.js'
 import { decodeEntry, encodeEntryParts, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
@@ -69,15 +70,12 @@ export function decodeFileName(name: string): string | undefined {
 
 export interface IndexEntry { size: number; access: number }
 
-let epochOffset: number | undefined
 /**
- * Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). From hrtime and
- * one offset to Date.now(), not `performance` (its first use loads perf_hooks: ~1.2 ms).
+ * Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). From the runtime
+ * clock, not `performance` (its first use loads perf_hooks: ~1.2 ms).
  */
 function preciseNow(): number {
-  const hr = process.hrtime()
-  const t = hr[0] * 1e3 + hr[1] / 1e6
-  return (epochOffset ??= Date.now() - t) + t
+  return epochMs(now())
 }
 
 export async function ensureDir(dir: string): Promise<void> {
