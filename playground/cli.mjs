@@ -3,8 +3,6 @@
 //   node playground/cli.mjs deps          dependency graph of this repo's node_modules (cached)
 //   node playground/cli.mjs hash [dir]    content hash of a file tree (cached by its files)
 //   node playground/cli.mjs info          what unperf and the git-info plugin know
-import { createHash } from 'node:crypto'
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { defineCommand } from 'citty'
@@ -13,6 +11,9 @@ import { getPerf, formatBytes } from '../dist/index.mjs'
 import { graphFor } from './commands/deps.mjs'
 
 const repo = resolve(import.meta.dirname, '..')
+// crypto and zlib only where a command computes (not on a cached run): loaded on first use
+const crypto = () => process.getBuiltinModule('node:crypto')
+const zlib = () => process.getBuiltinModule('node:zlib')
 
 const deps = defineCommand({
   meta: { name: 'deps', description: "Resolve the dependency graph of this repo's node_modules" },
@@ -47,13 +48,13 @@ const hash = defineCommand({
       const each = await perf.span('read + hash + compress', () => perf.pool('fs').map(files, async (f) => {
         const data = await readFile(f)
         return {
-          sha: createHash('sha256').update(data).digest('hex'),
+          sha: crypto().createHash('sha256').update(data).digest('hex'),
           bytes: data.length,
-          gzip: gzipSync(data, { level: 9 }).length,
-          brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+          gzip: zlib().gzipSync(data, { level: 9 }).length,
+          brotli: zlib().brotliCompressSync(data, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
         }
       }))
-      const h = createHash('sha256')
+      const h = crypto().createHash('sha256')
       files.forEach((f, i) => h.update(`${relative(dir, f)}\0${each[i].sha}\n`))
       const sum = key => each.reduce((a, e) => a + e[key], 0)
       return { digest: h.digest('hex'), files: files.length, bytes: sum('bytes'), gzip: sum('gzip'), brotli: sum('brotli') }

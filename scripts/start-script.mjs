@@ -88,7 +88,11 @@ const KEEP = 32 // cache files: 16 builds' start and lazy scripts
 function compile(rel, hash) {
   const file = fileURLToPath(new URL(rel, import.meta.url))
   const source = readFileSync(file, 'utf8') // ASCII: the native utf8 path is ~3× faster than latin1 here
-  const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${process.version}-\${process.arch}.v8\`)
+  // a code cache keeps the file name it was made with (stack traces would show another install's
+  // path): one cache per install, keyed by a hash of the script's path as well
+  let where = 0x811c9dc5
+  for (let i = 0; i < file.length; i++) where = Math.imul(where ^ file.charCodeAt(i), 0x01000193)
+  const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${(where >>> 0).toString(16).padStart(8, '0')}-\${process.version}-\${process.arch}.v8\`)
   let cachedData
   try { if (cacheFile) cachedData = readFileSync(cacheFile) } catch { /* first run */ }
   const script = new Script(source, { filename: file, cachedData })

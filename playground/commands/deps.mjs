@@ -1,10 +1,13 @@
 // `deps`: the dependency graph of a node_modules tree: every package.json read, every file's size
 // summed (fs.stat of each file), each package's content digest (sha256 of every file, like an
 // integrity check), the heaviest packages and the deepest chains. Real, repeatable I/O and CPU.
-import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { getPerf } from '../../dist/index.mjs'
+
+// node:crypto is loaded on first use, not at import: a warm run answers from the cache and never
+// needs it (a static import costs every run ~2–4 ms; `unperf profile` shows such module costs)
+const createHash = algorithm => process.getBuiltinModule('node:crypto').createHash(algorithm)
 
 async function listPackages(modules) {
   const out = []

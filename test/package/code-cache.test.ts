@@ -4,7 +4,7 @@
  * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, symlinkSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -36,8 +36,8 @@ describe('V8 code cache of the start path', () => {
     const h = host()
     expect(h.run()).toBe('ran function')
     const file = h.startCache()
-    for (const name of h.files()) expect(name).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)
-    expect(file).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)
+    for (const name of h.files()) expect(name).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-[0-9a-f]{8}-v\d+\.\d+\.\d+-\w+\.v8$/)
+    expect(file).toMatch(/^\d+\.\d+\.\d+[^-]*-[0-9a-f]{16}-[0-9a-f]{8}-v\d+\.\d+\.\d+-\w+\.v8$/)
     const path = join(h.cacheDir, file!)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(statSync(h.cacheDir).mode & 0o777).toBe(0o700)
@@ -62,7 +62,7 @@ describe('V8 code cache of the start path', () => {
     const h = host()
     mkdirSync(h.cacheDir, { recursive: true })
     for (let i = 0; i < 40; i++) {
-      const old = join(h.cacheDir, `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`)
+      const old = join(h.cacheDir, `0.0.${i}-${'0'.repeat(16)}-00000000-v20.0.0-x64.v8`)
       writeFileSync(old, 'x')
       utimesSync(old, new Date(Date.now() - (i + 1) * 60_000), new Date(Date.now() - (i + 1) * 60_000))
     }
@@ -74,7 +74,30 @@ describe('V8 code cache of the start path', () => {
     expect(own).toContain(h.startCache())
     expect(own.some(n => n.includes(`-${hashOf('lazy')}-`))).toBe(true)
     // the newest others are kept: 0.0.0 … (the oldest are gone)
-    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 32 - own.length }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-v20.0.0-x64.v8`).sort())
+    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 32 - own.length }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-00000000-v20.0.0-x64.v8`).sort())
+  })
+
+  it('two installs of the same build keep their own caches: stack traces name the install that runs', () => {
+    const base = tempDir('unperf-code-cache-installs-')
+    const xdg = join(base, 'xdg')
+    symlinkSync(join(dist, '..', 'node_modules'), join(base, 'node_modules')) // c12 and friends for both
+    const installs = ['one', 'two'].map(name => {
+      const dir = join(base, name)
+      cpSync(dist, join(dir, 'dist'), { recursive: true })
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `cc-${name}`, version: '1.0.0', type: 'module' }))
+      // an error thrown inside unperf's start path (an invalid option) shows where its code ran from
+      writeFileSync(join(dir, 'main.mjs'), `
+        import { createPerf } from './dist/index.mjs'
+        try { await createPerf({ overrides: { report: { console: false }, budgets: { startup: 'soon' } } }) } catch (e) { console.log(e.stack) }`)
+      return dir
+    })
+    const run = (dir: string) => execFileSync(process.execPath, ['main.mjs'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: xdg }, encoding: 'utf8' })
+    for (const dir of [...installs, ...installs]) {
+      const stack = run(dir)
+      expect(stack).toMatch(/_chunks\/index\.(start|lazy)-/)
+      for (const other of installs.filter(d => d !== dir)) expect(stack).not.toContain(other)
+    }
+    expect(readdirSync(join(xdg, 'unperf', 'code-cache')).length).toBeGreaterThanOrEqual(2)
   })
 
   it('UNPERF_CODE_CACHE=0 writes nothing; an unwritable cache dir is not an error', () => {
