@@ -164,4 +164,14 @@ describe('hashFiles across processes', () => {
     expect(third.hashed).toBe(1)
     expect(third.hash).not.toBe(first.hash)
   }, 30_000)
+
+  it('files outside cwd (a monorepo root lockfile) are remembered too: the second process reads none', async () => {
+    const root = await oldProject({ 'package-lock.json': '{"lockfileVersion":3}', 'app/package.json': '{"name":"app"}' })
+    const cwd = join(root, 'app')
+    const globs = ['package.json', join(root, 'package-lock.json')]
+    const first = run(cwd, globs)
+    expect(first.hashed).toBe(2)
+    const second = run(cwd, globs)
+    expect(second).toMatchObject({ hash: first.hash, hashed: 0, memoLoads: 1 })
+  }, 30_000)
 })

@@ -50,6 +50,7 @@ export function setFileHashMemoDir(dir: string | false | undefined): void {
 export function clearFileHashMemo(): void {
   memo.clear()
   combinedMemo.clear()
+  outsideFiles.clear()
   loadedMemoFiles.clear()
 }
 
@@ -97,10 +98,14 @@ function parseMemo(text: string, cwd: string, into: Map<string, FileRecord>): vo
   }
 }
 
-/** The records of files under cwd (those the memo file of this project holds), newest first, capped. */
+/** Files outside cwd that were hashed for it (`files: ['../package-lock.json']`): its memo keeps them too. */
+const outsideFiles = new Map<string, Set<string>>()
+
+/** The records of files under cwd or hashed for it (those the memo file of this project holds), newest first, capped. */
 function serializeMemo(cwd: string): string {
   const prefix = cwd.endsWith(sep) ? cwd : cwd + sep
-  const mine = [...memo].filter(([f]) => f.startsWith(prefix)).sort((a, b) => b[1][4] - a[1][4]).slice(0, MAX_RECORDS)
+  const outside = outsideFiles.get(cwd)
+  const mine = [...memo].filter(([f]) => f.startsWith(prefix) || outside?.has(f)).sort((a, b) => b[1][4] - a[1][4]).slice(0, MAX_RECORDS)
   const tag = `${cwd}\0`
   // the Map keeps insertion order and combine() re-inserts what it uses: the newest are last
   const combined = [...combinedMemo].filter(([k]) => k.startsWith(tag)).slice(-MAX_COMBINED).map(([k, d]) => [k.slice(tag.length), d])
@@ -186,6 +191,16 @@ function hashOneSync(file: string): [string, boolean] {
   return [hash, true]
 }
 
+function noteOutside(cwd: string, files: string[]): void {
+  const prefix = cwd.endsWith(sep) ? cwd : cwd + sep
+  for (const f of files) {
+    if (f.startsWith(prefix)) continue
+    let set = outsideFiles.get(cwd)
+    if (!set) outsideFiles.set(cwd, (set = new Set()))
+    set.add(f)
+  }
+}
+
 function split(globs: string[], cwd: string): { files: Set<string>; patterns: string[] } {
   const files = new Set<string>()
   const patterns: string[] = []
@@ -221,6 +236,7 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
   ])
   for (const f of matched) files.add(resolve(f))
   const sorted = [...files].sort()
+  noteOutside(cwd, sorted)
   const hashes: string[] = []
   let changed = false
   for (let i = 0; i < sorted.length; i += CHUNK) {
@@ -247,6 +263,7 @@ export function hashFilesSync(globs: string[], cwd: string): string {
     for (const f of globSync(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
   }
   const sorted = [...files].sort()
+  noteOutside(cwd, sorted)
   let changed = false
   const hashes = sorted.map(f => {
     const [hash, fresh] = hashOneSync(f)
