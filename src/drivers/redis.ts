@@ -31,6 +31,8 @@ export interface RedisClient {
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
 
 interface Corkable { cork(): void; uncork(): void }
+/** What batchWrites reads of an ioredis client (internals: a client without them is always corked). */
+interface ClientInternals { stream?: Corkable; commandQueue?: { length: number } }
 /** Sockets corked until the next tick. */
 const corked = new Set<Corkable>()
 
@@ -40,14 +42,16 @@ function uncork(stream: Corkable): void {
 }
 
 /**
- * Commands sent in the same tick leave in one write (writev) instead of one syscall each: the
- * socket is corked at the first and uncorked on the next tick. 100 concurrent gets cost one
- * syscall, not 100; a lone command waits one tick (ioredis' enableAutoPipelining does this with a
- * Pipeline object per batch, measurably slower for sequential commands).
+ * Commands sent while others await their replies leave together: the socket is corked at the
+ * first of them and uncorked on the next tick, so 100 concurrent gets cost two socket writes (the
+ * first command's, then one writev of the other 99), not 100 syscalls. A command alone on its
+ * connection (sequential awaits) is written at once: corking it would only add the cork, the
+ * buffered write and the uncork to its round trip. (ioredis' enableAutoPipelining batches with a
+ * Pipeline object per tick, measurably slower for sequential commands.)
  */
 function batchWrites(c: RedisClient): void {
-  const stream = (c as unknown as { stream?: Corkable }).stream
-  if (stream === undefined || corked.has(stream)) return
+  const { stream, commandQueue } = c as unknown as ClientInternals
+  if (stream === undefined || commandQueue?.length === 0 || corked.has(stream)) return
   corked.add(stream)
   stream.cork()
   process.nextTick(uncork, stream)
