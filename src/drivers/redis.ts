@@ -5,6 +5,7 @@
  * (re)connecting wait in ioredis' offline queue; the cache layer bounds every call with
  * `cache.timeout` (TierGuard), and the idle socket is unref'd so it never keeps a CLI alive.
  */
+import { defineSetCommand, type CommandClass, type SetCommandClass } from './_redis-set.js'
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
@@ -21,6 +22,7 @@ export interface RedisClient {
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
   pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
+  sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
   quit(): Promise<unknown>
   disconnect(): void
@@ -29,6 +31,8 @@ export interface RedisClient {
 }
 
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
+/** SET in one allocation (see _redis-set.ts): defined once ioredis is loaded, before any client exists. */
+let SetCommand: SetCommandClass | undefined
 
 interface Corkable { cork(): void; uncork(): void }
 /** What batchWrites reads of an ioredis client (internals: a client without them is always corked). */
@@ -81,7 +85,9 @@ export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Prom
 async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient> {
   let Redis: new (...args: unknown[]) => RedisClient
   try {
-    Redis = ((await import('ioredis')) as unknown as { default: typeof Redis }).default
+    const ioredis = (await import('ioredis')) as unknown as { default: typeof Redis; Command: CommandClass }
+    Redis = ioredis.default
+    SetCommand ??= defineSetCommand(ioredis.Command)
   } catch (error) {
     throw new MissingDependencyError('ioredis', "cache.driver 'redis'", error)
   }
@@ -167,9 +173,9 @@ export class RedisTier implements Tier {
     const data = encodeEntry(entry, this._encode)
     const px = this._px(entry)
     batchWrites(c)
-    if (px === undefined) await c.set(this._prefix + entry.key, data)
-    else if (px <= 0) await c.del(this._prefix + entry.key) // already past its stale window: nothing to keep
-    else await c.set(this._prefix + entry.key, data, 'PX', px)
+    // already past its stale window: nothing to keep
+    if (px !== undefined && px <= 0) await c.del(this._prefix + entry.key)
+    else await c.sendCommand(new SetCommand!(this._prefix + entry.key, data, px))
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
