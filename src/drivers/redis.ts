@@ -5,6 +5,7 @@
  * (re)connecting wait in ioredis' offline queue; the cache layer bounds every call with
  * `cache.timeout` (TierGuard), and the idle socket is unref'd so it never keeps a CLI alive.
  */
+import { defineSetCommand, type CommandClass, type SetCommandClass } from './_redis-set.js'
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
@@ -21,6 +22,7 @@ export interface RedisClient {
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
   pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
+  sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
   quit(): Promise<unknown>
   disconnect(): void
@@ -29,8 +31,12 @@ export interface RedisClient {
 }
 
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
+/** SET in one allocation (see _redis-set.ts): defined once ioredis is loaded, before any client exists. */
+let SetCommand: SetCommandClass | undefined
 
 interface Corkable { cork(): void; uncork(): void }
+/** What batchWrites reads of an ioredis client (internals: a client without them is always corked). */
+interface ClientInternals { stream?: Corkable; commandQueue?: { length: number } }
 /** Sockets corked until the next tick. */
 const corked = new Set<Corkable>()
 
@@ -40,14 +46,16 @@ function uncork(stream: Corkable): void {
 }
 
 /**
- * Commands sent in the same tick leave in one write (writev) instead of one syscall each: the
- * socket is corked at the first and uncorked on the next tick. 100 concurrent gets cost one
- * syscall, not 100; a lone command waits one tick (ioredis' enableAutoPipelining does this with a
- * Pipeline object per batch, measurably slower for sequential commands).
+ * Commands sent while others await their replies leave together: the socket is corked at the
+ * first of them and uncorked on the next tick, so 100 concurrent gets cost two socket writes (the
+ * first command's, then one writev of the other 99), not 100 syscalls. A command alone on its
+ * connection (sequential awaits) is written at once: corking it would only add the cork, the
+ * buffered write and the uncork to its round trip. (ioredis' enableAutoPipelining batches with a
+ * Pipeline object per tick, measurably slower for sequential commands.)
  */
 function batchWrites(c: RedisClient): void {
-  const stream = (c as unknown as { stream?: Corkable }).stream
-  if (stream === undefined || corked.has(stream)) return
+  const { stream, commandQueue } = c as unknown as ClientInternals
+  if (stream === undefined || commandQueue?.length === 0 || corked.has(stream)) return
   corked.add(stream)
   stream.cork()
   process.nextTick(uncork, stream)
@@ -77,7 +85,9 @@ export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Prom
 async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient> {
   let Redis: new (...args: unknown[]) => RedisClient
   try {
-    Redis = ((await import('ioredis')) as unknown as { default: typeof Redis }).default
+    const ioredis = (await import('ioredis')) as unknown as { default: typeof Redis; Command: CommandClass }
+    Redis = ioredis.default
+    SetCommand ??= defineSetCommand(ioredis.Command)
   } catch (error) {
     throw new MissingDependencyError('ioredis', "cache.driver 'redis'", error)
   }
@@ -163,9 +173,9 @@ export class RedisTier implements Tier {
     const data = encodeEntry(entry, this._encode)
     const px = this._px(entry)
     batchWrites(c)
-    if (px === undefined) await c.set(this._prefix + entry.key, data)
-    else if (px <= 0) await c.del(this._prefix + entry.key) // already past its stale window: nothing to keep
-    else await c.set(this._prefix + entry.key, data, 'PX', px)
+    // already past its stale window: nothing to keep
+    if (px !== undefined && px <= 0) await c.del(this._prefix + entry.key)
+    else await c.sendCommand(new SetCommand!(this._prefix + entry.key, data, px))
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {

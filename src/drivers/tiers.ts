@@ -54,6 +54,9 @@ interface Pending {
   until: number
   reject: (error: unknown) => void
   done: boolean
+  /** neighbours in the guard's list of calls in flight */
+  prev: Pending | undefined
+  next: Pending | undefined
 }
 
 /** A busy host event loop extends a remote call's wait up to this many timeouts (see TierGuard._sweep). */
@@ -61,7 +64,8 @@ const BUSY_WAIT_MAX = 10
 
 /**
  * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own:
- * calls in flight sit in a set, and one timer, armed for the earliest deadline, rejects the late
+ * calls in flight sit in a linked list (no Set: hashing a fresh object per call cost more than the
+ * rest of the bookkeeping), and one timer, armed for the earliest deadline, rejects the late
  * ones and re-arms for the next (100 calls in flight cost one timer, not 100 setTimeout +
  * Promise.race). The timer is ref'd only while calls are in flight: the remote client's socket is
  * unref'd (an idle connection must not keep a CLI alive), so it is what keeps the process up while
@@ -72,7 +76,10 @@ export class TierGuard {
   private _failures = 0
   /** The first call of a process also covers connecting: it gets at least 1 s. */
   private _connected = false
-  private readonly _pending = new Set<Pending>()
+  /** Calls in flight, oldest first. */
+  private _head: Pending | undefined
+  private _tail: Pending | undefined
+  private _count = 0
   private _timer: NodeJS.Timeout | undefined
   /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
@@ -82,7 +89,11 @@ export class TierGuard {
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
   get up(): boolean {
-    return !this.tier.remote || Date.now() >= this._downUntil
+    // 0: never down, or its backoff is over (no clock read on the hot path)
+    if (this._downUntil === 0 || !this.tier.remote) return true
+    if (Date.now() < this._downUntil) return false
+    this._downUntil = 0
+    return true
   }
 
   /** Runs op bounded by the timeout (remote tiers); errors and timeouts mark the tier down. */
@@ -91,9 +102,11 @@ export class TierGuard {
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
       const now = performance.now()
-      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false }
-      this._pending.add(p)
-      if (this._pending.size === 1) this._timer?.ref()
+      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, prev: this._tail, next: undefined }
+      if (this._tail === undefined) this._head = p
+      else this._tail.next = p
+      this._tail = p
+      if (this._count++ === 0) this._timer?.ref()
       if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
       let run: Promise<T>
       try {
@@ -123,9 +136,12 @@ export class TierGuard {
 
   private _settle(p: Pending): void {
     p.done = true
-    this._pending.delete(p)
+    if (p.prev === undefined) this._head = p.next
+    else p.prev.next = p.next
+    if (p.next === undefined) this._tail = p.prev
+    else p.next.prev = p.prev
     // idle: the armed timer may fire later and find nothing, but it no longer keeps the process up
-    if (this._pending.size === 0) this._timer?.unref()
+    if (--this._count === 0) this._timer?.unref()
   }
 
   private _failed(error: unknown): void {
@@ -154,7 +170,8 @@ export class TierGuard {
     // not be read, which says nothing about the tier. Due calls wait another period, up to BUSY_WAIT_MAX.
     const busy = this._loopMark !== undefined && performance.eventLoopUtilization(this._loopMark).utilization >= 0.9
     let next = 0
-    for (const p of this._pending) {
+    for (let p = this._head, after: Pending | undefined; p !== undefined; p = after) {
+      after = p.next
       if (p.deadline <= now && busy && now < p.until) p.deadline = Math.min(p.until, now + p.limit)
       if (p.deadline <= now) {
         this._settle(p)
