@@ -3,9 +3,10 @@
  * machine each costs 30–50 µs, more than the bytes):
  *
  * - write: open a temp file (O_EXCL, mode 0600) → writev the envelope parts (a large Buffer value
- *   is not copied into one buffer first) → close → rename over the entry. Atomic: a reader sees the
- *   old entry or the new one, never a torn one. No fsync (a cache may lose an entry on power loss;
- *   the envelope checksum turns a torn file into a miss).
+ *   is not copied into one buffer first) → close → rename the entry aside → rename the temp file to
+ *   the entry's name, now free → unlink the aside (why, and what readers do: _fs-aside.ts). No
+ *   fsync (a cache may lose an entry on power loss; the envelope checksum turns a torn file into a
+ *   miss).
  * - read: open → one read → close, issued without waiting for it (nothing depends on a read-only
  *   close). The read goes straight into a buffer of the file's size when the tier's index knows it,
  *   else into a reused 128 KB buffer and the bytes are copied out: no fstat, no second read for
@@ -39,14 +40,27 @@ function rename(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => fs.rename(from, to, error => (error ? reject(error) : resolve())))
 }
 
+export function unlink(path: string): Promise<void> {
+  return new Promise((resolve, reject) => fs.unlink(path, error => (error ? reject(error) : resolve())))
+}
+
+/** A second name for `from`; never replaces `to` (EEXIST), unlike rename. */
+export function link(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => fs.link(from, to, error => (error ? reject(error) : resolve())))
+}
+
 function writev(fd: number, parts: Buffer[], position: number): Promise<number> {
   return new Promise((resolve, reject) => fs.writev(fd, parts, position, (error, n) => (error ? reject(error) : resolve(n))))
 }
 
 const ignore = () => {}
 
-/** Writes `parts` to `tmp` (created, 0600) and renames it to `file`. The caller removes `tmp` on failure. */
-export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number): Promise<void> {
+/**
+ * Writes `parts` to `tmp` (created, 0600) and moves it to `file`. The caller removes `tmp` on failure.
+ * `aside`: where the current entry is moved first (see above); undefined renames over it (a new key,
+ * or another write of this process already has the aside).
+ */
+export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string): Promise<void> {
   const fd = await open(tmp, 'wx', 0o600)
   try {
     let written = await writev(fd, parts, 0)
@@ -58,7 +72,19 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
   } finally {
     await close(fd)
   }
-  await rename(tmp, file)
+  if (aside === undefined) return rename(tmp, file)
+  // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it
+  const moved = await rename(file, aside).then(() => true, () => false)
+  try {
+    await rename(tmp, file)
+  } catch (error) {
+    // the previous value back under its name, unless a newer one landed there (link never
+    // replaces); no hard links here (EPERM): the aside stays, readers find it
+    if (moved) await link(aside, file).catch(e => (e as NodeJS.ErrnoException).code === 'EEXIST' ? undefined : Promise.reject(e)).then(() => unlink(aside)).catch(ignore)
+    throw error
+  }
+  // the aside is the previous value (its name can meet only another process's write of this key)
+  if (moved) await unlink(aside).catch(ignore)
 }
 
 /**

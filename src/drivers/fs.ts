@@ -1,6 +1,8 @@
 /**
  * The fs tier: one file per entry, written atomically (temp file + rename, no fsync: a power loss
  * may lose an entry, and the integrity hash turns a torn file into a miss). Files 0600, dirs 0700.
+ * A rewrite moves the entry aside first, and a reader that finds no entry reads the aside
+ * (_fs-aside.ts): the old value or the new one, whatever step a writer is at or was killed at.
  *
  * Keys map to file names without collisions or escapes: a lowercase `[a-z0-9._-]` key of up to 100
  * characters (not a Windows device name) is used as it is; other keys are escaped character by
@@ -21,6 +23,7 @@ import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { PerfError } from '../errors.js'
 import { epochMs, now } from '../runtime/clock.js'
+import { asideName, asideOf, readAside, settleAside } from './_fs-aside.js'
 import { readEntryFile, writeAtomic } from './_fs-io.js'
 import { decodeEntry, encodeEntryParts, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
@@ -34,6 +37,11 @@ const SWEPT_MARKER = '.swept'
 /** Temp file names: `.<entry>.<pid>.<random of this process>.<counter>.tmp`, unique without a random per write. */
 const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
 let tmpCounter = 0
+
+/** An entry's file name (not a temp file, an aside or the sweep marker). */
+function isEntryName(name: string): boolean {
+  return name.endsWith(SUFFIX) && !name.startsWith('.')
+}
 
 export function encodeFileName(key: string): string {
   if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
@@ -95,6 +103,8 @@ export class FsTier implements Tier {
   private _dirReady = false
   /** One mkdir for a burst of first writes (10 000 concurrent sets ran 10 000 mkdir + chmod). */
   private _dirPending: Promise<void> | undefined
+  /** Entries this process is rewriting through their aside: a second write of one renames over it. */
+  private readonly _writing = new Set<string>()
 
   private _safe: Promise<void> | undefined
   /** The safety check passed: the hot paths skip awaiting it. */
@@ -133,18 +143,28 @@ export class FsTier implements Tier {
     if (!this._safeOk) await this._checkSafe()
     const name = encodeFileName(key)
     let data: Buffer
+    /** read from an aside left as one (a newer entry took the name meanwhile) */
+    let fromAside = false
+    const known = this._index?.get(name)
     try {
-      data = await readEntryFile(this._base + name, this._index?.get(name)?.size)
+      data = await readEntryFile(this._base + name, known?.size)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null
-      throw error
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error
+      // another process may be rewriting it (its old value aside); looking again is worth more
+      // for a key the index knows
+      const found = await readAside(this._base + name, this._base + asideName(name), known?.size, known ? 3 : 1)
+      if (!found) return null
+      data = found.data
+      if (found.restored) this._indexed(name, data.length, 0)
+      else fromAside = true
     }
     let entry: StoredEntry
     try {
       // the buffer is ours alone: binary values are views of it, not copies
       entry = decodeEntry(data, key, this._encode.integrity, true)
     } catch (error) {
-      await this._remove(name)
+      if (fromAside) await fsp.unlink(this._base + asideName(name)).catch(() => {})
+      else await this._remove(name)
       throw error
     }
     const now = preciseNow()
@@ -170,8 +190,12 @@ export class FsTier implements Tier {
     if (!this._dirReady) {
       await (this._dirPending ??= ensureDir(this.dir).then(() => { this._dirReady = true }).finally(() => { this._dirPending = undefined }))
     }
+    // the entry goes aside first unless the index knows the key is new or this process's other
+    // write of it holds the aside
+    const aside = this._writing.has(name) || (this._index !== undefined && !this._index.has(name)) ? undefined : this._base + asideName(name)
+    if (aside) this._writing.add(name)
     try {
-      await writeAtomic(tmp, file, parts, size)
+      await writeAtomic(tmp, file, parts, size, aside)
     } catch (error) {
       await fsp.unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
@@ -185,6 +209,8 @@ export class FsTier implements Tier {
         await fsp.unlink(tmp).catch(() => {})
         throw again
       }
+    } finally {
+      if (aside) this._writing.delete(name)
     }
     if (this._index) {
       const prev = this._index.get(name)
@@ -214,15 +240,19 @@ export class FsTier implements Tier {
   }
 
   async clear(): Promise<number> {
-    const names = await this._names()
-    await Promise.all(names.map(n => this._remove(n)))
-    return names.length
+    const all = await this._list()
+    // asides first (a reader would take one for its missing entry); one without its entry is a value too
+    const asides = all.filter(n => asideOf(n) !== undefined)
+    await Promise.all(asides.map(a => fsp.unlink(join(this.dir, a)).catch(() => {})))
+    const names = all.filter(isEntryName)
+    await Promise.all(names.map(n => this._remove(n, false)))
+    const entries = new Set(names)
+    return names.length + asides.filter(a => !entries.has(asideOf(a)!)).length
   }
 
   async prune(maxBytes: number, now: number) {
     const removed: { key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[] = []
-    let all: string[]
-    try { all = await fsp.readdir(this.dir) } catch { return removed }
+    const all = await this._settleAsides(await this._list())
     for (const name of all) {
       const file = join(this.dir, name)
       if (name.endsWith('.tmp')) {
@@ -292,7 +322,7 @@ export class FsTier implements Tier {
 
   async verify() {
     const corrupt: string[] = []
-    const names = await this._names()
+    const names = (await this._settleAsides(await this._list())).filter(isEntryName)
     for (const name of names) {
       const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
       if (!data) continue
@@ -328,12 +358,37 @@ export class FsTier implements Tier {
 
   // --- internal ---
 
-  private async _names(): Promise<string[]> {
+  private async _list(): Promise<string[]> {
     try {
-      return (await fsp.readdir(this.dir)).filter(n => n.endsWith(SUFFIX) && !n.startsWith('.'))
+      return await fsp.readdir(this.dir)
     } catch {
       return []
     }
+  }
+
+  private async _names(): Promise<string[]> {
+    return (await this._list()).filter(isEntryName)
+  }
+
+  /** Leftover asides put back under their entries' names (when free) and removed: the listing without them, with the entries that came back. */
+  private async _settleAsides(all: string[]): Promise<string[]> {
+    const out: string[] = []
+    for (const file of all) {
+      const name = asideOf(file)
+      if (name === undefined) { out.push(file); continue }
+      if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) continue
+      const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
+      if (st) this._indexed(name, st.size, st.mtimeMs)
+      out.push(name)
+    }
+    return out
+  }
+
+  /** An entry that came back from its aside: into the index, if built. */
+  private _indexed(name: string, size: number, access: number): void {
+    if (!this._index || this._index.has(name)) return
+    this._index.set(name, { size, access })
+    this._bytes += size
   }
 
   private async _header(name: string) {
@@ -341,11 +396,13 @@ export class FsTier implements Tier {
     return data ? readHeader(data) : undefined
   }
 
-  private async _remove(name: string): Promise<boolean> {
+  /** `aside`: its aside first (else a reader would take it for the missing entry). */
+  private async _remove(name: string, aside = true): Promise<boolean> {
+    const asideGone = aside && await fsp.unlink(join(this.dir, asideName(name))).then(() => true, () => false)
     try {
       await fsp.unlink(join(this.dir, name))
     } catch {
-      return false
+      return asideGone
     } finally {
       const idx = this._index?.get(name)
       if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
