@@ -1,11 +1,12 @@
 /**
  * Issue 4, fs driver: the file I/O under the fs tier, on a real fs. Reads return the whole file
  * whatever its size and whatever size the tier's index expected (another process may have
- * rewritten it); writes land whole, 0600, through a temp file.
+ * rewritten it); writes land whole, 0600, through a temp file, moving the old entry aside first.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { readAside } from '../../src/drivers/_fs-aside.js'
 import { readEntryFile, writeAtomic } from '../../src/drivers/_fs-io.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -69,5 +70,37 @@ describe('fs tier I/O', () => {
     await expect(writeAtomic(tmp, join(dir, 'entry'), [Buffer.from('x')], 1)).rejects.toMatchObject({ code: 'EEXIST' })
     expect(readFileSync(tmp, 'utf8')).toBe('someone else')
     expect(existsSync(join(dir, 'entry'))).toBe(false)
+  })
+
+  it('with an aside: the old entry is moved aside, the new one takes its name, the aside is removed', async () => {
+    const dir = tempDir('unperf-io-')
+    const file = join(dir, 'entry')
+    const aside = join(dir, '.entry.aside')
+    writeFileSync(file, 'old')
+    await writeAtomic(join(dir, '.entry.1.tmp'), file, [Buffer.from('new')], 3, aside)
+    expect(readFileSync(file, 'utf8')).toBe('new')
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readdirSync(dir)).toEqual(['entry'])
+    // no entry yet: nothing to move aside
+    await writeAtomic(join(dir, '.other.1.tmp'), join(dir, 'other'), [Buffer.from('first')], 5, join(dir, '.other.aside'))
+    expect(readFileSync(join(dir, 'other'), 'utf8')).toBe('first')
+    expect(readdirSync(dir).sort()).toEqual(['entry', 'other'])
+  })
+
+  it('readAside: the aside, put back under the entry\'s name when free; else the entry; else nothing', async () => {
+    const dir = tempDir('unperf-io-')
+    const file = join(dir, 'entry')
+    const aside = join(dir, '.entry.aside')
+    expect(await readAside(file, aside)).toBeUndefined()
+    writeFileSync(aside, 'old')
+    const got = await readAside(file, aside)
+    expect(got?.data.toString()).toBe('old')
+    expect(got?.restored).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe('old')
+    // a newer entry already there: read the aside, never replace the entry
+    writeFileSync(file, 'newer')
+    const again = await readAside(file, aside)
+    expect(again).toMatchObject({ restored: false })
+    expect(readFileSync(file, 'utf8')).toBe('newer')
   })
 })
