@@ -3,24 +3,26 @@
  * its new temp file to the entry's name, then unlinks the aside (writeAtomic in _fs-io.ts):
  *
  * - Why: renaming over an existing file makes ext4 (auto_da_alloc) start writing the new file's
- *   data out first: a rename over the entry took ~85 µs where one onto a free name takes ~10 µs
- *   (sync calls on this machine's ext4; the flush depends on the target name existing, so a name
- *   freed by the aside rename is as cheap as a new one). Through the thread pool: fs set 1 KB went
- *   from 0.54× to ≥ 1× raw writeFile (bench/results/cache.md).
+ *   data out first, and on a busy disk that waits behind the disk: a rename over an entry took
+ *   p50 0.1 ms, p99 9 ms, max 26 ms while another process wrote to the disk, where the aside's two
+ *   renames and unlink took p99 0.13 ms (sync calls, this machine's ext4; the flush depends on the
+ *   target name existing, so a name freed by the aside rename is as cheap as a new one). Through
+ *   the thread pool: as fast as a rename over the entry on a quiet disk (its two more round trips
+ *   cost about what the flush does), 4–5× faster on a busy one (bench/results/cache.md).
  * - Readers: between the two renames the entry's name is free and the aside holds the previous
  *   value. A reader that finds no entry reads the aside (readAside), so it gets the old value or
  *   the new one, and a writer killed at any step loses neither (an unlink before the rename, tried
  *   before, lost the old value to a kill between the two).
  * - Leftovers (a writer killed between the renames, or before the unlink): the reader that finds
- *   one links it back under the entry's name if free (a link never replaces a newer entry); the
- *   next write of the key, prune() and verify() remove it; delete() and clear() remove it first,
+ *   one links it back under the entry's name if free (a link never replaces a newer entry); a
+ *   later write of the key, prune() and verify() remove it; delete() and clear() remove it first,
  *   so an old value never comes back. Asides are dot files: never entries, keys or index sizes.
  * - What is left: the aside name is per key, not per writer. Two processes rewriting one key in
  *   the same microseconds can meet on it, one unlinking the aside the other just made; a reader
- *   then misses until the other's rename lands (readers look again, see readAside: measured 0–8
- *   misses in 2 300–7 500 reads with 2–4 processes rewriting the same 3 keys in tight loops, 0
- *   with one). The key is lost only if that other writer is killed in those microseconds. Writes
- *   of one process never meet: while one holds the aside, another renames over the entry.
+ *   then misses until the other's rename lands (readers look again, see readAside: 0–7 misses in
+ *   2 300–4 400 reads measured while 2–4 processes rewrote the same 3 keys in tight loops, 0 with
+ *   one writer). The key is lost only if that other writer is killed in those microseconds.
+ *   Writes of one process never meet: while one holds the aside, another renames over the entry.
  */
 import * as fs from 'node:fs'
 import { link, readEntryFile, unlink } from './_fs-io.js'
