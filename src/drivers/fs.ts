@@ -92,6 +92,32 @@ export async function ensureDir(dir: string): Promise<void> {
   await fsp.chmod(dir, 0o700).catch(() => {})
 }
 
+/** Per process: the dirs found safe by a tier's first use (a missing or refused dir is looked at again). */
+const safeDirs = new Map<string, Promise<boolean>>()
+
+/**
+ * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
+ * or writable by group or others, is refused: someone else could plant entries we would trust.
+ */
+function checkDirSafe(dir: string): Promise<boolean> {
+  let check = safeDirs.get(dir)
+  if (!check) {
+    check = fsp.stat(dir).then(st => {
+      const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
+      const foreign = uid !== undefined && st.uid !== uid
+      const open = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0
+      if (foreign || open) {
+        throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${foreign ? `it is owned by uid ${st.uid}, not by this user (uid ${uid})` : `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`}; fix it (chown/chmod 700) or set cache.dir`)
+      }
+      return true
+    }, () => false)
+    const mine = check
+    mine.then(found => { if (!found) safeDirs.delete(dir) }, () => safeDirs.delete(dir))
+    safeDirs.set(dir, mine)
+  }
+  return check
+}
+
 export class FsTier implements Tier {
   readonly kind = 'fs'
   readonly remote = false
@@ -116,28 +142,17 @@ export class FsTier implements Tier {
     this._base = dir.endsWith(sep) ? dir : dir + sep
   }
 
-  /**
-   * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
-   * or writable by group or others, is refused: someone else could plant entries we would trust.
-   */
+  /** The dir and its two parents are safe (checkDirSafe), once per tier. */
   private _checkSafe(): Promise<void> {
     return (this._safe ??= (async () => {
-      const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
-      let dir = this.dir
-      for (let i = 0; i < 3; i++) {
-        const st = await fsp.stat(dir).catch(() => undefined)
-        if (st) {
-          const foreign = uid !== undefined && st.uid !== uid
-          const open = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0
-          if (foreign || open) {
-            throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${foreign ? `it is owned by uid ${st.uid}, not by this user (uid ${uid})` : `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`}; fix it (chown/chmod 700) or set cache.dir`)
-          }
-        }
-        dir = dirname(dir)
-      }
+      // the dir, its scope and the cache root: checked at once, each dir once per process (twenty
+      // plugin namespaces share their two parents: 22 stats, not 66 one after another)
+      const dirs = [this.dir, dirname(this.dir), dirname(dirname(this.dir))]
+      await Promise.all(dirs.map(checkDirSafe))
       this._safeOk = true
     })())
   }
+
 
   async get(key: string): Promise<StoredEntry | null> {
     if (!this._safeOk) await this._checkSafe()
