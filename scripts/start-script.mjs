@@ -28,24 +28,47 @@ function rewriteImports(code, what) {
   return code
 }
 
-/** The entry's lazy chunks as one script of factories; the chunk files are removed. */
-function buildLazyScript(dist, entryName) {
+/**
+ * V8 puts a string above 128 KiB in its large-object space: reading a 140 kB script as a string
+ * took ~0.6 ms there, ~0.02 ms below the limit. Each script stays under this size.
+ */
+const MAX_SCRIPT = 127 * 1024
+
+/**
+ * The entry's lazy chunks as scripts of factories, in two groups: the cache (its chunk and the
+ * chunks it reaches: drivers, file hashing, fetch) and the rest (config validation, c12, snapshots,
+ * monitors, ...), so a warm run that uses the cache never reads or deserializes the config code.
+ * The chunk files are removed. A factory may require one of another group: that group loads then.
+ */
+function buildLazyScripts(dist, entryName) {
   const dir = join(dist, '_chunks')
   const names = readdirSync(dir).filter(n => n.startsWith(`${entryName}.`) && n.endsWith('.mjs')).sort()
   if (names.length === 0) return undefined
-  const parts = names.map(name => {
-    const code = rewriteImports(readFileSync(join(dir, name), 'utf8'), name)
-    if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
-    // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
-    const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
-    return `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}`
+  const sources = new Map(names.map(n => [n, readFileSync(join(dir, n), 'utf8')]))
+  const reach = name => [...sources.get(name).matchAll(/(?:from\s*|import\()"\.\/([^"]+\.mjs)"/g)].map(m => m[1]).filter(n => sources.has(n))
+  const cacheGroup = new Set()
+  const visit = n => { if (!cacheGroup.has(n)) { cacheGroup.add(n); reach(n).forEach(visit) } }
+  names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(visit)
+  // chunks that only wrap cache-group code (file-hash, the history driver) load with it
+  for (const n of names) if (!cacheGroup.has(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
+  const groups = [names.filter(n => cacheGroup.has(n)), names.filter(n => !cacheGroup.has(n))].filter(g => g.length > 0)
+  const scripts = groups.map((group, i) => {
+    const parts = group.map(name => {
+      const code = rewriteImports(sources.get(name), name)
+      if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
+      // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
+      const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
+      return `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}`
+    })
+    const script = `({\n${parts.join(',\n')}\n})\n`
+    if (Buffer.byteLength(script) > MAX_SCRIPT) throw new Error(`lazy script ${i} is ${Buffer.byteLength(script)} bytes: keep each under ${MAX_SCRIPT} (V8's large-object space makes reading it ~30× slower); split the groups in scripts/start-script.mjs`)
+    const hash = contentHash(script)
+    const file = `_chunks/${entryName}.lazy-${hash}.js`
+    writeFileSync(join(dist, file), script)
+    return { file, hash, names: group }
   })
-  const script = `({\n${parts.join(',\n')}\n})\n`
-  const hash = contentHash(script)
-  const file = `_chunks/${entryName}.lazy-${hash}.js`
-  writeFileSync(join(dist, file), script)
   for (const name of names) rmSync(join(dir, name))
-  return { file, hash, names }
+  return scripts
 }
 
 
@@ -57,11 +80,12 @@ export function buildStartScript(dist, version) {
   if (!exportClause) throw new Error('dist/index.mjs: no export clause at its end')
   const names = exportClause[1].split(',').map(s => s.trim()).filter(Boolean).map(s => s.split(/\s+as\s+/).pop())
   code = rewriteImports(code, 'dist/index.mjs')
-  const lazy = buildLazyScript(dist, 'index')
+  const lazy = buildLazyScripts(dist, 'index')
   // whitespace only: names stay readable in stack traces; ~20 % less source to read and hold on every start
   const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
   const script = `(function (module, exports, __unperf_import, __unperf_meta) {\n${cjs}\n})\n`
   // V8 accepts a code cache for any source of the same length: the cache is keyed by a content hash
+  if (Buffer.byteLength(script) > MAX_SCRIPT) throw new Error(`the start script is ${Buffer.byteLength(script)} bytes: keep it under ${MAX_SCRIPT} (V8's large-object space); move code off the start path`)
   const hash = contentHash(script)
   const file = `_chunks/index.start-${hash}.js`
   writeFileSync(join(dist, file), script)
@@ -82,7 +106,7 @@ const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? joi
 // V8 checks a cache against its own version and flags and the source's length, not its content:
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
-const KEEP = 32 // cache files: 16 builds' start and lazy scripts
+const KEEP = 48 // cache files: 16 builds' start script and two lazy scripts
 
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
@@ -114,22 +138,24 @@ function compile(rel, hash) {
   return script.runInThisContext()
 }
 ${lazy ? `
-// lazy chunks: factories in one script, compiled on the first import of any of them
-const LAZY = new Set(${JSON.stringify(lazy.names)})
+// lazy chunks: factories in scripts, a script compiled (with its code cache) on the first import of one of its chunks
+const LAZY = new Map(${JSON.stringify(lazy.flatMap((g, i) => g.names.map(n => [n, i])))})
+const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
 const chunksUrl = new URL('./_chunks/', import.meta.url).href
-let factories
+const factories = []
 const chunks = new Map()
 // which lazy chunks ran, for tests and \`unperf profile\` (their import() no longer shows in loader hooks)
 globalThis[Symbol.for('unperf:lazy-chunks:' + import.meta.url)] = chunks
 function chunk(name) {
   let m = chunks.get(name)
   if (m) return m.exports
-  factories ??= compile(${JSON.stringify('./' + lazy.file)}, ${JSON.stringify(lazy.hash)})
+  const group = LAZY.get(name)
+  const factory = (factories[group] ??= compile(...SCRIPTS[group]))[name]
   m = { exports: {} }
   chunks.set(name, m)
   const url = chunksUrl + name
   try {
-    factories[name](m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url })
+    factory(m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url })
   } catch (error) {
     chunks.delete(name)
     throw error

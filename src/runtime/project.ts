@@ -71,6 +71,15 @@ export function gitRemote(dir: string): string | undefined {
  */
 export function projectId(cwd: string, override?: string): string {
   if (override) return safeDirName(override)
+  // asked at startup (the report dir) and again by the cache's scope: worked out once per process
+  let id = projectIds.get(cwd)
+  if (id === undefined) projectIds.set(cwd, (id = computeProjectId(cwd)))
+  return id
+}
+
+const projectIds = new Map<string, string>()
+
+function computeProjectId(cwd: string): string {
   let pkgName: string | undefined
   const pkg = readText(join(cwd, 'package.json'))
   if (pkg) { try { pkgName = (JSON.parse(pkg) as { name?: string }).name } catch { /* ignore */ } }

@@ -4,6 +4,7 @@
  * from an empty scope, one project on many CI machines shares a scope, and two projects never do.
  * Scopes unused for `scopeMaxAge` are removed in the background, at most once a day per cache dir.
  */
+import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -33,14 +34,17 @@ export async function resolveScope(config: ResolvedPerfConfig): Promise<CacheSco
 export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, maxAgeMs: number): Promise<string[]> {
   const removed: string[] = []
   try {
-    // mark the scope used, at most once an hour (no write on every start)
-    const marked = await fsp.stat(join(scope.dir, '.last-used')).then(st => st.mtimeMs, () => 0)
+    // mark the scope used, at most once an hour (no write on every start). The two small reads are
+    // sync: they run once per process, on its first cache operation, where each thread-pool round
+    // trip waited ~0.5–2 ms behind the loop's other work
+    const marked = fs.statSync(join(scope.dir, '.last-used'), { throwIfNoEntry: false })?.mtimeMs ?? 0
     if (Date.now() - marked > 3_600_000) {
       await fsp.mkdir(scope.dir, { recursive: true, mode: 0o700 })
       await fsp.writeFile(join(scope.dir, '.last-used'), String(Date.now()), { mode: 0o600 })
     }
     const marker = join(baseDir, '.last-scope-prune')
-    const last = Number(await fsp.readFile(marker, 'utf8').catch(() => '0'))
+    let last = 0
+    try { last = Number(fs.readFileSync(marker, 'utf8')) } catch { /* never pruned */ }
     if (Date.now() - last < PRUNE_EVERY_MS) return removed
     await fsp.writeFile(marker, String(Date.now()), { mode: 0o600 })
     for (const name of await fsp.readdir(baseDir)) {
