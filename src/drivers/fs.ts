@@ -4,34 +4,24 @@
  * A rewrite moves the entry aside first, and a reader that finds no entry reads the aside
  * (_fs-aside.ts): the old value or the new one, whatever step a writer is at or was killed at.
  *
- * Keys map to file names without collisions or escapes: a lowercase `[a-z0-9._-]` key of up to 100
- * characters (not a Windows device name) is used as it is; other keys are escaped character by
- * character (`+hh` for an ASCII character, `+uhhhh` for any other UTF-16 unit, `+` itself included,
- * so `a/b`, `a:b`, `A:b` and `a_b` stay apart even on a case-insensitive file system) while that
- * stays within 100 characters; longer ones become `~` + their sha256. The three forms never meet
- * (only escaped names hold '+', only hashed ones start with '~'; no name starts with '.', which
- * temp files and markers use), escaping is decoded back to the key without reading the file, and
- * the envelope records the original key, so a read checks it. Common keys (`git:head`,
- * `deps/graph@1`) need no hash, so a warm run never loads node:crypto for them (~2–4 ms).
+ * Keys map to file names by `encodeFileName` (fs-names.ts): readable, escaped or hashed, never
+ * colliding and never leaving the dir; the envelope records the original key, so a read checks it.
  *
  * LRU without a write per read: an in-memory index (size, last access) built lazily from one
  * readdir + stat, updated on hits; access times are written back in one batch at close (as mtime),
  * so the next process starts from the right order.
  */
-import { crypto } from '../runtime/_builtins.js'
-import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
-import { PerfError } from '../errors.js'
 import { epochMs, now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside, settleAside } from './_fs-aside.js'
 import { readEntryFile, writeAtomic } from './_fs-io.js'
+import { checkDirSafe } from './fs-safety.js'
+import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
+export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
 
-const SUFFIX = '.e'
-const READABLE = /^[a-z0-9][a-z0-9._-]{0,99}$/
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/
 const TMP_MAX_AGE_MS = 60_000
 const SWEEP_EVERY_MS = 3_600_000
 const SWEPT_MARKER = '.swept'
@@ -42,39 +32,6 @@ let tmpCounter = 0
 /** An entry's file name (not a temp file, an aside or the sweep marker). */
 function isEntryName(name: string): boolean {
   return name.endsWith(SUFFIX) && !name.startsWith('.')
-}
-
-export function encodeFileName(key: string): string {
-  if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
-  const escaped = escapeKey(key)
-  if (escaped !== undefined && !WINDOWS_RESERVED.test(escaped)) return escaped + SUFFIX
-  return '~' + crypto().createHash('sha256').update(key).digest('hex') + SUFFIX
-}
-
-const MAX_NAME = 100
-const HEX = '0123456789abcdef'
-
-/** `[a-z0-9]` and, after the first character, `[._-]` as they are, the rest escaped; undefined past MAX_NAME. */
-function escapeKey(key: string): string | undefined {
-  if (key.length === 0 || key.length > MAX_NAME) return undefined
-  let out = ''
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i)
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (i > 0 && (c === 95 || c === 45 || c === 46))) out += key[i]
-    else if (c < 128) out += '+' + HEX[c >> 4] + HEX[c & 15]
-    else out += '+u' + HEX[c >> 12] + HEX[(c >> 8) & 15] + HEX[(c >> 4) & 15] + HEX[c & 15]
-    if (out.length > MAX_NAME) return undefined
-  }
-  return out
-}
-
-/** The key of a readable or escaped file name; undefined for a hashed (`~`) or foreign name. */
-export function decodeFileName(name: string): string | undefined {
-  if (!name.endsWith(SUFFIX) || name.startsWith('~')) return undefined
-  const base = name.slice(0, -SUFFIX.length)
-  if (!base.includes('+')) return base
-  const key = base.replace(/\+(u[0-9a-f]{4}|[0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex[0] === 'u' ? hex.slice(1) : hex, 16)))
-  return encodeFileName(key) === name ? key : undefined
 }
 
 export interface IndexEntry { size: number; access: number }
@@ -91,33 +48,6 @@ export async function ensureDir(dir: string): Promise<void> {
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 })
   // mkdir's mode is filtered by the umask: set it explicitly
   await fsp.chmod(dir, 0o700).catch(() => {})
-}
-
-/** Per process: the dirs found safe by a tier's first use (a missing or refused dir is looked at again). */
-const safeDirs = new Map<string, Promise<boolean>>()
-
-/**
- * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
- * or writable by group or others, is refused: someone else could plant entries we would trust.
- */
-function checkDirSafe(dir: string): Promise<boolean> {
-  let check = safeDirs.get(dir)
-  if (!check) {
-    // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work
-    check = Promise.resolve().then(() => fs.statSync(dir)).then(st => {
-      const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
-      const foreign = uid !== undefined && st.uid !== uid
-      const open = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0
-      if (foreign || open) {
-        throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${foreign ? `it is owned by uid ${st.uid}, not by this user (uid ${uid})` : `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`}; fix it (chown/chmod 700) or set cache.dir`)
-      }
-      return true
-    }, () => false)
-    const mine = check
-    mine.then(found => { if (!found) safeDirs.delete(dir) }, () => safeDirs.delete(dir))
-    safeDirs.set(dir, mine)
-  }
-  return check
 }
 
 export class FsTier implements Tier {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { decodeFileName, encodeFileName } from '../../src/drivers/fs.js'
+import { decodeFileName, encodeFileName } from '../../src/drivers/fs-names.js'
 
 const lowerFold = (s: string) => s.toLowerCase()
 
