@@ -6,6 +6,8 @@
  * process checks are summed here (a CLI reading a few entries never loads zlib), and from then on,
  * or for any single buffer of 16 KiB or more, zlib does it.
  */
+import { zlib } from '../runtime/_builtins.js'
+
 const NATIVE_FROM = 16 * 1024
 let jsBudget = 64 * 1024
 
@@ -23,7 +25,7 @@ function makeTable(): Int32Array {
 
 /** CRC-32 of `data`, continuing from `value` (as zlib.crc32 does). */
 export function crc32(data: Uint8Array, value = 0): number {
-  if (data.length >= NATIVE_FROM || (jsBudget -= data.length) < 0) return (process.getBuiltinModule('node:zlib') as typeof import('node:zlib')).crc32(data, value)
+  if (data.length >= NATIVE_FROM || (jsBudget -= data.length) < 0) return zlib().crc32(data, value)
   const t = (table ??= makeTable())
   let c = ~value
   for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)

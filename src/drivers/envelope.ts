@@ -14,9 +14,8 @@
  * Strings and binary values are stored as they are after the fixed header: no JSON escaping on
  * write, no JSON.parse on read ('456' stays a string by its type byte; JSON keeps null a null).
  * The checksum is CRC-32 (zlib's, ~3 GB/s; a process's first small entries in JS: crc32.ts): it
- * guards against torn and damaged files, not against
- * someone who can write the cache dir (they could recompute any unkeyed hash; the fs tier refuses
- * dirs others can write). It covers the header too, so a flipped expiry byte is caught as well.
+ * guards against torn and damaged files, not against someone who can write the cache dir (they
+ * could recompute any unkeyed hash; the fs tier refuses dirs others can write). It covers the header too, so a flipped expiry byte is caught as well.
  * A wrong length or checksum, another format, a foreign key → CorruptEntryError. Envelopes of the
  * previous format ("UNPERF1\n" + JSON header) are still read.
  */

@@ -2,7 +2,7 @@
  * Builtins that are costly to load (crypto pulls in ~30 internal modules and the stream stack;
  * zlib too) are fetched when first used, never on the start path. Each is looked up once: a
  * process.getBuiltinModule call costs ~130 ns, and the envelope's checksum asks for zlib on every
- * cache read and write.
+ * cache read and write past its first few (crc32.ts).
  */
 let _crypto: typeof import('node:crypto') | undefined
 let _zlib: typeof import('node:zlib') | undefined

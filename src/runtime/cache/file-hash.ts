@@ -218,6 +218,8 @@ function combine(globs: string[], cwd: string, sorted: string[], hashes: string[
   combinedMemo.delete(key)
   const digest = known ?? crypto().createHash('sha256').update(input).digest('hex')
   combinedMemo.set(key, digest)
+  // a long-running process (watch mode) meets a new input on every change: keep the newest only
+  if (combinedMemo.size > 4 * MAX_COMBINED) combinedMemo.delete(combinedMemo.keys().next().value!)
   return [digest, known === undefined]
 }
 
