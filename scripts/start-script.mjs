@@ -9,9 +9,9 @@
 // The script takes import() and import.meta from the module, so lazy chunks load as before.
 //
 // The entry's lazy chunks (the cache, drivers, validation, monitors, ...) get the same treatment:
-// each ES module chunk becomes a factory function in one script, `_chunks/<entry>.lazy-<hash>.js`,
-// compiled with its own code cache the first time a run needs any of them; a chunk's code runs
-// when it is first imported, as before. A CLI's first cache operation compiled ~100 kB of chunks
+// each ES module chunk becomes a factory function in one of two scripts (the cache's group and the
+// rest), `_chunks/<entry>.lazy-<hash>.js`, each compiled with its own code cache the first time a
+// run needs one of its chunks; a chunk's code runs when it is first imported, as before. A CLI's first cache operation compiled ~100 kB of chunks
 // as ES modules (~6 ms with their four files' resolution and linking): now they come from the cache.
 import { transformSync } from 'esbuild'
 import { createHash } from 'node:crypto'
@@ -144,7 +144,7 @@ const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
 const chunksUrl = new URL('./_chunks/', import.meta.url).href
 const factories = []
 const chunks = new Map()
-// which lazy chunks ran, for tests and \`unperf profile\` (their import() no longer shows in loader hooks)
+// which lazy chunks ran, for tests and tools (their import() no longer shows in module loader hooks)
 globalThis[Symbol.for('unperf:lazy-chunks:' + import.meta.url)] = chunks
 function chunk(name) {
   let m = chunks.get(name)
