@@ -3,38 +3,16 @@
  * writing the same keys, and a writer killed mid-write leaves no corrupt readable entry.
  * Children import a bundle of test/cache/_config.ts (real manager, real fs).
  */
-import { spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
+import { child as spawnChild, childLib } from './_children.js'
 import { manager } from './_manager.js'
 
-const root = join(import.meta.dirname, '../..')
-const libDir = join(root, 'node_modules/.cache', `unperf-cache-test-${process.pid}`)
-const lib = join(libDir, 'cache-lib.mjs')
-
-beforeAll(async () => {
-  mkdirSync(libDir, { recursive: true })
-  await build({ entryPoints: [join(import.meta.dirname, '_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-}, 60_000)
-afterAll(() => rmSync(libDir, { recursive: true, force: true }))
-
-function child(script: string, env: Record<string, unknown>) {
-  const proc = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', script)], {
-    env: { ...process.env, UNPERF_LIB: lib, UNPERF_CHILD: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  let err = ''
-  proc.stdout.on('data', d => { out += d })
-  proc.stderr.on('data', d => { err += d })
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(resolve => {
-    proc.on('close', (code, signal) => resolve({ code, signal, out, err }))
-  })
-  return { proc, done, output: () => out }
-}
+const lib = childLib()
+const child = (script: string, env: Record<string, unknown>) => spawnChild(lib(), script, env)
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true }).filter(e => e.isFile()).map(e => join(e.parentPath, e.name))
