@@ -45,10 +45,7 @@ describe('many processes on one fs cache', () => {
     const cwd = tempDir('unperf-crash-cwd-')
     for (let round = 0; round < 3; round++) {
       const c = child('crasher.mjs', { dir, cwd })
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`crasher never got ready: ${c.output()}`)), 30_000)
-        c.proc.stdout!.on('data', () => { if (c.output().includes('ready')) { clearTimeout(t); resolve() } })
-      })
+      await c.ready()
       await new Promise(r => setTimeout(r, 50 + round * 37))
       c.proc.kill('SIGKILL')
       expect((await c.done).signal).toBe('SIGKILL')
