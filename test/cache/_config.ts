@@ -38,7 +38,7 @@ export function buildManager(o: ManagerOptions) {
   const config = {
     name: 'test-cli', version: '1.0.0', cwd, rootDir: cwd, env: 'test',
     cache: {
-      enabled: o.enabled ?? true, tiers, dir, ...root, timeout: o.timeout ?? 250, scope: o.scope ?? `test-${basename(cwd)}`, scopeMaxAge: 7 * 86_400_000,
+      enabled: o.enabled ?? true, dir, ...root, timeout: o.timeout ?? 250, scope: o.scope ?? `test-${basename(cwd)}`, scopeMaxAge: 7 * 86_400_000,
       invalidate: { version: true, files: [] }, namespaces,
     },
   } as unknown as ResolvedPerfConfig

@@ -329,7 +329,7 @@ describeRedis('redis tier', () => {
 describeRedis('cross-process lock of wrap', () => {
   it('a crashed lock holder blocks waiters only until its lock expires', async () => {
     const a = manager({ driver: [{ driver: 'redis', url: redisUrl! }] })
-    const { default: Redis } = await import('ioredis')
+    const { Redis } = await import('ioredis')
     const raw = new Redis(redisUrl!)
     try {
       // find the lock key a holder takes: look while fn runs

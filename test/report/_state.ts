@@ -30,6 +30,6 @@ export function runState(config: ResolvedPerfConfig, commands: CommandRecord[] =
   const tracer = createTracer()
   return {
     config, startedAt: Date.now() - 500, argv: ['build', '--token=secret'], commands, tracer,
-    memory: createMemoryTracker(), cache: undefined, pools: [], monitor: undefined, exitCode: undefined, ...o,
+    memory: createMemoryTracker(), cache: undefined, pools: [], monitor: undefined, exitCode: undefined, commandsDropped: 0, ...o,
   }
 }

@@ -34,9 +34,9 @@ describe('pool', () => {
   it('times out: aborts the signal and rejects with TimeoutError', async () => {
     const p = new Pool('net', pool({ timeout: 20 }), undefined)
     let aborted = false
-    const err = await p.run(signal => new Promise((_, reject) => signal.addEventListener('abort', () => { aborted = true; reject(signal.reason) }))).catch(e => e)
+    const err = await p.run(signal => new Promise((_, reject) => signal.addEventListener('abort', () => { aborted = true; reject(signal.reason) }))).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(TimeoutError)
-    expect(err.message).toContain("pool 'net'")
+    expect((err as TimeoutError).message).toContain("pool 'net'")
     expect(aborted).toBe(true)
     expect(p.stats().timeouts).toBe(1)
   })
