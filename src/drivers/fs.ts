@@ -85,7 +85,6 @@ export class FsTier implements Tier {
     })())
   }
 
-
   async get(key: string): Promise<StoredEntry | null> {
     if (!this._safeOk) await this._checkSafe()
     const name = encodeFileName(key)
@@ -178,10 +177,8 @@ export class FsTier implements Tier {
   async keys(): Promise<string[]> {
     const keys: string[] = []
     for (const name of await this._names()) {
-      const decoded = decodeFileName(name)
-      if (decoded !== undefined) { keys.push(decoded); continue }
-      const header = await this._header(name)
-      if (header) keys.push(header.key)
+      const key = await this._keyOf(name)
+      if (key !== undefined) keys.push(key)
     }
     return keys
   }
@@ -244,9 +241,9 @@ export class FsTier implements Tier {
     const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
     for (const [name, info] of order) {
       if (this._bytes <= maxBytes) break
-      const header = decodeFileName(name) === undefined ? await this._header(name) : undefined
+      const key = await this._keyOf(name)
       await this._remove(name)
-      removed.push({ key: header?.key ?? decodeFileName(name) ?? name, reason: 'lru', size: info.size })
+      removed.push({ key: key ?? name, reason: 'lru', size: info.size })
     }
     return removed
   }
@@ -261,8 +258,8 @@ export class FsTier implements Tier {
     const removed: { key: string; reason: 'lru'; size: number }[] = []
     for (const name of names) {
       const size = this._index?.get(name)?.size ?? 0
-      const header = decodeFileName(name) === undefined ? await this._header(name) : undefined
-      if (await this._remove(name)) removed.push({ key: header?.key ?? decodeFileName(name) ?? name, reason: 'lru', size })
+      const key = await this._keyOf(name)
+      if (await this._remove(name)) removed.push({ key: key ?? name, reason: 'lru', size })
     }
     return removed
   }
@@ -336,6 +333,11 @@ export class FsTier implements Tier {
     if (!this._index || this._index.has(name)) return
     this._index.set(name, { size, access })
     this._bytes += size
+  }
+
+  /** An entry's key: decoded from a readable or escaped name, else read from a hashed one's envelope. */
+  private async _keyOf(name: string): Promise<string | undefined> {
+    return decodeFileName(name) ?? (await this._header(name))?.key
   }
 
   private async _header(name: string) {
