@@ -30,7 +30,7 @@ type FileRecord = [number, number, number, number, number, string]
 const RACY_MS = 2000
 const MAX_RECORDS = 5000
 const CHUNK = 64
-/** Up to this many files, hashFiles stats them synchronously (the memo usually spares the reads). */
+/** Up to this many named files (no globs), hashFiles works synchronously (the memo usually spares the reads). */
 const SYNC_UP_TO = 8
 
 const memo = new Map<string, FileRecord>()
@@ -226,28 +226,21 @@ function combine(globs: string[], cwd: string, sorted: string[], hashes: string[
 export async function hashFiles(globs: string[], cwd: string): Promise<string> {
   cwd = resolve(cwd)
   const { files, patterns } = split(globs, cwd)
+  // a few named files (package.json and lockfiles): a stat each, sync, ~10 µs where async took
+  // ~0.5–1 ms behind the loop's other work on a CLI's first cache operation
+  if (patterns.length === 0 && files.size <= SYNC_UP_TO) return hashFilesSync(globs, cwd)
   const store = memoFile(cwd)
-  // the memo (one small file, once per process) is read synchronously: a thread-pool round trip
-  // waited ~2 ms behind the loop's other work on a CLI's first cache operation
+  // the memo: one small file, read once per process
   loadMemoSync(store, cwd)
   if (patterns.length > 0) for (const f of await import('tinyglobby').then(m => m.glob(patterns, { cwd, absolute: true, dot: true }))) files.add(resolve(f))
   const sorted = [...files].sort()
   noteOutside(cwd, sorted)
   const hashes: string[] = []
   let changed = false
-  if (sorted.length <= SYNC_UP_TO) {
-    // a few named files (package.json and lockfiles): a stat each, sync, ~10 µs where async took ~0.5–1 ms
-    for (const f of sorted) {
-      const [hash, fresh] = hashOneSync(f)
+  for (let i = 0; i < sorted.length; i += CHUNK) {
+    for (const [hash, fresh] of await Promise.all(sorted.slice(i, i + CHUNK).map(hashOne))) {
       hashes.push(hash)
       changed ||= fresh
-    }
-  } else {
-    for (let i = 0; i < sorted.length; i += CHUNK) {
-      for (const [hash, fresh] of await Promise.all(sorted.slice(i, i + CHUNK).map(hashOne))) {
-        hashes.push(hash)
-        changed ||= fresh
-      }
     }
   }
   const [digest, fresh] = combine(globs, cwd, sorted, hashes)
