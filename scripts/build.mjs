@@ -22,6 +22,10 @@ const entries = {
   cli: 'src/cli/index.ts',
 }
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(join(root, file))))
+// The runtime and both adapters are one start script (src/start-bundle.ts): dist/index.mjs,
+// citty.mjs and commander.mjs are each a small loader over it, written by buildStartScript.
+const START_BUNDLE = 'src/start-bundle.ts'
+const inStartBundle = new Set(['index', 'citty', 'commander'])
 
 // hookable and defu are tiny and on the start path: bundled in (a resolved package name costs 3-4 ms).
 const inlined = new Set(['hookable', 'defu'])
@@ -70,7 +74,8 @@ rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })
 
 // `unperf/config` must load nothing else: built alone, without shared chunks.
-const { config: configEntry, ...splitEntries } = present
+const { config: configEntry, ...rest } = present
+const splitEntries = { index: START_BUNDLE, ...Object.fromEntries(Object.entries(rest).filter(([name]) => !inStartBundle.has(name))) }
 const common = {
   bundle: true, format: 'esm', platform: 'node', target: 'node20', external, minifySyntax: true, treeShaking: true,
   sourcemap: false, legalComments: 'none', logLevel: 'warning', define: { __UNPERF_VERSION__: JSON.stringify(pkg.version) },
@@ -95,7 +100,10 @@ for (const [name, file] of Object.entries(splitEntries)) {
   // the entry and the chunks it imports statically become one file (each ESM file costs ~0.7 ms)
   await inlineStartChunks(dist, join(dist, `${name}.mjs`), metafile)
   // the runtime's start path: a script compiled with V8's code cache (Node 20 has none for ESM)
-  if (name === 'index') buildStartScript(dist, pkg.version)
+  if (name === 'index') {
+    const loaders = buildStartScript(dist, pkg.version)
+    for (const adapter of ['citty', 'commander']) if (present[adapter] && !loaders.includes(adapter)) throw new Error(`${START_BUNDLE} exports nothing of ${adapter}`)
+  }
 }
 
 // The worker-thread entry is shipped as it is.

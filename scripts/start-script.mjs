@@ -72,6 +72,9 @@ function buildLazyScripts(dist, entryName) {
 }
 
 
+/** `__<entry>_<name>` exports of the start bundle belong to that entry (src/start-bundle.ts). */
+const ENTRY_EXPORT = /^__([a-z]+)_(\w+)$/
+
 export function buildStartScript(dist, version) {
   const entry = join(dist, 'index.mjs')
   let code = readFileSync(entry, 'utf8')
@@ -89,12 +92,28 @@ export function buildStartScript(dist, version) {
   const hash = contentHash(script)
   const file = `_chunks/index.start-${hash}.js`
   writeFileSync(join(dist, file), script)
-  writeFileSync(entry, shim(names, version, file, hash, lazy))
+  // each entry's exports: `__citty_withPerf` is unperf/citty's `withPerf`, the rest unperf's own
+  const entries = new Map([['index', []]])
+  for (const name of names) {
+    const m = ENTRY_EXPORT.exec(name)
+    const [target, exported] = m ? [m[1], m[2]] : ['index', name]
+    if (!entries.has(target)) entries.set(target, [])
+    entries.get(target).push(exported === name ? name : `${name}: ${exported}`)
+  }
+  for (const [target, bindings] of entries) writeFileSync(join(dist, `${target}.mjs`), shim(target, bindings, version, file, hash, lazy))
+  return [...entries.keys()]
 }
 
-function shim(names, version, SCRIPT, hash, lazy) {
+function shim(target, bindings, version, SCRIPT, hash, lazy) {
   return `// unperf's start path runs as a script compiled with V8's code cache: see ${SCRIPT} and scripts/start-script.mjs.
-import.meta.unperfLoadStart = process.uptime() * 1e3 // the report's startup phases: unperf's code starts here
+// unperf, unperf/citty and unperf/commander are each this loader over the same script: the first one
+// imported runs it, the others take its exports (one instance per process).
+const loadStart = process.uptime() * 1e3 // the report's startup phases: unperf's code starts here
+const indexUrl = new URL('./index.mjs', import.meta.url).href
+const RUNTIME = Symbol.for('unperf:runtime:' + indexUrl)
+const runtime = (globalThis[RUNTIME] ??= start())
+
+function start() {
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs')
 const { join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
@@ -110,7 +129,7 @@ const KEEP = 48 // cache files: 16 builds' start script and two lazy scripts
 
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
-  const file = fileURLToPath(new URL(rel, import.meta.url))
+  const file = fileURLToPath(new URL(rel, indexUrl))
   const source = readFileSync(file, 'utf8') // ASCII: the native utf8 path is ~3× faster than latin1 here
   // a code cache keeps the file name it was made with (stack traces would show another install's
   // path): one cache per install, keyed by a hash of the script's path as well
@@ -141,11 +160,11 @@ ${lazy ? `
 // lazy chunks: factories in scripts, a script compiled (with its code cache) on the first import of one of its chunks
 const LAZY = new Map(${JSON.stringify(lazy.flatMap((g, i) => g.names.map(n => [n, i])))})
 const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
-const chunksUrl = new URL('./_chunks/', import.meta.url).href
+const chunksUrl = new URL('./_chunks/', indexUrl).href
 const factories = []
 const chunks = new Map()
 // which lazy chunks ran, for tests and tools (their import() no longer shows in module loader hooks)
-globalThis[Symbol.for('unperf:lazy-chunks:' + import.meta.url)] = chunks
+globalThis[Symbol.for('unperf:lazy-chunks:' + indexUrl)] = chunks
 function chunk(name) {
   let m = chunks.get(name)
   if (m) return m.exports
@@ -163,6 +182,7 @@ function chunk(name) {
   return m.exports
 }
 function load(specifier, from) {
+  // bare specifiers resolve from this dir (every entry's loader lives in it), like the chunks' own imports did
   if (specifier[0] !== '.') return import(specifier)
   const url = new URL(specifier, from).href
   const name = url.startsWith(chunksUrl) ? url.slice(chunksUrl.length) : ''
@@ -171,8 +191,10 @@ function load(specifier, from) {
 const load = specifier => import(specifier)`}
 
 const mod = { exports: {} }
-compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, specifier => load(specifier, import.meta.url), import.meta)
+compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, specifier => load(specifier, indexUrl), { url: indexUrl, unperfLoadStart: loadStart })
+return mod.exports
+}
 
-export const { ${names.join(', ')} } = mod.exports
+export const { ${bindings.join(', ')} } = runtime
 `
 }

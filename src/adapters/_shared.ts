@@ -4,6 +4,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { createPerf } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
 
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
@@ -46,7 +47,6 @@ export function hasNoCacheFlag(argv: readonly string[]): boolean {
 export async function startPerf(options: PerfAdapterOptions, argv: readonly string[]): Promise<Perf> {
   if (options.perf) return options.perf
   const noCache = hasNoCacheFlag(argv)
-  const { createPerf } = await _runtime()
   return createPerf({
     rootDir: options.rootDir ?? hostRootDir(),
     cwd: options.cwd,
@@ -54,20 +54,6 @@ export async function startPerf(options: PerfAdapterOptions, argv: readonly stri
     env: options.env,
     ...(noCache && { overrides: { cache: { enabled: false } } }),
   })
-}
-
-/**
- * The runtime, loaded once per process: from the built adapter (dist/citty.mjs) that is the
- * package's own dist/index.mjs, the very module a host imports `getPerf` from, so the runtime is
- * parsed once (not bundled a second time into each adapter); from the sources, the source module.
- */
-function _runtime(): Promise<typeof import('../runtime/perf.js')> {
-  const url = import.meta.url
-  if (url.endsWith('.mjs')) {
-    const index = new URL('./index.mjs', url).href
-    return import(index) as Promise<typeof import('../runtime/perf.js')>
-  }
-  return import('../runtime/perf.js')
 }
 
 /** Close once; a failing close is reported, never hides the command's own outcome. */

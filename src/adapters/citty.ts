@@ -5,7 +5,7 @@
  * unknown command). With citty's own runMain the wrapped tree still closes perf on success and
  * errors (root `cleanup`), and the exit handler writes the report on citty's `process.exit()`.
  */
-import { showUsage as cittyShowUsage, runCommand, type ArgsDef, type CommandDef, type CommandMeta, type RunMainOptions } from 'citty'
+import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
 import { closePerf, startPerf, type PerfAdapterOptions } from './_shared.js'
 
@@ -71,7 +71,10 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   const session = cmd[SESSION]!
   const rawArgs = givenArgs ?? process.argv.slice(2)
   session.rawArgs = rawArgs
-  const showUsage = (givenShowUsage ?? cittyShowUsage) as (cmd: AnyCommand, parent?: AnyCommand) => Promise<void>
+  // citty's runtime: the host has loaded it already (its commands come from defineCommand); the
+  // adapter reaches it when it runs, so the adapter itself loads with unperf's start script
+  const citty = await import('citty')
+  const showUsage = (givenShowUsage ?? citty.showUsage) as (cmd: AnyCommand, parent?: AnyCommand) => Promise<void>
   let exitCode: number | undefined
   try {
     await session.ensure()
@@ -84,7 +87,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       if (!meta?.version) throw Object.assign(new Error('No version specified'), { name: 'CLIError', code: 'E_NO_VERSION' })
       console.log(meta.version)
     } else {
-      await runCommand(cmd, { rawArgs })
+      await citty.runCommand(cmd, { rawArgs })
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'CLIError') {

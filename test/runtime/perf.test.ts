@@ -1,9 +1,13 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { getPerf } from '../../src/runtime/current.js'
 import { tempDir } from '../helpers/tmp.js'
+
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
 function projectWith(config: string, files: Record<string, string> = {}): string {
   const dir = tempDir('unperf-perf-')
@@ -82,6 +86,32 @@ describe('createPerf lifecycle', () => {
     expect(text).toContain(`plugin 'bad' failed in setup: setup exploded`)
     expect(text).toContain(`plugin 'bad' failed in hook 'command:before': hook exploded`)
     expect(text).toContain(`'no:such-hook', which does not exist`)
+  })
+
+  it('loads plugin files of every kind once: ES module, CommonJS, .js in a type:module package, top-level await', async () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/esm.mjs', './plugins/cjs.cjs', './plugins/typed.js', './plugins/tla.mjs', './plugins/fn.mjs'] }`, {
+      'plugins/esm.mjs': `globalThis.__loads = (globalThis.__loads ?? 0) + 1; export const state = { setups: 0 }; export default { name: 'esm', setup() { state.setups++ } }`,
+      'plugins/cjs.cjs': `module.exports = { name: 'cjs', setup() { globalThis.__cjs = true } }`,
+      'plugins/typed.js': `export default { name: 'typed', setup() { globalThis.__typed = true } }`,
+      'plugins/tla.mjs': `globalThis.__tlaRuns = (globalThis.__tlaRuns ?? 0) + 1; await new Promise(r => setTimeout(r, 5)); export default { name: 'tla', setup() { globalThis.__tla = true } }`,
+      'plugins/fn.mjs': `export default () => ({ name: 'fn', setup() { globalThis.__fn = true } })`,
+    })
+    const g = globalThis as Record<string, unknown>
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+    await perf.close()
+    expect([g.__cjs, g.__typed, g.__tla, g.__fn]).toEqual([true, true, true, true])
+    expect(g.__tlaRuns).toBe(1)
+    // in a real process (vitest has its own module graph): the plugin is the one instance the host's
+    // own import() of the file gets, evaluated once
+    writeFileSync(join(dir, 'host.mjs'), `
+      import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, noExitHandlers: true })
+      await perf.close()
+      const esm = await import('./plugins/esm.mjs')
+      console.log(JSON.stringify({ setups: esm.state.setups, loads: globalThis.__loads, tla: globalThis.__tlaRuns }))`)
+    const child = spawnSync(process.execPath, [join(dir, 'host.mjs')], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
+    expect(child.stderr).toBe('')
+    expect(JSON.parse(child.stdout)).toEqual({ setups: 1, loads: 1, tla: 1 })
   })
 
   it('perf.span, perf.pool, perf.graph and perf.memory work from the instance', async () => {
