@@ -95,10 +95,13 @@ export function readHistory(config: ResolvedPerfConfig, options: { command?: str
   return readHistoryFile(config, options).entries
 }
 
-/** readHistory, plus how many lines the file held (so an append right after needs no second read). */
-export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): { entries: HistoryEntry[]; lines: number } {
+/**
+ * readHistory, plus how many lines the file held (so an append right after needs no second read)
+ * and whether it was there (then so is report.dir: the exit path skips creating it).
+ */
+export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): { entries: HistoryEntry[]; lines: number; found: boolean } {
   let text = ''
-  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0 } }
+  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false } }
   const cap = config.report.history
   let lines = 0
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
@@ -106,7 +109,7 @@ export function readHistoryFile(config: ResolvedPerfConfig, options: { command?:
   let from = text.length
   for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
   const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text).slice(-cap) : []
-  return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines }
+  return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true }
 }
 
 /** Lines the file may hold before it is rewritten to the last `cap`. */
@@ -124,11 +127,12 @@ export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number
 
 /**
  * Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler.
- * `linesBefore` (from readHistoryFile) spares re-reading the file when it is far from the cap.
+ * `linesBefore` (from readHistoryFile) spares re-reading the file when it is far from the cap; a
+ * caller that passes it has made report.dir already.
  */
 export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, linesBefore?: number): string {
   const dir = config.report.dir
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  if (linesBefore === undefined) mkdirSync(dir, { recursive: true, mode: 0o700 })
   const file = join(dir, HISTORY_FILE)
   const cap = config.report.history
   const limit = rewriteAbove(cap)
@@ -156,17 +160,16 @@ export function gitSha(cwd: string): string | undefined {
   try {
     let dir = cwd
     for (let i = 0; i < 20; i++) {
-      const git = join(dir, '.git')
-      let head: string | undefined
-      try { head = readFileSync(join(git, 'HEAD'), 'utf8').trim() } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined // a worktree's .git file: not cheap
-      }
-      if (head !== undefined) {
+      // no exception per missing level (each costs a stack trace on every exit): stat first
+      const git = statSync(join(dir, '.git'), { throwIfNoEntry: false })
+      if (git?.isFile()) return undefined // a worktree's .git file: not cheap
+      if (git) {
+        const head = readFileSync(join(dir, '.git', 'HEAD'), 'utf8').trim()
         if (/^[0-9a-f]{40}$/.test(head)) return head
         const ref = /^ref: (.+)$/.exec(head)?.[1]
         if (!ref) return undefined
-        try { return readFileSync(join(git, ref), 'utf8').trim() } catch { /* packed */ }
-        const packed = readFileSync(join(git, 'packed-refs'), 'utf8')
+        try { return readFileSync(join(dir, '.git', ref), 'utf8').trim() } catch { /* packed */ }
+        const packed = readFileSync(join(dir, '.git', 'packed-refs'), 'utf8')
         for (const line of packed.split('\n')) if (line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40)
         return undefined
       }
