@@ -1,0 +1,11 @@
+const T = []; const t0 = performance.now(); const mark = n => T.push([n, performance.now()])
+const { createPerf } = await import('../dist/index.mjs'); mark('import')
+const perf = await createPerf({ rootDir: import.meta.dirname, cwd: import.meta.dirname }); mark('createPerf (plugins setup included?)')
+const shared = perf.cache.namespace('shared'); mark('ns')
+await shared.get('git:head'); mark('shared.get #1')
+await shared.get('git:head'); mark('shared.get #2')
+await perf.cache.get('x'); mark('default get')
+await perf.cache.set('y', 1); mark('default set')
+await perf.cache.set('y', 2); mark('default set 2')
+await perf.close(); mark('close')
+let p = t0; for (const [n, t] of T) { console.error(n.padEnd(40), (t - p).toFixed(2)); p = t }
