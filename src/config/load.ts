@@ -3,14 +3,14 @@
  * options → raw layers (snapshot fast path, else c12, which then rebuilds the snapshot) →
  * merge with env blocks and overrides → validate against the JSON Schema → resolve units and defaults.
  */
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
 import type { ConfigIssue } from '../errors.js'
 import type { PerfConfig, PerfConfigBase, ResolvedPerfConfig } from './types.js'
 import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
 import { configFingerprint } from './fingerprint.js'
+import { packageInfo } from '../runtime/project.js'
 import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
 
 export interface LoadPerfConfigOptions {
@@ -78,7 +78,7 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   }
 
   // 5. resolve units, defaults, paths
-  const host = readHostPackage(rootDir)
+  const host = packageInfo(rootDir)
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
@@ -106,18 +106,6 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
     snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
   }
   return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
-}
-
-function readHostPackage(rootDir: string): { name?: string; version?: string } {
-  try {
-    const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
-    return {
-      ...(typeof pkg.name === 'string' && { name: pkg.name }),
-      ...(typeof pkg.version === 'string' && { version: pkg.version }),
-    }
-  } catch {
-    return {}
-  }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

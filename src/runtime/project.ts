@@ -2,7 +2,7 @@
  * Where things live: the platform cache dir and the project id that scopes entries and reports.
  * Synchronous and cheap (a few small file reads): it runs at config resolution.
  */
-import { readFileSync, realpathSync } from 'node:fs'
+import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 
@@ -49,20 +49,46 @@ function readText(file: string): string | undefined {
   try { return readFileSync(file, 'utf8') } catch { return undefined }
 }
 
-/** The nearest `.git/config` remote url above `dir`, if any (credentials stripped). */
-export function gitRemote(dir: string): string | undefined {
+/**
+ * The `.git` entries above `dir`, nearest first: a repository's dir, or a worktree's `.git` file.
+ * Found with stats: a level without one costs no exception (a stack trace each, on every start).
+ */
+export function* gitEntriesAbove(dir: string): Generator<{ path: string; isFile: boolean }> {
   let current = resolve(dir)
   for (let i = 0; i < 50; i++) {
-    const text = readText(join(current, '.git', 'config'))
-    if (text !== undefined) {
-      const m = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(text) ?? /\[remote "[^"]+"\][^[]*?url\s*=\s*(\S+)/.exec(text)
-      return m ? m[1]!.replace(/\/\/[^@/]+@/, '//') : undefined
-    }
+    const path = join(current, '.git')
+    const st = statSync(path, { throwIfNoEntry: false })
+    if (st) yield { path, isFile: st.isFile() }
     const parent = dirname(current)
-    if (parent === current) return undefined
+    if (parent === current) return
     current = parent
   }
+}
+
+/** The nearest `.git/config` remote url above `dir`, if any (credentials stripped). */
+export function gitRemote(dir: string): string | undefined {
+  for (const git of gitEntriesAbove(dir)) {
+    if (git.isFile) continue // a worktree's pointer file: its config is elsewhere
+    const text = readText(join(git.path, 'config'))
+    if (text === undefined) continue
+    const m = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(text) ?? /\[remote "[^"]+"\][^[]*?url\s*=\s*(\S+)/.exec(text)
+    return m ? m[1]!.replace(/\/\/[^@/]+@/, '//') : undefined
+  }
   return undefined
+}
+
+/** `name` and `version` of `dir/package.json` (empty when it is missing or not JSON). */
+export function packageInfo(dir: string): { name?: string; version?: string } {
+  const info: { name?: string; version?: string } = {}
+  const text = readText(join(dir, 'package.json'))
+  if (text !== undefined) {
+    try {
+      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown }
+      if (typeof pkg.name === 'string') info.name = pkg.name
+      if (typeof pkg.version === 'string') info.version = pkg.version
+    } catch { /* not JSON */ }
+  }
+  return info
 }
 
 /**
@@ -80,9 +106,7 @@ export function projectId(cwd: string, override?: string): string {
 const projectIds = new Map<string, string>()
 
 function computeProjectId(cwd: string): string {
-  let pkgName: string | undefined
-  const pkg = readText(join(cwd, 'package.json'))
-  if (pkg) { try { pkgName = (JSON.parse(pkg) as { name?: string }).name } catch { /* ignore */ } }
+  const pkgName = packageInfo(cwd).name
   const remote = gitRemote(cwd)
   if (remote) return shortHash(`${pkgName ?? ''}\0${remote}`)
   let real = cwd

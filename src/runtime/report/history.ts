@@ -7,9 +7,10 @@
  * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
+import { gitEntriesAbove } from '../project.js'
 
 export interface HistoryEntry {
   v: 1
@@ -158,24 +159,16 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, l
 /** The commit at HEAD from `.git` files alone (no child process); undefined when not cheap to know. */
 export function gitSha(cwd: string): string | undefined {
   try {
-    let dir = cwd
-    for (let i = 0; i < 20; i++) {
-      // no exception per missing level (each costs a stack trace on every exit): stat first
-      const git = statSync(join(dir, '.git'), { throwIfNoEntry: false })
-      if (git?.isFile()) return undefined // a worktree's .git file: not cheap
-      if (git) {
-        const head = readFileSync(join(dir, '.git', 'HEAD'), 'utf8').trim()
-        if (/^[0-9a-f]{40}$/.test(head)) return head
-        const ref = /^ref: (.+)$/.exec(head)?.[1]
-        if (!ref) return undefined
-        try { return readFileSync(join(dir, '.git', ref), 'utf8').trim() } catch { /* packed */ }
-        const packed = readFileSync(join(dir, '.git', 'packed-refs'), 'utf8')
-        for (const line of packed.split('\n')) if (line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40)
-        return undefined
-      }
-      const parent = dirname(dir)
-      if (parent === dir) return undefined
-      dir = parent
+    for (const git of gitEntriesAbove(cwd)) {
+      if (git.isFile) return undefined // a worktree's .git file: not cheap
+      const head = readFileSync(join(git.path, 'HEAD'), 'utf8').trim()
+      if (/^[0-9a-f]{40}$/.test(head)) return head
+      const ref = /^ref: (.+)$/.exec(head)?.[1]
+      if (!ref) return undefined
+      try { return readFileSync(join(git.path, ref), 'utf8').trim() } catch { /* packed */ }
+      const packed = readFileSync(join(git.path, 'packed-refs'), 'utf8')
+      for (const line of packed.split('\n')) if (line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40)
+      return undefined
     }
   } catch { /* unreadable */ }
   return undefined

@@ -1,0 +1,57 @@
+/** The project id that scopes cache entries and reports: one project on many machines, never two projects. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { gitEntriesAbove, gitRemote, packageInfo, projectId } from '../../src/runtime/project.js'
+import { tempDir } from '../helpers/tmp.js'
+
+function checkout(remote: string | undefined, name = 'same-cli'): string {
+  const dir = tempDir('unperf-project-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '2.0.0' }))
+  mkdirSync(join(dir, '.git'))
+  writeFileSync(join(dir, '.git', 'config'), remote ? `[core]\n\tbare = false\n[remote "origin"]\n\turl = ${remote}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n` : '[core]\n')
+  return dir
+}
+
+describe('project id', () => {
+  it('is the same for two checkouts of one repository (CI machines share a Redis scope), different for another repository', () => {
+    const a = checkout('https://github.com/acme/cli.git')
+    const b = checkout('https://github.com/acme/cli.git')
+    const other = checkout('https://github.com/acme/other.git')
+    expect(projectId(a)).toBe(projectId(b))
+    expect(projectId(a)).not.toBe(projectId(other))
+    expect(projectId(a)).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  it('without a remote, is the real path: two projects on one laptop never share', () => {
+    const a = checkout(undefined)
+    const b = checkout(undefined)
+    expect(projectId(a)).not.toBe(projectId(b))
+    expect(projectId(a, 'my scope')).toBe('my-scope')
+  })
+
+  it('never keeps credentials of the remote url', () => {
+    const dir = checkout('https://user:s3cret@git.example.com/acme/cli.git')
+    expect(gitRemote(dir)).toBe('https://git.example.com/acme/cli.git')
+  })
+
+  it('finds the repository from a subdir, and skips a worktree .git file', () => {
+    const repo = checkout('git@github.com:acme/cli.git')
+    const sub = join(repo, 'packages', 'x')
+    mkdirSync(sub, { recursive: true })
+    expect(gitRemote(sub)).toBe('git@github.com:acme/cli.git')
+    const worktree = join(repo, 'wt')
+    mkdirSync(worktree)
+    writeFileSync(join(worktree, '.git'), 'gitdir: /elsewhere/.git/worktrees/wt\n')
+    expect([...gitEntriesAbove(worktree)].map(g => g.isFile)).toEqual([true, false, ...[...gitEntriesAbove(repo)].slice(1).map(g => g.isFile)])
+    expect(gitRemote(worktree)).toBe('git@github.com:acme/cli.git')
+  })
+
+  it('reads name and version of package.json, nothing from a missing or broken one', () => {
+    const dir = checkout(undefined, '@acme/cli')
+    expect(packageInfo(dir)).toEqual({ name: '@acme/cli', version: '2.0.0' })
+    writeFileSync(join(dir, 'package.json'), '{ not json')
+    expect(packageInfo(dir)).toEqual({})
+    expect(packageInfo(join(dir, 'nowhere'))).toEqual({})
+  })
+})
