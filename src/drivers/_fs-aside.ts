@@ -60,14 +60,16 @@ function orMissing(error: unknown): undefined {
  * of the one found: _fs-io.ts). One writer always leaves one of the two names, but a writer making
  * sync calls rewrites a small key in ~65 µs with its aside there for ~20 µs of them, and a reader
  * slowed by a busy machine can find the aside already gone, then the entry there, then (30 µs
- * later) fail to open it because the next rewrite moved it aside. So a reader looks QUICK_LOOKS
- * times while it sees neither name (a true miss: 2 × QUICK_LOOKS existence checks, ~15 µs), and up
- * to SEEN_LOOKS times once it has seen one (the key exists: a writer is at work). Measured with one
- * process rewriting one key in a tight loop and another reading it for 20–30 s: one look missed
- * 0.05–2 % of the reads, two 0.008 %, three none in 2.1 million on a quiet machine but 3 in 16 000
- * with other tests running; with SEEN_LOOKS none (test/cache/fs-aside.test.ts). `rounds` > 1:
- * later looks read both names through the thread pool (a round trip each: time for another
- * process's rename to land), for keys that other processes may be rewriting one after another.
+ * later) fail to open it because the next rewrite moved it aside; or, preempted between its two
+ * checks, see neither. So a reader looks QUICK_LOOKS times while it sees neither name (a true
+ * miss: 2 × QUICK_LOOKS existence checks, ~10 µs), and up to SEEN_LOOKS times once it has seen
+ * one (the key exists: a writer is at work). Measured with one process rewriting one key in a
+ * tight loop and another reading it for 20 s (test/cache/fs-aside.test.ts runs 2 s of it): one
+ * look missed 0.05–2 % of the reads, three 3 in 16 000 with other tests running; with SEEN_LOOKS,
+ * one quick look 26 in 1.5 million, two none in 1.3 million (quiet, and with a CPU hog running).
+ * `rounds` > 1: later looks read both names through the thread pool (a round trip each: time for
+ * another process's rename to land), for keys that other processes may be rewriting one after
+ * another.
  * undefined: a miss.
  */
 export async function readAside(file: string, aside: string, sizeHint?: number, rounds = 1): Promise<{ data: Buffer; restored: boolean } | undefined> {
@@ -94,7 +96,7 @@ export async function readAside(file: string, aside: string, sizeHint?: number, 
 }
 
 /** Sync looks at the aside and the entry before a reader that saw neither calls it a miss (see readAside). */
-const QUICK_LOOKS = 3
+const QUICK_LOOKS = 2
 /** ... and before one that saw one of them but could not read it (a writer at work) does. */
 const SEEN_LOOKS = 32
 

@@ -10,7 +10,7 @@
  * Would fail: unlinking the entry before the rename (a miss, and a lost value after the kill), an
  * aside that readers do not read, asides listed by keys(), asides left behind, a reader that looks
  * at the two names once (489–11 364 misses in 20 s of the running-writer test, here ~2 s) or gives
- * up after a few looks though it saw one of them (3 misses in ~2 s with other tests running).
+ * up after three looks though it saw one of them (3 misses in ~2 s with other tests running).
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
