@@ -14,7 +14,7 @@
  *   background) and on prune().
  */
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
 import type { MemoryTier } from '../../drivers/memory.js'
@@ -26,6 +26,8 @@ const NAMESPACE_MARKER = '.namespace'
 const SUMMARY = '.budget'
 /** A summary older than this is not trusted: the next check re-reads every dir. */
 const SUMMARY_MAX_AGE_MS = 10 * 60_000
+/** A summary's temp file older than this was left by a killed process (a live one renames it within ms). */
+const SUMMARY_TMP_MAX_AGE_MS = 60_000
 /** Namespace dirs are `n-<encoded name>` (index.ts). */
 const NAMESPACE_DIR = 'n-'
 
@@ -188,12 +190,20 @@ export class CacheBudget {
     }
   }
 
-  /** Every namespace dir of the scope becomes a member (its index is read on first use). */
+  /**
+   * Every namespace dir of the scope becomes a member (its index is read on first use). A summary's
+   * temp file left by a process killed while writing it is removed once stale.
+   */
   private async _scan(scope: string): Promise<void> {
     this._scanned.add(scope)
     this._summaries.delete(scope)
     for (const name of await readdir(scope).catch(() => [] as string[])) {
       const dir = join(scope, name)
+      if (name.startsWith(`${SUMMARY}.`) && name.endsWith('.tmp')) {
+        const st = await stat(dir).catch(() => undefined)
+        if (st && Date.now() - st.mtimeMs > SUMMARY_TMP_MAX_AGE_MS) await rm(dir, { force: true }).catch(() => {})
+        continue
+      }
       if (!name.startsWith(NAMESPACE_DIR) || this._fs.has(dir)) continue
       const namespace = name.startsWith(`${NAMESPACE_DIR}~`)
         ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
