@@ -160,10 +160,12 @@ Reading:
   \`timeout\` the reply lost the race); (2) while the burst itself saturated the process, calls timed out on time
   spent waiting for the loop, and ioredis' own connect timer fired before its 'connect' event, failing all
   queued commands; (3) every failed call in flight escalated the backoff, so one incident jumped to the 30 s cap.
-- Still slow, for the cache owners (CPU profile of 10 000 concurrent wraps on memory + fs + Redis): the burst
-  spends ~0.5 s in \`mkdir\` + \`chmod\` (every concurrent first write runs \`ensureDir\` before \`_dirReady\` is set:
-  memoize the promise), GC takes 15–25 % of it, and ioredis encodes each command's string on its own
-  (~0.8 s of \`writeUtf8String\` for ~20 000 commands, though corked into few syscalls).
+- The fs tier's I/O in the burst: small entries are read and written with sync calls for the first ~2 ms of each
+  turn of the event loop, the rest through the thread pool as before (src/drivers/_fs-io.ts), so the burst is
+  as fast as with the pool alone and the loop keeps turning; the tier's first write makes its dir once (sync).
+  Still slow, for the cache owners (CPU profile of 10 000 concurrent wraps on memory + fs + Redis, 2026-11-25):
+  GC takes 15–25 % of the burst, and ioredis encodes each command's string on its own (~0.8 s of
+  \`writeUtf8String\` for ~20 000 commands, though corked into few syscalls).
 - Startup: the Redis tier adds nothing measurable and opens no connection on a command that uses no cache;
   the overhead over bare node is unperf's own start path (module load, config, report at close), the same as
   in startup.md. Absolute figures are inflated by the load average printed above (bare node itself took

@@ -10,12 +10,19 @@
  * LRU without a write per read: an in-memory index (size, last access) built lazily from one
  * readdir + stat, updated on hits; access times are written back in one batch at close (as mtime),
  * so the next process starts from the right order.
+ *
+ * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
+ * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
+ * bursts past ~2 ms of sync calls in one turn of the event loop through the thread pool
+ * (_fs-io.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
+ * times at close) is sync too. Every operation still returns a promise: errors are rejections.
  */
+import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { epochMs, now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside, settleAside } from './_fs-aside.js'
-import { readEntryFile, writeAtomic } from './_fs-io.js'
+import { readEntryFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { checkDirSafe } from './fs-safety.js'
 import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
@@ -44,11 +51,18 @@ function preciseNow(): number {
   return epochMs(now())
 }
 
-export async function ensureDir(dir: string): Promise<void> {
-  await fsp.mkdir(dir, { recursive: true, mode: 0o700 })
+/** The dir (and its parents), 0700. Sync: two metadata calls, once per tier (and after the dir was deleted under it). */
+export function ensureDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   // mkdir's mode is filtered by the umask: set it explicitly
-  await fsp.chmod(dir, 0o700).catch(() => {})
+  try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
 }
+
+/**
+ * Metadata calls on up to this many files are made sync (close()'s access times, the index's
+ * stats of a small dir), more through the thread pool.
+ */
+const SYNC_TOUCH_MAX = 64
 
 export class FsTier implements Tier {
   readonly kind = 'fs'
@@ -58,9 +72,8 @@ export class FsTier implements Tier {
   private _bytes = 0
   /** file name → last access (ms, sub-ms precision), for the index and the batch written back at close */
   private _touched = new Map<string, number>()
+  /** The dir exists (made by this tier's first write: one mkdir + chmod, sync, for a burst of first writes too). */
   private _dirReady = false
-  /** One mkdir for a burst of first writes (10 000 concurrent sets ran 10 000 mkdir + chmod). */
-  private _dirPending: Promise<void> | undefined
   /** Entries this process is rewriting through their aside: a second write of one renames over it. */
   private readonly _writing = new Set<string>()
 
@@ -109,8 +122,8 @@ export class FsTier implements Tier {
       // the buffer is ours alone: binary values are views of it, not copies
       entry = decodeEntry(data, key, this._encode.integrity, true)
     } catch (error) {
-      if (fromAside) await fsp.unlink(this._base + asideName(name)).catch(() => {})
-      else await this._remove(name)
+      if (fromAside) unlinkQuiet(this._base + asideName(name))
+      else this._removeSync(name)
       throw error
     }
     const now = preciseNow()
@@ -134,11 +147,52 @@ export class FsTier implements Tier {
     const file = this._base + name
     const tmp = `${this._base}.${name}.${TMP_TAG}${(tmpCounter++).toString(36)}.tmp`
     if (!this._dirReady) {
-      await (this._dirPending ??= ensureDir(this.dir).then(() => { this._dirReady = true }).finally(() => { this._dirPending = undefined }))
+      ensureDir(this.dir)
+      this._dirReady = true
     }
     // the entry goes aside first unless the index knows the key is new or this process's other
-    // write of it holds the aside
+    // write of it holds the aside (a write through the pool, in flight)
     const aside = this._writing.has(name) || (this._index !== undefined && !this._index.has(name)) ? undefined : this._base + asideName(name)
+    if (size <= SYNC_WRITE_BYTES && syncTurn()) {
+      const start = now()
+      try {
+        this._writeSync(tmp, file, parts, size, aside)
+      } finally {
+        spentSync(start)
+      }
+    } else {
+      await this._writeAsync(name, tmp, file, parts, size, aside)
+    }
+    if (this._index) {
+      const prev = this._index.get(name)
+      if (prev) this._bytes -= prev.size
+      this._index.set(name, { size, access: preciseNow() })
+      this._bytes += size
+    }
+  }
+
+  /** A small entry: every call sync (nothing of this process runs in between: no other write of it meets its aside). */
+  private _writeSync(tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined): void {
+    try {
+      writeAtomicSync(tmp, file, parts, size, aside)
+    } catch (error) {
+      unlinkQuiet(tmp)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // the cache dir was deleted under us: recreate once
+      this._dirReady = false
+      ensureDir(this.dir)
+      this._dirReady = true
+      try {
+        writeAtomicSync(tmp, file, parts, size)
+      } catch (again) {
+        unlinkQuiet(tmp)
+        throw again
+      }
+    }
+  }
+
+  /** A large entry: through the thread pool (its bytes do not hold the loop). */
+  private async _writeAsync(name: string, tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined): Promise<void> {
     if (aside) this._writing.add(name)
     try {
       await writeAtomic(tmp, file, parts, size, aside)
@@ -147,7 +201,7 @@ export class FsTier implements Tier {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       // the cache dir was deleted under us: recreate once
       this._dirReady = false
-      await ensureDir(this.dir)
+      ensureDir(this.dir)
       this._dirReady = true
       try {
         await writeAtomic(tmp, file, parts, size)
@@ -158,12 +212,6 @@ export class FsTier implements Tier {
     } finally {
       if (aside) this._writing.delete(name)
     }
-    if (this._index) {
-      const prev = this._index.get(name)
-      if (prev) this._bytes -= prev.size
-      this._index.set(name, { size, access: preciseNow() })
-      this._bytes += size
-    }
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
@@ -171,7 +219,16 @@ export class FsTier implements Tier {
   }
 
   async delete(key: string): Promise<boolean> {
-    return this._remove(encodeFileName(key))
+    const name = encodeFileName(key)
+    // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
+    const known = this._index?.get(name)
+    if ((known && known.size > SYNC_WRITE_BYTES) || !syncTurn()) return this._remove(name)
+    const start = now()
+    try {
+      return this._removeSync(name)
+    } finally {
+      spentSync(start)
+    }
   }
 
   async keys(): Promise<string[]> {
@@ -227,10 +284,15 @@ export class FsTier implements Tier {
    */
   async sweep(maxBytes: number, now: number) {
     const marker = join(this.dir, SWEPT_MARKER)
-    const st = await fsp.stat(marker).catch(() => undefined)
+    // sync: every process's first write asks (a round trip waited behind the loop's other work)
+    let st: fs.Stats | undefined
+    try { st = fs.statSync(marker, { throwIfNoEntry: false }) } catch { /* unreadable: sweep */ }
     if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return []
     const at = new Date(now)
-    await fsp.writeFile(marker, '', { mode: 0o600 }).then(() => fsp.utimes(marker, at, at)).catch(() => {})
+    try {
+      fs.writeFileSync(marker, '', { mode: 0o600 })
+      fs.utimesSync(marker, at, at)
+    } catch { /* the next process sweeps then */ }
     return this.prune(maxBytes, now)
   }
 
@@ -289,15 +351,19 @@ export class FsTier implements Tier {
 
   async close(): Promise<void> {
     // one batch of access-time updates (as mtime: the last write or hit; expiry lives in the
-    // envelope), so the next process's LRU order starts right
+    // envelope), so the next process's LRU order starts right. No stat first: a file gone since
+    // is ENOENT, ignored (utimes never creates one). A few (a CLI's run): sync calls, ~10 µs each
+    // where a round trip costs 0.3 ms in a fresh process; many: through the thread pool.
     const now = new Date()
     const touched = [...this._touched.keys()]
     this._touched.clear()
-    await Promise.all(touched.map(async name => {
-      const file = join(this.dir, name)
-      const st = await fsp.stat(file).catch(() => undefined)
-      if (st) await fsp.utimes(file, now, now).catch(() => {})
-    }))
+    if (touched.length <= SYNC_TOUCH_MAX) {
+      for (const name of touched) {
+        try { fs.utimesSync(this._base + name, now, now) } catch { /* removed since */ }
+      }
+      return
+    }
+    await Promise.all(touched.map(name => fsp.utimes(this._base + name, now, now).catch(() => {})))
   }
 
   // --- internal ---
@@ -345,6 +411,21 @@ export class FsTier implements Tier {
     return data ? readHeader(data) : undefined
   }
 
+  /** _remove with sync unlinks, for lone removals (delete(), a corrupt entry found by get()); bulk ones go through the pool. */
+  private _removeSync(name: string): boolean {
+    let asideGone = true
+    try { fs.unlinkSync(this._base + asideName(name)) } catch { asideGone = false }
+    try {
+      fs.unlinkSync(this._base + name)
+    } catch {
+      return asideGone
+    } finally {
+      const idx = this._index?.get(name)
+      if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
+    }
+    return true
+  }
+
   /** `aside`: its aside first (else a reader would take it for the missing entry). */
   private async _remove(name: string, aside = true): Promise<boolean> {
     const asideGone = aside && await fsp.unlink(join(this.dir, asideName(name))).then(() => true, () => false)
@@ -364,8 +445,21 @@ export class FsTier implements Tier {
     return (this._indexing ??= (async () => {
       const index = new Map<string, IndexEntry>()
       let bytes = 0
-      for (const name of await this._names()) {
-        const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
+      // sync readdir: the names' strings are made on this thread either way, what the pool would
+      // take off it is the getdents calls (~0.2 µs per entry); a small dir (a CLI's namespace):
+      // sync stats too, ~10 µs each where each round trip waited behind the loop (0.3–1 ms in a
+      // CLI's run); a large one's stats through the thread pool
+      let names: string[] = []
+      try { names = fs.readdirSync(this.dir).filter(isEntryName) } catch { /* no dir yet: empty */ }
+      const sync = names.length <= SYNC_TOUCH_MAX
+      for (const name of names) {
+        const file = this._base + name
+        let st: fs.Stats | undefined
+        if (sync) {
+          try { st = fs.statSync(file, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
+        } else {
+          st = await fsp.stat(file).catch(() => undefined)
+        }
         if (!st) continue
         // hits of this process before the index existed count too (no write per read)
         // not atime: our own scans (prune, verify, keys) read files and relatime would count them

@@ -112,6 +112,21 @@ describe('the cache dir goes away or turns read-only', () => {
 })
 
 describe('SIGKILL during writes', () => {
+  it("a scope summary's temp file left by a killed process is removed by prune() once stale, kept while young", async () => {
+    const dir = tempDir('unperf-rel-kill-')
+    const { m, cache } = buildManager({ driver: 'fs', dir, cwd: tempDir('unperf-rel-kill-cwd-'), compress: false })
+    await cache.set('a', 1)
+    const scope = join(dir, readdirSync(dir).find(n => n.startsWith('s_'))!)
+    writeFileSync(join(scope, '.budget.999991.tmp'), '{"at":')
+    writeFileSync(join(scope, '.budget.999992.tmp'), '{"at":')
+    const old = new Date(Date.now() - 3_600_000)
+    utimesSync(join(scope, '.budget.999991.tmp'), old, old)
+    await cache.prune()
+    expect(readdirSync(scope).filter(n => n.endsWith('.tmp'))).toEqual(['.budget.999992.tmp'])
+    await m.close()
+  })
+
+
   it(`${KILLS} writers killed with SIGKILL mid-write: every readable entry is one that was written, verify() finds nothing corrupt, prune() leaves no stale temp file`, async () => {
     const dir = tempDir('unperf-rel-kill-')
     const cwd = tempDir('unperf-rel-kill-cwd-')

@@ -13,7 +13,8 @@
  *   process writing at the cap does not rescan on every write. Checked after writes (in the
  *   background) and on prune().
  */
-import { readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises'
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readFile, readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
 import type { MemoryTier } from '../../drivers/memory.js'
@@ -25,6 +26,8 @@ const NAMESPACE_MARKER = '.namespace'
 const SUMMARY = '.budget'
 /** A summary older than this is not trusted: the next check re-reads every dir. */
 const SUMMARY_MAX_AGE_MS = 10 * 60_000
+/** A summary's temp file older than this was left by a killed process (a live one renames it within ms). */
+const SUMMARY_TMP_MAX_AGE_MS = 60_000
 /** Namespace dirs are `n-<encoded name>` (index.ts). */
 const NAMESPACE_DIR = 'n-'
 
@@ -164,7 +167,8 @@ export class CacheBudget {
   /** Bytes of the known fs tiers, plus the summary's figure for the dirs of scopes not scanned here. */
   private async _fsBytes(): Promise<number> {
     let total = 0
-    for (const m of this._fs.values()) total += (await m.tier.stats()).bytes
+    // every dir's index at once: their readdirs overlap in the thread pool
+    for (const s of await Promise.all([...this._fs.values()].map(m => m.tier.stats()))) total += s.bytes
     for (const [scope, summary] of this._summaries) {
       if (this._scanned.has(scope)) continue
       for (const [name, bytes] of Object.entries(summary.bytes)) if (!this._fs.has(join(scope, name))) total += bytes
@@ -176,7 +180,8 @@ export class CacheBudget {
   private async _summary(scope: string): Promise<boolean> {
     if (this._summaries.has(scope)) return true
     try {
-      const summary = JSON.parse(await readFile(join(scope, SUMMARY), 'utf8')) as Summary
+      // sync: a small file read once per process, after its first write
+      const summary = JSON.parse(readFileSync(join(scope, SUMMARY), 'utf8')) as Summary
       if (typeof summary.at !== 'number' || Date.now() - summary.at > SUMMARY_MAX_AGE_MS || typeof summary.bytes !== 'object') return false
       this._summaries.set(scope, summary)
       return true
@@ -185,12 +190,20 @@ export class CacheBudget {
     }
   }
 
-  /** Every namespace dir of the scope becomes a member (its index is read on first use). */
+  /**
+   * Every namespace dir of the scope becomes a member (its index is read on first use). A summary's
+   * temp file left by a process killed while writing it is removed once stale.
+   */
   private async _scan(scope: string): Promise<void> {
     this._scanned.add(scope)
     this._summaries.delete(scope)
     for (const name of await readdir(scope).catch(() => [] as string[])) {
       const dir = join(scope, name)
+      if (name.startsWith(`${SUMMARY}.`) && name.endsWith('.tmp')) {
+        const st = await stat(dir).catch(() => undefined)
+        if (st && Date.now() - st.mtimeMs > SUMMARY_TMP_MAX_AGE_MS) await rm(dir, { force: true }).catch(() => {})
+        continue
+      }
       if (!name.startsWith(NAMESPACE_DIR) || this._fs.has(dir)) continue
       const namespace = name.startsWith(`${NAMESPACE_DIR}~`)
         ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
@@ -212,11 +225,15 @@ export class CacheBudget {
       for (const [dir, m] of this._fs) if (dirname(dir) === scope) bytes[basename(dir)] = (await m.tier.stats()).bytes
       const summary: Summary = { at: previous?.at ?? Date.now(), bytes }
       if (previous) this._summaries.set(scope, summary)
+      // sync: a small file, written by a process's close() (three round trips of ~0.3 ms each there)
       const file = join(scope, SUMMARY)
       const tmp = `${file}.${process.pid}.tmp`
-      await writeFile(tmp, JSON.stringify(summary), { mode: 0o600 })
-        .then(() => rename(tmp, file))
-        .catch(() => unlink(tmp).catch(() => {}))
+      try {
+        writeFileSync(tmp, JSON.stringify(summary), { mode: 0o600 })
+        renameSync(tmp, file)
+      } catch {
+        try { unlinkSync(tmp) } catch { /* never written */ }
+      }
     }
   }
 
@@ -232,10 +249,13 @@ export class CacheBudget {
     for (const m of this._fs.values()) {
       if (m.marked) continue
       if (!basename(m.tier.dir).startsWith(`${NAMESPACE_DIR}~`)) { m.marked = true; continue }
-      await writeFile(join(m.tier.dir, NAMESPACE_MARKER), m.namespace, { flag: 'wx', mode: 0o600 }).then(
-        () => { m.marked = true },
-        (error: NodeJS.ErrnoException) => { if (error.code === 'EEXIST') m.marked = true },
-      )
+      // sync: once per namespace and process, a few bytes
+      try {
+        writeFileSync(join(m.tier.dir, NAMESPACE_MARKER), m.namespace, { flag: 'wx', mode: 0o600 })
+        m.marked = true
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') m.marked = true
+      }
     }
   }
 }

@@ -34,19 +34,19 @@ export async function resolveScope(config: ResolvedPerfConfig): Promise<CacheSco
 export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, maxAgeMs: number): Promise<string[]> {
   const removed: string[] = []
   try {
-    // mark the scope used, at most once an hour (no write on every start). The two small reads are
-    // sync: they run once per process, on its first cache operation, where each thread-pool round
-    // trip waited ~0.5–2 ms behind the loop's other work
+    // mark the scope used, at most once an hour (no write on every start). The small reads and
+    // writes are sync: they run once per process, on its first cache operation, where each
+    // thread-pool round trip waited ~0.5–2 ms behind the loop's other work
     const marked = fs.statSync(join(scope.dir, '.last-used'), { throwIfNoEntry: false })?.mtimeMs ?? 0
     if (Date.now() - marked > 3_600_000) {
-      await fsp.mkdir(scope.dir, { recursive: true, mode: 0o700 })
-      await fsp.writeFile(join(scope.dir, '.last-used'), String(Date.now()), { mode: 0o600 })
+      fs.mkdirSync(scope.dir, { recursive: true, mode: 0o700 })
+      fs.writeFileSync(join(scope.dir, '.last-used'), String(Date.now()), { mode: 0o600 })
     }
     const marker = join(baseDir, '.last-scope-prune')
     let last = 0
     try { last = Number(fs.readFileSync(marker, 'utf8')) } catch { /* never pruned */ }
     if (Date.now() - last < PRUNE_EVERY_MS) return removed
-    await fsp.writeFile(marker, String(Date.now()), { mode: 0o600 })
+    fs.writeFileSync(marker, String(Date.now()), { mode: 0o600 })
     for (const name of await fsp.readdir(baseDir)) {
       if (!SCOPE_DIR.test(name) || name === scope.id) continue
       const used = await fsp.stat(join(baseDir, name, '.last-used')).then(s => s.mtimeMs, () => 0)
