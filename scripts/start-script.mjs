@@ -126,14 +126,8 @@ const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? joi
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
 const KEEP = 48 // cache files: 16 builds' start script and two lazy scripts
-// A cache holds the functions compiled by the run that wrote it. The first run of a CLI is cold (no
-// config snapshot: c12, esbuild) and leaves out what warm runs call (the snapshot's fast path, the
-// history's regressions, ...), which each warm run would then compile again. So the first runs of a
-// cache each rewrite it at exit with what they compiled too (a file's first byte counts them), then
-// it stays as it is.
-const REWRITES = 2
 
-/** Compiles a script of this package with its code cache; the cache is written at exit if it was missing, rejected or among its first runs' (REWRITES). */
+/** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
   const file = fileURLToPath(new URL(rel, indexUrl))
   const source = readFileSync(file, 'utf8') // ASCII: the native utf8 path is ~3× faster than latin1 here
@@ -143,23 +137,15 @@ function compile(rel, hash) {
   for (let i = 0; i < file.length; i++) where = Math.imul(where ^ file.charCodeAt(i), 0x01000193)
   const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${(where >>> 0).toString(16).padStart(8, '0')}-\${process.version}-\${process.arch}.v8\`)
   let cachedData
-  let rewrites = 0
-  try {
-    if (cacheFile) {
-      const data = readFileSync(cacheFile)
-      rewrites = data[0]
-      cachedData = data.subarray(1)
-    }
-  } catch { /* first run */ }
+  try { if (cacheFile) cachedData = readFileSync(cacheFile) } catch { /* first run */ }
   const script = new Script(source, { filename: file, cachedData })
-  const fresh = !cachedData || script.cachedDataRejected
-  if (cacheFile && (fresh || rewrites < REWRITES)) {
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     // at exit, the cache also holds every function this run compiled (createPerf, run, close, ...)
     process.once('exit', () => {
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 })
         const tmp = \`\${cacheFile}.\${process.pid}.tmp\`
-        writeFileSync(tmp, Buffer.concat([Buffer.of(fresh ? 0 : rewrites + 1), script.createCachedData()]), { mode: 0o600 })
+        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 })
         renameSync(tmp, cacheFile)
         // caches of other builds: the newest stay (several CLIs may use different unperf versions)
         const others = readdirSync(dir).filter(n => n.endsWith('.v8') && join(dir, n) !== cacheFile)

@@ -33,7 +33,7 @@ function host() {
 }
 
 describe('V8 code cache of the start path', () => {
-  it('is written at the first exit (0600 in a 0700 dir), completed by the next two runs, then reused untouched', () => {
+  it('is written at the first exit (0600 in a 0700 dir) and reused, untouched, by later runs', () => {
     const h = host()
     expect(h.run()).toBe('ran function')
     const file = h.startCache()
@@ -42,16 +42,10 @@ describe('V8 code cache of the start path', () => {
     const path = join(h.cacheDir, file!)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(statSync(h.cacheDir).mode & 0o777).toBe(0o700)
-    // the first byte counts the runs that rewrote it: each adds the functions it compiled
-    expect(readFileSync(path)[0]).toBe(0)
-    expect(h.run()).toBe('ran function')
-    expect(readFileSync(path)[0]).toBe(1)
-    expect(h.run()).toBe('ran function')
-    expect(readFileSync(path)[0]).toBe(2)
     const before = statSync(path)
     expect(h.run()).toBe('ran function')
     const after = statSync(path)
-    // accepted by V8 (a rejected cache is replaced) and complete: not rewritten
+    // accepted by V8: not rewritten
     expect([after.mtimeMs, after.ino]).toEqual([before.mtimeMs, before.ino])
   })
 
