@@ -420,8 +420,7 @@ export class FsTier implements Tier {
     } catch {
       return asideGone
     } finally {
-      const idx = this._index?.get(name)
-      if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
+      this._forget(name)
     }
     return true
   }
@@ -434,10 +433,15 @@ export class FsTier implements Tier {
     } catch {
       return asideGone
     } finally {
-      const idx = this._index?.get(name)
-      if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
+      this._forget(name)
     }
     return true
+  }
+
+  /** An entry gone from the dir: out of the index and its bytes. */
+  private _forget(name: string): void {
+    const idx = this._index?.get(name)
+    if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
   }
 
   private _loadIndex(): Promise<Map<string, IndexEntry>> {
