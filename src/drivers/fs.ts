@@ -7,9 +7,7 @@
  * Keys map to file names by `encodeFileName` (fs-names.ts): readable, escaped or hashed, never
  * colliding and never leaving the dir; the envelope records the original key, so a read checks it.
  *
- * LRU without a write per read: an in-memory index (size, last access) built lazily from one
- * readdir + stat, updated on hits; access times are written back in one batch at close (as mtime),
- * so the next process starts from the right order.
+ * LRU without a write per read: the access index and its write-back at close are fs-lru.ts.
  *
  * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
  * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
@@ -20,11 +18,12 @@
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
-import { epochMs, now } from '../runtime/clock.js'
+import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside, settleAside } from './_fs-aside.js'
 import { readEntryFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { checkDirSafe } from './fs-safety.js'
 import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
+import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, readHeader, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
@@ -36,20 +35,7 @@ const SWEPT_MARKER = '.swept'
 const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
 let tmpCounter = 0
 
-/** An entry's file name (not a temp file, an aside or the sweep marker). */
-function isEntryName(name: string): boolean {
-  return name.endsWith(SUFFIX) && !name.startsWith('.')
-}
-
-export interface IndexEntry { size: number; access: number }
-
-/**
- * Wall-clock ms with sub-ms precision: comparable with file mtimes (also sub-ms). From the runtime
- * clock, not `performance` (its first use loads perf_hooks: ~1.2 ms).
- */
-function preciseNow(): number {
-  return epochMs(now())
-}
+export type { IndexEntry } from './fs-lru.js'
 
 /** The dir (and its parents), 0700. Sync: two metadata calls, once per tier (and after the dir was deleted under it). */
 export function ensureDir(dir: string): void {
@@ -58,20 +44,11 @@ export function ensureDir(dir: string): void {
   try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
 }
 
-/**
- * Metadata calls on up to this many files are made sync (close()'s access times, the index's
- * stats of a small dir), more through the thread pool.
- */
-const SYNC_TOUCH_MAX = 64
-
 export class FsTier implements Tier {
   readonly kind = 'fs'
   readonly remote = false
-  private _index: Map<string, IndexEntry> | undefined
-  private _indexing: Promise<Map<string, IndexEntry>> | undefined
-  private _bytes = 0
-  /** file name → last access (ms, sub-ms precision), for the index and the batch written back at close */
-  private _touched = new Map<string, number>()
+  /** The LRU index of the dir and the access times to write back at close. */
+  private readonly _lru: FsLru
   /** The dir exists (made by this tier's first write: one mkdir + chmod, sync, for a burst of first writes too). */
   private _dirReady = false
   /** Entries this process is rewriting through their aside: a second write of one renames over it. */
@@ -85,6 +62,7 @@ export class FsTier implements Tier {
 
   constructor(readonly dir: string, private readonly _encode: EncodeOptions) {
     this._base = dir.endsWith(sep) ? dir : dir + sep
+    this._lru = new FsLru(dir, this._base)
   }
 
   /** The dir and its two parents are safe (checkDirSafe), once per tier. */
@@ -104,7 +82,7 @@ export class FsTier implements Tier {
     let data: Buffer
     /** read from an aside left as one (a newer entry took the name meanwhile) */
     let fromAside = false
-    const known = this._index?.get(name)
+    const known = this._lru.get(name)
     try {
       data = await readEntryFile(this._base + name, known?.size)
     } catch (error) {
@@ -114,7 +92,7 @@ export class FsTier implements Tier {
       const found = await readAside(this._base + name, this._base + asideName(name), known?.size, known ? 3 : 1)
       if (!found) return null
       data = found.data
-      if (found.restored) this._indexed(name, data.length, 0)
+      if (found.restored) this._lru.found(name, data.length, 0)
       else fromAside = true
     }
     let entry: StoredEntry
@@ -126,10 +104,7 @@ export class FsTier implements Tier {
       else this._removeSync(name)
       throw error
     }
-    const now = preciseNow()
-    const idx = this._index?.get(name)
-    if (idx) idx.access = now
-    this._touched.set(name, now)
+    this._lru.touched(name)
     return entry
   }
 
@@ -152,7 +127,7 @@ export class FsTier implements Tier {
     }
     // the entry goes aside first unless the index knows the key is new or this process's other
     // write of it holds the aside (a write through the pool, in flight)
-    const aside = this._writing.has(name) || (this._index !== undefined && !this._index.has(name)) ? undefined : this._base + asideName(name)
+    const aside = this._writing.has(name) || this._lru.isNew(name) ? undefined : this._base + asideName(name)
     if (size <= SYNC_WRITE_BYTES && syncTurn()) {
       const start = now()
       try {
@@ -163,12 +138,7 @@ export class FsTier implements Tier {
     } else {
       await this._writeAsync(name, tmp, file, parts, size, aside)
     }
-    if (this._index) {
-      const prev = this._index.get(name)
-      if (prev) this._bytes -= prev.size
-      this._index.set(name, { size, access: preciseNow() })
-      this._bytes += size
-    }
+    this._lru.written(name, size)
   }
 
   /** A small entry: every call sync (nothing of this process runs in between: no other write of it meets its aside). */
@@ -221,7 +191,7 @@ export class FsTier implements Tier {
   async delete(key: string): Promise<boolean> {
     const name = encodeFileName(key)
     // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
-    const known = this._index?.get(name)
+    const known = this._lru.get(name)
     if ((known && known.size > SYNC_WRITE_BYTES) || !syncTurn()) return this._remove(name)
     const start = now()
     try {
@@ -297,12 +267,12 @@ export class FsTier implements Tier {
   }
 
   async enforce(maxBytes: number) {
-    const index = await this._loadIndex()
+    const index = await this._lru.load()
     const removed: { key: string; reason: 'lru'; size: number }[] = []
-    if (this._bytes <= maxBytes) return removed
+    if (this._lru.bytes <= maxBytes) return removed
     const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
     for (const [name, info] of order) {
-      if (this._bytes <= maxBytes) break
+      if (this._lru.bytes <= maxBytes) break
       const key = await this._keyOf(name)
       await this._remove(name)
       removed.push({ key: key ?? name, reason: 'lru', size: info.size })
@@ -312,14 +282,14 @@ export class FsTier implements Tier {
 
   /** The LRU index (file name → size, last access), for the cap shared by all namespaces (budget.ts). */
   async accessIndex(): Promise<ReadonlyMap<string, Readonly<IndexEntry>>> {
-    return this._loadIndex()
+    return this._lru.load()
   }
 
   /** Evicts these files (names from accessIndex()) as LRU evictions. */
   async evictNames(names: string[]) {
     const removed: { key: string; reason: 'lru'; size: number }[] = []
     for (const name of names) {
-      const size = this._index?.get(name)?.size ?? 0
+      const size = this._lru.get(name)?.size ?? 0
       const key = await this._keyOf(name)
       if (await this._remove(name)) removed.push({ key: key ?? name, reason: 'lru', size })
     }
@@ -345,25 +315,13 @@ export class FsTier implements Tier {
   }
 
   async stats() {
-    const index = await this._loadIndex()
-    return { entries: index.size, bytes: this._bytes }
+    const index = await this._lru.load()
+    return { entries: index.size, bytes: this._lru.bytes }
   }
 
+  /** The access times of this process's hits, written back (fs-lru.ts). */
   async close(): Promise<void> {
-    // one batch of access-time updates (as mtime: the last write or hit; expiry lives in the
-    // envelope), so the next process's LRU order starts right. No stat first: a file gone since
-    // is ENOENT, ignored (utimes never creates one). A few (a CLI's run): sync calls, ~10 µs each
-    // where a round trip costs 0.3 ms in a fresh process; many: through the thread pool.
-    const now = new Date()
-    const touched = [...this._touched.keys()]
-    this._touched.clear()
-    if (touched.length <= SYNC_TOUCH_MAX) {
-      for (const name of touched) {
-        try { fs.utimesSync(this._base + name, now, now) } catch { /* removed since */ }
-      }
-      return
-    }
-    await Promise.all(touched.map(name => fsp.utimes(this._base + name, now, now).catch(() => {})))
+    await this._lru.flush()
   }
 
   // --- internal ---
@@ -388,19 +346,13 @@ export class FsTier implements Tier {
       if (name === undefined) { out.push(file); continue }
       if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) continue
       const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
-      if (st) this._indexed(name, st.size, st.mtimeMs)
+      if (st) this._lru.found(name, st.size, st.mtimeMs)
       out.push(name)
     }
     return out
   }
 
   /** An entry that came back from its aside: into the index, if built. */
-  private _indexed(name: string, size: number, access: number): void {
-    if (!this._index || this._index.has(name)) return
-    this._index.set(name, { size, access })
-    this._bytes += size
-  }
-
   /** An entry's key: decoded from a readable or escaped name, else read from a hashed one's envelope. */
   private async _keyOf(name: string): Promise<string | undefined> {
     return decodeFileName(name) ?? (await this._header(name))?.key
@@ -420,7 +372,7 @@ export class FsTier implements Tier {
     } catch {
       return asideGone
     } finally {
-      this._forget(name)
+      this._lru.forget(name)
     }
     return true
   }
@@ -433,46 +385,8 @@ export class FsTier implements Tier {
     } catch {
       return asideGone
     } finally {
-      this._forget(name)
+      this._lru.forget(name)
     }
     return true
-  }
-
-  /** An entry gone from the dir: out of the index and its bytes. */
-  private _forget(name: string): void {
-    const idx = this._index?.get(name)
-    if (idx) { this._bytes -= idx.size; this._index!.delete(name) }
-  }
-
-  private _loadIndex(): Promise<Map<string, IndexEntry>> {
-    if (this._index) return Promise.resolve(this._index)
-    return (this._indexing ??= (async () => {
-      const index = new Map<string, IndexEntry>()
-      let bytes = 0
-      // sync readdir: the names' strings are made on this thread either way, what the pool would
-      // take off it is the getdents calls (~0.2 µs per entry); a small dir (a CLI's namespace):
-      // sync stats too, ~10 µs each where each round trip waited behind the loop (0.3–1 ms in a
-      // CLI's run); a large one's stats through the thread pool
-      let names: string[] = []
-      try { names = fs.readdirSync(this.dir).filter(isEntryName) } catch { /* no dir yet: empty */ }
-      const sync = names.length <= SYNC_TOUCH_MAX
-      for (const name of names) {
-        const file = this._base + name
-        let st: fs.Stats | undefined
-        if (sync) {
-          try { st = fs.statSync(file, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
-        } else {
-          st = await fsp.stat(file).catch(() => undefined)
-        }
-        if (!st) continue
-        // hits of this process before the index existed count too (no write per read)
-        // not atime: our own scans (prune, verify, keys) read files and relatime would count them
-        index.set(name, { size: st.size, access: Math.max(st.mtimeMs, this._touched.get(name) ?? 0) })
-        bytes += st.size
-      }
-      this._index = index
-      this._bytes = bytes
-      return index
-    })())
   }
 }
