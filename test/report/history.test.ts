@@ -122,3 +122,61 @@ describe('history.jsonl with many processes exiting at once (real child processe
     }
   }, 60_000)
 })
+
+describe('what the exit path reads of the history', () => {
+  /** A deterministic pseudo-random history: several commands, failures, durations that drift, garbage lines. */
+  function history(seed: number, runs: number): { text: string; commands: string[] } {
+    let s = seed
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const commands = ['build', 'lint', 'test', 'deploy']
+    let text = ''
+    for (let i = 0; i < runs; i++) {
+      const e = entry(i, commands[Math.floor(rand() * (seed % 5 === 0 ? 4 : 1 + (seed % 2)))])
+      e.commands[0]!.duration = 50 + rand() * 20 + (rand() < 0.05 ? 200 : 0)
+      if (rand() < 0.1) e.commands[0]!.status = 'error'
+      if (rand() < 0.1) e.commands.push({ name: 'lint', duration: 10 + rand() * 5, memoryPeak: 1, status: 'ok' })
+      text += encodeLine(e)
+      if (rand() < 0.03) text += 'garbage line\n'
+    }
+    return { text, commands }
+  }
+
+  it('judges a run exactly as the whole history does (regressions over the newest runs of its commands), reading less of it', async () => {
+    const { evaluateBudgets, historyNeeded } = await import('../../src/runtime/report/budgets.js')
+    const { reportConfig, runState, command } = await import('./_state.js')
+    const { buildReport } = await import('../../src/runtime/report/finalize.js')
+    let fewer = 0
+    for (let seed = 1; seed <= 40; seed++) {
+      const dir = tempDir()
+      const cfg = reportConfig(dir, { report: { history: seed % 7 === 0 ? 30 : 100 + (seed % 3) * 50 } })
+      const { text } = history(seed, 30 + seed * 7)
+      mkdirSync(cfg.report.dir, { recursive: true })
+      writeFileSync(join(cfg.report.dir, 'history.jsonl'), text)
+      const ran = seed % 3 === 0 ? [command('build', 95), command('lint', 12)] : seed % 8 === 0 ? [command('deploy', 60)] : [command('build', 60 + seed)]
+      const report = buildReport(runState(cfg, ran))
+      const need = historyNeeded(report, cfg)
+      expect(need).not.toBe('all')
+      const all = readHistoryFile(cfg)
+      const newest = readHistoryFile(cfg, { need: need as Exclude<typeof need, 'all'> })
+      expect(newest.lines).toBe(all.lines)
+      expect(evaluateBudgets(report, cfg, newest.entries)).toEqual(evaluateBudgets(report, cfg, all.entries))
+      // the newest runs are the whole history's own tail
+      expect(newest.entries).toEqual(all.entries.slice(all.entries.length - newest.entries.length))
+      if (newest.entries.length < all.entries.length) fewer++
+    }
+    // a CLI with one or two commands and a long history: most of it is left unparsed
+    expect(fewer).toBeGreaterThan(8)
+  })
+
+  it('reads the whole history when a command that ran has a p95 budget, and none when no command succeeded', async () => {
+    const { historyNeeded } = await import('../../src/runtime/report/budgets.js')
+    const { reportConfig, runState, command } = await import('./_state.js')
+    const { buildReport } = await import('../../src/runtime/report/finalize.js')
+    const cfg = reportConfig(tempDir(), { budgets: { commands: { build: { p95: '1s' } } } })
+    expect(historyNeeded(buildReport(runState(cfg, [command('build', 10)])), cfg)).toBe('all')
+    expect(historyNeeded(buildReport(runState(cfg, [command('lint', 10)])), cfg)).toEqual({ commands: ['lint'], runs: 51 })
+    expect(historyNeeded(buildReport(runState(cfg, [command('lint', 10, { status: 'error' })])), cfg)).toEqual({ commands: [], runs: 51 })
+    const off = reportConfig(tempDir(), { budgets: { regressions: false } })
+    expect(historyNeeded(buildReport(runState(off, [command('lint', 10)])), off)).toEqual({ commands: [], runs: 0 })
+  })
+})

@@ -60,6 +60,19 @@ function judge(budget: string, kind: BudgetResult['kind'], unit: BudgetResult['u
   }
 }
 
+/**
+ * What judging this run takes from the history (so the exit path parses no more of it):
+ * 'all' when a command that ran has a p95 budget (its series is the whole history); else, for each
+ * command that succeeded, its newest `runs` successful runs (the regression window, plus one:
+ * ownRunExcluded may drop a line of this very run); nothing when regressions are off.
+ */
+export function historyNeeded(report: PerfReport, config: ResolvedPerfConfig): 'all' | { commands: string[]; runs: number } {
+  const b = config.budgets
+  if (report.commands.some(c => b.commands[c.name]?.p95 !== undefined)) return 'all'
+  if (!b.regressions) return { commands: [], runs: 0 }
+  return { commands: [...new Set(report.commands.filter(c => c.status === 'ok').map(c => c.name))], runs: REGRESSION_WINDOW + 1 }
+}
+
 export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, history: HistoryEntry[]): BudgetResult[] {
   const b = config.budgets
   const out: BudgetResult[] = []

@@ -11,7 +11,7 @@ import type { RunState, RuntimeContext } from '../_internal.js'
 import type { PerfReport } from '../types.js'
 import { redact } from '../warn.js'
 import { isoTime } from '../iso-time.js'
-import { evaluateBudgets } from './budgets.js'
+import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, mergeHistories, readHistoryFile, type HistoryEntry } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
@@ -46,7 +46,7 @@ export function buildReport(state: RunState): PerfReport {
 
 export async function finalizeReport(state: RunState, ctx: RuntimeContext): Promise<PerfReport> {
   const report = buildReport(state)
-  const local = readHistoryFile(ctx.config)
+  const local = readHistoryForJudging(report, ctx.config)
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
   const driver = ctx.config.report.historyDriver ? await import('./history-driver.js') : undefined
@@ -72,7 +72,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
 
 export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfReport {
   const report = buildReport(state)
-  const local = readHistoryFile(ctx.config)
+  const local = readHistoryForJudging(report, ctx.config)
   judgeAndWrite(report, local.entries, local, state, ctx)
   for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
   print(report, ctx.config)
@@ -80,6 +80,12 @@ export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfRe
 }
 
 // --- internal ---
+
+/** The local history as far as judging this run needs it (the newest runs of its commands, or all). */
+function readHistoryForJudging(report: PerfReport, config: ResolvedPerfConfig) {
+  const need = historyNeeded(report, config)
+  return readHistoryFile(config, need === 'all' ? {} : { need })
+}
 
 function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lines: number; found: boolean }, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
   const { config } = ctx

@@ -99,8 +99,10 @@ export function readHistory(config: ResolvedPerfConfig, options: { command?: str
 /**
  * readHistory, plus how many lines the file held (so an append right after needs no second read)
  * and whether it was there (then so is report.dir: the exit path skips creating it).
+ * `need`: only the newest runs, back until each of these commands has this many successful runs
+ * (budgets.ts historyNeeded): what the exit path judges with, without parsing the rest.
  */
-export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): { entries: HistoryEntry[]; lines: number; found: boolean } {
+export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; need?: { commands: string[]; runs: number } } = {}): { entries: HistoryEntry[]; lines: number; found: boolean } {
   let text = ''
   try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false } }
   const cap = config.report.history
@@ -109,8 +111,35 @@ export function readHistoryFile(config: ResolvedPerfConfig, options: { command?:
   // only the tail can be among the last `cap` valid runs: parse from a little before it (invalid lines are skipped)
   let from = text.length
   for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
+  if (options.need) return { entries: cap > 0 ? newestFor(text, from, cap, options.need) : [], lines, found: true }
   const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text).slice(-cap) : []
   return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true }
+}
+
+/**
+ * The newest valid runs, oldest first, read from the end back until each of `need.commands` has
+ * `need.runs` successful runs, never beyond readHistoryFile's own window (the lines from `from`,
+ * at most `cap` valid runs): the tail of what it returns.
+ */
+function newestFor(text: string, from: number, cap: number, need: { commands: string[]; runs: number }): HistoryEntry[] {
+  const left = new Map(need.commands.map(c => [c, need.runs]))
+  const out: HistoryEntry[] = []
+  let end = text.length
+  while (end > from && out.length < cap && left.size > 0) {
+    // the line ending at `end` (its own newline included)
+    const start = Math.max(from, end >= 2 ? text.lastIndexOf('\n', end - 2) + 1 : 0)
+    const [entry] = parseLines(text.slice(start, end))
+    end = start
+    if (!entry) continue
+    out.push(entry)
+    for (const c of entry.commands) {
+      const n = c.status === 'ok' ? left.get(c.name) : undefined
+      if (n === undefined) continue
+      if (n <= 1) left.delete(c.name)
+      else left.set(c.name, n - 1)
+    }
+  }
+  return out.reverse()
 }
 
 /** Lines the file may hold before it is rewritten to the last `cap`. */
