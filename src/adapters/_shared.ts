@@ -65,12 +65,3 @@ export async function closePerf(perf: Perf | undefined): Promise<void> {
     process.stderr.write(`[unperf] closing perf failed: ${error instanceof Error ? error.message : String(error)}\n`)
   }
 }
-
-/** @deprecated alias of {@link PerfAdapterOptions} */
-export type AdapterOptions = PerfAdapterOptions
-
-/** A lazy, memoized `startPerf()` for one CLI run. */
-export function perfFactory(options: PerfAdapterOptions, argv: readonly string[]): () => Promise<Perf> {
-  let started: Promise<Perf> | undefined
-  return () => (started ??= startPerf(options, argv))
-}
