@@ -9,8 +9,9 @@ import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
 import type { RawLayer } from './layers.js'
+import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import {
-  CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, snapshotDirs, statInput, unperfVersion, writeAtomic,
+  CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, snapshotDirs, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
 
@@ -55,8 +56,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     for (const dir of snapshotDirs(rootDir)) {
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 })
-        for (const m of modules) writeAtomic(join(dir, m.name), m.code)
-        writeAtomic(join(dir, manifestName(configFile)), JSON.stringify(manifest))
+        for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code)
+        writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest))
         return dir
       } catch {
         // unwritable (e.g. a global install): try the next location

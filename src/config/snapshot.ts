@@ -8,11 +8,12 @@
  * Local imports are bundled in; package imports stay live (resolved from rootDir's node_modules).
  * Building a snapshot is in snapshot-write.ts (esbuild, loaded only then).
  */
-import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
 import type { RawLayer } from './layers.js'
+import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 
 export const FORMAT = 2
 export const CODE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
@@ -103,7 +104,7 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
     }
     // content verified and the racy window over: move builtAt so later starts need no re-hash
     if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
-      try { writeAtomic(join(dir, manifestName(configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
+      try { writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
     }
     const layers: RawLayer[] = []
     for (const layer of manifest.layers) {
@@ -130,12 +131,6 @@ function runScript(file: string): { default?: unknown } {
   const fn = new Script(readFileSync(file, 'utf8'), { filename: file }).runInThisContext() as (m: typeof module, e: typeof module.exports) => void
   fn(module, module.exports)
   return module.exports
-}
-
-export function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  writeFileSync(tmp, data, { mode: 0o600 })
-  renameSync(tmp, path)
 }
 
 function structuredCloneSafe(value: unknown): Record<string, unknown> {

@@ -13,9 +13,10 @@
  *   process writing at the cap does not rescan on every write. Checked after writes (in the
  *   background) and on prune().
  */
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { readFile, readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
@@ -226,14 +227,7 @@ export class CacheBudget {
       const summary: Summary = { at: previous?.at ?? Date.now(), bytes }
       if (previous) this._summaries.set(scope, summary)
       // sync: a small file, written by a process's close() (three round trips of ~0.3 ms each there)
-      const file = join(scope, SUMMARY)
-      const tmp = `${file}.${process.pid}.tmp`
-      try {
-        writeFileSync(tmp, JSON.stringify(summary), { mode: 0o600 })
-        renameSync(tmp, file)
-      } catch {
-        try { unlinkSync(tmp) } catch { /* never written */ }
-      }
+      try { writeFileAtomicSync(join(scope, SUMMARY), JSON.stringify(summary)) } catch { /* read-only or removed: the next close writes it */ }
     }
   }
 

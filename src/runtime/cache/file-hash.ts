@@ -23,6 +23,7 @@ import * as fsp from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
+import { writeFileAtomicSync } from '../write-file-atomic.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
 type FileRecord = [number, number, number, number, number, string]
@@ -141,15 +142,10 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
 
 function saveMemoSync(file: string | undefined, cwd: string): void {
   if (!file) return
-  const tmp = tempName(file)
   try {
-    fs.mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-    fs.writeFileSync(tmp, serializeMemo(cwd), { mode: 0o600 })
-    fs.renameSync(tmp, file)
+    writeFileAtomicSync(file, serializeMemo(cwd), { mkdir: true })
     fileHashStats.memoWrites++
-  } catch {
-    try { fs.rmSync(tmp, { force: true }) } catch { /* ignore */ }
-  }
+  } catch { /* unwritable: hashed again next time */ }
 }
 
 function sha256(data: Buffer): string {

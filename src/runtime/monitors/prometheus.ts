@@ -5,13 +5,14 @@
  * - `{ file }`: the same text written atomically (temp file + rename) for node_exporter's textfile collector.
  * - `{ pushgateway, job }`: one PUT to the pushgateway at stop, for short-lived CLIs.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import type { WarnOnce } from '../_internal.js'
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js'
+import { writeFileAtomicSync } from '../write-file-atomic.js'
 
 export interface MetricsServerOptions {
   port: number
@@ -89,10 +90,9 @@ export async function writeTextfile(file: string, text: string): Promise<void> {
 /** The same, synchronously (the process 'exit' path). */
 export function writeTextfileSync(file: string, text: string): void {
   const target = resolve(file)
-  const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
   mkdirSync(dirname(target), { recursive: true })
-  writeFileSync(tmp, text)
-  renameSync(tmp, target)
+  // readable by node_exporter's textfile collector, like the async path's file
+  writeFileAtomicSync(target, text, { mode: 0o644 })
 }
 
 /** PUT the metrics to `<url>/metrics/job/<job>` (replaces the job's group). Throws on a non-2xx answer. */

@@ -4,13 +4,14 @@
  * and print the summary. `finalizeReportSync` does the same without awaiting anything, for the
  * process 'exit' handler; only the `historyDriver` copy needs the async path.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
 import type { PerfReport } from '../types.js'
 import { redact } from '../warn.js'
 import { isoTime } from '../iso-time.js'
+import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, mergeHistories, readHistoryFile, type HistoryEntry } from './history.js'
@@ -109,8 +110,9 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lin
     if (config.report.trace) files.trace = join(dir, 'trace.json')
     report.files = files
     const entry = historyEntry(report, config.cwd)
-    writeAtomic(files.report!, JSON.stringify(report))
-    if (files.trace) writeAtomic(files.trace, JSON.stringify(traceDocument(report, state)))
+    // ext4 flushes a file renamed over another: the old report goes first (see writeFileAtomicSync)
+    writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
+    if (files.trace) writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
     appendHistory(config, entry, local.lines)
     return entry
   } catch (error) {
@@ -133,13 +135,6 @@ function traceDocument(report: PerfReport, state: RunState) {
  * existing file makes ext4 (auto_da_alloc) flush the new data before the rename, ~250 µs instead of
  * ~40 µs here. A reader in that instant sees no report, which it already handles.
  */
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, data, { mode: 0o600 })
-  try { unlinkSync(file) } catch { /* first write */ }
-  renameSync(tmp, file)
-}
-
 function print(report: PerfReport, config: ResolvedPerfConfig): void {
   if (config.report.console === false || process.env.UNPERF_SILENT === '1') return
   process.stderr.write(renderSummary(report, config.report.console))

@@ -6,11 +6,12 @@
  * The file is rewritten to the last `history` lines only when it holds half as many again (at least
  * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
+import { writeFileAtomicSync } from '../write-file-atomic.js'
 
 export interface HistoryEntry {
   v: 1
@@ -174,9 +175,7 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, l
     const text = readFileSync(file, 'utf8')
     const lines = text.split('\n').filter(Boolean)
     if (lines.length > limit) {
-      const tmp = `${file}.${process.pid}.tmp`
-      writeFileSync(tmp, lines.slice(lines.length - cap).join('\n') + (cap > 0 ? '\n' : ''), { mode: 0o600 })
-      renameSync(tmp, file)
+      writeFileAtomicSync(file, lines.slice(lines.length - cap).join('\n') + (cap > 0 ? '\n' : ''))
     }
     try { chmodSync(file, 0o600) } catch { /* not ours */ }
   } finally {
