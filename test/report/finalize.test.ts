@@ -161,6 +161,11 @@ describe('renderSummary', () => {
     // columns line up: every row of the commands table has its duration column ending at the same offset
     const rows = text.split('\n').slice(text.split('\n').indexOf('commands') + 1, text.split('\n').indexOf('commands') + 3)
     expect(rows[0]!.indexOf('1.23 s') + '1.23 s'.length).toBe(rows[1]!.indexOf('20.0 ms') + '20.0 ms'.length)
+    // budget verdicts are prose: they start in one column, whatever their length
+    const verdicts = text.split('\n').filter(l => /^ {2}[✔✖] budgets\./.test(l))
+    expect(verdicts).toHaveLength(2)
+    const starts = verdicts.map(l => l.search(/ {2}\S+ (?:ms|s|MiB|kB|B|KiB) /) + 2)
+    expect(new Set(starts).size).toBe(1)
   })
 })
 

@@ -11,11 +11,12 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
   const dim = (s: string) => c(2, s)
   const bold = (s: string) => c(1, s)
   const lines: string[] = []
-  const section = (title: string, rows: string[][]) => {
+  // the first column (names) and prose are left-aligned, figures right-aligned
+  const section = (title: string, rows: string[][], prose = false) => {
     if (rows.length === 0) return
     lines.push(bold(title))
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => stripAnsi(r[i] ?? '').length)))
-    for (const r of rows) lines.push('  ' + r.map((cell, i) => (i === 0 ? pad(cell, widths[i]!, 'left') : pad(cell, widths[i]!, 'right'))).join('  ').trimEnd())
+    for (const r of rows) lines.push('  ' + r.map((cell, i) => pad(cell, widths[i]!, i === 0 || prose ? 'left' : 'right')).join('  ').trimEnd())
   }
 
   lines.push(`${bold(`unperf · ${report.name}@${report.version}`)} ${dim(`(${report.env})`)}`)
@@ -44,10 +45,10 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
   const judged = report.budgets.filter(b => b.kind !== 'regression' && (b.status !== 'skip' || mode === 'verbose'))
   if (judged.length > 0) {
     const mark = (b: (typeof judged)[number]) => (b.status === 'pass' ? c(32, '✔') : b.status === 'fail' ? c(31, '✖') : dim('–'))
-    section('budgets', judged.map(b => [`${mark(b)} ${b.budget}`, b.message.replace(`${b.budget}: `, '')]))
+    section('budgets', judged.map(b => [`${mark(b)} ${b.budget}`, b.message.replace(`${b.budget}: `, '')]), true)
   }
   const regressions = report.budgets.filter(b => b.kind === 'regression')
-  if (regressions.length > 0) section('regressions', regressions.map(b => [`${c(31, '✖')} ${b.command ?? b.budget}`, b.message]))
+  if (regressions.length > 0) section('regressions', regressions.map(b => [`${c(31, '✖')} ${b.command ?? b.budget}`, b.message]), true)
   if (report.alerts.length > 0) section('alerts', report.alerts.map(a => [a.metric, a.state, String(a.value)]))
   if (report.files?.report) lines.push(dim(`report: ${report.files.report}`))
   return lines.join('\n') + '\n'
