@@ -31,25 +31,47 @@ export function parseSize(input: unknown): number | undefined {
   return Number.isSafeInteger(Math.round(value)) ? Math.round(value) : undefined
 }
 
-/** 1536 → '1.5 KiB' */
+/** 1536 → '1.5 KiB': three significant digits, never '1024 KiB' (that is '1.00 MiB'). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return String(bytes)
   const sign = bytes < 0 ? '-' : ''
-  let n = Math.abs(bytes)
+  let n = Math.round(Math.abs(bytes))
   if (n < 1024) return `${sign}${n} B`
   const units = ['KiB', 'MiB', 'GiB', 'TiB']
   let i = -1
-  do { n /= 1024; i++ } while (n >= 1024 && i < units.length - 1)
-  return `${sign}${n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)} ${units[i]}`
+  let text: string
+  do {
+    n /= 1024
+    i++
+    text = n >= 99.95 ? n.toFixed(0) : n >= 9.995 ? n.toFixed(1) : n.toFixed(2)
+  } while (Number(text) >= 1024 && i < units.length - 1)
+  return `${sign}${text} ${units[i]}`
 }
 
-/** 0.42 → '420 µs', 1234 → '1.23 s' (input in ms). */
+/**
+ * 0.42 → '420 µs', 1234 → '1.23 s', 300000 → '5 min', 90061000 → '25 h', 3 days → '3 d' (input in
+ * ms). A value that rounds up to the next unit is shown in it: 999.7 → '1.00 s', never '1000 ms'.
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms)
+  const sign = ms < 0 ? '-' : ''
   const a = Math.abs(ms)
-  if (a < 1) return `${(ms * 1000).toFixed(a < 0.01 ? 2 : 0)} µs`
-  if (a < 1000) return `${ms.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0)} ms`
-  if (a < 60_000) return `${(ms / 1000).toFixed(2)} s`
-  if (a < 3_600_000) return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`
-  return `${(ms / 3_600_000).toFixed(1)} h`
+  if (a < 1) {
+    const us = a * 1000
+    const text = us.toFixed(us < 9.995 ? 2 : 0)
+    if (Number(text) < 1000) return `${sign}${text} µs`
+  }
+  if (a < 1000) {
+    const text = a.toFixed(a < 9.995 ? 2 : a < 99.95 ? 1 : 0)
+    if (Number(text) < 1000) return `${sign}${text} ms`
+  }
+  if (a < 60_000) {
+    const text = (a / 1000).toFixed(2)
+    if (Number(text) < 60) return `${sign}${text} s`
+  }
+  const seconds = Math.round(a / 1000)
+  if (seconds < 3600) return `${sign}${Math.floor(seconds / 60)} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`
+  const hours = a / 3_600_000
+  if (hours < 47.95) return `${sign}${hours.toFixed(1).replace(/\.0$/, '')} h`
+  return `${sign}${(a / 86_400_000).toFixed(1).replace(/\.0$/, '')} d`
 }
