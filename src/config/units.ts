@@ -31,20 +31,23 @@ export function parseSize(input: unknown): number | undefined {
   return Number.isSafeInteger(Math.round(value)) ? Math.round(value) : undefined
 }
 
-/** 1536 → '1.5 KiB': three significant digits, never '1024 KiB' (that is '1.00 MiB'). */
+/**
+ * 1536 → '1.54 kB': decimal units, the ones a config's `'100MB'` is written in (so a limit of
+ * `'100MB'` reads '100 MB', not '95.4 MiB'), three significant digits, never '1000 kB' (that is '1.00 MB').
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return String(bytes)
   const sign = bytes < 0 ? '-' : ''
   let n = Math.round(Math.abs(bytes))
-  if (n < 1024) return `${sign}${n} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  if (n < 1000) return `${sign}${n} B`
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB']
   let i = -1
   let text: string
   do {
-    n /= 1024
+    n /= 1000
     i++
     text = n >= 99.95 ? n.toFixed(0) : n >= 9.995 ? n.toFixed(1) : n.toFixed(2)
-  } while (Number(text) >= 1024 && i < units.length - 1)
+  } while (Number(text) >= 1000 && i < units.length - 1)
   return `${sign}${text} ${units[i]}`
 }
 

@@ -3,6 +3,7 @@
  * The peak sampler is an unref'd 50 ms interval. process.memoryUsage.rss() reads /proc/self/stat on
  * Linux (10–40 µs): perf.run() reuses the tracker's start and end samples instead of reading it again.
  */
+import { formatBytes } from '../config/units.js'
 import type { MemoryTracker } from './_internal.js'
 import type { MemorySnapshot, MemoryTrend } from './types.js'
 
@@ -80,7 +81,7 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
       const t = trend()
       const span = list.length > 1 ? list[list.length - 1]!.time - list[0]!.time : 0
       if (t.direction !== 'growing' || t.samples < 5 || span < 10_000) return undefined
-      return `heap keeps growing: +${(t.slope / 1024).toFixed(0)} KiB/s over ${t.samples} snapshots in ${(span / 1000).toFixed(0)} s (a leak?)`
+      return `heap keeps growing: +${formatBytes(t.slope)}/s over ${t.samples} snapshots in ${(span / 1000).toFixed(0)} s (a leak?)`
     },
   }
 }

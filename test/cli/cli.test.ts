@@ -62,6 +62,15 @@ describe('unperf CLI', () => {
     expect(unperf(dir, 'config', '--env', 'ci', '--json').json().config.env).toBe('ci')
   })
 
+  it('config: each key marked (default) unless a layer sets it; the tiers come from cache.driver', () => {
+    const lines = unperf(dir, 'config').stdout.split('\n')
+    const line = (key: string) => lines.find(l => l.startsWith(`${key} = `)) ?? ''
+    expect(line('cache.ttl')).toMatch(/^cache\.ttl = 3600000 \(1 h\)$/)
+    expect(line('cache.tiers')).not.toContain('(default)')
+    expect(line('cache.maxSize')).toMatch(/\(200 MB\) +\(default\)$/)
+    expect(line('report.history')).toContain('(default)')
+  })
+
   it('a broken config exits 2 naming the key path', () => {
     const broken = project(`export default { cache: { ttl: '10 parsecs' } }`)
     const r = unperf(broken, 'config')

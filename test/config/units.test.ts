@@ -45,19 +45,20 @@ describe('formatDuration', () => {
 })
 
 describe('formatBytes', () => {
-  it('binary units with three significant digits', () => {
+  it('decimal units, as configs write sizes, with three significant digits', () => {
     expect(formatBytes(0)).toBe('0 B')
-    expect(formatBytes(1023)).toBe('1023 B')
-    expect(formatBytes(1536)).toBe('1.50 KiB')
-    expect(formatBytes(52_000_000)).toBe('49.6 MiB')
-    expect(formatBytes(200 * 1024 ** 2)).toBe('200 MiB')
-    expect(formatBytes(-2048)).toBe('-2.00 KiB')
+    expect(formatBytes(999)).toBe('999 B')
+    expect(formatBytes(1536)).toBe('1.54 kB')
+    expect(formatBytes(52_000_000)).toBe('52.0 MB')
+    expect(formatBytes(parseSize('100MB')!)).toBe('100 MB')
+    expect(formatBytes(parseSize('10KiB')!)).toBe('10.2 kB')
+    expect(formatBytes(-2000)).toBe('-2.00 kB')
     expect(formatBytes(10.4)).toBe('10 B')
   })
 
-  it('never shows 1024 of a unit', () => {
-    expect(formatBytes(1024 ** 2 - 1)).toBe('1.00 MiB')
-    expect(formatBytes(1024 * 1023.99)).toBe('1.00 MiB')
-    expect(formatBytes(1024 ** 5)).toBe('1024 TiB')
+  it('never shows 1000 of a unit', () => {
+    expect(formatBytes(999_999)).toBe('1.00 MB')
+    expect(formatBytes(999_960)).toBe('1.00 MB')
+    expect(formatBytes(1e18)).toBe('1000 PB')
   })
 })

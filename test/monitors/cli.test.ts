@@ -67,7 +67,7 @@ describe('unperf monitor', () => {
     expect(screens).toHaveLength(2)
     expect(screens[1]).toMatch(/unperf monitor: acme-cli/)
     expect(screens[1]).toMatch(/event loop delay\s+p50 [\d.]+ms\s+p99/)
-    expect(screens[1]).toMatch(/memory \(this process\)\s+rss [\d.]+ MiB/)
+    expect(screens[1]).toMatch(/memory \(this process\)\s+rss [\d.]+ MB/)
     expect(screens[1]).toMatch(/host memory/)
     expect(screens[1]).toMatch(/no alerts firing/)
   }, 30_000)

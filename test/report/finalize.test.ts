@@ -164,7 +164,7 @@ describe('renderSummary', () => {
     // budget verdicts are prose: they start in one column, whatever their length
     const verdicts = text.split('\n').filter(l => /^ {2}[✔✖] budgets\./.test(l))
     expect(verdicts).toHaveLength(2)
-    const starts = verdicts.map(l => l.search(/ {2}\S+ (?:ms|s|MiB|kB|B|KiB) /) + 2)
+    const starts = verdicts.map(l => l.search(/ {2}\S+ (?:µs|ms|s|min|h|B|kB|MB|GB) /) + 2)
     expect(new Set(starts).size).toBe(1)
   })
 })

@@ -21,7 +21,8 @@ export default defineCommand({
     for (const l of layers) console.log(`  ${l.name}`)
     if (layers.length === 0) console.log(dim('  (none: defaults only)'))
     console.log('')
-    const set = (path: string[]) => layers.some(l => has(l.config, path))
+    // resolved keys named otherwise in a config: `cache.tiers` is what `cache.driver` resolves to
+    const set = (path: string[]) => layers.some(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver'])))
     const walk = (value: unknown, path: string[]) => {
       if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && typeof (value as { getItem?: unknown }).getItem !== 'function') {
         for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
