@@ -79,7 +79,7 @@ export default defineCommand({
     for (const r of results) {
       if (r.exit_codes.some(c => c !== 0)) warnings.push(`'${r.command}' exited non-zero in ${r.exit_codes.filter(c => c !== 0).length} runs: its figures may mean nothing (check the command)`)
       const n = outliers(r.times)
-      if (n > 0) warnings.push(`'${r.command}': ${n} statistical outlier(s): other programs may have interfered; try --warmup or a quieter machine`)
+      if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
       if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)
     }
     let regressions: { command: string; p: number; change: number }[] = []

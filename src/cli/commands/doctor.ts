@@ -38,7 +38,7 @@ export default defineCommand({
         checks.push({ check: 'free disk', ok: free > 2 * config.cache.maxSize, detail: `${formatBytes(free)} free (maxSize ${formatBytes(config.cache.maxSize)})`, warn: free <= 2 * config.cache.maxSize })
         const scopes = await listScopes(dir)
         const stale = scopes.filter(s => Date.now() - s.lastUsed > config!.cache.scopeMaxAge)
-        checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} scope(s), ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
+        checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} ${scopes.length === 1 ? 'scope' : 'scopes'}, ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
       } catch (error) {
         checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${error instanceof Error ? error.message : String(error)}` })
       }
