@@ -18,6 +18,9 @@ export interface IndexEntry { size: number; access: number }
  */
 const SYNC_MAX = 64
 
+/** How far a file's mtime (the kernel's coarse clock) may run ahead of this process's clock for the same event. */
+const MTIME_SLACK_MS = 10
+
 /** An entry's file name (not a temp file, an aside or the sweep marker). */
 export function isEntryName(name: string): boolean {
   return name.endsWith(SUFFIX) && !name.startsWith('.')
@@ -38,6 +41,12 @@ export class FsLru {
   bytes = 0
   /** file name → last access (ms, sub-ms precision) of this process's hits, written back at close */
   private readonly _touched = new Map<string, number>()
+  /**
+   * file name → write time of this process's writes made before the index loaded. The index then
+   * takes these, not the files' mtimes: the kernel stamps a file from its coarse clock (a tick,
+   * 1–4 ms, behind), so an entry written a moment before another could look newer than it.
+   */
+  private readonly _writtenBeforeLoad = new Map<string, number>()
 
   /** `base`: the dir with its separator (entry paths by concatenation). */
   constructor(private readonly _dir: string, private readonly _base: string) {}
@@ -62,7 +71,7 @@ export class FsLru {
 
   /** This process wrote the entry. */
   written(name: string, size: number): void {
-    if (!this._index) return
+    if (!this._index) { this._writtenBeforeLoad.set(name, preciseNow()); return }
     const prev = this._index.get(name)
     if (prev) this.bytes -= prev.size
     this._index.set(name, { size, access: preciseNow() })
@@ -78,6 +87,7 @@ export class FsLru {
 
   /** An entry gone from the dir: out of the index and its bytes. */
   forget(name: string): void {
+    this._writtenBeforeLoad.delete(name)
     const idx = this._index?.get(name)
     if (idx) { this.bytes -= idx.size; this._index!.delete(name) }
   }
@@ -105,10 +115,13 @@ export class FsLru {
         }
         if (!st) continue
         // not atime: our own scans (prune, verify, keys) read files and relatime would count them
-        index.set(name, { size: st.size, access: Math.max(st.mtimeMs, this._touched.get(name) ?? 0) })
+        // this process's own use on its own clock; an mtime well past it is another process's later write
+        const ours = Math.max(this._touched.get(name) ?? 0, this._writtenBeforeLoad.get(name) ?? 0)
+        index.set(name, { size: st.size, access: st.mtimeMs > ours + MTIME_SLACK_MS ? st.mtimeMs : ours })
         bytes += st.size
       }
       this._index = index
+      this._writtenBeforeLoad.clear()
       this.bytes = bytes
       return index
     })())
