@@ -2,7 +2,7 @@
  * The `unperf` CLI. Subcommands load lazily; errors are handled here, not by citty's runMain
  * (which exits 1 for everything): 0 ok, 1 a check failed, 2 bad usage or bad config.
  */
-import { runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
+import { renderUsage, runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
 const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
@@ -44,9 +44,44 @@ async function resolveTarget(rawArgs: string[]): Promise<[CommandDef<ArgsDef>, C
   }
 }
 
-async function run(rawArgs: string[]): Promise<number> {
-  if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
-    console.log(version)
+/**
+ * `--cwd`, `--env` and `--json` given before the command (`unperf --json cache info`) move behind
+ * the command path, where citty parses a command's options (before a `--`, which ends them).
+ * Returns the reordered args and the args after the leading options.
+ */
+function hoistGlobalOptions(rawArgs: string[]): { args: string[]; rest: string[] } {
+  const lead: string[] = []
+  let i = 0
+  while (i < rawArgs.length) {
+    const a = rawArgs[i]!
+    if (a === '--json' || a.startsWith('--cwd=') || a.startsWith('--env=')) { lead.push(a); i++ }
+    else if ((a === '--cwd' || a === '--env') && i + 1 < rawArgs.length) { lead.push(a, rawArgs[i + 1]!); i += 2 }
+    else break
+  }
+  const rest = rawArgs.slice(i)
+  if (lead.length === 0) return { args: rawArgs, rest }
+  const dashes = rest.indexOf('--')
+  return { args: dashes === -1 ? [...rest, ...lead] : [...rest.slice(0, dashes), ...lead, ...rest.slice(dashes)], rest }
+}
+
+/** A usage problem: with --json, a JSON error on stdout (and the usage on stderr), else usage and message. */
+async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<2> {
+  if (json) {
+    console.log(JSON.stringify({ error: { name: 'UsageError', code, message } }, null, 2))
+    console.error(await renderUsage(cmd, parent))
+  } else {
+    await showUsage(cmd, parent)
+  }
+  console.error(`\n${message}`)
+  return 2
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { args: rawArgs, rest } = hoistGlobalOptions(argv)
+  const json = rawArgs.includes('--json')
+  const options = rawArgs.filter(a => a !== '--json')
+  if (options.length === 1 && (options[0] === '--version' || options[0] === '-v')) {
+    console.log(json ? JSON.stringify({ version }, null, 2) : version)
     return 0
   }
   if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
@@ -54,23 +89,22 @@ async function run(rawArgs: string[]): Promise<number> {
     await showUsage(cmd, parent)
     return 0
   }
-  const first = rawArgs.find(a => !a.startsWith('-'))
-  if (!first || !(first in subCommands)) {
-    await showUsage(main)
-    console.error(`\nunperf: unknown command '${first ?? rawArgs[0]}' (commands: ${Object.keys(subCommands).join(', ')})`)
-    return 2
-  }
+  const first = rest.find(a => !a.startsWith('-'))
+  const commands = Object.keys(subCommands).join(', ')
+  if (!first) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
+  if (!(first in subCommands)) return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${first}' (commands: ${commands})`, main)
   try {
     await runCommand(main, { rawArgs })
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string; issues?: unknown[] }
-    const json = rawArgs.includes('--json')
     if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {
       if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } }, null, 2))
       if (e.name === 'CLIError') {
         const [cmd, parent] = await resolveTarget(rawArgs).catch(() => [main, undefined] as const)
-        await showUsage(cmd, parent)
+        // with --json, stdout holds the JSON document alone: the usage goes to stderr
+        if (json) console.error(await renderUsage(cmd, parent))
+        else await showUsage(cmd, parent)
       }
       console.error(`${e.message}`)
       return 2

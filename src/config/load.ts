@@ -73,7 +73,7 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
     const issues: ConfigIssue[] = []
     for (const layer of merged.layers) issues.push(...validateConfig(layer.config, () => layerName(layer, rootDir)))
     if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
-    if (issues.length > 0) throw new ConfigError(dedupe(issues))
+    if (issues.length > 0) throw new ConfigError(dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor)]))
     if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
   }
 
@@ -106,6 +106,27 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
     snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
   }
   return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
+}
+
+/**
+ * The resolver's own problems (ttl: 0, a redis tier without a url, ...) next to the schema's, so
+ * that a config with both kinds lists every problem at once. Paths the schema already reported
+ * (or that lie under or over one) are left out; a shape too broken to resolve adds nothing.
+ */
+function resolverIssuesBeside(schemaIssues: ConfigIssue[], config: Record<string, unknown>, rootDir: string, cwd: string, env: string, configFile: string | undefined, fileFor: ReturnType<typeof fileForPath>): ConfigIssue[] {
+  const norm = (p: string) => p.replace(/\[(\d+)\]/g, '.$1')
+  const reported = schemaIssues.map(i => norm(i.path))
+  const overlaps = (path: string) => {
+    const p = norm(path)
+    return reported.some(r => r === '(root)' || r === '(file)' || p === r || p.startsWith(`${r}.`) || r.startsWith(`${p}.`))
+  }
+  try {
+    const host = packageInfo(rootDir)
+    const { issues } = resolvePerfConfig(config as PerfConfigBase, { rootDir, cwd, env, configFile, hostName: host.name, hostVersion: host.version, fileFor })
+    return issues.filter(i => !overlaps(i.path))
+  } catch {
+    return []
+  }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

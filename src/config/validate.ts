@@ -142,6 +142,10 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
         continue
       }
       const v = (value as Record<string, unknown>)[key]
+      // a known key set to undefined is an absent key, as in TypeScript's optional properties
+      // (`dir: undefined`, `url: process.env.REDIS_URL`): the default applies, or the resolver
+      // reports what is missing
+      if (v === undefined && s.properties && key in s.properties) continue
       if (s.propertyNames && !check(key, s.propertyNames, child, undefined, fileFor)) {
         const names = s.propertyNames.enum
         const hint = names ? didYouMean(key, names as string[]) : ''
@@ -158,7 +162,7 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
       }
     }
     for (const key of s.required ?? []) {
-      if (!(key in (value as object))) {
+      if ((value as Record<string, unknown>)[key] === undefined) {
         const child = path ? `${path}.${key}` : key
         issues?.push(configIssue(fileFor(child), child, describe(s.properties?.[key] ?? {}), undefined))
         ok = false

@@ -147,7 +147,8 @@ export function callTimed(job: Job, timeout: number, pool: string, onTimeout: ()
       controller.abort(error)
       reject(error)
     }, timeout)
-    timer.unref()
+    // not unref'd: the task's promise is awaited; a fn that hangs holding no handle of its own must
+    // still reject with TimeoutError, not let the process exit with the task unsettled
     let result: unknown
     try {
       result = callJob(job, controller.signal)

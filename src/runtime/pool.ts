@@ -295,6 +295,8 @@ export class Pool implements PerfPool {
       this._stats.retries++
       if (hooks && hooks.hasListeners('task:retry')) hooks.emit('task:retry', { pool: this.name, id: job.id, attempt: job.attempt, delay, error })
       this._backingOff++
+      // not unref'd: the caller is awaiting this task, so the backoff must keep the process alive
+      // (an unref'd timer let a script exit in the middle of its awaited run(), code 13 or 0)
       setTimeout(() => {
         this._backingOff--
         if (this._active < this._limit) {
@@ -303,7 +305,7 @@ export class Pool implements PerfPool {
         } else {
           this._queue.unshift(job, undefined)
         }
-      }, delay).unref()
+      }, delay)
       return
     }
     this._stats.failed++

@@ -42,7 +42,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
           if (attempt >= options.retries) throw failure
-          await new Promise(resolve => setTimeout(resolve, Math.random() * Math.min(10_000, 100 * 2 ** attempt)).unref())
+          await new Promise(resolve => setTimeout(resolve, Math.random() * Math.min(10_000, 100 * 2 ** attempt))) // ref'd: the caller awaits the retry
         } finally {
           if (timer) clearTimeout(timer)
         }

@@ -114,6 +114,15 @@ for (const driver of ['memory', 'fs'] as const) {
       expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, sets: 1, hitRate: 0.5 })
     })
 
+    it('setMany fires cache:set per entry and counts like set()', async () => {
+      const { cache, hooks } = manager({ driver })
+      const events: string[] = []
+      hooks.hook('cache:set', e => { events.push(`set:${e.key}`) })
+      await cache.setMany([['a', 1], ['b', '2', { ttl: 5000 }]])
+      expect(events).toEqual(['set:a', 'set:b'])
+      expect(cache.stats()).toMatchObject({ sets: 2 })
+    })
+
     it('LRU keeps the namespace within maxSize + 10 % and fires cache:evict', async () => {
       const { m, hooks } = manager({ driver, maxSize: 20_000, compress: false })
       const evicted: string[] = []
@@ -220,6 +229,10 @@ describe('wrap and cached', () => {
     await cache.wrap('w', async () => ++calls)
     await cache.wrap('w', async () => ++calls)
     expect(calls).toBe(2)
+    // setMany is a no-op too, counted like set() (nothing written, no cache:set)
+    await cache.setMany([['x', 1], ['y', 2]])
+    expect(await cache.getMany(['x', 'y'])).toEqual([null, null])
+    expect(cache.stats().sets).toBe(0)
   })
 })
 

@@ -53,6 +53,31 @@ describe('unperf CLI', () => {
     expect(bad.stderr).toContain(`unknown command 'frobnicate'`)
   })
 
+  it('--json keeps stdout one JSON document on usage errors, and with --version', () => {
+    for (const args of [['frobnicate', '--json'], ['--json'], ['cache', '--json'], ['cache', 'frobnicate', '--json']]) {
+      const r = unperf(dir, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.json().error.code, args.join(' ')).toMatch(/^E_(UNKNOWN|NO)_COMMAND$/)
+      expect(r.stderr).toContain('USAGE') // the usage still shows, on stderr
+    }
+    expect(unperf(dir, '--json').json().error.message).toContain('no command given')
+    for (const args of [['--version', '--json'], ['--json', '--version']]) {
+      const r = unperf(dir, ...args)
+      expect(r.code).toBe(0)
+      expect(r.json().version).toMatch(/^\d+\.\d+\.\d+$/)
+    }
+  })
+
+  it('--cwd, --env and --json also work before the command', () => {
+    const elsewhere = tempDir('unperf-cli-elsewhere-')
+    const r = unperf(elsewhere, '--cwd', dir, '--env', 'ci', '--json', 'config')
+    expect(r.code).toBe(0)
+    expect(r.json().config).toMatchObject({ cwd: dir, env: 'ci', name: 'cli-fixture' })
+    const info = unperf(elsewhere, `--cwd=${dir}`, '--json', 'cache', 'info')
+    expect(info.code).toBe(0)
+    expect(info.json().namespaces.length).toBeGreaterThan(0)
+  })
+
   it('config --json: the resolved config and its layers', () => {
     const r = unperf(dir, 'config', '--json')
     expect(r.code).toBe(0)

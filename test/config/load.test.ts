@@ -161,6 +161,35 @@ describe('config errors', () => {
     expect(error.issues.map(i => i.path).sort()).toEqual(['budgets.cacheHitRate', 'budgets.mode', 'cache.maxSize', 'cache.ttl', 'concurrency.default'])
   })
 
+  it('lists the resolver\'s problems (ttl: 0, a redis tier without a url) beside the schema\'s', async () => {
+    const error = await errorOf({
+      'perf.config.ts': `export default { cache: { ttl: 0, maxSize: 'lots', driver: ['memory', { driver: 'redis' }] }, budgets: { mode: 'panic' } }`,
+    })
+    expect(error.issues.map(i => i.path).sort()).toEqual(['budgets.mode', 'cache.driver[1].url', 'cache.maxSize', 'cache.ttl'])
+    // a path the schema reported is not reported twice
+    expect(new Set(error.issues.map(i => i.path)).size).toBe(error.issues.length)
+  })
+
+  it('a known key set to undefined is absent: the contract\'s own example (`dir: undefined`) loads', async () => {
+    const dir = project({
+      'package.json': PKG,
+      'perf.config.ts': `export default {
+        cache: { dir: undefined, ttl: undefined, namespaces: { git: { ttl: '5m', driver: undefined } } },
+        report: { console: 'summary', dir: undefined },
+        monitors: undefined,
+      }`,
+    })
+    const config = await loadPerfConfig({ cwd: dir, env: 'production' })
+    expect(config.cache.ttl).toBe(86_400_000)
+    expect(config.cache.dir).toContain('acme-cli')
+    expect(config.cache.namespaces.git!.tiers).toEqual(config.cache.tiers)
+    expect(config.report.dir).toContain('acme-cli')
+    expect(config.monitors.enabled).toBe(false)
+    // still required where required: a redis tier's url set to an unset env var is an error
+    const error = await errorOf({ 'perf.config.ts': `export default { cache: { driver: { driver: 'redis', url: process.env.UNPERF_TEST_NO_SUCH_VAR } } }` })
+    expect(error.issues.map(i => i.path)).toEqual(['cache.driver.url'])
+  })
+
   it('unknown top-level keys: an error with did-you-mean', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default { cahce: { ttl: '1h' } }` })
     expect(error.issues[0]!.path).toBe('cahce')

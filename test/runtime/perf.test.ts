@@ -86,6 +86,8 @@ describe('createPerf lifecycle', () => {
     expect(text).toContain(`plugin 'bad' failed in setup: setup exploded`)
     expect(text).toContain(`plugin 'bad' failed in hook 'command:before': hook exploded`)
     expect(text).toContain(`'no:such-hook', which does not exist`)
+    expect(text).toContain(`[unperf] warn plugin 'bad' failed in setup`)
+    expect(text).not.toContain('[unperf] warn [unperf]')
   })
 
   it('loads plugin files of every kind once: ES module, CommonJS, .js in a type:module package, top-level await', async () => {

@@ -130,8 +130,12 @@ export class CacheNamespace implements PerfCache {
   async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
     const stored = entries.map(([k, v, o]) => this._entry(k, v, o?.ttl, o?.metadata, this._staleFor))
     const guards = await this._tiers()
+    if (guards.length === 0 || stored.length === 0) return
     await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).catch(error => this._report('E_WRITE', undefined, error, g.tier)) : undefined))
+    // counted and announced like the same writes through set(): one `cache:set` per entry
     this._stats.sets += stored.length
+    const hooks = this._host.ctx.hooks
+    if (hooks.hasListeners('cache:set')) for (const entry of stored) hooks.emit('cache:set', { namespace: this.name, key: entry.key })
     this._enforce(guards)
   }
 
