@@ -24,14 +24,12 @@ export interface MergedConfig {
   layers: RawLayer[]
 }
 
-const FILE_LAYERS = new Set<LayerSource>(['main', 'extends'])
-
 export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | undefined): MergedConfig {
   const applied: RawLayer[] = []
   if (overrides && Object.keys(overrides).length > 0) applied.push({ source: 'overrides', config: applyEnv(overrides, env) })
-  for (const layer of layers) {
-    applied.push(FILE_LAYERS.has(layer.source) ? { ...layer, config: applyEnv(layer.config, env) } : layer)
-  }
+  // every layer: the config file, what it extends, `.perfrc`, package.json's `perf` (c12 applies
+  // environment blocks to the first two only: a `$development` in `.perfrc` would be dropped silently)
+  for (const layer of layers) applied.push({ ...layer, config: applyEnv(layer.config, env) })
   const base = applied.filter(l => l.source !== 'extends').map(l => l.config)
   const ext = applied.filter(l => l.source === 'extends').map(l => l.config)
   const merged = mergeConfig({}, ...base, ...ext) as Obj

@@ -84,6 +84,17 @@ describe('loadPerfConfig', () => {
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(180_000)
   })
 
+  it('applies environment blocks in .perfrc and package.json#perf too', async () => {
+    const pkg = JSON.stringify({ name: 'x', version: '1.0.0', perf: { cache: { ttl: '3h' }, $development: { cache: { ttl: '5h' } }, $env: { ci: { cache: { maxSize: '1MB' } } } } })
+    const fromPkg = project({ 'package.json': pkg })
+    expect((await loadPerfConfig({ cwd: fromPkg, env: 'development' })).cache.ttl).toBe(5 * 3_600_000)
+    expect((await loadPerfConfig({ cwd: fromPkg, env: 'ci' })).cache.maxSize).toBe(1_000_000)
+    expect((await loadPerfConfig({ cwd: fromPkg, env: 'production' })).cache.ttl).toBe(3 * 3_600_000)
+    const fromRc = project({ 'package.json': PKG, '.perfrc': `cache.ttl=3m\n$test.cache.ttl=7m\n` })
+    expect((await loadPerfConfig({ cwd: fromRc, env: 'test' })).cache.ttl).toBe(7 * 60_000)
+    expect((await loadPerfConfig({ cwd: fromRc, env: 'production' })).cache.ttl).toBe(3 * 60_000)
+  })
+
   it('supports extends, the project overriding the preset', async () => {
     const dir = project({
       'package.json': PKG,
