@@ -7,7 +7,11 @@ export type * from './types.js'
 export type { PerfPlugin, PerfPluginContext } from '../hooks/plugin-types.js'
 export type { PerfHooks, PerfHookName } from '../hooks/types.js'
 
-/** Typed identity for `perf.config.ts`: full autocompletion, zero runtime cost. */
-export function definePerfConfig<const T extends PerfConfig>(config: T): T {
+/**
+ * Typed identity for `perf.config.ts`: full autocompletion, zero runtime cost. Not generic on
+ * purpose: TypeScript checks a generic argument's nested object literals for unknown keys only at
+ * the top level, so `cache: { tll: '1h' }` would pass; against `PerfConfig` itself every level is checked.
+ */
+export function definePerfConfig(config: PerfConfig): PerfConfig {
   return config
 }

@@ -4,7 +4,6 @@
  *
  * This file imports nothing at runtime: `unperf/config` re-exports it for free.
  */
-import type { Driver } from 'unstorage'
 import type { PerfHookHandlers } from '../hooks/types.js'
 import type { PerfPlugin } from '../hooks/plugin-types.js'
 
@@ -44,6 +43,24 @@ export interface UnstorageDriverOptions {
   driver: string
   [option: string]: unknown
 }
+/**
+ * An unstorage driver instance (what `unstorage/drivers/<name>` factories and `defineDriver`
+ * return), described by its shape: unstorage's own `Driver` type imports the option types of every
+ * driver it ships (Azure, MongoDB, Deno, ...), which fail to type-check without `skipLibCheck`.
+ * Any unstorage `Driver` is assignable to it.
+ */
+export interface StorageDriver {
+  name?: string
+  options?: unknown
+  flags?: { maxDepth?: boolean; ttl?: boolean }
+  hasItem(key: string, opts: object): unknown
+  getItem(key: string, opts?: object): unknown
+  getKeys(base: string, opts: object): unknown
+  setItem?(key: string, value: string, opts: object): unknown
+  removeItem?(key: string, opts: object): unknown
+  clear?(base: string, opts: object): unknown
+  dispose?(): unknown
+}
 /** One storage tier. */
 export type DriverSpec =
   | 'memory'
@@ -53,7 +70,7 @@ export type DriverSpec =
   | FsDriverOptions
   | RedisDriverOptions
   | UnstorageDriverOptions
-  | Driver
+  | StorageDriver
 /** A driver, or an array of drivers = tiers, fastest first. */
 export type DriverConfig = DriverSpec | DriverSpec[]
 
@@ -284,7 +301,7 @@ export type ResolvedDriverSpec =
   | { driver: 'fs'; base: string }
   | { driver: 'redis'; url?: string; host?: string; port?: number; db?: number; username?: string; password?: string; tls?: boolean | Record<string, unknown>; base?: string }
   | { driver: string; options: Record<string, unknown> }
-  | { driver: 'custom'; instance: Driver }
+  | { driver: 'custom'; instance: StorageDriver }
 
 export interface ResolvedNamespaceConfig {
   ttl: number | false

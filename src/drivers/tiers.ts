@@ -34,7 +34,8 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
       return new RedisTier(s, `${s.base ? `${s.base}:` : ''}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout)
     }
     case 'custom': {
-      const instance = (spec as { instance: import('unstorage').Driver }).instance
+      // the config's StorageDriver is unstorage's Driver by shape (config/types.ts)
+      const instance = (spec as { instance: unknown }).instance as import('unstorage').Driver
       return new UnstorageTier(instance.name ?? 'custom', Promise.resolve(instance), `unperf:${ctx.prefix}`, ctx.encode, true)
     }
     default: {

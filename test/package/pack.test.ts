@@ -64,6 +64,35 @@ describe('the packed package', () => {
     expect(JSON.parse(config.stdout).config.cache.ttl).toBe(3_600_000)
   })
 
+  it("type-checks a user's config and script strictly, without skipLibCheck", () => {
+    writeFileSync(join(project, 'check.ts'), [
+      `import { definePerfConfig } from 'unperf/config'`,
+      `import { createPerf, definePerfPlugin } from 'unperf'`,
+      `import { runMain, withPerf } from 'unperf/citty'`,
+      `const store = new Map<string, string>()`,
+      `// a hand-written unstorage driver as a tier`,
+      `const mapDriver = { name: 'map', hasItem: (k: string) => store.has(k), getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => { store.set(k, v) }, getKeys: () => [...store.keys()] }`,
+      `export const config = definePerfConfig({`,
+      `  cache: { driver: ['memory', mapDriver, { driver: 'redis', url: 'redis://127.0.0.1:6379' }], ttl: '1h', namespaces: { s: { ttl: '30m', sliding: true } } },`,
+      `  budgets: { mode: 'error', commands: { build: { duration: '2s', p95: '1.5s' } } },`,
+      `  plugins: [definePerfPlugin({ name: 'p', async setup({ cache, shared }) { await cache.set('k', 1); await shared.get('k') } })],`,
+      `  hooks: { 'command:after': (ctx, result) => { void ctx.name; void result.duration } },`,
+      `})`,
+      `const perf = await createPerf({ overrides: { cache: { driver: 'memory' } } })`,
+      `const value: string = await perf.cache.wrap('k', async () => 'v', { ttl: '5m' })`,
+      `void value; void runMain; void withPerf`,
+      `// @ts-expect-error a typo in a nested key is an error`,
+      `definePerfConfig({ cache: { tll: '1h' } })`,
+    ].join('\n'))
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: ['node'], typeRoots: [join(root, 'node_modules/@types')] },
+      files: ['check.ts'],
+    }))
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' })
+    expect(tsc.stdout + tsc.stderr).toBe('')
+    expect(tsc.status).toBe(0)
+  }, 60_000)
+
   it('exits 2 on a broken config', () => {
     writeFileSync(join(project, 'perf.config.ts'), `export default { cache: { ttl: '10 parsecs' } }`)
     const result = spawnSync(join(project, 'node_modules/.bin/unperf'), ['config'], { cwd: project, encoding: 'utf8' })
