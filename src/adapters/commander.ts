@@ -37,6 +37,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   }
 
   let perf: Perf | undefined
+  let userArgs: string[] = []
   const pending: Pending[] = []
 
   // One action at a time per program: preAction starts perf.run(), postAction (or the error
@@ -47,7 +48,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     const settled = new Promise<void>((resolve, reject) => {
       finish = error => (error === undefined ? resolve() : reject(error))
     })
-    const done = perf.run(_commandPath(action), () => settled, { argv: process.argv.slice(2) }).catch(() => {})
+    const done = perf.run(_commandPath(action), () => settled, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
     pending.push({ finish, done })
   })
   program.hook('postAction', async () => {
@@ -63,6 +64,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
   target.parseAsync = async (...args: ParseArgs) => {
     const argv = _userArgs(args)
+    userArgs = argv
     perf = await startPerf(options, argv)
     const hostOverride = _installExitOverride(program)
     try {
@@ -96,6 +98,22 @@ function _commandPath(cmd: Command): string {
   const names: string[] = []
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name())
   return names.length > 0 ? names.join(' ') : cmd.name() || 'main'
+}
+
+/**
+ * The arguments after the command's path, as citty gives a subcommand (`cli -v cache clear --all`
+ * → `['--all']` for 'cache clear'): each name of the path is looked for after the previous one.
+ */
+function _argsAfterPath(args: string[], cmd: Command): string[] {
+  const levels: string[][] = []
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) levels.unshift([c.name(), ...c.aliases()])
+  let at = -1
+  for (const names of levels) {
+    const i = args.findIndex((arg, j) => j > at && names.includes(arg))
+    if (i === -1) break
+    at = i
+  }
+  return args.slice(at + 1)
 }
 
 /** The user arguments parseAsync will see (for `--no-cache` before perf exists). */

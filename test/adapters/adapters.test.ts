@@ -63,6 +63,12 @@ for (const [label, fixture, env] of [
       expect(h.run(['ok'], env).history).toHaveLength(2)
     })
 
+    it("the command's context holds the arguments after its path, in both adapters", () => {
+      const r = host(fixture).run(['cache', 'clear', '--all'], env)
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain('argv=["--all"]')
+    })
+
     it('--no-cache switches the cache off for this run only', () => {
       const h = host(fixture)
       expect(h.run(['ok', '--no-cache'], env).stdout).toContain('ok-ran cache=false')

@@ -119,6 +119,19 @@ describe('unperf CLI', () => {
     expect(unperf(dir, 'cache', 'clear', '--all', '--yes', '--json').code).toBe(0)
   })
 
+  it("cache clear --namespace plugin:<name> clears that plugin's cache only", () => {
+    const d = project(`export default { cache: { driver: 'fs' }, plugins: ['./plugin-a.mjs', './plugin-b.mjs'], report: { console: false } }`)
+    for (const name of ['a', 'b']) {
+      writeFileSync(join(d, `plugin-${name}.mjs`), `export default { name: '${name}', async setup({ cache }) { await cache.set('seen', '${name}') } }`)
+    }
+    expect(runApp(d).status).toBe(0)
+    expect(unperf(d, 'cache', 'get', 'seen', '--namespace', 'plugin:a').stdout.trim()).toBe('a')
+    expect(unperf(d, 'cache', 'clear', '--namespace', 'plugin:a', '--yes', '--json').json()).toEqual({ removed: 1 })
+    expect(unperf(d, 'cache', 'get', 'seen', '--namespace', 'plugin:a').code).toBe(1)
+    expect(unperf(d, 'cache', 'get', 'seen', '--namespace', 'plugin:b').stdout.trim()).toBe('b')
+    expect(unperf(d, 'cache', 'get', 'answer').stdout.trim()).toBe('42')
+  })
+
   it('cache info: per namespace its entries, bytes and own limit; a total row against cache.maxSize (issue #4 part 5)', () => {
     const cap = 30_000
     const d = project(`export default { cache: { driver: 'fs', compress: false, maxSize: ${cap}, namespaces: { docs: { maxSize: ${cap / 3} } } }, report: { console: false } }`)
