@@ -9,6 +9,7 @@
  */
 import { now } from './clock.js'
 import { loadStart } from './load-start.js'
+import { redactArgv } from './warn.js'
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
@@ -128,7 +129,7 @@ export function createTracer(): Tracer {
       const pid = process.pid
       const us = (ms: number) => Math.round(ms * 1000)
       const events: Record<string, unknown>[] = [
-        { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `node ${process.argv.slice(1, 3).join(' ')}` } },
+        { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `node ${redactArgv(process.argv.slice(1)).slice(0, 2).join(' ')}` } },
         { name: 'thread_name', ph: 'M', pid, tid: 0, args: { name: 'main' } },
         { name: 'thread_name', ph: 'M', pid, tid: 1, args: { name: 'startup' } },
       ]

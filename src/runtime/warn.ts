@@ -10,8 +10,28 @@ export function redact(text: string): string {
   return text
     .replace(/\/\/([^:@/\s]+):([^@/\s]+)@/g, '//$1:***@')
     .replace(/\/\/([^:@/\s]+)@/g, '//***@')
-    .replace(/\b((?:[A-Z0-9]+_)*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|AUTH)[A-Z0-9_]*)=([^\s&]+)/gi, '$1=***')
+    .replace(/\b((?:[A-Z0-9]+[_-])*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_-]*)=([^\s&]+)/gi, '$1=***')
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
+}
+
+/** A flag whose value is a secret: `--password`, `--api-key`, `--npm-token`, `--client-secret`, `-auth`... */
+const SECRET_FLAG = /^--?(?:[a-z0-9]+[_-])*(?:token|secret|password|passwd|passphrase|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|auth)$/i
+
+/**
+ * An argv with its secrets redacted: each argument as `redact` does it (`--token=…`, URLs with
+ * credentials), and the argument after a secret flag given without `=` (`--password hunter2`).
+ */
+export function redactArgv(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    out.push(redact(arg))
+    if (SECRET_FLAG.test(arg) && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+      out.push('***')
+      i++
+    }
+  }
+  return out
 }
 
 export function createWarnOnce(): WarnOnce & { seen: Set<string> } {

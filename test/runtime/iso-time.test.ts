@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isoTime } from '../../src/runtime/iso-time.js'
-import { redact } from '../../src/runtime/warn.js'
+import { redact, redactArgv } from '../../src/runtime/warn.js'
+import { createTracer } from '../../src/runtime/span.js'
 
 describe('isoTime', () => {
   it('matches Date#toISOString across eras, leap days and day boundaries', () => {
@@ -23,5 +24,34 @@ describe('redact', () => {
     expect(redact('GITHUB_TOKEN=abc123')).toBe('GITHUB_TOKEN=***')
     expect(redact('Authorization: Bearer abc.def')).toBe('Authorization: Bearer ***')
     expect(redact('Basic dXNlcjpwYXNz')).toBe('Basic ***')
+  })
+})
+
+describe('redactArgv', () => {
+  it('redacts secret flags with = and the value after a secret flag given without it', () => {
+    const argv = ['build', '--token=abc', '--password', 'hunter2', '--api-key=K1', '--secret', 'S2', '--private-key', 'PK4',
+      '--npm-token', 'NT6', '--client-secret', 'CS7', '--auth-token=AT8', '--access_key', 'AK9', 'GITHUB_TOKEN=GT5', 'redis://u:pw@h:6379']
+    const out = redactArgv(argv)
+    for (const secret of ['abc', 'hunter2', 'K1', 'S2', 'PK4', 'NT6', 'CS7', 'AT8', 'AK9', 'GT5', 'pw@']) expect(out.join(' ')).not.toContain(secret)
+    expect(out).toEqual(['build', '--token=***', '--password', '***', '--api-key=***', '--secret', '***', '--private-key', '***',
+      '--npm-token', '***', '--client-secret', '***', '--auth-token=***', '--access_key', '***', 'GITHUB_TOKEN=***', 'redis://u:***@h:6379'])
+  })
+
+  it('leaves other flags and a secret flag followed by another flag alone', () => {
+    expect(redactArgv(['--token-file', 'tok.txt', '--verbose', 'src/a.ts', '--passes', '3'])).toEqual(['--token-file', 'tok.txt', '--verbose', 'src/a.ts', '--passes', '3'])
+    expect(redactArgv(['--password', '--verbose'])).toEqual(['--password', '--verbose'])
+    expect(redactArgv(['--password'])).toEqual(['--password'])
+  })
+
+  it("keeps secrets out of trace.json's process name", () => {
+    const saved = process.argv
+    try {
+      process.argv = [saved[0]!, '/app/cli.mjs', '--token=abc']
+      expect(JSON.stringify(createTracer().traceEvents())).not.toContain('abc')
+      process.argv = [saved[0]!, '/app/cli.mjs', '--password', 'hunter2']
+      expect(JSON.stringify(createTracer().traceEvents())).not.toContain('hunter2')
+    } finally {
+      process.argv = saved
+    }
   })
 })

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
 import type { PerfReport } from '../types.js'
-import { redact } from '../warn.js'
+import { redactArgv } from '../warn.js'
 import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
@@ -30,7 +30,7 @@ export function buildReport(state: RunState): PerfReport {
     endedAt: isoTime(Date.now()),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    argv: state.argv.map(redact),
+    argv: redactArgv(state.argv),
     ...(state.exitCode !== undefined && { exitCode: state.exitCode }),
     startup: { total: tracer.startupEnd ?? phases.reduce((a, p) => a + p.duration, 0), phases },
     commands: state.commands,
