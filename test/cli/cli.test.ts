@@ -96,6 +96,18 @@ describe('unperf CLI', () => {
     expect(line('report.history')).toContain('(default)')
   })
 
+  it('config never prints credentials: a redis url with a password, a password option, tokens in headers', () => {
+    const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://user:urlsecret1@127.0.0.1:1/0', timeout: 100 }] },
+      report: { historyDriver: { driver: 'redis', host: '127.0.0.1', port: 1, password: 'optsecret2' } },
+      monitors: { prometheus: { pushgateway: 'https://bot:pushsecret3@push.example/' } } }`)
+    for (const args of [['config'], ['config', '--json']]) {
+      const r = unperf(d, ...args)
+      expect(r.code, r.stderr).toBe(0)
+      for (const secret of ['urlsecret1', 'optsecret2', 'pushsecret3']) expect(r.stdout + r.stderr, `${args.join(' ')}: ${secret}`).not.toContain(secret)
+    }
+    expect(unperf(d, 'config').stdout).toContain('redis://user:***@127.0.0.1:1/0')
+  })
+
   it('a broken config exits 2 naming the key path', () => {
     const broken = project(`export default { cache: { ttl: '10 parsecs' } }`)
     const r = unperf(broken, 'config')

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { loadPerfConfigLayers } from '../../config/load.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
+import { redact } from '../../runtime/warn.js'
 import { bold, commonArgs, dim, printJson } from '../_ui.js'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
@@ -13,7 +14,8 @@ export default defineCommand({
   args: { ...commonArgs },
   async run({ args }) {
     const cwd = resolve(args.cwd ?? process.cwd())
-    const loaded = await loadPerfConfigLayers({ cwd, rootDir: cwd, ...(args.env && { env: args.env }) })
+    // credentials (a redis url's password, a `password` option, headers) are never printed
+    const loaded = redactSecrets(await loadPerfConfigLayers({ cwd, rootDir: cwd, ...(args.env && { env: args.env }) }))
     if (args.json) return printJson(loaded)
     const { config, layers } = loaded
     console.log(bold(`unperf config · ${config.name}@${config.version} · env ${config.env}`))
@@ -46,4 +48,19 @@ function has(obj: unknown, path: string[]): boolean {
     cur = (cur as Record<string, unknown>)[p]
   }
   return true
+}
+
+/** Keys whose string values are credentials: `password`, `token`, `apiKey`, `authorization`, `x-api-key`... */
+const SECRET_KEY = /^(?:.*[_-])?(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|authorization|auth|cookie)$/i
+
+/** A copy of plain objects and arrays with secret values masked and every string redacted (URLs with credentials); other objects (a driver instance) as they are. */
+function redactSecrets<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (SECRET_KEY.test(key) && value !== '' ? '***' : redact(value)) as T
+  if (Array.isArray(value)) return value.map(v => redactSecrets(v)) as T
+  if (value && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = redactSecrets(v, k)
+    return out as T
+  }
+  return value
 }
