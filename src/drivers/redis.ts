@@ -99,6 +99,10 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     // run before I/O), failing every queued command; the tier guard bounds each call anyway
     connectTimeout: Math.max(timeoutMs, 1000) * 10,
     retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+    // disconnect() arms a (ref'd) timer that destroys a socket not closed by then; on a socket that
+    // already failed (redis down: refused, reset) it never closes again, so the default 2 s kept a
+    // CLI alive for 2 s after close(). Bounded like every other call: the tier's timeout.
+    disconnectTimeout: Math.min(2000, Math.max(timeoutMs, 1)),
     ...(spec.host !== undefined && { host: spec.host }),
     ...(spec.port !== undefined && { port: spec.port }),
     ...(spec.db !== undefined && { db: spec.db }),
