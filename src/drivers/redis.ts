@@ -20,7 +20,7 @@ export interface RedisClient {
   del(...keys: string[]): Promise<number>
   pexpire(key: string, ms: number): Promise<number>
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
-  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
+  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; type(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
@@ -120,6 +120,10 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   return client
 }
 
+function isWrongType(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('WRONGTYPE')
+}
+
 export class RedisTier implements Tier {
   readonly kind = 'redis'
   readonly remote = true
@@ -147,7 +151,16 @@ export class RedisTier implements Tier {
   async get(key: string): Promise<StoredEntry | null> {
     const c = this._ready ?? (await this._client)
     batchWrites(c)
-    const data = await c.getBuffer(this._prefix + key)
+    let data: Buffer | null
+    try {
+      data = await c.getBuffer(this._prefix + key)
+    } catch (error) {
+      // a key of another type (a hash, a list) under our prefix is a corrupt entry, not a tier failure:
+      // a reply error would mark the whole tier down on every read of it
+      if (!isWrongType(error)) throw error
+      await c.del(this._prefix + key).catch(() => 0)
+      throw new CorruptEntryError(key, 'not a string value')
+    }
     if (data === null) return null
     try {
       return decodeEntry(data, key, this._encode.integrity)
@@ -232,10 +245,21 @@ export class RedisTier implements Tier {
     for (let i = 0; i < keys.length; i += 200) {
       const batch = keys.slice(i, i + 200)
       const values = await c.mgetBuffer(...batch.map(k => this._prefix + k))
+      const nulls: string[] = []
       values.forEach((data, j) => {
-        if (data === null) return
+        if (data === null) return void nulls.push(batch[j]!)
         try { decodeEntry(data, batch[j], true) } catch { corrupt.push(batch[j]!) }
       })
+      // MGET answers nil for a key of another type (a hash, a list): listed, so not expired since
+      if (nulls.length) {
+        const pipe = c.pipeline()
+        for (const k of nulls) pipe.type(this._prefix + k)
+        const types = (await pipe.exec()) ?? []
+        nulls.forEach((k, j) => {
+          const [error, type] = types[j] ?? []
+          if (!error && type !== 'string' && type !== 'none') corrupt.push(k)
+        })
+      }
     }
     if (corrupt.length) await c.del(...corrupt.map(k => this._prefix + k))
     return { checked: keys.length, corrupt }
