@@ -113,10 +113,11 @@ export function appendTestRun(dir: string, entry: TestRunEntry, options: AppendO
 /** Appends several runs in one O_APPEND write (see {@link appendTestRun}). */
 export function appendTestRuns(dir: string, entries: readonly TestRunEntry[], options: AppendOptions): void {
   if (entries.length === 0) return
-  mkdirSync(dir, { recursive: true })
+  // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
   const file = testsHistoryPath(dir)
   const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
-  const fd = openSync(file, 'a')
+  const fd = openSync(file, 'a', 0o600)
   let size: number
   try {
     writeAll(fd, bytes)
@@ -200,13 +201,13 @@ export function compactTestHistory(dir: string, cap: number): boolean {
   try {
     const before = readFileSync(file)
     let kept = parseLines(before.toString('utf8')).entries.slice(-cap)
-    writeFileSync(tmp, kept.map(formatHistoryLine).join(''))
+    writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
     // a run appended since the read goes along (the window left is the rename itself)
     const grown = statSync(file).size
     if (grown > before.length) {
       const extra = readFileSync(file).subarray(before.length).toString('utf8')
       kept = [...kept, ...parseLines(extra).entries].slice(-cap)
-      writeFileSync(tmp, kept.map(formatHistoryLine).join(''))
+      writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
     }
     renameSync(tmp, file)
     return true
@@ -265,7 +266,7 @@ const STALE_LOCK_MS = 30_000
 function acquireLock(lock: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(lock, `${process.pid} ${Date.now()}\n`, { flag: 'wx' })
+      writeFileSync(lock, `${process.pid} ${Date.now()}\n`, { flag: 'wx', mode: 0o600 })
       return true
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false

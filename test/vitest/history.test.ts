@@ -1,5 +1,5 @@
 /** issue 10: tests.jsonl: self-validating lines, a cap, safe with parallel writers. */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -28,6 +28,20 @@ describe('history file', () => {
     expect(read.entries.map(e => e.id)).toEqual(['run-1', 'run-2'])
     expect(read.entries[0]).toEqual(entry(1))
     expect(readTestHistory(join(dir, 'nested'), 1).entries.map(e => e.id)).toEqual(['run-2'])
+  })
+
+  it('is private whatever the umask: dirs 0700, tests.jsonl 0600, also after compaction', () => {
+    const dir = join(tempDir(), 'reports', 'p')
+    const old = process.umask(0)
+    try {
+      for (let n = 1; n <= 5; n++) appendTestRun(dir, entry(n), { cap: 1 })
+    } finally {
+      process.umask(old)
+    }
+    expect(readTestHistory(dir).entries.length).toBeLessThanOrEqual(2)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(statSync(join(dir, '..')).mode & 0o777).toBe(0o700)
+    expect(statSync(testsHistoryPath(dir)).mode & 0o777).toBe(0o600)
   })
 
   it('skips a torn line, an edited line and garbage, keeps the rest', () => {
