@@ -44,6 +44,17 @@ export function ensureDir(dir: string): void {
   try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
 }
 
+/** A directory where an entry (or its aside) should be: never readable as one, so removed (rm never follows a symlink). true: it was one. */
+function removeStrayDir(path: string): boolean {
+  try {
+    if (!fs.lstatSync(path).isDirectory()) return false
+    fs.rmSync(path, { recursive: true, force: true })
+    return true
+  } catch {
+    return false
+  }
+}
+
 export class FsTier implements Tier {
   readonly kind = 'fs'
   readonly remote = false
@@ -86,6 +97,12 @@ export class FsTier implements Tier {
     try {
       data = await readEntryFile(this._base + name, known?.size)
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
+        // not a tier failure: one stray directory must not cost the namespace its fs tier
+        removeStrayDir(this._base + name)
+        this._lru.forget(name)
+        throw new CorruptEntryError(key, 'a directory where the entry file should be')
+      }
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error
       // another process may be rewriting it (its old value aside); looking again is worth more
       // for a key the index knows
@@ -233,7 +250,13 @@ export class FsTier implements Tier {
       }
       if (!name.endsWith(SUFFIX)) continue
       const data = await fsp.readFile(file).catch(() => undefined)
-      if (!data) continue
+      if (!data) {
+        if (removeStrayDir(file)) {
+          this._lru.forget(name)
+          removed.push({ key: name, reason: 'corrupt', size: 0 })
+        }
+        continue
+      }
       const header = readHeader(data)
       if (!header) {
         await this._remove(name)
@@ -301,7 +324,13 @@ export class FsTier implements Tier {
     const names = (await this._settleAsides(await this._list())).filter(isEntryName)
     for (const name of names) {
       const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
-      if (!data) continue
+      if (!data) {
+        if (removeStrayDir(join(this.dir, name))) {
+          this._lru.forget(name)
+          corrupt.push(name)
+        }
+        continue
+      }
       try {
         const header = readHeader(data)
         decodeEntry(data, header?.key, true)
@@ -344,7 +373,10 @@ export class FsTier implements Tier {
     for (const file of all) {
       const name = asideOf(file)
       if (name === undefined) { out.push(file); continue }
-      if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) continue
+      if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) {
+        removeStrayDir(join(this.dir, file))
+        continue
+      }
       const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
       if (st) this._lru.found(name, st.size, st.mtimeMs)
       out.push(name)

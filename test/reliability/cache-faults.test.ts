@@ -66,6 +66,43 @@ describe('corrupt entries', () => {
     expect((await fresh.cache.verify()).corrupt).toBe(0)
     await fresh.m.close()
   })
+
+  it('a directory where an entry file should be: a miss reported as corrupt, removed by get(), verify() and prune(), the tier stays up', async () => {
+    const dir = tempDir('unperf-rel-')
+    const cwd = tempDir('unperf-rel-cwd-')
+    const { m, cache } = buildManager({ driver: 'fs', dir, cwd, compress: false })
+    for (const k of ['read', 'verified', 'pruned', 'rewritten', 'ok']) await cache.set(k, k)
+    await m.close()
+    const fileOf = (k: string) => entryFiles(dir).find(f => f.endsWith(`/${k}.e`))!
+    const dirs: Record<string, string> = {}
+    const toDir = (file: string) => {
+      rmSync(file, { force: true })
+      mkdirSync(join(file, 'inner'), { recursive: true })
+      writeFileSync(join(file, 'inner', 'f'), 'x')
+    }
+    for (const k of ['read', 'verified', 'pruned', 'rewritten']) toDir(dirs[k] = fileOf(k))
+    const nsDir = join(dirs.read!, '..')
+    const fresh = buildManager({ driver: 'fs', dir, cwd, compress: false })
+    const codes: string[] = []
+    fresh.hooks.hook('cache:error', (e: { code: string }) => { codes.push(e.code) })
+    expect(await fresh.cache.get('read')).toBeNull()
+    expect(codes).toEqual(['E_CORRUPT'])
+    expect(fresh.cache.stats().errors).toBe(1)
+    expect(readdirSync(nsDir)).not.toContain('read.e')
+    expect(await fresh.cache.get('ok')).toBe('ok') // the fs tier was not given up
+    // a write over the directory moves it aside; prune() removes the aside
+    await fresh.cache.set('rewritten', 'new')
+    expect(await fresh.cache.get('rewritten')).toBe('new')
+    expect((await fresh.cache.verify()).corrupt).toBe(2) // 'verified' and 'pruned'
+    expect(readdirSync(nsDir)).not.toContain('verified.e')
+    toDir(dirs.pruned!)
+    await fresh.cache.prune()
+    const left = readdirSync(nsDir, { withFileTypes: true })
+    expect(left.filter(e => e.isDirectory()).map(e => e.name)).toEqual([])
+    expect(left.map(e => e.name).filter(n => n.endsWith('.e')).sort()).toEqual(['ok.e', 'rewritten.e'])
+    expect(await fresh.cache.get('rewritten')).toBe('new')
+    await fresh.m.close()
+  })
 })
 
 describe('the cache dir goes away or turns read-only', () => {
