@@ -2,7 +2,7 @@
  * The reference loader: c12 (+ jiti), imported only on a cold start or when the snapshot
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
-import { existsSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
@@ -15,6 +15,23 @@ export interface C12LoadResult {
   configFile: string | undefined
   /** False when some layer can't be snapshotted (remote extends). */
   snapshotable: boolean
+}
+
+/**
+ * Where jiti keeps its transpiled copies of the config files (a copy holds whatever the config
+ * holds, a hardcoded password too): a 0700 dir of unperf's, not jiti's default
+ * `node_modules/.cache/jiti`, which jiti creates with the umask (0777 under umask 000, its files
+ * 0666). false (no fs cache: transpile each cold load) when it cannot be made private.
+ */
+function jitiCacheDir(rootDir: string): string | false {
+  const dir = join(rootDir, 'node_modules', '.cache', 'unperf', 'jiti')
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    chmodSync(dir, 0o700)
+    return dir
+  } catch {
+    return false
+  }
 }
 
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
@@ -34,7 +51,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
       dotenv: false,
       globalRc: false,
       merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
-      jitiOptions: { alias: selfAliases() },
+      jitiOptions: { alias: selfAliases(), fsCache: jitiCacheDir(rootDir) },
       // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
       // twice, and only warns when an extends source is missing (unperf fails instead).
       resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {

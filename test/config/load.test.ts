@@ -1,4 +1,4 @@
-import { writeFileSync, utimesSync, statSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync, utimesSync, statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
@@ -143,6 +143,23 @@ describe('loadPerfConfig', () => {
       if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`)
     }
     walk(config, 'config')
+  })
+})
+
+describe("jiti's transpiled copies of the config", () => {
+  it('live in a 0700 dir of unperf, not in node_modules/.cache/jiti with the umask', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `const pw: string = 'hunter2'\nexport default { cache: { driver: ['memory', { driver: 'redis', url: \`redis://u:\${pw}@127.0.0.1:1\` }] } }\n` })
+    mkdirSync(join(dir, 'node_modules'))
+    const old = process.umask(0)
+    try {
+      await loadPerfConfig({ cwd: dir, noSnapshot: true })
+    } finally {
+      process.umask(old)
+    }
+    expect(existsSync(join(dir, 'node_modules', '.cache', 'jiti'))).toBe(false)
+    const cache = join(dir, 'node_modules', '.cache', 'unperf', 'jiti')
+    expect(statSync(cache).mode & 0o777).toBe(0o700)
+    expect(readdirSync(cache).length).toBeGreaterThan(0)
   })
 })
 
