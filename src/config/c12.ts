@@ -74,7 +74,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   }
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {
-    if (!layer.config || Object.keys(layer.config).length === 0) continue
+    // an empty layer adds nothing; a non-object (`export default 42`) goes on to fail validation, not vanish
+    if (layer.config === null || layer.config === undefined || (typeof layer.config === 'object' && Object.keys(layer.config).length === 0)) continue
     if (layer.configFile === '.perfrc') layers.push({ source: 'rc', file: join(rootDir, '.perfrc'), config: layer.config })
     else if (layer.configFile === 'package.json') layers.push({ source: 'packageJson', file: join(rootDir, 'package.json'), config: layer.config })
     else if (layer.cwd === rootDir && layer.configFile === (configFile ?? 'perf.config')) {

@@ -182,6 +182,13 @@ describe('config errors', () => {
     expect(error).toMatchObject({ code: 'E_CONFIG', file: 'perf.config.ts', path: 'cache.ttl', found: '10 parsecs' })
   })
 
+  it('a config that is not an object (42, true, a function returning 5) is an error, not an empty config', async () => {
+    for (const value of ['42', 'true', '() => 5']) {
+      const error = await errorOf({ 'perf.config.ts': `export default ${value}` })
+      expect(error.issues.map(i => i.message), value).toEqual([`perf.config.ts: (root): expected an object, got ${value === 'true' ? 'true' : value === '42' ? '42' : '5'}`])
+    }
+  })
+
   it('lists every problem at once', async () => {
     const error = await errorOf({
       'perf.config.ts': `export default { cache: { ttl: -5, maxSize: 'lots' }, budgets: { mode: 'panic', cacheHitRate: 2 }, concurrency: { default: 0 } }`,
