@@ -270,6 +270,16 @@ describe('unperf CLI', () => {
     expect(imports.stdout).toContain('Time loading modules')
   })
 
+  it('profile leaves no temp dir behind, on success and on failure', () => {
+    const script = join(dir, 'busy3.mjs')
+    writeFileSync(script, `let x = 0; for (let i = 0; i < 1e6; i++) x += i; console.log(x > 0)`)
+    const tmp = tempDir('unperf-cli-tmp-')
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'profile', '--json', '--', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, '.xdg'), TMPDIR: tmp }, timeout: 60_000 })
+    expect(run(process.execPath, script).status).toBe(0)
+    expect(run('sh', '-c', 'true').status).toBe(2) // no profile written: not a node program
+    expect(readdirSync(tmp)).toEqual([])
+  })
+
   it('profile through a wrapper (a shell running node): the program is profiled, not the wrapper', () => {
     const script = join(dir, 'busy2.mjs')
     writeFileSync(script, `let x = 0; for (let i = 0; i < 3e7; i++) x += Math.sqrt(i); console.log(x > 0)`)

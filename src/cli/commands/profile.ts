@@ -7,7 +7,7 @@
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
@@ -104,60 +104,65 @@ export default defineCommand({
     const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)
     if (command.length === 0) throw new UsageError('usage: unperf profile [--heap] [--imports] -- node app.mjs [args]')
     const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
-    const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
-    // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
-    // (Node 20 refuses --cpu-prof there: run the node command directly)
-    const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
-    const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
-    // the preload also records node's startup phases (performance.nodeTiming) of each process
-    const preload = join(dir, 'unperf-profile-preload.cjs')
-    writeFileSync(preload, PRELOAD)
-    if (isNode) argv.unshift('--require', preload)
-    const env: NodeJS.ProcessEnv = isNode
-      ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
-      : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
-    const t0 = performance.now()
-    const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
-    const wall = performance.now() - t0
-    const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
-    if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (exit ${r.status})`)
-    // wrapped: one profile per node process (npx, then the program); the last one started is the program
-    const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
-    const kept = resolve(args.out ?? files[0]!)
-    copyFileSync(main, kept)
-    const profile = JSON.parse(readFileSync(main, 'utf8'))
-    if (args.heap) {
-      const sites = new Map<string, number>()
-      const walk = (n: ProfileNode & { selfSize: number; children: (ProfileNode & { selfSize: number; children: [] })[] }) => {
-        sites.set(frameName(n.callFrame), (sites.get(frameName(n.callFrame)) ?? 0) + n.selfSize)
-        for (const c of n.children ?? []) walk(c as never)
+    // the temp dir (the preload, each process's profile and timings) goes once the profile is copied out
+    try {
+      const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
+      // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
+      // (Node 20 refuses --cpu-prof there: run the node command directly)
+      const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
+      const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
+      // the preload also records node's startup phases (performance.nodeTiming) of each process
+      const preload = join(dir, 'unperf-profile-preload.cjs')
+      writeFileSync(preload, PRELOAD)
+      if (isNode) argv.unshift('--require', preload)
+      const env: NodeJS.ProcessEnv = isNode
+        ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
+        : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
+      const t0 = performance.now()
+      const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
+      const wall = performance.now() - t0
+      const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
+      if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (exit ${r.status})`)
+      // wrapped: one profile per node process (npx, then the program); the last one started is the program
+      const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
+      const kept = resolve(args.out ?? files[0]!)
+      copyFileSync(main, kept)
+      const profile = JSON.parse(readFileSync(main, 'utf8'))
+      if (args.heap) {
+        const sites = new Map<string, number>()
+        const walk = (n: ProfileNode & { selfSize: number; children: (ProfileNode & { selfSize: number; children: [] })[] }) => {
+          sites.set(frameName(n.callFrame), (sites.get(frameName(n.callFrame)) ?? 0) + n.selfSize)
+          for (const c of n.children ?? []) walk(c as never)
+        }
+        walk(profile.head)
+        const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
+        if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, allocations: top })
+        console.log(bold('\nTop allocation sites'))
+        console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
+        return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
       }
-      walk(profile.head)
-      const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
-      if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, allocations: top })
-      console.log(bold('\nTop allocation sites'))
-      console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
-      return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
+      const analysis = analyzeCpuProfile(profile)
+      const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
+      if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, startup, ...analysis })
+      console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, exit ${r.status}`))
+      if (startup.length > 0) {
+        console.log(bold('\nStartup phases (the profiled node process)'))
+        console.log(table(startup.map(p => [formatDuration(p.ms), p.phase]), ['time', 'phase']))
+      }
+      if (args.imports) {
+        console.log(bold('\nTime loading modules, by package'))
+        console.log(table(analysis.packages.map(p => [formatDuration(p.ms), p.name]), ['time', 'package']))
+        console.log(bold('\nSlowest modules'))
+        console.log(table(analysis.modules.slice(0, 15).map(m => [formatDuration(m.ms), m.name.replace(/^file:\/\//, '')]), ['time', 'module']))
+      } else {
+        console.log(bold('\nTop functions by self time'))
+        console.log(table(analysis.self.map(f => [formatDuration(f.ms), f.name]), ['self', 'function']))
+        console.log(bold('\nTop functions by total time'))
+        console.log(table(analysis.total.map(f => [formatDuration(f.ms), f.name]), ['total', 'function']))
+      }
+      console.log(dim(`\nCPU profile: ${kept} (open in Chrome DevTools or speedscope)`))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
-    const analysis = analyzeCpuProfile(profile)
-    const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
-    if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, startup, ...analysis })
-    console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, exit ${r.status}`))
-    if (startup.length > 0) {
-      console.log(bold('\nStartup phases (the profiled node process)'))
-      console.log(table(startup.map(p => [formatDuration(p.ms), p.phase]), ['time', 'phase']))
-    }
-    if (args.imports) {
-      console.log(bold('\nTime loading modules, by package'))
-      console.log(table(analysis.packages.map(p => [formatDuration(p.ms), p.name]), ['time', 'package']))
-      console.log(bold('\nSlowest modules'))
-      console.log(table(analysis.modules.slice(0, 15).map(m => [formatDuration(m.ms), m.name.replace(/^file:\/\//, '')]), ['time', 'module']))
-    } else {
-      console.log(bold('\nTop functions by self time'))
-      console.log(table(analysis.self.map(f => [formatDuration(f.ms), f.name]), ['self', 'function']))
-      console.log(bold('\nTop functions by total time'))
-      console.log(table(analysis.total.map(f => [formatDuration(f.ms), f.name]), ['total', 'function']))
-    }
-    console.log(dim(`\nCPU profile: ${kept} (open in Chrome DevTools or speedscope)`))
   },
 })
