@@ -3,11 +3,12 @@
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs'
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { mergeConfig } from './merge.js'
+import { configCandidates } from './snapshot.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -113,8 +114,19 @@ export function packageRoot(): string | undefined {
 function syntaxError(error: unknown, rootDir: string, configFile: string | undefined): ConfigError {
   const message = error instanceof Error ? error.message : String(error)
   const stack = error instanceof Error ? (error.stack ?? '') : ''
-  const fileMatch = /((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):(\d+)(?::(\d+))?/.exec(`${message}\n${stack}`)
-  const file = fileMatch?.[1] ?? resolve(rootDir, configFile ?? 'perf.config')
+  // the first location in the config's own files: frames in dependencies (jiti parsing a JSON file,
+  // say) are skipped, and the frames from unperf's own code on are the callers of the config, not it
+  const own = packageRoot()
+  const ownDirs = own ? [join(own, 'src') + sep, join(own, 'dist') + sep] : []
+  const inDeps = (path: string) => /[\\/]node_modules[\\/]/.test(path)
+  let fileMatch: RegExpExecArray | undefined
+  for (const m of `${message}\n${stack}`.replaceAll('file://', '').matchAll(/((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):(\d+)(?::(\d+))?/g)) {
+    if (ownDirs.some(d => m[1]!.startsWith(d))) break
+    if (!inDeps(m[1]!)) { fileMatch = m; break }
+  }
+  // else a file the message names without a line (JSON.parse's errors through jiti)
+  const named = /((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):/.exec(message)?.[1]
+  const file = fileMatch?.[1] ?? (named && !inDeps(named) ? named : configCandidates(rootDir, configFile).find(f => existsSync(f)) ?? resolve(rootDir, configFile ?? 'perf.config'))
   const where = fileMatch ? `${fileMatch[1]}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
   const issue = configIssue(where, '(file)', 'a config file that loads', message.split('\n')[0])
   issue.message = `${where}: could not load the config: ${message.split('\n')[0]}`

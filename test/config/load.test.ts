@@ -264,6 +264,15 @@ describe('config errors', () => {
     expect(error.message).toMatch(/perf\.config\.ts:\d+/)
   })
 
+  it("a config that fails inside the loader is located in the user's file, not in node_modules/jiti", async () => {
+    const json = await errorOf({ 'perf.config.json': `{ "cache": { "ttl": "1d", }` })
+    expect(json.issues[0]!.file).toMatch(/perf\.config\.json$/)
+    expect(json.message).not.toContain('node_modules')
+    const nul = await errorOf({ 'perf.config.mjs': `export default null` })
+    expect(nul.issues[0]!.file).toMatch(/perf\.config\.mjs$/)
+    expect(nul.message).not.toContain('node_modules')
+  })
+
   it('a missing extends source is an error, not a warning', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default { extends: './presets/missing.ts' }` })
     expect(error.issues[0]!.path).toBe('extends')
