@@ -497,6 +497,7 @@ export class CacheNamespace implements PerfCache {
 
   _report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     this._stats.errors++
+    scrubCredentials(error)
     const hooks = this._host.ctx.hooks
     if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this.name, ...(key !== undefined && { key }), code, ...(tier && { tier: tier.kind }), error })
     if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
@@ -525,4 +526,16 @@ function toWindow(value: boolean | string | number): number | false {
 /** '*' matches any characters (':' and '/' included); everything else is literal. */
 export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's')
+}
+
+/**
+ * ioredis attaches the failed command to its errors, and a failed AUTH (or HELLO ... AUTH) fails
+ * the commands queued behind it with the AUTH command attached: its args are the password, which a
+ * host logging `cache:error` payloads would write out. Masked in place before anyone sees the error.
+ */
+function scrubCredentials(error: unknown): void {
+  const command = (error as { command?: { name?: unknown; args?: unknown } } | null)?.command
+  if (command && typeof command.name === 'string' && /^(auth|hello|migrate)$/i.test(command.name) && Array.isArray(command.args)) {
+    command.args = command.args.map(() => '***')
+  }
 }
