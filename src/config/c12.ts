@@ -2,7 +2,7 @@
  * The reference loader: c12 (+ jiti), imported only on a cold start or when the snapshot
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
@@ -40,6 +40,7 @@ const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
   const { loadConfig } = await import('c12')
   const extendsSources: string[] = []
+  const jitiCache = jitiCacheDir(rootDir)
   let result
   try {
     result = await loadConfig<Record<string, unknown>>({
@@ -52,7 +53,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
       dotenv: false,
       globalRc: false,
       merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
-      jitiOptions: { alias: selfAliases(), fsCache: jitiCacheDir(rootDir) },
+      jitiOptions: { alias: selfAliases(), fsCache: jitiCache },
       // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
       // twice, and only warns when an extends source is missing (unperf fails instead).
       resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {
@@ -72,6 +73,9 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   } catch (error) {
     if (error instanceof ConfigError) throw error
     throw syntaxError(error, rootDir, configFile)
+  } finally {
+    // jiti writes its copies with the umask: 0600 like every file of unperf's (a cold load: a file or two)
+    if (jitiCache) try { for (const f of readdirSync(jitiCache)) chmodSync(join(jitiCache, f), 0o600) } catch { /* the dir is 0700 anyway */ }
   }
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {

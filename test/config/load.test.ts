@@ -160,6 +160,7 @@ describe("jiti's transpiled copies of the config", () => {
     const cache = join(dir, 'node_modules', '.cache', 'unperf', 'jiti')
     expect(statSync(cache).mode & 0o777).toBe(0o700)
     expect(readdirSync(cache).length).toBeGreaterThan(0)
+    for (const f of readdirSync(cache)) expect(statSync(join(cache, f)).mode & 0o777).toBe(0o600)
   })
 })
 
