@@ -19,10 +19,22 @@ export function platformCacheDir(name: string): string {
   return join(base, safeDirName(name))
 }
 
-/** A name usable as one path segment: scoped package names `@a/b` → `a-b`. */
+// lowercase, as npm names are: names differing only in case must not share a dir where the file
+// system ignores case (macOS, Windows)
+const PLAIN_NAME = /^[a-z0-9][a-z0-9._-]*$/
+const SCOPED_NAME = /^@([a-z0-9][a-z0-9._-]*)\/([a-z0-9][a-z0-9._-]*)$/
+
+/**
+ * A name as one path segment, distinct for distinct names: a plain package name stays as it is,
+ * a scoped one `@acme/cli` becomes `acme+cli` (`+` is in no npm name, so it cannot meet
+ * `acme-cli`), anything else (spaces, `..`, unicode, empty) its cleaned form plus a hash of the name.
+ */
 export function safeDirName(name: string): string {
-  const cleaned = name.replace(/^@/, '').replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^\.+/, '')
-  return cleaned || 'unperf'
+  if (PLAIN_NAME.test(name)) return name
+  const scoped = SCOPED_NAME.exec(name)
+  if (scoped) return `${scoped[1]}+${scoped[2]}`
+  const cleaned = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 64)
+  return `${cleaned || 'name'}~${shortHash(name, 8)}`
 }
 
 /**

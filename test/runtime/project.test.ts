@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { gitEntriesAbove, gitRemote, packageInfo, projectId } from '../../src/runtime/project.js'
+import { gitEntriesAbove, gitRemote, packageInfo, platformCacheDir, projectId, safeDirName } from '../../src/runtime/project.js'
 import { tempDir } from '../helpers/tmp.js'
 
 function checkout(remote: string | undefined, name = 'same-cli'): string {
@@ -27,7 +27,8 @@ describe('project id', () => {
     const a = checkout(undefined)
     const b = checkout(undefined)
     expect(projectId(a)).not.toBe(projectId(b))
-    expect(projectId(a, 'my scope')).toBe('my-scope')
+    expect(projectId(a, 'my-scope')).toBe('my-scope')
+    expect(projectId(a, 'my scope')).toMatch(/^my-scope~[0-9a-f]{8}$/) // distinct from 'my-scope'
   })
 
   it('never keeps credentials of the remote url', () => {
@@ -53,5 +54,33 @@ describe('project id', () => {
     writeFileSync(join(dir, 'package.json'), '{ not json')
     expect(packageInfo(dir)).toEqual({})
     expect(packageInfo(join(dir, 'nowhere'))).toEqual({})
+  })
+})
+
+describe('cache dir names', () => {
+  it('keep a plain package name, and give distinct names distinct dirs', () => {
+    expect(safeDirName('acme-cli')).toBe('acme-cli')
+    expect(safeDirName('1.4.0')).toBe('1.4.0')
+    const names = ['acme-cli', '@acme/cli', '@a/b-c', '@a-b/c', 'Acme-CLI', 'acme cli', '.', '..', '', 'unperf', 'ünï', '../x', 'a/b', 'a:b', 'a_b']
+    const dirs = names.map(safeDirName)
+    expect(new Set(dirs).size).toBe(names.length)
+    // case-insensitive file systems (macOS, Windows): no two differ only in case
+    expect(new Set(dirs.map(d => d.toLowerCase())).size).toBe(names.length)
+    for (const dir of dirs) {
+      expect(dir).toMatch(/^[a-z0-9][a-z0-9._+~-]*$/)
+      expect(dir.length).toBeLessThanOrEqual(80)
+    }
+    expect(safeDirName('@acme/cli')).toBe('acme+cli')
+  })
+
+  it('stay one segment under the platform cache dir', () => {
+    const saved = process.env.XDG_CACHE_HOME
+    process.env.XDG_CACHE_HOME = '/tmp/xdg-names'
+    try {
+      for (const name of ['..', '../../etc', '/abs', 'a/../../b']) expect(platformCacheDir(name)).toMatch(/^\/tmp\/xdg-names\/[^/]+$/)
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME
+      else process.env.XDG_CACHE_HOME = saved
+    }
   })
 })
