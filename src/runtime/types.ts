@@ -82,7 +82,8 @@ export interface PerfCache {
   getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null>
   wrap<T>(key: string, fn: () => Promise<T> | T, options?: CacheWrapOptions): Promise<T>
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R>
-  fetch(url: string | URL, init?: RequestInit): Promise<Response>
+  /** An HTTP cache over global fetch; a `Request` is read for its URL, method and headers. */
+  fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void>
   invalidate(pattern: string | RegExp): Promise<number>
   keys(): Promise<string[]>

@@ -136,6 +136,39 @@ describe('cached fetch', () => {
     for (const secret of ['SECRET-COOKIE', 'TOKEN-123', 'COOKIE-456']) expect(bytes).not.toContain(secret)
   })
 
+  it('a request with any other credential (Proxy-Authorization, X-Api-Key, Private-Token, ?token=, ?api_key=) bypasses the cache: another key never gets its response', async () => {
+    const s = await server((req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end(`for ${req.headers['x-api-key'] ?? req.headers['private-token'] ?? req.url}`) })
+    const { cache, dir } = realCache()
+    const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
+    const asA = await f(`${s.url}/me`, { headers: { 'x-api-key': 'KEY-A' } })
+    expect(asA.headers.get('x-unperf-cache')).toBe('BYPASS')
+    expect(await (await f(`${s.url}/me`, { headers: { 'x-api-key': 'KEY-B' } })).text()).toBe('for KEY-B')
+    for (const headers of [{ 'proxy-authorization': 'Basic UFJPWFk=' }, { 'private-token': 'GL-TOKEN' }, { 'x-auth-token': 'XAT' }]) {
+      expect((await f(`${s.url}/h`, { headers })).headers.get('x-unperf-cache')).toBe('BYPASS')
+    }
+    for (const query of ['token=QT-1', 'api_key=QK-2', 'access_token=QA-3', 'sig=QS-4', 'X-Amz-Signature=QZ-5']) {
+      expect((await f(`${s.url}/q?page=2&${query}`)).headers.get('x-unperf-cache')).toBe('BYPASS')
+    }
+    // harmless names are not credentials: keep-alive, accept, ?key-less queries are cached
+    expect((await f(`${s.url}/plain?page=2`, { headers: { accept: 'text/plain', 'x-request-id': '1' } })).headers.get('x-unperf-cache')).toBe('MISS')
+    expect(await cache.keys()).toHaveLength(1)
+    const bytes = allBytes(dir)
+    for (const secret of ['KEY-A', 'KEY-B', 'UFJPWFk', 'GL-TOKEN', 'XAT', 'QT-1', 'QK-2', 'QA-3', 'QS-4', 'QZ-5']) expect(bytes).not.toContain(secret)
+  })
+
+  it('takes a Request: its URL, method and headers (a credential in them bypasses)', async () => {
+    const s = await server((_req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end('from a Request') })
+    const { cache } = realCache()
+    const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
+    expect((await f(new Request(`${s.url}/r`))).headers.get('x-unperf-cache')).toBe('MISS')
+    const hit = await f(new Request(`${s.url}/r`, { headers: { accept: 'text/plain' } }))
+    expect(hit.headers.get('x-unperf-cache')).toBe('HIT')
+    expect(await hit.text()).toBe('from a Request')
+    expect((await f(new Request(`${s.url}/r`, { headers: { authorization: 'Bearer T' } }))).headers.get('x-unperf-cache')).toBe('BYPASS')
+    expect((await f(new Request(`${s.url}/r`, { method: 'POST', body: 'x' }))).headers.get('x-unperf-cache')).toBe('BYPASS')
+    expect(s.hits).toHaveLength(3)
+  })
+
   it('credentials in the URL never reach a key or the disk (Node fetch refuses such URLs; the error is passed on)', async () => {
     const s = await server((_req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end('x') })
     const { cache, dir } = realCache()

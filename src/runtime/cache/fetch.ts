@@ -12,8 +12,11 @@
  * - When the network fails (or answers 500/502/503/504), a stored copy is served up to
  *   `staleIfError` (or the response's `stale-if-error=N`) past its freshness, never with
  *   `must-revalidate`. An aborted request (the caller's signal) is never answered from the cache.
- * - Requests carrying Authorization or Cookie (or credentials in the URL) bypass the cache: not
- *   read from, not stored (a token-bearing response must not be served to a request without it).
+ * - Requests carrying credentials bypass the cache: not read from, not stored (a token-bearing
+ *   response must not be served to a request without it or with another token). Credentials are
+ *   Authorization, Proxy-Authorization, Cookie, a header named like one (`X-Api-Key`,
+ *   `Private-Token`, `X-Auth-Token`, ...), user info in the URL, or a query parameter named like
+ *   one (`?token=`, `?api_key=`, `?access_token=`, `?sig=`, ...): none reaches a key or a file.
  *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored.
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
@@ -26,6 +29,17 @@ const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
 const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 const NULL_BODY = new Set([101, 204, 205, 304])
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
+/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, sig, ... */
+const CREDENTIAL_NAME = /(?:^|[-_.])(?:api[-_]?key|apikey|key|token|auth|secret|session|sessionid|password|passwd|pwd|signature|sig|credentials?)(?:$|[-_.])/i
+
+/** A request that carries credentials: it bypasses the cache entirely. */
+function carriesCredentials(url: URL, headers: Headers): boolean {
+  if (url.username !== '' || url.password !== '') return true
+  for (const name of headers.keys()) if (CREDENTIAL_HEADERS.has(name) || CREDENTIAL_NAME.test(name)) return true
+  for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name)) return true
+  return false
+}
 /** Entries that are fresh for 0 s but carry validators are kept this long when no ttl applies. */
 const KEEP_FOR_REVALIDATION = 86_400_000
 /** An unlimited window is stored as ten years (metadata is JSON: no Infinity). */
@@ -75,9 +89,9 @@ function seconds(d: Directives, name: string): number | undefined {
 }
 
 /** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
-function keyOf(method: string, input: string | URL): { key: string; url: string } | undefined {
+function keyOf(method: string, input: string | URL, headers: Headers): { key: string; url: string } | undefined {
   const url = new URL(String(input))
-  if (url.username !== '' || url.password !== '') return undefined
+  if (carriesCredentials(url, headers)) return undefined
   url.hash = ''
   return { key: `http:${method}:${url.href}`, url: url.href }
 }
@@ -146,18 +160,26 @@ function mark(response: Response, state: CacheState): Response {
   return res
 }
 
-export function createCachedFetch(cache: PerfCache, options: Options): (url: string | URL, init?: RequestInit) => Promise<Response> {
+export function createCachedFetch(cache: PerfCache, options: Options): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
 
-  return async function cachedFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+  return async function cachedFetch(resource: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    // a Request: its URL, method and headers, under what init sets (as fetch() itself merges them)
+    const request = typeof Request === 'function' && resource instanceof Request ? resource : undefined
+    const input = request ? request.url : resource as string | URL
+    if (request) {
+      if (request.body !== null) return mark(await fetch(request, init), 'BYPASS')
+      const headers = new Headers(request.headers)
+      for (const [name, value] of new Headers(init.headers)) headers.set(name, value)
+      init = { method: request.method, signal: request.signal, redirect: request.redirect, cache: request.cache, ...init, headers }
+    }
     const method = (init.method ?? 'GET').toUpperCase()
     const reqHeaders = new Headers(init.headers)
     const reqCc = parseCacheControl(reqHeaders.get('cache-control'))
     const { cache: cacheMode, ...rest } = init as RequestInit & { cache?: CacheMode }
     const mode: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
     const netInit: RequestInit = { ...rest, headers: reqHeaders }
-    const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' && !reqHeaders.has('authorization') && !reqHeaders.has('cookie')
-      ? keyOf(method, input) : undefined
+    const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
     if (!target) return mark(await fetch(input, netInit), 'BYPASS')
 
     const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)

@@ -161,7 +161,7 @@ export class CacheNamespace implements PerfCache {
     }
   }
 
-  async fetch(url: string | URL, init?: RequestInit): Promise<Response> {
+  async fetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
     const { createCachedFetch } = await import('./fetch.js')
     return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError })(url, init)
   }
