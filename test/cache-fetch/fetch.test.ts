@@ -143,7 +143,7 @@ describe('cached fetch', () => {
     const asA = await f(`${s.url}/me`, { headers: { 'x-api-key': 'KEY-A' } })
     expect(asA.headers.get('x-unperf-cache')).toBe('BYPASS')
     expect(await (await f(`${s.url}/me`, { headers: { 'x-api-key': 'KEY-B' } })).text()).toBe('for KEY-B')
-    for (const headers of [{ 'proxy-authorization': 'Basic UFJPWFk=' }, { 'private-token': 'GL-TOKEN' }, { 'x-auth-token': 'XAT' }]) {
+    for (const headers of [{ 'proxy-authorization': 'Basic UFJPWFk=' }, { 'private-token': 'GL-TOKEN' }, { 'x-auth-token': 'XAT' }] as Record<string, string>[]) {
       expect((await f(`${s.url}/h`, { headers })).headers.get('x-unperf-cache')).toBe('BYPASS')
     }
     for (const query of ['token=QT-1', 'api_key=QK-2', 'access_token=QA-3', 'sig=QS-4', 'X-Amz-Signature=QZ-5']) {

@@ -171,7 +171,9 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
       if (request.body !== null) return mark(await fetch(request, init), 'BYPASS')
       const headers = new Headers(request.headers)
       for (const [name, value] of new Headers(init.headers)) headers.set(name, value)
-      init = { method: request.method, signal: request.signal, redirect: request.redirect, cache: request.cache, ...init, headers }
+      // `cache` is a RequestInit member in the DOM types, not in Node's: read through the same cast as below
+      const fromRequest: RequestInit & { cache?: unknown } = { method: request.method, signal: request.signal, redirect: request.redirect, cache: (request as { cache?: unknown }).cache }
+      init = { ...fromRequest, ...init, headers }
     }
     const method = (init.method ?? 'GET').toUpperCase()
     const reqHeaders = new Headers(init.headers)
