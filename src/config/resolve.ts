@@ -152,6 +152,13 @@ export function resolveTiers(r: Pick<Resolver, 'issue' | 'path'>, driver: Driver
   return list.map((spec, i) => resolveDriver(r, spec, Array.isArray(driver) ? `${path}[${i}]` : path, dir))
 }
 
+/** The options each built-in driver takes; any other unstorage driver's are passed to it as they are. */
+const BUILTIN_DRIVER_OPTIONS: Record<string, string[] | undefined> = {
+  memory: ['driver'],
+  fs: ['driver', 'base'],
+  redis: ['driver', 'url', 'host', 'port', 'db', 'username', 'password', 'tls', 'base'],
+}
+
 function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, path: string, dir: string): ResolvedDriverSpec {
   if (spec === 'memory') return { driver: 'memory' }
   if (spec === 'fs') return { driver: 'fs', base: dir }
@@ -163,6 +170,13 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     return { driver: 'custom', instance: spec as Extract<ResolvedDriverSpec, { driver: 'custom' }>['instance'] }
   }
   const o = spec as { driver: string; [k: string]: unknown }
+  const known = BUILTIN_DRIVER_OPTIONS[o.driver]
+  if (known) {
+    // a misspelt option of a built-in driver (`pasword`, a per-tier `timeout`) would be ignored silently
+    for (const key of Object.keys(o)) {
+      if (!known.includes(key)) r.issue(`${path}.${key}`, `an option of the ${o.driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
+    }
+  }
   if (o.driver === 'memory') return { driver: 'memory' }
   if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base) : dir }
   if (o.driver === 'redis') {

@@ -97,7 +97,7 @@ describe('unperf CLI', () => {
   })
 
   it('config never prints credentials: a redis url with a password, a password option, tokens in headers', () => {
-    const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://user:urlsecret1@127.0.0.1:1/0', timeout: 100 }] },
+    const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://user:urlsecret1@127.0.0.1:1/0' }], timeout: 100 },
       report: { historyDriver: { driver: 'redis', host: '127.0.0.1', port: 1, password: 'optsecret2' } },
       monitors: { prometheus: { pushgateway: 'https://bot:pushsecret3@push.example/' } } }`)
     for (const args of [['config'], ['config', '--json']]) {

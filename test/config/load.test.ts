@@ -243,6 +243,16 @@ describe('config errors', () => {
     expect(error.issues[0]!.path).toBe('cache.driver[1].url')
   })
 
+  it("an unknown option of a built-in driver names its key path, never its value (a misspelt password)", async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://h:6379', pasword: 'hunter2', timeout: 100 }, { driver: 'fs', bsae: '/x' }] } }` })
+    expect(error.issues.map(i => i.path).sort()).toEqual(['cache.driver[1].pasword', 'cache.driver[1].timeout', 'cache.driver[2].bsae'])
+    expect(error.message).toContain('an option of the redis driver (url, host, port, db, username, password, tls, base)')
+    expect(error.message).toContain('cache.timeout')
+    expect(error.message).not.toContain('hunter2')
+    // another unstorage driver's options are its own: passed on unchecked
+    await expect(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { driver: { driver: 'lru-cache', max: 10 } } }` }) })).resolves.toBeDefined()
+  })
+
   it('NaN, Infinity and negative numbers are refused', async () => {
     const error = await errorOf({ 'perf.config.mjs': `export default { cache: { ttl: NaN, maxSize: Infinity, timeout: -1 } }` })
     expect(error.issues.map(i => i.path).sort()).toEqual(['cache.maxSize', 'cache.timeout', 'cache.ttl'])
