@@ -3,12 +3,12 @@
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
-import { dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { mergeConfig } from './merge.js'
-import { configCandidates } from './snapshot.js'
+import { configCandidates, snapshotDirs } from './snapshot.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -25,14 +25,16 @@ export interface C12LoadResult {
  * 0666). false (no fs cache: transpile each cold load) when it cannot be made private.
  */
 function jitiCacheDir(rootDir: string): string | false {
-  const dir = join(rootDir, 'node_modules', '.cache', 'unperf', 'jiti')
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
-    chmodSync(dir, 0o700)
-    return dir
-  } catch {
-    return false
+  // beside the config snapshot (snapshot.ts): the project's node_modules/.cache, else the platform cache dir
+  for (const snapshots of snapshotDirs(rootDir)) {
+    const dir = join(dirname(snapshots), basename(snapshots) === 'config' ? 'jiti' : `${basename(snapshots)}-jiti`)
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      chmodSync(dir, 0o700)
+      return dir
+    } catch { /* unwritable: the next place */ }
   }
+  return false
 }
 
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']

@@ -50,7 +50,9 @@ export interface Manifest {
 
 /** Where snapshots live: `<rootDir>/node_modules/.cache/unperf/config`, else the platform cache dir (worked out only when asked for). */
 export function* snapshotDirs(rootDir: string): Generator<string> {
-  yield join(rootDir, 'node_modules', '.cache', 'unperf', 'config')
+  // beside the project's own node_modules, never creating one in a project (or an installed CLI's
+  // package dir) that has none
+  if (statSync(join(rootDir, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()) yield join(rootDir, 'node_modules', '.cache', 'unperf', 'config')
   yield join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))
 }
 export function manifestName(configFile: string | undefined): string {

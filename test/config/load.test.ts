@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync, utimesSync, statSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, writeFileSync, utimesSync, statSync, readdirSync, rmSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
 import { ConfigError } from '../../src/errors.js'
@@ -95,6 +95,26 @@ describe('loadPerfConfig', () => {
     expect((await loadPerfConfig({ cwd: fromRc, env: 'production' })).cache.ttl).toBe(3 * 60_000)
   })
 
+  it('never creates a node_modules in a project that has none: the snapshot and jiti\'s copy go to the platform cache dir', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` })
+    rmSync(join(dir, 'node_modules'), { recursive: true })
+    const xdg = join(dir, '..', `${basename(dir)}-xdg`)
+    const saved = process.env.XDG_CACHE_HOME
+    process.env.XDG_CACHE_HOME = xdg
+    try {
+      expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('c12')
+      const warm = await loadPerfConfigLayers({ cwd: dir })
+      expect(warm.loader).toBe('snapshot')
+      expect(warm.config.cache.ttl).toBe(180_000)
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false)
+      expect(readdirSync(join(xdg, 'unperf', 'config-snapshots')).length).toBeGreaterThan(0)
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME
+      else process.env.XDG_CACHE_HOME = saved
+      rmSync(xdg, { recursive: true, force: true })
+    }
+  })
+
   it('supports extends, the project overriding the preset', async () => {
     const dir = project({
       'package.json': PKG,
@@ -149,7 +169,7 @@ describe('loadPerfConfig', () => {
 describe("jiti's transpiled copies of the config", () => {
   it('live in a 0700 dir of unperf, not in node_modules/.cache/jiti with the umask', async () => {
     const dir = project({ 'package.json': PKG, 'perf.config.ts': `const pw: string = 'hunter2'\nexport default { cache: { driver: ['memory', { driver: 'redis', url: \`redis://u:\${pw}@127.0.0.1:1\` }] } }\n` })
-    mkdirSync(join(dir, 'node_modules'))
+    // project() made node_modules, as an install does
     const old = process.umask(0)
     try {
       await loadPerfConfig({ cwd: dir, noSnapshot: true })

@@ -17,6 +17,7 @@ const hashOf = (kind: 'start' | 'lazy') => hashesOf(kind)[0]!
 function host() {
   const dir = tempDir('unperf-code-cache-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cc-host', version: '1.0.0', type: 'module' }))
+  mkdirSync(join(dir, 'node_modules')) // a project's: the config snapshot goes there, not into the platform cache dir
   writeFileSync(join(dir, 'main.mjs'), `
     import { createPerf, ConfigError } from ${JSON.stringify(join(dist, 'index.mjs'))}
     const perf = await createPerf({ overrides: { report: { console: false } } })
