@@ -4,8 +4,8 @@
  * with its stat (and content hash inside the racy window), write modules and manifest atomically.
  */
 import { crypto } from '../runtime/_builtins.js'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { dirname, extname, join, resolve } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
 import type { RawLayer } from './layers.js'
@@ -58,6 +58,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         mkdirSync(dir, { recursive: true, mode: 0o700 })
         for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code)
         writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest))
+        if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir
       } catch {
         // unwritable (e.g. a global install): try the next location
@@ -140,3 +141,17 @@ function isJsonSafe(value: unknown): boolean {
 
 /** For tests and `unperf doctor`: where this package lives. */
 export const _packageRoot = packageRoot
+
+/** Snapshots in the platform cache dir (one per project without its own node_modules) unused this long go. */
+const SNAPSHOT_MAX_AGE_MS = 30 * 86_400_000
+
+/** Removes the platform dir's snapshots (and jiti's copies beside them) not rebuilt or refreshed for 30 days. Cold path only. */
+function pruneSnapshots(parent: string): void {
+  try {
+    for (const name of readdirSync(parent)) {
+      const path = join(parent, name)
+      const st = statSync(path, { throwIfNoEntry: false })
+      if (st && Date.now() - st.mtimeMs > SNAPSHOT_MAX_AGE_MS) rmSync(path, { recursive: true, force: true })
+    }
+  } catch { /* another process pruned, or unreadable: next time */ }
+}

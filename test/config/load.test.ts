@@ -107,7 +107,17 @@ describe('loadPerfConfig', () => {
       expect(warm.loader).toBe('snapshot')
       expect(warm.config.cache.ttl).toBe(180_000)
       expect(existsSync(join(dir, 'node_modules'))).toBe(false)
-      expect(readdirSync(join(xdg, 'unperf', 'config-snapshots')).length).toBeGreaterThan(0)
+      const snapshots = join(xdg, 'unperf', 'config-snapshots')
+      expect(readdirSync(snapshots).length).toBeGreaterThan(0)
+      // one per project without node_modules: those not refreshed for 30 days go at the next snapshot built there
+      mkdirSync(join(snapshots, 'gone-project'))
+      mkdirSync(join(snapshots, 'recent-project'))
+      const old = new Date(Date.now() - 31 * 86_400_000)
+      utimesSync(join(snapshots, 'gone-project'), old, old)
+      writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { ttl: '4m' } }`)
+      expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(240_000)
+      expect(readdirSync(snapshots)).not.toContain('gone-project')
+      expect(readdirSync(snapshots)).toContain('recent-project')
     } finally {
       if (saved === undefined) delete process.env.XDG_CACHE_HOME
       else process.env.XDG_CACHE_HOME = saved
