@@ -69,7 +69,7 @@ export function formatDuration(ms: number): string {
     if (Number(text) < 1000) return `${sign}${text} ms`
   }
   if (a < 60_000) {
-    const text = (a / 1000).toFixed(2)
+    const text = (a / 1000).toFixed(a < 9_995 ? 2 : 1)
     if (Number(text) < 60) return `${sign}${text} s`
   }
   const seconds = Math.round(a / 1000)

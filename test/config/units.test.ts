@@ -26,6 +26,8 @@ describe('formatDuration', () => {
     expect(formatDuration(16.94)).toBe('16.9 ms')
     expect(formatDuration(167)).toBe('167 ms')
     expect(formatDuration(1234)).toBe('1.23 s')
+    expect(formatDuration(10_000)).toBe('10.0 s')
+    expect(formatDuration(42_420)).toBe('42.4 s')
     expect(formatDuration(300_000)).toBe('5 min')
     expect(formatDuration(90_500)).toBe('1 min 31 s')
     expect(formatDuration(86_400_000)).toBe('24 h')
