@@ -14,8 +14,14 @@ export function redact(text: string): string {
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
 }
 
+/**
+ * The words that make a name a credential's (a flag, a config key, a header, a query parameter),
+ * as a regular expression alternation: one list for every place that masks or avoids secrets.
+ */
+export const SECRET_WORDS = 'token|secret|password|passwd|passphrase|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|auth'
+
 /** A flag whose value is a secret: `--password`, `--api-key`, `--npm-token`, `--client-secret`, `-auth`... */
-const SECRET_FLAG = /^--?(?:[a-z0-9]+[_-])*(?:token|secret|password|passwd|passphrase|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|auth)$/i
+const SECRET_FLAG = new RegExp(`^--?(?:[a-z0-9]+[_-])*(?:${SECRET_WORDS})$`, 'i')
 
 /**
  * An argv with its secrets redacted: each argument as `redact` does it (`--token=…`, URLs with

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { loadPerfConfigLayers } from '../../config/load.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { redact } from '../../runtime/warn.js'
+import { redact, SECRET_WORDS } from '../../runtime/warn.js'
 import { bold, commonArgs, dim, printJson } from '../_ui.js'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
@@ -51,7 +51,7 @@ function has(obj: unknown, path: string[]): boolean {
 }
 
 /** Keys whose string values are credentials: `password`, `token`, `apiKey`, `authorization`, `x-api-key`... */
-const SECRET_KEY = /^(?:.*[_-])?(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|authorization|auth|cookie)$/i
+const SECRET_KEY = new RegExp(`^(?:.*[_-])?(?:${SECRET_WORDS}|authorization|cookie)$`, 'i')
 
 /** A copy of plain objects and arrays with secret values masked and every string redacted (URLs with credentials); other objects (a driver instance) as they are. */
 function redactSecrets<T>(value: T, key = ''): T {

@@ -24,6 +24,7 @@
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS`.
  */
 import type { PerfCache } from '../types.js'
+import { SECRET_WORDS } from '../warn.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
@@ -31,7 +32,7 @@ const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'coo
 const NULL_BODY = new Set([101, 204, 205, 304])
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
 /** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, sig, ... */
-const CREDENTIAL_NAME = /(?:^|[-_.])(?:api[-_]?key|apikey|key|token|auth|secret|session|sessionid|password|passwd|pwd|signature|sig|credentials?)(?:$|[-_.])/i
+const CREDENTIAL_NAME = new RegExp(`(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pwd|signature|sig)(?:$|[-_.])`, 'i')
 
 /** A request that carries credentials: it bypasses the cache entirely. */
 function carriesCredentials(url: URL, headers: Headers): boolean {
