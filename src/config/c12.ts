@@ -2,7 +2,7 @@
  * The reference loader: c12 (+ jiti), imported only on a cold start or when the snapshot
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
@@ -35,6 +35,16 @@ function jitiCacheDir(rootDir: string): string | false {
     } catch { /* unwritable: the next place */ }
   }
   return false
+}
+
+/** package.json's `perf` must be an object: c12 drops anything else (`"perf": 42`) without a word. */
+function checkPackageJsonKey(rootDir: string): void {
+  const file = join(rootDir, 'package.json')
+  let perf: unknown
+  try { perf = (JSON.parse(readFileSync(file, 'utf8')) as { perf?: unknown }).perf } catch { return /* none, or c12 reported it */ }
+  if (perf !== undefined && (perf === null || typeof perf !== 'object' || Array.isArray(perf))) {
+    throw new ConfigError([configIssue(file, 'perf', 'an object (the config under package.json\'s "perf" key)', perf)])
+  }
 }
 
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
@@ -79,6 +89,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     // jiti writes its copies with the umask: 0600 like every file of unperf's (a cold load: a file or two)
     if (jitiCache) try { for (const f of readdirSync(jitiCache)) chmodSync(join(jitiCache, f), 0o600) } catch { /* the dir is 0700 anyway */ }
   }
+  checkPackageJsonKey(rootDir)
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {
     // an empty layer adds nothing; a non-object (`export default 42`) goes on to fail validation, not vanish

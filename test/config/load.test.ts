@@ -84,6 +84,15 @@ describe('loadPerfConfig', () => {
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(180_000)
   })
 
+  it('package.json#perf that is not an object is an error naming package.json and perf, not dropped', async () => {
+    for (const perf of [42, 'fast', ['x'], null]) {
+      const dir = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf }) })
+      const error = await loadPerfConfig({ cwd: dir }).then(() => undefined, (e: unknown) => e)
+      expect(error, JSON.stringify(perf)).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).message).toContain(`package.json: perf: expected an object`)
+    }
+  })
+
   it('applies environment blocks in .perfrc and package.json#perf too', async () => {
     const pkg = JSON.stringify({ name: 'x', version: '1.0.0', perf: { cache: { ttl: '3h' }, $development: { cache: { ttl: '5h' } }, $env: { ci: { cache: { maxSize: '1MB' } } } } })
     const fromPkg = project({ 'package.json': pkg })
