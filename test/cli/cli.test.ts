@@ -213,6 +213,12 @@ describe('unperf CLI', () => {
     expect(breach.json().budgets.find((b: { budget: string }) => b.budget === 'budgets.commands.build.duration').status).toBe('fail')
     const none = project(`export default { report: { console: false } }`)
     expect(unperf(none, 'budget').code).toBe(1)
+    // a hit rate is a floor: the verdict says how far under it the run was
+    const floor = project(`export default { cache: { driver: 'memory' }, report: { console: false }, budgets: { cacheHitRate: 0.9 } }`)
+    expect(runApp(floor).status).toBe(0)
+    const low = unperf(floor, 'budget')
+    expect(low.code).toBe(1)
+    expect(low.stdout).toMatch(/budgets\.cacheHitRate .*✖ under by /)
   })
 
   it('report --json and --html', () => {
