@@ -262,6 +262,22 @@ describe('unperf CLI', () => {
     expect(reg.code).toBe(1)
   })
 
+  it('bench: like hyperfine, a command that exits non-zero or a failing --prepare exits 1 (unless --ignore-failure); a trailing # comment is fine', () => {
+    const failing = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--json', 'exit 3')
+    expect(failing.code).toBe(1)
+    expect(failing.json().results[0].exit_codes).toEqual([3, 3])
+    expect(failing.json().warnings.join('\n')).toMatch(/'exit 3' exited non-zero in 2 runs/)
+    expect(unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--ignore-failure', 'exit 3').code).toBe(0)
+    expect(unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '-i', 'exit 3').code).toBe(0)
+    const prepare = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--prepare', 'exit 4', 'true')
+    expect(prepare.code).toBe(1)
+    expect(prepare.stderr).toContain('the --prepare command exited with code 4')
+    // sh -c 'echo hi # note' runs echo; the command is not broken by unperf's wrapping
+    const comment = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--json', `echo 'a b' "c" # a note`)
+    expect(comment.code, comment.stdout).toBe(0)
+    expect(comment.json().results[0].exit_codes).toEqual([0, 0])
+  })
+
   it('profile: top functions of a node command, and module load times', () => {
     const script = join(dir, 'busy.mjs')
     writeFileSync(script, `let x = 0; for (let i = 0; i < 3e7; i++) x += Math.sqrt(i); console.log(x > 0)`)
