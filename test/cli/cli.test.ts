@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes } from '../../src/config/units.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
@@ -315,3 +316,15 @@ describe('unperf CLI', () => {
     expect(heap.json().allocations.length).toBeGreaterThan(0)
   })
 })
+
+describeRedis('unperf doctor with a redis tier (real redis)', () => {
+  it('waits for the redis check: prints every check, the redis one included, exit 0', () => {
+    const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(redisUrl)} }] }, report: { console: false } }`)
+    const r = unperf(d, 'doctor', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().checks.find((c: { check: string }) => c.check === 'redis')).toMatchObject({ ok: true })
+    const human = unperf(d, 'doctor')
+    expect(human.stdout).toMatch(/✔ redis +redis:\/\/127\.0\.0\.1:\d+.* answered in /)
+  })
+})
+
