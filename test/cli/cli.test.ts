@@ -326,5 +326,31 @@ describeRedis('unperf doctor with a redis tier (real redis)', () => {
     const human = unperf(d, 'doctor')
     expect(human.stdout).toMatch(/✔ redis +redis:\/\/127\.0\.0\.1:\d+.* answered in /)
   })
+
+  it('budget and report read report.historyDriver too: on a fresh clone the regression the run found still fails the gate', () => {
+    const scope = `gate${Date.now()}`
+    const clone = (ms: number) => {
+      const d = tempDir('unperf-cli-clone-')
+      mkdirSync(join(d, 'node_modules'))
+      writeFileSync(join(d, 'package.json'), JSON.stringify({ name: 'gate-cli', version: '1.0.0', type: 'module' }))
+      writeFileSync(join(d, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory', scope }, report: { console: false, historyDriver: { driver: 'redis', url: redisUrl } } }))
+      writeFileSync(join(d, 'app.mjs'), `
+        import { createPerf } from ${JSON.stringify(dist)}
+        const perf = await createPerf()
+        await perf.run('build', () => new Promise(r => setTimeout(r, ${ms})))
+        await perf.close()`)
+      const r = spawnSync(process.execPath, ['app.mjs'], { cwd: d, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(d, '.xdg') } })
+      expect(r.status, r.stderr).toBe(0)
+      return d
+    }
+    for (let i = 0; i < 5; i++) clone(20)
+    const slow = clone(400) // each clone has its own cache dir: its local history.jsonl holds this run alone
+    const gate = unperf(slow, 'budget', '--json')
+    expect(gate.code, gate.stderr).toBe(1)
+    expect(gate.json().budgets.find((b: { kind: string }) => b.kind === 'regression')).toMatchObject({ budget: 'regression.build', status: 'fail' })
+    const report = unperf(slow, 'report', '--json')
+    expect(report.code, report.stderr).toBe(0)
+    expect(report.json()).toMatchObject({ runs: 6, commands: [{ command: 'build', runs: 6, regression: true }] })
+  })
 })
 

@@ -3,9 +3,8 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
 import { readLastReport } from '../../runtime/report/finalize.js'
-import { readHistory } from '../../runtime/report/history.js'
 import type { BudgetResult } from '../../runtime/types.js'
-import { cliConfig } from '../_context.js'
+import { cliConfig, cliHistory } from '../_context.js'
 import { commonArgs, dim, green, printJson, red, table, yellow } from '../_ui.js'
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
@@ -20,7 +19,7 @@ export default defineCommand({
     let noRun = false
     if (report) {
       // evaluateBudgets leaves the judged run's own history line out itself
-      results = evaluateBudgets(report, config, readHistory(config))
+      results = evaluateBudgets(report, config, await cliHistory(config))
     } else {
       noRun = true
       results = checkFileBudgets(config)
