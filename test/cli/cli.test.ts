@@ -220,6 +220,11 @@ describe('unperf CLI', () => {
     const low = unperf(floor, 'budget')
     expect(low.code).toBe(1)
     expect(low.stdout).toMatch(/budgets\.cacheHitRate .*✖ under by /)
+    // a glob that matches nothing fails, and the verdict says why (there is no 'over by' figure)
+    const renamed = project(`export default { report: { console: false }, budgets: { files: [{ path: 'dist/*.mjs', limit: '1kB' }] } }`)
+    const gone = unperf(renamed, 'budget')
+    expect(gone.code).toBe(1)
+    expect(gone.stdout).toMatch(/budgets\.files\[0\] .*✖ no file matches 'dist\/\*\.mjs'/)
   })
 
   it('report --json and --html', () => {

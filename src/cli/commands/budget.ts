@@ -31,7 +31,7 @@ export default defineCommand({
     if (results.length === 0) return console.log(dim('no budgets configured'))
     console.log(table(results.map(r => [
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
-      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(`✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
+      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(red(`\n${failed.length} budget${failed.length === 1 ? '' : 's'} exceeded`))
   },
