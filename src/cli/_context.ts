@@ -1,9 +1,28 @@
 import { resolve } from 'node:path'
 import { loadPerfConfigLayers } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
+import { mergeHistories, readHistory, type HistoryEntry } from '../runtime/report/history.js'
 
 /** The config the command works on: rootDir = cwd = --cwd (or the current directory). */
 export async function cliConfig(args: { cwd?: string; env?: string }): Promise<ResolvedPerfConfig> {
   const cwd = resolve(args.cwd ?? process.cwd())
   return (await loadPerfConfigLayers({ cwd, rootDir: cwd, ...(args.env && { env: args.env }) })).config
+}
+
+/**
+ * The run history `unperf budget` and `unperf report` judge: history.jsonl, merged (by runId) with
+ * `report.historyDriver` when configured, like the run itself did: on a fresh CI clone the local
+ * file holds one run, and a regression the run found against other machines' runs must not vanish
+ * from the CI gate. A driver failure warns on stderr and falls back to the local history.
+ */
+export async function cliHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
+  const local = readHistory(config)
+  if (!config.report.historyDriver) return local
+  try {
+    const { readDriverHistory } = await import('../runtime/report/history-driver.js')
+    return mergeHistories(local, await readDriverHistory(config), config.report.history)
+  } catch (error) {
+    console.error(`[unperf] report.historyDriver could not be read (${error instanceof Error ? error.message : String(error)}); using the local history`)
+    return local
+  }
 }

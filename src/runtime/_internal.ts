@@ -92,7 +92,12 @@ export interface Monitor {
   alerts(): MonitorAlert[]
   /** Take one sample now (also used by `unperf monitor`). */
   sample(): MonitorSample
-  /** Stop timers and servers; write/push prometheus output if configured. */
+  /**
+   * Stop sampling (timers, samplers) but not the exports: perf.close() halts, judges the budgets
+   * (which counts breaches), then stop()s, so the last textfile / push carries the run's verdicts.
+   */
+  halt(): void
+  /** Halt, then write/push prometheus output if configured and close the server. */
   stop(): Promise<void>
 }
 

@@ -183,10 +183,13 @@ class PerfInstance implements Perf {
   }
 
   private async _close(): Promise<PerfReport> {
-    await this._monitor?.stop()
+    // sampling stops before the report; the last textfile write / push waits until the budgets
+    // are judged, so *_budget_breaches_total in it counts this run's breaches
+    this._monitor?.halt()
     const leak = this.memory.leakWarning()
     if (leak) this._warn('memory-leak', leak)
     const report = await finalizeReport(this._runState(undefined), this._ctx)
+    await this._monitor?.stop()
     if (this.config.monitors.opentelemetry) {
       try {
         const { exportToOpenTelemetry } = await import('./otel.js')
@@ -210,8 +213,10 @@ class PerfInstance implements Perf {
   private _closeSync(exitCode: number): void {
     if (this.closed) return
     this.closed = true
-    this._monitor?.stop().catch(() => {})
+    this._monitor?.halt()
     const report = finalizeReportSync(this._runState(exitCode), this._ctx)
+    // its synchronous part (the textfile) lands now, with the breaches counted
+    this._monitor?.stop().catch(() => {})
     this._closedSync = report
     this.hooks.emit('report', report)
     this.hooks.emit('exit', report)

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import { statSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 
 export interface CodeVersion {
   commit?: string
@@ -20,8 +20,13 @@ const COMMIT_ENV = [
   'DRONE_COMMIT_SHA', 'SEMAPHORE_GIT_SHA', 'APPVEYOR_REPO_COMMIT', 'BUILD_SOURCEVERSION', 'GIT_COMMIT', 'VERCEL_GIT_COMMIT_SHA',
 ]
 
-/** Never throws: a project without git (or without the git binary) just has no commit. */
-export async function probeCodeVersion(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CodeVersion> {
+/**
+ * Never throws: a project without git (or without the git binary) just has no commit.
+ * `exclude`: a directory left out of the changes (the reporter's own history dir: `tests.jsonl`
+ * inside the project, untracked or committed, changes on every run and would make no two runs
+ * "the same code").
+ */
+export async function probeCodeVersion(cwd: string, env: NodeJS.ProcessEnv = process.env, exclude?: string): Promise<CodeVersion> {
   const ci = !!env.CI && env.CI !== 'false' && env.CI !== '0'
   for (const name of COMMIT_ENV) {
     const sha = env[name]?.trim()
@@ -31,9 +36,11 @@ export async function probeCodeVersion(cwd: string, env: NodeJS.ProcessEnv = pro
   const head = await git(cwd, ['rev-parse', 'HEAD'])
   const commit = head?.trim()
   if (!commit || !/^[0-9a-f]{7,64}$/.test(commit)) return ci ? { ci } : {}
+  const rel = exclude === undefined ? '' : relative(cwd, exclude)
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
   const [diff, untracked] = await Promise.all([
-    git(cwd, ['diff', 'HEAD', '--no-ext-diff', '--no-color', '--binary']),
-    git(cwd, ['ls-files', '--others', '--exclude-standard', '-z']),
+    git(cwd, ['diff', 'HEAD', '--no-ext-diff', '--no-color', '--binary', ...(inside ? ['--', ':/', `:(exclude)${rel}`] : [])]),
+    git(cwd, ['ls-files', '--others', '--exclude-standard', '-z', ...(inside ? ['--', '.', `:(exclude)${rel}`] : [])]),
   ])
   // state unknown: marked dirty without a tree hash, so no other run counts as the same code
   if (diff === undefined || untracked === undefined) return { commit, dirty: true, ...(ci && { ci }) }

@@ -79,7 +79,7 @@ export class UnperfReporter {
       this.projects = projectPatterns(vitest, this.root)
     } catch { /* an unexpected vitest shape: record without these */ }
     this.target = this.resolveTarget()
-    this.code = probeCodeVersion(this.root)
+    this.code = this.probeCode()
   }
 
   onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
@@ -87,7 +87,7 @@ export class UnperfReporter {
     this.partial = !!this.vitest?.config?.testNamePattern
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
     // watch mode: each rerun may run different code (the first run uses the probe onInit started)
-    if (this.modernApi || !this.code) this.code = probeCodeVersion(this.root)
+    if (this.modernApi || !this.code) this.code = this.probeCode()
     this.modernApi = true
   }
 
@@ -121,10 +121,16 @@ export class UnperfReporter {
   onWatcherRerun(): void {
     if (this.modernApi) return
     this.startedAt = Date.now()
-    this.code = probeCodeVersion(this.root)
+    this.code = this.probeCode()
   }
 
   // --- internal ---
+
+  /** The git probe, once the history dir is known (it is left out of the changes). */
+  private probeCode(): Promise<CodeVersion> {
+    const target = (this.target ??= this.resolveTarget()).catch(() => undefined)
+    return target.then(t => probeCodeVersion(this.root, process.env, t?.dir))
+  }
 
   private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
     this.runs++
@@ -133,7 +139,7 @@ export class UnperfReporter {
     try {
       const target = await (this.target ??= this.resolveTarget())
       if (!target) return
-      const code = await (this.code ?? probeCodeVersion(this.root))
+      const code = await (this.code ?? this.probeCode())
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes } from '../../src/config/units.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
@@ -213,6 +214,17 @@ describe('unperf CLI', () => {
     expect(breach.json().budgets.find((b: { budget: string }) => b.budget === 'budgets.commands.build.duration').status).toBe('fail')
     const none = project(`export default { report: { console: false } }`)
     expect(unperf(none, 'budget').code).toBe(1)
+    // a hit rate is a floor: the verdict says how far under it the run was
+    const floor = project(`export default { cache: { driver: 'memory' }, report: { console: false }, budgets: { cacheHitRate: 0.9 } }`)
+    expect(runApp(floor).status).toBe(0)
+    const low = unperf(floor, 'budget')
+    expect(low.code).toBe(1)
+    expect(low.stdout).toMatch(/budgets\.cacheHitRate .*✖ under by /)
+    // a glob that matches nothing fails, and the verdict says why (there is no 'over by' figure)
+    const renamed = project(`export default { report: { console: false }, budgets: { files: [{ path: 'dist/*.mjs', limit: '1kB' }] } }`)
+    const gone = unperf(renamed, 'budget')
+    expect(gone.code).toBe(1)
+    expect(gone.stdout).toMatch(/budgets\.files\[0\] .*✖ no file matches 'dist\/\*\.mjs'/)
   })
 
   it('report --json and --html', () => {
@@ -256,6 +268,22 @@ describe('unperf CLI', () => {
     expect(reg.code).toBe(1)
   })
 
+  it('bench: like hyperfine, a command that exits non-zero or a failing --prepare exits 1 (unless --ignore-failure); a trailing # comment is fine', () => {
+    const failing = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--json', 'exit 3')
+    expect(failing.code).toBe(1)
+    expect(failing.json().results[0].exit_codes).toEqual([3, 3])
+    expect(failing.json().warnings.join('\n')).toMatch(/'exit 3' exited non-zero in 2 runs/)
+    expect(unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--ignore-failure', 'exit 3').code).toBe(0)
+    expect(unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '-i', 'exit 3').code).toBe(0)
+    const prepare = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--prepare', 'exit 4', 'true')
+    expect(prepare.code).toBe(1)
+    expect(prepare.stderr).toContain('the --prepare command exited with code 4')
+    // sh -c 'echo hi # note' runs echo; the command is not broken by unperf's wrapping
+    const comment = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--json', `echo 'a b' "c" # a note`)
+    expect(comment.code, comment.stdout).toBe(0)
+    expect(comment.json().results[0].exit_codes).toEqual([0, 0])
+  })
+
   it('profile: top functions of a node command, and module load times', () => {
     const script = join(dir, 'busy.mjs')
     writeFileSync(script, `let x = 0; for (let i = 0; i < 3e7; i++) x += Math.sqrt(i); console.log(x > 0)`)
@@ -293,3 +321,41 @@ describe('unperf CLI', () => {
     expect(heap.json().allocations.length).toBeGreaterThan(0)
   })
 })
+
+describeRedis('unperf doctor with a redis tier (real redis)', () => {
+  it('waits for the redis check: prints every check, the redis one included, exit 0', () => {
+    const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(redisUrl)} }] }, report: { console: false } }`)
+    const r = unperf(d, 'doctor', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().checks.find((c: { check: string }) => c.check === 'redis')).toMatchObject({ ok: true })
+    const human = unperf(d, 'doctor')
+    expect(human.stdout).toMatch(/✔ redis +redis:\/\/127\.0\.0\.1:\d+.* answered in /)
+  })
+
+  it('budget and report read report.historyDriver too: on a fresh clone the regression the run found still fails the gate', () => {
+    const scope = `gate${Date.now()}`
+    const clone = (ms: number) => {
+      const d = tempDir('unperf-cli-clone-')
+      mkdirSync(join(d, 'node_modules'))
+      writeFileSync(join(d, 'package.json'), JSON.stringify({ name: 'gate-cli', version: '1.0.0', type: 'module' }))
+      writeFileSync(join(d, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory', scope }, report: { console: false, historyDriver: { driver: 'redis', url: redisUrl } } }))
+      writeFileSync(join(d, 'app.mjs'), `
+        import { createPerf } from ${JSON.stringify(dist)}
+        const perf = await createPerf()
+        await perf.run('build', () => new Promise(r => setTimeout(r, ${ms})))
+        await perf.close()`)
+      const r = spawnSync(process.execPath, ['app.mjs'], { cwd: d, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(d, '.xdg') } })
+      expect(r.status, r.stderr).toBe(0)
+      return d
+    }
+    for (let i = 0; i < 5; i++) clone(20)
+    const slow = clone(400) // each clone has its own cache dir: its local history.jsonl holds this run alone
+    const gate = unperf(slow, 'budget', '--json')
+    expect(gate.code, gate.stderr).toBe(1)
+    expect(gate.json().budgets.find((b: { kind: string }) => b.kind === 'regression')).toMatchObject({ budget: 'regression.build', status: 'fail' })
+    const report = unperf(slow, 'report', '--json')
+    expect(report.code, report.stderr).toBe(0)
+    expect(report.json()).toMatchObject({ runs: 6, commands: [{ command: 'build', runs: 6, regression: true }] })
+  })
+})
+

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -6,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { family, histogramSeries, parsePrometheus } from '../metrics/_prom.js'
 import { bundleFixture, runNode } from './_child.js'
+import { createPerf } from '../../src/runtime/perf.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/perf-cli.ts', import.meta.url))
 const hasPerf = existsSync(fileURLToPath(new URL('../../src/runtime/perf.ts', import.meta.url)))
@@ -64,4 +67,32 @@ describe.runIf(hasPerf)('createPerf with monitors on (issue 6)', () => {
     expect(family(families, 'acme_cli_stage').metrics[0]!.value).toBe('2')
     expect(histogramSeries(text, 'acme_cli_command_duration_seconds')).toMatchObject([{ labels: { command: 'prepare' }, count: '1' }])
   }, 40_000)
+
+  it('the textfile and the push written at close count the breaches of this run (budgets judged first)', async () => {
+    const pushed: string[] = []
+    const gateway = createHttpServer((req, res) => {
+      let body = ''
+      req.on('data', d => { body += d })
+      req.on('end', () => { pushed.push(body); res.writeHead(200).end() })
+    })
+    await new Promise<void>(r => gateway.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`
+    try {
+      for (const prometheus of [`{ file: 'metrics.prom' }`, `{ pushgateway: '${url}', job: 'ci' }`]) {
+        const dir = tempDir('unperf-breaches-')
+        // a glob that matches nothing fails: one breach
+        writeFileSync(join(dir, 'perf.config.mjs'), `export default { name: 'acme-cli', cache: { driver: 'memory' }, report: { console: false, dir: './.perf' },
+          budgets: { files: [{ path: 'dist/*.mjs', limit: '1kB' }] }, monitors: { interval: '1s', prometheus: ${prometheus} } }`)
+        const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+        await perf.run('build', async () => {})
+        const report = await perf.close()
+        expect(report.budgets.filter(b => b.status === 'fail')).toHaveLength(1)
+        const text = prometheus.includes('file') ? readFileSync(join(dir, 'metrics.prom'), 'utf8') : pushed.at(-1)!
+        expect(family(parsePrometheus(text), 'acme_cli_budget_breaches_total').metrics[0]!.value).toBe('1')
+      }
+      expect(pushed).toHaveLength(1)
+    } finally {
+      gateway.close()
+    }
+  })
 })

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -211,4 +212,31 @@ describeRedis('report.historyDriver (real redis)', () => {
     const remote = await readDriverHistory(reportConfig(tempDir(), input))
     expect(remote.map(e => e.commands[0]!.duration)).toEqual([3, 4, 5])
   }, 30_000)
+})
+
+describeRedis('report.historyDriver in a real CLI process', () => {
+  it('await perf.close() resolves and the run reaches redis when nothing else keeps the process up', async () => {
+    const dist = join(import.meta.dirname, '../../dist/index.mjs')
+    const scope = `proc${Date.now()}`
+    const runs: string[] = []
+    // three fresh CI clones: own project dir and cache dir each, one shared redis
+    for (const machine of ['a', 'b', 'c']) {
+      const dir = tempDir(`unperf-hist-proc-${machine}-`)
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'hist-proc', version: '1.0.0', type: 'module' }))
+      writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { scope }, report: { console: false, historyDriver: { driver: 'redis', url: redisUrl } } }))
+      writeFileSync(join(dir, 'app.mjs'), `
+        import { createPerf } from ${JSON.stringify(dist)}
+        const perf = await createPerf()
+        await perf.run('build', async () => {})
+        await perf.close()
+        console.log('closed')`)
+      const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 30_000 })
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout).toContain('closed')
+      expect(r.stderr).not.toMatch(/historyDriver/)
+      runs.push(dir)
+    }
+    const { readDriverHistory } = await import('../../src/runtime/report/history-driver.js')
+    expect(await readDriverHistory(reportConfig(runs[0]!, { name: 'hist-proc', cache: { scope }, report: { historyDriver: { driver: 'redis', url: redisUrl! } } }))).toHaveLength(3)
+  }, 60_000)
 })

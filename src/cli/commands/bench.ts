@@ -15,7 +15,8 @@ import { bold, commonArgs, green, printJson, red, table, yellow } from '../_ui.j
 interface Result extends Summary { command: string; user: number; system: number; times: number[]; exit_codes: number[] }
 
 function runOnce(command: string, cwd: string): { seconds: number; user: number; system: number; code: number } {
-  const script = `(${command}) >/dev/null 2>&1 </dev/null; __unperf_status=$?; times >&2; exit $__unperf_status`
+  // the newline before ')' ends a trailing '# comment' in the command, which would swallow the ')'
+  const script = `(${command}\n) >/dev/null 2>&1 </dev/null; __unperf_status=$?; times >&2; exit $__unperf_status`
   const t0 = process.hrtime.bigint()
   const r = spawnSync('sh', ['-c', script], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] })
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
@@ -39,7 +40,8 @@ export default defineCommand({
     ...commonArgs,
     runs: { type: 'string', description: 'Runs per command (default: at least 10, or as many as fit in 3 s)' },
     warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
-    prepare: { type: 'string', description: 'Command run before each timed run' },
+    prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark)' },
+    'ignore-failure': { type: 'boolean', alias: 'i', description: 'Exit 0 even when a command exits non-zero (like hyperfine -i)' },
     'export-json': { type: 'string', description: "Write results in hyperfine's JSON shape" },
     'export-markdown': { type: 'string', description: 'Write a markdown table' },
     baseline: { type: 'string', description: 'Compare with a saved baseline (exit 1 on a regression)' },
@@ -63,7 +65,11 @@ export default defineCommand({
       const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds, 1e-3))))
       const samples = fixedRuns === undefined ? [first] : []
       while (samples.length < total) {
-        if (args.prepare) spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
+        if (args.prepare) {
+          const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
+          // like hyperfine: timing a command whose preparation failed measures the wrong thing
+          if (prep.status !== 0 && !args['ignore-failure']) throw new Error(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`)
+        }
         samples.push(correct(runOnce(command, cwd)))
         progress(command, samples.length, total)
       }
@@ -77,7 +83,11 @@ export default defineCommand({
     }
     const warnings: string[] = []
     for (const r of results) {
-      if (r.exit_codes.some(c => c !== 0)) warnings.push(`'${r.command}' exited non-zero in ${r.exit_codes.filter(c => c !== 0).length} runs: its figures may mean nothing (check the command)`)
+      if (r.exit_codes.some(c => c !== 0)) {
+        warnings.push(`'${r.command}' exited non-zero in ${r.exit_codes.filter(c => c !== 0).length} runs: its figures may mean nothing (check the command${args['ignore-failure'] ? '' : ', or --ignore-failure'})`)
+        // like hyperfine: a broken command must not pass a CI step (it would even look faster than its baseline)
+        if (!args['ignore-failure']) process.exitCode = 1
+      }
       const n = outliers(r.times)
       if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
       if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)

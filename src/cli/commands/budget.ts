@@ -3,9 +3,8 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
 import { readLastReport } from '../../runtime/report/finalize.js'
-import { readHistory } from '../../runtime/report/history.js'
 import type { BudgetResult } from '../../runtime/types.js'
-import { cliConfig } from '../_context.js'
+import { cliConfig, cliHistory } from '../_context.js'
 import { commonArgs, dim, green, printJson, red, table, yellow } from '../_ui.js'
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
@@ -20,7 +19,7 @@ export default defineCommand({
     let noRun = false
     if (report) {
       // evaluateBudgets leaves the judged run's own history line out itself
-      results = evaluateBudgets(report, config, readHistory(config))
+      results = evaluateBudgets(report, config, await cliHistory(config))
     } else {
       noRun = true
       results = checkFileBudgets(config)
@@ -32,7 +31,7 @@ export default defineCommand({
     if (results.length === 0) return console.log(dim('no budgets configured'))
     console.log(table(results.map(r => [
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
-      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(`✖ over by ${fmt(r, r.over)}`),
+      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(red(`\n${failed.length} budget${failed.length === 1 ? '' : 's'} exceeded`))
   },

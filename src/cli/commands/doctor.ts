@@ -46,13 +46,19 @@ export default defineCommand({
         const spec = tier as Parameters<typeof acquireRedis>[0]
         const { client, release } = acquireRedis(spec, 2000)
         const t0 = performance.now()
+        // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
+        // process up while the check waits (unref'd, doctor ended mid-check: no output, exit 0)
+        let timer: NodeJS.Timeout | undefined
+        const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000) })
+        deadline.catch(() => {})
         try {
-          const c = await client
-          await Promise.race([c.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())])
+          const c = await Promise.race([client, deadline])
+          await Promise.race([c.ping(), deadline])
           checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} answered in ${formatDuration(performance.now() - t0)}` })
         } catch (error) {
           checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))}: ${error instanceof Error ? error.message : String(error)}` })
         } finally {
+          clearTimeout(timer)
           await release()
         }
       }

@@ -6,8 +6,8 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION } from '../../runtime/report/budgets.js'
 import { readLastReport } from '../../runtime/report/finalize.js'
-import { readHistory, type HistoryEntry } from '../../runtime/report/history.js'
-import { cliConfig } from '../_context.js'
+import type { HistoryEntry } from '../../runtime/report/history.js'
+import { cliConfig, cliHistory } from '../_context.js'
 import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
 
 export function summarize(history: HistoryEntry[], last = 10) {
@@ -29,7 +29,7 @@ export default defineCommand({
   args: { ...commonArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: 'Runs per command' } },
   async run({ args }) {
     const config = await cliConfig(args)
-    const history = readHistory(config)
+    const history = await cliHistory(config)
     const summary = summarize(history, Number(args.last))
     if (args.html) {
       const file = resolve(args.html)

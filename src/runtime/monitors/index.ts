@@ -94,6 +94,14 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     : undefined
 
   let stopping: Promise<void> | undefined
+  const halt = (): void => {
+    if (stopped) return
+    stopped = true
+    clearInterval(timer)
+    eventLoop?.stop()
+    gc?.stop()
+    system?.stop()
+  }
   return {
     get samples() { return samples },
     get last() { return last },
@@ -101,13 +109,10 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     ready: () => systemReady,
     alerts: () => alerts.history(),
     sample,
+    halt,
     stop() {
       if (stopping) return stopping
-      stopped = true
-      clearInterval(timer)
-      eventLoop?.stop()
-      gc?.stop()
-      system?.stop()
+      halt()
       // Synchronous part first: it must land even when the process is exiting.
       if (prom && 'file' in prom) {
         try {

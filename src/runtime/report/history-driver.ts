@@ -22,7 +22,10 @@ function tier(config: ResolvedPerfConfig): Tier {
 async function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms); timer.unref() })])
+    // ref'd on purpose: the redis socket is unref'd, so this timer is what keeps the process up while a
+    // call waits (at most `ms`). Unref'd, `await perf.close()` in a CLI with nothing else pending ended
+    // the process mid-close: the run never reached the driver and the code after close() never ran.
+    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms) })])
   } finally {
     if (timer) clearTimeout(timer)
   }
