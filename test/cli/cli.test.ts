@@ -214,6 +214,9 @@ describe('unperf CLI', () => {
     expect(breach.json().budgets.find((b: { budget: string }) => b.budget === 'budgets.commands.build.duration').status).toBe('fail')
     const none = project(`export default { report: { console: false } }`)
     expect(unperf(none, 'budget').code).toBe(1)
+    const noRun = unperf(none, 'budget', '--json')
+    expect(noRun.code).toBe(1)
+    expect(noRun.json()).toMatchObject({ ok: false, error: { name: 'BudgetError', code: 'E_NO_RUN', message: expect.stringContaining('no run recorded') } })
     // a hit rate is a floor: the verdict says how far under it the run was
     const floor = project(`export default { cache: { driver: 'memory' }, report: { console: false }, budgets: { cacheHitRate: 0.9 } }`)
     expect(runApp(floor).status).toBe(0)

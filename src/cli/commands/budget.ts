@@ -26,8 +26,10 @@ export default defineCommand({
     }
     const failed = results.filter(r => r.status === 'fail')
     if (noRun || failed.length > 0) process.exitCode = 1
-    if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: 'no run recorded' }) })
-    if (noRun) console.error(red(`no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`))
+    const noRunMessage = `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
+    // the error's shape is every command's ({ name, code, message }), beside the verdicts
+    if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: 'E_NO_RUN', message: noRunMessage } }) })
+    if (noRun) console.error(red(noRunMessage))
     if (results.length === 0) return console.log(dim('no budgets configured'))
     console.log(table(results.map(r => [
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
