@@ -269,6 +269,11 @@ describe('unperf CLI', () => {
     writeFileSync(join(dir, 'base2.json'), JSON.stringify({ results: [{ ...out.results[0], command: 'sleep 0.05' }] }))
     const reg = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--baseline', join(dir, 'base2.json'), 'sleep 0.05')
     expect(reg.code).toBe(1)
+    // like hyperfine: a command under 5 ms gets a warning; a command missing from the baseline says what it was compared with
+    const warned = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', join(dir, 'base.json'), 'true', 'sleep 0.021')
+    const warnings = warned.json().warnings.join('\n')
+    expect(warnings).toMatch(/'true' took less than 5 ms/)
+    expect(warnings).toMatch(/'sleep 0.021' is not in the baseline: compared with its entry in the same position, 'sleep 0.02'/)
   })
 
   it('bench: like hyperfine, a command that exits non-zero or a failing --prepare exits 1 (unless --ignore-failure); a trailing # comment is fine', () => {

@@ -91,13 +91,23 @@ export default defineCommand({
       const n = outliers(r.times)
       if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
       if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)
+      // as hyperfine warns: the shell's spawn time, subtracted from every run, is itself known only to about this much
+      if (r.median < 0.005) warnings.push(`'${r.command}' took less than 5 ms: the results may be inaccurate (the shell spawn time subtracted from each run varies by about as much)`)
     }
     let regressions: { command: string; p: number; change: number }[] = []
     if (args.baseline) {
       const base = JSON.parse(readFileSync(args.baseline, 'utf8')) as { results: Result[] }
       regressions = results.flatMap((r, i) => {
-        const b = base.results.find(x => x.command === r.command) ?? base.results[i]
-        if (!b || b.times.length < 10 || r.times.length < 10) return []
+        let b = base.results.find(x => x.command === r.command)
+        if (!b && base.results[i]) {
+          b = base.results[i]
+          warnings.push(`'${r.command}' is not in the baseline: compared with its entry in the same position, '${b.command}'`)
+        }
+        if (!b) { warnings.push(`'${r.command}' is not in the baseline: not compared`); return [] }
+        if (b.times.length < 10 || r.times.length < 10) {
+          warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
+          return []
+        }
         const { p } = mannWhitney(b.times, r.times)
         const change = r.median / b.median - 1
         return [{ command: r.command, p, change, regression: p < 0.05 && change >= 0.03 }].filter(x => x.regression).map(({ command, p: pv, change: c }) => ({ command, p: pv, change: c }))
