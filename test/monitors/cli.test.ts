@@ -24,6 +24,8 @@ describe('unperf monitor', () => {
     expect(samples[0]!.memory!.rss).toBeGreaterThan(0)
     expect(samples[2]!.system).toMatchObject({ load: expect.any(Object) })
     expect(lines.filter(l => l.type === 'alert')).toMatchObject([{ metric: 'memory.rss', state: 'firing' }])
+    // the sample comes first, then the alert it set off
+    expect(lines.findIndex(l => l.type === 'alert')).toBeGreaterThan(lines.findIndex(l => l.type === 'sample'))
   }, 30_000)
 
   it('--serve exposes /metrics and /healthz', async () => {

@@ -76,10 +76,17 @@ export default defineCommand({
     const stop = () => done()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
+    // an alert is judged on a sample before that sample is announced: its JSON line waits for the
+    // sample's, so a reader sees the sample first, then what it set off
+    let pendingAlerts: string[] = []
+    const flushAlerts = () => {
+      for (const line of pendingAlerts) process.stdout.write(line)
+      pendingAlerts = []
+    }
     hooks.hook('monitor:alert', alert => {
       if (alert.state === 'firing') firing.set(alert.metric, alert)
       else firing.delete(alert.metric)
-      if (!table) process.stdout.write(JSON.stringify({ type: 'alert', ...alert }) + '\n')
+      if (!table) pendingAlerts.push(JSON.stringify({ type: 'alert', ...alert }) + '\n')
     })
 
     if (monitor.server) {
@@ -102,12 +109,14 @@ export default defineCommand({
       seen++
       if (table) process.stdout.write(renderTable(sample, [...firing.values()], config.name, serving))
       else process.stdout.write(JSON.stringify({ type: 'sample', ...sample }) + '\n')
+      flushAlerts()
       if (seen >= count) done()
     })
 
     // The monitor's timers and server are unref'd; this command is the one thing that keeps running.
     const keepAlive = setInterval(() => {}, 1 << 30)
     await finished
+    flushAlerts()
     clearInterval(keepAlive)
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
