@@ -86,7 +86,9 @@ async function run(argv: string[]): Promise<number> {
   }
   if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
     const [cmd, parent] = await resolveTarget(rawArgs)
-    await showUsage(cmd, parent)
+    // with --json, stdout is one JSON document here too: the usage text as a string
+    if (json) console.log(JSON.stringify({ usage: (await renderUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '') }, null, 2))
+    else await showUsage(cmd, parent)
     return 0
   }
   const first = rest.find(a => !a.startsWith('-'))

@@ -49,6 +49,7 @@ describe('unperf CLI', () => {
     expect(unperf(dir, '--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
     expect(unperf(dir, '--help').code).toBe(0)
     expect(unperf(dir, 'cache', '--help').code).toBe(0)
+    expect(unperf(dir, 'cache', '--help', '--json').json().usage).toMatch(/cache/)
     const bad = unperf(dir, 'frobnicate')
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain(`unknown command 'frobnicate'`)
