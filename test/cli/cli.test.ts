@@ -329,6 +329,31 @@ describe('unperf CLI', () => {
     expect(heap.code, heap.stderr).toBe(0)
     expect(heap.json().allocations.length).toBeGreaterThan(0)
   })
+
+  it("profile leaves out unperf's own preload, names the profile after the program's process, reports a signal", () => {
+    const script = join(dir, 'busy4.mjs')
+    writeFileSync(script, `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(join(dir, 'busy4.pid'))}, String(process.pid)); let x = 0; for (let i = 0; i < 3e7; i++) x += Math.sqrt(i); console.log(x > 0)`)
+    const node = `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}`
+    const preload = /unperf-profile-preload/
+    for (const wrapped of [false, true]) {
+      const r = wrapped ? unperf(dir, 'profile', '--json', '--', 'sh', '-c', node) : unperf(dir, 'profile', '--json', '--', process.execPath, script)
+      expect(r.code, r.stderr).toBe(0)
+      const out = r.json()
+      for (const list of [out.self, out.total, out.modules]) expect(list.map((f: { name: string }) => f.name).join('\n'), String(wrapped)).not.toMatch(preload)
+      expect(out.modules.map((m: { name: string }) => m.name).join('\n')).toContain('busy4.mjs')
+      if (wrapped) expect(out.profile).toContain(`.${readFileSync(join(dir, 'busy4.pid'), 'utf8')}.`) // the program's pid, not sh's
+    }
+    const heap = unperf(dir, 'profile', '--heap', '--json', '--', 'sh', '-c', node)
+    expect(heap.json().allocations.map((a: { name: string }) => a.name).join('\n')).not.toMatch(/preload|node:inspector/)
+    // killed by a signal after node wrote its profile: said as such, not 'exit null'
+    const killed = unperf(dir, 'profile', '--', 'sh', '-c', `${node}; kill -TERM $$`)
+    expect(killed.code, killed.stderr).toBe(0)
+    expect(killed.stdout).toContain('killed by SIGTERM')
+    expect(unperf(dir, 'profile', '--json', '--', 'sh', '-c', `${node}; kill -TERM $$`).json()).toMatchObject({ exitCode: null, signal: 'SIGTERM' })
+    const missing = unperf(dir, 'profile', '--', 'unperf-no-such-command')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain("could not run 'unperf-no-such-command'")
+  })
 })
 
 describeRedis('unperf doctor with a redis tier (real redis)', () => {

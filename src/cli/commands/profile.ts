@@ -9,17 +9,20 @@
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { UsageError } from '../../errors.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 
+/** File name of the preload: its frames (loading it, starting the profiler, writing the timings at exit) are unperf's, not the program's. */
+const PRELOAD_FILE = 'unperf-profile-preload.cjs'
+const isPreloadFrame = (f: { url: string }) => f.url.endsWith(`/${PRELOAD_FILE}`) || f.url.endsWith(`\\${PRELOAD_FILE}`)
+
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
 
 /** Preload for wrapped commands: profiles its process over node:inspector and writes the profile on exit. */
-const PRELOAD = `const { Session } = require('node:inspector')
-const { writeFileSync } = require('node:fs')
+const PRELOAD = `const { writeFileSync } = require('node:fs')
 const { join } = require('node:path')
 const kind = process.env.UNPERF_PROFILE_KIND
 const heap = kind === 'heap'
@@ -29,6 +32,7 @@ process.on('exit', () => {
   writeFileSync(join(process.env.UNPERF_PROFILE_DIR, 'timing.' + stamp + '.json'), JSON.stringify({ v8Start: t.v8Start, environment: t.environment, bootstrapComplete: t.bootstrapComplete, loopStart: t.loopStart, exit: performance.now() }))
 })
 if (kind === 'timing') return
+const { Session } = require('node:inspector')
 const s = new Session(); s.connect()
 if (heap) s.post('HeapProfiler.startSampling')
 else { s.post('Profiler.enable'); s.post('Profiler.setSamplingInterval', { interval: 100 }); s.post('Profiler.start') }
@@ -61,7 +65,22 @@ export function analyzeCpuProfile(profile: { nodes: ProfileNode[]; samples: numb
   const selfByFrame = new Map<string, number>()
   const totalByFrame = new Map<string, number>()
   const moduleTime = new Map<string, number>()
+  // samples inside the preload (unperf's own instrumentation) are left out: they are not the program's time
+  const inPreload = new Map<number, boolean>()
+  const underPreload = (id: number): boolean => {
+    const path: number[] = []
+    let known: boolean | undefined
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      known = inPreload.get(cur)
+      if (known !== undefined) break
+      if (isPreloadFrame(byId.get(cur)!.callFrame)) { known = true; path.push(cur); break }
+      path.push(cur)
+    }
+    for (const n of path) inPreload.set(n, known ?? false)
+    return known ?? false
+  }
   for (const [id, ms] of self) {
+    if (underPreload(id)) continue
     const seen = new Set<string>()
     let evaluating: string | undefined
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -112,7 +131,7 @@ export default defineCommand({
       const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
       const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
       // the preload also records node's startup phases (performance.nodeTiming) of each process
-      const preload = join(dir, 'unperf-profile-preload.cjs')
+      const preload = join(dir, PRELOAD_FILE)
       writeFileSync(preload, PRELOAD)
       if (isNode) argv.unshift('--require', preload)
       const env: NodeJS.ProcessEnv = isNode
@@ -122,29 +141,34 @@ export default defineCommand({
       const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
       const wall = performance.now() - t0
       const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
-      if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (exit ${r.status})`)
+      if (r.error) throw new UsageError(`could not run '${command[0]}': ${r.error.message}`)
+      // a signal is reported as such ('exit null' said nothing)
+      const exit = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
+      if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (${exit})`)
       // wrapped: one profile per node process (npx, then the program); the last one started is the program
       const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
-      const kept = resolve(args.out ?? files[0]!)
+      // named after the profile kept (the program's process), not the wrapper's
+      const kept = resolve(args.out ?? basename(main))
       copyFileSync(main, kept)
       const profile = JSON.parse(readFileSync(main, 'utf8'))
       if (args.heap) {
         const sites = new Map<string, number>()
         const walk = (n: ProfileNode & { selfSize: number; children: (ProfileNode & { selfSize: number; children: [] })[] }) => {
+          if (isPreloadFrame(n.callFrame)) return // unperf's preload, not the program
           sites.set(frameName(n.callFrame), (sites.get(frameName(n.callFrame)) ?? 0) + n.selfSize)
           for (const c of n.children ?? []) walk(c as never)
         }
         walk(profile.head)
         const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
-        if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, allocations: top })
+        if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, allocations: top })
         console.log(bold('\nTop allocation sites'))
         console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
         return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
       }
       const analysis = analyzeCpuProfile(profile)
       const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
-      if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, startup, ...analysis })
-      console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, exit ${r.status}`))
+      if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, startup, ...analysis })
+      console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, ${exit}`))
       if (startup.length > 0) {
         console.log(bold('\nStartup phases (the profiled node process)'))
         console.log(table(startup.map(p => [formatDuration(p.ms), p.phase]), ['time', 'phase']))
