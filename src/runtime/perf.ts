@@ -195,7 +195,8 @@ class PerfInstance implements Perf {
         const { exportToOpenTelemetry } = await import('./otel.js')
         await exportToOpenTelemetry(report, this.config)
       } catch (error) {
-        this._warn('otel', `OpenTelemetry export failed: ${error instanceof Error ? error.message : String(error)}`)
+        // a PerfError's message carries the '[unperf] ' prefix already: the warning prints it once
+        this._warn('otel', `OpenTelemetry export failed: ${(error instanceof Error ? error.message : String(error)).replace(/^\[unperf\] /, '')}`)
       }
     }
     await this.hooks.emit('report', report)
