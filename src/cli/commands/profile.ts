@@ -125,7 +125,8 @@ export default defineCommand({
     const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
     // the temp dir (the preload, each process's profile and timings) goes once the profile is copied out
     try {
-      const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
+      // --heap-prof samples every 512 KiB by default: the inspector's 32 KiB, as in the wrapped case
+      const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`, '--heap-prof-interval=32768'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
       // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
       // (Node 20 refuses --cpu-prof there: run the node command directly)
       const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
