@@ -1,6 +1,7 @@
 // Regenerates the reference part of README.md from docs/*.md (everything below the marker):
 // the docs are the source; the README carries all of it so a user finds everything in one place.
-//   node scripts/readme.mjs
+//   node scripts/readme.mjs           rewrite it
+//   node scripts/readme.mjs --check   exit 1 if README.md differs from what the docs make (an edit made in the README itself)
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url)
@@ -16,5 +17,14 @@ const sections = order.map(name => {
   return text.replaceAll('](report-screenshot.png)', '](docs/report-screenshot.png)')
 })
 const tail = readFileSync(new URL('docs/_tail.md', root), 'utf8').trim()
-writeFileSync(new URL('README.md', root), `${head}${MARKER}\n\n${sections.join('\n\n')}\n\n${tail}\n`)
-console.log(`README.md: ${order.length} sections from docs/ + docs/_tail.md`)
+const generated = `${head}${MARKER}\n\n${sections.join('\n\n')}\n\n${tail}\n`
+if (process.argv.includes('--check')) {
+  if (generated !== readme) {
+    console.error('README.md differs from docs/*.md: edit the docs, then run node scripts/readme.mjs')
+    process.exit(1)
+  }
+  console.log('README.md matches docs/*.md')
+} else {
+  writeFileSync(new URL('README.md', root), generated)
+  console.log(`README.md: ${order.length} sections from docs/ + docs/_tail.md`)
+}
