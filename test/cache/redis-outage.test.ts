@@ -3,40 +3,19 @@
  * retried with backoff; the command goes on with the local tiers and never hangs. Against a real
  * redis-server of this file's own, frozen with SIGSTOP and killed with SIGKILL.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer, connect } from 'node:net'
+import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasRedisServer as hasRedis, startRedisServer } from '../helpers/redis-server.js'
 import { manager } from './_manager.js'
 
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0
 let server: ChildProcess | undefined
 let url = ''
 
-function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>(r => {
-      const c = connect(port, '127.0.0.1').once('connect', () => { c.end(); r(true) }).once('error', () => { c.destroy(); r(false) })
-    })
-    if (ok) return
-    await new Promise(r => setTimeout(r, 25))
-  }
-  throw new Error('redis-server did not start')
-}
-
 beforeAll(async () => {
   if (!hasRedis) return
-  const port = await freePort()
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  await waitForPort(port)
-  url = `redis://127.0.0.1:${port}`
+  const redis = await startRedisServer()
+  server = redis.process
+  url = redis.url
 })
 afterAll(() => {
   server?.kill('SIGCONT')

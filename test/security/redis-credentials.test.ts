@@ -3,32 +3,19 @@
  * AUTH command (its args: the password) to the errors of the commands queued behind it.
  * Against a redis-server of this file's own, started with --requirepass.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { connect, createServer } from 'node:net'
+import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { manager } from '../cache/_manager.js'
+import { hasRedisServer as hasRedis, startRedisServer } from '../helpers/redis-server.js'
 
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0
 let server: ChildProcess | undefined
 let port = 0
 
 beforeAll(async () => {
   if (!hasRedis) return
-  port = await new Promise<number>(resolve => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 'the-right-one'], { stdio: 'ignore' })
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>(r => {
-      const c = connect(port, '127.0.0.1').once('connect', () => { c.end(); r(true) }).once('error', () => { c.destroy(); r(false) })
-    })
-    if (up) return
-    await new Promise(r => setTimeout(r, 25))
-  }
-  throw new Error('redis-server did not start')
+  const redis = await startRedisServer(['--requirepass', 'the-right-one'])
+  server = redis.process
+  port = redis.port
 })
 afterAll(() => { server?.kill('SIGKILL') })
 
