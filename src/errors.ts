@@ -3,6 +3,11 @@
  * Config errors carry `file`, `path`, `expected`, `found` for tests and `--json`.
  */
 
+/** What went wrong, as text: an Error's message, anything else thrown as a string. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 export class PerfError extends Error {
   override name = 'PerfError'
   code: string

@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createPerf } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
+import { errorMessage } from '../errors.js'
 
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
 export interface PerfAdapterOptions {
@@ -62,6 +63,6 @@ export async function closePerf(perf: Perf | undefined): Promise<void> {
   try {
     await perf.close()
   } catch (error) {
-    process.stderr.write(`[unperf] closing perf failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(`[unperf] closing perf failed: ${errorMessage(error)}\n`)
   }
 }

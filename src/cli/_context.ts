@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { loadPerfConfigLayers } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { mergeHistories, readHistory, type HistoryEntry } from '../runtime/report/history.js'
+import { errorMessage } from '../errors.js'
 
 /** The config the command works on: rootDir = cwd = --cwd (or the current directory). */
 export async function cliConfig(args: { cwd?: string; env?: string }): Promise<ResolvedPerfConfig> {
@@ -22,7 +23,7 @@ export async function cliHistory(config: ResolvedPerfConfig): Promise<HistoryEnt
     const { readDriverHistory } = await import('../runtime/report/history-driver.js')
     return mergeHistories(local, await readDriverHistory(config), config.report.history)
   } catch (error) {
-    console.error(`[unperf] report.historyDriver could not be read (${error instanceof Error ? error.message : String(error)}); using the local history`)
+    console.error(`[unperf] report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
     return local
   }
 }

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, configIssue } from '../errors.js'
+import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { mergeConfig } from './merge.js'
 import { configCandidates, snapshotDirs } from './snapshot.js'
@@ -129,7 +129,7 @@ export function packageRoot(): string | undefined {
 
 /** A syntax (or evaluation) error in a config file: name the file and line. */
 function syntaxError(error: unknown, rootDir: string, configFile: string | undefined): ConfigError {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   const stack = error instanceof Error ? (error.stack ?? '') : ''
   // the first location in the config's own files: frames in dependencies (jiti parsing a JSON file,
   // say) are skipped, and the frames from unperf's own code on are the callers of the config, not it

@@ -22,6 +22,7 @@
 import { crypto, zlib } from '../runtime/_builtins.js'
 import { crc32 } from './crc32.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
+import { errorMessage } from '../errors.js'
 
 const MAGIC = Buffer.from('UNPERF2\n')
 const MAGIC_V1 = Buffer.from('UNPERF1\n')
@@ -136,7 +137,7 @@ export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: str
     else if (type === T_UINT8) value = owned ? new Uint8Array(buf.buffer, buf.byteOffset + start, n) : new Uint8Array(buf.subarray(start))
     else badType(type)
   } catch (error) {
-    throw new CorruptEntryError(storedKey, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`)
+    throw new CorruptEntryError(storedKey, `undecodable payload: ${errorMessage(error)}`)
   }
   const entry: StoredEntry = {
     key: storedKey, value, createdAt: buf.readDoubleLE(16), expiresAt: flags & F_EXPIRES ? buf.readDoubleLE(24) : null,
@@ -213,7 +214,7 @@ function decodeV1(buf: Buffer, expectedKey: string | undefined, checkIntegrity: 
     if (header.z === 'br') payload = zlib().brotliDecompressSync(payload)
     value = header.t === 'j' ? JSON.parse(payload.toString()) : header.t === 'b' ? Buffer.from(payload) : header.t === 'u' ? new Uint8Array(payload) : badType(undefined)
   } catch (error) {
-    throw new CorruptEntryError(header.k, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`)
+    throw new CorruptEntryError(header.k, `undecodable payload: ${errorMessage(error)}`)
   }
   return { key: header.k, value, createdAt: header.c, expiresAt: header.e, staleFor: header.st ?? 0, size: buf.length, ...(header.m !== undefined && { metadata: header.m }) }
 }

@@ -4,6 +4,7 @@
  */
 import { HookableCore } from 'hookable'
 import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.js'
+import { errorMessage } from '../errors.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
@@ -19,7 +20,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
 
   /** Called when a listener throws inside `emit()`. */
   onListenerError: ListenerErrorHandler = (name, error) => {
-    process.emitWarning(`[unperf] a '${name}' hook listener threw: ${error instanceof Error ? error.message : String(error)}`)
+    process.emitWarning(`[unperf] a '${name}' hook listener threw: ${errorMessage(error)}`)
   }
 
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {

@@ -4,6 +4,8 @@
  * synchronously, once. A signal whose only listener is ours is re-raised afterwards so the process
  * still dies of it (exit code 128 + n); when the host has its own listeners, they decide.
  */
+import { errorMessage } from '../errors.js'
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.Signals) => void): () => void {
@@ -12,7 +14,7 @@ export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.S
     if (done) return
     done = true
     try { onExit(code, signal) } catch (error) {
-      process.stderr.write(`[unperf] could not write the report at exit: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.stderr.write(`[unperf] could not write the report at exit: ${errorMessage(error)}\n`)
     }
   }
   const onProcessExit = (code: number) => run(code)

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { loadPerfConfigLayers } from '../config/load.js'
-import { PluginError } from '../errors.js'
+import { PluginError, errorMessage } from '../errors.js'
 import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
@@ -66,7 +66,7 @@ class PerfInstance implements Perf {
     private readonly _options: CreatePerfOptions,
   ) {
     this._warn = createWarnOnce()
-    this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${error instanceof Error ? error.message : String(error)}`)
+    this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${errorMessage(error)}`)
     this._ctx = { config, hooks: this.hooks, warn: this._warn }
     this.memory = createMemoryTracker()
   }
@@ -196,7 +196,7 @@ class PerfInstance implements Perf {
         await exportToOpenTelemetry(report, this.config)
       } catch (error) {
         // a PerfError's message carries the '[unperf] ' prefix already: the warning prints it once
-        this._warn('otel', `OpenTelemetry export failed: ${(error instanceof Error ? error.message : String(error)).replace(/^\[unperf\] /, '')}`)
+        this._warn('otel', `OpenTelemetry export failed: ${errorMessage(error).replace(/^\[unperf\] /, '')}`)
       }
     }
     await this.hooks.emit('report', report)

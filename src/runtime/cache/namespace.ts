@@ -6,7 +6,7 @@
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { parseDuration } from '../../config/units.js'
-import { NamespaceAccessError } from '../../errors.js'
+import { NamespaceAccessError, errorMessage } from '../../errors.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { TierGuard } from '../../drivers/tiers.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from '../../drivers/types.js'
@@ -503,7 +503,7 @@ export class CacheNamespace implements PerfCache {
     if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
     const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'
     const errno = (error as { code?: string }).code
-    const detail = error instanceof Error ? error.message : String(error)
+    const detail = errorMessage(error)
     // one warning per tier (per process), whatever the operation
     this._host.ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
       tier?.remote

@@ -17,6 +17,7 @@ import { createGcSampler } from './samplers/gc.js'
 import { readHandles } from './samplers/handles.js'
 import { readMemory } from './samplers/memory.js'
 import type { SystemSampler } from './samplers/system.js'
+import { errorMessage } from '../../errors.js'
 
 /** The monitor perf.ts and `unperf monitor` use; `server` is set when prometheus serves HTTP. */
 export interface MonitorImpl extends Monitor {
@@ -75,7 +76,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     const prom = options.prometheus
     if (prom && 'file' in prom && !textfileWrite) {
       textfileWrite = writeTextfile(prom.file, metrics.expose())
-        .catch(error => warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${error instanceof Error ? error.message : String(error)}`))
+        .catch(error => warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${errorMessage(error)}`))
         .finally(() => { textfileWrite = undefined })
     }
   }
@@ -118,13 +119,13 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
         try {
           writeTextfileSync(prom.file, metrics.expose())
         } catch (error) {
-          warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${error instanceof Error ? error.message : String(error)}`)
+          warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${errorMessage(error)}`)
         }
       }
       stopping = (async () => {
         if (prom && 'pushgateway' in prom) {
           await pushMetrics(prom.pushgateway, prom.job, metrics.expose())
-            .catch(error => warn('monitor-pushgateway', `prometheus: push to ${prom.pushgateway} failed: ${error instanceof Error ? error.message : String(error)}`))
+            .catch(error => warn('monitor-pushgateway', `prometheus: push to ${prom.pushgateway} failed: ${errorMessage(error)}`))
         }
         await server?.close()
       })()

@@ -16,6 +16,7 @@ import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, mergeHistories, readHistoryFile, type HistoryEntry } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
+import { errorMessage } from '../../errors.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -55,7 +56,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
     try {
       history = mergeHistories(history, await driver.readDriverHistory(ctx.config), ctx.config.report.history)
     } catch (error) {
-      ctx.warn('history-driver', `report.historyDriver could not be read (${error instanceof Error ? error.message : String(error)}); using the local history`)
+      ctx.warn('history-driver', `report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
     }
   }
   const entry = judgeAndWrite(report, history, local, state, ctx)
@@ -63,7 +64,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
     try {
       await driver.appendDriverHistory(ctx.config, entry)
     } catch (error) {
-      ctx.warn('history-driver-write', `report.historyDriver could not be written (${error instanceof Error ? error.message : String(error)})`)
+      ctx.warn('history-driver-write', `report.historyDriver could not be written (${errorMessage(error)})`)
     }
   }
   for (const b of report.budgets) if (b.status === 'fail') await ctx.hooks.emit('budget:exceeded', b)
@@ -93,7 +94,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lin
   try {
     report.budgets = evaluateBudgets(report, config, history)
   } catch (error) {
-    ctx.warn('budgets', `budgets could not be evaluated: ${error instanceof Error ? error.message : String(error)}`)
+    ctx.warn('budgets', `budgets could not be evaluated: ${errorMessage(error)}`)
   }
   if (config.budgets.mode === 'error' && report.budgets.some(b => b.status === 'fail') && !process.exitCode) {
     process.exitCode = 1
@@ -116,7 +117,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lin
     appendHistory(config, entry, local.lines)
     return entry
   } catch (error) {
-    ctx.warn('report-write', `the report could not be written to ${config.report.dir}: ${error instanceof Error ? error.message : String(error)}`)
+    ctx.warn('report-write', `the report could not be written to ${config.report.dir}: ${errorMessage(error)}`)
     return undefined
   }
 }

@@ -4,6 +4,7 @@
  * and `read()` returns the last values: sampling never waits for them.
  */
 import type { WarnOnce } from '../../_internal.js'
+import { errorMessage } from '../../../errors.js'
 
 export interface SystemSample {
   load: { percent: number; avg: number }
@@ -48,7 +49,7 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
   const tick = (): Promise<void> => {
     if (stopped || running) return running ?? Promise.resolve()
     running = refresh()
-      .catch(error => warn('monitor-system', `system monitor failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch(error => warn('monitor-system', `system monitor failed: ${errorMessage(error)}`))
       .finally(() => { running = undefined })
     return running
   }
