@@ -1,8 +1,7 @@
 import { resolve } from 'node:path'
 import { loadPerfConfigLayers } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
-import { mergeHistories, readHistory, type HistoryEntry } from '../runtime/report/history.js'
-import { errorMessage } from '../errors.js'
+import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 
 /** The config the command works on: rootDir = cwd = --cwd (or the current directory). */
 export async function cliConfig(args: { cwd?: string; env?: string }): Promise<ResolvedPerfConfig> {
@@ -19,11 +18,6 @@ export async function cliConfig(args: { cwd?: string; env?: string }): Promise<R
 export async function cliHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
   const local = readHistory(config)
   if (!config.report.historyDriver) return local
-  try {
-    const { readDriverHistory } = await import('../runtime/report/history-driver.js')
-    return mergeHistories(local, await readDriverHistory(config), config.report.history)
-  } catch (error) {
-    console.error(`[unperf] report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
-    return local
-  }
+  const { withDriverHistory } = await import('../runtime/report/history-driver.js')
+  return withDriverHistory(config, local, message => console.error(`[unperf] ${message}`))
 }

@@ -14,7 +14,7 @@ import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
-import { appendHistory, historyEntry, mergeHistories, readHistoryFile, type HistoryEntry } from './history.js'
+import { appendHistory, historyEntry, readHistoryFile, type HistoryEntry } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
 import { errorMessage } from '../../errors.js'
 
@@ -52,13 +52,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
   const driver = ctx.config.report.historyDriver ? await import('./history-driver.js') : undefined
-  if (driver) {
-    try {
-      history = mergeHistories(history, await driver.readDriverHistory(ctx.config), ctx.config.report.history)
-    } catch (error) {
-      ctx.warn('history-driver', `report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
-    }
-  }
+  if (driver) history = await driver.withDriverHistory(ctx.config, history, message => ctx.warn('history-driver', message))
   const entry = judgeAndWrite(report, history, local, state, ctx)
   if (driver && entry) {
     try {

@@ -7,7 +7,8 @@ import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
-import type { HistoryEntry } from './history.js'
+import { errorMessage } from '../../errors.js'
+import { mergeHistories, type HistoryEntry } from './history.js'
 
 function tier(config: ResolvedPerfConfig): Tier {
   const spec = config.report.historyDriver!
@@ -39,6 +40,20 @@ export async function readDriverHistory(config: ResolvedPerfConfig): Promise<His
     return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error)).map(e => e.value)
   } finally {
     await t.close()
+  }
+}
+
+/**
+ * The local history merged (by runId) with the driver's, as the run and the `unperf budget` and
+ * `unperf report` commands judge it; a driver that cannot be read leaves the local history, and
+ * `warn` is told why.
+ */
+export async function withDriverHistory(config: ResolvedPerfConfig, local: HistoryEntry[], warn: (message: string) => void): Promise<HistoryEntry[]> {
+  try {
+    return mergeHistories(local, await readDriverHistory(config), config.report.history)
+  } catch (error) {
+    warn(`report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
+    return local
   }
 }
 
