@@ -125,69 +125,77 @@ export default defineCommand({
     const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
     // the temp dir (the preload, each process's profile and timings) goes once the profile is copied out
     try {
-      // --heap-prof samples every 512 KiB by default: the inspector's 32 KiB, as in the wrapped case
-      const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`, '--heap-prof-interval=32768'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
-      // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
-      // (Node 20 refuses --cpu-prof there: run the node command directly)
-      const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
-      const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
-      // the preload also records node's startup phases (performance.nodeTiming) of each process
-      const preload = join(dir, PRELOAD_FILE)
-      writeFileSync(preload, PRELOAD)
-      if (isNode) argv.unshift('--require', preload)
-      const env: NodeJS.ProcessEnv = isNode
-        ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
-        : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
-      const t0 = performance.now()
-      const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
-      const wall = performance.now() - t0
-      const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
-      if (r.error) throw new UsageError(`could not run '${command[0]}': ${r.error.message}`)
-      // a signal is reported as such ('exit null' said nothing)
-      const exit = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
-      if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (${exit})`)
-      // wrapped: one profile per node process (npx, then the program); the last one started is the program
-      const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
-      // named after the profile kept (the program's process), not the wrapper's
-      const kept = resolve(args.out ?? basename(main))
-      copyFileSync(main, kept)
-      const profile = JSON.parse(readFileSync(main, 'utf8'))
-      if (args.heap) {
-        const sites = new Map<string, number>()
-        const walk = (n: ProfileNode & { selfSize: number; children: (ProfileNode & { selfSize: number; children: [] })[] }) => {
-          if (isPreloadFrame(n.callFrame)) return // unperf's preload, not the program
-          sites.set(frameName(n.callFrame), (sites.get(frameName(n.callFrame)) ?? 0) + n.selfSize)
-          for (const c of n.children ?? []) walk(c as never)
-        }
-        walk(profile.head)
-        const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
-        if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, allocations: top })
-        console.log(bold('\nTop allocation sites'))
-        console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
-        return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
-      }
-      const analysis = analyzeCpuProfile(profile)
-      const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
-      if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, startup, ...analysis })
-      console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, ${exit}`))
-      if (startup.length > 0) {
-        console.log(bold('\nStartup phases (the profiled node process)'))
-        console.log(table(startup.map(p => [formatDuration(p.ms), p.phase]), ['time', 'phase']))
-      }
-      if (args.imports) {
-        console.log(bold('\nTime loading modules, by package'))
-        console.log(table(analysis.packages.map(p => [formatDuration(p.ms), p.name]), ['time', 'package']))
-        console.log(bold('\nSlowest modules'))
-        console.log(table(analysis.modules.slice(0, 15).map(m => [formatDuration(m.ms), m.name.replace(/^file:\/\//, '')]), ['time', 'module']))
-      } else {
-        console.log(bold('\nTop functions by self time'))
-        console.log(table(analysis.self.map(f => [formatDuration(f.ms), f.name]), ['self', 'function']))
-        console.log(bold('\nTop functions by total time'))
-        console.log(table(analysis.total.map(f => [formatDuration(f.ms), f.name]), ['total', 'function']))
-      }
-      console.log(dim(`\nCPU profile: ${kept} (open in Chrome DevTools or speedscope)`))
+      profileIn(dir, command, args)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   },
 })
+
+interface ProfileArgs { heap?: boolean; imports?: boolean; out?: string; json?: boolean; cwd?: string }
+
+/** Runs the command under the profiler with its files in `dir`, keeps the profile and prints (or --json) what it shows. */
+function profileIn(dir: string, command: string[], args: ProfileArgs): void {
+  // --heap-prof samples every 512 KiB by default: the inspector's 32 KiB, as in the wrapped case
+  const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`, '--heap-prof-interval=32768'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
+  // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
+  // (Node 20 refuses --cpu-prof there: run the node command directly)
+  const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
+  const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
+  // the preload also records node's startup phases (performance.nodeTiming) of each process
+  const preload = join(dir, PRELOAD_FILE)
+  writeFileSync(preload, PRELOAD)
+  if (isNode) argv.unshift('--require', preload)
+  const env: NodeJS.ProcessEnv = isNode
+    ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
+    : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
+  const t0 = performance.now()
+  const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
+  const wall = performance.now() - t0
+  const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
+  if (r.error) throw new UsageError(`could not run '${command[0]}': ${r.error.message}`)
+  // a signal is reported as such ('exit null' said nothing)
+  const exit = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
+  if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (${exit})`)
+  // wrapped: one profile per node process (npx, then the program); the last one started is the program
+  const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
+  // named after the profile kept (the program's process), not the wrapper's
+  const kept = resolve(args.out ?? basename(main))
+  copyFileSync(main, kept)
+  const profile = JSON.parse(readFileSync(main, 'utf8'))
+  if (args.heap) {
+    const sites = new Map<string, number>()
+    const walk = (n: ProfileNode & { selfSize: number; children: (ProfileNode & { selfSize: number; children: [] })[] }) => {
+      if (isPreloadFrame(n.callFrame)) return // unperf's preload, not the program
+      sites.set(frameName(n.callFrame), (sites.get(frameName(n.callFrame)) ?? 0) + n.selfSize)
+      for (const c of n.children ?? []) walk(c as never)
+    }
+    walk(profile.head)
+    const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
+    if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, allocations: top })
+    console.log(bold('\nTop allocation sites'))
+    console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
+    return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
+  }
+  const analysis = analyzeCpuProfile(profile)
+  const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
+  if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, startup, ...analysis })
+  console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, ${exit}`))
+  if (startup.length > 0) {
+    console.log(bold('\nStartup phases (the profiled node process)'))
+    console.log(table(startup.map(p => [formatDuration(p.ms), p.phase]), ['time', 'phase']))
+  }
+  if (args.imports) {
+    console.log(bold('\nTime loading modules, by package'))
+    console.log(table(analysis.packages.map(p => [formatDuration(p.ms), p.name]), ['time', 'package']))
+    console.log(bold('\nSlowest modules'))
+    console.log(table(analysis.modules.slice(0, 15).map(m => [formatDuration(m.ms), m.name.replace(/^file:\/\//, '')]), ['time', 'module']))
+  } else {
+    console.log(bold('\nTop functions by self time'))
+    console.log(table(analysis.self.map(f => [formatDuration(f.ms), f.name]), ['self', 'function']))
+    console.log(bold('\nTop functions by total time'))
+    console.log(table(analysis.total.map(f => [formatDuration(f.ms), f.name]), ['total', 'function']))
+  }
+  console.log(dim(`\nCPU profile: ${kept} (open in Chrome DevTools or speedscope)`))
+}
+
