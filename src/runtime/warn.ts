@@ -32,7 +32,9 @@ export function redactArgv(argv: readonly string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     out.push(redact(arg))
-    if (SECRET_FLAG.test(arg) && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+    // only a flag can be one: a command name or a path never compiles the case-insensitive
+    // alternation (~0.5 ms on every start, V8 compiles a regex on its first use)
+    if (arg.charCodeAt(0) === 45 /* - */ && SECRET_FLAG.test(arg) && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
       out.push('***')
       i++
     }
