@@ -12,6 +12,8 @@ import {
   closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { errorMessage } from '../errors.js'
+import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 
 /** Final result of a test: passed, failed, skipped. */
 export type TestStateCode = 'p' | 'f' | 's'
@@ -113,26 +115,7 @@ export function appendTestRun(dir: string, entry: TestRunEntry, options: AppendO
 /** Appends several runs in one O_APPEND write (see {@link appendTestRun}). */
 export function appendTestRuns(dir: string, entries: readonly TestRunEntry[], options: AppendOptions): void {
   if (entries.length === 0) return
-  // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const file = testsHistoryPath(dir)
-  const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
-  const fd = openSync(file, 'a', 0o600)
-  let size: number
-  try {
-    writeAll(fd, bytes)
-    size = fstatSync(fd).size
-  } finally {
-    closeSync(fd)
-  }
-  const cap = Math.max(1, Math.floor(options.cap))
-  // cheap bound first: 2× cap lines cannot fit in fewer bytes than 2× cap minimal lines
-  if (size < 2 * cap * 64) return
-  try {
-    if (countLines(file) > 2 * cap) compactTestHistory(dir, cap)
-  } catch {
-    // the run is recorded; compaction is retried by the next run (e.g. Windows refusing a rename)
-  }
+  compactIfOver(dir, capOf(options), appendLines(dir, entries))
 }
 
 export interface ReadHistoryResult {
@@ -158,35 +141,78 @@ export function readTestHistory(dir: string, limit?: number): ReadHistoryResult 
 export interface MergeResult {
   /** Runs added (not already in the history, by id). */
   added: number
-  /** Runs the sources held that the history already had. */
+  /** Runs the sources held that the history already had (or another source held too). */
   known: number
   /** Corrupt or torn lines skipped in the sources. */
   skipped: number
+  /** Sources that could not be read (missing, a directory, no permission): their runs are not merged. */
+  unreadable: UnreadableSource[]
+}
+
+export interface UnreadableSource {
+  /** The source path, as given. */
+  file: string
+  /** The system error code (`ENOENT`, `EISDIR`, `EACCES`, ...) when there is one. */
+  code?: string
+  /** Why, in words. */
+  reason: string
 }
 
 /**
  * Adds the runs of other `tests.jsonl` files (e.g. one per CI shard job) that this history lacks,
- * oldest first, deduplicated by run id. Safe to repeat: merging the same file twice adds nothing.
+ * deduplicated by run id. Safe to repeat: merging the same file twice adds nothing.
+ *
+ * Every source that can be read is merged; one that cannot (missing, a directory, no permission) is
+ * listed in `unreadable` and the others still count. The history stays in run order (`endedAt`),
+ * since readers and the cap take its last lines as the newest runs: runs that all ended after the
+ * newest one recorded are appended (one O_APPEND write, as a vitest run does); older ones make it
+ * rewrite the file in order (temp file + rename, 0600). Both happen under `tests.jsonl.lock`, the
+ * lock compaction takes; corrupt lines of the history are dropped by a rewrite, as by compaction.
  */
 export function mergeTestHistory(dir: string, sources: readonly string[], options: AppendOptions): MergeResult {
-  const seen = new Set(readTestHistory(dir).entries.map(e => e.id))
-  const added: TestRunEntry[] = []
-  let known = 0
+  const cap = capOf(options)
+  const runs: TestRunEntry[] = []
+  const unreadable: UnreadableSource[] = []
   let skipped = 0
   for (const source of sources) {
-    const parsed = parseLines(readFileSync(source, 'utf8'))
-    skipped += parsed.skipped
-    for (const entry of parsed.entries) {
-      if (seen.has(entry.id)) known++
-      else {
-        seen.add(entry.id)
-        added.push(entry)
-      }
+    let text: string
+    try {
+      text = readFileSync(source, 'utf8')
+    } catch (error) {
+      unreadable.push(unreadableSource(source, error))
+      continue
     }
+    const parsed = parseLines(text)
+    skipped += parsed.skipped
+    runs.push(...parsed.entries)
   }
-  added.sort((a, b) => a.endedAt - b.endedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  appendTestRuns(dir, added, options)
-  return { added: added.length, known, skipped }
+  if (runs.length === 0) return { added: 0, known: 0, skipped, unreadable }
+
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const file = testsHistoryPath(dir)
+  const lock = `${file}.lock`
+  waitForLock(lock)
+  const added: TestRunEntry[] = []
+  let appended: number | undefined
+  try {
+    const before = readIfExists(file)
+    const history = parseLines(before.toString('utf8')).entries
+    const seen = new Set(history.map(e => e.id))
+    for (const run of runs) {
+      if (seen.has(run.id)) continue
+      seen.add(run.id)
+      added.push(run)
+    }
+    added.sort((a, b) => endOf(a) - endOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    if (added.length === 0) { /* nothing new */ }
+    else if (history.every(e => endOf(e) <= endOf(added[0]!))) appended = appendLines(dir, added)
+    else rewriteInRunOrder(file, before, [...history, ...added], cap)
+  } finally {
+    rmSync(lock, { force: true })
+  }
+  // compaction takes the lock itself
+  if (appended !== undefined) compactIfOver(dir, cap, appended)
+  return { added: added.length, known: runs.length - added.length, skipped, unreadable }
 }
 
 /**
@@ -261,23 +287,122 @@ function countLines(file: string): number {
   return lines
 }
 
+function capOf(options: AppendOptions): number {
+  return Math.max(1, Math.floor(options.cap))
+}
+
+/** One O_APPEND write of whole lines (dir made 0700, file 0600); returns the file's size after it. */
+function appendLines(dir: string, entries: readonly TestRunEntry[]): number {
+  // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
+  const fd = openSync(testsHistoryPath(dir), 'a', 0o600)
+  try {
+    writeAll(fd, bytes)
+    return fstatSync(fd).size
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Compacts the file to `cap` lines once it holds more than 2× cap (skipped when another process holds the lock). */
+function compactIfOver(dir: string, cap: number, size: number): void {
+  // cheap bound first: 2× cap lines cannot fit in fewer bytes than 2× cap minimal lines
+  if (size < 2 * cap * 64) return
+  try {
+    if (countLines(testsHistoryPath(dir)) > 2 * cap) compactTestHistory(dir, cap)
+  } catch {
+    // the run is recorded; compaction is retried by the next run (e.g. Windows refusing a rename)
+  }
+}
+
+/** When a run ended; a line without a usable time sorts first (oldest). */
+function endOf(entry: TestRunEntry): number {
+  return typeof entry.endedAt === 'number' && Number.isFinite(entry.endedAt) ? entry.endedAt : 0
+}
+
+/** Stable: runs that ended at the same ms keep their order. */
+function inRunOrder(entries: TestRunEntry[]): TestRunEntry[] {
+  return entries.sort((a, b) => endOf(a) - endOf(b))
+}
+
+/**
+ * Rewrites the history (read as `before`, under the lock) as `entries` in run order, with the cap
+ * compaction applies (the newest `cap` runs once there are more than 2× cap). Runs a vitest process
+ * appended since the read (appenders take no lock) go along, as in compaction.
+ */
+function rewriteInRunOrder(file: string, before: Buffer, entries: TestRunEntry[], cap: number): void {
+  let runs = inRunOrder(entries)
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0
+  if (size > before.length) {
+    const ids = new Set(runs.map(e => e.id))
+    const extra = parseLines(readFileSync(file).subarray(before.length).toString('utf8')).entries.filter(e => !ids.has(e.id))
+    runs = inRunOrder([...runs, ...extra])
+  }
+  if (runs.length > 2 * cap) runs = runs.slice(-cap)
+  writeFileAtomicSync(file, runs.map(formatHistoryLine).join(''), { mode: 0o600 })
+}
+
+function readIfExists(file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0)
+    throw error
+  }
+}
+
+function unreadableSource(file: string, error: unknown): UnreadableSource {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const reason = code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'a directory, expected a tests.jsonl file'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : errorMessage(error)
+  return { file, ...(typeof code === 'string' && { code }), reason }
+}
+
 const STALE_LOCK_MS = 30_000
 
+/** Takes the lock file; false when another process holds it (or it cannot be made). */
 function acquireLock(lock: string): boolean {
+  try {
+    return tryLock(lock)
+  } catch {
+    return false
+  }
+}
+
+/** True once taken; false while another process holds it; throws when the lock file cannot be made. */
+function tryLock(lock: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lock, `${process.pid} ${Date.now()}\n`, { flag: 'wx', mode: 0o600 })
       return true
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       // a lock left by a crashed process is taken over after 30 s
+      let age: number
       try {
-        if (Date.now() - statSync(lock).mtimeMs < STALE_LOCK_MS) return false
-        rmSync(lock, { force: true })
+        age = Date.now() - statSync(lock).mtimeMs
       } catch {
-        return false
+        continue // released meanwhile
       }
+      if (age < STALE_LOCK_MS) return false
+      rmSync(lock, { force: true })
     }
   }
   return false
+}
+
+/**
+ * Waits for the lock: compaction holds it for one rewrite, and a lock left by a crashed process
+ * turns stale (taken over) after 30 s, so the wait ends.
+ */
+function waitForLock(lock: string): void {
+  const deadline = Date.now() + STALE_LOCK_MS + 5_000
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  while (!tryLock(lock)) {
+    if (Date.now() > deadline) throw new Error(`${lock} is held by another process: nothing was merged; run again once it is gone`)
+    Atomics.wait(sleeper, 0, 0, 20)
+  }
 }

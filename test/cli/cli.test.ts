@@ -3,9 +3,10 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes } from '../../src/config/units.js'
+import { formatHistoryLine, readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -359,6 +360,41 @@ describe('unperf CLI', () => {
     const missing = unperf(dir, 'profile', '--', 'unperf-no-such-command')
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain("could not run 'unperf-no-such-command'")
+  })
+
+  it('tests merge: every readable source merged in run order; each unreadable one named with its reason, exit 1', () => {
+    const work = tempDir('unperf-cli-merge-')
+    const run = (n: number): TestRunEntry => ({ v: 1, id: `run-${n}`, startedAt: 1000 * n, endedAt: 1000 * n + 500, duration: 500, result: 'passed', files: [] })
+    const write = (file: string, ns: number[]) => {
+      mkdirSync(join(work, dirname(file)), { recursive: true })
+      writeFileSync(join(work, file), ns.map(n => formatHistoryLine(run(n))).join(''))
+    }
+    write('history/tests.jsonl', [1, 4])
+    write('shards/a/tests.jsonl', [3, 2])
+    write('shards/c/tests.jsonl', [5])
+    mkdirSync(join(work, 'shards/d'))
+    const elsewhere = tempDir('unperf-cli-elsewhere-')
+    const r = unperf(elsewhere, 'tests', 'merge', '--cwd', work, '--dir', 'history', '--json', 'shards/a/tests.jsonl', 'shards/b/tests.jsonl', 'shards/c/tests.jsonl', 'shards/d')
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.json()).toEqual({
+      file: join(work, 'history/tests.jsonl'), added: 3, known: 0, skipped: 0,
+      unreadable: [
+        { file: join(work, 'shards/b/tests.jsonl'), code: 'ENOENT', reason: 'no such file' },
+        { file: join(work, 'shards/d'), code: 'EISDIR', reason: 'a directory, expected a tests.jsonl file' },
+      ],
+    })
+    expect(readTestHistory(join(work, 'history')).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4', 'run-5'])
+    // human: each unreadable source on stderr, by path and reason; stdout untouched
+    const human = unperf(work, 'tests', 'merge', '--dir', 'history', 'shards/b/tests.jsonl', 'shards/a/tests.jsonl')
+    expect(human.code).toBe(1)
+    expect(human.stdout).toBe('')
+    expect(human.stderr).toContain(`could not read ${join(work, 'shards/b/tests.jsonl')}: no such file`)
+    expect(human.stderr).toContain('0 new runs, 2 already there')
+    expect(human.stderr).toContain('1 of 2 files could not be read')
+    // every source read: exit 0
+    const ok = unperf(work, 'tests', 'merge', '--dir', 'history', '--json', 'shards/a/tests.jsonl')
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json()).toMatchObject({ added: 0, known: 2, unreadable: [] })
   })
 })
 

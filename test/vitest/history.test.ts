@@ -1,5 +1,5 @@
 /** issue 10: tests.jsonl: self-validating lines, a cap, safe with parallel writers. */
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -140,8 +140,113 @@ describe('merging histories (one per CI shard job)', () => {
     for (const n of [1, 2, 3]) appendTestRun(jobB, entry(n), { cap: 10 })
     appendFileSync(testsHistoryPath(jobB), 'torn li')
     const result = mergeTestHistory(base, [testsHistoryPath(jobA), testsHistoryPath(jobB)], { cap: 10 })
-    expect(result).toEqual({ added: 2, known: 4, skipped: 1 })
+    expect(result).toEqual({ added: 2, known: 4, skipped: 1, unreadable: [] })
     expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4'])
     expect(mergeTestHistory(base, [testsHistoryPath(jobA)], { cap: 10 }).added).toBe(0)
+  })
+
+  it('merges every readable source and reports each unreadable one (missing, a directory) by path and reason', async () => {
+    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const base = tempDir()
+    appendTestRun(base, entry(1), { cap: 10 })
+    const jobA = tempDir()
+    const jobB = tempDir()
+    appendTestRun(jobA, entry(2), { cap: 10 })
+    appendTestRun(jobB, entry(3), { cap: 10 })
+    const missing = join(tempDir(), 'gone', 'tests.jsonl')
+    const aDir = join(tempDir(), 'shard-4')
+    mkdirSync(aDir)
+    // the unreadable ones first and in between: neither stops the files after them
+    const result = mergeTestHistory(base, [missing, testsHistoryPath(jobA), aDir, testsHistoryPath(jobB)], { cap: 10 })
+    expect(result).toEqual({
+      added: 2, known: 0, skipped: 0,
+      unreadable: [
+        { file: missing, code: 'ENOENT', reason: 'no such file' },
+        { file: aDir, code: 'EISDIR', reason: 'a directory, expected a tests.jsonl file' },
+      ],
+    })
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3'])
+  })
+
+  it('keeps the history in run order when merged runs are older than runs it holds', async () => {
+    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const base = join(tempDir(), 'reports', 'tests')
+    for (const n of [1, 4, 6]) appendTestRun(base, entry(n), { cap: 10 })
+    // a shard job that started from an older history: its runs 2, 3 and 5 ended before run 6
+    const job = tempDir()
+    for (const n of [5, 2, 3]) appendTestRun(job, entry(n), { cap: 10 })
+    const old = process.umask(0)
+    let result
+    try {
+      result = mergeTestHistory(base, [testsHistoryPath(job)], { cap: 10 })
+    } finally {
+      process.umask(old)
+    }
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4', 'run-5', 'run-6'])
+    expect(result).toMatchObject({ added: 3, known: 0, skipped: 0 })
+    // readers take the tail: the newest runs
+    expect(readTestHistory(base, 2).entries.map(e => e.id)).toEqual(['run-5', 'run-6'])
+    // rewritten atomically: still 0600 in a 0700 dir, no temp or lock file left
+    expect(statSync(testsHistoryPath(base)).mode & 0o777).toBe(0o600)
+    expect(statSync(base).mode & 0o777).toBe(0o700)
+    expect(readdirSync(base)).toEqual(['tests.jsonl'])
+    // once more: nothing new, nothing moves
+    const bytes = readFileSync(testsHistoryPath(base))
+    expect(mergeTestHistory(base, [testsHistoryPath(job)], { cap: 10 })).toMatchObject({ added: 0, known: 3 })
+    expect(readFileSync(testsHistoryPath(base))).toEqual(bytes)
+  })
+
+  it('the cap keeps the newest runs, not the last merged: old runs merged into a full history do not push newer ones out', async () => {
+    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const cap = 2
+    const base = tempDir()
+    for (const n of [1, 2, 5, 6]) appendTestRun(base, entry(n), { cap }) // 2× cap: full, not yet compacted
+    const job = tempDir()
+    for (const n of [3, 4]) appendTestRun(job, entry(n), { cap: 10 })
+    expect(mergeTestHistory(base, [testsHistoryPath(job)], { cap })).toMatchObject({ added: 2, known: 0 })
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-5', 'run-6'])
+    expect(readFileSync(testsHistoryPath(base), 'utf8').trimEnd().split('\n').length).toBeLessThanOrEqual(2 * cap)
+  })
+
+  it('runs newer than the whole history are appended in place: the file is not rewritten', async () => {
+    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const base = tempDir()
+    for (const n of [1, 2]) appendTestRun(base, entry(n), { cap: 10 })
+    const ino = statSync(testsHistoryPath(base)).ino
+    const job = tempDir()
+    for (const n of [4, 3]) appendTestRun(job, entry(n), { cap: 10 })
+    expect(mergeTestHistory(base, [testsHistoryPath(job)], { cap: 10 })).toMatchObject({ added: 2, known: 0 })
+    expect(statSync(testsHistoryPath(base)).ino).toBe(ino)
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4'])
+    expect(readdirSync(base)).toEqual(['tests.jsonl'])
+  })
+
+  it('waits for the lock another process holds (compaction), takes over a stale one, and leaves none behind', async () => {
+    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const base = tempDir()
+    for (const n of [1, 4]) appendTestRun(base, entry(n), { cap: 10 })
+    const job = tempDir()
+    appendTestRun(job, entry(2), { cap: 10 })
+    appendTestRun(job, entry(3), { cap: 10 })
+    const lock = `${testsHistoryPath(base)}.lock`
+    writeFileSync(lock, '1 0\n')
+    // a real process releases it 300 ms later; the merge (synchronous) waits for it
+    const holder = spawn(process.execPath, ['-e', `setTimeout(() => require('node:fs').rmSync(${JSON.stringify(lock)}), 300)`], { stdio: 'ignore' })
+    const exited = new Promise(resolve => holder.on('close', resolve))
+    const t0 = Date.now()
+    const first = mergeTestHistory(base, [testsHistoryPath(job)], { cap: 10 })
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250)
+    await exited
+    expect(first).toMatchObject({ added: 2 })
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4'])
+    expect(existsSync(lock)).toBe(false)
+    // a lock left by a crashed process (older than 30 s) is taken over at once
+    writeFileSync(lock, '1 0\n')
+    utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
+    const other = tempDir()
+    appendTestRun(other, entry(0), { cap: 10 })
+    expect(mergeTestHistory(base, [testsHistoryPath(other)], { cap: 10 })).toMatchObject({ added: 1 })
+    expect(readTestHistory(base).entries.map(e => e.id)).toEqual(['run-0', 'run-1', 'run-2', 'run-3', 'run-4'])
+    expect(existsSync(lock)).toBe(false)
   })
 })

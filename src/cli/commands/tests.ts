@@ -1,5 +1,7 @@
 /**
  * `unperf tests flaky|slow [--json]`: from the history the unperf/vitest reporter records.
+ * `unperf tests merge <files...>`: adds other histories' runs; exit 1 when a file could not be read
+ * (the readable ones are merged all the same).
  */
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
@@ -122,8 +124,15 @@ const merge = defineCommand({
     const dir = args.dir ? resolve(cwd, args.dir) : config!.report.dir
     const cap = config?.report.history ?? 100
     const result = mergeTestHistory(dir, sources.map(s => resolve(cwd, s)), { cap })
-    if (args.json) process.stdout.write(JSON.stringify({ file: testsHistoryPath(dir), ...result }, null, 2) + '\n')
-    else process.stderr.write(`[unperf] merged into ${testsHistoryPath(dir)}: ${result.added} new runs, ${result.known} already there${result.skipped ? `, ${result.skipped} corrupt lines skipped` : ''}\n`)
+    // every readable source is merged; one that could not be read is named, and fails the command (exit 1)
+    if (result.unreadable.length > 0) process.exitCode = 1
+    if (args.json) {
+      process.stdout.write(JSON.stringify({ file: testsHistoryPath(dir), ...result }, null, 2) + '\n')
+      return
+    }
+    for (const u of result.unreadable) process.stderr.write(`[unperf] tests merge: could not read ${u.file}: ${u.reason}; its runs are not merged\n`)
+    const notRead = result.unreadable.length > 0 ? `; ${result.unreadable.length} of ${sources.length} files could not be read` : ''
+    process.stderr.write(`[unperf] merged into ${testsHistoryPath(dir)}: ${result.added} new runs, ${result.known} already there${result.skipped ? `, ${result.skipped} corrupt lines skipped` : ''}${notRead}\n`)
   },
 })
 
