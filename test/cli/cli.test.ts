@@ -362,6 +362,40 @@ describe('unperf CLI', () => {
     expect(missing.stderr).toContain("could not run 'unperf-no-such-command'")
   })
 
+  it('profile --cwd: the profile is kept in --cwd, a relative --out is resolved against it, and the path printed is that file', () => {
+    writeFileSync(join(dir, 'busy5.mjs'), `let x = 0; for (let i = 0; i < 1e7; i++) x += Math.sqrt(i); console.log(x > 0)`)
+    const elsewhere = tempDir('unperf-cli-elsewhere-')
+    const profiles = () => readdirSync(elsewhere, { recursive: true }).map(String).filter(f => /profile/.test(f))
+    // the command runs in --cwd too: its relative script is found there
+    const r = unperf(elsewhere, 'profile', '--cwd', dir, '--json', '--', process.execPath, 'busy5.mjs')
+    expect(r.code, r.stderr).toBe(0)
+    const kept = r.json().profile as string
+    expect(dirname(kept)).toBe(dir)
+    expect(kept).toMatch(/\.cpuprofile$/)
+    expect(existsSync(kept)).toBe(true)
+    // --out relative to --cwd (its directory made), given before the command or after it
+    const human = unperf(elsewhere, '--cwd', dir, 'profile', '--out', 'profiles/busy5.cpuprofile', '--', process.execPath, 'busy5.mjs')
+    expect(human.code, human.stderr).toBe(0)
+    expect(human.stdout).toContain(`CPU profile: ${join(dir, 'profiles', 'busy5.cpuprofile')} `)
+    expect(existsSync(join(dir, 'profiles', 'busy5.cpuprofile'))).toBe(true)
+    const heap = unperf(elsewhere, 'profile', '--heap', `--cwd=${dir}`, '--out', 'busy5.heapprofile', '--json', '--', process.execPath, 'busy5.mjs')
+    expect(heap.code, heap.stderr).toBe(0)
+    expect(heap.json().profile).toBe(join(dir, 'busy5.heapprofile'))
+    expect(JSON.parse(readFileSync(join(dir, 'busy5.heapprofile'), 'utf8')).head).toBeDefined()
+    // an absolute --out stays where it says
+    const abs = join(elsewhere, 'abs.cpuprofile')
+    expect(unperf(dir, 'profile', '--cwd', dir, '--out', abs, '--json', '--', process.execPath, 'busy5.mjs').json().profile).toBe(abs)
+    expect(profiles()).toEqual(['abs.cpuprofile'])
+    // an --out that cannot be written: a clear error naming it, exit 2
+    const bad = unperf(elsewhere, 'profile', '--cwd', dir, '--out', 'profiles', '--json', '--', process.execPath, 'busy5.mjs')
+    expect(bad.code).toBe(2)
+    expect(bad.json().error.message).toBe(`[unperf] could not keep the profile at ${join(dir, 'profiles')}: it is a directory (--out takes a file path)`)
+    // a --cwd that is not there: said as such, not blamed on the command
+    const nowhere = unperf(elsewhere, 'profile', '--cwd', 'no-such-dir', '--', process.execPath, 'busy5.mjs')
+    expect(nowhere.code).toBe(2)
+    expect(nowhere.stderr).toContain(`--cwd ${join(elsewhere, 'no-such-dir')}: expected a directory, there is none`)
+  })
+
   it('tests merge: every readable source merged in run order; each unreadable one named with its reason, exit 1', () => {
     const work = tempDir('unperf-cli-merge-')
     const run = (n: number): TestRunEntry => ({ v: 1, id: `run-${n}`, startedAt: 1000 * n, endedAt: 1000 * n + 500, duration: 500, result: 'passed', files: [] })

@@ -7,12 +7,12 @@
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { UsageError } from '../../errors.js'
+import { errorMessage, UsageError } from '../../errors.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 
 /** File name of the preload: its frames (loading it, starting the profiler, writing the timings at exit) are unperf's, not the program's. */
@@ -117,7 +117,7 @@ function startupPhases(dir: string, moduleMs: number): { phase: string; ms: numb
 
 export default defineCommand({
   meta: { name: 'profile', description: 'CPU (or --heap) profile of a node command: top functions; --imports: module load times' },
-  args: { ...commonArgs, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file' } },
+  args: { ...commonArgs, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file (relative to --cwd; default: --cwd, named after the process)' } },
   async run({ args, rawArgs }) {
     const dash = rawArgs.indexOf('--')
     const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)
@@ -149,8 +149,12 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   const env: NodeJS.ProcessEnv = isNode
     ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
     : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
+  // the project dir: the command runs there, and the profile is kept there (a relative --out too)
+  const cwd = resolve(args.cwd ?? process.cwd())
+  // spawn would blame the command ('spawnSync node ENOENT') for a missing --cwd
+  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--cwd ${cwd}: expected a directory, there is none`)
   const t0 = performance.now()
-  const r = spawnSync(command[0]!, argv, { cwd: args.cwd ?? process.cwd(), stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
+  const r = spawnSync(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
   const wall = performance.now() - t0
   const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
   if (r.error) throw new UsageError(`could not run '${command[0]}': ${r.error.message}`)
@@ -160,8 +164,21 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   // wrapped: one profile per node process (npx, then the program); the last one started is the program
   const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
   // named after the profile kept (the program's process), not the wrapper's
-  const kept = resolve(args.out ?? basename(main))
-  copyFileSync(main, kept)
+  const kept = resolve(cwd, args.out ?? basename(main))
+  try {
+    mkdirSync(dirname(kept), { recursive: true })
+    copyFileSync(main, kept)
+  } catch (error) {
+    // the reason without node's message, which names the temp copy that is about to be removed
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'EISDIR' ? `it is a directory${args.out ? ' (--out takes a file path)' : ''}`
+      : code === 'ENOTDIR' ? 'a parent of it is not a directory'
+        : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+          : errorMessage(error)
+    const message = `could not keep the profile at ${kept}: ${reason}`
+    // a bad --out is bad usage (exit 2); an unwritable project dir is not
+    throw args.out ? new UsageError(message) : new Error(message)
+  }
   const profile = JSON.parse(readFileSync(main, 'utf8'))
   if (args.heap) {
     const sites = new Map<string, number>()
