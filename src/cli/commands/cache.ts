@@ -69,7 +69,7 @@ const list = defineCommand({
     for (const name of args.namespace ? [args.namespace] : names) {
       const ns = get(name) as unknown as CacheNamespace
       for (const key of await ns.keys()) {
-        const found = await ns._lookup(key)
+        const found = await ns._tiers.lookup(key)
         if (!found) continue
         const e = found.entry
         const expired = e.expiresAt !== null && e.expiresAt <= now

@@ -40,7 +40,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     // a namespace dir found on disk whose name is a hash and left no marker: the hook only
     const unknown = name.startsWith('n-~') && name.length === 67
     const ns = namespaces.get(name) ?? (unknown ? undefined : open(name, !name.startsWith('plugin:')))
-    if (ns) ns._evicted(key, 'lru', size)
+    if (ns) ns._events.evicted(key, 'lru', size)
     else if (ctx.hooks.hasListeners('cache:evict')) ctx.hooks.emit('cache:evict', { namespace: name, key, reason: 'lru', size })
   })
 

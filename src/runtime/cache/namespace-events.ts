@@ -1,0 +1,117 @@
+/**
+ * What one cache namespace counts and tells: its stats counters, its `cache:*` hooks (a payload is
+ * built only when someone listens) and its warnings. The cache is an optimization: a storage
+ * failure is counted, announced (`cache:error`) and warned about here, never thrown at the caller.
+ */
+import { errorMessage } from '../../errors.js'
+import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
+import type { RuntimeContext } from '../_internal.js'
+import type { CacheStats } from '../types.js'
+import type { Lookup, Outcome } from './wrap.js'
+
+export class NamespaceEvents {
+  private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
+
+  constructor(private readonly _name: string, private readonly _ctx: RuntimeContext) {}
+
+  stats(): CacheStats {
+    const s = this._stats
+    const lookups = s.hits + s.misses
+    return { ...s, hitRate: lookups === 0 ? 0 : s.hits / lookups }
+  }
+
+  hit(key: string, found: Lookup): void {
+    this._stats.hits++
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, size: found.entry.size })
+  }
+
+  miss(key: string): void {
+    this._stats.misses++
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:miss')) hooks.emit('cache:miss', { namespace: this._name, key })
+  }
+
+  /** A stale value served (swr, staleIfError). */
+  stale(key: string, found: Lookup): void {
+    this._stats.stale++
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, stale: true })
+  }
+
+  /** A wrap() caller that joined another's call counts as that call turned out (hit, stale or miss). */
+  joined(key: string, outcome: Outcome): void {
+    const hooks = this._ctx.hooks
+    if (outcome.served === 'miss') return this.miss(key)
+    if (outcome.served === 'stale') this._stats.stale++
+    else this._stats.hits++
+    const found = outcome.found
+    if (found && hooks.hasListeners('cache:hit')) {
+      hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, ...(outcome.served === 'stale' ? { stale: true } : { size: found.entry.size }) })
+    }
+  }
+
+  set(key: string): void {
+    this._stats.sets++
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:set')) hooks.emit('cache:set', { namespace: this._name, key })
+  }
+
+  /** setMany(): counted and announced like the same writes through set(): one `cache:set` per entry */
+  setMany(entries: StoredEntry[]): void {
+    this._stats.sets += entries.length
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:set')) for (const entry of entries) hooks.emit('cache:set', { namespace: this._name, key: entry.key })
+  }
+
+  deleted(count: number): void {
+    this._stats.deletes += count
+  }
+
+  /** Counts an eviction and fires `cache:evict` (the shared cap reports its evictions here too). */
+  evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number): void {
+    if (reason !== 'invalidate') this._stats.evictions++
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...(size !== undefined && { size }) })
+  }
+
+  /** verify() found (and removed) this many corrupt entries, each already counted as an eviction: they count as errors. */
+  corruptFound(count: number): void {
+    this._stats.errors += count
+  }
+
+  corrupt(error: CorruptEntryError, tier: Tier): void {
+    const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
+    this.report(code, error.key, error, tier)
+    this.evicted(error.key, 'corrupt')
+    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' (${error.reason}); it was treated as a miss`)
+  }
+
+  report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
+    this._stats.errors++
+    scrubCredentials(error)
+    const hooks = this._ctx.hooks
+    if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this._name, ...(key !== undefined && { key }), code, ...(tier && { tier: tier.kind }), error })
+    if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
+    const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'
+    const errno = (error as { code?: string }).code
+    const detail = errorMessage(error)
+    // one warning per tier (per process), whatever the operation
+    this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
+      tier?.remote
+        ? `the ${where} failed (${detail}): it is skipped for now and retried with backoff; commands go on with the other tiers`
+        : `the ${where} failed (${detail}); the cache is an optimization, so the command goes on without it`)
+  }
+}
+
+/**
+ * ioredis attaches the failed command to its errors, and a failed AUTH (or HELLO ... AUTH) fails
+ * the commands queued behind it with the AUTH command attached: its args are the password, which a
+ * host logging `cache:error` payloads would write out. Masked in place before anyone sees the error.
+ */
+function scrubCredentials(error: unknown): void {
+  const command = (error as { command?: { name?: unknown; args?: unknown } } | null)?.command
+  if (command && typeof command.name === 'string' && /^(auth|hello|migrate)$/i.test(command.name) && Array.isArray(command.args)) {
+    command.args = command.args.map(() => '***')
+  }
+}

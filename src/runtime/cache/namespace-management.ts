@@ -1,0 +1,104 @@
+/**
+ * A namespace's management operations, each over every live tier: keys, clear, prune (expired
+ * entries and the namespace's maxSize per tier, then the cap over all namespaces), info and verify.
+ * A failing tier is reported and skipped, as everywhere in the cache.
+ */
+import type { CacheInfo, CacheVerifyResult } from '../types.js'
+import type { CacheBudget } from './budget.js'
+import type { NamespaceEvents } from './namespace-events.js'
+import type { NamespaceTiers } from './namespace-tiers.js'
+import type { NamespaceHost } from './namespace.js'
+
+/** The user keys of every live tier, once each. */
+export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents): Promise<string[]> {
+  const guards = await tiers.guards()
+  const all = new Set<string>()
+  for (const g of guards) {
+    if (!g.up) continue
+    try { for (const k of await g.call(t => t.keys())) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
+  }
+  return [...all]
+}
+
+export async function clearTiers(tiers: NamespaceTiers, events: NamespaceEvents): Promise<number> {
+  const keys = await keysOf(tiers, events)
+  const guards = await tiers.guards()
+  await Promise.all(guards.map(g => g.up ? g.call(t => t.clear()).catch(error => events.report('E_TIER', undefined, error, g.tier)) : undefined))
+  events.deleted(keys.length)
+  return keys.length
+}
+
+export async function pruneTiers(tiers: NamespaceTiers, events: NamespaceEvents, maxSize: number, budget: CacheBudget): Promise<number> {
+  const guards = await tiers.guards()
+  const removed = new Set<string>()
+  const now = Date.now()
+  for (const g of guards) {
+    if (!g.up) continue
+    try {
+      for (const r of await g.call(t => t.prune(maxSize, now))) {
+        removed.add(r.key)
+        events.evicted(r.key, r.reason, r.size)
+      }
+    } catch (error) {
+      events.report('E_TIER', undefined, error, g.tier)
+    }
+  }
+  // then the cap over all namespaces (it evicts from any of them, the fs dirs of those not open included)
+  let shared = budget.enforceMemory()
+  if (guards.some(g => g.up && g.tier.kind === 'fs')) {
+    try { shared += await budget.enforceFs(true) } catch (error) { events.report('E_EVICT', undefined, error) }
+  }
+  return removed.size + shared
+}
+
+export async function tiersInfo(tiers: NamespaceTiers, events: NamespaceEvents, maxSize: number, host: NamespaceHost): Promise<CacheInfo> {
+  const guards = await tiers.guards()
+  let entries = 0
+  let bytes = 0
+  let dir: string | undefined
+  for (const g of guards) {
+    if (g.tier.dir) dir ??= g.tier.dir
+    if (!g.up) continue
+    try {
+      const s = await g.call(t => t.stats())
+      entries = Math.max(entries, s.entries)
+      bytes = Math.max(bytes, s.bytes)
+    } catch (error) {
+      events.report('E_TIER', undefined, error, g.tier)
+    }
+  }
+  const total = { entries: 0, bytes: 0, maxSize: host.budget.maxBytes }
+  if (guards.length > 0) {
+    try {
+      const t = await host.budget.totals()
+      const fs = guards.some(g => g.tier.kind === 'fs')
+      total.entries = Math.max(t.memory.entries, fs ? t.fs.entries : 0)
+      total.bytes = Math.max(t.memory.bytes, fs ? t.fs.bytes : 0)
+    } catch (error) {
+      events.report('E_TIER', undefined, error)
+    }
+  }
+  return {
+    driver: guards.map(g => g.tier.kind).join('+') || 'disabled', ...(dir && { dir }), entries, bytes,
+    maxSize, total, namespaces: host.namespaces(),
+  }
+}
+
+export async function verifyTiers(tiers: NamespaceTiers, events: NamespaceEvents): Promise<CacheVerifyResult> {
+  const guards = await tiers.guards()
+  let checked = 0
+  let corrupt = 0
+  for (const g of guards) {
+    if (!g.up) continue
+    try {
+      const r = await g.call(t => t.verify())
+      checked += r.checked
+      corrupt += r.corrupt.length
+      for (const k of r.corrupt) events.evicted(k, 'corrupt')
+    } catch (error) {
+      events.report('E_TIER', undefined, error, g.tier)
+    }
+  }
+  events.corruptFound(corrupt)
+  return { checked, corrupt, removed: corrupt }
+}

@@ -1,0 +1,189 @@
+/**
+ * One namespace's tiers: built once the scope is known (on first use), read through (the first live
+ * entry; one found in a slower tier is promoted to the faster ones, its remaining TTL kept), written
+ * through, and kept within their limits after writes (the namespace's maxSize, an occasional sweep
+ * of expired entries, then the cap over all namespaces). A failing tier is reported and skipped:
+ * a miss or a skipped write, never an error for the caller.
+ */
+import type { ResolvedNamespaceConfig } from '../../config/types.js'
+import { MemoryTier } from '../../drivers/memory.js'
+import { TierGuard } from '../../drivers/tiers.js'
+import { CorruptEntryError, type StoredEntry } from '../../drivers/types.js'
+import type { NamespaceEvents } from './namespace-events.js'
+import type { NamespaceHost } from './namespace.js'
+import type { Lookup } from './wrap.js'
+
+/** What a synchronous write returns: no promise of its own. */
+const RESOLVED: Promise<void> = Promise.resolve()
+
+export class NamespaceTiers {
+  private _guards: Promise<TierGuard[]> | undefined
+  /** The tiers once built: the hot paths use them without awaiting a promise. */
+  ready: TierGuard[] | undefined
+  private _sweepStarted = false
+
+  constructor(
+    private readonly _name: string,
+    private readonly _config: ResolvedNamespaceConfig,
+    private readonly _host: NamespaceHost,
+    private readonly _enabled: boolean,
+    private readonly _events: NamespaceEvents,
+  ) {}
+
+  guards(): Promise<TierGuard[]> {
+    return (this._guards ??= this._enabled
+      ? this._host.tiers(this._name, this._config).then(
+        tiers => (this.ready = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._events.report('E_TIER_DOWN', undefined, error, tier)))),
+        error => { this._events.report('E_INIT', undefined, error); return [] },
+      )
+      : Promise.resolve([]))
+  }
+
+  // --- reads ---
+
+  /** The first live entry through the tiers (expired ones within their stale window come back `stale`). */
+  async lookup(key: string): Promise<Lookup | null> {
+    const guards = this.ready ?? (await this.guards())
+    const now = Date.now()
+    for (let t = 0; t < guards.length; t++) {
+      const g = guards[t]!
+      if (!g.up) continue
+      let entry: StoredEntry | null
+      try {
+        // the memory tier is synchronous: no promise, no guard
+        entry = g.tier instanceof MemoryTier ? g.tier.getSync(key) : await g.call(tier => tier.get(key))
+      } catch (error) {
+        if (error instanceof CorruptEntryError) this._events.corrupt(error, g.tier)
+        else this._events.report('E_TIER', key, error, g.tier)
+        continue
+      }
+      if (!entry) continue
+      if (entry.expiresAt !== null && entry.expiresAt <= now) {
+        if (now < entry.expiresAt + entry.staleFor) return { entry, stale: true, tier: t }
+        this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
+        this._events.evicted(key, 'expired', entry.size)
+        continue
+      }
+      if (t > 0) this._promote(entry, guards.slice(0, t))
+      return { entry, stale: false, tier: t }
+    }
+    return null
+  }
+
+  /** The fresh entries of these keys (null: none), each tier asked once for the keys still missing. */
+  async lookupMany(keys: string[]): Promise<(StoredEntry | null)[]> {
+    const guards = await this.guards()
+    const out: (StoredEntry | null)[] = keys.map(() => null)
+    let missing = keys.map((_, i) => i)
+    const now = Date.now()
+    for (let t = 0; t < guards.length && missing.length > 0; t++) {
+      const g = guards[t]!
+      if (!g.up) continue
+      let got: (StoredEntry | null | CorruptEntryError)[]
+      try {
+        got = await g.call(tier => tier.getMany(missing.map(i => keys[i]!)))
+      } catch (error) {
+        this._events.report('E_TIER', undefined, error, g.tier)
+        continue
+      }
+      const still: number[] = []
+      got.forEach((entry, j) => {
+        const i = missing[j]!
+        if (entry instanceof CorruptEntryError) { this._events.corrupt(entry, g.tier); still.push(i); return }
+        if (entry && (entry.expiresAt === null || entry.expiresAt > now)) {
+          out[i] = entry
+          if (t > 0) this._promote(entry, guards.slice(0, t))
+        } else still.push(i)
+      })
+      missing = still
+    }
+    return out
+  }
+
+  // --- writes ---
+
+  write(entry: StoredEntry): Promise<void> {
+    const guards = this.ready
+    // hot path: a memory-only namespace writes synchronously, with no promise of its own
+    if (guards !== undefined && guards.length === 1 && guards[0]!.tier instanceof MemoryTier) {
+      guards[0]!.tier.setSync(entry)
+      this._written(entry, guards)
+      return RESOLVED
+    }
+    return this._writeTiers(entry)
+  }
+
+  async writeMany(stored: StoredEntry[]): Promise<void> {
+    const guards = await this.guards()
+    if (guards.length === 0 || stored.length === 0) return
+    await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).catch(error => this._events.report('E_WRITE', undefined, error, g.tier)) : undefined))
+    this._events.setMany(stored)
+    this._enforce(guards)
+  }
+
+  /** Flush what tiers batch (fs access times). */
+  async close(): Promise<void> {
+    if (!this._guards) return
+    const guards = await this._guards.catch(() => [])
+    await Promise.all(guards.map(g => g.tier.close().catch(() => {})))
+  }
+
+  // --- internal ---
+
+  private async _writeTiers(entry: StoredEntry): Promise<void> {
+    const guards = this.ready ?? (await this.guards())
+    if (guards.length === 0) return
+    if (guards.length === 1) await this._writeTier(guards[0]!, entry)
+    else await Promise.all(guards.map(g => this._writeTier(g, entry)))
+    this._written(entry, guards)
+  }
+
+  private _writeTier(g: TierGuard, entry: StoredEntry): Promise<void> | void {
+    if (g.tier instanceof MemoryTier) return g.tier.setSync(entry)
+    if (g.up) return g.call(t => t.set(entry)).catch(error => this._events.report('E_WRITE', entry.key, error, g.tier))
+  }
+
+  private _written(entry: StoredEntry, guards: TierGuard[]): void {
+    this._events.set(entry.key)
+    this._enforce(guards)
+  }
+
+  private _enforce(guards: TierGuard[]): void {
+    // the first write of a process and namespace lets the tier sweep expired entries if one is due
+    // (fs: at most hourly, across processes); its prune() also enforces maxSize
+    const sweep = !this._sweepStarted
+    this._sweepStarted = true
+    for (const g of guards) {
+      if (!g.up) continue
+      if (g.tier instanceof MemoryTier) {
+        // synchronous, and nothing to do (no allocation) while under the limits
+        this._enforceMemory(g.tier)
+        continue
+      }
+      const run = sweep && g.tier.sweep ? g.tier.sweep(this._config.maxSize, Date.now()) : g.tier.enforce?.(this._config.maxSize)
+      if (!run) continue
+      const budget = g.tier.kind === 'fs' ? this._host.budget : undefined
+      this._host.track(run.then(
+        removed => {
+          for (const r of removed) this._events.evicted(r.key, r.reason, r.size)
+          // then the cap over all namespaces
+          return budget?.enforceFs()
+        },
+      ).catch(error => this._events.report('E_EVICT', undefined, error, g.tier)))
+    }
+  }
+
+  /** The namespace's limit (the policy evicts as it writes: this reports it), then the shared cap. */
+  private _enforceMemory(tier: MemoryTier): void {
+    for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size)
+    this._host.budget.enforceMemory()
+  }
+
+  private _promote(entry: StoredEntry, faster: TierGuard[]): void {
+    for (const g of faster) {
+      if (!g.up) continue
+      if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); this._enforceMemory(g.tier); continue }
+      this._host.track(g.call(t => t.set(entry)).catch(() => {}))
+    }
+  }
+}
