@@ -7,7 +7,9 @@
  * Keys map to file names by `encodeFileName` (fs-names.ts): readable, escaped or hashed, never
  * colliding and never leaving the dir; the envelope records the original key, so a read checks it.
  *
- * LRU without a write per read: the access index and its write-back at close are fs-lru.ts.
+ * LRU without a write per read: the access index and its write-back at close are fs-lru.ts. The
+ * dir's listing and an entry's removal with its aside are fs-dir.ts; the scans that remove entries
+ * (prune, the hourly sweep, the size limit, verify) fs-prune.ts.
  *
  * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
  * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
@@ -15,45 +17,25 @@
  * (_fs-io.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
  * times at close) is sync too. Every operation still returns a promise: errors are rejections.
  */
-import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
-import { asideName, asideOf, readAside, settleAside } from './_fs-aside.js'
+import { asideName, asideOf, readAside } from './_fs-aside.js'
 import { readEntryFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { checkDirSafe } from './fs-safety.js'
-import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
+import { encodeFileName } from './fs-names.js'
+import { ensureDir, FsDir, removeStrayDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
+import { enforceMaxBytes, evictNames, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
-import { decodeEntry, encodeEntryParts, readHeader, type EncodeOptions } from './envelope.js'
+import { decodeEntry, encodeEntryParts, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
 
-const TMP_MAX_AGE_MS = 60_000
-const SWEEP_EVERY_MS = 3_600_000
-const SWEPT_MARKER = '.swept'
 /** Temp file names: `.<entry>.<pid>.<random of this process>.<counter>.tmp`, unique without a random per write. */
 const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
 let tmpCounter = 0
 
 export type { IndexEntry } from './fs-lru.js'
-
-/** The dir (and its parents), 0700. Sync: two metadata calls, once per tier (and after the dir was deleted under it). */
-export function ensureDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  // mkdir's mode is filtered by the umask: set it explicitly
-  try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
-}
-
-/** A directory where an entry (or its aside) should be: never readable as one, so removed (rm never follows a symlink). true: it was one. */
-function removeStrayDir(path: string): boolean {
-  try {
-    if (!fs.lstatSync(path).isDirectory()) return false
-    fs.rmSync(path, { recursive: true, force: true })
-    return true
-  } catch {
-    return false
-  }
-}
 
 export class FsTier implements Tier {
   readonly kind = 'fs'
@@ -70,10 +52,13 @@ export class FsTier implements Tier {
   private _safeOk = false
   /** `dir` + separator: entry paths by concatenation (names never contain a separator). */
   private readonly _base: string
+  /** The dir's files: listing, keys, removals (fs-dir.ts). */
+  private readonly _files: FsDir
 
   constructor(readonly dir: string, private readonly _encode: EncodeOptions) {
     this._base = dir.endsWith(sep) ? dir : dir + sep
     this._lru = new FsLru(dir, this._base)
+    this._files = new FsDir(dir, this._base, this._lru)
   }
 
   /** The dir and its two parents are safe (checkDirSafe), once per tier. */
@@ -118,7 +103,7 @@ export class FsTier implements Tier {
       entry = decodeEntry(data, key, this._encode.integrity, true)
     } catch (error) {
       if (fromAside) unlinkQuiet(this._base + asideName(name))
-      else this._removeSync(name)
+      else this._files.removeSync(name)
       throw error
     }
     this._lru.touched(name)
@@ -209,10 +194,10 @@ export class FsTier implements Tier {
     const name = encodeFileName(key)
     // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
     const known = this._lru.get(name)
-    if ((known && known.size > SYNC_WRITE_BYTES) || !syncTurn()) return this._remove(name)
+    if ((known && known.size > SYNC_WRITE_BYTES) || !syncTurn()) return this._files.remove(name)
     const start = now()
     try {
-      return this._removeSync(name)
+      return this._files.removeSync(name)
     } finally {
       spentSync(start)
     }
@@ -220,87 +205,37 @@ export class FsTier implements Tier {
 
   async keys(): Promise<string[]> {
     const keys: string[] = []
-    for (const name of await this._names()) {
-      const key = await this._keyOf(name)
+    for (const name of await this._files.names()) {
+      const key = await this._files.keyOf(name)
       if (key !== undefined) keys.push(key)
     }
     return keys
   }
 
   async clear(): Promise<number> {
-    const all = await this._list()
+    const all = await this._files.list()
     // asides first (a reader would take one for its missing entry); one without its entry is a value too
     const asides = all.filter(n => asideOf(n) !== undefined)
     await Promise.all(asides.map(a => fsp.unlink(join(this.dir, a)).catch(() => {})))
     const names = all.filter(isEntryName)
-    await Promise.all(names.map(n => this._remove(n, false)))
+    await Promise.all(names.map(n => this._files.remove(n, false)))
     const entries = new Set(names)
     return names.length + asides.filter(a => !entries.has(asideOf(a)!)).length
   }
 
-  async prune(maxBytes: number, now: number) {
-    const removed: { key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[] = []
-    const all = await this._settleAsides(await this._list())
-    for (const name of all) {
-      const file = join(this.dir, name)
-      if (name.endsWith('.tmp')) {
-        const st = await fsp.stat(file).catch(() => undefined)
-        if (st && now - st.mtimeMs > TMP_MAX_AGE_MS) await fsp.unlink(file).catch(() => {})
-        continue
-      }
-      if (!name.endsWith(SUFFIX)) continue
-      const data = await fsp.readFile(file).catch(() => undefined)
-      if (!data) {
-        if (removeStrayDir(file)) {
-          this._lru.forget(name)
-          removed.push({ key: name, reason: 'corrupt', size: 0 })
-        }
-        continue
-      }
-      const header = readHeader(data)
-      if (!header) {
-        await this._remove(name)
-        removed.push({ key: name, reason: 'corrupt', size: data.length })
-      } else if (header.expiresAt !== null && header.expiresAt + header.staleFor <= now) {
-        await this._remove(name)
-        removed.push({ key: header.key, reason: 'expired', size: data.length })
-      }
-    }
-    removed.push(...(await this.enforce(maxBytes)))
-    return removed
+  // --- scans of the dir (fs-prune.ts) ---
+
+  prune(maxBytes: number, now: number) {
+    return pruneDir(this._files, maxBytes, now)
   }
 
-  /**
-   * Expired entries that nobody reads again must not pile up (nitro, npm and turbo caches grow
-   * forever): at most once per SWEEP_EVERY_MS per namespace dir, across processes (the mtime of a
-   * `.swept` marker), the first write of a process runs prune() in the background.
-   */
-  async sweep(maxBytes: number, now: number) {
-    const marker = join(this.dir, SWEPT_MARKER)
-    // sync: every process's first write asks (a round trip waited behind the loop's other work)
-    let st: fs.Stats | undefined
-    try { st = fs.statSync(marker, { throwIfNoEntry: false }) } catch { /* unreadable: sweep */ }
-    if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return []
-    const at = new Date(now)
-    try {
-      fs.writeFileSync(marker, '', { mode: 0o600 })
-      fs.utimesSync(marker, at, at)
-    } catch { /* the next process sweeps then */ }
-    return this.prune(maxBytes, now)
+  /** prune() at most hourly per namespace dir, across processes (fs-prune.ts). */
+  sweep(maxBytes: number, now: number) {
+    return sweepDir(this._files, maxBytes, now)
   }
 
-  async enforce(maxBytes: number) {
-    const index = await this._lru.load()
-    const removed: { key: string; reason: 'lru'; size: number }[] = []
-    if (this._lru.bytes <= maxBytes) return removed
-    const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
-    for (const [name, info] of order) {
-      if (this._lru.bytes <= maxBytes) break
-      const key = await this._keyOf(name)
-      await this._remove(name)
-      removed.push({ key: key ?? name, reason: 'lru', size: info.size })
-    }
-    return removed
+  enforce(maxBytes: number) {
+    return enforceMaxBytes(this._files, maxBytes)
   }
 
   /** The LRU index (file name → size, last access), for the cap shared by all namespaces (budget.ts). */
@@ -309,38 +244,12 @@ export class FsTier implements Tier {
   }
 
   /** Evicts these files (names from accessIndex()) as LRU evictions. */
-  async evictNames(names: string[]) {
-    const removed: { key: string; reason: 'lru'; size: number }[] = []
-    for (const name of names) {
-      const size = this._lru.get(name)?.size ?? 0
-      const key = await this._keyOf(name)
-      if (await this._remove(name)) removed.push({ key: key ?? name, reason: 'lru', size })
-    }
-    return removed
+  evictNames(names: string[]) {
+    return evictNames(this._files, names)
   }
 
-  async verify() {
-    const corrupt: string[] = []
-    const names = (await this._settleAsides(await this._list())).filter(isEntryName)
-    for (const name of names) {
-      const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
-      if (!data) {
-        if (removeStrayDir(join(this.dir, name))) {
-          this._lru.forget(name)
-          corrupt.push(name)
-        }
-        continue
-      }
-      try {
-        const header = readHeader(data)
-        decodeEntry(data, header?.key, true)
-        if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
-      } catch {
-        corrupt.push(name)
-        await this._remove(name)
-      }
-    }
-    return { checked: names.length, corrupt }
+  verify() {
+    return verifyDir(this._files)
   }
 
   async stats() {
@@ -351,74 +260,5 @@ export class FsTier implements Tier {
   /** The access times of this process's hits, written back (fs-lru.ts). */
   async close(): Promise<void> {
     await this._lru.flush()
-  }
-
-  // --- internal ---
-
-  private async _list(): Promise<string[]> {
-    try {
-      return await fsp.readdir(this.dir)
-    } catch {
-      return []
-    }
-  }
-
-  private async _names(): Promise<string[]> {
-    return (await this._list()).filter(isEntryName)
-  }
-
-  /** Leftover asides put back under their entries' names (when free) and removed: the listing without them, with the entries that came back. */
-  private async _settleAsides(all: string[]): Promise<string[]> {
-    const out: string[] = []
-    for (const file of all) {
-      const name = asideOf(file)
-      if (name === undefined) { out.push(file); continue }
-      if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) {
-        removeStrayDir(join(this.dir, file))
-        continue
-      }
-      const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
-      if (st) this._lru.found(name, st.size, st.mtimeMs)
-      out.push(name)
-    }
-    return out
-  }
-
-  /** An entry that came back from its aside: into the index, if built. */
-  /** An entry's key: decoded from a readable or escaped name, else read from a hashed one's envelope. */
-  private async _keyOf(name: string): Promise<string | undefined> {
-    return decodeFileName(name) ?? (await this._header(name))?.key
-  }
-
-  private async _header(name: string) {
-    const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
-    return data ? readHeader(data) : undefined
-  }
-
-  /** _remove with sync unlinks, for lone removals (delete(), a corrupt entry found by get()); bulk ones go through the pool. */
-  private _removeSync(name: string): boolean {
-    let asideGone = true
-    try { fs.unlinkSync(this._base + asideName(name)) } catch { asideGone = false }
-    try {
-      fs.unlinkSync(this._base + name)
-    } catch {
-      return asideGone
-    } finally {
-      this._lru.forget(name)
-    }
-    return true
-  }
-
-  /** `aside`: its aside first (else a reader would take it for the missing entry). */
-  private async _remove(name: string, aside = true): Promise<boolean> {
-    const asideGone = aside && await fsp.unlink(join(this.dir, asideName(name))).then(() => true, () => false)
-    try {
-      await fsp.unlink(join(this.dir, name))
-    } catch {
-      return asideGone
-    } finally {
-      this._lru.forget(name)
-    }
-    return true
   }
 }

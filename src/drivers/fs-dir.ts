@@ -1,0 +1,104 @@
+/**
+ * The fs tier's dir and its files, for the tier (fs.ts) and its scans (fs-prune.ts): the dir made
+ * (0700), the listing, an entry's key from its file, leftover asides settled (_fs-aside.ts), and an
+ * entry removed with its aside. What changes the dir keeps the LRU index (fs-lru.ts) in step.
+ */
+import * as fs from 'node:fs'
+import * as fsp from 'node:fs/promises'
+import { join } from 'node:path'
+import { asideName, asideOf, settleAside } from './_fs-aside.js'
+import { readHeader } from './envelope.js'
+import { isEntryName, type FsLru } from './fs-lru.js'
+import { decodeFileName } from './fs-names.js'
+
+/** The dir (and its parents), 0700. Sync: two metadata calls, once per tier (and after the dir was deleted under it). */
+export function ensureDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  // mkdir's mode is filtered by the umask: set it explicitly
+  try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
+}
+
+/** A directory where an entry (or its aside) should be: never readable as one, so removed (rm never follows a symlink). true: it was one. */
+export function removeStrayDir(path: string): boolean {
+  try {
+    if (!fs.lstatSync(path).isDirectory()) return false
+    fs.rmSync(path, { recursive: true, force: true })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export class FsDir {
+  /**
+   * `base`: `dir` + separator (entry paths by concatenation: names never contain a separator).
+   * `lru`: the dir's LRU index, which removals keep in step.
+   */
+  constructor(readonly dir: string, readonly base: string, readonly lru: FsLru) {}
+
+  async list(): Promise<string[]> {
+    try {
+      return await fsp.readdir(this.dir)
+    } catch {
+      return []
+    }
+  }
+
+  async names(): Promise<string[]> {
+    return (await this.list()).filter(isEntryName)
+  }
+
+  /** Leftover asides put back under their entries' names (when free) and removed: the listing without them, with the entries that came back. */
+  async settleAsides(all: string[]): Promise<string[]> {
+    const out: string[] = []
+    for (const file of all) {
+      const name = asideOf(file)
+      if (name === undefined) { out.push(file); continue }
+      if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) {
+        removeStrayDir(join(this.dir, file))
+        continue
+      }
+      const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
+      if (st) this.lru.found(name, st.size, st.mtimeMs)
+      out.push(name)
+    }
+    return out
+  }
+
+  /** An entry's key: decoded from a readable or escaped name, else read from a hashed one's envelope. */
+  async keyOf(name: string): Promise<string | undefined> {
+    return decodeFileName(name) ?? (await this._header(name))?.key
+  }
+
+  /** remove() with sync unlinks, for lone removals (delete(), a corrupt entry found by get()); bulk ones go through the pool. */
+  removeSync(name: string): boolean {
+    let asideGone = true
+    try { fs.unlinkSync(this.base + asideName(name)) } catch { asideGone = false }
+    try {
+      fs.unlinkSync(this.base + name)
+    } catch {
+      return asideGone
+    } finally {
+      this.lru.forget(name)
+    }
+    return true
+  }
+
+  /** `aside`: its aside first (else a reader would take it for the missing entry). */
+  async remove(name: string, aside = true): Promise<boolean> {
+    const asideGone = aside && await fsp.unlink(join(this.dir, asideName(name))).then(() => true, () => false)
+    try {
+      await fsp.unlink(join(this.dir, name))
+    } catch {
+      return asideGone
+    } finally {
+      this.lru.forget(name)
+    }
+    return true
+  }
+
+  private async _header(name: string) {
+    const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
+    return data ? readHeader(data) : undefined
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What removes the fs tier's entries besides delete() and clear(), by scanning its dir: prune()
+ * (stale temp files, stray dirs, corrupt and expired entries, then the size limit), the sweep that
+ * runs it at most hourly across processes, the size limit alone (LRU order from the index in
+ * fs-lru.ts, and the names the cap over all namespaces picks), and verify().
+ */
+import * as fs from 'node:fs'
+import * as fsp from 'node:fs/promises'
+import { join } from 'node:path'
+import { decodeEntry, readHeader } from './envelope.js'
+import { removeStrayDir, type FsDir } from './fs-dir.js'
+import { isEntryName } from './fs-lru.js'
+import { encodeFileName, SUFFIX } from './fs-names.js'
+
+const TMP_MAX_AGE_MS = 60_000
+const SWEEP_EVERY_MS = 3_600_000
+const SWEPT_MARKER = '.swept'
+
+/** Expired entries and leftovers out, then least recently used entries down to maxBytes. */
+export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
+  const removed: { key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[] = []
+  const all = await files.settleAsides(await files.list())
+  for (const name of all) {
+    const file = join(files.dir, name)
+    if (name.endsWith('.tmp')) {
+      const st = await fsp.stat(file).catch(() => undefined)
+      if (st && now - st.mtimeMs > TMP_MAX_AGE_MS) await fsp.unlink(file).catch(() => {})
+      continue
+    }
+    if (!name.endsWith(SUFFIX)) continue
+    const data = await fsp.readFile(file).catch(() => undefined)
+    if (!data) {
+      if (removeStrayDir(file)) {
+        files.lru.forget(name)
+        removed.push({ key: name, reason: 'corrupt', size: 0 })
+      }
+      continue
+    }
+    const header = readHeader(data)
+    if (!header) {
+      await files.remove(name)
+      removed.push({ key: name, reason: 'corrupt', size: data.length })
+    } else if (header.expiresAt !== null && header.expiresAt + header.staleFor <= now) {
+      await files.remove(name)
+      removed.push({ key: header.key, reason: 'expired', size: data.length })
+    }
+  }
+  removed.push(...(await enforceMaxBytes(files, maxBytes)))
+  return removed
+}
+
+/**
+ * Expired entries that nobody reads again must not pile up (nitro, npm and turbo caches grow
+ * forever): at most once per SWEEP_EVERY_MS per namespace dir, across processes (the mtime of a
+ * `.swept` marker), the first write of a process runs prune() in the background.
+ */
+export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
+  const marker = join(files.dir, SWEPT_MARKER)
+  // sync: every process's first write asks (a round trip waited behind the loop's other work)
+  let st: fs.Stats | undefined
+  try { st = fs.statSync(marker, { throwIfNoEntry: false }) } catch { /* unreadable: sweep */ }
+  if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return []
+  const at = new Date(now)
+  try {
+    fs.writeFileSync(marker, '', { mode: 0o600 })
+    fs.utimesSync(marker, at, at)
+  } catch { /* the next process sweeps then */ }
+  return pruneDir(files, maxBytes, now)
+}
+
+/** Least recently used entries out until the dir holds at most maxBytes. */
+export async function enforceMaxBytes(files: FsDir, maxBytes: number) {
+  const lru = files.lru
+  const index = await lru.load()
+  const removed: { key: string; reason: 'lru'; size: number }[] = []
+  if (lru.bytes <= maxBytes) return removed
+  const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
+  for (const [name, info] of order) {
+    if (lru.bytes <= maxBytes) break
+    const key = await files.keyOf(name)
+    await files.remove(name)
+    removed.push({ key: key ?? name, reason: 'lru', size: info.size })
+  }
+  return removed
+}
+
+/** Evicts these files (names from the LRU index) as LRU evictions. */
+export async function evictNames(files: FsDir, names: string[]) {
+  const removed: { key: string; reason: 'lru'; size: number }[] = []
+  for (const name of names) {
+    const size = files.lru.get(name)?.size ?? 0
+    const key = await files.keyOf(name)
+    if (await files.remove(name)) removed.push({ key: key ?? name, reason: 'lru', size })
+  }
+  return removed
+}
+
+/** Every entry read and checked (envelope, integrity, its name); corrupt ones are removed. */
+export async function verifyDir(files: FsDir) {
+  const corrupt: string[] = []
+  const names = (await files.settleAsides(await files.list())).filter(isEntryName)
+  for (const name of names) {
+    const data = await fsp.readFile(join(files.dir, name)).catch(() => undefined)
+    if (!data) {
+      if (removeStrayDir(join(files.dir, name))) {
+        files.lru.forget(name)
+        corrupt.push(name)
+      }
+      continue
+    }
+    try {
+      const header = readHeader(data)
+      decodeEntry(data, header?.key, true)
+      if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
+    } catch {
+      corrupt.push(name)
+      await files.remove(name)
+    }
+  }
+  return { checked: names.length, corrupt }
+}
