@@ -78,7 +78,9 @@ export async function inlineStartChunks(dist, entryFile, metafile) {
       if (args.kind === 'dynamic-import' || !(stat.has(abs) || abs === entryFile)) {
         return { path: './' + relative(dirname(entryFile), abs), external: true }
       }
-      return undefined
+      // the package says `sideEffects: false`, which would let esbuild drop what the shim only
+      // re-exports: an entry whose work is its top level (the CLI's `run(process.argv)`) vanished
+      return { path: abs, sideEffects: true }
     })
   } }
   const result = await build({

@@ -2,6 +2,8 @@
  * The `unperf` CLI. Subcommands load lazily; errors are handled here, not by citty's runMain
  * (which exits 1 for everything): 0 ok, 1 a check failed, 2 bad usage or bad config.
  */
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { renderUsage, runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
@@ -64,6 +66,17 @@ function hoistGlobalOptions(rawArgs: string[]): { args: string[]; rest: string[]
   return { args: dashes === -1 ? [...rest, ...lead] : [...rest.slice(0, dashes), ...lead, ...rest.slice(dashes)], rest }
 }
 
+/** The value of `--cwd` (`--cwd X` or `--cwd=X`) among unperf's own options (before a `--`), if given. */
+function cwdOption(args: string[]): string | undefined {
+  let value: string | undefined
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const a = args[i]!
+    if (a.startsWith('--cwd=')) value = a.slice(6)
+    else if (a === '--cwd' && i + 1 < args.length) value = args[++i]
+  }
+  return value
+}
+
 /** A usage problem: with --json, a JSON error on stdout (and the usage on stderr), else usage and message. */
 async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<2> {
   if (json) {
@@ -95,6 +108,14 @@ async function run(argv: string[]): Promise<number> {
   const commands = Object.keys(subCommands).join(', ')
   if (!first) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
   if (!(first in subCommands)) return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${first}' (commands: ${commands})`, main)
+  // every command reads or writes in --cwd: a missing one is the user's typo, not an empty project
+  const cwd = cwdOption(rawArgs)
+  if (cwd !== undefined && !statSync(resolve(cwd), { throwIfNoEntry: false })?.isDirectory()) {
+    const message = `--cwd ${resolve(cwd)}: expected a directory, there is none`
+    if (json) console.log(JSON.stringify({ error: { name: 'UsageError', code: 'E_BAD_CWD', message } }, null, 2))
+    console.error(message)
+    return 2
+  }
   try {
     await runCommand(main, { rawArgs })
     return typeof process.exitCode === 'number' ? process.exitCode : 0

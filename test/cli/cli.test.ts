@@ -396,6 +396,23 @@ describe('unperf CLI', () => {
     expect(nowhere.stderr).toContain(`--cwd ${join(elsewhere, 'no-such-dir')}: expected a directory, there is none`)
   })
 
+  it('a --cwd that is not a directory is a usage error for every command (exit 2), not an empty project', () => {
+    const elsewhere = tempDir('unperf-cli-cwd-')
+    writeFileSync(join(elsewhere, 'a-file'), '')
+    for (const args of [['config'], ['cache', 'info'], ['budget'], ['report'], ['tests', 'flaky'], ['init']]) {
+      const before = unperf(elsewhere, ...args, '--cwd', 'no-such-dir')
+      expect(before.code, args.join(' ')).toBe(2)
+      expect(before.stderr).toContain(`--cwd ${join(elsewhere, 'no-such-dir')}: expected a directory, there is none`)
+    }
+    // given before the command, with =, with --json: one JSON document
+    const json = unperf(elsewhere, '--json', '--cwd=a-file', 'config')
+    expect(json.code).toBe(2)
+    expect(json.json()).toEqual({ error: { name: 'UsageError', code: 'E_BAD_CWD', message: `--cwd ${join(elsewhere, 'a-file')}: expected a directory, there is none` } })
+    // after `--`, --cwd belongs to the command unperf runs
+    writeFileSync(join(elsewhere, 'noop.mjs'), '')
+    expect(unperf(elsewhere, 'profile', '--json', '--', process.execPath, 'noop.mjs', '--cwd', 'nowhere').code).toBe(0)
+  })
+
   it('tests merge: every readable source merged in run order; each unreadable one named with its reason, exit 1', () => {
     const work = tempDir('unperf-cli-merge-')
     const run = (n: number): TestRunEntry => ({ v: 1, id: `run-${n}`, startedAt: 1000 * n, endedAt: 1000 * n + 500, duration: 500, result: 'passed', files: [] })

@@ -7,7 +7,7 @@
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
@@ -151,8 +151,6 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
     : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
   // the project dir: the command runs there, and the profile is kept there (a relative --out too)
   const cwd = resolve(args.cwd ?? process.cwd())
-  // spawn would blame the command ('spawnSync node ENOENT') for a missing --cwd
-  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--cwd ${cwd}: expected a directory, there is none`)
   const t0 = performance.now()
   const r = spawnSync(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
   const wall = performance.now() - t0

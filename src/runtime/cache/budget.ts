@@ -6,7 +6,7 @@
  *   across namespaces, the next victim whose last use is the oldest (a process-wide access clock
  *   stamps every hit and write), as each namespace's policy picks its victims.
  * - fs tiers: the namespaces' dirs of the scope on disk, those this process never opened included.
- *   A process reads the other dirs (readdir + stat, as fs.ts builds its LRU index) at most once, and
+ *   A process reads the other dirs (readdir + stat, as fs-lru.ts builds its LRU index) at most once, and
  *   not at all while the scope's `.budget` summary (their sizes at the last full read, by any
  *   process) is under 10 minutes old; prune() always reads them. Over the cap, the LRU indexes of
  *   every dir are merged and the least recently used files go first, down to 95 % of the cap, so a
