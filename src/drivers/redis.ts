@@ -1,7 +1,8 @@
 /**
  * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
  * (or `<base>:` before it). Values are the same envelope as on fs; Redis expires them itself
- * (PX = ttl + stale window). getMany is one MGET, setMany one pipeline. Commands issued while
+ * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write), setMany one
+ * pipeline. Commands issued while
  * (re)connecting wait in ioredis' offline queue; the cache layer bounds every call with
  * `cache.timeout` (TierGuard), and the idle socket is unref'd so it never keeps a CLI alive.
  */
@@ -16,6 +17,7 @@ type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 export interface RedisClient {
   getBuffer(key: string): Promise<Buffer | null>
   mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>
+  exists(...keys: string[]): Promise<number>
   set(key: string, value: Buffer | string, ...args: (string | number)[]): Promise<unknown>
   del(...keys: string[]): Promise<number>
   pexpire(key: string, ms: number): Promise<number>
@@ -51,11 +53,12 @@ function uncork(stream: Corkable): void {
  * first command's, then one writev of the other 99), not 100 syscalls. A command alone on its
  * connection (sequential awaits) is written at once: corking it would only add the cork, the
  * buffered write and the uncork to its round trip. (ioredis' enableAutoPipelining batches with a
- * Pipeline object per tick, measurably slower for sequential commands.)
+ * Pipeline object per tick, measurably slower for sequential commands.) `together`: corked even
+ * alone, for the commands a call sends at once (getMany's MGET and EXISTS leave in one write).
  */
-function batchWrites(c: RedisClient): void {
+function batchWrites(c: RedisClient, together?: boolean): void {
   const { stream, commandQueue } = c as unknown as ClientInternals
-  if (stream === undefined || commandQueue?.length === 0 || corked.has(stream)) return
+  if (stream === undefined || (commandQueue?.length === 0 && !together) || corked.has(stream)) return
   corked.add(stream)
   stream.cork()
   process.nextTick(uncork, stream)
@@ -158,8 +161,7 @@ export class RedisTier implements Tier {
       // a key of another type (a hash, a list) under our prefix is a corrupt entry, not a tier failure:
       // a reply error would mark the whole tier down on every read of it
       if (!isWrongType(error)) throw error
-      await c.del(this._prefix + key).catch(() => 0)
-      throw new CorruptEntryError(key, 'not a string value')
+      throw await this._wrongType(c, key)
     }
     if (data === null) return null
     try {
@@ -172,17 +174,30 @@ export class RedisTier implements Tier {
 
   async getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]> {
     if (keys.length === 0) return []
-    const c = await this._client
-    const values = await c.mgetBuffer(...keys.map(k => this._prefix + k))
-    return values.map((data, i) => {
+    const c = this._ready ?? (await this._client)
+    const full = keys.map(k => this._prefix + k)
+    // MGET answers nil for a key of another type (a hash, a list) as for a missing one; EXISTS, sent
+    // in the same write, counts it: only a batch with such a key pays a second round trip (TYPE)
+    batchWrites(c, true)
+    const [values, existing] = await Promise.all([c.mgetBuffer(...full), c.exists(...full)])
+    let found = 0
+    const out = values.map((data, i): StoredEntry | null | CorruptEntryError => {
       if (data === null) return null
+      found++
       try {
         return decodeEntry(data, keys[i], this._encode.integrity)
       } catch (error) {
-        c.del(this._prefix + keys[i]).catch(() => 0)
+        c.del(full[i]!).catch(() => 0)
         return error as CorruptEntryError
       }
     })
+    // EXISTS counted a key MGET had no value for: one of the nils is of another type (or was
+    // written between the two commands, then TYPE finds a string and it stays a miss)
+    if (existing > found) {
+      const wrong = new Set(await this._ofAnotherType(c, keys.filter((_, i) => values[i] === null)))
+      await Promise.all(keys.map(async (k, i) => { if (values[i] === null && wrong.has(k)) out[i] = await this._wrongType(c, k) }))
+    }
+    return out
   }
 
   async set(entry: StoredEntry): Promise<void> {
@@ -251,15 +266,7 @@ export class RedisTier implements Tier {
         try { decodeEntry(data, batch[j], true) } catch { corrupt.push(batch[j]!) }
       })
       // MGET answers nil for a key of another type (a hash, a list): listed, so not expired since
-      if (nulls.length) {
-        const pipe = c.pipeline()
-        for (const k of nulls) pipe.type(this._prefix + k)
-        const types = (await pipe.exec()) ?? []
-        nulls.forEach((k, j) => {
-          const [error, type] = types[j] ?? []
-          if (!error && type !== 'string' && type !== 'none') corrupt.push(k)
-        })
-      }
+      if (nulls.length) corrupt.push(...await this._ofAnotherType(c, nulls))
     }
     if (corrupt.length) await c.del(...corrupt.map(k => this._prefix + k))
     return { checked: keys.length, corrupt }
@@ -279,6 +286,27 @@ export class RedisTier implements Tier {
 
   async close(): Promise<void> {
     await this._release()
+  }
+
+  /**
+   * A key of another type (a hash, a list) under the prefix is a corrupt entry, not a tier failure
+   * (its WRONGTYPE reply would mark the whole tier down on every read of it): removed, and the
+   * error get and getMany report it with.
+   */
+  private async _wrongType(c: RedisClient, key: string): Promise<CorruptEntryError> {
+    await c.del(this._prefix + key).catch(() => 0)
+    return new CorruptEntryError(key, 'not a string value')
+  }
+
+  /** Which of `keys` (MGET answered nil for them) hold another type than a string: one pipelined TYPE each. */
+  private async _ofAnotherType(c: RedisClient, keys: string[]): Promise<string[]> {
+    const pipe = c.pipeline()
+    for (const k of keys) pipe.type(this._prefix + k)
+    const types = (await pipe.exec()) ?? []
+    return keys.filter((_, j) => {
+      const [error, type] = types[j] ?? []
+      return !error && type !== 'string' && type !== 'none'
+    })
   }
 
   private _px(entry: StoredEntry): number | undefined {
