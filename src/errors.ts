@@ -3,16 +3,28 @@
  * Config errors carry `file`, `path`, `expected`, `found` for tests and `--json`.
  */
 
-/** What went wrong, as text: an Error's message, anything else thrown as a string. */
-export function errorMessage(error: unknown): string {
+const PREFIX = '[unperf] '
+
+/** An error's message as thrown (unperf's with their `[unperf] ` prefix), anything else thrown as a string. */
+export function thrownMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * What went wrong, as text for a message of unperf's own (a warning, a check, a wrapping error):
+ * the message without the `[unperf] ` prefix unperf's errors start with, which the line that
+ * shows it carries once already.
+ */
+export function errorMessage(error: unknown): string {
+  const message = thrownMessage(error)
+  return message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message
 }
 
 export class PerfError extends Error {
   override name = 'PerfError'
   code: string
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message.startsWith('[unperf]') ? message : `[unperf] ${message}`, options)
+    super(message.startsWith('[unperf]') ? message : PREFIX + message, options)
     this.code = code
   }
 }
@@ -101,7 +113,7 @@ export class PluginError extends PerfError {
   plugin: string
   hook?: string
   constructor(plugin: string, where: string, cause: unknown) {
-    super('E_PLUGIN', `plugin '${plugin}' failed in ${where}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    super('E_PLUGIN', `plugin '${plugin}' failed in ${where}: ${errorMessage(cause)}`, { cause })
     this.plugin = plugin
     this.hook = where
   }

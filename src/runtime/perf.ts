@@ -195,8 +195,7 @@ class PerfInstance implements Perf {
         const { exportToOpenTelemetry } = await import('./otel.js')
         await exportToOpenTelemetry(report, this.config)
       } catch (error) {
-        // a PerfError's message carries the '[unperf] ' prefix already: the warning prints it once
-        this._warn('otel', `OpenTelemetry export failed: ${errorMessage(error).replace(/^\[unperf\] /, '')}`)
+        this._warn('otel', `OpenTelemetry export failed: ${errorMessage(error)}`)
       }
     }
     await this.hooks.emit('report', report)
@@ -251,7 +250,7 @@ class PerfInstance implements Perf {
   }
 
   private _reportPluginError(error: PluginError): void {
-    this._warn(`plugin:${error.plugin}:${error.hook}`, error.message)
+    this._warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error))
   }
 }
 

@@ -50,8 +50,8 @@ export function createWarnOnce(): WarnOnce & { seen: Set<string> } {
     if (process.env.UNPERF_SILENT === '1') return
     const color = process.stderr.isTTY && !process.env.NO_COLOR
     const prefix = color ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'
-    // an error's own message may carry the prefix already (PerfError): print it once
-    process.stderr.write(`${prefix} ${redact(message.startsWith('[unperf] ') ? message.slice(9) : message)}\n`)
+    // an error in the message is named by errorMessage(): without its own prefix
+    process.stderr.write(`${prefix} ${redact(message)}\n`)
   }) as WarnOnce & { seen: Set<string> }
   warn.seen = seen
   return warn

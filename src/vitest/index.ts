@@ -14,6 +14,7 @@
  */
 import { relative, resolve, sep } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
+import { errorMessage } from '../errors.js'
 import { probeCodeVersion, type CodeVersion } from './git.js'
 import {
   appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry, type TestSample, type TestStateCode,
@@ -307,8 +308,4 @@ function warn(message: string): void {
   if (warned.has(message)) return
   warned.add(message)
   process.stderr.write(`[unperf] vitest reporter: ${message}\n`)
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message.replace(/^\[unperf\]\s*/, '') : String(error)
 }

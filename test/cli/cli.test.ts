@@ -257,6 +257,14 @@ describe('unperf CLI', () => {
     expect(r.json().checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['node', 'config', 'cache dir']))
   })
 
+  it("doctor shows a config error as thrown, its '[unperf] ' prefix kept", () => {
+    const d = project(`export default { cache: { ttl: 'lots' } }`)
+    const r = unperf(d, 'doctor', '--json')
+    expect(r.code).toBe(1)
+    const config = r.json().checks.find((c: { check: string }) => c.check === 'config')
+    expect(config).toMatchObject({ ok: false, detail: expect.stringMatching(/^\[unperf\] invalid config:\n {2}- \S*perf\.config\.ts: cache\.ttl: expected /) })
+  })
+
   it('bench: two commands, hyperfine-shaped JSON, markdown, baseline', () => {
     const json = join(dir, 'bench.json')
     const md = join(dir, 'bench.md')

@@ -90,6 +90,30 @@ describe('createPerf lifecycle', () => {
     expect(text).not.toContain('[unperf] warn [unperf]')
   })
 
+  it("an error of unperf's own inside a warning (a plugin's, a hook listener's) is printed with one [unperf] prefix", async () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/ttl.mjs'], hooks: {
+      // unperf's own TypeError: '[unperf] a cache namespace name is a non-empty string'
+      'command:before': ctx => { ctx.perf.cache.namespace('') },
+    } }`, {
+      // unperf's own TypeError: "[unperf] cache.set('k'): ttl must be a duration > 0 or false, got 0"
+      'plugins/ttl.mjs': `export default { name: 'ttl', async setup({ cache }) { await cache.set('k', 1, { ttl: 0 }) } }`,
+    })
+    const stderr: string[] = []
+    const write = process.stderr.write.bind(process.stderr)
+    process.stderr.write = ((chunk: string) => { stderr.push(String(chunk)); return true }) as typeof process.stderr.write
+    try {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      await perf.run('cmd', () => {})
+      await perf.close()
+    } finally {
+      process.stderr.write = write
+    }
+    const lines = stderr.join('').split('\n').filter(Boolean)
+    expect(lines).toContain("[unperf] warn plugin 'ttl' failed in setup: cache.set('k'): ttl must be a duration > 0 or false, got 0")
+    expect(lines).toContain("[unperf] warn a 'command:before' hook listener threw: a cache namespace name is a non-empty string")
+    for (const line of lines) expect(line.match(/\[unperf\]/g), line).toHaveLength(1)
+  })
+
   it('loads plugin files of every kind once: ES module, CommonJS, .js in a type:module package, top-level await', async () => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/esm.mjs', './plugins/cjs.cjs', './plugins/typed.js', './plugins/tla.mjs', './plugins/fn.mjs'] }`, {
       'plugins/esm.mjs': `globalThis.__loads = (globalThis.__loads ?? 0) + 1; export const state = { setups: 0 }; export default { name: 'esm', setup() { state.setups++ } }`,

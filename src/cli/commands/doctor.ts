@@ -7,7 +7,7 @@ import { acquireRedis } from '../../drivers/redis.js'
 import { redact } from '../../runtime/warn.js'
 import { cliConfig } from '../_context.js'
 import { commonArgs, green, printJson, red, yellow } from '../_ui.js'
-import { errorMessage } from '../../errors.js'
+import { thrownMessage } from '../../errors.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
 
@@ -23,7 +23,7 @@ export default defineCommand({
       config = await cliConfig(args)
       checks.push({ check: 'config', ok: true, detail: config.configFile ?? 'no perf.config: defaults' })
     } catch (error) {
-      checks.push({ check: 'config', ok: false, detail: errorMessage(error) })
+      checks.push({ check: 'config', ok: false, detail: thrownMessage(error) })
     }
     if (config) {
       const dir = config.cache.dir
@@ -41,7 +41,7 @@ export default defineCommand({
         const stale = scopes.filter(s => Date.now() - s.lastUsed > config!.cache.scopeMaxAge)
         checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} ${scopes.length === 1 ? 'scope' : 'scopes'}, ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
       } catch (error) {
-        checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${errorMessage(error)}` })
+        checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${thrownMessage(error)}` })
       }
       for (const tier of config.cache.tiers.filter(t => t.driver === 'redis')) {
         const spec = tier as Parameters<typeof acquireRedis>[0]
@@ -57,7 +57,7 @@ export default defineCommand({
           await Promise.race([c.ping(), deadline])
           checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} answered in ${formatDuration(performance.now() - t0)}` })
         } catch (error) {
-          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))}: ${errorMessage(error)}` })
+          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))}: ${thrownMessage(error)}` })
         } finally {
           clearTimeout(timer)
           await release()

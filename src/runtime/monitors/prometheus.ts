@@ -13,7 +13,7 @@ import { dirname, resolve } from 'node:path'
 import type { WarnOnce } from '../_internal.js'
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
-import { errorMessage } from '../../errors.js'
+import { thrownMessage } from '../../errors.js'
 
 export interface MetricsServerOptions {
   port: number
@@ -54,7 +54,7 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: try ${path} or /healthz\n`)
       }
     } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`${errorMessage(error)}\n`)
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`${thrownMessage(error)}\n`)
     }
   })
   // A keep-alive scraper connection must not hold the process open either.
