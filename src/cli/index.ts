@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { renderUsage, runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
+import { errorMessage } from '../errors.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
 const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
@@ -133,7 +134,7 @@ async function run(argv: string[]): Promise<number> {
       return 2
     }
     if (json) console.log(JSON.stringify({ error: { name: e.name, message: e.message } }, null, 2))
-    console.error(error instanceof Error ? `[unperf] ${error.message}` : error)
+    console.error(error instanceof Error ? `[unperf] ${errorMessage(error)}` : error)
     return 1
   }
 }
