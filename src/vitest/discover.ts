@@ -4,7 +4,7 @@
  * since the last run are sharded too and deleted ones drop out.
  */
 import { join } from 'node:path'
-import type { TestProjectPatterns, TestRunEntry } from './history.js'
+import type { TestProjectPatterns, TestRunEntry } from './history-lines.js'
 
 /** vitest 4's defaults (`configDefaults.include` / `.exclude`). */
 export const VITEST_DEFAULT_INCLUDE = ['**/*.{test,spec}.?(c|m)[jt]s?(x)']

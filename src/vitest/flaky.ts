@@ -8,7 +8,7 @@
  * across consecutive runs of the same code. A test that passes after one retry every run on one
  * commit (fail, pass, fail, pass, ...) has a flip rate of 1; a test that always fails has 0.
  */
-import type { TestRunEntry } from './history.js'
+import type { TestRunEntry } from './history-lines.js'
 
 export interface FlakyTest {
   /** POSIX path relative to the vitest root. */

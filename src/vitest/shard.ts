@@ -4,7 +4,7 @@
  * (ties broken by path, then by shard index).
  */
 import { createHash } from 'node:crypto'
-import type { TestRunEntry } from './history.js'
+import type { TestRunEntry } from './history-lines.js'
 
 export interface FileDurations {
   /** Median recorded ms per file (POSIX path relative to the vitest root). */

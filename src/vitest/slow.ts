@@ -8,7 +8,7 @@
  * the odd slow outlier on a noisy CI machine, and silent on sub-millisecond jitter.
  */
 import { regressionThreshold } from '../runtime/report/budgets.js'
-import type { TestRunEntry } from './history.js'
+import type { TestRunEntry } from './history-lines.js'
 import { median } from './shard.js'
 
 export interface SlowItem {

@@ -6,7 +6,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 
 import { dirname, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes } from '../../src/config/units.js'
-import { formatHistoryLine, readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
+import { readTestHistory } from '../../src/vitest/history.js'
+import { formatHistoryLine, type TestRunEntry } from '../../src/vitest/history-lines.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 

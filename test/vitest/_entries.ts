@@ -1,4 +1,4 @@
-import type { TestFileRecord, TestRunEntry, TestSample } from '../../src/vitest/history.js'
+import type { TestFileRecord, TestRunEntry, TestSample } from '../../src/vitest/history-lines.js'
 
 let n = 0
 /** A hand-built run: files as { path: duration } or full records. */

@@ -3,9 +3,9 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statS
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  appendTestRun, compactTestHistory, formatHistoryLine, parseHistoryLine, readTestHistory, testsHistoryPath, type TestRunEntry,
-} from '../../src/vitest/history.js'
+import { readTestHistory } from '../../src/vitest/history.js'
+import { formatHistoryLine, parseHistoryLine, testsHistoryPath, type TestRunEntry } from '../../src/vitest/history-lines.js'
+import { appendTestRun, compactTestHistory } from '../../src/vitest/history-write.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundle, childEnv, tempProject } from './_project.js'
 
@@ -84,7 +84,7 @@ describe('parallel writers (real processes)', () => {
   beforeAll(async () => {
     const project = tempProject()
     script = await bundle(join(project, 'append.mjs'), {
-      contents: `import { appendTestRun } from './src/vitest/history.ts'
+      contents: `import { appendTestRun } from './src/vitest/history-write.ts'
 const [dir, id, count, cap] = process.argv.slice(2)
 const files = Array.from({ length: 200 }, (_, i) => ({ path: 'test/file-' + i + '.test.ts', state: 'passed', duration: i, setup: 1,
   tests: Array.from({ length: 20 }, (_, j) => ['suite > test ' + j, j, 'p', 0]) }))
@@ -130,7 +130,7 @@ for (let i = 0; i < Number(count); i++) {
 
 describe('merging histories (one per CI shard job)', () => {
   it('adds the runs it lacks, oldest first, once', async () => {
-    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const { mergeTestHistory } = await import('../../src/vitest/history-merge.js')
     const base = tempDir()
     for (const n of [1, 2]) appendTestRun(base, entry(n), { cap: 10 })
     // two shard jobs restored the same base, then each recorded its own run
@@ -146,7 +146,7 @@ describe('merging histories (one per CI shard job)', () => {
   })
 
   it('merges every readable source and reports each unreadable one (missing, a directory) by path and reason', async () => {
-    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const { mergeTestHistory } = await import('../../src/vitest/history-merge.js')
     const base = tempDir()
     appendTestRun(base, entry(1), { cap: 10 })
     const jobA = tempDir()
@@ -169,7 +169,7 @@ describe('merging histories (one per CI shard job)', () => {
   })
 
   it('keeps the history in run order when merged runs are older than runs it holds', async () => {
-    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const { mergeTestHistory } = await import('../../src/vitest/history-merge.js')
     const base = join(tempDir(), 'reports', 'tests')
     for (const n of [1, 4, 6]) appendTestRun(base, entry(n), { cap: 10 })
     // a shard job that started from an older history: its runs 2, 3 and 5 ended before run 6
@@ -197,7 +197,7 @@ describe('merging histories (one per CI shard job)', () => {
   })
 
   it('the cap keeps the newest runs, not the last merged: old runs merged into a full history do not push newer ones out', async () => {
-    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const { mergeTestHistory } = await import('../../src/vitest/history-merge.js')
     const cap = 2
     const base = tempDir()
     for (const n of [1, 2, 5, 6]) appendTestRun(base, entry(n), { cap }) // 2× cap: full, not yet compacted
@@ -209,7 +209,7 @@ describe('merging histories (one per CI shard job)', () => {
   })
 
   it('runs newer than the whole history are appended in place: the file is not rewritten', async () => {
-    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const { mergeTestHistory } = await import('../../src/vitest/history-merge.js')
     const base = tempDir()
     for (const n of [1, 2]) appendTestRun(base, entry(n), { cap: 10 })
     const ino = statSync(testsHistoryPath(base)).ino
@@ -222,7 +222,7 @@ describe('merging histories (one per CI shard job)', () => {
   })
 
   it('waits for the lock another process holds (compaction), takes over a stale one, and leaves none behind', async () => {
-    const { mergeTestHistory } = await import('../../src/vitest/history.js')
+    const { mergeTestHistory } = await import('../../src/vitest/history-merge.js')
     const base = tempDir()
     for (const n of [1, 4]) appendTestRun(base, entry(n), { cap: 10 })
     const job = tempDir()

@@ -1,16 +1,17 @@
 /**
  * history.jsonl: one line per run, appended when a process closes; reads see the last `report.history` runs.
  * Each line is `<length> <json>`, so a torn line, garbage or two writes run together are skipped on read.
- * Appends and the cap's rewrite happen under a lock file (O_EXCL, stale after 10 s), so processes
- * exiting at once never lose a line; the sync variant (exit handler) waits with Atomics.wait.
+ * Appends and the cap's rewrite happen under a lock file (lock-file.ts, stale after 10 s), so processes
+ * exiting at once never lose a line; the wait is synchronous (exit handler).
  * The file is rewritten to the last `history` lines only when it holds half as many again (at least
  * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, chmodSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
+import { waitForLockFile } from '../lock-file.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 
 export interface HistoryEntry {
@@ -167,7 +168,8 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, l
   const file = join(dir, HISTORY_FILE)
   const cap = config.report.history
   const limit = rewriteAbove(cap)
-  const release = lock(`${file}.lock`)
+  // waiting is bounded: after 5 s the line is appended without the lock rather than lose the run
+  const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 5 }) ?? (() => {})
   try {
     appendFileSync(file, encodeLine(entry), { mode: 0o600 })
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
@@ -200,32 +202,4 @@ export function gitSha(cwd: string): string | undefined {
     }
   } catch { /* unreadable */ }
   return undefined
-}
-
-function lock(path: string): () => void {
-  const deadline = Date.now() + 5_000
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  for (;;) {
-    try {
-      closeSync(openSync(path, 'wx', 0o600))
-      return () => { try { unlinkSync(path) } catch { /* gone */ } }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      try {
-        if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) {
-          // a crashed holder: take the stale lock aside under a unique name (only one waiter's rename
-          // succeeds), then check it is still stale, so a fresh lock is never removed by a late waiter
-          const aside = `${path}.${process.pid}.stale`
-          renameSync(path, aside)
-          if (Date.now() - statSync(aside).mtimeMs > LOCK_STALE_MS) unlinkSync(aside)
-          else renameSync(aside, path)
-        }
-      } catch { /* raced */ }
-      if (Date.now() > deadline) {
-        // give up waiting: append without the lock rather than lose the run
-        return () => {}
-      }
-      Atomics.wait(sleeper, 0, 0, 5)
-    }
-  }
 }

@@ -1,0 +1,85 @@
+/**
+ * A lock file shared by processes: whoever created it holds the lock, removing it releases it.
+ *
+ * Taken by creating the file with O_EXCL (mode 0600), so of several processes exactly one succeeds.
+ * A lock whose mtime is older than the caller's `staleMs` was left by a crashed holder and is taken
+ * over: moved aside under a name of this waiter's own (of several waiters, only one rename succeeds),
+ * then checked again, so a lock another process made fresh in the meantime is put back, never removed.
+ * Synchronous throughout (waits sleep with Atomics.wait): the exit path of every run takes one
+ * (report/history.ts), so it costs an open and a close when the lock is free.
+ *
+ * Limits: putting a fresh lock back leaves the time of one rename in which a third process can take
+ * the lock as well, and a holder that keeps the lock longer than `staleMs` can lose it: callers hold
+ * it for one short write, and choose a `staleMs` far above that.
+ */
+import { closeSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs'
+
+/** Removes the lock file: call once the work it guards is done. */
+export type ReleaseLock = () => void
+
+export interface WaitForLockOptions {
+  /** A lock older than this (ms, by its mtime) was left by a crashed holder and is taken over. */
+  staleMs: number
+  /** How long to wait for a live holder (ms) before giving up. */
+  timeoutMs: number
+  /** ms between attempts. */
+  pollMs: number
+}
+
+/**
+ * Takes the lock when it is free or stale; undefined while another process holds it.
+ * Throws when the lock file cannot be made (a missing dir, no permission).
+ */
+export function tryLockFile(path: string, staleMs: number): ReleaseLock | undefined {
+  // a second attempt only after a stale lock was taken aside (or the lock was released meanwhile)
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      closeSync(openSync(path, 'wx', 0o600))
+      return () => { try { unlinkSync(path) } catch { /* gone */ } }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      if (!clearIfStale(path, staleMs)) return undefined
+    }
+  }
+  return undefined
+}
+
+/**
+ * Waits for the lock, trying every `pollMs`, for up to `timeoutMs`; undefined once that has passed
+ * without it: the caller chooses between going on unlocked and giving up. Throws as tryLockFile.
+ */
+export function waitForLockFile(path: string, options: WaitForLockOptions): ReleaseLock | undefined {
+  const deadline = Date.now() + options.timeoutMs
+  let sleeper: Int32Array | undefined
+  for (;;) {
+    const release = tryLockFile(path, options.staleMs)
+    if (release) return release
+    if (Date.now() > deadline) return undefined
+    Atomics.wait(sleeper ??= new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pollMs)
+  }
+}
+
+/** True when the lock is gone (a stale one removed, or released meanwhile): worth another attempt. */
+function clearIfStale(path: string, staleMs: number): boolean {
+  try {
+    if (Date.now() - statSync(path).mtimeMs <= staleMs) return false
+  } catch {
+    return true // released meanwhile
+  }
+  // pid and a random tag: containers sharing the dir can have the same pid
+  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.stale`
+  try {
+    renameSync(path, aside)
+  } catch (error) {
+    // ENOENT: another waiter took it aside first (or its holder released it)
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+  // what was taken aside may be a lock made since the stat above: only a stale one is removed
+  let stale = true
+  try { stale = Date.now() - statSync(aside).mtimeMs > staleMs } catch { /* gone */ }
+  try {
+    if (stale) unlinkSync(aside)
+    else renameSync(aside, path)
+  } catch { /* left aside */ }
+  return stale
+}

@@ -1,0 +1,109 @@
+/**
+ * What tests.jsonl holds: one vitest run (TestRunEntry) per line, `<hash16>\t<json>\n`. The hash
+ * prefix makes each line self-validating: a torn or corrupt line is skipped on read (cacache's
+ * entry-index idea). Reading, writing and merging the file: history.ts, history-write.ts,
+ * history-merge.ts.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+
+/** Final result of a test: passed, failed, skipped. */
+export type TestStateCode = 'p' | 'f' | 's'
+
+/** One test in one run: `[fullName, durationMs, state, retries]`. Compact: suites can hold thousands. */
+export type TestSample = [name: string, durationMs: number, state: TestStateCode, retries: number]
+
+export interface TestFileRecord {
+  /** POSIX path relative to the vitest root, e.g. `test/cache.test.ts`. */
+  path: string
+  /** vitest project name, when there is more than one project. */
+  project?: string
+  state: 'passed' | 'failed' | 'skipped'
+  /** ms this file held a worker: environment + prepare + setup files + import/collect + tests and hooks. */
+  duration: number
+  /** ms of `duration` spent before the first test: environment, prepare, setup files, import/collect. */
+  setup: number
+  tests: TestSample[]
+}
+
+/** Include/exclude globs of a vitest project, so `unperf shard` finds files not yet in history. */
+export interface TestProjectPatterns {
+  name?: string
+  /** Directory the globs apply to, POSIX, relative to the vitest root ('' = the root). */
+  dir: string
+  include: string[]
+  exclude: string[]
+}
+
+export interface TestRunEntry {
+  v: 1
+  /** Random id of this run. */
+  id: string
+  /** ms since epoch when the run started / ended. */
+  startedAt: number
+  endedAt: number
+  /** Wall-clock ms of the run. */
+  duration: number
+  /** Git commit (CI env such as GITHUB_SHA / CI_COMMIT_SHA, else `git rev-parse HEAD`). */
+  commit?: string
+  /** The working tree had uncommitted changes (never set on CI). */
+  dirty?: boolean
+  /** Hash of the uncommitted changes when dirty: same commit + same tree = same code. */
+  tree?: string
+  ci?: boolean
+  /** vitest's own `--shard`, e.g. '1/4'. */
+  shard?: string
+  result: 'passed' | 'failed'
+  /** Only some tests of the files ran (`-t`, `file.ts:12`): file durations of this run are not used. */
+  partial?: boolean
+  vitest?: string
+  projects?: TestProjectPatterns[]
+  files: TestFileRecord[]
+}
+
+export const TESTS_HISTORY_FILE = 'tests.jsonl'
+
+export function testsHistoryPath(dir: string): string {
+  return join(dir, TESTS_HISTORY_FILE)
+}
+
+export function newRunId(): string {
+  return randomBytes(8).toString('hex')
+}
+
+/** Serializes an entry as one self-validating line. */
+export function formatHistoryLine(entry: TestRunEntry): string {
+  const json = JSON.stringify(entry)
+  return `${lineHash(json)}\t${json}\n`
+}
+
+/** Parses one line; undefined when torn, corrupt or of an unknown version. */
+export function parseHistoryLine(line: string): TestRunEntry | undefined {
+  const tab = line.indexOf('\t')
+  if (tab !== 16) return undefined
+  const json = line.slice(17)
+  if (lineHash(json) !== line.slice(0, 16)) return undefined
+  try {
+    const entry = JSON.parse(json) as TestRunEntry
+    return entry && entry.v === 1 && Array.isArray(entry.files) ? entry : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The valid entries of tests.jsonl text, oldest first, and how many lines were not. */
+export function parseHistoryLines(text: string): { entries: TestRunEntry[]; skipped: number } {
+  const entries: TestRunEntry[] = []
+  let skipped = 0
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const entry = parseHistoryLine(line)
+    if (entry) entries.push(entry)
+    else skipped++
+  }
+  return { entries, skipped }
+}
+
+function lineHash(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 16)
+}

@@ -1,0 +1,134 @@
+/**
+ * Merging other tests.jsonl files (one per CI shard job, say) into a history: `unperf tests merge`.
+ */
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
+import { errorMessage } from '../errors.js'
+import { waitForLockFile } from '../runtime/lock-file.js'
+import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
+import { appendLines, capOf, compactIfOver, TESTS_LOCK_STALE_MS, testsHistoryLockPath, type AppendOptions } from './history-write.js'
+
+export interface MergeResult {
+  /** Runs added (not already in the history, by id). */
+  added: number
+  /** Runs the sources held that the history already had (or another source held too). */
+  known: number
+  /** Corrupt or torn lines skipped in the sources. */
+  skipped: number
+  /** Sources that could not be read (missing, a directory, no permission): their runs are not merged. */
+  unreadable: UnreadableSource[]
+}
+
+export interface UnreadableSource {
+  /** The source path, as given. */
+  file: string
+  /** The system error code (`ENOENT`, `EISDIR`, `EACCES`, ...) when there is one. */
+  code?: string
+  /** Why, in words. */
+  reason: string
+}
+
+/**
+ * Adds the runs of other `tests.jsonl` files (e.g. one per CI shard job) that this history lacks,
+ * deduplicated by run id. Safe to repeat: merging the same file twice adds nothing.
+ *
+ * Every source that can be read is merged; one that cannot (missing, a directory, no permission) is
+ * listed in `unreadable` and the others still count. The history stays in run order (`endedAt`),
+ * since readers and the cap take its last lines as the newest runs: runs that all ended after the
+ * newest one recorded are appended (one O_APPEND write, as a vitest run does); older ones make it
+ * rewrite the file in order (temp file + rename, 0600). Both happen under `tests.jsonl.lock`, the
+ * lock compaction takes; corrupt lines of the history are dropped by a rewrite, as by compaction.
+ */
+export function mergeTestHistory(dir: string, sources: readonly string[], options: AppendOptions): MergeResult {
+  const cap = capOf(options)
+  const runs: TestRunEntry[] = []
+  const unreadable: UnreadableSource[] = []
+  let skipped = 0
+  for (const source of sources) {
+    let text: string
+    try {
+      text = readFileSync(source, 'utf8')
+    } catch (error) {
+      unreadable.push(unreadableSource(source, error))
+      continue
+    }
+    const parsed = parseHistoryLines(text)
+    skipped += parsed.skipped
+    runs.push(...parsed.entries)
+  }
+  if (runs.length === 0) return { added: 0, known: 0, skipped, unreadable }
+
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const file = testsHistoryPath(dir)
+  const lock = testsHistoryLockPath(dir)
+  // compaction holds it for one rewrite, and a lock left by a crashed process turns stale (taken
+  // over) after 30 s, so the wait ends unless a live process keeps it
+  const release = waitForLockFile(lock, { staleMs: TESTS_LOCK_STALE_MS, timeoutMs: TESTS_LOCK_STALE_MS + 5_000, pollMs: 20 })
+  if (!release) throw new Error(`${lock} is held by another process: nothing was merged; run again once it is gone`)
+  const added: TestRunEntry[] = []
+  let appended: number | undefined
+  try {
+    const before = readIfExists(file)
+    const history = parseHistoryLines(before.toString('utf8')).entries
+    const seen = new Set(history.map(e => e.id))
+    for (const run of runs) {
+      if (seen.has(run.id)) continue
+      seen.add(run.id)
+      added.push(run)
+    }
+    added.sort((a, b) => endOf(a) - endOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    if (added.length === 0) { /* nothing new */ }
+    else if (history.every(e => endOf(e) <= endOf(added[0]!))) appended = appendLines(dir, added)
+    else rewriteInRunOrder(file, before, [...history, ...added], cap)
+  } finally {
+    release()
+  }
+  // compaction takes the lock itself
+  if (appended !== undefined) compactIfOver(dir, cap, appended)
+  return { added: added.length, known: runs.length - added.length, skipped, unreadable }
+}
+
+/** When a run ended; a line without a usable time sorts first (oldest). */
+function endOf(entry: TestRunEntry): number {
+  return typeof entry.endedAt === 'number' && Number.isFinite(entry.endedAt) ? entry.endedAt : 0
+}
+
+/** Stable: runs that ended at the same ms keep their order. */
+function inRunOrder(entries: TestRunEntry[]): TestRunEntry[] {
+  return entries.sort((a, b) => endOf(a) - endOf(b))
+}
+
+/**
+ * Rewrites the history (read as `before`, under the lock) as `entries` in run order, with the cap
+ * compaction applies (the newest `cap` runs once there are more than 2× cap). Runs a vitest process
+ * appended since the read (appenders take no lock) go along, as in compaction.
+ */
+function rewriteInRunOrder(file: string, before: Buffer, entries: TestRunEntry[], cap: number): void {
+  let runs = inRunOrder(entries)
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0
+  if (size > before.length) {
+    const ids = new Set(runs.map(e => e.id))
+    const extra = parseHistoryLines(readFileSync(file).subarray(before.length).toString('utf8')).entries.filter(e => !ids.has(e.id))
+    runs = inRunOrder([...runs, ...extra])
+  }
+  if (runs.length > 2 * cap) runs = runs.slice(-cap)
+  writeFileAtomicSync(file, runs.map(formatHistoryLine).join(''), { mode: 0o600 })
+}
+
+function readIfExists(file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0)
+    throw error
+  }
+}
+
+function unreadableSource(file: string, error: unknown): UnreadableSource {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const reason = code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'a directory, expected a tests.jsonl file'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : errorMessage(error)
+  return { file, ...(typeof code === 'string' && { code }), reason }
+}

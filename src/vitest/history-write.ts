@@ -1,0 +1,126 @@
+/**
+ * Writing tests.jsonl: each vitest run appends its line with O_APPEND in a single write, so parallel
+ * vitest processes and CI jobs sharing the directory never interleave bytes, and takes no lock. The
+ * file is compacted down to `cap` lines (temp file + rename) under `tests.jsonl.lock` only once it
+ * holds more than 2× cap, so most runs never rewrite it.
+ */
+import { randomBytes } from 'node:crypto'
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { tryLockFile } from '../runtime/lock-file.js'
+import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
+
+/** A lock on tests.jsonl older than this (ms) was left by a crashed process and is taken over. */
+export const TESTS_LOCK_STALE_MS = 30_000
+
+export interface AppendOptions {
+  /** Runs kept (`report.history`). The file is compacted to this many lines when it exceeds 2× this. */
+  cap: number
+}
+
+/** The lock compaction and merging take (appenders take none). */
+export function testsHistoryLockPath(dir: string): string {
+  return `${testsHistoryPath(dir)}.lock`
+}
+
+/**
+ * Appends one run in a single O_APPEND write, then compacts the file when it holds more than
+ * 2× cap lines (under a lock file; skipped when another process holds the lock).
+ */
+export function appendTestRun(dir: string, entry: TestRunEntry, options: AppendOptions): void {
+  appendTestRuns(dir, [entry], options)
+}
+
+/** Appends several runs in one O_APPEND write (see {@link appendTestRun}). */
+export function appendTestRuns(dir: string, entries: readonly TestRunEntry[], options: AppendOptions): void {
+  if (entries.length === 0) return
+  compactIfOver(dir, capOf(options), appendLines(dir, entries))
+}
+
+/**
+ * Rewrites the file with its last `cap` valid lines (temp file + rename), under `tests.jsonl.lock`.
+ * Lines appended while compacting are carried over; returns false when another process holds the lock.
+ */
+export function compactTestHistory(dir: string, cap: number): boolean {
+  let release
+  try {
+    release = tryLockFile(testsHistoryLockPath(dir), TESTS_LOCK_STALE_MS)
+  } catch {
+    return false // the lock file cannot be made: compaction waits for a run that can
+  }
+  if (!release) return false
+  const file = testsHistoryPath(dir)
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    const before = readFileSync(file)
+    let kept = parseHistoryLines(before.toString('utf8')).entries.slice(-cap)
+    writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
+    // a run appended since the read goes along (the window left is the rename itself)
+    const grown = statSync(file).size
+    if (grown > before.length) {
+      const extra = readFileSync(file).subarray(before.length).toString('utf8')
+      kept = [...kept, ...parseHistoryLines(extra).entries].slice(-cap)
+      writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
+    }
+    renameSync(tmp, file)
+    return true
+  } finally {
+    rmSync(tmp, { force: true })
+    release()
+  }
+}
+
+/** `cap` of AppendOptions as a count of runs: at least 1. */
+export function capOf(options: AppendOptions): number {
+  return Math.max(1, Math.floor(options.cap))
+}
+
+/** One O_APPEND write of whole lines (dir made 0700, file 0600); returns the file's size after it. */
+export function appendLines(dir: string, entries: readonly TestRunEntry[]): number {
+  // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
+  const fd = openSync(testsHistoryPath(dir), 'a', 0o600)
+  try {
+    writeAll(fd, bytes)
+    return fstatSync(fd).size
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Compacts the file to `cap` lines once it holds more than 2× cap (skipped when another process holds the lock). */
+export function compactIfOver(dir: string, cap: number, size: number): void {
+  // cheap bound first: 2× cap lines cannot fit in fewer bytes than 2× cap minimal lines
+  if (size < 2 * cap * 64) return
+  try {
+    if (countLines(testsHistoryPath(dir)) > 2 * cap) compactTestHistory(dir, cap)
+  } catch {
+    // the run is recorded; compaction is retried by the next run (e.g. Windows refusing a rename)
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  // one write() for the whole line; the loop only runs if the kernel took part of it
+  let offset = 0
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset)
+}
+
+function countLines(file: string): number {
+  const fd = openSync(file, 'r')
+  const buf = Buffer.allocUnsafe(1 << 20)
+  let lines = 0
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null)
+      if (n === 0) break
+      let i = buf.indexOf(10)
+      while (i !== -1 && i < n) {
+        lines++
+        i = buf.indexOf(10, i + 1)
+      }
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return lines
+}
