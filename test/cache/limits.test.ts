@@ -4,7 +4,8 @@
  * never over by more than 10 % as info() reports it, the least recently used evicted first across
  * namespaces, each eviction firing `cache:evict` in its own namespace.
  */
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PerfCache } from '../../src/runtime/types.js'
 import { manager } from './_manager.js'
@@ -90,6 +91,28 @@ describe('cache.maxSize over all namespaces: fs', () => {
     const info = await second.m.namespace('new').info()
     expect(info.total.bytes).toBeLessThanOrEqual(cap * 1.1)
     expect(info.entries).toBe(15)
+  })
+
+  it("the scope's summary is rewritten at close only when a namespace's size changed", async () => {
+    const first = manager({ driver: 'fs', maxSize: 1_000_000, compress: false })
+    await first.m.namespace('a').set('k', VALUE)
+    await first.m.close()
+    const summary = readdirSync(first.dir, { recursive: true }).map(String).find(f => f.endsWith('.budget'))!
+    const file = join(first.dir, summary)
+    const before = { text: readFileSync(file, 'utf8'), ino: statSync(file).ino }
+    // the next process rewrites the entry with the same size (a counter): the summary stays as it is
+    const same = manager({ dir: first.dir, cwd: first.cwd, driver: 'fs', maxSize: 1_000_000, compress: false })
+    await same.m.namespace('a').set('k', 'w'.repeat(1000))
+    await same.m.close()
+    expect({ text: readFileSync(file, 'utf8'), ino: statSync(file).ino }).toEqual(before)
+    // a process that adds an entry: the summary carries the new size
+    const grows = manager({ dir: first.dir, cwd: first.cwd, driver: 'fs', maxSize: 1_000_000, compress: false })
+    await grows.m.namespace('a').set('k2', VALUE)
+    await grows.m.close()
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { bytes: Record<string, number> }
+    const previous = JSON.parse(before.text) as { bytes: Record<string, number> }
+    const name = Object.keys(previous.bytes)[0]!
+    expect(after.bytes[name]).toBeGreaterThan(previous.bytes[name]!)
   })
 
   it('a process writing over the cap is brought back under it by the background checks, without prune()', async () => {

@@ -46,6 +46,8 @@ export class CacheBudget {
   /** Scopes whose every namespace dir is a member (read in this process). */
   private readonly _scanned = new Set<string>()
   private readonly _summaries = new Map<string, Summary>()
+  /** Each scope's summary as it is on disk (read or written here): an unchanged one is not rewritten. */
+  private readonly _summaryText = new Map<string, string>()
   private _fsRun: Promise<number> | undefined
   private _fsAgain = false
   private _full = false
@@ -182,9 +184,11 @@ export class CacheBudget {
     if (this._summaries.has(scope)) return true
     try {
       // sync: a small file read once per process, after its first write
-      const summary = JSON.parse(readFileSync(join(scope, SUMMARY), 'utf8')) as Summary
+      const text = readFileSync(join(scope, SUMMARY), 'utf8')
+      const summary = JSON.parse(text) as Summary
       if (typeof summary.at !== 'number' || Date.now() - summary.at > SUMMARY_MAX_AGE_MS || typeof summary.bytes !== 'object') return false
       this._summaries.set(scope, summary)
+      this._summaryText.set(scope, text)
       return true
     } catch {
       return false
@@ -226,8 +230,14 @@ export class CacheBudget {
       for (const [dir, m] of this._fs) if (dirname(dir) === scope) bytes[basename(dir)] = (await m.tier.stats()).bytes
       const summary: Summary = { at: previous?.at ?? Date.now(), bytes }
       if (previous) this._summaries.set(scope, summary)
+      // a run that rewrote entries of the same sizes (a counter, a refreshed value) changes nothing
+      const text = JSON.stringify(summary)
+      if (this._summaryText.get(scope) === text) continue
       // sync: a small file, written by a process's close() (three round trips of ~0.3 ms each there)
-      try { writeFileAtomicSync(join(scope, SUMMARY), JSON.stringify(summary)) } catch { /* read-only or removed: the next close writes it */ }
+      try {
+        writeFileAtomicSync(join(scope, SUMMARY), text)
+        this._summaryText.set(scope, text)
+      } catch { /* read-only or removed: the next close writes it */ }
     }
   }
 
