@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { afterAll } from 'vitest'
 import { createHookRegistry } from '../../src/hooks/registry.js'
-import { resolveTiers } from '../../src/config/resolve.js'
+import { resolveTiers } from '../../src/config/resolve-cache.js'
 import { createCacheManager } from '../../src/runtime/cache/index.js'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
 import { tempDir } from '../helpers/tmp.js'

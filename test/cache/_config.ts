@@ -3,7 +3,7 @@
  * processes of the multi-process tests bundle this file with esbuild.
  */
 import { createHookRegistry } from '../../src/hooks/registry.js'
-import { resolveTiers } from '../../src/config/resolve.js'
+import { resolveTiers } from '../../src/config/resolve-cache.js'
 import { createCacheManager } from '../../src/runtime/cache/index.js'
 import { basename } from 'node:path'
 import type { CachePolicy, DriverConfig, ResolvedPerfConfig, ResolvedNamespaceConfig } from '../../src/config/types.js'

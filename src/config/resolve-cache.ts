@@ -1,0 +1,104 @@
+/**
+ * The cache key: root options, namespaces (each inherits what it leaves out) and the driver tiers
+ * (resolveTiers is also report.historyDriver's).
+ */
+import { platformCacheDir } from '../runtime/project.js'
+import { DEFAULTS } from './defaults.js'
+import type { Resolver } from './resolver.js'
+import type {
+  CacheNamespaceConfig, DriverConfig, DriverSpec, PerfConfigBase, ResolvedCacheConfig, ResolvedDriverSpec, ResolvedNamespaceConfig,
+} from './types.js'
+
+export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): ResolvedCacheConfig {
+  const c = input.cache ?? {}
+  const d = DEFAULTS.cache
+  const dir = c.dir ? r.path(c.dir) : platformCacheDir(name)
+  const envOff = process.env.UNPERF_CACHE === '0' || process.env.UNPERF_CACHE === 'false'
+  const root = {
+    ttl: r.ttl(c.ttl ?? d.ttl, 'cache.ttl'),
+    maxSize: r.size(c.maxSize ?? d.maxSize, 'cache.maxSize'),
+    policy: c.policy ?? d.policy,
+    compress: r.sizeOrFalse(c.compress ?? d.compress, 'cache.compress'),
+    integrity: c.integrity ?? d.integrity,
+    swr: r.stale(c.swr ?? d.swr, 'cache.swr'),
+    staleIfError: r.stale(c.staleIfError ?? d.staleIfError, 'cache.staleIfError'),
+  }
+  const tiers = resolveTiers(r, c.driver ?? d.driver, 'cache.driver', dir)
+  const namespaces: Record<string, ResolvedNamespaceConfig> = {}
+  for (const [ns, options] of Object.entries(c.namespaces ?? {})) {
+    namespaces[ns] = resolveNamespace(r, options, `cache.namespaces.${ns}`, root, tiers, dir)
+  }
+  return {
+    enabled: envOff ? false : (c.enabled ?? d.enabled),
+    tiers,
+    dir,
+    ...root,
+    timeout: r.positiveDuration(c.timeout ?? d.timeout, 'cache.timeout'),
+    scope: c.scope,
+    scopeMaxAge: r.positiveDuration(c.scopeMaxAge ?? d.scopeMaxAge, 'cache.scopeMaxAge'),
+    invalidate: {
+      version: c.invalidate?.version ?? d.invalidate.version,
+      files: [...(c.invalidate?.files ?? d.invalidate.files)],
+    },
+    namespaces,
+  }
+}
+
+function resolveNamespace(
+  r: Resolver, o: CacheNamespaceConfig, path: string,
+  root: Pick<ResolvedNamespaceConfig, 'ttl' | 'maxSize' | 'policy' | 'compress' | 'integrity' | 'swr' | 'staleIfError'>,
+  tiers: ResolvedDriverSpec[], dir: string,
+): ResolvedNamespaceConfig {
+  return {
+    ttl: o.ttl === undefined ? root.ttl : r.ttl(o.ttl, `${path}.ttl`),
+    tiers: o.driver === undefined ? tiers : resolveTiers(r, o.driver, `${path}.driver`, dir),
+    maxSize: o.maxSize === undefined ? root.maxSize : r.size(o.maxSize, `${path}.maxSize`),
+    policy: o.policy ?? root.policy,
+    swr: o.swr === undefined ? root.swr : r.stale(o.swr, `${path}.swr`),
+    staleIfError: o.staleIfError === undefined ? root.staleIfError : r.stale(o.staleIfError, `${path}.staleIfError`),
+    sliding: o.sliding ?? false,
+    compress: o.compress === undefined ? root.compress : r.sizeOrFalse(o.compress, `${path}.compress`),
+    integrity: o.integrity ?? root.integrity,
+  }
+}
+
+export function resolveTiers(r: Pick<Resolver, 'issue' | 'path'>, driver: DriverConfig, path: string, dir: string): ResolvedDriverSpec[] {
+  const list = Array.isArray(driver) ? driver : [driver]
+  return list.map((spec, i) => resolveDriver(r, spec, Array.isArray(driver) ? `${path}[${i}]` : path, dir))
+}
+
+/** The options each built-in driver takes; any other unstorage driver's are passed to it as they are. */
+const BUILTIN_DRIVER_OPTIONS: Record<string, string[] | undefined> = {
+  memory: ['driver'],
+  fs: ['driver', 'base'],
+  redis: ['driver', 'url', 'host', 'port', 'db', 'username', 'password', 'tls', 'base'],
+}
+
+function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, path: string, dir: string): ResolvedDriverSpec {
+  if (spec === 'memory') return { driver: 'memory' }
+  if (spec === 'fs') return { driver: 'fs', base: dir }
+  if (spec === 'redis') {
+    r.issue(path, "a redis tier with a url: { driver: 'redis', url: 'redis://host:6379' } (or host/port)", spec)
+    return { driver: 'redis' }
+  }
+  if (typeof spec === 'object' && spec !== null && typeof (spec as { getItem?: unknown }).getItem === 'function') {
+    return { driver: 'custom', instance: spec as Extract<ResolvedDriverSpec, { driver: 'custom' }>['instance'] }
+  }
+  const o = spec as { driver: string; [k: string]: unknown }
+  const known = BUILTIN_DRIVER_OPTIONS[o.driver]
+  if (known) {
+    // a misspelt option of a built-in driver (`pasword`, a per-tier `timeout`) would be ignored silently
+    for (const key of Object.keys(o)) {
+      if (!known.includes(key)) r.issue(`${path}.${key}`, `an option of the ${o.driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
+    }
+  }
+  if (o.driver === 'memory') return { driver: 'memory' }
+  if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base) : dir }
+  if (o.driver === 'redis') {
+    if (!o.url && !o.host) r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' (or host/port)", o.url)
+    const { driver: _d, ...rest } = o
+    return { driver: 'redis', ...(rest as Omit<Extract<ResolvedDriverSpec, { driver: 'redis' }>, 'driver'>) }
+  }
+  const { driver, ...options } = o
+  return { driver, options }
+}

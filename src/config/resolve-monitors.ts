@@ -1,0 +1,51 @@
+/**
+ * The monitors key: what is sampled, alert rules (thresholds in their metric's unit) and exporters.
+ */
+import { DEFAULTS } from './defaults.js'
+import type { Resolver } from './resolver.js'
+import type { AlertRule, PerfConfigBase, ResolvedAlertRule, ResolvedMonitorsConfig } from './types.js'
+
+/** Alert thresholds take the unit of their metric: memory sizes, event loop and gc pause durations, others plain numbers. */
+function alertValue(r: Resolver, metric: string, value: unknown, path: string): number {
+  if (/^(memory|system\.mem)/.test(metric)) return r.size(value, path)
+  if (/^(eventLoop\.(p50|p99|max|mean)|gc\.pause)/.test(metric)) return r.duration(value, path)
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  r.issue(path, 'a number', value)
+  return 0
+}
+
+function resolveAlert(r: Resolver, metric: string, rule: AlertRule, path: string): ResolvedAlertRule {
+  if (typeof rule !== 'object' || rule === null) return { above: alertValue(r, metric, rule, path), for: 0 }
+  if (rule.above === undefined && rule.below === undefined) r.issue(path, '{ above } or { below } (or both)', rule)
+  return {
+    ...(rule.above !== undefined && { above: alertValue(r, metric, rule.above, `${path}.above`) }),
+    ...(rule.below !== undefined && { below: alertValue(r, metric, rule.below, `${path}.below`) }),
+    for: rule.for === undefined ? 0 : r.duration(rule.for, `${path}.for`),
+  }
+}
+
+export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMonitorsConfig {
+  const m = input.monitors
+  const d = DEFAULTS.monitors
+  const o = m ?? {}
+  const alerts: Record<string, ResolvedAlertRule> = {}
+  for (const [metric, rule] of Object.entries(o.alerts ?? {})) alerts[metric] = resolveAlert(r, metric, rule, `monitors.alerts.${metric}`)
+  const p = o.prometheus
+  let prometheus: ResolvedMonitorsConfig['prometheus'] = false
+  if (p && 'port' in p) prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }
+  else if (p && 'file' in p) prometheus = { file: r.path(p.file) }
+  else if (p && 'pushgateway' in p) prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf') }
+  const otel = o.opentelemetry
+  return {
+    enabled: m === undefined ? false : (o.enabled ?? true),
+    interval: r.positiveDuration(o.interval ?? d.interval, 'monitors.interval'),
+    eventLoop: o.eventLoop ?? d.eventLoop,
+    memory: o.memory ?? d.memory,
+    cpu: o.cpu ?? d.cpu,
+    gc: o.gc ?? d.gc,
+    system: o.system ?? d.system,
+    alerts,
+    prometheus,
+    opentelemetry: !otel ? false : { serviceName: (typeof otel === 'object' && otel.serviceName) || (input.name ?? r.ctx.hostName ?? 'unperf-app') },
+  }
+}
