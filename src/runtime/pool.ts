@@ -13,24 +13,16 @@ import type { ResolvedPoolConfig } from '../config/types.js'
 import type { PoolManager, RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
-import { PairQueue } from './pool-queue.js'
+import { PoolLanes } from './pool-lanes.js'
 import { asPromise, callJob, callTimed, CANCELLED, neverAborted, newJob, newMapRun, noop, settled, taskId } from './pool-job.js'
-import type { Job, Lane, MapRun, Settle, Slot, TaskFn } from './pool-job.js'
+import type { Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
-/** Idle lanes kept for reuse (a pool that is rarely saturated starts a lane per task). */
-const FREE_LANES = 64
-
-export class Pool implements PerfPool {
-  private readonly _queue = new PairQueue<Slot>()
-  private _active = 0
-  private readonly _free: Lane[] = []
-  private _idle: (() => void)[] = []
-  private _backingOff = 0
+export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
-  private _limit: number
   private readonly _stats = { completed: 0, failed: 0, retries: 0, timeouts: 0 }
 
   constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined) {
+    super()
     if (_options.concurrency === 'adaptive') {
       this._adaptive = new AdaptiveLimit(availableParallelism(), 1, Math.max(4, availableParallelism() * 4))
       this._limit = this._adaptive.limit
@@ -125,73 +117,15 @@ export class Pool implements PerfPool {
     throw error
   }
 
-  /** A direct task's slot: to the next queued entry (in a lane), or released. */
-  private _release(): void {
-    if (this._next()) this._start(this._lane(), this._nextA, this._nextB)
-  }
-
-  private _lane(): Lane {
-    const idle = this._free.pop()
-    if (idle !== undefined) return idle
-    const lane: Lane = {
-      fn: undefined, settle: undefined, job: undefined,
-      ok: (value: unknown) => {
-        this._succeeded(lane, value)
-        this._continue(lane)
-      },
-      err: (error: unknown) => {
-        this._failedIn(lane, error)
-        this._continue(lane)
-      },
-    }
-    return lane
-  }
-
   /** No timeout, no task hook listened to, a fixed limit: a run() needs no job record. */
-  private _plain(): boolean {
+  protected override _plain(): boolean {
     const hooks = this._ctx?.hooks
     return this._options.timeout === false && this._adaptive === undefined &&
       (hooks === undefined || !(hooks.hasListeners('task:start') || hooks.hasListeners('task:end') || hooks.hasListeners('task:error')))
   }
 
-  /**
-   * Runs the entry (a, b) in the lane, then the next queued ones while their results are synchronous.
-   * An asynchronous result gets the lane's handlers, which continue from there.
-   * The caller has already counted the slot in `_active`.
-   */
-  private _start(lane: Lane, a: Slot, b: Slot): void {
-    for (;;) {
-      this._nextA = this._nextB = undefined // a finished pool must not keep its last task's resolve (and value)
-      let result: unknown
-      try {
-        if (typeof a === 'function' && this._plain()) {
-          lane.fn = a as TaskFn<unknown>
-          lane.settle = b as Settle
-          result = lane.fn(neverAborted())
-        } else {
-          const job = typeof a === 'function' ? newJob(a as TaskFn<unknown>, b as Settle) : (a as Job)
-          lane.job = job
-          result = this._begin(job)
-        }
-      } catch (error) {
-        this._failedIn(lane, error)
-        if (!this._take(lane)) return
-        a = this._nextA; b = this._nextB
-        continue
-      }
-      const promise = asPromise(result)
-      if (promise !== undefined) {
-        void promise.then(lane.ok, lane.err)
-        return
-      }
-      this._succeeded(lane, result)
-      if (!this._take(lane)) return
-      a = this._nextA; b = this._nextB
-    }
-  }
-
   /** Starts a job: timing when needed, task:start, the timeout. */
-  private _begin(job: Job): unknown {
+  protected override _begin(job: Job): unknown {
     const hooks = this._ctx?.hooks
     const timed = this._adaptive !== undefined || (hooks !== undefined && (hooks.hasListeners('task:end') || hooks.hasListeners('task:error')))
     job.started = timed ? performance.now() : 0
@@ -200,7 +134,7 @@ export class Pool implements PerfPool {
     return timeout === false ? callJob(job, neverAborted()) : callTimed(job, timeout, this.name, this._onTimeout)
   }
 
-  private _succeeded(lane: Lane, value: unknown): void {
+  protected override _succeeded(lane: Lane, value: unknown): void {
     this._stats.completed++
     const job = lane.job
     if (job === undefined) {
@@ -219,64 +153,13 @@ export class Pool implements PerfPool {
     settled(job, true, value)
   }
 
-  private _failedIn(lane: Lane, error: unknown): void {
+  protected override _failedIn(lane: Lane, error: unknown): void {
     const job = lane.job ?? newJob(lane.fn!, lane.settle!)
     lane.job = lane.fn = lane.settle = undefined
     this._failed(job, error)
   }
 
-  /** After an asynchronous result: the lane runs the next queued entry, or is released. */
-  private _continue(lane: Lane): void {
-    if (this._take(lane)) this._start(lane, this._nextA, this._nextB)
-  }
-
   private readonly _onTimeout = (): void => { this._stats.timeouts++ }
-
-  /** The entry `_dequeue()` took, read back by the caller (two values, no pair object). */
-  private _nextA: Slot = undefined
-  private _nextB: Slot = undefined
-
-  /** Dequeues one entry into `_nextA`/`_nextB`; false when the queue is empty. */
-  private _dequeue(): boolean {
-    const queue = this._queue
-    while (queue.shift()) {
-      const a = queue.a, b = queue.b
-      queue.a = queue.b = undefined
-      if (typeof a !== 'function' && (a as Job).group?.cancelled) {
-        settled(a as Job, false, CANCELLED)
-        continue
-      }
-      this._nextA = a
-      this._nextB = b
-      return true
-    }
-    return false
-  }
-
-  /** The next entry for a lane that just finished one (in `_nextA`/`_nextB`), or false: the slot and the lane are released. */
-  private _take(lane: Lane): boolean {
-    if (this._next()) return true
-    if (this._free.length < FREE_LANES) this._free.push(lane)
-    return false
-  }
-
-  /** The next entry for a slot whose task just finished (in `_nextA`/`_nextB`), or false: the slot is released. */
-  private _next(): boolean {
-    if (this._active <= this._limit && this._dequeue()) return true
-    this._active--
-    if (this._active === 0 && this._queue.size === 0 && this._backingOff === 0 && this._idle.length > 0) {
-      for (const resolve of this._idle.splice(0)) resolve()
-    }
-    return false
-  }
-
-  /** Start lanes for queued entries while there are free slots (after a retry or a higher adaptive limit). */
-  private _fill(): void {
-    while (this._active < this._limit && this._dequeue()) {
-      this._active++
-      this._start(this._lane(), this._nextA, this._nextB)
-    }
-  }
 
   private _setLimit(limit: number): void {
     const grew = limit > this._limit
