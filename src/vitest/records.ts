@@ -1,0 +1,77 @@
+/**
+ * What the reporter records, read from vitest's objects: a file's TestFileRecord from a test module
+ * (vitest 3 and 4) or from a runner task (onFinished, older vitest), and the projects' patterns.
+ */
+import { relative, sep } from 'node:path'
+import type { TestFileRecord, TestProjectPatterns, TestSample, TestStateCode } from './history.js'
+import type { RunnerTaskLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
+
+const STATE: Record<string, TestStateCode> = { passed: 'p', failed: 'f', skipped: 's', pass: 'p', fail: 'f', skip: 's', todo: 's' }
+
+function round(ms: number | undefined): number {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.round(ms * 100) / 100 : 0
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/')
+}
+
+export function projectPatterns(vitest: VitestLike, root: string): TestProjectPatterns[] | undefined {
+  const projects = vitest.projects
+  if (!projects || projects.length === 0) return undefined
+  return projects.map(p => ({
+    ...(p.name && { name: p.name }),
+    dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)),
+    include: [...(p.config?.include ?? [])],
+    exclude: [...(p.config?.exclude ?? [])],
+  }))
+}
+
+export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord | undefined {
+  const state = mod.state?.()
+  if (state !== 'passed' && state !== 'failed') return undefined
+  const d = mod.diagnostic?.() ?? {}
+  const setup = (d.environmentSetupDuration ?? 0) + (d.prepareDuration ?? 0) + (d.collectDuration ?? 0) + (d.setupDuration ?? 0)
+  const tests: TestSample[] = []
+  for (const test of mod.children.allTests()) {
+    const code = STATE[test.result().state]
+    if (!code) continue // pending: never ran (bail)
+    const diag = test.diagnostic()
+    tests.push([test.fullName ?? test.name, round(diag?.duration), code, diag?.retryCount ?? 0])
+  }
+  const project = mod.project?.name
+  return {
+    path: toPosix(relative(root, mod.moduleId)),
+    ...(project && { project }),
+    state,
+    duration: round(setup + (d.duration ?? 0)),
+    setup: round(setup),
+    tests,
+  }
+}
+
+export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRecord | undefined {
+  const state = file.result?.state === 'pass' ? 'passed' : file.result?.state === 'fail' ? 'failed' : undefined
+  if (!state || !file.filepath) return undefined
+  const setup = (file.environmentLoad ?? 0) + (file.prepareDuration ?? 0) + (file.collectDuration ?? 0) + (file.setupDuration ?? 0)
+  const tests: TestSample[] = []
+  const walk = (task: RunnerTaskLike, prefix: string): void => {
+    for (const child of task.tasks ?? []) {
+      const name = prefix ? `${prefix} > ${child.name}` : child.name
+      if (child.type === 'suite') walk(child, name)
+      else if (child.type === 'test' || child.type === 'custom') {
+        const code = child.mode === 'skip' || child.mode === 'todo' ? 's' : STATE[child.result?.state ?? '']
+        if (code) tests.push([name, round(child.result?.duration), code, child.result?.retryCount ?? 0])
+      }
+    }
+  }
+  walk(file, '')
+  return {
+    path: toPosix(relative(root, file.filepath)),
+    ...(file.projectName && { project: file.projectName }),
+    state,
+    duration: round(setup + (file.result?.duration ?? 0)),
+    setup: round(setup),
+    tests,
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The reporter behind `unperf/vitest` (see index.ts): one TestRunEntry per run, appended to `tests.jsonl`.
+ *
+ * Works with vitest 3 and 4 (`onTestRunEnd`), and falls back to `onFinished` on older versions.
+ * Nothing happens per test: the results are read once from vitest's own task tree at the end of
+ * the run and written in one append. The config and the git probe load in the background.
+ */
+import { resolve } from 'node:path'
+import type { ResolvedPerfConfig } from '../config/types.js'
+import { errorMessage } from '../errors.js'
+import { probeCodeVersion, type CodeVersion } from './git.js'
+import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
+import { legacyFileRecord, moduleRecord, projectPatterns } from './records.js'
+import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
+
+export interface UnperfReporterOptions {
+  /**
+   * Directory of `tests.jsonl`. Relative = against `cwd`.
+   * @default `report.dir` of the perf config (the platform cache dir, per project)
+   */
+  dir?: string
+  /** The project whose perf.config is loaded. @default the vitest root */
+  cwd?: string
+  /** Where perf.config is looked for. @default cwd */
+  rootDir?: string
+  /** Config environment (`$env` blocks). @default PERF_ENV, else NODE_ENV, else 'production' */
+  env?: string
+  /** Runs kept. @default `report.history` of the perf config (100) */
+  history?: number
+  /**
+   * In watch mode, also record each rerun (usually one edited file, timed warm). `false` records
+   * only the first, full run of a watch session. @default false
+   */
+  watch?: boolean
+}
+
+/** Default number of runs kept when no config can be read. */
+const DEFAULT_HISTORY = 100
+
+/** The vitest reporter. vitest instantiates the default export: `reporters: [['unperf/vitest', { dir }]]`. */
+export class UnperfReporter {
+  readonly options: UnperfReporterOptions
+  private root = process.cwd()
+  private vitestVersion: string | undefined
+  private shard: string | undefined
+  private projects: TestProjectPatterns[] | undefined
+  private target: Promise<{ dir: string; cap: number } | undefined> | undefined
+  private code: Promise<CodeVersion> | undefined
+  private startedAt = Date.now()
+  /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
+  private modernApi = false
+  private vitest: VitestLike | undefined
+  private partial = false
+  /** Runs ended in this process (watch mode has several). */
+  private runs = 0
+
+  constructor(options: UnperfReporterOptions = {}) {
+    this.options = { ...options }
+  }
+
+  onInit(vitest: VitestLike): void {
+    this.startedAt = Date.now()
+    this.vitest = vitest
+    this.partial = !!vitest.config?.testNamePattern
+    try {
+      this.root = vitest.config?.root ?? process.cwd()
+      this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
+      const shard = vitest.config?.shard
+      this.shard = shard && shard.count > 1 ? `${shard.index}/${shard.count}` : undefined
+      this.projects = projectPatterns(vitest, this.root)
+    } catch { /* an unexpected vitest shape: record without these */ }
+    this.target = this.resolveTarget()
+    this.code = this.probeCode()
+  }
+
+  onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
+    this.startedAt = Date.now()
+    this.partial = !!this.vitest?.config?.testNamePattern
+      || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
+    // watch mode: each rerun may run different code (the first run uses the probe onInit started)
+    if (this.modernApi || !this.code) this.code = this.probeCode()
+    this.modernApi = true
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, _errors: ReadonlyArray<unknown>, reason: string): Promise<void> {
+    this.modernApi = true
+    if (reason !== 'passed' && reason !== 'failed') return // interrupted: partial timings would mislead the shards
+    let files: TestFileRecord[]
+    try {
+      files = testModules.map(m => moduleRecord(m, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+    } catch (error) {
+      warn(`could not read the test results (${errorMessage(error)})`)
+      return
+    }
+    await this.write(files, reason)
+  }
+
+  /** vitest < 3 (and vitest 3, where onTestRunEnd supersedes it). */
+  async onFinished(files?: ReadonlyArray<RunnerTaskLike>, errors?: ReadonlyArray<unknown>): Promise<void> {
+    if (this.modernApi || !files) return
+    let records: TestFileRecord[]
+    try {
+      records = files.map(f => legacyFileRecord(f, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+    } catch (error) {
+      warn(`could not read the test results (${errorMessage(error)})`)
+      return
+    }
+    const failed = (errors?.length ?? 0) > 0 || records.some(f => f.state === 'failed')
+    await this.write(records, failed ? 'failed' : 'passed')
+  }
+
+  onWatcherRerun(): void {
+    if (this.modernApi) return
+    this.startedAt = Date.now()
+    this.code = this.probeCode()
+  }
+
+  // --- internal ---
+
+  /** The git probe, once the history dir is known (it is left out of the changes). */
+  private probeCode(): Promise<CodeVersion> {
+    const target = (this.target ??= this.resolveTarget()).catch(() => undefined)
+    return target.then(t => probeCodeVersion(this.root, process.env, t?.dir))
+  }
+
+  private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
+    this.runs++
+    if (this.runs > 1 && this.vitest?.config?.watch && !this.options.watch) return
+    if (files.length === 0) return
+    try {
+      const target = await (this.target ??= this.resolveTarget())
+      if (!target) return
+      const code = await (this.code ?? this.probeCode())
+      const endedAt = Date.now()
+      const entry: TestRunEntry = {
+        v: 1,
+        id: newRunId(),
+        startedAt: this.startedAt,
+        endedAt,
+        duration: endedAt - this.startedAt,
+        ...code,
+        ...(this.shard && { shard: this.shard }),
+        result,
+        ...(this.partial && { partial: true }),
+        ...(this.vitestVersion && { vitest: this.vitestVersion }),
+        ...(this.projects && { projects: this.projects }),
+        files,
+      }
+      appendTestRun(target.dir, entry, { cap: target.cap })
+    } catch (error) {
+      warn(`could not record the test run (${errorMessage(error)})`)
+    }
+  }
+
+  private async resolveTarget(): Promise<{ dir: string; cap: number } | undefined> {
+    const cwd = resolve(this.root, this.options.cwd ?? '.')
+    const explicitDir = this.options.dir !== undefined ? resolve(cwd, this.options.dir) : undefined
+    if (explicitDir !== undefined && this.options.history !== undefined) return { dir: explicitDir, cap: this.options.history }
+    let config: ResolvedPerfConfig
+    try {
+      const { loadPerfConfig } = await import('../config/load.js')
+      config = await loadPerfConfig({
+        cwd,
+        ...(this.options.rootDir !== undefined && { rootDir: resolve(cwd, this.options.rootDir) }),
+        ...(this.options.env !== undefined && { env: this.options.env }),
+      })
+    } catch (error) {
+      if (explicitDir === undefined) {
+        warn(`test history not recorded: ${errorMessage(error)}`)
+        return undefined
+      }
+      return { dir: explicitDir, cap: DEFAULT_HISTORY }
+    }
+    return { dir: explicitDir ?? config.report.dir, cap: this.options.history ?? config.report.history }
+  }
+}
+
+const warned = new Set<string>()
+function warn(message: string): void {
+  if (warned.has(message)) return
+  warned.add(message)
+  process.stderr.write(`[unperf] vitest reporter: ${message}\n`)
+}

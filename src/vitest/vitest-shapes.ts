@@ -1,0 +1,45 @@
+/**
+ * The vitest objects the reporter reads, as structural types: vitest 3 and 4 differ in their type exports.
+ */
+
+export interface VitestLike {
+  version?: unknown
+  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; watch?: boolean }
+  projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
+}
+
+export interface SpecificationLike {
+  testLines?: unknown[]
+  testIds?: unknown[]
+  testNamePattern?: unknown
+}
+
+export interface TestModuleLike {
+  moduleId: string
+  project?: { name?: string }
+  state?(): string
+  diagnostic?(): { environmentSetupDuration?: number; prepareDuration?: number; collectDuration?: number; setupDuration?: number; duration?: number }
+  children: { allTests(): Iterable<TestCaseLike> }
+}
+
+export interface TestCaseLike {
+  fullName?: string
+  name: string
+  result(): { state: string }
+  diagnostic(): { duration?: number; retryCount?: number } | undefined
+}
+
+/** vitest's runner task (File / Suite / Test), for onFinished. */
+export interface RunnerTaskLike {
+  type?: string
+  name: string
+  filepath?: string
+  mode?: string
+  projectName?: string
+  tasks?: RunnerTaskLike[]
+  collectDuration?: number
+  setupDuration?: number
+  environmentLoad?: number
+  prepareDuration?: number
+  result?: { state?: string; duration?: number; retryCount?: number }
+}
