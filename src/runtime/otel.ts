@@ -3,10 +3,13 @@
  * OpenTelemetry spans, and its command durations, cache counts, pool and budget figures as
  * metrics, through @opentelemetry/api's global tracer and meter providers, so they show in
  * Jaeger/Tempo/... next to the host's own. Without a registered SDK the API is a no-op.
+ * Then it flushes the host's providers (bounded by FLUSH_TIMEOUT_MS): a BatchSpanProcessor or a
+ * PeriodicExportingMetricReader holds what it got on an unref'd timer, so a CLI that ends (or calls
+ * process.exit()) right after close would otherwise lose unperf's spans and metrics.
  * @opentelemetry/api is an optional peer dependency, imported only here.
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
-import { MissingDependencyError } from '../errors.js'
+import { MissingDependencyError, errorMessage } from '../errors.js'
 import { epochMs } from './clock.js'
 import type { CommandRecord, PerfReport, SpanRecord } from './types.js'
 
@@ -16,6 +19,9 @@ type HrTime = import('@opentelemetry/api').HrTime
 
 /** The option that turns the export on, named in errors. */
 const OPTION = 'monitors.opentelemetry'
+
+/** How long close waits for the host's exporters; a collector that does not answer must not hold the CLI's exit. */
+export const FLUSH_TIMEOUT_MS = 3000
 
 export async function exportToOpenTelemetry(report: PerfReport, config: Pick<ResolvedPerfConfig, 'monitors' | 'name' | 'version'>): Promise<void> {
   const options = config.monitors.opentelemetry
@@ -29,9 +35,37 @@ export async function exportToOpenTelemetry(report: PerfReport, config: Pick<Res
   const serviceName = options.serviceName || config.name
   exportSpans(api, report, serviceName, config.version)
   exportMetrics(api, report, serviceName, config.version)
+  await flushProviders(api)
 }
 
 // --- internal ---
+
+interface Flushable { forceFlush?: (options?: { timeoutMillis?: number }) => Promise<void> }
+
+/**
+ * forceFlush() on the global tracer provider (the SDK one behind the API's proxy) and meter
+ * provider, when they have one (the API's no-op ones do not). Errors are gathered into one: an
+ * SDK TracerProvider rejects with an array of its processors' errors.
+ */
+async function flushProviders(api: OtelApi): Promise<void> {
+  const proxy = api.trace.getTracerProvider() as { getDelegate?: () => unknown }
+  const tracerProvider = (typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : proxy) as Flushable
+  const meterProvider = api.metrics.getMeterProvider() as Flushable
+  const flushes = [tracerProvider, meterProvider]
+    .filter(p => typeof p.forceFlush === 'function')
+    .map(p => p.forceFlush!({ timeoutMillis: FLUSH_TIMEOUT_MS }))
+  if (flushes.length === 0) return
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>(done => { timer = setTimeout(done, FLUSH_TIMEOUT_MS + 100, 'timeout'); timer.unref() })
+  try {
+    const results = await Promise.race([Promise.allSettled(flushes), timeout])
+    if (results === 'timeout') throw new Error(`flushing the OpenTelemetry exporters took more than ${FLUSH_TIMEOUT_MS} ms`)
+    const failures = results.flatMap(r => r.status === 'rejected' ? [r.reason].flat() : [])
+    if (failures.length > 0) throw new Error(`flushing the OpenTelemetry exporters failed: ${failures.map(f => errorMessage(f)).join('; ')}`)
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /** ms since process start → HrTime since the epoch, sub-ms precision kept. */
 function hrTime(msSinceStart: number): HrTime {
