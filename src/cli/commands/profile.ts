@@ -2,7 +2,7 @@
  * `unperf profile [--heap] [--imports] -- <cmd...>`: runs a node command with --cpu-prof (or
  * --heap-prof) as node arguments, or, for anything else (npx, a bin script, a shell wrapper), through
  * NODE_OPTIONS=--require of a preload that profiles every node process over the inspector (Node 20
- * refuses --cpu-prof in NODE_OPTIONS); the profile of the last node process started is kept. Prints the top functions by self
+ * refuses --cpu-prof in NODE_OPTIONS); the program's profile is kept (see pickProgram). Prints the top functions by self
  * and total time with file:line, and keeps the profile (Chrome DevTools / speedscope). --imports:
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
@@ -21,15 +21,26 @@ const isPreloadFrame = (f: { url: string }) => f.url.endsWith(`/${PRELOAD_FILE}`
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
 
-/** Preload for wrapped commands: profiles its process over node:inspector and writes the profile on exit. */
-const PRELOAD = `const { writeFileSync } = require('node:fs')
+/**
+ * Preload for wrapped commands: profiles its process's main thread over node:inspector and writes
+ * the profile on exit, with a record of the process: its parent among the profiled processes (passed
+ * down in the environment, through shells and package managers alike) and its main script, from
+ * which {@link pickProgram} tells the program from its wrappers and from its own node children.
+ * Worker threads run NODE_OPTIONS' preloads too: they are left alone (part of the program, not it).
+ */
+const PRELOAD = `const { realpathSync, writeFileSync } = require('node:fs')
 const { join } = require('node:path')
+if (!require('node:worker_threads').isMainThread) return
 const kind = process.env.UNPERF_PROFILE_KIND
 const heap = kind === 'heap'
 const stamp = String(process.hrtime.bigint()).padStart(20, '0') + '.' + process.pid
+const parent = process.env.UNPERF_PROFILE_PARENT || null
+process.env.UNPERF_PROFILE_PARENT = stamp
+let main = process.argv[1] || null
+try { if (main) main = realpathSync(main) } catch {}
 process.on('exit', () => {
   const t = performance.nodeTiming
-  writeFileSync(join(process.env.UNPERF_PROFILE_DIR, 'timing.' + stamp + '.json'), JSON.stringify({ v8Start: t.v8Start, environment: t.environment, bootstrapComplete: t.bootstrapComplete, loopStart: t.loopStart, exit: performance.now() }))
+  writeFileSync(join(process.env.UNPERF_PROFILE_DIR, 'timing.' + stamp + '.json'), JSON.stringify({ v8Start: t.v8Start, environment: t.environment, bootstrapComplete: t.bootstrapComplete, loopStart: t.loopStart, exit: performance.now(), parent, main }))
 })
 if (kind === 'timing') return
 const { Session } = require('node:inspector')
@@ -42,6 +53,40 @@ process.on('exit', () => {
   })
 })
 `
+
+/**
+ * Node programs that start the program they are given rather than being it: package managers and
+ * launchers (by the package their main script belongs to).
+ */
+const LAUNCHERS = new Set(['npm', 'pnpm', 'yarn', '@yarnpkg/cli-dist', 'corepack', 'tsx', 'cross-env', 'dotenv-cli', 'env-cmd'])
+
+function isLauncher(main: string | null): boolean {
+  if (!main) return false
+  const path = main.replace(/\\/g, '/')
+  const packages = [...path.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)]
+  const name = packages.length > 0 ? packages[packages.length - 1]![1]! : undefined
+  // yarn berry runs from the project's .yarn/releases/yarn-<version>.cjs
+  return (name !== undefined && LAUNCHERS.has(name)) || /\/\.yarn\/releases\/yarn-[^/]*\.c?js$/.test(path)
+}
+
+interface ProcessRecord { stamp: string; parent: string | null; main: string | null }
+
+/**
+ * The program among the node processes a wrapped command started: the last one started that is
+ * not a launcher and was not started by a profiled process other than a launcher (its own node
+ * children are part of it, not it). Undefined when there is none (then: the last one started).
+ */
+export function pickProgram(records: ProcessRecord[]): string | undefined {
+  const byStamp = new Map(records.map(r => [r.stamp, r]))
+  const candidates = records.filter(record => {
+    if (isLauncher(record.main)) return false
+    for (let up = record.parent && byStamp.get(record.parent); up; up = up.parent && byStamp.get(up.parent)) {
+      if (!isLauncher(up.main)) return false
+    }
+    return true
+  })
+  return candidates.map(r => r.stamp).sort().pop()
+}
 
 function frameName(f: ProfileNode['callFrame']): string {
   const where = f.url ? `${f.url.replace(/^file:\/\//, '')}:${f.lineNumber + 1}` : ''
@@ -99,11 +144,20 @@ export function analyzeCpuProfile(profile: { nodes: ProfileNode[]; samples: numb
   return { self: top(selfByFrame), total: top(totalByFrame), modules: top(moduleTime), packages: top(packages) }
 }
 
-/** Startup phases of the last node process started, from the nodeTiming the preload wrote. */
-function startupPhases(dir: string, moduleMs: number): { phase: string; ms: number }[] {
-  const files = readdirSync(dir).filter(f => f.startsWith('timing.')).sort()
-  if (files.length === 0) return []
-  const t = JSON.parse(readFileSync(join(dir, files[files.length - 1]!), 'utf8')) as { v8Start: number; environment: number; bootstrapComplete: number; loopStart: number; exit: number }
+interface Timing { v8Start: number; environment: number; bootstrapComplete: number; loopStart: number; exit: number; parent?: string | null; main?: string | null }
+
+/** The preload's record of each node process that exited, by stamp (start time, then pid: sorted = in start order). */
+function readTimings(dir: string): Map<string, Timing> {
+  const timings = new Map<string, Timing>()
+  for (const f of readdirSync(dir).filter(f => f.startsWith('timing.')).sort()) {
+    timings.set(f.slice('timing.'.length, -'.json'.length), JSON.parse(readFileSync(join(dir, f), 'utf8')) as Timing)
+  }
+  return timings
+}
+
+/** Startup phases of the profiled node process, from the nodeTiming the preload wrote. */
+function startupPhases(t: Timing | undefined, moduleMs: number): { phase: string; ms: number }[] {
+  if (!t) return []
   const phases = [
     { phase: 'process start → V8 ready', ms: t.v8Start },
     { phase: 'node environment', ms: t.environment - t.v8Start },
@@ -159,8 +213,15 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   // a signal is reported as such ('exit null' said nothing)
   const exit = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
   if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (${exit})`)
-  // wrapped: one profile per node process (npx, then the program); the last one started is the program
-  const main = join(dir, isNode ? files[0]! : files[files.length - 1]!)
+  // wrapped: one profile per node process (npx, then the program, then the program's own node children)
+  const timings = readTimings(dir)
+  const stampOf = (file: string) => file.replace(/^(CPU|Heap)\./, '').replace(/\.(cpu|heap)profile$/, '')
+  const profiled = new Set(files.map(stampOf))
+  const program = isNode ? undefined : pickProgram([...timings].filter(([stamp]) => profiled.has(stamp)).map(([stamp, t]) => ({ stamp, parent: t.parent ?? null, main: t.main ?? null })))
+  const mainFile = isNode ? files[0]! : files.find(f => stampOf(f) === program) ?? files[files.length - 1]!
+  const main = join(dir, mainFile)
+  // direct: one timing record (the preload's, in node's own process)
+  const timing = isNode ? [...timings.values()].pop() : timings.get(stampOf(mainFile))
   // named after the profile kept (the program's process), not the wrapper's
   const kept = resolve(cwd, args.out ?? basename(main))
   try {
@@ -193,7 +254,7 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
     return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
   }
   const analysis = analyzeCpuProfile(profile)
-  const startup = startupPhases(dir, analysis.packages.reduce((a, p) => a + p.ms, 0))
+  const startup = startupPhases(timing, analysis.packages.reduce((a, p) => a + p.ms, 0))
   if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, startup, ...analysis })
   console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, ${exit}`))
   if (startup.length > 0) {
