@@ -99,6 +99,7 @@ describe('pickProgram: which profiled node process is the program', () => {
     expect(pickProgram([rec('1.1', null, 'C:\\p\\.yarn\\releases\\yarn-4.1.0.cjs'), rec('2.2', '1.1', 'C:\\p\\bin\\cli.js')])).toBe('2.2')
     // sh -c 'node a.mjs; node b.mjs': two programs one after the other: the last one
     expect(pickProgram([rec('1.1', null, '/p/a.mjs'), rec('2.2', null, '/p/b.mjs')])).toBe('2.2')
+    expect(pickProgram([rec('1.1', null, '/p/node_modules/cross-env/src/bin/cross-env.js'), rec('2.2', '1.1', '/p/node_modules/nodemon/bin/nodemon.js'), rec('3.3', '2.2', '/p/app.js')])).toBe('3.3')
     // nothing but a launcher (profiling npm itself): none, the caller falls back to the last one
     expect(pickProgram([rec('1.1', null, '/usr/lib/node_modules/npm/bin/npm-cli.js')])).toBeUndefined()
   })

@@ -58,7 +58,7 @@ process.on('exit', () => {
  * Node programs that start the program they are given rather than being it: package managers and
  * launchers (by the package their main script belongs to).
  */
-const LAUNCHERS = new Set(['npm', 'pnpm', 'yarn', '@yarnpkg/cli-dist', 'corepack', 'tsx', 'cross-env', 'dotenv-cli', 'env-cmd'])
+const LAUNCHERS = new Set(['npm', 'pnpm', 'yarn', '@yarnpkg/cli-dist', 'corepack', 'tsx', 'cross-env', 'dotenv-cli', 'env-cmd', 'nodemon', 'concurrently', 'npm-run-all', 'npm-run-all2'])
 
 function isLauncher(main: string | null): boolean {
   if (!main) return false
