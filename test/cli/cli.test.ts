@@ -312,6 +312,8 @@ describe('unperf CLI', () => {
     expect(out.self.length).toBeGreaterThan(0)
     expect(existsSync(out.profile)).toBe(true)
     expect(out.startup.map((p: { phase: string }) => p.phase)).toContain('node bootstrap')
+    // with --json, stdout is the JSON document alone: the program's own output goes to stderr, not away
+    expect(r.stderr.split('\n')).toContain('true')
     const imports = unperf(dir, 'profile', '--imports', '--', process.execPath, script)
     expect(imports.code).toBe(0)
     expect(imports.stdout).toContain('Time loading modules')

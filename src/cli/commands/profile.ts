@@ -206,7 +206,8 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   // the project dir: the command runs there, and the profile is kept there (a relative --out too)
   const cwd = resolve(args.cwd ?? process.cwd())
   const t0 = performance.now()
-  const r = spawnSync(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 'ignore' : 'inherit', 'inherit'], env })
+  // with --json, stdout is the JSON document alone: the program's own output goes to stderr (fd 2)
+  const r = spawnSync(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env })
   const wall = performance.now() - t0
   const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
   if (r.error) throw new UsageError(`could not run '${command[0]}': ${r.error.message}`)
