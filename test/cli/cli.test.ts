@@ -314,6 +314,12 @@ describe('unperf CLI', () => {
     expect(out.startup.map((p: { phase: string }) => p.phase)).toContain('node bootstrap')
     // with --json, stdout is the JSON document alone: the program's own output goes to stderr, not away
     expect(r.stderr.split('\n')).toContain('true')
+    // an ES module main script runs after the event loop starts, a CommonJS one before: the rows say which
+    const phases = (o: { startup: { phase: string }[] }) => o.startup.map(p => p.phase)
+    expect(phases(out)).toContain('event loop until exit (the ES module main script included)')
+    writeFileSync(join(dir, 'busy.cjs'), readFileSync(script, 'utf8'))
+    const cjs = unperf(dir, 'profile', '--json', '--', process.execPath, join(dir, 'busy.cjs'))
+    expect(phases(cjs.json())).toEqual(expect.arrayContaining(['main script until the event loop starts', 'event loop until exit']))
     const imports = unperf(dir, 'profile', '--imports', '--', process.execPath, script)
     expect(imports.code).toBe(0)
     expect(imports.stdout).toContain('Time loading modules')

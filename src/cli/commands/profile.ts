@@ -155,18 +155,38 @@ function readTimings(dir: string): Map<string, Timing> {
   return timings
 }
 
-/** Startup phases of the profiled node process, from the nodeTiming the preload wrote. */
+/**
+ * Startup phases of the profiled node process, from the nodeTiming the preload wrote. A CommonJS
+ * main script runs before the event loop starts; an ES module main script is loaded by the ES
+ * module loader's jobs, after it has started: the rows say which.
+ */
 function startupPhases(t: Timing | undefined, moduleMs: number): { phase: string; ms: number }[] {
   if (!t) return []
+  const esm = t.main ? isEsModuleFile(t.main) : false
   const phases = [
     { phase: 'process start → V8 ready', ms: t.v8Start },
     { phase: 'node environment', ms: t.environment - t.v8Start },
     { phase: 'node bootstrap', ms: t.bootstrapComplete - t.environment },
     { phase: 'module top-level code, imports included (CPU samples; overlaps the next rows)', ms: moduleMs },
-    { phase: 'main script until the event loop starts', ms: t.loopStart > 0 ? t.loopStart - t.bootstrapComplete : t.exit - t.bootstrapComplete },
+    {
+      phase: esm ? 'until the event loop starts (preloads; the ES module main script runs after it)' : 'main script until the event loop starts',
+      ms: t.loopStart > 0 ? t.loopStart - t.bootstrapComplete : t.exit - t.bootstrapComplete,
+    },
   ]
-  if (t.loopStart > 0) phases.push({ phase: 'event loop until exit', ms: t.exit - t.loopStart })
+  if (t.loopStart > 0) phases.push({ phase: esm ? 'event loop until exit (the ES module main script included)' : 'event loop until exit', ms: t.exit - t.loopStart })
   return phases.map(p => ({ ...p, ms: Math.max(0, p.ms) }))
+}
+
+/** Whether node loads this main script as an ES module: .mjs/.mts, or .js/extensionless in a `"type": "module"` package. */
+function isEsModuleFile(file: string): boolean {
+  if (/\.m[jt]s$/.test(file)) return true
+  if (/\.c[jt]s$/.test(file)) return false
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module'
+    } catch { /* none here (or not JSON): the parent's */ }
+    if (dirname(dir) === dir) return false
+  }
 }
 
 export default defineCommand({
