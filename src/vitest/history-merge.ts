@@ -1,12 +1,12 @@
 /**
  * Merging other tests.jsonl files (one per CI shard job, say) into a history: `unperf tests merge`.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { errorMessage } from '../errors.js'
 import { waitForLockFile } from '../runtime/lock-file.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
-import { appendLines, capOf, compactIfOver, TESTS_LOCK_STALE_MS, testsHistoryLockPath, type AppendOptions } from './history-write.js'
+import { appendedSince, appendLines, capOf, compactIfOver, TESTS_LOCK_STALE_MS, testsHistoryLockPath, type AppendOptions } from './history-write.js'
 
 export interface MergeResult {
   /** Runs added (not already in the history, by id). */
@@ -77,9 +77,10 @@ export function mergeTestHistory(dir: string, sources: readonly string[], option
       added.push(run)
     }
     added.sort((a, b) => endOf(a) - endOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    if (added.length === 0) { /* nothing new */ }
-    else if (history.every(e => endOf(e) <= endOf(added[0]!))) appended = appendLines(dir, added)
-    else rewriteInRunOrder(file, before, [...history, ...added], cap)
+    if (added.length > 0) {
+      if (history.every(e => endOf(e) <= endOf(added[0]!))) appended = appendLines(dir, added)
+      else rewriteInRunOrder(file, before, [...history, ...added], cap)
+    }
   } finally {
     release()
   }
@@ -105,12 +106,9 @@ function inRunOrder(entries: TestRunEntry[]): TestRunEntry[] {
  */
 function rewriteInRunOrder(file: string, before: Buffer, entries: TestRunEntry[], cap: number): void {
   let runs = inRunOrder(entries)
-  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0
-  if (size > before.length) {
-    const ids = new Set(runs.map(e => e.id))
-    const extra = parseHistoryLines(readFileSync(file).subarray(before.length).toString('utf8')).entries.filter(e => !ids.has(e.id))
-    runs = inRunOrder([...runs, ...extra])
-  }
+  const ids = new Set(runs.map(e => e.id))
+  const extra = appendedSince(file, before).filter(e => !ids.has(e.id))
+  if (extra.length > 0) runs = inRunOrder([...runs, ...extra])
   if (runs.length > 2 * cap) runs = runs.slice(-cap)
   writeFileAtomicSync(file, runs.map(formatHistoryLine).join(''), { mode: 0o600 })
 }

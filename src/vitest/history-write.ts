@@ -55,10 +55,9 @@ export function compactTestHistory(dir: string, cap: number): boolean {
     let kept = parseHistoryLines(before.toString('utf8')).entries.slice(-cap)
     writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
     // a run appended since the read goes along (the window left is the rename itself)
-    const grown = statSync(file).size
-    if (grown > before.length) {
-      const extra = readFileSync(file).subarray(before.length).toString('utf8')
-      kept = [...kept, ...parseHistoryLines(extra).entries].slice(-cap)
+    const extra = appendedSince(file, before)
+    if (extra.length > 0) {
+      kept = [...kept, ...extra].slice(-cap)
       writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
     }
     renameSync(tmp, file)
@@ -67,6 +66,16 @@ export function compactTestHistory(dir: string, cap: number): boolean {
     rmSync(tmp, { force: true })
     release()
   }
+}
+
+/**
+ * The runs appended to `file` since it was read as `before`: appenders take no lock, so a rewrite
+ * under the lock carries them over.
+ */
+export function appendedSince(file: string, before: Buffer): TestRunEntry[] {
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0
+  if (size <= before.length) return []
+  return parseHistoryLines(readFileSync(file).subarray(before.length).toString('utf8')).entries
 }
 
 /** `cap` of AppendOptions as a count of runs: at least 1. */
