@@ -10,6 +10,7 @@
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { MissingDependencyError, errorMessage } from '../errors.js'
+import { bounded } from './bounded.js'
 import { epochMs } from './clock.js'
 import type { CommandRecord, PerfReport, SpanRecord } from './types.js'
 
@@ -55,16 +56,9 @@ async function flushProviders(api: OtelApi): Promise<void> {
     .filter(p => typeof p.forceFlush === 'function')
     .map(p => p.forceFlush!({ timeoutMillis: FLUSH_TIMEOUT_MS }))
   if (flushes.length === 0) return
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>(done => { timer = setTimeout(done, FLUSH_TIMEOUT_MS + 100, 'timeout'); timer.unref() })
-  try {
-    const results = await Promise.race([Promise.allSettled(flushes), timeout])
-    if (results === 'timeout') throw new Error(`flushing the OpenTelemetry exporters took more than ${FLUSH_TIMEOUT_MS} ms`)
-    const failures = results.flatMap(r => r.status === 'rejected' ? [r.reason].flat() : [])
-    if (failures.length > 0) throw new Error(`flushing the OpenTelemetry exporters failed: ${failures.map(f => errorMessage(f)).join('; ')}`)
-  } finally {
-    clearTimeout(timer)
-  }
+  const results = await bounded(Promise.allSettled(flushes), FLUSH_TIMEOUT_MS + 100, `flushing the OpenTelemetry exporters took more than ${FLUSH_TIMEOUT_MS} ms`)
+  const failures = results.flatMap(r => r.status === 'rejected' ? [r.reason].flat() : [])
+  if (failures.length > 0) throw new Error(`flushing the OpenTelemetry exporters failed: ${failures.map(f => errorMessage(f)).join('; ')}`)
 }
 
 /** ms since process start → HrTime since the epoch, sub-ms precision kept. */

@@ -8,6 +8,7 @@ import type { Tier } from '../../drivers/types.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
 import { errorMessage } from '../../errors.js'
+import { bounded } from '../bounded.js'
 import { mergeHistories, type HistoryEntry } from './history.js'
 
 function tier(config: ResolvedPerfConfig): Tier {
@@ -18,18 +19,6 @@ function tier(config: ResolvedPerfConfig): Tier {
     encode: { compress: 4000, integrity: true },
     timeout: Math.max(config.cache.timeout, 1000),
   })
-}
-
-async function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    // ref'd on purpose: the redis socket is unref'd, so this timer is what keeps the process up while a
-    // call waits (at most `ms`). Unref'd, `await perf.close()` in a CLI with nothing else pending ended
-    // the process mid-close: the run never reached the driver and the code after close() never ran.
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms) })])
-  } finally {
-    if (timer) clearTimeout(timer)
-  }
 }
 
 export async function readDriverHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
