@@ -52,7 +52,7 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     },
     async close() {
       if (!starting) return
-      await closePerf(await starting.catch(() => undefined))
+      await closePerf(await starting.catch(() => undefined), options)
     },
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)

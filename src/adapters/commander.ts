@@ -74,11 +74,11 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         p.finish(error)
         await p.done
       }
-      await closePerf(perf)
+      await closePerf(perf, options)
       if (_isCommanderError(error) && !hostOverride) process.exit(error.exitCode)
       throw error
     } finally {
-      await closePerf(perf)
+      await closePerf(perf, options)
     }
   }
   target.parse = (...args: ParseArgs) => {
