@@ -45,6 +45,8 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
       removed.push({ key: header.key, reason: 'expired', size: data.length })
     }
   }
+  // after a run of the size limit in progress (its evictions are reported by the write that started it)
+  await limited(files)
   removed.push(...(await enforceMaxBytes(files, maxBytes)))
   return removed
 }
@@ -59,7 +61,8 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
   // sync: every process's first write asks (a round trip waited behind the loop's other work)
   let st: fs.Stats | undefined
   try { st = fs.statSync(marker, { throwIfNoEntry: false }) } catch { /* unreadable: sweep */ }
-  if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return []
+  // not due: the size limit alone
+  if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return enforceMaxBytes(files, maxBytes)
   const at = new Date(now)
   try {
     fs.writeFileSync(marker, '', { mode: 0o600 })
@@ -68,20 +71,62 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
   return pruneDir(files, maxBytes, now)
 }
 
-/** Least recently used entries out until the dir holds at most maxBytes. */
-export async function enforceMaxBytes(files: FsDir, maxBytes: number) {
+type LruRemoval = { key: string; reason: 'lru'; size: number }
+
+/** The size limit's run in progress per dir, and the limit a call made during it asks for. */
+const limiting = new WeakMap<FsDir, { run: Promise<LruRemoval[]>; again: number | undefined }>()
+
+/**
+ * Least recently used entries out until the dir holds at most maxBytes; an entry larger than
+ * maxBytes on its own goes first (it can never fit: evicting the others for it would empty the dir).
+ * One run per dir at a time: a call made during a run makes it check again (the writes since count)
+ * and gets no removals of its own, so an eviction is reported once, by the run that made it.
+ */
+export function enforceMaxBytes(files: FsDir, maxBytes: number): Promise<LruRemoval[]> {
+  const current = limiting.get(files)
+  if (current) {
+    current.again = Math.min(current.again ?? maxBytes, maxBytes)
+    return current.run.then(() => [], () => [])
+  }
+  const state: { run: Promise<LruRemoval[]>; again: number | undefined } = { run: undefined!, again: undefined }
+  state.run = (async () => {
+    const removed: LruRemoval[] = []
+    let limit = maxBytes
+    for (;;) {
+      await evictDown(files, limit, removed)
+      if (state.again === undefined) return removed
+      limit = state.again
+      state.again = undefined
+    }
+  })().finally(() => limiting.delete(files))
+  limiting.set(files, state)
+  return state.run
+}
+
+/** Resolves when the dir's size limit run in progress (if any) is done: its sizes are then within the limit. */
+export function limited(files: FsDir): Promise<void> {
+  return limiting.get(files)?.run.then(() => undefined, () => undefined) ?? Promise.resolve()
+}
+
+async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]): Promise<void> {
   const lru = files.lru
   const index = await lru.load()
-  const removed: { key: string; reason: 'lru'; size: number }[] = []
-  if (lru.bytes <= maxBytes) return removed
-  const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
-  for (const [name, info] of order) {
-    if (lru.bytes <= maxBytes) break
-    const key = await files.keyOf(name)
-    await files.remove(name)
-    removed.push({ key: key ?? name, reason: 'lru', size: info.size })
+  // entries written during a pass are not in its order: pass again while over (each pass removes
+  // at least one entry or stops)
+  while (lru.bytes > maxBytes) {
+    const order = [...index.entries()].sort((a, b) => Number(b[1].size > maxBytes) - Number(a[1].size > maxBytes) || a[1].access - b[1].access)
+    let progress = false
+    for (const [name, info] of order) {
+      if (lru.bytes <= maxBytes) break
+      // removed meanwhile (delete(), the cap over all namespaces)
+      if (lru.get(name) !== info) continue
+      const key = await files.keyOf(name)
+      if (!(await files.remove(name))) continue
+      progress = true
+      removed.push({ key: key ?? name, reason: 'lru', size: info.size })
+    }
+    if (!progress) return
   }
-  return removed
 }
 
 /** Evicts these files (names from the LRU index) as LRU evictions. */

@@ -26,7 +26,7 @@ import { checkDirSafe } from './fs-safety.js'
 import { encodeFileName } from './fs-names.js'
 import { ensureDir, FsDir, removeStrayDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
-import { enforceMaxBytes, evictNames, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
+import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
@@ -252,7 +252,9 @@ export class FsTier implements Tier {
     return verifyDir(this._files)
   }
 
+  /** Once the size limit's run in progress (after writes, in the background) is done: within maxSize. */
   async stats() {
+    await limited(this._files)
     const index = await this._lru.load()
     return { entries: index.size, bytes: this._lru.bytes }
   }

@@ -49,7 +49,9 @@ export class MemoryTier implements Tier {
   /** A new entry (size 0) is sized here and kept as it is: set() takes ownership of it. */
   setSync(entry: StoredEntry): void {
     if (entry.size <= 0) entry.size = estimateSize(entry.value)
-    this.policy.set(entry, entry.size)
+    // larger than the limit on its own: never kept, and nothing else evicted for it (lru-cache's rule)
+    if (entry.size > this.policy.maxBytes) this.policy.refuse(entry.key, entry.size)
+    else this.policy.set(entry, entry.size)
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {

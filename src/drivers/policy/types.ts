@@ -42,6 +42,16 @@ export abstract class EvictionPolicy {
     return node.entry
   }
 
+  /**
+   * A write larger than maxBytes: not kept, and no other entry evicted for it. The key's previous
+   * entry goes (it is no longer the key's value); the write counts as evicted at once.
+   */
+  refuse(key: string, size: number): void {
+    const node = this._nodes.get(key)
+    if (node !== undefined) this._drop(node)
+    ;(this._evicted ??= []).push({ key, reason: 'lru', size })
+  }
+
   /** Evicts in the policy's order until at most maxBytes are kept. */
   shrink(maxBytes: number): void {
     while (this.bytes > maxBytes) this.evictOne()

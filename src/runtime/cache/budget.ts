@@ -108,8 +108,9 @@ export class CacheBudget {
     return run
   }
 
-  /** Exact totals (every namespace dir of the scope read), for info(). */
+  /** Exact totals (every namespace dir of the scope read, after the check in progress), for info(). */
   async totals(): Promise<{ memory: { entries: number; bytes: number }; fs: { entries: number; bytes: number } }> {
+    await this._fsRun?.catch(() => {})
     let entries = 0
     for (const m of this._memory) entries += m.tier.policy.count
     const fs = { entries: 0, bytes: 0 }
@@ -142,8 +143,9 @@ export class CacheBudget {
     for (const m of this._fs.values()) {
       for (const [name, e] of await m.tier.accessIndex()) all.push({ m, name, size: e.size, access: e.access })
     }
-    all.sort((a, b) => a.access - b.access)
     const target = this.maxBytes * LOW_WATER
+    // an entry larger than the cap on its own can never fit: it goes first, not everything else for it
+    all.sort((a, b) => Number(b.size > this.maxBytes) - Number(a.size > this.maxBytes) || a.access - b.access)
     const chosen = new Map<FsMember, string[]>()
     for (const e of all) {
       if (total <= target) break
