@@ -1,6 +1,7 @@
 /**
  * Issue 4, plugins: each plugin's cache is its own `plugin:<name>` namespace that no API call on
  * another namespace reaches; `shared` is one namespace for all; a plugin's cache is cleared by name.
+ * A sliding namespace's hit pushes an entry's expiry out, never in.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { manager } from './_manager.js'
@@ -68,4 +69,28 @@ describe('UNPERF_CACHE=0', () => {
     await m.close()
     expect(dir).toBeTruthy()
   })
+})
+
+describe('sliding namespaces', () => {
+  for (const driver of ['memory', 'fs'] as const) {
+    it(`${driver}: a hit pushes the expiry out to the namespace ttl, never in (an entry set with a longer ttl keeps it)`, async () => {
+      const { m } = manager({ driver, namespaces: { sessions: { ttl: 300, sliding: true } } })
+      const s = m.namespace('sessions')
+      await s.set('remember-me', 'alice', { ttl: 60_000 })
+      await s.set('sid', 'bob')
+      const before = (await s.getEntry('remember-me'))!.expiresAt!
+      for (let i = 0; i < 3; i++) expect(await s.get('remember-me')).toBe('alice')
+      await new Promise(r => setTimeout(r, 20)) // the extensions are written in the background
+      const after = (await s.getEntry('remember-me'))!.expiresAt!
+      expect(after).toBe(before)
+      expect(after - Date.now()).toBeGreaterThan(50_000)
+      // the default-ttl entry slides
+      const sid = (await s.getEntry('sid'))!.expiresAt!
+      await new Promise(r => setTimeout(r, 50))
+      expect(await s.get('sid')).toBe('bob')
+      await new Promise(r => setTimeout(r, 20))
+      expect((await s.getEntry('sid'))!.expiresAt!).toBeGreaterThan(sid)
+      await m.close()
+    })
+  }
 })

@@ -238,11 +238,14 @@ export class CacheNamespace implements PerfCache {
     return entry
   }
 
-  /** A hit, counted and announced; a `sliding` namespace's hit also pushes the entry's expiry out in every tier. */
+  /**
+   * A hit, counted and announced; a `sliding` namespace's hit also pushes the entry's expiry out to
+   * the namespace's ttl from now in every tier, never in: an entry set with a longer ttl keeps it.
+   */
   private _hit(key: string, found: Lookup): StoredEntry {
     this._events.hit(key, found)
     const entry = found.entry
-    if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null) {
+    if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null && entry.expiresAt < Date.now() + this.config.ttl) {
       const extended = { ...entry, expiresAt: Date.now() + this.config.ttl }
       this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => g.up ? g.call(t => t.set(extended)).catch(() => {}) : undefined))))
     }
