@@ -99,6 +99,8 @@ export class CacheNamespace implements PerfCache {
   // --- writes ---
 
   set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void> {
+    // undefined is no value (unstorage's setItem, lru-cache's set): the key is deleted, on every tier alike
+    if (value === undefined) return this.delete(key).then(() => undefined)
     let entry: StoredEntry
     try {
       entry = this._entry(key, value, options?.ttl, options?.metadata, this._staleFor)
@@ -109,8 +111,9 @@ export class CacheNamespace implements PerfCache {
   }
 
   async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
-    const stored = entries.map(([k, v, o]) => this._entry(k, v, o?.ttl, o?.metadata, this._staleFor))
-    await this._tiers.writeMany(stored)
+    const stored = entries.filter(e => e[1] !== undefined).map(([k, v, o]) => this._entry(k, v, o?.ttl, o?.metadata, this._staleFor))
+    const gone = entries.filter(e => e[1] === undefined)
+    await Promise.all([this._tiers.writeMany(stored), ...gone.map(([k]) => this.delete(k))])
   }
 
   async delete(key: string): Promise<boolean> {
@@ -216,7 +219,10 @@ export class CacheNamespace implements PerfCache {
       hit: (key: string, found: Lookup) => this._hit(key, found),
       miss: (key: string) => this._events.miss(key),
       stale: (key: string, found: Lookup) => this._events.stale(key, found),
-      write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => this._tiers.write(this._entry(key, value, ttl, undefined, staleFor)),
+      // an undefined result is not cached (fn runs again next time), as set() deletes for it
+      write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => value === undefined
+        ? this.delete(key).then(() => undefined)
+        : this._tiers.write(this._entry(key, value, ttl, undefined, staleFor)),
       report: (code: string, key: string, error: unknown) => this._events.report(code, key, error),
       staleFor: (options: CacheWrapOptions) => Math.max(
         options.swr === undefined ? window(this.config.swr) : window(toWindow(options.swr)),
