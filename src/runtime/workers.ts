@@ -32,6 +32,10 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
   return {
     async run<T>(moduleUrl: string | URL, exportName: string, args: unknown[] = []): Promise<T> {
       const url = typeof moduleUrl === 'string' && isAbsolute(moduleUrl) ? pathToFileURL(moduleUrl).href : String(moduleUrl)
+      // a relative path would be resolved inside unperf's own worker entry: say what is expected instead
+      if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
+        throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (e.g. new URL('${url}', import.meta.url))`)
+      }
       const p = await getPool()
       for (let attempt = 0; ; attempt++) {
         const controller = options.timeout === false ? undefined : new AbortController()

@@ -36,6 +36,16 @@ describe('workers', () => {
     }
   })
 
+  it('a relative path is a clear TypeError, not a module unperf looks for in its own dist', async () => {
+    const w = createWorkers(runtimeContext())
+    try {
+      await expect(w.run('./fixtures/cpu.mjs', 'hashRounds', ['x', 1])).rejects.toThrow(TypeError)
+      await expect(w.run('fixtures/cpu.mjs', 'hashRounds', ['x', 1])).rejects.toThrow(/file: URL or an absolute path, got 'fixtures\/cpu.mjs'/)
+    } finally {
+      await w.close()
+    }
+  })
+
   it('times out with TimeoutError (the thread is terminated)', async () => {
     const w = createWorkers(runtimeContext({}, { timeout: 1500 }))
     try {
