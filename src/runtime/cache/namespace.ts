@@ -43,6 +43,8 @@ export class CacheNamespace implements PerfCache {
   /** Its stats, hooks and warnings (namespace-events.ts); the shared cap reports its evictions here too. */
   readonly _events: NamespaceEvents
   readonly _pending = new Map<string, Flight>()
+  /** Keys whose stale value is being revalidated in the background (swr): one fn call at a time. */
+  readonly _revalidating = new Set<string>()
   private readonly _staleFor: number
 
   constructor(

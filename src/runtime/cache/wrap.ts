@@ -21,7 +21,7 @@ export interface Lookup {
 export interface WrapApi {
   /** The project dir `files` globs are relative to. */
   cwd: string
-  namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight> }
+  namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight>; _revalidating: Set<string> }
   lookup(key: string): Promise<Lookup | null>
   /** A fresh entry of a synchronous first tier, counted as a hit; undefined otherwise (then lookup()). */
   fresh(key: string): StoredEntry | undefined
@@ -82,14 +82,21 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
   if (found && swr !== false && found.entry.expiresAt !== null && now < found.entry.expiresAt + staleWindow(swr)) {
     api.stale(key, found)
     outcome.served = 'stale'
-    // revalidate off the caller's path; errors are reported, never cached
-    api.track((async () => {
-      try {
-        await api.write(key, await fn(), options.ttl, staleFor)
-      } catch (error) {
-        api.report('E_REVALIDATE', key, error)
-      }
-    })())
+    // revalidate off the caller's path, once per key at a time (the callers served stale meanwhile
+    // start none of their own; across processes through produce()'s lock); errors are reported, never cached
+    const revalidating = api.namespace._revalidating
+    if (!revalidating.has(key)) {
+      revalidating.add(key)
+      api.track((async () => {
+        try {
+          await produce(api, key, fn, options, staleFor)
+        } catch (error) {
+          api.report('E_REVALIDATE', key, error)
+        } finally {
+          revalidating.delete(key)
+        }
+      })())
+    }
     return found.entry.value as T
   }
   api.miss(key)

@@ -1,0 +1,51 @@
+/**
+ * swr: a stale value is served while ONE background call of fn revalidates it. Callers that come
+ * while that call runs are served the stale value too and start no call of their own ("one fn call
+ * per key at a time"); once it has written, they get the new value.
+ */
+import { describe, expect, it } from 'vitest'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { manager, type ManagerOptions } from './_manager.js'
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+function revalidatesOnce(driver: ManagerOptions['driver']) {
+  return async () => {
+    const { m, cache } = manager({ driver, swr: 60_000 })
+    let calls = 0
+    const fn = async () => { calls++; await sleep(100); return `v${calls}` }
+    expect(await cache.wrap('k', fn, { ttl: 50 })).toBe('v1')
+    await sleep(80)
+    // five callers one after the other while the revalidation runs: all stale, one call
+    // (the revalidated value gets the ttl of the call that started it)
+    for (let i = 0; i < 5; i++) expect(await cache.wrap('k', fn, { ttl: 60_000 })).toBe('v1')
+    expect(calls).toBe(2)
+    await sleep(150)
+    expect(await cache.get('k')).toBe('v2')
+    expect(calls).toBe(2)
+    await m.close()
+  }
+}
+
+describe('swr revalidation', () => {
+  it('memory: one background call per key, however many callers are served stale meanwhile', revalidatesOnce('memory'))
+  it('fs: one background call per key, however many callers are served stale meanwhile', revalidatesOnce('fs'))
+
+  it('a failed revalidation lets the next caller try again', async () => {
+    const { m, cache } = manager({ driver: 'memory', swr: 60_000 })
+    let calls = 0
+    expect(await cache.wrap('k', async () => { calls++; return 'v1' }, { ttl: 20 })).toBe('v1')
+    await sleep(40)
+    expect(await cache.wrap('k', async () => { calls++; throw new Error('down') }, { ttl: 20 })).toBe('v1')
+    await sleep(10)
+    expect(await cache.wrap('k', async () => { calls++; return 'v3' }, { ttl: 20 })).toBe('v1')
+    await sleep(10)
+    expect(calls).toBe(3)
+    expect(await cache.get('k')).toBe('v3')
+    await m.close()
+  })
+})
+
+describeRedis('swr revalidation on redis', () => {
+  it('one background call per key', revalidatesOnce({ driver: 'redis', url: redisUrl! }))
+})
