@@ -60,6 +60,21 @@ describe('metrics registry', () => {
     expect(() => metrics.counter('d', 'x', { labelNames: ['a'] }).inc(1, { b: 'x' })).toThrow(/unknown label 'b'/)
   })
 
+  it("a user metric named like one of unperf's own throws: the exposition never holds a family twice", () => {
+    const metrics = createMetricsRegistry('acme-cli', emptySources())
+    expect(() => metrics.counter('cache_hits_total', 'Mine.')).toThrow(expect.objectContaining({ code: 'E_METRIC', message: expect.stringMatching(/'acme_cli_cache_hits_total' is one of unperf's own/) }))
+    expect(() => metrics.counter('cache_hits', 'Mine.')).toThrow(/one of unperf's own/) // _total is added
+    expect(() => metrics.gauge('pool_active_tasks', 'Mine.')).toThrow(/one of unperf's own/)
+    expect(() => metrics.histogram('command_duration_seconds', 'Mine.')).toThrow(/one of unperf's own/)
+    expect(() => metrics.gauge('command_duration_seconds_count', 'Mine.')).toThrow(/one of unperf's own/) // a series of the own histogram
+    expect(() => metrics.counter('cache_hits_extra', 'Fine.')).not.toThrow()
+    // what is exposed parses: one HELP and one TYPE per family
+    const text = metrics.expose()
+    const types = text.split('\n').filter(l => l.startsWith('# TYPE ')).map(l => l.split(' ')[2])
+    expect(new Set(types).size).toBe(types.length)
+    expect(() => parsePrometheus(text)).not.toThrow()
+  })
+
   it("exposes prom-client's default names and unperf's own metrics from the sources at expose time", () => {
     const commands = new Map<string, CommandTotals>()
     const pools: PoolStats[] = [{ name: 'io', concurrency: 4, adaptive: false, active: 2, queued: 5, completed: 10, failed: 1, retries: 0, timeouts: 0 }]

@@ -141,6 +141,7 @@ export class MetricsRegistry implements PerfMetrics {
     for (const label of labelNames) {
       if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new MetricError(`metric '${name}': invalid label name '${label}'`)
     }
+    if (isOwnName(name, this.prefix)) throw new MetricError(`metric '${name}' is one of unperf's own metrics (the exposition would hold it twice): choose another name`)
     const existing = this._metrics.get(name)
     if (existing !== undefined) {
       if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}`)
@@ -167,6 +168,28 @@ function gauge(name: string, help: string, value: number): MetricFamily {
 }
 function counter(name: string, help: string, value: number): MetricFamily {
   return { name, help, type: 'counter', values: [{ labels: {}, value }] }
+}
+
+/** The families collectOwn() may expose: unprefixed (prom-client's names), then after the prefix. */
+const OWN_PLAIN = [
+  'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
+  'process_start_time_seconds', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes',
+  'nodejs_active_handles_total', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p50_seconds', 'nodejs_eventloop_lag_p99_seconds',
+  'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_utilization_ratio',
+]
+const OWN_PREFIXED = [
+  'process_cpu_percent', 'commands_total', 'cache_hits_total', 'cache_misses_total', 'cache_stale_total', 'cache_evictions_total',
+  'cache_errors_total', 'pool_queued_tasks', 'pool_active_tasks', 'pool_concurrency_tasks', 'pool_tasks_total', 'budget_breaches_total',
+]
+/** Own histograms: their families and the series names they expose. */
+const OWN_HISTOGRAMS = (prefix: string) => [`${prefix}_command_duration_seconds`, 'nodejs_gc_duration_seconds']
+  .flatMap(h => [h, `${h}_bucket`, `${h}_sum`, `${h}_count`])
+
+/** A name that is, or whose series would be named like, one of unperf's own metrics. */
+function isOwnName(name: string, prefix: string): boolean {
+  const own = OWN_HISTOGRAMS(prefix)
+  return OWN_PLAIN.includes(name) || OWN_PREFIXED.some(n => name === `${prefix}_${n}`) || own.includes(name)
+    || ['_bucket', '_sum', '_count'].some(suffix => own.includes(name + suffix) || OWN_PLAIN.includes(name + suffix) || OWN_PREFIXED.some(n => name + suffix === `${prefix}_${n}`))
 }
 
 /** A source that throws (e.g. a closed cache) drops its metrics, never the scrape. */
