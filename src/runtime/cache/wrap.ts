@@ -70,6 +70,8 @@ function wrapKey<T>(api: WrapApi, fullKey: string, fn: () => Promise<T> | T, opt
 }
 
 async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, outcome: Outcome): Promise<T> {
+  // before fn runs: a bad option must not cost the caller fn's work (or be ignored)
+  checkOptions(key, options)
   const found = await api.lookup(key)
   outcome.found = found
   if (found && !found.stale) {
@@ -166,6 +168,19 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
 async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }) | undefined> {
   for (const g of await api.tiers()) if (g.tier instanceof RedisTier && g.up) return g as TierGuard & { tier: RedisTier }
   return undefined
+}
+
+/** ttl: a duration > 0 or false; swr and staleIfError: a boolean or a duration. Else a TypeError naming the option. */
+function checkOptions(key: string, options: CacheWrapOptions): void {
+  const { ttl, swr, staleIfError } = options
+  if (ttl !== undefined && ttl !== false && !((parseDuration(ttl) ?? 0) > 0)) {
+    throw new TypeError(`[unperf] cache.wrap('${key}'): ttl must be a duration > 0 or false, got ${String(ttl)}`)
+  }
+  for (const [name, value] of [['swr', swr], ['staleIfError', staleIfError]] as const) {
+    if (value !== undefined && typeof value !== 'boolean' && parseDuration(value) === undefined) {
+      throw new TypeError(`[unperf] cache.wrap('${key}'): ${name} must be true, false or a duration, got ${String(value)}`)
+    }
+  }
 }
 
 function staleWindow(value: number | false | boolean | string): number {

@@ -1,0 +1,34 @@
+/**
+ * wrap()'s options are checked before fn runs: a bad ttl rejects with a TypeError naming wrap and
+ * the option, without running fn (its work would be lost) and without writing; a bad swr or
+ * staleIfError is the same error, not silently "off".
+ */
+import { describe, expect, it } from 'vitest'
+import { manager } from './_manager.js'
+
+for (const driver of ['memory', 'fs'] as const) {
+  describe(`wrap() options on ${driver}`, () => {
+    it.each([0, 'abc', -1, '0s'])('ttl %j rejects before fn runs', async ttl => {
+      const { cache } = manager({ driver })
+      let calls = 0
+      await expect(cache.wrap('k', async () => { calls++; return 'v' }, { ttl })).rejects.toThrow(new TypeError(`[unperf] cache.wrap('k'): ttl must be a duration > 0 or false, got ${String(ttl)}`))
+      expect(calls).toBe(0)
+      expect(await cache.has('k')).toBe(false)
+    })
+
+    it('a bad swr or staleIfError rejects; good ones and ttl: false pass', async () => {
+      const { cache } = manager({ driver })
+      let calls = 0
+      const fn = async () => { calls++; return 'v' }
+      await expect(cache.wrap('a', fn, { swr: 'soon' })).rejects.toThrow(/cache.wrap\('a'\): swr must be true, false or a duration, got soon/)
+      await expect(cache.wrap('b', fn, { staleIfError: -5 })).rejects.toThrow(/staleIfError must be true, false or a duration, got -5/)
+      expect(calls).toBe(0)
+      expect(await cache.wrap('c', fn, { ttl: false, swr: true, staleIfError: '1h' })).toBe('v')
+      expect(await cache.wrap('d', fn, { ttl: '10m', swr: '1m', staleIfError: false })).toBe('v')
+      expect((await cache.getEntry('c'))!.expiresAt).toBeNull()
+      // cached() goes through the same check
+      await expect(cache.cached(fn, { name: 'f', ttl: 0 })()).rejects.toThrow(TypeError)
+      expect(calls).toBe(2)
+    })
+  })
+}
