@@ -1,7 +1,7 @@
 /**
  * Issue 4, plugins: each plugin's cache is its own `plugin:<name>` namespace that no API call on
  * another namespace reaches; `shared` is one namespace for all; a plugin's cache is cleared by name.
- * A sliding namespace's hit pushes an entry's expiry out, never in.
+ * A sliding namespace's hit pushes an entry's expiry out, never in. Any name is a namespace, 'constructor' too.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { manager } from './_manager.js'
@@ -93,4 +93,20 @@ describe('sliding namespaces', () => {
       await m.close()
     })
   }
+})
+
+describe('namespace names', () => {
+  it("names of Object.prototype's members are namespaces like any other (root settings, own stats)", async () => {
+    const { m } = manager({ driver: 'fs', namespaces: { declared: { ttl: 5000 } } })
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const ns = m.namespace(name)
+      await ns.set('k', name)
+      expect(await ns.get('k')).toBe(name)
+      expect((await ns.getEntry('k'))!.expiresAt! - Date.now()).toBeGreaterThan(50_000) // the root ttl (60 s), not undefined
+    }
+    const stats = m.stats()
+    expect(Object.keys(stats.namespaces).sort()).toEqual(['__proto__', 'constructor', 'default', 'hasOwnProperty', 'toString'])
+    expect(stats.namespaces['__proto__']!.sets).toBe(1)
+    await m.close()
+  })
 })

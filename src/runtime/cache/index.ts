@@ -81,7 +81,9 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const open = (name: string, canOpenOthers: boolean): CacheNamespace => {
     let ns = namespaces.get(name)
     if (!ns) {
-      ns = new CacheNamespace(name, cacheConfig.namespaces[name] ?? rootNamespaceConfig, host, enabled, canOpenOthers)
+      // own keys only: a namespace named 'constructor' or 'toString' is not Object.prototype's
+      const declared = Object.hasOwn(cacheConfig.namespaces, name) ? cacheConfig.namespaces[name] : undefined
+      ns = new CacheNamespace(name, declared ?? rootNamespaceConfig, host, enabled, canOpenOthers)
       namespaces.set(name, ns)
     }
     return ns
@@ -100,7 +102,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       return open(`plugin:${plugin}`, false)
     },
     stats() {
-      const per: Record<string, CacheStats> = {}
+      // no prototype: a namespace named '__proto__' is a key like any other
+      const per: Record<string, CacheStats> = Object.create(null) as Record<string, CacheStats>
       const total = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
       for (const [name, ns] of namespaces) {
         const s = ns.stats()
