@@ -210,7 +210,8 @@ export function createPoolManager(ctx: RuntimeContext): PoolManager {
   return {
     pool(name = 'default') {
       let pool = pools.get(name)
-      if (!pool) pools.set(name, (pool = new Pool(name, concurrency.pools[name] ?? defaults, ctx)))
+      // own keys only: a pool named 'constructor' is not Object.prototype's (its limit was NaN: nothing ever ran)
+      if (!pool) pools.set(name, (pool = new Pool(name, (Object.hasOwn(concurrency.pools, name) ? concurrency.pools[name] : undefined) ?? defaults, ctx)))
       return pool
     },
     stats: () => [...pools.values()].map(p => p.stats()),

@@ -113,6 +113,14 @@ describe('pool', () => {
     expect(m.pool().concurrency).toBe(4)
     expect(m.stats().map(s => s.name).sort()).toEqual(['default', 'network'])
   })
+
+  it("a pool named like an Object.prototype member gets the default settings and runs (it hung with a NaN limit)", async () => {
+    const m = createPoolManager(runtimeContext({ network: pool({ concurrency: 8 }) }))
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(m.pool(name).concurrency).toBe(4)
+      expect(await m.pool(name).run(() => name)).toBe(name)
+    }
+  })
 })
 
 describe('backoff', () => {
