@@ -8,6 +8,8 @@ import { errorMessage } from '../errors.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
+/** A hookOnce() wrapper, with the function it wraps. */
+type Once = Listener & { listener?: Listener }
 
 class Core extends HookableCore<Record<string, Listener>> {
   listeners(name: string): Listener[] | undefined {
@@ -28,16 +30,21 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   }
 
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
-    const once: Listener = (...args) => {
+    const once: Once = (...args) => {
       unregister()
       return (fn as Listener)(...args)
     }
+    // removeHook(name, fn) finds it by the function it was given (as EventEmitter's once does)
+    once.listener = fn as Listener
     const unregister = this._core.hook(name, once)
     return unregister
   }
 
   removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void {
-    this._core.removeHook(name, fn as Listener)
+    const list = this._core.listeners(name)
+    if (list === undefined) return
+    const target = list.includes(fn as Listener) ? fn as Listener : list.find(l => (l as Once).listener === fn)
+    if (target !== undefined) this._core.removeHook(name, target)
   }
 
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
