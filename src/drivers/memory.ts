@@ -23,11 +23,14 @@ export class MemoryTier implements Tier {
   readonly kind = 'memory'
   readonly remote = false
   readonly policy: EvictionPolicy
+  /** The largest entry kept: the namespace's limit, or the cap over all namespaces when lower. */
+  private readonly _largest: number
 
   constructor(options: MemoryTierOptions = {}) {
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
     const shared = options.shared ?? { bytes: 0 }
     this.policy = options.policy === 'tinylfu' ? new TinyLfuPolicy(maxBytes, shared) : new LruPolicy(maxBytes, shared)
+    this._largest = Math.min(maxBytes, shared.cap ?? Number.POSITIVE_INFINITY)
   }
 
   async get(key: string): Promise<StoredEntry | null> {
@@ -50,7 +53,7 @@ export class MemoryTier implements Tier {
   setSync(entry: StoredEntry): void {
     if (entry.size <= 0) entry.size = estimateSize(entry.value)
     // larger than the limit on its own: never kept, and nothing else evicted for it (lru-cache's rule)
-    if (entry.size > this.policy.maxBytes) this.policy.refuse(entry.key, entry.size)
+    if (entry.size > this._largest) this.policy.refuse(entry.key, entry.size)
     else this.policy.set(entry, entry.size)
   }
 

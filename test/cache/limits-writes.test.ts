@@ -65,4 +65,16 @@ describe('maxSize of one namespace while writing', () => {
       await m.close()
     })
   }
+
+  it('memory: an entry under its namespace limit but over the cap over all namespaces evicts nothing else', async () => {
+    const { m, hooks } = manager({ driver: 'memory', maxSize: 10_000, compress: false, namespaces: { large: { maxSize: 1_000_000 } } })
+    for (let i = 0; i < 5; i++) await m.root.set(`k${i}`, VALUE)
+    const evicted: string[] = []
+    hooks.hook('cache:evict', e => { evicted.push(`${e.namespace}/${e.key}`) })
+    await m.namespace('large').set('big', 'z'.repeat(20_000))
+    expect(await m.namespace('large').get('big')).toBeNull()
+    for (let i = 0; i < 5; i++) expect(await m.root.get(`k${i}`)).toBe(VALUE)
+    expect(evicted).toEqual(['large/big'])
+    await m.close()
+  })
 })

@@ -11,7 +11,11 @@ export type PolicyName = 'lru' | 'tinylfu'
 export interface Evicted { key: string; reason: 'lru'; size: number }
 
 /** Bytes of all memory tiers of one cache instance, for the shared `cache.maxSize`. */
-export interface SharedBytes { bytes: number }
+export interface SharedBytes {
+  bytes: number
+  /** The cap over all memory tiers (`cache.maxSize`): an entry larger than it is never kept either. */
+  readonly cap?: number
+}
 
 const NONE: readonly Evicted[] = Object.freeze([])
 

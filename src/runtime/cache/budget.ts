@@ -40,7 +40,7 @@ interface Summary { at: number; bytes: Record<string, number> }
 
 export class CacheBudget {
   /** The bytes of every memory tier of this cache (they add and subtract as they go). */
-  readonly memory: SharedBytes = { bytes: 0 }
+  readonly memory: SharedBytes
   private readonly _memory: { namespace: string; tier: MemoryTier }[] = []
   private readonly _fs = new Map<string, FsMember>()
   /** Scopes whose every namespace dir is a member (read in this process). */
@@ -54,7 +54,9 @@ export class CacheBudget {
   /** An fs check ran in this process: close() writes the summaries. */
   private _checked = false
 
-  constructor(readonly maxBytes: number, private readonly _onEvict: OnEvict) {}
+  constructor(readonly maxBytes: number, private readonly _onEvict: OnEvict) {
+    this.memory = { bytes: 0, cap: maxBytes }
+  }
 
   addMemory(namespace: string, tier: MemoryTier): void {
     this._memory.push({ namespace, tier })
