@@ -1,8 +1,11 @@
 /**
  * wrap()'s options are checked before fn runs: a bad ttl rejects with a TypeError naming wrap and
  * the option, without running fn (its work would be lost) and without writing; a bad swr or
- * staleIfError is the same error, not silently "off".
+ * staleIfError is the same error, not silently "off". An entry of wrap(key, fn, { files }) is
+ * invalidated by its key.
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { manager } from './_manager.js'
 
@@ -32,3 +35,23 @@ for (const driver of ['memory', 'fs'] as const) {
     })
   })
 }
+
+describe('wrap({ files }) and invalidate()', () => {
+  it('invalidate(key) and invalidate(glob | RegExp) reach the entries wrap() stored per input hash', async () => {
+    const { cache, cwd } = manager({ driver: 'fs' })
+    mkdirSync(join(cwd, 'src'))
+    writeFileSync(join(cwd, 'src/a.ts'), 'a')
+    let calls = 0
+    const build = () => cache.wrap('manifest', async () => ++calls, { files: ['src/*.ts'] })
+    expect(await build()).toBe(1)
+    writeFileSync(join(cwd, 'src/a.ts'), 'b')
+    expect(await build()).toBe(2)
+    await cache.set('manifest-v2', 'other')
+    expect(await cache.invalidate('manifest')).toBe(2) // both input states, not manifest-v2
+    expect(await cache.keys()).toEqual(['manifest-v2'])
+    expect(await build()).toBe(3)
+    expect(await cache.invalidate(/^manifest$/)).toBe(1)
+    expect(await build()).toBe(4)
+    expect(await cache.invalidate('mani*')).toBe(2)
+  })
+})

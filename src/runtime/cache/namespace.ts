@@ -23,6 +23,9 @@ import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namesp
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 
+/** What wrap({ files }) joins to a key (wrap.ts). */
+const FILES_SUFFIX = '#files:'
+
 /** A stale window of `true` (no limit) is stored as ten years. */
 const FOREVER = 10 * 365 * 86_400_000
 
@@ -159,7 +162,13 @@ export class CacheNamespace implements PerfCache {
 
   async invalidate(pattern: string | RegExp): Promise<number> {
     const re = typeof pattern === 'string' ? globToRegExp(pattern) : pattern
-    const keys = (await this.keys()).filter(k => { re.lastIndex = 0; return re.test(k) })
+    // an entry of wrap(key, fn, { files }) is stored as `key#files:<hash>`: it matches by its key too
+    const matches = (k: string) => { re.lastIndex = 0; return re.test(k) }
+    const keys = (await this.keys()).filter(k => {
+      if (matches(k)) return true
+      const at = k.lastIndexOf(FILES_SUFFIX)
+      return at > 0 && matches(k.slice(0, at))
+    })
     for (const k of keys) {
       await this.delete(k)
       this._events.evicted(k, 'invalidate')
