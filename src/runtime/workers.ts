@@ -34,14 +34,16 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       const url = typeof moduleUrl === 'string' && isAbsolute(moduleUrl) ? pathToFileURL(moduleUrl).href : String(moduleUrl)
       // a relative path would be resolved inside unperf's own worker entry: say what is expected instead
       if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
-        throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (e.g. new URL('${url}', import.meta.url))`)
+        throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
       }
       const p = await getPool()
       for (let attempt = 0; ; attempt++) {
         const controller = options.timeout === false ? undefined : new AbortController()
         const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
         try {
-          return (await p.run({ moduleUrl: url, exportName, args }, controller ? { signal: controller.signal } : {})) as T
+          const result = await p.run({ moduleUrl: url, exportName, args }, controller ? { signal: controller.signal } : {})
+          if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
+          return result as T
         } catch (error) {
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
@@ -59,6 +61,23 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       await p?.destroy()
     },
   }
+}
+
+/** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */
+const ERROR_RECORD = '__unperfWorkerError'
+interface ErrorRecord { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown }
+const BUILT_IN: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }
+
+function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord } {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, ERROR_RECORD) && Object.keys(value).length === 1
+}
+
+/** The export's error as the caller would have got it in its own thread: class (built-in ones), name, message, stack, code and the other own properties. */
+function rebuildError(r: ErrorRecord): Error {
+  const error = new (BUILT_IN[r.name] ?? Error)(r.message, r.cause === undefined ? undefined : { cause: r.cause })
+  if (error.name !== r.name) Object.defineProperty(error, 'name', { value: r.name, writable: true, configurable: true })
+  if (r.stack !== undefined) error.stack = r.stack
+  return Object.assign(error, r.props)
 }
 
 /** worker-entry.mjs beside this file (source) or in dist/ (bundled into dist/ or dist/_chunks/). */

@@ -36,6 +36,21 @@ describe('workers', () => {
     }
   })
 
+  it("an export's error keeps its class, name, code and other own properties across the thread", async () => {
+    const w = createWorkers(runtimeContext())
+    try {
+      const error = await w.run(fixture, 'failWithCode').catch((e: unknown) => e) as NodeJS.ErrnoException
+      expect(error).toBeInstanceOf(Error)
+      expect(error).toMatchObject({ message: 'no such file', code: 'ENOENT', errno: -2, path: '/nope', syscall: 'open' })
+      expect(error.cause).toBeInstanceOf(RangeError)
+      expect(error.stack).toContain('failWithCode')
+      await expect(w.run(fixture, 'failTyped')).rejects.toThrow(new TypeError('bad type'))
+      await expect(w.run(fixture, 'failCustom')).rejects.toMatchObject({ name: 'QuotaError', message: 'over quota', limit: 5 })
+    } finally {
+      await w.close()
+    }
+  })
+
   it('a relative path is a clear TypeError, not a module unperf looks for in its own dist', async () => {
     const w = createWorkers(runtimeContext())
     try {
