@@ -6,6 +6,7 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { renderUsage, runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
 import { errorMessage } from '../errors.js'
+import { optionNames, parseCommandLine, unknownOption } from './argv.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
 const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
@@ -29,42 +30,6 @@ const version = typeof __UNPERF_VERSION__ === 'string' ? __UNPERF_VERSION__ : '0
 const main: CommandDef<ArgsDef> = {
   meta: { name: 'unperf', version, description: 'Inspect and manage unperf: cache, budgets, benchmarks, reports, monitors' },
   subCommands,
-}
-
-async function resolveTarget(rawArgs: string[]): Promise<[CommandDef<ArgsDef>, CommandDef<ArgsDef> | undefined]> {
-  let cmd = main
-  let parent: CommandDef<ArgsDef> | undefined
-  let args = rawArgs
-  for (;;) {
-    const subs = typeof cmd.subCommands === 'function' ? await (cmd.subCommands as () => Promise<Record<string, unknown>>)() : (cmd.subCommands as Record<string, unknown> | undefined)
-    const index = args.findIndex(a => !a.startsWith('-'))
-    const name = index === -1 ? undefined : args[index]
-    if (!subs || !name || !(name in subs)) return [cmd, parent]
-    const next = subs[name]
-    parent = cmd
-    cmd = typeof next === 'function' ? await (next as Lazy)() : (next as CommandDef<ArgsDef>)
-    args = args.slice(index + 1)
-  }
-}
-
-/**
- * `--cwd`, `--env` and `--json` given before the command (`unperf --json cache info`) move behind
- * the command path, where citty parses a command's options (before a `--`, which ends them).
- * Returns the reordered args and the args after the leading options.
- */
-function hoistGlobalOptions(rawArgs: string[]): { args: string[]; rest: string[] } {
-  const lead: string[] = []
-  let i = 0
-  while (i < rawArgs.length) {
-    const a = rawArgs[i]!
-    if (a === '--json' || a.startsWith('--cwd=') || a.startsWith('--env=')) { lead.push(a); i++ }
-    else if ((a === '--cwd' || a === '--env') && i + 1 < rawArgs.length) { lead.push(a, rawArgs[i + 1]!); i += 2 }
-    else break
-  }
-  const rest = rawArgs.slice(i)
-  if (lead.length === 0) return { args: rawArgs, rest }
-  const dashes = rest.indexOf('--')
-  return { args: dashes === -1 ? [...rest, ...lead] : [...rest.slice(0, dashes), ...lead, ...rest.slice(dashes)], rest }
 }
 
 /** The value of `--cwd` (`--cwd X` or `--cwd=X`) among unperf's own options (before a `--`), if given. */
@@ -91,24 +56,36 @@ async function usageProblem(json: boolean, code: string, message: string, cmd: C
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { args: rawArgs, rest } = hoistGlobalOptions(argv)
-  const json = rawArgs.includes('--json')
-  const options = rawArgs.filter(a => a !== '--json')
+  const dashes = argv.indexOf('--')
+  const own = dashes === -1 ? argv : argv.slice(0, dashes)
+  const json = own.includes('--json')
+  const options = own.filter(a => a !== '--json')
   if (options.length === 1 && (options[0] === '--version' || options[0] === '-v')) {
     console.log(json ? JSON.stringify({ version }, null, 2) : version)
     return 0
   }
-  if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) {
-    const [cmd, parent] = await resolveTarget(rawArgs)
+  const line = await parseCommandLine(main, argv)
+  const { cmd, parent, path } = line
+  if (argv.length === 0 || own.includes('--help') || own.includes('-h')) {
     // with --json, stdout is one JSON document here too: the usage text as a string
     if (json) console.log(JSON.stringify({ usage: (await renderUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '') }, null, 2))
     else await showUsage(cmd, parent)
     return 0
   }
-  const first = rest.find(a => !a.startsWith('-'))
   const commands = Object.keys(subCommands).join(', ')
-  if (!first) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
-  if (!(first in subCommands)) return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${first}' (commands: ${commands})`, main)
+  if (path.length === 0) {
+    if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
+    return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${line.stray}' (commands: ${commands})`, main)
+  }
+  // citty ignores an option a command does not define: a typo (`--run 5`) would run with the default
+  if (typeof cmd.run === 'function') {
+    const bad = await unknownOption(cmd, line.args.slice(path.length))
+    if (bad !== undefined) {
+      const tail = path[0] === 'profile' || path[0] === 'bench' ? `; options for the command itself go after '--'` : ''
+      return usageProblem(json, 'E_UNKNOWN_OPTION', `unperf ${path.join(' ')}: unknown option '${bad}' (options: ${await optionNames(cmd)}${tail})`, cmd, parent)
+    }
+  }
+  const rawArgs = line.args
   // every command reads or writes in --cwd: a missing one is the user's typo, not an empty project
   const cwd = cwdOption(rawArgs)
   if (cwd !== undefined && !statSync(resolve(cwd), { throwIfNoEntry: false })?.isDirectory()) {
@@ -125,7 +102,6 @@ async function run(argv: string[]): Promise<number> {
     if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {
       if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } }, null, 2))
       if (e.name === 'CLIError') {
-        const [cmd, parent] = await resolveTarget(rawArgs).catch(() => [main, undefined] as const)
         // with --json, stdout holds the JSON document alone: the usage goes to stderr
         if (json) console.error(await renderUsage(cmd, parent))
         else await showUsage(cmd, parent)

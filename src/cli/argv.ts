@@ -1,0 +1,117 @@
+/**
+ * The `unperf` command line before citty sees it: the command path found, every option placed
+ * behind it (citty parses an option given before a subcommand's name, `unperf cache --json info`,
+ * for the parent, which drops it), and options the command does not know refused (citty ignores
+ * them: `unperf budget --strict` would run a check the user did not ask for and exit 0).
+ */
+import type { ArgsDef, CommandDef } from 'citty'
+
+type Def = CommandDef<ArgsDef>
+type Lazy = () => Promise<Def>
+
+/** Options of every command that take a value: `--cwd X` before the command must not read X as a command name. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--cwd', '--env'])
+
+export interface CommandLine {
+  /** The args for citty: the command path, then every option and argument in their order. */
+  args: string[]
+  /** The command path found (`['cache', 'info']`). */
+  path: string[]
+  /** The deepest command found, and its parent. */
+  cmd: Def
+  parent: Def | undefined
+  /** The first argument that is neither an option nor a command of `cmd`, when `cmd` has subcommands. */
+  stray: string | undefined
+}
+
+async function subCommandsOf(cmd: Def): Promise<Record<string, unknown> | undefined> {
+  const subs = cmd.subCommands
+  return typeof subs === 'function' ? await (subs as () => Promise<Record<string, unknown>>)() : (subs as Record<string, unknown> | undefined)
+}
+
+/** `--name` of the options that take a value in the subcommands already loaded (`cache --namespace N list`). */
+function valueOptionsOf(subs: Record<string, unknown>): string[] {
+  const out: string[] = []
+  for (const sub of Object.values(subs)) {
+    const args = typeof sub === 'object' && sub !== null ? (sub as Def).args : undefined
+    if (!args || typeof args === 'function') continue
+    for (const [name, def] of Object.entries(args as ArgsDef)) if (def.type === 'string' || def.type === 'enum') out.push(`--${name}`)
+  }
+  return out
+}
+
+/** Finds the command path in argv (before a `--`) and moves the options met on the way behind it. */
+export async function parseCommandLine(main: Def, argv: string[]): Promise<CommandLine> {
+  let cmd = main
+  let parent: Def | undefined
+  const path: string[] = []
+  const moved: string[] = []
+  let i = 0
+  let stray: string | undefined
+  for (;;) {
+    const subs = await subCommandsOf(cmd)
+    if (!subs) break
+    const valued = new Set([...GLOBAL_VALUE_OPTIONS, ...valueOptionsOf(subs)])
+    while (i < argv.length && argv[i] !== '--' && argv[i]!.startsWith('-')) {
+      const a = argv[i]!
+      if (valued.has(a) && i + 1 < argv.length) { moved.push(a, argv[i + 1]!); i += 2 }
+      else { moved.push(a); i++ }
+    }
+    const name = argv[i]
+    if (name === undefined || name === '--' || !(name in subs)) { stray = name === '--' ? undefined : name; break }
+    const next = subs[name]
+    parent = cmd
+    cmd = typeof next === 'function' ? await (next as Lazy)() : (next as Def)
+    path.push(name)
+    i++
+  }
+  return { args: [...path, ...moved, ...argv.slice(i)], path, cmd, parent, stray }
+}
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+const kebab = (s: string) => s.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)
+
+/**
+ * The first option in `args` (the command's own, after its path, before a `--`) that `cmd` does not
+ * define, as written; undefined when every one is known. A string option's value is skipped, so
+ * `--prepare -x` is not read as an option.
+ */
+export async function unknownOption(cmd: Def, args: string[]): Promise<string | undefined> {
+  const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
+  const kinds = new Map<string, string>([['help', 'boolean'], ['h', 'boolean']])
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type === 'positional') continue
+    const type = def.type ?? 'boolean'
+    const aliases = def.alias === undefined ? [] : Array.isArray(def.alias) ? def.alias : [def.alias]
+    for (const n of [name, camel(name), kebab(name), ...aliases]) kinds.set(n, type)
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--') return undefined
+    if (!a.startsWith('-') || a === '-') continue
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=')
+      const name = a.slice(2, eq === -1 ? undefined : eq)
+      const kind = kinds.get(name) ?? (name.startsWith('no-') && eq === -1 && kinds.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined)
+      if (kind === undefined) return eq === -1 ? a : a.slice(0, eq)
+      if (kind !== 'boolean' && eq === -1 && i + 1 < args.length && args[i + 1] !== '--') i++
+      continue
+    }
+    // short options, possibly grouped (`-iv`); a string one takes the rest or the next arg as its value
+    for (let j = 1; j < a.length; j++) {
+      const kind = kinds.get(a[j]!)
+      if (kind === undefined) return `-${a[j]}`
+      if (kind !== 'boolean') {
+        if (j === a.length - 1 && i + 1 < args.length && args[i + 1] !== '--') i++
+        break
+      }
+    }
+  }
+  return undefined
+}
+
+/** The options `cmd` takes, for a message: `--runs, --warmup, ...`. */
+export async function optionNames(cmd: Def): Promise<string> {
+  const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
+  return Object.entries(defs).filter(([, d]) => d.type !== 'positional').map(([n]) => `--${n}`).join(', ')
+}

@@ -1,0 +1,69 @@
+/**
+ * The built `unperf` CLI as a child process: an option a command does not define is a usage error
+ * (exit 2) instead of being ignored, and an option given before a subcommand's name still counts.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+
+function unperf(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
+}
+
+describe('unperf CLI options', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = tempDir('unperf-cli-options-')
+    mkdirSync(join(dir, 'node_modules'))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'options-fixture', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { driver: 'fs' }, report: { console: false } }`)
+  })
+
+  it('an unknown option exits 2 naming it, for every kind of command, before the command runs', () => {
+    for (const args of [['cache', 'info', '--bogus'], ['--bogus', 'cache', 'info'], ['config', '--verbose'], ['budget', '--strict'], ['doctor', '-x'], ['bench', '--run', '3', 'true'], ['tests', 'slow', '--fast']]) {
+      const r = unperf(dir, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      const bad = args.find(a => a.startsWith('-'))!
+      expect(r.stderr, args.join(' ')).toContain(`unknown option '${bad}'`)
+      expect(r.stdout, args.join(' ')).not.toContain('Time (mean')
+    }
+    const json = unperf(dir, 'cache', 'list', '--json', '--expird')
+    expect(json.code).toBe(2)
+    expect(json.json().error).toMatchObject({ name: 'UsageError', code: 'E_UNKNOWN_OPTION' })
+    expect(json.json().error.message).toContain("'--expird'")
+  })
+
+  it('profile and bench point at --: options for the command itself go after it', () => {
+    const r = unperf(dir, 'profile', 'node', '-e', '1')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`unknown option '-e'`)
+    expect(r.stderr).toContain(`after '--'`)
+  })
+
+  it('known options in every spelling still work: --x=v, --no-x, aliases, a value that starts with -', () => {
+    expect(unperf(dir, 'cache', 'list', '--no-expired', '--json').code).toBe(0)
+    expect(unperf(dir, 'cache', 'list', '--namespace=default', '--json').code).toBe(0)
+    const bench = unperf(dir, 'bench', '-i', '--runs=2', '--warmup', '0', '--json', 'exit 3')
+    expect(bench.code).toBe(0) // -i = --ignore-failure
+    expect(bench.json().results[0].exit_codes).toEqual([3, 3])
+    // '-x' is --prepare's value, not an option: the prepare command fails (exit 1), not the usage (2)
+    const prep = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--prepare', '-x', 'true')
+    expect(prep.code).toBe(1)
+    expect(prep.stderr).toContain('--prepare command exited')
+  })
+
+  it('an option given before the subcommand name is not dropped: unperf cache --json info', () => {
+    const r = unperf(dir, 'cache', '--json', 'info')
+    expect(r.code).toBe(0)
+    expect(r.json().namespaces.map((n: { namespace: string }) => n.namespace)).toContain('default')
+    const elsewhere = tempDir('unperf-cli-options-elsewhere-')
+    const ns = unperf(elsewhere, '--cwd', dir, 'cache', '--namespace', 'default', 'info', '--json')
+    expect(ns.code).toBe(0)
+    expect(ns.json().namespaces.map((n: { namespace: string }) => n.namespace)).toEqual(['default'])
+  })
+})
