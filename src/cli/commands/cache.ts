@@ -5,7 +5,7 @@ import { formatBytes, formatDuration } from '../../config/units.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { UsageError } from '../../errors.js'
 import { createHookRegistry } from '../../hooks/registry.js'
-import { createCacheManager } from '../../runtime/cache/index.js'
+import { createCacheManager, namespacesOnDisk } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
 import { readHistory } from '../../runtime/report/history.js'
 import { createWarnOnce } from '../../runtime/warn.js'
@@ -19,7 +19,9 @@ function open(config: ResolvedPerfConfig) {
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn: createWarnOnce() })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
-  return { m, names, get }
+  // every namespace: the configured ones, then those found on disk (plugins', opened by name)
+  const every = async () => [...new Set([...names, ...(await namespacesOnDisk(config))])]
+  return { m, names, every, get }
 }
 
 async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
@@ -62,16 +64,16 @@ const info = defineCommand({
 
 const list = defineCommand({
   meta: { name: 'list', description: 'Keys with namespace, size, age and expiry' },
-  args: { ...commonArgs, ...nsArg, expired: { type: 'boolean', description: 'Only expired (stale) entries' } },
-  run: ({ args }) => withCache(args, async ({ names, get }) => {
+  args: { ...commonArgs, ...nsArg, expired: { type: 'boolean', description: 'Only expired entries (kept until cache prune)' } },
+  run: ({ args }) => withCache(args, async ({ every, get }) => {
     const now = Date.now()
     const rows: { namespace: string; key: string; size: number; createdAt: number; expiresAt: number | null; expired: boolean }[] = []
-    for (const name of args.namespace ? [args.namespace] : names) {
+    for (const name of args.namespace ? [args.namespace] : await every()) {
       const ns = get(name) as unknown as CacheNamespace
       for (const key of await ns.keys()) {
-        const found = await ns._tiers.lookup(key)
-        if (!found) continue
-        const e = found.entry
+        // as stored: listing removes nothing, an expired entry shows as such
+        const e = await ns._tiers.peek(key)
+        if (!e) continue
         const expired = e.expiresAt !== null && e.expiresAt <= now
         if (args.expired && !expired) continue
         rows.push({ namespace: name, key, size: e.size, createdAt: e.createdAt, expiresAt: e.expiresAt, expired })
@@ -102,7 +104,7 @@ const get = defineCommand({
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
   args: { ...commonArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
-  run: ({ args }) => withCache(args, async ({ names, get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
     if (process.stdin.isTTY && !args.yes && !args.json) {
@@ -113,7 +115,7 @@ const clear = defineCommand({
     }
     let removed = 0
     if (args.key) removed = (await ns(args.namespace ?? 'default').delete(args.key)) ? 1 : 0
-    else for (const name of args.all ? names : [args.namespace!]) removed += await ns(name).clear()
+    else for (const name of args.all ? await every() : [args.namespace!]) removed += await ns(name).clear()
     if (args.json) return printJson({ removed })
     console.log(`${green('✔')} cleared ${what}: ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
   }),
@@ -122,9 +124,9 @@ const clear = defineCommand({
 const prune = defineCommand({
   meta: { name: 'prune', description: 'Remove expired entries, then LRU down to maxSize' },
   args: { ...commonArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ names, get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     let removed = 0
-    for (const name of args.namespace ? [args.namespace] : names) removed += await ns(name).prune()
+    for (const name of args.namespace ? [args.namespace] : await every()) removed += await ns(name).prune()
     if (args.json) return printJson({ removed })
     console.log(`${green('✔')} pruned ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
   }),
@@ -133,9 +135,9 @@ const prune = defineCommand({
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
   args: { ...commonArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ names, get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     const total = { checked: 0, corrupt: 0, removed: 0 }
-    for (const name of args.namespace ? [args.namespace] : names) {
+    for (const name of args.namespace ? [args.namespace] : await every()) {
       const r = await ns(name).verify()
       total.checked += r.checked; total.corrupt += r.corrupt; total.removed += r.removed
     }

@@ -32,6 +32,25 @@ const SUMMARY_TMP_MAX_AGE_MS = 60_000
 /** Namespace dirs are `n-<encoded name>` (index.ts). */
 const NAMESPACE_DIR = 'n-'
 
+/** The namespace a namespace dir holds: its name decoded, or its marker for a hashed one (else the dir's name). */
+async function namespaceOfDir(dir: string): Promise<string> {
+  const name = basename(dir)
+  return name.startsWith(`${NAMESPACE_DIR}~`)
+    ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
+    : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
+}
+
+/**
+ * The namespaces with a dir in this scope dir (plugins' and those opened by name included), for the
+ * `unperf cache` commands that work on every namespace; a hashed dir without its marker is left out
+ * (its name cannot be known, so it cannot be opened).
+ */
+export async function namespacesInScope(scope: string): Promise<string[]> {
+  const names = (await readdir(scope).catch(() => [] as string[])).filter(n => n.startsWith(NAMESPACE_DIR))
+  const out = await Promise.all(names.map(n => namespaceOfDir(join(scope, n))))
+  return out.filter((ns, i) => ns !== names[i])
+}
+
 export type OnEvict = (namespace: string, key: string, size: number) => void
 
 interface FsMember { namespace: string; tier: FsTier; marked: boolean; /** by this process (else found on disk) */ opened: boolean }
@@ -214,9 +233,7 @@ export class CacheBudget {
         continue
       }
       if (!name.startsWith(NAMESPACE_DIR) || this._fs.has(dir)) continue
-      const namespace = name.startsWith(`${NAMESPACE_DIR}~`)
-        ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
-        : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
+      const namespace = await namespaceOfDir(dir)
       // only its index and removals are used: no encoding options needed
       this._fs.set(dir, { namespace, tier: new FsTier(dir, { compress: false, integrity: true }), marked: true, opened: false })
     }

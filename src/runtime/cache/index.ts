@@ -4,19 +4,34 @@
  * use (drivers imported only then), and a close() that waits for background work and disconnects.
  */
 import { join } from 'node:path'
-import type { ResolvedNamespaceConfig } from '../../config/types.js'
+import type { ResolvedNamespaceConfig, ResolvedPerfConfig } from '../../config/types.js'
 import { FsTier, encodeFileName } from '../../drivers/fs.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import type { CacheManager, RuntimeContext } from '../_internal.js'
 import type { CacheStats, PerfCache } from '../types.js'
-import { CacheBudget } from './budget.js'
+import { CacheBudget, namespacesInScope } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
 import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
+
+/**
+ * The namespaces with a dir in one of the config's fs tiers for this scope (plugins' and those
+ * opened by name included): what `unperf cache list|verify|prune|clear --all` cover besides the
+ * configured ones. Redis and unstorage tiers cannot be listed this way.
+ */
+export async function namespacesOnDisk(config: ResolvedPerfConfig): Promise<string[]> {
+  const cacheConfig = config.cache
+  const specs = [cacheConfig.tiers, ...Object.values(cacheConfig.namespaces).map(n => n.tiers)].flat()
+  const bases = new Set(specs.filter(t => t.driver === 'fs').map(t => (t as { base: string }).base))
+  if (!cacheConfig.enabled || bases.size === 0) return []
+  const s = await resolveScope(config)
+  const found = await Promise.all([...bases].map(base => namespacesInScope(base === cacheConfig.dir ? s.dir : join(base, s.id))))
+  return [...new Set(found.flat())]
+}
 
 export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const { config } = ctx

@@ -70,6 +70,24 @@ export class NamespaceTiers {
     return null
   }
 
+  /**
+   * The first entry through the tiers as stored, expired or not, for `unperf cache list`: nothing is
+   * removed (an expired entry stays for `cache prune`), promoted or counted as a hit or miss.
+   */
+  async peek(key: string): Promise<StoredEntry | null> {
+    for (const g of await this.guards()) {
+      if (!g.up) continue
+      try {
+        const entry = await g.call(tier => tier.get(key))
+        if (entry) return entry
+      } catch (error) {
+        if (error instanceof CorruptEntryError) this._events.corrupt(error, g.tier)
+        else this._events.report('E_TIER', key, error, g.tier)
+      }
+    }
+    return null
+  }
+
   /** The fresh entries of these keys (null: none), each tier asked once for the keys still missing. */
   async lookupMany(keys: string[]): Promise<(StoredEntry | null)[]> {
     const guards = await this.guards()

@@ -1,0 +1,73 @@
+/**
+ * `unperf cache list|verify|prune|clear --all` over every namespace on disk (plugins' and those
+ * opened by name, not only the configured ones), and `cache list` reading entries as stored: an
+ * expired entry is listed (`--expired` lists only those) and left for `cache prune`.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
+
+function unperf(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
+}
+
+interface Row { namespace: string; key: string; expired: boolean }
+
+describe('unperf cache over every namespace', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = tempDir('unperf-cli-cache-all-')
+    mkdirSync(join(dir, 'node_modules'))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cache-all-fixture', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { driver: 'fs', ttl: '1h', namespaces: { templates: { ttl: '7d' } } }, plugins: ['./plugin.mjs'], report: { console: false } }`)
+    writeFileSync(join(dir, 'plugin.mjs'), `export default { name: 'git-info', async setup({ cache }) { await cache.set('head', 'abc') } }`)
+    writeFileSync(join(dir, 'app.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      await perf.run('build', async () => {
+        await perf.cache.set('live', 1)
+        await perf.cache.set('short', 2, { ttl: 1 })
+        await perf.cache.namespace('templates').set('t', 'x')
+        await perf.cache.namespace('adhoc').set('k', 'v')
+      })
+      await perf.close()`)
+    const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(r.status, r.stderr).toBe(0)
+  })
+
+  it('list shows every namespace and expired entries without removing them; --expired only those', () => {
+    const rows = unperf(dir, 'cache', 'list', '--json').json() as Row[]
+    expect(rows.map(r => `${r.namespace}/${r.key}`).sort()).toEqual(['adhoc/k', 'default/live', 'default/short', 'plugin:git-info/head', 'templates/t'])
+    expect(rows.find(r => r.key === 'short')!.expired).toBe(true)
+    for (let i = 0; i < 2; i++) {
+      // listed twice: listing removed nothing
+      expect((unperf(dir, 'cache', 'list', '--expired', '--json').json() as Row[]).map(r => r.key)).toEqual(['short'])
+    }
+    expect(unperf(dir, 'cache', 'prune', '--json').json().removed).toBeGreaterThanOrEqual(1)
+    expect(unperf(dir, 'cache', 'list', '--expired', '--json').json()).toEqual([])
+    expect(unperf(dir, 'cache', 'get', 'live').stdout.trim()).toBe('1')
+  })
+
+  it('clear --all empties every namespace on disk, the plugins\' and the ad-hoc ones included', () => {
+    const r = unperf(dir, 'cache', 'clear', '--all', '--yes', '--json')
+    expect(r.code).toBe(0)
+    expect(r.json()).toEqual({ removed: 5 })
+    expect(unperf(dir, 'cache', 'list', '--json').json()).toEqual([])
+    expect(unperf(dir, 'cache', 'info', '--json').json().total).toMatchObject({ entries: 0, bytes: 0 })
+  })
+
+  it("verify checks a plugin's namespace too: a corrupt entry there exits 1", () => {
+    const files = spawnSync('sh', ['-c', `find ${join(dir, '.xdg')} -name 'head.e'`], { encoding: 'utf8' }).stdout.trim().split('\n')
+    expect(files).toHaveLength(1)
+    writeFileSync(files[0]!, 'garbage')
+    const r = unperf(dir, 'cache', 'verify', '--json')
+    expect(r.code).toBe(1)
+    expect(r.json()).toMatchObject({ checked: 5, corrupt: 1, removed: 1 })
+  })
+})
