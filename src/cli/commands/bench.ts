@@ -6,9 +6,10 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatDuration } from '../../config/units.js'
-import { UsageError } from '../../errors.js'
+import { errorMessage, UsageError } from '../../errors.js'
 import { mannWhitney, outliers, relative, summarize, type Summary } from '../bench-stats.js'
 import { bold, commonArgs, green, printJson, red, table, yellow } from '../_ui.js'
 
@@ -24,6 +25,23 @@ function runOnce(command: string, cwd: string): { seconds: number; user: number;
   const line = (r.stderr ?? '').trim().split('\n').pop() ?? ''
   const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
   return { seconds, user, system, code: r.status ?? 1 }
+}
+
+/** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
+function readBaseline(file: string): { results: Result[] } {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`--baseline ${resolve(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`)
+  }
+  let base: unknown
+  try { base = JSON.parse(text) } catch { base = undefined }
+  const results = (base as { results?: unknown } | undefined)?.results
+  if (!Array.isArray(results) || !results.every(r => r && typeof (r as Result).command === 'string' && Array.isArray((r as Result).times) && typeof (r as Result).median === 'number')) {
+    throw new UsageError(`--baseline ${resolve(file)}: expected the JSON of --save-baseline or --export-json ({ results: [{ command, median, times, ... }] })`)
+  }
+  return base as { results: Result[] }
 }
 
 function progress(label: string, done: number, total: number) {
@@ -52,24 +70,32 @@ export default defineCommand({
     if (commands.length === 0) throw new UsageError("unperf bench needs at least one command, e.g. unperf bench 'node cli.mjs build'")
     const cwd = args.cwd ?? process.cwd()
     const warmup = Number(args.warmup)
+    if (!/^\d+$/.test(String(args.warmup).trim())) throw new UsageError(`--warmup must be an integer ≥ 0, got '${args.warmup}'`)
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)
-    if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError('--runs must be an integer ≥ 2')
+    if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError(`--runs must be an integer ≥ 2, got '${args.runs}'`)
+    // read before the benchmark: a mistyped path must not cost the whole run and then exit 1
+    const base = args.baseline === undefined ? undefined : readBaseline(args.baseline)
+    const prepare = () => {
+      if (!args.prepare) return
+      const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
+      // like hyperfine: timing a command whose preparation failed measures the wrong thing
+      if (prep.status !== 0 && !args['ignore-failure']) throw new Error(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`)
+    }
     const results: Result[] = []
     // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
     for (let i = 0; i < 2; i++) runOnce(':', cwd)
     const overhead = summarize(Array.from({ length: 10 }, () => runOnce(':', cwd).seconds)).median
     const correct = (s: ReturnType<typeof runOnce>) => ({ ...s, seconds: Math.max(0, s.seconds - overhead) })
     for (const command of commands) {
-      for (let i = 0; i < warmup; i++) runOnce(command, cwd)
+      // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
+      for (let i = 0; i < warmup; i++) { prepare(); runOnce(command, cwd) }
+      prepare()
       const first = correct(runOnce(command, cwd))
       const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds, 1e-3))))
-      const samples = fixedRuns === undefined ? [first] : []
+      const samples = [first]
+      progress(command, samples.length, total)
       while (samples.length < total) {
-        if (args.prepare) {
-          const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
-          // like hyperfine: timing a command whose preparation failed measures the wrong thing
-          if (prep.status !== 0 && !args['ignore-failure']) throw new Error(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`)
-        }
+        prepare()
         samples.push(correct(runOnce(command, cwd)))
         progress(command, samples.length, total)
       }
@@ -95,8 +121,7 @@ export default defineCommand({
       if (r.median < 0.005) warnings.push(`'${r.command}' took less than 5 ms: the results may be inaccurate (the shell spawn time subtracted from each run varies by about as much)`)
     }
     let regressions: { command: string; p: number; change: number }[] = []
-    if (args.baseline) {
-      const base = JSON.parse(readFileSync(args.baseline, 'utf8')) as { results: Result[] }
+    if (base) {
       regressions = results.flatMap((r, i) => {
         let b = base.results.find(x => x.command === r.command)
         if (!b && base.results[i]) {

@@ -1,0 +1,48 @@
+/**
+ * `unperf bench` like hyperfine: --prepare runs before every run of the command (warm-ups and the
+ * first timed run included), and bad option values or an unreadable --baseline are usage errors
+ * (exit 2) found before anything is benchmarked.
+ */
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+
+function unperf(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
+}
+
+describe('unperf bench', () => {
+  it('--prepare runs before each warm-up and each timed run, the first one included; --runs N is N timed runs', () => {
+    const dir = tempDir('unperf-bench-prepare-')
+    const fixed = unperf(dir, 'bench', '--warmup', '2', '--runs', '3', '--prepare', 'printf p >> log', 'printf c >> log', '--json')
+    expect(fixed.code, fixed.stderr).toBe(0)
+    expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('pc'.repeat(5))
+    expect(fixed.json().results[0].times).toHaveLength(3)
+    // without --runs the first timed run also decides how many fit in 3 s: it was not prepared
+    writeFileSync(join(dir, 'log'), '')
+    const auto = unperf(dir, 'bench', '--warmup', '1', '--prepare', 'printf p >> log', 'printf c >> log; sleep 0.3', '--json')
+    expect(auto.code, auto.stderr).toBe(0)
+    const runs = auto.json().results[0].times.length as number
+    expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('pc'.repeat(runs + 1))
+  })
+
+  it('a bad --warmup or --runs, or a --baseline that cannot be used, exits 2 before benchmarking', () => {
+    const dir = tempDir('unperf-bench-usage-')
+    for (const args of [['--warmup', 'x'], ['--warmup', '-1'], ['--runs', '1'], ['--runs', 'many'], ['--baseline', 'missing.json']]) {
+      const r = unperf(dir, 'bench', ...args, 'printf c >> ran', '--json')
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.json().error.name, args.join(' ')).toBe('UsageError')
+      expect(r.json().error.message, args.join(' ')).toContain(args[0])
+    }
+    writeFileSync(join(dir, 'bad.json'), '{"not":"a baseline"}')
+    const bad = unperf(dir, 'bench', '--baseline', 'bad.json', 'printf c >> ran')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('bad.json: expected the JSON of --save-baseline')
+    expect(() => readFileSync(join(dir, 'ran'))).toThrow() // nothing was run
+  })
+})
