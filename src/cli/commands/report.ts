@@ -4,23 +4,33 @@ import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION } from '../../runtime/report/budgets.js'
+import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WINDOW } from '../../runtime/report/budgets.js'
 import { readLastReport } from '../../runtime/report/finalize.js'
 import type { HistoryEntry } from '../../runtime/report/history.js'
+import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
 
-export function summarize(history: HistoryEntry[], last = 10) {
+/**
+ * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
+ * regression rule over the successful runs only (a run that failed is neither judged nor a
+ * reference), the latest successful run against the REGRESSION_WINDOW before it.
+ */
+export function summarize(history: HistoryEntry[], last = 10, regressions = true) {
   const names = [...new Set(history.flatMap(h => h.commands.map(c => c.name)))]
   return names.map(name => {
     const runs = history.flatMap(h => h.commands.filter(c => c.name === name).map(c => ({ time: h.time, ...c })))
-    const durations = runs.map(r => r.duration)
-    const prior = durations.slice(0, -1)
-    const latest = durations[durations.length - 1]!
-    const regression = prior.length >= MIN_HISTORY_FOR_REGRESSION && latest > regressionThreshold(prior).threshold
+    const ok = runs.filter(r => r.status === 'ok').map(r => r.duration)
+    const durations = ok.length > 0 ? ok : runs.map(r => r.duration)
+    const latestRun = runs[runs.length - 1]!
+    const prior = ok.slice(0, -1).slice(-REGRESSION_WINDOW)
+    const regression = regressions && latestRun.status === 'ok' && prior.length >= MIN_HISTORY_FOR_REGRESSION && latestRun.duration > regressionThreshold(prior).threshold
     const half = Math.floor(durations.length / 2)
     const trend = durations.length >= 4 ? median(durations.slice(half)) / median(durations.slice(0, half)) - 1 : 0
-    return { command: name, runs: runs.length, median: median(durations), latest, trend, regression, recent: runs.slice(-last) }
+    return {
+      command: name, runs: runs.length, failed: runs.length - ok.length, median: median(durations), latest: latestRun.duration,
+      status: latestRun.status, trend, regression, recent: runs.slice(-last),
+    }
   })
 }
 
@@ -30,7 +40,9 @@ export default defineCommand({
   async run({ args }) {
     const config = await cliConfig(args)
     const history = await cliHistory(config)
-    const summary = summarize(history, Number(args.last))
+    const last = Number(args.last)
+    if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
+    const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
       const file = resolve(args.html)
       writeFileSync(file, renderHtml(config.name, history, summary, readLastReport(config)))
@@ -42,7 +54,7 @@ export default defineCommand({
     console.log(`${history.length} runs recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
-      `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`, s.regression ? red('regression') : green('ok'),
+      `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`, s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
   },
 })
@@ -57,7 +69,7 @@ function renderHtml(name: string, history: HistoryEntry[], summary: ReturnType<t
     budgets: last?.budgets ?? [],
   }
   const esc = (s: string) => s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-  const rows = summary.map(s => `<tr><td>${esc(s.command)}</td><td>${s.runs}</td><td>${esc(formatDuration(s.median))}</td><td>${esc(formatDuration(s.latest))}</td><td class="${s.regression ? 'bad' : 'ok'}">${s.regression ? 'regression' : 'ok'}</td></tr>`).join('')
+  const rows = summary.map(s => `<tr><td>${esc(s.command)}</td><td>${s.runs}</td><td>${esc(formatDuration(s.median))}</td><td>${esc(formatDuration(s.latest))}</td><td class="${s.regression || s.status !== 'ok' ? 'bad' : 'ok'}">${s.status !== 'ok' ? 'failed' : s.regression ? 'regression' : 'ok'}</td></tr>`).join('')
   const budgets = (last?.budgets ?? []).map(b => `<tr><td>${esc(b.budget)}</td><td class="${b.status === 'fail' ? 'bad' : 'ok'}">${b.status}</td><td>${esc(b.message)}</td></tr>`).join('')
   return `<!doctype html><html><head><meta charset="utf-8"><title>unperf report · ${esc(name)}</title>
 <style>${uplotCss}

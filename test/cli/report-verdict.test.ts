@@ -1,0 +1,73 @@
+/**
+ * `unperf report` gives each command the verdict its run got (budgets.ts): failed runs are neither
+ * judged nor a reference for the regression rule, `budgets.regressions: false` turns it off, and
+ * a bad `--last` is a usage error.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { encodeLine, type HistoryEntry } from '../../src/runtime/report/history.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+
+function unperf(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
+}
+
+function entry(i: number, duration: number, status: 'ok' | 'error'): HistoryEntry {
+  return {
+    v: 1, time: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), runId: `run${i}`, pid: 1000 + i, name: 'verdict-fixture', version: '1.0.0', env: 'production',
+    commands: [{ name: 'build', duration, memoryPeak: 50e6, status }], cache: { hitRate: 0, lookups: 0 }, peakRss: 50e6, budgetsFailed: [],
+  }
+}
+
+function project(config: string, runs: [number, 'ok' | 'error'][]): string {
+  const dir = tempDir('unperf-report-verdict-')
+  mkdirSync(join(dir, 'node_modules'))
+  mkdirSync(join(dir, '.perf'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'verdict-fixture', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.mjs'), config)
+  writeFileSync(join(dir, '.perf/history.jsonl'), runs.map(([d, s], i) => encodeLine(entry(i, d, s))).join(''))
+  return dir
+}
+
+type Row = { command: string; regression: boolean; status: string; median: number; failed: number }
+
+describe('unperf report verdicts', () => {
+  const steady: [number, 'ok' | 'error'][] = [[100, 'ok'], [102, 'ok'], [98, 'ok'], [101, 'ok'], [99, 'ok'], [100, 'ok']]
+
+  it('a slow run that failed is not a regression: it is shown as failed, like the run judged it', () => {
+    const dir = project(`export default { report: { console: false, dir: '.perf' } }`, [...steady, [5000, 'error']])
+    const row = (unperf(dir, 'report', '--json').json().commands as Row[])[0]!
+    expect(row).toMatchObject({ command: 'build', regression: false, status: 'error', failed: 1, median: 100 })
+    const text = unperf(dir, 'report')
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/build .* failed/)
+  })
+
+  it('failed runs are no reference: fast failures do not make the next normal run a regression', () => {
+    const fastFailures: [number, 'ok' | 'error'][] = Array.from({ length: 8 }, () => [2, 'error'])
+    const dir = project(`export default { report: { console: false, dir: '.perf' } }`, [...steady, ...fastFailures, [103, 'ok']])
+    expect((unperf(dir, 'report', '--json').json().commands as Row[])[0]).toMatchObject({ regression: false, status: 'ok' })
+    // a real slowdown still is one
+    const slow = project(`export default { report: { console: false, dir: '.perf' } }`, [...steady, ...fastFailures, [400, 'ok']])
+    expect((unperf(slow, 'report', '--json').json().commands as Row[])[0]).toMatchObject({ regression: true })
+    expect(unperf(slow, 'report').stdout).toContain('regression')
+    // budgets.regressions: false turns the rule off here too
+    const off = project(`export default { report: { console: false, dir: '.perf' }, budgets: { regressions: false } }`, [...steady, [400, 'ok']])
+    expect((unperf(off, 'report', '--json').json().commands as Row[])[0]).toMatchObject({ regression: false })
+  })
+
+  it('--last must be a positive integer', () => {
+    const dir = project(`export default { report: { console: false, dir: '.perf' } }`, steady)
+    for (const bad of ['x', '0', '-2']) {
+      const r = unperf(dir, 'report', '--last', bad, '--json')
+      expect(r.code, bad).toBe(2)
+      expect(r.json().error.message).toContain('--last')
+    }
+    expect((unperf(dir, 'report', '--last', '2', '--json').json().commands as { recent: unknown[] }[])[0]!.recent).toHaveLength(2)
+  })
+})
