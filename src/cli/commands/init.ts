@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
+import { configCandidates } from '../../config/snapshot.js'
 import { UsageError } from '../../errors.js'
 import { commonArgs, green, printJson } from '../_ui.js'
 
@@ -11,10 +12,17 @@ export default defineCommand({
   run({ args }) {
     const cwd = resolve(args.cwd ?? process.cwd())
     const file = join(cwd, 'perf.config.ts')
-    const existing = ['perf.config.ts', 'perf.config.mts', 'perf.config.js', 'perf.config.mjs'].map(f => join(cwd, f)).find(existsSync)
-    if (existing && !args.force) throw new UsageError(`${existing} exists: use --force to overwrite it`)
-    let pkg: { name?: string; version?: string } = {}
+    // any perf.config c12 would load (.json, .yaml, .config/...): a new perf.config.ts beside it would
+    // silently take its place (its budgets.mode: 'error' gone from CI), or be shadowed by it
+    const existing = configCandidates(cwd, undefined).filter(f => existsSync(f))
+    const others = existing.filter(f => f !== file)
+    if (others.length > 0) throw new UsageError(`${others[0]} exists: unperf loads one perf.config, so a perf.config.ts beside it would take its place or be ignored; edit it, or remove it and run unperf init again`)
+    if (existing.length > 0 && !args.force) throw new UsageError(`${file} exists: use --force to overwrite it`)
+    let pkg: { name?: string; version?: string; perf?: unknown } = {}
     try { pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) } catch { /* no package.json */ }
+    // lower layers stay in effect: the file's values win over theirs
+    const layers = [existsSync(join(cwd, '.perfrc')) && '.perfrc', pkg.perf !== undefined && "package.json's \"perf\" key"].filter(Boolean)
+    if (layers.length > 0) console.error(`[unperf] ${layers.join(' and ')} also ${layers.length === 1 ? 'configures' : 'configure'} unperf: perf.config.ts takes priority over ${layers.length === 1 ? 'it' : 'them'} for every key it sets`)
     const lockfiles = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'].filter(f => existsSync(join(cwd, f)))
     const redis = Boolean(process.env.REDIS_URL)
     const text = `import { definePerfConfig } from 'unperf/config'

@@ -1,0 +1,54 @@
+/**
+ * `unperf init` never leaves two perf.config files: c12 loads one, so a perf.config.ts written
+ * beside a perf.config.json (or .yaml, .js, one under .config/) would silently replace it or be
+ * ignored. It refuses (exit 2) and names the file, --force or not.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+
+function unperf(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
+}
+
+function project(pkg: Record<string, unknown> = {}): string {
+  const dir = tempDir('unperf-init-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'init-fixture', version: '1.0.0', type: 'module', ...pkg }))
+  return dir
+}
+
+describe('unperf init beside an existing config', () => {
+  it('refuses, with or without --force, when another perf.config exists; the existing config stays in effect', () => {
+    for (const file of ['perf.config.json', 'perf.config.js', '.config/perf.config.yaml']) {
+      const dir = project()
+      mkdirSync(join(dir, '.config'))
+      writeFileSync(join(dir, file), file.endsWith('.js') ? `export default { budgets: { mode: 'error' } }` : file.endsWith('.json') ? '{ "budgets": { "mode": "error" } }' : 'budgets:\n  mode: error\n')
+      for (const args of [[], ['--force']]) {
+        const r = unperf(dir, 'init', ...args, '--json')
+        expect(r.code, `${file} ${args.join(' ')}`).toBe(2)
+        expect(r.json().error.message).toContain(join(dir, file))
+        expect(existsSync(join(dir, 'perf.config.ts')), file).toBe(false)
+      }
+      expect(unperf(dir, 'config', '--json').json().config.budgets.mode, file).toBe('error')
+    }
+  })
+
+  it('overwrites its own perf.config.ts with --force only, and says when .perfrc or package.json#perf also configure unperf', () => {
+    const dir = project({ perf: { cache: { ttl: '5m' } } })
+    const first = unperf(dir, 'init')
+    expect(first.code).toBe(0)
+    expect(first.stderr).toContain(`package.json's "perf" key also configures unperf`)
+    writeFileSync(join(dir, 'perf.config.ts'), '// edited\nexport default {}\n')
+    const again = unperf(dir, 'init')
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('use --force')
+    expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain('// edited')
+    expect(unperf(dir, 'init', '--force').code).toBe(0)
+    expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain('definePerfConfig')
+  })
+})
