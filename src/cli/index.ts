@@ -115,6 +115,13 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+// the reader of a pipe went away (`unperf monitor | head -n 3`): stop quietly, as `yes | head` does,
+// instead of an unhandled EPIPE stack trace (and, for monitor, sampling on for nobody)
+process.stdout.on('error', error => {
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit()
+  throw error
+})
+
 run(process.argv.slice(2)).then(
   code => { process.exitCode = code },
   error => { console.error(error); process.exitCode = 1 },

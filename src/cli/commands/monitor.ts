@@ -31,7 +31,7 @@ export default defineCommand({
     const port = args.port === undefined ? undefined : Number(args.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port expects a port number, got '${args.port}'`)
     const count = args.count === undefined ? Infinity : Number(args.count)
-    if (!(count >= 1)) throw new UsageError(`--count expects a positive integer, got '${args.count}'`)
+    if (!(count === Infinity || (Number.isInteger(count) && count >= 1))) throw new UsageError(`--count expects a positive integer, got '${args.count}'`)
 
     const [{ loadPerfConfig }, { createHookRegistry }, { createMetricsRegistry }, { startMonitors }] = await Promise.all([
       import('../../config/load.js'), import('../../hooks/registry.js'), import('../../runtime/metrics/registry.js'), import('../../runtime/monitors/index.js'),
