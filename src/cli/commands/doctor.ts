@@ -5,6 +5,7 @@ import { formatBytes, formatDuration } from '../../config/units.js'
 import { listScopes } from '../../runtime/cache/scope.js'
 import { acquireRedis } from '../../drivers/redis.js'
 import { redact } from '../../runtime/warn.js'
+import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfig } from '../_context.js'
 import { commonArgs, green, printJson, red, yellow } from '../_ui.js'
 import { thrownMessage } from '../../errors.js'
@@ -43,8 +44,7 @@ export default defineCommand({
       } catch (error) {
         checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${thrownMessage(error)}` })
       }
-      for (const tier of config.cache.tiers.filter(t => t.driver === 'redis')) {
-        const spec = tier as Parameters<typeof acquireRedis>[0]
+      for (const { spec, where } of redisSpecs(config)) {
         const { client, release } = acquireRedis(spec, 2000)
         const t0 = performance.now()
         // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
@@ -55,9 +55,9 @@ export default defineCommand({
         try {
           const c = await Promise.race([client, deadline])
           await Promise.race([c.ping(), deadline])
-          checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} answered in ${formatDuration(performance.now() - t0)}` })
+          checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} (${where}) answered in ${formatDuration(performance.now() - t0)}` })
         } catch (error) {
-          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))}: ${thrownMessage(error)}` })
+          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${thrownMessage(error)}` })
         } finally {
           clearTimeout(timer)
           await release()
@@ -71,3 +71,28 @@ export default defineCommand({
     if (problems.length > 0) console.error(red(`\n${problems.length} problem${problems.length === 1 ? '' : 's'}`))
   },
 })
+
+type RedisSpec = Parameters<typeof acquireRedis>[0]
+
+/**
+ * Every Redis the config uses, once per server and database, with the key paths that use it: the
+ * cache tiers, a namespace's own driver, report.historyDriver.
+ */
+function redisSpecs(config: ResolvedPerfConfig): { spec: RedisSpec; where: string }[] {
+  const found = new Map<string, { spec: RedisSpec; where: string[] }>()
+  const add = (spec: ResolvedDriverSpec | undefined, where: string) => {
+    if (spec?.driver !== 'redis') return
+    const r = spec as RedisSpec
+    const id = JSON.stringify([r.url, r.host, r.port, r.db, r.username, r.tls])
+    const seen = found.get(id)
+    if (seen) { if (!seen.where.includes(where)) seen.where.push(where) } else found.set(id, { spec: r, where: [where] })
+  }
+  for (const t of config.cache.tiers) add(t, 'cache.driver')
+  const root = JSON.stringify(config.cache.tiers)
+  for (const [name, ns] of Object.entries(config.cache.namespaces)) {
+    // a namespace without its own driver inherits the root tiers
+    if (JSON.stringify(ns.tiers) !== root) for (const t of ns.tiers) add(t, `cache.namespaces.${name}.driver`)
+  }
+  add(config.report.historyDriver, 'report.historyDriver')
+  return [...found.values()].map(f => ({ spec: f.spec, where: f.where.join(', ') }))
+}

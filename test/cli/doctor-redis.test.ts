@@ -1,0 +1,30 @@
+/**
+ * `unperf doctor` checks every Redis the config uses, not only the root cache tiers: a namespace's
+ * own driver and report.historyDriver too, each named by its key path, credentials redacted.
+ */
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+
+describe('unperf doctor and redis', () => {
+  it("reports an unreachable redis of a namespace's driver and of report.historyDriver (exit 1)", () => {
+    const dir = tempDir('unperf-doctor-redis-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doctor-fixture', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default {
+      cache: { driver: 'fs', namespaces: { http: { driver: { driver: 'redis', url: 'redis://127.0.0.1:1' } }, plain: { ttl: '1h' } } },
+      report: { historyDriver: { driver: 'redis', url: 'redis://user:s3cret@127.0.0.1:2/0' } },
+    }`)
+    const r = spawnSync(process.execPath, [bin, 'doctor', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 60_000 })
+    expect(r.status).toBe(1)
+    const redis = (JSON.parse(r.stdout).checks as { check: string; ok: boolean; detail: string }[]).filter(c => c.check === 'redis')
+    expect(redis).toHaveLength(2)
+    expect(redis.every(c => !c.ok)).toBe(true)
+    expect(redis[0]!.detail).toContain('(cache.namespaces.http.driver)')
+    expect(redis[1]!.detail).toContain('(report.historyDriver)')
+    expect(r.stdout).not.toContain('s3cret')
+  })
+})
