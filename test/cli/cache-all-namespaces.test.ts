@@ -1,7 +1,8 @@
 /**
  * `unperf cache list|verify|prune|clear --all` over every namespace on disk (plugins' and those
  * opened by name, not only the configured ones), and `cache list` reading entries as stored: an
- * expired entry is listed (`--expired` lists only those) and left for `cache prune`.
+ * expired entry is listed (`--expired` lists only those) and left for `cache prune`; all of them
+ * also while the runtime cache is switched off.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -60,6 +61,19 @@ describe('unperf cache over every namespace', () => {
     expect(r.json()).toEqual({ removed: 5 })
     expect(unperf(dir, 'cache', 'list', '--json').json()).toEqual([])
     expect(unperf(dir, 'cache', 'info', '--json').json().total).toMatchObject({ entries: 0, bytes: 0 })
+  })
+
+  it('works on what is stored while the runtime cache is off (UNPERF_CACHE=0, cache.enabled: false)', () => {
+    const off = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, '.xdg'), UNPERF_CACHE: '0' } })
+      return { code: r.status, json: () => JSON.parse(r.stdout) }
+    }
+    const info = off('cache', 'info', '--json').json()
+    expect(info.enabled).toBe(false)
+    expect(info.total.entries).toBe(5)
+    expect(off('cache', 'verify', '--json').json().checked).toBe(5)
+    expect(off('cache', 'clear', '--all', '--yes', '--json').json()).toEqual({ removed: 5 })
+    expect(unperf(dir, 'cache', 'list', '--json').json()).toEqual([])
   })
 
   it("verify checks a plugin's namespace too: a corrupt entry there exits 1", () => {

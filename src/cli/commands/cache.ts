@@ -15,7 +15,11 @@ import { bold, commonArgs, dim, green, printJson, red, table, yellow } from '../
 
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
 
-function open(config: ResolvedPerfConfig) {
+function open(resolved: ResolvedPerfConfig) {
+  // these commands manage what is stored, also while the runtime cache is switched off (cache.enabled:
+  // false, UNPERF_CACHE=0): `cache clear --all` must not report 0 entries cleared and leave them all
+  delete process.env.UNPERF_CACHE
+  const config = { ...resolved, cache: { ...resolved.cache, enabled: true } }
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn: createWarnOnce() })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
