@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { renderUsage, runCommand, showUsage, type ArgsDef, type CommandDef } from 'citty'
+import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
 import { errorMessage } from '../errors.js'
 import { optionNames, parseCommandLine, unknownOption } from './argv.js'
 
@@ -32,6 +32,19 @@ const main: CommandDef<ArgsDef> = {
   subCommands,
 }
 
+/**
+ * citty's usage text, its colors kept only where ours are (_ui.ts: a TTY without NO_COLOR): citty
+ * colors it whenever NO_COLOR is unset, so `unperf --help | less` or a log got escape codes.
+ */
+async function renderUsage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | undefined, stream: NodeJS.WriteStream = process.stdout): Promise<string> {
+  const text = await cittyUsage(cmd, parent)
+  return stream.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
+}
+
+async function showUsage(cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<void> {
+  console.log(`${await renderUsage(cmd, parent)}\n`)
+}
+
 /** The value of `--cwd` (`--cwd X` or `--cwd=X`) among unperf's own options (before a `--`), if given. */
 function cwdOption(args: string[]): string | undefined {
   let value: string | undefined
@@ -47,7 +60,7 @@ function cwdOption(args: string[]): string | undefined {
 async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<2> {
   if (json) {
     console.log(JSON.stringify({ error: { name: 'UsageError', code, message } }, null, 2))
-    console.error(await renderUsage(cmd, parent))
+    console.error(await renderUsage(cmd, parent, process.stderr))
   } else {
     await showUsage(cmd, parent)
   }
@@ -68,7 +81,7 @@ async function run(argv: string[]): Promise<number> {
   const { cmd, parent, path } = line
   if (argv.length === 0 || own.includes('--help') || own.includes('-h')) {
     // with --json, stdout is one JSON document here too: the usage text as a string
-    if (json) console.log(JSON.stringify({ usage: (await renderUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '') }, null, 2))
+    if (json) console.log(JSON.stringify({ usage: (await cittyUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '') }, null, 2))
     else await showUsage(cmd, parent)
     return 0
   }
@@ -100,13 +113,15 @@ async function run(argv: string[]): Promise<number> {
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string; issues?: unknown[] }
     if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {
-      if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } }, null, 2))
+      // citty colors the names in its messages ('Unknown command \x1b[36mx\x1b[39m'): never in JSON
+      const plain = (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '')
+      if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: plain, ...(e.issues && { issues: e.issues }) } }, null, 2))
       if (e.name === 'CLIError') {
         // with --json, stdout holds the JSON document alone: the usage goes to stderr
-        if (json) console.error(await renderUsage(cmd, parent))
+        if (json) console.error(await renderUsage(cmd, parent, process.stderr))
         else await showUsage(cmd, parent)
       }
-      console.error(`${e.message}`)
+      console.error(process.stderr.isTTY && !process.env.NO_COLOR ? `${e.message}` : plain)
       return 2
     }
     if (json) console.log(JSON.stringify({ error: { name: e.name, message: e.message } }, null, 2))

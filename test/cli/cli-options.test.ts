@@ -57,6 +57,18 @@ describe('unperf CLI options', () => {
     expect(prep.stderr).toContain('--prepare command exited')
   })
 
+  it('usage and citty errors carry no color codes off a TTY, NO_COLOR unset, nor ever in JSON', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }
+    delete env.NO_COLOR
+    delete env.CI
+    delete env.TEST
+    for (const args of [['--help'], ['cache', '--help'], ['cache', 'frobnicate'], ['budget', '--nope'], ['cache', 'frobnicate', '--json']]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env })
+      expect(r.stdout + r.stderr, args.join(' ')).not.toContain('\x1b[')
+      expect(r.stdout + r.stderr, args.join(' ')).toMatch(/USAGE|Unknown command|unknown option/)
+    }
+  })
+
   it('an option given before the subcommand name is not dropped: unperf cache --json info', () => {
     const r = unperf(dir, 'cache', '--json', 'info')
     expect(r.code).toBe(0)
