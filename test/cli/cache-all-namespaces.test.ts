@@ -33,6 +33,7 @@ describe('unperf cache over every namespace', () => {
       const perf = await createPerf()
       await perf.run('build', async () => {
         await perf.cache.set('live', 1)
+        await perf.cache.namespace('adhoc').set('bin', Buffer.from([0, 1, 2, 255]))
         await perf.cache.set('short', 2, { ttl: 1 })
         await perf.cache.namespace('templates').set('t', 'x')
         await perf.cache.namespace('adhoc').set('k', 'v')
@@ -44,7 +45,7 @@ describe('unperf cache over every namespace', () => {
 
   it('list shows every namespace and expired entries without removing them; --expired only those', () => {
     const rows = unperf(dir, 'cache', 'list', '--json').json() as Row[]
-    expect(rows.map(r => `${r.namespace}/${r.key}`).sort()).toEqual(['adhoc/k', 'default/live', 'default/short', 'plugin:git-info/head', 'templates/t'])
+    expect(rows.map(r => `${r.namespace}/${r.key}`).sort()).toEqual(['adhoc/bin', 'adhoc/k', 'default/live', 'default/short', 'plugin:git-info/head', 'templates/t'])
     expect(rows.find(r => r.key === 'short')!.expired).toBe(true)
     for (let i = 0; i < 2; i++) {
       // listed twice: listing removed nothing
@@ -55,10 +56,16 @@ describe('unperf cache over every namespace', () => {
     expect(unperf(dir, 'cache', 'get', 'live').stdout.trim()).toBe('1')
   })
 
+  it('get writes a binary value as its bytes', () => {
+    const r = spawnSync(process.execPath, [bin, 'cache', 'get', 'bin', '--namespace', 'adhoc'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(r.status).toBe(0)
+    expect([...r.stdout]).toEqual([0, 1, 2, 255])
+  })
+
   it('clear --all empties every namespace on disk, the plugins\' and the ad-hoc ones included', () => {
     const r = unperf(dir, 'cache', 'clear', '--all', '--yes', '--json')
     expect(r.code).toBe(0)
-    expect(r.json()).toEqual({ removed: 5 })
+    expect(r.json()).toEqual({ removed: 6 })
     expect(unperf(dir, 'cache', 'list', '--json').json()).toEqual([])
     expect(unperf(dir, 'cache', 'info', '--json').json().total).toMatchObject({ entries: 0, bytes: 0 })
   })
@@ -70,9 +77,9 @@ describe('unperf cache over every namespace', () => {
     }
     const info = off('cache', 'info', '--json').json()
     expect(info.enabled).toBe(false)
-    expect(info.total.entries).toBe(5)
-    expect(off('cache', 'verify', '--json').json().checked).toBe(5)
-    expect(off('cache', 'clear', '--all', '--yes', '--json').json()).toEqual({ removed: 5 })
+    expect(info.total.entries).toBe(6)
+    expect(off('cache', 'verify', '--json').json().checked).toBe(6)
+    expect(off('cache', 'clear', '--all', '--yes', '--json').json()).toEqual({ removed: 6 })
     expect(unperf(dir, 'cache', 'list', '--json').json()).toEqual([])
   })
 
@@ -82,6 +89,6 @@ describe('unperf cache over every namespace', () => {
     writeFileSync(files[0]!, 'garbage')
     const r = unperf(dir, 'cache', 'verify', '--json')
     expect(r.code).toBe(1)
-    expect(r.json()).toMatchObject({ checked: 5, corrupt: 1, removed: 1 })
+    expect(r.json()).toMatchObject({ checked: 6, corrupt: 1, removed: 1 })
   })
 })

@@ -101,6 +101,8 @@ const get = defineCommand({
       return
     }
     if (args.json) return printJson(entry)
+    // bytes as they are (`unperf cache get key > file`), not Node's { type: 'Buffer', data: [...] }
+    if (entry.value instanceof Uint8Array) return void process.stdout.write(entry.value)
     console.log(typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value, null, 2))
   }),
 })
