@@ -1,7 +1,7 @@
 /**
  * `unperf bench` like hyperfine: --prepare runs before every run of the command (warm-ups and the
- * first timed run included), and bad option values or an unreadable --baseline are usage errors
- * (exit 2) found before anything is benchmarked.
+ * first timed run included), and bad option values, an unreadable --baseline or an export path that
+ * cannot be written are usage errors (exit 2) found before anything is benchmarked.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -31,6 +31,15 @@ describe('unperf bench', () => {
     expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('pc'.repeat(runs + 1))
   })
 
+  it('export files go into directories made as needed', () => {
+    const dir = tempDir('unperf-bench-export-')
+    const r = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--export-json', 'out/a/b.json', '--export-markdown', 'out/b.md', '--save-baseline', 'base/x.json', 'true')
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(dir, 'out/a/b.json'), 'utf8')).results[0].command).toBe('true')
+    expect(readFileSync(join(dir, 'out/b.md'), 'utf8')).toContain('| Command |')
+    expect(JSON.parse(readFileSync(join(dir, 'base/x.json'), 'utf8')).results).toHaveLength(1)
+  })
+
   it('a bad --warmup or --runs, or a --baseline that cannot be used, exits 2 before benchmarking', () => {
     const dir = tempDir('unperf-bench-usage-')
     for (const args of [['--warmup', 'x'], ['--warmup', '-1'], ['--runs', '1'], ['--runs', 'many'], ['--baseline', 'missing.json']]) {
@@ -39,6 +48,10 @@ describe('unperf bench', () => {
       expect(r.json().error.name, args.join(' ')).toBe('UsageError')
       expect(r.json().error.message, args.join(' ')).toContain(args[0])
     }
+    // an export path that cannot be written is found before the benchmark, not after it
+    const toDir = unperf(dir, 'bench', '--export-json', dir, 'printf c >> ran', '--json')
+    expect(toDir.code).toBe(2)
+    expect(toDir.json().error.message).toContain(`--export-json ${dir}: cannot be written: it is a directory`)
     writeFileSync(join(dir, 'bad.json'), '{"not":"a baseline"}')
     const bad = unperf(dir, 'bench', '--baseline', 'bad.json', 'printf c >> ran')
     expect(bad.code).toBe(2)

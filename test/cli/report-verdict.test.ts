@@ -61,6 +61,16 @@ describe('unperf report verdicts', () => {
     expect((unperf(off, 'report', '--json').json().commands as Row[])[0]).toMatchObject({ regression: false })
   })
 
+  it('--html makes missing directories; a path that is a directory exits 2 naming it', () => {
+    const dir = project(`export default { report: { console: false, dir: '.perf' } }`, steady)
+    const ok = unperf(dir, 'report', '--html', 'out/nested/report.html', '--json')
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json().file).toBe(join(dir, 'out/nested/report.html'))
+    const bad = unperf(dir, 'report', '--html', 'out', '--json')
+    expect(bad.code).toBe(2)
+    expect(bad.json().error.message).toContain(`--html ${join(dir, 'out')}: cannot be written: it is a directory`)
+  })
+
   it('--last must be a positive integer', () => {
     const dir = project(`export default { report: { console: false, dir: '.perf' } }`, steady)
     for (const bad of ['x', '0', '-2']) {

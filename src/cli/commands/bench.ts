@@ -5,11 +5,12 @@
  * benchmark) is subtracted from every wall-time sample.
  */
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatDuration } from '../../config/units.js'
 import { errorMessage, UsageError } from '../../errors.js'
+import { checkOutFile, writeOutFile } from '../out-file.js'
 import { mannWhitney, outliers, relative, summarize, type Summary } from '../bench-stats.js'
 import { bold, commonArgs, green, printJson, red, table, yellow } from '../_ui.js'
 
@@ -75,6 +76,8 @@ export default defineCommand({
     if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError(`--runs must be an integer ≥ 2, got '${args.runs}'`)
     // read before the benchmark: a mistyped path must not cost the whole run and then exit 1
     const base = args.baseline === undefined ? undefined : readBaseline(args.baseline)
+    // and the files it will write: a typo in a path must not be found after the benchmark
+    for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option])
     const prepare = () => {
       if (!args.prepare) return
       const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
@@ -140,13 +143,13 @@ export default defineCommand({
       if (regressions.length > 0) process.exitCode = 1
     }
     const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
-    if (args['export-json']) writeFileSync(args['export-json'], JSON.stringify(exportable, null, 2))
-    if (args['save-baseline']) writeFileSync(args['save-baseline'], JSON.stringify(exportable, null, 2))
+    if (args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2))
+    if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2))
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) {
       const md = ['| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |', '|:---|---:|---:|---:|---:|',
         ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}`} |` })]
-      writeFileSync(args['export-markdown'], md.join('\n') + '\n')
+      writeOutFile('--export-markdown', args['export-markdown'], md.join('\n') + '\n')
     }
     if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
     for (const r of results) {

@@ -1,7 +1,6 @@
 /** `unperf report [--html FILE]`: last runs per command, trends, regressions; --html a self-contained page. */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WINDOW } from '../../runtime/report/budgets.js'
@@ -9,6 +8,7 @@ import { readLastReport } from '../../runtime/report/finalize.js'
 import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory } from '../_context.js'
+import { writeOutFile } from '../out-file.js'
 import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
 
 /**
@@ -44,8 +44,7 @@ export default defineCommand({
     if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
     const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
-      const file = resolve(args.html)
-      writeFileSync(file, renderHtml(config.name, history, summary, readLastReport(config)))
+      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, readLastReport(config)))
       if (args.json) return printJson({ file, runs: history.length })
       return console.log(`${green('✔')} wrote ${file} (${history.length} runs)`)
     }

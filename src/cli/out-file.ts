@@ -1,0 +1,43 @@
+/**
+ * Files a command writes where an option says (`report --html FILE`, `bench --export-json FILE`):
+ * missing directories are made, and a path that cannot be written (a directory, no permission) is
+ * bad usage (exit 2) naming the option and the file, not a raw ENOENT/EISDIR with exit 1.
+ */
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { errorMessage, UsageError } from '../errors.js'
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EISDIR' ? 'it is a directory (a file path is expected)'
+    : code === 'ENOTDIR' ? 'a parent of it is not a directory'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
+        : errorMessage(error)
+}
+
+/**
+ * Checks, before any work, that `file` can be written: its directory made if missing and writable,
+ * the path itself not a directory. Returns the absolute path.
+ */
+export function checkOutFile(option: string, file: string): string {
+  const path = resolve(file)
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
+    mkdirSync(dirname(path), { recursive: true })
+    accessSync(dirname(path), constants.W_OK)
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: cannot be written: ${reason(error)}`)
+  }
+  return path
+}
+
+/** Writes `data` to `file` (directories made), or throws a UsageError naming the option. Returns the absolute path. */
+export function writeOutFile(option: string, file: string, data: string): string {
+  const path = checkOutFile(option, file)
+  try {
+    writeFileSync(path, data)
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: cannot be written: ${reason(error)}`)
+  }
+  return path
+}
