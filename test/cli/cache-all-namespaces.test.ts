@@ -5,7 +5,7 @@
  * also while the runtime cache is switched off.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -60,6 +60,15 @@ describe('unperf cache over every namespace', () => {
     const r = spawnSync(process.execPath, [bin, 'cache', 'get', 'bin', '--namespace', 'adhoc'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
     expect(r.status).toBe(0)
     expect([...r.stdout]).toEqual([0, 1, 2, 255])
+  })
+
+  it.skipIf(!existsSync('/usr/bin/script'))('clear asks on a terminal with --json too (the question on stderr): no answer, nothing cleared', () => {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} cache clear --all --json`
+    // util-linux script(1) runs the command on a pseudo-terminal fed from our stdin
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, input: 'n\n', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(r.stdout).toContain('Clear every namespace? [y/N]')
+    expect(r.stdout).toContain('"cancelled": true')
+    expect(unperf(dir, 'cache', 'list', '--json').json()).toHaveLength(6)
   })
 
   it('clear --all empties every namespace on disk, the plugins\' and the ad-hoc ones included', () => {

@@ -113,11 +113,12 @@ const clear = defineCommand({
   run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
-    if (process.stdin.isTTY && !args.yes && !args.json) {
-      const rl = createInterface({ input: process.stdin, output: process.stdout })
+    // asked on stderr, so --json only changes the output: it is no --yes, and stdout stays one document
+    if (process.stdin.isTTY && !args.yes) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr })
       const answer = await rl.question(`Clear ${what}? [y/N] `)
       rl.close()
-      if (!/^y(es)?$/i.test(answer.trim())) return console.log('nothing cleared')
+      if (!/^y(es)?$/i.test(answer.trim())) return args.json ? printJson({ removed: 0, cancelled: true }) : console.log('nothing cleared')
     }
     let removed = 0
     if (args.key) removed = (await ns(args.namespace ?? 'default').delete(args.key)) ? 1 : 0
