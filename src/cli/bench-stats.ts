@@ -19,6 +19,14 @@ export function relative(fast: Summary, slow: Summary): { ratio: number; error: 
 }
 
 /**
+ * `2.31 ± 0.05`; `?` when there is no ratio: the fastest command's mean is 0 (each of its runs
+ * within the shell spawn time subtracted), which made `Infinity ± NaN`.
+ */
+export function ratioText(rel: { ratio: number; error: number }): string {
+  return Number.isFinite(rel.ratio) && Number.isFinite(rel.error) ? `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}` : '?'
+}
+
+/**
  * Two-sided Mann-Whitney U test (normal approximation with tie correction and continuity
  * correction). Returns the p-value that the two samples come from the same distribution.
  */

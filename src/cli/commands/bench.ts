@@ -11,7 +11,7 @@ import { defineCommand } from 'citty'
 import { formatDuration } from '../../config/units.js'
 import { errorMessage, UsageError } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
-import { mannWhitney, outliers, relative, summarize, type Summary } from '../bench-stats.js'
+import { mannWhitney, outliers, ratioText, relative, summarize, type Summary } from '../bench-stats.js'
 import { bold, commonArgs, green, printJson, red, table, yellow } from '../_ui.js'
 
 interface Result extends Summary { command: string; user: number; system: number; times: number[]; exit_codes: number[] }
@@ -148,7 +148,7 @@ export default defineCommand({
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) {
       const md = ['| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |', '|:---|---:|---:|---:|---:|',
-        ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}`} |` })]
+        ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : ratioText(rel)} |` })]
       writeOutFile('--export-markdown', args['export-markdown'], md.join('\n') + '\n')
     }
     if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
@@ -163,7 +163,8 @@ export default defineCommand({
     if (results.length > 1) {
       console.log(bold('Summary'))
       console.log(`  ${green(fastest.command)} ran`)
-      console.log(table(results.filter(r => r !== fastest).map(r => { const rel = relative(fastest, r); return [`    ${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}`, `times faster than ${r.command}`] })))
+      if (!(fastest.mean > 0)) console.log(yellow(`    (no ratio: '${fastest.command}' took no measurable time once the shell spawn time was subtracted)`))
+      console.log(table(results.filter(r => r !== fastest).map(r => [`    ${ratioText(relative(fastest, r))}`, `times faster than ${r.command}`])))
     }
     if (args.baseline) {
       console.log(regressions.length === 0 ? green('\nno regression against the baseline (Mann-Whitney U, p < 0.05 and ≥ 3 %)') : red(`\n${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))

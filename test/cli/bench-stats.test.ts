@@ -1,0 +1,24 @@
+/** `unperf bench`'s statistics: relative speed and its text when the fastest command measured 0. */
+import { describe, expect, it } from 'vitest'
+import { mannWhitney, ratioText, relative, summarize } from '../../src/cli/bench-stats.js'
+
+describe('bench statistics', () => {
+  it('relative speed with its propagated error', () => {
+    const fast = summarize([0.010, 0.011, 0.009])
+    const slow = summarize([0.020, 0.022, 0.018])
+    expect(ratioText(relative(fast, slow))).toBe('2.00 ± 0.28')
+  })
+
+  it('no Infinity ± NaN when the fastest mean is 0 (every run within the shell spawn time subtracted)', () => {
+    const zero = summarize([0, 0, 0])
+    const slow = summarize([0.01, 0.012, 0.011])
+    expect(ratioText(relative(zero, slow))).toBe('?')
+    expect(ratioText(relative(zero, zero))).toBe('?')
+  })
+
+  it('Mann-Whitney U: identical samples are not different, disjoint ones are', () => {
+    const a = Array.from({ length: 12 }, (_, i) => 1 + i / 100)
+    expect(mannWhitney(a, a).p).toBeGreaterThan(0.5)
+    expect(mannWhitney(a, a.map(x => x + 1)).p).toBeLessThan(0.001)
+  })
+})
