@@ -50,6 +50,7 @@ class PerfInstance implements Perf {
   private _metrics: PerfMetrics | undefined
   private _monitor: Monitor | undefined
   private readonly _commands: CommandRecord[] = []
+  private readonly _inFlight = new Set<InFlight>()
   private readonly _commandTotals = new Map<string, CommandTotals>()
   private _commandsDropped = 0
   private _closing: Promise<PerfReport> | undefined
@@ -141,8 +142,9 @@ class PerfInstance implements Perf {
     this._currentCommand = name
     this._tracer.setCommand(name)
     const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
-    const stopPeak = this.memory.trackPeak()
-    const rssStart = this.memory.lastRss
+    const flight: InFlight = { ctx, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
+    // a process.exit() or a fatal error inside fn skips the finally below: _closeSync records it
+    this._inFlight.add(flight)
     await this.hooks.emit('command:before', ctx)
     let status: CommandResult['status'] = 'ok'
     let failure: unknown
@@ -154,27 +156,34 @@ class PerfInstance implements Perf {
       await this.hooks.emit('command:error', ctx, error)
       throw error
     } finally {
-      const memoryPeak = stopPeak()
-      const result: CommandResult = {
-        name, status, duration: now() - start,
-        memoryDelta: this.memory.lastRss - rssStart, memoryPeak,
-        ...(status === 'error' && { error: failure }),
-      }
-      this._commands.push({
-        name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
-        ...(failure !== undefined && { error: errorSummary(failure) }),
-      })
-      // a service timing every operation must not grow without bound: the report keeps the newest
-      // records (trimmed in batches), the metrics count every run
-      if (this._commands.length >= 2 * COMMAND_RECORDS_KEPT) {
-        this._commandsDropped += this._commands.length - COMMAND_RECORDS_KEPT
-        this._commands.splice(0, this._commands.length - COMMAND_RECORDS_KEPT)
-      }
-      recordCommandTotals(this._commandTotals, name, status, result.duration)
       this._currentCommand = previousCommand
       this._tracer.setCommand(previousCommand)
-      await this.hooks.emit('command:after', ctx, result)
+      // already recorded when the exit handler ran while the command was running
+      if (this._inFlight.delete(flight)) await this.hooks.emit('command:after', ctx, this._record(flight, status, failure))
     }
+  }
+
+  /** Record one finished run of a command; the result `command:after` gets. */
+  private _record({ ctx, stopPeak, rssStart }: InFlight, status: CommandResult['status'], failure: unknown): CommandResult {
+    const { name, startTime: start } = ctx
+    const memoryPeak = stopPeak()
+    const result: CommandResult = {
+      name, status, duration: now() - start,
+      memoryDelta: this.memory.lastRss - rssStart, memoryPeak,
+      ...(status === 'error' && { error: failure }),
+    }
+    this._commands.push({
+      name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
+      ...(failure !== undefined && { error: errorSummary(failure) }),
+    })
+    // a service timing every operation must not grow without bound: the report keeps the newest
+    // records (trimmed in batches), the metrics count every run
+    if (this._commands.length >= 2 * COMMAND_RECORDS_KEPT) {
+      this._commandsDropped += this._commands.length - COMMAND_RECORDS_KEPT
+      this._commands.splice(0, this._commands.length - COMMAND_RECORDS_KEPT)
+    }
+    recordCommandTotals(this._commandTotals, name, status, result.duration)
+    return result
   }
 
   close(): Promise<PerfReport> {
@@ -214,6 +223,13 @@ class PerfInstance implements Perf {
     if (this.closed) return
     this.closed = true
     this._monitor?.halt()
+    // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
+    // an error unless the process exits with 0
+    for (const flight of this._inFlight) {
+      this._inFlight.delete(flight)
+      const failure = exitCode === 0 ? undefined : new ExitError(exitCode)
+      this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
+    }
     const report = finalizeReportSync(this._runState(exitCode), this._ctx)
     // its synchronous part (the textfile) lands now, with the breaches counted
     this._monitor?.stop().catch(() => {})
@@ -251,6 +267,21 @@ class PerfInstance implements Perf {
 
   private _reportPluginError(error: PluginError): void {
     this._warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error))
+  }
+}
+
+/** A command still running when the process exited. */
+interface InFlight {
+  ctx: CommandContext
+  stopPeak: () => number
+  rssStart: number
+}
+
+/** What a command cut short by a non-zero exit is recorded with. */
+class ExitError extends Error {
+  override name = 'ExitError'
+  constructor(code: number) {
+    super(`the process exited with code ${code} while the command was running`)
   }
 }
 

@@ -21,7 +21,16 @@ function host(fixture: string): { dir: string; run: (args: string[], env?: Recor
   writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({
     cache: { dir: join(dir, 'cache') },
     report: { dir: reports, console: false },
+    plugins: ['./lifecycle.mjs'],
   }))
+  // a plugin that prints each command:after and exit, to count them from the outside
+  writeFileSync(join(dir, 'lifecycle.mjs'), `export default {
+    name: 'lifecycle',
+    hooks: {
+      'command:after': (ctx, r) => process.stderr.write('[after ' + ctx.name + ' ' + r.status + ']\\n'),
+      exit: report => process.stderr.write('[exit-hook ' + report.commands.length + ']\\n'),
+    },
+  }\n`)
   mkdirSync(join(dir, 'bin'))
   copyFileSync(join(import.meta.dirname, 'fixtures', fixture), join(dir, 'bin', 'cli.mjs'))
   return {
@@ -39,6 +48,9 @@ function host(fixture: string): { dir: string; run: (args: string[], env?: Recor
     },
   }
 }
+
+/** How many times the `exit` hook fired (the lifecycle plugin prints one line each time). */
+const exitHooks = (r: Run) => r.stderr.match(/\[exit-hook \d+\]/g)?.length ?? 0
 
 const built = existsSync(join(repo, 'dist/citty.mjs')) && existsSync(join(repo, 'dist/commander.mjs'))
 
@@ -59,6 +71,7 @@ for (const [label, fixture, env] of [
       expect(r.history).toHaveLength(1)
       expect(r.report!.commands.map(c => c.name)).toEqual(['cache clear'])
       expect(r.report!.commands[0]!.status).toBe('ok')
+      expect(exitHooks(r)).toBe(1)
       // a second run appends exactly one more line
       expect(h.run(['ok'], env).history).toHaveLength(2)
     })
@@ -81,6 +94,34 @@ for (const [label, fixture, env] of [
       expect(r.stderr).toContain('boom from fail')
       expect(r.history).toHaveLength(1)
       expect(r.report!.commands).toMatchObject([{ name: 'fail', status: 'error' }])
+      expect(exitHooks(r)).toBe(1)
+    })
+
+    it('process.exit() inside a command: its exit code, the command recorded, command:after and exit once', () => {
+      const h = host(fixture)
+      const r = h.run(['quit'], { ...env, EXIT_CODE: '3' })
+      expect(r.code, r.stderr).toBe(3)
+      expect(r.history).toHaveLength(1)
+      expect(r.history[0]).toMatchObject({ exitCode: 3, commands: [{ name: 'quit', status: 'error' }] })
+      expect(r.report!.commands).toMatchObject([{ name: 'quit', status: 'error', error: { name: 'ExitError' } }])
+      expect(r.stderr).toContain('[after quit error]')
+      expect(r.stderr).toContain('[exit-hook 1]')
+      expect(exitHooks(r)).toBe(1)
+      // process.exit(0) at the end of a command (common in CLIs) is a successful run
+      const ok = h.run(['quit'], { ...env, EXIT_CODE: '0' })
+      expect(ok.code, ok.stderr).toBe(0)
+      expect(ok.history).toHaveLength(2)
+      expect(ok.report!.commands).toMatchObject([{ name: 'quit', status: 'ok' }])
+      expect(exitHooks(ok)).toBe(1)
+    })
+
+    it('a fatal uncaught error inside a command: exit 1, the command recorded as an error, exit once', () => {
+      const r = host(fixture).run(['crash'], env)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain('crash from a timer')
+      expect(r.history).toHaveLength(1)
+      expect(r.report!.commands).toMatchObject([{ name: 'crash', status: 'error' }])
+      expect(exitHooks(r)).toBe(1)
     })
 
     it('--help: usage, exit 0, one report', () => {
@@ -89,6 +130,7 @@ for (const [label, fixture, env] of [
       expect(r.stdout + r.stderr).toMatch(/usage/i)
       expect(r.stdout + r.stderr).toMatch(/no-cache/)
       expect(r.history).toHaveLength(1)
+      expect(exitHooks(r)).toBe(1)
     })
 
     it('--version: the version, exit 0, one report', () => {
@@ -96,6 +138,7 @@ for (const [label, fixture, env] of [
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout.trim()).toBe('3.2.1')
       expect(r.history).toHaveLength(1)
+      expect(exitHooks(r)).toBe(1)
     })
 
     it('an unknown command: an error message, non-zero exit, one report', () => {
@@ -103,6 +146,7 @@ for (const [label, fixture, env] of [
       expect(r.code, r.stderr).toBe(1)
       expect(r.stderr).toMatch(isCommander ? /unknown command 'nope'/ : /Unknown command nope/)
       expect(r.history).toHaveLength(1)
+      expect(exitHooks(r)).toBe(1)
     })
   })
 }
