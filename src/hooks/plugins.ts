@@ -61,7 +61,8 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
 
 /** A registry view whose listeners report errors with the plugin's name instead of throwing. */
 function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry {
-  const wrapped = new WeakMap<object, (...args: unknown[]) => unknown>()
+  // fn → hook name → the wrapper registered for it (what removeHook must remove)
+  const wrapped = new WeakMap<object, Map<string, (...args: unknown[]) => unknown>>()
   const wrap = (name: string, fn: (...args: unknown[]) => unknown) => {
     const safe = (...args: unknown[]) => {
       try {
@@ -74,7 +75,9 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry 
         ctx.report(new PluginError(plugin, `hook '${name}'`, error))
       }
     }
-    wrapped.set(fn, safe)
+    let byName = wrapped.get(fn)
+    if (!byName) wrapped.set(fn, (byName = new Map()))
+    byName.set(name, safe)
     return safe
   }
   const check = (name: string) => {
@@ -90,7 +93,7 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry 
       return ctx.hooks.hookOnce(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
     },
     removeHook(name, fn) {
-      const safe = wrapped.get(fn as object)
+      const safe = wrapped.get(fn as object)?.get(name)
       if (safe) ctx.hooks.removeHook(name, safe as PerfHooks[typeof name])
     },
     callHook: (name, ...args) => ctx.hooks.callHook(name, ...args),

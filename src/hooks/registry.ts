@@ -1,6 +1,7 @@
 /**
  * The hook registry: hookable's HookableCore (no console.createTask per call) plus
- * `hookOnce`, `hasListeners` and `emit` (internal: never throws, reports listener errors).
+ * `hookOnce`, `hasListeners` and `emit` (internal: never throws; a listener's error is reported
+ * and the listeners after it still run).
  */
 import { HookableCore } from 'hookable'
 import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.js'
@@ -63,9 +64,23 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   emit<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
-    const result = this._core.callHook(name, ...args) as Promise<void> | void
-    if (result && typeof result.then === 'function') {
-      return result.then(undefined, (error: unknown) => this.onListenerError(name, error))
+    return this._emitFrom(name, list.slice(), args, 0)
+  }
+
+  /** Each listener in turn (awaiting a promise before the next); an error is reported, not fatal. */
+  private _emitFrom(name: PerfHookName, list: Listener[], args: unknown[], from: number): Promise<void> | void {
+    for (let i = from; i < list.length; i++) {
+      let result: unknown
+      try {
+        result = list[i]!(...args)
+      } catch (error) {
+        this.onListenerError(name, error)
+        continue
+      }
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        return Promise.resolve(result).then(undefined, (error: unknown) => this.onListenerError(name, error))
+          .then(() => this._emitFrom(name, list, args, i + 1))
+      }
     }
   }
 }
