@@ -42,14 +42,21 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
   // One action at a time per program: preAction starts perf.run(), postAction (or the error
   // path in parseAsync) settles it. Hooks on the program fire for every subcommand's action.
+  // preAction resolves once perf.run() calls its function, after the command:before listeners,
+  // so the action starts after them (commander awaits a hook's promise in parseAsync).
   program.hook('preAction', (_root, action) => {
-    if (!perf) return
+    const current = perf
+    if (!current) return
     let finish!: (error?: unknown) => void
     const settled = new Promise<void>((resolve, reject) => {
       finish = error => (error === undefined ? resolve() : reject(error))
     })
-    const done = perf.run(_commandPath(action), () => settled, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
-    pending.push({ finish, done })
+    settled.catch(() => {}) // observed by perf.run; never an unhandled rejection
+    return new Promise<void>((started) => {
+      const done = current.run(_commandPath(action), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
+      done.then(() => started())
+      pending.push({ finish, done })
+    })
   })
   program.hook('postAction', async () => {
     const p = pending.pop()

@@ -23,10 +23,12 @@ function host(fixture: string): { dir: string; run: (args: string[], env?: Recor
     report: { dir: reports, console: false },
     plugins: ['./lifecycle.mjs'],
   }))
-  // a plugin that prints each command:after and exit, to count them from the outside
+  // a plugin that prints each command:after and exit, to count them from the outside, and whose
+  // command:before takes a while (the action must start after it)
   writeFileSync(join(dir, 'lifecycle.mjs'), `export default {
     name: 'lifecycle',
     hooks: {
+      'command:before': async ctx => { await new Promise(r => setTimeout(r, 20)); globalThis.__beforeDone = ctx.name },
       'command:after': (ctx, r) => process.stderr.write('[after ' + ctx.name + ' ' + r.status + ']\\n'),
       exit: report => process.stderr.write('[exit-hook ' + report.commands.length + ']\\n'),
     },
@@ -84,7 +86,7 @@ for (const [label, fixture, env] of [
 
     it('--no-cache switches the cache off for this run only', () => {
       const h = host(fixture)
-      expect(h.run(['ok', '--no-cache'], env).stdout).toContain('ok-ran cache=false')
+      expect(h.run(['ok', '--no-cache'], env).stdout).toContain('ok-ran cache=false before=ok')
       expect(h.run(['ok'], env).stdout).toContain('ok-ran cache=true')
     })
 
@@ -93,7 +95,9 @@ for (const [label, fixture, env] of [
       expect(r.code).not.toBe(0)
       expect(r.stderr).toContain('boom from fail')
       expect(r.history).toHaveLength(1)
-      expect(r.report!.commands).toMatchObject([{ name: 'fail', status: 'error' }])
+      // the action's own error, not a crash at exit (an async command:before runs first)
+      expect(r.report!.commands).toMatchObject([{ name: 'fail', status: 'error', error: { message: 'boom from fail' } }])
+      expect(r.stderr).toContain('[after fail error]')
       expect(exitHooks(r)).toBe(1)
     })
 
