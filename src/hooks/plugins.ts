@@ -31,8 +31,13 @@ export interface PluginSetupContext {
 
 const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
 
-export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext): Promise<string[]> {
+/**
+ * Load every plugin and register its `hooks`, call `resolved()` (which fires config:resolved, so
+ * a plugin's own `config:resolved` hook sees it), then run each plugin's setup() in order.
+ */
+export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const names: string[] = []
+  const loaded: Array<{ name: string; plugin: PerfPlugin<Record<string, unknown>>; hooks: PluginHooks; options: Record<string, unknown> }> = []
   for (const ref of refs) {
     let plugin: PerfPlugin<Record<string, unknown>>
     try {
@@ -48,19 +53,25 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     for (const [hookName, fn] of Object.entries(plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
     }
-    if (typeof plugin.setup === 'function') {
-      try {
-        await plugin.setup({ perf: ctx.perf, cache: ctx.cache.pluginNamespace(name), shared: ctx.cache.shared, hooks, options: ref.options })
-      } catch (error) {
-        ctx.report(new PluginError(name, 'setup', error))
-      }
+    loaded.push({ name, plugin, hooks, options: ref.options })
+  }
+  await resolved?.()
+  for (const { name, plugin, hooks, options } of loaded) {
+    if (typeof plugin.setup !== 'function') continue
+    hooks.inSetup = true
+    try {
+      await plugin.setup({ perf: ctx.perf, cache: ctx.cache.pluginNamespace(name), shared: ctx.cache.shared, hooks, options })
+    } catch (error) {
+      ctx.report(new PluginError(name, 'setup', error))
     }
   }
   return names
 }
 
+type PluginHooks = PerfHookRegistry & { inSetup: boolean }
+
 /** A registry view whose listeners report errors with the plugin's name instead of throwing. */
-function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry {
+function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
   // fn → hook name → the wrapper registered for it (what removeHook must remove)
   const wrapped = new WeakMap<object, Map<string, (...args: unknown[]) => unknown>>()
   const wrap = (name: string, fn: (...args: unknown[]) => unknown) => {
@@ -82,8 +93,10 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry 
   }
   const check = (name: string) => {
     if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
+    else if (name === 'config:resolved' && view.inSetup) ctx.warn(`plugin-late-hook:${plugin}`, `plugin '${plugin}' registers 'config:resolved' in setup(), after it fired: declare it in the plugin's \`hooks\` instead`)
   }
-  return {
+  const view: PluginHooks = {
+    inSetup: false,
     hook(name, fn) {
       check(name)
       return ctx.hooks.hook(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
@@ -99,6 +112,7 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PerfHookRegistry 
     callHook: (name, ...args) => ctx.hooks.callHook(name, ...args),
     hasListeners: name => ctx.hooks.hasListeners(name),
   }
+  return view
 }
 
 async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {

@@ -87,14 +87,15 @@ class PerfInstance implements Perf {
       setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
     })
     this._cache = cache
-    await hooks.emit('config:resolved', config)
+    if (config.plugins.length === 0) await hooks.emit('config:resolved', config)
 
     this._tracer.mark('plugins')
     if (config.plugins.length > 0) {
+      // the plugins' own hooks are registered before config:resolved fires, their setup() after
       await setupPlugins(config.plugins, {
         perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
         report: error => this._reportPluginError(error),
-      })
+      }, () => hooks.emit('config:resolved', config))
     }
     this._tracer.mark('ready')
     if (!this._options.noExitHandlers) this._uninstallExit = installExitHandlers(code => this._closeSync(code))

@@ -95,4 +95,24 @@ describe('perf.hooks', () => {
     await perf.close()
     expect((globalThis as { __pluginSeen?: string[] }).__pluginSeen).toEqual(['x'])
   })
+
+  it("a plugin's own config:resolved hook fires (before its setup); registering it in setup() warns", async () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/p.mjs'], hooks: {
+      'config:resolved': () => { globalThis.__order.push('config hook') },
+    } }`, {
+      'plugins/p.mjs': `globalThis.__order = []
+      export default { name: 'p',
+        hooks: { 'config:resolved': config => { globalThis.__order.push('plugin hook ' + config.name) } },
+        setup({ hooks }) {
+          globalThis.__order.push('setup')
+          hooks.hook('config:resolved', () => { globalThis.__order.push('too late') })
+        } }`,
+    })
+    const text = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      await perf.close()
+    })
+    expect((globalThis as { __order?: string[] }).__order).toEqual(['config hook', 'plugin hook hooks-cli', 'setup'])
+    expect(text).toContain("plugin 'p' registers 'config:resolved' in setup(), after it fired")
+  })
 })
