@@ -122,9 +122,15 @@ const layer = obj({
       anyOf: [
         { type: 'string', minLength: 1 },
         { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
-        { type: 'array', minItems: 1, maxItems: 2, items: [{ type: 'string' }, { type: 'object' }] },
+        {
+          type: 'array', minItems: 1, maxItems: 2,
+          items: [
+            { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object or a module specifier' },
+            { type: 'object' },
+          ],
+        },
       ],
-      'x-expected': 'a plugin object, a module specifier, or [specifier, options]',
+      'x-expected': 'a plugin object, a module specifier, or [plugin object or specifier, options]',
     },
   },
   hooks: {

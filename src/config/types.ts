@@ -266,8 +266,8 @@ export interface ReportConfig {
 
 // --- the config file ------------------------------------------------------
 
-/** A plugin: an object, a module specifier, or `[specifier, options]`. */
-export type PluginConfigEntry = PerfPlugin<any> | string | [string, Record<string, unknown>?]
+/** A plugin: an object, a module specifier, or `[plugin object or specifier, options]`. */
+export type PluginConfigEntry = PerfPlugin<any> | string | [PerfPlugin<any> | string, Record<string, unknown>?]
 
 export interface PerfConfigBase {
   /** Cache dir name and metric prefix. @default host package.json name */

@@ -1,5 +1,5 @@
 /**
- * Plugins: resolve (object, module specifier, or [specifier, options]), register their hooks and
+ * Plugins: resolve (object, module specifier, or [either, options]), register their hooks and
  * run setup. A plugin's failure is reported with its name and never stops the host command.
  * Namespaces named `plugin:<name>` are reachable only through that plugin's own `cache`: an
  * accident guard between plugins, not a sandbox against hostile code in the same process.

@@ -21,6 +21,11 @@ describe('definePerfConfig types', () => {
     expectTypeOf(config).toEqualTypeOf<PerfConfig>()
   })
 
+  it('takes a plugin object or a specifier with its options', () => {
+    const plugin = { name: 'p', setup: () => {} }
+    definePerfConfig({ plugins: [plugin, './p.mjs', ['./p.mjs', { a: 1 }], [plugin, { a: 1 }], [plugin]] })
+  })
+
   it('rejects wrong types and unknown hook names', () => {
     // @ts-expect-error mode is 'warn' | 'error'
     definePerfConfig({ budgets: { mode: 'panic' } })

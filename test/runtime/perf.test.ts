@@ -90,6 +90,18 @@ describe('createPerf lifecycle', () => {
     expect(text).not.toContain('[unperf] warn [unperf]')
   })
 
+  it('takes [plugin object, options] as well as [specifier, options]', async () => {
+    const dir = projectWith(`
+      const withOptions = { name: 'with-options', setup({ options }) { globalThis.__pluginOptions = options } }
+      export default { ${BASE}, plugins: [[withOptions, { level: 4 }]] }`)
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+    expect((globalThis as { __pluginOptions?: unknown }).__pluginOptions).toEqual({ level: 4 })
+    await perf.close()
+    // still a config error naming the key path: a tuple whose first item is neither
+    await expect(createPerf({ cwd: projectWith(`export default { ${BASE}, plugins: [[42, {}]] }`), noExitHandlers: true }))
+      .rejects.toThrow(/plugins\[0\]/)
+  })
+
   it("an error of unperf's own inside a warning (a plugin's, a hook listener's) is printed with one [unperf] prefix", async () => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/ttl.mjs'], hooks: {
       // unperf's own TypeError: '[unperf] a cache namespace name is a non-empty string'
