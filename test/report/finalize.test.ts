@@ -85,8 +85,11 @@ describe('finalizeReport', () => {
 
   it("error mode sets process.exitCode = 1, and never overwrites a non-zero code", async () => {
     process.exitCode = undefined
-    await finish({ budgets: { mode: 'error', commands: { build: { duration: '10ms' } } } })
+    const { report, config } = await finish({ budgets: { mode: 'error', commands: { build: { duration: '10ms' } } } })
     expect(process.exitCode).toBe(1)
+    // the report and its history line say so (the await perf.close() path)
+    expect(report.exitCode).toBe(1)
+    expect(readHistory(config).at(-1)?.exitCode).toBe(1)
     process.exitCode = 3
     await finish({ budgets: { mode: 'error', commands: { build: { duration: '10ms' } } } })
     expect(process.exitCode).toBe(3)

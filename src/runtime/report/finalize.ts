@@ -92,7 +92,8 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lin
   }
   if (config.budgets.mode === 'error' && report.budgets.some(b => b.status === 'fail') && !process.exitCode) {
     process.exitCode = 1
-    if (state.exitCode === 0) report.exitCode = 1
+    // known from now on (the exit handler passes 0, perf.close() nothing); a signal's stays
+    if (state.exitCode === 0 || state.exitCode === undefined) report.exitCode = 1
   }
   try {
     const dir = config.report.dir
