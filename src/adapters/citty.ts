@@ -99,7 +99,8 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
     exitCode = 1
   }
   await session.close()
-  if (exitCode !== undefined) process.exit(exitCode)
+  // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
+  if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
 }
 
 // --- internal ---

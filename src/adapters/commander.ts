@@ -82,7 +82,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         await p.done
       }
       await closePerf(perf, options)
-      if (_isCommanderError(error) && !hostOverride) process.exit(error.exitCode)
+      // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
+      if (_isCommanderError(error) && !hostOverride) process.exit(error.exitCode || Number(process.exitCode) || 0)
       throw error
     } finally {
       await closePerf(perf, options)

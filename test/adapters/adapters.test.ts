@@ -11,10 +11,10 @@ const dist = join(import.meta.dirname, `.dist-${process.pid}`)
 beforeAll(() => { if (built) cpSync(join(repo, 'dist'), dist, { recursive: true }) })
 afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
-interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> } } | undefined }
+interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> }; budgets: Array<{ budget: string; status: string }> } | undefined }
 
 /** A host package in a temp dir: package.json + perf.config.json, the fixture CLI copied in. */
-function host(fixture: string): { dir: string; run: (args: string[], env?: Record<string, string>) => Run } {
+function host(fixture: string, config: Record<string, unknown> = {}): { dir: string; run: (args: string[], env?: Record<string, string>) => Run } {
   const dir = tempDir('unperf-adapters-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'adapter-host', version: '3.2.1', type: 'module' }))
   const reports = join(dir, 'reports')
@@ -22,6 +22,7 @@ function host(fixture: string): { dir: string; run: (args: string[], env?: Recor
     cache: { dir: join(dir, 'cache') },
     report: { dir: reports, console: false },
     plugins: ['./lifecycle.mjs'],
+    ...config,
   }))
   // a plugin that prints each command:after and exit, to count them from the outside, and whose
   // command:before takes a while (the action must start after it)
@@ -135,6 +136,15 @@ for (const [label, fixture, env] of [
       expect(r.stdout + r.stderr).toMatch(/no-cache/)
       expect(r.history).toHaveLength(1)
       expect(exitHooks(r)).toBe(1)
+    })
+
+    it("a budget breach in 'error' mode: exit 1, also on --help (which exits 0 otherwise)", () => {
+      const h = host(fixture, { budgets: { mode: 'error', memory: '1kB' } })
+      for (const args of [['ok'], ['--help']]) {
+        const r = h.run(args, env)
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1)
+        expect(r.report!.budgets).toMatchObject([{ budget: 'budgets.memory', status: 'fail' }])
+      }
     })
 
     it('--version: the version, exit 0, one report', () => {
