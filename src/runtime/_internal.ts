@@ -118,6 +118,10 @@ export interface RunState {
   monitor: Monitor | undefined
   exitCode: number | undefined
   scope?: string
+  /** Set by finalizeReport once the files are written (an exit during close must not write them again). */
+  written?: PerfReport
+  /** Set by the exit path: finalizeReport, still awaiting, must not write any more. */
+  abandoned?: boolean
 }
 /**
  * src/runtime/report/finalize.ts:

@@ -13,6 +13,7 @@ import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
+import { ExitError, errorSummary, type InFlight } from './command-record.js'
 import { COMMAND_RECORDS_KEPT, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
 import { setCurrentPerf, tryGetPerf } from './current.js'
 import { installExitHandlers } from './exit.js'
@@ -55,6 +56,10 @@ class PerfInstance implements Perf {
   private _commandsDropped = 0
   private _closing: Promise<PerfReport> | undefined
   private _closedSync: PerfReport | undefined
+  /** The run state perf.close() is finalizing (the exit path checks what it has written). */
+  private _closingState: RunState | undefined
+  /** Each fires once, whichever path (close() or the exit handler) gets there first. */
+  private readonly _fired = { report: false, exit: false }
   private _uninstallExit: (() => void) | undefined
   private _currentCommand: string | undefined
   private _breaches = 0
@@ -198,7 +203,8 @@ class PerfInstance implements Perf {
     this._monitor?.halt()
     const leak = this.memory.leakWarning()
     if (leak) this._warn('memory-leak', leak)
-    const report = await finalizeReport(this._runState(undefined), this._ctx)
+    const state = (this._closingState = this._runState(undefined))
+    const report = await finalizeReport(state, this._ctx)
     await this._monitor?.stop()
     if (this.config.monitors.opentelemetry) {
       try {
@@ -208,11 +214,11 @@ class PerfInstance implements Perf {
         this._warn('otel', `OpenTelemetry export failed: ${errorMessage(error)}`)
       }
     }
-    await this.hooks.emit('report', report)
+    if (this._fire('report')) await this.hooks.emit('report', report)
     // Mark closed before 'exit' listeners run, so a process.exit() inside one does not report twice.
     this.closed = true
     this._uninstallExit?.()
-    await this.hooks.emit('exit', report)
+    if (this._fire('exit')) await this.hooks.emit('exit', report)
     await Promise.allSettled([this._cache?.close(), this._workers?.close()])
     // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive
     if (tryGetPerf() === this) setCurrentPerf(undefined)
@@ -224,19 +230,31 @@ class PerfInstance implements Perf {
     if (this.closed) return
     this.closed = true
     this._monitor?.halt()
-    // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
-    // an error unless the process exits with 0
-    for (const flight of this._inFlight) {
-      this._inFlight.delete(flight)
-      const failure = exitCode === 0 ? undefined : new ExitError(exitCode)
-      this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
+    // perf.close() was under way (a process.exit() in a report or budget:exceeded listener, a
+    // signal): what it wrote stands, one history line per run; otherwise it writes nothing more
+    let report = this._closingState?.written
+    if (this._closingState) this._closingState.abandoned = true
+    if (!report) {
+      // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
+      // an error unless the process exits with 0
+      for (const flight of this._inFlight) {
+        this._inFlight.delete(flight)
+        const failure = exitCode === 0 ? undefined : new ExitError(exitCode)
+        this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
+      }
+      report = finalizeReportSync(this._runState(exitCode), this._ctx)
     }
-    const report = finalizeReportSync(this._runState(exitCode), this._ctx)
     // its synchronous part (the textfile) lands now, with the breaches counted
     this._monitor?.stop().catch(() => {})
     this._closedSync = report
-    this.hooks.emit('report', report)
-    this.hooks.emit('exit', report)
+    if (this._fire('report')) this.hooks.emit('report', report)
+    if (this._fire('exit')) this.hooks.emit('exit', report)
+  }
+
+  /** True the first time a closing hook is asked for. */
+  private _fire(name: 'report' | 'exit'): boolean {
+    if (this._fired[name]) return false
+    return (this._fired[name] = true)
   }
 
   private _runState(exitCode: number | undefined): RunState {
@@ -269,23 +287,4 @@ class PerfInstance implements Perf {
   private _reportPluginError(error: PluginError): void {
     this._warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error))
   }
-}
-
-/** A command still running when the process exited. */
-interface InFlight {
-  ctx: CommandContext
-  stopPeak: () => number
-  rssStart: number
-}
-
-/** What a command cut short by a non-zero exit is recorded with. */
-class ExitError extends Error {
-  override name = 'ExitError'
-  constructor(code: number) {
-    super(`the process exited with code ${code} while the command was running`)
-  }
-}
-
-function errorSummary(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
 }

@@ -18,6 +18,7 @@ function setup(body: string): string {
     export default {
       cache: { driver: 'memory' },
       report: { console: false, dir: './.perf' },
+      budgets: { memory: '1kB' }, // fails (warn mode): budget:exceeded fires during close
       hooks: { exit: () => appendFileSync(${JSON.stringify(join(dir, 'exit.log'))}, 'exit\\n') },
     }`)
   writeFileSync(join(dir, 'main.mjs'), `
@@ -43,6 +44,8 @@ describe('exit paths', () => {
     ['an uncaught exception', `await perf.run('boom', () => { setTimeout(() => { throw new Error('uncaught') }, 1); return new Promise(r => setTimeout(r, 1000)) })`, 1],
     ['an unhandled rejection', `await perf.run('reject', () => { Promise.reject(new Error('nobody catches')); return new Promise(r => setTimeout(r, 1000)) })`, 1],
     ['close() called twice, then process.exit(0)', `await perf.run('twice', () => 1); await perf.close(); await perf.close(); process.exit(0)`, 0],
+    ['process.exit(5) in a budget:exceeded listener during close()', `perf.hooks.hook('budget:exceeded', () => process.exit(5)); await perf.run('x', () => 1); await perf.close()`, 5],
+    ['process.exit(4) in a report listener during close()', `perf.hooks.hook('report', () => process.exit(4)); await perf.run('x', () => 1); await perf.close()`, 4],
   ])('%s: report written once, exit fired once, exit code kept', (_name, body, code) => {
     const dir = setup(body)
     const result = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20_000 })
@@ -50,6 +53,9 @@ describe('exit paths', () => {
     expect(existsSync(join(dir, '.perf/report.json'))).toBe(true)
     expect(history(dir)).toHaveLength(1)
     expect(exits(dir)).toBe(1)
+    // the command is in the report, also when the process exited inside it
+    const report = JSON.parse(readFileSync(join(dir, '.perf/report.json'), 'utf8')) as { commands: unknown[] }
+    expect(report.commands).toHaveLength(1)
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s: report written once and the process dies of the signal', async signal => {

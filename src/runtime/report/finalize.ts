@@ -53,7 +53,10 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
   const driver = ctx.config.report.historyDriver ? await import('./history-driver.js') : undefined
   if (driver) history = await driver.withDriverHistory(ctx.config, history, message => ctx.warn('history-driver', message))
+  // the process exited meanwhile (a signal whose host listeners kept it alive): written already
+  if (state.abandoned) return report
   const entry = judgeAndWrite(report, history, local, state, ctx)
+  state.written = report
   if (driver && entry) {
     try {
       await driver.appendDriverHistory(ctx.config, entry)
