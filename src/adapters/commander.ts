@@ -145,7 +145,12 @@ function _installExitOverride(program: Command): boolean {
     const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
     cmd.exitOverride((error) => {
       if (own) own(error) // the host's own callback decides (it usually throws)
-      if (error.code === 'commander.executeSubCommandAsync') return
+      // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
+      // code, as commander does without an override
+      if (error.code === 'commander.executeSubCommandAsync') {
+        if (!own) process.exit(error.exitCode)
+        return
+      }
       throw error
     })
     for (const sub of cmd.commands) visit(sub)

@@ -165,6 +165,19 @@ for (const [label, fixture, env] of [
   })
 }
 
+describe.skipIf(!built)('unperf/commander with an executable subcommand', { timeout: 120_000 }, () => {
+  it("the process exits with the subcommand's exit code, one report", () => {
+    const h = host('commander-cli.mjs')
+    writeFileSync(join(h.dir, 'bin', 'ext.mjs'), `console.log('ext ran'); process.exit(Number(process.env.EXIT_CODE))\n`)
+    for (const code of [0, 7]) {
+      const r = h.run(['ext'], { EXIT_CODE: String(code) })
+      expect(r.stdout).toContain('ext ran')
+      expect(r.code, r.stderr).toBe(code)
+    }
+    expect(h.run(['--version']).history).toHaveLength(3)
+  })
+})
+
 describe.skipIf(!built)('unperf/commander with the host\'s own exitOverride', { timeout: 120_000 }, () => {
   it('the CommanderError reaches the host after the report is written', () => {
     const r = host('commander-cli.mjs').run(['nope'], { MODE: 'host-override' })
