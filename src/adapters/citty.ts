@@ -27,6 +27,9 @@ interface Session {
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
 type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>)
 
+/** citty's CLIError codes for bad usage (its others are the CLI author's mistakes). */
+const USAGE_ERRORS = new Set(['E_UNKNOWN_COMMAND', 'E_NO_COMMAND', 'EARG'])
+
 const CACHE_ARG = {
   type: 'boolean',
   default: true,
@@ -62,8 +65,8 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
 
 /**
  * citty's `runMain` with perf closed before the process exits: `--help` (exit 0), `--version`,
- * success, a thrown error or an unknown command (usage + message, exit 1, like citty). A command
- * not yet wrapped is wrapped with `options`.
+ * success, a thrown error (exit 1) or bad usage: an unknown command, a missing argument (usage +
+ * message, exit 2; citty's own exits 1). A command not yet wrapped is wrapped with `options`.
  */
 export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, options: PerfRunMainOptions = {}): Promise<void> {
   const { rawArgs: givenArgs, showUsage: givenShowUsage, ...adapterOptions } = options
@@ -90,13 +93,15 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       await citty.runCommand(cmd, { rawArgs })
     }
   } catch (error) {
+    exitCode = 1
     if (error instanceof Error && error.name === 'CLIError') {
       await showUsage(...(await _resolveSubCommand(cmd, rawArgs)))
       console.error(error.message)
+      // bad usage exits 2, as the unperf CLI does (citty's own runMain exits 1)
+      if (USAGE_ERRORS.has((error as Error & { code?: string }).code!)) exitCode = 2
     } else {
       console.error(error, '\n')
     }
-    exitCode = 1
   }
   await session.close()
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0

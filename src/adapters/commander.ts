@@ -2,8 +2,8 @@
  * unperf/commander: `instrument(program)` times startup and every action (named by its command
  * path, `'cache clear'`), adds `--no-cache`, and closes perf on every path before the process
  * exits: success, a thrown error (rethrown unchanged), `--help`, `--version` and usage errors
- * (unknown command, missing argument: commander prints its message, then the process exits with
- * commander's exit code, after the report is written). Only public commander API is used:
+ * (unknown command, missing argument: commander prints its message, then the process exits 2,
+ * bad usage, after the report is written). Only public commander API is used:
  * `hook('preAction' | 'postAction')` and `exitOverride()`.
  */
 import type { Command, CommanderError } from 'commander'
@@ -83,7 +83,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       }
       await closePerf(perf, options)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
-      if (_isCommanderError(error) && !hostOverride) process.exit(error.exitCode || Number(process.exitCode) || 0)
+      if (_isCommanderError(error) && !hostOverride) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
       await closePerf(perf, options)
@@ -158,6 +158,17 @@ function _installExitOverride(program: Command): boolean {
   visit(program)
   overridden.set(program, Boolean(host))
   return Boolean(host)
+}
+
+/** Usage errors: commander exits 1, unperf's contract says 2 (bad usage), as the unperf CLI does. */
+const USAGE_ERRORS = new Set([
+  'commander.unknownCommand', 'commander.unknownOption', 'commander.excessArguments', 'commander.missingArgument',
+  'commander.optionMissingArgument', 'commander.missingMandatoryOptionValue', 'commander.conflictingOption',
+  'commander.invalidArgument', 'commander.help', // help({ error: true }): a command that needs a subcommand
+])
+
+function _exitCode(error: CommanderError): number {
+  return error.exitCode === 1 && USAGE_ERRORS.has(error.code) ? 2 : error.exitCode
 }
 
 function _isCommanderError(error: unknown): error is CommanderError {

@@ -138,6 +138,15 @@ for (const [label, fixture, env] of [
       expect(exitHooks(r)).toBe(1)
     })
 
+    it('a missing argument: an error message, exit 2 (bad usage), one report, no command run', () => {
+      const r = host(fixture).run(['need'], env)
+      expect(r.code, r.stderr).toBe(usageCode)
+      expect(r.stderr).toMatch(/missing required/i)
+      expect(r.history).toHaveLength(1)
+      expect(r.report!.commands).toEqual([])
+      expect(exitHooks(r)).toBe(1)
+    })
+
     it("a budget breach in 'error' mode: exit 1, also on --help (which exits 0 otherwise)", () => {
       const h = host(fixture, { budgets: { mode: 'error', memory: '1kB' } })
       for (const args of [['ok'], ['--help']]) {
@@ -155,9 +164,12 @@ for (const [label, fixture, env] of [
       expect(exitHooks(r)).toBe(1)
     })
 
-    it('an unknown command: an error message, non-zero exit, one report', () => {
+    // bad usage exits 2 (API.md); citty's own runMain exits 1 and cannot be changed from the tree
+    const usageCode = 'MODE' in env && env.MODE === 'citty-runmain' ? 1 : 2
+
+    it('an unknown command: an error message, exit 2 (bad usage), one report', () => {
       const r = host(fixture).run(['nope'], env)
-      expect(r.code, r.stderr).toBe(1)
+      expect(r.code, r.stderr).toBe(usageCode)
       expect(r.stderr).toMatch(isCommander ? /unknown command 'nope'/ : /Unknown command nope/)
       expect(r.history).toHaveLength(1)
       expect(exitHooks(r)).toBe(1)
