@@ -6,7 +6,7 @@ import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createPerf } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
-import { errorMessage } from '../errors.js'
+import { ConfigError, errorMessage } from '../errors.js'
 import { armFastExit } from './fast-exit.js'
 
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
@@ -77,4 +77,14 @@ export async function closePerf(perf: Perf | undefined, options: PerfAdapterOpti
     process.stderr.write(`[unperf] closing perf failed: ${errorMessage(error)}\n`)
   }
   if (options.fastExit !== false) armFastExit()
+}
+
+/**
+ * A bad perf config in a host CLI: its message alone on stderr (the list of problems; not the
+ * stack, which points into unperf's bundle), and exit 2, bad config, as the unperf CLI does.
+ */
+export function exitOnConfigError(error: unknown): void {
+  if (!(error instanceof ConfigError)) return
+  process.stderr.write(`${error.message}\n`)
+  process.exit(2)
 }

@@ -7,7 +7,7 @@
  */
 import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -100,6 +100,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       // bad usage exits 2, as the unperf CLI does (citty's own runMain exits 1)
       if (USAGE_ERRORS.has((error as Error & { code?: string }).code!)) exitCode = 2
     } else {
+      if (!session.perf) exitOnConfigError(error) // perf could not be created: nothing to close
       console.error(error, '\n')
     }
   }

@@ -8,7 +8,7 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -72,8 +72,13 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   target.parseAsync = async (...args: ParseArgs) => {
     const argv = _userArgs(args)
     userArgs = argv
-    perf = await startPerf(options, argv)
     const hostOverride = _installExitOverride(program)
+    try {
+      perf = await startPerf(options, argv)
+    } catch (error) {
+      if (!hostOverride) exitOnConfigError(error) // printed, exit 2; a host with exitOverride() gets it
+      throw error
+    }
     try {
       return await parseAsync(...args)
     } catch (error) {

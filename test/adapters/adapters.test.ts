@@ -147,6 +147,14 @@ for (const [label, fixture, env] of [
       expect(exitHooks(r)).toBe(1)
     })
 
+    it('a bad perf config: its problems on stderr, exit 2 (bad config), no stack into the bundle', () => {
+      const r = host(fixture, { budgets: { mode: 'panic' } }).run(['ok'], env)
+      expect(r.code, r.stderr).toBe(usageCode)
+      expect(r.stderr).toContain("budgets.mode: expected one of 'warn', 'error', got 'panic'")
+      expect(r.stdout).not.toContain('ok-ran')
+      if (usageCode === 2) expect(r.stderr).not.toMatch(/\bat \S|dist\//)
+    })
+
     it("a budget breach in 'error' mode: exit 1, also on --help (which exits 0 otherwise)", () => {
       const h = host(fixture, { budgets: { mode: 'error', memory: '1kB' } })
       for (const args of [['ok'], ['--help']]) {
