@@ -240,6 +240,7 @@ class PerfInstance implements Perf {
       for (const flight of this._inFlight) {
         this._inFlight.delete(flight)
         const failure = exitCode === 0 ? undefined : new ExitError(exitCode)
+        if (failure) this.hooks.emit('command:error', flight.ctx, failure)
         this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
       }
       report = finalizeReportSync(this._runState(exitCode), this._ctx)

@@ -30,6 +30,7 @@ function host(fixture: string, config: Record<string, unknown> = {}): { dir: str
     name: 'lifecycle',
     hooks: {
       'command:before': async ctx => { await new Promise(r => setTimeout(r, 20)); globalThis.__beforeDone = ctx.name },
+      'command:error': (ctx, e) => process.stderr.write('[error ' + ctx.name + ' ' + e.name + ']\\n'),
       'command:after': (ctx, r) => process.stderr.write('[after ' + ctx.name + ' ' + r.status + ']\\n'),
       exit: report => process.stderr.write('[exit-hook ' + report.commands.length + ']\\n'),
     },
@@ -109,7 +110,7 @@ for (const [label, fixture, env] of [
       expect(r.history).toHaveLength(1)
       expect(r.history[0]).toMatchObject({ exitCode: 3, commands: [{ name: 'quit', status: 'error' }] })
       expect(r.report!.commands).toMatchObject([{ name: 'quit', status: 'error', error: { name: 'ExitError' } }])
-      expect(r.stderr).toContain('[after quit error]')
+      expect(r.stderr).toContain('[error quit ExitError]\n[after quit error]')
       expect(r.stderr).toContain('[exit-hook 1]')
       expect(exitHooks(r)).toBe(1)
       // process.exit(0) at the end of a command (common in CLIs) is a successful run
@@ -117,6 +118,7 @@ for (const [label, fixture, env] of [
       expect(ok.code, ok.stderr).toBe(0)
       expect(ok.history).toHaveLength(2)
       expect(ok.report!.commands).toMatchObject([{ name: 'quit', status: 'ok' }])
+      expect(ok.stderr).not.toContain('[error quit')
       expect(exitHooks(ok)).toBe(1)
     })
 
@@ -126,6 +128,7 @@ for (const [label, fixture, env] of [
       expect(r.stderr).toContain('crash from a timer')
       expect(r.history).toHaveLength(1)
       expect(r.report!.commands).toMatchObject([{ name: 'crash', status: 'error' }])
+      expect(r.stderr).toContain('[error crash ExitError]\n[after crash error]')
       expect(exitHooks(r)).toBe(1)
     })
 
