@@ -22,6 +22,8 @@ interface Session {
   perf: Perf | undefined
   ensure(): Promise<Perf>
   close(): Promise<void>
+  /** A new run of the same tree (runMain called again in one process): a new perf instance. */
+  restart(): void
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -57,6 +59,9 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
       if (!starting) return
       await closePerf(await starting.catch(() => undefined), options)
     },
+    restart() {
+      if (session.perf?.closed) starting = session.perf = undefined
+    },
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
   Object.defineProperty(wrapped, SESSION, { value: session })
@@ -72,6 +77,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   const { rawArgs: givenArgs, showUsage: givenShowUsage, ...adapterOptions } = options
   const cmd = withPerf(main, adapterOptions) as unknown as AnyCommand
   const session = cmd[SESSION]!
+  session.restart()
   const rawArgs = givenArgs ?? process.argv.slice(2)
   session.rawArgs = rawArgs
   // citty's runtime: the host has loaded it already (its commands come from defineCommand); the
@@ -149,6 +155,14 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     }
   }
   if (isRoot) {
+    // setup runs at the start of each runCommand() of the tree (showUsage never calls it): a tree
+    // run again in one process (tests calling runCommand/runMain) gets a fresh instance, one report a run
+    const setup = cmd.setup
+    wrapped.setup = async (ctx) => {
+      session.restart()
+      await session.ensure()
+      if (typeof setup === 'function') await setup(ctx)
+    }
     const cleanup = cmd.cleanup
     wrapped.cleanup = async (ctx) => {
       try {

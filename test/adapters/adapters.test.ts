@@ -188,6 +188,15 @@ for (const [label, fixture, env] of [
   })
 }
 
+describe.skipIf(!built)('unperf/citty: one tree run several times in one process', { timeout: 120_000 }, () => {
+  it('runMain() and runCommand() again: a fresh instance and one report per run', () => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'twice' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.history.map(h => (h.commands as Array<{ name: string }>).map(c => c.name))).toEqual([['ok'], ['cache clear'], ['ok']])
+    expect(exitHooks(r)).toBe(3)
+  })
+})
+
 describe.skipIf(!built)('unperf/commander with an executable subcommand', { timeout: 120_000 }, () => {
   it("the process exits with the subcommand's exit code, one report", () => {
     const h = host('commander-cli.mjs')
