@@ -151,7 +151,15 @@ async function importFile(file: string): Promise<unknown> {
       if (code !== 'ERR_REQUIRE_ASYNC_MODULE' && code !== 'ERR_REQUIRE_ESM') throw error
     }
   }
-  return import(pathToFileURL(file).href)
+  try {
+    return await import(pathToFileURL(file).href)
+  } catch (error) {
+    // Node 20 cannot import .ts (type stripping came with Node 22.18); perf.config.ts itself can
+    if ((error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?ts$/.test(file)) {
+      throw new Error(`this Node (${process.version}) cannot load a TypeScript plugin file by path: import the plugin in perf.config.ts instead (plugins: [plugin] or [plugin, options]), or point to a .mjs file`, { cause: error })
+    }
+    throw error
+  }
 }
 
 async function resolveFrom(specifier: string, rootDir: string): Promise<string> {

@@ -102,6 +102,22 @@ describe('createPerf lifecycle', () => {
       .rejects.toThrow(/plugins\[0\]/)
   })
 
+  // a child process on the built package: under vitest, import() of a .ts file is transformed
+  it.skipIf(Boolean((process.features as { typescript?: unknown }).typescript))('a .ts plugin path on a Node without type stripping: a warning that says what to do', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/p.ts'] }`, {
+      'plugins/p.ts': `export default { name: 'p' as string }`,
+      'main.mjs': `import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+        const perf = await createPerf()
+        console.log(await perf.run('cmd', () => 'still runs'))
+        await perf.close()`,
+    })
+    const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('still runs')
+    expect(r.stderr).toContain("plugin './plugins/p.ts' failed in load: this Node")
+    expect(r.stderr).toContain('import the plugin in perf.config.ts instead')
+  })
+
   it("an error of unperf's own inside a warning (a plugin's, a hook listener's) is printed with one [unperf] prefix", async () => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/ttl.mjs'], hooks: {
       // unperf's own TypeError: '[unperf] a cache namespace name is a non-empty string'
