@@ -99,6 +99,9 @@ describe('metrics registry', () => {
       'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes', 'nodejs_active_handles_total',
     ]) expect(Number(family(families, name).metrics[0]!.value)).toBeGreaterThan(0)
     expect(family(families, 'process_cpu_seconds_total').type).toBe('COUNTER')
+    // prom-client's nodejs_version_info, labels and all
+    const [major, minor, patch] = process.version.slice(1).split('.')
+    expect(family(families, 'nodejs_version_info').metrics).toEqual([{ value: '1', labels: { version: process.version, major, minor, patch } }])
     expect(family(families, 'nodejs_eventloop_lag_seconds').metrics[0]!.value).toBe('0.012')
     expect(family(families, 'nodejs_eventloop_lag_p99_seconds').metrics[0]!.value).toBe('0.05')
     expect(family(families, 'nodejs_gc_duration_seconds').type).toBe('HISTOGRAM')

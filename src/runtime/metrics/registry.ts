@@ -175,7 +175,7 @@ const OWN_PLAIN = [
   'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
   'process_start_time_seconds', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes',
   'nodejs_active_handles_total', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p50_seconds', 'nodejs_eventloop_lag_p99_seconds',
-  'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_utilization_ratio',
+  'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_utilization_ratio', 'nodejs_version_info',
 ]
 const OWN_PREFIXED = [
   'process_cpu_percent', 'commands_total', 'cache_hits_total', 'cache_misses_total', 'cache_stale_total', 'cache_evictions_total',
@@ -214,6 +214,8 @@ function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricF
   yield gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', mem.heapUsed)
   yield gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', mem.external)
   yield gauge('nodejs_active_handles_total', 'Number of active libuv handles and requests (process.getActiveResourcesInfo).', process.getActiveResourcesInfo().length)
+  const [major = '', minor = '', patch = ''] = process.version.slice(1).split('.')
+  yield { name: 'nodejs_version_info', help: 'Node.js version info.', type: 'gauge', values: [{ labels: { version: process.version, major, minor, patch }, value: 1 }] }
 
   const sample = safe(() => sources.lastSample())
   if (sample?.eventLoop) {
