@@ -5,6 +5,7 @@
  */
 import { relative, sep } from 'node:path'
 import { applyEnv, mergeConfig, stripMetaKeys } from './merge.js'
+import { pathKeys } from './key-path.js'
 
 type Obj = Record<string, unknown>
 
@@ -39,7 +40,7 @@ export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | un
 /** The display name of the layer that set `path` (highest priority first), e.g. `perf.config.ts`. */
 export function fileForPath(layers: RawLayer[], rootDir: string): (path: string) => string {
   return (path: string) => {
-    const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean)
+    const parts = pathKeys(path)
     for (const layer of layers) {
       if (hasPath(layer.config, parts)) return layerName(layer, rootDir)
     }

@@ -4,6 +4,7 @@
  */
 import { platformCacheDir } from '../runtime/project.js'
 import { DEFAULTS } from './defaults.js'
+import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
 import type {
   CacheNamespaceConfig, DriverConfig, DriverSpec, PerfConfigBase, ResolvedCacheConfig, ResolvedDriverSpec, ResolvedNamespaceConfig,
@@ -26,7 +27,7 @@ export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): 
   const tiers = resolveTiers(r, c.driver ?? d.driver, 'cache.driver', dir)
   const namespaces: Record<string, ResolvedNamespaceConfig> = {}
   for (const [ns, options] of Object.entries(c.namespaces ?? {})) {
-    namespaces[ns] = resolveNamespace(r, options, `cache.namespaces.${ns}`, root, tiers, dir)
+    namespaces[ns] = resolveNamespace(r, options, keyPath('cache.namespaces', ns), root, tiers, dir)
   }
   return {
     enabled: envOff ? false : (c.enabled ?? d.enabled),
@@ -89,7 +90,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
   if (known) {
     // a misspelt option of a built-in driver (`pasword`, a per-tier `timeout`) would be ignored silently
     for (const key of Object.keys(o)) {
-      if (!known.includes(key)) r.issue(`${path}.${key}`, `an option of the ${o.driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
+      if (!known.includes(key)) r.issue(keyPath(path, key), `an option of the ${o.driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
     }
   }
   if (o.driver === 'memory') return { driver: 'memory' }

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { DEFAULTS } from './defaults.js'
+import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
 import type { Concurrency, PerfConfigBase, ResolvedConcurrencyConfig } from './types.js'
 
@@ -44,7 +45,7 @@ export function resolveConcurrency(r: Resolver, input: PerfConfigBase): Resolved
   const def = concurrencyValue(r, c.default ?? d.default, 'concurrency.default')
   const pools: ResolvedConcurrencyConfig['pools'] = {}
   for (const [name, p] of Object.entries(c.pools ?? {})) {
-    const path = `concurrency.pools.${name}`
+    const path = keyPath('concurrency.pools', name)
     const pool = {
       concurrency: 0, // set below (an existing key keeps its place in the object)
       timeout: p.timeout === undefined || p.timeout === false ? false : r.positiveDuration(p.timeout, `${path}.timeout`),

@@ -2,6 +2,7 @@
  * The monitors key: what is sampled, alert rules (thresholds in their metric's unit) and exporters.
  */
 import { DEFAULTS } from './defaults.js'
+import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
 import type { AlertRule, PerfConfigBase, ResolvedAlertRule, ResolvedMonitorsConfig } from './types.js'
 
@@ -29,7 +30,7 @@ export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMon
   const d = DEFAULTS.monitors
   const o = m ?? {}
   const alerts: Record<string, ResolvedAlertRule> = {}
-  for (const [metric, rule] of Object.entries(o.alerts ?? {})) alerts[metric] = resolveAlert(r, metric, rule, `monitors.alerts.${metric}`)
+  for (const [metric, rule] of Object.entries(o.alerts ?? {})) alerts[metric] = resolveAlert(r, metric, rule, keyPath('monitors.alerts', metric))
   const p = o.prometheus
   let prometheus: ResolvedMonitorsConfig['prometheus'] = false
   if (p && 'port' in p) prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }

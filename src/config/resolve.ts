@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { ConfigIssue } from '../errors.js'
 import { platformCacheDir, projectId } from '../runtime/project.js'
 import { DEFAULTS } from './defaults.js'
+import { keyPath } from './key-path.js'
 import { resolveCache, resolveTiers } from './resolve-cache.js'
 import { resolveConcurrency } from './resolve-concurrency.js'
 import { resolveMonitors } from './resolve-monitors.js'
@@ -43,7 +44,7 @@ function resolveBudgets(r: Resolver, input: PerfConfigBase): ResolvedBudgetsConf
   const b = input.budgets ?? {}
   const commands: ResolvedBudgetsConfig['commands'] = {}
   for (const [name, c] of Object.entries(b.commands ?? {})) {
-    const path = `budgets.commands.${name}`
+    const path = keyPath('budgets.commands', name)
     commands[name] = {
       ...(c.duration !== undefined && { duration: r.duration(c.duration, `${path}.duration`) }),
       ...(c.p95 !== undefined && { p95: r.duration(c.p95, `${path}.p95`) }),

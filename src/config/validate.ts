@@ -5,6 +5,7 @@
  */
 import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
 import { configIssue, type ConfigIssue } from '../errors.js'
+import { keyPath } from './key-path.js'
 
 interface Schema {
   type?: string | string[]
@@ -135,7 +136,7 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
     let ok = true
     const known = s.properties ? Object.keys(s.properties) : []
     for (const key of Object.keys(value)) {
-      const child = path ? `${path}.${key}` : key
+      const child = keyPath(path, key)
       if (FORBIDDEN_KEYS.has(key)) {
         issues?.push(configIssue(fileFor(child), child, 'no prototype keys (__proto__, constructor, prototype)', key))
         ok = false
@@ -163,7 +164,7 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
     }
     for (const key of s.required ?? []) {
       if ((value as Record<string, unknown>)[key] === undefined) {
-        const child = path ? `${path}.${key}` : key
+        const child = keyPath(path, key)
         issues?.push(configIssue(fileFor(child), child, describe(s.properties?.[key] ?? {}), undefined))
         ok = false
       }

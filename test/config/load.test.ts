@@ -3,6 +3,7 @@ import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
 import { ConfigError } from '../../src/errors.js'
+import { keyPath, pathKeys } from '../../src/config/key-path.js'
 import { PKG, project } from './_fixtures.js'
 
 const TS_CONFIG = `
@@ -220,6 +221,30 @@ describe('config errors', () => {
     expect(error.issues).toHaveLength(1)
     expect(error.issues[0]!.message).toBe(`perf.config.ts: cache.ttl: expected a duration like '10m', a number of ms, or false, got '10 parsecs'`)
     expect(error).toMatchObject({ code: 'E_CONFIG', file: 'perf.config.ts', path: 'cache.ttl', found: '10 parsecs' })
+  })
+
+  it('a key that is not an identifier is bracketed in the path, so the path names one key (and its file)', async () => {
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'acme-cli', version: '1.4.0', type: 'module', perf: { budgets: { commands: { 'cache clear': { p95: 'slow' } } } } }),
+      'perf.config.ts': `export default {
+        monitors: { alerts: { 'cpu.percent': { above: 'lots' } } },
+        cache: { namespaces: { 'my-ns': { ttl: 'soon' } } },
+        concurrency: { pools: { 'net.io': { concurrency: -1 } } },
+      }`,
+    })
+    const error = await loadPerfConfig({ cwd: dir, noSnapshot: true }).then(() => { throw new Error('expected a ConfigError') }, (e: ConfigError) => e)
+    const paths = error.issues.map(i => i.path).sort()
+    expect(paths).toEqual([
+      "budgets.commands['cache clear'].p95", "cache.namespaces['my-ns'].ttl", "concurrency.pools['net.io'].concurrency", "monitors.alerts['cpu.percent'].above",
+    ])
+    // the file each key came from is found by walking the path's keys
+    for (const issue of error.issues) {
+      const file = issue.path.startsWith('budgets') ? 'package.json#perf' : 'perf.config.ts'
+      expect(issue.message.startsWith(`${file}: ${issue.path}: `), issue.message).toBe(true)
+    }
+    expect(pathKeys("monitors.alerts['cpu.percent'].above")).toEqual(['monitors', 'alerts', 'cpu.percent', 'above'])
+    expect(pathKeys("a[0]['it\\'s'].b")).toEqual(['a', '0', "it's", 'b'])
+    expect(keyPath('a', "it's")).toBe("a['it\\'s']")
   })
 
   it('a config that is not an object (42, true, a function returning 5) is an error, not an empty config', async () => {
