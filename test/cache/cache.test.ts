@@ -203,6 +203,30 @@ describe('wrap and cached', () => {
     expect(calls).toBe(2)
   })
 
+  it('cached: different arguments never share an entry (JSON.stringify made undefined, null and NaN one key, every Map {})', async () => {
+    const { cache } = manager({ driver: 'memory' })
+    const describe = cache.cached(async (...args: unknown[]) => args.map(a => Object.prototype.toString.call(a) + String(a instanceof Map || a instanceof Set ? a.size : a)).join('|'), { name: 'describe' })
+    const distinct: unknown[][] = [
+      [undefined], [null], [Number.NaN], [Number.POSITIVE_INFINITY], [], [[]], [{}], [{ a: undefined }],
+      [new Map()], [new Map([[1, 2]])], [new Set()], [new Set([1])], ['2020-01-01T00:00:00.000Z'], [new Date('2020-01-01')],
+      [1n], ['1n'], [Buffer.from('ab')], [new Uint8Array([97, 98])], [{ type: 'Buffer', data: [97, 98] }], ['a'], [['a']], ['a', undefined],
+      [/x/g], [new URL('https://a.test/')], ['https://a.test/'], [Buffer.alloc(1000, 1)], [Buffer.alloc(1000, 2)],
+    ]
+    for (const args of distinct) {
+      const result = await describe(...args)
+      expect(await describe(...args), `a second call of ${String(args)} hits`).toBe(result)
+    }
+    // every list got its own entry: as many keys as lists
+    expect((await cache.keys()).filter(k => k.startsWith('describe:'))).toHaveLength(distinct.length)
+    // JSON-safe arguments keep JSON's text: entries cached before this change still hit
+    await cache.set(`describe:${JSON.stringify(['a', 1, { b: [true, null] }])}`, 'from before')
+    expect(await describe('a', 1, { b: [true, null] })).toBe('from before')
+    // a cycle: a rejected promise naming the way out, not a synchronous throw
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    await expect(describe(cyclic)).rejects.toThrow(/options.key/)
+  })
+
   it('sliding namespaces extend the ttl on each hit', async () => {
     const { m } = manager({ driver: 'memory', namespaces: { sessions: { ttl: 80, sliding: true } } })
     const s = m.namespace('sessions')

@@ -22,6 +22,7 @@ import { NamespaceEvents } from './namespace-events.js'
 import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
+import { argsKey } from './args-key.js'
 
 /** What wrap({ files }) joins to a key (wrap.ts). */
 const FILES_SUFFIX = '#files:'
@@ -138,7 +139,12 @@ export class CacheNamespace implements PerfCache {
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
     const { name, key, ...wrapOptions } = options
     return (...args: A) => {
-      const k = key ? key(...args) : JSON.stringify(args)
+      let k: string
+      try {
+        k = key ? key(...args) : argsKey(args)
+      } catch (error) {
+        return Promise.reject(error)
+      }
       return this.wrap(`${name}:${k}`, () => fn(...args), wrapOptions)
     }
   }
