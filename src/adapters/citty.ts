@@ -24,6 +24,8 @@ interface Session {
   close(): Promise<void>
   /** A new run of the same tree (runMain called again in one process): a new perf instance. */
   restart(): void
+  /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
+  runMainCloses: boolean
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -62,6 +64,7 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
     },
+    runMainCloses: false,
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
   Object.defineProperty(wrapped, SESSION, { value: session })
@@ -78,6 +81,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   const cmd = withPerf(main, adapterOptions) as unknown as AnyCommand
   const session = cmd[SESSION]!
   session.restart()
+  session.runMainCloses = true
   const rawArgs = givenArgs ?? process.argv.slice(2)
   session.rawArgs = rawArgs
   // citty's runtime: the host has loaded it already (its commands come from defineCommand); the
@@ -110,6 +114,9 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       console.error(error, '\n')
     }
   }
+  // the report records the code this run exits with (a usage error's 2, an error's 1)
+  if (exitCode) process.exitCode = exitCode
+  session.runMainCloses = false
   await session.close()
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
   if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
@@ -168,7 +175,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       try {
         if (typeof cleanup === 'function') await cleanup(ctx)
       } finally {
-        await session.close()
+        if (!session.runMainCloses) await session.close()
       }
     }
   }

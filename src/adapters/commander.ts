@@ -86,9 +86,12 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         p.finish(error)
         await p.done
       }
+      // the process exits below with commander's code: the report records it (not when the host decides)
+      const exiting = _isCommanderError(error) && !hostOverride
+      if (exiting && _exitCode(error)) process.exitCode = _exitCode(error)
       await closePerf(perf, options)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
-      if (_isCommanderError(error) && !hostOverride) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
+      if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
       await closePerf(perf, options)

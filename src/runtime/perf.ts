@@ -203,7 +203,10 @@ class PerfInstance implements Perf {
     this._monitor?.halt()
     const leak = this.memory.leakWarning()
     if (leak) this._warn('memory-leak', leak)
-    const state = (this._closingState = this._runState(undefined))
+    // the exit code the process has now, if it has one (a host's process.exitCode, or the one an
+    // adapter is about to exit with): the report and history record it
+    const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode) || 0
+    const state = (this._closingState = this._runState(exitCode))
     const report = await finalizeReport(state, this._ctx)
     await this._monitor?.stop()
     if (this.config.monitors.opentelemetry) {
