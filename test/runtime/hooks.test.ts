@@ -1,20 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
-import { tempDir } from '../helpers/tmp.js'
+import { BASE, projectWith as projectDir } from '../helpers/project.js'
 
-function projectWith(config: string, files: Record<string, string> = {}): string {
-  const dir = tempDir('unperf-hooks-')
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'hooks-cli', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.mjs'), config)
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true })
-    writeFileSync(join(dir, name), content)
-  }
-  return dir
-}
-const BASE = `cache: { driver: 'memory' }, report: { console: false, dir: './.perf' }`
+const projectWith = (config: string, files: Record<string, string> = {}) => projectDir(config, files, 'hooks-cli')
 
 /** Run fn with stderr captured; returns what was written. */
 async function captureStderr(fn: () => Promise<void>): Promise<string> {

@@ -1,25 +1,14 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { getPerf } from '../../src/runtime/current.js'
-import { tempDir } from '../helpers/tmp.js'
+import { BASE, projectWith } from '../helpers/project.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
-function projectWith(config: string, files: Record<string, string> = {}): string {
-  const dir = tempDir('unperf-perf-')
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'life-cli', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.mjs'), config)
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true })
-    writeFileSync(join(dir, name), content)
-  }
-  return dir
-}
-const BASE = `cache: { driver: 'memory' }, report: { console: false, dir: './.perf' }`
 
 describe('createPerf lifecycle', () => {
   it('fires the hooks in order, config hooks registered before perf:ready', async () => {
