@@ -38,6 +38,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
       if (layer.source === 'overrides') continue
       const file = layer.file
       if (file && CODE_EXT.has(extname(file))) {
+        // the layer's own path too: an `extends` that is a symlink resolves to its target in esbuild's inputs
+        addInput(file)
         const { code: esm, inputs: bundled } = await bundleConfig(file)
         for (const input of bundled) addInput(input)
         // a config that imports nothing at run time becomes a classic script: no ES module to load on a warm start
@@ -87,9 +89,37 @@ async function asScript(esm: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * jiti's extension order (its default `extensions`, then `.json` through require.resolve): the
+ * snapshot must bundle the file c12 loaded, and esbuild's own order (.tsx, .ts, .jsx, .js, ...)
+ * picked helper.ts where jiti picked helper.js.
+ */
+const RESOLVE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.json']
+const JS_EXT = /\.(c|m)?jsx?$/
+
+/**
+ * The paths resolving a local import looks at, in order, up to the first that is a file: a file
+ * added in front of the one used (helper.js beside helper.ts) or a symlink retargeted (esbuild's
+ * inputs hold the link's target, not the link) must make the snapshot stale.
+ */
+function probedPaths(resolveDir: string, specifier: string): string[] {
+  const base = resolve(resolveDir, specifier)
+  const ext = extname(base)
+  const candidates = RESOLVE_EXTENSIONS.includes(ext)
+    ? [base, ...(JS_EXT.test(base) ? ['.ts', '.tsx', '.mts', '.cts'].map(e => base.replace(JS_EXT, '') + e) : [])]
+    : [base, ...RESOLVE_EXTENSIONS.map(e => base + e), ...RESOLVE_EXTENSIONS.map(e => join(base, `index${e}`))]
+  const probed: string[] = []
+  for (const candidate of candidates) {
+    probed.push(candidate)
+    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) break
+  }
+  return probed
+}
+
 async function bundleConfig(file: string): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')
   const aliases = selfAliases()
+  const probed: string[] = []
   const result = await esbuild.build({
     entryPoints: [file],
     bundle: true,
@@ -100,6 +130,7 @@ async function bundleConfig(file: string): Promise<{ code: string; inputs: strin
     packages: 'external',
     metafile: true,
     logLevel: 'silent',
+    resolveExtensions: RESOLVE_EXTENSIONS,
     absWorkingDir: dirname(file),
     plugins: [{
       name: 'unperf-snapshot',
@@ -110,6 +141,11 @@ async function bundleConfig(file: string): Promise<{ code: string; inputs: strin
           contents: 'export const definePerfConfig = (c) => c\nexport const definePerfPlugin = (p) => p\n',
           loader: 'js',
         }))
+        // local imports: record what resolving them looked at (esbuild then resolves as usual)
+        build.onResolve({ filter: /^(\.\.?(\/|$)|\/)/ }, args => {
+          if (args.resolveDir) probed.push(...probedPaths(args.resolveDir, args.path))
+          return undefined
+        })
         // `unperf` itself: the very module instance the host runs.
         if (aliases.unperf) build.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))
         // import.meta.url / __dirname of each file point at the file, not at the snapshot.
@@ -132,7 +168,7 @@ async function bundleConfig(file: string): Promise<{ code: string; inputs: strin
   const inputs = Object.keys(result.metafile.inputs)
     .filter(p => !p.startsWith('unperf-config:'))
     .map(p => resolve(dirname(file), p))
-  return { code, inputs }
+  return { code, inputs: [...probed, ...inputs] }
 }
 
 function isJsonSafe(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync, utimesSync, statSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync, utimesSync, statSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
@@ -401,6 +401,47 @@ describe('snapshot fast path', () => {
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(86_400_000)
     writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { ttl: '1h' } }`)
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(3_600_000)
+  })
+
+  it('resolves a local import to the file c12 (jiti) loads: helper.js before helper.ts', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `import { ttl } from './helper'\nexport default { cache: { ttl } }`, 'helper.js': `export const ttl = '1h'\n`, 'helper.ts': `export const ttl: string = '2h'\n` })
+    const reference = await loadPerfConfig({ cwd: dir, noSnapshot: true })
+    expect(reference.cache.ttl).toBe(3_600_000)
+    await loadPerfConfig({ cwd: dir })
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    expect(warm.loader).toBe('snapshot')
+    expect(warm.config.cache.ttl).toBe(3_600_000)
+  })
+
+  it('notices a file added in front of the imported one (helper.js beside helper.ts)', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `import { ttl } from './helper'\nexport default { cache: { ttl } }`, 'helper.ts': `export const ttl: string = '2h'\n` })
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    writeFileSync(join(dir, 'helper.js'), `export const ttl = '1h'\n`)
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(3_600_000)
+  })
+
+  it('notices an imported symlink retargeted or replaced (esbuild records the target, not the link)', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `import { ttl } from './helper'\nexport default { cache: { ttl } }`, 'h4.ts': `export const ttl: string = '4h'\n`, 'h5.ts': `export const ttl: string = '5h'\n` })
+    symlinkSync(join(dir, 'h4.ts'), join(dir, 'helper.ts'))
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(4 * 3_600_000)
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    unlinkSync(join(dir, 'helper.ts'))
+    symlinkSync(join(dir, 'h5.ts'), join(dir, 'helper.ts'))
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(5 * 3_600_000)
+    unlinkSync(join(dir, 'helper.ts'))
+    writeFileSync(join(dir, 'helper.js'), `export const ttl = '6h'\n`)
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(6 * 3_600_000)
+  })
+
+  it('notices an extends file that is a symlink retargeted', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { extends: './base.ts' }`, 'a.ts': `export default { cache: { ttl: '1h' } }`, 'b.ts': `export default { cache: { ttl: '2h' } }` })
+    symlinkSync(join(dir, 'a.ts'), join(dir, 'base.ts'))
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(3_600_000)
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    unlinkSync(join(dir, 'base.ts'))
+    symlinkSync(join(dir, 'b.ts'), join(dir, 'base.ts'))
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
   })
 
   it('keeps process.env live: values are read at each start', async () => {
