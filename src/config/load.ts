@@ -57,7 +57,7 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   const env = options.env || process.env.PERF_ENV || process.env.NODE_ENV || 'production'
 
   // 2. raw layers: the snapshot when every input is unchanged, else c12 (and rebuild the snapshot)
-  const raw = await loadRawLayers(rootDir, options.configFile, options.noSnapshot === true)
+  const raw = await loadRawLayers(rootDir, options.configFile, options.noSnapshot === true || process.env.UNPERF_NO_SNAPSHOT === '1')
 
   // 3. merge env blocks and overrides
   const overrides = options.name && !options.overrides?.name ? { ...options.overrides, name: options.name } : options.overrides
@@ -102,7 +102,7 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
   const [{ loadRawLayersWithC12 }, { writeSnapshot }] = await Promise.all([import('./c12.js'), import('./snapshot-write.js')])
   const loaded = await loadRawLayersWithC12(rootDir, configFile)
   let snapshotDir: string | undefined
-  if (!noSnapshot && loaded.snapshotable && process.env.UNPERF_NO_SNAPSHOT !== '1') {
+  if (!noSnapshot && loaded.snapshotable) {
     snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
   }
   return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }

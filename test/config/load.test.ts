@@ -444,6 +444,18 @@ describe('snapshot fast path', () => {
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
   })
 
+  it('UNPERF_NO_SNAPSHOT=1 turns the fast path off: no snapshot is read, a stale one neither', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { ttl: '1h' } }` })
+    await loadPerfConfig({ cwd: dir })
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    process.env.UNPERF_NO_SNAPSHOT = '1'
+    try {
+      expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('c12')
+    } finally {
+      delete process.env.UNPERF_NO_SNAPSHOT
+    }
+  })
+
   it('keeps process.env live: values are read at each start', async () => {
     const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://a:1' }] } }` })
     process.env.TEST_REDIS_URL = 'redis://one:1'
