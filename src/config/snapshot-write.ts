@@ -60,6 +60,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         mkdirSync(dir, { recursive: true, mode: 0o700 })
         for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code)
         writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest))
+        pruneModules(dir)
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir
       } catch {
@@ -177,6 +178,28 @@ function isJsonSafe(value: unknown): boolean {
 
 /** For tests and `unperf doctor`: where this package lives. */
 export const _packageRoot = packageRoot
+
+/**
+ * Removes the snapshot modules no manifest in the dir refers to any more: every edit of a config
+ * file writes a new content-hashed module, and the old ones were kept forever. A process that read
+ * the previous manifest just before and then misses its module loads through c12 (readSnapshot's
+ * caller), so this never gives a wrong config. Cold path only.
+ */
+function pruneModules(dir: string): void {
+  try {
+    const names = readdirSync(dir)
+    const used = new Set<string>()
+    for (const name of names) {
+      if (!/^manifest-.*\.json$/.test(name)) continue
+      try {
+        for (const layer of (JSON.parse(readFileSync(join(dir, name), 'utf8')) as Manifest).layers) if (layer.module) used.add(layer.module)
+      } catch {
+        return // a manifest being replaced or unreadable: keep everything this time
+      }
+    }
+    for (const name of names) if (/^(main|extends|rc|packageJson)-[0-9a-f]+\.[cm]js$/.test(name) && !used.has(name)) rmSync(join(dir, name), { force: true })
+  } catch { /* unreadable: next time */ }
+}
 
 /** Snapshots in the platform cache dir (one per project without its own node_modules) unused this long go. */
 const SNAPSHOT_MAX_AGE_MS = 30 * 86_400_000

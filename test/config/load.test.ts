@@ -456,6 +456,23 @@ describe('snapshot fast path', () => {
     }
   })
 
+  it('keeps only the snapshot modules a manifest refers to: editing the config does not pile up old ones', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { ttl: '1h' } }`, 'other.config.ts': `export default { cache: { ttl: '7h' } }` })
+    const snapshots = join(dir, 'node_modules/.cache/unperf/config')
+    const modules = () => readdirSync(snapshots).filter(f => /\.[cm]js$/.test(f))
+    await loadPerfConfig({ cwd: dir, configFile: 'other.config.ts' })
+    for (let i = 2; i <= 5; i++) {
+      writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { ttl: '${i}h' } }`)
+      expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(i * 3_600_000)
+    }
+    // one module for perf.config.ts, one for the other manifest's config
+    expect(modules()).toHaveLength(2)
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    const other = await loadPerfConfigLayers({ cwd: dir, configFile: 'other.config.ts' })
+    expect(other.loader).toBe('snapshot')
+    expect(other.config.cache.ttl).toBe(7 * 3_600_000)
+  })
+
   it('keeps process.env live: values are read at each start', async () => {
     const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://a:1' }] } }` })
     process.env.TEST_REDIS_URL = 'redis://one:1'
