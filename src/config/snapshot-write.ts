@@ -37,6 +37,13 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     for (const layer of layers) {
       if (layer.source === 'overrides') continue
       const file = layer.file
+      // an `extends` directory: c12 took the first of its own perf.config candidates, so one added
+      // in front of it (perf.config.js beside perf.config.ts) must make the snapshot stale
+      if (layer.source === 'extends' && file) {
+        const dir = basename(dirname(file)) === '.config' ? dirname(dirname(file)) : dirname(file)
+        const candidates = configCandidates(dir, configFile)
+        if (candidates.includes(file)) for (const candidate of candidates.slice(0, candidates.indexOf(file))) addInput(candidate)
+      }
       if (file && CODE_EXT.has(extname(file))) {
         // the layer's own path too: an `extends` that is a symlink resolves to its target in esbuild's inputs
         addInput(file)

@@ -444,6 +444,16 @@ describe('snapshot fast path', () => {
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
   })
 
+  it('notices a config file added in front of the one an extends directory gave', async () => {
+    const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.mjs': `export default { extends: './presets' }`, 'presets/perf.config.ts': `export default { cache: { ttl: '1h' } }` })
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(3_600_000)
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+    writeFileSync(join(dir, 'presets/perf.config.js'), `export default { cache: { ttl: '2h' } }`)
+    expect((await loadPerfConfig({ cwd: dir, noSnapshot: true })).cache.ttl).toBe(7_200_000)
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+    expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+  })
+
   it('UNPERF_NO_SNAPSHOT=1 turns the fast path off: no snapshot is read, a stale one neither', async () => {
     const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { ttl: '1h' } }` })
     await loadPerfConfig({ cwd: dir })
