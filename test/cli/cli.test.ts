@@ -100,6 +100,13 @@ describe('unperf CLI', () => {
     expect(line('report.history')).toContain('(default)')
   })
 
+  it('config shows an unlimited duration (swr: true) as Infinity, not null', () => {
+    const d = project(`export default { cache: { swr: true } }`)
+    const r = unperf(d, 'config')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.split('\n')).toContain('cache.swr = Infinity')
+  })
+
   it('config never prints credentials: a redis url with a password, a password option, tokens in headers', () => {
     const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://user:urlsecret1@127.0.0.1:1/0' }], timeout: 100 },
       report: { historyDriver: { driver: 'redis', host: '127.0.0.1', port: 1, password: 'optsecret2' } },

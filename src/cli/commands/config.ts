@@ -31,9 +31,11 @@ export default defineCommand({
         return
       }
       const key = path[path.length - 1] ?? ''
-      let shown = typeof value === 'function' ? '[function]' : JSON.stringify(value)
-      if (typeof value === 'number' && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value)})`)
-      else if (typeof value === 'number' && SIZE_KEYS.test(key) && value >= 1024) shown += dim(` (${formatBytes(value)})`)
+      // Infinity (`swr: true`: no limit) is a number JSON cannot hold: it printed `null (Infinity)`
+      const finite = typeof value === 'number' && Number.isFinite(value)
+      let shown = typeof value === 'function' ? '[function]' : typeof value === 'number' && !finite ? String(value) : JSON.stringify(value)
+      if (finite && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value as number)})`)
+      else if (finite && SIZE_KEYS.test(key) && (value as number) >= 1024) shown += dim(` (${formatBytes(value)})`)
       const origin = ['rootDir', 'cwd', 'env', 'configFile'].includes(path[0]!) ? '' : set(path) ? '' : dim('  (default)')
       console.log(`${path.join('.')} = ${shown}${origin}`)
     }
