@@ -69,9 +69,9 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   // are ~40 kB of code a warm start need not compile.
   const fingerprint = raw.snapshotDir ? configFingerprint(merged.layers, unperfVersion()) : undefined
   if (!fingerprint || !wasValidated(raw.snapshotDir!, fingerprint)) {
-    const { validateConfig } = await import('./validate.js')
+    const { validateConfig, validateLayer } = await import('./validate.js')
     const issues: ConfigIssue[] = []
-    for (const layer of merged.layers) issues.push(...validateConfig(layer.config, () => layerName(layer, rootDir)))
+    for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
     if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
     if (issues.length > 0) throw new ConfigError(dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor)]))
     if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
@@ -115,7 +115,13 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
  */
 function resolverIssuesBeside(schemaIssues: ConfigIssue[], config: Record<string, unknown>, rootDir: string, cwd: string, env: string, configFile: string | undefined, fileFor: ReturnType<typeof fileForPath>): ConfigIssue[] {
   const norm = (p: string) => p.replace(/\[(\d+)\]/g, '.$1')
-  const reported = schemaIssues.map(i => norm(i.path))
+  // a problem in the environment block (`$env.ci.cache.ttl`) is the merged config's `cache.ttl`
+  const envBlocks = [`$${env}`, `$env.${env}`, `$env['${env}']`]
+  const merged = (p: string) => {
+    const block = envBlocks.find(b => p.startsWith(`${b}.`) || p.startsWith(`${b}[`))
+    return block ? p.slice(block.length).replace(/^\./, '') : p
+  }
+  const reported = schemaIssues.map(i => norm(merged(i.path)))
   const overlaps = (path: string) => {
     const p = norm(path)
     return reported.some(r => r === '(root)' || r === '(file)' || p === r || p.startsWith(`${r}.`) || r.startsWith(`${p}.`))

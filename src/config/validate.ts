@@ -5,7 +5,7 @@
  */
 import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
 import { configIssue, type ConfigIssue } from '../errors.js'
-import { keyPath } from './key-path.js'
+import { keyPath, pathKeys } from './key-path.js'
 
 interface Schema {
   type?: string | string[]
@@ -41,6 +41,24 @@ export function validateConfig(config: unknown, fileFor: FileForPath): ConfigIss
   const issues: ConfigIssue[] = []
   check(config, ROOT, '', issues, fileFor)
   return issues
+}
+
+/**
+ * A layer with its environment block applied (`{ ...$<env>, ...$env[<env>] }` merged over it): a
+ * bad value in the block is reported once, at its own path (`$env.ci.cache.ttl`), not a second
+ * time at the path it was merged to (`cache.ttl`).
+ */
+export function validateLayer(config: unknown, fileFor: FileForPath, env: string): ConfigIssue[] {
+  const issues = validateConfig(config, fileFor)
+  if (issues.length < 2) return issues
+  const tail = (i: ConfigIssue) => i.message.slice(i.message.indexOf(i.path) + i.path.length)
+  const inBlock = new Set<string>()
+  for (const i of issues) {
+    const keys = pathKeys(i.path)
+    const rest = keys[0] === `$${env}` ? keys.slice(1) : keys[0] === '$env' && keys[1] === env ? keys.slice(2) : undefined
+    if (rest && rest.length > 0) inBlock.add(`${rest.join('\u0000')}\u0001${tail(i)}`)
+  }
+  return inBlock.size === 0 ? issues : issues.filter(i => i.path.startsWith('$') || !inBlock.has(`${pathKeys(i.path).join('\u0000')}\u0001${tail(i)}`))
 }
 
 function deref(schema: Schema): Schema {

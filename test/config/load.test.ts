@@ -334,6 +334,18 @@ describe('config errors', () => {
     expect(error.issues[0]!.file).toBe('perf.config.ts')
   })
 
+  it('a bad key in an env block is one problem, named at its env path (not a second time where it merges to)', async () => {
+    for (const [config, env, path] of [
+      [`export default { $env: { ci: { cahce: 1, budgets: { startup: 'soon' } } } }`, 'ci', '$env.ci'],
+      [`export default { $development: { cahce: 1, budgets: { startup: 'soon' } } }`, 'development', '$development'],
+    ] as const) {
+      const dir = project({ 'package.json': PKG, 'perf.config.ts': config })
+      const error = await loadPerfConfig({ cwd: dir, env }).then(() => undefined, (e: unknown) => e as ConfigError)
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error!.issues.map(i => i.path).sort()).toEqual([`${path}.budgets.startup`, `${path}.cahce`])
+    }
+  })
+
   it('a syntax error names the file and line', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default {\n  cache: { ttl: '1h' \n  budgets: {}\n}\n` })
     expect(error.message).toMatch(/perf\.config\.ts:\d+/)
