@@ -48,7 +48,7 @@ export function resolveConcurrency(r: Resolver, input: PerfConfigBase): Resolved
     const path = keyPath('concurrency.pools', name)
     const pool = {
       concurrency: 0, // set below (an existing key keeps its place in the object)
-      timeout: p.timeout === undefined || p.timeout === false ? false : r.positiveDuration(p.timeout, `${path}.timeout`),
+      timeout: p.timeout === undefined || p.timeout === false ? false : r.positiveDuration(p.timeout, `${path}.timeout`, true),
       retries: p.retries ?? d.pool.retries,
       backoff: r.duration(p.backoff ?? d.pool.backoff, `${path}.backoff`),
       maxBackoff: r.duration(p.maxBackoff ?? d.pool.maxBackoff, `${path}.maxBackoff`),
@@ -61,7 +61,7 @@ export function resolveConcurrency(r: Resolver, input: PerfConfigBase): Resolved
   const workers = {
     max: 0,
     idleTimeout: r.duration(w.idleTimeout ?? d.workers.idleTimeout, 'concurrency.workers.idleTimeout'),
-    timeout: w.timeout === undefined || w.timeout === false ? false : r.positiveDuration(w.timeout, 'concurrency.workers.timeout'),
+    timeout: w.timeout === undefined || w.timeout === false ? false : r.positiveDuration(w.timeout, 'concurrency.workers.timeout', true),
     retries: w.retries ?? d.workers.retries,
   } as ResolvedConcurrencyConfig['workers']
   setConcurrency(workers, 'max', max === 'auto' ? AUTO : max, () => Math.max(1, availableParallelism() - 1))

@@ -27,9 +27,10 @@ export class Resolver {
     if (ms === undefined) this.issue(path, "a duration like '10m' or a number of ms", value)
     return ms ?? 0
   }
-  positiveDuration(value: unknown, path: string): number {
+  /** `falseDisables`: the key also takes false (then the message says so; it said it for keys that refuse false). */
+  positiveDuration(value: unknown, path: string, falseDisables = false): number {
     const ms = this.duration(value, path)
-    if (ms === 0 && parseDuration(value) !== undefined) this.issue(path, 'a duration greater than 0 (use false to disable)', value)
+    if (ms === 0 && parseDuration(value) !== undefined) this.issue(path, `a duration greater than 0${falseDisables ? ' (use false to disable)' : ''}`, value)
     return ms
   }
   ttl(value: unknown, path: string): number | false {

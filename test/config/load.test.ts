@@ -346,6 +346,22 @@ describe('config errors', () => {
     }
   })
 
+  it("0 for a duration that must be positive suggests false only where false is taken", async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.json': JSON.stringify({ cache: { timeout: 0, scopeMaxAge: 0 }, monitors: { interval: 0 }, concurrency: { pools: { n: { timeout: 0 } }, workers: { timeout: 0 } } }) })
+    const error = await loadPerfConfig({ cwd: dir }).then(() => undefined, (e: unknown) => e as ConfigError)
+    const expected = Object.fromEntries(error!.issues.map(i => [i.path, i.expected]))
+    expect(expected).toEqual({
+      'cache.timeout': 'a duration greater than 0',
+      'cache.scopeMaxAge': 'a duration greater than 0',
+      'monitors.interval': 'a duration greater than 0',
+      'concurrency.pools.n.timeout': 'a duration greater than 0 (use false to disable)',
+      'concurrency.workers.timeout': 'a duration greater than 0 (use false to disable)',
+    })
+    // and false is what those two take
+    const ok = project({ 'package.json': PKG, 'perf.config.json': JSON.stringify({ concurrency: { pools: { n: { timeout: false } }, workers: { timeout: false } } }) })
+    expect((await loadPerfConfig({ cwd: ok })).concurrency.pools.n!.timeout).toBe(false)
+  })
+
   it('a syntax error names the file and line', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default {\n  cache: { ttl: '1h' \n  budgets: {}\n}\n` })
     expect(error.message).toMatch(/perf\.config\.ts:\d+/)
