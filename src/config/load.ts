@@ -69,11 +69,11 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   // are ~40 kB of code a warm start need not compile.
   const fingerprint = raw.snapshotDir ? configFingerprint(merged.layers, unperfVersion()) : undefined
   if (!fingerprint || !wasValidated(raw.snapshotDir!, fingerprint)) {
-    const { validateConfig, validateLayer } = await import('./validate.js')
+    const { validateConfig, validateLayer, writtenPath } = await import('./validate.js')
     const issues: ConfigIssue[] = []
     for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
     if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
-    if (issues.length > 0) throw new ConfigError(dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor)]))
+    if (issues.length > 0) throw new ConfigError(dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
     if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
   }
 
@@ -82,7 +82,7 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
-  if (unitIssues.length > 0) throw new ConfigError(unitIssues)
+  if (unitIssues.length > 0) throw new ConfigError(await inEnvBlocks(unitIssues, raw.layers, merged.layers, env))
 
   const layers: PerfConfigLayerInfo[] = merged.layers.map(l => ({
     source: l.source, name: layerName(l, rootDir), ...(l.file && { file: l.file }), config: l.config,
@@ -133,6 +133,16 @@ function resolverIssuesBeside(schemaIssues: ConfigIssue[], config: Record<string
   } catch {
     return []
   }
+}
+
+/** The resolver's problems at the path they were written at: `$env.ci.cache.ttl`, not the merged `cache.ttl` (error path only: validate.js is lazy). */
+async function inEnvBlocks(issues: ConfigIssue[], raw: RawLayer[], applied: RawLayer[], env: string): Promise<ConfigIssue[]> {
+  const { writtenPath } = await import('./validate.js')
+  return issues.map(i => atWrittenPath(i, writtenPath(raw, applied, i.path, env)))
+}
+
+function atWrittenPath(issue: ConfigIssue, path: string): ConfigIssue {
+  return path === issue.path ? issue : { ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -6,6 +6,7 @@
 import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
 import { configIssue, type ConfigIssue } from '../errors.js'
 import { keyPath, pathKeys } from './key-path.js'
+import type { RawLayer } from './layers.js'
 
 interface Schema {
   type?: string | string[]
@@ -59,6 +60,33 @@ export function validateLayer(config: unknown, fileFor: FileForPath, env: string
     if (rest && rest.length > 0) inBlock.add(`${rest.join('\u0000')}\u0001${tail(i)}`)
   }
   return inBlock.size === 0 ? issues : issues.filter(i => i.path.startsWith('$') || !inBlock.has(`${pathKeys(i.path).join('\u0000')}\u0001${tail(i)}`))
+}
+
+/**
+ * The path a resolved key was written at: `$env.ci.cache.ttl` (or `$development.cache.ttl`) when
+ * the highest-priority layer that sets `path` set it in its environment block, else `path`.
+ * `raw` and `applied` are the same layers before and after the environment block was applied;
+ * a missing key (a redis tier's `url`) is placed by the nearest key above it that is set.
+ */
+export function writtenPath(raw: RawLayer[], applied: RawLayer[], path: string, env: string): string {
+  let parts = pathKeys(path)
+  let layer: RawLayer | undefined
+  while (parts.length > 0 && !(layer = applied.find(l => hasPath(l.config, parts)))) parts = parts.slice(0, -1)
+  const before = layer && raw.find(l => l.source === layer!.source && l.file === layer!.file)
+  if (!before) return path
+  const join = (block: string) => `${block}${path.startsWith('[') ? '' : '.'}${path}`
+  if (hasPath((before.config.$env as Record<string, unknown> | undefined)?.[env], parts)) return join(keyPath(keyPath('', '$env'), env))
+  if (hasPath(before.config[`$${env}`], parts)) return join(keyPath('', `$${env}`))
+  return path
+}
+
+function hasPath(obj: unknown, parts: string[]): boolean {
+  let current: unknown = obj
+  for (const part of parts) {
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return false
+    current = (current as Record<string, unknown>)[part]
+  }
+  return true
 }
 
 function deref(schema: Schema): Schema {

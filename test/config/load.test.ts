@@ -362,6 +362,19 @@ describe('config errors', () => {
     expect((await loadPerfConfig({ cwd: ok })).concurrency.pools.n!.timeout).toBe(false)
   })
 
+  it("a value the resolver refuses in an env block is named at its env path ($env.ci.cache.ttl), as the schema's problems are", async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '1h' }, $env: { ci: { cache: { ttl: 0 } } }, $development: { cache: { driver: ['memory', { driver: 'redis' }] } } }` })
+    const ci = await loadPerfConfig({ cwd: dir, env: 'ci' }).then(() => undefined, (e: unknown) => e as ConfigError)
+    expect(ci!.issues.map(i => [i.file, i.path])).toEqual([['perf.config.ts', '$env.ci.cache.ttl']])
+    expect(ci!.message).toContain('perf.config.ts: $env.ci.cache.ttl: expected a duration greater than 0')
+    const dev = await loadPerfConfig({ cwd: dir, env: 'development' }).then(() => undefined, (e: unknown) => e as ConfigError)
+    expect(dev!.issues.map(i => i.path)).toEqual(['$development.cache.driver[1].url'])
+    // beside a schema problem too
+    const both = project({ 'package.json': PKG, 'perf.config.ts': `export default { $env: { ci: { cahce: 1, cache: { ttl: 0 } } } }` })
+    const error = await loadPerfConfig({ cwd: both, env: 'ci' }).then(() => undefined, (e: unknown) => e as ConfigError)
+    expect(error!.issues.map(i => i.path).sort()).toEqual(['$env.ci.cache.ttl', '$env.ci.cahce'])
+  })
+
   it('a syntax error names the file and line', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default {\n  cache: { ttl: '1h' \n  budgets: {}\n}\n` })
     expect(error.message).toMatch(/perf\.config\.ts:\d+/)
