@@ -8,7 +8,7 @@ export function redact(text: string): string {
   // the common case (a command name, a path) has none of the patterns' anchors: no regex to compile
   if (!text.includes('@') && !text.includes('=') && !text.includes('Bearer') && !text.includes('Basic')) return text
   return text
-    .replace(/\/\/([^:@/\s]+):([^@/\s]+)@/g, '//$1:***@')
+    .replace(/\/\/([^:@/\s]*):([^@/\s]+)@/g, '//$1:***@') // redis://:password@host has no user
     .replace(/\/\/([^:@/\s]+)@/g, '//***@')
     .replace(/\b((?:[A-Z0-9]+[_-])*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_-]*)=([^\s&]+)/gi, '$1=***')
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')

@@ -119,6 +119,16 @@ describe('unperf CLI', () => {
     expect(unperf(d, 'config').stdout).toContain('redis://user:***@127.0.0.1:1/0')
   })
 
+  it('config and doctor mask a redis url whose password has no user (redis://:password@host), as Redis urls usually are', () => {
+    const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://:nouser-secret1@127.0.0.1:1/0' }], timeout: 100 },
+      report: { historyDriver: { driver: 'redis', url: 'redis://:nouser-secret2@127.0.0.1:1' } } }`)
+    for (const args of [['config'], ['config', '--json'], ['doctor'], ['doctor', '--json']]) {
+      const r = unperf(d, ...args)
+      for (const secret of ['nouser-secret1', 'nouser-secret2']) expect(r.stdout + r.stderr, `${args.join(' ')}: ${secret}`).not.toContain(secret)
+      expect(r.stdout, args.join(' ')).toContain('redis://:***@127.0.0.1:1')
+    }
+  })
+
   it('a broken config exits 2 naming the key path', () => {
     const broken = project(`export default { cache: { ttl: '10 parsecs' } }`)
     const r = unperf(broken, 'config')
