@@ -122,6 +122,25 @@ describe('startMonitors', () => {
     }
   })
 
+  it('{ pushgateway } with credentials in the url pushes with Basic auth (fetch refuses such a url) and warns without them', async () => {
+    const received: { url?: string; auth?: string }[] = []
+    const gateway = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => { received.push({ url: req.url, auth: req.headers.authorization }); res.writeHead(req.headers.authorization ? 200 : 401).end() })
+    })
+    await new Promise<void>(r => gateway.listen(0, '127.0.0.1', r))
+    const port = (gateway.address() as AddressInfo).port
+    try {
+      const metrics = createMetricsRegistry('acme', emptySources())
+      const ctx = monitorContext({ prometheus: { pushgateway: `http://bot:p%40ss-secret9@127.0.0.1:${port}/base/`, job: 'ci' } })
+      await startMonitors(ctx, metrics, emptySources()).stop()
+      expect(ctx.warnings).toEqual([])
+      expect(received).toEqual([{ url: '/base/metrics/job/ci', auth: `Basic ${Buffer.from('bot:p@ss-secret9').toString('base64')}` }])
+    } finally {
+      gateway.close()
+    }
+  })
+
   it('a port in use warns instead of crashing the host CLI', async () => {
     const blocker = createServer()
     await new Promise<void>(r => blocker.listen(0, '127.0.0.1', r))

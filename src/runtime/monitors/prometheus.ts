@@ -98,9 +98,18 @@ export function writeTextfileSync(file: string, text: string): void {
 
 /** PUT the metrics to `<url>/metrics/job/<job>` (replaces the job's group). Throws on a non-2xx answer. */
 export async function pushMetrics(url: string, job: string, text: string, timeoutMs = 5000): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': PROMETHEUS_CONTENT_TYPE }
+  // fetch() refuses a URL with credentials (https://user:pass@push.example/): they become Basic auth
+  const parsed = URL.canParse(url) ? new URL(url) : undefined
+  if (parsed && (parsed.username || parsed.password)) {
+    const user = decodeURIComponent(parsed.username)
+    const pass = decodeURIComponent(parsed.password)
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+    parsed.username = ''
+    parsed.password = ''
+    url = parsed.href
+  }
   const target = `${url.replace(/\/+$/, '')}/metrics/job/${encodeURIComponent(job)}`
-  const res = await fetch(target, {
-    method: 'PUT', body: text, headers: { 'content-type': PROMETHEUS_CONTENT_TYPE }, signal: AbortSignal.timeout(timeoutMs),
-  })
+  const res = await fetch(target, { method: 'PUT', body: text, headers, signal: AbortSignal.timeout(timeoutMs) })
   if (!res.ok) throw new Error(`pushgateway ${target} answered ${res.status} ${res.statusText}`)
 }
