@@ -169,6 +169,25 @@ describe('startMonitors', () => {
   }, 20_000)
 })
 
+describe('system: true and a short CLI', () => {
+  it('leaves no ref\'d timer after close(): the process exits when its work is done, not 500 ms later', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-system-')
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'sys', monitors: { interval: 100, system: true }, report: { console: false } } })
+      await perf.run('x', () => new Promise(r => setTimeout(r, 150)))
+      await perf.close()
+      const t0 = performance.now()
+      process.on('exit', () => console.log(JSON.stringify({ left: process.getActiveResourcesInfo().filter(r => r !== 'TTYWrap'), lingered: performance.now() - t0 })))
+      console.log(JSON.stringify({ handles: process.getActiveResourcesInfo().filter(r => r === 'Timeout') }))`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const [handles] = r.stdout.trim().split('\n').map(line => JSON.parse(line) as { handles?: string[] })
+    expect(handles!.handles).toEqual([]) // systeminformation's first currentLoad() held a ref'd 500 ms timer here
+  }, 30_000)
+})
+
 describe('startup cost', () => {
   it('monitors without a prometheus server never load node:http', async () => {
     const { bundleFixture, runNode } = await import('./_child.js')

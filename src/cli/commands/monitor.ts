@@ -102,6 +102,8 @@ export default defineCommand({
       serving = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
       process.stderr.write(`[unperf] monitor: serving ${serving}${path} and ${serving}/healthz\n`)
     }
+    // The monitor's timers and server are unref'd; this command is the one thing that keeps running.
+    const keepAlive = setInterval(() => {}, 1 << 30)
     // Printed samples start once the host metrics are in (the first systeminformation refresh).
     await Promise.race([monitor.ready(), finished])
     hooks.hook('monitor:sample', sample => {
@@ -113,8 +115,6 @@ export default defineCommand({
       if (seen >= count) done()
     })
 
-    // The monitor's timers and server are unref'd; this command is the one thing that keeps running.
-    const keepAlive = setInterval(() => {}, 1 << 30)
     await finished
     flushAlerts()
     clearInterval(keepAlive)

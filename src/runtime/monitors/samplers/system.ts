@@ -3,6 +3,7 @@
  * the first time, fsSize spawns `df`), so they run in the background on their own unref'd timer
  * and `read()` returns the last values: sampling never waits for them.
  */
+import { cpus, loadavg } from 'node:os'
 import type { WarnOnce } from '../../_internal.js'
 import { errorMessage } from '../../../errors.js'
 
@@ -30,10 +31,18 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
   let stopped = false
   let running: Promise<void> | undefined
   let si: SI | undefined
+  // The host's load from os.cpus() deltas, not si.currentLoad(): its first call waits 500 ms on a
+  // ref'd timer, which kept a short CLI alive that long after close(). The first window is the
+  // baseline taken here to the first refresh, FIRST_REFRESH_MS later on an unref'd timer.
+  let cpuBase = cpuTimes()
 
   const refresh = async (): Promise<void> => {
     si ??= await import('systeminformation')
-    const [load, mem, fs, net] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize().catch(() => []), si.networkStats().catch(() => [])])
+    const [mem, fs, net] = await Promise.all([si.mem(), si.fsSize().catch(() => []), si.networkStats().catch(() => [])])
+    const now = cpuTimes()
+    const total = now.total - cpuBase.total
+    const load = { currentLoad: total > 0 ? 100 * (1 - (now.idle - cpuBase.idle) / total) : 0, avgLoad: Math.max(...loadavg()) / now.cores }
+    cpuBase = now
     const disk = fs.reduce((acc, d) => ({ used: acc.used + (d.used || 0), size: acc.size + (d.size || 0) }), { used: 0, size: 0 })
     last = {
       load: { percent: round(load.currentLoad), avg: round(load.avgLoad) },
@@ -53,7 +62,10 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
       .finally(() => { running = undefined })
     return running
   }
-  const first = tick()
+  let firstDone!: () => void
+  const first = new Promise<void>((done) => { firstDone = done })
+  const startTimer = setTimeout(() => { void tick().then(firstDone) }, FIRST_REFRESH_MS)
+  startTimer.unref()
   // Host metrics change slowly; refreshing more often than every 5 s only costs CPU.
   const timer = setInterval(tick, Math.max(intervalMs, 5000))
   timer.unref()
@@ -62,9 +74,25 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
     ready: () => first,
     stop() {
       stopped = true
+      clearTimeout(startTimer)
       clearInterval(timer)
+      firstDone() // stopped before the first refresh: nothing more will come
     },
   }
+}
+
+/** The first refresh's wait: the first load window (si.currentLoad's own first window was 500 ms). */
+const FIRST_REFRESH_MS = 500
+
+function cpuTimes(): { idle: number; total: number; cores: number } {
+  let idle = 0
+  let total = 0
+  const all = cpus()
+  for (const { times } of all) {
+    idle += times.idle
+    total += times.user + times.nice + times.sys + times.irq + times.idle
+  }
+  return { idle, total, cores: Math.max(1, all.length) }
 }
 
 function round(n: number): number {
