@@ -97,9 +97,29 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
   if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base) : dir }
   if (o.driver === 'redis') {
     if (!o.url && !o.host) r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' (or host/port)", o.url)
+    else if (o.url !== undefined && !isRedisUrl(o.url)) {
+      // ioredis reads 'redis//:pw@h' or 'ftp://h' as a host named 'redis' or 'ftp', and throws on an
+      // unparsable one with the url (and its password) in the error; the value may hold a password: not shown
+      r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)", typeof o.url === 'string' ? urlShape(o.url) : o.url)
+    }
     const { driver: _d, ...rest } = o
     return { driver: 'redis', ...(rest as Omit<Extract<ResolvedDriverSpec, { driver: 'redis' }>, 'driver'>) }
   }
   const { driver, ...options } = o
   return { driver, options }
+}
+
+/** What ioredis reads as intended: redis:// or rediss:// urls, `host[:port]`, a unix socket path. */
+function isRedisUrl(url: unknown): boolean {
+  if (typeof url !== 'string' || /\s/.test(url)) return false
+  if (url.startsWith('/') || /^[\w.-]+(?::\d{1,5})?$/.test(url)) return true
+  if (!URL.canParse(url)) return false
+  const { protocol } = new URL(url)
+  return protocol === 'redis:' || protocol === 'rediss:'
+}
+
+/** A wrong url, told by its scheme only (it may hold a password). */
+function urlShape(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)
+  return scheme ? `${scheme[1]}://… (rest not shown)` : 'an unparsable url (not shown)'
 }

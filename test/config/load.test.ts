@@ -307,6 +307,17 @@ describe('config errors', () => {
     expect(error.issues[0]!.path).toBe('cache.driver[1].url')
   })
 
+  it('a redis url ioredis would misread or throw on is a config error that never shows its password', async () => {
+    for (const url of ['redis//:pwsecret1@h', 'ftp://:pwsecret1@h', 'redis://:p/wsecret1@127.0.0.1:1', ' redis://:pwsecret1 @h']) {
+      const error = await errorOf({ 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(url)} }] } }` })
+      expect(error.issues.map(i => i.path), url).toEqual(['cache.driver[1].url'])
+      expect(error.message).not.toContain('secret1')
+    }
+    for (const url of ['redis://:pw@127.0.0.1:6379/0', 'rediss://user:pw@redis.example:6380', '127.0.0.1:6379', 'localhost', '/tmp/redis.sock']) {
+      await expect(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(url)} }] } }` }) }), url).resolves.toBeDefined()
+    }
+  })
+
   it("an unknown option of a built-in driver names its key path, never its value (a misspelt password)", async () => {
     const error = await errorOf({ 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://h:6379', pasword: 'hunter2', timeout: 100 }, { driver: 'fs', bsae: '/x' }] } }` })
     expect(error.issues.map(i => i.path).sort()).toEqual(['cache.driver[1].pasword', 'cache.driver[1].timeout', 'cache.driver[2].bsae'])
