@@ -75,6 +75,22 @@ describe('metrics registry', () => {
     expect(() => parsePrometheus(text)).not.toThrow()
   })
 
+  it("a user histogram's series (_bucket, _sum, _count) and another user metric never share a name, in either order", () => {
+    const metrics = createMetricsRegistry('acme', emptySources())
+    metrics.histogram('lat', 'Latency.').observe(0.2)
+    expect(() => metrics.gauge('lat_bucket', 'Mine.')).toThrow(expect.objectContaining({ code: 'E_METRIC', message: expect.stringMatching(/'acme_lat_bucket' \(gauge\) would expose series of the histogram 'acme_lat'/) }))
+    expect(() => metrics.gauge('lat_sum', 'Mine.')).toThrow(/series of the histogram/)
+    expect(() => metrics.gauge('lat_count', 'Mine.')).toThrow(/series of the histogram/)
+    metrics.gauge('size_count', 'Mine.').set(3)
+    expect(() => metrics.histogram('size', 'Sizes.')).toThrow(/'acme_size' \(histogram\) would expose series of the gauge 'acme_size_count'/)
+    expect(() => metrics.histogram('lat_bucket', 'Nested.')).toThrow(/series of the histogram/) // its family name is a series of acme_lat
+    expect(metrics.histogram('lat', 'Latency.')).toBeDefined() // the same metric again is still fine
+    const text = metrics.expose()
+    const types = text.split('\n').filter(l => l.startsWith('# TYPE ')).map(l => l.split(' ')[2])
+    expect(types.filter(t => /^acme_(lat|size)/.test(t!))).toEqual(['acme_lat', 'acme_size_count'])
+    expect(() => parsePrometheus(text)).not.toThrow()
+  })
+
   it("exposes prom-client's default names and unperf's own metrics from the sources at expose time", () => {
     const commands = new Map<string, CommandTotals>()
     const pools: PoolStats[] = [{ name: 'io', concurrency: 4, adaptive: false, active: 2, queued: 5, completed: 10, failed: 1, retries: 0, timeouts: 0 }]

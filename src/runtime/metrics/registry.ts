@@ -147,6 +147,13 @@ export class MetricsRegistry implements PerfMetrics {
       if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}`)
       return existing
     }
+    // a histogram's series (name_bucket, name_sum, name_count) must not be another metric's name, either way
+    const mine = seriesNames(name, type)
+    for (const other of this._metrics.values()) {
+      if (seriesNames(other.name, other.type).some(n => mine.includes(n))) {
+        throw new MetricError(`metric '${name}' (${type}) would expose series of the ${other.type} '${other.name}' (the exposition would hold them twice): choose another name`)
+      }
+    }
     const state = new MetricState(name, help, type, labelNames, buckets)
     this._metrics.set(name, state)
     return state
@@ -184,6 +191,11 @@ const OWN_PREFIXED = [
 /** Own histograms: their families and the series names they expose. */
 const OWN_HISTOGRAMS = (prefix: string) => [`${prefix}_command_duration_seconds`, 'nodejs_gc_duration_seconds']
   .flatMap(h => [h, `${h}_bucket`, `${h}_sum`, `${h}_count`])
+
+/** The series names a metric exposes. */
+function seriesNames(name: string, type: MetricType): string[] {
+  return type === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name]
+}
 
 /** A name that is, or whose series would be named like, one of unperf's own metrics. */
 function isOwnName(name: string, prefix: string): boolean {
