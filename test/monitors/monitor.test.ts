@@ -188,6 +188,24 @@ describe('system: true and a short CLI', () => {
   }, 30_000)
 })
 
+describe('{ file } under umask 000', () => {
+  it('creates its dirs 0755 and the file 0644, never world-writable', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { statSync } = await import('node:fs')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-file-')
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 50, prometheus: { file: 'm/sub/metrics.prom' } }, report: { console: false } } })
+      await perf.run('x', () => new Promise(r => setTimeout(r, 200)))
+      await perf.close()`
+    const r = spawnSync('sh', ['-c', `umask 000 && exec "${process.execPath}" --input-type=module -e "$SCRIPT"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCRIPT: script, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const mode = (p: string) => (statSync(join(dir, p)).mode & 0o777).toString(8)
+    expect([mode('m'), mode('m/sub'), mode('m/sub/metrics.prom')]).toEqual(['755', '755', '644'])
+    expect(readdirSync(join(dir, 'm/sub'))).toEqual(['metrics.prom'])
+  }, 30_000)
+})
+
 describe('startup cost', () => {
   it('monitors without a prometheus server never load node:http', async () => {
     const { bundleFixture, runNode } = await import('./_child.js')

@@ -83,15 +83,17 @@ let tmpSeq = 0
 export async function writeTextfile(file: string, text: string): Promise<void> {
   const target = resolve(file)
   const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
-  await mkdir(dirname(target), { recursive: true })
-  await writeFile(tmp, text)
+  // readable by node_exporter, writable by this user only whatever the umask (0777 dirs and 0666
+  // files under umask 000); 'wx': a name planted in the dir (a symlink) is never written through
+  await mkdir(dirname(target), { recursive: true, mode: 0o755 })
+  await writeFile(tmp, text, { mode: 0o644, flag: 'wx' })
   await rename(tmp, target)
 }
 
 /** The same, synchronously (the process 'exit' path). */
 export function writeTextfileSync(file: string, text: string): void {
   const target = resolve(file)
-  mkdirSync(dirname(target), { recursive: true })
+  mkdirSync(dirname(target), { recursive: true, mode: 0o755 })
   // readable by node_exporter's textfile collector, like the async path's file
   writeFileAtomicSync(target, text, { mode: 0o644 })
 }
