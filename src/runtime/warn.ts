@@ -20,8 +20,12 @@ export function redact(text: string): string {
  */
 export const SECRET_WORDS = 'token|secret|password|passwd|passphrase|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|auth'
 
-/** A flag whose value is a secret: `--password`, `--api-key`, `--npm-token`, `--client-secret`, `-auth`... */
-const SECRET_FLAG = new RegExp(`^--?(?:[a-z0-9]+[_-])*(?:${SECRET_WORDS})$`, 'i')
+/** A flag whose value is a secret: `--password`, `--api-key`, `--npm-token`, `--client-secret`, `-auth`, `--pass`, `--secret-key`... */
+const SECRET_FLAG = new RegExp(`^--?(?:[a-z0-9]+[_-])*(?:${SECRET_WORDS}|pass|pwd?)(?:[_-]key)?$`, 'i')
+/** A header given as an argument (`-H 'Authorization: token …'`, `--header=X-Api-Key: …`): its value. */
+const SECRET_HEADER = new RegExp(`(^|=)((?:[a-z0-9]+-)*(?:${SECRET_WORDS}|authorization|cookie)(?:-[a-z0-9]+)*)\\s*:\\s*\\S.*$`, 'is')
+/** Tokens recognizable by their prefix (GitHub, GitLab, Slack, npm, OpenAI-style, AWS access key ids). */
+const TOKEN_SHAPE = /\b(gh[pousr]_|github_pat_|glpat-|xox[abprs]-|npm_|sk-|AKIA)[A-Za-z0-9_-]{16,}/g
 
 /**
  * An argv with its secrets redacted: each argument as `redact` does it (`--token=…`, URLs with
@@ -30,7 +34,11 @@ const SECRET_FLAG = new RegExp(`^--?(?:[a-z0-9]+[_-])*(?:${SECRET_WORDS})$`, 'i'
 export function redactArgv(argv: readonly string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
+    let arg = argv[i]!
+    // gated like the flag test below: most arguments never compile these
+    const colon = arg.indexOf(':')
+    if (colon > 0 && arg.charCodeAt(colon + 1) !== 47 /* / of a url */) arg = arg.replace(SECRET_HEADER, '$1$2: ***')
+    if (arg.length >= 20) arg = arg.replace(TOKEN_SHAPE, '$1***')
     out.push(redact(arg))
     // only a flag can be one: a command name or a path never compiles the case-insensitive
     // alternation (~0.5 ms on every start, V8 compiles a regex on its first use)
