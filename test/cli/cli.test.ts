@@ -493,6 +493,23 @@ describeRedis('unperf doctor with a redis tier (real redis)', () => {
     expect(human.stdout).toMatch(/✔ redis +redis:\/\/127\.0\.0\.1:\d+.* answered in /)
   })
 
+  it('a frozen redis (SIGSTOP) costs doctor its 2 s check, not 2 s more of disconnect', async () => {
+    const { startRedisServer } = await import('../helpers/redis-server.js')
+    const redis = await startRedisServer()
+    try {
+      const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(redis.url)} }] }, report: { console: false } }`)
+      const timed = () => { const t0 = performance.now(); const r = unperf(d, 'doctor'); return { r, ms: performance.now() - t0 } }
+      const up = timed()
+      expect(up.r.stdout).toMatch(/✔ redis .* answered in /)
+      redis.process.kill('SIGSTOP')
+      const frozen = timed()
+      expect(frozen.r.stdout).toMatch(/✖ redis .*no answer within 2 s/)
+      expect(frozen.ms - up.ms).toBeLessThan(3500) // 2 s deadline + the cache timeout's disconnect; 2 s more before
+    } finally {
+      redis.process.kill('SIGKILL')
+    }
+  }, 60_000)
+
   it('budget and report read report.historyDriver too: on a fresh clone the regression the run found still fails the gate', () => {
     const scope = `gate${Date.now()}`
     const clone = (ms: number) => {

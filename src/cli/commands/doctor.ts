@@ -45,7 +45,9 @@ export default defineCommand({
         checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${thrownMessage(error)}` })
       }
       for (const { spec, where } of redisSpecs(config)) {
-        const { client, release } = acquireRedis(spec, 2000)
+        // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also
+        // bounds ioredis' ref'd disconnect timer (2000 here kept doctor up 2 s more on a frozen redis)
+        const { client, release } = acquireRedis(spec, config.cache.timeout)
         const t0 = performance.now()
         // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
         // process up while the check waits (unref'd, doctor ended mid-check: no output, exit 0)
