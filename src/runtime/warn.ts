@@ -27,6 +27,11 @@ const SECRET_HEADER = new RegExp(`(^|=)((?:[a-z0-9]+-)*(?:${SECRET_WORDS}|author
 /** Tokens recognizable by their prefix (GitHub, GitLab, Slack, npm, OpenAI-style, AWS access key ids). */
 const TOKEN_SHAPE = /\b(gh[pousr]_|github_pat_|glpat-|xox[abprs]-|npm_|sk-|AKIA)[A-Za-z0-9_-]{16,}/g
 
+/** One of TOKEN_SHAPE's prefixes is in the argument (a long path or URL then never compiles the pattern). */
+function mayHoldToken(arg: string): boolean {
+  return arg.includes('gh') || arg.includes('github_pat_') || arg.includes('glpat-') || arg.includes('xox') || arg.includes('npm_') || arg.includes('sk-') || arg.includes('AKIA')
+}
+
 /**
  * An argv with its secrets redacted: each argument as `redact` does it (`--token=…`, URLs with
  * credentials), and the argument after a secret flag given without `=` (`--password hunter2`).
@@ -38,7 +43,7 @@ export function redactArgv(argv: readonly string[]): string[] {
     // gated like the flag test below: most arguments never compile these
     const colon = arg.indexOf(':')
     if (colon > 0 && arg.charCodeAt(colon + 1) !== 47 /* / of a url */) arg = arg.replace(SECRET_HEADER, '$1$2: ***')
-    if (arg.length >= 20) arg = arg.replace(TOKEN_SHAPE, '$1***')
+    if (arg.length >= 20 && mayHoldToken(arg)) arg = arg.replace(TOKEN_SHAPE, '$1***')
     out.push(redact(arg))
     // only a flag can be one: a command name or a path never compiles the case-insensitive
     // alternation (~0.5 ms on every start, V8 compiles a regex on its first use)
