@@ -504,7 +504,9 @@ describeRedis('unperf doctor with a redis tier (real redis)', () => {
       redis.process.kill('SIGSTOP')
       const frozen = timed()
       expect(frozen.r.stdout).toMatch(/✖ redis .*no answer within 2 s/)
-      expect(frozen.ms - up.ms).toBeLessThan(3500) // 2 s deadline + the cache timeout's disconnect; 2 s more before
+      // a bound on the wait, not a speed figure: 2 s deadline + the cache timeout's disconnect (≈ 2.3 s);
+      // before the fix 2 s more (5.6 s): the margin absorbs a loaded machine's slower second process
+      expect(frozen.ms - up.ms).toBeLessThan(4500)
     } finally {
       redis.process.kill('SIGKILL')
     }
