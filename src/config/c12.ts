@@ -89,6 +89,15 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     // jiti writes its copies with the umask: 0600 like every file of unperf's (a cold load: a file or two)
     if (jitiCache) try { for (const f of readdirSync(jitiCache)) chmodSync(join(jitiCache, f), 0o600) } catch { /* the dir is 0700 anyway */ }
   }
+  // a config file asked for by name that is not there is an error, not a run on the defaults (c12
+  // returns an empty config): a typo in `configFile` would switch every setting off without a word
+  if (configFile !== undefined && !result._configFile) {
+    const looked = configCandidates(rootDir, configFile)
+    throw new ConfigError([{
+      ...configIssue(configFile, 'configFile', 'an existing config file', configFile),
+      message: `configFile: '${configFile}' was not found (looked for ${looked.length === 1 ? looked[0] : `${resolve(rootDir, configFile)}.{${[...new Set(looked.map(f => f.slice(f.lastIndexOf('.') + 1)))].join(',')}} and in .config/`})`,
+    }])
+  }
   checkPackageJsonKey(rootDir)
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {

@@ -400,6 +400,24 @@ describe('config errors', () => {
     expect(nul.message).not.toContain('node_modules')
   })
 
+  it('an explicit configFile that is not there is an error naming it, not a run on the defaults', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '2h' } }` })
+    for (const configFile of ['perf.ci.ts', 'perf.ci']) {
+      const error = await loadPerfConfig({ cwd: dir, configFile }).then(() => { throw new Error('expected a ConfigError') }, (e: ConfigError) => e)
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error.issues).toHaveLength(1)
+      expect(error.issues[0]).toMatchObject({ path: 'configFile', found: configFile })
+      expect(error.issues[0]!.message).toContain(`configFile: '${configFile}' was not found (looked for ${join(dir, configFile)}`)
+    }
+    // the file by its name, with or without the extension, loads
+    writeFileSync(join(dir, 'perf.ci.ts'), `export default { cache: { ttl: '3h' } }`)
+    expect((await loadPerfConfig({ cwd: dir, configFile: 'perf.ci.ts' })).cache.ttl).toBe(3 * 3_600_000)
+    expect((await loadPerfConfig({ cwd: dir, configFile: 'perf.ci' })).cache.ttl).toBe(3 * 3_600_000)
+    // and removing it again is noticed on the warm path (the snapshot's inputs)
+    rmSync(join(dir, 'perf.ci.ts'))
+    await expect(loadPerfConfig({ cwd: dir, configFile: 'perf.ci.ts' })).rejects.toThrow(/was not found/)
+  })
+
   it('a missing extends source is an error, not a warning', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default { extends: './presets/missing.ts' }` })
     expect(error.issues[0]!.path).toBe('extends')
