@@ -3,18 +3,12 @@
  * first timed run included), and bad option values, an unreadable --baseline or an export path that
  * cannot be written are usage errors (exit 2) found before anything is benchmarked.
  */
-import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
 
-const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
-
-function unperf(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
-}
 
 describe('unperf bench', () => {
   it('--prepare runs before each warm-up and each timed run, the first one included; --runs N is N timed runs', () => {

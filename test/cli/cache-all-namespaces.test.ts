@@ -9,14 +9,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
+import { bin, unperf } from '../helpers/unperf-cli.js'
 
-const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
-
-function unperf(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
-}
 
 interface Row { namespace: string; key: string; expired: boolean }
 

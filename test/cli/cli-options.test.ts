@@ -7,13 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
+import { bin, unperf } from '../helpers/unperf-cli.js'
 
-const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
-
-function unperf(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
-}
 
 describe('unperf CLI options', () => {
   let dir: string

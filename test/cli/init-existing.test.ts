@@ -3,18 +3,12 @@
  * beside a perf.config.json (or .yaml, .js, one under .config/) would silently replace it or be
  * ignored. It refuses (exit 2) and names the file, --force or not.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
 
-const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
-
-function unperf(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
-}
 
 function project(pkg: Record<string, unknown> = {}): string {
   const dir = tempDir('unperf-init-')

@@ -3,19 +3,13 @@
  * judged nor a reference for the regression rule, `budgets.regressions: false` turns it off, and
  * a bad `--last` is a usage error.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { encodeLine, type HistoryEntry } from '../../src/runtime/report/history.js'
 import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
 
-const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
-
-function unperf(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(cwd, '.xdg') }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
-}
 
 function entry(i: number, duration: number, status: 'ok' | 'error'): HistoryEntry {
   return {
