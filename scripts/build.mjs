@@ -70,6 +70,39 @@ const builtins = {
   },
 }
 
+// Modules the start script reaches only through a sync getter the host may never call (`perf.pool()`,
+// `perf.metrics`, `perf.workers`): each becomes a stub of wrapper functions over its real module, a
+// lazy chunk compiled (with its code cache) on the first call. The start script holds ~30 kB less
+// source, code cache and top-level closures. A name another module imports that is not listed here
+// fails the build (esbuild: no matching export).
+const DEFERRED = {
+  'src/runtime/pool.ts': ['createPoolManager'],
+  'src/runtime/metrics/registry.ts': ['createMetricsRegistry'],
+  'src/runtime/workers.ts': ['createWorkers'],
+}
+const deferred = {
+  name: 'deferred-modules',
+  setup(b) {
+    const real = new Map(Object.keys(DEFERRED).map(file => [join(root, file), file]))
+    b.onResolve({ filter: /\.js$/ }, args => {
+      if (args.namespace !== 'file') return undefined
+      const target = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'))
+      return real.has(target) ? { path: target, namespace: 'deferred' } : undefined
+    })
+    b.onResolve({ filter: /^deferred-real:/ }, args => ({ path: args.path.slice('deferred-real:'.length), pluginData: 'real' }))
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, args => ({
+      contents: [
+        `let m`,
+        // rewritten to a sync require of the chunk by scripts/start-script.mjs (checked there)
+        `const load = () => (m ??= __unperf_deferred(() => import(${JSON.stringify('deferred-real:' + args.path)})))`,
+        ...DEFERRED[real.get(args.path)].map(name => `export function ${name}(...args) { return load().${name}(...args) }`),
+      ].join('\n') + '\n',
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
 rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })
 
@@ -95,7 +128,7 @@ for (const [name, file] of Object.entries(splitEntries)) {
     metafile: true,
     outExtension: { '.js': '.mjs' },
     chunkNames: `_chunks/${name}.[name]-[hash]`,
-    plugins: [builtins],
+    plugins: name === 'index' ? [deferred, builtins] : [builtins],
   })
   // the entry and the chunks it imports statically become one file (each ESM file costs ~0.7 ms)
   await inlineStartChunks(dist, join(dist, `${name}.mjs`), metafile)

@@ -9,8 +9,8 @@
 // The script takes import() and import.meta from the module, so lazy chunks load as before.
 //
 // The entry's lazy chunks (the cache, drivers, validation, monitors, ...) get the same treatment:
-// each ES module chunk becomes a factory function in one of two scripts (the cache's group and the
-// rest), `_chunks/<entry>.lazy-<hash>.js`, each compiled with its own code cache the first time a
+// each ES module chunk becomes a factory function in one of three scripts (the cache's group, the
+// deferred modules' and the rest), `_chunks/<entry>.lazy-<hash>.js`, each compiled with its own code cache the first time a
 // run needs one of its chunks; a chunk's code runs when it is first imported, as before. A CLI's first cache operation compiled ~100 kB of chunks
 // as ES modules (~6 ms with their four files' resolution and linking): now they come from the cache.
 import { transformSync } from 'esbuild'
@@ -36,12 +36,13 @@ function rewriteImports(code, what) {
 const MAX_SCRIPT = 127 * 1024
 
 /**
- * The entry's lazy chunks as scripts of factories, in two groups: the cache (its chunk and the
- * chunks it reaches: drivers, file hashing, fetch) and the rest (config validation, c12, snapshots,
- * monitors, ...), so a warm run that uses the cache never reads or deserializes the config code.
+ * The entry's lazy chunks as scripts of factories, in three groups: the cache (its chunk and the
+ * chunks it reaches: drivers, file hashing, fetch), the deferred modules (pools, the metrics registry,
+ * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
+ * warm run that uses the cache never reads or deserializes the config code.
  * The chunk files are removed. A factory may require one of another group: that group loads then.
  */
-function buildLazyScripts(dist, entryName) {
+function buildLazyScripts(dist, entryName, deferred = []) {
   const dir = join(dist, '_chunks')
   const names = readdirSync(dir).filter(n => n.startsWith(`${entryName}.`) && n.endsWith('.mjs')).sort()
   if (names.length === 0) return undefined
@@ -52,7 +53,15 @@ function buildLazyScripts(dist, entryName) {
   names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(visit)
   // chunks that only wrap cache-group code (file-hash, the history driver) load with it
   for (const n of names) if (!cacheGroup.has(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
-  const groups = [names.filter(n => cacheGroup.has(n)), names.filter(n => !cacheGroup.has(n))].filter(g => g.length > 0)
+  // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
+  const deferredGroup = new Set()
+  const visitDeferred = n => { if (!cacheGroup.has(n) && !deferredGroup.has(n)) { deferredGroup.add(n); reach(n).forEach(visitDeferred) } }
+  deferred.forEach(visitDeferred)
+  const groups = [
+    names.filter(n => cacheGroup.has(n)),
+    names.filter(n => deferredGroup.has(n)),
+    names.filter(n => !cacheGroup.has(n) && !deferredGroup.has(n)),
+  ].filter(g => g.length > 0)
   const scripts = groups.map((group, i) => {
     const parts = group.map(name => {
       const code = rewriteImports(sources.get(name), name)
@@ -87,11 +96,19 @@ export function buildStartScript(dist, version) {
   // the exports as a plain object (they are all constants: functions, classes, frozen data), not
   // esbuild's CommonJS form: its getters and copies cost ~20 kB of young-generation allocation per start
   code = code.slice(0, exportClause.index) + `\nmodule.exports = { ${bindings.map(([local, exported = local]) => exported === local ? local : `${exported}: ${local}`).join(', ')} };\n`
+  // deferred modules (scripts/build.mjs): a sync require of their chunk, from its lazy script
+  const deferred = []
+  code = code.replace(/__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/_chunks\/([^"]+\.mjs)"\s*\)\s*\)/g, (_, name) => {
+    deferred.push(name)
+    return `__unperf_require(${JSON.stringify(name)})`
+  })
+  if (code.includes('__unperf_deferred')) throw new Error('dist/index.mjs: a deferred module\'s import was not rewritten')
   code = rewriteImports(code, 'dist/index.mjs')
-  const lazy = buildLazyScripts(dist, 'index')
+  const lazy = buildLazyScripts(dist, 'index', deferred)
+  for (const name of deferred) if (!lazy?.some(g => g.names.includes(name))) throw new Error(`deferred chunk ${name} is in no lazy script`)
   // whitespace only: names stay readable in stack traces; ~20 % less source to read and hold on every start
   const body = transformSync(code, { loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
-  const script = `(function (module, exports, __unperf_import, __unperf_meta) {"use strict";\n${body}\n})\n`
+  const script = `(function (module, exports, __unperf_import, __unperf_meta, __unperf_require) {"use strict";\n${body}\n})\n`
   new Script(script, { filename: 'start script' }) // a stray export or a top-level await fails the build, not a user's start
   // V8 accepts a code cache for any source of the same length: the cache is keyed by a content hash
   if (Buffer.byteLength(script) > MAX_SCRIPT) throw new Error(`the start script is ${Buffer.byteLength(script)} bytes: keep it under ${MAX_SCRIPT} (V8's large-object space); move code off the start path`)
@@ -131,7 +148,7 @@ const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? joi
 // V8 checks a cache against its own version and flags and the source's length, not its content:
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
-const KEEP = 48 // cache files: 16 builds' start script and two lazy scripts
+const KEEP = 64 // cache files: 16 builds' start script and three lazy scripts
 
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
@@ -197,7 +214,7 @@ function load(specifier, from) {
 const load = specifier => import(specifier)`}
 
 const mod = { exports: {} }
-compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, specifier => load(specifier, indexUrl), { url: indexUrl, unperfLoadStart: loadStart })
+compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, specifier => load(specifier, indexUrl), { url: indexUrl, unperfLoadStart: loadStart }${lazy ? ', chunk' : ''})
 return mod.exports
 }
 

@@ -60,23 +60,23 @@ describe('V8 code cache of the start path', () => {
     expect(statSync(path).size).toBeGreaterThan(10_000)
   })
 
-  it('keeps the caches of the newest 16 builds (a start and two lazy scripts each: 48 files)', () => {
+  it('keeps the caches of the newest 16 builds (a start and three lazy scripts each: 64 files)', () => {
     const h = host()
     mkdirSync(h.cacheDir, { recursive: true })
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 80; i++) {
       const old = join(h.cacheDir, `0.0.${i}-${'0'.repeat(16)}-00000000-v20.0.0-x64.v8`)
       writeFileSync(old, 'x')
       utimesSync(old, new Date(Date.now() - (i + 1) * 60_000), new Date(Date.now() - (i + 1) * 60_000))
     }
     h.run()
     const left = h.files()
-    expect(left).toHaveLength(48)
+    expect(left).toHaveLength(64)
     const own = left.filter(n => !n.startsWith('0.0.'))
     // this build's own caches (its start script's and, as this first run compiled the config, its lazy chunks')
     expect(own).toContain(h.startCache())
     expect(own.some(n => hashesOf('lazy').some(h => n.includes(`-${h}-`)))).toBe(true)
     // the newest others are kept: 0.0.0 … (the oldest are gone)
-    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 48 - own.length }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-00000000-v20.0.0-x64.v8`).sort())
+    expect(left.filter(n => n.startsWith('0.0.')).sort()).toEqual(Array.from({ length: 64 - own.length }, (_, i) => `0.0.${i}-${'0'.repeat(16)}-00000000-v20.0.0-x64.v8`).sort())
   })
 
   it('two installs of the same build keep their own caches: stack traces name the install that runs', () => {

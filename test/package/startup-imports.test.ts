@@ -64,6 +64,21 @@ describe('startup imports', () => {
     expect(used).toContain('cache')
   })
 
+  it('pools, the metrics registry and workers load on their first use only, and then work', () => {
+    const config = `export default { cache: { driver: 'memory' }, report: { console: false, dir: './.perf' } }`
+    const deferred = ['pool', 'registry', 'workers']
+    const lean = unperfChunks(loadedModules(config))
+    for (const name of deferred) expect(lean).not.toContain(name)
+    const body = `
+      const doubled = await perf.pool('io').map([1, 2, 3], async n => n * 2)
+      if (doubled.join() !== '2,4,6') throw new Error('pool: ' + doubled)
+      perf.metrics.counter('jobs_total', 'jobs').inc(2)
+      if (!(await perf.metrics.expose()).includes('jobs_total 2')) throw new Error('metrics')
+      if (typeof perf.workers.run !== 'function') throw new Error('workers')`
+    const used = unperfChunks(loadedModules(config, body))
+    for (const name of deferred) expect(used).toContain(name)
+  })
+
   it('config values validated before skip validation; a changed value (from the environment) is validated again', () => {
     const dir = tempDir('unperf-validated-')
     const config = `export default { cache: { enabled: process.env.CACHE_ON === 'yes' ? true : process.env.CACHE_ON ?? false }, report: { console: false, dir: './.perf' } }`
