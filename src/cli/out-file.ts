@@ -1,6 +1,6 @@
 /**
- * Files a command writes where an option says (`report --html FILE`, `bench --export-json FILE`):
- * missing directories are made, and a path that cannot be written (a directory, no permission) is
+ * Files a command writes where an option says (`report --html FILE`, `bench --export-json FILE`),
+ * relative to `--cwd` as every path of the CLI is (`git -C`): missing directories are made, and a path that cannot be written (a directory, no permission) is
  * bad usage (exit 2) naming the option and the file, not a raw ENOENT/EISDIR with exit 1.
  */
 import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs'
@@ -19,8 +19,8 @@ function reason(error: unknown): string {
  * Checks, before any work, that `file` can be written: its directory made if missing and writable,
  * the path itself not a directory. Returns the absolute path.
  */
-export function checkOutFile(option: string, file: string): string {
-  const path = resolve(file)
+export function checkOutFile(option: string, file: string, cwd: string | undefined): string {
+  const path = resolve(cwd ?? '', file)
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
     mkdirSync(dirname(path), { recursive: true })
@@ -32,8 +32,8 @@ export function checkOutFile(option: string, file: string): string {
 }
 
 /** Writes `data` to `file` (directories made), or throws a UsageError naming the option. Returns the absolute path. */
-export function writeOutFile(option: string, file: string, data: string): string {
-  const path = checkOutFile(option, file)
+export function writeOutFile(option: string, file: string, data: string, cwd: string | undefined): string {
+  const path = checkOutFile(option, file, cwd)
   try {
     writeFileSync(path, data)
   } catch (error) {

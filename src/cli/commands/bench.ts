@@ -29,18 +29,19 @@ function runOnce(command: string, cwd: string): { seconds: number; user: number;
 }
 
 /** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
-function readBaseline(file: string): { results: Result[] } {
+function readBaseline(option: string, cwd: string): { results: Result[] } {
+  const file = resolve(cwd, option)
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new UsageError(`--baseline ${resolve(file)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`)
+    throw new UsageError(`--baseline ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`)
   }
   let base: unknown
   try { base = JSON.parse(text) } catch { base = undefined }
   const results = (base as { results?: unknown } | undefined)?.results
   if (!Array.isArray(results) || !results.every(r => r && typeof (r as Result).command === 'string' && Array.isArray((r as Result).times) && typeof (r as Result).median === 'number')) {
-    throw new UsageError(`--baseline ${resolve(file)}: expected the JSON of --save-baseline or --export-json ({ results: [{ command, median, times, ... }] })`)
+    throw new UsageError(`--baseline ${file}: expected the JSON of --save-baseline or --export-json ({ results: [{ command, median, times, ... }] })`)
   }
   return base as { results: Result[] }
 }
@@ -75,9 +76,9 @@ export default defineCommand({
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)
     if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError(`--runs must be an integer ≥ 2, got '${args.runs}'`)
     // read before the benchmark: a mistyped path must not cost the whole run and then exit 1
-    const base = args.baseline === undefined ? undefined : readBaseline(args.baseline)
+    const base = args.baseline === undefined ? undefined : readBaseline(args.baseline, cwd)
     // and the files it will write: a typo in a path must not be found after the benchmark
-    for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option])
+    for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option], cwd)
     const prepare = () => {
       if (!args.prepare) return
       const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
@@ -143,13 +144,13 @@ export default defineCommand({
       if (regressions.length > 0) process.exitCode = 1
     }
     const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
-    if (args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2))
-    if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2))
+    if (args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
+    if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2), cwd)
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) {
       const md = ['| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |', '|:---|---:|---:|---:|---:|',
         ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : ratioText(rel)} |` })]
-      writeOutFile('--export-markdown', args['export-markdown'], md.join('\n') + '\n')
+      writeOutFile('--export-markdown', args['export-markdown'], md.join('\n') + '\n', cwd)
     }
     if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
     for (const r of results) {

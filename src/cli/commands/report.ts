@@ -44,7 +44,7 @@ export default defineCommand({
     if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
     const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
-      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, readLastReport(config)))
+      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, readLastReport(config)), args.cwd)
       if (args.json) return printJson({ file, runs: history.length })
       return console.log(`${green('✔')} wrote ${file} (${history.length} runs)`)
     }
