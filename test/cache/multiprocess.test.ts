@@ -74,3 +74,38 @@ describeRedis('a CLI process on a redis tier', () => {
     expect(JSON.parse(r.out)).toEqual({ first: 'computed', second: 'computed' })
   }, 30_000)
 })
+
+describeRedis('a wrap() lock whose holder died', () => {
+  it('is taken at once by a process of the same machine, not after the lock expires (15 s)', async () => {
+    const key = `held-${process.pid}-${Date.now()}`
+    const cwd = tempDir('unperf-lock-cwd-') // one project: one scope, one lock key
+    const c = child('lock-holder.mjs', { dir: tempDir('unperf-lock-'), cwd, url: redisUrl, key })
+    await c.ready()
+    c.proc.kill('SIGKILL')
+    expect((await c.done).signal).toBe('SIGKILL')
+    const { cache, m } = manager({ dir: tempDir('unperf-lock-2-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
+    const started = Date.now()
+    let calls = 0
+    expect(await cache.wrap(key, () => { calls++; return 'mine' })).toBe('mine')
+    expect(calls).toBe(1)
+    // a few holder checks (250 ms apart) on a loaded machine; the lock's expiry would be 15 s
+    expect(Date.now() - started).toBeLessThan(5000)
+    await m.close()
+  }, 30_000)
+
+  it('a live holder is still waited for: its value, not a second call of fn', async () => {
+    const key = `live-${process.pid}-${Date.now()}`
+    const cwd = tempDir('unperf-lock-cwd-')
+    const { cache: first, m: m1 } = manager({ dir: tempDir('unperf-lock-a-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
+    const { cache: second, m: m2 } = manager({ dir: tempDir('unperf-lock-b-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
+    await Promise.all([first.get('warm-up'), second.get('warm-up')]) // both connected
+    let calls = 0
+    const slow = first.wrap(key, () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 1200)))
+    await new Promise(resolve => setTimeout(resolve, 200))
+    const waiter = second.wrap(key, () => { calls++; return 'second' })
+    expect(await Promise.all([slow, waiter])).toEqual(['first', 'first'])
+    expect(calls).toBe(1)
+    await m1.close()
+    await m2.close()
+  }, 30_000)
+})

@@ -1,16 +1,17 @@
 /**
  * wrap(): one fn call per key at a time: in the process (a pending-call map), and across
  * processes when a redis tier is up (SET NX PX lock, refreshed while fn runs; waiters poll the
- * cache; a crashed holder blocks others at most until its lock expires). swr serves a stale value
+ * cache; a holder that died on the same machine is seen at once (lock-holder.ts), one elsewhere blocks
+ * others at most until its lock expires). swr serves a stale value
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
-import { crypto } from '../_builtins.js'
 import type { StoredEntry } from '../../drivers/types.js'
 import type { TierGuard } from '../../drivers/tiers.js'
 import { RedisTier } from '../../drivers/redis.js'
 import type { CacheWrapOptions } from '../types.js'
 import { parseDuration } from '../../config/units.js'
 import { hashFiles } from './file-hash.js'
+import { holderIsGone, lockToken } from './lock-holder.js'
 
 export interface Lookup {
   entry: StoredEntry
@@ -44,6 +45,8 @@ export interface Flight { promise: Promise<unknown>; outcome: Outcome }
 
 const LOCK_TTL_MS = 15_000
 const POLL_MS = 50
+/** How often a waiter reads the lock's value to see whether its holder died. */
+const HOLDER_CHECK_MS = 250
 
 export function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
   if (options.files && options.files.length > 0) {
@@ -124,8 +127,9 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   }
   const client = await redis.tier.client()
   const lockKey = redis.tier.lockKey(key)
-  const token = crypto().randomBytes(12).toString('hex')
+  const token = lockToken()
   const deadline = Date.now() + LOCK_TTL_MS * 2
+  let holderChecked = Date.now()
   for (;;) {
     let acquired = false
     try {
@@ -157,6 +161,14 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
     const filled = await api.lookup(key)
     if (filled && !filled.stale) return filled.entry.value as T
+    if (Date.now() - holderChecked >= HOLDER_CHECK_MS) {
+      holderChecked = Date.now()
+      try {
+        const held = await redis.call(() => client.get(lockKey))
+        // a holder of this machine that died: its lock goes now (only if it is still that one's)
+        if (holderIsGone(held)) await redis.call(() => client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, held!))
+      } catch { /* redis went away: the next SET NX says so */ }
+    }
     if (Date.now() > deadline) {
       const value = await fn()
       await api.write(key, value, options.ttl, staleFor)
