@@ -15,6 +15,7 @@ import { MissingDependencyError } from '../errors.js'
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
 export interface RedisClient {
+  get(key: string): Promise<string | null>
   getBuffer(key: string): Promise<Buffer | null>
   mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>
   exists(...keys: string[]): Promise<number>

@@ -166,7 +166,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       try {
         const held = await redis.call(() => client.get(lockKey))
         // a holder of this machine that died: its lock goes now (only if it is still that one's)
-        if (holderIsGone(held)) await redis.call(() => client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, held!))
+        if (held !== null && holderIsGone(held)) await redis.call(() => client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, held))
       } catch { /* redis went away: the next SET NX says so */ }
     }
     if (Date.now() > deadline) {
