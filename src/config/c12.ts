@@ -3,7 +3,7 @@
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
@@ -52,6 +52,12 @@ const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
   const { loadConfig } = await import('c12')
   const extendsSources: string[] = []
+  // which file an extends source came from (errors name it): a layer this resolver loaded that lists
+  // it, else the config c12 loaded itself in that dir (the main one, or a directory's perf.config)
+  const loaded: { dir: string; file: string; sources: unknown[] }[] = []
+  const extendingFile = (dir: string, source: string) =>
+    loaded.find(l => l.dir === dir && l.sources.some(s => s === source || (Array.isArray(s) && s[0] === source) || (s as { source?: unknown })?.source === source))?.file
+    ?? configCandidates(dir, dir === rootDir ? configFile : undefined).find(f => existsSync(f)) ?? join(dir, 'perf.config')
   const jitiCache = jitiCacheDir(rootDir)
   let result
   try {
@@ -72,13 +78,17 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
         if (source === '.' || source === (configFile ?? 'perf.config')) return null
         extendsSources.push(source)
         if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) return null
-        const file = resolve(opts.cwd ?? rootDir, source)
+        const from = opts.cwd ?? rootDir
+        const file = resolve(from, source)
         if (!existsSync(file)) {
-          throw new ConfigError([{ ...configIssue('perf.config', 'extends', 'an existing file or directory', source), message: `extends: '${source}' was not found (looked for ${file})` }])
+          const by = relative(rootDir, extendingFile(from, source))
+          throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
         }
         if (!extname(file)) return null
         let config = await opts.jiti!.import(file, { default: true })
         if (typeof config === 'function') config = await (config as () => unknown)()
+        const listed = (config as { extends?: unknown } | null)?.extends
+        loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
         return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
       },
     })

@@ -422,6 +422,23 @@ describe('config errors', () => {
     const error = await errorOf({ 'perf.config.ts': `export default { extends: './presets/missing.ts' }` })
     expect(error.issues[0]!.path).toBe('extends')
     expect(error.message).toContain('presets/missing.ts')
+    expect(error.issues[0]!.file).toBe('perf.config.ts')
+  })
+
+  it('a missing extends source names the file that extends it, at any depth', async () => {
+    const nested = await errorOf({
+      'perf.config.ts': `export default { extends: ['./presets/base.ts'] }`,
+      'presets/base.ts': `export default { extends: ['./shared.ts', './gone.ts'] }`,
+      'presets/shared.ts': `export default { cache: { ttl: '1h' } }`,
+    })
+    expect(nested.issues[0]).toMatchObject({ file: join('presets', 'base.ts'), path: 'extends', found: './gone.ts' })
+    expect(nested.issues[0]!.message).toMatch(/^presets[/\\]base\.ts: extends: '\.\/gone\.ts' was not found/)
+    // a directory extended: c12 loads its perf.config itself
+    const dir = await errorOf({
+      'perf.config.mjs': `export default { extends: ['./presets'] }`,
+      'presets/perf.config.mjs': `export default { extends: ['./missing.mjs'] }`,
+    })
+    expect(dir.issues[0]!.file).toBe(join('presets', 'perf.config.mjs'))
   })
 
   it('an error in .perfrc names .perfrc', async () => {
