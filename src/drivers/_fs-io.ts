@@ -225,6 +225,33 @@ function readStartSync(path: string, sizeHint: number | undefined): Buffer | Rea
   }
 }
 
+/**
+ * The first `max` bytes of a file (all of it when shorter), for a header read without the payload
+ * (keys()): sync while this turn of the event loop has sync time left, else through the pool.
+ */
+export async function readFileHead(path: string, max: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(max)
+  if (syncTurn()) {
+    const start = now()
+    try {
+      const fd = fs.openSync(path, 'r')
+      try {
+        return buf.subarray(0, fs.readSync(fd, buf, 0, max, 0))
+      } finally {
+        fs.closeSync(fd)
+      }
+    } finally {
+      spentSync(start)
+    }
+  }
+  const fd = await open(path, 'r')
+  try {
+    return buf.subarray(0, await read(fd, buf, 0, max, 0))
+  } finally {
+    close(fd).catch(ignore)
+  }
+}
+
 /** readEntryFile through the thread pool: large entries, and readers that want to give other processes time (readAside's later looks). */
 export async function readEntryFileAsync(path: string, sizeHint?: number): Promise<Buffer> {
   const fd = await open(path, 'r')

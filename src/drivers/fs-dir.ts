@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { asideName, asideOf, settleAside } from './_fs-aside.js'
+import { readFileHead } from './_fs-io.js'
 import { readHeader } from './envelope.js'
 import { isEntryName, type FsLru } from './fs-lru.js'
 import { decodeFileName } from './fs-names.js'
@@ -28,6 +29,13 @@ export function removeStrayDir(path: string): boolean {
     return false
   }
 }
+
+/**
+ * Bytes read for an entry's header (keys()): the fixed header and a key of up to ~1 000 characters
+ * (every readable or escaped name's key: at most 100), from Node's buffer pool. A longer key: the
+ * whole file.
+ */
+const HEAD_READ = 2048
 
 export class FsDir {
   /**
@@ -68,6 +76,16 @@ export class FsDir {
   /** An entry's key: decoded from a readable or escaped name, else read from a hashed one's envelope. */
   async keyOf(name: string): Promise<string | undefined> {
     return decodeFileName(name) ?? (await this._header(name))?.key
+  }
+
+  /**
+   * An entry's header (key, expiry, stale window) from the first bytes of its file, without its
+   * payload; undefined when the file is gone or is no entry (a corrupt header, a directory).
+   */
+  async header(name: string) {
+    const head = await readFileHead(this.base + name, HEAD_READ).catch(() => undefined)
+    if (head === undefined) return undefined
+    return readHeader(head) ?? (head.length === HEAD_READ ? this._header(name) : undefined)
   }
 
   /** remove() with sync unlinks, for lone removals (delete(), a corrupt entry found by get()); bulk ones go through the pool. */

@@ -29,11 +29,13 @@ import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, type EncodeOptions } from './envelope.js'
-import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
+import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 /** Temp file names: `.<entry>.<pid>.<random of this process>.<counter>.tmp`, unique without a random per write. */
 const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
 let tmpCounter = 0
+/** Entry headers keys() reads at once (sync while the turn's budget lasts, then overlapping in the thread pool). */
+const KEYS_BATCH = 64
 
 export type { IndexEntry } from './fs-lru.js'
 
@@ -203,11 +205,29 @@ export class FsTier implements Tier {
     }
   }
 
-  async keys(): Promise<string[]> {
+  /**
+   * The keys of the live entries: each entry's header read (its first bytes, not the payload) for
+   * its expiry and stale window, 64 files at a time. An entry under a name that is not its key's
+   * (stored by an earlier build) is left out: get() of its key would not find it. `expired`: every
+   * entry, readable and escaped names decoded without reading the file.
+   */
+  async keys(options?: KeysOptions): Promise<string[]> {
+    const names = await this._files.names()
     const keys: string[] = []
-    for (const name of await this._files.names()) {
-      const key = await this._files.keyOf(name)
-      if (key !== undefined) keys.push(key)
+    if (options?.expired) {
+      for (const name of names) {
+        const key = await this._files.keyOf(name)
+        if (key !== undefined) keys.push(key)
+      }
+      return keys
+    }
+    const now = Date.now()
+    for (let i = 0; i < names.length; i += KEYS_BATCH) {
+      const batch = names.slice(i, i + KEYS_BATCH)
+      const headers = await Promise.all(batch.map(name => this._files.header(name)))
+      headers.forEach((h, j) => {
+        if (h !== undefined && isLive(h, now) && encodeFileName(h.key) === batch[j]) keys.push(h.key)
+      })
     }
     return keys
   }

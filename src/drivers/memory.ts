@@ -8,7 +8,7 @@
 import { LruPolicy } from './policy/lru.js'
 import { TinyLfuPolicy } from './policy/tinylfu.js'
 import type { EvictionPolicy, Evicted, PolicyName, SharedBytes } from './policy/types.js'
-import type { StoredEntry, Tier } from './types.js'
+import { isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 export interface MemoryTierOptions {
   /** @default 'lru' */
@@ -65,8 +65,13 @@ export class MemoryTier implements Tier {
     return this.policy.delete(key) !== null
   }
 
-  async keys(): Promise<string[]> {
-    return [...this.policy.keys()]
+  /** Live entries only unless `expired` (no clock read per entry: one `now` for the listing). */
+  async keys(options?: KeysOptions): Promise<string[]> {
+    if (options?.expired) return [...this.policy.keys()]
+    const now = Date.now()
+    const out: string[] = []
+    for (const e of this.policy.entries()) if (isLive(e, now)) out.push(e.key)
+    return out
   }
 
   async clear(): Promise<number> {

@@ -8,7 +8,7 @@
  */
 import { defineSetCommand, type CommandClass, type SetCommandClass } from './_redis-set.js'
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
-import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
+import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError } from '../errors.js'
 
@@ -229,7 +229,11 @@ export class RedisTier implements Tier {
     return (await c.del(this._prefix + key)) > 0
   }
 
-  async keys(): Promise<string[]> {
+  /**
+   * Live entries only, `expired` or not: Redis drops an entry at the end of its stale window itself
+   * (PX = ttl + stale window, rounded up to the ms), and SCAN never returns a key past its expiry.
+   */
+  async keys(_options?: KeysOptions): Promise<string[]> {
     const c = await this._client
     const out: string[] = []
     const pattern = escapeGlob(this._prefix) + '*'

@@ -28,8 +28,13 @@ export interface Tier {
   set(entry: StoredEntry): Promise<void>
   setMany(entries: StoredEntry[]): Promise<void>
   delete(key: string): Promise<boolean>
-  /** The user keys stored in this namespace (expired ones included). */
-  keys(): Promise<string[]>
+  /**
+   * The user keys of this namespace's live entries (isLive: not past their expiry and stale window,
+   * what a lookup can still return); `expired: true` lists every stored entry, expired ones
+   * included (`unperf cache list`). Lists only: an expired entry stays until a lookup of it,
+   * prune() or the sweep removes it.
+   */
+  keys(options?: KeysOptions): Promise<string[]>
   clear(): Promise<number>
   /** Remove expired entries, then least recently used ones down to maxBytes. Returns the removed keys. */
   prune(maxBytes: number, now: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
@@ -42,6 +47,20 @@ export interface Tier {
   enforce?(maxBytes: number): Promise<{ key: string; reason: 'lru' | 'expired'; size: number }[]>
   close(): Promise<void>
   readonly dir?: string
+}
+
+export interface KeysOptions {
+  /** Also the entries past their expiry and stale window, not removed yet. @default false */
+  expired?: boolean
+}
+
+/**
+ * An entry a lookup can still return at `now`: fresh, or past its ttl but within its stale window
+ * (`swr` / `staleIfError`: wrap() may serve it). The others are removed by the lookup that meets
+ * them, prune() and the sweep.
+ */
+export function isLive(entry: { expiresAt: number | null; staleFor: number }, now: number): boolean {
+  return entry.expiresAt === null || now < entry.expiresAt + entry.staleFor
 }
 
 export class CorruptEntryError extends Error {

@@ -7,7 +7,7 @@ import type { Driver } from 'unstorage'
 import { MissingDependencyError, PerfError } from '../errors.js'
 import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
 import { encodeFileName } from './fs.js'
-import { CorruptEntryError, type StoredEntry, type Tier } from './types.js'
+import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 export async function loadUnstorageDriver(name: string, options: Record<string, unknown>): Promise<Driver> {
   if (!/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(name)) throw new PerfError('E_DRIVER', `unknown cache driver '${name}'`)
@@ -80,13 +80,15 @@ export class UnstorageTier implements Tier {
     return out
   }
 
-  async keys() {
+  /** Each entry's header is read (its key; its expiry: drivers that ignore ttl keep expired entries). */
+  async keys(options?: KeysOptions) {
     const d = await this._driver
     const out: string[] = []
+    const now = Date.now()
     for (const sk of await this._storageKeys()) {
       const raw = await d.getItem(sk)
       const header = raw == null ? undefined : readHeader(Buffer.from(String(raw), 'base64'))
-      if (header) out.push(header.key)
+      if (header && (options?.expired || isLive(header, now))) out.push(header.key)
     }
     return out
   }

@@ -85,8 +85,15 @@ export interface PerfCache {
   /** An HTTP cache over global fetch; a `Request` is read for its URL, method and headers. */
   fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void>
+  /** Deletes the keys keys() lists that match (a glob: `*` matches any characters; or a RegExp); returns how many. */
   invalidate(pattern: string | RegExp): Promise<number>
+  /**
+   * This namespace's keys whose entries are live: those get() returns, and those past their ttl but
+   * within their stale window (`swr` / `staleIfError`), which wrap() can still serve (get() misses
+   * them). An expired entry not removed yet is not listed; listing removes nothing.
+   */
   keys(): Promise<string[]>
+  /** Removes every entry of this namespace, expired ones too; returns how many were live (keys()'s count). */
   clear(): Promise<number>
   prune(): Promise<number>
   stats(): CacheStats

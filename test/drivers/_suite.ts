@@ -90,6 +90,26 @@ export function driverSuite(name: string, o: SuiteOptions): void {
       expect((await b.get('x'))?.value).toBe('other')
     })
 
+    it('keys() lists what a lookup still returns: fresh entries and those within their stale window, not those past it', async () => {
+      const t = open()
+      const now = Date.now()
+      // a key whose header is longer than the fs tier's first read of a file
+      const long = 'l'.repeat(3000)
+      const listed = async (options?: { expired: boolean }) => (await t.keys(options)).map(k => k.replace(long, '<long>')).sort()
+      await t.set(entry('fresh', 1, { expiresAt: now + 60_000 }))
+      await t.set(entry('forever', 2))
+      // past its ttl, within its stale window (swr / staleIfError): wrap() may still serve it
+      await t.set(entry('stale', 3, { expiresAt: now - 1000, staleFor: 60_000 }))
+      await t.set(entry('gone', 4, { expiresAt: now - 1000, staleFor: 500 }))
+      await t.set(entry(long, 5, { expiresAt: now - 1000 }))
+      await t.set(entry(`${long}-live`, 6, { expiresAt: now + 60_000 }))
+      const live = ['<long>-live', 'forever', 'fresh', 'stale']
+      expect(await listed()).toEqual(live)
+      // listing removes nothing: every stored entry with expired: true (redis drops them itself, PX)
+      expect(await listed({ expired: true })).toEqual(name === 'redis' ? live : ['<long>', '<long>-live', 'forever', 'fresh', 'gone', 'stale'])
+      expect(await listed()).toEqual(live)
+    })
+
     it('getMany / setMany keep order; delete says whether it removed', async () => {
       const t = open()
       await t.setMany([entry('m1', 'one'), entry('m2', '2'), entry('m3', null)])

@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js'
 import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, namespacesOnDisk } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
+import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
 import { readHistory } from '../../runtime/report/history.js'
 import { createWarnOnce } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
@@ -26,6 +27,12 @@ function open(resolved: ResolvedPerfConfig) {
   // every namespace: the configured ones, then those found on disk (plugins', opened by name)
   const every = async () => [...new Set([...names, ...(await namespacesOnDisk(config))])]
   return { m, names, every, get }
+}
+
+/** clear() counting every stored entry it removed, expired ones included. */
+function clearStored(cache: PerfCache): Promise<number> {
+  const ns = cache as unknown as CacheNamespace
+  return clearTiers(ns._tiers, ns._events, { expired: true })
 }
 
 async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
@@ -74,8 +81,8 @@ const list = defineCommand({
     const rows: { namespace: string; key: string; size: number; createdAt: number; expiresAt: number | null; expired: boolean }[] = []
     for (const name of args.namespace ? [args.namespace] : await every()) {
       const ns = get(name) as unknown as CacheNamespace
-      for (const key of await ns.keys()) {
-        // as stored: listing removes nothing, an expired entry shows as such
+      // as stored: expired entries too (keys() lists live ones only); listing removes nothing
+      for (const key of await keysOf(ns._tiers, ns._events, { expired: true })) {
         const e = await ns._tiers.peek(key)
         if (!e) continue
         const expired = e.expiresAt !== null && e.expiresAt <= now
@@ -122,7 +129,8 @@ const clear = defineCommand({
     }
     let removed = 0
     if (args.key) removed = (await ns(args.namespace ?? 'default').delete(args.key)) ? 1 : 0
-    else for (const name of args.all ? await every() : [args.namespace!]) removed += await ns(name).clear()
+    // the entries removed as `cache list` shows them, expired ones included (clear() counts the live ones)
+    else for (const name of args.all ? await every() : [args.namespace!]) removed += await clearStored(ns(name))
     if (args.json) return printJson({ removed })
     console.log(`${green('✔')} cleared ${what}: ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
   }),

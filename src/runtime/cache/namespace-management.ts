@@ -3,25 +3,34 @@
  * entries and the namespace's maxSize per tier, then the cap over all namespaces), info and verify.
  * A failing tier is reported and skipped, as everywhere in the cache.
  */
+import type { KeysOptions } from '../../drivers/types.js'
 import type { CacheInfo, CacheVerifyResult } from '../types.js'
 import type { CacheBudget } from './budget.js'
 import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceTiers } from './namespace-tiers.js'
 import type { NamespaceHost } from './namespace.js'
 
-/** The user keys of every live tier, once each. */
-export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents): Promise<string[]> {
+/**
+ * The user keys of every tier that is up, once each: the live entries (not past their expiry and
+ * stale window: what get() returns, or wrap() can still serve stale), each tier filtering its own;
+ * `expired: true` every stored entry (`unperf cache list`).
+ */
+export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<string[]> {
   const guards = await tiers.guards()
   const all = new Set<string>()
   for (const g of guards) {
     if (!g.up) continue
-    try { for (const k of await g.call(t => t.keys())) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
+    try { for (const k of await g.call(t => t.keys(options))) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
   }
   return [...all]
 }
 
-export async function clearTiers(tiers: NamespaceTiers, events: NamespaceEvents): Promise<number> {
-  const keys = await keysOf(tiers, events)
+/**
+ * Every entry removed, expired ones included; the count is of the live ones (what keys() listed),
+ * or with `expired: true` of every stored one (`unperf cache clear`).
+ */
+export async function clearTiers(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<number> {
+  const keys = await keysOf(tiers, events, options)
   const guards = await tiers.guards()
   await Promise.all(guards.map(g => g.up ? g.call(t => t.clear()).catch(error => events.report('E_TIER', undefined, error, g.tier)) : undefined))
   events.deleted(keys.length)

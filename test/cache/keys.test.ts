@@ -1,0 +1,84 @@
+/**
+ * keys(), invalidate() and clear() list and count what get() returns or wrap() can still serve:
+ * an entry past its ttl and stale window that no sweep removed yet is not listed, invalidated or
+ * counted (lru-cache never lists a stale key either); one within its stale window (swr /
+ * staleIfError) is, since wrap() may serve it. On every tier and over tiers; listing removes
+ * nothing (`unperf cache list --expired` still shows the expired one).
+ */
+import { describe, expect, it } from 'vitest'
+import type { CacheNamespace } from '../../src/runtime/cache/namespace.js'
+import { keysOf } from '../../src/runtime/cache/namespace-management.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { manager, type ManagerOptions } from './_manager.js'
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+const stored = (cache: unknown) => {
+  const ns = cache as CacheNamespace
+  return keysOf(ns._tiers, ns._events, { expired: true }).then(k => k.sort())
+}
+
+function consistentWithGet(driver: ManagerOptions['driver']) {
+  return async () => {
+    const { m, cache } = manager({ driver })
+    await cache.set('live', 1)
+    await cache.set('short', 2, { ttl: 20 })
+    await sleep(40)
+    expect(await cache.get('short')).toBeNull()
+    // the get removed it: write it again and let it expire unread
+    await cache.set('short', 2, { ttl: 20 })
+    await cache.set('other:short', 3, { ttl: 20 })
+    await sleep(40)
+    expect(await cache.keys()).toEqual(['live'])
+    expect(await cache.keys()).toEqual(['live'])
+    // still stored (listing removed nothing), not listed, not counted
+    if (typeof driver === 'string' || Array.isArray(driver) && !driver.some(d => typeof d === 'object')) {
+      expect(await stored(cache)).toEqual(['live', 'other:short', 'short'])
+    }
+    expect(await cache.invalidate('*short')).toBe(0)
+    expect(await cache.invalidate('*')).toBe(1)
+    expect(await cache.get('live')).toBeNull()
+    await cache.set('live', 1)
+    await cache.set('short', 2, { ttl: 20 })
+    await sleep(40)
+    expect(await cache.clear()).toBe(1)
+    expect(await stored(cache)).toEqual([])
+    expect(m.stats().deletes).toBe(2)
+    await m.close()
+  }
+}
+
+function staleIsListed(driver: ManagerOptions['driver']) {
+  return async () => {
+    const { m, cache } = manager({ driver, swr: 60_000 })
+    let calls = 0
+    const fn = async () => `v${++calls}`
+    expect(await cache.wrap('k', fn, { ttl: 20 })).toBe('v1')
+    await sleep(40)
+    // past its ttl: get() misses, wrap() may still serve it, so it is listed, invalidated and counted
+    expect(await cache.get('k')).toBeNull()
+    expect(await cache.keys()).toEqual(['k'])
+    expect(await cache.invalidate('k')).toBe(1)
+    expect(await cache.keys()).toEqual([])
+    // invalidated: wrap() calls fn, no stale value served
+    expect(await cache.wrap('k', fn, { ttl: 20 })).toBe('v2')
+    await sleep(40)
+    expect(await cache.clear()).toBe(1)
+    expect(await cache.wrap('k', fn, { ttl: 20 })).toBe('v3')
+    await m.close()
+  }
+}
+
+describe('keys(), invalidate() and clear() agree with get()', () => {
+  it('memory: an expired entry is neither listed, invalidated nor counted', consistentWithGet('memory'))
+  it('fs: an expired entry is neither listed, invalidated nor counted', consistentWithGet('fs'))
+  it('memory + fs: an expired entry is neither listed, invalidated nor counted', consistentWithGet(['memory', 'fs']))
+  it('memory: an entry within its stale window (swr) is listed: wrap() serves it', staleIsListed('memory'))
+  it('fs: an entry within its stale window (swr) is listed: wrap() serves it', staleIsListed('fs'))
+  it('memory + fs: an entry within its stale window (swr) is listed: wrap() serves it', staleIsListed(['memory', 'fs']))
+})
+
+describeRedis('keys(), invalidate() and clear() agree with get() over redis tiers', () => {
+  it('memory + fs + redis: an expired entry is neither listed, invalidated nor counted', () => consistentWithGet(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
+  it('memory + fs + redis: an entry within its stale window (swr) is listed', () => staleIsListed(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
+})
