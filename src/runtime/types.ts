@@ -53,7 +53,9 @@ export interface CacheInfo {
   /** Driver names of the tiers, fastest first, e.g. `'memory+fs'`. */
   driver: string
   dir?: string
+  /** This namespace's entries as stored (expired ones not swept yet included, unlike keys()); with tiers, the largest tier's. */
   entries: number
+  /** Bytes of those entries as stored (encoded, compressed): what counts against maxSize. */
   bytes: number
   /** This namespace's limit in bytes. */
   maxSize: number
@@ -62,6 +64,11 @@ export interface CacheInfo {
    * process, fs tiers on disk (the current scope). With several tiers, the largest of the two.
    */
   total: { entries: number; bytes: number; maxSize: number }
+  /**
+   * Every namespace of the cache: `default`, the configured ones, those opened in this process and
+   * those on disk in the scope's fs dirs (other runs' plugin and ad-hoc namespaces). A plugin's
+   * namespace lists no other plugin's.
+   */
   namespaces: string[]
 }
 export interface CacheVerifyResult {

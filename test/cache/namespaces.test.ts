@@ -40,6 +40,26 @@ describe('namespaces', () => {
     await m.close()
   })
 
+  it("info() lists the namespaces other runs left on disk (opened by name, plugins'); a plugin's info() names no other plugin's", async () => {
+    const first = manager({ driver: 'fs', namespaces: { templates: {} } })
+    await first.m.namespace('adhoc').set('k', 1)
+    await first.m.pluginNamespace('git').set('head', 'abc')
+    await first.m.pluginNamespace('deps').set('graph', [1, 2])
+    await first.m.close()
+    // a later run on the same scope that opens none of them
+    const { m, cache } = manager({ driver: 'fs', dir: first.dir, cwd: first.cwd, namespaces: { templates: {} } })
+    const info = await cache.info()
+    expect([...info.namespaces].sort()).toEqual(['adhoc', 'default', 'plugin:deps', 'plugin:git', 'templates'])
+    expect(info.total.entries).toBe(3)
+    // a plugin's namespace: the host's namespaces and its own, no other plugin's (on disk or opened here)
+    m.pluginNamespace('opened-here')
+    const git = await m.pluginNamespace('git').info()
+    expect([...git.namespaces].sort()).toEqual(['adhoc', 'default', 'plugin:git', 'templates'])
+    expect(git.entries).toBe(1)
+    expect((await cache.info()).namespaces).toContain('plugin:opened-here')
+    await m.close()
+  })
+
   it('shared is one namespace for all; stats are per namespace and in total', async () => {
     const { m } = manager({ driver: 'memory' })
     await m.shared.set('git-info', { branch: 'main' })

@@ -1,5 +1,5 @@
 /**
- * `unperf cache list|verify|prune|clear --all` over every namespace on disk (plugins' and those
+ * `unperf cache info|list|verify|prune|clear --all` over every namespace on disk (plugins' and those
  * opened by name, not only the configured ones), and `cache list` reading entries as stored: an
  * expired entry is listed (`--expired` lists only those) and left for `cache prune`; all of them
  * also while the runtime cache is switched off.
@@ -49,6 +49,15 @@ describe('unperf cache over every namespace', () => {
     expect(unperf(dir, 'cache', 'prune', '--json').json().removed).toBeGreaterThanOrEqual(1)
     expect(unperf(dir, 'cache', 'list', '--expired', '--json').json()).toEqual([])
     expect(unperf(dir, 'cache', 'get', 'live').stdout.trim()).toBe('1')
+  })
+
+  it("info gives every namespace on disk its own row (plugins', opened by name): no '(other namespaces)' left", () => {
+    const info = unperf(dir, 'cache', 'info', '--json').json() as { namespaces: { namespace: string; entries: number }[]; total: { entries: number } }
+    const rows = Object.fromEntries(info.namespaces.map(r => [r.namespace, r.entries]))
+    expect(rows).toMatchObject({ 'default': 2, 'adhoc': 2, 'templates': 1, 'plugin:git-info': 1 })
+    expect(info.total.entries).toBe(6)
+    expect(info.namespaces.reduce((a, r) => a + r.entries, 0)).toBe(6)
+    expect(unperf(dir, 'cache', 'info').stdout).not.toContain('(other namespaces)')
   })
 
   it('get writes a binary value as its bytes', () => {

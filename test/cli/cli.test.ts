@@ -181,14 +181,15 @@ describe('unperf CLI', () => {
     expect(r.code, r.stderr).toBe(0)
     const out = r.json()
     const rows = out.namespaces as { namespace: string; entries: number; bytes: number; maxSize: number; driver: string }[]
-    expect(rows.map(n => n.namespace)).toEqual(['default', 'shared', 'docs'])
-    expect(Object.fromEntries(rows.map(n => [n.namespace, n.maxSize]))).toEqual({ default: cap, shared: cap, docs: cap / 3 })
+    // every namespace on disk has its row, 'extra' (not in the config) included
+    expect(rows.map(n => n.namespace)).toEqual(['default', 'shared', 'docs', 'extra'])
+    expect(Object.fromEntries(rows.map(n => [n.namespace, n.maxSize]))).toEqual({ default: cap, shared: cap, docs: cap / 3, extra: cap })
     expect(out.maxSize).toBe(cap) // the existing fields stay
     for (const n of rows) expect(n.bytes).toBeLessThanOrEqual(n.maxSize * 1.1)
-    // the total counts every entry on disk, 'extra' (not in the config) included
+    // the total counts every entry on disk: the rows' sum
     const files = readdirSync(join(d, '.xdg'), { recursive: true }).map(String).filter(f => f.endsWith('.e'))
     expect(out.total.entries).toBe(files.length)
-    expect(out.total.entries).toBeGreaterThan(rows.reduce((a, n) => a + n.entries, 0))
+    expect(out.total.entries).toBe(rows.reduce((a, n) => a + n.entries, 0))
     expect(out.total.maxSize).toBe(cap)
     expect(out.total.bytes).toBeLessThanOrEqual(cap * 1.1)
     expect(out.total.bytes).toBeGreaterThan(cap * 0.8)
@@ -199,13 +200,18 @@ describe('unperf CLI', () => {
     expect(lines[0]).toMatch(/^namespace\s+driver\s+entries\s+size\s+limit\s+ttl$/)
     const docs = lines.find(l => l.startsWith('docs '))!
     expect(docs).toContain(formatBytes(cap / 3))
-    const others = lines.find(l => l.startsWith('(other namespaces)'))!
-    expect(others).toContain(String(out.total.entries - rows.reduce((a, n) => a + n.entries, 0)))
+    expect(lines.find(l => l.startsWith('extra '))).toBeDefined()
+    expect(lines.find(l => l.startsWith('(other namespaces)'))).toBeUndefined()
     const total = lines.at(-1)!
     expect(total).toMatch(new RegExp(`^total\\s+${out.total.entries}\\s+${formatBytes(out.total.bytes)}\\s+${formatBytes(cap)}$`))
     // aligned: every row's entries column ends where the header's does
     const end = lines[0]!.indexOf('entries') + 'entries'.length
     for (const l of lines.slice(1)) expect(l.slice(0, end)).toMatch(/\d$/)
+    // one namespace: the others' entries in one row, the total as before
+    const one = unperf(d, 'cache', 'info', '--namespace', 'docs').stdout.trimEnd().split('\n').slice(1)
+    const docsEntries = rows.find(n => n.namespace === 'docs')!.entries
+    expect(one.find(l => l.startsWith('(other namespaces)'))).toMatch(new RegExp(`^\\(other namespaces\\)\\s+${out.total.entries - docsEntries}\\s`))
+    expect(one.at(-1)).toMatch(new RegExp(`^total\\s+${out.total.entries}\\s`))
   })
 
   it('cache verify exits 1 when it removed corrupt entries', () => {

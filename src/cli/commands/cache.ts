@@ -26,7 +26,7 @@ function open(resolved: ResolvedPerfConfig) {
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
   // every namespace: the configured ones, then those found on disk (plugins', opened by name)
   const every = async () => [...new Set([...names, ...(await namespacesOnDisk(config))])]
-  return { m, names, every, get }
+  return { m, every, get }
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
@@ -44,12 +44,13 @@ async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: Return
 const info = defineCommand({
   meta: { name: 'info', description: 'Per namespace: driver, entries, size, its limit, TTL; the total against cache.maxSize' },
   args: { ...commonArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ names, get }, config) => {
+  run: ({ args }) => withCache(args, async ({ every, get }, config) => {
     const rows = []
     const total = { entries: 0, bytes: 0, maxSize: config.cache.maxSize }
     // what info() counts over all namespaces (fs dirs on disk, those not listed here included)
     const counted = { entries: 0, bytes: 0 }
-    for (const name of args.namespace ? [args.namespace] : names) {
+    // every namespace, as list/prune/verify/clear --all: the configured ones and those on disk (plugins', opened by name)
+    for (const name of args.namespace ? [args.namespace] : await every()) {
       const i = await get(name).info()
       const ns = config.cache.namespaces[name]
       const ttl = (ns?.ttl ?? config.cache.ttl)

@@ -20,15 +20,16 @@ export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 /**
  * The namespaces with a dir in one of the config's fs tiers for this scope (plugins' and those
- * opened by name included): what `unperf cache list|verify|prune|clear --all` cover besides the
- * configured ones. Redis and unstorage tiers cannot be listed this way.
+ * opened by name included): what `unperf cache info|list|verify|prune|clear --all` and info()
+ * cover besides the configured ones. Redis and unstorage tiers cannot be listed this way.
+ * `scope`: the scope already resolved (else resolved here).
  */
-export async function namespacesOnDisk(config: ResolvedPerfConfig): Promise<string[]> {
+export async function namespacesOnDisk(config: ResolvedPerfConfig, scope?: CacheScope): Promise<string[]> {
   const cacheConfig = config.cache
   const specs = [cacheConfig.tiers, ...Object.values(cacheConfig.namespaces).map(n => n.tiers)].flat()
   const bases = new Set(specs.filter(t => t.driver === 'fs').map(t => (t as { base: string }).base))
   if (!cacheConfig.enabled || bases.size === 0) return []
-  const s = await resolveScope(config)
+  const s = scope ?? await resolveScope(config)
   const found = await Promise.all([...bases].map(base => namespacesInScope(base === cacheConfig.dir ? s.dir : join(base, s.id))))
   return [...new Set(found.flat())]
 }
@@ -86,7 +87,12 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       })
     },
     namespace: name => manager.namespace(name),
-    namespaces: () => [...new Set([DEFAULT_NAMESPACE, ...Object.keys(cacheConfig.namespaces), ...namespaces.keys()])],
+    async namespaces() {
+      const known = [DEFAULT_NAMESPACE, ...Object.keys(cacheConfig.namespaces), ...namespaces.keys()]
+      // and those other runs left on disk (plugins', opened by name): as `unperf cache list --all` finds them
+      const onDisk = enabled ? await getScope().then(s => namespacesOnDisk(config, s)).catch(() => []) : []
+      return [...new Set([...known, ...onDisk])]
+    },
     track(promise) {
       background.add(promise)
       promise.finally(() => background.delete(promise)).catch(() => {})

@@ -8,11 +8,13 @@ import type { CacheStats } from '../types.js'
 
 export const DEFAULT_NAMESPACE = 'default'
 export const SHARED_NAMESPACE = 'shared'
+/** Plugins' private namespaces are `plugin:<name>`. */
+export const PLUGIN_PREFIX = 'plugin:'
 
 /** `perf.cache.namespace(name)`: a non-empty string, never a plugin's private `plugin:*` namespace. */
 export function checkNamespaceName(name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw new TypeError('[unperf] a cache namespace name is a non-empty string')
-  if (name.startsWith('plugin:')) throw new NamespaceAccessError(name)
+  if (name.startsWith(PLUGIN_PREFIX)) throw new NamespaceAccessError(name)
 }
 
 export function emptyCacheStats(): CacheStats {

@@ -89,7 +89,7 @@ export async function tiersInfo(tiers: NamespaceTiers, events: NamespaceEvents, 
   }
   return {
     driver: guards.map(g => g.tier.kind).join('+') || 'disabled', ...(dir && { dir }), entries, bytes,
-    maxSize, total, namespaces: host.namespaces(),
+    maxSize, total, namespaces: await host.namespaces(),
   }
 }
 

@@ -23,6 +23,7 @@ import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namesp
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey } from './args-key.js'
+import { PLUGIN_PREFIX } from './names.js'
 
 /** What wrap({ files }) joins to a key (wrap.ts). */
 const FILES_SUFFIX = '#files:'
@@ -37,7 +38,8 @@ export interface NamespaceHost {
   /** Builds this namespace's tiers once the scope is known. */
   tiers(namespace: string, config: ResolvedNamespaceConfig): Promise<Tier[]>
   namespace(name: string): PerfCache
-  namespaces(): string[]
+  /** Every namespace: the default one, the configured ones, those opened in this process and those on disk. */
+  namespaces(): Promise<string[]>
   track(promise: Promise<unknown>): void
 }
 
@@ -198,8 +200,11 @@ export class CacheNamespace implements PerfCache {
     return this._events.stats()
   }
 
-  info(): Promise<CacheInfo> {
-    return tiersInfo(this._tiers, this._events, this.config.maxSize, this._host)
+  async info(): Promise<CacheInfo> {
+    const info = await tiersInfo(this._tiers, this._events, this.config.maxSize, this._host)
+    // a plugin's namespace names no other plugin's (its total is a sum over all, nobody's figures)
+    if (!this._canOpenOthers) info.namespaces = info.namespaces.filter(n => n === this.name || !n.startsWith(PLUGIN_PREFIX))
+    return info
   }
 
   verify(): Promise<CacheVerifyResult> {
