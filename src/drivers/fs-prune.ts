@@ -11,6 +11,7 @@ import { decodeEntry, readHeader } from './envelope.js'
 import { removeStrayDir, type FsDir } from './fs-dir.js'
 import { isEntryName } from './fs-lru.js'
 import { encodeFileName, SUFFIX } from './fs-names.js'
+import { isLive } from './types.js'
 
 const TMP_MAX_AGE_MS = 60_000
 const SWEEP_EVERY_MS = 3_600_000
@@ -40,7 +41,7 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
     if (!header) {
       await files.remove(name)
       removed.push({ key: name, reason: 'corrupt', size: data.length })
-    } else if (header.expiresAt !== null && header.expiresAt + header.staleFor <= now) {
+    } else if (!isLive(header, now)) {
       await files.remove(name)
       removed.push({ key: header.key, reason: 'expired', size: data.length })
     }

@@ -83,7 +83,7 @@ export class MemoryTier implements Tier {
   async prune(maxBytes: number, now: number) {
     const removed: { key: string; reason: 'expired' | 'lru'; size: number }[] = []
     for (const e of [...this.policy.entries()]) {
-      if (e.expiresAt !== null && e.expiresAt + e.staleFor <= now) {
+      if (!isLive(e, now)) {
         this.policy.delete(e.key)
         removed.push({ key: e.key, reason: 'expired', size: e.size })
       }

@@ -108,7 +108,7 @@ export class UnstorageTier implements Tier {
       if (raw == null) continue
       const buf = Buffer.from(String(raw), 'base64')
       const header = readHeader(buf)
-      if (!header || (header.expiresAt !== null && header.expiresAt + header.staleFor <= now)) {
+      if (!header || !isLive(header, now)) {
         await d.removeItem?.(sk, {})
         removed.push({ key: header?.key ?? sk, reason: header ? 'expired' : 'corrupt', size: buf.length })
       }
