@@ -3,6 +3,7 @@
  * the error a command cut short by a non-zero exit is recorded with, and an error's summary.
  */
 import type { CommandContext } from '../hooks/types.js'
+import { redact } from './warn.js'
 
 /** A command still running (perf.run() between command:before and its end). */
 export interface InFlight {
@@ -19,6 +20,7 @@ export class ExitError extends Error {
   }
 }
 
+/** What report.json records of a command's error: its name and message, credentials in it redacted. */
 export function errorSummary(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
+  return error instanceof Error ? { name: error.name, message: redact(error.message) } : { name: 'Error', message: redact(String(error)) }
 }

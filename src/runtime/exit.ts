@@ -3,21 +3,35 @@
  * 'exit' event), and SIGINT/SIGTERM/SIGHUP (which skip 'exit' by default). The callback runs
  * synchronously, once. A signal whose only listener is ours is re-raised afterwards so the process
  * still dies of it (exit code 128 + n); when the host has its own listeners, they decide.
+ * An exit that an uncaught error causes (node's own, or a host 'uncaughtException' listener that
+ * exits at once) hands the callback that error ('uncaughtExceptionMonitor' only observes: it
+ * changes nothing in how the process handles the error).
  */
 import { errorMessage } from '../errors.js'
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
-export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.Signals) => void): () => void {
+/** The uncaught error the process is exiting of. */
+export interface Fatal { error: unknown }
+
+export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void): () => void {
   let done = false
-  const run = (code: number, signal?: NodeJS.Signals) => {
+  let fatal: Fatal | undefined
+  const run = (code: number, signal?: NodeJS.Signals, cause?: Fatal) => {
     if (done) return
     done = true
-    try { onExit(code, signal) } catch (error) {
+    try { onExit(code, signal, cause) } catch (error) {
       process.stderr.write(`[unperf] could not write the report at exit: ${errorMessage(error)}\n`)
     }
   }
-  const onProcessExit = (code: number) => run(code)
+  // node emits 'exit' synchronously after the monitor when the error is fatal (or when a host
+  // listener calls process.exit() in it); a listener that keeps the process alive lets the
+  // microtask clear it: a later exit is not that error's
+  const onUncaught = (error: unknown) => {
+    const seen = (fatal = { error })
+    queueMicrotask(() => { if (fatal === seen) fatal = undefined })
+  }
+  const onProcessExit = (code: number) => run(code, undefined, code === 0 ? undefined : fatal)
   const onSignal = (signal: NodeJS.Signals) => {
     const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
     run(codes[signal] ?? 1, signal)
@@ -27,9 +41,11 @@ export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.S
     }
   }
   process.on('exit', onProcessExit)
+  process.on('uncaughtExceptionMonitor', onUncaught)
   for (const s of SIGNALS) process.on(s, onSignal)
   const uninstall = () => {
     process.removeListener('exit', onProcessExit)
+    process.removeListener('uncaughtExceptionMonitor', onUncaught)
     for (const s of SIGNALS) process.removeListener(s, onSignal)
   }
   return uninstall

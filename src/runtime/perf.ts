@@ -16,7 +16,7 @@ import { now } from './clock.js'
 import { ExitError, errorSummary, type InFlight } from './command-record.js'
 import { COMMAND_RECORDS_KEPT, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
 import { setCurrentPerf, tryGetPerf } from './current.js'
-import { installExitHandlers } from './exit.js'
+import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
@@ -103,7 +103,7 @@ class PerfInstance implements Perf {
       }, () => hooks.emit('config:resolved', config))
     }
     this._tracer.mark('ready')
-    if (!this._options.noExitHandlers) this._uninstallExit = installExitHandlers(code => this._closeSync(code))
+    if (!this._options.noExitHandlers) this._uninstallExit = installExitHandlers((code, _signal, fatal) => this._closeSync(code, fatal))
     if (config.monitors.enabled) {
       const { startMonitors } = await import('./monitors/index.js')
       this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
@@ -229,7 +229,7 @@ class PerfInstance implements Perf {
   }
 
   /** The process is exiting: write the report synchronously, fire report/exit once. */
-  private _closeSync(exitCode: number): void {
+  private _closeSync(exitCode: number, fatal?: Fatal): void {
     if (this.closed) return
     this.closed = true
     this._monitor?.halt()
@@ -239,10 +239,11 @@ class PerfInstance implements Perf {
     if (this._closingState) this._closingState.abandoned = true
     if (!report) {
       // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
-      // an error unless the process exits with 0
+      // an error unless the process exits with 0: the uncaught error itself when that is what
+      // ends the process, else an ExitError naming the code
       for (const flight of this._inFlight) {
         this._inFlight.delete(flight)
-        const failure = exitCode === 0 ? undefined : new ExitError(exitCode)
+        const failure = exitCode === 0 ? undefined : fatal?.error ?? new ExitError(exitCode)
         if (failure) this.hooks.emit('command:error', flight.ctx, failure)
         this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
       }

@@ -122,13 +122,22 @@ for (const [label, fixture, env] of [
       expect(exitHooks(ok)).toBe(1)
     })
 
-    it('a fatal uncaught error inside a command: exit 1, the command recorded as an error, exit once', () => {
+    it('a fatal uncaught error inside a command: exit 1, the command recorded with that error, exit once', () => {
       const r = host(fixture).run(['crash'], env)
       expect(r.code).toBe(1)
       expect(r.stderr).toContain('crash from a timer')
       expect(r.history).toHaveLength(1)
-      expect(r.report!.commands).toMatchObject([{ name: 'crash', status: 'error' }])
-      expect(r.stderr).toContain('[error crash ExitError]\n[after crash error]')
+      expect(r.report!.commands).toMatchObject([{ name: 'crash', status: 'error', error: { name: 'TypeError', message: 'crash from a timer' } }])
+      expect(r.stderr).toContain('[error crash TypeError]\n[after crash error]')
+      expect(exitHooks(r)).toBe(1)
+    })
+
+    it('an unhandled rejection inside a command: exit 1, the command recorded with its reason, exit once', () => {
+      const r = host(fixture).run(['reject'], env)
+      expect(r.code).toBe(1)
+      expect(r.history).toHaveLength(1)
+      expect(r.report!.commands).toMatchObject([{ name: 'reject', status: 'error', error: { name: 'RangeError', message: 'a rejection nobody handles' } }])
+      expect(r.stderr).toContain('[error reject RangeError]\n[after reject error]')
       expect(exitHooks(r)).toBe(1)
     })
 

@@ -69,3 +69,39 @@ describe('exit paths', () => {
     expect(exits(dir)).toBe(1)
   })
 })
+
+describe('a command cut short by an uncaught error is recorded with that error', () => {
+  type Recorded = { commands: Array<{ name: string; status: string; error?: { name: string; message: string } }> }
+  const run = (body: string) => {
+    const dir = setup(`perf.hooks.hook('command:error', (ctx, e) => console.log('command:error ' + ctx.name + ' ' + (e && e.name)))\n${body}`)
+    const result = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20_000 })
+    const report = JSON.parse(readFileSync(join(dir, '.perf/report.json'), 'utf8')) as Recorded
+    return { result, report }
+  }
+  const wait = 'return new Promise(r => setTimeout(r, 1000))'
+
+  it.each([
+    ['an uncaught exception', `await perf.run('boom', () => { setTimeout(() => { throw new TypeError('uncaught in a timer') }, 1); ${wait} })`, { name: 'TypeError', message: 'uncaught in a timer' }],
+    ['an unhandled rejection', `await perf.run('reject', () => { Promise.reject(new RangeError('nobody catches')); ${wait} })`, { name: 'RangeError', message: 'nobody catches' }],
+    // node crashes with its own error then, which names the reason
+    ['a rejection with a non-error', `await perf.run('reject', () => { Promise.reject('a plain string'); ${wait} })`, { name: 'UnhandledPromiseRejection', message: expect.stringContaining('"a plain string"') as unknown as string }],
+    ["a host 'uncaughtException' listener that exits at once", `process.on('uncaughtException', () => process.exit(9)); await perf.run('boom', () => { setTimeout(() => { throw new SyntaxError('the host exits') }, 1); ${wait} })`, { name: 'SyntaxError', message: 'the host exits' }],
+  ])('%s: its name and message, not an ExitError', (_name, body, error) => {
+    const { result, report } = run(body)
+    expect(result.status, result.stderr).not.toBe(0)
+    expect(report.commands).toEqual([expect.objectContaining({ status: 'error', error })])
+    expect(result.stdout).toContain(`command:error ${report.commands[0]!.name} ${error.name}`)
+  })
+
+  it('credentials in its message are redacted', () => {
+    const { report } = run(`await perf.run('boom', () => { setTimeout(() => { throw new Error('cannot reach redis://:hunter2@cache:6379 with TOKEN=abc123') }, 1); ${wait} })`)
+    expect(report.commands[0]!.error).toEqual({ name: 'Error', message: 'cannot reach redis://:***@cache:6379 with TOKEN=***' })
+    expect(JSON.stringify(report)).not.toMatch(/hunter2|abc123/)
+  })
+
+  it("an error a host listener survives is not what a later exit is recorded with; process.exit() still is an ExitError", () => {
+    const { result, report } = run(`process.on('uncaughtException', () => {}); await perf.run('later', () => { setTimeout(() => { throw new Error('survived') }, 1); setTimeout(() => process.exit(4), 50); ${wait} })`)
+    expect(result.status, result.stderr).toBe(4)
+    expect(report.commands[0]!.error).toEqual({ name: 'ExitError', message: 'the process exited with code 4 while the command was running' })
+  })
+})
