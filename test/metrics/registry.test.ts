@@ -143,3 +143,50 @@ describe('metrics registry', () => {
     expect(family(families, 'process_resident_memory_bytes')).toBeDefined()
   })
 })
+
+describe('metrics with nothing recorded yet (as prom-client exposes them)', () => {
+  it('without labels: a counter and a gauge expose 0, a histogram its zero buckets, _sum 0 and _count 0', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    metrics.counter('jobs', 'Jobs.')
+    metrics.gauge('depth', 'Depth.')
+    metrics.histogram('lat_seconds', 'Latency.', { buckets: [0.1, 1] })
+    const text = metrics.expose()
+    expect(text).toContain('# TYPE app_jobs_total counter\napp_jobs_total 0\n')
+    expect(text).toContain('# TYPE app_depth gauge\napp_depth 0\n')
+    expect(text).toContain([
+      '# TYPE app_lat_seconds histogram',
+      'app_lat_seconds_bucket{le="0.1"} 0',
+      'app_lat_seconds_bucket{le="1"} 0',
+      'app_lat_seconds_bucket{le="+Inf"} 0',
+      'app_lat_seconds_sum 0',
+      'app_lat_seconds_count 0',
+    ].join('\n') + '\n')
+    const families = parsePrometheus(text)
+    expect(family(families, 'app_jobs_total').metrics).toEqual([{ value: '0' }])
+    expect(family(families, 'app_depth').metrics).toEqual([{ value: '0' }])
+    expect(histogramSeries(text, 'app_lat_seconds')).toEqual([{ labels: {}, buckets: { '0.1': '0', '1': '0', '+Inf': '0' }, count: '0', sum: '0' }])
+  })
+
+  it('the zero series is the one later records go to (one series, not two)', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    metrics.counter('jobs', 'Jobs.').inc(2)
+    metrics.gauge('depth', 'Depth.').dec(3)
+    metrics.histogram('lat_seconds', 'Latency.', { buckets: [0.1, 1] }).observe(0.5)
+    const text = metrics.expose()
+    expect(text).toContain('# TYPE app_jobs_total counter\napp_jobs_total 2\n# HELP')
+    expect(text).toContain('# TYPE app_depth gauge\napp_depth -3\n# HELP')
+    expect(histogramSeries(text, 'app_lat_seconds')).toEqual([{ labels: {}, buckets: { '0.1': '0', '1': '1', '+Inf': '1' }, count: '1', sum: '0.5' }])
+  })
+
+  it('with labels: HELP and TYPE only until a series is recorded', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    metrics.counter('jobs', 'Jobs.', { labelNames: ['kind'] })
+    metrics.gauge('depth', 'Depth.', { labelNames: ['queue'] })
+    metrics.histogram('lat_seconds', 'Latency.', { labelNames: ['route'] })
+    const text = metrics.expose()
+    for (const name of ['app_jobs_total', 'app_depth', 'app_lat_seconds']) {
+      expect(text).toContain(`# TYPE ${name} `)
+      expect(text.split('\n').filter(l => l.startsWith(name))).toEqual([])
+    }
+  })
+})

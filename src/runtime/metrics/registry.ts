@@ -35,7 +35,14 @@ class MetricState {
     readonly type: MetricType,
     readonly labelNames: readonly string[],
     readonly buckets: readonly number[],
-  ) {}
+  ) {
+    // as prom-client: a metric without labels has its one series from the start (`name 0`, a
+    // histogram's zero buckets, `_sum 0`, `_count 0`); a labelled one has none until recorded
+    if (labelNames.length === 0) {
+      if (type === 'histogram') this.histograms.set('', { labels: {}, data: newHistogramData(buckets) })
+      else this.series.set('', { labels: {}, value: 0 })
+    }
+  }
 
   key(labels: MetricLabels | undefined): [string, MetricLabels] {
     if (labels === undefined) return ['', {}]
