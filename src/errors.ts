@@ -59,7 +59,14 @@ export class ConfigError extends PerfError {
   }
 }
 
+/** A value found where something else was expected, told by its type only (a credential's value is never shown). */
+export class NotShown {
+  constructor(readonly description: string) {}
+  toString(): string { return this.description }
+}
+
 export function formatFound(value: unknown): string {
+  if (value instanceof NotShown) return value.description
   if (typeof value === 'string') return `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
   if (typeof value === 'function') return 'a function'

@@ -4,6 +4,7 @@
  */
 import { platformCacheDir } from '../runtime/project.js'
 import { DEFAULTS } from './defaults.js'
+import { NotShown } from '../errors.js'
 import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
 import type {
@@ -75,6 +76,48 @@ const BUILTIN_DRIVER_OPTIONS: Record<string, string[] | undefined> = {
   redis: ['driver', 'url', 'host', 'port', 'db', 'username', 'password', 'tls', 'base'],
 }
 
+/**
+ * The types of the built-in drivers' options, as the drivers use them (redis.ts hands them to
+ * ioredis, fs.ts resolves `base`): a wrong one is a config error naming its key path, not a
+ * surprise at the first cache operation. `secret`: the value found is told by its type only.
+ */
+interface OptionType { expected: string; ok: (value: unknown) => boolean; secret?: boolean }
+const isString = (v: unknown) => typeof v === 'string'
+const isNonEmptyString = (v: unknown) => typeof v === 'string' && v !== ''
+const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
+const DRIVER_OPTION_TYPES: Record<string, Record<string, OptionType>> = {
+  fs: { base: { expected: 'a directory path (a non-empty string)', ok: isNonEmptyString } },
+  redis: {
+    // url: checked below (its shape too)
+    host: { expected: 'a host name (a non-empty string)', ok: isNonEmptyString },
+    port: { expected: 'an integer from 1 to 65535 (Number(process.env.…) for an environment variable)', ok: v => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535 },
+    db: { expected: 'an integer ≥ 0 (the database number)', ok: v => Number.isInteger(v) && (v as number) >= 0 },
+    username: { expected: 'a string', ok: isString, secret: true },
+    password: { expected: 'a string', ok: isString, secret: true },
+    tls: { expected: 'true, false or an object of TLS options', ok: v => typeof v === 'boolean' || isPlainObject(v), secret: true },
+    base: { expected: 'a key prefix (a string)', ok: isString },
+  },
+}
+
+/** 'a number', 'a string', 'an object', ...: what a value is, without the value. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  const type = typeof value
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`
+}
+
+function checkOptionTypes(r: Pick<Resolver, 'issue'>, o: Record<string, unknown>, path: string): void {
+  const types = DRIVER_OPTION_TYPES[o.driver as string]
+  if (!types) return
+  for (const [key, type] of Object.entries(types)) {
+    const value = o[key]
+    // an option set to undefined is an absent one (`password: process.env.REDIS_PASSWORD`)
+    if (value === undefined || type.ok(value)) continue
+    r.issue(keyPath(path, key), type.expected, type.secret ? new NotShown(`${kindOf(value)} (value not shown)`) : value)
+  }
+}
+
 function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, path: string, dir: string): ResolvedDriverSpec {
   if (spec === 'memory') return { driver: 'memory' }
   if (spec === 'fs') return { driver: 'fs', base: dir }
@@ -92,6 +135,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     for (const key of Object.keys(o)) {
       if (!known.includes(key)) r.issue(keyPath(path, key), `an option of the ${o.driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
     }
+    checkOptionTypes(r, o, path)
   }
   if (o.driver === 'memory') return { driver: 'memory' }
   if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base) : dir }
@@ -100,7 +144,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     else if (o.url !== undefined && !isRedisUrl(o.url)) {
       // ioredis reads 'redis//:pw@h' or 'ftp://h' as a host named 'redis' or 'ftp', and throws on an
       // unparsable one with the url (and its password) in the error; the value may hold a password: not shown
-      r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)", typeof o.url === 'string' ? urlShape(o.url) : o.url)
+      r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)", typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
     }
     const { driver: _d, ...rest } = o
     return { driver: 'redis', ...(rest as Omit<Extract<ResolvedDriverSpec, { driver: 'redis' }>, 'driver'>) }
