@@ -25,7 +25,8 @@ interface Pending {
  * Instrument a commander program in place and return it. Call it once the commands are defined,
  * then `await program.parseAsync()` (`parse()` is routed through `parseAsync()`: creating perf is
  * asynchronous). If the program already had `exitOverride()`, the CommanderError is rethrown
- * after perf is closed instead of exiting.
+ * after perf is closed instead of exiting; a host callback that returns instead of throwing
+ * (`exitOverride(err => { … })`) gets its call, then the process exits as without one.
  */
 export function instrument<T extends Command>(program: T, options: PerfAdapterOptions = {}): T {
   const marked = program as T & { [INSTRUMENTED]?: true }
@@ -87,7 +88,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         await p.done
       }
       // the process exits below with commander's code: the report records it (not when the host decides)
-      const exiting = _isCommanderError(error) && !hostOverride
+      const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error))
       if (exiting && _exitCode(error)) process.exitCode = _exitCode(error)
       await closePerf(perf, options)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
@@ -142,8 +143,13 @@ function _userArgs([argv, parseOptions]: ParseArgs): string[] {
 /**
  * Make commander throw instead of calling process.exit(), on the program and every subcommand
  * (subcommands copy settings only when created). Returns whether the host had its own override.
+ * A host callback that returns (`exitOverride(err => log(err))`) does not stop commander's exit:
+ * commander calls process.exit() after it, as on a command without a callback. Such an error is
+ * marked to exit the same way, once perf is closed, instead of reaching the host as a rejection
+ * of parseAsync().
  */
 const overridden = new WeakMap<Command, boolean>()
+const mustExit = new WeakSet<Error>()
 
 function _installExitOverride(program: Command): boolean {
   const known = overridden.get(program)
@@ -154,11 +160,14 @@ function _installExitOverride(program: Command): boolean {
     cmd.exitOverride((error) => {
       if (own) own(error) // the host's own callback decides (it usually throws)
       // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
-      // code, as commander does without an override
+      // code, as commander does without an override (with one, commander only calls it)
       if (error.code === 'commander.executeSubCommandAsync') {
         if (!own) process.exit(error.exitCode)
         return
       }
+      // no callback on this command (a subcommand created before the host's exitOverride() call
+      // has none), or the host's returned: commander would exit now
+      mustExit.add(error)
       throw error
     })
     for (const sub of cmd.commands) visit(sub)

@@ -233,3 +233,43 @@ describe.skipIf(!built)('unperf/commander with the host\'s own exitOverride', { 
     expect(r.history).toHaveLength(1)
   })
 })
+
+describe.skipIf(!built)('unperf/commander with a host exitOverride callback that does not throw', { timeout: 120_000 }, () => {
+  // commander calls the callback, then process.exit(): the instrumented program does the same,
+  // after the report is written (a usage error exits 2, as without an override)
+  it.each([
+    [['nope'], 'commander.unknownCommand 1', 2],
+    [['--bogus'], 'commander.unknownOption 1', 2],
+    [['--help'], 'commander.helpDisplayed 0', 0],
+    [['--version'], 'commander.version 0', 0],
+  ])('%j: the callback runs, then the process exits %s → %i, one report', (args, called, code) => {
+    const r = host('commander-cli.mjs').run(args, { MODE: 'host-callback' })
+    expect(r.stdout).toContain(`host callback ${called}`)
+    expect(r.stderr).not.toMatch(/CommanderError|\bat \S/)
+    expect(r.code, r.stderr).toBe(code)
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode ?? 0).toBe(code)
+    expect(exitHooks(r)).toBe(1)
+  })
+
+  it('a subcommand defined before exitOverride() has no callback (commander copies it at creation): it exits as without one', () => {
+    const r = host('commander-cli.mjs').run(['need'], { MODE: 'host-callback' })
+    expect(r.stdout).not.toContain('host callback')
+    expect(r.stderr).toMatch(/missing required/i)
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.history).toHaveLength(1)
+  })
+
+  it('commands run as usual; a thrown error still reaches the host', () => {
+    const h = host('commander-cli.mjs')
+    const ok = h.run(['ok'], { MODE: 'host-callback' })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain('ok-ran')
+    expect(ok.stdout).not.toContain('host callback')
+    const fail = h.run(['fail'], { MODE: 'host-callback' })
+    expect(fail.code).toBe(1)
+    expect(fail.stderr).toContain('boom from fail')
+    expect(fail.report!.commands).toMatchObject([{ name: 'fail', status: 'error', error: { message: 'boom from fail' } }])
+    expect(h.run(['ok'], { MODE: 'host-callback' }).history).toHaveLength(3)
+  })
+})
