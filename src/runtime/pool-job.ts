@@ -21,6 +21,12 @@ export interface Job {
   /** A map item: the lane calls map.fn(items[index], index, signal) and reports to the map, no promise per item. */
   map: MapRun | undefined
   index: number
+  /** run(fn, { signal }): the outside signal (the pool listens to it once per signal, not per task) */
+  signal: AbortSignal | undefined
+  /** while it runs under an outside signal: rejects the task with the signal's reason */
+  onAbort: ((reason: unknown) => void) | undefined
+  /** while it waits to be retried: the backoff timer */
+  timer: ReturnType<typeof setTimeout> | undefined
 }
 
 export interface MapRun {
@@ -63,7 +69,7 @@ let nextId = 1
 export const taskId = (): number => nextId++
 
 export const newJob = (fn: TaskFn<unknown>, settle: Settle): Job =>
-  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0 })
+  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0, signal: undefined, onAbort: undefined, timer: undefined })
 
 export function callJob(job: Job, signal: AbortSignal): unknown {
   const m = job.map
@@ -137,29 +143,49 @@ export function newMapRun(
   return run
 }
 
-/** fn with an AbortController and a timer: on timeout the signal aborts and the task rejects at once. */
-export function callTimed(job: Job, timeout: number, pool: string, onTimeout: () => void): Promise<unknown> {
-  const controller = new AbortController()
+/**
+ * fn under a timeout and/or an outside signal (run(fn, { signal })): the task's signal aborts on
+ * either, and the task rejects at once, with TimeoutError or the signal's reason; its slot is freed
+ * then, fn keeps running unless it honours the signal.
+ */
+export function callGuarded(job: Job, timeout: number | false, pool: string, onTimeout: () => void): Promise<unknown> {
+  const outer = job.signal
+  const controller = timeout === false ? undefined : new AbortController()
+  const signal = controller === undefined ? outer! : outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal])
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const error = new TimeoutError(`task ${job.id} in pool '${pool}'`, timeout)
-      onTimeout()
-      controller.abort(error)
-      reject(error)
-    }, timeout)
-    // not unref'd: the task's promise is awaited; a fn that hangs holding no handle of its own must
-    // still reject with TimeoutError, not let the process exit with the task unsettled
+    if (outer?.aborted) {
+      reject(outer.reason)
+      return
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const end = () => {
+      if (timer !== undefined) clearTimeout(timer)
+      job.onAbort = undefined
+    }
+    if (controller !== undefined) {
+      timer = setTimeout(() => {
+        job.onAbort = undefined
+        const error = new TimeoutError(`task ${job.id} in pool '${pool}'`, timeout as number)
+        onTimeout()
+        controller.abort(error)
+        reject(error)
+      }, timeout as number)
+      // not unref'd: the task's promise is awaited; a fn that hangs holding no handle of its own must
+      // still reject with TimeoutError, not let the process exit with the task unsettled
+    }
+    // set before fn runs: fn may abort the signal itself
+    if (outer !== undefined) job.onAbort = (reason) => { end(); reject(reason) }
     let result: unknown
     try {
-      result = callJob(job, controller.signal)
+      result = callJob(job, signal)
     } catch (error) {
-      clearTimeout(timer)
+      end()
       reject(error)
       return
     }
     Promise.resolve(result).then(
-      value => { clearTimeout(timer); resolve(value) },
-      error => { clearTimeout(timer); reject(error) },
+      value => { end(); resolve(value) },
+      error => { end(); reject(error) },
     )
   })
 }

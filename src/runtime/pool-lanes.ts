@@ -127,6 +127,13 @@ export abstract class PoolLanes {
     return false
   }
 
+  /** Nothing running, queued or waiting to be retried: onIdle() resolves. */
+  protected _checkIdle(): void {
+    if (this._active === 0 && this._queue.size === 0 && this._backingOff === 0 && this._idle.length > 0) {
+      for (const resolve of this._idle.splice(0)) resolve()
+    }
+  }
+
   /** Start lanes for queued entries while there are free slots (after a retry or a higher adaptive limit). */
   protected _fill(): void {
     while (this._active < this._limit && this._dequeue()) {

@@ -61,7 +61,8 @@ export class PairQueue<T> {
   shift(): boolean {
     if (this._pairs === 0) return false
     let first = this._first
-    if (first.head === first.tail) {
+    // (a loop: remove() may have emptied a chunk in the middle)
+    while (first.head === first.tail) {
       first = this._first = first.next!
     }
     const slots = first.slots
@@ -76,5 +77,27 @@ export class PairQueue<T> {
       this._last = first
     }
     return true
+  }
+
+  /** Removes the pair whose first slot is `a` (a task aborted while it waits); false when it is not queued. O(n). */
+  remove(a: T): boolean {
+    for (let c: Chunk<T> | undefined = this._first; c !== undefined; c = c.next) {
+      const slots = c.slots
+      for (let i = c.head; i < c.tail; i += 2) {
+        if (slots[i] !== a) continue
+        slots.copyWithin(i, i + 2, c.tail)
+        c.tail -= 2
+        slots[c.tail] = slots[c.tail + 1] = undefined
+        if (--this._pairs === 0) {
+          // empty: keep one chunk, rewound
+          const first = this._first
+          first.head = first.tail = 0
+          first.next = undefined
+          this._last = first
+        }
+        return true
+      }
+    }
+    return false
   }
 }

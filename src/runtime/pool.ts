@@ -11,10 +11,10 @@
 import { availableParallelism } from 'node:os'
 import type { ResolvedPoolConfig } from '../config/types.js'
 import type { PoolManager, RuntimeContext } from './_internal.js'
-import type { PerfPool, PoolMapOptions, PoolStats } from './types.js'
+import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
 import { PoolLanes } from './pool-lanes.js'
-import { asPromise, callJob, callTimed, CANCELLED, neverAborted, newJob, newMapRun, noop, settled, taskId } from './pool-job.js'
+import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, taskId } from './pool-job.js'
 import type { Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
 export class Pool extends PoolLanes implements PerfPool {
@@ -35,7 +35,8 @@ export class Pool extends PoolLanes implements PerfPool {
   get queued(): number { return this._queue.size }
   get concurrency(): number { return this._limit }
 
-  run<T>(fn: TaskFn<T>): Promise<T> {
+  run<T>(fn: TaskFn<T>, options?: PoolRunOptions): Promise<T> {
+    if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal) as Promise<T>
     if (this._active < this._limit && this._options.retries === 0 && this._plain()) return this._direct(fn) as Promise<T>
     this._pending = fn as TaskFn<unknown>
     return new Promise(this._executor) as Promise<T>
@@ -48,7 +49,7 @@ export class Pool extends PoolLanes implements PerfPool {
       const run = newMapRun(list, fn as MapRun['fn'], options.stopOnError === true, this.name, resolve as (results: unknown[]) => void, reject)
       const group = run.group
       for (let i = 0; i < list.length; i++) {
-        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i }
+        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: undefined, onAbort: undefined, timer: undefined }
         if (group?.cancelled) {
           settled(job, false, CANCELLED)
           continue
@@ -73,6 +74,74 @@ export class Pool extends PoolLanes implements PerfPool {
   }
 
   // --- internal ---
+
+  /**
+   * run(fn, { signal }), as p-queue's add(fn, { signal }): an aborted signal rejects the task with
+   * its reason; a queued task is taken out of the queue (it never runs), one waiting for a retry
+   * is not retried, a running one rejects at once (its slot is freed) and its fn, which gets the
+   * signal, can stop. One 'abort' listener per signal and pool, however many tasks share it.
+   */
+  private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal): Promise<unknown> {
+    if (signal.aborted) return Promise.reject(signal.reason)
+    return new Promise((resolve: Settle) => {
+      const job = newJob(fn, (value) => {
+        this._untrack(job)
+        resolve(value)
+      })
+      job.signal = signal
+      this._track(job, signal)
+      if (this._active < this._limit) {
+        this._active++
+        this._start(this._lane(), job, undefined)
+      } else {
+        this._queue.push(job, undefined)
+      }
+    })
+  }
+
+  /** The tasks of each outside signal not settled yet, and its one listener. */
+  private _signalled: Map<AbortSignal, { jobs: Set<Job>; listener: () => void }> | undefined
+
+  private _track(job: Job, signal: AbortSignal): void {
+    const bySignal = (this._signalled ??= new Map())
+    let entry = bySignal.get(signal)
+    if (entry === undefined) {
+      entry = { jobs: new Set(), listener: () => this._aborted(signal) }
+      bySignal.set(signal, entry)
+      signal.addEventListener('abort', entry.listener, { once: true })
+    }
+    entry.jobs.add(job)
+  }
+
+  private _untrack(job: Job): void {
+    const signal = job.signal!
+    const entry = this._signalled?.get(signal)
+    if (entry === undefined || !entry.jobs.delete(job) || entry.jobs.size > 0) return
+    signal.removeEventListener('abort', entry.listener)
+    this._signalled!.delete(signal)
+  }
+
+  private _aborted(signal: AbortSignal): void {
+    const entry = this._signalled?.get(signal)
+    if (entry === undefined) return
+    this._signalled!.delete(signal)
+    const reason = signal.reason
+    for (const job of entry.jobs) {
+      if (job.onAbort !== undefined) {
+        // running: it rejects now, the lane records the failure (not retried) and frees the slot
+        job.onAbort(reason)
+      } else if (job.timer !== undefined) {
+        clearTimeout(job.timer)
+        job.timer = undefined
+        this._backingOff--
+        rejectWith(job.settle, reason)
+      } else if (this._queue.remove(job)) {
+        rejectWith(job.settle, reason)
+      }
+    }
+    entry.jobs.clear()
+    this._checkIdle()
+  }
 
   /** The fn of the run() being submitted: read by the shared executor, so a run() allocates no closure. */
   private _pending: TaskFn<unknown> | undefined
@@ -131,7 +200,7 @@ export class Pool extends PoolLanes implements PerfPool {
     job.started = timed ? performance.now() : 0
     if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
     const timeout = this._options.timeout
-    return timeout === false ? callJob(job, neverAborted()) : callTimed(job, timeout, this.name, this._onTimeout)
+    return timeout === false && job.signal === undefined ? callJob(job, neverAborted()) : callGuarded(job, timeout, this.name, this._onTimeout)
   }
 
   protected override _succeeded(lane: Lane, value: unknown): void {
@@ -172,7 +241,8 @@ export class Pool extends PoolLanes implements PerfPool {
     const duration = job.started === 0 ? 0 : performance.now() - job.started
     if (this._adaptive) this._setLimit(this._adaptive.record(duration, true))
     const cancelled = job.group?.cancelled === true
-    if (!cancelled && job.attempt < this._options.retries) {
+    // an aborted outside signal ends the task: no retry
+    if (!cancelled && job.attempt < this._options.retries && job.signal?.aborted !== true) {
       const delay = backoffDelay(job.attempt, this._options.backoff, this._options.maxBackoff)
       job.attempt++
       this._stats.retries++
@@ -180,7 +250,8 @@ export class Pool extends PoolLanes implements PerfPool {
       this._backingOff++
       // not unref'd: the caller is awaiting this task, so the backoff must keep the process alive
       // (an unref'd timer let a script exit in the middle of its awaited run(), code 13 or 0)
-      setTimeout(() => {
+      job.timer = setTimeout(() => {
+        job.timer = undefined
         this._backingOff--
         if (this._active < this._limit) {
           this._active++

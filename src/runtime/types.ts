@@ -116,6 +116,15 @@ export interface PoolMapOptions {
   /** Abort in-flight tasks and start no more after the first failure. @default false */
   stopOnError?: boolean
 }
+export interface PoolRunOptions {
+  /**
+   * Cancels the task, as p-queue's `add(fn, { signal })`: once aborted, the task rejects with the
+   * signal's reason; still queued, it is taken out of the queue and never runs; running, fn (which
+   * gets a signal that aborts with it) can stop, and its slot is freed at once. A task waiting for
+   * a retry is not retried. Already aborted: the task rejects without running.
+   */
+  signal?: AbortSignal
+}
 export interface PoolStats {
   name: string
   concurrency: number
@@ -129,7 +138,7 @@ export interface PoolStats {
 }
 export interface PerfPool {
   readonly name: string
-  run<T>(fn: (signal: AbortSignal) => Promise<T> | T): Promise<T>
+  run<T>(fn: (signal: AbortSignal) => Promise<T> | T, options?: PoolRunOptions): Promise<T>
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options?: PoolMapOptions): Promise<T[]>
   /** Tasks running now. */
   readonly active: number

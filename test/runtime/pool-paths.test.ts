@@ -37,6 +37,29 @@ describe('PairQueue', () => {
     expect(all).toHaveLength(1500)
     expect(all.at(-1)).toBe('p1499')
   })
+
+  it('remove takes a pair out anywhere (several chunks, a chunk emptied in the middle, the last one); order and size stay right', () => {
+    const q = new PairQueue<number>()
+    for (let i = 0; i < 5000; i++) q.push(i, -i)
+    const removed = new Set<number>([0, 1, 1023, 1024, 2047, 4999])
+    for (let i = 2048; i < 3072; i++) removed.add(i) // the whole third chunk
+    for (const n of removed) expect(q.remove(n)).toBe(true)
+    expect(q.remove(1)).toBe(false)
+    expect(q.remove(123_456)).toBe(false)
+    expect(q.size).toBe(5000 - removed.size)
+    q.unshift(-1, 1)
+    q.push(5000, -5000)
+    const out: number[] = []
+    while (q.shift()) { expect(q.b).toBe(-q.a!); out.push(q.a!) }
+    expect(out).toEqual([-1, ...Array.from({ length: 5001 }, (_, i) => i).filter(i => !removed.has(i))])
+    // emptied by remove: rewound, usable again
+    q.push(7, -7)
+    expect(q.remove(7)).toBe(true)
+    expect(q.size).toBe(0)
+    expect(q.shift()).toBe(false)
+    q.push(8, -8)
+    expect(q.shift() && q.a).toBe(8)
+  })
 })
 
 describe('pool run() paths', () => {

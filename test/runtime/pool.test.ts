@@ -123,6 +123,137 @@ describe('pool', () => {
   })
 })
 
+describe('pool run(fn, { signal }): an outside AbortSignal, as p-queue', () => {
+  /** A task that waits until released (or until its signal aborts, when it honours it). */
+  const gate = () => {
+    let open!: () => void
+    const opened = new Promise<void>(r => { open = r })
+    return { open, opened }
+  }
+
+  it('already aborted: rejects with the reason, fn never runs, nothing counted', async () => {
+    const p = new Pool('s', pool({ concurrency: 1 }), undefined)
+    const reason = new Error('stop before')
+    const fn = vi.fn()
+    await expect(p.run(fn, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
+    expect(fn).not.toHaveBeenCalled()
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 0, failed: 0 })
+  })
+
+  it('aborted while queued: taken out of the queue, rejects with the reason, never runs; the others run in order', async () => {
+    const p = new Pool('s', pool({ concurrency: 1 }), undefined)
+    const g = gate()
+    const ran: string[] = []
+    const first = p.run(async () => { ran.push('first'); await g.opened; return 'first' })
+    const controller = new AbortController()
+    const second = p.run(() => { ran.push('second') }, { signal: controller.signal })
+    const third = p.run(() => { ran.push('third'); return 'third' })
+    expect(p.queued).toBe(2)
+    controller.abort()
+    expect(p.queued).toBe(1)
+    const error = await second.catch((e: unknown) => e)
+    expect(error).toBe(controller.signal.reason)
+    expect((error as Error).name).toBe('AbortError')
+    g.open()
+    expect(await Promise.all([first, third])).toEqual(['first', 'third'])
+    expect(ran).toEqual(['first', 'third'])
+    await p.onIdle()
+    expect(p.stats()).toMatchObject({ completed: 2, failed: 0, queued: 0, active: 0 })
+  })
+
+  it('aborted while running: fn gets the signal and can stop; the task rejects at once and frees its slot', async () => {
+    const p = new Pool('s', pool({ concurrency: 1 }), undefined)
+    const controller = new AbortController()
+    let seen: AbortSignal | undefined
+    let stopped = false
+    const running = p.run(signal => {
+      seen = signal
+      return new Promise(() => { signal.addEventListener('abort', () => { stopped = true }) }) // never settles by itself
+    }, { signal: controller.signal })
+    const next = p.run(() => 'next')
+    expect(p.active).toBe(1)
+    expect(p.queued).toBe(1)
+    const reason = new Error('user cancelled')
+    controller.abort(reason)
+    await expect(running).rejects.toBe(reason)
+    expect(stopped).toBe(true)
+    expect(seen!.aborted).toBe(true)
+    expect(await next).toBe('next')
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 1, active: 0, queued: 0 })
+  })
+
+  it('a task that settles before the abort keeps its result; the listener is gone once no task uses the signal', async () => {
+    const p = new Pool('s', pool({ concurrency: 2 }), undefined)
+    const controller = new AbortController()
+    const add = vi.spyOn(controller.signal, 'addEventListener')
+    const remove = vi.spyOn(controller.signal, 'removeEventListener')
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => p.run(async () => { await tick(); return i }, { signal: controller.signal })))
+    expect(results[49]).toBe(49)
+    // one listener for the 50 tasks of this signal (no MaxListenersExceeded warning), removed after the last
+    expect(add.mock.calls.filter(c => c[0] === 'abort')).toHaveLength(1)
+    expect(remove.mock.calls.filter(c => c[0] === 'abort')).toHaveLength(1)
+    controller.abort()
+    expect(p.stats()).toMatchObject({ completed: 50, failed: 0 })
+  })
+
+  it('one signal shared by running and queued tasks: all reject with its reason, the queued never run, onIdle resolves', async () => {
+    const p = new Pool('s', pool({ concurrency: 2 }), undefined)
+    const controller = new AbortController()
+    let started = 0
+    const tasks = Array.from({ length: 200 }, () => p.run(signal => { started++; return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('late')))) }, { signal: controller.signal }))
+    const other = p.run(() => 'unrelated')
+    expect(p.queued).toBe(199)
+    controller.abort('enough')
+    const outcomes = await Promise.allSettled(tasks)
+    expect(outcomes.every(o => o.status === 'rejected' && o.reason === 'enough')).toBe(true)
+    expect(started).toBe(2)
+    expect(await other).toBe('unrelated')
+    await p.onIdle()
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 1, failed: 2 })
+  })
+
+  it('with a timeout: either one aborts the task; the timeout is still a TimeoutError', async () => {
+    const p = new Pool('s', pool({ concurrency: 1, timeout: 30 }), undefined)
+    const never = (signal: AbortSignal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+    await expect(p.run(never, { signal: new AbortController().signal })).rejects.toBeInstanceOf(TimeoutError)
+    const controller = new AbortController()
+    const task = p.run(never, { signal: controller.signal })
+    setTimeout(() => controller.abort(new Error('first')), 5)
+    await expect(task).rejects.toThrow('first')
+    expect(p.stats()).toMatchObject({ timeouts: 1, failed: 2 })
+  })
+
+  it('aborted while waiting for a retry: not retried, rejects with the reason; a failure after an abort is not retried either', async () => {
+    const p = new Pool('s', pool({ concurrency: 1, retries: 5, backoff: 10_000, maxBackoff: 10_000 }), undefined)
+    const controller = new AbortController()
+    let calls = 0
+    const task = p.run(() => { calls++; throw new Error('flaky') }, { signal: controller.signal })
+    await tick()
+    expect(calls).toBe(1)
+    controller.abort(new Error('give up'))
+    await expect(task).rejects.toThrow('give up')
+    await p.onIdle() // resolves: the backoff timer is gone, not waiting 10 s
+    expect(calls).toBe(1)
+    const c2 = new AbortController()
+    let calls2 = 0
+    const task2 = p.run(() => { calls2++; c2.abort(new Error('aborted inside')); throw new Error('failed after the abort') }, { signal: c2.signal })
+    await expect(task2).rejects.toThrow('aborted inside')
+    expect(calls2).toBe(1)
+  })
+
+  it('the signal reaches a map-free run() under task hooks and the adaptive limit too', async () => {
+    const ctx = runtimeContext()
+    const events: string[] = []
+    ctx.hooks.hook('task:error', e => { events.push(`error ${String((e.error as Error).message)}`) })
+    const p = new Pool('s', pool({ concurrency: 'adaptive' }), ctx)
+    const controller = new AbortController()
+    const task = p.run(signal => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { signal: controller.signal })
+    controller.abort(new Error('hooked'))
+    await expect(task).rejects.toThrow('hooked')
+    expect(events).toEqual(['error hooked'])
+  })
+})
+
 describe('backoff', () => {
   it('is exponential, capped by maxBackoff, with full jitter in [0, cap]', () => {
     expect([0, 1, 2, 3, 10].map(a => backoffDelay(a, 100, 1000, () => 1))).toEqual([100, 200, 400, 800, 1000])
