@@ -128,6 +128,7 @@ for (const [label, fixture, env] of [
       expect(r.stderr).toContain('crash from a timer')
       expect(r.history).toHaveLength(1)
       expect(r.report!.commands).toMatchObject([{ name: 'crash', status: 'error', error: { name: 'TypeError', message: 'crash from a timer' } }])
+      expect(r.history[0]).toMatchObject({ commands: [{ name: 'crash', status: 'error', error: { name: 'TypeError', message: 'crash from a timer' } }] })
       expect(r.stderr).toContain('[error crash TypeError]\n[after crash error]')
       expect(exitHooks(r)).toBe(1)
     })

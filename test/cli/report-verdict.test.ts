@@ -42,6 +42,20 @@ describe('unperf report verdicts', () => {
     expect(text.stdout).toMatch(/build .* failed/)
   })
 
+  it("a failed latest run shows what it ended with (the history line keeps the error's name and message); a malformed one is left out", () => {
+    const dir = project(`export default { report: { console: false, dir: '.perf' } }`, steady)
+    const failed = { ...entry(9, 80, 'error'), runId: 'failed' }
+    failed.commands = [{ ...failed.commands[0]!, error: { name: 'TypeError', message: 'cannot read x\nof undefined' } }, { name: 'lint', duration: 5, memoryPeak: 1, status: 'error', error: 'not an object' as never }]
+    writeFileSync(join(dir, '.perf/history.jsonl'), steady.map(([d, s], i) => encodeLine(entry(i, d, s))).join('') + encodeLine(failed))
+    const rows = unperf(dir, 'report', '--json').json().commands as Array<Row & { error?: unknown }>
+    expect(rows.find(r => r.command === 'build')).toMatchObject({ status: 'error', error: { name: 'TypeError', message: 'cannot read x\nof undefined' } })
+    expect(rows.find(r => r.command === 'lint')!.error).toBeUndefined()
+    const text = unperf(dir, 'report')
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain('✖ build: TypeError: cannot read x of undefined')
+    expect(text.stdout).not.toContain('lint:')
+  })
+
   it('failed runs are no reference: fast failures do not make the next normal run a regression', () => {
     const fastFailures: [number, 'ok' | 'error'][] = Array.from({ length: 8 }, () => [2, 'error'])
     const dir = project(`export default { report: { console: false, dir: '.perf' } }`, [...steady, ...fastFailures, [103, 'ok']])

@@ -3,7 +3,8 @@ import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
-import { appendHistory, encodeLine, gitSha, mergeHistories, parseLines, readHistory, readHistoryFile, type HistoryEntry } from '../../src/runtime/report/history.js'
+import { appendHistory, encodeLine, gitSha, HISTORY_ERROR_CHARS, historyEntry, mergeHistories, parseLines, readHistory, readHistoryFile, type HistoryEntry } from '../../src/runtime/report/history.js'
+import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundle, run } from './_child.js'
 
@@ -80,6 +81,26 @@ describe('history.jsonl', () => {
     writeFileSync(join(dir, '.git/HEAD'), 'ref: refs/heads/packed\n')
     writeFileSync(join(dir, '.git/packed-refs'), `# pack-refs\n${'b'.repeat(40)} refs/heads/packed\n`)
     expect(gitSha(dir)).toBe('b'.repeat(40))
+  })
+})
+
+describe("a history line's commands", () => {
+  it("a failed command keeps its error's name and message (cut to HISTORY_ERROR_CHARS); a successful one has none", () => {
+    const long = 'x'.repeat(1000)
+    const report = {
+      endedAt: '2026-01-01T00:00:00.000Z', pid: 1, name: 'n', version: '1', env: 'production', startup: { total: 1, phases: [] },
+      commands: [
+        { name: 'ok', status: 'ok', start: 0, duration: 1, memoryDelta: 0, memoryPeak: 1 },
+        { name: 'crash', status: 'error', start: 0, duration: 1, memoryDelta: 0, memoryPeak: 1, error: { name: 'TypeError', message: 'boom' } },
+        { name: 'long', status: 'error', start: 0, duration: 1, memoryDelta: 0, memoryPeak: 1, error: { name: 'Error', message: long } },
+      ],
+      cache: { hits: 0, misses: 0, hitRate: 0 }, memory: { peakRss: 1 }, budgets: [],
+    } as unknown as PerfReport
+    const [ok, crash, cut] = historyEntry(report).commands
+    expect(ok).not.toHaveProperty('error')
+    expect(crash!.error).toEqual({ name: 'TypeError', message: 'boom' })
+    expect(cut!.error!.message).toHaveLength(HISTORY_ERROR_CHARS)
+    expect(cut!.error!.message.endsWith('…')).toBe(true)
   })
 })
 

@@ -29,9 +29,14 @@ export function summarize(history: HistoryEntry[], last = 10, regressions = true
     const trend = durations.length >= 4 ? median(durations.slice(half)) / median(durations.slice(0, half)) - 1 : 0
     return {
       command: name, runs: runs.length, failed: runs.length - ok.length, median: median(durations), latest: latestRun.duration,
-      status: latestRun.status, trend, regression, recent: runs.slice(-last),
+      status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }), trend, regression, recent: runs.slice(-last),
     }
   })
+}
+
+/** A history line's `error` as unperf writes it (a line from elsewhere, a shared history, may hold anything). */
+function isErrorSummary(error: unknown): error is { name: string; message: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' && typeof (error as { message?: unknown }).message === 'string'
 }
 
 export default defineCommand({
@@ -55,6 +60,8 @@ export default defineCommand({
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
       `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`, s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
+    // what the latest run of a failed command ended with (history lines of older versions have no error)
+    for (const s of summary) if (s.error) console.log(`${red('✖')} ${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)
   },
 })
 

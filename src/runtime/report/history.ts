@@ -28,13 +28,16 @@ export interface HistoryEntry {
   exitCode?: number
   /** ms, process start → first command */
   startup?: number
-  commands: { name: string; duration: number; memoryPeak: number; status: 'ok' | 'error' }[]
+  /** `error`: what a failed run ended with (its message cut to HISTORY_ERROR_CHARS) */
+  commands: { name: string; duration: number; memoryPeak: number; status: 'ok' | 'error'; error?: { name: string; message: string } }[]
   cache: { hitRate: number; lookups: number }
   peakRss: number
   budgetsFailed: string[]
 }
 
 export const HISTORY_FILE = 'history.jsonl'
+/** A failed command's error message in a history line: cut to this many characters (report.json has it whole). */
+export const HISTORY_ERROR_CHARS = 200
 const LOCK_STALE_MS = 10_000
 
 export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
@@ -50,7 +53,10 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
     ...(git && { git }),
     ...(report.exitCode !== undefined && { exitCode: report.exitCode }),
     ...(report.commands.length > 0 && { startup: report.startup.total }),
-    commands: report.commands.map(c => ({ name: c.name, duration: c.duration, memoryPeak: c.memoryPeak, status: c.status })),
+    commands: report.commands.map(c => ({
+      name: c.name, duration: c.duration, memoryPeak: c.memoryPeak, status: c.status,
+      ...(c.error && { error: { name: c.error.name, message: c.error.message.length > HISTORY_ERROR_CHARS ? `${c.error.message.slice(0, HISTORY_ERROR_CHARS - 1)}…` : c.error.message } }),
+    })),
     cache: { hitRate: report.cache.hitRate, lookups: report.cache.hits + report.cache.misses },
     peakRss: report.memory.peakRss,
     budgetsFailed: report.budgets.filter(b => b.status === 'fail').map(b => b.budget),
