@@ -90,13 +90,20 @@ const DRIVER_OPTION_TYPES: Record<string, Record<string, OptionType>> = {
   redis: {
     // url: checked below (its shape too)
     host: { expected: 'a host name (a non-empty string)', ok: isNonEmptyString },
-    port: { expected: 'an integer from 1 to 65535 (Number(process.env.…) for an environment variable)', ok: v => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535 },
-    db: { expected: 'an integer ≥ 0 (the database number)', ok: v => Number.isInteger(v) && (v as number) >= 0 },
+    // digits in a string too (`port: process.env.REDIS_PORT`): resolved to the number
+    port: { expected: 'an integer from 1 to 65535', ok: v => { const n = integerOf(v); return n !== undefined && n >= 1 && n <= 65535 } },
+    db: { expected: 'an integer ≥ 0 (the database number)', ok: v => integerOf(v) !== undefined },
     username: { expected: 'a string', ok: isString, secret: true },
     password: { expected: 'a string', ok: isString, secret: true },
     tls: { expected: 'true, false or an object of TLS options', ok: v => typeof v === 'boolean' || isPlainObject(v), secret: true },
     base: { expected: 'a key prefix (a string)', ok: isString },
   },
+}
+
+/** A non-negative integer given as a number or as digits in a string (an environment variable). */
+function integerOf(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : value
+  return Number.isInteger(n) && (n as number) >= 0 ? (n as number) : undefined
 }
 
 /** 'a number', 'a string', 'an object', ...: what a value is, without the value. */
@@ -147,6 +154,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
       r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)", typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
     }
     const { driver: _d, ...rest } = o
+    for (const key of ['port', 'db'] as const) if (typeof rest[key] === 'string' && integerOf(rest[key]) !== undefined) rest[key] = integerOf(rest[key])
     return { driver: 'redis', ...(rest as Omit<Extract<ResolvedDriverSpec, { driver: 'redis' }>, 'driver'>) }
   }
   const { driver, ...options } = o

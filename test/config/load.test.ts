@@ -331,7 +331,7 @@ describe('config errors', () => {
   it('a built-in driver option of the wrong type names its key path and what was expected, never a credential', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default {
       cache: {
-        driver: ['memory', { driver: 'redis', url: 'redis://h:6379', password: 5, tls: 'x-secret-pem', username: ['u-secret'], port: '6379', db: -1, base: 7 }],
+        driver: ['memory', { driver: 'redis', url: 'redis://h:6379', password: 5, tls: 'x-secret-pem', username: ['u-secret'], port: 'x6379', db: -1, base: 7 }],
         namespaces: { git: { driver: { driver: 'redis', host: 42, port: 70000 } }, tmp: { driver: { driver: 'fs', base: 3 } } },
       },
       report: { historyDriver: { driver: 'redis', url: { href: 'redis://:pw-secret@h' } } },
@@ -341,11 +341,11 @@ describe('config errors', () => {
       'cache.driver[1].password': 'expected a string, got a number (value not shown)',
       'cache.driver[1].tls': 'expected true, false or an object of TLS options, got a string (value not shown)',
       'cache.driver[1].username': 'expected a string, got an array (value not shown)',
-      'cache.driver[1].port': "expected an integer from 1 to 65535 (Number(process.env.…) for an environment variable), got '6379'",
+      'cache.driver[1].port': "expected an integer from 1 to 65535, got 'x6379'",
       'cache.driver[1].db': 'expected an integer ≥ 0 (the database number), got -1',
       'cache.driver[1].base': 'expected a key prefix (a string), got 7',
       'cache.namespaces.git.driver.host': 'expected a host name (a non-empty string), got 42',
-      'cache.namespaces.git.driver.port': 'expected an integer from 1 to 65535 (Number(process.env.…) for an environment variable), got 70000',
+      'cache.namespaces.git.driver.port': 'expected an integer from 1 to 65535, got 70000',
       'cache.namespaces.tmp.driver.base': 'expected a directory path (a non-empty string), got 3',
       'report.historyDriver.url': "expected a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path), got an object",
     })
@@ -353,6 +353,9 @@ describe('config errors', () => {
     expect(JSON.stringify(error.issues.map(i => String(i.found)))).not.toMatch(/secret/)
     // the right types (and options set to undefined: an unset environment variable) pass
     await expect(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { driver: ['memory', { driver: 'fs', base: './c' }, { driver: 'redis', host: '127.0.0.1', port: 6379, db: 2, username: 'u', password: process.env.UNPERF_TEST_NO_SUCH_VAR, tls: { rejectUnauthorized: false }, base: 'app' }, { driver: 'redis', url: 'redis://h:1', tls: true }] } }` }), noSnapshot: true })).resolves.toBeDefined()
+    // digits from an environment variable are the number
+    const fromEnv = await loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { driver: [{ driver: 'redis', host: 'h', port: '6380', db: ' 3 ' }] } }` }), noSnapshot: true })
+    expect(fromEnv.cache.tiers[0]).toMatchObject({ driver: 'redis', port: 6380, db: 3 })
   })
 
   it('NaN, Infinity and negative numbers are refused', async () => {
