@@ -301,7 +301,9 @@ describe('unperf CLI', () => {
     // like hyperfine: a command under 5 ms gets a warning; a command missing from the baseline says what it was compared with
     const warned = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', join(dir, 'base.json'), 'true', 'sleep 0.021')
     const warnings = warned.json().warnings.join('\n')
-    expect(warnings).toMatch(/'true' took less than 5 ms/)
+    // the warning follows the measured median (a loaded machine can make even 'true' take 5 ms)
+    if (warned.json().results[0].median < 0.005) expect(warnings).toMatch(/'true' took less than 5 ms/)
+    else expect(warnings).not.toMatch(/'true' took less than 5 ms/)
     expect(warnings).toMatch(/'sleep 0.021' is not in the baseline: compared with its entry in the same position, 'sleep 0.02'/)
   })
 
