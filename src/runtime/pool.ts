@@ -44,12 +44,20 @@ export class Pool extends PoolLanes implements PerfPool {
 
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
+    const outside = options.signal ?? undefined
+    if (outside?.aborted) return Promise.reject(outside.reason)
     if (list.length === 0) return Promise.resolve([])
     return new Promise<T[]>((resolve, reject) => {
-      const run = newMapRun(list, fn as MapRun['fn'], options.stopOnError === true, this.name, resolve as (results: unknown[]) => void, reject)
+      // an outside signal: its jobs are tracked like run()'s, and untracked when the map settles
+      const jobs: Job[] | undefined = outside && []
+      const done = jobs && ((): void => { for (const job of jobs) this._untrack(job) })
+      const run = newMapRun(list, fn as MapRun['fn'], options.stopOnError === true, this.name,
+        done ? (results: unknown[]) => { done(); (resolve as (results: unknown[]) => void)(results) } : resolve as (results: unknown[]) => void,
+        done ? (error: unknown) => { done(); reject(outside!.aborted ? outside!.reason : error) } : reject)
       const group = run.group
       for (let i = 0; i < list.length; i++) {
-        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: undefined, onAbort: undefined, timer: undefined }
+        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: outside, onAbort: undefined, timer: undefined }
+        if (jobs) { jobs.push(job); this._track(job, outside!) }
         if (group?.cancelled) {
           settled(job, false, CANCELLED)
           continue
@@ -134,9 +142,9 @@ export class Pool extends PoolLanes implements PerfPool {
         clearTimeout(job.timer)
         job.timer = undefined
         this._backingOff--
-        rejectWith(job.settle, reason)
+        settled(job, false, reason)
       } else if (this._queue.remove(job)) {
-        rejectWith(job.settle, reason)
+        settled(job, false, reason)
       }
     }
     entry.jobs.clear()

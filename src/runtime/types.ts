@@ -115,6 +115,12 @@ export interface PerfCache {
 export interface PoolMapOptions {
   /** Abort in-flight tasks and start no more after the first failure. @default false */
   stopOnError?: boolean
+  /**
+   * Cancels the whole map, as p-map's `signal`: once aborted, the map rejects with the signal's
+   * reason; items still queued never run, running ones get a signal that aborts with it (their
+   * slots are freed at once), none is retried. Already aborted: nothing runs.
+   */
+  signal?: AbortSignal
 }
 export interface PoolRunOptions {
   /**

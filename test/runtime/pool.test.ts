@@ -254,6 +254,45 @@ describe('pool run(fn, { signal }): an outside AbortSignal, as p-queue', () => {
   })
 })
 
+describe('pool map(items, fn, { signal }): an outside AbortSignal, as p-map', () => {
+  it('already aborted: rejects with its reason and runs nothing', async () => {
+    const p = new Pool('m', pool({ concurrency: 2 }), undefined)
+    let calls = 0
+    await expect(p.map([1, 2, 3], () => { calls++ }, { signal: AbortSignal.abort('no') })).rejects.toBe('no')
+    expect(calls).toBe(0)
+  })
+
+  it('aborted midway: rejects with the reason, queued items never run, running ones see their signal abort, nothing is retried', async () => {
+    const p = new Pool('m', pool({ concurrency: 2, retries: 3, backoff: 10_000 }), undefined)
+    const controller = new AbortController()
+    const started: number[] = []
+    let stopped = 0
+    const mapped = p.map(Array.from({ length: 50 }, (_, i) => i), (i, _index, signal) => {
+      started.push(i)
+      return new Promise((_, reject) => signal.addEventListener('abort', () => { stopped++; reject(new Error('stopped')) }))
+    }, { signal: controller.signal })
+    await tick()
+    expect(p.queued).toBe(48)
+    controller.abort(new Error('enough'))
+    await expect(mapped).rejects.toThrow('enough')
+    expect(started).toEqual([0, 1])
+    expect(stopped).toBe(2)
+    await p.onIdle()
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, retries: 0 })
+  })
+
+  it('a map that finishes before the abort keeps its results and leaves no listener; stopOnError still works with a signal', async () => {
+    const p = new Pool('m', pool({ concurrency: 4 }), undefined)
+    const controller = new AbortController()
+    const remove = vi.spyOn(controller.signal, 'removeEventListener')
+    expect(await p.map([1, 2, 3], async n => { await tick(); return n * 2 }, { signal: controller.signal })).toEqual([2, 4, 6])
+    expect(remove).toHaveBeenCalledTimes(1)
+    controller.abort()
+    const failing = p.map([1, 2, 3], async n => { if (n === 2) throw new Error('two'); await tick(); return n }, { stopOnError: true, signal: new AbortController().signal })
+    await expect(failing).rejects.toThrow('two')
+  })
+})
+
 describe('backoff', () => {
   it('is exponential, capped by maxBackoff, with full jitter in [0, cap]', () => {
     expect([0, 1, 2, 3, 10].map(a => backoffDelay(a, 100, 1000, () => 1))).toEqual([100, 200, 400, 800, 1000])
