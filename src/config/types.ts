@@ -7,10 +7,23 @@
 import type { PerfHookHandlers } from '../hooks/types.js'
 import type { PerfPlugin } from '../hooks/plugin-types.js'
 
-/** A duration: a number is milliseconds; a string takes a unit: `'250ms'`, `'10s'`, `'5m'`, `'1h'`, `'7d'`. */
-export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | (string & {})
-/** A size: a number is bytes; a string takes a unit: `'512B'`, `'10kB'` (1000), `'10KiB'` (1024), `'50MB'`, `'1GB'`. */
-export type Size = number | `${number}${'B' | 'kB' | 'KB' | 'KiB' | 'MB' | 'MiB' | 'GB' | 'GiB'}` | (string & {})
+/** The units of a {@link Duration} string. */
+export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd' | 'w'
+/**
+ * A duration: a number is milliseconds; a string takes a unit: `'250ms'`, `'10s'`, `'5m'`, `'1h'`, `'7d'`, `'2w'`.
+ * A string without one of these units (`'1 hour'`, `'10 parsecs'`) is a type error, as it is a config error at run time;
+ * a duration read from the environment is a `string`: check it, or cast it (`process.env.TTL as Duration`).
+ */
+export type Duration = number | `${number}${DurationUnit}`
+/** `'kb'` → `'kb' | 'kB' | 'Kb' | 'KB'`: size units are case-insensitive. */
+type AnyCase<S extends string> = S extends `${infer C}${infer R}` ? `${Uppercase<C> | Lowercase<C>}${AnyCase<R>}` : ''
+/** The units of a {@link Size} string, in any case: `B`, `kB`/`KB` (1000), `KiB` (1024), `MB`, `MiB`, `GB`, `GiB`, `TB`, `TiB`. */
+export type SizeUnit = AnyCase<'b' | 'kb' | 'mb' | 'gb' | 'tb' | 'kib' | 'mib' | 'gib' | 'tib'>
+/**
+ * A size: a number is bytes; a string takes a unit: `'512B'`, `'10kB'` (1000), `'10KiB'` (1024), `'50MB'`, `'1GB'`.
+ * A string without a size unit (`'200 potatoes'`) is a type error, as it is a config error at run time.
+ */
+export type Size = number | `${number}${SizeUnit}`
 
 // --- cache ---------------------------------------------------------------
 
@@ -38,9 +51,24 @@ export interface FsDriverOptions {
 export interface MemoryDriverOptions {
   driver: 'memory'
 }
-/** Any other unstorage driver, by its name in `unstorage/drivers/<name>`, with its options. */
+/**
+ * The drivers unstorage ships (`unstorage/drivers/<name>`), but for `memory`, `fs` and `redis`, which
+ * are unperf's own tiers (with their own options, checked key by key).
+ */
+export type UnstorageDriverName =
+  | 'azure-app-configuration' | 'azure-cosmos' | 'azure-key-vault' | 'azure-storage-blob' | 'azure-storage-table'
+  | 'capacitor-preferences' | 'cloudflare-kv-binding' | 'cloudflare-kv-http' | 'cloudflare-r2-binding' | 'db0'
+  | 'deno-kv' | 'deno-kv-node' | 'fs-lite' | 'github' | 'http' | 'indexedb' | 'localstorage' | 'lru-cache'
+  | 'mongodb' | 'netlify-blobs' | 'null' | 'overlay' | 'planetscale' | 's3' | 'session-storage' | 'uploadthing'
+  | 'upstash' | 'vercel-blob' | 'vercel-kv' | 'vercel-runtime-cache'
+/**
+ * Any other unstorage driver, by its name in `unstorage/drivers/<name>`, with its options. The name
+ * is one of unstorage's (a plain `string` would also take `{ driver: 'redis', uri }`, a misspelt
+ * option of the redis tier, which the config then refuses at run time); a driver of your own is
+ * given as an instance.
+ */
 export interface UnstorageDriverOptions {
-  driver: string
+  driver: UnstorageDriverName
   [option: string]: unknown
 }
 /**

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { Duration } from '../../src/config/types.js'
 import { manager } from './_manager.js'
 
 for (const driver of ['memory', 'fs'] as const) {
@@ -14,7 +15,7 @@ for (const driver of ['memory', 'fs'] as const) {
     it.each([0, 'abc', -1, '0s'])('ttl %j rejects before fn runs', async ttl => {
       const { cache } = manager({ driver })
       let calls = 0
-      await expect(cache.wrap('k', async () => { calls++; return 'v' }, { ttl })).rejects.toThrow(new TypeError(`[unperf] cache.wrap('k'): ttl must be a duration > 0 or false, got ${String(ttl)}`))
+      await expect(cache.wrap('k', async () => { calls++; return 'v' }, { ttl: ttl as Duration })).rejects.toThrow(new TypeError(`[unperf] cache.wrap('k'): ttl must be a duration > 0 or false, got ${String(ttl)}`))
       expect(calls).toBe(0)
       expect(await cache.has('k')).toBe(false)
     })
@@ -23,7 +24,7 @@ for (const driver of ['memory', 'fs'] as const) {
       const { cache } = manager({ driver })
       let calls = 0
       const fn = async () => { calls++; return 'v' }
-      await expect(cache.wrap('a', fn, { swr: 'soon' })).rejects.toThrow(/cache.wrap\('a'\): swr must be true, false or a duration, got soon/)
+      await expect(cache.wrap('a', fn, { swr: 'soon' as Duration })).rejects.toThrow(/cache.wrap\('a'\): swr must be true, false or a duration, got soon/)
       await expect(cache.wrap('b', fn, { staleIfError: -5 })).rejects.toThrow(/staleIfError must be true, false or a duration, got -5/)
       expect(calls).toBe(0)
       expect(await cache.wrap('c', fn, { ttl: false, swr: true, staleIfError: '1h' })).toBe('v')

@@ -35,6 +35,35 @@ describe('definePerfConfig types', () => {
     definePerfConfig({ hooks: { 'command:whenever': () => {} } })
   })
 
+  it('takes every unit the config takes at run time, and rejects a string without one', () => {
+    definePerfConfig({
+      cache: { ttl: '2w', swr: '1.5h', timeout: '250ms', scopeMaxAge: '7d', maxSize: '1TiB', compress: '4kb', namespaces: { a: { ttl: 60_000, maxSize: '512b' } } },
+      budgets: { startup: '10 s', memory: '50 MiB', files: [{ path: 'dist/*.mjs', limit: '50kB' }] },
+      monitors: { interval: '1s' },
+      report: { history: 10 },
+    })
+    // @ts-expect-error not a duration unit
+    definePerfConfig({ cache: { ttl: '1 hour' } })
+    // @ts-expect-error not a duration at all
+    definePerfConfig({ cache: { swr: 'sometimes' } })
+    // @ts-expect-error not a duration (in an environment block too)
+    definePerfConfig({ $env: { ci: { monitors: { interval: 'fast' } } } })
+    // @ts-expect-error not a size unit
+    definePerfConfig({ cache: { maxSize: '200 potatoes' } })
+    // @ts-expect-error a duration is no size
+    definePerfConfig({ budgets: { files: [{ path: 'x', limit: '5s' }] } })
+  })
+
+  it("rejects a misspelt option of a built-in driver (the config refuses it at run time), keeps unstorage's drivers open", () => {
+    // @ts-expect-error uri is not an option of the redis tier (url is)
+    definePerfConfig({ cache: { driver: { driver: 'redis', uri: 'redis://127.0.0.1:6379' } } })
+    // @ts-expect-error in a tier list, in an environment block
+    definePerfConfig({ $env: { ci: { cache: { driver: ['memory', { driver: 'redis', url: 'redis://x', timeout: 5 }] } } } })
+    // @ts-expect-error fs takes a base only
+    definePerfConfig({ cache: { driver: { driver: 'fs', dir: '/tmp' } } })
+    definePerfConfig({ cache: { driver: ['memory', { driver: 'lru-cache', max: 500 }, { driver: 'fs', base: './c' }, { driver: 'redis', host: 'h', port: 6379, password: 'p' }] } })
+  })
+
   it('rejects unknown keys at every level, not only the top one', () => {
     // @ts-expect-error typo at the top
     definePerfConfig({ cahce: {} })
