@@ -48,6 +48,11 @@ export default defineCommand({
         // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also
         // bounds ioredis' ref'd disconnect timer (2000 here kept doctor up 2 s more on a frozen redis)
         const { client, release } = acquireRedis(spec, config.cache.timeout)
+        // a refused connection fails the ping with ioredis' "Reached the max retries per request
+        // limit (which is 0)...": the connection's own error ("connect ECONNREFUSED 127.0.0.1:6379")
+        // is the one that says what is wrong
+        let connectionError: unknown
+        client.then(c => c.on('error', (error: unknown) => { connectionError = error }), () => {})
         const t0 = performance.now()
         // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
         // process up while the check waits (unref'd, doctor ended mid-check: no output, exit 0)
@@ -59,7 +64,8 @@ export default defineCommand({
           await Promise.race([c.ping(), deadline])
           checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} (${where}) answered in ${formatDuration(performance.now() - t0)}` })
         } catch (error) {
-          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${thrownMessage(error)}` })
+          const cause = (error as { name?: unknown })?.name === 'MaxRetriesPerRequestError' && connectionError !== undefined ? connectionError : error
+          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(thrownMessage(cause))}` })
         } finally {
           clearTimeout(timer)
           await release()
@@ -89,7 +95,7 @@ function redisSpecs(config: ResolvedPerfConfig): { spec: RedisSpec; where: strin
     const seen = found.get(id)
     if (seen) { if (!seen.where.includes(where)) seen.where.push(where) } else found.set(id, { spec: r, where: [where] })
   }
-  for (const t of config.cache.tiers) add(t, 'cache.driver')
+  for (const [i, t] of config.cache.tiers.entries()) add(t, config.cache.tiers.length > 1 ? `cache.driver[${i}]` : 'cache.driver')
   const root = JSON.stringify(config.cache.tiers)
   for (const [name, ns] of Object.entries(config.cache.namespaces)) {
     // a namespace without its own driver inherits the root tiers
