@@ -8,7 +8,7 @@ import { NotShown } from '../errors.js'
 import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
 import type {
-  CacheNamespaceConfig, DriverConfig, DriverSpec, PerfConfigBase, ResolvedCacheConfig, ResolvedDriverSpec, ResolvedNamespaceConfig,
+  CacheNamespaceConfig, DriverConfig, DriverSpec, PerfConfigBase, ResolvedCacheConfig, ResolvedDriverNames, ResolvedDriverSpec, ResolvedNamespaceConfig,
 } from './types.js'
 
 export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): ResolvedCacheConfig {
@@ -25,13 +25,16 @@ export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): 
     swr: r.stale(c.swr ?? d.swr, 'cache.swr'),
     staleIfError: r.stale(c.staleIfError ?? d.staleIfError, 'cache.staleIfError'),
   }
-  const tiers = resolveTiers(r, c.driver ?? d.driver, 'cache.driver', dir)
+  const driverConfig = c.driver ?? d.driver
+  const tiers = resolveTiers(r, driverConfig, 'cache.driver', dir)
+  const driver = driverNames(driverConfig, tiers)
   const namespaces: Record<string, ResolvedNamespaceConfig> = {}
   for (const [ns, options] of Object.entries(c.namespaces ?? {})) {
-    namespaces[ns] = resolveNamespace(r, options, keyPath('cache.namespaces', ns), root, tiers, dir)
+    namespaces[ns] = resolveNamespace(r, options, keyPath('cache.namespaces', ns), root, driver, tiers, dir)
   }
   return {
     enabled: envOff ? false : (c.enabled ?? d.enabled),
+    driver,
     tiers,
     dir,
     ...root,
@@ -49,11 +52,13 @@ export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): 
 function resolveNamespace(
   r: Resolver, o: CacheNamespaceConfig, path: string,
   root: Pick<ResolvedNamespaceConfig, 'ttl' | 'maxSize' | 'policy' | 'compress' | 'integrity' | 'swr' | 'staleIfError'>,
-  tiers: ResolvedDriverSpec[], dir: string,
+  rootDriver: ResolvedDriverNames, rootTiers: ResolvedDriverSpec[], dir: string,
 ): ResolvedNamespaceConfig {
+  const tiers = o.driver === undefined ? rootTiers : resolveTiers(r, o.driver, `${path}.driver`, dir)
   return {
     ttl: o.ttl === undefined ? root.ttl : r.ttl(o.ttl, `${path}.ttl`),
-    tiers: o.driver === undefined ? tiers : resolveTiers(r, o.driver, `${path}.driver`, dir),
+    driver: o.driver === undefined ? rootDriver : driverNames(o.driver, tiers),
+    tiers,
     maxSize: o.maxSize === undefined ? root.maxSize : r.size(o.maxSize, `${path}.maxSize`),
     policy: o.policy ?? root.policy,
     swr: o.swr === undefined ? root.swr : r.stale(o.swr, `${path}.swr`),
@@ -62,6 +67,12 @@ function resolveNamespace(
     compress: o.compress === undefined ? root.compress : r.sizeOrFalse(o.compress, `${path}.compress`),
     integrity: o.integrity ?? root.integrity,
   }
+}
+
+/** `cache.driver` in the resolved config: each tier's driver name, a list when the config gave one. */
+function driverNames(driver: DriverConfig, tiers: ResolvedDriverSpec[]): ResolvedDriverNames {
+  const names = tiers.map(t => t.driver)
+  return Array.isArray(driver) ? names : names[0] ?? 'fs'
 }
 
 export function resolveTiers(r: Pick<Resolver, 'issue' | 'path'>, driver: DriverConfig, path: string, dir: string): ResolvedDriverSpec[] {

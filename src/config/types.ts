@@ -331,8 +331,17 @@ export type ResolvedDriverSpec =
   | { driver: string; options: Record<string, unknown> }
   | { driver: 'custom'; instance: StorageDriver }
 
+/**
+ * `cache.driver` as the resolved config shows it: the driver name of each tier (`'fs'`;
+ * `['memory', 'fs', 'redis']` for a tier list; `'custom'` for a driver instance). The options of
+ * each tier (paths resolved, a redis url) are in `tiers`.
+ */
+export type ResolvedDriverNames = string | string[]
+
 export interface ResolvedNamespaceConfig {
   ttl: number | false
+  /** The driver name(s) of {@link ResolvedNamespaceConfig.tiers}: the root's when the namespace has no driver of its own. */
+  driver: ResolvedDriverNames
   /** Tiers, fastest first. */
   tiers: ResolvedDriverSpec[]
   maxSize: number
@@ -347,6 +356,9 @@ export interface ResolvedNamespaceConfig {
 
 export interface ResolvedCacheConfig {
   enabled: boolean
+  /** The driver name(s) of {@link ResolvedCacheConfig.tiers}: `'fs'` by default, `['memory', 'fs', 'redis']` for tiers. */
+  driver: ResolvedDriverNames
+  /** Tiers, fastest first, with their options. */
   tiers: ResolvedDriverSpec[]
   dir: string
   ttl: number | false

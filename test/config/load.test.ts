@@ -39,6 +39,20 @@ describe('loadPerfConfig', () => {
     expect(config.rootDir).toBe(dir)
   })
 
+  it("keeps cache.driver in the resolved config, as the contract's example writes it: each tier's driver name ('fs' by default)", async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl = '2h'\n` })
+    const production = await loadPerfConfig({ cwd: dir, env: 'production' })
+    expect(production.cache.driver).toBe('fs')
+    expect(production.cache.namespaces.git!.driver).toBe('memory')
+    const ci = await loadPerfConfig({ cwd: dir, env: 'ci' })
+    expect(ci.cache.driver).toEqual(['memory', 'fs', 'redis'])
+    expect(ci.cache.namespaces.git!.driver).toBe('memory')
+    const bare = await loadPerfConfig({ cwd: project({ 'package.json': PKG }) })
+    expect(bare.cache.driver).toBe('fs')
+    const withNs = await loadPerfConfig({ cwd: project({ 'package.json': PKG }), overrides: { cache: { driver: ['memory', 'fs'], namespaces: { t: { ttl: '1h' } } } } })
+    expect(withNs.cache.namespaces.t!.driver).toEqual(['memory', 'fs'])
+  })
+
   it('applies $development, $test and $env.<name> for PERF_ENV / NODE_ENV / explicit env', async () => {
     const dir = project({ 'package.json': PKG, 'perf.config.ts': TS_CONFIG, 'helper.ts': `export const helperTtl = '1h'\n` })
     expect((await loadPerfConfig({ cwd: dir, env: 'development' })).cache.tiers).toEqual([{ driver: 'memory' }])

@@ -47,7 +47,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const getScope = () => (scope ??= resolveScope(config))
 
   const rootNamespaceConfig: ResolvedNamespaceConfig = {
-    ttl: cacheConfig.ttl, tiers: cacheConfig.tiers, maxSize: cacheConfig.maxSize, policy: cacheConfig.policy, swr: cacheConfig.swr,
+    ttl: cacheConfig.ttl, driver: cacheConfig.driver, tiers: cacheConfig.tiers, maxSize: cacheConfig.maxSize, policy: cacheConfig.policy, swr: cacheConfig.swr,
     staleIfError: cacheConfig.staleIfError, sliding: false, compress: cacheConfig.compress, integrity: cacheConfig.integrity,
   }
 
