@@ -1,0 +1,52 @@
+/**
+ * Every `definePerfConfig({...})` example in docs/*.md type-checks strictly against the config types,
+ * as a user pasting it into perf.config.ts would check it: a key in the wrong place (an `$env` block
+ * inside `cache`) or a wrong value is an error here. Names the examples leave to the reader
+ * (`buildManifest`, `pkg`) are not checked; everything about the config is.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import ts from 'typescript'
+import { expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const root = join(import.meta.dirname, '../..')
+const docs = join(root, 'docs')
+
+function examples(): { name: string; code: string }[] {
+  const found: { name: string; code: string }[] = []
+  for (const file of readdirSync(docs).filter(f => f.endsWith('.md')).sort()) {
+    const text = readFileSync(join(docs, file), 'utf8')
+    for (const m of text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)) {
+      if (!m[1]!.includes('definePerfConfig({')) continue
+      const line = text.slice(0, m.index).split('\n').length
+      found.push({ name: `${file.replace(/\.md$/, '')}_${line}.ts`, code: m[1]! })
+    }
+  }
+  return found
+}
+
+it('every definePerfConfig example in docs/*.md type-checks', () => {
+  const list = examples()
+  expect(list.length).toBeGreaterThanOrEqual(3)
+  const dir = tempDir('unperf-doc-examples-')
+  mkdirSync(join(dir, 'ex'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
+  const files = list.map(({ name, code }) => {
+    const file = join(dir, 'ex', name)
+    const head = code.includes("from 'unperf/config'") ? '' : `import { definePerfConfig } from 'unperf/config'\n`
+    writeFileSync(file, `${head}${code}\nexport {}\n`)
+    return file
+  })
+  const program = ts.createProgram(files, {
+    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
+    paths: { 'unperf/config': [join(root, 'src/config/index.ts')] },
+  })
+  const problems = ts.getPreEmitDiagnostics(program)
+    .filter(d => d.file && files.includes(d.file.fileName))
+    // a name the example leaves to the reader (buildManifest, pkg): not the config's business
+    .filter(d => d.code !== 2304 && d.code !== 2552 && d.code !== 7006)
+    .map(d => `${d.file!.fileName.slice(dir.length + 4)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+  expect(problems).toEqual([])
+}, 60_000)
