@@ -74,6 +74,8 @@ describe('unperf report verdicts', () => {
     const ok = unperf(dir, 'report', '--html', 'out/nested/report.html', '--json')
     expect(ok.code, ok.stderr).toBe(0)
     expect(ok.json().file).toBe(join(dir, 'out/nested/report.html'))
+    // --json with --html is the report's document, the page's path added: the commands are not lost
+    expect(ok.json()).toMatchObject({ runs: 6, commands: [{ command: 'build', runs: 6, status: 'ok' }], last: null })
     const bad = unperf(dir, 'report', '--html', 'out', '--json')
     expect(bad.code).toBe(2)
     expect(bad.json().error.message).toContain(`--html ${join(dir, 'out')}: cannot be written: it is a directory`)

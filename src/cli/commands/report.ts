@@ -50,7 +50,9 @@ export default defineCommand({
     const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
       const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, readLastReport(config)), args.cwd)
-      if (args.json) return printJson({ file, runs: history.length })
+      // the same document as without --html (a script reading `commands` must not lose them for
+      // asking for the page too), plus the page's path
+      if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null, file })
       return console.log(`${green('✔')} wrote ${file} (${history.length} runs)`)
     }
     if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null })
