@@ -244,11 +244,15 @@ export interface BudgetsConfig {
 
 // --- monitors -------------------------------------------------------------
 
+/**
+ * An alert threshold in its metric's unit: a size for `memory.*` (`'500MB'`), a duration for
+ * `eventLoop.*` and `gc.pause` (`'100ms'`), a plain number for the others (`cpu.percent: 90`).
+ */
+export type AlertThreshold = number | Duration | Size
 /** A threshold: a bare value = `{ above: value }`. */
 export type AlertRule =
-  | number
-  | string
-  | { above?: number | string; below?: number | string; for?: Duration }
+  | AlertThreshold
+  | { above?: AlertThreshold; below?: AlertThreshold; for?: Duration }
 
 export type PrometheusConfig =
   | { port: number; host?: string; path?: string }

@@ -110,6 +110,11 @@ describe('definePerfConfig types', () => {
     definePerfConfig({ cache: { maxSize: '200 potatoes' } })
     // @ts-expect-error a duration is no size
     definePerfConfig({ budgets: { files: [{ path: 'x', limit: '5s' }] } })
+    definePerfConfig({ monitors: { alerts: { 'memory.rss': { above: '500MB', for: '10s' }, 'eventLoop.p99': '100ms', 'cpu.percent': 90, 'memory.heapUsed': { below: 1e6 } } } })
+    // @ts-expect-error a threshold string takes a unit
+    definePerfConfig({ monitors: { alerts: { 'memory.rss': 'lots' } } })
+    // @ts-expect-error in { above } too
+    definePerfConfig({ monitors: { alerts: { 'eventLoop.p99': { above: '100 msec' } } } })
   })
 
   it("rejects a misspelt option of a built-in driver (the config refuses it at run time), keeps unstorage's drivers open", () => {
