@@ -57,8 +57,8 @@ export default defineCommand({
     }
     process.stdout.write((shard.files.length > 0 ? shard.files.join(' ') : EMPTY_SHARD_ARGS) + '\n')
     const lines = [
-      `[unperf] shard ${index}/${total}: ${shard.files.length} of ${files.length} files, expected ${formatDuration(shard.expected)}`
-      + ` (${history.entries.length} runs of history${history.skipped > 0 ? `, ${history.skipped} corrupt lines skipped` : ''}${plan.unknown.length > 0 ? `, ${plan.unknown.length} files without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
+      `[unperf] shard ${index}/${total}: ${shard.files.length} of ${plural(files.length, 'file')}, expected ${formatDuration(shard.expected)}`
+      + ` (${plural(history.entries.length, 'run')} of history${history.skipped > 0 ? `, ${plural(history.skipped, 'corrupt line')} skipped` : ''}${plan.unknown.length > 0 ? `, ${plural(plan.unknown.length, 'file')} without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
       ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} file${s.files.length === 1 ? '' : 's'}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
@@ -73,4 +73,9 @@ function positiveInt(value: unknown, name: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${value === undefined ? 'nothing' : `'${String(value)}'`}`)
   return n
+}
+
+/** `1 run`, `3 runs`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }

@@ -1,0 +1,27 @@
+/** `unperf shard`'s stderr counts in words that agree with the number: `1 run of history`, not `1 runs`. */
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { appendTestRun } from '../../src/vitest/history-write.js'
+import { tempDir } from '../helpers/tmp.js'
+import { run } from './_entries.js'
+
+const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
+
+it('says 1 run, 1 corrupt line, 1 file (and 2 runs, 2 files)', () => {
+  const dir = tempDir('unperf-shard-words-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shard-words', version: '1.0.0', type: 'module' }))
+  mkdirSync(join(dir, 'test'))
+  for (const f of ['a', 'b']) writeFileSync(join(dir, 'test', `${f}.test.ts`), '')
+  const history = join(dir, '.unperf')
+  appendTestRun(history, run({ 'test/a.test.ts': 120 }), { cap: 100 })
+  appendFileSync(join(history, 'tests.jsonl'), 'not a line\n')
+  const shard = () => spawnSync(process.execPath, [bin, 'shard', '--total', '2', '--index', '1', '--dir', '.unperf'], { cwd: dir, encoding: 'utf8' })
+  const one = shard()
+  expect(one.status, one.stderr).toBe(0)
+  expect(one.stderr).toMatch(/shard 1\/2: 1 of 2 files, expected .* \(1 run of history, 1 corrupt line skipped, 1 file without history estimated at /)
+  appendTestRun(history, run({ 'test/a.test.ts': 100, 'test/b.test.ts': 50 }), { cap: 100 })
+  const two = shard()
+  expect(two.stderr).toMatch(/\(2 runs of history, 1 corrupt line skipped\)/)
+})
