@@ -9,6 +9,11 @@ export const yellow = paint(33)
 export const dim = paint(2)
 export const bold = paint(1)
 
+/** `1 run`, `3 runs`; `plural(1, 'entry', 'entries')`. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`
+}
+
 // eslint-disable-next-line no-control-regex
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length
 

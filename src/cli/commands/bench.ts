@@ -12,7 +12,7 @@ import { formatDuration } from '../../config/units.js'
 import { errorMessage, UsageError } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { mannWhitney, outliers, ratioText, relative, summarize, type Summary } from '../bench-stats.js'
-import { bold, commonArgs, green, printJson, red, table, yellow } from '../_ui.js'
+import { bold, commonArgs, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 interface Result extends Summary { command: string; user: number; system: number; times: number[]; exit_codes: number[] }
 
@@ -114,7 +114,7 @@ export default defineCommand({
     const warnings: string[] = []
     for (const r of results) {
       if (r.exit_codes.some(c => c !== 0)) {
-        warnings.push(`'${r.command}' exited non-zero in ${r.exit_codes.filter(c => c !== 0).length} runs: its figures may mean nothing (check the command${args['ignore-failure'] ? '' : ', or --ignore-failure'})`)
+        warnings.push(`'${r.command}' exited non-zero in ${plural(r.exit_codes.filter(c => c !== 0).length, 'run')}: its figures may mean nothing (check the command${args['ignore-failure'] ? '' : ', or --ignore-failure'})`)
         // like hyperfine: a broken command must not pass a CI step (it would even look faster than its baseline)
         if (!args['ignore-failure']) process.exitCode = 1
       }
@@ -157,7 +157,7 @@ export default defineCommand({
       console.log(`${bold('Benchmark:')} ${r.command}`)
       console.log(`  Time (mean ± σ):   ${formatDuration(r.mean * 1000)} ± ${formatDuration(r.stddev * 1000)}    [User: ${formatDuration(r.user * 1000)}, System: ${formatDuration(r.system * 1000)}]`)
       console.log(`  Median:            ${formatDuration(r.median * 1000)}`)
-      console.log(`  Range (min … max): ${formatDuration(r.min * 1000)} … ${formatDuration(r.max * 1000)}    ${r.times.length} runs\n`)
+      console.log(`  Range (min … max): ${formatDuration(r.min * 1000)} … ${formatDuration(r.max * 1000)}    ${plural(r.times.length, 'run')}\n`)
     }
     console.log(`  (shell spawn time ${formatDuration(overhead * 1000)} subtracted from every run)\n`)
     for (const w of warnings) console.log(yellow(`Warning: ${w}`))

@@ -12,7 +12,7 @@ import { readHistory } from '../../runtime/report/history.js'
 import { createWarnOnce } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig } from '../_context.js'
-import { bold, commonArgs, dim, green, printJson, red, table, yellow } from '../_ui.js'
+import { bold, commonArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
 
@@ -159,7 +159,7 @@ const verify = defineCommand({
     }
     if (total.corrupt > 0) process.exitCode = 1
     if (args.json) return printJson(total)
-    console.log(total.corrupt === 0 ? `${green('✔')} ${total.checked} entries checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${total.checked} entries: removed`)
+    console.log(total.corrupt === 0 ? `${green('✔')} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
   }),
 })
 
@@ -174,7 +174,7 @@ const stats = defineCommand({
     const result = { runs: runs.length, lookups, hitRate: lookups ? hits / lookups : 0, recent: runs.slice(-10).map(r => ({ time: r.time, commands: r.commands.map(c => c.name), ...r.cache })) }
     if (args.json) return printJson(result)
     if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet'))
-    console.log(`${runs.length} runs, ${lookups} lookups, ${(result.hitRate * 100).toFixed(1)} % hits`)
+    console.log(`${plural(runs.length, 'run')}, ${plural(lookups, 'lookup')}, ${(result.hitRate * 100).toFixed(1)} % hits`)
     console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), r.commands.join(', '), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
   },
 })

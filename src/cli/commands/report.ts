@@ -9,7 +9,7 @@ import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
-import { commonArgs, dim, green, printJson, red, table } from '../_ui.js'
+import { commonArgs, dim, green, plural, printJson, red, table } from '../_ui.js'
 
 /**
  * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
@@ -53,11 +53,11 @@ export default defineCommand({
       // the same document as without --html (a script reading `commands` must not lose them for
       // asking for the page too), plus the page's path
       if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null, file })
-      return console.log(`${green('✔')} wrote ${file} (${history.length} runs)`)
+      return console.log(`${green('✔')} wrote ${file} (${plural(history.length, 'run')})`)
     }
     if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null })
     if (history.length === 0) return console.log(dim(`no runs recorded in ${config.report.dir}`))
-    console.log(`${history.length} runs recorded in ${config.report.dir}`)
+    console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
       `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`, s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
@@ -84,7 +84,7 @@ function renderHtml(name: string, history: HistoryEntry[], summary: ReturnType<t
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
 .chart{margin:8px 0}</style></head><body>
-<h1>unperf report · ${esc(name)}</h1><p>${history.length} runs${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
+<h1>unperf report · ${esc(name)}</h1><p>${plural(history.length, 'run')}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
 <h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>verdict</th></tr>${rows}</table>
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>

@@ -10,6 +10,7 @@ import { formatDuration } from '../../config/units.js'
 import { discoverTestFiles } from '../../vitest/discover.js'
 import { loadTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
+import { plural } from '../_ui.js'
 
 /** Printed for an empty shard: vitest would run every file given no filter. */
 export const EMPTY_SHARD_ARGS = '--passWithNoTests __unperf_empty_shard__'
@@ -73,9 +74,4 @@ function positiveInt(value: unknown, name: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${value === undefined ? 'nothing' : `'${String(value)}'`}`)
   return n
-}
-
-/** `1 run`, `3 runs`. */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
