@@ -12,22 +12,22 @@ import { armFastExit } from './fast-exit.js'
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
 export interface PerfAdapterOptions {
   /** Where `perf.config` is looked for. @default the host CLI's package root: the nearest package.json above `process.argv[1]` */
-  rootDir?: string
+  rootDir?: string | undefined
   /** The project the command works on. @default process.cwd() */
-  cwd?: string
+  cwd?: string | undefined
   /** Explicit config file (absolute or relative to `rootDir`). */
-  configFile?: string
+  configFile?: string | undefined
   /** The environment (`$development`, `$env.<name>` blocks). @default PERF_ENV, else NODE_ENV, else 'production' */
-  env?: string
+  env?: string | undefined
   /** Use this instance instead of creating one. The adapter still closes it when the CLI ends. */
-  perf?: Perf
+  perf?: Perf | undefined
   /**
    * End the process the way `process.exit()` does once perf is closed and every other 'exit'
    * listener has run, skipping node's teardown of the heap (≈ 1.5–3 ms). `false` keeps node's
    * teardown, for a host whose native addons rely on environment cleanup hooks.
    * @default true
    */
-  fastExit?: boolean
+  fastExit?: boolean | undefined
 }
 
 /** The host package root: the nearest directory holding a package.json above the entry file. */

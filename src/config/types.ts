@@ -31,22 +31,22 @@ export type Size = number | `${number}${SizeUnit}`
 export interface RedisDriverOptions {
   driver: 'redis'
   /** `redis://[:password@]host:port/db` or `rediss://` for TLS. Either `url` or `host` is required. */
-  url?: string
-  host?: string
-  port?: number
-  db?: number
-  username?: string
-  password?: string
+  url?: string | undefined
+  host?: string | undefined
+  port?: number | undefined
+  db?: number | undefined
+  username?: string | undefined
+  password?: string | undefined
   /** `true` or ioredis TLS options. */
-  tls?: boolean | Record<string, unknown>
+  tls?: boolean | Record<string, unknown> | undefined
   /** Extra key prefix before unperf's own `<name>:<scope>:` prefix. */
-  base?: string
+  base?: string | undefined
 }
 /** Options of the built-in `fs` driver. */
 export interface FsDriverOptions {
   driver: 'fs'
   /** Base directory. @default {@link CacheConfig.dir} */
-  base?: string
+  base?: string | undefined
 }
 export interface MemoryDriverOptions {
   driver: 'memory'
@@ -78,9 +78,9 @@ export interface UnstorageDriverOptions {
  * Any unstorage `Driver` is assignable to it.
  */
 export interface StorageDriver {
-  name?: string
+  name?: string | undefined
   options?: unknown
-  flags?: { maxDepth?: boolean; ttl?: boolean }
+  flags?: { maxDepth?: boolean | undefined; ttl?: boolean | undefined } | undefined
   hasItem(key: string, opts: object): unknown
   getItem(key: string, opts?: object): unknown
   getKeys(base: string, opts: object): unknown
@@ -107,71 +107,71 @@ export type CachePolicy = 'lru' | 'tinylfu'
 
 export interface CacheNamespaceConfig {
   /** Time to live of entries in this namespace. `false` = never expire. @default the root `cache.ttl` */
-  ttl?: Duration | false
+  ttl?: Duration | false | undefined
   /** Replaces the root tiers for this namespace. */
-  driver?: DriverConfig
+  driver?: DriverConfig | undefined
   /** Bytes kept for this namespace; evicted beyond it by `policy`. @default the root `cache.maxSize` */
-  maxSize?: Size
+  maxSize?: Size | undefined
   /** Which entries the memory tier keeps when full. @default the root `cache.policy` */
-  policy?: CachePolicy
+  policy?: CachePolicy | undefined
   /** Serve stale up to this long past expiry while revalidating. `true` = no limit. */
-  swr?: boolean | Duration
+  swr?: boolean | Duration | undefined
   /** When the producing function throws, serve a stale value up to this long past expiry. */
-  staleIfError?: boolean | Duration
+  staleIfError?: boolean | Duration | undefined
   /** Each hit extends the entry's ttl (sessions). @default false */
-  sliding?: boolean
+  sliding?: boolean | undefined
   /** Compress values larger than this. `false` = never. @default the root `cache.compress` */
-  compress?: Size | false
+  compress?: Size | false | undefined
   /** Hash values and check on read. @default the root `cache.integrity` */
-  integrity?: boolean
+  integrity?: boolean | undefined
 }
 
 export interface CacheConfig {
   /** Master switch. Also off with env `UNPERF_CACHE=0` or the adapters' `--no-cache`. @default true */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /**
    * Storage: `'memory' | 'fs' | 'redis' | { driver, ...options } | an unstorage Driver`,
    * or an array of those = tiers, fastest first. @default 'fs'
    */
-  driver?: DriverConfig
+  driver?: DriverConfig | undefined
   /** Base directory of the fs driver. @default platform cache dir + '/' + name */
-  dir?: string
+  dir?: string | undefined
   /** Entry lifetime. Number = ms, string = '1d'. `false` = never expires; `0` is an error. @default '1d' */
-  ttl?: Duration | false
+  ttl?: Duration | false | undefined
   /**
    * Bytes kept per namespace (unless a namespace sets its own) and in total over all namespaces of
    * the cache (memory tiers in the process, fs tiers on disk); least recently used evicted first.
    * @default '200MB'
    */
-  maxSize?: Size
+  maxSize?: Size | undefined
   /**
    * Which entries the memory tier keeps when full: `'tinylfu'` (W-TinyLFU: admits a new entry only
    * if it is used more often than the one it would replace) or `'lru'`. fs tiers evict LRU.
    * @default 'tinylfu'
    */
-  policy?: CachePolicy
+  policy?: CachePolicy | undefined
   /** Compress values larger than this (brotli). `false` disables. @default '4KB' */
-  compress?: Size | false
+  compress?: Size | false | undefined
   /** Hash each value; a mismatch on read is a miss and the entry is removed. @default true */
-  integrity?: boolean
+  integrity?: boolean | undefined
   /** `true` or a duration: serve a stale value (up to that long past expiry) while revalidating. @default false */
-  swr?: boolean | Duration
+  swr?: boolean | Duration | undefined
   /** Serve a stale value up to this long past expiry when the producer throws. @default false */
-  staleIfError?: boolean | Duration
+  staleIfError?: boolean | Duration | undefined
   /** Per remote-tier operation; past it the tier is skipped and marked down. @default '250ms' */
-  timeout?: Duration
+  timeout?: Duration | undefined
   /** Override the project id part of the scope. @default hash of package name + git remote, else real path */
-  scope?: string
+  scope?: string | undefined
   /** Scopes unused this long are pruned. @default '7d' */
-  scopeMaxAge?: Duration
+  scopeMaxAge?: Duration | undefined
   invalidate?: {
     /** A new `version` starts from an empty scope. @default true */
-    version?: boolean
+    version?: boolean | undefined
     /** A content change in any of these (relative to `cwd`) invalidates the scope. @default ['package.json', 'package-lock.json'] */
-    files?: string[]
-  }
+    files?: string[] | undefined
+  } | undefined
   /** Named namespaces with their own ttl, driver and limits. `plugin:*` names are reserved. */
-  namespaces?: Record<string, CacheNamespaceConfig>
+  namespaces?: Record<string, CacheNamespaceConfig> | undefined
 }
 
 // --- concurrency ---------------------------------------------------------
@@ -181,43 +181,43 @@ export type Concurrency = number | 'auto' | 'adaptive'
 
 export interface PoolConfig {
   /** @default concurrency.default */
-  concurrency?: Concurrency
+  concurrency?: Concurrency | undefined
   /** Per-task timeout; the task's AbortSignal fires and the task rejects with a TimeoutError. `false` = none. @default false */
-  timeout?: Duration | false
+  timeout?: Duration | false | undefined
   /** Retries after the first attempt, with exponential backoff and jitter. @default 0 */
-  retries?: number
+  retries?: number | undefined
   /** Base delay of the exponential backoff. @default '100ms' */
-  backoff?: Duration
+  backoff?: Duration | undefined
   /** Upper bound of one backoff delay. @default '10s' */
-  maxBackoff?: Duration
+  maxBackoff?: Duration | undefined
 }
 
 export interface ConcurrencyConfig {
   /** @default 'auto' */
-  default?: Concurrency
-  pools?: Record<string, PoolConfig>
+  default?: Concurrency | undefined
+  pools?: Record<string, PoolConfig> | undefined
   /** Worker-thread pool for `perf.workers.run(module, fn, args)`. */
   workers?: {
     /** @default 'auto' */
-    max?: number | 'auto'
+    max?: number | 'auto' | undefined
     /** @default '5s' */
-    idleTimeout?: Duration
+    idleTimeout?: Duration | undefined
     /** @default false */
-    timeout?: Duration | false
+    timeout?: Duration | false | undefined
     /** @default 0 */
-    retries?: number
-  }
+    retries?: number | undefined
+  } | undefined
 }
 
 // --- budgets --------------------------------------------------------------
 
 export interface CommandBudget {
   /** This run's duration. */
-  duration?: Duration
+  duration?: Duration | undefined
   /** 95th percentile over the recorded history, this run included. */
-  p95?: Duration
+  p95?: Duration | undefined
   /** Peak rss during the command. */
-  memory?: Size
+  memory?: Size | undefined
 }
 export interface FileBudget {
   /** Glob relative to `cwd`, e.g. `'dist/*.mjs'`. */
@@ -225,21 +225,21 @@ export interface FileBudget {
   /** Total size of the matched files after compression. */
   limit: Size
   /** @default 'none' */
-  compression?: 'none' | 'gzip' | 'brotli'
+  compression?: 'none' | 'gzip' | 'brotli' | undefined
 }
 export interface BudgetsConfig {
   /** `'warn'` prints; `'error'` also sets a non-zero exit code. @default 'warn' */
-  mode?: 'warn' | 'error'
+  mode?: 'warn' | 'error' | undefined
   /** Process start → command start. */
-  startup?: Duration
+  startup?: Duration | undefined
   /** Peak rss. */
-  memory?: Size
+  memory?: Size | undefined
   /** 0..1; not judged when there were no lookups. */
-  cacheHitRate?: number
-  commands?: Record<string, CommandBudget>
-  files?: FileBudget[]
+  cacheHitRate?: number | undefined
+  commands?: Record<string, CommandBudget> | undefined
+  files?: FileBudget[] | undefined
   /** Detect regressions against the history of the same command. @default true */
-  regressions?: boolean
+  regressions?: boolean | undefined
 }
 
 // --- monitors -------------------------------------------------------------
@@ -252,48 +252,48 @@ export type AlertThreshold = number | Duration | Size
 /** A threshold: a bare value = `{ above: value }`. */
 export type AlertRule =
   | AlertThreshold
-  | { above?: AlertThreshold; below?: AlertThreshold; for?: Duration }
+  | { above?: AlertThreshold | undefined; below?: AlertThreshold | undefined; for?: Duration | undefined }
 
 export type PrometheusConfig =
-  | { port: number; host?: string; path?: string }
+  | { port: number; host?: string | undefined; path?: string | undefined }
   | { file: string }
-  | { pushgateway: string; job?: string }
+  | { pushgateway: string; job?: string | undefined }
 
 export interface MonitorsConfig {
   /** @default true when `monitors` is present */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /** @default '1s' */
-  interval?: Duration
+  interval?: Duration | undefined
   /** @default true */
-  eventLoop?: boolean
+  eventLoop?: boolean | undefined
   /** @default true */
-  memory?: boolean
+  memory?: boolean | undefined
   /** @default true */
-  cpu?: boolean
+  cpu?: boolean | undefined
   /** @default true */
-  gc?: boolean
+  gc?: boolean | undefined
   /** systeminformation: load, memory, disk, network. Loaded lazily. @default false */
-  system?: boolean
+  system?: boolean | undefined
   /** Metric path → threshold, e.g. `'memory.rss': { above: '500MB', for: '10s' }`. */
-  alerts?: Record<string, AlertRule>
-  prometheus?: PrometheusConfig | false
+  alerts?: Record<string, AlertRule> | undefined
+  prometheus?: PrometheusConfig | false | undefined
   /** Export spans and metrics through @opentelemetry/api when installed. @default false */
-  opentelemetry?: boolean | { serviceName?: string }
+  opentelemetry?: boolean | { serviceName?: string | undefined } | undefined
 }
 
 // --- reports --------------------------------------------------------------
 
 export interface ReportConfig {
   /** Console output at exit. @default 'summary' */
-  console?: 'summary' | 'verbose' | false
+  console?: 'summary' | 'verbose' | false | undefined
   /** Where report.json, trace.json and history.jsonl go. Relative = against `cwd`. @default cache dir, per scope */
-  dir?: string
+  dir?: string | undefined
   /** Runs kept in history. @default 100 */
-  history?: number
+  history?: number | undefined
   /** Keep history in a driver (e.g. redis) so fresh CI clones compare against past runs. */
-  historyDriver?: DriverSpec
+  historyDriver?: DriverSpec | undefined
   /** Write trace.json (Chrome trace format). @default true */
-  trace?: boolean
+  trace?: boolean | undefined
 }
 
 // --- the config file ------------------------------------------------------
@@ -303,27 +303,27 @@ export type PluginConfigEntry = PerfPlugin<any> | string | [PerfPlugin<any> | st
 
 export interface PerfConfigBase {
   /** Cache dir name and metric prefix. @default host package.json name */
-  name?: string
+  name?: string | undefined
   /** @default host package.json version */
-  version?: string
-  cache?: CacheConfig
-  concurrency?: ConcurrencyConfig
-  budgets?: BudgetsConfig
-  monitors?: MonitorsConfig
-  report?: ReportConfig
-  plugins?: PluginConfigEntry[]
-  hooks?: Partial<PerfHookHandlers>
+  version?: string | undefined
+  cache?: CacheConfig | undefined
+  concurrency?: ConcurrencyConfig | undefined
+  budgets?: BudgetsConfig | undefined
+  monitors?: MonitorsConfig | undefined
+  report?: ReportConfig | undefined
+  plugins?: PluginConfigEntry[] | undefined
+  hooks?: Partial<PerfHookHandlers> | undefined
   /** Other config files or presets to extend (c12). */
-  extends?: string | string[]
+  extends?: string | string[] | undefined
 }
 
 /** What users write in `perf.config.ts`. */
 export interface PerfConfig extends PerfConfigBase {
-  $development?: PerfConfigBase
-  $test?: PerfConfigBase
-  $production?: PerfConfigBase
+  $development?: PerfConfigBase | undefined
+  $test?: PerfConfigBase | undefined
+  $production?: PerfConfigBase | undefined
   /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`). */
-  $env?: Record<string, PerfConfigBase>
+  $env?: Record<string, PerfConfigBase> | undefined
 }
 
 // --- resolved -------------------------------------------------------------

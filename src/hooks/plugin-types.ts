@@ -16,6 +16,6 @@ export interface PerfPluginContext<O = Record<string, unknown>> {
 export interface PerfPlugin<O = Record<string, unknown>> {
   /** Unique name; its cache namespace is `plugin:<name>`. */
   name: string
-  hooks?: Partial<PerfHookHandlers>
-  setup?: (ctx: PerfPluginContext<O>) => void | Promise<void>
+  hooks?: Partial<PerfHookHandlers> | undefined
+  setup?: ((ctx: PerfPluginContext<O>) => void | Promise<void>) | undefined
 }

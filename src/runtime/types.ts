@@ -9,24 +9,24 @@ import type { CommandContext, CommandResult, MonitorAlert, MonitorSample, PerfHo
 
 export interface CacheSetOptions {
   /** Overrides the namespace ttl. `false` = never expires. */
-  ttl?: Duration | false
+  ttl?: Duration | false | undefined
   /** Free-form JSON data stored beside the value. */
-  metadata?: Record<string, unknown>
+  metadata?: Record<string, unknown> | undefined
 }
 export interface CacheWrapOptions {
-  ttl?: Duration | false
+  ttl?: Duration | false | undefined
   /** Serve stale (up to this long past expiry, `true` = no limit) and revalidate in the background. */
-  swr?: boolean | Duration
+  swr?: boolean | Duration | undefined
   /** Serve stale (up to this long past expiry) when fn throws. */
-  staleIfError?: boolean | Duration
+  staleIfError?: boolean | Duration | undefined
   /** Globs (relative to cwd) whose content hash joins the key. */
-  files?: string[]
+  files?: string[] | undefined
 }
 export interface CachedOptions<A extends unknown[]> extends CacheWrapOptions {
   /** Name of the memoized function; part of the key. */
   name: string
   /** Key from the arguments. @default JSON of the arguments */
-  key?: (...args: A) => string
+  key?: ((...args: A) => string) | undefined
 }
 export interface CacheEntry<T = unknown> {
   value: T
@@ -114,13 +114,13 @@ export interface PerfCache {
 
 export interface PoolMapOptions {
   /** Abort in-flight tasks and start no more after the first failure. @default false */
-  stopOnError?: boolean
+  stopOnError?: boolean | undefined
   /**
    * Cancels the whole map, as p-map's `signal`: once aborted, the map rejects with the signal's
    * reason; items still queued never run, running ones get a signal that aborts with it (their
    * slots are freed at once), none is retried. Already aborted: nothing runs.
    */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 export interface PoolRunOptions {
   /**
@@ -162,11 +162,11 @@ export interface PerfWorkers {
 }
 export interface GraphTask<T = unknown> {
   run: (ctx: { results: Record<string, unknown>; signal: AbortSignal }) => Promise<T> | T
-  deps?: string[]
+  deps?: string[] | undefined
 }
 export interface GraphOptions {
   /** Pool name the tasks run in. @default the default pool */
-  pool?: string
+  pool?: string | undefined
 }
 export interface GraphResult {
   results: Record<string, unknown>
@@ -293,7 +293,7 @@ export interface PerfReport {
 // --- the instance ------------------------------------------------------------------
 
 export interface RunOptions {
-  argv?: string[]
+  argv?: string[] | undefined
 }
 export interface Perf {
   readonly config: ResolvedPerfConfig
@@ -315,19 +315,19 @@ export interface Perf {
 
 export interface CreatePerfOptions {
   /** Where perf.config is looked for. @default cwd */
-  rootDir?: string
+  rootDir?: string | undefined
   /** The project the command works on. @default process.cwd() */
-  cwd?: string
+  cwd?: string | undefined
   /** @default host package.json name */
-  name?: string
+  name?: string | undefined
   /** @default PERF_ENV, else NODE_ENV, else 'production' */
-  env?: string
+  env?: string | undefined
   /** Explicit config file (absolute or relative to rootDir). */
-  configFile?: string
+  configFile?: string | undefined
   /** Merged over the loaded config (highest priority). */
-  overrides?: import('../config/types.js').PerfConfig
+  overrides?: import('../config/types.js').PerfConfig | undefined
   /** Skip the config snapshot fast path and load through c12. @default false */
-  noSnapshot?: boolean
+  noSnapshot?: boolean | undefined
   /** Don't install process exit handlers. @default false */
-  noExitHandlers?: boolean
+  noExitHandlers?: boolean | undefined
 }

@@ -18,20 +18,20 @@ export interface UnperfReporterOptions {
    * Directory of `tests.jsonl`. Relative = against `cwd`.
    * @default `report.dir` of the perf config (the platform cache dir, per project)
    */
-  dir?: string
+  dir?: string | undefined
   /** The project whose perf.config is loaded. @default the vitest root */
-  cwd?: string
+  cwd?: string | undefined
   /** Where perf.config is looked for. @default cwd */
-  rootDir?: string
+  rootDir?: string | undefined
   /** Config environment (`$env` blocks). @default PERF_ENV, else NODE_ENV, else 'production' */
-  env?: string
+  env?: string | undefined
   /** Runs kept. @default `report.history` of the perf config (100) */
-  history?: number
+  history?: number | undefined
   /**
    * In watch mode, also record each rerun (usually one edited file, timed warm). `false` records
    * only the first, full run of a watch session. @default false
    */
-  watch?: boolean
+  watch?: boolean | undefined
 }
 
 /** Default number of runs kept when no config can be read. */
