@@ -30,7 +30,9 @@ export function table(rows: string[][], header?: string[]): string {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : v), 2) + '\n')
+  // Infinity (`swr: true`) and functions (a config's hooks) are what JSON cannot hold: shown as the
+  // text output shows them, not as null or left out (`hooks: {}` read as "no hooks configured")
+  process.stdout.write(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v), 2) + '\n')
 }
 
 /** Common flags of every command. */
