@@ -33,8 +33,10 @@ export interface RedisDriverOptions {
   /** `redis://[:password@]host:port/db` or `rediss://` for TLS. Either `url` or `host` is required. */
   url?: string | undefined
   host?: string | undefined
-  port?: number | undefined
-  db?: number | undefined
+  /** A number, or digits in a string (`port: process.env.REDIS_PORT`), checked at load. */
+  port?: number | string | undefined
+  /** A number, or digits in a string (`db: process.env.REDIS_DB`), checked at load. */
+  db?: number | string | undefined
   username?: string | undefined
   password?: string | undefined
   /** `true` or ioredis TLS options. */

@@ -125,6 +125,8 @@ describe('definePerfConfig types', () => {
     // @ts-expect-error fs takes a base only
     definePerfConfig({ cache: { driver: { driver: 'fs', dir: '/tmp' } } })
     definePerfConfig({ cache: { driver: ['memory', { driver: 'lru-cache', max: 500 }, { driver: 'fs', base: './c' }, { driver: 'redis', host: 'h', port: 6379, password: 'p' }] } })
+    // the redis port and db as docs/cache.md writes them: digits from the environment, checked at load
+    definePerfConfig({ cache: { driver: { driver: 'redis', host: 'h', port: process.env.REDIS_PORT, db: process.env.REDIS_DB } } })
   })
 
   it('rejects unknown keys at every level, not only the top one', () => {
