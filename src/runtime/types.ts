@@ -129,7 +129,7 @@ export interface PoolRunOptions {
    * gets a signal that aborts with it) can stop, and its slot is freed at once. A task waiting for
    * a retry is not retried. Already aborted: the task rejects without running.
    */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 export interface PoolStats {
   name: string
