@@ -276,10 +276,11 @@ describe('unperf CLI', () => {
     expect(r.json().checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['node', 'config', 'cache dir']))
   })
 
-  it("doctor shows a config error as thrown, its '[unperf] ' prefix kept", () => {
+  it("doctor shows a config error as thrown, its '[unperf] ' prefix kept, and exits 2 as every command does on a bad config", () => {
     const d = project(`export default { cache: { ttl: 'lots' } }`)
     const r = unperf(d, 'doctor', '--json')
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
+    expect(r.json().checks.find((c: { check: string }) => c.check === 'node')).toBeDefined()
     const config = r.json().checks.find((c: { check: string }) => c.check === 'config')
     expect(config).toMatchObject({ ok: false, detail: expect.stringMatching(/^\[unperf\] invalid config:\n {2}- \S*perf\.config\.ts: cache\.ttl: expected /) })
   })

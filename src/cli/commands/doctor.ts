@@ -8,22 +8,24 @@ import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfig } from '../_context.js'
 import { commonArgs, green, printJson, red, yellow } from '../_ui.js'
-import { thrownMessage } from '../../errors.js'
+import { ConfigError, thrownMessage } from '../../errors.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
 
 export default defineCommand({
-  meta: { name: 'doctor', description: 'Check node, config, cache dir, disk, redis (exit 1 with the problems)' },
+  meta: { name: 'doctor', description: 'Check node, config, cache dir, disk, redis (exit 1 with the problems, 2 with a bad config)' },
   args: { ...commonArgs },
   async run({ args }) {
     const checks: Check[] = []
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
     checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `${process.version} (needs ≥ 20.19)` })
     let config
+    let badConfig = false
     try {
       config = await cliConfig(args)
       checks.push({ check: 'config', ok: true, detail: config.configFile ?? 'no perf.config: defaults' })
     } catch (error) {
+      badConfig = error instanceof ConfigError
       checks.push({ check: 'config', ok: false, detail: thrownMessage(error) })
     }
     if (config) {
@@ -73,7 +75,8 @@ export default defineCommand({
       }
     }
     const problems = checks.filter(c => !c.ok && !c.warn)
-    if (problems.length > 0) process.exitCode = 1
+    // every check is shown; a bad config exits as it does for every other command (2)
+    if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
     if (args.json) return printJson({ ok: problems.length === 0, checks })
     for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail}`)
     if (problems.length > 0) console.error(red(`\n${problems.length} problem${problems.length === 1 ? '' : 's'}`))
