@@ -114,8 +114,9 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       console.error(error, '\n')
     }
   }
-  // the report records the code this run exits with (a usage error's 2, an error's 1)
+  // the report records the code this run exits with (a usage error's 2, an error's 1, a success's 0)
   if (exitCode) process.exitCode = exitCode
+  else if (process.exitCode === undefined) process.exitCode = 0
   session.runMainCloses = false
   await session.close()
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0

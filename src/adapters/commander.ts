@@ -81,7 +81,10 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       throw error
     }
     try {
-      return await parseAsync(...args)
+      const parsed = await parseAsync(...args)
+      // a run that ends here exits 0 unless the host said otherwise: the report records it
+      if (process.exitCode === undefined) process.exitCode = 0
+      return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
         p.finish(error)
