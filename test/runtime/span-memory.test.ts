@@ -130,6 +130,22 @@ describe('memory tracker', () => {
     expect(m.leakWarning()).toBeUndefined()
   })
 
+  it("a process's first command takes its peak from the high-water mark, with no timer; later ones sample too", () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const m = createMemoryTracker()
+      const first = m.trackPeak()
+      expect(vi.getTimerCount()).toBe(0)
+      expect(first()).toBeGreaterThan(0)
+      const second = m.trackPeak()
+      expect(vi.getTimerCount()).toBe(1)
+      second()
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('trackPeak samples on an unref\'d interval while tracking and stops it after', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
     try {
