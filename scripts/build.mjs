@@ -89,7 +89,7 @@ const deferred = {
       const target = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'))
       return real.has(target) ? { path: target, namespace: 'deferred' } : undefined
     })
-    b.onResolve({ filter: /^deferred-real:/ }, args => ({ path: args.path.slice('deferred-real:'.length), pluginData: 'real' }))
+    b.onResolve({ filter: /^deferred-real:/ }, args => ({ path: args.path.slice('deferred-real:'.length) }))
     b.onLoad({ filter: /.*/, namespace: 'deferred' }, args => ({
       contents: [
         `let m`,
