@@ -78,7 +78,8 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
       const from = highWater(sample())
       // the sampler catches what the high-water mark cannot: a spike below a peak the process
       // reached before (an earlier command's, in a service); a process's first command needs none
-      if (!timer && (tracked++ > 0 || active.size > 1)) {
+      const first = tracked++ === 0
+      if (!timer && (!first || active.size > 1)) {
         timer = setInterval(sample, PEAK_INTERVAL_MS)
         timer.unref()
       }
