@@ -29,6 +29,7 @@ const file = (name, text) => writeFileSync(join(dir, name), text)
 mkdirSync(join(dir, 'node_modules'))
 symlinkSync(join(repo, 'node_modules/citty'), join(dir, 'node_modules/citty'))
 symlinkSync(join(repo, 'node_modules/c12'), join(dir, 'node_modules/c12'))
+symlinkSync(join(repo, 'node_modules/defu'), join(dir, 'node_modules/defu'))
 symlinkSync(pkgCopy, join(dir, 'node_modules/unperf'))
 file('package.json', JSON.stringify({ name: 'bench-host', version: '1.0.0', type: 'module' }))
 file('perf.config.ts', `// the host CLI's perf config (TypeScript)
@@ -43,6 +44,10 @@ export default config
 file('bare.mjs', '')
 const command = `const main = defineCommand({ meta: { name: 'host', version: '1.0.0' }, subCommands: { hello: defineCommand({ meta: { name: 'hello' }, run: () => { process.stdout.write('hello\\n') } }) } })`
 file('plain.mjs', `import { defineCommand, runMain } from 'citty'\n${command}\nawait runMain(main)\n`)
+// the plain CLI importing a second package (defu: 1 small ES module): node's resolver compiles a large
+// regular expression on its first package resolution and again on its second (startup.md), which any
+// CLI with two dependencies pays; the CLI with unperf resolves two packages, the plain CLI one
+file('plain2.mjs', `import { defineCommand, runMain } from 'citty'\nimport { defu } from 'defu'\n${command}\nglobalThis.defu = defu\nawait runMain(main)\n`)
 file('unperf.mjs', `import { defineCommand } from 'citty'\nimport { runMain, withPerf } from 'unperf/citty'\n${command}\nawait runMain(withPerf(main))\n`)
 file('c12.mjs', `import { defineCommand, runMain } from 'citty'\nimport { loadConfig } from 'c12'\n${command}\nawait loadConfig({ name: 'perf', cwd: ${JSON.stringify(dir)} })\nawait runMain(main)\n`)
 // the same CLI in a second package whose config switches the cache off (no monitors either)
@@ -67,6 +72,7 @@ function time(script, args = [], cwd = dir) {
 const variants = {
   'bare node': () => time('bare.mjs'),
   'citty CLI, no unperf': () => time('plain.mjs', ['hello']),
+  'citty CLI + a second package (defu), no unperf': () => time('plain2.mjs', ['hello']),
   'citty CLI + unperf (warm)': () => time('unperf.mjs', ['hello']),
   'citty CLI + unperf, cache off (warm)': () => time('unperf.mjs', ['hello'], offDir),
   'citty CLI + unperf (cold)': () => { rmSync(snapshotDir, { recursive: true, force: true }); return time('unperf.mjs', ['hello']) },
@@ -124,6 +130,8 @@ const ratio = c12 / Math.max(warm, 0.1)
 console.log(`plain c12 costs ${ratio.toFixed(1)}× unperf's warm overhead (${f(c12)} vs ${f(warm)}; target ≥ 10×): ${ratio >= 10 ? 'met' : 'MISSED'}`)
 if (ratio < 10) missed = true
 console.log(`cold overhead ${f(cold)} (once per config change: c12 + esbuild build the snapshot)`)
+const second = paired('citty CLI + a second package (defu), no unperf', plain)
+console.log(`a second package costs the plain CLI ${f(second)} (node's resolver, startup.md): unperf over that CLI ${f(paired('citty CLI + unperf (warm)', 'citty CLI + a second package (defu), no unperf'))}`)
 
 // Memory: peak RSS (getrusage ru_maxrss through GNU time) of the same CLI with and without unperf.
 if (existsSync('/usr/bin/time')) {
