@@ -23,7 +23,7 @@ import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
 import { readEntryFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { checkDirSafe } from './fs-safety.js'
-import { encodeFileName } from './fs-names.js'
+import { decodeFileName, encodeFileName } from './fs-names.js'
 import { ensureDir, FsDir, removeStrayDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
@@ -212,7 +212,10 @@ export class FsTier implements Tier {
    * entry, readable and escaped names decoded without reading the file.
    */
   async keys(options?: KeysOptions): Promise<string[]> {
-    const names = await this._files.names()
+    const match = options?.match
+    // a readable file name is its key: one that cannot match needs no read (a hashed one is read)
+    const listed = await this._files.names()
+    const names = match ? listed.filter(name => { const key = decodeFileName(name); return key === undefined || match(key) }) : listed
     const keys: string[] = []
     if (options?.expired) {
       for (const name of names) {

@@ -52,6 +52,11 @@ export interface Tier {
 export interface KeysOptions {
   /** Also the entries past their expiry and stale window, not removed yet. @default false */
   expired?: boolean
+  /**
+   * Only the keys this accepts (invalidate()'s pattern): a tier that can tell an entry's key without
+   * reading it (the fs tier's readable file names) skips reading the others. @default every key
+   */
+  match?: (key: string) => boolean
 }
 
 /**

@@ -82,3 +82,20 @@ describeRedis('keys(), invalidate() and clear() agree with get() over redis tier
   it('memory + fs + redis: an expired entry is neither listed, invalidated nor counted', () => consistentWithGet(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
   it('memory + fs + redis: an entry within its stale window (swr) is listed', () => staleIsListed(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
 })
+
+describe('invalidate(pattern) lists only what matches', () => {
+  for (const driver of ['memory', 'fs', ['memory', 'fs']] as const) {
+    it(`${JSON.stringify(driver)}: readable, escaped and hashed keys, and wrap({ files }) entries by their key`, async () => {
+      const { m, cache } = manager({ driver: driver as ManagerOptions['driver'] })
+      const long = `git:${'x'.repeat(300)}` // a hashed file name: its key is only in the entry
+      for (const key of ['git:head', 'git:remote', 'Git:Upper', 'deps:graph', 'git:a/b', long, 'npm:git:x']) await cache.set(key, key)
+      await cache.set('git:files#files:0123456789abcdef', 'built')
+      expect(await cache.invalidate('git:*')).toBe(5)
+      expect((await cache.keys()).sort()).toEqual(['Git:Upper', 'deps:graph', 'npm:git:x'])
+      expect(await cache.invalidate(/^npm:/)).toBe(1)
+      expect(await cache.get(long)).toBeNull()
+      expect(await cache.get('deps:graph')).toBe('deps:graph')
+      await m.close()
+    })
+  }
+})

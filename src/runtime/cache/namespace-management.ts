@@ -13,14 +13,16 @@ import type { NamespaceHost } from './namespace.js'
 /**
  * The user keys of every tier that is up, once each: the live entries (not past their expiry and
  * stale window: what get() returns, or wrap() can still serve stale), each tier filtering its own;
- * `expired: true` every stored entry (`unperf cache list`).
+ * `expired: true` every stored entry (`unperf cache list`); `match`: only the keys it accepts.
  */
 export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<string[]> {
   const guards = await tiers.guards()
   const all = new Set<string>()
+  const match = options?.match
   for (const g of guards) {
     if (!g.up) continue
-    try { for (const k of await g.call(t => t.keys(options))) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
+    // each tier may filter by match (the fs tier does, to skip reads): the rest is filtered here
+    try { for (const k of await g.call(t => t.keys(options))) if (!match || match(k)) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
   }
   return [...all]
 }

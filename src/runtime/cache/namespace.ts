@@ -172,10 +172,13 @@ export class CacheNamespace implements PerfCache {
     const re = typeof pattern === 'string' ? globToRegExp(pattern) : pattern
     // an entry of wrap(key, fn, { files }) is stored as `key#files:<hash>`: it matches by its key too
     const matches = (k: string) => { re.lastIndex = 0; return re.test(k) }
-    const keys = (await this.keys()).filter(k => {
-      if (matches(k)) return true
-      const at = k.lastIndexOf(FILES_SUFFIX)
-      return at > 0 && matches(k.slice(0, at))
+    // the tiers list only what matches (the fs tier then reads only those entries' headers)
+    const keys = await keysOf(this._tiers, this._events, {
+      match: k => {
+        if (matches(k)) return true
+        const at = k.lastIndexOf(FILES_SUFFIX)
+        return at > 0 && matches(k.slice(0, at))
+      },
     })
     for (const k of keys) {
       await this.delete(k)
