@@ -165,7 +165,10 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
       r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)", typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
     }
     const { driver: _d, ...rest } = o
-    for (const key of ['port', 'db'] as const) if (typeof rest[key] === 'string' && integerOf(rest[key]) !== undefined) rest[key] = integerOf(rest[key])
+    for (const key of ['port', 'db'] as const) {
+      const n = integerOf(rest[key])
+      if (n !== undefined) rest[key] = n
+    }
     return { driver: 'redis', ...(rest as Omit<Extract<ResolvedDriverSpec, { driver: 'redis' }>, 'driver'>) }
   }
   const { driver, ...options } = o

@@ -45,6 +45,8 @@ export interface Flight { promise: Promise<unknown>; outcome: Outcome }
 
 const LOCK_TTL_MS = 15_000
 const POLL_MS = 50
+/** Deletes the lock (KEYS[1]) only while it still holds the value ARGV[1]: the release and the takeover of a dead holder's. */
+const DELETE_IF_HELD_BY = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 /** How often a waiter reads the lock's value to see whether its holder died. */
 const HOLDER_CHECK_MS = 250
 
@@ -155,7 +157,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       } finally {
         clearInterval(refresh)
         // bounded by the tier's timeout like every other remote call: a frozen redis must not hang here
-        await redis.call(() => client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, token)).catch(() => {})
+        await redis.call(() => client.eval(DELETE_IF_HELD_BY, 1, lockKey, token)).catch(() => {})
       }
     }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
@@ -166,7 +168,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       try {
         const held = await redis.call(() => client.get(lockKey))
         // a holder of this machine that died: its lock goes now (only if it is still that one's)
-        if (held !== null && holderIsGone(held)) await redis.call(() => client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, lockKey, held))
+        if (held !== null && holderIsGone(held)) await redis.call(() => client.eval(DELETE_IF_HELD_BY, 1, lockKey, held))
       } catch { /* redis went away: the next SET NX says so */ }
     }
     if (Date.now() > deadline) {
