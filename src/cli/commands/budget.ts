@@ -5,7 +5,7 @@ import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.
 import { readLastReport } from '../../runtime/report/finalize.js'
 import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
-import { commonArgs, dim, green, printJson, red, table, yellow } from '../_ui.js'
+import { commonArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
 
@@ -35,6 +35,6 @@ export default defineCommand({
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
-    if (failed.length > 0) console.error(red(`\n${failed.length} budget${failed.length === 1 ? '' : 's'} exceeded`))
+    if (failed.length > 0) console.error(red(`\n${plural(failed.length, 'budget')} exceeded`))
   },
 })

@@ -133,7 +133,7 @@ const clear = defineCommand({
     // the entries removed as `cache list` shows them, expired ones included (clear() counts the live ones)
     else for (const name of args.all ? await every() : [args.namespace!]) removed += await clearStored(ns(name))
     if (args.json) return printJson({ removed })
-    console.log(`${green('✔')} cleared ${what}: ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
+    console.log(`${green('✔')} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
   }),
 })
 
@@ -144,7 +144,7 @@ const prune = defineCommand({
     let removed = 0
     for (const name of args.namespace ? [args.namespace] : await every()) removed += await ns(name).prune()
     if (args.json) return printJson({ removed })
-    console.log(`${green('✔')} pruned ${removed} entr${removed === 1 ? 'y' : 'ies'}`)
+    console.log(`${green('✔')} pruned ${plural(removed, 'entry', 'entries')}`)
   }),
 })
 

@@ -7,7 +7,7 @@ import { acquireRedis } from '../../drivers/redis.js'
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfig } from '../_context.js'
-import { commonArgs, green, printJson, red, yellow } from '../_ui.js'
+import { commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
@@ -79,7 +79,7 @@ export default defineCommand({
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
     if (args.json) return printJson({ ok: problems.length === 0, checks })
     for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail}`)
-    if (problems.length > 0) console.error(red(`\n${problems.length} problem${problems.length === 1 ? '' : 's'}`))
+    if (problems.length > 0) console.error(red(`\n${plural(problems.length, 'problem')}`))
   },
 })
 

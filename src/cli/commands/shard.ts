@@ -60,7 +60,7 @@ export default defineCommand({
     const lines = [
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${plural(files.length, 'file')}, expected ${formatDuration(shard.expected)}`
       + ` (${plural(history.entries.length, 'run')} of history${history.skipped > 0 ? `, ${plural(history.skipped, 'corrupt line')} skipped` : ''}${plan.unknown.length > 0 ? `, ${plural(plan.unknown.length, 'file')} without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
-      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${s.files.length} file${s.files.length === 1 ? '' : 's'}`),
+      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
     if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)

@@ -9,6 +9,7 @@ import { formatDuration } from '../../config/units.js'
 import { findFlaky } from '../../vitest/flaky.js'
 import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.js'
 import { findSlow } from '../../vitest/slow.js'
+import { plural } from '../_ui.js'
 
 const common = {
   json: { type: 'boolean', description: 'Print JSON' },
@@ -56,10 +57,10 @@ const flaky = defineCommand({
       process.stdout.write(`no flaky tests in the last ${runs(history.entries.length)}\n`)
       return
     }
-    const lines = [`${tests.length} flaky test${tests.length === 1 ? '' : 's'} in the last ${runs(history.entries.length)} (flip rate = result changes / chances, same code):`]
+    const lines = [`${plural(tests.length, 'flaky test')} in the last ${runs(history.entries.length)} (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
       lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`
-        + `  (${t.flips} flip${t.flips === 1 ? '' : 's'} in ${t.runs} run${t.runs === 1 ? '' : 's'}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
+        + `  (${plural(t.flips, 'flip')} in ${plural(t.runs, 'run')}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
     }
     process.stdout.write(lines.join('\n') + '\n')
   },
