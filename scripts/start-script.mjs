@@ -36,6 +36,12 @@ function rewriteImports(code, what) {
 const MAX_SCRIPT = 127 * 1024
 
 /**
+ * Whitespace-minified code is otherwise one line per chunk: an uncaught error thrown in unperf's code
+ * made node print that whole line (90 kB) above the stack trace. Lines stay short, at ~1 % more bytes.
+ */
+const LINE_LIMIT = 120
+
+/**
  * The entry's lazy chunks as scripts of factories, in three groups: the cache (its chunk and the
  * chunks it reaches: drivers, file hashing, fetch), the deferred modules (pools, the metrics registry,
  * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
@@ -67,7 +73,7 @@ function buildLazyScripts(dist, entryName, deferred = []) {
       const code = rewriteImports(sources.get(name), name)
       if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
       // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
-      const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
+      const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
       return `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}`
     })
     const script = `({\n${parts.join(',\n')}\n})\n`
@@ -107,7 +113,7 @@ export function buildStartScript(dist, version) {
   const lazy = buildLazyScripts(dist, 'index', deferred)
   for (const name of deferred) if (!lazy?.some(g => g.names.includes(name))) throw new Error(`deferred chunk ${name} is in no lazy script`)
   // whitespace only: names stay readable in stack traces; ~20 % less source to read and hold on every start
-  const body = transformSync(code, { loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning' }).code
+  const body = transformSync(code, { loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
   const script = `(function (module, exports, __unperf_import, __unperf_meta, __unperf_require) {"use strict";\n${body}\n})\n`
   new Script(script, { filename: 'start script' }) // a stray export or a top-level await fails the build, not a user's start
   // V8 accepts a code cache for any source of the same length: the cache is keyed by a content hash

@@ -3,7 +3,7 @@
  * written at the first exit, 0600 in a 0700 dir, reused as long as V8 accepts it, replaced when it
  * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, symlinkSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -111,5 +111,20 @@ describe('V8 code cache of the start path', () => {
     writeFileSync(join(h.xdg, 'unperf'), 'not a dir')
     expect(h.run()).toBe('ran function')
     expect(readFileSync(join(h.xdg, 'unperf'), 'utf8')).toBe('not a dir')
+  })
+
+  it('an uncaught error thrown in unperf\'s code shows a short source line, not the whole minified script', () => {
+    const h = host()
+    writeFileSync(join(h.xdg, '..', 'throws.mjs'), `
+      import { createPerf } from ${JSON.stringify(join(dist, 'index.mjs'))}
+      const perf = await createPerf({ overrides: { report: { console: false } } })
+      perf.cache.namespace('plugin:other')`)
+    const r = spawnSync(process.execPath, ['throws.mjs'], { cwd: join(h.xdg, '..'), env: { ...process.env, XDG_CACHE_HOME: h.xdg }, encoding: 'utf8' })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain("NamespaceAccessError: [unperf] cache namespace 'plugin:other' is reserved")
+    // node prints the line the error was thrown on above the message: one short line of the start script
+    expect(r.stderr).toMatch(/index\.start-[0-9a-f]{16}\.js:\d+\n/)
+    const longest = Math.max(...r.stderr.split('\n').map(line => line.length))
+    expect(longest).toBeLessThan(400)
   })
 })
