@@ -80,6 +80,11 @@ export class UnstorageTier implements Tier {
     return out
   }
 
+  /** The storage keys under this tier's prefix, without it (what `unperf:<name>:<scope>` holds: `<namespace>:<entry>`). */
+  async storedKeys(): Promise<string[]> {
+    return (await this._storageKeys()).map(k => k.slice(this._prefix.length + 1))
+  }
+
   /** Each entry's header is read (its key; its expiry: drivers that ignore ttl keep expired entries). */
   async keys(options?: KeysOptions) {
     const d = await this._driver

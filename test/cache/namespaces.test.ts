@@ -5,6 +5,22 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { manager } from './_manager.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { tempDir } from '../helpers/tmp.js'
+import { storedNamespaces } from '../../src/runtime/cache/index.js'
+import type { DriverConfig } from '../../src/config/types.js'
+
+/** A first run leaves namespaces in `driver` that a later run on the same scope never opens. */
+async function leftByAnotherRun(driver: DriverConfig) {
+  const first = manager({ driver, namespaces: { templates: {} } })
+  await first.m.namespace('adhoc').set('k', 1)
+  await first.m.namespace('with:colon/and space').set('k', 2)
+  await first.m.pluginNamespace('git').set('head', 'abc')
+  await first.m.pluginNamespace('deps').set('graph', [1, 2])
+  await first.m.close()
+  return manager({ driver, dir: first.dir, cwd: first.cwd, namespaces: { templates: {} } })
+}
+const LEFT = ['adhoc', 'default', 'plugin:deps', 'plugin:git', 'templates', 'with:colon/and space']
 
 describe('namespaces', () => {
   it('plugin namespaces are reserved: not reachable by name, and a plugin cannot open others', async () => {
@@ -130,3 +146,36 @@ describe('namespace names', () => {
     await m.close()
   })
 })
+
+describe('namespaces stored only in a remote tier', () => {
+  it('an unstorage driver tier (fs-lite): info() and storedNamespaces() find them, a plugin sees no other plugin', async () => {
+    const base = tempDir('unperf-unstorage-')
+    const { m, cache, config } = await leftByAnotherRun({ driver: 'fs-lite', base })
+    expect([...(await cache.info()).namespaces].sort()).toEqual(LEFT)
+    expect((await storedNamespaces(config)).sort()).toEqual(['adhoc', 'plugin:deps', 'plugin:git', 'with:colon/and space'])
+    expect([...(await m.pluginNamespace('git').info()).namespaces].sort()).toEqual(LEFT.filter(n => n !== 'plugin:deps'))
+    await m.close()
+  })
+
+  it('a Redis that does not answer: info() still answers, with the namespaces it knows', async () => {
+    // a port nothing listens on (ECONNREFUSED; ioredis keeps retrying): bounded by a few of cache.timeout
+    const { m, cache } = manager({ driver: { driver: 'redis', url: 'redis://127.0.0.1:9' }, timeout: 100, namespaces: { templates: {} } })
+    m.namespace('opened-here')
+    expect([...(await cache.info()).namespaces].sort()).toEqual(['default', 'opened-here', 'templates'])
+    await m.close()
+  })
+})
+
+describeRedis('namespaces stored only in redis', () => {
+  it('info() and storedNamespaces() find those another run left (one SCAN of the scope); a plugin sees no other plugin', async () => {
+    const { m, cache, config } = await leftByAnotherRun({ driver: 'redis', url: redisUrl! })
+    expect([...(await cache.info()).namespaces].sort()).toEqual(LEFT)
+    expect((await storedNamespaces(config)).sort()).toEqual(['adhoc', 'plugin:deps', 'plugin:git', 'with:colon/and space'])
+    expect([...(await m.pluginNamespace('git').info()).namespaces].sort()).toEqual(LEFT.filter(n => n !== 'plugin:deps'))
+    // the wrap() lock keys of the scope are not namespaces
+    await m.namespace('adhoc').wrap('locked', async () => 1)
+    expect((await storedNamespaces(config)).sort()).toEqual(['adhoc', 'plugin:deps', 'plugin:git', 'with:colon/and space'])
+    await m.close()
+  })
+})
+

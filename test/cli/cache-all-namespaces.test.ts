@@ -10,32 +10,39 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { bin, unperf } from '../helpers/unperf-cli.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
 interface Row { namespace: string; key: string; expired: boolean }
 
+/** A project whose last run left entries in five namespaces (two configured, a plugin's, one opened by name). */
+function fixture(driver: string): string {
+  const dir = tempDir('unperf-cli-cache-all-')
+  mkdirSync(join(dir, 'node_modules'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cache-all-fixture', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { driver: ${driver}, ttl: '1h', namespaces: { templates: { ttl: '7d' } } }, plugins: ['./plugin.mjs'], report: { console: false } }`)
+  writeFileSync(join(dir, 'plugin.mjs'), `export default { name: 'git-info', async setup({ cache }) { await cache.set('head', 'abc') } }`)
+  writeFileSync(join(dir, 'app.mjs'), `
+    import { createPerf } from ${JSON.stringify(dist)}
+    const perf = await createPerf()
+    await perf.run('build', async () => {
+      await perf.cache.set('live', 1)
+      await perf.cache.namespace('adhoc').set('bin', Buffer.from([0, 1, 2, 255]))
+      await perf.cache.set('short', 2, { ttl: 1 })
+      await perf.cache.namespace('templates').set('t', 'x')
+      await perf.cache.namespace('adhoc').set('k', 'v')
+    })
+    await perf.close()`)
+  const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+  expect(r.status, r.stderr).toBe(0)
+  return dir
+}
+
 describe('unperf cache over every namespace', () => {
   let dir: string
   beforeEach(() => {
-    dir = tempDir('unperf-cli-cache-all-')
-    mkdirSync(join(dir, 'node_modules'))
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cache-all-fixture', version: '1.0.0', type: 'module' }))
-    writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { driver: 'fs', ttl: '1h', namespaces: { templates: { ttl: '7d' } } }, plugins: ['./plugin.mjs'], report: { console: false } }`)
-    writeFileSync(join(dir, 'plugin.mjs'), `export default { name: 'git-info', async setup({ cache }) { await cache.set('head', 'abc') } }`)
-    writeFileSync(join(dir, 'app.mjs'), `
-      import { createPerf } from ${JSON.stringify(dist)}
-      const perf = await createPerf()
-      await perf.run('build', async () => {
-        await perf.cache.set('live', 1)
-        await perf.cache.namespace('adhoc').set('bin', Buffer.from([0, 1, 2, 255]))
-        await perf.cache.set('short', 2, { ttl: 1 })
-        await perf.cache.namespace('templates').set('t', 'x')
-        await perf.cache.namespace('adhoc').set('k', 'v')
-      })
-      await perf.close()`)
-    const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
-    expect(r.status, r.stderr).toBe(0)
+    dir = fixture(`'fs'`)
   })
 
   it('list shows every namespace and expired entries without removing them; --expired only those', () => {
@@ -105,3 +112,17 @@ describe('unperf cache over every namespace', () => {
     expect(r.json()).toMatchObject({ checked: 6, corrupt: 1, removed: 1 })
   })
 })
+
+describeRedis('unperf cache over every namespace stored only in redis', () => {
+  it("list, info and clear --all reach the plugin's and the ad-hoc namespaces that only redis holds", () => {
+    const dir = fixture(JSON.stringify({ driver: 'redis', url: redisUrl }))
+    // redis expired 'short' itself (PX = its ttl)
+    const rows = unperf(dir, 'cache', 'list', '--json').json() as Row[]
+    expect(rows.map(r => `${r.namespace}/${r.key}`).sort()).toEqual(['adhoc/bin', 'adhoc/k', 'default/live', 'plugin:git-info/head', 'templates/t'])
+    const info = unperf(dir, 'cache', 'info', '--json').json() as { namespaces: { namespace: string; entries: number }[] }
+    expect(Object.fromEntries(info.namespaces.map(r => [r.namespace, r.entries]))).toMatchObject({ 'default': 1, 'adhoc': 2, 'templates': 1, 'plugin:git-info': 1 })
+    expect(unperf(dir, 'cache', 'clear', '--all', '--yes', '--json').json()).toEqual({ removed: 5 })
+    expect(unperf(dir, 'cache', 'list', '--json').json()).toEqual([])
+  })
+})
+

@@ -5,7 +5,7 @@ import { formatBytes, formatDuration } from '../../config/units.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { UsageError } from '../../errors.js'
 import { createHookRegistry } from '../../hooks/registry.js'
-import { createCacheManager, namespacesOnDisk } from '../../runtime/cache/index.js'
+import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
 import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
 import { readHistory } from '../../runtime/report/history.js'
@@ -24,8 +24,8 @@ function open(resolved: ResolvedPerfConfig) {
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn: createWarnOnce() })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
-  // every namespace: the configured ones, then those found on disk (plugins', opened by name)
-  const every = async () => [...new Set([...names, ...(await namespacesOnDisk(config))])]
+  // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name)
+  const every = async () => [...new Set([...names, ...(await storedNamespaces(config))])]
   return { m, every, get }
 }
 

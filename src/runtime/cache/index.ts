@@ -14,14 +14,14 @@ import type { CacheStats, PerfCache } from '../types.js'
 import { CacheBudget, namespacesInScope } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
+import { remoteNamespaces } from './stored-namespaces.js'
 import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 /**
  * The namespaces with a dir in one of the config's fs tiers for this scope (plugins' and those
- * opened by name included): what `unperf cache info|list|verify|prune|clear --all` and info()
- * cover besides the configured ones. Redis and unstorage tiers cannot be listed this way.
+ * opened by name included). Remote tiers: stored-namespaces.ts; both: storedNamespaces().
  * `scope`: the scope already resolved (else resolved here).
  */
 export async function namespacesOnDisk(config: ResolvedPerfConfig, scope?: CacheScope): Promise<string[]> {
@@ -32,6 +32,17 @@ export async function namespacesOnDisk(config: ResolvedPerfConfig, scope?: Cache
   const s = scope ?? await resolveScope(config)
   const found = await Promise.all([...bases].map(base => namespacesInScope(base === cacheConfig.dir ? s.dir : join(base, s.id))))
   return [...new Set(found.flat())]
+}
+
+/**
+ * Every namespace the scope holds: in its fs dirs and in its remote tiers (Redis, unstorage
+ * drivers), plugins' and those opened by name included. `scope`: the scope already resolved.
+ */
+export async function storedNamespaces(config: ResolvedPerfConfig, scope?: CacheScope): Promise<string[]> {
+  if (!config.cache.enabled) return []
+  const s = scope ?? await resolveScope(config)
+  const [onDisk, remote] = await Promise.all([namespacesOnDisk(config, s), remoteNamespaces(config, s)])
+  return [...new Set([...onDisk, ...remote])]
 }
 
 export function createCacheManager(ctx: RuntimeContext): CacheManager {
@@ -89,9 +100,9 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     namespace: name => manager.namespace(name),
     async namespaces() {
       const known = [DEFAULT_NAMESPACE, ...Object.keys(cacheConfig.namespaces), ...namespaces.keys()]
-      // and those other runs left on disk (plugins', opened by name): as `unperf cache list --all` finds them
-      const onDisk = enabled ? await getScope().then(s => namespacesOnDisk(config, s)).catch(() => []) : []
-      return [...new Set([...known, ...onDisk])]
+      // and those other runs left on disk or in a remote tier (plugins', opened by name): as `unperf cache list --all` finds them
+      const stored = enabled ? await getScope().then(s => storedNamespaces(config, s)).catch(() => []) : []
+      return [...new Set([...known, ...stored])]
     },
     track(promise) {
       background.add(promise)
