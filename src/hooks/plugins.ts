@@ -10,7 +10,6 @@ import { PluginError } from '../errors.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
-import { loadPluginFiles, REQUIRABLE } from './plugin-batch.js'
 import type { PerfPlugin } from './plugin-types.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
@@ -39,12 +38,10 @@ const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const names: string[] = []
   const loaded: Array<{ name: string; plugin: PerfPlugin<Record<string, unknown>>; hooks: PluginHooks; options: Record<string, unknown> }> = []
-  // local plugin files in one go when there are several (plugin-batch.ts); else, or on a failure, one by one
-  const preloaded = loadPluginFiles(refs.flatMap(ref => typeof ref.plugin === 'string' && isLocal(ref.plugin) ? [resolve(ctx.rootDir, ref.plugin)] : []))
   for (const ref of refs) {
     let plugin: PerfPlugin<Record<string, unknown>>
     try {
-      plugin = await loadPlugin(ref.plugin, ctx.rootDir, preloaded)
+      plugin = await loadPlugin(ref.plugin, ctx.rootDir)
     } catch (error) {
       ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error))
       continue
@@ -118,13 +115,11 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
   return view
 }
 
-const isLocal = (ref: string) => ref.startsWith('.') || isAbsolute(ref)
-
-async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, rootDir: string, preloaded: Map<string, unknown> | undefined): Promise<PerfPlugin<Record<string, unknown>>> {
+async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin: unknown = ref
   if (typeof ref === 'string') {
-    const file = isLocal(ref) ? resolve(rootDir, ref) : undefined
-    const mod = (file ? preloaded?.get(file) ?? await importFile(file) : await import(await resolveFrom(ref, rootDir))) as { default?: unknown }
+    const local = ref.startsWith('.') || isAbsolute(ref)
+    const mod = (local ? await importFile(resolve(rootDir, ref)) : await import(await resolveFrom(ref, rootDir))) as { default?: unknown }
     plugin = mod.default ?? mod
   }
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
@@ -133,6 +128,9 @@ async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, roo
   }
   return plugin as PerfPlugin<Record<string, unknown>>
 }
+
+/** Plugin files that require() loads as they are: ES modules through require(esm) (Node >= 20.19), CommonJS as such. */
+const REQUIRABLE = /\.(?:mjs|cjs|js)$/
 
 /**
  * A local plugin file. require() loads an ES module file synchronously into the same module cache
