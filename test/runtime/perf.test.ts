@@ -157,6 +157,28 @@ describe('createPerf lifecycle', () => {
     expect(JSON.parse(child.stdout)).toEqual({ setups: 1, loads: 1, tla: 1 })
   })
 
+  it('plugin files that fail to load (a throwing module, a missing file, a syntax error) are reported by name; the others still run, each evaluated once', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/a.mjs', './plugins/throws.mjs', './plugins/missing.mjs', './plugins/syntax.mjs', './plugins/c.cjs'] }`, {
+      'plugins/a.mjs': `globalThis.__evals = (globalThis.__evals ?? 0) + 1; export const state = 'a'; export default { name: 'a', setup() { globalThis.__setups = [...(globalThis.__setups ?? []), 'a'] } }`,
+      'plugins/throws.mjs': `globalThis.__throws = (globalThis.__throws ?? 0) + 1; throw new Error('module exploded')`,
+      'plugins/syntax.mjs': `export default { name: 'syntax', setup() {} `,
+      'plugins/c.cjs': `module.exports = { name: 'c', setup() { globalThis.__setups = [...(globalThis.__setups ?? []), 'c'] } }`,
+      // the host's own import of a plugin file afterwards: the same module, not poisoned by its broken neighbours
+      'main.mjs': `import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+        const perf = await createPerf()
+        await perf.run('cmd', () => {})
+        await perf.close()
+        const a = await import('./plugins/a.mjs')
+        console.log(JSON.stringify({ setups: globalThis.__setups, evals: globalThis.__evals, throws: globalThis.__throws, state: a.state }))`,
+    })
+    const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({ setups: ['a', 'c'], evals: 1, throws: 1, state: 'a' })
+    expect(r.stderr).toContain("plugin './plugins/throws.mjs' failed in load: module exploded")
+    expect(r.stderr).toMatch(/plugin '\.\/plugins\/missing\.mjs' failed in load: Cannot find module/)
+    expect(r.stderr).toMatch(/plugin '\.\/plugins\/syntax\.mjs' failed in load: .*Unexpected end of input/)
+  })
+
   it('perf.span, perf.pool, perf.graph and perf.memory work from the instance', async () => {
     const dir = projectWith(`export default { ${BASE}, concurrency: { pools: { network: { concurrency: 2 } } } }`)
     const perf = await createPerf({ cwd: dir, noExitHandlers: true })
