@@ -12,12 +12,21 @@ export interface InFlight {
   rssStart: number
 }
 
-/** What a command cut short by a non-zero exit is recorded with. */
+/**
+ * What a command cut short by a non-zero exit is recorded with. `survived`: the last uncaught error
+ * a host listener kept the process alive through (a logger that flushes, then exits): named in the
+ * message, since it is likely, not certain, to be why the process exits.
+ */
 export class ExitError extends Error {
   override name = 'ExitError'
-  constructor(code: number) {
-    super(`the process exited with code ${code} while the command was running`)
+  constructor(code: number, survived?: unknown) {
+    super(`the process exited with code ${code} while the command was running${survived === undefined ? '' : ` (after an uncaught ${describe(survived)} that a host 'uncaughtException' listener handled)`}`)
   }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return `error: ${String(error)}`
 }
 
 /** What report.json records of a command's error: its name and message, credentials in it redacted. */

@@ -11,12 +11,16 @@ import { errorMessage } from '../errors.js'
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
-/** The uncaught error the process is exiting of. */
-export interface Fatal { error: unknown }
+/**
+ * The uncaught error the process is exiting of; or, `survived`, the last one a host listener kept
+ * the process alive through before a later non-zero exit (named, not blamed: see ExitError).
+ */
+export interface Fatal { error: unknown; survived?: boolean }
 
 export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void): () => void {
   let done = false
   let fatal: Fatal | undefined
+  let survived: Fatal | undefined
   const run = (code: number, signal?: NodeJS.Signals, cause?: Fatal) => {
     if (done) return
     done = true
@@ -29,9 +33,9 @@ export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.S
   // microtask clear it: a later exit is not that error's
   const onUncaught = (error: unknown) => {
     const seen = (fatal = { error })
-    queueMicrotask(() => { if (fatal === seen) fatal = undefined })
+    queueMicrotask(() => { if (fatal === seen) { fatal = undefined; survived = { error, survived: true } } })
   }
-  const onProcessExit = (code: number) => run(code, undefined, code === 0 ? undefined : fatal)
+  const onProcessExit = (code: number) => run(code, undefined, code === 0 ? undefined : fatal ?? survived)
   const onSignal = (signal: NodeJS.Signals) => {
     const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
     run(codes[signal] ?? 1, signal)

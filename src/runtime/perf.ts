@@ -240,10 +240,10 @@ class PerfInstance implements Perf {
     if (!report) {
       // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
       // an error unless the process exits with 0: the uncaught error itself when that is what
-      // ends the process, else an ExitError naming the code
+      // ends the process, else an ExitError naming the code (and an uncaught error a host listener survived)
       for (const flight of this._inFlight) {
         this._inFlight.delete(flight)
-        const failure = exitCode === 0 ? undefined : fatal?.error ?? new ExitError(exitCode)
+        const failure = exitCode === 0 ? undefined : fatal && !fatal.survived ? fatal.error : new ExitError(exitCode, fatal?.error)
         if (failure) this.hooks.emit('command:error', flight.ctx, failure)
         this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
       }

@@ -99,9 +99,12 @@ describe('a command cut short by an uncaught error is recorded with that error',
     expect(JSON.stringify(report)).not.toMatch(/hunter2|abc123/)
   })
 
-  it("an error a host listener survives is not what a later exit is recorded with; process.exit() still is an ExitError", () => {
-    const { result, report } = run(`process.on('uncaughtException', () => {}); await perf.run('later', () => { setTimeout(() => { throw new Error('survived') }, 1); setTimeout(() => process.exit(4), 50); ${wait} })`)
+  it("an error a host listener survives is not blamed for a later exit: an ExitError that names it (a logger that flushes, then exits)", () => {
+    const { result, report } = run(`process.on('uncaughtException', () => {}); await perf.run('later', () => { setTimeout(() => { throw new Error('survived with TOKEN=abc123') }, 1); setTimeout(() => process.exit(4), 50); ${wait} })`)
     expect(result.status, result.stderr).toBe(4)
-    expect(report.commands[0]!.error).toEqual({ name: 'ExitError', message: 'the process exited with code 4 while the command was running' })
+    expect(report.commands[0]!.error).toEqual({ name: 'ExitError', message: "the process exited with code 4 while the command was running (after an uncaught Error: survived with TOKEN=*** that a host 'uncaughtException' listener handled)" })
+    // none: the plain ExitError
+    const plain = run(`await perf.run('later', () => { setTimeout(() => process.exit(4), 20); ${wait} })`)
+    expect(plain.report.commands[0]!.error).toEqual({ name: 'ExitError', message: 'the process exited with code 4 while the command was running' })
   })
 })
