@@ -5,6 +5,9 @@ import { writeFileSync } from 'node:fs'
 const duration = { $ref: '#/$defs/duration' }
 const size = { $ref: '#/$defs/size' }
 const bool = { type: 'boolean' }
+// an alert threshold: a number or a string with the metric's unit (two types as anyOf: strict validators refuse a type list)
+const threshold = { anyOf: [{ type: 'number' }, { type: 'string' }], 'x-expected': "a number or a string with a unit ('500MB', '100ms')" }
+const pluginRef = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object or a module specifier' }
 const durationOrFalse = { anyOf: [{ const: false }, duration], 'x-expected': "a duration like '10m', a number of ms, or false" }
 const durationOrBool = { anyOf: [{ type: 'boolean' }, duration], 'x-expected': "true, false or a duration like '10m'" }
 const sizeOrFalse = { anyOf: [{ const: false }, size], 'x-expected': "a size like '4KB', a number of bytes, or false" }
@@ -93,7 +96,7 @@ const layer = obj({
         anyOf: [
           { type: 'number' },
           { type: 'string' },
-          obj({ above: { type: ['number', 'string'] }, below: { type: ['number', 'string'] }, for: duration }),
+          obj({ above: threshold, below: threshold, for: duration }),
         ],
         'x-expected': "a threshold (number or '500MB'/'100ms') or { above, below, for }",
       },
@@ -122,13 +125,10 @@ const layer = obj({
       anyOf: [
         { type: 'string', minLength: 1 },
         { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
-        {
-          type: 'array', minItems: 1, maxItems: 2,
-          items: [
-            { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object or a module specifier' },
-            { type: 'object' },
-          ],
-        },
+        // [plugin] and [plugin, options], in JSON Schema 2020-12's tuple form (an `items` array is
+        // draft-07's and invalid here), each closed as strict validators want a tuple
+        { type: 'array', minItems: 1, maxItems: 1, items: false, prefixItems: [pluginRef] },
+        { type: 'array', minItems: 2, maxItems: 2, items: false, prefixItems: [pluginRef, { type: 'object' }] },
       ],
       'x-expected': 'a plugin object, a module specifier, or [plugin object or specifier, options]',
     },
@@ -173,7 +173,7 @@ const schema = {
       anyOf: [
         { enum: ['memory', 'fs', 'redis'] },
         { type: 'object', required: ['driver'], properties: { driver: { type: 'string', minLength: 1 } } },
-        { type: 'object', required: ['getItem'], 'x-driver-instance': true },
+        { type: 'object', required: ['getItem'], properties: { getItem: {} }, 'x-driver-instance': true },
       ],
       'x-expected': "'memory', 'fs', 'redis', { driver: name, ...options } or an unstorage driver",
     },
@@ -184,5 +184,26 @@ const schema = {
   },
 }
 
-writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n')
+/**
+ * The published schema uses standard keywords only, so validators in strict mode (ajv's default)
+ * compile it: the phrases written above as `x-expected` become each node's `description` (also what
+ * editors show on hover), a function-valued node is marked by its `$comment` (JSON cannot hold a
+ * function; src/config/validate.ts checks it), and an unstorage driver instance is the branch that
+ * requires `getItem`.
+ */
+export const FUNCTION_COMMENT = 'a function (perf.config.ts/.js only: JSON cannot hold one)'
+function standard(node) {
+  if (Array.isArray(node)) return node.map(standard)
+  if (node === null || typeof node !== 'object') return node
+  const out = {}
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'x-expected') { if (!('description' in node)) out.description = value }
+    else if (key === 'x-function') out.$comment = FUNCTION_COMMENT
+    else if (key === 'x-unit' || key === 'x-driver-instance') continue
+    else out[key] = standard(value)
+  }
+  return out
+}
+
+writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(standard(schema), null, 2) + '\n')
 console.log('wrote schema/perf.config.schema.json')

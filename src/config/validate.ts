@@ -1,6 +1,6 @@
 /**
  * Validates a merged config against schema/perf.config.schema.json (the subset of JSON Schema
- * it uses, plus `x-expected` phrases for messages). Lists every problem with its file and key path;
+ * it uses; a node's `description` is the phrase for "expected" in messages). Lists every problem with its file and key path;
  * unknown keys get a did-you-mean; prototype-polluting keys are refused.
  */
 import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
@@ -16,7 +16,8 @@ interface Schema {
   required?: string[]
   enum?: unknown[]
   const?: unknown
-  items?: Schema | Schema[]
+  items?: Schema | false
+  prefixItems?: Schema[]
   minItems?: number
   maxItems?: number
   anyOf?: Schema[]
@@ -26,10 +27,14 @@ interface Schema {
   pattern?: string
   $ref?: string
   $defs?: Record<string, Schema>
-  'x-expected'?: string
-  'x-function'?: boolean
-  'x-driver-instance'?: boolean
+  description?: string
+  $comment?: string
 }
+
+/** How the schema marks a function-valued node (scripts/schema-source.mjs). */
+const FUNCTION_COMMENT = 'a function (perf.config.ts/.js only: JSON cannot hold one)'
+/** The unstorage driver instance branch: an object that requires `getItem`. */
+const isDriverInstance = (s: Schema) => s.required?.length === 1 && s.required[0] === 'getItem'
 
 const ROOT = schemaJson as unknown as Schema
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
@@ -113,7 +118,7 @@ function typeMatches(value: unknown, type: string | string[]): boolean {
 
 function describe(schema: Schema): string {
   const s = deref(schema)
-  if (s['x-expected']) return s['x-expected']
+  if (s.description && s !== ROOT) return s.description
   if (s.enum) return `one of ${s.enum.map(v => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ')}`
   if (s.const !== undefined) return JSON.stringify(s.const)
   if (s.type === 'integer') return s.minimum !== undefined ? `an integer ≥ ${s.minimum}${s.maximum !== undefined ? ` and ≤ ${s.maximum}` : ''}` : 'an integer'
@@ -133,21 +138,21 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
     issues?.push(configIssue(fileFor(path), path || '(root)', expected, found))
     return false
   }
-  if (s['x-function']) return typeof value === 'function' || fail(describe(s))
-  if (s['x-driver-instance']) {
+  if (s.$comment === FUNCTION_COMMENT) return typeof value === 'function' || fail(describe(s))
+  if (isDriverInstance(s)) {
     return (value !== null && typeof value === 'object' && typeof (value as { getItem?: unknown }).getItem === 'function') || fail(describe(s))
   }
   if (s.anyOf) {
     for (const option of s.anyOf) if (check(value, option, path, undefined, fileFor)) return true
     // When exactly one object branch could apply, report its inner problems (more precise).
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const objectBranches = s.anyOf.map(deref).filter(b => b.type === 'object' && b.properties && !b['x-driver-instance'])
+      const objectBranches = s.anyOf.map(deref).filter(b => b.type === 'object' && b.properties && !isDriverInstance(b))
       const keyed = objectBranches.filter(b => (b.required ?? Object.keys(b.properties!)).some(k => k in (value as object)))
       if (keyed.length === 1) return check(value, keyed[0]!, path, issues, fileFor)
     }
     if (Array.isArray(value)) {
       const arrayBranch = s.anyOf.map(deref).find(b => b.type === 'array')
-      if (arrayBranch && !Array.isArray(arrayBranch.items)) return check(value, arrayBranch, path, issues, fileFor)
+      if (arrayBranch && !arrayBranch.prefixItems) return check(value, arrayBranch, path, issues, fileFor)
     }
     return fail(describe(s))
   }
@@ -171,10 +176,11 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
     if (s.minItems !== undefined && value.length < s.minItems) return fail(`${describe(s)} with at least ${s.minItems} item(s)`)
     if (s.maxItems !== undefined && value.length > s.maxItems) return fail(`${describe(s)} with at most ${s.maxItems} items`)
     let ok = true
-    if (Array.isArray(s.items)) {
-      s.items.forEach((itemSchema, i) => { if (i < value.length) ok = check(value[i], itemSchema, `${path}[${i}]`, issues, fileFor) && ok })
-    } else if (s.items) {
-      value.forEach((item, i) => { ok = check(item, s.items as Schema, `${path}[${i}]`, issues, fileFor) && ok })
+    const prefix = s.prefixItems ?? []
+    prefix.forEach((itemSchema, i) => { if (i < value.length) ok = check(value[i], itemSchema, `${path}[${i}]`, issues, fileFor) && ok })
+    const items = s.items
+    if (items) {
+      value.forEach((item, i) => { if (i >= prefix.length) ok = check(item, items, `${path}[${i}]`, issues, fileFor) && ok })
     }
     return ok
   }
