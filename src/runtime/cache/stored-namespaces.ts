@@ -54,7 +54,7 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
     return []
   } finally {
     clearTimeout(timer)
-    await tier?.close?.().catch(() => {})
+    await tier?.close().catch(() => {})
   }
 }
 
@@ -62,7 +62,9 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
 function unique(specs: Set<ResolvedDriverSpec>): ResolvedDriverSpec[] {
   const seen = new Map<string, ResolvedDriverSpec>()
   for (const spec of specs) {
-    const key = spec.driver === 'custom' ? `custom:${seen.size}` : JSON.stringify(spec)
+    let key = `${seen.size}`
+    // a custom driver instance, or options JSON cannot hold (a cycle, a BigInt): listed on their own
+    if (spec.driver !== 'custom') try { key = JSON.stringify(spec) } catch {}
     if (!seen.has(key)) seen.set(key, spec)
   }
   return [...seen.values()]
