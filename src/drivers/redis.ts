@@ -65,6 +65,28 @@ function batchWrites(c: RedisClient, together?: boolean): void {
   process.nextTick(uncork, stream)
 }
 
+/**
+ * ioredis fails a command on a connection it cannot make with "Reached the max retries per request
+ * limit (which is 0)…"; the connection's own error ("connect ECONNREFUSED 127.0.0.1:6379") is the one
+ * that says what is wrong. Watches `client` until `stop()`; `cause(error)` is the error to show.
+ */
+export function watchConnectionError(client: Promise<RedisClient>): { cause: (error: unknown) => unknown; stop: () => void } {
+  let connectionError: unknown
+  let stopped = false
+  let off = () => {}
+  const listener = (error: unknown) => { connectionError = error }
+  client.then(c => {
+    if (stopped) return
+    const emitter = c as unknown as { on(event: 'error', l: typeof listener): void; off(event: 'error', l: typeof listener): void }
+    emitter.on('error', listener)
+    off = () => emitter.off('error', listener)
+  }, () => {})
+  return {
+    cause: error => (error as { name?: unknown } | undefined)?.name === 'MaxRetriesPerRequestError' && connectionError !== undefined ? connectionError : error,
+    stop: () => { stopped = true; off() },
+  }
+}
+
 /** One ioredis client per connection, shared by every namespace of the process. */
 export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Promise<RedisClient>; release: () => Promise<void> } {
   const id = JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])

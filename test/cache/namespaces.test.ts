@@ -159,9 +159,15 @@ describe('namespaces stored only in a remote tier', () => {
 
   it('a Redis that does not answer: info() still answers, with the namespaces it knows', async () => {
     // a port nothing listens on (ECONNREFUSED; ioredis keeps retrying): bounded by a few of cache.timeout
-    const { m, cache } = manager({ driver: { driver: 'redis', url: 'redis://127.0.0.1:9' }, timeout: 100, namespaces: { templates: {} } })
+    const { m, cache, config } = manager({ driver: { driver: 'redis', url: 'redis://127.0.0.1:9' }, timeout: 100, namespaces: { templates: {} } })
     m.namespace('opened-here')
     expect([...(await cache.info()).namespaces].sort()).toEqual(['default', 'opened-here', 'templates'])
+    // a tier that could not list its keys is named, with why (`unperf cache ... --all` warns with it)
+    const unlisted: string[] = []
+    expect(await storedNamespaces(config, undefined, { boundMs: 300, onUnlisted: (kind, reason) => unlisted.push(`${kind}: ${reason}`) })).toEqual([])
+    expect(unlisted).toHaveLength(1)
+    // the connection's own error, not ioredis' "Reached the max retries per request limit"
+    expect(unlisted[0]).toMatch(/^redis: (no answer within 300 ms|connect ECONNREFUSED 127\.0\.0\.1:9)$/)
     await m.close()
   })
 })

@@ -14,6 +14,9 @@ import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig } from '../_context.js'
 import { bold, commonArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
+/** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
+const REMOTE_LISTING_MS = 30_000
+
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
 
 function open(resolved: ResolvedPerfConfig) {
@@ -21,11 +24,14 @@ function open(resolved: ResolvedPerfConfig) {
   // false, UNPERF_CACHE=0): `cache clear --all` must not report 0 entries cleared and leave them all
   delete process.env.UNPERF_CACHE
   const config = { ...resolved, cache: { ...resolved.cache, enabled: true } }
-  const m = createCacheManager({ config, hooks: createHookRegistry(), warn: createWarnOnce() })
+  const warn = createWarnOnce()
+  const m = createCacheManager({ config, hooks: createHookRegistry(), warn })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
-  // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name)
-  const every = async () => [...new Set([...names, ...(await storedNamespaces(config))])]
+  // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name);
+  // a remote tier gets longer to list its keys than info() gives it, and one that could not is said
+  const onUnlisted = (kind: string, reason: string) => warn(`unlisted-${kind}`, `the ${kind} tier could not list its keys (${reason}): namespaces kept only there are not covered (name one with --namespace)`)
+  const every = async () => [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted }))])]
   return { m, every, get }
 }
 

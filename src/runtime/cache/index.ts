@@ -14,7 +14,7 @@ import type { CacheStats, PerfCache } from '../types.js'
 import { CacheBudget, namespacesInScope } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
-import { remoteNamespaces } from './stored-namespaces.js'
+import { remoteNamespaces, type RemoteListingOptions } from './stored-namespaces.js'
 import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
@@ -38,11 +38,11 @@ export async function namespacesOnDisk(config: ResolvedPerfConfig, scope?: Cache
  * Every namespace the scope holds: in its fs dirs and in its remote tiers (Redis, unstorage
  * drivers), plugins' and those opened by name included. `scope`: the scope already resolved.
  */
-export async function storedNamespaces(config: ResolvedPerfConfig, scope?: CacheScope): Promise<string[]> {
+export async function storedNamespaces(config: ResolvedPerfConfig, scope?: CacheScope, remote: RemoteListingOptions = {}): Promise<string[]> {
   if (!config.cache.enabled) return []
   const s = scope ?? await resolveScope(config)
-  const [onDisk, remote] = await Promise.all([namespacesOnDisk(config, s), remoteNamespaces(config, s)])
-  return [...new Set([...onDisk, ...remote])]
+  const [onDisk, inRemote] = await Promise.all([namespacesOnDisk(config, s), remoteNamespaces(config, s, remote)])
+  return [...new Set([...onDisk, ...inRemote])]
 }
 
 export function createCacheManager(ctx: RuntimeContext): CacheManager {

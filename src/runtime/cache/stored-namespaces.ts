@@ -4,33 +4,45 @@
  * --all`. The fs tiers are listed from their dirs (namespacesOnDisk in index.ts).
  *
  * Remote keys are `unperf:<name>:<scope>:<namespace>:<key>` with the namespace URI-encoded (no ':'):
- * one SCAN (or getKeys) over the scope's prefix finds every namespace. A tier that does not answer
- * within a few of `cache.timeout` contributes nothing: info() must not hang on a Redis that is gone.
+ * one SCAN (or getKeys) over the scope's prefix finds every namespace. A tier that has not listed
+ * them within the bound contributes nothing (info() must not hang on a Redis that is gone; a scope of
+ * millions of keys takes longer than info()'s bound), nor one that fails: `onUnlisted` hears of both.
  */
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
+import { formatDuration } from '../../config/units.js'
+import { errorMessage } from '../../errors.js'
 import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
+import { RedisTier, watchConnectionError } from '../../drivers/redis.js'
 import { UnstorageTier } from '../../drivers/unstorage.js'
 import type { CacheScope } from './scope.js'
 
 /** Drivers whose entries live in this process only: nothing to find there. */
 const LOCAL = new Set(['memory', 'fs', 'lru-cache'])
 
-export async function remoteNamespaces(config: ResolvedPerfConfig, scope: CacheScope): Promise<string[]> {
+export interface RemoteListingOptions {
+  /** ms a tier gets to list the scope's keys; default: 4 × cache.timeout, at least 1 s */
+  boundMs?: number
+  /** a tier that could not list its keys (its kind: 'redis', an unstorage driver's name): why, for people */
+  onUnlisted?: (kind: string, reason: string) => void
+}
+
+export async function remoteNamespaces(config: ResolvedPerfConfig, scope: CacheScope, options: RemoteListingOptions = {}): Promise<string[]> {
   const cache = config.cache
   const specs = new Set<ResolvedDriverSpec>()
   for (const spec of [cache.tiers, ...Object.values(cache.namespaces).map(n => n.tiers)].flat()) {
     if (!LOCAL.has(spec.driver)) specs.add(spec)
   }
   if (!cache.enabled || specs.size === 0) return []
-  const bound = Math.max(4 * cache.timeout, 1000)
-  const found = await Promise.all([...unique(specs)].map(spec => namespacesIn(spec, config, scope, bound)))
+  const bound = options.boundMs ?? Math.max(4 * cache.timeout, 1000)
+  const found = await Promise.all([...unique(specs)].map(spec => namespacesIn(spec, config, scope, bound, options.onUnlisted)))
   return [...new Set(found.flat())].sort()
 }
 
-async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig, scope: CacheScope, bound: number): Promise<string[]> {
+async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig, scope: CacheScope, bound: number, onUnlisted: RemoteListingOptions['onUnlisted']): Promise<string[]> {
   let tier: Tier | undefined
   let timer: NodeJS.Timeout | undefined
+  let connection: ReturnType<typeof watchConnectionError> | undefined
   try {
     tier = createTier(spec, {
       prefix: `${encodeURIComponent(config.name)}:${scope.id}`,
@@ -38,9 +50,16 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
       encode: { compress: false, integrity: false },
       timeout: config.cache.timeout,
     })
+    // the CLI says why a tier could not list: a refused connection's own error, not ioredis' retry one
+    connection = onUnlisted && tier instanceof RedisTier ? watchConnectionError(tier.client()) : undefined
     const listing = tier instanceof UnstorageTier ? tier.storedKeys() : tier.keys()
     listing.catch(() => {})
-    const keys = await Promise.race([listing, new Promise<string[]>(done => { timer = setTimeout(() => done([]), bound) })])
+    const late = Symbol('late')
+    const keys = await Promise.race([listing, new Promise<typeof late>(done => { timer = setTimeout(() => done(late), bound) })])
+    if (keys === late) {
+      onUnlisted?.(tier.kind, `no answer within ${formatDuration(bound)}`)
+      return []
+    }
     const names = new Set<string>()
     for (const k of keys) {
       const colon = k.indexOf(':')
@@ -50,10 +69,12 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
       } catch {}
     }
     return [...names]
-  } catch {
+  } catch (error) {
+    onUnlisted?.(tier?.kind ?? spec.driver, errorMessage(connection ? connection.cause(error) : error))
     return []
   } finally {
     clearTimeout(timer)
+    connection?.stop()
     await tier?.close().catch(() => {})
   }
 }
