@@ -172,7 +172,23 @@ const schema = {
     driverSpec: {
       anyOf: [
         { enum: ['memory', 'fs', 'redis'] },
-        { type: 'object', required: ['driver'], properties: { driver: { type: 'string', minLength: 1 } } },
+        {
+          type: 'object', required: ['driver'],
+          // the built-in drivers' options, named for editors' completion; their types are checked at
+          // load (src/config/resolve-cache.ts: a password's value is never shown in the message there),
+          // an unstorage driver's options are its own
+          properties: {
+            driver: { type: 'string', minLength: 1, description: "'memory', 'fs', 'redis', or an unstorage driver's name ('lru-cache', 'fs-lite', ...)" },
+            url: { description: "redis: a url like 'redis://127.0.0.1:6379' or 'rediss://user:pass@host:6380/0' (or host/port)" },
+            host: { description: 'redis: the host name (instead of url)' },
+            port: { description: 'redis: the port, 1 to 65535 (digits in a string too: an environment variable)' },
+            db: { description: 'redis: the database number' },
+            username: { description: 'redis: the ACL user name' },
+            password: { description: 'redis: the password (never written to reports or logs)' },
+            tls: { description: 'redis: true, or an object of TLS options (node:tls)' },
+            base: { description: "fs: the directory of this tier (default: cache.dir); redis: a prefix before unperf's keys" },
+          },
+        },
         { type: 'object', required: ['getItem'], properties: { getItem: {} }, 'x-driver-instance': true },
       ],
       'x-expected': "'memory', 'fs', 'redis', { driver: name, ...options } or an unstorage driver",
