@@ -88,6 +88,11 @@ Spans track nesting with a stack of open spans. Had unperf wrapped each command 
 | host await inside \`als.run\` | ${alsCost.inside.toFixed(1)} |
 | extra per await inside a context | ${(alsCost.inside - alsCost.before).toFixed(1)} |
 
+So a command runs on the stack, with no AsyncLocalStorage, as long as it is the only one running (a CLI). The first
+command started while another runs (a service's concurrent requests, a command awaited inside another) creates one,
+and such commands each get a lane of their own: their spans name their command and nest under their own spans. From
+then on the process pays the figures above; a process that never overlaps commands never does.
+
 Machine during the run: ${machine}.
 
 (sink ${sink > 0 ? 'used' : 'unused'})

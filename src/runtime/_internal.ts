@@ -54,8 +54,8 @@ export interface Tracer {
   span<T>(name: string, fn: () => Promise<T> | T): Promise<T>
   /** Ends the current startup phase at now and starts `name`. */
   mark(name: string): void
-  /** Sets the command that new spans belong to. */
-  setCommand(name: string | undefined): void
+  /** Runs a command's body: spans started in it belong to it (the first command also ends startup). */
+  command<T>(name: string, body: () => Promise<T>): Promise<T>
   records(): SpanRecord[]
   /** Startup phases from process start to the first command start. */
   phases(): StartupPhase[]

@@ -95,7 +95,9 @@ function exportSpans(api: OtelApi, report: PerfReport, serviceName: string, vers
   })
   const open: Array<{ record: SpanRecord; span: OtelSpan }> = []
   for (const record of [...report.spans].sort((a, b) => a.start - b.start)) {
-    const parent = findParent(open, record) ?? commandSpans.find(c => contains(c.record, record))?.span
+    // a span's parent: the open span it names, else its command (concurrent commands: the one it names)
+    const parent = findParent(open, record)
+      ?? (commandSpans.find(c => c.record.name === record.command && contains(c.record, record)) ?? commandSpans.find(c => contains(c.record, record)))?.span
     const span = start(record.name, record.start, parent, { 'unperf.kind': 'span', ...(record.command !== undefined && { 'unperf.command': record.command }) })
     if (record.status === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR })
     span.end(hrTime(record.start + record.duration))
@@ -112,7 +114,7 @@ function findParent(open: Array<{ record: SpanRecord; span: OtelSpan }>, record:
   if (record.depth === 0) return undefined
   for (let i = open.length - 1; i >= 0; i--) {
     const candidate = open[i]!
-    if (candidate.record.depth === record.depth - 1 && (record.parent === undefined || candidate.record.name === record.parent) && contains(candidate.record, record)) return candidate.span
+    if (candidate.record.depth === record.depth - 1 && (record.parent === undefined || candidate.record.name === record.parent) && candidate.record.command === record.command && contains(candidate.record, record)) return candidate.span
   }
   return undefined
 }

@@ -61,7 +61,6 @@ class PerfInstance implements Perf {
   /** Each fires once, whichever path (close() or the exit handler) gets there first. */
   private readonly _fired = { report: false, exit: false }
   private _uninstallExit: (() => void) | undefined
-  private _currentCommand: string | undefined
   private _breaches = 0
   closed = false
 
@@ -141,32 +140,29 @@ class PerfInstance implements Perf {
     return runGraph(tasks, this.pool(options.pool))
   }
 
-  async run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
-    const start = now()
+  run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
     // spans started during this command belong to it; the first command also ends startup
-    const previousCommand = this._currentCommand
-    this._currentCommand = name
-    this._tracer.setCommand(name)
-    const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
-    const flight: InFlight = { ctx, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
-    // a process.exit() or a fatal error inside fn skips the finally below: _closeSync records it
-    this._inFlight.add(flight)
-    await this.hooks.emit('command:before', ctx)
-    let status: CommandResult['status'] = 'ok'
-    let failure: unknown
-    try {
-      return await fn(ctx)
-    } catch (error) {
-      status = 'error'
-      failure = error
-      await this.hooks.emit('command:error', ctx, error)
-      throw error
-    } finally {
-      this._currentCommand = previousCommand
-      this._tracer.setCommand(previousCommand)
-      // already recorded when the exit handler ran while the command was running
-      if (this._inFlight.delete(flight)) await this.hooks.emit('command:after', ctx, this._record(flight, status, failure))
-    }
+    return this._tracer.command(name, async () => {
+      const start = now()
+      const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
+      const flight: InFlight = { ctx, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
+      // a process.exit() or a fatal error inside fn skips the finally below: _closeSync records it
+      this._inFlight.add(flight)
+      await this.hooks.emit('command:before', ctx)
+      let status: CommandResult['status'] = 'ok'
+      let failure: unknown
+      try {
+        return await fn(ctx)
+      } catch (error) {
+        status = 'error'
+        failure = error
+        await this.hooks.emit('command:error', ctx, error)
+        throw error
+      } finally {
+        // already recorded when the exit handler ran while the command was running
+        if (this._inFlight.delete(flight)) await this.hooks.emit('command:after', ctx, this._record(flight, status, failure))
+      }
+    })
   }
 
   /** Record one finished run of a command; the result `command:after` gets. */

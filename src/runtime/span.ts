@@ -2,11 +2,17 @@
  * Spans, marks and startup phases, and their Chrome Trace Event Format export.
  *
  * Nesting is tracked with a plain stack of open spans, not AsyncLocalStorage: on Node 20 an ALS
- * makes every await in the host pay more (bench/span.mjs). The stack is exact for sequential nesting
- * (the common case: `await perf.span('a', () => perf.span('b', ...))`, awaited siblings). Its limit:
- * spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) take the span still
- * open at their start as parent, so siblings started in one synchronous run nest under each other.
+ * makes every await in the host pay more (≈ 0.05 → 0.13 µs; bench/span.mjs). The stack is exact for
+ * sequential nesting (the common case: `await perf.span('a', () => perf.span('b', ...))`, awaited
+ * siblings). Its limit: spans started concurrently within one command
+ * (`Promise.all(items.map(i => perf.span(...)))`) take the span still open at their start as parent.
+ *
+ * Commands: one at a time (a CLI) runs on that stack. A command started while another runs (a
+ * service's concurrent requests, a command awaited inside another) gets a lane of its own, carried
+ * across awaits by an AsyncLocalStorage created then: its spans name it, and nest under its own
+ * spans, whatever the other commands do meanwhile. Only a process that overlaps commands pays for it.
  */
+import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
 import { loadStart } from './load-start.js'
 import { redactArgv } from './warn.js'
@@ -21,17 +27,23 @@ const STRIDE = 6
 const OK = 1
 const ERROR = 2
 
+/** Where new spans go: the open spans (indexes) and the command (index or -1). */
+interface Lane { stack: number[]; command: number }
+
 export function createTracer(): Tracer {
   const names: string[] = []
   let data = new Float64Array(256 * STRIDE)
   const commandNames: string[] = []
-  let commandIndex = -1
-  const stack: number[] = [] // indexes of open spans
+  const main: Lane = { stack: [], command: -1 }
+  // created by the first command that overlaps another (see above)
+  let lanes: AsyncLocalStorage<Lane> | undefined
+  let running = 0
+  const lane = (): Lane => (lanes === undefined ? main : lanes.getStore() ?? main)
   const marks: { name: string; at: number }[] = []
   let count = 0
   let startupEnd: number | undefined
 
-  const finish = (i: number, status: number) => {
+  const finish = (i: number, status: number, { stack }: Lane) => {
     const at = i * STRIDE
     data[at + 1] = now() - data[at]!
     data[at + 4] = status
@@ -44,15 +56,15 @@ export function createTracer(): Tracer {
   }
 
   /** Awaits an async result: one await, no closures per span. */
-  const settle = async <T>(result: PromiseLike<T>, i: number): Promise<T> => {
+  const settle = async <T>(result: PromiseLike<T>, i: number, l: Lane): Promise<T> => {
     let value: T
     try {
       value = await result
     } catch (error) {
-      finish(i, ERROR)
+      finish(i, ERROR, l)
       throw error
     }
-    finish(i, OK)
+    finish(i, OK, l)
     return value
   }
 
@@ -75,6 +87,8 @@ export function createTracer(): Tracer {
   return {
     span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
       const i = count++
+      const l = lane()
+      const { stack } = l
       const depth = stack.length
       let at = i * STRIDE
       if (at + STRIDE > data.length) {
@@ -88,19 +102,19 @@ export function createTracer(): Tracer {
       data[at++] = depth
       data[at++] = depth > 0 ? stack[depth - 1]! : -1
       data[at++] = 0
-      data[at] = commandIndex
+      data[at] = l.command
       stack.push(i)
       let result: Promise<T> | T
       try {
         result = fn()
       } catch (error) {
-        finish(i, ERROR)
+        finish(i, ERROR, l)
         return Promise.reject(error)
       }
       if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
-        return settle(result as unknown as PromiseLike<T>, i)
+        return settle(result as unknown as PromiseLike<T>, i, l)
       }
-      finish(i, OK)
+      finish(i, OK, l)
       return Promise.resolve(result)
     },
 
@@ -108,13 +122,22 @@ export function createTracer(): Tracer {
       if (startupEnd === undefined) marks.push({ name, at: now() })
     },
 
-    setCommand(name: string | undefined): void {
-      if (startupEnd === undefined && name !== undefined) startupEnd = now()
-      if (name === undefined) commandIndex = -1
-      else {
-        commandIndex = commandNames.indexOf(name)
-        if (commandIndex === -1) commandIndex = commandNames.push(name) - 1
+    command<T>(name: string, body: () => Promise<T>): Promise<T> {
+      if (startupEnd === undefined) startupEnd = now()
+      let index = commandNames.indexOf(name)
+      if (index === -1) index = commandNames.push(name) - 1
+      running++
+      const ended = () => { running-- }
+      if (lanes === undefined && running === 1) {
+        // one command at a time: the main lane
+        main.command = index
+        const done = () => { ended(); main.command = -1 }
+        return body().then(value => { done(); return value }, (error: unknown) => { done(); throw error })
       }
+      // another command is running (or ran in a lane before): this one's own lane, its stack starting
+      // from the spans open where it was called (a command awaited inside a span nests under it)
+      lanes ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
+      return lanes.run({ stack: lane().stack.slice(), command: index }, body).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
     },
 
     records,

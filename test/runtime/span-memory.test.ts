@@ -5,11 +5,10 @@ import { createTracer } from '../../src/runtime/span.js'
 describe('tracer', () => {
   it('nests spans, records status, and keeps errors', async () => {
     const t = createTracer()
-    t.setCommand('build')
-    await t.span('outer', async () => {
+    await t.command('build', () => t.span('outer', async () => {
       await t.span('inner', () => 1)
       await expect(t.span('bad', () => { throw new Error('x') })).rejects.toThrow('x')
-    })
+    }))
     const byName = Object.fromEntries(t.records().map(r => [r.name, r]))
     expect(byName.inner).toMatchObject({ depth: 1, parent: 'outer', status: 'ok', command: 'build' })
     expect(byName.bad).toMatchObject({ depth: 1, parent: 'outer', status: 'error' })
@@ -21,7 +20,7 @@ describe('tracer', () => {
     const t = createTracer()
     t.mark('config')
     t.mark('plugins')
-    t.setCommand('first')
+    void t.command('first', async () => {})
     t.mark('ignored after startup')
     const phases = t.phases()
     expect(phases.map(p => p.name)).toEqual(['boot', 'modules', 'config', 'plugins'])
@@ -32,8 +31,7 @@ describe('tracer', () => {
 
   it('exports Chrome trace complete events in microseconds', async () => {
     const t = createTracer()
-    t.setCommand('x')
-    await t.span('work', () => 1)
+    await t.command('x', () => t.span('work', () => 1))
     const events = t.traceEvents()
     const work = events.find(e => e.name === 'work')!
     expect(work).toMatchObject({ ph: 'X', pid: process.pid, tid: 0, cat: 'span,x' })
@@ -44,9 +42,10 @@ describe('tracer', () => {
   it('trace events are complete events Perfetto loads: startup phases on their own track, spans with args', async () => {
     const t = createTracer()
     t.mark('config')
-    t.setCommand('build')
-    await t.span('a', async () => { await t.span('b', async () => 2) })
-    await expect(t.span('c', async () => { throw new Error('no') })).rejects.toThrow('no')
+    await t.command('build', async () => {
+      await t.span('a', async () => { await t.span('b', async () => 2) })
+      await expect(t.span('c', async () => { throw new Error('no') })).rejects.toThrow('no')
+    })
     const events = JSON.parse(JSON.stringify(t.traceEvents())) as Record<string, unknown>[]
     for (const e of events.filter(e => e.ph === 'X')) {
       expect(e).toMatchObject({ pid: process.pid })
@@ -77,6 +76,35 @@ describe('tracer', () => {
     expect(records.find(r => r.name === 'y')!.depth).toBeGreaterThanOrEqual(1)
     expect(records.every(r => r.status === 'ok')).toBe(true)
     expect(records[0]).not.toHaveProperty('parent')
+  })
+
+  it('concurrent commands: each span names its own command and nests under its own spans; an awaited inner command nests under the span it ran in', async () => {
+    const t = createTracer()
+    const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+    const job = (name: string, ms: number) => t.command(name, async () => {
+      await sleep(1)
+      await t.span(`${name}:outer`, async () => {
+        await sleep(ms)
+        await t.span(`${name}:inner`, () => sleep(ms))
+      })
+    })
+    // 'a' starts first and ends last: 'b' starts, nests and ends while a's spans are open
+    await Promise.all([job('a', 20), job('b', 2)])
+    await t.command('outer', () => t.span('o1', async () => {
+      await t.command('inner', () => t.span('i1', () => sleep(1)))
+      await t.span('o2', () => 1)
+    }))
+    await t.command('after', () => t.span('x', () => 1))
+    const byName = Object.fromEntries(t.records().map(r => [r.name, r]))
+    expect(byName['a:outer']).toMatchObject({ command: 'a', depth: 0 })
+    expect(byName['a:outer']).not.toHaveProperty('parent')
+    expect(byName['a:inner']).toMatchObject({ command: 'a', depth: 1, parent: 'a:outer' })
+    expect(byName['b:outer']).toMatchObject({ command: 'b', depth: 0 })
+    expect(byName['b:outer']).not.toHaveProperty('parent')
+    expect(byName['b:inner']).toMatchObject({ command: 'b', depth: 1, parent: 'b:outer' })
+    expect(byName.i1).toMatchObject({ command: 'inner', depth: 1, parent: 'o1' })
+    expect(byName.o2).toMatchObject({ command: 'outer', depth: 1, parent: 'o1' })
+    expect(byName.x).toMatchObject({ command: 'after', depth: 0 })
   })
 
   it('1 000 concurrent spans all close', async () => {
