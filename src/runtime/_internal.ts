@@ -111,6 +111,8 @@ export interface RunState {
   commands: CommandRecord[]
   /** Older command records left out of `commands` (a long-running process keeps the newest). */
   commandsDropped: number
+  /** Per command over every run (the budgets use them when records were dropped). */
+  commandTotals?: ReadonlyMap<string, CommandTotals>
   tracer: Tracer
   memory: MemoryTracker
   cache: (CacheStats & { namespaces: Record<string, CacheStats> }) | undefined

@@ -184,7 +184,7 @@ class PerfInstance implements Perf {
       this._commandsDropped += this._commands.length - COMMAND_RECORDS_KEPT
       this._commands.splice(0, this._commands.length - COMMAND_RECORDS_KEPT)
     }
-    recordCommandTotals(this._commandTotals, name, status, result.duration)
+    recordCommandTotals(this._commandTotals, name, status, result.duration, memoryPeak)
     return result
   }
 
@@ -266,6 +266,7 @@ class PerfInstance implements Perf {
       // the newest records only (see run()); how many older ones were left out
       commands: this._commands.length > COMMAND_RECORDS_KEPT ? this._commands.slice(-COMMAND_RECORDS_KEPT) : this._commands,
       commandsDropped: this._commandsDropped + Math.max(0, this._commands.length - COMMAND_RECORDS_KEPT),
+      commandTotals: this._commandTotals,
       tracer: this._tracer,
       memory: this.memory,
       cache: this._cache?.stats(),

@@ -260,6 +260,18 @@ export interface CommandRecord extends Omit<CommandResult, 'error'> {
   start: number
   error?: { name: string; message: string }
 }
+/** One command over every run of a process (report.commandStats). */
+export interface CommandStats {
+  runs: number
+  errors: number
+  /** ms */
+  maxDuration: number
+  /** bytes */
+  maxMemoryPeak: number
+  /** ms, the newest successful runs (at most 1 000) */
+  okDurations: number[]
+}
+
 export interface PerfReport {
   schemaVersion: 1
   name: string
@@ -279,6 +291,12 @@ export interface PerfReport {
   commands: CommandRecord[]
   /** Older runs left out of `commands` by a long-running process (metrics still count them). */
   commandsDropped?: number
+  /**
+   * Per command over every run of the process, present when `commandsDropped` is: runs, errors, the
+   * longest run (ms), the highest memory peak (bytes) and the newest successful durations (ms, ≤ 1 000),
+   * what `budgets.commands` are judged on then.
+   */
+  commandStats?: Record<string, CommandStats>
   spans: SpanRecord[]
   cache: CacheStats & { namespaces: Record<string, CacheStats> }
   memory: { peakRss: number; snapshots: MemorySnapshot[]; trend: MemoryTrend }

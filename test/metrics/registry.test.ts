@@ -104,8 +104,8 @@ describe('metrics registry', () => {
     }))
     metrics._gcObserve('minor', 0.002)
     // pulled at expose time: records added later show up in the next scrape
-    recordCommandTotals(commands, 'build', 'ok', 1200)
-    recordCommandTotals(commands, 'build', 'error', 30)
+    recordCommandTotals(commands, 'build', 'ok', 1200, 0)
+    recordCommandTotals(commands, 'build', 'error', 30, 0)
     breaches = 2
     const text = metrics.expose()
     const families = parsePrometheus(text)

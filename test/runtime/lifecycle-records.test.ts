@@ -23,4 +23,39 @@ describe('command records in a long-running process', () => {
     expect(total('read')).toBe(4000)
     expect(total('write')).toBe(1000)
   })
+
+  it("budgets judge every run, not only the records kept: a slow early run, a command that ran only early", async () => {
+    const dir = tempDir('unperf-records-budgets-')
+    const perf = await createPerf({
+      cwd: dir, noExitHandlers: true,
+      overrides: {
+        report: { console: false, dir: './.perf' }, cache: { enabled: false },
+        budgets: { commands: { read: { duration: '40ms' }, login: { p95: '1s', memory: '10GB' } } },
+      },
+    })
+    // the slow read and every login come first: out of the newest 1 000 records by the end
+    await perf.run('read', () => new Promise(r => setTimeout(r, 60)))
+    for (let i = 0; i < 50; i++) await perf.run('login', () => i)
+    for (let i = 0; i < 2500; i++) await perf.run('read', () => i)
+    const report = await perf.close()
+    expect(report.commands.some(c => c.name === 'login')).toBe(false)
+    expect(report.commandStats!.login).toMatchObject({ runs: 50, errors: 0 })
+    expect(report.commandStats!.login!.okDurations).toHaveLength(50)
+    expect(report.commandStats!.read!.runs).toBe(2501)
+    expect(report.commandStats!.read!.okDurations).toHaveLength(1000)
+    const budget = (name: string) => report.budgets.find(b => b.budget === name)
+    expect(budget('budgets.commands.read.duration')).toMatchObject({ status: 'fail' })
+    expect(budget('budgets.commands.read.duration')!.actual).toBeGreaterThanOrEqual(55)
+    expect(budget('budgets.commands.login.p95')).toMatchObject({ status: 'pass' })
+    expect(budget('budgets.commands.login.memory')).toMatchObject({ status: 'pass' })
+  })
+
+  it('a process that kept every record has no commandStats (the records are what the budgets judge)', async () => {
+    const dir = tempDir('unperf-records-few-')
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true, overrides: { report: { console: false, dir: './.perf' }, cache: { enabled: false } } })
+    await perf.run('build', () => 1)
+    const report = await perf.close()
+    expect(report).not.toHaveProperty('commandStats')
+  })
 })
+

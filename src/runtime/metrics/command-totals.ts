@@ -3,19 +3,43 @@
  * duration histogram. A long-running process (a service timing each operation with perf.run) keeps
  * only its last COMMAND_RECORDS_KEPT raw records for the report; the metrics still count every run.
  */
+import type { CommandStats } from '../types.js'
 import { DEFAULT_BUCKETS, newHistogramData, observeInto, type HistogramData } from './exposition.js'
 
 export interface CommandTotals {
   byStatus: Map<string, number>
   durations: HistogramData
+  /** Over every run, for the budgets of a process whose report keeps only the newest runs. */
+  maxDuration: number
+  maxMemoryPeak: number
+  /** The newest successful runs' durations (ms), at most COMMAND_RECORDS_KEPT once trimmed. */
+  okDurations: number[]
 }
 
 /** Raw command records kept for the report (the newest). */
 export const COMMAND_RECORDS_KEPT = 1000
 
-export function recordCommandTotals(totals: Map<string, CommandTotals>, name: string, status: string, durationMs: number): void {
+export function recordCommandTotals(totals: Map<string, CommandTotals>, name: string, status: string, durationMs: number, memoryPeak: number): void {
   let t = totals.get(name)
-  if (t === undefined) totals.set(name, (t = { byStatus: new Map(), durations: newHistogramData(DEFAULT_BUCKETS) }))
+  if (t === undefined) totals.set(name, (t = { byStatus: new Map(), durations: newHistogramData(DEFAULT_BUCKETS), maxDuration: 0, maxMemoryPeak: 0, okDurations: [] }))
   t.byStatus.set(status, (t.byStatus.get(status) ?? 0) + 1)
   observeInto(t.durations, durationMs / 1000)
+  if (durationMs > t.maxDuration) t.maxDuration = durationMs
+  if (memoryPeak > t.maxMemoryPeak) t.maxMemoryPeak = memoryPeak
+  if (status === 'ok') {
+    t.okDurations.push(durationMs)
+    // trimmed in batches, as the report's records
+    if (t.okDurations.length >= 2 * COMMAND_RECORDS_KEPT) t.okDurations.splice(0, t.okDurations.length - COMMAND_RECORDS_KEPT)
+  }
+}
+
+/** What the budgets of each command are judged on when the report's records miss older runs. */
+export function commandStats(totals: ReadonlyMap<string, CommandTotals>): Record<string, CommandStats> {
+  const out: Record<string, CommandStats> = Object.create(null) as Record<string, CommandStats>
+  for (const [name, t] of totals) {
+    let runs = 0
+    for (const n of t.byStatus.values()) runs += n
+    out[name] = { runs, errors: t.byStatus.get('error') ?? 0, maxDuration: t.maxDuration, maxMemoryPeak: t.maxMemoryPeak, okDurations: t.okDurations.slice(-COMMAND_RECORDS_KEPT) }
+  }
+  return out
 }

@@ -89,14 +89,19 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
       : judge('budgets.cacheHitRate', 'cacheHitRate', 'ratio', report.cache.hitRate, b.cacheHitRate))
   }
   for (const [name, limits] of Object.entries(b.commands)) {
-    const runs = report.commands.filter(c => c.name === name)
     const path = `budgets.commands.${name}`
-    if (runs.length === 0) continue
-    const duration = Math.max(...runs.map(r => r.duration))
+    // every run of the command in this process: its records, or (a service that ran more than the
+    // report keeps) the totals over all of them
+    const stats = report.commandStats !== undefined && Object.hasOwn(report.commandStats, name) ? report.commandStats[name]! : undefined
+    const runs = stats ? [] : report.commands.filter(c => c.name === name)
+    if (stats ? stats.runs === 0 : runs.length === 0) continue
+    const duration = stats ? stats.maxDuration : Math.max(...runs.map(r => r.duration))
+    const memoryPeak = stats ? stats.maxMemoryPeak : Math.max(...runs.map(r => r.memoryPeak))
     if (limits.duration !== undefined) out.push(judge(`${path}.duration`, 'duration', 'ms', duration, limits.duration, { command: name }))
-    if (limits.memory !== undefined) out.push(judge(`${path}.memory`, 'commandMemory', 'bytes', Math.max(...runs.map(r => r.memoryPeak)), limits.memory, { command: name }))
+    if (limits.memory !== undefined) out.push(judge(`${path}.memory`, 'commandMemory', 'bytes', memoryPeak, limits.memory, { command: name }))
     if (limits.p95 !== undefined) {
-      const series = [...okDurations(ownRunExcluded(report, history), name), ...runs.filter(r => r.status === 'ok').map(r => r.duration)]
+      const own = stats ? stats.okDurations : runs.filter(r => r.status === 'ok').map(r => r.duration)
+      const series = [...okDurations(ownRunExcluded(report, history), name), ...own]
       if (series.length === 0) {
         out.push({ budget: `${path}.p95`, kind: 'p95', status: 'skip', unit: 'ms', limit: limits.p95, command: name, message: `${path}.p95: no successful run recorded` })
         continue

@@ -16,6 +16,7 @@ import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, readHistoryFile, type HistoryEntry } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
+import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage } from '../../errors.js'
 
 export function buildReport(state: RunState): PerfReport {
@@ -36,6 +37,8 @@ export function buildReport(state: RunState): PerfReport {
     startup: { total: tracer.startupEnd ?? phases.reduce((a, p) => a + p.duration, 0), phases },
     commands: state.commands,
     ...(state.commandsDropped > 0 && { commandsDropped: state.commandsDropped }),
+    // `commands` misses older runs: the budgets judge every run by these
+    ...(state.commandsDropped > 0 && state.commandTotals && { commandStats: commandStats(state.commandTotals) }),
     spans: tracer.records(),
     cache: state.cache ?? { ...emptyCacheStats(), namespaces: {} },
     memory: { peakRss: Math.max(memory.peakRss, ...state.commands.map(c => c.memoryPeak)), snapshots: memory.snapshots(), trend: memory.trend() },
