@@ -202,6 +202,12 @@ class PerfInstance implements Perf {
     // the exit code the process has now, if it has one (a host's process.exitCode, or the one an
     // adapter is about to exit with): the report and history record it
     const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode) || 0
+    // commands still running (a service closing with requests in flight): recorded up to now, as the
+    // exit path records them with a clean exit; they still finish and return to their callers
+    for (const flight of this._inFlight) {
+      this._inFlight.delete(flight)
+      await this.hooks.emit('command:after', flight.ctx, this._record(flight, 'ok', undefined))
+    }
     const state = (this._closingState = this._runState(exitCode))
     const report = await finalizeReport(state, this._ctx)
     await this._monitor?.stop()

@@ -57,5 +57,19 @@ describe('command records in a long-running process', () => {
     const report = await perf.close()
     expect(report).not.toHaveProperty('commandStats')
   })
+
+  it('close() with a command still running (a service shutting down mid-request): recorded up to then, once; it still returns to its caller', async () => {
+    const dir = tempDir('unperf-records-inflight-')
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true, overrides: { report: { console: false, dir: './.perf' }, cache: { enabled: false } } })
+    const after: string[] = []
+    perf.hooks.hook('command:after', (ctx, result) => { after.push(`${ctx.name}:${result.status}`) })
+    const slow = perf.run('request', () => new Promise(r => setTimeout(() => r('served'), 80)))
+    await new Promise(r => setTimeout(r, 20))
+    const report = await perf.close()
+    expect(report.commands).toEqual([expect.objectContaining({ name: 'request', status: 'ok' })])
+    expect(report.commands[0]!.duration).toBeGreaterThanOrEqual(15)
+    expect(await slow).toBe('served')
+    expect(after).toEqual(['request:ok'])
+  })
 })
 
