@@ -190,6 +190,19 @@ for (const [label, fixture, env] of [
       expect(exitHooks(r)).toBe(1)
     })
 
+    it("report.console 'summary': printed after a command, not below --version or --help (no command ran)", () => {
+      const h = host(fixture, { report: { dir: join(tempDir('unperf-adapters-reports-'), 'r'), console: 'summary' } })
+      for (const args of [['--version'], ['--help']]) {
+        const r = h.run(args, env)
+        expect(r.code, r.stderr).toBe(0)
+        expect(r.stderr, args.join(' ')).not.toContain('unperf · adapter-host')
+      }
+      const r = h.run(['cache', 'clear'], env)
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toContain('unperf · adapter-host@3.2.1')
+      expect(r.stderr).toMatch(/commands\n\s+cache clear/)
+    })
+
     // bad usage exits 2 (API.md); citty's own runMain exits 1 and cannot be changed from the tree
     const usageCode = 'MODE' in env && env.MODE === 'citty-runmain' ? 1 : 2
 

@@ -139,6 +139,9 @@ function traceDocument(report: PerfReport, state: RunState) {
  */
 function print(report: PerfReport, config: ResolvedPerfConfig): void {
   if (config.report.console === false || process.env.UNPERF_SILENT === '1') return
+  // `--help`, `--version`, an unknown command: no command ran, nothing to tell below the CLI's own
+  // output (the report is written all the same); a budget that failed is still said
+  if (report.commands.length === 0 && !report.budgets.some(b => b.status === 'fail')) return
   process.stderr.write(renderSummary(report, config.report.console))
 }
 
