@@ -3,10 +3,15 @@ import { loadPerfConfigLayers } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 
-/** The config the command works on: rootDir = cwd = --cwd (or the current directory). */
-export async function cliConfig(args: { cwd?: string; env?: string }): Promise<ResolvedPerfConfig> {
+/** Where the command looks: cwd = --cwd (or the current directory), rootDir = --root-dir (or cwd). */
+export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string; rootDir: string } {
   const cwd = resolve(args.cwd ?? process.cwd())
-  return (await loadPerfConfigLayers({ cwd, rootDir: cwd, ...(args.env && { env: args.env }) })).config
+  return { cwd, rootDir: args.rootDir ? resolve(args.rootDir) : cwd }
+}
+
+/** The config the command works on (see cliDirs). */
+export async function cliConfig(args: { cwd?: string; rootDir?: string; env?: string }): Promise<ResolvedPerfConfig> {
+  return (await loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) })).config
 }
 
 /**

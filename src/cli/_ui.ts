@@ -41,3 +41,13 @@ export const commonArgs = {
   env: { type: 'string', description: 'Config environment (PERF_ENV)' },
   json: { type: 'boolean', description: 'Machine-readable output' },
 } as const
+
+/**
+ * The commands that read the host's config: `--root-dir` is where its perf.config is (the host
+ * CLI's package), when that is not the project it ran in (`--cwd`: the reports and cache scope of
+ * a run are the project's).
+ */
+export const configArgs = {
+  ...commonArgs,
+  rootDir: { type: 'string', description: "Where perf.config is, when not in --cwd (the host CLI's package)" },
+} as const

@@ -5,13 +5,13 @@ import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.
 import { readLastReport } from '../../runtime/report/finalize.js'
 import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
-import { commonArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
+import { configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
 
 export default defineCommand({
   meta: { name: 'budget', description: 'Check budgets against the last recorded run and budgets.files (exit 1 on a breach)' },
-  args: { ...commonArgs },
+  args: { ...configArgs },
   async run({ args }) {
     const config = await cliConfig(args)
     const report = readLastReport(config)

@@ -12,7 +12,7 @@ import { readHistory } from '../../runtime/report/history.js'
 import { createWarnOnce } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig } from '../_context.js'
-import { bold, commonArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
+import { bold, configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
 const REMOTE_LISTING_MS = 30_000
@@ -41,7 +41,7 @@ function clearStored(cache: PerfCache): Promise<number> {
   return clearTiers(ns._tiers, ns._events, { expired: true })
 }
 
-async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
+async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
   const config = await cliConfig(args)
   const c = open(config)
   try { return await fn(c, config) } finally { await c.m.close() }
@@ -49,7 +49,7 @@ async function withCache<T>(args: { cwd?: string; env?: string }, fn: (c: Return
 
 const info = defineCommand({
   meta: { name: 'info', description: 'Per namespace: driver, entries, size, its limit, TTL; the total against cache.maxSize' },
-  args: { ...commonArgs, ...nsArg },
+  args: { ...configArgs, ...nsArg },
   run: ({ args }) => withCache(args, async ({ every, get }, config) => {
     const rows = []
     const total = { entries: 0, bytes: 0, maxSize: config.cache.maxSize }
@@ -82,7 +82,7 @@ const info = defineCommand({
 
 const list = defineCommand({
   meta: { name: 'list', description: 'Keys with namespace, size, age and expiry' },
-  args: { ...commonArgs, ...nsArg, expired: { type: 'boolean', description: 'Only expired entries (kept until cache prune)' } },
+  args: { ...configArgs, ...nsArg, expired: { type: 'boolean', description: 'Only expired entries (kept until cache prune)' } },
   run: ({ args }) => withCache(args, async ({ every, get }) => {
     const now = Date.now()
     const rows: { namespace: string; key: string; size: number; createdAt: number; expiresAt: number | null; expired: boolean }[] = []
@@ -105,7 +105,7 @@ const list = defineCommand({
 
 const get = defineCommand({
   meta: { name: 'get', description: 'A value (or its metadata with --json)' },
-  args: { ...commonArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
+  args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
   run: ({ args }) => withCache(args, async ({ get: ns }) => {
     const entry = await ns(args.namespace ?? 'default').getEntry(String(args.key))
     if (!entry) {
@@ -123,7 +123,7 @@ const get = defineCommand({
 
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
-  args: { ...commonArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
+  args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
   run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
@@ -145,7 +145,7 @@ const clear = defineCommand({
 
 const prune = defineCommand({
   meta: { name: 'prune', description: 'Remove expired entries, then LRU down to maxSize' },
-  args: { ...commonArgs, ...nsArg },
+  args: { ...configArgs, ...nsArg },
   run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     let removed = 0
     for (const name of args.namespace ? [args.namespace] : await every()) removed += await ns(name).prune()
@@ -156,7 +156,7 @@ const prune = defineCommand({
 
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
-  args: { ...commonArgs, ...nsArg },
+  args: { ...configArgs, ...nsArg },
   run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
     const total = { checked: 0, corrupt: 0, removed: 0 }
     for (const name of args.namespace ? [args.namespace] : await every()) {
@@ -171,7 +171,7 @@ const verify = defineCommand({
 
 const stats = defineCommand({
   meta: { name: 'stats', description: 'Hit rates of the recorded runs' },
-  args: { ...commonArgs },
+  args: { ...configArgs },
   async run({ args }) {
     const config = await cliConfig(args)
     const runs = readHistory(config).filter(h => h.cache.lookups > 0)

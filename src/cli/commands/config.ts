@@ -1,21 +1,20 @@
 /** `unperf config`: the resolved config for --env, the layers it came from, defaults marked. */
-import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { loadPerfConfigLayers } from '../../config/load.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { redact, SECRET_WORDS } from '../../runtime/warn.js'
-import { bold, commonArgs, dim, printJson } from '../_ui.js'
+import { cliDirs } from '../_context.js'
+import { bold, configArgs, dim, printJson } from '../_ui.js'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
 const SIZE_KEYS = /(maxSize|memory|limit|compress|above|below)$/i
 
 export default defineCommand({
   meta: { name: 'config', description: 'The resolved config and where each layer came from' },
-  args: { ...commonArgs },
+  args: { ...configArgs },
   async run({ args }) {
-    const cwd = resolve(args.cwd ?? process.cwd())
     // credentials (a redis url's password, a `password` option, headers) are never printed
-    const loaded = redactSecrets(await loadPerfConfigLayers({ cwd, rootDir: cwd, ...(args.env && { env: args.env }) }))
+    const loaded = redactSecrets(await loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) }))
     if (args.json) return printJson(loaded)
     const { config, layers } = loaded
     console.log(bold(`unperf config · ${config.name}@${config.version} · env ${config.env}`))

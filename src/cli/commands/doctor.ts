@@ -7,14 +7,14 @@ import { acquireRedis, watchConnectionError } from '../../drivers/redis.js'
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfig } from '../_context.js'
-import { commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
+import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
 
 export default defineCommand({
   meta: { name: 'doctor', description: 'Check node, config, cache dir, disk, redis (exit 1 with the problems, 2 with a bad config)' },
-  args: { ...commonArgs },
+  args: { ...configArgs },
   async run({ args }) {
     const checks: Check[] = []
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]

@@ -1,16 +1,18 @@
 /** `unperf init`: a commented perf.config.ts matching the project; refuses to overwrite without --force. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { defineCommand } from 'citty'
 import { configCandidates } from '../../config/snapshot.js'
 import { UsageError } from '../../errors.js'
-import { commonArgs, green, printJson } from '../_ui.js'
+import { cliDirs } from '../_context.js'
+import { configArgs, green, printJson } from '../_ui.js'
 
 export default defineCommand({
   meta: { name: 'init', description: 'Write a commented perf.config.ts for this project' },
-  args: { ...commonArgs, force: { type: 'boolean', description: 'Overwrite an existing perf.config.ts' } },
+  args: { ...configArgs, force: { type: 'boolean', description: 'Overwrite an existing perf.config.ts' } },
   run({ args }) {
-    const cwd = resolve(args.cwd ?? process.cwd())
+    // the config goes where it is read from: --root-dir, else --cwd
+    const { rootDir: cwd } = cliDirs(args)
     const file = join(cwd, 'perf.config.ts')
     // any perf.config c12 would load (.json, .yaml, .config/...): a new perf.config.ts beside it would
     // silently take its place (its budgets.mode: 'error' gone from CI), or be shadowed by it

@@ -11,6 +11,8 @@ import { UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
+import { cliDirs } from '../_context.js'
+import { configArgs } from '../_ui.js'
 
 export default defineCommand({
   meta: { name: 'monitor', description: 'Live samples (event loop, memory, CPU, GC, host); --serve exposes Prometheus /metrics and /healthz' },
@@ -21,8 +23,9 @@ export default defineCommand({
     port: { type: 'string', description: 'Port for --serve (default: monitors.prometheus.port, else 9464)' },
     host: { type: 'string', description: 'Host for --serve (default: monitors.prometheus.host, else 127.0.0.1)' },
     count: { type: 'string', description: 'Stop after this many samples (default: run until Ctrl-C)' },
-    cwd: { type: 'string', description: 'Project directory' },
-    env: { type: 'string', description: 'Config environment' },
+    cwd: configArgs.cwd,
+    env: configArgs.env,
+    rootDir: configArgs.rootDir,
   },
   async run({ args }) {
     const interval = args.interval === undefined ? undefined : parseDuration(/^\d+$/.test(args.interval) ? Number(args.interval) : args.interval)
@@ -36,7 +39,7 @@ export default defineCommand({
     const [{ loadPerfConfig }, { createHookRegistry }, { createMetricsRegistry }, { startMonitors }] = await Promise.all([
       import('../../config/load.js'), import('../../hooks/registry.js'), import('../../runtime/metrics/registry.js'), import('../../runtime/monitors/index.js'),
     ])
-    const loaded = await loadPerfConfig({ ...(args.cwd && { cwd: args.cwd, rootDir: args.cwd }), ...(args.env && { env: args.env }) })
+    const loaded = await loadPerfConfig({ ...cliDirs(args), ...(args.env && { env: args.env }) })
     const configured = loaded.monitors.prometheus
     const monitors: ResolvedMonitorsConfig = {
       ...loaded.monitors,

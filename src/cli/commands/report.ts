@@ -9,7 +9,7 @@ import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
-import { commonArgs, dim, green, plural, printJson, red, table } from '../_ui.js'
+import { configArgs, dim, green, plural, printJson, red, table } from '../_ui.js'
 
 /**
  * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
@@ -41,7 +41,7 @@ function isErrorSummary(error: unknown): error is { name: string; message: strin
 
 export default defineCommand({
   meta: { name: 'report', description: 'Last runs per command, trends and regressions (--html FILE: a page with charts)' },
-  args: { ...commonArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: 'Runs per command' } },
+  args: { ...configArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: 'Runs per command' } },
   async run({ args }) {
     const config = await cliConfig(args)
     const history = await cliHistory(config)
