@@ -4,7 +4,7 @@
 // the cold → warm speedup. Repeatable: the playground's cache lives in playground/.cache.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { formatBytes, formatDuration } from '../dist/index.mjs'
 
 const here = import.meta.dirname
@@ -70,3 +70,5 @@ for (const { args, cold, warm } of results) {
 const last = results[0].warm
 console.log(`\nwhat unperf printed after the warm 'deps' run (report.console: 'summary'):\n${last.summary.replace(/^/gm, '  ')}`)
 console.log(`\nreports: ${last.file} (+ trace.json for chrome://tracing, history.jsonl), ${formatBytes(statSync(last.file).size)}`)
+// the playground's config is in playground/ (--root-dir), the runs were in this directory (--cwd, the default)
+console.log(`over the runs so far: XDG_CACHE_HOME=${relative(process.cwd(), cacheHome) || '.'} node ${relative(process.cwd(), join(import.meta.dirname, '../bin/unperf.mjs'))} report --root-dir ${relative(process.cwd(), import.meta.dirname) || '.'}`)

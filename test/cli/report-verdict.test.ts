@@ -33,6 +33,13 @@ type Row = { command: string; regression: boolean; status: string; median: numbe
 describe('unperf report verdicts', () => {
   const steady: [number, 'ok' | 'error'][] = [[100, 'ok'], [102, 'ok'], [98, 'ok'], [101, 'ok'], [99, 'ok'], [100, 'ok']]
 
+  it('the trend column needs 4 successful runs: fewer show – (not +0 %)', () => {
+    const few = project(`export default { report: { console: false, dir: '.perf' } }`, [[1000, 'ok'], [10, 'ok']])
+    expect(unperf(few, 'report').stdout).toMatch(/build +2 +\S+ ms +10\.0 ms +– +ok/)
+    const enough = project(`export default { report: { console: false, dir: '.perf' } }`, [[100, 'ok'], [100, 'ok'], [50, 'ok'], [50, 'ok']])
+    expect(unperf(enough, 'report').stdout).toMatch(/build +4 .* -50 % +ok/)
+  })
+
   it('a slow run that failed is not a regression: it is shown as failed, like the run judged it', () => {
     const dir = project(`export default { report: { console: false, dir: '.perf' } }`, [...steady, [5000, 'error']])
     const row = (unperf(dir, 'report', '--json').json().commands as Row[])[0]!

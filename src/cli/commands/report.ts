@@ -60,7 +60,9 @@ export default defineCommand({
     console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
-      `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`, s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
+      // the trend needs 4 runs (the later half's median over the earlier half's): fewer say so
+      (s.failed < s.runs ? s.runs - s.failed : s.runs) < 4 ? dim('–') : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`,
+      s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
     // what the latest run of a failed command ended with (history lines of older versions have no error)
     for (const s of summary) if (s.error) console.log(`${red('✖')} ${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)
