@@ -3,10 +3,13 @@ import { loadPerfConfigLayers } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 
-/** Where the command looks: cwd = --cwd (or the current directory), rootDir = --root-dir (or cwd). */
+/**
+ * Where the command looks: cwd = --cwd (or the current directory), rootDir = --root-dir (or cwd);
+ * a relative --root-dir is taken from --cwd, as every relative path in an option.
+ */
 export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string; rootDir: string } {
   const cwd = resolve(args.cwd ?? process.cwd())
-  return { cwd, rootDir: args.rootDir ? resolve(args.rootDir) : cwd }
+  return { cwd, rootDir: args.rootDir ? resolve(cwd, args.rootDir) : cwd }
 }
 
 /** The config the command works on (see cliDirs). */

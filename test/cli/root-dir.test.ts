@@ -47,8 +47,9 @@ describe('unperf --root-dir: the host CLI\'s config, the project\'s runs', () =>
     expect(budget.json().budgets).toEqual([expect.objectContaining({ budget: 'budgets.commands.go.duration', status: 'fail' })])
     expect(unperf('cache', 'list', '--root-dir', '../tool', '--json').json()).toEqual([expect.objectContaining({ namespace: 'default', key: 'k' })])
     expect(unperf('config', '--root-dir', '../tool', '--json').json().config).toMatchObject({ name: 'the-tool', rootDir: tool })
-    // the camelCase spelling too
+    // the camelCase spelling too; a relative --root-dir is taken from --cwd
     expect(unperf('report', '--rootDir', '../tool', '--json').json().runs).toBe(1)
+    expect(unperf('report', '--cwd', '../project', '--root-dir', '../tool', '--json').json().runs).toBe(1)
   })
 
   it('without it, the project has no config and no runs of its own; init writes into --root-dir', () => {
