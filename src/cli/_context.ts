@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { UsageError } from '../errors.js'
 import { loadPerfConfigLayers } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
@@ -9,7 +11,11 @@ import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
  */
 export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string; rootDir: string } {
   const cwd = resolve(args.cwd ?? process.cwd())
-  return { cwd, rootDir: args.rootDir ? resolve(cwd, args.rootDir) : cwd }
+  if (!args.rootDir) return { cwd, rootDir: cwd }
+  const rootDir = resolve(cwd, args.rootDir)
+  // a typo, not a package without a config (as for --cwd)
+  if (!statSync(rootDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--root-dir ${rootDir}: expected a directory, there is none`)
+  return { cwd, rootDir }
 }
 
 /** The config the command works on (see cliDirs). */

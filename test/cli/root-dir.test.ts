@@ -61,5 +61,9 @@ describe('unperf --root-dir: the host CLI\'s config, the project\'s runs', () =>
     expect(init.code, init.stderr).toBe(0)
     expect(init.json().file).toBe(join(home, 'other-tool', 'perf.config.ts'))
     expect(existsSync(join(project, 'perf.config.ts'))).toBe(false)
+    // a --root-dir that is not there: bad usage, as a missing --cwd
+    const typo = unperf('report', '--root-dir', '../nope', '--json')
+    expect(typo.code).toBe(2)
+    expect(typo.json().error).toMatchObject({ name: 'UsageError', message: expect.stringContaining('--root-dir') })
   })
 })
