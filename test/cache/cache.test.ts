@@ -301,6 +301,13 @@ describe('fs safety', () => {
     expect(await cache.get('good')).toBe(1)
   })
 
+  it('verify() counts entries, not their copies: memory + fs holding 3 keys checked 3 (as info().entries, and the CLI in another process)', async () => {
+    const { cache } = manager({ driver: ['memory', 'fs'] })
+    for (const k of ['a', 'b', 'c']) await cache.set(k, k)
+    expect((await cache.info()).entries).toBe(3)
+    expect(await cache.verify()).toEqual({ checked: 3, corrupt: 0, removed: 0 })
+  })
+
   it('a read-only cache dir never fails the caller: one warning, cache:error', async () => {
     const parent = join(tempDir('unperf-ro-'), 'a-file')
     writeFileSync(parent, 'not a directory')

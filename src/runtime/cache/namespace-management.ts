@@ -103,7 +103,8 @@ export async function verifyTiers(tiers: NamespaceTiers, events: NamespaceEvents
     if (!g.up) continue
     try {
       const r = await g.call(t => t.verify())
-      checked += r.checked
+      // entries, not copies: as info(), the largest tier's count (memory + fs holding 6 keys checked 6, not 12)
+      checked = Math.max(checked, r.checked)
       corrupt += r.corrupt.length
       for (const k of r.corrupt) events.evicted(k, 'corrupt')
     } catch (error) {
