@@ -16,6 +16,9 @@ import { configArgs, dim, green, plural, printJson, red, table } from '../_ui.js
  * regression rule over the successful runs only (a run that failed is neither judged nor a
  * reference), the latest successful run against the REGRESSION_WINDOW before it.
  */
+/** The trend is the later half's median over the earlier half's: it needs this many runs (fewer show –). */
+const TREND_MIN_RUNS = 4
+
 export function summarize(history: HistoryEntry[], last = 10, regressions = true) {
   const names = [...new Set(history.flatMap(h => h.commands.map(c => c.name)))]
   return names.map(name => {
@@ -26,10 +29,10 @@ export function summarize(history: HistoryEntry[], last = 10, regressions = true
     const prior = ok.slice(0, -1).slice(-REGRESSION_WINDOW)
     const regression = regressions && latestRun.status === 'ok' && prior.length >= MIN_HISTORY_FOR_REGRESSION && latestRun.duration > regressionThreshold(prior).threshold
     const half = Math.floor(durations.length / 2)
-    const trend = durations.length >= 4 ? median(durations.slice(half)) / median(durations.slice(0, half)) - 1 : 0
+    const trend = durations.length >= TREND_MIN_RUNS ? median(durations.slice(half)) / median(durations.slice(0, half)) - 1 : 0
     return {
       command: name, runs: runs.length, failed: runs.length - ok.length, median: median(durations), latest: latestRun.duration,
-      status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }), trend, regression, recent: runs.slice(-last),
+      status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }), trend, trendRuns: durations.length, regression, recent: runs.slice(-last),
     }
   })
 }
@@ -60,8 +63,7 @@ export default defineCommand({
     console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
-      // the trend needs 4 runs (the later half's median over the earlier half's): fewer say so
-      (s.failed < s.runs ? s.runs - s.failed : s.runs) < 4 ? dim('–') : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`,
+      s.trendRuns < TREND_MIN_RUNS ? dim('–') : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`,
       s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
     // what the latest run of a failed command ended with (history lines of older versions have no error)

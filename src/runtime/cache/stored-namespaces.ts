@@ -33,7 +33,7 @@ export async function remoteNamespaces(config: ResolvedPerfConfig, scope: CacheS
   for (const spec of [cache.tiers, ...Object.values(cache.namespaces).map(n => n.tiers)].flat()) {
     if (!LOCAL.has(spec.driver)) specs.add(spec)
   }
-  if (!cache.enabled || specs.size === 0) return []
+  if (specs.size === 0) return []
   const bound = options.boundMs ?? Math.max(4 * cache.timeout, 1000)
   const found = await Promise.all([...unique(specs)].map(spec => namespacesIn(spec, config, scope, bound, options.onUnlisted)))
   return [...new Set(found.flat())].sort()
