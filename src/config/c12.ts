@@ -16,6 +16,12 @@ export interface C12LoadResult {
   configFile: string | undefined
   /** False when some layer can't be snapshotted (remote extends). */
   snapshotable: boolean
+  /**
+   * Paths resolving a package `extends` looked at (`<dir>/node_modules/<pkg>/package.json` from the
+   * extending file's dir up to the one found): the snapshot's inputs, so installing the package
+   * closer, or a new version whose `main`/`exports` names another file, makes it stale.
+   */
+  resolutionInputs: string[]
 }
 
 /**
@@ -59,6 +65,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     loaded.find(l => l.dir === dir && l.sources.some(s => s === source || (Array.isArray(s) && s[0] === source) || (s as { source?: unknown })?.source === source))?.file
     ?? configCandidates(dir, dir === rootDir ? configFile : undefined).find(f => existsSync(f)) ?? join(dir, 'perf.config')
   const jitiCache = jitiCacheDir(rootDir)
+  const resolutionInputs: string[] = []
   let result
   try {
     result = await loadConfig<Record<string, unknown>>({
@@ -77,8 +84,21 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
       resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {
         if (source === '.' || source === (configFile ?? 'perf.config')) return null
         extendsSources.push(source)
-        if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) return null
         const from = opts.cwd ?? rootDir
+        if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) {
+          // a package: c12 only warns when it is not installed and runs without it (and the snapshot
+          // then kept running without it after an install); unperf fails, as for a missing file
+          if (REMOTE_PREFIXES.some(p => source.startsWith(p))) return null
+          const pkg = packageNameOf(source)
+          if (!pkg) return null
+          const probed = packageProbes(from, pkg)
+          resolutionInputs.push(...probed)
+          if (!existsSync(probed.at(-1)!)) {
+            const by = relative(rootDir, extendingFile(from, source))
+            throw new ConfigError([{ ...configIssue(by, 'extends', 'an installed package', source), message: `${by}: extends: package '${pkg}' is not installed (looked for node_modules/${pkg} in ${from} and its parent dirs)` }])
+          }
+          return null
+        }
         const file = resolve(from, source)
         if (!existsSync(file)) {
           const by = relative(rootDir, extendingFile(from, source))
@@ -120,7 +140,27 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     } else layers.push({ source: 'extends', file: layer.configFile, config: layer.config })
   }
   const remote = extendsSources.some(s => REMOTE_PREFIXES.some(p => s.startsWith(p)))
-  return { layers, configFile: result._configFile, snapshotable: !remote }
+  return { layers, configFile: result._configFile, snapshotable: !remote, resolutionInputs }
+}
+
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; undefined for what is no package name. */
+function packageNameOf(source: string): string | undefined {
+  const m = /^(@[\w.~-]+\/)?[\w.~-]+/.exec(source)
+  return m && !m[0].startsWith('.') ? m[0] : undefined
+}
+
+/** `<dir>/node_modules/<pkg>/package.json` from `from` up, to the first that exists (Node's lookup order). */
+function packageProbes(from: string, pkg: string): string[] {
+  const probed: string[] = []
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (basename(dir) !== 'node_modules') {
+      const file = join(dir, 'node_modules', pkg, 'package.json')
+      probed.push(file)
+      if (existsSync(file)) break
+    }
+    if (dirname(dir) === dir) break
+  }
+  return probed
 }
 
 /**

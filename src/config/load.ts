@@ -103,7 +103,7 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
   const loaded = await loadRawLayersWithC12(rootDir, configFile)
   let snapshotDir: string | undefined
   if (!noSnapshot && loaded.snapshotable) {
-    snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers)
+    snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers, loaded.resolutionInputs)
   }
   return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
 }

@@ -16,7 +16,7 @@ import {
 } from './snapshot.js'
 
 /** Builds the snapshot from c12's layers; returns its dir. Never throws: a failure only means no fast path next time. */
-export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[]): Promise<string | undefined> {
+export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[], resolutionInputs: string[] = []): Promise<string | undefined> {
   try {
     const builtAt = Date.now()
     const inputs = new Map<string, InputStat>()
@@ -32,6 +32,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     }
     addInput(join(rootDir, '.perfrc'))
     addInput(join(rootDir, 'package.json'))
+    for (const path of resolutionInputs) addInput(path)
     const modules: { name: string; code: string }[] = []
     const manifestLayers: ManifestLayer[] = []
     for (const layer of layers) {
