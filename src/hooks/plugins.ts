@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { PluginError } from '../errors.js'
+import { resolvePackageImport } from './_resolve-package.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
@@ -162,7 +163,10 @@ async function importFile(file: string): Promise<unknown> {
   }
 }
 
+/** A package name, resolved from rootDir with the `import` condition (see _resolve-package.ts). */
 async function resolveFrom(specifier: string, rootDir: string): Promise<string> {
+  const file = resolvePackageImport(specifier, rootDir)
+  if (file) return pathToFileURL(file).href
   const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')
   try {
     return pathToFileURL(createRequire(resolve(rootDir, 'package.json')).resolve(specifier)).href

@@ -1,0 +1,65 @@
+/**
+ * Resolving a plugin given by package name as `import()` would from the host's package: the
+ * `import` condition of `exports` (require.resolve picks `require`: a dual package's CommonJS
+ * build), looked up from rootDir (a bare `import()` looks from unperf's own dir, which under pnpm,
+ * or with unperf hoisted in a monorepo, cannot see the host's dependencies).
+ */
+import { dirname, join } from 'node:path'
+
+const CONDITIONS = new Set(['node', 'import', 'default'])
+
+/** The file `import(specifier)` would load from `fromDir`, or undefined when it cannot be worked out here. */
+export function resolvePackageImport(specifier: string, fromDir: string): string | undefined {
+  const m = /^((?:@[^/]+\/)?[^/@.][^/]*)(\/.*)?$/.exec(specifier)
+  if (!m) return undefined
+  const [, name, rest] = m as unknown as [string, string, string | undefined]
+  const { readFileSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const pkgDir = join(dir, 'node_modules', name)
+    let pkg: { exports?: unknown } | undefined
+    try { pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as typeof pkg } catch { /* not here */ }
+    if (pkg) {
+      const subpath = rest ? `.${rest}` : '.'
+      // no `exports`: require.resolve (the caller's fallback) finds what import() would, `main` and all
+      if (pkg.exports === undefined || pkg.exports === null) return undefined
+      const target = exportsTarget(pkg.exports, subpath)
+      return typeof target === 'string' && target.startsWith('./') ? join(pkgDir, target) : undefined
+    }
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+// --- internal ---
+
+function exportsTarget(exports: unknown, subpath: string): unknown {
+  const isMap = exports && typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some(k => k.startsWith('.'))
+  if (!isMap) return subpath === '.' ? conditional(exports) : undefined
+  const map = exports as Record<string, unknown>
+  if (subpath in map) return conditional(map[subpath])
+  for (const [key, value] of Object.entries(map)) {
+    const star = key.indexOf('*')
+    if (star < 0) continue
+    const before = key.slice(0, star), after = key.slice(star + 1)
+    if (subpath.startsWith(before) && subpath.endsWith(after) && subpath.length >= key.length - 1) {
+      const target = conditional(value)
+      return typeof target === 'string' ? target.replaceAll('*', subpath.slice(before.length, subpath.length - after.length)) : undefined
+    }
+  }
+  return undefined
+}
+
+function conditional(value: unknown): unknown {
+  if (typeof value === 'string' || value === null) return value
+  if (Array.isArray(value)) {
+    for (const item of value) { const t = conditional(item); if (typeof t === 'string') return t }
+    return undefined
+  }
+  if (value && typeof value === 'object') {
+    for (const [condition, target] of Object.entries(value)) {
+      if (!CONDITIONS.has(condition)) continue
+      const t = conditional(target)
+      if (t !== undefined) return t
+    }
+  }
+  return undefined
+}
