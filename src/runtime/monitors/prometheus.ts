@@ -98,20 +98,39 @@ export function writeTextfileSync(file: string, text: string): void {
   writeFileAtomicSync(target, text, { mode: 0o644 })
 }
 
-/** PUT the metrics to `<url>/metrics/job/<job>` (replaces the job's group). Throws on a non-2xx answer. */
+/**
+ * PUT the metrics to `<url>/metrics/job/<job>` (replaces the job's group). Throws on a non-2xx answer.
+ * node:http with `Connection: close`, not fetch(): undici kept its idle keep-alive socket referenced
+ * ~300 ms after the push (loading it cost ~90 ms more), so a short-lived CLI exited that much later.
+ */
 export async function pushMetrics(url: string, job: string, text: string, timeoutMs = 5000): Promise<void> {
-  const headers: Record<string, string> = { 'content-type': PROMETHEUS_CONTENT_TYPE }
-  // fetch() refuses a URL with credentials (https://user:pass@push.example/): they become Basic auth
-  const parsed = URL.canParse(url) ? new URL(url) : undefined
-  if (parsed && (parsed.username || parsed.password)) {
-    const user = decodeURIComponent(parsed.username)
-    const pass = decodeURIComponent(parsed.password)
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
-    parsed.username = ''
-    parsed.password = ''
-    url = parsed.href
+  const target = new URL(url)
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`pushgateway ${url}: expected an http:// or https:// url`)
+  const headers: Record<string, string | number> = { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), connection: 'close' }
+  // credentials in the url (https://user:pass@push.example/) are sent as Basic auth
+  if (target.username || target.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`
+    target.username = ''
+    target.password = ''
   }
-  const target = `${url.replace(/\/+$/, '')}/metrics/job/${encodeURIComponent(job)}`
-  const res = await fetch(target, { method: 'PUT', body: text, headers, signal: AbortSignal.timeout(timeoutMs) })
-  if (!res.ok) throw new Error(`pushgateway ${target} answered ${res.status} ${res.statusText}`)
+  // a job name with a '/' (or an empty one) goes base64url-encoded, as the pushgateway's API asks
+  const jobPath = job === '' || job.includes('/') ? `job@base64/${Buffer.from(job).toString('base64url') || '='}` : `job/${encodeURIComponent(job)}`
+  target.pathname = `${target.pathname.replace(/\/+$/, '')}/metrics/${jobPath}`
+  const { request } = process.getBuiltinModule(target.protocol === 'https:' ? 'node:https' : 'node:http') as typeof import('node:http')
+  await new Promise<void>((resolvePush, reject) => {
+    const req = request(target, { method: 'PUT', headers, agent: false }, res => {
+      res.resume()
+      res.on('end', () => {
+        const status = res.statusCode ?? 0
+        if (status >= 200 && status < 300) resolvePush()
+        else reject(new Error(`pushgateway ${target.href} answered ${status} ${res.statusMessage ?? ''}`.trimEnd()))
+      })
+      res.on('error', reject)
+    })
+    const timer = setTimeout(() => req.destroy(new Error(`pushgateway ${target.href}: no answer within ${timeoutMs} ms`)), timeoutMs)
+    timer.unref()
+    req.on('close', () => clearTimeout(timer))
+    req.on('error', reject)
+    req.end(text)
+  })
 }
