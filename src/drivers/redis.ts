@@ -33,6 +33,12 @@ export interface RedisClient {
   status: string
 }
 
+/**
+ * The longest PX given to Redis: it parses PX as a signed 64-bit integer and adds its clock (a PX
+ * above ~9.2e18 ms, or one String() writes with an exponent, fails); MAX_SAFE_INTEGER (~285 000
+ * years) is exact in both and far below that.
+ */
+const MAX_PX = Number.MAX_SAFE_INTEGER
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
 /** SET in one allocation (see _redis-set.ts): defined once ioredis is loaded, before any client exists. */
 let SetCommand: SetCommandClass | undefined
@@ -336,9 +342,14 @@ export class RedisTier implements Tier {
     })
   }
 
+  /**
+   * The entry's PX: its ttl + stale window from now; none past MAX_PX, which Redis refuses (a SET
+   * with it fails and took the tier down): the envelope's expiry still applies on read.
+   */
   private _px(entry: StoredEntry): number | undefined {
     if (entry.expiresAt === null) return undefined
-    return Math.ceil(entry.expiresAt + entry.staleFor - Date.now())
+    const px = Math.ceil(entry.expiresAt + entry.staleFor - Date.now())
+    return px > MAX_PX ? undefined : px
   }
 }
 
