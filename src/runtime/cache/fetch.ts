@@ -21,6 +21,8 @@
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
  *   'only-if-cached' serves a stored copy or a 504.
+ * - A 2xx/3xx answer to an unsafe method (POST, PUT, PATCH, DELETE, ...) removes the stored GET and
+ *   HEAD of its URL (RFC 9111 §4.4).
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS`.
  */
 import type { PerfCache } from '../types.js'
@@ -161,6 +163,21 @@ function mark(response: Response, state: CacheState): Response {
   return res
 }
 
+/** Methods that change nothing on the server (RFC 9110 §9.2.1): a response to any other invalidates the URL. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+/**
+ * RFC 9111 §4.4: a non-error response (2xx, 3xx) to an unsafe request (POST, PUT, PATCH, DELETE, ...)
+ * removes the stored GET and HEAD responses of its URL: the resource has changed, and the next GET
+ * must not be served the copy from before. A cache failure is no failed request.
+ */
+async function invalidating(cache: PerfCache, input: string | URL, method: string, response: Response): Promise<Response> {
+  if (SAFE_METHODS.has(method.toUpperCase()) || response.status < 200 || response.status >= 400) return response
+  const get = keyOf('GET', input, new Headers())
+  if (get) await Promise.all([cache.delete(get.key), cache.delete(`http:HEAD:${get.url}`)]).catch(() => {})
+  return response
+}
+
 export function createCachedFetch(cache: PerfCache, options: Options): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
 
@@ -169,7 +186,7 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const request = typeof Request === 'function' && resource instanceof Request ? resource : undefined
     const input = request ? request.url : resource as string | URL
     if (request) {
-      if (request.body !== null) return mark(await fetch(request, init), 'BYPASS')
+      if (request.body !== null) return mark(await invalidating(cache, request.url, init.method ?? request.method, await fetch(request, init)), 'BYPASS')
       const headers = new Headers(request.headers)
       for (const [name, value] of new Headers(init.headers)) headers.set(name, value)
       // `cache` is a RequestInit member in the DOM types, not in Node's: read through the same cast as below
@@ -183,7 +200,7 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const mode: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
     const netInit: RequestInit = { ...rest, headers: reqHeaders }
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
-    if (!target) return mark(await fetch(input, netInit), 'BYPASS')
+    if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
 
     const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)
     const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
