@@ -147,12 +147,28 @@ function varyMatches(meta: Meta, req: Headers): boolean {
   return Object.entries(meta.vary).every(([name, value]) => req.get(name) === value)
 }
 
-function toResponse(body: Buffer, meta: Meta, state: CacheState): Response {
+/** `requested`: the URL asked for; a copy fetched from another (after redirects) is `redirected`, as fetch's own response. */
+function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: string): Response {
   const headers = new Headers(meta.headers)
   headers.set(CACHE_STATE_HEADER, state)
   const res = new Response(NULL_BODY.has(meta.status) ? null : body, { status: meta.status, statusText: meta.statusText, headers })
-  Object.defineProperty(res, 'url', { value: meta.url })
+  Object.defineProperties(res, { url: { value: meta.url }, redirected: { value: meta.url !== requested } })
   return res
+}
+
+/** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
+function isRedirect(status: number, location: string | null | undefined): boolean {
+  return status >= 300 && status < 400 && location != null
+}
+
+/**
+ * Whether a stored copy answers a request with this `redirect` mode: one that follows redirects
+ * takes any copy but a redirect (stored by earlier builds); `'manual'` and `'error'` only a copy
+ * fetched from the URL itself, not one reached through a redirect they would not have followed.
+ */
+function answersRedirectMode(meta: Meta, requested: string, redirect: RequestInit['redirect']): boolean {
+  if (redirect === undefined || redirect === 'follow') return !isRedirect(meta.status, meta.headers.find(([n]) => n === 'location')?.[1])
+  return meta.url === requested
 }
 
 function mark(response: Response, state: CacheState): Response {
@@ -204,11 +220,12 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
 
     const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)
     const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
+      && answersRedirectMode(entry.metadata, target.url, init.redirect)
       ? { body: entry.value, meta: entry.metadata } : undefined
     const now = Date.now()
     if (stored) {
       const fresh = stored.meta.freshUntil === null || now < stored.meta.freshUntil
-      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT')
+      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url)
       const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
       const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
       if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
@@ -224,12 +241,12 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     try {
       response = await fetch(input, netInit)
     } catch (error) {
-      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE')
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url)
       throw error
     }
     if (STALE_ON_STATUS.has(response.status) && staleOk()) {
       await response.body?.cancel().catch(() => {})
-      return toResponse(stored!.body, stored!.meta, 'STALE')
+      return toResponse(stored!.body, stored!.meta, 'STALE', target.url)
     }
 
     if (response.status === 304 && stored) {
@@ -238,12 +255,14 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
       for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
       const meta: Meta = { ...stored.meta, headers: storedHeaders(merged), freshUntil: freshness(response, cc, options.ttl, Date.now()) }
       await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
-      return toResponse(stored.body, meta, 'REVALIDATED')
+      return toResponse(stored.body, meta, 'REVALIDATED', target.url)
     }
 
     const cc = parseCacheControl(response.headers.get('cache-control'))
     const vary = varyOf(response, reqHeaders)
-    if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary) return mark(response, 'MISS')
+    if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary || isRedirect(response.status, response.headers.get('location'))) {
+      return mark(response, 'MISS')
+    }
     const body = Buffer.from(await response.arrayBuffer())
     const t = Date.now()
     const staleDirective = seconds(cc, 'stale-if-error')
@@ -260,6 +279,6 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     }
     const ttl = entryTtl(meta, options, t)
     if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
-    return toResponse(body, meta, 'MISS')
+    return toResponse(body, meta, 'MISS', target.url)
   }
 }
