@@ -40,6 +40,8 @@ export interface RedisClient {
  */
 const MAX_PX = Number.MAX_SAFE_INTEGER
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
+/** Each client's last connection error ("connect ECONNREFUSED 127.0.0.1:6379") while it is not connected. */
+const connectionErrors = new WeakMap<RedisClient, unknown>()
 /** SET in one allocation (see _redis-set.ts): defined once ioredis is loaded, before any client exists. */
 let SetCommand: SetCommandClass | undefined
 
@@ -143,12 +145,22 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     ...(spec.tls && { tls: spec.tls === true ? {} : spec.tls }),
   }
   const client = spec.url ? new Redis(spec.url, options) : new Redis(options)
-  // errors surface on each call; never as an unhandled 'error' event
-  client.on('error', () => {})
+  // errors surface on each call; never as an unhandled 'error' event. The last one of the connection
+  // says why calls fail (RedisTier.explain) until it connects again
+  client.on('error', (error: unknown) => { connectionErrors.set(client, error) })
+  // a server that exits or drops the connection: no error event before ioredis fails the queued calls
+  client.on('close', () => {
+    if (connectionErrors.has(client)) return
+    const { host, port, path } = (client as unknown as { options: { host?: string; port?: number; path?: string } }).options
+    connectionErrors.set(client, new Error(`the connection to ${path ?? `${host}:${port}`} closed`))
+  })
   // an idle connection must not keep a CLI alive
-  const stream = (client as unknown as { stream?: { unref?: () => void } }).stream
-  stream?.unref?.()
-  client.on('connect', () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.())
+  const unref = () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.()
+  unref()
+  client.on('connect', () => {
+    connectionErrors.delete(client)
+    unref()
+  })
   return client
 }
 
@@ -173,6 +185,16 @@ export class RedisTier implements Tier {
 
   client(): Promise<RedisClient> {
     return this._client
+  }
+
+  /**
+   * A command on a connection ioredis cannot make fails with "Reached the max retries per request
+   * limit (which is 0). Refer to maxRetriesPerRequest…", an option unperf sets and the user cannot:
+   * the connection's own error is what says what is wrong.
+   */
+  explain(error: unknown): unknown {
+    if ((error as { name?: unknown } | undefined)?.name !== 'MaxRetriesPerRequestError' || this._ready === undefined) return error
+    return connectionErrors.get(this._ready) ?? error
   }
 
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */

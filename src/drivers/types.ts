@@ -47,6 +47,8 @@ export interface Tier {
   enforce?(maxBytes: number): Promise<{ key: string; reason: 'lru' | 'expired'; size: number }[]>
   close(): Promise<void>
   readonly dir?: string
+  /** The error to report for a failed call (error path only): a remote tier's connection error for its client's generic one. */
+  explain?(error: unknown): unknown
 }
 
 export interface KeysOptions {

@@ -89,6 +89,7 @@ export class NamespaceEvents {
 
   report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     this._stats.errors++
+    if (tier?.explain) error = tier.explain(error)
     scrubCredentials(error)
     const hooks = this._ctx.hooks
     if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this._name, ...(key !== undefined && { key }), code, ...(tier && { tier: tier.kind }), error })

@@ -1,0 +1,52 @@
+/**
+ * A redis tier that cannot connect is reported with the connection's own error (connect
+ * ECONNREFUSED 127.0.0.1:<port>, or the connection to it closed), in the warning and in the cache:error payload, not ioredis'
+ * "Reached the max retries per request limit (which is 0). Refer to maxRetriesPerRequest...", which
+ * points at an option unperf sets and the user cannot. Against a real redis-server killed mid-run.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { hasRedisServer, startRedisServer, type PrivateRedis } from '../helpers/redis-server.js'
+import { manager } from './_manager.js'
+
+let redis: PrivateRedis | undefined
+afterAll(() => { redis?.process.kill('SIGKILL') })
+
+describe.skipIf(!hasRedisServer)('a redis tier that cannot connect', () => {
+  it('a redis that exits mid-run: the warning and cache:error say why (refused, or the connection closed), not ioredis max retries', async () => {
+    redis = await startRedisServer()
+    const { cache, hooks, warnings, m } = manager({ driver: ['memory', { driver: 'redis', url: redis.url }], timeout: 1000 })
+    const errors: string[] = []
+    hooks.hook('cache:error', p => { errors.push(String((p.error as Error).message)) })
+    try {
+      await cache.set('before', 1)
+      expect(errors).toEqual([])
+      redis.process.kill('SIGKILL')
+      await new Promise(resolve => redis!.process.once('exit', resolve))
+      // calls go on with the memory tier; the first ones after the exit find the tier down
+      for (let i = 0; i < 5; i++) await cache.set(`after-${i}`, i)
+      expect(await cache.get('after-4')).toBe(4)
+      expect(errors.length).toBeGreaterThan(0)
+      const why = `(connect ECONNREFUSED 127.0.0.1:${redis.port}|the connection to 127.0.0.1:${redis.port} closed)`
+      for (const message of errors) expect(message).toMatch(new RegExp(`^${why}$`))
+      expect(warnings.join('\n')).toMatch(new RegExp(`redis tier failed \\(${why}\\)`))
+      expect(warnings.join('\n')).not.toMatch(/max retries/i)
+    } finally {
+      await m.close()
+    }
+  })
+
+  it('a redis that is not there from the start: connect ECONNREFUSED with its address', async () => {
+    const { cache, hooks, warnings, m } = manager({ driver: ['memory', { driver: 'redis', url: 'redis://127.0.0.1:1' }], timeout: 1000 })
+    const errors: string[] = []
+    hooks.hook('cache:error', p => { errors.push(String((p.error as Error).message)) })
+    try {
+      await cache.set('k', 1)
+      expect(await cache.get('k')).toBe(1)
+      expect(errors.length).toBeGreaterThan(0)
+      for (const message of errors) expect(message).toBe('connect ECONNREFUSED 127.0.0.1:1')
+      expect(warnings.join('\n')).toContain('redis tier failed (connect ECONNREFUSED 127.0.0.1:1)')
+    } finally {
+      await m.close()
+    }
+  })
+})
