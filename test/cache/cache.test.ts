@@ -176,8 +176,12 @@ describe('wrap and cached', () => {
     const { cache } = manager({ driver: 'fs' })
     expect(await cache.wrap('sie', async () => 'good', { ttl: 20, staleIfError: '1h' })).toBe('good')
     await new Promise(r => setTimeout(r, 40))
-    expect(await cache.wrap('sie', async () => { throw new Error('offline') }, { ttl: 20, staleIfError: '1h' })).toBe('good')
+    const failing = () => cache.wrap('sie', async () => { throw new Error('offline') }, { ttl: 20, staleIfError: '1h' })
+    // the caller whose fn failed and one that joined its call: each counted once, as stale
+    expect(await Promise.all([failing(), failing()])).toEqual(['good', 'good'])
+    expect(cache.stats()).toMatchObject({ misses: 1, stale: 2, hits: 0 })
     await expect(cache.wrap('sie2', async () => { throw new Error('offline') }, { staleIfError: '1h' })).rejects.toThrow('offline')
+    expect(cache.stats()).toMatchObject({ misses: 2, stale: 2 })
   })
 
   it('files: the content hash of the inputs joins the key', async () => {

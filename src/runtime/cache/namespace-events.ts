@@ -39,6 +39,15 @@ export class NamespaceEvents {
     if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, stale: true })
   }
 
+  /**
+   * staleIfError: a wrap() whose lookup was a miss (counted, `cache:miss` fired) and whose fn then
+   * failed is served the stale value: the call counts once, as stale (`cache:hit` with `stale: true` fires too).
+   */
+  staleAfterMiss(key: string, found: Lookup): void {
+    this._stats.misses--
+    this.stale(key, found)
+  }
+
   /** A wrap() caller that joined another's call counts as that call turned out (hit, stale or miss). */
   joined(key: string, outcome: Outcome): void {
     const hooks = this._ctx.hooks

@@ -244,6 +244,7 @@ export class CacheNamespace implements PerfCache {
       hit: (key: string, found: Lookup) => this._hit(key, found),
       miss: (key: string) => this._events.miss(key),
       stale: (key: string, found: Lookup) => this._events.stale(key, found),
+      staleAfterMiss: (key: string, found: Lookup) => this._events.staleAfterMiss(key, found),
       // an undefined result is not cached (fn runs again next time), as set() deletes for it
       write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => value === undefined
         ? this.delete(key).then(() => undefined)

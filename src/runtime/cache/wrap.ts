@@ -29,6 +29,8 @@ export interface WrapApi {
   hit(key: string, found: Lookup): StoredEntry
   miss(key: string): void
   stale(key: string, found: Lookup): void
+  /** A miss already counted whose call ends up served stale (staleIfError): counted as stale instead. */
+  staleAfterMiss(key: string, found: Lookup): void
   /** A caller that joined another's call counts as that call turned out (hit, stale or miss). */
   joined(key: string, outcome: Outcome): void
   write(key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void>
@@ -112,7 +114,7 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
   } catch (error) {
     const sie = options.staleIfError === undefined ? api.namespace.config.staleIfError : options.staleIfError
     if (found && sie !== false && found.entry.expiresAt !== null && Date.now() < found.entry.expiresAt + staleWindow(sie)) {
-      api.stale(key, found)
+      api.staleAfterMiss(key, found)
       outcome.served = 'stale'
       return found.entry.value as T
     }
