@@ -147,10 +147,15 @@ function varyMatches(meta: Meta, req: Headers): boolean {
   return Object.entries(meta.vary).every(([name, value]) => req.get(name) === value)
 }
 
-/** `requested`: the URL asked for; a copy fetched from another (after redirects) is `redirected`, as fetch's own response. */
-function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: string): Response {
+/**
+ * `requested`: the URL asked for; a copy fetched from another (after redirects) is `redirected`, as
+ * fetch's own response. A GET's stored body is the decoded one: its length is the Content-Length
+ * (the wire's is not stored), so a progress bar can size it (a HEAD's copy has no body to measure).
+ */
+function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: string, method: string): Response {
   const headers = new Headers(meta.headers)
   headers.set(CACHE_STATE_HEADER, state)
+  if (method === 'GET' && !NULL_BODY.has(meta.status)) headers.set('content-length', String(body.length))
   const res = new Response(NULL_BODY.has(meta.status) ? null : body, { status: meta.status, statusText: meta.statusText, headers })
   Object.defineProperties(res, { url: { value: meta.url }, redirected: { value: meta.url !== requested } })
   return res
@@ -178,6 +183,9 @@ function mark(response: Response, state: CacheState): Response {
   Object.defineProperties(res, { url: { value: response.url }, redirected: { value: response.redirected } })
   return res
 }
+
+/** Request headers that make a request the caller's own conditional one. */
+const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-range']
 
 /** Methods that change nothing on the server (RFC 9110 §9.2.1): a response to any other invalidates the URL. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
@@ -213,7 +221,11 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const reqHeaders = new Headers(init.headers)
     const reqCc = parseCacheControl(reqHeaders.get('cache-control'))
     const { cache: cacheMode, ...rest } = init as RequestInit & { cache?: CacheMode }
-    const mode: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
+    // the Fetch standard: a request with its own conditional headers is the caller's revalidation
+    // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'
+    const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name))
+    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
+    const mode: CacheMode = asked === 'default' && conditional ? 'no-store' : asked
     const netInit: RequestInit = { ...rest, headers: reqHeaders }
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
     if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
@@ -225,7 +237,7 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const now = Date.now()
     if (stored) {
       const fresh = stored.meta.freshUntil === null || now < stored.meta.freshUntil
-      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url)
+      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method)
       const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
       const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
       if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
@@ -241,12 +253,12 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     try {
       response = await fetch(input, netInit)
     } catch (error) {
-      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url)
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
       throw error
     }
     if (STALE_ON_STATUS.has(response.status) && staleOk()) {
       await response.body?.cancel().catch(() => {})
-      return toResponse(stored!.body, stored!.meta, 'STALE', target.url)
+      return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
     }
 
     if (response.status === 304 && stored) {
@@ -255,7 +267,7 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
       for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
       const meta: Meta = { ...stored.meta, headers: storedHeaders(merged), freshUntil: freshness(response, cc, options.ttl, Date.now()) }
       await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
-      return toResponse(stored.body, meta, 'REVALIDATED', target.url)
+      return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
     }
 
     const cc = parseCacheControl(response.headers.get('cache-control'))
@@ -279,6 +291,6 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     }
     const ttl = entryTtl(meta, options, t)
     if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
-    return toResponse(body, meta, 'MISS', target.url)
+    return toResponse(body, meta, 'MISS', target.url, method)
   }
 }
