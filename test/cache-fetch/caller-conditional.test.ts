@@ -17,7 +17,8 @@ describe('cached fetch: the caller\'s conditional requests, Content-Length', () 
     const { cache } = realCache()
     const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
     expect((await f(`${s.url}/r`)).headers.get('x-unperf-cache')).toBe('MISS')
-    for (const headers of [{ 'if-none-match': '"v1"' }, { 'if-modified-since': new Date().toUTCString() }]) {
+    const conditionals: Record<string, string>[] = [{ 'if-none-match': '"v1"' }, { 'if-modified-since': new Date().toUTCString() }]
+    for (const headers of conditionals) {
       const res = await f(`${s.url}/r`, { headers })
       expect(res.status).toBe(304)
       expect(res.headers.get('x-unperf-cache')).toBe('BYPASS')
