@@ -70,7 +70,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   const parseAsync = program.parseAsync.bind(program) as unknown as Parse
   const target = program as unknown as { parseAsync: Parse; parse: (...args: ParseArgs) => T }
 
-  target.parseAsync = async (...args: ParseArgs) => {
+  // viaParse: parse(), true when the process exits 1 on an error (below), so the report can record it
+  const run = async (args: ParseArgs, viaParse: boolean) => {
     const argv = _userArgs(args)
     userArgs = argv
     const hostOverride = _installExitOverride(program)
@@ -92,7 +93,11 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       }
       // the process exits below with commander's code: the report records it (not when the host decides)
       const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error))
-      if (exiting && _exitCode(error)) process.exitCode = _exitCode(error)
+      if (exiting) {
+        // --help and --version exit 0: recorded as 0 unless the host set a code of its own
+        if (_exitCode(error)) process.exitCode = _exitCode(error)
+        else if (process.exitCode === undefined) process.exitCode = 0
+      } else if (viaParse) process.exitCode = 1
       await closePerf(perf, options)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
       if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
@@ -101,8 +106,9 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       await closePerf(perf, options)
     }
   }
+  target.parseAsync = (...args: ParseArgs) => run(args, false)
   target.parse = (...args: ParseArgs) => {
-    target.parseAsync(...args).catch((error: unknown) => {
+    run(args, true).catch((error: unknown) => {
       // like a throw out of a synchronous parse(): printed, exit code 1
       console.error(error)
       process.exit(1)

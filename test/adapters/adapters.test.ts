@@ -153,6 +153,8 @@ for (const [label, fixture, env] of [
       expect(r.stdout + r.stderr).toMatch(/usage/i)
       expect(r.stdout + r.stderr).toMatch(/no-cache/)
       expect(r.history).toHaveLength(1)
+      // the code it exits with, 0, as for a success (citty's own runMain: its process.exit(0))
+      expect(r.history[0]!.exitCode).toBe(0)
       expect(exitHooks(r)).toBe(1)
     })
 
@@ -187,6 +189,7 @@ for (const [label, fixture, env] of [
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout.trim()).toBe('3.2.1')
       expect(r.history).toHaveLength(1)
+      if (!('MODE' in env && env.MODE === 'citty-runmain')) expect(r.history[0]!.exitCode).toBe(0)
       expect(exitHooks(r)).toBe(1)
     })
 
@@ -267,7 +270,7 @@ describe.skipIf(!built)('unperf/commander with a host exitOverride callback that
     expect(r.stderr).not.toMatch(/CommanderError|\bat \S/)
     expect(r.code, r.stderr).toBe(code)
     expect(r.history).toHaveLength(1)
-    expect(r.history[0]!.exitCode ?? 0).toBe(code)
+    expect(r.history[0]!.exitCode).toBe(code)
     expect(exitHooks(r)).toBe(1)
   })
 
@@ -290,5 +293,17 @@ describe.skipIf(!built)('unperf/commander with a host exitOverride callback that
     expect(fail.stderr).toContain('boom from fail')
     expect(fail.report!.commands).toMatchObject([{ name: 'fail', status: 'error', error: { message: 'boom from fail' } }])
     expect(h.run(['ok'], { MODE: 'host-callback' }).history).toHaveLength(3)
+  })
+})
+
+describe.skipIf(!built)('unperf/commander with parse() instead of parseAsync()', { timeout: 120_000 }, () => {
+  it('the code the process exits with is the one recorded: 0 for a success or --help, 1 for a thrown error', () => {
+    const h = host('commander-cli.mjs')
+    for (const [args, code] of [[['ok'], 0], [['--help'], 0], [['fail'], 1], [['nope'], 2]] as const) {
+      const r = h.run([...args], { MODE: 'sync' })
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code)
+      expect(r.history.at(-1)!.exitCode, args.join(' ')).toBe(code)
+    }
+    expect(h.run(['fail'], { MODE: 'sync' }).stderr).toContain('boom from fail')
   })
 })
