@@ -8,7 +8,7 @@
  * across consecutive runs of the same code. A test that passes after one retry every run on one
  * commit (fail, pass, fail, pass, ...) has a flip rate of 1; a test that always fails has 0.
  */
-import type { TestRunEntry } from './history-lines.js'
+import { uniqueTestNames, type TestRunEntry } from './history-lines.js'
 
 export interface FlakyTest {
   /** POSIX path relative to the vitest root. */
@@ -42,8 +42,10 @@ export function findFlaky(entries: readonly TestRunEntry[], options: FindFlakyOp
   for (const entry of [...entries].sort((a, b) => a.endedAt - b.endedAt)) {
     const code = codeKey(entry)
     for (const file of entry.files) {
-      for (const [name, , state, retries] of file.tests) {
+      const names = uniqueTestNames(file.tests)
+      for (const [i, [, , state, retries]] of file.tests.entries()) {
         if (state !== 'p' && state !== 'f') continue
+        const name = names[i]!
         const key = `${file.project ?? ''}\0${file.path}\0${name}`
         let s = stats.get(key)
         if (!s) {

@@ -71,6 +71,21 @@ export function newRunId(): string {
   return randomBytes(8).toString('hex')
 }
 
+/**
+ * The names of a file's tests, unique within the file: vitest lets two tests share a name (a
+ * `test.each` without a placeholder, a copy-pasted test), and the readers key tests by name. The
+ * second, third, ... test of a name is `name (#2)`, `name (#3)`, by its place in the file (vitest
+ * records tests in the order they are defined, skipped ones included, so the place holds across runs).
+ */
+export function uniqueTestNames(tests: readonly TestSample[]): string[] {
+  const seen = new Map<string, number>()
+  return tests.map(([name]) => {
+    const count = (seen.get(name) ?? 0) + 1
+    seen.set(name, count)
+    return count === 1 ? name : `${name} (#${count})`
+  })
+}
+
 /** Serializes an entry as one self-validating line. */
 export function formatHistoryLine(entry: TestRunEntry): string {
   const json = JSON.stringify(entry)

@@ -8,7 +8,7 @@
  * the odd slow outlier on a noisy CI machine, and silent on sub-millisecond jitter.
  */
 import { regressionThreshold } from '../runtime/report/budgets.js'
-import type { TestRunEntry } from './history-lines.js'
+import { uniqueTestNames, type TestRunEntry } from './history-lines.js'
 import { median } from './shard.js'
 
 export interface SlowItem {
@@ -66,8 +66,10 @@ export function findSlow(entries: readonly TestRunEntry[], options: FindSlowOpti
       if (file.state === 'skipped') continue
       const fileKey = `${file.project ?? ''}\0${file.path}`
       if (!entry.partial) push(files, fileKey, { file: file.path, ...(file.project && { project: file.project }) }, file.duration)
-      for (const [name, duration, state] of file.tests) {
+      const names = uniqueTestNames(file.tests)
+      for (const [i, [, duration, state]] of file.tests.entries()) {
         if (state === 's') continue
+        const name = names[i]!
         push(tests, `${fileKey}\0${name}`, { file: file.path, name, ...(file.project && { project: file.project }) }, duration)
       }
     }

@@ -45,6 +45,17 @@ describe('findFlaky', () => {
     expect(flaky).toMatchObject([{ name: 'x', flips: 1, transitions: 1, runs: 2 }])
   })
 
+  it('tests sharing a name in one file (test.each without a placeholder) are told apart by their place, not taken for one flaky test', () => {
+    // one always passes, the other always fails: neither is flaky
+    const entries = [1, 2].map(() => run([file('t.test.ts', [['same', 1, 'p', 0], ['same', 1, 'f', 0]])], { commit: A }))
+    expect(findFlaky(entries)).toEqual([])
+    // the second one flips on the same commit: it is the one listed, once per run
+    expect(findFlaky([
+      run([file('t.test.ts', [['same', 1, 'p', 0], ['same', 1, 'p', 0]])], { commit: A }),
+      run([file('t.test.ts', [['same', 1, 'p', 0], ['same', 1, 'f', 0]])], { commit: A }),
+    ])).toMatchObject([{ name: 'same (#2)', flips: 1, transitions: 1, runs: 2 }])
+  })
+
   it('ranks by flip rate, then flips, then path and name', () => {
     const flaky = findFlaky([
       run([file('b.test.ts', [['y', 1, 'p', 1]]), file('a.test.ts', [['z', 1, 'p', 1], ['w', 1, 'p', 2]])]),
@@ -63,6 +74,11 @@ describe('findSlow', () => {
     expect(slow.files.map(f => [f.file, f.median])).toEqual([['slow.test.ts', 305], ['fast.test.ts', 2]])
     expect(slow.tests.map(t => t.name)).toEqual(['heavy', 'light'])
     expect(slow.tests[0]).toMatchObject({ file: 'slow.test.ts', median: 300, last: 300, runs: 3 })
+  })
+
+  it('tests sharing a name in one file are timed apart', () => {
+    const entries = [1, 2, 3].map(() => run([file('t.test.ts', [['same', 300, 'p', 0], ['same', 1, 'p', 0]])]))
+    expect(findSlow(entries).tests.map(t => [t.name, t.median, t.runs])).toEqual([['same', 300, 3], ['same (#2)', 1, 3]])
   })
 
   it('reports what got slower: the last 3 runs against the runs before (median/MAD)', () => {
