@@ -3,7 +3,8 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
 import { readLastReport } from '../../runtime/report/finalize.js'
-import type { BudgetResult } from '../../runtime/types.js'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import type { BudgetResult, PerfReport } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
@@ -30,7 +31,7 @@ export default defineCommand({
     // the error's shape is every command's ({ name, code, message }), beside the verdicts
     if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: 'E_NO_RUN', message: noRunMessage } }) })
     if (noRun) console.error(red(noRunMessage))
-    if (results.length === 0) return console.log(dim('no budgets configured'))
+    if (results.length === 0) return console.log(dim(_nothingJudged(config, report)))
     console.log(table(results.map(r => [
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
@@ -38,3 +39,17 @@ export default defineCommand({
     if (failed.length > 0) console.error(red(`\n${plural(failed.length, 'budget')} exceeded`))
   },
 })
+
+// --- internal ---
+
+/**
+ * Why no verdict: no budget at all, or budgets for commands the last run did not run (`cli lint`
+ * after a config budgeting `build`: saying 'no budgets configured' then sends the user to the config).
+ */
+function _nothingJudged(config: ResolvedPerfConfig, report: PerfReport | undefined): string {
+  const budgeted = Object.keys(config.budgets.commands)
+  if (budgeted.length === 0) return 'no budgets configured'
+  const ran = [...new Set(report?.commands.map(c => `'${c.name}'`))]
+  const last = ran.length === 0 ? 'no command ran' : `it ran ${ran.join(', ')}`
+  return `no budget applies to the last run (${last}); budgets.commands has ${budgeted.map(n => `'${n}'`).join(', ')}`
+}
