@@ -71,7 +71,16 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   const target = program as unknown as { parseAsync: Parse; parse: (...args: ParseArgs) => T }
 
   // viaParse: parse(), true when the process exits 1 on an error (below), so the report can record it
+  // the 0 a run set (the host had set no code): a later run in the same process starts without it
+  let zeroSetHere = false
+  const exitZero = () => {
+    if (process.exitCode !== undefined) return
+    process.exitCode = 0
+    zeroSetHere = true
+  }
   const run = async (args: ParseArgs, viaParse: boolean) => {
+    if (zeroSetHere && process.exitCode === 0) process.exitCode = undefined
+    zeroSetHere = false
     const argv = _userArgs(args)
     userArgs = argv
     const hostOverride = _installExitOverride(program)
@@ -84,7 +93,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     try {
       const parsed = await parseAsync(...args)
       // a run that ends here exits 0 unless the host said otherwise: the report records it
-      if (process.exitCode === undefined) process.exitCode = 0
+      exitZero()
       return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
@@ -96,7 +105,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
         if (_exitCode(error)) process.exitCode = _exitCode(error)
-        else if (process.exitCode === undefined) process.exitCode = 0
+        else exitZero()
       } else if (viaParse) process.exitCode = 1
       await closePerf(perf, options)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0

@@ -256,6 +256,15 @@ describe.skipIf(!built)('unperf/commander with the host\'s own exitOverride', { 
   })
 })
 
+describe.skipIf(!built)('unperf/commander: one program parsed several times in one process', { timeout: 120_000 }, () => {
+  it("a run's error that reaches the host records no exit code of an earlier run's success (the host decides)", () => {
+    const r = host('commander-cli.mjs').run([], { MODE: 'twice' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('host caught commander.unknownCommand')
+    expect(r.history.map(h => h.exitCode)).toEqual([0, undefined, 0])
+  })
+})
+
 describe.skipIf(!built)('unperf/commander with a host exitOverride callback that does not throw', { timeout: 120_000 }, () => {
   // commander calls the callback, then process.exit(): the instrumented program does the same,
   // after the report is written (a usage error exits 2, as without an override)
