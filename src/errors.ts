@@ -134,6 +134,24 @@ export class UsageError extends PerfError {
   }
 }
 
+/**
+ * `unperf bench`: a benchmarked command, or its `--prepare` command, exited non-zero (without
+ * `--ignore-failure`). Like hyperfine, the benchmark stops at that run: its figures would time a
+ * failure. The CLI exits 1.
+ */
+export class BenchCommandError extends PerfError {
+  override name = 'BenchCommandError'
+  /** The command as given (the `--prepare` one for a failed preparation). */
+  command: string
+  /** Its exit status (128 + n when signal n ended it). */
+  exitCode: number
+  constructor(message: string, command: string, exitCode: number) {
+    super('E_BENCH_COMMAND_FAILED', message)
+    this.command = command
+    this.exitCode = exitCode
+  }
+}
+
 /** A metric name or label Prometheus would reject, a bad value, or a name registered twice with different types. */
 export class MetricError extends PerfError {
   override name = 'MetricError'

@@ -124,7 +124,7 @@ async function run(argv: string[]): Promise<number> {
       console.error(process.stderr.isTTY && !process.env.NO_COLOR ? `${e.message}` : plain)
       return 2
     }
-    if (json) console.log(JSON.stringify({ error: { name: e.name, message: e.message } }, null, 2))
+    if (json) console.log(JSON.stringify({ error: { name: e.name, ...(e.code && { code: e.code }), message: e.message } }, null, 2))
     console.error(error instanceof Error ? `[unperf] ${errorMessage(error)}` : error)
     return 1
   }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatDuration } from '../../config/units.js'
-import { errorMessage, UsageError } from '../../errors.js'
+import { BenchCommandError, errorMessage, UsageError } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { mannWhitney, outliers, ratioText, relative, summarize, type Summary } from '../bench-stats.js'
 import { bold, commonArgs, green, plural, printJson, red, table, yellow } from '../_ui.js'
@@ -46,6 +46,12 @@ function readBaseline(option: string, cwd: string): { results: Result[] } {
   return base as { results: Result[] }
 }
 
+/** A failed run or preparation; a progress bar on the terminal is cleared first, so the message starts its own line. */
+function failed(message: string, command: string, exitCode: number): BenchCommandError {
+  if (process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(80) + '\r')
+  return new BenchCommandError(message, command, exitCode)
+}
+
 function progress(label: string, done: number, total: number) {
   if (!process.stderr.isTTY) return
   const width = 30
@@ -79,11 +85,18 @@ export default defineCommand({
     const base = args.baseline === undefined ? undefined : readBaseline(args.baseline, cwd)
     // and the files it will write: a typo in a path must not be found after the benchmark
     for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option], cwd)
+    const ignoreFailure = Boolean(args['ignore-failure'])
     const prepare = () => {
       if (!args.prepare) return
       const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
-      if (prep.status !== 0 && !args['ignore-failure']) throw new Error(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`)
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, prep.status ?? 1)
+    }
+    // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
+    // (the remaining runs, up to 1000 of a command that fails at once, would time a failure)
+    const checked = (command: string, run: ReturnType<typeof runOnce>, which: string) => {
+      if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' exited with code ${run.code} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code)
+      return run
     }
     const results: Result[] = []
     // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
@@ -92,15 +105,15 @@ export default defineCommand({
     const correct = (s: ReturnType<typeof runOnce>) => ({ ...s, seconds: Math.max(0, s.seconds - overhead) })
     for (const command of commands) {
       // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
-      for (let i = 0; i < warmup; i++) { prepare(); runOnce(command, cwd) }
+      for (let i = 0; i < warmup; i++) { prepare(); checked(command, runOnce(command, cwd), `warm-up run ${i + 1}`) }
       prepare()
-      const first = correct(runOnce(command, cwd))
+      const first = correct(checked(command, runOnce(command, cwd), 'run 1'))
       const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds, 1e-3))))
       const samples = [first]
       progress(command, samples.length, total)
       while (samples.length < total) {
         prepare()
-        samples.push(correct(runOnce(command, cwd)))
+        samples.push(correct(checked(command, runOnce(command, cwd), `run ${samples.length + 1} of ${total}`)))
         progress(command, samples.length, total)
       }
       const times = samples.map(s => s.seconds)
@@ -113,11 +126,8 @@ export default defineCommand({
     }
     const warnings: string[] = []
     for (const r of results) {
-      if (r.exit_codes.some(c => c !== 0)) {
-        warnings.push(`'${r.command}' exited non-zero in ${plural(r.exit_codes.filter(c => c !== 0).length, 'run')}: its figures may mean nothing (check the command${args['ignore-failure'] ? '' : ', or --ignore-failure'})`)
-        // like hyperfine: a broken command must not pass a CI step (it would even look faster than its baseline)
-        if (!args['ignore-failure']) process.exitCode = 1
-      }
+      // only with --ignore-failure: without it the first failing run stopped the benchmark
+      if (r.exit_codes.some(c => c !== 0)) warnings.push(`'${r.command}' exited non-zero in ${plural(r.exit_codes.filter(c => c !== 0).length, 'run')}: its figures may mean nothing (check the command)`)
       const n = outliers(r.times)
       if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
       if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)

@@ -1,0 +1,26 @@
+/**
+ * `unperf bench` like hyperfine: the first run that exits non-zero (a warm-up one included) stops
+ * the benchmark. Before, every run was made: `unperf bench false 'ls /nonexistent'` ran each 1000
+ * times (a command that fails at once takes no time) and took 34 s to say they failed.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
+
+describe('unperf bench', () => {
+  it('stops at the first run that exits non-zero, warm-ups included, naming the command and its code (exit 1)', () => {
+    const dir = tempDir('unperf-bench-failure-')
+    // no --runs: it would have been as many runs as fit in 3 s of a command that takes no time
+    const r = unperf(dir, 'bench', '--warmup', '0', '--json', 'printf x >> ran; exit 3', 'printf y >> next')
+    expect(r.code).toBe(1)
+    expect(r.json().error).toMatchObject({ name: 'BenchCommandError', code: 'E_BENCH_COMMAND_FAILED' })
+    expect(r.json().error.message).toContain("'printf x >> ran; exit 3' exited with code 3 in run 1: the benchmark stopped")
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('x')
+    expect(existsSync(join(dir, 'next'))).toBe(false) // the commands after it are not run
+    const warm = unperf(dir, 'bench', '--warmup', '2', 'exit 4')
+    expect(warm.code).toBe(1)
+    expect(warm.stderr).toContain("'exit 4' exited with code 4 in warm-up run 1")
+  })
+})
