@@ -1,7 +1,8 @@
 /**
  * `unperf bench` like hyperfine: the first run that exits non-zero (a warm-up one included) stops
- * the benchmark. Before, every run was made: `unperf bench false 'ls /nonexistent'` ran each 1000
- * times (a command that fails at once takes no time) and took 34 s to say they failed.
+ * the benchmark (before, `unperf bench false 'ls /nonexistent'` ran each 1000 times, 34 s, to say
+ * they failed), and without --runs the number of runs is what fits in 3 s counting all a run costs:
+ * the command, the shell's spawn and --prepare (before, `unperf bench true` made 1000 runs, 20 s).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,5 +23,16 @@ describe('unperf bench', () => {
     const warm = unperf(dir, 'bench', '--warmup', '2', 'exit 4')
     expect(warm.code).toBe(1)
     expect(warm.stderr).toContain("'exit 4' exited with code 4 in warm-up run 1")
+  })
+
+  it('without --runs, as many runs as fit in 3 s with the shell spawn time and --prepare counted in each', () => {
+    const dir = tempDir('unperf-bench-run-count-')
+    const fast = unperf(dir, 'bench', '--warmup', '0', '--json', 'true')
+    expect(fast.code, fast.stderr).toBe(0)
+    const { results, shell_overhead: overhead } = fast.json()
+    expect(results[0].times.length).toBeLessThanOrEqual(Math.max(10, Math.floor(3 / overhead)))
+    const prepared = unperf(dir, 'bench', '--warmup', '0', '--prepare', 'sleep 0.1', '--json', 'true')
+    expect(prepared.code, prepared.stderr).toBe(0)
+    expect(prepared.json().results[0].times.length).toBeLessThanOrEqual(30)
   })
 })

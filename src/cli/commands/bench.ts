@@ -86,11 +86,14 @@ export default defineCommand({
     // and the files it will write: a typo in a path must not be found after the benchmark
     for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option], cwd)
     const ignoreFailure = Boolean(args['ignore-failure'])
-    const prepare = () => {
-      if (!args.prepare) return
+    /** Runs --prepare; returns its wall time in seconds (a run's cost, for how many runs fit in 3 s). */
+    const prepare = (): number => {
+      if (!args.prepare) return 0
+      const t0 = process.hrtime.bigint()
       const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, prep.status ?? 1)
+      return Number(process.hrtime.bigint() - t0) / 1e9
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
     // (the remaining runs, up to 1000 of a command that fails at once, would time a failure)
@@ -106,9 +109,11 @@ export default defineCommand({
     for (const command of commands) {
       // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
       for (let i = 0; i < warmup; i++) { prepare(); checked(command, runOnce(command, cwd), `warm-up run ${i + 1}`) }
-      prepare()
+      const prepared = prepare()
       const first = correct(checked(command, runOnce(command, cwd), 'run 1'))
-      const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds, 1e-3))))
+      // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
+      // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
+      const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds + overhead + prepared, 1e-3))))
       const samples = [first]
       progress(command, samples.length, total)
       while (samples.length < total) {
