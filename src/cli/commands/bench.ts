@@ -52,6 +52,17 @@ function failed(message: string, command: string, exitCode: number): BenchComman
   return new BenchCommandError(message, command, exitCode)
 }
 
+/**
+ * A command as a markdown table cell's code span: `|` escaped, as hyperfine does (`cat a | wc -l`
+ * split the row into more cells than the header has), and a command holding backticks fenced by
+ * more of them than it has in a row.
+ */
+function markdownCode(command: string): string {
+  const fence = '`'.repeat(Math.max(0, ...(command.match(/`+/g) ?? []).map(run => run.length)) + 1)
+  const pad = fence.length > 1 ? ' ' : ''
+  return `${fence}${pad}${command.replace(/\|/g, '\\|')}${pad}${fence}`
+}
+
 function progress(label: string, done: number, total: number) {
   if (!process.stderr.isTTY) return
   const width = 30
@@ -164,7 +175,7 @@ export default defineCommand({
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) {
       const md = ['| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |', '|:---|---:|---:|---:|---:|',
-        ...results.map(r => { const rel = relative(fastest, r); return `| \`${r.command}\` | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : ratioText(rel)} |` })]
+        ...results.map(r => { const rel = relative(fastest, r); return `| ${markdownCode(r.command)} | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : ratioText(rel)} |` })]
       writeOutFile('--export-markdown', args['export-markdown'], md.join('\n') + '\n', cwd)
     }
     if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
