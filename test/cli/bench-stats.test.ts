@@ -1,6 +1,6 @@
 /** `unperf bench`'s statistics: relative speed and its text when the fastest command measured 0. */
 import { describe, expect, it } from 'vitest'
-import { mannWhitney, ratioText, relative, summarize } from '../../src/cli/bench-stats.js'
+import { mannWhitney, outliers, ratioText, relative, summarize } from '../../src/cli/bench-stats.js'
 
 describe('bench statistics', () => {
   it('relative speed with its propagated error', () => {
@@ -20,5 +20,13 @@ describe('bench statistics', () => {
     const a = Array.from({ length: 12 }, (_, i) => 1 + i / 100)
     expect(mannWhitney(a, a).p).toBeGreaterThan(0.5)
     expect(mannWhitney(a, a.map(x => x + 1)).p).toBeLessThan(0.001)
+  })
+
+  it("outliers by hyperfine's rule (modified Z-score over 14.826): run-to-run jitter is not one, a run 10× the spread away is", () => {
+    // runs of `sleep 0.1` a few ms apart: the old rule (5 × 1.4826 × MAD) called one of each an outlier
+    expect(outliers([0.1031, 0.1036, 0.1038, 0.1041, 0.1070])).toBe(0)
+    expect(outliers([0.100, 0.1002, 0.0998, 0.1001, 0.0999, 0.1015])).toBe(0)
+    expect(outliers([0.100, 0.1002, 0.0998, 0.1001, 0.0999, 0.130])).toBe(1)
+    expect(outliers([0.1, 0.1, 0.1, 0.2])).toBe(0) // no spread to judge by (MAD 0)
   })
 })
