@@ -4,9 +4,18 @@ import { formatBytes, formatDuration } from '../../config/units.js'
 import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
 import { readLastReport } from '../../runtime/report/finalize.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
-import type { BudgetResult, PerfReport } from '../../runtime/types.js'
+import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
+
+/** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
+function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
+  return [
+    ...(['startup', 'memory', 'cacheHitRate'] as const).filter(k => b[k] !== undefined).map(k => `budgets.${k}`),
+    ...Object.keys(b.commands).map(name => `budgets.commands.${name}`),
+    ...b.files.map((_, i) => `budgets.files[${i}]`),
+  ]
+}
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
 
@@ -31,7 +40,14 @@ export default defineCommand({
     // the error's shape is every command's ({ name, code, message }), beside the verdicts
     if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: 'E_NO_RUN', message: noRunMessage } }) })
     if (noRun) console.error(red(noRunMessage))
-    if (results.length === 0) return console.log(dim(_nothingJudged(config, report)))
+    if (results.length === 0) {
+      // budgets the config has that this run gave nothing to judge: not 'no budgets configured'
+      const configured = configuredBudgets(config.budgets)
+      if (configured.length === 0) return console.log(dim('no budgets configured'))
+      if (noRun) return
+      const ran = report!.commands.map(c => c.name)
+      return console.log(dim(`no budget applies to the last run (${ran.length ? `it ran ${ran.join(', ')}` : 'it ran no command'}; configured: ${configured.join(', ')})`))
+    }
     console.log(table(results.map(r => [
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
@@ -39,17 +55,3 @@ export default defineCommand({
     if (failed.length > 0) console.error(red(`\n${plural(failed.length, 'budget')} exceeded`))
   },
 })
-
-// --- internal ---
-
-/**
- * Why no verdict: no budget at all, or budgets for commands the last run did not run (`cli lint`
- * after a config budgeting `build`: saying 'no budgets configured' then sends the user to the config).
- */
-function _nothingJudged(config: ResolvedPerfConfig, report: PerfReport | undefined): string {
-  const budgeted = Object.keys(config.budgets.commands)
-  if (budgeted.length === 0) return 'no budgets configured'
-  const ran = [...new Set(report?.commands.map(c => `'${c.name}'`))]
-  const last = ran.length === 0 ? 'no command ran' : `it ran ${ran.join(', ')}`
-  return `no budget applies to the last run (${last}); budgets.commands has ${budgeted.map(n => `'${n}'`).join(', ')}`
-}

@@ -1,0 +1,54 @@
+/**
+ * `unperf budget` says "no budgets configured" only when the config has none. With budgets that
+ * the last run gave nothing to judge (a command budget for `build` after a run of `lint`), or no
+ * run recorded yet, it said so anyway: a CI log claiming the gate had nothing to check.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
+
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
+
+function project(budgets: string): string {
+  const dir = tempDir('unperf-budget-none-')
+  mkdirSync(join(dir, 'node_modules'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'budget-fixture', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'memory' }, report: { console: false }, budgets: ${budgets} }`)
+  writeFileSync(join(dir, 'app.mjs'), `
+    import { createPerf } from ${JSON.stringify(dist)}
+    const perf = await createPerf()
+    await perf.run(process.argv[2], async () => {})
+    await perf.close()`)
+  return dir
+}
+
+const runApp = (dir: string, command: string) =>
+  spawnSync(process.execPath, ['app.mjs', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+
+describe('unperf budget with nothing to judge', () => {
+  it('no run recorded: the error alone, not "no budgets configured" (exit 1)', () => {
+    const dir = project(`{ startup: '60s', commands: { build: { duration: '60s' } } }`)
+    const r = unperf(dir, 'budget')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('no run recorded')
+    expect(r.stdout).not.toContain('no budgets configured')
+  })
+
+  it('budgets that do not apply to the last run are named, with what it ran (exit 0)', () => {
+    const dir = project(`{ commands: { build: { duration: '60s' } } }`)
+    expect(runApp(dir, 'lint').status).toBe(0)
+    const r = unperf(dir, 'budget')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('no budget applies to the last run (it ran lint; configured: budgets.commands.build)')
+    expect(r.stdout).not.toContain('no budgets configured')
+  })
+
+  it('no budgets at all: "no budgets configured"', () => {
+    const dir = project('{}')
+    expect(runApp(dir, 'lint').status).toBe(0)
+    expect(unperf(dir, 'budget').stdout).toContain('no budgets configured')
+  })
+})
