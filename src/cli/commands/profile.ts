@@ -268,8 +268,11 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
       for (const c of n.children ?? []) walk(c as never)
     }
     walk(profile.head)
-    const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
+    // a site that allocated nothing itself (every caller on the way, (root)) is not an allocation site
+    const top = [...sites].filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, bytes]) => ({ name, bytes }))
     if (args.json) return printJson({ profile: kept, wall, exitCode: r.status, signal: r.signal, allocations: top })
+    // the command's exit, as the CPU profile's text says it: a heap profile of a failed run is one too
+    console.log(bold(`\n${command.join(' ')}: ${formatDuration(wall)} wall, ${exit}`))
     console.log(bold('\nTop allocation sites'))
     console.log(table(top.map(t => [formatBytes(t.bytes), t.name]), ['allocated', 'site']))
     return console.log(dim(`\nheap profile: ${kept} (open in Chrome DevTools → Memory)`))
