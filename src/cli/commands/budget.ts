@@ -45,7 +45,7 @@ export default defineCommand({
       const configured = configuredBudgets(config.budgets)
       if (configured.length === 0) return console.log(dim('no budgets configured'))
       if (noRun) return
-      const ran = report!.commands.map(c => c.name)
+      const ran = [...new Set(report!.commands.map(c => c.name))]
       return console.log(dim(`no budget applies to the last run (${ran.length ? `it ran ${ran.join(', ')}` : 'it ran no command'}; configured: ${configured.join(', ')})`))
     }
     console.log(table(results.map(r => [
