@@ -74,25 +74,14 @@ function batchWrites(c: RedisClient, together?: boolean): void {
 }
 
 /**
- * ioredis fails a command on a connection it cannot make with "Reached the max retries per request
- * limit (which is 0)…"; the connection's own error ("connect ECONNREFUSED 127.0.0.1:6379") is the one
- * that says what is wrong. Watches `client` until `stop()`; `cause(error)` is the error to show.
+ * The error that says why a call failed: ioredis fails a command on a connection it cannot make with
+ * "Reached the max retries per request limit (which is 0). Refer to maxRetriesPerRequest…", an option
+ * unperf sets and the user cannot; the connection's own last error ("connect ECONNREFUSED
+ * 127.0.0.1:6379", "the connection to 127.0.0.1:6379 closed") is the one that says what is wrong.
  */
-export function watchConnectionError(client: Promise<RedisClient>): { cause: (error: unknown) => unknown; stop: () => void } {
-  let connectionError: unknown
-  let stopped = false
-  let off = () => {}
-  const listener = (error: unknown) => { connectionError = error }
-  client.then(c => {
-    if (stopped) return
-    const emitter = c as unknown as { on(event: 'error', l: typeof listener): void; off(event: 'error', l: typeof listener): void }
-    emitter.on('error', listener)
-    off = () => emitter.off('error', listener)
-  }, () => {})
-  return {
-    cause: error => (error as { name?: unknown } | undefined)?.name === 'MaxRetriesPerRequestError' && connectionError !== undefined ? connectionError : error,
-    stop: () => { stopped = true; off() },
-  }
+export function connectionCause(client: RedisClient | undefined, error: unknown): unknown {
+  if ((error as { name?: unknown } | undefined)?.name !== 'MaxRetriesPerRequestError' || client === undefined) return error
+  return connectionErrors.get(client) ?? error
 }
 
 /** One ioredis client per connection, shared by every namespace of the process. */
@@ -187,14 +176,9 @@ export class RedisTier implements Tier {
     return this._client
   }
 
-  /**
-   * A command on a connection ioredis cannot make fails with "Reached the max retries per request
-   * limit (which is 0). Refer to maxRetriesPerRequest…", an option unperf sets and the user cannot:
-   * the connection's own error is what says what is wrong.
-   */
+  /** The connection's own error for ioredis' generic one (see connectionCause). */
   explain(error: unknown): unknown {
-    if ((error as { name?: unknown } | undefined)?.name !== 'MaxRetriesPerRequestError' || this._ready === undefined) return error
-    return connectionErrors.get(this._ready) ?? error
+    return connectionCause(this._ready, error)
   }
 
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */

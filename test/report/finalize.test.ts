@@ -217,6 +217,18 @@ describeRedis('report.historyDriver (real redis)', () => {
   }, 30_000)
 })
 
+describe('report.historyDriver that cannot be reached', () => {
+  it("warns with the connection's own error, not ioredis' retry-limit one, and keeps the local history", async () => {
+    const input: PerfConfig = { report: { historyDriver: { driver: 'redis', url: 'redis://127.0.0.1:1' } }, cache: { scope: `down${Date.now()}` } }
+    const { ctx, config } = await finish(input, [command('build', 10)])
+    expect(readHistory(config)).toHaveLength(1)
+    const warnings = ctx.warnings.join('\n')
+    expect(warnings).toMatch(/historyDriver could not be read \(connect ECONNREFUSED 127\.0\.0\.1:1\)/)
+    expect(warnings).toMatch(/historyDriver could not be written \(connect ECONNREFUSED/)
+    expect(warnings).not.toContain('maxRetriesPerRequest')
+  }, 30_000)
+})
+
 describeRedis('report.historyDriver in a real CLI process', () => {
   it('await perf.close() resolves and the run reaches redis when nothing else keeps the process up', async () => {
     const dist = join(import.meta.dirname, '../../dist/index.mjs')

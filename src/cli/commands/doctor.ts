@@ -3,7 +3,7 @@ import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { listScopes } from '../../runtime/cache/scope.js'
-import { acquireRedis, watchConnectionError } from '../../drivers/redis.js'
+import { acquireRedis, connectionCause, type RedisClient } from '../../drivers/redis.js'
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfig } from '../_context.js'
@@ -50,7 +50,8 @@ export default defineCommand({
         // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also
         // bounds ioredis' ref'd disconnect timer (2000 here kept doctor up 2 s more on a frozen redis)
         const { client, release } = acquireRedis(spec, config.cache.timeout)
-        const connection = watchConnectionError(client)
+        let connected: RedisClient | undefined
+        client.then(c => { connected = c }, () => {})
         const t0 = performance.now()
         // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
         // process up while the check waits (unref'd, doctor ended mid-check: no output, exit 0)
@@ -62,10 +63,9 @@ export default defineCommand({
           await Promise.race([c.ping(), deadline])
           checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} (${where}) answered in ${formatDuration(performance.now() - t0)}` })
         } catch (error) {
-          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(thrownMessage(connection.cause(error)))}` })
+          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(thrownMessage(connectionCause(connected, error)))}` })
         } finally {
           clearTimeout(timer)
-          connection.stop()
           await release()
         }
       }

@@ -13,7 +13,6 @@ import { formatDuration } from '../../config/units.js'
 import { errorMessage } from '../../errors.js'
 import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
-import { RedisTier, watchConnectionError } from '../../drivers/redis.js'
 import { UnstorageTier } from '../../drivers/unstorage.js'
 import type { CacheScope } from './scope.js'
 
@@ -42,7 +41,6 @@ export async function remoteNamespaces(config: ResolvedPerfConfig, scope: CacheS
 async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig, scope: CacheScope, bound: number, onUnlisted: RemoteListingOptions['onUnlisted']): Promise<string[]> {
   let tier: Tier | undefined
   let timer: NodeJS.Timeout | undefined
-  let connection: ReturnType<typeof watchConnectionError> | undefined
   try {
     tier = createTier(spec, {
       prefix: `${encodeURIComponent(config.name)}:${scope.id}`,
@@ -50,8 +48,6 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
       encode: { compress: false, integrity: false },
       timeout: config.cache.timeout,
     })
-    // the CLI says why a tier could not list: a refused connection's own error, not ioredis' retry one
-    connection = onUnlisted && tier instanceof RedisTier ? watchConnectionError(tier.client()) : undefined
     const listing = tier instanceof UnstorageTier ? tier.storedKeys() : tier.keys()
     listing.catch(() => {})
     const late = Symbol('late')
@@ -70,11 +66,11 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
     }
     return [...names]
   } catch (error) {
-    onUnlisted?.(tier?.kind ?? spec.driver, errorMessage(connection ? connection.cause(error) : error))
+    // the CLI says why a tier could not list: a refused connection's own error, not ioredis' retry one
+    onUnlisted?.(tier?.kind ?? spec.driver, errorMessage(tier?.explain?.(error) ?? error))
     return []
   } finally {
     clearTimeout(timer)
-    connection?.stop()
     await tier?.close().catch(() => {})
   }
 }

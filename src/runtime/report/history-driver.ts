@@ -27,6 +27,9 @@ export async function readDriverHistory(config: ResolvedPerfConfig): Promise<His
     const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
     const entries = await bounded(t.getMany(keys), 2000)
     return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error)).map(e => e.value)
+  } catch (error) {
+    // a redis that cannot be reached: its connection's error, not ioredis' retry-limit one
+    throw t.explain?.(error) ?? error
   } finally {
     await t.close()
   }
@@ -53,6 +56,8 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
     await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), 2000)
     const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort()
     for (const old of keys.slice(0, Math.max(0, keys.length - config.report.history))) await t.delete(old)
+  } catch (error) {
+    throw t.explain?.(error) ?? error
   } finally {
     await t.close()
   }
