@@ -6,6 +6,7 @@
  */
 import type { PerfHookHandlers } from '../hooks/types.js'
 import type { PerfPlugin } from '../hooks/plugin-types.js'
+import type { PerfConfigInput } from './plugin-options.js'
 
 /** The units of a {@link Duration} string. */
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd' | 'w'
@@ -300,8 +301,12 @@ export interface ReportConfig {
 
 // --- the config file ------------------------------------------------------
 
-/** A plugin: an object, a module specifier, or `[plugin object or specifier, options]`. */
-export type PluginConfigEntry = PerfPlugin<any> | string | [PerfPlugin<any> | string, Record<string, unknown>?]
+/**
+ * A plugin: an object, a module specifier, or `[plugin object or specifier, options]`. Any plugin
+ * with any options: `definePerfConfig` checks each plugin's options against its own type
+ * (see {@link PerfConfigInput}). `PerfPlugin<never>` is every plugin's type (`O` is only ever passed in).
+ */
+export type PluginConfigEntry = PerfPlugin<never> | string | readonly [PerfPlugin<never> | string, Record<string, unknown>?]
 
 export interface PerfConfigBase {
   /** Cache dir name and metric prefix. @default host package.json name */
@@ -313,7 +318,7 @@ export interface PerfConfigBase {
   budgets?: BudgetsConfig | undefined
   monitors?: MonitorsConfig | undefined
   report?: ReportConfig | undefined
-  plugins?: PluginConfigEntry[] | undefined
+  plugins?: readonly PluginConfigEntry[] | undefined
   hooks?: Partial<PerfHookHandlers> | undefined
   /** Other config files or presets to extend (c12). */
   extends?: string | string[] | undefined
@@ -436,7 +441,7 @@ export interface ResolvedReportConfig {
 
 export interface ResolvedPluginRef {
   /** Plugin object, or a module specifier resolved from rootDir. */
-  plugin: PerfPlugin<any> | string
+  plugin: PerfPlugin<never> | string
   options: Record<string, unknown>
 }
 

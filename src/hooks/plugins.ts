@@ -116,7 +116,7 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
   return view
 }
 
-async function loadPlugin(ref: PerfPlugin<Record<string, unknown>> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
+async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin: unknown = ref
   if (typeof ref === 'string') {
     const local = ref.startsWith('.') || isAbsolute(ref)

@@ -41,7 +41,7 @@ it('every definePerfConfig example in docs/*.md type-checks', () => {
   const program = ts.createProgram(files, {
     strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
     types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
-    paths: { 'unperf/config': [join(root, 'src/config/index.ts')] },
+    paths: { 'unperf/config': [join(root, 'src/config/index.ts')], unperf: [join(root, 'src/index.ts')] },
   })
   const problems = ts.getPreEmitDiagnostics(program)
     .filter(d => d.file && files.includes(d.file.fileName))
