@@ -6,6 +6,11 @@
  * An exit that an uncaught error causes (node's own, or a host 'uncaughtException' listener that
  * exits at once) hands the callback that error ('uncaughtExceptionMonitor' only observes: it
  * changes nothing in how the process handles the error).
+ *
+ * `onBeforeExit`, when given, runs at the natural end of the event loop ('beforeExit': nothing
+ * left to do, no process.exit(), no fatal error), while asynchronous work can still run: work it
+ * starts keeps the process alive until done, and 'beforeExit' then fires again (the callback is
+ * called each time; it decides what to do again). Without it no 'beforeExit' listener is added.
  */
 import { errorMessage } from '../errors.js'
 
@@ -17,7 +22,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
  */
 export interface Fatal { error: unknown; survived?: boolean }
 
-export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void): () => void {
+export function installExitHandlers(
+  onExit: (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void,
+  onBeforeExit?: (exitCode: number) => void,
+): () => void {
   let done = false
   let fatal: Fatal | undefined
   let survived: Fatal | undefined
@@ -44,11 +52,19 @@ export function installExitHandlers(onExit: (exitCode: number, signal?: NodeJS.S
       process.kill(process.pid, signal)
     }
   }
+  const onNaturalEnd = (code: number) => {
+    if (done) return
+    try { onBeforeExit!(code) } catch (error) {
+      process.stderr.write(`[unperf] could not close the run at the end of the event loop: ${errorMessage(error)}\n`)
+    }
+  }
   process.on('exit', onProcessExit)
   process.on('uncaughtExceptionMonitor', onUncaught)
   for (const s of SIGNALS) process.on(s, onSignal)
+  if (onBeforeExit) process.on('beforeExit', onNaturalEnd)
   const uninstall = () => {
     process.removeListener('exit', onProcessExit)
+    process.removeListener('beforeExit', onNaturalEnd)
     process.removeListener('uncaughtExceptionMonitor', onUncaught)
     for (const s of SIGNALS) process.removeListener(s, onSignal)
   }

@@ -102,7 +102,15 @@ class PerfInstance implements Perf {
       }, () => hooks.emit('config:resolved', config))
     }
     this._tracer.mark('ready')
-    if (!this._options.noExitHandlers) this._uninstallExit = installExitHandlers((code, _signal, fatal) => this._closeSync(code, fatal))
+    if (!this._options.noExitHandlers) {
+      // The push to a pushgateway is asynchronous: the 'exit' path could only start it. So with one,
+      // the natural end of the event loop, close() not called, closes the run as 'exit' would
+      // (report, budgets, report/exit hooks) and the push it starts finishes: its socket holds the
+      // process until the answer or its timeout. 'beforeExit' fires again then: closed, a no-op.
+      const prom = config.monitors.enabled && config.monitors.prometheus
+      const endOfLoop = prom && 'pushgateway' in prom ? (code: number) => { if (!this.closed && !this._closing) this._closeSync(code) } : undefined
+      this._uninstallExit = installExitHandlers((code, _signal, fatal) => this._closeSync(code, fatal), endOfLoop)
+    }
     if (config.monitors.enabled) {
       const { startMonitors } = await import('./monitors/index.js')
       this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
