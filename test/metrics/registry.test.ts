@@ -65,6 +65,7 @@ describe('metrics registry', () => {
     expect(() => metrics.counter('cache_hits_total', 'Mine.')).toThrow(expect.objectContaining({ code: 'E_METRIC', message: expect.stringMatching(/'acme_cli_cache_hits_total' is one of unperf's own/) }))
     expect(() => metrics.counter('cache_hits', 'Mine.')).toThrow(/one of unperf's own/) // _total is added
     expect(() => metrics.gauge('pool_active_tasks', 'Mine.')).toThrow(/one of unperf's own/)
+    expect(() => metrics.gauge('system_memory_used_bytes', 'Mine.')).toThrow(/one of unperf's own/) // monitors.system's, exposed when on
     expect(() => metrics.histogram('command_duration_seconds', 'Mine.')).toThrow(/one of unperf's own/)
     expect(() => metrics.gauge('command_duration_seconds_count', 'Mine.')).toThrow(/one of unperf's own/) // a series of the own histogram
     expect(() => metrics.counter('cache_hits_extra', 'Fine.')).not.toThrow()

@@ -5,6 +5,7 @@
  */
 import { MetricError } from '../../errors.js'
 import type { MetricsSources } from '../_internal.js'
+import type { SystemSample } from '../monitors/samplers/system.js'
 import type { Counter, Gauge, Histogram, MetricLabels, PerfMetrics } from '../types.js'
 import {
   DEFAULT_BUCKETS, GC_BUCKETS, newHistogramData, observeInto, renderFamilies,
@@ -191,9 +192,24 @@ const OWN_PLAIN = [
   'nodejs_active_handles_total', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p50_seconds', 'nodejs_eventloop_lag_p99_seconds',
   'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_utilization_ratio', 'nodejs_version_info',
 ]
+/** `monitors.system`'s values (its last refresh) as `<prefix>_system_<name>` gauges: name, help, value. */
+const SYSTEM_GAUGES: ReadonlyArray<readonly [string, string, (s: SystemSample) => number]> = [
+  ['cpu_load_percent', 'Host CPU load over the last refresh, percent of all cores (100 = every core busy).', s => s.load.percent],
+  ['load_average_per_core', 'Host load average (the highest of the 1, 5 and 15 minute averages) per core.', s => s.load.avg],
+  ['memory_total_bytes', 'Host memory in bytes.', s => s.memory.total],
+  ['memory_used_bytes', 'Host memory in use (active) in bytes.', s => s.memory.used],
+  ['memory_available_bytes', 'Host memory available to new work in bytes.', s => s.memory.available],
+  ['memory_used_percent', 'Host memory in use (active), percent of the total.', s => s.memory.usedPercent],
+  ['disk_size_bytes', 'Size of the host\'s mounted filesystems in bytes (summed).', s => s.disk.size],
+  ['disk_used_bytes', 'Space used on the host\'s mounted filesystems in bytes (summed).', s => s.disk.used],
+  ['disk_used_percent', 'Space used on the host\'s mounted filesystems, percent of their size.', s => s.disk.usedPercent],
+  ['network_receive_bytes_per_second', 'Bytes received per second over the host\'s interfaces at the last refresh.', s => s.network.rxSec],
+  ['network_transmit_bytes_per_second', 'Bytes sent per second over the host\'s interfaces at the last refresh.', s => s.network.txSec],
+]
 const OWN_PREFIXED = [
   'process_cpu_percent', 'commands_total', 'cache_hits_total', 'cache_misses_total', 'cache_stale_total', 'cache_evictions_total',
   'cache_errors_total', 'pool_queued_tasks', 'pool_active_tasks', 'pool_concurrency_tasks', 'pool_tasks_total', 'budget_breaches_total',
+  ...SYSTEM_GAUGES.map(([name]) => `system_${name}`),
 ]
 /** Own histograms: their families and the series names they expose. */
 const OWN_HISTOGRAMS = (prefix: string) => [`${prefix}_command_duration_seconds`, 'nodejs_gc_duration_seconds']
@@ -246,6 +262,9 @@ function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricF
     yield gauge('nodejs_eventloop_utilization_ratio', 'Event loop utilization (0-1) over the last monitor interval.', el.utilization)
   }
   if (sample?.cpu) yield gauge(`${prefix}_process_cpu_percent`, 'Process CPU usage over the last monitor interval, percent of one core.', sample.cpu.percent)
+  // with `monitors.system`, once its first refresh is done (≈ 500 ms after start)
+  const system = sample?.system as SystemSample | undefined
+  if (system) for (const [name, help, read] of SYSTEM_GAUGES) yield gauge(`${prefix}_system_${name}`, help, read(system))
 
   // unperf's own
   const totals = safe(() => sources.commandTotals()) ?? new Map()
