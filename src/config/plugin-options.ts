@@ -49,11 +49,19 @@ export type PluginAndRequiredOptions<O> =
   | readonly [PluginWithRequiredOptions<O>]
 
 /**
- * A `plugins` list whose `K`th entry takes the options `P[K]`. `P` is unconstrained (it is an array
+ * A `plugins` list whose `K`th entry takes the options `P[K]`; `readonly []` so that
+ * `ci ? [plugin] : []` is inferred from its non-empty branch and still fits. `P` is unconstrained (it is an array
  * once inferred) so that it can be inferred through `$env`'s names: a constraint there would make
  * a layer without `plugins` fail the inference of the other layers' lists.
  */
-export type PluginList<P> = { [K in keyof P]: PluginEntry<P[K]> }
+export type PluginList<P> = { [K in keyof P]: IsTuple<P> extends true ? PluginEntry<P[K]> : PluginConfigEntry } | []
+
+/**
+ * Whether `P` was inferred from a list whose entries are known one by one (a literal, a spread):
+ * a list built elsewhere (`const list = [a, [b, opts]]`, an array type) is not checked entry by
+ * entry (its inferred options would be every plugin's at once) but as {@link PluginConfigEntry}s.
+ */
+type IsTuple<P> = P extends readonly unknown[] ? number extends P['length'] ? false : true : false
 
 /** A config layer (`$development`, `$test`, `$production`, one of `$env`) with its plugins checked. */
 export interface PerfConfigLayerInput<P> extends Omit<PerfConfigBase, 'plugins'> {

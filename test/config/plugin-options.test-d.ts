@@ -89,5 +89,16 @@ describe('plugin options in definePerfConfig', () => {
     definePerfConfig({ plugins: wide, $env: { ci: { plugins: wide } } })
     const fromPreset: PerfConfig = { plugins: wide }
     definePerfConfig({ ...fromPreset, plugins: [...(fromPreset.plugins ?? []), [git, { remote: 'x' }]] })
+    // an array (not a tuple) built elsewhere: taken as it was before the check (entry by entry unknown)
+    const list = [optional, [git, { remote: 'x' }] as const, untyped]
+    definePerfConfig({ plugins: list })
+  })
+
+  it('takes a list chosen by a condition', () => {
+    definePerfConfig({ plugins: process.env.CI ? [optional] : [] })
+    definePerfConfig({ plugins: process.env.CI ? [optional] : [untyped] })
+    definePerfConfig({ plugins: [...(process.env.CI ? [[git, { remote: 'x' }] as const, optional] : [untyped])] })
+    // @ts-expect-error still checked in the branch it is inferred from
+    definePerfConfig({ plugins: process.env.CI ? [[git, { remote: 1 }]] : [] })
   })
 })
