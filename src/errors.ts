@@ -152,6 +152,25 @@ export class BenchCommandError extends PerfError {
   }
 }
 
+/**
+ * `unperf monitor --serve` could not listen: the port is in use (`E_PORT_IN_USE`) or listening
+ * failed otherwise (`E_LISTEN`: no permission, an address not on this host). The CLI exits 1.
+ */
+export class ListenError extends PerfError {
+  override name = 'ListenError'
+  host: string
+  port: number
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException | undefined) {
+    const at = `${host.includes(':') ? `[${host}]` : host}:${port}`
+    const inUse = cause?.code === 'EADDRINUSE'
+    super(inUse ? 'E_PORT_IN_USE' : 'E_LISTEN', inUse
+      ? `monitor --serve: ${at} is in use (EADDRINUSE): stop what listens there, or pick another port with --port`
+      : `monitor --serve: cannot listen on ${at} (${cause?.code ?? cause?.message ?? 'unknown error'}): pick another port with --port, or another host with --host`, { cause })
+    this.host = host
+    this.port = port
+  }
+}
+
 /** A metric name or label Prometheus would reject, a bad value, or a name registered twice with different types. */
 export class MetricError extends PerfError {
   override name = 'MetricError'

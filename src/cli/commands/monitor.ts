@@ -7,7 +7,7 @@
  */
 import { defineCommand } from 'citty'
 import { formatBytes, parseDuration } from '../../config/units.js'
-import { UsageError } from '../../errors.js'
+import { ListenError, UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
@@ -58,7 +58,8 @@ export default defineCommand({
     const hooks = createHookRegistry()
     const warned = new Set<string>()
     const warn = (code: string, message: string) => {
-      if (warned.has(code)) return
+      // a port in use is this command's error (below), not a warning it carries on after
+      if (warned.has(code) || code === 'monitor-prometheus-listen') return
       warned.add(code)
       process.stderr.write(`[unperf] ${message}\n`)
     }
@@ -94,14 +95,13 @@ export default defineCommand({
 
     if (monitor.server) {
       const address = await monitor.server.listening
+      const { host, path, port: wanted } = monitors.prometheus as { host: string; path: string; port: number }
       if (!address) {
         process.off('SIGINT', stop)
         process.off('SIGTERM', stop)
         await monitor.stop()
-        process.exitCode = 1
-        return
+        throw new ListenError(host, wanted, monitor.server.listenError)
       }
-      const { host, path } = monitors.prometheus as { host: string; path: string }
       serving = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
       process.stderr.write(`[unperf] monitor: serving ${serving}${path} and ${serving}/healthz\n`)
     }

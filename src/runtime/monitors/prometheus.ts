@@ -29,6 +29,8 @@ export interface MetricsServerOptions {
 export interface MetricsServer {
   /** Resolves with the bound address once listening (undefined when listening failed). */
   readonly listening: Promise<AddressInfo | undefined>
+  /** Why listening failed (`EADDRINUSE`: the port is taken), once `listening` resolved undefined. */
+  readonly listenError: NodeJS.ErrnoException | undefined
   close(): Promise<void>
 }
 
@@ -60,8 +62,10 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   // A keep-alive scraper connection must not hold the process open either.
   server.on('connection', socket => socket.unref())
   server.unref()
+  let listenError: NodeJS.ErrnoException | undefined
   const listening = new Promise<AddressInfo | undefined>(done => {
     server.once('error', (error: NodeJS.ErrnoException) => {
+      listenError = error
       options.warn('monitor-prometheus-listen', `prometheus: cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); /metrics is not served`)
       done(undefined)
     })
@@ -69,6 +73,7 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   })
   return {
     listening,
+    get listenError() { return listenError },
     close: () => new Promise<void>(done => {
       if (!server.listening) return done()
       server.close(() => done())
