@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { UsageError } from '../errors.js'
-import { loadPerfConfigLayers } from '../config/load.js'
+import { loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 
@@ -20,8 +20,35 @@ export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string
 
 /** The config the command works on (see cliDirs). */
 export async function cliConfig(args: { cwd?: string; rootDir?: string; env?: string }): Promise<ResolvedPerfConfig> {
-  return (await loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) })).config
+  return (await cliConfigLayers(args)).config
 }
+
+/** The config with the layers it came from (see cliDirs). */
+export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: string }): Promise<LoadedPerfConfig> {
+  return loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) })
+}
+
+/**
+ * `--env nope` when no layer has a `$nope` or `$env.nope` block: the env is legitimate (no
+ * overrides), but a typo (`--env prod` for `$production`) would pass silently. A warning naming the
+ * blocks the config has; only `unperf config` and `unperf doctor` look (never a CLI's start).
+ */
+export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfig['layers']): string | undefined {
+  if (!env) return undefined
+  const blocks = new Set<string>()
+  for (const { config } of layers) {
+    for (const [key, value] of Object.entries(config)) {
+      if (!key.startsWith('$') || key === '$schema' || key === '$meta' || !isBlock(value)) continue
+      if (key === '$env') for (const [name, block] of Object.entries(value)) { if (isBlock(block)) blocks.add(`$env.${name}`) }
+      else blocks.add(key)
+    }
+  }
+  if (blocks.has(`$${env}`) || blocks.has(`$env.${env}`)) return undefined
+  const has = blocks.size === 0 ? 'it has no env blocks' : `its env blocks: ${[...blocks].sort().join(', ')}`
+  return `--env ${env}: the config has no $env.${env} (or $${env}) block, so nothing is overridden (${has})`
+}
+
+const isBlock = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * The run history `unperf budget` and `unperf report` judge: history.jsonl, merged (by runId) with

@@ -1,10 +1,9 @@
 /** `unperf config`: the resolved config for --env, the layers it came from, defaults marked. */
 import { defineCommand } from 'citty'
-import { loadPerfConfigLayers } from '../../config/load.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { redact, SECRET_WORDS } from '../../runtime/warn.js'
-import { cliDirs } from '../_context.js'
-import { bold, configArgs, dim, printJson } from '../_ui.js'
+import { cliConfigLayers, envBlockWarning } from '../_context.js'
+import { bold, configArgs, dim, printJson, yellow } from '../_ui.js'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
 const SIZE_KEYS = /(maxSize|memory|limit|compress|above|below)$/i
@@ -14,8 +13,10 @@ export default defineCommand({
   args: { ...configArgs },
   async run({ args }) {
     // credentials (a redis url's password, a `password` option, headers) are never printed
-    const loaded = redactSecrets(await loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) }))
-    if (args.json) return printJson(loaded)
+    const loaded = redactSecrets(await cliConfigLayers(args))
+    const warnings = [envBlockWarning(args.env, loaded.layers)].filter(w => w !== undefined)
+    if (args.json) return printJson({ ...loaded, warnings })
+    for (const w of warnings) console.error(yellow(`[unperf] warning: ${w}`))
     const { config, layers } = loaded
     console.log(bold(`unperf config · ${config.name}@${config.version} · env ${config.env}`))
     console.log(`layers (highest priority first):`)

@@ -6,7 +6,7 @@ import { listScopes } from '../../runtime/cache/scope.js'
 import { acquireRedis, connectionCause, type RedisClient } from '../../drivers/redis.js'
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
-import { cliConfig } from '../_context.js'
+import { cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
 
@@ -21,9 +21,16 @@ export default defineCommand({
     checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `${process.version} (needs ≥ 20.19)` })
     let config
     let badConfig = false
+    const warnings: string[] = []
     try {
-      config = await cliConfig(args)
+      const loaded = await cliConfigLayers(args)
+      config = loaded.config
       checks.push({ check: 'config', ok: true, detail: config.configFile ?? 'no perf.config: defaults' })
+      const envWarning = envBlockWarning(args.env, loaded.layers)
+      if (envWarning) {
+        warnings.push(envWarning)
+        checks.push({ check: 'env', ok: false, warn: true, detail: envWarning })
+      }
     } catch (error) {
       badConfig = error instanceof ConfigError
       checks.push({ check: 'config', ok: false, detail: thrownMessage(error) })
@@ -73,7 +80,7 @@ export default defineCommand({
     const problems = checks.filter(c => !c.ok && !c.warn)
     // every check is shown; a bad config exits as it does for every other command (2)
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
-    if (args.json) return printJson({ ok: problems.length === 0, checks })
+    if (args.json) return printJson({ ok: problems.length === 0, checks, warnings })
     for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail}`)
     if (problems.length > 0) console.error(red(`\n${plural(problems.length, 'problem')}`))
   },
