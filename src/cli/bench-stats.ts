@@ -1,29 +1,35 @@
 /** Statistics of `unperf bench`: summary, relative speed with its error, Mann-Whitney U. */
 
-export interface Summary { mean: number; stddev: number; median: number; min: number; max: number }
+/** `stddev` is null for one run (undefined; hyperfine's JSON has null there too). */
+export interface Summary { mean: number; stddev: number | null; median: number; min: number; max: number }
 
 export function summarize(xs: number[]): Summary {
   const n = xs.length
   const mean = xs.reduce((a, b) => a + b, 0) / n
-  const stddev = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0
+  const stddev = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null
   const s = [...xs].sort((a, b) => a - b)
   const median = n % 2 ? s[n >> 1]! : (s[(n >> 1) - 1]! + s[n >> 1]!) / 2
   return { mean, stddev, median, min: s[0]!, max: s[n - 1]! }
 }
 
-/** How many times faster `fast` is than `slow`, with the propagated standard error. */
-export function relative(fast: Summary, slow: Summary): { ratio: number; error: number } {
+/**
+ * How many times faster `fast` is than `slow`, with the propagated standard error (null, as in
+ * hyperfine, when either ran once: no σ to propagate).
+ */
+export function relative(fast: Summary, slow: Summary): { ratio: number; error: number | null } {
   const ratio = slow.mean / fast.mean
-  const error = ratio * Math.sqrt((fast.stddev / fast.mean) ** 2 + (slow.stddev / slow.mean) ** 2)
+  const error = fast.stddev === null || slow.stddev === null ? null : ratio * Math.sqrt((fast.stddev / fast.mean) ** 2 + (slow.stddev / slow.mean) ** 2)
   return { ratio, error }
 }
 
 /**
- * `2.31 ± 0.05`; `?` when there is no ratio: the fastest command's mean is 0 (each of its runs
- * within the shell spawn time subtracted), which made `Infinity ± NaN`.
+ * `2.31 ± 0.05` (`2.31` without an error); `?` when there is no ratio: the fastest command's mean
+ * is 0 (each of its runs within the shell spawn time subtracted), which made `Infinity ± NaN`.
  */
-export function ratioText(rel: { ratio: number; error: number }): string {
-  return Number.isFinite(rel.ratio) && Number.isFinite(rel.error) ? `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}` : '?'
+export function ratioText(rel: { ratio: number; error: number | null }): string {
+  if (!Number.isFinite(rel.ratio)) return '?'
+  if (rel.error === null) return rel.ratio.toFixed(2)
+  return Number.isFinite(rel.error) ? `${rel.ratio.toFixed(2)} ± ${rel.error.toFixed(2)}` : '?'
 }
 
 /**

@@ -36,7 +36,7 @@ describe('unperf bench', () => {
 
   it('a bad --warmup or --runs, or a --baseline that cannot be used, exits 2 before benchmarking', () => {
     const dir = tempDir('unperf-bench-usage-')
-    for (const args of [['--warmup', 'x'], ['--warmup', '-1'], ['--runs', '1'], ['--runs', 'many'], ['--baseline', 'missing.json']]) {
+    for (const args of [['--warmup', 'x'], ['--warmup', '-1'], ['--runs', '0'], ['--runs', '1.5'], ['--runs', 'many'], ['--baseline', 'missing.json']]) {
       const r = unperf(dir, 'bench', ...args, 'printf c >> ran', '--json')
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.json().error.name, args.join(' ')).toBe('UsageError')

@@ -8,13 +8,13 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { formatDuration } from '../../config/units.js'
 import { BenchCommandError, errorMessage, UsageError } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
-import { mannWhitney, outliers, ratioText, relative, summarize, type Summary } from '../bench-stats.js'
-import { bold, commonArgs, green, plural, printJson, red, table, yellow } from '../_ui.js'
+import { mannWhitney, outliers, summarize } from '../bench-stats.js'
+import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
+import { bold, commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 
-interface Result extends Summary { command: string; user: number; system: number; times: number[]; exit_codes: number[] }
+interface Result extends BenchResult { exit_codes: number[] }
 
 function runOnce(command: string, cwd: string): { seconds: number; user: number; system: number; code: number } {
   // the newline before ')' ends a trailing '# comment' in the command, which would swallow the ')'
@@ -52,17 +52,6 @@ function failed(message: string, command: string, exitCode: number): BenchComman
   return new BenchCommandError(message, command, exitCode)
 }
 
-/**
- * A command as a markdown table cell's code span: `|` escaped, as hyperfine does (`cat a | wc -l`
- * split the row into more cells than the header has), and a command holding backticks fenced by
- * more of them than it has in a row.
- */
-function markdownCode(command: string): string {
-  const fence = '`'.repeat(Math.max(0, ...(command.match(/`+/g) ?? []).map(run => run.length)) + 1)
-  const pad = fence.length > 1 ? ' ' : ''
-  return `${fence}${pad}${command.replace(/\|/g, '\\|')}${pad}${fence}`
-}
-
 function progress(label: string, done: number, total: number) {
   if (!process.stderr.isTTY) return
   const width = 30
@@ -75,7 +64,7 @@ export default defineCommand({
   meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
   args: {
     ...commonArgs,
-    runs: { type: 'string', description: 'Runs per command (default: at least 10, or as many as fit in 3 s)' },
+    runs: { type: 'string', description: 'Runs per command, 1 or more (default: at least 10, or as many as fit in 3 s)' },
     warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
     prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark)' },
     'ignore-failure': { type: 'boolean', alias: 'i', description: 'Exit 0 even when a command exits non-zero (like hyperfine -i)' },
@@ -91,7 +80,8 @@ export default defineCommand({
     const warmup = Number(args.warmup)
     if (!/^\d+$/.test(String(args.warmup).trim())) throw new UsageError(`--warmup must be an integer ≥ 0, got '${args.warmup}'`)
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)
-    if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 2)) throw new UsageError(`--runs must be an integer ≥ 2, got '${args.runs}'`)
+    // like hyperfine, one run is allowed: it has no σ (`Time (abs ≡)`, stddev null in the JSON)
+    if (fixedRuns !== undefined && (!Number.isInteger(fixedRuns) || fixedRuns < 1)) throw new UsageError(`--runs must be an integer ≥ 1, got '${args.runs}'`)
     // read before the benchmark: a mistyped path must not cost the whole run and then exit 1
     const base = args.baseline === undefined ? undefined : readBaseline(args.baseline, cwd)
     // and the files it will write: a typo in a path must not be found after the benchmark
@@ -173,25 +163,19 @@ export default defineCommand({
     if (args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
     if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2), cwd)
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
-    if (args['export-markdown']) {
-      const md = ['| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |', '|:---|---:|---:|---:|---:|',
-        ...results.map(r => { const rel = relative(fastest, r); return `| ${markdownCode(r.command)} | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(r.min * 1000).toFixed(1)} | ${(r.max * 1000).toFixed(1)} | ${r === fastest ? '1.00' : ratioText(rel)} |` })]
-      writeOutFile('--export-markdown', args['export-markdown'], md.join('\n') + '\n', cwd)
-    }
+    if (args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, fastest), cwd)
     if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
     for (const r of results) {
       console.log(`${bold('Benchmark:')} ${r.command}`)
-      console.log(`  Time (mean ± σ):   ${formatDuration(r.mean * 1000)} ± ${formatDuration(r.stddev * 1000)}    [User: ${formatDuration(r.user * 1000)}, System: ${formatDuration(r.system * 1000)}]`)
-      console.log(`  Median:            ${formatDuration(r.median * 1000)}`)
-      console.log(`  Range (min … max): ${formatDuration(r.min * 1000)} … ${formatDuration(r.max * 1000)}    ${plural(r.times.length, 'run')}\n`)
+      console.log(`${resultLines(r).join('\n')}\n`)
     }
-    console.log(`  (shell spawn time ${formatDuration(overhead * 1000)} subtracted from every run)\n`)
+    console.log(`  (shell spawn time ${formatTime(overhead)} subtracted from every run)\n`)
     for (const w of warnings) console.log(yellow(`Warning: ${w}`))
     if (results.length > 1) {
       console.log(bold('Summary'))
       console.log(`  ${green(fastest.command)} ran`)
       if (!(fastest.mean > 0)) console.log(yellow(`    (no ratio: '${fastest.command}' took no measurable time once the shell spawn time was subtracted)`))
-      console.log(table(results.filter(r => r !== fastest).map(r => [`    ${ratioText(relative(fastest, r))}`, `times faster than ${r.command}`])))
+      console.log(speedLines(fastest, results.filter(r => r !== fastest)).join('\n'))
     }
     if (args.baseline) {
       console.log(regressions.length === 0 ? green('\nno regression against the baseline (Mann-Whitney U, p < 0.05 and ≥ 3 %)') : red(`\n${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
