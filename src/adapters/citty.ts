@@ -7,7 +7,7 @@
  */
 import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -34,17 +34,23 @@ type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>)
 /** citty's CLIError codes for bad usage (its others are the CLI author's mistakes). */
 const USAGE_ERRORS = new Set(['E_UNKNOWN_COMMAND', 'E_NO_COMMAND', 'EARG'])
 
-const CACHE_ARG = {
+/**
+ * The `--no-cache` flag, defined under its negative name: citty 0.2 lists a boolean arg
+ * `cache` (`default: true`) as `--cache  Use the cache (Default: true)` *and* `--no-cache`, one
+ * line of clutter in every command's help, and it has no way to hide the positive one. It lists an
+ * arg named `no-…` as itself, once. Its parser turns `--no-cache` into `cache: false` whatever is
+ * defined; the wrapped `run` sees `args.cache` as it did when the arg was `cache` (true without
+ * the flag), and false for a `--no-cache` before the subcommand as well.
+ */
+const NO_CACHE_ARG = {
   type: 'boolean',
-  default: true,
-  description: 'Use the cache',
-  negativeDescription: 'Skip the cache for this run (unperf)',
+  description: 'Skip the cache for this run (unperf)',
 } as const
 
 /**
  * Wrap a citty command tree: every command's `run` goes through `perf.run('<path>')` (a command's
  * name is its path: `'cache clear'`), subcommands are wrapped as they are resolved, and every
- * command accepts `--no-cache`. Pass the result to {@link runMain} (or citty's).
+ * command accepts `--no-cache` (listed once in its help). Pass the result to {@link runMain} (or citty's).
  */
 export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, options: PerfAdapterOptions = {}): CommandDef<T> {
   const existing = (main as AnyCommand)[SESSION]
@@ -128,10 +134,12 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
 function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolean): AnyCommand {
   const wrapped: AnyCommand = { ...cmd }
   const name = path.join(' ')
+  let addsNoCache = false
   wrapped.args = async () => {
     if (isRoot) await session.ensure()
     const args = (await _resolve(cmd.args)) ?? {}
-    return 'cache' in args ? args : { ...args, cache: CACHE_ARG }
+    addsNoCache = !_definesCache(args)
+    return addsNoCache ? { ...args, 'no-cache': NO_CACHE_ARG } : args
   }
   if (cmd.subCommands) {
     const loaded = new Map<string, Promise<AnyCommand>>()
@@ -158,6 +166,9 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
   if (typeof run === 'function') {
     wrapped.run = async (ctx) => {
       const perf = await session.ensure()
+      // `args.cache` as the `cache` arg it replaces gave it (true by default), and false for a
+      // `--no-cache` before the subcommand too (citty parses a command's own arguments only)
+      if (addsNoCache && ctx.args.cache === undefined) (ctx.args as Record<string, unknown>).cache = !hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))
       const commandName = name || (await _rootName(cmd))
       return perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
     }
@@ -181,6 +192,11 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     }
   }
   return wrapped
+}
+
+/** The host defines the flag itself (`cache`, or `no-cache` / `noCache`): the adapter adds none. */
+function _definesCache(args: ArgsDef): boolean {
+  return 'cache' in args || 'no-cache' in args || 'noCache' in args
 }
 
 async function _rootName(cmd: AnyCommand): Promise<string> {
