@@ -11,9 +11,13 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool)
   const dependents = new Map<string, string[]>()
   const waiting = new Map<string, number>()
   for (const name of names) {
-    const deps = new Set(tasks[name]!.deps ?? []) // a dep listed twice counts once
+    const task = tasks[name]
+    if (typeof task?.run !== 'function') throw new PerfError('E_GRAPH_TASK', `graph task '${name}' has no run function`)
+    if (task.deps != null && !Array.isArray(task.deps)) throw new PerfError('E_GRAPH_TASK', `graph task '${name}': deps must be an array of task names, got ${typeof task.deps}`)
+    const deps = new Set(task.deps ?? []) // a dep listed twice counts once
     for (const dep of deps) {
-      if (!(dep in tasks)) throw new PerfError('E_GRAPH_DEP', `graph task '${name}' depends on '${dep}', which is not a task (tasks: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`)
+      // own keys only: a dep named 'constructor' or 'toString' is not Object.prototype's (it was never launched: the graph hung)
+      if (!Object.hasOwn(tasks, dep)) throw new PerfError('E_GRAPH_DEP', `graph task '${name}' depends on '${dep}', which is not a task (tasks: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`)
       let list = dependents.get(dep)
       if (!list) dependents.set(dep, (list = []))
       list.push(name)
@@ -41,12 +45,16 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool)
         if (left === 0) launch(next)
       }
     }
+    // iterative: a failure at the root of a long chain skips thousands (recursion overflowed the stack)
     const skip = (name: string) => {
-      for (const next of dependents.get(name) ?? []) {
-        if (skipped.has(next)) continue
-        skipped.add(next)
-        if (--remaining === 0) resolve()
-        skip(next)
+      const stack = [name]
+      while (stack.length > 0) {
+        for (const next of dependents.get(stack.pop()!) ?? []) {
+          if (skipped.has(next)) continue
+          skipped.add(next)
+          if (--remaining === 0) resolve()
+          stack.push(next)
+        }
       }
     }
     const launch = (name: string) => {

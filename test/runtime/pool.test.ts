@@ -377,6 +377,27 @@ describe('graph', () => {
     expect(r.ran).toEqual(['d'])
   })
 
+  it('a failed root of a 20 000-task chain skips the whole chain (no stack overflow)', async () => {
+    const tasks: Record<string, { run: () => number; deps?: string[] }> = {}
+    for (let i = 0; i < 20_000; i++) tasks[`n${i}`] = { run: () => { if (i === 0) throw new Error('root'); return i }, deps: i === 0 ? [] : [`n${i - 1}`] }
+    const r = await runGraph(tasks, p())
+    expect(r.failed.map(f => f.name)).toEqual(['n0'])
+    expect(r.skipped).toHaveLength(19_999)
+  })
+
+  it("a dep named like an Object.prototype key ('constructor') is an unknown dep, not a hang", async () => {
+    const err = await runGraph({ a: { deps: ['constructor'], run: () => 1 } }, p()).catch(e => e)
+    expect(err).toMatchObject({ code: 'E_GRAPH_DEP', message: expect.stringMatching(/'a' depends on 'constructor'/) })
+    await expect(runGraph({ a: { deps: ['toString'], run: () => 1 } }, p())).rejects.toMatchObject({ code: 'E_GRAPH_DEP' })
+  })
+
+  it('a task without run, or deps that are not an array, is an error naming the task', async () => {
+    await expect(runGraph({ a: {} as never }, p())).rejects.toMatchObject({ code: 'E_GRAPH_TASK', message: expect.stringMatching(/'a' has no run function/) })
+    // a string was iterated by character: deps: 'build' depended on 'b', 'u', ...
+    await expect(runGraph({ build: { run: () => 1 }, test: { deps: 'build' as never, run: () => 1 } }, p()))
+      .rejects.toMatchObject({ code: 'E_GRAPH_TASK', message: expect.stringMatching(/'test': deps must be an array/) })
+  })
+
   it('a 2 000-node graph runs every node once', async () => {
     const tasks: Record<string, { run: () => number; deps?: string[] }> = {}
     let runs = 0
