@@ -6,6 +6,35 @@
 // but the built-in ones: it is returned as a plain record instead, and workers.ts rebuilds the Error.
 export const ERROR_RECORD = '__unperfWorkerError'
 
+// process.exit() in a worker thread ends the thread, and tinypool (thread runtime) neither settles
+// the task that was running in it nor replaces the thread: that call and every later one hung. An
+// export that calls it fails instead (as vitest does in its workers); the thread lives on.
+process.exit = (code) => {
+  const error = new Error(`[unperf] process.exit(${code ?? ''}) was called in a worker thread: a worker task cannot end the process (throw an error instead)`)
+  error.code = 'E_WORKER_EXIT'
+  if (code !== undefined) error.exitCode = code
+  throw error
+}
+
+// A result that cannot be structured-cloned (a function, a Promise, ...) makes tinypool's
+// postMessage of the response throw in the worker: the thread crashed and the caller got `{}`, an
+// object with no message. The response is sent again with an error record in place of the result.
+const post = MessagePort.prototype.postMessage
+MessagePort.prototype.postMessage = function postMessage(message, transfer) {
+  try {
+    return post.call(this, message, transfer)
+  } catch (error) {
+    if (error?.name !== 'DataCloneError' || !isResponse(message)) throw error
+    const failure = new Error(`[unperf] the worker task's result cannot be sent back to the calling thread: ${error.message} (return structured-clone data: no functions, promises or class instances with methods)`)
+    failure.name = 'DataCloneError'
+    failure.code = 'E_WORKER_RESULT'
+    return post.call(this, { ...message, result: { [ERROR_RECORD]: record(failure) } })
+  }
+}
+
+/** tinypool's response to a task: { taskId, result, error: null, ... } */
+const isResponse = (message) => message !== null && typeof message === 'object' && 'taskId' in message && 'result' in message && message.error === null
+
 export default async function runExport({ moduleUrl, exportName, args }) {
   const mod = await import(moduleUrl)
   const fn = mod[exportName]

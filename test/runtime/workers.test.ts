@@ -61,6 +61,29 @@ describe('workers', () => {
     }
   })
 
+  it('process.exit() in the export is an error of that call; the thread keeps serving (it hung every call)', async () => {
+    const w = createWorkers(runtimeContext({}, { max: 1 }))
+    try {
+      const err = await Promise.race([w.run(fixture, 'exit', [3]).catch(e => e), new Promise(r => setTimeout(r, 5000, 'hung'))])
+      expect(err).toMatchObject({ code: 'E_WORKER_EXIT', exitCode: 3, message: expect.stringMatching(/process\.exit\(3\) was called in a worker thread/) })
+      expect(await w.run(fixture, 'spin', [1])).toBe(1)
+    } finally {
+      await w.close()
+    }
+  })
+
+  it('a result that cannot be cloned is a DataCloneError saying so, not an empty object', async () => {
+    const w = createWorkers(runtimeContext({}, { max: 1 }))
+    try {
+      const err = await w.run(fixture, 'returnsFunction').catch(e => e)
+      expect(err).toBeInstanceOf(Error)
+      expect(err).toMatchObject({ name: 'DataCloneError', code: 'E_WORKER_RESULT', message: expect.stringMatching(/result cannot be sent back.*could not be cloned/) })
+      expect(await w.run(fixture, 'spin', [1])).toBe(1)
+    } finally {
+      await w.close()
+    }
+  })
+
   it('times out with TimeoutError (the thread is terminated)', async () => {
     const w = createWorkers(runtimeContext({}, { timeout: 1500 }))
     try {
