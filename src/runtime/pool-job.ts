@@ -120,22 +120,23 @@ export function newMapRun(
   resolve: (results: unknown[]) => void, reject: (error: unknown) => void,
 ): MapRun {
   const controller = stopOnError ? new AbortController() : undefined
-  let firstError: unknown
   const group: Job['group'] = controller && {
     cancelled: false,
     fail(error: unknown) {
       if (group!.cancelled) return
       group!.cancelled = true
-      firstError = error
       controller.abort(error)
+      // at once, as p-map: the items in flight saw their signal abort; one that ignores it keeps its
+      // slot until it settles (onIdle() waits for it) but no longer holds the map
+      reject(error)
     },
   }
   const run: MapRun = {
     group, items, fn, results: new Array<unknown>(items.length), errors: [], remaining: items.length,
     signal: controller ? controller.signal : neverAborted(),
     finish: () => {
-      if (group?.cancelled) reject(firstError)
-      else if (run.errors.length === 1) reject(run.errors[0])
+      if (group?.cancelled) return // rejected by fail()
+      if (run.errors.length === 1) reject(run.errors[0])
       else if (run.errors.length > 1) reject(new AggregateError(run.errors, `[unperf] ${run.errors.length} of ${items.length} tasks failed in pool '${pool}'`))
       else resolve(run.results)
     },

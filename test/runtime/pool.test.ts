@@ -77,6 +77,26 @@ describe('pool', () => {
     expect(started).toEqual([0, 1])
   })
 
+  it('map stopOnError rejects at the first failure, as p-map: an in-flight item that ignores its signal does not hold the map', async () => {
+    const p = new Pool('s', pool({ concurrency: 2 }), undefined)
+    let release!: () => void
+    const stuck = new Promise<void>(resolve => { release = resolve })
+    const outcome = await Promise.race([
+      p.map([0, 1], async (i) => {
+        if (i === 0) throw new Error('first fails')
+        await stuck // ignores the abort
+        return i
+      }, { stopOnError: true }).catch(e => e),
+      new Promise(r => setTimeout(r, 500, 'still waiting for the in-flight item')),
+    ])
+    expect(outcome).toMatchObject({ message: 'first fails' })
+    // the item still holds its slot until it settles; onIdle() waits for it
+    expect(p.active).toBe(1)
+    release()
+    await p.onIdle()
+    expect(p.stats()).toMatchObject({ active: 0, completed: 1, failed: 1 })
+  })
+
   it('map without stopOnError runs everything, then rejects', async () => {
     const p = new Pool('a', pool(), undefined)
     let ran = 0
