@@ -43,6 +43,8 @@ export interface PoolManager {
   /** A pool from `concurrency.pools`, or the default pool (name omitted or 'default'); unknown names get default settings. */
   pool(name?: string): PerfPool
   stats(): PoolStats[]
+  /** At the natural end of the event loop: a warning per pool whose queued tasks can never start (a deadlock). */
+  warnStalled(): void
 }
 // src/runtime/workers.ts: createWorkers(ctx) → PerfWorkers (pool library imported on first run)
 // src/runtime/graph.ts: runGraph(tasks, pool) → GraphResult

@@ -61,6 +61,7 @@ class PerfInstance implements Perf {
   /** Each fires once, whichever path (close() or the exit handler) gets there first. */
   private readonly _fired = { report: false, exit: false }
   private _uninstallExit: (() => void) | undefined
+  private readonly _onLoopEnd = (): void => this._pools?.warnStalled()
   private _breaches = 0
   closed = false
 
@@ -132,7 +133,13 @@ class PerfInstance implements Perf {
   }
 
   pool(name?: string): PerfPool {
-    return (this._pools ??= createPoolManager(this._ctx)).pool(name)
+    if (this._pools === undefined) {
+      this._pools = createPoolManager(this._ctx)
+      // the loop's natural end with tasks still queued is a deadlock: node exits (13 under a top-level
+      // await, else 0) without a word; name the pool. Listened to once a pool exists, until close()
+      if (this._uninstallExit) process.on('beforeExit', this._onLoopEnd)
+    }
+    return this._pools.pool(name)
   }
 
   mark(name: string): void {
@@ -231,6 +238,7 @@ class PerfInstance implements Perf {
     // Mark closed before 'exit' listeners run, so a process.exit() inside one does not report twice.
     this.closed = true
     this._uninstallExit?.()
+    process.removeListener('beforeExit', this._onLoopEnd)
     if (this._fire('exit')) await this.hooks.emit('exit', report)
     await Promise.allSettled([this._cache?.close(), this._workers?.close()])
     // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive

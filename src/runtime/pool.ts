@@ -294,5 +294,12 @@ export function createPoolManager(ctx: RuntimeContext): PoolManager {
       return pool
     },
     stats: () => [...pools.values()].map(p => p.stats()),
+    warnStalled() {
+      // the event loop is empty: a queued task waits for a slot held by a task that can no longer finish
+      for (const p of pools.values()) {
+        if (p.queued === 0) continue
+        ctx.warn(`pool-stalled:${p.name}`, `pool '${p.name}': ${p.queued} task(s) still queued behind ${p.active} running when the event loop emptied: a deadlock. A task that awaits tasks of its own pool holds its slot while they wait for one (as with p-limit or p-queue): run the inner work in another pool (perf.pool('files')), or a graph in its own (perf.graph(tasks, { pool: 'graph' }))`)
+      }
+    },
   }
 }

@@ -68,3 +68,41 @@ describe('awaited pool tasks keep the process alive', () => {
     expect(code).toBe(0)
   }, 40_000)
 })
+
+describe('a pool deadlock is named when the event loop empties', () => {
+  function script(body: string): string {
+    const dir = tempDir('unperf-stalled-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'stalled-cli', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'memory' }, report: { console: false, dir: './.perf' }, concurrency: { default: 2 } }`)
+    writeFileSync(join(dir, 'main.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      ${body}
+      await perf.close()`)
+    return dir
+  }
+  const run = (dir: string) => promisify(execFile)(process.execPath, ['main.mjs'], { cwd: dir, timeout: 30_000 })
+    .then(({ stderr }) => ({ code: 0, stderr }), (e: { code?: number; stderr?: string }) => ({ code: e.code, stderr: e.stderr ?? '' }))
+
+  it('graph tasks that map on the pool the graph runs in: node exits 13 with no word of it; unperf names the pool', async () => {
+    // three roots hold both slots of the default pool; their map items wait behind them forever
+    const dir = script(`
+      const files = [1, 2, 3, 4]
+      await perf.run('build', () => perf.graph({
+        a: { run: () => perf.pool().map(files, async f => f) },
+        b: { run: () => perf.pool().map(files, async f => f) },
+        c: { run: () => perf.pool().map(files, async f => f) },
+      }))`)
+    const { code, stderr } = await run(dir)
+    expect(code).toBe(13)
+    expect(stderr).toMatch(/pool 'default': \d+ task\(s\) still queued behind 2 running when the event loop emptied: a deadlock/)
+  })
+
+  it('no warning when the work finishes, or when a script exits with tasks queued', async () => {
+    const done = await run(script(`await perf.run('ok', () => perf.pool().map([1, 2, 3], async x => x))`))
+    expect(done).toMatchObject({ code: 0 })
+    expect(done.stderr).not.toMatch(/deadlock/)
+    const exited = await run(script(`perf.pool().map([1, 2, 3, 4], () => new Promise(() => {})); process.exit(0)`))
+    expect(exited.stderr).not.toMatch(/deadlock/)
+  })
+})
