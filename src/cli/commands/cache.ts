@@ -8,10 +8,9 @@ import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
 import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
-import { readHistory } from '../../runtime/report/history.js'
 import { createWarnOnce } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
-import { cliConfig } from '../_context.js'
+import { cliConfig, cliHistory } from '../_context.js'
 import { bold, configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
@@ -174,7 +173,8 @@ const stats = defineCommand({
   args: { ...configArgs },
   async run({ args }) {
     const config = await cliConfig(args)
-    const runs = readHistory(config).filter(h => h.cache.lookups > 0)
+    // merged with report.historyDriver, as budget and report read it: a fresh CI clone has the fleet's runs
+    const runs = (await cliHistory(config)).filter(h => h.cache.lookups > 0)
     const lookups = runs.reduce((a, r) => a + r.cache.lookups, 0)
     const hits = runs.reduce((a, r) => a + r.cache.hitRate * r.cache.lookups, 0)
     const result = { runs: runs.length, lookups, hitRate: lookups ? hits / lookups : 0, recent: runs.slice(-10).map(r => ({ time: r.time, commands: r.commands.map(c => c.name), ...r.cache })) }
