@@ -10,7 +10,8 @@ export function redact(text: string): string {
   return text
     .replace(/\/\/([^:@/\s]*):([^@/\s]+)@/g, '//$1:***@') // redis://:password@host has no user
     .replace(/\/\/([^:@/\s]+)@/g, '//***@')
-    .replace(/\b((?:[A-Z0-9]+[_-])*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_-]*)=([^\s&]+)/gi, '$1=***')
+    // the strong words also glued to what precedes them: PGPASSWORD=, accessToken=, githubtoken=
+    .replace(/\b([A-Z0-9_-]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?)[A-Z0-9_-]*|(?:[A-Z0-9]+[_-])*(?:API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|AUTH|PWD)[A-Z0-9_-]*)=([^\s&]+)/gi, '$1=***')
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
 }
 
@@ -19,11 +20,18 @@ export function redact(text: string): string {
  * as a regular expression alternation: one list for every place that masks or avoids secrets.
  */
 export const SECRET_WORDS = 'token|secret|password|passwd|passphrase|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|auth'
+/**
+ * Those of SECRET_WORDS that name a credential even glued to a word before them, as camelCase and
+ * run-together names write them (`accessToken`, `githubToken`, `dbPassword`, `PGPASSWORD`, a
+ * lowercased header `x-accesstoken`): as an alternation to put after `[a-z0-9]*`. (`auth`, `key`
+ * glued would take `author`, `monkey`.)
+ */
+export const GLUED_SECRET_WORDS = 'token|secret|password|passwd|passphrase|credentials?'
 
-/** A flag whose value is a secret: `--password`, `--api-key`, `--npm-token`, `--client-secret`, `-auth`, `--pass`, `--secret-key`... */
-const SECRET_FLAG = new RegExp(`^--?(?:[a-z0-9]+[_-])*(?:${SECRET_WORDS}|pass|pwd?)(?:[_-]key)?$`, 'i')
+/** A flag whose value is a secret: `--password`, `--api-key`, `--npm-token`, `--client-secret`, `-auth`, `--pass`, `--secret-key`, `--accessToken`, `--dbPassword`... */
+const SECRET_FLAG = new RegExp(`^--?(?:[a-z0-9]+[_-])*(?:[a-z0-9]*(?:${GLUED_SECRET_WORDS})|${SECRET_WORDS}|pass|pwd?)(?:[_-]?key)?$`, 'i')
 /** A header given as an argument (`-H 'Authorization: token …'`, `--header=X-Api-Key: …`): its value. */
-const SECRET_HEADER = new RegExp(`(^|=)((?:[a-z0-9]+-)*(?:${SECRET_WORDS}|authorization|cookie)(?:-[a-z0-9]+)*)\\s*:\\s*\\S.*$`, 'is')
+const SECRET_HEADER = new RegExp(`(^|=)((?:[a-z0-9]+-)*(?:[a-z0-9]*(?:${GLUED_SECRET_WORDS})|${SECRET_WORDS}|authorization|cookie)(?:-[a-z0-9]+)*)\\s*:\\s*\\S.*$`, 'is')
 /** Tokens recognizable by their prefix (GitHub, GitLab, Slack, npm, OpenAI-style, AWS access key ids). */
 const TOKEN_SHAPE = /\b(gh[pousr]_|github_pat_|glpat-|xox[abprs]-|npm_|sk-|AKIA)[A-Za-z0-9_-]{16,}/g
 

@@ -149,11 +149,16 @@ describe('cached fetch', () => {
     for (const query of ['token=QT-1', 'api_key=QK-2', 'access_token=QA-3', 'sig=QS-4', 'X-Amz-Signature=QZ-5']) {
       expect((await f(`${s.url}/q?page=2&${query}`)).headers.get('x-unperf-cache')).toBe('BYPASS')
     }
+    // camelCase and run-together names, as OAuth and SDK query strings and custom headers write them
+    for (const query of ['accessToken=QC-6', 'refreshToken=QC-7', 'sessionId=QC-8', 'jwt=QC-9', 'authKey=QC-10']) {
+      expect((await f(`${s.url}/q?${query}`)).headers.get('x-unperf-cache'), query).toBe('BYPASS')
+    }
+    expect((await f(`${s.url}/h`, { headers: { 'X-AccessToken': 'HC-11' } })).headers.get('x-unperf-cache')).toBe('BYPASS')
     // harmless names are not credentials: keep-alive, accept, ?key-less queries are cached
-    expect((await f(`${s.url}/plain?page=2`, { headers: { accept: 'text/plain', 'x-request-id': '1' } })).headers.get('x-unperf-cache')).toBe('MISS')
+    expect((await f(`${s.url}/plain?page=2&max_tokens=5&author=me`, { headers: { accept: 'text/plain', 'x-request-id': '1' } })).headers.get('x-unperf-cache')).toBe('MISS')
     expect(await cache.keys()).toHaveLength(1)
     const bytes = allBytes(dir)
-    for (const secret of ['KEY-A', 'KEY-B', 'UFJPWFk', 'GL-TOKEN', 'XAT', 'QT-1', 'QK-2', 'QA-3', 'QS-4', 'QZ-5']) expect(bytes).not.toContain(secret)
+    for (const secret of ['KEY-A', 'KEY-B', 'UFJPWFk', 'GL-TOKEN', 'XAT', 'QT-1', 'QK-2', 'QA-3', 'QS-4', 'QZ-5', 'QC-6', 'QC-7', 'QC-8', 'QC-9', 'QC-10', 'HC-11']) expect(bytes).not.toContain(secret)
   })
 
   it('takes a Request: its URL, method and headers (a credential in them bypasses)', async () => {

@@ -106,10 +106,14 @@ describe('unperf CLI', () => {
     const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://user:urlsecret1@127.0.0.1:1/0' }], timeout: 100 },
       report: { historyDriver: { driver: 'redis', host: '127.0.0.1', port: 1, password: 'optsecret2' } },
       monitors: { prometheus: { pushgateway: 'https://bot:pushsecret3@push.example/' } } }`)
-    for (const args of [['config'], ['config', '--json']]) {
-      const r = unperf(d, ...args)
+    // unstorage drivers' options name their credentials in camelCase
+    const camel = project(`export default { cache: { namespaces: {
+      kv: { driver: { driver: 'cloudflare-kv-http', accountId: 'acc', namespaceId: 'ns', apiToken: 'camelsecret4' } },
+      blob: { driver: { driver: 'azure-storage-blob', accountName: 'acme', accountKey: 'camelsecret5', sasKey: 'camelsecret6' } } } } }`)
+    for (const [p, args] of [[d, ['config']], [d, ['config', '--json']], [camel, ['config']], [camel, ['config', '--json']]] as const) {
+      const r = unperf(p, ...args)
       expect(r.code, r.stderr).toBe(0)
-      for (const secret of ['urlsecret1', 'optsecret2', 'pushsecret3']) expect(r.stdout + r.stderr, `${args.join(' ')}: ${secret}`).not.toContain(secret)
+      for (const secret of ['urlsecret1', 'optsecret2', 'pushsecret3', 'camelsecret4', 'camelsecret5', 'camelsecret6']) expect(r.stdout + r.stderr, `${args.join(' ')}: ${secret}`).not.toContain(secret)
     }
     expect(unperf(d, 'config').stdout).toContain('redis://user:***@127.0.0.1:1/0')
   })

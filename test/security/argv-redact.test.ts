@@ -13,6 +13,9 @@ const ARGV = [
   'build', '--token=S01x', '--password', 'S02x', 'https://u:S03x@h', 'Authorization: token S04x', 'Authorization: Bearer S05x',
   '--pass', 'S06x', '--pw', 'S07x', '--secret-key', 'S08x', '--header=X-Api-Key: S09x', '-H', 'Cookie: sid=S10x',
   'X-Auth-Token:S11x', 'ghp_S12xabcdefghijklmnopqrstuvwxyz0123', '--x=glpat-S13xabcdefghijklmnop', 'redis://:S14x@h',
+  // camelCase flags (yargs, commander), run-together env names, a camelCase header
+  '--accessToken', 'S15x', '--githubToken=S16x', '--dbPassword', 'S17x', 'PGPASSWORD=S18x', 'MYSQL_PWD=S19x',
+  'accessToken=S20x', 'X-AccessToken: S21x', '--secretKey', 'S22x',
 ]
 const SECRETS = ARGV.flatMap(a => a.match(/S\d\dx/g) ?? [])
 
@@ -23,7 +26,8 @@ describe('argv secrets', () => {
     expect(out).toContain('Authorization: ***')
     expect(out).toContain('--header=X-Api-Key: ***')
     expect(out).toContain('ghp_***')
-    expect(redactArgv(['build', '--out', 'dist', 'src/a.ts', 'key: value', '--no-cache', 'C:\\x', 'sk-short'])).toEqual(['build', '--out', 'dist', 'src/a.ts', 'key: value', '--no-cache', 'C:\\x', 'sk-short'])
+    const plain = ['build', '--out', 'dist', 'src/a.ts', 'key: value', '--no-cache', 'C:\\x', 'sk-short', '--max-tokens', '100', '--tokenizer', 'bpe', '--author', 'me', 'monkey=1']
+    expect(redactArgv(plain)).toEqual(plain)
   })
 
   it('none reaches report.json, trace.json or history.jsonl of a real run', () => {

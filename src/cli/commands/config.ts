@@ -1,7 +1,7 @@
 /** `unperf config`: the resolved config for --env, the layers it came from, defaults marked. */
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { redact, SECRET_WORDS } from '../../runtime/warn.js'
+import { GLUED_SECRET_WORDS, redact, SECRET_WORDS } from '../../runtime/warn.js'
 import { cliConfigLayers, envBlockWarning } from '../_context.js'
 import { bold, configArgs, dim, printJson, yellow } from '../_ui.js'
 
@@ -52,8 +52,11 @@ function has(obj: unknown, path: string[]): boolean {
   return true
 }
 
-/** Keys whose string values are credentials: `password`, `token`, `apiKey`, `authorization`, `x-api-key`... */
-const SECRET_KEY = new RegExp(`^(?:.*[_-])?(?:${SECRET_WORDS}|authorization|cookie)$`, 'i')
+/**
+ * Keys whose string values are credentials: `password`, `token`, `apiKey`, `authorization`, `x-api-key`,
+ * and camelCase as unstorage drivers' options name them: `apiToken`, `restToken`, `accountKey`, `sasKey`...
+ */
+const SECRET_KEY = new RegExp(`^(?:.*[_-])?(?:[a-z0-9]*(?:${GLUED_SECRET_WORDS}|key|sas)|${SECRET_WORDS}|authorization|cookie)$`, 'i')
 
 /** A copy of plain objects and arrays with secret values masked and every string redacted (URLs with credentials); other objects (a driver instance) as they are. */
 function redactSecrets<T>(value: T, key = ''): T {

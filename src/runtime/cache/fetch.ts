@@ -26,21 +26,22 @@
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS`.
  */
 import type { PerfCache } from '../types.js'
-import { SECRET_WORDS } from '../warn.js'
+import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
 const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 const NULL_BODY = new Set([101, 204, 205, 304])
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
-/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, sig, ... */
-const CREDENTIAL_NAME = new RegExp(`(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pwd|signature|sig)(?:$|[-_.])`, 'i')
+/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, accessToken, x-accesstoken, sig, jwt, ... */
+const CREDENTIAL_NAME = new RegExp(`(?:(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pwd|signature|sig|jwt)|[a-z0-9]*(?:${GLUED_SECRET_WORDS}))(?:$|[-_.])`, 'i')
 
 /** A request that carries credentials: it bypasses the cache entirely. */
 function carriesCredentials(url: URL, headers: Headers): boolean {
   if (url.username !== '' || url.password !== '') return true
   for (const name of headers.keys()) if (CREDENTIAL_HEADERS.has(name) || CREDENTIAL_NAME.test(name)) return true
-  for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name)) return true
+  // a camelCase name (`sessionId`, `authKey`) split into its words: query names keep their case
+  for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) return true
   return false
 }
 /** Entries that are fresh for 0 s but carry validators are kept this long when no ttl applies. */
