@@ -162,7 +162,11 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     else if (o.url !== undefined && !isRedisUrl(o.url)) {
       // ioredis reads 'redis//:pw@h' or 'ftp://h' as a host named 'redis' or 'ftp', and throws on an
       // unparsable one with the url (and its password) in the error; the value may hold a password: not shown
-      r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)", typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
+      const hint = typeof o.url === 'string' && /^rediss?:\/\//i.test(o.url) ? PERCENT_ENCODE : ''
+      r.issue(`${path}.url`, `a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)${hint}`, typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
+    } else if (typeof o.url === 'string') {
+      const issue = redisUrlIssue(o.url)
+      if (issue) r.issue(`${path}.url`, issue[0], new NotShown(issue[1]))
     }
     const { driver: _d, ...rest } = o
     for (const key of ['port', 'db'] as const) {
@@ -182,6 +186,27 @@ function isRedisUrl(url: unknown): boolean {
   if (!URL.canParse(url)) return false
   const { protocol } = new URL(url)
   return protocol === 'redis:' || protocol === 'rediss:'
+}
+
+const PERCENT_ENCODE = '; a password with # / ? @ or % in it goes percent-encoded (encodeURIComponent)'
+
+/**
+ * What ioredis would fail on in a redis url that parses: a database path that is not a number
+ * (`/x`: it sends SELECT NaN, whose rejection goes unhandled and ends the process) and user info
+ * that is not valid percent-encoding (it throws 'URI malformed' on connecting). `[expected, found]`.
+ */
+function redisUrlIssue(url: string): [string, string] | undefined {
+  if (!/^rediss?:\/\//i.test(url)) return undefined
+  const u = new URL(url)
+  const dbs = [u.pathname.length > 1 ? u.pathname.slice(1) : undefined, u.searchParams.get('db') ?? undefined]
+  if (dbs.some(db => db !== undefined && !/^\d+$/.test(db))) return ["a redis url whose path (or ?db=) is a database number, like 'redis://127.0.0.1:6379/3'", 'another path (not shown)']
+  try {
+    decodeURIComponent(u.username)
+    decodeURIComponent(u.password)
+  } catch {
+    return [`a redis url with valid user info${PERCENT_ENCODE}`, "a '%' not followed by two hex digits (value not shown)"]
+  }
+  return undefined
 }
 
 /** A wrong url, told by its scheme only (it may hold a password). */
