@@ -76,11 +76,14 @@ function batchWrites(c: RedisClient, together?: boolean): void {
 /**
  * The error that says why a call failed: ioredis fails a command on a connection it cannot make with
  * "Reached the max retries per request limit (which is 0). Refer to maxRetriesPerRequest…", an option
- * unperf sets and the user cannot; the connection's own last error ("connect ECONNREFUSED
+ * unperf sets and the user cannot (and on one closed for a refused SELECT with "Connection is closed.");
+ * the connection's own last error ("connect ECONNREFUSED
  * 127.0.0.1:6379", "the connection to 127.0.0.1:6379 closed") is the one that says what is wrong.
  */
 export function connectionCause(client: RedisClient | undefined, error: unknown): unknown {
-  if ((error as { name?: unknown } | undefined)?.name !== 'MaxRetriesPerRequestError' || client === undefined) return error
+  if (client === undefined) return error
+  const e = error as { name?: unknown; message?: unknown } | undefined
+  if (e?.name !== 'MaxRetriesPerRequestError' && e?.message !== 'Connection is closed.') return error
   return connectionErrors.get(client) ?? error
 }
 
@@ -136,7 +139,12 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   const client = spec.url ? new Redis(spec.url, options) : new Redis(options)
   // errors surface on each call; never as an unhandled 'error' event. The last one of the connection
   // says why calls fail (RedisTier.explain) until it connects again
-  client.on('error', (error: unknown) => { connectionErrors.set(client, error) })
+  client.on('error', (error: unknown) => {
+    connectionErrors.set(client, error)
+    // SELECT refused (a db past the server's `databases`): ioredis stays connected, on db 0. A tier
+    // must not silently share another database: closed, its calls fail with this error (explain)
+    if ((error as { command?: { name?: unknown } }).command?.name === 'select') client.disconnect()
+  })
   // a server that exits or drops the connection: no error event before ioredis fails the queued calls
   client.on('close', () => {
     if (connectionErrors.has(client)) return
