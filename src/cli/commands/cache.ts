@@ -8,7 +8,7 @@ import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
 import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
-import { createWarnOnce } from '../../runtime/warn.js'
+import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { bold, configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
@@ -23,7 +23,13 @@ function open(resolved: ResolvedPerfConfig) {
   // false, UNPERF_CACHE=0): `cache clear --all` must not report 0 entries cleared and leave them all
   delete process.env.UNPERF_CACHE
   const config = { ...resolved, cache: { ...resolved.cache, enabled: true } }
-  const warn = createWarnOnce()
+  const warnOnce = createWarnOnce()
+  // what could not be reached or listed: the command's result does not cover it (exit 1, below)
+  const problems: string[] = []
+  const warn: typeof warnOnce = Object.assign((code: string, message: string) => {
+    if (!warnOnce.seen.has(code)) problems.push(redact(message))
+    warnOnce(code, message)
+  }, { seen: warnOnce.seen })
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
@@ -31,7 +37,7 @@ function open(resolved: ResolvedPerfConfig) {
   // a remote tier gets longer to list its keys than info() gives it, and one that could not is said
   const onUnlisted = (kind: string, reason: string) => warn(`unlisted-${kind}`, `the ${kind} tier could not list its keys (${reason}): namespaces kept only there are not covered (name one with --namespace)`)
   const every = async () => [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted }))])]
-  return { m, every, get }
+  return { m, every, get, problems }
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
@@ -43,7 +49,17 @@ function clearStored(cache: PerfCache): Promise<number> {
 async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
   const config = await cliConfig(args)
   const c = open(config)
-  try { return await fn(c, config) } finally { await c.m.close() }
+  try {
+    return await fn(c, config)
+  } finally {
+    await c.m.close()
+    // a tier that failed (a Redis refusing the password, down, ...): what was printed leaves it out, and
+    // a CI job clearing the shared cache must not pass on `removed: 0`
+    if (c.problems.length > 0) {
+      process.stderr.write(`[unperf] incomplete: ${plural(c.problems.length, 'tier problem')} above; the result does not cover what could not be reached\n`)
+      process.exitCode ||= 1
+    }
+  }
 }
 
 const info = defineCommand({

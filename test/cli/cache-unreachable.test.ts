@@ -1,0 +1,41 @@
+/**
+ * `unperf cache ...` against a tier that cannot be reached (a Redis down, a wrong password): the
+ * warnings said so, but `clear --all --yes` exited 0 with `removed: 0` and `list` said "no entries":
+ * a CI job clearing the shared cache passed without clearing it. Such a result is incomplete: exit 1.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
+
+function project(driver: string): string {
+  const dir = tempDir('unperf-cache-unreachable-')
+  mkdirSync(join(dir, 'node_modules'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cache-unreachable', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: ${driver}, timeout: '100ms' } }`)
+  return dir
+}
+
+describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 }, () => {
+  it('clear --all, list, info: the result printed, the reason warned, exit 1', () => {
+    const dir = project(`['memory', 'fs', { driver: 'redis', url: 'redis://127.0.0.1:1' }]`)
+    const clear = unperf(dir, 'cache', 'clear', '--all', '--yes', '--json')
+    expect(clear.code).toBe(1)
+    expect(clear.json()).toEqual({ removed: 0 })
+    expect(clear.stderr).toMatch(/redis tier .*ECONNREFUSED 127\.0\.0\.1:1/)
+    expect(clear.stderr).toContain('incomplete')
+    for (const args of [['list'], ['info', '--json']]) {
+      const r = unperf(dir, 'cache', ...args)
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr).toContain('incomplete')
+    }
+  })
+
+  it('every tier reachable: exit 0, no such line', () => {
+    const dir = project(`['memory', 'fs']`)
+    const r = unperf(dir, 'cache', 'clear', '--all', '--yes')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).not.toContain('incomplete')
+  })
+})
