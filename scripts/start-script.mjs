@@ -143,7 +143,7 @@ const RUNTIME = Symbol.for('unperf:runtime:' + indexUrl)
 const runtime = (globalThis[RUNTIME] ??= start())
 
 function start() {
-const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs')
+const { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
 const { join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
@@ -155,6 +155,29 @@ const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? joi
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
 const KEEP = 64 // cache files: 16 builds' start script and three lazy scripts
+// A cache file: a 16-byte header (MAGIC, CRC-32 of V8's data, its length, the file's mtime in s as
+// written) and V8's data. V8 checks its data's version, flags and source length, not its content:
+// damaged data (a bad disk, a tool writing into the file) crashed the process on every start
+// (SIGSEGV). Data with a bad CRC is not used, and replaced at exit; a file whose mtime is still the
+// one written with it is unchanged since, so the warm path reads no module to compute a CRC.
+const MAGIC = 0x63637075
+const HEADER = 16
+function readCache(cacheFile) {
+  let buf, mtimeMs
+  try {
+    const fd = openSync(cacheFile, 'r')
+    try { mtimeMs = fstatSync(fd).mtimeMs; buf = readFileSync(fd) } finally { closeSync(fd) }
+  } catch { return undefined } // first run
+  if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(8) !== buf.length - HEADER) return undefined
+  const data = buf.subarray(HEADER)
+  if (mtimeMs === buf.readUInt32LE(12) * 1000) return data
+  // changed since, or copied (a restored backup): checked in full, once
+  try {
+    if (process.getBuiltinModule('node:zlib').crc32(data) !== buf.readUInt32LE(4)) return undefined
+  } catch { return undefined }
+  try { utimesSync(cacheFile, buf.readUInt32LE(12), buf.readUInt32LE(12)) } catch { /* not ours: checked each time */ }
+  return data
+}
 
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
@@ -165,22 +188,45 @@ function compile(rel, hash) {
   let where = 0x811c9dc5
   for (let i = 0; i < file.length; i++) where = Math.imul(where ^ file.charCodeAt(i), 0x01000193)
   const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${(where >>> 0).toString(16).padStart(8, '0')}-\${process.version}-\${process.arch}.v8\`)
-  let cachedData
-  try { if (cacheFile) cachedData = readFileSync(cacheFile) } catch { /* first run */ }
+  const cachedData = cacheFile && readCache(cacheFile)
   const script = new Script(source, { filename: file, cachedData })
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     // at exit, the cache also holds every function this run compiled (createPerf, run, close, ...)
     process.once('exit', () => {
+      let tmp
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 })
-        const tmp = \`\${cacheFile}.\${process.pid}.tmp\`
-        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 })
+        const data = script.createCachedData()
+        const stamp = Math.floor(Date.now() / 2000) * 2 // even seconds: FAT keeps mtimes to 2 s
+        const head = Buffer.alloc(HEADER)
+        head.writeUInt32LE(MAGIC, 0)
+        head.writeUInt32LE(process.getBuiltinModule('node:zlib').crc32(data), 4)
+        head.writeUInt32LE(data.length, 8)
+        head.writeUInt32LE(stamp, 12)
+        tmp = \`\${cacheFile}.\${process.pid}.\${Math.random().toString(36).slice(2, 8)}.tmp\`
+        const fd = openSync(tmp, 'w', 0o600)
+        try {
+          writeFileSync(fd, Buffer.concat([head, data]))
+          futimesSync(fd, stamp, stamp)
+        } finally { closeSync(fd) }
         renameSync(tmp, cacheFile)
-        // caches of other builds: the newest stay (several CLIs may use different unperf versions)
-        const others = readdirSync(dir).filter(n => n.endsWith('.v8') && join(dir, n) !== cacheFile)
-          .map(n => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t)
+        tmp = undefined
+        // caches of other builds: the newest stay (several CLIs may use different unperf versions);
+        // temp files a killed process left (a live writer renames its own within milliseconds) go
+        const now = Date.now()
+        const others = []
+        for (const n of readdirSync(dir)) {
+          if (join(dir, n) === cacheFile) continue
+          const t = statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0
+          if (n.endsWith('.v8')) others.push({ n, t })
+          else if (n.endsWith('.tmp') && now - t > 60_000) unlinkSync(join(dir, n))
+        }
+        others.sort((a, b) => b.t - a.t)
         for (const { n } of others.slice(KEEP - 1)) unlinkSync(join(dir, n))
-      } catch { /* read-only home: compile each time */ }
+      } catch {
+        // read-only home, a full disk: compile each time, and leave no partial file behind
+        if (tmp) try { unlinkSync(tmp) } catch { /* not made */ }
+      }
     })
   }
   return script.runInThisContext()

@@ -4,7 +4,7 @@
  * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, symlinkSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, rmSync, symlinkSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -58,6 +58,51 @@ describe('V8 code cache of the start path', () => {
     expect(h.run()).toBe('ran function')
     expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false)
     expect(statSync(path).size).toBeGreaterThan(10_000)
+  })
+
+  it('damaged data behind an intact header is not used (V8 does not check it: the process crashed with SIGSEGV on every start), and is replaced', () => {
+    const h = host()
+    h.run()
+    const path = join(h.cacheDir, h.startCache()!)
+    const garbled = readFileSync(path)
+    for (let i = 200; i < garbled.length; i += 97) garbled[i]! ^= 0x5a
+    writeFileSync(path, garbled)
+    const r = spawnSync(process.execPath, ['main.mjs'], { cwd: join(h.xdg, '..'), env: { ...process.env, XDG_CACHE_HOME: h.xdg }, encoding: 'utf8' })
+    expect([r.signal, r.status, r.stdout.trim()]).toEqual([null, 0, 'ran function'])
+    expect(readFileSync(path).equals(garbled)).toBe(false)
+    expect(h.run()).toBe('ran function')
+  })
+
+  it('a cache copied elsewhere (another mtime, same bytes) is checked once, used and not rewritten', () => {
+    const h = host()
+    h.run()
+    const path = join(h.cacheDir, h.startCache()!)
+    const bytes = readFileSync(path)
+    writeFileSync(path, bytes) // a new mtime, as cp without -p or a restored backup gives
+    const copied = statSync(path)
+    expect(h.run()).toBe('ran function')
+    expect(readFileSync(path).equals(bytes)).toBe(true)
+    expect(statSync(path).ino).toBe(copied.ino)
+    // its mtime is the one it was written with again: later starts take it without a check
+    expect(statSync(path).mtimeMs).not.toBe(copied.mtimeMs)
+  })
+
+  it('a write that fails leaves no temp file; temp files a killed process left are removed', () => {
+    const h = host()
+    h.run()
+    const name = h.startCache()!
+    const path = join(h.cacheDir, name)
+    // the cache file's name taken by a dir: the rename at exit fails (EISDIR) after the temp file was written
+    rmSync(path)
+    mkdirSync(path)
+    const stale = join(h.cacheDir, `${name}.4242.tmp`)
+    writeFileSync(stale, 'half')
+    utimesSync(stale, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000))
+    expect(h.run()).toBe('ran function')
+    expect(h.files().filter(n => n.endsWith('.tmp') && n !== `${name}.4242.tmp`)).toEqual([])
+    rmSync(path, { recursive: true })
+    expect(h.run()).toBe('ran function')
+    expect(h.files().filter(n => n.endsWith('.tmp'))).toEqual([])
   })
 
   it('keeps the caches of the newest 16 builds (a start and three lazy scripts each: 64 files)', () => {
