@@ -86,45 +86,55 @@ export function unperfVersion(): string {
   return typeof __UNPERF_VERSION__ === 'string' ? __UNPERF_VERSION__ : 'dev'
 }
 
-/** The snapshot's raw layers, or undefined when there is none or any input changed. */
+/**
+ * The snapshot's raw layers, or undefined when there is none or any input changed. A stale or
+ * broken snapshot in one location does not hide a fresh one in the next: a project's node_modules
+ * that unperf cannot write (a global install by root, a read-only image) kept an old manifest the
+ * rebuilt snapshot in the platform cache dir could never replace, so every start went through c12.
+ */
 export async function readSnapshot(rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
   for (const dir of snapshotDirs(rootDir)) {
-    let manifest: Manifest
-    try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { continue }
-    if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
-    let rehashed = false
-    for (const input of manifest.inputs) {
-      const now = statInput(input.path)
-      if (now.exists !== input.exists) return undefined
-      if (!now.exists) continue
-      if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return undefined
-      // An edit that keeps mtime (cp -p, tar) within the build's second: compare content.
-      if (Math.abs(manifest.builtAt - now.mtimeMs!) < 2000 && input.hash !== undefined) {
-        if (hashFile(input.path) !== input.hash) return undefined
-        rehashed = true
-      }
-    }
-    // content verified and the racy window over: move builtAt so later starts need no re-hash
-    if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
-      try { writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
-    }
-    const layers: RawLayer[] = []
-    for (const layer of manifest.layers) {
-      let config: Record<string, unknown>
-      if (layer.module) {
-        const mod = layer.module.endsWith('.cjs') ? runScript(join(dir, layer.module)) : (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
-        let value = mod.default
-        if (typeof value === 'function') value = await (value as () => unknown)()
-        config = structuredCloneSafe(value)
-      } else config = structuredCloneSafe(layer.data)
-      layers.push({ source: layer.source, ...(layer.file && { file: layer.file }), config })
-    }
-    return { layers, dir, ...(manifest.configFile && { configFile: manifest.configFile }) }
+    const snap = await readSnapshotIn(dir, rootDir, configFile).catch(() => undefined)
+    if (snap) return snap
   }
   return undefined
 }
 
 // --- internal ---
+
+async function readSnapshotIn(dir: string, rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
+  let manifest: Manifest
+  try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { return undefined }
+  if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
+  let rehashed = false
+  for (const input of manifest.inputs) {
+    const now = statInput(input.path)
+    if (now.exists !== input.exists) return undefined
+    if (!now.exists) continue
+    if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return undefined
+    // An edit that keeps mtime (cp -p, tar) within the build's second: compare content.
+    if (Math.abs(manifest.builtAt - now.mtimeMs!) < 2000 && input.hash !== undefined) {
+      if (hashFile(input.path) !== input.hash) return undefined
+      rehashed = true
+    }
+  }
+  // content verified and the racy window over: move builtAt so later starts need no re-hash
+  if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
+    try { writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
+  }
+  const layers: RawLayer[] = []
+  for (const layer of manifest.layers) {
+    let config: Record<string, unknown>
+    if (layer.module) {
+      const mod = layer.module.endsWith('.cjs') ? runScript(join(dir, layer.module)) : (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
+      let value = mod.default
+      if (typeof value === 'function') value = await (value as () => unknown)()
+      config = structuredCloneSafe(value)
+    } else config = structuredCloneSafe(layer.data)
+    layers.push({ source: layer.source, ...(layer.file && { file: layer.file }), config })
+  }
+  return { layers, dir, ...(manifest.configFile && { configFile: manifest.configFile }) }
+}
 
 /** A config snapshot built as a classic script (it imports nothing): compiled and run without the ES module loader. */
 function runScript(file: string): { default?: unknown } {
