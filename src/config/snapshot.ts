@@ -127,6 +127,10 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
     let config: Record<string, unknown>
     if (layer.module) {
       const mod = layer.module.endsWith('.cjs') ? runScript(join(dir, layer.module)) : (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
+      // every snapshot module exports its config as default (c12 reads a config without one as
+      // another thing): a module without it was cut short (a crash after its rename, a full disk)
+      // and would have given an empty config
+      if (!('default' in mod)) return undefined
       let value = mod.default
       if (typeof value === 'function') value = await (value as () => unknown)()
       config = structuredCloneSafe(value)

@@ -15,6 +15,31 @@ const repo = join(import.meta.dirname, '../..')
 const dist = join(repo, 'dist')
 
 describe('a damaged config snapshot', () => {
+  it('a snapshot module emptied or cut before its export is rebuilt, never read as an empty config', () => {
+    // a config that imports a package: its snapshot is an ES module
+    const dir = project({
+      'package.json': PKG,
+      'perf.config.ts': `import { defu } from 'defu'\nexport default defu({ cache: { ttl: '3m' } }, { budgets: { startup: '321ms' } })`,
+      'main.mjs': `
+        import { loadPerfConfigLayers } from ${JSON.stringify(join(dist, 'index.mjs'))}
+        const { config, loader } = await loadPerfConfigLayers()
+        console.log(loader, config.cache.ttl, config.budgets.startup)`,
+    })
+    symlinkSync(join(repo, 'node_modules', 'defu'), join(dir, 'node_modules', 'defu'))
+    const run = () => execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8' }).trim()
+    expect(run()).toBe('c12 180000 321')
+    expect(run()).toBe('snapshot 180000 321')
+    const snapshots = join(dir, 'node_modules', '.cache', 'unperf', 'config')
+    const module = join(snapshots, readdirSync(snapshots).find(n => n.endsWith('.mjs'))!)
+    const code = readFileSync(module, 'utf8')
+    for (const damaged of ['', code.slice(0, code.lastIndexOf('export'))]) {
+      writeFileSync(module, damaged)
+      expect(run()).toBe('c12 180000 321')
+      expect(readFileSync(module, 'utf8')).toBe(code)
+      expect(run()).toBe('snapshot 180000 321')
+    }
+  })
+
   it('a stale snapshot in node_modules/.cache does not hide the fresh one in the platform cache dir', async () => {
     const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` })
     rmSync(join(dir, 'node_modules'), { recursive: true })
