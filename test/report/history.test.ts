@@ -37,7 +37,7 @@ describe('history.jsonl', () => {
     expect(all.map(e => e.runId)).toEqual(['run7', 'run8', 'run9', 'run10', 'run11'])
     expect(readHistory(config(dir, 5), { command: 'lint' }).map(e => e.runId)).toEqual(['run7', 'run9', 'run11'])
     expect(readHistoryFile(config(dir, 5)).lines).toBe(12)
-    for (let i = 12; i < 16; i++) appendHistory(config(dir, 5), entry(i), readHistoryFile(config(dir, 5)).lines)
+    for (let i = 12; i < 16; i++) appendHistory(config(dir, 5), entry(i), readHistoryFile(config(dir, 5)))
     // 16 lines > 5 + 10: rewritten to the last 5
     expect(readHistoryFile(config(dir, 5)).lines).toBe(5)
     expect(readHistory(config(dir, 5)).map(e => e.runId)).toEqual(['run11', 'run12', 'run13', 'run14', 'run15'])
@@ -52,6 +52,20 @@ describe('history.jsonl', () => {
     appendFileSync(join(dir, 'history.jsonl'), '{"v":1,"runId":"forged"}\n\u0000\u0000\n')
     appendHistory(config(dir), entry(2))
     expect(readHistory(config(dir)).map(e => e.runId)).toEqual(['run1', 'run2'])
+  })
+
+  it('a line cut short at the end of the file (a full disk, a truncation) does not take the next run with it', () => {
+    const dir = tempDir()
+    const file = join(dir, 'history.jsonl')
+    appendHistory(config(dir), entry(1))
+    appendHistory(config(dir), entry(2))
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -20))
+    // as the exit path does it (from what it read), and without a read before
+    appendHistory(config(dir), entry(3), readHistoryFile(config(dir)))
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -20))
+    appendHistory(config(dir), entry(4))
+    appendHistory(config(dir), entry(5), readHistoryFile(config(dir)))
+    expect(readHistory(config(dir)).map(e => e.runId)).toEqual(['run1', 'run4', 'run5'])
   })
 
   it('takes over a lock left by a crashed process once it is stale', () => {

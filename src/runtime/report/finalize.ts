@@ -14,7 +14,7 @@ import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
-import { appendHistory, historyEntry, readHistoryFile, type HistoryEntry } from './history.js'
+import { appendHistory, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
 import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage } from '../../errors.js'
@@ -89,7 +89,7 @@ function readHistoryForJudging(report: PerfReport, config: ResolvedPerfConfig) {
   return readHistoryFile(config, need === 'all' ? {} : { need })
 }
 
-function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lines: number; found: boolean }, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
+function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: HistoryFileState, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
   const { config } = ctx
   try {
     report.budgets = evaluateBudgets(report, config, history)
@@ -115,7 +115,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: { lin
     // ext4 flushes a file renamed over another: the old report goes first (see writeFileAtomicSync)
     writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
     if (files.trace) writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
-    appendHistory(config, entry, local.lines)
+    appendHistory(config, entry, local)
     return entry
   } catch (error) {
     ctx.warn('report-write', `the report could not be written to ${config.report.dir}: ${errorMessage(error)}`)

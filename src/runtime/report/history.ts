@@ -104,24 +104,35 @@ export function readHistory(config: ResolvedPerfConfig, options: { command?: str
   return readHistoryFile(config, options).entries
 }
 
+/** What readHistoryFile saw of the file, for the append that follows it. */
+export interface HistoryFileState {
+  /** Newline-terminated lines in the file. */
+  lines: number
+  /** The file was there (then so is report.dir). */
+  found: boolean
+  /** The file ends without a newline: a line cut short (a full disk, a truncation). */
+  torn: boolean
+}
+
 /**
  * readHistory, plus how many lines the file held (so an append right after needs no second read)
  * and whether it was there (then so is report.dir: the exit path skips creating it).
  * `need`: only the newest runs, back until each of these commands has this many successful runs
  * (budgets.ts historyNeeded): what the exit path judges with, without parsing the rest.
  */
-export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; need?: { commands: string[]; runs: number } } = {}): { entries: HistoryEntry[]; lines: number; found: boolean } {
+export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; need?: { commands: string[]; runs: number } } = {}): HistoryFileState & { entries: HistoryEntry[] } {
   let text = ''
-  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false } }
+  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
+  const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
   const cap = config.report.history
   let lines = 0
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
   // only the tail can be among the last `cap` valid runs: parse from a little before it (invalid lines are skipped)
   let from = text.length
   for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
-  if (options.need) return { entries: cap > 0 ? newestFor(text, from, cap, options.need) : [], lines, found: true }
+  if (options.need) return { entries: cap > 0 ? newestFor(text, from, cap, options.need) : [], lines, found: true, torn }
   const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text).slice(-cap) : []
-  return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true }
+  return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true, torn }
 }
 
 /**
@@ -165,11 +176,13 @@ export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number
 
 /**
  * Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler.
- * `linesBefore` (from readHistoryFile) spares re-reading the file when it is far from the cap; a
- * caller that passes it has made report.dir already.
+ * `before` (from readHistoryFile) spares re-reading the file when it is far from the cap; a
+ * caller that passes it has made report.dir already. A line cut short at the end of the file is
+ * ended first: appended to, it made the new run's line unreadable as well, so that run was lost.
  */
-export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, linesBefore?: number): string {
+export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, before?: Pick<HistoryFileState, 'lines' | 'torn'>): string {
   const dir = config.report.dir
+  const linesBefore = before?.lines
   if (linesBefore === undefined) mkdirSync(dir, { recursive: true, mode: 0o700 })
   const file = join(dir, HISTORY_FILE)
   const cap = config.report.history
@@ -177,7 +190,8 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, l
   // waiting is bounded: after 5 s the line is appended without the lock rather than lose the run
   const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 5 }) ?? (() => {})
   try {
-    appendFileSync(file, encodeLine(entry), { mode: 0o600 })
+    const torn = before ? before.torn : endsTorn(file)
+    appendFileSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), { mode: 0o600 })
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
     if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
     const text = readFileSync(file, 'utf8')
@@ -190,6 +204,16 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, l
     release()
   }
   return file
+}
+
+/** The file ends without a newline (read only when no readHistoryFile came before: not the exit path). */
+function endsTorn(file: string): boolean {
+  try {
+    const text = readFileSync(file, 'latin1')
+    return text.length > 0 && text.charCodeAt(text.length - 1) !== 10
+  } catch {
+    return false
+  }
 }
 
 /** The commit at HEAD from `.git` files alone (no child process); undefined when not cheap to know. */
