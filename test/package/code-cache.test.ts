@@ -50,6 +50,20 @@ describe('V8 code cache of the start path', () => {
     expect([after.mtimeMs, after.ino]).toEqual([before.mtimeMs, before.ino])
   })
 
+  it('one cache per set of node flags: a CLI run with and without NODE_OPTIONS keeps both, rewriting neither', () => {
+    const h = host()
+    const flagged = { NODE_OPTIONS: '--max-old-space-size=300' }
+    h.run(flagged)
+    h.run()
+    const starts = () => h.files().filter(n => n.includes(`-${hashOf('start')}-`)).sort()
+    expect(starts()).toHaveLength(2)
+    const stamp = () => starts().map(n => { const s = statSync(join(h.cacheDir, n)); return [s.mtimeMs, s.ino] })
+    const before = stamp()
+    expect(h.run(flagged)).toBe('ran function')
+    expect(h.run()).toBe('ran function')
+    expect(stamp()).toEqual(before)
+  })
+
   it('a damaged cache is rejected by V8, compiled afresh and replaced', () => {
     const h = host()
     h.run()
