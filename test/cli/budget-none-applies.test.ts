@@ -4,7 +4,7 @@
  * run recorded yet, it said so anyway: a CI log claiming the gate had nothing to check.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -44,6 +44,19 @@ describe('unperf budget with nothing to judge', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain('no budget applies to the last run (it ran lint; configured: budgets.commands.build)')
     expect(r.stdout).not.toContain('no budgets configured')
+  })
+
+  it('a report cut short: says it cannot be read, not that no run was recorded (exit 1)', () => {
+    const dir = project(`{ startup: '60s' }`)
+    expect(runApp(dir, 'lint').status).toBe(0)
+    const reportDir = (unperf(dir, 'budget', '--json').json() as { report: string }).report
+    const file = join(reportDir, 'report.json')
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40))
+    const r = unperf(dir, 'budget')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`the last report (${file}) cannot be read`)
+    expect(r.stderr).not.toContain('no run recorded')
+    expect(unperf(dir, 'budget', '--json').json()).toMatchObject({ ok: false, error: { code: 'E_REPORT_UNREADABLE' } })
   })
 
   it('no budgets at all: "no budgets configured"', () => {

@@ -1,8 +1,9 @@
 /** `unperf budget`: every budget against the last report and budgets.files; exit 1 on a breach or no run. */
+import { join } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
-import { readLastReport } from '../../runtime/report/finalize.js'
+import { readLastReportFile } from '../../runtime/report/finalize.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
@@ -24,7 +25,8 @@ export default defineCommand({
   args: { ...configArgs },
   async run({ args }) {
     const config = await cliConfig(args)
-    const report = readLastReport(config)
+    const last = readLastReportFile(config)
+    const report = 'report' in last ? last.report : undefined
     let results: BudgetResult[]
     let noRun = false
     if (report) {
@@ -36,9 +38,13 @@ export default defineCommand({
     }
     const failed = results.filter(r => r.status === 'fail')
     if (noRun || failed.length > 0) process.exitCode = 1
-    const noRunMessage = `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
+    // a report cut short (a full disk, a crash mid-write) is no "no run": say it cannot be read
+    const noRunMessage = 'unreadable' in last
+      ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
+      : `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
+    const noRunCode = 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
     // the error's shape is every command's ({ name, code, message }), beside the verdicts
-    if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: 'E_NO_RUN', message: noRunMessage } }) })
+    if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
     if (noRun) console.error(red(noRunMessage))
     if (results.length === 0) {
       // budgets the config has that this run gave nothing to judge: not 'no budgets configured'

@@ -147,9 +147,23 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
 
 /** The last report written in report.dir (for `unperf budget` and `unperf report`). */
 export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
+  const last = readLastReportFile(config)
+  return 'report' in last ? last.report : undefined
+}
+
+/** readLastReport, telling no report from one that cannot be read (cut short, not JSON): `unperf budget` says which. */
+export function readLastReportFile(config: ResolvedPerfConfig): { report: PerfReport } | { missing: true } | { unreadable: string } {
+  let text
   try {
-    return JSON.parse(readFileSync(join(config.report.dir, 'report.json'), 'utf8')) as PerfReport
-  } catch {
-    return undefined
+    text = readFileSync(join(config.report.dir, 'report.json'), 'utf8')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { unreadable: errorMessage(error) }
+  }
+  try {
+    const report = JSON.parse(text) as PerfReport
+    if (report && typeof report === 'object' && Array.isArray(report.commands)) return { report }
+    return { unreadable: 'not a report' }
+  } catch (error) {
+    return { unreadable: errorMessage(error) }
   }
 }
