@@ -13,6 +13,7 @@ import type { ResolvedPoolConfig } from '../config/types.js'
 import type { PoolManager, RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
+import { isRetriable } from './retriable.js'
 import { PoolLanes } from './pool-lanes.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, taskId } from './pool-job.js'
 import type { Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
@@ -249,8 +250,9 @@ export class Pool extends PoolLanes implements PerfPool {
     const duration = job.started === 0 ? 0 : performance.now() - job.started
     if (this._adaptive) this._setLimit(this._adaptive.record(duration, true))
     const cancelled = job.group?.cancelled === true
-    // an aborted outside signal ends the task: no retry
-    if (!cancelled && job.attempt < this._options.retries && job.signal?.aborted !== true) {
+    // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
+    // TypeError, an AbortError the task threw: retriable.ts)
+    if (!cancelled && job.attempt < this._options.retries && job.signal?.aborted !== true && isRetriable(error)) {
       const delay = backoffDelay(job.attempt, this._options.backoff, this._options.maxBackoff)
       job.attempt++
       this._stats.retries++

@@ -8,6 +8,7 @@ import { isAbsolute } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MissingDependencyError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
+import { isRetriable } from './retriable.js'
 import type { PerfWorkers } from './types.js'
 
 interface TinypoolLike {
@@ -47,7 +48,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         } catch (error) {
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
-          if (attempt >= options.retries) throw failure
+          if (attempt >= options.retries || !isRetriable(failure)) throw failure
           await new Promise(resolve => setTimeout(resolve, Math.random() * Math.min(10_000, 100 * 2 ** attempt))) // ref'd: the caller awaits the retry
         } finally {
           if (timer) clearTimeout(timer)

@@ -63,6 +63,23 @@ describe('pool', () => {
     }
   })
 
+  it('does not retry what no retry can help, as p-retry: a TypeError (a bug) or an AbortError; a network TypeError and a timeout are retried', async () => {
+    const p = new Pool('r', pool({ retries: 2, backoff: 1, maxBackoff: 1 }), undefined)
+    const attempts = async (error: () => Error) => {
+      let calls = 0
+      await p.run(async () => { calls++; throw error() }).catch(() => {})
+      return calls
+    }
+    expect(await attempts(() => new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(1)
+    expect(await attempts(() => Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }))).toBe(1)
+    expect(await attempts(() => new TypeError('fetch failed'))).toBe(3)
+    expect(await attempts(() => new Error('ECONNRESET'))).toBe(3)
+    const timed = new Pool('t', pool({ retries: 1, backoff: 1, maxBackoff: 1, timeout: 10 }), undefined)
+    let calls = 0
+    expect(await timed.run(() => { calls++; return new Promise(() => {}) }).catch(e => e)).toBeInstanceOf(TimeoutError)
+    expect(calls).toBe(2)
+  })
+
   it('map stopOnError aborts in-flight tasks and starts no more', async () => {
     const p = new Pool('s', pool({ concurrency: 2 }), undefined)
     const started: number[] = []
