@@ -58,7 +58,10 @@ export interface Tracer {
   mark(name: string): void
   /** Runs a command's body: spans started in it belong to it (the first command also ends startup). */
   command<T>(name: string, body: () => Promise<T>): Promise<T>
+  /** The newest SPANS_KEPT spans that ended, in start order. */
   records(): SpanRecord[]
+  /** Older spans left out of records() by a long-running process. */
+  readonly dropped: number
   /** Startup phases from process start to the first command start. */
   phases(): StartupPhase[]
   /** ms since process start when the first command started (undefined before). */

@@ -20,18 +20,28 @@ import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
 /**
- * Span i lives in `data[i * STRIDE ...]` (a growable Float64Array: start, duration, depth, parent index
- * or -1, status, command index or -1) and `names[i]`: a span allocates nothing until records().
+ * Span i (its number since the tracer began) lives in `data[(i - base) * STRIDE ...]` (a growable
+ * Float64Array: start, duration, depth, parent number or -1, status, command index or -1), its name
+ * and its parent's in `names[i - base]`, `parents[i - base]`: a span allocates nothing until records().
  */
 const STRIDE = 6
 const OK = 1
 const ERROR = 2
+
+/**
+ * Spans kept for the report and the trace: the newest. A long-running process (a service with
+ * spans in every request) drops older ones in batches, once twice as many are held, so the tracer
+ * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB); `dropped` counts them. A span still open when
+ * it is dropped (a server-long span) still ends, and still names the parent of the spans it starts.
+ */
+export const SPANS_KEPT = 10_000
 
 /** Where new spans go: the open spans (indexes) and the command (index or -1). */
 interface Lane { stack: number[]; command: number }
 
 export function createTracer(): Tracer {
   const names: string[] = []
+  const parents: Array<string | undefined> = []
   let data = new Float64Array(256 * STRIDE)
   const commandNames: string[] = []
   const main: Lane = { stack: [], command: -1 }
@@ -41,12 +51,29 @@ export function createTracer(): Tracer {
   const lane = (): Lane => (lanes === undefined ? main : lanes.getStore() ?? main)
   const marks: { name: string; at: number }[] = []
   let count = 0
+  /** Number of the oldest span kept (data's first slot); spans below it were dropped. */
+  let base = 0
+  /** Names of dropped spans still open: the parents of the spans they will start. */
+  const openDropped = new Map<number, string>()
   let startupEnd: number | undefined
 
+  /** Drops the oldest spans beyond SPANS_KEPT (moves the newest to the front of data). */
+  const compact = () => {
+    const drop = count - base - SPANS_KEPT
+    for (let k = 0; k < drop; k++) if (data[k * STRIDE + 4] === 0) openDropped.set(base + k, names[k]!)
+    data.copyWithin(0, drop * STRIDE, (count - base) * STRIDE)
+    names.splice(0, drop)
+    parents.splice(0, drop)
+    base += drop
+  }
+  const nameOf = (i: number): string | undefined => (i >= base ? names[i - base] : openDropped.get(i))
+
   const finish = (i: number, status: number, { stack }: Lane) => {
-    const at = i * STRIDE
-    data[at + 1] = now() - data[at]!
-    data[at + 4] = status
+    if (i >= base) {
+      const at = (i - base) * STRIDE
+      data[at + 1] = now() - data[at]!
+      data[at + 4] = status
+    } else openDropped.delete(i)
     // sequential nesting closes the innermost span: pop; out-of-order ends (concurrent spans) search
     if (stack[stack.length - 1] === i) stack.pop()
     else {
@@ -70,13 +97,13 @@ export function createTracer(): Tracer {
 
   const records = (): SpanRecord[] => {
     const list: SpanRecord[] = []
-    for (let i = 0; i < count; i++) {
-      const at = i * STRIDE
+    for (let i = Math.max(base, count - SPANS_KEPT); i < count; i++) {
+      const at = (i - base) * STRIDE
       const status = data[at + 4]
       if (status === 0) continue
-      const record: SpanRecord = { name: names[i]!, start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
-      const parent = data[at + 3]!
-      if (parent !== -1) record.parent = names[parent]
+      const record: SpanRecord = { name: names[i - base]!, start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
+      const parent = parents[i - base]
+      if (parent !== undefined) record.parent = parent
       const command = data[at + 5]!
       if (command !== -1) record.command = commandNames[command]
       list.push(record)
@@ -90,13 +117,17 @@ export function createTracer(): Tracer {
       const l = lane()
       const { stack } = l
       const depth = stack.length
-      let at = i * STRIDE
-      if (at + STRIDE > data.length) {
-        const grown = new Float64Array(data.length * 2)
-        grown.set(data)
-        data = grown
+      if ((i - base) * STRIDE + STRIDE > data.length) {
+        if (i - base >= 2 * SPANS_KEPT) compact()
+        else {
+          const grown = new Float64Array(Math.min(data.length * 2, 2 * SPANS_KEPT * STRIDE))
+          grown.set(data)
+          data = grown
+        }
       }
+      let at = (i - base) * STRIDE
       names.push(name)
+      parents.push(depth > 0 ? nameOf(stack[depth - 1]!) : undefined)
       data[at++] = now()
       data[at++] = 0
       data[at++] = depth
@@ -141,6 +172,10 @@ export function createTracer(): Tracer {
     },
 
     records,
+
+    get dropped() {
+      return Math.max(0, count - SPANS_KEPT)
+    },
 
     get startupEnd() {
       return startupEnd

@@ -297,7 +297,10 @@ export interface PerfReport {
    * what `budgets.commands` are judged on then.
    */
   commandStats?: Record<string, CommandStats>
+  /** The newest 10 000 (at most) spans of this process. */
   spans: SpanRecord[]
+  /** Older spans left out of `spans` by a long-running process (a service with spans in every request). */
+  spansDropped?: number
   cache: CacheStats & { namespaces: Record<string, CacheStats> }
   memory: { peakRss: number; snapshots: MemorySnapshot[]; trend: MemoryTrend }
   pools: PoolStats[]

@@ -50,6 +50,16 @@ describe('command records in a long-running process', () => {
     expect(budget('budgets.commands.login.memory')).toMatchObject({ status: 'pass' })
   })
 
+  it('20 000 runs with spans: the report keeps the newest 10 000 spans and counts the others', async () => {
+    const dir = tempDir('unperf-records-spans-')
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true, overrides: { report: { console: false, dir: './.perf' }, cache: { enabled: false } } })
+    for (let i = 0; i < 20_000; i++) await perf.run('req', () => perf.span('db', () => perf.span('query', () => i)))
+    const report = await perf.close()
+    expect(report.spans).toHaveLength(10_000)
+    expect(report.spansDropped).toBe(30_000)
+    expect(report.spans.at(-1)).toMatchObject({ name: 'query', parent: 'db', depth: 1, command: 'req' })
+  })
+
   it('a process that kept every record has no commandStats (the records are what the budgets judge)', async () => {
     const dir = tempDir('unperf-records-few-')
     const perf = await createPerf({ cwd: dir, noExitHandlers: true, overrides: { report: { console: false, dir: './.perf' }, cache: { enabled: false } } })

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryTracker } from '../../src/runtime/memory.js'
-import { createTracer } from '../../src/runtime/span.js'
+import { SPANS_KEPT, createTracer } from '../../src/runtime/span.js'
 
 describe('tracer', () => {
   it('nests spans, records status, and keeps errors', async () => {
@@ -114,6 +114,32 @@ describe('tracer', () => {
     expect(t.records().every(r => r.status === 'ok')).toBe(true)
     await t.span('later', () => 1)
     expect(t.records().at(-1)).toMatchObject({ name: 'later', depth: 0 })
+  })
+
+  it('a long-running process: keeps the newest spans, counts the dropped ones; a span open across the drop still ends and parents', async () => {
+    const t = createTracer()
+    let release!: () => void
+    // a server-long span, open while 60 000 requests run under it
+    const server = t.span('server', () => new Promise<void>(r => { release = r }))
+    for (let i = 0; i < 30_000; i++) {
+      await t.command('req', () => t.span('handle', () => t.span(`q${i}`, () => i)))
+    }
+    const mid = t.records()
+    expect(mid).toHaveLength(SPANS_KEPT)
+    expect(t.dropped).toBe(60_001 - SPANS_KEPT)
+    // the newest, in start order, nesting kept
+    expect(mid.at(-1)).toMatchObject({ name: 'q29999', parent: 'handle', depth: 2, command: 'req' })
+    expect(mid.at(-2)).toMatchObject({ name: 'handle', parent: 'server', depth: 1 })
+    await t.span('late', () => t.span('child', () => 1))
+    release()
+    await server
+    await t.span('after', () => 1)
+    const records = t.records()
+    expect(records).toHaveLength(SPANS_KEPT)
+    expect(records.at(-2)).toMatchObject({ name: 'child', parent: 'late', depth: 2 })
+    expect(records.at(-1)).toMatchObject({ name: 'after', depth: 0 })
+    expect(records.at(-1)).not.toHaveProperty('parent')
+    expect(t.traceEvents().filter(e => e.ph === 'X' && e.cat !== 'startup')).toHaveLength(SPANS_KEPT)
   })
 })
 

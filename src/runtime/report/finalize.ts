@@ -40,6 +40,7 @@ export function buildReport(state: RunState): PerfReport {
     // `commands` misses older runs: the budgets judge every run by these
     ...(state.commandsDropped > 0 && state.commandTotals && { commandStats: commandStats(state.commandTotals) }),
     spans: tracer.records(),
+    ...(tracer.dropped > 0 && { spansDropped: tracer.dropped }),
     cache: state.cache ?? { ...emptyCacheStats(), namespaces: {} },
     memory: { peakRss: Math.max(memory.peakRss, ...state.commands.map(c => c.memoryPeak)), snapshots: memory.snapshots(), trend: memory.trend() },
     pools: state.pools,
