@@ -14,7 +14,7 @@ import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
 import { ExitError, errorSummary, type InFlight } from './command-record.js'
-import { COMMAND_RECORDS_KEPT, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
+import { COMMAND_RECORDS_KEPT, MAX_COMMAND_NAMES, OTHER_COMMAND, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
 import { setCurrentPerf, tryGetPerf } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
@@ -199,8 +199,16 @@ class PerfInstance implements Perf {
       this._commandsDropped += this._commands.length - COMMAND_RECORDS_KEPT
       this._commands.splice(0, this._commands.length - COMMAND_RECORDS_KEPT)
     }
-    recordCommandTotals(this._commandTotals, name, status, result.duration, memoryPeak)
+    recordCommandTotals(this._commandTotals, this._totalsName(name), status, result.duration, memoryPeak)
     return result
+  }
+
+  /** The command's name in the totals (the metrics' `command` label): '(other)' past MAX_COMMAND_NAMES. */
+  private _totalsName(name: string): string {
+    const totals = this._commandTotals
+    if (totals.size < MAX_COMMAND_NAMES || totals.has(name) || Object.hasOwn(this.config.budgets.commands, name)) return name
+    this._warn('command-names', `perf.run(): more than ${MAX_COMMAND_NAMES} distinct command names (the latest: '${name}'); new ones count as command="${OTHER_COMMAND}" in the metrics. A name per request (an id in it) grows them without bound: name commands by route or kind ('GET /users/:id')`)
+    return OTHER_COMMAND
   }
 
   close(): Promise<PerfReport> {

@@ -21,10 +21,11 @@ import type { SpanRecord, StartupPhase } from './types.js'
 
 /**
  * Span i (its number since the tracer began) lives in `data[(i - base) * STRIDE ...]` (a growable
- * Float64Array: start, duration, depth, parent number or -1, status, command index or -1), its name
- * and its parent's in `names[i - base]`, `parents[i - base]`: a span allocates nothing until records().
+ * Float64Array: start, duration, depth, parent number or -1, status), its name, its parent's and its
+ * command's in `names[i - base]`, `parents[i - base]`, `commands[i - base]`: a span allocates nothing
+ * until records() (a command name per request is held by its spans only, never by an ever-growing table).
  */
-const STRIDE = 6
+const STRIDE = 5
 const OK = 1
 const ERROR = 2
 
@@ -36,15 +37,15 @@ const ERROR = 2
  */
 export const SPANS_KEPT = 10_000
 
-/** Where new spans go: the open spans (indexes) and the command (index or -1). */
-interface Lane { stack: number[]; command: number }
+/** Where new spans go: the open spans (numbers) and the command's name. */
+interface Lane { stack: number[]; command: string | undefined }
 
 export function createTracer(): Tracer {
   const names: string[] = []
   const parents: Array<string | undefined> = []
   let data = new Float64Array(256 * STRIDE)
-  const commandNames: string[] = []
-  const main: Lane = { stack: [], command: -1 }
+  const commands: Array<string | undefined> = []
+  const main: Lane = { stack: [], command: undefined }
   // created by the first command that overlaps another (see above)
   let lanes: AsyncLocalStorage<Lane> | undefined
   let running = 0
@@ -64,6 +65,7 @@ export function createTracer(): Tracer {
     data.copyWithin(0, drop * STRIDE, (count - base) * STRIDE)
     names.splice(0, drop)
     parents.splice(0, drop)
+    commands.splice(0, drop)
     base += drop
   }
   const nameOf = (i: number): string | undefined => (i >= base ? names[i - base] : openDropped.get(i))
@@ -104,8 +106,8 @@ export function createTracer(): Tracer {
       const record: SpanRecord = { name: names[i - base]!, start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
       const parent = parents[i - base]
       if (parent !== undefined) record.parent = parent
-      const command = data[at + 5]!
-      if (command !== -1) record.command = commandNames[command]
+      const command = commands[i - base]
+      if (command !== undefined) record.command = command
       list.push(record)
     }
     return list
@@ -132,8 +134,8 @@ export function createTracer(): Tracer {
       data[at++] = 0
       data[at++] = depth
       data[at++] = depth > 0 ? stack[depth - 1]! : -1
-      data[at++] = 0
-      data[at] = l.command
+      data[at] = 0
+      commands.push(l.command)
       stack.push(i)
       let result: Promise<T> | T
       try {
@@ -155,20 +157,18 @@ export function createTracer(): Tracer {
 
     command<T>(name: string, body: () => Promise<T>): Promise<T> {
       if (startupEnd === undefined) startupEnd = now()
-      let index = commandNames.indexOf(name)
-      if (index === -1) index = commandNames.push(name) - 1
       running++
       const ended = () => { running-- }
       if (lanes === undefined && running === 1) {
         // one command at a time: the main lane
-        main.command = index
-        const done = () => { ended(); main.command = -1 }
+        main.command = name
+        const done = () => { ended(); main.command = undefined }
         return body().then(value => { done(); return value }, (error: unknown) => { done(); throw error })
       }
       // another command is running (or ran in a lane before): this one's own lane, its stack starting
       // from the spans open where it was called (a command awaited inside a span nests under it)
       lanes ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
-      return lanes.run({ stack: lane().stack.slice(), command: index }, body).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
+      return lanes.run({ stack: lane().stack.slice(), command: name }, body).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
     },
 
     records,

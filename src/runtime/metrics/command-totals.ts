@@ -19,6 +19,15 @@ export interface CommandTotals {
 /** Raw command records kept for the report (the newest). */
 export const COMMAND_RECORDS_KEPT = 1000
 
+/**
+ * Distinct command names with totals of their own (each is a `command` label value: 14 series on
+ * /metrics). Past it, a new name (a name per request: `GET /users/123`) counts under OTHER_COMMAND,
+ * as OpenTelemetry's cardinality limit folds excess attribute sets into one overflow series, so the
+ * exposition and the process stay bounded. Names with a budget always get their own.
+ */
+export const MAX_COMMAND_NAMES = 1000
+export const OTHER_COMMAND = '(other)'
+
 export function recordCommandTotals(totals: Map<string, CommandTotals>, name: string, status: string, durationMs: number, memoryPeak: number): void {
   let t = totals.get(name)
   if (t === undefined) totals.set(name, (t = { byStatus: new Map(), durations: newHistogramData(DEFAULT_BUCKETS), maxDuration: 0, maxMemoryPeak: 0, okDurations: [] }))
