@@ -13,6 +13,12 @@ import type { MemorySnapshot, MemoryTrend } from './types.js'
 /** |slope| below this many bytes/s counts as stable (≈ 1 MiB per 10 s). */
 export const STABLE_SLOPE = 100 * 1024
 const PEAK_INTERVAL_MS = 50
+/**
+ * Snapshots kept (the newest): a service snapshotting every second for leak detection must not grow
+ * without bound (nor its report). Trimmed in batches once twice as many are held; the trend is over
+ * those kept, so it follows the recent heap rather than one diluted since the start.
+ */
+export const SNAPSHOTS_KEPT = 1000
 
 /**
  * The process's peak rss so far, in bytes: ru_maxrss, in kilobytes as Node documents it (a platform
@@ -30,6 +36,7 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
   const active = new Set<{ peak: number }>()
   let timer: NodeJS.Timeout | undefined
   let tracked = 0
+  let taken = 0
 
   const sample = () => {
     const rss = (last = process.memoryUsage.rss())
@@ -53,13 +60,15 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
   }
 
   return {
-    snapshot(label = `#${list.length + 1}`): MemorySnapshot {
+    snapshot(label = `#${taken + 1}`): MemorySnapshot {
+      taken++
       const m = process.memoryUsage()
       if (m.rss > peak) peak = m.rss
       const snap: MemorySnapshot = {
         label, time: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers,
       }
       list.push(snap)
+      if (list.length >= 2 * SNAPSHOTS_KEPT) list.splice(0, list.length - SNAPSHOTS_KEPT)
       return snap
     },
     snapshots: () => list,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createMemoryTracker } from '../../src/runtime/memory.js'
+import { SNAPSHOTS_KEPT, createMemoryTracker } from '../../src/runtime/memory.js'
 import { SPANS_KEPT, createTracer } from '../../src/runtime/span.js'
 
 describe('tracer', () => {
@@ -217,5 +217,19 @@ describe('memory tracker', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('memory snapshots in a long-running process', () => {
+  it('keeps the newest snapshots (a service snapshotting every second), numbering on; the trend follows them', () => {
+    const m = createMemoryTracker()
+    for (let i = 0; i < 5000; i++) m.snapshot()
+    const list = m.snapshots()
+    expect(list.length).toBeGreaterThanOrEqual(SNAPSHOTS_KEPT)
+    expect(list.length).toBeLessThan(2 * SNAPSHOTS_KEPT)
+    expect(list.at(-1)!.label).toBe('#5000')
+    expect(m.snapshot('named').label).toBe('named')
+    expect(m.snapshot().label).toBe('#5002')
+    expect(m.trend().samples).toBe(m.snapshots().length)
   })
 })
