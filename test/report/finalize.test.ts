@@ -171,6 +171,17 @@ describe('renderSummary', () => {
     const starts = verdicts.map(l => l.search(/ {2}\S+ (?:µs|ms|s|min|h|B|kB|MB|GB) /) + 2)
     expect(new Set(starts).size).toBe(1)
   })
+
+  it('a command run many times (a service): one row per name with its runs, p50, p95, max and errors; verbose lists every run', async () => {
+    const runs = [...Array.from({ length: 40 }, (_, i) => command('req', 10 + i)), command('req', 500, { status: 'error' }), command('health', 2)]
+    const { report } = await finish({}, runs)
+    const text = renderSummary(report, 'summary', false)
+    const block = text.slice(text.indexOf('commands'), text.indexOf('slowest spans'))
+    expect(block.trim().split('\n')).toHaveLength(3)
+    expect(block).toMatch(/req +41 runs +p50 30\.0 ms +p95 48\.0 ms +max 500 ms +peak .* 1 error/)
+    expect(block).toMatch(/health +1 run +p50 2\.00 ms .* ok/)
+    expect(renderSummary(report, 'verbose', false).match(/^ {2}req /gm)).toHaveLength(41)
+  })
 })
 
 describe('exit codes in a real child process (sync path in the exit handler)', () => {

@@ -23,10 +23,28 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
   if (report.commands.length > 0) {
     section(`startup ${formatDuration(report.startup.total)}`, report.startup.phases.map(p => [p.name, formatDuration(p.duration), `${(p.share * 100).toFixed(0)} %`]))
   }
-  section('commands', report.commands.map(cmd => [
-    cmd.name, formatDuration(cmd.duration), `peak ${formatBytes(cmd.memoryPeak)}`, `Δ ${formatBytes(cmd.memoryDelta)}`,
-    cmd.status === 'ok' ? c(32, 'ok') : c(31, 'error'),
-  ]))
+  const names = new Set(report.commands.map(cmd => cmd.name))
+  if (mode === 'verbose' || names.size === report.commands.length) {
+    section('commands', report.commands.map(cmd => [
+      cmd.name, formatDuration(cmd.duration), `peak ${formatBytes(cmd.memoryPeak)}`, `Δ ${formatBytes(cmd.memoryDelta)}`,
+      cmd.status === 'ok' ? c(32, 'ok') : c(31, 'error'),
+    ]))
+  } else {
+    // a command run many times (a service's requests, a watch mode's rebuilds): one row per name, not
+    // one per run (1 000 lines at close)
+    const older = report.commandsDropped ? dim(` (the newest ${report.commands.length} of ${report.commands.length + report.commandsDropped} runs)`) : ''
+    section(`commands${older}`, [...names].map(name => {
+      const runs = report.commands.filter(cmd => cmd.name === name)
+      const durations = runs.map(cmd => cmd.duration).sort((a, b) => a - b)
+      const at = (q: number) => durations[Math.min(durations.length - 1, Math.ceil(q * durations.length) - 1)]!
+      const errors = runs.filter(cmd => cmd.status !== 'ok').length
+      return [
+        name, runs.length === 1 ? '1 run' : `${runs.length} runs`, `p50 ${formatDuration(at(0.5))}`, `p95 ${formatDuration(at(0.95))}`,
+        `max ${formatDuration(durations.at(-1)!)}`, `peak ${formatBytes(Math.max(...runs.map(cmd => cmd.memoryPeak)))}`,
+        errors === 0 ? c(32, 'ok') : c(31, errors === 1 ? '1 error' : `${errors} errors`),
+      ]
+    }))
+  }
   const spans = mode === 'verbose' ? report.spans : [...report.spans].sort((a, b) => b.duration - a.duration).slice(0, 5)
   section(mode === 'verbose' ? 'spans' : 'slowest spans', spans.map(s => [`${'  '.repeat(s.depth)}${s.name}`, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
   const lookups = report.cache.hits + report.cache.misses
