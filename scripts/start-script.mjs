@@ -138,6 +138,8 @@ function shim(target, bindings, version, SCRIPT, hash, lazy) {
 // unperf, unperf/citty and unperf/commander are each this loader over the same script: the first one
 // imported runs it, the others take its exports (one instance per process).
 const loadStart = process.uptime() * 1e3 // the report's startup phases: unperf's code starts here
+// a CommonJS bundle (esbuild --format=cjs) leaves import.meta empty: unperf was bundled, see notBundled()
+if (typeof import.meta.url !== 'string') throw notBundled()
 const indexUrl = new URL('./index.mjs', import.meta.url).href
 const RUNTIME = Symbol.for('unperf:runtime:' + indexUrl)
 const runtime = (globalThis[RUNTIME] ??= start())
@@ -183,7 +185,12 @@ function readCache(cacheFile) {
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
   const file = fileURLToPath(new URL(rel, indexUrl))
-  const source = readFileSync(file, 'utf8') // ASCII: the native utf8 path is ~3× faster than latin1 here
+  let source
+  try {
+    source = readFileSync(file, 'utf8') // ASCII: the native utf8 path is ~3× faster than latin1 here
+  } catch (error) {
+    throw error?.code === 'ENOENT' ? notBundled(file, error) : error
+  }
   // a code cache keeps the file name it was made with (stack traces would show another install's
   // path): one cache per install, keyed by a hash of the script's path as well; and per set of node
   // flags (V8 rejects a cache made under other V8 flags: a CLI run with and without
@@ -272,6 +279,19 @@ const load = specifier => import(specifier)`}
 const mod = { exports: {} }
 compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, specifier => load(specifier, indexUrl), { url: indexUrl, unperfLoadStart: loadStart }${lazy ? ', chunk' : ''})
 return mod.exports
+}
+
+// a bundler that inlines this file leaves _chunks/ behind (read, not imported): say so, with the way out
+function notBundled(missing, cause) {
+  const external = 'mark unperf as external and keep it a dependency of your CLI: esbuild --external:unperf (or --packages=external); ' +
+    "rollup, tsup, tsdown: external: [/^unperf/] (see 'How a host CLI is built' in unperf's docs)"
+  const error = new Error(missing
+    ? '[unperf] cannot find ' + missing + ': unperf reads its start code and lazy parts from dist/_chunks/ beside its entry file, and it runs here from ' +
+      process.getBuiltinModule('node:url').fileURLToPath(import.meta.url) + '. If unperf was bundled into that file, ' + external + '. Otherwise reinstall unperf: its files are incomplete.'
+    : '[unperf] unperf was bundled into a CommonJS bundle (import.meta is empty there), and it cannot be bundled: it reads its start code and lazy parts from dist/_chunks/ beside its entry file; ' + external + '.',
+  cause && { cause })
+  error.code = 'E_BUNDLED'
+  return error
 }
 
 export const { ${bindings.join(', ')} } = runtime
