@@ -15,7 +15,7 @@ import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Trac
 import { now } from './clock.js'
 import { ExitError, errorSummary, type InFlight } from './command-record.js'
 import { COMMAND_RECORDS_KEPT, MAX_COMMAND_NAMES, OTHER_COMMAND, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
-import { setCurrentPerf, tryGetPerf } from './current.js'
+import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import { createMetricsRegistry } from './metrics/registry.js'
@@ -36,7 +36,14 @@ export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf>
   tracer.mark('config')
   const loaded = await loadPerfConfigLayers(options)
   const perf = new PerfInstance(loaded.config, tracer, startedAt, options)
-  await perf._init()
+  // current while it is set up: a plugin's setup() or a config:resolved listener may call getPerf()
+  makeCurrent(perf)
+  try {
+    await perf._init()
+  } catch (error) {
+    releaseCurrent(perf)
+    throw error
+  }
   return perf
 }
 
@@ -116,7 +123,6 @@ class PerfInstance implements Perf {
       const { startMonitors } = await import('./monitors/index.js')
       this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
     }
-    setCurrentPerf(this)
     await hooks.emit('perf:ready', this)
   }
 
@@ -249,8 +255,9 @@ class PerfInstance implements Perf {
     process.removeListener('beforeExit', this._onLoopEnd)
     if (this._fire('exit')) await this.hooks.emit('exit', report)
     await Promise.allSettled([this._cache?.close(), this._workers?.close()])
-    // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive
-    if (tryGetPerf() === this) setCurrentPerf(undefined)
+    // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive;
+    // the one it replaced, if still open, is current again
+    releaseCurrent(this)
     return report
   }
 
