@@ -157,7 +157,7 @@ const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? joi
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
 const KEEP = 64 // cache files: 16 builds' start script and three lazy scripts
-const flags = process.execArgv.length > 0 || env.NODE_OPTIONS ? process.execArgv.join(' ') + '\0' + (env.NODE_OPTIONS || '') : ''
+const flags = process.execArgv.length > 0 || env.NODE_OPTIONS ? process.execArgv.join(' ') + '\\0' + (env.NODE_OPTIONS || '') : ''
 // A cache file: a 16-byte header (MAGIC, CRC-32 of V8's data, its length, the file's mtime in s as
 // written) and V8's data. V8 checks its data's version, flags and source length, not its content:
 // damaged data (a bad disk, a tool writing into the file) crashed the process on every start
@@ -195,7 +195,7 @@ function compile(rel, hash) {
   // path): one cache per install, keyed by a hash of the script's path as well; and per set of node
   // flags (V8 rejects a cache made under other V8 flags: a CLI run with and without
   // NODE_OPTIONS=--max-old-space-size=… rewrote its one cache on every switch)
-  const key = flags ? file + '\0' + flags : file
+  const key = flags ? file + '\\0' + flags : file
   let where = 0x811c9dc5
   for (let i = 0; i < key.length; i++) where = Math.imul(where ^ key.charCodeAt(i), 0x01000193)
   const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${(where >>> 0).toString(16).padStart(8, '0')}-\${process.version}-\${process.arch}.v8\`)

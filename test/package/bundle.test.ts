@@ -5,7 +5,7 @@
  * and the normal case, unperf external, must run.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -65,4 +65,10 @@ describe('a host CLI bundled with unperf inside', () => {
       expect(run.status).toBe(0)
     }
   })
+})
+
+it('the entry files are plain text (no NUL byte: grep, diff and editors took dist/index.mjs for a binary file)', () => {
+  for (const name of readdirSync(join(root, 'dist')).filter(n => n.endsWith('.mjs'))) {
+    expect(readFileSync(join(root, 'dist', name)).includes(0), name).toBe(false)
+  }
 })
