@@ -14,7 +14,7 @@ import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
 import { ExitError, errorSummary, type InFlight } from './command-record.js'
-import { COMMAND_RECORDS_KEPT, MAX_COMMAND_NAMES, OTHER_COMMAND, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
+import { CommandLog } from './command-log.js'
 import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
@@ -24,7 +24,7 @@ import { createLazyCacheManager } from './cache/lazy.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
-  CommandRecord, CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
+  CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfPool, PerfReport, PerfWorkers, RunOptions,
 } from './types.js'
 import { createWarnOnce } from './warn.js'
@@ -57,10 +57,8 @@ class PerfInstance implements Perf {
   private _workers: PerfWorkers | undefined
   private _metrics: PerfMetrics | undefined
   private _monitor: Monitor | undefined
-  private readonly _commands: CommandRecord[] = []
   private readonly _inFlight = new Set<InFlight>()
-  private readonly _commandTotals = new Map<string, CommandTotals>()
-  private _commandsDropped = 0
+  private readonly _log: CommandLog
   private _closing: Promise<PerfReport> | undefined
   private _closedSync: PerfReport | undefined
   /** The run state perf.close() is finalizing (the exit path checks what it has written). */
@@ -82,6 +80,7 @@ class PerfInstance implements Perf {
     this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${errorMessage(error)}`)
     this._ctx = { config, hooks: this.hooks, warn: this._warn }
     this.memory = createMemoryTracker()
+    this._log = new CommandLog(name => Object.hasOwn(config.budgets.commands, name), this._warn)
   }
 
   async _init(): Promise<void> {
@@ -195,26 +194,11 @@ class PerfInstance implements Perf {
       memoryDelta: this.memory.lastRss - rssStart, memoryPeak,
       ...(status === 'error' && { error: failure }),
     }
-    this._commands.push({
+    this._log.add({
       name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
       ...(failure !== undefined && { error: errorSummary(failure) }),
     })
-    // a service timing every operation must not grow without bound: the report keeps the newest
-    // records (trimmed in batches), the metrics count every run
-    if (this._commands.length >= 2 * COMMAND_RECORDS_KEPT) {
-      this._commandsDropped += this._commands.length - COMMAND_RECORDS_KEPT
-      this._commands.splice(0, this._commands.length - COMMAND_RECORDS_KEPT)
-    }
-    recordCommandTotals(this._commandTotals, this._totalsName(name), status, result.duration, memoryPeak)
     return result
-  }
-
-  /** The command's name in the totals (the metrics' `command` label): '(other)' past MAX_COMMAND_NAMES. */
-  private _totalsName(name: string): string {
-    const totals = this._commandTotals
-    if (totals.size < MAX_COMMAND_NAMES || totals.has(name) || Object.hasOwn(this.config.budgets.commands, name)) return name
-    this._warn('command-names', `perf.run(): more than ${MAX_COMMAND_NAMES} distinct command names (the latest: '${name}'); new ones count as command="${OTHER_COMMAND}" in the metrics. A name per request (an id in it) grows them without bound: name commands by route or kind ('GET /users/:id')`)
-    return OTHER_COMMAND
   }
 
   close(): Promise<PerfReport> {
@@ -296,14 +280,15 @@ class PerfInstance implements Perf {
   }
 
   private _runState(exitCode: number | undefined): RunState {
+    const kept = this._log.kept()
     return {
       config: this.config,
       startedAt: this._startedAt,
       argv: process.argv.slice(2),
-      // the newest records only (see run()); how many older ones were left out
-      commands: this._commands.length > COMMAND_RECORDS_KEPT ? this._commands.slice(-COMMAND_RECORDS_KEPT) : this._commands,
-      commandsDropped: this._commandsDropped + Math.max(0, this._commands.length - COMMAND_RECORDS_KEPT),
-      commandTotals: this._commandTotals,
+      // the newest records only (command-log.ts); how many older ones were left out
+      commands: kept.commands,
+      commandsDropped: kept.dropped,
+      commandTotals: this._log.totals,
       tracer: this._tracer,
       memory: this.memory,
       cache: this._cache?.stats(),
@@ -317,7 +302,7 @@ class PerfInstance implements Perf {
     return {
       cache: () => this._cache!.stats(),
       pools: () => this._pools?.stats() ?? [],
-      commandTotals: () => this._commandTotals,
+      commandTotals: () => this._log.totals,
       budgetBreaches: () => this._breaches,
       lastSample: () => this._monitor?.last,
     }
