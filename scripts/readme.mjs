@@ -1,5 +1,6 @@
-// Regenerates the reference part of README.md from docs/*.md (everything below the marker):
-// the docs are the source; the README carries all of it so a user finds everything in one place.
+// Regenerates README.md from docs/: docs/_head.md (the intro and the tour), then docs/*.md (the reference,
+// below the marker), then docs/_tail.md. The docs are the source; the README carries all of it so a user
+// finds everything in one place, and the docs tests (test/docs) check every example, the tour's included.
 //   node scripts/readme.mjs           rewrite it
 //   node scripts/readme.mjs --check   exit 1 if README.md differs from what the docs make (an edit made in the README itself)
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -8,7 +9,7 @@ const root = new URL('..', import.meta.url)
 const MARKER = '<!-- generated below from docs/*.md by `node scripts/readme.mjs`: edit the docs, not this part -->'
 const order = ['config', 'runtime', 'cache', 'fetch', 'execution', 'reports', 'monitors', 'adapters', 'cli', 'vitest']
 const readme = readFileSync(new URL('README.md', root), 'utf8')
-const head = readme.slice(0, readme.indexOf(MARKER))
+const head = `${readFileSync(new URL('docs/_head.md', root), 'utf8').trim()}\n\n`
 const sections = order.map(name => {
   let text = readFileSync(new URL(`docs/${name}.md`, root), 'utf8').trim()
   // every doc's top heading becomes a README section (##), its subheadings one level below
@@ -26,5 +27,5 @@ if (process.argv.includes('--check')) {
   console.log('README.md matches docs/*.md')
 } else {
   writeFileSync(new URL('README.md', root), generated)
-  console.log(`README.md: ${order.length} sections from docs/ + docs/_tail.md`)
+  console.log(`README.md: docs/_head.md + ${order.length} sections from docs/ + docs/_tail.md`)
 }

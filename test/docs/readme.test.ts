@@ -1,4 +1,4 @@
-/** The README's reference part is generated from docs/*.md: an edit made in the README itself would be lost at the next regeneration. */
+/** README.md is generated from docs/_head.md, docs/*.md and docs/_tail.md: an edit made in the README itself would be lost at the next regeneration. */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
