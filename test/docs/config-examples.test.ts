@@ -1,5 +1,6 @@
 /**
- * Every `definePerfConfig({...})` example in docs/*.md type-checks strictly against the config types,
+ * Every `definePerfConfig({...})` example in docs/*.md (the README tour in docs/_head.md included) type-checks
+ * strictly (strict, exactOptionalPropertyTypes) against the config types,
  * as a user pasting it into perf.config.ts would check it: a key in the wrong place (an `$env` block
  * inside `cache`) or a wrong value is an error here. Names the examples leave to the reader
  * (`buildManifest`, `pkg`) are not checked; everything about the config is.
@@ -39,7 +40,7 @@ it('every definePerfConfig example in docs/*.md type-checks', () => {
     return file
   })
   const program = ts.createProgram(files, {
-    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true, exactOptionalPropertyTypes: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
     types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
     paths: { 'unperf/config': [join(root, 'src/config/index.ts')], unperf: [join(root, 'src/index.ts')] },
   })

@@ -1,0 +1,88 @@
+/**
+ * Every code example in docs/*.md (the README's tour in docs/_head.md included) that uses unperf at run
+ * time, `createPerf`, `perf.*`, a plugin, an adapter, the vitest reporter, type-checks as a user's
+ * project compiles it: strict, exactOptionalPropertyTypes, no DOM globals. The config examples are
+ * config-examples.test.ts's. Names an example leaves to the reader (`resolveDeps`, `url`, a
+ * `./commands/build.mjs` of the host) are not checked; an unperf export used without its import is
+ * (`createPerf` in a snippet that never imports it fails for the user who pastes it).
+ */
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import ts from 'typescript'
+import { expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const root = join(import.meta.dirname, '../..')
+const docs = join(root, 'docs')
+const unperfEntries = ['src/index.ts', 'src/adapters/citty.ts', 'src/adapters/commander.ts', 'src/vitest/index.ts']
+
+function examples(): { name: string; code: string }[] {
+  const found: { name: string; code: string }[] = []
+  for (const file of readdirSync(docs).filter(f => f.endsWith('.md')).sort()) {
+    const text = readFileSync(join(docs, file), 'utf8')
+    for (const m of text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)) {
+      const code = m[1]!
+      if (code.includes('definePerfConfig({')) continue
+      if (!/\bperf\.|from 'unperf|definePerfPlugin\(|createPerf\(/.test(code)) continue
+      const line = text.slice(0, m.index).split('\n').length
+      // a fragment that uses an instance it does not create: the instance the section is about
+      const head = /\bconst perf\b/.test(code) ? '' : `declare const perf: import('unperf').Perf\n`
+      found.push({ name: `${file.replace(/\.md$/, '')}_${line}.ts`, code: `${head}${code}\nexport {}\n` })
+    }
+  }
+  return found
+}
+
+/** Every value name unperf's entries export: using one without importing it is the example's bug. */
+function unperfExports(): Set<string> {
+  const names = new Set<string>()
+  for (const entry of unperfEntries) {
+    const text = readFileSync(join(root, entry), 'utf8')
+    for (const m of text.matchAll(/export\s+(?:async\s+)?(?:function|const|class)\s+(\w+)|export\s*\{([^}]*)\}/g)) {
+      if (m[1]) names.add(m[1])
+      for (const part of m[2]?.split(',') ?? []) {
+        const name = part.trim().split(/\s+as\s+/).pop()
+        if (name && !name.startsWith('type ')) names.add(name)
+      }
+    }
+  }
+  return names
+}
+
+it('every runtime example in docs/*.md type-checks with strict and exactOptionalPropertyTypes', () => {
+  const list = examples()
+  expect(list.length).toBeGreaterThanOrEqual(10)
+  const exported = unperfExports()
+  expect(exported.has('createPerf') && exported.has('withPerf') && exported.has('instrument')).toBe(true)
+  const dir = tempDir('unperf-doc-runtime-examples-')
+  mkdirSync(join(dir, 'ex'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir') // citty, commander, vitest as the host has them
+  const files = list.map(({ name, code }) => {
+    const file = join(dir, 'ex', name)
+    writeFileSync(file, code)
+    return file
+  })
+  const program = ts.createProgram(files, {
+    strict: true, exactOptionalPropertyTypes: true, noEmit: true, lib: ['lib.es2022.d.ts'],
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
+    paths: {
+      unperf: [join(root, 'src/index.ts')], 'unperf/config': [join(root, 'src/config/index.ts')],
+      'unperf/citty': [join(root, 'src/adapters/citty.ts')], 'unperf/commander': [join(root, 'src/adapters/commander.ts')],
+      'unperf/vitest': [join(root, 'src/vitest/index.ts')],
+    },
+  })
+  const problems = ts.getPreEmitDiagnostics(program)
+    .filter(d => d.file && files.includes(d.file.fileName))
+    .filter(d => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n')
+      // a name left to the reader (resolveDeps, url), unless it is one of unperf's own exports
+      if (d.code === 2304 || d.code === 2552 || d.code === 18004) return exported.has(/'(\w+)'/.exec(text)?.[1] ?? '')
+      // the host's own modules (./commands/build.mjs)
+      if (d.code === 2307) return !/module '\./.test(text)
+      return true
+    })
+    .map(d => `${d.file!.fileName.slice(dir.length + 4)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+  expect(problems).toEqual([])
+}, 60_000)
