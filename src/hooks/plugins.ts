@@ -120,7 +120,7 @@ async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Pro
   let plugin: unknown = ref
   if (typeof ref === 'string') {
     const local = ref.startsWith('.') || isAbsolute(ref)
-    const mod = (local ? await importFile(resolve(rootDir, ref)) : await import(await resolveFrom(ref, rootDir))) as { default?: unknown }
+    const mod = (local ? await importFile(resolve(rootDir, ref)) : await importPackage(ref, rootDir)) as { default?: unknown }
     plugin = mod.default ?? mod
   }
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
@@ -160,6 +160,21 @@ async function importFile(file: string): Promise<unknown> {
       throw new Error(`this Node (${process.version}) cannot load a TypeScript plugin file by path: import the plugin in perf.config.ts instead (plugins: [plugin] or [plugin, options]), or point to a .mjs file`, { cause: error })
     }
     throw error
+  }
+}
+
+/**
+ * A plugin package. Not found from rootDir (nor by unperf's own lookup, the fallback for one installed
+ * beside unperf): node's error named unperf's dist file as the importer, which sends the user to the
+ * wrong place; this one says where it was looked for.
+ */
+async function importPackage(specifier: string, rootDir: string): Promise<unknown> {
+  const url = await resolveFrom(specifier, rootDir)
+  try {
+    return await import(url)
+  } catch (error) {
+    if (url !== specifier || (error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`'${specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')}'`)) throw error
+    throw new Error(`package '${specifier}' is not installed: looked for node_modules/${specifier} from ${rootDir} (rootDir) up to the root; install it as a dependency of the CLI, or give the plugin as a path`, { cause: error })
   }
 }
 

@@ -179,6 +179,20 @@ describe('createPerf lifecycle', () => {
     expect(r.stderr).toMatch(/plugin '\.\/plugins\/syntax\.mjs' failed in load: .*Unexpected end of input/)
   })
 
+  it('a plugin package that is not installed is named with where it was looked for, not with unperf\'s own file as the importer', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['not-installed-plugin', '@acme/missing/git'] }`, {
+      'main.mjs': `import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+        const perf = await createPerf()
+        await perf.run('cmd', () => {})
+        await perf.close()`,
+    })
+    const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`plugin 'not-installed-plugin' failed in load: package 'not-installed-plugin' is not installed: looked for node_modules/not-installed-plugin from ${dir}`)
+    expect(r.stderr).toContain(`plugin '@acme/missing/git' failed in load: package '@acme/missing/git' is not installed`)
+    expect(r.stderr).not.toContain('dist/index.mjs')
+  })
+
   it('perf.span, perf.pool, perf.graph and perf.memory work from the instance', async () => {
     const dir = projectWith(`export default { ${BASE}, concurrency: { pools: { network: { concurrency: 2 } } } }`)
     const perf = await createPerf({ cwd: dir, noExitHandlers: true })
