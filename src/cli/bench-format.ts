@@ -46,7 +46,10 @@ export function resultLines(r: BenchResult): string[] {
 export function speedLines(fastest: Summary, others: BenchResult[]): string[] {
   const ratios = others.map(r => ratioText(relative(fastest, r)))
   const width = Math.max(0, ...ratios.map(text => text.length))
-  return others.map((r, i) => `    ${ratios[i]!.padStart(width)} times faster than ${r.command}`)
+  const lines = others.map((r, i) => `    ${ratios[i]!.padStart(width)} times faster than ${r.command}`)
+  // `?`: the fastest command measured 0 once the shell's spawn time was taken off each run
+  if (ratios.includes('?')) lines.push("    (?: the fastest command runs within the shell's spawn time, so no ratio can be told: benchmark something that runs longer)")
+  return lines
 }
 
 /** hyperfine's `--export-markdown` table. */

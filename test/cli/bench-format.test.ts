@@ -41,6 +41,12 @@ describe('unperf bench output', () => {
     expect(speedLines(result('a', [0.01]), [result('b', [0.02])])).toEqual(['    2.00 times faster than b'])
   })
 
+  it('no ratio when the fastest command measured 0 (within the shell spawn time): a ? and a line saying why', () => {
+    const lines = speedLines(result('true', [0, 0, 0]), [result('sleep 0.01', [0.01, 0.011, 0.009])])
+    expect(lines[0]).toBe('    ? times faster than sleep 0.01')
+    expect(lines[1]).toMatch(/runs within the shell's spawn time, so no ratio can be told/)
+  })
+
   it('--export-markdown: in seconds when the first command takes 1 s or more, the unit in the header', () => {
     const slow = [result('sleep 1', [1.01, 1.03]), result('sleep 2', [2.0, 2.02])]
     expect(markdownTable(slow, slow[0]!).split('\n')).toEqual([
