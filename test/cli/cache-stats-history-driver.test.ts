@@ -38,6 +38,6 @@ describeRedis('unperf cache stats with report.historyDriver', () => {
     const stats = unperf(fresh, 'cache', 'stats', '--json')
     expect(stats.code, stats.stderr).toBe(0)
     expect(stats.json()).toMatchObject({ runs: 3, lookups: 6, hitRate: 0.5 })
-    expect(unperf(fresh, 'cache', 'stats').stdout).toContain('3 runs, 6 lookups, 50.0 % hits')
+    expect(unperf(fresh, 'cache', 'stats').stdout).toContain('3 runs with cache lookups, 6 lookups, 50.0 % hits')
   })
 })

@@ -21,6 +21,6 @@ it('report, cache stats and cache verify after one run with one entry say 1 run,
   const r = spawnSync(process.execPath, ['run.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
   expect(r.status, r.stderr).toBe(0)
   expect(unperf(dir, 'report').stdout).toContain('1 run recorded in')
-  expect(unperf(dir, 'cache', 'stats').stdout).toContain('1 run, 1 lookup,')
+  expect(unperf(dir, 'cache', 'stats').stdout).toContain('1 run with cache lookups, 1 lookup,')
   expect(unperf(dir, 'cache', 'verify').stdout).toContain('1 entry checked, none corrupt')
 })

@@ -196,7 +196,7 @@ const stats = defineCommand({
     const result = { runs: runs.length, lookups, hitRate: lookups ? hits / lookups : 0, recent: runs.slice(-10).map(r => ({ time: r.time, commands: r.commands.map(c => c.name), ...r.cache })) }
     if (args.json) return printJson(result)
     if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet'))
-    console.log(`${plural(runs.length, 'run')}, ${plural(lookups, 'lookup')}, ${(result.hitRate * 100).toFixed(1)} % hits`)
+    console.log(`${plural(runs.length, 'run')} with cache lookups, ${plural(lookups, 'lookup')}, ${(result.hitRate * 100).toFixed(1)} % hits`)
     console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), r.commands.join(', '), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
   },
 })
