@@ -12,6 +12,7 @@ import { removeStrayDir, type FsDir } from './fs-dir.js'
 import { isEntryName } from './fs-lru.js'
 import { encodeFileName, SUFFIX } from './fs-names.js'
 import { isLive } from './types.js'
+import { writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 
 const TMP_MAX_AGE_MS = 60_000
 const SWEEP_EVERY_MS = 3_600_000
@@ -66,7 +67,7 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
   if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return enforceMaxBytes(files, maxBytes)
   const at = new Date(now)
   try {
-    fs.writeFileSync(marker, '', { mode: 0o600 })
+    writeFileNoFollowSync(marker, '')
     fs.utimesSync(marker, at, at)
   } catch { /* the next process sweeps then */ }
   return pruneDir(files, maxBytes, now)

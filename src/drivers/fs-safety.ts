@@ -1,4 +1,4 @@
-/** The cache dirs' safety check: refuse a dir someone else could write to. */
+/** The safety check of unperf's dirs (cache tiers, reports): refuse a dir someone else could write to. */
 import * as fs from 'node:fs'
 import { PerfError } from '../errors.js'
 
@@ -14,12 +14,8 @@ export function checkDirSafe(dir: string): Promise<boolean> {
   if (!check) {
     // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work
     check = Promise.resolve().then(() => fs.statSync(dir)).then(st => {
-      const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
-      const foreign = uid !== undefined && st.uid !== uid
-      const open = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0
-      if (foreign || open) {
-        throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${foreign ? `it is owned by uid ${st.uid}, not by this user (uid ${uid})` : `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`}; fix it (chown/chmod 700) or set cache.dir`)
-      }
+      const why = unsafeReason(st)
+      if (why) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${why}; fix it (chown/chmod 700) or set cache.dir`)
       return true
     }, () => false)
     const mine = check
@@ -27,4 +23,26 @@ export function checkDirSafe(dir: string): Promise<boolean> {
     safeDirs.set(dir, mine)
   }
   return check
+}
+
+/**
+ * checkDirSafe for the sync paths (the report dir, written on exit): why the first of `dirs` that
+ * exists and is unsafe is refused, else undefined (a missing dir is made 0700 by its writer). One
+ * stat per dir; not remembered (a process writes its report once).
+ */
+export function dirUnsafeSync(dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const st = fs.statSync(dir, { throwIfNoEntry: false })
+    const why = st && unsafeReason(st)
+    if (why) return `${dir}: ${why}`
+  }
+  return undefined
+}
+
+/** Why a dir with these stats is unsafe: owned by another user, or writable by group or others without the sticky bit. */
+function unsafeReason(st: fs.Stats): string | undefined {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
+  if (uid !== undefined && st.uid !== uid) return `it is owned by uid ${st.uid}, not by this user (uid ${uid})`
+  if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`
+  return undefined
 }

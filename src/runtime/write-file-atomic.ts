@@ -5,14 +5,38 @@
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
  * own writer (drivers/_fs-io.ts): they are hashed, compressed and written in parts.
  */
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { PerfError } from '../errors.js'
+
+/**
+ * open() flags for the small files unperf writes in place (markers, an appended history): a symlink
+ * planted under their name fails (ELOOP) instead of being written through, so a file it points at
+ * (`history.jsonl -> ~/.bashrc` in a cache dir someone else could write to) is never clobbered.
+ * No extra syscall. Windows has no O_NOFOLLOW (0 there).
+ */
+export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
+export const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0)
+
+/** writeFileSync (open, write, close) that never writes through a symlink: WRITE_NO_FOLLOW or APPEND_NO_FOLLOW; a new file is 0600. */
+export function writeFileNoFollowSync(file: string, data: string, flags = WRITE_NO_FOLLOW): void {
+  const fd = openSync(file, flags, 0o600)
+  try {
+    const bytes = Buffer.from(data)
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at)
+  } finally {
+    closeSync(fd)
+  }
+}
 
 export interface WriteFileAtomicOptions {
   /** File mode of the new file (default 0o600: unperf's files are the user's alone). */
   mode?: number
   /** Create the parent dir (mode 0o700) first. */
   mkdir?: boolean
+  /** Write nothing (throw) when the parent dir is owned by another user or writable by group or others: one stat. */
+  private?: boolean
   /**
    * Remove the target before the rename. On ext4 (`auto_da_alloc`), a rename over an existing file
    * flushes the new file's data first: ~250 µs per file on the exit path. A reader between the two
@@ -31,7 +55,12 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
   const tmp = `${file}.${TAG}.${(++seq).toString(36)}.tmp`
   try {
     if (options.mkdir) mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-    writeFileSync(tmp, data, { mode: options.mode ?? 0o600 })
+    if (options.private) {
+      const unsafe = dirUnsafeSync([dirname(file)])
+      if (unsafe) throw new PerfError('E_DIR_UNSAFE', `refusing to write in ${unsafe}`)
+    }
+    // wx: a new file of ours, never one already there under the temp name (nor through a symlink)
+    writeFileSync(tmp, data, { mode: options.mode ?? 0o600, flag: 'wx' })
     if (options.unlinkFirst) {
       try { unlinkSync(file) } catch { /* first write */ }
     }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { tryLockFile } from '../runtime/lock-file.js'
+import { APPEND_NO_FOLLOW } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 
 /** A lock on tests.jsonl older than this (ms) was left by a crashed process and is taken over. */
@@ -88,7 +89,7 @@ export function appendLines(dir: string, entries: readonly TestRunEntry[]): numb
   // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
-  const fd = openSync(testsHistoryPath(dir), 'a', 0o600)
+  const fd = openSync(testsHistoryPath(dir), APPEND_NO_FOLLOW, 0o600)
   try {
     writeAll(fd, bytes)
     return fstatSync(fd).size

@@ -18,6 +18,7 @@ import { readFile, readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
+import { checkDirSafe } from '../../drivers/fs-safety.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
 
@@ -254,6 +255,8 @@ export class CacheBudget {
       // a run that rewrote entries of the same sizes (a counter, a refreshed value) changes nothing
       const text = JSON.stringify(summary)
       if (this._summaryText.get(scope) === text) continue
+      // not in a scope dir someone else can write to (the fs tiers' check, remembered: no stat here)
+      if (!(await checkDirSafe(scope).catch(() => false))) continue
       // sync: a small file, written by a process's close() (three round trips of ~0.3 ms each there)
       try {
         writeFileAtomicSync(join(scope, SUMMARY), text)

@@ -24,6 +24,7 @@ import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
 type FileRecord = [number, number, number, number, number, string]
@@ -123,8 +124,18 @@ function loadMemoSync(file: string | undefined, cwd: string): void {
   if (!file || loadedMemoFiles.has(file)) return
   loadedMemoFiles.add(file)
   let text: string | undefined
-  try { text = fs.readFileSync(file, 'utf8') } catch { /* none yet */ }
+  try {
+    // the fstat readFileSync makes anyway: a memo someone else wrote (their file in a dir they can
+    // write to) could pin a lockfile's hash to an old one, keeping a stale scope: not trusted
+    const fd = fs.openSync(file, 'r')
+    try { if (isOwnPrivateFile(fs.fstatSync(fd))) text = fs.readFileSync(fd, 'utf8') } finally { fs.closeSync(fd) }
+  } catch { /* none yet */ }
   if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, cwd, memo) }
+}
+
+/** A file of this user's that no one else can write to (POSIX; Windows has no uid and reports mode 666: any). */
+function isOwnPrivateFile(st: fs.Stats): boolean {
+  return typeof process.getuid !== 'function' || (st.uid === process.getuid() && (st.mode & 0o022) === 0)
 }
 
 async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
@@ -132,6 +143,8 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
   const tmp = tempName(file)
   try {
     await fsp.mkdir(dirname(file), { recursive: true, mode: 0o700 })
+    // not into a dir someone else can write to (a stat, on the rare runs whose inputs changed)
+    if (dirUnsafeSync([dirname(file)])) return
     await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600 })
     await fsp.rename(tmp, file)
     fileHashStats.memoWrites++
@@ -143,7 +156,7 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
 function saveMemoSync(file: string | undefined, cwd: string): void {
   if (!file) return
   try {
-    writeFileAtomicSync(file, serializeMemo(cwd), { mkdir: true })
+    writeFileAtomicSync(file, serializeMemo(cwd), { mkdir: true, private: true })
     fileHashStats.memoWrites++
   } catch { /* unwritable: hashed again next time */ }
 }

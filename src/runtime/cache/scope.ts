@@ -8,7 +8,9 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
+import { checkDirSafe } from '../../drivers/fs-safety.js'
 import { projectId, safeDirName } from '../project.js'
+import { writeFileNoFollowSync } from '../write-file-atomic.js'
 import { hashFiles } from './file-hash.js'
 
 export interface CacheScope {
@@ -38,15 +40,18 @@ export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, ma
     // writes are sync: they run once per process, on its first cache operation, where each
     // thread-pool round trip waited ~0.5–2 ms behind the loop's other work
     const marked = fs.statSync(join(scope.dir, '.last-used'), { throwIfNoEntry: false })?.mtimeMs ?? 0
-    if (Date.now() - marked > 3_600_000) {
-      fs.mkdirSync(scope.dir, { recursive: true, mode: 0o700 })
-      fs.writeFileSync(join(scope.dir, '.last-used'), String(Date.now()), { mode: 0o600 })
-    }
+    const mark = Date.now() - marked > 3_600_000
+    if (mark) fs.mkdirSync(scope.dir, { recursive: true, mode: 0o700 })
+    // nothing written (nor removed) in a dir someone else could write to: they could have planted
+    // `.last-used -> ~/.bashrc`. The fs tiers' own check of these dirs (remembered: no extra stat)
+    const safe = await Promise.all([checkDirSafe(scope.dir), checkDirSafe(baseDir)])
+    if (!safe[0] || !safe[1]) return removed
+    if (mark) writeFileNoFollowSync(join(scope.dir, '.last-used'), String(Date.now()))
     const marker = join(baseDir, '.last-scope-prune')
     let last = 0
     try { last = Number(fs.readFileSync(marker, 'utf8')) } catch { /* never pruned */ }
     if (Date.now() - last < PRUNE_EVERY_MS) return removed
-    fs.writeFileSync(marker, String(Date.now()), { mode: 0o600 })
+    writeFileNoFollowSync(marker, String(Date.now()))
     for (const name of await fsp.readdir(baseDir)) {
       if (!SCOPE_DIR.test(name) || name === scope.id) continue
       const used = await fsp.stat(join(baseDir, name, '.last-used')).then(s => s.mtimeMs, () => 0)

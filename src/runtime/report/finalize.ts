@@ -5,7 +5,7 @@
  * process 'exit' handler; only the `historyDriver` copy needs the async path.
  */
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
 import type { PerfReport } from '../types.js'
@@ -17,7 +17,9 @@ import { renderSummary } from './console.js'
 import { appendHistory, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
 import { commandStats } from '../metrics/command-totals.js'
-import { errorMessage } from '../../errors.js'
+import { errorMessage, PerfError } from '../../errors.js'
+import { dirUnsafeSync } from '../../drivers/fs-safety.js'
+import { platformCacheDir } from '../project.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -104,6 +106,10 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
   }
   try {
     const dir = config.report.dir
+    // never into a dir someone else could write to (a shared XDG_CACHE_HOME): they could plant
+    // `history.jsonl -> ~/.bashrc` or rewrite the history the budgets judge by. 1–3 stats on exit
+    const unsafe = dirUnsafeSync(reportDirs(config))
+    if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
     // a history file read a moment ago: its dir is there (three syscalls less on every exit)
     if (!local.found) {
       mkdirSync(dir, { recursive: true, mode: 0o700 })
@@ -144,6 +150,13 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   // output (the report is written all the same); a budget that failed is still said
   if (report.commands.length === 0 && !report.budgets.some(b => b.status === 'fail')) return
   process.stderr.write(renderSummary(report, config.report.console))
+}
+
+/** The report dir, and when it is the default one (`<cache root>/reports/<project>`) its parents up to the cache root, as the fs tiers check theirs. */
+function reportDirs(config: ResolvedPerfConfig): string[] {
+  const dir = config.report.dir
+  const root = platformCacheDir(config.name)
+  return dir.startsWith(join(root, 'reports') + sep) ? [dir, dirname(dir), root] : [dir]
 }
 
 /** The last report written in report.dir (for `unperf budget` and `unperf report`). */

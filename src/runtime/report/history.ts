@@ -6,13 +6,13 @@
  * The file is rewritten to the last `history` lines only when it holds half as many again (at least
  * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
-import { appendFileSync, chmodSync, mkdirSync, readFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
-import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { APPEND_NO_FOLLOW, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 
 export interface HistoryEntry {
   v: 1
@@ -191,7 +191,8 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
   const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 5 }) ?? (() => {})
   try {
     const torn = before ? before.torn : endsTorn(file)
-    appendFileSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), { mode: 0o600 })
+    // never through a symlink planted under its name (ELOOP: the run is not recorded, with a warning)
+    writeFileNoFollowSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), APPEND_NO_FOLLOW)
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
     if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
     const text = readFileSync(file, 'utf8')
