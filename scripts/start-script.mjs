@@ -169,7 +169,14 @@ function readCache(cacheFile) {
   let buf, mtimeMs
   try {
     const fd = openSync(cacheFile, 'r')
-    try { mtimeMs = fstatSync(fd).mtimeMs; buf = readFileSync(fd) } finally { closeSync(fd) }
+    try {
+      // V8 trusts its cached data (crafted data runs as code): a cache file someone else made, or
+      // could have written (an XDG_CACHE_HOME in /tmp), is not used; the fstat this read makes anyway
+      const st = fstatSync(fd)
+      // (POSIX only: Windows reports every writable file as mode 666 and has no uid)
+      if (process.getuid && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined
+      mtimeMs = st.mtimeMs; buf = readFileSync(fd)
+    } finally { closeSync(fd) }
   } catch { return undefined } // first run
   if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(8) !== buf.length - HEADER) return undefined
   const data = buf.subarray(HEADER)

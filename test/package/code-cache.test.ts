@@ -4,7 +4,7 @@
  * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, rmSync, symlinkSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, cpSync, mkdirSync, rmSync, symlinkSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -99,6 +99,23 @@ describe('V8 code cache of the start path', () => {
     expect(statSync(path).ino).toBe(copied.ino)
     // its mtime is the one it was written with again: later starts take it without a check
     expect(statSync(path).mtimeMs).not.toBe(copied.mtimeMs)
+  })
+
+  it('a cache file someone else could have written (writable by group or others, or another user\'s) is not used but replaced: V8 runs its data as code', () => {
+    const h = host()
+    h.run()
+    const path = join(h.cacheDir, h.startCache()!)
+    const foreign = (change: () => void) => {
+      change()
+      const planted = statSync(path)
+      expect(h.run()).toBe('ran function')
+      const after = statSync(path)
+      expect(after.ino).not.toBe(planted.ino)
+      expect([after.mode & 0o777, after.uid]).toEqual([0o600, process.getuid?.() ?? after.uid])
+    }
+    foreign(() => chmodSync(path, 0o666))
+    foreign(() => chmodSync(path, 0o620))
+    if (process.getuid?.() === 0) foreign(() => chownSync(path, 65534, 65534))
   })
 
   it('a write that fails leaves no temp file; temp files a killed process left are removed', () => {
