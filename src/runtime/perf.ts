@@ -27,7 +27,7 @@ import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfPool, PerfReport, PerfWorkers, RunOptions,
 } from './types.js'
-import { createWarnOnce } from './warn.js'
+import { createWarnOnce, redact } from './warn.js'
 import { createWorkers } from './workers.js'
 
 export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
@@ -195,7 +195,9 @@ class PerfInstance implements Perf {
       ...(status === 'error' && { error: failure }),
     }
     this._log.add({
-      name, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
+      // the name as report.json, history, metrics labels and OTel record it: a credential in it
+      // (`perf.run(\`GET ${url}\`)` with a token in the url) redacted, as in error messages
+      name: redact(name), status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
       ...(failure !== undefined && { error: errorSummary(failure) }),
     })
     return result

@@ -15,7 +15,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
 import { loadStart } from './load-start.js'
-import { redactArgv } from './warn.js'
+import { redact, redactArgv } from './warn.js'
 import type { Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
@@ -103,11 +103,13 @@ export function createTracer(): Tracer {
       const at = (i - base) * STRIDE
       const status = data[at + 4]
       if (status === 0) continue
-      const record: SpanRecord = { name: names[i - base]!, start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
+      // names as the report, the trace and OTel get them: a credential in one (a span named after
+      // a url with a token) redacted, here rather than in span() (the hot path)
+      const record: SpanRecord = { name: redact(names[i - base]!), start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
       const parent = parents[i - base]
-      if (parent !== undefined) record.parent = parent
+      if (parent !== undefined) record.parent = redact(parent)
       const command = commands[i - base]
-      if (command !== undefined) record.command = command
+      if (command !== undefined) record.command = redact(command)
       list.push(record)
     }
     return list

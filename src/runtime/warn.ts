@@ -1,10 +1,13 @@
 /**
  * Warnings printed once per code, straight to stderr (no consola on the start path).
- * Credentials in URLs are redacted before anything is printed.
+ * Credentials (in URLs, `key=value`, `Bearer …`, tokens by their prefix) are redacted before
+ * anything is printed, and in the names of commands and spans before they are recorded.
  */
 import type { WarnOnce } from './_internal.js'
 
 export function redact(text: string): string {
+  // tokens recognizable by their prefix, wherever they are (`deploy ghp_…`, `bad credentials: npm_…`)
+  if (text.length >= 20 && mayHoldToken(text)) text = text.replace(TOKEN_SHAPE, '$1***')
   // the common case (a command name, a path) has none of the patterns' anchors: no regex to compile
   if (!text.includes('@') && !text.includes('=') && !text.includes('Bearer') && !text.includes('Basic')) return text
   return text
@@ -42,7 +45,7 @@ function mayHoldToken(arg: string): boolean {
 
 /**
  * An argv with its secrets redacted: each argument as `redact` does it (`--token=…`, URLs with
- * credentials), and the argument after a secret flag given without `=` (`--password hunter2`).
+ * credentials, `ghp_…`), and the argument after a secret flag given without `=` (`--password hunter2`).
  */
 export function redactArgv(argv: readonly string[]): string[] {
   const out: string[] = []
@@ -51,7 +54,6 @@ export function redactArgv(argv: readonly string[]): string[] {
     // gated like the flag test below: most arguments never compile these
     const colon = arg.indexOf(':')
     if (colon > 0 && arg.charCodeAt(colon + 1) !== 47 /* / of a url */) arg = arg.replace(SECRET_HEADER, '$1$2: ***')
-    if (arg.length >= 20 && mayHoldToken(arg)) arg = arg.replace(TOKEN_SHAPE, '$1***')
     out.push(redact(arg))
     // only a flag can be one: a command name or a path never compiles the case-insensitive
     // alternation (~0.5 ms on every start, V8 compiles a regex on its first use)
