@@ -4,7 +4,7 @@
  * of one namespace reaches another plugin's entries.
  */
 import { readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
@@ -135,6 +135,31 @@ describe('plugin namespace isolation', () => {
       expect(await a.get('secret')).toBeNull()
       expect(await b.get('secret')).toBe('of-b')
       expect(await b.keys()).toEqual(['secret'])
+    } finally {
+      await m.close()
+    }
+  })
+})
+
+describe('namespaces in an unstorage tier that stores keys as paths (fs-lite)', () => {
+  it('every namespace gets its own dir, distinct even where the file system folds case (PLUGIN:a vs plugin:a), never "." or ".."', async () => {
+    const base = tempDir('unperf-sec-lite-')
+    const { m, cache, warnings } = buildManager({ driver: { driver: 'fs-lite', base } as never, dir: tempDir('unperf-sec-'), cwd: tempDir('unperf-sec-cwd-') })
+    const names = ['PLUGIN:a', 'Plugin:a', 'plugin%3Aa', 'plugin%3aa', ' plugin:a', '.', '..', '*', 'Templates', 'templates', 'a.b', 'a%2Eb', '%2E']
+    try {
+      await m.pluginNamespace('a').set('k', 'plugin:a')
+      await cache.set('k', 'default')
+      for (const n of names) await cache.namespace(n).set('k', n)
+      for (const n of names) expect(await cache.namespace(n).get('k'), n).toBe(n)
+      expect(warnings).toEqual([])
+      const entries = allFiles(base)
+      expect(entries).toHaveLength(names.length + 2)
+      const scope = dirname(entries[0]!.slice(0, entries[0]!.lastIndexOf('/')))
+      const dirs = entries.map(f => relative(scope, dirname(f)))
+      // one entry per dir, each a plain child of the scope dir, distinct once lowercased
+      expect(new Set(dirs.map(d => d.toLowerCase())).size).toBe(entries.length)
+      for (const d of dirs) expect(d === '' || d.includes('/') || d === '.' || d === '..', d).toBe(false)
+      expect(await m.pluginNamespace('a').get('k')).toBe('plugin:a')
     } finally {
       await m.close()
     }

@@ -15,7 +15,7 @@ import { CacheBudget, namespacesInScope } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
 import { remoteNamespaces, type RemoteListingOptions } from './stored-namespaces.js'
-import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
+import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE, storageSegment } from './names.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
@@ -88,7 +88,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           return tier
         }
         const tier = createTier(spec, {
-          prefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}`,
+          prefix: `${encodeURIComponent(config.name)}:${s.id}:${spec.driver === 'redis' ? encodeURIComponent(namespace) : storageSegment(namespace)}`,
           fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
           encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
           timeout: cacheConfig.timeout,
