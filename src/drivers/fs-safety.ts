@@ -28,21 +28,30 @@ export function checkDirSafe(dir: string): Promise<boolean> {
 /**
  * checkDirSafe for the sync paths (the report dir, written on exit): why the first of `dirs` that
  * exists and is unsafe is refused, else undefined (a missing dir is made 0700 by its writer). One
- * stat per dir; not remembered (a process writes its report once).
+ * stat per dir; not remembered (a process writes its report once). `tightenFirst`: the first dir,
+ * when it is this user's and only its mode is open (made by hand under umask 002), is made 0700
+ * instead (what is already in it is then written over by rename or never followed, see the writers).
  */
-export function dirUnsafeSync(dirs: readonly string[]): string | undefined {
-  for (const dir of dirs) {
+export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): string | undefined {
+  for (const [i, dir] of dirs.entries()) {
     const st = fs.statSync(dir, { throwIfNoEntry: false })
     const why = st && unsafeReason(st)
-    if (why) return `${dir}: ${why}`
+    if (!why) continue
+    if (i === 0 && tightenFirst && !isForeign(st)) {
+      try { fs.chmodSync(dir, 0o700); continue } catch { /* as refused */ }
+    }
+    return `${dir}: ${why}`
   }
   return undefined
 }
 
+function isForeign(st: fs.Stats): boolean {
+  return typeof process.getuid === 'function' && st.uid !== process.getuid()
+}
+
 /** Why a dir with these stats is unsafe: owned by another user, or writable by group or others without the sticky bit. */
 function unsafeReason(st: fs.Stats): string | undefined {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
-  if (uid !== undefined && st.uid !== uid) return `it is owned by uid ${st.uid}, not by this user (uid ${uid})`
+  if (isForeign(st)) return `it is owned by uid ${st.uid}, not by this user (uid ${process.getuid!()})`
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`
   return undefined
 }

@@ -5,7 +5,7 @@
  * and the in-place writes never follow a symlink. Real child processes on the built package.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
@@ -74,6 +74,24 @@ describe('symlinks planted in a shared cache home', () => {
       const st = lstatSync(join(xdg, 'acme', n))
       if (st.isFile()) expect.fail(`${relative(xdg, join(xdg, 'acme', n))} was written into a world-writable dir`)
     }
+  })
+
+  it('a report dir of the user\'s own made by hand under umask 002 (0775) is made 0700 and written; another user\'s is refused', () => {
+    const cwd = project()
+    writeFileSync(join(cwd, 'perf.config.mjs'), `export default { report: { console: false, dir: './.perf' } }`)
+    mkdirSync(join(cwd, '.perf'))
+    chmodSync(join(cwd, '.perf'), 0o775)
+    const r = run(cwd, tempDir('unperf-xdg-'))
+    expect(r.stderr).toBe('')
+    expect(statSync(join(cwd, '.perf')).mode & 0o777).toBe(0o700)
+    expect(readdirSync(join(cwd, '.perf')).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
+    if (process.getuid?.() !== 0) return
+    const other = project()
+    writeFileSync(join(other, 'perf.config.mjs'), `export default { report: { console: false, dir: './.perf' } }`)
+    mkdirSync(join(other, '.perf'), { mode: 0o755 })
+    chownSync(join(other, '.perf'), 65534, 65534)
+    expect(run(other, tempDir('unperf-xdg-')).stderr).toMatch(/refusing the report dir .*owned by uid 65534/)
+    expect(readdirSync(join(other, '.perf'))).toEqual([])
   })
 
   it('in its own 0700 dirs, a symlink under the history or a marker name fails the write instead of following it', async () => {

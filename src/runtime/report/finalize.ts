@@ -107,8 +107,9 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
   try {
     const dir = config.report.dir
     // never into a dir someone else could write to (a shared XDG_CACHE_HOME): they could plant
-    // `history.jsonl -> ~/.bashrc` or rewrite the history the budgets judge by. 1–3 stats on exit
-    const unsafe = dirUnsafeSync(reportDirs(config))
+    // `history.jsonl -> ~/.bashrc` or rewrite the history the budgets judge by; the report dir
+    // itself, when the user's own, is made 0700 instead. 1–3 stats on exit
+    const unsafe = dirUnsafeSync(reportDirs(config), true)
     if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
     // a history file read a moment ago: its dir is there (three syscalls less on every exit)
     if (!local.found) {
