@@ -9,6 +9,7 @@ import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { mergeConfig } from './merge.js'
 import { configCandidates, snapshotDirs } from './snapshot.js'
+import { dirUnsafeSync } from '../drivers/fs-safety.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -37,7 +38,8 @@ function jitiCacheDir(rootDir: string): string | false {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       chmodSync(dir, 0o700)
-      return dir
+      // jiti runs what it finds there: never a dir of another user's (root's chmod succeeds on it)
+      if (!dirUnsafeSync([dir])) return dir
     } catch { /* unwritable: the next place */ }
   }
   return false

@@ -5,7 +5,7 @@
  */
 import { crypto } from '../runtime/_builtins.js'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
 import type { RawLayer } from './layers.js'
@@ -66,8 +66,10 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     for (const dir of snapshotDirs(rootDir)) {
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 })
-        for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code)
-        writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest))
+        // the config's code (secrets it holds too) never into a dir someone else can write to (readSnapshot would not use it)
+        const priv = !dir.startsWith(join(rootDir, 'node_modules') + sep)
+        for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code, { private: priv })
+        writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest), { private: priv })
         pruneModules(dir)
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir

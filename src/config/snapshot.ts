@@ -8,12 +8,13 @@
  * Local imports are bundled in; package imports stay live (resolved from rootDir's node_modules).
  * Building a snapshot is in snapshot-write.ts (esbuild, loaded only then).
  */
-import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { extname, join, resolve } from 'node:path'
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
 import type { RawLayer } from './layers.js'
-import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import { writeFileAtomicSync, writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
+import { dirUnsafeSync } from '../drivers/fs-safety.js'
 
 export const FORMAT = 2
 export const CODE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
@@ -106,6 +107,10 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
   let manifest: Manifest
   try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { return undefined }
   if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
+  // its modules are run: one in the platform cache dir (an XDG_CACHE_HOME in /tmp) is used only from
+  // a dir no one else can write to (a stat); the project's node_modules is as trusted as its code
+  if (!dir.startsWith(join(rootDir, 'node_modules') + sep) && dirUnsafeSync([dir])) return undefined
+  if (manifest.layers.some(l => l.module !== undefined && (l.module.includes('/') || l.module.includes('\\')))) return undefined
   let rehashed = false
   for (const input of manifest.inputs) {
     const now = statInput(input.path)
@@ -165,7 +170,7 @@ export function wasValidated(dir: string, fingerprint: string): boolean {
 /** Records a validated fingerprint; keeps the newest few (a config whose values change every run must not fill the dir). */
 export function markValidated(dir: string, fingerprint: string): void {
   try {
-    writeFileSync(join(dir, VALIDATED_PREFIX + fingerprint), '', { mode: 0o600 })
+    writeFileNoFollowSync(join(dir, VALIDATED_PREFIX + fingerprint), '')
     const markers = readdirSync(dir).filter(n => n.startsWith(VALIDATED_PREFIX))
     if (markers.length <= VALIDATED_KEPT) return
     const byAge = markers.map(n => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.t - b.t)
