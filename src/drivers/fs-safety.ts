@@ -49,8 +49,13 @@ function isForeign(st: fs.Stats): boolean {
   return typeof process.getuid === 'function' && st.uid !== process.getuid()
 }
 
-/** Why a dir with these stats is unsafe: owned by another user, or writable by group or others without the sticky bit. */
+/**
+ * Why a dir with these stats is unsafe: owned by another user, or writable by group or others
+ * without the sticky bit. POSIX only: Windows has no uid and reports every writable dir as mode
+ * 666/777 (its ACLs are not in the mode bits), so there every dir would be refused.
+ */
 function unsafeReason(st: fs.Stats): string | undefined {
+  if (typeof process.getuid !== 'function') return undefined
   if (isForeign(st)) return `it is owned by uid ${st.uid}, not by this user (uid ${process.getuid!()})`
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`
   return undefined
