@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
 import { ConfigError } from '../../src/errors.js'
 import { keyPath, pathKeys } from '../../src/config/key-path.js'
-import { PKG, project } from './_fixtures.js'
+import { PKG, project, withoutNodeModules } from './_fixtures.js'
 
 const TS_CONFIG = `
 import { definePerfConfig } from 'unperf/config'
@@ -120,12 +120,7 @@ describe('loadPerfConfig', () => {
   })
 
   it('never creates a node_modules in a project that has none: the snapshot and jiti\'s copy go to the platform cache dir', async () => {
-    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` })
-    rmSync(join(dir, 'node_modules'), { recursive: true })
-    const xdg = join(dir, '..', `${basename(dir)}-xdg`)
-    const saved = process.env.XDG_CACHE_HOME
-    process.env.XDG_CACHE_HOME = xdg
-    try {
+    await withoutNodeModules({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` }, async (dir, xdg) => {
       expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('c12')
       const warm = await loadPerfConfigLayers({ cwd: dir })
       expect(warm.loader).toBe('snapshot')
@@ -142,11 +137,7 @@ describe('loadPerfConfig', () => {
       expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(240_000)
       expect(readdirSync(snapshots)).not.toContain('gone-project')
       expect(readdirSync(snapshots)).toContain('recent-project')
-    } finally {
-      if (saved === undefined) delete process.env.XDG_CACHE_HOME
-      else process.env.XDG_CACHE_HOME = saved
-      rmSync(xdg, { recursive: true, force: true })
-    }
+    })
   })
 
   it('supports extends, the project overriding the preset', async () => {

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writ
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfigLayers } from '../../src/config/load.js'
-import { PKG, project } from './_fixtures.js'
+import { PKG, project, withoutNodeModules } from './_fixtures.js'
 
 const repo = join(import.meta.dirname, '../..')
 const dist = join(repo, 'dist')
@@ -41,12 +41,7 @@ describe('a damaged config snapshot', () => {
   })
 
   it('a stale snapshot in node_modules/.cache does not hide the fresh one in the platform cache dir', async () => {
-    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` })
-    rmSync(join(dir, 'node_modules'), { recursive: true })
-    const xdg = join(dir, '..', `${basename(dir)}-xdg`)
-    const saved = process.env.XDG_CACHE_HOME
-    process.env.XDG_CACHE_HOME = xdg
-    try {
+    await withoutNodeModules({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` }, async (dir, xdg) => {
       // built in the platform cache dir (no node_modules), then an old snapshot appears in
       // node_modules/.cache where, as in a global install run by another user, none can be written
       expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('c12')
@@ -61,10 +56,6 @@ describe('a damaged config snapshot', () => {
       const warm = await loadPerfConfigLayers({ cwd: dir })
       expect(warm.loader).toBe('snapshot')
       expect(warm.config.cache.ttl).toBe(180_000)
-    } finally {
-      if (saved === undefined) delete process.env.XDG_CACHE_HOME
-      else process.env.XDG_CACHE_HOME = saved
-      rmSync(xdg, { recursive: true, force: true })
-    }
+    })
   })
 })
