@@ -45,6 +45,11 @@ export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): st
   return undefined
 }
 
+/** A file of this user's that no one else can write to (POSIX; Windows has no uid and reports mode 666: any). */
+export function isOwnPrivateFile(st: fs.Stats): boolean {
+  return !isForeign(st) && (typeof process.getuid !== 'function' || (st.mode & 0o022) === 0)
+}
+
 function isForeign(st: fs.Stats): boolean {
   return typeof process.getuid === 'function' && st.uid !== process.getuid()
 }

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
-import { dirUnsafeSync } from '../../drivers/fs-safety.js'
+import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
 type FileRecord = [number, number, number, number, number, string]
@@ -131,11 +131,6 @@ function loadMemoSync(file: string | undefined, cwd: string): void {
     try { if (isOwnPrivateFile(fs.fstatSync(fd))) text = fs.readFileSync(fd, 'utf8') } finally { fs.closeSync(fd) }
   } catch { /* none yet */ }
   if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, cwd, memo) }
-}
-
-/** A file of this user's that no one else can write to (POSIX; Windows has no uid and reports mode 666: any). */
-function isOwnPrivateFile(st: fs.Stats): boolean {
-  return typeof process.getuid !== 'function' || (st.uid === process.getuid() && (st.mode & 0o022) === 0)
 }
 
 async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
