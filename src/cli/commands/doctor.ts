@@ -1,4 +1,4 @@
-/** `unperf doctor`: node, config, cache dir (0700, writable), free disk, redis reachability, stale scopes. */
+/** `unperf doctor`: node, config (and whether a published package would include it), cache dir (0700, writable), free disk, redis reachability, stale scopes. */
 import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
@@ -7,6 +7,7 @@ import { acquireRedis, connectionCause, type RedisClient } from '../../drivers/r
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfigLayers, envBlockWarning } from '../_context.js'
+import { configLeftOutOfPackage } from '../published-files.js'
 import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
 
@@ -26,6 +27,11 @@ export default defineCommand({
       const loaded = await cliConfigLayers(args)
       config = loaded.config
       checks.push({ check: 'config', ok: true, detail: config.configFile ?? 'no perf.config: defaults' })
+      const unpublished = configLeftOutOfPackage(config.rootDir, config.configFile)
+      if (unpublished) {
+        warnings.push(unpublished)
+        checks.push({ check: 'package', ok: false, warn: true, detail: unpublished })
+      }
       const envWarning = envBlockWarning(args.env, loaded.layers)
       if (envWarning) {
         warnings.push(envWarning)
