@@ -17,6 +17,8 @@ import { UnstorageTier, loadUnstorageDriver } from './unstorage.js'
 export interface TierContext {
   /** `<name>:<scope>:<namespace>` for remote prefixes. */
   prefix: string
+  /** The prefix builds before the namespace segment escaped uppercase, `.` and `*` used (unstorage tiers), when it differs. */
+  legacyPrefix?: string
   /** fs directory of this namespace inside the scope. */
   fsDir: (base: string) => string
   encode: EncodeOptions
@@ -36,12 +38,12 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
     case 'custom': {
       // the config's StorageDriver is unstorage's Driver by shape (config/types.ts)
       const instance = (spec as { instance: unknown }).instance as import('unstorage').Driver
-      return new UnstorageTier(instance.name ?? 'custom', Promise.resolve(instance), `unperf:${ctx.prefix}`, ctx.encode, true)
+      return new UnstorageTier(instance.name ?? 'custom', Promise.resolve(instance), `unperf:${ctx.prefix}`, ctx.encode, true, ctx.legacyPrefix && `unperf:${ctx.legacyPrefix}`)
     }
     default: {
       const s = spec as { driver: string; options: Record<string, unknown> }
       const local = s.driver === 'lru-cache' || s.driver === 'memory'
-      return new UnstorageTier(s.driver, loadUnstorageDriver(s.driver, s.options), `unperf:${ctx.prefix}`, ctx.encode, !local)
+      return new UnstorageTier(s.driver, loadUnstorageDriver(s.driver, s.options), `unperf:${ctx.prefix}`, ctx.encode, !local, ctx.legacyPrefix && `unperf:${ctx.legacyPrefix}`)
     }
   }
 }

@@ -22,7 +22,13 @@ export async function loadUnstorageDriver(name: string, options: Record<string, 
 
 export class UnstorageTier implements Tier {
   readonly remote: boolean
-  constructor(readonly kind: string, private readonly _driver: Promise<Driver>, private readonly _prefix: string, private readonly _encode: EncodeOptions, remote = true) {
+  /**
+   * `legacyPrefix`: where builds before the namespace segment escaped uppercase letters, `.` and `*`
+   * (storageSegment) kept this namespace's entries (`UserData`, now `%55ser%44ata`). They are never
+   * read again (misses after the upgrade); clear() and prune() remove them, so `unperf cache clear
+   * --all` leaves nothing of the namespace behind.
+   */
+  constructor(readonly kind: string, private readonly _driver: Promise<Driver>, private readonly _prefix: string, private readonly _encode: EncodeOptions, remote = true, private readonly _legacyPrefix?: string) {
     this.remote = remote
   }
 
@@ -67,15 +73,15 @@ export class UnstorageTier implements Tier {
     return Boolean(had)
   }
 
-  private async _storageKeys(): Promise<string[]> {
+  private async _storageKeys(prefix = this._prefix): Promise<string[]> {
     const d = await this._driver
-    const all = await d.getKeys(this._prefix, {})
+    const all = await d.getKeys(prefix, {})
     // raw drivers return their own separators (fs-lite: 'a/b'); unstorage's storage layer would
     // normalize them to ':', so do the same here
     const out: string[] = []
     for (const k of all) {
       const n = k.replace(/[/\\]/g, ':')
-      if (n.startsWith(`${this._prefix}:`)) out.push(n)
+      if (n.startsWith(`${prefix}:`)) out.push(n)
     }
     return out
   }
@@ -101,8 +107,14 @@ export class UnstorageTier implements Tier {
   async clear() {
     const d = await this._driver
     const keys = await this._storageKeys()
-    await Promise.all(keys.map(k => d.removeItem?.(k, {})))
-    return keys.length
+    const legacy = await this._legacyKeys()
+    await Promise.all([...keys, ...legacy].map(k => d.removeItem?.(k, {})))
+    return keys.length + legacy.length
+  }
+
+  /** Entries an earlier build stored under this namespace's old segment (none when it is the same). */
+  private async _legacyKeys(): Promise<string[]> {
+    return this._legacyPrefix ? this._storageKeys(this._legacyPrefix).catch(() => []) : []
   }
 
   async prune(_maxBytes: number, now: number) {
@@ -118,6 +130,8 @@ export class UnstorageTier implements Tier {
         removed.push({ key: header?.key ?? sk, reason: header ? 'expired' : 'corrupt', size: buf.length })
       }
     }
+    // an earlier build's entries of this namespace: unreachable under the new segment
+    for (const sk of await this._legacyKeys()) await d.removeItem?.(sk, {})
     return removed
   }
 

@@ -87,8 +87,11 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           budget.addMemory(namespace, tier)
           return tier
         }
+        const segment = spec.driver === 'redis' ? encodeURIComponent(namespace) : storageSegment(namespace)
         const tier = createTier(spec, {
-          prefix: `${encodeURIComponent(config.name)}:${s.id}:${spec.driver === 'redis' ? encodeURIComponent(namespace) : storageSegment(namespace)}`,
+          prefix: `${encodeURIComponent(config.name)}:${s.id}:${segment}`,
+          // earlier builds wrote this namespace under encodeURIComponent alone: clear() and prune() remove those entries
+          ...(segment !== encodeURIComponent(namespace) && { legacyPrefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}` }),
           fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
           encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
           timeout: cacheConfig.timeout,
