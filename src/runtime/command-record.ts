@@ -10,6 +10,8 @@ export interface InFlight {
   ctx: CommandContext
   stopPeak: () => number
   rssStart: number
+  /** Still running when the event loop emptied ('beforeExit'): it can never finish. */
+  stalled?: boolean
 }
 
 /**
@@ -21,6 +23,17 @@ export class ExitError extends Error {
   override name = 'ExitError'
   constructor(code: number, survived?: unknown) {
     super(`the process exited with code ${code} while the command was running${survived === undefined ? '' : ` (after an uncaught ${describe(survived)} that a host 'uncaughtException' listener handled)`}`)
+  }
+}
+
+/**
+ * What a command still running at the natural end of the event loop is recorded with: nothing is
+ * left that could settle its promise (node then exits with 0, or 13 under a top-level await).
+ */
+export class LoopEmptiedError extends Error {
+  override name = 'LoopEmptiedError'
+  constructor() {
+    super('the event loop emptied while the command was still running: a promise that never settles (a deadlock?)')
   }
 }
 

@@ -13,7 +13,7 @@ import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
-import { ExitError, errorSummary, type InFlight } from './command-record.js'
+import { ExitError, LoopEmptiedError, errorSummary, type InFlight } from './command-record.js'
 import { CommandLog } from './command-log.js'
 import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
@@ -66,7 +66,21 @@ class PerfInstance implements Perf {
   /** Each fires once, whichever path (close() or the exit handler) gets there first. */
   private readonly _fired = { report: false, exit: false }
   private _uninstallExit: (() => void) | undefined
-  private readonly _onLoopEnd = (): void => this._pools?.warnStalled()
+  /**
+   * The natural end of the event loop ('beforeExit'): a pool with tasks still queued is named (a
+   * deadlock), and the commands still running are marked: nothing is left that could settle them,
+   * so the exit path records them as errors, not `ok`. Listened to while a pool exists (until
+   * close()), and while commands run: added by the first perf.run() and removed when it ends, so a
+   * one-command CLI without a pool has no listener left; from a second perf.run() on (a service),
+   * kept until close(): at most two process.on() per instance, never one per run.
+   */
+  private readonly _onLoopEnd = (): void => {
+    this._pools?.warnStalled()
+    this._markStalled()
+  }
+  private _loopListening = false
+  private _loopKeep = false
+  private _commandsStarted = 0
   private _breaches = 0
   closed = false
 
@@ -115,7 +129,9 @@ class PerfInstance implements Perf {
       // (report, budgets, report/exit hooks) and the push it starts finishes: its socket holds the
       // process until the answer or its timeout. 'beforeExit' fires again then: closed, a no-op.
       const prom = config.monitors.enabled && config.monitors.prometheus
-      const endOfLoop = prom && 'pushgateway' in prom ? (code: number) => { if (!this.closed && !this._closing) this._closeSync(code) } : undefined
+      const endOfLoop = prom && 'pushgateway' in prom
+        ? (code: number) => { if (!this.closed && !this._closing) { this._markStalled(); this._closeSync(code) } }
+        : undefined
       this._uninstallExit = installExitHandlers((code, _signal, fatal) => this._closeSync(code, fatal), endOfLoop)
     }
     if (config.monitors.enabled) {
@@ -142,7 +158,8 @@ class PerfInstance implements Perf {
       this._pools = createPoolManager(this._ctx)
       // the loop's natural end with tasks still queued is a deadlock: node exits (13 under a top-level
       // await, else 0) without a word; name the pool. Listened to once a pool exists, until close()
-      if (this._uninstallExit) process.on('beforeExit', this._onLoopEnd)
+      this._loopKeep = true
+      this._listenLoopEnd()
     }
     return this._pools.pool(name)
   }
@@ -168,6 +185,8 @@ class PerfInstance implements Perf {
       const flight: InFlight = { ctx, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
       // a process.exit() or a fatal error inside fn skips the finally below: _closeSync records it
       this._inFlight.add(flight)
+      if (this._commandsStarted++ > 0) this._loopKeep = true
+      if (!this._loopListening) this._listenLoopEnd()
       await this.hooks.emit('command:before', ctx)
       let status: CommandResult['status'] = 'ok'
       let failure: unknown
@@ -180,9 +199,29 @@ class PerfInstance implements Perf {
         throw error
       } finally {
         // already recorded when the exit handler ran while the command was running
-        if (this._inFlight.delete(flight)) await this.hooks.emit('command:after', ctx, this._record(flight, status, failure))
+        if (this._inFlight.delete(flight)) {
+          if (!this._loopKeep && this._inFlight.size === 0) this._unlistenLoopEnd()
+          await this.hooks.emit('command:after', ctx, this._record(flight, status, failure))
+        }
       }
     })
+  }
+
+  private _listenLoopEnd(): void {
+    if (this._loopListening || !this._uninstallExit || this.closed) return
+    this._loopListening = true
+    process.on('beforeExit', this._onLoopEnd)
+  }
+
+  private _unlistenLoopEnd(): void {
+    if (!this._loopListening) return
+    this._loopListening = false
+    process.removeListener('beforeExit', this._onLoopEnd)
+  }
+
+  /** The event loop emptied: the commands running now can never finish. */
+  private _markStalled(): void {
+    for (const flight of this._inFlight) flight.stalled = true
   }
 
   /** Record one finished run of a command; the result `command:after` gets. */
@@ -221,7 +260,10 @@ class PerfInstance implements Perf {
     // exit path records them with a clean exit; they still finish and return to their callers
     for (const flight of this._inFlight) {
       this._inFlight.delete(flight)
-      await this.hooks.emit('command:after', flight.ctx, this._record(flight, 'ok', undefined))
+      // perf.close() in a host's 'beforeExit' listener: a command the emptied loop left behind failed
+      const failure = flight.stalled ? new LoopEmptiedError() : undefined
+      if (failure) await this.hooks.emit('command:error', flight.ctx, failure)
+      await this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
     }
     const state = (this._closingState = this._runState(exitCode))
     const report = await finalizeReport(state, this._ctx)
@@ -238,7 +280,7 @@ class PerfInstance implements Perf {
     // Mark closed before 'exit' listeners run, so a process.exit() inside one does not report twice.
     this.closed = true
     this._uninstallExit?.()
-    process.removeListener('beforeExit', this._onLoopEnd)
+    this._unlistenLoopEnd()
     if (this._fire('exit')) await this.hooks.emit('exit', report)
     await Promise.allSettled([this._cache?.close(), this._workers?.close()])
     // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive;
@@ -259,10 +301,14 @@ class PerfInstance implements Perf {
     if (!report) {
       // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
       // an error unless the process exits with 0: the uncaught error itself when that is what
-      // ends the process, else an ExitError naming the code (and an uncaught error a host listener survived)
+      // ends the process, else an ExitError naming the code (and an uncaught error a host listener
+      // survived); a command the event loop emptied under (a promise that never settles, exit code
+      // 0, or 13 under a top-level await) is a LoopEmptiedError
       for (const flight of this._inFlight) {
         this._inFlight.delete(flight)
-        const failure = exitCode === 0 ? undefined : fatal && !fatal.survived ? fatal.error : new ExitError(exitCode, fatal?.error)
+        const failure = fatal && !fatal.survived && exitCode !== 0 ? fatal.error
+          : flight.stalled ? new LoopEmptiedError()
+          : exitCode === 0 ? undefined : new ExitError(exitCode, fatal?.error)
         if (failure) this.hooks.emit('command:error', flight.ctx, failure)
         this.hooks.emit('command:after', flight.ctx, this._record(flight, failure ? 'error' : 'ok', failure))
       }
