@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js'
 import { loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
+import { reportDirUnsafe, unsafeReadMessage } from '../runtime/report/finalize.js'
 
 /**
  * Where the command looks: cwd = --cwd (or the current directory), rootDir = --root-dir (or cwd);
@@ -51,13 +52,24 @@ export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfi
 const isBlock = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
+ * Why report.dir is not read (someone else could write to it: their history lines and report.json
+ * would decide the verdicts), said on stderr; undefined when it is safe to read.
+ */
+export function cliReportDirRefused(config: ResolvedPerfConfig): string | undefined {
+  const unsafe = reportDirUnsafe(config)
+  if (unsafe) console.error(`[unperf] ${unsafeReadMessage(unsafe)}`)
+  return unsafe
+}
+
+/**
  * The run history `unperf budget` and `unperf report` judge: history.jsonl, merged (by runId) with
  * `report.historyDriver` when configured, like the run itself did: on a fresh CI clone the local
  * file holds one run, and a regression the run found against other machines' runs must not vanish
  * from the CI gate. A driver failure warns on stderr and falls back to the local history.
+ * The local history of an unsafe report dir (cliReportDirRefused, said once) is left out.
  */
-export async function cliHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
-  const local = readHistory(config)
+export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config)): Promise<HistoryEntry[]> {
+  const local = refused ? [] : readHistory(config)
   if (!config.report.historyDriver) return local
   const { withDriverHistory } = await import('../runtime/report/history-driver.js')
   return withDriverHistory(config, local, message => console.error(`[unperf] ${message}`))

@@ -6,7 +6,7 @@ import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.
 import { readLastReportFile } from '../../runtime/report/finalize.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
-import { cliConfig, cliHistory } from '../_context.js'
+import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
@@ -25,13 +25,15 @@ export default defineCommand({
   args: { ...configArgs },
   async run({ args }) {
     const config = await cliConfig(args)
-    const last = readLastReportFile(config)
+    // an unsafe report dir is not read: as no run recorded, with the reason
+    const refused = cliReportDirRefused(config)
+    const last = refused ? { refused } : readLastReportFile(config)
     const report = 'report' in last ? last.report : undefined
     let results: BudgetResult[]
     let noRun = false
     if (report) {
       // evaluateBudgets leaves the judged run's own history line out itself
-      results = evaluateBudgets(report, config, await cliHistory(config))
+      results = evaluateBudgets(report, config, await cliHistory(config, refused))
     } else {
       noRun = true
       results = checkFileBudgets(config)
@@ -39,10 +41,12 @@ export default defineCommand({
     const failed = results.filter(r => r.status === 'fail')
     if (noRun || failed.length > 0) process.exitCode = 1
     // a report cut short (a full disk, a crash mid-write) is no "no run": say it cannot be read
-    const noRunMessage = 'unreadable' in last
-      ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
-      : `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
-    const noRunCode = 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
+    const noRunMessage = 'refused' in last
+      ? `no run read: the report dir ${last.refused}`
+      : 'unreadable' in last
+        ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
+        : `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
+    const noRunCode = 'refused' in last ? 'E_REPORT_DIR_UNSAFE' : 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
     // the error's shape is every command's ({ name, code, message }), beside the verdicts
     if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
     if (noRun) console.error(red(noRunMessage))

@@ -7,7 +7,7 @@ import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WIN
 import { readLastReport } from '../../runtime/report/finalize.js'
 import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
-import { cliConfig, cliHistory } from '../_context.js'
+import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
 import { configArgs, dim, green, plural, printJson, red, table } from '../_ui.js'
 
@@ -47,18 +47,21 @@ export default defineCommand({
   args: { ...configArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: 'Runs per command' } },
   async run({ args }) {
     const config = await cliConfig(args)
-    const history = await cliHistory(config)
+    // an unsafe report dir is not read (said on stderr): its history and last report left out
+    const refused = cliReportDirRefused(config)
+    const history = await cliHistory(config, refused)
+    const lastReport = () => refused ? undefined : readLastReport(config)
     const last = Number(args.last)
     if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
     const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
-      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, readLastReport(config)), args.cwd)
+      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, lastReport()), args.cwd)
       // the same document as without --html (a script reading `commands` must not lose them for
       // asking for the page too), plus the page's path
-      if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null, file })
+      if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null, file })
       return console.log(`${green('✔')} wrote ${file} (${plural(history.length, 'run')})`)
     }
-    if (args.json) return printJson({ runs: history.length, commands: summary, last: readLastReport(config) ?? null })
+    if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null })
     if (history.length === 0) return console.log(dim(`no runs recorded in ${config.report.dir}`))
     console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [

@@ -4,7 +4,7 @@
  * and print the summary. `finalizeReportSync` does the same without awaiting anything, for the
  * process 'exit' handler; only the `historyDriver` copy needs the async path.
  */
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, sep } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
@@ -14,7 +14,7 @@ import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
-import { appendHistory, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
+import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { emptyCacheStats } from '../cache/names.js'
 import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
@@ -54,14 +54,14 @@ export function buildReport(state: RunState): PerfReport {
 
 export async function finalizeReport(state: RunState, ctx: RuntimeContext): Promise<PerfReport> {
   const report = buildReport(state)
-  const local = readHistoryForJudging(report, ctx.config)
+  const local = readHistoryForJudging(report, ctx)
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
   const driver = ctx.config.report.historyDriver ? await import('./history-driver.js') : undefined
   if (driver) history = await driver.withDriverHistory(ctx.config, history, message => ctx.warn('history-driver', message))
   // the process exited meanwhile (a signal whose host listeners kept it alive): written already
   if (state.abandoned) return report
-  const entry = judgeAndWrite(report, history, local, state, ctx)
+  const entry = judgeAndWrite(report, history, local.file, state, ctx)
   state.written = report
   if (driver && entry) {
     try {
@@ -77,8 +77,8 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
 
 export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfReport {
   const report = buildReport(state)
-  const local = readHistoryForJudging(report, ctx.config)
-  judgeAndWrite(report, local.entries, local, state, ctx)
+  const local = readHistoryForJudging(report, ctx)
+  judgeAndWrite(report, local.entries, local.file, state, ctx)
   for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
   print(report, ctx.config)
   return report
@@ -86,13 +86,38 @@ export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfRe
 
 // --- internal ---
 
-/** The local history as far as judging this run needs it (the newest runs of its commands, or all). */
-function readHistoryForJudging(report: PerfReport, config: ResolvedPerfConfig) {
+/**
+ * The local history as far as judging this run needs it (the newest runs of its commands, or all);
+ * `file` what was seen of the file, undefined when it was not read: a report dir someone else could
+ * write to (their planted lines would decide the budgets) is skipped with a warning, and the run is
+ * judged without it. Its check (1–3 stats) stands for the write's when it passes.
+ */
+function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext): { entries: HistoryEntry[]; file?: HistoryFileState } {
+  const { config } = ctx
+  const unsafe = reportDirUnsafe(config)
+  if (unsafe) {
+    // said when there is a history to leave out (a dir of the user's own made by hand under umask
+    // 002, empty, is made 0700 by the write below without a word)
+    if (existsSync(join(config.report.dir, HISTORY_FILE))) ctx.warn('report-dir-unsafe-read', `${unsafeReadMessage(unsafe)}: the budgets are judged without its history`)
+    return { entries: [] }
+  }
   const need = historyNeeded(report, config)
-  return readHistoryFile(config, need === 'all' ? {} : { need })
+  const { entries, ...file } = readHistoryFile(config, need === 'all' ? {} : { need })
+  return { entries, file }
 }
 
-function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: HistoryFileState, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
+/** Why report.dir (or a parent up to the cache root) is not to be read from or written to, else undefined. */
+export function reportDirUnsafe(config: ResolvedPerfConfig): string | undefined {
+  return dirUnsafeSync(reportDirs(config))
+}
+
+/** What a reader of an unsafe report dir says (`unsafe`: reportDirUnsafe's answer). */
+export function unsafeReadMessage(unsafe: string): string {
+  return `not reading the report dir ${unsafe}, so someone else could have written what is in it; fix it (chown/chmod 700) or set report.dir`
+}
+
+/** `local`: what readHistoryForJudging saw of the history file (it checked the dir), undefined when it did not read it. */
+function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: HistoryFileState | undefined, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
   const { config } = ctx
   try {
     report.budgets = evaluateBudgets(report, config, history)
@@ -108,11 +133,12 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     const dir = config.report.dir
     // never into a dir someone else could write to (a shared XDG_CACHE_HOME): they could plant
     // `history.jsonl -> ~/.bashrc` or rewrite the history the budgets judge by; the report dir
-    // itself, when the user's own, is made 0700 instead. 1–3 stats on exit
-    const unsafe = dirUnsafeSync(reportDirs(config), true)
+    // itself, when the user's own, is made 0700 instead. 1–3 stats on exit, made by the read when
+    // it passed (a history read a moment ago from a dir found safe)
+    const unsafe = local ? undefined : dirUnsafeSync(reportDirs(config), true)
     if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
     // a history file read a moment ago: its dir is there (three syscalls less on every exit)
-    if (!local.found) {
+    if (!local?.found) {
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       try { chmodSync(dir, 0o700) } catch { /* not ours */ }
     }
@@ -160,7 +186,7 @@ function reportDirs(config: ResolvedPerfConfig): string[] {
   return dir.startsWith(join(root, 'reports') + sep) ? [dir, dirname(dir), root] : [dir]
 }
 
-/** The last report written in report.dir (for `unperf budget` and `unperf report`). */
+/** The last report written in report.dir (for `unperf budget` and `unperf report`; they check reportDirUnsafe first). */
 export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
   const last = readLastReportFile(config)
   return 'report' in last ? last.report : undefined
