@@ -4,7 +4,18 @@
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
+
+/**
+ * The dirs whose safety decides whether report.dir is written to or read from (fs-safety.ts
+ * dirUnsafeSync): the report dir, and when it is the default one (`<cache root>/reports/<project>`)
+ * its parents up to the cache root, as the fs tiers check theirs.
+ */
+export function reportDirs(config: { name: string; report: { dir: string } }): string[] {
+  const dir = config.report.dir
+  const root = platformCacheDir(config.name)
+  return dir.startsWith(join(root, 'reports') + sep) ? [dir, dirname(dir), root] : [dir]
+}
 
 /** `XDG_CACHE_HOME` or `~/.cache` (Linux), `~/Library/Caches` (macOS), `%LOCALAPPDATA%` (Windows), + name. */
 export function platformCacheDir(name: string): string {

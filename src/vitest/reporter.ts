@@ -7,7 +7,9 @@
  */
 import { resolve } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
+import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { errorMessage } from '../errors.js'
+import { reportDirs } from '../runtime/project.js'
 import { probeCodeVersion, type CodeVersion } from './git.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, moduleRecord, projectPatterns } from './records.js'
@@ -44,7 +46,7 @@ export class UnperfReporter {
   private vitestVersion: string | undefined
   private shard: string | undefined
   private projects: TestProjectPatterns[] | undefined
-  private target: Promise<{ dir: string; cap: number } | undefined> | undefined
+  private target: Promise<{ dir: string; cap: number; checkDirs: string[] } | undefined> | undefined
   private code: Promise<CodeVersion> | undefined
   private startedAt = Date.now()
   /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
@@ -130,6 +132,11 @@ export class UnperfReporter {
     try {
       const target = await (this.target ??= this.resolveTarget())
       if (!target) return
+      // never into a dir someone else could write to, as the run's own report (finalize.ts): they
+      // could plant `tests.jsonl` lines the flaky/slow verdicts trust; the dir itself, when the
+      // user's own and only its mode is open, is made 0700 instead. Looked at on every run (watch)
+      const unsafe = dirUnsafeSync(target.checkDirs, true)
+      if (unsafe) return warn(`test history not recorded: refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
       const code = await (this.code ?? this.probeCode())
       const endedAt = Date.now()
       const entry: TestRunEntry = {
@@ -152,10 +159,11 @@ export class UnperfReporter {
     }
   }
 
-  private async resolveTarget(): Promise<{ dir: string; cap: number } | undefined> {
+  /** Where tests.jsonl goes, its cap, and the dirs checked before each write (the default report dir's parents too). */
+  private async resolveTarget(): Promise<{ dir: string; cap: number; checkDirs: string[] } | undefined> {
     const cwd = resolve(this.root, this.options.cwd ?? '.')
     const explicitDir = this.options.dir !== undefined ? resolve(cwd, this.options.dir) : undefined
-    if (explicitDir !== undefined && this.options.history !== undefined) return { dir: explicitDir, cap: this.options.history }
+    if (explicitDir !== undefined && this.options.history !== undefined) return { dir: explicitDir, cap: this.options.history, checkDirs: [explicitDir] }
     let config: ResolvedPerfConfig
     try {
       const { loadPerfConfig } = await import('../config/load.js')
@@ -169,9 +177,10 @@ export class UnperfReporter {
         warn(`test history not recorded: ${errorMessage(error)}`)
         return undefined
       }
-      return { dir: explicitDir, cap: DEFAULT_HISTORY }
+      return { dir: explicitDir, cap: DEFAULT_HISTORY, checkDirs: [explicitDir] }
     }
-    return { dir: explicitDir ?? config.report.dir, cap: this.options.history ?? config.report.history }
+    const dir = explicitDir ?? config.report.dir
+    return { dir, cap: this.options.history ?? config.report.history, checkDirs: explicitDir ? [explicitDir] : reportDirs(config) }
   }
 }
 

@@ -5,7 +5,7 @@
  * process 'exit' handler; only the `historyDriver` copy needs the async path.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { dirname, join, sep } from 'node:path'
+import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
 import type { PerfReport } from '../types.js'
@@ -19,7 +19,7 @@ import { emptyCacheStats } from '../cache/names.js'
 import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
-import { platformCacheDir } from '../project.js'
+import { reportDirs } from '../project.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -179,12 +179,6 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   process.stderr.write(renderSummary(report, config.report.console))
 }
 
-/** The report dir, and when it is the default one (`<cache root>/reports/<project>`) its parents up to the cache root, as the fs tiers check theirs. */
-function reportDirs(config: ResolvedPerfConfig): string[] {
-  const dir = config.report.dir
-  const root = platformCacheDir(config.name)
-  return dir.startsWith(join(root, 'reports') + sep) ? [dir, dirname(dir), root] : [dir]
-}
 
 /** The last report written in report.dir (for `unperf budget` and `unperf report`; they check reportDirUnsafe first). */
 export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
