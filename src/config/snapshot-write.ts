@@ -11,7 +11,7 @@ import { packageRoot, selfAliases } from './c12.js'
 import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import {
-  CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, snapshotDirs, statInput, unperfVersion,
+  CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, manifestPrefix, snapshotDirs, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
 
@@ -70,6 +70,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         const priv = !dir.startsWith(join(rootDir, 'node_modules') + sep)
         for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code, { private: priv })
         writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest), { private: priv })
+        pruneManifests(dir, configFile)
         pruneModules(dir)
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir
@@ -188,6 +189,28 @@ function isJsonSafe(value: unknown): boolean {
 
 /** For tests and `unperf doctor`: where this package lives. */
 export const _packageRoot = packageRoot
+
+/** Another unperf version's manifest of the same config file not rebuilt for this long goes (then its modules). */
+const MANIFEST_OTHERS_MAX_AGE_MS = 7 * 86_400_000
+
+/**
+ * Removes the manifests of this config file written by other unperf versions (and the one named
+ * before versions were in the name) once not rebuilt for a week: an upgrade must not leave one per
+ * version forever, while two versions in use side by side keep theirs (each rebuilt at least as
+ * often as the config changes; an old one pruned costs that version one cold load). Cold path only.
+ */
+function pruneManifests(dir: string, configFile: string | undefined): void {
+  try {
+    const prefix = manifestPrefix(configFile)
+    const own = manifestName(configFile)
+    const legacy = `${prefix.slice(0, -1)}.json`
+    for (const name of readdirSync(dir)) {
+      if (name === own || !(name === legacy || (name.startsWith(prefix) && name.endsWith('.json')))) continue
+      const st = statSync(join(dir, name), { throwIfNoEntry: false })
+      if (st && Date.now() - st.mtimeMs > MANIFEST_OTHERS_MAX_AGE_MS) rmSync(join(dir, name), { force: true })
+    }
+  } catch { /* unreadable: next time */ }
+}
 
 /**
  * Removes the snapshot modules no manifest in the dir refers to any more: every edit of a config

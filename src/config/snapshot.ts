@@ -56,8 +56,19 @@ export function* snapshotDirs(rootDir: string): Generator<string> {
   if (statSync(join(rootDir, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()) yield join(rootDir, 'node_modules', '.cache', 'unperf', 'config')
   yield join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))
 }
-export function manifestName(configFile: string | undefined): string {
-  return `manifest-${shortHash(configFile ?? 'perf.config', 8)}.json`
+/**
+ * The manifest of one config file for one unperf version: `manifest-<config>-<version>.json`. The
+ * version is in the name, not only inside: two unperf versions used alternately on one project (two
+ * CLIs of a monorepo) each keep their own snapshot instead of rebuilding each other's on every run.
+ * snapshot-write.ts prunes the other versions' manifests once they are old (MANIFEST_OTHERS_MAX_AGE_MS).
+ */
+export function manifestName(configFile: string | undefined, version = unperfVersion()): string {
+  return `${manifestPrefix(configFile)}${shortHash(version, 8)}.json`
+}
+
+/** What every manifest of this config file's name starts with, whatever the version (and the name before versions were in it, `manifest-<config>.json`). */
+export function manifestPrefix(configFile: string | undefined): string {
+  return `manifest-${shortHash(configFile ?? 'perf.config', 8)}-`
 }
 
 /** The candidate paths c12 would try for the main config, in order. */
