@@ -34,9 +34,12 @@ export function checkDirSafe(dir: string): Promise<boolean> {
  */
 export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): string | undefined {
   for (const [i, dir] of dirs.entries()) {
-    const st = fs.statSync(dir, { throwIfNoEntry: false })
+    // a path through a file (ENOTDIR) or a dir we may not search (EACCES): nothing there to refuse;
+    // its writer fails and says so (this check must never be what throws, on the exit path least)
+    let st: fs.Stats | undefined
+    try { st = fs.statSync(dir, { throwIfNoEntry: false }) } catch { continue }
     const why = st && unsafeReason(st)
-    if (!why) continue
+    if (!st || !why) continue
     if (i === 0 && tightenFirst && !isForeign(st)) {
       try { fs.chmodSync(dir, 0o700); continue } catch { /* as refused */ }
     }
