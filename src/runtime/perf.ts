@@ -15,6 +15,7 @@ import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Trac
 import { now } from './clock.js'
 import { ExitError, LoopEmptiedError, errorSummary, type InFlight } from './command-record.js'
 import { CommandLog } from './command-log.js'
+import { LoopEndWatch } from './loop-end.js'
 import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
@@ -66,21 +67,11 @@ class PerfInstance implements Perf {
   /** Each fires once, whichever path (close() or the exit handler) gets there first. */
   private readonly _fired = { report: false, exit: false }
   private _uninstallExit: (() => void) | undefined
-  /**
-   * The natural end of the event loop ('beforeExit'): a pool with tasks still queued is named (a
-   * deadlock), and the commands still running are marked: nothing is left that could settle them,
-   * so the exit path records them as errors, not `ok`. Listened to while a pool exists (until
-   * close()), and while commands run: added by the first perf.run() and removed when it ends, so a
-   * one-command CLI without a pool has no listener left; from a second perf.run() on (a service),
-   * kept until close(): at most two process.on() per instance, never one per run.
-   */
-  private readonly _onLoopEnd = (): void => {
+  /** 'beforeExit' while commands run or a pool exists: a stalled pool named, the commands running marked (loop-end.ts). */
+  private readonly _loopEnd = new LoopEndWatch(() => {
     this._pools?.warnStalled()
     this._markStalled()
-  }
-  private _loopListening = false
-  private _loopKeep = false
-  private _commandsStarted = 0
+  }, () => this._uninstallExit !== undefined && !this.closed)
   private _breaches = 0
   closed = false
 
@@ -158,8 +149,7 @@ class PerfInstance implements Perf {
       this._pools = createPoolManager(this._ctx)
       // the loop's natural end with tasks still queued is a deadlock: node exits (13 under a top-level
       // await, else 0) without a word; name the pool. Listened to once a pool exists, until close()
-      this._loopKeep = true
-      this._listenLoopEnd()
+      this._loopEnd.keep()
     }
     return this._pools.pool(name)
   }
@@ -185,8 +175,7 @@ class PerfInstance implements Perf {
       const flight: InFlight = { ctx, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
       // a process.exit() or a fatal error inside fn skips the finally below: _closeSync records it
       this._inFlight.add(flight)
-      if (this._commandsStarted++ > 0) this._loopKeep = true
-      if (!this._loopListening) this._listenLoopEnd()
+      this._loopEnd.commandStarted()
       await this.hooks.emit('command:before', ctx)
       let status: CommandResult['status'] = 'ok'
       let failure: unknown
@@ -200,23 +189,11 @@ class PerfInstance implements Perf {
       } finally {
         // already recorded when the exit handler ran while the command was running
         if (this._inFlight.delete(flight)) {
-          if (!this._loopKeep && this._inFlight.size === 0) this._unlistenLoopEnd()
+          if (this._inFlight.size === 0) this._loopEnd.idle()
           await this.hooks.emit('command:after', ctx, this._record(flight, status, failure))
         }
       }
     })
-  }
-
-  private _listenLoopEnd(): void {
-    if (this._loopListening || !this._uninstallExit || this.closed) return
-    this._loopListening = true
-    process.on('beforeExit', this._onLoopEnd)
-  }
-
-  private _unlistenLoopEnd(): void {
-    if (!this._loopListening) return
-    this._loopListening = false
-    process.removeListener('beforeExit', this._onLoopEnd)
   }
 
   /** The event loop emptied: the commands running now can never finish. */
@@ -280,7 +257,7 @@ class PerfInstance implements Perf {
     // Mark closed before 'exit' listeners run, so a process.exit() inside one does not report twice.
     this.closed = true
     this._uninstallExit?.()
-    this._unlistenLoopEnd()
+    this._loopEnd.stop()
     if (this._fire('exit')) await this.hooks.emit('exit', report)
     await Promise.allSettled([this._cache?.close(), this._workers?.close()])
     // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive;
