@@ -14,6 +14,7 @@ import type { PoolManager, RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
+import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, taskId } from './pool-job.js'
 import type { Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
@@ -277,11 +278,6 @@ export class Pool extends PoolLanes implements PerfPool {
     if (hooks && hooks.hasListeners('task:error')) hooks.emit('task:error', { pool: this.name, id: job.id, attempt: job.attempt, duration, error })
     settled(job, false, error)
   }
-}
-
-/** Exponential backoff with full jitter: uniform in [0, min(maxBackoff, backoff × 2^attempt)], whole ms. */
-export function backoffDelay(attempt: number, backoff: number, maxBackoff: number, random: () => number = Math.random): number {
-  return Math.round(random() * Math.min(maxBackoff, backoff * 2 ** attempt))
 }
 
 export function createPoolManager(ctx: RuntimeContext): PoolManager {

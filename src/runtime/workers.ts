@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MissingDependencyError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
+import { backoffDelay } from './backoff.js'
 import type { PerfWorkers } from './types.js'
 
 interface TinypoolLike {
@@ -49,7 +50,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
           if (attempt >= options.retries || !isRetriable(failure)) throw failure
-          await new Promise(resolve => setTimeout(resolve, Math.random() * Math.min(10_000, 100 * 2 ** attempt))) // ref'd: the caller awaits the retry
+          await new Promise(resolve => setTimeout(resolve, backoffDelay(attempt, 100, 10_000))) // the pools' backoff; ref'd: the caller awaits the retry
         } finally {
           if (timer) clearTimeout(timer)
         }

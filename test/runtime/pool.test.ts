@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { TimeoutError, CycleError } from '../../src/errors.js'
-import { backoffDelay, createPoolManager, Pool } from '../../src/runtime/pool.js'
+import { createPoolManager, Pool } from '../../src/runtime/pool.js'
+import { backoffDelay } from '../../src/runtime/backoff.js'
 import { AdaptiveLimit } from '../../src/runtime/pool-adaptive.js'
 import { runGraph } from '../../src/runtime/graph.js'
 import { pool, runtimeContext } from './_ctx.js'

@@ -179,7 +179,6 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   process.stderr.write(renderSummary(report, config.report.console))
 }
 
-
 /** The last report written in report.dir (for `unperf budget` and `unperf report`; they check reportDirUnsafe first). */
 export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
   const last = readLastReportFile(config)
