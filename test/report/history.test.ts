@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
 import { appendHistory, encodeLine, gitSha, HISTORY_ERROR_CHARS, historyEntry, mergeHistories, parseLines, readHistory, readHistoryFile, type HistoryEntry } from '../../src/runtime/report/history.js'
+import { readNewestHistory } from '../../src/runtime/report/history-tail.js'
 import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundle, run } from './_child.js'
@@ -181,10 +182,12 @@ describe('what the exit path reads of the history', () => {
     const { reportConfig, runState, command } = await import('./_state.js')
     const { buildReport } = await import('../../src/runtime/report/finalize.js')
     let fewer = 0
-    for (let seed = 1; seed <= 40; seed++) {
+    for (let seed = 1; seed <= 48; seed++) {
       const dir = tempDir()
-      const cfg = reportConfig(dir, { report: { history: seed % 7 === 0 ? 30 : 100 + (seed % 3) * 50 } })
-      const { text } = history(seed, 30 + seed * 7)
+      // long histories (seeds 41-48: 2 000-3 400 runs, `report.history` 10 000 or 1 000) are read from their tail
+      const cap = seed > 40 ? (seed % 2 ? 10_000 : 1_000) : seed % 7 === 0 ? 30 : 100 + (seed % 3) * 50
+      const cfg = reportConfig(dir, { report: { history: cap } })
+      const { text } = history(seed, seed > 40 ? 2000 + (seed - 41) * 200 : 30 + seed * 7)
       mkdirSync(cfg.report.dir, { recursive: true })
       writeFileSync(join(cfg.report.dir, 'history.jsonl'), text)
       const ran = seed % 3 === 0 ? [command('build', 95), command('lint', 12)] : seed % 8 === 0 ? [command('deploy', 60)] : [command('build', 60 + seed)]
@@ -192,8 +195,10 @@ describe('what the exit path reads of the history', () => {
       const need = historyNeeded(report, cfg)
       expect(need).not.toBe('all')
       const all = readHistoryFile(cfg)
-      const newest = readHistoryFile(cfg, { need: need as Exclude<typeof need, 'all'> })
-      expect(newest.lines).toBe(all.lines)
+      const newest = readNewestHistory(cfg, need as Exclude<typeof need, 'all'>)
+      // exact when the whole file was read, else estimated from the tail's lines
+      expect(Math.abs(newest.lines - all.lines)).toBeLessThanOrEqual(all.lines * 0.15)
+      expect(newest.torn).toBe(all.torn)
       expect(evaluateBudgets(report, cfg, newest.entries)).toEqual(evaluateBudgets(report, cfg, all.entries))
       // the newest runs are the whole history's own tail
       expect(newest.entries).toEqual(all.entries.slice(all.entries.length - newest.entries.length))
@@ -201,6 +206,31 @@ describe('what the exit path reads of the history', () => {
     }
     // a CLI with one or two commands and a long history: most of it is left unparsed
     expect(fewer).toBeGreaterThan(8)
+  })
+
+  it('reads a run whose line is longer than the tail it starts with, and a file cut short in its last line', () => {
+    const cfg = { report: { dir: tempDir(), history: 100 } } as unknown as ResolvedPerfConfig
+    const big = entry(2)
+    // a service's run: 2 000 commands in one line (≈ 150 kB)
+    for (let i = 0; i < 2000; i++) big.commands.push({ name: `request ${i}`, duration: i, memoryPeak: 1, status: 'ok' })
+    const file = join(cfg.report.dir, 'history.jsonl')
+    writeFileSync(file, encodeLine(entry(1)) + encodeLine(big) + encodeLine(entry(3)).slice(0, 30))
+    const read = readNewestHistory(cfg, { commands: ['build'], runs: 51 })
+    expect(read.entries.map(e => e.runId)).toEqual(['run1', 'run2'])
+    expect(read).toMatchObject({ found: true, torn: true, lines: 2 })
+    expect(readNewestHistory({ report: { dir: join(cfg.report.dir, 'none'), history: 100 } } as unknown as ResolvedPerfConfig, { commands: [], runs: 0 }))
+      .toEqual({ entries: [], lines: 0, found: false, torn: false })
+  })
+
+  it('a history near its cap is still rewritten to the last `report.history` runs when the exit path only read its tail', () => {
+    const cfg = { report: { dir: tempDir(), history: 1000 } } as unknown as ResolvedPerfConfig
+    const file = join(cfg.report.dir, 'history.jsonl')
+    writeFileSync(file, Array.from({ length: 1499 }, (_, i) => encodeLine(entry(i))).join(''))
+    for (let i = 1499; i < 1502; i++) appendHistory(cfg, entry(i), readNewestHistory(cfg, { commands: ['build'], runs: 51 }))
+    // 1 500 lines = 1 000 + 500: the next append rewrote the file
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+    expect(lines.length).toBeLessThanOrEqual(1002)
+    expect(readHistory(cfg).at(-1)!.runId).toBe('run1501')
   })
 
   it('reads the whole history when a command that ran has a p95 budget, and none when no command succeeded', async () => {

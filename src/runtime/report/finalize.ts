@@ -15,6 +15,7 @@ import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
+import { readNewestHistory } from './history-tail.js'
 import { emptyCacheStats } from '../cache/names.js'
 import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
@@ -102,7 +103,7 @@ function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext): { entri
     return { entries: [] }
   }
   const need = historyNeeded(report, config)
-  const { entries, ...file } = readHistoryFile(config, need === 'all' ? {} : { need })
+  const { entries, ...file } = need === 'all' ? readHistoryFile(config) : readNewestHistory(config, need)
   return { entries, file }
 }
 

@@ -106,7 +106,7 @@ export function readHistory(config: ResolvedPerfConfig, options: { command?: str
 
 /** What readHistoryFile saw of the file, for the append that follows it. */
 export interface HistoryFileState {
-  /** Newline-terminated lines in the file. */
+  /** Newline-terminated lines in the file (readNewestHistory: estimated from the tail when it read only that). */
   lines: number
   /** The file was there (then so is report.dir). */
   found: boolean
@@ -116,11 +116,10 @@ export interface HistoryFileState {
 
 /**
  * readHistory, plus how many lines the file held (so an append right after needs no second read)
- * and whether it was there (then so is report.dir: the exit path skips creating it).
- * `need`: only the newest runs, back until each of these commands has this many successful runs
- * (budgets.ts historyNeeded): what the exit path judges with, without parsing the rest.
+ * and whether it was there (then so is report.dir: the exit path skips creating it). The exit path
+ * reads only the newest runs it judges with (history-tail.ts readNewestHistory).
  */
-export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; need?: { commands: string[]; runs: number } } = {}): HistoryFileState & { entries: HistoryEntry[] } {
+export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): HistoryFileState & { entries: HistoryEntry[] } {
   let text = ''
   try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
   const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
@@ -130,35 +129,8 @@ export function readHistoryFile(config: ResolvedPerfConfig, options: { command?:
   // only the tail can be among the last `cap` valid runs: parse from a little before it (invalid lines are skipped)
   let from = text.length
   for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
-  if (options.need) return { entries: cap > 0 ? newestFor(text, from, cap, options.need) : [], lines, found: true, torn }
   const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text).slice(-cap) : []
   return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true, torn }
-}
-
-/**
- * The newest valid runs, oldest first, read from the end back until each of `need.commands` has
- * `need.runs` successful runs, never beyond readHistoryFile's own window (the lines from `from`,
- * at most `cap` valid runs): the tail of what it returns.
- */
-function newestFor(text: string, from: number, cap: number, need: { commands: string[]; runs: number }): HistoryEntry[] {
-  const left = new Map(need.commands.map(c => [c, need.runs]))
-  const out: HistoryEntry[] = []
-  let end = text.length
-  while (end > from && out.length < cap && left.size > 0) {
-    // the line ending at `end` (its own newline included)
-    const start = Math.max(from, end >= 2 ? text.lastIndexOf('\n', end - 2) + 1 : 0)
-    const [entry] = parseLines(text.slice(start, end))
-    end = start
-    if (!entry) continue
-    out.push(entry)
-    for (const c of entry.commands) {
-      const n = c.status === 'ok' ? left.get(c.name) : undefined
-      if (n === undefined) continue
-      if (n <= 1) left.delete(c.name)
-      else left.set(c.name, n - 1)
-    }
-  }
-  return out.reverse()
 }
 
 /** Lines the file may hold before it is rewritten to the last `cap`. */
@@ -196,9 +168,11 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
     if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
     const text = readFileSync(file, 'utf8')
-    const lines = text.split('\n').filter(Boolean)
-    if (lines.length > limit) {
-      writeFileAtomicSync(file, lines.slice(lines.length - cap).join('\n') + (cap > 0 ? '\n' : ''))
+    let count = 0
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
+    if (count > limit) {
+      const lines = text.split('\n').filter(Boolean)
+      writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).join('\n') + (cap > 0 ? '\n' : ''))
     }
     try { chmodSync(file, 0o600) } catch { /* not ours */ }
   } finally {

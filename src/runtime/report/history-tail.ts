@@ -1,0 +1,102 @@
+/**
+ * The newest runs of history.jsonl, read from the end of the file: what the exit path judges a run by
+ * (budgets.ts historyNeeded: the newest successful runs of the commands that ran) costs what it needs,
+ * not what the file holds. Read whole and counted on every exit, a `report.history: 10000` file
+ * (≈ 5 MB) cost tens of ms per run; its tail is a few tens of kB.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import { HISTORY_FILE, parseLines, type HistoryEntry, type HistoryFileState } from './history.js'
+
+/** What one line is taken to hold before any is read (a run of one or two commands: 300–400 bytes). */
+const LINE_BYTES_GUESS = 512
+const MIN_TAIL = 16_384
+
+/**
+ * readHistoryFile's answer for the exit path: the newest valid runs, oldest first, back until each
+ * of `need.commands` has `need.runs` successful runs, never beyond the last `report.history` runs
+ * (the same runs as a read of the whole file gives). The tail is read first and four times more of
+ * it while that is not enough. `lines` is exact when the whole file was read, else estimated from
+ * the tail's lines: the history's rewrite (appendHistory) reads the file whole once the estimate
+ * nears its limit, and counts.
+ */
+export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: string[]; runs: number }): HistoryFileState & { entries: HistoryEntry[] } {
+  const cap = config.report.history
+  let fd: number
+  try {
+    fd = openSync(join(config.report.dir, HISTORY_FILE), 'r')
+  } catch {
+    return { entries: [], lines: 0, found: false, torn: false }
+  }
+  try {
+    const size = fstatSync(fd).size
+    let want = Math.min(size, Math.max(MIN_TAIL, need.runs * LINE_BYTES_GUESS))
+    for (;;) {
+      const start = size - want
+      const buf = Buffer.allocUnsafe(want)
+      let got = 0
+      while (got < want) {
+        const n = readSync(fd, buf, got, want - got, start + got)
+        if (n === 0) break // cut short meanwhile
+        got += n
+      }
+      // the line the tail begins inside of is not read (nor counted): from the first newline on
+      const skip = start === 0 ? 0 : buf.indexOf(10) + 1
+      if (start > 0 && (skip === 0 || skip >= got)) {
+        want = Math.min(size, want * 4) // one line longer than the tail
+        continue
+      }
+      const text = buf.toString('utf8', skip, got)
+      const window = lastRuns(text, cap)
+      const walk = cap > 0 ? newestFor(text, window.from, cap, need) : { entries: [], reachedStart: false }
+      if (start > 0 && walk.reachedStart && !window.inside) {
+        want = Math.min(size, want * 4)
+        continue
+      }
+      let lines = 0
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+      if (start > 0) lines = Math.round(lines * (size / (got - skip)))
+      return { entries: walk.entries, lines, found: true, torn: got > 0 && buf[got - 1] !== 10 }
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Where the last `cap` runs (and 9 lines more: invalid lines are skipped) begin in `text`, as
+ * readHistoryFile counts them; `inside`: that many lines are in `text` (else `from` is its start).
+ */
+function lastRuns(text: string, cap: number): { from: number; inside: boolean } {
+  let from = text.length
+  let n = 0
+  for (; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
+  return { from, inside: n === cap + 9 }
+}
+
+/**
+ * The newest valid runs in `text` from `from` on, oldest first, read from the end back until each of
+ * `need.commands` has `need.runs` successful runs or `cap` runs were taken; `reachedStart`: it
+ * stopped at `from` still wanting runs.
+ */
+function newestFor(text: string, from: number, cap: number, need: { commands: string[]; runs: number }): { entries: HistoryEntry[]; reachedStart: boolean } {
+  const left = new Map(need.commands.map(c => [c, need.runs]))
+  const out: HistoryEntry[] = []
+  let end = text.length
+  while (end > from && out.length < cap && left.size > 0) {
+    // the line ending at `end` (its own newline included)
+    const start = Math.max(from, end >= 2 ? text.lastIndexOf('\n', end - 2) + 1 : 0)
+    const [entry] = parseLines(text.slice(start, end))
+    end = start
+    if (!entry) continue
+    out.push(entry)
+    for (const c of entry.commands) {
+      const n = c.status === 'ok' ? left.get(c.name) : undefined
+      if (n === undefined) continue
+      if (n <= 1) left.delete(c.name)
+      else left.set(c.name, n - 1)
+    }
+  }
+  return { entries: out.reverse(), reachedStart: end <= from && out.length < cap && left.size > 0 }
+}
