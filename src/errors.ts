@@ -98,6 +98,22 @@ export class CycleError extends PerfError {
   }
 }
 
+/**
+ * `perf.graph(tasks, { stopOnError: true })`: a task failed and the graph stopped (the tasks
+ * running saw their signal abort, the others never started). `cause` is the task's error.
+ */
+export class GraphError extends PerfError {
+  override name = 'GraphError'
+  task: string
+  /** What the graph had done when it stopped: results, ran, failed (this task), skipped. */
+  result: import('./runtime/types.js').GraphResult
+  constructor(task: string, cause: unknown, result: import('./runtime/types.js').GraphResult) {
+    super('E_GRAPH_STOPPED', `graph task '${task}' failed, graph stopped: ${errorMessage(cause)}`, { cause })
+    this.task = task
+    this.result = result
+  }
+}
+
 /** An optional dependency the config asks for is not installed. */
 export class MissingDependencyError extends PerfError {
   override name = 'MissingDependencyError'

@@ -9,7 +9,7 @@ export { definePerfConfig } from './config/index.js'
 export { definePerfPlugin } from './hooks/plugins.js'
 export { parseDuration, parseSize, formatBytes, formatDuration } from './config/units.js'
 export {
-  PerfError, ConfigError, TimeoutError, CycleError, MissingDependencyError, NamespaceAccessError, PluginError, UsageError, MetricError,
+  PerfError, ConfigError, TimeoutError, CycleError, GraphError, MissingDependencyError, NamespaceAccessError, PluginError, UsageError, MetricError,
 } from './errors.js'
 export type { ConfigIssue } from './errors.js'
 export { PERF_HOOK_NAMES } from './hooks/types.js'

@@ -51,9 +51,25 @@ export interface PoolManager {
 export type RunGraph = (tasks: Record<string, GraphTask>, pool: PerfPool) => Promise<GraphResult>
 
 // --- src/runtime/span.ts: createTracer() -----------------------------------------
+/** A span that spans started elsewhere (a graph's tasks, run concurrently by a pool) name as their parent. */
+export interface SpanParent {
+  /** its number, or -1 for the top level */
+  readonly index: number
+  readonly name: string | undefined
+  /** the depth of its children (0 when it is the top level) */
+  readonly depth: number
+  readonly command: string | undefined
+}
 export interface Tracer {
   /** Times fn; nested spans record their parent and depth. */
   span<T>(name: string, fn: () => Promise<T> | T): Promise<T>
+  /** The span open here (the top of the current command's stack), for spanUnder(). */
+  parent(): SpanParent
+  /**
+   * Times fn as a child of `parent`, whenever and wherever it runs (not on the stack: spans fn
+   * starts nest by the stack as usual). Exact for work run concurrently, as a graph's tasks.
+   */
+  spanUnder<T>(parent: SpanParent, name: string, fn: () => Promise<T> | T): Promise<T>
   /** Ends the current startup phase at now and starts `name`. */
   mark(name: string): void
   /** Runs a command's body: spans started in it belong to it (the first command also ends startup). */

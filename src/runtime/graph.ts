@@ -1,11 +1,25 @@
 /**
  * Task graphs: a dependency DAG run with maximal parallelism under a pool. A cycle is an error
  * naming it (found before anything runs); a failed task skips its dependents, transitively.
+ * `stopOnError` and an outside `signal` stop the whole graph, as p-map's: the tasks running see
+ * their signal abort, the others never start. With a tracer, each task is a span of its own whose
+ * parent is the span open where the graph started (explicit: tasks run concurrently).
  */
-import { CycleError, PerfError } from '../errors.js'
+import { CycleError, GraphError, PerfError } from '../errors.js'
+import type { SpanParent, Tracer } from './_internal.js'
+import type { GroupedRunOptions } from './pool-job.js'
 import type { GraphResult, GraphTask, PerfPool } from './types.js'
 
-export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool): Promise<GraphResult> {
+type PoolRunOptionsLike = GroupedRunOptions | { signal: AbortSignal }
+
+export interface RunGraphOptions {
+  signal?: AbortSignal | undefined
+  stopOnError?: boolean | undefined
+  /** records each task as a span under the span open now */
+  tracer?: Tracer | undefined
+}
+
+export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool, options: RunGraphOptions = {}): Promise<GraphResult> {
   const start = performance.now()
   const names = Object.keys(tasks)
   const dependents = new Map<string, string[]>()
@@ -26,18 +40,44 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool)
   }
   const cycle = findCycle(tasks)
   if (cycle) throw new CycleError(cycle)
+  const outside = options.signal ?? undefined
+  if (outside?.aborted) throw outside.reason
 
   const results: Record<string, unknown> = {}
   const ran: string[] = []
   const failed: { name: string; error: unknown }[] = []
   const skipped = new Set<string>()
-  const controller = new AbortController()
+  const stopOnError = options.stopOnError === true
+  // only a graph that can stop runs its tasks under a signal of its own (the pool's plain path otherwise)
+  const controller = outside !== undefined || stopOnError ? new AbortController() : undefined
+  const runOptions = controller && { signal: controller.signal }
+  const tracer = options.tracer
+  const parent: SpanParent | undefined = tracer?.parent()
+  const result = (): GraphResult => ({ results, ran, failed, skipped: [...skipped], duration: performance.now() - start })
 
-  await new Promise<void>(resolve => {
+  await new Promise<void>((resolve, reject) => {
     let remaining = names.length
     if (remaining === 0) return resolve()
+    let stopped = false
+    const onAbort = () => stop(outside!.reason)
+    const stop = (reason: unknown) => {
+      stopped = true
+      outside?.removeEventListener('abort', onAbort)
+      controller!.abort(reason)
+      reject(reason)
+    }
+    const done = () => {
+      outside?.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    outside?.addEventListener('abort', onAbort, { once: true })
+    const fail = (name: string, error: unknown) => {
+      if (stopped) return
+      failed.push({ name, error })
+      stop(new GraphError(name, error, result()))
+    }
     const finish = (name: string) => {
-      if (--remaining === 0) resolve()
+      if (--remaining === 0) done()
       for (const next of dependents.get(name) ?? []) {
         if (skipped.has(next)) continue
         const left = waiting.get(next)! - 1
@@ -52,28 +92,40 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool)
         for (const next of dependents.get(stack.pop()!) ?? []) {
           if (skipped.has(next)) continue
           skipped.add(next)
-          if (--remaining === 0) resolve()
+          if (--remaining === 0) done()
           stack.push(next)
         }
       }
     }
     const launch = (name: string) => {
-      pool.run(() => tasks[name]!.run({ results, signal: controller.signal })).then(
+      if (stopped) return // stopped: nothing more starts
+      const task = tasks[name]!
+      // the pool's signal: aborts on the pool's timeout, and with the graph's when it can stop
+      const fn = parent === undefined
+        ? (signal: AbortSignal) => task.run({ results, signal })
+        : (signal: AbortSignal) => tracer!.spanUnder(parent, name, () => task.run({ results, signal }))
+      // stopOnError: the pool tells the task's final failure (after retries) before its slot takes
+      // the next task, so the graph stops before anything else starts (the promise below is later)
+      const options: PoolRunOptionsLike | undefined = stopOnError ? { signal: controller!.signal, group: { cancelled: false, fail: (error: unknown) => fail(name, error) } } : runOptions
+      pool.run(fn, options).then(
         value => {
+          if (stopped) return
           results[name] = value
           ran.push(name)
           finish(name)
         },
         error => {
+          if (stopped) return
+          if (stopOnError) return fail(name, error) // a failure the pool's group did not tell (none expected)
           failed.push({ name, error })
           skip(name)
-          if (--remaining === 0) resolve()
+          if (--remaining === 0) done()
         },
       )
     }
     for (const name of names) if (waiting.get(name) === 0) launch(name)
   })
-  return { results, ran, failed, skipped: [...skipped], duration: performance.now() - start }
+  return result()
 }
 
 /** A cycle as a path of task names (first = last), or undefined. Iterative DFS: 2 000+ nodes fine. */

@@ -164,7 +164,9 @@ class PerfInstance implements Perf {
 
   async graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
     const { runGraph } = await import('./graph.js')
-    return runGraph(tasks, this.pool(options.pool))
+    const pool = this.pool(options.pool)
+    // one span for the graph, each task a span under it (explicit parent: they run concurrently)
+    return this._tracer.span('graph', () => runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer }))
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {

@@ -29,6 +29,16 @@ export interface Job {
   timer: ReturnType<typeof setTimeout> | undefined
 }
 
+/**
+ * run(fn, { signal, group }), unperf's own (a graph with stopOnError): the group hears the task's
+ * final failure (after its retries) synchronously, before its slot takes the next task, so it can
+ * abort the signal and no task of the group starts after it.
+ */
+export interface GroupedRunOptions {
+  signal: AbortSignal
+  group: Job['group']
+}
+
 export interface MapRun {
   group: Job['group']
   items: unknown[]

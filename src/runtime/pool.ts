@@ -17,7 +17,7 @@ import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, taskId } from './pool-job.js'
-import type { Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
+import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
 export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
@@ -38,7 +38,7 @@ export class Pool extends PoolLanes implements PerfPool {
   get concurrency(): number { return this._limit }
 
   run<T>(fn: TaskFn<T>, options?: PoolRunOptions): Promise<T> {
-    if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal) as Promise<T>
+    if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal, (options as GroupedRunOptions).group) as Promise<T>
     if (this._active < this._limit && this._options.retries === 0 && this._plain()) return this._direct(fn) as Promise<T>
     this._pending = fn as TaskFn<unknown>
     return new Promise(this._executor) as Promise<T>
@@ -91,7 +91,7 @@ export class Pool extends PoolLanes implements PerfPool {
    * is not retried, a running one rejects at once (its slot is freed) and its fn, which gets the
    * signal, can stop. One 'abort' listener per signal and pool, however many tasks share it.
    */
-  private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal): Promise<unknown> {
+  private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal, group: Job['group']): Promise<unknown> {
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve: Settle) => {
       const job = newJob(fn, (value) => {
@@ -99,6 +99,7 @@ export class Pool extends PoolLanes implements PerfPool {
         resolve(value)
       })
       job.signal = signal
+      job.group = group
       this._track(job, signal)
       if (this._active < this._limit) {
         this._active++

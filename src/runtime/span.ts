@@ -16,7 +16,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
 import { loadStart } from './load-start.js'
 import { redact, redactArgv } from './warn.js'
-import type { Tracer } from './_internal.js'
+import type { SpanParent, Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
 /**
@@ -115,7 +115,50 @@ export function createTracer(): Tracer {
     return list
   }
 
+  /** Starts span number count (returned): its slot, name, parent and command. */
+  const open = (name: string, depth: number, parent: number, parentName: string | undefined, command: string | undefined): number => {
+    const i = count++
+    if ((i - base) * STRIDE + STRIDE > data.length) {
+      if (i - base >= 2 * SPANS_KEPT) compact()
+      else {
+        const grown = new Float64Array(Math.min(data.length * 2, 2 * SPANS_KEPT * STRIDE))
+        grown.set(data)
+        data = grown
+      }
+    }
+    let at = (i - base) * STRIDE
+    names.push(name)
+    parents.push(parentName)
+    data[at++] = now()
+    data[at++] = 0
+    data[at++] = depth
+    data[at++] = parent
+    data[at] = 0
+    commands.push(command)
+    return i
+  }
+
+  /** Calls fn for span i: ends it when fn returns, or when its promise settles. */
+  const time = <T>(fn: () => Promise<T> | T, i: number, l: Lane): Promise<T> => {
+    let result: Promise<T> | T
+    try {
+      result = fn()
+    } catch (error) {
+      finish(i, ERROR, l)
+      return Promise.reject(error)
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
+      return settle(result as unknown as PromiseLike<T>, i, l)
+    }
+    finish(i, OK, l)
+    return Promise.resolve(result)
+  }
+
+  /** The lane of spans started under an explicit parent: never on a stack (finish() finds nothing to pop). */
+  const detached: Lane = { stack: [], command: undefined }
+
   return {
+    // the hot path: kept inline (open() and time() are spanUnder's, the same steps)
     span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
       const i = count++
       const l = lane()
@@ -151,6 +194,17 @@ export function createTracer(): Tracer {
       }
       finish(i, OK, l)
       return Promise.resolve(result)
+    },
+
+    parent(): SpanParent {
+      const l = lane()
+      const depth = l.stack.length
+      const index = depth > 0 ? l.stack[depth - 1]! : -1
+      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command }
+    },
+
+    spanUnder<T>(parent: SpanParent, name: string, fn: () => Promise<T> | T): Promise<T> {
+      return time(fn, open(name, parent.depth, parent.index, parent.name, parent.command), detached)
     },
 
     mark(name: string): void {

@@ -167,6 +167,17 @@ export interface GraphTask<T = unknown> {
 export interface GraphOptions {
   /** Pool name the tasks run in. @default the default pool */
   pool?: string | undefined
+  /**
+   * The first failure stops the graph, as p-map's `stopOnError`: the tasks running see their
+   * signal abort, no other task starts, and the graph rejects at once with a `GraphError` (`task`,
+   * `cause`, `result`). @default false: a failure skips its dependents only, the graph resolves
+   */
+  stopOnError?: boolean | undefined
+  /**
+   * Cancels the graph, as p-map's `signal`: once aborted the graph rejects with the signal's
+   * reason, the tasks running see their signal abort and no other task starts.
+   */
+  signal?: AbortSignal | undefined
 }
 export interface GraphResult {
   results: Record<string, unknown>
