@@ -156,8 +156,18 @@ export interface PerfPool {
   /** Resolves when nothing is running or queued. */
   onIdle(): Promise<void>
 }
+export interface WorkerRunOptions {
+  /**
+   * Moved to the worker, not copied, as Piscina's `transferList` (postMessage's transfer list):
+   * ArrayBuffers (the `.buffer` of a typed array among the args), MessagePorts. They are detached
+   * here once sent; a task with a transfer list is therefore never retried.
+   */
+  transferList?: readonly import('node:worker_threads').TransferListItem[] | undefined
+  /** Cancels the task, as Piscina's `signal`: queued, it never runs; running, its thread is terminated. Rejects with the signal's reason, not retried. */
+  signal?: AbortSignal | undefined
+}
 export interface PerfWorkers {
-  run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[]): Promise<T>
+  run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[], options?: WorkerRunOptions): Promise<T>
   close(): Promise<void>
 }
 export interface GraphTask<T = unknown> {

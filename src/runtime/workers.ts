@@ -10,10 +10,11 @@ import { MissingDependencyError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
-import type { PerfWorkers } from './types.js'
+import type { PerfWorkers, WorkerRunOptions } from './types.js'
+import type { TransferListItem } from 'node:worker_threads'
 
 interface TinypoolLike {
-  run(task: unknown, options?: { signal?: AbortSignal }): Promise<unknown>
+  run(task: unknown, options?: { signal?: AbortSignal; transferList?: readonly TransferListItem[] }): Promise<unknown>
   destroy(): Promise<void>
 }
 
@@ -32,25 +33,36 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
   })())
 
   return {
-    async run<T>(moduleUrl: string | URL, exportName: string, args: unknown[] = []): Promise<T> {
+    async run<T>(moduleUrl: string | URL, exportName: string, args: unknown[] = [], runOptions?: WorkerRunOptions): Promise<T> {
       const url = typeof moduleUrl === 'string' && isAbsolute(moduleUrl) ? pathToFileURL(moduleUrl).href : String(moduleUrl)
       // a relative path would be resolved inside unperf's own worker entry: say what is expected instead
       if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
         throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
       }
+      const outside = runOptions?.signal ?? undefined
+      const transferList = runOptions?.transferList
+      if (transferList !== undefined && !Array.isArray(transferList)) {
+        throw new TypeError(`[unperf] perf.workers.run(): transferList must be an array of ArrayBuffers or MessagePorts, got ${typeof transferList}`)
+      }
+      if (outside?.aborted) throw outside.reason
       const p = await getPool()
+      // a buffer moved to the worker is detached here: an attempt cannot be made again
+      const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
       for (let attempt = 0; ; attempt++) {
         const controller = options.timeout === false ? undefined : new AbortController()
         const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
+        const signal = controller === undefined ? outside : outside === undefined ? controller.signal : AbortSignal.any([outside, controller.signal])
         try {
-          const result = await p.run({ moduleUrl: url, exportName, args }, controller ? { signal: controller.signal } : {})
+          const result = await p.run({ moduleUrl: url, exportName, args }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
           if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
           return result as T
         } catch (error) {
+          if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
-          if (attempt >= options.retries || !isRetriable(failure)) throw failure
+          if (attempt >= retries || !isRetriable(failure)) throw failure
           await new Promise(resolve => setTimeout(resolve, backoffDelay(attempt, 100, 10_000))) // the pools' backoff; ref'd: the caller awaits the retry
+          if (outside?.aborted) throw outside.reason
         } finally {
           if (timer) clearTimeout(timer)
         }
