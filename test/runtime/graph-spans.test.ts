@@ -36,5 +36,31 @@ describe('graph tasks as spans', () => {
     const a = trace.traceEvents.find(e => e.name === 'a' && e.ph === 'X')
     expect(a).toMatchObject({ cat: 'span,codegen', args: { parent: 'graph', depth: 2, status: 'ok' } })
     expect(a!.dur).toBeGreaterThanOrEqual(55_000)
+    // the nodes overlap in time: on one thread they would not nest, and Perfetto drops such events;
+    // each track nests (any two events: disjoint or one inside the other)
+    const complete = trace.traceEvents.filter(e => e.ph === 'X' && e.cat !== 'startup')
+    for (const x of complete) {
+      for (const y of complete) {
+        if (x === y || x.tid !== y.tid) continue
+        const disjoint = x.ts + x.dur <= y.ts || y.ts + y.dur <= x.ts
+        const nested = (x.ts <= y.ts && y.ts + y.dur <= x.ts + x.dur) || (y.ts <= x.ts && x.ts + x.dur <= y.ts + y.dur)
+        expect(disjoint || nested, `${x.name} and ${y.name} on tid ${x.tid}`).toBe(true)
+      }
+    }
+    const innermost = (e: Record<string, any>) => complete
+      .filter(o => o !== e && o.tid === e.tid && o.ts <= e.ts && e.ts + e.dur <= o.ts + o.dur)
+      .sort((p, q) => p.dur - q.dur)[0]
+    const graph = complete.find(e => e.name === 'graph')!
+    for (const name of ['schema', 'a', 'b', 'c', 'index']) {
+      const node = complete.find(e => e.name === name)!
+      // right under 'graph' on its track, or at the top of a track of its own (never under a sibling)
+      if (node.tid === graph.tid) expect(innermost(node)?.name, name).toBe('graph')
+      else expect(innermost(node), name).toBeUndefined()
+    }
+    const tracks = new Set(complete.map(e => e.tid))
+    expect(tracks.size).toBeGreaterThan(1) // a, b and c ran at once
+    for (const tid of tracks) {
+      expect(trace.traceEvents.some(e => e.ph === 'M' && e.name === 'thread_name' && e.tid === tid), `track ${tid} named`).toBe(true)
+    }
   })
 })

@@ -21,6 +21,7 @@ import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
+import { nestMainTrack } from './trace-tracks.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -164,6 +165,7 @@ function traceDocument(report: PerfReport, state: RunState) {
   for (const c of report.commands) {
     events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.duration), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak } })
   }
+  nestMainTrack(events, report.pid)
   return { traceEvents: events, displayTimeUnit: 'ms', otherData: { name: report.name, version: report.version, startedAt: report.startedAt } }
 }
 
