@@ -21,7 +21,7 @@ import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './poo
 
 export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
-  private readonly _stats = { completed: 0, failed: 0, retries: 0, timeouts: 0 }
+  private readonly _stats = { completed: 0, failed: 0, cancelled: 0, retries: 0, timeouts: 0 }
 
   constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined) {
     super()
@@ -250,7 +250,9 @@ export class Pool extends PoolLanes implements PerfPool {
   private _failed(job: Job, error: unknown): void {
     const hooks = this._ctx?.hooks
     const duration = job.started === 0 ? 0 : performance.now() - job.started
-    if (this._adaptive) this._setLimit(this._adaptive.record(duration, true))
+    // ended by its outside signal: a cancellation, not a failure of the work (nor a latency sample)
+    const aborted = job.signal?.aborted === true
+    if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
     const cancelled = job.group?.cancelled === true
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
@@ -274,7 +276,8 @@ export class Pool extends PoolLanes implements PerfPool {
       }, delay)
       return
     }
-    this._stats.failed++
+    if (aborted) this._stats.cancelled++
+    else this._stats.failed++
     job.group?.fail(error)
     if (hooks && hooks.hasListeners('task:error')) hooks.emit('task:error', { pool: this.name, id: job.id, attempt: job.attempt, duration, error })
     settled(job, false, error)

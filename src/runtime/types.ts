@@ -139,6 +139,8 @@ export interface PoolStats {
   queued: number
   completed: number
   failed: number
+  /** Tasks that were running when their outside signal aborted (queued ones never ran and are not counted). */
+  cancelled: number
   retries: number
   timeouts: number
 }

@@ -94,7 +94,7 @@ describe('metrics registry', () => {
 
   it("exposes prom-client's default names and unperf's own metrics from the sources at expose time", () => {
     const commands = new Map<string, CommandTotals>()
-    const pools: PoolStats[] = [{ name: 'io', concurrency: 4, adaptive: false, active: 2, queued: 5, completed: 10, failed: 1, retries: 0, timeouts: 0 }]
+    const pools: PoolStats[] = [{ name: 'io', concurrency: 4, adaptive: false, active: 2, queued: 5, completed: 10, failed: 1, cancelled: 0, retries: 0, timeouts: 0 }]
     let breaches = 0
     const metrics = new MetricsRegistry('acme', emptySources({
       commandTotals: () => commands,

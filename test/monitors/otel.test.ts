@@ -34,7 +34,7 @@ function report(): PerfReport {
     ],
     cache: { ...zero, hits: 5, namespaces: { default: { ...zero, hits: 5, misses: 2 } } },
     memory: { peakRss: 123_456, snapshots: [], trend: { direction: 'stable', slope: 0 } },
-    pools: [{ name: 'default', concurrency: 4, adaptive: false, active: 0, queued: 0, completed: 7, failed: 1, retries: 0, timeouts: 0 }],
+    pools: [{ name: 'default', concurrency: 4, adaptive: false, active: 0, queued: 0, completed: 7, failed: 1, cancelled: 0, retries: 0, timeouts: 0 }],
     budgets: [], alerts: [],
   } as unknown as PerfReport
 }

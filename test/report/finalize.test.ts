@@ -151,7 +151,7 @@ describe('renderSummary', () => {
   it('aligns a table of startup phases, commands, spans, cache, pools, memory and budget verdicts; no colors when asked', async () => {
     const { report } = await finish({ budgets: { memory: '1kB', startup: '1h' } }, [command('build', 1234, { memoryPeak: 52_000_000, memoryDelta: 2_000_000 }), command('lint', 20, { status: 'error' })])
     report.cache = { hits: 3, misses: 1, stale: 0, sets: 1, deletes: 0, evictions: 0, errors: 0, hitRate: 0.75, namespaces: { default: { hits: 3, misses: 1, stale: 0, sets: 1, deletes: 0, evictions: 0, errors: 0, hitRate: 0.75 } } }
-    report.pools = [{ name: 'network', concurrency: 8, adaptive: false, active: 0, queued: 0, completed: 12, failed: 1, retries: 2, timeouts: 0 }]
+    report.pools = [{ name: 'network', concurrency: 8, adaptive: false, active: 0, queued: 0, completed: 12, failed: 1, cancelled: 0, retries: 2, timeouts: 0 }]
     const text = renderSummary(report, 'summary', false)
     expect(text).not.toMatch(/\x1b\[/)
     expect(text).toMatch(/commands\n {2}build +1\.23 s/)

@@ -217,7 +217,7 @@ describe('pool run(fn, { signal }): an outside AbortSignal, as p-queue', () => {
     expect(stopped).toBe(true)
     expect(seen!.aborted).toBe(true)
     expect(await next).toBe('next')
-    expect(p.stats()).toMatchObject({ completed: 1, failed: 1, active: 0, queued: 0 })
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 0, cancelled: 1, active: 0, queued: 0 })
   })
 
   it('a task that settles before the abort keeps its result; the listener is gone once no task uses the signal', async () => {
@@ -247,7 +247,7 @@ describe('pool run(fn, { signal }): an outside AbortSignal, as p-queue', () => {
     expect(started).toBe(2)
     expect(await other).toBe('unrelated')
     await p.onIdle()
-    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 1, failed: 2 })
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 1, failed: 0, cancelled: 2 })
   })
 
   it('with a timeout: either one aborts the task; the timeout is still a TimeoutError', async () => {
@@ -258,7 +258,7 @@ describe('pool run(fn, { signal }): an outside AbortSignal, as p-queue', () => {
     const task = p.run(never, { signal: controller.signal })
     setTimeout(() => controller.abort(new Error('first')), 5)
     await expect(task).rejects.toThrow('first')
-    expect(p.stats()).toMatchObject({ timeouts: 1, failed: 2 })
+    expect(p.stats()).toMatchObject({ timeouts: 1, failed: 1, cancelled: 1 })
   })
 
   it('aborted while waiting for a retry: not retried, rejects with the reason; a failure after an abort is not retried either', async () => {

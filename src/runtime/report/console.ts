@@ -55,9 +55,9 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     }
     section('cache', rows)
   }
-  const pools = mode === 'verbose' ? report.pools : report.pools.filter(p => p.completed + p.failed > 0)
+  const pools = mode === 'verbose' ? report.pools : report.pools.filter(p => p.completed + p.failed + (p.cancelled ?? 0) > 0)
   if (pools.length > 0) {
-    section('pools', pools.map(p => [p.name, `${p.concurrency}${p.adaptive ? ' (adaptive)' : ''}`, `${p.completed} done`, `${p.failed} failed`, `${p.retries} retries`]))
+    section('pools', pools.map(p => [p.name, `${p.concurrency}${p.adaptive ? ' (adaptive)' : ''}`, `${p.completed} done`, `${p.failed} failed${p.cancelled ? `, ${p.cancelled} cancelled` : ''}`, `${p.retries} retries`]))
   }
   section('memory', [['peak rss', formatBytes(report.memory.peakRss), report.memory.trend.samples > 1 ? `heap ${report.memory.trend.direction}` : '']])
   const judged = report.budgets.filter(b => b.kind !== 'regression' && (b.status !== 'skip' || mode === 'verbose'))
