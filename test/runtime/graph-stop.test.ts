@@ -78,6 +78,18 @@ describe('graph: stopOnError and an outside signal', () => {
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0)
   })
 
+  it("stopOnError waits for the pool's retries: a task that fails once then succeeds does not stop the graph", async () => {
+    const p = new Pool('g', pool({ concurrency: 2, retries: 2, backoff: 1 }), undefined)
+    let attempts = 0
+    const r = await runGraph({
+      flaky: { run: () => { if (++attempts === 1) throw new Error('ECONNRESET'); return 'ok' } },
+      next: { deps: ['flaky'], run: ({ results }) => `${results.flaky} too` },
+    }, p, { stopOnError: true })
+    expect(attempts).toBe(2)
+    expect(r.results).toEqual({ flaky: 'ok', next: 'ok too' })
+    expect(r.failed).toEqual([])
+  })
+
   it("a task's signal is the pool's: it aborts on the pool's timeout (it was the graph's own, which never aborted)", async () => {
     const p = new Pool('g', pool({ concurrency: 2, timeout: 30 }), undefined)
     let saw = ''
