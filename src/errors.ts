@@ -105,12 +105,15 @@ export class CycleError extends PerfError {
 export class GraphError extends PerfError {
   override name = 'GraphError'
   task: string
-  /** What the graph had done when it stopped: results, ran, failed (this task), skipped. */
-  result: import('./runtime/types.js').GraphResult
+  /**
+   * What the graph had done when it stopped: results, ran, failed (this task), skipped. Not
+   * enumerable: an uncaught GraphError printed every result of thousands of tasks.
+   */
+  declare result: import('./runtime/types.js').GraphResult
   constructor(task: string, cause: unknown, result: import('./runtime/types.js').GraphResult) {
     super('E_GRAPH_STOPPED', `graph task '${task}' failed, graph stopped: ${errorMessage(cause)}`, { cause })
     this.task = task
-    this.result = result
+    Object.defineProperty(this, 'result', { value: result, enumerable: false, writable: true, configurable: true })
   }
 }
 

@@ -1,8 +1,10 @@
 import { getEventListeners } from 'node:events'
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { GraphError } from '../../src/errors.js'
 import { Pool } from '../../src/runtime/pool.js'
 import { runGraph } from '../../src/runtime/graph.js'
+import type { GraphTask } from '../../src/runtime/types.js'
 import { pool } from './_ctx.js'
 
 /** Resolves when the signal aborts (with its reason), or after ms. */
@@ -32,6 +34,18 @@ describe('graph: stopOnError and an outside signal', () => {
     expect(slowSaw).toBe('aborted')
     await p.onIdle()
     expect(started.sort()).toEqual(['bad', 'slow'])
+  })
+
+  it('an uncaught GraphError prints the task and its error, not the results of every task that ran', async () => {
+    const p = new Pool('g', pool({ concurrency: 4 }), undefined)
+    const tasks: Record<string, GraphTask> = {}
+    for (let i = 0; i < 2000; i++) tasks[`Model${i}`] = { deps: i === 0 ? [] : [`Model${i - 1}`], run: () => { if (i === 1999) throw new Error('template missing'); return { code: 'x'.repeat(200) } } }
+    const err = await runGraph(tasks, p, { stopOnError: true }).catch(e => e)
+    expect(err.result.ran).toHaveLength(1999)
+    const printed = inspect(err)
+    expect(printed).toContain("graph task 'Model1999' failed, graph stopped: template missing")
+    expect(printed).toContain("task: 'Model1999'")
+    expect(printed.length).toBeLessThan(5000) // the results of the tasks that ran were printed with it (55 kB here, inspect cutting arrays at 100)
   })
 
   it('without stopOnError a failure skips its dependents only: independent tasks run on, their signal never aborts', async () => {
