@@ -44,6 +44,12 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       if (transferList !== undefined && !Array.isArray(transferList)) {
         throw new TypeError(`[unperf] perf.workers.run(): transferList must be an array of ArrayBuffers or MessagePorts, got ${typeof transferList}`)
       }
+      if (transferList !== undefined) {
+        // node says only "Found invalid object in transferList"
+        transferList.forEach((item, i) => {
+          if (ArrayBuffer.isView(item)) throw new TypeError(`[unperf] perf.workers.run(): transferList[${i}] is a ${item.constructor.name}, a view of an ArrayBuffer: list its buffer (\`.buffer\`) to move its bytes`)
+        })
+      }
       if (outside?.aborted) throw outside.reason
       const p = await getPool()
       // a buffer moved to the worker is detached here: an attempt cannot be made again

@@ -39,10 +39,13 @@ describe('workers: transferList and signal', () => {
     }
   })
 
-  it('a transfer list that is not an array is a TypeError saying what is expected', async () => {
+  it('a transfer list that is not an array, or lists a typed array instead of its buffer, is a TypeError saying what is expected', async () => {
     const w = createWorkers(runtimeContext())
     await expect(w.run(fixture, 'sumBytes', [new Uint8Array(1)], { transferList: new ArrayBuffer(1) as never }))
       .rejects.toThrow(/transferList must be an array of ArrayBuffers or MessagePorts, got object/)
+    // node's own message names no index and no way out
+    await expect(w.run(fixture, 'sumBytes', [new Uint8Array(1)], { transferList: [new ArrayBuffer(1), new Uint8Array(1) as never] }))
+      .rejects.toThrow(/transferList\[1\] is a Uint8Array, a view of an ArrayBuffer: list its buffer \(`.buffer`\)/)
     await w.close()
   })
 
