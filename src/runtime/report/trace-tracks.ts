@@ -12,8 +12,10 @@ const FIRST_EXTRA = 2
 
 export function nestMainTrack(events: TraceEvent[], pid: number): void {
   const main = events.filter(e => e.ph === 'X' && e.tid === 0 && typeof e.ts === 'number' && typeof e.dur === 'number')
-  // by start; at one start the longer first (the parent before its child)
-  main.sort((a, b) => (a.ts as number) - (b.ts as number) || (b.dur as number) - (a.dur as number))
+  // by start; within one µs the shallower first (a command, no depth, then the parent before its
+  // child), else as recorded (spans in start order: siblings of one µs keep theirs; the sort is stable)
+  const depth = (e: TraceEvent) => (e.args as { depth?: number } | undefined)?.depth ?? -1
+  main.sort((a, b) => (a.ts as number) - (b.ts as number) || depth(a) - depth(b))
   /** per track, the open events, innermost last */
   const tracks: { end: number; name: unknown; command: boolean }[][] = []
   /** the track of the latest event of each name (a child tries its parent's track first) */
@@ -25,7 +27,8 @@ export function nestMainTrack(events: TraceEvent[], pid: number): void {
    */
   const fits = (t: number, start: number, end: number, parent: unknown, span: boolean): boolean => {
     const open = tracks[t]!
-    while (open.length > 0 && open[open.length - 1]!.end <= start) open.pop()
+    // ended before e starts; one that ends as e starts too, unless it is e's parent (a child of 0 µs at its end)
+    for (let top = open[open.length - 1]; top !== undefined && (top.end < start || (top.end === start && top.name !== parent)); top = open[open.length - 1]) open.pop()
     const top = open[open.length - 1]
     if (top === undefined) return true
     if (top.end < end) return false
