@@ -32,7 +32,8 @@ export default defineCommand({
     let results: BudgetResult[]
     let noRun = false
     if (report) {
-      // evaluateBudgets leaves the judged run's own history line out itself
+      // evaluateBudgets judges against the runs that ended before the judged one (its own line and
+      // runs other machines added since to a shared historyDriver left out), as the run itself did
       results = evaluateBudgets(report, config, await cliHistory(config, refused))
     } else {
       noRun = true

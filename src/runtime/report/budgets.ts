@@ -22,9 +22,14 @@ function okDurations(history: HistoryEntry[], command: string): number[] {
   return history.flatMap(h => h.commands.filter(c => c.name === command && c.status === 'ok').map(c => c.duration))
 }
 
-/** The history without the line of this very run (when re-judging a report already appended, as `unperf budget` does). */
-function ownRunExcluded(report: PerfReport, history: HistoryEntry[]): HistoryEntry[] {
-  return history.filter(h => !(h.time === report.endedAt && h.pid === report.pid))
+/**
+ * The runs that ended before this one: what the run itself judged against. Re-judging a report
+ * already appended (`unperf budget`) leaves out its own line, and the runs that ended after it:
+ * with a shared historyDriver other machines keep adding runs, and a CI gate run after the build
+ * must judge what the build judged, not a slow run another machine made meanwhile.
+ */
+function runsBefore(report: PerfReport, history: HistoryEntry[]): HistoryEntry[] {
+  return history.filter(h => h.time < report.endedAt || (h.time === report.endedAt && h.pid !== report.pid))
 }
 
 export function median(xs: number[]): number {
@@ -64,7 +69,7 @@ function judge(budget: string, kind: BudgetResult['kind'], unit: BudgetResult['u
  * What judging this run takes from the history (so the exit path parses no more of it):
  * 'all' when a command that ran has a p95 budget (its series is the whole history); else, for each
  * command that succeeded, its newest `runs` successful runs (the regression window, plus one:
- * ownRunExcluded may drop a line of this very run); nothing when regressions are off.
+ * runsBefore may drop a line of this very run); nothing when regressions are off.
  */
 export function historyNeeded(report: PerfReport, config: ResolvedPerfConfig): 'all' | { commands: string[]; runs: number } {
   const b = config.budgets
@@ -101,7 +106,7 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
     if (limits.memory !== undefined) out.push(judge(`${path}.memory`, 'commandMemory', 'bytes', memoryPeak, limits.memory, { command: name }))
     if (limits.p95 !== undefined) {
       const own = stats ? stats.okDurations : runs.filter(r => r.status === 'ok').map(r => r.duration)
-      const series = [...okDurations(ownRunExcluded(report, history), name), ...own]
+      const series = [...okDurations(runsBefore(report, history), name), ...own]
       if (series.length === 0) {
         out.push({ budget: `${path}.p95`, kind: 'p95', status: 'skip', unit: 'ms', limit: limits.p95, command: name, message: `${path}.p95: no successful run recorded` })
         continue
@@ -120,7 +125,7 @@ export function detectRegressions(report: PerfReport, history: HistoryEntry[]): 
   for (const run of report.commands) {
     if (seen.has(run.name) || run.status !== 'ok') continue
     seen.add(run.name)
-    const prior = okDurations(ownRunExcluded(report, history), run.name).slice(-REGRESSION_WINDOW)
+    const prior = okDurations(runsBefore(report, history), run.name).slice(-REGRESSION_WINDOW)
     if (prior.length < MIN_HISTORY_FOR_REGRESSION) continue
     const { median: m, threshold } = regressionThreshold(prior)
     if (run.duration > threshold) {
