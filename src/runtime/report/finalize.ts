@@ -60,12 +60,20 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
   const driver = ctx.config.report.historyDriver ? await import('./history-driver.js') : undefined
-  if (driver) history = await driver.withDriverHistory(ctx.config, history, message => ctx.warn('history-driver', message))
+  // a driver that could not be read is not written either: a hung redis cost the run its bound
+  // (2 s) twice, on every CI machine, for a write that fails the same way
+  let unread = false
+  if (driver) {
+    history = await driver.withDriverHistory(ctx.config, history, message => {
+      unread = true
+      ctx.warn('history-driver', `${message}; this run is not added to it`)
+    })
+  }
   // the process exited meanwhile (a signal whose host listeners kept it alive): written already
   if (state.abandoned) return report
   const entry = judgeAndWrite(report, history, local.file, state, ctx)
   state.written = report
-  if (driver && entry) {
+  if (driver && entry && !unread) {
     try {
       await driver.appendDriverHistory(ctx.config, entry)
     } catch (error) {
