@@ -55,7 +55,11 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
     const key = `run:${entry.time}:${entry.runId}`
     await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), 2000)
     const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort()
-    for (const old of keys.slice(0, Math.max(0, keys.length - config.report.history))) await t.delete(old)
+    // bounded as well: besides the time, its ref'd timer is what keeps the process up meanwhile
+    // (the redis socket is unref'd): unbounded, a CLI whose shared history was past the cap ended
+    // mid-delete, its close() never settling (no summary, nothing after `await perf.close()`)
+    const old = keys.slice(0, Math.max(0, keys.length - config.report.history))
+    if (old.length > 0) await bounded(Promise.all(old.map(k => t.delete(k))), 2000)
   } catch (error) {
     throw t.explain?.(error) ?? error
   } finally {
