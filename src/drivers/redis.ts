@@ -184,6 +184,11 @@ export class RedisTier implements Tier {
     return this._client
   }
 
+  /** ioredis imported and the client made; connecting goes on in the background. */
+  loaded(): Promise<unknown> {
+    return this._client
+  }
+
   /** The connection's own error for ioredis' generic one (see connectionCause). */
   explain(error: unknown): unknown {
     return connectionCause(this._ready, error)

@@ -46,6 +46,12 @@ export interface Tier {
   /** Called after each set: evict down to maxBytes when over (cheap when under). */
   enforce?(maxBytes: number): Promise<{ key: string; reason: 'lru' | 'expired'; size: number }[]>
   close(): Promise<void>
+  /**
+   * Resolves once the tier's modules are loaded (ioredis, an unstorage driver), without waiting for
+   * the network: a caller that bounds a few calls in time (the history driver) waits for this first,
+   * so its bound measures the remote, not a cold import on a busy CI machine. Rejects as its calls would.
+   */
+  loaded?(): Promise<unknown>
   readonly dir?: string
   /** The error to report for a failed call (error path only): a remote tier's connection error for its client's generic one. */
   explain?(error: unknown): unknown

@@ -152,6 +152,11 @@ export class UnstorageTier implements Tier {
     return { entries: keys.length, bytes: 0 }
   }
 
+  /** The unstorage driver's module loaded and the driver made. */
+  loaded(): Promise<unknown> {
+    return this._driver
+  }
+
   async close() {
     const d = await this._driver.catch(() => undefined)
     await d?.dispose?.()

@@ -24,6 +24,8 @@ function tier(config: ResolvedPerfConfig): Tier {
 export async function readDriverHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
   const t = tier(config)
   try {
+    // the bounds are the remote's: a cold import of ioredis on a loaded machine took them whole
+    await t.loaded?.()
     const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
     const entries = await bounded(t.getMany(keys), 2000)
     return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error)).map(e => e.value)
@@ -52,6 +54,7 @@ export async function withDriverHistory(config: ResolvedPerfConfig, local: Histo
 export async function appendDriverHistory(config: ResolvedPerfConfig, entry: HistoryEntry): Promise<void> {
   const t = tier(config)
   try {
+    await t.loaded?.()
     const key = `run:${entry.time}:${entry.runId}`
     await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), 2000)
     const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort()
