@@ -106,7 +106,7 @@ const layer = obj({
         { const: false },
         obj({ port: { type: 'integer', minimum: 0, maximum: 65535 }, host: { type: 'string' }, path: { type: 'string' } }, { required: ['port'] }),
         obj({ file: { type: 'string', minLength: 1 } }, { required: ['file'] }),
-        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' } }, { required: ['pushgateway'] }),
+        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' }, grouping: { type: 'object', additionalProperties: { type: 'string' } } }, { required: ['pushgateway'] }),
       ],
       'x-expected': 'false, { port, host? }, { file } or { pushgateway }',
     },

@@ -25,6 +25,21 @@ function resolveAlert(r: Resolver, metric: string, rule: AlertRule, path: string
   }
 }
 
+/**
+ * The pushgateway's group key labels beside `job`: Prometheus label names, not `job` (given by
+ * `job`) nor `__`-prefixed (reserved); their values are strings (the schema checks them).
+ */
+function grouping(r: Resolver, input: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [label, value] of Object.entries(input ?? {})) {
+    const path = keyPath('monitors.prometheus.grouping', label)
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label) || label.startsWith('__')) r.issue(path, 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)', label)
+    else if (label === 'job') r.issue(path, "a label other than 'job' (set monitors.prometheus.job)", label)
+    else out[label] = value
+  }
+  return out
+}
+
 export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMonitorsConfig {
   const m = input.monitors
   const d = DEFAULTS.monitors
@@ -35,7 +50,7 @@ export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMon
   let prometheus: ResolvedMonitorsConfig['prometheus'] = false
   if (p && 'port' in p) prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }
   else if (p && 'file' in p) prometheus = { file: r.path(p.file) }
-  else if (p && 'pushgateway' in p) prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf') }
+  else if (p && 'pushgateway' in p) prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf'), grouping: grouping(r, p.grouping) }
   const otel = o.opentelemetry
   return {
     enabled: m === undefined ? false : (o.enabled ?? true),

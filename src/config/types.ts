@@ -260,7 +260,12 @@ export type AlertRule =
 export type PrometheusConfig =
   | { port: number; host?: string | undefined; path?: string | undefined }
   | { file: string }
-  | { pushgateway: string; job?: string | undefined }
+  /**
+   * `grouping`: more labels of the pushgateway's group key, beside `job` (`{ instance: process.env.CI_RUNNER_ID }`):
+   * a push replaces its group, so machines pushing the same job without them overwrite each other. Values are
+   * strings: an unset variable is a config error (`process.env.CI_RUNNER_ID ?? hostname()`), not a label left out.
+   */
+  | { pushgateway: string; job?: string | undefined; grouping?: Record<string, string> | undefined }
 
 export interface MonitorsConfig {
   /** @default true when `monitors` is present */
@@ -427,7 +432,7 @@ export interface ResolvedMonitorsConfig {
   gc: boolean
   system: boolean
   alerts: Record<string, ResolvedAlertRule>
-  prometheus: false | { port: number; host: string; path: string } | { file: string } | { pushgateway: string; job: string }
+  prometheus: false | { port: number; host: string; path: string } | { file: string } | { pushgateway: string; job: string; grouping: Record<string, string> }
   opentelemetry: false | { serviceName: string }
 }
 

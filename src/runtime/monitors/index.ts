@@ -124,7 +124,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
       }
       stopping = (async () => {
         if (prom && 'pushgateway' in prom) {
-          await pushMetrics(prom.pushgateway, prom.job, metrics.expose())
+          await pushMetrics(prom.pushgateway, prom.job, metrics.expose(), { grouping: prom.grouping })
             .catch(error => warn('monitor-pushgateway', `prometheus: push to ${prom.pushgateway} failed: ${errorMessage(error)}`))
         }
         await server?.close()
