@@ -108,13 +108,13 @@ describe('startMonitors', () => {
     try {
       const metrics = createMetricsRegistry('acme', emptySources())
       metrics.counter('runs', 'Runs.').inc()
-      const monitor = startMonitors(monitorContext({ prometheus: { pushgateway: `${url}/`, job: 'nightly build' } }), metrics, emptySources())
+      const monitor = startMonitors(monitorContext({ prometheus: { pushgateway: `${url}/`, job: 'nightly build', grouping: {} } }), metrics, emptySources())
       await monitor.stop()
       expect(received).toHaveLength(1)
       expect(received[0]).toMatchObject({ method: 'PUT', url: '/metrics/job/nightly%20build', type: 'text/plain; version=0.0.4; charset=utf-8' })
       expect(family(parsePrometheus(received[0]!.body), 'acme_runs_total').metrics[0]!.value).toBe('1')
 
-      const ctx = monitorContext({ prometheus: { pushgateway: 'http://127.0.0.1:1', job: 'x' } })
+      const ctx = monitorContext({ prometheus: { pushgateway: 'http://127.0.0.1:1', job: 'x', grouping: {} } })
       await startMonitors(ctx, metrics, emptySources()).stop()
       expect(ctx.warnings.join('\n')).toMatch(/push to http:\/\/127\.0\.0\.1:1 failed/)
     } finally {
@@ -132,7 +132,7 @@ describe('startMonitors', () => {
     const port = (gateway.address() as AddressInfo).port
     try {
       const metrics = createMetricsRegistry('acme', emptySources())
-      const ctx = monitorContext({ prometheus: { pushgateway: `http://bot:p%40ss-secret9@127.0.0.1:${port}/base/`, job: 'ci' } })
+      const ctx = monitorContext({ prometheus: { pushgateway: `http://bot:p%40ss-secret9@127.0.0.1:${port}/base/`, job: 'ci', grouping: {} } })
       await startMonitors(ctx, metrics, emptySources()).stop()
       expect(ctx.warnings).toEqual([])
       expect(received).toEqual([{ url: '/base/metrics/job/ci', auth: `Basic ${Buffer.from('bot:p@ss-secret9').toString('base64')}` }])
