@@ -100,6 +100,30 @@ export function gitRemote(dir: string): string | undefined {
   return undefined
 }
 
+/**
+ * One repository's remote as one string whatever form the clone used: `git@github.com:acme/cli.git`
+ * (a laptop over ssh), `https://github.com/acme/cli` (GitHub Actions' checkout) and
+ * `ssh://git@GitHub.com:22/acme/cli.git/` are all `github.com/acme/cli`, so the machines of one
+ * fleet share one scope. The scheme, user, port, a trailing `/` and `.git` are dropped and the host
+ * lowercased (paths keep their case: only some hosts ignore it); a local path stays that path.
+ */
+export function remoteIdentity(url: string): string {
+  const bare = (path: string) => path.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '')
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)
+  if (scheme) {
+    const rest = url.slice(scheme[0].length)
+    if (scheme[1]!.toLowerCase() === 'file') return bare(rest)
+    const slash = rest.indexOf('/')
+    const authority = slash === -1 ? rest : rest.slice(0, slash)
+    const host = authority.replace(/^[^@]*@/, '').replace(/:\d*$/, '').toLowerCase()
+    return host + bare(slash === -1 ? '' : rest.slice(slash))
+  }
+  // scp-like `[user@]host:path` (not a drive letter's `C:\`, not a local path with a slash before the colon)
+  const scp = /^(?:[^@/:]+@)?([^/:\\]{2,}):(.*)$/.exec(url)
+  if (scp) return `${scp[1]!.toLowerCase()}/${bare(scp[2]!.replace(/^\/+/, ''))}`
+  return bare(url)
+}
+
 /** `name` and `version` of `dir/package.json` (empty when it is missing or not JSON). */
 export function packageInfo(dir: string): { name?: string; version?: string } {
   const info: { name?: string; version?: string } = {}
@@ -115,8 +139,9 @@ export function packageInfo(dir: string): { name?: string; version?: string } {
 }
 
 /**
- * The project id: a hash of the project's package name and git remote if any, else of its real path.
- * One project on many CI machines gets one id; two projects on one laptop never share.
+ * The project id: a hash of the project's package name and git remote if any (remoteIdentity: the
+ * same for every form of the repository's url), else of its real path. One project on many CI
+ * machines gets one id; two projects on one laptop never share.
  */
 export function projectId(cwd: string, override?: string): string {
   if (override) return safeDirName(override)
@@ -131,7 +156,7 @@ const projectIds = new Map<string, string>()
 function computeProjectId(cwd: string): string {
   const pkgName = packageInfo(cwd).name
   const remote = gitRemote(cwd)
-  if (remote) return shortHash(`${pkgName ?? ''}\0${remote}`)
+  if (remote) return shortHash(`${pkgName ?? ''}\0${remoteIdentity(remote)}`)
   let real = cwd
   try { real = realpathSync(cwd) } catch { /* keep */ }
   return shortHash(`${pkgName ?? ''}\0${real}`)

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { gitEntriesAbove, gitRemote, packageInfo, platformCacheDir, projectId, safeDirName } from '../../src/runtime/project.js'
+import { gitEntriesAbove, gitRemote, packageInfo, platformCacheDir, projectId, remoteIdentity, safeDirName } from '../../src/runtime/project.js'
 import { tempDir } from '../helpers/tmp.js'
 
 function checkout(remote: string | undefined, name = 'same-cli'): string {
@@ -29,6 +29,24 @@ describe('project id', () => {
     expect(projectId(a)).not.toBe(projectId(b))
     expect(projectId(a, 'my-scope')).toBe('my-scope')
     expect(projectId(a, 'my scope')).toMatch(/^my-scope~[0-9a-f]{8}$/) // distinct from 'my-scope'
+  })
+
+  it('one repository cloned over ssh, https with or without .git, or by another spelling of its host: one project id', () => {
+    const forms = [
+      'git@github.com:acme/fleet-app.git', 'https://github.com/acme/fleet-app.git', 'https://github.com/acme/fleet-app',
+      'ssh://git@github.com/acme/fleet-app.git', 'ssh://git@GitHub.com:22/acme/fleet-app.git/', 'git://github.com/acme/fleet-app',
+      'https://x-access-token:abc@github.com/acme/fleet-app', 'github.com:acme/fleet-app.git/',
+    ]
+    expect(new Set(forms.map(remoteIdentity))).toEqual(new Set(['github.com/acme/fleet-app']))
+    const ids = new Set(forms.map(url => projectId(checkout(url, '@acme/fleet-app'))))
+    expect(ids.size).toBe(1)
+    // another repository, another owner, another host, a path's case, a local path: other ids
+    for (const other of ['git@github.com:acme/fleet-api.git', 'https://github.com/other/fleet-app', 'https://gitlab.com/acme/fleet-app', 'https://github.com/acme/Fleet-App', '/srv/git/fleet-app.git']) {
+      expect(ids.has(projectId(checkout(other, '@acme/fleet-app'))), other).toBe(false)
+    }
+    expect(remoteIdentity('file:///srv/git/fleet-app.git')).toBe('/srv/git/fleet-app')
+    expect(remoteIdentity('/srv/git/fleet-app.git/')).toBe('/srv/git/fleet-app')
+    expect(remoteIdentity('C:\\repos\\fleet-app.git')).toBe('C:\\repos\\fleet-app')
   })
 
   it('never keeps credentials of the remote url', () => {
