@@ -24,6 +24,12 @@ export interface TestFileRecord {
   /** ms of `duration` spent before the first test: environment, prepare, setup files, import/collect. */
   setup: number
   tests: TestSample[]
+  /**
+   * Suites that failed outside their tests, by full name: a `beforeAll`/`afterAll` hook threw (vitest
+   * then skips the suite's tests); `''` = the file itself (its import, or a top-level hook). Absent
+   * when none did.
+   */
+  failedSuites?: string[]
 }
 
 /** Include/exclude globs of a vitest project, so `unperf shard` finds files not yet in history. */

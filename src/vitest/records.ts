@@ -39,6 +39,12 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
     const diag = test.diagnostic()
     tests.push([test.fullName ?? test.name, round(diag?.duration), code, diag?.retryCount ?? 0])
   }
+  // a hook or the import threw: vitest skips the tests it guards, so no test records the failure
+  const failedSuites: string[] = []
+  if (hasErrors(mod.errors?.())) failedSuites.push('')
+  for (const suite of mod.children.allSuites?.() ?? []) {
+    if (hasErrors(suite.errors?.())) failedSuites.push(suite.fullName ?? suite.name)
+  }
   const project = mod.project?.name
   return {
     path: toPosix(relative(root, mod.moduleId)),
@@ -47,6 +53,7 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
     duration: round(setup + (d.duration ?? 0)),
     setup: round(setup),
     tests,
+    ...(failedSuites.length > 0 && { failedSuites }),
   }
 }
 
@@ -55,11 +62,14 @@ export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRe
   if (!state || !file.filepath) return undefined
   const setup = (file.environmentLoad ?? 0) + (file.prepareDuration ?? 0) + (file.collectDuration ?? 0) + (file.setupDuration ?? 0)
   const tests: TestSample[] = []
+  const failedSuites: string[] = hasErrors(file.result?.errors) ? [''] : []
   const walk = (task: RunnerTaskLike, prefix: string): void => {
     for (const child of task.tasks ?? []) {
       const name = prefix ? `${prefix} > ${child.name}` : child.name
-      if (child.type === 'suite') walk(child, name)
-      else if (child.type === 'test' || child.type === 'custom') {
+      if (child.type === 'suite') {
+        if (hasErrors(child.result?.errors)) failedSuites.push(name)
+        walk(child, name)
+      } else if (child.type === 'test' || child.type === 'custom') {
         const code = child.mode === 'skip' || child.mode === 'todo' ? 's' : STATE[child.result?.state ?? '']
         if (code) tests.push([name, round(child.result?.duration), code, child.result?.retryCount ?? 0])
       }
@@ -73,5 +83,10 @@ export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRe
     duration: round(setup + (file.result?.duration ?? 0)),
     setup: round(setup),
     tests,
+    ...(failedSuites.length > 0 && { failedSuites }),
   }
+}
+
+function hasErrors(errors: ReadonlyArray<unknown> | undefined): boolean {
+  return Array.isArray(errors) && errors.length > 0
 }

@@ -19,7 +19,14 @@ export interface TestModuleLike {
   project?: { name?: string }
   state?(): string
   diagnostic?(): { environmentSetupDuration?: number; prepareDuration?: number; collectDuration?: number; setupDuration?: number; duration?: number }
-  children: { allTests(): Iterable<TestCaseLike> }
+  errors?(): ReadonlyArray<unknown>
+  children: { allTests(): Iterable<TestCaseLike>; allSuites?(): Iterable<TestSuiteLike> }
+}
+
+export interface TestSuiteLike {
+  fullName?: string
+  name: string
+  errors?(): ReadonlyArray<unknown>
 }
 
 export interface TestCaseLike {
@@ -41,5 +48,5 @@ export interface RunnerTaskLike {
   setupDuration?: number
   environmentLoad?: number
   prepareDuration?: number
-  result?: { state?: string; duration?: number; retryCount?: number }
+  result?: { state?: string; duration?: number; retryCount?: number; errors?: unknown[] }
 }

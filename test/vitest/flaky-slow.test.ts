@@ -56,6 +56,22 @@ describe('findFlaky', () => {
     ])).toMatchObject([{ name: 'same (#2)', flips: 1, transitions: 1, runs: 2 }])
   })
 
+  it('a suite whose hook fails in some runs is a flaky suite; while its file fails to load, its suites are not counted', () => {
+    const broken = (failedSuites: string[]) => ({ ...file('t.test.ts', [['s > x', 0, 's', 0]], 'failed'), failedSuites })
+    const ok = file('t.test.ts', [['s > x', 1, 'p', 0]])
+    const flaky = findFlaky([
+      run([ok], { commit: A }),
+      run([broken(['s'])], { commit: A }),
+      run([broken([''])], { commit: A }), // the import failed: suite 's' never ran, neither failed nor passed
+      run([ok], { commit: A }),
+    ])
+    // 's': passed, failed, (did not run), passed; the file: loaded, loaded, failed to load, loaded
+    expect(flaky).toEqual([
+      { file: 't.test.ts', name: 's', suite: true, flipRate: 1, flips: 2, transitions: 2, retried: 0, runs: 3, lastFlakyAt: expect.any(Number), commit: A },
+      { file: 't.test.ts', name: '', suite: true, flipRate: 0.667, flips: 2, transitions: 3, retried: 0, runs: 4, lastFlakyAt: expect.any(Number), commit: A },
+    ])
+  })
+
   it('ranks by flip rate, then flips, then path and name', () => {
     const flaky = findFlaky([
       run([file('b.test.ts', [['y', 1, 'p', 1]]), file('a.test.ts', [['z', 1, 'p', 1], ['w', 1, 'p', 2]])]),

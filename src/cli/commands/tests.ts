@@ -6,7 +6,7 @@
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
-import { findFlaky } from '../../vitest/flaky.js'
+import { findFlaky, type FlakyTest } from '../../vitest/flaky.js'
 import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.js'
 import { findSlow } from '../../vitest/slow.js'
 import { plural } from '../_ui.js'
@@ -39,6 +39,12 @@ function noHistory(file: string): string {
   return `[unperf] no test runs recorded in ${file}: add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
 }
 
+/** `file > test`; a suite that failed outside its tests says so, as does a file that failed to load. */
+function flakyName(t: FlakyTest): string {
+  if (!t.suite) return `${t.file} > ${t.name}`
+  return t.name === '' ? `${t.file} (the file: its import or a top-level beforeAll/afterAll failed)` : `${t.file} > ${t.name} (the suite: its beforeAll/afterAll failed)`
+}
+
 const flaky = defineCommand({
   meta: { name: 'flaky', description: 'Tests that passed on retry or whose result flips on the same commit, with their flip rate' },
   args: common,
@@ -59,7 +65,7 @@ const flaky = defineCommand({
     }
     const lines = [`${plural(tests.length, 'flaky test')} in the last ${runs(history.entries.length)} (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
-      lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`
+      lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${flakyName(t)}${t.project ? ` [${t.project}]` : ''}`
         + `  (${plural(t.flips, 'flip')} in ${plural(t.runs, 'run')}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
     }
     process.stdout.write(lines.join('\n') + '\n')
