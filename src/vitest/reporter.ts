@@ -79,8 +79,9 @@ export class UnperfReporter {
     this.startedAt = Date.now()
     this.partial = !!this.vitest?.config?.testNamePattern
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
-    // watch mode: each rerun may run different code (the first run uses the probe onInit started)
-    if (this.modernApi || !this.code) this.code = this.probeCode()
+    // watch mode: each rerun may run different code (the first run uses the probe onInit started);
+    // a rerun that will not be recorded asks git nothing (a `git diff` on every save)
+    if ((this.modernApi || !this.code) && this.recordsNextRun()) this.code = this.probeCode()
     this.modernApi = true
   }
 
@@ -114,10 +115,15 @@ export class UnperfReporter {
   onWatcherRerun(): void {
     if (this.modernApi) return
     this.startedAt = Date.now()
-    this.code = this.probeCode()
+    if (this.recordsNextRun()) this.code = this.probeCode()
   }
 
   // --- internal ---
+
+  /** In watch mode only the first run is recorded, unless `watch: true`. */
+  private recordsNextRun(): boolean {
+    return this.runs === 0 || !this.vitest?.config?.watch || !!this.options.watch
+  }
 
   /** The git probe, once the history dir is known (it is left out of the changes). */
   private probeCode(): Promise<CodeVersion> {
@@ -126,8 +132,9 @@ export class UnperfReporter {
   }
 
   private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
+    const recorded = this.recordsNextRun()
     this.runs++
-    if (this.runs > 1 && this.vitest?.config?.watch && !this.options.watch) return
+    if (!recorded) return
     if (files.length === 0) return
     try {
       const target = await (this.target ??= this.resolveTarget())
