@@ -100,8 +100,10 @@ const slow = defineCommand({
     else if (result.slower.length === 0) lines.push('none got slower (median of the last 3 runs vs the runs before)')
     else {
       lines.push('got slower (median of the last 3 runs vs the runs before):')
+      // columns as in the lists above: durations right-aligned, then the ratio (∞ from a 0 ms baseline)
+      const ratio = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '∞×').padStart(7)
       for (const s of result.slower) {
-        lines.push(`  ${formatDuration(s.baseline)} → ${formatDuration(s.current)} (${s.ratio}×)  ${s.file}${s.name ? ` > ${s.name}` : ''}${s.project ? ` [${s.project}]` : ''}`)
+        lines.push(`  ${ms(s.baseline)} → ${ms(s.current)}  ${ratio(s.ratio)}  ${s.file}${s.name ? ` > ${s.name}` : ''}${s.project ? ` [${s.project}]` : ''}`)
       }
     }
     process.stdout.write(lines.join('\n') + '\n')
