@@ -20,7 +20,7 @@ export interface DiscoverOptions {
 /** POSIX paths relative to `cwd` (the vitest root), sorted. */
 export async function discoverTestFiles(cwd: string, entries: readonly TestRunEntry[], options: DiscoverOptions = {}): Promise<string[]> {
   const { glob } = await import('tinyglobby')
-  const projects = patternsOf(entries, options)
+  const { projects } = testFilePatterns(entries, options)
   const found = new Set<string>()
   for (const project of projects) {
     const base = project.dir ? join(cwd, project.dir) : cwd
@@ -36,13 +36,33 @@ export async function discoverTestFiles(cwd: string, entries: readonly TestRunEn
   return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
-// --- internal ---
+export interface TestFilePatterns {
+  projects: TestProjectPatterns[]
+  /**
+   * Set when every recorded run that holds globs ran with vitest's `--project` filter: these are
+   * the filters, and `projects` the projects those runs ran (other projects' files are missed).
+   */
+  filtered?: string[]
+}
 
-function patternsOf(entries: readonly TestRunEntry[], options: DiscoverOptions): TestProjectPatterns[] {
-  if (options.include && options.include.length > 0) return [{ dir: '', include: options.include, exclude: VITEST_DEFAULT_EXCLUDE }]
+/**
+ * The globs files are found with: explicit ones, else those of the last run that ran every
+ * project (a run filtered with `--project` records only the projects it ran, and planning from
+ * it would leave every other project's files out of all shards), else those of every filtered
+ * run together, else vitest's defaults.
+ */
+export function testFilePatterns(entries: readonly TestRunEntry[], options: DiscoverOptions = {}): TestFilePatterns {
+  if (options.include && options.include.length > 0) return { projects: [{ dir: '', include: options.include, exclude: VITEST_DEFAULT_EXCLUDE }] }
+  const filtered = new Map<string, TestProjectPatterns>()
+  const filters = new Set<string>()
   for (let i = entries.length - 1; i >= 0; i--) {
     const projects = entries[i]!.projects?.filter(p => p.include.length > 0)
-    if (projects && projects.length > 0) return projects
+    if (!projects || projects.length === 0) continue
+    const filter = entries[i]!.projectFilter
+    if (!filter || filter.length === 0) return { projects }
+    for (const p of projects) filtered.set(JSON.stringify([p.name ?? '', p.dir, p.include, p.exclude]), p)
+    for (const f of filter) filters.add(f)
   }
-  return [{ dir: '', include: VITEST_DEFAULT_INCLUDE, exclude: VITEST_DEFAULT_EXCLUDE }]
+  if (filtered.size > 0) return { projects: [...filtered.values()], filtered: [...filters].sort() }
+  return { projects: [{ dir: '', include: VITEST_DEFAULT_INCLUDE, exclude: VITEST_DEFAULT_EXCLUDE }] }
 }

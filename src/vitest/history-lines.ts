@@ -64,6 +64,8 @@ export interface TestRunEntry {
   partial?: boolean
   vitest?: string
   projects?: TestProjectPatterns[]
+  /** vitest's `--project` filter of this run: `projects` then lists only the projects it ran. */
+  projectFilter?: string[]
   files: TestFileRecord[]
 }
 

@@ -27,6 +27,13 @@ export function projectPatterns(vitest: VitestLike, root: string): TestProjectPa
   }))
 }
 
+/** vitest's `--project` filter (names or wildcards), when the run has one. */
+export function projectFilter(vitest: VitestLike): string[] | undefined {
+  const filter = vitest.config?.project
+  const list = (Array.isArray(filter) ? filter : filter === undefined ? [] : [filter]).filter((p): p is string => typeof p === 'string' && p !== '')
+  return list.length > 0 ? list : undefined
+}
+
 export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord | undefined {
   const state = mod.state?.()
   if (state !== 'passed' && state !== 'failed') return undefined

@@ -1,6 +1,6 @@
 /** issue 10: the files a shard plan covers are the ones on disk, found with vitest's recorded globs. */
 import { describe, expect, it } from 'vitest'
-import { discoverTestFiles } from '../../src/vitest/discover.js'
+import { discoverTestFiles, testFilePatterns } from '../../src/vitest/discover.js'
 import { tempDir } from '../helpers/tmp.js'
 import { run } from './_entries.js'
 import { writeFiles } from './_project.js'
@@ -23,6 +23,17 @@ describe('discoverTestFiles', () => {
       run({}),
     ]
     expect(await discoverTestFiles(dir, entries)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
+  })
+
+  it('a run filtered with --project does not narrow the files: the last run of every project gives the globs', async () => {
+    const all = [{ name: 'web', dir: 'packages/web', include: ['test/**/*.test.tsx'], exclude: [] }, { name: 'e2e', dir: '', include: ['e2e/**/*.e2e.ts'], exclude: [] }]
+    const entries = [run({}, { projects: all }), run({}, { projects: [all[1]!], projectFilter: ['e2e'] })]
+    expect(await discoverTestFiles(dir, entries)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
+    expect(testFilePatterns(entries).filtered).toBeUndefined()
+    // only filtered runs: what they ran together, and the filters
+    const filtered = [run({}, { projects: [all[0]!], projectFilter: ['web'] }), run({}, { projects: [all[1]!], projectFilter: ['e*'] })]
+    expect(await discoverTestFiles(dir, filtered)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
+    expect(testFilePatterns(filtered).filtered).toEqual(['e*', 'web'])
   })
 
   it('explicit globs win', async () => {

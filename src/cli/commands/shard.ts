@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
-import { discoverTestFiles } from '../../vitest/discover.js'
+import { discoverTestFiles, testFilePatterns } from '../../vitest/discover.js'
 import { loadTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
 import { plural } from '../_ui.js'
@@ -34,7 +34,9 @@ export default defineCommand({
     const include = (args._ ?? []).map(String).filter(Boolean)
 
     const history = await loadTestHistory({ cwd, ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) })
-    const files = await discoverTestFiles(cwd, history.entries, include.length > 0 ? { include } : {})
+    const globs = include.length > 0 ? { include } : {}
+    const files = await discoverTestFiles(cwd, history.entries, globs)
+    const { filtered } = testFilePatterns(history.entries, globs)
     const durations = fileDurations(history.entries)
     const plan = planShards(files, durations, total)
     const byCount = countShards(files, durations, total)
@@ -44,7 +46,7 @@ export default defineCommand({
       process.stdout.write(JSON.stringify({
         total, index, files: shard.files, expected: shard.expected,
         shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
-        unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped,
+        unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(filtered && { projectFilter: filtered }),
         history: { file: history.file, runs: history.entries.length, skipped: history.skipped },
       }, null, 2) + '\n')
       if (files.length === 0) process.exitCode = 1
@@ -63,6 +65,7 @@ export default defineCommand({
       ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
+    if (filtered) lines.push(`  the recorded runs all ran with --project ${filtered.join(', ')}: only the files of the projects they ran are planned; run vitest once without --project, or pass globs`)
     if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)
     if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
     for (const group of plan.grouped) lines.push(`  kept together (vitest matches file filters as substrings): ${group.join(', ')}`)

@@ -1,0 +1,66 @@
+/**
+ * A run filtered with `vitest run --project <name>` records only the projects it ran. `unperf shard`
+ * found the files to plan with the globs of the last recorded run, so after one such run every other
+ * project's files were left out of every shard: CI green, those tests never run. Real vitest runs
+ * (two projects), real CLI.
+ */
+import { join } from 'node:path'
+import { beforeAll, expect, it } from 'vitest'
+import { appendTestRun, readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
+import { bundle, bundleCommand, runNode, runVitest, tempProject } from './_project.js'
+
+let project: string
+let historyDir: string
+let entries: TestRunEntry[]
+let shardCli: string
+
+beforeAll(async () => {
+  project = tempProject({
+    'unit/a.test.js': `import { it } from 'vitest'\nit('a', () => {})\n`,
+    'unit/b.test.js': `import { it } from 'vitest'\nit('b', () => {})\n`,
+    'e2e/flow.e2e.js': `import { it } from 'vitest'\nit('flow', () => {})\n`,
+    'vitest.config.mjs': `import { join } from 'node:path'
+export default {
+  test: {
+    reporters: ['default', [join(import.meta.dirname, 'reporter.mjs'), { dir: join(import.meta.dirname, 'history'), history: 20 }]],
+    projects: [
+      { test: { name: 'unit', include: ['unit/**/*.test.js'] } },
+      { test: { name: 'e2e', include: ['e2e/**/*.e2e.js'] } },
+    ],
+  },
+}
+`,
+  })
+  historyDir = join(project, 'history')
+  await bundle(join(project, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
+  const runs = [runVitest(project, 'vitest.config.mjs'), runVitest(project, 'vitest.config.mjs', {}, ['--project', 'unit'])]
+  expect(runs.map(r => r.status), runs.map(r => r.stdout + r.stderr).join('\n')).toEqual([0, 0])
+  entries = readTestHistory(historyDir).entries
+  shardCli = await bundleCommand(project, 'shard')
+}, 300_000)
+
+it('records the --project filter of a run', () => {
+  expect(entries.map(e => [e.projectFilter, e.projects?.map(p => p.name)])).toEqual([
+    [undefined, ['unit', 'e2e']],
+    [['unit'], ['unit']],
+  ])
+})
+
+it('unperf shard plans every project\'s files after a run filtered by --project', () => {
+  const shards = [1, 2].map(i => runNode(project, shardCli, ['--total', '2', '--index', String(i), '--dir', historyDir]))
+  expect(shards.map(s => s.status)).toEqual([0, 0])
+  const planned = shards.flatMap(s => s.stdout.trim().split(' ')).sort()
+  expect(planned).toEqual(['e2e/flow.e2e.js', 'unit/a.test.js', 'unit/b.test.js'])
+  expect(shards[0]!.stderr).not.toContain('--project')
+})
+
+it('with only filtered runs recorded, it plans what they ran and says which projects', () => {
+  // the history of a team that always runs `--project unit`
+  const onlyFiltered = join(project, 'history-filtered')
+  appendTestRun(onlyFiltered, entries[1]!, { cap: 20 })
+  const json = runNode(project, shardCli, ['--total', '1', '--index', '1', '--dir', onlyFiltered, '--json'])
+  expect(JSON.parse(json.stdout)).toMatchObject({ files: ['unit/a.test.js', 'unit/b.test.js'], projectFilter: ['unit'] })
+  const text = runNode(project, shardCli, ['--total', '1', '--index', '1', '--dir', onlyFiltered])
+  expect(text.stdout.trim()).toBe('unit/a.test.js unit/b.test.js')
+  expect(text.stderr).toContain('the recorded runs all ran with --project unit: only the files of the projects they ran are planned; run vitest once without --project, or pass globs')
+})
