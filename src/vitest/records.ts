@@ -16,22 +16,37 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/')
 }
 
+/**
+ * Each project's globs as its config sets them: vitest appends a command line `--exclude` to every
+ * project's `exclude`, and `unperf shard` would then leave those files out of every later plan.
+ */
 export function projectPatterns(vitest: VitestLike, root: string): TestProjectPatterns[] | undefined {
   const projects = vitest.projects
   if (!projects || projects.length === 0) return undefined
+  const cliExclude = strings(vitest.config?.cliExclude)
   return projects.map(p => ({
     ...(p.name && { name: p.name }),
     dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)),
     include: [...(p.config?.include ?? [])],
-    exclude: [...(p.config?.exclude ?? [])],
+    exclude: withoutAppended([...(p.config?.exclude ?? [])], cliExclude),
   }))
 }
 
 /** vitest's `--project` filter (names or wildcards), when the run has one. */
 export function projectFilter(vitest: VitestLike): string[] | undefined {
-  const filter = vitest.config?.project
-  const list = (Array.isArray(filter) ? filter : filter === undefined ? [] : [filter]).filter((p): p is string => typeof p === 'string' && p !== '')
+  const list = strings(vitest.config?.project)
   return list.length > 0 ? list : undefined
+}
+
+function strings(value: unknown): string[] {
+  return (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is string => typeof v === 'string' && v !== '')
+}
+
+/** `list` without the `appended` globs vitest pushed at its end (the same glob set by the config stays). */
+function withoutAppended(list: string[], appended: readonly string[]): string[] {
+  const n = appended.length
+  if (n === 0 || list.length < n) return list
+  return list.slice(-n).every((g, i) => g === appended[i]) ? list.slice(0, -n) : list
 }
 
 export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord | undefined {

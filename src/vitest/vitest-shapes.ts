@@ -4,7 +4,7 @@
 
 export interface VitestLike {
   version?: unknown
-  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; watch?: boolean; project?: string | string[] }
+  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; watch?: boolean; project?: string | string[]; cliExclude?: string[] | null }
   projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
 }
 

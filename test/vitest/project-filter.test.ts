@@ -1,7 +1,8 @@
 /**
- * A run filtered with `vitest run --project <name>` records only the projects it ran. `unperf shard`
- * found the files to plan with the globs of the last recorded run, so after one such run every other
- * project's files were left out of every shard: CI green, those tests never run. Real vitest runs
+ * A run filtered with `vitest run --project <name>` records only the projects it ran, and one with
+ * `--exclude <glob>` has that glob in every project's exclude. `unperf shard` found the files to
+ * plan with the globs of the last recorded run, so after one such run the other projects' (or the
+ * excluded) files were left out of every shard: CI green, those tests never run. Real vitest runs
  * (two projects), real CLI.
  */
 import { join } from 'node:path'
@@ -22,7 +23,7 @@ beforeAll(async () => {
     'vitest.config.mjs': `import { join } from 'node:path'
 export default {
   test: {
-    reporters: ['default', [join(import.meta.dirname, 'reporter.mjs'), { dir: join(import.meta.dirname, 'history'), history: 20 }]],
+    reporters: ['default', [join(import.meta.dirname, 'reporter.mjs'), { dir: join(import.meta.dirname, process.env.HISTORY ?? 'history'), history: 20 }]],
     projects: [
       { test: { name: 'unit', include: ['unit/**/*.test.js'] } },
       { test: { name: 'e2e', include: ['e2e/**/*.e2e.js'] } },
@@ -64,3 +65,14 @@ it('with only filtered runs recorded, it plans what they ran and says which proj
   expect(text.stdout.trim()).toBe('unit/a.test.js unit/b.test.js')
   expect(text.stderr).toContain('the recorded runs all ran with --project unit: only the files of the projects they ran are planned; run vitest once without --project, or pass globs')
 })
+
+it('a command line --exclude is not recorded as the projects\' globs: later plans still hold those files', () => {
+  const r = runVitest(project, 'vitest.config.mjs', { HISTORY: 'history-excluded' }, ['--exclude', 'unit/b.test.js'])
+  expect(r.status, r.stdout + r.stderr).toBe(0)
+  const excluded = join(project, 'history-excluded')
+  const [entry] = readTestHistory(excluded).entries
+  expect(entry!.files.map(f => f.path).sort()).toEqual(['e2e/flow.e2e.js', 'unit/a.test.js'])
+  expect(entry!.projects!.map(p => p.exclude.includes('unit/b.test.js'))).toEqual([false, false])
+  const plan = runNode(project, shardCli, ['--total', '1', '--index', '1', '--dir', excluded])
+  expect(plan.stdout.trim()).toBe('e2e/flow.e2e.js unit/a.test.js unit/b.test.js')
+}, 120_000)
