@@ -39,30 +39,30 @@ export async function discoverTestFiles(cwd: string, entries: readonly TestRunEn
 export interface TestFilePatterns {
   projects: TestProjectPatterns[]
   /**
-   * Set when every recorded run that holds globs ran with vitest's `--project` filter: these are
-   * the filters, and `projects` the projects those runs ran (other projects' files are missed).
+   * Set when every recorded run that holds globs was narrowed on the command line (`--project`,
+   * `--dir`): those options, and `projects` what those runs looked at (other files are missed).
    */
-  filtered?: string[]
+  narrowedBy?: string[]
 }
 
 /**
- * The globs files are found with: explicit ones, else those of the last run that ran every
- * project (a run filtered with `--project` records only the projects it ran, and planning from
- * it would leave every other project's files out of all shards), else those of every filtered
- * run together, else vitest's defaults.
+ * The globs files are found with: explicit ones, else those of the last run not narrowed on the
+ * command line (a run with `--project` records only the projects it ran, one with `--dir` only
+ * that dir, and planning from it would leave every other file out of all shards), else those of
+ * every narrowed run together, else vitest's defaults.
  */
 export function testFilePatterns(entries: readonly TestRunEntry[], options: DiscoverOptions = {}): TestFilePatterns {
   if (options.include && options.include.length > 0) return { projects: [{ dir: '', include: options.include, exclude: VITEST_DEFAULT_EXCLUDE }] }
-  const filtered = new Map<string, TestProjectPatterns>()
-  const filters = new Set<string>()
+  const narrowed = new Map<string, TestProjectPatterns>()
+  const by = new Set<string>()
   for (let i = entries.length - 1; i >= 0; i--) {
     const projects = entries[i]!.projects?.filter(p => p.include.length > 0)
     if (!projects || projects.length === 0) continue
-    const filter = entries[i]!.projectFilter
-    if (!filter || filter.length === 0) return { projects }
-    for (const p of projects) filtered.set(JSON.stringify([p.name ?? '', p.dir, p.include, p.exclude]), p)
-    for (const f of filter) filters.add(f)
+    const narrowing = entries[i]!.narrowedBy
+    if (!narrowing || narrowing.length === 0) return { projects }
+    for (const p of projects) narrowed.set(JSON.stringify([p.name ?? '', p.dir, p.include, p.exclude]), p)
+    for (const o of narrowing) by.add(o)
   }
-  if (filtered.size > 0) return { projects: [...filtered.values()], filtered: [...filters].sort() }
+  if (narrowed.size > 0) return { projects: [...narrowed.values()], narrowedBy: [...by].sort() }
   return { projects: [{ dir: '', include: VITEST_DEFAULT_INCLUDE, exclude: VITEST_DEFAULT_EXCLUDE }] }
 }

@@ -64,8 +64,11 @@ export interface TestRunEntry {
   partial?: boolean
   vitest?: string
   projects?: TestProjectPatterns[]
-  /** vitest's `--project` filter of this run: `projects` then lists only the projects it ran. */
-  projectFilter?: string[]
+  /**
+   * Command line options that narrowed the files this run looked for (`--project unit`,
+   * `--dir test/a`): `projects` then holds only what it looked at, not the config's globs.
+   */
+  narrowedBy?: string[]
   files: TestFileRecord[]
 }
 

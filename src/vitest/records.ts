@@ -32,10 +32,15 @@ export function projectPatterns(vitest: VitestLike, root: string): TestProjectPa
   }))
 }
 
-/** vitest's `--project` filter (names or wildcards), when the run has one. */
-export function projectFilter(vitest: VitestLike): string[] | undefined {
-  const list = strings(vitest.config?.project)
-  return list.length > 0 ? list : undefined
+/**
+ * The command line options that narrowed the files this run looked for: `--project` (vitest then
+ * resolves only those projects) and `--dir` (it scans only there); undefined when none did.
+ */
+export function narrowedBy(vitest: VitestLike): string[] | undefined {
+  const options = strings(vitest.config?.project).map(p => `--project ${p}`)
+  const dir = vitest._cliOptions?.dir
+  if (typeof dir === 'string' && dir !== '') options.push(`--dir ${dir}`)
+  return options.length > 0 ? options : undefined
 }
 
 function strings(value: unknown): string[] {

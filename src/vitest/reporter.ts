@@ -12,7 +12,7 @@ import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { probeCodeVersion, type CodeVersion } from './git.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
-import { legacyFileRecord, moduleRecord, projectFilter, projectPatterns } from './records.js'
+import { legacyFileRecord, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
 
 export interface UnperfReporterOptions {
@@ -46,7 +46,7 @@ export class UnperfReporter {
   private vitestVersion: string | undefined
   private shard: string | undefined
   private projects: TestProjectPatterns[] | undefined
-  private projectFilter: string[] | undefined
+  private narrowedBy: string[] | undefined
   private target: Promise<{ dir: string; cap: number; checkDirs: string[] } | undefined> | undefined
   private code: Promise<CodeVersion> | undefined
   private startedAt = Date.now()
@@ -71,7 +71,7 @@ export class UnperfReporter {
       const shard = vitest.config?.shard
       this.shard = shard && shard.count > 1 ? `${shard.index}/${shard.count}` : undefined
       this.projects = projectPatterns(vitest, this.root)
-      this.projectFilter = projectFilter(vitest)
+      this.narrowedBy = narrowedBy(vitest)
     } catch { /* an unexpected vitest shape: record without these */ }
     this.target = this.resolveTarget()
     this.code = this.probeCode()
@@ -160,7 +160,7 @@ export class UnperfReporter {
         ...(this.partial && { partial: true }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
         ...(this.projects && { projects: this.projects }),
-        ...(this.projectFilter && { projectFilter: this.projectFilter }),
+        ...(this.narrowedBy && { narrowedBy: this.narrowedBy }),
         files,
       }
       appendTestRun(target.dir, entry, { cap: target.cap })

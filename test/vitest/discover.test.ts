@@ -25,15 +25,15 @@ describe('discoverTestFiles', () => {
     expect(await discoverTestFiles(dir, entries)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
   })
 
-  it('a run filtered with --project does not narrow the files: the last run of every project gives the globs', async () => {
+  it('a run narrowed with --project or --dir does not narrow the plan: the last run without them gives the globs', async () => {
     const all = [{ name: 'web', dir: 'packages/web', include: ['test/**/*.test.tsx'], exclude: [] }, { name: 'e2e', dir: '', include: ['e2e/**/*.e2e.ts'], exclude: [] }]
-    const entries = [run({}, { projects: all }), run({}, { projects: [all[1]!], projectFilter: ['e2e'] })]
+    const entries = [run({}, { projects: all }), run({}, { projects: [all[1]!], narrowedBy: ['--project e2e'] })]
     expect(await discoverTestFiles(dir, entries)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
-    expect(testFilePatterns(entries).filtered).toBeUndefined()
-    // only filtered runs: what they ran together, and the filters
-    const filtered = [run({}, { projects: [all[0]!], projectFilter: ['web'] }), run({}, { projects: [all[1]!], projectFilter: ['e*'] })]
-    expect(await discoverTestFiles(dir, filtered)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
-    expect(testFilePatterns(filtered).filtered).toEqual(['e*', 'web'])
+    expect(testFilePatterns(entries).narrowedBy).toBeUndefined()
+    // only narrowed runs: what they looked at together, and the options
+    const narrowed = [run({}, { projects: [all[0]!], narrowedBy: ['--project web'] }), run({}, { projects: [all[1]!], narrowedBy: ['--project e*'] })]
+    expect(await discoverTestFiles(dir, narrowed)).toEqual(['e2e/flow.e2e.ts', 'packages/web/test/c.test.tsx'])
+    expect(testFilePatterns(narrowed).narrowedBy).toEqual(['--project e*', '--project web'])
   })
 
   it('explicit globs win', async () => {

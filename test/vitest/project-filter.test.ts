@@ -40,10 +40,10 @@ export default {
   shardCli = await bundleCommand(project, 'shard')
 }, 300_000)
 
-it('records the --project filter of a run', () => {
-  expect(entries.map(e => [e.projectFilter, e.projects?.map(p => p.name)])).toEqual([
+it('records the --project option of a run', () => {
+  expect(entries.map(e => [e.narrowedBy, e.projects?.map(p => p.name)])).toEqual([
     [undefined, ['unit', 'e2e']],
-    [['unit'], ['unit']],
+    [['--project unit'], ['unit']],
   ])
 })
 
@@ -60,10 +60,10 @@ it('with only filtered runs recorded, it plans what they ran and says which proj
   const onlyFiltered = join(project, 'history-filtered')
   appendTestRun(onlyFiltered, entries[1]!, { cap: 20 })
   const json = runNode(project, shardCli, ['--total', '1', '--index', '1', '--dir', onlyFiltered, '--json'])
-  expect(JSON.parse(json.stdout)).toMatchObject({ files: ['unit/a.test.js', 'unit/b.test.js'], projectFilter: ['unit'] })
+  expect(JSON.parse(json.stdout)).toMatchObject({ files: ['unit/a.test.js', 'unit/b.test.js'], narrowedBy: ['--project unit'] })
   const text = runNode(project, shardCli, ['--total', '1', '--index', '1', '--dir', onlyFiltered])
   expect(text.stdout.trim()).toBe('unit/a.test.js unit/b.test.js')
-  expect(text.stderr).toContain('the recorded runs all ran with --project unit: only the files of the projects they ran are planned; run vitest once without --project, or pass globs')
+  expect(text.stderr).toContain('every recorded run was narrowed on the command line (--project unit): only the files those runs looked for are planned; run vitest once without these options, or pass globs')
 })
 
 it('a command line --exclude is not recorded as the projects\' globs: later plans still hold those files', () => {
@@ -75,4 +75,21 @@ it('a command line --exclude is not recorded as the projects\' globs: later plan
   expect(entry!.projects!.map(p => p.exclude.includes('unit/b.test.js'))).toEqual([false, false])
   const plan = runNode(project, shardCli, ['--total', '1', '--index', '1', '--dir', excluded])
   expect(plan.stdout.trim()).toBe('e2e/flow.e2e.js unit/a.test.js unit/b.test.js')
+}, 120_000)
+
+it('a run narrowed with --dir does not narrow later plans either', async () => {
+  const single = tempProject({
+    'unit/a.test.js': `import { it } from 'vitest'\nit('a', () => {})\n`,
+    'other/b.test.js': `import { it } from 'vitest'\nit('b', () => {})\n`,
+    'vitest.config.mjs': `import { join } from 'node:path'
+export default { test: { reporters: ['default', [join(import.meta.dirname, 'reporter.mjs'), { dir: join(import.meta.dirname, 'history'), history: 20 }]] } }
+`,
+  })
+  await bundle(join(single, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
+  const runs = [runVitest(single, 'vitest.config.mjs'), runVitest(single, 'vitest.config.mjs', {}, ['--dir', 'unit'])]
+  expect(runs.map(r => r.status), runs.map(r => r.stdout + r.stderr).join('\n')).toEqual([0, 0])
+  const history = join(single, 'history')
+  expect(readTestHistory(history).entries.map(e => [e.narrowedBy, e.files.length])).toEqual([[undefined, 2], [['--dir unit'], 1]])
+  const plan = runNode(single, shardCli, ['--total', '1', '--index', '1', '--dir', history])
+  expect(plan.stdout.trim()).toBe('other/b.test.js unit/a.test.js')
 }, 120_000)

@@ -36,7 +36,7 @@ export default defineCommand({
     const history = await loadTestHistory({ cwd, ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) })
     const globs = include.length > 0 ? { include } : {}
     const files = await discoverTestFiles(cwd, history.entries, globs)
-    const { filtered } = testFilePatterns(history.entries, globs)
+    const { narrowedBy } = testFilePatterns(history.entries, globs)
     const durations = fileDurations(history.entries)
     const plan = planShards(files, durations, total)
     const byCount = countShards(files, durations, total)
@@ -46,7 +46,7 @@ export default defineCommand({
       process.stdout.write(JSON.stringify({
         total, index, files: shard.files, expected: shard.expected,
         shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
-        unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(filtered && { projectFilter: filtered }),
+        unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(narrowedBy && { narrowedBy }),
         history: { file: history.file, runs: history.entries.length, skipped: history.skipped },
       }, null, 2) + '\n')
       if (files.length === 0) process.exitCode = 1
@@ -65,7 +65,7 @@ export default defineCommand({
       ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
-    if (filtered) lines.push(`  the recorded runs all ran with --project ${filtered.join(', ')}: only the files of the projects they ran are planned; run vitest once without --project, or pass globs`)
+    if (narrowedBy) lines.push(`  every recorded run was narrowed on the command line (${narrowedBy.join(', ')}): only the files those runs looked for are planned; run vitest once without these options, or pass globs`)
     if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)
     if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
     for (const group of plan.grouped) lines.push(`  kept together (vitest matches file filters as substrings): ${group.join(', ')}`)
