@@ -88,6 +88,8 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms)
   const sign = ms < 0 ? '-' : ''
   const a = Math.abs(ms)
+  // nothing measured (a 0 ms median): not `0.00 µs` beside figures in ms
+  if (a === 0) return '0 ms'
   if (a < 1) {
     const us = a * 1000
     const text = us.toFixed(us < 9.995 ? 2 : 0)

@@ -40,6 +40,7 @@ describe('parseDuration / parseSize', () => {
 
 describe('formatDuration', () => {
   it('picks the unit a person reads at a glance', () => {
+    expect(formatDuration(0)).toBe('0 ms')
     expect(formatDuration(0.42)).toBe('420 µs')
     expect(formatDuration(0.005)).toBe('5.00 µs')
     expect(formatDuration(5.58)).toBe('5.58 ms')
