@@ -71,12 +71,35 @@ export async function startPerf(options: PerfAdapterOptions, argv: readonly stri
  */
 export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions): Promise<void> {
   if (!perf) return
+  await outputFlushed()
   try {
     await perf.close()
   } catch (error) {
     process.stderr.write(`[unperf] closing perf failed: ${errorMessage(error)}\n`)
   }
   if (options.fastExit !== false) armFastExit()
+}
+
+/**
+ * The CLI's output written out. Output to a pipe is asynchronous: a command that printed a lot to
+ * `cli | head -1` returns with most of it still queued, and the EPIPE that ends the process (exit 1)
+ * comes later. Closing perf before that recorded exit 0 for a run that exits 1; waiting for the
+ * queued output lets that error reach the process while perf is open, whose exit handler records
+ * the code the process really exits with (or, when a host 'error' listener handles the EPIPE, the
+ * close goes on). Nothing queued (a TTY, a file, output already flushed): no wait.
+ */
+function outputFlushed(): Promise<unknown> {
+  return Promise.all([process.stdout, process.stderr].map(stream => (stream.writableLength > 0 && !stream.destroyed
+    ? new Promise<void>((resolve) => {
+        // called once what was queued before it is written, or with the error that ended the stream
+        stream.write('', (error) => {
+          if (!error || stream.closed) resolve()
+          // the stream's 'error' comes next: unhandled, it ends the process now (exit handler);
+          // handled by the host, the stream closes and the run closes as usual
+          else stream.once('close', () => resolve())
+        })
+      })
+    : undefined)))
 }
 
 /**

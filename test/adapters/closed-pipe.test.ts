@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process'
+import { copyFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+// `cli lines | head -1`: the reader goes away after the first line while most of the output is
+// still queued (output to a pipe is asynchronous). The run's report must record the code the
+// process really exits with: 1 when the EPIPE is left to node, what the host decides otherwise.
+const repo = resolve(import.meta.dirname, '../..')
+const built = existsSync(join(repo, 'dist/citty.mjs')) && existsSync(join(repo, 'dist/commander.mjs'))
+const dist = join(import.meta.dirname, `.dist-closed-pipe-${process.pid}`)
+beforeAll(() => { if (built) cpSync(join(repo, 'dist'), dist, { recursive: true }) })
+afterAll(() => rmSync(dist, { recursive: true, force: true }))
+
+/** Runs `cli lines`, reading its stdout up to the first line, then closing the pipe as `head -1` does. */
+async function linesIntoHead(env: Record<string, string>) {
+  const dir = tempDir('unperf-closed-pipe-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pipe-host', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { dir: join(dir, 'reports'), console: false } }))
+  copyFileSync(join(import.meta.dirname, 'fixtures', 'pipe-cli.mjs'), join(dir, 'cli.mjs'))
+  const child = spawn(process.execPath, [join(dir, 'cli.mjs'), 'lines'], {
+    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
+  })
+  let first = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    first += chunk.toString()
+    if (first.includes('\n')) child.stdout.destroy()
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const code = await new Promise<number | null>(done => child.on('close', done))
+  const history = readFileSync(join(dir, 'reports', 'history.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map(l => JSON.parse(l.slice(l.indexOf('{'))) as { exitCode?: number; commands: Array<{ name: string; status: string }> })
+  const report = JSON.parse(readFileSync(join(dir, 'reports', 'report.json'), 'utf8')) as { exitCode?: number }
+  return { code, first: first.split('\n')[0], stderr, history, report }
+}
+
+for (const adapter of ['commander', 'citty']) {
+  describe.skipIf(!built)(`a closed pipe on stdout: ${adapter}`, { timeout: 120_000 }, () => {
+    it("an EPIPE left to node: exit 1, and the report and history say 1 (they said 0)", async () => {
+      const r = await linesIntoHead({ ADAPTER: adapter })
+      expect(r.first).toBe('line 0')
+      expect(r.stderr).toContain('EPIPE')
+      expect(r.code).toBe(1)
+      expect(r.history).toHaveLength(1)
+      expect(r.history[0]!.commands.map(c => c.name)).toEqual(['lines'])
+      expect(r.history[0]!.exitCode).toBe(1)
+      expect(r.report.exitCode).toBe(1)
+    })
+
+    it('a host listener that exits 0 on EPIPE: exit 0, recorded as 0', async () => {
+      const r = await linesIntoHead({ ADAPTER: adapter, ON_EPIPE: 'exit0' })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.history).toHaveLength(1)
+      expect(r.history[0]!.exitCode).toBe(0)
+      expect(r.history[0]!.commands[0]!.status).toBe('ok')
+    })
+
+    it('a host listener that swallows the error: the run closes as usual, exit 0, one history line', async () => {
+      const r = await linesIntoHead({ ADAPTER: adapter, ON_EPIPE: 'ignore' })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.history).toHaveLength(1)
+      expect(r.history[0]!.exitCode).toBe(0)
+    })
+  })
+}
