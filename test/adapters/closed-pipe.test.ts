@@ -13,23 +13,29 @@ const dist = join(import.meta.dirname, `.dist-closed-pipe-${process.pid}`)
 beforeAll(() => { if (built) cpSync(join(repo, 'dist'), dist, { recursive: true }) })
 afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
-/** Runs `cli lines`, reading its stdout up to the first line, then closing the pipe as `head -1` does. */
-async function linesIntoHead(env: Record<string, string>) {
+/**
+ * Runs `cli <command>`, reading its stdout up to the first line, then closing the pipe as `head -1`
+ * does; `both`: stderr too, as `cli 2>&1 | head -1` does (then stdin ends: `one` finishes then).
+ */
+async function intoHead(env: Record<string, string>, { command = 'lines', both = false, console = false as false | 'summary' } = {}) {
   const dir = tempDir('unperf-closed-pipe-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pipe-host', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { dir: join(dir, 'reports'), console: false } }))
+  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { dir: join(dir, 'reports'), console } }))
   copyFileSync(join(import.meta.dirname, 'fixtures', 'pipe-cli.mjs'), join(dir, 'cli.mjs'))
-  const child = spawn(process.execPath, [join(dir, 'cli.mjs'), 'lines'], {
-    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [join(dir, 'cli.mjs'), command], {
+    cwd: dir, stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
   })
   let first = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    first += chunk.toString()
-    if (first.includes('\n')) child.stdout.destroy()
-  })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  child.stdout.on('data', (chunk: Buffer) => {
+    first += chunk.toString()
+    if (!first.includes('\n') || child.stdout.destroyed) return
+    child.stdout.destroy()
+    if (both) child.stderr.destroy()
+    child.stdin.end()
+  })
   const code = await new Promise<number | null>(done => child.on('close', done))
   const history = readFileSync(join(dir, 'reports', 'history.jsonl'), 'utf8').split('\n').filter(Boolean)
     .map(l => JSON.parse(l.slice(l.indexOf('{'))) as { exitCode?: number; commands: Array<{ name: string; status: string }> })
@@ -40,7 +46,7 @@ async function linesIntoHead(env: Record<string, string>) {
 for (const adapter of ['commander', 'citty']) {
   describe.skipIf(!built)(`a closed pipe on stdout: ${adapter}`, { timeout: 120_000 }, () => {
     it("an EPIPE left to node: exit 1, and the report and history say 1 (they said 0)", async () => {
-      const r = await linesIntoHead({ ADAPTER: adapter })
+      const r = await intoHead({ ADAPTER: adapter })
       expect(r.first).toBe('line 0')
       expect(r.stderr).toContain('EPIPE')
       expect(r.code).toBe(1)
@@ -51,7 +57,7 @@ for (const adapter of ['commander', 'citty']) {
     })
 
     it('a host listener that exits 0 on EPIPE: exit 0, recorded as 0', async () => {
-      const r = await linesIntoHead({ ADAPTER: adapter, ON_EPIPE: 'exit0' })
+      const r = await intoHead({ ADAPTER: adapter, ON_EPIPE: 'exit0' })
       expect(r.code, r.stderr).toBe(0)
       expect(r.history).toHaveLength(1)
       expect(r.history[0]!.exitCode).toBe(0)
@@ -59,9 +65,18 @@ for (const adapter of ['commander', 'citty']) {
     })
 
     it('a host listener that swallows the error: the run closes as usual, exit 0, one history line', async () => {
-      const r = await linesIntoHead({ ADAPTER: adapter, ON_EPIPE: 'ignore' })
+      const r = await intoHead({ ADAPTER: adapter, ON_EPIPE: 'ignore' })
       expect(r.code, r.stderr).toBe(0)
       expect(r.history).toHaveLength(1)
+      expect(r.history[0]!.exitCode).toBe(0)
+    })
+
+    it("`cli 2>&1 | head -1`: unperf's summary, written after the reader left, ends no successful run (it exited 1 of the EPIPE)", async () => {
+      const r = await intoHead({ ADAPTER: adapter }, { command: 'one', both: true, console: 'summary' })
+      expect(r.first).toBe('line 0')
+      expect(r.code).toBe(0)
+      expect(r.history).toHaveLength(1)
+      expect(r.history[0]!.commands.map(c => `${c.name} ${c.status}`)).toEqual(['one ok'])
       expect(r.history[0]!.exitCode).toBe(0)
     })
   })

@@ -14,6 +14,7 @@ import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
+import { writeOwnStderr } from './own-stderr.js'
 import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { readNewestHistory } from './history-tail.js'
 import { emptyCacheStats } from '../cache/names.js'
@@ -187,7 +188,7 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   // `--help`, `--version`, an unknown command: no command ran, nothing to tell below the CLI's own
   // output (the report is written all the same); a budget that failed is still said
   if (report.commands.length === 0 && !report.budgets.some(b => b.status === 'fail')) return
-  process.stderr.write(renderSummary(report, config.report.console))
+  writeOwnStderr(renderSummary(report, config.report.console))
 }
 
 /** The last report written in report.dir (for `unperf budget` and `unperf report`; they check reportDirUnsafe first). */
