@@ -324,7 +324,8 @@ export interface PerfReport {
   spans: SpanRecord[]
   /** Older spans left out of `spans` by a long-running process (a service with spans in every request). */
   spansDropped?: number
-  cache: CacheStats & { namespaces: Record<string, CacheStats> }
+  /** `enabled: false` when the cache was off for the run (`--no-cache`, `UNPERF_CACHE=0`, `cache.enabled: false`): every lookup a miss. */
+  cache: CacheStats & { namespaces: Record<string, CacheStats>; enabled?: false }
   memory: { peakRss: number; snapshots: MemorySnapshot[]; trend: MemoryTrend }
   pools: PoolStats[]
   budgets: BudgetResult[]

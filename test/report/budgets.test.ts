@@ -58,6 +58,25 @@ describe('evaluateBudgets', () => {
     expect(evaluateBudgets(good.report, good.config, [])[0]).toMatchObject({ status: 'pass' })
   })
 
+  it('does not judge the cache hit rate of a run with the cache off (--no-cache, UNPERF_CACHE=0): its misses were asked for', () => {
+    const dir = tempDir()
+    const config = reportConfig(dir, { budgets: { cacheHitRate: 0.7, mode: 'error' }, cache: { enabled: false } })
+    const stats = { hits: 0, misses: 4, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: 0, namespaces: {} }
+    const report = buildReport(runState(config, [command('build', 10)], { cache: stats }))
+    // recorded in report.json, so `unperf budget` (whose own config has the cache on) judges it the same
+    expect(report.cache.enabled).toBe(false)
+    const on = reportConfig(dir, { budgets: { cacheHitRate: 0.7, mode: 'error' } })
+    for (const c of [config, on]) {
+      const [r] = evaluateBudgets(report, c, [])
+      expect(r).toMatchObject({ kind: 'cacheHitRate', status: 'skip' })
+      expect(r!.message).toContain('the cache was off for this run')
+    }
+    // the cache on: the same misses fail
+    const judged = buildReport(runState(on, [command('build', 10)], { cache: stats }))
+    expect(judged.cache.enabled).toBeUndefined()
+    expect(evaluateBudgets(judged, on, [])[0]).toMatchObject({ status: 'fail' })
+  })
+
   it('judges a command: duration of this run, memory peak during it, p95 over history + this run', () => {
     const { report, config } = setup({ commands: { build: { duration: '500ms', memory: '10MB', p95: '1s' }, lint: { duration: 1 } } }, [command('build', 800, { memoryPeak: 5e6 })])
     const results = evaluateBudgets(report, config, past([100, 120, 900, 1500, 110]))

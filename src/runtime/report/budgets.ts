@@ -89,8 +89,12 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
   if (b.memory !== undefined) out.push(judge('budgets.memory', 'memory', 'bytes', report.memory.peakRss, b.memory))
   if (b.cacheHitRate !== undefined) {
     const lookups = report.cache.hits + report.cache.misses
-    out.push(lookups === 0
-      ? { budget: 'budgets.cacheHitRate', kind: 'cacheHitRate', status: 'skip', unit: 'ratio', limit: b.cacheHitRate, message: 'budgets.cacheHitRate: no cache lookups, not judged' }
+    // a run with the cache off (--no-cache, UNPERF_CACHE=0) misses every lookup by request: no breach
+    // (in 'error' mode it made `cli --no-cache` exit 1)
+    const skip = report.cache.enabled === false ? 'the cache was off for this run (--no-cache, UNPERF_CACHE=0 or cache.enabled: false)'
+      : lookups === 0 ? 'no cache lookups' : undefined
+    out.push(skip
+      ? { budget: 'budgets.cacheHitRate', kind: 'cacheHitRate', status: 'skip', unit: 'ratio', limit: b.cacheHitRate, message: `budgets.cacheHitRate: ${skip}, not judged` }
       : judge('budgets.cacheHitRate', 'cacheHitRate', 'ratio', report.cache.hitRate, b.cacheHitRate))
   }
   for (const [name, limits] of Object.entries(b.commands)) {

@@ -46,7 +46,7 @@ export function buildReport(state: RunState): PerfReport {
     ...(state.commandsDropped > 0 && state.commandTotals && { commandStats: commandStats(state.commandTotals) }),
     spans: tracer.records(),
     ...(tracer.dropped > 0 && { spansDropped: tracer.dropped }),
-    cache: state.cache ?? { ...emptyCacheStats(), namespaces: {} },
+    cache: { ...(state.cache ?? { ...emptyCacheStats(), namespaces: {} }), ...(!config.cache.enabled && { enabled: false as const }) },
     memory: { peakRss: Math.max(memory.peakRss, ...state.commands.map(c => c.memoryPeak)), snapshots: memory.snapshots(), trend: memory.trend() },
     pools: state.pools,
     budgets: [],
