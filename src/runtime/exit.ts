@@ -2,7 +2,8 @@
  * Process exit paths: `process.exit()`, an uncaught error or unhandled rejection (both end in the
  * 'exit' event), and SIGINT/SIGTERM/SIGHUP (which skip 'exit' by default). The callback runs
  * synchronously, once. A signal whose only listener is ours is re-raised afterwards so the process
- * still dies of it (exit code 128 + n); when the host has its own listeners, they decide.
+ * still dies of it (exit code 128 + n); when the host has its own listeners, they decide, and the
+ * run is recorded by the exit they make (or its end, when they keep it alive).
  * An exit that an uncaught error causes (node's own, or a host 'uncaughtException' listener that
  * exits at once) hands the callback that error ('uncaughtExceptionMonitor' only observes: it
  * changes nothing in how the process handles the error).
@@ -15,6 +16,31 @@
 import { errorMessage } from '../errors.js'
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/** Marks unperf's own signal listeners (one per open instance, from any copy of unperf). */
+const UNPERF_LISTENER = Symbol.for('unperf.exit.signal')
+
+/**
+ * Whether a listener of the host's will handle the signal. signal-exit's do not count (ora, execa,
+ * ink, log-update, write-file-atomic … load it): signal-exit re-raises a signal only when its own
+ * listeners are the only ones, so with unperf's beside them nobody did, and a host that loaded it
+ * ignored Ctrl-C and SIGTERM. Its listeners are counted by its process-wide emitters (v4's on
+ * globalThis, v3's on process), one listener per signal for each loaded copy.
+ */
+function hostListens(signal: NodeJS.Signals): boolean {
+  const listeners = process.listeners(signal)
+  const others = listeners.filter(l => !(l as { [UNPERF_LISTENER]?: true })[UNPERF_LISTENER]).length
+  return others > signalExitListeners()
+}
+
+function signalExitListeners(): number {
+  const count = (emitter: unknown) => {
+    const n = (emitter as { count?: unknown } | undefined)?.count
+    return typeof n === 'number' ? n : 0
+  }
+  return count((globalThis as Record<symbol, unknown>)[Symbol.for('signal-exit emitter')])
+    + count((process as unknown as { __signal_exit_emitter__?: unknown }).__signal_exit_emitter__)
+}
 
 /**
  * The uncaught error the process is exiting of; or, `survived`, the last one a host listener kept
@@ -45,13 +71,18 @@ export function installExitHandlers(
   }
   const onProcessExit = (code: number) => run(code, undefined, code === 0 ? undefined : fatal ?? survived)
   const onSignal = (signal: NodeJS.Signals) => {
+    // the host's own listeners decide what the signal means: a process.exit() of theirs is an exit
+    // like any other (recorded then, with its code); a run they keep alive goes on and its end is
+    // recorded as it comes (it was recorded here as cut short, with 128 + n, and never again)
+    if (hostListens(signal)) return
     const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
     run(codes[signal] ?? 1, signal)
-    if (process.listenerCount(signal) === 1) {
-      uninstall()
-      process.kill(process.pid, signal)
-    }
+    uninstall()
+    // nobody else ends the process of it: it dies of the signal, as without unperf (signal-exit's
+    // listeners, seeing no other listener now, unload and re-raise it themselves)
+    process.kill(process.pid, signal)
   }
+  Object.defineProperty(onSignal, UNPERF_LISTENER, { value: true })
   const onNaturalEnd = (code: number) => {
     if (done) return
     try { onBeforeExit!(code) } catch (error) {
