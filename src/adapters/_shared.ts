@@ -91,6 +91,13 @@ export async function closePerf(perf: Perf | undefined, options: PerfAdapterOpti
 function outputFlushed(): Promise<unknown> {
   return Promise.all([process.stdout, process.stderr].map(stream => (stream.writableLength > 0 && !stream.destroyed
     ? new Promise<void>((resolve) => {
+        // the host ended the stream itself (a write now would be an error of its own): its finish
+        if (stream.writableEnded) {
+          const done = () => { stream.off('finish', done); stream.off('close', done); resolve() }
+          stream.on('finish', done)
+          stream.on('close', done)
+          return
+        }
         // called once what was queued before it is written, or with the error that ended the stream
         stream.write('', (error) => {
           if (!error || stream.closed) resolve()

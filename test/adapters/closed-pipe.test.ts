@@ -15,9 +15,10 @@ afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
 /**
  * Runs `cli <command>`, reading its stdout up to the first line, then closing the pipe as `head -1`
- * does; `both`: stderr too, as `cli 2>&1 | head -1` does (then stdin ends: `one` finishes then).
+ * does; `both`: stderr too, as `cli 2>&1 | head -1` does (then stdin ends: `one` finishes then);
+ * `readAll`: reads every line instead (`lines` counts them).
  */
-async function intoHead(env: Record<string, string>, { command = 'lines', both = false, console = false as false | 'summary' } = {}) {
+async function intoHead(env: Record<string, string>, { command = 'lines', both = false, console = false as false | 'summary', readAll = false } = {}) {
   const dir = tempDir('unperf-closed-pipe-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pipe-host', version: '1.0.0', type: 'module' }))
   writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { dir: join(dir, 'reports'), console } }))
@@ -29,7 +30,12 @@ async function intoHead(env: Record<string, string>, { command = 'lines', both =
   let first = ''
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  let lines = 0
   child.stdout.on('data', (chunk: Buffer) => {
+    if (readAll) {
+      lines += chunk.toString().split('\n').length - 1
+      return
+    }
     first += chunk.toString()
     if (!first.includes('\n') || child.stdout.destroyed) return
     child.stdout.destroy()
@@ -40,7 +46,7 @@ async function intoHead(env: Record<string, string>, { command = 'lines', both =
   const history = readFileSync(join(dir, 'reports', 'history.jsonl'), 'utf8').split('\n').filter(Boolean)
     .map(l => JSON.parse(l.slice(l.indexOf('{'))) as { exitCode?: number; commands: Array<{ name: string; status: string }> })
   const report = JSON.parse(readFileSync(join(dir, 'reports', 'report.json'), 'utf8')) as { exitCode?: number }
-  return { code, first: first.split('\n')[0], stderr, history, report }
+  return { code, first: first.split('\n')[0], lines, stderr, history, report }
 }
 
 for (const adapter of ['commander', 'citty']) {
@@ -67,6 +73,15 @@ for (const adapter of ['commander', 'citty']) {
     it('a host listener that swallows the error: the run closes as usual, exit 0, one history line', async () => {
       const r = await intoHead({ ADAPTER: adapter, ON_EPIPE: 'ignore' })
       expect(r.code, r.stderr).toBe(0)
+      expect(r.history).toHaveLength(1)
+      expect(r.history[0]!.exitCode).toBe(0)
+    })
+
+    it('a CLI that ends stdout itself, read to the end: every line delivered, exit 0 (no write after its end)', async () => {
+      const r = await intoHead({ ADAPTER: adapter, END_STDOUT: '1' }, { readAll: true })
+      expect(r.stderr).not.toMatch(/ERR_STREAM_WRITE_AFTER_END|Error/)
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.lines).toBe(100_000)
       expect(r.history).toHaveLength(1)
       expect(r.history[0]!.exitCode).toBe(0)
     })
