@@ -9,10 +9,12 @@
  */
 export function writeOwnStderr(text: string): void {
   const stream = process.stderr
-  if (stream.destroyed) return
+  // ended by the host (a write now would be an error of unperf's making) or gone
+  if (stream.destroyed || stream.writableEnded) return
   const onError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return
-    if (stream.listenerCount('error') === 0) throw error
+    // no listener but this one: uncaught, as without it
+    if (stream.listenerCount('error') === 1) throw error
   }
   // the write's callback runs before the stream emits the error: the listener stays until the
   // stream has closed of it, or goes once the write has gone through
