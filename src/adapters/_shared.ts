@@ -89,6 +89,10 @@ export async function closePerf(perf: Perf | undefined, options: PerfAdapterOpti
  * close goes on). Nothing queued (a TTY, a file, output already flushed): no wait.
  */
 function outputFlushed(): Promise<unknown> {
+  // output is queued only on a pipe (a file's writes and, on Linux, a TTY's are synchronous): with no
+  // pipe handle alive, process.stdout/stderr are not even looked at (the first look creates the
+  // stream: a few ms, at every exit of a CLI that never wrote to one of them)
+  if (!process.getActiveResourcesInfo().some(type => type === 'PipeWrap' || type === 'TTYWrap' || type.endsWith('WriteWrap'))) return Promise.resolve()
   return Promise.all([process.stdout, process.stderr].map(stream => (stream.writableLength > 0 && !stream.destroyed
     ? new Promise<void>((resolve) => {
         // the host ended the stream itself (a write now would be an error of its own): its finish

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,15 +18,15 @@ afterAll(() => rmSync(dist, { recursive: true, force: true }))
  * does; `both`: stderr too, as `cli 2>&1 | head -1` does (then stdin ends: `one` finishes then);
  * `readAll`: reads every line instead (`lines` counts them).
  */
-async function intoHead(env: Record<string, string>, { command = 'lines', both = false, console = false as false | 'summary', readAll = false } = {}) {
+async function intoHead(env: Record<string, string>, { command = 'lines', both = false, console = false as false | 'summary', readAll = false, warm = false } = {}) {
   const dir = tempDir('unperf-closed-pipe-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pipe-host', version: '1.0.0', type: 'module' }))
   writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { dir: join(dir, 'reports'), console } }))
   copyFileSync(join(import.meta.dirname, 'fixtures', 'pipe-cli.mjs'), join(dir, 'cli.mjs'))
-  const child = spawn(process.execPath, [join(dir, 'cli.mjs'), command], {
-    cwd: dir, stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
-  })
+  const childEnv = { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env }
+  // `warm`: a run before, so this one takes the fast path (the first loads the config through c12)
+  if (warm) spawnSync(process.execPath, [join(dir, 'cli.mjs'), command], { cwd: dir, stdio: 'ignore', env: childEnv })
+  const child = spawn(process.execPath, [join(dir, 'cli.mjs'), command], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: childEnv })
   let first = ''
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
@@ -84,6 +84,13 @@ for (const adapter of ['commander', 'citty']) {
       expect(r.lines).toBe(100_000)
       expect(r.history).toHaveLength(1)
       expect(r.history[0]!.exitCode).toBe(0)
+    })
+
+    it('a command that printed nothing: no stdout or stderr stream is made at close to look for queued output (a few ms each)', async () => {
+      const r = await intoHead({ ADAPTER: adapter, PROBE_STDIO: '1' }, { command: 'silent', readAll: true, warm: true })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toContain('stdio pipes: 0')
+      expect(r.history.map(h => h.exitCode)).toEqual([0, 0])
     })
 
     it("`cli 2>&1 | head -1`: unperf's summary, written after the reader left, ends no successful run (it exited 1 of the EPIPE)", async () => {
