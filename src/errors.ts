@@ -179,7 +179,7 @@ export class ListenError extends PerfError {
   override name = 'ListenError'
   host: string
   port: number
-  constructor(host: string, port: number, cause: NodeJS.ErrnoException | undefined) {
+  constructor(host: string, port: number, cause: (Error & { code?: string }) | undefined) {
     const at = `${host.includes(':') ? `[${host}]` : host}:${port}`
     const inUse = cause?.code === 'EADDRINUSE'
     super(inUse ? 'E_PORT_IN_USE' : 'E_LISTEN', inUse

@@ -162,9 +162,10 @@ export interface WorkerRunOptions {
   /**
    * Moved to the worker, not copied, as Piscina's `transferList` (postMessage's transfer list):
    * ArrayBuffers (the `.buffer` of a typed array among the args), MessagePorts. They are detached
-   * here once sent; a task with a transfer list is therefore never retried.
+   * here once sent; a task with a transfer list is therefore never retried. Typed as objects so
+   * the types need no @types/node; what postMessage cannot move is a TypeError naming it.
    */
-  transferList?: readonly import('node:worker_threads').TransferListItem[] | undefined
+  transferList?: readonly object[] | undefined
   /** Cancels the task, as Piscina's `signal`: queued, it never runs; running, its thread is terminated. Rejects with the signal's reason, not retried. */
   signal?: AbortSignal | undefined
 }

@@ -91,6 +91,23 @@ describe('the packed package', () => {
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' })
     expect(tsc.stdout + tsc.stderr).toBe('')
     expect(tsc.status).toBe(0)
+    // a config, a plugin or a script type-checked without @types/node (a plugin package, a config-only
+    // project): unperf's own types need none (they named NodeJS.ErrnoException and node:worker_threads)
+    writeFileSync(join(project, 'no-node.ts'), [
+      `import { definePerfConfig } from 'unperf/config'`,
+      `import { createPerf, definePerfPlugin, type WorkerRunOptions } from 'unperf'`,
+      `export const config = definePerfConfig({ cache: { driver: 'fs', ttl: '1h' }, plugins: [definePerfPlugin({ name: 'p', setup({ cache }) { void cache } })] })`,
+      `const perf = await createPerf()`,
+      `const options: WorkerRunOptions = { transferList: [new ArrayBuffer(8)] }`,
+      `await perf.workers.run(new URL('./w.mjs', import.meta.url), 'f', [1], options)`,
+    ].join('\n'))
+    writeFileSync(join(project, 'tsconfig.no-node.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [], typeRoots: [] },
+      files: ['no-node.ts'],
+    }))
+    const bare = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.no-node.json'], { cwd: project, encoding: 'utf8' })
+    expect(bare.stdout + bare.stderr).toBe('')
+    expect(bare.status).toBe(0)
   }, 60_000)
 
   it('exits 2 on a broken config', () => {
