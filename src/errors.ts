@@ -125,11 +125,16 @@ export class MissingDependencyError extends PerfError {
   }
 }
 
-/** A plugin namespace was accessed from outside its plugin. */
+/**
+ * A plugin namespace was opened by name, or a plugin's own `cache` was asked for another namespace
+ * (`from`: that plugin's namespace; its `namespace()` opens none).
+ */
 export class NamespaceAccessError extends PerfError {
   override name = 'NamespaceAccessError'
-  constructor(namespace: string) {
-    super('E_NAMESPACE_RESERVED', `cache namespace '${namespace}' is reserved: 'plugin:*' namespaces are reachable only through that plugin's own \`cache\``)
+  constructor(namespace: string, from?: string) {
+    super('E_NAMESPACE_RESERVED', from !== undefined && !namespace.startsWith('plugin:')
+      ? `a plugin's own \`cache\` ('${from}') opens no other namespace: for '${namespace}' use \`perf.cache.namespace('${namespace}')\` (or \`shared\`, the namespace all plugins share)`
+      : `cache namespace '${namespace}' is reserved: 'plugin:*' namespaces are reachable only through that plugin's own \`cache\``)
   }
 }
 

@@ -4,7 +4,7 @@ import type { PerfHookHandlers, PerfHookRegistry } from './types.js'
 /** What a plugin's `setup()` receives. */
 export interface PerfPluginContext<O = Record<string, unknown>> {
   perf: Perf
-  /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. */
+  /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. Its `namespace()` opens none (use `perf.cache.namespace()`). */
   cache: PerfCache
   /** The namespace shared by all plugins (`shared`). */
   shared: PerfCache

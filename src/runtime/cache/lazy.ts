@@ -51,7 +51,7 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
       },
       stats: (): CacheStats => (target ? target.stats() : emptyCacheStats()),
       namespace(other: string): PerfCache {
-        if (!canOpenOthers) throw new NamespaceAccessError(other)
+        if (!canOpenOthers) throw new NamespaceAccessError(other, name)
         return manager.namespace(other)
       },
     } as unknown as PerfCache

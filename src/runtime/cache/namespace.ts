@@ -215,7 +215,7 @@ export class CacheNamespace implements PerfCache {
   }
 
   namespace(name: string): PerfCache {
-    if (!this._canOpenOthers) throw new NamespaceAccessError(name)
+    if (!this._canOpenOthers) throw new NamespaceAccessError(name, this.name)
     return this._host.namespace(name)
   }
 
