@@ -6,8 +6,9 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { PluginError } from '../errors.js'
+import { PluginError, TimeoutError } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
+import { formatDuration } from '../config/units.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
@@ -57,16 +58,59 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     loaded.push({ name, plugin, hooks, options: ref.options })
   }
   await resolved?.()
+  const limit = setupTimeout(ctx)
   for (const { name, plugin, hooks, options } of loaded) {
     if (typeof plugin.setup !== 'function') continue
     hooks.inSetup = true
     try {
-      await plugin.setup({ perf: ctx.perf, cache: ctx.cache.pluginNamespace(name), shared: ctx.cache.shared, hooks, options })
+      const done = plugin.setup({ perf: ctx.perf, cache: ctx.cache.pluginNamespace(name), shared: ctx.cache.shared, hooks, options })
+      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error))
     }
   }
   return names
+}
+
+/** How long an async setup() is waited for: `UNPERF_PLUGIN_TIMEOUT` (ms; 0 waits for ever), else 10 s. */
+const SETUP_TIMEOUT = 10_000
+
+function setupTimeout(ctx: PluginSetupContext): number {
+  const raw = process.env.UNPERF_PLUGIN_TIMEOUT
+  if (raw === undefined || raw === '') return SETUP_TIMEOUT
+  const ms = Number(raw)
+  if (Number.isFinite(ms) && ms >= 0) return ms
+  ctx.warn('plugin-timeout-env', `UNPERF_PLUGIN_TIMEOUT='${raw}' is not a number of milliseconds (0 waits for ever); using ${SETUP_TIMEOUT}`)
+  return SETUP_TIMEOUT
+}
+
+/**
+ * Waits for a plugin's setup() up to `limit` ms. One that has not settled by then (a request that
+ * never answers) is reported and left running: the host command goes on instead of hanging on it;
+ * should it reject later, that is reported too.
+ */
+async function settledWithin(done: PromiseLike<void>, limit: number, name: string, ctx: PluginSetupContext): Promise<void> {
+  if (limit === 0) return done
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let late = false
+  const timedOut = new Promise<void>(resolve => {
+    timer = setTimeout(() => {
+      late = true
+      const error = new TimeoutError('setup()', limit)
+      error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
+      ctx.report(new PluginError(name, 'setup', error))
+      resolve()
+    }, limit)
+  })
+  const settled = Promise.resolve(done).then(undefined, (error: unknown) => {
+    if (!late) throw error
+    ctx.report(new PluginError(name, 'setup (past its time limit)', error))
+  })
+  try {
+    await Promise.race([settled, timedOut])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 type PluginHooks = PerfHookRegistry & { inSetup: boolean }

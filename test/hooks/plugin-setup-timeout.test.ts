@@ -1,0 +1,81 @@
+/**
+ * A plugin's async setup() that never settles (a request that never answers) no longer holds the
+ * host CLI for ever: past UNPERF_PLUGIN_TIMEOUT (default 10 s) it is reported with the plugin's name,
+ * the next plugins are set up and the command runs; a rejection after that is reported too.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createPerf } from '../../src/runtime/perf.js'
+import { BASE, projectWith } from '../helpers/project.js'
+
+async function captureStderr<T>(fn: () => Promise<T>): Promise<{ text: string; value: T }> {
+  const chunks: string[] = []
+  const write = process.stderr.write.bind(process.stderr)
+  process.stderr.write = ((chunk: string) => { chunks.push(String(chunk)); return true }) as typeof process.stderr.write
+  try {
+    const value = await fn()
+    return { text: chunks.join(''), value }
+  } finally {
+    process.stderr.write = write
+  }
+}
+
+const PLUGINS = {
+  'plugins/stuck.mjs': `export default { name: 'stuck', setup: () => new Promise(() => {}) }`,
+  'plugins/late.mjs': `export default { name: 'late', setup: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late failure')), 400)) }`,
+  'plugins/next.mjs': `export default { name: 'next', setup({ hooks }) {
+    globalThis.__nextSetUp = true
+    hooks.hook('command:before', ctx => { ctx.data.next = true })
+  } }`,
+}
+
+describe('plugin setup time limit', () => {
+  afterEach(() => { delete process.env.UNPERF_PLUGIN_TIMEOUT })
+
+  it('a setup() that never settles is reported after the limit; the plugins after it and the command run', async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '300'
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/stuck.mjs', './plugins/next.mjs'] }`, PLUGINS, 'setup-timeout-cli')
+    const started = performance.now()
+    const { text, value } = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      const waited = performance.now() - started
+      const data = await perf.run('cmd', ctx => ctx.data)
+      await perf.close()
+      return { waited, data }
+    })
+    expect(value.waited).toBeGreaterThanOrEqual(300)
+    expect(value.waited).toBeLessThan(5000)
+    expect(text).toContain("plugin 'stuck' failed in setup: setup() did not finish within 300 ms: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)")
+    expect((globalThis as { __nextSetUp?: boolean }).__nextSetUp).toBe(true)
+    expect(value.data).toEqual({ next: true })
+  })
+
+  it('a setup() that rejects after the limit is reported with its error, not left as an unhandled rejection', async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '100'
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/late.mjs'] }`, PLUGINS, 'setup-late-cli')
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => { unhandled.push(reason) }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const { text } = await captureStderr(async () => {
+        const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+        await perf.run('cmd', () => new Promise(resolve => setTimeout(resolve, 600)))
+        await perf.close()
+      })
+      expect(text).toContain("plugin 'late' failed in setup: setup() did not finish within 100 ms")
+      expect(text).toContain("plugin 'late' failed in setup (past its time limit): late failure")
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('a value that is not a number of ms is named in a warning and the default applies', async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '5s'
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/next.mjs'] }`, PLUGINS, 'setup-env-cli')
+    const { text } = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      await perf.close()
+    })
+    expect(text).toContain("UNPERF_PLUGIN_TIMEOUT='5s' is not a number of milliseconds (0 waits for ever); using 10000")
+  })
+})
