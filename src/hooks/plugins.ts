@@ -164,7 +164,7 @@ async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Pro
   let plugin: unknown = ref
   if (typeof ref === 'string') {
     const local = ref.startsWith('.') || isAbsolute(ref)
-    const mod = (local ? await importFile(resolve(rootDir, ref)) : await importPackage(ref, rootDir)) as { default?: unknown }
+    const mod = (local ? await importLocal(ref, rootDir) : await importPackage(ref, rootDir)) as { default?: unknown }
     plugin = mod.default ?? mod
   }
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
@@ -172,6 +172,23 @@ async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Pro
     throw new TypeError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
   }
   return plugin as PerfPlugin<Record<string, unknown>>
+}
+
+/**
+ * A plugin given by path. One that is not there: node's error said `Cannot find module` with a
+ * "Require stack" naming the missing file itself (or unperf's dist file as the importer); this one
+ * names the file and what the path is relative to.
+ */
+async function importLocal(ref: string, rootDir: string): Promise<unknown> {
+  const file = resolve(rootDir, ref)
+  try {
+    return await importFile(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const { existsSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+    if ((code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') || existsSync(file)) throw error
+    throw new Error(`no file ${file}: a plugin's path is relative to rootDir (${rootDir}, the host CLI's package), with its extension (.mjs, .js, .cjs)`, { cause: error })
+  }
 }
 
 /** Plugin files that require() loads as they are: ES modules through require(esm) (Node >= 20.19), CommonJS as such. */
