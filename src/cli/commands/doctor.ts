@@ -1,4 +1,4 @@
-/** `unperf doctor`: node, config (and whether a published package would include it), cache dir (0700, writable), free disk, redis reachability, stale scopes. */
+/** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, cache dir (0700, writable), free disk, redis reachability, stale scopes. */
 import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
@@ -8,6 +8,7 @@ import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
 import { cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
+import { unperfCopiesWarning } from '../unperf-copies.js'
 import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
 
@@ -31,6 +32,11 @@ export default defineCommand({
       if (unpublished) {
         warnings.push(unpublished)
         checks.push({ check: 'package', ok: false, warn: true, detail: unpublished })
+      }
+      const copies = unperfCopiesWarning(config.rootDir)
+      if (copies) {
+        warnings.push(copies)
+        checks.push({ check: 'unperf', ok: false, warn: true, detail: copies })
       }
       const envWarning = envBlockWarning(args.env, loaded.layers)
       if (envWarning) {
