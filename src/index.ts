@@ -20,4 +20,4 @@ export type {
   PerfHooks, PerfHookName, PerfHookHandlers, PerfHookRegistry, CommandContext, CommandResult,
   CacheEventPayload, CacheEvictPayload, CacheErrorPayload, TaskEventPayload, MonitorSample, MonitorAlert,
 } from './hooks/types.js'
-export type { PerfPlugin, PerfPluginContext } from './hooks/plugin-types.js'
+export type { PerfPlugin, PerfPluginCache, PerfPluginContext } from './hooks/plugin-types.js'

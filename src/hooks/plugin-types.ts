@@ -1,11 +1,20 @@
 import type { Perf, PerfCache } from '../runtime/types.js'
 import type { PerfHookHandlers, PerfHookRegistry } from './types.js'
 
+/** A plugin's own namespace (`plugin:<name>`): a {@link PerfCache} whose `namespace()` opens none. */
+export interface PerfPluginCache extends PerfCache {
+  /**
+   * @deprecated Always throws `NamespaceAccessError`: a plugin's own cache opens no other namespace.
+   * Use `perf.cache.namespace(name)`, or `shared`.
+   */
+  namespace(name: string): never
+}
+
 /** What a plugin's `setup()` receives. */
 export interface PerfPluginContext<O = Record<string, unknown>> {
   perf: Perf
   /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. Its `namespace()` opens none (use `perf.cache.namespace()`). */
-  cache: PerfCache
+  cache: PerfPluginCache
   /** The namespace shared by all plugins (`shared`). */
   shared: PerfCache
   /** Hooks registered here are reported with the plugin's name when they throw. */

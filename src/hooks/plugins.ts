@@ -12,7 +12,7 @@ import { formatDuration } from '../config/units.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
-import type { PerfPlugin } from './plugin-types.js'
+import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 
@@ -63,7 +63,9 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     if (typeof plugin.setup !== 'function') continue
     hooks.inSetup = true
     try {
-      const done = plugin.setup({ perf: ctx.perf, cache: ctx.cache.pluginNamespace(name), shared: ctx.cache.shared, hooks, options })
+      // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
+      const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
+      const done = plugin.setup({ perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options })
       if (done && typeof done.then === 'function') await settledWithin(done, limit, name, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error))
