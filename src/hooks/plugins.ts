@@ -40,6 +40,9 @@ const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const names: string[] = []
   const loaded: Array<{ name: string; plugin: PerfPlugin<Record<string, unknown>>; hooks: PluginHooks; options: Record<string, unknown> }> = []
+  // once perf:ready fires (this runs before the plugins' own listeners of it), registering it or
+  // config:resolved is a listener that never runs: warned
+  ctx.hooks.hookOnce('perf:ready', () => { for (const { hooks } of loaded) hooks.phase = 'ready' })
   for (const ref of refs) {
     let plugin: PerfPlugin<Record<string, unknown>>
     try {
@@ -61,7 +64,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   const limit = setupTimeout(ctx)
   for (const { name, plugin, hooks, options } of loaded) {
     if (typeof plugin.setup !== 'function') continue
-    hooks.inSetup = true
+    hooks.phase = 'setup'
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
@@ -115,7 +118,8 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   }
 }
 
-type PluginHooks = PerfHookRegistry & { inSetup: boolean }
+/** `phase`: loaded (its `hooks` registered), in or past its setup(), or perf:ready has fired. */
+type PluginHooks = PerfHookRegistry & { phase: 'load' | 'setup' | 'ready' }
 
 /** A registry view whose listeners report errors with the plugin's name instead of throwing. */
 function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
@@ -140,10 +144,14 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
   }
   const check = (name: string) => {
     if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
-    else if (name === 'config:resolved' && view.inSetup) ctx.warn(`plugin-late-hook:${plugin}`, `plugin '${plugin}' registers 'config:resolved' in setup(), after it fired: declare it in the plugin's \`hooks\` instead`)
+    else if (name === 'config:resolved' && view.phase !== 'load') {
+      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
+    } else if (name === 'perf:ready' && view.phase === 'ready') {
+      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
+    }
   }
   const view: PluginHooks = {
-    inSetup: false,
+    phase: 'load',
     hook(name, fn) {
       check(name)
       return ctx.hooks.hook(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
