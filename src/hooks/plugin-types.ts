@@ -1,13 +1,17 @@
 import type { Perf, PerfCache } from '../runtime/types.js'
 import type { PerfHookHandlers, PerfHookRegistry } from './types.js'
 
-/** A plugin's own namespace (`plugin:<name>`): a {@link PerfCache} whose `namespace()` opens none. */
+/**
+ * A plugin's own namespace (`plugin:<name>`): a {@link PerfCache} whose `namespace()` opens none.
+ * Same shape as PerfCache (its `namespace()` is only marked deprecated, not typed `never`): a
+ * plugin built against another copy of unperf must still fit the host's types.
+ */
 export interface PerfPluginCache extends PerfCache {
   /**
    * @deprecated Always throws `NamespaceAccessError`: a plugin's own cache opens no other namespace.
    * Use `perf.cache.namespace(name)`, or `shared`.
    */
-  namespace(name: string): never
+  namespace(name: string): PerfCache
 }
 
 /** What a plugin's `setup()` receives. */
