@@ -6,6 +6,7 @@
 import { relative, sep } from 'node:path'
 import { applyEnv, mergeConfig, stripMetaKeys } from './merge.js'
 import { pathKeys } from './key-path.js'
+import { unwrapPluginExports } from './plugin-exports.js'
 
 type Obj = Record<string, unknown>
 
@@ -27,10 +28,11 @@ export interface MergedConfig {
 
 export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | undefined): MergedConfig {
   const applied: RawLayer[] = []
-  if (overrides && Object.keys(overrides).length > 0) applied.push({ source: 'overrides', config: applyEnv(overrides, env) })
+  if (overrides && Object.keys(overrides).length > 0) applied.push({ source: 'overrides', config: applyEnv(unwrapPluginExports(overrides), env) })
   // every layer: the config file, what it extends, `.perfrc`, package.json's `perf` (c12 applies
   // environment blocks to the first two only: a `$development` in `.perfrc` would be dropped silently)
-  for (const layer of layers) applied.push({ ...layer, config: applyEnv(layer.config, env) })
+  // (a plugin imported from a package compiled to CommonJS is its module.exports: its `default` is the plugin)
+  for (const layer of layers) applied.push({ ...layer, config: applyEnv(unwrapPluginExports(layer.config), env) })
   const base = applied.filter(l => l.source !== 'extends').map(l => l.config)
   const ext = applied.filter(l => l.source === 'extends').map(l => l.config)
   const merged = mergeConfig({}, ...base, ...ext) as Obj

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { PluginError, TimeoutError } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
+import { pluginFromExports } from '../config/plugin-exports.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
@@ -175,7 +176,8 @@ async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Pro
   if (typeof ref === 'string') {
     const local = ref.startsWith('.') || isAbsolute(ref)
     const mod = (local ? await importLocal(ref, rootDir) : await importPackage(ref, rootDir)) as { default?: unknown }
-    plugin = mod.default ?? mod
+    // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
+    plugin = pluginFromExports(mod.default ?? mod)
   }
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
   if (!plugin || typeof plugin !== 'object' || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
