@@ -1,8 +1,8 @@
 /**
  * How config layers merge: defu (higher priority first), except that arrays REPLACE the lower
  * layer's array (defu concatenates: a `$env.ci` driver list must replace the base tiers, not append
- * to them) and `driver` values are taken whole. `plugins` still concatenate (a preset's plugins plus
- * the project's own). The same merger is given to c12, so the fast path and c12 agree.
+ * to them) and `driver` values are taken whole. `plugins` still concatenate, the lower layer's first
+ * (a preset's plugins, then the project's own). The same merger is given to c12, so the fast path and c12 agree.
  */
 import { createDefu } from 'defu'
 
@@ -13,6 +13,13 @@ export const mergeConfig = createDefu((target, key, value) => {
   }
   if (Array.isArray(value) && key !== 'plugins') {
     (target as Record<PropertyKey, unknown>)[key] = value
+    return true
+  }
+  // `plugins` concatenate, the lower layer's first (defu puts the higher one's first): a preset's,
+  // then the project's, then an env block's, then `overrides`'; they are set up in this order
+  const lower = (target as Record<PropertyKey, unknown>)[key]
+  if (key === 'plugins' && Array.isArray(value) && Array.isArray(lower)) {
+    (target as Record<PropertyKey, unknown>)[key] = [...lower, ...value]
     return true
   }
   return false
