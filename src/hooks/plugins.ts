@@ -124,10 +124,18 @@ type PluginHooks = PerfHookRegistry & { phase: 'load' | 'setup' | 'ready' }
 
 /** A registry view whose listeners report errors with the plugin's name instead of throwing. */
 function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
-  // fn → hook name → the wrapper registered for it (what removeHook must remove)
-  const wrapped = new WeakMap<object, Map<string, (...args: unknown[]) => unknown>>()
-  const wrap = (name: string, fn: (...args: unknown[]) => unknown) => {
-    const safe = (...args: unknown[]) => {
+  // fn → hook name → the wrappers registered for it and still registered, oldest first (what
+  // removeHook must remove: one a call, the oldest, as perf.hooks.removeHook does)
+  type Listener = (...args: unknown[]) => unknown
+  const wrapped = new WeakMap<object, Map<string, Listener[]>>()
+  const forget = (fn: object, name: string, safe: Listener) => {
+    const list = wrapped.get(fn)?.get(name)
+    const i = list ? list.indexOf(safe) : -1
+    if (i >= 0) list!.splice(i, 1)
+  }
+  const wrap = (name: string, fn: Listener, once: boolean) => {
+    const safe: Listener = (...args) => {
+      if (once) forget(fn, name, safe) // fired: no longer registered
       try {
         const result = fn(...args)
         if (result && typeof (result as Promise<unknown>).then === 'function') {
@@ -140,8 +148,16 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
     }
     let byName = wrapped.get(fn)
     if (!byName) wrapped.set(fn, (byName = new Map()))
-    byName.set(name, safe)
+    let list = byName.get(name)
+    if (!list) byName.set(name, (list = []))
+    list.push(safe)
     return safe
+  }
+  const register = (name: PerfHookName, fn: unknown, once: boolean): (() => void) => {
+    check(name)
+    const safe = wrap(name, fn as Listener, once)
+    const off = (once ? ctx.hooks.hookOnce : ctx.hooks.hook).call(ctx.hooks, name, safe as PerfHooks[typeof name])
+    return () => { forget(fn as object, name, safe); off() }
   }
   const check = (name: string) => {
     if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
@@ -153,16 +169,10 @@ function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
   }
   const view: PluginHooks = {
     phase: 'load',
-    hook(name, fn) {
-      check(name)
-      return ctx.hooks.hook(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
-    },
-    hookOnce(name, fn) {
-      check(name)
-      return ctx.hooks.hookOnce(name, wrap(name, fn as (...args: unknown[]) => unknown) as PerfHooks[typeof name])
-    },
+    hook: (name, fn) => register(name, fn, false),
+    hookOnce: (name, fn) => register(name, fn, true),
     removeHook(name, fn) {
-      const safe = wrapped.get(fn as object)?.get(name)
+      const safe = wrapped.get(fn as object)?.get(name)?.shift()
       if (safe) ctx.hooks.removeHook(name, safe as PerfHooks[typeof name])
     },
     callHook: (name, ...args) => ctx.hooks.callHook(name, ...args),
