@@ -9,7 +9,7 @@ import type { MonitorAlert, MonitorSample } from '../hooks/types.js'
 import type { PerfHookRegistryImpl } from '../hooks/registry.js'
 import type {
   CacheStats, CommandRecord, GraphResult, GraphTask, MemorySnapshot, PerfCache, PerfMemory,
-  PerfMetrics, PerfPool, PerfReport, PerfWorkers, PoolStats, SpanRecord, StartupPhase,
+  PerfMetrics, PerfPool, PerfReport, PerfWorkers, PoolStats, ReportWarning, SpanRecord, StartupPhase,
 } from './types.js'
 
 /** Prints a warning once per code (consola loaded lazily). */
@@ -140,6 +140,8 @@ export interface RunState {
   pools: PoolStats[]
   monitor: Monitor | undefined
   exitCode: number | undefined
+  /** What was warned about so far (createWarnOnce's `said`). */
+  warnings?: readonly ReportWarning[]
   scope?: string
   /** Set by finalizeReport once the files are written (an exit during close must not write them again). */
   written?: PerfReport

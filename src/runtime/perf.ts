@@ -26,7 +26,7 @@ import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
-  PerfMetrics, PerfPool, PerfReport, PerfWorkers, RunOptions,
+  PerfMetrics, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
 } from './types.js'
 import { createWarnOnce, redact } from './warn.js'
 import { createWorkers } from './workers.js'
@@ -51,7 +51,7 @@ export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf>
 class PerfInstance implements Perf {
   readonly hooks: PerfHookRegistryImpl = createHookRegistry()
   readonly memory: ReturnType<typeof createMemoryTracker>
-  private readonly _warn: WarnOnce & { seen: Set<string> }
+  private readonly _warn: WarnOnce & { seen: Set<string>; said: ReportWarning[] }
   private readonly _ctx: RuntimeContext
   private _cache: CacheManager | undefined
   private _pools: PoolManager | undefined
@@ -322,6 +322,7 @@ class PerfInstance implements Perf {
       pools: this._pools?.stats() ?? [],
       monitor: this._monitor,
       exitCode,
+      warnings: this._warn.said,
     }
   }
 

@@ -325,6 +325,12 @@ export interface PerfReport {
   spans: SpanRecord[]
   /** Older spans left out of `spans` by a long-running process (a service with spans in every request). */
   spansDropped?: number
+  /**
+   * What unperf warned about during the run, each once, in order (the first 100, redacted): a plugin
+   * that failed, a tier that could not be reached, a hook listener that threw. Kept also when
+   * nothing was printed (UNPERF_SILENT=1, report.console: false); absent when there was nothing.
+   */
+  warnings?: ReportWarning[]
   /** `enabled: false` when the cache was off for the run (`--no-cache`, `UNPERF_CACHE=0`, `cache.enabled: false`): every lookup a miss. */
   cache: CacheStats & { namespaces: Record<string, CacheStats>; enabled?: false }
   memory: { peakRss: number; snapshots: MemorySnapshot[]; trend: MemoryTrend }
@@ -376,4 +382,10 @@ export interface CreatePerfOptions {
   noSnapshot?: boolean | undefined
   /** Don't install process exit handlers. @default false */
   noExitHandlers?: boolean | undefined
+}
+
+/** One warning of a run (PerfReport.warnings): its code (what it is about, e.g. `plugin:<name>:setup`) and what was said. */
+export interface ReportWarning {
+  code: string
+  message: string
 }

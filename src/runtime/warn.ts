@@ -3,6 +3,7 @@
  * Credentials (in URLs, `key=value`, `Bearer …`, tokens by their prefix) are redacted before
  * anything is printed, and in the names of commands and spans before they are recorded.
  */
+import type { ReportWarning } from './types.js'
 import type { WarnOnce } from './_internal.js'
 
 export function redact(text: string): string {
@@ -65,17 +66,27 @@ export function redactArgv(argv: readonly string[]): string[] {
   return out
 }
 
-export function createWarnOnce(): WarnOnce & { seen: Set<string> } {
+/** Warnings a report keeps (report.json `warnings`): the first this many. */
+const WARNINGS_KEPT = 100
+
+/**
+ * A warning said once per code, on stderr unless UNPERF_SILENT=1; `said` keeps each (redacted, the
+ * first WARNINGS_KEPT) for the report, so a plugin that failed in a silenced CI run leaves a trace.
+ */
+export function createWarnOnce(): WarnOnce & { seen: Set<string>; said: ReportWarning[] } {
   const seen = new Set<string>()
+  const said: ReportWarning[] = []
   const warn = ((code: string, message: string) => {
     if (seen.has(code)) return
     seen.add(code)
+    if (said.length < WARNINGS_KEPT) said.push({ code: redact(code), message: redact(message) })
     if (process.env.UNPERF_SILENT === '1') return
     const color = process.stderr.isTTY && !process.env.NO_COLOR
     const prefix = color ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'
     // an error in the message is named by errorMessage(): without its own prefix
     process.stderr.write(`${prefix} ${redact(message)}\n`)
-  }) as WarnOnce & { seen: Set<string> }
+  }) as WarnOnce & { seen: Set<string>; said: ReportWarning[] }
   warn.seen = seen
+  warn.said = said
   return warn
 }

@@ -175,7 +175,7 @@ describe('createPerf lifecycle', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout)).toEqual({ setups: ['a', 'c'], evals: 1, throws: 1, state: 'a' })
     expect(r.stderr).toContain("plugin './plugins/throws.mjs' failed in load: module exploded")
-    expect(r.stderr).toMatch(/plugin '\.\/plugins\/missing\.mjs' failed in load: Cannot find module/)
+    expect(r.stderr).toMatch(/plugin '\.\/plugins\/missing\.mjs' failed in load: no file \S+missing\.mjs: a plugin's path is relative to rootDir/)
     expect(r.stderr).toMatch(/plugin '\.\/plugins\/syntax\.mjs' failed in load: .*Unexpected end of input/)
   })
 

@@ -29,7 +29,7 @@ function open(resolved: ResolvedPerfConfig) {
   const warn: typeof warnOnce = Object.assign((code: string, message: string) => {
     if (!warnOnce.seen.has(code)) problems.push(redact(message))
     warnOnce(code, message)
-  }, { seen: warnOnce.seen })
+  }, { seen: warnOnce.seen, said: warnOnce.said })
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)

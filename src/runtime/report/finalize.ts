@@ -51,6 +51,7 @@ export function buildReport(state: RunState): PerfReport {
     pools: state.pools,
     budgets: [],
     alerts: state.monitor?.alerts() ?? [],
+    ...(state.warnings && state.warnings.length > 0 && { warnings: [...state.warnings] }),
     ...(state.monitor && { monitor: { samples: state.monitor.samples, ...(state.monitor.last && { last: state.monitor.last }) } }),
   }
 }
