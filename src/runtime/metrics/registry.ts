@@ -5,12 +5,12 @@
  */
 import { MetricError } from '../../errors.js'
 import type { MetricsSources } from '../_internal.js'
-import type { SystemSample } from '../monitors/samplers/system.js'
 import type { Counter, Gauge, Histogram, MetricLabels, PerfMetrics } from '../types.js'
 import {
   DEFAULT_BUCKETS, GC_BUCKETS, newHistogramData, observeInto, renderFamilies,
   type HistogramData, type MetricFamily, type MetricType,
 } from './exposition.js'
+import { collectOwn, isOwnName } from './own.js'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
@@ -62,7 +62,9 @@ class MetricState {
   }
 
   add(labels: MetricLabels | undefined, delta: number, set = false): void {
-    if (!Number.isFinite(delta) && !set) throw new MetricError(`metric '${this.name}': value must be a finite number, got ${delta}`)
+    // set() takes any number (NaN and ±Inf are valid sample values); a non-number would be written
+    // as is (`name undefined`), and Prometheus rejects the whole scrape over one bad line
+    if (set ? typeof delta !== 'number' : !Number.isFinite(delta)) throw new MetricError(`metric '${this.name}': value must be a ${set ? '' : 'finite '}number, got ${shown(delta)}`)
     const [key, ordered] = this.key(labels)
     const series = this.series.get(key)
     if (series === undefined) this.series.set(key, { labels: ordered, value: delta })
@@ -70,7 +72,7 @@ class MetricState {
   }
 
   observe(labels: MetricLabels | undefined, value: number): void {
-    if (Number.isNaN(value)) throw new MetricError(`metric '${this.name}': cannot observe NaN`)
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new MetricError(`metric '${this.name}': observe() expects a number, got ${shown(value)}`)
     const [key, ordered] = this.key(labels)
     let series = this.histograms.get(key)
     if (series === undefined) this.histograms.set(key, (series = { labels: ordered, data: newHistogramData(this.buckets) }))
@@ -146,14 +148,24 @@ export class MetricsRegistry implements PerfMetrics {
   }
 
   private _register(name: string, help: string, type: MetricType, labelNames: readonly string[], buckets: readonly number[]): MetricState {
+    // checked here, not at the first scrape: a bad help would fail every scrape (and the textfile) after
+    if (typeof help !== 'string') throw new MetricError(`metric '${name}': help must be a string (what the metric measures), got ${shown(help)}`)
     for (const label of labelNames) {
       if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new MetricError(`metric '${name}': invalid label name '${label}'`)
     }
     if (isOwnName(name, this.prefix)) throw new MetricError(`metric '${name}' is one of unperf's own metrics (the exposition would hold it twice): choose another name`)
     const existing = this._metrics.get(name)
     if (existing !== undefined) {
-      if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}`)
+      if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}, not a ${type}: choose another name`)
       return existing
+    }
+    // counter('jobs') is `jobs_total`, gauge('jobs') is `jobs`: one name given two types (OpenMetrics
+    // and OpenTelemetry name the counter's family `jobs` too, so they would collide there)
+    const base = familyName(name, type)
+    for (const other of this._metrics.values()) {
+      if (familyName(other.name, other.type) === base) {
+        throw new MetricError(`metric '${name}' (${type}): '${base}' is already registered as the ${other.type} '${other.name}': choose another name`)
+      }
     }
     // a histogram's series (name_bucket, name_sum, name_count) must not be another metric's name, either way
     const mine = seriesNames(name, type)
@@ -174,133 +186,17 @@ export function createMetricsRegistry(prefix: string, sources: MetricsSources): 
 
 // --- internal ---
 
-/** process_start_time_seconds (no perf_hooks at import: this module is on the start path). */
-let startTime: number | undefined
-const startTimeSeconds = () => (startTime ??= Math.round(Date.now() - process.uptime() * 1000) / 1000)
-
-function gauge(name: string, help: string, value: number): MetricFamily {
-  return { name, help, type: 'gauge', values: [{ labels: {}, value }] }
-}
-function counter(name: string, help: string, value: number): MetricFamily {
-  return { name, help, type: 'counter', values: [{ labels: {}, value }] }
+/** A value as an error message shows it: a string quoted, so `'2'` does not read as 2. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value)
 }
 
-/** The families collectOwn() may expose: unprefixed (prom-client's names), then after the prefix. */
-const OWN_PLAIN = [
-  'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
-  'process_start_time_seconds', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes',
-  'nodejs_active_handles_total', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p50_seconds', 'nodejs_eventloop_lag_p99_seconds',
-  'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_utilization_ratio', 'nodejs_version_info',
-]
-/** `monitors.system`'s values (its last refresh) as `<prefix>_system_<name>` gauges: name, help, value. */
-const SYSTEM_GAUGES: ReadonlyArray<readonly [string, string, (s: SystemSample) => number]> = [
-  ['cpu_load_percent', 'Host CPU load over the last refresh, percent of all cores (100 = every core busy).', s => s.load.percent],
-  ['load_average_per_core', 'Host load average (the highest of the 1, 5 and 15 minute averages) per core.', s => s.load.avg],
-  ['memory_total_bytes', 'Host memory in bytes.', s => s.memory.total],
-  ['memory_used_bytes', 'Host memory in use (active) in bytes.', s => s.memory.used],
-  ['memory_available_bytes', 'Host memory available to new work in bytes.', s => s.memory.available],
-  ['memory_used_percent', 'Host memory in use (active), percent of the total.', s => s.memory.usedPercent],
-  ['disk_size_bytes', 'Size of the host\'s mounted filesystems in bytes (summed).', s => s.disk.size],
-  ['disk_used_bytes', 'Space used on the host\'s mounted filesystems in bytes (summed).', s => s.disk.used],
-  ['disk_used_percent', 'Space used on the host\'s mounted filesystems, percent of their size.', s => s.disk.usedPercent],
-  ['network_receive_bytes_per_second', 'Bytes received per second over the host\'s interfaces at the last refresh.', s => s.network.rxSec],
-  ['network_transmit_bytes_per_second', 'Bytes sent per second over the host\'s interfaces at the last refresh.', s => s.network.txSec],
-]
-const OWN_PREFIXED = [
-  'process_cpu_percent', 'commands_total', 'cache_hits_total', 'cache_misses_total', 'cache_stale_total', 'cache_evictions_total',
-  'cache_errors_total', 'pool_queued_tasks', 'pool_active_tasks', 'pool_concurrency_tasks', 'pool_tasks_total', 'budget_breaches_total',
-  ...SYSTEM_GAUGES.map(([name]) => `system_${name}`),
-]
-/** Own histograms: their families and the series names they expose. */
-const OWN_HISTOGRAMS = (prefix: string) => [`${prefix}_command_duration_seconds`, 'nodejs_gc_duration_seconds']
-  .flatMap(h => [h, `${h}_bucket`, `${h}_sum`, `${h}_count`])
+/** The name a metric is known by whatever its type: a counter's without its `_total`. */
+function familyName(name: string, type: MetricType): string {
+  return type === 'counter' ? name.replace(/_total$/, '') : name
+}
 
 /** The series names a metric exposes. */
 function seriesNames(name: string, type: MetricType): string[] {
   return type === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name]
-}
-
-/** A name that is, or whose series would be named like, one of unperf's own metrics. */
-function isOwnName(name: string, prefix: string): boolean {
-  const own = OWN_HISTOGRAMS(prefix)
-  return OWN_PLAIN.includes(name) || OWN_PREFIXED.some(n => name === `${prefix}_${n}`) || own.includes(name)
-    || ['_bucket', '_sum', '_count'].some(suffix => own.includes(name + suffix) || OWN_PLAIN.includes(name + suffix) || OWN_PREFIXED.some(n => name + suffix === `${prefix}_${n}`))
-}
-
-/** A source that throws (e.g. a closed cache) drops its metrics, never the scrape. */
-function safe<T>(fn: () => T): T | undefined {
-  try {
-    return fn()
-  } catch {
-    return undefined
-  }
-}
-
-function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricFamily> {
-  // prom-client compatible process and nodejs metrics, read live (a few µs).
-  const cpu = process.cpuUsage()
-  const mem = process.memoryUsage()
-  yield counter('process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', cpu.user / 1e6)
-  yield counter('process_cpu_system_seconds_total', 'Total system CPU time spent in seconds.', cpu.system / 1e6)
-  yield counter('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', (cpu.user + cpu.system) / 1e6)
-  yield gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss)
-  yield gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', startTimeSeconds())
-  yield gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', mem.heapTotal)
-  yield gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', mem.heapUsed)
-  yield gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', mem.external)
-  yield gauge('nodejs_active_handles_total', 'Number of active libuv handles and requests (process.getActiveResourcesInfo).', process.getActiveResourcesInfo().length)
-  const [major = '', minor = '', patch = ''] = process.version.slice(1).split('.')
-  yield { name: 'nodejs_version_info', help: 'Node.js version info.', type: 'gauge', values: [{ labels: { version: process.version, major, minor, patch }, value: 1 }] }
-
-  const sample = safe(() => sources.lastSample())
-  if (sample?.eventLoop) {
-    const el = sample.eventLoop
-    yield gauge('nodejs_eventloop_lag_seconds', 'Mean event loop delay over the last monitor interval in seconds.', el.mean / 1000)
-    yield gauge('nodejs_eventloop_lag_p50_seconds', 'The 50th percentile of the event loop delay over the last monitor interval in seconds.', el.p50 / 1000)
-    yield gauge('nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the event loop delay over the last monitor interval in seconds.', el.p99 / 1000)
-    yield gauge('nodejs_eventloop_lag_max_seconds', 'The maximum event loop delay over the last monitor interval in seconds.', el.max / 1000)
-    yield gauge('nodejs_eventloop_utilization_ratio', 'Event loop utilization (0-1) over the last monitor interval.', el.utilization)
-  }
-  if (sample?.cpu) yield gauge(`${prefix}_process_cpu_percent`, 'Process CPU usage over the last monitor interval, percent of one core.', sample.cpu.percent)
-  // with `monitors.system`, once its first refresh is done (≈ 500 ms after start)
-  const system = sample?.system as SystemSample | undefined
-  if (system) for (const [name, help, read] of SYSTEM_GAUGES) yield gauge(`${prefix}_system_${name}`, help, read(system))
-
-  // unperf's own
-  const totals = safe(() => sources.commandTotals()) ?? new Map()
-  yield {
-    name: `${prefix}_command_duration_seconds`, help: 'Duration of perf.run() commands in seconds.', type: 'histogram',
-    histograms: [...totals].map(([command, t]) => ({ labels: { command }, data: t.durations })),
-  }
-  yield {
-    name: `${prefix}_commands_total`, help: 'Commands run, by command and status (ok or error).', type: 'counter',
-    values: [...totals].flatMap(([command, t]) => [...t.byStatus].map(([status, value]) => ({ labels: { command, status }, value }))),
-  }
-
-  const cache = safe(() => sources.cache())
-  if (cache !== undefined) {
-    const namespaces = Object.entries(cache.namespaces)
-    const per = (key: 'hits' | 'misses' | 'evictions' | 'stale' | 'errors') => namespaces.map(([namespace, stats]) => ({ labels: { namespace }, value: stats[key] }))
-    yield { name: `${prefix}_cache_hits_total`, help: 'Cache hits by namespace.', type: 'counter', values: per('hits') }
-    yield { name: `${prefix}_cache_misses_total`, help: 'Cache misses by namespace.', type: 'counter', values: per('misses') }
-    yield { name: `${prefix}_cache_stale_total`, help: 'Stale cache values served by namespace.', type: 'counter', values: per('stale') }
-    yield { name: `${prefix}_cache_evictions_total`, help: 'Cache evictions by namespace.', type: 'counter', values: per('evictions') }
-    yield { name: `${prefix}_cache_errors_total`, help: 'Cache driver errors by namespace.', type: 'counter', values: per('errors') }
-  }
-
-  const pools = safe(() => sources.pools()) ?? []
-  const perPool = (key: 'queued' | 'active' | 'concurrency') => pools.map(p => ({ labels: { pool: p.name }, value: p[key] }))
-  yield { name: `${prefix}_pool_queued_tasks`, help: 'Tasks waiting in the pool queue.', type: 'gauge', values: perPool('queued') }
-  yield { name: `${prefix}_pool_active_tasks`, help: 'Tasks running in the pool.', type: 'gauge', values: perPool('active') }
-  yield { name: `${prefix}_pool_concurrency_tasks`, help: 'Current concurrency limit of the pool (adaptive pools change it).', type: 'gauge', values: perPool('concurrency') }
-  yield {
-    name: `${prefix}_pool_tasks_total`, help: 'Pool tasks finished, by pool and result (completed, failed, or cancelled by their signal).', type: 'counter',
-    values: pools.flatMap(p => [
-      { labels: { pool: p.name, result: 'completed' }, value: p.completed }, { labels: { pool: p.name, result: 'failed' }, value: p.failed },
-      { labels: { pool: p.name, result: 'cancelled' }, value: p.cancelled ?? 0 }, // ?? 0: a report written before the field existed
-    ]),
-  }
-
-  const breaches = safe(() => sources.budgetBreaches())
-  yield counter(`${prefix}_budget_breaches_total`, 'Performance budgets exceeded.', breaches ?? 0)
 }

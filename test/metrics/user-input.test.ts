@@ -1,0 +1,69 @@
+/**
+ * What a user hands perf.metrics that the exposition cannot hold: refused where it is given, with
+ * the metric named, never written into the text (Prometheus drops the whole scrape over one bad line)
+ * or left to fail every scrape after.
+ */
+import { describe, expect, it } from 'vitest'
+import { createMetricsRegistry } from '../../src/runtime/metrics/registry.js'
+import { emptySources } from '../monitors/_config.js'
+import { family, histogramSeries, parsePrometheus } from './_prom.js'
+
+/** Calls a metric's method as plain JavaScript would (no type checks): a user's wrong value. */
+const untyped = <T>(fn: T) => fn as unknown as (...args: unknown[]) => void
+
+describe('perf.metrics: one name, one type', () => {
+  it("counter('jobs') and gauge('jobs') (exposed as jobs_total and jobs) throw, in either order", () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    metrics.gauge('jobs', 'Jobs waiting.')
+    expect(() => metrics.counter('jobs', 'Jobs done.')).toThrow(expect.objectContaining({
+      code: 'E_METRIC',
+      message: "[unperf] metric 'app_jobs_total' (counter): 'app_jobs' is already registered as the gauge 'app_jobs': choose another name",
+    }))
+    metrics.counter('hits', 'Hits.')
+    expect(() => metrics.gauge('hits', 'Hits now.')).toThrow(/metric 'app_hits' \(gauge\): 'app_hits' is already registered as the counter 'app_hits_total'/)
+    metrics.counter('reqs', 'Requests.')
+    expect(() => metrics.histogram('reqs', 'Request sizes.')).toThrow(/already registered as the counter 'app_reqs_total'/)
+    // the same full name with another type: the type it has is named
+    expect(() => metrics.gauge('hits_total', 'x')).toThrow(/'app_hits_total' is already registered as a counter, not a gauge/)
+    // the same name and type again is the same metric; other names are fine
+    metrics.counter('hits', 'Hits.').inc(2)
+    metrics.counter('jobs_done', 'Jobs done.').inc()
+    const families = parsePrometheus(metrics.expose())
+    expect(family(families, 'app_hits_total').metrics).toEqual([{ value: '2' }])
+    expect(family(families, 'app_jobs').type).toBe('GAUGE')
+    expect(families.some(f => f.name === 'app_jobs_total' || f.name === 'app_reqs')).toBe(false)
+  })
+})
+
+describe('perf.metrics: values and help that are not what the exposition holds', () => {
+  it('a help that is not a string throws at registration, and later scrapes still work', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    expect(() => metrics.gauge('depth', untyped(undefined) as unknown as string)).toThrow(expect.objectContaining({
+      code: 'E_METRIC', message: "[unperf] metric 'app_depth': help must be a string (what the metric measures), got undefined",
+    }))
+    expect(() => metrics.counter('n', 42 as unknown as string)).toThrow(/metric 'app_n_total': help must be a string/)
+    metrics.gauge('ok', 'Fine.').set(1)
+    expect(family(parsePrometheus(metrics.expose()), 'app_ok').metrics).toEqual([{ value: '1' }])
+  })
+
+  it('gauge.set() and histogram.observe() refuse a non-number and keep what was recorded', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const depth = metrics.gauge('depth', 'Depth.', { labelNames: ['queue'] })
+    depth.set(4, { queue: 'a' })
+    expect(() => untyped(depth.set)(undefined, { queue: 'a' })).toThrow(expect.objectContaining({ code: 'E_METRIC', message: "[unperf] metric 'app_depth': value must be a number, got undefined" }))
+    expect(() => untyped(depth.set)('5', { queue: 'a' })).toThrow(/value must be a number, got "5"/)
+    expect(() => untyped(depth.inc)('2', { queue: 'a' })).toThrow(/value must be a finite number, got "2"/)
+    const lat = metrics.histogram('lat_seconds', 'Latency.', { buckets: [0.1, 1] })
+    lat.observe(0.5)
+    expect(() => untyped(lat.observe)(undefined)).toThrow(/metric 'app_lat_seconds': observe\(\) expects a number, got undefined/)
+    expect(() => untyped(lat.observe)('0.5')).toThrow(/observe\(\) expects a number, got "0.5"/)
+    expect(() => lat.observe(NaN)).toThrow(/observe\(\) expects a number, got NaN/)
+    // NaN and ±Inf are sample values the format has
+    depth.set(NaN, { queue: 'b' })
+
+    const text = metrics.expose()
+    expect(text).not.toMatch(/ (undefined|00\.5|51)$/m)
+    expect(family(parsePrometheus(text), 'app_depth').metrics).toEqual([{ value: '4', labels: { queue: 'a' } }, { value: 'NaN', labels: { queue: 'b' } }])
+    expect(histogramSeries(text, 'app_lat_seconds')).toEqual([{ labels: {}, buckets: { '0.1': '0', '1': '1', '+Inf': '1' }, count: '1', sum: '0.5' }])
+  })
+})
