@@ -72,8 +72,11 @@ export interface Tracer {
   spanUnder<T>(parent: SpanParent, name: string, fn: () => Promise<T> | T): Promise<T>
   /** Ends the current startup phase at now and starts `name`. */
   mark(name: string): void
-  /** Runs a command's body: spans started in it belong to it (the first command also ends startup). */
-  command<T>(name: string, body: () => Promise<T>): Promise<T>
+  /**
+   * Runs a command's body: spans started in it belong to it (the first command also ends startup).
+   * `run`: this run's number in the process (from 1), what its CommandRecord and spans carry.
+   */
+  command<T>(name: string, body: (run: number) => Promise<T>): Promise<T>
   /** The newest SPANS_KEPT spans that ended, in start order. */
   records(): SpanRecord[]
   /** Older spans left out of records() by a long-running process. */

@@ -8,6 +8,8 @@ import { redact } from './warn.js'
 /** A command still running (perf.run() between command:before and its end). */
 export interface InFlight {
   ctx: CommandContext
+  /** Its number among the process's commands (the tracer's). */
+  run: number
   stopPeak: () => number
   rssStart: number
   /** Still running when the event loop emptied ('beforeExit'): it can never finish. */

@@ -93,11 +93,14 @@ function exportSpans(api: OtelApi, report: PerfReport, serviceName: string, vers
     if (record.status === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR, message: record.error?.message ?? 'failed' })
     return { record, span }
   })
+  const byRun = new Map(commandSpans.flatMap(c => (c.record.run === undefined ? [] : [[c.record.run, c.span] as const])))
   const open: Array<{ record: SpanRecord; span: OtelSpan }> = []
   for (const record of [...report.spans].sort((a, b) => a.start - b.start)) {
-    // a span's parent: the open span it names, else its command (concurrent commands: the one it names)
+    // a span's parent: the open span it names in its command's run, else that run's command span
+    // (concurrent runs of one command, a service's requests, overlap: the run tells them apart); a
+    // run the report no longer holds (a long-running process keeps the newest) leaves it a root
     const parent = findParent(open, record)
-      ?? (commandSpans.find(c => c.record.name === record.command && contains(c.record, record)) ?? commandSpans.find(c => contains(c.record, record)))?.span
+      ?? (record.run !== undefined ? byRun.get(record.run) : commandOf(commandSpans, record))
     const span = start(record.name, record.start, parent, { 'unperf.kind': 'span', ...(record.command !== undefined && { 'unperf.command': record.command }) })
     if (record.status === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR })
     span.end(hrTime(record.start + record.duration))
@@ -114,9 +117,14 @@ function findParent(open: Array<{ record: SpanRecord; span: OtelSpan }>, record:
   if (record.depth === 0) return undefined
   for (let i = open.length - 1; i >= 0; i--) {
     const candidate = open[i]!
-    if (candidate.record.depth === record.depth - 1 && (record.parent === undefined || candidate.record.name === record.parent) && candidate.record.command === record.command && contains(candidate.record, record)) return candidate.span
+    if (candidate.record.depth === record.depth - 1 && (record.parent === undefined || candidate.record.name === record.parent) && candidate.record.command === record.command && candidate.record.run === record.run && contains(candidate.record, record)) return candidate.span
   }
   return undefined
+}
+
+/** A span started outside any command (no run): a command around it in time, as before runs were recorded. */
+function commandOf(commands: Array<{ record: CommandRecord; span: OtelSpan }>, record: SpanRecord): OtelSpan | undefined {
+  return (commands.find(c => c.record.name === record.command && contains(c.record, record)) ?? commands.find(c => contains(c.record, record)))?.span
 }
 
 function exportMetrics(api: OtelApi, report: PerfReport, serviceName: string, version: string): void {

@@ -171,10 +171,10 @@ class PerfInstance implements Perf {
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
     // spans started during this command belong to it; the first command also ends startup
-    return this._tracer.command(name, async () => {
+    return this._tracer.command(name, async (run) => {
       const start = now()
       const ctx: CommandContext = { name, argv: options.argv ?? process.argv.slice(2), startTime: start, perf: this, data: {} }
-      const flight: InFlight = { ctx, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
+      const flight: InFlight = { ctx, run, stopPeak: this.memory.trackPeak(), rssStart: this.memory.lastRss }
       // a process.exit() or a fatal error inside fn skips the finally below: _closeSync records it
       this._inFlight.add(flight)
       this._loopEnd.commandStarted()
@@ -204,7 +204,7 @@ class PerfInstance implements Perf {
   }
 
   /** Record one finished run of a command; the result `command:after` gets. */
-  private _record({ ctx, stopPeak, rssStart }: InFlight, status: CommandResult['status'], failure: unknown): CommandResult {
+  private _record({ ctx, run, stopPeak, rssStart }: InFlight, status: CommandResult['status'], failure: unknown): CommandResult {
     const { name, startTime: start } = ctx
     const memoryPeak = stopPeak()
     const result: CommandResult = {
@@ -215,7 +215,7 @@ class PerfInstance implements Perf {
     this._log.add({
       // the name as report.json, history, metrics labels and OTel record it: a credential in it
       // (`perf.run(\`GET ${url}\`)` with a token in the url) redacted, as in error messages
-      name: redact(name), status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
+      name: redact(name), run, status, start, duration: result.duration, memoryDelta: result.memoryDelta, memoryPeak,
       ...(failure !== undefined && { error: errorSummary(failure) }),
     })
     return result

@@ -21,31 +21,37 @@ import type { SpanRecord, StartupPhase } from './types.js'
 
 /**
  * Span i (its number since the tracer began) lives in `data[(i - base) * STRIDE ...]` (a growable
- * Float64Array: start, duration, depth, parent number or -1, status), its name, its parent's and its
+ * Float64Array: start, duration, depth, parent number or -1, status, its command's run number or 0),
+ * its name, its parent's and its
  * command's in `names[i - base]`, `parents[i - base]`, `commands[i - base]`: a span allocates nothing
  * until records() (a command name per request is held by its spans only, never by an ever-growing table).
  */
-const STRIDE = 5
+const STRIDE = 6
 const OK = 1
 const ERROR = 2
 
 /**
  * Spans kept for the report and the trace: the newest. A long-running process (a service with
  * spans in every request) drops older ones in batches, once twice as many are held, so the tracer
- * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB); `dropped` counts them. A span still open when
+ * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB, measured before a span held its run: 8 bytes more each); `dropped` counts them. A span still open when
  * it is dropped (a server-long span) still ends, and still names the parent of the spans it starts.
  */
 export const SPANS_KEPT = 10_000
 
-/** Where new spans go: the open spans (numbers) and the command's name. */
-interface Lane { stack: number[]; command: string | undefined }
+/**
+ * Where new spans go: the open spans (numbers), the command's name and its run (its number among
+ * the process's commands, from 1): concurrent runs of one command (a service's requests) tell their
+ * spans apart by it.
+ */
+interface Lane { stack: number[]; command: string | undefined; run: number }
 
 export function createTracer(): Tracer {
   const names: string[] = []
   const parents: Array<string | undefined> = []
   let data = new Float64Array(256 * STRIDE)
   const commands: Array<string | undefined> = []
-  const main: Lane = { stack: [], command: undefined }
+  const main: Lane = { stack: [], command: undefined, run: 0 }
+  let runs = 0
   // created by the first command that overlaps another (see above)
   let lanes: AsyncLocalStorage<Lane> | undefined
   let running = 0
@@ -110,6 +116,8 @@ export function createTracer(): Tracer {
       if (parent !== undefined) record.parent = redact(parent)
       const command = commands[i - base]
       if (command !== undefined) record.command = redact(command)
+      const run = data[at + 5]!
+      if (run > 0) record.run = run
       list.push(record)
     }
     return list
@@ -179,7 +187,8 @@ export function createTracer(): Tracer {
       data[at++] = 0
       data[at++] = depth
       data[at++] = depth > 0 ? stack[depth - 1]! : -1
-      data[at] = 0
+      data[at++] = 0
+      data[at] = l.run
       commands.push(l.command)
       stack.push(i)
       let result: Promise<T> | T
@@ -211,20 +220,22 @@ export function createTracer(): Tracer {
       if (startupEnd === undefined) marks.push({ name, at: now() })
     },
 
-    command<T>(name: string, body: () => Promise<T>): Promise<T> {
+    command<T>(name: string, body: (run: number) => Promise<T>): Promise<T> {
       if (startupEnd === undefined) startupEnd = now()
+      const run = ++runs
       running++
       const ended = () => { running-- }
       if (lanes === undefined && running === 1) {
         // one command at a time: the main lane
         main.command = name
-        const done = () => { ended(); main.command = undefined }
-        return body().then(value => { done(); return value }, (error: unknown) => { done(); throw error })
+        main.run = run
+        const done = () => { ended(); main.command = undefined; main.run = 0 }
+        return body(run).then(value => { done(); return value }, (error: unknown) => { done(); throw error })
       }
       // another command is running (or ran in a lane before): this one's own lane, its stack starting
       // from the spans open where it was called (a command awaited inside a span nests under it)
       lanes ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
-      return lanes.run({ stack: lane().stack.slice(), command: name }, body).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
+      return lanes.run({ stack: lane().stack.slice(), command: name, run }, body, run).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
     },
 
     records,

@@ -214,6 +214,8 @@ export interface SpanRecord {
   parent?: string
   /** The command running when the span started. */
   command?: string
+  /** That command's run (its CommandRecord's `run`): which of concurrent runs of one command. */
+  run?: number
   status: 'ok' | 'error'
 }
 export interface StartupPhase {
@@ -282,6 +284,8 @@ export interface BudgetResult {
 export interface CommandRecord extends Omit<CommandResult, 'error'> {
   /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number
+  /** This run's number among the process's commands (from 1); its spans carry it as `run`. */
+  run?: number
   error?: { name: string; message: string }
 }
 /** One command over every run of a process (report.commandStats). */

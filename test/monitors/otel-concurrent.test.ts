@@ -1,0 +1,59 @@
+/**
+ * A service timing each request with perf.run('GET /item'): the requests overlap, all under one
+ * command name, and each request's spans must arrive under its own command span in the host's
+ * OpenTelemetry SDK (the real one, an in-memory exporter), not under whichever run of the same
+ * name happens to enclose them in time.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { trace } from '@opentelemetry/api'
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createPerf } from '../../src/runtime/perf.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const REQUESTS = 40
+
+describe('OpenTelemetry export of concurrent runs of one command', () => {
+  const exporter = new InMemorySpanExporter()
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }))
+  afterAll(() => { trace.disable() })
+
+  it("each request's spans (same names in every request) nest under that request's own command span", async () => {
+    const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: {
+      cache: { enabled: false }, report: { console: false, dir: './.perf' }, monitors: { interval: '1h', opentelemetry: true },
+    } })
+    // staggered starts and a tail of work after the spans: a later request's spans lie inside an
+    // earlier request's time span, as in a service under load
+    await Promise.all(Array.from({ length: REQUESTS }, (_, i) => perf.run('GET /item', async () => {
+      await sleep(i % 10)
+      await perf.span('load', async () => {
+        await sleep(1 + (i * 7) % 5)
+        await perf.span(`db ${i}`, () => sleep(2))
+      })
+      await perf.span(`render ${i}`, () => sleep(1))
+      await sleep(30 - (i % 10))
+    })))
+    const report = await perf.close()
+    expect(new Set(report.commands.map(c => c.run)).size).toBe(REQUESTS)
+
+    const spans = exporter.getFinishedSpans()
+    const byId = new Map(spans.map(s => [s.spanContext().spanId, s]))
+    const parent = (s: ReadableSpan) => byId.get(s.parentSpanContext?.spanId ?? '')
+    const named = (name: string) => spans.find(s => s.name === name)!
+    const commandOf = new Map<ReadableSpan, number>()
+    for (let i = 0; i < REQUESTS; i++) {
+      const load = parent(named(`db ${i}`))!
+      expect(load.name).toBe('load')
+      const command = parent(load)!
+      expect(command.name).toBe('command GET /item')
+      // render i ran in the same request: the same command span
+      expect(parent(named(`render ${i}`)), `render ${i}`).toBe(command)
+      expect(commandOf.has(command), `request ${i} shares its command span with request ${commandOf.get(command)}`).toBe(false)
+      commandOf.set(command, i)
+      expect(command.spanContext().traceId).toBe(named(`db ${i}`).spanContext().traceId)
+    }
+    // one command span per request, each the parent of exactly its request's 'load'
+    expect(commandOf.size).toBe(REQUESTS)
+    for (const load of spans.filter(s => s.name === 'load')) expect(commandOf.has(parent(load)!)).toBe(true)
+  })
+})
