@@ -96,9 +96,11 @@ function exportSpans(api: OtelApi, report: PerfReport, serviceName: string, vers
   const byRun = new Map(commandSpans.flatMap(c => (c.record.run === undefined ? [] : [[c.record.run, c.span] as const])))
   const open: Array<{ record: SpanRecord; span: OtelSpan }> = []
   for (const record of [...report.spans].sort((a, b) => a.start - b.start)) {
+    // a run the report no longer holds (a long-running process keeps its newest 1 000 runs, and
+    // 10 000 spans): its spans would each be a trace of their own, cut from their request
+    if (record.run !== undefined && !byRun.has(record.run)) continue
     // a span's parent: the open span it names in its command's run, else that run's command span
-    // (concurrent runs of one command, a service's requests, overlap: the run tells them apart); a
-    // run the report no longer holds (a long-running process keeps the newest) leaves it a root
+    // (concurrent runs of one command, a service's requests, overlap: the run tells them apart)
     const parent = findParent(open, record)
       ?? (record.run !== undefined ? byRun.get(record.run) : commandOf(commandSpans, record))
     const span = start(record.name, record.start, parent, { 'unperf.kind': 'span', ...(record.command !== undefined && { 'unperf.command': record.command }) })

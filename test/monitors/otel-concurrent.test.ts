@@ -7,17 +7,19 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { trace } from '@opentelemetry/api'
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const REQUESTS = 40
 
-describe('OpenTelemetry export of concurrent runs of one command', () => {
-  const exporter = new InMemorySpanExporter()
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }))
-  afterAll(() => { trace.disable() })
+// one global provider for the file (the API refuses a second registration)
+const exporter = new InMemorySpanExporter()
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }))
+afterAll(() => { trace.disable() })
+beforeEach(() => { exporter.reset() })
 
+describe('OpenTelemetry export of concurrent runs of one command', () => {
   it("each request's spans (same names in every request) nest under that request's own command span", async () => {
     const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: {
       cache: { enabled: false }, report: { console: false, dir: './.perf' }, monitors: { interval: '1h', opentelemetry: true },
@@ -55,5 +57,30 @@ describe('OpenTelemetry export of concurrent runs of one command', () => {
     // one command span per request, each the parent of exactly its request's 'load'
     expect(commandOf.size).toBe(REQUESTS)
     for (const load of spans.filter(s => s.name === 'load')) expect(commandOf.has(parent(load)!)).toBe(true)
+  })
+})
+
+describe('OpenTelemetry export of a long-running process', () => {
+  it('spans of runs older than the report keeps are not exported as traces cut from their request', async () => {
+    const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: {
+      cache: { enabled: false }, report: { console: false, dir: './.perf' }, monitors: { interval: '1h', opentelemetry: true },
+    } })
+    // 3 000 requests with 2 spans each: the report keeps the newest 1 000 runs and 6 000 spans (< 10 000)
+    for (let i = 0; i < 3000; i++) {
+      await perf.run('GET /item', () => perf.span('load', () => perf.span(`db ${i}`, () => i)))
+    }
+    const report = await perf.close()
+    expect(report.commandsDropped).toBeGreaterThan(0)
+    const kept = new Set(report.commands.map(c => c.run))
+    expect(report.spans.some(s => !kept.has(s.run))).toBe(true) // the report still has them
+
+    const spans = exporter.getFinishedSpans()
+    const commands = spans.filter(s => s.name === 'command GET /item')
+    expect(commands).toHaveLength(report.commands.length)
+    // every exported span of a request sits under its command: no root 'load' or 'db' traces
+    const byId = new Map(spans.map(s => [s.spanContext().spanId, s]))
+    const roots = spans.filter(s => !byId.has(s.parentSpanContext?.spanId ?? '')).map(s => s.name)
+    expect(new Set(roots)).toEqual(new Set(['command GET /item', 'startup']))
+    expect(spans.filter(s => s.name === 'load')).toHaveLength(report.commands.length)
   })
 })
