@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createMetricsRegistry } from '../../src/runtime/metrics/registry.js'
 import { emptySources } from '../monitors/_config.js'
 import { family, histogramSeries, parsePrometheus } from './_prom.js'
+import { readStrict } from './_strict-prom.js'
 
 /** Calls a metric's method as plain JavaScript would (no type checks): a user's wrong value. */
 const untyped = <T>(fn: T) => fn as unknown as (...args: unknown[]) => void
@@ -65,5 +66,45 @@ describe('perf.metrics: values and help that are not what the exposition holds',
     expect(text).not.toMatch(/ (undefined|00\.5|51)$/m)
     expect(family(parsePrometheus(text), 'app_depth').metrics).toEqual([{ value: '4', labels: { queue: 'a' } }, { value: 'NaN', labels: { queue: 'b' } }])
     expect(histogramSeries(text, 'app_lat_seconds')).toEqual([{ labels: {}, buckets: { '0.1': '0', '1': '1', '+Inf': '1' }, count: '1', sum: '0.5' }])
+  })
+})
+
+describe('perf.metrics: label values', () => {
+  it('an empty label value is the series without that label (Prometheus reads them as one): one line, not two', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const requests = metrics.counter('requests', 'Requests.', { labelNames: ['route', 'code'] })
+    requests.inc(1, { route: '', code: '200' })
+    requests.inc(2, { code: '200' })
+    requests.inc(1, { route: '/a', code: '' })
+    requests.inc(1, { route: '/a' })
+    const lat = metrics.histogram('lat_seconds', 'Latency.', { labelNames: ['route'], buckets: [1] })
+    lat.observe(0.5, { route: '' })
+    lat.observe(2)
+    const text = metrics.expose()
+    expect(readStrict(text).errors).toEqual([])
+    expect(text.split('\n').filter(l => l.startsWith('app_requests_total'))).toEqual([
+      'app_requests_total{code="200"} 3',
+      'app_requests_total{route="/a"} 2',
+    ])
+    expect(histogramSeries(text, 'app_lat_seconds')).toEqual([{ labels: {}, buckets: { '1': '1', '+Inf': '2' }, count: '2', sum: '2.5' }])
+  })
+})
+
+describe('the strict reader these tests use', () => {
+  it('finds what the format forbids (so a clean read means something)', () => {
+    const bad = [
+      '# HELP a_total A.', '# TYPE a_total counter', 'a_total{x="1"} 1', 'a_total{x="1"} 2', 'a_total{y="\\qz"} 1', 'a_total -1',
+      '# HELP g G.', '# TYPE g gauge', 'g undefined', 'orphan 1',
+      '# HELP h H.', '# TYPE h histogram', 'h_bucket{le="1"} 3', 'h_bucket{le="2"} 2', 'h_sum 1', 'h_count 2', '',
+    ].join('\n')
+    expect(readStrict(bad).errors).toEqual([
+      'line 4: series a_total[["x","1"]] appears twice',
+      "line 5: invalid escape '\\q' in a label value",
+      'line 6: counter a_total is -1',
+      "line 9: value 'undefined' is not a number",
+      'line 10: sample orphan outside its family (g)',
+      'h[]: no +Inf bucket last',
+      'h[]: buckets not cumulative',
+    ])
   })
 })

@@ -54,7 +54,8 @@ class MetricState {
     }
     for (const name of this.labelNames) {
       const value = labels[name]
-      if (value === undefined) continue
+      // an empty value is no label at all to Prometheus: `x{route=""}` beside `x` would be one series twice
+      if (value === undefined || value === '') continue
       ordered[name] = value
       key += `${name}\u0000${String(value)}\u0001`
     }
