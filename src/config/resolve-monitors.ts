@@ -18,11 +18,17 @@ function alertValue(r: Resolver, metric: string, value: unknown, path: string): 
 function resolveAlert(r: Resolver, metric: string, rule: AlertRule, path: string): ResolvedAlertRule {
   if (typeof rule !== 'object' || rule === null) return { above: alertValue(r, metric, rule, path), for: 0 }
   if (rule.above === undefined && rule.below === undefined) r.issue(path, '{ above } or { below } (or both)', rule)
-  return {
+  const resolved: ResolvedAlertRule = {
     ...(rule.above !== undefined && { above: alertValue(r, metric, rule.above, `${path}.above`) }),
     ...(rule.below !== undefined && { below: alertValue(r, metric, rule.below, `${path}.below`) }),
     for: rule.for === undefined ? 0 : r.duration(rule.for, `${path}.for`),
   }
+  // breached = above `above` OR below `below`: both with above < below is every value, an alert that
+  // never resolves (a band to stay inside is { above: high, below: low })
+  if (resolved.above !== undefined && resolved.below !== undefined && resolved.above < resolved.below) {
+    r.issue(`${path}.below`, `a threshold at most above (${resolved.above}): a value above 'above' or below 'below' fires, so with below > above every value does; to stay inside a band use { above: high, below: low }`, resolved.below)
+  }
+  return resolved
 }
 
 /**

@@ -1,4 +1,9 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { loadPerfConfig } from '../../src/config/load.js'
+import type { ConfigError } from '../../src/errors.js'
+import { tempDir } from '../helpers/tmp.js'
 import type { MonitorAlert } from '../../src/hooks/types.js'
 import { createAlertEvaluator } from '../../src/runtime/monitors/alerts.js'
 import { startMonitors } from '../../src/runtime/monitors/index.js'
@@ -49,5 +54,23 @@ describe('alerts', () => {
     expect(monitor.samples).toBe(4)
     await monitor.stop()
     expect(monitor.alerts()).toEqual(fired)
+  })
+
+  it('a rule with below above its above (every value breaches it: it would never resolve) is a config error naming it', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { monitors: { alerts: {
+      'eventLoop.p99': { above: '100ms', below: '200ms' },
+      'memory.rss': { above: '800MB', below: '10MB', for: '1m' },
+    } } }`)
+    const error = await loadPerfConfig({ cwd: dir, noSnapshot: true }).then(() => { throw new Error('expected a ConfigError') }, (e: ConfigError) => e)
+    expect(error.issues.map(i => i.message)).toEqual([
+      "perf.config.mjs: monitors.alerts['eventLoop.p99'].below: expected a threshold at most above (100): a value above 'above' or below 'below' fires, so with below > above every value does; to stay inside a band use { above: high, below: low }, got 200",
+    ])
+    // the band the second rule draws (outside 10 MB .. 800 MB fires) is fine
+    const band = tempDir()
+    writeFileSync(join(band, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(band, 'perf.config.mjs'), `export default { monitors: { alerts: { 'memory.rss': { above: '800MB', below: '10MB', for: '1m' } } } }`)
+    expect((await loadPerfConfig({ cwd: band, noSnapshot: true })).monitors.alerts).toEqual({ 'memory.rss': { above: 800_000_000, below: 10_000_000, for: 60_000 } })
   })
 })
