@@ -1,6 +1,7 @@
 /**
  * The monitors key: what is sampled, alert rules (thresholds in their metric's unit) and exporters.
  */
+import { NotShown } from '../errors.js'
 import { DEFAULTS } from './defaults.js'
 import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
@@ -46,6 +47,31 @@ function grouping(r: Resolver, input: Record<string, string> | undefined): Recor
   return out
 }
 
+/**
+ * What the schema lets through but the server could not serve as meant: an empty host listens on
+ * every interface (node reads '' as "unspecified"), a path without its leading '/' matches no
+ * request, '/healthz' hides the health endpoint.
+ */
+function checkServer(r: Resolver, host: string, path: string): void {
+  if (host.trim() === '') r.issue('monitors.prometheus.host', "a host to listen on ('127.0.0.1'; '0.0.0.0' for every interface, said explicitly)", host)
+  if (!path.startsWith('/') || path === '/healthz') {
+    r.issue('monitors.prometheus.path', path === '/healthz' ? "a path other than '/healthz' (the health endpoint's)" : "a path starting with '/' ('/metrics')", path)
+  }
+}
+
+/** The url is pushed to at close only: a bad one is a config error now, not a warning at the end of the run. */
+function checkPushgateway(r: Resolver, url: string): void {
+  let protocol: string | undefined
+  try {
+    protocol = new URL(url).protocol
+  } catch {
+    protocol = undefined
+  }
+  if (protocol === 'http:' || protocol === 'https:') return
+  // the url may hold credentials (user:pass@): its scheme is shown, never the rest
+  r.issue('monitors.prometheus.pushgateway', "an http:// or https:// url ('http://pushgateway:9091')", new NotShown(protocol ? `a url with the scheme '${protocol}' (rest not shown)` : 'an unparsable url (not shown)'))
+}
+
 export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMonitorsConfig {
   const m = input.monitors
   const d = DEFAULTS.monitors
@@ -54,9 +80,14 @@ export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMon
   for (const [metric, rule] of Object.entries(o.alerts ?? {})) alerts[metric] = resolveAlert(r, metric, rule, keyPath('monitors.alerts', metric))
   const p = o.prometheus
   let prometheus: ResolvedMonitorsConfig['prometheus'] = false
-  if (p && 'port' in p) prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }
-  else if (p && 'file' in p) prometheus = { file: r.path(p.file) }
-  else if (p && 'pushgateway' in p) prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf'), grouping: grouping(r, p.grouping) }
+  if (p && 'port' in p) {
+    prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }
+    checkServer(r, prometheus.host, prometheus.path)
+  } else if (p && 'file' in p) prometheus = { file: r.path(p.file) }
+  else if (p && 'pushgateway' in p) {
+    prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf'), grouping: grouping(r, p.grouping) }
+    checkPushgateway(r, p.pushgateway)
+  }
   const otel = o.opentelemetry
   return {
     enabled: m === undefined ? false : (o.enabled ?? true),

@@ -57,6 +57,16 @@ describe('unperf monitor', () => {
     expect(child.stderr()).toMatch(/--interval expects a duration like '1s' or ms, got '10 parsecs'/)
   }, 30_000)
 
+  it("an empty --host (node would listen on every interface) is a usage error, exit 2, nothing served", async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'acme-cli', version: '1.0.0' }))
+    // the built CLI (npm run build), as a user runs it: its exit code for a usage error
+    const child = runNode(fileURLToPath(new URL('../../bin/unperf.mjs', import.meta.url)), {}, { cwd, args: ['monitor', '--serve', '--host', '', '--port', '0', '--count', '1', '--cwd', cwd] })
+    expect(await child.exited, child.stderr()).toEqual({ code: 2, signal: null })
+    expect(child.stderr()).toMatch(/--host expects a host to listen on \('127\.0\.0\.1'; '0\.0\.0\.0' for every interface\), got ''/)
+    expect(child.stderr()).not.toMatch(/serving/)
+  }, 30_000)
+
   // util-linux `script` gives the child a real pseudo-terminal
   const hasScript = spawnSync('script', ['--version']).status === 0
   it.runIf(hasScript)('on a TTY it redraws a table each interval', async () => {

@@ -33,6 +33,8 @@ export default defineCommand({
     if (args.interval !== undefined && interval === undefined) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
     const port = args.port === undefined ? undefined : Number(args.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port expects a port number, got '${args.port}'`)
+    // '' would listen on every interface (node reads it as "unspecified"): say 0.0.0.0 for that
+    if (args.host !== undefined && args.host.trim() === '') throw new UsageError("--host expects a host to listen on ('127.0.0.1'; '0.0.0.0' for every interface), got ''")
     const count = args.count === undefined ? Infinity : Number(args.count)
     if (!(count === Infinity || (Number.isInteger(count) && count >= 1))) throw new UsageError(`--count expects a positive integer, got '${args.count}'`)
 
