@@ -69,6 +69,25 @@ describe('perf.metrics: values and help that are not what the exposition holds',
   })
 })
 
+describe('perf.metrics: options given in the wrong shape', () => {
+  it("labelNames: 'route' (a string, not an array) throws instead of dropping every series' labels", () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const options = { labelNames: 'route' } as unknown as { labelNames: string[] }
+    expect(() => metrics.counter('requests', 'Requests.', options)).toThrow(expect.objectContaining({
+      code: 'E_METRIC', message: `[unperf] metric 'app_requests_total': labelNames must be an array of label names (['route']), got "route"`,
+    }))
+    expect(() => metrics.gauge('depth', 'Depth.', options)).toThrow(/metric 'app_depth': labelNames must be an array/)
+    expect(() => metrics.histogram('lat', 'Latency.', { buckets: '0.1,1' as unknown as number[] })).toThrow(/histogram 'app_lat': buckets must be an array of upper bounds \(\[0\.1, 1, 10\]\), got "0\.1,1"/)
+    // declared right, the routes are series of their own
+    const requests = metrics.counter('requests', 'Requests.', { labelNames: ['route'] })
+    requests.inc(1, { route: '/a' })
+    requests.inc(1, { route: '/b' })
+    expect(family(parsePrometheus(metrics.expose()), 'app_requests_total').metrics).toEqual([
+      { value: '1', labels: { route: '/a' } }, { value: '1', labels: { route: '/b' } },
+    ])
+  })
+})
+
 describe('perf.metrics: label values', () => {
   it('an empty label value is the series without that label (Prometheus reads them as one): one line, not two', () => {
     const metrics = createMetricsRegistry('app', emptySources())

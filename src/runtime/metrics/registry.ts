@@ -122,6 +122,7 @@ export class MetricsRegistry implements PerfMetrics {
   histogram(name: string, help: string, options: { labelNames?: string[]; buckets?: number[] } = {}): Histogram {
     const full = this._name(name)
     const buckets = options.buckets ?? DEFAULT_BUCKETS
+    if (!Array.isArray(buckets)) throw new MetricError(`histogram '${full}': buckets must be an array of upper bounds ([0.1, 1, 10]), got ${shown(buckets)}`)
     if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!))) {
       throw new MetricError(`histogram '${full}': buckets must be finite and strictly increasing, got [${buckets.join(', ')}]`)
     }
@@ -151,6 +152,8 @@ export class MetricsRegistry implements PerfMetrics {
   private _register(name: string, help: string, type: MetricType, labelNames: readonly string[], buckets: readonly number[]): MetricState {
     // checked here, not at the first scrape: a bad help would fail every scrape (and the textfile) after
     if (typeof help !== 'string') throw new MetricError(`metric '${name}': help must be a string (what the metric measures), got ${shown(help)}`)
+    // a string would pass as its characters (labels r, o, u, ...) and every series would lose its labels
+    if (!Array.isArray(labelNames)) throw new MetricError(`metric '${name}': labelNames must be an array of label names (['route']), got ${shown(labelNames)}`)
     for (const label of labelNames) {
       if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new MetricError(`metric '${name}': invalid label name '${label}'`)
     }
