@@ -59,6 +59,8 @@ export interface SpanParent {
   /** the depth of its children (0 when it is the top level) */
   readonly depth: number
   readonly command: string | undefined
+  /** its command's run (0 outside any command) */
+  readonly run: number
 }
 export interface Tracer {
   /** Times fn; nested spans record their parent and depth. */

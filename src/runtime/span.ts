@@ -124,7 +124,7 @@ export function createTracer(): Tracer {
   }
 
   /** Starts span number count (returned): its slot, name, parent and command. */
-  const open = (name: string, depth: number, parent: number, parentName: string | undefined, command: string | undefined): number => {
+  const open = (name: string, depth: number, parent: number, parentName: string | undefined, command: string | undefined, run: number): number => {
     const i = count++
     if ((i - base) * STRIDE + STRIDE > data.length) {
       if (i - base >= 2 * SPANS_KEPT) compact()
@@ -141,7 +141,8 @@ export function createTracer(): Tracer {
     data[at++] = 0
     data[at++] = depth
     data[at++] = parent
-    data[at] = 0
+    data[at++] = 0
+    data[at] = run
     commands.push(command)
     return i
   }
@@ -163,7 +164,7 @@ export function createTracer(): Tracer {
   }
 
   /** The lane of spans started under an explicit parent: never on a stack (finish() finds nothing to pop). */
-  const detached: Lane = { stack: [], command: undefined }
+  const detached: Lane = { stack: [], command: undefined, run: 0 }
 
   return {
     // the hot path: kept inline (open() and time() are spanUnder's, the same steps)
@@ -209,11 +210,11 @@ export function createTracer(): Tracer {
       const l = lane()
       const depth = l.stack.length
       const index = depth > 0 ? l.stack[depth - 1]! : -1
-      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command }
+      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command, run: l.run }
     },
 
     spanUnder<T>(parent: SpanParent, name: string, fn: () => Promise<T> | T): Promise<T> {
-      return time(fn, open(name, parent.depth, parent.index, parent.name, parent.command), detached)
+      return time(fn, open(name, parent.depth, parent.index, parent.name, parent.command, parent.run), detached)
     },
 
     mark(name: string): void {

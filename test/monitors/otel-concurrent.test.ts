@@ -60,6 +60,38 @@ describe('OpenTelemetry export of concurrent runs of one command', () => {
   })
 })
 
+describe('OpenTelemetry export of concurrent runs with graphs', () => {
+  it("a graph's tasks (spans started under an explicit parent) carry their run and nest under their own request", async () => {
+    const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: {
+      cache: { enabled: false }, report: { console: false, dir: './.perf' }, monitors: { interval: '1h', opentelemetry: true },
+    } })
+    await Promise.all(Array.from({ length: 8 }, (_, i) => perf.run('POST /build', () => perf.graph({
+      [`schema ${i}`]: { run: () => sleep(5 + i) },
+      [`emit ${i}`]: { deps: [`schema ${i}`], run: () => sleep(10) },
+    }))))
+    const report = await perf.close()
+    for (let i = 0; i < 8; i++) {
+      const task = report.spans.find(s => s.name === `emit ${i}`)!
+      expect(task.run, `emit ${i}`).toBe(report.spans.find(s => s.name === `schema ${i}`)!.run)
+      expect(task.run).toBeGreaterThan(0)
+    }
+    const spans = exporter.getFinishedSpans()
+    const byId = new Map(spans.map(s => [s.spanContext().spanId, s]))
+    const rootOf = (s: ReadableSpan): ReadableSpan => {
+      const parent = byId.get(s.parentSpanContext?.spanId ?? '')
+      return parent ? rootOf(parent) : s
+    }
+    const commands = new Set<ReadableSpan>()
+    for (let i = 0; i < 8; i++) {
+      const root = rootOf(spans.find(s => s.name === `emit ${i}`)!)
+      expect(root.name).toBe('command POST /build')
+      expect(rootOf(spans.find(s => s.name === `schema ${i}`)!)).toBe(root)
+      commands.add(root)
+    }
+    expect(commands.size).toBe(8)
+  })
+})
+
 describe('OpenTelemetry export of a long-running process', () => {
   it('spans of runs older than the report keeps are not exported as traces cut from their request', async () => {
     const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: {
