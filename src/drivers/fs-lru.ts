@@ -109,11 +109,13 @@ export class FsLru {
         const file = this._base + name
         let st: fs.Stats | undefined
         if (sync) {
-          try { st = fs.statSync(file, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
+          try { st = fs.lstatSync(file, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
         } else {
-          st = await fsp.stat(file).catch(() => undefined)
+          st = await fsp.lstat(file).catch(() => undefined)
         }
-        if (!st) continue
+        // a symlink, directory or FIFO under an entry's name is no entry (its target's size is not
+        // this dir's); a read or prune removes it
+        if (!st?.isFile()) continue
         // not atime: our own scans (prune, verify, keys) read files and relatime would count them
         // this process's own use on its own clock; an mtime well past it is another process's later write
         const ours = Math.max(this._touched.get(name) ?? 0, this._writtenBeforeLoad.get(name) ?? 0)

@@ -8,7 +8,8 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeEntry, readHeader } from './envelope.js'
-import { removeStrayDir, type FsDir } from './fs-dir.js'
+import { type FsDir } from './fs-dir.js'
+import { readEntryFileAsync, removeNonFile } from './_fs-io.js'
 import { isEntryName } from './fs-lru.js'
 import { encodeFileName, SUFFIX } from './fs-names.js'
 import { isLive } from './types.js'
@@ -30,9 +31,9 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
       continue
     }
     if (!name.endsWith(SUFFIX)) continue
-    const data = await fsp.readFile(file).catch(() => undefined)
+    const data = await readEntryFileAsync(file).catch(() => undefined)
     if (!data) {
-      if (removeStrayDir(file)) {
+      if (removeNonFile(file)) {
         files.lru.forget(name)
         removed.push({ key: name, reason: 'corrupt', size: 0 })
       }
@@ -147,9 +148,9 @@ export async function verifyDir(files: FsDir) {
   const corrupt: string[] = []
   const names = (await files.settleAsides(await files.list())).filter(isEntryName)
   for (const name of names) {
-    const data = await fsp.readFile(join(files.dir, name)).catch(() => undefined)
+    const data = await readEntryFileAsync(join(files.dir, name)).catch(() => undefined)
     if (!data) {
-      if (removeStrayDir(join(files.dir, name))) {
+      if (removeNonFile(join(files.dir, name))) {
         files.lru.forget(name)
         corrupt.push(name)
       }

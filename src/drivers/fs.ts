@@ -21,10 +21,10 @@ import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
-import { readEntryFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
+import { isNotAFile, readEntryFile, removeNonFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { checkDirSafe } from './fs-safety.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
-import { ensureDir, FsDir, removeStrayDir } from './fs-dir.js'
+import { ensureDir, FsDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
@@ -84,16 +84,12 @@ export class FsTier implements Tier {
     try {
       data = await readEntryFile(this._base + name, known?.size)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
-        // not a tier failure: one stray directory must not cost the namespace its fs tier
-        removeStrayDir(this._base + name)
-        this._lru.forget(name)
-        throw new CorruptEntryError(key, 'a directory where the entry file should be')
-      }
+      if (isNotAFile(error)) this._notAFile(key, name, error)
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error
       // another process may be rewriting it (its old value aside); looking again is worth more
       // for a key the index knows
       const found = await readAside(this._base + name, this._base + asideName(name), known?.size, known ? 3 : 1)
+        .catch(again => isNotAFile(again) ? this._notAFile(key, name, again) : Promise.reject(again))
       if (!found) return null
       data = found.data
       if (found.restored) this._lru.found(name, data.length, 0)
@@ -110,6 +106,19 @@ export class FsTier implements Tier {
     }
     this._lru.touched(name)
     return entry
+  }
+
+  /**
+   * Not a tier failure: one stray directory, symlink or FIFO under an entry's name must not cost
+   * the namespace its fs tier (and a symlink is never followed: it could lead to another
+   * namespace's entry). Removed; a corrupt entry (a miss, reported).
+   */
+  private _notAFile(key: string, name: string, error: unknown): never {
+    removeNonFile(this._base + name)
+    this._lru.forget(name)
+    const code = (error as NodeJS.ErrnoException).code
+    const what = code === 'EISDIR' ? 'a directory' : code === 'ELOOP' ? 'a symlink' : 'a FIFO or socket'
+    throw new CorruptEntryError(key, `${what} where the entry file should be`)
   }
 
   async getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]> {
