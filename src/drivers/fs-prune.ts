@@ -48,8 +48,10 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
       removed.push({ key: header.key, reason: 'expired', size: data.length })
     }
   }
-  // after a run of the size limit in progress (its evictions are reported by the write that started it)
+  // after a run of the size limit in progress (its evictions are reported by the write that started it),
+  // on the dir as it is now: the index knows only this process's writes since it was built
   await limited(files)
+  await files.lru.refresh(0)
   removed.push(...(await enforceMaxBytes(files, maxBytes)))
   return removed
 }
@@ -113,6 +115,8 @@ export function limited(files: FsDir): Promise<void> {
 
 async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]): Promise<void> {
   const lru = files.lru
+  // other processes' writes since the index was built count too (a long-running process)
+  await lru.refresh()
   const index = await lru.load()
   // entries written during a pass are not in its order: pass again while over (each pass removes
   // at least one entry or stops)

@@ -287,6 +287,7 @@ export class FsTier implements Tier {
   /** Once the size limit's run in progress (after writes, in the background) is done: within maxSize. */
   async stats() {
     await limited(this._files)
+    await this._lru.refresh()
     const index = await this._lru.load()
     return { entries: index.size, bytes: this._lru.bytes }
   }
