@@ -5,7 +5,7 @@
  * prune(); never followed (no other namespace's value is served), never a hang.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, lstatSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
+import { chmodSync, existsSync, lstatSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -165,4 +165,33 @@ describe('a FIFO under an entry name', () => {
     expect(readdirSync(own).filter(n => n.endsWith('.e'))).toEqual(['ok.e'])
   }, 60_000)
 
+  it.skipIf(!hasMkfifo)("FIFOs under the cache's marker names (.budget, .last-scope-prune, .last-used, .swept): a run in a child process writes, reads and exits, no hang", async () => {
+    const dir = tempDir('unperf-nf-')
+    const cwd = tempDir('unperf-nf-cwd-')
+    const { m, cache } = buildManager({ driver: 'fs', dir, cwd })
+    await cache.set('a', 1)
+    await cache.prune()
+    await m.close()
+    const scope = join(dir, readdirSync(dir).find(n => n.startsWith('s_'))!)
+    const markers = [join(scope, '.budget'), join(dir, '.last-scope-prune'), join(scope, '.last-used'), join(scope, 'n-default', '.swept')]
+    // two days old: the next run reads each and writes each again (.last-used, .swept are rewritten hourly)
+    const old = new Date(Date.now() - 2 * 86_400_000)
+    for (const f of markers) {
+      rmSync(f, { force: true })
+      expect(spawnSync('mkfifo', [f]).status).toBe(0)
+      utimesSync(f, old, old)
+    }
+    const script = `const { buildManager } = await import(${JSON.stringify(lib)})
+      const { m, cache } = buildManager({ driver: 'fs', dir: ${JSON.stringify(dir)}, cwd: ${JSON.stringify(cwd)} })
+      await cache.set('b', 2)
+      const b = await cache.get('b')
+      const a = await cache.get('a')
+      await cache.prune()
+      await m.close()
+      console.log(JSON.stringify({ a, b }))`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: libDir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' })
+    expect(r.signal, 'the child hung on a FIFO and was killed').toBeNull()
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ a: 1, b: 2 })
+  }, 60_000)
 })
