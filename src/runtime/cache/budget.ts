@@ -37,7 +37,7 @@ const NAMESPACE_DIR = 'n-'
 async function namespaceOfDir(dir: string): Promise<string> {
   const name = basename(dir)
   return name.startsWith(`${NAMESPACE_DIR}~`)
-    ? (await Promise.resolve().then(() => readFileNoFollowSync(join(dir, NAMESPACE_MARKER))).catch(() => name))
+    ? (await Promise.resolve().then(() => readFileNoFollowSync(join(dir, NAMESPACE_MARKER)) || name).catch(() => name))
     : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
 }
 
