@@ -41,7 +41,9 @@
  * and more promises per call.
  */
 import * as fs from 'node:fs'
+import { kMaxLength } from 'node:buffer'
 import { now } from '../runtime/clock.js'
+import { envelopeSize } from './envelope.js'
 
 const SCRATCH_BYTES = 128 * 1024
 /** Entries up to this size (known from the index, or unknown) are read synchronously: the reused buffer's size. */
@@ -237,6 +239,17 @@ export async function readEntryFile(path: string, sizeHint?: number): Promise<Bu
   return Buffer.isBuffer(rest) ? rest : readRest(rest.fd, rest.out, rest.have)
 }
 
+/**
+ * Whether a file of `size` bytes whose first bytes are `head` is worth reading whole: not when its
+ * header says the envelope has another size, or it is no envelope, or it is past what a Buffer can
+ * hold (a damaged or foreign file of gigabytes would be allocated whole, only to be found corrupt).
+ * Its first bytes alone then decode as the corrupt entry they are.
+ */
+function wholeFileWanted(head: Buffer, size: number): boolean {
+  const expected = envelopeSize(head)
+  return size < kMaxLength && (expected === undefined || expected === size)
+}
+
 /** A file read so far: its first `have` bytes in `out` (sized to the file), `fd` still open. */
 interface ReadSoFar { fd: number; out: Buffer; have: number }
 
@@ -251,7 +264,9 @@ function readStartSync(path: string, sizeHint: number | undefined): Buffer | Rea
     else { buf = scratch.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_BYTES); pooled = true }
     const n = fs.readSync(fd, buf, 0, buf.length, 0)
     if (n < buf.length) return pooled ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n)
-    const out = Buffer.allocUnsafe(Math.max(fs.fstatSync(fd).size, n) + 1)
+    const size = fs.fstatSync(fd).size
+    if (!wholeFileWanted(buf, size)) return Buffer.from(buf.subarray(0, n))
+    const out = Buffer.allocUnsafe(Math.max(size, n) + 1)
     buf.copy(out, 0, 0, n)
     fdOpen = false
     return { fd, out, have: n }
@@ -300,7 +315,9 @@ export async function readEntryFileAsync(path: string, sizeHint?: number): Promi
     const n = await read(fd, buf, 0, buf.length, 0)
     if (n < buf.length) return pooled ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n)
     // larger than the buffer: read the rest at its size (+1 byte: a short read is the end)
-    const out = Buffer.allocUnsafe(Math.max((await fstat(fd)).size, n) + 1)
+    const size = (await fstat(fd)).size
+    if (!wholeFileWanted(buf, size)) return Buffer.from(buf.subarray(0, n))
+    const out = Buffer.allocUnsafe(Math.max(size, n) + 1)
     buf.copy(out, 0, 0, n)
     fdOpen = false
     return await readRest(fd, out, n)
