@@ -22,7 +22,7 @@ import { dirname, join, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
 import { isNotAFile, readEntryFile, removeNonFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
-import { checkDirSafe } from './fs-safety.js'
+import { checkDirSafe, refuseSymlinkedDir } from './fs-safety.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
 import { ensureDir, FsDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
@@ -63,13 +63,16 @@ export class FsTier implements Tier {
     this._files = new FsDir(dir, this._base, this._lru)
   }
 
-  /** The dir and its two parents are safe (checkDirSafe), once per tier. */
+  /** The dir and its two parents are safe (checkDirSafe), the dir and its scope's no symlinks, once per tier. */
   private _checkSafe(): Promise<void> {
     return (this._safe ??= (async () => {
       // the dir, its scope and the cache root: checked at once, each dir once per process (twenty
       // plugin namespaces share their two parents: 22 stats, not 66 one after another)
       const dirs = [this.dir, dirname(this.dir), dirname(dirname(this.dir))]
       await Promise.all(dirs.map(checkDirSafe))
+      // the namespace dir and its scope's are unperf's own: never symlinks
+      refuseSymlinkedDir(this.dir)
+      refuseSymlinkedDir(dirname(this.dir))
       this._safeOk = true
     })())
   }
@@ -202,6 +205,7 @@ export class FsTier implements Tier {
   }
 
   async delete(key: string): Promise<boolean> {
+    if (!this._safeOk) await this._checkSafe()
     const name = encodeFileName(key)
     // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
     const known = this._lru.get(name)
@@ -221,6 +225,7 @@ export class FsTier implements Tier {
    * entry, readable and escaped names decoded without reading the file.
    */
   async keys(options?: KeysOptions): Promise<string[]> {
+    if (!this._safeOk) await this._checkSafe()
     const match = options?.match
     // a readable file name is its key: one that cannot match needs no read (a hashed one is read)
     const listed = await this._files.names()
@@ -245,6 +250,7 @@ export class FsTier implements Tier {
   }
 
   async clear(): Promise<number> {
+    if (!this._safeOk) await this._checkSafe()
     const all = await this._files.list()
     // asides first (a reader would take one for its missing entry); one without its entry is a value too
     const asides = all.filter(n => asideOf(n) !== undefined)
@@ -257,7 +263,8 @@ export class FsTier implements Tier {
 
   // --- scans of the dir (fs-prune.ts) ---
 
-  prune(maxBytes: number, now: number) {
+  async prune(maxBytes: number, now: number) {
+    if (!this._safeOk) await this._checkSafe()
     return pruneDir(this._files, maxBytes, now)
   }
 
@@ -280,7 +287,8 @@ export class FsTier implements Tier {
     return evictNames(this._files, names)
   }
 
-  verify() {
+  async verify() {
+    if (!this._safeOk) await this._checkSafe()
     return verifyDir(this._files)
   }
 

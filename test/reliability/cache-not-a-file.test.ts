@@ -117,6 +117,34 @@ describe('symlinks under entry names', () => {
   })
 })
 
+describe('a symlinked namespace dir', () => {
+  it("is refused: no other namespace's entry is read, nothing in it is written, listed, cleared or pruned; the warning names the dir", async () => {
+    const dir = tempDir('unperf-nf-')
+    const cwd = tempDir('unperf-nf-cwd-')
+    const { m, cache } = buildManager({ driver: 'fs', dir, cwd })
+    await cache.set('token', 'mine')
+    await cache.namespace('secrets').set('token', 'from secrets')
+    await m.close()
+    const own = nsDir(dir, 'default')
+    const secrets = nsDir(dir, 'secrets')
+    rmSync(own, { recursive: true })
+    symlinkSync(secrets, own)
+    const fresh = buildManager({ driver: 'fs', dir, cwd })
+    const codes: string[] = []
+    fresh.hooks.hook('cache:error', (e: { code: string }) => { codes.push(e.code) })
+    expect(await fresh.cache.get('token')).toBeNull()
+    expect(await fresh.cache.keys()).toEqual([])
+    await fresh.cache.set('other', 1)
+    await fresh.cache.clear()
+    await fresh.cache.prune()
+    expect(readdirSync(secrets).filter(n => n.endsWith('.e'))).toEqual(['token.e'])
+    expect(await fresh.cache.namespace('secrets').get('token')).toBe('from secrets')
+    expect(codes.length).toBeGreaterThan(0)
+    expect(fresh.warnings.join('\n')).toContain(`refusing the cache dir ${own}: it is a symlink`)
+    await fresh.m.close()
+  })
+})
+
 describe('a FIFO under an entry name', () => {
   let lib: string
   let libDir: string
