@@ -35,7 +35,10 @@ const realDirs = new Set<string>()
  */
 export function refuseSymlinkedDir(dir: string): void {
   if (realDirs.has(dir)) return
-  const st = fs.lstatSync(dir, { throwIfNoEntry: false })
+  // a path through a file (ENOTDIR) or a dir we may not search: nothing there to refuse (the
+  // tier's calls fail and say so)
+  let st: fs.Stats | undefined
+  try { st = fs.lstatSync(dir, { throwIfNoEntry: false }) } catch { return }
   if (st?.isSymbolicLink()) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: it is a symlink (unperf makes its scope and namespace dirs itself, and a link there could lead to another namespace's entries); remove it`)
   if (st) realDirs.add(dir)
 }
