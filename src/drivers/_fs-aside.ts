@@ -27,7 +27,7 @@
  *   Writes of one process never meet: while one holds the aside, another renames over the entry.
  */
 import * as fs from 'node:fs'
-import { link, readEntryFile, readEntryFileAsync, unlink } from './_fs-io.js'
+import { isNotAFile, link, readEntryFile, readEntryFileAsync, removeNonFile, unlink } from './_fs-io.js'
 
 const ASIDE = '.aside'
 
@@ -49,6 +49,14 @@ const isMissing = (error: unknown) => {
 function orMissing(error: unknown): undefined {
   if (isMissing(error)) return undefined
   throw error
+}
+
+/** For an aside: missing, or not a regular file (a directory, a symlink, a FIFO: removed, never followed) = no aside. */
+function asideMissing(aside: string) {
+  return (error: unknown): undefined => {
+    if (isNotAFile(error)) { removeNonFile(aside); return undefined }
+    return orMissing(error)
+  }
 }
 
 /**
@@ -77,7 +85,7 @@ export async function readAside(file: string, aside: string, sizeHint?: number, 
   for (let look = 0; look < looks; look++) {
     if (fs.existsSync(aside)) {
       looks = SEEN_LOOKS
-      const data = await readEntryFile(aside).catch(orMissing)
+      const data = await readEntryFile(aside).catch(asideMissing(aside))
       if (data) return { data, restored: linkSync(aside, file) }
     }
     if (fs.existsSync(file)) {
@@ -87,7 +95,7 @@ export async function readAside(file: string, aside: string, sizeHint?: number, 
     }
   }
   for (let round = 1; round < rounds; round++) {
-    const data = await readEntryFileAsync(aside).catch(orMissing)
+    const data = await readEntryFileAsync(aside).catch(asideMissing(aside))
     if (data) return { data, restored: await link(aside, file).then(() => true, () => false) }
     const again = await readEntryFileAsync(file, sizeHint).catch(orMissing)
     if (again) return { data: again, restored: false }
@@ -114,6 +122,8 @@ function linkSync(from: string, to: string): boolean {
  * a file system without hard links it stays (readers still find it; delete and clear remove it).
  */
 export async function settleAside(aside: string, file: string): Promise<boolean> {
+  // a directory, symlink or FIFO under an aside's name was never a value: removed, not linked back
+  if (removeNonFile(aside)) return false
   let restored = false
   try {
     await link(aside, file)

@@ -41,7 +41,9 @@
  * and more promises per call.
  */
 import * as fs from 'node:fs'
+import { kMaxLength } from 'node:buffer'
 import { now } from '../runtime/clock.js'
+import { envelopeSize } from './envelope.js'
 
 const SCRATCH_BYTES = 128 * 1024
 /** Entries up to this size (known from the index, or unknown) are read synchronously: the reused buffer's size. */
@@ -71,10 +73,46 @@ export function spentSync(start: number): void {
   }
 }
 
+/**
+ * How entry files are opened for reading: never through a symlink (ELOOP: an entry is a file the
+ * tier wrote, a link would serve another namespace's or scope's bytes, or any file's, as this
+ * key's), and never blocking (a FIFO where an entry should be would hold a sync open, so the whole
+ * process, forever; non-blocking it opens at once and its read fails: a corrupt entry). Windows
+ * has neither flag (0).
+ */
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
+
+/**
+ * An open or read error that says the entry's name holds something other than a regular file (a
+ * directory, a symlink, a FIFO with a writer, a socket): corrupt, to be removed, not a tier failure.
+ */
+export function isNotAFile(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  // ESPIPE: a positioned read of a FIFO (EAGAIN: one with a writer); ENXIO: opening a socket
+  return code === 'EISDIR' || code === 'ELOOP' || code === 'ESPIPE' || code === 'EAGAIN' || code === 'ENXIO'
+}
+
+/**
+ * Something other than a regular file where an entry (or its aside) should be: a directory, a
+ * symlink (never followed: the link goes, not what it points to), a FIFO, a socket. Never readable
+ * as an entry, so removed (rm never follows a symlink). true: it was one.
+ */
+export function removeNonFile(path: string): boolean {
+  try {
+    const st = fs.lstatSync(path)
+    if (st.isFile()) return false
+    if (st.isDirectory()) fs.rmSync(path, { recursive: true, force: true })
+    else fs.unlinkSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Reused read buffers: a sync read uses one and gives it back at once; reads through the pool may hold several, at most 4 kept. */
 const scratch: Buffer[] = []
 
-function open(path: string, flags: string, mode?: number): Promise<number> {
+function open(path: string, flags: string | number, mode?: number): Promise<number> {
   return new Promise((resolve, reject) => fs.open(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))))
 }
 
@@ -201,11 +239,22 @@ export async function readEntryFile(path: string, sizeHint?: number): Promise<Bu
   return Buffer.isBuffer(rest) ? rest : readRest(rest.fd, rest.out, rest.have)
 }
 
+/**
+ * Whether a file of `size` bytes whose first bytes are `head` is worth reading whole: not when its
+ * header says the envelope has another size, or it is no envelope, or it is past what a Buffer can
+ * hold (a damaged or foreign file of gigabytes would be allocated whole, only to be found corrupt).
+ * Its first bytes alone then decode as the corrupt entry they are.
+ */
+function wholeFileWanted(head: Buffer, size: number): boolean {
+  const expected = envelopeSize(head)
+  return size < kMaxLength && (expected === undefined || expected === size)
+}
+
 /** A file read so far: its first `have` bytes in `out` (sized to the file), `fd` still open. */
 interface ReadSoFar { fd: number; out: Buffer; have: number }
 
 function readStartSync(path: string, sizeHint: number | undefined): Buffer | ReadSoFar {
-  const fd = fs.openSync(path, 'r')
+  const fd = fs.openSync(path, READ_FLAGS)
   let buf: Buffer | undefined
   let pooled = false
   let fdOpen = true
@@ -215,7 +264,9 @@ function readStartSync(path: string, sizeHint: number | undefined): Buffer | Rea
     else { buf = scratch.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_BYTES); pooled = true }
     const n = fs.readSync(fd, buf, 0, buf.length, 0)
     if (n < buf.length) return pooled ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n)
-    const out = Buffer.allocUnsafe(Math.max(fs.fstatSync(fd).size, n) + 1)
+    const size = fs.fstatSync(fd).size
+    if (!wholeFileWanted(buf, size)) return Buffer.from(buf.subarray(0, n))
+    const out = Buffer.allocUnsafe(Math.max(size, n) + 1)
     buf.copy(out, 0, 0, n)
     fdOpen = false
     return { fd, out, have: n }
@@ -234,7 +285,7 @@ export async function readFileHead(path: string, max: number): Promise<Buffer> {
   if (syncTurn()) {
     const start = now()
     try {
-      const fd = fs.openSync(path, 'r')
+      const fd = fs.openSync(path, READ_FLAGS)
       try {
         return buf.subarray(0, fs.readSync(fd, buf, 0, max, 0))
       } finally {
@@ -244,7 +295,7 @@ export async function readFileHead(path: string, max: number): Promise<Buffer> {
       spentSync(start)
     }
   }
-  const fd = await open(path, 'r')
+  const fd = await open(path, READ_FLAGS)
   try {
     return buf.subarray(0, await read(fd, buf, 0, max, 0))
   } finally {
@@ -254,7 +305,7 @@ export async function readFileHead(path: string, max: number): Promise<Buffer> {
 
 /** readEntryFile through the thread pool: large entries, and readers that want to give other processes time (readAside's later looks). */
 export async function readEntryFileAsync(path: string, sizeHint?: number): Promise<Buffer> {
-  const fd = await open(path, 'r')
+  const fd = await open(path, READ_FLAGS)
   let buf: Buffer | undefined
   let pooled = false
   let fdOpen = true
@@ -264,7 +315,9 @@ export async function readEntryFileAsync(path: string, sizeHint?: number): Promi
     const n = await read(fd, buf, 0, buf.length, 0)
     if (n < buf.length) return pooled ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n)
     // larger than the buffer: read the rest at its size (+1 byte: a short read is the end)
-    const out = Buffer.allocUnsafe(Math.max((await fstat(fd)).size, n) + 1)
+    const size = (await fstat(fd)).size
+    if (!wholeFileWanted(buf, size)) return Buffer.from(buf.subarray(0, n))
+    const out = Buffer.allocUnsafe(Math.max(size, n) + 1)
     buf.copy(out, 0, 0, n)
     fdOpen = false
     return await readRest(fd, out, n)

@@ -147,6 +147,18 @@ export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: str
   return entry
 }
 
+/**
+ * The size a whole envelope must have, from its first bytes (at least the fixed header): a number
+ * for the current format, -1 for bytes that are no envelope at all, undefined when it cannot be
+ * told (the previous format, or fewer bytes than the header). For a reader of a file larger than
+ * its first read: a file of another size is damaged, and is not read whole to find that out.
+ */
+export function envelopeSize(head: Buffer): number | undefined {
+  if (head.length < HEAD) return undefined
+  if (head.compare(MAGIC, 0, 8, 0, 8) !== 0) return head.compare(MAGIC_V1, 0, 8, 0, 8) === 0 ? undefined : -1
+  return HEAD + head.readUInt32LE(40) + head.readUInt32LE(44) + head.readUInt32LE(48)
+}
+
 /** Only the header (for keys(), prune and info without decoding payloads). */
 export function readHeader(buf: Buffer): { key: string; expiresAt: number | null; staleFor: number } | undefined {
   if (buf.length >= 8 && buf.compare(MAGIC_V1, 0, 8, 0, 8) === 0) return readHeaderV1(buf)

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { asideName, asideOf, settleAside } from './_fs-aside.js'
-import { readFileHead } from './_fs-io.js'
+import { readEntryFileAsync, readFileHead, removeNonFile } from './_fs-io.js'
 import { readHeader } from './envelope.js'
 import { isEntryName, type FsLru } from './fs-lru.js'
 import { decodeFileName } from './fs-names.js'
@@ -17,17 +17,6 @@ export function ensureDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   // mkdir's mode is filtered by the umask: set it explicitly
   try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
-}
-
-/** A directory where an entry (or its aside) should be: never readable as one, so removed (rm never follows a symlink). true: it was one. */
-export function removeStrayDir(path: string): boolean {
-  try {
-    if (!fs.lstatSync(path).isDirectory()) return false
-    fs.rmSync(path, { recursive: true, force: true })
-    return true
-  } catch {
-    return false
-  }
 }
 
 /**
@@ -63,7 +52,7 @@ export class FsDir {
       const name = asideOf(file)
       if (name === undefined) { out.push(file); continue }
       if (!isEntryName(name) || !(await settleAside(join(this.dir, file), join(this.dir, name)))) {
-        removeStrayDir(join(this.dir, file))
+        removeNonFile(join(this.dir, file))
         continue
       }
       const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
@@ -116,7 +105,7 @@ export class FsDir {
   }
 
   private async _header(name: string) {
-    const data = await fsp.readFile(join(this.dir, name)).catch(() => undefined)
+    const data = await readEntryFileAsync(this.base + name).catch(() => undefined)
     return data ? readHeader(data) : undefined
   }
 }

@@ -18,6 +18,15 @@ export interface IndexEntry { size: number; access: number }
  */
 const SYNC_MAX = 64
 
+/**
+ * An index older than this is built again before the size limit is checked (refresh()): other
+ * processes' writes count within about a second in a long-running process. A CLI's run is over
+ * before (its index is built at first use: no second scan). Larger dirs wait 1 ms per entry, so
+ * rescans (an lstat, ~10–20 µs, per entry) take at most ~2 % of the time.
+ */
+const REFRESH_MIN_MS = 1000
+const REFRESH_MS_PER_ENTRY = 1
+
 /** How far a file's mtime (the kernel's coarse clock) may run ahead of this process's clock for the same event. */
 const MTIME_SLACK_MS = 10
 
@@ -47,6 +56,11 @@ export class FsLru {
    * 1–4 ms, behind), so an entry written a moment before another could look newer than it.
    */
   private readonly _writtenBeforeLoad = new Map<string, number>()
+  /** When the index was last built from the dir (runtime clock ms). */
+  private _loadedAt = 0
+  private _refreshing: Promise<void> | undefined
+  /** Entries this process wrote or removed while a refresh scanned the dir. */
+  private _changedDuringScan: Map<string, 'written' | 'removed'> | undefined
 
   /** `base`: the dir with its separator (entry paths by concatenation). */
   constructor(private readonly _dir: string, private readonly _base: string) {}
@@ -71,6 +85,7 @@ export class FsLru {
 
   /** This process wrote the entry. */
   written(name: string, size: number): void {
+    this._changedDuringScan?.set(name, 'written')
     if (!this._index) { this._writtenBeforeLoad.set(name, preciseNow()); return }
     const prev = this._index.get(name)
     if (prev) this.bytes -= prev.size
@@ -88,6 +103,7 @@ export class FsLru {
   /** An entry gone from the dir: out of the index and its bytes. */
   forget(name: string): void {
     this._writtenBeforeLoad.delete(name)
+    this._changedDuringScan?.set(name, 'removed')
     const idx = this._index?.get(name)
     if (idx) { this.bytes -= idx.size; this._index!.delete(name) }
   }
@@ -96,35 +112,80 @@ export class FsLru {
   load(): Promise<Map<string, IndexEntry>> {
     if (this._index) return Promise.resolve(this._index)
     return (this._loading ??= (async () => {
-      const index = new Map<string, IndexEntry>()
-      let bytes = 0
-      // sync readdir: the names' strings are made on this thread either way, what the pool would
-      // take off it is the getdents calls (~0.2 µs per entry); a small dir (a CLI's namespace):
-      // sync stats too, ~10 µs each where each round trip waited behind the loop (0.3–1 ms in a
-      // CLI's run); a large one's stats through the thread pool
-      let names: string[] = []
-      try { names = fs.readdirSync(this._dir).filter(isEntryName) } catch { /* no dir yet: empty */ }
-      const sync = names.length <= SYNC_MAX
-      for (const name of names) {
-        const file = this._base + name
-        let st: fs.Stats | undefined
-        if (sync) {
-          try { st = fs.statSync(file, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
-        } else {
-          st = await fsp.stat(file).catch(() => undefined)
-        }
-        if (!st) continue
-        // not atime: our own scans (prune, verify, keys) read files and relatime would count them
-        // this process's own use on its own clock; an mtime well past it is another process's later write
-        const ours = Math.max(this._touched.get(name) ?? 0, this._writtenBeforeLoad.get(name) ?? 0)
-        index.set(name, { size: st.size, access: st.mtimeMs > ours + MTIME_SLACK_MS ? st.mtimeMs : ours })
-        bytes += st.size
-      }
+      const { index, bytes } = await this._scan(name => Math.max(this._touched.get(name) ?? 0, this._writtenBeforeLoad.get(name) ?? 0))
       this._index = index
+      this._loadedAt = now()
       this._writtenBeforeLoad.clear()
       this.bytes = bytes
       return index
     })())
+  }
+
+  /**
+   * The index built again from the dir, when it was built more than `maxAgeMs` ago (default: see
+   * REFRESH_MIN_MS; any age: 0): other processes write and remove entries too, and an index that only follows
+   * this process's own writes lets the dir grow past maxSize while each process sees it under.
+   * This process's own access times stay (a file's mtime well past one is another process's later
+   * write); its writes and removals made during the scan win over what the scan saw.
+   */
+  async refresh(maxAgeMs = Math.max(REFRESH_MIN_MS, (this._index?.size ?? 0) * REFRESH_MS_PER_ENTRY)): Promise<void> {
+    const old = await this.load()
+    if (now() - this._loadedAt < maxAgeMs) return
+    if (this._refreshing) return this._refreshing
+    this._refreshing = (async () => {
+      const changed = this._changedDuringScan = new Map()
+      try {
+        const { index } = await this._scan(name => old.get(name)?.access ?? 0)
+        // this process's writes and removals during the scan win over what it saw
+        for (const [name, change] of changed) {
+          const entry = old.get(name)
+          if (change === 'written' && entry) index.set(name, entry)
+          else index.delete(name)
+        }
+        // and hits during the scan
+        for (const [name, entry] of index) entry.access = Math.max(entry.access, old.get(name)?.access ?? 0)
+        old.clear()
+        let bytes = 0
+        for (const [name, entry] of index) { old.set(name, entry); bytes += entry.size }
+        this.bytes = bytes
+        this._loadedAt = now()
+      } finally {
+        this._changedDuringScan = undefined
+        this._refreshing = undefined
+      }
+    })()
+    return this._refreshing
+  }
+
+  /** The dir's entries (readdir + lstat), with their access: the file's mtime, or this process's own later use (`ours`). */
+  private async _scan(ours: (name: string) => number): Promise<{ index: Map<string, IndexEntry>; bytes: number }> {
+    const index = new Map<string, IndexEntry>()
+    let bytes = 0
+    // sync readdir: the names' strings are made on this thread either way, what the pool would
+    // take off it is the getdents calls (~0.2 µs per entry); a small dir (a CLI's namespace):
+    // sync stats too, ~10 µs each where each round trip waited behind the loop (0.3–1 ms in a
+    // CLI's run); a large one's stats through the thread pool
+    let names: string[] = []
+    try { names = fs.readdirSync(this._dir).filter(isEntryName) } catch { /* no dir yet: empty */ }
+    const sync = names.length <= SYNC_MAX
+    for (const name of names) {
+      const file = this._base + name
+      let st: fs.Stats | undefined
+      if (sync) {
+        try { st = fs.lstatSync(file, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
+      } else {
+        st = await fsp.lstat(file).catch(() => undefined)
+      }
+      // a symlink, directory or FIFO under an entry's name is no entry (its target's size is not
+      // this dir's); a read or prune removes it
+      if (!st?.isFile()) continue
+      // not atime: our own scans (prune, verify, keys) read files and relatime would count them
+      // this process's own use on its own clock; an mtime well past it is another process's later write
+      const mine = ours(name)
+      index.set(name, { size: st.size, access: st.mtimeMs > mine + MTIME_SLACK_MS ? st.mtimeMs : mine })
+      bytes += st.size
+    }
+    return { index, bytes }
   }
 
   /**

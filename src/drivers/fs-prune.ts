@@ -8,7 +8,8 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeEntry, readHeader } from './envelope.js'
-import { removeStrayDir, type FsDir } from './fs-dir.js'
+import { type FsDir } from './fs-dir.js'
+import { readEntryFileAsync, removeNonFile } from './_fs-io.js'
 import { isEntryName } from './fs-lru.js'
 import { encodeFileName, SUFFIX } from './fs-names.js'
 import { isLive } from './types.js'
@@ -30,9 +31,9 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
       continue
     }
     if (!name.endsWith(SUFFIX)) continue
-    const data = await fsp.readFile(file).catch(() => undefined)
+    const data = await readEntryFileAsync(file).catch(() => undefined)
     if (!data) {
-      if (removeStrayDir(file)) {
+      if (removeNonFile(file)) {
         files.lru.forget(name)
         removed.push({ key: name, reason: 'corrupt', size: 0 })
       }
@@ -47,8 +48,10 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
       removed.push({ key: header.key, reason: 'expired', size: data.length })
     }
   }
-  // after a run of the size limit in progress (its evictions are reported by the write that started it)
+  // after a run of the size limit in progress (its evictions are reported by the write that started it),
+  // on the dir as it is now: the index knows only this process's writes since it was built
   await limited(files)
+  await files.lru.refresh(0)
   removed.push(...(await enforceMaxBytes(files, maxBytes)))
   return removed
 }
@@ -112,6 +115,8 @@ export function limited(files: FsDir): Promise<void> {
 
 async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]): Promise<void> {
   const lru = files.lru
+  // other processes' writes since the index was built count too (a long-running process)
+  await lru.refresh()
   const index = await lru.load()
   // entries written during a pass are not in its order: pass again while over (each pass removes
   // at least one entry or stops)
@@ -147,9 +152,9 @@ export async function verifyDir(files: FsDir) {
   const corrupt: string[] = []
   const names = (await files.settleAsides(await files.list())).filter(isEntryName)
   for (const name of names) {
-    const data = await fsp.readFile(join(files.dir, name)).catch(() => undefined)
+    const data = await readEntryFileAsync(join(files.dir, name)).catch(() => undefined)
     if (!data) {
-      if (removeStrayDir(join(files.dir, name))) {
+      if (removeNonFile(join(files.dir, name))) {
         files.lru.forget(name)
         corrupt.push(name)
       }

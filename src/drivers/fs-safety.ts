@@ -25,6 +25,24 @@ export function checkDirSafe(dir: string): Promise<boolean> {
   return check
 }
 
+/** Per process: the dirs unperf makes that were found not to be symlinks. */
+const realDirs = new Set<string>()
+
+/**
+ * A dir unperf makes itself (a scope's, a namespace's) that is a symlink is refused: one planted
+ * there would serve another namespace's entries, or any dir's files, as this namespace's. (The
+ * cache root may be a symlink: it is the user's to place.) One lstat per dir and process.
+ */
+export function refuseSymlinkedDir(dir: string): void {
+  if (realDirs.has(dir)) return
+  // a path through a file (ENOTDIR) or a dir we may not search: nothing there to refuse (the
+  // tier's calls fail and say so)
+  let st: fs.Stats | undefined
+  try { st = fs.lstatSync(dir, { throwIfNoEntry: false }) } catch { return }
+  if (st?.isSymbolicLink()) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: it is a symlink (unperf makes its scope and namespace dirs itself, and a link there could lead to another namespace's entries); remove it`)
+  if (st) realDirs.add(dir)
+}
+
 /**
  * checkDirSafe for the sync paths (the report dir, written on exit): why the first of `dirs` that
  * exists and is unsafe is refused, else undefined (a missing dir is made 0700 by its writer). One

@@ -21,10 +21,10 @@ import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
-import { readEntryFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
-import { checkDirSafe } from './fs-safety.js'
+import { isNotAFile, readEntryFile, removeNonFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
+import { checkDirSafe, refuseSymlinkedDir } from './fs-safety.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
-import { ensureDir, FsDir, removeStrayDir } from './fs-dir.js'
+import { ensureDir, FsDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
@@ -63,13 +63,16 @@ export class FsTier implements Tier {
     this._files = new FsDir(dir, this._base, this._lru)
   }
 
-  /** The dir and its two parents are safe (checkDirSafe), once per tier. */
+  /** The dir and its two parents are safe (checkDirSafe), the dir and its scope's no symlinks, once per tier. */
   private _checkSafe(): Promise<void> {
     return (this._safe ??= (async () => {
       // the dir, its scope and the cache root: checked at once, each dir once per process (twenty
       // plugin namespaces share their two parents: 22 stats, not 66 one after another)
       const dirs = [this.dir, dirname(this.dir), dirname(dirname(this.dir))]
       await Promise.all(dirs.map(checkDirSafe))
+      // the namespace dir and its scope's are unperf's own: never symlinks
+      refuseSymlinkedDir(this.dir)
+      refuseSymlinkedDir(dirname(this.dir))
       this._safeOk = true
     })())
   }
@@ -84,16 +87,12 @@ export class FsTier implements Tier {
     try {
       data = await readEntryFile(this._base + name, known?.size)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
-        // not a tier failure: one stray directory must not cost the namespace its fs tier
-        removeStrayDir(this._base + name)
-        this._lru.forget(name)
-        throw new CorruptEntryError(key, 'a directory where the entry file should be')
-      }
+      if (isNotAFile(error)) this._notAFile(key, name, error)
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error
       // another process may be rewriting it (its old value aside); looking again is worth more
       // for a key the index knows
       const found = await readAside(this._base + name, this._base + asideName(name), known?.size, known ? 3 : 1)
+        .catch(again => isNotAFile(again) ? this._notAFile(key, name, again) : Promise.reject(again))
       if (!found) return null
       data = found.data
       if (found.restored) this._lru.found(name, data.length, 0)
@@ -110,6 +109,19 @@ export class FsTier implements Tier {
     }
     this._lru.touched(name)
     return entry
+  }
+
+  /**
+   * Not a tier failure: one stray directory, symlink or FIFO under an entry's name must not cost
+   * the namespace its fs tier (and a symlink is never followed: it could lead to another
+   * namespace's entry). Removed; a corrupt entry (a miss, reported).
+   */
+  private _notAFile(key: string, name: string, error: unknown): never {
+    removeNonFile(this._base + name)
+    this._lru.forget(name)
+    const code = (error as NodeJS.ErrnoException).code
+    const what = code === 'EISDIR' ? 'a directory' : code === 'ELOOP' ? 'a symlink' : 'a FIFO or socket'
+    throw new CorruptEntryError(key, `${what} where the entry file should be`)
   }
 
   async getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]> {
@@ -193,6 +205,7 @@ export class FsTier implements Tier {
   }
 
   async delete(key: string): Promise<boolean> {
+    if (!this._safeOk) await this._checkSafe()
     const name = encodeFileName(key)
     // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
     const known = this._lru.get(name)
@@ -212,6 +225,7 @@ export class FsTier implements Tier {
    * entry, readable and escaped names decoded without reading the file.
    */
   async keys(options?: KeysOptions): Promise<string[]> {
+    if (!this._safeOk) await this._checkSafe()
     const match = options?.match
     // a readable file name is its key: one that cannot match needs no read (a hashed one is read)
     const listed = await this._files.names()
@@ -236,6 +250,7 @@ export class FsTier implements Tier {
   }
 
   async clear(): Promise<number> {
+    if (!this._safeOk) await this._checkSafe()
     const all = await this._files.list()
     // asides first (a reader would take one for its missing entry); one without its entry is a value too
     const asides = all.filter(n => asideOf(n) !== undefined)
@@ -248,7 +263,8 @@ export class FsTier implements Tier {
 
   // --- scans of the dir (fs-prune.ts) ---
 
-  prune(maxBytes: number, now: number) {
+  async prune(maxBytes: number, now: number) {
+    if (!this._safeOk) await this._checkSafe()
     return pruneDir(this._files, maxBytes, now)
   }
 
@@ -271,13 +287,15 @@ export class FsTier implements Tier {
     return evictNames(this._files, names)
   }
 
-  verify() {
+  async verify() {
+    if (!this._safeOk) await this._checkSafe()
     return verifyDir(this._files)
   }
 
   /** Once the size limit's run in progress (after writes, in the background) is done: within maxSize. */
   async stats() {
     await limited(this._files)
+    await this._lru.refresh()
     const index = await this._lru.load()
     return { entries: index.size, bytes: this._lru.bytes }
   }

@@ -5,7 +5,7 @@
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
  * own writer (drivers/_fs-io.ts): they are hashed, compressed and written in parts.
  */
-import { closeSync, constants, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { PerfError } from '../errors.js'
@@ -13,11 +13,39 @@ import { PerfError } from '../errors.js'
 /**
  * open() flags for the small files unperf writes in place (markers, an appended history): a symlink
  * planted under their name fails (ELOOP) instead of being written through, so a file it points at
- * (`history.jsonl -> ~/.bashrc` in a cache dir someone else could write to) is never clobbered.
- * No extra syscall. Windows has no O_NOFOLLOW (0 there).
+ * (`history.jsonl -> ~/.bashrc` in a cache dir someone else could write to) is never clobbered;
+ * and a FIFO under their name fails (ENXIO) instead of blocking the process until someone reads
+ * it (O_NONBLOCK changes nothing for a regular file). No extra syscall. Windows has neither flag
+ * (0 there).
  */
-export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
-export const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0)
+const NO_FOLLOW_NO_BLOCK = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | NO_FOLLOW_NO_BLOCK
+export const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | NO_FOLLOW_NO_BLOCK
+/** open() flags to read one of those small files: never through a symlink, never blocking on a FIFO. */
+export const READ_NO_FOLLOW = constants.O_RDONLY | NO_FOLLOW_NO_BLOCK
+
+/**
+ * readFileSync of one of unperf's small files (markers, summaries), as text, never through a
+ * symlink (ELOOP) and never blocking: a directory throws (EISDIR), a FIFO reads as empty (a sync
+ * read of one would block the process forever). No fstat: open, reads, close (as fast as
+ * readFileSync, which makes an fstat of its own).
+ */
+export function readFileNoFollowSync(file: string): string {
+  const fd = openSync(file, READ_NO_FOLLOW)
+  try {
+    let buf = Buffer.allocUnsafe(4096)
+    let n = 0
+    for (;;) {
+      const r = readSync(fd, buf, n, buf.length - n, null)
+      if (r === 0) break
+      n += r
+      if (n === buf.length) { const grown = Buffer.allocUnsafe(buf.length * 2); buf.copy(grown); buf = grown }
+    }
+    return buf.toString('utf8', 0, n)
+  } finally {
+    closeSync(fd)
+  }
+}
 
 /** writeFileSync (open, write, close) that never writes through a symlink: WRITE_NO_FOLLOW or APPEND_NO_FOLLOW; a new file is 0600. */
 export function writeFileNoFollowSync(file: string, data: string, flags = WRITE_NO_FOLLOW): void {

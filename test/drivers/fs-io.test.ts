@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readAside } from '../../src/drivers/_fs-aside.js'
 import { readEntryFile, readEntryFileAsync, SYNC_READ_BYTES, SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync } from '../../src/drivers/_fs-io.js'
-import { encodeEntryParts } from '../../src/drivers/envelope.js'
+import { encodeEntry, encodeEntryParts } from '../../src/drivers/envelope.js'
 import { FsTier } from '../../src/drivers/fs.js'
 import type { StoredEntry } from '../../src/drivers/types.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -32,13 +32,21 @@ function bytes(n: number, seed = 1): Buffer {
   return b
 }
 
+/**
+ * An entry file of exactly `n` bytes: an envelope (key 'k', a Buffer value) from 54 bytes on, plain
+ * bytes below (files larger than the first read are read whole only when their header says so).
+ */
+function entryFile(n: number, seed = 1): Buffer {
+  return n < 54 ? bytes(n, seed) : encodeEntry(entry('k', bytes(n - 54, seed)), { compress: false, integrity: false })
+}
+
 describe('fs tier I/O', () => {
   it('reads files of every size whole: empty, small, at and around the 128 KB read buffer, 3 MB (sync, then through the pool)', async () => {
     const dir = tempDir('unperf-io-')
     for (const read of [readEntryFile, readEntryFileAsync]) {
       for (const n of [0, 1, 1000, 128 * 1024 - 1, 128 * 1024, 128 * 1024 + 1, 300_000, 3_000_000]) {
         const file = join(dir, `f${n}`)
-        const data = bytes(n, n)
+        const data = entryFile(n, n)
         writeFileSync(file, data)
         expect((await read(file)).equals(data), `${read.name}: ${n} bytes`).toBe(true)
       }
@@ -51,9 +59,23 @@ describe('fs tier I/O', () => {
     const big = SYNC_READ_BYTES
     for (const read of [readEntryFile, readEntryFileAsync]) {
       for (const [actual, hint] of [[5000, 100], [5000, 4999], [5000, 5000], [100, 5000], [300_000, 10], [10, 300_000], [0, 10], [big + 10, big], [big, big + 10], [big - 1, big + 1]] as const) {
-        const data = bytes(actual, hint)
+        const data = entryFile(actual, hint)
         writeFileSync(file, data)
         expect((await read(file, hint)).equals(data), `${read.name}: ${actual} bytes, hint ${hint}`).toBe(true)
+      }
+    }
+  })
+
+  it('a file larger than the first read whose header says another size, or that is no envelope: only its first bytes (it decodes as corrupt)', async () => {
+    const dir = tempDir('unperf-io-')
+    const file = join(dir, 'f')
+    const envelope = entryFile(1000)
+    for (const read of [readEntryFile, readEntryFileAsync]) {
+      for (const data of [Buffer.concat([envelope, bytes(SYNC_READ_BYTES * 3)]), bytes(SYNC_READ_BYTES * 3)]) {
+        writeFileSync(file, data)
+        const got = await read(file)
+        expect(got.length, read.name).toBe(SYNC_READ_BYTES)
+        expect(got.equals(data.subarray(0, SYNC_READ_BYTES))).toBe(true)
       }
     }
   })

@@ -13,10 +13,10 @@
  *   process writing at the cap does not rescan on every write. Checked after writes (in the
  *   background) and on prune().
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import { readFile, readdir, rm, stat } from 'node:fs/promises'
+import { writeFileSync } from 'node:fs'
+import { readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
 import { checkDirSafe } from '../../drivers/fs-safety.js'
 import type { MemoryTier } from '../../drivers/memory.js'
@@ -37,7 +37,7 @@ const NAMESPACE_DIR = 'n-'
 async function namespaceOfDir(dir: string): Promise<string> {
   const name = basename(dir)
   return name.startsWith(`${NAMESPACE_DIR}~`)
-    ? (await readFile(join(dir, NAMESPACE_MARKER), 'utf8').catch(() => name))
+    ? (await Promise.resolve().then(() => readFileNoFollowSync(join(dir, NAMESPACE_MARKER)) || name).catch(() => name))
     : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
 }
 
@@ -208,7 +208,7 @@ export class CacheBudget {
     if (this._summaries.has(scope)) return true
     try {
       // sync: a small file read once per process, after its first write
-      const text = readFileSync(join(scope, SUMMARY), 'utf8')
+      const text = readFileNoFollowSync(join(scope, SUMMARY))
       const summary = JSON.parse(text) as Summary
       if (typeof summary.at !== 'number' || Date.now() - summary.at > SUMMARY_MAX_AGE_MS || typeof summary.bytes !== 'object') return false
       this._summaries.set(scope, summary)

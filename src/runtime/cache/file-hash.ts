@@ -23,7 +23,7 @@ import * as fsp from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
-import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { READ_NO_FOLLOW, writeFileAtomicSync } from '../write-file-atomic.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
@@ -127,8 +127,8 @@ function loadMemoSync(file: string | undefined, cwd: string): void {
   try {
     // the fstat readFileSync makes anyway: a memo someone else wrote (their file in a dir they can
     // write to) could pin a lockfile's hash to an old one, keeping a stale scope: not trusted
-    const fd = fs.openSync(file, 'r')
-    try { if (isOwnPrivateFile(fs.fstatSync(fd))) text = fs.readFileSync(fd, 'utf8') } finally { fs.closeSync(fd) }
+    const fd = fs.openSync(file, READ_NO_FOLLOW)
+    try { const st = fs.fstatSync(fd); if (st.isFile() && isOwnPrivateFile(st)) text = fs.readFileSync(fd, 'utf8') } finally { fs.closeSync(fd) }
   } catch { /* none yet */ }
   if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, cwd, memo) }
 }

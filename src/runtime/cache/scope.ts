@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { checkDirSafe } from '../../drivers/fs-safety.js'
 import { projectId, safeDirName } from '../project.js'
-import { writeFileNoFollowSync } from '../write-file-atomic.js'
+import { readFileNoFollowSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 import { hashFiles } from './file-hash.js'
 
 export interface CacheScope {
@@ -49,7 +49,7 @@ export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, ma
     if (mark) writeFileNoFollowSync(join(scope.dir, '.last-used'), String(Date.now()))
     const marker = join(baseDir, '.last-scope-prune')
     let last = 0
-    try { last = Number(fs.readFileSync(marker, 'utf8')) } catch { /* never pruned */ }
+    try { last = Number(readFileNoFollowSync(marker)) } catch { /* never pruned (or not a file: nothing is written there either) */ }
     if (Date.now() - last < PRUNE_EVERY_MS) return removed
     writeFileNoFollowSync(marker, String(Date.now()))
     for (const name of await fsp.readdir(baseDir)) {
