@@ -2,11 +2,21 @@
  * Merging other tests.jsonl files (one per CI shard job, say) into a history: `unperf tests merge`.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import { errorMessage } from '../errors.js'
+import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { errorMessage, PerfError } from '../errors.js'
 import { waitForLockFile } from '../runtime/lock-file.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 import { appendedSince, appendLines, capOf, compactIfOver, TESTS_LOCK_STALE_MS, testsHistoryLockPath, type AppendOptions } from './history-write.js'
+
+export interface MergeOptions extends AppendOptions {
+  /**
+   * The dirs whose safety decides whether the history is read and written (fs-safety.ts
+   * dirUnsafeSync), as for the reporter's own writes: `dir` and, for the default report dir, its
+   * parents up to the cache root (project.ts reportDirs). @default [dir]
+   */
+  checkDirs?: readonly string[]
+}
 
 export interface MergeResult {
   /** Runs added (not already in the history, by id). */
@@ -38,8 +48,13 @@ export interface UnreadableSource {
  * newest one recorded are appended (one O_APPEND write, as a vitest run does); older ones make it
  * rewrite the file in order (temp file + rename, 0600). Both happen under `tests.jsonl.lock`, the
  * lock compaction takes; corrupt lines of the history are dropped by a rewrite, as by compaction.
+ *
+ * A history dir someone else could write to (owned by another user, or writable by group or others
+ * without the sticky bit; `checkDirs`) is refused as the reporter and the run's report refuse it:
+ * throws `E_REPORT_DIR_UNSAFE`, nothing merged. `dir` itself, when this user's and only its mode is
+ * open, is made 0700 instead.
  */
-export function mergeTestHistory(dir: string, sources: readonly string[], options: AppendOptions): MergeResult {
+export function mergeTestHistory(dir: string, sources: readonly string[], options: MergeOptions): MergeResult {
   const cap = capOf(options)
   const runs: TestRunEntry[] = []
   const unreadable: UnreadableSource[] = []
@@ -58,6 +73,10 @@ export function mergeTestHistory(dir: string, sources: readonly string[], option
   }
   if (runs.length === 0) return { added: 0, known: 0, skipped, unreadable }
 
+  // never into (nor from) a dir someone else could write to: their lines would be merged with ours
+  // and trusted by `unperf tests` and `unperf shard`, or a planted lock/temp name followed
+  const unsafe = dirUnsafeSync(options.checkDirs ?? [dir], true)
+  if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the test history dir ${unsafe}: nothing was merged; fix it (chown/chmod 700) or use another dir (report.dir, --dir)`)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const file = testsHistoryPath(dir)
   const lock = testsHistoryLockPath(dir)

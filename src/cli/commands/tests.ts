@@ -1,7 +1,8 @@
 /**
  * `unperf tests flaky|slow [--json]`: from the history the unperf/vitest reporter records.
  * `unperf tests merge <files...>`: adds other histories' runs; exit 1 when a file could not be read
- * (the readable ones are merged all the same).
+ * (the readable ones are merged all the same), or when the history's dir is one someone else could
+ * write to (E_REPORT_DIR_UNSAFE, nothing merged).
  */
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
@@ -132,7 +133,10 @@ const merge = defineCommand({
     })
     const dir = args.dir ? resolve(cwd, args.dir) : config!.report.dir
     const cap = config?.report.history ?? 100
-    const result = mergeTestHistory(dir, sources.map(s => resolve(cwd, s)), { cap })
+    // the default report dir is checked up to the cache root, as the reporter's writes are
+    const { reportDirs } = await import('../../runtime/project.js')
+    const checkDirs = args.dir ? [dir] : reportDirs(config!)
+    const result = mergeTestHistory(dir, sources.map(s => resolve(cwd, s)), { cap, checkDirs })
     // every readable source is merged; one that could not be read is named, and fails the command (exit 1)
     if (result.unreadable.length > 0) process.exitCode = 1
     if (args.json) {
