@@ -5,9 +5,13 @@
  */
 import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { whyUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage, UsageError } from '../errors.js'
 
-function reason(error: unknown): string {
+function reason(error: unknown, path: string): string {
+  // a read-only fs (Node's recursive mkdir says ENOENT there) or a dir not ours, naming the dir that refuses
+  const why = whyUnwritable(dirname(path), error)
+  if (why) return why.reason
   const code = (error as NodeJS.ErrnoException).code
   return code === 'EISDIR' ? 'it is a directory (a file path is expected)'
     : code === 'ENOTDIR' ? 'a parent of it is not a directory'
@@ -26,7 +30,7 @@ export function checkOutFile(option: string, file: string, cwd: string | undefin
     mkdirSync(dirname(path), { recursive: true })
     accessSync(dirname(path), constants.W_OK)
   } catch (error) {
-    throw new UsageError(`${option} ${path}: cannot be written: ${reason(error)}`)
+    throw new UsageError(`${option} ${path}: cannot be written: ${reason(error, path)}`)
   }
   return path
 }
@@ -37,7 +41,7 @@ export function writeOutFile(option: string, file: string, data: string, cwd: st
   try {
     writeFileSync(path, data)
   } catch (error) {
-    throw new UsageError(`${option} ${path}: cannot be written: ${reason(error)}`)
+    throw new UsageError(`${option} ${path}: cannot be written: ${reason(error, path)}`)
   }
   return path
 }

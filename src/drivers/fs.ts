@@ -23,6 +23,7 @@ import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
 import { isNotAFile, readEntryFile, removeNonFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { checkDirSafe, refuseSymlinkedDir } from './fs-safety.js'
+import { explainUnwritable } from './fs-unwritable.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
 import { ensureDir, FsDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
@@ -303,5 +304,10 @@ export class FsTier implements Tier {
   /** The access times of this process's hits, written back (fs-lru.ts). */
   async close(): Promise<void> {
     await this._lru.flush()
+  }
+
+  /** A write refused by a read-only file system or a dir not ours as such, naming the dir (fs-unwritable.ts). */
+  explain(error: unknown): unknown {
+    return explainUnwritable(error, this.dir)
   }
 }

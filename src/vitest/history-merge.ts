@@ -3,6 +3,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage, PerfError } from '../errors.js'
 import { waitForLockFile } from '../runtime/lock-file.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
@@ -77,7 +78,12 @@ export function mergeTestHistory(dir: string, sources: readonly string[], option
   // and trusted by `unperf tests` and `unperf shard`, or a planted lock/temp name followed
   const unsafe = dirUnsafeSync(options.checkDirs ?? [dir], true)
   if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the test history dir ${unsafe}: nothing was merged; fix it (chown/chmod 700) or use another dir (report.dir, --dir)`)
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    // a read-only fs says ENOENT here (Node's recursive mkdir): said as what it is
+    throw explainUnwritable(error, dir)
+  }
   const file = testsHistoryPath(dir)
   const lock = testsHistoryLockPath(dir)
   // compaction holds it for one rewrite, and a lock left by a crashed process turns stale (taken

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { probeCodeVersion, type CodeVersion } from './git.js'
@@ -165,7 +166,9 @@ export class UnperfReporter {
       }
       appendTestRun(target.dir, entry, { cap: target.cap })
     } catch (error) {
-      warn(`could not record the test run (${errorMessage(error)})`)
+      // a read-only fs or a dir not ours, said as such (Node's recursive mkdir says ENOENT on a read-only fs)
+      const dir = (await this.target?.catch(() => undefined))?.dir
+      warn(`could not record the test run (${errorMessage(dir ? explainUnwritable(error, dir) : error)})`)
     }
   }
 

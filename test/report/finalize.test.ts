@@ -134,7 +134,8 @@ describe('finalizeReport', () => {
     writeFileSync(join(dir, 'a-file'), '')
     const { ctx, report } = await finish({ report: { dir: join(dir, 'a-file', 'reports') } })
     expect(report.schemaVersion).toBe(1)
-    expect(ctx.warnings.join('\n')).toMatch(/could not be written/)
+    // the cause named (Node's mkdir said ENOTDIR naming the dir it tried)
+    expect(ctx.warnings).toEqual([`the report and run history are not written: cannot write to ${join(dir, 'a-file', 'reports')}: ${join(dir, 'a-file')} is a file, not a directory (point report.dir, or XDG_CACHE_HOME for the default one, at a writable dir)`])
   })
 
   it('finalizeReportSync writes the same files without awaiting', () => {

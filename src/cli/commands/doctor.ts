@@ -1,5 +1,6 @@
 /** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, cache dir (0700, writable), free disk, redis reachability, stale scopes. */
 import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
+import { whyUnwritable } from '../../drivers/fs-unwritable.js'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { listScopes } from '../../runtime/cache/scope.js'
@@ -63,7 +64,9 @@ export default defineCommand({
         const stale = scopes.filter(s => Date.now() - s.lastUsed > config!.cache.scopeMaxAge)
         checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} ${scopes.length === 1 ? 'scope' : 'scopes'}, ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
       } catch (error) {
-        checks.push({ check: 'cache dir', ok: false, detail: `${dir}: ${thrownMessage(error)}` })
+        // a read-only fs or a dir not ours, said as such (Node's recursive mkdir says ENOENT on a read-only fs)
+        const why = whyUnwritable(dir, error)
+        checks.push({ check: 'cache dir', ok: false, detail: why ? `${dir}: cannot be written: ${why.reason}` : `${dir}: ${thrownMessage(error)}` })
       }
       for (const { spec, where } of redisSpecs(config)) {
         // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also

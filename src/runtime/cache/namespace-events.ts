@@ -5,6 +5,8 @@
  */
 import { errorMessage } from '../../errors.js'
 import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
+import type { Unwritable } from '../../drivers/fs-unwritable.js'
+import { warnCacheUnwritable } from '../unwritable-warning.js'
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
@@ -112,6 +114,9 @@ export class NamespaceEvents {
     }
     const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'
     const errno = (error as { code?: string }).code
+    // a tier's explain() found a dir that refuses writes (fs-unwritable.ts)
+    const unwritable = (error as { unwritable?: Unwritable } | null)?.unwritable
+    if (unwritable) return warnCacheUnwritable(this._ctx, tier?.kind ?? 'fs', tier?.dir ?? this._ctx.config.cache.dir, unwritable)
     const detail = errorMessage(error)
     // one warning per tier (per process), whatever the operation
     this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
