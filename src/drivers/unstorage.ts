@@ -24,9 +24,10 @@ export class UnstorageTier implements Tier {
   readonly remote: boolean
   /**
    * `legacyPrefix`: where builds before the namespace segment escaped uppercase letters, `.` and `*`
-   * (storageSegment) kept this namespace's entries (`UserData`, now `%55ser%44ata`). They are never
-   * read again (misses after the upgrade); clear() and prune() remove them, so `unperf cache clear
-   * --all` leaves nothing of the namespace behind.
+   * (storageSegment) kept this namespace's entries (`UserData`, now `%55ser%44ata`). get() does not
+   * look there (a miss until then); keys(), stats(), verify() and prune() (`unperf cache
+   * list|info|verify|prune`) first move them under the current segment (adoptLegacy), so what they
+   * show is what get() reads; clear() removes them.
    */
   constructor(readonly kind: string, private readonly _driver: Promise<Driver>, private readonly _prefix: string, private readonly _encode: EncodeOptions, remote = true, private readonly _legacyPrefix?: string) {
     this.remote = remote
@@ -93,6 +94,7 @@ export class UnstorageTier implements Tier {
 
   /** Each entry's header is read (its key; its expiry: drivers that ignore ttl keep expired entries). */
   async keys(options?: KeysOptions) {
+    await this._adoptLegacy()
     const d = await this._driver
     const out: string[] = []
     const now = Date.now()
@@ -117,7 +119,40 @@ export class UnstorageTier implements Tier {
     return this._legacyPrefix ? this._storageKeys(this._legacyPrefix).catch(() => []) : []
   }
 
+  /** Set by the first adoptLegacy() of this tier (a process adopts once; an earlier build's entries do not come back). */
+  private _adopted: Promise<void> | undefined
+
+  /**
+   * An earlier build's entries of this namespace (see the constructor) moved under the current
+   * segment, with what is left of their ttl; an entry the namespace holds under both keeps the
+   * current one. Once per tier; a failure is the calling operation's (tried again by the next).
+   */
+  private _adoptLegacy(): Promise<void> {
+    if (!this._legacyPrefix) return Promise.resolve()
+    const adopting = this._adopted ??= (async () => {
+      const legacy = await this._storageKeys(this._legacyPrefix)
+      if (legacy.length === 0) return
+      const d = await this._driver
+      for (const sk of legacy) {
+        const target = `${this._prefix}${sk.slice(this._legacyPrefix!.length)}`
+        const raw = await d.getItem(sk)
+        if (raw != null && d.setItem && !(await d.hasItem(target, {}))) {
+          const header = readHeader(Buffer.from(String(raw), 'base64'))
+          const until = header && header.expiresAt !== null ? header.expiresAt + header.staleFor : undefined
+          // already expired: nothing to keep (removed below)
+          if (until === undefined || until > Date.now()) {
+            await d.setItem(target, String(raw), until === undefined ? {} : { ttl: Math.max(1, Math.ceil((until - Date.now()) / 1000)) })
+          }
+        }
+        await d.removeItem?.(sk, {})
+      }
+    })()
+    adopting.catch(() => { if (this._adopted === adopting) this._adopted = undefined })
+    return adopting
+  }
+
   async prune(_maxBytes: number, now: number) {
+    await this._adoptLegacy()
     const d = await this._driver
     const removed: { key: string; reason: 'expired' | 'corrupt'; size: number }[] = []
     for (const sk of await this._storageKeys()) {
@@ -130,12 +165,11 @@ export class UnstorageTier implements Tier {
         removed.push({ key: header?.key ?? sk, reason: header ? 'expired' : 'corrupt', size: buf.length })
       }
     }
-    // an earlier build's entries of this namespace: unreachable under the new segment
-    for (const sk of await this._legacyKeys()) await d.removeItem?.(sk, {})
     return removed
   }
 
   async verify() {
+    await this._adoptLegacy()
     const d = await this._driver
     const corrupt: string[] = []
     const keys = await this._storageKeys()
@@ -148,6 +182,7 @@ export class UnstorageTier implements Tier {
   }
 
   async stats() {
+    await this._adoptLegacy()
     const keys = await this._storageKeys()
     return { entries: keys.length, bytes: 0 }
   }
