@@ -174,9 +174,10 @@ const schema = {
         { enum: ['memory', 'fs', 'redis'] },
         {
           type: 'object', required: ['driver'],
-          // the built-in drivers' options, named for editors' completion; their types are checked at
-          // load (src/config/resolve-cache.ts: a password's value is never shown in the message there),
-          // an unstorage driver's options are its own
+          // the built-in drivers' options, named for editors' completion; an unstorage driver's
+          // options are its own. Their types (below: allOf, one if/then per built-in driver) are what
+          // editors and ajv check; unperf checks the same at load (src/config/resolve-cache.ts), with
+          // its own messages, which never show a credential's value
           properties: {
             driver: { type: 'string', minLength: 1, description: "'memory', 'fs', 'redis', or an unstorage driver's name ('lru-cache', 'fs-lite', ...)" },
             url: { description: "redis: a url like 'redis://127.0.0.1:6379' or 'rediss://user:pass@host:6380/0' (or host/port)" },
@@ -188,6 +189,22 @@ const schema = {
             tls: { description: 'redis: true, or an object of TLS options (node:tls)' },
             base: { description: "fs: the directory of this tier (default: cache.dir); redis: a prefix before unperf's keys" },
           },
+          allOf: [
+            driverOptions('memory', {}),
+            driverOptions('fs', { base: { type: 'string', minLength: 1, description: 'a directory path (a non-empty string)' } }),
+            driverOptions('redis', {
+              // what ioredis reads as intended: redis:// or rediss:// urls, host[:port], a unix socket path
+              url: { type: 'string', pattern: '^([rR][eE][dD][iI][sS][sS]?://\\S+|/\\S*|[\\w.-]+(:\\d{1,5})?)$', description: "a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)" },
+              host: { type: 'string', minLength: 1, description: 'a host name (a non-empty string)' },
+              // digits in a string too (`port: process.env.REDIS_PORT`)
+              port: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\s*0*([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])\\s*$' }], description: 'an integer from 1 to 65535' },
+              db: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d{1,9}\\s*$' }], description: 'an integer ≥ 0 (the database number)' },
+              username: { type: 'string', description: 'a string' },
+              password: { type: 'string', description: 'a string' },
+              tls: { anyOf: [{ type: 'boolean' }, { type: 'object' }], description: 'true, false or an object of TLS options' },
+              base: { type: 'string', description: 'a key prefix (a string)' },
+            }, { anyOf: [{ required: ['url'], properties: { url: {} } }, { required: ['host'], properties: { host: {} } }] }),
+          ],
         },
         { type: 'object', required: ['getItem'], properties: { getItem: {} }, 'x-driver-instance': true },
       ],
@@ -198,6 +215,17 @@ const schema = {
       'x-expected': "a driver ('memory', 'fs', 'redis', { driver, ... }) or an array of them (tiers, fastest first)",
     },
   },
+}
+
+/**
+ * A built-in driver's options with their types (`if` the tier is that driver, `then` these and no
+ * other keys), as src/config/resolve-cache.ts checks them at load.
+ */
+function driverOptions(name, properties, extra = {}) {
+  return {
+    if: { properties: { driver: { const: name } }, required: ['driver'] },
+    then: { properties: { driver: {}, ...properties }, additionalProperties: false, ...extra },
+  }
 }
 
 /**

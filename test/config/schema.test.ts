@@ -8,6 +8,8 @@ import ts from 'typescript'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
 import { validateConfig } from '../../src/config/validate.js'
+import { resolvePerfConfig } from '../../src/config/resolve.js'
+import type { PerfConfigBase } from '../../src/config/types.js'
 
 const root = join(import.meta.dirname, '../..')
 const schema = JSON.parse(readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8'))
@@ -121,12 +123,47 @@ describe('JSON Schema', () => {
       'an empty tier list': [{ cache: { driver: [] } }, false],
       'a negative size': [{ cache: { maxSize: -1 } }, false],
       'an unknown hook name': [{ hooks: { 'comand:before': 1 } }, false],
+      // the built-in drivers' option types (editors check them through the schema too)
+      'every built-in driver option of the right type': [{ cache: { driver: ['memory', { driver: 'memory' }, { driver: 'fs', base: './c' }, { driver: 'redis', host: '127.0.0.1', port: 6379, db: 2, username: 'u', password: 'p', tls: { rejectUnauthorized: false }, base: 'app' }, { driver: 'redis', url: 'rediss://h:6380/1', port: ' 6380 ', db: '3', tls: true }, { driver: 'redis', url: '/run/redis.sock' }] } }, true],
+      'another unstorage driver\'s options are its own': [{ cache: { driver: { driver: 'fs-lite', base: 42, port: 'any' } } }, true],
+      'a redis port out of range': [{ cache: { driver: { driver: 'redis', host: 'h', port: 70000 } } }, false],
+      'a redis port that is not digits': [{ cache: { driver: { driver: 'redis', host: 'h', port: 'x6379' } } }, false],
+      'a negative redis db': [{ cache: { driver: { driver: 'redis', host: 'h', db: -1 } } }, false],
+      'a redis password that is not a string': [{ cache: { driver: { driver: 'redis', host: 'h', password: 31337 } } }, false],
+      'a redis tls that is a string': [{ cache: { driver: { driver: 'redis', host: 'h', tls: 'pem' } } }, false],
+      'a redis url of another scheme': [{ cache: { driver: { driver: 'redis', url: 'ftp://h' } } }, false],
+      'a redis tier without url or host': [{ cache: { driver: { driver: 'redis', port: 6379 } } }, false],
+      'an empty redis host': [{ report: { historyDriver: { driver: 'redis', host: '' } } }, false],
+      'an fs base that is a number': [{ cache: { namespaces: { tmp: { driver: { driver: 'fs', base: 3 } } } } }, false],
+      'an option the fs driver does not take': [{ cache: { driver: { driver: 'fs', bsae: '/x' } } }, false],
+      'an option the memory driver does not take': [{ cache: { driver: { driver: 'memory', max: 10 } } }, false],
+      'a misspelt redis password': [{ cache: { driver: { driver: 'redis', host: 'h', pasword: 'x' } } }, false],
+    }
+    // unperf's validator: the schema check, then the resolver's (units, driver option types, ...)
+    const unperfAccepts = (config: unknown) => {
+      if (validateConfig(config, () => 'perf.config.ts').length > 0) return false
+      const ctx = { rootDir: root, cwd: root, env: 'production', configFile: undefined, hostName: 'acme', hostVersion: '1.0.0', fileFor: () => 'perf.config.ts' }
+      return resolvePerfConfig(config as PerfConfigBase, ctx).issues.length === 0
     }
     for (const [name, [config, valid]] of Object.entries(configs)) {
       expect([name, validate(config)], JSON.stringify(validate.errors)).toEqual([name, valid])
       // a hook value is a function, which JSON cannot hold: unperf's validator checks more there
-      if (name !== 'an unknown hook name') expect([name, validateConfig(config, () => 'perf.config.ts').length === 0]).toEqual([name, valid])
+      if (name !== 'an unknown hook name') expect([name, unperfAccepts(config)]).toEqual([name, valid])
     }
+  })
+
+  it('a credential of the wrong type is not shown by ajv (editors) nor by unperf', () => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true })
+    const validate = ajv.compile(schema)
+    const config = { cache: { driver: { driver: 'redis', host: 'h', password: 31337, username: 271828, tls: 'pem-31337' } } }
+    expect(validate(config)).toBe(false)
+    const said = JSON.stringify(validate.errors)
+    expect(said).toContain('/cache/driver/password')
+    expect(said).not.toMatch(/31337|271828/)
+    const ctx = { rootDir: root, cwd: root, env: 'production', configFile: undefined, hostName: 'acme', hostVersion: '1.0.0', fileFor: () => 'perf.config.ts' }
+    const issues = [...validateConfig(config, () => 'perf.config.ts'), ...resolvePerfConfig(config as unknown as PerfConfigBase, ctx).issues]
+    expect(issues.map(i => i.path).sort()).toEqual(['cache.driver.password', 'cache.driver.tls', 'cache.driver.username'])
+    expect(issues.map(i => i.message).join('\n')).not.toMatch(/31337|271828/)
   })
 })
 
