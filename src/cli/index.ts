@@ -45,6 +45,11 @@ async function showUsage(cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>)
   console.log(`${await renderUsage(cmd, parent)}\n`)
 }
 
+/** The usage beside an error: on stderr, so stdout stays empty (`unperf frobnicate > out` writes nothing there). */
+async function showUsageOnStderr(cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<void> {
+  console.error(`${await renderUsage(cmd, parent, process.stderr)}\n`)
+}
+
 /** The value of `--cwd` (`--cwd X` or `--cwd=X`) among unperf's own options (before a `--`), if given. */
 function cwdOption(args: string[]): string | undefined {
   let value: string | undefined
@@ -56,15 +61,11 @@ function cwdOption(args: string[]): string | undefined {
   return value
 }
 
-/** A usage problem: with --json, a JSON error on stdout (and the usage on stderr), else usage and message. */
+/** A usage problem: the usage and the message on stderr (exit 2); with --json, a JSON error on stdout too. */
 async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<2> {
-  if (json) {
-    console.log(JSON.stringify({ error: { name: 'UsageError', code, message } }, null, 2))
-    console.error(await renderUsage(cmd, parent, process.stderr))
-  } else {
-    await showUsage(cmd, parent)
-  }
-  console.error(`\n${message}`)
+  if (json) console.log(JSON.stringify({ error: { name: 'UsageError', code, message } }, null, 2))
+  await showUsageOnStderr(cmd, parent)
+  console.error(message)
   return 2
 }
 
@@ -79,7 +80,9 @@ async function run(argv: string[]): Promise<number> {
   }
   const line = await parseCommandLine(main, argv)
   const { cmd, parent, path } = line
-  if (argv.length === 0 || own.includes('--help') || own.includes('-h')) {
+  // `unperf` alone is a missing command, as `unperf --cwd x` is: bad usage (exit 2, the usage on
+  // stderr), as clap-based CLIs (hyperfine) and citty's runMain treat it; `unperf --help` is the ask
+  if (own.includes('--help') || own.includes('-h')) {
     // with --json, stdout is one JSON document here too: the usage text as a string
     if (json) console.log(JSON.stringify({ usage: (await cittyUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '') }, null, 2))
     else await showUsage(cmd, parent)
@@ -116,11 +119,8 @@ async function run(argv: string[]): Promise<number> {
       // citty colors the names in its messages ('Unknown command \x1b[36mx\x1b[39m'): never in JSON
       const plain = (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '')
       if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: plain, ...(e.issues && { issues: e.issues }) } }, null, 2))
-      if (e.name === 'CLIError') {
-        // with --json, stdout holds the JSON document alone: the usage goes to stderr
-        if (json) console.error(await renderUsage(cmd, parent, process.stderr))
-        else await showUsage(cmd, parent)
-      }
+      // the usage beside the error, on stderr (with --json, stdout holds the JSON document alone)
+      if (e.name === 'CLIError') await showUsageOnStderr(cmd, parent)
       console.error(process.stderr.isTTY && !process.env.NO_COLOR ? `${e.message}` : plain)
       return 2
     }
