@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { formatHistoryLine } from '../../src/vitest/history-lines.js'
+import { formatHistoryLine, type TestRunEntry } from '../../src/vitest/history-lines.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bin } from '../helpers/unperf-cli.js'
 import { bundle, runVitest, tempProject } from '../vitest/_project.js'
@@ -97,8 +97,8 @@ describe.skipIf(!ro)('a read-only file system', () => {
     const doctor = cli(dir, { XDG_CACHE_HOME: join(ro!, 'xdg') }, 'doctor', '--json')
     expect(doctor.code).toBe(1)
     expect(JSON.parse(doctor.stdout).checks).toContainEqual(expect.objectContaining({ check: 'cache dir', ok: false, detail: `${ro}/xdg/ro-cli: cannot be written: ${ro} is on a read-only file system` }))
-    const run = { v: 1, id: 'run-1', startedAt: 1000, endedAt: 1500, duration: 500, result: 'passed' as const, files: [] }
-    writeFileSync(join(dir, 'tests.jsonl'), formatHistoryLine(run))
+    const entry: TestRunEntry = { v: 1, id: 'run-1', startedAt: 1000, endedAt: 1500, duration: 500, result: 'passed', files: [] }
+    writeFileSync(join(dir, 'tests.jsonl'), formatHistoryLine(entry))
     const merge = cli(dir, { XDG_CACHE_HOME: join(dir, '.xdg') }, 'tests', 'merge', '--dir', join(ro!, 'history'), 'tests.jsonl')
     expect(merge.code).toBe(1)
     expect(merge.stderr.trim()).toBe(`[unperf] cannot write to ${ro}/history: ${ro} is on a read-only file system`)
