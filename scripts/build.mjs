@@ -79,6 +79,8 @@ const DEFERRED = {
   'src/runtime/pool.ts': ['createPoolManager'],
   'src/runtime/metrics/registry.ts': ['createMetricsRegistry'],
   'src/runtime/workers.ts': ['createWorkers'],
+  // error paths only: a cache or report dir that cannot be written
+  'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
 }
 const deferred = {
   name: 'deferred-modules',

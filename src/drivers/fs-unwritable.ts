@@ -77,11 +77,6 @@ export function explainUnwritable(error: unknown, dir: string): unknown {
   return Object.assign(new Error(`cannot write to ${dir}: ${why.reason}`, { cause: error }), { code: why.code, unwritable: why })
 }
 
-/** The Unwritable an error from explainUnwritable carries, else undefined. */
-export function unwritableOf(error: unknown): Unwritable | undefined {
-  return (error as { unwritable?: Unwritable } | null)?.unwritable
-}
-
 function uid(): string {
   return typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : ''
 }

@@ -4,9 +4,12 @@
  * read-only file system that holds both (a container's read-only root, a read-only home), or under
  * the same dir not ours, one warning for both: the cache's (it fails first, the report is written
  * at exit), under the report's code, so the report's own is not said again.
+ *
+ * Error paths only: a deferred module (scripts/build.mjs DEFERRED), out of the start script.
  */
 import { sep } from 'node:path'
 import { whyUnwritable, type Unwritable } from '../drivers/fs-unwritable.js'
+import { errorMessage } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 
 const FIX_CACHE = 'point cache.dir or XDG_CACHE_HOME at a writable dir, or turn the cache off: UNPERF_CACHE=0'
@@ -30,10 +33,12 @@ export function warnCacheUnwritable(ctx: RuntimeContext, kind: string, dir: stri
   ctx.warn(`cache-tier:unwritable:${why.at}:${why.code}`, `the ${kind} cache tier cannot be written: cannot write to ${dir}: ${why.reason}; the command goes on without it (${FIX_CACHE})`)
 }
 
-/** The report dir cannot be written (`why`: whyUnwritable's answer for it). */
-export function warnReportUnwritable(ctx: RuntimeContext, why: Unwritable): void {
+/** The report could not be written: why, when its dir refuses writes (a read-only fs: Node's mkdir says ENOENT), else the error. */
+export function warnReportWriteFailed(ctx: RuntimeContext, error: unknown): void {
   const dir = ctx.config.report.dir
-  ctx.warn(reportCode(dir, why), `the report and run history are not written: cannot write to ${dir}: ${why.reason} (${FIX_REPORT})`)
+  const why = whyUnwritable(dir, error)
+  if (why) ctx.warn(reportCode(dir, why), `the report and run history are not written: cannot write to ${dir}: ${why.reason} (${FIX_REPORT})`)
+  else ctx.warn('report-write', `the report could not be written to ${dir}: ${errorMessage(error)}`)
 }
 
 /** The report's warning code: the cache's joint warning takes it, so the report says nothing more. */

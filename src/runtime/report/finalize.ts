@@ -21,10 +21,9 @@ import { emptyCacheStats } from '../cache/names.js'
 import { commandStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
-import { explainUnwritable, unwritableOf } from '../../drivers/fs-unwritable.js'
 import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
-import { warnReportUnwritable } from '../unwritable-warning.js'
+import { warnReportWriteFailed } from '../unwritable-warning.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -167,9 +166,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     return entry
   } catch (error) {
     // a read-only file system (Node's recursive mkdir says ENOENT) or a dir not ours: said as such
-    const unwritable = unwritableOf(explainUnwritable(error, config.report.dir))
-    if (unwritable) warnReportUnwritable(ctx, unwritable)
-    else ctx.warn('report-write', `the report could not be written to ${config.report.dir}: ${errorMessage(error)}`)
+    warnReportWriteFailed(ctx, error)
     return undefined
   }
 }
