@@ -3,6 +3,8 @@
  * config (or an explicit directory), the last `report.history` runs.
  */
 import { resolve } from 'node:path'
+import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { reportDirs } from '../runtime/project.js'
 import { readTestHistory, testsHistoryPath, type TestRunEntry } from './history.js'
 
 export interface LoadTestHistoryOptions {
@@ -23,19 +25,35 @@ export interface LoadedTestHistory {
   file: string
   /** Corrupt or torn lines skipped. */
   skipped: number
+  /**
+   * Why the file was not read: its dir (or, for the default report dir, a parent up to the cache
+   * root) is one someone else could write to, so its lines could be theirs (said on stderr too).
+   */
+  refused?: string
 }
 
 export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Promise<LoadedTestHistory> {
   const cwd = resolve(options.cwd ?? process.cwd())
   let dir: string
+  let checkDirs: string[]
   let limit = options.limit
   if (options.dir !== undefined) {
     dir = resolve(cwd, options.dir)
+    checkDirs = [dir]
   } else {
     const { loadPerfConfig } = await import('../config/load.js')
     const config = await loadPerfConfig({ cwd, ...(options.env !== undefined && { env: options.env }) })
     dir = config.report.dir
+    checkDirs = reportDirs(config)
     limit = Math.min(limit ?? config.report.history, config.report.history)
+  }
+  // as `unperf report` and `budget` treat the run history: lines someone else could have planted
+  // would decide the flaky/slow verdicts and the shards (the reporter and merge refuse to write there)
+  const unsafe = dirUnsafeSync(checkDirs)
+  if (unsafe) {
+    const refused = `not reading the test history dir ${unsafe}, so someone else could have written what is in it; fix it (chown/chmod 700) or set report.dir (--dir)`
+    process.stderr.write(`[unperf] ${refused}\n`)
+    return { entries: [], file: testsHistoryPath(dir), skipped: 0, refused }
   }
   const { entries, skipped } = readTestHistory(dir, limit)
   return { entries, file: testsHistoryPath(dir), skipped }

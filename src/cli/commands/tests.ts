@@ -57,7 +57,8 @@ const flaky = defineCommand({
       return
     }
     if (history.entries.length === 0) {
-      process.stderr.write(noHistory(history.file) + '\n')
+      // a refused dir was said as such (load.ts): no hint to add the reporter
+      if (!history.refused) process.stderr.write(noHistory(history.file) + '\n')
       return
     }
     if (tests.length === 0) {
@@ -89,7 +90,8 @@ const slow = defineCommand({
       return
     }
     if (history.entries.length === 0) {
-      process.stderr.write(noHistory(history.file) + '\n')
+      // a refused dir was said as such (load.ts): no hint to add the reporter
+      if (!history.refused) process.stderr.write(noHistory(history.file) + '\n')
       return
     }
     const ms = (n: number): string => formatDuration(n).padStart(9)
