@@ -5,7 +5,7 @@
 import { createHookRegistry } from '../../src/hooks/registry.js'
 import { resolveTiers } from '../../src/config/resolve-cache.js'
 import { createCacheManager } from '../../src/runtime/cache/index.js'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import type { CachePolicy, DriverConfig, ResolvedPerfConfig, ResolvedNamespaceConfig } from '../../src/config/types.js'
 
 export interface ManagerOptions {
@@ -41,6 +41,8 @@ export function buildManager(o: ManagerOptions) {
       enabled: o.enabled ?? true, dir, ...root, timeout: o.timeout ?? 250, scope: o.scope ?? `test-${basename(cwd)}`, scopeMaxAge: 7 * 86_400_000,
       invalidate: { version: true, files: [] }, namespaces,
     },
+    // a resolved config always has one: the cache's unwritable-dir warning looks at it
+    report: { dir: join(cwd, '.perf-reports') },
   } as unknown as ResolvedPerfConfig
   const hooks = createHookRegistry()
   const warnings: string[] = []

@@ -7,14 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
-
-async function captureStderr(fn: () => Promise<void>): Promise<string> {
-  const chunks: string[] = []
-  const write = process.stderr.write.bind(process.stderr)
-  process.stderr.write = ((chunk: string) => { chunks.push(String(chunk)); return true }) as typeof process.stderr.write
-  try { await fn() } finally { process.stderr.write = write }
-  return chunks.join('')
-}
+import { captureStderr } from '../helpers/stderr.js'
 
 describe('plugin hooks registered after perf:ready', () => {
   it('fire from the next event on, errors named with the plugin; perf:ready and config:resolved registered too late warn', async () => {
@@ -33,7 +26,7 @@ describe('plugin hooks registered after perf:ready', () => {
         })
       } }`,
     }, 'late-hooks-cli')
-    const text = await captureStderr(async () => {
+    const { text } = await captureStderr(async () => {
       const perf = await createPerf({ cwd: dir, noExitHandlers: true })
       await perf.run('one', () => {})
       await perf.run('two', () => { throw new Error('command failed') }).catch(() => {})

@@ -9,20 +9,13 @@ import { realpathSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
-
-async function captureStderr(fn: () => Promise<void>): Promise<string> {
-  const chunks: string[] = []
-  const write = process.stderr.write.bind(process.stderr)
-  process.stderr.write = ((chunk: string) => { chunks.push(String(chunk)); return true }) as typeof process.stderr.write
-  try { await fn() } finally { process.stderr.write = write }
-  return chunks.join('')
-}
+import { captureStderr } from '../helpers/stderr.js'
 
 describe('a plugin path that is not there', () => {
   it.each(['./plugins/gti-info.mjs', './plugins/typed.ts'])('%s: the warning names the file and rootDir; the command runs', async ref => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['${ref}'] }`, {}, 'plugin-path-cli')
     let ran = false
-    const text = await captureStderr(async () => {
+    const { text } = await captureStderr(async () => {
       const perf = await createPerf({ cwd: dir, noExitHandlers: true })
       await perf.run('cmd', () => { ran = true })
       await perf.close()
@@ -38,7 +31,7 @@ describe('a plugin path that is not there', () => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/p.mjs'] }`, {
       'plugins/p.mjs': `import './helper-gone.mjs'\nexport default { name: 'p' }`,
     }, 'plugin-dep-cli')
-    const text = await captureStderr(async () => {
+    const { text } = await captureStderr(async () => {
       const perf = await createPerf({ cwd: dir, noExitHandlers: true })
       await perf.close()
     })

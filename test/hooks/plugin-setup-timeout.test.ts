@@ -6,18 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
-
-async function captureStderr<T>(fn: () => Promise<T>): Promise<{ text: string; value: T }> {
-  const chunks: string[] = []
-  const write = process.stderr.write.bind(process.stderr)
-  process.stderr.write = ((chunk: string) => { chunks.push(String(chunk)); return true }) as typeof process.stderr.write
-  try {
-    const value = await fn()
-    return { text: chunks.join(''), value }
-  } finally {
-    process.stderr.write = write
-  }
-}
+import { captureStderr } from '../helpers/stderr.js'
 
 const PLUGINS = {
   'plugins/stuck.mjs': `export default { name: 'stuck', setup: () => new Promise(() => {}) }`,

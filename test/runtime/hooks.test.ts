@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith as projectDir } from '../helpers/project.js'
+import { captureStderr } from '../helpers/stderr.js'
 
 const projectWith = (config: string, files: Record<string, string> = {}) => projectDir(config, files, 'hooks-cli')
-
-/** Run fn with stderr captured; returns what was written. */
-async function captureStderr(fn: () => Promise<void>): Promise<string> {
-  const chunks: string[] = []
-  const write = process.stderr.write.bind(process.stderr)
-  process.stderr.write = ((chunk: string) => { chunks.push(String(chunk)); return true }) as typeof process.stderr.write
-  try {
-    await fn()
-  } finally {
-    process.stderr.write = write
-  }
-  return chunks.join('')
-}
 
 describe('perf.hooks', () => {
   it('hook() returns its unregister; hookOnce() fires once; removeHook() removes a hookOnce listener too', async () => {
@@ -54,7 +42,7 @@ describe('perf.hooks', () => {
     })
     let hostAfter: string | undefined
     let data: Record<string, unknown> = {}
-    const text = await captureStderr(async () => {
+    const { text } = await captureStderr(async () => {
       const perf = await createPerf({ cwd: dir, noExitHandlers: true })
       perf.hooks.hook('command:after', ctx => { hostAfter = ctx.name })
       data = await perf.run('cmd', ctx => ctx.data)
@@ -96,7 +84,7 @@ describe('perf.hooks', () => {
           hooks.hook('config:resolved', () => { globalThis.__order.push('too late') })
         } }`,
     })
-    const text = await captureStderr(async () => {
+    const { text } = await captureStderr(async () => {
       const perf = await createPerf({ cwd: dir, noExitHandlers: true })
       await perf.close()
     })
