@@ -11,7 +11,7 @@ import { decodeEntry, readHeader } from './envelope.js'
 import { type FsDir } from './fs-dir.js'
 import { readEntryFileAsync, removeNonFile } from './_fs-io.js'
 import { isEntryName } from './fs-lru.js'
-import { encodeFileName, SUFFIX } from './fs-names.js'
+import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
 import { isLive } from './types.js'
 import { writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 
@@ -148,6 +148,10 @@ export async function evictNames(files: FsDir, names: string[]) {
 }
 
 /** Every entry read and checked (envelope, integrity, its name); corrupt ones are removed. */
+/**
+ * Every entry checked; the corrupt ones removed and returned as their keys (the name's own key; a
+ * hashed name's from its header when that is readable, else the file name: nothing better is left).
+ */
 export async function verifyDir(files: FsDir) {
   const corrupt: string[] = []
   const names = (await files.settleAsides(await files.list())).filter(isEntryName)
@@ -156,16 +160,18 @@ export async function verifyDir(files: FsDir) {
     if (!data) {
       if (removeNonFile(join(files.dir, name))) {
         files.lru.forget(name)
-        corrupt.push(name)
+        corrupt.push(decodeFileName(name) ?? name)
       }
       continue
     }
+    let header: ReturnType<typeof readHeader> | undefined
     try {
-      const header = readHeader(data)
+      header = readHeader(data)
       decodeEntry(data, header?.key, true)
       if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
     } catch {
-      corrupt.push(name)
+      const ownKey = header && encodeFileName(header.key) === name ? header.key : undefined
+      corrupt.push(decodeFileName(name) ?? ownKey ?? name)
       await files.remove(name)
     }
   }

@@ -295,13 +295,20 @@ describe('fs safety', () => {
     expect(cache.stats().errors).toBe(4)
   })
 
-  it('verify() finds and removes corrupt entries', async () => {
-    const { cache, dir } = manager({ driver: 'fs' })
+  it('verify() finds and removes corrupt entries, each reported as a read that met it would (stats, cache:error, cache:evict)', async () => {
+    const { cache, dir, hooks } = manager({ driver: 'fs' })
+    const errors: { key?: string; code: string }[] = []
+    const evicted: string[] = []
+    hooks.hook('cache:error', e => { errors.push({ key: e.key, code: e.code }) })
+    hooks.hook('cache:evict', e => { evicted.push(`${e.key} ${e.reason}`) })
     await cache.set('good', 1)
     await cache.set('bad', 2)
-    const bad = filesUnder(dir).find(f => f.endsWith('/bad.e'))!
-    writeFileSync(bad, 'garbage')
-    expect(await cache.verify()).toEqual({ checked: 2, corrupt: 1, removed: 1 })
+    await cache.set('worse', 3)
+    for (const k of ['bad', 'worse']) writeFileSync(filesUnder(dir).find(f => f.endsWith(`/${k}.e`))!, 'garbage')
+    expect(await cache.verify()).toEqual({ checked: 3, corrupt: 2, removed: 2 })
+    expect(errors.sort((a, b) => a.key!.localeCompare(b.key!))).toEqual([{ key: 'bad', code: 'E_CORRUPT' }, { key: 'worse', code: 'E_CORRUPT' }])
+    expect(evicted.sort()).toEqual(['bad corrupt', 'worse corrupt'])
+    expect(cache.stats().errors).toBe(2)
     expect(await cache.get('good')).toBe(1)
   })
 

@@ -86,11 +86,6 @@ export class NamespaceEvents {
     if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...(size !== undefined && { size }) })
   }
 
-  /** verify() found (and removed) this many corrupt entries, each already counted as an eviction: they count as errors. */
-  corruptFound(count: number): void {
-    this._stats.errors += count
-  }
-
   corrupt(error: CorruptEntryError, tier: Tier): void {
     const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
     this.report(code, error.key, error, tier)

@@ -3,7 +3,7 @@
  * entries and the namespace's maxSize per tier, then the cap over all namespaces), info and verify.
  * A failing tier is reported and skipped, as everywhere in the cache.
  */
-import type { KeysOptions } from '../../drivers/types.js'
+import { CorruptEntryError, type KeysOptions } from '../../drivers/types.js'
 import type { CacheInfo, CacheVerifyResult } from '../types.js'
 import type { CacheBudget } from './budget.js'
 import type { NamespaceEvents } from './namespace-events.js'
@@ -106,11 +106,14 @@ export async function verifyTiers(tiers: NamespaceTiers, events: NamespaceEvents
       // entries, not copies: as info(), the largest tier's count (memory + fs holding 6 keys checked 6, not 12)
       checked = Math.max(checked, r.checked)
       corrupt += r.corrupt.length
-      for (const k of r.corrupt) events.evicted(k, 'corrupt')
+      // each one as a read that met it says it: an error (stats, `cache:error`) and an eviction
+      for (const k of r.corrupt) {
+        events.report('E_CORRUPT', k, new CorruptEntryError(k, 'found and removed by verify()'), g.tier)
+        events.evicted(k, 'corrupt')
+      }
     } catch (error) {
       events.report('E_TIER', undefined, error, g.tier)
     }
   }
-  events.corruptFound(corrupt)
   return { checked, corrupt, removed: corrupt }
 }
