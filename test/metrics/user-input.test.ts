@@ -34,6 +34,23 @@ describe('perf.metrics: one name, one type', () => {
     expect(family(families, 'app_jobs').type).toBe('GAUGE')
     expect(families.some(f => f.name === 'app_jobs_total' || f.name === 'app_reqs')).toBe(false)
   })
+
+  it('the same name and type with other labelNames or buckets throws, naming both definitions (it was ignored: an observation of 3 landed in +Inf)', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const h = metrics.histogram('h', 'x', { buckets: [1] })
+    expect(() => metrics.histogram('h', 'x', { buckets: [5] })).toThrow(expect.objectContaining({
+      code: 'E_METRIC',
+      message: "[unperf] metric 'app_h' is already registered with labelNames [], buckets [1], not labelNames [], buckets [5]: one name, one definition",
+    }))
+    metrics.counter('req', 'Requests.', { labelNames: ['route', 'method'] })
+    expect(() => metrics.counter('req', 'Requests.', { labelNames: ['route'] })).toThrow(/'app_req_total' is already registered with labelNames \[route, method\], not labelNames \[route\]/)
+    // the same definition (labels in any order) is the same metric
+    metrics.counter('req', 'Requests.', { labelNames: ['method', 'route'] }).inc(1, { route: '/', method: 'GET' })
+    metrics.histogram('h', 'x', { buckets: [1] }).observe(0.5)
+    h.observe(3)
+    // the buckets it was registered with: 0.5 in le=1, 3 only in +Inf
+    expect(histogramSeries(metrics.expose(), 'app_h')).toEqual([{ labels: {}, buckets: { '1': '1', '+Inf': '2' }, count: '2', sum: '3.5' }])
+  })
 })
 
 describe('perf.metrics: values and help that are not what the exposition holds', () => {

@@ -161,6 +161,14 @@ export class MetricsRegistry implements PerfMetrics {
     const existing = this._metrics.get(name)
     if (existing !== undefined) {
       if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}, not a ${type}: choose another name`)
+      // the same definition again is the same metric; another one would be ignored (a histogram's
+      // observations landing in buckets its caller never chose, labels failing at the first record)
+      const sameLabels = existing.labelNames.length === labelNames.length && existing.labelNames.every(l => labelNames.includes(l))
+      const sameBuckets = type !== 'histogram' || (existing.buckets.length === buckets.length && existing.buckets.every((b, i) => b === buckets[i]))
+      if (!sameLabels || !sameBuckets) {
+        const def = (l: readonly string[], b: readonly number[]) => `labelNames [${l.join(', ')}]${type === 'histogram' ? `, buckets [${b.join(', ')}]` : ''}`
+        throw new MetricError(`metric '${name}' is already registered with ${def(existing.labelNames, existing.buckets)}, not ${def(labelNames, buckets)}: one name, one definition`)
+      }
       return existing
     }
     // counter('jobs') is `jobs_total`, gauge('jobs') is `jobs`: one name given two types (OpenMetrics
