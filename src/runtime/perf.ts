@@ -170,6 +170,8 @@ class PerfInstance implements Perf {
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+    // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
+    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${name === '' ? "''" : typeof name}`))
     // spans started during this command belong to it; the first command also ends startup
     return this._tracer.command(name, async (run) => {
       const start = now()
