@@ -296,14 +296,17 @@ describe('fs safety', () => {
   })
 
   it('verify() finds and removes corrupt entries, each reported as a read that met it would (stats, cache:error, cache:evict)', async () => {
-    const { cache, dir, hooks } = manager({ driver: 'fs' })
+    // written by one process (its background sweep after the writes done at close), checked by the next
+    const writer = manager({ driver: 'fs' })
+    await writer.cache.set('good', 1)
+    await writer.cache.set('bad', 2)
+    await writer.cache.set('worse', 3)
+    await writer.m.close()
+    const { cache, dir, hooks } = manager({ driver: 'fs', dir: writer.dir, cwd: writer.cwd })
     const errors: { key?: string; code: string }[] = []
     const evicted: string[] = []
     hooks.hook('cache:error', e => { errors.push({ key: e.key, code: e.code }) })
     hooks.hook('cache:evict', e => { evicted.push(`${e.key} ${e.reason}`) })
-    await cache.set('good', 1)
-    await cache.set('bad', 2)
-    await cache.set('worse', 3)
     for (const k of ['bad', 'worse']) writeFileSync(filesUnder(dir).find(f => f.endsWith(`/${k}.e`))!, 'garbage')
     expect(await cache.verify()).toEqual({ checked: 3, corrupt: 2, removed: 2 })
     expect(errors.sort((a, b) => a.key!.localeCompare(b.key!))).toEqual([{ key: 'bad', code: 'E_CORRUPT' }, { key: 'worse', code: 'E_CORRUPT' }])
