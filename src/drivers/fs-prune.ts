@@ -35,14 +35,14 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
     if (!data) {
       if (removeNonFile(file)) {
         files.lru.forget(name)
-        removed.push({ key: name, reason: 'corrupt', size: 0 })
+        removed.push({ key: corruptKey(name), reason: 'corrupt', size: 0 })
       }
       continue
     }
     const header = readHeader(data)
     if (!header) {
       await files.remove(name)
-      removed.push({ key: name, reason: 'corrupt', size: data.length })
+      removed.push({ key: corruptKey(name), reason: 'corrupt', size: data.length })
     } else if (!isLive(header, now)) {
       await files.remove(name)
       removed.push({ key: header.key, reason: 'expired', size: data.length })
@@ -147,10 +147,9 @@ export async function evictNames(files: FsDir, names: string[]) {
   return removed
 }
 
-/** Every entry read and checked (envelope, integrity, its name); corrupt ones are removed. */
 /**
- * Every entry checked; the corrupt ones removed and returned as their keys (the name's own key; a
- * hashed name's from its header when that is readable, else the file name: nothing better is left).
+ * Every entry read and checked (envelope, integrity, its name); the corrupt ones removed and
+ * returned as their keys (corruptKey; a hashed name's own key from its header when that is readable).
  */
 export async function verifyDir(files: FsDir) {
   const corrupt: string[] = []
@@ -160,7 +159,7 @@ export async function verifyDir(files: FsDir) {
     if (!data) {
       if (removeNonFile(join(files.dir, name))) {
         files.lru.forget(name)
-        corrupt.push(decodeFileName(name) ?? name)
+        corrupt.push(corruptKey(name))
       }
       continue
     }
@@ -171,9 +170,14 @@ export async function verifyDir(files: FsDir) {
       if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
     } catch {
       const ownKey = header && encodeFileName(header.key) === name ? header.key : undefined
-      corrupt.push(decodeFileName(name) ?? ownKey ?? name)
+      corrupt.push(ownKey ?? corruptKey(name))
       await files.remove(name)
     }
   }
   return { checked: names.length, corrupt }
+}
+
+/** A corrupt entry's key as its file name holds it (`cache:evict` and verify() name keys); a hashed name's file name (its header is unreadable or gone). */
+function corruptKey(name: string): string {
+  return decodeFileName(name) ?? name
 }

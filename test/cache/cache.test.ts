@@ -315,6 +315,20 @@ describe('fs safety', () => {
     expect(await cache.get('good')).toBe(1)
   })
 
+  it("prune() names a corrupt entry it removes by its key in cache:evict, not by its file ('bad.e')", async () => {
+    const writer = manager({ driver: 'fs' })
+    await writer.cache.set('good', 1)
+    await writer.cache.set('bad', 2)
+    await writer.m.close()
+    const { cache, dir, hooks } = manager({ driver: 'fs', dir: writer.dir, cwd: writer.cwd })
+    const evicted: string[] = []
+    hooks.hook('cache:evict', e => { evicted.push(`${e.key} ${e.reason}`) })
+    writeFileSync(filesUnder(dir).find(f => f.endsWith('/bad.e'))!, 'garbage')
+    expect(await cache.prune()).toBe(1)
+    expect(evicted).toEqual(['bad corrupt'])
+    expect(await cache.get('good')).toBe(1)
+  })
+
   it('verify() counts entries, not their copies: memory + fs holding 3 keys checked 3 (as info().entries, and the CLI in another process)', async () => {
     const { cache } = manager({ driver: ['memory', 'fs'] })
     for (const k of ['a', 'b', 'c']) await cache.set(k, k)
