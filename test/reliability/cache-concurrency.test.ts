@@ -4,23 +4,17 @@
  * and the cache verifies clean afterwards. Heavy variant: UNPERF_SOAK=1 (8 × 5000).
  */
 import { spawn } from 'node:child_process'
-import { chmodSync, symlinkSync } from 'node:fs'
-import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
+import { bundleCacheLib } from './_cache-lib.js'
 
 const OPS = process.env.UNPERF_SOAK === '1' ? 5000 : 500
 let lib: string
 let libDir: string
 beforeAll(async () => {
-  libDir = tempDir('unperf-conc-lib-')
-  chmodSync(libDir, 0o755)
-  lib = join(libDir, 'cache.mjs')
-  await build({ entryPoints: [join(import.meta.dirname, '../cache/_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-  symlinkSync(join(import.meta.dirname, '../../node_modules'), join(libDir, 'node_modules'))
+  ;({ lib, libDir } = await bundleCacheLib('unperf-conc-lib-'))
 }, 60_000)
 
 const worker = (lib: string) => `const { buildManager } = await import(${JSON.stringify(lib)})

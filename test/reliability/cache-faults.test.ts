@@ -7,10 +7,10 @@ import { spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
+import { bundleCacheLib } from './_cache-lib.js'
 
 const SOAK = process.env.UNPERF_SOAK === '1'
 const KILLS = SOAK ? 200 : 20
@@ -25,12 +25,7 @@ function allFiles(dir: string): string[] {
 let lib: string
 let libDir: string
 beforeAll(async () => {
-  libDir = tempDir('unperf-rel-lib-')
-  chmodSync(libDir, 0o755) // readable by the unprivileged child
-  lib = join(libDir, 'cache.mjs')
-  await build({ entryPoints: [join(import.meta.dirname, '../cache/_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-  // external packages resolve from the repo's node_modules
-  spawnSync('ln', ['-s', join(import.meta.dirname, '../../node_modules'), join(libDir, 'node_modules')])
+  ;({ lib, libDir } = await bundleCacheLib('unperf-rel-lib-'))
 }, 60_000)
 
 describe('corrupt entries', () => {

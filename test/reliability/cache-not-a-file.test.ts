@@ -5,12 +5,12 @@
  * prune(); never followed (no other namespace's value is served), never a hang.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, lstatSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
+import { bundleCacheLib } from './_cache-lib.js'
 
 /** The namespace dirs of the one scope in `dir`. */
 function nsDir(dir: string, ns: string): string {
@@ -149,11 +149,7 @@ describe('a FIFO under an entry name', () => {
   let lib: string
   let libDir: string
   beforeAll(async () => {
-    libDir = tempDir('unperf-nf-lib-')
-    chmodSync(libDir, 0o755)
-    lib = join(libDir, 'cache.mjs')
-    await build({ entryPoints: [join(import.meta.dirname, '../cache/_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-    symlinkSync(join(import.meta.dirname, '../../node_modules'), join(libDir, 'node_modules'))
+    ;({ lib, libDir } = await bundleCacheLib('unperf-nf-lib-'))
   }, 60_000)
 
   const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0

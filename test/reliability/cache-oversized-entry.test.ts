@@ -5,21 +5,17 @@
  * Buffer holds, is corrupt like any other).
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, readdirSync, symlinkSync, truncateSync } from 'node:fs'
+import { readdirSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
+import { bundleCacheLib } from './_cache-lib.js'
 
 let lib: string
 let libDir: string
 beforeAll(async () => {
-  libDir = tempDir('unperf-big-lib-')
-  chmodSync(libDir, 0o755)
-  lib = join(libDir, 'cache.mjs')
-  await build({ entryPoints: [join(import.meta.dirname, '../cache/_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-  symlinkSync(join(import.meta.dirname, '../../node_modules'), join(libDir, 'node_modules'))
+  ;({ lib, libDir } = await bundleCacheLib('unperf-big-lib-'))
 }, 60_000)
 
 describe('an entry file far larger than its header says', () => {

@@ -4,23 +4,19 @@
  * size check after its writes counts the other process's entries once its index is a second old.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
+import { bundleCacheLib } from './_cache-lib.js'
 
 const MAX = 1_000_000
 
 let lib: string
 let libDir: string
 beforeAll(async () => {
-  libDir = tempDir('unperf-size-lib-')
-  chmodSync(libDir, 0o755)
-  lib = join(libDir, 'cache.mjs')
-  await build({ entryPoints: [join(import.meta.dirname, '../cache/_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-  symlinkSync(join(import.meta.dirname, '../../node_modules'), join(libDir, 'node_modules'))
+  ;({ lib, libDir } = await bundleCacheLib('unperf-size-lib-'))
 }, 60_000)
 
 /** Another process (a run with a larger maxSize, e.g. another version of the config) writes `n` entries of 200 kB. */

@@ -9,12 +9,12 @@
  * dirs 0700. Heavy variant: UNPERF_SOAK=1 (30 s instead of 4 s per run).
  */
 import { spawn } from 'node:child_process'
-import { chmodSync, lstatSync, readdirSync, symlinkSync, utimesSync } from 'node:fs'
+import { lstatSync, readdirSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
+import { bundleCacheLib } from './_cache-lib.js'
 
 const SOAK = process.env.UNPERF_SOAK === '1'
 const MS = SOAK ? 30_000 : 4_000
@@ -25,11 +25,7 @@ const WORKER = join(import.meta.dirname, 'fixtures/torture-worker.mjs')
 let lib: string
 let libDir: string
 beforeAll(async () => {
-  libDir = tempDir('unperf-torture-lib-')
-  chmodSync(libDir, 0o755)
-  lib = join(libDir, 'cache.mjs')
-  await build({ entryPoints: [join(import.meta.dirname, '../cache/_config.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: lib, logLevel: 'error' })
-  symlinkSync(join(import.meta.dirname, '../../node_modules'), join(libDir, 'node_modules'))
+  ;({ lib, libDir } = await bundleCacheLib('unperf-torture-lib-'))
 }, 60_000)
 
 interface Line { t: string; [k: string]: unknown }
