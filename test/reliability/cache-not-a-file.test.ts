@@ -41,18 +41,22 @@ function plantLinks(dir: string, outside: string) {
   return { own, other }
 }
 
+/** LINKS and 'ok' written, then LINKS replaced by planted symlinks (plantLinks); `fresh`: a new manager on that dir. */
+async function linkedCache() {
+  const dir = tempDir('unperf-nf-')
+  const cwd = tempDir('unperf-nf-cwd-')
+  const outside = tempDir('unperf-nf-outside-')
+  const { m, cache } = buildManager({ driver: 'fs', dir, cwd })
+  for (const k of [...LINKS, 'ok']) await cache.set(k, { k })
+  await cache.namespace('other').set('same-key-elsewhere', { from: 'other' })
+  await m.close()
+  const { own, other } = plantLinks(dir, outside)
+  return { dir, outside, own, other, fresh: buildManager({ driver: 'fs', dir, cwd }) }
+}
+
 describe('symlinks under entry names', () => {
   it('get(): a miss reported as E_CORRUPT and counted, the link removed, its target untouched; no other namespace\'s value is served', async () => {
-    const dir = tempDir('unperf-nf-')
-    const cwd = tempDir('unperf-nf-cwd-')
-    const outside = tempDir('unperf-nf-outside-')
-    const { m, cache } = buildManager({ driver: 'fs', dir, cwd })
-    for (const k of [...LINKS, 'ok']) await cache.set(k, { k })
-    await cache.namespace('other').set('same-key-elsewhere', { from: 'other' })
-    await m.close()
-    const { own, other } = plantLinks(dir, outside)
-
-    const fresh = buildManager({ driver: 'fs', dir, cwd })
+    const { outside, own, other, fresh } = await linkedCache()
     const reported: { key?: string; code: string }[] = []
     fresh.hooks.hook('cache:error', (e: { key?: string; code: string }) => { reported.push({ key: e.key, code: e.code }) })
     for (const k of LINKS) expect(await fresh.cache.get(k), k).toBeNull()
@@ -71,16 +75,7 @@ describe('symlinks under entry names', () => {
   })
 
   it('verify() and prune() remove them as corrupt (and keys() never lists one), targets untouched', async () => {
-    const dir = tempDir('unperf-nf-')
-    const cwd = tempDir('unperf-nf-cwd-')
-    const outside = tempDir('unperf-nf-outside-')
-    const { m, cache } = buildManager({ driver: 'fs', dir, cwd })
-    for (const k of [...LINKS, 'ok']) await cache.set(k, { k })
-    await cache.namespace('other').set('same-key-elsewhere', { from: 'other' })
-    await m.close()
-    const { own, other } = plantLinks(dir, outside)
-
-    const fresh = buildManager({ driver: 'fs', dir, cwd })
+    const { dir, outside, own, other, fresh } = await linkedCache()
     expect((await fresh.cache.keys()).sort()).toEqual(['ok'])
     expect(await fresh.cache.verify()).toMatchObject({ corrupt: LINKS.length, removed: LINKS.length })
     expect(readdirSync(own).filter(n => n.endsWith('.e'))).toEqual(['ok.e'])
