@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { BenchCommandError, errorMessage, UsageError } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
+import { createProgress } from '../progress.js'
 import { mannWhitney, outliers, summarize } from '../bench-stats.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
 import { bold, commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
@@ -46,20 +47,6 @@ function readBaseline(option: string, cwd: string): { results: Result[] } {
   return base as { results: Result[] }
 }
 
-/** A failed run or preparation; a progress bar on the terminal is cleared first, so the message starts its own line. */
-function failed(message: string, command: string, exitCode: number): BenchCommandError {
-  if (process.stderr.isTTY) process.stderr.write('\r' + ' '.repeat(80) + '\r')
-  return new BenchCommandError(message, command, exitCode)
-}
-
-function progress(label: string, done: number, total: number) {
-  if (!process.stderr.isTTY) return
-  const width = 30
-  const filled = Math.round((done / total) * width)
-  process.stderr.write(`\r${label.slice(0, 40).padEnd(40)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total}`)
-  if (done === total) process.stderr.write('\r' + ' '.repeat(80) + '\r')
-}
-
 export default defineCommand({
   meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
   args: {
@@ -87,6 +74,12 @@ export default defineCommand({
     // and the files it will write: a typo in a path must not be found after the benchmark
     for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option], cwd)
     const ignoreFailure = Boolean(args['ignore-failure'])
+    const bar = createProgress()
+    /** A failed run or preparation; the progress line is erased first, so the message starts its own line. */
+    const failed = (message: string, command: string, exitCode: number): BenchCommandError => {
+      bar.end()
+      return new BenchCommandError(message, command, exitCode)
+    }
     /** Runs --prepare; returns its wall time in seconds (a run's cost, for how many runs fit in 3 s). */
     const prepare = (): number => {
       if (!args.prepare) return 0
@@ -116,11 +109,11 @@ export default defineCommand({
       // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
       const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds + overhead + prepared, 1e-3))))
       const samples = [first]
-      progress(command, samples.length, total)
+      bar.set(command, samples.length, total)
       while (samples.length < total) {
         prepare()
         samples.push(correct(checked(command, runOnce(command, cwd), `run ${samples.length + 1} of ${total}`)))
-        progress(command, samples.length, total)
+        bar.set(command, samples.length, total)
       }
       const times = samples.map(s => s.seconds)
       const summary = summarize(times)
@@ -130,6 +123,7 @@ export default defineCommand({
         system: samples.reduce((a, s) => a + s.system, 0) / samples.length,
       })
     }
+    bar.end()
     const warnings: string[] = []
     for (const r of results) {
       // only with --ignore-failure: without it the first failing run stopped the benchmark

@@ -12,13 +12,14 @@ import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
 import { bold, configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
+import { createProgress, type Progress } from '../progress.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
 const REMOTE_LISTING_MS = 30_000
 
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
 
-function open(resolved: ResolvedPerfConfig) {
+function open(resolved: ResolvedPerfConfig, progress: Progress) {
   // these commands manage what is stored, also while the runtime cache is switched off (cache.enabled:
   // false, UNPERF_CACHE=0): `cache clear --all` must not report 0 entries cleared and leave them all
   delete process.env.UNPERF_CACHE
@@ -28,6 +29,7 @@ function open(resolved: ResolvedPerfConfig) {
   const problems: string[] = []
   const warn: typeof warnOnce = Object.assign((code: string, message: string) => {
     if (!warnOnce.seen.has(code)) problems.push(redact(message))
+    progress.clear()
     warnOnce(code, message)
   }, { seen: warnOnce.seen, said: warnOnce.said })
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn })
@@ -36,8 +38,19 @@ function open(resolved: ResolvedPerfConfig) {
   // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name);
   // a remote tier gets longer to list its keys than info() gives it, and one that could not is said
   const onUnlisted = (kind: string, reason: string) => warn(`unlisted-${kind}`, `the ${kind} tier could not list its keys (${reason}): namespaces kept only there are not covered (name one with --namespace)`)
-  const every = async () => [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted }))])]
-  return { m, every, get, problems }
+  const every = async () => {
+    progress.set('listing namespaces')
+    return [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted }))])]
+  }
+  /** The namespaces a command goes through (one, or every one), with the progress line saying which. */
+  const each = async function* (what: string, only?: string) {
+    const list = only ? [only] : await every()
+    for (let i = 0; i < list.length; i++) {
+      progress.set(list.length > 1 ? `${what} '${list[i]}' (namespace ${i + 1} of ${list.length})` : `${what} '${list[i]}'`)
+      yield list[i]!
+    }
+  }
+  return { m, every, each, get, problems, progress }
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
@@ -48,11 +61,13 @@ function clearStored(cache: PerfCache): Promise<number> {
 
 async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
   const config = await cliConfig(args)
-  const c = open(config)
+  const c = open(config, createProgress())
   try {
     return await fn(c, config)
   } finally {
     await c.m.close()
+    // each command ends the line before it prints its result; here for the paths that threw
+    c.progress.end()
     // a tier that failed (a Redis refusing the password, down, ...): what was printed leaves it out, and
     // a CI job clearing the shared cache must not pass on `removed: 0`
     if (c.problems.length > 0) {
@@ -65,13 +80,13 @@ async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string
 const info = defineCommand({
   meta: { name: 'info', description: 'Per namespace: driver, entries, size, its limit, TTL; the total against cache.maxSize' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ every, get }, config) => {
+  run: ({ args }) => withCache(args, async ({ each, get, progress }, config) => {
     const rows = []
     const total = { entries: 0, bytes: 0, maxSize: config.cache.maxSize }
     // what info() counts over all namespaces (fs dirs on disk, those not listed here included)
     const counted = { entries: 0, bytes: 0 }
     // every namespace, as list/prune/verify/clear --all: the configured ones and those on disk (plugins', opened by name)
-    for (const name of args.namespace ? [args.namespace] : await every()) {
+    for await (const name of each('counting', args.namespace)) {
       const i = await get(name).info()
       const ns = config.cache.namespaces[name]
       const ttl = (ns?.ttl ?? config.cache.ttl)
@@ -85,6 +100,7 @@ const info = defineCommand({
     const others = { entries: Math.max(0, counted.entries - total.entries), bytes: Math.max(0, counted.bytes - total.bytes) }
     total.entries += others.entries
     total.bytes += others.bytes
+    progress.end()
     if (args.json) return printJson({ enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows, total })
     console.log(`cache ${config.cache.enabled ? green('on') : red('off')} · ${config.cache.dir}`)
     const lines = rows.map(r => [r.namespace, r.driver, String(r.entries), formatBytes(r.bytes), formatBytes(r.maxSize), r.ttl === false ? 'never' : formatDuration(r.ttl)])
@@ -98,13 +114,16 @@ const info = defineCommand({
 const list = defineCommand({
   meta: { name: 'list', description: 'Keys with namespace, size, age and expiry' },
   args: { ...configArgs, ...nsArg, expired: { type: 'boolean', description: 'Only expired entries (kept until cache prune)' } },
-  run: ({ args }) => withCache(args, async ({ every, get }) => {
+  run: ({ args }) => withCache(args, async ({ each, get, progress }) => {
     const now = Date.now()
     const rows: { namespace: string; key: string; size: number; createdAt: number; expiresAt: number | null; expired: boolean }[] = []
-    for (const name of args.namespace ? [args.namespace] : await every()) {
+    for await (const name of each('listing', args.namespace)) {
       const ns = get(name) as unknown as CacheNamespace
       // as stored: expired entries too (keys() lists live ones only); listing removes nothing
-      for (const key of await keysOf(ns._tiers, ns._events, { expired: true })) {
+      const keys = await keysOf(ns._tiers, ns._events, { expired: true })
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        progress.set(`reading '${name}'`, i, keys.length)
         const e = await ns._tiers.peek(key)
         if (!e) continue
         const expired = e.expiresAt !== null && e.expiresAt <= now
@@ -112,6 +131,7 @@ const list = defineCommand({
         rows.push({ namespace: name, key, size: e.size, createdAt: e.createdAt, expiresAt: e.expiresAt, expired })
       }
     }
+    progress.end()
     if (args.json) return printJson(rows)
     if (rows.length === 0) return console.log(dim('no entries'))
     console.log(table(rows.map(r => [r.namespace, r.key.length > 60 ? r.key.slice(0, 57) + '...' : r.key, formatBytes(r.size), formatDuration(now - r.createdAt), r.expiresAt === null ? 'never' : r.expired ? red('expired') : `in ${formatDuration(r.expiresAt - now)}`]), ['namespace', 'key', 'size', 'age', 'expires']))
@@ -139,7 +159,7 @@ const get = defineCommand({
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
   args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
-  run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
     // asked on stderr, so --json only changes the output: it is no --yes, and stdout stays one document
@@ -152,7 +172,8 @@ const clear = defineCommand({
     let removed = 0
     if (args.key) removed = (await ns(args.namespace ?? 'default').delete(args.key)) ? 1 : 0
     // the entries removed as `cache list` shows them, expired ones included (clear() counts the live ones)
-    else for (const name of args.all ? await every() : [args.namespace!]) removed += await clearStored(ns(name))
+    else for await (const name of each('clearing', args.all ? undefined : args.namespace)) removed += await clearStored(ns(name))
+    progress.end()
     if (args.json) return printJson({ removed })
     console.log(`${green('✔')} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
   }),
@@ -161,9 +182,10 @@ const clear = defineCommand({
 const prune = defineCommand({
   meta: { name: 'prune', description: 'Remove expired entries, then LRU down to maxSize' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
     let removed = 0
-    for (const name of args.namespace ? [args.namespace] : await every()) removed += await ns(name).prune()
+    for await (const name of each('pruning', args.namespace)) removed += await ns(name).prune()
+    progress.end()
     if (args.json) return printJson({ removed })
     console.log(`${green('✔')} pruned ${plural(removed, 'entry', 'entries')}`)
   }),
@@ -172,12 +194,13 @@ const prune = defineCommand({
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ every, get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
     const total = { checked: 0, corrupt: 0, removed: 0 }
-    for (const name of args.namespace ? [args.namespace] : await every()) {
+    for await (const name of each('verifying', args.namespace)) {
       const r = await ns(name).verify()
       total.checked += r.checked; total.corrupt += r.corrupt; total.removed += r.removed
     }
+    progress.end()
     if (total.corrupt > 0) process.exitCode = 1
     if (args.json) return printJson(total)
     console.log(total.corrupt === 0 ? `${green('✔')} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
