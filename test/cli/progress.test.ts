@@ -124,6 +124,22 @@ describe.skipIf(!hasScript)('unperf cache on a terminal (util-linux script; skip
   })
 })
 
+describe.skipIf(!hasScript)('unperf doctor on a terminal', () => {
+  it('says which Redis it is asking (a closed port here), its password redacted', async () => {
+    const { createServer } = await import('node:net')
+    // a port nothing listens on: taken, then freed
+    const port = await new Promise<number>(resolve => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)) }) })
+    const dir = tempDir('unperf-progress-doctor-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'progress-doctor', version: '1.0.0' }))
+    writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { driver: ['memory', { driver: 'redis', url: `redis://ci:hunter2@127.0.0.1:${port}` }] }, report: { console: false } }))
+    const { code, screen } = onTerminal(dir, `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} doctor`)
+    expect(code).toBe(1)
+    expect(screen).toContain(`asking redis at redis://ci:***@127.0.0.1:${port} (cache.driver[1])`)
+    expect(screen).not.toContain('hunter2')
+    expect(screen).toMatch(/\r\x1b\[K✔ node/)
+  })
+})
+
 describe('unperf cache off a terminal', () => {
   it('pipes get no progress: stderr empty, stdout the result alone', () => {
     const dir = project(50)

@@ -12,6 +12,7 @@ import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
+import { createProgress } from '../progress.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
 
@@ -20,6 +21,8 @@ export default defineCommand({
   args: { ...configArgs },
   async run({ args }) {
     const checks: Check[] = []
+    // a Redis that does not answer takes 2 s, a large cache dir a while to scan: say what is being checked
+    const progress = createProgress()
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
     checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `${process.version} (needs ≥ 20.19)` })
     let config
@@ -60,6 +63,7 @@ export default defineCommand({
         const fs = statfsSync(dir)
         const free = fs.bavail * fs.bsize
         checks.push({ check: 'free disk', ok: free > 2 * config.cache.maxSize, detail: `${formatBytes(free)} free (maxSize ${formatBytes(config.cache.maxSize)})`, warn: free <= 2 * config.cache.maxSize })
+        progress.set(`scanning the cache dir ${dir}`)
         const scopes = await listScopes(dir)
         const stale = scopes.filter(s => Date.now() - s.lastUsed > config!.cache.scopeMaxAge)
         checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} ${scopes.length === 1 ? 'scope' : 'scopes'}, ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
@@ -74,6 +78,7 @@ export default defineCommand({
         const { client, release } = acquireRedis(spec, config.cache.timeout)
         let connected: RedisClient | undefined
         client.then(c => { connected = c }, () => {})
+        progress.set(`asking redis at ${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} (${where})`)
         const t0 = performance.now()
         // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
         // process up while the check waits (unref'd, doctor ended mid-check: no output, exit 0)
@@ -92,6 +97,7 @@ export default defineCommand({
         }
       }
     }
+    progress.end()
     const problems = checks.filter(c => !c.ok && !c.warn)
     // every check is shown; a bad config exits as it does for every other command (2)
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
