@@ -11,7 +11,7 @@ import { PluginError, errorMessage } from '../errors.js'
 import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
-import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
+import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
 import { ExitError, LoopEmptiedError, errorSummary, type InFlight } from './command-record.js'
 import { CommandLog } from './command-log.js'
@@ -19,6 +19,7 @@ import { LoopEndWatch } from './loop-end.js'
 import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
+import type { MonitorImpl } from './monitors/index.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
 import { createLazyCacheManager } from './cache/lazy.js'
@@ -26,7 +27,7 @@ import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
-  PerfMetrics, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
+  PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
 } from './types.js'
 import { createWarnOnce, redact } from './warn.js'
 import { createWorkers } from './workers.js'
@@ -57,7 +58,7 @@ class PerfInstance implements Perf {
   private _pools: PoolManager | undefined
   private _workers: PerfWorkers | undefined
   private _metrics: PerfMetrics | undefined
-  private _monitor: Monitor | undefined
+  private _monitor: MonitorImpl | undefined
   private readonly _inFlight = new Set<InFlight>()
   private readonly _log: CommandLog
   private _closing: Promise<PerfReport> | undefined
@@ -134,6 +135,13 @@ class PerfInstance implements Perf {
 
   get cache(): PerfCache {
     return this._cache!.root
+  }
+
+  get monitors(): PerfMonitors | undefined {
+    const monitor = this._monitor
+    if (monitor === undefined) return undefined
+    const server = monitor.server
+    return { prometheus: server && { address: () => server.address() } }
   }
 
   get workers(): PerfWorkers {

@@ -262,6 +262,29 @@ export interface PerfMetrics {
   expose(): string
 }
 
+// --- monitors -------------------------------------------------------------------
+
+/** Where the Prometheus HTTP endpoint answers (`monitors.prometheus: { port }`). */
+export interface MetricsEndpoint {
+  /** The host it listens on, as configured. */
+  host: string
+  /** The port it listens on: the configured one, or the one the OS picked for `port: 0`. */
+  port: number
+  /** The metrics url, e.g. `http://127.0.0.1:9464/metrics` (an IPv6 host in brackets). */
+  url: string
+  /** The health url, e.g. `http://127.0.0.1:9464/healthz`. */
+  healthz: string
+}
+/** The running monitors of an instance (`perf.monitors`, undefined when `monitors` is off). */
+export interface PerfMonitors {
+  /**
+   * The Prometheus HTTP endpoint, when `monitors.prometheus` has a `port` (undefined for `file`,
+   * `pushgateway` or none). `address()` resolves once the server listens, with the port it got
+   * (the OS's pick for `port: 0`); undefined when it could not listen (the warning says why).
+   */
+  readonly prometheus: { address(): Promise<MetricsEndpoint | undefined> } | undefined
+}
+
 // --- budgets and reports -----------------------------------------------------
 
 export type BudgetKind = 'startup' | 'memory' | 'cacheHitRate' | 'duration' | 'p95' | 'commandMemory' | 'file' | 'regression'
@@ -358,6 +381,8 @@ export interface Perf {
   readonly workers: PerfWorkers
   readonly metrics: PerfMetrics
   readonly memory: PerfMemory
+  /** The running monitors (`monitors` configured and enabled), else undefined. */
+  readonly monitors: PerfMonitors | undefined
   pool(name?: string): PerfPool
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options?: RunOptions): Promise<T>
   graph(tasks: Record<string, GraphTask>, options?: GraphOptions): Promise<GraphResult>
