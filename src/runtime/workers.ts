@@ -50,6 +50,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           if (ArrayBuffer.isView(item)) throw new TypeError(`[unperf] perf.workers.run(): transferList[${i}] is a ${item.constructor.name}, a view of an ArrayBuffer: list its buffer (\`.buffer\`) to move its bytes`)
         })
       }
+      const transferResult = runOptions?.transferResult === true
       if (outside?.aborted) throw outside.reason
       const p = await getPool()
       // a buffer moved to the worker is detached here: an attempt cannot be made again
@@ -59,7 +60,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
         const signal = controller === undefined ? outside : outside === undefined ? controller.signal : AbortSignal.any([outside, controller.signal])
         try {
-          const result = await p.run({ moduleUrl: url, exportName, args }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
+          const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
           if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
           return result as T
         } catch (error) {
@@ -67,8 +68,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
           if (attempt >= retries || !isRetriable(failure)) throw failure
-          await new Promise(resolve => setTimeout(resolve, backoffDelay(attempt, 100, 10_000))) // the pools' backoff; ref'd: the caller awaits the retry
-          if (outside?.aborted) throw outside.reason
+          await backoff(backoffDelay(attempt, 100, 10_000), outside) // the pools' backoff
         } finally {
           if (timer) clearTimeout(timer)
         }
@@ -81,6 +81,26 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       await p?.destroy()
     },
   }
+}
+
+/**
+ * The wait before a retry: ref'd (the caller awaits the retry), and ended at once by the caller's
+ * signal, rejecting with its reason (it waited out the whole delay, up to 10 s, before).
+ */
+function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return new Promise(resolve => setTimeout(resolve, ms))
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 /** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */
