@@ -166,8 +166,21 @@ export interface WorkerRunOptions {
    * the types need no @types/node; what postMessage cannot move is a TypeError naming it.
    */
   transferList?: readonly object[] | undefined
-  /** Cancels the task, as Piscina's `signal`: queued, it never runs; running, its thread is terminated. Rejects with the signal's reason, not retried. */
+  /**
+   * Cancels the task, as Piscina's `signal`: queued, it never runs; running, its thread is
+   * terminated; waiting for a retry, the wait ends. Rejects with the signal's reason, not retried.
+   */
   signal?: AbortSignal | undefined
+  /**
+   * Move the result back instead of copying it, as a Piscina export's `Piscina.move(result)`: an
+   * `ArrayBuffer`, or a typed array / `Buffer` / `DataView` that spans its whole buffer, returned by
+   * the export (alone, or as a direct element or property of a returned array or plain object) is
+   * transferred, zero copy, and detached in the worker. Only for exports that return buffers they do
+   * not keep (a buffer cached in the worker would be empty on its next call). A view of part of a
+   * larger buffer (a small `Buffer` from Node's pool), a `SharedArrayBuffer` or anything else is copied
+   * as without the option. @default false
+   */
+  transferResult?: boolean | undefined
 }
 export interface PerfWorkers {
   run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[], options?: WorkerRunOptions): Promise<T>
