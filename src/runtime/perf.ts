@@ -171,10 +171,12 @@ class PerfInstance implements Perf {
   }
 
   async graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
+    const name = options.name ?? 'graph'
+    if (typeof name !== 'string' || name === '') throw new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${name === '' ? "''" : typeof name}`)
     const { runGraph } = await import('./graph.js')
     const pool = this.pool(options.pool)
     // one span for the graph, each task a span under it (explicit parent: they run concurrently)
-    return this._tracer.span('graph', () => runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer }))
+    return this._tracer.span(name, () => runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer }))
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {

@@ -194,6 +194,11 @@ export interface GraphOptions {
   /** Pool name the tasks run in. @default the default pool */
   pool?: string | undefined
   /**
+   * The name of the graph's span (its tasks' spans are under it): tells apart the graphs of one
+   * command in the report and the trace. @default 'graph'
+   */
+  name?: string | undefined
+  /**
    * The first failure stops the graph, as p-map's `stopOnError`: the tasks running see their
    * signal abort, no other task starts, and the graph rejects at once with a `GraphError` (`task`,
    * `cause`, `result`). @default false: a failure skips its dependents only, the graph resolves
