@@ -170,13 +170,16 @@ class PerfInstance implements Perf {
     return this._tracer.span(name, fn)
   }
 
-  async graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
+  graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
     const name = options.name ?? 'graph'
-    if (typeof name !== 'string' || name === '') throw new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${name === '' ? "''" : typeof name}`)
-    const { runGraph } = await import('./graph.js')
+    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${name === '' ? "''" : typeof name}`))
     const pool = this.pool(options.pool)
-    // one span for the graph, each task a span under it (explicit parent: they run concurrently)
-    return this._tracer.span(name, () => runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer }))
+    // one span for the graph, started now (beside the spans started with it: span.ts), each task a
+    // span under it (explicit parent: they run concurrently)
+    return this._tracer.span(name, async () => {
+      const { runGraph } = await import('./graph.js')
+      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer })
+    })
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
