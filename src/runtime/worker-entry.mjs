@@ -70,7 +70,17 @@ function movable(result) {
 }
 
 export default async function runExport({ moduleUrl, exportName, args, transferResult }) {
-  const mod = await import(moduleUrl)
+  let mod
+  try {
+    mod = await import(moduleUrl)
+  } catch (error) {
+    // Node 20 runs no --import / --loader hook (tsx, ts-node) in worker threads: a TypeScript module
+    // the main thread loads fine fails here with node's bare "Unknown file extension"
+    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(new URL(moduleUrl).pathname)) throw error
+    const failure = new Error(`[unperf] perf.workers.run(): ${moduleUrl} is TypeScript, and worker threads do not get the main thread's loader (node ${process.versions.node} runs no --import / --loader hook such as tsx in them): point perf.workers.run() at a .mjs module that registers one first (import { register } from 'tsx/esm/api'; register(); export const fn = async (...args) => (await import('./module.ts')).fn(...args)), or at the compiled JavaScript`, { cause: error })
+    failure.code = 'E_WORKER_TYPESCRIPT'
+    return { [ERROR_RECORD]: record(failure) }
+  }
   const fn = mod[exportName]
   if (typeof fn !== 'function') {
     throw new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
