@@ -29,7 +29,12 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
     } catch (error) {
       throw new MissingDependencyError('tinypool', 'perf.workers', error)
     }
-    return new Tinypool({ filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: options.idleTimeout })
+    // maxMemory: each thread's old generation, whole MiB (undefined in a snapshot written before the key)
+    const maxMemory = options.maxMemory ?? false
+    return new Tinypool({
+      filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: options.idleTimeout,
+      ...(maxMemory !== false && { resourceLimits: { maxOldGenerationSizeMb: Math.ceil(maxMemory / MIB) } }),
+    })
   })())
 
   return {
@@ -66,7 +71,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         } catch (error) {
           if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
           const timedOut = controller?.signal.aborted === true
-          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
+          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
           if (attempt >= retries || !isRetriable(failure)) throw failure
           await backoff(backoffDelay(attempt, 100, 10_000), outside) // the pools' backoff
         } finally {
@@ -81,6 +86,16 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       await p?.destroy()
     },
   }
+}
+
+const MIB = 1024 * 1024
+
+/** node's "Worker terminated due to reaching memory limit", naming the task and the limit it reached. */
+function outOfMemory(error: unknown, exportName: string, url: string, maxMemory: number | false): unknown {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return error
+  const limit = maxMemory === false ? "the process's heap limit (--max-old-space-size; concurrency.workers.maxMemory sets one per thread)" : `concurrency.workers.maxMemory (${Math.ceil(maxMemory / MIB)} MiB)`
+  const failure = new Error(`[unperf] worker task ${exportName} of ${url} ran out of memory: its thread reached ${limit} and was ended (the pool starts another for the next task)`, { cause: error })
+  return Object.assign(failure, { code: 'ERR_WORKER_OUT_OF_MEMORY' })
 }
 
 /**
