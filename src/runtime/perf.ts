@@ -173,7 +173,12 @@ class PerfInstance implements Perf {
   graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
     const name = options.name ?? 'graph'
     if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${name === '' ? "''" : typeof name}`))
-    const pool = this.pool(options.pool)
+    let pool: PerfPool
+    try {
+      pool = this.pool(options.pool)
+    } catch (error) {
+      return Promise.reject(error) // a promise-returning API: no synchronous throw
+    }
     // one span for the graph, started now (beside the spans started with it: span.ts), each task a
     // span under it (explicit parent: they run concurrently)
     return this._tracer.span(name, async () => {
