@@ -138,8 +138,11 @@ export function createTracer(): Tracer {
       // names as the report, the trace and OTel get them: a credential in one (a span named after
       // a url with a token) redacted, here rather than in span() (the hot path)
       const record: SpanRecord = { name: redact(names[i - base]!), start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
+      record.id = i
       const parent = parents[i - base]
       if (parent !== undefined) record.parent = redact(parent)
+      const parentId = data[at + 3]!
+      if (parentId >= 0) record.parentId = parentId
       const command = commands[i - base]
       if (command !== undefined) record.command = redact(command)
       const run = data[at + 5]!

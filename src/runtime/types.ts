@@ -222,6 +222,10 @@ export interface GraphResult {
 // --- timing, memory, metrics -----------------------------------------------------
 
 export interface SpanRecord {
+  /** This span's number in the process (from 0, in start order): what `parentId` refers to. */
+  id?: number
+  /** Its parent's `id` (absent at the top level): exact where `parent`, a name, is ambiguous (concurrent siblings of one name). */
+  parentId?: number
   name: string
   /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number
