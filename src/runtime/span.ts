@@ -1,5 +1,5 @@
 /**
- * Spans, marks and startup phases, and their Chrome Trace Event Format export.
+ * Spans, marks and startup phases (their Chrome Trace Event Format export: span-trace.ts).
  *
  * Nesting is tracked with a plain stack of open spans, not AsyncLocalStorage: on Node 20 an ALS
  * makes every await in the host pay more (≈ 0.05 → 0.13 µs; bench/span.mjs). The stack is exact for
@@ -20,9 +20,9 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
-import { loadStart } from './load-start.js'
 import { createJobClock } from './span-jobs.js'
-import { redact, redactArgv } from './warn.js'
+import { startupPhases, traceEvents } from './span-trace.js'
+import { redact } from './warn.js'
 import type { SpanParent, Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
@@ -309,35 +309,10 @@ export function createTracer(): Tracer {
 
     phases,
 
-    traceEvents(): Record<string, unknown>[] {
-      const pid = process.pid
-      // µs, the end rounded rather than the duration: a child that ends within a µs of its parent's end
-      // still ends inside it (rounded apart, it ended 1 µs after it: not nested)
-      const us = (ms: number) => Math.round(ms * 1000)
-      const events: Record<string, unknown>[] = [
-        { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `node ${redactArgv(process.argv.slice(1)).slice(0, 2).join(' ')}` } },
-        { name: 'thread_name', ph: 'M', pid, tid: 0, args: { name: 'main' } },
-        { name: 'thread_name', ph: 'M', pid, tid: 1, args: { name: 'startup' } },
-      ]
-      for (const p of phases()) events.push({ name: p.name, cat: 'startup', ph: 'X', ts: us(p.start), dur: us(p.duration), pid, tid: 1, args: { share: p.share } })
-      for (const r of records()) {
-        events.push({ name: r.name, cat: r.command ? `span,${r.command}` : 'span', ph: 'X', ts: us(r.start), dur: us(r.start + r.duration) - us(r.start), pid, tid: 0, args: { depth: r.depth, status: r.status, ...(r.parent && { parent: r.parent }) } })
-      }
-      return events
-    },
+    traceEvents: () => traceEvents(phases(), records()),
   }
 
   function phases(): StartupPhase[] {
-      const end = startupEnd ?? now()
-      const loaded = Math.min(loadStart, end)
-      const bounds: { name: string; start: number }[] = [{ name: 'boot', start: 0 }, { name: 'modules', start: loaded }]
-      for (const m of marks) bounds.push({ name: m.name, start: Math.max(m.at, loaded) })
-      const phases: StartupPhase[] = []
-      for (let i = 0; i < bounds.length; i++) {
-        const start = bounds[i]!.start
-        const stop = i + 1 < bounds.length ? bounds[i + 1]!.start : end
-        phases.push({ name: bounds[i]!.name, start, duration: Math.max(0, stop - start), share: end > 0 ? Math.max(0, stop - start) / end : 0 })
-      }
-      return phases
+    return startupPhases(marks, startupEnd ?? now())
   }
 }
