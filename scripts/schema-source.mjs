@@ -68,6 +68,7 @@ const layer = obj({
       idleTimeout: duration,
       timeout: durationOrFalse,
       retries: { type: 'integer', minimum: 0, maximum: 100 },
+      maxMemory: sizeOrFalse,
     }),
   }),
   budgets: obj({

@@ -61,9 +61,19 @@ function cwdOption(args: string[]): string | undefined {
   return value
 }
 
+/**
+ * The `{ error }` document of --json on stdout. `unperf monitor` writes JSON lines (a `type` each:
+ * `sample`, `alert`, `serving`): its error is one more line, `{ type: 'error', error }`, not an
+ * indented document a line-by-line reader cannot parse.
+ */
+function printJsonError(path: readonly string[], error: Record<string, unknown>): void {
+  if (path[0] === 'monitor') console.log(JSON.stringify({ type: 'error', error }))
+  else console.log(JSON.stringify({ error }, null, 2))
+}
+
 /** A usage problem: the usage and the message on stderr (exit 2); with --json, a JSON error on stdout too. */
-async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<2> {
-  if (json) console.log(JSON.stringify({ error: { name: 'UsageError', code, message } }, null, 2))
+async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>, path: readonly string[] = []): Promise<2> {
+  if (json) printJsonError(path, { name: 'UsageError', code, message })
   await showUsageOnStderr(cmd, parent)
   console.error(message)
   return 2
@@ -98,7 +108,7 @@ async function run(argv: string[]): Promise<number> {
     const bad = await unknownOption(cmd, line.args.slice(path.length))
     if (bad !== undefined) {
       const tail = path[0] === 'profile' || path[0] === 'bench' ? `; options for the command itself go after '--'` : ''
-      return usageProblem(json, 'E_UNKNOWN_OPTION', `unperf ${path.join(' ')}: unknown option '${bad}' (options: ${await optionNames(cmd)}${tail})`, cmd, parent)
+      return usageProblem(json, 'E_UNKNOWN_OPTION', `unperf ${path.join(' ')}: unknown option '${bad}' (options: ${await optionNames(cmd)}${tail})`, cmd, parent, path)
     }
   }
   const rawArgs = line.args
@@ -106,7 +116,7 @@ async function run(argv: string[]): Promise<number> {
   const cwd = cwdOption(rawArgs)
   if (cwd !== undefined && !statSync(resolve(cwd), { throwIfNoEntry: false })?.isDirectory()) {
     const message = `--cwd ${resolve(cwd)}: expected a directory, there is none`
-    if (json) console.log(JSON.stringify({ error: { name: 'UsageError', code: 'E_BAD_CWD', message } }, null, 2))
+    if (json) printJsonError(path, { name: 'UsageError', code: 'E_BAD_CWD', message })
     console.error(message)
     return 2
   }
@@ -118,13 +128,13 @@ async function run(argv: string[]): Promise<number> {
     if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {
       // citty colors the names in its messages ('Unknown command \x1b[36mx\x1b[39m'): never in JSON
       const plain = (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '')
-      if (json) console.log(JSON.stringify({ error: { name: e.name, code: e.code, message: plain, ...(e.issues && { issues: e.issues }) } }, null, 2))
+      if (json) printJsonError(path, { name: e.name, code: e.code, message: plain, ...(e.issues && { issues: e.issues }) })
       // the usage beside the error, on stderr (with --json, stdout holds the JSON document alone)
       if (e.name === 'CLIError') await showUsageOnStderr(cmd, parent)
       console.error(process.stderr.isTTY && !process.env.NO_COLOR ? `${e.message}` : plain)
       return 2
     }
-    if (json) console.log(JSON.stringify({ error: { name: e.name, ...(e.code && { code: e.code }), message: e.message } }, null, 2))
+    if (json) printJsonError(path, { name: e.name, ...(e.code && { code: e.code }), message: e.message })
     console.error(error instanceof Error ? `[unperf] ${errorMessage(error)}` : error)
     return 1
   }

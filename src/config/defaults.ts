@@ -17,7 +17,7 @@ export const DEFAULTS = {
   concurrency: {
     default: 'auto',
     pool: { retries: 0, timeout: false, backoff: '100ms', maxBackoff: '10s' },
-    workers: { max: 'auto', idleTimeout: '5s', timeout: false, retries: 0 },
+    workers: { max: 'auto', idleTimeout: '5s', timeout: false, retries: 0, maxMemory: false },
   },
   budgets: { mode: 'warn', regressions: true },
   monitors: { interval: '1s', eventLoop: true, memory: true, cpu: true, gc: true, system: false, host: '127.0.0.1', path: '/metrics' },

@@ -63,9 +63,17 @@ export function resolveConcurrency(r: Resolver, input: PerfConfigBase): Resolved
     idleTimeout: r.duration(w.idleTimeout ?? d.workers.idleTimeout, 'concurrency.workers.idleTimeout'),
     timeout: w.timeout === undefined || w.timeout === false ? false : r.positiveDuration(w.timeout, 'concurrency.workers.timeout', true),
     retries: w.retries ?? d.workers.retries,
+    maxMemory: workerMemory(r, w.maxMemory ?? d.workers.maxMemory),
   } as ResolvedConcurrencyConfig['workers']
   setConcurrency(workers, 'max', max === 'auto' ? AUTO : max, () => Math.max(1, availableParallelism() - 1))
   const resolved: ResolvedConcurrencyConfig = { default: 0, pools, workers }
   setConcurrency(resolved, 'default', def)
   return resolved
+}
+
+/** A worker thread's heap limit: false, or bytes of at least 8 MiB (V8 needs a few to start a thread at all). */
+function workerMemory(r: Resolver, value: unknown): number | false {
+  const bytes = r.sizeOrFalse(value, 'concurrency.workers.maxMemory')
+  if (bytes !== false && bytes < 8 * 1024 * 1024) r.issue('concurrency.workers.maxMemory', "false or a size of at least '8MiB' (a worker thread needs a few MiB of heap to start)", value)
+  return bytes
 }

@@ -209,6 +209,12 @@ export interface ConcurrencyConfig {
     timeout?: Duration | false | undefined
     /** @default 0 */
     retries?: number | undefined
+    /**
+     * Heap limit of each worker thread (V8's old generation, `resourceLimits.maxOldGenerationSizeMb`,
+     * whole MiB, at least 8): a task that needs more ends its thread, and the call rejects with
+     * `ERR_WORKER_OUT_OF_MEMORY`, instead of the thread growing up to the process's limit. @default false
+     */
+    maxMemory?: Size | false | undefined
   } | undefined
 }
 
@@ -403,7 +409,7 @@ export interface ResolvedPoolConfig {
 export interface ResolvedConcurrencyConfig {
   default: number | 'adaptive'
   pools: Record<string, ResolvedPoolConfig>
-  workers: { max: number; idleTimeout: number; timeout: number | false; retries: number }
+  workers: { max: number; idleTimeout: number; timeout: number | false; retries: number; maxMemory: number | false }
 }
 
 export interface ResolvedBudgetsConfig {

@@ -95,18 +95,21 @@ function exportSpans(api: OtelApi, report: PerfReport, serviceName: string, vers
   })
   const byRun = new Map(commandSpans.flatMap(c => (c.record.run === undefined ? [] : [[c.record.run, c.span] as const])))
   const open: Array<{ record: SpanRecord; span: OtelSpan }> = []
+  /** the spans by id: a span's parentId names its parent exactly (concurrent siblings may share a name) */
+  const byId = new Map<number, OtelSpan>()
   for (const record of [...report.spans].sort((a, b) => a.start - b.start)) {
     // a run the report no longer holds (a long-running process keeps its newest 1 000 runs, and
     // 10 000 spans): its spans would each be a trace of their own, cut from their request
     if (record.run !== undefined && !byRun.has(record.run)) continue
     // a span's parent: the open span it names in its command's run, else that run's command span
     // (concurrent runs of one command, a service's requests, overlap: the run tells them apart)
-    const parent = findParent(open, record)
+    const parent = (record.parentId !== undefined ? byId.get(record.parentId) : undefined) ?? findParent(open, record)
       ?? (record.run !== undefined ? byRun.get(record.run) : commandOf(commandSpans, record))
     const span = start(record.name, record.start, parent, { 'unperf.kind': 'span', ...(record.command !== undefined && { 'unperf.command': record.command }) })
     if (record.status === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR })
     span.end(hrTime(record.start + record.duration))
     open.push({ record, span })
+    if (record.id !== undefined) byId.set(record.id, span)
   }
   for (const { record, span } of commandSpans) span.end(hrTime(record.start + record.duration))
 }

@@ -11,7 +11,7 @@ import { PluginError, errorMessage } from '../errors.js'
 import { setupPlugins } from '../hooks/plugins.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
-import type { CacheManager, Monitor, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
+import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
 import { ExitError, LoopEmptiedError, errorSummary, type InFlight } from './command-record.js'
 import { CommandLog } from './command-log.js'
@@ -19,6 +19,7 @@ import { LoopEndWatch } from './loop-end.js'
 import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers, type Fatal } from './exit.js'
 import { createMemoryTracker } from './memory.js'
+import type { MonitorImpl } from './monitors/index.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
 import { createLazyCacheManager } from './cache/lazy.js'
@@ -26,7 +27,7 @@ import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { createTracer } from './span.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
-  PerfMetrics, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
+  PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
 } from './types.js'
 import { createWarnOnce, redact } from './warn.js'
 import { createWorkers } from './workers.js'
@@ -57,7 +58,7 @@ class PerfInstance implements Perf {
   private _pools: PoolManager | undefined
   private _workers: PerfWorkers | undefined
   private _metrics: PerfMetrics | undefined
-  private _monitor: Monitor | undefined
+  private _monitor: MonitorImpl | undefined
   private readonly _inFlight = new Set<InFlight>()
   private readonly _log: CommandLog
   private _closing: Promise<PerfReport> | undefined
@@ -136,6 +137,13 @@ class PerfInstance implements Perf {
     return this._cache!.root
   }
 
+  get monitors(): PerfMonitors | undefined {
+    const monitor = this._monitor
+    if (monitor === undefined) return undefined
+    const server = monitor.server
+    return { prometheus: server && { address: () => server.address() } }
+  }
+
   get workers(): PerfWorkers {
     return (this._workers ??= createWorkers(this._ctx))
   }
@@ -162,11 +170,21 @@ class PerfInstance implements Perf {
     return this._tracer.span(name, fn)
   }
 
-  async graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
-    const { runGraph } = await import('./graph.js')
-    const pool = this.pool(options.pool)
-    // one span for the graph, each task a span under it (explicit parent: they run concurrently)
-    return this._tracer.span('graph', () => runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer }))
+  graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
+    const name = options.name ?? 'graph'
+    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${name === '' ? "''" : typeof name}`))
+    let pool: PerfPool
+    try {
+      pool = this.pool(options.pool)
+    } catch (error) {
+      return Promise.reject(error) // a promise-returning API: no synchronous throw
+    }
+    // one span for the graph, started now (beside the spans started with it: span.ts), each task a
+    // span under it (explicit parent: they run concurrently)
+    return this._tracer.span(name, async () => {
+      const { runGraph } = await import('./graph.js')
+      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer })
+    })
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {

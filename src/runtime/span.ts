@@ -1,11 +1,17 @@
 /**
- * Spans, marks and startup phases, and their Chrome Trace Event Format export.
+ * Spans, marks and startup phases (their Chrome Trace Event Format export: span-trace.ts).
  *
  * Nesting is tracked with a plain stack of open spans, not AsyncLocalStorage: on Node 20 an ALS
  * makes every await in the host pay more (≈ 0.05 → 0.13 µs; bench/span.mjs). The stack is exact for
  * sequential nesting (the common case: `await perf.span('a', () => perf.span('b', ...))`, awaited
- * siblings). Its limit: spans started concurrently within one command
- * (`Promise.all(items.map(i => perf.span(...)))`) take the span still open at their start as parent.
+ * siblings). Spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) are told
+ * apart by the job they start in (span-jobs.ts): a span whose fn returned a pending promise in this
+ * very job has not resumed, so a span started now runs beside it. The first time that happens the
+ * tracer switches to span lanes: from then on every span runs its fn in a lane of its own, carried
+ * across awaits by an AsyncLocalStorage, so the siblings' own children nest under them (the process
+ * pays the ALS cost from then on, as for overlapping commands). What stays inexact: spans started
+ * concurrently from different jobs (each after an await of its own) before any such switch take the
+ * span still open at their start as parent.
  *
  * Commands: one at a time (a CLI) runs on that stack. A command started while another runs (a
  * service's concurrent requests, a command awaited inside another) gets a lane of its own, carried
@@ -14,26 +20,30 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
-import { loadStart } from './load-start.js'
-import { redact, redactArgv } from './warn.js'
+import { createJobClock } from './span-jobs.js'
+import { startupPhases, traceEvents } from './span-trace.js'
+import { redact } from './warn.js'
 import type { SpanParent, Tracer } from './_internal.js'
 import type { SpanRecord, StartupPhase } from './types.js'
 
 /**
  * Span i (its number since the tracer began) lives in `data[(i - base) * STRIDE ...]` (a growable
- * Float64Array: start, duration, depth, parent number or -1, status, its command's run number or 0),
+ * Float64Array: start, duration, depth, parent number or -1, status, its command's run number or 0,
+ * the job its fn returned a pending promise in or -1),
  * its name, its parent's and its
  * command's in `names[i - base]`, `parents[i - base]`, `commands[i - base]`: a span allocates nothing
  * until records() (a command name per request is held by its spans only, never by an ever-growing table).
  */
-const STRIDE = 6
+const STRIDE = 7
+/** data slot: the job (span-jobs.ts) in which the span's fn returned a pending promise, else -1 */
+const RETURNED = 6
 const OK = 1
 const ERROR = 2
 
 /**
  * Spans kept for the report and the trace: the newest. A long-running process (a service with
  * spans in every request) drops older ones in batches, once twice as many are held, so the tracer
- * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB, measured before a span held its run: 8 bytes more each); `dropped` counts them. A span still open when
+ * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB, measured before a span held its run and its job of return: 16 bytes more each); `dropped` counts them. A span still open when
  * it is dropped (a server-long span) still ends, and still names the parent of the spans it starts.
  */
 export const SPANS_KEPT = 10_000
@@ -56,6 +66,10 @@ export function createTracer(): Tracer {
   let lanes: AsyncLocalStorage<Lane> | undefined
   let running = 0
   const lane = (): Lane => (lanes === undefined ? main : lanes.getStore() ?? main)
+  const jobs = createJobClock()
+  /** Set by the first spans seen running concurrently: every span runs in a lane of its own since. */
+  let spanLanes = false
+  const newLanes = () => new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
   const marks: { name: string; at: number }[] = []
   let count = 0
   /** Number of the oldest span kept (data's first slot); spans below it were dropped. */
@@ -75,6 +89,18 @@ export function createTracer(): Tracer {
     base += drop
   }
   const nameOf = (i: number): string | undefined => (i >= base ? names[i - base] : openDropped.get(i))
+  /** Span i's fn returned a pending promise in this job: it has not resumed, a span started now is not its child. */
+  const returnedNow = (i: number): boolean => i >= base && data[(i - base) * STRIDE + RETURNED] === jobs.now
+  /** How many spans of the stack a span started now nests under (the concurrent ones on top left out). */
+  const depthOf = (stack: number[]): number => {
+    let depth = stack.length
+    while (depth > 0 && returnedNow(stack[depth - 1]!)) depth--
+    return depth
+  }
+  /** Span i's fn is awaited: its job of return (read after fn ran: fn's own spans may have moved data). */
+  const markReturned = (i: number): void => {
+    if (i >= base) data[(i - base) * STRIDE + RETURNED] = jobs.now
+  }
 
   const finish = (i: number, status: number, { stack }: Lane) => {
     if (i >= base) {
@@ -112,8 +138,11 @@ export function createTracer(): Tracer {
       // names as the report, the trace and OTel get them: a credential in one (a span named after
       // a url with a token) redacted, here rather than in span() (the hot path)
       const record: SpanRecord = { name: redact(names[i - base]!), start: data[at]!, duration: data[at + 1]!, depth: data[at + 2]!, status: status === OK ? 'ok' : 'error' }
+      record.id = i
       const parent = parents[i - base]
       if (parent !== undefined) record.parent = redact(parent)
+      const parentId = data[at + 3]!
+      if (parentId >= 0) record.parentId = parentId
       const command = commands[i - base]
       if (command !== undefined) record.command = redact(command)
       const run = data[at + 5]!
@@ -142,7 +171,8 @@ export function createTracer(): Tracer {
     data[at++] = depth
     data[at++] = parent
     data[at++] = 0
-    data[at] = run
+    data[at++] = run
+    data[at] = -1
     commands.push(command)
     return i
   }
@@ -157,10 +187,30 @@ export function createTracer(): Tracer {
       return Promise.reject(error)
     }
     if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
+      markReturned(i)
       return settle(result as unknown as PromiseLike<T>, i, l)
     }
     finish(i, OK, l)
     return Promise.resolve(result)
+  }
+
+  /**
+   * Span i run in a lane of its own (span lanes): its fn, and whatever continues from it, see `own`,
+   * whose stack ends with i, whatever runs meanwhile. `below`: the stack of its parent.
+   */
+  const inLane = <T>(fn: () => Promise<T> | T, i: number, below: readonly number[], l: Lane): Promise<T> => {
+    const own: Lane = { stack: [...below, i], command: l.command, run: l.run }
+    jobs.arm()
+    return lanes!.run(own, time, fn, i, own)
+  }
+
+  /** A span whose parent is not the top of the stack (concurrent ones are on top), or any span once in span lanes. */
+  const spanInLane = <T>(name: string, fn: () => Promise<T> | T, l: Lane, depth: number): Promise<T> => {
+    lanes ??= newLanes()
+    spanLanes = true
+    const parent = depth > 0 ? l.stack[depth - 1]! : -1
+    const i = open(name, depth, parent, parent === -1 ? undefined : nameOf(parent), l.command, l.run)
+    return inLane(fn, i, l.stack.slice(0, depth), l)
   }
 
   /** The lane of spans started under an explicit parent: never on a stack (finish() finds nothing to pop). */
@@ -169,10 +219,12 @@ export function createTracer(): Tracer {
   return {
     // the hot path: kept inline (open() and time() are spanUnder's, the same steps)
     span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-      const i = count++
       const l = lane()
       const { stack } = l
-      const depth = stack.length
+      const depth = depthOf(stack)
+      // spans running beside this one are on top of the stack (or span lanes are on): a lane of its own
+      if (depth !== stack.length || spanLanes) return spanInLane(name, fn, l, depth)
+      const i = count++
       if ((i - base) * STRIDE + STRIDE > data.length) {
         if (i - base >= 2 * SPANS_KEPT) compact()
         else {
@@ -189,9 +241,12 @@ export function createTracer(): Tracer {
       data[at++] = depth
       data[at++] = depth > 0 ? stack[depth - 1]! : -1
       data[at++] = 0
-      data[at] = l.run
+      data[at++] = l.run
+      data[at] = -1
       commands.push(l.command)
       stack.push(i)
+      // before fn: a continuation fn queues must find the job changed (span-jobs.ts)
+      jobs.arm()
       let result: Promise<T> | T
       try {
         result = fn()
@@ -200,6 +255,7 @@ export function createTracer(): Tracer {
         return Promise.reject(error)
       }
       if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
+        markReturned(i)
         return settle(result as unknown as PromiseLike<T>, i, l)
       }
       finish(i, OK, l)
@@ -208,13 +264,15 @@ export function createTracer(): Tracer {
 
     parent(): SpanParent {
       const l = lane()
-      const depth = l.stack.length
+      const depth = depthOf(l.stack)
       const index = depth > 0 ? l.stack[depth - 1]! : -1
-      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command, run: l.run }
+      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command, run: l.run, stack: l.stack.slice(0, depth) }
     },
 
     spanUnder<T>(parent: SpanParent, name: string, fn: () => Promise<T> | T): Promise<T> {
-      return time(fn, open(name, parent.depth, parent.index, parent.name, parent.command, parent.run), detached)
+      const i = open(name, parent.depth, parent.index, parent.name, parent.command, parent.run)
+      // in span lanes, the spans fn starts nest under this one too
+      return spanLanes ? inLane(fn, i, parent.stack, { stack: [], command: parent.command, run: parent.run }) : time(fn, i, detached)
     },
 
     mark(name: string): void {
@@ -235,7 +293,7 @@ export function createTracer(): Tracer {
       }
       // another command is running (or ran in a lane before): this one's own lane, its stack starting
       // from the spans open where it was called (a command awaited inside a span nests under it)
-      lanes ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
+      lanes ??= newLanes()
       return lanes.run({ stack: lane().stack.slice(), command: name, run }, body, run).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
     },
 
@@ -251,35 +309,10 @@ export function createTracer(): Tracer {
 
     phases,
 
-    traceEvents(): Record<string, unknown>[] {
-      const pid = process.pid
-      // µs, the end rounded rather than the duration: a child that ends within a µs of its parent's end
-      // still ends inside it (rounded apart, it ended 1 µs after it: not nested)
-      const us = (ms: number) => Math.round(ms * 1000)
-      const events: Record<string, unknown>[] = [
-        { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `node ${redactArgv(process.argv.slice(1)).slice(0, 2).join(' ')}` } },
-        { name: 'thread_name', ph: 'M', pid, tid: 0, args: { name: 'main' } },
-        { name: 'thread_name', ph: 'M', pid, tid: 1, args: { name: 'startup' } },
-      ]
-      for (const p of phases()) events.push({ name: p.name, cat: 'startup', ph: 'X', ts: us(p.start), dur: us(p.duration), pid, tid: 1, args: { share: p.share } })
-      for (const r of records()) {
-        events.push({ name: r.name, cat: r.command ? `span,${r.command}` : 'span', ph: 'X', ts: us(r.start), dur: us(r.start + r.duration) - us(r.start), pid, tid: 0, args: { depth: r.depth, status: r.status, ...(r.parent && { parent: r.parent }) } })
-      }
-      return events
-    },
+    traceEvents: () => traceEvents(phases(), records()),
   }
 
   function phases(): StartupPhase[] {
-      const end = startupEnd ?? now()
-      const loaded = Math.min(loadStart, end)
-      const bounds: { name: string; start: number }[] = [{ name: 'boot', start: 0 }, { name: 'modules', start: loaded }]
-      for (const m of marks) bounds.push({ name: m.name, start: Math.max(m.at, loaded) })
-      const phases: StartupPhase[] = []
-      for (let i = 0; i < bounds.length; i++) {
-        const start = bounds[i]!.start
-        const stop = i + 1 < bounds.length ? bounds[i + 1]!.start : end
-        phases.push({ name: bounds[i]!.name, start, duration: Math.max(0, stop - start), share: end > 0 ? Math.max(0, stop - start) / end : 0 })
-      }
-      return phases
+    return startupPhases(marks, startupEnd ?? now())
   }
 }

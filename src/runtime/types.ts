@@ -166,8 +166,21 @@ export interface WorkerRunOptions {
    * the types need no @types/node; what postMessage cannot move is a TypeError naming it.
    */
   transferList?: readonly object[] | undefined
-  /** Cancels the task, as Piscina's `signal`: queued, it never runs; running, its thread is terminated. Rejects with the signal's reason, not retried. */
+  /**
+   * Cancels the task, as Piscina's `signal`: queued, it never runs; running, its thread is
+   * terminated; waiting for a retry, the wait ends. Rejects with the signal's reason, not retried.
+   */
   signal?: AbortSignal | undefined
+  /**
+   * Move the result back instead of copying it, as a Piscina export's `Piscina.move(result)`: an
+   * `ArrayBuffer`, or a typed array / `Buffer` / `DataView` that spans its whole buffer, returned by
+   * the export (alone, or as a direct element or property of a returned array or plain object) is
+   * transferred, zero copy, and detached in the worker. Only for exports that return buffers they do
+   * not keep (a buffer cached in the worker would be empty on its next call). A view of part of a
+   * larger buffer (a small `Buffer` from Node's pool), a `SharedArrayBuffer` or anything else is copied
+   * as without the option. @default false
+   */
+  transferResult?: boolean | undefined
 }
 export interface PerfWorkers {
   run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[], options?: WorkerRunOptions): Promise<T>
@@ -180,6 +193,11 @@ export interface GraphTask<T = unknown> {
 export interface GraphOptions {
   /** Pool name the tasks run in. @default the default pool */
   pool?: string | undefined
+  /**
+   * The name of the graph's span (its tasks' spans are under it): tells apart the graphs of one
+   * command in the report and the trace. @default 'graph'
+   */
+  name?: string | undefined
   /**
    * The first failure stops the graph, as p-map's `stopOnError`: the tasks running see their
    * signal abort, no other task starts, and the graph rejects at once with a `GraphError` (`task`,
@@ -204,6 +222,10 @@ export interface GraphResult {
 // --- timing, memory, metrics -----------------------------------------------------
 
 export interface SpanRecord {
+  /** This span's number in the process (from 0, in start order): what `parentId` refers to. */
+  id?: number
+  /** Its parent's `id` (absent at the top level): exact where `parent`, a name, is ambiguous (concurrent siblings of one name). */
+  parentId?: number
   name: string
   /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number
@@ -260,6 +282,29 @@ export interface PerfMetrics {
   histogram(name: string, help: string, options?: { labelNames?: string[]; buckets?: number[] }): Histogram
   /** Prometheus text exposition format 0.0.4 of every metric, unperf's own included. */
   expose(): string
+}
+
+// --- monitors -------------------------------------------------------------------
+
+/** Where the Prometheus HTTP endpoint answers (`monitors.prometheus: { port }`). */
+export interface MetricsEndpoint {
+  /** The host it listens on, as configured. */
+  host: string
+  /** The port it listens on: the configured one, or the one the OS picked for `port: 0`. */
+  port: number
+  /** The metrics url, e.g. `http://127.0.0.1:9464/metrics` (an IPv6 host in brackets). */
+  url: string
+  /** The health url, e.g. `http://127.0.0.1:9464/healthz`. */
+  healthz: string
+}
+/** The running monitors of an instance (`perf.monitors`, undefined when `monitors` is off). */
+export interface PerfMonitors {
+  /**
+   * The Prometheus HTTP endpoint, when `monitors.prometheus` has a `port` (undefined for `file`,
+   * `pushgateway` or none). `address()` resolves once the server listens, with the port it got
+   * (the OS's pick for `port: 0`); undefined when it could not listen (the warning says why).
+   */
+  readonly prometheus: { address(): Promise<MetricsEndpoint | undefined> } | undefined
 }
 
 // --- budgets and reports -----------------------------------------------------
@@ -358,6 +403,8 @@ export interface Perf {
   readonly workers: PerfWorkers
   readonly metrics: PerfMetrics
   readonly memory: PerfMemory
+  /** The running monitors (`monitors` configured and enabled), else undefined. */
+  readonly monitors: PerfMonitors | undefined
   pool(name?: string): PerfPool
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options?: RunOptions): Promise<T>
   graph(tasks: Record<string, GraphTask>, options?: GraphOptions): Promise<GraphResult>

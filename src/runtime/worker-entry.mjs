@@ -21,6 +21,17 @@ process.exit = (code) => {
 // object with no message. The response is sent again with an error record in place of the result.
 const post = MessagePort.prototype.postMessage
 MessagePort.prototype.postMessage = function postMessage(message, transfer) {
+  // a result to move back (runExport's `transferResult`): its buffers join the transfer list; one
+  // that cannot be moved (Node 21+ refuses a pooled Buffer's) is copied instead
+  const buffers = isResponse(message) && message.result !== null && typeof message.result === 'object' ? moves.get(message.result) : undefined
+  if (buffers !== undefined) {
+    moves.delete(message.result)
+    try {
+      return post.call(this, message, [...(transfer ?? []), ...buffers])
+    } catch {
+      // not moved: posted below as a copy
+    }
+  }
   try {
     return post.call(this, message, transfer)
   } catch (error) {
@@ -35,14 +46,52 @@ MessagePort.prototype.postMessage = function postMessage(message, transfer) {
 /** tinypool's response to a task: { taskId, result, error: null, ... } */
 const isResponse = (message) => message !== null && typeof message === 'object' && 'taskId' in message && 'result' in message && message.error === null
 
-export default async function runExport({ moduleUrl, exportName, args }) {
-  const mod = await import(moduleUrl)
+/** Results whose buffers are moved back, not copied (`transferResult`), until their response is posted. */
+const moves = new WeakMap()
+
+/**
+ * The buffers of a result that can be moved: an ArrayBuffer, or a view spanning its whole buffer
+ * (a view of part of one, a pooled Buffer's, would move the rest with it), alone or as a direct
+ * element / property of an array or a plain object. SharedArrayBuffers are shared, never moved.
+ */
+function movable(result) {
+  const found = new Set()
+  const add = (value) => {
+    if (value instanceof ArrayBuffer) found.add(value)
+    else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) found.add(value.buffer)
+  }
+  add(result)
+  if (found.size === 0 && result !== null && typeof result === 'object' && !ArrayBuffer.isView(result)) {
+    const proto = Object.getPrototypeOf(result)
+    if (Array.isArray(result)) result.forEach(add)
+    else if (proto === Object.prototype || proto === null) Object.values(result).forEach(add)
+  }
+  return [...found]
+}
+
+export default async function runExport({ moduleUrl, exportName, args, transferResult }) {
+  let mod
+  try {
+    mod = await import(moduleUrl)
+  } catch (error) {
+    // Node 20 runs no --import / --loader hook (tsx, ts-node) in worker threads: a TypeScript module
+    // the main thread loads fine fails here with node's bare "Unknown file extension"
+    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(new URL(moduleUrl).pathname)) throw error
+    const failure = new Error(`[unperf] perf.workers.run(): ${moduleUrl} is TypeScript, and worker threads do not get the main thread's loader (node ${process.versions.node} runs no --import / --loader hook such as tsx in them): point perf.workers.run() at a .mjs module that registers one first (import { register } from 'tsx/esm/api'; register(); export const fn = async (...args) => (await import('./module.ts')).fn(...args)), or at the compiled JavaScript`, { cause: error })
+    failure.code = 'E_WORKER_TYPESCRIPT'
+    return { [ERROR_RECORD]: record(failure) }
+  }
   const fn = mod[exportName]
   if (typeof fn !== 'function') {
     throw new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
   }
   try {
-    return await fn(...args)
+    const result = await fn(...args)
+    if (transferResult && result !== null && typeof result === 'object') {
+      const buffers = movable(result)
+      if (buffers.length > 0) moves.set(result, buffers)
+    }
+    return result
   } catch (error) {
     if (!(error instanceof Error)) throw error
     return { [ERROR_RECORD]: record(error) }

@@ -29,7 +29,12 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
     } catch (error) {
       throw new MissingDependencyError('tinypool', 'perf.workers', error)
     }
-    return new Tinypool({ filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: options.idleTimeout })
+    // maxMemory: each thread's old generation, whole MiB (undefined in a snapshot written before the key)
+    const maxMemory = options.maxMemory ?? false
+    return new Tinypool({
+      filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: options.idleTimeout,
+      ...(maxMemory !== false && { resourceLimits: { maxOldGenerationSizeMb: Math.ceil(maxMemory / MIB) } }),
+    })
   })())
 
   return {
@@ -50,6 +55,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           if (ArrayBuffer.isView(item)) throw new TypeError(`[unperf] perf.workers.run(): transferList[${i}] is a ${item.constructor.name}, a view of an ArrayBuffer: list its buffer (\`.buffer\`) to move its bytes`)
         })
       }
+      const transferResult = runOptions?.transferResult === true
       if (outside?.aborted) throw outside.reason
       const p = await getPool()
       // a buffer moved to the worker is detached here: an attempt cannot be made again
@@ -59,16 +65,15 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
         const signal = controller === undefined ? outside : outside === undefined ? controller.signal : AbortSignal.any([outside, controller.signal])
         try {
-          const result = await p.run({ moduleUrl: url, exportName, args }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
+          const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
           if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
           return result as T
         } catch (error) {
           if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
           const timedOut = controller?.signal.aborted === true
-          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : error
+          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
           if (attempt >= retries || !isRetriable(failure)) throw failure
-          await new Promise(resolve => setTimeout(resolve, backoffDelay(attempt, 100, 10_000))) // the pools' backoff; ref'd: the caller awaits the retry
-          if (outside?.aborted) throw outside.reason
+          await backoff(backoffDelay(attempt, 100, 10_000), outside) // the pools' backoff
         } finally {
           if (timer) clearTimeout(timer)
         }
@@ -81,6 +86,36 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       await p?.destroy()
     },
   }
+}
+
+const MIB = 1024 * 1024
+
+/** node's "Worker terminated due to reaching memory limit", naming the task and the limit it reached. */
+function outOfMemory(error: unknown, exportName: string, url: string, maxMemory: number | false): unknown {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return error
+  const limit = maxMemory === false ? "the process's heap limit (--max-old-space-size; concurrency.workers.maxMemory sets one per thread)" : `concurrency.workers.maxMemory (${Math.ceil(maxMemory / MIB)} MiB)`
+  const failure = new Error(`[unperf] worker task ${exportName} of ${url} ran out of memory: its thread reached ${limit} and was ended (the pool starts another for the next task)`, { cause: error })
+  return Object.assign(failure, { code: 'ERR_WORKER_OUT_OF_MEMORY' })
+}
+
+/**
+ * The wait before a retry: ref'd (the caller awaits the retry), and ended at once by the caller's
+ * signal, rejecting with its reason (it waited out the whole delay, up to 10 s, before).
+ */
+function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return new Promise(resolve => setTimeout(resolve, ms))
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 /** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */

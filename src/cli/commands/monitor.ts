@@ -3,7 +3,8 @@
  * live samples of this Node process and the host (systeminformation) with the project's
  * monitors config (interval, alerts): a refreshing table on a TTY, JSON lines otherwise
  * (`{"type":"sample",...}` and `{"type":"alert",...}`). `--serve` also exposes Prometheus
- * /metrics and /healthz. Runs until Ctrl-C, or `--count` samples.
+ * /metrics and /healthz (first JSON line: `{"type":"serving",host,port,url,healthz}`). Runs until
+ * Ctrl-C, or `--count` samples.
  */
 import { defineCommand } from 'citty'
 import { formatBytes, parseDuration } from '../../config/units.js'
@@ -96,16 +97,18 @@ export default defineCommand({
     })
 
     if (monitor.server) {
-      const address = await monitor.server.listening
-      const { host, path, port: wanted } = monitors.prometheus as { host: string; path: string; port: number }
-      if (!address) {
+      const endpoint = await monitor.server.address()
+      const { host, port: wanted } = monitors.prometheus as { host: string; port: number }
+      if (!endpoint) {
         process.off('SIGINT', stop)
         process.off('SIGTERM', stop)
         await monitor.stop()
         throw new ListenError(host, wanted, monitor.server.listenError)
       }
-      serving = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
-      process.stderr.write(`[unperf] monitor: serving ${serving}${path} and ${serving}/healthz\n`)
+      serving = endpoint.url
+      process.stderr.write(`[unperf] monitor: serving ${endpoint.url} and ${endpoint.healthz}\n`)
+      // the first JSON line: where it serves (with --port 0, the port the OS picked), before any sample
+      if (!table) process.stdout.write(JSON.stringify({ type: 'serving', ...endpoint }) + '\n')
     }
     // The monitor's timers and server are unref'd; this command is the one thing that keeps running.
     const keepAlive = setInterval(() => {}, 1 << 30)
@@ -148,7 +151,7 @@ function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, ser
   if (sys?.network) rows.push(['host network', `rx ${formatBytes(sys.network.rxSec)}/s  tx ${formatBytes(sys.network.txSec)}/s`])
   const width = Math.max(...rows.map(r => r[0].length))
   const lines = [
-    `unperf monitor: ${name}  ${new Date(s.time).toISOString()}${serving ? `  serving ${serving}/metrics` : ''}  (Ctrl-C to stop)`,
+    `unperf monitor: ${name}  ${new Date(s.time).toISOString()}${serving ? `  serving ${serving}` : ''}  (Ctrl-C to stop)`,
     '',
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',

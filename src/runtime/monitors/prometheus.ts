@@ -11,6 +11,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import type { WarnOnce } from '../_internal.js'
+import type { MetricsEndpoint } from '../types.js'
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { thrownMessage } from '../../errors.js'
@@ -29,6 +30,8 @@ export interface MetricsServerOptions {
 export interface MetricsServer {
   /** Resolves with the bound address once listening (undefined when listening failed). */
   readonly listening: Promise<AddressInfo | undefined>
+  /** The urls served once listening (the port the OS picked for `port: 0`); undefined when listening failed. */
+  address(): Promise<MetricsEndpoint | undefined>
   /** Why listening failed (`EADDRINUSE`: the port is taken), once `listening` resolved undefined. */
   readonly listenError: NodeJS.ErrnoException | undefined
   close(): Promise<void>
@@ -71,8 +74,12 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
     })
     server.listen(options.port, options.host, () => done(server.address() as AddressInfo))
   })
+  // an IPv6 host in brackets: http://[::1]:9464/metrics
+  const origin = (port: number) => `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
+  const address = () => listening.then(bound => bound && { host: options.host, port: bound.port, url: `${origin(bound.port)}${path}`, healthz: `${origin(bound.port)}/healthz` })
   return {
     listening,
+    address,
     get listenError() { return listenError },
     close: () => new Promise<void>(done => {
       if (!server.listening) return done()

@@ -1,0 +1,28 @@
+/**
+ * A build tool run with `node --import tsx` that hands a TypeScript module to perf.workers.run():
+ * Node 20 applies no --import / --loader hook in worker threads, so the import failed with node's bare
+ * "Unknown file extension '.ts'" (its code lost on the way back). The call now rejects with
+ * E_WORKER_TYPESCRIPT saying why and what to do (the documented shim, tsx registered in the thread,
+ * was checked by hand in a packed project: tsx is no dependency of this repo). Real worker threads.
+ */
+import { describe, expect, it } from 'vitest'
+import { createWorkers } from '../../src/runtime/workers.js'
+import { runtimeContext } from './_ctx.js'
+
+const typed = new URL('./fixtures/typed.ts', import.meta.url)
+
+describe('workers: TypeScript modules', () => {
+  it('a .ts module without a loader in the thread: E_WORKER_TYPESCRIPT naming the module and the way out', async () => {
+    const w = createWorkers(runtimeContext({}, { max: 1 }))
+    try {
+      const error = await w.run(typed, 'double', [21]).then(() => undefined, (e: Error & { code?: string; cause?: Error }) => e)
+      expect(error).toMatchObject({ code: 'E_WORKER_TYPESCRIPT' })
+      expect(error!.message).toContain(typed.href)
+      expect(error!.message).toMatch(/worker threads do not get the main thread's loader/)
+      expect(error!.message).toMatch(/register\(\)/)
+      expect(error!.cause?.message).toMatch(/Unknown file extension "\.ts"/)
+    } finally {
+      await w.close()
+    }
+  })
+})
