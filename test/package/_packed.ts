@@ -111,8 +111,9 @@ export function runIn(cwd: string, command: string, args: string[], env: NodeJS.
 /** `node <script> ...args` in `cwd` (see runIn). */
 export const nodeIn = (cwd: string, script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => runIn(cwd, process.execPath, [script, ...args], env)
 
-/** The installed `unperf` binary in `cwd` (see runIn). */
-export const unperfIn = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => runIn(cwd, join(cwd, 'node_modules/.bin/unperf'), args, { ...env }, { stdio: ['ignore', 'pipe', 'pipe'] })
+/** The `unperf` binary installed in `project` (default: `cwd`), run in `cwd` (see runIn). */
+export const unperfIn = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, project = cwd) =>
+  runIn(cwd, join(project, 'node_modules/.bin/unperf'), args, env, { stdio: ['ignore', 'pipe', 'pipe'] })
 
 /** A script's last stdout line as JSON (its result), failing with its stderr when it did not run. */
 export function resultOf(run: Run): any {
