@@ -52,6 +52,9 @@ describe('every command takes --cwd, --env and --json', () => {
 
   it('after a run: cache list/get/info/stats, budget and report read what it recorded', () => {
     expect(nodeIn(project, 'app.mjs').code).toBe(0)
+    // the config snapshot in <rootDir>/node_modules/.cache/unperf/; cache and reports in the platform cache dir, not the project
+    expect(readdirSync(join(project, 'node_modules/.cache/unperf'))).toContain('config')
+    expect(readdirSync(project).sort()).toEqual(['.xdg', 'app.mjs', 'elsewhere', 'node_modules', 'package.json', 'perf.config.mjs'])
     expect(unperf('cache', 'list', '--json').json()).toEqual([expect.objectContaining({ namespace: 'default', key: 'greeting' })])
     const entry = unperf('cache', 'get', 'greeting', '--json').json()
     expect(entry).toEqual({ value: 'hello world, a value', createdAt: expect.any(Number), expiresAt: expect.any(Number), size: expect.any(Number), metadata: null })
