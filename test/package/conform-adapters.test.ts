@@ -47,7 +47,7 @@ function run(cli: string, args: string[]) {
   const result = nodeIn(project, cli, args, { REPORT_DIR: dir })
   const report = existsSync(join(dir, 'report.json')) ? JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) : undefined
   const history = existsSync(join(dir, 'history.jsonl')) ? readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').length : 0
-  return { ...result, commands: report?.commands.map((c: { name: string; status: string }) => [c.name, c.status]), history, exitHooks: result.stderr.split('\n').filter(l => l === 'exit hook').length }
+  return { ...result, startup: report?.startup, commands: report?.commands.map((c: { name: string; status: string }) => [c.name, c.status]), history, exitHooks: result.stderr.split('\n').filter(l => l === 'exit hook').length }
 }
 
 describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander instrument', 'commander-cli.mjs']])('%s', (_name, cli) => {
@@ -56,6 +56,9 @@ describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander in
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout.trim())).toEqual({ enabled: true, got: 1 })
     expect([r.commands, r.history, r.exitHooks]).toEqual([[['cache clear', 'ok']], 1, 1])
+    // startup timed from process start, with its phases
+    expect(r.startup.total).toBeGreaterThan(0)
+    expect(r.startup.phases.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['boot', 'config']))
   })
 
   it('--no-cache turns the cache off for the run, after or before the command', () => {

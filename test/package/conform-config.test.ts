@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { consumerProject, nodeIn, resultOf } from './_packed.js'
+import { API_CONFIG_SAMPLE } from './_api-samples.js'
+import { consumerProject, nodeIn, resultOf, unperfIn } from './_packed.js'
 
 interface Case { config?: string; files?: Record<string, string>; pkg?: Record<string, unknown>; opts?: Record<string, unknown>; env?: Record<string, string> }
 
@@ -164,5 +165,27 @@ describe('perf.config.ts: keys and their defaults', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'version', 'extends', 'cache', 'concurrency', 'budgets', 'monitors', 'report', 'plugins', 'hooks', '$development', '$test', '$env']))
     const pkg = JSON.parse(readFileSync(join(project, 'node_modules/unperf/package.json'), 'utf8'))
     expect(pkg.exports['./schema.json']).toBe('./schema/perf.config.schema.json')
+  })
+})
+
+describe("API.md's perf.config.ts sample", () => {
+  it('loads as written, in production, development, test and ci (ci needs REDIS_URL: a redis tier without a url is an error)', () => {
+    const dir = consumerProject({ 'perf.config.ts': API_CONFIG_SAMPLE }, { name: 'acme', version: '1.4.0' })
+    const load = (env: string, vars: NodeJS.ProcessEnv = {}) => unperfIn(dir, ['config', '--env', env, '--json'], { REDIS_URL: '', ...vars })
+    const production = load('production').json().config
+    expect([production.name, production.cache.driver, production.cache.ttl, production.cache.maxSize, production.cache.compress, production.cache.timeout]).toEqual(['acme', 'fs', 86_400_000, 200_000_000, 4000, 250])
+    expect(production.cache.namespaces.git).toMatchObject({ ttl: 300_000, driver: 'memory' })
+    expect(production.cache.namespaces.http).toMatchObject({ ttl: 3_600_000, staleIfError: 7 * 86_400_000 })
+    expect(production.budgets.commands.build).toEqual({ duration: 2000, p95: 1500, memory: 200_000_000 })
+    expect(production.budgets.files).toEqual([expect.objectContaining({ limit: 50_000, compression: 'gzip' })])
+    expect(production.monitors.alerts['memory.rss']).toMatchObject({ above: 500_000_000, for: 10_000 })
+    expect(load('development').json().config.cache.driver).toBe('memory')
+    expect(load('test').json().config.cache.enabled).toBe(false)
+    const ci = load('ci', { REDIS_URL: 'redis://127.0.0.1:6379' })
+    expect(ci.code, ci.stderr).toBe(0)
+    expect([ci.json().config.cache.driver, ci.json().config.budgets.mode]).toEqual([['memory', 'fs', 'redis'], 'error'])
+    const noUrl = load('ci')
+    expect(noUrl.code).toBe(2)
+    expect(noUrl.json().error.issues).toEqual([expect.objectContaining({ path: '$env.ci.cache.driver[2].url' })])
   })
 })
