@@ -20,6 +20,12 @@ beforeAll(() => {
       const perf = await createPerf({ overrides: { budgets: { startup: '1h', memory: '10GB' } } })
       await perf.run('build', async () => { await perf.cache.wrap('greeting', async () => 'hello world, a value') })
       await perf.close()`,
+    'plugin.mjs': `
+      import { createPerf, definePerfPlugin } from 'unperf'
+      const gitInfo = definePerfPlugin({ name: 'git-info', async setup({ cache }) { await cache.set('head', 'abc') } })
+      const perf = await createPerf({ overrides: { plugins: [gitInfo], report: { dir: './.plugin-run' } } })
+      await perf.cache.set('other', 1)
+      await perf.close()`,
   })
   elsewhere = join(project, 'elsewhere')
   mkdirSync(elsewhere)
@@ -54,7 +60,7 @@ describe('every command takes --cwd, --env and --json', () => {
     expect(nodeIn(project, 'app.mjs').code).toBe(0)
     // the config snapshot in <rootDir>/node_modules/.cache/unperf/; cache and reports in the platform cache dir, not the project
     expect(readdirSync(join(project, 'node_modules/.cache/unperf'))).toContain('config')
-    expect(readdirSync(project).sort()).toEqual(['.xdg', 'app.mjs', 'elsewhere', 'node_modules', 'package.json', 'perf.config.mjs'])
+    expect(readdirSync(project).sort()).toEqual(['.xdg', 'app.mjs', 'elsewhere', 'node_modules', 'package.json', 'perf.config.mjs', 'plugin.mjs'])
     expect(unperf('cache', 'list', '--json').json()).toEqual([expect.objectContaining({ namespace: 'default', key: 'greeting' })])
     const entry = unperf('cache', 'get', 'greeting', '--json').json()
     expect(entry).toEqual({ value: 'hello world, a value', createdAt: expect.any(Number), expiresAt: expect.any(Number), size: expect.any(Number), metadata: null })
@@ -66,6 +72,12 @@ describe('every command takes --cwd, --env and --json', () => {
     expect(budget.code, budget.stdout).toBe(0)
     expect(budget.json().ok).toBe(true)
     expect(unperf('report', '--json').json()).toMatchObject({ runs: 1, commands: [expect.objectContaining({ command: 'build', runs: 1 })] })
+    // clear --key and --namespace plugin:<name>
+    expect(nodeIn(project, 'plugin.mjs').code).toBe(0)
+    expect(unperf('cache', 'list', '--namespace', 'plugin:git-info', '--json').json()).toEqual([expect.objectContaining({ key: 'head' })])
+    expect(unperf('cache', 'clear', '--namespace', 'plugin:git-info', '--yes', '--json').json()).toEqual({ removed: 1 })
+    expect(unperf('cache', 'clear', '--key', 'other', '--yes', '--json').json()).toEqual({ removed: 1 })
+    expect(unperf('cache', 'list', '--json').json().map((e: { key: string }) => e.key)).toEqual(['greeting'])
     const html = join(project, 'report.html')
     expect(unperf('report', '--html', html).code).toBe(0)
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i)
@@ -104,11 +116,14 @@ describe('exit codes', () => {
       expect(r.code, args.join(' ')).toBe(2)
       if (args.includes('--json')) expect(r.json().error.code).toBe('E_UNKNOWN_COMMAND')
     }
+    // every command that reads the config
     const bad = consumerProject({ 'perf.config.mjs': `export default { cache: { ttl: 0 } }` })
-    const r = unperfIn(bad, ['config', '--json'])
-    expect(r.code).toBe(2)
-    expect(r.json().error).toMatchObject({ code: 'E_CONFIG' })
-    expect(r.json().error.message).toContain('cache.ttl')
+    for (const args of [['config'], ['cache', 'info'], ['cache', 'list'], ['cache', 'get', 'k'], ['cache', 'clear', '--all', '--yes'], ['cache', 'prune'], ['cache', 'verify'],
+      ['cache', 'stats'], ['budget'], ['report'], ['monitor', '--count', '1'], ['doctor'], ['shard', '--total', '1', '--index', '1'], ['tests', 'flaky'], ['tests', 'slow']]) {
+      const r = unperfIn(bad, [...args, '--json'])
+      expect(r.code, args.join(' ')).toBe(2)
+      if (args[0] !== 'doctor') expect(r.json().error, args.join(' ')).toMatchObject({ code: 'E_CONFIG', message: expect.stringContaining('cache.ttl') })
+    }
     const fresh = consumerProject()
     expect(unperfIn(fresh, ['init', '--json']).code).toBe(0)
     expect(readFileSync(join(fresh, 'perf.config.ts'), 'utf8')).toContain(`from 'unperf/config'`)
