@@ -16,7 +16,7 @@ const COMMAND = `async () => { const p = getPerf(); await p.cache.set('k', 1); c
 
 beforeAll(() => {
   project = consumerProject({
-    'perf.config.mjs': `export default { cache: { driver: 'memory' }, report: { console: false, dir: process.env.REPORT_DIR }, hooks: { exit: () => process.stderr.write('exit hook\\n') } }`,
+    'perf.config.mjs': `export default { cache: { driver: 'memory' }, report: { console: false, dir: process.env.REPORT_DIR }, budgets: { commands: { 'cache clear': { duration: '1h' } } }, hooks: { exit: () => process.stderr.write('exit hook\\n') } }`,
     'citty-cli.mjs': `
       import { defineCommand } from 'citty'
       import { runMain, withPerf } from 'unperf/citty'
@@ -47,7 +47,7 @@ function run(cli: string, args: string[]) {
   const result = nodeIn(project, cli, args, { REPORT_DIR: dir })
   const report = existsSync(join(dir, 'report.json')) ? JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) : undefined
   const history = existsSync(join(dir, 'history.jsonl')) ? readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').length : 0
-  return { ...result, startup: report?.startup, commands: report?.commands.map((c: { name: string; status: string }) => [c.name, c.status]), history, exitHooks: result.stderr.split('\n').filter(l => l === 'exit hook').length }
+  return { ...result, startup: report?.startup, budgets: report?.budgets.filter((b: { kind: string }) => b.kind === 'duration').map((b: { budget: string; status: string }) => [b.budget, b.status]), commands: report?.commands.map((c: { name: string; status: string }) => [c.name, c.status]), history, exitHooks: result.stderr.split('\n').filter(l => l === 'exit hook').length }
 }
 
 describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander instrument', 'commander-cli.mjs']])('%s', (_name, cli) => {
@@ -56,6 +56,8 @@ describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander in
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout.trim())).toEqual({ enabled: true, got: 1 })
     expect([r.commands, r.history, r.exitHooks]).toEqual([[['cache clear', 'ok']], 1, 1])
+    // the path is the key of budgets.commands
+    expect(r.budgets).toEqual([["budgets.commands['cache clear'].duration", 'pass']])
     // startup timed from process start, with its phases
     expect(r.startup.total).toBeGreaterThan(0)
     expect(r.startup.phases.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['boot', 'config']))
