@@ -5,7 +5,7 @@
  * --version, an unknown command): one report, one history line, `exit` fired once, and the exit
  * code as the framework gives it (bad usage 2 through unperf's runMain / instrument).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { consumerProject, nodeIn } from './_packed.js'
@@ -86,6 +86,19 @@ describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander in
       expect([r.commands, r.history, r.exitHooks], args.join(' ')).toEqual([[], 1, 1])
       if (args[0] === '--version') expect(r.stdout.trim()).toBe('1.4.0')
       if (args[0] === '--help') expect(r.stdout + r.stderr).toContain('cache')
+    }
+  })
+})
+
+describe('a bad perf config in a host CLI', () => {
+  it('exits 2 (bad config, as the unperf CLI) with the problem named, under either adapter', () => {
+    const bad = consumerProject({ 'perf.config.mjs': `export default { cache: { ttl: 0 } }` })
+    for (const cli of ['citty-cli.mjs', 'commander-cli.mjs']) {
+      cpSync(join(project, cli), join(bad, cli))
+      const r = nodeIn(bad, cli, ['cache', 'clear'])
+      expect(r.code, cli).toBe(2)
+      expect(r.stderr).toContain('perf.config.mjs: cache.ttl: expected a duration greater than 0')
+      expect(r.stdout).toBe('')
     }
   })
 })

@@ -85,6 +85,12 @@ beforeAll(() => {
     'lifecycle.mjs': LIFECYCLE,
     'exit.mjs': EXIT,
     'perf.config.mjs': `export default { report: { console: false, dir: './.perf-exit' } }`,
+    'cache-off.mjs': `
+      import { createPerf } from 'unperf'
+      const perf = await createPerf({ overrides: { cache: { driver: 'memory' } } })
+      await perf.cache.set('k', 1)
+      console.log(JSON.stringify({ enabled: perf.config.cache.enabled, value: await perf.cache.get('k') }))
+      await perf.close()`,
   })
 }, 600_000)
 
@@ -165,5 +171,12 @@ describe('plugins and process.exit()', () => {
       expect(report.exitCode).toBe(code)
     }
     expect(readFileSync(join(project, '.perf-exit/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2)
+  })
+})
+
+describe('cache.enabled', () => {
+  it('is off with env UNPERF_CACHE=0: nothing kept, every get a miss', () => {
+    expect(resultOf(nodeIn(project, 'cache-off.mjs'))).toEqual({ enabled: true, value: 1 })
+    expect(resultOf(nodeIn(project, 'cache-off.mjs', [], { UNPERF_CACHE: '0' }))).toEqual({ enabled: false, value: null })
   })
 })
