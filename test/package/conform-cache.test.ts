@@ -17,7 +17,7 @@ import { createServer } from 'node:http'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 const kind = process.argv[2]
 const driver = kind === 'redis' ? { driver: 'redis', url: process.argv[3] } : kind
-const perf = await createPerf({ overrides: { cache: { driver, dir: './cache-' + kind, namespaces: { templates: { ttl: '7d' } } }, report: { console: false, dir: './.perf-' + kind } } })
+const perf = await createPerf({ overrides: { cache: { driver, dir: './cache-' + kind, namespaces: { templates: { ttl: '7d' }, git: { driver: 'memory' }, sessions: { ttl: '1500ms', sliding: true } } }, report: { console: false, dir: './.perf-' + kind } } })
 const c = perf.cache
 await c.clear()
 const out = {}
@@ -73,6 +73,19 @@ if (kind === 'fs') {
   const dir = info.dir
   const file = dir + '/' + readdirSync(dir).find(n => n.startsWith('damaged'))
   const bytes = readFileSync(file); bytes[bytes.length - 2] ^= 0xff; writeFileSync(file, bytes)
+}
+// sliding: each hit extends the ttl (1.8 s of hits on a 1.5 s ttl); a namespace's driver replaces the root tiers
+const sessions = c.namespace('sessions')
+await sessions.set('active', 1); await sessions.set('idle', 1)
+for (let i = 0; i < 3; i++) { await new Promise(r => setTimeout(r, 600)); await sessions.get('active') }
+out.sliding = { active: await sessions.get('active'), idle: await sessions.get('idle') }
+out.gitDriver = (await c.namespace('git').info()).driver
+if (kind === 'fs') {
+  // integrity: a mismatch on read is a miss, the entry removed
+  await c.set('rotten', 'hello world value')
+  const file = info.dir + '/' + readdirSync(info.dir).find(n => n.startsWith('rotten'))
+  const bytes = readFileSync(file); bytes[bytes.length - 2] ^= 0xff; writeFileSync(file, bytes)
+  out.rotten = [await c.get('rotten'), readdirSync(info.dir).some(n => n.startsWith('rotten'))]
 }
 out.verify = await c.verify()
 out.afterVerify = await c.has('damaged')
@@ -154,6 +167,12 @@ describe.each(drivers)('cache on %s', (driver) => {
     const corrupt = driver === 'fs' ? 1 : 0
     expect(out().verify).toEqual({ checked: out().info.keys + 1 + corrupt, corrupt, removed: corrupt })
     expect(out().afterVerify).toBe(false)
+  })
+
+  it("sliding namespaces extend the ttl on each hit; a namespace's driver replaces the root tiers; a corrupt entry read is a miss, removed", () => {
+    expect(out().sliding).toEqual({ active: 1, idle: null })
+    expect(out().gitDriver).toBe('memory')
+    if (driver === 'fs') expect(out().rotten).toEqual([null, false])
   })
 
   it('fetch revalidates with the ETag', () => {
