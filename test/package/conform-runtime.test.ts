@@ -71,7 +71,10 @@ const b = definePerfPlugin({ name: 'b', async setup({ cache, shared }) {
 } })
 const perf = await createPerf({ overrides: { plugins: [bad, a, b], cache: { driver: 'memory' }, hooks: { exit: () => { exits++; process.stderr.write('exit hook ' + exits + '\\n') } } } })
 console.log(JSON.stringify(globalThis.bView))
-await perf.run('deploy', async () => { process.exit(Number(process.argv[2])) })
+await perf.run('deploy', async () => {
+  if (process.argv[2] === 'fatal') { setTimeout(() => { throw new Error('fatal boom') }, 10); await new Promise(r => setTimeout(r, 5000)) }
+  process.exit(Number(process.argv[2]))
+})
 `
 
 beforeAll(() => {
@@ -171,6 +174,16 @@ describe('plugins and process.exit()', () => {
       expect(report.exitCode).toBe(code)
     }
     expect(readFileSync(join(project, '.perf-exit/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2)
+  })
+
+  it('on a fatal error (an uncaught exception) the report and history are still written and exit fires once', () => {
+    const run = nodeIn(project, 'exit.mjs', ['fatal'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('fatal boom')
+    expect(run.stderr.match(/exit hook \d/g)).toEqual(['exit hook 1'])
+    const report = JSON.parse(readFileSync(join(project, '.perf-exit/report.json'), 'utf8'))
+    expect(report.commands).toEqual([expect.objectContaining({ name: 'deploy', status: 'error', error: expect.objectContaining({ message: 'fatal boom' }) })])
+    expect(readFileSync(join(project, '.perf-exit/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3)
   })
 })
 
