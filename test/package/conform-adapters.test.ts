@@ -61,7 +61,7 @@ describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander in
     // startup timed from process start, with its phases
     expect(r.startup.total).toBeGreaterThan(0)
     expect(r.startup.phases.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['boot', 'config']))
-  })
+  }, 180_000)
 
   it('--no-cache turns the cache off for the run, after or before the command', () => {
     for (const args of [['cache', 'clear', '--no-cache'], ['--no-cache', 'cache', 'clear']]) {
@@ -70,14 +70,14 @@ describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander in
       expect(JSON.parse(r.stdout.trim())).toEqual({ enabled: false, got: null })
       expect(r.commands).toEqual([['cache clear', 'ok']])
     }
-  })
+  }, 180_000)
 
   it('closes perf on a thrown error (exit 1, the command recorded as an error)', () => {
     const r = run(cli, ['boom'])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('kaboom')
     expect([r.commands, r.history, r.exitHooks]).toEqual([[['boom', 'error']], 1, 1])
-  })
+  }, 180_000)
 
   it('closes perf on --help and --version (exit 0) and on an unknown command (exit 2)', () => {
     for (const [args, code] of [[['--help'], 0], [['--version'], 0], [['cache', '--help'], 0], [['frobnicate'], 2]] as const) {
@@ -87,7 +87,7 @@ describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander in
       if (args[0] === '--version') expect(r.stdout.trim()).toBe('1.4.0')
       if (args[0] === '--help') expect(r.stdout + r.stderr).toContain('cache')
     }
-  })
+  }, 180_000)
 })
 
 describe('a bad perf config in a host CLI', () => {
@@ -100,5 +100,5 @@ describe('a bad perf config in a host CLI', () => {
       expect(r.stderr).toContain('perf.config.mjs: cache.ttl: expected a duration greater than 0')
       expect(r.stdout).toBe('')
     }
-  })
+  }, 180_000)
 })

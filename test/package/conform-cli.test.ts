@@ -48,13 +48,13 @@ describe('every command takes --cwd, --env and --json', () => {
       expect(() => r.json(), `${args.join(' ')}: ${r.stdout}`).not.toThrow()
     }
     expect(unperf('budget', '--json').json().error.code).toBe('E_NO_RUN')
-  })
+  }, 180_000)
 
   it('--env applies the $env block; --cwd is the project', () => {
     expect(unperf('config', '--json').json().config.cache.ttl).toBe(86_400_000)
     const ci = unperf('config', '--env', 'ci', '--json').json().config
     expect([ci.cache.ttl, ci.env, ci.cwd, ci.name]).toEqual([300_000, 'ci', project, 'conform-cli'])
-  })
+  }, 180_000)
 
   it('after a run: cache list/get/info/stats, budget and report read what it recorded', () => {
     expect(nodeIn(project, 'app.mjs').code).toBe(0)
@@ -81,7 +81,7 @@ describe('every command takes --cwd, --env and --json', () => {
     const html = join(project, 'report.html')
     expect(unperf('report', '--html', html).code).toBe(0)
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i)
-  })
+  }, 180_000)
 
   it('monitor --json prints JSON lines; shard --json one document', () => {
     const monitor = unperf('monitor', '--count', '2', '--interval', '20ms', '--json')
@@ -92,7 +92,7 @@ describe('every command takes --cwd, --env and --json', () => {
     const shard = unperf('shard', '--total', '2', '--index', '1', '--json', 'a.test.ts')
     expect(shard.code, shard.stderr).toBe(0)
     expect(shard.json()).toMatchObject({ total: 2, index: 1 })
-  })
+  }, 180_000)
 })
 
 describe('exit codes', () => {
@@ -108,7 +108,7 @@ describe('exit codes', () => {
     const doctor = unperfIn(broken, ['doctor', '--json'])
     expect(doctor.code).toBe(1)
     expect(doctor.json().ok).toBe(false)
-  })
+  }, 180_000)
 
   it('2 on an unknown command, bad usage, a bad config; init refuses to overwrite without --force', () => {
     for (const args of [['frobnicate'], ['frobnicate', '--json'], ['cache', 'frobnicate'], ['cache', 'clear'], ['tests', 'frobnicate'], ['config', '--no-such-flag']]) {
@@ -130,5 +130,5 @@ describe('exit codes', () => {
     expect(unperfIn(fresh, ['init']).code).toBe(2)
     expect(unperfIn(fresh, ['init', '--force', '--json']).code).toBe(0)
     expect(unperfIn(fresh, ['config', '--json']).code).toBe(0)
-  })
+  }, 180_000)
 })

@@ -187,5 +187,5 @@ describe("API.md's perf.config.ts sample", () => {
     const noUrl = load('ci')
     expect(noUrl.code).toBe(2)
     expect(noUrl.json().error.issues).toEqual([expect.objectContaining({ path: '$env.ci.cache.driver[2].url' })])
-  })
+  }, 180_000)
 })

@@ -104,18 +104,18 @@ describe('createPerf, getPerf, perf.run', () => {
   it('takes rootDir, cwd, env, configFile and overrides; getPerf() is the instance', () => {
     expect(out.config).toEqual({ name: 'host-cli', version: '9.9.9', rootDir: join(project, 'host'), cwd: project, env: 'staging' })
     expect(out.current).toBe(true)
-  })
+  }, 180_000)
 
   it("perf.run returns fn's result, its ctx carries the name and { argv }; an error is rethrown unchanged", () => {
     expect(out.result).toBe(42)
     expect(out.ctx).toEqual({ name: 'build', argv: ['build', '--fast'], current: true })
     expect(out.rethrown).toBe('failed here')
-  })
+  }, 180_000)
 
   it('hooks: hook() returns the unregister function, hookOnce() fires once', () => {
     expect(out.before).toBe(1)
     expect(out.once).toBe(1)
-  })
+  }, 180_000)
 
   it('pools, workers, graph (topological, a cycle is an error), spans, metrics, memory trend', () => {
     expect(out.worker).toBe(49)
@@ -128,7 +128,7 @@ describe('createPerf, getPerf, perf.run', () => {
     expect(names).toEqual(expect.arrayContaining(['build', 'outer', 'inner']))
     const metrics = readFileSync(join(project, 'metrics.prom'), 'utf8')
     for (const name of ['host_cli_things_total 1', 'host_cli_level 3', 'host_cli_latency_count 1']) expect(metrics).toContain(name)
-  })
+  }, 180_000)
 
   it("close() runs budgets, writes the report, sets process.exitCode in 'error' mode; a second close() returns the same report", () => {
     expect(out.report.commands).toEqual([['build', 'ok'], ['fail', 'error']])
@@ -137,7 +137,7 @@ describe('createPerf, getPerf, perf.run', () => {
     expect(out.closeAgain).toBe(true)
     expect(out.afterClose).toBe('throws')
     for (const file of ['report.json', 'trace.json', 'history.jsonl']) expect(readFileSync(join(project, '.perf', file), 'utf8').length).toBeGreaterThan(0)
-  })
+  }, 180_000)
 
   it('every hook name fires, in lifecycle order, with its payload', () => {
     expect(Object.keys(out.payloads).sort()).toEqual(['budget:exceeded', 'cache:error', 'cache:evict', 'cache:hit', 'cache:miss', 'cache:set', 'command:after', 'command:before', 'command:error',
@@ -158,7 +158,7 @@ describe('createPerf, getPerf, perf.run', () => {
     expect(out.payloads['monitor:alert'][0]).toEqual(expect.arrayContaining(['metric', 'value']))
     expect(out.payloads['budget:exceeded'][0]).toEqual(expect.arrayContaining(['budget', 'actual', 'limit']))
     expect(out.payloads.report[0]).toEqual(expect.arrayContaining(['commands', 'budgets']))
-  })
+  }, 180_000)
 })
 
 describe('plugins and process.exit()', () => {
@@ -174,7 +174,7 @@ describe('plugins and process.exit()', () => {
       expect(report.exitCode).toBe(code)
     }
     expect(readFileSync(join(project, '.perf-exit/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2)
-  })
+  }, 180_000)
 
   it('on a fatal error (an uncaught exception) the report and history are still written and exit fires once', () => {
     const run = nodeIn(project, 'exit.mjs', ['fatal'])
@@ -184,12 +184,12 @@ describe('plugins and process.exit()', () => {
     const report = JSON.parse(readFileSync(join(project, '.perf-exit/report.json'), 'utf8'))
     expect(report.commands).toEqual([expect.objectContaining({ name: 'deploy', status: 'error', error: expect.objectContaining({ message: 'fatal boom' }) })])
     expect(readFileSync(join(project, '.perf-exit/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3)
-  })
+  }, 180_000)
 })
 
 describe('cache.enabled', () => {
   it('is off with env UNPERF_CACHE=0: nothing kept, every get a miss', () => {
     expect(resultOf(nodeIn(project, 'cache-off.mjs'))).toEqual({ enabled: true, value: 1 })
     expect(resultOf(nodeIn(project, 'cache-off.mjs', [], { UNPERF_CACHE: '0' }))).toEqual({ enabled: false, value: null })
-  })
+  }, 180_000)
 })

@@ -28,5 +28,5 @@ describe('unperf/vitest', () => {
     const shards = [1, 2].map(index => unperfIn(project, ['shard', '--total', '2', '--index', String(index), '--json']).json().files)
     expect(shards.flat().sort()).toEqual(['test/fast.test.ts', 'test/slow.test.ts'])
     expect(shards.map(files => files.length)).toEqual([1, 1])
-  })
+  }, 180_000)
 })
