@@ -63,7 +63,7 @@ describe('unperf CLI options', () => {
       const r = unperf(dir, ...args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toContain(`${option} expects a value, got ${got}`)
-      if (args.includes('--json')) expect(r.json().error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' })
+      if ((args as readonly string[]).includes('--json')) expect(r.json().error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' })
     }
     // a value that starts with '-' is still a value; an option before the command's name still counts
     expect(unperf(dir, '--env', 'ci', 'config', '--json').json().config.env).toBe('ci')
