@@ -30,7 +30,7 @@ export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: st
 }
 
 /**
- * `--env nope` when no layer has a `$nope` or `$env.nope` block: the env is legitimate (no
+ * `--env nope` when no layer has a `$env.nope` block (or `$development`, `$test`, `$production` for those): the env is legitimate (no
  * overrides), but a typo (`--env prod` for `$production`) would pass silently. A warning naming the
  * blocks the config has; only `unperf config` and `unperf doctor` look (never a CLI's start).
  */
@@ -46,7 +46,9 @@ export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfi
   }
   if (blocks.has(`$${env}`) || blocks.has(`$env.${env}`)) return undefined
   const has = blocks.size === 0 ? 'it has no env blocks' : `its env blocks: ${[...blocks].sort().join(', ')}`
-  return `--env ${env}: the config has no $env.${env} (or $${env}) block, so nothing is overridden (${has})`
+  // a named block is one of the three standard envs' ($staging is a config error: it goes under $env)
+  const named = ['development', 'test', 'production'].includes(env) ? ` (or $${env})` : ''
+  return `--env ${env}: the config has no $env.${env}${named} block, so nothing is overridden (${has})`
 }
 
 const isBlock = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -77,14 +77,7 @@ const kebab = (s: string) => s.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)
  * `--prepare -x` is not read as an option.
  */
 export async function unknownOption(cmd: Def, args: string[]): Promise<string | undefined> {
-  const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
-  const kinds = new Map<string, string>([['help', 'boolean'], ['h', 'boolean']])
-  for (const [name, def] of Object.entries(defs)) {
-    if (def.type === 'positional') continue
-    const type = def.type ?? 'boolean'
-    const aliases = def.alias === undefined ? [] : Array.isArray(def.alias) ? def.alias : [def.alias]
-    for (const n of [name, camel(name), kebab(name), ...aliases]) kinds.set(n, type)
-  }
+  const kinds = await optionKinds(cmd)
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!
     if (a === '--') return undefined
@@ -106,6 +99,49 @@ export async function unknownOption(cmd: Def, args: string[]): Promise<string | 
         break
       }
     }
+  }
+  return undefined
+}
+
+/** Each spelling of each option `cmd` defines (name, camelCase, kebab-case, aliases) → its type. */
+async function optionKinds(cmd: Def): Promise<Map<string, string>> {
+  const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
+  const kinds = new Map<string, string>([['help', 'boolean'], ['h', 'boolean']])
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type === 'positional') continue
+    const type = def.type ?? 'boolean'
+    const aliases = def.alias === undefined ? [] : Array.isArray(def.alias) ? def.alias : [def.alias]
+    for (const n of [name, camel(name), kebab(name), ...aliases]) kinds.set(n, type)
+  }
+  return kinds
+}
+
+/**
+ * The first option of `cmd` that takes a value (`--env`, `--cwd`, `--namespace`, ...) given without
+ * one: last on the line, `--env=`, or followed by another of the command's options
+ * (`--env --json`), which citty would take as the value (an env named '--json', the output then
+ * not JSON). A value that merely starts with '-' (`--prepare -x`) is a value. Undefined when none.
+ */
+export async function optionWithoutValue(cmd: Def, args: string[]): Promise<{ option: string; found: string | undefined } | undefined> {
+  const kinds = await optionKinds(cmd)
+  const isOption = (a: string) => {
+    if (!a.startsWith('--')) return false
+    const name = a.slice(2, a.includes('=') ? a.indexOf('=') : undefined)
+    return kinds.has(name) || (name.startsWith('no-') && kinds.get(name.slice(3)) === 'boolean')
+  }
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const a = args[i]!
+    if (!a.startsWith('--')) continue
+    const eq = a.indexOf('=')
+    const kind = kinds.get(a.slice(2, eq === -1 ? undefined : eq))
+    if (kind === undefined || kind === 'boolean') continue
+    if (eq !== -1) {
+      if (eq === a.length - 1) return { option: a.slice(0, eq), found: '' }
+      continue
+    }
+    const next = args[i + 1]
+    if (next === undefined || next === '--' || isOption(next)) return { option: a, found: next }
+    i++
   }
   return undefined
 }

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
 import { errorMessage } from '../errors.js'
-import { optionNames, parseCommandLine, unknownOption } from './argv.js'
+import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
 const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
@@ -109,6 +109,14 @@ async function run(argv: string[]): Promise<number> {
     if (bad !== undefined) {
       const tail = path[0] === 'profile' || path[0] === 'bench' ? `; options for the command itself go after '--'` : ''
       return usageProblem(json, 'E_UNKNOWN_OPTION', `unperf ${path.join(' ')}: unknown option '${bad}' (options: ${await optionNames(cmd)}${tail})`, cmd, parent, path)
+    }
+  }
+  // `--env --json` would run with an env named '--json' (and print text), `--namespace` alone on 'true'
+  if (typeof cmd.run === 'function') {
+    const missing = await optionWithoutValue(cmd, line.args.slice(path.length))
+    if (missing) {
+      const got = missing.found === undefined || missing.found === '--' ? 'nothing' : missing.found === '' ? 'an empty value' : `the option '${missing.found}'`
+      return usageProblem(json, 'E_USAGE', `unperf ${path.join(' ')}: ${missing.option} expects a value, got ${got}`, cmd, parent)
     }
   }
   const rawArgs = line.args

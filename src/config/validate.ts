@@ -208,7 +208,7 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
       }
       if (s.properties && key in s.properties) ok = check(v, s.properties[key]!, child, issues, fileFor) && ok
       else if (s.additionalProperties === false) {
-        issues?.push(configIssue(fileFor(child), child, `a known key${didYouMean(key, known)} (one of ${known.filter(k => !k.startsWith('$')).join(', ')})`, key))
+        issues?.push(configIssue(fileFor(child), child, s === ROOT && key.startsWith('$') && key.length > 1 ? envBlockExpected(key) : `a known key${didYouMean(key, known)} (one of ${known.filter(k => !k.startsWith('$')).join(', ')})`, key))
         ok = false
       } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
         ok = check(v, s.additionalProperties, child, issues, fileFor) && ok
@@ -227,6 +227,15 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
 }
 
 // --- internal ---
+
+/**
+ * A top-level `$staging`: c12 would apply it for that env, but the schema and the types know the
+ * named blocks of the three standard envs only; any other env's block goes under `$env`.
+ */
+function envBlockExpected(key: string): string {
+  const named = ['$development', '$test', '$production']
+  return `an env block: $development, $test or $production${didYouMean(key, named)}; another env's block goes under $env (\`$env: { ${JSON.stringify(key.slice(1)).slice(1, -1)}: { ... } }\`)`
+}
 
 function didYouMean(input: string, candidates: string[]): string {
   let best: string | undefined

@@ -52,6 +52,24 @@ describe('unperf CLI options', () => {
     expect(prep.stderr).toContain('--prepare command exited')
   })
 
+  it('an option that takes a value given without one is bad usage (exit 2), not a value named after the next option', () => {
+    // `--env --json` ran with an env named '--json' and printed text (exit 0); `--namespace --json`
+    // listed a namespace '--json'; `--env` last on the line ran in production without a word
+    for (const [args, option, got] of [
+      [['config', '--env', '--json'], '--env', "the option '--json'"], [['cache', 'info', '--namespace', '--json'], '--namespace', "the option '--json'"],
+      [['config', '--env'], '--env', 'nothing'], [['config', '--cwd', '--', 'x'], '--cwd', 'nothing'], [['config', '--env=', '--json'], '--env', 'an empty value'],
+      [['cache', 'clear', '--key', '--yes'], '--key', "the option '--yes'"], [['shard', '--total', '2', '--index'], '--index', 'nothing'],
+    ] as const) {
+      const r = unperf(dir, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toContain(`${option} expects a value, got ${got}`)
+      if ((args as readonly string[]).includes('--json')) expect(r.json().error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' })
+    }
+    // a value that starts with '-' is still a value; an option before the command's name still counts
+    expect(unperf(dir, '--env', 'ci', 'config', '--json').json().config.env).toBe('ci')
+    expect(unperf(dir, 'cache', '--namespace', 'default', 'list', '--json').code).toBe(0)
+  })
+
   it('usage and citty errors carry no color codes off a TTY, NO_COLOR unset, nor ever in JSON', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }
     delete env.NO_COLOR

@@ -1,5 +1,5 @@
 /**
- * `unperf config --env nope` (and `doctor`) when no layer has a `$env.nope` or `$nope` block: exit 0,
+ * `unperf config --env nope` (and `doctor`) when no layer has a `$env.nope` block: exit 0,
  * as an env without a block is legitimate (no overrides), but with a warning naming the env and the
  * blocks the config does have. It said nothing, so `--env prod` for `$production` passed silently.
  */
@@ -18,11 +18,13 @@ describe('--env without a block in the config', () => {
     const dir = projectWith(config)
     const text = unperf(dir, 'config', '--env', 'nope')
     expect(text.code, text.stderr).toBe(0)
-    expect(text.stderr).toContain('--env nope: the config has no $env.nope (or $nope) block')
+    expect(text.stderr).toContain('--env nope: the config has no $env.nope block, so nothing is overridden')
     expect(text.stderr).toContain('its env blocks: $development, $env.ci')
     const json = unperf(dir, 'config', '--env', 'nope', '--json')
     expect(json.code).toBe(0)
-    expect(json.json().warnings).toEqual([expect.stringContaining('--env nope: the config has no $env.nope (or $nope) block')])
+    expect(json.json().warnings).toEqual([expect.stringContaining('--env nope: the config has no $env.nope block')])
+    // `$nope` is no block a config can have (a config error: other envs go under $env); the three named ones are
+    expect(unperf(dir, 'config', '--env', 'test').stderr).toContain('--env test: the config has no $env.test (or $test) block')
   })
 
   it('no warning for an env the config has a block for, either form, nor without --env', () => {

@@ -88,6 +88,14 @@ describe('evaluateBudgets', () => {
     expect(by['budgets.commands.lint.duration']).toBeUndefined() // lint did not run
   })
 
+  it("names a command's budget by its key path as config errors do: `budgets.commands['cache clear'].duration` (an adapter's subcommand)", () => {
+    // `budgets.commands.cache clear.duration` read as two keys, and `db.migrate` as `budgets.commands.db.migrate`, a nested one
+    const { report, config } = setup({ commands: { 'cache clear': { duration: '500ms', p95: '1s' }, 'db.migrate': { memory: '1MB' } } }, [command('cache clear', 800), command('db.migrate', 10, { memoryPeak: 5e6 })])
+    const results = evaluateBudgets(report, config, [])
+    expect(results.map(r => r.budget)).toEqual(["budgets.commands['cache clear'].duration", "budgets.commands['cache clear'].p95", "budgets.commands['db.migrate'].memory"])
+    expect(results[0]!.message).toMatch(/^budgets\.commands\['cache clear'\]\.duration: 800 ms is over the budget of 500 ms/)
+  })
+
   it('leaves failed runs out of the p95 series', () => {
     const { report, config } = setup({ commands: { build: { p95: '1s' } } }, [command('build', 200)])
     const r = evaluateBudgets(report, config, past([5000, 5000, 5000], 'build', 'error'))

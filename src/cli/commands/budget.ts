@@ -2,6 +2,7 @@
 import { join } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
+import { keyPath } from '../../config/key-path.js'
 import { checkFileBudgets, evaluateBudgets } from '../../runtime/report/budgets.js'
 import { readLastReportFile } from '../../runtime/report/finalize.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -13,7 +14,7 @@ import { configArgs, dim, green, plural, printJson, red, table, yellow } from '.
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
   return [
     ...(['startup', 'memory', 'cacheHitRate'] as const).filter(k => b[k] !== undefined).map(k => `budgets.${k}`),
-    ...Object.keys(b.commands).map(name => `budgets.commands.${name}`),
+    ...Object.keys(b.commands).map(name => keyPath('budgets.commands', name)),
     ...b.files.map((_, i) => `budgets.files[${i}]`),
   ]
 }

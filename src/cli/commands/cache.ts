@@ -149,7 +149,8 @@ const get = defineCommand({
       process.exitCode = 1
       return
     }
-    if (args.json) return printJson(entry)
+    // every field the contract names, `metadata: null` for an entry set without any (JSON drops undefined)
+    if (args.json) return printJson({ ...entry, metadata: entry.metadata ?? null })
     // bytes as they are (`unperf cache get key > file`), not Node's { type: 'Buffer', data: [...] }
     if (entry.value instanceof Uint8Array) return void process.stdout.write(entry.value)
     console.log(typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value, null, 2))

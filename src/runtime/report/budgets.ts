@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
+import { keyPath } from '../../config/key-path.js'
 import type { BudgetResult, PerfReport } from '../types.js'
 import type { HistoryEntry } from './history.js'
 
@@ -98,7 +99,8 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
       : judge('budgets.cacheHitRate', 'cacheHitRate', 'ratio', report.cache.hitRate, b.cacheHitRate))
   }
   for (const [name, limits] of Object.entries(b.commands)) {
-    const path = `budgets.commands.${name}`
+    // the key path as config errors write it: `budgets.commands['cache clear']`, one key, never two
+    const path = keyPath('budgets.commands', name)
     // every run of the command in this process: its records, or (a service that ran more than the
     // report keeps) the totals over all of them
     const stats = report.commandStats !== undefined && Object.hasOwn(report.commandStats, name) ? report.commandStats[name]! : undefined

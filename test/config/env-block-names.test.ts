@@ -1,0 +1,31 @@
+/**
+ * Named env blocks: `$development`, `$test` and `$production` (the schema's and the types'); any
+ * other env's block goes under `$env`. A top-level `$staging` (c12's docs show `$<env>` for any
+ * env) was refused as "expected a known key (one of name, version, ...)", a list without a single
+ * `$` key in it, so the user learned neither that `$staging` is not a form nor where it goes.
+ */
+import { describe, expect, it } from 'vitest'
+import { loadPerfConfig, type ConfigError } from '../../src/index.js'
+import { PKG, project } from './_fixtures.js'
+
+const failure = (config: string) => loadPerfConfig({ rootDir: project({ 'package.json': PKG, 'perf.config.mjs': `export default ${config}` }), env: 'staging' })
+  .then(() => undefined, (e: ConfigError) => e)
+
+describe('a top-level $<name> that is not a named env block', () => {
+  it('says which blocks are named and that another env goes under $env, with its name', async () => {
+    const error = await failure(`{ $staging: { cache: { ttl: '1h' } } }`)
+    expect(error?.code).toBe('E_CONFIG')
+    expect(error?.issues).toEqual([expect.objectContaining({ path: '$staging', found: '$staging' })])
+    expect(error?.message).toContain("perf.config.mjs: $staging: expected an env block: $development, $test or $production; another env's block goes under $env (`$env: { staging: { ... } }`), got '$staging'")
+  })
+
+  it("suggests the named block a typo is close to", async () => {
+    const error = await failure(`{ $prodution: { cache: { ttl: '1h' } } }`)
+    expect(error?.message).toContain("$prodution: expected an env block: $development, $test or $production; did you mean '$production'?")
+  })
+
+  it('an unknown key without $ still lists the known keys', async () => {
+    const error = await failure(`{ cahce: {} }`)
+    expect(error?.message).toContain("cahce: expected a known key; did you mean 'cache'? (one of name, version, extends, cache,")
+  })
+})

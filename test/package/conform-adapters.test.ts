@@ -1,0 +1,104 @@
+/**
+ * API.md "Adapters" on the packed package with the real frameworks (citty, commander 14): a
+ * command's name is its path ('cache clear'), `--no-cache` turns the cache off for the run (before
+ * or after the command), and perf is closed on every path (success, a thrown error, --help,
+ * --version, an unknown command): one report, one history line, `exit` fired once, and the exit
+ * code as the framework gives it (bad usage 2 through unperf's runMain / instrument).
+ */
+import { cpSync, existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { consumerProject, nodeIn } from './_packed.js'
+
+let project: string
+
+const COMMAND = `async () => { const p = getPerf(); await p.cache.set('k', 1); console.log(JSON.stringify({ enabled: p.config.cache.enabled, got: await p.cache.get('k') })) }`
+
+beforeAll(() => {
+  project = consumerProject({
+    'perf.config.mjs': `export default { cache: { driver: 'memory' }, report: { console: false, dir: process.env.REPORT_DIR }, budgets: { commands: { 'cache clear': { duration: '1h' } } }, hooks: { exit: () => process.stderr.write('exit hook\\n') } }`,
+    'citty-cli.mjs': `
+      import { defineCommand } from 'citty'
+      import { runMain, withPerf } from 'unperf/citty'
+      import { getPerf } from 'unperf'
+      const clear = defineCommand({ meta: { name: 'clear' }, run: ${COMMAND} })
+      const main = defineCommand({
+        meta: { name: 'acme', version: '1.4.0' },
+        subCommands: {
+          cache: () => Promise.resolve(defineCommand({ meta: { name: 'cache' }, subCommands: { clear } })),
+          boom: defineCommand({ meta: { name: 'boom' }, run() { throw new Error('kaboom') } }),
+        },
+      })
+      await runMain(withPerf(main))`,
+    'commander-cli.mjs': `
+      import { Command } from 'commander'
+      import { instrument } from 'unperf/commander'
+      import { getPerf } from 'unperf'
+      const program = new Command('acme').version('1.4.0')
+      program.command('cache').command('clear').action(${COMMAND})
+      program.command('boom').action(async () => { throw new Error('kaboom') })
+      await instrument(program).parseAsync()`,
+  })
+}, 600_000)
+
+let runs = 0
+function run(cli: string, args: string[]) {
+  const dir = join(project, `.perf-${runs++}`)
+  const result = nodeIn(project, cli, args, { REPORT_DIR: dir })
+  const report = existsSync(join(dir, 'report.json')) ? JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) : undefined
+  const history = existsSync(join(dir, 'history.jsonl')) ? readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').length : 0
+  return { ...result, startup: report?.startup, budgets: report?.budgets.filter((b: { kind: string }) => b.kind === 'duration').map((b: { budget: string; status: string }) => [b.budget, b.status]), commands: report?.commands.map((c: { name: string; status: string }) => [c.name, c.status]), history, exitHooks: result.stderr.split('\n').filter(l => l === 'exit hook').length }
+}
+
+describe.each([['unperf/citty withPerf', 'citty-cli.mjs'], ['unperf/commander instrument', 'commander-cli.mjs']])('%s', (_name, cli) => {
+  it("names a command by its path ('cache clear') and closes perf after it", () => {
+    const r = run(cli, ['cache', 'clear'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout.trim())).toEqual({ enabled: true, got: 1 })
+    expect([r.commands, r.history, r.exitHooks]).toEqual([[['cache clear', 'ok']], 1, 1])
+    // the path is the key of budgets.commands
+    expect(r.budgets).toEqual([["budgets.commands['cache clear'].duration", 'pass']])
+    // startup timed from process start, with its phases
+    expect(r.startup.total).toBeGreaterThan(0)
+    expect(r.startup.phases.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['boot', 'config']))
+  }, 180_000)
+
+  it('--no-cache turns the cache off for the run, after or before the command', () => {
+    for (const args of [['cache', 'clear', '--no-cache'], ['--no-cache', 'cache', 'clear']]) {
+      const r = run(cli, args)
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout.trim())).toEqual({ enabled: false, got: null })
+      expect(r.commands).toEqual([['cache clear', 'ok']])
+    }
+  }, 180_000)
+
+  it('closes perf on a thrown error (exit 1, the command recorded as an error)', () => {
+    const r = run(cli, ['boom'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('kaboom')
+    expect([r.commands, r.history, r.exitHooks]).toEqual([[['boom', 'error']], 1, 1])
+  }, 180_000)
+
+  it('closes perf on --help and --version (exit 0) and on an unknown command (exit 2)', () => {
+    for (const [args, code] of [[['--help'], 0], [['--version'], 0], [['cache', '--help'], 0], [['frobnicate'], 2]] as const) {
+      const r = run(cli, [...args])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code)
+      expect([r.commands, r.history, r.exitHooks], args.join(' ')).toEqual([[], 1, 1])
+      if (args[0] === '--version') expect(r.stdout.trim()).toBe('1.4.0')
+      if (args[0] === '--help') expect(r.stdout + r.stderr).toContain('cache')
+    }
+  }, 180_000)
+})
+
+describe('a bad perf config in a host CLI', () => {
+  it('exits 2 (bad config, as the unperf CLI) with the problem named, under either adapter', () => {
+    const bad = consumerProject({ 'perf.config.mjs': `export default { cache: { ttl: 0 } }` })
+    for (const cli of ['citty-cli.mjs', 'commander-cli.mjs']) {
+      cpSync(join(project, cli), join(bad, cli))
+      const r = nodeIn(bad, cli, ['cache', 'clear'])
+      expect(r.code, cli).toBe(2)
+      expect(r.stderr).toContain('perf.config.mjs: cache.ttl: expected a duration greater than 0')
+      expect(r.stdout).toBe('')
+    }
+  }, 180_000)
+})
