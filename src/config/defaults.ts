@@ -5,7 +5,8 @@ export const DEFAULTS = {
     driver: 'fs',
     ttl: '1d',
     maxSize: '200MB',
-    policy: 'tinylfu',
+    // API.md: least recently used evicted first; 'tinylfu' for skewed workloads (docs/cache.md)
+    policy: 'lru',
     compress: '4KB',
     integrity: true,
     swr: false,

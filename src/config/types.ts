@@ -148,9 +148,10 @@ export interface CacheConfig {
    */
   maxSize?: Size | undefined
   /**
-   * Which entries the memory tier keeps when full: `'tinylfu'` (W-TinyLFU: admits a new entry only
-   * if it is used more often than the one it would replace) or `'lru'`. fs tiers evict LRU.
-   * @default 'tinylfu'
+   * Which entries the memory tier keeps when full: `'lru'` (the least recently used goes first) or
+   * `'tinylfu'` (W-TinyLFU: a new entry stays only if it is used more often than the one it would
+   * replace: more hits on skewed workloads, a long-running service's say). fs tiers evict LRU.
+   * @default 'lru'
    */
   policy?: CachePolicy | undefined
   /** Compress values larger than this (brotli). `false` disables. @default '4KB' */

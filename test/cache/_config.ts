@@ -30,7 +30,7 @@ export function buildManager(o: ManagerOptions) {
   const issues: string[] = []
   const tiers = resolveTiers({ issue: (p, e) => issues.push(`${p}: ${e}`), path: p => p }, o.driver ?? 'fs', 'cache.driver', dir)
   const root = {
-    ttl: o.ttl ?? 60_000, driver: tiers.map(t => t.driver), tiers, maxSize: o.maxSize ?? 200e6, policy: o.policy ?? 'tinylfu', swr: o.swr ?? false, staleIfError: o.staleIfError ?? false,
+    ttl: o.ttl ?? 60_000, driver: tiers.map(t => t.driver), tiers, maxSize: o.maxSize ?? 200e6, policy: o.policy ?? 'lru', swr: o.swr ?? false, staleIfError: o.staleIfError ?? false,
     sliding: false, compress: o.compress ?? 4000, integrity: true,
   }
   const namespaces: Record<string, ResolvedNamespaceConfig> = {}

@@ -4,19 +4,35 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig } from '../../src/config/load.js'
+import { createPerf } from '../../src/runtime/perf.js'
+import { tempDir } from '../helpers/tmp.js'
 import { ConfigError } from '../../src/errors.js'
 import { PKG, project } from '../config/_fixtures.js'
 import { manager } from './_manager.js'
 
 describe('cache.policy in the config', () => {
-  it("defaults to 'tinylfu'; a namespace inherits it or sets its own", async () => {
-    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { namespaces: { a: {}, b: { policy: 'lru' } } } }` })
+  it("defaults to 'lru' (API.md: least recently used evicted first); a namespace inherits it or sets its own", async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { namespaces: { a: {}, b: { policy: 'tinylfu' } } } }` })
     const config = await loadPerfConfig({ cwd: dir, noSnapshot: true })
-    expect(config.cache.policy).toBe('tinylfu')
-    expect(config.cache.namespaces.a!.policy).toBe('tinylfu')
-    expect(config.cache.namespaces.b!.policy).toBe('lru')
-    const lru = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { policy: 'lru', namespaces: { a: {} } } }` })
-    expect((await loadPerfConfig({ cwd: lru, noSnapshot: true })).cache.namespaces.a!.policy).toBe('lru')
+    expect(config.cache.policy).toBe('lru')
+    expect(config.cache.namespaces.a!.policy).toBe('lru')
+    expect(config.cache.namespaces.b!.policy).toBe('tinylfu')
+    const tiny = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { policy: 'tinylfu', namespaces: { a: {} } } }` })
+    expect((await loadPerfConfig({ cwd: tiny, noSnapshot: true })).cache.namespaces.a!.policy).toBe('tinylfu')
+  })
+
+  it('a memory tier with no policy set evicts the least recently used entry first, as API.md says', async () => {
+    const dir = tempDir('unperf-policy-default-')
+    // room for three 1000-character values (2000 bytes each in memory), not four
+    const perf = await createPerf({ rootDir: dir, cwd: dir, noExitHandlers: true, overrides: { cache: { driver: 'memory', maxSize: 7000, compress: false }, report: { console: false, dir } } })
+    const v = 'x'.repeat(1000)
+    for (const k of ['a', 'b', 'c']) await perf.cache.set(k, v)
+    expect(await perf.cache.get('a')).toBe(v) // a is now used more recently than b and c
+    await perf.cache.set('d', v)
+    expect(await perf.cache.has('b')).toBe(false)
+    for (const k of ['a', 'c', 'd']) expect(await perf.cache.has(k), k).toBe(true)
+    expect(perf.cache.stats().evictions).toBe(1)
+    await perf.close()
   })
 
   it('an unknown policy is a config error naming the key and the choices', async () => {
