@@ -421,7 +421,10 @@ export interface CreatePerfOptions {
   rootDir?: string | undefined
   /** The project the command works on. @default process.cwd() */
   cwd?: string | undefined
-  /** @default host package.json name */
+  /**
+   * The app's name (cache dir, metric prefix): given here, it wins over the config file's `name`
+   * (as `overrides` do). @default the config's `name`, else the host package.json name
+   */
   name?: string | undefined
   /** @default PERF_ENV, else NODE_ENV, else 'production' */
   env?: string | undefined
