@@ -148,10 +148,12 @@ export async function evictNames(files: FsDir, names: string[]) {
 }
 
 /**
- * Every entry read and checked (envelope, integrity, its name); the corrupt ones removed and
- * returned as their keys (corruptKey; a hashed name's own key from its header when that is readable).
+ * Every entry read and checked (envelope, integrity, its name, its place tag: `tagOf` of its key,
+ * see envelope.ts; an entry without a tag is an earlier build's, a miss but not corrupt); the
+ * corrupt ones removed and returned as their keys (corruptKey; a hashed name's own key from its
+ * header when that is readable).
  */
-export async function verifyDir(files: FsDir) {
+export async function verifyDir(files: FsDir, tagOf: (key: string) => number | undefined = () => undefined) {
   const corrupt: string[] = []
   const names = (await files.settleAsides(await files.list())).filter(isEntryName)
   for (const name of names) {
@@ -168,6 +170,8 @@ export async function verifyDir(files: FsDir) {
       header = readHeader(data)
       decodeEntry(data, header?.key, true)
       if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
+      const tag = header && tagOf(header.key)
+      if (tag !== undefined && header!.tag !== 0 && header!.tag !== tag) throw new Error('entry of another namespace or scope')
     } catch {
       const ownKey = header && encodeFileName(header.key) === name ? header.key : undefined
       corrupt.push(ownKey ?? corruptKey(name))
