@@ -156,9 +156,10 @@ export function unlinkQuiet(path: string): void {
  * Writes `parts` to `tmp` (created, 0600) and moves it to `file`, through the thread pool (large
  * entries; small ones: writeAtomicSync). The caller removes `tmp` on failure.
  * `aside`: where the current entry is moved first (see above); undefined renames over it (a new key,
- * or another write of this process already has the aside).
+ * or another write of this process already has the aside). `beforeRename`: awaited once the temp
+ * file is written (room made for it, fs-prune.ts).
  */
-export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string): Promise<void> {
+export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string, beforeRename?: () => Promise<void> | undefined): Promise<void> {
   const fd = await open(tmp, 'wx', 0o600)
   try {
     let written = await writev(fd, parts, 0)
@@ -170,6 +171,8 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
   } finally {
     await close(fd)
   }
+  // the temp file counts for other processes' size checks from here (fs-prune.ts makeRoom)
+  await beforeRename?.()
   if (aside === undefined) return rename(tmp, file)
   // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it
   const moved = await rename(file, aside).then(() => true, () => false)

@@ -30,6 +30,23 @@ const REFRESH_MS_PER_ENTRY = 1
 /** How far a file's mtime (the kernel's coarse clock) may run ahead of this process's clock for the same event. */
 const MTIME_SLACK_MS = 10
 
+/**
+ * The size limit's check after writes lists the dir (syncListing) when the last listing is older
+ * than this, or this process wrote LISTING_SHARE of the limit since, or the dir is near the limit:
+ * other processes' new entries and temp files then count within ~0.1 s, not the second a full
+ * rescan waits (8 processes writing 200 kB entries into a 5 MB namespace kept ~40 MB on disk while
+ * they ran, each seeing its own writes only).
+ */
+const LISTING_MS = 100
+const LISTING_SHARE = 1 / 64
+/** Near the limit (this share of it): every check lists the dir. */
+const LISTING_NEAR = 0.8
+
+/** A temp file whose writer (the pid in its name) is gone and is older than this is a leftover: removed by syncListing. */
+const DEAD_TMP_MS = 2_000
+/** Any temp file older than this is a leftover (a writer renames its own within milliseconds); prune() removes these too. */
+const TMP_MAX_AGE_MS = 60_000
+
 /** An entry's file name (not a temp file, an aside or the sweep marker). */
 export function isEntryName(name: string): boolean {
   return name.endsWith(SUFFIX) && !name.startsWith('.')
@@ -48,6 +65,13 @@ export class FsLru {
   private _loading: Promise<Map<string, IndexEntry>> | undefined
   /** Bytes of the indexed entries (meaningful once loaded). */
   bytes = 0
+  /** Bytes of other processes' temp files at the last listing (entries being written: they count against the limit). */
+  tmpBytes = 0
+  /** The last listing found other processes writing (their temp files, or entries new to the index). */
+  othersWriting = false
+  /** Bytes this process wrote since the last listing, and when that was (runtime clock ms). */
+  private _writtenSinceListing = 0
+  private _listedAt = 0
   /** file name → last access (ms, sub-ms precision) of this process's hits, written back at close */
   private readonly _touched = new Map<string, number>()
   /**
@@ -85,6 +109,7 @@ export class FsLru {
 
   /** This process wrote the entry. */
   written(name: string, size: number): void {
+    this._writtenSinceListing += size
     this._changedDuringScan?.set(name, 'written')
     if (!this._index) { this._writtenBeforeLoad.set(name, preciseNow()); return }
     const prev = this._index.get(name)
@@ -157,6 +182,61 @@ export class FsLru {
     return this._refreshing
   }
 
+  /**
+   * The index in step with the dir's listing, for the size limit while other processes write: the
+   * entries they made since are stat'ed and counted, those removed since forgotten, and their temp
+   * files (entries being written) counted in `tmpBytes`; a temp file whose writer is gone (its pid
+   * in its name, a process killed mid-write) and is older than DEAD_TMP_MS is removed. One readdir
+   * and an lstat per name the index does not know; sync, so no write of this process lands in
+   * between. Only when due (see LISTING_MS) or `force`d: `maxBytes`, the limit checked.
+   */
+  async syncListing(maxBytes: number, force = false): Promise<void> {
+    const index = await this.load()
+    const due = force || now() - this._listedAt >= LISTING_MS || this._writtenSinceListing >= maxBytes * LISTING_SHARE
+      || this.bytes + this.tmpBytes >= maxBytes * LISTING_NEAR
+    if (!due) return
+    let names: string[]
+    try { names = fs.readdirSync(this._dir) } catch { return }
+    this._listedAt = now()
+    this._writtenSinceListing = 0
+    const listed = new Set<string>()
+    let tmpBytes = 0
+    let others = false
+    const wall = Date.now()
+    for (const name of names) {
+      if (name.endsWith('.tmp')) {
+        let st: fs.Stats | undefined
+        try { st = fs.lstatSync(this._base + name, { throwIfNoEntry: false }) } catch { /* gone */ }
+        if (!st?.isFile()) continue
+        if (isLeftoverTmp(name, st.mtimeMs, wall)) {
+          try { fs.unlinkSync(this._base + name) } catch { /* gone */ }
+          continue
+        }
+        // this process's own count once written (written())
+        if (tmpWriter(name) === process.pid) continue
+        tmpBytes += st.size
+        others = true
+        continue
+      }
+      if (!isEntryName(name)) continue
+      listed.add(name)
+      if (index.has(name)) continue
+      let st: fs.Stats | undefined
+      try { st = fs.lstatSync(this._base + name, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
+      if (!st?.isFile()) continue
+      index.set(name, { size: st.size, access: st.mtimeMs })
+      this.bytes += st.size
+      others = true
+    }
+    for (const [name, entry] of index) {
+      if (listed.has(name)) continue
+      index.delete(name)
+      this.bytes -= entry.size
+    }
+    this.tmpBytes = tmpBytes
+    this.othersWriting = others
+  }
+
   /** The dir's entries (readdir + lstat), with their access: the file's mtime, or this process's own later use (`ours`). */
   private async _scan(ours: (name: string) => number): Promise<{ index: Map<string, IndexEntry>; bytes: number }> {
     const index = new Map<string, IndexEntry>()
@@ -204,5 +284,33 @@ export class FsLru {
       return
     }
     await Promise.all(touched.map(name => fsp.utimes(this._base + name, at, at).catch(() => {})))
+  }
+}
+
+/** A temp file (of an entry, by its name) modified at `mtimeMs` that no writer will rename any more (see DEAD_TMP_MS). */
+export function isLeftoverTmp(name: string, mtimeMs: number, wall = Date.now()): boolean {
+  const age = wall - mtimeMs
+  return age > TMP_MAX_AGE_MS || (age > DEAD_TMP_MS && !writerAlive(tmpWriter(name)))
+}
+
+/** The pid of a temp file's writer, from its name (`.<entry>.<pid>.<tag>.<n>.tmp`, fs.ts); undefined for another name. */
+function tmpWriter(name: string): number | undefined {
+  const m = /\.(\d+)\.[a-z0-9]+\.[a-z0-9]+\.tmp$/.exec(name)
+  return m ? Number(m[1]) : undefined
+}
+
+/**
+ * Whether the writer of a temp file may still be running: its pid exists (or is unknown). A pid of
+ * another pid namespace (a container sharing the dir) looks gone: its temp file is removed only
+ * once older than DEAD_TMP_MS, where a live writer renamed it long before (and one that did not
+ * retries its write once, fs.ts).
+ */
+function writerAlive(pid: number | undefined): boolean {
+  if (pid === undefined || pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
 }

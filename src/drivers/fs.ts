@@ -27,7 +27,7 @@ import { explainUnwritable } from './fs-unwritable.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
 import { ensureDir, FsDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
-import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
+import { enforceMaxBytes, evictNames, limited, makeRoom, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
@@ -169,7 +169,9 @@ export class FsTier implements Tier {
     // the entry goes aside first unless the index knows the key is new or this process's other
     // write of it holds the aside (a write through the pool, in flight)
     const aside = this._writing.has(name) || this._lru.isNew(name) ? undefined : this._base + asideName(name)
-    if (size <= SYNC_WRITE_BYTES && syncTurn()) {
+    // over the size limit: room made first (fs-prune.ts); for a large entry once its temp file is
+    // written, so other processes' checks count it meanwhile
+    if (size <= SYNC_WRITE_BYTES && makeRoom(this._files, size, true) === undefined && syncTurn()) {
       const start = now()
       try {
         this._writeSync(tmp, file, parts, size, aside)
@@ -177,7 +179,7 @@ export class FsTier implements Tier {
         spentSync(start)
       }
     } else {
-      await this._writeAsync(name, tmp, file, parts, size, aside)
+      await this._writeAsync(name, tmp, file, parts, size, aside, () => makeRoom(this._files, size, false))
     }
     this._lru.written(name, size)
   }
@@ -203,10 +205,10 @@ export class FsTier implements Tier {
   }
 
   /** A large entry: through the thread pool (its bytes do not hold the loop). */
-  private async _writeAsync(name: string, tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined): Promise<void> {
+  private async _writeAsync(name: string, tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined, beforeRename?: () => Promise<void> | undefined): Promise<void> {
     if (aside) this._writing.add(name)
     try {
-      await writeAtomic(tmp, file, parts, size, aside)
+      await writeAtomic(tmp, file, parts, size, aside, beforeRename)
     } catch (error) {
       await fsp.unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
