@@ -65,8 +65,10 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
   // sync: every process's first write asks (a round trip waited behind the loop's other work)
   let st: fs.Stats | undefined
   try { st = fs.statSync(marker, { throwIfNoEntry: false }) } catch { /* unreadable: sweep */ }
-  // not due: the size limit alone
-  if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return enforceMaxBytes(files, maxBytes)
+  // not due: the size limit alone. A marker from the future (stamped while the clock was ahead, then
+  // corrected) is due: else no sweep ran until the clock caught up with it, a year for a year's jump
+  const age = st ? now - st.mtimeMs : Infinity
+  if (age >= 0 && age < SWEEP_EVERY_MS) return enforceMaxBytes(files, maxBytes)
   const at = new Date(now)
   try {
     writeFileNoFollowSync(marker, '')
