@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { epochMs, now } from '../runtime/clock.js'
 import { SUFFIX } from './fs-names.js'
+import { isLeftoverTmp, tmpWriter } from './fs-tmp.js'
 
 export interface IndexEntry { size: number; access: number }
 
@@ -42,10 +43,6 @@ const LISTING_SHARE = 1 / 64
 /** Near the limit (this share of it): every check lists the dir. */
 const LISTING_NEAR = 0.8
 
-/** A temp file whose writer (the pid in its name) is gone and is older than this is a leftover: removed by syncListing. */
-const DEAD_TMP_MS = 2_000
-/** Any temp file older than this is a leftover (a writer renames its own within milliseconds); prune() removes these too. */
-const TMP_MAX_AGE_MS = 60_000
 
 /** An entry's file name (not a temp file, an aside or the sweep marker). */
 export function isEntryName(name: string): boolean {
@@ -186,7 +183,7 @@ export class FsLru {
    * The index in step with the dir's listing, for the size limit while other processes write: the
    * entries they made since are stat'ed and counted, those removed since forgotten, and their temp
    * files (entries being written) counted in `tmpBytes`; a temp file whose writer is gone (its pid
-   * in its name, a process killed mid-write) and is older than DEAD_TMP_MS is removed. One readdir
+   * in its name, a process killed mid-write) and is 2 s old is removed (fs-tmp.ts). One readdir
    * and an lstat per name the index does not know; sync, so no write of this process lands in
    * between. Only when due (see LISTING_MS) or `force`d: `maxBytes`, the limit checked.
    */
@@ -284,33 +281,5 @@ export class FsLru {
       return
     }
     await Promise.all(touched.map(name => fsp.utimes(this._base + name, at, at).catch(() => {})))
-  }
-}
-
-/** A temp file (of an entry, by its name) modified at `mtimeMs` that no writer will rename any more (see DEAD_TMP_MS). */
-export function isLeftoverTmp(name: string, mtimeMs: number, wall = Date.now()): boolean {
-  const age = wall - mtimeMs
-  return age > TMP_MAX_AGE_MS || (age > DEAD_TMP_MS && !writerAlive(tmpWriter(name)))
-}
-
-/** The pid of a temp file's writer, from its name (`.<entry>.<pid>.<tag>.<n>.tmp`, fs.ts); undefined for another name. */
-function tmpWriter(name: string): number | undefined {
-  const m = /\.(\d+)\.[a-z0-9]+\.[a-z0-9]+\.tmp$/.exec(name)
-  return m ? Number(m[1]) : undefined
-}
-
-/**
- * Whether the writer of a temp file may still be running: its pid exists (or is unknown). A pid of
- * another pid namespace (a container sharing the dir) looks gone: its temp file is removed only
- * once older than DEAD_TMP_MS, where a live writer renamed it long before (and one that did not
- * retries its write once, fs.ts).
- */
-function writerAlive(pid: number | undefined): boolean {
-  if (pid === undefined || pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
 }
