@@ -51,7 +51,10 @@ export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, ma
     const marker = join(baseDir, '.last-scope-prune')
     let last = 0
     try { last = Number(readFileNoFollowSync(marker)) } catch { /* never pruned (or not a file: nothing is written there either) */ }
-    if (Date.now() - last < PRUNE_EVERY_MS) return removed
+    // a marker from the future (written while the clock was ahead, then corrected) is due: else no
+    // scope was pruned until the clock caught up with it
+    const since = Date.now() - last
+    if (since >= 0 && since < PRUNE_EVERY_MS) return removed
     writeFileNoFollowSync(marker, String(Date.now()))
     for (const name of await fsp.readdir(baseDir)) {
       if (!SCOPE_DIR.test(name) || name === scope.id) continue
