@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { asideName, asideOf, settleAside } from './_fs-aside.js'
 import { readEntryFileAsync, readFileHead, removeNonFile } from './_fs-io.js'
 import { readHeader } from './envelope.js'
-import { isEntryName, type FsLru } from './fs-lru.js'
+import { isEntryName, lastAccess, type FsLru } from './fs-lru.js'
 import { decodeFileName } from './fs-names.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 
@@ -57,7 +57,7 @@ export class FsDir {
         continue
       }
       const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
-      if (st) this.lru.found(name, st.size, st.mtimeMs)
+      if (st) this.lru.found(name, st.size, lastAccess(st.mtimeMs))
       out.push(name)
     }
     return out

@@ -44,6 +44,19 @@ const LISTING_SHARE = 1 / 64
 const LISTING_NEAR = 0.8
 
 
+/** An mtime further ahead of the clock than this was stamped by a clock that was wrong (lastAccess). */
+const FUTURE_MS = 60_000
+
+/**
+ * An entry's last access from its file's mtime. One from the future (written or used while the
+ * clock was ahead, then corrected) counts as the oldest: as its mtime it stayed the most recent of
+ * the dir until the clock caught up, so every other entry, the ones in use included, was evicted
+ * before it (an entry written a year ahead and never read again outlived each run's new entry).
+ */
+export function lastAccess(mtimeMs: number, wall = Date.now()): number {
+  return mtimeMs > wall + FUTURE_MS ? 0 : mtimeMs
+}
+
 /** An entry's file name (not a temp file, an aside or the sweep marker). */
 export function isEntryName(name: string): boolean {
   return name.endsWith(SUFFIX) && !name.startsWith('.')
@@ -221,7 +234,7 @@ export class FsLru {
       let st: fs.Stats | undefined
       try { st = fs.lstatSync(this._base + name, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
       if (!st?.isFile()) continue
-      index.set(name, { size: st.size, access: st.mtimeMs })
+      index.set(name, { size: st.size, access: lastAccess(st.mtimeMs, wall) })
       this.bytes += st.size
       others = true
     }
@@ -259,7 +272,8 @@ export class FsLru {
       // not atime: our own scans (prune, verify, keys) read files and relatime would count them
       // this process's own use on its own clock; an mtime well past it is another process's later write
       const mine = ours(name)
-      index.set(name, { size: st.size, access: st.mtimeMs > mine + MTIME_SLACK_MS ? st.mtimeMs : mine })
+      const mtime = lastAccess(st.mtimeMs)
+      index.set(name, { size: st.size, access: mtime > mine + MTIME_SLACK_MS ? mtime : mine })
       bytes += st.size
     }
     return { index, bytes }
