@@ -146,7 +146,7 @@ const runtime = (globalThis[RUNTIME] ??= start())
 
 function start() {
 const { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
-const { join } = process.getBuiltinModule('node:path')
+const { dirname, join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
 
@@ -189,6 +189,20 @@ function readCache(cacheFile) {
   return data
 }
 
+// the code cache's dir and its missing parents, each made once, top down: Node 20's recursive mkdir
+// never returns where a file system answers a new dir with ENOENT (XDG_CACHE_HOME=/proc/x hung every
+// exit; src/runtime/make-dir.ts)
+function makeDir(path) {
+  const missing = []
+  for (let at = path; !statSync(at, { throwIfNoEntry: false }); at = dirname(at)) {
+    missing.unshift(at)
+    if (dirname(at) === at) break
+  }
+  for (const d of missing) {
+    try { mkdirSync(d, { mode: 0o700 }) } catch (error) { if (error?.code !== 'EEXIST') throw error }
+  }
+}
+
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
   const file = fileURLToPath(new URL(rel, indexUrl))
@@ -213,7 +227,7 @@ function compile(rel, hash) {
     process.once('exit', () => {
       let tmp
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        makeDir(dir)
         const data = script.createCachedData()
         const stamp = Math.floor(Date.now() / 2000) * 2 // even seconds: FAT keeps mtimes to 2 s
         const head = Buffer.alloc(HEADER)

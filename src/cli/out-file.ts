@@ -3,13 +3,14 @@
  * relative to `--cwd` as every path of the CLI is (`git -C`): missing directories are made, and a path that cannot be written (a directory, no permission) is
  * bad usage (exit 2) naming the option and the file, not a raw ENOENT/EISDIR with exit 1.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { whyUnwritable } from '../drivers/fs-unwritable.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 import { errorMessage, UsageError } from '../errors.js'
 
 function reason(error: unknown, path: string): string {
-  // a read-only fs (Node's recursive mkdir says ENOENT there) or a dir not ours, naming the dir that refuses
+  // a read-only fs, one that takes no new dirs (/sys, /proc) or a dir not ours, naming the dir that refuses
   const why = whyUnwritable(dirname(path), error)
   if (why) return why.reason
   const code = (error as NodeJS.ErrnoException).code
@@ -27,7 +28,7 @@ export function checkOutFile(option: string, file: string, cwd: string | undefin
   const path = resolve(cwd ?? '', file)
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
-    mkdirSync(dirname(path), { recursive: true })
+    makeDirSync(dirname(path))
     accessSync(dirname(path), constants.W_OK)
   } catch (error) {
     throw new UsageError(`${option} ${path}: cannot be written: ${reason(error, path)}`)

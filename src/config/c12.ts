@@ -2,7 +2,7 @@
  * The reference loader: c12 (+ jiti), imported only on a cold start or when the snapshot
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue, errorMessage } from '../errors.js'
@@ -10,6 +10,7 @@ import type { RawLayer } from './layers.js'
 import { mergeConfig } from './merge.js'
 import { configCandidates, snapshotDirs } from './snapshot.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -36,7 +37,7 @@ function jitiCacheDir(rootDir: string): string | false {
   for (const snapshots of snapshotDirs(rootDir)) {
     const dir = join(dirname(snapshots), basename(snapshots) === 'config' ? 'jiti' : `${basename(snapshots)}-jiti`)
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      makeDirSync(dir, 0o700)
       chmodSync(dir, 0o700)
       // jiti runs what it finds there: never a dir of another user's (root's chmod succeeds on it)
       if (!dirUnsafeSync([dir])) return dir

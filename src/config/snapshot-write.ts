@@ -4,12 +4,13 @@
  * with its stat (and content hash inside the racy window), write modules and manifest atomically.
  */
 import { crypto } from '../runtime/_builtins.js'
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
 import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 import {
   CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, manifestPrefix, snapshotDirs, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
@@ -65,7 +66,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     const manifest: Manifest = { format: FORMAT, rootDir, builtAt, unperf: unperfVersion(), inputs: [...inputs.values()], layers: manifestLayers, ...(mainFile && { configFile: mainFile }) }
     for (const dir of snapshotDirs(rootDir)) {
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        makeDirSync(dir, 0o700)
         // the config's code (secrets it holds too) never into a dir someone else can write to (readSnapshot would not use it)
         const priv = !dir.startsWith(join(rootDir, 'node_modules') + sep)
         for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code, { private: priv })

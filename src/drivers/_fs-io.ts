@@ -44,6 +44,7 @@ import * as fs from 'node:fs'
 import { kMaxLength } from 'node:buffer'
 import { now } from '../runtime/clock.js'
 import { envelopeSize } from './envelope.js'
+import { withSlot } from './_fs-slots.js'
 
 const SCRATCH_BYTES = 128 * 1024
 /** Entries up to this size (known from the index, or unknown) are read synchronously: the reused buffer's size. */
@@ -156,20 +157,25 @@ export function unlinkQuiet(path: string): void {
  * Writes `parts` to `tmp` (created, 0600) and moves it to `file`, through the thread pool (large
  * entries; small ones: writeAtomicSync). The caller removes `tmp` on failure.
  * `aside`: where the current entry is moved first (see above); undefined renames over it (a new key,
- * or another write of this process already has the aside).
+ * or another write of this process already has the aside). `beforeRename`: awaited once the temp
+ * file is written (room made for it, fs-prune.ts).
  */
-export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string): Promise<void> {
-  const fd = await open(tmp, 'wx', 0o600)
-  try {
-    let written = await writev(fd, parts, 0)
-    // a short write (rare: signals, quotas) goes on from where it stopped
-    while (written < size) {
-      const rest = Buffer.concat(parts, size).subarray(written)
-      written += await writev(fd, [rest], written)
+export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string, beforeRename?: () => Promise<void> | undefined): Promise<void> {
+  await withSlot(async () => {
+    const fd = await open(tmp, 'wx', 0o600)
+    try {
+      let written = await writev(fd, parts, 0)
+      // a short write (rare: signals, quotas) goes on from where it stopped
+      while (written < size) {
+        const rest = Buffer.concat(parts, size).subarray(written)
+        written += await writev(fd, [rest], written)
+      }
+    } finally {
+      await close(fd)
     }
-  } finally {
-    await close(fd)
-  }
+  })
+  // the temp file counts for other processes' size checks from here (fs-prune.ts makeRoom)
+  await beforeRename?.()
   if (aside === undefined) return rename(tmp, file)
   // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it
   const moved = await rename(file, aside).then(() => true, () => false)
@@ -295,16 +301,22 @@ export async function readFileHead(path: string, max: number): Promise<Buffer> {
       spentSync(start)
     }
   }
-  const fd = await open(path, READ_FLAGS)
-  try {
-    return buf.subarray(0, await read(fd, buf, 0, max, 0))
-  } finally {
-    close(fd).catch(ignore)
-  }
+  return withSlot(async () => {
+    const fd = await open(path, READ_FLAGS)
+    try {
+      return buf.subarray(0, await read(fd, buf, 0, max, 0))
+    } finally {
+      close(fd).catch(ignore)
+    }
+  })
 }
 
 /** readEntryFile through the thread pool: large entries, and readers that want to give other processes time (readAside's later looks). */
-export async function readEntryFileAsync(path: string, sizeHint?: number): Promise<Buffer> {
+export function readEntryFileAsync(path: string, sizeHint?: number): Promise<Buffer> {
+  return withSlot(() => readOpenedAsync(path, sizeHint))
+}
+
+async function readOpenedAsync(path: string, sizeHint?: number): Promise<Buffer> {
   const fd = await open(path, READ_FLAGS)
   let buf: Buffer | undefined
   let pooled = false

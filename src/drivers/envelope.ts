@@ -6,7 +6,7 @@
  *           8  u32 crc32 of every byte from offset 12 to the end (header, key, metadata, payload)
  *          12  u8 type: 1 JSON, 2 Buffer, 3 Uint8Array, 4 string (UTF-8)
  *          13  u8 flags: 1 brotli, 2 checksummed, 4 expires, 8 metadata
- *          14  u16 0
+ *          14  u16 place tag: 0, or placeTag(place, key) of the entry's scope and namespace (fs tier)
  *          16  f64 createdAt, f64 expiresAt (0 without flag 4), f64 staleFor
  *          40  u32 key bytes, u32 metadata bytes, u32 payload bytes
  *          52  key (UTF-16LE: exact for any JS string), metadata (JSON), payload
@@ -18,6 +18,16 @@
  * could recompute any unkeyed hash; the fs tier refuses dirs others can write). It covers the header too, so a flipped expiry byte is caught as well.
  * A wrong length or checksum, another format, a foreign key → CorruptEntryError. Envelopes of the
  * previous format ("UNPERF1\n" + JSON header) are still read.
+ *
+ * The place tag binds an fs entry to the namespace and scope it was written for: a file copied (not
+ * linked) from one namespace's dir into another's under the same name — a sync tool, a backup
+ * restored over the wrong dir — held the right key and a valid checksum, and was served as the
+ * other namespace's value. The tier checks the tag on read (fs.ts): another place's is a corrupt
+ * entry, removed and reported; 0 (written before the tag, or by a tier without a place) a miss. It
+ * is 16 bits in the header's spare u16, which earlier readers ignore (an older unperf sharing the
+ * dir still reads these entries): it catches a copied entry but for 1 in 65 536 (the tag is of the
+ * key too, so that chance is per entry, not per pair of namespaces). Like the checksum, it guards
+ * against accidents, not against someone who can write the cache dir (they could write any tag).
  */
 import { crypto, zlib } from '../runtime/_builtins.js'
 import { crc32 } from './crc32.js'
@@ -50,7 +60,28 @@ export interface EncodeOptions {
  */
 export interface EncodedParts { parts: Buffer[]; size: number }
 
-export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions): EncodedParts {
+/**
+ * The place tag of `key` (u16, never 0) for a place whose placeSeed is `seed`: a CRC-32 of the
+ * place and the key, folded to 16 bits.
+ */
+export function placeTag(seed: number, key: string): number {
+  const c = crc32(Buffer.from(key, 'utf16le'), seed)
+  return ((c >>> 16) ^ c) & 0xffff || 1
+}
+
+/** placeTag's seed for a place (a scope id and a namespace name, say), computed once per tier. */
+export function placeSeed(place: string): number {
+  return crc32(Buffer.from(place + '\0', 'utf16le'))
+}
+
+/** The place tag of an envelope (0: none, or the previous format's); undefined when it is no envelope. */
+export function entryPlaceTag(buf: Buffer): number | undefined {
+  if (buf.length >= 16 && buf.compare(MAGIC, 0, 8, 0, 8) === 0) return buf.readUInt16LE(14)
+  return buf.length >= 8 && buf.compare(MAGIC_V1, 0, 8, 0, 8) === 0 ? 0 : undefined
+}
+
+/** `tag`: the entry's place tag (placeTag), 0 for none. */
+export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions, tag = 0): EncodedParts {
   const v = entry.value
   const keyBytes = entry.key.length * 2
   const meta = entry.metadata === undefined ? undefined : JSON.stringify(entry.metadata)
@@ -83,13 +114,13 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
       // header and text in one allocation: no intermediate Buffer of the text, no concat
       head = Buffer.allocUnsafe(fixed + textBytes)
       head.write(text, fixed)
-      writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, textBytes)
+      writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, textBytes, tag)
       if (options.integrity) head.writeUInt32LE(crc32(head.subarray(CHECKED_FROM)), 8)
       return { parts: [head], size: head.length }
     }
   }
   head = Buffer.allocUnsafe(fixed)
-  writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, payload!.length)
+  writeHead(head, entry, type, flags, keyBytes, meta, metaBytes, payload!.length, tag)
   if (options.integrity) head.writeUInt32LE(crc32(payload!, crc32(head.subarray(CHECKED_FROM))), 8)
   return { parts: [head, payload!], size: fixed + payload!.length }
 }
@@ -159,13 +190,13 @@ export function envelopeSize(head: Buffer): number | undefined {
   return HEAD + head.readUInt32LE(40) + head.readUInt32LE(44) + head.readUInt32LE(48)
 }
 
-/** Only the header (for keys(), prune and info without decoding payloads). */
-export function readHeader(buf: Buffer): { key: string; expiresAt: number | null; staleFor: number } | undefined {
+/** Only the header (for keys(), prune and info without decoding payloads); `tag`: its place tag (0: none). */
+export function readHeader(buf: Buffer): { key: string; expiresAt: number | null; staleFor: number; tag: number } | undefined {
   if (buf.length >= 8 && buf.compare(MAGIC_V1, 0, 8, 0, 8) === 0) return readHeaderV1(buf)
   if (buf.length < HEAD || buf.compare(MAGIC, 0, 8, 0, 8) !== 0) return undefined
   const keyBytes = buf.readUInt32LE(40)
   if (HEAD + keyBytes > buf.length) return undefined
-  return { key: buf.toString('utf16le', HEAD, HEAD + keyBytes), expiresAt: buf[13]! & F_EXPIRES ? buf.readDoubleLE(24) : null, staleFor: buf.readDoubleLE(32) }
+  return { key: buf.toString('utf16le', HEAD, HEAD + keyBytes), expiresAt: buf[13]! & F_EXPIRES ? buf.readDoubleLE(24) : null, staleFor: buf.readDoubleLE(32), tag: buf.readUInt16LE(14) }
 }
 
 // --- internal ---
@@ -173,10 +204,10 @@ export function readHeader(buf: Buffer): { key: string; expiresAt: number | null
 /** ES2024 (Node 20 has it; the project's lib is ES2023). */
 interface WellFormed { isWellFormed(): boolean }
 
-function writeHead(head: Buffer, entry: Omit<StoredEntry, 'size'>, type: number, flags: number, keyBytes: number, meta: string | undefined, metaBytes: number, n: number): void {
+function writeHead(head: Buffer, entry: Omit<StoredEntry, 'size'>, type: number, flags: number, keyBytes: number, meta: string | undefined, metaBytes: number, n: number, tag: number): void {
   head[12] = type
   head[13] = flags
-  head.writeUInt16LE(0, 14)
+  head.writeUInt16LE(tag, 14)
   head.writeDoubleLE(entry.createdAt, 16)
   head.writeDoubleLE(entry.expiresAt ?? 0, 24)
   head.writeDoubleLE(entry.staleFor, 32)
@@ -210,7 +241,7 @@ function parseHeaderV1(buf: Buffer): { header: HeaderV1; end: number } | undefin
 
 function readHeaderV1(buf: Buffer) {
   const h = parseHeaderV1(buf)?.header
-  return h && { key: h.k, expiresAt: h.e, staleFor: h.st ?? 0 }
+  return h && { key: h.k, expiresAt: h.e, staleFor: h.st ?? 0, tag: 0 }
 }
 
 function decodeV1(buf: Buffer, expectedKey: string | undefined, checkIntegrity: boolean): StoredEntry {

@@ -9,12 +9,13 @@ import { join } from 'node:path'
 import { asideName, asideOf, settleAside } from './_fs-aside.js'
 import { readEntryFileAsync, readFileHead, removeNonFile } from './_fs-io.js'
 import { readHeader } from './envelope.js'
-import { isEntryName, type FsLru } from './fs-lru.js'
+import { isEntryName, lastAccess, type FsLru } from './fs-lru.js'
 import { decodeFileName } from './fs-names.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 
-/** The dir (and its parents), 0700. Sync: two metadata calls, once per tier (and after the dir was deleted under it). */
+/** The dir (and its parents), 0700. Sync: two metadata calls when it is there, once per tier (and after the dir was deleted under it). */
 export function ensureDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeDirSync(dir, 0o700)
   // mkdir's mode is filtered by the umask: set it explicitly
   try { fs.chmodSync(dir, 0o700) } catch { /* not ours to change: checkDirSafe decides */ }
 }
@@ -56,7 +57,7 @@ export class FsDir {
         continue
       }
       const st = await fsp.stat(join(this.dir, name)).catch(() => undefined)
-      if (st) this.lru.found(name, st.size, st.mtimeMs)
+      if (st) this.lru.found(name, st.size, lastAccess(st.mtimeMs))
       out.push(name)
     }
     return out

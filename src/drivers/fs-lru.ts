@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { epochMs, now } from '../runtime/clock.js'
 import { SUFFIX } from './fs-names.js'
+import { isLeftoverTmp, tmpWriter } from './fs-tmp.js'
 
 export interface IndexEntry { size: number; access: number }
 
@@ -30,6 +31,32 @@ const REFRESH_MS_PER_ENTRY = 1
 /** How far a file's mtime (the kernel's coarse clock) may run ahead of this process's clock for the same event. */
 const MTIME_SLACK_MS = 10
 
+/**
+ * The size limit's check after writes lists the dir (syncListing) when the last listing is older
+ * than this, or this process wrote LISTING_SHARE of the limit since, or the dir is near the limit:
+ * other processes' new entries and temp files then count within ~0.1 s, not the second a full
+ * rescan waits (8 processes writing 200 kB entries into a 5 MB namespace kept ~40 MB on disk while
+ * they ran, each seeing its own writes only).
+ */
+const LISTING_MS = 100
+const LISTING_SHARE = 1 / 64
+/** Near the limit (this share of it): every check lists the dir. */
+const LISTING_NEAR = 0.8
+
+
+/** An mtime further ahead of the clock than this was stamped by a clock that was wrong (lastAccess). */
+const FUTURE_MS = 60_000
+
+/**
+ * An entry's last access from its file's mtime. One from the future (written or used while the
+ * clock was ahead, then corrected) counts as the oldest: as its mtime it stayed the most recent of
+ * the dir until the clock caught up, so every other entry, the ones in use included, was evicted
+ * before it (an entry written a year ahead and never read again outlived each run's new entry).
+ */
+export function lastAccess(mtimeMs: number, wall = Date.now()): number {
+  return mtimeMs > wall + FUTURE_MS ? 0 : mtimeMs
+}
+
 /** An entry's file name (not a temp file, an aside or the sweep marker). */
 export function isEntryName(name: string): boolean {
   return name.endsWith(SUFFIX) && !name.startsWith('.')
@@ -48,6 +75,13 @@ export class FsLru {
   private _loading: Promise<Map<string, IndexEntry>> | undefined
   /** Bytes of the indexed entries (meaningful once loaded). */
   bytes = 0
+  /** Bytes of other processes' temp files at the last listing (entries being written: they count against the limit). */
+  tmpBytes = 0
+  /** The last listing found other processes writing (their temp files, or entries new to the index). */
+  othersWriting = false
+  /** Bytes this process wrote since the last listing, and when that was (runtime clock ms). */
+  private _writtenSinceListing = 0
+  private _listedAt = 0
   /** file name → last access (ms, sub-ms precision) of this process's hits, written back at close */
   private readonly _touched = new Map<string, number>()
   /**
@@ -85,6 +119,7 @@ export class FsLru {
 
   /** This process wrote the entry. */
   written(name: string, size: number): void {
+    this._writtenSinceListing += size
     this._changedDuringScan?.set(name, 'written')
     if (!this._index) { this._writtenBeforeLoad.set(name, preciseNow()); return }
     const prev = this._index.get(name)
@@ -157,6 +192,61 @@ export class FsLru {
     return this._refreshing
   }
 
+  /**
+   * The index in step with the dir's listing, for the size limit while other processes write: the
+   * entries they made since are stat'ed and counted, those removed since forgotten, and their temp
+   * files (entries being written) counted in `tmpBytes`; a temp file whose writer is gone (its pid
+   * in its name, a process killed mid-write) and is 2 s old is removed (fs-tmp.ts). One readdir
+   * and an lstat per name the index does not know; sync, so no write of this process lands in
+   * between. Only when due (see LISTING_MS) or `force`d: `maxBytes`, the limit checked.
+   */
+  async syncListing(maxBytes: number, force = false): Promise<void> {
+    const index = await this.load()
+    const due = force || now() - this._listedAt >= LISTING_MS || this._writtenSinceListing >= maxBytes * LISTING_SHARE
+      || this.bytes + this.tmpBytes >= maxBytes * LISTING_NEAR
+    if (!due) return
+    let names: string[]
+    try { names = fs.readdirSync(this._dir) } catch { return }
+    this._listedAt = now()
+    this._writtenSinceListing = 0
+    const listed = new Set<string>()
+    let tmpBytes = 0
+    let others = false
+    const wall = Date.now()
+    for (const name of names) {
+      if (name.endsWith('.tmp')) {
+        let st: fs.Stats | undefined
+        try { st = fs.lstatSync(this._base + name, { throwIfNoEntry: false }) } catch { /* gone */ }
+        if (!st?.isFile()) continue
+        if (isLeftoverTmp(name, st.mtimeMs, wall)) {
+          try { fs.unlinkSync(this._base + name) } catch { /* gone */ }
+          continue
+        }
+        // this process's own count once written (written())
+        if (tmpWriter(name) === process.pid) continue
+        tmpBytes += st.size
+        others = true
+        continue
+      }
+      if (!isEntryName(name)) continue
+      listed.add(name)
+      if (index.has(name)) continue
+      let st: fs.Stats | undefined
+      try { st = fs.lstatSync(this._base + name, { throwIfNoEntry: false }) } catch { /* unreadable: not indexed */ }
+      if (!st?.isFile()) continue
+      index.set(name, { size: st.size, access: lastAccess(st.mtimeMs, wall) })
+      this.bytes += st.size
+      others = true
+    }
+    for (const [name, entry] of index) {
+      if (listed.has(name)) continue
+      index.delete(name)
+      this.bytes -= entry.size
+    }
+    this.tmpBytes = tmpBytes
+    this.othersWriting = others
+  }
+
   /** The dir's entries (readdir + lstat), with their access: the file's mtime, or this process's own later use (`ours`). */
   private async _scan(ours: (name: string) => number): Promise<{ index: Map<string, IndexEntry>; bytes: number }> {
     const index = new Map<string, IndexEntry>()
@@ -182,7 +272,8 @@ export class FsLru {
       // not atime: our own scans (prune, verify, keys) read files and relatime would count them
       // this process's own use on its own clock; an mtime well past it is another process's later write
       const mine = ours(name)
-      index.set(name, { size: st.size, access: st.mtimeMs > mine + MTIME_SLACK_MS ? st.mtimeMs : mine })
+      const mtime = lastAccess(st.mtimeMs)
+      index.set(name, { size: st.size, access: mtime > mine + MTIME_SLACK_MS ? mtime : mine })
       bytes += st.size
     }
     return { index, bytes }

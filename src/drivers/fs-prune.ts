@@ -10,12 +10,12 @@ import { join } from 'node:path'
 import { decodeEntry, readHeader } from './envelope.js'
 import { type FsDir } from './fs-dir.js'
 import { readEntryFileAsync, removeNonFile } from './_fs-io.js'
-import { isEntryName } from './fs-lru.js'
+import { isEntryName, type IndexEntry } from './fs-lru.js'
+import { isLeftoverTmp } from './fs-tmp.js'
 import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
 import { isLive } from './types.js'
 import { writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 
-const TMP_MAX_AGE_MS = 60_000
 const SWEEP_EVERY_MS = 3_600_000
 const SWEPT_MARKER = '.swept'
 
@@ -27,7 +27,7 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
     const file = join(files.dir, name)
     if (name.endsWith('.tmp')) {
       const st = await fsp.stat(file).catch(() => undefined)
-      if (st && now - st.mtimeMs > TMP_MAX_AGE_MS) await fsp.unlink(file).catch(() => {})
+      if (st && isLeftoverTmp(name, st.mtimeMs, now)) await fsp.unlink(file).catch(() => {})
       continue
     }
     if (!name.endsWith(SUFFIX)) continue
@@ -66,8 +66,10 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
   // sync: every process's first write asks (a round trip waited behind the loop's other work)
   let st: fs.Stats | undefined
   try { st = fs.statSync(marker, { throwIfNoEntry: false }) } catch { /* unreadable: sweep */ }
-  // not due: the size limit alone
-  if (st && now - st.mtimeMs < SWEEP_EVERY_MS) return enforceMaxBytes(files, maxBytes)
+  // not due: the size limit alone. A marker from the future (stamped while the clock was ahead, then
+  // corrected) is due: else no sweep ran until the clock caught up with it, a year for a year's jump
+  const age = st ? now - st.mtimeMs : Infinity
+  if (age >= 0 && age < SWEEP_EVERY_MS) return enforceMaxBytes(files, maxBytes)
   const at = new Date(now)
   try {
     writeFileNoFollowSync(marker, '')
@@ -78,34 +80,85 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
 
 type LruRemoval = { key: string; reason: 'lru'; size: number }
 
-/** The size limit's run in progress per dir, and the limit a call made during it asks for. */
-const limiting = new WeakMap<FsDir, { run: Promise<LruRemoval[]>; again: number | undefined }>()
+/** The size limit's run in progress per dir, the limit it enforces, and the limit a call made during it asks for. */
+const limiting = new WeakMap<FsDir, { run: Promise<LruRemoval[]>; limit: number; again: number | undefined }>()
+/** The limit the last size check of each dir was asked for (makeRoom's). */
+const lastLimit = new WeakMap<FsDir, number>()
+/** Evictions of runs a write started (makeRoom): reported by the next enforceMaxBytes call, the one after that write. */
+const unreported = new WeakMap<FsDir, LruRemoval[]>()
 
 /**
  * Least recently used entries out until the dir holds at most maxBytes; an entry larger than
  * maxBytes on its own goes first (it can never fit: evicting the others for it would empty the dir).
  * One run per dir at a time: a call made during a run makes it check again (the writes since count)
- * and gets no removals of its own, so an eviction is reported once, by the run that made it.
+ * and gets no removals of its own, so an eviction is reported once, by the run that made it (or, for
+ * a run a write started, by the next call).
  */
 export function enforceMaxBytes(files: FsDir, maxBytes: number): Promise<LruRemoval[]> {
+  lastLimit.set(files, maxBytes)
+  return runLimit(files, maxBytes).then(removed => {
+    const earlier = unreported.get(files)
+    if (!earlier) return removed
+    unreported.delete(files)
+    return [...earlier, ...removed]
+  })
+}
+
+function runLimit(files: FsDir, maxBytes: number): Promise<LruRemoval[]> {
   const current = limiting.get(files)
   if (current) {
     current.again = Math.min(current.again ?? maxBytes, maxBytes)
     return current.run.then(() => [], () => [])
   }
-  const state: { run: Promise<LruRemoval[]>; again: number | undefined } = { run: undefined!, again: undefined }
+  const state: { run: Promise<LruRemoval[]>; limit: number; again: number | undefined } = { run: undefined!, limit: maxBytes, again: undefined }
   state.run = (async () => {
     const removed: LruRemoval[] = []
-    let limit = maxBytes
     for (;;) {
-      await evictDown(files, limit, removed)
+      await evictDown(files, state.limit, removed)
       if (state.again === undefined) return removed
-      limit = state.again
+      state.limit = state.again
       state.again = undefined
     }
   })().finally(() => limiting.delete(files))
   limiting.set(files, state)
   return state.run
+}
+
+const RESOLVED = Promise.resolve()
+
+/** Where a size check that found other processes writing into the dir evicts down to (a share of the limit). */
+const OTHERS_LOW_WATER = 0.85
+/** Entries of at least this share of the limit, written near it, make room first (makeRoom). */
+const ROOM_SHARE = 1 / 1000
+/** Near the limit: this share of it. */
+const ROOM_NEAR = 0.8
+
+/**
+ * Room for a write of `size` bytes, before it is made, or undefined when there is room (a write
+ * under the limit never waits). The size limit is otherwise checked after writes, in the
+ * background: a process writing in a loop outran its own evictions on a busy machine (each removal
+ * a thread-pool round trip behind its writes), and processes writing at once each saw the dir
+ * under the limit: 8 processes writing 200 kB entries into a 5 MB namespace held 40-70 MB while
+ * they ran. So a write waits for the run in progress while the dir is over the limit (as this
+ * process sees it: its entries, other processes' new entries and temp files); and a large entry
+ * (ROOM_SHARE of the limit) near the limit lists the dir first and, over it, evicts before it is
+ * written (reported with the write's own size check).
+ */
+export function makeRoom(files: FsDir, size: number, check = false): Promise<void> | undefined {
+  const limit = lastLimit.get(files)
+  if (limit === undefined) return undefined
+  const lru = files.lru
+  const current = limiting.get(files)
+  if (current) return lru.bytes + lru.tmpBytes + size > current.limit ? (check ? RESOLVED : current.run.then(() => undefined, () => undefined)) : undefined
+  // an entry larger than the limit never fits: evicted after it is written, nothing else for it
+  if (size < limit * ROOM_SHARE || size > limit || lru.bytes + lru.tmpBytes + size < limit * ROOM_NEAR) return undefined
+  if (check) return RESOLVED
+  return (async () => {
+    await lru.syncListing(limit, true)
+    if (lru.bytes + lru.tmpBytes + size <= limit) return
+    const removed = await runLimit(files, limit - size).catch(() => [] as LruRemoval[])
+    if (removed.length > 0) unreported.set(files, [...(unreported.get(files) ?? []), ...removed])
+  })()
 }
 
 /** Resolves when the dir's size limit run in progress (if any) is done: its sizes are then within the limit. */
@@ -115,23 +168,38 @@ export function limited(files: FsDir): Promise<void> {
 
 async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]): Promise<void> {
   const lru = files.lru
-  // other processes' writes since the index was built count too (a long-running process)
+  // other processes' writes since the index was built count too: their new entries and temp files
+  // within ~0.1 s (the listing), changed sizes within a second (a full rescan)
   await lru.refresh()
+  await lru.syncListing(maxBytes)
   const index = await lru.load()
+  if (lru.bytes + lru.tmpBytes <= maxBytes) return
+  // other processes writing too: down to OTHERS_LOW_WATER, room for what they write before they
+  // see it (8 processes writing 200 kB entries into 5 MB held ~1.25× the limit at peak when each
+  // evicted to the limit exactly)
+  const target = lru.othersWriting ? maxBytes * OTHERS_LOW_WATER : maxBytes
   // entries written during a pass are not in its order: pass again while over (each pass removes
-  // at least one entry or stops)
-  while (lru.bytes > maxBytes) {
+  // at least one entry or stops); entries other processes are writing count too
+  while (lru.bytes + lru.tmpBytes > target) {
     const order = [...index.entries()].sort((a, b) => Number(b[1].size > maxBytes) - Number(a[1].size > maxBytes) || a[1].access - b[1].access)
+    // the victims of this pass, removed at once (one by one, each a round trip, they fell behind a
+    // process's writes on a busy machine)
+    const victims: [string, IndexEntry][] = []
+    let left = lru.bytes + lru.tmpBytes
+    for (const entry of order) {
+      if (left <= target) break
+      victims.push(entry)
+      left -= entry[1].size
+    }
     let progress = false
-    for (const [name, info] of order) {
-      if (lru.bytes <= maxBytes) break
+    await Promise.all(victims.map(async ([name, info]) => {
       // removed meanwhile (delete(), the cap over all namespaces)
-      if (lru.get(name) !== info) continue
+      if (lru.get(name) !== info) return
       const key = await files.keyOf(name)
-      if (!(await files.remove(name))) continue
+      if (!(await files.remove(name))) return
       progress = true
       removed.push({ key: key ?? name, reason: 'lru', size: info.size })
-    }
+    }))
     if (!progress) return
   }
 }
@@ -148,10 +216,12 @@ export async function evictNames(files: FsDir, names: string[]) {
 }
 
 /**
- * Every entry read and checked (envelope, integrity, its name); the corrupt ones removed and
- * returned as their keys (corruptKey; a hashed name's own key from its header when that is readable).
+ * Every entry read and checked (envelope, integrity, its name, its place tag: `tagOf` of its key,
+ * see envelope.ts; an entry without a tag is an earlier build's, a miss but not corrupt); the
+ * corrupt ones removed and returned as their keys (corruptKey; a hashed name's own key from its
+ * header when that is readable).
  */
-export async function verifyDir(files: FsDir) {
+export async function verifyDir(files: FsDir, tagOf: (key: string) => number | undefined = () => undefined) {
   const corrupt: string[] = []
   const names = (await files.settleAsides(await files.list())).filter(isEntryName)
   for (const name of names) {
@@ -168,6 +238,8 @@ export async function verifyDir(files: FsDir) {
       header = readHeader(data)
       decodeEntry(data, header?.key, true)
       if (header && encodeFileName(header.key) !== name) throw new Error('entry stored under a foreign name')
+      const tag = header && tagOf(header.key)
+      if (tag !== undefined && header!.tag !== 0 && header!.tag !== tag) throw new Error('entry of another namespace or scope')
     } catch {
       const ownKey = header && encodeFileName(header.key) === name ? header.key : undefined
       corrupt.push(ownKey ?? corruptKey(name))

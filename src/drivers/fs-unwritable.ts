@@ -6,7 +6,7 @@
  * tried, not the one that refused. Only called once a write failed: nothing on the start path.
  */
 import { accessSync, constants, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 
 export interface Unwritable {
   /** `EROFS` (a read-only file system), `EACCES` (no write permission), `EPERM` (the file system refused it), `ENOTDIR`. */
@@ -17,7 +17,7 @@ export interface Unwritable {
   reason: string
 }
 
-/** The errors a write into a dir that cannot be made or written to fails with (ENOENT: Node's recursive mkdir on a read-only fs). */
+/** The errors a write into a dir that cannot be made or written to fails with (ENOENT: a mkdir on a read-only fs, or procfs). */
 const WRITE_REFUSED = new Set(['ENOENT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR'])
 
 /**
@@ -62,7 +62,16 @@ export function whyUnwritable(dir: string, error?: unknown): Unwritable | undefi
   // writable by access(2) yet making the dir was refused: a file system that takes no new dirs
   // (/sys) or a security module; said as the system said it (an existing dir: something else failed)
   if (at !== dir && (failed === 'EPERM' || failed === 'EACCES')) return { code: failed, at, reason: `${at} refused it (${failed === 'EPERM' ? 'operation not permitted' : 'permission denied'})` }
+  // procfs answers a new dir with ENOENT although its parent is there (makeDirSync, make-dir.ts,
+  // stops at it): refused as /sys refuses with EPERM, and said as such
+  if (at !== dir && failed === 'ENOENT' && mkdirRefusedIn(at, error)) return { code: 'EPERM', at, reason: `${at} refused it (no new directories can be made there)` }
   return undefined
+}
+
+/** `error` is a mkdir's ENOENT for a dir right under `at`, an existing dir: not a missing parent, a refusal. */
+function mkdirRefusedIn(at: string, error: unknown): boolean {
+  const { syscall, path } = error as NodeJS.ErrnoException
+  return syscall === 'mkdir' && typeof path === 'string' && dirname(resolve(path)) === resolve(at)
 }
 
 /**

@@ -27,9 +27,9 @@ import { explainUnwritable } from './fs-unwritable.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
 import { ensureDir, FsDir } from './fs-dir.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
-import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
+import { enforceMaxBytes, evictNames, limited, makeRoom, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
-import { decodeEntry, encodeEntryParts, type EncodeOptions } from './envelope.js'
+import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 /** Temp file names: `.<entry>.<pid>.<random of this process>.<counter>.tmp`, unique without a random per write. */
@@ -58,7 +58,16 @@ export class FsTier implements Tier {
   /** The dir's files: listing, keys, removals (fs-dir.ts). */
   private readonly _files: FsDir
 
-  constructor(readonly dir: string, private readonly _encode: EncodeOptions) {
+  /** placeSeed of the tier's place: its entries carry their place tag, checked on read (envelope.ts). */
+  private readonly _seed: number | undefined
+
+  /**
+   * `place`: where the entries belong (the scope id and namespace of a cache namespace's tier): an
+   * entry whose place tag is another's (a file copied from another namespace's dir) is corrupt, one
+   * without a tag (an earlier build's) a miss. Without it, entries are neither tagged nor checked.
+   */
+  constructor(readonly dir: string, private readonly _encode: EncodeOptions, place?: string) {
+    this._seed = place === undefined ? undefined : placeSeed(place)
     this._base = dir.endsWith(sep) ? dir : dir + sep
     this._lru = new FsLru(dir, this._base)
     this._files = new FsDir(dir, this._base, this._lru)
@@ -103,13 +112,28 @@ export class FsTier implements Tier {
     try {
       // the buffer is ours alone: binary values are views of it, not copies
       entry = decodeEntry(data, key, this._encode.integrity, true)
+      if (this._seed !== undefined && entryPlaceTag(data) !== placeTag(this._seed, key)) {
+        // an earlier build's entry (no tag): a miss, rewritten by the next set; another place's: corrupt
+        if (!entryPlaceTag(data)) { this._removeRead(name, fromAside); return null }
+        throw new CorruptEntryError(key, 'the entry belongs to another namespace or scope (a file copied or moved into this dir)')
+      }
     } catch (error) {
-      if (fromAside) unlinkQuiet(this._base + asideName(name))
-      else this._files.removeSync(name)
+      this._removeRead(name, fromAside)
       throw error
     }
     this._lru.touched(name)
     return entry
+  }
+
+  /** A file get() read and will not serve: removed (its aside, when that is what was read). */
+  private _removeRead(name: string, fromAside: boolean): void {
+    if (fromAside) unlinkQuiet(this._base + asideName(name))
+    else this._files.removeSync(name)
+  }
+
+  /** The place tag this tier's entry of `key` must carry; undefined: none checked. */
+  tagOf(key: string): number | undefined {
+    return this._seed === undefined ? undefined : placeTag(this._seed, key)
   }
 
   /**
@@ -134,7 +158,7 @@ export class FsTier implements Tier {
 
   async set(entry: StoredEntry): Promise<void> {
     if (!this._safeOk) await this._checkSafe()
-    const { parts, size } = encodeEntryParts(entry, this._encode)
+    const { parts, size } = encodeEntryParts(entry, this._encode, this._seed === undefined ? 0 : placeTag(this._seed, entry.key))
     const name = encodeFileName(entry.key)
     const file = this._base + name
     const tmp = `${this._base}.${name}.${TMP_TAG}${(tmpCounter++).toString(36)}.tmp`
@@ -145,7 +169,9 @@ export class FsTier implements Tier {
     // the entry goes aside first unless the index knows the key is new or this process's other
     // write of it holds the aside (a write through the pool, in flight)
     const aside = this._writing.has(name) || this._lru.isNew(name) ? undefined : this._base + asideName(name)
-    if (size <= SYNC_WRITE_BYTES && syncTurn()) {
+    // over the size limit: room made first (fs-prune.ts); for a large entry once its temp file is
+    // written, so other processes' checks count it meanwhile
+    if (size <= SYNC_WRITE_BYTES && makeRoom(this._files, size, true) === undefined && syncTurn()) {
       const start = now()
       try {
         this._writeSync(tmp, file, parts, size, aside)
@@ -153,7 +179,7 @@ export class FsTier implements Tier {
         spentSync(start)
       }
     } else {
-      await this._writeAsync(name, tmp, file, parts, size, aside)
+      await this._writeAsync(name, tmp, file, parts, size, aside, () => makeRoom(this._files, size, false))
     }
     this._lru.written(name, size)
   }
@@ -179,10 +205,10 @@ export class FsTier implements Tier {
   }
 
   /** A large entry: through the thread pool (its bytes do not hold the loop). */
-  private async _writeAsync(name: string, tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined): Promise<void> {
+  private async _writeAsync(name: string, tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined, beforeRename?: () => Promise<void> | undefined): Promise<void> {
     if (aside) this._writing.add(name)
     try {
-      await writeAtomic(tmp, file, parts, size, aside)
+      await writeAtomic(tmp, file, parts, size, aside, beforeRename)
     } catch (error) {
       await fsp.unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
@@ -244,7 +270,7 @@ export class FsTier implements Tier {
       const batch = names.slice(i, i + KEYS_BATCH)
       const headers = await Promise.all(batch.map(name => this._files.header(name)))
       headers.forEach((h, j) => {
-        if (h !== undefined && isLive(h, now) && encodeFileName(h.key) === batch[j]) keys.push(h.key)
+        if (h !== undefined && isLive(h, now) && encodeFileName(h.key) === batch[j] && (this._seed === undefined || h.tag === placeTag(this._seed, h.key))) keys.push(h.key)
       })
     }
     return keys
@@ -290,7 +316,7 @@ export class FsTier implements Tier {
 
   async verify() {
     if (!this._safeOk) await this._checkSafe()
-    return verifyDir(this._files)
+    return verifyDir(this._files, key => this.tagOf(key))
   }
 
   /** Once the size limit's run in progress (after writes, in the background) is done: within maxSize. */

@@ -21,6 +21,8 @@ export interface TierContext {
   legacyPrefix?: string
   /** fs directory of this namespace inside the scope. */
   fsDir: (base: string) => string
+  /** Where the fs tier's entries belong (scope id and namespace): bound to it (FsTier's `place`). */
+  place?: string
   encode: EncodeOptions
   timeout: number
 }
@@ -30,7 +32,7 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
     case 'memory':
       return new MemoryTier()
     case 'fs':
-      return new FsTier(ctx.fsDir((spec as { base: string }).base), ctx.encode)
+      return new FsTier(ctx.fsDir((spec as { base: string }).base), ctx.encode, ctx.place)
     case 'redis': {
       const s = spec as Extract<ResolvedDriverSpec, { driver: 'redis' }>
       return new RedisTier(s, `${s.base ? `${s.base}:` : ''}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout)

@@ -5,10 +5,11 @@
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
  * own writer (drivers/_fs-io.ts): they are hashed, compressed and written in parts.
  */
-import { closeSync, constants, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { PerfError } from '../errors.js'
+import { makeDirSync } from './make-dir.js'
 
 /**
  * open() flags for the small files unperf writes in place (markers, an appended history): a symlink
@@ -82,7 +83,7 @@ let seq = 0
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): void {
   const tmp = `${file}.${TAG}.${(++seq).toString(36)}.tmp`
   try {
-    if (options.mkdir) mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+    if (options.mkdir) makeDirSync(dirname(file), 0o700)
     if (options.private) {
       const unsafe = dirUnsafeSync([dirname(file)])
       if (unsafe) throw new PerfError('E_DIR_UNSAFE', `refusing to write in ${unsafe}`)

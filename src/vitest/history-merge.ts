@@ -1,11 +1,12 @@
 /**
  * Merging other tests.jsonl files (one per CI shard job, say) into a history: `unperf tests merge`.
  */
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage, PerfError } from '../errors.js'
 import { waitForLockFile } from '../runtime/lock-file.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 import { appendedSince, appendLines, capOf, compactIfOver, TESTS_LOCK_STALE_MS, testsHistoryLockPath, type AppendOptions } from './history-write.js'
@@ -79,9 +80,9 @@ export function mergeTestHistory(dir: string, sources: readonly string[], option
   const unsafe = dirUnsafeSync(options.checkDirs ?? [dir], true)
   if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the test history dir ${unsafe}: nothing was merged; fix it (chown/chmod 700) or use another dir (report.dir, --dir)`)
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirSync(dir, 0o700)
   } catch (error) {
-    // a read-only fs says ENOENT here (Node's recursive mkdir): said as what it is
+    // a read-only fs, one that takes no new dirs (/sys, /proc) or a dir not ours: said as what it is
     throw explainUnwritable(error, dir)
   }
   const file = testsHistoryPath(dir)

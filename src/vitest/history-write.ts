@@ -5,8 +5,9 @@
  * holds more than 2× cap, so most runs never rewrite it.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { tryLockFile } from '../runtime/lock-file.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 import { APPEND_NO_FOLLOW } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 
@@ -87,7 +88,7 @@ export function capOf(options: AppendOptions): number {
 /** One O_APPEND write of whole lines (dir made 0700, file 0600); returns the file's size after it. */
 export function appendLines(dir: string, entries: readonly TestRunEntry[]): number {
   // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeDirSync(dir, 0o700)
   const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
   const fd = openSync(testsHistoryPath(dir), APPEND_NO_FOLLOW, 0o600)
   try {

@@ -166,7 +166,7 @@ export class UnperfReporter {
       }
       appendTestRun(target.dir, entry, { cap: target.cap })
     } catch (error) {
-      // a read-only fs or a dir not ours, said as such (Node's recursive mkdir says ENOENT on a read-only fs)
+      // a read-only fs, one that takes no new dirs (/sys, /proc) or a dir not ours, said as such
       const dir = (await this.target?.catch(() => undefined))?.dir
       warn(`could not record the test run (${errorMessage(dir ? explainUnwritable(error, dir) : error)})`)
     }

@@ -42,4 +42,24 @@ describe('opportunistic sweep of expired entries (fs)', () => {
     expect(evicted.sort()).toEqual(['old-1:expired', 'old-2:expired'])
     expect(third.m.stats().evictions).toBe(2)
   })
+
+  it('a marker from the future (written while the clock was a year ahead, then corrected) does not stop the sweep for that year', async () => {
+    const first = manager({ driver: 'fs' })
+    await first.cache.set('seed', 1) // sweeps (nothing to do) and marks the time
+    await first.m.close()
+    const second = manager({ dir: first.dir, cwd: first.cwd })
+    await second.cache.set('old', 'x', { ttl: 1 }) // not swept: the last sweep was a moment ago
+    await second.m.close()
+    const [marker] = find(first.dir, '.swept')
+    const ahead = new Date(Date.now() + 365 * 86_400_000)
+    utimesSync(marker!, ahead, ahead)
+    await new Promise(r => setTimeout(r, 20))
+    const third = manager({ dir: first.dir, cwd: first.cwd })
+    const evicted: string[] = []
+    third.hooks.hook('cache:evict', e => { evicted.push(`${e.key}:${e.reason}`) })
+    await third.cache.set('new', 1)
+    await third.m.close()
+    expect(evicted).toEqual(['old:expired'])
+    expect(entryFiles(first.dir).sort()).toEqual(['new.e', 'seed.e'])
+  })
 })

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { decodeEntry, encodeEntry, encodeEntryParts, readHeader } from '../../src/drivers/envelope.js'
+import { decodeEntry, encodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, readHeader } from '../../src/drivers/envelope.js'
 import { CorruptEntryError, type StoredEntry } from '../../src/drivers/types.js'
 
 const ON = { compress: 1000, integrity: true }
@@ -105,8 +105,28 @@ describe('envelope', () => {
 
   it('readHeader gives key and expiry without decoding the payload', () => {
     const data = encodeEntry(entry('the key', Buffer.alloc(10)), ON)
-    expect(readHeader(data)).toEqual({ key: 'the key', expiresAt: 1_700_000_060_456, staleFor: 789 })
+    expect(readHeader(data)).toEqual({ key: 'the key', expiresAt: 1_700_000_060_456, staleFor: 789, tag: 0 })
     expect(readHeader(Buffer.from('garbage'))).toBeUndefined()
+  })
+
+  it('the place tag: in the spare u16 at offset 14 under the checksum, read back by readHeader; the rest of the envelope as untagged (earlier readers ignore it)', () => {
+    const seedA = placeSeed('s_1.0.0_proj\0prices')
+    const tag = placeTag(seedA, 'item')
+    const { parts, size } = encodeEntryParts(entry('item', { price: 1 }), ON, tag)
+    const tagged = Buffer.concat(parts, size)
+    const plain = encodeEntry(entry('item', { price: 1 }), ON)
+    expect(entryPlaceTag(tagged)).toBe(tag)
+    expect(entryPlaceTag(plain)).toBe(0)
+    expect(readHeader(tagged)?.tag).toBe(tag)
+    // only bytes 14-15 and the checksum differ: a reader that knows nothing of the tag decodes it as before
+    expect(tagged.subarray(16).equals(plain.subarray(16))).toBe(true)
+    expect(decodeEntry(tagged, 'item', true).value).toEqual({ price: 1 })
+    // per place and per key, and never 0 (0 is "no tag")
+    expect(placeTag(placeSeed('s_1.0.0_proj\0discounts'), 'item')).not.toBe(tag)
+    expect(placeTag(seedA, 'item2')).not.toBe(tag)
+    const tags = new Set(Array.from({ length: 2000 }, (_, i) => placeTag(seedA, `k${i}`)))
+    expect(tags.has(0)).toBe(false)
+    expect(tags.size).toBeGreaterThan(1900)
   })
 
   it('still reads envelopes of the previous format (UNPERF1: JSON header, sha256 of the payload)', () => {
@@ -119,7 +139,7 @@ describe('envelope', () => {
     const json = decodeEntry(v1('k', 'j', Buffer.from('"456"')), 'k')
     expect(json).toMatchObject({ key: 'k', value: '456', createdAt: 1, expiresAt: null, metadata: { a: 1 } })
     expect((decodeEntry(v1('b', 'b', Buffer.from([1, 2])), 'b').value as Buffer).equals(Buffer.from([1, 2]))).toBe(true)
-    expect(readHeader(v1('k', 'j', Buffer.from('1')))).toEqual({ key: 'k', expiresAt: null, staleFor: 0 })
+    expect(readHeader(v1('k', 'j', Buffer.from('1')))).toEqual({ key: 'k', expiresAt: null, staleFor: 0, tag: 0 })
     expect(corruptReason(() => decodeEntry(v1('k', 'j', Buffer.from('"456"'), 'wrong-hash-wrong-hash1'), 'k'))).toMatch(/integrity/)
   })
 })

@@ -47,17 +47,22 @@ function project(config: string): string {
   return dir
 }
 
-function run(cwd: string, env: Record<string, string>, as?: 'nobody') {
+function run(cwd: string, env: Record<string, string>, as?: 'nobody', timeout = 60_000) {
   const argv = [process.execPath, 'app.mjs']
   const [cmd, ...args] = as ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv
-  const r = spawnSync(cmd!, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: cwd, ...env }, timeout: 60_000 })
+  const r = spawnSync(cmd!, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: cwd, ...env }, timeout })
   const warnings = r.stderr.split('\n').filter(l => l.startsWith('[unperf]'))
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, warnings }
 }
 
 function cli(cwd: string, env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+  return cliWithin(60_000, cwd, env, ...args)
+}
+
+/** cli() killed after `timeout` ms (`signal` then says so). */
+function cliWithin(timeout: number, cwd: string, env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal }
 }
 
 const quiet = "report: { console: false }"
@@ -134,8 +139,7 @@ describe.skipIf(!setpriv)('a dir this user may not write to (an unprivileged chi
   })
 })
 
-// /sys takes no new dirs, for root too; /proc is no place to try: Node's recursive mkdir never
-// returns there (it loops on ENOENT/EEXIST)
+// /sys takes no new dirs, for root too (EPERM)
 describe.runIf(process.platform === 'linux' && existsSync('/sys/kernel'))('/sys', () => {
   it('XDG_CACHE_HOME under /sys: one warning saying /sys refused it, no ENOENT; output and exit code untouched', () => {
     const dir = project(`{ cache: { driver: ['memory', 'fs'] }, ${quiet} }`)
@@ -146,4 +150,42 @@ describe.runIf(process.platform === 'linux' && existsSync('/sys/kernel'))('/sys'
     expect(r.warnings[0]).toMatch(/^\[unperf\] warn (\/sys refused it \(operation not permitted\)|permission denied: \/sys is not writable by this user|\/sys is on a read-only file system): the fs cache \(\/sys\/unperf-no-such-dir\/ro-cli\) and the report/)
     expect(r.stderr).not.toContain('ENOENT')
   })
+})
+
+// /proc answers a new dir with ENOENT although /proc is there: Node 20's recursive mkdir looped for
+// ever on it (ENOENT, make the parent, EEXIST, again), so every run of a host CLI hung at 100 % CPU
+// (the cache dir, the report dir, the code cache at exit, ...). Now each dir is made a component at
+// a time (src/runtime/make-dir.ts): the run ends, and says /proc refused it.
+const procRefused = '(\\/proc refused it \\(no new directories can be made there\\)|permission denied: \\/proc is not writable by this user[^:]*)'
+describe.runIf(process.platform === 'linux' && existsSync('/proc/self'))('/proc', () => {
+  it('XDG_CACHE_HOME under /proc: the run ends at once with one warning saying /proc refused it; output and exit code untouched', () => {
+    const dir = project(`{ cache: { driver: ['memory', 'fs'] }, ${quiet} }`)
+    for (const exit of ['', '3']) {
+      const r = run(dir, { XDG_CACHE_HOME: '/proc/unperf-no-such-dir', EXIT: exit }, undefined, 20_000)
+      expect(r.status, `hung? ${r.stderr}`).toBe(exit ? 3 : 0)
+      expect(r.stdout).toBe('result 42\n')
+      expect(r.warnings, r.stderr).toHaveLength(1)
+      expect(r.warnings[0]).toMatch(new RegExp(`^\\[unperf\\] warn ${procRefused}: the fs cache \\(/proc/unperf-no-such-dir/ro-cli\\) and the report`))
+      expect(r.stderr).not.toContain('ENOENT')
+    }
+  }, 60_000)
+
+  it('a cache dir, report dir and test history under /proc: unperf doctor, tests merge and report --html end and say /proc refused it', () => {
+    const dir = project(`{ ${quiet} }`)
+    const env = { XDG_CACHE_HOME: '/proc/unperf-no-such-dir' }
+    const doctor = cliWithin(20_000, dir, env, 'doctor', '--json')
+    expect(doctor.signal, 'doctor hung').toBeNull()
+    expect(doctor.code).toBe(1)
+    expect(JSON.parse(doctor.stdout).checks).toContainEqual(expect.objectContaining({ check: 'cache dir', ok: false, detail: expect.stringMatching(new RegExp(`^/proc/unperf-no-such-dir/ro-cli: cannot be written: ${procRefused}$`)) }))
+    const entry: TestRunEntry = { v: 1, id: 'run-1', startedAt: 1000, endedAt: 1500, duration: 500, result: 'passed', files: [] }
+    writeFileSync(join(dir, 'tests.jsonl'), formatHistoryLine(entry))
+    const merge = cliWithin(20_000, dir, { XDG_CACHE_HOME: join(dir, '.xdg') }, 'tests', 'merge', '--dir', '/proc/unperf-no-such-dir/history', 'tests.jsonl')
+    expect(merge.signal, 'tests merge hung').toBeNull()
+    expect(merge.code).toBe(1)
+    expect(merge.stderr.trim()).toMatch(new RegExp(`^\\[unperf\\] cannot write to /proc/unperf-no-such-dir/history: ${procRefused}$`))
+    const html = cliWithin(20_000, dir, { XDG_CACHE_HOME: join(dir, '.xdg') }, 'report', '--html', '/proc/unperf-no-such-dir/r.html')
+    expect(html.signal, 'report --html hung').toBeNull()
+    expect(html.code).toBe(2)
+    expect(html.stderr.trim()).toMatch(new RegExp(`^\\[unperf\\] --html /proc/unperf-no-such-dir/r.html: cannot be written: ${procRefused}$`))
+  }, 90_000)
 })

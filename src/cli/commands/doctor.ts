@@ -1,6 +1,7 @@
 /** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, cache dir (0700, writable), free disk, redis reachability, stale scopes. */
-import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
+import { accessSync, constants, statSync, statfsSync } from 'node:fs'
 import { whyUnwritable } from '../../drivers/fs-unwritable.js'
+import { makeDirSync } from '../../runtime/make-dir.js'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { listScopes } from '../../runtime/cache/scope.js'
@@ -54,7 +55,7 @@ export default defineCommand({
     if (config) {
       const dir = config.cache.dir
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        makeDirSync(dir, 0o700)
         const st = statSync(dir)
         const mode = st.mode & 0o777
         accessSync(dir, constants.W_OK)
@@ -68,7 +69,7 @@ export default defineCommand({
         const stale = scopes.filter(s => Date.now() - s.lastUsed > config!.cache.scopeMaxAge)
         checks.push({ check: 'scopes', ok: true, detail: `${scopes.length} ${scopes.length === 1 ? 'scope' : 'scopes'}, ${stale.length} unused for over ${formatDuration(config.cache.scopeMaxAge)} (${formatBytes(stale.reduce((a, s) => a + s.bytes, 0))}; pruned automatically)` })
       } catch (error) {
-        // a read-only fs or a dir not ours, said as such (Node's recursive mkdir says ENOENT on a read-only fs)
+        // a read-only fs, one that takes no new dirs (/sys, /proc) or a dir not ours, said as such
         const why = whyUnwritable(dir, error)
         checks.push({ check: 'cache dir', ok: false, detail: why ? `${dir}: cannot be written: ${why.reason}` : `${dir}: ${thrownMessage(error)}` })
       }

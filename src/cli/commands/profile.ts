@@ -7,12 +7,13 @@
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { errorMessage, UsageError } from '../../errors.js'
+import { makeDirSync } from '../../runtime/make-dir.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 
 /** File name of the preload: its frames (loading it, starting the profiler, writing the timings at exit) are unperf's, not the program's. */
@@ -246,7 +247,7 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   // named after the profile kept (the program's process), not the wrapper's
   const kept = resolve(cwd, args.out ?? basename(main))
   try {
-    mkdirSync(dirname(kept), { recursive: true })
+    makeDirSync(dirname(kept))
     copyFileSync(main, kept)
   } catch (error) {
     // the reason without node's message, which names the temp copy that is about to be removed

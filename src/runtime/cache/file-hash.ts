@@ -24,6 +24,7 @@ import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
 import { READ_NO_FOLLOW, writeFileAtomicSync } from '../write-file-atomic.js'
+import { makeDirSync } from '../make-dir.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
@@ -137,7 +138,7 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
   if (!file) return
   const tmp = tempName(file)
   try {
-    await fsp.mkdir(dirname(file), { recursive: true, mode: 0o700 })
+    makeDirSync(dirname(file), 0o700)
     // not into a dir someone else can write to (a stat, on the rare runs whose inputs changed)
     if (dirUnsafeSync([dirname(file)])) return
     await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600 })

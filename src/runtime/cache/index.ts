@@ -93,6 +93,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           // earlier builds wrote this namespace under encodeURIComponent alone: clear() and prune() remove those entries
           ...(segment !== encodeURIComponent(namespace) && { legacyPrefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}` }),
           fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
+          // a file copied into this namespace's dir from another's (or another scope's) is not served
+          place: `${s.id}\0${namespace}`,
           encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
           timeout: cacheConfig.timeout,
         })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { checkDirSafe } from '../../drivers/fs-safety.js'
 import { projectId, safeDirName } from '../project.js'
+import { makeDirSync } from '../make-dir.js'
 import { readFileNoFollowSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 import { hashFiles } from './file-hash.js'
 
@@ -41,7 +42,7 @@ export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, ma
     // thread-pool round trip waited ~0.5–2 ms behind the loop's other work
     const marked = fs.statSync(join(scope.dir, '.last-used'), { throwIfNoEntry: false })?.mtimeMs ?? 0
     const mark = Date.now() - marked > 3_600_000
-    if (mark) fs.mkdirSync(scope.dir, { recursive: true, mode: 0o700 })
+    if (mark) makeDirSync(scope.dir, 0o700)
     // nothing written (nor removed) in a dir someone else could write to: they could have planted
     // `.last-used -> ~/.bashrc`. The fs tiers' own check of these dirs (remembered: no extra stat)
     const safe = await Promise.all([checkDirSafe(scope.dir), checkDirSafe(baseDir)])
@@ -50,7 +51,10 @@ export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, ma
     const marker = join(baseDir, '.last-scope-prune')
     let last = 0
     try { last = Number(readFileNoFollowSync(marker)) } catch { /* never pruned (or not a file: nothing is written there either) */ }
-    if (Date.now() - last < PRUNE_EVERY_MS) return removed
+    // a marker from the future (written while the clock was ahead, then corrected) is due: else no
+    // scope was pruned until the clock caught up with it
+    const since = Date.now() - last
+    if (since >= 0 && since < PRUNE_EVERY_MS) return removed
     writeFileNoFollowSync(marker, String(Date.now()))
     for (const name of await fsp.readdir(baseDir)) {
       if (!SCOPE_DIR.test(name) || name === scope.id) continue

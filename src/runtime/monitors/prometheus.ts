@@ -5,8 +5,7 @@
  * - `{ file }`: the same text written atomically (temp file + rename) for node_exporter's textfile collector.
  * - `{ pushgateway, job }`: one PUT to the pushgateway at stop, for short-lived CLIs.
  */
-import { mkdirSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
@@ -14,6 +13,7 @@ import type { WarnOnce } from '../_internal.js'
 import type { MetricsEndpoint } from '../types.js'
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { makeDirSync } from '../make-dir.js'
 import { thrownMessage } from '../../errors.js'
 
 export interface MetricsServerOptions {
@@ -97,7 +97,7 @@ export async function writeTextfile(file: string, text: string): Promise<void> {
   const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
   // readable by node_exporter, writable by this user only whatever the umask (0777 dirs and 0666
   // files under umask 000); 'wx': a name planted in the dir (a symlink) is never written through
-  await mkdir(dirname(target), { recursive: true, mode: 0o755 })
+  makeDirSync(dirname(target), 0o755)
   await writeFile(tmp, text, { mode: 0o644, flag: 'wx' })
   await rename(tmp, target)
 }
@@ -105,7 +105,7 @@ export async function writeTextfile(file: string, text: string): Promise<void> {
 /** The same, synchronously (the process 'exit' path). */
 export function writeTextfileSync(file: string, text: string): void {
   const target = resolve(file)
-  mkdirSync(dirname(target), { recursive: true, mode: 0o755 })
+  makeDirSync(dirname(target), 0o755)
   // readable by node_exporter's textfile collector, like the async path's file
   writeFileAtomicSync(target, text, { mode: 0o644 })
 }

@@ -4,7 +4,7 @@
  * and print the summary. `finalizeReportSync` does the same without awaiting anything, for the
  * process 'exit' handler; only the `historyDriver` copy needs the async path.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
@@ -12,6 +12,7 @@ import type { PerfReport } from '../types.js'
 import { redactArgv } from '../warn.js'
 import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { makeDirSync } from '../make-dir.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { writeOwnStderr } from './own-stderr.js'
@@ -152,7 +153,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     if (unsafe) throw new PerfError('E_REPORT_DIR_UNSAFE', `refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
     // a history file read a moment ago: its dir is there (three syscalls less on every exit)
     if (!local?.found) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      makeDirSync(dir, 0o700)
       try { chmodSync(dir, 0o700) } catch { /* not ours */ }
     }
     const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), history: join(dir, 'history.jsonl') }
@@ -165,7 +166,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     appendHistory(config, entry, local)
     return entry
   } catch (error) {
-    // a read-only file system (Node's recursive mkdir says ENOENT) or a dir not ours: said as such
+    // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
     warnReportWriteFailed(ctx, error)
     return undefined
   }

@@ -6,12 +6,13 @@
  * The file is rewritten to the last `history` lines only when it holds half as many again (at least
  * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
  */
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs'
+import { chmodSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
+import { makeDirSync } from '../make-dir.js'
 import { APPEND_NO_FOLLOW, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 
 export interface HistoryEntry {
@@ -155,7 +156,7 @@ export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number
 export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, before?: Pick<HistoryFileState, 'lines' | 'torn'>): string {
   const dir = config.report.dir
   const linesBefore = before?.lines
-  if (linesBefore === undefined) mkdirSync(dir, { recursive: true, mode: 0o700 })
+  if (linesBefore === undefined) makeDirSync(dir, 0o700)
   const file = join(dir, HISTORY_FILE)
   const cap = config.report.history
   const limit = rewriteAbove(cap)
