@@ -14,8 +14,9 @@ import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
+import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import type { PerfHookRegistryImpl } from './registry.js'
-import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
+import type { PerfHookName, PerfHooks } from './types.js'
 
 /** Typed identity for plugin authors. */
 export function definePerfPlugin<O = Record<string, unknown>>(plugin: PerfPlugin<O>): PerfPlugin<O> {
@@ -31,8 +32,6 @@ export interface PluginSetupContext {
   /** Report a plugin failure (printed once per plugin and place). */
   report: (error: PluginError) => void
 }
-
-const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
 
 /**
  * Load every plugin and register its `hooks`, call `resolved()` (which fires config:resolved, so
@@ -69,7 +68,9 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
-      const done = plugin.setup({ perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options })
+      // its perf is the host's, with the plugin's hooks; what setup() registers synchronously on
+      // perf.hooks by any path (getPerf()) is the plugin's too (plugin-hooks.ts)
+      const done = hooks.asOwner(() => plugin.setup!({ perf: hooks.perf, cache, shared: ctx.cache.shared, hooks, options }))
       if (done && typeof done.then === 'function') await settledWithin(done, limit, name, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error))
@@ -117,68 +118,6 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** `phase`: loaded (its `hooks` registered), in or past its setup(), or perf:ready has fired. */
-type PluginHooks = PerfHookRegistry & { phase: 'load' | 'setup' | 'ready' }
-
-/** A registry view whose listeners report errors with the plugin's name instead of throwing. */
-function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
-  // fn → hook name → the wrappers registered for it and still registered, oldest first (what
-  // removeHook must remove: one a call, the oldest, as perf.hooks.removeHook does)
-  type Listener = (...args: unknown[]) => unknown
-  const wrapped = new WeakMap<object, Map<string, Listener[]>>()
-  const forget = (fn: object, name: string, safe: Listener) => {
-    const list = wrapped.get(fn)?.get(name)
-    const i = list ? list.indexOf(safe) : -1
-    if (i >= 0) list!.splice(i, 1)
-  }
-  const wrap = (name: string, fn: Listener, once: boolean) => {
-    const safe: Listener = (...args) => {
-      if (once) forget(fn, name, safe) // fired: no longer registered
-      try {
-        const result = fn(...args)
-        if (result && typeof (result as Promise<unknown>).then === 'function') {
-          return (result as Promise<unknown>).then(undefined, (error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error)))
-        }
-        return result
-      } catch (error) {
-        ctx.report(new PluginError(plugin, `hook '${name}'`, error))
-      }
-    }
-    let byName = wrapped.get(fn)
-    if (!byName) wrapped.set(fn, (byName = new Map()))
-    let list = byName.get(name)
-    if (!list) byName.set(name, (list = []))
-    list.push(safe)
-    return safe
-  }
-  const register = (name: PerfHookName, fn: unknown, once: boolean): (() => void) => {
-    check(name)
-    const safe = wrap(name, fn as Listener, once)
-    const off = (once ? ctx.hooks.hookOnce : ctx.hooks.hook).call(ctx.hooks, name, safe as PerfHooks[typeof name])
-    return () => { forget(fn as object, name, safe); off() }
-  }
-  const check = (name: string) => {
-    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
-    else if (name === 'config:resolved' && view.phase !== 'load') {
-      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
-    } else if (name === 'perf:ready' && view.phase === 'ready') {
-      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
-    }
-  }
-  const view: PluginHooks = {
-    phase: 'load',
-    hook: (name, fn) => register(name, fn, false),
-    hookOnce: (name, fn) => register(name, fn, true),
-    removeHook(name, fn) {
-      const safe = wrapped.get(fn as object)?.get(name)?.shift()
-      if (safe) ctx.hooks.removeHook(name, safe as PerfHooks[typeof name])
-    },
-    callHook: (name, ...args) => ctx.hooks.callHook(name, ...args),
-    hasListeners: name => ctx.hooks.hasListeners(name),
-  }
-  return view
 }
 
 async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {

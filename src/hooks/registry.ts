@@ -2,6 +2,10 @@
  * The hook registry: hookable's HookableCore (no console.createTask per call) plus
  * `hookOnce`, `hasListeners` and `emit` (internal: never throws; a listener's error is reported
  * and the listeners after it still run).
+ *
+ * While a plugin's own code runs synchronously (its setup(), one of its listeners), `owner` is
+ * that plugin's hooks (plugin-hooks.ts): `perf.hooks.hook()` called from there, through
+ * `ctx.perf` or `getPerf()`, registers for the plugin, so its listener reports with its name.
  */
 import { HookableCore } from 'hookable'
 import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.js'
@@ -9,8 +13,14 @@ import { errorMessage } from '../errors.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
-/** A hookOnce() wrapper, with the function it wraps. */
+/** A wrapper (hookOnce(), a plugin's listener), with the function it wraps: what removeHook(name, fn) finds it by. */
 type Once = Listener & { listener?: Listener }
+
+/** Whoever registers for a plugin: its hooks (plugin-hooks.ts). */
+export interface HookOwner {
+  hook(name: PerfHookName, fn: Listener): () => void
+  hookOnce(name: PerfHookName, fn: Listener): () => void
+}
 
 class Core extends HookableCore<Record<string, Listener>> {
   listeners(name: string): Listener[] | undefined {
@@ -26,11 +36,21 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     process.emitWarning(`[unperf] a '${name}' hook listener threw: ${errorMessage(error)}`)
   }
 
+  /** The plugin whose code runs now (synchronously): hook() and hookOnce() register for it. */
+  owner: HookOwner | undefined
+
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
+    if (this.owner !== undefined) return this.owner.hook(name, fn as Listener)
     return this._core.hook(name, fn as Listener)
   }
 
+  /** Adds a listener as it is, whoever's code runs (a plugin's wrapper, by its plugin's hooks). */
+  add(name: PerfHookName, fn: Listener): () => void {
+    return this._core.hook(name, fn)
+  }
+
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
+    if (this.owner !== undefined) return this.owner.hookOnce(name, fn as Listener)
     const once: Once = (...args) => {
       unregister()
       return (fn as Listener)(...args)
@@ -42,14 +62,27 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   }
 
   removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void {
+    this.removeWhere(name, l => l === fn || (l as Once).listener === fn)
+  }
+
+  /** Removes the oldest listener of `name` that `match` accepts (a plugin's hooks: one of its own). */
+  removeWhere(name: PerfHookName, match: (listener: Listener) => boolean): void {
     const list = this._core.listeners(name)
     if (list === undefined) return
-    const target = list.includes(fn as Listener) ? fn as Listener : list.find(l => (l as Once).listener === fn)
+    const target = list.find(match)
     if (target !== undefined) this._core.removeHook(name, target)
   }
 
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
-    return this._core.callHook(name, ...args) as Promise<void> | void
+    const owner = this.owner
+    if (owner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
+    // a plugin's code calls the listeners: the host's among them register as the host's
+    this.owner = undefined
+    try {
+      return this._core.callHook(name, ...args) as Promise<void> | void
+    } finally {
+      this.owner = owner
+    }
   }
 
   hasListeners(name: PerfHookName): boolean {
@@ -64,7 +97,15 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   emit<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
-    return this._emitFrom(name, list.slice(), args, 0)
+    const owner = this.owner
+    if (owner === undefined) return this._emitFrom(name, list.slice(), args, 0)
+    // emitted while a plugin's code runs (its cache.set() from a listener): the host's listeners register as the host's
+    this.owner = undefined
+    try {
+      return this._emitFrom(name, list.slice(), args, 0)
+    } finally {
+      this.owner = owner
+    }
   }
 
   /** Each listener in turn (awaiting a promise before the next); an error is reported, not fatal. */

@@ -1,0 +1,136 @@
+/**
+ * A plugin's view of the hooks and of `perf`. Every listener a plugin registers, by any route (its
+ * `hooks` object, setup()'s `hooks`, `perf.hooks` on the `perf` it was given, `ctx.perf.hooks` or
+ * `getPerf().hooks` from its own code while that runs), is wrapped here:
+ * - its error is reported with the plugin's name and never thrown at the host;
+ * - its `cache:*` events are those of its own namespace, `shared` and the host's namespaces, never
+ *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
+ * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
+ */
+import { PluginError } from '../errors.js'
+import type { WarnOnce } from '../runtime/_internal.js'
+import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
+import type { Perf } from '../runtime/types.js'
+import type { PerfHookRegistryImpl } from './registry.js'
+import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
+
+const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
+
+/** `phase`: loaded (its `hooks` registered), in or past its setup(), or perf:ready has fired. */
+export type PluginHooks = PerfHookRegistry & {
+  phase: 'load' | 'setup' | 'ready'
+  /** The host's perf as this plugin sees it: the same instance, whose `hooks` are these. */
+  readonly perf: Perf
+  /** Runs fn as this plugin's code: what it registers on `perf.hooks`, by any path, is the plugin's. */
+  asOwner<T>(fn: () => T): T
+}
+
+export interface PluginHooksContext {
+  perf: Perf
+  hooks: PerfHookRegistryImpl
+  warn: WarnOnce
+  report: (error: PluginError) => void
+}
+
+type Listener = ((...args: unknown[]) => unknown) & { listener?: Listener; plugin?: PluginHooks }
+
+/**
+ * A `cache:*` event of a namespace this plugin must not see: another plugin's, or a namespace dir
+ * found on disk whose name is a hash and left no marker (it may be another plugin's).
+ */
+function hiddenFrom(own: string): (event: unknown) => boolean {
+  return event => {
+    const ns = (event as { namespace?: unknown } | null)?.namespace
+    if (typeof ns !== 'string') return false
+    return (ns.startsWith(PLUGIN_PREFIX) && ns !== own) || (ns.startsWith('n-~') && ns.length === 67)
+  }
+}
+
+export function pluginHooks(plugin: string, ctx: PluginHooksContext): PluginHooks {
+  const registry = ctx.hooks
+  const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
+  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error))
+
+  const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
+    check(name)
+    if (typeof fn !== 'function') return () => {}
+    const filter = name.startsWith('cache:') ? hidden : undefined
+    const substitute = name === 'perf:ready'
+    let off: (() => void) | undefined
+    const safe: Listener = (...args) => {
+      if (filter !== undefined && filter(args[0])) return
+      if (once) off!() // fired: no longer registered
+      if (substitute && args[0] === ctx.perf) args[0] = view.perf
+      const before = registry.owner
+      registry.owner = view
+      try {
+        const result = fn(...args)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          return (result as Promise<unknown>).then(undefined, (error: unknown) => fail(name, error))
+        }
+        return result
+      } catch (error) {
+        fail(name, error)
+      } finally {
+        registry.owner = before
+      }
+    }
+    // perf.hooks.removeHook(name, fn) and this plugin's removeHook find it by the function it wraps
+    safe.listener = fn
+    safe.plugin = view
+    off = registry.add(name, safe as PerfHooks[typeof name])
+    return off
+  }
+
+  const check = (name: string) => {
+    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
+    else if (name === 'config:resolved' && view.phase !== 'load') {
+      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
+    } else if (name === 'perf:ready' && view.phase === 'ready') {
+      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
+    }
+  }
+
+  let perf: Perf | undefined
+  const view: PluginHooks = {
+    phase: 'load',
+    hook: (name, fn) => register(name, fn as Listener, false),
+    hookOnce: (name, fn) => register(name, fn as Listener, true),
+    // one registration a call, the oldest still registered, as perf.hooks.removeHook does
+    removeHook: (name, fn) => registry.removeWhere(name, l => (l as Listener).plugin === view && (l as Listener).listener === fn),
+    callHook: (name, ...args) => registry.callHook(name, ...args),
+    hasListeners: name => registry.hasListeners(name),
+    get perf() {
+      return (perf ??= pluginPerf(ctx.perf, view))
+    },
+    asOwner(fn) {
+      const before = registry.owner
+      registry.owner = view
+      try {
+        return fn()
+      } finally {
+        registry.owner = before
+      }
+    },
+  }
+  return view
+}
+
+/**
+ * The host's perf with `hooks` replaced by the plugin's: what its setup() and its perf:ready
+ * listeners get, so that `perf.hooks.hook()` after an await is the plugin's too. Everything else
+ * is the host's instance itself (methods bound to it: `perf.run()` gives commands the host's perf).
+ */
+function pluginPerf(perf: Perf, hooks: PerfHookRegistry): Perf {
+  const bound = new WeakMap<object, unknown>()
+  return new Proxy(perf, {
+    get(target, key) {
+      if (key === 'hooks') return hooks
+      const value = Reflect.get(target, key, target) as unknown
+      if (typeof value !== 'function') return value
+      let fn = bound.get(value)
+      if (fn === undefined) bound.set(value, (fn = (value as (...a: unknown[]) => unknown).bind(target)))
+      return fn
+    },
+  })
+}
