@@ -4,12 +4,14 @@
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { mergeConfig } from './merge.js'
 import { configCandidates, snapshotDirs } from './snapshot.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
+import { resolvePackageImport } from '../hooks/_resolve-package.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -66,6 +68,14 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   const extendingFile = (dir: string, source: string) =>
     loaded.find(l => l.dir === dir && l.sources.some(s => s === source || (Array.isArray(s) && s[0] === source) || (s as { source?: unknown })?.source === source))?.file
     ?? configCandidates(dir, dir === rootDir ? configFile : undefined).find(f => existsSync(f)) ?? join(dir, 'perf.config')
+  /** An extends layer loaded here (a local file, a package's perf.config), as c12 gives its layers. */
+  const loadLayerFile = async (file: string, jiti: { import: (id: string, o: { default: true }) => Promise<unknown> }) => {
+    let config = await jiti.import(file, { default: true })
+    if (typeof config === 'function') config = await (config as () => unknown)()
+    const listed = (config as { extends?: unknown } | null)?.extends
+    loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
+    return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
+  }
   const jitiCache = jitiCacheDir(rootDir)
   const resolutionInputs: string[] = []
   let result
@@ -99,7 +109,17 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
             const by = relative(rootDir, extendingFile(from, source))
             throw new ConfigError([{ ...configIssue(by, 'extends', 'an installed package', source), message: `${by}: extends: package '${pkg}' is not installed (looked for node_modules/${pkg} in ${from} and its parent dirs)` }])
           }
-          return null
+          // c12 loads the package's entry (exports, main) as its config; a preset with none, its
+          // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
+          // is loaded, as a directory's (neither: a config error)
+          if (hasEntry(source, from)) return null
+          const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
+          const file = configCandidates(dir, undefined).find(f => existsSync(f))
+          if (!file) {
+            const by = relative(rootDir, extendingFile(from, source))
+            throw new ConfigError([{ ...configIssue(by, 'extends', 'a package with a config', source), message: `${by}: extends: package '${source}' has no config: its package.json names no entry (exports or main) and ${dir} holds no perf.config.{mjs,js,ts,json,...}` }])
+          }
+          return loadLayerFile(file, opts.jiti!)
         }
         const file = resolve(from, source)
         if (!existsSync(file)) {
@@ -107,11 +127,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
         }
         if (!extname(file)) return null
-        let config = await opts.jiti!.import(file, { default: true })
-        if (typeof config === 'function') config = await (config as () => unknown)()
-        const listed = (config as { extends?: unknown } | null)?.extends
-        loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
-        return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
+        return loadLayerFile(file, opts.jiti!)
       },
     })
   } catch (error) {
@@ -143,6 +159,17 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   }
   const remote = extendsSources.some(s => REMOTE_PREFIXES.some(p => s.startsWith(p)))
   return { layers, configFile: result._configFile, snapshotable: !remote, resolutionInputs }
+}
+
+/** Whether the package has an entry `import()` or `require()` finds from `from` (exports, main, index.js): what c12 loads as its config. */
+function hasEntry(source: string, from: string): boolean {
+  if (resolvePackageImport(source, from)) return true
+  try {
+    createRequire(join(from, 'package.json')).resolve(source)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; undefined for what is no package name. */
