@@ -57,6 +57,24 @@ function checkPackageJsonKey(rootDir: string): void {
   }
 }
 
+/**
+ * `.perfrc` written as JSON (as .eslintrc, .babelrc, .prettierrc are): c12 reads it as `key=value`
+ * lines (rc9), which gives nothing for JSON, so the whole file was ignored without a word. Read as
+ * JSON here when it starts with `{`; JSON that does not parse is a config error naming the file.
+ * undefined: no `.perfrc`, or one in rc lines (c12's).
+ */
+function jsonRc(rootDir: string): Record<string, unknown> | undefined {
+  const file = join(rootDir, '.perfrc')
+  let text: string
+  try { text = readFileSync(file, 'utf8') } catch { return undefined }
+  if (!text.trimStart().startsWith('{')) return undefined
+  try {
+    return JSON.parse(text) as Record<string, unknown>
+  } catch (error) {
+    throw new ConfigError([{ ...configIssue('.perfrc', '', 'JSON (it starts with `{`) or `key=value` lines', text.trim().slice(0, 40)), message: `.perfrc: not valid JSON (${errorMessage(error)}); write JSON, or \`key=value\` lines (\`plugins[]=./plugins/x.mjs\`)` }])
+  }
+}
+
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
 
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
@@ -147,8 +165,11 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     }])
   }
   checkPackageJsonKey(rootDir)
+  const rcJson = jsonRc(rootDir)
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {
+    // a JSON .perfrc takes the place of what c12 read of it (nothing)
+    if (layer.configFile === '.perfrc' && rcJson) layer.config = rcJson
     // an empty layer adds nothing; a non-object (`export default 42`) goes on to fail validation, not vanish
     if (layer.config === null || layer.config === undefined || (typeof layer.config === 'object' && Object.keys(layer.config).length === 0)) continue
     if (layer.configFile === '.perfrc') layers.push({ source: 'rc', file: join(rootDir, '.perfrc'), config: layer.config })
