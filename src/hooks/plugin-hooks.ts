@@ -1,16 +1,18 @@
 /**
- * A plugin's view of the hooks and of `perf`. Every listener a plugin registers, by any route (its
- * `hooks` object, setup()'s `hooks`, `perf.hooks` on the `perf` it was given, `ctx.perf.hooks` or
- * `getPerf().hooks` from its own code while that runs), is wrapped here:
+ * A plugin's view of the hooks. Every listener a plugin registers, by any route (its `hooks`
+ * object, setup()'s `hooks`, `perf.hooks` while its setup() runs, before or after an await, and
+ * `ctx.perf.hooks` or `getPerf().hooks` from one of its listeners while that runs synchronously),
+ * is wrapped here:
  * - its error is reported with the plugin's name and never thrown at the host;
  * - its `cache:*` events are those of its own namespace, `shared` and the host's namespaces, never
  *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
+ * The registry's `owner` (registry.ts) is what routes `perf.hooks` to the plugin: set by
+ * setupPlugins for the time of its setup(), and here around each of its listeners' calls.
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
-import { PluginError } from '../errors.js'
+import { PerfError, PluginError } from '../errors.js'
 import type { WarnOnce } from '../runtime/_internal.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
-import type { Perf } from '../runtime/types.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 
@@ -19,14 +21,9 @@ const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
 /** `phase`: loaded (its `hooks` registered), in or past its setup(), or perf:ready has fired. */
 export type PluginHooks = PerfHookRegistry & {
   phase: 'load' | 'setup' | 'ready'
-  /** The host's perf as this plugin sees it: the same instance, whose `hooks` are these. */
-  readonly perf: Perf
-  /** Runs fn as this plugin's code: what it registers on `perf.hooks`, by any path, is the plugin's. */
-  asOwner<T>(fn: () => T): T
 }
 
 export interface PluginHooksContext {
-  perf: Perf
   hooks: PerfHookRegistryImpl
   warn: WarnOnce
   report: (error: PluginError) => void
@@ -55,12 +52,10 @@ export function pluginHooks(plugin: string, ctx: PluginHooksContext): PluginHook
     check(name)
     if (typeof fn !== 'function') return () => {}
     const filter = name.startsWith('cache:') ? hidden : undefined
-    const substitute = name === 'perf:ready'
     let off: (() => void) | undefined
     const safe: Listener = (...args) => {
       if (filter !== undefined && filter(args[0])) return
       if (once) off!() // fired: no longer registered
-      if (substitute && args[0] === ctx.perf) args[0] = view.perf
       const before = registry.owner
       registry.owner = view
       try {
@@ -91,7 +86,6 @@ export function pluginHooks(plugin: string, ctx: PluginHooksContext): PluginHook
     }
   }
 
-  let perf: Perf | undefined
   const view: PluginHooks = {
     phase: 'load',
     hook: (name, fn) => register(name, fn as Listener, false),
@@ -100,37 +94,18 @@ export function pluginHooks(plugin: string, ctx: PluginHooksContext): PluginHook
     removeHook: (name, fn) => registry.removeWhere(name, l => (l as Listener).plugin === view && (l as Listener).listener === fn),
     callHook: (name, ...args) => registry.callHook(name, ...args),
     hasListeners: name => registry.hasListeners(name),
-    get perf() {
-      return (perf ??= pluginPerf(ctx.perf, view))
-    },
-    asOwner(fn) {
-      const before = registry.owner
-      registry.owner = view
-      try {
-        return fn()
-      } finally {
-        registry.owner = before
-      }
-    },
   }
   return view
 }
 
 /**
- * The host's perf with `hooks` replaced by the plugin's: what its setup() and its perf:ready
- * listeners get, so that `perf.hooks.hook()` after an await is the plugin's too. Everything else
- * is the host's instance itself (methods bound to it: `perf.run()` gives commands the host's perf).
+ * perf.run() and perf.close() are the host's: a plugin that closed perf in its setup() wrote the
+ * run's report, history and `exit` before any command ran; one that ran a command from setup()
+ * ended startup there and added a command the CLI does not have to the budgets and history. Both
+ * are refused while a plugin's code runs (its setup(), one of its listeners: the registry's `owner`).
  */
-function pluginPerf(perf: Perf, hooks: PerfHookRegistry): Perf {
-  const bound = new WeakMap<object, unknown>()
-  return new Proxy(perf, {
-    get(target, key) {
-      if (key === 'hooks') return hooks
-      const value = Reflect.get(target, key, target) as unknown
-      if (typeof value !== 'function') return value
-      let fn = bound.get(value)
-      if (fn === undefined) bound.set(value, (fn = (value as (...a: unknown[]) => unknown).bind(target)))
-      return fn
-    },
-  })
+export function lifecycleRefusal(method: 'run' | 'close'): PerfError {
+  return new PerfError('E_PLUGIN_LIFECYCLE', method === 'run'
+    ? `a plugin cannot call perf.run(): commands are the host CLI's (each is a budget, a history series and ends startup); time the plugin's own work with perf.span(name, fn)`
+    : `a plugin cannot call perf.close(): it ends the host's run (report, budgets, history, the exit hook) and is the host's to do (its adapter closes perf on every path)`)
 }

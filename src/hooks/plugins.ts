@@ -65,15 +65,18 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   for (const { name, plugin, hooks, options } of loaded) {
     if (typeof plugin.setup !== 'function') continue
     hooks.phase = 'setup'
+    // until its setup() settles (or its time is up), what is registered on perf.hooks is this
+    // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
+    ctx.hooks.owner = hooks
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
-      // its perf is the host's, with the plugin's hooks; what setup() registers synchronously on
-      // perf.hooks by any path (getPerf()) is the plugin's too (plugin-hooks.ts)
-      const done = hooks.asOwner(() => plugin.setup!({ perf: hooks.perf, cache, shared: ctx.cache.shared, hooks, options }))
+      const done = plugin.setup({ perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options })
       if (done && typeof done.then === 'function') await settledWithin(done, limit, name, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error))
+    } finally {
+      ctx.hooks.owner = undefined
     }
   }
   return names
