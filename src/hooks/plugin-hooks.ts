@@ -29,7 +29,7 @@ export interface PluginHooksContext {
   report: (error: PluginError) => void
 }
 
-type Listener = ((...args: unknown[]) => unknown) & { listener?: Listener; plugin?: PluginHooks }
+type Listener = ((...args: unknown[]) => unknown) & { listener?: Listener; plugin?: PluginHooks; rank?: number }
 
 /**
  * A `cache:*` event of a namespace this plugin must not see: another plugin's, or a namespace dir
@@ -43,7 +43,8 @@ function hiddenFrom(own: string): (event: unknown) => boolean {
   }
 }
 
-export function pluginHooks(plugin: string, ctx: PluginHooksContext): PluginHooks {
+/** `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it). */
+export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext): PluginHooks {
   const registry = ctx.hooks
   const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
   const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error))
@@ -73,7 +74,7 @@ export function pluginHooks(plugin: string, ctx: PluginHooksContext): PluginHook
     // perf.hooks.removeHook(name, fn) and this plugin's removeHook find it by the function it wraps
     safe.listener = fn
     safe.plugin = view
-    off = registry.add(name, safe as PerfHooks[typeof name])
+    off = registry.add(name, safe, rank)
     return off
   }
 

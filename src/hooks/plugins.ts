@@ -54,7 +54,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     const name = plugin.name
     if (names.includes(name)) ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is registered twice; both run and share the namespace 'plugin:${name}'`)
     names.push(name)
-    const hooks = pluginHooks(name, ctx)
+    const hooks = pluginHooks(name, loaded.length, ctx)
     for (const [hookName, fn] of Object.entries(plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
     }
@@ -79,6 +79,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       ctx.hooks.owner = undefined
     }
   }
+  ctx.hooks.pluginsSetUp()
   return names
 }
 

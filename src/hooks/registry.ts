@@ -3,7 +3,8 @@
  * `hookOnce`, `hasListeners` and `emit` (internal: never throws; a listener's error is reported
  * and the listeners after it still run).
  *
- * While a plugin's own code runs synchronously (its setup(), one of its listeners), `owner` is
+ * Listeners run in the order of `plugins` (see `add`). While a plugin's own code runs (its
+ * setup() until it settles, one of its listeners synchronously), `owner` is
  * that plugin's hooks (plugin-hooks.ts): `perf.hooks.hook()` called from there, through
  * `ctx.perf` or `getPerf()`, registers for the plugin, so its listener reports with its name.
  */
@@ -13,8 +14,11 @@ import { errorMessage } from '../errors.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
-/** A wrapper (hookOnce(), a plugin's listener), with the function it wraps: what removeHook(name, fn) finds it by. */
-type Once = Listener & { listener?: Listener }
+/**
+ * A wrapper (hookOnce(), a plugin's listener), with the function it wraps (what removeHook(name, fn)
+ * finds it by) and, for a plugin's, its plugin's place in `plugins` (`rank`).
+ */
+type Once = Listener & { listener?: Listener; rank?: number }
 
 /** Whoever registers for a plugin: its hooks (plugin-hooks.ts). */
 export interface HookOwner {
@@ -26,6 +30,17 @@ class Core extends HookableCore<Record<string, Listener>> {
   listeners(name: string): Listener[] | undefined {
     return this._hooks[name] as Listener[] | undefined
   }
+
+  /** hook(), at index `at` of the list instead of its end. */
+  insert(name: string, fn: Listener, at: number): () => void {
+    const list = (this._hooks[name] ??= [])
+    list.splice(at, 0, fn)
+    let registered = true
+    return () => {
+      if (registered) this.removeHook(name, fn)
+      registered = false
+    }
+  }
 }
 
 export class PerfHookRegistryImpl implements PerfHookRegistry {
@@ -36,17 +51,40 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     process.emitWarning(`[unperf] a '${name}' hook listener threw: ${errorMessage(error)}`)
   }
 
-  /** The plugin whose code runs now (synchronously): hook() and hookOnce() register for it. */
+  /** The plugin whose code runs now (its setup(), one of its listeners): hook() and hookOnce() register for it. */
   owner: HookOwner | undefined
+
+  /**
+   * Listeners run in this order, whenever each was registered: the host's registered before the
+   * plugins were set up (config hooks), each plugin's in the order of `plugins`, then the host's
+   * registered since (`late`). A plugin listed first sees each event first, also when a plugin
+   * after it declared its listener in its `hooks` object and the first one registered in setup().
+   */
+  private readonly _late = new WeakSet<Listener>()
+  private _hostLate = false
+
+  /** From now on, the host's new listeners run after every plugin's (setupPlugins, once they are set up). */
+  pluginsSetUp(): void {
+    this._hostLate = true
+  }
 
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
     if (this.owner !== undefined) return this.owner.hook(name, fn as Listener)
+    if (this._hostLate) this._late.add(fn as Listener)
     return this._core.hook(name, fn as Listener)
   }
 
-  /** Adds a listener as it is, whoever's code runs (a plugin's wrapper, by its plugin's hooks). */
-  add(name: PerfHookName, fn: Listener): () => void {
-    return this._core.hook(name, fn)
+  /** Adds a plugin's listener (its wrapper) at its plugin's place: after the listeners of the plugins before it. */
+  add(name: PerfHookName, fn: Once, rank: number): () => void {
+    fn.rank = rank
+    const list = this._core.listeners(name)
+    let at = list === undefined ? 0 : list.length
+    while (at > 0 && this._rank(list![at - 1]!) > rank) at--
+    return this._core.insert(name, fn, at)
+  }
+
+  private _rank(listener: Once): number {
+    return listener.rank ?? (this._late.has(listener) ? Number.POSITIVE_INFINITY : -1)
   }
 
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
@@ -57,6 +95,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     }
     // removeHook(name, fn) finds it by the function it was given (as EventEmitter's once does)
     once.listener = fn as Listener
+    if (this._hostLate) once.rank = Number.POSITIVE_INFINITY
     const unregister = this._core.hook(name, once)
     return unregister
   }
