@@ -39,6 +39,8 @@ export interface PluginSetupContext {
  */
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const names: string[] = []
+  /** The entry of each name in `names`. */
+  const listed: ResolvedPluginRef[] = []
   const loaded: Array<{ name: string; plugin: PerfPlugin<Record<string, unknown>>; hooks: PluginHooks; options: Record<string, unknown> }> = []
   // once perf:ready fires (this runs before the plugins' own listeners of it), registering it or
   // config:resolved is a listener that never runs: warned
@@ -52,8 +54,13 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       continue
     }
     const name = plugin.name
-    if (names.includes(name)) ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is registered twice; both run and share the namespace 'plugin:${name}'`)
+    const first = names.indexOf(name)
+    if (first >= 0) {
+      const where = (ref: ResolvedPluginRef | undefined) => ref?.from ? ` in ${ref.from}` : ''
+      ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is listed twice (${`first${where(listed[first])}, then${where(ref)}`}): both are set up, each with its own options, and share the namespace 'plugin:${name}'; list it once (to give a preset's plugin other options, the preset must leave it out)`)
+    }
     names.push(name)
+    listed.push(ref)
     const hooks = pluginHooks(name, loaded.length, ctx)
     for (const [hookName, fn] of Object.entries(plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
