@@ -23,7 +23,7 @@ describe('.perfrc as JSON', () => {
       const { config, layers, loader: used } = await loadPerfConfigLayers({ cwd: dir })
       expect(used).toBe(loader)
       expect(layers.map(l => l.name)).toEqual(['perf.config.mjs', '.perfrc', 'package.json#perf'])
-      expect(config.plugins).toEqual([{ plugin: './plugins/pj.mjs', options: {} }, { plugin: './plugins/rc.mjs', options: { level: 2 } }])
+      expect(config.plugins).toEqual([{ plugin: './plugins/pj.mjs', options: {}, from: 'package.json#perf' }, { plugin: './plugins/rc.mjs', options: { level: 2 }, from: '.perfrc' }])
       expect(config.report.history).toBe(9)
       expect(config.cache.ttl).toBe(300_000)
     }
