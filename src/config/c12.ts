@@ -4,6 +4,7 @@
  */
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
@@ -11,6 +12,7 @@ import { mergeConfig } from './merge.js'
 import { configCandidates, snapshotDirs } from './snapshot.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
+import { resolvePackageImport } from '../hooks/_resolve-package.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -56,6 +58,24 @@ function checkPackageJsonKey(rootDir: string): void {
   }
 }
 
+/**
+ * `.perfrc` written as JSON (as .eslintrc, .babelrc, .prettierrc are): c12 reads it as `key=value`
+ * lines (rc9), which gives nothing for JSON, so the whole file was ignored without a word. Read as
+ * JSON here when it starts with `{`; JSON that does not parse is a config error naming the file.
+ * undefined: no `.perfrc`, or one in rc lines (c12's).
+ */
+function jsonRc(rootDir: string): Record<string, unknown> | undefined {
+  const file = join(rootDir, '.perfrc')
+  let text: string
+  try { text = readFileSync(file, 'utf8') } catch { return undefined }
+  if (!text.trimStart().startsWith('{')) return undefined
+  try {
+    return JSON.parse(text) as Record<string, unknown>
+  } catch (error) {
+    throw new ConfigError([{ ...configIssue('.perfrc', '', 'JSON (it starts with `{`) or `key=value` lines', text.trim().slice(0, 40)), message: `.perfrc: not valid JSON (${errorMessage(error)}); write JSON, or \`key=value\` lines (\`plugins[]=./plugins/x.mjs\`)` }])
+  }
+}
+
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
 
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
@@ -67,6 +87,14 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   const extendingFile = (dir: string, source: string) =>
     loaded.find(l => l.dir === dir && l.sources.some(s => s === source || (Array.isArray(s) && s[0] === source) || (s as { source?: unknown })?.source === source))?.file
     ?? configCandidates(dir, dir === rootDir ? configFile : undefined).find(f => existsSync(f)) ?? join(dir, 'perf.config')
+  /** An extends layer loaded here (a local file, a package's perf.config), as c12 gives its layers. */
+  const loadLayerFile = async (file: string, jiti: { import: (id: string, o: { default: true }) => Promise<unknown> }) => {
+    let config = await jiti.import(file, { default: true })
+    if (typeof config === 'function') config = await (config as () => unknown)()
+    const listed = (config as { extends?: unknown } | null)?.extends
+    loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
+    return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
+  }
   const jitiCache = jitiCacheDir(rootDir)
   const resolutionInputs: string[] = []
   let result
@@ -100,7 +128,17 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
             const by = relative(rootDir, extendingFile(from, source))
             throw new ConfigError([{ ...configIssue(by, 'extends', 'an installed package', source), message: `${by}: extends: package '${pkg}' is not installed (looked for node_modules/${pkg} in ${from} and its parent dirs)` }])
           }
-          return null
+          // c12 loads the package's entry (exports, main) as its config; a preset with none, its
+          // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
+          // is loaded, as a directory's (neither: a config error)
+          if (hasEntry(source, from)) return null
+          const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
+          const file = configCandidates(dir, undefined).find(f => existsSync(f))
+          if (!file) {
+            const by = relative(rootDir, extendingFile(from, source))
+            throw new ConfigError([{ ...configIssue(by, 'extends', 'a package with a config', source), message: `${by}: extends: package '${source}' has no config: its package.json names no entry (exports or main) and ${dir} holds no perf.config.{mjs,js,ts,json,...}` }])
+          }
+          return loadLayerFile(file, opts.jiti!)
         }
         const file = resolve(from, source)
         if (!existsSync(file)) {
@@ -108,11 +146,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
         }
         if (!extname(file)) return null
-        let config = await opts.jiti!.import(file, { default: true })
-        if (typeof config === 'function') config = await (config as () => unknown)()
-        const listed = (config as { extends?: unknown } | null)?.extends
-        loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
-        return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
+        return loadLayerFile(file, opts.jiti!)
       },
     })
   } catch (error) {
@@ -132,8 +166,11 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     }])
   }
   checkPackageJsonKey(rootDir)
+  const rcJson = jsonRc(rootDir)
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {
+    // a JSON .perfrc takes the place of what c12 read of it (nothing)
+    if (layer.configFile === '.perfrc' && rcJson) layer.config = rcJson
     // an empty layer adds nothing; a non-object (`export default 42`) goes on to fail validation, not vanish
     if (layer.config === null || layer.config === undefined || (typeof layer.config === 'object' && Object.keys(layer.config).length === 0)) continue
     if (layer.configFile === '.perfrc') layers.push({ source: 'rc', file: join(rootDir, '.perfrc'), config: layer.config })
@@ -144,6 +181,17 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   }
   const remote = extendsSources.some(s => REMOTE_PREFIXES.some(p => s.startsWith(p)))
   return { layers, configFile: result._configFile, snapshotable: !remote, resolutionInputs }
+}
+
+/** Whether the package has an entry `import()` or `require()` finds from `from` (exports, main, index.js): what c12 loads as its config. */
+function hasEntry(source: string, from: string): boolean {
+  if (resolvePackageImport(source, from)) return true
+  try {
+    createRequire(join(from, 'package.json')).resolve(source)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; undefined for what is no package name. */

@@ -7,6 +7,7 @@ import { relative, sep } from 'node:path'
 import { applyEnv, mergeConfig, stripMetaKeys } from './merge.js'
 import { pathKeys } from './key-path.js'
 import { unwrapPluginExports } from './plugin-exports.js'
+import { rebasePluginPaths } from './plugin-paths.js'
 
 type Obj = Record<string, unknown>
 
@@ -32,7 +33,11 @@ export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | un
   // every layer: the config file, what it extends, `.perfrc`, package.json's `perf` (c12 applies
   // environment blocks to the first two only: a `$development` in `.perfrc` would be dropped silently)
   // (a plugin imported from a package compiled to CommonJS is its module.exports: its `default` is the plugin)
-  for (const layer of layers) applied.push({ ...layer, config: applyEnv(unwrapPluginExports(layer.config), env) })
+  // (a preset's plugins, given by path or package name, are resolved from the preset's dir: plugin-paths.ts)
+  for (const layer of layers) {
+    const config = applyEnv(unwrapPluginExports(layer.config), env)
+    applied.push({ ...layer, config: layer.source === 'extends' && layer.file ? rebasePluginPaths(config, layer.file) : config })
+  }
   const base = applied.filter(l => l.source !== 'extends').map(l => l.config)
   const ext = applied.filter(l => l.source === 'extends').map(l => l.config)
   const merged = mergeConfig({}, ...base, ...ext) as Obj

@@ -83,6 +83,11 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
   if (unitIssues.length > 0) throw new ConfigError(await inEnvBlocks(unitIssues, raw.layers, merged.layers, env))
+  // the layer of each plugin entry (messages name it): they concatenate in the reverse of the merge's
+  // order (layers.ts: the project's layers, then the extends ones), each layer's env block included
+  const merging = [...merged.layers.filter(l => l.source !== 'extends'), ...merged.layers.filter(l => l.source === 'extends')]
+  const listedIn = merging.reverse().flatMap(l => Array.isArray(l.config.plugins) ? l.config.plugins.map(() => layerName(l, rootDir)) : [])
+  if (listedIn.length === config.plugins.length) config.plugins.forEach((p, i) => { p.from = listedIn[i] })
 
   const layers: PerfConfigLayerInfo[] = merged.layers.map(l => ({
     source: l.source, name: layerName(l, rootDir), ...(l.file && { file: l.file }), config: l.config,

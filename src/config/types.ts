@@ -455,6 +455,8 @@ export interface ResolvedPluginRef {
   /** Plugin object, or a module specifier resolved from rootDir. */
   plugin: PerfPlugin<never> | string
   options: Record<string, unknown>
+  /** The config layer that lists it (`perf.config.ts`, `.perfrc`, a preset's file), for messages. */
+  from?: string
 }
 
 /** The resolved config: durations in ms, sizes in bytes, every default filled in. */

@@ -16,12 +16,19 @@ export interface PerfPluginCache extends PerfCache {
 
 /** What a plugin's `setup()` receives. */
 export interface PerfPluginContext<O = Record<string, unknown>> {
+  /**
+   * The host's instance. `perf.hooks` registers for this plugin until setup() settles (keep `hooks`
+   * for later); `perf.run()` and `perf.close()` are the host's and reject for a plugin (`E_PLUGIN_LIFECYCLE`).
+   */
   perf: Perf
   /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. Its `namespace()` opens none (use `perf.cache.namespace()`). */
   cache: PerfPluginCache
   /** The namespace shared by all plugins (`shared`). */
   shared: PerfCache
-  /** Hooks registered here are reported with the plugin's name when they throw. */
+  /**
+   * Hooks registered here are reported with the plugin's name when they throw, run in the order of
+   * `plugins`, and hear no `cache:*` event of another plugin's namespace.
+   */
   hooks: PerfHookRegistry
   options: O
 }

@@ -14,8 +14,9 @@ import type { ResolvedPluginRef } from '../config/types.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
+import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import type { PerfHookRegistryImpl } from './registry.js'
-import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
+import type { PerfHookName, PerfHooks } from './types.js'
 
 /** Typed identity for plugin authors. */
 export function definePerfPlugin<O = Record<string, unknown>>(plugin: PerfPlugin<O>): PerfPlugin<O> {
@@ -32,14 +33,14 @@ export interface PluginSetupContext {
   report: (error: PluginError) => void
 }
 
-const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
-
 /**
  * Load every plugin and register its `hooks`, call `resolved()` (which fires config:resolved, so
  * a plugin's own `config:resolved` hook sees it), then run each plugin's setup() in order.
  */
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const names: string[] = []
+  /** The entry of each name in `names`. */
+  const listed: ResolvedPluginRef[] = []
   const loaded: Array<{ name: string; plugin: PerfPlugin<Record<string, unknown>>; hooks: PluginHooks; options: Record<string, unknown> }> = []
   // once perf:ready fires (this runs before the plugins' own listeners of it), registering it or
   // config:resolved is a listener that never runs: warned
@@ -53,9 +54,14 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       continue
     }
     const name = plugin.name
-    if (names.includes(name)) ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is registered twice; both run and share the namespace 'plugin:${name}'`)
+    const first = names.indexOf(name)
+    if (first >= 0) {
+      const where = (ref: ResolvedPluginRef | undefined) => ref?.from ? ` in ${ref.from}` : ''
+      ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is listed twice (${`first${where(listed[first])}, then${where(ref)}`}): both are set up, each with its own options, and share the namespace 'plugin:${name}'; list it once (to give a preset's plugin other options, the preset must leave it out)`)
+    }
     names.push(name)
-    const hooks = pluginHooks(name, ctx)
+    listed.push(ref)
+    const hooks = pluginHooks(name, loaded.length, ctx)
     for (const [hookName, fn] of Object.entries(plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
     }
@@ -66,6 +72,9 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   for (const { name, plugin, hooks, options } of loaded) {
     if (typeof plugin.setup !== 'function') continue
     hooks.phase = 'setup'
+    // until its setup() settles (or its time is up), what is registered on perf.hooks is this
+    // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
+    ctx.hooks.owner = hooks
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
@@ -73,8 +82,11 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       if (done && typeof done.then === 'function') await settledWithin(done, limit, name, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error))
+    } finally {
+      ctx.hooks.owner = undefined
     }
   }
+  ctx.hooks.pluginsSetUp()
   return names
 }
 
@@ -117,68 +129,6 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** `phase`: loaded (its `hooks` registered), in or past its setup(), or perf:ready has fired. */
-type PluginHooks = PerfHookRegistry & { phase: 'load' | 'setup' | 'ready' }
-
-/** A registry view whose listeners report errors with the plugin's name instead of throwing. */
-function pluginHooks(plugin: string, ctx: PluginSetupContext): PluginHooks {
-  // fn → hook name → the wrappers registered for it and still registered, oldest first (what
-  // removeHook must remove: one a call, the oldest, as perf.hooks.removeHook does)
-  type Listener = (...args: unknown[]) => unknown
-  const wrapped = new WeakMap<object, Map<string, Listener[]>>()
-  const forget = (fn: object, name: string, safe: Listener) => {
-    const list = wrapped.get(fn)?.get(name)
-    const i = list ? list.indexOf(safe) : -1
-    if (i >= 0) list!.splice(i, 1)
-  }
-  const wrap = (name: string, fn: Listener, once: boolean) => {
-    const safe: Listener = (...args) => {
-      if (once) forget(fn, name, safe) // fired: no longer registered
-      try {
-        const result = fn(...args)
-        if (result && typeof (result as Promise<unknown>).then === 'function') {
-          return (result as Promise<unknown>).then(undefined, (error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error)))
-        }
-        return result
-      } catch (error) {
-        ctx.report(new PluginError(plugin, `hook '${name}'`, error))
-      }
-    }
-    let byName = wrapped.get(fn)
-    if (!byName) wrapped.set(fn, (byName = new Map()))
-    let list = byName.get(name)
-    if (!list) byName.set(name, (list = []))
-    list.push(safe)
-    return safe
-  }
-  const register = (name: PerfHookName, fn: unknown, once: boolean): (() => void) => {
-    check(name)
-    const safe = wrap(name, fn as Listener, once)
-    const off = (once ? ctx.hooks.hookOnce : ctx.hooks.hook).call(ctx.hooks, name, safe as PerfHooks[typeof name])
-    return () => { forget(fn as object, name, safe); off() }
-  }
-  const check = (name: string) => {
-    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
-    else if (name === 'config:resolved' && view.phase !== 'load') {
-      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
-    } else if (name === 'perf:ready' && view.phase === 'ready') {
-      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
-    }
-  }
-  const view: PluginHooks = {
-    phase: 'load',
-    hook: (name, fn) => register(name, fn, false),
-    hookOnce: (name, fn) => register(name, fn, true),
-    removeHook(name, fn) {
-      const safe = wrapped.get(fn as object)?.get(name)?.shift()
-      if (safe) ctx.hooks.removeHook(name, safe as PerfHooks[typeof name])
-    },
-    callHook: (name, ...args) => ctx.hooks.callHook(name, ...args),
-    hasListeners: name => ctx.hooks.hasListeners(name),
-  }
-  return view
 }
 
 async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {

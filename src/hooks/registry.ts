@@ -2,6 +2,11 @@
  * The hook registry: hookable's HookableCore (no console.createTask per call) plus
  * `hookOnce`, `hasListeners` and `emit` (internal: never throws; a listener's error is reported
  * and the listeners after it still run).
+ *
+ * Listeners run in the order of `plugins` (see `add`). While a plugin's own code runs (its
+ * setup() until it settles, one of its listeners synchronously), `owner` is
+ * that plugin's hooks (plugin-hooks.ts): `perf.hooks.hook()` called from there, through
+ * `ctx.perf` or `getPerf()`, registers for the plugin, so its listener reports with its name.
  */
 import { HookableCore } from 'hookable'
 import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.js'
@@ -9,12 +14,32 @@ import { errorMessage } from '../errors.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
-/** A hookOnce() wrapper, with the function it wraps. */
-type Once = Listener & { listener?: Listener }
+/**
+ * A wrapper (hookOnce(), a plugin's listener), with the function it wraps (what removeHook(name, fn)
+ * finds it by) and, for a plugin's, its plugin's place in `plugins` (`rank`).
+ */
+type Once = Listener & { listener?: Listener; rank?: number }
+
+/** Whoever registers for a plugin: its hooks (plugin-hooks.ts). */
+export interface HookOwner {
+  hook(name: PerfHookName, fn: Listener): () => void
+  hookOnce(name: PerfHookName, fn: Listener): () => void
+}
 
 class Core extends HookableCore<Record<string, Listener>> {
   listeners(name: string): Listener[] | undefined {
     return this._hooks[name] as Listener[] | undefined
+  }
+
+  /** hook(), at index `at` of the list instead of its end. */
+  insert(name: string, fn: Listener, at: number): () => void {
+    const list = (this._hooks[name] ??= [])
+    list.splice(at, 0, fn)
+    let registered = true
+    return () => {
+      if (registered) this.removeHook(name, fn)
+      registered = false
+    }
   }
 }
 
@@ -26,30 +51,77 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     process.emitWarning(`[unperf] a '${name}' hook listener threw: ${errorMessage(error)}`)
   }
 
+  /** The plugin whose code runs now (its setup(), one of its listeners): hook() and hookOnce() register for it. */
+  owner: HookOwner | undefined
+
+  /**
+   * Listeners run in this order, whenever each was registered: the host's registered before the
+   * plugins were set up (config hooks), each plugin's in the order of `plugins`, then the host's
+   * registered since (`late`). A plugin listed first sees each event first, also when a plugin
+   * after it declared its listener in its `hooks` object and the first one registered in setup().
+   */
+  private readonly _late = new WeakSet<Listener>()
+  private _hostLate = false
+
+  /** From now on, the host's new listeners run after every plugin's (setupPlugins, once they are set up). */
+  pluginsSetUp(): void {
+    this._hostLate = true
+  }
+
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
+    if (this.owner !== undefined) return this.owner.hook(name, fn as Listener)
+    if (this._hostLate) this._late.add(fn as Listener)
     return this._core.hook(name, fn as Listener)
   }
 
+  /** Adds a plugin's listener (its wrapper) at its plugin's place: after the listeners of the plugins before it. */
+  add(name: PerfHookName, fn: Once, rank: number): () => void {
+    fn.rank = rank
+    const list = this._core.listeners(name)
+    let at = list === undefined ? 0 : list.length
+    while (at > 0 && this._rank(list![at - 1]!) > rank) at--
+    return this._core.insert(name, fn, at)
+  }
+
+  private _rank(listener: Once): number {
+    return listener.rank ?? (this._late.has(listener) ? Number.POSITIVE_INFINITY : -1)
+  }
+
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
+    if (this.owner !== undefined) return this.owner.hookOnce(name, fn as Listener)
     const once: Once = (...args) => {
       unregister()
       return (fn as Listener)(...args)
     }
     // removeHook(name, fn) finds it by the function it was given (as EventEmitter's once does)
     once.listener = fn as Listener
+    if (this._hostLate) once.rank = Number.POSITIVE_INFINITY
     const unregister = this._core.hook(name, once)
     return unregister
   }
 
   removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void {
+    this.removeWhere(name, l => l === fn || (l as Once).listener === fn)
+  }
+
+  /** Removes the oldest listener of `name` that `match` accepts (a plugin's hooks: one of its own). */
+  removeWhere(name: PerfHookName, match: (listener: Listener) => boolean): void {
     const list = this._core.listeners(name)
     if (list === undefined) return
-    const target = list.includes(fn as Listener) ? fn as Listener : list.find(l => (l as Once).listener === fn)
+    const target = list.find(match)
     if (target !== undefined) this._core.removeHook(name, target)
   }
 
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
-    return this._core.callHook(name, ...args) as Promise<void> | void
+    const owner = this.owner
+    if (owner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
+    // a plugin's code calls the listeners: the host's among them register as the host's
+    this.owner = undefined
+    try {
+      return this._core.callHook(name, ...args) as Promise<void> | void
+    } finally {
+      this.owner = owner
+    }
   }
 
   hasListeners(name: PerfHookName): boolean {
@@ -64,7 +136,15 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   emit<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
-    return this._emitFrom(name, list.slice(), args, 0)
+    const owner = this.owner
+    if (owner === undefined) return this._emitFrom(name, list.slice(), args, 0)
+    // emitted while a plugin's code runs (its cache.set() from a listener): the host's listeners register as the host's
+    this.owner = undefined
+    try {
+      return this._emitFrom(name, list.slice(), args, 0)
+    } finally {
+      this.owner = owner
+    }
   }
 
   /** Each listener in turn (awaiting a promise before the next); an error is reported, not fatal. */

@@ -70,4 +70,30 @@ describe('extends: a package', () => {
     writeFileSync(join(dir, 'node_modules/acme-preset/package.json'), PRESET_PKG('perf.config.mjs'))
     expect((await loadPerfConfig({ cwd: dir })).report.history).toBe(70)
   })
+
+  it("one with no entry (exports, main) loads the perf.config at its root, cold and warm (c12 only warned and ran without it)", async () => {
+    const dir = project({
+      'package.json': PKG,
+      'perf.config.ts': `export default { extends: ['acme-preset'] }`,
+      'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module' }),
+      'node_modules/acme-preset/perf.config.mjs': `export default { report: { history: 7 } }`,
+    })
+    expect((await loadPerfConfig({ cwd: dir })).report.history).toBe(7)
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    expect(warm.loader).toBe('snapshot')
+    expect(warm.config.report.history).toBe(7)
+  })
+
+  it('one with neither an entry nor a perf.config is a config error naming the file, extends and where it looked', async () => {
+    const dir = project({
+      'package.json': PKG,
+      'perf.config.ts': `export default { extends: ['acme-preset'] }`,
+      'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module' }),
+      'node_modules/acme-preset/README.md': 'a preset that forgot its config',
+    })
+    const error = await loadPerfConfig({ cwd: dir }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).issues[0]).toMatchObject({ file: 'perf.config.ts', path: 'extends', found: 'acme-preset' })
+    expect((error as ConfigError).message).toContain(`perf.config.ts: extends: package 'acme-preset' has no config: its package.json names no entry (exports or main) and ${join(dir, 'node_modules/acme-preset')} holds no perf.config.{mjs,js,ts,json,...}`)
+  })
 })

@@ -21,4 +21,6 @@ it.each([true, false])('plugins are set up lowest layer first (noSnapshot: %s)',
   await perf.close()
   expect((globalThis as { __order?: string[] }).__order).toEqual(['preset', 'project', 'ci', 'override'])
   expect(perf.config.plugins.map(p => (p.plugin as { name: string }).name)).toEqual(['preset', 'project', 'ci', 'override'])
+  // the layer each is listed in (the env block's is its file's), what a duplicate's warning names
+  expect(perf.config.plugins.map(p => p.from)).toEqual(['preset.mjs', 'perf.config.mjs', 'perf.config.mjs', 'createPerf({ overrides })'])
 })

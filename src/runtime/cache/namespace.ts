@@ -23,7 +23,7 @@ import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namesp
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey } from './args-key.js'
-import { PLUGIN_PREFIX } from './names.js'
+import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
 
 /** What wrap({ files }) joins to a key (wrap.ts). */
 const FILES_SUFFIX = '#files:'
@@ -205,8 +205,9 @@ export class CacheNamespace implements PerfCache {
 
   async info(): Promise<CacheInfo> {
     const info = await tiersInfo(this._tiers, this._events, this.config.maxSize, this._host)
-    // a plugin's namespace names no other plugin's (its total is a sum over all, nobody's figures)
-    if (!this._canOpenOthers) info.namespaces = info.namespaces.filter(n => n === this.name || !n.startsWith(PLUGIN_PREFIX))
+    // a plugin's namespace names no other plugin's, and `shared`, every plugin's, names none (its
+    // total is a sum over all, nobody's figures); the host's perf.cache.info() names them all
+    if (!this._canOpenOthers || this.name === SHARED_NAMESPACE) info.namespaces = info.namespaces.filter(n => n === this.name || !n.startsWith(PLUGIN_PREFIX))
     return info
   }
 

@@ -1,0 +1,112 @@
+/**
+ * A plugin's view of the hooks. Every listener a plugin registers, by any route (its `hooks`
+ * object, setup()'s `hooks`, `perf.hooks` while its setup() runs, before or after an await, and
+ * `ctx.perf.hooks` or `getPerf().hooks` from one of its listeners while that runs synchronously),
+ * is wrapped here:
+ * - its error is reported with the plugin's name and never thrown at the host;
+ * - its `cache:*` events are those of its own namespace, `shared` and the host's namespaces, never
+ *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
+ * The registry's `owner` (registry.ts) is what routes `perf.hooks` to the plugin: set by
+ * setupPlugins for the time of its setup(), and here around each of its listeners' calls.
+ * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
+ */
+import { PerfError, PluginError } from '../errors.js'
+import type { WarnOnce } from '../runtime/_internal.js'
+import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
+import type { PerfHookRegistryImpl } from './registry.js'
+import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
+
+const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
+
+/** `phase`: loaded (its `hooks` registered), in or past its setup(), or perf:ready has fired. */
+export type PluginHooks = PerfHookRegistry & {
+  phase: 'load' | 'setup' | 'ready'
+}
+
+export interface PluginHooksContext {
+  hooks: PerfHookRegistryImpl
+  warn: WarnOnce
+  report: (error: PluginError) => void
+}
+
+type Listener = ((...args: unknown[]) => unknown) & { listener?: Listener; plugin?: PluginHooks; rank?: number }
+
+/**
+ * A `cache:*` event of a namespace this plugin must not see: another plugin's, or a namespace dir
+ * found on disk whose name is a hash and left no marker (it may be another plugin's).
+ */
+function hiddenFrom(own: string): (event: unknown) => boolean {
+  return event => {
+    const ns = (event as { namespace?: unknown } | null)?.namespace
+    if (typeof ns !== 'string') return false
+    return (ns.startsWith(PLUGIN_PREFIX) && ns !== own) || (ns.startsWith('n-~') && ns.length === 67)
+  }
+}
+
+/** `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it). */
+export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext): PluginHooks {
+  const registry = ctx.hooks
+  const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
+  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error))
+
+  const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
+    check(name)
+    if (typeof fn !== 'function') return () => {}
+    const filter = name.startsWith('cache:') ? hidden : undefined
+    let off: (() => void) | undefined
+    const safe: Listener = (...args) => {
+      if (filter !== undefined && filter(args[0])) return
+      if (once) off!() // fired: no longer registered
+      const before = registry.owner
+      registry.owner = view
+      try {
+        const result = fn(...args)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          return (result as Promise<unknown>).then(undefined, (error: unknown) => fail(name, error))
+        }
+        return result
+      } catch (error) {
+        fail(name, error)
+      } finally {
+        registry.owner = before
+      }
+    }
+    // perf.hooks.removeHook(name, fn) and this plugin's removeHook find it by the function it wraps
+    safe.listener = fn
+    safe.plugin = view
+    off = registry.add(name, safe, rank)
+    return off
+  }
+
+  const check = (name: string) => {
+    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
+    else if (name === 'config:resolved' && view.phase !== 'load') {
+      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
+    } else if (name === 'perf:ready' && view.phase === 'ready') {
+      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
+    }
+  }
+
+  const view: PluginHooks = {
+    phase: 'load',
+    hook: (name, fn) => register(name, fn as Listener, false),
+    hookOnce: (name, fn) => register(name, fn as Listener, true),
+    // one registration a call, the oldest still registered, as perf.hooks.removeHook does
+    removeHook: (name, fn) => registry.removeWhere(name, l => (l as Listener).plugin === view && (l as Listener).listener === fn),
+    callHook: (name, ...args) => registry.callHook(name, ...args),
+    hasListeners: name => registry.hasListeners(name),
+  }
+  return view
+}
+
+/**
+ * perf.run() and perf.close() are the host's: a plugin that closed perf in its setup() wrote the
+ * run's report, history and `exit` before any command ran; one that ran a command from setup()
+ * ended startup there and added a command the CLI does not have to the budgets and history. Both
+ * are refused while a plugin's code runs (its setup(), one of its listeners: the registry's `owner`).
+ */
+export function lifecycleRefusal(method: 'run' | 'close'): PerfError {
+  return new PerfError('E_PLUGIN_LIFECYCLE', method === 'run'
+    ? `a plugin cannot call perf.run(): commands are the host CLI's (each is a budget, a history series and ends startup); time the plugin's own work with perf.span(name, fn)`
+    : `a plugin cannot call perf.close(): it ends the host's run (report, budgets, history, the exit hook) and is the host's to do (its adapter closes perf on every path)`)
+}
