@@ -13,7 +13,7 @@ import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { probeCodeVersion, type CodeVersion } from './git.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
-import { legacyFileRecord, moduleRecord, narrowedBy, projectPatterns } from './records.js'
+import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
 
 export interface UnperfReporterOptions {
@@ -65,7 +65,7 @@ export class UnperfReporter {
   onInit(vitest: VitestLike): void {
     this.startedAt = Date.now()
     this.vitest = vitest
-    this.partial = !!vitest.config?.testNamePattern
+    this.partial = filtersTests(vitest.config)
     try {
       this.root = vitest.config?.root ?? process.cwd()
       this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
@@ -80,7 +80,7 @@ export class UnperfReporter {
 
   onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
     this.startedAt = Date.now()
-    this.partial = !!this.vitest?.config?.testNamePattern
+    this.partial = filtersTests(this.vitest?.config)
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
     // watch mode: each rerun may run different code (the first run uses the probe onInit started);
     // a rerun that will not be recorded asks git nothing (a `git diff` on every save)
@@ -94,6 +94,7 @@ export class UnperfReporter {
     let files: TestFileRecord[]
     try {
       files = testModules.map(m => moduleRecord(m, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      if (ranOnly(files, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
@@ -107,6 +108,7 @@ export class UnperfReporter {
     let records: TestFileRecord[]
     try {
       records = files.map(f => legacyFileRecord(f, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      if (ranOnly(records, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
@@ -118,6 +120,7 @@ export class UnperfReporter {
   onWatcherRerun(): void {
     if (this.modernApi) return
     this.startedAt = Date.now()
+    this.partial = filtersTests(this.vitest?.config)
     if (this.recordsNextRun()) this.code = this.probeCode()
   }
 
@@ -195,6 +198,17 @@ export class UnperfReporter {
     const dir = explicitDir ?? config.report.dir
     return { dir, cap: this.options.history ?? config.report.history, checkDirs: explicitDir ? [explicitDir] : reportDirs(config) }
   }
+}
+
+/** `it.only` / `describe.only` in a file: only part of it ran, as with `-t`. */
+function ranOnly(files: readonly TestFileRecord[], root: string): boolean {
+  return files.some(f => mayHaveRunOnly(resolve(root, f.path), f.tests))
+}
+
+/** Runs that pick tests by name or tag time part of each file. */
+function filtersTests(config: VitestLike['config']): boolean {
+  const tags = config?.tagsFilter
+  return !!config?.testNamePattern || (Array.isArray(tags) ? tags.length > 0 : !!tags)
 }
 
 const warned = new Set<string>()
