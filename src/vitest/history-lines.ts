@@ -63,6 +63,12 @@ export interface TestRunEntry {
   /** Only some tests of the files ran (`-t`, `file.ts:12`): file durations of this run are not used. */
   partial?: boolean
   vitest?: string
+  /**
+   * A `vitest --merge-reports` run: its files and tests are the shards' results replayed, with the
+   * durations the shards measured (its own `duration` is the merge's). Readers leave out the files
+   * a shard's own run recorded too (history-replays.ts).
+   */
+  merged?: true
   projects?: TestProjectPatterns[]
   /**
    * Command line options that narrowed the files this run looked for (`--project unit`,

@@ -163,6 +163,7 @@ export class UnperfReporter {
         result,
         ...(this.partial && { partial: true }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
+        ...(!!this.vitest?.config?.mergeReports && { merged: true as const }),
         ...(this.projects && { projects: this.projects }),
         ...(this.narrowedBy && { narrowedBy: this.narrowedBy }),
         files,
