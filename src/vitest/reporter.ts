@@ -11,7 +11,7 @@ import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
-import { probeCodeVersion, type CodeVersion } from './git.js'
+import { codeVersion, probeCode, type CodeProbe } from './git.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
@@ -49,7 +49,9 @@ export class UnperfReporter {
   private projects: TestProjectPatterns[] | undefined
   private narrowedBy: string[] | undefined
   private target: Promise<{ dir: string; cap: number; checkDirs: string[] } | undefined> | undefined
-  private code: Promise<CodeVersion> | undefined
+  private code: Promise<CodeProbe> | undefined
+  /** When the probe of the recorded run started: files changed since were written by the run (git.ts codeVersion). */
+  private writtenSince = Date.now()
   private startedAt = Date.now()
   /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
   private modernApi = false
@@ -132,9 +134,10 @@ export class UnperfReporter {
   }
 
   /** The git probe, once the history dir is known (it is left out of the changes). */
-  private probeCode(): Promise<CodeVersion> {
+  private probeCode(): Promise<CodeProbe> {
+    this.writtenSince = Date.now()
     const target = (this.target ??= this.resolveTarget()).catch(() => undefined)
-    return target.then(t => probeCodeVersion(this.root, process.env, t?.dir))
+    return target.then(t => probeCode(this.root, process.env, t?.dir))
   }
 
   private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
@@ -150,7 +153,8 @@ export class UnperfReporter {
       // user's own and only its mode is open, is made 0700 instead. Looked at on every run (watch)
       const unsafe = dirUnsafeSync(target.checkDirs, true)
       if (unsafe) return warn(`test history not recorded: refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
-      const code = await (this.code ?? this.probeCode())
+      // the files the run wrote itself (tests writing into the project) are not "the code"
+      const code = codeVersion(await (this.code ?? this.probeCode()), this.root, this.writtenSince)
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,
