@@ -92,16 +92,24 @@ export class UnperfReporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, _errors: ReadonlyArray<unknown>, reason: string): Promise<void> {
     this.modernApi = true
-    if (reason !== 'passed' && reason !== 'failed') return // interrupted: partial timings would mislead the shards
+    // `--bail` stopped the run at a failure: recorded (the failure is what `tests flaky` needs; on CI
+    // with --bail no failing run would be seen otherwise) as partial, since the files cut short and
+    // the ones never started would mislead the shards. Any other interruption (a key, Ctrl-C) is not.
+    if (reason !== 'passed' && reason !== 'failed' && reason !== 'interrupted') return
     let files: TestFileRecord[]
+    let bailed = false
     try {
       files = testModules.map(m => moduleRecord(m, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      // vitest tells no bail from a key press: a bail is a run interrupted once `bail` tests failed
+      bailed = reason === 'interrupted' && reachedBail(this.vitest?.config?.bail, files)
+      if (reason === 'interrupted' && !bailed) return
       if (ranOnly(files, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
     }
-    await this.write(files, reason)
+    if (bailed) this.partial = true
+    await this.write(files, bailed ? 'failed' : reason as 'passed' | 'failed', bailed)
   }
 
   /** vitest < 3 (and vitest 3, where onTestRunEnd supersedes it). */
@@ -140,7 +148,7 @@ export class UnperfReporter {
     return target.then(t => probeCode(this.root, process.env, t?.dir))
   }
 
-  private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
+  private async write(files: TestFileRecord[], result: 'passed' | 'failed', bailed = false): Promise<void> {
     const recorded = this.recordsNextRun()
     this.runs++
     if (!recorded) return
@@ -166,6 +174,7 @@ export class UnperfReporter {
         ...(this.shard && { shard: this.shard }),
         result,
         ...(this.partial && { partial: true }),
+        ...(bailed && { bailed: true as const }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
         ...(!!this.vitest?.config?.mergeReports && { merged: true as const }),
         ...(this.projects && { projects: this.projects }),
@@ -208,6 +217,14 @@ export class UnperfReporter {
 /** `it.only` / `describe.only` in a file: only part of it ran, as with `-t`. */
 function ranOnly(files: readonly TestFileRecord[], root: string): boolean {
   return files.some(f => mayHaveRunOnly(resolve(root, f.path), f.tests))
+}
+
+/** `--bail n` and at least n failed tests. */
+function reachedBail(bail: unknown, files: readonly TestFileRecord[]): boolean {
+  if (typeof bail !== 'number' || !(bail > 0)) return false
+  let failed = 0
+  for (const file of files) for (const test of file.tests) if (test[2] === 'f') failed++
+  return failed >= bail
 }
 
 /** Runs that pick tests by name or tag time part of each file. */
