@@ -103,7 +103,7 @@ export class UnperfReporter {
       // vitest tells no bail from a key press: a bail is a run interrupted once `bail` tests failed
       bailed = reason === 'interrupted' && reachedBail(this.vitest?.config?.bail, files)
       if (reason === 'interrupted' && !bailed) return
-      if (ranOnly(files, this.root)) this.partial = true
+      if (!this.partial && ranOnly(files, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
@@ -118,7 +118,7 @@ export class UnperfReporter {
     let records: TestFileRecord[]
     try {
       records = files.map(f => legacyFileRecord(f, this.root)).filter((f): f is TestFileRecord => f !== undefined)
-      if (ranOnly(records, this.root)) this.partial = true
+      if (!this.partial && ranOnly(records, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
