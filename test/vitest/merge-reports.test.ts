@@ -66,7 +66,7 @@ describe('vitest --merge-reports', () => {
     expect(slow.tests.map(t => t.runs)).toEqual(Array(8).fill(1))
     expect([...fileDurations(entries).medians.keys()]).toHaveLength(4)
     expect(findFlaky(entries)).toEqual([])
-  })
+  }, 180_000)
 
   it('a second pipeline of the same commit whose failing test now passes: a flip between two runs, not three', () => {
     const dir = shardedRun('flip', true, { FAIL_B: '1' })
@@ -76,7 +76,7 @@ describe('vitest --merge-reports', () => {
     expect(entries).toHaveLength(4)
     const flaky = findFlaky(entries)
     expect(flaky).toMatchObject([{ file: 'test/b.test.js', name: 'b two', runs: 2, flips: 1, transitions: 1 }])
-  })
+  }, 360_000)
 
   it('when only the merge records (the shard jobs ran the blob reporter alone), its run keeps every file', () => {
     const dir = shardedRun('merge-only', false)
@@ -84,5 +84,5 @@ describe('vitest --merge-reports', () => {
     expect(entries).toHaveLength(1)
     expect(entries[0]!.merged).toBe(true)
     expect(entries[0]!.files.map(f => f.path).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'])
-  })
+  }, 180_000)
 })

@@ -45,7 +45,7 @@ describe('partial runs', () => {
     const entry = recordedRun('whole', {})
     expect(entry.partial).toBeUndefined()
     expect([...fileDurations([entry]).medians.keys()].sort()).toEqual(['test/a.test.js', 'test/b.test.js'])
-  })
+  }, 120_000)
 
   it('a file with it.only makes the run partial: the skipped tests do not make its duration look like the whole file\'s', () => {
     const entry = recordedRun('it-only', { 'test/a.test.js': `import { it } from 'vitest'\nit('one', () => {})\nit.only('two', () => {})\n` })
@@ -53,24 +53,24 @@ describe('partial runs', () => {
     expect(entry.partial).toBe(true)
     expect(fileDurations([entry]).medians.size).toBe(0)
     expect(findSlow([entry]).files).toEqual([])
-  })
+  }, 120_000)
 
   it('describe.only makes the run partial too', () => {
     const entry = recordedRun('describe-only', {
       'test/a.test.js': `import { describe, it } from 'vitest'\nit('outside', () => {})\ndescribe.only('focused', () => { it('inside', () => {}) })\n`,
     })
     expect(entry.partial).toBe(true)
-  })
+  }, 120_000)
 
   it('an it.skip alone does not: the file ran whole', () => {
     const entry = recordedRun('it-skip', { 'test/a.test.js': `import { it } from 'vitest'\nit('one', () => {})\nit.skip('two', () => {})\n` })
     expect(entry.partial).toBeUndefined()
-  })
+  }, 120_000)
 
   it('-t (a test name pattern) and --tags-filter make the run partial', () => {
     expect(recordedRun('name-pattern', {}, ['-t', 'one']).partial).toBe(true)
     const tagged = recordedRun('tags', { 'test/a.test.js': `import { it } from 'vitest'\nit('one', { tags: ['db'] }, () => {})\nit('two', () => {})\n` }, ['--tags-filter', 'db'])
     expect(tagged.files.find(f => f.path === 'test/a.test.js')!.tests.map(t => t[2])).toEqual(['p', 's'])
     expect(tagged.partial).toBe(true)
-  })
+  }, 120_000)
 })
