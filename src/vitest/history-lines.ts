@@ -60,9 +60,17 @@ export interface TestRunEntry {
   /** vitest's own `--shard`, e.g. '1/4'. */
   shard?: string
   result: 'passed' | 'failed'
-  /** Only some tests of the files ran (`-t`, `file.ts:12`): file durations of this run are not used. */
+  /** Only some tests of the files ran (`-t`, `file.ts:12`, `it.only`, `--bail`): file durations of this run are not used. */
   partial?: boolean
+  /** `--bail` stopped the run at a failure (then also `partial`, `result: 'failed'`). */
+  bailed?: true
   vitest?: string
+  /**
+   * A `vitest --merge-reports` run: its files and tests are the shards' results replayed, with the
+   * durations the shards measured (its own `duration` is the merge's). Readers leave out the files
+   * a shard's own run recorded too (history-replays.ts).
+   */
+  merged?: true
   projects?: TestProjectPatterns[]
   /**
    * Command line options that narrowed the files this run looked for (`--project unit`,

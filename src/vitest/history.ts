@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
+import { withoutReplays } from './history-replays.js'
 
 export {
   newRunId, testsHistoryPath, type TestFileRecord, type TestProjectPatterns, type TestRunEntry, type TestSample, type TestStateCode,
@@ -22,7 +23,11 @@ export interface ReadHistoryResult {
   skipped: number
 }
 
-/** Reads the last `limit` valid runs (all when omitted). A missing file is an empty history. */
+/**
+ * Reads the last `limit` valid runs (all when omitted). A missing file is an empty history. The
+ * files a `vitest --merge-reports` run replayed from shard runs recorded too are left out of it
+ * (each file run counts once; a merged run left without files is left out).
+ */
 export function readTestHistory(dir: string, limit?: number): ReadHistoryResult {
   let text: string
   try {
@@ -31,6 +36,8 @@ export function readTestHistory(dir: string, limit?: number): ReadHistoryResult 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0 }
     throw error
   }
-  const { entries, skipped } = parseHistoryLines(text)
+  const parsed = parseHistoryLines(text)
+  const entries = withoutReplays(parsed.entries)
+  const skipped = parsed.skipped
   return { entries: limit !== undefined && entries.length > limit ? entries.slice(-limit) : entries, skipped }
 }

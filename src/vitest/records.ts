@@ -2,6 +2,7 @@
  * What the reporter records, read from vitest's objects: a file's TestFileRecord from a test module
  * (vitest 3 and 4) or from a runner task (onFinished, older vitest), and the projects' patterns.
  */
+import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import type { TestFileRecord, TestProjectPatterns, TestSample, TestStateCode } from './history.js'
 import type { RunnerTaskLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
@@ -83,6 +84,25 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
     ...(failedSuites.length > 0 && { failedSuites }),
   }
 }
+
+/**
+ * The file may hold an `it.only` / `describe.only`: vitest then runs only those tests of the file
+ * and skips the rest, so the file's duration times a part of it, as with `-t`. vitest erases the
+ * `only` (the focused tests end up `run`, the others `skip`, as an `it.skip` does), so a file
+ * with both skipped and run tests is read for `.only`: rarely more than a few files, and a `.only`
+ * in a comment only costs this run's file durations. A file whose tests all ran is timed whole.
+ */
+export function mayHaveRunOnly(path: string, tests: readonly TestSample[]): boolean {
+  if (!tests.some(t => t[2] === 's') || !tests.some(t => t[2] !== 's')) return false
+  try {
+    return ONLY.test(readFileSync(path, 'utf8'))
+  } catch {
+    return false // gone meanwhile: nothing to say
+  }
+}
+
+/** `.only` as vitest's API spells it: `it.only(`, `describe.only(`, `test.only.each`, `describe.concurrent.only(` */
+const ONLY = /\.only\s*[.(`]/
 
 export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRecord | undefined {
   const state = file.result?.state === 'pass' ? 'passed' : file.result?.state === 'fail' ? 'failed' : undefined

@@ -11,9 +11,9 @@ import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
-import { probeCodeVersion, type CodeVersion } from './git.js'
+import { codeVersion, probeCode, type CodeProbe } from './git.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
-import { legacyFileRecord, moduleRecord, narrowedBy, projectPatterns } from './records.js'
+import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
 
 export interface UnperfReporterOptions {
@@ -49,7 +49,9 @@ export class UnperfReporter {
   private projects: TestProjectPatterns[] | undefined
   private narrowedBy: string[] | undefined
   private target: Promise<{ dir: string; cap: number; checkDirs: string[] } | undefined> | undefined
-  private code: Promise<CodeVersion> | undefined
+  private code: Promise<CodeProbe> | undefined
+  /** When the probe of the recorded run started: files changed since were written by the run (git.ts codeVersion). */
+  private writtenSince = Date.now()
   private startedAt = Date.now()
   /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
   private modernApi = false
@@ -65,7 +67,7 @@ export class UnperfReporter {
   onInit(vitest: VitestLike): void {
     this.startedAt = Date.now()
     this.vitest = vitest
-    this.partial = !!vitest.config?.testNamePattern
+    this.partial = filtersTests(vitest.config)
     try {
       this.root = vitest.config?.root ?? process.cwd()
       this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
@@ -80,7 +82,7 @@ export class UnperfReporter {
 
   onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
     this.startedAt = Date.now()
-    this.partial = !!this.vitest?.config?.testNamePattern
+    this.partial = filtersTests(this.vitest?.config)
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
     // watch mode: each rerun may run different code (the first run uses the probe onInit started);
     // a rerun that will not be recorded asks git nothing (a `git diff` on every save)
@@ -90,15 +92,24 @@ export class UnperfReporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, _errors: ReadonlyArray<unknown>, reason: string): Promise<void> {
     this.modernApi = true
-    if (reason !== 'passed' && reason !== 'failed') return // interrupted: partial timings would mislead the shards
+    // `--bail` stopped the run at a failure: recorded (the failure is what `tests flaky` needs; on CI
+    // with --bail no failing run would be seen otherwise) as partial, since the files cut short and
+    // the ones never started would mislead the shards. Any other interruption (a key, Ctrl-C) is not.
+    if (reason !== 'passed' && reason !== 'failed' && reason !== 'interrupted') return
     let files: TestFileRecord[]
+    let bailed = false
     try {
       files = testModules.map(m => moduleRecord(m, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      // vitest tells no bail from a key press: a bail is a run interrupted once `bail` tests failed
+      bailed = reason === 'interrupted' && reachedBail(this.vitest?.config?.bail, files)
+      if (reason === 'interrupted' && !bailed) return
+      if (!this.partial && ranOnly(files, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
     }
-    await this.write(files, reason)
+    if (bailed) this.partial = true
+    await this.write(files, bailed ? 'failed' : reason as 'passed' | 'failed', bailed)
   }
 
   /** vitest < 3 (and vitest 3, where onTestRunEnd supersedes it). */
@@ -107,6 +118,7 @@ export class UnperfReporter {
     let records: TestFileRecord[]
     try {
       records = files.map(f => legacyFileRecord(f, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      if (!this.partial && ranOnly(records, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
@@ -118,6 +130,7 @@ export class UnperfReporter {
   onWatcherRerun(): void {
     if (this.modernApi) return
     this.startedAt = Date.now()
+    this.partial = filtersTests(this.vitest?.config)
     if (this.recordsNextRun()) this.code = this.probeCode()
   }
 
@@ -129,12 +142,13 @@ export class UnperfReporter {
   }
 
   /** The git probe, once the history dir is known (it is left out of the changes). */
-  private probeCode(): Promise<CodeVersion> {
+  private probeCode(): Promise<CodeProbe> {
+    this.writtenSince = Date.now()
     const target = (this.target ??= this.resolveTarget()).catch(() => undefined)
-    return target.then(t => probeCodeVersion(this.root, process.env, t?.dir))
+    return target.then(t => probeCode(this.root, process.env, t?.dir))
   }
 
-  private async write(files: TestFileRecord[], result: 'passed' | 'failed'): Promise<void> {
+  private async write(files: TestFileRecord[], result: 'passed' | 'failed', bailed = false): Promise<void> {
     const recorded = this.recordsNextRun()
     this.runs++
     if (!recorded) return
@@ -147,7 +161,8 @@ export class UnperfReporter {
       // user's own and only its mode is open, is made 0700 instead. Looked at on every run (watch)
       const unsafe = dirUnsafeSync(target.checkDirs, true)
       if (unsafe) return warn(`test history not recorded: refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
-      const code = await (this.code ?? this.probeCode())
+      // the files the run wrote itself (tests writing into the project) are not "the code"
+      const code = codeVersion(await (this.code ?? this.probeCode()), this.root, this.writtenSince)
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,
@@ -159,7 +174,9 @@ export class UnperfReporter {
         ...(this.shard && { shard: this.shard }),
         result,
         ...(this.partial && { partial: true }),
+        ...(bailed && { bailed: true as const }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
+        ...(!!this.vitest?.config?.mergeReports && { merged: true as const }),
         ...(this.projects && { projects: this.projects }),
         ...(this.narrowedBy && { narrowedBy: this.narrowedBy }),
         files,
@@ -195,6 +212,25 @@ export class UnperfReporter {
     const dir = explicitDir ?? config.report.dir
     return { dir, cap: this.options.history ?? config.report.history, checkDirs: explicitDir ? [explicitDir] : reportDirs(config) }
   }
+}
+
+/** `it.only` / `describe.only` in a file: only part of it ran, as with `-t`. */
+function ranOnly(files: readonly TestFileRecord[], root: string): boolean {
+  return files.some(f => mayHaveRunOnly(resolve(root, f.path), f.tests))
+}
+
+/** `--bail n` and at least n failed tests. */
+function reachedBail(bail: unknown, files: readonly TestFileRecord[]): boolean {
+  if (typeof bail !== 'number' || !(bail > 0)) return false
+  let failed = 0
+  for (const file of files) for (const test of file.tests) if (test[2] === 'f') failed++
+  return failed >= bail
+}
+
+/** Runs that pick tests by name or tag time part of each file. */
+function filtersTests(config: VitestLike['config']): boolean {
+  const tags = config?.tagsFilter
+  return !!config?.testNamePattern || (Array.isArray(tags) ? tags.length > 0 : !!tags)
 }
 
 const warned = new Set<string>()

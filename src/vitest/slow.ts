@@ -51,6 +51,12 @@ export interface SlowResult {
   files: SlowItem[]
   /** Tests and files that got slower, largest ratio first. */
   slower: Slowdown[]
+  /**
+   * The most runs any file or test was timed in: "got slower" needs `recent + minBaseline` (8) of
+   * them. Not the number of recorded runs: a CI split into shards records one run per shard job,
+   * each timing a file only in the job that ran it.
+   */
+  mostRuns: number
 }
 
 /** Over the given runs (oldest first). Skipped tests and files skipped as a whole are left out. */
@@ -75,7 +81,9 @@ export function findSlow(entries: readonly TestRunEntry[], options: FindSlowOpti
     }
   }
   const slower: Slowdown[] = []
+  let mostRuns = 0
   for (const series of [...files.values(), ...tests.values()]) {
+    mostRuns = Math.max(mostRuns, series.samples.length)
     const s = judge(series.samples, recent, minBaseline, minDeltaMs)
     if (s) slower.push({ ...item(series), ...s })
   }
@@ -83,6 +91,7 @@ export function findSlow(entries: readonly TestRunEntry[], options: FindSlowOpti
     tests: slowest(tests, top),
     files: slowest(files, top),
     slower: slower.sort((a, b) => b.ratio - a.ratio || b.current - b.baseline - (a.current - a.baseline) || order(a, b)),
+    mostRuns,
   }
 }
 

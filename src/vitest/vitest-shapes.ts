@@ -6,7 +6,7 @@ export interface VitestLike {
   version?: unknown
   /** vitest's own command line options (internal to vitest 3 and 4: read defensively). */
   _cliOptions?: { dir?: unknown }
-  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; watch?: boolean; project?: string | string[]; cliExclude?: string[] | null }
+  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; tagsFilter?: unknown; mergeReports?: unknown; bail?: unknown; watch?: boolean; project?: string | string[]; cliExclude?: string[] | null }
   projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
 }
 

@@ -3,7 +3,7 @@
  * judged nor a reference for the regression rule, `budgets.regressions: false` turns it off, and
  * a bad `--last` is a usage error.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { encodeLine, type HistoryEntry } from '../../src/runtime/report/history.js'
@@ -38,6 +38,27 @@ describe('unperf report verdicts', () => {
     expect(unperf(few, 'report').stdout).toMatch(/build +2 +\S+ ms +10\.0 ms +– +ok/)
     const enough = project(`export default { report: { console: false, dir: '.perf' } }`, [[100, 'ok'], [100, 'ok'], [50, 'ok'], [50, 'ok']])
     expect(unperf(enough, 'report').stdout).toMatch(/build +4 .* -50 % +ok/)
+  })
+
+  it('cold first runs do not make the trend read -90 % beside a regression: they are left out of it and named; text, --json and --html say the same', () => {
+    // two cold starts (3 s), warm runs at ~200 ms, then a real regression (400 ms)
+    const runs: [number, 'ok' | 'error'][] = [[3000, 'ok'], [3000, 'ok'], [200, 'ok'], [201, 'ok'], [199, 'ok'], [202, 'ok'], [198, 'ok'], [400, 'ok']]
+    const dir = project(`export default { report: { console: false, dir: '.perf' } }`, runs)
+    const row = unperf(dir, 'report', '--json').json().commands[0]
+    expect(row).toMatchObject({ regression: true, coldRuns: 2, trendRuns: 6, baseline: 201, threshold: expect.any(Number) })
+    expect(row.trend).toBeCloseTo(202 / 200 - 1, 5) // the warm runs' halves: [200, 201, 199] and [202, 198, 400]
+    expect(row.change).toBeCloseTo(400 / 201 - 1, 5)
+    const text = unperf(dir, 'report').stdout
+    expect(text).toMatch(/build +8 .* \+1 % +regression \(\+99 % vs 201 ms\)/)
+    expect(text).toContain('trend of build: its first 2 runs left out (cold starts')
+    const html = unperf(dir, 'report', '--html', 'r.html')
+    expect(html.code, html.stderr).toBe(0)
+    const page = readFileSync(join(dir, 'r.html'), 'utf8')
+    expect(page).toContain('<td>+1 %</td><td class="bad">regression (+99 % vs 201 ms)</td>')
+    expect(page).toContain('trend of build: its first 2 runs left out')
+    // slow from the start and for longer than a few runs (the code got faster): a trend, not cold starts
+    const faster = project(`export default { report: { console: false, dir: '.perf' } }`, [...Array(8).fill([400, 'ok']), ...Array(8).fill([200, 'ok'])])
+    expect(unperf(faster, 'report', '--json').json().commands[0]).toMatchObject({ coldRuns: 0, trendRuns: 16, trend: -0.5, regression: false })
   })
 
   it('a slow run that failed is not a regression: it is shown as failed, like the run judged it', () => {

@@ -25,3 +25,23 @@ it('says 1 run, 1 corrupt line, 1 file (and 2 runs, 2 files)', () => {
   const two = shard()
   expect(two.stderr).toMatch(/\(2 runs of history, 1 corrupt line skipped\)/)
 })
+
+it('the shards\' lines stay aligned from 10 shards on (shard 9: and shard 10:)', () => {
+  const dir = tempDir('unperf-shard-align-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shard-align', version: '1.0.0', type: 'module' }))
+  mkdirSync(join(dir, 'test'))
+  const durations: Record<string, number> = {}
+  for (let i = 1; i <= 12; i++) {
+    writeFileSync(join(dir, 'test', `f${i}.test.ts`), '')
+    durations[`test/f${i}.test.ts`] = 10 * i
+  }
+  appendTestRun(join(dir, '.unperf'), run(durations), { cap: 100 })
+  const r = spawnSync(process.execPath, [bin, 'shard', '--total', '12', '--index', '10', '--dir', '.unperf'], { cwd: dir, encoding: 'utf8' })
+  expect(r.status, r.stderr).toBe(0)
+  const lines = r.stderr.split('\n').filter(l => / shard \d+:/.test(l))
+  expect(lines).toHaveLength(12)
+  // every line's duration ends in the same column
+  expect(new Set(lines.map(l => l.indexOf(' ms')))).toEqual(new Set([lines[0]!.indexOf(' ms')]))
+  expect(lines[9]).toMatch(/^ {2}> shard 10: +[\d.]+ ms {2}1 file$/)
+  expect(lines[0]).toMatch(/^ {4}shard 1: {2}/)
+})

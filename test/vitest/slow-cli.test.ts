@@ -40,3 +40,18 @@ it('prints what got slower as aligned columns: baseline → current, ratio, test
     '     100 ms →    150 ms    1.50×  test/cache.test.ts > evicts least recently used',
   ])
 }, 60_000)
+
+it('a CI split into 4 shards records 4 runs a pipeline, each timing a file once: "got slower" counts a file\'s runs, not the lines', async () => {
+  const dir = join(project, 'history-shards')
+  for (let pipeline = 0; pipeline < 2; pipeline++) {
+    for (let shard = 1; shard <= 4; shard++) {
+      appendTestRun(dir, run([file(`test/s${shard}.test.ts`, [['works', 100 + pipeline * 50, 'p', 0]])], { shard: `${shard}/4` }), { cap: 100 })
+    }
+  }
+  const cli = await bundleCommand(project, 'tests')
+  const r = runNode(project, cli, ['slow', '--dir', dir])
+  expect(r.status, r.stderr).toBe(0)
+  expect(r.stdout).toContain('got slower: needs a file or test timed in 8 runs to judge (the last 3 against at least 5 before); the most so far: 2')
+  expect(r.stdout).not.toContain('none got slower')
+  expect(JSON.parse(runNode(project, cli, ['slow', '--dir', dir, '--json']).stdout)).toMatchObject({ runs: 8, mostRuns: 2, slower: [] })
+}, 60_000)

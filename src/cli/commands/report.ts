@@ -15,9 +15,18 @@ import { configArgs, dim, green, plural, printJson, red, table } from '../_ui.js
  * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
  * regression rule over the successful runs only (a run that failed is neither judged nor a
  * reference), the latest successful run against the REGRESSION_WINDOW before it.
+ *
+ * The trend (the later half's median over the earlier half's) leaves out cold first runs: the first
+ * few runs (at most COLD_MAX, and at most a quarter of them) above the regression threshold of the
+ * runs after them, as a first run after an install or a cache wipe is. Counted in, they made the
+ * earlier half slow, and a trend of −90 % could stand beside a "regression" verdict. The verdict
+ * comes with its own numbers (`baseline`, `change`): a long-run trend and the latest run's verdict
+ * may still differ, but each says what it compares.
  */
 /** The trend is the later half's median over the earlier half's: it needs this many runs (fewer show –). */
 const TREND_MIN_RUNS = 4
+/** Leading runs the trend may leave out as cold starts. */
+const COLD_MAX = 3
 
 export function summarize(history: HistoryEntry[], last = 10, regressions = true) {
   const names = [...new Set(history.flatMap(h => h.commands.map(c => c.name)))]
@@ -27,14 +36,52 @@ export function summarize(history: HistoryEntry[], last = 10, regressions = true
     const durations = ok.length > 0 ? ok : runs.map(r => r.duration)
     const latestRun = runs[runs.length - 1]!
     const prior = ok.slice(0, -1).slice(-REGRESSION_WINDOW)
-    const regression = regressions && latestRun.status === 'ok' && prior.length >= MIN_HISTORY_FOR_REGRESSION && latestRun.duration > regressionThreshold(prior).threshold
-    const half = Math.floor(durations.length / 2)
-    const trend = durations.length >= TREND_MIN_RUNS ? median(durations.slice(half)) / median(durations.slice(0, half)) - 1 : 0
+    const judged = latestRun.status === 'ok' && prior.length >= MIN_HISTORY_FOR_REGRESSION ? regressionThreshold(prior) : undefined
+    const regression = regressions && judged !== undefined && latestRun.duration > judged.threshold
+    const coldRuns = coldStarts(durations)
+    const warm = durations.slice(coldRuns)
+    const half = Math.floor(warm.length / 2)
+    const trend = warm.length >= TREND_MIN_RUNS ? median(warm.slice(half)) / median(warm.slice(0, half)) - 1 : 0
     return {
       command: name, runs: runs.length, failed: runs.length - ok.length, median: median(durations), latest: latestRun.duration,
-      status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }), trend, trendRuns: durations.length, regression, recent: runs.slice(-last),
+      status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }),
+      trend, trendRuns: warm.length, coldRuns, regression,
+      // what the verdict compared: the latest run against the median of the runs before it (null: not judged)
+      baseline: judged?.median ?? null, change: judged && judged.median > 0 ? latestRun.duration / judged.median - 1 : null, threshold: judged?.threshold ?? null,
+      recent: runs.slice(-last),
     }
   })
+}
+
+/** How many of the first runs are cold starts: slower than the regression threshold of the runs after them. */
+function coldStarts(durations: number[]): number {
+  const max = Math.min(COLD_MAX, Math.floor(durations.length / 4))
+  if (max === 0) return 0
+  const { threshold } = regressionThreshold(durations.slice(max))
+  let cold = 0
+  while (cold < max && durations[cold]! > threshold) cold++
+  // still slow after them: a level the history started at (code made faster since), not cold starts
+  return cold === max && durations[max]! > threshold ? 0 : cold
+}
+
+type Summary = ReturnType<typeof summarize>[number]
+
+/** The trend cell: `+3 %`, `–` with too few runs. */
+function trendText(s: Summary): string {
+  return s.trendRuns < TREND_MIN_RUNS ? '–' : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`
+}
+
+/** The verdict cell: `ok`, `failed`, `regression (+45 % vs 210 ms)`. */
+function verdictText(s: Summary): string {
+  if (s.status !== 'ok') return 'failed'
+  if (!s.regression) return 'ok'
+  return s.change === null ? 'regression' : `regression (${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(0)} % vs ${formatDuration(s.baseline!)})`
+}
+
+/** What a reader needs to square the trend with the verdict: the cold first runs left out of it. */
+function trendNotes(summary: Summary[]): string[] {
+  return summary.filter(s => s.coldRuns > 0 && s.trendRuns >= TREND_MIN_RUNS).map(s =>
+    `trend of ${s.command}: its first ${plural(s.coldRuns, 'run')} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`)
 }
 
 /** A history line's `error` as unperf writes it (a line from elsewhere, a shared history, may hold anything). */
@@ -66,15 +113,16 @@ export default defineCommand({
     console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
-      s.trendRuns < TREND_MIN_RUNS ? dim('–') : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`,
-      s.status !== 'ok' ? red('failed') : s.regression ? red('regression') : green('ok'),
+      s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),
+      s.status !== 'ok' || s.regression ? red(verdictText(s)) : green(verdictText(s)),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
+    for (const note of trendNotes(summary)) console.log(dim(note))
     // what the latest run of a failed command ended with (history lines of older versions have no error)
     for (const s of summary) if (s.error) console.log(`${red('✖')} ${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)
   },
 })
 
-function renderHtml(name: string, history: HistoryEntry[], summary: ReturnType<typeof summarize>, last: ReturnType<typeof readLastReport>): string {
+function renderHtml(name: string, history: HistoryEntry[], summary: Summary[], last: ReturnType<typeof readLastReport>): string {
   const uplotJs = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')
   const uplotCss = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')
   const data = {
@@ -84,15 +132,15 @@ function renderHtml(name: string, history: HistoryEntry[], summary: ReturnType<t
     budgets: last?.budgets ?? [],
   }
   const esc = (s: string) => s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-  const rows = summary.map(s => `<tr><td>${esc(s.command)}</td><td>${s.runs}</td><td>${esc(formatDuration(s.median))}</td><td>${esc(formatDuration(s.latest))}</td><td class="${s.regression || s.status !== 'ok' ? 'bad' : 'ok'}">${s.status !== 'ok' ? 'failed' : s.regression ? 'regression' : 'ok'}</td></tr>`).join('')
+  const rows = summary.map(s => `<tr><td>${esc(s.command)}</td><td>${s.runs}</td><td>${esc(formatDuration(s.median))}</td><td>${esc(formatDuration(s.latest))}</td><td>${esc(trendText(s))}</td><td class="${s.regression || s.status !== 'ok' ? 'bad' : 'ok'}">${esc(verdictText(s))}</td></tr>`).join('')
   const budgets = (last?.budgets ?? []).map(b => `<tr><td>${esc(b.budget)}</td><td class="${b.status === 'fail' ? 'bad' : 'ok'}">${b.status}</td><td>${esc(b.message)}</td></tr>`).join('')
   return `<!doctype html><html><head><meta charset="utf-8"><title>unperf report · ${esc(name)}</title>
 <style>${uplotCss}
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
-.chart{margin:8px 0}</style></head><body>
+.chart{margin:8px 0}.note{color:#666;font-size:12px}</style></head><body>
 <h1>unperf report · ${esc(name)}</h1><p>${plural(history.length, 'run')}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
-<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>verdict</th></tr>${rows}</table>
+<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows}</table>${trendNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>
 <h2>Command durations over time</h2><div id="durations" class="chart"></div>

@@ -62,7 +62,8 @@ export default defineCommand({
     const lines = [
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${plural(files.length, 'file')}, expected ${formatDuration(shard.expected)}`
       + ` (${plural(history.entries.length, 'run')} of history${history.skipped > 0 ? `, ${plural(history.skipped, 'corrupt line')} skipped` : ''}${plan.unknown.length > 0 ? `, ${plural(plan.unknown.length, 'file')} without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
-      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} shard ${s.index}: ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
+      // `shard 9:` and `shard 10:` end in one column, so the durations line up from 10 shards on
+      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} ${`shard ${s.index}:`.padEnd(`shard ${total}:`.length)} ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
     if (narrowedBy) lines.push(`  every recorded run was narrowed on the command line (${narrowedBy.join(', ')}): only the files those runs looked for are planned; run vitest once without these options, or pass globs`)

@@ -99,7 +99,8 @@ const slow = defineCommand({
     for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
     lines.push('slowest tests:')
     for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
-    if (history.entries.length < 8) lines.push(`got slower: needs 8 recorded runs to judge (the last 3 against at least 5 before), ${history.entries.length} so far`)
+    // judged per file and test: with shard runs, each run times a file only in the shard that ran it
+    if (result.mostRuns < 8) lines.push(`got slower: needs a file or test timed in 8 runs to judge (the last 3 against at least 5 before); the most so far: ${result.mostRuns}`)
     else if (result.slower.length === 0) lines.push('none got slower (median of the last 3 runs vs the runs before)')
     else {
       lines.push('got slower (median of the last 3 runs vs the runs before):')

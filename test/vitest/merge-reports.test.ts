@@ -1,0 +1,88 @@
+/**
+ * `vitest --merge-reports` replays the shards' results: with the unperf reporter in the shard jobs
+ * and in the merge, every test was counted twice (the shard's run and the merge's). Real vitest 4
+ * runs: two blob shards, then the merge, into one history.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { parseHistoryLines } from '../../src/vitest/history-lines.js'
+import { readTestHistory, testsHistoryPath } from '../../src/vitest/history.js'
+import { findFlaky } from '../../src/vitest/flaky.js'
+import { fileDurations } from '../../src/vitest/shard.js'
+import { findSlow } from '../../src/vitest/slow.js'
+import { bundle, runVitest, tempProject } from './_project.js'
+
+// the shard jobs write blobs (and, with UNPERF=1, record their run too); the merge job records its run
+const CONFIG = `import { join } from 'node:path'
+const unperf = [join(import.meta.dirname, 'reporter.mjs'), { dir: process.env.HISTORY_DIR, history: 20 }]
+export default {
+  test: {
+    include: ['test/**/*.test.js'],
+    reporters: process.env.MODE === 'shard'
+      ? ['blob', ...(process.env.UNPERF === '1' ? [unperf] : [])]
+      : ['default', unperf],
+  },
+}
+`
+const FILES = Object.fromEntries(['a', 'b', 'c', 'd'].map(n => [`test/${n}.test.js`,
+  `import { it } from 'vitest'\nit('${n} one', () => {})\nit('${n} two', () => { if (process.env.FAIL_${n.toUpperCase()} === '1') throw new Error('no') })\n`]))
+const SHA = 'c'.repeat(40)
+
+let project: string
+beforeAll(async () => {
+  project = tempProject({ 'vitest.config.mjs': CONFIG, ...FILES })
+  await bundle(join(project, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
+}, 60_000)
+
+/** Two shard jobs (blob reports in `blobs`), then the merge; returns the history dir. */
+function shardedRun(name: string, shardsRecord: boolean, env: Record<string, string> = {}): string {
+  const dir = join(project, `history-${name}`)
+  const blobs = join(project, `blobs-${name}`)
+  const common = { HISTORY_DIR: dir, GITHUB_SHA: SHA, ...env }
+  for (const index of [1, 2]) {
+    const r = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'shard', UNPERF: shardsRecord ? '1' : '0' },
+      [`--shard=${index}/2`, '--outputFile.blob', join(blobs, `blob-${index}.json`)])
+    expect(r.stderr).not.toContain('[unperf]')
+  }
+  const merge = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'merge' }, ['--merge-reports', blobs])
+  expect(merge.stdout + merge.stderr).toContain('Test Files')
+  expect(merge.stderr).not.toContain('[unperf]')
+  return dir
+}
+
+describe('vitest --merge-reports', () => {
+  it('with the reporter in the shard jobs and in the merge, each file run counts once', () => {
+    const dir = shardedRun('both', true, { FAIL_B: '1' })
+    const raw = parseHistoryLines(readFileSync(testsHistoryPath(dir), 'utf8')).entries
+    expect(raw.map(e => e.merged ?? false)).toEqual([false, false, true])
+    expect(raw[2]!.files).toHaveLength(4) // the merge replays every shard's files
+
+    const { entries } = readTestHistory(dir)
+    expect(entries.map(e => e.shard)).toEqual(['1/2', '2/2'])
+    expect(entries.flatMap(e => e.files.map(f => f.path)).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'])
+    const slow = findSlow(entries, { top: 10 })
+    expect(slow.files.map(f => f.runs)).toEqual([1, 1, 1, 1])
+    expect(slow.tests.map(t => t.runs)).toEqual(Array(8).fill(1))
+    expect([...fileDurations(entries).medians.keys()]).toHaveLength(4)
+    expect(findFlaky(entries)).toEqual([])
+  }, 180_000)
+
+  it('a second pipeline of the same commit whose failing test now passes: a flip between two runs, not three', () => {
+    const dir = shardedRun('flip', true, { FAIL_B: '1' })
+    const again = shardedRun('flip', true)
+    expect(again).toBe(dir)
+    const { entries } = readTestHistory(dir)
+    expect(entries).toHaveLength(4)
+    const flaky = findFlaky(entries)
+    expect(flaky).toMatchObject([{ file: 'test/b.test.js', name: 'b two', runs: 2, flips: 1, transitions: 1 }])
+  }, 360_000)
+
+  it('when only the merge records (the shard jobs ran the blob reporter alone), its run keeps every file', () => {
+    const dir = shardedRun('merge-only', false)
+    const { entries } = readTestHistory(dir)
+    expect(entries).toHaveLength(1)
+    expect(entries[0]!.merged).toBe(true)
+    expect(entries[0]!.files.map(f => f.path).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'])
+  }, 180_000)
+})
