@@ -26,6 +26,10 @@ interface Session {
   restart(): void
   /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
   runMainCloses: boolean
+  /** A command of this run threw. */
+  failed: boolean
+  /** The 0 a successful run set as process.exitCode (the host had none): a later run starts without it. */
+  zeroSet: boolean
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -69,7 +73,11 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     },
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
+      if (session.zeroSet && process.exitCode === 0) process.exitCode = undefined
+      session.zeroSet = session.failed = false
     },
+    failed: false,
+    zeroSet: false,
     runMainCloses: false,
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
@@ -170,7 +178,12 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       // `--no-cache` before the subcommand too (citty parses a command's own arguments only)
       if (addsNoCache && ctx.args.cache === undefined) (ctx.args as Record<string, unknown>).cache = !hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))
       const commandName = name || (await _rootName(cmd))
-      return perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
+      try {
+        return await perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
+      } catch (error) {
+        session.failed = true
+        throw error
+      }
     }
   }
   if (isRoot) {
@@ -187,7 +200,15 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       try {
         if (typeof cleanup === 'function') await cleanup(ctx)
       } finally {
-        if (!session.runMainCloses) await session.close()
+        if (!session.runMainCloses) {
+          // citty's own runMain (or runCommand): a success exits 0 unless the host set a code, and
+          // the report records it (the exit listener corrects what differs: an error's exit 1)
+          if (!session.failed && process.exitCode === undefined) {
+            process.exitCode = 0
+            session.zeroSet = true
+          }
+          await session.close()
+        }
       }
     }
   }

@@ -24,6 +24,7 @@ import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
 import { warnReportWriteFailed } from '../unwritable-warning.js'
+import { rememberHistoryRun } from './exit-code.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -163,6 +164,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
     if (files.trace) writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
     appendHistory(config, entry, local)
+    rememberHistoryRun(report, entry.runId)
     return entry
   } catch (error) {
     // a read-only file system (Node's recursive mkdir says ENOENT) or a dir not ours: said as such
