@@ -53,10 +53,12 @@ export function hasNoCacheFlag(argv: readonly string[]): boolean {
   return false
 }
 
-/** Create the run's perf instance (or adopt `options.perf`); `--no-cache` switches the cache off. */
-export async function startPerf(options: PerfAdapterOptions, argv: readonly string[]): Promise<Perf> {
+/**
+ * Create the run's perf instance (or adopt `options.perf`); `noCache` (the host's `--no-cache`)
+ * switches the cache off.
+ */
+export async function startPerf(options: PerfAdapterOptions, noCache: boolean): Promise<Perf> {
   if (options.perf) return options.perf
-  const noCache = hasNoCacheFlag(argv)
   return createPerf({
     rootDir: options.rootDir ?? hostRootDir(),
     cwd: options.cwd,

@@ -8,7 +8,7 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -85,7 +85,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     userArgs = argv
     const hostOverride = _installExitOverride(program)
     try {
-      perf = await startPerf(options, argv)
+      perf = await startPerf(options, _parsesNoCache(program, argv))
     } catch (error) {
       if (!hostOverride) exitOnConfigError(error) // printed, exit 2; a host with exitOverride() gets it
       throw error
@@ -149,6 +149,33 @@ function _argsAfterPath(args: string[], cmd: Command): string[] {
     at = i
   }
   return args.slice(at + 1)
+}
+
+/**
+ * Whether commander will take `--no-cache` among these arguments as the program's own option,
+ * known before it parses them (perf, and whether its cache is on, comes first). A `--no-cache` the
+ * program does not take belongs to someone else and leaves the cache on: after `--`, after the
+ * subcommand's name with `enablePositionalOptions()` (where a subcommand with `passThroughOptions()`
+ * or `allowUnknownOption()` hands it to the tool it runs: `cli run node x --no-cache`), or the value
+ * of an option (`--name --no-cache`). The program's own `parseOptions()` answers, run on a stand-in
+ * whose option events are only counted, so the program's values stay untouched.
+ */
+function _parsesNoCache(program: Command, args: string[]): boolean {
+  let noCache = false
+  const probe = Object.create(program) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
+  probe.emit = (event: string) => {
+    if (event === 'option:no-cache') noCache = true
+    else if (event === 'option:cache') noCache = false
+    return true
+  }
+  // the real parse reports it
+  probe.optionMissingArgument = () => {}
+  try {
+    probe.parseOptions(args)
+  } catch {
+    return hasNoCacheFlag(args)
+  }
+  return noCache
 }
 
 /** The user arguments parseAsync will see (for `--no-cache` before perf exists). */
