@@ -18,7 +18,7 @@ import { writeOwnStderr } from './own-stderr.js'
 import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { readNewestHistory } from './history-tail.js'
 import { emptyCacheStats } from '../cache/names.js'
-import { commandStats } from '../metrics/command-totals.js'
+import { commandStats, OVERFLOW_COMMAND, overflowStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
@@ -46,6 +46,7 @@ export function buildReport(state: RunState): PerfReport {
     ...(state.commandsDropped > 0 && { commandsDropped: state.commandsDropped }),
     // `commands` misses older runs: the budgets judge every run by these
     ...(state.commandsDropped > 0 && state.commandTotals && { commandStats: commandStats(state.commandTotals) }),
+    ...(state.commandTotals?.has(OVERFLOW_COMMAND) && { commandStatsOverflow: overflowStats(state.commandTotals) }),
     spans: tracer.records(),
     ...(tracer.dropped > 0 && { spansDropped: tracer.dropped }),
     cache: { ...(state.cache ?? { ...emptyCacheStats(), namespaces: {} }), ...(!config.cache.enabled && { enabled: false as const }) },
