@@ -195,6 +195,8 @@ function _userArgs([argv, parseOptions]: ParseArgs): string[] {
  */
 const overridden = new WeakMap<Command, boolean>()
 const mustExit = new WeakSet<Error>()
+/** Every error commander handed to the exit callbacks: a `program.error()` of the host's too, whatever its `code`. */
+const exitErrors = new WeakSet<Error>()
 
 function _installExitOverride(program: Command): boolean {
   const known = overridden.get(program)
@@ -203,6 +205,7 @@ function _installExitOverride(program: Command): boolean {
   const visit = (cmd: Command) => {
     const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
     cmd.exitOverride((error) => {
+      exitErrors.add(error)
       if (own) own(error) // the host's own callback decides (it usually throws)
       // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
       // code, as commander does without an override (with one, commander only calls it)
@@ -233,6 +236,11 @@ function _exitCode(error: CommanderError): number {
   return error.exitCode === 1 && USAGE_ERRORS.has(error.code) ? 2 : error.exitCode
 }
 
+/**
+ * An error commander exits with: one it handed to the exit callback (a host's `program.error(msg,
+ * { code: 'my.code', exitCode: 9 })` has a code of the host's), or a CommanderError of its own.
+ */
 function _isCommanderError(error: unknown): error is CommanderError {
-  return error instanceof Error && typeof (error as CommanderError).exitCode === 'number' && typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.')
+  if (!(error instanceof Error) || typeof (error as CommanderError).exitCode !== 'number') return false
+  return exitErrors.has(error) || (typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.'))
 }
