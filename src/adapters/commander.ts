@@ -33,9 +33,9 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   if (marked[INSTRUMENTED]) return program
   Object.defineProperty(marked, INSTRUMENTED, { value: true })
 
-  if (!program.options.some(o => o.long === '--no-cache' || o.long === '--cache')) {
-    program.option('--no-cache', 'skip the cache for this run (unperf)')
-  }
+  // not when a command defines it: the program takes its options anywhere on the command line
+  // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
+  if (!_definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
 
   let perf: Perf | undefined
   let userArgs: string[] = []
@@ -152,30 +152,44 @@ function _argsAfterPath(args: string[], cmd: Command): string[] {
 }
 
 /**
- * Whether commander will take `--no-cache` among these arguments as the program's own option,
- * known before it parses them (perf, and whether its cache is on, comes first). A `--no-cache` the
- * program does not take belongs to someone else and leaves the cache on: after `--`, after the
- * subcommand's name with `enablePositionalOptions()` (where a subcommand with `passThroughOptions()`
- * or `allowUnknownOption()` hands it to the tool it runs: `cli run node x --no-cache`), or the value
- * of an option (`--name --no-cache`). The program's own `parseOptions()` answers, run on a stand-in
- * whose option events are only counted, so the program's values stay untouched.
+ * Whether commander will take `--no-cache` among these arguments as an option of the host's (the
+ * program's, unperf's or the host's own, or a subcommand's the host defined), known before it
+ * parses them (perf, and whether its cache is on, comes first). A `--no-cache` no command takes
+ * belongs to someone else and leaves the cache on: after `--`, after the subcommand's name with
+ * `enablePositionalOptions()` (where a subcommand with `passThroughOptions()` or
+ * `allowUnknownOption()` hands it to the tool it runs: `cli run node x --no-cache`), or the value
+ * of an option (`--name --no-cache`). Each command's own `parseOptions()` answers, down the path of
+ * subcommands, run on a stand-in whose option events are only counted: no value is set.
  */
 function _parsesNoCache(program: Command, args: string[]): boolean {
   let noCache = false
-  const probe = Object.create(program) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
-  probe.emit = (event: string) => {
-    if (event === 'option:no-cache') noCache = true
-    else if (event === 'option:cache') noCache = false
-    return true
-  }
-  // the real parse reports it
-  probe.optionMissingArgument = () => {}
+  let rest = args
   try {
-    probe.parseOptions(args)
+    // each command on the path parses what its parent left (a subcommand's own `--no-cache`, when
+    // the host defines one, counts as the host's flag: then the program has none of unperf's)
+    for (let cmd: Command | undefined = program; cmd;) {
+      const probe = Object.create(cmd) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
+      probe.emit = (event: string) => {
+        if (event === 'option:no-cache') noCache = true
+        else if (event === 'option:cache') noCache = false
+        return true
+      }
+      // the real parse reports it
+      probe.optionMissingArgument = () => {}
+      const { operands, unknown } = probe.parseOptions(rest)
+      const name = operands[0]
+      cmd = name === undefined ? undefined : cmd.commands.find(c => c.name() === name || c.aliases().includes(name))
+      rest = [...operands.slice(1), ...unknown]
+    }
   } catch {
     return hasNoCacheFlag(args)
   }
   return noCache
+}
+
+/** A command of the program's tree defines `--no-cache` (or `--cache`) itself. */
+function _definesCache(cmd: Command): boolean {
+  return cmd.options.some(o => o.long === '--no-cache' || o.long === '--cache') || cmd.commands.some(_definesCache)
 }
 
 /** The user arguments parseAsync will see (for `--no-cache` before perf exists). */

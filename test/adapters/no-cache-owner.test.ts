@@ -2,7 +2,8 @@
  * `--no-cache` switches unperf's cache off only when it is the host's own flag, as the CLI's
  * framework parses it: a `--no-cache` handed to a tool the CLI runs (after `--`, after a
  * commander subcommand with passThroughOptions() or allowUnknownOption() under
- * enablePositionalOptions(), the value of an option) leaves it on.
+ * enablePositionalOptions(), the value of an option) leaves it on. A host's own `--no-cache` on a
+ * subcommand stays the subcommand's.
  */
 import { describe, expect, it } from 'vitest'
 import { built, host } from './_host.js'
@@ -23,6 +24,19 @@ describe.skipIf(!built)('commander: whose --no-cache it is', { timeout: 120_000 
     const r = host('commander-passthrough.mjs').run([...args], env)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain(`${tool} unperf-cache=${enabled} host-cache=${enabled}`)
+  })
+})
+
+describe.skipIf(!built)("commander: a subcommand's own --no-cache", { timeout: 120_000 }, () => {
+  // the program's option (commander's default takes it anywhere) took it: the subcommand never saw it
+  it.each([[{ POSITIONAL: '0' }], [{}]])('%j: the subcommand gets it; it is the host\'s flag, so the cache is off too', (env) => {
+    const h = host('commander-passthrough.mjs')
+    const r = h.run(['build', '--no-cache'], { ...env, OWN_FLAG: '1' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('build own-cache=false unperf-cache=false')
+    expect(h.run(['build'], { ...env, OWN_FLAG: '1' }).stdout).toContain('build own-cache=true unperf-cache=true')
+    // the program then has no --no-cache of unperf's: it would take the subcommand's
+    expect(h.run(['--help'], { ...env, OWN_FLAG: '1' }).stdout).not.toContain('--no-cache')
   })
 })
 
