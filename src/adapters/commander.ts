@@ -100,8 +100,9 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         p.finish(error)
         await p.done
       }
-      // the process exits below with commander's code: the report records it (not when the host decides)
-      const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error))
+      // the process exits below with commander's code: the report records it (not when the host
+      // decides; a host's exitOverride() with parse() cannot: parse() returned before the error)
+      const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error) || viaParse)
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
         if (_exitCode(error)) process.exitCode = _exitCode(error)

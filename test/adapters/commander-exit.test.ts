@@ -18,3 +18,21 @@ describe.skipIf(!built)('unperf/commander: program.error() in an action', { time
     expect(exitHooks(r)).toBe(1)
   })
 })
+
+describe.skipIf(!built)("unperf/commander: the host's exitOverride() with parse()", { timeout: 120_000 }, () => {
+  // parse() returns before perf exists, so commander's error cannot reach the host's catch around
+  // it: the process exits as commander would without the override, not with a CommanderError's
+  // stack and 1 (an exit 1 for --help)
+  it.each([
+    [['--help'], 0],
+    [['--version'], 0],
+    [['nope'], 2],
+  ])('%j: no stack, exit %i, recorded, one report', (args, code) => {
+    const r = host('commander-cli.mjs').run(args, { MODE: 'sync-override' })
+    expect(r.stderr).not.toMatch(/CommanderError|\bat \S/)
+    expect(r.code, r.stderr).toBe(code)
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode).toBe(code)
+    expect(exitHooks(r)).toBe(1)
+  })
+})
