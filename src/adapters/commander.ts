@@ -54,7 +54,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     })
     settled.catch(() => {}) // observed by perf.run; never an unhandled rejection
     return new Promise<void>((started) => {
-      const done = current.run(_commandPath(action), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
+      const done = current.run(_commandPath(action, rootName ?? 'main'), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
       done.then(() => started())
       pending.push({ finish, done })
     })
@@ -78,7 +78,13 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     process.exitCode = 0
     zeroSetHere = true
   }
+  // the name the host gave the program, read before the first parse: commander names an unnamed
+  // program then after the script it was started as ('cli' for `node bin/cli.mjs`, 'acme' through
+  // node_modules/.bin/acme, 'program' for { from: 'user' }), so its action's runs, budgets and history
+  // split by how the CLI was started; unnamed, it is 'main', as with citty
+  let rootName: string | undefined
   const run = async (args: ParseArgs, viaParse: boolean) => {
+    rootName ??= program.name() || 'main'
     if (zeroSetHere && process.exitCode === 0) process.exitCode = undefined
     zeroSetHere = false
     const argv = _userArgs(args)
@@ -130,10 +136,11 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
 // --- internal ---
 
-function _commandPath(cmd: Command): string {
+/** `rootName`: the program's own action's name (its name as the host gave it, else 'main'). */
+function _commandPath(cmd: Command, rootName: string): string {
   const names: string[] = []
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name())
-  return names.length > 0 ? names.join(' ') : cmd.name() || 'main'
+  return names.length > 0 ? names.join(' ') : rootName
 }
 
 /**

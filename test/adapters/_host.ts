@@ -19,7 +19,7 @@ afterAll(() => rmSync(dist, { recursive: true, force: true }))
 export interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> }; budgets: Array<{ budget: string; status: string }> } | undefined }
 
 /** A host package in a temp dir: package.json + perf.config.json, the fixture CLI copied in. */
-export function host(fixture: string, config: Record<string, unknown> = {}): { dir: string; run: (args: string[], env?: Record<string, string>) => Run } {
+export function host(fixture: string, config: Record<string, unknown> = {}): { dir: string; run: (args: string[], env?: Record<string, string>, entry?: string) => Run } {
   const dir = tempDir('unperf-adapters-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'adapter-host', version: '3.2.1', type: 'module' }))
   const reports = join(dir, 'reports')
@@ -44,8 +44,9 @@ export function host(fixture: string, config: Record<string, unknown> = {}): { d
   copyFileSync(join(import.meta.dirname, 'fixtures', fixture), join(dir, 'bin', 'cli.mjs'))
   return {
     dir,
-    run(args, env = {}) {
-      const p = spawnSync(process.execPath, [join(dir, 'bin', 'cli.mjs'), ...args], {
+    // entry: the script started, in bin/ (another name for the CLI: a link to cli.mjs)
+    run(args, env = {}, entry = 'cli.mjs') {
+      const p = spawnSync(process.execPath, [join(dir, 'bin', entry), ...args], {
         cwd: dir, encoding: 'utf8', timeout: 100_000,
         env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
       })

@@ -2,6 +2,8 @@
  * unperf/commander: the exit codes a commander host decides itself, kept and recorded as commander
  * alone would exit.
  */
+import { symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { built, exitHooks, host } from './_host.js'
 
@@ -34,5 +36,21 @@ describe.skipIf(!built)("unperf/commander: the host's exitOverride() with parse(
     expect(r.history).toHaveLength(1)
     expect(r.history[0]!.exitCode).toBe(code)
     expect(exitHooks(r)).toBe(1)
+  })
+})
+
+describe.skipIf(!built)("unperf/commander: the program's own action", { timeout: 120_000 }, () => {
+  // commander names an unnamed program after the script it was started as: the runs of one command
+  // were 'cli', 'acme' or 'program' by how the CLI was started, each its own budgets and history
+  it('unnamed: "main" however the CLI is started; named: its name', () => {
+    const h = host('commander-root.mjs')
+    symlinkSync('cli.mjs', join(h.dir, 'bin', 'acme.mjs'))
+    const names = [h.run(['a']), h.run(['a'], {}, 'acme.mjs'), h.run(['a'], { FROM_USER: '1' })].map((r) => {
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain('root a')
+      return r.report!.commands.map(c => c.name)
+    })
+    expect(names).toEqual([['main'], ['main'], ['main']])
+    expect(h.run(['a'], { NAME: 'acme' }).report!.commands.map(c => c.name)).toEqual(['acme'])
   })
 })
