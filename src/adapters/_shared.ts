@@ -8,7 +8,7 @@ import { createPerf } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
 import { ConfigError, errorMessage } from '../errors.js'
 import { armFastExit } from './fast-exit.js'
-import { followExitCode } from '../runtime/report/exit-code.js'
+import { closeExpecting, followExitCode } from '../runtime/report/exit-code.js'
 
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
 export interface PerfAdapterOptions {
@@ -69,18 +69,19 @@ export async function startPerf(options: PerfAdapterOptions, noCache: boolean): 
 }
 
 /**
- * Close once; a failing close is reported, never hides the command's own outcome. The exit code
- * the process then ends with replaces the one recorded, when it differs (report/exit-code.ts).
+ * Close once; a failing close is reported, never hides the command's own outcome. `expected`: the
+ * code the run ends with when the host sets none, recorded while process.exitCode is unset; the
+ * exit code the process then ends with replaces the one recorded, when it differs (report/exit-code.ts).
  * Then, unless `fastExit: false`, the process ends without node's teardown once the loop is done
  * (fast-exit.ts).
  */
-export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions): Promise<void> {
+export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions, expected?: number): Promise<void> {
   if (!perf) return
   await outputFlushed()
   try {
     // the process ends after this run (an error rethrown to node, citty's own process.exit(1), a
     // host's late process.exit(n)): the code it ends with is the one the run records
-    followExitCode(await perf.close())
+    followExitCode(await closeExpecting(perf, expected))
   } catch (error) {
     process.stderr.write(`[unperf] closing perf failed: ${errorMessage(error)}\n`)
   }

@@ -21,15 +21,14 @@ interface Session {
   rawArgs: string[] | undefined
   perf: Perf | undefined
   ensure(): Promise<Perf>
-  close(): Promise<void>
+  /** `expected`: the code the run ends with when the host sets none (recorded by close). */
+  close(expected?: number): Promise<void>
   /** A new run of the same tree (runMain called again in one process): a new perf instance. */
   restart(): void
   /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
   runMainCloses: boolean
   /** A command of this run threw. */
   failed: boolean
-  /** The 0 a successful run set as process.exitCode (the host had none): a later run starts without it. */
-  zeroSet: boolean
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -67,17 +66,15 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     ensure() {
       return (starting ??= startPerf(options, hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))).then(perf => (session.perf = perf)))
     },
-    async close() {
+    async close(expected) {
       if (!starting) return
-      await closePerf(await starting.catch(() => undefined), options)
+      await closePerf(await starting.catch(() => undefined), options, expected)
     },
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
-      if (session.zeroSet && process.exitCode === 0) process.exitCode = undefined
-      session.zeroSet = session.failed = false
+      session.failed = false
     },
     failed: false,
-    zeroSet: false,
     runMainCloses: false,
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
@@ -128,11 +125,12 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       console.error(error, '\n')
     }
   }
-  // the report records the code this run exits with (a usage error's 2, an error's 1, a success's 0)
+  // the report records the code this run exits with (a usage error's 2, an error's 1, a success's 0:
+  // not set as process.exitCode, which would hide node's own code for what follows, 13 for a
+  // top-level await that never settles)
   if (exitCode) process.exitCode = exitCode
-  else if (process.exitCode === undefined) process.exitCode = 0
   session.runMainCloses = false
-  await session.close()
+  await session.close(0)
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
   if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
 }
@@ -201,13 +199,9 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
         if (typeof cleanup === 'function') await cleanup(ctx)
       } finally {
         if (!session.runMainCloses) {
-          // citty's own runMain (or runCommand): a success exits 0 unless the host set a code, and
+          // citty's own runMain (or runCommand): a success exits 0 unless the host sets a code, and
           // the report records it (the exit listener corrects what differs: an error's exit 1)
-          if (!session.failed && process.exitCode === undefined) {
-            process.exitCode = 0
-            session.zeroSet = true
-          }
-          await session.close()
+          await session.close(session.failed ? undefined : 0)
         }
       }
     }

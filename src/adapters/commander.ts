@@ -71,13 +71,6 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   const target = program as unknown as { parseAsync: Parse; parse: (...args: ParseArgs) => T }
 
   // viaParse: parse(), true when the process exits 1 on an error (below), so the report can record it
-  // the 0 a run set (the host had set no code): a later run in the same process starts without it
-  let zeroSetHere = false
-  const exitZero = () => {
-    if (process.exitCode !== undefined) return
-    process.exitCode = 0
-    zeroSetHere = true
-  }
   // the name the host gave the program, read before the first parse: commander names an unnamed
   // program then after the script it was started as ('cli' for `node bin/cli.mjs`, 'acme' through
   // node_modules/.bin/acme, 'program' for { from: 'user' }), so its action's runs, budgets and history
@@ -85,8 +78,6 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   let rootName: string | undefined
   const run = async (args: ParseArgs, viaParse: boolean) => {
     rootName ??= program.name() || 'main'
-    if (zeroSetHere && process.exitCode === 0) process.exitCode = undefined
-    zeroSetHere = false
     const argv = _userArgs(args)
     userArgs = argv
     const hostOverride = _installExitOverride(program)
@@ -96,10 +87,13 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       if (!hostOverride) exitOnConfigError(error) // printed, exit 2; a host with exitOverride() gets it
       throw error
     }
+    // the code the run ends with when the host sets none (0 for a success, --help, --version): what
+    // close records then. process.exitCode is left alone: set to 0, it would hide node's own code
+    // for what follows (13 for a top-level await that never settles)
+    let expected: number | undefined
     try {
       const parsed = await parseAsync(...args)
-      // a run that ends here exits 0 unless the host said otherwise: the report records it
-      exitZero()
+      expected = 0
       return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
@@ -112,14 +106,14 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
         if (_exitCode(error)) process.exitCode = _exitCode(error)
-        else exitZero()
+        else expected = 0
       } else if (viaParse) process.exitCode = 1
-      await closePerf(perf, options)
+      await closePerf(perf, options, expected)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
       if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
-      await closePerf(perf, options)
+      await closePerf(perf, options, expected)
     }
   }
   target.parseAsync = (...args: ParseArgs) => run(args, false)

@@ -23,7 +23,7 @@ import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
 import { createLazyCacheManager } from './cache/lazy.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
-import { recordExitCode } from './report/exit-code.js'
+import { closingExitCode, recordExitCode } from './report/exit-code.js'
 import { createTracer } from './span.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
@@ -237,7 +237,7 @@ class PerfInstance implements Perf {
     if (leak) this._warn('memory-leak', leak)
     // the exit code the process has now, if it has one (a host's process.exitCode, or the one an
     // adapter is about to exit with): the report and history record it
-    const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode) || 0
+    const exitCode = closingExitCode()
     // commands still running (a service closing with requests in flight): recorded up to now, as the
     // exit path records them with a clean exit; they still finish and return to their callers
     for (const flight of this._inFlight) {

@@ -61,6 +61,28 @@ function rewriteReportExitCode(file: string, report: PerfReport, exitCode: numbe
   writeFileAtomicSync(file, JSON.stringify(out), { unlinkFirst: true })
 }
 
+let expected: number | undefined
+
+/**
+ * perf.close(), recording `code` as the run's exit code when process.exitCode is unset: the code an
+ * adapter's run ends with unless the host sets one (0 for a success). process.exitCode itself is not
+ * set: 0 there would hide node's own code for what follows (13 for a top-level await that never
+ * settles) and change what the host sees.
+ */
+export async function closeExpecting(perf: { close(): Promise<PerfReport> }, code: number | undefined): Promise<PerfReport> {
+  expected = code
+  try {
+    return await perf.close()
+  } finally {
+    expected = undefined
+  }
+}
+
+/** The exit code close() records (perf.ts): process.exitCode, else the one closeExpecting() gave. */
+export function closingExitCode(): number | undefined {
+  return process.exitCode === undefined ? expected : Number(process.exitCode) || 0
+}
+
 let followed: PerfReport | undefined
 let listening = false
 
