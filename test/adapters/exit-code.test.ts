@@ -20,3 +20,15 @@ describe.skipIf(!built)('a top-level await that never settles after the run', { 
     expect(r.report!.commands).toMatchObject([{ status: 'ok' }])
   })
 })
+
+describe.skipIf(!built)('a signal after the run', { timeout: 120_000 }, () => {
+  // perf was closed (its signal listeners gone): the process died of it with 0 recorded
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s during the host\'s work after the run: the process dies of it, %i recorded', (signal, code) => {
+    const r = host('commander-root.mjs').run(['a'], { SIGNAL_AFTER: signal })
+    expect(r.stdout).toContain('root a')
+    expect(r.code, r.stderr).toBeNull()
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode).toBe(code)
+    expect((r.report as { exitCode?: number }).exitCode).toBe(code)
+  })
+})

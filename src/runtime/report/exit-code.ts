@@ -4,14 +4,15 @@
  * later and set another code: citty's own `runMain` exits 1 after its cleanup closed perf, an error
  * rethrown from commander's `parseAsync()` ends the process with 1 as an uncaught error, a timer of
  * the host calls `process.exit(5)` after the action returned. The adapters hand the report they
- * closed to {@link followExitCode}: one 'exit' listener per process compares the codes (two numbers:
- * the usual exit costs nothing more) and, when they differ, rewrites report.json's `exitCode` and the
- * run's history line, synchronously. The shared history (`report.historyDriver`), pushed metrics and
+ * closed to {@link followExitCode}: the exit listeners (exit.ts, one set per process) compare the
+ * codes (two numbers: the usual exit costs nothing more) and, when they differ, rewrite report.json's
+ * `exitCode` and the run's history line, synchronously. The shared history (`report.historyDriver`), pushed metrics and
  * the `report`/`exit` hooks got the code known at close.
  */
 import type { PerfReport } from '../types.js'
 import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
 import { setHistoryExitCode } from './history.js'
+import { installExitHandlers } from '../exit.js'
 
 /** The history line each written report is in (its runId), set when finalize wrote it. */
 const historyRuns = new WeakMap<PerfReport, string>()
@@ -83,23 +84,19 @@ export function closingExitCode(): number | undefined {
   return process.exitCode === undefined ? expected : Number(process.exitCode) || 0
 }
 
-let followed: PerfReport | undefined
-let listening = false
-
-function onExit(code: number): void {
-  const report = followed
-  followed = undefined
-  if (report) recordExitCode(report, exitingCode(code))
-}
+let unfollow: (() => void) | undefined
 
 /**
  * From now on until the process exits, the run `report` closed is the one the process's exit code
- * belongs to: at exit, a code other than the one it recorded is written over it. The report of the
- * latest close replaces an earlier one (a CLI run several times in one process: its last run).
+ * belongs to: at exit, a code other than the one it recorded is written over it; a SIGINT, SIGTERM
+ * or SIGHUP the host does not handle is recorded as 128 + n, and the process still dies of it
+ * (exit.ts). The report of the latest close replaces an earlier one (a CLI run several times in
+ * one process: its last run).
  */
 export function followExitCode(report: PerfReport): void {
-  followed = report
-  if (listening) return
-  listening = true
-  process.on('exit', onExit)
+  unfollow?.()
+  unfollow = installExitHandlers((code, signal) => {
+    unfollow = undefined
+    recordExitCode(report, signal ? code : exitingCode(code))
+  })
 }
