@@ -8,6 +8,7 @@ import { createPerf } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
 import { ConfigError, errorMessage } from '../errors.js'
 import { armFastExit } from './fast-exit.js'
+import { closeExpecting, followExitCode } from '../runtime/report/exit-code.js'
 
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
 export interface PerfAdapterOptions {
@@ -52,10 +53,12 @@ export function hasNoCacheFlag(argv: readonly string[]): boolean {
   return false
 }
 
-/** Create the run's perf instance (or adopt `options.perf`); `--no-cache` switches the cache off. */
-export async function startPerf(options: PerfAdapterOptions, argv: readonly string[]): Promise<Perf> {
+/**
+ * Create the run's perf instance (or adopt `options.perf`); `noCache` (the host's `--no-cache`)
+ * switches the cache off.
+ */
+export async function startPerf(options: PerfAdapterOptions, noCache: boolean): Promise<Perf> {
   if (options.perf) return options.perf
-  const noCache = hasNoCacheFlag(argv)
   return createPerf({
     rootDir: options.rootDir ?? hostRootDir(),
     cwd: options.cwd,
@@ -66,14 +69,19 @@ export async function startPerf(options: PerfAdapterOptions, argv: readonly stri
 }
 
 /**
- * Close once; a failing close is reported, never hides the command's own outcome. Then, unless
- * `fastExit: false`, the process ends without node's teardown once the loop is done (fast-exit.ts).
+ * Close once; a failing close is reported, never hides the command's own outcome. `expected`: the
+ * code the run ends with when the host sets none, recorded while process.exitCode is unset; the
+ * exit code the process then ends with replaces the one recorded, when it differs (report/exit-code.ts).
+ * Then, unless `fastExit: false`, the process ends without node's teardown once the loop is done
+ * (fast-exit.ts).
  */
-export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions): Promise<void> {
+export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions, expected?: number): Promise<void> {
   if (!perf) return
   await outputFlushed()
   try {
-    await perf.close()
+    // the process ends after this run (an error rethrown to node, citty's own process.exit(1), a
+    // host's late process.exit(n)): the code it ends with is the one the run records
+    followExitCode(await closeExpecting(perf, expected))
   } catch (error) {
     process.stderr.write(`[unperf] closing perf failed: ${errorMessage(error)}\n`)
   }

@@ -21,11 +21,14 @@ interface Session {
   rawArgs: string[] | undefined
   perf: Perf | undefined
   ensure(): Promise<Perf>
-  close(): Promise<void>
+  /** `expected`: the code the run ends with when the host sets none (recorded by close). */
+  close(expected?: number): Promise<void>
   /** A new run of the same tree (runMain called again in one process): a new perf instance. */
   restart(): void
   /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
   runMainCloses: boolean
+  /** A command of this run threw. */
+  failed: boolean
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -61,15 +64,17 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     rawArgs: undefined,
     perf: undefined,
     ensure() {
-      return (starting ??= startPerf(options, session.rawArgs ?? process.argv.slice(2)).then(perf => (session.perf = perf)))
+      return (starting ??= startPerf(options, hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))).then(perf => (session.perf = perf)))
     },
-    async close() {
+    async close(expected) {
       if (!starting) return
-      await closePerf(await starting.catch(() => undefined), options)
+      await closePerf(await starting.catch(() => undefined), options, expected)
     },
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
+      session.failed = false
     },
+    failed: false,
     runMainCloses: false,
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
@@ -120,11 +125,12 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       console.error(error, '\n')
     }
   }
-  // the report records the code this run exits with (a usage error's 2, an error's 1, a success's 0)
+  // the report records the code this run exits with (a usage error's 2, an error's 1, a success's 0:
+  // not set as process.exitCode, which would hide node's own code for what follows, 13 for a
+  // top-level await that never settles)
   if (exitCode) process.exitCode = exitCode
-  else if (process.exitCode === undefined) process.exitCode = 0
   session.runMainCloses = false
-  await session.close()
+  await session.close(0)
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
   if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
 }
@@ -170,7 +176,12 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       // `--no-cache` before the subcommand too (citty parses a command's own arguments only)
       if (addsNoCache && ctx.args.cache === undefined) (ctx.args as Record<string, unknown>).cache = !hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))
       const commandName = name || (await _rootName(cmd))
-      return perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
+      try {
+        return await perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
+      } catch (error) {
+        session.failed = true
+        throw error
+      }
     }
   }
   if (isRoot) {
@@ -187,7 +198,11 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       try {
         if (typeof cleanup === 'function') await cleanup(ctx)
       } finally {
-        if (!session.runMainCloses) await session.close()
+        if (!session.runMainCloses) {
+          // citty's own runMain (or runCommand): a success exits 0 unless the host sets a code, and
+          // the report records it (the exit listener corrects what differs: an error's exit 1)
+          await session.close(session.failed ? undefined : 0)
+        }
       }
     }
   }

@@ -8,7 +8,7 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -33,9 +33,9 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   if (marked[INSTRUMENTED]) return program
   Object.defineProperty(marked, INSTRUMENTED, { value: true })
 
-  if (!program.options.some(o => o.long === '--no-cache' || o.long === '--cache')) {
-    program.option('--no-cache', 'skip the cache for this run (unperf)')
-  }
+  // not when a command defines it: the program takes its options anywhere on the command line
+  // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
+  if (!_definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
 
   let perf: Perf | undefined
   let userArgs: string[] = []
@@ -54,7 +54,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     })
     settled.catch(() => {}) // observed by perf.run; never an unhandled rejection
     return new Promise<void>((started) => {
-      const done = current.run(_commandPath(action), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
+      const done = current.run(_commandPath(action, rootName ?? 'main'), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
       done.then(() => started())
       pending.push({ finish, done })
     })
@@ -71,48 +71,49 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   const target = program as unknown as { parseAsync: Parse; parse: (...args: ParseArgs) => T }
 
   // viaParse: parse(), true when the process exits 1 on an error (below), so the report can record it
-  // the 0 a run set (the host had set no code): a later run in the same process starts without it
-  let zeroSetHere = false
-  const exitZero = () => {
-    if (process.exitCode !== undefined) return
-    process.exitCode = 0
-    zeroSetHere = true
-  }
+  // the name the host gave the program, read before the first parse: commander names an unnamed
+  // program then after the script it was started as ('cli' for `node bin/cli.mjs`, 'acme' through
+  // node_modules/.bin/acme, 'program' for { from: 'user' }), so its action's runs, budgets and history
+  // split by how the CLI was started; unnamed, it is 'main', as with citty
+  let rootName: string | undefined
   const run = async (args: ParseArgs, viaParse: boolean) => {
-    if (zeroSetHere && process.exitCode === 0) process.exitCode = undefined
-    zeroSetHere = false
+    rootName ??= program.name() || 'main'
     const argv = _userArgs(args)
     userArgs = argv
     const hostOverride = _installExitOverride(program)
     try {
-      perf = await startPerf(options, argv)
+      perf = await startPerf(options, _parsesNoCache(program, argv))
     } catch (error) {
       if (!hostOverride) exitOnConfigError(error) // printed, exit 2; a host with exitOverride() gets it
       throw error
     }
+    // the code the run ends with when the host sets none (0 for a success, --help, --version): what
+    // close records then. process.exitCode is left alone: set to 0, it would hide node's own code
+    // for what follows (13 for a top-level await that never settles)
+    let expected: number | undefined
     try {
       const parsed = await parseAsync(...args)
-      // a run that ends here exits 0 unless the host said otherwise: the report records it
-      exitZero()
+      expected = 0
       return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
         p.finish(error)
         await p.done
       }
-      // the process exits below with commander's code: the report records it (not when the host decides)
-      const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error))
+      // the process exits below with commander's code: the report records it (not when the host
+      // decides; a host's exitOverride() with parse() cannot: parse() returned before the error)
+      const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error) || viaParse)
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
         if (_exitCode(error)) process.exitCode = _exitCode(error)
-        else exitZero()
+        else expected = 0
       } else if (viaParse) process.exitCode = 1
-      await closePerf(perf, options)
+      await closePerf(perf, options, expected)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
       if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
-      await closePerf(perf, options)
+      await closePerf(perf, options, expected)
     }
   }
   target.parseAsync = (...args: ParseArgs) => run(args, false)
@@ -129,10 +130,11 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
 // --- internal ---
 
-function _commandPath(cmd: Command): string {
+/** `rootName`: the program's own action's name (its name as the host gave it, else 'main'). */
+function _commandPath(cmd: Command, rootName: string): string {
   const names: string[] = []
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name())
-  return names.length > 0 ? names.join(' ') : cmd.name() || 'main'
+  return names.length > 0 ? names.join(' ') : rootName
 }
 
 /**
@@ -149,6 +151,47 @@ function _argsAfterPath(args: string[], cmd: Command): string[] {
     at = i
   }
   return args.slice(at + 1)
+}
+
+/**
+ * Whether commander will take `--no-cache` among these arguments as an option of the host's (the
+ * program's, unperf's or the host's own, or a subcommand's the host defined), known before it
+ * parses them (perf, and whether its cache is on, comes first). A `--no-cache` no command takes
+ * belongs to someone else and leaves the cache on: after `--`, after the subcommand's name with
+ * `enablePositionalOptions()` (where a subcommand with `passThroughOptions()` or
+ * `allowUnknownOption()` hands it to the tool it runs: `cli run node x --no-cache`), or the value
+ * of an option (`--name --no-cache`). Each command's own `parseOptions()` answers, down the path of
+ * subcommands, run on a stand-in whose option events are only counted: no value is set.
+ */
+function _parsesNoCache(program: Command, args: string[]): boolean {
+  let noCache = false
+  let rest = args
+  try {
+    // each command on the path parses what its parent left (a subcommand's own `--no-cache`, when
+    // the host defines one, counts as the host's flag: then the program has none of unperf's)
+    for (let cmd: Command | undefined = program; cmd;) {
+      const probe = Object.create(cmd) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
+      probe.emit = (event: string) => {
+        if (event === 'option:no-cache') noCache = true
+        else if (event === 'option:cache') noCache = false
+        return true
+      }
+      // the real parse reports it
+      probe.optionMissingArgument = () => {}
+      const { operands, unknown } = probe.parseOptions(rest)
+      const name = operands[0]
+      cmd = name === undefined ? undefined : cmd.commands.find(c => c.name() === name || c.aliases().includes(name))
+      rest = [...operands.slice(1), ...unknown]
+    }
+  } catch {
+    return hasNoCacheFlag(args)
+  }
+  return noCache
+}
+
+/** A command of the program's tree defines `--no-cache` (or `--cache`) itself. */
+function _definesCache(cmd: Command): boolean {
+  return cmd.options.some(o => o.long === '--no-cache' || o.long === '--cache') || cmd.commands.some(_definesCache)
 }
 
 /** The user arguments parseAsync will see (for `--no-cache` before perf exists). */
@@ -168,6 +211,8 @@ function _userArgs([argv, parseOptions]: ParseArgs): string[] {
  */
 const overridden = new WeakMap<Command, boolean>()
 const mustExit = new WeakSet<Error>()
+/** Every error commander handed to the exit callbacks: a `program.error()` of the host's too, whatever its `code`. */
+const exitErrors = new WeakSet<Error>()
 
 function _installExitOverride(program: Command): boolean {
   const known = overridden.get(program)
@@ -176,6 +221,7 @@ function _installExitOverride(program: Command): boolean {
   const visit = (cmd: Command) => {
     const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
     cmd.exitOverride((error) => {
+      exitErrors.add(error)
       if (own) own(error) // the host's own callback decides (it usually throws)
       // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
       // code, as commander does without an override (with one, commander only calls it)
@@ -206,6 +252,11 @@ function _exitCode(error: CommanderError): number {
   return error.exitCode === 1 && USAGE_ERRORS.has(error.code) ? 2 : error.exitCode
 }
 
+/**
+ * An error commander exits with: one it handed to the exit callback (a host's `program.error(msg,
+ * { code: 'my.code', exitCode: 9 })` has a code of the host's), or a CommanderError of its own.
+ */
 function _isCommanderError(error: unknown): error is CommanderError {
-  return error instanceof Error && typeof (error as CommanderError).exitCode === 'number' && typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.')
+  if (!(error instanceof Error) || typeof (error as CommanderError).exitCode !== 'number') return false
+  return exitErrors.has(error) || (typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.'))
 }

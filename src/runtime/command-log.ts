@@ -5,11 +5,11 @@
  * names of their own (a name per request would grow them without bound).
  */
 import type { WarnOnce } from './_internal.js'
-import { COMMAND_RECORDS_KEPT, MAX_COMMAND_NAMES, OTHER_COMMAND, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
+import { COMMAND_RECORDS_KEPT, MAX_COMMAND_NAMES, OVERFLOW_COMMAND, recordCommandTotals, type CommandTotals } from './metrics/command-totals.js'
 import type { CommandRecord } from './types.js'
 
 export class CommandLog {
-  /** Every run, per command name ('(other)' past MAX_COMMAND_NAMES). */
+  /** Every run, per command name (OVERFLOW_COMMAND, '', past MAX_COMMAND_NAMES). */
   readonly totals = new Map<string, CommandTotals>()
   private readonly _records: CommandRecord[] = []
   private _dropped = 0
@@ -34,11 +34,11 @@ export class CommandLog {
       : { commands: records, dropped: this._dropped }
   }
 
-  /** The command's name in the totals (the metrics' `command` label): '(other)' past MAX_COMMAND_NAMES. */
+  /** The command's name in the totals (the metrics' `command` label): OVERFLOW_COMMAND past MAX_COMMAND_NAMES. */
   private _totalsName(name: string): string {
     const totals = this.totals
     if (totals.size < MAX_COMMAND_NAMES || totals.has(name) || this._keepsName(name)) return name
-    this._warn('command-names', `perf.run(): more than ${MAX_COMMAND_NAMES} distinct command names (the latest: '${name}'); new ones count as command="${OTHER_COMMAND}" in the metrics. A name per request (an id in it) grows them without bound: name commands by route or kind ('GET /users/:id')`)
-    return OTHER_COMMAND
+    this._warn('command-names', `perf.run(): more than ${MAX_COMMAND_NAMES} distinct command names (the latest: '${name}'); new ones count together in the metrics' series labelled overflow="true" (no command label). A name per request (an id in it) grows them without bound: name commands by route or kind ('GET /users/:id')`)
+    return OVERFLOW_COMMAND
   }
 }

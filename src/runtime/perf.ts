@@ -25,6 +25,7 @@ import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool.js'
 import { createLazyCacheManager } from './cache/lazy.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
+import { closingExitCode, recordExitCode } from './report/exit-code.js'
 import { createTracer } from './span.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
@@ -258,7 +259,7 @@ class PerfInstance implements Perf {
     if (leak) this._warn('memory-leak', leak)
     // the exit code the process has now, if it has one (a host's process.exitCode, or the one an
     // adapter is about to exit with): the report and history record it
-    const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode) || 0
+    const exitCode = closingExitCode()
     // commands still running (a service closing with requests in flight): recorded up to now, as the
     // exit path records them with a clean exit; they still finish and return to their callers
     for (const flight of this._inFlight) {
@@ -301,7 +302,9 @@ class PerfInstance implements Perf {
     // signal): what it wrote stands, one history line per run; otherwise it writes nothing more
     let report = this._closingState?.written
     if (this._closingState) this._closingState.abandoned = true
-    if (!report) {
+    // written with the code known then (none, or 0): the one the process exits with replaces it
+    if (report) recordExitCode(report, exitCode)
+    else {
       // commands cut short by process.exit(), a fatal error or a signal: recorded as they stand,
       // an error unless the process exits with 0: the uncaught error itself when that is what
       // ends the process, else an ExitError naming the code (and an uncaught error a host listener

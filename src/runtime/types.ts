@@ -370,6 +370,11 @@ export interface PerfReport {
    * what `budgets.commands` are judged on then.
    */
   commandStats?: Record<string, CommandStats>
+  /**
+   * The runs of command names past the first 1 000 distinct ones (a name per request), together:
+   * present once there were any. No command's own stats, whatever its name.
+   */
+  commandStatsOverflow?: CommandStats
   /** The newest 10 000 (at most) spans of this process. */
   spans: SpanRecord[]
   /** Older spans left out of `spans` by a long-running process (a service with spans in every request). */

@@ -1,62 +1,8 @@
-import { spawnSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
-
-const repo = resolve(import.meta.dirname, '../..')
-// A private copy of dist (inside the repo so bare imports resolve from its node_modules): another
-// build in the shared tree must not swap files under a running fixture.
-const dist = join(import.meta.dirname, `.dist-${process.pid}`)
-beforeAll(() => { if (built) cpSync(join(repo, 'dist'), dist, { recursive: true }) })
-afterAll(() => rmSync(dist, { recursive: true, force: true }))
-
-interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> }; budgets: Array<{ budget: string; status: string }> } | undefined }
-
-/** A host package in a temp dir: package.json + perf.config.json, the fixture CLI copied in. */
-function host(fixture: string, config: Record<string, unknown> = {}): { dir: string; run: (args: string[], env?: Record<string, string>) => Run } {
-  const dir = tempDir('unperf-adapters-')
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'adapter-host', version: '3.2.1', type: 'module' }))
-  const reports = join(dir, 'reports')
-  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({
-    cache: { dir: join(dir, 'cache') },
-    report: { dir: reports, console: false },
-    plugins: ['./lifecycle.mjs'],
-    ...config,
-  }))
-  // a plugin that prints each command:after and exit, to count them from the outside, and whose
-  // command:before takes a while (the action must start after it)
-  writeFileSync(join(dir, 'lifecycle.mjs'), `export default {
-    name: 'lifecycle',
-    hooks: {
-      'command:before': async ctx => { await new Promise(r => setTimeout(r, 20)); globalThis.__beforeDone = ctx.name },
-      'command:error': (ctx, e) => process.stderr.write('[error ' + ctx.name + ' ' + e.name + ']\\n'),
-      'command:after': (ctx, r) => process.stderr.write('[after ' + ctx.name + ' ' + r.status + ']\\n'),
-      exit: report => process.stderr.write('[exit-hook ' + report.commands.length + ']\\n'),
-    },
-  }\n`)
-  mkdirSync(join(dir, 'bin'))
-  copyFileSync(join(import.meta.dirname, 'fixtures', fixture), join(dir, 'bin', 'cli.mjs'))
-  return {
-    dir,
-    run(args, env = {}) {
-      const p = spawnSync(process.execPath, [join(dir, 'bin', 'cli.mjs'), ...args], {
-        cwd: dir, encoding: 'utf8', timeout: 100_000,
-        env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
-      })
-      const historyFile = join(reports, 'history.jsonl')
-      const history = existsSync(historyFile) ? readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>) : []
-      const reportFile = join(reports, 'report.json')
-      const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) as Run['report'] : undefined
-      return { code: p.status, stdout: p.stdout, stderr: p.stderr, history, report }
-    },
-  }
-}
-
-/** How many times the `exit` hook fired (the lifecycle plugin prints one line each time). */
-const exitHooks = (r: Run) => r.stderr.match(/\[exit-hook \d+\]/g)?.length ?? 0
-
-const built = existsSync(join(repo, 'dist/citty.mjs')) && existsSync(join(repo, 'dist/commander.mjs'))
+import { built, exitHooks, host } from './_host.js'
 
 for (const [label, fixture, env] of [
   ['unperf/citty runMain', 'citty-cli.mjs', {}],
@@ -75,11 +21,9 @@ for (const [label, fixture, env] of [
       expect(r.history).toHaveLength(1)
       expect(r.report!.commands.map(c => c.name)).toEqual(['cache clear'])
       expect(r.report!.commands[0]!.status).toBe('ok')
-      // the code it exits with, 0 (citty's own runMain decides after perf is closed: not known then)
-      if (!('MODE' in env && env.MODE === 'citty-runmain')) {
-        expect((r.report as { exitCode?: number }).exitCode).toBe(0)
-        expect(r.history[0]!.exitCode).toBe(0)
-      }
+      // the code it exits with, 0 (citty's own runMain too, which decides after perf is closed)
+      expect((r.report as { exitCode?: number }).exitCode).toBe(0)
+      expect(r.history[0]!.exitCode).toBe(0)
       expect(exitHooks(r)).toBe(1)
       // a second run appends exactly one more line
       expect(h.run(['ok'], env).history).toHaveLength(2)
@@ -105,6 +49,23 @@ for (const [label, fixture, env] of [
       // the action's own error, not a crash at exit (an async command:before runs first)
       expect(r.report!.commands).toMatchObject([{ name: 'fail', status: 'error', error: { message: 'boom from fail' } }])
       expect(r.stderr).toContain('[after fail error]')
+      expect(exitHooks(r)).toBe(1)
+      // the code the process exits with, 1, on every path: citty's own runMain exits after the
+      // tree's cleanup closed perf, commander's parseAsync() rethrows and node ends with it
+      expect((r.report as { exitCode?: number }).exitCode).toBe(r.code)
+      expect(r.history[0]!.exitCode).toBe(r.code)
+    })
+
+    it('a process.exit(5) from a timer after the command returned: 5 recorded, the command ok, one line', () => {
+      const h = host(fixture)
+      h.run(['ok'], env)
+      const r = h.run(['late'], env)
+      expect(r.code, r.stderr).toBe(5)
+      expect(r.stdout).toContain('late armed')
+      expect(r.history).toHaveLength(2)
+      expect(r.history.map(e => e.exitCode)).toEqual([0, 5])
+      expect(r.report!.commands).toMatchObject([{ name: 'late', status: 'ok' }])
+      expect((r.report as { exitCode?: number }).exitCode).toBe(5)
       expect(exitHooks(r)).toBe(1)
     })
 
@@ -189,7 +150,7 @@ for (const [label, fixture, env] of [
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout.trim()).toBe('3.2.1')
       expect(r.history).toHaveLength(1)
-      if (!('MODE' in env && env.MODE === 'citty-runmain')) expect(r.history[0]!.exitCode).toBe(0)
+      expect(r.history[0]!.exitCode).toBe(0)
       expect(exitHooks(r)).toBe(1)
     })
 
@@ -215,11 +176,9 @@ for (const [label, fixture, env] of [
       expect(r.stderr).toMatch(isCommander ? /unknown command 'nope'/ : /Unknown command nope/)
       expect(r.history).toHaveLength(1)
       // the report and the history line record the code the run exited with (citty's own runMain
-      // exits after the tree's cleanup closed perf: it cannot know the code then)
-      if (!('MODE' in env)) {
-        expect((r.report as { exitCode?: number }).exitCode).toBe(usageCode)
-        expect(r.history[0]!.exitCode).toBe(usageCode)
-      }
+      // exits after the tree's cleanup closed perf: the exit listener records it)
+      expect((r.report as { exitCode?: number }).exitCode).toBe(usageCode)
+      expect(r.history[0]!.exitCode).toBe(usageCode)
       expect(exitHooks(r)).toBe(1)
     })
   })

@@ -1,7 +1,8 @@
 /**
  * A command name per request (`perf.run(\`GET /users/${id}\`)`) is a `command` label value per
  * request: /metrics and the process grew without bound (20 000 names: a 22 MB scrape taking 1.7 s,
- * +130 MB of heap). Past MAX_COMMAND_NAMES new names count under command="(other)", with one warning.
+ * +130 MB of heap). Past MAX_COMMAND_NAMES new names count together, with one warning, in series
+ * labelled overflow="true" (no command label): no command's own series, whatever its name.
  */
 import { describe, expect, it } from 'vitest'
 import { MAX_COMMAND_NAMES } from '../../src/runtime/metrics/command-totals.js'
@@ -24,7 +25,9 @@ describe('distinct command names in the metrics', () => {
       return write(chunk, ...rest)
     }) as typeof process.stderr.write
     try {
-      for (let i = 0; i < MAX_COMMAND_NAMES + extra; i++) await perf.run(`GET /users/${i}`, () => i)
+      // a command of the host's literally named '(other)' (the overflow's label once): its own series
+      await perf.run('(other)', () => 0)
+      for (let i = 0; i < MAX_COMMAND_NAMES + extra - 1; i++) await perf.run(`GET /users/${i}`, () => i)
       // a name with a budget keeps its own series past the limit (its budget is judged on it)
       await perf.run('GET /late', () => 1)
       await perf.run('GET /users/0', () => 1)
@@ -33,19 +36,28 @@ describe('distinct command names in the metrics', () => {
     }
     const text = perf.metrics.expose()
     const totals = family(parsePrometheus(text), 'svc_commands_total').metrics
-    const commands = new Set(totals.map(m => m.labels!.command))
-    expect(commands.size).toBe(MAX_COMMAND_NAMES + 2)
+    const named = totals.filter(m => m.labels!.command !== undefined)
+    const commands = new Set(named.map(m => m.labels!.command))
+    expect(commands.size).toBe(MAX_COMMAND_NAMES + 1)
     expect(commands.has('GET /late')).toBe(true)
     const value = (command: string) => Number(totals.find(m => m.labels!.command === command)!.value)
-    expect(value('(other)')).toBe(extra)
+    expect(value('(other)')).toBe(1)
     expect(value('GET /users/0')).toBe(2)
+    const overflow = totals.filter(m => m.labels!.command === undefined)
+    expect(overflow).toEqual([expect.objectContaining({ labels: { overflow: 'true', status: 'ok' } })])
+    expect(Number(overflow[0]!.value)).toBe(extra)
     expect(totals.reduce((sum, m) => sum + Number(m.value), 0)).toBe(MAX_COMMAND_NAMES + extra + 2)
     // the histogram of the runs past the limit: consistent (_count = the +Inf bucket = its runs)
-    expect(text).toContain(`svc_command_duration_seconds_bucket{command="(other)",le="+Inf"} ${extra}\n`)
-    expect(text).toContain(`svc_command_duration_seconds_count{command="(other)"} ${extra}\n`)
+    expect(text).toContain(`svc_command_duration_seconds_bucket{overflow="true",le="+Inf"} ${extra}\n`)
+    expect(text).toContain(`svc_command_duration_seconds_count{overflow="true"} ${extra}\n`)
+    expect(text).toContain(`svc_command_duration_seconds_count{command="(other)"} 1\n`)
     expect(warnings.filter(w => w.includes('distinct command names'))).toHaveLength(1)
-    expect(warnings.join('')).toContain(`more than ${MAX_COMMAND_NAMES} distinct command names (the latest: 'GET /users/${MAX_COMMAND_NAMES}')`)
+    expect(warnings.join('')).toContain(`more than ${MAX_COMMAND_NAMES} distinct command names (the latest: 'GET /users/${MAX_COMMAND_NAMES - 1}')`)
     const report = await perf.close()
     expect(report.budgets.find(b => b.budget === 'budgets.commands.GET /late.duration')).toMatchObject({ status: 'pass' })
+    // the report too: '(other)' is the command's own, the overflow apart
+    expect(report.commandStats!['(other)']).toMatchObject({ runs: 1 })
+    expect(report.commandStatsOverflow).toMatchObject({ runs: extra, errors: 0 })
+    expect(Object.keys(report.commandStats!)).not.toContain('')
   })
 })

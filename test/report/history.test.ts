@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
-import { appendHistory, encodeLine, gitSha, HISTORY_ERROR_CHARS, historyEntry, mergeHistories, parseLines, readHistory, readHistoryFile, type HistoryEntry } from '../../src/runtime/report/history.js'
+import { appendHistory, encodeLine, gitSha, HISTORY_ERROR_CHARS, historyEntry, mergeHistories, parseLines, readHistory, readHistoryFile, setHistoryExitCode, type HistoryEntry } from '../../src/runtime/report/history.js'
 import { readNewestHistory } from '../../src/runtime/report/history-tail.js'
 import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -67,6 +67,23 @@ describe('history.jsonl', () => {
     appendHistory(config(dir), entry(4))
     appendHistory(config(dir), entry(5), readHistoryFile(config(dir)))
     expect(readHistory(config(dir)).map(e => e.runId)).toEqual(['run1', 'run4', 'run5'])
+  })
+
+  it("sets one run's exit code (the code its process exited with after the line was written): the other lines byte for byte, the file 0600", () => {
+    const dir = join(tempDir(), 'reports')
+    for (let i = 0; i < 4; i++) appendHistory(config(dir), entry(i))
+    const file = join(dir, 'history.jsonl')
+    const before = readFileSync(file, 'utf8').split('\n')
+    expect(setHistoryExitCode(file, 'run1', 5)).toBe(true)
+    const after = readFileSync(file, 'utf8').split('\n')
+    expect(after).toHaveLength(before.length)
+    expect(after.filter((line, i) => line !== before[i])).toHaveLength(1)
+    expect(readHistory(config(dir)).map(e => e.exitCode)).toEqual([undefined, 5, undefined, undefined])
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    // again, to another code; a run that is not there (capped away): nothing written
+    expect(setHistoryExitCode(file, 'run1', 0)).toBe(true)
+    expect(setHistoryExitCode(file, 'run9', 3)).toBe(false)
+    expect(readHistory(config(dir)).map(e => e.exitCode)).toEqual([undefined, 0, undefined, undefined])
   })
 
   it('takes over a lock left by a crashed process once it is stale', () => {

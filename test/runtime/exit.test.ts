@@ -39,14 +39,16 @@ function exits(dir: string): number {
 
 describe('exit paths', () => {
   it.each([
-    ['perf.close() then a normal end', `await perf.run('ok', () => 1); await perf.close()`, 0],
-    ['process.exit(3) inside a command', `await perf.run('quit', () => process.exit(3))`, 3],
-    ['an uncaught exception', `await perf.run('boom', () => { setTimeout(() => { throw new Error('uncaught') }, 1); return new Promise(r => setTimeout(r, 1000)) })`, 1],
-    ['an unhandled rejection', `await perf.run('reject', () => { Promise.reject(new Error('nobody catches')); return new Promise(r => setTimeout(r, 1000)) })`, 1],
-    ['close() called twice, then process.exit(0)', `await perf.run('twice', () => 1); await perf.close(); await perf.close(); process.exit(0)`, 0],
-    ['process.exit(5) in a budget:exceeded listener during close()', `perf.hooks.hook('budget:exceeded', () => process.exit(5)); await perf.run('x', () => 1); await perf.close()`, 5],
-    ['process.exit(4) in a report listener during close()', `perf.hooks.hook('report', () => process.exit(4)); await perf.run('x', () => 1); await perf.close()`, 4],
-  ])('%s: report written once, exit fired once, exit code kept', (_name, body, code) => {
+    // recorded: the code report.json and the history line hold (none when perf.close() ran with no
+    // process.exitCode set; the exit path's, and an exit during close(), the process's own)
+    ['perf.close() then a normal end', `await perf.run('ok', () => 1); await perf.close()`, 0, undefined],
+    ['process.exit(3) inside a command', `await perf.run('quit', () => process.exit(3))`, 3, 3],
+    ['an uncaught exception', `await perf.run('boom', () => { setTimeout(() => { throw new Error('uncaught') }, 1); return new Promise(r => setTimeout(r, 1000)) })`, 1, 1],
+    ['an unhandled rejection', `await perf.run('reject', () => { Promise.reject(new Error('nobody catches')); return new Promise(r => setTimeout(r, 1000)) })`, 1, 1],
+    ['close() called twice, then process.exit(0)', `await perf.run('twice', () => 1); await perf.close(); await perf.close(); process.exit(0)`, 0, undefined],
+    ['process.exit(5) in a budget:exceeded listener during close()', `perf.hooks.hook('budget:exceeded', () => process.exit(5)); await perf.run('x', () => 1); await perf.close()`, 5, 5],
+    ['process.exit(4) in a report listener during close()', `perf.hooks.hook('report', () => process.exit(4)); await perf.run('x', () => 1); await perf.close()`, 4, 4],
+  ])('%s: report written once, exit fired once, exit code kept', (_name, body, code, recorded) => {
     const dir = setup(body)
     const result = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20_000 })
     expect(result.status, result.stderr).toBe(code)
@@ -54,8 +56,11 @@ describe('exit paths', () => {
     expect(history(dir)).toHaveLength(1)
     expect(exits(dir)).toBe(1)
     // the command is in the report, also when the process exited inside it
-    const report = JSON.parse(readFileSync(join(dir, '.perf/report.json'), 'utf8')) as { commands: unknown[] }
+    const report = JSON.parse(readFileSync(join(dir, '.perf/report.json'), 'utf8')) as { commands: unknown[]; exitCode?: number }
     expect(report.commands).toHaveLength(1)
+    // an exit while close() was writing: the code the process exits with, not the one close() saw
+    expect(report.exitCode).toBe(recorded)
+    expect((JSON.parse(history(dir)[0]!.replace(/^\S+ /, '')) as { exitCode?: number }).exitCode).toBe(recorded)
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s: report written once and the process dies of the signal', async signal => {

@@ -21,12 +21,26 @@ export const COMMAND_RECORDS_KEPT = 1000
 
 /**
  * Distinct command names with totals of their own (each is a `command` label value: 14 series on
- * /metrics). Past it, a new name (a name per request: `GET /users/123`) counts under OTHER_COMMAND,
- * as OpenTelemetry's cardinality limit folds excess attribute sets into one overflow series, so the
- * exposition and the process stay bounded. Names with a budget always get their own.
+ * /metrics). Past it, a new name (a name per request: `GET /users/123`) counts under
+ * OVERFLOW_COMMAND, as OpenTelemetry's cardinality limit folds excess attribute sets into one
+ * overflow series, so the exposition and the process stay bounded. Names with a budget always get
+ * their own.
  */
 export const MAX_COMMAND_NAMES = 1000
-export const OTHER_COMMAND = '(other)'
+/**
+ * The totals key of the runs past MAX_COMMAND_NAMES: '' is no command's name (perf.run('')
+ * rejects), so no command shares them; a name like '(other)' was a command's own series too. On
+ * /metrics its series have the label `overflow="true"` instead of `command` (OVERFLOW_LABELS), in
+ * the report they are `commandStatsOverflow`.
+ */
+export const OVERFLOW_COMMAND = ''
+/** The labels of the overflow series (OpenTelemetry's overflow attribute is `otel.metric.overflow=true`). */
+export const OVERFLOW_LABELS: Readonly<Record<string, string>> = { overflow: 'true' }
+
+/** The labels of a command's series on /metrics. */
+export function commandLabels(name: string): Record<string, string> {
+  return name === OVERFLOW_COMMAND ? { ...OVERFLOW_LABELS } : { command: name }
+}
 
 export function recordCommandTotals(totals: Map<string, CommandTotals>, name: string, status: string, durationMs: number, memoryPeak: number): void {
   let t = totals.get(name)
@@ -42,13 +56,21 @@ export function recordCommandTotals(totals: Map<string, CommandTotals>, name: st
   }
 }
 
-/** What the budgets of each command are judged on when the report's records miss older runs. */
+/** What the budgets of each command are judged on when the report's records miss older runs (the overflow left out). */
 export function commandStats(totals: ReadonlyMap<string, CommandTotals>): Record<string, CommandStats> {
   const out: Record<string, CommandStats> = Object.create(null) as Record<string, CommandStats>
-  for (const [name, t] of totals) {
-    let runs = 0
-    for (const n of t.byStatus.values()) runs += n
-    out[name] = { runs, errors: t.byStatus.get('error') ?? 0, maxDuration: t.maxDuration, maxMemoryPeak: t.maxMemoryPeak, okDurations: t.okDurations.slice(-COMMAND_RECORDS_KEPT) }
-  }
+  for (const [name, t] of totals) if (name !== OVERFLOW_COMMAND) out[name] = statsOf(t)
   return out
+}
+
+/** The runs counted past MAX_COMMAND_NAMES, together; undefined when there were none. */
+export function overflowStats(totals: ReadonlyMap<string, CommandTotals>): CommandStats | undefined {
+  const t = totals.get(OVERFLOW_COMMAND)
+  return t && statsOf(t)
+}
+
+function statsOf(t: CommandTotals): CommandStats {
+  let runs = 0
+  for (const n of t.byStatus.values()) runs += n
+  return { runs, errors: t.byStatus.get('error') ?? 0, maxDuration: t.maxDuration, maxMemoryPeak: t.maxMemoryPeak, okDurations: t.okDurations.slice(-COMMAND_RECORDS_KEPT) }
 }

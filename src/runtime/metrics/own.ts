@@ -5,6 +5,7 @@
 import type { MetricsSources } from '../_internal.js'
 import type { SystemSample } from '../monitors/samplers/system.js'
 import type { MetricFamily } from './exposition.js'
+import { commandLabels } from './command-totals.js'
 
 /** process_start_time_seconds (no perf_hooks at import: this module is on the start path). */
 let startTime: number | undefined
@@ -98,11 +99,11 @@ export function* collectOwn(prefix: string, sources: MetricsSources): Generator<
   const totals = safe(() => sources.commandTotals()) ?? new Map()
   yield {
     name: `${prefix}_command_duration_seconds`, help: 'Duration of perf.run() commands in seconds.', type: 'histogram',
-    histograms: [...totals].map(([command, t]) => ({ labels: { command }, data: t.durations })),
+    histograms: [...totals].map(([command, t]) => ({ labels: commandLabels(command), data: t.durations })),
   }
   yield {
     name: `${prefix}_commands_total`, help: 'Commands run, by command and status (ok or error).', type: 'counter',
-    values: [...totals].flatMap(([command, t]) => [...t.byStatus].map(([status, value]) => ({ labels: { command, status }, value }))),
+    values: [...totals].flatMap(([command, t]) => [...t.byStatus].map(([status, value]) => ({ labels: { ...commandLabels(command), status }, value }))),
   }
 
   const cache = safe(() => sources.cache())

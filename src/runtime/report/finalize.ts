@@ -19,12 +19,13 @@ import { writeOwnStderr } from './own-stderr.js'
 import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { readNewestHistory } from './history-tail.js'
 import { emptyCacheStats } from '../cache/names.js'
-import { commandStats } from '../metrics/command-totals.js'
+import { commandStats, OVERFLOW_COMMAND, overflowStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
 import { warnReportWriteFailed } from '../unwritable-warning.js'
+import { rememberHistoryRun } from './exit-code.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -46,6 +47,7 @@ export function buildReport(state: RunState): PerfReport {
     ...(state.commandsDropped > 0 && { commandsDropped: state.commandsDropped }),
     // `commands` misses older runs: the budgets judge every run by these
     ...(state.commandsDropped > 0 && state.commandTotals && { commandStats: commandStats(state.commandTotals) }),
+    ...(state.commandTotals?.has(OVERFLOW_COMMAND) && { commandStatsOverflow: overflowStats(state.commandTotals) }),
     spans: tracer.records(),
     ...(tracer.dropped > 0 && { spansDropped: tracer.dropped }),
     cache: { ...(state.cache ?? { ...emptyCacheStats(), namespaces: {} }), ...(!config.cache.enabled && { enabled: false as const }) },
@@ -164,6 +166,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
     if (files.trace) writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
     appendHistory(config, entry, local)
+    rememberHistoryRun(report, entry.runId)
     return entry
   } catch (error) {
     // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such

@@ -1,0 +1,102 @@
+/**
+ * The exit code a run records follows the one the process really exits with. A CLI's run is closed
+ * (report.json and its history line written) before the process ends, and what ends it can come
+ * later and set another code: citty's own `runMain` exits 1 after its cleanup closed perf, an error
+ * rethrown from commander's `parseAsync()` ends the process with 1 as an uncaught error, a timer of
+ * the host calls `process.exit(5)` after the action returned. The adapters hand the report they
+ * closed to {@link followExitCode}: the exit listeners (exit.ts, one set per process) compare the
+ * codes (two numbers: the usual exit costs nothing more) and, when they differ, rewrite report.json's
+ * `exitCode` and the run's history line, synchronously. The shared history (`report.historyDriver`), pushed metrics and
+ * the `report`/`exit` hooks got the code known at close.
+ */
+import type { PerfReport } from '../types.js'
+import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
+import { setHistoryExitCode } from './history.js'
+import { installExitHandlers } from '../exit.js'
+
+/** The history line each written report is in (its runId), set when finalize wrote it. */
+const historyRuns = new WeakMap<PerfReport, string>()
+
+export function rememberHistoryRun(report: PerfReport, runId: string): void {
+  historyRuns.set(report, runId)
+}
+
+/** The code the process exits with, as an 'exit' listener sees it (what process.exit() ends with). */
+export function exitingCode(code: number): number {
+  const set = process.exitCode ?? code
+  return typeof set === 'number' ? set : Number(set) || 0
+}
+
+/**
+ * Records `exitCode` as the run's code where `report` was written, when it recorded another (or
+ * none): report.json (when it is still this run's: a later run may have replaced it) and the run's
+ * history line. Synchronous; failures are said on stderr, never thrown (the process is exiting).
+ */
+export function recordExitCode(report: PerfReport, exitCode: number): void {
+  if (report.exitCode === exitCode) return
+  report.exitCode = exitCode
+  const files = report.files
+  if (!files) return
+  try {
+    if (files.report) rewriteReportExitCode(files.report, report, exitCode)
+    const runId = historyRuns.get(report)
+    if (files.history && runId) setHistoryExitCode(files.history, runId, exitCode)
+  } catch (error) {
+    process.stderr.write(`[unperf] could not record the exit code ${exitCode} of this run: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
+}
+
+function rewriteReportExitCode(file: string, report: PerfReport, exitCode: number): void {
+  let onDisk: Record<string, unknown>
+  try { onDisk = JSON.parse(readFileNoFollowSync(file)) as Record<string, unknown> } catch { return }
+  // another run's report by now (a later process, or a later run of this one): not ours to change
+  if (onDisk.pid !== report.pid || onDisk.startedAt !== report.startedAt || onDisk.endedAt !== report.endedAt) return
+  // exitCode where buildReport puts it (after argv), for a report that had none
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(onDisk)) {
+    if (key === 'exitCode') continue
+    out[key] = value
+    if (key === 'argv') out.exitCode = exitCode
+  }
+  if (!('exitCode' in out)) out.exitCode = exitCode
+  writeFileAtomicSync(file, JSON.stringify(out), { unlinkFirst: true })
+}
+
+let expected: number | undefined
+
+/**
+ * perf.close(), recording `code` as the run's exit code when process.exitCode is unset: the code an
+ * adapter's run ends with unless the host sets one (0 for a success). process.exitCode itself is not
+ * set: 0 there would hide node's own code for what follows (13 for a top-level await that never
+ * settles) and change what the host sees.
+ */
+export async function closeExpecting(perf: { close(): Promise<PerfReport> }, code: number | undefined): Promise<PerfReport> {
+  expected = code
+  try {
+    return await perf.close()
+  } finally {
+    expected = undefined
+  }
+}
+
+/** The exit code close() records (perf.ts): process.exitCode, else the one closeExpecting() gave. */
+export function closingExitCode(): number | undefined {
+  return process.exitCode === undefined ? expected : Number(process.exitCode) || 0
+}
+
+let unfollow: (() => void) | undefined
+
+/**
+ * From now on until the process exits, the run `report` closed is the one the process's exit code
+ * belongs to: at exit, a code other than the one it recorded is written over it; a SIGINT, SIGTERM
+ * or SIGHUP the host does not handle is recorded as 128 + n, and the process still dies of it
+ * (exit.ts). The report of the latest close replaces an earlier one (a CLI run several times in
+ * one process: its last run).
+ */
+export function followExitCode(report: PerfReport): void {
+  unfollow?.()
+  unfollow = installExitHandlers((code, signal) => {
+    unfollow = undefined
+    recordExitCode(report, signal ? code : exitingCode(code))
+  })
+}
