@@ -11,6 +11,7 @@ import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError } from '../errors.js'
+import { redisHealth, type RedisHealth } from './redis-health.js'
 
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
@@ -87,9 +88,14 @@ export function connectionCause(client: RedisClient | undefined, error: unknown)
   return connectionErrors.get(client) ?? error
 }
 
+/** What tells one connection from another (credentials included: only hashed, see redis-health.ts). */
+export function connectionId(spec: RedisSpec): string {
+  return JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])
+}
+
 /** One ioredis client per connection, shared by every namespace of the process. */
 export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Promise<RedisClient>; release: () => Promise<void> } {
-  const id = JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])
+  const id = connectionId(spec)
   let holder = clients.get(id)
   if (!holder) {
     holder = { users: 0, client: connect(spec, timeoutMs) }
@@ -173,7 +179,11 @@ export class RedisTier implements Tier {
   /** The client once connected: get/set use it without awaiting a promise. */
   private _ready: RedisClient | undefined
 
-  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number) {
+  /** Shared with every user of this connection in the process (and, through the cache dir, of the machine). */
+  readonly health: RedisHealth
+
+  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string) {
+    this.health = redisHealth(connectionId(spec), stateDir)
     const { client, release } = acquireRedis(spec, timeoutMs)
     this._client = client
     this._release = release

@@ -95,6 +95,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           fsDir: base => join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir),
           encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
           timeout: cacheConfig.timeout,
+          stateDir: cacheConfig.dir,
         })
         if (tier instanceof FsTier) budget.addFs(namespace, tier)
         return tier
