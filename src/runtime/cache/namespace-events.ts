@@ -50,6 +50,15 @@ export class NamespaceEvents {
     this.stale(key, found)
   }
 
+  /**
+   * A wrap() whose lookup was a miss (counted, `cache:miss` fired) and that then got the value another
+   * process computed meanwhile (it waited for that one's lock): the call counts once, as the hit
+   * the caller then counts (`cache:hit` fires too).
+   */
+  retractMiss(): void {
+    this._stats.misses--
+  }
+
   /** A wrap() caller that joined another's call counts as that call turned out (hit, stale or miss). */
   joined(key: string, outcome: Outcome): void {
     const hooks = this._ctx.hooks
