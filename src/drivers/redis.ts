@@ -146,7 +146,7 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // errors surface on each call; never as an unhandled 'error' event. The last one of the connection
   // says why calls fail (RedisTier.explain) until it connects again
   client.on('error', (error: unknown) => {
-    connectionErrors.set(client, error)
+    connectionErrors.set(client, withAddress(client, error))
     // SELECT refused (a db past the server's `databases`): ioredis stays connected, on db 0. A tier
     // must not silently share another database: closed, its calls fail with this error (explain)
     if ((error as { command?: { name?: unknown } }).command?.name === 'select') client.disconnect()
@@ -154,8 +154,7 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // a server that exits or drops the connection: no error event before ioredis fails the queued calls
   client.on('close', () => {
     if (connectionErrors.has(client)) return
-    const { host, port, path } = (client as unknown as { options: { host?: string; port?: number; path?: string } }).options
-    connectionErrors.set(client, new Error(`the connection to ${path ?? `${host}:${port}`} closed`))
+    connectionErrors.set(client, new Error(`the connection to ${address(client)} closed`))
   })
   // an idle connection must not keep a CLI alive
   const unref = () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.()
@@ -165,6 +164,21 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     unref()
   })
   return client
+}
+
+function address(client: RedisClient): string {
+  const { host, port, path } = (client as unknown as { options: { host?: string; port?: number; path?: string } }).options
+  return path ?? `${host}:${port}`
+}
+
+/**
+ * A socket error that does not say where ("read ECONNRESET": a server killed or restarted with
+ * replies pending) with the server's address, as a refused connect names it. Its code is kept.
+ */
+function withAddress(client: RedisClient, error: unknown): unknown {
+  const e = error as { syscall?: unknown; message?: unknown; code?: unknown } | null
+  if (!(error instanceof Error) || (e!.syscall !== 'read' && e!.syscall !== 'write')) return error
+  return Object.assign(new Error(`the connection to ${address(client)} failed (${error.message})`), { code: e!.code, syscall: e!.syscall })
 }
 
 function isWrongType(error: unknown): boolean {
