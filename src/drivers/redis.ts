@@ -12,6 +12,7 @@ import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError } from '../errors.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
+import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
@@ -22,6 +23,9 @@ export interface RedisClient {
   exists(...keys: string[]): Promise<number>
   set(key: string, value: Buffer | string, ...args: (string | number)[]): Promise<unknown>
   del(...keys: string[]): Promise<number>
+  unlink(...keys: string[]): Promise<number>
+  zadd(key: string, ...args: (string | number)[]): Promise<unknown>
+  zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): Promise<string[]>
   pexpire(key: string, ms: number): Promise<number>
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
   pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; type(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
@@ -196,8 +200,11 @@ export class RedisTier implements Tier {
   /** Shared with every user of this connection in the process (and, through the cache dir, of the machine). */
   readonly health: RedisHealth
 
-  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string) {
-    this.health = redisHealth(connectionId(spec), stateDir)
+  private readonly _connection: string
+
+  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string, private readonly _scope?: RedisScope) {
+    this._connection = connectionId(spec)
+    this.health = redisHealth(this._connection, stateDir)
     const { client, release } = acquireRedis(spec, timeoutMs)
     this._client = client
     this._release = release
@@ -216,6 +223,14 @@ export class RedisTier implements Tier {
   /** The connection's own error for ioredis' generic one (see connectionCause). */
   explain(error: unknown): unknown {
     return connectionCause(this._ready, error)
+  }
+
+  /**
+   * Marks this process's scope used on this Redis and, once a day for all its users, removes the
+   * scopes unused for `cache.scopeMaxAge` (redis-scopes.ts). `call`: the tier's guard. Never throws.
+   */
+  scopeUpkeep(call: GuardedCall): Promise<string[]> {
+    return this._scope ? scopeUpkeep(this._client, this._connection, this._scope, call) : Promise.resolve([])
   }
 
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */
@@ -394,8 +409,4 @@ export class RedisTier implements Tier {
     const px = Math.ceil(entry.expiresAt + entry.staleFor - Date.now())
     return px > MAX_PX ? undefined : px
   }
-}
-
-function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&')
 }

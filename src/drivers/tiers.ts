@@ -27,6 +27,8 @@ export interface TierContext {
   timeout: number
   /** The cache dir: where a Redis found down is noted for the other processes of the machine (redis-health.ts). */
   stateDir?: string
+  /** The cache's scope, for the Redis tiers to mark it used and prune unused ones (redis-scopes.ts): the app's name (URI-encoded), scope id, cache.scopeMaxAge. */
+  scope?: { name: string; id: string; maxAge: number }
 }
 
 export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
@@ -37,7 +39,9 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
       return new FsTier(ctx.fsDir((spec as { base: string }).base), ctx.encode)
     case 'redis': {
       const s = spec as Extract<ResolvedDriverSpec, { driver: 'redis' }>
-      return new RedisTier(s, `${s.base ? `${s.base}:` : ''}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout, ctx.stateDir)
+      const base = s.base ? `${s.base}:` : ''
+      const scope = ctx.scope && { root: `${base}unperf:${ctx.scope.name}:`, id: ctx.scope.id, maxAge: ctx.scope.maxAge }
+      return new RedisTier(s, `${base}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout, ctx.stateDir, scope)
     }
     case 'custom': {
       // the config's StorageDriver is unstorage's Driver by shape (config/types.ts)

@@ -96,6 +96,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
           timeout: cacheConfig.timeout,
           stateDir: cacheConfig.dir,
+          scope: { name: encodeURIComponent(config.name), id: s.id, maxAge: cacheConfig.scopeMaxAge },
         })
         if (tier instanceof FsTier) budget.addFs(namespace, tier)
         return tier
