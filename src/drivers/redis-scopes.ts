@@ -29,6 +29,20 @@ export interface RedisScope {
 export type GuardedCall = <T>(op: () => Promise<T>) => Promise<T>
 
 const DAY_MS = 86_400_000
+/** What a refused command (see `refusable`) answers instead. */
+const REFUSED = Symbol('refused')
+/**
+ * One upkeep call through the guard, where a reply error (an ACL user without `ZADD` or `SCAN`, a
+ * read-only replica) answers REFUSED instead of failing: the upkeep stops, and the tier is not marked
+ * down for it (its own gets and sets say whether it works). Timeouts and connection errors fail as usual.
+ */
+function refusable(call: GuardedCall) {
+  return <T>(op: () => Promise<T>): Promise<T | typeof REFUSED> => call(() => op().catch((error: unknown) => {
+    if ((error as { name?: unknown } | null)?.name === 'ReplyError') return REFUSED
+    throw error
+  }))
+}
+
 /** Per process: the connections and roots whose scope is marked used already. */
 const touched = new Set<string>()
 /** Removes scope ARGV[1] from the set KEYS[1] only while its score is still ARGV[2] (no process marked it used meanwhile). */
@@ -45,31 +59,34 @@ export async function scopeUpkeep(client: Promise<RedisClient>, connection: stri
   try {
     const c = await client
     const set = `${scope.root}scopes`
-    const [, due] = await call(() => Promise.all([
-      c.zadd(set, Date.now(), scope.id),
-      c.set(`${set}:pruned`, String(Date.now()), 'PX', DAY_MS, 'NX'),
-    ]))
+    const ask = refusable(call)
+    const marked = await ask(() => c.zadd(set, Date.now(), scope.id))
+    if (marked === REFUSED) return []
+    const due = await ask(() => c.set(`${set}:pruned`, String(Date.now()), 'PX', DAY_MS, 'NX'))
     if (due !== 'OK') return []
-    return await pruneScopes(c, scope, call)
+    return await pruneScopes(c, scope, ask)
   } catch {
     // Redis down or refusing: the tier's own calls say so; the next process marks and prunes
     return []
   }
 }
 
-async function pruneScopes(c: RedisClient, scope: RedisScope, call: GuardedCall): Promise<string[]> {
+async function pruneScopes(c: RedisClient, scope: RedisScope, ask: ReturnType<typeof refusable>): Promise<string[]> {
   const set = `${scope.root}scopes`
   const now = Date.now()
   // scope id → its score, as read (the score it is removed with: see FORGET_IF_UNUSED)
   const known = new Map<string, string>()
-  const flat = await call(() => c.zrange(set, 0, -1, 'WITHSCORES'))
+  const flat = await ask(() => c.zrange(set, 0, -1, 'WITHSCORES'))
+  if (flat === REFUSED) return []
   for (let i = 0; i + 1 < flat.length; i += 2) known.set(flat[i]!, flat[i + 1]!)
   const stale = new Set([...known].filter(([id, score]) => id !== scope.id && now - Number(score) > scope.maxAge).map(([id]) => id))
   const unknown = new Set<string>()
   const pattern = escapeGlob(`${scope.root}s_`) + '*'
   let cursor = '0'
   do {
-    const [next, keys] = await call(() => c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000))
+    const page = await ask(() => c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000))
+    if (page === REFUSED) return []
+    const [next, keys] = page
     cursor = next
     const doomed: string[] = []
     for (const key of keys) {
@@ -79,13 +96,13 @@ async function pruneScopes(c: RedisClient, scope: RedisScope, call: GuardedCall)
       if (stale.has(id)) doomed.push(key)
       else if (!known.has(id)) unknown.add(id)
     }
-    if (doomed.length > 0) await call(() => c.unlink(...doomed))
+    if (doomed.length > 0 && await ask(() => c.unlink(...doomed)) === REFUSED) return []
   } while (cursor !== '0')
   // scopes written before the set existed: used now, as far as anyone can tell
-  if (unknown.size > 0) await call(() => c.zadd(set, 'NX', ...[...unknown].flatMap(id => [now, id])))
+  if (unknown.size > 0) await ask(() => c.zadd(set, 'NX', ...[...unknown].flatMap(id => [now, id])))
   const removed: string[] = []
   for (const id of stale) {
-    if (await call(() => c.eval(FORGET_IF_UNUSED, 1, set, id, known.get(id)!)) === 1) removed.push(id)
+    if (await ask(() => c.eval(FORGET_IF_UNUSED, 1, set, id, known.get(id)!)) === 1) removed.push(id)
   }
   return removed
 }

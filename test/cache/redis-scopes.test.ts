@@ -84,4 +84,19 @@ describe.skipIf(!hasRedisServer)('scopes on a redis tier', () => {
     expect(await redis!.get('unperf:test-cli:s_0.9.0_legacy:default:k')).toBe('v')
     expect(await redis!.pttl('unperf:test-cli:scopes:pruned')).toBeGreaterThan(0)
   }, 30_000)
+
+  it('a user Redis refuses the scope commands (an ACL without ZADD): the cache works, the tier is never marked down for it', async () => {
+    await redis!.call('ACL', 'SETUSER', 'noscopes', 'on', '>pw', '~*', '+@all', '-zadd', '-scan')
+    const user = url.replace('redis://', 'redis://noscopes:pw@')
+    const { cache, m, warnings, hooks } = manager({ cwd: tempDir('unperf-scopes-cwd-'), dir: tempDir('unperf-scopes-'), driver: ['memory', { driver: 'redis', url: user }], timeout: 2000 })
+    let errors = 0
+    hooks.hook('cache:error', () => { errors++ })
+    await cache.set('k', 'v')
+    // right after: a tier marked down would skip this write
+    await cache.set('k2', 'v2')
+    await m.close()
+    expect(errors).toBe(0)
+    expect(warnings).toEqual([])
+    expect((await keysOf('unperf:test-cli:s_*')).filter(k => k.endsWith(':k2'))).toHaveLength(1)
+  }, 30_000)
 })
