@@ -10,7 +10,7 @@ import { defineSetCommand, type CommandClass, type SetCommandClass } from './_re
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
-import { MissingDependencyError } from '../errors.js'
+import { MissingDependencyError, TimeoutError } from '../errors.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
 import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
@@ -87,6 +87,7 @@ function batchWrites(c: RedisClient, together?: boolean): void {
  */
 export function connectionCause(client: RedisClient | undefined, error: unknown): unknown {
   if (client === undefined) return error
+  if (error instanceof TimeoutError) return timeoutCause(client, error)
   const e = error as { name?: unknown; message?: unknown } | undefined
   if (e?.name !== 'MaxRetriesPerRequestError' && e?.message !== 'Connection is closed.') return error
   return connectionErrors.get(client) ?? error
@@ -168,6 +169,19 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     unref()
   })
   return client
+}
+
+/**
+ * A call that timed out before the connection was made says so: a `rediss://` url on a port that
+ * does not speak TLS (the handshake waits for ever: the server waits for a command), or a host that
+ * never answers the connect (a firewall dropping it), is not a frozen Redis.
+ */
+function timeoutCause(client: RedisClient, error: TimeoutError): TimeoutError {
+  if (client.status !== 'connecting' && client.status !== 'reconnecting') return error
+  const tls = (client as unknown as { options: { tls?: unknown } }).options.tls
+  const out = new TimeoutError('', error.timeout)
+  out.message = `${error.message}: ${tls ? `the TLS handshake with ${address(client)} did not finish (does that port speak TLS?)` : `no connection to ${address(client)} (the connect was not answered)`}`
+  return out
 }
 
 function address(client: RedisClient): string {

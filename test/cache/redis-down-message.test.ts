@@ -58,6 +58,24 @@ describe.skipIf(!hasRedisServer)('a redis tier that cannot connect', () => {
     }
   })
 
+  it('a rediss:// url on a port that does not speak TLS: the timeout says the TLS handshake did not finish', async () => {
+    const own = await startRedisServer()
+    const { cache, hooks, warnings, m } = manager({ driver: ['memory', { driver: 'redis', url: own.url.replace('redis://', 'rediss://') }], timeout: 300 })
+    const errors: string[] = []
+    hooks.hook('cache:error', p => { errors.push(String((p.error as Error).message)) })
+    try {
+      await cache.set('k', 1)
+      expect(await cache.get('k')).toBe(1)
+      const why = `redis cache tier timed out after 1000ms: the TLS handshake with 127.0.0.1:${own.port} did not finish (does that port speak TLS?)`
+      expect(errors.length).toBeGreaterThan(0)
+      expect(errors).toContain(`[unperf] ${why}`)
+      expect(warnings.join('\n')).toContain(`redis tier failed (${why})`)
+    } finally {
+      own.process.kill('SIGKILL')
+      await m.close()
+    }
+  })
+
   it('a redis that is not there from the start: connect ECONNREFUSED with its address', async () => {
     const { cache, hooks, warnings, m } = manager({ driver: ['memory', { driver: 'redis', url: 'redis://127.0.0.1:1' }], timeout: 1000 })
     const errors: string[] = []
