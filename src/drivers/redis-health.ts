@@ -8,8 +8,8 @@
  * (the backoff: 1 s doubling to 30 s, at least 10 s for the other processes), not per run.
  *
  * Only failures that say the connection is unusable count (a timeout, a refused or closed
- * connection, a wrong password, a db the server does not have); a reply error of one command
- * (WRONGTYPE, a value too large) leaves the connection to the others.
+ * connection, a wrong password, a db the server does not have, a Redis Cluster node: unsupported);
+ * a reply error of one command (WRONGTYPE, a value too large) leaves the connection to the others.
  */
 import { mkdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
@@ -96,7 +96,7 @@ export function isConnectionFailure(error: unknown): boolean {
   // a socket error (ECONNREFUSED, ECONNRESET, ENOTFOUND, a TLS handshake's)
   if (typeof e.syscall === 'string' || (typeof e.code === 'string' && /^(E[A-Z]+$|ERR_TLS_|ERR_SSL_)/.test(e.code))) return true
   // replies that refuse the connection itself, not one command
-  return e.name === 'ReplyError' && typeof e.message === 'string' && /^(NOAUTH|WRONGPASS|LOADING|MASTERDOWN|ERR DB index|ERR AUTH|ERR invalid password)/.test(e.message)
+  return e.name === 'ReplyError' && typeof e.message === 'string' && /^(NOAUTH|WRONGPASS|LOADING|MASTERDOWN|ERR DB index|ERR AUTH|ERR invalid password|MOVED |ASK |CLUSTERDOWN )/.test(e.message)
 }
 
 function readMarker(h: RedisHealth): void {

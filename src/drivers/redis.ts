@@ -10,7 +10,7 @@ import { defineSetCommand, type CommandClass, type SetCommandClass } from './_re
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
-import { MissingDependencyError, TimeoutError } from '../errors.js'
+import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
 import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
@@ -89,6 +89,9 @@ export function connectionCause(client: RedisClient | undefined, error: unknown)
   if (client === undefined) return error
   if (error instanceof TimeoutError) return timeoutCause(client, error)
   const e = error as { name?: unknown; message?: unknown } | undefined
+  if (isClusterReply(error)) {
+    return new PerfError('E_REDIS_CLUSTER', `${address(client)} is a node of a Redis Cluster (${String(e!.message)}): the redis driver speaks to one Redis, not to a Cluster; use a standalone Redis (or a Cluster of one node that holds every slot)`)
+  }
   if (e?.name !== 'MaxRetriesPerRequestError' && e?.message !== 'Connection is closed.') return error
   return connectionErrors.get(client) ?? error
 }
@@ -197,6 +200,12 @@ function withAddress(client: RedisClient, error: unknown): unknown {
   const e = error as { syscall?: unknown; message?: unknown; code?: unknown } | null
   if (!(error instanceof Error) || (e!.syscall !== 'read' && e!.syscall !== 'write')) return error
   return Object.assign(new Error(`the connection to ${address(client)} failed (${error.message})`), { code: e!.code, syscall: e!.syscall })
+}
+
+/** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */
+export function isClusterReply(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null
+  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(MOVED|ASK|CLUSTERDOWN) /.test(e.message)
 }
 
 function isWrongType(error: unknown): boolean {
