@@ -11,6 +11,7 @@ import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
+import { formatBytes } from '../config/units.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
 import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
@@ -32,6 +33,7 @@ export interface RedisClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
+  config(...args: string[]): Promise<unknown>
   quit(): Promise<unknown>
   disconnect(): void
   on(event: string, fn: (...args: unknown[]) => void): unknown
@@ -44,6 +46,14 @@ export interface RedisClient {
  * years) is exact in both and far below that.
  */
 const MAX_PX = Number.MAX_SAFE_INTEGER
+/**
+ * Redis' smallest allowed `proto-max-bulk-len` (1 MB): a value under it fits every server, so only
+ * larger ones ask the server its own limit (once per connection; 512 MB, its default, when CONFIG is
+ * refused). A value over it makes Redis close the connection, failing every call in flight.
+ */
+const BULK_MIN = 1024 * 1024
+const BULK_DEFAULT = 512 * 1024 * 1024
+const bulkLimits = new WeakMap<RedisClient, Promise<number>>()
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
 /** Each client's last connection error ("connect ECONNREFUSED 127.0.0.1:6379") while it is not connected. */
 const connectionErrors = new WeakMap<RedisClient, unknown>()
@@ -88,6 +98,7 @@ function batchWrites(c: RedisClient, together?: boolean): void {
 export function connectionCause(client: RedisClient | undefined, error: unknown): unknown {
   if (client === undefined) return error
   if (error instanceof TimeoutError) return timeoutCause(client, error)
+  if (isSocketError(error)) return withAddress(client, error)
   const e = error as { name?: unknown; message?: unknown } | undefined
   if (isClusterReply(error)) {
     return new PerfError('E_REDIS_CLUSTER', `${address(client)} is a node of a Redis Cluster (${String(e!.message)}): the redis driver speaks to one Redis, not to a Cluster; use a standalone Redis (or a Cluster of one node that holds every slot)`)
@@ -197,9 +208,24 @@ function address(client: RedisClient): string {
  * replies pending) with the server's address, as a refused connect names it. Its code is kept.
  */
 function withAddress(client: RedisClient, error: unknown): unknown {
-  const e = error as { syscall?: unknown; message?: unknown; code?: unknown } | null
-  if (!(error instanceof Error) || (e!.syscall !== 'read' && e!.syscall !== 'write')) return error
-  return Object.assign(new Error(`the connection to ${address(client)} failed (${error.message})`), { code: e!.code, syscall: e!.syscall })
+  if (!isSocketError(error)) return error
+  const { code } = error as Error & { code?: unknown }
+  return Object.assign(new Error(`the connection to ${address(client)} failed (${error.message})`), { code })
+}
+
+function isSocketError(error: unknown): error is Error {
+  const syscall = (error as { syscall?: unknown } | null)?.syscall
+  return error instanceof Error && (syscall === 'read' || syscall === 'write')
+}
+
+/** This server's largest value (see BULK_MIN). */
+function bulkLimit(c: RedisClient): Promise<number> {
+  let limit = bulkLimits.get(c)
+  if (limit === undefined) {
+    limit = c.config('GET', 'proto-max-bulk-len').then(r => Number((r as string[] | null)?.[1]) || BULK_DEFAULT, () => BULK_DEFAULT)
+    bulkLimits.set(c, limit)
+  }
+  return limit
 }
 
 /** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */
@@ -314,6 +340,7 @@ export class RedisTier implements Tier {
     const c = this._ready ?? (await this._client)
     const data = encodeEntry(entry, this._encode)
     const px = this._px(entry)
+    if (data.length >= BULK_MIN) await this._fits(c, [[entry.key, data]])
     batchWrites(c)
     // already past its stale window: nothing to keep
     if (px !== undefined && px <= 0) await c.del(this._prefix + entry.key)
@@ -324,13 +351,32 @@ export class RedisTier implements Tier {
     if (entries.length === 0) return
     const c = await this._client
     const pipe = c.pipeline()
-    for (const e of entries) {
+    const encoded = entries.map(e => [e.key, encodeEntry(e, this._encode)] as [string, Buffer])
+    // the others are written; the error names those that are not
+    const tooLarge = await this._fits(c, encoded.filter(([, data]) => data.length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
+    entries.forEach((e, i) => {
       const px = this._px(e)
-      if (px === undefined) pipe.set(this._prefix + e.key, encodeEntry(e, this._encode))
+      const data = encoded[i]![1]
+      if (tooLarge?.keys.includes(e.key)) return
+      if (px === undefined) pipe.set(this._prefix + e.key, data)
       else if (px <= 0) pipe.del(this._prefix + e.key)
-      else pipe.set(this._prefix + e.key, encodeEntry(e, this._encode), 'PX', px)
-    }
+      else pipe.set(this._prefix + e.key, data, 'PX', px)
+    })
     await pipe.exec()
+    if (tooLarge) throw tooLarge
+  }
+
+  /**
+   * Throws E_TOO_LARGE naming the entries over the server's limit for one value (see BULK_MIN): sent,
+   * Redis would close the connection and fail every call in flight with it. Not a tier failure.
+   */
+  private async _fits(c: RedisClient, entries: [string, Buffer][]): Promise<void> {
+    if (entries.length === 0) return
+    const limit = await bulkLimit(c)
+    const over = entries.filter(([, data]) => data.length > limit)
+    if (over.length === 0) return
+    const what = over.map(([key, data]) => `'${key}' (${formatBytes(data.length)})`).join(', ')
+    throw Object.assign(new PerfError('E_TOO_LARGE', `cache ${over.length === 1 ? 'entry' : 'entries'} ${what} over this Redis' limit for one value (proto-max-bulk-len ${formatBytes(limit)}): not written to the redis tier`), { keys: over.map(([key]) => key) })
   }
 
   async delete(key: string): Promise<boolean> {

@@ -171,7 +171,9 @@ export class TierGuard {
   }
 
   private _failed(error: unknown): void {
-    if ((error as { code?: string } | null)?.code === 'E_CORRUPT') return
+    // one entry's fault, not the tier's: a corrupt entry, one too large for the server
+    const code = (error as { code?: string } | null)?.code
+    if (code === 'E_CORRUPT' || code === 'E_TOO_LARGE') return
     if (this.tier.health !== undefined) markRedisDown(this.tier.health, error)
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
