@@ -2,10 +2,11 @@
  * What a process knows of a Redis connection being down, shared by every user of it: the cache
  * tiers of every namespace and `report.historyDriver` on the same connection. A frozen Redis costs a
  * run one timeout, not one per user (before: the cache tier's 1 s, then the history driver's own
- * 2 s). Processes of one machine share it through a marker file in the cache dir
+ * 2 s). Processes of one machine share a timeout through a marker file in the cache dir
  * (`.redis-down-<id>`: its expiry and failure count, 0600; removed by the first process that gets a
  * reply), so a CI job that runs the CLI 50 times against a frozen Redis pays a timeout every 10 s
- * (the backoff: 1 s doubling to 30 s, at least 10 s for the other processes), not per run.
+ * (the backoff: 1 s doubling to 30 s, at least 10 s for the other processes), not per run. A
+ * refused or reset connection fails fast: it is shared in the process (the backoff), not marked.
  *
  * Only failures that say the connection is unusable count (a timeout, a refused or closed
  * connection, a wrong password, a db the server does not have, a Redis Cluster node: unsupported);
@@ -26,6 +27,8 @@ export interface RedisHealth {
   failures: number
   /** It failed in this process and has not answered since. */
   failedHere: boolean
+  /** Its last failure was a timeout (here, or another process's marker): trying it again costs one more. */
+  slow: boolean
   /** Why it was found down (redacted), for the messages of those that skip it. */
   reason: string
   /** Its marker file, when the cache dir is known. */
@@ -52,15 +55,20 @@ export function redisHealth(id: string, stateDir: string | undefined): RedisHeal
   const key = `${hash}\0${stateDir ?? ''}`
   let h = healths.get(key)
   if (h) return h
-  h = { downUntil: 0, failures: 0, failedHere: false, reason: '', marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
+  h = { downUntil: 0, failures: 0, failedHere: false, slow: false, reason: '', marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
   healths.set(key, h)
   readMarker(h)
   return h
 }
 
-/** True when the connection is not to be tried now: down in its backoff (this process or another's), or failed here and not seen up since (`sticky`). */
-export function isRedisDown(h: RedisHealth, sticky = false): boolean {
-  return (sticky && h.failedHere) || Date.now() < h.downUntil
+/**
+ * For a one-off user of the connection (the history driver): not worth trying now, because its last
+ * failure was a timeout, in this process and no reply since, or in another one within the marker's
+ * time. A refused or reset connection fails fast: trying again costs nothing and finds a Redis that
+ * came back (a restart).
+ */
+export function hangsNow(h: RedisHealth): boolean {
+  return h.slow && (h.failedHere || Date.now() < h.downUntil)
 }
 
 /**
@@ -75,14 +83,18 @@ export function markRedisDown(h: RedisHealth, error: unknown): void {
   h.failures++
   h.downUntil = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(h.failures - 1, 5))
   h.reason = redact(errorMessage(error))
-  writeMarker(h)
+  h.slow = (error as { code?: unknown }).code === 'E_TIMEOUT'
+  // only a timeout is worth telling the other processes: a refused connection costs them nothing
+  // to find, and a restarted Redis would be skipped by them for the marker's time for nothing
+  if (h.slow) writeMarker(h)
 }
 
 /** A reply: the connection is up (cheap when it was never down). */
 export function markRedisUp(h: RedisHealth): void {
-  if (h.failures === 0 && !h.failedHere && h.downUntil === 0) return
+  if (h.failures === 0 && !h.failedHere && h.downUntil === 0 && !h.slow) return
   h.failures = 0
   h.failedHere = false
+  h.slow = false
   h.downUntil = 0
   h.reason = ''
   if (h.marker !== undefined) try { unlinkSync(h.marker) } catch { /* none, or not ours to remove */ }
@@ -115,6 +127,7 @@ function readMarker(h: RedisHealth): void {
     return
   }
   h.downUntil = until
+  h.slow = true
   h.failures = Math.min(Number(m[2]), 6)
   h.reason = m[3] ?? ''
 }

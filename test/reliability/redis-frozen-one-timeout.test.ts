@@ -5,7 +5,7 @@
  * the backoff, pays none: the first run left a marker in the cache dir. Each run is a real process
  * (test/reliability/fixtures/redis-run.mjs, on dist) against a redis-server of this file's own.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -28,8 +28,8 @@ afterAll(() => {
   server?.kill('SIGKILL')
 })
 
-function run(dir: string): { ms: number; stderr: string } {
-  const r = spawnSync(process.execPath, [fixture, dist, dir, url], { encoding: 'utf8', timeout: 20_000 })
+function run(dir: string, redisUrl = url): { ms: number; stderr: string } {
+  const r = spawnSync(process.execPath, [fixture, dist, dir, redisUrl], { encoding: 'utf8', timeout: 20_000 })
   expect(r.status, r.stderr).toBe(0)
   return { ms: (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms, stderr: r.stderr }
 }
@@ -68,5 +68,24 @@ describe.skipIf(!hasRedisServer)('a frozen redis shared by the cache tier and re
     const after = run(dir)
     expect(after.stderr).toBe('')
     expect(readdirSync(join(dir, 'cache')).filter(n => n.startsWith('.redis-down-'))).toEqual([])
+  }, 60_000)
+
+  it('a refused connection (a Redis restarting) is not marked for the other processes: the next run uses it as soon as it is back', async () => {
+    const dir = tempDir()
+    const own = await startRedisServer()
+    own.process.kill('SIGKILL')
+    await new Promise(r => own.process.once('exit', r))
+    const down = run(dir, own.url)
+    // fast failures: each user finds out for itself at no cost (the history driver tried, no "found down")
+    expect(down.stderr).toMatch(new RegExp(`report\\.historyDriver could not be read \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${own.port}\\)`))
+    expect(readdirSync(join(dir, 'cache')).filter(n => n.startsWith('.redis-down-'))).toEqual([])
+    // back on its port at once: the next run uses it (no 10 s of skipping)
+    const back = spawn('redis-server', ['--port', String(own.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    try {
+      for (let i = 0; i < 200 && spawnSync('redis-cli', ['-p', String(own.port), 'ping'], { encoding: 'utf8' }).stdout.trim() !== 'PONG'; i++) await new Promise(r => setTimeout(r, 25))
+      expect(run(dir, own.url).stderr).toBe('')
+    } finally {
+      back.kill('SIGKILL')
+    }
   }, 60_000)
 })

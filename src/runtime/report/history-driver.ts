@@ -8,7 +8,7 @@ import type { Tier } from '../../drivers/types.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
 import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
-import { isRedisDown, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
+import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
 import { mergeHistories, type HistoryEntry } from './history.js'
@@ -29,12 +29,12 @@ const BOUND_MS = 2000
 const BOUND_MESSAGE = `timed out after ${BOUND_MS}ms`
 
 /**
- * A Redis this run (or, within its backoff, another process of the machine) already found down is
- * not waited for again: a frozen one cost the run the cache tier's timeout, then this bound.
+ * A Redis this run (or, within its backoff, another process of the machine) already found hanging
+ * is not waited for again: a frozen one cost the run the cache tier's timeout, then this bound.
  */
 function skipIfDown(t: Tier): void {
   const h = t.health
-  if (h === undefined || !isRedisDown(h, true)) return
+  if (h === undefined || !hangsNow(h)) return
   const until = h.downUntil > Date.now() ? `; not tried again for ${formatDuration(h.downUntil - Date.now())}` : ''
   throw new PerfError('E_REMOTE_DOWN', `redis found down ${h.failedHere ? 'earlier in this run' : 'by another unperf process of this machine'}${h.reason ? ` (${h.reason})` : ''}${until}`)
 }
