@@ -19,6 +19,7 @@ import { readFileNoFollowSync, writeFileNoFollowSync } from '../runtime/write-fi
 import { errorMessage } from '../errors.js'
 import { redact } from '../runtime/warn.js'
 import { dirUnsafeSync } from './fs-safety.js'
+import type { Tier } from './types.js'
 
 export interface RedisHealth {
   /** Epoch ms until which the connection is not tried (0: up, unknown, or its backoff is over). */
@@ -98,6 +99,17 @@ export function markRedisUp(h: RedisHealth): void {
   h.downUntil = 0
   h.reason = ''
   if (h.marker !== undefined) try { unlinkSync(h.marker) } catch { /* none, or not ours to remove */ }
+}
+
+/**
+ * A failure of one call, not of the tier: Redis answered (a full `noeviction` Redis refusing a write
+ * with OOM, a replica with READONLY), or an entry too large for it was not sent. The tier stays in
+ * use: its reads still work, where marking it down made every read of the process skip it.
+ */
+export function isCommandFault(tier: Tier, error: unknown): boolean {
+  if (tier.health === undefined) return false
+  const e = error as { name?: unknown; code?: unknown } | null
+  return e?.code === 'E_TOO_LARGE' || (e?.name === 'ReplyError' && !isConnectionFailure(error))
 }
 
 /** A failure that says the connection, not one command, is unusable. */

@@ -12,7 +12,7 @@ import type { EncodeOptions } from './envelope.js'
 import { FsTier } from './fs.js'
 import { MemoryTier } from './memory.js'
 import { RedisTier } from './redis.js'
-import { markRedisDown, markRedisUp } from './redis-health.js'
+import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
 import { UnstorageTier, loadUnstorageDriver } from './unstorage.js'
 
@@ -171,9 +171,7 @@ export class TierGuard {
   }
 
   private _failed(error: unknown): void {
-    // one entry's fault, not the tier's: a corrupt entry, one too large for the server
-    const code = (error as { code?: string } | null)?.code
-    if (code === 'E_CORRUPT' || code === 'E_TOO_LARGE') return
+    if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
     if (this.tier.health !== undefined) markRedisDown(this.tier.health, error)
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
