@@ -30,6 +30,11 @@ export interface RedisHealth {
   failedHere: boolean
   /** Its last failure was a timeout (here, or another process's marker): trying it again costs one more. */
   slow: boolean
+  /**
+   * Settles when the process's first guarded call on the connection (a cache tier's, its scope
+   * upkeep's) has: the history driver waits for it before paying a bound of its own beside it.
+   */
+  firstCall?: Promise<void>
   /** Why it was found down (redacted), for the messages of those that skip it. */
   reason: string
   /** Its marker file, when the cache dir is known. */

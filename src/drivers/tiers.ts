@@ -124,6 +124,15 @@ export class TierGuard {
   /** Runs op bounded by the timeout (remote tiers); errors and timeouts mark the tier down. */
   call<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     if (!this.tier.remote) return op(this.tier)
+    const call = this._bounded(op)
+    const health = this.tier.health
+    if (health !== undefined && health.firstCall === undefined) health.firstCall = call.then(() => {}, () => {})
+    return call
+  }
+
+  // --- internal ---
+
+  private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
       const now = performance.now()
@@ -157,8 +166,6 @@ export class TierGuard {
       )
     })
   }
-
-  // --- internal ---
 
   private _settle(p: Pending): void {
     p.done = true

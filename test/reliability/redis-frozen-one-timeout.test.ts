@@ -28,8 +28,8 @@ afterAll(() => {
   server?.kill('SIGKILL')
 })
 
-function run(dir: string, redisUrl = url): { ms: number; stderr: string } {
-  const r = spawnSync(process.execPath, [fixture, dist, dir, redisUrl], { encoding: 'utf8', timeout: 20_000 })
+function run(dir: string, redisUrl = url, tiers = ''): { ms: number; stderr: string } {
+  const r = spawnSync(process.execPath, [fixture, dist, dir, redisUrl, tiers], { encoding: 'utf8', timeout: 20_000 })
   expect(r.status, r.stderr).toBe(0)
   return { ms: (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms, stderr: r.stderr }
 }
@@ -68,6 +68,22 @@ describe.skipIf(!hasRedisServer)('a frozen redis shared by the cache tier and re
     const after = run(dir)
     expect(after.stderr).toBe('')
     expect(readdirSync(join(dir, 'cache')).filter(n => n.startsWith('.redis-down-'))).toEqual([])
+  }, 60_000)
+
+  it('an fs hit leaves only the scope upkeep on redis: the history driver waits for its answer, not a bound of its own beside it', () => {
+    const dir = tempDir()
+    // healthy: the key cached on fs as well
+    expect(run(dir, url, 'fs').stderr).toBe('')
+    server!.kill('SIGSTOP')
+    let frozen: { ms: number; stderr: string }
+    try {
+      frozen = run(dir, url, 'fs')
+    } finally {
+      server!.kill('SIGCONT')
+    }
+    expect(frozen.stderr).toMatch(/report\.historyDriver could not be read \(redis found down earlier in this run \(redis cache tier timed out after 1000ms\)/)
+    // the upkeep's first-call bound (1 s), not the history's 2 s beside it
+    expect(frozen.ms).toBeLessThan(2000)
   }, 60_000)
 
   it('a refused connection (a Redis restarting) is not marked for the other processes: the next run uses it as soon as it is back', async () => {

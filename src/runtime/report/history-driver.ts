@@ -32,9 +32,13 @@ const BOUND_MESSAGE = `timed out after ${BOUND_MS}ms`
  * A Redis this run (or, within its backoff, another process of the machine) already found hanging
  * is not waited for again: a frozen one cost the run the cache tier's timeout, then this bound.
  */
-function skipIfDown(t: Tier): void {
+async function skipIfDown(t: Tier): Promise<void> {
   const h = t.health
-  if (h === undefined || !hangsNow(h)) return
+  if (h === undefined) return
+  // a cache tier's first call in flight (an fs hit leaves only the scope upkeep on Redis): its answer
+  // or its timeout first, not a bound of ours beside it
+  if (h.firstCall !== undefined) await bounded(h.firstCall, BOUND_MS).catch(() => {})
+  if (!hangsNow(h)) return
   const until = h.downUntil > Date.now() ? `; not tried again for ${formatDuration(h.downUntil - Date.now())}` : ''
   throw new PerfError('E_REMOTE_DOWN', `redis found down ${h.failedHere ? 'earlier in this run' : 'by another unperf process of this machine'}${h.reason ? ` (${h.reason})` : ''}${until}`)
 }
@@ -50,9 +54,10 @@ function failed(t: Tier, error: unknown): unknown {
 export async function readDriverHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
   const t = tier(config)
   try {
-    skipIfDown(t)
     // the bounds are the remote's: a cold import of ioredis on a loaded machine took them whole
     await t.loaded?.()
+    // after the import: a cache tier's first call waited for it too, and is in flight by now
+    await skipIfDown(t)
     const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
     const entries = await bounded(t.getMany(keys), BOUND_MS)
     if (t.health) markRedisUp(t.health)
@@ -82,8 +87,8 @@ export async function withDriverHistory(config: ResolvedPerfConfig, local: Histo
 export async function appendDriverHistory(config: ResolvedPerfConfig, entry: HistoryEntry): Promise<void> {
   const t = tier(config)
   try {
-    skipIfDown(t)
     await t.loaded?.()
+    await skipIfDown(t)
     const key = `run:${entry.time}:${entry.runId}`
     await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), BOUND_MS)
     const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort()
