@@ -10,7 +10,10 @@ import { defineSetCommand, type CommandClass, type SetCommandClass } from './_re
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
-import { MissingDependencyError } from '../errors.js'
+import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
+import { formatBytes } from '../config/units.js'
+import { redisHealth, type RedisHealth } from './redis-health.js'
+import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
@@ -21,12 +24,16 @@ export interface RedisClient {
   exists(...keys: string[]): Promise<number>
   set(key: string, value: Buffer | string, ...args: (string | number)[]): Promise<unknown>
   del(...keys: string[]): Promise<number>
+  unlink(...keys: string[]): Promise<number>
+  zadd(key: string, ...args: (string | number)[]): Promise<unknown>
+  zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): Promise<string[]>
   pexpire(key: string, ms: number): Promise<number>
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
   pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; type(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
+  config(...args: string[]): Promise<unknown>
   quit(): Promise<unknown>
   disconnect(): void
   on(event: string, fn: (...args: unknown[]) => void): unknown
@@ -39,6 +46,14 @@ export interface RedisClient {
  * years) is exact in both and far below that.
  */
 const MAX_PX = Number.MAX_SAFE_INTEGER
+/**
+ * Redis' smallest allowed `proto-max-bulk-len` (1 MB): a value under it fits every server, so only
+ * larger ones ask the server its own limit (once per connection; 512 MB, its default, when CONFIG is
+ * refused). A value over it makes Redis close the connection, failing every call in flight.
+ */
+const BULK_MIN = 1024 * 1024
+const BULK_DEFAULT = 512 * 1024 * 1024
+const bulkLimits = new WeakMap<RedisClient, Promise<number>>()
 const clients = new Map<string, { client: Promise<RedisClient>; users: number }>()
 /** Each client's last connection error ("connect ECONNREFUSED 127.0.0.1:6379") while it is not connected. */
 const connectionErrors = new WeakMap<RedisClient, unknown>()
@@ -82,14 +97,24 @@ function batchWrites(c: RedisClient, together?: boolean): void {
  */
 export function connectionCause(client: RedisClient | undefined, error: unknown): unknown {
   if (client === undefined) return error
+  if (error instanceof TimeoutError) return timeoutCause(client, error)
+  if (isSocketError(error)) return withAddress(client, error)
   const e = error as { name?: unknown; message?: unknown } | undefined
+  if (isClusterReply(error)) {
+    return new PerfError('E_REDIS_CLUSTER', `${address(client)} is a node of a Redis Cluster (${String(e!.message)}): the redis driver speaks to one Redis, not to a Cluster; use a standalone Redis (or a Cluster of one node that holds every slot)`)
+  }
   if (e?.name !== 'MaxRetriesPerRequestError' && e?.message !== 'Connection is closed.') return error
   return connectionErrors.get(client) ?? error
 }
 
+/** What tells one connection from another (credentials included: only hashed, see redis-health.ts). */
+export function connectionId(spec: RedisSpec): string {
+  return JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])
+}
+
 /** One ioredis client per connection, shared by every namespace of the process. */
 export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Promise<RedisClient>; release: () => Promise<void> } {
-  const id = JSON.stringify([spec.url, spec.host, spec.port, spec.db, spec.username, spec.password, spec.tls])
+  const id = connectionId(spec)
   let holder = clients.get(id)
   if (!holder) {
     holder = { users: 0, client: connect(spec, timeoutMs) }
@@ -140,7 +165,7 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // errors surface on each call; never as an unhandled 'error' event. The last one of the connection
   // says why calls fail (RedisTier.explain) until it connects again
   client.on('error', (error: unknown) => {
-    connectionErrors.set(client, error)
+    connectionErrors.set(client, withAddress(client, error))
     // SELECT refused (a db past the server's `databases`): ioredis stays connected, on db 0. A tier
     // must not silently share another database: closed, its calls fail with this error (explain)
     if ((error as { command?: { name?: unknown } }).command?.name === 'select') client.disconnect()
@@ -148,8 +173,7 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // a server that exits or drops the connection: no error event before ioredis fails the queued calls
   client.on('close', () => {
     if (connectionErrors.has(client)) return
-    const { host, port, path } = (client as unknown as { options: { host?: string; port?: number; path?: string } }).options
-    connectionErrors.set(client, new Error(`the connection to ${path ?? `${host}:${port}`} closed`))
+    connectionErrors.set(client, new Error(`the connection to ${address(client)} closed`))
   })
   // an idle connection must not keep a CLI alive
   const unref = () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.()
@@ -159,6 +183,55 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     unref()
   })
   return client
+}
+
+/**
+ * A call that timed out before the connection was made says so: a `rediss://` url on a port that
+ * does not speak TLS (the handshake waits for ever: the server waits for a command), or a host that
+ * never answers the connect (a firewall dropping it), is not a frozen Redis.
+ */
+function timeoutCause(client: RedisClient, error: TimeoutError): TimeoutError {
+  if (client.status !== 'connecting' && client.status !== 'reconnecting') return error
+  const tls = (client as unknown as { options: { tls?: unknown } }).options.tls
+  const out = new TimeoutError('', error.timeout)
+  out.message = `${error.message}: ${tls ? `the TLS handshake with ${address(client)} did not finish (does that port speak TLS?)` : `no connection to ${address(client)} (the connect was not answered)`}`
+  return out
+}
+
+function address(client: RedisClient): string {
+  const { host, port, path } = (client as unknown as { options: { host?: string; port?: number; path?: string } }).options
+  return path ?? `${host}:${port}`
+}
+
+/**
+ * A socket error that does not say where ("read ECONNRESET": a server killed or restarted with
+ * replies pending) with the server's address, as a refused connect names it. Its code is kept.
+ */
+function withAddress(client: RedisClient, error: unknown): unknown {
+  if (!isSocketError(error)) return error
+  const { code } = error as Error & { code?: unknown }
+  return Object.assign(new Error(`the connection to ${address(client)} failed (${error.message})`), { code })
+}
+
+function isSocketError(error: unknown): error is Error {
+  const syscall = (error as { syscall?: unknown } | null)?.syscall
+  return error instanceof Error && (syscall === 'read' || syscall === 'write')
+}
+
+/** This server's largest value (see BULK_MIN). */
+function bulkLimit(c: RedisClient): Promise<number> {
+  let limit = bulkLimits.get(c)
+  if (limit === undefined) {
+    limit = c.config('GET', 'proto-max-bulk-len').then(r => Number((r as string[] | null)?.[1]) || BULK_DEFAULT, () => BULK_DEFAULT)
+    bulkLimits.set(c, limit)
+  }
+  return limit
+}
+
+/** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */
+export function isClusterReply(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null
+  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(MOVED|ASK|CLUSTERDOWN) /.test(e.message)
 }
 
 function isWrongType(error: unknown): boolean {
@@ -173,7 +246,14 @@ export class RedisTier implements Tier {
   /** The client once connected: get/set use it without awaiting a promise. */
   private _ready: RedisClient | undefined
 
-  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number) {
+  /** Shared with every user of this connection in the process (and, through the cache dir, of the machine). */
+  readonly health: RedisHealth
+
+  private readonly _connection: string
+
+  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string, private readonly _scope?: RedisScope) {
+    this._connection = connectionId(spec)
+    this.health = redisHealth(this._connection, stateDir)
     const { client, release } = acquireRedis(spec, timeoutMs)
     this._client = client
     this._release = release
@@ -192,6 +272,14 @@ export class RedisTier implements Tier {
   /** The connection's own error for ioredis' generic one (see connectionCause). */
   explain(error: unknown): unknown {
     return connectionCause(this._ready, error)
+  }
+
+  /**
+   * Marks this process's scope used on this Redis and, once a day for all its users, removes the
+   * scopes unused for `cache.scopeMaxAge` (redis-scopes.ts). `call`: the tier's guard. Never throws.
+   */
+  scopeUpkeep(call: GuardedCall): Promise<string[]> {
+    return this._scope ? scopeUpkeep(this._client, this._connection, this._scope, call) : Promise.resolve([])
   }
 
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */
@@ -252,6 +340,7 @@ export class RedisTier implements Tier {
     const c = this._ready ?? (await this._client)
     const data = encodeEntry(entry, this._encode)
     const px = this._px(entry)
+    if (data.length >= BULK_MIN) await this._fits(c, [[entry.key, data]])
     batchWrites(c)
     // already past its stale window: nothing to keep
     if (px !== undefined && px <= 0) await c.del(this._prefix + entry.key)
@@ -262,13 +351,32 @@ export class RedisTier implements Tier {
     if (entries.length === 0) return
     const c = await this._client
     const pipe = c.pipeline()
-    for (const e of entries) {
+    const encoded = entries.map(e => [e.key, encodeEntry(e, this._encode)] as [string, Buffer])
+    // the others are written; the error names those that are not
+    const tooLarge = await this._fits(c, encoded.filter(([, data]) => data.length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
+    entries.forEach((e, i) => {
       const px = this._px(e)
-      if (px === undefined) pipe.set(this._prefix + e.key, encodeEntry(e, this._encode))
+      const data = encoded[i]![1]
+      if (tooLarge?.keys.includes(e.key)) return
+      if (px === undefined) pipe.set(this._prefix + e.key, data)
       else if (px <= 0) pipe.del(this._prefix + e.key)
-      else pipe.set(this._prefix + e.key, encodeEntry(e, this._encode), 'PX', px)
-    }
+      else pipe.set(this._prefix + e.key, data, 'PX', px)
+    })
     await pipe.exec()
+    if (tooLarge) throw tooLarge
+  }
+
+  /**
+   * Throws E_TOO_LARGE naming the entries over the server's limit for one value (see BULK_MIN): sent,
+   * Redis would close the connection and fail every call in flight with it. Not a tier failure.
+   */
+  private async _fits(c: RedisClient, entries: [string, Buffer][]): Promise<void> {
+    if (entries.length === 0) return
+    const limit = await bulkLimit(c)
+    const over = entries.filter(([, data]) => data.length > limit)
+    if (over.length === 0) return
+    const what = over.map(([key, data]) => `'${key}' (${formatBytes(data.length)})`).join(', ')
+    throw Object.assign(new PerfError('E_TOO_LARGE', `cache ${over.length === 1 ? 'entry' : 'entries'} ${what} over this Redis' limit for one value (proto-max-bulk-len ${formatBytes(limit)}): not written to the redis tier`), { keys: over.map(([key]) => key) })
   }
 
   async delete(key: string): Promise<boolean> {
@@ -370,8 +478,4 @@ export class RedisTier implements Tier {
     const px = Math.ceil(entry.expiresAt + entry.staleFor - Date.now())
     return px > MAX_PX ? undefined : px
   }
-}
-
-function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&')
 }

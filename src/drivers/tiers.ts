@@ -6,11 +6,13 @@
 import { join } from 'node:path'
 import type { EventLoopUtilization } from 'node:perf_hooks'
 import type { ResolvedDriverSpec } from '../config/types.js'
-import { TimeoutError } from '../errors.js'
+import { PerfError, TimeoutError } from '../errors.js'
+import { formatDuration } from '../config/units.js'
 import type { EncodeOptions } from './envelope.js'
 import { FsTier } from './fs.js'
 import { MemoryTier } from './memory.js'
 import { RedisTier } from './redis.js'
+import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
 import { UnstorageTier, loadUnstorageDriver } from './unstorage.js'
 
@@ -25,6 +27,10 @@ export interface TierContext {
   place?: string
   encode: EncodeOptions
   timeout: number
+  /** The cache dir: where a Redis found down is noted for the other processes of the machine (redis-health.ts). */
+  stateDir?: string
+  /** The cache's scope, for the Redis tiers to mark it used and prune unused ones (redis-scopes.ts): the app's name (URI-encoded), scope id, cache.scopeMaxAge. */
+  scope?: { name: string; id: string; maxAge: number }
 }
 
 export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
@@ -35,7 +41,9 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
       return new FsTier(ctx.fsDir((spec as { base: string }).base), ctx.encode, ctx.place)
     case 'redis': {
       const s = spec as Extract<ResolvedDriverSpec, { driver: 'redis' }>
-      return new RedisTier(s, `${s.base ? `${s.base}:` : ''}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout)
+      const base = s.base ? `${s.base}:` : ''
+      const scope = ctx.scope && { root: `${base}unperf:${ctx.scope.name}:`, id: ctx.scope.id, maxAge: ctx.scope.maxAge }
+      return new RedisTier(s, `${base}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout, ctx.stateDir, scope)
     }
     case 'custom': {
       // the config's StorageDriver is unstorage's Driver by shape (config/types.ts)
@@ -79,6 +87,8 @@ const BUSY_WAIT_MAX = 10
 export class TierGuard {
   private _downUntil = 0
   private _failures = 0
+  /** The shared health's "down" (another process found it) was reported once. */
+  private _toldShared = false
   /** The first call of a process also covers connecting: it gets at least 1 s. */
   private _connected = false
   /** Calls in flight, oldest first. */
@@ -94,16 +104,37 @@ export class TierGuard {
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
   get up(): boolean {
-    // 0: never down, or its backoff is over (no clock read on the hot path)
-    if (this._downUntil === 0 || !this.tier.remote) return true
-    if (Date.now() < this._downUntil) return false
+    // 0: never down, or its backoff is over (no clock read on the hot path); the connection's
+    // shared health: found down by another namespace, the history driver or another process
+    const shared = this.tier.health
+    if ((this._downUntil === 0 && (shared === undefined || shared.downUntil === 0)) || !this.tier.remote) return true
+    const now = Date.now()
+    if (now < this._downUntil) return false
+    if (shared !== undefined && now < shared.downUntil) {
+      // found down by another process (its marker): said once, as this guard's own failure would be
+      if (!this._toldShared && !shared.failedHere) {
+        this._toldShared = true
+        this._onDown(this.tier, new PerfError('E_REMOTE_DOWN', `found down by another unperf process of this machine (${shared.reason || 'no reason given'}); not tried again for ${formatDuration(shared.downUntil - now)}`))
+      }
+      return false
+    }
     this._downUntil = 0
+    if (shared !== undefined) shared.downUntil = 0
     return true
   }
 
   /** Runs op bounded by the timeout (remote tiers); errors and timeouts mark the tier down. */
   call<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     if (!this.tier.remote) return op(this.tier)
+    const call = this._bounded(op)
+    const health = this.tier.health
+    if (health !== undefined && health.firstCall === undefined) health.firstCall = call.then(() => {}, () => {})
+    return call
+  }
+
+  // --- internal ---
+
+  private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
       const now = performance.now()
@@ -125,6 +156,7 @@ export class TierGuard {
           this._settle(p)
           this._failures = 0
           this._connected = true
+          if (this.tier.health !== undefined) markRedisUp(this.tier.health)
           resolve(value)
         },
         (error: unknown) => {
@@ -137,8 +169,6 @@ export class TierGuard {
     })
   }
 
-  // --- internal ---
-
   private _settle(p: Pending): void {
     p.done = true
     if (p.prev === undefined) this._head = p.next
@@ -150,7 +180,8 @@ export class TierGuard {
   }
 
   private _failed(error: unknown): void {
-    if ((error as { code?: string } | null)?.code === 'E_CORRUPT') return
+    if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
+    if (this.tier.health !== undefined) markRedisDown(this.tier.health, error)
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
       this._failures++

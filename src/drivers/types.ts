@@ -2,6 +2,8 @@
  * A storage tier of one cache namespace. Byte tiers (fs, redis, any unstorage driver) store an
  * encoded envelope; the memory tier stores entries as they are.
  */
+import type { RedisHealth } from './redis-health.js'
+
 export interface StoredEntry {
   /** The user's key, exactly as given. */
   key: string
@@ -55,6 +57,8 @@ export interface Tier {
   readonly dir?: string
   /** The error to report for a failed call (error path only): a remote tier's connection error for its client's generic one. */
   explain?(error: unknown): unknown
+  /** A remote tier's connection health, shared with every other user of the same connection in the process (redis-health.ts). */
+  readonly health?: RedisHealth
 }
 
 export interface KeysOptions {

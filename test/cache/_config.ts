@@ -23,6 +23,12 @@ export interface ManagerOptions {
   cwd: string
   /** @default derived from cwd, so managers on one temp project share a scope and others never meet on the shared redis */
   scope?: string
+  /** @default 'test-cli' */
+  name?: string
+  /** @default '1.0.0' (a new one: a new scope) */
+  version?: string
+  /** ms @default 7 days */
+  scopeMaxAge?: number
 }
 
 export function buildManager(o: ManagerOptions) {
@@ -36,9 +42,9 @@ export function buildManager(o: ManagerOptions) {
   const namespaces: Record<string, ResolvedNamespaceConfig> = {}
   for (const [n, c] of Object.entries(o.namespaces ?? {})) namespaces[n] = { ...root, ...c }
   const config = {
-    name: 'test-cli', version: '1.0.0', cwd, rootDir: cwd, env: 'test',
+    name: o.name ?? 'test-cli', version: o.version ?? '1.0.0', cwd, rootDir: cwd, env: 'test',
     cache: {
-      enabled: o.enabled ?? true, dir, ...root, timeout: o.timeout ?? 250, scope: o.scope ?? `test-${basename(cwd)}`, scopeMaxAge: 7 * 86_400_000,
+      enabled: o.enabled ?? true, dir, ...root, timeout: o.timeout ?? 250, scope: o.scope ?? `test-${basename(cwd)}`, scopeMaxAge: o.scopeMaxAge ?? 7 * 86_400_000,
       invalidate: { version: true, files: [] }, namespaces,
     },
     // a resolved config always has one: the cache's unwritable-dir warning looks at it

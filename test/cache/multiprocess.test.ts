@@ -93,6 +93,28 @@ describeRedis('a wrap() lock whose holder died', () => {
     await m.close()
   }, 30_000)
 
+  it('a process that waited for another process\'s lock and got its value counts a hit, not a miss', async () => {
+    const key = `waited-${process.pid}-${Date.now()}`
+    const cwd = tempDir('unperf-lock-cwd-')
+    const c = child('lock-holder.mjs', { dir: tempDir('unperf-lock-'), cwd, url: redisUrl, key, holdMs: 800 })
+    await c.ready()
+    const { cache, m, hooks } = manager({ dir: tempDir('unperf-lock-2-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
+    const events: string[] = []
+    hooks.hook('cache:hit', e => { events.push(`hit:${e.key}`) })
+    hooks.hook('cache:miss', e => { events.push(`miss:${e.key}`) })
+    let calls = 0
+    // two callers of this process: the first waits for the other process's lock, the second joins it
+    const got = await Promise.all([cache.wrap(key, () => { calls++; return 'mine' }), cache.wrap(key, () => { calls++; return 'mine' })])
+    expect(got).toEqual(['from-holder', 'from-holder'])
+    expect(calls).toBe(0)
+    expect((await c.done).code).toBe(0)
+    const stats = cache.stats()
+    expect({ hits: stats.hits, misses: stats.misses, hitRate: stats.hitRate }).toEqual({ hits: 2, misses: 0, hitRate: 1 })
+    // the lookup's miss was said when it happened; the value it then got, as a hit, for each caller
+    expect(events).toEqual([`miss:${key}`, `hit:${key}`, `hit:${key}`])
+    await m.close()
+  }, 30_000)
+
   it('a live holder is still waited for: its value, not a second call of fn', async () => {
     const key = `live-${process.pid}-${Date.now()}`
     const cwd = tempDir('unperf-lock-cwd-')

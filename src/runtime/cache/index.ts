@@ -97,6 +97,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           place: `${s.id}\0${namespace}`,
           encode: { compress: nsConfig.compress, integrity: nsConfig.integrity },
           timeout: cacheConfig.timeout,
+          stateDir: cacheConfig.dir,
+          scope: { name: encodeURIComponent(config.name), id: s.id, maxAge: cacheConfig.scopeMaxAge },
         })
         if (tier instanceof FsTier) budget.addFs(namespace, tier)
         return tier

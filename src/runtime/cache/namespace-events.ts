@@ -7,6 +7,7 @@ import { errorMessage } from '../../errors.js'
 import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
 import { warnCacheUnwritable } from '../unwritable-warning.js'
+import { isCommandFault } from '../../drivers/redis-health.js'
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
@@ -48,6 +49,15 @@ export class NamespaceEvents {
   staleAfterMiss(key: string, found: Lookup): void {
     this._stats.misses--
     this.stale(key, found)
+  }
+
+  /**
+   * A wrap() whose lookup was a miss (counted, `cache:miss` fired) and that then got the value another
+   * process computed meanwhile (it waited for that one's lock): the call counts once, as the hit
+   * the caller then counts (`cache:hit` fires too).
+   */
+  retractMiss(): void {
+    this._stats.misses--
   }
 
   /** A wrap() caller that joined another's call counts as that call turned out (hit, stale or miss). */
@@ -95,6 +105,8 @@ export class NamespaceEvents {
 
   report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     this._stats.errors++
+    // before explain(): it may replace the reply error it judges by
+    const refused = tier !== undefined && isCommandFault(tier, error)
     if (tier?.explain) error = tier.explain(error)
     scrubCredentials(error)
     const hooks = this._ctx.hooks
@@ -115,7 +127,9 @@ export class NamespaceEvents {
     const detail = errorMessage(error)
     // one warning per tier (per process), whatever the operation
     this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
-      tier?.remote
+      refused
+        ? `the ${where} refused a call (${detail}); it stays in use, and what it did not store is kept in the other tiers`
+        : tier?.remote
         ? `the ${where} failed (${detail}): it is skipped for now and retried with backoff; commands go on with the other tiers`
         : `the ${where} failed (${detail}); the cache is an optimization, so the command goes on without it`)
   }

@@ -7,6 +7,7 @@
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'
+import { RedisTier } from '../../drivers/redis.js'
 import { TierGuard } from '../../drivers/tiers.js'
 import { CorruptEntryError, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
@@ -33,7 +34,12 @@ export class NamespaceTiers {
   guards(): Promise<TierGuard[]> {
     return (this._guards ??= this._enabled
       ? this._host.tiers(this._name, this._config).then(
-        tiers => (this.ready = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._events.report('E_TIER_DOWN', undefined, error, tier)))),
+        tiers => {
+          const guards = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._events.report('E_TIER_DOWN', undefined, error, tier)))
+          // a Redis tier marks the scope used (once per process) and prunes unused scopes (once a day), bounded by its guard
+          for (const g of guards) if (g.tier instanceof RedisTier && g.up) this._host.track(g.tier.scopeUpkeep(op => g.call(op)))
+          return (this.ready = guards)
+        },
         error => { this._events.report('E_INIT', undefined, error); return [] },
       )
       : Promise.resolve([]))

@@ -246,6 +246,7 @@ export class CacheNamespace implements PerfCache {
       miss: (key: string) => this._events.miss(key),
       stale: (key: string, found: Lookup) => this._events.stale(key, found),
       staleAfterMiss: (key: string, found: Lookup) => this._events.staleAfterMiss(key, found),
+      hitAfterMiss: (key: string, found: Lookup) => { this._events.retractMiss(); this._hit(key, found) },
       // an undefined result is not cached (fn runs again next time), as set() deletes for it
       write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => value === undefined
         ? this.delete(key).then(() => undefined)

@@ -31,6 +31,8 @@ export interface WrapApi {
   stale(key: string, found: Lookup): void
   /** A miss already counted whose call ends up served stale (staleIfError): counted as stale instead. */
   staleAfterMiss(key: string, found: Lookup): void
+  /** A miss already counted whose call ends up served the value another process computed meanwhile (it held the lock): counted as a hit instead. */
+  hitAfterMiss(key: string, found: Lookup): void
   /** A caller that joined another's call counts as that call turned out (hit, stale or miss). */
   joined(key: string, outcome: Outcome): void
   write(key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void>
@@ -110,7 +112,15 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
   }
   api.miss(key)
   try {
-    return await produce(api, key, fn, options, staleFor)
+    const produced = await produce(api, key, fn, options, staleFor)
+    // fn did not run here: another process held the lock and filled the key (a waiter, or the
+    // lookup right after taking the lock). A hit, as a lookup a moment later would have been
+    if (produced.filled) {
+      api.hitAfterMiss(key, produced.filled)
+      outcome.served = 'hit'
+      outcome.found = produced.filled
+    }
+    return produced.value
   } catch (error) {
     const sie = options.staleIfError === undefined ? api.namespace.config.staleIfError : options.staleIfError
     if (found && sie !== false && found.entry.expiresAt !== null && Date.now() < found.entry.expiresAt + staleWindow(sie)) {
@@ -122,13 +132,17 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
   }
 }
 
-async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number): Promise<T> {
-  const redis = await redisTier(api)
-  if (!redis) {
+/** What produce() returns: the value, and the entry it came from when another process computed it (fn did not run here). */
+interface Produced<T> { value: T; filled: Lookup | null }
+
+async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number): Promise<Produced<T>> {
+  const computed = async (): Promise<Produced<T>> => {
     const value = await fn()
     await api.write(key, value, options.ttl, staleFor)
-    return value
+    return { value, filled: null }
   }
+  const redis = await redisTier(api)
+  if (!redis) return computed()
   const client = await redis.tier.client()
   const lockKey = redis.tier.lockKey(key)
   const token = lockToken()
@@ -140,9 +154,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       acquired = (await redis.call(() => client.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX'))) === 'OK'
     } catch {
       // redis went away: go on without the cross-process lock
-      const value = await fn()
-      await api.write(key, value, options.ttl, staleFor)
-      return value
+      return computed()
     }
     if (acquired) {
       const refresh = setInterval(() => {
@@ -152,10 +164,8 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       try {
         // another process may have filled it between our lookup and the lock
         const again = await api.lookup(key)
-        if (again && !again.stale) return again.entry.value as T
-        const value = await fn()
-        await api.write(key, value, options.ttl, staleFor)
-        return value
+        if (again && !again.stale) return { value: again.entry.value as T, filled: again }
+        return await computed()
       } finally {
         clearInterval(refresh)
         // bounded by the tier's timeout like every other remote call: a frozen redis must not hang here
@@ -164,7 +174,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
     const filled = await api.lookup(key)
-    if (filled && !filled.stale) return filled.entry.value as T
+    if (filled && !filled.stale) return { value: filled.entry.value as T, filled }
     if (Date.now() - holderChecked >= HOLDER_CHECK_MS) {
       holderChecked = Date.now()
       try {
@@ -173,11 +183,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
         if (held !== null && holderIsGone(held)) await redis.call(() => client.eval(DELETE_IF_HELD_BY, 1, lockKey, held))
       } catch { /* redis went away: the next SET NX says so */ }
     }
-    if (Date.now() > deadline) {
-      const value = await fn()
-      await api.write(key, value, options.ttl, staleFor)
-      return value
-    }
+    if (Date.now() > deadline) return computed()
   }
 }
 

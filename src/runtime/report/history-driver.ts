@@ -7,8 +7,10 @@ import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
-import { errorMessage } from '../../errors.js'
+import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
+import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
 import { bounded } from '../bounded.js'
+import { formatDuration } from '../../config/units.js'
 import { mergeHistories, type HistoryEntry } from './history.js'
 
 function tier(config: ResolvedPerfConfig): Tier {
@@ -18,7 +20,35 @@ function tier(config: ResolvedPerfConfig): Tier {
     fsDir: base => base,
     encode: { compress: 4000, integrity: true },
     timeout: Math.max(config.cache.timeout, 1000),
+    stateDir: config.cache.dir,
   })
+}
+
+/** The bound of each call to the driver: a cold import of ioredis on a loaded machine took less. */
+const BOUND_MS = 2000
+const BOUND_MESSAGE = `timed out after ${BOUND_MS}ms`
+
+/**
+ * A Redis this run (or, within its backoff, another process of the machine) already found hanging
+ * is not waited for again: a frozen one cost the run the cache tier's timeout, then this bound.
+ */
+async function skipIfDown(t: Tier): Promise<void> {
+  const h = t.health
+  if (h === undefined) return
+  // a cache tier's first call in flight (an fs hit leaves only the scope upkeep on Redis): its answer
+  // or its timeout first, not a bound of ours beside it
+  if (h.firstCall !== undefined) await bounded(h.firstCall, BOUND_MS).catch(() => {})
+  if (!hangsNow(h)) return
+  const until = h.downUntil > Date.now() ? `; not tried again for ${formatDuration(h.downUntil - Date.now())}` : ''
+  throw new PerfError('E_REMOTE_DOWN', `redis found down ${h.failedHere ? 'earlier in this run' : 'by another unperf process of this machine'}${h.reason ? ` (${h.reason})` : ''}${until}`)
+}
+
+/** The error to report, the connection's health updated with it. */
+function failed(t: Tier, error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code === 'E_REMOTE_DOWN') return error
+  const explained = t.explain?.(error) ?? error
+  if (t.health) markRedisDown(t.health, error instanceof Error && error.message === BOUND_MESSAGE ? new TimeoutError('redis', BOUND_MS) : explained)
+  return explained
 }
 
 export async function readDriverHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
@@ -26,12 +56,15 @@ export async function readDriverHistory(config: ResolvedPerfConfig): Promise<His
   try {
     // the bounds are the remote's: a cold import of ioredis on a loaded machine took them whole
     await t.loaded?.()
-    const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
-    const entries = await bounded(t.getMany(keys), 2000)
+    // after the import: a cache tier's first call waited for it too, and is in flight by now
+    await skipIfDown(t)
+    const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
+    const entries = await bounded(t.getMany(keys), BOUND_MS)
+    if (t.health) markRedisUp(t.health)
     return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error)).map(e => e.value)
   } catch (error) {
     // a redis that cannot be reached: its connection's error, not ioredis' retry-limit one
-    throw t.explain?.(error) ?? error
+    throw failed(t, error)
   } finally {
     await t.close()
   }
@@ -55,16 +88,18 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
   const t = tier(config)
   try {
     await t.loaded?.()
+    await skipIfDown(t)
     const key = `run:${entry.time}:${entry.runId}`
-    await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), 2000)
-    const keys = (await bounded(t.keys(), 2000)).filter(k => k.startsWith('run:')).sort()
+    await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), BOUND_MS)
+    const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort()
     // bounded as well: besides the time, its ref'd timer is what keeps the process up meanwhile
     // (the redis socket is unref'd): unbounded, a CLI whose shared history was past the cap ended
     // mid-delete, its close() never settling (no summary, nothing after `await perf.close()`)
     const old = keys.slice(0, Math.max(0, keys.length - config.report.history))
-    if (old.length > 0) await bounded(Promise.all(old.map(k => t.delete(k))), 2000)
+    if (old.length > 0) await bounded(Promise.all(old.map(k => t.delete(k))), BOUND_MS)
+    if (t.health) markRedisUp(t.health)
   } catch (error) {
-    throw t.explain?.(error) ?? error
+    throw failed(t, error)
   } finally {
     await t.close()
   }

@@ -1,0 +1,160 @@
+/**
+ * What a process knows of a Redis connection being down, shared by every user of it: the cache
+ * tiers of every namespace and `report.historyDriver` on the same connection. A frozen Redis costs a
+ * run one timeout, not one per user (before: the cache tier's 1 s, then the history driver's own
+ * 2 s). Processes of one machine share a timeout through a marker file in the cache dir
+ * (`.redis-down-<id>`: its expiry and failure count, 0600; removed by the first process that gets a
+ * reply), so a CI job that runs the CLI 50 times against a frozen Redis pays a timeout every 10 s
+ * (the backoff: 1 s doubling to 30 s, at least 10 s for the other processes), not per run. A
+ * refused or reset connection fails fast: it is shared in the process (the backoff), not marked.
+ *
+ * Only failures that say the connection is unusable count (a timeout, a refused or closed
+ * connection, a wrong password, a db the server does not have, a Redis Cluster node: unsupported);
+ * a reply error of one command (WRONGTYPE, a value too large) leaves the connection to the others.
+ */
+import { mkdirSync, unlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { crypto } from '../runtime/_builtins.js'
+import { readFileNoFollowSync, writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
+import { errorMessage } from '../errors.js'
+import { redact } from '../runtime/warn.js'
+import { dirUnsafeSync } from './fs-safety.js'
+import type { Tier } from './types.js'
+
+export interface RedisHealth {
+  /** Epoch ms until which the connection is not tried (0: up, unknown, or its backoff is over). */
+  downUntil: number
+  /** Failures in a row, across processes (through the marker): the backoff doubles with each. */
+  failures: number
+  /** It failed in this process and has not answered since. */
+  failedHere: boolean
+  /** Its last failure was a timeout (here, or another process's marker): trying it again costs one more. */
+  slow: boolean
+  /**
+   * Settles when the process's first guarded call on the connection (a cache tier's, its scope
+   * upkeep's) has: the history driver waits for it before paying a bound of its own beside it.
+   */
+  firstCall?: Promise<void>
+  /** Why it was found down (redacted), for the messages of those that skip it. */
+  reason: string
+  /** Its marker file, when the cache dir is known. */
+  readonly marker: string | undefined
+}
+
+/** The longest a connection is skipped after failures in a row; a marker promising longer is capped to it. */
+export const MAX_BACKOFF_MS = 30_000
+/**
+ * The shortest a marker tells other processes to skip the connection: the first backoff (1 s) is
+ * over before the next CLI run of a CI job has started. A Redis that comes back meanwhile is used
+ * again by the processes that started before it came back after their own backoff, by new ones after this.
+ */
+export const MARKER_MIN_MS = 10_000
+const healths = new Map<string, RedisHealth>()
+
+/**
+ * The health of the connection `id` (its url, host, port, db, user, password and tls as one string:
+ * only its hash reaches the marker's name). Made on a tier's first use: one read of a marker that
+ * is usually missing (ENOENT), nothing on the start path.
+ */
+export function redisHealth(id: string, stateDir: string | undefined): RedisHealth {
+  const hash = crypto().createHash('sha256').update(id).digest('hex').slice(0, 16)
+  const key = `${hash}\0${stateDir ?? ''}`
+  let h = healths.get(key)
+  if (h) return h
+  h = { downUntil: 0, failures: 0, failedHere: false, slow: false, reason: '', marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
+  healths.set(key, h)
+  readMarker(h)
+  return h
+}
+
+/**
+ * For a one-off user of the connection (the history driver): not worth trying now, because its last
+ * failure was a timeout, in this process and no reply since, or in another one within the marker's
+ * time. A refused or reset connection fails fast: trying again costs nothing and finds a Redis that
+ * came back (a restart).
+ */
+export function hangsNow(h: RedisHealth): boolean {
+  return h.slow && (h.failedHere || Date.now() < h.downUntil)
+}
+
+/**
+ * A failure of the connection: backs off (one incident, many calls failing together, counts once)
+ * and tells the other processes through the marker. Errors of one command are ignored (see above).
+ */
+export function markRedisDown(h: RedisHealth, error: unknown): void {
+  if (!isConnectionFailure(error)) return
+  h.failedHere = true
+  const now = Date.now()
+  if (now < h.downUntil) return
+  h.failures++
+  h.downUntil = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(h.failures - 1, 5))
+  h.reason = redact(errorMessage(error))
+  h.slow = (error as { code?: unknown }).code === 'E_TIMEOUT'
+  // only a timeout is worth telling the other processes: a refused connection costs them nothing
+  // to find, and a restarted Redis would be skipped by them for the marker's time for nothing
+  if (h.slow) writeMarker(h)
+}
+
+/** A reply: the connection is up (cheap when it was never down). */
+export function markRedisUp(h: RedisHealth): void {
+  if (h.failures === 0 && !h.failedHere && h.downUntil === 0 && !h.slow) return
+  h.failures = 0
+  h.failedHere = false
+  h.slow = false
+  h.downUntil = 0
+  h.reason = ''
+  if (h.marker !== undefined) try { unlinkSync(h.marker) } catch { /* none, or not ours to remove */ }
+}
+
+/**
+ * A failure of one call, not of the tier: Redis answered (a full `noeviction` Redis refusing a write
+ * with OOM, a replica with READONLY), or an entry too large for it was not sent. The tier stays in
+ * use: its reads still work, where marking it down made every read of the process skip it.
+ */
+export function isCommandFault(tier: Tier, error: unknown): boolean {
+  if (tier.health === undefined) return false
+  const e = error as { name?: unknown; code?: unknown } | null
+  return e?.code === 'E_TOO_LARGE' || (e?.name === 'ReplyError' && !isConnectionFailure(error))
+}
+
+/** A failure that says the connection, not one command, is unusable. */
+export function isConnectionFailure(error: unknown): boolean {
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; syscall?: unknown } | null | undefined
+  if (e === null || typeof e !== 'object') return false
+  if (e.code === 'E_TIMEOUT' || e.name === 'MaxRetriesPerRequestError' || e.message === 'Connection is closed.') return true
+  // a socket error (ECONNREFUSED, ECONNRESET, ENOTFOUND, a TLS handshake's)
+  if (typeof e.syscall === 'string' || (typeof e.code === 'string' && /^(E[A-Z]+$|ERR_TLS_|ERR_SSL_)/.test(e.code))) return true
+  // replies that refuse the connection itself, not one command
+  return e.name === 'ReplyError' && typeof e.message === 'string' && /^(NOAUTH|WRONGPASS|LOADING|MASTERDOWN|ERR DB index|ERR AUTH|ERR invalid password|MOVED |ASK |CLUSTERDOWN )/.test(e.message)
+}
+
+function readMarker(h: RedisHealth): void {
+  if (h.marker === undefined) return
+  let text: string
+  try { text = readFileNoFollowSync(h.marker) } catch { return }
+  // a marker in a dir someone else could write to is not trusted (they could keep a Redis skipped)
+  if (dirUnsafeSync([join(h.marker, '..')])) return
+  const m = /^(\d+) (\d+)(?: (.*))?$/s.exec(text)
+  if (!m) return
+  const now = Date.now()
+  const until = Math.min(Number(m[1]), now + MAX_BACKOFF_MS)
+  if (until <= now) {
+    // over: the failure count still doubles the next backoff if it fails again
+    h.failures = Math.min(Number(m[2]), 6)
+    return
+  }
+  h.downUntil = until
+  h.slow = true
+  h.failures = Math.min(Number(m[2]), 6)
+  h.reason = m[3] ?? ''
+}
+
+function writeMarker(h: RedisHealth): void {
+  if (h.marker === undefined) return
+  try {
+    const dir = join(h.marker, '..')
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    if (dirUnsafeSync([dir])) return
+    writeFileNoFollowSync(h.marker, `${Math.max(h.downUntil, Date.now() + MARKER_MIN_MS)} ${h.failures} ${h.reason.replace(/\s+/g, ' ')}`)
+  } catch { /* an unwritable cache dir: this process still knows */ }
+}

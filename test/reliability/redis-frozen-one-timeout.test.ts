@@ -1,0 +1,107 @@
+/**
+ * A frozen Redis (SIGSTOP) costs a run one timeout, not one per user of the connection: the cache
+ * tier's first call pays its bound (1 s: it covers connecting), and report.historyDriver on the same
+ * url, told by the tier, does not wait its own (2 s) after it. The next run on this machine, within
+ * the backoff, pays none: the first run left a marker in the cache dir. Each run is a real process
+ * (test/reliability/fixtures/redis-run.mjs, on dist) against a redis-server of this file's own.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
+const fixture = join(import.meta.dirname, 'fixtures/redis-run.mjs')
+
+let server: ChildProcess | undefined
+let url = ''
+beforeAll(async () => {
+  if (!hasRedisServer) return
+  const redis = await startRedisServer()
+  server = redis.process
+  url = redis.url
+})
+afterAll(() => {
+  server?.kill('SIGCONT')
+  server?.kill('SIGKILL')
+})
+
+function run(dir: string, redisUrl = url, tiers = ''): { ms: number; stderr: string } {
+  const r = spawnSync(process.execPath, [fixture, dist, dir, redisUrl, tiers], { encoding: 'utf8', timeout: 20_000 })
+  expect(r.status, r.stderr).toBe(0)
+  return { ms: (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms, stderr: r.stderr }
+}
+
+describe.skipIf(!hasRedisServer)('a frozen redis shared by the cache tier and report.historyDriver', () => {
+  it('one run pays the cache tier\'s bound only; the next run of the machine, within the backoff, pays none', async () => {
+    const dir = tempDir()
+    // healthy: connected, history written
+    expect(run(dir).stderr).toBe('')
+    server!.kill('SIGSTOP')
+    let first: { ms: number; stderr: string }
+    let second: { ms: number; stderr: string }
+    try {
+      first = run(dir)
+      second = run(dir)
+    } finally {
+      server!.kill('SIGCONT')
+    }
+    // the tier's first call waited its 1 s; the history driver was told, not waited for (before: 1 s + 2 s)
+    expect(first.stderr).toMatch(/the redis tier failed \(redis cache tier timed out after 1000ms\)/)
+    expect(first.stderr).toMatch(/report\.historyDriver could not be read \(redis found down earlier in this run \(redis cache tier timed out after 1000ms\)/)
+    expect(first.ms).toBeGreaterThanOrEqual(1000)
+    expect(first.ms).toBeLessThan(2000)
+    // the marker: 0600, in the cache dir, named by a hash (no url, no password)
+    const marker = readdirSync(join(dir, 'cache')).find(n => n.startsWith('.redis-down-'))
+    expect(marker).toMatch(/^\.redis-down-[0-9a-f]{16}$/)
+    expect(statSync(join(dir, 'cache', marker!)).mode & 0o777).toBe(0o600)
+    // the second run, within the first one's backoff (1 s), skips redis at once and says why
+    expect(second.stderr).toMatch(/found down by another unperf process of this machine \(redis cache tier timed out after 1000ms\)/)
+    expect(second.ms).toBeLessThan(1000)
+    // back up: the marker is for a short time (10 s for a first failure); once it is over, a run
+    // uses redis again and removes it
+    const until = Number(readFileSync(join(dir, 'cache', marker!), 'utf8').split(' ')[0])
+    expect(until - Date.now()).toBeLessThanOrEqual(10_000)
+    await new Promise(r => setTimeout(r, Math.max(0, until - Date.now() + 50)))
+    const after = run(dir)
+    expect(after.stderr).toBe('')
+    expect(readdirSync(join(dir, 'cache')).filter(n => n.startsWith('.redis-down-'))).toEqual([])
+  }, 60_000)
+
+  it('an fs hit leaves only the scope upkeep on redis: the history driver waits for its answer, not a bound of its own beside it', () => {
+    const dir = tempDir()
+    // healthy: the key cached on fs as well
+    expect(run(dir, url, 'fs').stderr).toBe('')
+    server!.kill('SIGSTOP')
+    let frozen: { ms: number; stderr: string }
+    try {
+      frozen = run(dir, url, 'fs')
+    } finally {
+      server!.kill('SIGCONT')
+    }
+    expect(frozen.stderr).toMatch(/report\.historyDriver could not be read \(redis found down earlier in this run \(redis cache tier timed out after 1000ms\)/)
+    // the upkeep's first-call bound (1 s), not the history's 2 s beside it
+    expect(frozen.ms).toBeLessThan(2000)
+  }, 60_000)
+
+  it('a refused connection (a Redis restarting) is not marked for the other processes: the next run uses it as soon as it is back', async () => {
+    const dir = tempDir()
+    const own = await startRedisServer()
+    own.process.kill('SIGKILL')
+    await new Promise(r => own.process.once('exit', r))
+    const down = run(dir, own.url)
+    // fast failures: each user finds out for itself at no cost (the history driver tried, no "found down")
+    expect(down.stderr).toMatch(new RegExp(`report\\.historyDriver could not be read \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${own.port}\\)`))
+    expect(readdirSync(join(dir, 'cache')).filter(n => n.startsWith('.redis-down-'))).toEqual([])
+    // back on its port at once: the next run uses it (no 10 s of skipping)
+    const back = spawn('redis-server', ['--port', String(own.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    try {
+      for (let i = 0; i < 200 && spawnSync('redis-cli', ['-p', String(own.port), 'ping'], { encoding: 'utf8' }).stdout.trim() !== 'PONG'; i++) await new Promise(r => setTimeout(r, 25))
+      expect(run(dir, own.url).stderr).toBe('')
+    } finally {
+      back.kill('SIGKILL')
+    }
+  }, 60_000)
+})
