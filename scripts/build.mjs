@@ -81,6 +81,10 @@ const DEFERRED = {
   'src/runtime/workers.ts': ['createWorkers'],
   // error paths only: a cache or report dir that cannot be written
   'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
+  // a process that exits with another code than the one its run recorded at close
+  'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode'],
+  // only with plugins: each plugin's hooks, and its refused perf.run()/close()
+  'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal'],
 }
 const deferred = {
   name: 'deferred-modules',

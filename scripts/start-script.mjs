@@ -42,8 +42,8 @@ const MAX_SCRIPT = 127 * 1024
 const LINE_LIMIT = 120
 
 /**
- * The entry's lazy chunks as scripts of factories, in three groups: the cache (its chunk and the
- * chunks it reaches: drivers, file hashing, fetch), the deferred modules (pools, the metrics registry,
+ * The entry's lazy chunks as scripts of factories, in four groups: the cache (its chunk and the
+ * chunks it imports statically: drivers, file hashing), what the cache imports when used (fetch), the deferred modules (pools, the metrics registry,
  * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
  * warm run that uses the cache never reads or deserializes the config code.
  * The chunk files are removed. A factory may require one of another group: that group loads then.
@@ -53,20 +53,31 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   const names = readdirSync(dir).filter(n => n.startsWith(`${entryName}.`) && n.endsWith('.mjs')).sort()
   if (names.length === 0) return undefined
   const sources = new Map(names.map(n => [n, readFileSync(join(dir, n), 'utf8')]))
-  const reach = name => [...sources.get(name).matchAll(/(?:from\s*|import\()"\.\/([^"]+\.mjs)"/g)].map(m => m[1]).filter(n => sources.has(n))
+  const chunksIn = (name, pattern) => [...sources.get(name).matchAll(pattern)].map(m => m[1]).filter(n => sources.has(n))
+  const staticReach = name => chunksIn(name, /from\s*"\.\/([^"]+\.mjs)"/g)
+  const dynamicReach = name => chunksIn(name, /import\(\s*"\.\/([^"]+\.mjs)"/g)
+  const reach = name => [...staticReach(name), ...dynamicReach(name)]
+  // the cache's chunk and what it imports statically: what a first cache call runs
   const cacheGroup = new Set()
-  const visit = n => { if (!cacheGroup.has(n)) { cacheGroup.add(n); reach(n).forEach(visit) } }
+  const visit = n => { if (!cacheGroup.has(n)) { cacheGroup.add(n); staticReach(n).forEach(visit) } }
   names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(visit)
   // chunks that only wrap cache-group code (file-hash, the history driver) load with it
   for (const n of names) if (!cacheGroup.has(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
+  // what the cache imports only when it is used (perf.cache.fetch, ...): a script of its own, so the
+  // script every cache user reads and deserializes stays small (and under MAX_SCRIPT)
+  const cacheExtras = new Set()
+  const deferredNames = new Set(deferred)
+  const visitExtra = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !deferredNames.has(n)) { cacheExtras.add(n); staticReach(n).forEach(visitExtra) } }
+  for (const n of cacheGroup) dynamicReach(n).forEach(visitExtra)
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
   const deferredGroup = new Set()
-  const visitDeferred = n => { if (!cacheGroup.has(n) && !deferredGroup.has(n)) { deferredGroup.add(n); reach(n).forEach(visitDeferred) } }
+  const visitDeferred = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !deferredGroup.has(n)) { deferredGroup.add(n); reach(n).forEach(visitDeferred) } }
   deferred.forEach(visitDeferred)
   const groups = [
     names.filter(n => cacheGroup.has(n)),
+    names.filter(n => cacheExtras.has(n)),
     names.filter(n => deferredGroup.has(n)),
-    names.filter(n => !cacheGroup.has(n) && !deferredGroup.has(n)),
+    names.filter(n => !cacheGroup.has(n) && !cacheExtras.has(n) && !deferredGroup.has(n)),
   ].filter(g => g.length > 0)
   const scripts = groups.map((group, i) => {
     const parts = group.map(name => {

@@ -10,8 +10,7 @@
  * the `report`/`exit` hooks got the code known at close.
  */
 import type { PerfReport } from '../types.js'
-import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
-import { setHistoryExitCode } from './history.js'
+import { rewriteExitCode } from './exit-code-rewrite.js'
 import { installExitHandlers } from '../exit.js'
 
 /** The history line each written report is in (its runId), set when finalize wrote it. */
@@ -31,36 +30,15 @@ export function exitingCode(code: number): number {
  * Records `exitCode` as the run's code where `report` was written, when it recorded another (or
  * none): report.json (when it is still this run's: a later run may have replaced it) and the run's
  * history line. Synchronous; failures are said on stderr, never thrown (the process is exiting).
+ * The rewrite is a deferred module (exit-code-rewrite.ts): the usual exit, with the code recorded
+ * at close, loads none of it.
  */
 export function recordExitCode(report: PerfReport, exitCode: number): void {
   if (report.exitCode === exitCode) return
   report.exitCode = exitCode
-  const files = report.files
-  if (!files) return
-  try {
-    if (files.report) rewriteReportExitCode(files.report, report, exitCode)
-    const runId = historyRuns.get(report)
-    if (files.history && runId) setHistoryExitCode(files.history, runId, exitCode)
-  } catch (error) {
-    process.stderr.write(`[unperf] could not record the exit code ${exitCode} of this run: ${error instanceof Error ? error.message : String(error)}\n`)
-  }
+  if (report.files) rewriteExitCode(report, exitCode, historyRuns.get(report))
 }
 
-function rewriteReportExitCode(file: string, report: PerfReport, exitCode: number): void {
-  let onDisk: Record<string, unknown>
-  try { onDisk = JSON.parse(readFileNoFollowSync(file)) as Record<string, unknown> } catch { return }
-  // another run's report by now (a later process, or a later run of this one): not ours to change
-  if (onDisk.pid !== report.pid || onDisk.startedAt !== report.startedAt || onDisk.endedAt !== report.endedAt) return
-  // exitCode where buildReport puts it (after argv), for a report that had none
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(onDisk)) {
-    if (key === 'exitCode') continue
-    out[key] = value
-    if (key === 'argv') out.exitCode = exitCode
-  }
-  if (!('exitCode' in out)) out.exitCode = exitCode
-  writeFileAtomicSync(file, JSON.stringify(out), { unlinkFirst: true })
-}
 
 let expected: number | undefined
 

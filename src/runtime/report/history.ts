@@ -13,7 +13,7 @@ import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
-import { APPEND_NO_FOLLOW, readFileNoFollowSync, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { APPEND_NO_FOLLOW, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 
 export interface HistoryEntry {
   v: 1
@@ -39,7 +39,7 @@ export interface HistoryEntry {
 export const HISTORY_FILE = 'history.jsonl'
 /** A failed command's error message in a history line: cut to this many characters (report.json has it whole). */
 export const HISTORY_ERROR_CHARS = 200
-const LOCK_STALE_MS = 10_000
+export const LOCK_STALE_MS = 10_000
 
 export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
   const git = cwd ? gitSha(cwd) : undefined
@@ -208,30 +208,4 @@ export function gitSha(cwd: string): string | undefined {
     }
   } catch { /* unreadable */ }
   return undefined
-}
-
-/**
- * Sets the exit code of the run `runId` in the history file (the process exited with another code
- * than the one its line was written with): that line rewritten, the file replaced atomically under
- * the lock. Synchronous (the exit handler). False when the line is not there (capped away, the file
- * removed): nothing is written then.
- */
-export function setHistoryExitCode(file: string, runId: string, exitCode: number): boolean {
-  const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 1_000, pollMs: 5 }) ?? (() => {})
-  try {
-    let text: string
-    try { text = readFileNoFollowSync(file) } catch { return false }
-    const at = text.lastIndexOf(`"runId":${JSON.stringify(runId)}`)
-    if (at === -1) return false
-    const start = text.lastIndexOf('\n', at) + 1
-    let end = text.indexOf('\n', at)
-    if (end === -1) end = text.length
-    const [entry] = parseLines(text.slice(start, end))
-    if (!entry || entry.runId !== runId) return false
-    const line = encodeLine({ ...entry, exitCode })
-    writeFileAtomicSync(file, text.slice(0, start) + line + text.slice(Math.min(end + 1, text.length)))
-    return true
-  } finally {
-    release()
-  }
 }

@@ -1,0 +1,63 @@
+/**
+ * The rewrite behind recordExitCode() (exit-code.ts): report.json's `exitCode` and the run's history
+ * line, when the process exits with another code than the one its run recorded at close. A deferred
+ * module (scripts/build.mjs): a process whose exit code is the one recorded never loads it.
+ */
+import type { PerfReport } from '../types.js'
+import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
+import { waitForLockFile } from '../lock-file.js'
+import { encodeLine, LOCK_STALE_MS, parseLines } from './history.js'
+
+/** Writes `exitCode` (already set on `report`) into the run's files; failures said on stderr, never thrown. */
+export function rewriteExitCode(report: PerfReport, exitCode: number, runId: string | undefined): void {
+  const files = report.files
+  if (!files) return
+  try {
+    if (files.report) rewriteReportExitCode(files.report, report, exitCode)
+    if (files.history && runId) setHistoryExitCode(files.history, runId, exitCode)
+  } catch (error) {
+    process.stderr.write(`[unperf] could not record the exit code ${exitCode} of this run: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
+}
+
+function rewriteReportExitCode(file: string, report: PerfReport, exitCode: number): void {
+  let onDisk: Record<string, unknown>
+  try { onDisk = JSON.parse(readFileNoFollowSync(file)) as Record<string, unknown> } catch { return }
+  // another run's report by now (a later process, or a later run of this one): not ours to change
+  if (onDisk.pid !== report.pid || onDisk.startedAt !== report.startedAt || onDisk.endedAt !== report.endedAt) return
+  // exitCode where buildReport puts it (after argv), for a report that had none
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(onDisk)) {
+    if (key === 'exitCode') continue
+    out[key] = value
+    if (key === 'argv') out.exitCode = exitCode
+  }
+  if (!('exitCode' in out)) out.exitCode = exitCode
+  writeFileAtomicSync(file, JSON.stringify(out), { unlinkFirst: true })
+}
+
+/**
+ * Sets the exit code of the run `runId` in the history file (the process exited with another code
+ * than the one its line was written with): that line rewritten, the file replaced atomically under
+ * the lock. Synchronous (the exit handler). False when the line is not there (capped away, the file
+ * removed): nothing is written then.
+ */
+export function setHistoryExitCode(file: string, runId: string, exitCode: number): boolean {
+  const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 1_000, pollMs: 5 }) ?? (() => {})
+  try {
+    let text: string
+    try { text = readFileNoFollowSync(file) } catch { return false }
+    const at = text.lastIndexOf(`"runId":${JSON.stringify(runId)}`)
+    if (at === -1) return false
+    const start = text.lastIndexOf('\n', at) + 1
+    let end = text.indexOf('\n', at)
+    if (end === -1) end = text.length
+    const [entry] = parseLines(text.slice(start, end))
+    if (!entry || entry.runId !== runId) return false
+    const line = encodeLine({ ...entry, exitCode })
+    writeFileAtomicSync(file, text.slice(0, start) + line + text.slice(Math.min(end + 1, text.length)))
+    return true
+  } finally {
+    release()
+  }
+}
