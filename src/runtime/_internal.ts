@@ -61,8 +61,6 @@ export interface SpanParent {
   readonly command: string | undefined
   /** its command's run (0 outside any command) */
   readonly run: number
-  /** the open spans it is the last of (its children's stack) */
-  readonly stack: readonly number[]
 }
 export interface Tracer {
   /** Times fn; nested spans record their parent and depth. */

@@ -181,8 +181,7 @@ class PerfInstance implements Perf {
     } catch (error) {
       return Promise.reject(error) // a promise-returning API: no synchronous throw
     }
-    // one span for the graph, started now (beside the spans started with it: span.ts), each task a
-    // span under it (explicit parent: they run concurrently)
+    // one span for the graph, started now, each task a span under it (explicit parent: they run concurrently)
     return this._tracer.span(name, async () => {
       const { runGraph } = await import('./graph.js')
       return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer })

@@ -4,14 +4,8 @@
  * Nesting is tracked with a plain stack of open spans, not AsyncLocalStorage: on Node 20 an ALS
  * makes every await in the host pay more (≈ 0.05 → 0.13 µs; bench/span.mjs). The stack is exact for
  * sequential nesting (the common case: `await perf.span('a', () => perf.span('b', ...))`, awaited
- * siblings). Spans started concurrently (`Promise.all(items.map(i => perf.span(...)))`) are told
- * apart by the job they start in (span-jobs.ts): a span whose fn returned a pending promise in this
- * very job has not resumed, so a span started now runs beside it. The first time that happens the
- * tracer switches to span lanes: from then on every span runs its fn in a lane of its own, carried
- * across awaits by an AsyncLocalStorage, so the siblings' own children nest under them (the process
- * pays the ALS cost from then on, as for overlapping commands). What stays inexact: spans started
- * concurrently from different jobs (each after an await of its own) before any such switch take the
- * span still open at their start as parent.
+ * siblings). Its limit: spans started concurrently within one command
+ * (`Promise.all(items.map(i => perf.span(...)))`) take the span still open at their start as parent.
  *
  * Commands: one at a time (a CLI) runs on that stack. A command started while another runs (a
  * service's concurrent requests, a command awaited inside another) gets a lane of its own, carried
@@ -20,7 +14,6 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
-import { createJobClock } from './span-jobs.js'
 import { startupPhases, traceEvents } from './span-trace.js'
 import { redact } from './warn.js'
 import type { SpanParent, Tracer } from './_internal.js'
@@ -28,22 +21,19 @@ import type { SpanRecord, StartupPhase } from './types.js'
 
 /**
  * Span i (its number since the tracer began) lives in `data[(i - base) * STRIDE ...]` (a growable
- * Float64Array: start, duration, depth, parent number or -1, status, its command's run number or 0,
- * the job its fn returned a pending promise in or -1),
+ * Float64Array: start, duration, depth, parent number or -1, status, its command's run number or 0),
  * its name, its parent's and its
  * command's in `names[i - base]`, `parents[i - base]`, `commands[i - base]`: a span allocates nothing
  * until records() (a command name per request is held by its spans only, never by an ever-growing table).
  */
-const STRIDE = 7
-/** data slot: the job (span-jobs.ts) in which the span's fn returned a pending promise, else -1 */
-const RETURNED = 6
+const STRIDE = 6
 const OK = 1
 const ERROR = 2
 
 /**
  * Spans kept for the report and the trace: the newest. A long-running process (a service with
  * spans in every request) drops older ones in batches, once twice as many are held, so the tracer
- * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB, measured before a span held its run and its job of return: 16 bytes more each); `dropped` counts them. A span still open when
+ * never holds more than 2 × SPANS_KEPT (≈ 1.3 MB, measured before a span held its run: 8 bytes more each); `dropped` counts them. A span still open when
  * it is dropped (a server-long span) still ends, and still names the parent of the spans it starts.
  */
 export const SPANS_KEPT = 10_000
@@ -66,10 +56,6 @@ export function createTracer(): Tracer {
   let lanes: AsyncLocalStorage<Lane> | undefined
   let running = 0
   const lane = (): Lane => (lanes === undefined ? main : lanes.getStore() ?? main)
-  const jobs = createJobClock()
-  /** Set by the first spans seen running concurrently: every span runs in a lane of its own since. */
-  let spanLanes = false
-  const newLanes = () => new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
   const marks: { name: string; at: number }[] = []
   let count = 0
   /** Number of the oldest span kept (data's first slot); spans below it were dropped. */
@@ -89,18 +75,6 @@ export function createTracer(): Tracer {
     base += drop
   }
   const nameOf = (i: number): string | undefined => (i >= base ? names[i - base] : openDropped.get(i))
-  /** Span i's fn returned a pending promise in this job: it has not resumed, a span started now is not its child. */
-  const returnedNow = (i: number): boolean => i >= base && data[(i - base) * STRIDE + RETURNED] === jobs.now
-  /** How many spans of the stack a span started now nests under (the concurrent ones on top left out). */
-  const depthOf = (stack: number[]): number => {
-    let depth = stack.length
-    while (depth > 0 && returnedNow(stack[depth - 1]!)) depth--
-    return depth
-  }
-  /** Span i's fn is awaited: its job of return (read after fn ran: fn's own spans may have moved data). */
-  const markReturned = (i: number): void => {
-    if (i >= base) data[(i - base) * STRIDE + RETURNED] = jobs.now
-  }
 
   const finish = (i: number, status: number, { stack }: Lane) => {
     if (i >= base) {
@@ -171,8 +145,7 @@ export function createTracer(): Tracer {
     data[at++] = depth
     data[at++] = parent
     data[at++] = 0
-    data[at++] = run
-    data[at] = -1
+    data[at] = run
     commands.push(command)
     return i
   }
@@ -187,30 +160,10 @@ export function createTracer(): Tracer {
       return Promise.reject(error)
     }
     if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
-      markReturned(i)
       return settle(result as unknown as PromiseLike<T>, i, l)
     }
     finish(i, OK, l)
     return Promise.resolve(result)
-  }
-
-  /**
-   * Span i run in a lane of its own (span lanes): its fn, and whatever continues from it, see `own`,
-   * whose stack ends with i, whatever runs meanwhile. `below`: the stack of its parent.
-   */
-  const inLane = <T>(fn: () => Promise<T> | T, i: number, below: readonly number[], l: Lane): Promise<T> => {
-    const own: Lane = { stack: [...below, i], command: l.command, run: l.run }
-    jobs.arm()
-    return lanes!.run(own, time, fn, i, own)
-  }
-
-  /** A span whose parent is not the top of the stack (concurrent ones are on top), or any span once in span lanes. */
-  const spanInLane = <T>(name: string, fn: () => Promise<T> | T, l: Lane, depth: number): Promise<T> => {
-    lanes ??= newLanes()
-    spanLanes = true
-    const parent = depth > 0 ? l.stack[depth - 1]! : -1
-    const i = open(name, depth, parent, parent === -1 ? undefined : nameOf(parent), l.command, l.run)
-    return inLane(fn, i, l.stack.slice(0, depth), l)
   }
 
   /** The lane of spans started under an explicit parent: never on a stack (finish() finds nothing to pop). */
@@ -219,12 +172,10 @@ export function createTracer(): Tracer {
   return {
     // the hot path: kept inline (open() and time() are spanUnder's, the same steps)
     span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+      const i = count++
       const l = lane()
       const { stack } = l
-      const depth = depthOf(stack)
-      // spans running beside this one are on top of the stack (or span lanes are on): a lane of its own
-      if (depth !== stack.length || spanLanes) return spanInLane(name, fn, l, depth)
-      const i = count++
+      const depth = stack.length
       if ((i - base) * STRIDE + STRIDE > data.length) {
         if (i - base >= 2 * SPANS_KEPT) compact()
         else {
@@ -241,12 +192,9 @@ export function createTracer(): Tracer {
       data[at++] = depth
       data[at++] = depth > 0 ? stack[depth - 1]! : -1
       data[at++] = 0
-      data[at++] = l.run
-      data[at] = -1
+      data[at] = l.run
       commands.push(l.command)
       stack.push(i)
-      // before fn: a continuation fn queues must find the job changed (span-jobs.ts)
-      jobs.arm()
       let result: Promise<T> | T
       try {
         result = fn()
@@ -255,7 +203,6 @@ export function createTracer(): Tracer {
         return Promise.reject(error)
       }
       if (result !== null && typeof result === 'object' && typeof (result as unknown as PromiseLike<T>).then === 'function') {
-        markReturned(i)
         return settle(result as unknown as PromiseLike<T>, i, l)
       }
       finish(i, OK, l)
@@ -264,15 +211,13 @@ export function createTracer(): Tracer {
 
     parent(): SpanParent {
       const l = lane()
-      const depth = depthOf(l.stack)
+      const depth = l.stack.length
       const index = depth > 0 ? l.stack[depth - 1]! : -1
-      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command, run: l.run, stack: l.stack.slice(0, depth) }
+      return { index, name: index === -1 ? undefined : nameOf(index), depth, command: l.command, run: l.run }
     },
 
     spanUnder<T>(parent: SpanParent, name: string, fn: () => Promise<T> | T): Promise<T> {
-      const i = open(name, parent.depth, parent.index, parent.name, parent.command, parent.run)
-      // in span lanes, the spans fn starts nest under this one too
-      return spanLanes ? inLane(fn, i, parent.stack, { stack: [], command: parent.command, run: parent.run }) : time(fn, i, detached)
+      return time(fn, open(name, parent.depth, parent.index, parent.name, parent.command, parent.run), detached)
     },
 
     mark(name: string): void {
@@ -293,7 +238,7 @@ export function createTracer(): Tracer {
       }
       // another command is running (or ran in a lane before): this one's own lane, its stack starting
       // from the spans open where it was called (a command awaited inside a span nests under it)
-      lanes ??= newLanes()
+      lanes ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
       return lanes.run({ stack: lane().stack.slice(), command: name, run }, body, run).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
     },
 
