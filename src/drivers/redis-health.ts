@@ -12,9 +12,10 @@
  * connection, a wrong password, a db the server does not have, a Redis Cluster node: unsupported);
  * a reply error of one command (WRONGTYPE, a value too large) leaves the connection to the others.
  */
-import { mkdirSync, unlinkSync } from 'node:fs'
+import { unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { crypto } from '../runtime/_builtins.js'
+import { makeDirSync } from '../runtime/make-dir.js'
 import { readFileNoFollowSync, writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 import { errorMessage } from '../errors.js'
 import { redact } from '../runtime/warn.js'
@@ -153,7 +154,7 @@ function writeMarker(h: RedisHealth): void {
   if (h.marker === undefined) return
   try {
     const dir = join(h.marker, '..')
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirSync(dir, 0o700)
     if (dirUnsafeSync([dir])) return
     writeFileNoFollowSync(h.marker, `${Math.max(h.downUntil, Date.now() + MARKER_MIN_MS)} ${h.failures} ${h.reason.replace(/\s+/g, ' ')}`)
   } catch { /* an unwritable cache dir: this process still knows */ }
