@@ -4,38 +4,24 @@
  * process's next reads skipped it (misses for entries Redis had). Against a redis-server of this
  * file's own, filled by setting its maxmemory below what it holds.
  */
-import type { ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
+import { describe, expect, it } from 'vitest'
+import { hasRedisServer, ownRedisServer } from '../helpers/redis-server.js'
 import { tempDir } from '../helpers/tmp.js'
 import { manager } from './_manager.js'
 
-let server: ChildProcess | undefined
-let url = ''
-let raw: Redis | undefined
-beforeAll(async () => {
-  if (!hasRedisServer) return
-  const r = await startRedisServer(['--maxmemory-policy', 'noeviction'])
-  server = r.process
-  url = r.url
-  raw = new Redis(url)
-})
-afterAll(async () => {
-  await raw?.quit()
-  server?.kill('SIGKILL')
-})
+const own = ownRedisServer(['--maxmemory-policy', 'noeviction'], { raw: true })
 
 describe.skipIf(!hasRedisServer)('a full redis (noeviction)', () => {
   it('a write refused with OOM is reported as refused; the tier stays up and serves its entries', async () => {
     const cwd = tempDir('unperf-full-cwd-')
-    const first = manager({ cwd, driver: [{ driver: 'redis', url }] })
+    const first = manager({ cwd, driver: [{ driver: 'redis', url: own.url }] })
     await first.cache.set('stored', 'from-redis')
     await first.m.close()
-    await raw!.config('SET', 'maxmemory', '1')
+    await own.raw!.config('SET', 'maxmemory', '1')
     try {
       // a fresh process: its memory tier is empty, Redis has the entry
-      const { cache, m, warnings, hooks } = manager({ cwd, driver: ['memory', { driver: 'redis', url }] })
+      const { cache, m, warnings, hooks } = manager({ cwd, driver: ['memory', { driver: 'redis', url: own.url }] })
       const codes: string[] = []
       hooks.hook('cache:error', e => { codes.push(e.code) })
       await cache.set('new', 'local only')
@@ -46,7 +32,7 @@ describe.skipIf(!hasRedisServer)('a full redis (noeviction)', () => {
       expect(warnings.join('\n')).toMatch(/the redis tier refused a call \(OOM command not allowed when used memory > 'maxmemory'\.\); it stays in use/)
       expect(warnings.join('\n')).not.toMatch(/skipped for now/)
     } finally {
-      await raw!.config('SET', 'maxmemory', '0')
+      await own.raw!.config('SET', 'maxmemory', '0')
     }
   }, 30_000)
 })

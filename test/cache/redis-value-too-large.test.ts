@@ -4,30 +4,16 @@
  * call in flight and taking the tier down for the process. Against a redis-server of this file's own
  * with the smallest limit Redis allows (1 MB), so the test needs no 512 MB value.
  */
-import type { ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
+import { describe, expect, it } from 'vitest'
+import { hasRedisServer, ownRedisServer } from '../helpers/redis-server.js'
 import { manager } from './_manager.js'
 
-let server: ChildProcess | undefined
-let url = ''
-let raw: Redis | undefined
-beforeAll(async () => {
-  if (!hasRedisServer) return
-  const r = await startRedisServer(['--proto-max-bulk-len', '1mb'])
-  server = r.process
-  url = r.url
-  raw = new Redis(url)
-})
-afterAll(async () => {
-  await raw?.quit()
-  server?.kill('SIGKILL')
-})
+const own = ownRedisServer(['--proto-max-bulk-len', '1mb'], { raw: true })
 
 describe.skipIf(!hasRedisServer)('a value larger than Redis takes', () => {
   it('is kept in the local tier and reported by its key; the connection and the other calls in flight are not hurt', async () => {
-    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], compress: false, timeout: 2000 })
+    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url: own.url }], compress: false, timeout: 2000 })
     const codes: string[] = []
     hooks.hook('cache:error', e => { codes.push(`${e.code}:${(e.error as { code?: string }).code ?? (e.error as Error).message}`) })
     await cache.set('before', 'small') // connected
@@ -40,7 +26,7 @@ describe.skipIf(!hasRedisServer)('a value larger than Redis takes', () => {
     expect(warnings.join('\n')).not.toMatch(/skipped for now/)
     // the small ones reached redis, and the tier is still up: a write after them too
     await cache.set('after', 'small')
-    const keys = (await raw!.keys('unperf:test-cli:s_*')).map(k => k.split(':').at(-1)).sort()
+    const keys = (await own.raw!.keys('unperf:test-cli:s_*')).map(k => k.split(':').at(-1)).sort()
     expect(keys).toEqual(['after', 'before', 'beside', 'many-small'])
     await m.close()
   }, 30_000)

@@ -4,6 +4,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { connect, createServer } from 'node:net'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll } from 'vitest'
 
 export const hasRedisServer = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0
 
@@ -35,4 +37,25 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<Privat
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' })
   await waitForPort(port)
   return { port, url: `redis://127.0.0.1:${port}`, process: child }
+}
+
+/**
+ * A redis-server of the calling test file's own, started in its beforeAll and killed in its afterAll
+ * (SIGCONT first: a test may have frozen it); `raw: true` adds an ioredis client on it. The fields
+ * are set once beforeAll ran (url '' and no process where redis-server is missing).
+ */
+export function ownRedisServer(extraArgs: string[] = [], options: { raw?: boolean } = {}): { url: string; port: number; process: ChildProcess | undefined; raw: Redis | undefined } {
+  const own: { url: string; port: number; process: ChildProcess | undefined; raw: Redis | undefined } = { url: '', port: 0, process: undefined, raw: undefined }
+  beforeAll(async () => {
+    if (!hasRedisServer) return
+    const r = await startRedisServer(extraArgs)
+    Object.assign(own, { url: r.url, port: r.port, process: r.process })
+    if (options.raw) own.raw = new Redis(r.url)
+  })
+  afterAll(async () => {
+    await own.raw?.quit()
+    own.process?.kill('SIGCONT')
+    own.process?.kill('SIGKILL')
+  })
+  return own
 }
