@@ -34,6 +34,8 @@ export interface RedisClient {
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
   config(...args: string[]): Promise<unknown>
+  /** Any command (doctor's `CLUSTER INFO`). */
+  call(command: string, ...args: (string | number)[]): Promise<unknown>
   quit(): Promise<unknown>
   disconnect(): void
   on(event: string, fn: (...args: unknown[]) => void): unknown

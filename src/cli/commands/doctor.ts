@@ -89,7 +89,14 @@ export default defineCommand({
         try {
           const c = await Promise.race([client, deadline])
           await Promise.race([c.ping(), deadline])
-          checks.push({ check: 'redis', ok: true, detail: `${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} (${where}) answered in ${formatDuration(performance.now() - t0)}` })
+          const answered = formatDuration(performance.now() - t0)
+          // a Cluster node answers PING, then MOVED or CLUSTERDOWN for the keys it does not serve: the
+          // tier refuses it (E_REDIS_CLUSTER), so doctor says so (a Cluster of one node holding every slot works)
+          const cluster = clusterProblem(await Promise.race([c.call('CLUSTER', 'INFO').catch(() => undefined), deadline]))
+          const shown = redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)
+          checks.push(cluster
+            ? { check: 'redis', ok: false, detail: `${shown} (${where}) is a node of a Redis Cluster (${cluster}): the redis driver speaks to one Redis, not to a Cluster (E_REDIS_CLUSTER); use a standalone Redis, or a Cluster of one node that holds every slot` }
+            : { check: 'redis', ok: true, detail: `${shown} (${where}) answered in ${answered}` })
         } catch (error) {
           checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(thrownMessage(connectionCause(connected, error)))}` })
         } finally {
@@ -109,6 +116,19 @@ export default defineCommand({
 })
 
 type RedisSpec = Parameters<typeof acquireRedis>[0]
+
+/**
+ * What makes a Redis unusable as one tier, from its `CLUSTER INFO` (an error there: no cluster
+ * support, a standalone Redis: undefined): other nodes, or slots it does not serve.
+ */
+export function clusterProblem(info: unknown): string | undefined {
+  if (typeof info !== 'string') return undefined
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? Number.NaN)
+  const nodes = field('cluster_known_nodes')
+  const slots = field('cluster_slots_assigned')
+  if (nodes === 1 && slots === 16384) return undefined
+  return `${Number.isNaN(nodes) ? '?' : nodes} ${nodes === 1 ? 'node' : 'nodes'}, ${Number.isNaN(slots) ? '?' : slots} of 16384 slots assigned`
+}
 
 /**
  * Every Redis the config uses, once per server and database, with the key paths that use it: the
