@@ -3,24 +3,11 @@
  * retried with backoff; the command goes on with the local tiers and never hangs. Against a real
  * redis-server of this file's own, frozen with SIGSTOP and killed with SIGKILL.
  */
-import type { ChildProcess } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasRedisServer as hasRedis, startRedisServer } from '../helpers/redis-server.js'
+import { describe, expect, it } from 'vitest'
+import { hasRedisServer as hasRedis, ownRedisServer } from '../helpers/redis-server.js'
 import { manager } from './_manager.js'
 
-let server: ChildProcess | undefined
-let url = ''
-
-beforeAll(async () => {
-  if (!hasRedis) return
-  const redis = await startRedisServer()
-  server = redis.process
-  url = redis.url
-})
-afterAll(() => {
-  server?.kill('SIGCONT')
-  server?.kill('SIGKILL')
-})
+const redis = ownRedisServer()
 
 const within = async <T>(ms: number, p: Promise<T>): Promise<T> => {
   let t: NodeJS.Timeout | undefined
@@ -31,14 +18,14 @@ const within = async <T>(ms: number, p: Promise<T>): Promise<T> => {
 describe.skipIf(!hasRedis)('a frozen or dead redis tier', () => {
   it('SIGSTOP: reads and writes go on with the local tier, the tier is retried after the backoff', async () => {
     // timeout 1000: generous enough that a loaded CI machine does not time out the healthy calls
-    const remoteOnly = manager({ driver: [{ driver: 'redis', url }], timeout: 1000 })
+    const remoteOnly = manager({ driver: [{ driver: 'redis', url: redis.url }], timeout: 1000 })
     await remoteOnly.cache.set('remote-key', 'from-redis')
-    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], dir: remoteOnly.dir, cwd: remoteOnly.cwd, timeout: 1000 })
+    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url: redis.url }], dir: remoteOnly.dir, cwd: remoteOnly.cwd, timeout: 1000 })
     expect(await cache.get('remote-key')).toBe('from-redis')
     let errors = 0
     hooks.hook('cache:error', () => { errors++ })
 
-    server!.kill('SIGSTOP')
+    redis.process!.kill('SIGSTOP')
     try {
       // a frozen server accepts the command and never answers: bounded by `timeout`, then skipped
       await within(5000, cache.set('local', 1))
@@ -54,7 +41,7 @@ describe.skipIf(!hasRedis)('a frozen or dead redis tier', () => {
       expect(errors).toBeGreaterThan(0)
       expect(m.stats().errors).toBeGreaterThan(0)
     } finally {
-      server!.kill('SIGCONT')
+      redis.process!.kill('SIGCONT')
     }
     // back up: after the backoff (1 s doubling per failure) the tier is used again. The other
     // manager's tier is on the same connection: it knows it down too (one timeout per process, not
@@ -71,29 +58,29 @@ describe.skipIf(!hasRedis)('a frozen or dead redis tier', () => {
   }, 60_000)
 
   it('SIGSTOP with 100 calls in flight: every one settles as a miss within the timeout (one shared deadline timer)', async () => {
-    const { cache, m, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], timeout: 300 })
+    const { cache, m, hooks } = manager({ driver: ['memory', { driver: 'redis', url: redis.url }], timeout: 300 })
     await cache.set('warm', 1) // connected
     let timeouts = 0
     // each failed lookup reports E_TIER (the tier going down is reported as E_TIER_DOWN besides)
     hooks.hook('cache:error', e => { if (e.code === 'E_TIER' && (e.error as { code?: string }).code === 'E_TIMEOUT') timeouts++ })
-    server!.kill('SIGSTOP')
+    redis.process!.kill('SIGSTOP')
     try {
       const got = await within(3000, Promise.all(Array.from({ length: 100 }, (_, i) => cache.get(`frozen-${i}`))))
       expect(got.every(v => v === null)).toBe(true)
       // every call was bounded, not only the first: each one was rejected by the sweep
       expect(timeouts).toBe(100)
     } finally {
-      server!.kill('SIGCONT')
+      redis.process!.kill('SIGCONT')
     }
     await within(5000, m.close())
   }, 30_000)
 
   it('SIGKILL: the cache degrades to the local tiers and close() returns', async () => {
-    const { cache, m, warnings } = manager({ driver: ['memory', 'fs', { driver: 'redis', url }], timeout: 300 })
+    const { cache, m, warnings } = manager({ driver: ['memory', 'fs', { driver: 'redis', url: redis.url }], timeout: 300 })
     await cache.set('a', { x: 1 })
-    server!.kill('SIGKILL')
-    await new Promise(r => server!.once('exit', r))
-    server = undefined
+    redis.process!.kill('SIGKILL')
+    await new Promise(r => redis.process!.once('exit', r))
+    redis.process = undefined
     expect(await within(5000, cache.get('a'))).toEqual({ x: 1 })
     await within(5000, cache.set('b', 'local'))
     expect(await within(5000, cache.get('b'))).toBe('local')

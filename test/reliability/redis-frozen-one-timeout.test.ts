@@ -5,30 +5,19 @@
  * the backoff, pays none: the first run left a marker in the cache dir. Each run is a real process
  * (test/reliability/fixtures/redis-run.mjs, on dist) against a redis-server of this file's own.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
+import { describe, expect, it } from 'vitest'
+import { hasRedisServer, ownRedisServer, startRedisServer } from '../helpers/redis-server.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 const fixture = join(import.meta.dirname, 'fixtures/redis-run.mjs')
 
-let server: ChildProcess | undefined
-let url = ''
-beforeAll(async () => {
-  if (!hasRedisServer) return
-  const redis = await startRedisServer()
-  server = redis.process
-  url = redis.url
-})
-afterAll(() => {
-  server?.kill('SIGCONT')
-  server?.kill('SIGKILL')
-})
+const redis = ownRedisServer()
 
-function run(dir: string, redisUrl = url, tiers = ''): { ms: number; stderr: string } {
+function run(dir: string, redisUrl = redis.url, tiers = ''): { ms: number; stderr: string } {
   const r = spawnSync(process.execPath, [fixture, dist, dir, redisUrl, tiers], { encoding: 'utf8', timeout: 20_000 })
   expect(r.status, r.stderr).toBe(0)
   return { ms: (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms, stderr: r.stderr }
@@ -42,14 +31,14 @@ describe.skipIf(!hasRedisServer)('a frozen redis shared by the cache tier and re
     // on the time a run adds to it, which the bounds it waited for set
     const healthy = run(dir)
     expect(healthy.stderr).toBe('')
-    server!.kill('SIGSTOP')
+    redis.process!.kill('SIGSTOP')
     let first: { ms: number; stderr: string }
     let second: { ms: number; stderr: string }
     try {
       first = run(dir)
       second = run(dir)
     } finally {
-      server!.kill('SIGCONT')
+      redis.process!.kill('SIGCONT')
     }
     // the tier's first call waited its 1 s; the history driver was told, not waited for (before: 1 s + 2 s)
     expect(first.stderr).toMatch(/the redis tier failed \(redis cache tier timed out after 1000ms\)/)
@@ -78,14 +67,14 @@ describe.skipIf(!hasRedisServer)('a frozen redis shared by the cache tier and re
   it('an fs hit leaves only the scope upkeep on redis: the history driver waits for its answer, not a bound of its own beside it', () => {
     const dir = tempDir()
     // healthy: the key cached on fs as well
-    const healthy = run(dir, url, 'fs')
+    const healthy = run(dir, redis.url, 'fs')
     expect(healthy.stderr).toBe('')
-    server!.kill('SIGSTOP')
+    redis.process!.kill('SIGSTOP')
     let frozen: { ms: number; stderr: string }
     try {
-      frozen = run(dir, url, 'fs')
+      frozen = run(dir, redis.url, 'fs')
     } finally {
-      server!.kill('SIGCONT')
+      redis.process!.kill('SIGCONT')
     }
     expect(frozen.stderr).toMatch(/report\.historyDriver could not be read \(redis found down earlier in this run \(redis cache tier timed out after 1000ms\)/)
     // the upkeep's first-call bound (1 s), not the history's 2 s beside it (≈ 3 s more than healthy)

@@ -3,32 +3,20 @@
  * close waits for one bounded read, not for a write that would hang the same way after it.
  * Against a redis-server of this file's own, frozen with SIGSTOP.
  */
-import type { ChildProcess } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { finalizeReport } from '../../src/runtime/report/finalize.js'
 import { readHistory } from '../../src/runtime/report/history.js'
-import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
+import { hasRedisServer, ownRedisServer } from '../helpers/redis-server.js'
 import { tempDir } from '../helpers/tmp.js'
 import { command, context, reportConfig, runState } from './_state.js'
 
-let server: ChildProcess | undefined
-let url = ''
-beforeAll(async () => {
-  if (!hasRedisServer) return
-  const redis = await startRedisServer()
-  server = redis.process
-  url = redis.url
-})
-afterAll(() => {
-  server?.kill('SIGCONT')
-  server?.kill('SIGKILL')
-})
+const redis = ownRedisServer()
 
 describe.skipIf(!hasRedisServer)('report.historyDriver on a frozen redis', () => {
   it('the read times out once (2 s) and the run is not written to it: close does not wait a second bound', async () => {
-    const config = reportConfig(tempDir(), { report: { historyDriver: { driver: 'redis', url } }, cache: { scope: `frozen${Date.now()}` } })
+    const config = reportConfig(tempDir(), { report: { historyDriver: { driver: 'redis', url: redis.url } }, cache: { scope: `frozen${Date.now()}` } })
     const ctx = context(config)
-    server!.kill('SIGSTOP')
+    redis.process!.kill('SIGSTOP')
     let elapsed: number
     let report
     try {
@@ -36,7 +24,7 @@ describe.skipIf(!hasRedisServer)('report.historyDriver on a frozen redis', () =>
       report = await finalizeReport(runState(config, [command('build', 10)]), ctx)
       elapsed = performance.now() - t0
     } finally {
-      server!.kill('SIGCONT')
+      redis.process!.kill('SIGCONT')
     }
     // the run itself is kept: report returned, its line in the local history
     expect(report.commands.map(c => c.name)).toEqual(['build'])
