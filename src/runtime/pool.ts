@@ -23,10 +23,11 @@ export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
   private readonly _stats = { completed: 0, failed: 0, cancelled: 0, retries: 0, timeouts: 0 }
 
-  constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined) {
+  /** `adaptive`: the limit of an 'adaptive' pool (default: from availableParallelism(), docs/execution.md) */
+  constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined, adaptive?: AdaptiveLimit) {
     super()
     if (_options.concurrency === 'adaptive') {
-      this._adaptive = new AdaptiveLimit(availableParallelism(), 1, Math.max(4, availableParallelism() * 4))
+      this._adaptive = adaptive ?? new AdaptiveLimit(availableParallelism(), 1, Math.max(4, availableParallelism() * 4))
       this._limit = this._adaptive.limit
     } else {
       this._limit = Math.max(1, _options.concurrency)
