@@ -15,8 +15,9 @@ type PoolRunOptionsLike = GroupedRunOptions | { signal: AbortSignal }
 export interface RunGraphOptions {
   signal?: AbortSignal | undefined
   stopOnError?: boolean | undefined
-  /** records each task as a span under the span open now */
+  /** records each task as a span under `parent`, else under the span open now */
   tracer?: Tracer | undefined
+  parent?: SpanParent | undefined
 }
 
 export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool, options: RunGraphOptions = {}): Promise<GraphResult> {
@@ -52,7 +53,7 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
   const controller = outside !== undefined || stopOnError ? new AbortController() : undefined
   const runOptions = controller && { signal: controller.signal }
   const tracer = options.tracer
-  const parent: SpanParent | undefined = tracer?.parent()
+  const parent: SpanParent | undefined = tracer && (options.parent ?? tracer.parent())
   const result = (): GraphResult => ({ results, ran, failed, skipped: [...skipped], duration: performance.now() - start })
 
   await new Promise<void>((resolve, reject) => {

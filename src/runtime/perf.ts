@@ -183,8 +183,10 @@ class PerfInstance implements Perf {
     }
     // one span for the graph, started now, each task a span under it (explicit parent: they run concurrently)
     return this._tracer.span(name, async () => {
+      // the graph's own span, read now: after the await another span (a graph started at once) is open
+      const parent = this._tracer.parent()
       const { runGraph } = await import('./graph.js')
-      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer })
+      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer, parent })
     })
   }
 
