@@ -110,7 +110,10 @@ export class CycleError extends PerfError {
   override name = 'CycleError'
   cycle: string[]
   constructor(cycle: string[]) {
-    super('E_CYCLE', `dependency cycle in graph: ${cycle.join(' → ')}`)
+    // a → b: a depends on b (a build graph's arrows often say "runs before": said once); a long
+    // cycle is shortened in the message, whole in `cycle`
+    const shown = cycle.length > 12 ? [...cycle.slice(0, 10), `… (${cycle.length - 12} more)`, ...cycle.slice(-2)] : cycle
+    super('E_CYCLE', `dependency cycle in graph: ${shown.join(' → ')} (→: depends on)`)
     this.cycle = cycle
   }
 }

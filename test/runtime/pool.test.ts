@@ -400,8 +400,17 @@ describe('graph', () => {
     let ran = false
     const err = await runGraph({ x: { run: () => { ran = true } }, a: { deps: ['b'], run: () => 1 }, b: { deps: ['c'], run: () => 1 }, c: { deps: ['a'], run: () => 1 } }, p()).catch(e => e)
     expect(err).toBeInstanceOf(CycleError)
-    expect(err.message).toMatch(/a → b → c → a/)
+    expect(err.message).toBe('[unperf] dependency cycle in graph: a → b → c → a (→: depends on)')
+    expect(err.cycle).toEqual(['a', 'b', 'c', 'a'])
     expect(ran).toBe(false)
+  })
+
+  it('a long cycle: the message is shortened, `cycle` has it whole', async () => {
+    const tasks = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`t${i}`, { deps: [`t${(i + 1) % 500}`], run: () => i }]))
+    const err = await runGraph(tasks, p()).catch(e => e)
+    expect(err).toBeInstanceOf(CycleError)
+    expect(err.cycle).toHaveLength(501)
+    expect(err.message).toBe('[unperf] dependency cycle in graph: t0 → t1 → t2 → t3 → t4 → t5 → t6 → t7 → t8 → t9 → … (489 more) → t499 → t0 (→: depends on)')
   })
 
   it('a failed task skips its dependents transitively', async () => {
