@@ -22,6 +22,9 @@ export interface RunGraphOptions {
 
 export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool, options: RunGraphOptions = {}): Promise<GraphResult> {
   const start = performance.now()
+  if (tasks === null || typeof tasks !== 'object' || Array.isArray(tasks)) {
+    throw new PerfError('E_GRAPH_TASK', `perf.graph(tasks): tasks must be an object of named tasks ({ build: { run, deps } }), got ${tasks === null ? 'null' : Array.isArray(tasks) ? 'an array' : typeof tasks}`)
+  }
   const names = Object.keys(tasks)
   const dependents = new Map<string, string[]>()
   const waiting = new Map<string, number>()
@@ -111,7 +114,9 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
       pool.run(fn, options).then(
         value => {
           if (stopped) return
-          results[name] = value
+          // a task named '__proto__' (a JSON task list): an own key, not the prototype
+          if (name === '__proto__') Object.defineProperty(results, name, { value, enumerable: true, writable: true, configurable: true })
+          else results[name] = value
           ran.push(name)
           finish(name)
         },
