@@ -143,9 +143,11 @@ export class Pool extends PoolLanes implements PerfPool {
         // running: it rejects now, the lane records the failure (not retried) and frees the slot
         job.onAbort(reason)
       } else if (job.timer !== undefined) {
+        // it ran and failed, and waits for its retry: it ends as cancelled, not retried
         clearTimeout(job.timer)
         job.timer = undefined
         this._backingOff--
+        this._stats.cancelled++
         settled(job, false, reason)
       } else if (this._queue.remove(job)) {
         settled(job, false, reason)
@@ -268,6 +270,13 @@ export class Pool extends PoolLanes implements PerfPool {
       job.timer = setTimeout(() => {
         job.timer = undefined
         this._backingOff--
+        if (job.group?.cancelled) {
+          // its stopOnError map stopped while it waited: not run again (as a queued item)
+          this._stats.cancelled++
+          settled(job, false, CANCELLED)
+          this._checkIdle()
+          return
+        }
         if (this._active < this._limit) {
           this._active++
           this._start(this._lane(), job, undefined)

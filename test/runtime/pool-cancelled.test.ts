@@ -20,3 +20,38 @@ describe('pool: tasks ended by an outside signal', () => {
     expect(p.concurrency).toBe(limit)
   })
 })
+
+describe('pool: a task aborted while it waits for a retry', () => {
+  it('counts as cancelled (it ran, failed once, then its signal ended it): it was in no count of stats()', async () => {
+    const p = new Pool('net', pool({ concurrency: 2, retries: 3, backoff: 10_000, maxBackoff: 10_000 }), undefined)
+    const ac = new AbortController()
+    let attempts = 0
+    const task = p.run(() => { attempts++; throw new Error('read ECONNRESET') }, { signal: ac.signal })
+    // the first attempt failed: it waits for its retry (up to 10 s of backoff)
+    await new Promise(r => setTimeout(r, 20))
+    expect(p.stats()).toMatchObject({ retries: 1, active: 0, failed: 0 })
+    ac.abort(new Error('ctrl-c'))
+    await expect(task).rejects.toThrow('ctrl-c')
+    await p.onIdle()
+    expect(attempts).toBe(1)
+    expect(p.stats()).toMatchObject({ retries: 1, cancelled: 1, failed: 0, completed: 0 })
+  })
+})
+
+describe('pool map with stopOnError: an item waiting for its retry when another item fails for good', () => {
+  it('is not run again after the map stopped (its retry timer ran it once more, its signal already aborted)', async () => {
+    const p = new Pool('files', pool({ concurrency: 2, retries: 2, backoff: 40, maxBackoff: 40 }), undefined)
+    const calls: string[] = []
+    const mapped = p.map(['flaky', 'broken'], async (item) => {
+      calls.push(item)
+      if (item === 'flaky') throw new Error('read ECONNRESET') // retriable: waits for its retry
+      await new Promise(r => setTimeout(r, 5))
+      throw new TypeError('broken is not a function') // not retriable: the map stops
+    }, { stopOnError: true })
+    await expect(mapped).rejects.toThrow('broken is not a function')
+    await p.onIdle()
+    await new Promise(r => setTimeout(r, 100))
+    expect(calls).toEqual(['flaky', 'broken'])
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, failed: 1, retries: 1, cancelled: 1 })
+  })
+})
