@@ -46,6 +46,11 @@ export class Pool extends PoolLanes implements PerfPool {
   }
 
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
+    // once per map, not per item: a JavaScript caller's slip said 'm.fn is not a function' per item
+    if (typeof fn !== 'function') return Promise.reject(new TypeError(`pool '${this.name}': map(items, fn): fn must be a function (called with item, index, signal), got ${fn === null ? 'null' : typeof fn}`))
+    if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function') {
+      return Promise.reject(new TypeError(`pool '${this.name}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`))
+    }
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     const outside = options.signal ?? undefined
     if (outside?.aborted) return Promise.reject(outside.reason)

@@ -44,14 +44,25 @@ describe('pool map with stopOnError: an item waiting for its retry when another 
     const calls: string[] = []
     const mapped = p.map(['flaky', 'broken'], async (item) => {
       calls.push(item)
-      if (item === 'flaky') throw new Error('read ECONNRESET') // retriable: waits for its retry
-      await new Promise(r => setTimeout(r, 5))
-      throw new TypeError('broken is not a function') // not retriable: the map stops
+      if (item === 'flaky') throw new Error('read ECONNRESET') // retriable: waits for its retry (a timer, ≥ 0 ms of jitter)
+      throw new TypeError('broken is not a function') // not retriable: the map stops (in this microtask checkpoint, before any timer)
     }, { stopOnError: true })
     await expect(mapped).rejects.toThrow('broken is not a function')
     await p.onIdle()
     await new Promise(r => setTimeout(r, 100))
     expect(calls).toEqual(['flaky', 'broken'])
     expect(p.stats()).toMatchObject({ active: 0, queued: 0, failed: 1, retries: 1, cancelled: 1 })
+  })
+})
+
+describe('pool map: input a JavaScript caller may pass', () => {
+  it("fn that is not a function, items that are not iterable: one TypeError naming the pool and what is expected (each item failed with 'm.fn is not a function'; null threw synchronously)", async () => {
+    const p = new Pool('files', pool({ concurrency: 2 }), undefined)
+    await expect(p.map([1, 2], 'stat' as never)).rejects.toThrow("pool 'files': map(items, fn): fn must be a function (called with item, index, signal), got string")
+    const mapped = p.map(null as never, (x: number) => x)
+    await expect(mapped).rejects.toThrow("pool 'files': map(items, fn): items must be an array or another iterable, got null")
+    await expect(p.map(42 as never, (x: number) => x)).rejects.toThrow('items must be an array or another iterable, got number')
+    expect(await p.map(new Set([1, 2]), x => x * 2)).toEqual([2, 4])
+    expect(p.stats()).toMatchObject({ failed: 0, completed: 2 })
   })
 })
