@@ -7,6 +7,7 @@
  */
 import { CycleError, GraphError, PerfError } from '../errors.js'
 import type { SpanParent, Tracer } from './_internal.js'
+import { signalError } from './pool-job.js'
 import type { GroupedRunOptions } from './pool-job.js'
 import type { GraphResult, GraphTask, PerfPool } from './types.js'
 
@@ -45,6 +46,8 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
   const cycle = findCycle(tasks)
   if (cycle) throw new CycleError(cycle)
   const outside = options.signal ?? undefined
+  const invalid = outside === undefined ? undefined : signalError(outside, 'perf.graph(tasks, { signal })')
+  if (invalid !== undefined) throw invalid
   if (outside?.aborted) throw outside.reason
 
   const results: Record<string, unknown> = {}

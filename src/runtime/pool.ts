@@ -16,7 +16,7 @@ import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
-import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, taskId } from './pool-job.js'
+import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
 export class Pool extends PoolLanes implements PerfPool {
@@ -53,6 +53,8 @@ export class Pool extends PoolLanes implements PerfPool {
     }
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     const outside = options.signal ?? undefined
+    const invalid = outside === undefined ? undefined : signalError(outside, `pool '${this.name}': map(items, fn, { signal })`)
+    if (invalid !== undefined) return Promise.reject(invalid)
     if (outside?.aborted) return Promise.reject(outside.reason)
     if (list.length === 0) return Promise.resolve([])
     return new Promise<T[]>((resolve, reject) => {
@@ -98,6 +100,9 @@ export class Pool extends PoolLanes implements PerfPool {
    * signal, can stop. One 'abort' listener per signal and pool, however many tasks share it.
    */
   private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal, group: Job['group']): Promise<unknown> {
+    // not an AbortSignal: its listener could not be added (nor removed: an uncaught TypeError later)
+    const invalid = signalError(signal, `pool '${this.name}': run(fn, { signal })`)
+    if (invalid !== undefined) return Promise.reject(invalid)
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve: Settle) => {
       const job = newJob(fn, (value) => {

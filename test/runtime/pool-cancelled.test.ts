@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Pool } from '../../src/runtime/pool.js'
+import { runGraph } from '../../src/runtime/graph.js'
 import { pool } from './_ctx.js'
 
 const never = (signal: AbortSignal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))
@@ -64,5 +65,20 @@ describe('pool map: input a JavaScript caller may pass', () => {
     await expect(p.map(42 as never, (x: number) => x)).rejects.toThrow('items must be an array or another iterable, got number')
     expect(await p.map(new Set([1, 2]), x => x * 2)).toEqual([2, 4])
     expect(p.stats()).toMatchObject({ failed: 0, completed: 2 })
+  })
+})
+
+describe('an outside signal that is not an AbortSignal (the AbortController passed instead of its signal)', () => {
+  it('run, map and a graph reject with a TypeError saying so (map crashed the process: an uncaught TypeError from removeEventListener when it settled)', async () => {
+    const p = new Pool('build', pool({ concurrency: 2 }), undefined)
+    const controller = new AbortController()
+    let ran = 0
+    await expect(p.run(() => { ran++ }, { signal: controller as never })).rejects.toThrow("pool 'build': run(fn, { signal }): signal must be an AbortSignal, got an AbortController (pass controller.signal)")
+    await expect(p.map([1, 2], () => { ran++ }, { signal: controller as never })).rejects.toThrow("pool 'build': map(items, fn, { signal }): signal must be an AbortSignal, got an AbortController (pass controller.signal)")
+    await expect(runGraph({ a: { run: () => { ran++ } } }, p, { signal: 'stop' as never })).rejects.toThrow('perf.graph(tasks, { signal }): signal must be an AbortSignal, got string')
+    expect(ran).toBe(0)
+    // the pool is unharmed: a real signal works after
+    expect(await p.map([1, 2], x => x + 1, { signal: controller.signal })).toEqual([2, 3])
+    expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 2, failed: 0 })
   })
 })
