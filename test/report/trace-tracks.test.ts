@@ -38,7 +38,7 @@ describe("trace.json's main thread tracks", () => {
   })
 })
 
-type X = { name: string; tid: number; ts: number; dur: number; cat: string; args: { id?: number; parentId?: number; run?: number } }
+type X = { name: string; ph: string; tid: number; ts: number; dur: number; cat: string; args: { id?: number; parentId?: number; run?: number } }
 
 /** The event drawn around e on its track: the innermost earlier event there that contains it. */
 function enclosing(events: X[], e: X): X | undefined {
