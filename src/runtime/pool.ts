@@ -263,10 +263,11 @@ export class Pool extends PoolLanes implements PerfPool {
   private _failed(job: Job, error: unknown): void {
     const hooks = this._ctx?.hooks
     const duration = job.started === 0 ? 0 : performance.now() - job.started
-    // ended by its outside signal: a cancellation, not a failure of the work (nor a latency sample)
-    const aborted = job.signal?.aborted === true
-    if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
+    // ended by its outside signal, or after its stopOnError map stopped (its signal aborted with the
+    // first error): a cancellation, not a failure of the work (nor a latency sample)
     const cancelled = job.group?.cancelled === true
+    const aborted = job.signal?.aborted === true || cancelled
+    if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
     if (!cancelled && job.attempt < this._options.retries && job.signal?.aborted !== true && isRetriable(error)) {

@@ -82,3 +82,22 @@ describe('an outside signal that is not an AbortSignal (the AbortController pass
     expect(p.stats()).toMatchObject({ active: 0, queued: 0, completed: 2, failed: 0 })
   })
 })
+
+describe('pool map with stopOnError: the items in flight that stop when the map stops', () => {
+  it('count as cancelled, not failed, and an adaptive pool does not take them for failures', async () => {
+    const p = new Pool('gen', pool({ concurrency: 'adaptive' }), undefined)
+    const limit = p.concurrency
+    const items = Array.from({ length: limit }, (_, i) => i)
+    const mapped = p.map(items, async (i, _index, signal) => {
+      if (i === 0) {
+        await new Promise(r => setTimeout(r, 5))
+        throw new TypeError('template 0 is broken')
+      }
+      return never(signal) // honours its signal: rejects with the map's first error
+    }, { stopOnError: true })
+    await expect(mapped).rejects.toThrow('template 0 is broken')
+    await p.onIdle()
+    expect(p.stats()).toMatchObject({ failed: 1, cancelled: limit - 1, completed: 0 })
+    expect(p.concurrency).toBe(limit)
+  })
+})
