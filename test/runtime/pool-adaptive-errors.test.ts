@@ -51,7 +51,7 @@ describe("'adaptive' pool: failures judged by their rate", () => {
 
   it('50 % failing backs off to a few slots, and it climbs back once the failures stop', async () => {
     const rates = [...new Array<number>(300).fill(0.5), ...new Array<number>(700).fill(0)]
-    const seen = await download(rates, 5)
+    const seen = await download(rates, 15)
     const failing = seen.slice(150, 300)
     expect(mean(failing)).toBeLessThan(TOP / 4)
     const low = Math.min(...failing)
