@@ -9,7 +9,9 @@ import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
 import { findFlaky, type FlakyTest } from '../../vitest/flaky.js'
 import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.js'
+import type { TestRunEntry } from '../../vitest/history-lines.js'
 import { findSlow } from '../../vitest/slow.js'
+import { countSuiteRuns } from '../../vitest/suite-runs.js'
 import { plural } from '../_ui.js'
 
 const common = {
@@ -36,6 +38,15 @@ function runs(n: number): string {
   return n === 1 ? 'run' : `${n} runs`
 }
 
+/**
+ * "the last 3 runs", or with shard jobs (each records a line of its own) "the last 3 runs (12
+ * recorded: one per shard job)": runs of the suite, not lines of tests.jsonl.
+ */
+function lastRuns(entries: readonly TestRunEntry[]): string {
+  const suite = countSuiteRuns(entries)
+  return suite === entries.length ? `the last ${runs(suite)}` : `the last ${runs(suite)} (${entries.length} recorded: one per shard job)`
+}
+
 function noHistory(file: string): string {
   return `[unperf] no test runs recorded in ${file}: add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
 }
@@ -53,7 +64,7 @@ const flaky = defineCommand({
     const history = await loadTestHistory(historyOptions(args))
     const tests = findFlaky(history.entries)
     if (args.json) {
-      process.stdout.write(JSON.stringify({ runs: history.entries.length, file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
+      process.stdout.write(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
       return
     }
     if (history.entries.length === 0) {
@@ -62,10 +73,10 @@ const flaky = defineCommand({
       return
     }
     if (tests.length === 0) {
-      process.stdout.write(`no flaky tests in the last ${runs(history.entries.length)}\n`)
+      process.stdout.write(`no flaky tests in ${lastRuns(history.entries)}\n`)
       return
     }
-    const lines = [`${plural(tests.length, 'flaky test')} in the last ${runs(history.entries.length)} (flip rate = result changes / chances, same code):`]
+    const lines = [`${plural(tests.length, 'flaky test')} in ${lastRuns(history.entries)} (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
       lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${flakyName(t)}${t.project ? ` [${t.project}]` : ''}`
         + `  (${plural(t.flips, 'flip')} in ${plural(t.runs, 'run')}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
@@ -86,7 +97,7 @@ const slow = defineCommand({
     const history = await loadTestHistory(historyOptions(args))
     const result = findSlow(history.entries, { top })
     if (args.json) {
-      process.stdout.write(JSON.stringify({ runs: history.entries.length, file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
+      process.stdout.write(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
       return
     }
     if (history.entries.length === 0) {
@@ -95,7 +106,7 @@ const slow = defineCommand({
       return
     }
     const ms = (n: number): string => formatDuration(n).padStart(9)
-    const lines = [`over the last ${runs(history.entries.length)} (median):`, 'slowest files:']
+    const lines = [`median over ${lastRuns(history.entries)}:`, 'slowest files:']
     for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
     lines.push('slowest tests:')
     for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
