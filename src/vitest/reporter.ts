@@ -12,6 +12,7 @@ import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { codeVersion, probeCode, type CodeProbe } from './git.js'
+import { readRunWindows } from './run-windows.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
@@ -162,7 +163,9 @@ export class UnperfReporter {
       const unsafe = dirUnsafeSync(target.checkDirs, true)
       if (unsafe) return warn(`test history not recorded: refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
       // the files the run wrote itself (tests writing into the project) are not "the code"
-      const code = codeVersion(await (this.code ?? this.probeCode()), this.root, this.writtenSince)
+      // and the files earlier runs wrote (a fixture made once): when the tree is dirty, the runs' windows are read
+      const probe = await (this.code ?? this.probeCode())
+      const code = codeVersion(probe, this.root, this.writtenSince, probe.changes ? readRunWindows(target.dir) : [])
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,
