@@ -13,6 +13,7 @@ import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { codeVersion, probeCode, type CodeProbe } from './git.js'
+import { notYetRecorded } from './history-replays.js'
 import { readRunWindows } from './run-windows.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
@@ -179,6 +180,10 @@ export class UnperfReporter {
       // and the files earlier runs wrote (a fixture made once): when the tree is dirty, the runs' windows are read
       const probe = await (this.code ?? this.probeCode())
       const code = codeVersion(probe, this.root, this.writtenSince, probe.changes ? readRunWindows(target.dir) : [])
+      // `--merge-reports` replays the shards' files: those their own runs recorded here are not written twice
+      const merged = !!this.vitest?.config?.mergeReports
+      if (merged) files = notYetRecorded(target.dir, files)
+      if (files.length === 0) return
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,
@@ -192,7 +197,7 @@ export class UnperfReporter {
         ...(this.partial && { partial: true }),
         ...(bailed && { bailed: true as const }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
-        ...(!!this.vitest?.config?.mergeReports && { merged: true as const }),
+        ...(merged && { merged: true as const }),
         ...(this.projects && { projects: this.projects }),
         ...(this.narrowedBy && { narrowedBy: this.narrowedBy }),
         files,
