@@ -4,6 +4,7 @@
  * (the readable ones are merged all the same), or when the history's dir is one someone else could
  * write to (E_REPORT_DIR_UNSAFE, nothing merged).
  */
+import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
@@ -47,8 +48,15 @@ function lastRuns(entries: readonly TestRunEntry[]): string {
   return suite === entries.length ? `the last ${runs(suite)}` : `the last ${runs(suite)} (${entries.length} recorded: one per shard job)`
 }
 
-function noHistory(file: string): string {
-  return `[unperf] no test runs recorded in ${file}: add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
+/**
+ * The history is per project (report.dir): run from a package of a monorepo whose vitest runs at the
+ * root, this reads the package's own, empty history, so the hint names the project it looked at.
+ */
+function noHistory(file: string, args: { cwd?: string; dir?: string }): string {
+  const hint = `add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
+  if (args.dir) return `[unperf] no test runs recorded in ${file}: ${hint}`
+  return `[unperf] no test runs recorded in ${file}, the history of the project at ${resolve(args.cwd ?? '.')}: ${hint}; `
+    + `if vitest runs elsewhere (a monorepo's root), run this there or pass --cwd`
 }
 
 /** `file > test`; a suite that failed outside its tests says so, as does a file that failed to load. */
@@ -69,7 +77,7 @@ const flaky = defineCommand({
     }
     if (history.entries.length === 0) {
       // a refused dir was said as such (load.ts): no hint to add the reporter
-      if (!history.refused) process.stderr.write(noHistory(history.file) + '\n')
+      if (!history.refused) process.stderr.write(noHistory(history.file, args) + '\n')
       return
     }
     if (tests.length === 0) {
@@ -102,7 +110,7 @@ const slow = defineCommand({
     }
     if (history.entries.length === 0) {
       // a refused dir was said as such (load.ts): no hint to add the reporter
-      if (!history.refused) process.stderr.write(noHistory(history.file) + '\n')
+      if (!history.refused) process.stderr.write(noHistory(history.file, args) + '\n')
       return
     }
     const ms = (n: number): string => formatDuration(n).padStart(9)
@@ -136,7 +144,6 @@ const merge = defineCommand({
   async run({ args }) {
     const sources = (args._ ?? []).map(String).filter(Boolean)
     if (sources.length === 0) throw new UsageError('unperf tests merge: name the tests.jsonl files to merge')
-    const { resolve } = await import('node:path')
     const { mergeTestHistory, testsHistoryPath } = await import('../../vitest/history.js')
     const cwd = resolve(args.cwd ?? process.cwd())
     // the config gives the cap (report.history) even with --dir; a broken config only matters without --dir
