@@ -88,6 +88,7 @@ export class UnperfReporter {
   }
 
   onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
+    if (this.unsupported) return
     this.startedAt = Date.now()
     this.partial = filtersTests(this.vitest?.config)
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
@@ -143,7 +144,7 @@ export class UnperfReporter {
   }
 
   onWatcherRerun(): void {
-    if (this.modernApi) return
+    if (this.modernApi || this.unsupported) return
     this.startedAt = Date.now()
     this.partial = filtersTests(this.vitest?.config)
     if (this.recordsNextRun()) this.code = this.probeCode()
