@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import { statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
+import { insideWindow, type RunWindow } from './run-windows.js'
 
 export interface CodeVersion {
   commit?: string
@@ -74,24 +75,27 @@ export async function probeCode(cwd: string, env: NodeJS.ProcessEnv = process.en
  * changes (tracked files by their patch, untracked ones by size and mtime: reading them all could
  * be slow). A file modified (or removed) since `writtenSince`, the run's start, was written by the
  * run itself (a counter, a fixture output, a log the tests write inside the project): it is left
- * out, or every run would be "different code" and no flip across runs ever found. When nothing
- * else changed, the tree is the commit's.
+ * out, or every run would be "different code" and no flip across runs ever found. So is a file
+ * last modified while an earlier recorded run was going (`earlierRuns`: a fixture a test writes the
+ * first time and reuses after), or the run that created it and the next would never compare. When
+ * nothing else changed, the tree is the commit's.
  */
-export function codeVersion(probe: CodeProbe, cwd: string, writtenSince?: number): CodeVersion {
+export function codeVersion(probe: CodeProbe, cwd: string, writtenSince?: number, earlierRuns: readonly RunWindow[] = []): CodeVersion {
   const { changes, ...version } = probe
   if (!changes) return version
+  const byRun = (mtimeMs: number): boolean => (writtenSince !== undefined && mtimeMs >= writtenSince) || insideWindow(earlierRuns, mtimeMs)
   const writtenByRun = (path: string): boolean => {
-    if (writtenSince === undefined) return false
     try {
-      return statSync(path).mtimeMs >= writtenSince
+      return byRun(statSync(path).mtimeMs)
     } catch {
-      return true // removed meanwhile
+      return writtenSince !== undefined // removed meanwhile
     }
   }
   const hash = createHash('sha256')
   let changed = false
   for (const [file, patch] of changes.tracked) {
-    if (file !== '' && writtenByRun(file)) continue
+    // deleted before the run (the user's change, as `git diff` said at the start): it counts
+    if (file !== '' && !DELETED.test(patch.slice(0, 1000)) && writtenByRun(file)) continue
     hash.update(patch)
     changed = true
   }
@@ -102,7 +106,7 @@ export function codeVersion(probe: CodeProbe, cwd: string, writtenSince?: number
     } catch {
       continue // removed meanwhile
     }
-    if (writtenSince !== undefined && s.mtimeMs >= writtenSince) continue
+    if (byRun(s.mtimeMs)) continue
     hash.update(`\0${file}\0${s.size}\0${s.mtimeMs}`)
     changed = true
   }
@@ -111,6 +115,9 @@ export function codeVersion(probe: CodeProbe, cwd: string, writtenSince?: number
 }
 
 // --- internal ---
+
+/** The header line of a file's patch that deletes it. */
+const DELETED = /^deleted file mode /m
 
 /**
  * `git diff` output cut into each file's patch (each starts with `diff --git `), paired with the

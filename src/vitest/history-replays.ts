@@ -1,10 +1,13 @@
 /**
  * vitest's `--merge-reports` replays the shards' results: with the unperf reporter in the shard jobs
  * and in the merge, each test would be in the history twice, once in its shard's run and once in
- * the merge's run (flagged `merged`), with the very durations the shard measured. Readers count
- * each file run once: the shard's record stays (it knows its shard), the replay goes.
+ * the merge's run (flagged `merged`), with the very durations the shard measured. Each file run
+ * counts once: the shard's record stays (it knows its shard), the replay goes: when the merge
+ * writes, if the shards' runs are in its history already ({@link notYetRecorded}); else when read,
+ * once they arrive (`unperf tests merge`: {@link withoutReplays}).
  */
-import type { TestFileRecord, TestRunEntry } from './history-lines.js'
+import { readFileSync } from 'node:fs'
+import { parseHistoryLines, testsHistoryPath, type TestFileRecord, type TestRunEntry } from './history-lines.js'
 
 /**
  * The runs without the file records of a `merged` run that replay a record of another run: same
@@ -32,6 +35,27 @@ export function withoutReplays(entries: readonly TestRunEntry[]): TestRunEntry[]
     else if (files.length > 0) result.push({ ...entry, files })
   }
   return result
+}
+
+/**
+ * For a `merged` run about to be written to `dir`: its files less those a run in the history
+ * already recorded (the shards wrote to the same history), so tests.jsonl itself holds each file
+ * run once and the merge takes no line of the cap for nothing. An unreadable history keeps them all
+ * (readers still leave out replays whose shard runs arrive later, by `unperf tests merge`).
+ */
+export function notYetRecorded(dir: string, files: readonly TestFileRecord[]): TestFileRecord[] {
+  let text: string
+  try {
+    text = readFileSync(testsHistoryPath(dir), 'utf8')
+  } catch {
+    return [...files]
+  }
+  const recorded = new Set<string>()
+  for (const entry of parseHistoryLines(text).entries) {
+    if (entry.merged) continue
+    for (const file of entry.files) recorded.add(replayKey(file))
+  }
+  return files.filter(f => !recorded.has(replayKey(f)))
 }
 
 function replayKey(file: TestFileRecord): string {

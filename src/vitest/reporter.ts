@@ -1,7 +1,8 @@
 /**
  * The reporter behind `unperf/vitest` (see index.ts): one TestRunEntry per run, appended to `tests.jsonl`.
  *
- * Works with vitest 3 and 4 (`onTestRunEnd`), and falls back to `onFinished` on older versions.
+ * Works with vitest 3 and 4 (`onTestRunEnd`), and with vitest 2.1 (`onFinished`); older ones are
+ * refused with one warning (nothing recorded).
  * Nothing happens per test: the results are read once from vitest's own task tree at the end of
  * the run and written in one append. The config and the git probe load in the background.
  */
@@ -12,6 +13,8 @@ import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { codeVersion, probeCode, type CodeProbe } from './git.js'
+import { notYetRecorded } from './history-replays.js'
+import { readRunWindows } from './run-windows.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
@@ -59,6 +62,8 @@ export class UnperfReporter {
   private partial = false
   /** Runs ended in this process (watch mode has several). */
   private runs = 0
+  /** Why this vitest is not recorded (a version the reporter cannot read right), said once. */
+  private unsupported: string | undefined
 
   constructor(options: UnperfReporterOptions = {}) {
     this.options = { ...options }
@@ -68,9 +73,11 @@ export class UnperfReporter {
     this.startedAt = Date.now()
     this.vitest = vitest
     this.partial = filtersTests(vitest.config)
+    this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
+    this.unsupported = unsupportedVitest(this.vitestVersion)
+    if (this.unsupported) return warn(this.unsupported)
     try {
       this.root = vitest.config?.root ?? process.cwd()
-      this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
       const shard = vitest.config?.shard
       this.shard = shard && shard.count > 1 ? `${shard.index}/${shard.count}` : undefined
       this.projects = projectPatterns(vitest, this.root)
@@ -81,6 +88,7 @@ export class UnperfReporter {
   }
 
   onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
+    if (this.unsupported) return
     this.startedAt = Date.now()
     this.partial = filtersTests(this.vitest?.config)
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
@@ -112,23 +120,31 @@ export class UnperfReporter {
     await this.write(files, bailed ? 'failed' : reason as 'passed' | 'failed', bailed)
   }
 
-  /** vitest < 3 (and vitest 3, where onTestRunEnd supersedes it). */
+  /** vitest 2.1 (and vitest 3, where onTestRunEnd supersedes it). */
   async onFinished(files?: ReadonlyArray<RunnerTaskLike>, errors?: ReadonlyArray<unknown>): Promise<void> {
-    if (this.modernApi || !files) return
+    if (this.modernApi || !files || this.unsupported) return
     let records: TestFileRecord[]
+    let bailed = false
     try {
       records = files.map(f => legacyFileRecord(f, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      // vitest 2 ends a cancelled run here too (`isCancelling` until the next run starts): by
+      // `--bail` once `bail` tests failed (recorded, partial, as onTestRunEnd does), or by a key
+      if (this.vitest?.isCancelling === true) {
+        bailed = reachedBail(this.vitest.config?.bail, records)
+        if (!bailed) return
+        this.partial = true
+      }
       if (!this.partial && ranOnly(records, this.root)) this.partial = true
     } catch (error) {
       warn(`could not read the test results (${errorMessage(error)})`)
       return
     }
-    const failed = (errors?.length ?? 0) > 0 || records.some(f => f.state === 'failed')
-    await this.write(records, failed ? 'failed' : 'passed')
+    const failed = bailed || (errors?.length ?? 0) > 0 || records.some(f => f.state === 'failed')
+    await this.write(records, failed ? 'failed' : 'passed', bailed)
   }
 
   onWatcherRerun(): void {
-    if (this.modernApi) return
+    if (this.modernApi || this.unsupported) return
     this.startedAt = Date.now()
     this.partial = filtersTests(this.vitest?.config)
     if (this.recordsNextRun()) this.code = this.probeCode()
@@ -162,7 +178,13 @@ export class UnperfReporter {
       const unsafe = dirUnsafeSync(target.checkDirs, true)
       if (unsafe) return warn(`test history not recorded: refusing the report dir ${unsafe}; fix it (chown/chmod 700) or set report.dir`)
       // the files the run wrote itself (tests writing into the project) are not "the code"
-      const code = codeVersion(await (this.code ?? this.probeCode()), this.root, this.writtenSince)
+      // and the files earlier runs wrote (a fixture made once): when the tree is dirty, the runs' windows are read
+      const probe = await (this.code ?? this.probeCode())
+      const code = codeVersion(probe, this.root, this.writtenSince, probe.changes ? readRunWindows(target.dir) : [])
+      // `--merge-reports` replays the shards' files: those their own runs recorded here are not written twice
+      const merged = !!this.vitest?.config?.mergeReports
+      if (merged) files = notYetRecorded(target.dir, files)
+      if (files.length === 0) return
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,
@@ -176,7 +198,7 @@ export class UnperfReporter {
         ...(this.partial && { partial: true }),
         ...(bailed && { bailed: true as const }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
-        ...(!!this.vitest?.config?.mergeReports && { merged: true as const }),
+        ...(merged && { merged: true as const }),
         ...(this.projects && { projects: this.projects }),
         ...(this.narrowedBy && { narrowedBy: this.narrowedBy }),
         files,
@@ -212,6 +234,19 @@ export class UnperfReporter {
     const dir = explicitDir ?? config.report.dir
     return { dir, cap: this.options.history ?? config.report.history, checkDirs: explicitDir ? [explicitDir] : reportDirs(config) }
   }
+}
+
+/**
+ * vitest before 2.1: its results are not read right (a `--bail` run, say, would pass for a whole
+ * run), so nothing is recorded. A version that cannot be read is given the benefit of the doubt.
+ */
+export function unsupportedVitest(version: string | undefined): string | undefined {
+  const match = version === undefined ? null : /^(\d+)\.(\d+)\./.exec(version)
+  if (!match) return undefined
+  const major = Number(match[1])
+  const minor = Number(match[2])
+  if (major > 2 || (major === 2 && minor >= 1)) return undefined
+  return `test history not recorded: vitest ${version} is not supported (unperf/vitest needs vitest >= 2.1; upgrade vitest or remove the reporter)`
 }
 
 /** `it.only` / `describe.only` in a file: only part of it ran, as with `-t`. */

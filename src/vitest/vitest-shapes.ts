@@ -4,6 +4,8 @@
 
 export interface VitestLike {
   version?: unknown
+  /** vitest 2: the current run is being cancelled (`--bail`, a key in watch mode), until the next one starts. */
+  isCancelling?: boolean
   /** vitest's own command line options (internal to vitest 3 and 4: read defensively). */
   _cliOptions?: { dir?: unknown }
   config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; tagsFilter?: unknown; mergeReports?: unknown; bail?: unknown; watch?: boolean; project?: string | string[]; cliExclude?: string[] | null }

@@ -46,19 +46,27 @@ describe('unperf report verdicts', () => {
     const dir = project(`export default { report: { console: false, dir: '.perf' } }`, runs)
     const row = unperf(dir, 'report', '--json').json().commands[0]
     expect(row).toMatchObject({ regression: true, coldRuns: 2, trendRuns: 6, baseline: 201, threshold: expect.any(Number) })
+    // the median covers the runs the trend does: the cold starts (3 s) would have pulled it to 201.5 ms
+    expect(row).toMatchObject({ median: 200.5, medianRuns: 6 })
     expect(row.trend).toBeCloseTo(202 / 200 - 1, 5) // the warm runs' halves: [200, 201, 199] and [202, 198, 400]
     expect(row.change).toBeCloseTo(400 / 201 - 1, 5)
     const text = unperf(dir, 'report').stdout
-    expect(text).toMatch(/build +8 .* \+1 % +regression \(\+99 % vs 201 ms\)/)
-    expect(text).toContain('trend of build: its first 2 runs left out (cold starts')
+    expect(text).toMatch(/build +8 +201 ms +400 ms +\+1 % +regression \(\+99 % vs 201 ms\)/)
+    expect(text).toContain('median and trend of build: its first 2 runs left out (cold starts')
     const html = unperf(dir, 'report', '--html', 'r.html')
     expect(html.code, html.stderr).toBe(0)
     const page = readFileSync(join(dir, 'r.html'), 'utf8')
     expect(page).toContain('<td>+1 %</td><td class="bad">regression (+99 % vs 201 ms)</td>')
-    expect(page).toContain('trend of build: its first 2 runs left out')
+    expect(page).toContain('median and trend of build: its first 2 runs left out')
     // slow from the start and for longer than a few runs (the code got faster): a trend, not cold starts
     const faster = project(`export default { report: { console: false, dir: '.perf' } }`, [...Array(8).fill([400, 'ok']), ...Array(8).fill([200, 'ok'])])
     expect(unperf(faster, 'report', '--json').json().commands[0]).toMatchObject({ coldRuns: 0, trendRuns: 16, trend: -0.5, regression: false })
+    // one cold start in 4 runs: too few for a trend (–), but the median leaves it out all the same, and says so
+    const short = project(`export default { report: { console: false, dir: '.perf' } }`, [[5000, 'ok'], [100, 'ok'], [104, 'ok'], [102, 'ok']])
+    expect(unperf(short, 'report', '--json').json().commands[0]).toMatchObject({ coldRuns: 1, median: 102, medianRuns: 3, trendRuns: 3 })
+    const shortText = unperf(short, 'report').stdout
+    expect(shortText).toMatch(/build +4 +102 ms +102 ms +– +ok/)
+    expect(shortText).toContain('median and trend of build: its first run left out (cold start: ')
   })
 
   it('a slow run that failed is not a regression: it is shown as failed, like the run judged it', () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseHistoryLines } from '../../src/vitest/history-lines.js'
-import { readTestHistory, testsHistoryPath } from '../../src/vitest/history.js'
+import { mergeTestHistory, readTestHistory, testsHistoryPath } from '../../src/vitest/history.js'
 import { findFlaky } from '../../src/vitest/flaky.js'
 import { fileDurations } from '../../src/vitest/shard.js'
 import { findSlow } from '../../src/vitest/slow.js'
@@ -15,7 +15,8 @@ import { bundle, runVitest, tempProject } from './_project.js'
 
 // the shard jobs write blobs (and, with UNPERF=1, record their run too); the merge job records its run
 const CONFIG = `import { join } from 'node:path'
-const unperf = [join(import.meta.dirname, 'reporter.mjs'), { dir: process.env.HISTORY_DIR, history: 20 }]
+const dir = (process.env.MODE === 'shard' && process.env.SHARD_HISTORY_DIR) || process.env.HISTORY_DIR
+const unperf = [join(import.meta.dirname, 'reporter.mjs'), { dir, history: 20 }]
 export default {
   test: {
     include: ['test/**/*.test.js'],
@@ -35,13 +36,13 @@ beforeAll(async () => {
   await bundle(join(project, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
 }, 60_000)
 
-/** Two shard jobs (blob reports in `blobs`), then the merge; returns the history dir. */
-function shardedRun(name: string, shardsRecord: boolean, env: Record<string, string> = {}): string {
+/** Two shard jobs (blob reports in `blobs`), then the merge; returns the history dir. `shardsRecord`: all, none, or the shard indexes that record. */
+function shardedRun(name: string, shardsRecord: boolean | number[], env: Record<string, string> = {}): string {
   const dir = join(project, `history-${name}`)
   const blobs = join(project, `blobs-${name}`)
   const common = { HISTORY_DIR: dir, GITHUB_SHA: SHA, ...env }
   for (const index of [1, 2]) {
-    const r = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'shard', UNPERF: shardsRecord ? '1' : '0' },
+    const r = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'shard', UNPERF: (Array.isArray(shardsRecord) ? shardsRecord.includes(index) : shardsRecord) ? '1' : '0' },
       [`--shard=${index}/2`, '--outputFile.blob', join(blobs, `blob-${index}.json`)])
     expect(r.stderr).not.toContain('[unperf]')
   }
@@ -54,9 +55,10 @@ function shardedRun(name: string, shardsRecord: boolean, env: Record<string, str
 describe('vitest --merge-reports', () => {
   it('with the reporter in the shard jobs and in the merge, each file run counts once', () => {
     const dir = shardedRun('both', true, { FAIL_B: '1' })
+    // the merge replays every shard's file, and both shards recorded theirs in this history: the
+    // merge writes no line (tests.jsonl itself holds each file run once, the cap keeps real runs)
     const raw = parseHistoryLines(readFileSync(testsHistoryPath(dir), 'utf8')).entries
-    expect(raw.map(e => e.merged ?? false)).toEqual([false, false, true])
-    expect(raw[2]!.files).toHaveLength(4) // the merge replays every shard's files
+    expect(raw.map(e => e.shard)).toEqual(['1/2', '2/2'])
 
     const { entries } = readTestHistory(dir)
     expect(entries.map(e => e.shard)).toEqual(['1/2', '2/2'])
@@ -77,6 +79,25 @@ describe('vitest --merge-reports', () => {
     const flaky = findFlaky(entries)
     expect(flaky).toMatchObject([{ file: 'test/b.test.js', name: 'b two', runs: 2, flips: 1, transitions: 1 }])
   }, 360_000)
+
+  it('when one shard job recorded and the other did not, the merge writes the files only it has', () => {
+    const dir = shardedRun('one-shard', [1])
+    const raw = parseHistoryLines(readFileSync(testsHistoryPath(dir), 'utf8')).entries
+    expect(raw.map(e => e.merged ?? false)).toEqual([false, true])
+    const shard1 = raw[0]!.files.map(f => f.path)
+    expect(raw[1]!.files.map(f => f.path).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'].filter(p => !shard1.includes(p)))
+    expect(readTestHistory(dir).entries.flatMap(e => e.files.map(f => f.path)).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'])
+  }, 180_000)
+
+  it('shard jobs recording elsewhere (CI), merged in after the merge recorded (unperf tests merge): each file run still counts once', () => {
+    const shardJobs = join(project, 'history-shard-jobs')
+    const dir = shardedRun('ci', true, { SHARD_HISTORY_DIR: shardJobs })
+    expect(parseHistoryLines(readFileSync(testsHistoryPath(dir), 'utf8')).entries.map(e => e.merged ?? false)).toEqual([true])
+    expect(mergeTestHistory(dir, [testsHistoryPath(shardJobs)], { cap: 20 })).toMatchObject({ added: 2 })
+    const { entries } = readTestHistory(dir)
+    expect(entries.map(e => e.shard)).toEqual(['1/2', '2/2'])
+    expect(findSlow(entries, { top: 10 }).files.map(f => f.runs)).toEqual([1, 1, 1, 1])
+  }, 180_000)
 
   it('when only the merge records (the shard jobs ran the blob reporter alone), its run keeps every file', () => {
     const dir = shardedRun('merge-only', false)

@@ -84,3 +84,59 @@ describe('same code across runs', () => {
     expect(entries[3]!.tree).not.toBe(entries[0]!.tree)
   })
 })
+
+// a fixture made once: the first run writes it (untracked, not ignored) and so does a tracked
+// file it fills in once; later runs reuse them. The first run and the next were other code.
+const ONCE = `import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { expect, it } from 'vitest'
+it('makes its fixtures once', () => {
+  if (!existsSync('fixtures/made-once.json')) writeFileSync('fixtures/made-once.json', JSON.stringify({ made: Date.now() }))
+  if (readFileSync('fixtures/seed.txt', 'utf8') === '') writeFileSync('fixtures/seed.txt', String(Date.now()))
+  expect(existsSync('fixtures/made-once.json')).toBe(true)
+})
+it('flips', () => { expect(process.env.FLIP).not.toBe('1') })
+`
+
+describe('files a test run makes once', () => {
+  let once: string
+  let onceHistory: string
+  let runs: TestRunEntry[]
+  const runOnce = (flip: string) => {
+    const r = runVitest(once, 'vitest.config.mjs', { HISTORY_DIR: onceHistory, FLIP: flip })
+    expect(r.stderr).not.toContain('[unperf]')
+  }
+
+  beforeAll(async () => {
+    once = tempProject({
+      '.gitignore': 'node_modules\nreporter.mjs\n',
+      'vitest.config.mjs': CONFIG,
+      'test/once.test.js': ONCE,
+      'fixtures/seed.txt': '',
+      'lib/gone.js': 'export const gone = 1\n',
+    })
+    onceHistory = tempDir('unperf-same-code-once-')
+    await bundle(join(once, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
+    git(once, 'init', '-q')
+    git(once, 'add', '-A')
+    git(once, 'commit', '-qm', 'init')
+    runOnce('0') // makes both fixtures
+    runOnce('1')
+    runOnce('0')
+    // the user deletes a tracked file: other code, though the file is gone when the run ends
+    git(once, 'rm', '-q', 'lib/gone.js')
+    runOnce('1')
+    runs = readTestHistory(onceHistory).entries
+  }, 300_000)
+
+  it('the run that made them and the runs reusing them are the same code', () => {
+    expect(runs.map(e => e.result)).toEqual(['passed', 'failed', 'passed', 'failed'])
+    expect(git(once, 'status', '--porcelain')).toContain('fixtures/made-once.json')
+    expect(git(once, 'status', '--porcelain')).toContain('fixtures/seed.txt')
+    expect(runs.slice(0, 3).map(e => [e.dirty, e.tree])).toEqual([[false, undefined], [false, undefined], [false, undefined]])
+    expect(findFlaky(runs)).toMatchObject([{ file: 'test/once.test.js', name: 'flips', flips: 2, transitions: 2, runs: 4 }])
+  })
+
+  it('a tracked file the user deleted before the run is a change', () => {
+    expect(runs[3]).toMatchObject({ dirty: true, tree: expect.any(String) })
+  })
+})

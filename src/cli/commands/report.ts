@@ -16,10 +16,11 @@ import { configArgs, dim, green, plural, printJson, red, table } from '../_ui.js
  * regression rule over the successful runs only (a run that failed is neither judged nor a
  * reference), the latest successful run against the REGRESSION_WINDOW before it.
  *
- * The trend (the later half's median over the earlier half's) leaves out cold first runs: the first
- * few runs (at most COLD_MAX, and at most a quarter of them) above the regression threshold of the
- * runs after them, as a first run after an install or a cache wipe is. Counted in, they made the
- * earlier half slow, and a trend of −90 % could stand beside a "regression" verdict. The verdict
+ * The median and the trend (the later half's median over the earlier half's) leave out cold first
+ * runs: the first few runs (at most COLD_MAX, and at most a quarter of them) above the regression
+ * threshold of the runs after them, as a first run after an install or a cache wipe is. Counted in,
+ * they made the earlier half slow, and a trend of −90 % could stand beside a "regression" verdict;
+ * the median beside that trend covers the same runs (`medianRuns`). The verdict
  * comes with its own numbers (`baseline`, `change`): a long-run trend and the latest run's verdict
  * may still differ, but each says what it compares.
  */
@@ -43,7 +44,7 @@ export function summarize(history: HistoryEntry[], last = 10, regressions = true
     const half = Math.floor(warm.length / 2)
     const trend = warm.length >= TREND_MIN_RUNS ? median(warm.slice(half)) / median(warm.slice(0, half)) - 1 : 0
     return {
-      command: name, runs: runs.length, failed: runs.length - ok.length, median: median(durations), latest: latestRun.duration,
+      command: name, runs: runs.length, failed: runs.length - ok.length, median: median(warm), medianRuns: warm.length, latest: latestRun.duration,
       status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }),
       trend, trendRuns: warm.length, coldRuns, regression,
       // what the verdict compared: the latest run against the median of the runs before it (null: not judged)
@@ -78,10 +79,10 @@ function verdictText(s: Summary): string {
   return s.change === null ? 'regression' : `regression (${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(0)} % vs ${formatDuration(s.baseline!)})`
 }
 
-/** What a reader needs to square the trend with the verdict: the cold first runs left out of it. */
+/** What a reader needs to square the median and trend with the verdict: the cold first runs left out of them. */
 function trendNotes(summary: Summary[]): string[] {
-  return summary.filter(s => s.coldRuns > 0 && s.trendRuns >= TREND_MIN_RUNS).map(s =>
-    `trend of ${s.command}: its first ${plural(s.coldRuns, 'run')} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`)
+  return summary.filter(s => s.coldRuns > 0).map(s =>
+    `median and trend of ${s.command}: its first ${s.coldRuns === 1 ? 'run' : `${s.coldRuns} runs`} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`)
 }
 
 /** A history line's `error` as unperf writes it (a line from elsewhere, a shared history, may hold anything). */

@@ -4,12 +4,15 @@
  * (the readable ones are merged all the same), or when the history's dir is one someone else could
  * write to (E_REPORT_DIR_UNSAFE, nothing merged).
  */
+import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
 import { findFlaky, type FlakyTest } from '../../vitest/flaky.js'
 import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.js'
+import type { TestRunEntry } from '../../vitest/history-lines.js'
 import { findSlow } from '../../vitest/slow.js'
+import { countSuiteRuns } from '../../vitest/suite-runs.js'
 import { plural } from '../_ui.js'
 
 const common = {
@@ -36,8 +39,24 @@ function runs(n: number): string {
   return n === 1 ? 'run' : `${n} runs`
 }
 
-function noHistory(file: string): string {
-  return `[unperf] no test runs recorded in ${file}: add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
+/**
+ * "the last 3 runs", or with shard jobs (each records a line of its own) "the last 3 runs (12
+ * recorded: one per shard job)": runs of the suite, not lines of tests.jsonl.
+ */
+function lastRuns(entries: readonly TestRunEntry[]): string {
+  const suite = countSuiteRuns(entries)
+  return suite === entries.length ? `the last ${runs(suite)}` : `the last ${runs(suite)} (${entries.length} recorded: one per shard job)`
+}
+
+/**
+ * The history is per project (report.dir): run from a package of a monorepo whose vitest runs at the
+ * root, this reads the package's own, empty history, so the hint names the project it looked at.
+ */
+function noHistory(file: string, args: { cwd?: string; dir?: string }): string {
+  const hint = `add the reporter (test.reporters: ['default', 'unperf/vitest']) and run vitest`
+  if (args.dir) return `[unperf] no test runs recorded in ${file}: ${hint}`
+  return `[unperf] no test runs recorded in ${file}, the history of the project at ${resolve(args.cwd ?? '.')}: ${hint}; `
+    + `if vitest runs elsewhere (a monorepo's root), run this there or pass --cwd`
 }
 
 /** `file > test`; a suite that failed outside its tests says so, as does a file that failed to load. */
@@ -53,19 +72,19 @@ const flaky = defineCommand({
     const history = await loadTestHistory(historyOptions(args))
     const tests = findFlaky(history.entries)
     if (args.json) {
-      process.stdout.write(JSON.stringify({ runs: history.entries.length, file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
+      process.stdout.write(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
       return
     }
     if (history.entries.length === 0) {
       // a refused dir was said as such (load.ts): no hint to add the reporter
-      if (!history.refused) process.stderr.write(noHistory(history.file) + '\n')
+      if (!history.refused) process.stderr.write(noHistory(history.file, args) + '\n')
       return
     }
     if (tests.length === 0) {
-      process.stdout.write(`no flaky tests in the last ${runs(history.entries.length)}\n`)
+      process.stdout.write(`no flaky tests in ${lastRuns(history.entries)}\n`)
       return
     }
-    const lines = [`${plural(tests.length, 'flaky test')} in the last ${runs(history.entries.length)} (flip rate = result changes / chances, same code):`]
+    const lines = [`${plural(tests.length, 'flaky test')} in ${lastRuns(history.entries)} (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
       lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${flakyName(t)}${t.project ? ` [${t.project}]` : ''}`
         + `  (${plural(t.flips, 'flip')} in ${plural(t.runs, 'run')}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
@@ -86,16 +105,16 @@ const slow = defineCommand({
     const history = await loadTestHistory(historyOptions(args))
     const result = findSlow(history.entries, { top })
     if (args.json) {
-      process.stdout.write(JSON.stringify({ runs: history.entries.length, file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
+      process.stdout.write(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
       return
     }
     if (history.entries.length === 0) {
       // a refused dir was said as such (load.ts): no hint to add the reporter
-      if (!history.refused) process.stderr.write(noHistory(history.file) + '\n')
+      if (!history.refused) process.stderr.write(noHistory(history.file, args) + '\n')
       return
     }
     const ms = (n: number): string => formatDuration(n).padStart(9)
-    const lines = [`over the last ${runs(history.entries.length)} (median):`, 'slowest files:']
+    const lines = [`median over ${lastRuns(history.entries)}:`, 'slowest files:']
     for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
     lines.push('slowest tests:')
     for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
@@ -125,7 +144,6 @@ const merge = defineCommand({
   async run({ args }) {
     const sources = (args._ ?? []).map(String).filter(Boolean)
     if (sources.length === 0) throw new UsageError('unperf tests merge: name the tests.jsonl files to merge')
-    const { resolve } = await import('node:path')
     const { mergeTestHistory, testsHistoryPath } = await import('../../vitest/history.js')
     const cwd = resolve(args.cwd ?? process.cwd())
     // the config gives the cap (report.history) even with --dir; a broken config only matters without --dir

@@ -1,0 +1,44 @@
+/**
+ * Runs of the whole suite among the recorded runs: a CI split into shards records one line per
+ * shard job (`--shard=1/4` … `4/4`), so "the last 12 runs" of tests.jsonl can be 3 runs of the
+ * suite. `unperf tests flaky|slow` say both numbers.
+ */
+import type { TestRunEntry } from './history-lines.js'
+
+/**
+ * How many runs of the suite the entries hold: a run recorded without `--shard` is one; the shard
+ * runs of one suite run (same shard count, same code: commit and tree) are one, taken in the order
+ * they ended, each joining the latest such group that lacks its index (a group stays open while
+ * some index is missing, so a shard job that recorded nothing never merges two pipelines into one
+ * beyond that index). Runs without a commit group by shard count alone.
+ */
+export function countSuiteRuns(entries: readonly TestRunEntry[]): number {
+  let count = 0
+  const open = new Map<string, Array<Set<number>>>()
+  for (const entry of [...entries].sort((a, b) => a.endedAt - b.endedAt)) {
+    const shard = parseShard(entry.shard)
+    if (!shard) {
+      count++
+      continue
+    }
+    const key = `${shard.count}\0${entry.commit ?? ''}\0${entry.dirty ? entry.tree ?? entry.id : ''}`
+    const groups = open.get(key) ?? []
+    open.set(key, groups)
+    const group = groups.findLast(g => !g.has(shard.index))
+    if (group) group.add(shard.index)
+    else {
+      groups.push(new Set([shard.index]))
+      count++
+    }
+  }
+  return count
+}
+
+/** `'2/4'` → { index: 2, count: 4 }; undefined for anything else. */
+function parseShard(shard: string | undefined): { index: number; count: number } | undefined {
+  const match = typeof shard === 'string' ? /^(\d+)\/(\d+)$/.exec(shard) : null
+  if (!match) return undefined
+  const index = Number(match[1])
+  const count = Number(match[2])
+  return count > 1 && index >= 1 && index <= count ? { index, count } : undefined
+}
