@@ -7,7 +7,7 @@
  */
 import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -21,8 +21,11 @@ interface Session {
   rawArgs: string[] | undefined
   perf: Perf | undefined
   ensure(): Promise<Perf>
-  /** `expected`: the code the run ends with when the host sets none (recorded by close). */
-  close(expected?: number): Promise<void>
+  /**
+   * `expected`: the code the run ends with when the host sets none (recorded by close); `args`: the
+   * run's arguments (the process's own: its exit code is the run's).
+   */
+  close(expected: number | undefined, args: readonly string[]): Promise<void>
   /** A new run of the same tree (runMain called again in one process): a new perf instance. */
   restart(): void
   /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
@@ -66,9 +69,9 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     ensure() {
       return (starting ??= startPerf(options, hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))).then(perf => (session.perf = perf)))
     },
-    async close(expected) {
+    async close(expected, args) {
       if (!starting) return
-      await closePerf(await starting.catch(() => undefined), options, expected)
+      await closePerf(await starting.catch(() => undefined), options, expected, isCommandLine(args))
     },
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
@@ -130,7 +133,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   // top-level await that never settles)
   if (exitCode) process.exitCode = exitCode
   session.runMainCloses = false
-  await session.close(0)
+  await session.close(0, rawArgs)
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
   if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
 }
@@ -201,7 +204,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
         if (!session.runMainCloses) {
           // citty's own runMain (or runCommand): a success exits 0 unless the host sets a code, and
           // the report records it (the exit listener corrects what differs: an error's exit 1)
-          await session.close(session.failed ? undefined : 0)
+          await session.close(session.failed ? undefined : 0, ctx.rawArgs)
         }
       }
     }

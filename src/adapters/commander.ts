@@ -8,7 +8,7 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -80,6 +80,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     rootName ??= program.name() || 'main'
     const argv = _userArgs(args)
     userArgs = argv
+    // the process's own arguments (parseAsync() or parseAsync(process.argv)): its exit code is this run's
+    const commandLine = isCommandLine(argv)
     const hostOverride = _installExitOverride(program)
     try {
       perf = await startPerf(options, _parsesNoCache(program, argv))
@@ -108,12 +110,12 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         if (_exitCode(error)) process.exitCode = _exitCode(error)
         else expected = 0
       } else if (viaParse) process.exitCode = 1
-      await closePerf(perf, options, expected)
+      await closePerf(perf, options, expected, commandLine)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
       if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
-      await closePerf(perf, options, expected)
+      await closePerf(perf, options, expected, commandLine)
     }
   }
   target.parseAsync = (...args: ParseArgs) => run(args, false)

@@ -63,16 +63,27 @@ export function closingExitCode(): number | undefined {
 }
 
 let unfollow: (() => void) | undefined
+/** The last run handed to followExitCode, and how many runs were (one run's close may come twice). */
+let lastFollowed: PerfReport | undefined
+let runsClosed = 0
 
 /**
  * From now on until the process exits, the run `report` closed is the one the process's exit code
  * belongs to: at exit, a code other than the one it recorded is written over it; a SIGINT, SIGTERM
  * or SIGHUP the host does not handle is recorded as 128 + n, and the process still dies of it
- * (exit.ts). The report of the latest close replaces an earlier one (a CLI run several times in
- * one process: its last run).
+ * (exit.ts). Only for the process's own command: `commandLine` (the run parsed the process's own
+ * arguments, not ones a test or a REPL handed to runMain()/parseAsync()) and the first run of the
+ * process. A test runner or a REPL host running the CLI in-process (several runs, or arguments of
+ * its own) exits with a code of its own, not its last run's: that run keeps the code it closed with.
  */
-export function followExitCode(report: PerfReport): void {
+export function followExitCode(report: PerfReport, commandLine: boolean): void {
   unfollow?.()
+  unfollow = undefined
+  if (report !== lastFollowed) {
+    lastFollowed = report
+    runsClosed++
+  }
+  if (!commandLine || runsClosed > 1) return
   unfollow = installExitHandlers((code, signal) => {
     unfollow = undefined
     recordExitCode(report, signal ? code : exitingCode(code))
