@@ -133,6 +133,8 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   // top-level await that never settles)
   if (exitCode) process.exitCode = exitCode
   session.runMainCloses = false
+  // a runCommand() of the tree after this run has arguments of its own (setup() takes them)
+  session.rawArgs = undefined
   await session.close(0, rawArgs)
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
   if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
@@ -145,7 +147,10 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
   const name = path.join(' ')
   let addsNoCache = false
   wrapped.args = async () => {
-    if (isRoot) await session.ensure()
+    // perf now when the run's arguments are known (unperf's runMain) or citty's own runMain is about
+    // to show the help or the version (no setup() follows); otherwise setup() starts it with the
+    // arguments citty's runCommand was given (its `--no-cache` is looked for there, not in process.argv)
+    if (isRoot && (session.rawArgs !== undefined || _builtinFlagGiven(process.argv.slice(2)))) await session.ensure()
     const args = (await _resolve(cmd.args)) ?? {}
     addsNoCache = !_definesCache(args)
     return addsNoCache ? { ...args, 'no-cache': NO_CACHE_ARG } : args
@@ -193,6 +198,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     const setup = cmd.setup
     wrapped.setup = async (ctx) => {
       session.restart()
+      if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
       await session.ensure()
       if (typeof setup === 'function') await setup(ctx)
     }
@@ -210,6 +216,11 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     }
   }
   return wrapped
+}
+
+/** citty's runMain shows the help (`--help`/`-h` anywhere) or the version (`--version`/`-v` alone) without running the tree. */
+function _builtinFlagGiven(args: string[]): boolean {
+  return args.some(arg => arg === '--help' || arg === '-h') || (args.length === 1 && (args[0] === '--version' || args[0] === '-v'))
 }
 
 /** The host defines the flag itself (`cache`, or `no-cache` / `noCache`): the adapter adds none. */
