@@ -6,7 +6,7 @@
 import { dirname } from 'node:path'
 import type { PerfReport } from '../types.js'
 import type { WrittenRun } from './exit-code.js'
-import { notePendingRun } from './history-driver-pending.js'
+import { driverKey, notePendingRun } from './history-driver-pending.js'
 import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
 import { waitForLockFile } from '../lock-file.js'
 import { encodeLine, LOCK_STALE_MS, parseLines, type HistoryEntry } from './history.js'
@@ -25,7 +25,7 @@ export function rewriteExitCode(report: PerfReport, exitCode: number, run: Writt
     if (changed && files.history && run) setHistoryExitCode(files.history, run.runId, exitCode)
     const entry = run?.driverEntry
     if (entry && files.history) {
-      const key = `run:${entry.time}:${entry.runId}`
+      const key = driverKey(entry)
       notePendingRun(dirname(files.history), run.driverWritten ? { key, exitCode } : { key, entry: { ...entry, exitCode } })
     }
   } catch (error) {
@@ -40,7 +40,7 @@ export function rewriteExitCode(report: PerfReport, exitCode: number, run: Writt
  */
 export function noteUnsentRun(reportDir: string, entry: HistoryEntry): void {
   try {
-    notePendingRun(reportDir, { key: `run:${entry.time}:${entry.runId}`, entry })
+    notePendingRun(reportDir, { key: driverKey(entry), entry })
   } catch (error) {
     process.stderr.write(`[unperf] could not keep this run for report.historyDriver: ${error instanceof Error ? error.message : String(error)}\n`)
   }

@@ -18,6 +18,11 @@ import type { HistoryEntry } from './history.js'
 
 export const PENDING_FILE = 'history-driver-pending.jsonl'
 
+/** The key of a run's entry in the shared history. */
+export function driverKey(entry: Pick<HistoryEntry, 'time' | 'runId'>): string {
+  return `run:${entry.time}:${entry.runId}`
+}
+
 /** A run's shared entry (`key` in the driver) to get `exitCode`, or to be written whole (`entry`). */
 export type PendingRun = { key: string; exitCode: number } | { key: string; entry: HistoryEntry }
 
@@ -54,7 +59,7 @@ export function takePendingRuns(reportDir: string): PendingRun[] {
       const p = JSON.parse(line) as { key?: unknown; exitCode?: unknown; entry?: HistoryEntry }
       if (typeof p.key !== 'string' || !p.key.startsWith('run:')) continue
       if (Number.isInteger(p.exitCode)) byKey.set(p.key, { key: p.key, exitCode: p.exitCode as number })
-      else if (p.entry?.v === 1 && Array.isArray(p.entry.commands) && p.key === `run:${p.entry.time}:${p.entry.runId}`) byKey.set(p.key, { key: p.key, entry: p.entry })
+      else if (p.entry?.v === 1 && Array.isArray(p.entry.commands) && p.key === driverKey(p.entry)) byKey.set(p.key, { key: p.key, entry: p.entry })
     } catch { /* a line cut short */ }
   }
   return [...byKey.values()]

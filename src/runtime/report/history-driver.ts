@@ -12,7 +12,7 @@ import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
 import { mergeHistories, type HistoryEntry } from './history.js'
-import { returnPendingRuns, takePendingRuns } from './history-driver-pending.js'
+import { driverKey, returnPendingRuns, takePendingRuns } from './history-driver-pending.js'
 
 function tier(config: ResolvedPerfConfig): Tier {
   const spec = config.report.historyDriver!
@@ -83,11 +83,6 @@ export async function withDriverHistory(config: ResolvedPerfConfig, local: Histo
     warn(`report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
     return local
   }
-}
-
-/** The key of a run's entry in the shared history. */
-export function driverKey(entry: Pick<HistoryEntry, 'time' | 'runId'>): string {
-  return `run:${entry.time}:${entry.runId}`
 }
 
 export async function appendDriverHistory(config: ResolvedPerfConfig, entry: HistoryEntry): Promise<void> {
