@@ -120,11 +120,10 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   }
   target.parseAsync = (...args: ParseArgs) => run(args, false)
   target.parse = (...args: ParseArgs) => {
-    run(args, true).catch((error: unknown) => {
-      // like a throw out of a synchronous parse(): printed, exit code 1
-      console.error(error)
-      process.exit(1)
-    })
+    // an error (perf closed, exit code 1 recorded) ends the process as an async action's error does
+    // under commander's own parse(): an unhandled rejection, printed by node its way (the source
+    // line, `Node.js v…`; a thrown non-Error as UnhandledPromiseRejection), exit 1
+    void run(args, true)
     return program
   }
   return program
