@@ -82,7 +82,7 @@ const DEFERRED = {
   // error paths only: a cache or report dir that cannot be written
   'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
   // a process that exits with another code than the one its run recorded at close
-  'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode'],
+  'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode', 'noteUnsentRun'],
   // only with plugins: each plugin's hooks, and its refused perf.run()/close()
   'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal'],
 }

@@ -69,19 +69,29 @@ export async function startPerf(options: PerfAdapterOptions, noCache: boolean): 
 }
 
 /**
+ * Whether a run's arguments are the process's own (`cli build` from a shell), not ones a test or a
+ * REPL host handed to the adapter: only then is the process's exit code the run's.
+ */
+export function isCommandLine(args: readonly string[]): boolean {
+  const own = process.argv.slice(2)
+  return args.length === own.length && args.every((arg, i) => arg === own[i])
+}
+
+/**
  * Close once; a failing close is reported, never hides the command's own outcome. `expected`: the
- * code the run ends with when the host sets none, recorded while process.exitCode is unset; the
- * exit code the process then ends with replaces the one recorded, when it differs (report/exit-code.ts).
+ * code the run ends with when the host sets none, recorded while process.exitCode is unset; for the
+ * process's own command (`commandLine`: see isCommandLine), the exit code the process then ends
+ * with replaces the one recorded, when it differs (report/exit-code.ts).
  * Then, unless `fastExit: false`, the process ends without node's teardown once the loop is done
  * (fast-exit.ts).
  */
-export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions, expected?: number): Promise<void> {
+export async function closePerf(perf: Perf | undefined, options: PerfAdapterOptions, expected: number | undefined, commandLine: boolean): Promise<void> {
   if (!perf) return
   await outputFlushed()
   try {
     // the process ends after this run (an error rethrown to node, citty's own process.exit(1), a
     // host's late process.exit(n)): the code it ends with is the one the run records
-    followExitCode(await closeExpecting(perf, expected))
+    followExitCode(await closeExpecting(perf, expected), commandLine)
   } catch (error) {
     process.stderr.write(`[unperf] closing perf failed: ${errorMessage(error)}\n`)
   }

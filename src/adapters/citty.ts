@@ -7,7 +7,7 @@
  */
 import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -21,8 +21,11 @@ interface Session {
   rawArgs: string[] | undefined
   perf: Perf | undefined
   ensure(): Promise<Perf>
-  /** `expected`: the code the run ends with when the host sets none (recorded by close). */
-  close(expected?: number): Promise<void>
+  /**
+   * `expected`: the code the run ends with when the host sets none (recorded by close); `args`: the
+   * run's arguments (the process's own: its exit code is the run's).
+   */
+  close(expected: number | undefined, args: readonly string[]): Promise<void>
   /** A new run of the same tree (runMain called again in one process): a new perf instance. */
   restart(): void
   /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
@@ -66,9 +69,9 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     ensure() {
       return (starting ??= startPerf(options, hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))).then(perf => (session.perf = perf)))
     },
-    async close(expected) {
+    async close(expected, args) {
       if (!starting) return
-      await closePerf(await starting.catch(() => undefined), options, expected)
+      await closePerf(await starting.catch(() => undefined), options, expected, isCommandLine(args))
     },
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
@@ -130,7 +133,9 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   // top-level await that never settles)
   if (exitCode) process.exitCode = exitCode
   session.runMainCloses = false
-  await session.close(0)
+  // a runCommand() of the tree after this run has arguments of its own (setup() takes them)
+  session.rawArgs = undefined
+  await session.close(0, rawArgs)
   // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
   if (exitCode !== undefined) process.exit(exitCode || Number(process.exitCode) || 0)
 }
@@ -142,7 +147,10 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
   const name = path.join(' ')
   let addsNoCache = false
   wrapped.args = async () => {
-    if (isRoot) await session.ensure()
+    // perf now when the run's arguments are known (unperf's runMain) or citty's own runMain is about
+    // to show the help or the version (no setup() follows); otherwise setup() starts it with the
+    // arguments citty's runCommand was given (its `--no-cache` is looked for there, not in process.argv)
+    if (isRoot && (session.rawArgs !== undefined || _builtinFlagGiven(process.argv.slice(2)))) await session.ensure()
     const args = (await _resolve(cmd.args)) ?? {}
     addsNoCache = !_definesCache(args)
     return addsNoCache ? { ...args, 'no-cache': NO_CACHE_ARG } : args
@@ -190,6 +198,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     const setup = cmd.setup
     wrapped.setup = async (ctx) => {
       session.restart()
+      if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
       await session.ensure()
       if (typeof setup === 'function') await setup(ctx)
     }
@@ -201,12 +210,17 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
         if (!session.runMainCloses) {
           // citty's own runMain (or runCommand): a success exits 0 unless the host sets a code, and
           // the report records it (the exit listener corrects what differs: an error's exit 1)
-          await session.close(session.failed ? undefined : 0)
+          await session.close(session.failed ? undefined : 0, ctx.rawArgs)
         }
       }
     }
   }
   return wrapped
+}
+
+/** citty's runMain shows the help (`--help`/`-h` anywhere) or the version (`--version`/`-v` alone) without running the tree. */
+function _builtinFlagGiven(args: string[]): boolean {
+  return args.some(arg => arg === '--help' || arg === '-h') || (args.length === 1 && (args[0] === '--version' || args[0] === '-v'))
 }
 
 /** The host defines the flag itself (`cache`, or `no-cache` / `noCache`): the adapter adds none. */

@@ -8,7 +8,7 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, hasNoCacheFlag, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -80,6 +80,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     rootName ??= program.name() || 'main'
     const argv = _userArgs(args)
     userArgs = argv
+    // the process's own arguments (parseAsync() or parseAsync(process.argv)): its exit code is this run's
+    const commandLine = isCommandLine(argv)
     const hostOverride = _installExitOverride(program)
     try {
       perf = await startPerf(options, _parsesNoCache(program, argv))
@@ -108,21 +110,20 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         if (_exitCode(error)) process.exitCode = _exitCode(error)
         else expected = 0
       } else if (viaParse) process.exitCode = 1
-      await closePerf(perf, options, expected)
+      await closePerf(perf, options, expected, commandLine)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
       if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
-      await closePerf(perf, options, expected)
+      await closePerf(perf, options, expected, commandLine)
     }
   }
   target.parseAsync = (...args: ParseArgs) => run(args, false)
   target.parse = (...args: ParseArgs) => {
-    run(args, true).catch((error: unknown) => {
-      // like a throw out of a synchronous parse(): printed, exit code 1
-      console.error(error)
-      process.exit(1)
-    })
+    // an error (perf closed, exit code 1 recorded) ends the process as an async action's error does
+    // under commander's own parse(): an unhandled rejection, printed by node its way (the source
+    // line, `Node.js v…`; a thrown non-Error as UnhandledPromiseRejection), exit 1
+    void run(args, true)
     return program
   }
   return program

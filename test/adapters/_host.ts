@@ -23,11 +23,13 @@ export function host(fixture: string, config: Record<string, unknown> = {}): { d
   const dir = tempDir('unperf-adapters-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'adapter-host', version: '3.2.1', type: 'module' }))
   const reports = join(dir, 'reports')
+  // `cache` and `report` of `config` go over the defaults key by key (the report dir stays where run() reads it)
+  const { cache, report, ...rest } = config as { cache?: object; report?: object }
   writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({
-    cache: { dir: join(dir, 'cache') },
-    report: { dir: reports, console: false },
+    cache: { dir: join(dir, 'cache'), ...cache },
+    report: { dir: reports, console: false, ...report },
     plugins: ['./lifecycle.mjs'],
-    ...config,
+    ...rest,
   }))
   // a plugin that prints each command:after and exit, to count them from the outside, and whose
   // command:before takes a while (the action must start after it)

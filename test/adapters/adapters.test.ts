@@ -274,4 +274,14 @@ describe.skipIf(!built)('unperf/commander with parse() instead of parseAsync()',
     }
     expect(h.run(['fail'], { MODE: 'sync' }).stderr).toContain('boom from fail')
   })
+
+  it("an action's error is printed by node, as under commander's own parse() (the source line, node's version), exit 1", () => {
+    // it was console.error()'d: the stack alone, unlike the same CLI without unperf
+    const r = host('commander-cli.mjs').run(['fail'], { MODE: 'sync' })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toMatch(/^file:\/\/\S+cli\.mjs:\d+\n.*throw new Error\('boom from fail'\)/m)
+    expect(r.stderr).toMatch(/^Node\.js v\d+/m)
+    expect(r.history.map(e => e.exitCode)).toEqual([1])
+    expect(r.report!.commands).toMatchObject([{ name: 'fail', status: 'error', error: { message: 'boom from fail' } }])
+  })
 })

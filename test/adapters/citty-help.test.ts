@@ -53,3 +53,17 @@ for (const [label, env] of [['unperf/citty runMain', {}], ["citty's own runMain"
     })
   })
 }
+
+describe.skipIf(!built)("--no-cache with citty's runCommand(main, { rawArgs })", { timeout: 120_000 }, () => {
+  // perf was created (while citty resolved the root's args) from process.argv, not the arguments
+  // runCommand was given: args.cache said false while unperf's cache stayed on
+  it('in the given arguments, before or after the subcommand, it turns the cache off; without it the cache is on', () => {
+    const run = host()
+    const withArgs = (args: string[]) => run([], { MODE: 'run-command', RAW_ARGS: JSON.stringify(args) })
+    expect(withArgs(['flags']).stdout).toContain('flags args.cache=true enabled=true')
+    expect(withArgs(['flags', '--no-cache']).stdout).toContain('flags args.cache=false enabled=false')
+    expect(withArgs(['--no-cache', 'flags']).stdout).toContain('flags args.cache=false enabled=false')
+    // and not from the process's own arguments
+    expect(run(['--no-cache'], { MODE: 'run-command', RAW_ARGS: '["flags"]' }).stdout).toContain('flags args.cache=true enabled=true')
+  })
+})

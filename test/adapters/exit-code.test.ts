@@ -32,3 +32,21 @@ describe.skipIf(!built)('a signal after the run', { timeout: 120_000 }, () => {
     expect((r.report as { exitCode?: number }).exitCode).toBe(code)
   })
 })
+
+describe.skipIf(!built)('an in-process runner (a test runner, a REPL host) that exits with a code of its own', { timeout: 120_000 }, () => {
+  // the runner's exit code (a failed test elsewhere, the REPL's own) was written over its last run,
+  // a success: only the process's own command takes the process's code
+  it.each([
+    ['unperf/citty runMain({ rawArgs })', 'citty-cli.mjs', {}, 1],
+    ["citty's runCommand({ rawArgs })", 'citty-cli.mjs', { RUNNER_COMMAND: '1' }, 1],
+    ['unperf/citty runMain() twice under a set process.argv', 'citty-cli.mjs', { RUNNER_ARGV: '1' }, 2],
+    ["unperf/commander parseAsync(args, { from: 'user' })", 'commander-cli.mjs', {}, 1],
+    ['unperf/commander parseAsync(args) then parseAsync() under a set process.argv', 'commander-cli.mjs', { RUNNER_ARGV: '1' }, 2],
+  ] as const)('%s: the runs keep their code 0, the process exits with the runner\'s', (_label, fixture, env, runs) => {
+    const r = host(fixture).run([], { MODE: 'runner', RUNNER_EXIT: '3', ...env })
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.history.map(e => e.exitCode)).toEqual(Array(runs).fill(0))
+    expect((r.report as { exitCode?: number }).exitCode).toBe(0)
+    expect(r.report!.commands).toMatchObject([{ name: 'ok', status: 'ok' }])
+  })
+})

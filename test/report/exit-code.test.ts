@@ -21,7 +21,7 @@ function written(dir: string, runId: string, pid: number): PerfReport {
   report.files = { report: join(dir, 'report.json'), history: join(dir, 'history.jsonl') }
   writeFileSync(report.files.report!, JSON.stringify(report), { mode: 0o600 })
   appendHistory({ report: { dir, history: 100 } } as unknown as ResolvedPerfConfig, entry(runId))
-  rememberHistoryRun(report, runId)
+  rememberHistoryRun(report, { runId })
   return report
 }
 

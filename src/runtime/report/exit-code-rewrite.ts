@@ -3,20 +3,46 @@
  * line, when the process exits with another code than the one its run recorded at close. A deferred
  * module (scripts/build.mjs): a process whose exit code is the one recorded never loads it.
  */
+import { dirname } from 'node:path'
 import type { PerfReport } from '../types.js'
+import type { WrittenRun } from './exit-code.js'
+import { driverKey, notePendingRun } from './history-driver-pending.js'
 import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
 import { waitForLockFile } from '../lock-file.js'
-import { encodeLine, LOCK_STALE_MS, parseLines } from './history.js'
+import { encodeLine, LOCK_STALE_MS, parseLines, type HistoryEntry } from './history.js'
 
-/** Writes `exitCode` (already set on `report`) into the run's files; failures said on stderr, never thrown. */
-export function rewriteExitCode(report: PerfReport, exitCode: number, runId: string | undefined): void {
+/**
+ * Writes `exitCode` (already set on `report`; `changed`: it was another) into the run's files, and
+ * notes for `report.historyDriver` (a network write cannot be made at exit) the code of the run's
+ * entry written there, or the whole entry when the process exits while it is being written: the
+ * next run of this machine sets it (history-driver-pending.ts). Failures said on stderr, never thrown.
+ */
+export function rewriteExitCode(report: PerfReport, exitCode: number, run: WrittenRun | undefined, changed: boolean): void {
   const files = report.files
   if (!files) return
   try {
-    if (files.report) rewriteReportExitCode(files.report, report, exitCode)
-    if (files.history && runId) setHistoryExitCode(files.history, runId, exitCode)
+    if (changed && files.report) rewriteReportExitCode(files.report, report, exitCode)
+    if (changed && files.history && run) setHistoryExitCode(files.history, run.runId, exitCode)
+    const entry = run?.driverEntry
+    if (entry && files.history) {
+      const key = driverKey(entry)
+      notePendingRun(dirname(files.history), run.driverWritten ? { key, exitCode } : { key, entry: { ...entry, exitCode } })
+    }
   } catch (error) {
     process.stderr.write(`[unperf] could not record the exit code ${exitCode} of this run: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
+}
+
+/**
+ * A run closed by the synchronous exit path (`process.exit()`, a fatal error, a signal while perf
+ * was open) with `report.historyDriver` set: its entry, written to the local history, is noted for
+ * the shared one, which the next run of this machine writes it to.
+ */
+export function noteUnsentRun(reportDir: string, entry: HistoryEntry): void {
+  try {
+    notePendingRun(reportDir, { key: driverKey(entry), entry })
+  } catch (error) {
+    process.stderr.write(`[unperf] could not keep this run for report.historyDriver: ${error instanceof Error ? error.message : String(error)}\n`)
   }
 }
 

@@ -6,18 +6,24 @@
  * the host calls `process.exit(5)` after the action returned. The adapters hand the report they
  * closed to {@link followExitCode}: the exit listeners (exit.ts, one set per process) compare the
  * codes (two numbers: the usual exit costs nothing more) and, when they differ, rewrite report.json's
- * `exitCode` and the run's history line, synchronously. The shared history (`report.historyDriver`), pushed metrics and
- * the `report`/`exit` hooks got the code known at close.
+ * `exitCode` and the run's history line, synchronously, and note the code for `report.historyDriver`'s
+ * entry, which the next run of this machine sets (history-driver-pending.ts). The `report`/`exit`
+ * hooks got the code known at close.
  */
 import type { PerfReport } from '../types.js'
+import type { HistoryEntry } from './history.js'
 import { rewriteExitCode } from './exit-code-rewrite.js'
 import { installExitHandlers } from '../exit.js'
 
-/** The history line each written report is in (its runId), set when finalize wrote it. */
-const historyRuns = new WeakMap<PerfReport, string>()
+/**
+ * Where each written report's run is: its history line (runId), set when finalize wrote it, and the
+ * entry it writes to `report.historyDriver` (`driverWritten` once there).
+ */
+export interface WrittenRun { runId: string; driverEntry?: HistoryEntry; driverWritten?: boolean }
+const historyRuns = new WeakMap<PerfReport, WrittenRun>()
 
-export function rememberHistoryRun(report: PerfReport, runId: string): void {
-  historyRuns.set(report, runId)
+export function rememberHistoryRun(report: PerfReport, run: WrittenRun): void {
+  historyRuns.set(report, run)
 }
 
 /** The code the process exits with, as an 'exit' listener sees it (what process.exit() ends with). */
@@ -34,9 +40,13 @@ export function exitingCode(code: number): number {
  * at close, loads none of it.
  */
 export function recordExitCode(report: PerfReport, exitCode: number): void {
-  if (report.exitCode === exitCode) return
+  const run = historyRuns.get(report)
+  // the process exits while the run's entry is being written to report.historyDriver: noted whole
+  const unsent = run?.driverEntry !== undefined && !run.driverWritten
+  const changed = report.exitCode !== exitCode
+  if (!changed && !unsent) return
   report.exitCode = exitCode
-  if (report.files) rewriteExitCode(report, exitCode, historyRuns.get(report))
+  if (report.files) rewriteExitCode(report, exitCode, run, changed)
 }
 
 
@@ -63,16 +73,27 @@ export function closingExitCode(): number | undefined {
 }
 
 let unfollow: (() => void) | undefined
+/** The last run handed to followExitCode, and how many runs were (one run's close may come twice). */
+let lastFollowed: PerfReport | undefined
+let runsClosed = 0
 
 /**
  * From now on until the process exits, the run `report` closed is the one the process's exit code
  * belongs to: at exit, a code other than the one it recorded is written over it; a SIGINT, SIGTERM
  * or SIGHUP the host does not handle is recorded as 128 + n, and the process still dies of it
- * (exit.ts). The report of the latest close replaces an earlier one (a CLI run several times in
- * one process: its last run).
+ * (exit.ts). Only for the process's own command: `commandLine` (the run parsed the process's own
+ * arguments, not ones a test or a REPL handed to runMain()/parseAsync()) and the first run of the
+ * process. A test runner or a REPL host running the CLI in-process (several runs, or arguments of
+ * its own) exits with a code of its own, not its last run's: that run keeps the code it closed with.
  */
-export function followExitCode(report: PerfReport): void {
+export function followExitCode(report: PerfReport, commandLine: boolean): void {
   unfollow?.()
+  unfollow = undefined
+  if (report !== lastFollowed) {
+    lastFollowed = report
+    runsClosed++
+  }
+  if (!commandLine || runsClosed > 1) return
   unfollow = installExitHandlers((code, signal) => {
     unfollow = undefined
     recordExitCode(report, signal ? code : exitingCode(code))

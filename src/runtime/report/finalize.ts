@@ -26,6 +26,7 @@ import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
 import { warnReportWriteFailed } from '../unwritable-warning.js'
 import { rememberHistoryRun } from './exit-code.js'
+import { noteUnsentRun } from './exit-code-rewrite.js'
 
 export function buildReport(state: RunState): PerfReport {
   const { config, tracer, memory } = state
@@ -80,9 +81,13 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   const entry = judgeAndWrite(report, history, local.file, state, ctx)
   state.written = report
   if (driver && entry && !unread) {
+    // an exit meanwhile (a host timer's process.exit()) notes the entry for the next run
+    rememberHistoryRun(report, { runId: entry.runId, driverEntry: entry })
     try {
       await driver.appendDriverHistory(ctx.config, entry)
+      rememberHistoryRun(report, { runId: entry.runId, driverEntry: entry, driverWritten: true })
     } catch (error) {
+      rememberHistoryRun(report, { runId: entry.runId })
       ctx.warn('history-driver-write', `report.historyDriver could not be written (${errorMessage(error)})`)
     }
   }
@@ -94,7 +99,9 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
 export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfReport {
   const report = buildReport(state)
   const local = readHistoryForJudging(report, ctx)
-  judgeAndWrite(report, local.entries, local.file, state, ctx)
+  const entry = judgeAndWrite(report, local.entries, local.file, state, ctx)
+  // no network write at exit: the next run of this machine adds it to the shared history
+  if (entry && ctx.config.report.historyDriver) noteUnsentRun(ctx.config.report.dir, entry)
   for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
   print(report, ctx.config)
   return report
@@ -166,7 +173,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
     if (files.trace) writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
     appendHistory(config, entry, local)
-    rememberHistoryRun(report, entry.runId)
+    rememberHistoryRun(report, { runId: entry.runId })
     return entry
   } catch (error) {
     // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such

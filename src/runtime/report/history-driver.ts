@@ -4,7 +4,7 @@
  * driver spec (the same tiers as the cache), capped at `report.history` runs.
  */
 import { createTier } from '../../drivers/tiers.js'
-import type { Tier } from '../../drivers/types.js'
+import type { StoredEntry, Tier } from '../../drivers/types.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
 import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
@@ -12,6 +12,7 @@ import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
 import { mergeHistories, type HistoryEntry } from './history.js'
+import { driverKey, returnPendingRuns, takePendingRuns } from './history-driver-pending.js'
 
 function tier(config: ResolvedPerfConfig): Tier {
   const spec = config.report.historyDriver!
@@ -89,8 +90,10 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
   try {
     await t.loaded?.()
     await skipIfDown(t)
-    const key = `run:${entry.time}:${entry.runId}`
+    const key = driverKey(entry)
     await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), BOUND_MS)
+    // before the cap below: a noted run older than the newest `history` goes again
+    await setPendingRuns(t, config.report.dir)
     const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort()
     // bounded as well: besides the time, its ref'd timer is what keeps the process up meanwhile
     // (the redis socket is unref'd): unbounded, a CLI whose shared history was past the cap ended
@@ -102,5 +105,30 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
     throw failed(t, error)
   } finally {
     await t.close()
+  }
+}
+
+/**
+ * What earlier runs of this machine could not tell the driver at their exit (history-driver-pending.ts):
+ * the entries they were writing when the process exited, and the exit codes that came after their
+ * entry was written (set on an entry still there; only `exitCode` changes). Notes the driver did
+ * not take (an error now) go back, for the next run; the run's own entry is written already.
+ */
+async function setPendingRuns(t: Tier, reportDir: string): Promise<void> {
+  const pending = takePendingRuns(reportDir)
+  if (pending.length === 0) return
+  try {
+    const codes = pending.filter(p => 'exitCode' in p)
+    const stored = codes.length > 0 ? await bounded(t.getMany(codes.map(p => p.key)), BOUND_MS) : []
+    const now = Date.now()
+    const writes = pending.flatMap((p): StoredEntry[] => {
+      if ('entry' in p) return [{ key: p.key, value: p.entry, createdAt: now, expiresAt: null, staleFor: 0, size: 0 }]
+      const e = stored[codes.indexOf(p)]
+      // an entry the cap removed meanwhile: nothing to correct
+      return e && !(e instanceof Error) ? [{ ...e, value: { ...(e.value as HistoryEntry), exitCode: p.exitCode } }] : []
+    })
+    if (writes.length > 0) await bounded(t.setMany(writes), BOUND_MS)
+  } catch {
+    returnPendingRuns(reportDir, pending)
   }
 }
