@@ -36,6 +36,8 @@ export interface RedisHealth {
    * upkeep's) has: the history driver waits for it before paying a bound of its own beside it.
    */
   firstCall?: Promise<void>
+  /** The probe of whether it is back in flight, shared by the guards of every namespace on it (TierGuard). */
+  probing?: Promise<void>
   /** Why it was found down (redacted), for the messages of those that skip it. */
   reason: string
   /** Its marker file, when the cache dir is known. */

@@ -284,6 +284,12 @@ export class RedisTier implements Tier {
     return this._scope ? scopeUpkeep(this._client, this._connection, this._scope, call) : Promise.resolve([])
   }
 
+  /** Whether a connection marked down is back (TierGuard's probe): one PING. */
+  async probe(): Promise<unknown> {
+    const c = this._ready ?? (await this._client)
+    return c.ping()
+  }
+
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */
   lockKey(key: string): string {
     return `lock:${this._prefix}${key}`

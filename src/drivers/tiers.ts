@@ -1,7 +1,8 @@
 /**
  * Builds a namespace's tiers from the resolved driver specs, and guards remote tiers: every call
- * is bounded by `cache.timeout`; a tier that errors or times out is marked down and skipped,
- * retried after a backoff (1 s doubling to 30 s), so a dead or frozen Redis never hangs the CLI.
+ * is bounded by `cache.timeout`; a tier that errors or times out is marked down and skipped; after a
+ * backoff (1 s doubling to 30 s) a probe in the background finds out whether it is back, so a dead
+ * or frozen Redis never hangs the CLI, and costs a long run one timeout, not one per backoff.
  */
 import { join } from 'node:path'
 import type { EventLoopUtilization } from 'node:perf_hooks'
@@ -98,14 +99,16 @@ export class TierGuard {
   private _timer: NodeJS.Timeout | undefined
   /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
+  /** A probe of whether the tier is back is in flight (see _probe). */
+  private _probing = false
   /** Event loop utilization when the timer was armed: how busy the host was while calls waited. */
   private _loopMark: EventLoopUtilization | undefined
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
   get up(): boolean {
-    // 0: never down, or its backoff is over (no clock read on the hot path); the connection's
-    // shared health: found down by another namespace, the history driver or another process
+    // 0: never down, or answered since (no clock read on the hot path); the connection's shared
+    // health: found down by another namespace, the history driver or another process
     const shared = this.tier.health
     if ((this._downUntil === 0 && (shared === undefined || shared.downUntil === 0)) || !this.tier.remote) return true
     const now = Date.now()
@@ -116,6 +119,13 @@ export class TierGuard {
         this._toldShared = true
         this._onDown(this.tier, new PerfError('E_REMOTE_DOWN', `found down by another unperf process of this machine (${shared.reason || 'no reason given'}); not tried again for ${formatDuration(shared.downUntil - now)}`))
       }
+      return false
+    }
+    // the backoff is over: a probe in the background finds out whether it is back; callers go on
+    // with the other tiers meanwhile (a cache call let through instead waited the whole timeout of
+    // a Redis still frozen, once per backoff for a long run)
+    if (this.tier.probe !== undefined) {
+      this._probe()
       return false
     }
     this._downUntil = 0
@@ -154,9 +164,7 @@ export class TierGuard {
         value => {
           if (p.done) return
           this._settle(p)
-          this._failures = 0
-          this._connected = true
-          if (this.tier.health !== undefined) markRedisUp(this.tier.health)
+          this._answered()
           resolve(value)
         },
         (error: unknown) => {
@@ -181,13 +189,53 @@ export class TierGuard {
 
   private _failed(error: unknown): void {
     if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
+    this._backOff(error)
+    this._onDown(this.tier, error)
+  }
+
+  private _backOff(error: unknown): void {
     if (this.tier.health !== undefined) markRedisDown(this.tier.health, error)
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
       this._failures++
       this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
     }
-    this._onDown(this.tier, error)
+  }
+
+  /** A reply: the tier is up. */
+  private _answered(): void {
+    this._failures = 0
+    this._downUntil = 0
+    this._connected = true
+    if (this.tier.health !== undefined) markRedisUp(this.tier.health)
+  }
+
+  /**
+   * One probe at a time (per connection: shared with the other guards on it through its health),
+   * bounded like a call but by an unref'd timer: nothing waits for it, so it never keeps a CLI
+   * alive. A reply, even a refusal of the command (an ACL without PING), says it is up; a failure
+   * backs off again, unreported (the tier was reported down once already).
+   */
+  private _probe(): void {
+    if (this._probing) return
+    this._probing = true
+    const shared = this.tier.health
+    let probe = shared?.probing
+    if (probe === undefined) {
+      probe = probeWithin(this.tier, Math.max(this._timeout, 1000))
+      if (shared !== undefined) {
+        const mine = (shared.probing = probe)
+        mine.then(() => {}, () => {}).finally(() => { if (shared.probing === mine) shared.probing = undefined })
+      }
+    }
+    probe.then(
+      () => { this._probing = false; this._answered() },
+      (error: unknown) => {
+        this._probing = false
+        if (isCommandFault(this.tier, error)) this._answered()
+        else this._backOff(error)
+      },
+    )
   }
 
   private _arm(at: number): void {
@@ -220,6 +268,18 @@ export class TierGuard {
     }
     if (next !== 0) this._arm(next)
   }
+}
+
+/** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */
+function probeWithin(tier: Tier, ms: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms)), ms)
+    timer.unref()
+    tier.probe!().then(
+      () => { clearTimeout(timer); resolve() },
+      (error: unknown) => { clearTimeout(timer); reject(error) },
+    )
+  })
 }
 
 export function namespaceDir(scopeDir: string, namespace: string, encodeName: (n: string) => string): string {
