@@ -12,7 +12,9 @@ import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { formatBytes } from '../config/units.js'
-import { redisHealth, type RedisHealth } from './redis-health.js'
+import { isClusterReply, redisHealth, type RedisHealth } from './redis-health.js'
+
+export { isClusterReply }
 import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
@@ -228,12 +230,6 @@ function bulkLimit(c: RedisClient): Promise<number> {
     bulkLimits.set(c, limit)
   }
   return limit
-}
-
-/** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */
-export function isClusterReply(error: unknown): boolean {
-  const e = error as { name?: unknown; message?: unknown } | null
-  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(MOVED|ASK|CLUSTERDOWN) /.test(e.message)
 }
 
 function isWrongType(error: unknown): boolean {
