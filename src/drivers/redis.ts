@@ -190,12 +190,17 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
 }
 
 /**
- * A call that timed out before the connection was made says so: a `rediss://` url on a port that
+ * A call that timed out before the connection was made says so: the connection's last error when
+ * it has one (it is reconnecting after it), else a `rediss://` url on a port that
  * does not speak TLS (the handshake waits for ever: the server waits for a command), or a host that
  * never answers the connect (a firewall dropping it), is not a frozen Redis.
  */
-function timeoutCause(client: RedisClient, error: TimeoutError): TimeoutError {
+function timeoutCause(client: RedisClient, error: TimeoutError): unknown {
   if (client.status !== 'connecting' && client.status !== 'reconnecting') return error
+  // the call waited in ioredis' queue while it reconnects after a failure it knows (a refused AUTH
+  // once the password was rotated, a refused connect): that failure is why, not a hanging Redis
+  const last = connectionErrors.get(client)
+  if (last !== undefined) return last
   const tls = (client as unknown as { options: { tls?: unknown } }).options.tls
   const out = new TimeoutError('', error.timeout)
   out.message = `${error.message}: ${tls ? `the TLS handshake with ${address(client)} did not finish (does that port speak TLS?)` : `no connection to ${address(client)} (the connect was not answered)`}`

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import type { EventLoopUtilization } from 'node:perf_hooks'
 import type { ResolvedDriverSpec } from '../config/types.js'
-import { PerfError, TimeoutError } from '../errors.js'
+import { errorMessage, PerfError, TimeoutError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
 import type { EncodeOptions } from './envelope.js'
 import { FsTier } from './fs.js'
@@ -99,6 +99,8 @@ export class TierGuard {
   private _timer: NodeJS.Timeout | undefined
   /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
+  /** What the tier was last reported down for (reasonOf): a probe failing for another reason is reported too. */
+  private _reportedAs = ''
   /** A probe of whether the tier is back is in flight (see _probe). */
   private _probing = false
   /** Event loop utilization when the timer was armed: how busy the host was while calls waited. */
@@ -190,11 +192,22 @@ export class TierGuard {
   private _failed(error: unknown): void {
     if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
     this._backOff(error)
+    this._report(error)
+  }
+
+  private _report(error: unknown): void {
+    this._reportedAs = reasonOf(this.tier.explain?.(error) ?? error)
     this._onDown(this.tier, error)
   }
 
   private _backOff(error: unknown): void {
-    if (this.tier.health !== undefined) markRedisDown(this.tier.health, error)
+    if (this.tier.health !== undefined) {
+      // a call that timed out in the client's queue while it reconnects after a failure it knows (a
+      // refused AUTH, a refused connect): marked as that failure, not as a Redis that hangs (which the
+      // machine's other processes would be told to skip)
+      const explained = isTimeout(error) ? this.tier.explain?.(error) ?? error : error
+      markRedisDown(this.tier.health, isTimeout(explained) ? error : explained)
+    }
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
       this._failures++
@@ -232,8 +245,11 @@ export class TierGuard {
       () => { this._probing = false; this._answered() },
       (error: unknown) => {
         this._probing = false
-        if (isCommandFault(this.tier, error)) this._answered()
-        else this._backOff(error)
+        if (isCommandFault(this.tier, error)) return this._answered()
+        this._backOff(error)
+        // down for another reason than the one reported (closed, then its AUTH refused: a rotated
+        // password): said, or the run would only ever know the first
+        if (reasonOf(this.tier.explain?.(error) ?? error) !== this._reportedAs) this._report(error)
       },
     )
   }
@@ -268,6 +284,15 @@ export class TierGuard {
     }
     if (next !== 0) this._arm(next)
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'E_TIMEOUT'
+}
+
+/** A failure's reason as reports tell them apart: every timeout alike (their bounds differ), else the message. */
+function reasonOf(error: unknown): string {
+  return isTimeout(error) ? 'E_TIMEOUT' : errorMessage(error)
 }
 
 /** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */
