@@ -182,10 +182,11 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // an idle connection must not keep a CLI alive
   const unref = () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.()
   unref()
-  client.on('connect', () => {
-    connectionErrors.delete(client)
-    unref()
-  })
+  client.on('connect', unref)
+  // usable once ready (AUTH, SELECT and the ready check answered), not when the socket connects: a
+  // call that times out before that (a rotated password's AUTH refused on each reconnect) is the
+  // last error's, not a hanging Redis's (timeoutCause)
+  client.on('ready', () => connectionErrors.delete(client))
   return client
 }
 
@@ -196,11 +197,13 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
  * never answers the connect (a firewall dropping it), is not a frozen Redis.
  */
 function timeoutCause(client: RedisClient, error: TimeoutError): unknown {
-  if (client.status !== 'connecting' && client.status !== 'reconnecting') return error
+  if (client.status !== 'connecting' && client.status !== 'reconnecting' && client.status !== 'connect') return error
   // the call waited in ioredis' queue while it reconnects after a failure it knows (a refused AUTH
   // once the password was rotated, a refused connect): that failure is why, not a hanging Redis
   const last = connectionErrors.get(client)
   if (last !== undefined) return last
+  // connected, its handshake unanswered: a Redis that hangs (frozen before it answered AUTH or INFO)
+  if (client.status === 'connect') return error
   const tls = (client as unknown as { options: { tls?: unknown } }).options.tls
   const out = new TimeoutError('', error.timeout)
   out.message = `${error.message}: ${tls ? `the TLS handshake with ${address(client)} did not finish (does that port speak TLS?)` : `no connection to ${address(client)} (the connect was not answered)`}`

@@ -235,7 +235,9 @@ export class TierGuard {
     const shared = this.tier.health
     let probe = shared?.probing
     if (probe === undefined) {
-      probe = probeWithin(this.tier, Math.max(this._timeout, 1000))
+      // the calls' own bound: a Redis that answers, but slower than that, stays down (a probe with a
+      // longer bound brought it back, and the next caller waited its timeout, every backoff)
+      probe = probeWithin(this.tier, this._connected ? this._timeout : Math.max(this._timeout, 1000))
       if (shared !== undefined) {
         const mine = (shared.probing = probe)
         mine.then(() => {}, () => {}).finally(() => { if (shared.probing === mine) shared.probing = undefined })
@@ -298,7 +300,8 @@ function reasonOf(error: unknown): string {
 /** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */
 function probeWithin(tier: Tier, ms: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms)), ms)
+    // after the next I/O poll, as the guard's sweep: a reply already in the socket wins
+    const timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms))), ms)
     timer.unref()
     tier.probe!().then(
       () => { clearTimeout(timer); resolve() },
