@@ -6,7 +6,7 @@
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
 import type { StoredEntry } from '../../drivers/types.js'
-import type { TierGuard } from '../../drivers/tiers.js'
+import type { TierGuard } from '../../drivers/tier-guard.js'
 import { RedisTier } from '../../drivers/redis.js'
 import type { CacheWrapOptions } from '../types.js'
 import { parseDuration } from '../../config/units.js'
