@@ -64,6 +64,11 @@ export class RedisLock {
   /** `call`: the tier's guard (bounded by cache.timeout); a failure means Redis went away. */
   constructor(private readonly _client: RedisClient, private readonly _key: string, private readonly _call: GuardedCall) {}
 
+  /** When this caller last saw the lock held by another one (ms since epoch; 0: never, or its holder died). */
+  get seenHeld(): number {
+    return this._seenHeld
+  }
+
   /** Takes the lock if it is free; throws when Redis cannot be asked. */
   async tryAcquire(): Promise<boolean> {
     const c = this._client

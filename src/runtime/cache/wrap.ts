@@ -2,7 +2,7 @@
  * wrap(): one fn call per key at a time: in the process (a pending-call map), and across
  * processes when a redis tier is up (a lock on Redis, kept while fn runs, evicted or not: redis-lock.ts;
  * waiters poll the cache; a holder that died on the same machine is seen at once (lock-holder.ts), one
- * elsewhere blocks others at most until its lock expires). swr serves a stale value
+ * elsewhere blocks others at most until its lock expires; a live one is waited for as long as fn runs). swr serves a stale value
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
 import type { StoredEntry } from '../../drivers/types.js'
@@ -139,7 +139,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   const redis = await redisTier(api)
   if (!redis) return computed()
   const lock = new RedisLock(await redis.tier.client(), redis.tier.lockKey(key), op => redis.call(op))
-  const deadline = Date.now() + LOCK_TTL_MS * 2
+  const started = Date.now()
   for (;;) {
     let acquired = false
     try {
@@ -164,7 +164,10 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     const filled = await api.lookup(key)
     if (filled && !filled.stale) return { value: filled.entry.value as T, filled }
     await lock.takeOverDead()
-    if (Date.now() > deadline) return computed()
+    // gives up on a lock nobody is seen holding (a Redis refusing scripts: SET NX alone tells nothing
+    // of its holder); one whose holder keeps it is waited for as long as fn runs there (a 30 s cap
+    // made every waiter of a longer fn, a build step of minutes, run it too)
+    if (Date.now() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return computed()
   }
 }
 
