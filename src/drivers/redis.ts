@@ -13,8 +13,6 @@ import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { formatBytes } from '../config/units.js'
 import { isClusterReply, redisHealth, type RedisHealth } from './redis-health.js'
-
-export { isClusterReply }
 import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
