@@ -14,7 +14,6 @@
  */
 import type { RedisClient } from '../../drivers/redis.js'
 import type { GuardedCall } from '../../drivers/redis-scopes.js'
-import { isConnectionFailure } from '../../drivers/redis-health.js'
 import { holderIsGone, lockToken } from './lock-holder.js'
 
 export const LOCK_TTL_MS = 15_000
@@ -48,9 +47,14 @@ const DELETE_IF_HELD_BY = `if redis.call('get', KEYS[1]) == ARGV[1] then return 
 /** Clients that refused a script (an ACL without EVAL): plain SET NX for them. */
 const scriptless = new WeakSet<RedisClient>()
 
-/** A refusal of the script itself (NOPERM, an unknown command), not of the connection (those fail the call). */
+/**
+ * EVAL itself refused: an ACL without it (NOPERM), a server that renamed or disabled it. Not a reply
+ * of the moment (a full `noeviction` Redis's OOM, a replica's READONLY): taken for this, one OOM left
+ * the process without the keep and the grace for good, its waiters taking an evicted lock at once.
+ */
 function isScriptRefused(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'ReplyError' && !isConnectionFailure(error)
+  const e = error as { name?: unknown; message?: unknown } | null
+  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(NOPERM|ERR unknown command|ERR unknown or disabled command)/i.test(e.message)
 }
 
 export class RedisLock {
