@@ -36,6 +36,13 @@ export interface RedisHealth {
    * upkeep's) has: the history driver waits for it before paying a bound of its own beside it.
    */
   firstCall?: Promise<void>
+  /** The probe of whether it is back in flight, shared by the guards of every namespace on it (TierGuard). */
+  probing?: Promise<void>
+  /**
+   * A node of a Redis Cluster (it answered MOVED, ASK or CLUSTERDOWN): unsupported, off for the rest
+   * of the run (downUntil: Infinity) whatever it answers later (its own slots, PING).
+   */
+  unsupported: boolean
   /** Why it was found down (redacted), for the messages of those that skip it. */
   reason: string
   /** Its marker file, when the cache dir is known. */
@@ -62,7 +69,7 @@ export function redisHealth(id: string, stateDir: string | undefined): RedisHeal
   const key = `${hash}\0${stateDir ?? ''}`
   let h = healths.get(key)
   if (h) return h
-  h = { downUntil: 0, failures: 0, failedHere: false, slow: false, reason: '', marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
+  h = { downUntil: 0, failures: 0, failedHere: false, slow: false, unsupported: false, reason: '', marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
   healths.set(key, h)
   readMarker(h)
   return h
@@ -85,6 +92,16 @@ export function hangsNow(h: RedisHealth): boolean {
 export function markRedisDown(h: RedisHealth, error: unknown): void {
   if (!isConnectionFailure(error)) return
   h.failedHere = true
+  if (isClusterReply(error)) {
+    // refused once for the run: an answer of its own slots or to a probe must not bring it back
+    // until the next key of another node's slot (the tier flapped, down and up, on every call)
+    if (h.unsupported) return
+    h.unsupported = true
+    h.downUntil = Number.POSITIVE_INFINITY
+    h.reason = redact(errorMessage(error))
+    h.slow = false
+    return
+  }
   const now = Date.now()
   if (now < h.downUntil) return
   h.failures++
@@ -98,6 +115,7 @@ export function markRedisDown(h: RedisHealth, error: unknown): void {
 
 /** A reply: the connection is up (cheap when it was never down). */
 export function markRedisUp(h: RedisHealth): void {
+  if (h.unsupported) return
   if (h.failures === 0 && !h.failedHere && h.downUntil === 0 && !h.slow) return
   h.failures = 0
   h.failedHere = false
@@ -116,6 +134,12 @@ export function isCommandFault(tier: Tier, error: unknown): boolean {
   if (tier.health === undefined) return false
   const e = error as { name?: unknown; code?: unknown } | null
   return e?.code === 'E_TOO_LARGE' || (e?.name === 'ReplyError' && !isConnectionFailure(error))
+}
+
+/** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */
+export function isClusterReply(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null
+  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(MOVED|ASK|CLUSTERDOWN) /.test(e.message)
 }
 
 /** A failure that says the connection, not one command, is unusable. */

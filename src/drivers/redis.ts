@@ -12,7 +12,7 @@ import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { formatBytes } from '../config/units.js'
-import { redisHealth, type RedisHealth } from './redis-health.js'
+import { isClusterReply, redisHealth, type RedisHealth } from './redis-health.js'
 import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 
 type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
@@ -180,20 +180,28 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // an idle connection must not keep a CLI alive
   const unref = () => (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.()
   unref()
-  client.on('connect', () => {
-    connectionErrors.delete(client)
-    unref()
-  })
+  client.on('connect', unref)
+  // usable once ready (AUTH, SELECT and the ready check answered), not when the socket connects: a
+  // call that times out before that (a rotated password's AUTH refused on each reconnect) is the
+  // last error's, not a hanging Redis's (timeoutCause)
+  client.on('ready', () => connectionErrors.delete(client))
   return client
 }
 
 /**
- * A call that timed out before the connection was made says so: a `rediss://` url on a port that
+ * A call that timed out before the connection was made says so: the connection's last error when
+ * it has one (it is reconnecting after it), else a `rediss://` url on a port that
  * does not speak TLS (the handshake waits for ever: the server waits for a command), or a host that
  * never answers the connect (a firewall dropping it), is not a frozen Redis.
  */
-function timeoutCause(client: RedisClient, error: TimeoutError): TimeoutError {
-  if (client.status !== 'connecting' && client.status !== 'reconnecting') return error
+function timeoutCause(client: RedisClient, error: TimeoutError): unknown {
+  if (client.status !== 'connecting' && client.status !== 'reconnecting' && client.status !== 'connect') return error
+  // the call waited in ioredis' queue while it reconnects after a failure it knows (a refused AUTH
+  // once the password was rotated, a refused connect): that failure is why, not a hanging Redis
+  const last = connectionErrors.get(client)
+  if (last !== undefined) return last
+  // connected, its handshake unanswered: a Redis that hangs (frozen before it answered AUTH or INFO)
+  if (client.status === 'connect') return error
   const tls = (client as unknown as { options: { tls?: unknown } }).options.tls
   const out = new TimeoutError('', error.timeout)
   out.message = `${error.message}: ${tls ? `the TLS handshake with ${address(client)} did not finish (does that port speak TLS?)` : `no connection to ${address(client)} (the connect was not answered)`}`
@@ -228,12 +236,6 @@ function bulkLimit(c: RedisClient): Promise<number> {
     bulkLimits.set(c, limit)
   }
   return limit
-}
-
-/** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */
-export function isClusterReply(error: unknown): boolean {
-  const e = error as { name?: unknown; message?: unknown } | null
-  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(MOVED|ASK|CLUSTERDOWN) /.test(e.message)
 }
 
 function isWrongType(error: unknown): boolean {
@@ -282,6 +284,12 @@ export class RedisTier implements Tier {
    */
   scopeUpkeep(call: GuardedCall): Promise<string[]> {
     return this._scope ? scopeUpkeep(this._client, this._connection, this._scope, call) : Promise.resolve([])
+  }
+
+  /** Whether a connection marked down is back (TierGuard's probe): one PING. */
+  async probe(): Promise<unknown> {
+    const c = this._ready ?? (await this._client)
+    return c.ping()
   }
 
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */

@@ -1,18 +1,13 @@
 /**
- * Builds a namespace's tiers from the resolved driver specs, and guards remote tiers: every call
- * is bounded by `cache.timeout`; a tier that errors or times out is marked down and skipped,
- * retried after a backoff (1 s doubling to 30 s), so a dead or frozen Redis never hangs the CLI.
+ * Builds a namespace's tiers from the resolved driver specs; remote ones are guarded by TierGuard
+ * (tier-guard.ts): bounded by `cache.timeout`, skipped while down.
  */
 import { join } from 'node:path'
-import type { EventLoopUtilization } from 'node:perf_hooks'
 import type { ResolvedDriverSpec } from '../config/types.js'
-import { PerfError, TimeoutError } from '../errors.js'
-import { formatDuration } from '../config/units.js'
 import type { EncodeOptions } from './envelope.js'
 import { FsTier } from './fs.js'
 import { MemoryTier } from './memory.js'
 import { RedisTier } from './redis.js'
-import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
 import { UnstorageTier, loadUnstorageDriver } from './unstorage.js'
 
@@ -55,170 +50,6 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
       const local = s.driver === 'lru-cache' || s.driver === 'memory'
       return new UnstorageTier(s.driver, loadUnstorageDriver(s.driver, s.options), `unperf:${ctx.prefix}`, ctx.encode, !local, ctx.legacyPrefix && `unperf:${ctx.legacyPrefix}`)
     }
-  }
-}
-
-/** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
-interface Pending {
-  /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
-  deadline: number
-  limit: number
-  /** the latest deadline a busy host loop can push this call to (BUSY_WAIT_MAX × limit after its start) */
-  until: number
-  reject: (error: unknown) => void
-  done: boolean
-  /** neighbours in the guard's list of calls in flight */
-  prev: Pending | undefined
-  next: Pending | undefined
-}
-
-/** A busy host event loop extends a remote call's wait up to this many timeouts (see TierGuard._sweep). */
-const BUSY_WAIT_MAX = 10
-
-/**
- * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own:
- * calls in flight sit in a linked list (no Set: hashing a fresh object per call cost more than the
- * rest of the bookkeeping), and one timer, armed for the earliest deadline, rejects the late
- * ones and re-arms for the next (100 calls in flight cost one timer, not 100 setTimeout +
- * Promise.race). The timer is ref'd only while calls are in flight: the remote client's socket is
- * unref'd (an idle connection must not keep a CLI alive), so it is what keeps the process up while
- * a call waits, at most `timeout` (10× while the host's own work keeps the event loop busy).
- */
-export class TierGuard {
-  private _downUntil = 0
-  private _failures = 0
-  /** The shared health's "down" (another process found it) was reported once. */
-  private _toldShared = false
-  /** The first call of a process also covers connecting: it gets at least 1 s. */
-  private _connected = false
-  /** Calls in flight, oldest first. */
-  private _head: Pending | undefined
-  private _tail: Pending | undefined
-  private _count = 0
-  private _timer: NodeJS.Timeout | undefined
-  /** When the armed timer fires (performance.now() ms); 0 = not armed. */
-  private _timerAt = 0
-  /** Event loop utilization when the timer was armed: how busy the host was while calls waited. */
-  private _loopMark: EventLoopUtilization | undefined
-
-  constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
-
-  get up(): boolean {
-    // 0: never down, or its backoff is over (no clock read on the hot path); the connection's
-    // shared health: found down by another namespace, the history driver or another process
-    const shared = this.tier.health
-    if ((this._downUntil === 0 && (shared === undefined || shared.downUntil === 0)) || !this.tier.remote) return true
-    const now = Date.now()
-    if (now < this._downUntil) return false
-    if (shared !== undefined && now < shared.downUntil) {
-      // found down by another process (its marker): said once, as this guard's own failure would be
-      if (!this._toldShared && !shared.failedHere) {
-        this._toldShared = true
-        this._onDown(this.tier, new PerfError('E_REMOTE_DOWN', `found down by another unperf process of this machine (${shared.reason || 'no reason given'}); not tried again for ${formatDuration(shared.downUntil - now)}`))
-      }
-      return false
-    }
-    this._downUntil = 0
-    if (shared !== undefined) shared.downUntil = 0
-    return true
-  }
-
-  /** Runs op bounded by the timeout (remote tiers); errors and timeouts mark the tier down. */
-  call<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
-    if (!this.tier.remote) return op(this.tier)
-    const call = this._bounded(op)
-    const health = this.tier.health
-    if (health !== undefined && health.firstCall === undefined) health.firstCall = call.then(() => {}, () => {})
-    return call
-  }
-
-  // --- internal ---
-
-  private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
-      const now = performance.now()
-      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, prev: this._tail, next: undefined }
-      if (this._tail === undefined) this._head = p
-      else this._tail.next = p
-      this._tail = p
-      if (this._count++ === 0) this._timer?.ref()
-      if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
-      let run: Promise<T>
-      try {
-        run = op(this.tier)
-      } catch (error) {
-        run = Promise.reject(error)
-      }
-      run.then(
-        value => {
-          if (p.done) return
-          this._settle(p)
-          this._failures = 0
-          this._connected = true
-          if (this.tier.health !== undefined) markRedisUp(this.tier.health)
-          resolve(value)
-        },
-        (error: unknown) => {
-          if (p.done) return
-          this._settle(p)
-          this._failed(error)
-          reject(error)
-        },
-      )
-    })
-  }
-
-  private _settle(p: Pending): void {
-    p.done = true
-    if (p.prev === undefined) this._head = p.next
-    else p.prev.next = p.next
-    if (p.next === undefined) this._tail = p.prev
-    else p.next.prev = p.prev
-    // idle: the armed timer may fire later and find nothing, but it no longer keeps the process up
-    if (--this._count === 0) this._timer?.unref()
-  }
-
-  private _failed(error: unknown): void {
-    if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
-    if (this.tier.health !== undefined) markRedisDown(this.tier.health, error)
-    // one incident (many calls in flight failing together) backs off once, not once per call
-    if (Date.now() >= this._downUntil) {
-      this._failures++
-      this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
-    }
-    this._onDown(this.tier, error)
-  }
-
-  private _arm(at: number): void {
-    if (this._timer !== undefined) clearTimeout(this._timer)
-    this._timerAt = at
-    this._loopMark = performance.eventLoopUtilization()
-    // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
-    // stretch of the host's own work a reply already in the socket would lose to its deadline
-    this._timer = setTimeout(() => setImmediate(() => this._sweep()), Math.max(0, at - performance.now()))
-  }
-
-  private _sweep(): void {
-    this._timerAt = 0
-    const now = performance.now()
-    // The host's own work kept the event loop busy (≥ 90 %) since the timer was armed: replies could
-    // not be read, which says nothing about the tier. Due calls wait another period, up to BUSY_WAIT_MAX.
-    const busy = this._loopMark !== undefined && performance.eventLoopUtilization(this._loopMark).utilization >= 0.9
-    let next = 0
-    for (let p = this._head, after: Pending | undefined; p !== undefined; p = after) {
-      after = p.next
-      if (p.deadline <= now && busy && now < p.until) p.deadline = Math.min(p.until, now + p.limit)
-      if (p.deadline <= now) {
-        this._settle(p)
-        const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
-        this._failed(error)
-        p.reject(error)
-      } else if (next === 0 || p.deadline < next) {
-        next = p.deadline
-      }
-    }
-    if (next !== 0) this._arm(next)
   }
 }
 

@@ -57,6 +57,11 @@ export interface Tier {
   readonly dir?: string
   /** The error to report for a failed call (error path only): a remote tier's connection error for its client's generic one. */
   explain?(error: unknown): unknown
+  /**
+   * A remote tier's cheapest round trip (Redis: PING), to find out in the background whether a tier
+   * marked down is back (TierGuard): resolves on an answer.
+   */
+  probe?(): Promise<unknown>
   /** A remote tier's connection health, shared with every other user of the same connection in the process (redis-health.ts). */
   readonly health?: RedisHealth
 }

@@ -49,6 +49,12 @@ export class UnstorageTier implements Tier {
     }
   }
 
+  /** Whether a remote driver marked down is back (TierGuard's probe): one hasItem, of a key no entry has. */
+  async probe(): Promise<unknown> {
+    const d = await this._driver
+    return d.hasItem(`${this._prefix}:.probe`, {})
+  }
+
   async getMany(keys: string[]) {
     return Promise.all(keys.map(k => this.get(k).catch((e: unknown) => {
       if (e instanceof CorruptEntryError) return e

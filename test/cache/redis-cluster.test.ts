@@ -1,7 +1,10 @@
 /**
  * A Redis Cluster is not supported (the redis driver speaks to one Redis): a url of one of its nodes
  * fails the tier with an error that says so, not with Redis' bare `MOVED 13137 127.0.0.1:7001`.
- * Against two real redis-server nodes of this file's own, each holding half the slots.
+ * Refused once, it stays off for the run: a node answers some calls (its own slots, PING) and
+ * refuses the others, and each answer used to bring the tier back until the next refusal.
+ * Against real redis-server nodes of this file's own: two each holding half the slots, and one
+ * holding none (every key command refused with CLUSTERDOWN, PING answered).
  */
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
@@ -29,6 +32,23 @@ async function clusterOfTwo(): Promise<PrivateRedis[]> {
   return nodes
 }
 
+/** Calls for ~4.5 s (the backoffs of 1 s and 2 s end inside it); the E_TIER_DOWN reports and the calls that waited. */
+async function longRun(url: string): Promise<{ downs: string[]; slowest: number; messages: string[]; close: () => Promise<void> }> {
+  const { cache, m, hooks, warnings } = manager({ driver: ['memory', { driver: 'redis', url }], timeout: 2000 })
+  const downs: string[] = []
+  hooks.hook('cache:error', e => { if (e.code === 'E_TIER_DOWN') downs.push((e.error as Error).message) })
+  let slowest = 0
+  const end = Date.now() + 4500
+  for (let i = 0; Date.now() < end; i++) {
+    const start = performance.now()
+    await cache.set(`k${i % 20}`, i)
+    await cache.get(`k${(i + 7) % 20}`)
+    slowest = Math.max(slowest, performance.now() - start)
+    await new Promise(r => setTimeout(r, 30))
+  }
+  return { downs, slowest, messages: warnings, close: () => m.close() }
+}
+
 describe.skipIf(!hasRedisServer)('a Redis Cluster url', () => {
   it('the tier fails with an error naming the Cluster, unsupported; the command goes on with the local tier', async () => {
     const [a] = await clusterOfTwo()
@@ -43,5 +63,26 @@ describe.skipIf(!hasRedisServer)('a Redis Cluster url', () => {
     expect(warnings.join('\n')).toMatch(why)
     expect(errors.length).toBeGreaterThan(0)
     for (const message of errors) expect(message).toMatch(why)
+  }, 30_000)
+
+  it('a node that answers some keys (its half of the slots): refused once, off for the rest of the run', async () => {
+    const a = nodes[0] ?? (await clusterOfTwo())[0]!
+    const run = await longRun(a.url)
+    await run.close()
+    // before: marked down, then up (a key of its own half answered, or the probe's PING), then down again
+    expect(run.downs, run.downs.join('\n')).toHaveLength(1)
+    expect(run.downs[0]).toMatch(/is a node of a Redis Cluster \(MOVED \d+/)
+    expect(run.messages.join('\n')).toMatch(/the redis tier failed \(.*is a node of a Redis Cluster.*\): it is off for this run; commands go on with the other tiers/)
+  }, 30_000)
+
+  it('a node of a Cluster with no slot served (CLUSTERDOWN, PING answered): refused once, off for the rest of the run', async () => {
+    const lone = await startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', join(tempDir('unperf-cluster-lone-'), 'nodes.conf')])
+    nodes.push(lone)
+    const run = await longRun(lone.url)
+    await run.close()
+    expect(run.downs, run.downs.join('\n')).toHaveLength(1)
+    expect(run.downs[0]).toMatch(/is a node of a Redis Cluster \(CLUSTERDOWN /)
+    // refused at once: no call waited a timeout
+    expect(run.slowest).toBeLessThan(1000)
   }, 30_000)
 })

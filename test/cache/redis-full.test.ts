@@ -35,4 +35,32 @@ describe.skipIf(!hasRedisServer)('a full redis (noeviction)', () => {
       await own.raw!.config('SET', 'maxmemory', '0')
     }
   }, 30_000)
+
+  it('a wrap() while it refuses writes computes without the lock; once it has room, the lock is kept as before', async () => {
+    const cwd = tempDir('unperf-full-wrap-')
+    const driver = [{ driver: 'redis' as const, url: own.url }]
+    const { cache: first, m: m1 } = manager({ cwd, driver, timeout: 5000 })
+    const { cache: second, m: m2 } = manager({ cwd, driver, timeout: 5000 })
+    await Promise.all([first.get('warm-up'), second.get('warm-up')])
+    await own.raw!.config('SET', 'maxmemory', '1')
+    try {
+      // the lock's script refused with OOM: fn runs, unlocked
+      expect(await first.wrap('while-full', () => 'computed')).toBe('computed')
+    } finally {
+      await own.raw!.config('SET', 'maxmemory', '0')
+    }
+    // room again: a lock gone while its holder runs fn (evicted) is written back, its waiter waits
+    // (before, that OOM left this process on plain SET NX: the waiter took the vanished lock and ran fn)
+    let calls = 0
+    const holder = first.wrap('after-full', () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 2500)))
+    await new Promise(r => setTimeout(r, 200))
+    const waiter = second.wrap('after-full', () => { calls++; return 'second' })
+    await new Promise(r => setTimeout(r, 200))
+    const [lock] = await own.raw!.keys('lock:*:after-full')
+    expect(await own.raw!.del(lock!)).toBe(1)
+    expect(await Promise.all([holder, waiter])).toEqual(['first', 'first'])
+    expect(calls).toBe(1)
+    await m1.close()
+    await m2.close()
+  }, 30_000)
 })

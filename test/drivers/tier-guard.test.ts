@@ -4,7 +4,8 @@
  * after later ones); the list must stay whole so the sweep still times out the ones left.
  */
 import { describe, expect, it } from 'vitest'
-import { createTier, TierGuard } from '../../src/drivers/tiers.js'
+import { TierGuard } from '../../src/drivers/tier-guard.js'
+import { createTier } from '../../src/drivers/tiers.js'
 import { TimeoutError } from '../../src/errors.js'
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {

@@ -8,7 +8,7 @@
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { RedisTier } from '../../drivers/redis.js'
-import { TierGuard } from '../../drivers/tiers.js'
+import { TierGuard } from '../../drivers/tier-guard.js'
 import { CorruptEntryError, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceHost } from './namespace.js'

@@ -1,17 +1,17 @@
 /**
  * wrap(): one fn call per key at a time: in the process (a pending-call map), and across
- * processes when a redis tier is up (SET NX PX lock, refreshed while fn runs; waiters poll the
- * cache; a holder that died on the same machine is seen at once (lock-holder.ts), one elsewhere blocks
- * others at most until its lock expires). swr serves a stale value
+ * processes when a redis tier is up (a lock on Redis, kept while fn runs, evicted or not: redis-lock.ts;
+ * waiters poll the cache; a holder that died on the same machine is seen at once (lock-holder.ts), one
+ * elsewhere blocks others at most until its lock expires; a live one is waited for as long as fn runs). swr serves a stale value
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
 import type { StoredEntry } from '../../drivers/types.js'
-import type { TierGuard } from '../../drivers/tiers.js'
+import type { TierGuard } from '../../drivers/tier-guard.js'
 import { RedisTier } from '../../drivers/redis.js'
 import type { CacheWrapOptions } from '../types.js'
 import { parseDuration } from '../../config/units.js'
 import { hashFiles } from './file-hash.js'
-import { holderIsGone, lockToken } from './lock-holder.js'
+import { LOCK_TTL_MS, RedisLock } from './redis-lock.js'
 
 export interface Lookup {
   entry: StoredEntry
@@ -47,12 +47,7 @@ export interface Outcome { served: 'hit' | 'stale' | 'miss'; found: Lookup | nul
 /** A call in flight: concurrent callers of its key share it. */
 export interface Flight { promise: Promise<unknown>; outcome: Outcome }
 
-const LOCK_TTL_MS = 15_000
 const POLL_MS = 50
-/** Deletes the lock (KEYS[1]) only while it still holds the value ARGV[1]: the release and the takeover of a dead holder's. */
-const DELETE_IF_HELD_BY = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
-/** How often a waiter reads the lock's value to see whether its holder died. */
-const HOLDER_CHECK_MS = 250
 
 export function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
   if (options.files && options.files.length > 0) {
@@ -143,47 +138,36 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   }
   const redis = await redisTier(api)
   if (!redis) return computed()
-  const client = await redis.tier.client()
-  const lockKey = redis.tier.lockKey(key)
-  const token = lockToken()
-  const deadline = Date.now() + LOCK_TTL_MS * 2
-  let holderChecked = Date.now()
+  const lock = new RedisLock(await redis.tier.client(), redis.tier.lockKey(key), op => redis.call(op))
+  const started = Date.now()
   for (;;) {
     let acquired = false
     try {
-      acquired = (await redis.call(() => client.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX'))) === 'OK'
+      acquired = await lock.tryAcquire()
     } catch {
       // redis went away: go on without the cross-process lock
       return computed()
     }
     if (acquired) {
-      const refresh = setInterval(() => {
-        client.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`, 1, lockKey, token, LOCK_TTL_MS).catch(() => {})
-      }, LOCK_TTL_MS / 3)
-      refresh.unref()
+      lock.keep()
       try {
         // another process may have filled it between our lookup and the lock
         const again = await api.lookup(key)
         if (again && !again.stale) return { value: again.entry.value as T, filled: again }
         return await computed()
       } finally {
-        clearInterval(refresh)
         // bounded by the tier's timeout like every other remote call: a frozen redis must not hang here
-        await redis.call(() => client.eval(DELETE_IF_HELD_BY, 1, lockKey, token)).catch(() => {})
+        await lock.release()
       }
     }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
     const filled = await api.lookup(key)
     if (filled && !filled.stale) return { value: filled.entry.value as T, filled }
-    if (Date.now() - holderChecked >= HOLDER_CHECK_MS) {
-      holderChecked = Date.now()
-      try {
-        const held = await redis.call(() => client.get(lockKey))
-        // a holder of this machine that died: its lock goes now (only if it is still that one's)
-        if (held !== null && holderIsGone(held)) await redis.call(() => client.eval(DELETE_IF_HELD_BY, 1, lockKey, held))
-      } catch { /* redis went away: the next SET NX says so */ }
-    }
-    if (Date.now() > deadline) return computed()
+    await lock.takeOverDead()
+    // gives up on a lock nobody is seen holding (a Redis refusing scripts: SET NX alone tells nothing
+    // of its holder); one whose holder keeps it is waited for as long as fn runs there (a 30 s cap
+    // made every waiter of a longer fn, a build step of minutes, run it too)
+    if (Date.now() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return computed()
   }
 }
 

@@ -1,0 +1,262 @@
+/**
+ * Guards remote tiers: every call is bounded by `cache.timeout`; a tier that errors or times out is
+ * marked down and skipped; after a backoff (1 s doubling to 30 s) a probe in the background finds
+ * out whether it is back, so a dead or frozen Redis never hangs the CLI, and costs a long run one
+ * timeout, not one per backoff.
+ */
+import type { EventLoopUtilization } from 'node:perf_hooks'
+import { errorMessage, PerfError, TimeoutError } from '../errors.js'
+import { formatDuration } from '../config/units.js'
+import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
+import type { Tier } from './types.js'
+
+/** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
+interface Pending {
+  /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
+  deadline: number
+  limit: number
+  /** the latest deadline a busy host loop can push this call to (BUSY_WAIT_MAX × limit after its start) */
+  until: number
+  reject: (error: unknown) => void
+  done: boolean
+  /** neighbours in the guard's list of calls in flight */
+  prev: Pending | undefined
+  next: Pending | undefined
+}
+
+/** A busy host event loop extends a remote call's wait up to this many timeouts (see TierGuard._sweep). */
+const BUSY_WAIT_MAX = 10
+
+/**
+ * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own:
+ * calls in flight sit in a linked list (no Set: hashing a fresh object per call cost more than the
+ * rest of the bookkeeping), and one timer, armed for the earliest deadline, rejects the late
+ * ones and re-arms for the next (100 calls in flight cost one timer, not 100 setTimeout +
+ * Promise.race). The timer is ref'd only while calls are in flight: the remote client's socket is
+ * unref'd (an idle connection must not keep a CLI alive), so it is what keeps the process up while
+ * a call waits, at most `timeout` (10× while the host's own work keeps the event loop busy).
+ */
+export class TierGuard {
+  private _downUntil = 0
+  private _failures = 0
+  /** The shared health's "down" (another process found it) was reported once. */
+  private _toldShared = false
+  /** The first call of a process also covers connecting: it gets at least 1 s. */
+  private _connected = false
+  /** Calls in flight, oldest first. */
+  private _head: Pending | undefined
+  private _tail: Pending | undefined
+  private _count = 0
+  private _timer: NodeJS.Timeout | undefined
+  /** When the armed timer fires (performance.now() ms); 0 = not armed. */
+  private _timerAt = 0
+  /** What the tier was last reported down for (reasonOf): a probe failing for another reason is reported too. */
+  private _reportedAs = ''
+  /** A probe of whether the tier is back is in flight (see _probe). */
+  private _probing = false
+  /** Event loop utilization when the timer was armed: how busy the host was while calls waited. */
+  private _loopMark: EventLoopUtilization | undefined
+
+  constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
+
+  get up(): boolean {
+    // 0: never down, or answered since (no clock read on the hot path); the connection's shared
+    // health: found down by another namespace, the history driver or another process
+    const shared = this.tier.health
+    if ((this._downUntil === 0 && (shared === undefined || shared.downUntil === 0)) || !this.tier.remote) return true
+    const now = Date.now()
+    if (now < this._downUntil) return false
+    if (shared !== undefined && now < shared.downUntil) {
+      // found down by another process (its marker): said once, as this guard's own failure would be
+      if (!this._toldShared && !shared.failedHere) {
+        this._toldShared = true
+        this._onDown(this.tier, new PerfError('E_REMOTE_DOWN', `found down by another unperf process of this machine (${shared.reason || 'no reason given'}); not tried again for ${formatDuration(shared.downUntil - now)}`))
+      }
+      return false
+    }
+    // the backoff is over: a probe in the background finds out whether it is back; callers go on
+    // with the other tiers meanwhile (a cache call let through instead waited the whole timeout of
+    // a Redis still frozen, once per backoff for a long run)
+    if (this.tier.probe !== undefined) {
+      this._probe()
+      return false
+    }
+    this._downUntil = 0
+    if (shared !== undefined) shared.downUntil = 0
+    return true
+  }
+
+  /** Runs op bounded by the timeout (remote tiers); errors and timeouts mark the tier down. */
+  call<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
+    if (!this.tier.remote) return op(this.tier)
+    const call = this._bounded(op)
+    const health = this.tier.health
+    if (health !== undefined && health.firstCall === undefined) health.firstCall = call.then(() => {}, () => {})
+    return call
+  }
+
+  // --- internal ---
+
+  private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
+      const now = performance.now()
+      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, prev: this._tail, next: undefined }
+      if (this._tail === undefined) this._head = p
+      else this._tail.next = p
+      this._tail = p
+      if (this._count++ === 0) this._timer?.ref()
+      if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
+      let run: Promise<T>
+      try {
+        run = op(this.tier)
+      } catch (error) {
+        run = Promise.reject(error)
+      }
+      run.then(
+        value => {
+          if (p.done) return
+          this._settle(p)
+          this._answered()
+          resolve(value)
+        },
+        (error: unknown) => {
+          if (p.done) return
+          this._settle(p)
+          this._failed(error)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  private _settle(p: Pending): void {
+    p.done = true
+    if (p.prev === undefined) this._head = p.next
+    else p.prev.next = p.next
+    if (p.next === undefined) this._tail = p.prev
+    else p.next.prev = p.prev
+    // idle: the armed timer may fire later and find nothing, but it no longer keeps the process up
+    if (--this._count === 0) this._timer?.unref()
+  }
+
+  private _failed(error: unknown): void {
+    if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
+    this._backOff(error)
+    this._report(error)
+  }
+
+  private _report(error: unknown): void {
+    this._reportedAs = reasonOf(this.tier.explain?.(error) ?? error)
+    this._onDown(this.tier, error)
+  }
+
+  private _backOff(error: unknown): void {
+    if (this.tier.health !== undefined) {
+      // a call that timed out in the client's queue while it reconnects after a failure it knows (a
+      // refused AUTH, a refused connect): marked as that failure, not as a Redis that hangs (which the
+      // machine's other processes would be told to skip)
+      const explained = isTimeout(error) ? this.tier.explain?.(error) ?? error : error
+      markRedisDown(this.tier.health, isTimeout(explained) ? error : explained)
+    }
+    // one incident (many calls in flight failing together) backs off once, not once per call
+    if (Date.now() >= this._downUntil) {
+      this._failures++
+      this._downUntil = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(this._failures - 1, 5))
+    }
+  }
+
+  /** A reply: the tier is up. */
+  private _answered(): void {
+    this._failures = 0
+    this._downUntil = 0
+    this._connected = true
+    if (this.tier.health !== undefined) markRedisUp(this.tier.health)
+  }
+
+  /**
+   * One probe at a time (per connection: shared with the other guards on it through its health),
+   * bounded like a call but by an unref'd timer: nothing waits for it, so it never keeps a CLI
+   * alive. A reply, even a refusal of the command (an ACL without PING), says it is up; a failure
+   * backs off again, unreported (the tier was reported down once already).
+   */
+  private _probe(): void {
+    if (this._probing) return
+    this._probing = true
+    const shared = this.tier.health
+    let probe = shared?.probing
+    if (probe === undefined) {
+      // the calls' own bound: a Redis that answers, but slower than that, stays down (a probe with a
+      // longer bound brought it back, and the next caller waited its timeout, every backoff)
+      probe = probeWithin(this.tier, this._connected ? this._timeout : Math.max(this._timeout, 1000))
+      if (shared !== undefined) {
+        const mine = (shared.probing = probe)
+        mine.then(() => {}, () => {}).finally(() => { if (shared.probing === mine) shared.probing = undefined })
+      }
+    }
+    probe.then(
+      () => { this._probing = false; this._answered() },
+      (error: unknown) => {
+        this._probing = false
+        if (isCommandFault(this.tier, error)) return this._answered()
+        this._backOff(error)
+        // down for another reason than the one reported (closed, then its AUTH refused: a rotated
+        // password): said, or the run would only ever know the first
+        if (reasonOf(this.tier.explain?.(error) ?? error) !== this._reportedAs) this._report(error)
+      },
+    )
+  }
+
+  private _arm(at: number): void {
+    if (this._timer !== undefined) clearTimeout(this._timer)
+    this._timerAt = at
+    this._loopMark = performance.eventLoopUtilization()
+    // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
+    // stretch of the host's own work a reply already in the socket would lose to its deadline
+    this._timer = setTimeout(() => setImmediate(() => this._sweep()), Math.max(0, at - performance.now()))
+  }
+
+  private _sweep(): void {
+    this._timerAt = 0
+    const now = performance.now()
+    // The host's own work kept the event loop busy (≥ 90 %) since the timer was armed: replies could
+    // not be read, which says nothing about the tier. Due calls wait another period, up to BUSY_WAIT_MAX.
+    const busy = this._loopMark !== undefined && performance.eventLoopUtilization(this._loopMark).utilization >= 0.9
+    let next = 0
+    for (let p = this._head, after: Pending | undefined; p !== undefined; p = after) {
+      after = p.next
+      if (p.deadline <= now && busy && now < p.until) p.deadline = Math.min(p.until, now + p.limit)
+      if (p.deadline <= now) {
+        this._settle(p)
+        const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
+        this._failed(error)
+        p.reject(error)
+      } else if (next === 0 || p.deadline < next) {
+        next = p.deadline
+      }
+    }
+    if (next !== 0) this._arm(next)
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'E_TIMEOUT'
+}
+
+/** A failure's reason as reports tell them apart: every timeout alike (their bounds differ), else the message. */
+function reasonOf(error: unknown): string {
+  return isTimeout(error) ? 'E_TIMEOUT' : errorMessage(error)
+}
+
+/** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */
+function probeWithin(tier: Tier, ms: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    // after the next I/O poll, as the guard's sweep: a reply already in the socket wins
+    const timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms))), ms)
+    timer.unref()
+    tier.probe!().then(
+      () => { clearTimeout(timer); resolve() },
+      (error: unknown) => { clearTimeout(timer); reject(error) },
+    )
+  })
+}

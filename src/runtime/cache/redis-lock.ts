@@ -1,0 +1,128 @@
+/**
+ * wrap()'s cross-process lock of one key on Redis (`lock:<prefix><key>`, PX 15 s, its holder in its
+ * value: lock-holder.ts). A Redis with `maxmemory` and an `allkeys-*` policy may evict it while its
+ * holder runs fn: every waiter then took it on its next poll (50 ms) and ran fn too (4 processes on
+ * one key: fn ran 4 times at once). Now
+ * - the holder keeps it every second: its expiry pushed back, or the lock written again when it is gone;
+ * - a waiter that saw it held takes a lock that vanished only once it stayed gone for longer than that
+ *   (VANISHED_GRACE_MS): its holder, alive, wrote it again meanwhile;
+ * - a holder done leaves `released <token>` for that long instead of deleting it, so its waiters do not
+ *   wait the grace when fn threw (nothing to read): they take it at once.
+ * At worst (the lock evicted again and again faster than its holder writes it back) fn runs more than
+ * once, never a caller served a value fn did not produce for its key. A Redis that refuses scripts
+ * (an ACL without EVAL) gets plain `SET NX` and the lock's expiry, as before.
+ */
+import type { RedisClient } from '../../drivers/redis.js'
+import type { GuardedCall } from '../../drivers/redis-scopes.js'
+import { holderIsGone, lockToken } from './lock-holder.js'
+
+export const LOCK_TTL_MS = 15_000
+/** How often a holder keeps its lock (see above). */
+const KEEP_MS = 1000
+/** How long a waiter that saw the lock held waits for a vanished one to come back before taking it: three keeps. */
+const VANISHED_GRACE_MS = 3 * KEEP_MS
+/** How often a waiter looks whether the lock's holder died (a process of this machine). */
+const HOLDER_CHECK_MS = 250
+const RELEASED = 'released '
+
+/**
+ * ARGV: token, ttl, may take a missing lock ('1'). 1: taken (missing, or a holder's `released` mark);
+ * the holder's value: held; 0: missing but not to be taken yet (the grace).
+ */
+const ACQUIRE = `local held = redis.call('get', KEYS[1])
+if held and string.sub(held, 1, ${RELEASED.length}) ~= '${RELEASED}' then return held end
+if not held and ARGV[3] ~= '1' then return 0 end
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`
+/** The holder's keep: its expiry pushed back, or the lock written again when it was evicted. 0: another caller holds it now. */
+const KEEP = `local held = redis.call('get', KEYS[1])
+if held == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if not held then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0`
+/** The holder's release: its `released` mark, for the grace, while it still holds it. */
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], '${RELEASED}' .. ARGV[1], 'PX', ARGV[2]) else return 0 end`
+/** Deletes the lock (KEYS[1]) only while it still holds the value ARGV[1]: the takeover of a dead holder's. */
+const DELETE_IF_HELD_BY = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+
+/** Clients that refused a script (an ACL without EVAL): plain SET NX for them. */
+const scriptless = new WeakSet<RedisClient>()
+
+/**
+ * EVAL itself refused: an ACL without it (NOPERM), a server that renamed or disabled it. Not a reply
+ * of the moment (a full `noeviction` Redis's OOM, a replica's READONLY): taken for this, one OOM left
+ * the process without the keep and the grace for good, its waiters taking an evicted lock at once.
+ */
+function isScriptRefused(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null
+  return e?.name === 'ReplyError' && typeof e.message === 'string' && /^(NOPERM|ERR unknown command|ERR unknown or disabled command)/i.test(e.message)
+}
+
+export class RedisLock {
+  private readonly _token = lockToken()
+  /** When this caller last saw the lock held by another one (0: not since it started, or its holder died). */
+  private _seenHeld = 0
+  private _holder: string | undefined
+  private _holderChecked = Date.now()
+  private _keep: NodeJS.Timeout | undefined
+
+  /** `call`: the tier's guard (bounded by cache.timeout); a failure means Redis went away. */
+  constructor(private readonly _client: RedisClient, private readonly _key: string, private readonly _call: GuardedCall) {}
+
+  /** When this caller last saw the lock held by another one (ms since epoch; 0: never, or its holder died). */
+  get seenHeld(): number {
+    return this._seenHeld
+  }
+
+  /** Takes the lock if it is free; throws when Redis cannot be asked. */
+  async tryAcquire(): Promise<boolean> {
+    const c = this._client
+    if (!scriptless.has(c)) {
+      const mayTake = Date.now() - this._seenHeld >= VANISHED_GRACE_MS ? '1' : '0'
+      try {
+        const r = await this._call(() => c.eval(ACQUIRE, 1, this._key, this._token, LOCK_TTL_MS, mayTake))
+        if (r === 1) return true
+        if (typeof r === 'string') {
+          this._seenHeld = Date.now()
+          this._holder = r
+        }
+        return false
+      } catch (error) {
+        if (!isScriptRefused(error)) throw error
+        scriptless.add(c)
+      }
+    }
+    return (await this._call(() => c.set(this._key, this._token, 'PX', LOCK_TTL_MS, 'NX'))) === 'OK'
+  }
+
+  /** While fn runs: keeps the lock every second (unref'd: it never keeps the process up). */
+  keep(): void {
+    let pending = false
+    this._keep = setInterval(() => {
+      // one at a time: a frozen Redis must not pile them up
+      if (pending || scriptless.has(this._client)) return
+      pending = true
+      this._client.eval(KEEP, 1, this._key, this._token, LOCK_TTL_MS).catch(() => 0).finally(() => { pending = false })
+    }, KEEP_MS)
+    this._keep.unref()
+  }
+
+  /** fn done (or threw): its waiters may take the lock at once. Never throws. */
+  async release(): Promise<void> {
+    clearInterval(this._keep)
+    await this._call(() => this._client.eval(RELEASE, 1, this._key, this._token, VANISHED_GRACE_MS)).catch(() => {})
+  }
+
+  /** A waiter's look (every 250 ms) at whether the holder is a process of this machine that died: its lock goes now. */
+  async takeOverDead(): Promise<void> {
+    if (Date.now() - this._holderChecked < HOLDER_CHECK_MS) return
+    this._holderChecked = Date.now()
+    try {
+      const held = scriptless.has(this._client) ? await this._call(() => this._client.get(this._key)) : this._holder
+      if (held === null || held === undefined || !holderIsGone(held)) return
+      await this._call(() => this._client.eval(DELETE_IF_HELD_BY, 1, this._key, held))
+      // gone for good: no grace to wait for
+      this._seenHeld = 0
+      this._holder = undefined
+    } catch { /* redis went away: the next acquire says so */ }
+  }
+}
