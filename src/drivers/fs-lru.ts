@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { epochMs, now } from '../runtime/clock.js'
 import { SUFFIX } from './fs-names.js'
-import { isLeftoverTmp, tmpWriter } from './fs-tmp.js'
+import { isLeftoverTmp, tmpSize, tmpWriter } from './fs-tmp.js'
 
 export interface IndexEntry { size: number; access: number }
 
@@ -46,11 +46,16 @@ const LISTING_NEAR = 0.8
  * Below this share of the limit the listing waits LISTING_FAR_MS: a synchronous readdir of a large
  * namespace every 0.1 s cost a process writing far below its limit ~20 % of its write throughput
  * (bench/cache.mjs: fs set 1 KB 84.7 → 103 µs), and other processes need more than that second to
- * take a half-empty namespace over its limit.
+ * take a half-empty namespace over its limit, unless the last listing found them writing (then the
+ * 0.1 s rule holds below it too: 8 processes filling a 5 MB namespace each listed it once in that
+ * second, and took it 24 % over before any of them saw the others' entries).
  */
 const LISTING_FAR = 0.5
 const LISTING_FAR_MS = 1000
 
+
+/** Another process whose temp file a listing saw this long ago no longer counts as writing (othersNext). */
+const WRITER_ACTIVE_MS = 1000
 
 /** An mtime further ahead of the clock than this was stamped by a clock that was wrong (lastAccess). */
 const FUTURE_MS = 60_000
@@ -83,10 +88,18 @@ export class FsLru {
   private _loading: Promise<Map<string, IndexEntry>> | undefined
   /** Bytes of the indexed entries (meaningful once loaded). */
   bytes = 0
-  /** Bytes of other processes' temp files at the last listing (entries being written: they count against the limit). */
+  /**
+   * Bytes of other processes' temp files at the last listing (entries being written: they count
+   * against the limit, at the size their names say, not the bytes written so far).
+   */
   tmpBytes = 0
   /** The last listing found other processes writing (their temp files, or entries new to the index). */
   othersWriting = false
+  /**
+   * Other processes seen writing in the last WRITER_ACTIVE_MS (pid → the size of its temp file
+   * then, and when: wall ms). Each may start its next write before this process lists the dir again.
+   */
+  private readonly _writers = new Map<number, { size: number; at: number }>()
   /** Bytes this process wrote since the last listing, and when that was (runtime clock ms). */
   private _writtenSinceListing = 0
   private _listedAt = 0
@@ -106,6 +119,23 @@ export class FsLru {
 
   /** `base`: the dir with its separator (entry paths by concatenation). */
   constructor(private readonly _dir: string, private readonly _base: string) {}
+
+  /** What the dir holds, as this process knows it: entries and other processes' temp files (writes in flight). */
+  get held(): number {
+    return this.bytes + this.tmpBytes
+  }
+
+  /**
+   * Room for the next write of each other process seen writing (its last temp file's size): the
+   * temp files listed are counted in `tmpBytes`, but once renamed their writers' next ones are
+   * made before this process lists the dir again. Without it, 8 processes writing 200 kB entries
+   * into a 5 MB namespace, each making room for its own write alone, held up to 16 % over it.
+   */
+  get othersNext(): number {
+    let bytes = 0
+    for (const w of this._writers.values()) bytes += w.size
+    return bytes
+  }
 
   /** The entry, if the index is loaded and has it. */
   get(name: string): IndexEntry | undefined {
@@ -210,10 +240,10 @@ export class FsLru {
    */
   async syncListing(maxBytes: number, force = false): Promise<void> {
     const index = await this.load()
-    const held = this.bytes + this.tmpBytes
+    const held = this.held
     const since = now() - this._listedAt
     const due = force || held >= maxBytes * LISTING_NEAR || since >= LISTING_FAR_MS
-      || (held >= maxBytes * LISTING_FAR && (since >= LISTING_MS || this._writtenSinceListing >= maxBytes * LISTING_SHARE))
+      || ((held >= maxBytes * LISTING_FAR || this.othersWriting) && (since >= LISTING_MS || this._writtenSinceListing >= maxBytes * LISTING_SHARE))
     if (!due) return
     let names: string[]
     try { names = fs.readdirSync(this._dir) } catch { return }
@@ -233,8 +263,12 @@ export class FsLru {
           continue
         }
         // this process's own count once written (written())
-        if (tmpWriter(name) === process.pid) continue
-        tmpBytes += st.size
+        const writer = tmpWriter(name)
+        if (writer === process.pid) continue
+        // at the size its writer is writing, not the bytes it has written yet
+        const size = Math.max(st.size, tmpSize(name) ?? 0)
+        tmpBytes += size
+        if (writer !== undefined) this._writers.set(writer, { size: Math.max(size, this._writers.get(writer)?.size ?? 0), at: wall })
         others = true
         continue
       }
@@ -255,6 +289,7 @@ export class FsLru {
     }
     this.tmpBytes = tmpBytes
     this.othersWriting = others
+    for (const [pid, w] of this._writers) if (wall - w.at > WRITER_ACTIVE_MS) this._writers.delete(pid)
   }
 
   /** The dir's entries (readdir + lstat), with their access: the file's mtime, or this process's own later use (`ours`). */
