@@ -166,6 +166,28 @@ export function makeRoom(files: FsDir, size: number, check = false): Promise<voi
   })()
 }
 
+/**
+ * A write met a full disk (fs-write.ts): least recently used entries out until `bytes` are freed
+ * (or none is left), whatever maxSize says; reported, as makeRoom's, by the next size check. The
+ * listing first, so entries other processes wrote count (and are candidates) too.
+ */
+export async function freeDisk(files: FsDir, bytes: number): Promise<void> {
+  const lru = files.lru
+  const index = await lru.load()
+  await lru.syncListing(Infinity, true)
+  const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
+  const removed: LruRemoval[] = []
+  let freed = 0
+  for (const [name, info] of order) {
+    if (freed >= bytes) break
+    const key = await files.keyOf(name)
+    if (!(await files.remove(name))) continue
+    freed += info.size
+    removed.push({ key: key ?? name, reason: 'lru', size: info.size })
+  }
+  if (removed.length > 0) unreported.set(files, [...(unreported.get(files) ?? []), ...removed])
+}
+
 /** Resolves when the dir's size limit run in progress (if any) is done: its sizes are then within the limit. */
 export function limited(files: FsDir): Promise<void> {
   return limiting.get(files)?.run.then(() => undefined, () => undefined) ?? Promise.resolve()

@@ -2,7 +2,14 @@
  * The fs tier's set: an entry's file written atomically (temp file + rename, through its aside:
  * _fs-aside.ts), small ones with sync calls, large ones and bursts through the thread pool
  * (_fs-io.ts), room made first when the dir is near its size limit (fs-prune.ts), and what a
- * failed write does: the dir deleted under the tier (ENOENT): made again, the write tried once more.
+ * failed write does:
+ *
+ * - the dir deleted under the tier (ENOENT): made again, the write tried once more;
+ * - a full disk or quota (ENOSPC, EDQUOT): least recently used entries of the dir are evicted (room
+ *   for this write and one more like it, whatever maxSize says) and the write tried once more;
+ *   failing again, the write is skipped with a DiskFullError (`cache:error`, one warning naming the
+ *   dir), and for FULL_BACKOFF_MS the writes that meet a full disk are skipped without evicting
+ *   (a disk filled by something else would otherwise cost the cache every entry, a few per set).
  *
  * The temp file is removed whatever step failed (its name says its writer and size: fs-tmp.ts).
  */
@@ -10,14 +17,42 @@ import { now } from '../runtime/clock.js'
 import { asideName } from './_fs-aside.js'
 import { spentSync, SYNC_WRITE_BYTES, syncTurn, unlink, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
 import { ensureDir, type FsDir } from './fs-dir.js'
-import { makeRoom } from './fs-prune.js'
+import { freeDisk, makeRoom } from './fs-prune.js'
 import { tmpName } from './fs-tmp.js'
+
+/** After a write that evicted for a full disk failed again: how long full-disk failures skip the eviction. */
+const FULL_BACKOFF_MS = 10_000
+/** The least a full disk's eviction frees (a few blocks: small entries' files round up to them). */
+const FULL_MIN_FREE = 64 * 1024
+
+/** A write skipped because the disk (or the user's quota) is full, once evicting did not make room. */
+export class DiskFullError extends Error {
+  readonly code: 'ENOSPC' | 'EDQUOT'
+  readonly diskFull = true
+  /** `after`: what the tier did before giving up (evicted and tried again; within the backoff of such a failure; nothing: not an entry's write). */
+  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'backoff' | 'none' = 'none') {
+    const code = cause.code === 'EDQUOT' ? 'EDQUOT' : 'ENOSPC'
+    const done = after === 'evicted' ? 'least recently used entries were evicted and the write tried again, without room: it was skipped'
+      : after === 'backoff' ? 'evicting made no room moments ago: the write was skipped'
+      : 'the write was skipped'
+    super(`disk full: cannot write to ${dir} (${code === 'EDQUOT' ? 'EDQUOT, the disk quota is used up' : 'ENOSPC, no space left on the device'}); ${done}`, { cause })
+    this.name = 'DiskFullError'
+    this.code = code
+  }
+}
+
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT'
+}
 
 export class FsWriter {
   /** The dir exists (made by the first write: one mkdir + chmod, sync, for a burst of first writes too). */
   private _dirReady = false
   /** Entries this process is rewriting through their aside: a second write of one renames over it. */
   private readonly _writing = new Set<string>()
+  /** Runtime clock ms until which a full disk skips writes without evicting (see FULL_BACKOFF_MS). */
+  private _fullUntil = 0
 
   constructor(private readonly _files: FsDir) {}
 
@@ -29,14 +64,24 @@ export class FsWriter {
     // over the size limit: room made first (fs-prune.ts makeRoom); for a large entry once its temp
     // file exists, which other processes' checks count at its full size (its name says it)
     if (size <= SYNC_WRITE_BYTES && makeRoom(files, size, true) === undefined && syncTurn()) {
+      let failed: unknown
       const start = now()
       try {
         this._writeSync(name, parts, size)
+      } catch (error) {
+        if (!isDiskFull(error)) throw error
+        failed = error
       } finally {
         spentSync(start)
       }
+      if (failed !== undefined) await this._afterDiskFull(name, parts, size, failed)
     } else {
-      await this._writeAsync(name, parts, size, () => makeRoom(files, size, false))
+      try {
+        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false))
+      } catch (error) {
+        if (!isDiskFull(error)) throw error
+        await this._afterDiskFull(name, parts, size, error)
+      }
     }
     lru.written(name, size)
   }
@@ -100,6 +145,22 @@ export class FsWriter {
       }
     } finally {
       if (aside) this._writing.delete(name)
+    }
+  }
+
+  /**
+   * A write met a full disk: least recently used entries evicted, the write tried once more (see the
+   * top of the file); failing again, or within FULL_BACKOFF_MS of such a failure, a DiskFullError.
+   */
+  private async _afterDiskFull(name: string, parts: Buffer[], size: number, error: unknown): Promise<void> {
+    if (now() < this._fullUntil) throw new DiskFullError(this._files.dir, error as NodeJS.ErrnoException, 'backoff')
+    await freeDisk(this._files, Math.max(2 * size, FULL_MIN_FREE))
+    try {
+      await this._writeAsync(name, parts, size)
+    } catch (again) {
+      if (!isDiskFull(again)) throw again
+      this._fullUntil = now() + FULL_BACKOFF_MS
+      throw new DiskFullError(this._files.dir, again as NodeJS.ErrnoException, 'evicted')
     }
   }
 }

@@ -27,7 +27,7 @@ import { checkDirSafe, refuseSymlinkedDir } from './fs-safety.js'
 import { explainUnwritable } from './fs-unwritable.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
 import { FsDir } from './fs-dir.js'
-import { FsWriter } from './fs-write.js'
+import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
@@ -265,8 +265,13 @@ export class FsTier implements Tier {
     await this._lru.flush()
   }
 
-  /** A write refused by a read-only file system or a dir not ours as such, naming the dir (fs-unwritable.ts). */
+  /**
+   * A write refused by a read-only file system or a dir not ours as such, naming the dir
+   * (fs-unwritable.ts); a full disk met elsewhere than in an entry's write (making the dir) as the
+   * write's DiskFullError.
+   */
   explain(error: unknown): unknown {
+    if (isDiskFull(error) && !(error instanceof DiskFullError)) return new DiskFullError(this.dir, error as NodeJS.ErrnoException)
     return explainUnwritable(error, this.dir)
   }
 }
