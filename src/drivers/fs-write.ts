@@ -1,7 +1,7 @@
 /**
  * The fs tier's set: an entry's file written atomically (temp file + rename, through its aside:
  * _fs-aside.ts), small ones with sync calls, large ones and bursts through the thread pool
- * (_fs-io.ts), room made first when the dir is near its size limit (fs-prune.ts), and what a
+ * (_fs-sync.ts), room made first when the dir is near its size limit (fs-prune.ts), and what a
  * failed write does:
  *
  * - the dir deleted under the tier (ENOENT): made again, the write tried once more;
@@ -15,7 +15,9 @@
  */
 import { now } from '../runtime/clock.js'
 import { asideName } from './_fs-aside.js'
-import { spentSync, SYNC_WRITE_BYTES, syncTurn, unlink, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
+import { unlink, unlinkQuiet } from './_fs-calls.js'
+import { spentSync, syncTurn } from './_fs-sync.js'
+import { SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync } from './_fs-write-atomic.js'
 import { ensureDir, type FsDir } from './fs-dir.js'
 import { freeDisk, makeRoom } from './fs-prune.js'
 import { tmpName } from './fs-tmp.js'

@@ -15,14 +15,17 @@
  * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
  * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
  * bursts past ~2 ms of sync calls in one turn of the event loop through the thread pool
- * (_fs-io.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
+ * (_fs-sync.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
  * times at close) is sync too. Every operation still returns a promise: errors are rejections.
  */
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
-import { isNotAFile, readEntryFile, removeNonFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet } from './_fs-io.js'
+import { unlinkQuiet } from './_fs-calls.js'
+import { isNotAFile, readEntryFile, removeNonFile } from './_fs-read.js'
+import { spentSync, syncTurn } from './_fs-sync.js'
+import { SYNC_WRITE_BYTES } from './_fs-write-atomic.js'
 import { checkDirSafe, refuseSymlinkedDir } from './fs-safety.js'
 import { explainUnwritable } from './fs-unwritable.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
