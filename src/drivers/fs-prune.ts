@@ -169,9 +169,9 @@ export function makeRoom(files: FsDir, size: number, check = false): Promise<voi
 /**
  * A write met a full disk (fs-write.ts): least recently used entries out until `bytes` are freed
  * (or none is left), whatever maxSize says; reported, as makeRoom's, by the next size check. The
- * listing first, so entries other processes wrote count (and are candidates) too.
+ * listing first, so entries other processes wrote count (and are candidates) too. The bytes freed.
  */
-export async function freeDisk(files: FsDir, bytes: number): Promise<void> {
+export async function freeDisk(files: FsDir, bytes: number): Promise<number> {
   const lru = files.lru
   const index = await lru.load()
   await lru.syncListing(Infinity, true)
@@ -186,6 +186,7 @@ export async function freeDisk(files: FsDir, bytes: number): Promise<void> {
     removed.push({ key: key ?? name, reason: 'lru', size: info.size })
   }
   if (removed.length > 0) unreported.set(files, [...(unreported.get(files) ?? []), ...removed])
+  return freed
 }
 
 /** Resolves when the dir's size limit run in progress (if any) is done: its sizes are then within the limit. */

@@ -32,9 +32,10 @@ export class DiskFullError extends Error {
   readonly code: 'ENOSPC' | 'EDQUOT'
   readonly diskFull = true
   /** `after`: what the tier did before giving up (evicted and tried again; within the backoff of such a failure; nothing: not an entry's write). */
-  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'backoff' | 'none' = 'none') {
+  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'empty' | 'backoff' | 'none' = 'none') {
     const code = cause.code === 'EDQUOT' ? 'EDQUOT' : 'ENOSPC'
     const done = after === 'evicted' ? 'least recently used entries were evicted and the write tried again, without room: it was skipped'
+      : after === 'empty' ? 'the cache had no entry there to evict for it: it was skipped'
       : after === 'backoff' ? 'evicting made no room moments ago: the write was skipped'
       : 'the write was skipped'
     super(`disk full: cannot write to ${dir} (${code === 'EDQUOT' ? 'EDQUOT, the disk quota is used up' : 'ENOSPC, no space left on the device'}); ${done}`, { cause })
@@ -156,13 +157,13 @@ export class FsWriter {
    */
   private async _afterDiskFull(name: string, parts: Buffer[], size: number, error: unknown): Promise<void> {
     if (now() < this._fullUntil) throw new DiskFullError(this._files.dir, error as NodeJS.ErrnoException, 'backoff')
-    await freeDisk(this._files, Math.max(2 * size, FULL_MIN_FREE))
+    const freed = await freeDisk(this._files, Math.max(2 * size, FULL_MIN_FREE))
     try {
       await this._writeAsync(name, parts, size)
     } catch (again) {
       if (!isDiskFull(again)) throw again
       this._fullUntil = now() + FULL_BACKOFF_MS
-      throw new DiskFullError(this._files.dir, again as NodeJS.ErrnoException, 'evicted')
+      throw new DiskFullError(this._files.dir, again as NodeJS.ErrnoException, freed > 0 ? 'evicted' : 'empty')
     }
   }
 }
