@@ -6,7 +6,8 @@
  *
  * - the dir deleted under the tier (ENOENT): made again, the write tried once more;
  * - a full disk or quota (ENOSPC, EDQUOT): least recently used entries of the dir are evicted (room
- *   for this write and one more like it, whatever maxSize says) and the write tried once more;
+ *   for this write, whatever maxSize says; one write's eviction and retry at a time, a write that
+ *   met the full disk meanwhile tries again first in the room left) and the write tried once more;
  *   failing again, the write is skipped with a DiskFullError (`cache:error`, one warning naming the
  *   dir), and for FULL_BACKOFF_MS the writes that meet a full disk are skipped without evicting
  *   (a disk filled by something else would otherwise cost the cache every entry, a few per set).
@@ -56,6 +57,14 @@ export class FsWriter {
   private readonly _writing = new Set<string>()
   /** Runtime clock ms until which a full disk skips writes without evicting (see FULL_BACKOFF_MS). */
   private _fullUntil = 0
+  /**
+   * The full disk's evictions and the writes tried again after them, one at a time (a burst of 6
+   * concurrent writes, each evicting in the same LRU order and trying again at once, took each
+   * other's room: every entry of the dir went and a write was still lost); and how many ran, so a
+   * write that met the full disk while one ran first tries again in the room it left.
+   */
+  private _fullQueue: Promise<unknown> = Promise.resolve()
+  private _fullRuns = 0
 
   constructor(private readonly _files: FsDir) {}
 
@@ -156,14 +165,33 @@ export class FsWriter {
    * top of the file); failing again, or within FULL_BACKOFF_MS of such a failure, a DiskFullError.
    */
   private async _afterDiskFull(name: string, parts: Buffer[], size: number, error: unknown): Promise<void> {
-    if (now() < this._fullUntil) throw new DiskFullError(this._files.dir, error as NodeJS.ErrnoException, 'backoff')
-    const freed = await freeDisk(this._files, Math.max(2 * size, FULL_MIN_FREE))
+    const seen = this._fullRuns
+    const run = this._fullQueue.then(() => this._evictAndRetry(name, parts, size, error, seen !== this._fullRuns))
+    this._fullQueue = run.catch(() => {})
+    return run
+  }
+
+  /** One write's turn (see _fullQueue): tried again first when `roomMade` by another's turn, then evicting for it. */
+  private async _evictAndRetry(name: string, parts: Buffer[], size: number, error: unknown, roomMade: boolean): Promise<void> {
     try {
-      await this._writeAsync(name, parts, size)
-    } catch (again) {
-      if (!isDiskFull(again)) throw again
-      this._fullUntil = now() + FULL_BACKOFF_MS
-      throw new DiskFullError(this._files.dir, again as NodeJS.ErrnoException, freed > 0 ? 'evicted' : 'empty')
+      if (now() < this._fullUntil) throw new DiskFullError(this._files.dir, error as NodeJS.ErrnoException, 'backoff')
+      if (roomMade) {
+        try {
+          return await this._writeAsync(name, parts, size)
+        } catch (again) {
+          if (!isDiskFull(again)) throw again
+        }
+      }
+      const freed = await freeDisk(this._files, Math.max(size, FULL_MIN_FREE))
+      try {
+        await this._writeAsync(name, parts, size)
+      } catch (again) {
+        if (!isDiskFull(again)) throw again
+        this._fullUntil = now() + FULL_BACKOFF_MS
+        throw new DiskFullError(this._files.dir, again as NodeJS.ErrnoException, freed > 0 ? 'evicted' : 'empty')
+      }
+    } finally {
+      this._fullRuns++
     }
   }
 }

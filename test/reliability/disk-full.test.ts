@@ -10,6 +10,7 @@
  * skips, and with CI=true it fails instead).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, statfsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -65,6 +66,27 @@ describe.skipIf(!canMount)('disk full', () => {
     expect(await cache.get('k0')).toBeNull()
     expect(evicted).toContain('k0')
     expect(evicted).not.toContain('k39')
+    expect(files(disk).filter(f => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('a burst of concurrent writes on a full disk evicts for them once, not the whole dir, and keeps every one', async () => {
+    const disk = mountTmpfs()!
+    const { cache, hooks, m } = manager({ driver: 'fs', dir: join(disk, 'cache'), compress: false, maxSize: 100e6 })
+    const evicted: string[] = []
+    const errors: string[] = []
+    hooks.hook('cache:evict', e => { evicted.push(e.key) })
+    hooks.hook('cache:error', e => { errors.push((e.error as Error).message) })
+    // 900 kB of the 1 MiB, then 600 kB at once: 5 entries must go, 6 did with the writes' turns one
+    // at a time; each write evicting and retrying at once emptied the dir and still lost one
+    for (let i = 0; i < 9; i++) await cache.set(`old${i}`, randomBytes(100_000))
+    await Promise.all(Array.from({ length: 6 }, (_, i) => cache.set(`burst${i}`, randomBytes(100_000))))
+    await m.close()
+    expect(errors).toEqual([])
+    for (let i = 0; i < 6; i++) expect(await cache.get(`burst${i}`)).not.toBeNull()
+    expect(evicted.length).toBeLessThanOrEqual(7)
+    let kept = 0
+    for (let i = 0; i < 9; i++) if (await cache.get(`old${i}`) !== null) kept++
+    expect(kept).toBe(9 - evicted.length)
     expect(files(disk).filter(f => f.endsWith('.tmp'))).toEqual([])
   })
 
