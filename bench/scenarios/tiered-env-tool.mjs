@@ -166,7 +166,7 @@ Reading:
   spent waiting for the loop, and ioredis' own connect timer fired before its 'connect' event, failing all
   queued commands; (3) every failed call in flight escalated the backoff, so one incident jumped to the 30 s cap.
 - The fs tier's I/O in the burst: small entries are read and written with sync calls for the first ~2 ms of each
-  turn of the event loop, the rest through the thread pool as before (src/drivers/_fs-io.ts), so the burst is
+  turn of the event loop, the rest through the thread pool as before (src/drivers/_fs-sync.ts), so the burst is
   as fast as with the pool alone and the loop keeps turning; the tier's first write makes its dir once (sync).
   Still slow, for the cache owners (CPU profile of 10 000 concurrent wraps on memory + fs + Redis, 2026-11-25):
   GC takes 15–25 % of the burst, and ioredis encodes each command's string on its own (~0.8 s of

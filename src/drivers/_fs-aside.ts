@@ -1,6 +1,6 @@
 /**
  * The fs tier's rewrite through an aside. A rewrite renames the entry to `.<name>.aside`, renames
- * its new temp file to the entry's name, then unlinks the aside (writeAtomic in _fs-io.ts):
+ * its new temp file to the entry's name, then unlinks the aside (writeAtomic in _fs-write-atomic.ts):
  *
  * - Why: renaming over an existing file makes ext4 (auto_da_alloc) start writing the new file's
  *   data out first, and on a busy disk that waits behind the disk: a rename over an entry took
@@ -27,7 +27,8 @@
  *   Writes of one process never meet: while one holds the aside, another renames over the entry.
  */
 import * as fs from 'node:fs'
-import { isNotAFile, link, readEntryFile, readEntryFileAsync, removeNonFile, unlink } from './_fs-io.js'
+import { link, unlink } from './_fs-calls.js'
+import { isNotAFile, readEntryFile, readEntryFileAsync, removeNonFile } from './_fs-read.js'
 
 const ASIDE = '.aside'
 
@@ -65,7 +66,7 @@ function asideMissing(aside: string) {
  * it again. No aside either: the write may have finished in between, so the entry once more.
  *
  * The first looks are sync and quick (an existence check of each name, a few µs, then a sync read
- * of the one found: _fs-io.ts). One writer always leaves one of the two names, but a writer making
+ * of the one found: _fs-read.ts). One writer always leaves one of the two names, but a writer making
  * sync calls rewrites a small key in ~65 µs with its aside there for ~20 µs of them, and a reader
  * slowed by a busy machine can find the aside already gone, then the entry there, then (30 µs
  * later) fail to open it because the next rewrite moved it aside; or, preempted between its two

@@ -1,4 +1,4 @@
-/** The bound on files the fs tier's thread-pool paths (_fs-io.ts) hold open at once. */
+/** The bound on files the fs tier's thread-pool paths (_fs-read.ts, _fs-write-atomic.ts) hold open at once. */
 
 /**
  * Files the thread-pool paths hold open at once, per process. Each opens, then reads or writes, then

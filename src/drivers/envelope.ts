@@ -191,12 +191,12 @@ export function envelopeSize(head: Buffer): number | undefined {
 }
 
 /** Only the header (for keys(), prune and info without decoding payloads); `tag`: its place tag (0: none). */
-export function readHeader(buf: Buffer): { key: string; expiresAt: number | null; staleFor: number; tag: number } | undefined {
+export function readHeader(buf: Buffer): { key: string; createdAt: number; expiresAt: number | null; staleFor: number; tag: number } | undefined {
   if (buf.length >= 8 && buf.compare(MAGIC_V1, 0, 8, 0, 8) === 0) return readHeaderV1(buf)
   if (buf.length < HEAD || buf.compare(MAGIC, 0, 8, 0, 8) !== 0) return undefined
   const keyBytes = buf.readUInt32LE(40)
   if (HEAD + keyBytes > buf.length) return undefined
-  return { key: buf.toString('utf16le', HEAD, HEAD + keyBytes), expiresAt: buf[13]! & F_EXPIRES ? buf.readDoubleLE(24) : null, staleFor: buf.readDoubleLE(32), tag: buf.readUInt16LE(14) }
+  return { key: buf.toString('utf16le', HEAD, HEAD + keyBytes), createdAt: buf.readDoubleLE(16), expiresAt: buf[13]! & F_EXPIRES ? buf.readDoubleLE(24) : null, staleFor: buf.readDoubleLE(32), tag: buf.readUInt16LE(14) }
 }
 
 // --- internal ---
@@ -241,7 +241,7 @@ function parseHeaderV1(buf: Buffer): { header: HeaderV1; end: number } | undefin
 
 function readHeaderV1(buf: Buffer) {
   const h = parseHeaderV1(buf)?.header
-  return h && { key: h.k, expiresAt: h.e, staleFor: h.st ?? 0, tag: 0 }
+  return h && { key: h.k, createdAt: h.c, expiresAt: h.e, staleFor: h.st ?? 0, tag: 0 }
 }
 
 function decodeV1(buf: Buffer, expectedKey: string | undefined, checkIntegrity: boolean): StoredEntry {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { epochMs, now } from '../runtime/clock.js'
 import { SUFFIX } from './fs-names.js'
-import { isLeftoverTmp, tmpWriter } from './fs-tmp.js'
+import { FsListing } from './fs-listing.js'
 
 export interface IndexEntry { size: number; access: number }
 
@@ -30,27 +30,6 @@ const REFRESH_MS_PER_ENTRY = 1
 
 /** How far a file's mtime (the kernel's coarse clock) may run ahead of this process's clock for the same event. */
 const MTIME_SLACK_MS = 10
-
-/**
- * The size limit's check after writes lists the dir (syncListing) when the last listing is older
- * than this, or this process wrote LISTING_SHARE of the limit since, or the dir is near the limit:
- * other processes' new entries and temp files then count within ~0.1 s, not the second a full
- * rescan waits (8 processes writing 200 kB entries into a 5 MB namespace kept ~40 MB on disk while
- * they ran, each seeing its own writes only).
- */
-const LISTING_MS = 100
-const LISTING_SHARE = 1 / 64
-/** Near the limit (this share of it): every check lists the dir. */
-const LISTING_NEAR = 0.8
-/**
- * Below this share of the limit the listing waits LISTING_FAR_MS: a synchronous readdir of a large
- * namespace every 0.1 s cost a process writing far below its limit ~20 % of its write throughput
- * (bench/cache.mjs: fs set 1 KB 84.7 → 103 µs), and other processes need more than that second to
- * take a half-empty namespace over its limit.
- */
-const LISTING_FAR = 0.5
-const LISTING_FAR_MS = 1000
-
 
 /** An mtime further ahead of the clock than this was stamped by a clock that was wrong (lastAccess). */
 const FUTURE_MS = 60_000
@@ -83,13 +62,8 @@ export class FsLru {
   private _loading: Promise<Map<string, IndexEntry>> | undefined
   /** Bytes of the indexed entries (meaningful once loaded). */
   bytes = 0
-  /** Bytes of other processes' temp files at the last listing (entries being written: they count against the limit). */
-  tmpBytes = 0
-  /** The last listing found other processes writing (their temp files, or entries new to the index). */
-  othersWriting = false
-  /** Bytes this process wrote since the last listing, and when that was (runtime clock ms). */
-  private _writtenSinceListing = 0
-  private _listedAt = 0
+  /** When the dir is listed between rescans, and what that found of other processes' writes (fs-listing.ts). */
+  private readonly _listing = new FsListing()
   /** file name → last access (ms, sub-ms precision) of this process's hits, written back at close */
   private readonly _touched = new Map<string, number>()
   /**
@@ -106,6 +80,26 @@ export class FsLru {
 
   /** `base`: the dir with its separator (entry paths by concatenation). */
   constructor(private readonly _dir: string, private readonly _base: string) {}
+
+  /** What the dir holds, as this process knows it: entries and other processes' temp files (writes in flight). */
+  get held(): number {
+    return this.bytes + this._listing.tmpBytes
+  }
+
+  /** Bytes of other processes' temp files at the last listing (fs-listing.ts). */
+  get tmpBytes(): number {
+    return this._listing.tmpBytes
+  }
+
+  /** The last listing found other processes writing. */
+  get othersWriting(): boolean {
+    return this._listing.othersWriting
+  }
+
+  /** Room for the next write of each other process seen writing (fs-listing.ts). */
+  get othersNext(): number {
+    return this._listing.othersNext
+  }
 
   /** The entry, if the index is loaded and has it. */
   get(name: string): IndexEntry | undefined {
@@ -127,7 +121,7 @@ export class FsLru {
 
   /** This process wrote the entry. */
   written(name: string, size: number): void {
-    this._writtenSinceListing += size
+    this._listing.wrote(size)
     this._changedDuringScan?.set(name, 'written')
     if (!this._index) { this._writtenBeforeLoad.set(name, preciseNow()); return }
     const prev = this._index.get(name)
@@ -206,36 +200,21 @@ export class FsLru {
    * files (entries being written) counted in `tmpBytes`; a temp file whose writer is gone (its pid
    * in its name, a process killed mid-write) and is 2 s old is removed (fs-tmp.ts). One readdir
    * and an lstat per name the index does not know; sync, so no write of this process lands in
-   * between. Only when due (see LISTING_MS) or `force`d: `maxBytes`, the limit checked.
+   * between. Only when due (fs-listing.ts) or `force`d: `maxBytes`, the limit checked.
    */
   async syncListing(maxBytes: number, force = false): Promise<void> {
     const index = await this.load()
-    const held = this.bytes + this.tmpBytes
-    const since = now() - this._listedAt
-    const due = force || held >= maxBytes * LISTING_NEAR || since >= LISTING_FAR_MS
-      || (held >= maxBytes * LISTING_FAR && (since >= LISTING_MS || this._writtenSinceListing >= maxBytes * LISTING_SHARE))
-    if (!due) return
+    const listing = this._listing
+    if (!listing.due(this.held, maxBytes, force)) return
     let names: string[]
     try { names = fs.readdirSync(this._dir) } catch { return }
-    this._listedAt = now()
-    this._writtenSinceListing = 0
+    listing.start()
     const listed = new Set<string>()
-    let tmpBytes = 0
     let others = false
     const wall = Date.now()
     for (const name of names) {
       if (name.endsWith('.tmp')) {
-        let st: fs.Stats | undefined
-        try { st = fs.lstatSync(this._base + name, { throwIfNoEntry: false }) } catch { /* gone */ }
-        if (!st?.isFile()) continue
-        if (isLeftoverTmp(name, st.mtimeMs, wall)) {
-          try { fs.unlinkSync(this._base + name) } catch { /* gone */ }
-          continue
-        }
-        // this process's own count once written (written())
-        if (tmpWriter(name) === process.pid) continue
-        tmpBytes += st.size
-        others = true
+        if (listing.tmpFile(this._base + name, name, wall)) others = true
         continue
       }
       if (!isEntryName(name)) continue
@@ -253,8 +232,7 @@ export class FsLru {
       index.delete(name)
       this.bytes -= entry.size
     }
-    this.tmpBytes = tmpBytes
-    this.othersWriting = others
+    listing.end(others, wall)
   }
 
   /** The dir's entries (readdir + lstat), with their access: the file's mtime, or this process's own later use (`ours`). */

@@ -9,7 +9,7 @@ import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeEntry, readHeader } from './envelope.js'
 import { type FsDir } from './fs-dir.js'
-import { readEntryFileAsync, removeNonFile } from './_fs-io.js'
+import { readEntryFileAsync, removeNonFile } from './_fs-read.js'
 import { isEntryName, type IndexEntry } from './fs-lru.js'
 import { isLeftoverTmp } from './fs-tmp.js'
 import { decodeFileName, encodeFileName, SUFFIX } from './fs-names.js'
@@ -140,25 +140,53 @@ const ROOM_NEAR = 0.8
  * a thread-pool round trip behind its writes), and processes writing at once each saw the dir
  * under the limit: 8 processes writing 200 kB entries into a 5 MB namespace held 40-70 MB while
  * they ran. So a write waits for the run in progress while the dir is over the limit (as this
- * process sees it: its entries, other processes' new entries and temp files); and a large entry
- * (ROOM_SHARE of the limit) near the limit lists the dir first and, over it, evicts before it is
- * written (reported with the write's own size check).
+ * process sees it: its entries, other processes' new entries and temp files, its own writes in
+ * flight); and a large entry (ROOM_SHARE of the limit) near the limit lists the dir first and,
+ * over it, evicts before its temp file is made (reported with the write's own size check). Other
+ * processes count that temp file at its full size from then on (its name says it: fs-tmp.ts):
+ * counted once its bytes were written and checked only then, the temp files of 8 processes
+ * writing 200 kB entries took a 5 MB namespace 12–28 % over its limit.
  */
 export function makeRoom(files: FsDir, size: number, check = false): Promise<void> | undefined {
   const limit = lastLimit.get(files)
   if (limit === undefined) return undefined
   const lru = files.lru
   const current = limiting.get(files)
-  if (current) return lru.bytes + lru.tmpBytes + size > current.limit ? (check ? RESOLVED : current.run.then(() => undefined, () => undefined)) : undefined
+  if (current) return lru.held + lru.othersNext + size > current.limit ? (check ? RESOLVED : current.run.then(() => undefined, () => undefined)) : undefined
   // an entry larger than the limit never fits: evicted after it is written, nothing else for it
-  if (size < limit * ROOM_SHARE || size > limit || lru.bytes + lru.tmpBytes + size < limit * ROOM_NEAR) return undefined
+  if (size < limit * ROOM_SHARE || size > limit || lru.held + lru.othersNext + size < limit * ROOM_NEAR) return undefined
   if (check) return RESOLVED
   return (async () => {
     await lru.syncListing(limit, true)
-    if (lru.bytes + lru.tmpBytes + size <= limit) return
-    const removed = await runLimit(files, limit - size).catch(() => [] as LruRemoval[])
+    // room for this write and for the next of each other process writing (fs-lru.ts othersNext)
+    const room = size + lru.othersNext
+    if (lru.held + room <= limit) return
+    const removed = await runLimit(files, Math.max(0, limit - room)).catch(() => [] as LruRemoval[])
     if (removed.length > 0) unreported.set(files, [...(unreported.get(files) ?? []), ...removed])
   })()
+}
+
+/**
+ * A write met a full disk (fs-write.ts): least recently used entries out until `bytes` are freed
+ * (or none is left), whatever maxSize says; reported, as makeRoom's, by the next size check. The
+ * listing first, so entries other processes wrote count (and are candidates) too. The bytes freed.
+ */
+export async function freeDisk(files: FsDir, bytes: number): Promise<number> {
+  const lru = files.lru
+  const index = await lru.load()
+  await lru.syncListing(Infinity, true)
+  const order = [...index.entries()].sort((a, b) => a[1].access - b[1].access)
+  const removed: LruRemoval[] = []
+  let freed = 0
+  for (const [name, info] of order) {
+    if (freed >= bytes) break
+    const key = await files.keyOf(name)
+    if (!(await files.remove(name))) continue
+    freed += info.size
+    removed.push({ key: key ?? name, reason: 'lru', size: info.size })
+  }
+  if (removed.length > 0) unreported.set(files, [...(unreported.get(files) ?? []), ...removed])
+  return freed
 }
 
 /** Resolves when the dir's size limit run in progress (if any) is done: its sizes are then within the limit. */
@@ -173,19 +201,24 @@ async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]):
   await lru.refresh()
   await lru.syncListing(maxBytes)
   const index = await lru.load()
-  if (lru.bytes + lru.tmpBytes <= maxBytes) return
+  if (lru.held <= maxBytes) return
   // other processes writing too: down to OTHERS_LOW_WATER, room for what they write before they
   // see it (8 processes writing 200 kB entries into 5 MB held ~1.25× the limit at peak when each
   // evicted to the limit exactly)
-  const target = lru.othersWriting ? maxBytes * OTHERS_LOW_WATER : maxBytes
+  const target = lru.othersWriting ? Math.min(maxBytes * OTHERS_LOW_WATER, maxBytes - lru.othersNext) : maxBytes
   // entries written during a pass are not in its order: pass again while over (each pass removes
-  // at least one entry or stops); entries other processes are writing count too
-  while (lru.bytes + lru.tmpBytes > target) {
+  // at least one entry or stops); entries other processes are writing count too. A victim another
+  // process removed first freed room for that process's write, not for this one's: owed, and
+  // another victim goes (evicting in the same LRU order, processes met on the same victims and
+  // each wrote into the room of one removal)
+  let owed = 0
+  while (lru.held + owed > target) {
     const order = [...index.entries()].sort((a, b) => Number(b[1].size > maxBytes) - Number(a[1].size > maxBytes) || a[1].access - b[1].access)
     // the victims of this pass, removed at once (one by one, each a round trip, they fell behind a
     // process's writes on a busy machine)
     const victims: [string, IndexEntry][] = []
-    let left = lru.bytes + lru.tmpBytes
+    let left = lru.held + owed
+    owed = 0
     for (const entry of order) {
       if (left <= target) break
       victims.push(entry)
@@ -196,11 +229,11 @@ async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]):
       // removed meanwhile (delete(), the cap over all namespaces)
       if (lru.get(name) !== info) return
       const key = await files.keyOf(name)
-      if (!(await files.remove(name))) return
+      if (!(await files.remove(name))) { owed += info.size; return }
       progress = true
       removed.push({ key: key ?? name, reason: 'lru', size: info.size })
     }))
-    if (!progress) return
+    if (!progress && owed === 0) return
   }
 }
 

@@ -1,8 +1,32 @@
 /**
- * The fs tier's temp files (`.<entry>.<pid>.<tag>.<n>.tmp`, fs.ts): which are leftovers of a
- * writer that will never rename them (killed mid-write), for the size check's listing (fs-lru.ts)
- * and prune() (fs-prune.ts).
+ * The fs tier's temp files (`.<entry>.<pid>.<tag>.<n>.<size>.tmp`): their names, the size their
+ * writer is writing (in the name: other processes' size checks count a write in flight at its full
+ * size from the moment its file exists, not at the bytes written so far, with no call more), and
+ * which are leftovers of a writer that will never rename them (killed mid-write), for the size
+ * check's listing (fs-lru.ts) and prune() (fs-prune.ts).
  */
+
+/** This process's part of its temp file names: `<pid>.<random>.`, unique without a random per write. */
+const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
+let tmpCounter = 0
+
+/** A new temp file name for entry `name` (a file name, not a path) of `size` bytes. */
+export function tmpName(name: string, size: number): string {
+  return `.${name}.${TMP_TAG}${(tmpCounter++).toString(36)}.${size.toString(36)}.tmp`
+}
+
+/**
+ * pid, then tag, counter and (since the size is in the name) size; an earlier build's names have no
+ * size. The segment before the pid is always the entry suffix (`e`), never digits: the two forms
+ * cannot be read as each other.
+ */
+const TMP_NAME = /\.(\d+)\.[a-z0-9]+\.[a-z0-9]+(?:\.([a-z0-9]+))?\.tmp$/
+
+/** The size a temp file's writer is writing (from its name); undefined for an earlier build's or another name. */
+export function tmpSize(name: string): number | undefined {
+  const m = TMP_NAME.exec(name)
+  return m?.[2] === undefined ? undefined : parseInt(m[2], 36)
+}
 
 /** A temp file whose writer (the pid in its name) is gone and is older than this is a leftover. */
 const DEAD_TMP_MS = 2_000
@@ -15,9 +39,9 @@ export function isLeftoverTmp(name: string, mtimeMs: number, wall = Date.now()):
   return age > TMP_MAX_AGE_MS || (age > DEAD_TMP_MS && !writerAlive(tmpWriter(name)))
 }
 
-/** The pid of a temp file's writer, from its name (`.<entry>.<pid>.<tag>.<n>.tmp`, fs.ts); undefined for another name. */
+/** The pid of a temp file's writer, from its name (see tmpName); undefined for another name. */
 export function tmpWriter(name: string): number | undefined {
-  const m = /\.(\d+)\.[a-z0-9]+\.[a-z0-9]+\.tmp$/.exec(name)
+  const m = TMP_NAME.exec(name)
   return m ? Number(m[1]) : undefined
 }
 

@@ -7,6 +7,7 @@
  * Keys map to file names by `encodeFileName` (fs-names.ts): readable, escaped or hashed, never
  * colliding and never leaving the dir; the envelope records the original key, so a read checks it.
  *
+ * The write (temp file, aside, room under the size limit, a deleted dir) is fs-write.ts.
  * LRU without a write per read: the access index and its write-back at close are fs-lru.ts. The
  * dir's listing and an entry's removal with its aside are fs-dir.ts; the scans that remove entries
  * (prune, the hourly sweep, the size limit, verify) fs-prune.ts.
@@ -14,27 +15,28 @@
  * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
  * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
  * bursts past ~2 ms of sync calls in one turn of the event loop through the thread pool
- * (_fs-io.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
+ * (_fs-sync.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
  * times at close) is sync too. Every operation still returns a promise: errors are rejections.
  */
 import * as fsp from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
 import { asideName, asideOf, readAside } from './_fs-aside.js'
-import { isNotAFile, readEntryFile, removeNonFile, spentSync, SYNC_WRITE_BYTES, syncTurn, unlinkQuiet, writeAtomic, writeAtomicSync } from './_fs-io.js'
+import { unlinkQuiet } from './_fs-calls.js'
+import { isNotAFile, readEntryFile, removeNonFile } from './_fs-read.js'
+import { spentSync, syncTurn } from './_fs-sync.js'
+import { SYNC_WRITE_BYTES } from './_fs-write-atomic.js'
 import { checkDirSafe, refuseSymlinkedDir } from './fs-safety.js'
 import { explainUnwritable } from './fs-unwritable.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
-import { ensureDir, FsDir } from './fs-dir.js'
+import { FsDir } from './fs-dir.js'
+import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
-import { enforceMaxBytes, evictNames, limited, makeRoom, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
+import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
-/** Temp file names: `.<entry>.<pid>.<random of this process>.<counter>.tmp`, unique without a random per write. */
-const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
-let tmpCounter = 0
 /** Entry headers keys() reads at once (sync while the turn's budget lasts, then overlapping in the thread pool). */
 const KEYS_BATCH = 64
 
@@ -45,10 +47,8 @@ export class FsTier implements Tier {
   readonly remote = false
   /** The LRU index of the dir and the access times to write back at close. */
   private readonly _lru: FsLru
-  /** The dir exists (made by this tier's first write: one mkdir + chmod, sync, for a burst of first writes too). */
-  private _dirReady = false
-  /** Entries this process is rewriting through their aside: a second write of one renames over it. */
-  private readonly _writing = new Set<string>()
+  /** The writes (fs-write.ts). */
+  private readonly _writer: FsWriter
 
   private _safe: Promise<void> | undefined
   /** The safety check passed: the hot paths skip awaiting it. */
@@ -71,6 +71,7 @@ export class FsTier implements Tier {
     this._base = dir.endsWith(sep) ? dir : dir + sep
     this._lru = new FsLru(dir, this._base)
     this._files = new FsDir(dir, this._base, this._lru)
+    this._writer = new FsWriter(this._files)
   }
 
   /** The dir and its two parents are safe (checkDirSafe), the dir and its scope's no symlinks, once per tier. */
@@ -159,72 +160,7 @@ export class FsTier implements Tier {
   async set(entry: StoredEntry): Promise<void> {
     if (!this._safeOk) await this._checkSafe()
     const { parts, size } = encodeEntryParts(entry, this._encode, this._seed === undefined ? 0 : placeTag(this._seed, entry.key))
-    const name = encodeFileName(entry.key)
-    const file = this._base + name
-    const tmp = `${this._base}.${name}.${TMP_TAG}${(tmpCounter++).toString(36)}.tmp`
-    if (!this._dirReady) {
-      ensureDir(this.dir)
-      this._dirReady = true
-    }
-    // the entry goes aside first unless the index knows the key is new or this process's other
-    // write of it holds the aside (a write through the pool, in flight)
-    const aside = this._writing.has(name) || this._lru.isNew(name) ? undefined : this._base + asideName(name)
-    // over the size limit: room made first (fs-prune.ts); for a large entry once its temp file is
-    // written, so other processes' checks count it meanwhile
-    if (size <= SYNC_WRITE_BYTES && makeRoom(this._files, size, true) === undefined && syncTurn()) {
-      const start = now()
-      try {
-        this._writeSync(tmp, file, parts, size, aside)
-      } finally {
-        spentSync(start)
-      }
-    } else {
-      await this._writeAsync(name, tmp, file, parts, size, aside, () => makeRoom(this._files, size, false))
-    }
-    this._lru.written(name, size)
-  }
-
-  /** A small entry: every call sync (nothing of this process runs in between: no other write of it meets its aside). */
-  private _writeSync(tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined): void {
-    try {
-      writeAtomicSync(tmp, file, parts, size, aside)
-    } catch (error) {
-      unlinkQuiet(tmp)
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      // the cache dir was deleted under us: recreate once
-      this._dirReady = false
-      ensureDir(this.dir)
-      this._dirReady = true
-      try {
-        writeAtomicSync(tmp, file, parts, size)
-      } catch (again) {
-        unlinkQuiet(tmp)
-        throw again
-      }
-    }
-  }
-
-  /** A large entry: through the thread pool (its bytes do not hold the loop). */
-  private async _writeAsync(name: string, tmp: string, file: string, parts: Buffer[], size: number, aside: string | undefined, beforeRename?: () => Promise<void> | undefined): Promise<void> {
-    if (aside) this._writing.add(name)
-    try {
-      await writeAtomic(tmp, file, parts, size, aside, beforeRename)
-    } catch (error) {
-      await fsp.unlink(tmp).catch(() => {})
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      // the cache dir was deleted under us: recreate once
-      this._dirReady = false
-      ensureDir(this.dir)
-      this._dirReady = true
-      try {
-        await writeAtomic(tmp, file, parts, size)
-      } catch (again) {
-        await fsp.unlink(tmp).catch(() => {})
-        throw again
-      }
-    } finally {
-      if (aside) this._writing.delete(name)
-    }
+    await this._writer.write(encodeFileName(entry.key), parts, size)
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
@@ -332,8 +268,13 @@ export class FsTier implements Tier {
     await this._lru.flush()
   }
 
-  /** A write refused by a read-only file system or a dir not ours as such, naming the dir (fs-unwritable.ts). */
+  /**
+   * A write refused by a read-only file system or a dir not ours as such, naming the dir
+   * (fs-unwritable.ts); a full disk met elsewhere than in an entry's write (making the dir) as the
+   * write's DiskFullError.
+   */
   explain(error: unknown): unknown {
+    if (isDiskFull(error) && !(error instanceof DiskFullError)) return new DiskFullError(this.dir, error as NodeJS.ErrnoException)
     return explainUnwritable(error, this.dir)
   }
 }

@@ -76,13 +76,32 @@ export interface KeysOptions {
   match?: (key: string) => boolean
 }
 
+/** How far ahead of the clock an entry's write time may be (clocks of processes sharing a cache, a coarse clock) before it is not trusted. */
+export const CLOCK_SKEW_MS = 60_000
+
+/**
+ * An entry with a ttl written more than CLOCK_SKEW_MS after `now`: stamped while the clock was
+ * ahead (a VM whose clock NTP then set back by hours), its expiry is as far ahead as the clock was,
+ * so it would outlive its ttl by the jump, fresh until the clock caught up. Expired (no stale
+ * window either), on every tier: the envelope's times are read the same everywhere. An entry
+ * without a ttl never expires, whenever it was written.
+ */
+export function stampedAhead(entry: { createdAt: number; expiresAt: number | null }, now: number): boolean {
+  return entry.expiresAt !== null && entry.createdAt > now + CLOCK_SKEW_MS
+}
+
+/** Past its ttl at `now`, or stamped ahead of the clock (stampedAhead). */
+export function isExpired(entry: { createdAt: number; expiresAt: number | null }, now: number): boolean {
+  return entry.expiresAt !== null && (entry.expiresAt <= now || entry.createdAt > now + CLOCK_SKEW_MS)
+}
+
 /**
  * An entry a lookup can still return at `now`: fresh, or past its ttl but within its stale window
- * (`swr` / `staleIfError`: wrap() may serve it). The others are removed by the lookup that meets
- * them, prune() and the sweep.
+ * (`swr` / `staleIfError`: wrap() may serve it), and not stamped ahead of the clock. The others are
+ * removed by the lookup that meets them, prune() and the sweep.
  */
-export function isLive(entry: { expiresAt: number | null; staleFor: number }, now: number): boolean {
-  return entry.expiresAt === null || now < entry.expiresAt + entry.staleFor
+export function isLive(entry: { createdAt: number; expiresAt: number | null; staleFor: number }, now: number): boolean {
+  return entry.expiresAt === null || (now < entry.expiresAt + entry.staleFor && entry.createdAt <= now + CLOCK_SKEW_MS)
 }
 
 export class CorruptEntryError extends Error {

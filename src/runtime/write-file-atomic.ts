@@ -3,7 +3,7 @@
  * temp file next to it, then rename it over the target. The sync form, for the exit path and the
  * few small metadata files unperf keeps (config snapshot manifests, reports, cache summaries, the
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
- * own writer (drivers/_fs-io.ts): they are hashed, compressed and written in parts.
+ * own writer (drivers/_fs-write-atomic.ts): they are hashed, compressed and written in parts.
  */
 import { closeSync, constants, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'

@@ -103,9 +103,9 @@ describe('envelope', () => {
     expect(decodeEntry(data, 'k', true).value).toBe('value')
   })
 
-  it('readHeader gives key and expiry without decoding the payload', () => {
+  it('readHeader gives key, write time and expiry without decoding the payload', () => {
     const data = encodeEntry(entry('the key', Buffer.alloc(10)), ON)
-    expect(readHeader(data)).toEqual({ key: 'the key', expiresAt: 1_700_000_060_456, staleFor: 789, tag: 0 })
+    expect(readHeader(data)).toEqual({ key: 'the key', createdAt: 1_700_000_000_123, expiresAt: 1_700_000_060_456, staleFor: 789, tag: 0 })
     expect(readHeader(Buffer.from('garbage'))).toBeUndefined()
   })
 
@@ -139,7 +139,7 @@ describe('envelope', () => {
     const json = decodeEntry(v1('k', 'j', Buffer.from('"456"')), 'k')
     expect(json).toMatchObject({ key: 'k', value: '456', createdAt: 1, expiresAt: null, metadata: { a: 1 } })
     expect((decodeEntry(v1('b', 'b', Buffer.from([1, 2])), 'b').value as Buffer).equals(Buffer.from([1, 2]))).toBe(true)
-    expect(readHeader(v1('k', 'j', Buffer.from('1')))).toEqual({ key: 'k', expiresAt: null, staleFor: 0, tag: 0 })
+    expect(readHeader(v1('k', 'j', Buffer.from('1')))).toEqual({ key: 'k', createdAt: 1, expiresAt: null, staleFor: 0, tag: 0 })
     expect(corruptReason(() => decodeEntry(v1('k', 'j', Buffer.from('"456"'), 'wrong-hash-wrong-hash1'), 'k'))).toMatch(/integrity/)
   })
 })

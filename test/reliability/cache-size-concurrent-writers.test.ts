@@ -5,6 +5,11 @@
  * - 8 processes writing 200 kB entries into a 5 MB namespace held 40-70 MB on disk while they ran
  *   (each process saw its own writes only between rescans, and its evictions, each a thread-pool
  *   round trip, fell behind its writes). API.md: "never over by more than 10 %".
+ * - Then the temp files of the writes in flight still took it 12-28 % over on disk: a process
+ *   counted another's temp file at the bytes written so far and checked its own only once written,
+ *   8 processes evicting in the same LRU order each took one removal as room for its write, and
+ *   below half the limit each listed the dir once a second while the others filled it. The sampler
+ *   now counts every file of the namespace.
  * - A writer killed (SIGKILL) mid-write left its temp file for the 60 s prune rule or the hourly
  *   sweep, counted nowhere. Now the next size check of any process removes it once its writer's pid
  *   is gone (and it is 2 s old), and counts live writers' temp files against the limit.
@@ -44,32 +49,41 @@ function nsDir(dir: string): string | undefined {
   return scope && join(dir, scope, 'n-default')
 }
 
-/** Bytes of the namespace's entry files on disk now (a file removed while listed is not counted). */
-function entryBytes(dir: string): number {
+/**
+ * Bytes of the namespace's files on disk now (a file removed while listed is not counted): its
+ * entries, or (`all`) every file, the temp files of writes in flight and asides included.
+ */
+function diskBytes(dir: string, all = false): number {
   const ns = nsDir(dir)
   if (!ns || !existsSync(ns)) return 0
   let total = 0
   for (const name of readdirSync(ns)) {
-    if (!name.endsWith('.e') || name.startsWith('.')) continue
+    if (!all && (!name.endsWith('.e') || name.startsWith('.'))) continue
+    if (name === '.swept') continue
     try { total += statSync(join(ns, name)).size } catch { /* removed meanwhile */ }
   }
   return total
 }
+const entryBytes = (dir: string) => diskBytes(dir)
 
 describe('maxSize with several processes writing at once', () => {
-  it('8 processes × 40 entries of 200 kB into a 5 MB namespace: within maxSize + 10 % while they write, within maxSize after', async () => {
+  // the temp files of the writes in flight are on the disk too: they took the namespace 12-28 % over
+  // maxSize while 8 processes wrote (each process counted the others' only once their files had
+  // their bytes, and its own only once written)
+  it('8 processes × 40 entries of 200 kB into a 5 MB namespace: within maxSize + 10 % on disk (temp files of writes in flight included) while they write, within maxSize after', async () => {
     const MAX = 5_000_000
     const dir = tempDir('unperf-writers-')
     const cwd = tempDir('unperf-writers-cwd-')
     let peak = 0
-    const sampler = setInterval(() => { peak = Math.max(peak, entryBytes(dir)) }, 5)
+    let peakEntries = 0
+    const sampler = setInterval(() => { peak = Math.max(peak, diskBytes(dir, true)); peakEntries = Math.max(peakEntries, entryBytes(dir)) }, 5)
     const writers = Array.from({ length: 8 }, (_, w) => exited(child(dir, cwd, MAX,
       `for (let i = 0; i < 40; i++) await cache.set('w${w}-' + i, Buffer.alloc(200_000, i))`)))
     const results = await Promise.all(writers)
     clearInterval(sampler)
     for (const r of results) expect(r.code, r.stderr).toBe(0)
-    expect(peak).toBeGreaterThan(MAX / 2) // the sampler saw the namespace fill up
-    expect(peak).toBeLessThanOrEqual(MAX * 1.1)
+    expect(peakEntries).toBeGreaterThan(MAX / 2) // the sampler saw the namespace fill up
+    expect(peak, `peak on disk ${peak} B (entries alone ${peakEntries} B)`).toBeLessThanOrEqual(MAX * 1.1)
     expect(entryBytes(dir)).toBeLessThanOrEqual(MAX)
   }, 120_000)
 })

@@ -4,6 +4,7 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { UsageError } from '../../errors.js'
+import { isExpired } from '../../drivers/types.js'
 import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
@@ -126,7 +127,8 @@ const list = defineCommand({
         progress.set(`reading '${name}'`, i, keys.length)
         const e = await ns._tiers.peek(key)
         if (!e) continue
-        const expired = e.expiresAt !== null && e.expiresAt <= now
+        // as a lookup sees it: past its ttl, or stamped ahead of the clock (types.ts)
+        const expired = isExpired(e, now)
         if (args.expired && !expired) continue
         rows.push({ namespace: name, key, size: e.size, createdAt: e.createdAt, expiresAt: e.expiresAt, expired })
       }

@@ -3,6 +3,7 @@
  * built only when someone listens) and its warnings. The cache is an optimization: a storage
  * failure is counted, announced (`cache:error`) and warned about here, never thrown at the caller.
  */
+import { sep } from 'node:path'
 import { errorMessage } from '../../errors.js'
 import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
@@ -125,6 +126,15 @@ export class NamespaceEvents {
     const unwritable = (error as { unwritable?: Unwritable } | null)?.unwritable
     if (unwritable) return warnCacheUnwritable(this._ctx, tier?.kind ?? 'fs', tier?.dir ?? this._ctx.config.cache.dir, unwritable)
     const detail = errorMessage(error)
+    // a full disk (the fs tier evicted and tried again: fs-write.ts): one warning for every
+    // namespace under the cache dir, whatever else fails with it
+    if ((error as { diskFull?: boolean } | null)?.diskFull) {
+      const cacheDir = this._ctx.config.cache.dir
+      const dir = tier?.dir ?? cacheDir
+      this._ctx.warn(`cache-disk-full:${dir.startsWith(cacheDir + sep) ? cacheDir : dir}`, `${detail}; the command goes on, cache writes there are skipped while the disk stays full `
+        + '(free space on it, lower cache.maxSize, or point cache.dir or XDG_CACHE_HOME at another disk)')
+      return
+    }
     // one warning per tier (per process), whatever the operation
     this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
       refused

@@ -9,7 +9,7 @@ import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { RedisTier } from '../../drivers/redis.js'
 import { TierGuard } from '../../drivers/tier-guard.js'
-import { CorruptEntryError, type StoredEntry } from '../../drivers/types.js'
+import { CorruptEntryError, isExpired, stampedAhead, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceHost } from './namespace.js'
 import type { Lookup } from './wrap.js'
@@ -64,8 +64,8 @@ export class NamespaceTiers {
         continue
       }
       if (!entry) continue
-      if (entry.expiresAt !== null && entry.expiresAt <= now) {
-        if (now < entry.expiresAt + entry.staleFor) return { entry, stale: true, tier: t }
+      if (isExpired(entry, now)) {
+        if (now < entry.expiresAt! + entry.staleFor && !stampedAhead(entry, now)) return { entry, stale: true, tier: t }
         this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
         this._events.evicted(key, 'expired', entry.size)
         continue
@@ -114,7 +114,7 @@ export class NamespaceTiers {
       got.forEach((entry, j) => {
         const i = missing[j]!
         if (entry instanceof CorruptEntryError) { this._events.corrupt(entry, g.tier); still.push(i); return }
-        if (entry && (entry.expiresAt === null || entry.expiresAt > now)) {
+        if (entry && !isExpired(entry, now)) {
           out[i] = entry
           if (t > 0) this._promote(entry, guards.slice(0, t))
         } else still.push(i)

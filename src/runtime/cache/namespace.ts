@@ -12,7 +12,7 @@ import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { parseDuration } from '../../config/units.js'
 import { NamespaceAccessError } from '../../errors.js'
 import { MemoryTier } from '../../drivers/memory.js'
-import type { StoredEntry, Tier } from '../../drivers/types.js'
+import { isExpired, type StoredEntry, type Tier } from '../../drivers/types.js'
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheBudget } from './budget.js'
 import type {
@@ -72,7 +72,7 @@ export class CacheNamespace implements PerfCache {
     const first = this._tiers.ready?.[0]?.tier
     if (first instanceof MemoryTier) {
       const entry = first.getSync(key)
-      if (entry !== null && (entry.expiresAt === null || entry.expiresAt > Date.now())) return this._hit(key, { entry, stale: false, tier: 0 }).value as T
+      if (entry !== null && !isExpired(entry, Date.now())) return this._hit(key, { entry, stale: false, tier: 0 }).value as T
     }
     const found = await this._tiers.lookup(key)
     if (found && !found.stale) return this._hit(key, found).value as T
@@ -239,7 +239,7 @@ export class CacheNamespace implements PerfCache {
         const first = this._tiers.ready?.[0]
         if (first === undefined || !(first.tier instanceof MemoryTier) || !first.up) return undefined
         const entry = first.tier.getSync(key)
-        if (entry === null || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return undefined
+        if (entry === null || isExpired(entry, Date.now())) return undefined
         return this._hit(key, { entry, stale: false, tier: 0 })
       },
       hit: (key: string, found: Lookup) => this._hit(key, found),

@@ -1,0 +1,197 @@
+/**
+ * The fs tier's set: an entry's file written atomically (temp file + rename, through its aside:
+ * _fs-aside.ts), small ones with sync calls, large ones and bursts through the thread pool
+ * (_fs-sync.ts), room made first when the dir is near its size limit (fs-prune.ts), and what a
+ * failed write does:
+ *
+ * - the dir deleted under the tier (ENOENT): made again, the write tried once more;
+ * - a full disk or quota (ENOSPC, EDQUOT): least recently used entries of the dir are evicted (room
+ *   for this write, whatever maxSize says; one write's eviction and retry at a time, a write that
+ *   met the full disk meanwhile tries again first in the room left) and the write tried once more;
+ *   failing again, the write is skipped with a DiskFullError (`cache:error`, one warning naming the
+ *   dir), and for FULL_BACKOFF_MS the writes that meet a full disk are skipped without evicting
+ *   (a disk filled by something else would otherwise cost the cache every entry, a few per set).
+ *
+ * The temp file is removed whatever step failed (its name says its writer and size: fs-tmp.ts).
+ */
+import { now } from '../runtime/clock.js'
+import { asideName } from './_fs-aside.js'
+import { unlink, unlinkQuiet } from './_fs-calls.js'
+import { spentSync, syncTurn } from './_fs-sync.js'
+import { SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync } from './_fs-write-atomic.js'
+import { ensureDir, type FsDir } from './fs-dir.js'
+import { freeDisk, makeRoom } from './fs-prune.js'
+import { tmpName } from './fs-tmp.js'
+
+/** After a write that evicted for a full disk failed again: how long full-disk failures skip the eviction. */
+const FULL_BACKOFF_MS = 10_000
+/** The least a full disk's eviction frees (a few blocks: small entries' files round up to them). */
+const FULL_MIN_FREE = 64 * 1024
+
+/** A write skipped because the disk (or the user's quota) is full, once evicting did not make room. */
+export class DiskFullError extends Error {
+  readonly code: 'ENOSPC' | 'EDQUOT'
+  readonly diskFull = true
+  /** `after`: what the tier did before giving up (evicted and tried again; within the backoff of such a failure; nothing: not an entry's write). */
+  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'empty' | 'backoff' | 'none' = 'none') {
+    const code = cause.code === 'EDQUOT' ? 'EDQUOT' : 'ENOSPC'
+    const done = after === 'evicted' ? 'least recently used entries were evicted and the write tried again, without room: it was skipped'
+      : after === 'empty' ? 'the cache had no entry there to evict for it: it was skipped'
+      : after === 'backoff' ? 'evicting made no room moments ago: the write was skipped'
+      : 'the write was skipped'
+    super(`disk full: cannot write to ${dir} (${code === 'EDQUOT' ? 'EDQUOT, the disk quota is used up' : 'ENOSPC, no space left on the device'}); ${done}`, { cause })
+    this.name = 'DiskFullError'
+    this.code = code
+  }
+}
+
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT'
+}
+
+export class FsWriter {
+  /** The dir exists (made by the first write: one mkdir + chmod, sync, for a burst of first writes too). */
+  private _dirReady = false
+  /** Entries this process is rewriting through their aside: a second write of one renames over it. */
+  private readonly _writing = new Set<string>()
+  /** Runtime clock ms until which a full disk skips writes without evicting (see FULL_BACKOFF_MS). */
+  private _fullUntil = 0
+  /**
+   * The full disk's evictions and the writes tried again after them, one at a time (a burst of 6
+   * concurrent writes, each evicting in the same LRU order and trying again at once, took each
+   * other's room: every entry of the dir went and a write was still lost); and how many ran, so a
+   * write that met the full disk while one ran first tries again in the room it left.
+   */
+  private _fullQueue: Promise<unknown> = Promise.resolve()
+  private _fullRuns = 0
+
+  constructor(private readonly _files: FsDir) {}
+
+  /** Writes entry file `name` (its encoded parts, `size` bytes in all) and counts it in the index. */
+  async write(name: string, parts: Buffer[], size: number): Promise<void> {
+    const files = this._files
+    const lru = files.lru
+    this._ready()
+    // over the size limit: room made first (fs-prune.ts makeRoom); for a large entry once its temp
+    // file exists, which other processes' checks count at its full size (its name says it)
+    if (size <= SYNC_WRITE_BYTES && makeRoom(files, size, true) === undefined && syncTurn()) {
+      let failed: unknown
+      const start = now()
+      try {
+        this._writeSync(name, parts, size)
+      } catch (error) {
+        if (!isDiskFull(error)) throw error
+        failed = error
+      } finally {
+        spentSync(start)
+      }
+      if (failed !== undefined) await this._afterDiskFull(name, parts, size, failed)
+    } else {
+      try {
+        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false))
+      } catch (error) {
+        if (!isDiskFull(error)) throw error
+        await this._afterDiskFull(name, parts, size, error)
+      }
+    }
+    lru.written(name, size)
+  }
+
+  private _ready(): void {
+    if (this._dirReady) return
+    ensureDir(this._files.dir)
+    this._dirReady = true
+  }
+
+  /**
+   * Where the entry goes first: aside, unless the index knows the key is new or this process's
+   * other write of it holds the aside (a write through the pool, in flight).
+   */
+  private _aside(name: string): string | undefined {
+    return this._writing.has(name) || this._files.lru.isNew(name) ? undefined : this._files.base + asideName(name)
+  }
+
+  /** A small entry: every call sync (nothing of this process runs in between: no other write of it meets its aside). */
+  private _writeSync(name: string, parts: Buffer[], size: number): void {
+    const file = this._files.base + name
+    let tmp = this._files.base + tmpName(name, size)
+    try {
+      writeAtomicSync(tmp, file, parts, size, this._aside(name))
+    } catch (error) {
+      unlinkQuiet(tmp)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // the cache dir was deleted under us: recreate once
+      this._dirReady = false
+      this._ready()
+      tmp = this._files.base + tmpName(name, size)
+      try {
+        writeAtomicSync(tmp, file, parts, size)
+      } catch (again) {
+        unlinkQuiet(tmp)
+        throw again
+      }
+    }
+  }
+
+  /** A large entry, or a retry: through the thread pool (its bytes do not hold the loop). */
+  private async _writeAsync(name: string, parts: Buffer[], size: number, beforeRename?: () => Promise<void> | undefined): Promise<void> {
+    const file = this._files.base + name
+    const aside = this._aside(name)
+    let tmp = this._files.base + tmpName(name, size)
+    if (aside) this._writing.add(name)
+    try {
+      await writeAtomic(tmp, file, parts, size, aside, beforeRename)
+    } catch (error) {
+      await unlink(tmp).catch(() => {})
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // the cache dir was deleted under us: recreate once
+      this._dirReady = false
+      this._ready()
+      tmp = this._files.base + tmpName(name, size)
+      try {
+        await writeAtomic(tmp, file, parts, size)
+      } catch (again) {
+        await unlink(tmp).catch(() => {})
+        throw again
+      }
+    } finally {
+      if (aside) this._writing.delete(name)
+    }
+  }
+
+  /**
+   * A write met a full disk: least recently used entries evicted, the write tried once more (see the
+   * top of the file); failing again, or within FULL_BACKOFF_MS of such a failure, a DiskFullError.
+   */
+  private async _afterDiskFull(name: string, parts: Buffer[], size: number, error: unknown): Promise<void> {
+    const seen = this._fullRuns
+    const run = this._fullQueue.then(() => this._evictAndRetry(name, parts, size, error, seen !== this._fullRuns))
+    this._fullQueue = run.catch(() => {})
+    return run
+  }
+
+  /** One write's turn (see _fullQueue): tried again first when `roomMade` by another's turn, then evicting for it. */
+  private async _evictAndRetry(name: string, parts: Buffer[], size: number, error: unknown, roomMade: boolean): Promise<void> {
+    try {
+      if (now() < this._fullUntil) throw new DiskFullError(this._files.dir, error as NodeJS.ErrnoException, 'backoff')
+      if (roomMade) {
+        try {
+          return await this._writeAsync(name, parts, size)
+        } catch (again) {
+          if (!isDiskFull(again)) throw again
+        }
+      }
+      const freed = await freeDisk(this._files, Math.max(size, FULL_MIN_FREE))
+      try {
+        await this._writeAsync(name, parts, size)
+      } catch (again) {
+        if (!isDiskFull(again)) throw again
+        this._fullUntil = now() + FULL_BACKOFF_MS
+        throw new DiskFullError(this._files.dir, again as NodeJS.ErrnoException, freed > 0 ? 'evicted' : 'empty')
+      }
+    } finally {
+      this._fullRuns++
+    }
+  }
+}

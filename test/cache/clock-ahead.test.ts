@@ -1,0 +1,70 @@
+/**
+ * Entries written while the clock was ahead (a VM whose clock NTP then set back by hours) carry a
+ * write time and an expiry that far ahead: they stayed fresh until the clock caught up, a 1-minute
+ * entry for 3 hours. An entry stamped more than a minute in the future is now expired on every
+ * tier (a miss, removed, not listed, not served stale); one a few seconds ahead (clocks of two
+ * machines sharing a cache) is not. Real tiers (fs dir, memory, the test redis-server); only the
+ * writer's clock is moved (Date).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { DriverConfig } from '../../src/config/types.js'
+import { redisUrl } from '../helpers/redis.js'
+import { manager } from './_manager.js'
+
+const HOUR = 3_600_000
+
+/** Runs `fn` with the clock `aheadMs` ahead (Date only), then sets it back. */
+async function withClockAhead(aheadMs: number, fn: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + aheadMs })
+  try {
+    await fn()
+  } finally {
+    vi.useRealTimers()
+  }
+}
+
+afterEach(() => { vi.useRealTimers() })
+
+const drivers: [string, DriverConfig][] = [['fs', 'fs'], ['memory', 'memory']]
+if (redisUrl) drivers.push(['redis', { driver: 'redis', url: redisUrl }])
+
+describe('entries written while the clock was ahead', () => {
+  for (const [label, driver] of drivers) {
+    it(`${label}: an entry with a 1-minute ttl written 3 hours ahead is expired once the clock is back; one 10 s ahead is fresh`, async () => {
+      const { cache, hooks, m } = manager({ driver, ttl: 60_000, swr: 3 * HOUR })
+      const evicted: string[] = []
+      hooks.hook('cache:evict', e => { if (e.reason === 'expired') evicted.push(e.key) })
+      await withClockAhead(3 * HOUR, async () => {
+        await cache.set('ahead', 'from the future')
+        await cache.set('forever', 'no ttl', { ttl: false })
+      })
+      await withClockAhead(10_000, () => cache.set('skewed', 'a machine 10 s ahead'))
+      expect(await cache.get('skewed')).toBe('a machine 10 s ahead')
+      // Redis lists what it holds without reading envelopes (its PX, from the writer's clock as a
+      // duration, ends the entry in real time: here its stale window's 3 hours)
+      if (label !== 'redis') expect(await cache.keys()).not.toContain('ahead')
+      expect(await cache.get('ahead')).toBeNull()
+      // not served stale either (its stale window is as far off as its expiry)
+      expect(await cache.wrap('ahead', async () => 'computed now')).toBe('computed now')
+      expect(evicted).toContain('ahead')
+      // an entry without a ttl never expires, whenever it was written
+      expect(await cache.get('forever')).toBe('no ttl')
+      await m.close()
+    })
+  }
+
+  it('fs: the next process\'s prune() removes an entry stamped ahead and keeps the others', async () => {
+    const first = manager({ driver: 'fs', ttl: 60_000 })
+    await withClockAhead(3 * HOUR, () => first.cache.set('ahead', 'x'))
+    await first.cache.set('now', 'y')
+    await first.m.close()
+    const second = manager({ driver: 'fs', ttl: 60_000, dir: first.dir, cwd: first.cwd })
+    const evicted: string[] = []
+    second.hooks.hook('cache:evict', e => { evicted.push(`${e.key}:${e.reason}`) })
+    expect(await second.cache.prune()).toBe(1)
+    expect(evicted).toEqual(['ahead:expired'])
+    expect(await second.cache.get('now')).toBe('y')
+    expect(await second.cache.get('ahead')).toBeNull()
+    await second.m.close()
+  })
+})
