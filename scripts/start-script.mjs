@@ -42,7 +42,7 @@ const MAX_SCRIPT = 127 * 1024
 const LINE_LIMIT = 120
 
 /**
- * The entry's lazy chunks as scripts of factories, in four groups: the cache (its chunk and the
+ * The entry's lazy chunks as scripts of factories, in four groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
  * chunks it imports statically: drivers, file hashing), what the cache imports when used (fetch), the deferred modules (pools, the metrics registry,
  * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
  * warm run that uses the cache never reads or deserializes the config code.
@@ -79,20 +79,35 @@ function buildLazyScripts(dist, entryName, deferred = []) {
     names.filter(n => deferredGroup.has(n)),
     names.filter(n => !cacheGroup.has(n) && !cacheExtras.has(n) && !deferredGroup.has(n)),
   ].filter(g => g.length > 0)
-  const scripts = groups.map((group, i) => {
-    const parts = group.map(name => {
-      const code = rewriteImports(sources.get(name), name)
-      if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
-      // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
-      const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
-      return `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}`
-    })
-    const script = `({\n${parts.join(',\n')}\n})\n`
-    if (Buffer.byteLength(script) > MAX_SCRIPT) throw new Error(`lazy script ${i} is ${Buffer.byteLength(script)} bytes: keep each under ${MAX_SCRIPT} (V8's large-object space makes reading it ~30× slower); split the groups in scripts/start-script.mjs`)
+  const part = (name) => {
+    const code = rewriteImports(sources.get(name), name)
+    if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
+    // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
+    const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
+    return { name, text: `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}` }
+  }
+  const scriptOf = parts => `({\n${parts.map(p => p.text).join(',\n')}\n})\n`
+  // a group over MAX_SCRIPT is split (largest chunks first, each into the first script it fits):
+  // two scripts read on a first cache call cost less than one in the large-object space
+  const bins = []
+  for (const group of groups) {
+    const parts = group.map(part)
+    if (Buffer.byteLength(scriptOf(parts)) <= MAX_SCRIPT) { bins.push(parts); continue }
+    const mine = []
+    for (const p of [...parts].sort((a, b) => b.text.length - a.text.length)) {
+      const bin = mine.find(b => Buffer.byteLength(scriptOf([...b, p])) <= MAX_SCRIPT)
+      if (bin) bin.push(p)
+      else if (Buffer.byteLength(scriptOf([p])) <= MAX_SCRIPT) mine.push([p])
+      else throw new Error(`lazy chunk ${p.name} alone is ${Buffer.byteLength(scriptOf([p]))} bytes: keep each script under ${MAX_SCRIPT} (V8's large-object space makes reading it ~30× slower); split it in src (a dynamic import)`)
+    }
+    bins.push(...mine)
+  }
+  const scripts = bins.map((parts) => {
+    const script = scriptOf(parts)
     const hash = contentHash(script)
     const file = `_chunks/${entryName}.lazy-${hash}.js`
     writeFileSync(join(dist, file), script)
-    return { file, hash, names: group }
+    return { file, hash, names: parts.map(p => p.name) }
   })
   for (const name of names) rmSync(join(dir, name))
   return scripts
@@ -167,7 +182,7 @@ const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? joi
 // V8 checks a cache against its own version and flags and the source's length, not its content:
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
-const KEEP = 64 // cache files: 16 builds' start script and three lazy scripts
+const KEEP = 64 // cache files: the start script and lazy scripts (four to six) of the newest builds
 const flags = process.execArgv.length > 0 || env.NODE_OPTIONS ? process.execArgv.join(' ') + '\\0' + (env.NODE_OPTIONS || '') : ''
 // A cache file: a 16-byte header (MAGIC, CRC-32 of V8's data, its length, the file's mtime in s as
 // written) and V8's data. V8 checks its data's version, flags and source length, not its content:
