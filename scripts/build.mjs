@@ -85,6 +85,8 @@ const DEFERRED = {
   'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode'],
   // only with plugins: each plugin's hooks, and its refused perf.run()/close()
   'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal'],
+  // only with plugins: where each entry is listed, one instance per name
+  'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
 }
 const deferred = {
   name: 'deferred-modules',

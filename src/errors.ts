@@ -143,10 +143,13 @@ export class PluginError extends PerfError {
   override name = 'PluginError'
   plugin: string
   hook?: string
-  constructor(plugin: string, where: string, cause: unknown) {
-    super('E_PLUGIN', `plugin '${plugin}' failed in ${where}: ${errorMessage(cause)}`, { cause })
+  /** Where the plugin is listed: `plugins[3] in perf.config.ts`, `plugins[0] of the preset 'acme' (node_modules/acme/perf.config.mjs)`. */
+  listed?: string
+  constructor(plugin: string, where: string, cause: unknown, listed?: string) {
+    super('E_PLUGIN', `plugin '${plugin}'${listed ? ` (${listed})` : ''} failed in ${where}: ${errorMessage(cause)}`, { cause })
     this.plugin = plugin
     this.hook = where
+    if (listed) this.listed = listed
   }
 }
 

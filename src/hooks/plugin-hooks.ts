@@ -43,11 +43,14 @@ function hiddenFrom(own: string): (event: unknown) => boolean {
   }
 }
 
-/** `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it). */
-export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext): PluginHooks {
+/**
+ * `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it);
+ * `listed`: where it is listed (its errors name it).
+ */
+export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, listed?: string): PluginHooks {
   const registry = ctx.hooks
   const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
-  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error))
+  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, listed))
 
   const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
     check(name)
