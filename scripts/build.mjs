@@ -84,7 +84,7 @@ const DEFERRED = {
   // a process that exits with another code than the one its run recorded at close
   'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode'],
   // only with plugins: each plugin's hooks, and its refused perf.run()/close()
-  'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal'],
+  'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal', 'isAsync', 'asPlugin'],
   // only with plugins: where each entry is listed, one instance per name
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
 }

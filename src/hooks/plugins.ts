@@ -15,7 +15,7 @@ import { describePluginSource, onePerName, type ListedPlugin, type PluginSource 
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
-import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
+import { asPlugin, isAsync, pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
@@ -72,7 +72,9 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
-      const done = plugin.setup({ perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options })
+      const setupContext = { perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options }
+      // an async setup() still running past its time limit registers for the plugin too
+      const done = (isAsync(plugin.setup) ? asPlugin(ctx.hooks, hooks, plugin.setup as (...args: unknown[]) => unknown, [setupContext]) : plugin.setup(setupContext)) as void | PromiseLike<void>
       if (done && typeof done.then === 'function') await settledWithin(done, limit, name, listed, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error, listed))
