@@ -128,7 +128,7 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   }
 }
 
-async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
+export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin: unknown = ref
   if (typeof ref === 'string') {
     const local = ref.startsWith('.') || isAbsolute(ref)
