@@ -5,9 +5,26 @@
 
 const PREFIX = '[unperf] '
 
-/** An error's message as thrown (unperf's with their `[unperf] ` prefix), anything else thrown as a string. */
+/**
+ * An error's message as thrown (unperf's with their `[unperf] ` prefix); a string or number thrown as
+ * itself; an object's string `message` (an error from another realm, a library's plain object);
+ * else what was thrown, and its `code`: never the object's values (String() said '[object Object]',
+ * and a thrown config object may hold a password).
+ */
 export function thrownMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  if (error instanceof Error) return error.message
+  if (error === undefined || error === null) return `${String(error)} thrown (not an Error)`
+  if (typeof error !== 'object' && typeof error !== 'function') return String(error)
+  try {
+    const { message, code } = error as { message?: unknown; code?: unknown }
+    if (typeof message === 'string') return message
+    const proto: unknown = Object.getPrototypeOf(error)
+    const ctor = proto === null || proto === Object.prototype ? undefined : (proto as { constructor?: { name?: unknown } }).constructor?.name
+    const what = typeof error === 'function' ? 'a function' : typeof ctor === 'string' && ctor !== '' ? `an instance of ${ctor}` : 'an object'
+    return `${what} thrown (not an Error)${typeof code === 'string' || typeof code === 'number' ? `, code '${code}'` : ''}`
+  } catch {
+    return 'an object thrown (not an Error)' // a getter or a proxy that throws
+  }
 }
 
 /**
@@ -93,7 +110,10 @@ export class CycleError extends PerfError {
   override name = 'CycleError'
   cycle: string[]
   constructor(cycle: string[]) {
-    super('E_CYCLE', `dependency cycle in graph: ${cycle.join(' → ')}`)
+    // a → b: a depends on b (a build graph's arrows often say "runs before": said once); a long
+    // cycle is shortened in the message, whole in `cycle`
+    const shown = cycle.length > 12 ? [...cycle.slice(0, 10), `… (${cycle.length - 12} more)`, ...cycle.slice(-2)] : cycle
+    super('E_CYCLE', `dependency cycle in graph: ${shown.join(' → ')} (→: depends on)`)
     this.cycle = cycle
   }
 }

@@ -5,7 +5,7 @@
  * accident guard between plugins, not a sandbox against hostile code in the same process.
  */
 import { isAbsolute, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { PluginError, TimeoutError } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
@@ -201,7 +201,9 @@ async function importFile(file: string): Promise<unknown> {
 async function importPackage(specifier: string, rootDir: string): Promise<unknown> {
   const url = await resolveFrom(specifier, rootDir)
   try {
-    return await import(url)
+    // the package's file, found: loaded as a local plugin file is (require(esm) where it can, the
+    // same module instance import() gives, at half its cost: a CLI with plugin packages pays it each start)
+    return url.startsWith('file:') ? await importFile(fileURLToPath(url)) : await import(url)
   } catch (error) {
     if (url !== specifier || (error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`'${specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')}'`)) throw error
     throw new Error(`package '${specifier}' is not installed: looked for node_modules/${specifier} from ${rootDir} (rootDir) up to the root; install it as a dependency of the CLI, or give the plugin as a path`, { cause: error })

@@ -7,6 +7,7 @@
  */
 import { CycleError, GraphError, PerfError } from '../errors.js'
 import type { SpanParent, Tracer } from './_internal.js'
+import { signalError } from './pool-job.js'
 import type { GroupedRunOptions } from './pool-job.js'
 import type { GraphResult, GraphTask, PerfPool } from './types.js'
 
@@ -15,12 +16,16 @@ type PoolRunOptionsLike = GroupedRunOptions | { signal: AbortSignal }
 export interface RunGraphOptions {
   signal?: AbortSignal | undefined
   stopOnError?: boolean | undefined
-  /** records each task as a span under the span open now */
+  /** records each task as a span under `parent`, else under the span open now */
   tracer?: Tracer | undefined
+  parent?: SpanParent | undefined
 }
 
 export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool, options: RunGraphOptions = {}): Promise<GraphResult> {
   const start = performance.now()
+  if (tasks === null || typeof tasks !== 'object' || Array.isArray(tasks)) {
+    throw new PerfError('E_GRAPH_TASK', `perf.graph(tasks): tasks must be an object of named tasks ({ build: { run, deps } }), got ${tasks === null ? 'null' : Array.isArray(tasks) ? 'an array' : typeof tasks}`)
+  }
   const names = Object.keys(tasks)
   const dependents = new Map<string, string[]>()
   const waiting = new Map<string, number>()
@@ -41,6 +46,8 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
   const cycle = findCycle(tasks)
   if (cycle) throw new CycleError(cycle)
   const outside = options.signal ?? undefined
+  const invalid = outside === undefined ? undefined : signalError(outside, 'perf.graph(tasks, { signal })')
+  if (invalid !== undefined) throw invalid
   if (outside?.aborted) throw outside.reason
 
   const results: Record<string, unknown> = {}
@@ -52,7 +59,7 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
   const controller = outside !== undefined || stopOnError ? new AbortController() : undefined
   const runOptions = controller && { signal: controller.signal }
   const tracer = options.tracer
-  const parent: SpanParent | undefined = tracer?.parent()
+  const parent: SpanParent | undefined = tracer && (options.parent ?? tracer.parent())
   const result = (): GraphResult => ({ results, ran, failed, skipped: [...skipped], duration: performance.now() - start })
 
   await new Promise<void>((resolve, reject) => {
@@ -110,7 +117,9 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
       pool.run(fn, options).then(
         value => {
           if (stopped) return
-          results[name] = value
+          // a task named '__proto__' (a JSON task list): an own key, not the prototype
+          if (name === '__proto__') Object.defineProperty(results, name, { value, enumerable: true, writable: true, configurable: true })
+          else results[name] = value
           ran.push(name)
           finish(name)
         },

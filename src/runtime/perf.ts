@@ -155,6 +155,9 @@ class PerfInstance implements Perf {
   }
 
   pool(name?: string): PerfPool {
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new TypeError(`perf.pool(name): name must be a non-empty string (a key of concurrency.pools, or any name for a pool with the default settings), got ${describeName(name)}`)
+    }
     if (this._pools === undefined) {
       this._pools = createPoolManager(this._ctx)
       // the loop's natural end with tasks still queued is a deadlock: node exits (13 under a top-level
@@ -169,6 +172,8 @@ class PerfInstance implements Perf {
   }
 
   span<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    // a JavaScript caller's slip (a loop index for a name): a number in the tracer made close() throw
+    if (typeof name !== 'string' || name === '' || typeof fn !== 'function') return Promise.reject(spanInputError(name, fn))
     return this._tracer.span(name, fn)
   }
 
@@ -183,8 +188,10 @@ class PerfInstance implements Perf {
     }
     // one span for the graph, started now, each task a span under it (explicit parent: they run concurrently)
     return this._tracer.span(name, async () => {
+      // the graph's own span, read now: after the await another span (a graph started at once) is open
+      const parent = this._tracer.parent()
       const { runGraph } = await import('./graph.js')
-      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer })
+      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer, parent })
     })
   }
 
@@ -365,4 +372,15 @@ class PerfInstance implements Perf {
   private _reportPluginError(error: PluginError): void {
     this._warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error))
   }
+}
+
+/** A name that is not a non-empty string, as an error message says what came. */
+function describeName(name: unknown): string {
+  return name === '' ? "''" : name === null ? 'null' : typeof name
+}
+
+/** perf.span() given a name that is not a non-empty string, or a fn that is not a function. */
+function spanInputError(name: unknown, fn: unknown): TypeError {
+  if (typeof name !== 'string' || name === '') return new TypeError(`perf.span(name, fn): name must be a non-empty string (the span's name in the report and the trace), got ${describeName(name)}`)
+  return new TypeError(`perf.span('${name}', fn): fn must be a function (the work to time), got ${describeName(fn)}`)
 }

@@ -200,3 +200,13 @@ export function callGuarded(job: Job, timeout: number | false, pool: string, onT
     )
   })
 }
+
+/**
+ * An outside `signal` that is not an AbortSignal (the AbortController itself, a common slip): the
+ * error to reject with, else undefined. Checked where a signal is given, never on the plain path.
+ */
+export function signalError(signal: unknown, where: string): TypeError | undefined {
+  if (signal instanceof AbortSignal) return undefined
+  const got = signal instanceof AbortController ? 'an AbortController (pass controller.signal)' : signal === null ? 'null' : typeof signal
+  return new TypeError(`${where}: signal must be an AbortSignal, got ${got}`)
+}

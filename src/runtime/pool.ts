@@ -16,17 +16,18 @@ import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
-import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, taskId } from './pool-job.js'
+import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
 export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
   private readonly _stats = { completed: 0, failed: 0, cancelled: 0, retries: 0, timeouts: 0 }
 
-  constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined) {
+  /** `adaptive`: the limit of an 'adaptive' pool (default: from availableParallelism(), docs/execution.md) */
+  constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined, adaptive?: AdaptiveLimit) {
     super()
     if (_options.concurrency === 'adaptive') {
-      this._adaptive = new AdaptiveLimit(availableParallelism(), 1, Math.max(4, availableParallelism() * 4))
+      this._adaptive = adaptive ?? new AdaptiveLimit(availableParallelism(), 1, Math.max(4, availableParallelism() * 4))
       this._limit = this._adaptive.limit
     } else {
       this._limit = Math.max(1, _options.concurrency)
@@ -45,8 +46,15 @@ export class Pool extends PoolLanes implements PerfPool {
   }
 
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
+    // once per map, not per item: a JavaScript caller's slip said 'm.fn is not a function' per item
+    if (typeof fn !== 'function') return Promise.reject(new TypeError(`pool '${this.name}': map(items, fn): fn must be a function (called with item, index, signal), got ${fn === null ? 'null' : typeof fn}`))
+    if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function') {
+      return Promise.reject(new TypeError(`pool '${this.name}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`))
+    }
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     const outside = options.signal ?? undefined
+    const invalid = outside === undefined ? undefined : signalError(outside, `pool '${this.name}': map(items, fn, { signal })`)
+    if (invalid !== undefined) return Promise.reject(invalid)
     if (outside?.aborted) return Promise.reject(outside.reason)
     if (list.length === 0) return Promise.resolve([])
     return new Promise<T[]>((resolve, reject) => {
@@ -92,6 +100,9 @@ export class Pool extends PoolLanes implements PerfPool {
    * signal, can stop. One 'abort' listener per signal and pool, however many tasks share it.
    */
   private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal, group: Job['group']): Promise<unknown> {
+    // not an AbortSignal: its listener could not be added (nor removed: an uncaught TypeError later)
+    const invalid = signalError(signal, `pool '${this.name}': run(fn, { signal })`)
+    if (invalid !== undefined) return Promise.reject(invalid)
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve: Settle) => {
       const job = newJob(fn, (value) => {
@@ -142,9 +153,11 @@ export class Pool extends PoolLanes implements PerfPool {
         // running: it rejects now, the lane records the failure (not retried) and frees the slot
         job.onAbort(reason)
       } else if (job.timer !== undefined) {
+        // it ran and failed, and waits for its retry: it ends as cancelled, not retried
         clearTimeout(job.timer)
         job.timer = undefined
         this._backingOff--
+        this._stats.cancelled++
         settled(job, false, reason)
       } else if (this._queue.remove(job)) {
         settled(job, false, reason)
@@ -250,10 +263,11 @@ export class Pool extends PoolLanes implements PerfPool {
   private _failed(job: Job, error: unknown): void {
     const hooks = this._ctx?.hooks
     const duration = job.started === 0 ? 0 : performance.now() - job.started
-    // ended by its outside signal: a cancellation, not a failure of the work (nor a latency sample)
-    const aborted = job.signal?.aborted === true
-    if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
+    // ended by its outside signal, or after its stopOnError map stopped (its signal aborted with the
+    // first error): a cancellation, not a failure of the work (nor a latency sample)
     const cancelled = job.group?.cancelled === true
+    const aborted = job.signal?.aborted === true || cancelled
+    if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
     if (!cancelled && job.attempt < this._options.retries && job.signal?.aborted !== true && isRetriable(error)) {
@@ -267,6 +281,13 @@ export class Pool extends PoolLanes implements PerfPool {
       job.timer = setTimeout(() => {
         job.timer = undefined
         this._backingOff--
+        if (job.group?.cancelled) {
+          // its stopOnError map stopped while it waited: not run again (as a queued item)
+          this._stats.cancelled++
+          settled(job, false, CANCELLED)
+          this._checkIdle()
+          return
+        }
         if (this._active < this._limit) {
           this._active++
           this._start(this._lane(), job, undefined)

@@ -33,7 +33,10 @@ export function traceEvents(phases: readonly StartupPhase[], records: readonly S
   ]
   for (const p of phases) events.push({ name: p.name, cat: 'startup', ph: 'X', ts: us(p.start), dur: us(p.duration), pid, tid: 1, args: { share: p.share } })
   for (const r of records) {
-    events.push({ name: r.name, cat: r.command ? `span,${r.command}` : 'span', ph: 'X', ts: us(r.start), dur: us(r.start + r.duration) - us(r.start), pid, tid: 0, args: { depth: r.depth, status: r.status, ...(r.parent && { parent: r.parent }) } })
+    // id and parentId: which span is whose parent where two share a name (trace-tracks.ts nests by
+    // them); run: which command's (the command events carry theirs)
+    const args = { id: r.id, depth: r.depth, status: r.status, ...(r.parent && { parent: r.parent }), ...(r.parentId !== undefined && { parentId: r.parentId }), ...(r.run !== undefined && { run: r.run }) }
+    events.push({ name: r.name, cat: r.command ? `span,${r.command}` : 'span', ph: 'X', ts: us(r.start), dur: us(r.start + r.duration) - us(r.start), pid, tid: 0, args })
   }
   return events
 }

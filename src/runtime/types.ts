@@ -302,7 +302,8 @@ export interface PerfMonitors {
   /**
    * The Prometheus HTTP endpoint, when `monitors.prometheus` has a `port` (undefined for `file`,
    * `pushgateway` or none). `address()` resolves once the server listens, with the port it got
-   * (the OS's pick for `port: 0`); undefined when it could not listen (the warning says why).
+   * (the OS's pick for `port: 0`); undefined when it could not listen (the warning says why), and
+   * once `perf.close()` has started to close it.
    */
   readonly prometheus: { address(): Promise<MetricsEndpoint | undefined> } | undefined
 }

@@ -55,6 +55,12 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           if (ArrayBuffer.isView(item)) throw new TypeError(`[unperf] perf.workers.run(): transferList[${i}] is a ${item.constructor.name}, a view of an ArrayBuffer: list its buffer (\`.buffer\`) to move its bytes`)
         })
       }
+      if (outside !== undefined && !((outside as unknown) instanceof AbortSignal)) {
+        // the AbortController passed instead of its signal: tinypool said 'abortSignal.once is not a function'
+        const given: unknown = outside
+        const got = given instanceof AbortController ? 'an AbortController (pass controller.signal)' : given === null ? 'null' : typeof given
+        throw new TypeError(`[unperf] perf.workers.run(): signal must be an AbortSignal, got ${got}`)
+      }
       const transferResult = runOptions?.transferResult === true
       if (outside?.aborted) throw outside.reason
       const p = await getPool()

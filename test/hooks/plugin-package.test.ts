@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
 type Seen = { __pluginSeen?: string[] }
 const seen = () => ((globalThis as Seen).__pluginSeen ??= [])
@@ -44,5 +49,29 @@ describe('plugins given by package name', () => {
     const perf = await createPerf({ cwd: dir, noExitHandlers: true })
     await perf.close()
     expect(seen()).toEqual(['plain {}'])
+  })
+})
+
+describe('plugin packages in a real process', () => {
+  it('load through require(esm) when they can: the one instance the host\'s own import gets; a package with top-level await or CommonJS still loads', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['esm-plugin', 'tla-plugin', 'cjs-plugin'] }`, {
+      'node_modules/esm-plugin/package.json': pkg('esm-plugin', { '.': { import: './index.mjs' } }),
+      'node_modules/esm-plugin/index.mjs': `globalThis.__loads = (globalThis.__loads ?? 0) + 1; export const state = { setups: 0 }; export default { name: 'esm', setup() { state.setups++ } }`,
+      'node_modules/tla-plugin/package.json': pkg('tla-plugin', { '.': './index.mjs' }),
+      'node_modules/tla-plugin/index.mjs': `await new Promise(r => setTimeout(r, 5)); export default { name: 'tla', setup() { globalThis.__tla = (globalThis.__tla ?? 0) + 1 } }`,
+      'node_modules/cjs-plugin/package.json': JSON.stringify({ name: 'cjs-plugin', version: '1.0.0', main: 'index.js' }),
+      'node_modules/cjs-plugin/index.js': `module.exports = { name: 'cjs', setup() { globalThis.__cjs = (globalThis.__cjs ?? 0) + 1 } }`,
+      'host.mjs': `import { createRequire } from 'node:module'
+        import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+        const perf = await createPerf({ noExitHandlers: true })
+        await perf.close()
+        const esm = await import('esm-plugin')
+        const required = Object.keys(createRequire(import.meta.url).cache).filter(f => f.startsWith(import.meta.dirname + '/node_modules/')).map(f => f.slice(import.meta.dirname.length + 14)).sort()
+        console.log(JSON.stringify({ setups: esm.state.setups, loads: globalThis.__loads, tla: globalThis.__tla, cjs: globalThis.__cjs, required }))`,
+    })
+    const child = spawnSync(process.execPath, [join(dir, 'host.mjs')], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
+    expect(child.stderr).toBe('')
+    // required: the ES module and the CommonJS package went through require(); the one with top-level await through import()
+    expect(JSON.parse(child.stdout)).toEqual({ setups: 1, loads: 1, tla: 1, cjs: 1, required: ['cjs-plugin/index.js', 'esm-plugin/index.mjs'] })
   })
 })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
+import { startMetricsServer } from '../../src/runtime/monitors/prometheus.js'
 import { tempDir } from '../helpers/tmp.js'
 import { family, parsePrometheus } from '../metrics/_prom.js'
 import { runNode } from './_child.js'
@@ -52,6 +53,27 @@ describe('perf.monitors.prometheus.address()', () => {
     } finally {
       await perf.close()
     }
+  })
+
+  it('after perf.close() (the server closed): resolves undefined, not the address of a closed server', async () => {
+    const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: {
+      ...quiet, monitors: { interval: '1h', prometheus: { port: 0, host: '127.0.0.1' } },
+    } })
+    const endpoint = await perf.monitors!.prometheus!.address()
+    expect((await fetch(endpoint!.url)).status).toBe(200)
+    await perf.close()
+    await expect(fetch(endpoint!.url)).rejects.toThrow()
+    expect(await perf.monitors!.prometheus!.address()).toBeUndefined()
+  })
+
+  it('closed before it listens (host localhost: a lookup first): it does not go on to listen and serve after close()', async () => {
+    const server = startMetricsServer({ port: 0, host: 'localhost', expose: () => 'up 1\n', health: () => ({}), warn: () => {} })
+    await server.close()
+    const bound = await server.listening
+    expect(bound).toBeDefined()
+    // the port it bound is free again: nothing answers there
+    await expect(fetch(`http://127.0.0.1:${bound!.port}/metrics`)).rejects.toThrow()
+    expect(await server.address()).toBeUndefined()
   })
 
   it('a port in use: resolves undefined (the warning says why); no HTTP output: no prometheus; monitors off: no monitors', async () => {

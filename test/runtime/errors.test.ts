@@ -15,13 +15,19 @@ it('errorMessage: the message without the prefix of unperf\'s errors; other mess
   expect(errorMessage(new Error('[unperf]no space'))).toBe('[unperf]no space')
   expect(errorMessage('[unperf] a string thrown')).toBe('a string thrown')
   expect(errorMessage(42)).toBe('42')
-  expect(errorMessage(undefined)).toBe('undefined')
+  expect(errorMessage(undefined)).toBe('undefined thrown (not an Error)')
 })
 
 it('thrownMessage: the message as thrown, prefix kept', () => {
   expect(thrownMessage(new TimeoutError('x', 1))).toBe('[unperf] x timed out after 1ms')
   expect(thrownMessage(new Error('boom'))).toBe('boom')
   expect(thrownMessage(42)).toBe('42')
+  // not an Error: a message it carries, else what it is and its code, never its values
+  expect(thrownMessage({ message: 'from another realm' })).toBe('from another realm')
+  expect(thrownMessage({ code: 'EX', token: 'ghp_secret' })).toBe("an object thrown (not an Error), code 'EX'")
+  expect(thrownMessage(new (class Oops {})())).toBe('an instance of Oops thrown (not an Error)')
+  expect(thrownMessage(null)).toBe('null thrown (not an Error)')
+  expect(thrownMessage(new Proxy({}, { get() { throw new Error('trap') } }))).toBe('an object thrown (not an Error)')
 })
 
 it('a PluginError names its cause without the cause\'s own prefix', () => {

@@ -64,3 +64,19 @@ describe('graph tasks as spans', () => {
     }
   })
 })
+
+describe('two graphs at once in one command (Promise.all of perf.graph)', () => {
+  it("each graph's tasks are spans under their own graph's span (the parent was read after an await: the graph opened last took them all)", async () => {
+    const dir = projectWith(`export default { ${BASE} }`)
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+    await perf.run('ci', () => Promise.all([
+      perf.graph({ tsc: { run: () => sleep(20) }, dts: { deps: ['tsc'], run: () => sleep(5) } }, { name: 'compile', pool: 'compile' }),
+      perf.graph({ unit: { run: () => sleep(10) }, e2e: { run: () => sleep(15) } }, { name: 'test', pool: 'test' }),
+    ]))
+    const report = await perf.close()
+    const byName = Object.fromEntries(report.spans.map(s => [s.name, s]))
+    for (const [task, graph] of [['tsc', 'compile'], ['dts', 'compile'], ['unit', 'test'], ['e2e', 'test']] as const) {
+      expect(byName[task], task).toMatchObject({ parent: graph, parentId: byName[graph]!.id })
+    }
+  })
+})

@@ -114,3 +114,30 @@ describe('graph: stopOnError and an outside signal', () => {
     expect(saw).toBe('aborted')
   })
 })
+
+describe('a task that throws something other than an Error', () => {
+  it("stopOnError: the GraphError's message says what was thrown (a plain object was '[object Object]'); the value itself is the cause", async () => {
+    const p = new Pool('g', pool({ concurrency: 2 }), undefined)
+    const thrown = { code: 'EBUILD', message: 'esbuild: 3 errors' }
+    const err = await runGraph({ bundle: { run: () => { throw thrown } } }, p, { stopOnError: true }).catch(e => e)
+    expect(err).toBeInstanceOf(GraphError)
+    expect(err.message).toBe("[unperf] graph task 'bundle' failed, graph stopped: esbuild: 3 errors")
+    expect(err.cause).toBe(thrown)
+    // no message: what it is, and its code; never its values (a thrown config object may hold a password)
+    const bare = await runGraph({ bundle: { run: () => { throw { code: 'EBUILD', password: 'hunter2' } } } }, p, { stopOnError: true }).catch(e => e)
+    expect(bare.message).toBe("[unperf] graph task 'bundle' failed, graph stopped: an object thrown (not an Error), code 'EBUILD'")
+    expect(bare.message).not.toContain('hunter2')
+    const strings = await runGraph({ lint: { run: () => Promise.reject('3 lint errors') } }, p, { stopOnError: true }).catch(e => e)
+    expect(strings.message).toBe("[unperf] graph task 'lint' failed, graph stopped: 3 lint errors")
+    const nothing = await runGraph({ lint: { run: () => { throw undefined } } }, p, { stopOnError: true }).catch(e => e)
+    expect(nothing.message).toBe("[unperf] graph task 'lint' failed, graph stopped: undefined thrown (not an Error)")
+  })
+
+  it('without stopOnError: the value is in failed, its dependents skipped, the graph resolves', async () => {
+    const p = new Pool('g', pool({ concurrency: 2 }), undefined)
+    const result = await runGraph({ a: { run: () => { throw 'no' } }, b: { deps: ['a'], run: () => 1 }, c: { run: () => Promise.reject(null) }, d: { run: () => 4 } }, p)
+    expect(result.failed).toEqual([{ name: 'a', error: 'no' }, { name: 'c', error: null }])
+    expect(result.skipped).toEqual(['b'])
+    expect(result.results).toEqual({ d: 4 })
+  })
+})

@@ -123,7 +123,7 @@ export function* collectOwn(prefix: string, sources: MetricsSources): Generator<
   yield { name: `${prefix}_pool_active_tasks`, help: 'Tasks running in the pool.', type: 'gauge', values: perPool('active') }
   yield { name: `${prefix}_pool_concurrency_tasks`, help: 'Current concurrency limit of the pool (adaptive pools change it).', type: 'gauge', values: perPool('concurrency') }
   yield {
-    name: `${prefix}_pool_tasks_total`, help: 'Pool tasks finished, by pool and result (completed, failed, or cancelled by their signal).', type: 'counter',
+    name: `${prefix}_pool_tasks_total`, help: 'Pool tasks finished, by pool and result (completed, failed, or cancelled: ended by their signal or by a stopped map).', type: 'counter',
     values: pools.flatMap(p => [
       { labels: { pool: p.name, result: 'completed' }, value: p.completed }, { labels: { pool: p.name, result: 'failed' }, value: p.failed },
       { labels: { pool: p.name, result: 'cancelled' }, value: p.cancelled ?? 0 }, // ?? 0: a report written before the field existed

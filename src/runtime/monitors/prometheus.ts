@@ -30,10 +30,11 @@ export interface MetricsServerOptions {
 export interface MetricsServer {
   /** Resolves with the bound address once listening (undefined when listening failed). */
   readonly listening: Promise<AddressInfo | undefined>
-  /** The urls served once listening (the port the OS picked for `port: 0`); undefined when listening failed. */
+  /** The urls served once listening (the port the OS picked for `port: 0`); undefined when listening failed, or once close() was called. */
   address(): Promise<MetricsEndpoint | undefined>
   /** Why listening failed (`EADDRINUSE`: the port is taken), once `listening` resolved undefined. */
   readonly listenError: NodeJS.ErrnoException | undefined
+  /** Stops serving (once it has bound, when close() came first). */
   close(): Promise<void>
 }
 
@@ -76,16 +77,20 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   })
   // an IPv6 host in brackets: http://[::1]:9464/metrics
   const origin = (port: number) => `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
-  const address = () => listening.then(bound => bound && { host: options.host, port: bound.port, url: `${origin(bound.port)}${path}`, healthz: `${origin(bound.port)}/healthz` })
+  // closed: address() says undefined (no stale address of a closed server)
+  let closing: Promise<void> | undefined
+  const address = () => listening.then(bound => bound && closing === undefined ? { host: options.host, port: bound.port, url: `${origin(bound.port)}${path}`, healthz: `${origin(bound.port)}/healthz` } : undefined)
   return {
     listening,
     address,
     get listenError() { return listenError },
-    close: () => new Promise<void>(done => {
-      if (!server.listening) return done()
+    // after listen() has bound or failed: a host name is looked up first, and a server closed during
+    // the lookup (server.listening still false) went on to listen and serve after close()
+    close: () => (closing ??= listening.then(bound => new Promise<void>(done => {
+      if (bound === undefined || !server.listening) return done()
       server.close(() => done())
       server.closeAllConnections()
-    }),
+    }))),
   }
 }
 

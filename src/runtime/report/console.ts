@@ -4,7 +4,7 @@
  * it also runs in the exit handler.
  */
 import { formatBytes, formatDuration } from '../../config/units.js'
-import type { PerfReport } from '../types.js'
+import type { PerfReport, SpanRecord } from '../types.js'
 
 export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR): string {
   const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
@@ -45,8 +45,12 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
       ]
     }))
   }
-  const spans = mode === 'verbose' ? report.spans : [...report.spans].sort((a, b) => b.duration - a.duration).slice(0, 5)
-  section(mode === 'verbose' ? 'spans' : 'slowest spans', spans.map(s => [`${'  '.repeat(s.depth)}${s.name}`, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
+  if (mode === 'verbose') {
+    section('spans', spanTree(report.spans).map(({ span: s, depth }) => [`${'  '.repeat(depth)}${s.name}`, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
+  } else {
+    const slowest = [...report.spans].sort((a, b) => b.duration - a.duration).slice(0, 5)
+    section('slowest spans', slowest.map(s => [s.name, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
+  }
   const lookups = report.cache.hits + report.cache.misses
   if (lookups > 0 || report.cache.sets > 0) {
     const rows = [['total', `${(report.cache.hitRate * 100).toFixed(0)} % hits`, `${report.cache.hits}/${lookups}`, `${report.cache.sets} sets`]]
@@ -80,4 +84,35 @@ function stripAnsi(s: string): string {
 function pad(s: string, width: number, side: 'left' | 'right'): string {
   const fill = ' '.repeat(Math.max(0, width - stripAnsi(s).length))
   return side === 'left' ? s + fill : fill + s
+}
+
+/**
+ * Spans as a tree, each followed by its children (by `parentId`), siblings in start order, with the
+ * depth to indent it at. In start order alone, concurrent work interleaves and a span was drawn
+ * under whichever preceded it. A span whose parent is not in the list (dropped from a long run's
+ * kept spans) starts a tree of its own at its recorded depth.
+ */
+function spanTree(spans: readonly SpanRecord[]): { span: SpanRecord; depth: number }[] {
+  const ids = new Set<number>()
+  for (const s of spans) if (s.id !== undefined) ids.add(s.id)
+  const children = new Map<number, SpanRecord[]>()
+  const roots: SpanRecord[] = []
+  for (const s of spans) {
+    if (s.parentId === undefined || !ids.has(s.parentId)) roots.push(s)
+    else {
+      let list = children.get(s.parentId)
+      if (list === undefined) children.set(s.parentId, (list = []))
+      list.push(s)
+    }
+  }
+  const out: { span: SpanRecord; depth: number }[] = []
+  // iterative: a chain of thousands of nested spans must not overflow the stack
+  const stack: { span: SpanRecord; depth: number }[] = roots.map(span => ({ span, depth: span.depth })).reverse()
+  while (stack.length > 0) {
+    const next = stack.pop()!
+    out.push(next)
+    const kids = next.span.id === undefined ? undefined : children.get(next.span.id)
+    if (kids !== undefined) for (let k = kids.length - 1; k >= 0; k--) stack.push({ span: kids[k]!, depth: next.depth + 1 })
+  }
+  return out
 }

@@ -179,7 +179,7 @@ function traceDocument(report: PerfReport, state: RunState) {
   const us = (ms: number) => Math.round(ms * 1000)
   const events = state.tracer.traceEvents()
   for (const c of report.commands) {
-    events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.start + c.duration) - us(c.start), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak } })
+    events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.start + c.duration) - us(c.start), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak, ...(c.run !== undefined && { run: c.run }) } })
   }
   nestMainTrack(events, report.pid)
   return { traceEvents: events, displayTimeUnit: 'ms', otherData: { name: report.name, version: report.version, startedAt: report.startedAt } }

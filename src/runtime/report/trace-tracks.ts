@@ -4,40 +4,80 @@
  * run concurrently (a graph's tasks, `Promise.all` of spans, overlapping commands). Each event goes
  * on the first track where it fits inside the innermost event still open there (its parent's track
  * first), else on a new track: "main", "main 2", ... Sequential work stays on "main".
+ *
+ * A span's parent is known by id (`args.parentId`, the span's `args.id`), a top-level span's by its
+ * command's run (`args.run`, on the command's event too): names are not enough, two spans (or two
+ * runs of one command) running at once may share one, and a child drawn inside the other would
+ * say the wrong thing.
  */
 type TraceEvent = Record<string, unknown>
 
 /** The first tid of the extra tracks (0 is main, 1 startup). */
 const FIRST_EXTRA = 2
 
+interface EventArgs { id?: unknown; parentId?: unknown; run?: unknown; depth?: number }
+
+/** An event's key (`s<id>` for a span, `c<run>` for a command), or undefined when it has none. */
+function keyOf(e: TraceEvent): string | undefined {
+  const args = e.args as EventArgs | undefined
+  if (e.cat === 'command') return typeof args?.run === 'number' ? `c${args.run}` : undefined
+  return typeof args?.id === 'number' ? `s${args.id}` : undefined
+}
+
+/** The key of the event e belongs inside: its parent span, else its command's run. */
+function parentKeyOf(e: TraceEvent): string | undefined {
+  if (e.cat === 'command') return undefined
+  const args = e.args as EventArgs | undefined
+  if (typeof args?.parentId === 'number') return `s${args.parentId}`
+  return typeof args?.run === 'number' ? `c${args.run}` : undefined
+}
+
 export function nestMainTrack(events: TraceEvent[], pid: number): void {
   const main = events.filter(e => e.ph === 'X' && e.tid === 0 && typeof e.ts === 'number' && typeof e.dur === 'number')
-  // by start; within one µs the shallower first (a command, no depth, then the parent before its
-  // child), else as recorded (spans in start order: siblings of one µs keep theirs; the sort is stable)
-  const depth = (e: TraceEvent) => (e.args as { depth?: number } | undefined)?.depth ?? -1
-  main.sort((a, b) => (a.ts as number) - (b.ts as number) || depth(a) - depth(b))
+  // by start; within one µs a command first, then the spans in the order they started (their ids: a
+  // parent before its child, and a span ending in the µs the next one starts before it), else the
+  // shallower first; else as recorded (the sort is stable)
+  const args = (e: TraceEvent) => e.args as EventArgs | undefined
+  const depth = (e: TraceEvent) => args(e)?.depth ?? -1
+  const id = (e: TraceEvent) => { const v = args(e)?.id; return typeof v === 'number' ? v : undefined }
+  main.sort((a, b) => {
+    const byStart = (a.ts as number) - (b.ts as number)
+    if (byStart !== 0) return byStart
+    const commands = Number(b.cat === 'command') - Number(a.cat === 'command')
+    if (commands !== 0) return commands
+    const ia = id(a), ib = id(b)
+    return ia !== undefined && ib !== undefined ? ia - ib : depth(a) - depth(b)
+  })
+  // a parent that is not in the trace (dropped from a long run's kept spans, a command left out of
+  // the report): the event is placed as one without a parent
+  const present = new Set<string>()
+  for (const e of main) {
+    const key = keyOf(e)
+    if (key !== undefined) present.add(key)
+  }
   /** per track, the open events, innermost last */
-  const tracks: { end: number; name: unknown; command: boolean }[][] = []
-  /** the track of the latest event of each name (a child tries its parent's track first) */
-  const trackOf = new Map<unknown, number>()
+  const tracks: { end: number; key: string | undefined; command: boolean }[][] = []
+  /** the track of each event that has a key (a child tries its parent's track first) */
+  const trackOf = new Map<string, number>()
   /**
    * e fits on track t inside the innermost event still open there, and that event is its parent (a
-   * span nested under a sibling would say the wrong thing); a top-level span goes under a command
-   * or on an empty track, a command anywhere it fits.
+   * span nested under a sibling would say the wrong thing); an event without a parent goes under a
+   * command (a span) or on an empty track, a command anywhere it fits.
    */
-  const fits = (t: number, start: number, end: number, parent: unknown, span: boolean): boolean => {
+  const fits = (t: number, start: number, end: number, parent: string | undefined, span: boolean): boolean => {
     const open = tracks[t]!
     // ended before e starts; one that ends as e starts too, unless it is e's parent (a child of 0 µs at its end)
-    for (let top = open[open.length - 1]; top !== undefined && (top.end < start || (top.end === start && top.name !== parent)); top = open[open.length - 1]) open.pop()
+    for (let top = open[open.length - 1]; top !== undefined && (top.end < start || (top.end === start && (parent === undefined || top.key !== parent))); top = open[open.length - 1]) open.pop()
     const top = open[open.length - 1]
     if (top === undefined) return true
     if (top.end < end) return false
-    return parent !== undefined ? top.name === parent : !span || top.command
+    return parent !== undefined ? top.key === parent : !span || top.command
   }
   for (const e of main) {
     const start = e.ts as number
     const end = start + (e.dur as number)
-    const parent = (e.args as { parent?: unknown } | undefined)?.parent
+    const wanted = parentKeyOf(e)
+    const parent = wanted !== undefined && present.has(wanted) ? wanted : undefined
     const command = e.cat === 'command'
     const span = !command
     const preferred = parent === undefined ? undefined : trackOf.get(parent)
@@ -46,8 +86,9 @@ export function nestMainTrack(events: TraceEvent[], pid: number): void {
       for (t = 0; t < tracks.length; t++) if (fits(t, start, end, parent, span)) break
       if (t === tracks.length) tracks.push([])
     }
-    tracks[t]!.push({ end, name: e.name, command })
-    trackOf.set(e.name, t)
+    const key = keyOf(e)
+    tracks[t]!.push({ end, key, command })
+    if (key !== undefined) trackOf.set(key, t)
     if (t > 0) e.tid = FIRST_EXTRA + t - 1
   }
   for (let t = 1; t < tracks.length; t++) {

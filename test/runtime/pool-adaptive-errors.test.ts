@@ -1,0 +1,84 @@
+/**
+ * An 'adaptive' pool under failures, with real timers: an occasional error (a download pool's
+ * ECONNRESET) must not throttle it; a high error rate backs it off, in proportion; it recovers.
+ */
+import { describe, expect, it } from 'vitest'
+import { Pool } from '../../src/runtime/pool.js'
+import { AdaptiveLimit, TOLERATED } from '../../src/runtime/pool-adaptive.js'
+import { pool } from './_ctx.js'
+
+/** A seeded PRNG (mulberry32): the same failures on every run. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const TOP = 32
+
+/**
+ * Runs `rates.length` tasks (all submitted at once, as a download list) in an adaptive pool that
+ * starts at its top; task i fails with probability rates[i] after `latency` ms (a network round trip;
+ * long enough that a loaded machine's timer delays do not look like a slower service).
+ * Returns the pool's concurrency as each task started.
+ */
+async function download(rates: number[], latency: number): Promise<number[]> {
+  const p = new Pool('downloads', pool({ concurrency: 'adaptive' }), undefined, new AdaptiveLimit(TOP, 1, TOP))
+  const rnd = random(7)
+  const seen: number[] = []
+  await Promise.all(rates.map((rate, i) => p.run(() => new Promise((resolve, reject) => {
+    seen.push(p.concurrency)
+    const fail = rnd() < rate
+    setTimeout(() => (fail ? reject(new Error(`read ECONNRESET (file ${i})`)) : resolve(i)), latency)
+  })).catch(() => undefined)))
+  expect(p.stats()).toMatchObject({ active: 0, queued: 0 })
+  return seen
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+
+describe("'adaptive' pool: failures judged by their rate", () => {
+  it('1 000 tasks with 2 % failing keep the concurrency near the top (one error in a window cut it 0.7×: it sank to a few slots)', async () => {
+    const rates = new Array<number>(1000).fill(0.02)
+    const seen = await download(rates, 15)
+    // about 20 failures: a window of TOP completions held one about every other window, and each cut
+    // it 0.7× (the mean was under half the top); a machine's timer delays alone cut it a little
+    expect(mean(seen)).toBeGreaterThan(TOP * 0.7)
+  })
+
+  it('50 % failing backs off to a few slots, and it climbs back once the failures stop', async () => {
+    const rates = [...new Array<number>(300).fill(0.5), ...new Array<number>(700).fill(0)]
+    const seen = await download(rates, 15)
+    const failing = seen.slice(150, 300)
+    expect(mean(failing)).toBeLessThan(TOP / 4)
+    const low = Math.min(...failing)
+    // additive increase from there: it grows back well past the low point
+    expect(seen[seen.length - 1]!).toBeGreaterThan(Math.max(low * 2, TOP / 2))
+  })
+
+  it('failures just over the tolerance cut in proportion, once per count (one burst is one cut)', () => {
+    const a = new AdaptiveLimit(TOP, 1, TOP)
+    // one window of TOP completions (≥ ERROR_WINDOW) with 25 % failed: limit × 0.75
+    for (let i = 0; i < TOP; i++) a.record(3, i % 4 === 0)
+    expect(a.limit).toBe(Math.floor(TOP * 0.75))
+    // the next window without failures: no further cut
+    const after = a.limit
+    for (let i = 0; i < after; i++) a.record(3, false)
+    expect(a.limit).toBeGreaterThanOrEqual(after)
+    // every task failing: at most half the slots per decision (TCP's halving)
+    const before = a.limit
+    for (let i = 0; i < before; i++) a.record(3, true)
+    expect(a.limit).toBe(Math.floor(before / 2))
+  })
+
+  it(`up to ${TOLERATED * 100} % failed in a count changes nothing`, () => {
+    const a = new AdaptiveLimit(TOP, 1, TOP)
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < TOP; i++) a.record(3, i === 0)
+    }
+    expect(a.limit).toBe(TOP)
+  })
+})
