@@ -12,7 +12,7 @@
  * await of an async listener or setup(), the registry's `context` (asPlugin).
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
-import { PerfError, PluginError } from '../errors.js'
+import { PerfError, PluginError, type PluginErrorSource } from '../errors.js'
 import type { WarnOnce } from '../runtime/_internal.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
 import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
@@ -47,12 +47,12 @@ function hiddenFrom(own: string): (event: unknown) => boolean {
 
 /**
  * `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it);
- * `listed`: where it is listed (its errors name it).
+ * `source`: where it is listed (its errors name it).
  */
-export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, listed?: string): PluginHooks {
+export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, source?: PluginErrorSource): PluginHooks {
   const registry = ctx.hooks
   const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
-  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, listed))
+  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, source))
 
   const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
     check(name)

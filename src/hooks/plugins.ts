@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { PluginError, TimeoutError } from '../errors.js'
+import { PluginError, TimeoutError, type PluginErrorSource } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
 import { pluginFromExports } from '../config/plugin-exports.js'
@@ -47,7 +47,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       const plugin = await loadPlugin(ref.plugin, ctx.rootDir)
       entries.push({ name: plugin.name, plugin, ref, listed })
     } catch (error) {
-      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, listed))
+      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, { listed, file: ref.file, path: ref.path }))
     }
   }
   const loaded: Array<ListedPlugin<PerfPlugin<Record<string, unknown>>> & { hooks: PluginHooks }> = []
@@ -55,7 +55,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   // config:resolved is a listener that never runs: warned
   ctx.hooks.hookOnce('perf:ready', () => { for (const { hooks } of loaded) hooks.phase = 'ready' })
   for (const entry of onePerName(entries, ctx.warn)) {
-    const hooks = pluginHooks(entry.name, loaded.length, ctx, entry.listed)
+    const hooks = pluginHooks(entry.name, loaded.length, ctx, { listed: entry.listed, file: entry.ref.file, path: entry.ref.path })
     for (const [hookName, fn] of Object.entries(entry.plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
     }
@@ -65,6 +65,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   const limit = setupTimeout(ctx)
   for (const { name, plugin, hooks, ref, listed } of loaded) {
     if (typeof plugin.setup !== 'function') continue
+    const source = { listed, file: ref.file, path: ref.path }
     hooks.phase = 'setup'
     // until its setup() settles (or its time is up), what is registered on perf.hooks is this
     // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
@@ -75,9 +76,9 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       const setupContext = { perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options }
       // an async setup() still running past its time limit registers for the plugin too
       const done = (isAsync(plugin.setup) ? asPlugin(ctx.hooks, hooks, plugin.setup as (...args: unknown[]) => unknown, [setupContext]) : plugin.setup(setupContext)) as void | PromiseLike<void>
-      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, listed, ctx)
+      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, source, ctx)
     } catch (error) {
-      ctx.report(new PluginError(name, 'setup', error, listed))
+      ctx.report(new PluginError(name, 'setup', error, source))
     } finally {
       ctx.hooks.owner = undefined
     }
@@ -104,7 +105,7 @@ function setupTimeout(ctx: PluginSetupContext): number {
  * never answers) is reported and left running: the host command goes on instead of hanging on it;
  * should it reject later, that is reported too.
  */
-async function settledWithin(done: PromiseLike<void>, limit: number, name: string, listed: string | undefined, ctx: PluginSetupContext): Promise<void> {
+async function settledWithin(done: PromiseLike<void>, limit: number, name: string, source: PluginErrorSource, ctx: PluginSetupContext): Promise<void> {
   if (limit === 0) return done
   let timer: ReturnType<typeof setTimeout> | undefined
   let late = false
@@ -113,13 +114,13 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
       late = true
       const error = new TimeoutError('setup()', limit)
       error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
-      ctx.report(new PluginError(name, 'setup', error, listed))
+      ctx.report(new PluginError(name, 'setup', error, source))
       resolve()
     }, limit)
   })
   const settled = Promise.resolve(done).then(undefined, (error: unknown) => {
     if (!late) throw error
-    ctx.report(new PluginError(name, 'setup (past its time limit)', error, listed))
+    ctx.report(new PluginError(name, 'setup (past its time limit)', error, source))
   })
   try {
     await Promise.race([settled, timedOut])

@@ -3,7 +3,7 @@
  * check, one of its listeners throws) is reported with where it is listed: the file and the key path
  * of its entry, the preset that brought it in. Before, the name alone: with a preset, an env block
  * and the project each listing plugins, the user could not tell which file to open. The warning on
- * stderr and report.json's `warnings` say it, through c12 (a cold start) and the config snapshot
+ * stderr and report.json's `warnings` say it (its message, and `plugin`, `file`, `path`), through c12 (a cold start) and the config snapshot
  * (a warm one) alike, in a real process using the built package.
  */
 import { spawnSync } from 'node:child_process'
@@ -49,6 +49,15 @@ describe('a failing plugin is named with where it is listed', () => {
       expect(JSON.parse(r.stdout), start).toEqual(expected)
       const written = JSON.parse(readFileSync(join(dir, '.perf/report.json'), 'utf8')) as { warnings: Array<{ message: string }> }
       expect(written.warnings.map(w => w.message), start).toEqual(expected)
+      // and as fields, for a tool reading the report: the plugin, the file, the key path
+      const preset = join(dir, 'node_modules/acme-preset/perf.config.mjs')
+      const config = join(dir, 'perf.config.mjs')
+      expect(written.warnings.map(({ message: _, ...rest }) => rest), start).toEqual([
+        { code: `plugin:${broken}:load`, plugin: broken, file: preset, path: 'plugins[0]' },
+        { code: 'plugin:throws:setup', plugin: 'throws', file: config, path: 'plugins[1]' },
+        { code: 'plugin:strict:setup', plugin: 'strict', file: config, path: '$env.ci.plugins[0]' },
+        { code: "plugin:noisy:hook 'command:after'", plugin: 'noisy', file: preset, path: 'plugins[1]' },
+      ])
     }
   })
 })
