@@ -19,11 +19,6 @@ import { asPlugin, isAsync, pluginHooks, type PluginHooks } from './plugin-hooks
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
-/** Typed identity for plugin authors. */
-export function definePerfPlugin<O = Record<string, unknown>>(plugin: PerfPlugin<O>): PerfPlugin<O> {
-  return plugin
-}
-
 export interface PluginSetupContext {
   perf: Perf
   hooks: PerfHookRegistryImpl
