@@ -83,8 +83,11 @@ const DEFERRED = {
   'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
   // a process that exits with another code than the one its run recorded at close
   'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode', 'noteUnsentRun'],
-  // only with plugins: each plugin's hooks, and its refused perf.run()/close()
-  'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal'],
+  // only with plugins: loading and setting them up, each plugin's hooks, and its refused perf.run()/close()
+  'src/hooks/plugins.ts': ['setupPlugins', 'loadPlugin'],
+  'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal', 'isAsync', 'asPlugin'],
+  // only with plugins: where each entry is listed, one instance per name
+  'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
 }
 const deferred = {
   name: 'deferred-modules',

@@ -159,14 +159,27 @@ export class NamespaceAccessError extends PerfError {
 }
 
 /** A plugin threw; reported with its name, never rethrown into the host command. */
+/** Where a failing plugin is listed (PluginError): for its message, and the report's warning. */
+export interface PluginErrorSource { listed?: string | undefined; file?: string | undefined; path?: string | undefined }
+
 export class PluginError extends PerfError {
   override name = 'PluginError'
   plugin: string
   hook?: string
-  constructor(plugin: string, where: string, cause: unknown) {
-    super('E_PLUGIN', `plugin '${plugin}' failed in ${where}: ${errorMessage(cause)}`, { cause })
+  /** Where the plugin is listed: `plugins[3] in perf.config.ts`, `plugins[0] of the preset 'acme' (node_modules/acme/perf.config.mjs)`. */
+  listed?: string
+  /** The file of the config layer that lists it (absolute). */
+  file?: string
+  /** Its entry's key path in that file: `plugins[3]`, `$env.ci.plugins[0]`. */
+  path?: string
+  constructor(plugin: string, where: string, cause: unknown, source?: PluginErrorSource) {
+    const listed = source?.listed
+    super('E_PLUGIN', `plugin '${plugin}'${listed ? ` (${listed})` : ''} failed in ${where}: ${errorMessage(cause)}`, { cause })
     this.plugin = plugin
     this.hook = where
+    if (listed) this.listed = listed
+    if (source?.file !== undefined) this.file = source.file
+    if (source?.path !== undefined) this.path = source.path
   }
 }
 

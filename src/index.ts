@@ -6,7 +6,7 @@ export { getPerf, tryGetPerf } from './runtime/current.js'
 export { loadPerfConfig, loadPerfConfigLayers } from './config/load.js'
 export type { LoadPerfConfigOptions, LoadedPerfConfig, PerfConfigLayerInfo } from './config/load.js'
 export { definePerfConfig } from './config/index.js'
-export { definePerfPlugin } from './hooks/plugins.js'
+export { definePerfPlugin } from './hooks/define-plugin.js'
 export { parseDuration, parseSize, formatBytes, formatDuration } from './config/units.js'
 export {
   PerfError, ConfigError, TimeoutError, CycleError, GraphError, MissingDependencyError, NamespaceAccessError, PluginError, UsageError, MetricError,

@@ -9,6 +9,7 @@ import type { ConfigIssue } from '../errors.js'
 import type { PerfConfig, PerfConfigBase, ResolvedPerfConfig } from './types.js'
 import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
+import { pluginSources } from './plugin-entries.js'
 import { configFingerprint } from './fingerprint.js'
 import { packageInfo } from '../runtime/project.js'
 import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
@@ -83,11 +84,11 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
   if (unitIssues.length > 0) throw new ConfigError(await inEnvBlocks(unitIssues, raw.layers, merged.layers, env))
-  // the layer of each plugin entry (messages name it): they concatenate in the reverse of the merge's
-  // order (layers.ts: the project's layers, then the extends ones), each layer's env block included
-  const merging = [...merged.layers.filter(l => l.source !== 'extends'), ...merged.layers.filter(l => l.source === 'extends')]
-  const listedIn = merging.reverse().flatMap(l => Array.isArray(l.config.plugins) ? l.config.plugins.map(() => layerName(l, rootDir)) : [])
-  if (listedIn.length === config.plugins.length) config.plugins.forEach((p, i) => { p.from = listedIn[i] })
+  // where each plugin entry was written (messages name the file and the key path): plugin-entries.ts
+  if (config.plugins.length > 0) {
+    const sources = pluginSources(raw.layers, merged.layers, overrides as Record<string, unknown> | undefined, env, rootDir, config.plugins.length)
+    if (sources) config.plugins.forEach((p, i) => { Object.assign(p, sources[i]) })
+  }
 
   const layers: PerfConfigLayerInfo[] = merged.layers.map(l => ({
     source: l.source, name: layerName(l, rootDir), ...(l.file && { file: l.file }), config: l.config,

@@ -457,6 +457,12 @@ export interface ResolvedPluginRef {
   options: Record<string, unknown>
   /** The config layer that lists it (`perf.config.ts`, `.perfrc`, a preset's file), for messages. */
   from?: string
+  /** That layer's file (absolute), when it has one. */
+  file?: string
+  /** The entry's key path in that file: `plugins[3]`, `$development.plugins[0]`, `$env.ci.plugins[1]`. */
+  path?: string
+  /** A preset's entry (a layer `extends` brought in): the preset's package name, else its file as in `from`. */
+  preset?: string
 }
 
 /** The resolved config: durations in ms, sizes in bytes, every default filled in. */

@@ -1,19 +1,21 @@
 /**
  * A plugin's view of the hooks. Every listener a plugin registers, by any route (its `hooks`
  * object, setup()'s `hooks`, `perf.hooks` while its setup() runs, before or after an await, and
- * `ctx.perf.hooks` or `getPerf().hooks` from one of its listeners while that runs synchronously),
+ * `ctx.perf.hooks` or `getPerf().hooks` from one of its listeners while that runs synchronously,
+ * and for an `async` listener across its awaits until it settles),
  * is wrapped here:
  * - its error is reported with the plugin's name and never thrown at the host;
  * - its `cache:*` events are those of its own namespace, `shared` and the host's namespaces, never
  *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
  * The registry's `owner` (registry.ts) is what routes `perf.hooks` to the plugin: set by
- * setupPlugins for the time of its setup(), and here around each of its listeners' calls.
+ * setupPlugins for the time of its setup(), and here around each of its listeners' calls; past an
+ * await of an async listener or setup(), the registry's `context` (asPlugin).
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
-import { PerfError, PluginError } from '../errors.js'
+import { PerfError, PluginError, type PluginErrorSource } from '../errors.js'
 import type { WarnOnce } from '../runtime/_internal.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
-import type { PerfHookRegistryImpl } from './registry.js'
+import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 
 const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
@@ -43,24 +45,30 @@ function hiddenFrom(own: string): (event: unknown) => boolean {
   }
 }
 
-/** `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it). */
-export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext): PluginHooks {
+/**
+ * `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it);
+ * `source`: where it is listed (its errors name it).
+ */
+export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, source?: PluginErrorSource): PluginHooks {
   const registry = ctx.hooks
   const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
-  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error))
+  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, source))
 
   const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
     check(name)
     if (typeof fn !== 'function') return () => {}
     const filter = name.startsWith('cache:') ? hidden : undefined
     let off: (() => void) | undefined
+    // an `async` listener's code after its awaits is the plugin's too (asContext); a plain one's is
+    // the plugin's while it runs synchronously (`owner`): no context to carry, nothing paid
+    const async = isAsync(fn)
     const safe: Listener = (...args) => {
       if (filter !== undefined && filter(args[0])) return
       if (once) off!() // fired: no longer registered
       const before = registry.owner
       registry.owner = view
       try {
-        const result = fn(...args)
+        const result = async ? asPlugin(registry, view, fn, args) : fn(...args)
         if (result && typeof (result as Promise<unknown>).then === 'function') {
           return (result as Promise<unknown>).then(undefined, (error: unknown) => fail(name, error))
         }
@@ -97,6 +105,39 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
     hasListeners: name => registry.hasListeners(name),
   }
   return view
+}
+
+/** An `async` function (or arrow): its code after an await is still its caller's, which a context can carry. */
+export function isAsync(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AsyncFunction'
+}
+
+/**
+ * `fn(...args)` as `owner`'s code, also after its awaits: in `registry.context`, an
+ * AsyncLocalStorage created for the first such call. On Node 20 an AsyncLocalStorage makes every
+ * promise of the process pay for carrying it (≈ 0.05 → 0.13 µs an await, bench/span.mjs): it is
+ * switched off again (`disable()`) as soon as no such call is pending, so the host pays only while
+ * a plugin's async code is in flight, and never in a process without any.
+ */
+export function asPlugin(registry: PerfHookRegistryImpl, owner: HookOwner, fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  const context = (registry.context ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<HookOwner>())
+  registry.contextCalls++
+  let result: unknown
+  try {
+    result = context.run(owner, fn, ...args)
+  } catch (error) {
+    settled(registry)
+    throw error
+  }
+  if (!result || typeof (result as Promise<unknown>).then !== 'function') {
+    settled(registry)
+    return result
+  }
+  return (result as Promise<unknown>).then(value => { settled(registry); return value }, (error: unknown) => { settled(registry); throw error })
+}
+
+function settled(registry: PerfHookRegistryImpl): void {
+  if (--registry.contextCalls === 0) registry.context!.disable()
 }
 
 /**

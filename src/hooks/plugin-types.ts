@@ -17,8 +17,10 @@ export interface PerfPluginCache extends PerfCache {
 /** What a plugin's `setup()` receives. */
 export interface PerfPluginContext<O = Record<string, unknown>> {
   /**
-   * The host's instance. `perf.hooks` registers for this plugin until setup() settles (keep `hooks`
-   * for later); `perf.run()` and `perf.close()` are the host's and reject for a plugin (`E_PLUGIN_LIFECYCLE`).
+   * The host's instance. `perf.hooks` registers for this plugin until setup() settles, and in the
+   * plugin's listeners (an `async` one's across its awaits); keep `hooks` for timers and callbacks.
+   * `perf.run()` and `perf.close()` are the host's and reject for a plugin (`E_PLUGIN_LIFECYCLE`).
+   * `perf.cache` is the host's default namespace: the plugin's own entries go through `cache`.
    */
   perf: Perf
   /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. Its `namespace()` opens none (use `perf.cache.namespace()`). */

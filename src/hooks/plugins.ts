@@ -6,22 +6,18 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { PluginError, TimeoutError } from '../errors.js'
+import { PluginError, TimeoutError, type PluginErrorSource } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
 import { pluginFromExports } from '../config/plugin-exports.js'
 import type { ResolvedPluginRef } from '../config/types.js'
+import { describePluginSource, onePerName, type ListedPlugin, type PluginSource } from '../config/plugin-entries.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
-import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
+import { asPlugin, isAsync, pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
-
-/** Typed identity for plugin authors. */
-export function definePerfPlugin<O = Record<string, unknown>>(plugin: PerfPlugin<O>): PerfPlugin<O> {
-  return plugin
-}
 
 export interface PluginSetupContext {
   perf: Perf
@@ -34,43 +30,37 @@ export interface PluginSetupContext {
 }
 
 /**
- * Load every plugin and register its `hooks`, call `resolved()` (which fires config:resolved, so
- * a plugin's own `config:resolved` hook sees it), then run each plugin's setup() in order.
+ * Load every plugin, keep one instance per name (see {@link onePerName}), register its `hooks`,
+ * call `resolved()` (which fires config:resolved, so a plugin's own `config:resolved` hook sees it),
+ * then run each plugin's setup() in order.
  */
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
-  const names: string[] = []
-  /** The entry of each name in `names`. */
-  const listed: ResolvedPluginRef[] = []
-  const loaded: Array<{ name: string; plugin: PerfPlugin<Record<string, unknown>>; hooks: PluginHooks; options: Record<string, unknown> }> = []
+  const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
+  for (const ref of refs) {
+    const listed = ref.path !== undefined && ref.from !== undefined ? describePluginSource(ref as PluginSource) : undefined
+    try {
+      const plugin = await loadPlugin(ref.plugin, ctx.rootDir)
+      entries.push({ name: plugin.name, plugin, ref, listed })
+    } catch (error) {
+      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, { listed, file: ref.file, path: ref.path }))
+    }
+  }
+  const loaded: Array<ListedPlugin<PerfPlugin<Record<string, unknown>>> & { hooks: PluginHooks }> = []
   // once perf:ready fires (this runs before the plugins' own listeners of it), registering it or
   // config:resolved is a listener that never runs: warned
   ctx.hooks.hookOnce('perf:ready', () => { for (const { hooks } of loaded) hooks.phase = 'ready' })
-  for (const ref of refs) {
-    let plugin: PerfPlugin<Record<string, unknown>>
-    try {
-      plugin = await loadPlugin(ref.plugin, ctx.rootDir)
-    } catch (error) {
-      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error))
-      continue
-    }
-    const name = plugin.name
-    const first = names.indexOf(name)
-    if (first >= 0) {
-      const where = (ref: ResolvedPluginRef | undefined) => ref?.from ? ` in ${ref.from}` : ''
-      ctx.warn(`plugin-duplicate:${name}`, `plugin '${name}' is listed twice (${`first${where(listed[first])}, then${where(ref)}`}): both are set up, each with its own options, and share the namespace 'plugin:${name}'; list it once (to give a preset's plugin other options, the preset must leave it out)`)
-    }
-    names.push(name)
-    listed.push(ref)
-    const hooks = pluginHooks(name, loaded.length, ctx)
-    for (const [hookName, fn] of Object.entries(plugin.hooks ?? {})) {
+  for (const entry of onePerName(entries, ctx.warn)) {
+    const hooks = pluginHooks(entry.name, loaded.length, ctx, { listed: entry.listed, file: entry.ref.file, path: entry.ref.path })
+    for (const [hookName, fn] of Object.entries(entry.plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
     }
-    loaded.push({ name, plugin, hooks, options: ref.options })
+    loaded.push({ ...entry, hooks })
   }
   await resolved?.()
   const limit = setupTimeout(ctx)
-  for (const { name, plugin, hooks, options } of loaded) {
+  for (const { name, plugin, hooks, ref, listed } of loaded) {
     if (typeof plugin.setup !== 'function') continue
+    const source = { listed, file: ref.file, path: ref.path }
     hooks.phase = 'setup'
     // until its setup() settles (or its time is up), what is registered on perf.hooks is this
     // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
@@ -78,17 +68,20 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
-      const done = plugin.setup({ perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options })
-      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, ctx)
+      const setupContext = { perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options }
+      // an async setup() still running past its time limit registers for the plugin too
+      const done = (isAsync(plugin.setup) ? asPlugin(ctx.hooks, hooks, plugin.setup as (...args: unknown[]) => unknown, [setupContext]) : plugin.setup(setupContext)) as void | PromiseLike<void>
+      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, source, ctx)
     } catch (error) {
-      ctx.report(new PluginError(name, 'setup', error))
+      ctx.report(new PluginError(name, 'setup', error, source))
     } finally {
       ctx.hooks.owner = undefined
     }
   }
   ctx.hooks.pluginsSetUp()
-  return names
+  return loaded.map(l => l.name)
 }
+
 
 /** How long an async setup() is waited for: `UNPERF_PLUGIN_TIMEOUT` (ms; 0 waits for ever), else 10 s. */
 const SETUP_TIMEOUT = 10_000
@@ -107,7 +100,7 @@ function setupTimeout(ctx: PluginSetupContext): number {
  * never answers) is reported and left running: the host command goes on instead of hanging on it;
  * should it reject later, that is reported too.
  */
-async function settledWithin(done: PromiseLike<void>, limit: number, name: string, ctx: PluginSetupContext): Promise<void> {
+async function settledWithin(done: PromiseLike<void>, limit: number, name: string, source: PluginErrorSource, ctx: PluginSetupContext): Promise<void> {
   if (limit === 0) return done
   let timer: ReturnType<typeof setTimeout> | undefined
   let late = false
@@ -116,13 +109,13 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
       late = true
       const error = new TimeoutError('setup()', limit)
       error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
-      ctx.report(new PluginError(name, 'setup', error))
+      ctx.report(new PluginError(name, 'setup', error, source))
       resolve()
     }, limit)
   })
   const settled = Promise.resolve(done).then(undefined, (error: unknown) => {
     if (!late) throw error
-    ctx.report(new PluginError(name, 'setup (past its time limit)', error))
+    ctx.report(new PluginError(name, 'setup (past its time limit)', error, source))
   })
   try {
     await Promise.race([settled, timedOut])
@@ -131,7 +124,7 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   }
 }
 
-async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
+export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin: unknown = ref
   if (typeof ref === 'string') {
     const local = ref.startsWith('.') || isAbsolute(ref)

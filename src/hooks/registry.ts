@@ -5,7 +5,8 @@
  *
  * Listeners run in the order of `plugins` (see `add`). While a plugin's own code runs (its
  * setup() until it settles, one of its listeners synchronously), `owner` is
- * that plugin's hooks (plugin-hooks.ts): `perf.hooks.hook()` called from there, through
+ * that plugin's hooks (plugin-hooks.ts); after an await in one of its `async` listeners (or its
+ * async setup()), `context` carries it: `perf.hooks.hook()` called from there, through
  * `ctx.perf` or `getPerf()`, registers for the plugin, so its listener reports with its name.
  */
 import { HookableCore } from 'hookable'
@@ -24,6 +25,18 @@ type Once = Listener & { listener?: Listener; rank?: number }
 export interface HookOwner {
   hook(name: PerfHookName, fn: Listener): () => void
   hookOnce(name: PerfHookName, fn: Listener): () => void
+}
+
+/**
+ * What the registry uses of the AsyncLocalStorage holding the plugin whose async code runs
+ * (plugin-hooks.ts creates it). Its own shape, not node's type: the declarations a plugin author
+ * compiles against must not need @types/node.
+ */
+export interface OwnerContext {
+  getStore(): HookOwner | undefined
+  run<R>(store: HookOwner, fn: (...args: any[]) => R, ...args: any[]): R
+  exit<R>(fn: (...args: any[]) => R, ...args: any[]): R
+  disable(): void
 }
 
 class Core extends HookableCore<Record<string, Listener>> {
@@ -55,6 +68,20 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   owner: HookOwner | undefined
 
   /**
+   * The plugin whose `async` listener (or setup()) this code continues, across its awaits, while one
+   * is pending (plugin-hooks.ts creates it for the first such call): hook() and hookOnce() register
+   * for it when no `owner` is set. Undefined in a process whose plugins have no async code.
+   */
+  context: OwnerContext | undefined
+  /** How many plugin calls run in `context` now (their promises not settled): at 0 it is disabled. */
+  contextCalls = 0
+
+  /** Who registers a listener now: the plugin whose code runs (synchronously, else across its awaits), or the host (undefined). */
+  currentOwner(): HookOwner | undefined {
+    return this.owner ?? this.context?.getStore()
+  }
+
+  /**
    * Listeners run in this order, whenever each was registered: the host's registered before the
    * plugins were set up (config hooks), each plugin's in the order of `plugins`, then the host's
    * registered since (`late`). A plugin listed first sees each event first, also when a plugin
@@ -69,7 +96,8 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   }
 
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
-    if (this.owner !== undefined) return this.owner.hook(name, fn as Listener)
+    const owner = this.currentOwner()
+    if (owner !== undefined) return owner.hook(name, fn as Listener)
     if (this._hostLate) this._late.add(fn as Listener)
     return this._core.hook(name, fn as Listener)
   }
@@ -88,7 +116,8 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   }
 
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
-    if (this.owner !== undefined) return this.owner.hookOnce(name, fn as Listener)
+    const owner = this.currentOwner()
+    if (owner !== undefined) return owner.hookOnce(name, fn as Listener)
     const once: Once = (...args) => {
       unregister()
       return (fn as Listener)(...args)
@@ -114,11 +143,12 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
 
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
     const owner = this.owner
-    if (owner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
+    const context = this.context?.getStore()
+    if (owner === undefined && context === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
     // a plugin's code calls the listeners: the host's among them register as the host's
     this.owner = undefined
     try {
-      return this._core.callHook(name, ...args) as Promise<void> | void
+      return (context === undefined ? this._core.callHook(name, ...args) : this.context!.exit(() => this._core.callHook(name, ...args))) as Promise<void> | void
     } finally {
       this.owner = owner
     }
@@ -137,11 +167,12 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    if (owner === undefined) return this._emitFrom(name, list.slice(), args, 0)
+    const context = this.context === undefined ? undefined : this.context.getStore()
+    if (owner === undefined && context === undefined) return this._emitFrom(name, list.slice(), args, 0)
     // emitted while a plugin's code runs (its cache.set() from a listener): the host's listeners register as the host's
     this.owner = undefined
     try {
-      return this._emitFrom(name, list.slice(), args, 0)
+      return context === undefined ? this._emitFrom(name, list.slice(), args, 0) : this.context!.exit(() => this._emitFrom(name, list.slice(), args, 0))
     } finally {
       this.owner = owner
     }

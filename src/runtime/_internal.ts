@@ -13,7 +13,9 @@ import type {
 } from './types.js'
 
 /** Prints a warning once per code (consola loaded lazily). */
-export type WarnOnce = (code: string, message: string) => void
+export type WarnOnce = (code: string, message: string, about?: WarningSource) => void
+/** What a warning is about, kept with it in the report: a plugin's, where it is listed. */
+export interface WarningSource { plugin?: string; file?: string; path?: string }
 
 export interface RuntimeContext {
   config: ResolvedPerfConfig

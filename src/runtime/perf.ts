@@ -370,7 +370,7 @@ class PerfInstance implements Perf {
   }
 
   private _reportPluginError(error: PluginError): void {
-    this._warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error))
+    this._warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error), { plugin: error.plugin, ...(error.file !== undefined && { file: error.file }), ...(error.path !== undefined && { path: error.path }) })
   }
 }
 

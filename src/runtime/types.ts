@@ -448,4 +448,10 @@ export interface CreatePerfOptions {
 export interface ReportWarning {
   code: string
   message: string
+  /** A plugin's warning: the plugin's name (or its specifier when it did not load). */
+  plugin?: string
+  /** A plugin's warning: the file of the config layer that lists it (absolute). */
+  file?: string
+  /** A plugin's warning: its entry's key path in that file (`plugins[3]`, `$env.ci.plugins[0]`). */
+  path?: string
 }

@@ -4,7 +4,7 @@
  * anything is printed, and in the names of commands and spans before they are recorded.
  */
 import type { ReportWarning } from './types.js'
-import type { WarnOnce } from './_internal.js'
+import type { WarningSource, WarnOnce } from './_internal.js'
 
 export function redact(text: string): string {
   // tokens recognizable by their prefix, wherever they are (`deploy ghp_…`, `bad credentials: npm_…`)
@@ -66,6 +66,15 @@ export function redactArgv(argv: readonly string[]): string[] {
   return out
 }
 
+/** A warning's source (a plugin's specifier may be a URL with credentials), its fields redacted. */
+function redactedSource(about: WarningSource): WarningSource {
+  const out: WarningSource = {}
+  if (about.plugin !== undefined) out.plugin = redact(about.plugin)
+  if (about.file !== undefined) out.file = redact(about.file)
+  if (about.path !== undefined) out.path = about.path
+  return out
+}
+
 /** Warnings a report keeps (report.json `warnings`): the first this many. */
 const WARNINGS_KEPT = 100
 
@@ -76,10 +85,10 @@ const WARNINGS_KEPT = 100
 export function createWarnOnce(): WarnOnce & { seen: Set<string>; said: ReportWarning[] } {
   const seen = new Set<string>()
   const said: ReportWarning[] = []
-  const warn = ((code: string, message: string) => {
+  const warn = ((code: string, message: string, about?: WarningSource) => {
     if (seen.has(code)) return
     seen.add(code)
-    if (said.length < WARNINGS_KEPT) said.push({ code: redact(code), message: redact(message) })
+    if (said.length < WARNINGS_KEPT) said.push(about ? { code: redact(code), message: redact(message), ...redactedSource(about) } : { code: redact(code), message: redact(message) })
     if (process.env.UNPERF_SILENT === '1') return
     const color = process.stderr.isTTY && !process.env.NO_COLOR
     const prefix = color ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'

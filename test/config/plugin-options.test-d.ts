@@ -4,7 +4,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest'
 import { definePerfConfig, type PerfConfig, type PluginConfigEntry } from '../../src/config/index.js'
-import { definePerfPlugin } from '../../src/hooks/plugins.js'
+import { definePerfPlugin } from '../../src/hooks/define-plugin.js'
 
 interface GitOptions {
   remote: string

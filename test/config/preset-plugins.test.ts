@@ -47,19 +47,4 @@ describe("a preset's plugins", () => {
     expect((globalThis as { __preset?: string[] }).__preset).toEqual(['beside', 'root-relative'])
   })
 
-  it('one listed by the preset and by the project: the warning names both layers and what to do', async () => {
-    (globalThis as { __preset?: string[] }).__preset = []
-    const dir = projectWith(`export default { ${BASE}, extends: ['acme-preset'], plugins: [['acme-plugin-dep', { from: 'project' }]] }`, {
-      'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module', exports: './perf.config.mjs' }),
-      'node_modules/acme-preset/perf.config.mjs': `export default { plugins: [['acme-plugin-dep', { from: 'preset' }]] }`,
-      'node_modules/acme-plugin-dep/package.json': JSON.stringify({ name: 'acme-plugin-dep', version: '1.0.0', type: 'module', exports: './index.mjs' }),
-      'node_modules/acme-plugin-dep/index.mjs': plugin('dep'),
-    }, 'preset-duplicate-cli')
-    const { text } = await captureStderr(async () => {
-      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
-      await perf.close()
-    })
-    expect((globalThis as { __preset?: string[] }).__preset).toEqual(['dep preset', 'dep project'])
-    expect(text).toContain("plugin 'dep' is listed twice (first in node_modules/acme-preset/perf.config.mjs, then in perf.config.mjs): both are set up, each with its own options, and share the namespace 'plugin:dep'; list it once (to give a preset's plugin other options, the preset must leave it out)")
-  })
 })

@@ -5,6 +5,7 @@
  * package.json's `perf` (plugins concatenate in that order, paths relative to rootDir); JSON that
  * does not parse is a config error naming the file. `key=value` lines work as before.
  */
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
 import { ConfigError } from '../../src/errors.js'
@@ -23,7 +24,10 @@ describe('.perfrc as JSON', () => {
       const { config, layers, loader: used } = await loadPerfConfigLayers({ cwd: dir })
       expect(used).toBe(loader)
       expect(layers.map(l => l.name)).toEqual(['perf.config.mjs', '.perfrc', 'package.json#perf'])
-      expect(config.plugins).toEqual([{ plugin: './plugins/pj.mjs', options: {}, from: 'package.json#perf' }, { plugin: './plugins/rc.mjs', options: { level: 2 }, from: '.perfrc' }])
+      expect(config.plugins).toEqual([
+        { plugin: './plugins/pj.mjs', options: {}, from: 'package.json#perf', file: join(dir, 'package.json'), path: 'plugins[0]' },
+        { plugin: './plugins/rc.mjs', options: { level: 2 }, from: '.perfrc', file: join(dir, '.perfrc'), path: 'plugins[0]' },
+      ])
       expect(config.report.history).toBe(9)
       expect(config.cache.ttl).toBe(300_000)
     }

@@ -5,7 +5,7 @@
  * (a `never` return broke that: definePerfConfig rejected such a plugin).
  */
 import { describe, expectTypeOf, it } from 'vitest'
-import { definePerfPlugin } from '../../src/hooks/plugins.js'
+import { definePerfPlugin } from '../../src/hooks/define-plugin.js'
 import type { PerfPluginCache } from '../../src/hooks/plugin-types.js'
 import type { PerfCache } from '../../src/runtime/types.js'
 

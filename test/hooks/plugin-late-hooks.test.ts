@@ -33,7 +33,7 @@ describe('plugin hooks registered after perf:ready', () => {
       await perf.close()
     })
     expect((globalThis as { __late?: string[] }).__late).toEqual(['before one', 'after one ok', 'added during two', 'after two error'])
-    expect(text).toContain("plugin 'late' failed in hook 'command:error': late listener exploded")
+    expect(text).toContain("plugin 'late' (plugins[0] in perf.config.mjs) failed in hook 'command:error': late listener exploded")
     expect(text).toContain("plugin 'late' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)")
     expect(text).toContain("plugin 'late' registers 'config:resolved' after perf:ready, after it fired: declare it in the plugin's `hooks` instead")
   })

@@ -167,7 +167,7 @@ describe('plugins and process.exit()', () => {
       const run = nodeIn(project, 'exit.mjs', [String(code)])
       expect(run.code).toBe(code)
       expect(JSON.parse(run.stdout.trim().split('\n')[0]!)).toEqual({ own: null, shared: 'a', keys: [], invalidated: 0, namespace: 'E_NAMESPACE_RESERVED' })
-      expect(run.stderr).toContain(`plugin 'bad' failed in hook 'command:before': plugin broke`)
+      expect(run.stderr).toContain(`plugin 'bad' (plugins[0] in createPerf({ overrides })) failed in hook 'command:before': plugin broke`)
       expect(run.stderr.match(/exit hook \d/g)).toEqual(['exit hook 1'])
       const report = JSON.parse(readFileSync(join(project, '.perf-exit/report.json'), 'utf8'))
       expect(report.commands.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([['deploy', code === 0 ? 'ok' : 'error']])

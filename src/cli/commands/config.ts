@@ -3,7 +3,10 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { GLUED_SECRET_WORDS, redact, SECRET_WORDS } from '../../runtime/warn.js'
 import { cliConfigLayers, envBlockWarning } from '../_context.js'
-import { bold, configArgs, dim, printJson, yellow } from '../_ui.js'
+import { bold, configArgs, dim, printJson, table, yellow } from '../_ui.js'
+import { describePluginSource as describeSource } from '../../config/plugin-entries.js'
+import type { ResolvedPerfConfig } from '../../config/types.js'
+import { relative, sep } from 'node:path'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
 const SIZE_KEYS = /(maxSize|memory|limit|compress|above|below)$/i
@@ -39,9 +42,32 @@ export default defineCommand({
       const origin = ['rootDir', 'cwd', 'env', 'configFile'].includes(path[0]!) ? '' : set(path) ? '' : dim('  (default)')
       console.log(`${path.join('.')} = ${shown}${origin}`)
     }
-    walk(config, [])
+    const { plugins, ...rest } = config
+    walk(rest, [])
+    printPlugins(plugins, config.rootDir)
   },
 })
+
+/**
+ * The plugins, one a line: the plugin (its name, or its file as given), its options and where its
+ * entry is written. It was one JSON line of every entry (`plugins = [{"plugin":...}]`), hundreds of
+ * characters to read where a plugin came from. Plugins given by file or package are not loaded
+ * here: two entries of one plugin (set up once, the last one's) are told apart only by name.
+ */
+function printPlugins(plugins: ResolvedPerfConfig['plugins'], rootDir: string): void {
+  if (plugins.length === 0) return console.log(`plugins = []${dim('  (default)')}`)
+  console.log('')
+  console.log(`plugins (in the order they are set up; a plugin listed more than once is set up once, at its first entry's place, with its last entry's options):`)
+  const rows = plugins.map((p, i) => {
+    const shown = typeof p.plugin === 'string'
+      ? p.plugin.startsWith(rootDir + sep) ? relative(rootDir, p.plugin) : p.plugin
+      : typeof (p.plugin as { name?: unknown })?.name === 'string' ? `'${(p.plugin as { name: string }).name}'` : '(object)'
+    const options = Object.keys(p.options).length > 0 ? JSON.stringify(p.options) : dim('{}')
+    const where = p.path !== undefined && p.from !== undefined ? describeSource({ from: p.from, path: p.path, ...(p.preset !== undefined && { preset: p.preset }) }) : p.from ?? ''
+    return [`  [${i}]`, shown, options, dim(where)]
+  })
+  console.log(table(rows))
+}
 
 function has(obj: unknown, path: string[]): boolean {
   let cur = obj

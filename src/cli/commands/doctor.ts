@@ -1,4 +1,4 @@
-/** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, cache dir (0700, writable), free disk, redis reachability, stale scopes. */
+/** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, plugins (loaded), cache dir (0700, writable), free disk, redis reachability, stale scopes. */
 import { accessSync, constants, statSync, statfsSync } from 'node:fs'
 import { whyUnwritable } from '../../drivers/fs-unwritable.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
@@ -11,6 +11,7 @@ import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.
 import { cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
+import { pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
 import { ConfigError, thrownMessage } from '../../errors.js'
 import { createProgress } from '../progress.js'
@@ -53,6 +54,8 @@ export default defineCommand({
       checks.push({ check: 'config', ok: false, detail: thrownMessage(error) })
     }
     if (config) {
+      progress.set('loading the plugins')
+      checks.push(...await pluginChecks(config))
       const dir = config.cache.dir
       try {
         makeDirSync(dir, 0o700)

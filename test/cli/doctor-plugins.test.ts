@@ -1,0 +1,28 @@
+/**
+ * `unperf doctor` loads the config's plugins (imports them as a run does, sets none up): one that
+ * cannot load is a problem named with where it is listed. Before, doctor said nothing of plugins:
+ * a plugin that failed to load showed only as a warning of the CLI's next run.
+ */
+import { describe, expect, it } from 'vitest'
+import { projectWith } from '../helpers/project.js'
+import { unperf } from '../helpers/unperf-cli.js'
+
+describe('unperf doctor: plugins', () => {
+  it('loads each plugin; one that cannot load is a problem naming its entry', () => {
+    const dir = projectWith(`export default { extends: ['acme-preset'], plugins: ['./plugins/ok.mjs', './plugins/throws.mjs'] }`, {
+      'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module', exports: './perf.config.mjs' }),
+      'node_modules/acme-preset/perf.config.mjs': `export default { plugins: ['unperf-plugin-gone'] }`,
+      'plugins/ok.mjs': `export default { name: 'ok', setup() { throw new Error('setup is not run by doctor') } }`,
+      'plugins/throws.mjs': `throw new Error('module exploded')`,
+    }, 'doctor-plugins-cli')
+    const r = unperf(dir, 'doctor')
+    expect(r.code, r.stdout + r.stderr).toBe(1)
+    expect(r.stdout).toContain("✔ plugins    'ok' loaded (not set up: setup() and its options check run with the CLI)")
+    expect(r.stdout).toContain(`✖ plugin     'unperf-plugin-gone' (plugins[0] of the preset 'acme-preset' (node_modules/acme-preset/perf.config.mjs)) cannot be loaded: package 'unperf-plugin-gone' is not installed`)
+    expect(r.stdout).toContain("✖ plugin     './plugins/throws.mjs' (plugins[1] in perf.config.mjs) cannot be loaded: module exploded")
+    expect(r.stdout).not.toContain('setup is not run by doctor')
+    const json = unperf(dir, 'doctor', '--json').json() as { ok: boolean; checks: Array<{ check: string; ok: boolean; detail: string }> }
+    expect(json.ok).toBe(false)
+    expect(json.checks.filter(c => c.check.startsWith('plugin')).map(c => c.ok)).toEqual([true, false, false])
+  })
+})

@@ -1,0 +1,63 @@
+/**
+ * One instance per plugin name. A preset listing `['stamp', { level: 1 }]` and a project listing
+ * `['stamp', { level: 2 }]` had both set up (setup() twice, every listener twice, the project unable
+ * to change the preset's options). Now the entry listed last, the layer closest to the project,
+ * is set up alone, with its own options (never merged with the preset's), at the preset's place in
+ * the order; the same plugin twice in one list is set up once too, with a warning.
+ */
+import { describe, expect, it } from 'vitest'
+import { createPerf } from '../../src/runtime/perf.js'
+import { captureStderr } from '../helpers/stderr.js'
+import { BASE, projectWith } from '../helpers/project.js'
+
+type Log = string[]
+const log = () => ((globalThis as { __one?: Log }).__one ??= [])
+const reset = () => { (globalThis as { __one?: Log }).__one = [] }
+
+/** A plugin that logs its setup (with its options) and each command:before it hears. */
+const plugin = (name: string) => `export default { name: '${name}',
+  hooks: { 'command:before': ctx => { globalThis.__one.push('${name} before ' + ctx.name) } },
+  setup({ options }) { globalThis.__one.push('${name} setup ' + JSON.stringify(options)) } }`
+
+const preset = {
+  'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module', exports: './perf.config.mjs' }),
+  'node_modules/acme-preset/perf.config.mjs': `export default { plugins: [['stamp', { level: 1, tag: 'preset' }], './plugins/after.mjs'] }`,
+  'node_modules/acme-preset/plugins/after.mjs': plugin('after'),
+  'node_modules/stamp/package.json': JSON.stringify({ name: 'stamp', version: '1.0.0', type: 'module', exports: './index.mjs' }),
+  'node_modules/stamp/index.mjs': plugin('stamp'),
+}
+
+async function run(dir: string, options: { noSnapshot?: boolean; env?: string } = {}) {
+  reset()
+  return captureStderr(async () => {
+    const perf = await createPerf({ cwd: dir, noExitHandlers: true, ...options })
+    await perf.run('go', () => {})
+    await perf.close()
+  })
+}
+
+describe('a plugin listed more than once', () => {
+  it.each([true, false])("by a preset and by the project: the project's entry alone, its options, at the preset's place (noSnapshot: %s)", async noSnapshot => {
+    const dir = projectWith(`export default { ${BASE}, extends: ['acme-preset'], plugins: [['stamp', { level: 2 }]] }`, preset, 'one-instance-cli')
+    const { text } = await run(dir, { noSnapshot })
+    expect(text).toBe('')
+    expect(log()).toEqual(['stamp setup {"level":2}', 'after setup {}', 'stamp before go', 'after before go'])
+  })
+
+  it("by the project and its env block: the env block's entry, no warning; the project's elsewhere", async () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: [['stamp', { level: 2 }]], $env: { ci: { plugins: [['stamp', { level: 3 }]] } } }`, preset, 'one-instance-env-cli')
+    expect((await run(dir, { env: 'ci' })).text).toBe('')
+    expect(log()).toEqual(['stamp setup {"level":3}', 'stamp before go'])
+    await run(dir, { env: 'production' })
+    expect(log()).toEqual(['stamp setup {"level":2}', 'stamp before go'])
+  })
+
+  it('twice in one list: set up once, with the later entry, and a warning naming both entries', async () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: [['stamp', { level: 1 }], './plugins/other.mjs', ['stamp', { level: 2 }]] }`, {
+      ...preset, 'plugins/other.mjs': plugin('other'),
+    }, 'one-instance-twice-cli')
+    const { text } = await run(dir)
+    expect(log()).toEqual(['stamp setup {"level":2}', 'other setup {}', 'stamp before go', 'other before go'])
+    expect(text).toBe("[unperf] warn plugin 'stamp' is listed twice in one list (plugins[0] in perf.config.mjs, then plugins[2] in perf.config.mjs): it is set up once, with the options of the later entry alone; list it once\n")
+  })
+})
