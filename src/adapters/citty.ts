@@ -150,7 +150,8 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     // perf now when the run's arguments are known (unperf's runMain) or citty's own runMain is about
     // to show the help or the version (no setup() follows); otherwise setup() starts it with the
     // arguments citty's runCommand was given (its `--no-cache` is looked for there, not in process.argv)
-    if (isRoot && (session.rawArgs !== undefined || _builtinFlagGiven(process.argv.slice(2)))) await session.ensure()
+    if (isRoot && session.rawArgs !== undefined) await session.ensure()
+    else if (isRoot && _builtinFlagGiven(process.argv.slice(2))) await _ensureForCli(session, process.argv.slice(2))
     const args = (await _resolve(cmd.args)) ?? {}
     addsNoCache = !_definesCache(args)
     return addsNoCache ? { ...args, 'no-cache': NO_CACHE_ARG } : args
@@ -199,7 +200,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     wrapped.setup = async (ctx) => {
       session.restart()
       if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
-      await session.ensure()
+      await _ensureForCli(session, ctx.rawArgs)
       if (typeof setup === 'function') await setup(ctx)
     }
     const cleanup = cmd.cleanup
@@ -216,6 +217,20 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     }
   }
   return wrapped
+}
+
+/**
+ * The run's perf. A bad config in a run of the process's own arguments (citty's runMain) ends it as
+ * unperf's runMain does: its problems on stderr, exit 2 (citty printed the ConfigError's stack into
+ * unperf's bundle and exited 1); a host's runCommand() with other arguments (a test) gets the error.
+ */
+async function _ensureForCli(session: Session, rawArgs: readonly string[]): Promise<Perf> {
+  try {
+    return await session.ensure()
+  } catch (error) {
+    if (isCommandLine(rawArgs)) exitOnConfigError(error)
+    throw error
+  }
 }
 
 /** citty's runMain shows the help (`--help`/`-h` anywhere) or the version (`--version`/`-v` alone) without running the tree. */
