@@ -8,8 +8,8 @@
  * - its `cache:*` events are those of its own namespace, `shared` and the host's namespaces, never
  *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
  * The registry's `owner` (registry.ts) is what routes `perf.hooks` to the plugin: set by
- * setupPlugins for the time of its setup(), and here around each of its listeners' calls; past an
- * await of an async listener or setup(), the registry's `context` (asPlugin).
+ * setupPlugins for the time of its setup() (awaits included: the host awaits the setups), and here
+ * around each of its listeners' calls; past an await of an async listener, the registry's `context` (asPlugin).
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
 import { PerfError, PluginError, type PluginErrorSource } from '../errors.js'
@@ -137,8 +137,9 @@ export function asPlugin(registry: PerfHookRegistryImpl, owner: HookOwner, fn: (
 }
 
 function settled(registry: PerfHookRegistryImpl): void {
-  if (--registry.contextCalls === 0) registry.context!.disable()
+  if (--registry.contextCalls === 0) registry.context?.disable()
 }
+
 
 /**
  * perf.run() and perf.close() are the host's: a plugin that closed perf in its setup() wrote the

@@ -15,7 +15,7 @@ import { describePluginSource, onePerName, type ListedPlugin, type PluginSource 
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
-import { asPlugin, isAsync, pluginHooks, type PluginHooks } from './plugin-hooks.js'
+import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
@@ -69,8 +69,11 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
       const setupContext = { perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options }
-      // an async setup() still running past its time limit registers for the plugin too
-      const done = (isAsync(plugin.setup) ? asPlugin(ctx.hooks, hooks, plugin.setup as (...args: unknown[]) => unknown, [setupContext]) : plugin.setup(setupContext)) as void | PromiseLike<void>
+      // no AsyncLocalStorage here: `owner` is this plugin's across the awaits of its setup() (the host
+      // awaits createPerf meanwhile); switching a context on for the setups of 20 plugins made every
+      // promise of them pay V8's promise hook, ≈ 5 ms of the start (an async listener's calls, later,
+      // run in one: asPlugin). What a setup() still running past its time limit registers then is the host's.
+      const done = plugin.setup(setupContext) as void | PromiseLike<void>
       if (done && typeof done.then === 'function') await settledWithin(done, limit, name, source, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error, source))
