@@ -14,7 +14,7 @@
  * The run history (`<root>history:…`) and the wrap() locks (`lock:…`, expiring) are not scopes.
  * Each call goes through the tier's guard: bounded by `cache.timeout`, skipped while Redis is down.
  */
-import type { RedisClient } from './redis.js'
+import type { RedisClient } from './redis-connection.js'
 
 export interface RedisScope {
   /** `[<base>:]unperf:<name>:` */

@@ -12,7 +12,7 @@
  * once, never a caller served a value fn did not produce for its key. A Redis that refuses scripts
  * (an ACL without EVAL) gets plain `SET NX` and the lock's expiry, as before.
  */
-import type { RedisClient } from '../../drivers/redis.js'
+import type { RedisClient } from '../../drivers/redis-connection.js'
 import type { GuardedCall } from '../../drivers/redis-scopes.js'
 import { holderIsGone, lockToken } from './lock-holder.js'
 
