@@ -19,12 +19,14 @@ const FILES = Object.fromEntries(['a', 'b', 'c', 'd'].map(n => [`test/${n}.test.
 
 let project: string
 let cli: string
+let shardCli: string
 const history = () => join(project, 'history')
 
 beforeAll(async () => {
   project = tempProject({ 'vitest.config.mjs': CONFIG, ...FILES })
   await bundle(join(project, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
   cli = await bundleCommand(project, 'tests')
+  shardCli = await bundleCommand(project, 'shard')
   // two pipelines of two shard jobs each (two commits), then one run of the whole suite
   for (const sha of ['a'.repeat(40), 'b'.repeat(40)]) {
     for (const shard of ['1/2', '2/2']) {
@@ -47,6 +49,13 @@ describe('runs of the suite, not lines of tests.jsonl', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toBe('no flaky tests in the last 2 runs (4 recorded: one per shard job)\n')
     expect(JSON.parse(runNode(project, cli, ['flaky', '--dir', history(), '--json']).stdout)).toMatchObject({ runs: 4, suiteRuns: 2 })
+  })
+
+  it('unperf shard says the same', () => {
+    const r = runNode(project, shardCli, ['--total', '2', '--index', '1', '--dir', history()])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toContain('(2 runs of history, 4 recorded: one per shard job)')
+    expect(JSON.parse(runNode(project, shardCli, ['--total', '2', '--index', '1', '--dir', history(), '--json']).stdout).history).toMatchObject({ runs: 4, suiteRuns: 2 })
   })
 
   it('a run of the whole suite is one run, and without shards the header is as it was', () => {

@@ -11,6 +11,8 @@ import { discoverTestFiles, testFilePatterns } from '../../vitest/discover.js'
 import { loadTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
 import { plural } from '../_ui.js'
+import { countSuiteRuns } from '../../vitest/suite-runs.js'
+import type { TestRunEntry } from '../../vitest/history-lines.js'
 
 /** Printed for an empty shard: vitest would run every file given no filter. */
 export const EMPTY_SHARD_ARGS = '--passWithNoTests __unperf_empty_shard__'
@@ -47,7 +49,7 @@ export default defineCommand({
         total, index, files: shard.files, expected: shard.expected,
         shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
         unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(narrowedBy && { narrowedBy }),
-        history: { file: history.file, runs: history.entries.length, skipped: history.skipped },
+        history: { file: history.file, runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), skipped: history.skipped },
       }, null, 2) + '\n')
       if (files.length === 0) process.exitCode = 1
       return
@@ -61,7 +63,7 @@ export default defineCommand({
     process.stdout.write((shard.files.length > 0 ? shard.files.join(' ') : EMPTY_SHARD_ARGS) + '\n')
     const lines = [
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${plural(files.length, 'file')}, expected ${formatDuration(shard.expected)}`
-      + ` (${plural(history.entries.length, 'run')} of history${history.skipped > 0 ? `, ${plural(history.skipped, 'corrupt line')} skipped` : ''}${plan.unknown.length > 0 ? `, ${plural(plan.unknown.length, 'file')} without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
+      + ` (${ofHistory(history.entries)}${history.skipped > 0 ? `, ${plural(history.skipped, 'corrupt line')} skipped` : ''}${plan.unknown.length > 0 ? `, ${plural(plan.unknown.length, 'file')} without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
       // `shard 9:` and `shard 10:` end in one column, so the durations line up from 10 shards on
       ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} ${`shard ${s.index}:`.padEnd(`shard ${total}:`.length)} ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
@@ -78,4 +80,10 @@ function positiveInt(value: unknown, name: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${value === undefined ? 'nothing' : `'${String(value)}'`}`)
   return n
+}
+
+/** "3 runs of history", or with shard jobs (a line each) "2 runs of history, 4 recorded: one per shard job". */
+function ofHistory(entries: readonly TestRunEntry[]): string {
+  const suite = countSuiteRuns(entries)
+  return `${plural(suite, 'run')} of history${suite === entries.length ? '' : `, ${entries.length} recorded: one per shard job`}`
 }
