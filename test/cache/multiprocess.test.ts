@@ -131,19 +131,21 @@ describeRedis('a wrap() lock whose holder died', () => {
     await m2.close()
   }, 30_000)
 
-  it('a live holder whose fn runs past 30 s (a long build step) is still waited for: one call of fn, not one per waiter', async () => {
+  // past the lock's 15 s ttl (LOCK_TTL_MS) and a waiter's 3 s grace for a vanished lock: the holder's renewals keep
+  // it (without them a waiter runs fn at ≈ 18 s; waiters gave up after 30 s before, and ran fn)
+  it('a live holder whose fn runs past the lock\'s ttl (a long build step) is still waited for: one call of fn, not one per waiter', async () => {
     const key = `long-${process.pid}-${Date.now()}`
     const cwd = tempDir('unperf-lock-cwd-')
     const { cache: first, m: m1 } = manager({ dir: tempDir('unperf-lock-a-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
     const { cache: second, m: m2 } = manager({ dir: tempDir('unperf-lock-b-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
     await Promise.all([first.get('warm-up'), second.get('warm-up')])
     let calls = 0
-    const slow = first.wrap(key, () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 33_000)))
+    const slow = first.wrap(key, () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 19_500)))
     await new Promise(resolve => setTimeout(resolve, 200))
     const waiter = second.wrap(key, () => { calls++; return 'second' })
     expect(await Promise.all([slow, waiter])).toEqual(['first', 'first'])
     expect(calls).toBe(1)
     await m1.close()
     await m2.close()
-  }, 60_000)
+  }, 45_000)
 })
