@@ -142,6 +142,9 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   }
 
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void {
+    // no listener: nothing to call (as hookable's core), before asking whose code this is
+    const list = this._core.listeners(name)
+    if (list === undefined || list.length === 0) return
     const owner = this.owner
     const context = this.context?.getStore()
     if (owner === undefined && context === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
