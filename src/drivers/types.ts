@@ -86,13 +86,13 @@ export const CLOCK_SKEW_MS = 60_000
  * window either), on every tier: the envelope's times are read the same everywhere. An entry
  * without a ttl never expires, whenever it was written.
  */
-export function stampedAhead(entry: { createdAt: number; expiresAt: number | null }, now: number): boolean {
+function stampedAhead(entry: { createdAt: number; expiresAt: number | null }, now: number): boolean {
   return entry.expiresAt !== null && entry.createdAt > now + CLOCK_SKEW_MS
 }
 
 /** Past its ttl at `now`, or stamped ahead of the clock (stampedAhead). */
 export function isExpired(entry: { createdAt: number; expiresAt: number | null }, now: number): boolean {
-  return entry.expiresAt !== null && (entry.expiresAt <= now || entry.createdAt > now + CLOCK_SKEW_MS)
+  return entry.expiresAt !== null && (entry.expiresAt <= now || stampedAhead(entry, now))
 }
 
 /**
@@ -101,7 +101,7 @@ export function isExpired(entry: { createdAt: number; expiresAt: number | null }
  * removed by the lookup that meets them, prune() and the sweep.
  */
 export function isLive(entry: { createdAt: number; expiresAt: number | null; staleFor: number }, now: number): boolean {
-  return entry.expiresAt === null || (now < entry.expiresAt + entry.staleFor && entry.createdAt <= now + CLOCK_SKEW_MS)
+  return entry.expiresAt === null || (now < entry.expiresAt + entry.staleFor && !stampedAhead(entry, now))
 }
 
 export class CorruptEntryError extends Error {

@@ -9,7 +9,7 @@ import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { RedisTier } from '../../drivers/redis.js'
 import { TierGuard } from '../../drivers/tier-guard.js'
-import { CorruptEntryError, isExpired, stampedAhead, type StoredEntry } from '../../drivers/types.js'
+import { CorruptEntryError, isExpired, isLive, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceHost } from './namespace.js'
 import type { Lookup } from './wrap.js'
@@ -65,7 +65,7 @@ export class NamespaceTiers {
       }
       if (!entry) continue
       if (isExpired(entry, now)) {
-        if (now < entry.expiresAt! + entry.staleFor && !stampedAhead(entry, now)) return { entry, stale: true, tier: t }
+        if (isLive(entry, now)) return { entry, stale: true, tier: t }
         this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
         this._events.evicted(key, 'expired', entry.size)
         continue
