@@ -34,6 +34,14 @@ export function countSuiteRuns(entries: readonly TestRunEntry[]): number {
   return count
 }
 
+/**
+ * What to say beside the runs of the suite when shard jobs recorded more lines than runs ("12
+ * recorded: one per shard job"), else undefined: `unperf tests` and `unperf shard` say it the same way.
+ */
+export function shardJobsNote(entries: readonly TestRunEntry[], suiteRuns: number): string | undefined {
+  return suiteRuns === entries.length ? undefined : `${entries.length} recorded: one per shard job`
+}
+
 /** `'2/4'` → { index: 2, count: 4 }; undefined for anything else. */
 function parseShard(shard: string | undefined): { index: number; count: number } | undefined {
   const match = typeof shard === 'string' ? /^(\d+)\/(\d+)$/.exec(shard) : null

@@ -11,7 +11,7 @@ import { discoverTestFiles, testFilePatterns } from '../../vitest/discover.js'
 import { loadTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
 import { plural } from '../_ui.js'
-import { countSuiteRuns } from '../../vitest/suite-runs.js'
+import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
 import type { TestRunEntry } from '../../vitest/history-lines.js'
 
 /** Printed for an empty shard: vitest would run every file given no filter. */
@@ -85,5 +85,6 @@ function positiveInt(value: unknown, name: string): number {
 /** "3 runs of history", or with shard jobs (a line each) "2 runs of history, 4 recorded: one per shard job". */
 function ofHistory(entries: readonly TestRunEntry[]): string {
   const suite = countSuiteRuns(entries)
-  return `${plural(suite, 'run')} of history${suite === entries.length ? '' : `, ${entries.length} recorded: one per shard job`}`
+  const note = shardJobsNote(entries, suite)
+  return `${plural(suite, 'run')} of history${note ? `, ${note}` : ''}`
 }

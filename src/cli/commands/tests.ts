@@ -12,7 +12,7 @@ import { findFlaky, type FlakyTest } from '../../vitest/flaky.js'
 import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.js'
 import type { TestRunEntry } from '../../vitest/history-lines.js'
 import { findSlow } from '../../vitest/slow.js'
-import { countSuiteRuns } from '../../vitest/suite-runs.js'
+import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
 import { plural } from '../_ui.js'
 
 const common = {
@@ -45,7 +45,8 @@ function runs(n: number): string {
  */
 function lastRuns(entries: readonly TestRunEntry[]): string {
   const suite = countSuiteRuns(entries)
-  return suite === entries.length ? `the last ${runs(suite)}` : `the last ${runs(suite)} (${entries.length} recorded: one per shard job)`
+  const note = shardJobsNote(entries, suite)
+  return `the last ${runs(suite)}${note ? ` (${note})` : ''}`
 }
 
 /**
