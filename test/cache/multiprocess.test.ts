@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 import { child as spawnChild, childLib } from './_children.js'
-import { manager } from './_manager.js'
+import { manager, twoOnRedis } from './_manager.js'
 
 const lib = childLib()
 const child = (script: string, env: Record<string, unknown>) => spawnChild(lib(), script, env)
@@ -115,37 +115,22 @@ describeRedis('a wrap() lock whose holder died', () => {
     await m.close()
   }, 30_000)
 
-  it('a live holder is still waited for: its value, not a second call of fn', async () => {
-    const key = `live-${process.pid}-${Date.now()}`
-    const cwd = tempDir('unperf-lock-cwd-')
-    const { cache: first, m: m1 } = manager({ dir: tempDir('unperf-lock-a-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
-    const { cache: second, m: m2 } = manager({ dir: tempDir('unperf-lock-b-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
-    await Promise.all([first.get('warm-up'), second.get('warm-up')]) // both connected
+  /** A holder whose fn takes `ms`, a waiter from another process started 200 ms after: fn runs once, both get its value. */
+  async function holderWaitedFor(ms: number): Promise<void> {
+    const key = `live-${ms}-${process.pid}-${Date.now()}`
+    const { first, second, close } = await twoOnRedis(redisUrl!)
     let calls = 0
-    const slow = first.wrap(key, () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 1200)))
+    const slow = first.wrap(key, () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, ms)))
     await new Promise(resolve => setTimeout(resolve, 200))
     const waiter = second.wrap(key, () => { calls++; return 'second' })
     expect(await Promise.all([slow, waiter])).toEqual(['first', 'first'])
     expect(calls).toBe(1)
-    await m1.close()
-    await m2.close()
-  }, 30_000)
+    await close()
+  }
+
+  it('a live holder is still waited for: its value, not a second call of fn', () => holderWaitedFor(1200), 30_000)
 
   // past the lock's 15 s ttl (LOCK_TTL_MS) and a waiter's 3 s grace for a vanished lock: the holder's renewals keep
   // it (without them a waiter runs fn at ≈ 18 s; waiters gave up after 30 s before, and ran fn)
-  it('a live holder whose fn runs past the lock\'s ttl (a long build step) is still waited for: one call of fn, not one per waiter', async () => {
-    const key = `long-${process.pid}-${Date.now()}`
-    const cwd = tempDir('unperf-lock-cwd-')
-    const { cache: first, m: m1 } = manager({ dir: tempDir('unperf-lock-a-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
-    const { cache: second, m: m2 } = manager({ dir: tempDir('unperf-lock-b-'), cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
-    await Promise.all([first.get('warm-up'), second.get('warm-up')])
-    let calls = 0
-    const slow = first.wrap(key, () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 19_500)))
-    await new Promise(resolve => setTimeout(resolve, 200))
-    const waiter = second.wrap(key, () => { calls++; return 'second' })
-    expect(await Promise.all([slow, waiter])).toEqual(['first', 'first'])
-    expect(calls).toBe(1)
-    await m1.close()
-    await m2.close()
-  }, 45_000)
+  it('a live holder whose fn runs past the lock\'s ttl (a long build step) is still waited for: one call of fn, not one per waiter', () => holderWaitedFor(19_500), 45_000)
 })

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { hasRedisServer, ownRedisServer } from '../helpers/redis-server.js'
 import { tempDir } from '../helpers/tmp.js'
 import { child as spawnChild, childLib } from './_children.js'
-import { manager } from './_manager.js'
+import { manager, twoOnRedis } from './_manager.js'
 
 const lib = childLib()
 const redis = ownRedisServer(['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru', '--notify-keyspace-events', 'Ee'], { raw: true })
@@ -91,11 +91,7 @@ describe.skipIf(!hasRedisServer)('wrap() locks evicted by a full allkeys-lru Red
   }, 90_000)
 
   it('a lock gone while its holder runs fn (evicted): the holder writes it back, the waiter waits for its value', async () => {
-    const cwd = tempDir('unperf-evict-one-')
-    const driver = [{ driver: 'redis' as const, url: redis.url }]
-    const { cache: first, m: m1 } = manager({ cwd, driver, timeout: 5000 })
-    const { cache: second, m: m2 } = manager({ cwd, driver, timeout: 5000 })
-    await Promise.all([first.get('warm-up'), second.get('warm-up')])
+    const { first, second, close } = await twoOnRedis(redis.url, tempDir('unperf-evict-one-'))
     let calls = 0
     const holder = first.wrap('one', () => new Promise(resolve => setTimeout(() => { calls++; resolve('first') }, 2500)))
     await new Promise(r => setTimeout(r, 200))
@@ -107,16 +103,11 @@ describe.skipIf(!hasRedisServer)('wrap() locks evicted by a full allkeys-lru Red
     expect(await redis.raw!.del(lock!)).toBe(1)
     expect(await Promise.all([holder, waiter])).toEqual(['first', 'first'])
     expect(calls).toBe(1)
-    await m1.close()
-    await m2.close()
+    await close()
   }, 30_000)
 
   it('a holder whose fn threw: the waiter takes the lock at once (no grace), and its fn runs', async () => {
-    const cwd = tempDir('unperf-evict-throw-')
-    const driver = [{ driver: 'redis' as const, url: redis.url }]
-    const { cache: first, m: m1 } = manager({ cwd, driver, timeout: 5000 })
-    const { cache: second, m: m2 } = manager({ cwd, driver, timeout: 5000 })
-    await Promise.all([first.get('warm-up'), second.get('warm-up')])
+    const { first, second, close } = await twoOnRedis(redis.url, tempDir('unperf-evict-throw-'))
     const holder = first.wrap('throws', () => new Promise((_, reject) => setTimeout(() => reject(new Error('build failed')), 800)))
     await new Promise(r => setTimeout(r, 200))
     let threwAt = 0
@@ -126,7 +117,6 @@ describe.skipIf(!hasRedisServer)('wrap() locks evicted by a full allkeys-lru Red
     expect(threwAt).toBeGreaterThan(0)
     // its fn ran right after the holder gave up, not after the 3 s grace of a vanished lock
     expect(waiter - threwAt).toBeLessThan(1000)
-    await m1.close()
-    await m2.close()
+    await close()
   }, 30_000)
 })

@@ -10,18 +10,9 @@ import { TinyLfuPolicy } from '../../src/drivers/policy/tinylfu.js'
 import type { EvictionPolicy } from '../../src/drivers/policy/types.js'
 import type { StoredEntry } from '../../src/drivers/types.js'
 import { MemoryTier } from '../../src/drivers/memory.js'
+import { random } from '../helpers/random.js'
 
 const entry = (key: string, size = 100): StoredEntry => ({ key, value: key, createdAt: 0, expiresAt: null, staleFor: 0, size })
-
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Zipf(s = 1) over n keys, by inverse CDF. */
 function zipf(n: number, rnd: () => number): () => number {

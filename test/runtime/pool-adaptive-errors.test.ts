@@ -6,16 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { Pool } from '../../src/runtime/pool.js'
 import { AdaptiveLimit, TOLERATED } from '../../src/runtime/pool-adaptive.js'
 import { pool } from './_ctx.js'
-
-/** A seeded PRNG (mulberry32): the same failures on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { random } from '../helpers/random.js'
 
 const TOP = 32
 
