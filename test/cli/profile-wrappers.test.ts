@@ -89,7 +89,7 @@ describe('unperf profile through wrappers (npx, a bin script, sh -c)', () => {
 describe('pickProgram: which profiled node process is the program', () => {
   const rec = (stamp: string, parent: string | null, main: string | null) => ({ stamp, parent, main })
   it('past launchers (npx, then tsx), not the program\'s own node children', async () => {
-    const { pickProgram } = await import('../../src/cli/commands/profile.js')
+    const { pickProgram } = await import('../../src/cli/commands/profile-processes.js')
     expect(pickProgram([
       rec('1.10', null, '/usr/lib/node_modules/npm/bin/npx-cli.js'),
       rec('2.11', '1.10', '/p/node_modules/tsx/dist/cli.mjs'),
