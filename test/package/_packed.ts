@@ -34,6 +34,9 @@ function buildHash(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
+/** An install of another build is removed once this old (another checkout's tests may be using it). */
+const STALE_INSTALL = 3 * 3600_000
+
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 
 function install(dir: string): void {
@@ -68,9 +71,14 @@ export function packedModules(): string {
     try {
       rmSync(dir, { recursive: true, force: true })
       install(dir)
-      // older builds' installs are of no further use
+      // older builds' installs are of no further use, once nothing can still be using them: another
+      // checkout on this machine (a second clone, a git worktree) runs its tests on its own build's
+      // install at the same time, and removing it under them failed their tests
       for (const name of readdirSync(tmpdir())) {
-        if (/^unperf-packed-[0-9a-f]{16}$/.test(name) && name !== `unperf-packed-${hash}`) rmSync(join(tmpdir(), name), { recursive: true, force: true })
+        if (!/^unperf-packed-[0-9a-f]{16}$/.test(name) || name === `unperf-packed-${hash}`) continue
+        // (an install that never became ready: by its dir's age)
+        const made = (statSync(join(tmpdir(), name, 'ready'), { throwIfNoEntry: false }) ?? statSync(join(tmpdir(), name), { throwIfNoEntry: false }))?.mtimeMs
+        if (made !== undefined && Date.now() - made > STALE_INSTALL) rmSync(join(tmpdir(), name), { recursive: true, force: true })
       }
     } finally {
       rmSync(lock, { recursive: true, force: true })
