@@ -77,7 +77,9 @@ export interface Tracer {
   /** Ends the current startup phase at now and starts `name`. */
   mark(name: string): void
   /**
-   * Runs a command's body: spans started in it belong to it (the first command also ends startup).
+   * Runs a command's body: spans started in it belong to it, nested under its own spans only (a
+   * root, even when started inside another command's span or while another runs); the first
+   * command also ends startup.
    * `run`: this run's number in the process (from 1), what its CommandRecord and spans carry.
    */
   command<T>(name: string, body: (run: number) => Promise<T>): Promise<T>

@@ -27,6 +27,7 @@ import { createLazyCacheManager } from './cache/lazy.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { closingExitCode, recordExitCode } from './report/exit-code.js'
 import { createTracer } from './span.js'
+import { graphOptionsError, markNameError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
@@ -155,9 +156,8 @@ class PerfInstance implements Perf {
   }
 
   pool(name?: string): PerfPool {
-    if (name !== undefined && (typeof name !== 'string' || name === '')) {
-      throw new TypeError(`perf.pool(name): name must be a non-empty string (a key of concurrency.pools, or any name for a pool with the default settings), got ${describeName(name)}`)
-    }
+    const invalid = poolNameError(name)
+    if (invalid) throw invalid
     if (this._pools === undefined) {
       this._pools = createPoolManager(this._ctx)
       // the loop's natural end with tasks still queued is a deadlock: node exits (13 under a top-level
@@ -168,6 +168,8 @@ class PerfInstance implements Perf {
   }
 
   mark(name: string): void {
+    const invalid = markNameError(name)
+    if (invalid) throw invalid
     this._tracer.mark(name)
   }
 
@@ -178,8 +180,9 @@ class PerfInstance implements Perf {
   }
 
   graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
+    const invalid = graphOptionsError(options)
+    if (invalid) return Promise.reject(invalid)
     const name = options.name ?? 'graph'
-    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${name === '' ? "''" : typeof name}`))
     let pool: PerfPool
     try {
       pool = this.pool(options.pool)
@@ -199,7 +202,8 @@ class PerfInstance implements Perf {
     // called from a plugin's code (ctx.perf, getPerf()): refused, as through the perf it was given
     if (this.hooks.owner) return Promise.reject(lifecycleRefusal('run'))
     // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
-    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${name === '' ? "''" : typeof name}`))
+    const invalid = runNameError(name) ?? runFnError(name, fn)
+    if (invalid) return Promise.reject(invalid)
     // spans started during this command belong to it; the first command also ends startup
     return this._tracer.command(name, async (run) => {
       const start = now()
@@ -374,13 +378,3 @@ class PerfInstance implements Perf {
   }
 }
 
-/** A name that is not a non-empty string, as an error message says what came. */
-function describeName(name: unknown): string {
-  return name === '' ? "''" : name === null ? 'null' : typeof name
-}
-
-/** perf.span() given a name that is not a non-empty string, or a fn that is not a function. */
-function spanInputError(name: unknown, fn: unknown): TypeError {
-  if (typeof name !== 'string' || name === '') return new TypeError(`perf.span(name, fn): name must be a non-empty string (the span's name in the report and the trace), got ${describeName(name)}`)
-  return new TypeError(`perf.span('${name}', fn): fn must be a function (the work to time), got ${describeName(fn)}`)
-}

@@ -1,9 +1,25 @@
 /**
  * AIMD concurrency for 'adaptive' pools, TCP-like, with a tolerance for occasional failures.
  *
- * Every window (one completion per slot, at least 4), compare with the previous window: throughput
- * held (≥ 95 %) → one more slot (additive increase); median latency 1.5× worse without more
- * throughput → 0.7× the slots (multiplicative decrease).
+ * Every window (one completion per slot, at least 4) is judged on its throughput (completions per
+ * ms) and its median latency. Throughput held (≥ 95 % of the previous window's) → one more slot
+ * (additive increase). Latency, against a baseline (TCP Vegas' base RTT: the lowest window median,
+ * what a task takes when it does not queue): a window whose median is over LATENCY_RISE × the
+ * baseline is *congested* and holds the limit; CONGESTED_TO_CUT congested windows in a row → 0.7×
+ * the slots (multiplicative decrease), and the count starts over (the tasks started under the old
+ * limit, still finishing, do not cut again at once). When the next cut would come and the latency
+ * did not fall under CUT_HELPED × the one that cut, fewer slots did not shorten the tasks: no
+ * queue, the service itself is slower; that latency becomes the baseline instead of a second cut.
+ *
+ * Why (latency): the rule compared each window with the one before ("1.5× worse without more
+ * throughput"), so it cut on noise and missed the signal. A loaded machine (the event loop or the
+ * CPU busy elsewhere for 50 ms) delivers every task in flight late and at once: one window of high
+ * latency and low throughput, a 0.7× cut for a service that never slowed (about one stall in two
+ * cut; test/runtime/pool-adaptive-latency.test.ts simulates it). A stall is one congested window,
+ * not two in a row. Yet a service that queues (each slot over its capacity adds latency, no
+ * throughput) slows a little per window, never 1.5× from one window to the next: the pool grew to
+ * its max with tasks at 4× their latency. Against the baseline the queue shows, and the limit
+ * settles near the service's capacity.
  *
  * Failures are judged by their rate, not one by one: they are counted over at least ERROR_WINDOW
  * completions (a window or more), and up to TOLERATED of them (an occasional network error in a
@@ -13,38 +29,61 @@
  * TOLERATED failed so far, the limit holds (no increase). Increases resume once the rate is back
  * under it. Bounded to [min, max].
  *
- * Why: one failure in a window used to cut 0.7×; a window holds `limit` completions, so the bigger
- * the pool the likelier a window holds a failure: at 2 % failures a pool of 32 lost a third of its
- * slots one window in two and sank to a few slots (TCP's own weakness on lossy links).
+ * Why (failures): one failure in a window used to cut 0.7×; a window holds `limit` completions, so
+ * the bigger the pool the likelier a window holds a failure: at 2 % failures a pool of 32 lost a
+ * third of its slots one window in two and sank to a few slots (TCP's own weakness on lossy links).
  */
 export const ERROR_WINDOW = 20
 export const TOLERATED = 0.1
+/** A window's median latency over this × the baseline is congested. */
+export const LATENCY_RISE = 1.5
+/** Congested windows in a row that cut the limit. */
+export const CONGESTED_TO_CUT = 2
+/** A cut that did not bring the median latency under this × the one that cut: the service slowed. */
+export const CUT_HELPED = 0.85
 
 export class AdaptiveLimit {
   limit: number
   private _window: number[] = []
-  private _windowStart = performance.now()
-  private _prev: { throughput: number; latency: number } | undefined
+  private _windowStart: number
+  /** failures in the current window: a window with any never lowers the baseline (a refused connection fails fast) */
+  private _windowFailed = false
+  private _prevThroughput: number | undefined
+  /** ms: the lowest window median since the last re-baseline, what a task takes when it does not queue */
+  private _baseline: number | undefined
+  /** congested windows in a row */
+  private _congested = 0
+  /** the median latency of the window of the last latency cut, until a window is no longer congested */
+  private _cutAt: number | undefined
   /** completions and failures counted since the last decision on failures */
   private _counted = 0
   private _errors = 0
 
-  constructor(initial: number, readonly min: number, readonly max: number) {
+  /** `clock`: ms, monotonic (the pool's: performance.now; a simulation's own in tests) */
+  constructor(initial: number, readonly min: number, readonly max: number, private readonly _clock: () => number = () => performance.now()) {
     this.limit = Math.min(max, Math.max(min, initial))
+    this._windowStart = _clock()
   }
 
   /** Record one finished task; returns the (possibly new) limit. */
   record(latencyMs: number, failed: boolean): number {
     this._window.push(latencyMs)
     this._counted++
-    if (failed) this._errors++
+    if (failed) {
+      this._errors++
+      this._windowFailed = true
+    }
     if (this._window.length < Math.max(4, this.limit)) return this.limit
-    const now = performance.now()
+    const now = this._clock()
     const elapsed = Math.max(1e-3, now - this._windowStart)
     const throughput = this._window.length / elapsed
     const sorted = this._window.sort((a, b) => a - b)
     const latency = sorted[sorted.length >> 1]!
-    const prev = this._prev
+    const prev = this._prevThroughput
+    const baseline = this._baseline
+    const congested = baseline !== undefined && latency > baseline * LATENCY_RISE
+    this._congested = congested ? this._congested + 1 : 0
+    if (!congested) this._cutAt = undefined
     const rate = this._errors / this._counted
     const counted = this._counted >= ERROR_WINDOW
     if (counted) this._counted = this._errors = 0
@@ -54,12 +93,24 @@ export class AdaptiveLimit {
       this.limit = Math.max(this.min, Math.min(this.limit - 1, cut))
     } else if (rate > TOLERATED) {
       // too many failures so far, not yet counted over ERROR_WINDOW: hold
-    } else if (prev && latency > prev.latency * 1.5 && throughput <= prev.throughput) {
-      this.limit = Math.max(this.min, Math.floor(this.limit * 0.7))
-    } else if (!prev || throughput >= prev.throughput * 0.95) {
+    } else if (this._congested >= CONGESTED_TO_CUT) {
+      this._congested = 0
+      if (this._cutAt !== undefined && latency > this._cutAt * CUT_HELPED) {
+        // fewer slots did not shorten the tasks: no queue, the service itself is slower now
+        this._baseline = latency
+        this._cutAt = undefined
+      } else {
+        this.limit = Math.max(this.min, Math.floor(this.limit * 0.7))
+        this._cutAt = latency
+      }
+    } else if (congested) {
+      // one congested window (a stall of the machine, or a queue starting): hold
+    } else if (prev === undefined || throughput >= prev * 0.95) {
       this.limit = Math.min(this.max, this.limit + 1)
     }
-    this._prev = { throughput, latency }
+    if (!this._windowFailed && (this._baseline === undefined || latency < this._baseline)) this._baseline = latency
+    this._windowFailed = false
+    this._prevThroughput = throughput
     this._window = []
     this._windowStart = now
     return this.limit

@@ -16,6 +16,7 @@ import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
+import { mapInputError, poolRunFnError } from './input-errors.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
@@ -39,6 +40,8 @@ export class Pool extends PoolLanes implements PerfPool {
   get concurrency(): number { return this._limit }
 
   run<T>(fn: TaskFn<T>, options?: PoolRunOptions): Promise<T> {
+    // a JavaScript caller's slip failed in a slot, as 'fn is not a function' (a failed task, counted)
+    if (typeof fn !== 'function') return Promise.reject(poolRunFnError(this.name, fn))
     if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal, (options as GroupedRunOptions).group) as Promise<T>
     if (this._active < this._limit && this._options.retries === 0 && this._plain()) return this._direct(fn) as Promise<T>
     this._pending = fn as TaskFn<unknown>
@@ -46,11 +49,8 @@ export class Pool extends PoolLanes implements PerfPool {
   }
 
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
-    // once per map, not per item: a JavaScript caller's slip said 'm.fn is not a function' per item
-    if (typeof fn !== 'function') return Promise.reject(new TypeError(`pool '${this.name}': map(items, fn): fn must be a function (called with item, index, signal), got ${fn === null ? 'null' : typeof fn}`))
-    if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function') {
-      return Promise.reject(new TypeError(`pool '${this.name}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`))
-    }
+    const bad = mapInputError(this.name, items, fn, options)
+    if (bad !== undefined) return Promise.reject(bad)
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     const outside = options.signal ?? undefined
     const invalid = outside === undefined ? undefined : signalError(outside, `pool '${this.name}': map(items, fn, { signal })`)

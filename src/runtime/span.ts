@@ -7,10 +7,12 @@
  * siblings). Its limit: spans started concurrently within one command
  * (`Promise.all(items.map(i => perf.span(...)))`) take the span still open at their start as parent.
  *
- * Commands: one at a time (a CLI) runs on that stack. A command started while another runs (a
- * service's concurrent requests, a command awaited inside another) gets a lane of its own, carried
- * across awaits by an AsyncLocalStorage created then: its spans name it, and nest under its own
- * spans, whatever the other commands do meanwhile. Only a process that overlaps commands pays for it.
+ * Commands are roots: a command's spans nest under that command's own spans only. One at a time (a
+ * CLI) runs on that stack. A command started while another runs (a service's concurrent requests, a
+ * command awaited inside another's span), or inside a span still open, gets a lane of its own that
+ * starts from no open span, carried across awaits by an AsyncLocalStorage created then: its spans
+ * name it, and nest under its own spans, whatever the other commands do meanwhile. Only a process
+ * that overlaps commands (or starts one inside a span) pays for it.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'
@@ -229,17 +231,17 @@ export function createTracer(): Tracer {
       const run = ++runs
       running++
       const ended = () => { running-- }
-      if (lanes === undefined && running === 1) {
-        // one command at a time: the main lane
+      if (lanes === undefined && running === 1 && main.stack.length === 0) {
+        // one command at a time, started at the top level: the main lane
         main.command = name
         main.run = run
         const done = () => { ended(); main.command = undefined; main.run = 0 }
         return body(run).then(value => { done(); return value }, (error: unknown) => { done(); throw error })
       }
-      // another command is running (or ran in a lane before): this one's own lane, its stack starting
-      // from the spans open where it was called (a command awaited inside a span nests under it)
+      // another command is running (or ran in a lane before), or a span is open here: this one's own
+      // lane, a root: no open span of another command (or of none) is its spans' parent
       lanes ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<Lane>()
-      return lanes.run({ stack: lane().stack.slice(), command: name, run }, body, run).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
+      return lanes.run({ stack: [], command: name, run }, body, run).then(value => { ended(); return value }, (error: unknown) => { ended(); throw error })
     },
 
     records,

@@ -1,6 +1,7 @@
 /**
  * An 'adaptive' pool under failures, with real timers: an occasional error (a download pool's
  * ECONNRESET) must not throttle it; a high error rate backs it off, in proportion; it recovers.
+ * (Its latency rule on a loaded machine, simulated: pool-adaptive-latency.test.ts.)
  */
 import { describe, expect, it } from 'vitest'
 import { Pool } from '../../src/runtime/pool.js'
@@ -33,11 +34,13 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 describe("'adaptive' pool: failures judged by their rate", () => {
   it('1 000 tasks with 2 % failing keep the concurrency near the top (one error in a window cut it 0.7×: it sank to a few slots)', async () => {
-    const rates = new Array<number>(1000).fill(0.02)
-    const seen = await download(rates, 15)
+    // beside the same download without failures, at the same time: whatever a loaded machine's
+    // timer delays do to the limit, they do to both
+    const [clean, failing] = await Promise.all([download(new Array<number>(1000).fill(0), 15), download(new Array<number>(1000).fill(0.02), 15)])
     // about 20 failures: a window of TOP completions held one about every other window, and each cut
-    // it 0.7× (the mean was under half the top); a machine's timer delays alone cut it a little
-    expect(mean(seen)).toBeGreaterThan(TOP * 0.7)
+    // it 0.7× (the mean was under half the top, and under half the clean run's)
+    expect(mean(failing)).toBeGreaterThan(mean(clean) * 0.8)
+    expect(mean(failing)).toBeGreaterThan(TOP / 2)
   })
 
   it('50 % failing backs off to a few slots, and it climbs back once the failures stop', async () => {
@@ -46,8 +49,9 @@ describe("'adaptive' pool: failures judged by their rate", () => {
     const failing = seen.slice(150, 300)
     expect(mean(failing)).toBeLessThan(TOP / 4)
     const low = Math.min(...failing)
-    // additive increase from there: it grows back well past the low point
-    expect(seen[seen.length - 1]!).toBeGreaterThan(Math.max(low * 2, TOP / 2))
+    // additive increase from there: it grows back well past the low point (the highest of the last
+    // 100 starts: a loaded machine's stall near the end may have held or cut it once)
+    expect(Math.max(...seen.slice(-100))).toBeGreaterThan(Math.max(low * 2, TOP / 2))
   })
 
   it('failures just over the tolerance cut in proportion, once per count (one burst is one cut)', () => {

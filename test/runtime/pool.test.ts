@@ -357,14 +357,16 @@ describe('adaptive limit (AIMD)', () => {
     }
   })
 
-  it('stays within [min, max] and cuts when latency worsens without more throughput', () => {
+  it('stays within [min, max] and cuts when latency stays worse than its baseline (two windows in a row)', () => {
     vi.useFakeTimers()
     try {
       const a = new AdaptiveLimit(2, 1, 6)
       for (let i = 0; i < 200; i++) { vi.advanceTimersByTime(1); a.record(1, false) }
       expect(a.limit).toBe(6)
-      // the same completions per ms, but 10× the latency → multiplicative decrease
+      // 10× the latency: one window holds (a stall of the machine looks the same), the second cuts
       const before = a.limit
+      for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10, false) }
+      expect(a.limit).toBe(before)
       for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10, false) }
       expect(a.limit).toBeLessThan(before)
       for (let i = 0; i < 500; i++) a.record(1, true)

@@ -5,10 +5,14 @@
  * on the first track where it fits inside the innermost event still open there (its parent's track
  * first), else on a new track: "main", "main 2", ... Sequential work stays on "main".
  *
- * A span's parent is known by id (`args.parentId`, the span's `args.id`), a top-level span's by its
- * command's run (`args.run`, on the command's event too): names are not enough, two spans (or two
- * runs of one command) running at once may share one, and a child drawn inside the other would
- * say the wrong thing.
+ * Nesting is by identity, never by time alone: an event is drawn inside its parent only, an event
+ * without one (a command: commands are roots; a span outside any command) on a track where nothing
+ * is open. A span's parent is known by id (`args.parentId`, the span's `args.id`), a top-level
+ * span's by its command's run (`args.run`, on the command's event too), and a span whose parent span
+ * is not in the trace goes inside its run's command: names are not enough, two spans (or two runs of
+ * one command) running at once may share one, and a child drawn inside the other would say the wrong
+ * thing; nor is time: a command that ran within another's time (one awaited inside another, a short
+ * request during a long one) drawn inside it would read as part of it.
  */
 type TraceEvent = Record<string, unknown>
 
@@ -24,12 +28,16 @@ function keyOf(e: TraceEvent): string | undefined {
   return typeof args?.id === 'number' ? `s${args.id}` : undefined
 }
 
-/** The key of the event e belongs inside: its parent span, else its command's run. */
-function parentKeyOf(e: TraceEvent): string | undefined {
+/**
+ * The key of the event e is drawn inside, of those in the trace (`present`): its parent span, else
+ * its command's run (a top-level span, or one whose parent was dropped from a long run's kept spans);
+ * none for a command, or a span outside any command (or of a command left out of the report).
+ */
+function parentKeyOf(e: TraceEvent, present: ReadonlySet<string>): string | undefined {
   if (e.cat === 'command') return undefined
   const args = e.args as EventArgs | undefined
-  if (typeof args?.parentId === 'number') return `s${args.parentId}`
-  return typeof args?.run === 'number' ? `c${args.run}` : undefined
+  if (typeof args?.parentId === 'number' && present.has(`s${args.parentId}`)) return `s${args.parentId}`
+  return typeof args?.run === 'number' && present.has(`c${args.run}`) ? `c${args.run}` : undefined
 }
 
 export function nestMainTrack(events: TraceEvent[], pid: number): void {
@@ -49,45 +57,41 @@ export function nestMainTrack(events: TraceEvent[], pid: number): void {
     return ia !== undefined && ib !== undefined ? ia - ib : depth(a) - depth(b)
   })
   // a parent that is not in the trace (dropped from a long run's kept spans, a command left out of
-  // the report): the event is placed as one without a parent
+  // the report): see parentKeyOf
   const present = new Set<string>()
   for (const e of main) {
     const key = keyOf(e)
     if (key !== undefined) present.add(key)
   }
   /** per track, the open events, innermost last */
-  const tracks: { end: number; key: string | undefined; command: boolean }[][] = []
+  const tracks: { end: number; key: string | undefined }[][] = []
   /** the track of each event that has a key (a child tries its parent's track first) */
   const trackOf = new Map<string, number>()
   /**
-   * e fits on track t inside the innermost event still open there, and that event is its parent (a
-   * span nested under a sibling would say the wrong thing); an event without a parent goes under a
-   * command (a span) or on an empty track, a command anywhere it fits.
+   * e fits on track t inside the innermost event still open there when that event is its parent (a
+   * span nested under a sibling, a command under another command, would say the wrong thing); an
+   * event without a parent only on a track where nothing is open.
    */
-  const fits = (t: number, start: number, end: number, parent: string | undefined, span: boolean): boolean => {
+  const fits = (t: number, start: number, end: number, parent: string | undefined): boolean => {
     const open = tracks[t]!
     // ended before e starts; one that ends as e starts too, unless it is e's parent (a child of 0 µs at its end)
     for (let top = open[open.length - 1]; top !== undefined && (top.end < start || (top.end === start && (parent === undefined || top.key !== parent))); top = open[open.length - 1]) open.pop()
     const top = open[open.length - 1]
     if (top === undefined) return true
-    if (top.end < end) return false
-    return parent !== undefined ? top.key === parent : !span || top.command
+    return parent !== undefined && top.key === parent && top.end >= end
   }
   for (const e of main) {
     const start = e.ts as number
     const end = start + (e.dur as number)
-    const wanted = parentKeyOf(e)
-    const parent = wanted !== undefined && present.has(wanted) ? wanted : undefined
-    const command = e.cat === 'command'
-    const span = !command
+    const parent = parentKeyOf(e, present)
     const preferred = parent === undefined ? undefined : trackOf.get(parent)
-    let t = preferred !== undefined && fits(preferred, start, end, parent, span) ? preferred : -1
+    let t = preferred !== undefined && fits(preferred, start, end, parent) ? preferred : -1
     if (t === -1) {
-      for (t = 0; t < tracks.length; t++) if (fits(t, start, end, parent, span)) break
+      for (t = 0; t < tracks.length; t++) if (fits(t, start, end, parent)) break
       if (t === tracks.length) tracks.push([])
     }
     const key = keyOf(e)
-    tracks[t]!.push({ end, key, command })
+    tracks[t]!.push({ end, key })
     if (key !== undefined) trackOf.set(key, t)
     if (t > 0) e.tid = FIRST_EXTRA + t - 1
   }

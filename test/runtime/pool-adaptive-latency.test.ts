@@ -1,0 +1,157 @@
+/**
+ * The 'adaptive' limit's latency rule, on a simulated clock (deterministic: a seeded PRNG, no real
+ * timers, so a loaded machine cannot change the outcome). A pool of `max` slots runs tasks back to
+ * back against a service:
+ * - a loaded machine's stalls (the event loop or CPU busy elsewhere): every task that would end
+ *   during a stall is delivered at its end, at once, as timers fire late;
+ * - a service that queues: past `capacity` tasks at once, each takes longer in proportion.
+ * The rule of old compared each window with the one before: about one stall in two cut the limit
+ * 0.7×, while a service queueing at 4× its latency never cut it.
+ */
+import { describe, expect, it } from 'vitest'
+import { AdaptiveLimit } from '../../src/runtime/pool-adaptive.js'
+import { random } from '../helpers/random.js'
+
+interface Service {
+  /** ms a task takes alone (± 20 %) */
+  base: number | ((t: number) => number)
+  /** tasks the service runs at once before they queue (default: no limit) */
+  capacity?: (t: number) => number
+  /** stalls of the machine: mean gap and duration range, ms */
+  stalls?: { every: number; length: [number, number] }
+}
+
+interface Simulated {
+  /** the limit's mean over [from, to) (ms of simulated time), one sample per completion */
+  mean(from: number, to: number): number
+  min(from: number, to: number): number
+  cuts: number
+  stalls: number
+}
+
+const MAX = 32
+
+function simulate(service: Service, { seed, start = MAX, duration }: { seed: number; start?: number; duration: number }): Simulated {
+  const rnd = random(seed)
+  const stalls: [number, number][] = []
+  if (service.stalls) {
+    const { every, length: [lo, hi] } = service.stalls
+    for (let t = -Math.log(1 - rnd()) * every; t < duration; t += -Math.log(1 - rnd()) * every) {
+      const end = t + lo + rnd() * (hi - lo)
+      stalls.push([t, end])
+      t = end
+    }
+  }
+  const delivered = (end: number) => stalls.find(([s, e]) => end >= s && end < e)?.[1] ?? end
+  let now = 0
+  const limit = new AdaptiveLimit(start, 1, MAX, () => now)
+  const running: { start: number; end: number }[] = []
+  const samples: { t: number; limit: number }[] = []
+  let cuts = 0
+  while (now < duration) {
+    while (running.length < limit.limit) {
+      const base = typeof service.base === 'number' ? service.base : service.base(now)
+      const queueing = Math.max(1, (running.length + 1) / (service.capacity?.(now) ?? Infinity))
+      running.push({ start: now, end: delivered(now + base * (0.8 + 0.4 * rnd()) * queueing) })
+    }
+    let next = 0
+    for (let i = 1; i < running.length; i++) if (running[i]!.end < running[next]!.end) next = i
+    const [task] = running.splice(next, 1)
+    now = task!.end
+    const before = limit.limit
+    limit.record(now - task!.start, false)
+    if (limit.limit < before) cuts++
+    samples.push({ t: now, limit: limit.limit })
+  }
+  const within = (from: number, to: number) => samples.filter(s => s.t >= from && s.t < to).map(s => s.limit)
+  return {
+    mean: (from, to) => { const xs = within(from, to); return xs.reduce((a, b) => a + b, 0) / xs.length },
+    min: (from, to) => Math.min(...within(from, to)),
+    cuts,
+    stalls: stalls.length,
+  }
+}
+
+const SEEDS = [1, 2, 3]
+
+describe("'adaptive' limit: latency judged against a baseline, not the previous window", () => {
+  it.each(SEEDS)('a loaded machine (stalls of 20–100 ms, one every 300 ms on average) does not throttle a steady service (seed %i)', (seed) => {
+    const run = simulate({ base: 15, stalls: { every: 300, length: [20, 100] } }, { seed, duration: 30_000 })
+    expect(run.stalls).toBeGreaterThan(50)
+    // the rule of old: 36–52 cuts for 73–93 stalls (one stall in two); now a stall is one congested
+    // window, and only two stalls a window apart cut
+    expect(run.cuts, `${run.cuts} cuts for ${run.stalls} stalls`).toBeLessThanOrEqual(run.stalls * 0.15)
+    expect(run.mean(0, 30_000)).toBeGreaterThan(MAX * 0.95)
+  })
+
+  it.each(SEEDS)('stalls every 100 ms on average: still near the top (seed %i)', (seed) => {
+    const run = simulate({ base: 15, stalls: { every: 100, length: [20, 100] } }, { seed, duration: 30_000 })
+    // the rule of old: a mean of 26–27 of 32, one stall in two cut
+    expect(run.mean(0, 30_000)).toBeGreaterThan(MAX * 0.9)
+    expect(run.cuts).toBeLessThanOrEqual(run.stalls * 0.25)
+  })
+
+  it.each(SEEDS)('a service that queues past 8 tasks at once: the limit settles near 8, not at the max (seed %i)', (seed) => {
+    const run = simulate({ base: 15, capacity: () => 8 }, { seed, start: 4, duration: 30_000 })
+    // the rule of old: 32 (tasks at 4× their latency, never 1.5× worse from one window to the next)
+    const settled = run.mean(15_000, 30_000)
+    expect(settled).toBeGreaterThan(6)
+    expect(settled).toBeLessThan(14)
+  })
+
+  it.each(SEEDS)('a service that queues, on a loaded machine: still near its capacity (seed %i)', (seed) => {
+    const run = simulate({ base: 15, capacity: () => 8, stalls: { every: 300, length: [20, 100] } }, { seed, start: 4, duration: 30_000 })
+    const settled = run.mean(15_000, 30_000)
+    expect(settled).toBeGreaterThan(6)
+    expect(settled).toBeLessThan(16)
+  })
+
+  it.each(SEEDS)('the capacity back (the queue gone): the limit grows back to the max (seed %i)', (seed) => {
+    const run = simulate({ base: 15, capacity: t => (t < 15_000 ? 8 : Infinity) }, { seed, start: 4, duration: 30_000 })
+    expect(run.mean(10_000, 15_000)).toBeLessThan(14)
+    expect(run.mean(25_000, 30_000)).toBeGreaterThan(MAX * 0.95)
+  })
+
+  it.each(SEEDS)('a service twice as slow for good (no queue: fewer slots do not help): one cut at most, then the new latency is the baseline (seed %i)', (seed) => {
+    const run = simulate({ base: t => (t < 15_000 ? 15 : 30) }, { seed, duration: 30_000 })
+    expect(run.mean(10_000, 15_000)).toBeGreaterThan(MAX * 0.95)
+    // without the re-baseline every second window would cut, down to 1 slot
+    expect(run.min(15_000, 30_000)).toBeGreaterThanOrEqual(Math.floor(MAX * 0.7))
+    expect(run.mean(20_000, 30_000)).toBeGreaterThan(MAX * 0.95)
+  })
+})
+
+describe("'adaptive' limit: one window at a time", () => {
+  it('one window of high latency holds the limit; a second in a row cuts it 0.7×', () => {
+    let now = 0
+    const a = new AdaptiveLimit(8, 1, 8, () => now)
+    const window = (latency: number) => { for (let i = 0; i < a.limit; i++) { now += 1; a.record(latency, false) } }
+    for (let w = 0; w < 5; w++) window(10)
+    expect(a.limit).toBe(8)
+    window(40) // a stall: every task in flight delivered late
+    expect(a.limit).toBe(8)
+    window(10)
+    window(40)
+    expect(a.limit).toBe(8)
+    window(40)
+    expect(a.limit).toBe(Math.floor(8 * 0.7))
+  })
+
+  it('tasks that fail fast (a refused connection) do not lower the baseline: once they stop, normal latency is not congestion', () => {
+    let now = 0
+    const a = new AdaptiveLimit(16, 1, 16, () => now)
+    const window = (latency: (i: number) => number, failed: (i: number) => boolean) => {
+      const n = a.limit
+      for (let i = 0; i < n; i++) { now += 1; a.record(latency(i), failed(i)) }
+    }
+    for (let w = 0; w < 5; w++) window(() => 10, () => false)
+    // a failing spell: 60 % refused in 1 ms (the failure rule backs off), then all well again
+    for (let w = 0; w < 6; w++) window(i => (i % 5 < 3 ? 1 : 10), i => i % 5 < 3)
+    expect(a.limit).toBeLessThan(8)
+    const lows: number[] = []
+    for (let w = 0; w < 20; w++) { window(() => 10, () => false); lows.push(a.limit) }
+    // with a 1 ms baseline every 10 ms window was congested: it sank to 1 slot for 10 windows
+    expect(Math.min(...lows)).toBeGreaterThan(1)
+    expect(a.limit).toBe(16)
+  })
+})
