@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, statfsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { minFree } from '../../src/drivers/fs-headroom.js'
 import { manager } from '../cache/_manager.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -97,9 +98,11 @@ describe.skipIf(!canMount)('disk full', () => {
     const errors: { code: string; errno: string | undefined; message: string }[] = []
     hooks.hook('cache:error', e => { errors.push({ code: e.code, errno: (e.error as NodeJS.ErrnoException).code, message: (e.error as Error).message }) })
     await cache.set('first', 'made the dirs')
-    // another program fills the disk, leaving 12 KiB: room for a small entry, not for a 40 kB one
-    const { bavail, bsize } = statfsSync(disk)
-    writeFileSync(join(disk, 'filler'), Buffer.alloc(bavail * bsize - 12 * 1024))
+    // another program fills the disk, leaving 12 KiB above what the tier leaves to other programs
+    // (fs-headroom.ts; met as a full disk by a write that finds it so, by ENOSPC by one whose reading
+    // of the free space is older than the filler): room for a small entry, not for a 40 kB one
+    const { bavail, bsize, blocks } = statfsSync(disk)
+    writeFileSync(join(disk, 'filler'), Buffer.alloc(bavail * bsize - minFree(blocks * bsize) - 12 * 1024))
     const big = 'y'.repeat(40_000)
     await cache.set('big1', big) // evicts ('first': not enough), tries again, gives up
     expect(await cache.get('big1')).toBeNull()
