@@ -177,6 +177,16 @@ describe('finalizeReport', () => {
     expect(renderSummary(report, 'summary', false)).toContain(`report: ${join(dir, 'reports', 'report.json')}`)
   })
 
+  it('a history.jsonl that is a directory: the run is judged without it, one warning, report.json written and named (no EISDIR out of close)', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'reports', 'history.jsonl', 'x'), { recursive: true })
+    const { report, ctx } = await finish({}, [command('build', 100)], dir)
+    expect(report.files).toEqual({ report: join(dir, 'reports', 'report.json'), trace: join(dir, 'reports', 'trace.json') })
+    expect(ctx.warnings).toHaveLength(1)
+    expect(ctx.warnings[0]).toContain(`the report could not be written to ${join(dir, 'reports')}`)
+    expect(readLastReport(reportConfig(dir))?.commands[0]?.name).toBe('build')
+  })
+
   it('finalizeReportSync writes the same files without awaiting', () => {
     const dir = tempDir()
     const config = reportConfig(dir)
