@@ -110,7 +110,11 @@ export class FsWriter {
       if (failed !== undefined) await this._afterDiskFull(name, parts, size, failed)
     } else {
       try {
-        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false))
+        // near the limit: room made before the bytes land (the namespace held limit + this entry
+        // while it was written, 20 % over for a 200 kB entry in a full 1 MB namespace); else checked
+        // before the rename, in case another write brought it near meanwhile
+        const roomFirst = makeRoom(files, size, true) !== undefined
+        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false), roomFirst)
       } catch (error) {
         if (!isDiskFull(error)) throw error
         await this._afterDiskFull(name, parts, size, error)
@@ -155,14 +159,17 @@ export class FsWriter {
     }
   }
 
-  /** A large entry, or a retry: through the thread pool (its bytes do not hold the loop). */
-  private async _writeAsync(name: string, parts: Buffer[], size: number, beforeRename?: () => Promise<void> | undefined): Promise<void> {
+  /**
+   * A large entry, or a retry: through the thread pool (its bytes do not hold the loop). `makeRoom`:
+   * called before the rename, or (`roomFirst`) before the temp file's bytes are written.
+   */
+  private async _writeAsync(name: string, parts: Buffer[], size: number, makeRoom?: () => Promise<void> | undefined, roomFirst = false): Promise<void> {
     const file = this._files.base + name
     const aside = this._aside(name)
     let tmp = this._files.base + tmpName(name, size)
     if (aside) this._writing.add(name)
     try {
-      await writeAtomic(tmp, file, parts, size, aside, beforeRename)
+      await writeAtomic(tmp, file, parts, size, aside, roomFirst ? undefined : makeRoom, roomFirst ? makeRoom : undefined)
     } catch (error) {
       await unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
