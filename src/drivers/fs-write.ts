@@ -192,13 +192,19 @@ export class FsWriter {
    * A write of `size` bytes would leave the file system `short` bytes under its headroom: in the
    * full disk's turns (another write's turn may have made the room meanwhile), least recently used
    * entries of the dir evicted for it, or, when the dir holds less than that, none and a
-   * DiskFullError (evicting them all would not make the room: a disk filled by something else).
+   * DiskFullError (evicting them all would not make the room: a disk filled by something else);
+   * then, for FULL_BACKOFF_MS, writes short of room are skipped at once (no listing of the dir each).
    */
   private _keepHeadroom(size: number, short: number): Promise<void> {
     const run = this._fullQueue.then(async () => {
       short = this._headroom.short(size)
       if (short === 0) return
-      const skipped = (after: 'evicted' | 'empty') => new DiskFullError(this._files.dir, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), after, this._headroom.minFree)
+      const skipped = (after: 'evicted' | 'empty' | 'backoff') => {
+        // as after a full disk: for a while, writes short of room are skipped without listing the dir again
+        if (after !== 'backoff') this._fullUntil = now() + FULL_BACKOFF_MS
+        return new DiskFullError(this._files.dir, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), after, this._headroom.minFree)
+      }
+      if (now() < this._fullUntil) throw skipped('backoff')
       const lru = this._files.lru
       await lru.load()
       await lru.syncListing(Infinity, true)
