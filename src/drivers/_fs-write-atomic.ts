@@ -19,11 +19,20 @@ export const SYNC_WRITE_BYTES = 64 * 1024
  * entries; small ones: writeAtomicSync). The caller removes `tmp` on failure.
  * `aside`: where the current entry is moved first (see above); undefined renames over it (a new key,
  * or another write of this process already has the aside). `beforeRename`: awaited once the temp
- * file is written (room made for it, fs-prune.ts).
+ * file is written (room made for it, fs-prune.ts). `beforeBytes`: awaited once the temp file is
+ * made, empty, before its bytes are written (room made for them first: other processes count the
+ * file at the size its name says from its creation, and its bytes land only in the room made).
  */
-export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string, beforeRename?: () => Promise<void> | undefined): Promise<void> {
+export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string, beforeRename?: () => Promise<void> | undefined, beforeBytes?: () => Promise<void> | undefined): Promise<void> {
+  let flags: string | number = 'wx'
+  if (beforeBytes) {
+    await withSlot(async () => close(await open(tmp, 'wx', 0o600)))
+    await beforeBytes()
+    // ours, made a moment ago in a dir of ours (fs-safety.ts): never through a symlink all the same
+    flags = fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW
+  }
   await withSlot(async () => {
-    const fd = await open(tmp, 'wx', 0o600)
+    const fd = await open(tmp, flags, 0o600)
     try {
       let written = await writev(fd, parts, 0)
       // a short write (rare: signals, quotas) goes on from where it stopped

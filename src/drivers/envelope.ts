@@ -199,6 +199,11 @@ export function readHeader(buf: Buffer): { key: string; createdAt: number; expir
   return { key: buf.toString('utf16le', HEAD, HEAD + keyBytes), createdAt: buf.readDoubleLE(16), expiresAt: buf[13]! & F_EXPIRES ? buf.readDoubleLE(24) : null, staleFor: buf.readDoubleLE(32), tag: buf.readUInt16LE(14) }
 }
 
+/** The bytes readHeader needs of an entry of `key` (the current format; an earlier one's may need more). */
+export function headerBytes(key: string): number {
+  return HEAD + 2 * key.length
+}
+
 // --- internal ---
 
 /** ES2024 (Node 20 has it; the project's lib is ES2023). */

@@ -101,6 +101,11 @@ export class FsLru {
     return this._listing.othersNext
   }
 
+  /** The index is built (before: `held` knows nothing of the dir). */
+  get loaded(): boolean {
+    return this._index !== undefined
+  }
+
   /** The entry, if the index is loaded and has it. */
   get(name: string): IndexEntry | undefined {
     return this._index?.get(name)

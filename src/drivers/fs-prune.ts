@@ -153,8 +153,10 @@ export function makeRoom(files: FsDir, size: number, check = false): Promise<voi
   const lru = files.lru
   const current = limiting.get(files)
   if (current) return lru.held + lru.othersNext + size > current.limit ? (check ? RESOLVED : current.run.then(() => undefined, () => undefined)) : undefined
-  // an entry larger than the limit never fits: evicted after it is written, nothing else for it
-  if (size < limit * ROOM_SHARE || size > limit || lru.held + lru.othersNext + size < limit * ROOM_NEAR) return undefined
+  // an entry larger than the limit never fits: evicted after it is written, nothing else for it.
+  // Before the index is built (a process's first large write) the dir is unknown: listed first (a
+  // second process's first 200 kB entry into a full 1 MB namespace put 1.2 MB on disk)
+  if (size < limit * ROOM_SHARE || size > limit || (lru.loaded && lru.held + lru.othersNext + size < limit * ROOM_NEAR)) return undefined
   if (check) return RESOLVED
   return (async () => {
     await lru.syncListing(limit, true)
@@ -164,6 +166,11 @@ export function makeRoom(files: FsDir, size: number, check = false): Promise<voi
     const removed = await runLimit(files, Math.max(0, limit - room)).catch(() => [] as LruRemoval[])
     if (removed.length > 0) unreported.set(files, [...(unreported.get(files) ?? []), ...removed])
   })()
+}
+
+/** The namespace's limit, known before its first size check (makeRoom needs it from the first write on). */
+export function knowLimit(files: FsDir, maxBytes: number): void {
+  if (!lastLimit.has(files)) lastLimit.set(files, maxBytes)
 }
 
 /**

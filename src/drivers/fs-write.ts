@@ -12,6 +12,11 @@
  *   dir), and for FULL_BACKOFF_MS the writes that meet a full disk are skipped without evicting
  *   (a disk filled by something else would otherwise cost the cache every entry, a few per set).
  *
+ * - before that, a write that would leave less free on the file system than other programs are
+ *   left (fs-headroom.ts: 1 % of it, at most 1 GiB) evicts least recently used entries of the dir
+ *   first (as many bytes as it would fall short; in the same one-at-a-time turns), or, when the
+ *   dir does not hold that much, is skipped with a DiskFullError without evicting anything.
+ *
  * The temp file is removed whatever step failed (its name says its writer and size: fs-tmp.ts).
  */
 import { now } from '../runtime/clock.js'
@@ -20,6 +25,8 @@ import { unlink, unlinkQuiet } from './_fs-calls.js'
 import { spentSync, syncTurn } from './_fs-sync.js'
 import { SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync } from './_fs-write-atomic.js'
 import { ensureDir, type FsDir } from './fs-dir.js'
+import { DiskHeadroom } from './fs-headroom.js'
+import { formatBytes } from '../config/units.js'
 import { freeDisk, makeRoom } from './fs-prune.js'
 import { tmpName } from './fs-tmp.js'
 
@@ -32,14 +39,21 @@ const FULL_MIN_FREE = 64 * 1024
 export class DiskFullError extends Error {
   readonly code: 'ENOSPC' | 'EDQUOT'
   readonly diskFull = true
-  /** `after`: what the tier did before giving up (evicted and tried again; within the backoff of such a failure; nothing: not an entry's write). */
-  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'empty' | 'backoff' | 'none' = 'none') {
+  /**
+   * `after`: what the tier did before giving up (evicted and tried again; within the backoff of such
+   * a failure; nothing: not an entry's write). `minFree`: the write was not tried, it would have
+   * left less than that many bytes free on the file system (fs-headroom.ts); `after` then says
+   * whether entries were evicted for it first.
+   */
+  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'empty' | 'backoff' | 'none' = 'none', minFree?: number) {
     const code = cause.code === 'EDQUOT' ? 'EDQUOT' : 'ENOSPC'
-    const done = after === 'evicted' ? 'least recently used entries were evicted and the write tried again, without room: it was skipped'
-      : after === 'empty' ? 'the cache had no entry there to evict for it: it was skipped'
+    const done = after === 'evicted' ? `least recently used entries were evicted${minFree === undefined ? ' and the write tried again' : ''}, without room: it was skipped`
+      : after === 'empty' ? `the cache had ${minFree === undefined ? 'no entry' : 'not enough'} there to evict for it: it was skipped`
       : after === 'backoff' ? 'evicting made no room moments ago: the write was skipped'
       : 'the write was skipped'
-    super(`disk full: cannot write to ${dir} (${code === 'EDQUOT' ? 'EDQUOT, the disk quota is used up' : 'ENOSPC, no space left on the device'}); ${done}`, { cause })
+    const what = minFree !== undefined ? `disk full: writing to ${dir} would leave less than ${formatBytes(minFree)} free on its file system (1 % of it, at most 1 GiB, is left to other programs)`
+      : `disk full: cannot write to ${dir} (${code === 'EDQUOT' ? 'EDQUOT, the disk quota is used up' : 'ENOSPC, no space left on the device'})`
+    super(`${what}; ${done}`, { cause })
     this.name = 'DiskFullError'
     this.code = code
   }
@@ -65,14 +79,21 @@ export class FsWriter {
    */
   private _fullQueue: Promise<unknown> = Promise.resolve()
   private _fullRuns = 0
+  /** The free space left to other programs (fs-headroom.ts). */
+  private readonly _headroom: DiskHeadroom
 
-  constructor(private readonly _files: FsDir) {}
+  constructor(private readonly _files: FsDir) {
+    this._headroom = new DiskHeadroom(_files.dir)
+  }
 
   /** Writes entry file `name` (its encoded parts, `size` bytes in all) and counts it in the index. */
   async write(name: string, parts: Buffer[], size: number): Promise<void> {
     const files = this._files
     const lru = files.lru
     this._ready()
+    // the file system's last bytes are left to other programs: room made, or the write skipped
+    const short = this._headroom.short(size)
+    if (short > 0) await this._keepHeadroom(size, short)
     // over the size limit: room made first (fs-prune.ts makeRoom); for a large entry once its temp
     // file exists, which other processes' checks count at its full size (its name says it)
     if (size <= SYNC_WRITE_BYTES && makeRoom(files, size, true) === undefined && syncTurn()) {
@@ -89,7 +110,11 @@ export class FsWriter {
       if (failed !== undefined) await this._afterDiskFull(name, parts, size, failed)
     } else {
       try {
-        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false))
+        // near the limit: room made before the bytes land (the namespace held limit + this entry
+        // while it was written, 20 % over for a 200 kB entry in a full 1 MB namespace); else checked
+        // before the rename, in case another write brought it near meanwhile
+        const roomFirst = makeRoom(files, size, true) !== undefined
+        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false), roomFirst)
       } catch (error) {
         if (!isDiskFull(error)) throw error
         await this._afterDiskFull(name, parts, size, error)
@@ -134,14 +159,17 @@ export class FsWriter {
     }
   }
 
-  /** A large entry, or a retry: through the thread pool (its bytes do not hold the loop). */
-  private async _writeAsync(name: string, parts: Buffer[], size: number, beforeRename?: () => Promise<void> | undefined): Promise<void> {
+  /**
+   * A large entry, or a retry: through the thread pool (its bytes do not hold the loop). `makeRoom`:
+   * called before the rename, or (`roomFirst`) before the temp file's bytes are written.
+   */
+  private async _writeAsync(name: string, parts: Buffer[], size: number, makeRoom?: () => Promise<void> | undefined, roomFirst = false): Promise<void> {
     const file = this._files.base + name
     const aside = this._aside(name)
     let tmp = this._files.base + tmpName(name, size)
     if (aside) this._writing.add(name)
     try {
-      await writeAtomic(tmp, file, parts, size, aside, beforeRename)
+      await writeAtomic(tmp, file, parts, size, aside, roomFirst ? undefined : makeRoom, roomFirst ? makeRoom : undefined)
     } catch (error) {
       await unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
@@ -158,6 +186,35 @@ export class FsWriter {
     } finally {
       if (aside) this._writing.delete(name)
     }
+  }
+
+  /**
+   * A write of `size` bytes would leave the file system `short` bytes under its headroom: in the
+   * full disk's turns (another write's turn may have made the room meanwhile), least recently used
+   * entries of the dir evicted for it, or, when the dir holds less than that, none and a
+   * DiskFullError (evicting them all would not make the room: a disk filled by something else);
+   * then, for FULL_BACKOFF_MS, writes short of room are skipped at once (no listing of the dir each).
+   */
+  private _keepHeadroom(size: number, short: number): Promise<void> {
+    const run = this._fullQueue.then(async () => {
+      short = this._headroom.short(size)
+      if (short === 0) return
+      const skipped = (after: 'evicted' | 'empty' | 'backoff') => {
+        // as after a full disk: for a while, writes short of room are skipped without listing the dir again
+        if (after !== 'backoff') this._fullUntil = now() + FULL_BACKOFF_MS
+        return new DiskFullError(this._files.dir, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), after, this._headroom.minFree)
+      }
+      if (now() < this._fullUntil) throw skipped('backoff')
+      const lru = this._files.lru
+      await lru.load()
+      await lru.syncListing(Infinity, true)
+      if (lru.held < short) throw skipped('empty')
+      await freeDisk(this._files, short)
+      this._headroom.stale()
+      if (this._headroom.short(size) > 0) throw skipped('evicted')
+    }).finally(() => { this._fullRuns++ })
+    this._fullQueue = run.catch(() => {})
+    return run
   }
 
   /**
@@ -183,6 +240,7 @@ export class FsWriter {
         }
       }
       const freed = await freeDisk(this._files, Math.max(size, FULL_MIN_FREE))
+      this._headroom.stale()
       try {
         await this._writeAsync(name, parts, size)
       } catch (again) {

@@ -32,7 +32,7 @@ import { decodeFileName, encodeFileName } from './fs-names.js'
 import { FsDir } from './fs-dir.js'
 import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
-import { enforceMaxBytes, evictNames, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
+import { enforceMaxBytes, evictNames, knowLimit, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
@@ -238,6 +238,11 @@ export class FsTier implements Tier {
 
   enforce(maxBytes: number) {
     return enforceMaxBytes(this._files, maxBytes)
+  }
+
+  /** The size limit the namespace will enforce: writes near it make room from the first one on (fs-prune.ts makeRoom). */
+  knowLimit(maxBytes: number): void {
+    knowLimit(this._files, maxBytes)
   }
 
   /** The LRU index (file name → size, last access), for the cap shared by all namespaces (budget.ts). */

@@ -23,7 +23,7 @@ export interface RedisClient {
   zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): Promise<string[]>
   pexpire(key: string, ms: number): Promise<number>
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
-  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; type(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> }
+  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; type(key: string): unknown; getrangeBuffer(key: string, start: number, end: number): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>

@@ -6,8 +6,8 @@
  * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
  * keeps a CLI alive.
  */
-import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
-import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
+import { decodeEntry, encodeEntry, headerBytes, readHeader, type EncodeOptions } from './envelope.js'
+import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import { PerfError } from '../errors.js'
 import { formatBytes } from '../config/units.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
@@ -21,6 +21,9 @@ import { acquireRedis, batchWrites, BULK_MIN, bulkLimit, connectionCause, connec
  * years) is exact in both and far below that.
  */
 const MAX_PX = Number.MAX_SAFE_INTEGER
+
+/** Entry headers keys() reads in one round trip (a pipeline of GETRANGE). */
+const KEYS_BATCH = 1000
 
 function isWrongType(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('WRONGTYPE')
@@ -179,11 +182,40 @@ export class RedisTier implements Tier {
   }
 
   /**
-   * Live entries only, `expired` or not: Redis drops an entry at the end of its stale window itself
-   * (PX = ttl + stale window, rounded up to the ms), and SCAN never returns a key past its expiry.
+   * The keys of the live entries, as get() finds them: Redis drops an entry at the end of its stale
+   * window itself (PX = ttl + stale window, rounded up to the ms; SCAN never returns a key past its
+   * expiry), but an entry stamped ahead of the clock (written while it was ahead, types.ts isLive)
+   * is expired for get() long before its PX ends: each listed entry's header is read (a pipelined
+   * GETRANGE of its first bytes, 1000 keys a round trip) and those left out. A header that cannot
+   * be read (an earlier format's, a value of another type) stays listed: get() tells what it is.
+   * `expired`: every stored key, no read; `match`: applied before the reads.
    */
-  async keys(_options?: KeysOptions): Promise<string[]> {
+  async keys(options?: KeysOptions): Promise<string[]> {
     const c = await this._client
+    const match = options?.match
+    const listed = await this._scan(c)
+    const names = match ? listed.filter(k => match(k)) : listed
+    if (options?.expired) return names
+    const out: string[] = []
+    const now = Date.now()
+    for (let i = 0; i < names.length; i += KEYS_BATCH) {
+      const batch = names.slice(i, i + KEYS_BATCH)
+      const pipe = c.pipeline()
+      for (const k of batch) pipe.getrangeBuffer(this._prefix + k, 0, headerBytes(k) - 1)
+      const heads = (await pipe.exec()) ?? []
+      batch.forEach((k, j) => {
+        const [error, head] = heads[j] ?? []
+        // gone since the scan (expired, deleted): an empty string
+        if (!error && Buffer.isBuffer(head) && head.length === 0) return
+        const header = !error && Buffer.isBuffer(head) ? readHeader(head) : undefined
+        if (header === undefined || header.key !== k || isLive(header, now)) out.push(k)
+      })
+    }
+    return out
+  }
+
+  /** Every key under the prefix (without it), expired ones not yet dropped by Redis included. */
+  private async _scan(c: RedisClient): Promise<string[]> {
     const out: string[] = []
     const pattern = escapeGlob(this._prefix) + '*'
     let cursor = '0'
@@ -196,8 +228,8 @@ export class RedisTier implements Tier {
   }
 
   async clear(): Promise<number> {
-    const keys = await this.keys()
     const c = await this._client
+    const keys = await this._scan(c)
     for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500).map(k => this._prefix + k))
     return keys.length
   }
@@ -208,8 +240,8 @@ export class RedisTier implements Tier {
   }
 
   async verify() {
-    const keys = await this.keys()
     const c = await this._client
+    const keys = await this._scan(c)
     const corrupt: string[] = []
     for (let i = 0; i < keys.length; i += 200) {
       const batch = keys.slice(i, i + 200)
@@ -227,8 +259,8 @@ export class RedisTier implements Tier {
   }
 
   async stats() {
-    const keys = await this.keys()
     const c = await this._client
+    const keys = await this._scan(c)
     let bytes = 0
     for (let i = 0; i < keys.length; i += 500) {
       const pipe = c.pipeline()

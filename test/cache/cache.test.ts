@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { manager } from './_manager.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -232,12 +232,30 @@ describe('wrap and cached', () => {
   })
 
   it('sliding namespaces extend the ttl on each hit', async () => {
-    const { m } = manager({ driver: 'memory', namespaces: { sessions: { ttl: 80, sliding: true } } })
-    const s = m.namespace('sessions')
-    await s.set('sid', 'alice')
-    for (let i = 0; i < 4; i++) {
-      await new Promise(r => setTimeout(r, 40))
-      expect(await s.get('sid')).toBe('alice')
+    // the wall clock moved by hand (Date only: the memory tier does no I/O, and the tier guard's
+    // timers stay real): 40 ms sleeps against an 80 ms ttl failed whenever a loaded machine slept 80
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+    try {
+      const { m } = manager({ driver: 'memory', namespaces: { sessions: { ttl: 80, sliding: true }, fixed: { ttl: 80 } } })
+      const s = m.namespace('sessions')
+      const fixed = m.namespace('fixed')
+      await s.set('sid', 'alice')
+      await fixed.set('sid', 'alice')
+      // four hits 60 ms apart: 240 ms after the set, three ttls, each within one of the last hit
+      for (let i = 0; i < 4; i++) {
+        vi.setSystemTime(Date.now() + 60)
+        expect(await s.get('sid')).toBe('alice')
+        // the extension is written in the background: let it land
+        await new Promise(r => setImmediate(r))
+      }
+      // without sliding the same entry expired at 80 ms
+      expect(await fixed.get('sid')).toBeNull()
+      // a ttl without a hit: expired
+      vi.setSystemTime(Date.now() + 81)
+      expect(await s.get('sid')).toBeNull()
+      await m.close()
+    } finally {
+      vi.useRealTimers()
     }
   })
 

@@ -110,6 +110,20 @@ export function driverSuite(name: string, o: SuiteOptions): void {
       expect(await listed()).toEqual(live)
     })
 
+    it('keys() leaves out entries stamped ahead of the clock (get() finds them expired), lists them with expired: true', async () => {
+      const t = open()
+      const now = Date.now()
+      const HOUR = 3_600_000
+      const long = 'a'.repeat(3000)
+      // written while the clock was 3 hours ahead (then set back), ttl 1 minute, stale window 3 hours
+      for (const key of ['ahead', long]) await t.set(entry(key, 1, { createdAt: now + 3 * HOUR, expiresAt: now + 3 * HOUR + 60_000, staleFor: 3 * HOUR }))
+      // a machine 10 s ahead sharing the cache: within the allowed skew, fresh
+      await t.set(entry('skewed', 2, { createdAt: now + 10_000, expiresAt: now + 70_000 }))
+      await t.set(entry('forever', 3, { createdAt: now + 3 * HOUR }))
+      expect((await t.keys()).sort()).toEqual(['forever', 'skewed'])
+      expect((await t.keys({ expired: true })).map(k => (k === long ? '<long>' : k)).sort()).toEqual(['<long>', 'ahead', 'forever', 'skewed'])
+    })
+
     it('getMany / setMany keep order; delete says whether it removed', async () => {
       const t = open()
       await t.setMany([entry('m1', 'one'), entry('m2', '2'), entry('m3', null)])

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PerfConfig } from '../../src/config/types.js'
@@ -136,6 +136,55 @@ describe('finalizeReport', () => {
     expect(report.schemaVersion).toBe(1)
     // the cause named (Node's mkdir said ENOTDIR naming the dir it tried)
     expect(ctx.warnings).toEqual([`the report and run history are not written: cannot write to ${join(dir, 'a-file', 'reports')}: ${join(dir, 'a-file')} is a file, not a directory (point report.dir, or XDG_CACHE_HOME for the default one, at a writable dir)`])
+  })
+
+  it('a report.json that cannot be written: the summary claims no path, the warning alone says so (both paths)', async () => {
+    const dir = tempDir()
+    // a directory (not empty) where report.json goes: the rename over it fails (EISDIR), even as root
+    mkdirSync(join(dir, 'reports', 'report.json'), { recursive: true })
+    writeFileSync(join(dir, 'reports', 'report.json', 'x'), '')
+    const err = process.stderr.write.bind(process.stderr)
+    let printed = ''
+    process.stderr.write = ((s: string) => { printed += s; return true }) as typeof process.stderr.write
+    let ran: Awaited<ReturnType<typeof finish>>
+    let sync: { report: PerfReport; warnings: string[] }
+    try {
+      ran = await finish({ report: { console: 'summary' } }, [command('build', 100)], dir)
+      const config = reportConfig(dir, { report: { console: 'summary' } })
+      const ctx = context(config)
+      sync = { report: finalizeReportSync(runState(config, [command('build', 10)], { exitCode: 0 }), ctx), warnings: ctx.warnings }
+    } finally {
+      process.stderr.write = err
+    }
+    for (const { report, warnings } of [{ report: ran.report, warnings: ran.ctx.warnings }, sync]) {
+      expect(report.files).toBeUndefined()
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toContain(`the report could not be written to ${join(dir, 'reports')}`)
+    }
+    // two summaries printed, neither naming a report file
+    expect(printed.match(/unperf · acme@1\.0\.0/g)).toHaveLength(2)
+    expect(printed).not.toContain('report: ')
+    expect(printed).not.toContain('report.json')
+  })
+
+  it('a trace.json that cannot be written: the summary still names the report.json that was written, not the trace', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'reports', 'trace.json'), { recursive: true })
+    writeFileSync(join(dir, 'reports', 'trace.json', 'x'), '')
+    const { report, ctx } = await finish({}, [command('build', 100)], dir)
+    expect(report.files).toEqual({ report: join(dir, 'reports', 'report.json') })
+    expect(ctx.warnings).toHaveLength(1)
+    expect(renderSummary(report, 'summary', false)).toContain(`report: ${join(dir, 'reports', 'report.json')}`)
+  })
+
+  it('a history.jsonl that is a directory: the run is judged without it, one warning, report.json written and named (no EISDIR out of close)', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'reports', 'history.jsonl', 'x'), { recursive: true })
+    const { report, ctx } = await finish({}, [command('build', 100)], dir)
+    expect(report.files).toEqual({ report: join(dir, 'reports', 'report.json'), trace: join(dir, 'reports', 'trace.json') })
+    expect(ctx.warnings).toHaveLength(1)
+    expect(ctx.warnings[0]).toContain(`the report could not be written to ${join(dir, 'reports')}`)
+    expect(readLastReport(reportConfig(dir))?.commands[0]?.name).toBe('build')
   })
 
   it('finalizeReportSync writes the same files without awaiting', () => {

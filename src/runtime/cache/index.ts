@@ -100,7 +100,10 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           stateDir: cacheConfig.dir,
           scope: { name: encodeURIComponent(config.name), id: s.id, maxAge: cacheConfig.scopeMaxAge },
         })
-        if (tier instanceof FsTier) budget.addFs(namespace, tier)
+        if (tier instanceof FsTier) {
+          tier.knowLimit(nsConfig.maxSize)
+          budget.addFs(namespace, tier)
+        }
         return tier
       })
     },

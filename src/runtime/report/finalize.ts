@@ -152,6 +152,9 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     // known from now on (the exit handler passes 0, perf.close() nothing); a signal's stays
     if (state.exitCode === 0 || state.exitCode === undefined) report.exitCode = 1
   }
+  // what was written: claimed in report.files (the summary's `report:` line) only once it is
+  // there, so a failed write is told by its warning alone, never by a path that holds nothing
+  const written: NonNullable<PerfReport['files']> = {}
   try {
     const dir = config.report.dir
     // never into a dir someone else could write to (a shared XDG_CACHE_HOME): they could plant
@@ -170,12 +173,21 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     report.files = files
     const entry = historyEntry(report, config.cwd)
     // ext4 flushes a file renamed over another: the old report goes first (see writeFileAtomicSync)
+    // report.json holds the paths planned (the files written with it); the report returned, only
+    // those written
     writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
-    if (files.trace) writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
+    written.report = files.report
+    if (files.trace) {
+      writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
+      written.trace = files.trace
+    }
     appendHistory(config, entry, local)
+    written.history = files.history
     rememberHistoryRun(report, { runId: entry.runId })
     return entry
   } catch (error) {
+    if (written.report) report.files = written
+    else delete report.files
     // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
     warnReportWriteFailed(ctx, error)
     return undefined

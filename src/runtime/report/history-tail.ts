@@ -30,7 +30,11 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
     return { entries: [], lines: 0, found: false, torn: false }
   }
   try {
-    const size = fstatSync(fd).size
+    const st = fstatSync(fd)
+    // a directory (or a FIFO) under its name: no history to read (readHistoryFile's answer, whose
+    // read fails), not an EISDIR thrown out of perf.close(); its append fails with one warning
+    if (!st.isFile()) return { entries: [], lines: 0, found: false, torn: false }
+    const size = st.size
     let want = Math.min(size, Math.max(MIN_TAIL, need.runs * LINE_BYTES_GUESS))
     for (;;) {
       const start = size - want
