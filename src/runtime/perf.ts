@@ -10,6 +10,7 @@ import { loadPerfConfigLayers } from '../config/load.js'
 import { PluginError, errorMessage } from '../errors.js'
 import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
 import { setupPlugins } from '../hooks/plugins.js'
+import { warnUnmatchedPluginNamespaces } from '../hooks/plugin-namespaces.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
@@ -109,13 +110,12 @@ class PerfInstance implements Perf {
     if (config.plugins.length === 0) await hooks.emit('config:resolved', config)
 
     this._tracer.mark('plugins')
-    if (config.plugins.length > 0) {
-      // the plugins' own hooks are registered before config:resolved fires, their setup() after
-      await setupPlugins(config.plugins, {
-        perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
-        report: error => this._reportPluginError(error),
-      }, () => hooks.emit('config:resolved', config))
-    }
+    // the plugins' own hooks are registered before config:resolved fires, their setup() after
+    const plugins = config.plugins.length === 0 ? [] : await setupPlugins(config.plugins, {
+      perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
+      report: error => this._reportPluginError(error),
+    }, () => hooks.emit('config:resolved', config))
+    warnUnmatchedPluginNamespaces(config.cache.namespaces, plugins, this._warn)
     this._tracer.mark('ready')
     if (!this._options.noExitHandlers) {
       // The push to a pushgateway is asynchronous: the 'exit' path could only start it. So with one,
