@@ -196,8 +196,8 @@ class PerfInstance implements Perf {
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
-    // called from a plugin's code (ctx.perf, getPerf()): refused, as through the perf it was given
-    if (this.hooks.owner) return Promise.reject(lifecycleRefusal('run'))
+    // called from a plugin's code (ctx.perf, getPerf()), also after an await of its async listener: refused
+    if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('run'))
     // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
     if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${name === '' ? "''" : typeof name}`))
     // spans started during this command belong to it; the first command also ends startup
@@ -252,7 +252,7 @@ class PerfInstance implements Perf {
   }
 
   close(): Promise<PerfReport> {
-    if (this.hooks.owner) return Promise.reject(lifecycleRefusal('close'))
+    if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('close'))
     if (this._closedSync) return Promise.resolve(this._closedSync)
     return (this._closing ??= this._close())
   }
