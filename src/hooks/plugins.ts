@@ -36,10 +36,12 @@ export interface PluginSetupContext {
  */
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
+  // two entries of one file (a preset's and the project's): imported, and a factory called, once
+  const once: PluginLoads = new Map()
   for (const ref of refs) {
     const listed = ref.path !== undefined && ref.from !== undefined ? describePluginSource(ref as PluginSource) : undefined
     try {
-      const plugin = await loadPlugin(ref.plugin, ctx.rootDir)
+      const plugin = await loadPlugin(ref.plugin, ctx.rootDir, once)
       entries.push({ name: plugin.name, plugin, ref, listed })
     } catch (error) {
       ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, { listed, file: ref.file, path: ref.path }))
@@ -127,14 +129,32 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   }
 }
 
-export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
-  let plugin: unknown = ref
-  if (typeof ref === 'string') {
-    const local = ref.startsWith('.') || isAbsolute(ref)
-    const mod = (local ? await importLocal(ref, rootDir) : await importPackage(ref, rootDir)) as { default?: unknown }
-    // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
-    plugin = pluginFromExports(mod.default ?? mod)
+/** Plugins loaded from a file, by that file (a package's: its resolved file), for one setupPlugins. */
+export type PluginLoads = Map<string, Promise<PerfPlugin<Record<string, unknown>>>>
+
+/**
+ * A `plugins` entry's plugin. `once`: the files already loaded by earlier entries; an entry whose
+ * path or package resolves to one of them gets that plugin (its factory is not called again).
+ */
+export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string, once?: PluginLoads): Promise<PerfPlugin<Record<string, unknown>>> {
+  if (typeof ref !== 'string') return checkedPlugin(ref)
+  const local = ref.startsWith('.') || isAbsolute(ref)
+  // resolved once here, the import below takes what was found (no second lookup)
+  const target = local ? resolve(rootDir, ref) : await resolveFrom(ref, rootDir)
+  const key = target.startsWith('file:') ? fileURLToPath(target) : target
+  let loading = once?.get(key)
+  if (loading === undefined) {
+    loading = (local ? importLocal(target, rootDir) : importPackage(ref, target, rootDir))
+      // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
+      .then(mod => checkedPlugin(pluginFromExports((mod as { default?: unknown }).default ?? mod)))
+    once?.set(key, loading)
   }
+  return loading
+}
+
+/** A plugin object, or what a factory (a function exported instead) returns. */
+async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, unknown>>> {
+  let plugin = value
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
   if (!plugin || typeof plugin !== 'object' || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
     throw new TypeError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
@@ -147,8 +167,7 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
  * "Require stack" naming the missing file itself (or unperf's dist file as the importer); this one
  * names the file and what the path is relative to.
  */
-async function importLocal(ref: string, rootDir: string): Promise<unknown> {
-  const file = resolve(rootDir, ref)
+async function importLocal(file: string, rootDir: string): Promise<unknown> {
   try {
     return await importFile(file)
   } catch (error) {
@@ -195,10 +214,9 @@ async function importFile(file: string): Promise<unknown> {
 /**
  * A plugin package. Not found from rootDir (nor by unperf's own lookup, the fallback for one installed
  * beside unperf): node's error named unperf's dist file as the importer, which sends the user to the
- * wrong place; this one says where it was looked for.
+ * wrong place; this one says where it was looked for. `url`: what {@link resolveFrom} found.
  */
-async function importPackage(specifier: string, rootDir: string): Promise<unknown> {
-  const url = await resolveFrom(specifier, rootDir)
+async function importPackage(specifier: string, url: string, rootDir: string): Promise<unknown> {
   try {
     // the package's file, found: loaded as a local plugin file is (require(esm) where it can, the
     // same module instance import() gives, at half its cost: a CLI with plugin packages pays it each start)

@@ -61,3 +61,17 @@ describe('a plugin listed more than once', () => {
     expect(text).toBe("[unperf] warn plugin 'stamp' is listed twice in one list (plugins[0] in perf.config.mjs, then plugins[2] in perf.config.mjs): it is set up once, with the options of the later entry alone; list it once\n")
   })
 })
+
+describe('a plugin file listed by two entries', () => {
+  it('is imported once: a plugin exported as a factory is called once, set up once with the closest entry', async () => {
+    const factory = `globalThis.__one.push('stamp imported')
+      export default () => { globalThis.__one.push('stamp factory')
+        return { name: 'stamp', setup({ options }) { globalThis.__one.push('stamp setup ' + JSON.stringify(options)) } } }`
+    const dir = projectWith(`export default { ${BASE}, extends: ['acme-preset'], plugins: [['./node_modules/stamp/index.mjs', { level: 2 }]] }`, {
+      ...preset, 'node_modules/stamp/index.mjs': factory,
+    }, 'one-instance-factory-cli')
+    const { text } = await run(dir, { noSnapshot: true })
+    expect(text).toBe('')
+    expect(log()).toEqual(['stamp imported', 'stamp factory', 'stamp setup {"level":2}', 'after setup {}', 'after before go'])
+  })
+})
