@@ -16,6 +16,7 @@ import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
 import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
+import { overdueSetups, type OverdueSetups } from './plugin-overdue.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
@@ -60,13 +61,16 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   }
   await resolved?.()
   const limit = setupTimeout(ctx)
+  // a setup() past its limit: what it registers stays its plugin's (plugin-overdue.ts)
+  const overdue = limit === 0 ? undefined : overdueSetups(ctx.hooks, () => settingUp)
+  let settingUp: PluginHooks | undefined
   for (const { name, plugin, hooks, ref, listed } of loaded) {
     if (typeof plugin.setup !== 'function') continue
     const source = { listed, file: ref.file, path: ref.path }
     hooks.phase = 'setup'
     // until its setup() settles (or its time is up), what is registered on perf.hooks is this
     // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
-    ctx.hooks.owner = hooks
+    ctx.hooks.owner = settingUp = hooks
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
@@ -74,13 +78,13 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       // no AsyncLocalStorage here: `owner` is this plugin's across the awaits of its setup() (the host
       // awaits createPerf meanwhile); switching a context on for the setups of 20 plugins made every
       // promise of them pay V8's promise hook, ≈ 5 ms of the start (an async listener's calls, later,
-      // run in one: asPlugin). What a setup() still running past its time limit registers then is the host's.
+      // run in one: asPlugin). A setup() still running past its time limit: plugin-overdue.ts.
       const done = plugin.setup(setupContext) as void | PromiseLike<void>
-      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, source, ctx)
+      if (done && typeof done.then === 'function') await settledWithin(done, limit, { name, source, hooks, overdue }, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error, source))
     } finally {
-      ctx.hooks.owner = undefined
+      ctx.hooks.owner = settingUp = undefined
     }
   }
   ctx.hooks.pluginsSetUp()
@@ -100,26 +104,36 @@ function setupTimeout(ctx: PluginSetupContext): number {
   return SETUP_TIMEOUT
 }
 
+interface SetupOf {
+  name: string
+  source: PluginErrorSource
+  hooks: PluginHooks
+  overdue: OverdueSetups | undefined
+}
+
 /**
  * Waits for a plugin's setup() up to `limit` ms. One that has not settled by then (a request that
  * never answers) is reported and left running: the host command goes on instead of hanging on it;
- * should it reject later, that is reported too.
+ * should it reject later, that is reported too. What it registers meanwhile stays the plugin's.
  */
-async function settledWithin(done: PromiseLike<void>, limit: number, name: string, source: PluginErrorSource, ctx: PluginSetupContext): Promise<void> {
-  if (limit === 0) return done
+async function settledWithin(done: PromiseLike<void>, limit: number, { name, source, hooks, overdue }: SetupOf, ctx: PluginSetupContext): Promise<void> {
+  if (limit === 0 || overdue === undefined) return done
+  const { awaited, mark } = overdue.track(done)
   let timer: ReturnType<typeof setTimeout> | undefined
   let late = false
   const timedOut = new Promise<void>(resolve => {
     timer = setTimeout(() => {
       late = true
+      overdue.overdue(mark, hooks)
       const error = new TimeoutError('setup()', limit)
       error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
       ctx.report(new PluginError(name, 'setup', error, source))
       resolve()
     }, limit)
   })
-  const settled = Promise.resolve(done).then(undefined, (error: unknown) => {
+  const settled = awaited.then(() => { if (late) overdue.settled(mark) }, (error: unknown) => {
     if (!late) throw error
+    overdue.settled(mark)
     ctx.report(new PluginError(name, 'setup (past its time limit)', error, source))
   })
   try {
