@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
-import { pluginFiles } from './plugin-paths.js'
+import { pluginFiles } from './plugin-files.js'
 import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
@@ -35,7 +35,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     addInput(join(rootDir, '.perfrc'))
     addInput(join(rootDir, 'package.json'))
     for (const path of resolutionInputs) addInput(path)
-    // a plugin file another layer lists by path stays an import (one module instance): plugin-paths.ts
+    // a plugin file another layer lists by path stays an import (one module instance): plugin-files.ts
     const external = pluginFiles(layers, rootDir)
     const modules: { name: string; code: string }[] = []
     const manifestLayers: ManifestLayer[] = []

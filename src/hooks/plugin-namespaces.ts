@@ -2,7 +2,7 @@
  * The host's `cache.namespaces['plugin:<name>']`: options for a plugin's private namespace (the
  * cache manager opens `plugin:<name>` with them, as any configured namespace). One whose plugin is
  * not loaded (misspelt, listed in another env only, failed to load) configures nothing: warned,
- * not an error. On the start path: a loop over the configured namespace names.
+ * not an error. Loaded only when the config has such a key (a deferred module: scripts/build.mjs).
  */
 import { closest } from '../config/did-you-mean.js'
 import { keyPath } from '../config/key-path.js'

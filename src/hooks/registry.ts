@@ -84,7 +84,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
 
   /** Who registers a listener now: the plugin whose code runs (synchronously, else across its awaits), or the host (undefined). */
   currentOwner(): HookOwner | undefined {
-    return (this.overdueOwner === undefined ? undefined : this.overdueOwner()) ?? this.owner ?? this.context?.getStore()
+    return this.overdueOwner?.() ?? this.owner ?? this.context?.getStore()
   }
 
   /**

@@ -115,7 +115,8 @@ class PerfInstance implements Perf {
       perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
       report: error => this._reportPluginError(error),
     }, () => hooks.emit('config:resolved', config))
-    warnUnmatchedPluginNamespaces(config.cache.namespaces, plugins, this._warn)
+    // cache.namespaces['plugin:<name>'] whose plugin is not loaded: warned (its module loads only with such a key)
+    if (Object.keys(config.cache.namespaces).some(name => name.startsWith('plugin:'))) warnUnmatchedPluginNamespaces(config.cache.namespaces, plugins, this._warn)
     this._tracer.mark('ready')
     if (!this._options.noExitHandlers) {
       // The push to a pushgateway is asynchronous: the 'exit' path could only start it. So with one,
