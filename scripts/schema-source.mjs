@@ -49,7 +49,7 @@ const layer = obj({
     scope: { type: 'string', minLength: 1 },
     scopeMaxAge: duration,
     invalidate: obj({ version: bool, files: { type: 'array', items: { type: 'string' } } }),
-    namespaces: { type: 'object', additionalProperties: namespace, propertyNames: { pattern: '^(?!plugin:)' }, 'x-expected': 'an object of namespace name → options' },
+    namespaces: { type: 'object', additionalProperties: namespace, propertyNames: { pattern: '^(?!plugin:$)', 'x-expected': "a namespace name; 'plugin:<name>' configures the namespace of the plugin <name>" }, 'x-expected': 'an object of namespace name → options' },
   }),
   concurrency: obj({
     default: concurrency,

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
+import { pluginFiles } from './plugin-files.js'
 import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
@@ -34,6 +35,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     addInput(join(rootDir, '.perfrc'))
     addInput(join(rootDir, 'package.json'))
     for (const path of resolutionInputs) addInput(path)
+    // a plugin file another layer lists by path stays an import (one module instance): plugin-files.ts
+    const external = pluginFiles(layers, rootDir)
     const modules: { name: string; code: string }[] = []
     const manifestLayers: ManifestLayer[] = []
     for (const layer of layers) {
@@ -49,7 +52,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
       if (file && CODE_EXT.has(extname(file))) {
         // the layer's own path too: an `extends` that is a symlink resolves to its target in esbuild's inputs
         addInput(file)
-        const { code: esm, inputs: bundled } = await bundleConfig(file)
+        const { code: esm, inputs: bundled } = await bundleConfig(file, external)
         for (const input of bundled) addInput(input)
         // a config that imports nothing at run time becomes a classic script: no ES module to load on a warm start
         const script = await asScript(esm)
@@ -129,7 +132,8 @@ function probedPaths(resolveDir: string, specifier: string): string[] {
   return probed
 }
 
-async function bundleConfig(file: string): Promise<{ code: string; inputs: string[] }> {
+/** `external`: local files kept as imports (by file URL), not bundled in. */
+async function bundleConfig(file: string, external: ReadonlySet<string>): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')
   const aliases = selfAliases()
   const probed: string[] = []
@@ -156,8 +160,12 @@ async function bundleConfig(file: string): Promise<{ code: string; inputs: strin
         }))
         // local imports: record what resolving them looked at (esbuild then resolves as usual)
         build.onResolve({ filter: /^(\.\.?(\/|$)|\/)/ }, args => {
-          if (args.resolveDir) probed.push(...probedPaths(args.resolveDir, args.path))
-          return undefined
+          if (!args.resolveDir) return undefined
+          const paths = probedPaths(args.resolveDir, args.path)
+          probed.push(...paths)
+          // a plugin file also listed by path: the module the plugin loader gets, not a copy in the snapshot
+          const found = paths.at(-1)!
+          return external.has(found) && /\.[cm]?js$/.test(found) ? { path: pathToFileURL(found).href, external: true } : undefined
         })
         // `unperf` itself: the very module instance the host runs.
         if (aliases.unperf) build.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))

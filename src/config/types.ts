@@ -174,7 +174,13 @@ export interface CacheConfig {
     /** A content change in any of these (relative to `cwd`) invalidates the scope. @default ['package.json', 'package-lock.json'] */
     files?: string[] | undefined
   } | undefined
-  /** Named namespaces with their own ttl, driver and limits. `plugin:*` names are reserved. */
+  /**
+   * Named namespaces with their own ttl, driver and limits; what a namespace leaves out is the
+   * root's. `'plugin:<name>'` configures the private namespace of the plugin `<name>` (its `cache`):
+   * the host decides where a plugin's entries live and for how long. Configuring is not reaching:
+   * `perf.cache.namespace('plugin:<name>')` still throws. A `plugin:<name>` key that matches no
+   * loaded plugin is warned about, not an error (a plugin listed in one env only).
+   */
   namespaces?: Record<string, CacheNamespaceConfig> | undefined
 }
 

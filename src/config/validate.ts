@@ -5,6 +5,7 @@
  */
 import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
 import { configIssue, type ConfigIssue } from '../errors.js'
+import { didYouMean } from './did-you-mean.js'
 import { keyPath, pathKeys } from './key-path.js'
 import type { RawLayer } from './layers.js'
 
@@ -202,7 +203,7 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
       if (s.propertyNames && !check(key, s.propertyNames, child, undefined, fileFor)) {
         const names = s.propertyNames.enum
         const hint = names ? didYouMean(key, names as string[]) : ''
-        issues?.push(configIssue(fileFor(child), child, names ? `a known name${hint}` : 'a name not starting with "plugin:" (reserved for plugins)', key))
+        issues?.push(configIssue(fileFor(child), child, names ? `a known name${hint}` : describe(s.propertyNames), key))
         ok = false
         continue
       }
@@ -235,28 +236,4 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
 function envBlockExpected(key: string): string {
   const named = ['$development', '$test', '$production']
   return `an env block: $development, $test or $production${didYouMean(key, named)}; another env's block goes under $env (\`$env: { ${JSON.stringify(key.slice(1)).slice(1, -1)}: { ... } }\`)`
-}
-
-function didYouMean(input: string, candidates: string[]): string {
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const c of candidates) {
-    const d = levenshtein(input.toLowerCase(), c.toLowerCase())
-    if (d < bestDistance) { bestDistance = d; best = c }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? `; did you mean '${best}'?` : ''
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]!
 }

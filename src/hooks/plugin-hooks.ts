@@ -9,7 +9,8 @@
  *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
  * The registry's `owner` (registry.ts) is what routes `perf.hooks` to the plugin: set by
  * setupPlugins for the time of its setup() (awaits included: the host awaits the setups), and here
- * around each of its listeners' calls; past an await of an async listener, the registry's `context` (asPlugin).
+ * around each of its listeners' calls; past an await of an async listener, the registry's `context` (asPlugin);
+ * for a setup() past its time limit, the registry's `overdueOwner` (plugin-overdue.ts).
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
 import { PerfError, PluginError, type PluginErrorSource } from '../errors.js'
@@ -145,7 +146,7 @@ function settled(registry: PerfHookRegistryImpl): void {
  * perf.run() and perf.close() are the host's: a plugin that closed perf in its setup() wrote the
  * run's report, history and `exit` before any command ran; one that ran a command from setup()
  * ended startup there and added a command the CLI does not have to the budgets and history. Both
- * are refused while a plugin's code runs (its setup(), one of its listeners: the registry's `owner`).
+ * are refused while a plugin's code runs (its setup(), one of its listeners: the registry's currentOwner()).
  */
 export function lifecycleRefusal(method: 'run' | 'close'): PerfError {
   return new PerfError('E_PLUGIN_LIFECYCLE', method === 'run'

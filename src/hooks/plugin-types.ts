@@ -23,7 +23,11 @@ export interface PerfPluginContext<O = Record<string, unknown>> {
    * `perf.cache` is the host's default namespace: the plugin's own entries go through `cache`.
    */
   perf: Perf
-  /** This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. Its `namespace()` opens none (use `perf.cache.namespace()`). */
+  /**
+   * This plugin's own namespace (`plugin:<name>`): only this plugin reaches it. Its `namespace()` opens
+   * none (use `perf.cache.namespace()`). Its ttl, driver and limits are the host's: the root `cache`
+   * settings, or the host config's `cache.namespaces['plugin:<name>']`; per entry, `set(key, value, { ttl })`.
+   */
   cache: PerfPluginCache
   /** The namespace shared by all plugins (`shared`). */
   shared: PerfCache
@@ -36,7 +40,7 @@ export interface PerfPluginContext<O = Record<string, unknown>> {
 }
 
 export interface PerfPlugin<O = Record<string, unknown>> {
-  /** Unique name; its cache namespace is `plugin:<name>`. */
+  /** Unique name; its cache namespace is `plugin:<name>` (configured by the host: `cache.namespaces['plugin:<name>']`). */
   name: string
   hooks?: Partial<PerfHookHandlers> | undefined
   setup?: ((ctx: PerfPluginContext<O>) => void | Promise<void>) | undefined

@@ -16,6 +16,7 @@ import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
 import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
+import { overdueSetups, type OverdueSetups } from './plugin-overdue.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
@@ -36,10 +37,12 @@ export interface PluginSetupContext {
  */
 export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
   const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
+  // two entries of one file (a preset's and the project's): imported, and a factory called, once
+  const once: PluginLoads = new Map()
   for (const ref of refs) {
     const listed = ref.path !== undefined && ref.from !== undefined ? describePluginSource(ref as PluginSource) : undefined
     try {
-      const plugin = await loadPlugin(ref.plugin, ctx.rootDir)
+      const plugin = await loadPlugin(ref.plugin, ctx.rootDir, once)
       entries.push({ name: plugin.name, plugin, ref, listed })
     } catch (error) {
       ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, { listed, file: ref.file, path: ref.path }))
@@ -58,13 +61,16 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
   }
   await resolved?.()
   const limit = setupTimeout(ctx)
+  // a setup() past its limit: what it registers stays its plugin's (plugin-overdue.ts)
+  const overdue = limit === 0 ? undefined : overdueSetups(ctx.hooks, () => settingUp)
+  let settingUp: PluginHooks | undefined
   for (const { name, plugin, hooks, ref, listed } of loaded) {
     if (typeof plugin.setup !== 'function') continue
     const source = { listed, file: ref.file, path: ref.path }
     hooks.phase = 'setup'
     // until its setup() settles (or its time is up), what is registered on perf.hooks is this
     // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
-    ctx.hooks.owner = hooks
+    ctx.hooks.owner = settingUp = hooks
     try {
       // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
       const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
@@ -72,13 +78,13 @@ export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupCo
       // no AsyncLocalStorage here: `owner` is this plugin's across the awaits of its setup() (the host
       // awaits createPerf meanwhile); switching a context on for the setups of 20 plugins made every
       // promise of them pay V8's promise hook, ≈ 5 ms of the start (an async listener's calls, later,
-      // run in one: asPlugin). What a setup() still running past its time limit registers then is the host's.
+      // run in one: asPlugin). A setup() still running past its time limit: plugin-overdue.ts.
       const done = plugin.setup(setupContext) as void | PromiseLike<void>
-      if (done && typeof done.then === 'function') await settledWithin(done, limit, name, source, ctx)
+      if (done && typeof done.then === 'function') await settledWithin(done, limit, { name, source, hooks, overdue }, ctx)
     } catch (error) {
       ctx.report(new PluginError(name, 'setup', error, source))
     } finally {
-      ctx.hooks.owner = undefined
+      ctx.hooks.owner = settingUp = undefined
     }
   }
   ctx.hooks.pluginsSetUp()
@@ -98,26 +104,36 @@ function setupTimeout(ctx: PluginSetupContext): number {
   return SETUP_TIMEOUT
 }
 
+interface SetupOf {
+  name: string
+  source: PluginErrorSource
+  hooks: PluginHooks
+  overdue: OverdueSetups | undefined
+}
+
 /**
  * Waits for a plugin's setup() up to `limit` ms. One that has not settled by then (a request that
  * never answers) is reported and left running: the host command goes on instead of hanging on it;
- * should it reject later, that is reported too.
+ * should it reject later, that is reported too. What it registers meanwhile stays the plugin's.
  */
-async function settledWithin(done: PromiseLike<void>, limit: number, name: string, source: PluginErrorSource, ctx: PluginSetupContext): Promise<void> {
-  if (limit === 0) return done
+async function settledWithin(done: PromiseLike<void>, limit: number, { name, source, hooks, overdue }: SetupOf, ctx: PluginSetupContext): Promise<void> {
+  if (limit === 0 || overdue === undefined) return done
+  const { awaited, mark } = overdue.track(done)
   let timer: ReturnType<typeof setTimeout> | undefined
   let late = false
   const timedOut = new Promise<void>(resolve => {
     timer = setTimeout(() => {
       late = true
+      overdue.overdue(mark, hooks)
       const error = new TimeoutError('setup()', limit)
       error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
       ctx.report(new PluginError(name, 'setup', error, source))
       resolve()
     }, limit)
   })
-  const settled = Promise.resolve(done).then(undefined, (error: unknown) => {
+  const settled = awaited.then(() => { if (late) overdue.settled(mark) }, (error: unknown) => {
     if (!late) throw error
+    overdue.settled(mark)
     ctx.report(new PluginError(name, 'setup (past its time limit)', error, source))
   })
   try {
@@ -127,14 +143,32 @@ async function settledWithin(done: PromiseLike<void>, limit: number, name: strin
   }
 }
 
-export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string): Promise<PerfPlugin<Record<string, unknown>>> {
-  let plugin: unknown = ref
-  if (typeof ref === 'string') {
-    const local = ref.startsWith('.') || isAbsolute(ref)
-    const mod = (local ? await importLocal(ref, rootDir) : await importPackage(ref, rootDir)) as { default?: unknown }
-    // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
-    plugin = pluginFromExports(mod.default ?? mod)
+/** Plugins loaded from a file, by that file (a package's: its resolved file), for one setupPlugins. */
+export type PluginLoads = Map<string, Promise<PerfPlugin<Record<string, unknown>>>>
+
+/**
+ * A `plugins` entry's plugin. `once`: the files already loaded by earlier entries; an entry whose
+ * path or package resolves to one of them gets that plugin (its factory is not called again).
+ */
+export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string, once?: PluginLoads): Promise<PerfPlugin<Record<string, unknown>>> {
+  if (typeof ref !== 'string') return checkedPlugin(ref)
+  const local = ref.startsWith('.') || isAbsolute(ref)
+  // resolved once here, the import below takes what was found (no second lookup)
+  const target = local ? resolve(rootDir, ref) : await resolveFrom(ref, rootDir)
+  const key = target.startsWith('file:') ? fileURLToPath(target) : target
+  let loading = once?.get(key)
+  if (loading === undefined) {
+    loading = (local ? importLocal(target, rootDir) : importPackage(ref, target, rootDir))
+      // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
+      .then(mod => checkedPlugin(pluginFromExports((mod as { default?: unknown }).default ?? mod)))
+    once?.set(key, loading)
   }
+  return loading
+}
+
+/** A plugin object, or what a factory (a function exported instead) returns. */
+async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, unknown>>> {
+  let plugin = value
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
   if (!plugin || typeof plugin !== 'object' || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
     throw new TypeError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
@@ -147,8 +181,7 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
  * "Require stack" naming the missing file itself (or unperf's dist file as the importer); this one
  * names the file and what the path is relative to.
  */
-async function importLocal(ref: string, rootDir: string): Promise<unknown> {
-  const file = resolve(rootDir, ref)
+async function importLocal(file: string, rootDir: string): Promise<unknown> {
   try {
     return await importFile(file)
   } catch (error) {
@@ -195,10 +228,9 @@ async function importFile(file: string): Promise<unknown> {
 /**
  * A plugin package. Not found from rootDir (nor by unperf's own lookup, the fallback for one installed
  * beside unperf): node's error named unperf's dist file as the importer, which sends the user to the
- * wrong place; this one says where it was looked for.
+ * wrong place; this one says where it was looked for. `url`: what {@link resolveFrom} found.
  */
-async function importPackage(specifier: string, rootDir: string): Promise<unknown> {
-  const url = await resolveFrom(specifier, rootDir)
+async function importPackage(specifier: string, url: string, rootDir: string): Promise<unknown> {
   try {
     // the package's file, found: loaded as a local plugin file is (require(esm) where it can, the
     // same module instance import() gives, at half its cost: a CLI with plugin packages pays it each start)

@@ -76,9 +76,15 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   /** How many plugin calls run in `context` now (their promises not settled): at 0 it is disabled. */
   contextCalls = 0
 
+  /**
+   * Set only while a plugin's async setup() runs past its time limit (plugin-overdue.ts): the plugin
+   * whose setup() the calling code continues, read from the stack, else undefined.
+   */
+  overdueOwner: (() => HookOwner | undefined) | undefined
+
   /** Who registers a listener now: the plugin whose code runs (synchronously, else across its awaits), or the host (undefined). */
   currentOwner(): HookOwner | undefined {
-    return this.owner ?? this.context?.getStore()
+    return this.overdueOwner?.() ?? this.owner ?? this.context?.getStore()
   }
 
   /**

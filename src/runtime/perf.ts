@@ -10,6 +10,7 @@ import { loadPerfConfigLayers } from '../config/load.js'
 import { PluginError, errorMessage } from '../errors.js'
 import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
 import { setupPlugins } from '../hooks/plugins.js'
+import { warnUnmatchedPluginNamespaces } from '../hooks/plugin-namespaces.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
@@ -110,13 +111,13 @@ class PerfInstance implements Perf {
     if (config.plugins.length === 0) await hooks.emit('config:resolved', config)
 
     this._tracer.mark('plugins')
-    if (config.plugins.length > 0) {
-      // the plugins' own hooks are registered before config:resolved fires, their setup() after
-      await setupPlugins(config.plugins, {
-        perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
-        report: error => this._reportPluginError(error),
-      }, () => hooks.emit('config:resolved', config))
-    }
+    // the plugins' own hooks are registered before config:resolved fires, their setup() after
+    const plugins = config.plugins.length === 0 ? [] : await setupPlugins(config.plugins, {
+      perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
+      report: error => this._reportPluginError(error),
+    }, () => hooks.emit('config:resolved', config))
+    // cache.namespaces['plugin:<name>'] whose plugin is not loaded: warned (its module loads only with such a key)
+    if (Object.keys(config.cache.namespaces).some(name => name.startsWith('plugin:'))) warnUnmatchedPluginNamespaces(config.cache.namespaces, plugins, this._warn)
     this._tracer.mark('ready')
     if (!this._options.noExitHandlers) {
       // The push to a pushgateway is asynchronous: the 'exit' path could only start it. So with one,
@@ -199,8 +200,8 @@ class PerfInstance implements Perf {
   }
 
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
-    // called from a plugin's code (ctx.perf, getPerf()): refused, as through the perf it was given
-    if (this.hooks.owner) return Promise.reject(lifecycleRefusal('run'))
+    // called from a plugin's code (ctx.perf, getPerf()), also after an await of its async listener: refused
+    if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('run'))
     // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
     const invalid = runNameError(name) ?? runFnError(name, fn)
     if (invalid) return Promise.reject(invalid)
@@ -256,7 +257,7 @@ class PerfInstance implements Perf {
   }
 
   close(): Promise<PerfReport> {
-    if (this.hooks.owner) return Promise.reject(lifecycleRefusal('close'))
+    if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('close'))
     if (this._closedSync) return Promise.resolve(this._closedSync)
     return (this._closing ??= this._close())
   }

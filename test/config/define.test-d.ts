@@ -136,6 +136,9 @@ describe('definePerfConfig types', () => {
     definePerfConfig({ cache: { ttl: '1h', tll: '5m' } })
     // @ts-expect-error typo in a namespace
     definePerfConfig({ cache: { namespaces: { git: { ttl: '5m', slidng: true } } } })
+    // @ts-expect-error typo in a plugin's namespace (configured by the host like any other)
+    definePerfConfig({ cache: { namespaces: { 'plugin:git-info': { ttl: '5m', slidng: true } } } })
+    definePerfConfig({ cache: { namespaces: { 'plugin:git-info': { ttl: '1h', driver: 'memory', maxSize: '5MB', sliding: true } } } })
     // @ts-expect-error typo in budgets
     definePerfConfig({ budgets: { startup: '1s', statrup: '2s' } })
     // @ts-expect-error typo in an environment block

@@ -5,6 +5,8 @@
  * is set up alone, with its own options (never merged with the preset's), at the preset's place in
  * the order; the same plugin twice in one list is set up once too, with a warning.
  */
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { captureStderr } from '../helpers/stderr.js'
@@ -59,5 +61,42 @@ describe('a plugin listed more than once', () => {
     const { text } = await run(dir)
     expect(log()).toEqual(['stamp setup {"level":2}', 'other setup {}', 'stamp before go', 'other before go'])
     expect(text).toBe("[unperf] warn plugin 'stamp' is listed twice in one list (plugins[0] in perf.config.mjs, then plugins[2] in perf.config.mjs): it is set up once, with the options of the later entry alone; list it once\n")
+  })
+})
+
+describe('a plugin file listed by two entries', () => {
+  it('is imported once: a plugin exported as a factory is called once, set up once with the closest entry', async () => {
+    const factory = `globalThis.__one.push('stamp imported')
+      export default () => { globalThis.__one.push('stamp factory')
+        return { name: 'stamp', setup({ options }) { globalThis.__one.push('stamp setup ' + JSON.stringify(options)) } } }`
+    const dir = projectWith(`export default { ${BASE}, extends: ['acme-preset'], plugins: [['./node_modules/stamp/index.mjs', { level: 2 }]] }`, {
+      ...preset, 'node_modules/stamp/index.mjs': factory,
+    }, 'one-instance-factory-cli')
+    const { text } = await run(dir, { noSnapshot: true })
+    expect(text).toBe('')
+    expect(log()).toEqual(['stamp imported', 'stamp factory', 'stamp setup {"level":2}', 'after setup {}', 'after before go'])
+  })
+})
+
+describe('a plugin file the config imports and a preset lists by path', () => {
+  // the warm start's config snapshot bundled the imported file in: two module instances, its
+  // top-level code run twice on every warm start (built dist, real processes: the snapshot path)
+  it('runs its top-level code once, cold and warm (the snapshot imports that file instead of a copy)', () => {
+    const dist = join(import.meta.dirname, '../../dist/index.mjs')
+    const dir = projectWith(`import stamp from './plugins/stamp.mjs'
+      export default { ${BASE}, extends: ['acme-preset'], plugins: [[stamp, { level: 2 }]] }`, {
+      'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module', exports: './perf.config.mjs' }),
+      'node_modules/acme-preset/perf.config.mjs': `export default { plugins: [['../../plugins/stamp.mjs', { level: 1 }]] }`,
+      'plugins/stamp.mjs': `process.stdout.write('stamp evaluated\\n')
+        export default { name: 'stamp', setup({ options }) { process.stdout.write('stamp setup ' + JSON.stringify(options) + '\\n') } }`,
+      'app.mjs': `import { createPerf } from ${JSON.stringify(dist)}
+        const perf = await createPerf({ cwd: process.cwd(), noExitHandlers: true })
+        await perf.close()`,
+    }, 'one-instance-snapshot-cli')
+    for (const run of ['cold', 'warm', 'warm again']) {
+      const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+      expect(r.stderr, run).toBe('')
+      expect(r.stdout, run).toBe('stamp evaluated\nstamp setup {"level":2}\n')
+    }
   })
 })

@@ -4,6 +4,7 @@
  * the next plugins are set up and the command runs; a rejection after that is reported too.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { getPerf } from '../../src/runtime/current.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
 import { captureStderr } from '../helpers/stderr.js'
@@ -66,5 +67,51 @@ describe('plugin setup time limit', () => {
       await perf.close()
     })
     expect(text).toContain("UNPERF_PLUGIN_TIMEOUT='5s' is not a number of milliseconds (0 waits for ever); using 10000")
+  })
+})
+
+describe('a setup() running past its time limit', () => {
+  afterEach(() => { delete process.env.UNPERF_PLUGIN_TIMEOUT })
+
+  it("registers for its plugin after the limit too (its perf, getPerf()), during the next plugin's setup and during the command; perf.run() stays refused", async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '300'
+    ;(globalThis as { __getPerf?: typeof getPerf }).__getPerf = getPerf
+    const g = globalThis as { __overdue?: { running?: boolean; run?: string } }
+    g.__overdue = {}
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/slow.mjs', './plugins/next.mjs', './plugins/other.mjs'] }`, {
+      'plugins/slow.mjs': `const sleep = ms => new Promise(r => setTimeout(r, ms))
+      const until = async test => { while (!test()) await sleep(5) }
+      export default { name: 'slow', async setup({ perf }) {
+        await until(() => globalThis.__overdue.nextStarted)
+        perf.hooks.hook('command:after', () => { throw new Error('registered during the next setup') })
+        await until(() => globalThis.__overdue.running)
+        globalThis.__getPerf().hooks.hook('report', () => { throw new Error('registered during the command') })
+        globalThis.__getPerf().hooks.hook('cache:set', e => { if (e.namespace === 'plugin:other') throw new Error('heard plugin:other') })
+        globalThis.__overdue.run = await perf.run('x', () => {}).then(() => 'allowed', e => e.code)
+      } }`,
+      'plugins/next.mjs': `export default { name: 'next', async setup() {
+        globalThis.__overdue.nextStarted = true
+        await new Promise(r => setTimeout(r, 200))
+      } }`,
+      'plugins/other.mjs': `export default { name: 'other', setup({ hooks, cache }) {
+        hooks.hook('command:after', () => cache.set('secret', 1))
+      } }`,
+    }, 'setup-overdue-cli')
+    const { text } = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      perf.hooks.hook('command:before', () => { throw new Error('the host registered this') })
+      await perf.run('go', async () => {
+        g.__overdue!.running = true
+        while (g.__overdue!.run === undefined) await new Promise(r => setTimeout(r, 5))
+      })
+      await perf.close()
+    })
+    expect(text).toContain("plugin 'slow' (plugins[0] in perf.config.mjs) failed in setup: setup() did not finish within 300 ms")
+    expect(text).toContain("plugin 'slow' (plugins[0] in perf.config.mjs) failed in hook 'command:after': registered during the next setup")
+    expect(text).toContain("plugin 'slow' (plugins[0] in perf.config.mjs) failed in hook 'report': registered during the command")
+    expect(text).toContain("a 'command:before' hook listener threw: the host registered this")
+    expect(text).not.toContain('heard plugin:other')
+    expect(text).not.toContain("plugin 'next'")
+    expect(g.__overdue.run).toBe('E_PLUGIN_LIFECYCLE')
   })
 })

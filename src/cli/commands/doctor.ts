@@ -4,6 +4,7 @@ import { whyUnwritable } from '../../drivers/fs-unwritable.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
+import { keyPath } from '../../config/key-path.js'
 import { listScopes } from '../../runtime/cache/scope.js'
 import { acquireRedis, connectionCause, type RedisClient } from '../../drivers/redis-connection.js'
 import { redact } from '../../runtime/warn.js'
@@ -152,7 +153,7 @@ function redisSpecs(config: ResolvedPerfConfig): { spec: RedisSpec; where: strin
   const root = JSON.stringify(config.cache.tiers)
   for (const [name, ns] of Object.entries(config.cache.namespaces)) {
     // a namespace without its own driver inherits the root tiers
-    if (JSON.stringify(ns.tiers) !== root) for (const t of ns.tiers) add(t, `cache.namespaces.${name}.driver`)
+    if (JSON.stringify(ns.tiers) !== root) for (const t of ns.tiers) add(t, `${keyPath('cache.namespaces', name)}.driver`)
   }
   add(config.report.historyDriver, 'report.historyDriver')
   return [...found.values()].map(f => ({ spec: f.spec, where: f.where.join(', ') }))
