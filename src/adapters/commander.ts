@@ -25,7 +25,8 @@ interface Pending {
  * Instrument a commander program in place and return it. Call it once the commands are defined,
  * then `await program.parseAsync()` (`parse()` is routed through `parseAsync()`: creating perf is
  * asynchronous). If the program already had `exitOverride()`, the CommanderError is rethrown
- * after perf is closed instead of exiting; a host callback that returns instead of throwing
+ * after perf is closed instead of exiting (by parse(), at once: commander parses within it, as
+ * without unperf, and the action waits for perf); a host callback that returns instead of throwing
  * (`exitOverride(err => { … })`) gets its call, then the process exits as without one.
  */
 export function instrument<T extends Command>(program: T, options: PerfAdapterOptions = {}): T {
@@ -38,6 +39,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   if (!_definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
 
   let perf: Perf | undefined
+  /** perf being created, for an action parse() reached before it exists */
+  let starting: Promise<Perf> | undefined
   let userArgs: string[] = []
   const pending: Pending[] = []
 
@@ -46,8 +49,12 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // preAction resolves once perf.run() calls its function, after the command:before listeners,
   // so the action starts after them (commander awaits a hook's promise in parseAsync).
   program.hook('preAction', (_root, action) => {
-    const current = perf
-    if (!current) return
+    // parse() with the host's exitOverride() parses before perf exists (a parse error is thrown to
+    // the host's catch at once): the action waits for it
+    if (!perf) return starting?.then(created => begin(action, created))
+    return begin(action, perf)
+  })
+  const begin = (action: Command, current: Perf): Promise<void> => {
     let finish!: (error?: unknown) => void
     const settled = new Promise<void>((resolve, reject) => {
       finish = error => (error === undefined ? resolve() : reject(error))
@@ -58,7 +65,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       done.then(() => started())
       pending.push({ finish, done })
     })
-  })
+  }
   program.hook('postAction', async () => {
     const p = pending.pop()
     if (!p) return
@@ -76,25 +83,33 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // node_modules/.bin/acme, 'program' for { from: 'user' }), so its action's runs, budgets and history
   // split by how the CLI was started; unnamed, it is 'main', as with citty
   let rootName: string | undefined
-  const run = async (args: ParseArgs, viaParse: boolean) => {
+  // early: parse() with the host's exitOverride(): commander parses now, synchronously, as without
+  // unperf (its errors go to the host's catch around parse()), while perf is created
+  const run = async (args: ParseArgs, viaParse: boolean, early = false) => {
     rootName ??= program.name() || 'main'
     const argv = _userArgs(args)
     userArgs = argv
     // the process's own arguments (parseAsync() or parseAsync(process.argv)): its exit code is this run's
     const commandLine = isCommandLine(argv)
     const hostOverride = _installExitOverride(program)
+    perf = undefined
+    const creating = (starting = startPerf(options, _parsesNoCache(program, argv)))
+    const parsing = early ? parseAsync(...args) : undefined
+    parsing?.catch(() => {}) // awaited below, once perf exists
     try {
-      perf = await startPerf(options, _parsesNoCache(program, argv))
+      perf = await creating
     } catch (error) {
       if (!hostOverride) exitOnConfigError(error) // printed, exit 2; a host with exitOverride() gets it
       throw error
+    } finally {
+      starting = undefined
     }
     // the code the run ends with when the host sets none (0 for a success, --help, --version): what
     // close records then. process.exitCode is left alone: set to 0, it would hide node's own code
     // for what follows (13 for a top-level await that never settles)
     let expected: number | undefined
     try {
-      const parsed = await parseAsync(...args)
+      const parsed = await (parsing ?? parseAsync(...args))
       expected = 0
       return parsed
     } catch (error) {
@@ -102,8 +117,14 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         p.finish(error)
         await p.done
       }
+      // thrown by parse() to the host's catch already: the host decides the exit code (its
+      // process.exitCode, a later process.exit()), recorded as the process exits with it
+      if (handedToHost.has(error as Error)) {
+        await closePerf(perf, options, undefined, commandLine)
+        return program
+      }
       // the process exits below with commander's code: the report records it (not when the host
-      // decides; a host's exitOverride() with parse() cannot: parse() returned before the error)
+      // decides; a host's exitOverride() with parse() cannot for an action's error: parse() returned before it)
       const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error) || viaParse)
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
@@ -123,7 +144,22 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     // an error (perf closed, exit code 1 recorded) ends the process as an async action's error does
     // under commander's own parse(): an unhandled rejection, printed by node its way (the source
     // line, `Node.js v…`; a thrown non-Error as UnhandledPromiseRejection), exit 1
-    void run(args, true)
+    if (!_installExitOverride(program)) {
+      void run(args, true)
+      return program
+    }
+    // the host's exitOverride(): what commander throws while it parses (--help, --version, an
+    // unknown command, a missing argument) is thrown from parse() to the host's catch, as without
+    // unperf; the action runs once perf exists
+    raised = undefined
+    const running = run(args, true, true)
+    const error = raised
+    raised = undefined
+    if (error && !mustExit.has(error)) {
+      handedToHost.add(error)
+      throw error
+    }
+    void running
     return program
   }
   return program
@@ -214,6 +250,10 @@ const overridden = new WeakMap<Command, boolean>()
 const mustExit = new WeakSet<Error>()
 /** Every error commander handed to the exit callbacks: a `program.error()` of the host's too, whatever its `code`. */
 const exitErrors = new WeakSet<Error>()
+/** The last error commander handed to an exit callback: parse() looks for one raised while it parsed. */
+let raised: Error | undefined
+/** Errors parse() threw to the host's catch: the host decides the exit code. */
+const handedToHost = new WeakSet<Error>()
 
 function _installExitOverride(program: Command): boolean {
   const known = overridden.get(program)
@@ -223,6 +263,7 @@ function _installExitOverride(program: Command): boolean {
     const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
     cmd.exitOverride((error) => {
       exitErrors.add(error)
+      raised = error
       if (own) own(error) // the host's own callback decides (it usually throws)
       // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
       // code, as commander does without an override (with one, commander only calls it)
