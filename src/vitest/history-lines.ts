@@ -72,6 +72,11 @@ export interface TestRunEntry {
    * a shard's own run recorded too (history-replays.ts).
    */
   merged?: true
+  /**
+   * A `merged` run whose blob directory lacked these shards (`['2/4']`: vitest's blob names,
+   * `blob-<index>-<count>.json`, told which): it replays part of the suite, so it is also `partial`.
+   */
+  shardsMissing?: string[]
   projects?: TestProjectPatterns[]
   /**
    * Command line options that narrowed the files this run looked for (`--project unit`,

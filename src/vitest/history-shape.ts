@@ -26,6 +26,7 @@ export function entryProblem(value: unknown): string | undefined {
     if (value[key] !== undefined && typeof value[key] !== 'boolean') return `${key}: expected true or false`
   }
   if (value.narrowedBy !== undefined && !isStrings(value.narrowedBy)) return 'narrowedBy: expected an array of strings'
+  if (value.shardsMissing !== undefined && !isStrings(value.shardsMissing)) return 'shardsMissing: expected an array of strings'
   if (value.projects !== undefined) {
     if (!Array.isArray(value.projects)) return 'projects: expected an array'
     for (const [i, p] of value.projects.entries()) {
