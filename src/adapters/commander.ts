@@ -41,6 +41,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   let perf: Perf | undefined
   /** perf being created, for an action parse() reached before it exists */
   let starting: Promise<Perf> | undefined
+  /** What parse() threw to the host's catch: the host decides the exit code. */
+  let handed: { error: unknown } | undefined
   let userArgs: string[] = []
   const pending: Pending[] = []
 
@@ -119,7 +121,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       }
       // thrown by parse() to the host's catch already: the host decides the exit code (its
       // process.exitCode, a later process.exit()), recorded as the process exits with it
-      if (handedToHost.has(error as Error)) {
+      if (handed && handed.error === error) {
+        handed = undefined
         await closePerf(perf, options, undefined, commandLine)
         return program
       }
@@ -151,13 +154,13 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     // the host's exitOverride(): what commander throws while it parses (--help, --version, an
     // unknown command, a missing argument) is thrown from parse() to the host's catch, as without
     // unperf; the action runs once perf exists
-    raised = undefined
+    raised = handed = undefined
     const running = run(args, true, true)
-    const error = raised
+    const thrown = raised as { error: unknown } | undefined // set by an exit callback within run()
     raised = undefined
-    if (error && !mustExit.has(error)) {
-      handedToHost.add(error)
-      throw error
+    if (thrown && !(thrown.error instanceof Error && mustExit.has(thrown.error))) {
+      handed = thrown
+      throw thrown.error
     }
     void running
     return program
@@ -250,10 +253,11 @@ const overridden = new WeakMap<Command, boolean>()
 const mustExit = new WeakSet<Error>()
 /** Every error commander handed to the exit callbacks: a `program.error()` of the host's too, whatever its `code`. */
 const exitErrors = new WeakSet<Error>()
-/** The last error commander handed to an exit callback: parse() looks for one raised while it parsed. */
-let raised: Error | undefined
-/** Errors parse() threw to the host's catch: the host decides the exit code. */
-const handedToHost = new WeakSet<Error>()
+/**
+ * What the exit callbacks last threw (commander's error, or what the host's callback threw in its
+ * place): parse() looks for one thrown while it parsed.
+ */
+let raised: { error: unknown } | undefined
 
 function _installExitOverride(program: Command): boolean {
   const known = overridden.get(program)
@@ -263,8 +267,11 @@ function _installExitOverride(program: Command): boolean {
     const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
     cmd.exitOverride((error) => {
       exitErrors.add(error)
-      raised = error
-      if (own) own(error) // the host's own callback decides (it usually throws)
+      raised = { error }
+      // the host's own callback decides (it usually throws: that error, or one of its own, is the one parse() throws)
+      if (own) {
+        try { own(error) } catch (thrown) { raised = { error: thrown }; throw thrown }
+      }
       // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
       // code, as commander does without an override (with one, commander only calls it)
       if (error.code === 'commander.executeSubCommandAsync') {

@@ -83,4 +83,13 @@ describe.skipIf(!built)('unperf/commander: the host catches what parse() throws'
     expect(exitHooks(r)).toBe(1)
     expect(h.run([command], { PARSE: 'sync', EXIT: 'code', NO_UNPERF: '1' }).stdout).toBe(command === 'afail' ? 'after parse\n' : `host caught boom from fail\nafter parse\n`)
   })
+
+  // exitOverride(fn) whose fn throws an error of the host's in commander's place: that error is the one its catch gets
+  it.each([['sync'], ['async']])('parse %s: the error the host\'s callback throws reaches its catch', (parse) => {
+    const r = host('commander-catch.mjs').run(['nope'], { PARSE: parse, EXIT: 'code', HOST_ERROR: '1' })
+    expect(r.stdout, r.stderr).toContain('host caught host.commander.unknownCommand')
+    expect(r.code, r.stderr).toBe(4)
+    expect(r.history[0]!.exitCode).toBe(4)
+    expect(exitHooks(r)).toBe(1)
+  })
 })
