@@ -8,11 +8,11 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type ParseArgs } from './commander-args.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
-type ParseArgs = [argv?: readonly string[], parseOptions?: { from: 'node' | 'electron' | 'user' }]
 
 const INSTRUMENTED = Symbol.for('unperf.commander')
 
@@ -36,7 +36,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
   // not when a command defines it: the program takes its options anywhere on the command line
   // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
-  if (!_definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
+  if (!definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
 
   let perf: Perf | undefined
   /** perf being created, for an action parse() reached before it exists */
@@ -63,7 +63,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     })
     settled.catch(() => {}) // observed by perf.run; never an unhandled rejection
     return new Promise<void>((started) => {
-      const done = current.run(_commandPath(action, rootName ?? 'main'), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
+      const done = current.run(commandPath(action, rootName ?? 'main'), () => { started(); return settled }, { argv: argsAfterPath(userArgs, action) }).catch(() => {})
       done.then(() => started())
       pending.push({ finish, done })
     })
@@ -89,13 +89,13 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // unperf (its errors go to the host's catch around parse()), while perf is created
   const run = async (args: ParseArgs, viaParse: boolean, early = false) => {
     rootName ??= program.name() || 'main'
-    const argv = _userArgs(args)
+    const argv = argsOf(args)
     userArgs = argv
     // the process's own arguments (parseAsync() or parseAsync(process.argv)): its exit code is this run's
     const commandLine = isCommandLine(argv)
     const hostOverride = _installExitOverride(program)
     perf = undefined
-    const creating = (starting = startPerf(options, _parsesNoCache(program, argv)))
+    const creating = (starting = startPerf(options, parsesNoCache(program, argv)))
     const parsing = early ? parseAsync(...args) : undefined
     parsing?.catch(() => {}) // awaited below, once perf exists
     try {
@@ -169,77 +169,6 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 }
 
 // --- internal ---
-
-/** `rootName`: the program's own action's name (its name as the host gave it, else 'main'). */
-function _commandPath(cmd: Command, rootName: string): string {
-  const names: string[] = []
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name())
-  return names.length > 0 ? names.join(' ') : rootName
-}
-
-/**
- * The arguments after the command's path, as citty gives a subcommand (`cli -v cache clear --all`
- * → `['--all']` for 'cache clear'): each name of the path is looked for after the previous one.
- */
-function _argsAfterPath(args: string[], cmd: Command): string[] {
-  const levels: string[][] = []
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) levels.unshift([c.name(), ...c.aliases()])
-  let at = -1
-  for (const names of levels) {
-    const i = args.findIndex((arg, j) => j > at && names.includes(arg))
-    if (i === -1) break
-    at = i
-  }
-  return args.slice(at + 1)
-}
-
-/**
- * Whether commander will take `--no-cache` among these arguments as an option of the host's (the
- * program's, unperf's or the host's own, or a subcommand's the host defined), known before it
- * parses them (perf, and whether its cache is on, comes first). A `--no-cache` no command takes
- * belongs to someone else and leaves the cache on: after `--`, after the subcommand's name with
- * `enablePositionalOptions()` (where a subcommand with `passThroughOptions()` or
- * `allowUnknownOption()` hands it to the tool it runs: `cli run node x --no-cache`), or the value
- * of an option (`--name --no-cache`). Each command's own `parseOptions()` answers, down the path of
- * subcommands, run on a stand-in whose option events are only counted: no value is set.
- */
-function _parsesNoCache(program: Command, args: string[]): boolean {
-  let noCache = false
-  let rest = args
-  try {
-    // each command on the path parses what its parent left (a subcommand's own `--no-cache`, when
-    // the host defines one, counts as the host's flag: then the program has none of unperf's)
-    for (let cmd: Command | undefined = program; cmd;) {
-      const probe = Object.create(cmd) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
-      probe.emit = (event: string) => {
-        if (event === 'option:no-cache') noCache = true
-        else if (event === 'option:cache') noCache = false
-        return true
-      }
-      // the real parse reports it
-      probe.optionMissingArgument = () => {}
-      const { operands, unknown } = probe.parseOptions(rest)
-      const name = operands[0]
-      cmd = name === undefined ? undefined : cmd.commands.find(c => c.name() === name || c.aliases().includes(name))
-      rest = [...operands.slice(1), ...unknown]
-    }
-  } catch {
-    return hasNoCacheFlag(args)
-  }
-  return noCache
-}
-
-/** A command of the program's tree defines `--no-cache` (or `--cache`) itself. */
-function _definesCache(cmd: Command): boolean {
-  return cmd.options.some(o => o.long === '--no-cache' || o.long === '--cache') || cmd.commands.some(_definesCache)
-}
-
-/** The user arguments parseAsync will see (for `--no-cache` before perf exists). */
-function _userArgs([argv, parseOptions]: ParseArgs): string[] {
-  if (!argv) return process.argv.slice(2)
-  const from = parseOptions?.from ?? 'node'
-  return from === 'user' ? [...argv] : argv.slice(from === 'electron' ? 1 : 2)
-}
 
 /**
  * Make commander throw instead of calling process.exit(), on the program and every subcommand
