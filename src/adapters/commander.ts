@@ -8,11 +8,11 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type ParseArgs } from './commander-args.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
-type ParseArgs = [argv?: readonly string[], parseOptions?: { from: 'node' | 'electron' | 'user' }]
 
 const INSTRUMENTED = Symbol.for('unperf.commander')
 
@@ -25,7 +25,8 @@ interface Pending {
  * Instrument a commander program in place and return it. Call it once the commands are defined,
  * then `await program.parseAsync()` (`parse()` is routed through `parseAsync()`: creating perf is
  * asynchronous). If the program already had `exitOverride()`, the CommanderError is rethrown
- * after perf is closed instead of exiting; a host callback that returns instead of throwing
+ * after perf is closed instead of exiting (by parse(), at once: commander parses within it, as
+ * without unperf, and the action waits for perf); a host callback that returns instead of throwing
  * (`exitOverride(err => { … })`) gets its call, then the process exits as without one.
  */
 export function instrument<T extends Command>(program: T, options: PerfAdapterOptions = {}): T {
@@ -35,9 +36,13 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
   // not when a command defines it: the program takes its options anywhere on the command line
   // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
-  if (!_definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
+  if (!definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
 
   let perf: Perf | undefined
+  /** perf being created, for an action parse() reached before it exists */
+  let starting: Promise<Perf> | undefined
+  /** What parse() threw to the host's catch: the host decides the exit code. */
+  let handed: { error: unknown } | undefined
   let userArgs: string[] = []
   const pending: Pending[] = []
 
@@ -46,19 +51,23 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // preAction resolves once perf.run() calls its function, after the command:before listeners,
   // so the action starts after them (commander awaits a hook's promise in parseAsync).
   program.hook('preAction', (_root, action) => {
-    const current = perf
-    if (!current) return
+    // parse() with the host's exitOverride() parses before perf exists (a parse error is thrown to
+    // the host's catch at once): the action waits for it
+    if (!perf) return starting?.then(created => begin(action, created))
+    return begin(action, perf)
+  })
+  const begin = (action: Command, current: Perf): Promise<void> => {
     let finish!: (error?: unknown) => void
     const settled = new Promise<void>((resolve, reject) => {
       finish = error => (error === undefined ? resolve() : reject(error))
     })
     settled.catch(() => {}) // observed by perf.run; never an unhandled rejection
     return new Promise<void>((started) => {
-      const done = current.run(_commandPath(action, rootName ?? 'main'), () => { started(); return settled }, { argv: _argsAfterPath(userArgs, action) }).catch(() => {})
+      const done = current.run(commandPath(action, rootName ?? 'main'), () => { started(); return settled }, { argv: argsAfterPath(userArgs, action) }).catch(() => {})
       done.then(() => started())
       pending.push({ finish, done })
     })
-  })
+  }
   program.hook('postAction', async () => {
     const p = pending.pop()
     if (!p) return
@@ -76,25 +85,33 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // node_modules/.bin/acme, 'program' for { from: 'user' }), so its action's runs, budgets and history
   // split by how the CLI was started; unnamed, it is 'main', as with citty
   let rootName: string | undefined
-  const run = async (args: ParseArgs, viaParse: boolean) => {
+  // early: parse() with the host's exitOverride(): commander parses now, synchronously, as without
+  // unperf (its errors go to the host's catch around parse()), while perf is created
+  const run = async (args: ParseArgs, viaParse: boolean, early = false) => {
     rootName ??= program.name() || 'main'
-    const argv = _userArgs(args)
+    const argv = argsOf(args)
     userArgs = argv
     // the process's own arguments (parseAsync() or parseAsync(process.argv)): its exit code is this run's
     const commandLine = isCommandLine(argv)
     const hostOverride = _installExitOverride(program)
+    perf = undefined
+    const creating = (starting = startPerf(options, parsesNoCache(program, argv)))
+    const parsing = early ? parseAsync(...args) : undefined
+    parsing?.catch(() => {}) // awaited below, once perf exists
     try {
-      perf = await startPerf(options, _parsesNoCache(program, argv))
+      perf = await creating
     } catch (error) {
       if (!hostOverride) exitOnConfigError(error) // printed, exit 2; a host with exitOverride() gets it
       throw error
+    } finally {
+      starting = undefined
     }
     // the code the run ends with when the host sets none (0 for a success, --help, --version): what
     // close records then. process.exitCode is left alone: set to 0, it would hide node's own code
     // for what follows (13 for a top-level await that never settles)
     let expected: number | undefined
     try {
-      const parsed = await parseAsync(...args)
+      const parsed = await (parsing ?? parseAsync(...args))
       expected = 0
       return parsed
     } catch (error) {
@@ -102,8 +119,15 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
         p.finish(error)
         await p.done
       }
+      // thrown by parse() to the host's catch already: the host decides the exit code (its
+      // process.exitCode, a later process.exit()), recorded as the process exits with it
+      if (handed && handed.error === error) {
+        handed = undefined
+        await closePerf(perf, options, undefined, commandLine)
+        return program
+      }
       // the process exits below with commander's code: the report records it (not when the host
-      // decides; a host's exitOverride() with parse() cannot: parse() returned before the error)
+      // decides; a host's exitOverride() with parse() cannot for an action's error: parse() returned before it)
       const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error) || viaParse)
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
@@ -123,84 +147,28 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     // an error (perf closed, exit code 1 recorded) ends the process as an async action's error does
     // under commander's own parse(): an unhandled rejection, printed by node its way (the source
     // line, `Node.js v…`; a thrown non-Error as UnhandledPromiseRejection), exit 1
-    void run(args, true)
+    if (!_installExitOverride(program)) {
+      void run(args, true)
+      return program
+    }
+    // the host's exitOverride(): what commander throws while it parses (--help, --version, an
+    // unknown command, a missing argument) is thrown from parse() to the host's catch, as without
+    // unperf; the action runs once perf exists
+    raised = handed = undefined
+    const running = run(args, true, true)
+    const thrown = raised as { error: unknown } | undefined // set by an exit callback within run()
+    raised = undefined
+    if (thrown && !(thrown.error instanceof Error && mustExit.has(thrown.error))) {
+      handed = thrown
+      throw thrown.error
+    }
+    void running
     return program
   }
   return program
 }
 
 // --- internal ---
-
-/** `rootName`: the program's own action's name (its name as the host gave it, else 'main'). */
-function _commandPath(cmd: Command, rootName: string): string {
-  const names: string[] = []
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name())
-  return names.length > 0 ? names.join(' ') : rootName
-}
-
-/**
- * The arguments after the command's path, as citty gives a subcommand (`cli -v cache clear --all`
- * → `['--all']` for 'cache clear'): each name of the path is looked for after the previous one.
- */
-function _argsAfterPath(args: string[], cmd: Command): string[] {
-  const levels: string[][] = []
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) levels.unshift([c.name(), ...c.aliases()])
-  let at = -1
-  for (const names of levels) {
-    const i = args.findIndex((arg, j) => j > at && names.includes(arg))
-    if (i === -1) break
-    at = i
-  }
-  return args.slice(at + 1)
-}
-
-/**
- * Whether commander will take `--no-cache` among these arguments as an option of the host's (the
- * program's, unperf's or the host's own, or a subcommand's the host defined), known before it
- * parses them (perf, and whether its cache is on, comes first). A `--no-cache` no command takes
- * belongs to someone else and leaves the cache on: after `--`, after the subcommand's name with
- * `enablePositionalOptions()` (where a subcommand with `passThroughOptions()` or
- * `allowUnknownOption()` hands it to the tool it runs: `cli run node x --no-cache`), or the value
- * of an option (`--name --no-cache`). Each command's own `parseOptions()` answers, down the path of
- * subcommands, run on a stand-in whose option events are only counted: no value is set.
- */
-function _parsesNoCache(program: Command, args: string[]): boolean {
-  let noCache = false
-  let rest = args
-  try {
-    // each command on the path parses what its parent left (a subcommand's own `--no-cache`, when
-    // the host defines one, counts as the host's flag: then the program has none of unperf's)
-    for (let cmd: Command | undefined = program; cmd;) {
-      const probe = Object.create(cmd) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
-      probe.emit = (event: string) => {
-        if (event === 'option:no-cache') noCache = true
-        else if (event === 'option:cache') noCache = false
-        return true
-      }
-      // the real parse reports it
-      probe.optionMissingArgument = () => {}
-      const { operands, unknown } = probe.parseOptions(rest)
-      const name = operands[0]
-      cmd = name === undefined ? undefined : cmd.commands.find(c => c.name() === name || c.aliases().includes(name))
-      rest = [...operands.slice(1), ...unknown]
-    }
-  } catch {
-    return hasNoCacheFlag(args)
-  }
-  return noCache
-}
-
-/** A command of the program's tree defines `--no-cache` (or `--cache`) itself. */
-function _definesCache(cmd: Command): boolean {
-  return cmd.options.some(o => o.long === '--no-cache' || o.long === '--cache') || cmd.commands.some(_definesCache)
-}
-
-/** The user arguments parseAsync will see (for `--no-cache` before perf exists). */
-function _userArgs([argv, parseOptions]: ParseArgs): string[] {
-  if (!argv) return process.argv.slice(2)
-  const from = parseOptions?.from ?? 'node'
-  return from === 'user' ? [...argv] : argv.slice(from === 'electron' ? 1 : 2)
-}
 
 /**
  * Make commander throw instead of calling process.exit(), on the program and every subcommand
@@ -214,6 +182,11 @@ const overridden = new WeakMap<Command, boolean>()
 const mustExit = new WeakSet<Error>()
 /** Every error commander handed to the exit callbacks: a `program.error()` of the host's too, whatever its `code`. */
 const exitErrors = new WeakSet<Error>()
+/**
+ * What the exit callbacks last threw (commander's error, or what the host's callback threw in its
+ * place): parse() looks for one thrown while it parsed.
+ */
+let raised: { error: unknown } | undefined
 
 function _installExitOverride(program: Command): boolean {
   const known = overridden.get(program)
@@ -223,7 +196,11 @@ function _installExitOverride(program: Command): boolean {
     const own = (cmd as unknown as { _exitCallback?: ((error: CommanderError) => void) | null })._exitCallback
     cmd.exitOverride((error) => {
       exitErrors.add(error)
-      if (own) own(error) // the host's own callback decides (it usually throws)
+      raised = { error }
+      // the host's own callback decides (it usually throws: that error, or one of its own, is the one parse() throws)
+      if (own) {
+        try { own(error) } catch (thrown) { raised = { error: thrown }; throw thrown }
+      }
       // an executable subcommand ended (perf was closed when parseAsync() resolved): exit with its
       // code, as commander does without an override (with one, commander only calls it)
       if (error.code === 'commander.executeSubCommandAsync') {

@@ -5,6 +5,7 @@ import { loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 import { reportDirUnsafe, unsafeReadMessage } from '../runtime/report/finalize.js'
+import { readableDriverRuns, readableRuns } from './history-check.js'
 
 /**
  * Where the command looks: cwd = --cwd (or the current directory), rootDir = --root-dir (or cwd);
@@ -71,8 +72,9 @@ export function cliReportDirRefused(config: ResolvedPerfConfig): string | undefi
  * The local history of an unsafe report dir (cliReportDirRefused, said once) is left out.
  */
 export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config)): Promise<HistoryEntry[]> {
-  const local = refused ? [] : readHistory(config)
+  // a line unperf did not write is left out, said with its line (history-check.ts)
+  const local = refused ? [] : readableRuns(config, readHistory(config))
   if (!config.report.historyDriver) return local
   const { withDriverHistory } = await import('../runtime/report/history-driver.js')
-  return withDriverHistory(config, local, message => console.error(`[unperf] ${message}`))
+  return readableDriverRuns(await withDriverHistory(config, local, message => console.error(`[unperf] ${message}`)))
 }

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import { entryProblem } from './history-shape.js'
 
 /** Final result of a test: passed, failed, skipped. */
 export type TestStateCode = 'p' | 'f' | 's'
@@ -71,6 +72,11 @@ export interface TestRunEntry {
    * a shard's own run recorded too (history-replays.ts).
    */
   merged?: true
+  /**
+   * A `merged` run whose blob directory lacked these shards (`['2/4']`: vitest's blob names,
+   * `blob-<index>-<count>.json`, told which): it replays part of the suite, so it is also `partial`.
+   */
+  shardsMissing?: string[]
   projects?: TestProjectPatterns[]
   /**
    * Command line options that narrowed the files this run looked for (`--project unit`,
@@ -111,31 +117,45 @@ export function formatHistoryLine(entry: TestRunEntry): string {
   return `${lineHash(json)}\t${json}\n`
 }
 
-/** Parses one line; undefined when torn, corrupt or of an unknown version. */
+/** Parses one line; undefined when torn, corrupt, of an unknown version or of another shape (history-shape.ts). */
 export function parseHistoryLine(line: string): TestRunEntry | undefined {
-  const tab = line.indexOf('\t')
-  if (tab !== 16) return undefined
-  const json = line.slice(17)
-  if (lineHash(json) !== line.slice(0, 16)) return undefined
-  try {
-    const entry = JSON.parse(json) as TestRunEntry
-    return entry && entry.v === 1 && Array.isArray(entry.files) ? entry : undefined
-  } catch {
-    return undefined
-  }
+  const parsed = readHistoryLine(line)
+  return 'entry' in parsed ? parsed.entry : undefined
 }
 
-/** The valid entries of tests.jsonl text, oldest first, and how many lines were not. */
-export function parseHistoryLines(text: string): { entries: TestRunEntry[]; skipped: number } {
+/** A line not read, by its 1-based line number in the file, and why. */
+export interface SkippedLine { line: number; problem: string }
+
+/**
+ * The valid entries of tests.jsonl text, oldest first, how many lines were not, and which lines
+ * those were (`lines`: by number, with what is wrong with each).
+ */
+export function parseHistoryLines(text: string): { entries: TestRunEntry[]; skipped: number; lines: SkippedLine[] } {
   const entries: TestRunEntry[] = []
-  let skipped = 0
-  for (const line of text.split('\n')) {
+  const lines: SkippedLine[] = []
+  const all = text.split('\n')
+  for (const [i, line] of all.entries()) {
     if (line === '') continue
-    const entry = parseHistoryLine(line)
-    if (entry) entries.push(entry)
-    else skipped++
+    const parsed = readHistoryLine(line)
+    if ('entry' in parsed) entries.push(parsed.entry)
+    else lines.push({ line: i + 1, problem: parsed.problem })
   }
-  return { entries, skipped }
+  return { entries, skipped: lines.length, lines }
+}
+
+function readHistoryLine(line: string): { entry: TestRunEntry } | { problem: string } {
+  const tab = line.indexOf('\t')
+  if (tab !== 16) return { problem: 'not a line the reporter wrote (no <hash16><tab> prefix): written by hand, or torn' }
+  const json = line.slice(17)
+  if (lineHash(json) !== line.slice(0, 16)) return { problem: 'its hash does not match its text: torn or edited' }
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return { problem: 'not valid JSON' }
+  }
+  const problem = entryProblem(value)
+  return problem === undefined ? { entry: value as TestRunEntry } : { problem }
 }
 
 function lineHash(json: string): string {

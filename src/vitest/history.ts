@@ -7,11 +7,11 @@
  * and is what the reporter (index.ts) and the CLI import.
  */
 import { readFileSync } from 'node:fs'
-import { parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
+import { parseHistoryLines, testsHistoryPath, type SkippedLine, type TestRunEntry } from './history-lines.js'
 import { withoutReplays } from './history-replays.js'
 
 export {
-  newRunId, testsHistoryPath, type TestFileRecord, type TestProjectPatterns, type TestRunEntry, type TestSample, type TestStateCode,
+  newRunId, testsHistoryPath, type SkippedLine, type TestFileRecord, type TestProjectPatterns, type TestRunEntry, type TestSample, type TestStateCode,
 } from './history-lines.js'
 export { appendTestRun } from './history-write.js'
 export { mergeTestHistory } from './history-merge.js'
@@ -19,8 +19,10 @@ export { mergeTestHistory } from './history-merge.js'
 export interface ReadHistoryResult {
   /** Valid entries, oldest first, at most `limit`. */
   entries: TestRunEntry[]
-  /** Lines that failed their hash check or did not parse (torn writes, manual edits). */
+  /** Lines that failed their hash check, did not parse or lack a field the readers use (torn writes, manual edits, another version's lines). */
   skipped: number
+  /** Those lines: their 1-based number in the file and what is wrong with each. */
+  skippedLines: SkippedLine[]
 }
 
 /**
@@ -33,11 +35,10 @@ export function readTestHistory(dir: string, limit?: number): ReadHistoryResult 
   try {
     text = readFileSync(testsHistoryPath(dir), 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0 }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0, skippedLines: [] }
     throw error
   }
   const parsed = parseHistoryLines(text)
   const entries = withoutReplays(parsed.entries)
-  const skipped = parsed.skipped
-  return { entries: limit !== undefined && entries.length > limit ? entries.slice(-limit) : entries, skipped }
+  return { entries: limit !== undefined && entries.length > limit ? entries.slice(-limit) : entries, skipped: parsed.skipped, skippedLines: parsed.lines }
 }

@@ -11,7 +11,7 @@
 import { UnperfReporter } from './reporter.js'
 
 export { UnperfReporter, type UnperfReporterOptions } from './reporter.js'
-export type { TestFileRecord, TestProjectPatterns, TestRunEntry, TestSample } from './history.js'
+export type { ReadHistoryResult, SkippedLine, TestFileRecord, TestProjectPatterns, TestRunEntry, TestSample } from './history.js'
 export { mergeTestHistory, readTestHistory, testsHistoryPath } from './history.js'
 export type { MergeOptions, MergeResult, UnreadableSource } from './history-merge.js'
 

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { reportDirs } from '../runtime/project.js'
-import { readTestHistory, testsHistoryPath, type TestRunEntry } from './history.js'
+import { readTestHistory, testsHistoryPath, type SkippedLine, type TestRunEntry } from './history.js'
 
 export interface LoadTestHistoryOptions {
   /** The project. @default process.cwd() */
@@ -55,6 +55,23 @@ export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Pro
     process.stderr.write(`[unperf] ${refused}\n`)
     return { entries: [], file: testsHistoryPath(dir), skipped: 0, refused }
   }
-  const { entries, skipped } = readTestHistory(dir, limit)
-  return { entries, file: testsHistoryPath(dir), skipped }
+  const { entries, skipped, skippedLines } = readTestHistory(dir, limit)
+  const file = testsHistoryPath(dir)
+  warnSkippedLines(file, skippedLines)
+  return { entries, file, skipped }
+}
+
+/** Lines said one by one; past this many, the rest in one line. */
+const SAID_LINES = 20
+
+/**
+ * Each line of the history not read, on stderr with its file and line number and what is wrong with
+ * it (`tests.jsonl:3: skipped: files[0].tests: expected an array`): a line the reporter did not
+ * write (another version's, one written by hand) is left out, never the end of the command.
+ */
+function warnSkippedLines(file: string, lines: readonly SkippedLine[]): void {
+  if (lines.length === 0) return
+  const said = lines.slice(0, SAID_LINES).map(l => `[unperf] ${file}:${l.line}: skipped: ${l.problem}\n`)
+  if (lines.length > SAID_LINES) said.push(`[unperf] ${file}: ${lines.length - SAID_LINES} more lines skipped\n`)
+  process.stderr.write(said.join(''))
 }

@@ -13,6 +13,7 @@ import { explainUnwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { codeVersion, probeCode, type CodeProbe } from './git.js'
+import { missingShards } from './merge-shards.js'
 import { notYetRecorded } from './history-replays.js'
 import { readRunWindows } from './run-windows.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
@@ -184,6 +185,8 @@ export class UnperfReporter {
       // `--merge-reports` replays the shards' files: those their own runs recorded here are not written twice
       const merged = !!this.vitest?.config?.mergeReports
       if (merged) files = notYetRecorded(target.dir, files)
+      // a merge of some shards' blobs replays part of the suite: partial, as a --bail run is
+      const lacking = merged ? missingShards(this.vitest?.config?.mergeReports) : undefined
       if (files.length === 0) return
       const endedAt = Date.now()
       const entry: TestRunEntry = {
@@ -195,10 +198,11 @@ export class UnperfReporter {
         ...code,
         ...(this.shard && { shard: this.shard }),
         result,
-        ...(this.partial && { partial: true }),
+        ...((this.partial || lacking) && { partial: true }),
         ...(bailed && { bailed: true as const }),
         ...(this.vitestVersion && { vitest: this.vitestVersion }),
         ...(merged && { merged: true as const }),
+        ...(lacking && { shardsMissing: lacking }),
         ...(this.projects && { projects: this.projects }),
         ...(this.narrowedBy && { narrowedBy: this.narrowedBy }),
         files,

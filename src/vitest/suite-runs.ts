@@ -11,28 +11,36 @@ import type { TestRunEntry } from './history-lines.js'
  * they ended, each joining the latest such group that lacks its index (a group stays open while
  * some index is missing, so a shard job that recorded nothing never merges two pipelines into one
  * beyond that index). Runs without a commit group by shard count alone.
+ * A `vitest --merge-reports` line (`merged`) after shard runs of the same code that lack an index
+ * is the rest of their pipeline (the files of the shard jobs that did not record: the merge wrote
+ * only those, or the readers left the others out, history-replays.ts): it joins them, one run.
  */
 export function countSuiteRuns(entries: readonly TestRunEntry[]): number {
   let count = 0
-  const open = new Map<string, Array<Set<number>>>()
+  const open = new Map<string, ShardGroup[]>()
   for (const entry of [...entries].sort((a, b) => a.endedAt - b.endedAt)) {
+    const code = `${entry.commit ?? ''}\0${entry.dirty ? entry.tree ?? entry.id : ''}`
+    const groups = open.get(code) ?? []
+    open.set(code, groups)
     const shard = parseShard(entry.shard)
     if (!shard) {
-      count++
+      const rest = entry.merged ? groups.findLast(g => !g.merged && g.indexes.size < g.count) : undefined
+      if (rest) rest.merged = true
+      else count++
       continue
     }
-    const key = `${shard.count}\0${entry.commit ?? ''}\0${entry.dirty ? entry.tree ?? entry.id : ''}`
-    const groups = open.get(key) ?? []
-    open.set(key, groups)
-    const group = groups.findLast(g => !g.has(shard.index))
-    if (group) group.add(shard.index)
+    const group = groups.findLast(g => g.count === shard.count && !g.indexes.has(shard.index))
+    if (group) group.indexes.add(shard.index)
     else {
-      groups.push(new Set([shard.index]))
+      groups.push({ count: shard.count, indexes: new Set([shard.index]), merged: false })
       count++
     }
   }
   return count
 }
+
+/** Shard runs counted as one run of the suite; `merged`: a merge's line joined them. */
+interface ShardGroup { count: number; indexes: Set<number>; merged: boolean }
 
 /**
  * What to say beside the runs of the suite when shard jobs recorded more lines than runs ("12

@@ -22,15 +22,16 @@ describe.skipIf(!built)('unperf/commander: program.error() in an action', { time
 })
 
 describe.skipIf(!built)("unperf/commander: the host's exitOverride() with parse()", { timeout: 120_000 }, () => {
-  // parse() returns before perf exists, so commander's error cannot reach the host's catch around
-  // it: the process exits as commander would without the override, not with a CommanderError's
-  // stack and 1 (an exit 1 for --help)
+  // commander parses within parse(), as without unperf: its errors reach the host's catch around
+  // parse(), and the process exits with the code the host chose (here commander's error.exitCode:
+  // 1 for an unknown command, not unperf's 2), recorded, with one report
   it.each([
-    [['--help'], 0],
-    [['--version'], 0],
-    [['nope'], 2],
-  ])('%j: no stack, exit %i, recorded, one report', (args, code) => {
+    [['--help'], 'commander.helpDisplayed', 0],
+    [['--version'], 'commander.version', 0],
+    [['nope'], 'commander.unknownCommand', 1],
+  ])('%j: the host catches %s, exit %i, recorded, one report', (args, caught, code) => {
     const r = host('commander-cli.mjs').run(args, { MODE: 'sync-override' })
+    expect(r.stdout).toContain(`host caught ${caught}`)
     expect(r.stderr).not.toMatch(/CommanderError|\bat \S/)
     expect(r.code, r.stderr).toBe(code)
     expect(r.history).toHaveLength(1)

@@ -21,7 +21,7 @@ function entry(n: number, files = 1): TestRunEntry {
 describe('history file', () => {
   it('round-trips entries, oldest first; a missing file is empty', () => {
     const dir = tempDir()
-    expect(readTestHistory(dir)).toEqual({ entries: [], skipped: 0 })
+    expect(readTestHistory(dir)).toEqual({ entries: [], skipped: 0, skippedLines: [] })
     appendTestRun(join(dir, 'nested'), entry(1), { cap: 10 })
     appendTestRun(join(dir, 'nested'), entry(2), { cap: 10 })
     const read = readTestHistory(join(dir, 'nested'))

@@ -3,13 +3,14 @@
  * and in the merge, every test was counted twice (the shard's run and the merge's). Real vitest 4
  * runs: two blob shards, then the merge, into one history.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseHistoryLines } from '../../src/vitest/history-lines.js'
 import { mergeTestHistory, readTestHistory, testsHistoryPath } from '../../src/vitest/history.js'
 import { findFlaky } from '../../src/vitest/flaky.js'
 import { fileDurations } from '../../src/vitest/shard.js'
+import { countSuiteRuns } from '../../src/vitest/suite-runs.js'
 import { findSlow } from '../../src/vitest/slow.js'
 import { bundle, runVitest, tempProject } from './_project.js'
 
@@ -87,6 +88,8 @@ describe('vitest --merge-reports', () => {
     const shard1 = raw[0]!.files.map(f => f.path)
     expect(raw[1]!.files.map(f => f.path).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'].filter(p => !shard1.includes(p)))
     expect(readTestHistory(dir).entries.flatMap(e => e.files.map(f => f.path)).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'])
+    // shard 1's run and the merge's line of shard 2's files: one pipeline, one run of the suite
+    expect(countSuiteRuns(readTestHistory(dir).entries)).toBe(1)
   }, 180_000)
 
   it('shard jobs recording elsewhere (CI), merged in after the merge recorded (unperf tests merge): each file run still counts once', () => {
@@ -106,4 +109,27 @@ describe('vitest --merge-reports', () => {
     expect(entries[0]!.merged).toBe(true)
     expect(entries[0]!.files.map(f => f.path).sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'])
   }, 180_000)
+
+  // a shard job's blob missing (the job failed, its artifact never uploaded): the merge replays
+  // half the suite; recorded as one partial run naming the shard it lacks, as a --bail run is partial
+  it('a merge with a shard\'s blob missing is one partial run, its missing shard named', () => {
+    const dir = join(project, 'history-missing-blob')
+    const blobs = join(project, 'blobs-missing-blob')
+    const common = { HISTORY_DIR: dir, GITHUB_SHA: SHA }
+    for (const index of [1, 2]) {
+      // vitest's own blob names (blob-<index>-<count>.json, its default in .vitest-reports/)
+      const r = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'shard', UNPERF: '0' }, [`--shard=${index}/2`, '--outputFile.blob', join(blobs, `blob-${index}-2.json`)])
+      expect(r.status, r.stderr).toBe(0)
+    }
+    const merge = () => runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'merge' }, ['--merge-reports', blobs])
+    expect(merge().stderr).not.toContain('[unperf]')
+    rmSync(join(blobs, 'blob-2-2.json'))
+    expect(merge().stderr).not.toContain('[unperf]')
+    const { entries } = readTestHistory(dir)
+    expect(entries.map(e => [e.merged, e.partial, e.shardsMissing])).toEqual([[true, undefined, undefined], [true, true, ['2/2']]])
+    expect(entries[1]!.files.length).toBeLessThan(entries[0]!.files.length)
+    expect(countSuiteRuns(entries)).toBe(2)
+    // its file durations are left out, as a partial run's: the whole merge's alone count
+    expect(fileDurations([entries[1]!]).medians.size).toBe(0)
+  }, 240_000)
 })
