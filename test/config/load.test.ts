@@ -108,6 +108,18 @@ describe('loadPerfConfig', () => {
     }
   })
 
+  it('a key missing in a layer (a redis tier without a url) is named in the layer that wrote its parent, not in an absent perf.config', async () => {
+    const redisless = { cache: { driver: ['memory', { driver: 'redis' }] } }
+    const errorOf = (dir: string) => loadPerfConfig({ cwd: dir, noSnapshot: true }).then(() => new Error('loaded'), (e: Error) => e)
+    const fromPkg = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: redisless }) })
+    expect((await errorOf(fromPkg)).message).toContain('package.json#perf: cache.driver[1].url: expected a redis url')
+    // beside a perf.config that sets other cache keys: still the layer whose tier it is
+    const beside = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: redisless }), 'perf.config.mjs': `export default { cache: { ttl: '1h' } }` })
+    expect((await errorOf(beside)).message).toContain('package.json#perf: cache.driver[1].url: expected a redis url')
+    const fromRc = project({ 'package.json': PKG, '.perfrc': JSON.stringify({ report: { historyDriver: { driver: 'redis' } } }) })
+    expect((await errorOf(fromRc)).message).toContain('.perfrc: report.historyDriver.url: expected a redis url')
+  })
+
   it('applies environment blocks in .perfrc and package.json#perf too', async () => {
     const pkg = JSON.stringify({ name: 'x', version: '1.0.0', perf: { cache: { ttl: '3h' }, $development: { cache: { ttl: '5h' } }, $env: { ci: { cache: { maxSize: '1MB' } } } } })
     const fromPkg = project({ 'package.json': pkg })
