@@ -23,6 +23,7 @@ import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namesp
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey } from './args-key.js'
+import { checkCached } from './cached-check.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
 
 /** What wrap({ files }) joins to a key (wrap.ts). */
@@ -139,6 +140,7 @@ export class CacheNamespace implements PerfCache {
   }
 
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
+    checkCached(fn, options)
     const { name, key, ...wrapOptions } = options
     return (...args: A) => {
       let k: string
