@@ -171,6 +171,8 @@ export class CacheNamespace implements PerfCache {
   // --- management (namespace-management.ts) ---
 
   async invalidate(pattern: string | RegExp): Promise<number> {
+    // anything else failed inside the tiers' listing, warned about as the fs tier failing
+    if (typeof pattern !== 'string' && !(pattern instanceof RegExp)) throw new TypeError(`[unperf] cache.invalidate(pattern): pattern must be a glob string ('user:*') or a RegExp, got ${pattern === null ? 'null' : typeof pattern}`)
     const re = typeof pattern === 'string' ? globToRegExp(pattern) : pattern
     // an entry of wrap(key, fn, { files }) is stored as `key#files:<hash>`: it matches by its key too
     const matches = (k: string) => { re.lastIndex = 0; return re.test(k) }
