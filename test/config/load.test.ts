@@ -120,6 +120,24 @@ describe('loadPerfConfig', () => {
     expect((await errorOf(fromRc)).message).toContain('.perfrc: report.historyDriver.url: expected a redis url')
   })
 
+  it('$<env> and $env[env] both set: merged deep ($env[env] first), as layers merge, on the snapshot fast path as through c12', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default {
+      cache: { ttl: '1h', namespaces: { git: { ttl: '1m' } } },
+      $development: { cache: { ttl: '9h', namespaces: { git: { sliding: true } } }, budgets: { mode: 'error' } },
+      $env: { development: { cache: { maxSize: '1MB', namespaces: { git: { ttl: '2m' } } } } },
+    }` })
+    for (const loader of ['c12', 'snapshot']) {
+      const config = await loadPerfConfig({ cwd: dir, env: 'development' })
+      // $development's cache.ttl was dropped: c12 spreads the blocks, and $env.development has a cache key too
+      expect({ loader, ttl: config.cache.ttl, maxSize: config.cache.maxSize, mode: config.budgets.mode, git: [config.cache.namespaces.git!.ttl, config.cache.namespaces.git!.sliding] })
+        .toEqual({ loader, ttl: 9 * 3_600_000, maxSize: 1_000_000, mode: 'error', git: [120_000, true] })
+    }
+    expect((await loadPerfConfigLayers({ cwd: dir, env: 'development' })).loader).toBe('snapshot')
+    // a problem in either block is still named where it is written
+    const bad = project({ 'package.json': PKG, 'perf.config.ts': `export default { $development: { cache: { ttl: 0 } }, $env: { development: { cache: { maxSize: '1MB' } } } }` })
+    await expect(loadPerfConfig({ cwd: bad, env: 'development', noSnapshot: true })).rejects.toThrow(/\$development\.cache\.ttl: expected a duration greater than 0/)
+  })
+
   it('applies environment blocks in .perfrc and package.json#perf too', async () => {
     const pkg = JSON.stringify({ name: 'x', version: '1.0.0', perf: { cache: { ttl: '3h' }, $development: { cache: { ttl: '5h' } }, $env: { ci: { cache: { maxSize: '1MB' } } } } })
     const fromPkg = project({ 'package.json': pkg })
