@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
+import { rootLayerExtending } from './extends-owner.js'
 import { mergeConfig } from './merge.js'
 import { configCandidates, snapshotDirs } from './snapshot.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
@@ -86,6 +87,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   const loaded: { dir: string; file: string; sources: unknown[] }[] = []
   const extendingFile = (dir: string, source: string) =>
     loaded.find(l => l.dir === dir && l.sources.some(s => s === source || (Array.isArray(s) && s[0] === source) || (s as { source?: unknown })?.source === source))?.file
+    ?? (dir === rootDir ? rootLayerExtending(rootDir, source) : undefined)
     ?? configCandidates(dir, dir === rootDir ? configFile : undefined).find(f => existsSync(f)) ?? join(dir, 'perf.config')
   /** An extends layer loaded here (a local file, a package's perf.config), as c12 gives its layers. */
   const loadLayerFile = async (file: string, jiti: { import: (id: string, o: { default: true }) => Promise<unknown> }) => {
@@ -167,6 +169,10 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   }
   checkPackageJsonKey(rootDir)
   const rcJson = jsonRc(rootDir)
+  // c12 never sees a JSON .perfrc (its rc reader takes key=value lines): its `extends` was dropped without a word
+  if (rcJson && typeof rcJson === 'object' && 'extends' in rcJson) {
+    throw new ConfigError([{ ...configIssue('.perfrc', 'extends', "a key=value .perfrc for extends (extends=./base.mjs), or extends in perf.config or package.json's perf", JSON.stringify(rcJson.extends)), message: `.perfrc: extends: not applied from a JSON .perfrc; write the .perfrc as key=value lines (extends=./base.mjs), or put extends in perf.config or in package.json's perf` }])
+  }
   const layers: RawLayer[] = []
   for (const layer of result.layers ?? []) {
     // a JSON .perfrc takes the place of what c12 read of it (nothing)

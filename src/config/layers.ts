@@ -44,12 +44,15 @@ export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | un
   return { config: stripMetaKeys(merged), layers: applied }
 }
 
-/** The display name of the layer that set `path` (highest priority first), e.g. `perf.config.ts`. */
+/** The display name of the layer that set `path`, or its nearest parent (highest priority first), e.g. `perf.config.ts`. */
 export function fileForPath(layers: RawLayer[], rootDir: string): (path: string) => string {
   return (path: string) => {
+    // a key that is missing (a redis tier's `url`) belongs to the layer that wrote its parent
+    // (the tier), else its grandparent, ...: package.json#perf, not a perf.config that is not there
     const parts = pathKeys(path)
-    for (const layer of layers) {
-      if (hasPath(layer.config, parts)) return layerName(layer, rootDir)
+    for (let n = parts.length; n > 0; n--) {
+      const layer = layers.find(l => hasPath(l.config, parts.slice(0, n)))
+      if (layer) return layerName(layer, rootDir)
     }
     const main = layers.find(l => l.source === 'main')
     return main ? layerName(main, rootDir) : 'perf.config'

@@ -27,13 +27,27 @@ export const mergeConfig = createDefu((target, key, value) => {
 
 type Obj = Record<string, unknown>
 
-/** c12's environment rule: `{ ...$<env>, ...$env[env] }` merged over the layer. */
+/**
+ * The environment's blocks merged over the layer: `$<env>` and `$env[env]`, the latter first. c12
+ * spreads them (`{ ...$<env>, ...$env[env] }`), so a `$development: { cache: { ttl } }` beside an
+ * `$env.development: { cache: { maxSize } }` lost its ttl without a word; they merge as layers do.
+ * `plugins` is the one key still taken from one block (`$env[env]`'s when it has the key), as
+ * plugin-entries.ts names the entries.
+ */
 export function applyEnv(config: Obj, env: string): Obj {
   const named = config[`$${env}`] as Obj | undefined
   const fromEnv = (config.$env as Record<string, Obj> | undefined)?.[env]
-  const envConfig = { ...named, ...fromEnv }
+  const envConfig = isObj(named) && isObj(fromEnv) ? bothBlocks(named, fromEnv) : { ...named, ...fromEnv }
   return Object.keys(envConfig).length > 0 ? (mergeConfig(envConfig, config) as Obj) : config
 }
+
+function bothBlocks(named: Obj, fromEnv: Obj): Obj {
+  const merged = mergeConfig(fromEnv, named) as Obj
+  if ('plugins' in fromEnv) merged.plugins = fromEnv.plugins
+  return merged
+}
+
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The config without `$`-keys (env blocks, $schema, $meta) and without `extends`. */
 export function stripMetaKeys(config: Obj): Obj {

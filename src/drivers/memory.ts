@@ -130,7 +130,8 @@ export function estimateSize(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 8
   if (ArrayBuffer.isView(value)) return value.byteLength
   walked = 0
-  return sizeOf(value)
+  // a cycle, or nesting deeper than the stack, overflows the walk (an uncaught RangeError ended the process): counted as a full budget
+  try { return sizeOf(value) } catch { return WALK_BUDGET * 16 }
 }
 
 function sizeOf(value: unknown): number {

@@ -133,7 +133,8 @@ export function markRedisUp(h: RedisHealth): void {
 export function isCommandFault(tier: Tier, error: unknown): boolean {
   if (tier.health === undefined) return false
   const e = error as { name?: unknown; code?: unknown } | null
-  return e?.code === 'E_TOO_LARGE' || (e?.name === 'ReplyError' && !isConnectionFailure(error))
+  // (a value that cannot be encoded, a BigInt or a cycle, is a TypeError of that one call, not a Redis that is down)
+  return e?.code === 'E_TOO_LARGE' || error instanceof TypeError || (e?.name === 'ReplyError' && !isConnectionFailure(error))
 }
 
 /** A Cluster node's answer for a key it does not hold (MOVED, ASK) or a Cluster with slots unserved (CLUSTERDOWN). */

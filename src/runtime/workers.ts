@@ -44,6 +44,10 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
         throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
       }
+      // a single argument given bare (`run(url, 'square', 5)`) failed in the worker with 'Spread syntax requires ...iterable'
+      if (!Array.isArray(args)) {
+        throw new TypeError(`[unperf] perf.workers.run(): args must be an array of the export's arguments, got ${args === null ? 'null' : typeof args} (wrap a single argument: [value])`)
+      }
       const outside = runOptions?.signal ?? undefined
       const transferList = runOptions?.transferList
       if (transferList !== undefined && !Array.isArray(transferList)) {

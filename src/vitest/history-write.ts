@@ -74,7 +74,7 @@ export function compactTestHistory(dir: string, cap: number): boolean {
  * The runs appended to `file` since it was read as `before`: appenders take no lock, so a rewrite
  * under the lock carries them over.
  */
-export function appendedSince(file: string, before: Buffer): TestRunEntry[] {
+export function appendedSince(file: string, before: Uint8Array): TestRunEntry[] {
   const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0
   if (size <= before.length) return []
   return parseHistoryLines(readFileSync(file).subarray(before.length).toString('utf8')).entries

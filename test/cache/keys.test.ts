@@ -99,3 +99,16 @@ describe('invalidate(pattern) lists only what matches', () => {
     })
   }
 })
+
+describe('invalidate(pattern) with a pattern that is neither a string nor a RegExp', () => {
+  it("rejects with a TypeError saying what it takes, where it was warned about as the fs tier failing ('lastIndex' on number)", async () => {
+    const { cache, m, warnings } = manager({ driver: ['memory', 'fs'] })
+    await cache.set('user:1', 1)
+    for (const pattern of [123, null, undefined, { source: 'x' }]) {
+      await expect(cache.invalidate(pattern as unknown as string)).rejects.toThrow(/cache\.invalidate\(pattern\): pattern must be a glob string \('user:\*'\) or a RegExp, got /)
+    }
+    expect(warnings).toEqual([])
+    expect(await cache.invalidate('user:*')).toBe(1)
+    await m.close()
+  })
+})

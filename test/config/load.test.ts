@@ -108,6 +108,36 @@ describe('loadPerfConfig', () => {
     }
   })
 
+  it('a key missing in a layer (a redis tier without a url) is named in the layer that wrote its parent, not in an absent perf.config', async () => {
+    const redisless = { cache: { driver: ['memory', { driver: 'redis' }] } }
+    const errorOf = (dir: string) => loadPerfConfig({ cwd: dir, noSnapshot: true }).then(() => new Error('loaded'), (e: Error) => e)
+    const fromPkg = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: redisless }) })
+    expect((await errorOf(fromPkg)).message).toContain('package.json#perf: cache.driver[1].url: expected a redis url')
+    // beside a perf.config that sets other cache keys: still the layer whose tier it is
+    const beside = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: redisless }), 'perf.config.mjs': `export default { cache: { ttl: '1h' } }` })
+    expect((await errorOf(beside)).message).toContain('package.json#perf: cache.driver[1].url: expected a redis url')
+    const fromRc = project({ 'package.json': PKG, '.perfrc': JSON.stringify({ report: { historyDriver: { driver: 'redis' } } }) })
+    expect((await errorOf(fromRc)).message).toContain('.perfrc: report.historyDriver.url: expected a redis url')
+  })
+
+  it('$<env> and $env[env] both set: merged deep ($env[env] first), as layers merge, on the snapshot fast path as through c12', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default {
+      cache: { ttl: '1h', namespaces: { git: { ttl: '1m' } } },
+      $development: { cache: { ttl: '9h', namespaces: { git: { sliding: true } } }, budgets: { mode: 'error' } },
+      $env: { development: { cache: { maxSize: '1MB', namespaces: { git: { ttl: '2m' } } } } },
+    }` })
+    for (const loader of ['c12', 'snapshot']) {
+      const config = await loadPerfConfig({ cwd: dir, env: 'development' })
+      // $development's cache.ttl was dropped: c12 spreads the blocks, and $env.development has a cache key too
+      expect({ loader, ttl: config.cache.ttl, maxSize: config.cache.maxSize, mode: config.budgets.mode, git: [config.cache.namespaces.git!.ttl, config.cache.namespaces.git!.sliding] })
+        .toEqual({ loader, ttl: 9 * 3_600_000, maxSize: 1_000_000, mode: 'error', git: [120_000, true] })
+    }
+    expect((await loadPerfConfigLayers({ cwd: dir, env: 'development' })).loader).toBe('snapshot')
+    // a problem in either block is still named where it is written
+    const bad = project({ 'package.json': PKG, 'perf.config.ts': `export default { $development: { cache: { ttl: 0 } }, $env: { development: { cache: { maxSize: '1MB' } } } }` })
+    await expect(loadPerfConfig({ cwd: bad, env: 'development', noSnapshot: true })).rejects.toThrow(/\$development\.cache\.ttl: expected a duration greater than 0/)
+  })
+
   it('applies environment blocks in .perfrc and package.json#perf too', async () => {
     const pkg = JSON.stringify({ name: 'x', version: '1.0.0', perf: { cache: { ttl: '3h' }, $development: { cache: { ttl: '5h' } }, $env: { ci: { cache: { maxSize: '1MB' } } } } })
     const fromPkg = project({ 'package.json': pkg })

@@ -47,3 +47,24 @@ describe('.perfrc as JSON', () => {
     expect(config.report.history).toBe(8)
   })
 })
+
+describe('extends from .perfrc or package.json#perf', () => {
+  const errorOf = (dir: string) => loadPerfConfig({ cwd: dir, noSnapshot: true }).then(() => new Error('loaded'), (e: Error) => e)
+
+  it("a JSON .perfrc's extends is a config error saying how to write it (it was dropped without a word); key=value lines apply it", async () => {
+    const json = project({ 'package.json': PKG_WITH_PERF, 'base.mjs': `export default { cache: { maxSize: '7MB' } }`, '.perfrc': `{ "extends": "./base.mjs", "cache": { "ttl": "3h" } }` })
+    const error = await errorOf(json)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toContain('.perfrc: extends: not applied from a JSON .perfrc; write the .perfrc as key=value lines (extends=./base.mjs)')
+    const lines = project({ 'package.json': PKG_WITH_PERF, 'base.mjs': `export default { cache: { maxSize: '7MB' } }`, '.perfrc': `extends=./base.mjs\ncache.ttl=3h\n` })
+    const config = await loadPerfConfig({ cwd: lines })
+    expect([config.cache.maxSize, config.cache.ttl]).toEqual([7_000_000, 3 * 3_600_000])
+  })
+
+  it('an extends that is not there is named in .perfrc or package.json, not in a perf.config that does not exist', async () => {
+    const rc = project({ 'package.json': PKG_WITH_PERF, '.perfrc': `extends=./gone.mjs\n` })
+    expect((await errorOf(rc)).message).toMatch(/ - \.perfrc: extends: '\.\/gone\.mjs' was not found/)
+    const pkg = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: { extends: ['./gone.mjs'] } }) })
+    expect((await errorOf(pkg)).message).toMatch(/ - package\.json: extends: '\.\/gone\.mjs' was not found/)
+  })
+})

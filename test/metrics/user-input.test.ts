@@ -144,3 +144,20 @@ describe('the strict reader these tests use', () => {
     ])
   })
 })
+
+describe('MetricError.metric', () => {
+  it('names the full metric a MetricError is about (it was declared, documented in the types, and always undefined)', () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const errorOf = (fn: () => void) => { try { fn() } catch (e) { return e as { code?: string; metric?: string } } return undefined }
+    const jobs = metrics.counter('jobs', 'Jobs done.')
+    expect(errorOf(() => untyped(jobs.inc)(1, { kind: 'a' }))).toMatchObject({ code: 'E_METRIC', metric: 'app_jobs_total' })
+    expect(errorOf(() => jobs.inc(-1))).toMatchObject({ metric: 'app_jobs_total' })
+    expect(errorOf(() => untyped(metrics.gauge('depth', 'Depth.').set)('3'))).toMatchObject({ metric: 'app_depth' })
+    expect(errorOf(() => untyped(metrics.histogram('lat', 'Latency.').observe)('x'))).toMatchObject({ metric: 'app_lat' })
+    expect(errorOf(() => metrics.histogram('h', 'x', { buckets: [2, 1] }))).toMatchObject({ metric: 'app_h' })
+    expect(errorOf(() => metrics.gauge('jobs_total', 'x'))).toMatchObject({ metric: 'app_jobs_total' })
+    expect(errorOf(() => metrics.counter('c', 42 as unknown as string))).toMatchObject({ metric: 'app_c_total' })
+    // a name that is no metric name has no metric to name
+    expect(errorOf(() => metrics.counter('9x', 'x'))).toMatchObject({ code: 'E_METRIC', metric: undefined })
+  })
+})

@@ -61,6 +61,18 @@ describe('workers', () => {
     }
   })
 
+  it("args that are not an array (a single argument given bare) are a TypeError saying so, not the worker's 'Spread syntax requires ...iterable'", async () => {
+    const w = createWorkers(runtimeContext())
+    try {
+      for (const args of [5, 'x', { n: 1 }, null]) {
+        await expect(w.run(fixture, 'hashRounds', args as unknown as unknown[])).rejects.toThrow(/perf\.workers\.run\(\): args must be an array of the export's arguments, got .*\(wrap a single argument: \[value\]\)/)
+      }
+      expect(await w.run(fixture, 'spin', [1])).toBe(1)
+    } finally {
+      await w.close()
+    }
+  })
+
   it('process.exit() in the export is an error of that call; the thread keeps serving (it hung every call)', async () => {
     const w = createWorkers(runtimeContext({}, { max: 1 }))
     try {

@@ -10,6 +10,7 @@
 import { NamespaceAccessError } from '../../errors.js'
 import type { CacheManager, RuntimeContext } from '../_internal.js'
 import type { CacheStats, PerfCache } from '../types.js'
+import { checkCached } from './cached-check.js'
 import { checkNamespaceName, DEFAULT_NAMESPACE, emptyCacheStats, SHARED_NAMESPACE } from './names.js'
 
 type CacheModule = typeof import('./index.js')
@@ -46,6 +47,7 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
       name,
       ...Object.fromEntries(ASYNC_METHODS.map(m => [m, forward(m)])),
       cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: Parameters<PerfCache['cached']>[1]): (...args: A) => Promise<R> {
+        checkCached(fn, options)
         let memo: ((...args: A) => Promise<R>) | undefined
         return (...args: A) => (memo ? memo(...args) : ready().then(t => (memo ??= t.cached(fn, options as never) as (...args: A) => Promise<R>)(...args)))
       },

@@ -23,6 +23,7 @@ import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namesp
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey } from './args-key.js'
+import { checkCached } from './cached-check.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
 
 /** What wrap({ files }) joins to a key (wrap.ts). */
@@ -139,6 +140,7 @@ export class CacheNamespace implements PerfCache {
   }
 
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
+    checkCached(fn, options)
     const { name, key, ...wrapOptions } = options
     return (...args: A) => {
       let k: string
@@ -169,6 +171,8 @@ export class CacheNamespace implements PerfCache {
   // --- management (namespace-management.ts) ---
 
   async invalidate(pattern: string | RegExp): Promise<number> {
+    // anything else failed inside the tiers' listing, warned about as the fs tier failing
+    if (typeof pattern !== 'string' && !(pattern instanceof RegExp)) throw new TypeError(`[unperf] cache.invalidate(pattern): pattern must be a glob string ('user:*') or a RegExp, got ${pattern === null ? 'null' : typeof pattern}`)
     const re = typeof pattern === 'string' ? globToRegExp(pattern) : pattern
     // an entry of wrap(key, fn, { files }) is stored as `key#files:<hash>`: it matches by its key too
     const matches = (k: string) => { re.lastIndex = 0; return re.test(k) }

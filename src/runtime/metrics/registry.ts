@@ -50,7 +50,7 @@ class MetricState {
     let key = ''
     const ordered: MetricLabels = {}
     for (const name in labels) {
-      if (!this.labelNames.includes(name)) throw new MetricError(`metric '${this.name}': unknown label '${name}' (declared: ${this.labelNames.join(', ') || 'none'})`)
+      if (!this.labelNames.includes(name)) throw new MetricError(`metric '${this.name}': unknown label '${name}' (declared: ${this.labelNames.join(', ') || 'none'})`, this.name)
     }
     for (const name of this.labelNames) {
       const value = labels[name]
@@ -65,7 +65,7 @@ class MetricState {
   add(labels: MetricLabels | undefined, delta: number, set = false): void {
     // set() takes any number (NaN and ±Inf are valid sample values); a non-number would be written
     // as is (`name undefined`), and Prometheus rejects the whole scrape over one bad line
-    if (set ? typeof delta !== 'number' : !Number.isFinite(delta)) throw new MetricError(`metric '${this.name}': value must be a ${set ? '' : 'finite '}number, got ${shown(delta)}`)
+    if (set ? typeof delta !== 'number' : !Number.isFinite(delta)) throw new MetricError(`metric '${this.name}': value must be a ${set ? '' : 'finite '}number, got ${shown(delta)}`, this.name)
     const [key, ordered] = this.key(labels)
     const series = this.series.get(key)
     if (series === undefined) this.series.set(key, { labels: ordered, value: delta })
@@ -73,7 +73,7 @@ class MetricState {
   }
 
   observe(labels: MetricLabels | undefined, value: number): void {
-    if (typeof value !== 'number' || Number.isNaN(value)) throw new MetricError(`metric '${this.name}': observe() expects a number, got ${shown(value)}`)
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new MetricError(`metric '${this.name}': observe() expects a number, got ${shown(value)}`, this.name)
     const [key, ordered] = this.key(labels)
     let series = this.histograms.get(key)
     if (series === undefined) this.histograms.set(key, (series = { labels: ordered, data: newHistogramData(this.buckets) }))
@@ -104,7 +104,7 @@ export class MetricsRegistry implements PerfMetrics {
     const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
     return {
       inc(value = 1, labels) {
-        if (value < 0) throw new MetricError(`counter '${full}': cannot decrease (inc(${value}))`)
+        if (value < 0) throw new MetricError(`counter '${full}': cannot decrease (inc(${value}))`, full)
         state.add(labels, value)
       },
     }
@@ -122,11 +122,11 @@ export class MetricsRegistry implements PerfMetrics {
   histogram(name: string, help: string, options: { labelNames?: string[]; buckets?: number[] } = {}): Histogram {
     const full = this._name(name)
     const buckets = options.buckets ?? DEFAULT_BUCKETS
-    if (!Array.isArray(buckets)) throw new MetricError(`histogram '${full}': buckets must be an array of upper bounds ([0.1, 1, 10]), got ${shown(buckets)}`)
+    if (!Array.isArray(buckets)) throw new MetricError(`histogram '${full}': buckets must be an array of upper bounds ([0.1, 1, 10]), got ${shown(buckets)}`, full)
     if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!))) {
-      throw new MetricError(`histogram '${full}': buckets must be finite and strictly increasing, got [${buckets.join(', ')}]`)
+      throw new MetricError(`histogram '${full}': buckets must be finite and strictly increasing, got [${buckets.join(', ')}]`, full)
     }
-    if ((options.labelNames ?? []).includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`)
+    if ((options.labelNames ?? []).includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`, full)
     const state = this._register(full, help, 'histogram', options.labelNames ?? [], buckets)
     return { observe: (value, labels) => state.observe(labels, value) }
   }
@@ -151,23 +151,23 @@ export class MetricsRegistry implements PerfMetrics {
 
   private _register(name: string, help: string, type: MetricType, labelNames: readonly string[], buckets: readonly number[]): MetricState {
     // checked here, not at the first scrape: a bad help would fail every scrape (and the textfile) after
-    if (typeof help !== 'string') throw new MetricError(`metric '${name}': help must be a string (what the metric measures), got ${shown(help)}`)
+    if (typeof help !== 'string') throw new MetricError(`metric '${name}': help must be a string (what the metric measures), got ${shown(help)}`, name)
     // a string would pass as its characters (labels r, o, u, ...) and every series would lose its labels
-    if (!Array.isArray(labelNames)) throw new MetricError(`metric '${name}': labelNames must be an array of label names (['route']), got ${shown(labelNames)}`)
+    if (!Array.isArray(labelNames)) throw new MetricError(`metric '${name}': labelNames must be an array of label names (['route']), got ${shown(labelNames)}`, name)
     for (const label of labelNames) {
-      if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new MetricError(`metric '${name}': invalid label name '${label}'`)
+      if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new MetricError(`metric '${name}': invalid label name '${label}'`, name)
     }
-    if (isOwnName(name, this.prefix)) throw new MetricError(`metric '${name}' is one of unperf's own metrics (the exposition would hold it twice): choose another name`)
+    if (isOwnName(name, this.prefix)) throw new MetricError(`metric '${name}' is one of unperf's own metrics (the exposition would hold it twice): choose another name`, name)
     const existing = this._metrics.get(name)
     if (existing !== undefined) {
-      if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}, not a ${type}: choose another name`)
+      if (existing.type !== type) throw new MetricError(`metric '${name}' is already registered as a ${existing.type}, not a ${type}: choose another name`, name)
       // the same definition again is the same metric; another one would be ignored (a histogram's
       // observations landing in buckets its caller never chose, labels failing at the first record)
       const sameLabels = existing.labelNames.length === labelNames.length && existing.labelNames.every(l => labelNames.includes(l))
       const sameBuckets = type !== 'histogram' || (existing.buckets.length === buckets.length && existing.buckets.every((b, i) => b === buckets[i]))
       if (!sameLabels || !sameBuckets) {
         const def = (l: readonly string[], b: readonly number[]) => `labelNames [${l.join(', ')}]${type === 'histogram' ? `, buckets [${b.join(', ')}]` : ''}`
-        throw new MetricError(`metric '${name}' is already registered with ${def(existing.labelNames, existing.buckets)}, not ${def(labelNames, buckets)}: one name, one definition`)
+        throw new MetricError(`metric '${name}' is already registered with ${def(existing.labelNames, existing.buckets)}, not ${def(labelNames, buckets)}: one name, one definition`, name)
       }
       return existing
     }
@@ -176,14 +176,14 @@ export class MetricsRegistry implements PerfMetrics {
     const base = familyName(name, type)
     for (const other of this._metrics.values()) {
       if (familyName(other.name, other.type) === base) {
-        throw new MetricError(`metric '${name}' (${type}): '${base}' is already registered as the ${other.type} '${other.name}': choose another name`)
+        throw new MetricError(`metric '${name}' (${type}): '${base}' is already registered as the ${other.type} '${other.name}': choose another name`, name)
       }
     }
     // a histogram's series (name_bucket, name_sum, name_count) must not be another metric's name, either way
     const mine = seriesNames(name, type)
     for (const other of this._metrics.values()) {
       if (seriesNames(other.name, other.type).some(n => mine.includes(n))) {
-        throw new MetricError(`metric '${name}' (${type}) would expose series of the ${other.type} '${other.name}' (the exposition would hold them twice): choose another name`)
+        throw new MetricError(`metric '${name}' (${type}) would expose series of the ${other.type} '${other.name}' (the exposition would hold them twice): choose another name`, name)
       }
     }
     const state = new MetricState(name, help, type, labelNames, buckets)

@@ -1,0 +1,12 @@
+/**
+ * `cached(fn, { name })` checked where it is called, not at its first call: `name` is the key's
+ * prefix, so two functions memoized without one (`cached(fn, {})`, plain JavaScript) shared their
+ * entries under `undefined:` and one returned the other's results.
+ */
+export function checkCached(fn: unknown, options: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`[unperf] cache.cached(fn, { name }): fn must be a function (the work to memoize), got ${fn === null ? 'null' : typeof fn}`)
+  const name = (options as { name?: unknown } | null | undefined)?.name
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`[unperf] cache.cached(fn, { name }): name must be a non-empty string (it is part of each call's key: two memoized functions need two names), got ${name === '' ? "''" : options == null ? 'no options' : typeof name}`)
+  }
+}
