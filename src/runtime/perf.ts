@@ -29,6 +29,7 @@ import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { closingExitCode, recordExitCode } from './report/exit-code.js'
 import { createTracer } from './span.js'
 import { graphOptionsError, markNameError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
+import { isName, plainGraphOptions } from './input-checks.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
@@ -157,8 +158,8 @@ class PerfInstance implements Perf {
   }
 
   pool(name?: string): PerfPool {
-    const invalid = poolNameError(name)
-    if (invalid) throw invalid
+    // the checks inline, the message from a deferred module (input-errors.ts): only a slip loads it
+    if (name !== undefined && !isName(name)) throw poolNameError(name)
     if (this._pools === undefined) {
       this._pools = createPoolManager(this._ctx)
       // the loop's natural end with tasks still queued is a deadlock: node exits (13 under a top-level
@@ -169,8 +170,7 @@ class PerfInstance implements Perf {
   }
 
   mark(name: string): void {
-    const invalid = markNameError(name)
-    if (invalid) throw invalid
+    if (!isName(name)) throw markNameError(name)
     this._tracer.mark(name)
   }
 
@@ -181,7 +181,7 @@ class PerfInstance implements Perf {
   }
 
   graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
-    const invalid = graphOptionsError(options)
+    const invalid = plainGraphOptions(options) ? undefined : graphOptionsError(options)
     if (invalid) return Promise.reject(invalid)
     const name = options.name ?? 'graph'
     let pool: PerfPool
@@ -203,8 +203,7 @@ class PerfInstance implements Perf {
     // called from a plugin's code (ctx.perf, getPerf()), also after an await of its async listener: refused
     if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('run'))
     // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
-    const invalid = runNameError(name) ?? runFnError(name, fn)
-    if (invalid) return Promise.reject(invalid)
+    if (!isName(name) || typeof fn !== 'function') return Promise.reject(runNameError(name) ?? runFnError(name, fn))
     // spans started during this command belong to it; the first command also ends startup
     return this._tracer.command(name, async (run) => {
       const start = now()
