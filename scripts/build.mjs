@@ -90,6 +90,8 @@ const DEFERRED = {
   'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal', 'isAsync', 'asPlugin'],
   // only with plugins: where each entry is listed, one instance per name
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
+  // error paths only: the host's perf.hooks.hook() of a name unperf never fires (a typo)
+  'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
   // only with a cache.namespaces['plugin:<name>'] key: the warning when its plugin is not loaded
   'src/hooks/plugin-namespaces.ts': ['warnUnmatchedPluginNamespaces'],
 }

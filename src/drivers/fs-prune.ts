@@ -168,6 +168,20 @@ export function makeRoom(files: FsDir, size: number, check = false): Promise<voi
   })()
 }
 
+/**
+ * An entry larger than the limit on its own is not written (the memory tier's rule, lru-cache's):
+ * written, it was served and counted in info() until the size check after the write evicted it. The
+ * key's previous entry goes (it is no longer the key's value) and the write counts as evicted at
+ * once (`lru`, reported by the size check after this write, as the memory tier's). No stat: the
+ * encoded size against the limit the namespace gave. Undefined when the entry fits.
+ */
+export function refuseLarger(files: FsDir, key: string, name: string, size: number): Promise<boolean> | undefined {
+  const limit = lastLimit.get(files)
+  if (limit === undefined || size <= limit) return undefined
+  unreported.set(files, [...(unreported.get(files) ?? []), { key, reason: 'lru', size }])
+  return files.remove(name)
+}
+
 /** The namespace's limit, known before its first size check (makeRoom needs it from the first write on). */
 export function knowLimit(files: FsDir, maxBytes: number): void {
   if (!lastLimit.has(files)) lastLimit.set(files, maxBytes)

@@ -32,7 +32,7 @@ import { decodeFileName, encodeFileName } from './fs-names.js'
 import { FsDir } from './fs-dir.js'
 import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
 import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
-import { enforceMaxBytes, evictNames, knowLimit, limited, pruneDir, sweepDir, verifyDir } from './fs-prune.js'
+import { enforceMaxBytes, evictNames, knowLimit, limited, pruneDir, refuseLarger, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
 import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
@@ -160,7 +160,11 @@ export class FsTier implements Tier {
   async set(entry: StoredEntry): Promise<void> {
     if (!this._safeOk) await this._checkSafe()
     const { parts, size } = encodeEntryParts(entry, this._encode, this._seed === undefined ? 0 : placeTag(this._seed, entry.key))
-    await this._writer.write(encodeFileName(entry.key), parts, size)
+    const name = encodeFileName(entry.key)
+    // larger than maxSize on its own: not kept (fs-prune.ts)
+    const refused = refuseLarger(this._files, entry.key, name, size)
+    if (refused !== undefined) await refused
+    else await this._writer.write(name, parts, size)
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {

@@ -10,11 +10,12 @@
  * `ctx.perf` or `getPerf()`, registers for the plugin, so its listener reports with its name.
  */
 import { HookableCore } from 'hookable'
-import type { PerfHookName, PerfHookRegistry, PerfHooks } from './types.js'
+import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 import { errorMessage } from '../errors.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
+const KNOWN = new Set<string>(PERF_HOOK_NAMES)
 /**
  * A wrapper (hookOnce(), a plugin's listener), with the function it wraps (what removeHook(name, fn)
  * finds it by) and, for a plugin's, its plugin's place in `plugins` (`rank`).
@@ -64,6 +65,9 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     process.emitWarning(`[unperf] a '${name}' hook listener threw: ${errorMessage(error)}`)
   }
 
+  /** The host's hook()/hookOnce() of a name unperf never fires (a typo): perf.ts warns, once per name; the listener is registered. */
+  onUnknownName: ((name: string) => void) | undefined
+
   /** The plugin whose code runs now (its setup(), one of its listeners): hook() and hookOnce() register for it. */
   owner: HookOwner | undefined
 
@@ -104,6 +108,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
     const owner = this.currentOwner()
     if (owner !== undefined) return owner.hook(name, fn as Listener)
+    if (!KNOWN.has(name)) this.onUnknownName?.(name)
     if (this._hostLate) this._late.add(fn as Listener)
     return this._core.hook(name, fn as Listener)
   }
@@ -124,6 +129,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
     const owner = this.currentOwner()
     if (owner !== undefined) return owner.hookOnce(name, fn as Listener)
+    if (!KNOWN.has(name)) this.onUnknownName?.(name)
     const once: Once = (...args) => {
       unregister()
       return (fn as Listener)(...args)

@@ -12,6 +12,7 @@ import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
 import { setupPlugins } from '../hooks/plugins.js'
 import { warnUnmatchedPluginNamespaces } from '../hooks/plugin-namespaces.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
+import { unknownHookMessage } from '../hooks/unknown-hook.js'
 import type { CommandContext, CommandResult, PerfHookName, PerfHooks } from '../hooks/types.js'
 import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import { now } from './clock.js'
@@ -89,6 +90,8 @@ class PerfInstance implements Perf {
   ) {
     this._warn = createWarnOnce()
     this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${errorMessage(error)}`)
+    // a typo ('command:aftr') registered a listener that never ran, silently
+    this.hooks.onUnknownName = name => { if (!this._warn.seen.has(`unknown-hook:${name}`)) this._warn(`unknown-hook:${name}`, unknownHookMessage(name)) }
     this._ctx = { config, hooks: this.hooks, warn: this._warn }
     this.memory = createMemoryTracker()
     this._log = new CommandLog(name => Object.hasOwn(config.budgets.commands, name), this._warn)

@@ -140,8 +140,9 @@ export class NamespaceTiers {
   async writeMany(stored: StoredEntry[]): Promise<void> {
     const guards = await this.guards()
     if (guards.length === 0 || stored.length === 0) return
-    await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).catch(error => this._events.report('E_WRITE', undefined, error, g.tier)) : undefined))
-    this._events.setMany(stored)
+    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => true, error => { this._events.report('E_WRITE', undefined, error, g.tier); return false }) : false))
+    // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
+    if (done.includes(true)) this._events.setMany(stored)
     this._enforce(guards)
   }
 
@@ -157,14 +158,16 @@ export class NamespaceTiers {
   private async _writeTiers(entry: StoredEntry): Promise<void> {
     const guards = this.ready ?? (await this.guards())
     if (guards.length === 0) return
-    if (guards.length === 1) await this._writeTier(guards[0]!, entry)
-    else await Promise.all(guards.map(g => this._writeTier(g, entry)))
-    this._written(entry, guards)
+    const stored = guards.length === 1 ? await this._writeTier(guards[0]!, entry) : (await Promise.all(guards.map(g => this._writeTier(g, entry)))).includes(true)
+    // a set no tier stored (each failed: `cache:error`, or was down) fires no `cache:set` and is not counted
+    if (stored) this._written(entry, guards)
   }
 
-  private _writeTier(g: TierGuard, entry: StoredEntry): Promise<void> | void {
-    if (g.tier instanceof MemoryTier) return g.tier.setSync(entry)
-    if (g.up) return g.call(t => t.set(entry)).catch(error => this._events.report('E_WRITE', entry.key, error, g.tier))
+  /** Whether the tier stored the entry. */
+  private _writeTier(g: TierGuard, entry: StoredEntry): Promise<boolean> | boolean {
+    if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); return true }
+    if (!g.up) return false
+    return g.call(t => t.set(entry)).then(() => true, error => { this._events.report('E_WRITE', entry.key, error, g.tier); return false })
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {

@@ -24,6 +24,7 @@ import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
+import { entriesError, keyError, keysError, ttlError, wrapInputError } from './cache-input.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
 
 /** What wrap({ files }) joins to a key (wrap.ts). */
@@ -69,6 +70,7 @@ export class CacheNamespace implements PerfCache {
   // --- reads ---
 
   async get<T = unknown>(key: string): Promise<T | null> {
+    if (typeof key !== 'string') throw keyError('get', key)
     // hot path: a fresh hit in a memory first tier, with no lookup record and no await
     const first = this._tiers.ready?.[0]?.tier
     if (first instanceof MemoryTier) {
@@ -82,6 +84,7 @@ export class CacheNamespace implements PerfCache {
   }
 
   async getMany<T = unknown>(keys: string[]): Promise<(T | null)[]> {
+    if (!Array.isArray(keys) || keys.some(k => typeof k !== 'string')) throw keysError(keys)
     const out = await this._tiers.lookupMany(keys)
     return out.map((e, i) => {
       if (e) return this._hit(keys[i]!, { entry: e, stale: false, tier: 0 }).value as T
@@ -91,11 +94,13 @@ export class CacheNamespace implements PerfCache {
   }
 
   async has(key: string): Promise<boolean> {
+    if (typeof key !== 'string') throw keyError('has', key)
     const found = await this._tiers.lookup(key)
     return found !== null && !found.stale
   }
 
   async getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null> {
+    if (typeof key !== 'string') throw keyError('getEntry', key)
     const found = await this._tiers.lookup(key)
     if (!found || found.stale) {
       this._events.miss(key)
@@ -108,6 +113,7 @@ export class CacheNamespace implements PerfCache {
   // --- writes ---
 
   set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void> {
+    if (typeof key !== 'string') return Promise.reject(keyError('set', key))
     // undefined is no value (unstorage's setItem, lru-cache's set): the key is deleted, on every tier alike
     if (value === undefined) return this.delete(key).then(() => undefined)
     let entry: StoredEntry
@@ -120,12 +126,19 @@ export class CacheNamespace implements PerfCache {
   }
 
   async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
-    const stored = entries.filter(e => e[1] !== undefined).map(([k, v, o]) => this._entry(k, v, o?.ttl, o?.metadata, this._staleFor))
-    const gone = entries.filter(e => e[1] === undefined)
-    await Promise.all([this._tiers.writeMany(stored), ...gone.map(([k]) => this.delete(k))])
+    const invalid = entriesError(entries)
+    if (invalid) throw invalid
+    const stored: StoredEntry[] = []
+    const gone: string[] = []
+    entries.forEach(([k, v, o], i) => {
+      if (v === undefined) gone.push(k)
+      else stored.push(this._entry(k, v, o?.ttl, o?.metadata, this._staleFor, i))
+    })
+    await Promise.all([this._tiers.writeMany(stored), ...gone.map(k => this.delete(k))])
   }
 
   async delete(key: string): Promise<boolean> {
+    if (typeof key !== 'string') throw keyError('delete', key)
     const guards = await this._tiers.guards()
     const results = await Promise.all(guards.map(g => g.up ? g.call(t => t.delete(key)).catch(error => { this._events.report('E_TIER', key, error, g.tier); return false }) : false))
     const deleted = results.some(Boolean)
@@ -136,6 +149,7 @@ export class CacheNamespace implements PerfCache {
   // --- memoization ---
 
   wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = {}): Promise<T> {
+    if (typeof fn !== 'function' || typeof key !== 'string') return Promise.reject(wrapInputError(key, fn))
     return wrapValue((this._api ??= this._lookupApi()), key, fn, options)
   }
 
@@ -266,11 +280,11 @@ export class CacheNamespace implements PerfCache {
     }
   }
 
-  private _entry(key: string, value: unknown, ttlOption: CacheSetOptions['ttl'], metadata: Record<string, unknown> | undefined, staleFor: number): StoredEntry {
-    if (typeof key !== 'string') throw new TypeError(`[unperf] cache keys are strings, got ${typeof key}`)
+  /** `index`: the entry's place in setMany(entries), which its error names. */
+  private _entry(key: string, value: unknown, ttlOption: CacheSetOptions['ttl'], metadata: Record<string, unknown> | undefined, staleFor: number, index?: number): StoredEntry {
     const now = Date.now()
     const ttl = ttlOption === undefined ? this.config.ttl : ttlOption === false ? false : parseDuration(ttlOption)
-    if (ttl === undefined || ttl === 0) throw new TypeError(`[unperf] cache.set('${key}'): ttl must be a duration > 0 or false, got ${String(ttlOption)}`)
+    if (ttl === undefined || ttl === 0) throw ttlError(index === undefined ? `cache.set('${key}')` : `cache.setMany(entries): entries[${index}] ('${key}')`, ttlOption)
     const entry: StoredEntry = { key, value, createdAt: now, expiresAt: ttl === false ? null : now + ttl, staleFor, size: 0 }
     if (metadata) entry.metadata = metadata
     return entry

@@ -1,0 +1,49 @@
+/**
+ * The TypeErrors `perf.cache` gives a JavaScript caller's slip (`wrap('k')` without its function,
+ * `getMany('a')`, `get(42)`): each names the method, the argument, what is expected and what came,
+ * where the slip used to surface as 'fn is not a function' or 'keys.map is not a function', or not at
+ * all (`get(42)` was a miss while `set(42, v)` threw). The callers check with one `typeof` inline;
+ * these build the message only on a slip. The async methods reject with them.
+ */
+
+/** What came, as input-errors.ts says it ('' and null by value, an array named, else its type); not imported from there: that module is deferred out of the start script. */
+function describeInput(value: unknown): string {
+  if (value === '') return "''"
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
+
+/** `cache.get(key)`: key must be a string, got number. */
+export function keyError(method: string, key: unknown): TypeError {
+  return new TypeError(`[unperf] cache.${method}(key): key must be a string (the entry's name), got ${describeInput(key)}`)
+}
+
+/** `cache.getMany(keys)`: not an array, or one of its keys not a string. */
+export function keysError(keys: unknown): TypeError {
+  if (!Array.isArray(keys)) return new TypeError(`[unperf] cache.getMany(keys): keys must be an array of strings, got ${typeof keys === 'string' ? `'${keys}' (a string: pass [key])` : describeInput(keys)}`)
+  const at = keys.findIndex(k => typeof k !== 'string')
+  return new TypeError(`[unperf] cache.getMany(keys): keys[${at}] must be a string, got ${describeInput(keys[at])}`)
+}
+
+/** `cache.wrap(key, fn)` without its function (or with a key that is not a string). */
+export function wrapInputError(key: unknown, fn: unknown): TypeError {
+  if (typeof key !== 'string') return keyError('wrap', key)
+  return new TypeError(`[unperf] cache.wrap('${key}', fn): fn must be a function (it computes the value on a miss), got ${describeInput(fn)}`)
+}
+
+/** `cache.setMany(entries)`: not an array, or an entry that is not a [key, value, options?] array. */
+export function entriesError(entries: unknown): TypeError | undefined {
+  if (!Array.isArray(entries)) return new TypeError(`[unperf] cache.setMany(entries): entries must be an array of [key, value, options?], got ${describeInput(entries)}`)
+  for (let i = 0; i < entries.length; i++) {
+    const entry: unknown = entries[i]
+    if (!Array.isArray(entry)) return new TypeError(`[unperf] cache.setMany(entries): entries[${i}] must be an array [key, value, options?], got ${describeInput(entry)}`)
+    if (typeof entry[0] !== 'string') return new TypeError(`[unperf] cache.setMany(entries): entries[${i}][0], the key, must be a string, got ${describeInput(entry[0])}`)
+  }
+  return undefined
+}
+
+/** A ttl that is not a duration > 0 or false, where it was given (`cache.set('k')`, `cache.setMany(entries): entries[2]`). */
+export function ttlError(where: string, ttl: unknown): TypeError {
+  return new TypeError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}`)
+}
