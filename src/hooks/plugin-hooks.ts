@@ -9,7 +9,7 @@
  *   another plugin's `plugin:*` namespace, whose keys often carry data (paths, urls, user names).
  * The registry's `owner` (registry.ts) is what routes `perf.hooks` to the plugin: set by
  * setupPlugins for the time of its setup() (awaits included: the host awaits the setups), and here
- * around each of its listeners' calls; past an await of an async listener, the registry's `context` (asPlugin);
+ * around each of its listeners' calls; past an await of an async listener, the stack (asPlugin, async-owner.ts);
  * for a setup() past its time limit, the registry's `overdueOwner` (plugin-overdue.ts).
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
@@ -17,6 +17,7 @@ import { PerfError, PluginError, type PluginErrorSource } from '../errors.js'
 import type { WarnOnce } from '../runtime/_internal.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
 import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
+import { asyncOwners, awaiterFor } from './async-owner.js'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 
 const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
@@ -114,33 +115,15 @@ export function isAsync(fn: unknown): boolean {
 }
 
 /**
- * `fn(...args)` as `owner`'s code, also after its awaits: in `registry.context`, an
- * AsyncLocalStorage created for the first such call. On Node 20 an AsyncLocalStorage makes every
- * promise of the process pay for carrying it (≈ 0.05 → 0.13 µs an await, bench/span.mjs): it is
- * switched off again (`disable()`) as soon as no such call is pending, so the host pays only while
- * a plugin's async code is in flight, and never in a process without any.
+ * `fn(...args)` as `owner`'s code, also after its awaits: awaited by the plugin's named async
+ * function, which the registry finds on the stack of what continues it while the call is pending
+ * (async-owner.ts; no AsyncLocalStorage: on Node 20 it made every promise of the process pay).
  */
 export function asPlugin(registry: PerfHookRegistryImpl, owner: HookOwner, fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
-  const context = (registry.context ??= new (process.getBuiltinModule('node:async_hooks') as typeof import('node:async_hooks')).AsyncLocalStorage<HookOwner>())
-  registry.contextCalls++
-  let result: unknown
-  try {
-    result = context.run(owner, fn, ...args)
-  } catch (error) {
-    settled(registry)
-    throw error
-  }
-  if (!result || typeof (result as Promise<unknown>).then !== 'function') {
-    settled(registry)
-    return result
-  }
-  return (result as Promise<unknown>).then(value => { settled(registry); return value }, (error: unknown) => { settled(registry); throw error })
+  const owners = (registry.async ??= asyncOwners())
+  // counted pending by the awaiter itself, until fn's promise settles (no promise of its own for that)
+  return awaiterFor(owners, owner)(fn, args, owners)
 }
-
-function settled(registry: PerfHookRegistryImpl): void {
-  if (--registry.contextCalls === 0) registry.context?.disable()
-}
-
 
 /**
  * perf.run() and perf.close() are the host's: a plugin that closed perf in its setup() wrote the

@@ -16,15 +16,11 @@
  * told apart from the host's code, as for a listener's (docs/runtime.md).
  */
 import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
+import { callSites, isHostMark } from './async-owner.js'
 
 const MARK = 'unperf:setup#'
 /** Marks unique in the process: two perf instances never read each other's. */
 let sequence = 0
-
-/** What V8 gives Error.prepareStackTrace (node's CallSite), the part used here. */
-interface CallSiteLike { getFunctionName(): string | null }
-type PrepareStackTrace = (error: Error, sites: CallSiteLike[]) => unknown
-const V8Error = Error as unknown as { prepareStackTrace?: PrepareStackTrace; stackTraceLimit: number; captureStackTrace(target: object): void }
 
 export interface OverdueSetups {
   /** `done` awaited by a function named for it; `mark` is that name (give it to `overdue`). */
@@ -44,6 +40,8 @@ export function overdueSetups(registry: PerfHookRegistryImpl, settingUp: () => H
     if (owner !== undefined && owner !== settingUp()) return undefined
     for (const site of callSites()) {
       const name = site.getFunctionName()
+      // the host's listeners a plugin's code fired (async-owner.ts): the host's
+      if (isHostMark(name)) return undefined
       if (name !== null && name.startsWith(MARK)) return owners.get(name)
     }
     return undefined
@@ -62,23 +60,5 @@ export function overdueSetups(registry: PerfHookRegistryImpl, settingUp: () => H
     settled(mark) {
       if (owners.delete(mark) && owners.size === 0 && registry.overdueOwner === lookup) registry.overdueOwner = undefined
     },
-  }
-}
-
-/** The stack here, async frames included, as V8's call sites (whatever Error.prepareStackTrace the process set). */
-function callSites(): CallSiteLike[] {
-  const prepare = V8Error.prepareStackTrace
-  const limit = V8Error.stackTraceLimit
-  const holder: { stack?: unknown } = {}
-  try {
-    V8Error.prepareStackTrace = (_error, sites) => sites
-    V8Error.stackTraceLimit = Number.POSITIVE_INFINITY
-    V8Error.captureStackTrace(holder)
-    // read while the prepare above is in place (V8 formats the stack on first access)
-    const sites = holder.stack
-    return Array.isArray(sites) ? sites as CallSiteLike[] : []
-  } finally {
-    V8Error.prepareStackTrace = prepare
-    V8Error.stackTraceLimit = limit
   }
 }

@@ -5,13 +5,14 @@
  *
  * Listeners run in the order of `plugins` (see `add`). While a plugin's own code runs (its
  * setup() until it settles, one of its listeners synchronously), `owner` is
- * that plugin's hooks (plugin-hooks.ts); after an await in one of its `async` listeners (or its
- * async setup()), `context` carries it: `perf.hooks.hook()` called from there, through
+ * that plugin's hooks (plugin-hooks.ts); after an await in one of its `async` listeners, the stack
+ * tells it (async-owner.ts; an async setup() is awaited by the host, so `owner` stays set): `perf.hooks.hook()` called from there, through
  * `ctx.perf` or `getPerf()`, registers for the plugin, so its listener reports with its name.
  */
 import { HookableCore } from 'hookable'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 import { errorMessage } from '../errors.js'
+import { asHost, stackOwner, type AsyncOwners } from './async-owner.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
@@ -26,18 +27,6 @@ type Once = Listener & { listener?: Listener; rank?: number }
 export interface HookOwner {
   hook(name: PerfHookName, fn: Listener): () => void
   hookOnce(name: PerfHookName, fn: Listener): () => void
-}
-
-/**
- * What the registry uses of the AsyncLocalStorage holding the plugin whose async code runs
- * (plugin-hooks.ts creates it). Its own shape, not node's type: the declarations a plugin author
- * compiles against must not need @types/node.
- */
-export interface OwnerContext {
-  getStore(): HookOwner | undefined
-  run<R>(store: HookOwner, fn: (...args: any[]) => R, ...args: any[]): R
-  exit<R>(fn: (...args: any[]) => R, ...args: any[]): R
-  disable(): void
 }
 
 class Core extends HookableCore<Record<string, Listener>> {
@@ -72,13 +61,12 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   owner: HookOwner | undefined
 
   /**
-   * The plugin whose `async` listener (or setup()) this code continues, across its awaits, while one
-   * is pending (plugin-hooks.ts creates it for the first such call): hook() and hookOnce() register
-   * for it when no `owner` is set. Undefined in a process whose plugins have no async code.
+   * The plugins' `async` listener calls (plugin-hooks.ts asPlugin): the plugin whose call this code
+   * continues, across its awaits, is read from the stack while one is pending (async-owner.ts):
+   * hook() and hookOnce() register for it when no `owner` is set. Made by the first such call
+   * (async-owner.ts is a deferred module: a start without plugins never loads it).
    */
-  context: OwnerContext | undefined
-  /** How many plugin calls run in `context` now (their promises not settled): at 0 it is disabled. */
-  contextCalls = 0
+  async: AsyncOwners | undefined
 
   /**
    * Set only while a plugin's async setup() runs past its time limit (plugin-overdue.ts): the plugin
@@ -88,7 +76,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
 
   /** Who registers a listener now: the plugin whose code runs (synchronously, else across its awaits), or the host (undefined). */
   currentOwner(): HookOwner | undefined {
-    return this.overdueOwner?.() ?? this.owner ?? this.context?.getStore()
+    return this.overdueOwner?.() ?? this.owner ?? (this.async !== undefined && this.async.pending > 0 ? stackOwner(this.async) : undefined)
   }
 
   /**
@@ -158,12 +146,11 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    const context = this.context?.getStore()
-    if (owner === undefined && context === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
-    // a plugin's code calls the listeners: the host's among them register as the host's
+    if (owner === undefined && !(this.async !== undefined && this.async.pending > 0) && this.overdueOwner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
+    // a plugin's code may be what calls the listeners: the host's among them register as the host's
     this.owner = undefined
     try {
-      return (context === undefined ? this._core.callHook(name, ...args) : this.context!.exit(() => this._core.callHook(name, ...args))) as Promise<void> | void
+      return asHost(() => this._core.callHook(name, ...args)) as Promise<void>
     } finally {
       this.owner = owner
     }
@@ -182,12 +169,11 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    const context = this.context === undefined ? undefined : this.context.getStore()
-    if (owner === undefined && context === undefined) return this._emitFrom(name, list.slice(), args, 0)
-    // emitted while a plugin's code runs (its cache.set() from a listener): the host's listeners register as the host's
+    if (owner === undefined && !(this.async !== undefined && this.async.pending > 0) && this.overdueOwner === undefined) return this._emitFrom(name, list.slice(), args, 0)
+    // emitted while a plugin's code may run (its cache.set() from a listener): the host's listeners register as the host's
     this.owner = undefined
     try {
-      return context === undefined ? this._emitFrom(name, list.slice(), args, 0) : this.context!.exit(() => this._emitFrom(name, list.slice(), args, 0))
+      return asHost(() => this._emitFrom(name, list.slice(), args, 0))
     } finally {
       this.owner = owner
     }
