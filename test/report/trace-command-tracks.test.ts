@@ -10,22 +10,12 @@ import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import type { Perf } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
+import { enclosing, type TraceEvent } from '../helpers/trace.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 const quiet = { cache: { enabled: false }, report: { console: false as const, dir: './.perf' } }
 
-type X = { name: string; ph: string; tid: number; ts: number; dur: number; cat: string; args: { id?: number; parentId?: number; run?: number } }
-
-/** The event drawn around e on its track: the innermost earlier event there that contains it. */
-function enclosing(events: X[], e: X): X | undefined {
-  let found: X | undefined
-  for (const o of events) {
-    if (o === e || o.tid !== e.tid || o.ts > e.ts || o.ts + o.dur < e.ts + e.dur) continue
-    if (o.ts === e.ts && o.dur === e.dur && events.indexOf(o) > events.indexOf(e)) continue
-    if (found === undefined || o.ts >= found.ts) found = o
-  }
-  return found
-}
+type X = TraceEvent
 
 /** The event e must be drawn inside: its parent span, else its run's command; a command: none. */
 function expectedParent(events: X[], e: X): X | undefined {

@@ -4,6 +4,7 @@ import { createPerf } from '../../src/runtime/perf.js'
 import { tempDir } from '../helpers/tmp.js'
 import { createTracer } from '../../src/runtime/span.js'
 import { nestMainTrack } from '../../src/runtime/report/trace-tracks.js'
+import { enclosing, type TraceEvent } from '../helpers/trace.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
@@ -38,18 +39,7 @@ describe("trace.json's main thread tracks", () => {
   })
 })
 
-type X = { name: string; ph: string; tid: number; ts: number; dur: number; cat: string; args: { id?: number; parentId?: number; run?: number } }
-
-/** The event drawn around e on its track: the innermost earlier event there that contains it. */
-function enclosing(events: X[], e: X): X | undefined {
-  let found: X | undefined
-  for (const o of events) {
-    if (o === e || o.tid !== e.tid || o.ts > e.ts || o.ts + o.dur < e.ts + e.dur) continue
-    if (o.ts === e.ts && o.dur === e.dur && events.indexOf(o) > events.indexOf(e)) continue
-    if (found === undefined || o.ts >= found.ts) found = o
-  }
-  return found
-}
+type X = TraceEvent
 
 describe('trace tracks nest a span under its own parent, by id', () => {
   it('two spans named alike in overlapping commands: each child is drawn inside its own parent (by name it went inside the other one)', async () => {
