@@ -89,7 +89,7 @@ const DEFERRED = {
   'src/hooks/plugins.ts': ['setupPlugins', 'loadPlugin'],
   'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal', 'isAsync', 'asPlugin'],
   // only with plugins' async listeners: whose code continues after an await (registry.ts reads it then)
-  'src/hooks/async-owner.ts': ['asHost', 'stackOwner', 'asyncOwners', 'awaiterFor', 'callSites', 'isHostMark'],
+  'src/hooks/async-owner.ts': ['asHost', 'stackOwner', 'asyncOwners', 'awaiterFor', 'markOnStack'],
   // only with plugins: where each entry is listed, one instance per name
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
   // error paths only: the host's perf.hooks.hook() of a name unperf never fires (a typo)

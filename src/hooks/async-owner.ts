@@ -61,30 +61,34 @@ export function awaiterFor(owners: AsyncOwners, owner: HookOwner): Call {
 /** `fn()` as the host's code: under an async function named {@link HOST_MARK}, its continuations too. */
 export const asHost = { async [HOST_MARK]<T>(fn: () => T): Promise<Awaited<T>> { return await fn() } }[HOST_MARK]!
 
-/** A call site's function name is the host's mark (what a plugin's code fired runs under). */
-export function isHostMark(name: string | null): boolean {
-  return name === HOST_MARK
-}
-
 /** The plugin whose async call the code here continues, else undefined (the host's, or no plugin's). */
 export function stackOwner(owners: AsyncOwners): HookOwner | undefined {
+  const mark = markOnStack(name => owners.marks.has(name))
+  return mark === undefined ? undefined : owners.marks.get(mark)
+}
+
+/**
+ * The innermost function name on the stack here (async frames included) that `isMark` accepts, else
+ * undefined; undefined as well when the host's mark comes first (the host's listeners a plugin's
+ * code fired: their code is the host's). The walk of stackOwner and of plugin-overdue.ts.
+ */
+export function markOnStack(isMark: (name: string) => boolean): string | undefined {
   for (const site of callSites()) {
     const name = site.getFunctionName()
     if (name === null) continue
     if (name === HOST_MARK) return undefined
-    const owner = owners.marks.get(name)
-    if (owner !== undefined) return owner
+    if (isMark(name)) return name
   }
   return undefined
 }
 
 /** What V8 gives Error.prepareStackTrace (node's CallSite), the part used here. */
-export interface CallSiteLike { getFunctionName(): string | null }
+interface CallSiteLike { getFunctionName(): string | null }
 type PrepareStackTrace = (error: Error, sites: CallSiteLike[]) => unknown
 const V8Error = Error as unknown as { prepareStackTrace?: PrepareStackTrace; stackTraceLimit: number; captureStackTrace(target: object): void }
 
 /** The stack here, async frames included, as V8's call sites (whatever Error.prepareStackTrace the process set). */
-export function callSites(): CallSiteLike[] {
+function callSites(): CallSiteLike[] {
   const prepare = V8Error.prepareStackTrace
   const limit = V8Error.stackTraceLimit
   const holder: { stack?: unknown } = {}

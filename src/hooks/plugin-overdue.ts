@@ -16,7 +16,7 @@
  * told apart from the host's code, as for a listener's (docs/runtime.md).
  */
 import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
-import { callSites, isHostMark } from './async-owner.js'
+import { markOnStack } from './async-owner.js'
 
 const MARK = 'unperf:setup#'
 /** Marks unique in the process: two perf instances never read each other's. */
@@ -38,13 +38,9 @@ export function overdueSetups(registry: PerfHookRegistryImpl, settingUp: () => H
     // one of a plugin's listeners runs synchronously now (it set `owner`): that plugin's, more precise than a stack
     const owner = registry.owner
     if (owner !== undefined && owner !== settingUp()) return undefined
-    for (const site of callSites()) {
-      const name = site.getFunctionName()
-      // the host's listeners a plugin's code fired (async-owner.ts): the host's
-      if (isHostMark(name)) return undefined
-      if (name !== null && name.startsWith(MARK)) return owners.get(name)
-    }
-    return undefined
+    // the innermost setup's mark (none past the host's: the host's listeners a plugin's code fired)
+    const mark = markOnStack(name => name.startsWith(MARK))
+    return mark === undefined ? undefined : owners.get(mark)
   }
   return {
     track(done) {

@@ -74,9 +74,14 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
    */
   overdueOwner: (() => HookOwner | undefined) | undefined
 
+  /** A plugin's async listener call (or code continuing it) may be what runs: one is pending. */
+  private _asyncPending(): boolean {
+    return this.async !== undefined && this.async.pending > 0
+  }
+
   /** Who registers a listener now: the plugin whose code runs (synchronously, else across its awaits), or the host (undefined). */
   currentOwner(): HookOwner | undefined {
-    return this.overdueOwner?.() ?? this.owner ?? (this.async !== undefined && this.async.pending > 0 ? stackOwner(this.async) : undefined)
+    return this.overdueOwner?.() ?? this.owner ?? (this._asyncPending() ? stackOwner(this.async!) : undefined)
   }
 
   /**
@@ -146,7 +151,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    if (owner === undefined && !(this.async !== undefined && this.async.pending > 0) && this.overdueOwner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
+    if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
     // a plugin's code may be what calls the listeners: the host's among them register as the host's
     this.owner = undefined
     try {
@@ -169,7 +174,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    if (owner === undefined && !(this.async !== undefined && this.async.pending > 0) && this.overdueOwner === undefined) return this._emitFrom(name, list.slice(), args, 0)
+    if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return this._emitFrom(name, list.slice(), args, 0)
     // emitted while a plugin's code may run (its cache.set() from a listener): the host's listeners register as the host's
     this.owner = undefined
     try {

@@ -4,6 +4,7 @@
  * expected and why, and what came (`got number`). Checked once per call, before any work starts;
  * a promise-returning method rejects with them, a synchronous one throws them.
  */
+import { isName } from './input-checks.js'
 
 /** What came, as an error message says it: '' and null by value, an AbortController named, else its type. */
 export function describeInput(value: unknown): string {
@@ -14,7 +15,7 @@ export function describeInput(value: unknown): string {
 }
 
 /** A name that is not a non-empty string. */
-const badName = (name: unknown): boolean => typeof name !== 'string' || name === ''
+const badName = (name: unknown): boolean => !isName(name)
 
 export function runNameError(name: unknown): TypeError | undefined {
   if (!badName(name)) return undefined
