@@ -19,14 +19,20 @@ export function now(): number {
 
 let epochOffset: number | undefined
 
+/** How far `Date.now()` may move from the runtime clock before the offset is measured again (ms). */
+const STEP_MS = 2
+
 /**
  * ms since process start ({@link now}'s clock) → ms since the Unix epoch, for timestamps that leave
  * the process (OpenTelemetry spans, file times), without `performance.timeOrigin` (perf_hooks).
- * The offset to `Date.now()` is measured once, at the first call: `Date.now()` counts whole ms,
- * so half a ms is added to centre its truncation (error within ±0.5 ms of the wall clock at that
- * moment, plus the wall clock's own steps since). Sub-ms precision of `ms` is kept.
+ * `Date.now()` counts whole ms, so half a ms is added to centre its truncation (error within
+ * ±0.5 ms of the wall clock). The offset is kept while the wall clock runs with the runtime clock
+ * (sub-ms precision and order of `ms` kept) and measured again once they are more than 2 ms apart:
+ * the wall clock was stepped (NTP setting a VM's clock back by hours) or slewed, and times that
+ * leave the process follow it, as file mtimes written from then on do.
  */
 export function epochMs(ms: number): number {
-  epochOffset ??= Date.now() + 0.5 - now()
+  const measured = Date.now() + 0.5 - now()
+  if (epochOffset === undefined || Math.abs(measured - epochOffset) > STEP_MS) epochOffset = measured
   return ms + epochOffset
 }
