@@ -117,9 +117,12 @@ export interface CacheNamespaceConfig {
   maxSize?: Size | undefined
   /** Which entries the memory tier keeps when full. @default the root `cache.policy` */
   policy?: CachePolicy | undefined
-  /** Serve stale up to this long past expiry while revalidating. `true` = no limit. */
+  /**
+   * Serve stale up to this long past expiry while revalidating. `true` = no limit. Applied when a
+   * value is read: a change applies to the entries already stored. @default the root `cache.swr`
+   */
   swr?: boolean | Duration | undefined
-  /** When the producing function throws, serve a stale value up to this long past expiry. */
+  /** When the producing function throws, serve a stale value up to this long past expiry. Applied when a value is read, as `swr`. @default the root `cache.staleIfError` */
   staleIfError?: boolean | Duration | undefined
   /** Each hit extends the entry's ttl (sessions). @default false */
   sliding?: boolean | undefined
@@ -139,7 +142,10 @@ export interface CacheConfig {
   driver?: DriverConfig | undefined
   /** Base directory of the fs driver. @default platform cache dir + '/' + name */
   dir?: string | undefined
-  /** Entry lifetime. Number = ms, string = '1d'. `false` = never expires; `0` is an error. @default '1d' */
+  /**
+   * Entry lifetime. Number = ms, string = '1d'. `false` = never expires; `0` is an error. Fixed in
+   * each entry when it is written: a change applies to the entries written from then on. @default '1d'
+   */
   ttl?: Duration | false | undefined
   /**
    * Bytes kept per namespace (unless a namespace sets its own) and in total over all namespaces of
@@ -158,9 +164,14 @@ export interface CacheConfig {
   compress?: Size | false | undefined
   /** Hash each value; a mismatch on read is a miss and the entry is removed. @default true */
   integrity?: boolean | undefined
-  /** `true` or a duration: serve a stale value (up to that long past expiry) while revalidating. @default false */
+  /**
+   * `true` or a duration: serve a stale value (up to that long past expiry) while revalidating.
+   * Applied when a value is read: a change applies to the entries already stored (those a store
+   * still holds: Redis drops a key at the end of the window it was written with). `false` = never
+   * serve stale. @default false
+   */
   swr?: boolean | Duration | undefined
-  /** Serve a stale value up to this long past expiry when the producer throws. @default false */
+  /** Serve a stale value up to this long past expiry when the producer throws. Applied when a value is read, as `swr`. @default false */
   staleIfError?: boolean | Duration | undefined
   /** Per remote-tier operation; past it the tier is skipped and marked down. @default '250ms' */
   timeout?: Duration | undefined

@@ -19,8 +19,11 @@ import { writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 const SWEEP_EVERY_MS = 3_600_000
 const SWEPT_MARKER = '.swept'
 
-/** Expired entries and leftovers out, then least recently used entries down to maxBytes. */
-export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
+/**
+ * Expired entries (past the longer of their own stale window and `staleFor`, the namespace's
+ * current one: types.ts isLive) and leftovers out, then least recently used entries down to maxBytes.
+ */
+export async function pruneDir(files: FsDir, maxBytes: number, now: number, staleFor = 0) {
   const removed: { key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[] = []
   const all = await files.settleAsides(await files.list())
   for (const name of all) {
@@ -43,7 +46,7 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
     if (!header) {
       await files.remove(name)
       removed.push({ key: corruptKey(name), reason: 'corrupt', size: data.length })
-    } else if (!isLive(header, now)) {
+    } else if (!isLive(header, now, staleFor)) {
       await files.remove(name)
       removed.push({ key: header.key, reason: 'expired', size: data.length })
     }
@@ -61,7 +64,7 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number) {
  * forever): at most once per SWEEP_EVERY_MS per namespace dir, across processes (the mtime of a
  * `.swept` marker), the first write of a process runs prune() in the background.
  */
-export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
+export async function sweepDir(files: FsDir, maxBytes: number, now: number, staleFor = 0) {
   const marker = join(files.dir, SWEPT_MARKER)
   // sync: every process's first write asks (a round trip waited behind the loop's other work)
   let st: fs.Stats | undefined
@@ -75,7 +78,7 @@ export async function sweepDir(files: FsDir, maxBytes: number, now: number) {
     writeFileNoFollowSync(marker, '')
     fs.utimesSync(marker, at, at)
   } catch { /* the next process sweeps then */ }
-  return pruneDir(files, maxBytes, now)
+  return pruneDir(files, maxBytes, now, staleFor)
 }
 
 type LruRemoval = { key: string; reason: 'lru'; size: number }

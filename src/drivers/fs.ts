@@ -210,7 +210,7 @@ export class FsTier implements Tier {
       const batch = names.slice(i, i + KEYS_BATCH)
       const headers = await Promise.all(batch.map(name => this._files.header(name)))
       headers.forEach((h, j) => {
-        if (h !== undefined && isLive(h, now) && encodeFileName(h.key) === batch[j] && (this._seed === undefined || h.tag === placeTag(this._seed, h.key))) keys.push(h.key)
+        if (h !== undefined && isLive(h, now, options?.staleFor) && encodeFileName(h.key) === batch[j] && (this._seed === undefined || h.tag === placeTag(this._seed, h.key))) keys.push(h.key)
       })
     }
     return keys
@@ -230,14 +230,14 @@ export class FsTier implements Tier {
 
   // --- scans of the dir (fs-prune.ts) ---
 
-  async prune(maxBytes: number, now: number) {
+  async prune(maxBytes: number, now: number, staleFor = 0) {
     if (!this._safeOk) await this._checkSafe()
-    return pruneDir(this._files, maxBytes, now)
+    return pruneDir(this._files, maxBytes, now, staleFor)
   }
 
   /** prune() at most hourly per namespace dir, across processes (fs-prune.ts). */
-  sweep(maxBytes: number, now: number) {
-    return sweepDir(this._files, maxBytes, now)
+  sweep(maxBytes: number, now: number, staleFor = 0) {
+    return sweepDir(this._files, maxBytes, now, staleFor)
   }
 
   enforce(maxBytes: number) {

@@ -70,7 +70,7 @@ export class MemoryTier implements Tier {
     if (options?.expired) return [...this.policy.keys()]
     const now = Date.now()
     const out: string[] = []
-    for (const e of this.policy.entries()) if (isLive(e, now)) out.push(e.key)
+    for (const e of this.policy.entries()) if (isLive(e, now, options?.staleFor)) out.push(e.key)
     return out
   }
 
@@ -80,10 +80,10 @@ export class MemoryTier implements Tier {
     return n
   }
 
-  async prune(maxBytes: number, now: number) {
+  async prune(maxBytes: number, now: number, staleFor = 0) {
     const removed: { key: string; reason: 'expired' | 'lru'; size: number }[] = []
     for (const e of [...this.policy.entries()]) {
-      if (!isLive(e, now)) {
+      if (!isLive(e, now, staleFor)) {
         this.policy.delete(e.key)
         removed.push({ key: e.key, reason: 'expired', size: e.size })
       }

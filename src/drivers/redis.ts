@@ -208,7 +208,7 @@ export class RedisTier implements Tier {
         // gone since the scan (expired, deleted): an empty string
         if (!error && Buffer.isBuffer(head) && head.length === 0) return
         const header = !error && Buffer.isBuffer(head) ? readHeader(head) : undefined
-        if (header === undefined || header.key !== k || isLive(header, now)) out.push(k)
+        if (header === undefined || header.key !== k || isLive(header, now, options?.staleFor)) out.push(k)
       })
     }
     return out

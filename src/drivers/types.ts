@@ -12,7 +12,11 @@ export interface StoredEntry {
   createdAt: number
   /** ms since epoch; null = never expires */
   expiresAt: number | null
-  /** How long past expiry the entry is kept for stale serving (swr / staleIfError), ms. */
+  /**
+   * The stale window it was written with (the writer's swr / staleIfError, ms): how long past expiry
+   * the stores keep it at least (Redis: its PX). Whether a stale entry is served is decided at read
+   * by the reader's window (isLive's `staleFor`), for as long as a store still holds it.
+   */
   staleFor: number
   /** Bytes stored (encoded, after compression). */
   size: number
@@ -38,13 +42,17 @@ export interface Tier {
    */
   keys(options?: KeysOptions): Promise<string[]>
   clear(): Promise<number>
-  /** Remove expired entries, then least recently used ones down to maxBytes. Returns the removed keys. */
-  prune(maxBytes: number, now: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
+  /**
+   * Remove expired entries (not live: past their expiry and the longer of their own stale window
+   * and `staleFor`, the namespace's current one), then least recently used ones down to maxBytes.
+   * Returns the removed keys.
+   */
+  prune(maxBytes: number, now: number, staleFor?: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
   /** Scan every entry; corrupt ones are removed. */
   verify(): Promise<{ checked: number; corrupt: string[] }>
   stats(): Promise<{ entries: number; bytes: number }>
   /** Opportunistic sweep after a write: prune() when the last sweep of this namespace is old (cheap otherwise). */
-  sweep?(maxBytes: number, now: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
+  sweep?(maxBytes: number, now: number, staleFor?: number): Promise<{ key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[]>
   /** Called after each set: evict down to maxBytes when over (cheap when under). */
   enforce?(maxBytes: number): Promise<{ key: string; reason: 'lru' | 'expired'; size: number }[]>
   close(): Promise<void>
@@ -69,6 +77,11 @@ export interface Tier {
 export interface KeysOptions {
   /** Also the entries past their expiry and stale window, not removed yet. @default false */
   expired?: boolean
+  /**
+   * The namespace's current stale window (ms, its swr / staleIfError): an entry is live for the
+   * longer of this and the window it was written with (isLive). @default 0 (the entry's own)
+   */
+  staleFor?: number
   /**
    * Only the keys this accepts (invalidate()'s pattern): a tier that can tell an entry's key without
    * reading it (the fs tier's readable file names) skips reading the others. @default every key
@@ -98,10 +111,13 @@ export function isExpired(entry: { createdAt: number; expiresAt: number | null }
 /**
  * An entry a lookup can still return at `now`: fresh, or past its ttl but within its stale window
  * (`swr` / `staleIfError`: wrap() may serve it), and not stamped ahead of the clock. The others are
- * removed by the lookup that meets them, prune() and the sweep.
+ * removed by the lookup that meets them, prune() and the sweep. The stale window is the longer of
+ * the one the entry was written with and `staleFor`, the reader's (the namespace's current swr /
+ * staleIfError, or a wrap() call's): a window that grew since the write applies to the entries
+ * already stored, as long as a store still holds them (Redis drops a key at its PX, set at write).
  */
-export function isLive(entry: { createdAt: number; expiresAt: number | null; staleFor: number }, now: number): boolean {
-  return entry.expiresAt === null || (now < entry.expiresAt + entry.staleFor && !stampedAhead(entry, now))
+export function isLive(entry: { createdAt: number; expiresAt: number | null; staleFor: number }, now: number, staleFor = 0): boolean {
+  return entry.expiresAt === null || (now < entry.expiresAt + Math.max(entry.staleFor, staleFor) && !stampedAhead(entry, now))
 }
 
 export class CorruptEntryError extends Error {

@@ -107,7 +107,7 @@ export class UnstorageTier implements Tier {
     for (const sk of await this._storageKeys()) {
       const raw = await d.getItem(sk)
       const header = raw == null ? undefined : readHeader(Buffer.from(String(raw), 'base64'))
-      if (header && (options?.expired || isLive(header, now))) out.push(header.key)
+      if (header && (options?.expired || isLive(header, now, options?.staleFor))) out.push(header.key)
     }
     return out
   }
@@ -157,7 +157,7 @@ export class UnstorageTier implements Tier {
     return adopting
   }
 
-  async prune(_maxBytes: number, now: number) {
+  async prune(_maxBytes: number, now: number, staleFor = 0) {
     await this._adoptLegacy()
     const d = await this._driver
     const removed: { key: string; reason: 'expired' | 'corrupt'; size: number }[] = []
@@ -166,7 +166,7 @@ export class UnstorageTier implements Tier {
       if (raw == null) continue
       const buf = Buffer.from(String(raw), 'base64')
       const header = readHeader(buf)
-      if (!header || !isLive(header, now)) {
+      if (!header || !isLive(header, now, staleFor)) {
         await d.removeItem?.(sk, {})
         removed.push({ key: header?.key ?? sk, reason: header ? 'expired' : 'corrupt', size: buf.length })
       }

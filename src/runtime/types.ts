@@ -16,9 +16,12 @@ export interface CacheSetOptions {
 }
 export interface CacheWrapOptions {
   ttl?: Duration | false | undefined
-  /** Serve stale (up to this long past expiry, `true` = no limit) and revalidate in the background. */
+  /**
+   * Serve stale (up to this long past expiry, `true` = no limit) and revalidate in the background.
+   * This call's window, whatever window the entry was written with. @default the namespace's `swr`
+   */
   swr?: boolean | Duration | undefined
-  /** Serve stale (up to this long past expiry) when fn throws. */
+  /** Serve stale (up to this long past expiry) when fn throws. This call's window, as `swr`. @default the namespace's `staleIfError` */
   staleIfError?: boolean | Duration | undefined
   /** Globs (relative to cwd) whose content hash joins the key. */
   files?: string[] | undefined

@@ -13,6 +13,20 @@ import { consumerProject } from './_packed.js'
 const root = join(import.meta.dirname, '../..')
 let project: string
 
+/**
+ * The consumer project type-checks with no error under TypeScript 5.9 (this repo's, a JS compiler)
+ * and TypeScript 7 (the native `tsc` `npm install typescript` gives users now, installed in the
+ * consumer as `typescript7`: no second install).
+ */
+function typeChecks(tsconfig: string): void {
+  expect(spawnSync(process.execPath, [join(project, 'node_modules/typescript7/bin/tsc'), '--version'], { encoding: 'utf8' }).stdout).toMatch(/^Version 7\./)
+  for (const tsc of [join(root, 'node_modules/typescript/bin/tsc'), join(project, 'node_modules/typescript7/bin/tsc')]) {
+    const run = spawnSync(process.execPath, [tsc, '-p', tsconfig], { cwd: project, encoding: 'utf8', timeout: 120_000 })
+    expect(`${run.stdout}${run.stderr}${run.error ?? ''}`, `${tsc} -p ${tsconfig}`).toBe('')
+    expect(run.status, `${tsc} -p ${tsconfig}`).toBe(0)
+  }
+}
+
 beforeAll(() => {
   project = consumerProject({
     'perf.config.ts': [
@@ -67,6 +81,8 @@ describe('the packed package', () => {
       `import { definePerfConfig } from 'unperf/config'`,
       `import { createPerf, definePerfPlugin } from 'unperf'`,
       `import { runMain, withPerf } from 'unperf/citty'`,
+      `import { instrument } from 'unperf/commander'`,
+      `import { Command } from 'commander'`,
       `const store = new Map<string, string>()`,
       `// a hand-written unstorage driver as a tier`,
       `const mapDriver = { name: 'map', hasItem: (k: string) => store.has(k), getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => { store.set(k, v) }, getKeys: () => [...store.keys()] }`,
@@ -78,7 +94,7 @@ describe('the packed package', () => {
       `})`,
       `const perf = await createPerf({ overrides: { cache: { driver: 'memory' } } })`,
       `const value: string = await perf.cache.wrap('k', async () => 'v', { ttl: '5m' })`,
-      `void value; void runMain; void withPerf`,
+      `void value; void runMain; void withPerf; void instrument(new Command('cli'))`,
       `// @ts-expect-error a typo in a nested key is an error`,
       `definePerfConfig({ cache: { tll: '1h' } })`,
     ].join('\n'))
@@ -89,9 +105,7 @@ describe('the packed package', () => {
       compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: ['node'], typeRoots: [join(root, 'node_modules/@types')] },
       files: ['check.ts', 'api-sample.config.ts', 'api-sample.plugin.ts'],
     }))
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' })
-    expect(tsc.stdout + tsc.stderr).toBe('')
-    expect(tsc.status).toBe(0)
+    typeChecks('tsconfig.json')
     // a config, a plugin or a script type-checked without @types/node (a plugin package, a config-only
     // project): unperf's own types need none (they named NodeJS.ErrnoException and node:worker_threads)
     writeFileSync(join(project, 'no-node.ts'), [
@@ -109,9 +123,7 @@ describe('the packed package', () => {
       compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [], typeRoots: [] },
       files: ['no-node.ts'],
     }))
-    const bare = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.no-node.json'], { cwd: project, encoding: 'utf8' })
-    expect(bare.stdout + bare.stderr).toBe('')
-    expect(bare.status).toBe(0)
+    typeChecks('tsconfig.no-node.json')
   }, 180_000)
 
   it('exits 2 on a broken config', () => {

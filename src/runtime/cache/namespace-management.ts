@@ -22,7 +22,7 @@ export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, opt
   for (const g of guards) {
     if (!g.up) continue
     // each tier may filter by match (the fs tier does, to skip reads): the rest is filtered here
-    try { for (const k of await g.call(t => t.keys(options))) if (!match || match(k)) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
+    try { for (const k of await g.call(t => t.keys({ staleFor: tiers.staleFor, ...options }))) if (!match || match(k)) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
   }
   return [...all]
 }
@@ -46,7 +46,7 @@ export async function pruneTiers(tiers: NamespaceTiers, events: NamespaceEvents,
   for (const g of guards) {
     if (!g.up) continue
     try {
-      for (const r of await g.call(t => t.prune(maxSize, now))) {
+      for (const r of await g.call(t => t.prune(maxSize, now, tiers.staleFor))) {
         removed.add(r.key)
         events.evicted(r.key, r.reason, r.size)
       }

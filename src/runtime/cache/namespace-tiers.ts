@@ -29,6 +29,12 @@ export class NamespaceTiers {
     private readonly _host: NamespaceHost,
     private readonly _enabled: boolean,
     private readonly _events: NamespaceEvents,
+    /**
+     * The namespace's current stale window (ms, the longer of its swr and staleIfError): an entry
+     * is live for the longer of this and the window it was written with (a window that grew since
+     * applies to the entries already stored): lookups, keys(), prune() and the sweep alike.
+     */
+    readonly staleFor: number,
   ) {}
 
   guards(): Promise<TierGuard[]> {
@@ -47,10 +53,14 @@ export class NamespaceTiers {
 
   // --- reads ---
 
-  /** The first live entry through the tiers (expired ones within their stale window come back `stale`). */
-  async lookup(key: string): Promise<Lookup | null> {
+  /**
+   * The first live entry through the tiers (expired ones within their stale window come back
+   * `stale`). `staleFor`: the reader's window (a wrap() call's swr / staleIfError), when longer than the namespace's.
+   */
+  async lookup(key: string, staleFor = 0): Promise<Lookup | null> {
     const guards = this.ready ?? (await this.guards())
     const now = Date.now()
+    const window = Math.max(this.staleFor, staleFor)
     for (let t = 0; t < guards.length; t++) {
       const g = guards[t]!
       if (!g.up) continue
@@ -65,7 +75,7 @@ export class NamespaceTiers {
       }
       if (!entry) continue
       if (isExpired(entry, now)) {
-        if (isLive(entry, now)) return { entry, stale: true, tier: t }
+        if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
         this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
         this._events.evicted(key, 'expired', entry.size)
         continue
@@ -187,7 +197,7 @@ export class NamespaceTiers {
         this._enforceMemory(g.tier)
         continue
       }
-      const run = sweep && g.tier.sweep ? g.tier.sweep(this._config.maxSize, Date.now()) : g.tier.enforce?.(this._config.maxSize)
+      const run = sweep && g.tier.sweep ? g.tier.sweep(this._config.maxSize, Date.now(), this.staleFor) : g.tier.enforce?.(this._config.maxSize)
       if (!run) continue
       const budget = g.tier.kind === 'fs' ? this._host.budget : undefined
       this._host.track(run.then(

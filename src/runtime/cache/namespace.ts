@@ -64,7 +64,7 @@ export class CacheNamespace implements PerfCache {
   ) {
     this._staleFor = Math.max(window(config.swr), window(config.staleIfError))
     this._events = new NamespaceEvents(name, _host.ctx)
-    this._tiers = new NamespaceTiers(name, config, _host, enabled, this._events)
+    this._tiers = new NamespaceTiers(name, config, _host, enabled, this._events, this._staleFor)
   }
 
   // --- reads ---
@@ -252,7 +252,7 @@ export class CacheNamespace implements PerfCache {
     return {
       namespace: this,
       cwd: this._host.ctx.config.cwd,
-      lookup: (key: string) => this._tiers.lookup(key),
+      lookup: (key: string, staleFor?: number) => this._tiers.lookup(key, staleFor),
       fresh: (key: string): StoredEntry | undefined => {
         const first = this._tiers.ready?.[0]
         if (first === undefined || !(first.tier instanceof MemoryTier) || !first.up) return undefined

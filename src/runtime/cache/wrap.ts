@@ -23,7 +23,8 @@ export interface WrapApi {
   /** The project dir `files` globs are relative to. */
   cwd: string
   namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight>; _revalidating: Set<string> }
-  lookup(key: string): Promise<Lookup | null>
+  /** `staleFor`: the call's stale window (an entry within it is not removed, even past the one it was written with). */
+  lookup(key: string, staleFor?: number): Promise<Lookup | null>
   /** A fresh entry of a synchronous first tier, counted as a hit; undefined otherwise (then lookup()). */
   fresh(key: string): StoredEntry | undefined
   hit(key: string, found: Lookup): StoredEntry
@@ -76,14 +77,17 @@ function wrapKey<T>(api: WrapApi, fullKey: string, fn: () => Promise<T> | T, opt
 async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, outcome: Outcome): Promise<T> {
   // before fn runs: a bad option must not cost the caller fn's work (or be ignored)
   checkOptions(key, options)
-  const found = await api.lookup(key)
+  // the stale windows are the reader's: this call's swr / staleIfError (else the namespace's, as
+  // configured now) apply to the entry whatever window it was written with (the stores keep it for
+  // that one at least: Redis drops it at its PX, and one dropped is a miss)
+  const staleFor = api.staleFor(options)
+  const found = await api.lookup(key, staleFor)
   outcome.found = found
   if (found && !found.stale) {
     outcome.served = 'hit'
     return api.hit(key, found).value as T
   }
   const now = Date.now()
-  const staleFor = api.staleFor(options)
   const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
   if (found && swr !== false && found.entry.expiresAt !== null && now < found.entry.expiresAt + staleWindow(swr)) {
     api.stale(key, found)
@@ -152,7 +156,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       lock.keep()
       try {
         // another process may have filled it between our lookup and the lock
-        const again = await api.lookup(key)
+        const again = await api.lookup(key, staleFor)
         if (again && !again.stale) return { value: again.entry.value as T, filled: again }
         return await computed()
       } finally {
@@ -161,7 +165,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
       }
     }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
-    const filled = await api.lookup(key)
+    const filled = await api.lookup(key, staleFor)
     if (filled && !filled.stale) return { value: filled.entry.value as T, filled }
     await lock.takeOverDead()
     // gives up on a lock nobody is seen holding (a Redis refusing scripts: SET NX alone tells nothing
