@@ -80,7 +80,7 @@ const DEFERRED = {
   'src/runtime/metrics/registry.ts': ['createMetricsRegistry'],
   'src/runtime/workers.ts': ['createWorkers'],
   // error paths only: the messages of the execution API's TypeErrors (its checks: input-checks.ts)
-  'src/runtime/input-errors.ts': ['runNameError', 'runFnError', 'spanInputError', 'markNameError', 'poolNameError', 'graphOptionsError', 'mapInputError', 'poolRunFnError'],
+  'src/runtime/input-errors.ts': ['runNameError', 'runFnError', 'spanInputError', 'markNameError', 'poolNameError', 'graphOptionsError', 'mapInputError', 'poolRunError'],
   // error paths only: a cache or report dir that cannot be written
   'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
   // a process that exits with another code than the one its run recorded at close
@@ -92,7 +92,7 @@ const DEFERRED = {
   'src/hooks/async-owner.ts': ['asHost', 'stackOwner', 'asyncOwners', 'awaiterFor', 'markOnStack'],
   // only with plugins: where each entry is listed, one instance per name
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
-  // error paths only: the host's perf.hooks.hook() of a name unperf never fires (a typo)
+  // error paths only: a hook name unperf never fires (a typo), the host's perf.hooks.hook() or a plugin's
   'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
   // only with a cache.namespaces['plugin:<name>'] key: the warning when its plugin is not loaded
   'src/hooks/plugin-namespaces.ts': ['warnUnmatchedPluginNamespaces'],

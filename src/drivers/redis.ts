@@ -4,16 +4,16 @@
  * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write), setMany one
  * pipeline. Commands issued while (re)connecting wait in ioredis' offline queue; the cache layer
  * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
- * keeps a CLI alive.
+ * keeps a CLI alive. The operations over every stored key (keys, clear, verify, stats): redis-keys.ts.
  */
-import { decodeEntry, encodeEntry, headerBytes, readHeader, type EncodeOptions } from './envelope.js'
-import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
+import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
+import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import { PerfError } from '../errors.js'
 import { formatBytes } from '../config/units.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
-import { escapeGlob, scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
+import { clearKeys, keyStats, liveKeys, ofAnotherType, verifyKeys } from './redis-keys.js'
+import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 import { acquireRedis, batchWrites, BULK_MIN, bulkLimit, connectionCause, connectionId, setCommand, type RedisClient, type RedisSpec } from './redis-connection.js'
-
 
 /**
  * The longest PX given to Redis: it parses PX as a signed 64-bit integer and adds its clock (a PX
@@ -21,9 +21,6 @@ import { acquireRedis, batchWrites, BULK_MIN, bulkLimit, connectionCause, connec
  * years) is exact in both and far below that.
  */
 const MAX_PX = Number.MAX_SAFE_INTEGER
-
-/** Entry headers keys() reads in one round trip (a pipeline of GETRANGE). */
-const KEYS_BATCH = 1000
 
 function isWrongType(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('WRONGTYPE')
@@ -127,7 +124,7 @@ export class RedisTier implements Tier {
     // EXISTS counted a key MGET had no value for: one of the nils is of another type (or was
     // written between the two commands, then TYPE finds a string and it stays a miss)
     if (existing > found) {
-      const wrong = new Set(await this._ofAnotherType(c, keys.filter((_, i) => values[i] === null)))
+      const wrong = new Set(await ofAnotherType(c, this._prefix, keys.filter((_, i) => values[i] === null)))
       await Promise.all(keys.map(async (k, i) => { if (values[i] === null && wrong.has(k)) out[i] = await this._wrongType(c, k) }))
     }
     return out
@@ -181,57 +178,13 @@ export class RedisTier implements Tier {
     return (await c.del(this._prefix + key)) > 0
   }
 
-  /**
-   * The keys of the live entries, as get() finds them: Redis drops an entry at the end of its stale
-   * window itself (PX = ttl + stale window, rounded up to the ms; SCAN never returns a key past its
-   * expiry), but an entry stamped ahead of the clock (written while it was ahead, types.ts isLive)
-   * is expired for get() long before its PX ends: each listed entry's header is read (a pipelined
-   * GETRANGE of its first bytes, 1000 keys a round trip) and those left out. A header that cannot
-   * be read (an earlier format's, a value of another type) stays listed: get() tells what it is.
-   * `expired`: every stored key, no read; `match`: applied before the reads.
-   */
+  /** The keys of the live entries, as get() finds them (redis-keys.ts). */
   async keys(options?: KeysOptions): Promise<string[]> {
-    const c = await this._client
-    const match = options?.match
-    const listed = await this._scan(c)
-    const names = match ? listed.filter(k => match(k)) : listed
-    if (options?.expired) return names
-    const out: string[] = []
-    const now = Date.now()
-    for (let i = 0; i < names.length; i += KEYS_BATCH) {
-      const batch = names.slice(i, i + KEYS_BATCH)
-      const pipe = c.pipeline()
-      for (const k of batch) pipe.getrangeBuffer(this._prefix + k, 0, headerBytes(k) - 1)
-      const heads = (await pipe.exec()) ?? []
-      batch.forEach((k, j) => {
-        const [error, head] = heads[j] ?? []
-        // gone since the scan (expired, deleted): an empty string
-        if (!error && Buffer.isBuffer(head) && head.length === 0) return
-        const header = !error && Buffer.isBuffer(head) ? readHeader(head) : undefined
-        if (header === undefined || header.key !== k || isLive(header, now, options?.staleFor)) out.push(k)
-      })
-    }
-    return out
-  }
-
-  /** Every key under the prefix (without it), expired ones not yet dropped by Redis included. */
-  private async _scan(c: RedisClient): Promise<string[]> {
-    const out: string[] = []
-    const pattern = escapeGlob(this._prefix) + '*'
-    let cursor = '0'
-    do {
-      const [next, batch] = await c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
-      cursor = next
-      for (const k of batch) out.push(k.slice(this._prefix.length))
-    } while (cursor !== '0')
-    return out
+    return liveKeys(await this._client, this._prefix, options)
   }
 
   async clear(): Promise<number> {
-    const c = await this._client
-    const keys = await this._scan(c)
-    for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500).map(k => this._prefix + k))
-    return keys.length
+    return clearKeys(await this._client, this._prefix)
   }
 
   async prune() {
@@ -239,35 +192,12 @@ export class RedisTier implements Tier {
     return []
   }
 
-  async verify() {
-    const c = await this._client
-    const keys = await this._scan(c)
-    const corrupt: string[] = []
-    for (let i = 0; i < keys.length; i += 200) {
-      const batch = keys.slice(i, i + 200)
-      const values = await c.mgetBuffer(...batch.map(k => this._prefix + k))
-      const nulls: string[] = []
-      values.forEach((data, j) => {
-        if (data === null) return void nulls.push(batch[j]!)
-        try { decodeEntry(data, batch[j], true) } catch { corrupt.push(batch[j]!) }
-      })
-      // MGET answers nil for a key of another type (a hash, a list): listed, so not expired since
-      if (nulls.length) corrupt.push(...await this._ofAnotherType(c, nulls))
-    }
-    if (corrupt.length) await c.del(...corrupt.map(k => this._prefix + k))
-    return { checked: keys.length, corrupt }
+  async verify(): Promise<{ checked: number; corrupt: string[] }> {
+    return verifyKeys(await this._client, this._prefix)
   }
 
-  async stats() {
-    const c = await this._client
-    const keys = await this._scan(c)
-    let bytes = 0
-    for (let i = 0; i < keys.length; i += 500) {
-      const pipe = c.pipeline()
-      for (const k of keys.slice(i, i + 500)) pipe.strlen(this._prefix + k)
-      for (const [error, n] of (await pipe.exec()) ?? []) if (!error) bytes += Number(n)
-    }
-    return { entries: keys.length, bytes }
+  async stats(): Promise<{ entries: number; bytes: number }> {
+    return keyStats(await this._client, this._prefix)
   }
 
   async close(): Promise<void> {
@@ -282,17 +212,6 @@ export class RedisTier implements Tier {
   private async _wrongType(c: RedisClient, key: string): Promise<CorruptEntryError> {
     await c.del(this._prefix + key).catch(() => 0)
     return new CorruptEntryError(key, 'not a string value')
-  }
-
-  /** Which of `keys` (MGET answered nil for them) hold another type than a string: one pipelined TYPE each. */
-  private async _ofAnotherType(c: RedisClient, keys: string[]): Promise<string[]> {
-    const pipe = c.pipeline()
-    for (const k of keys) pipe.type(this._prefix + k)
-    const types = (await pipe.exec()) ?? []
-    return keys.filter((_, j) => {
-      const [error, type] = types[j] ?? []
-      return !error && type !== 'string' && type !== 'none'
-    })
   }
 
   /**

@@ -18,6 +18,7 @@ import type { WarnOnce } from '../runtime/_internal.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
 import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
 import { asyncOwners, awaiterFor } from './async-owner.js'
+import { unknownHookMessage } from './unknown-hook.js'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 
 const KNOWN_HOOKS = new Set<string>(PERF_HOOK_NAMES)
@@ -89,7 +90,7 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
   }
 
   const check = (name: string) => {
-    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, `plugin '${plugin}' registers the hook '${name}', which does not exist (known hooks: ${PERF_HOOK_NAMES.join(', ')})`)
+    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, unknownHookMessage(name, plugin))
     else if (name === 'config:resolved' && view.phase !== 'load') {
       ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
     } else if (name === 'perf:ready' && view.phase === 'ready') {

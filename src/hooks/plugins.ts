@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { PluginError, TimeoutError, type PluginErrorSource } from '../errors.js'
+import { PluginError, TimeoutError, errorMessage, type PluginErrorSource } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
 import { pluginFromExports } from '../config/plugin-exports.js'
@@ -26,8 +26,13 @@ export interface PluginSetupContext {
   cache: CacheManager
   rootDir: string
   warn: WarnOnce
-  /** Report a plugin failure (printed once per plugin and place). */
+  /** Report a plugin failure (printed once per plugin and place): {@link reportPluginError}. */
   report: (error: PluginError) => void
+}
+
+/** A plugin's failure as a warning, once per plugin and place, the report's entry naming where it is listed. */
+function reportPluginError(warn: WarnOnce, error: PluginError): void {
+  warn(`plugin:${error.plugin}:${error.hook}`, errorMessage(error), { plugin: error.plugin, ...(error.file !== undefined && { file: error.file }), ...(error.path !== undefined && { path: error.path }) })
 }
 
 /**
@@ -35,7 +40,9 @@ export interface PluginSetupContext {
  * call `resolved()` (which fires config:resolved, so a plugin's own `config:resolved` hook sees it),
  * then run each plugin's setup() in order.
  */
-export async function setupPlugins(refs: ResolvedPluginRef[], ctx: PluginSetupContext, resolved?: () => Promise<void> | void): Promise<string[]> {
+export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginSetupContext, 'report'>, resolved?: () => Promise<void> | void): Promise<string[]> {
+  // built here, off the start path: only a process with plugins needs it
+  const ctx: PluginSetupContext = { ...host, report: error => reportPluginError(host.warn, error) }
   const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
   // two entries of one file (a preset's and the project's): imported, and a factory called, once
   const once: PluginLoads = new Map()

@@ -85,7 +85,11 @@ export function mapInputError(pool: string, items: unknown, fn: unknown, options
     ?? stopOnErrorError((options as { stopOnError?: unknown } | undefined)?.stopOnError, `pool '${pool}': map(items, fn, { stopOnError })`)
 }
 
-/** pool.run(fn) given a fn that is not a function (it failed in a slot: 'fn is not a function'). */
-export function poolRunFnError(pool: string, fn: unknown): TypeError {
-  return new TypeError(`pool '${pool}': run(fn): fn must be a function (the task, called with an AbortSignal), got ${describeInput(fn)}`)
+/**
+ * pool.run(fn, options) given a fn that is not a function (it failed in a slot: 'fn is not a
+ * function'), or options that are not an object (`run(fn, 'fast')`: its signal was read as absent).
+ */
+export function poolRunError(pool: string, fn: unknown, options: unknown): TypeError | undefined {
+  if (typeof fn !== 'function') return new TypeError(`pool '${pool}': run(fn): fn must be a function (the task, called with an AbortSignal), got ${describeInput(fn)}`)
+  return optionsError(options, `pool '${pool}': run(fn, options)`, '{ signal }')
 }

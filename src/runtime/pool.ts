@@ -16,7 +16,7 @@ import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
-import { mapInputError, poolRunFnError } from './input-errors.js'
+import { mapInputError, poolRunError } from './input-errors.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
@@ -40,8 +40,11 @@ export class Pool extends PoolLanes implements PerfPool {
   get concurrency(): number { return this._limit }
 
   run<T>(fn: TaskFn<T>, options?: PoolRunOptions): Promise<T> {
-    // a JavaScript caller's slip failed in a slot, as 'fn is not a function' (a failed task, counted)
-    if (typeof fn !== 'function') return Promise.reject(poolRunFnError(this.name, fn))
+    // a JavaScript caller's slip failed in a slot, as 'fn is not a function' (a failed task, counted);
+    // options that are not an object ('fast', true) had their signal read as absent, silently
+    if (typeof fn !== 'function' || (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options)))) {
+      return Promise.reject(poolRunError(this.name, fn, options))
+    }
     if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal, (options as GroupedRunOptions).group) as Promise<T>
     if (this._active < this._limit && this._options.retries === 0 && this._plain()) return this._direct(fn) as Promise<T>
     this._pending = fn as TaskFn<unknown>

@@ -12,7 +12,9 @@
  * command awaited inside another's span), or inside a span still open, gets a lane of its own that
  * starts from no open span, carried across awaits by an AsyncLocalStorage created then: its spans
  * name it, and nest under its own spans, whatever the other commands do meanwhile. Only a process
- * that overlaps commands (or starts one inside a span) pays for it.
+ * that overlaps commands (or starts one inside a span) pays for it. The main lane's limit: a span
+ * that code outside any command starts while one command runs alone there (a timer set up before
+ * it) is that command's, under its open span; why it stays so: docs/execution.md, "Spans".
  */
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { now } from './clock.js'

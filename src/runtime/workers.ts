@@ -48,6 +48,11 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       if (!Array.isArray(args)) {
         throw new TypeError(`[unperf] perf.workers.run(): args must be an array of the export's arguments, got ${args === null ? 'null' : typeof args} (wrap a single argument: [value])`)
       }
+      // options that are not an object (a fourth argument given bare) had their keys read as absent, silently
+      if (runOptions !== undefined && (typeof runOptions !== 'object' || runOptions === null || Array.isArray(runOptions))) {
+        const got: unknown = runOptions
+        throw new TypeError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${Array.isArray(got) ? 'an array' : got === null ? 'null' : typeof got}`)
+      }
       const outside = runOptions?.signal ?? undefined
       const transferList = runOptions?.transferList
       if (transferList !== undefined && !Array.isArray(transferList)) {

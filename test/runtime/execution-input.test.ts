@@ -33,6 +33,22 @@ describe("a pool's run(fn)", () => {
     expect(await pool.run(() => 'ran')).toBe('ran')
     await perf.close()
   })
+  it("options that are not an object ('fast', true, null, an array): a TypeError naming the pool and run(fn, options), at the call; the task does not run", async () => {
+    const perf = await perfFor()
+    const pool = perf.pool('x')
+    let ran = 0
+    const fn = () => { ran++; return 'ran' }
+    for (const [options, got] of [['fast', 'string'], [true, 'boolean'], [5, 'number'], [null, 'null'], [[], 'an array']] as const) {
+      await expect(pool.run(fn, options as never)).rejects.toThrow(new TypeError(`pool 'x': run(fn, options): options must be an object ({ signal }), got ${got}`))
+    }
+    expect(ran).toBe(0)
+    expect(pool.stats()).toMatchObject({ completed: 0, failed: 0 })
+    // what is accepted: an object, or nothing
+    expect(await pool.run(fn, {})).toBe('ran')
+    expect(await pool.run(fn, { signal: undefined })).toBe('ran')
+    expect(await pool.run(fn, undefined)).toBe('ran')
+    await perf.close()
+  })
 })
 
 describe("a pool's map(items, fn, options)", () => {

@@ -73,6 +73,18 @@ describe('workers', () => {
     }
   })
 
+  it('options that are not an object (a fourth argument given bare) are a TypeError saying so; they were read as no options', async () => {
+    const w = createWorkers(runtimeContext())
+    try {
+      for (const [options, got] of [['fast', 'string'], [5, 'number'], [null, 'null'], [[], 'an array']] as const) {
+        await expect(w.run(fixture, 'spin', [1], options as never)).rejects.toThrow(new TypeError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${got}`))
+      }
+      expect(await w.run(fixture, 'spin', [1], {})).toBe(1)
+    } finally {
+      await w.close()
+    }
+  })
+
   it('process.exit() in the export is an error of that call; the thread keeps serving (it hung every call)', async () => {
     const w = createWorkers(runtimeContext({}, { max: 1 }))
     try {

@@ -4,12 +4,12 @@
  * The cache is an optimization: no storage failure ever fails the caller (a miss, a skipped
  * write, one warning, `cache:error`).
  *
- * This file is the `PerfCache` API and the entries' TTLs; the tiers (read-through, write-through,
- * limits) are namespace-tiers.ts, the stats, hooks and warnings namespace-events.ts, the operations
- * over every tier (keys, clear, prune, info, verify) namespace-management.ts, and wrap() wrap.ts.
+ * This file is the `PerfCache` API; the entries' TTLs and stale windows are entry-windows.ts, the
+ * tiers (read-through, write-through, limits) namespace-tiers.ts, the stats, hooks and warnings
+ * namespace-events.ts, the operations over every tier (keys, clear, prune, info, verify)
+ * namespace-management.ts, invalidate()'s patterns key-pattern.ts, and wrap() wrap.ts.
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
-import { parseDuration } from '../../config/units.js'
 import { NamespaceAccessError } from '../../errors.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { isExpired, type StoredEntry, type Tier } from '../../drivers/types.js'
@@ -24,14 +24,10 @@ import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
-import { entriesError, keyError, keysError, ttlError, wrapInputError } from './cache-input.js'
+import { entriesError, keyError, keysError, wrapInputError } from './cache-input.js'
+import { newEntry, staleWindow, wrapStaleWindow } from './entry-windows.js'
+import { keyMatcher } from './key-pattern.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
-
-/** What wrap({ files }) joins to a key (wrap.ts). */
-const FILES_SUFFIX = '#files:'
-
-/** A stale window of `true` (no limit) is stored as ten years. */
-const FOREVER = 10 * 365 * 86_400_000
 
 export interface NamespaceHost {
   ctx: RuntimeContext
@@ -62,7 +58,7 @@ export class CacheNamespace implements PerfCache {
     enabled: boolean,
     private readonly _canOpenOthers: boolean,
   ) {
-    this._staleFor = Math.max(window(config.swr), window(config.staleIfError))
+    this._staleFor = staleWindow(config)
     this._events = new NamespaceEvents(name, _host.ctx)
     this._tiers = new NamespaceTiers(name, config, _host, enabled, this._events, this._staleFor)
   }
@@ -118,7 +114,7 @@ export class CacheNamespace implements PerfCache {
     if (value === undefined) return this.delete(key).then(() => undefined)
     let entry: StoredEntry
     try {
-      entry = this._entry(key, value, options?.ttl, options?.metadata, this._staleFor)
+      entry = newEntry(this.config, key, value, options?.ttl, options?.metadata, this._staleFor)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -132,7 +128,7 @@ export class CacheNamespace implements PerfCache {
     const gone: string[] = []
     entries.forEach(([k, v, o], i) => {
       if (v === undefined) gone.push(k)
-      else stored.push(this._entry(k, v, o?.ttl, o?.metadata, this._staleFor, i))
+      else stored.push(newEntry(this.config, k, v, o?.ttl, o?.metadata, this._staleFor, i))
     })
     await Promise.all([this._tiers.writeMany(stored), ...gone.map(k => this.delete(k))])
   }
@@ -185,19 +181,9 @@ export class CacheNamespace implements PerfCache {
   // --- management (namespace-management.ts) ---
 
   async invalidate(pattern: string | RegExp): Promise<number> {
-    // anything else failed inside the tiers' listing, warned about as the fs tier failing
-    if (typeof pattern !== 'string' && !(pattern instanceof RegExp)) throw new TypeError(`[unperf] cache.invalidate(pattern): pattern must be a glob string ('user:*') or a RegExp, got ${pattern === null ? 'null' : typeof pattern}`)
-    const re = typeof pattern === 'string' ? globToRegExp(pattern) : pattern
-    // an entry of wrap(key, fn, { files }) is stored as `key#files:<hash>`: it matches by its key too
-    const matches = (k: string) => { re.lastIndex = 0; return re.test(k) }
+    const match = keyMatcher(pattern)
     // the tiers list only what matches (the fs tier then reads only those entries' headers)
-    const keys = await keysOf(this._tiers, this._events, {
-      match: k => {
-        if (matches(k)) return true
-        const at = k.lastIndexOf(FILES_SUFFIX)
-        return at > 0 && matches(k.slice(0, at))
-      },
-    })
+    const keys = await keysOf(this._tiers, this._events, { match })
     for (const k of keys) {
       await this.delete(k)
       this._events.evicted(k, 'invalidate')
@@ -268,26 +254,13 @@ export class CacheNamespace implements PerfCache {
       // an undefined result is not cached (fn runs again next time), as set() deletes for it
       write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => value === undefined
         ? this.delete(key).then(() => undefined)
-        : this._tiers.write(this._entry(key, value, ttl, undefined, staleFor)),
+        : this._tiers.write(newEntry(this.config, key, value, ttl, undefined, staleFor)),
       report: (code: string, key: string, error: unknown) => this._events.report(code, key, error),
-      staleFor: (options: CacheWrapOptions) => Math.max(
-        options.swr === undefined ? window(this.config.swr) : window(toWindow(options.swr)),
-        options.staleIfError === undefined ? window(this.config.staleIfError) : window(toWindow(options.staleIfError)),
-      ),
+      staleFor: (options: CacheWrapOptions) => wrapStaleWindow(this.config, options),
       joined: (key: string, outcome: Outcome) => this._events.joined(key, outcome),
       track: (p: Promise<unknown>) => this._host.track(p),
       tiers: () => this._tiers.guards(),
     }
-  }
-
-  /** `index`: the entry's place in setMany(entries), which its error names. */
-  private _entry(key: string, value: unknown, ttlOption: CacheSetOptions['ttl'], metadata: Record<string, unknown> | undefined, staleFor: number, index?: number): StoredEntry {
-    const now = Date.now()
-    const ttl = ttlOption === undefined ? this.config.ttl : ttlOption === false ? false : parseDuration(ttlOption)
-    if (ttl === undefined || ttl === 0) throw ttlError(index === undefined ? `cache.set('${key}')` : `cache.setMany(entries): entries[${index}] ('${key}')`, ttlOption)
-    const entry: StoredEntry = { key, value, createdAt: now, expiresAt: ttl === false ? null : now + ttl, staleFor, size: 0 }
-    if (metadata) entry.metadata = metadata
-    return entry
   }
 
   /**
@@ -303,20 +276,4 @@ export class CacheNamespace implements PerfCache {
     }
     return entry
   }
-}
-
-export function window(value: number | false): number {
-  if (value === false) return 0
-  return Number.isFinite(value) ? value : FOREVER
-}
-
-function toWindow(value: boolean | string | number): number | false {
-  if (value === false) return false
-  if (value === true) return Number.POSITIVE_INFINITY
-  return parseDuration(value) ?? false
-}
-
-/** '*' matches any characters (':' and '/' included); everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's')
 }
