@@ -22,6 +22,10 @@ const SWEPT_MARKER = '.swept'
 /**
  * Expired entries (past the longer of their own stale window and `staleFor`, the namespace's
  * current one: types.ts isLive) and leftovers out, then least recently used entries down to maxBytes.
+ * An entry is removed only when expired both at `now` (when the prune was asked for) and when it
+ * is read: a scan of a large dir takes a while, and a clock set back meanwhile (NTP correcting a
+ * clock that ran hours ahead) made the sweep that started on the wrong clock remove the entries
+ * written since, fresh by the clock as it is now.
  */
 export async function pruneDir(files: FsDir, maxBytes: number, now: number, staleFor = 0) {
   const removed: { key: string; reason: 'expired' | 'lru' | 'corrupt'; size: number }[] = []
@@ -46,7 +50,7 @@ export async function pruneDir(files: FsDir, maxBytes: number, now: number, stal
     if (!header) {
       await files.remove(name)
       removed.push({ key: corruptKey(name), reason: 'corrupt', size: data.length })
-    } else if (!isLive(header, now, staleFor)) {
+    } else if (!isLive(header, Math.min(now, Date.now()), staleFor)) {
       await files.remove(name)
       removed.push({ key: header.key, reason: 'expired', size: data.length })
     }

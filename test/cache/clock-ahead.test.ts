@@ -57,14 +57,20 @@ describe('entries written while the clock was ahead', () => {
 
   it('fs: the next process\'s prune() removes an entry stamped ahead and keeps the others', async () => {
     const first = manager({ driver: 'fs', ttl: 60_000 })
+    // the first write of a process starts the fs tier's sweep in the background (a new dir: never
+    // swept), here on the clock 3 hours ahead: it may meet 'ahead' after the clock is back, and
+    // remove it first (stamped ahead by then), never 'now' (fresh by the clock as it is: fs-prune.ts)
+    const evicted: string[] = []
+    first.hooks.hook('cache:evict', e => { evicted.push(`${e.key}:${e.reason}`) })
     await withClockAhead(3 * HOUR, () => first.cache.set('ahead', 'x'))
     await first.cache.set('now', 'y')
     await first.m.close()
     const second = manager({ driver: 'fs', ttl: 60_000, dir: first.dir, cwd: first.cwd })
-    const evicted: string[] = []
     second.hooks.hook('cache:evict', e => { evicted.push(`${e.key}:${e.reason}`) })
-    expect(await second.cache.prune()).toBe(1)
+    const pruned = await second.cache.prune()
     expect(evicted).toEqual(['ahead:expired'])
+    // removed once, by the first process's sweep (0 left to prune) or by this prune()
+    expect([0, 1]).toContain(pruned)
     expect(await second.cache.get('now')).toBe('y')
     expect(await second.cache.get('ahead')).toBeNull()
     await second.m.close()
