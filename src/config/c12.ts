@@ -15,6 +15,7 @@ import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
 import { jitiSourcePosition } from './source-map.js'
+import { checkRcLines } from './rc-lines.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -170,6 +171,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   }
   checkPackageJsonKey(rootDir)
   const rcJson = jsonRc(rootDir)
+  // key=value lines: rc9 skips or mis-splits a key it cannot hold (a space, a quote, 'a.b'): named here
+  if (!rcJson) checkRcLines(join(rootDir, '.perfrc'))
   // c12 never sees a JSON .perfrc (its rc reader takes key=value lines): its `extends` was dropped without a word
   if (rcJson && typeof rcJson === 'object' && 'extends' in rcJson) {
     throw new ConfigError([{ ...configIssue('.perfrc', 'extends', "a key=value .perfrc for extends (extends=./base.mjs), or extends in perf.config or package.json's perf", JSON.stringify(rcJson.extends)), message: `.perfrc: extends: not applied from a JSON .perfrc; write the .perfrc as key=value lines (extends=./base.mjs), or put extends in perf.config or in package.json's perf` }])

@@ -7,6 +7,7 @@ import type { ConfigIssue } from '../errors.js'
 import { layerName, type RawLayer } from './layers.js'
 import { pathKeys } from './key-path.js'
 import { keyPosition } from './key-position.js'
+import { RC_KEY_HINT } from './rc-lines.js'
 
 export async function withPositions(issues: ConfigIssue[], layers: RawLayer[], rootDir: string): Promise<ConfigIssue[]> {
   return Promise.all(issues.map(async issue => {
@@ -15,6 +16,8 @@ export async function withPositions(issues: ConfigIssue[], layers: RawLayer[], r
     if (!layer?.file || issue.line !== undefined || !issue.message.startsWith(`${issue.file}: `)) return issue
     const at = await keyPosition(layer.file, pathKeys(issue.path), issue.found).catch(() => undefined)
     if (!at) return issue
-    return { ...issue, line: at.line, column: at.column, message: `${issue.file}:${at.line}:${at.column}${issue.message.slice(issue.file.length)}` }
+    // a .perfrc line whose key goes on below the problem: its dots nested keys the user may have meant as one ('a.b')
+    const split = at.rcKey !== undefined && at.rcKey.replace(/\[\]$/, '').split('.').length > pathKeys(issue.path).length
+    return { ...issue, line: at.line, column: at.column, message: `${issue.file}:${at.line}:${at.column}${issue.message.slice(issue.file.length)}${split ? ` (${RC_KEY_HINT})` : ''}` }
   }))
 }

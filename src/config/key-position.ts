@@ -15,7 +15,8 @@ import { decodeMappings, originalPosition, type SourcePosition } from './source-
 
 interface Token { kind: 'punct' | 'word' | 'string' | 'other'; text: string; start: number }
 
-export async function keyPosition(file: string, keys: string[], found: unknown): Promise<SourcePosition | undefined> {
+/** `rcKey`: in a `key=value` .perfrc, the key of the line found. */
+export async function keyPosition(file: string, keys: string[], found: unknown): Promise<(SourcePosition & { rcKey?: string }) | undefined> {
   if (keys.length === 0) return undefined
   let text: string
   try { text = readFileSync(file, 'utf8') } catch { return undefined }
@@ -37,7 +38,7 @@ export async function keyPosition(file: string, keys: string[], found: unknown):
 }
 
 /** The line of a `key=value` .perfrc that sets the path (or, for a key it lacks, its nearest parent). */
-function rcLine(text: string, keys: string[]): SourcePosition | undefined {
+function rcLine(text: string, keys: string[]): (SourcePosition & { rcKey: string }) | undefined {
   const lines = text.split(/\r\n|\n|\r/)
   for (let n = keys.length; n > 0; n--) {
     const index = /^\d+$/.test(keys[n - 1]!) ? Number(keys[n - 1]) : -1
@@ -46,7 +47,7 @@ function rcLine(text: string, keys: string[]): SourcePosition | undefined {
     for (let i = 0; i < lines.length; i++) {
       const key = /^\s*([^\s=]+)\s*=/.exec(lines[i]!)?.[1]
       if (!key) continue
-      if (index >= 0 ? key === `${dotted}[]` && seen++ === index : key === dotted || key.startsWith(`${dotted}.`)) return { line: i + 1, column: lines[i]!.indexOf(key) + 1 }
+      if (index >= 0 ? key === `${dotted}[]` && seen++ === index : key === dotted || key.startsWith(`${dotted}.`)) return { line: i + 1, column: lines[i]!.indexOf(key) + 1, rcKey: key }
     }
   }
   return undefined
