@@ -11,13 +11,13 @@ import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
 import { pluginSources } from './plugin-entries.js'
 import { configFingerprint } from './fingerprint.js'
-import { packageInfo } from '../runtime/project.js'
+import { packageInfo, projectDir } from '../runtime/project.js'
 import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
 
 export interface LoadPerfConfigOptions {
   /** Where perf.config is looked for (the host CLI's package). @default cwd */
   rootDir?: string
-  /** The project the command works on. @default process.cwd() */
+  /** The project the command works on. @default the nearest dir at or above process.cwd() with a package.json (runtime/project.ts projectDir) */
   cwd?: string
   /** @default PERF_ENV, else NODE_ENV, else 'production' */
   env?: string
@@ -53,7 +53,8 @@ export async function loadPerfConfig(options: LoadPerfConfigOptions = {}): Promi
 
 export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promise<LoadedPerfConfig> {
   // 1. options
-  const cwd = resolve(options.cwd ?? process.cwd())
+  // not given: the project the process was started in (its nearest package.json up), as for every CLI
+  const cwd = options.cwd ? resolve(options.cwd) : projectDir(process.cwd())
   const rootDir = resolve(options.rootDir ?? cwd)
   const env = options.env || process.env.PERF_ENV || process.env.NODE_ENV || 'production'
 
