@@ -27,14 +27,27 @@ export async function keyPosition(file: string, keys: string[], found: unknown):
   if (/^\.json[c5]?$/.test(ext)) return atOffset(text, locate(text, keys, found))
   if (!/^\.[cm]?[jt]sx?$/.test(ext)) return undefined
   try {
-    const esbuild = await import('esbuild')
-    const out = await esbuild.transform(text, { loader: /^\.[cm]?ts$/.test(ext) ? 'ts' : ext.endsWith('x') ? (ext.includes('t') ? 'tsx' : 'jsx') : 'js', sourcemap: 'external', sourcefile: file, logLevel: 'silent' })
+    const out = await stripped(file, text, ext)
     const at = atOffset(out.code, locate(out.code, keys, found))
     if (!at) return undefined
-    return originalPosition(decodeMappings((JSON.parse(out.map) as { mappings: string }).mappings), at.line, at.column)
+    return originalPosition(decodeMappings(out.mappings), at.line, at.column)
   } catch {
     return undefined // a syntax esbuild does not take: the file alone
   }
+}
+
+/** The file as JavaScript (types stripped) with its source map; once per file and content for the issues of one error. */
+const strippedCache = new Map<string, Promise<{ code: string; mappings: string }>>()
+function stripped(file: string, text: string, ext: string): Promise<{ code: string; mappings: string }> {
+  const key = `${file}\0${text}`
+  let out = strippedCache.get(key)
+  if (!out) {
+    if (strippedCache.size > 16) strippedCache.clear()
+    out = import('esbuild').then(esbuild => esbuild.transform(text, { loader: /^\.[cm]?ts$/.test(ext) ? 'ts' : ext.endsWith('x') ? (ext.includes('t') ? 'tsx' : 'jsx') : 'js', sourcemap: 'external', sourcefile: file, logLevel: 'silent' }))
+      .then(r => ({ code: r.code, mappings: (JSON.parse(r.map) as { mappings: string }).mappings }))
+    strippedCache.set(key, out)
+  }
+  return out
 }
 
 /** The line of a `key=value` .perfrc that sets the path (or, for a key it lacks, its nearest parent). */

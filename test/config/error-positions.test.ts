@@ -93,6 +93,15 @@ export default { cache, budgets }
     expect(messages).toContain(`perf.config.ts:${positionOf(text, "limit: 'big'")}: budgets.files[1].limit: expected a size like '50MB' or a number of bytes, got 'big'`)
   })
 
+  it('a bad value in a preset (`extends`) is named at its line in the preset', async () => {
+    const base = `import type { PerfConfig } from 'unperf/config'\ntype Unused = { ttl: string }\nexport default {\n  cache: {\n    ttl: 'nope',\n  },\n} satisfies PerfConfig\n`
+    const dir = project({ 'package.json': PKG, 'presets/base.ts': base, 'perf.config.ts': `export default { extends: './presets/base.ts', cache: { maxSize: '1MB' } }\n` })
+    for (const pass of ['cold', 'warm']) {
+      const error = await configError(loadPerfConfig({ cwd: dir }))
+      expect(error.message, pass).toContain(`presets/base.ts:${positionOf(base, "ttl: 'nope'")}: cache.ttl: expected`)
+    }
+  })
+
   it('JSON configs and key=value .perfrc lines are located too; a key not written in the file keeps the file alone', async () => {
     const json = `{\n  "name": "x",\n  "cache": {\n    "ttl": "soon"\n  }\n}\n`
     const jsonErr = await configError(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.json': json }) }))

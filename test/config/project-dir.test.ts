@@ -5,7 +5,7 @@
  * as from the project's root. Child processes started in the subdirectory.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bin } from '../helpers/unperf-cli.js'
@@ -62,6 +62,16 @@ describe('the project a CLI run from a subdirectory works on', () => {
     // (no package.json or perf.config there: the defaults, named as unperf names a host without one)
     const explicit = run(dir, [bin, 'config', '--json', '--cwd', 'src/deep'], { XDG_CACHE_HOME: xdg })
     expect((JSON.parse(explicit.stdout) as { config: { cwd: string; name: string } }).config).toMatchObject({ cwd: deep, rootDir: deep, name: 'unperf-app' })
+  })
+
+  it('unperf init from a subdirectory writes perf.config.ts where it is read from: the project\'s root', () => {
+    const dir = tempDir('unperf-project-init-')
+    mkdirSync(join(dir, 'src'))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'init-fixture', version: '1.0.0' }))
+    const r = run(join(dir, 'src'), [bin, 'init'], { XDG_CACHE_HOME: join(dir, '.xdg') })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`wrote ${join(dir, 'perf.config.ts')}`)
+    expect(existsSync(join(dir, 'src', 'perf.config.ts'))).toBe(false)
   })
 
   it('stops at a repository root without a package.json, never takes the home dir from below it, else keeps the start dir', () => {
