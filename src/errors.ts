@@ -53,7 +53,10 @@ export interface ConfigIssue {
   path: string
   expected: string
   found: unknown
-  /** Full one-line message: `perf.config.ts: cache.ttl: expected …, got …`. */
+  /** Where the key is written in `file` (1-based), when it is found there: the message then starts `perf.config.ts:14:5: `. */
+  line?: number
+  column?: number
+  /** Full one-line message: `perf.config.ts: cache.ttl: expected …, got …` (`perf.config.ts:14:5: cache.ttl: …` with a position). */
   message: string
 }
 

@@ -14,7 +14,7 @@ import { closeExpecting, followExitCode } from '../runtime/report/exit-code.js'
 export interface PerfAdapterOptions {
   /** Where `perf.config` is looked for. @default the host CLI's package root: the nearest package.json above `process.argv[1]` */
   rootDir?: string | undefined
-  /** The project the command works on. @default process.cwd() */
+  /** The project the command works on. @default the nearest dir at or above process.cwd() with a package.json (not past a `.git` dir or to the home dir), else process.cwd() */
   cwd?: string | undefined
   /** Explicit config file (absolute or relative to `rootDir`). */
   configFile?: string | undefined

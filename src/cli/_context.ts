@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { UsageError } from '../errors.js'
+import { projectDir } from '../runtime/project.js'
 import { loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
@@ -8,13 +9,16 @@ import { reportDirUnsafe, unsafeReadMessage } from '../runtime/report/finalize.j
 import { readableDriverRuns, readableRuns } from './history-check.js'
 
 /**
- * Where the command looks: cwd = --cwd (or the current directory), rootDir = --root-dir (or cwd);
+ * Where the command looks: cwd = --cwd (or the project the current directory is in: its nearest
+ * package.json up, runtime/project.ts projectDir), rootDir = --root-dir (or cwd);
  * a relative --root-dir is taken from --cwd, as every relative path in an option.
  */
 export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string; rootDir: string } {
-  const cwd = resolve(args.cwd ?? process.cwd())
+  // no --cwd: the project the shell is in (its nearest package.json up), not the subdir itself
+  const cwd = args.cwd ? resolve(args.cwd) : projectDir(process.cwd())
   if (!args.rootDir) return { cwd, rootDir: cwd }
-  const rootDir = resolve(cwd, args.rootDir)
+  // a relative --root-dir: from --cwd, else from the shell's dir (a path typed there)
+  const rootDir = resolve(args.cwd ? cwd : process.cwd(), args.rootDir)
   // a typo, not a package without a config (as for --cwd)
   if (!statSync(rootDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--root-dir ${rootDir}: expected a directory, there is none`)
   return { cwd, rootDir }

@@ -14,6 +14,8 @@ import { configCandidates, snapshotDirs } from './snapshot.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
+import { jitiSourcePosition } from './source-map.js'
+import { checkRcLines } from './rc-lines.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -169,6 +171,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   }
   checkPackageJsonKey(rootDir)
   const rcJson = jsonRc(rootDir)
+  // key=value lines: rc9 skips or mis-splits a key it cannot hold (a space, a quote, 'a.b'): named here
+  if (!rcJson) checkRcLines(join(rootDir, '.perfrc'))
   // c12 never sees a JSON .perfrc (its rc reader takes key=value lines): its `extends` was dropped without a word
   if (rcJson && typeof rcJson === 'object' && 'extends' in rcJson) {
     throw new ConfigError([{ ...configIssue('.perfrc', 'extends', "a key=value .perfrc for extends (extends=./base.mjs), or extends in perf.config or package.json's perf", JSON.stringify(rcJson.extends)), message: `.perfrc: extends: not applied from a JSON .perfrc; write the .perfrc as key=value lines (extends=./base.mjs), or put extends in perf.config or in package.json's perf` }])
@@ -260,8 +264,13 @@ function syntaxError(error: unknown, rootDir: string, configFile: string | undef
   // else a file the message names without a line (JSON.parse's errors through jiti)
   const named = /((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):/.exec(message)?.[1]
   const file = fileMatch?.[1] ?? (named && !inDeps(named) ? named : configCandidates(rootDir, configFile).find(f => existsSync(f)) ?? resolve(rootDir, configFile ?? 'perf.config'))
-  const where = fileMatch ? `${fileMatch[1]}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
-  const issue = configIssue(where, '(file)', 'a config file that loads', message.split('\n')[0])
+  // jiti's parse errors end with babel's position in the file: its column counts from 0. Any other
+  // position is in the copy jiti ran: its columns (and lines, where babel could not keep them) are not the file's
+  const parse = fileMatch?.[3] && message.endsWith(`\n ${fileMatch[0]}`) ? { line: Number(fileMatch[2]), column: Number(fileMatch[3]) + 1 } : undefined
+  const at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
+  const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
+  const issue = configIssue(file, '(file)', 'a config file that loads', message.split('\n')[0])
+  if (at) Object.assign(issue, { line: at.line, column: at.column })
   issue.message = `${where}: could not load the config: ${message.split('\n')[0]}`
   return new ConfigError([issue], { cause: error })
 }

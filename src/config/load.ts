@@ -11,13 +11,13 @@ import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
 import { pluginSources } from './plugin-entries.js'
 import { configFingerprint } from './fingerprint.js'
-import { packageInfo } from '../runtime/project.js'
+import { packageInfo, projectDir } from '../runtime/project.js'
 import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
 
 export interface LoadPerfConfigOptions {
   /** Where perf.config is looked for (the host CLI's package). @default cwd */
   rootDir?: string
-  /** The project the command works on. @default process.cwd() */
+  /** The project the command works on. @default the nearest dir at or above process.cwd() with a package.json (runtime/project.ts projectDir) */
   cwd?: string
   /** @default PERF_ENV, else NODE_ENV, else 'production' */
   env?: string
@@ -53,7 +53,8 @@ export async function loadPerfConfig(options: LoadPerfConfigOptions = {}): Promi
 
 export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promise<LoadedPerfConfig> {
   // 1. options
-  const cwd = resolve(options.cwd ?? process.cwd())
+  // not given: the project the process was started in (its nearest package.json up), as for every CLI
+  const cwd = options.cwd ? resolve(options.cwd) : projectDir(process.cwd())
   const rootDir = resolve(options.rootDir ?? cwd)
   const env = options.env || process.env.PERF_ENV || process.env.NODE_ENV || 'production'
 
@@ -74,7 +75,7 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
     const issues: ConfigIssue[] = []
     for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
     if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
-    if (issues.length > 0) throw new ConfigError(dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
+    if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
     if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
   }
 
@@ -83,7 +84,7 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
-  if (unitIssues.length > 0) throw new ConfigError(await inEnvBlocks(unitIssues, raw.layers, merged.layers, env))
+  if (unitIssues.length > 0) throw await positioned(raw.layers, rootDir, await inEnvBlocks(unitIssues, raw.layers, merged.layers, env))
   // where each plugin entry was written (messages name the file and the key path): plugin-entries.ts
   if (config.plugins.length > 0) {
     const sources = pluginSources(raw.layers, merged.layers, overrides as Record<string, unknown> | undefined, env, rootDir, config.plugins.length)
@@ -149,6 +150,12 @@ async function inEnvBlocks(issues: ConfigIssue[], raw: RawLayer[], applied: RawL
 
 function atWrittenPath(issue: ConfigIssue, path: string): ConfigIssue {
   return path === issue.path ? issue : { ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) }
+}
+
+/** The ConfigError of these issues, each with the line and column its key is written at when found (issue-positions.ts: error path only, lazy). */
+async function positioned(layers: RawLayer[], rootDir: string, issues: ConfigIssue[]): Promise<ConfigError> {
+  const { withPositions } = await import('./issue-positions.js')
+  return new ConfigError(await withPositions(issues, layers, rootDir))
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -68,6 +68,27 @@ export function shortHash(input: string, length = 16): string {
   return hex.slice(0, length)
 }
 
+/**
+ * The project a command started in `start` (the process's cwd) works on: the nearest dir at or above
+ * it holding a package.json, so that a CLI run from `src/` has the project's cache scope, report dir
+ * and perf.config. The walk stops at a repository's root (a dir with `.git`: the project, when no
+ * package.json is below it) and never takes the home dir (a stray ~/package.json) from below it;
+ * neither found: `start`. One stat at a project's root, two per level below it.
+ */
+export function projectDir(start: string): string {
+  const home = process.env.HOME || process.env.USERPROFILE
+  let dir = start
+  for (let i = 0; i < 50; i++) {
+    if (dir === home && dir !== start) break
+    if (statSync(join(dir, 'package.json'), { throwIfNoEntry: false })?.isFile()) return dir
+    if (statSync(join(dir, '.git'), { throwIfNoEntry: false })) return dir
+    const parent = dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  return start
+}
+
 function readText(file: string): string | undefined {
   try { return readFileSync(file, 'utf8') } catch { return undefined }
 }

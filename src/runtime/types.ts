@@ -340,7 +340,7 @@ export interface Perf {
 export interface CreatePerfOptions {
   /** Where perf.config is looked for. @default cwd */
   rootDir?: string | undefined
-  /** The project the command works on. @default process.cwd() */
+  /** The project the command works on. @default the nearest dir at or above process.cwd() with a package.json (not past a `.git` dir or to the home dir), else process.cwd() */
   cwd?: string | undefined
   /**
    * The app's name (cache dir, metric prefix): given here, it wins over the config file's `name`

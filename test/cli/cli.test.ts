@@ -132,7 +132,7 @@ describe('unperf CLI', () => {
     const broken = project(`export default { cache: { ttl: '10 parsecs' } }`)
     const r = unperf(broken, 'config')
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain(`perf.config.ts: cache.ttl: expected a duration`)
+    expect(r.stderr).toContain(`perf.config.ts:1:27: cache.ttl: expected a duration`)
     expect(unperf(broken, 'cache', 'info', '--json').code).toBe(2)
   })
 
@@ -286,7 +286,7 @@ describe('unperf CLI', () => {
     expect(r.code).toBe(2)
     expect(r.json().checks.find((c: { check: string }) => c.check === 'node')).toBeDefined()
     const config = r.json().checks.find((c: { check: string }) => c.check === 'config')
-    expect(config).toMatchObject({ ok: false, detail: expect.stringMatching(/^\[unperf\] invalid config:\n {2}- \S*perf\.config\.ts: cache\.ttl: expected /) })
+    expect(config).toMatchObject({ ok: false, detail: expect.stringMatching(/^\[unperf\] invalid config:\n {2}- \S*perf\.config\.ts:1:27: cache\.ttl: expected /) })
   })
 
   it('bench: two commands, hyperfine-shaped JSON, markdown, baseline', () => {

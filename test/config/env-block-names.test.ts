@@ -16,7 +16,7 @@ describe('a top-level $<name> that is not a named env block', () => {
     const error = await failure(`{ $staging: { cache: { ttl: '1h' } } }`)
     expect(error?.code).toBe('E_CONFIG')
     expect(error?.issues).toEqual([expect.objectContaining({ path: '$staging', found: '$staging' })])
-    expect(error?.message).toContain("perf.config.mjs: $staging: expected an env block: $development, $test or $production; another env's block goes under $env (`$env: { staging: { ... } }`), got '$staging'")
+    expect(error?.message).toContain("perf.config.mjs:1:18: $staging: expected an env block: $development, $test or $production; another env's block goes under $env (`$env: { staging: { ... } }`), got '$staging'")
   })
 
   it("suggests the named block a typo is close to", async () => {

@@ -117,7 +117,7 @@ describe('loadPerfConfig', () => {
     const beside = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: redisless }), 'perf.config.mjs': `export default { cache: { ttl: '1h' } }` })
     expect((await errorOf(beside)).message).toContain('package.json#perf: cache.driver[1].url: expected a redis url')
     const fromRc = project({ 'package.json': PKG, '.perfrc': JSON.stringify({ report: { historyDriver: { driver: 'redis' } } }) })
-    expect((await errorOf(fromRc)).message).toContain('.perfrc: report.historyDriver.url: expected a redis url')
+    expect((await errorOf(fromRc)).message).toContain('.perfrc:1:12: report.historyDriver.url: expected a redis url')
   })
 
   it('$<env> and $env[env] both set: merged deep ($env[env] first), as layers merge, on the snapshot fast path as through c12', async () => {
@@ -254,7 +254,8 @@ describe('config errors', () => {
   it('names the file, the key path, what was expected and what was found', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default { cache: { ttl: '10 parsecs' } }` })
     expect(error.issues).toHaveLength(1)
-    expect(error.issues[0]!.message).toBe(`perf.config.ts: cache.ttl: expected a duration like '10m', a number of ms, or false, got '10 parsecs'`)
+    expect(error.issues[0]!.message).toBe(`perf.config.ts:1:27: cache.ttl: expected a duration like '10m', a number of ms, or false, got '10 parsecs'`)
+    expect(error.issues[0]).toMatchObject({ line: 1, column: 27 })
     expect(error).toMatchObject({ code: 'E_CONFIG', file: 'perf.config.ts', path: 'cache.ttl', found: '10 parsecs' })
   })
 
@@ -275,7 +276,9 @@ describe('config errors', () => {
     // the file each key came from is found by walking the path's keys
     for (const issue of error.issues) {
       const file = issue.path.startsWith('budgets') ? 'package.json#perf' : 'perf.config.ts'
-      expect(issue.message.startsWith(`${file}: ${issue.path}: `), issue.message).toBe(true)
+      // (and, in perf.config.ts, where the key is written: `perf.config.ts:3:43:`; package.json#perf has no position)
+      expect(issue.message.startsWith(file === 'perf.config.ts' ? file : `${file}: ${issue.path}: `), issue.message).toBe(true)
+      expect(issue.message).toContain(`: ${issue.path}: `)
     }
     expect(pathKeys("monitors.alerts['cpu.percent'].above")).toEqual(['monitors', 'alerts', 'cpu.percent', 'above'])
     expect(pathKeys("a[0]['it\\'s'].b")).toEqual(['a', '0', "it's", 'b'])
@@ -442,7 +445,7 @@ describe('config errors', () => {
     const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '1h' }, $env: { ci: { cache: { ttl: 0 } } }, $development: { cache: { driver: ['memory', { driver: 'redis' }] } } }` })
     const ci = await loadPerfConfig({ cwd: dir, env: 'ci' }).then(() => undefined, (e: unknown) => e as ConfigError)
     expect(ci!.issues.map(i => [i.file, i.path])).toEqual([['perf.config.ts', '$env.ci.cache.ttl']])
-    expect(ci!.message).toContain('perf.config.ts: $env.ci.cache.ttl: expected a duration greater than 0')
+    expect(ci!.message).toContain('perf.config.ts:1:63: $env.ci.cache.ttl: expected a duration greater than 0')
     const dev = await loadPerfConfig({ cwd: dir, env: 'development' }).then(() => undefined, (e: unknown) => e as ConfigError)
     expect(dev!.issues.map(i => i.path)).toEqual(['$development.cache.driver[1].url'])
     // beside a schema problem too

@@ -65,7 +65,7 @@ describe('alerts', () => {
     } } }`)
     const error = await loadPerfConfig({ cwd: dir, noSnapshot: true }).then(() => { throw new Error('expected a ConfigError') }, (e: ConfigError) => e)
     expect(error.issues.map(i => i.message)).toEqual([
-      "perf.config.mjs: monitors.alerts['eventLoop.p99'].below: expected a threshold at most above (100): a value above 'above' or below 'below' fires, so with below > above every value does; to stay inside a band use { above: high, below: low }, got 200",
+      "perf.config.mjs:2:42: monitors.alerts['eventLoop.p99'].below: expected a threshold at most above (100): a value above 'above' or below 'below' fires, so with below > above every value does; to stay inside a band use { above: high, below: low }, got 200",
     ])
     // the band the second rule draws (outside 10 MB .. 800 MB fires) is fine
     const band = tempDir()

@@ -78,6 +78,6 @@ describe('pushgateway grouping', () => {
   it('a grouping value from an unset variable is a config error, not a label left out (machines would share a group again)', async () => {
     const dir = tempDir('unperf-push-group-unset-')
     writeFileSync(join(dir, 'perf.config.mjs'), `export default { monitors: { prometheus: { pushgateway: 'http://127.0.0.1:9091', grouping: { instance: process.env.UNPERF_TEST_UNSET_RUNNER } } } }`)
-    await expect(loadPerfConfig({ cwd: dir })).rejects.toThrow('perf.config.mjs: monitors.prometheus.grouping.instance: expected a string, got undefined')
+    await expect(loadPerfConfig({ cwd: dir })).rejects.toThrow('perf.config.mjs:1:94: monitors.prometheus.grouping.instance: expected a string, got undefined')
   })
 })

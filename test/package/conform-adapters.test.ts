@@ -97,7 +97,7 @@ describe('a bad perf config in a host CLI', () => {
       cpSync(join(project, cli), join(bad, cli))
       const r = nodeIn(bad, cli, ['cache', 'clear'])
       expect(r.code, cli).toBe(2)
-      expect(r.stderr).toContain('perf.config.mjs: cache.ttl: expected a duration greater than 0')
+      expect(r.stderr).toContain('perf.config.mjs:1:27: cache.ttl: expected a duration greater than 0')
       expect(r.stdout).toBe('')
     }
   }, 180_000)

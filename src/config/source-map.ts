@@ -1,0 +1,120 @@
+/**
+ * Positions in a config file as its author wrote it, from positions in code derived from it (what
+ * jiti evaluated, what esbuild printed): a source map's `mappings` decoded, looked up by line and
+ * column. Error paths only (imported lazily).
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+/** 1-based line and column, as editors and V8's stack frames count them. */
+export interface SourcePosition { line: number; column: number }
+
+/** Per generated line (0-based), its segments: [generated column, original line, original column] (0-based). */
+type Mappings = Array<Array<[number, number, number]>>
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+/** A source map's `mappings` string (single source: the file itself). */
+export function decodeMappings(mappings: string): Mappings {
+  const lines: Mappings = []
+  let srcLine = 0
+  let srcCol = 0
+  let src = 0
+  for (const text of mappings.split(';')) {
+    const segments: Array<[number, number, number]> = []
+    let genCol = 0
+    for (const segment of text.split(',')) {
+      if (!segment) continue
+      const fields: number[] = []
+      let value = 0
+      let shift = 0
+      for (const ch of segment) {
+        const digit = B64.indexOf(ch)
+        if (digit < 0) return lines
+        value += (digit & 31) << shift
+        if (digit & 32) { shift += 5; continue }
+        fields.push(value & 1 ? -(value >>> 1) : value >>> 1)
+        value = 0
+        shift = 0
+      }
+      genCol += fields[0] ?? 0
+      if (fields.length < 4) continue
+      src += fields[1]!
+      srcLine += fields[2]!
+      srcCol += fields[3]!
+      if (src === 0) segments.push([genCol, srcLine, srcCol])
+    }
+    lines.push(segments)
+  }
+  return lines
+}
+
+/** The original position of a generated one (1-based both ways): the segment at or before the column on that line. */
+export function originalPosition(mappings: Mappings, line: number, column: number): SourcePosition | undefined {
+  const segments = mappings[line - 1]
+  if (!segments || segments.length === 0) return undefined
+  let best: [number, number, number] | undefined
+  for (const s of segments) {
+    if (s[0] <= column - 1) best = s
+    else break
+  }
+  best ??= segments[0]!
+  // inside a segment (a token printed as it was written): the same offset from its start
+  return { line: best[1] + 1, column: best[2] + 1 + Math.max(0, column - 1 - best[0]) }
+}
+
+/** The inline source map's mappings at the end of a piece of code, if it has one. */
+export function inlineMappings(code: string): Mappings | undefined {
+  const m = /\/\/# sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code)
+  if (!m) return undefined
+  try {
+    const map = JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')) as { mappings?: unknown }
+    return typeof map.mappings === 'string' ? decodeMappings(map.mappings) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** jiti's wrapper around the code it evaluates (`jiti.import`: async), all on the code's first line. */
+const JITI_WRAPPER = '(async function (exports, require, module, __filename, __dirname, jitiImport, jitiESMResolve) { '
+
+/**
+ * A stack frame's position in a config file jiti transpiled (TypeScript; ESM syntax in a `.js` of a
+ * package that is not `"type": "module"`), in the file as written: jiti's babel output keeps the
+ * lines but not the columns (type annotations, `as`, spacing are gone), so the code is transpiled
+ * again the way jiti did, with its inline source map, and the position looked up. A file jiti ran
+ * as it is (`.mjs`, `.cjs`, a module package's `.js`): the position as given. undefined: no map.
+ */
+export function jitiSourcePosition(file: string, line: number, column: number): SourcePosition | undefined {
+  let source: string
+  try { source = readFileSync(file, 'utf8') } catch { return undefined }
+  if (!transpiledByJiti(file, source)) return { line, column }
+  try {
+    // the jiti c12 loads (a dependency of c12's, not necessarily reachable from unperf's own dir)
+    const fromUnperf = createRequire(import.meta.url)
+    const { createJiti } = createRequire(fromUnperf.resolve('c12'))('jiti') as typeof import('jiti')
+    const jiti = createJiti(file, { sourceMaps: true, fsCache: false, interopDefault: true })
+    const code = jiti.transform({ filename: file, source, ts: /\.[cm]?tsx?$/.test(file), async: true })
+    const mappings = inlineMappings(code)
+    if (!mappings) return undefined
+    return originalPosition(mappings, line, line === 1 ? Math.max(1, column - JITI_WRAPPER.length) : column)
+  } catch {
+    return undefined
+  }
+}
+
+/** jiti's own test (its eval: `.mjs`/`.cjs` and a module package's `.js` are imported as they are when async). */
+function transpiledByJiti(file: string, source: string): boolean {
+  if (/\.[cm]?tsx?$/.test(file)) return true
+  if (file.endsWith('.mjs') || file.endsWith('.cjs')) return false
+  if (!file.endsWith('.js')) return false
+  if (packageType(file) === 'module') return false
+  return /(?:[\s;]|^)(?:import[\s\w*,{}]*from|import\s*["'*{]|export\b\s*(?:[*{]|default|class|type|function|const|var|let|async function)|import\.meta\b)/m.test(source)
+}
+
+function packageType(file: string): unknown {
+  for (let dir = file.slice(0, file.lastIndexOf('/')); dir && dir !== '/'; dir = dir.slice(0, dir.lastIndexOf('/'))) {
+    try { return (JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { type?: unknown }).type } catch { /* next */ }
+  }
+  return undefined
+}
