@@ -80,5 +80,5 @@ export async function cliHistory(config: ResolvedPerfConfig, refused = cliReport
   const local = refused ? [] : readableRuns(config, readHistory(config, { loose: true }))
   if (!config.report.historyDriver) return local
   const { withDriverHistory } = await import('../runtime/report/history-driver.js')
-  return readableDriverRuns(await withDriverHistory(config, local, message => console.error(`[unperf] ${message}`)))
+  return readableDriverRuns(await withDriverHistory(config, local, message => console.error(`[unperf] ${message}`), true))
 }

@@ -86,10 +86,10 @@ export function lineJson(line: string): string | undefined {
 
 /**
  * A run the exit path can judge with: what budgets.ts and history-tail.ts read is there and of its
- * type. `unperf report`/`budget` read more loosely (`loose`) and name each line they leave out
- * (cli/history-check.ts).
+ * type (a line of history.jsonl, an entry of report.historyDriver). `unperf report`/`budget` read
+ * more loosely (`loose`) and name each run they leave out (cli/history-check.ts).
  */
-function isRun(e: HistoryEntry, loose?: boolean): boolean {
+export function isRun(e: HistoryEntry, loose?: boolean): boolean {
   if (e?.v !== 1 || !Array.isArray(e.commands)) return false
   if (loose) return true
   if (typeof e.time !== 'string' || typeof e.runId !== 'string') return false
