@@ -77,8 +77,8 @@ export function cliReportDirRefused(config: ResolvedPerfConfig): string | undefi
  */
 export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config)): Promise<HistoryEntry[]> {
   // a line unperf did not write is left out, said with its line (history-check.ts)
-  const local = refused ? [] : readableRuns(config, readHistory(config))
+  const local = refused ? [] : readableRuns(config, readHistory(config, { loose: true }))
   if (!config.report.historyDriver) return local
   const { withDriverHistory } = await import('../runtime/report/history-driver.js')
-  return readableDriverRuns(await withDriverHistory(config, local, message => console.error(`[unperf] ${message}`)))
+  return readableDriverRuns(await withDriverHistory(config, local, message => console.error(`[unperf] ${message}`), true))
 }

@@ -1,10 +1,10 @@
 /**
  * The run history (history.jsonl) as `unperf report`, `unperf budget` and `unperf cache stats` read
- * it, without the lines unperf did not write. The reader (runtime/report/history.ts, on every exit's
- * path, kept small) takes a line whose length prefix and `v` match; a line written by hand or by
- * another tool with those and fields missing (`commands: [null]`, no `cache`) made the commands end
- * in a TypeError ("Cannot read properties of null (reading 'name')"). Such a run is left out, and
- * each line is said on stderr with its file, its line number and what is wrong with it.
+ * it, without the lines unperf did not write. The CLI reads history.jsonl loosely (runtime/report/
+ * history.ts: any JSON line with `v: 1` and a `commands` array); a line written by hand or by another
+ * tool with fields missing (`commands: [null]`, no `cache`) made the commands end in a TypeError
+ * ("Cannot read properties of null (reading 'name')"). Such a run is left out, and each line is said
+ * on stderr with its file, its line number and what is wrong with it.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,6 +25,7 @@ export function runProblem(entry: HistoryEntry): string | undefined {
   }
   const cache = run.cache as Record<string, unknown> | null | undefined
   if (typeof cache !== 'object' || cache === null || !isNumber(cache.hitRate) || !isNumber(cache.lookups)) return 'cache: expected { hitRate, lookups } (numbers)'
+  if (typeof run.runId !== 'string') return 'runId: expected a string'
   for (const key of ['startup', 'peakRss', 'exitCode'] as const) {
     if (run[key] !== undefined && !isNumber(run[key])) return `${key}: expected a number`
   }
@@ -43,7 +44,7 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
   try { text = readFileSync(file, 'utf8') } catch { /* gone since: the runs are left out all the same */ }
   const said: string[] = []
   for (const [i, line] of text.split('\n').entries()) {
-    const [entry] = line === '' ? [] : parseLines(line)
+    const [entry] = line === '' ? [] : parseLines(line, true)
     const problem = entry && runProblem(entry)
     if (problem) said.push(`[unperf] ${file}:${i + 1}: skipped: ${problem}\n`)
   }

@@ -37,8 +37,18 @@ const main: CommandDef<ArgsDef> = {
  * colors it whenever NO_COLOR is unset, so `unperf --help | less` or a log got escape codes.
  */
 async function renderUsage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | undefined, stream: NodeJS.WriteStream = process.stdout): Promise<string> {
-  const text = await cittyUsage(cmd, parent)
+  // citty ends a line with a space (`USAGE unperf report [OPTIONS] `), before a color's end
+  const text = (await cittyUsage(cmd, parent)).replace(/ +((?:\x1b\[[0-9;]*m)*)$/gm, '$1')
   return stream.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
+}
+
+/**
+ * The parent citty's usage names a command after: citty prints the parent's name and the command's,
+ * one level only, so a subcommand's subcommand read `USAGE cache get` (no program, no version). Below
+ * the first level, a parent named by the whole path (`unperf cache`) with unperf's version.
+ */
+function usageParent(path: readonly string[], parent: CommandDef<ArgsDef> | undefined): CommandDef<ArgsDef> | undefined {
+  return path.length > 1 ? { meta: { name: ['unperf', ...path.slice(0, -1)].join(' '), version } } : parent
 }
 
 async function showUsage(cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<void> {
@@ -89,12 +99,13 @@ async function run(argv: string[]): Promise<number> {
     return 0
   }
   const line = await parseCommandLine(main, argv)
-  const { cmd, parent, path } = line
+  const { cmd, path } = line
+  const parent = usageParent(path, line.parent)
   // `unperf` alone is a missing command, as `unperf --cwd x` is: bad usage (exit 2, the usage on
   // stderr), as clap-based CLIs (hyperfine) and citty's runMain treat it; `unperf --help` is the ask
   if (own.includes('--help') || own.includes('-h')) {
     // with --json, stdout is one JSON document here too: the usage text as a string
-    if (json) console.log(JSON.stringify({ usage: (await cittyUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '') }, null, 2))
+    if (json) console.log(JSON.stringify({ usage: (await cittyUsage(cmd, parent)).replace(/\x1b\[[0-9;]*m/g, '').replace(/ +$/gm, '') }, null, 2))
     else await showUsage(cmd, parent)
     return 0
   }

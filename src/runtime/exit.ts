@@ -48,6 +48,16 @@ function signalExitListeners(): number {
  */
 export interface Fatal { error: unknown; survived?: boolean }
 
+/**
+ * The code the process exits with, as an 'exit' listener sees it: process.exitCode as the listeners
+ * before it left it, else `code`. Node's own listener for a top-level await that never settles
+ * (added before any of the program's) sets process.exitCode to 13 in the 'exit' event that said 0.
+ */
+export function exitingCode(code: number): number {
+  const set = process.exitCode ?? code
+  return typeof set === 'number' ? set : Number(set) || 0
+}
+
 export function installExitHandlers(
   onExit: (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void,
   onBeforeExit?: (exitCode: number) => void,
@@ -69,7 +79,10 @@ export function installExitHandlers(
     const seen = (fatal = { error })
     queueMicrotask(() => { if (fatal === seen) { fatal = undefined; survived = { error, survived: true } } })
   }
-  const onProcessExit = (code: number) => run(code, undefined, code === 0 ? undefined : fatal ?? survived)
+  const onProcessExit = (code: number) => {
+    const exiting = exitingCode(code)
+    run(exiting, undefined, exiting === 0 ? undefined : fatal ?? survived)
+  }
   const onSignal = (signal: NodeJS.Signals) => {
     // the host's own listeners decide what the signal means: a process.exit() of theirs is an exit
     // like any other (recorded then, with its code); a run they keep alive goes on and its end is

@@ -85,7 +85,11 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
 
 /** The process is exiting: write the report synchronously, fire report/exit once. */
 export function closeRunSync(perf: RunEndHost, exitCode: number, fatal?: Fatal): void {
-  if (perf.closed) return
+  if (perf.closed) {
+    // closed at the end of the loop (a pushgateway's run) with 0: node may exit with 13 after all
+    if (perf._closedSync) recordExitCode(perf._closedSync, exitCode)
+    return
+  }
   perf.closed = true
   perf._monitor?.halt()
   // perf.close() was under way (a process.exit() in a report or budget:exceeded listener, a

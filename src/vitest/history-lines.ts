@@ -1,8 +1,10 @@
 /**
- * What tests.jsonl holds: one vitest run (TestRunEntry) per line, `<hash16>\t<json>\n`. The hash
- * prefix makes each line self-validating: a torn or corrupt line is skipped on read (cacache's
- * entry-index idea). Reading, writing and merging the file: history.ts, history-write.ts,
- * history-merge.ts.
+ * What tests.jsonl holds: JSON Lines, one vitest run (TestRunEntry) per line. A torn or corrupt line
+ * fails JSON.parse or the shape check (history-shape.ts) and is skipped on read; two writes run
+ * together hold a run's start twice and are skipped whole. Lines of earlier versions
+ * (`<hash16>\t<json>`, cacache's entry-index idea) are read with their hash checked, and written
+ * plain by the next rewrite (compaction, merge). Reading, writing and merging the file: history.ts,
+ * history-write.ts, history-merge.ts.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -111,10 +113,9 @@ export function uniqueTestNames(tests: readonly TestSample[]): string[] {
   })
 }
 
-/** Serializes an entry as one self-validating line. */
+/** Serializes an entry as one line of JSON Lines. */
 export function formatHistoryLine(entry: TestRunEntry): string {
-  const json = JSON.stringify(entry)
-  return `${lineHash(json)}\t${json}\n`
+  return `${JSON.stringify(entry)}\n`
 }
 
 /** Parses one line; undefined when torn, corrupt, of an unknown version or of another shape (history-shape.ts). */
@@ -144,10 +145,15 @@ export function parseHistoryLines(text: string): { entries: TestRunEntry[]; skip
 }
 
 function readHistoryLine(line: string): { entry: TestRunEntry } | { problem: string } {
-  const tab = line.indexOf('\t')
-  if (tab !== 16) return { problem: 'not a line the reporter wrote (no <hash16><tab> prefix): written by hand, or torn' }
-  const json = line.slice(17)
-  if (lineHash(json) !== line.slice(0, 16)) return { problem: 'its hash does not match its text: torn or edited' }
+  let json = line
+  if (line.charCodeAt(0) !== 123) {
+    // a line of an earlier version: `<hash16>\t<json>`
+    if (line.indexOf('\t') !== 16) return { problem: 'not a line the reporter wrote (not a JSON object): written by hand, or torn' }
+    json = line.slice(17)
+    if (lineHash(json) !== line.slice(0, 16)) return { problem: 'its hash does not match its text: torn or edited' }
+  }
+  // two writes run together (a network file system): a run's start twice, never read as one run
+  if (json.indexOf('{"v":1,', 1) !== -1) return { problem: 'two runs run together: torn' }
   let value: unknown
   try {
     value = JSON.parse(json)

@@ -10,7 +10,7 @@ import { parseHistoryLine, testsHistoryPath } from './history-lines.js'
 export type RunWindow = readonly [start: number, end: number]
 
 /** The reporter writes these first: read from the start of a line, not the whole (maybe large) JSON. */
-const HEAD = /^[0-9a-f]{16}\t\{"v":1,"id":"[0-9a-f]+","startedAt":(\d+),"endedAt":(\d+),/
+const HEAD = /^(?:[0-9a-f]{16}\t)?\{"v":1,"id":"[0-9a-f]+","startedAt":(\d+),"endedAt":(\d+),/
 
 /**
  * The windows of the runs in `dir`'s tests.jsonl; none when it cannot be read. A line whose head is

@@ -53,7 +53,7 @@ export function host(fixture: string, config: Record<string, unknown> = {}): { d
         env: { ...process.env, UNPERF_REPO: repo, UNPERF_DIST: dist, XDG_CACHE_HOME: join(dir, 'xdg'), NO_COLOR: '1', PERF_ENV: 'production', NODE_ENV: '', ...env },
       })
       const historyFile = join(reports, 'history.jsonl')
-      const history = existsSync(historyFile) ? readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>) : []
+      const history = existsSync(historyFile) ? readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, unknown>) : []
       const reportFile = join(reports, 'report.json')
       const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) as Run['report'] : undefined
       return { code: p.status, stdout: p.stdout, stderr: p.stderr, history, report }

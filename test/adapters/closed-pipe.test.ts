@@ -44,7 +44,7 @@ async function intoHead(env: Record<string, string>, { command = 'lines', both =
   })
   const code = await new Promise<number | null>(done => child.on('close', done))
   const history = readFileSync(join(dir, 'reports', 'history.jsonl'), 'utf8').split('\n').filter(Boolean)
-    .map(l => JSON.parse(l.slice(l.indexOf('{'))) as { exitCode?: number; commands: Array<{ name: string; status: string }> })
+    .map(l => JSON.parse(l) as { exitCode?: number; commands: Array<{ name: string; status: string }> })
   const report = JSON.parse(readFileSync(join(dir, 'reports', 'report.json'), 'utf8')) as { exitCode?: number }
   return { code, first: first.split('\n')[0], lines, stderr, history, report }
 }

@@ -21,6 +21,25 @@ describe.skipIf(!built)('a top-level await that never settles after the run', { 
   })
 })
 
+describe.skipIf(!built)('a command awaiting a promise that never settles (the event loop empties under the top-level await)', { timeout: 120_000 }, () => {
+  // node exits 13 ('unsettled top-level await'), but its 'exit' event says 0 (node's own listener
+  // sets process.exitCode to 13 in it): report.json and history.jsonl recorded 0
+  it.each([
+    ['unperf/citty runMain', 'citty-cli.mjs', ['hang'], {}],
+    ["unperf/citty withPerf + citty's runMain", 'citty-cli.mjs', ['hang'], { MODE: 'citty-runmain' }],
+    ['unperf/commander', 'commander-root.mjs', ['a'], { ACTION_HANG: '1' }],
+  ] as const)('%s: exit 13 recorded, the command an error (LoopEmptiedError)', (_label, fixture, args, env) => {
+    const r = host(fixture).run([...args], env)
+    expect(r.code, r.stderr).toBe(13)
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode).toBe(13)
+    expect(r.history[0]!.commands).toMatchObject([{ status: 'error', error: { name: 'LoopEmptiedError' } }])
+    expect((r.report as { exitCode?: number }).exitCode).toBe(13)
+    expect(r.report!.commands).toMatchObject([{ status: 'error' }])
+    expect(r.stderr).toMatch(/\[error \S+ LoopEmptiedError\]/)
+  })
+})
+
 describe.skipIf(!built)('a signal after the run', { timeout: 120_000 }, () => {
   // perf was closed (its signal listeners gone): the process died of it with 0 recorded
   it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s during the host\'s work after the run: the process dies of it, %i recorded', (signal, code) => {

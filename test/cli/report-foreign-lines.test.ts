@@ -1,5 +1,5 @@
 /**
- * history.jsonl lines unperf did not write (by hand, another tool, a fixture) whose length prefix
+ * history.jsonl lines unperf did not write (by hand, another tool, a fixture) whose JSON
  * and `v` still match: `unperf report`, `unperf budget` and `unperf cache stats` ended in a
  * TypeError ("Cannot read properties of null (reading 'name')"). Each such run is left out and its
  * line said on stderr with the file and line number; the real CLI (dist) as a child process.
@@ -15,7 +15,7 @@ const run = (i: number): HistoryEntry => ({
   v: 1, time: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), runId: `run${i}`, pid: 1000 + i, name: 'foreign-fixture', version: '1.0.0', env: 'production',
   commands: [{ name: 'build', duration: 100 + i, memoryPeak: 50e6, status: 'ok' }], cache: { hitRate: 0.5, lookups: 4 }, peakRss: 50e6, budgetsFailed: [],
 })
-/** A line the reader takes (its length prefix and v), of any shape. */
+/** A line of JSON with `v: 1`, of any shape. */
 const line = (value: object): string => encodeLine(value as HistoryEntry)
 
 it('unperf report and cache stats: the real runs, one warning a foreign line', () => {

@@ -79,6 +79,17 @@ describe('pushgateway at the natural end of the event loop', () => {
     expect(child.stdout().match(/exit hook/g)).toHaveLength(1)
   }, 30_000)
 
+  it('a command awaiting a promise that never settles: the run closed at the end of the loop records the 13 node exits with', async () => {
+    const project = tempDir('unperf-push-end-')
+    const child = runNode(fixture, { PROJECT: project, GATEWAY: gw.url, MODE: 'hang' })
+    expect((await child.exited).code, child.stderr()).toBe(13)
+    const report = JSON.parse(readFileSync(join(project, 'report.json'), 'utf8')) as { exitCode?: number; commands: { name: string; status: string }[] }
+    expect(report.exitCode).toBe(13)
+    expect(report.commands).toMatchObject([{ name: 'build', status: 'error' }])
+    const history = readFileSync(join(project, 'history.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as { exitCode?: number })
+    expect(history.map(h => h.exitCode)).toEqual([13])
+  }, 30_000)
+
   it('without a pushgateway nothing listens to beforeExit (the exit path is unchanged)', async () => {
     const child = runNode(fixture, { PROJECT: tempDir('unperf-push-end-'), MODE: 'natural' })
     expect((await child.exited).code, child.stderr()).toBe(2)

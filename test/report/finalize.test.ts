@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PerfConfig } from '../../src/config/types.js'
 import { finalizeReport, finalizeReportSync, readLastReport } from '../../src/runtime/report/finalize.js'
-import { readHistory } from '../../src/runtime/report/history.js'
+import { readHistory, type HistoryEntry } from '../../src/runtime/report/history.js'
 import { renderSummary } from '../../src/runtime/report/console.js'
 import type { BudgetResult, PerfReport } from '../../src/runtime/types.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
@@ -266,6 +266,23 @@ describeRedis('report.historyDriver (real redis)', () => {
     expect(readHistory(config)).toHaveLength(1) // the local file only has this run
     expect(exceeded.map(b => b.kind)).toEqual(['regression'])
     expect(report.budgets.find(b => b.kind === 'regression')?.message).toMatch(/over 5 runs/)
+  }, 30_000)
+
+  it("an entry of another shape in the shared history (another tool's, another version's) is left out: the run is judged with the others", async () => {
+    const scope = `shape${Date.now()}`
+    const input: PerfConfig = { report: { historyDriver: { driver: 'redis', url: redisUrl! } }, cache: { scope } }
+    for (const d of [100, 102, 98, 101, 99]) await finish(input, [command('build', d)])
+    const { appendDriverHistory, readDriverHistory } = await import('../../src/runtime/report/history-driver.js')
+    const cfg = reportConfig(tempDir(), input)
+    const foreign = { v: 1, time: new Date().toISOString(), runId: 'foreign', commands: [null] } as unknown as HistoryEntry
+    await appendDriverHistory(cfg, foreign)
+    // budgets.ts read `null.name`: 'budgets could not be evaluated', no verdict at all
+    const { ctx, exceeded } = await finish(input, [command('build', 300)])
+    expect(ctx.warnings).toEqual([])
+    expect(exceeded.map(b => b.kind)).toEqual(['regression'])
+    expect((await readDriverHistory(cfg)).map(e => e.runId)).not.toContain('foreign')
+    // the CLI reads it, to name it (cli/history-check.ts readableDriverRuns)
+    expect((await readDriverHistory(cfg, true)).map(e => e.runId)).toContain('foreign')
   }, 30_000)
 
   it('keeps only `history` runs in the driver', async () => {

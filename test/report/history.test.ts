@@ -10,6 +10,9 @@ import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundle, run } from './_child.js'
 
+const hasJq = (() => {
+  try { execFileSync('jq', ['--version'], { stdio: 'ignore' }); return true } catch { return false }
+})()
 const config = (dir: string, history = 100) => ({ report: { dir, history } }) as unknown as ResolvedPerfConfig
 const entry = (i: number, command = 'build'): HistoryEntry => ({
   v: 1, time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), runId: `run${i}`, pid: 1, name: 'acme', version: '1.0.0', env: 'test',
@@ -17,19 +20,77 @@ const entry = (i: number, command = 'build'): HistoryEntry => ({
 })
 
 describe('history.jsonl', () => {
-  it('prefixes each line with the length of its JSON; torn, run-together, resized or foreign lines are skipped on read', () => {
+  it('each line is plain JSON (JSON Lines: one object per line, what `jq` and any JSONL reader take)', () => {
+    const dir = join(tempDir(), 'reports')
+    appendHistory(config(dir), entry(1))
+    appendHistory(config(dir), entry(2))
+    const lines = readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n')
+    expect(lines.pop()).toBe('')
+    expect(lines.map(line => JSON.parse(line) as unknown)).toEqual([entry(1), entry(2)])
+    expect(encodeLine(entry(3))).toBe(`${JSON.stringify(entry(3))}\n`)
+  })
+
+  it.skipIf(!hasJq)('jq reads it as the docs show (`tail -1 history.jsonl | jq .`, a filter over the whole file)', () => {
+    const dir = tempDir()
+    for (let i = 0; i < 3; i++) appendHistory(config(dir), { ...entry(i), ...(i === 1 && { exitCode: 2 }) })
+    const file = join(dir, 'history.jsonl')
+    const last = execFileSync('sh', ['-c', 'tail -1 "$1" | jq -c .', 'sh', file], { encoding: 'utf8' })
+    expect(JSON.parse(last)).toEqual(entry(2))
+    expect(execFileSync('jq', ['-c', 'select((.exitCode // 0) != 0) | .runId', file], { encoding: 'utf8' })).toBe('"run1"\n')
+  })
+
+  it('torn, run-together, foreign and garbage lines are skipped on read', () => {
     const good = [encodeLine(entry(1)), encodeLine(entry(2)), encodeLine(entry(3))]
-    const resized = good[1]!.replace('"duration":2', '"duration":20')
     const torn = good[2]!.slice(0, 40)
     const runTogether = good[0]!.slice(0, 30) + good[1]!
-    const foreign = `${JSON.stringify({ runId: 'x' }).length.toString(36)} ${JSON.stringify({ runId: 'x' })}\n`
-    const text = good[0]! + resized + torn + '\n' + 'not a line\n' + runTogether + foreign + '{"v":1,"runId":"forged","commands":[]}\n' + good[2]!
+    const text = good[0]! + torn + '\n' + 'not a line\n' + runTogether + '{"v":1,"runId":"forged","commands":[]}\n' + '\u0000\u0000\n' + '[1]\nnull\n' + good[2]!
+    // the line holding run 1's start and run 2 is skipped whole: never a run made of both
     expect(parseLines(text).map(e => e.runId)).toEqual(['run1', 'run3'])
   })
 
-  it('reads lines written by earlier versions (hash prefix)', () => {
-    const json = JSON.stringify(entry(7))
-    expect(parseLines(`0123456789abcdef ${json}\n`).map(e => e.runId)).toEqual(['run7'])
+  it('two processes\' writes mixed at any byte (an append inside another, one written over another) never read as another run', () => {
+    const a = entry(1)
+    a.commands.push({ name: 'lint', duration: 3, memoryPeak: 1, status: 'error', error: { name: 'Error', message: '{"v":1,"x":[]} "quoted"' } })
+    const b = entry(2)
+    const [lineA, lineB] = [encodeLine(a), encodeLine(b)]
+    const exact = (e: HistoryEntry) => JSON.stringify(e) === JSON.stringify(a) || JSON.stringify(e) === JSON.stringify(b)
+    for (let k = 0; k <= lineA.length; k++) {
+      for (const mixed of [
+        lineA.slice(0, k) + lineB + lineA.slice(k), // B's write landed inside A's (a network file system)
+        lineA.slice(0, k) + lineB.slice(0, -1) + lineA.slice(k), // ... without its newline
+        lineA.slice(0, k) + lineB + lineA.slice(k + lineB.length), // B written over A from byte k
+      ]) {
+        const read = parseLines(mixed)
+        expect(read.filter(e => !exact(e)), mixed).toEqual([])
+      }
+    }
+  })
+
+  it('a line of another shape is skipped where a run is judged, and read (then named, cli/history-check.ts) by the CLI', () => {
+    const foreign = '{"v":1,"time":"2026-01-01T00:00:09.000Z","runId":"x","commands":[null]}\n'
+    const text = encodeLine(entry(1)) + foreign + '{"v":1,"time":"t","runId":"y","commands":[{"name":"build","duration":"1","status":"ok"}]}\n' + encodeLine(entry(2))
+    expect(parseLines(text).map(e => e.runId)).toEqual(['run1', 'run2'])
+    expect(parseLines(text, true).map(e => e.runId)).toEqual(['run1', 'x', 'y', 'run2'])
+    const cfg = config(tempDir())
+    writeFileSync(join(cfg.report.dir, 'history.jsonl'), text)
+    expect(readNewestHistory(cfg, { commands: ['build'], runs: 51 }).entries.map(e => e.runId)).toEqual(['run1', 'run2'])
+  })
+
+  it('reads lines written by earlier versions (length or hash prefix); the rewrite to the cap makes them plain JSON', () => {
+    const json = (i: number) => JSON.stringify(entry(i))
+    const lengthPrefixed = (i: number) => `${json(i).length.toString(36)} ${json(i)}\n`
+    expect(parseLines(`0123456789abcdef ${json(7)}\n`).map(e => e.runId)).toEqual(['run7'])
+    // a prefixed line cut short or resized is still told by its prefix
+    const text = lengthPrefixed(1) + lengthPrefixed(2).slice(0, 60) + '\n' + lengthPrefixed(3).replace('"duration":3', '"duration":30') + `0123456789abcdef ${json(4)}\n` + encodeLine(entry(5))
+    expect(parseLines(text).map(e => e.runId)).toEqual(['run1', 'run4', 'run5'])
+    const dir = tempDir()
+    const file = join(dir, 'history.jsonl')
+    // 15 lines: the next append passes the cap's limit (5 + 10) and rewrites the file
+    writeFileSync(file, Array.from({ length: 15 }, (_, i) => lengthPrefixed(i)).join(''))
+    expect(readHistory(config(dir, 5)).map(e => e.runId)).toEqual(['run10', 'run11', 'run12', 'run13', 'run14'])
+    appendHistory(config(dir, 5), entry(15))
+    expect(readHistory(config(dir, 5)).map(e => e.runId)).toEqual(['run11', 'run12', 'run13', 'run14', 'run15'])
+    expect(readFileSync(file, 'utf8')).toBe([11, 12, 13, 14, 15].map(i => `${json(i)}\n`).join(''))
   })
 
   it('appends one line per run, reads the last `history` runs, rewrites the file only past history + max(10, history/2), dir 0700 and file 0600', () => {

@@ -53,7 +53,7 @@ async function run(signal: NodeJS.Signals, prelude: string, body = '') {
   child.kill(signal)
   const [code, killedBy] = await new Promise<[number | null, string | null]>(done => child.on('exit', (c, s) => done([c, s])))
   const file = join(dir, '.perf/history.jsonl')
-  const history = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l.slice(l.indexOf('{'))) as Line) : []
+  const history = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as Line) : []
   return { code, killedBy, stdout, stderr, history }
 }
 

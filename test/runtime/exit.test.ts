@@ -60,7 +60,7 @@ describe('exit paths', () => {
     expect(report.commands).toHaveLength(1)
     // an exit while close() was writing: the code the process exits with, not the one close() saw
     expect(report.exitCode).toBe(recorded)
-    expect((JSON.parse(history(dir)[0]!.replace(/^\S+ /, '')) as { exitCode?: number }).exitCode).toBe(recorded)
+    expect((JSON.parse(history(dir)[0]!) as { exitCode?: number }).exitCode).toBe(recorded)
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s: report written once and the process dies of the signal', async signal => {

@@ -2,7 +2,8 @@
  * A command whose promise never settles (a forgotten resolve, a pool deadlock) was recorded `ok`:
  * node ends the process at the natural end of the event loop (13 under a top-level await) and the
  * 'exit' event says 0. The commands still running when the loop empties ('beforeExit') are now
- * recorded as errors. Real child processes against dist/.
+ * recorded as errors, and the code is the one the process exits with (13 was recorded 0: node's
+ * own 'exit' listener sets process.exitCode to 13). Real child processes against dist/.
  */
 import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -13,7 +14,7 @@ import { tempDir } from '../helpers/tmp.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
-interface Report { commands: { name: string; status: string; error?: { name: string; message: string } }[] }
+interface Report { exitCode?: number; commands: { name: string; status: string; error?: { name: string; message: string } }[] }
 
 async function runScript(body: string, config = ''): Promise<{ code: number | undefined; stdout: string; stderr: string; report: Report }> {
   const dir = tempDir('unperf-loop-emptied-')
@@ -36,6 +37,7 @@ describe('a command still running when the event loop empties', () => {
     const { code, stdout, report } = await runScript(`await perf.run('hang', () => new Promise(() => {}))`)
     expect(code).toBe(13)
     expect(report.commands).toEqual([expect.objectContaining({ name: 'hang', status: 'error', error: EMPTIED })])
+    expect(report.exitCode).toBe(13)
     expect(stdout).toContain('command:error hang LoopEmptiedError')
   }, 40_000)
 
@@ -45,6 +47,7 @@ describe('a command still running when the event loop empties', () => {
       await perf.run('second', () => 2)
       void perf.run('hang', () => new Promise(() => {}))`)
     expect(code).toBe(0)
+    expect(report.exitCode).toBe(0)
     expect(report.commands.map(c => [c.name, c.status, c.error?.name])).toEqual([['first', 'ok', undefined], ['second', 'ok', undefined], ['hang', 'error', 'LoopEmptiedError']])
   }, 40_000)
 
@@ -58,6 +61,7 @@ describe('a command still running when the event loop empties', () => {
       }))`, `, concurrency: { default: 2 }`)
     expect(code).toBe(13)
     expect(stderr).toMatch(/pool 'default': .*a deadlock/)
+    expect(report.exitCode).toBe(13)
     expect(report.commands).toEqual([expect.objectContaining({ name: 'build', status: 'error', error: EMPTIED })])
   }, 40_000)
 

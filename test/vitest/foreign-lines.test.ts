@@ -1,6 +1,7 @@
 /**
  * Lines of tests.jsonl the reporter did not write (an older or newer unperf's, a fixture written by
- * hand, a line edited after the fact) with a valid hash but fields missing or of another type:
+ * hand, a line edited after the fact) that are JSON (or hashed lines of an earlier version with a
+ * valid hash) but with fields missing or of another type:
  * `unperf tests slow|flaky` and `unperf shard` ended in a TypeError ("Cannot read properties of
  * undefined (reading 'map')", "entries[i].projects?.filter is not a function"). Each such line is
  * skipped with one warning naming the file and line; the real CLI, a real history file.
@@ -14,7 +15,7 @@ import { readTestHistory } from '../../src/vitest/history.js'
 import { bundleCommand, runNode, tempProject } from './_project.js'
 import { run } from './_entries.js'
 
-/** A line with a valid hash, as the reporter's are, holding any JSON. */
+/** A line with a valid hash, as earlier versions of the reporter wrote them, holding any JSON. */
 const hashed = (value: unknown): string => {
   const json = JSON.stringify(value)
   return `${createHash('sha256').update(json).digest('hex').slice(0, 16)}\t${json}\n`
@@ -43,8 +44,9 @@ beforeAll(async () => {
   tests = await bundleCommand(project, 'tests')
   shard = await bundleCommand(project, 'shard')
   appendTestRun(dir(), run([{ path: 'test/a.test.ts', state: 'passed', duration: 30, setup: 1, tests: [['a', 29, 'p', 0]] }]), { cap: 100 })
-  for (const [value] of FOREIGN) appendFileSync(join(dir(), 'tests.jsonl'), hashed(value))
-  appendFileSync(join(dir(), 'tests.jsonl'), '{"v":1,"id":"by-hand","files":[]}\n')
+  // plain JSON lines (as the reporter writes them now) and hashed ones (as earlier versions did)
+  FOREIGN.forEach(([value], i) => appendFileSync(join(dir(), 'tests.jsonl'), i % 2 ? hashed(value) : `${JSON.stringify(value)}\n`))
+  appendFileSync(join(dir(), 'tests.jsonl'), 'by-hand: not JSON\n')
   appendTestRun(dir(), run([{ path: 'test/b.test.ts', state: 'passed', duration: 20, setup: 1, tests: [['b', 19, 'p', 0]] }]), { cap: 100 })
 }, 120_000)
 

@@ -1,4 +1,5 @@
-/** issue 10: tests.jsonl: self-validating lines, a cap, safe with parallel writers. */
+/** issue 10: tests.jsonl: JSON Lines whose torn or mixed lines are skipped, a cap, safe with parallel writers. */
+import { createHash } from 'node:crypto'
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
@@ -44,20 +45,44 @@ describe('history file', () => {
     expect(statSync(testsHistoryPath(dir)).mode & 0o777).toBe(0o600)
   })
 
-  it('skips a torn line, an edited line and garbage, keeps the rest', () => {
+  it('writes JSON Lines: each line is the JSON of its run', () => {
+    const dir = tempDir()
+    appendTestRun(dir, entry(1), { cap: 10 })
+    appendTestRun(dir, entry(2), { cap: 10 })
+    const lines = readFileSync(testsHistoryPath(dir), 'utf8').trimEnd().split('\n')
+    expect(lines.map(l => (JSON.parse(l) as TestRunEntry).id)).toEqual(['run-1', 'run-2'])
+    expect(formatHistoryLine(entry(3))).toBe(`${JSON.stringify(entry(3))}\n`)
+  })
+
+  it('skips a torn line, two runs run together and garbage, keeps the rest; reads an edited line as it now is', () => {
     const dir = tempDir()
     appendTestRun(dir, entry(1), { cap: 10 })
     const file = testsHistoryPath(dir)
     const line = formatHistoryLine(entry(2))
     appendFileSync(file, line.slice(0, 40)) // torn: a writer died mid-line
     appendFileSync(file, '\n')
-    appendFileSync(file, line.replace('"run-2"', '"run-X"')) // edited: hash no longer matches
+    appendFileSync(file, line.slice(0, 60) + formatHistoryLine(entry(4))) // another run's write landed inside this one's
     appendFileSync(file, 'not a line\n')
+    appendFileSync(file, line.replace('"run-2"', '"run-X"')) // edited by hand
     appendTestRun(dir, entry(3), { cap: 10 })
     const read = readTestHistory(dir)
-    expect(read.entries.map(e => e.id)).toEqual(['run-1', 'run-3'])
+    expect(read.entries.map(e => e.id)).toEqual(['run-1', 'run-X', 'run-3'])
     expect(read.skipped).toBe(3)
     expect(parseHistoryLine(line.trimEnd())?.id).toBe('run-2')
+  })
+
+  it('reads the hashed lines of earlier versions (an edited one, its hash no longer matching, skipped); a compaction writes them plain', () => {
+    const dir = tempDir()
+    const hashed = (e: TestRunEntry) => {
+      const json = JSON.stringify(e)
+      return `${createHash('sha256').update(json).digest('hex').slice(0, 16)}\t${json}\n`
+    }
+    const file = testsHistoryPath(dir)
+    appendTestRun(dir, entry(1), { cap: 3 })
+    writeFileSync(file, [1, 2, 3, 4, 5].map(i => hashed(entry(i))).join('') + hashed(entry(6)).replace('"run-6"', '"run-X"'))
+    expect(readTestHistory(dir, 3).entries.map(e => e.id)).toEqual(['run-3', 'run-4', 'run-5'])
+    appendTestRun(dir, entry(7), { cap: 3 })
+    expect(readFileSync(file, 'utf8')).toBe([4, 5, 7].map(i => formatHistoryLine(entry(i))).join(''))
   })
 
   it('compacts to the cap only past 2× cap; readers see the last cap runs', () => {

@@ -110,11 +110,11 @@ describe('reporter', () => {
     expect(fileDurations([entry!]).medians.size).toBe(0)
   })
 
-  it('each line is self-validating: a torn line is skipped, the others still read', () => {
+  it('writes JSON Lines: each line the JSON of one run', () => {
     const text = readFileSync(testsHistoryPath(historyDir), 'utf8')
     const lines = text.trimEnd().split('\n')
     expect(lines).toHaveLength(3)
-    for (const line of lines) expect(line).toMatch(/^[0-9a-f]{16}\t\{/)
+    expect(lines.map(line => (JSON.parse(line) as { id: string }).id)).toEqual(entries.map(e => e.id))
   })
 
   it('lists the test that passed on retry and the one that flips on one commit', () => {

@@ -26,12 +26,6 @@ export function rememberHistoryRun(report: PerfReport, run: WrittenRun): void {
   historyRuns.set(report, run)
 }
 
-/** The code the process exits with, as an 'exit' listener sees it (what process.exit() ends with). */
-export function exitingCode(code: number): number {
-  const set = process.exitCode ?? code
-  return typeof set === 'number' ? set : Number(set) || 0
-}
-
 /**
  * Records `exitCode` as the run's code where `report` was written, when it recorded another (or
  * none): report.json (when it is still this run's: a later run may have replaced it) and the run's
@@ -96,6 +90,7 @@ export function followExitCode(report: PerfReport, commandLine: boolean): void {
   if (!commandLine || runsClosed > 1) return
   unfollow = installExitHandlers((code, signal) => {
     unfollow = undefined
-    recordExitCode(report, signal ? code : exitingCode(code))
+    // exit.ts hands the code the process exits with (exitingCode), or 128 + n for a signal
+    recordExitCode(report, code)
   })
 }

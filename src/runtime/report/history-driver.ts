@@ -11,7 +11,7 @@ import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
 import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
-import { mergeHistories, type HistoryEntry } from './history.js'
+import { isRun, mergeHistories, type HistoryEntry } from './history.js'
 import { driverKey, returnPendingRuns, takePendingRuns } from './history-driver-pending.js'
 
 function tier(config: ResolvedPerfConfig): Tier {
@@ -52,7 +52,11 @@ function failed(t: Tier, error: unknown): unknown {
   return explained
 }
 
-export async function readDriverHistory(config: ResolvedPerfConfig): Promise<HistoryEntry[]> {
+/**
+ * The shared runs, oldest first: entries of another shape (another tool's or version's under the
+ * prefix) left out as history.jsonl's lines are (isRun); `loose` keeps them for the CLI to name.
+ */
+export async function readDriverHistory(config: ResolvedPerfConfig, loose?: boolean): Promise<HistoryEntry[]> {
   const t = tier(config)
   try {
     // the bounds are the remote's: a cold import of ioredis on a loaded machine took them whole
@@ -62,7 +66,7 @@ export async function readDriverHistory(config: ResolvedPerfConfig): Promise<His
     const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
     const entries = await bounded(t.getMany(keys), BOUND_MS)
     if (t.health) markRedisUp(t.health)
-    return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error)).map(e => e.value)
+    return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error) && isRun(e.value as HistoryEntry, loose)).map(e => e.value)
   } catch (error) {
     // a redis that cannot be reached: its connection's error, not ioredis' retry-limit one
     throw failed(t, error)
@@ -76,9 +80,9 @@ export async function readDriverHistory(config: ResolvedPerfConfig): Promise<His
  * `unperf report` commands judge it; a driver that cannot be read leaves the local history, and
  * `warn` is told why.
  */
-export async function withDriverHistory(config: ResolvedPerfConfig, local: HistoryEntry[], warn: (message: string) => void): Promise<HistoryEntry[]> {
+export async function withDriverHistory(config: ResolvedPerfConfig, local: HistoryEntry[], warn: (message: string) => void, loose?: boolean): Promise<HistoryEntry[]> {
   try {
-    return mergeHistories(local, await readDriverHistory(config), config.report.history)
+    return mergeHistories(local, await readDriverHistory(config, loose), config.report.history)
   } catch (error) {
     warn(`report.historyDriver could not be read (${errorMessage(error)}); using the local history`)
     return local

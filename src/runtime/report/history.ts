@@ -1,10 +1,12 @@
 /**
- * history.jsonl: one line per run, appended when a process closes; reads see the last `report.history` runs.
- * Each line is `<length> <json>`, so a torn line, garbage or two writes run together are skipped on read.
- * Appends and the cap's rewrite happen under a lock file (lock-file.ts, stale after 10 s), so processes
- * exiting at once never lose a line; the wait is synchronous (exit handler).
- * The file is rewritten to the last `history` lines only when it holds half as many again (at least
- * 10 more): one rewrite every ~history/2 runs instead of a read and a rewrite on every exit.
+ * history.jsonl: JSON Lines, one run per line, appended when a process closes; reads see the last
+ * `report.history` runs. A torn line, garbage or two writes run together fail JSON.parse or the
+ * shape check and are skipped on read. Appends and the cap's rewrite happen under a lock file
+ * (lock-file.ts, stale after 10 s), so processes exiting at once never lose a line; the wait is
+ * synchronous (exit handler). The file is rewritten to the last `history` lines only when it holds
+ * half as many again (at least 10 more): one rewrite every ~history/2 runs instead of a read and a
+ * rewrite on every exit. Lines of earlier versions (`<length base 36> <json>`, `<hash16> <json>`) are
+ * read, and made plain by that rewrite.
  */
 import { chmodSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -64,44 +66,70 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
   }
 }
 
-/** `<length of the JSON, base 36> <json>\n` */
+/** One line of JSON Lines: `<json>\n`. */
 export function encodeLine(entry: HistoryEntry): string {
-  const json = JSON.stringify(entry)
-  return `${json.length.toString(36)} ${json}\n`
+  return `${JSON.stringify(entry)}\n`
 }
 
 /**
- * The valid entries of history text. A line is kept when its length prefix matches and its JSON is
- * a history entry: a torn line, two writes run together, garbage or a line appended without the
- * prefix is skipped. Every check is native (indexOf, JSON.parse): this runs on every exit, and a
- * per-character hash in JS cost 4-7 ms there for a full history (cold code runs interpreted).
- * Lines written by unperf < 0.2 (a 16-hex-digit hash prefix) are read without their hash.
+ * The JSON of a line: the line itself (`{…}`), or, for a line of an earlier version, what follows its
+ * prefix when that matches (`<length of the JSON, base 36> `, or a 16-hex-digit hash, not checked);
+ * undefined for anything else.
  */
-export function parseLines(text: string): HistoryEntry[] {
+export function lineJson(line: string): string | undefined {
+  if (line.charCodeAt(0) === 123) return line
+  const space = line.indexOf(' ')
+  if (space < 1) return undefined
+  const json = line.slice(space + 1)
+  return (space === 16 && /^[0-9a-f]{16} /.test(line)) || (space <= 6 && parseInt(line.slice(0, space), 36) === json.length) ? json : undefined
+}
+
+/**
+ * A run the exit path can judge with: what budgets.ts and history-tail.ts read is there and of its
+ * type (a line of history.jsonl, an entry of report.historyDriver). `unperf report`/`budget` read
+ * more loosely (`loose`) and name each run they leave out (cli/history-check.ts).
+ */
+export function isRun(e: HistoryEntry, loose?: boolean): boolean {
+  if (e?.v !== 1 || !Array.isArray(e.commands)) return false
+  if (loose) return true
+  if (typeof e.time !== 'string' || typeof e.runId !== 'string') return false
+  // `c?.name` of a number or a string is undefined too
+  for (const c of e.commands) if (typeof c?.name !== 'string' || typeof c.duration !== 'number' || (c.status !== 'ok' && c.status !== 'error')) return false
+  return true
+}
+
+/**
+ * The valid entries of history text. A line is kept when it is JSON of a run (isRun): a torn line,
+ * garbage or another tool's line fails JSON.parse or the shape check and is skipped. Two lines run
+ * together (writes of two processes) hold the start of a run, `{"v":1,`, twice: no JSON.stringify
+ * output holds it inside (a `"` in a string is `\"`), so such a line is skipped whole, never read as
+ * one run holding parts of the other. Every check is native (indexOf, JSON.parse): this runs on
+ * every exit, and a per-character hash in JS cost 4-7 ms there for a full history.
+ */
+export function parseLines(text: string, loose?: boolean): HistoryEntry[] {
   const out: HistoryEntry[] = []
   let start = 0
   while (start < text.length) {
     let end = text.indexOf('\n', start)
     if (end === -1) end = text.length
-    const space = text.indexOf(' ', start)
-    if (space > start && space < end) {
-      const prefix = text.slice(start, space)
-      const json = text.slice(space + 1, end)
-      const legacy = prefix.length === 16 && /^[0-9a-f]{16}$/.test(prefix)
-      if (legacy || (prefix.length <= 6 && parseInt(prefix, 36) === json.length)) {
-        try {
-          const entry = JSON.parse(json) as HistoryEntry
-          if (entry !== null && typeof entry === 'object' && entry.v === 1 && Array.isArray(entry.commands)) out.push(entry)
-        } catch { /* skip */ }
-      }
+    const json = lineJson(text.slice(start, end))
+    if (json !== undefined && json.indexOf('{"v":1,', 1) === -1) {
+      try {
+        const entry = JSON.parse(json) as HistoryEntry
+        if (isRun(entry, loose)) out.push(entry)
+      } catch { /* skip */ }
     }
     start = end + 1
   }
   return out
 }
 
-/** The last `report.history` runs recorded in report.dir, oldest first; optionally only those that ran `command`. */
-export function readHistory(config: ResolvedPerfConfig, options: { command?: string } = {}): HistoryEntry[] {
+/**
+ * The last `report.history` runs recorded in report.dir, oldest first; optionally only those that ran
+ * `command`. `loose`: also the runs of other shapes with `v: 1` and a `commands` array (the CLI's
+ * readers name each of them, cli/history-check.ts).
+ */
+export function readHistory(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryEntry[] {
   return readHistoryFile(config, options).entries
 }
 
@@ -120,7 +148,7 @@ export interface HistoryFileState {
  * and whether it was there (then so is report.dir: the exit path skips creating it). The exit path
  * reads only the newest runs it judges with (history-tail.ts readNewestHistory).
  */
-export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string } = {}): HistoryFileState & { entries: HistoryEntry[] } {
+export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryFileState & { entries: HistoryEntry[] } {
   let text = ''
   try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
   const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
@@ -130,7 +158,7 @@ export function readHistoryFile(config: ResolvedPerfConfig, options: { command?:
   // only the tail can be among the last `cap` valid runs: parse from a little before it (invalid lines are skipped)
   let from = text.length
   for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
-  const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text).slice(-cap) : []
+  const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text, options.loose).slice(-cap) : []
   return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true, torn }
 }
 
@@ -172,8 +200,9 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
     let count = 0
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
     if (count > limit) {
+      // a line of an earlier version is written plain (lineJson); one that is not a run's stays as it was, skipped on read
       const lines = text.split('\n').filter(Boolean)
-      writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).join('\n') + (cap > 0 ? '\n' : ''))
+      writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).map(line => `${lineJson(line) ?? line}\n`).join(''))
     }
     try { chmodSync(file, 0o600) } catch { /* not ours */ }
   } finally {
