@@ -5,7 +5,7 @@
  * holds more than 2× cap, so most runs never rewrite it.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { tryLockFile } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { APPEND_NO_FOLLOW } from '../runtime/write-file-atomic.js'
@@ -89,10 +89,13 @@ export function capOf(options: AppendOptions): number {
 export function appendLines(dir: string, entries: readonly TestRunEntry[]): number {
   // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
   makeDirSync(dir, 0o700)
-  const bytes = Buffer.from(entries.map(formatHistoryLine).join(''))
-  const fd = openSync(testsHistoryPath(dir), APPEND_NO_FOLLOW, 0o600)
+  const lines = entries.map(formatHistoryLine).join('')
+  // read-write: its last byte is read first (endsTorn)
+  const fd = openSync(testsHistoryPath(dir), (APPEND_NO_FOLLOW & ~constants.O_WRONLY) | constants.O_RDWR, 0o600)
   try {
-    writeAll(fd, bytes)
+    // a last line a killed process left without its newline: this run's line starts on a line of its
+    // own (appended to the torn one, both were skipped on read: this run was lost too)
+    writeAll(fd, Buffer.from(endsTorn(fd) ? `\n${lines}` : lines))
     return fstatSync(fd).size
   } finally {
     closeSync(fd)
@@ -108,6 +111,14 @@ export function compactIfOver(dir: string, cap: number, size: number): void {
   } catch {
     // the run is recorded; compaction is retried by the next run (e.g. Windows refusing a rename)
   }
+}
+
+/** The file's last byte is not a newline (one pread; an empty file is not torn). */
+function endsTorn(fd: number): boolean {
+  const size = fstatSync(fd).size
+  if (size === 0) return false
+  const last = Buffer.alloc(1)
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10
 }
 
 function writeAll(fd: number, bytes: Buffer): void {

@@ -71,6 +71,18 @@ describe('history file', () => {
     expect(parseHistoryLine(line.trimEnd())?.id).toBe('run-2')
   })
 
+  it('a run appended after a torn last line (a writer killed mid-line) starts a line of its own: kept', () => {
+    const dir = tempDir()
+    appendTestRun(dir, entry(1), { cap: 10 })
+    appendFileSync(testsHistoryPath(dir), formatHistoryLine(entry(2)).slice(0, 50)) // no newline: the file ends torn
+    appendTestRun(dir, entry(3), { cap: 10 })
+    appendTestRun(dir, entry(4), { cap: 10 })
+    const read = readTestHistory(dir)
+    expect(read.entries.map(e => e.id)).toEqual(['run-1', 'run-3', 'run-4'])
+    expect(read.skipped).toBe(1)
+    expect(readFileSync(testsHistoryPath(dir), 'utf8').endsWith('\n')).toBe(true)
+  })
+
   it('reads the hashed lines of earlier versions (an edited one, its hash no longer matching, skipped); a compaction writes them plain', () => {
     const dir = tempDir()
     const hashed = (e: TestRunEntry) => {
