@@ -76,7 +76,7 @@ const builtins = {
 // source, code cache and top-level closures. A name another module imports that is not listed here
 // fails the build (esbuild: no matching export).
 const DEFERRED = {
-  'src/runtime/pool.ts': ['createPoolManager'],
+  'src/runtime/pool-manager.ts': ['createPoolManager'],
   'src/runtime/metrics/registry.ts': ['createMetricsRegistry'],
   'src/runtime/workers.ts': ['createWorkers'],
   // error paths only: the messages of the execution API's TypeErrors (its checks: input-checks.ts)

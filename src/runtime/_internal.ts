@@ -40,7 +40,7 @@ export interface CacheManager {
 }
 export type CreateCacheManager = (ctx: RuntimeContext) => CacheManager
 
-// --- src/runtime/pool.ts: createPoolManager(ctx) ---------------------------------
+// --- src/runtime/pool-manager.ts: createPoolManager(ctx) ---------------------------------
 export interface PoolManager {
   /** A pool from `concurrency.pools`, or the default pool (name omitted or 'default'); unknown names get default settings. */
   pool(name?: string): PerfPool

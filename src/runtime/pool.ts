@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from 'node:os'
 import type { ResolvedPoolConfig } from '../config/types.js'
-import type { PoolManager, RuntimeContext } from './_internal.js'
+import type { RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
@@ -305,27 +305,5 @@ export class Pool extends PoolLanes implements PerfPool {
     job.group?.fail(error)
     if (hooks && hooks.hasListeners('task:error')) hooks.emit('task:error', { pool: this.name, id: job.id, attempt: job.attempt, duration, error })
     settled(job, false, error)
-  }
-}
-
-export function createPoolManager(ctx: RuntimeContext): PoolManager {
-  const pools = new Map<string, Pool>()
-  const { concurrency } = ctx.config
-  const defaults: ResolvedPoolConfig = { concurrency: concurrency.default, timeout: false, retries: 0, backoff: 100, maxBackoff: 10_000 }
-  return {
-    pool(name = 'default') {
-      let pool = pools.get(name)
-      // own keys only: a pool named 'constructor' is not Object.prototype's (its limit was NaN: nothing ever ran)
-      if (!pool) pools.set(name, (pool = new Pool(name, (Object.hasOwn(concurrency.pools, name) ? concurrency.pools[name] : undefined) ?? defaults, ctx)))
-      return pool
-    },
-    stats: () => [...pools.values()].map(p => p.stats()),
-    warnStalled() {
-      // the event loop is empty: a queued task waits for a slot held by a task that can no longer finish
-      for (const p of pools.values()) {
-        if (p.queued === 0) continue
-        ctx.warn(`pool-stalled:${p.name}`, `pool '${p.name}': ${p.queued} task(s) still queued behind ${p.active} running when the event loop emptied: a deadlock. A task that awaits tasks of its own pool holds its slot while they wait for one (as with p-limit or p-queue): run the inner work in another pool (perf.pool('files')), or a graph in its own (perf.graph(tasks, { pool: 'graph' }))`)
-      }
-    },
   }
 }

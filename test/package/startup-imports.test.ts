@@ -66,7 +66,7 @@ describe('startup imports', () => {
 
   it('pools, the metrics registry and workers load on their first use only, and then work', () => {
     const config = `export default { cache: { driver: 'memory' }, report: { console: false, dir: './.perf' } }`
-    const deferred = ['pool', 'registry', 'workers']
+    const deferred = ['pool-manager', 'registry', 'workers']
     const lean = unperfChunks(loadedModules(config))
     for (const name of deferred) expect(lean).not.toContain(name)
     const body = `

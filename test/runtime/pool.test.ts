@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { TimeoutError, CycleError } from '../../src/errors.js'
-import { createPoolManager, Pool } from '../../src/runtime/pool.js'
+import { Pool } from '../../src/runtime/pool.js'
+import { createPoolManager } from '../../src/runtime/pool-manager.js'
 import { backoffDelay } from '../../src/runtime/backoff.js'
 import { AdaptiveLimit, ERROR_WINDOW } from '../../src/runtime/pool-adaptive.js'
 import { runGraph } from '../../src/runtime/graph.js'
