@@ -49,17 +49,22 @@ const LARGE_STRING = 128 * 1024 - 16 + 64
 /** The start path's budget: code past it belongs in a lazy chunk or a deferred module (scripts/build.mjs). */
 const MAX_START_SCRIPT = 136 * 1024
 
-/** `script` padded with comment lines to `size` bytes (ASCII: one byte a character). */
+/**
+ * `script` padded to `size` bytes (ASCII: one byte a character): comment lines of at most LINE_LIMIT
+ * bytes, then blank lines for the last few bytes (a line of '/' alone would be code).
+ */
 function padTo(script, size) {
   let pad = size - Buffer.byteLength(script)
   if (pad <= 0) return script
-  const lines = []
-  for (const note = '// padding: this script stays in V8\'s large-object space (scripts/start-script.mjs)'; pad > 0;) {
-    const line = (lines.length === 0 ? note : '//').padEnd(Math.min(LINE_LIMIT, pad) - 1, ' ').slice(0, Math.max(0, pad - 1)) + '\n'
-    lines.push(line)
-    pad -= Buffer.byteLength(line)
+  let out = ''
+  let text = '// padding: this script stays in V8\'s large-object space (scripts/start-script.mjs)'
+  while (pad >= 4) {
+    const n = Math.min(LINE_LIMIT, pad)
+    out += text.padEnd(n - 1, ' ').slice(0, n - 1) + '\n'
+    text = '//'
+    pad -= n
   }
-  return script + lines.join('')
+  return script + out + '\n'.repeat(pad)
 }
 
 /**
