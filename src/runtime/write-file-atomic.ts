@@ -5,7 +5,7 @@
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
  * own writer (drivers/_fs-write-atomic.ts): they are hashed, compressed and written in parts.
  */
-import { closeSync, constants, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { PerfError } from '../errors.js'
@@ -43,6 +43,26 @@ export function readFileNoFollowSync(file: string): string {
       if (n === buf.length) { const grown = Buffer.allocUnsafe(buf.length * 2); buf.copy(grown); buf = grown }
     }
     return buf.toString('utf8', 0, n)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * The file ends without a newline: a line a killed process left cut short, which the next line
+ * appended must not continue (both would be unreadable). Reads its last byte only; a missing or
+ * empty file is not torn; never through a symlink, never blocking.
+ */
+export function endsTorn(file: string): boolean {
+  let fd: number
+  try { fd = openSync(file, READ_NO_FOLLOW) } catch { return false }
+  try {
+    const size = fstatSync(fd).size
+    if (size === 0) return false
+    const last = Buffer.alloc(1)
+    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10
+  } catch {
+    return false
   } finally {
     closeSync(fd)
   }

@@ -5,10 +5,10 @@
  * holds more than 2× cap, so most runs never rewrite it.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { tryLockFile } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
-import { APPEND_NO_FOLLOW } from '../runtime/write-file-atomic.js'
+import { APPEND_NO_FOLLOW, endsTorn } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 
 /** A lock on tests.jsonl older than this (ms) was left by a crashed process and is taken over. */
@@ -90,12 +90,12 @@ export function appendLines(dir: string, entries: readonly TestRunEntry[]): numb
   // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
   makeDirSync(dir, 0o700)
   const lines = entries.map(formatHistoryLine).join('')
-  // read-write: its last byte is read first (endsTorn)
-  const fd = openSync(testsHistoryPath(dir), (APPEND_NO_FOLLOW & ~constants.O_WRONLY) | constants.O_RDWR, 0o600)
+  // a last line a killed process left without its newline: this run's line starts on a line of its
+  // own (appended to the torn one, both were skipped on read: this run was lost too)
+  const torn = endsTorn(testsHistoryPath(dir))
+  const fd = openSync(testsHistoryPath(dir), APPEND_NO_FOLLOW, 0o600)
   try {
-    // a last line a killed process left without its newline: this run's line starts on a line of its
-    // own (appended to the torn one, both were skipped on read: this run was lost too)
-    writeAll(fd, Buffer.from(endsTorn(fd) ? `\n${lines}` : lines))
+    writeAll(fd, Buffer.from(torn ? `\n${lines}` : lines))
     return fstatSync(fd).size
   } finally {
     closeSync(fd)
@@ -113,13 +113,6 @@ export function compactIfOver(dir: string, cap: number, size: number): void {
   }
 }
 
-/** The file's last byte is not a newline (one pread; an empty file is not torn). */
-function endsTorn(fd: number): boolean {
-  const size = fstatSync(fd).size
-  if (size === 0) return false
-  const last = Buffer.alloc(1)
-  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10
-}
 
 function writeAll(fd: number, bytes: Buffer): void {
   // one write() for the whole line; the loop only runs if the kernel took part of it

@@ -15,7 +15,7 @@ import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
-import { APPEND_NO_FOLLOW, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { APPEND_NO_FOLLOW, endsTorn, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 
 export interface HistoryEntry {
   v: 1
@@ -191,6 +191,7 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
   // waiting is bounded: after 5 s the line is appended without the lock rather than lose the run
   const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 5 }) ?? (() => {})
   try {
+    // known from readHistoryFile's read, else its last byte (not the exit path)
     const torn = before ? before.torn : endsTorn(file)
     // never through a symlink planted under its name (ELOOP: the run is not recorded, with a warning)
     writeFileNoFollowSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), APPEND_NO_FOLLOW)
@@ -211,15 +212,6 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
   return file
 }
 
-/** The file ends without a newline (read only when no readHistoryFile came before: not the exit path). */
-function endsTorn(file: string): boolean {
-  try {
-    const text = readFileSync(file, 'latin1')
-    return text.length > 0 && text.charCodeAt(text.length - 1) !== 10
-  } catch {
-    return false
-  }
-}
 
 /** The commit at HEAD from `.git` files alone (no child process); undefined when not cheap to know. */
 export function gitSha(cwd: string): string | undefined {
