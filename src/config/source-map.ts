@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { inModulePackage } from './package-type.js'
 
 /** 1-based line and column, as editors and V8's stack frames count them. */
 export interface SourcePosition { line: number; column: number }
@@ -108,13 +109,6 @@ function transpiledByJiti(file: string, source: string): boolean {
   if (/\.[cm]?tsx?$/.test(file)) return true
   if (file.endsWith('.mjs') || file.endsWith('.cjs')) return false
   if (!file.endsWith('.js')) return false
-  if (packageType(file) === 'module') return false
+  if (inModulePackage(file)) return false
   return /(?:[\s;]|^)(?:import[\s\w*,{}]*from|import\s*["'*{]|export\b\s*(?:[*{]|default|class|type|function|const|var|let|async function)|import\.meta\b)/m.test(source)
-}
-
-function packageType(file: string): unknown {
-  for (let dir = file.slice(0, file.lastIndexOf('/')); dir && dir !== '/'; dir = dir.slice(0, dir.lastIndexOf('/'))) {
-    try { return (JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { type?: unknown }).type } catch { /* next */ }
-  }
-  return undefined
 }

@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { errorMessage, UsageError } from '../../errors.js'
+import { inModulePackage } from '../../config/package-type.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 import { isPreloadFrame, pickProgram, PRELOAD, PRELOAD_FILE } from './profile-processes.js'
@@ -112,12 +113,7 @@ function startupPhases(t: Timing | undefined, moduleMs: number): { phase: string
 function isEsModuleFile(file: string): boolean {
   if (/\.m[jt]s$/.test(file)) return true
   if (/\.c[jt]s$/.test(file)) return false
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    try {
-      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module'
-    } catch { /* none here (or not JSON): the parent's */ }
-    if (dirname(dir) === dir) return false
-  }
+  return inModulePackage(file)
 }
 
 export default defineCommand({
