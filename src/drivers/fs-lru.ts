@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
-import { epochMs, now } from '../runtime/clock.js'
+import { epochNow, now } from '../runtime/clock.js'
 import { SUFFIX } from './fs-names.js'
 import { FsListing } from './fs-listing.js'
 
@@ -54,7 +54,7 @@ export function isEntryName(name: string): boolean {
  * clock, not `performance` (its first use loads perf_hooks: ~1.2 ms).
  */
 export function preciseNow(): number {
-  return epochMs(now())
+  return epochNow()
 }
 
 export class FsLru {

@@ -17,7 +17,7 @@ export function now(): number {
   return t[0] * 1e3 + t[1] / 1e6 - origin
 }
 
-let epochOffset: number | undefined
+let offset: number | undefined
 
 /** How far `Date.now()` may move from the runtime clock before the offset is measured again (ms). */
 const STEP_MS = 2
@@ -32,7 +32,18 @@ const STEP_MS = 2
  * leave the process follow it, as file mtimes written from then on do.
  */
 export function epochMs(ms: number): number {
-  const measured = Date.now() + 0.5 - now()
-  if (epochOffset === undefined || Math.abs(measured - epochOffset) > STEP_MS) epochOffset = measured
-  return ms + epochOffset
+  return ms + epochOffset(now())
+}
+
+/** The wall clock now, with sub-ms precision: {@link epochMs} of {@link now}, reading the runtime clock once. */
+export function epochNow(): number {
+  const at = now()
+  return at + epochOffset(at)
+}
+
+/** `Date.now()` minus the runtime clock at `at` (now), kept while the two run together. */
+function epochOffset(at: number): number {
+  const measured = Date.now() + 0.5 - at
+  if (offset === undefined || Math.abs(measured - offset) > STEP_MS) offset = measured
+  return offset
 }
