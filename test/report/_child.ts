@@ -24,6 +24,8 @@ export function run(file: string, args: string[], env: Record<string, string> = 
     proc.stdout.on('data', d => { stdout += d })
     proc.stderr.on('data', d => { stderr += d })
     proc.on('error', fail)
-    proc.on('exit', code => done({ code, stdout, stderr }))
+    // 'close', not 'exit': 'exit' can come before the last of stdout is read (a loaded machine: a
+    // lock-file racer's 'busy' was read as '')
+    proc.on('close', code => done({ code, stdout, stderr }))
   })
 }
