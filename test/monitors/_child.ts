@@ -37,9 +37,20 @@ export function runNode(file: string, env: Record<string, string> = {}, options:
   const waiters: Array<() => void> = []
   proc.stdout!.on('data', d => { out += d; for (const w of waiters.splice(0)) w() })
   proc.stderr!.on('data', d => { err += d })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(done => proc.on('exit', (code, signal) => { for (const w of waiters.splice(0)) w(); done({ code, signal }) }))
+  // 'exit' can come before the last of the child's output is read: `exited` waits for both pipes to
+  // end too (at most 2 s: a grandchild the fixture left running may hold them open)
   let gone = false
-  void exited.then(() => { gone = true })
+  const ended = (stream: NodeJS.ReadableStream) => new Promise<void>(done => { stream.once('end', done); stream.once('close', done) })
+  const pipesEnded = Promise.all([ended(proc.stdout!), ended(proc.stderr!)])
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(done => proc.once('exit', (code, signal) => {
+    let timer: NodeJS.Timeout | undefined
+    void Promise.race([pipesEnded, new Promise<void>(wait => { timer = setTimeout(wait, 2000) })]).then(() => {
+      clearTimeout(timer)
+      gone = true
+      for (const w of waiters.splice(0)) w()
+      done({ code, signal })
+    })
+  }))
   return {
     proc, exited, stdout: () => out, stderr: () => err,
     line(pattern) {
@@ -47,7 +58,7 @@ export function runNode(file: string, env: Record<string, string> = {}, options:
         const check = () => {
           const match = out.match(pattern)
           if (match) return done(match)
-          if (gone || proc.exitCode !== null) return fail(new Error(`child exited without ${pattern}: ${out}\n${err}`))
+          if (gone) return fail(new Error(`child exited without ${pattern}: ${out}\n${err}`))
           waiters.push(check)
         }
         check()
