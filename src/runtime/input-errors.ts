@@ -5,14 +5,7 @@
  * a promise-returning method rejects with them, a synchronous one throws them.
  */
 import { isName } from './input-checks.js'
-
-/** What came, as an error message says it: '' and null by value, an AbortController named, else its type. */
-export function describeInput(value: unknown): string {
-  if (value === '') return "''"
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
+import { describeInput } from './describe-input.js'
 
 /** A name that is not a non-empty string. */
 const badName = (name: unknown): boolean => !isName(name)

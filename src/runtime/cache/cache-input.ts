@@ -5,14 +5,7 @@
  * all (`get(42)` was a miss while `set(42, v)` threw). The callers check with one `typeof` inline;
  * these build the message only on a slip. The async methods reject with them.
  */
-
-/** What came, as input-errors.ts says it ('' and null by value, an array named, else its type); not imported from there: that module is deferred out of the start script. */
-function describeInput(value: unknown): string {
-  if (value === '') return "''"
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
+import { describeInput } from '../describe-input.js'
 
 /** `cache.get(key)`: key must be a string, got number. */
 export function keyError(method: string, key: unknown): TypeError {
