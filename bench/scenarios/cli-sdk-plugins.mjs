@@ -97,6 +97,23 @@ const main = defineCommand({
 })
 await runMain(main)
 `)
+// the floor node itself sets: the same CLI loading the same 20 plugin files (each with its imports:
+// node:crypto, node:fs, node:path) the way unperf does (require() of ES modules), without unperf (a
+// copy of each file whose definePerfPlugin is the identity), and not setting them up
+mkdirSync(join(dir, 'plugins-plain'))
+for (const n of names) write(`plugins-plain/${n}.mjs`, readFileSync(join(dir, 'plugins', `${n}.mjs`), 'utf8').replace(/^import \{ definePerfPlugin \} from .*$/m, 'const definePerfPlugin = plugin => plugin'))
+write('plain-plugins.mjs', `import { defineCommand, runMain } from ${url(join(repo, 'node_modules/citty/dist/index.mjs'))}
+import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+for (const n of ${JSON.stringify(names)}) require(\`./plugins-plain/\${n}.mjs\`)
+const main = defineCommand({
+  meta: { name: 'sdk', version: '1.0.0' },
+  subCommands: {
+    noop: defineCommand({ run: () => {} }),
+  },
+})
+await runMain(main)
+`)
 write('bare.mjs', '')
 const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg'), NODE_ENV: 'production', PERF_ENV: 'production' }
 function spawn(script, args = []) {
@@ -122,8 +139,8 @@ const cmd = r => r.commands[0].duration
 const work = r => plugins(r) + cmd(r)
 
 // 2. warm startup overhead over bare node, and over the same CLI without unperf: interleaved, random order each round
-const variants = { bare: () => spawn('bare.mjs'), plain: () => spawn('plain.mjs', ['noop']), unperf: () => spawn('cli.mjs', ['noop']) }
-const samples = { bare: [], plain: [], unperf: [] }
+const variants = { bare: () => spawn('bare.mjs'), plain: () => spawn('plain.mjs', ['noop']), plainPlugins: () => spawn('plain-plugins.mjs', ['noop']), unperf: () => spawn('cli.mjs', ['noop']) }
+const samples = { bare: [], plain: [], plainPlugins: [], unperf: [] }
 for (let i = 0; i < rounds; i++) for (const k of Object.keys(variants).sort(() => Math.random() - 0.5)) samples[k].push(variants[k]())
 const paired = (a, b) => samples[a].map((x, i) => x - samples[b][i])
 const diffs = paired('unperf', 'bare')
@@ -137,4 +154,5 @@ console.log(`  repeated command: plugins + command ${f(work(cold))} → ${f(work
 console.log(`  cache: cold ${cold.cache.hits}/${cold.cache.hits + cold.cache.misses} hits, warm ${warm.cache.hits}/${warm.cache.hits + warm.cache.misses} hits over ${Object.keys(warm.cache.namespaces).length} namespaces`)
 console.log(`  warm startup overhead over bare node: ${f(overhead)} (paired median; target ≤ 15 ms: ${overhead <= 15 ? 'met' : 'MISSED'})`)
 console.log(`    of which the citty CLI itself (plain.mjs, without unperf): ${f(median(paired('plain', 'bare')))}; unperf and its 20 plugins: ${f(median(paired('unperf', 'plain')))}`)
+console.log(`    the floor node sets: the citty CLI loading the same 20 plugin files without unperf (require() of each ES module, their imports included, no setup): ${f(median(paired('plainPlugins', 'bare')))} over bare node; unperf over that CLI: ${f(median(paired('unperf', 'plainPlugins')))}`)
 console.log(`  unperf's own phases, last warm run: ${noop.startup.phases.map(p => `${p.name} ${f(p.duration)}`).join(', ')}`)
