@@ -94,11 +94,12 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   const visit = n => { if (!cacheGroup.has(n)) { cacheGroup.add(n); staticReach(n).forEach(visit) } }
   names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(visit)
   // chunks that only wrap cache-group code (file-hash, the history driver) load with it
-  for (const n of names) if (!cacheGroup.has(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
+  // (not a deferred module: an error path whose helper the cache shares, input-errors.ts, stays deferred)
+  const deferredNames = new Set(deferred)
+  for (const n of names) if (!cacheGroup.has(n) && !deferredNames.has(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
   // what the cache imports only when it is used (perf.cache.fetch, ...): a script of its own, so the
   // script every cache user reads and deserializes stays small (and under MAX_SCRIPT)
   const cacheExtras = new Set()
-  const deferredNames = new Set(deferred)
   const visitExtra = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !deferredNames.has(n)) { cacheExtras.add(n); staticReach(n).forEach(visitExtra) } }
   for (const n of cacheGroup) dynamicReach(n).forEach(visitExtra)
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
