@@ -1,6 +1,6 @@
 /**
  * Where a key path (`cache.ttl`, `budgets.files[0].limit`) is written in a config file, for the
- * `file:line:col` of a config error: the same on a cold load (c12 + jiti) and on the warm path
+ * `file:line:col` of a config error (and of a plugin's warning: plugin-position.ts): the same on a cold load (c12 + jiti) and on the warm path
  * (snapshot), since it is looked up in the user's own file, never in code derived from it.
  * TypeScript is stripped by esbuild first (type annotations and interfaces hold keys too), the key
  * is found in esbuild's output and taken back to the source through esbuild's source map. JSON
