@@ -92,6 +92,8 @@ const DEFERRED = {
   'src/hooks/async-owner.ts': ['asHost', 'stackOwner', 'asyncOwners', 'awaiterFor', 'markOnStack'],
   // only with plugins: where each entry is listed, one instance per name
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
+  // error paths only: a plugin's message naming where its entry is written (file:line:col; TypeScript through esbuild)
+  'src/config/plugin-position.ts': ['pluginErrorSource'],
   // error paths only: a hook name unperf never fires (a typo), the host's perf.hooks.hook() or a plugin's
   'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
   // only with a cache.namespaces['plugin:<name>'] key: the warning when its plugin is not loaded

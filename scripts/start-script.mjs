@@ -73,6 +73,9 @@ function padTo(script, size) {
  */
 const LINE_LIMIT = 120
 
+/** A deferred module's stub (scripts/build.mjs) in a lazy chunk: its import of the module's chunk. */
+const DEFERRED_IN_CHUNK = /__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/([^"/]+\.mjs)"\s*\)\s*\)/g
+
 /**
  * The entry's lazy chunks as scripts of factories, in four groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
  * chunks it imports statically: drivers, file hashing), what the cache imports when used (fetch), the deferred modules (pools, the metrics registry,
@@ -84,7 +87,11 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   const dir = join(dist, '_chunks')
   const names = readdirSync(dir).filter(n => n.startsWith(`${entryName}.`) && n.endsWith('.mjs')).sort()
   if (names.length === 0) return undefined
-  const sources = new Map(names.map(n => [n, readFileSync(join(dir, n), 'utf8')]))
+  // a deferred module (scripts/build.mjs) whose stub only lazy chunks import (plugin-position, under
+  // plugins.ts): its import becomes a sync require of its chunk, as the start script's do. Not a
+  // dynamic import for the grouping below either: an error path's module, it stays out of the
+  // deferred group every start with plugins reads, in the rest's (read when it is first called)
+  const sources = new Map(names.map(n => [n, readFileSync(join(dir, n), 'utf8').replace(DEFERRED_IN_CHUNK, (_, name) => `require(${JSON.stringify('./' + name)})`)]))
   const chunksIn = (name, pattern) => [...sources.get(name).matchAll(pattern)].map(m => m[1]).filter(n => sources.has(n))
   const staticReach = name => chunksIn(name, /from\s*"\.\/([^"]+\.mjs)"/g)
   const dynamicReach = name => chunksIn(name, /import\(\s*"\.\/([^"]+\.mjs)"/g)
@@ -114,6 +121,7 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   ].filter(g => g.length > 0)
   const part = (name) => {
     const code = rewriteImports(sources.get(name), name)
+    if (code.includes('__unperf_deferred')) throw new Error(`${name}: a deferred module's import was not rewritten`)
     if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
     // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
     const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code

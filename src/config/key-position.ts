@@ -1,6 +1,6 @@
 /**
  * Where a key path (`cache.ttl`, `budgets.files[0].limit`) is written in a config file, for the
- * `file:line:col` of a config error: the same on a cold load (c12 + jiti) and on the warm path
+ * `file:line:col` of a config error (and of a plugin's warning: plugin-position.ts): the same on a cold load (c12 + jiti) and on the warm path
  * (snapshot), since it is looked up in the user's own file, never in code derived from it.
  * TypeScript is stripped by esbuild first (type annotations and interfaces hold keys too), the key
  * is found in esbuild's output and taken back to the source through esbuild's source map. JSON
@@ -10,48 +10,123 @@
  * Error paths only (imported lazily).
  */
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { basename, extname } from 'node:path'
+import { matching, nesting, tokenize, type Token } from './js-tokens.js'
 import { decodeMappings, originalPosition, type SourcePosition } from './source-map.js'
 
-interface Token { kind: 'punct' | 'word' | 'string' | 'other'; text: string; start: number }
+/**
+ * Where a key path is written: `rcKey`, in a `key=value` .perfrc, the key of the line found;
+ * `partial` when only a parent of the path is written there (`plugins: [...shared, x]`, a list
+ * built by a call): the position is that parent's; `ambiguous` when the object literal it is in
+ * is not the one the file exports (when that is known) or another one has the path as well (two
+ * branches of a config function): the best guess, which a config error's message still names.
+ */
+export type KeyPosition = SourcePosition & { rcKey?: string; partial?: true; ambiguous?: true }
 
-/** `rcKey`: in a `key=value` .perfrc, the key of the line found. */
-export async function keyPosition(file: string, keys: string[], found: unknown): Promise<(SourcePosition & { rcKey?: string }) | undefined> {
-  if (keys.length === 0) return undefined
-  let text: string
-  try { text = readFileSync(file, 'utf8') } catch { return undefined }
-  const name = basename(file)
-  if (name === 'package.json') return atOffset(text, locate(text, ['perf', ...keys], found))
-  if (name === '.perfrc') return text.trimStart().startsWith('{') ? atOffset(text, locate(text, keys, found)) : rcLine(text, keys)
-  const ext = extname(file)
-  if (/^\.json[c5]?$/.test(ext)) return atOffset(text, locate(text, keys, found))
-  if (!/^\.[cm]?[jt]sx?$/.test(ext)) return undefined
+export async function keyPosition(file: string, keys: string[], found: unknown): Promise<KeyPosition | undefined> {
+  const read = readConfig(file, keys, found)
+  if (!read || 'at' in read) return read?.at
   try {
-    const out = await stripped(file, text, ext)
-    const at = atOffset(out.code, locate(out.code, keys, found))
-    if (!at) return undefined
-    return originalPosition(decodeMappings(out.mappings), at.line, at.column)
+    return mapped(await stripped(file, read.text, read.ext), keys, found)
   } catch {
     return undefined // a syntax esbuild does not take: the file alone
   }
 }
 
+/**
+ * keyPosition, synchronously, for a warning printed where something fails (a plugin's: it cannot
+ * wait). JavaScript is searched as it is (nothing to strip, no esbuild to start), TypeScript
+ * through esbuild's transformSync.
+ */
+export function keyPositionSync(file: string, keys: string[], found: unknown): KeyPosition | undefined {
+  const read = readConfig(file, keys, found)
+  if (!read || 'at' in read) return read?.at
+  if (/^\.[cm]?js$/.test(read.ext)) return inText(read.text, keys, found)
+  try {
+    return mapped(strippedSync(file, read.text, read.ext), keys, found)
+  } catch {
+    return undefined
+  }
+}
+
+/** The position when the file needs no transform (JSON, .perfrc), else the script's text to strip; undefined: not found, not read. */
+function readConfig(file: string, keys: string[], found: unknown): { at: KeyPosition | undefined } | { text: string; ext: string } | undefined {
+  if (keys.length === 0) return undefined
+  let text: string
+  try { text = readFileSync(file, 'utf8') } catch { return undefined }
+  const name = basename(file)
+  if (name === 'package.json') return { at: inText(text, ['perf', ...keys], found) }
+  if (name === '.perfrc') return { at: text.trimStart().startsWith('{') ? inText(text, keys, found) : rcLine(text, keys) }
+  const ext = extname(file)
+  if (/^\.json[c5]?$/.test(ext)) return { at: inText(text, keys, found) }
+  if (!/^\.[cm]?[jt]sx?$/.test(ext)) return undefined
+  return { text, ext }
+}
+
+function inText(text: string, keys: string[], found: unknown): KeyPosition | undefined {
+  const r = locate(text, keys, found)
+  if (!r) return undefined
+  return { ...atOffset(text, r.offset), ...(r.reached < keys.length && { partial: true as const }), ...(r.ambiguous && { ambiguous: true as const }) }
+}
+
+/** Found in the stripped code, taken back to the file as written. */
+function mapped(out: Stripped, keys: string[], found: unknown): KeyPosition | undefined {
+  const at = inText(out.code, keys, found)
+  const original = at && originalPosition(decodeMappings(out.mappings), at.line, at.column)
+  return original && { ...original, ...(at.partial && { partial: true as const }), ...(at.ambiguous && { ambiguous: true as const }) }
+}
+
+interface Stripped { code: string; mappings: string }
+type Loader = 'ts' | 'tsx' | 'jsx' | 'js'
+const loaderOf = (ext: string): Loader => /^\.[cm]?ts$/.test(ext) ? 'ts' : ext.endsWith('x') ? (ext.includes('t') ? 'tsx' : 'jsx') : 'js'
+const fromEsbuild = (r: { code: string; map: string }): Stripped => ({ code: r.code, mappings: (JSON.parse(r.map) as { mappings: string }).mappings })
+
 /** The file as JavaScript (types stripped) with its source map; once per file and content for the issues of one error. */
-const strippedCache = new Map<string, Promise<{ code: string; mappings: string }>>()
-function stripped(file: string, text: string, ext: string): Promise<{ code: string; mappings: string }> {
+const strippedCache = new Map<string, Promise<Stripped>>()
+function stripped(file: string, text: string, ext: string): Promise<Stripped> {
   const key = `${file}\0${text}`
   let out = strippedCache.get(key)
   if (!out) {
     if (strippedCache.size > 16) strippedCache.clear()
-    out = import('esbuild').then(esbuild => esbuild.transform(text, { loader: /^\.[cm]?ts$/.test(ext) ? 'ts' : ext.endsWith('x') ? (ext.includes('t') ? 'tsx' : 'jsx') : 'js', sourcemap: 'external', sourcefile: file, logLevel: 'silent' }))
-      .then(r => ({ code: r.code, mappings: (JSON.parse(r.map) as { mappings: string }).mappings }))
+    out = import('esbuild').then(esbuild => esbuild.transform(text, { loader: loaderOf(ext), sourcemap: 'external', sourcefile: file, logLevel: 'silent' })).then(fromEsbuild)
     strippedCache.set(key, out)
   }
   return out
 }
 
+/** stripped(), synchronously: esbuild's transformSync. */
+const strippedSyncCache = new Map<string, Stripped>()
+function strippedSync(file: string, text: string, ext: string): Stripped {
+  const key = `${file}\0${text}`
+  let out = strippedSyncCache.get(key)
+  if (!out) {
+    if (strippedSyncCache.size > 16) strippedSyncCache.clear()
+    out = fromEsbuild(syncEsbuild().transformSync(text, { loader: loaderOf(ext), sourcemap: 'external', sourcefile: file, logLevel: 'silent' }))
+    strippedSyncCache.set(key, out)
+  }
+  return out
+}
+
+/**
+ * esbuild for transformSync without its worker thread (read once, when esbuild loads): one esbuild
+ * process for the call, ≈ 30 ms, where the worker and its service took ≈ 100 ms and more again to
+ * stop at exit, on every run a plugin's warning is printed in. (esbuild loaded before: as it is.)
+ */
+function syncEsbuild(): typeof import('esbuild') {
+  const env = process.env
+  const before = env.ESBUILD_WORKER_THREADS
+  env.ESBUILD_WORKER_THREADS = '0'
+  try {
+    return createRequire(import.meta.url)('esbuild') as typeof import('esbuild')
+  } finally {
+    if (before === undefined) delete env.ESBUILD_WORKER_THREADS
+    else env.ESBUILD_WORKER_THREADS = before
+  }
+}
+
 /** The line of a `key=value` .perfrc that sets the path (or, for a key it lacks, its nearest parent). */
-function rcLine(text: string, keys: string[]): (SourcePosition & { rcKey: string }) | undefined {
+function rcLine(text: string, keys: string[]): KeyPosition | undefined {
   const lines = text.split(/\r\n|\n|\r/)
   for (let n = keys.length; n > 0; n--) {
     const index = /^\d+$/.test(keys[n - 1]!) ? Number(keys[n - 1]) : -1
@@ -60,14 +135,13 @@ function rcLine(text: string, keys: string[]): (SourcePosition & { rcKey: string
     for (let i = 0; i < lines.length; i++) {
       const key = /^\s*([^\s=]+)\s*=/.exec(lines[i]!)?.[1]
       if (!key) continue
-      if (index >= 0 ? key === `${dotted}[]` && seen++ === index : key === dotted || key.startsWith(`${dotted}.`)) return { line: i + 1, column: lines[i]!.indexOf(key) + 1, rcKey: key }
+      if (index >= 0 ? key === `${dotted}[]` && seen++ === index : key === dotted || key.startsWith(`${dotted}.`)) return { line: i + 1, column: lines[i]!.indexOf(key) + 1, rcKey: key, ...(n < keys.length && { partial: true as const }) }
     }
   }
   return undefined
 }
 
-function atOffset(text: string, offset: number | undefined): SourcePosition | undefined {
-  if (offset === undefined) return undefined
+function atOffset(text: string, offset: number): SourcePosition {
   const before = text.slice(0, offset)
   const line = before.split('\n').length
   return { line, column: offset - before.lastIndexOf('\n') }
@@ -78,13 +152,13 @@ function atOffset(text: string, offset: number | undefined): SourcePosition | un
  * (an array item: its first token). Every object literal is a candidate root; a candidate that
  * reaches further wins, then one whose value is the literal found, then the outermost, then the first.
  */
-function locate(code: string, keys: string[], found: unknown): number | undefined {
+function locate(code: string, keys: string[], found: unknown): Located | undefined {
   const tokens = tokenize(code)
   const close = matching(tokens)
   const depths = nesting(tokens)
   const exported = exportedObject(tokens)
   let best: number[] | undefined
-  let offset: number | undefined
+  let at: Located | undefined
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i]!.text !== '{') continue
     const r = descend(tokens, close, i, keys, 0)
@@ -94,11 +168,16 @@ function locate(code: string, keys: string[], found: unknown): number | undefine
     const rank = [r.reached, Number(literal), Number(i === exported), -depths[i]!]
     if (!best || greater(rank, best)) {
       best = rank
-      offset = r.offset
+      // another object than the one exported, when it is known: maybe a block of the same keys
+      at = { offset: r.offset, reached: r.reached, ...(exported !== undefined && i !== exported && { ambiguous: true as const }) }
+    } else if (!greater(best, rank)) {
+      at!.ambiguous = true // as good as another (two branches of a config function)
     }
   }
-  return offset
+  return at
 }
+
+interface Located { offset: number; reached: number; ambiguous?: true }
 
 function greater(a: number[], b: number[]): boolean {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! > b[k]!
@@ -198,94 +277,4 @@ function unquote(text: string): string | undefined {
   if (text.startsWith('"')) try { return JSON.parse(text) as string } catch { return undefined }
   if (text.startsWith("'")) try { return JSON.parse(`"${text.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string } catch { return undefined }
   return undefined
-}
-
-/** The index of each bracket's partner (for openers). */
-function matching(tokens: Token[]): number[] {
-  const close: number[] = []
-  const stack: number[] = []
-  tokens.forEach((t, i) => {
-    if (t.text === '{' || t.text === '[' || t.text === '(') stack.push(i)
-    else if (t.text === '}' || t.text === ']' || t.text === ')') { const o = stack.pop(); if (o !== undefined) close[o] = i }
-  })
-  for (const o of stack) close[o] = tokens.length
-  return close
-}
-
-function nesting(tokens: Token[]): number[] {
-  let depth = 0
-  return tokens.map(t => {
-    if (t.text === '}' || t.text === ']' || t.text === ')') depth--
-    const d = depth
-    if (t.text === '{' || t.text === '[' || t.text === '(') depth++
-    return d
-  })
-}
-
-/** JavaScript or JSON tokens: enough to see object literals (strings, templates, comments and regular expressions skipped whole). */
-function tokenize(code: string): Token[] {
-  const tokens: Token[] = []
-  let i = 0
-  const regexAllowed = () => {
-    const prev = tokens.at(-1)
-    return !prev || (prev.kind === 'punct' && !/^[)\]}]$/.test(prev.text)) || /^(return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/.test(prev.text)
-  }
-  while (i < code.length) {
-    const c = code[i]!
-    if (/\s/.test(c)) { i++; continue }
-    if (c === '/' && code[i + 1] === '/') { i = code.indexOf('\n', i); if (i < 0) break; continue }
-    if (c === '/' && code[i + 1] === '*') { const e = code.indexOf('*/', i + 2); i = e < 0 ? code.length : e + 2; continue }
-    const start = i
-    if (c === '"' || c === "'") {
-      i++
-      while (i < code.length && code[i] !== c && code[i] !== '\n') i += code[i] === '\\' ? 2 : 1
-      tokens.push({ kind: 'string', text: code.slice(start, ++i), start })
-    } else if (c === '`') {
-      i = templateEnd(code, i + 1)
-      tokens.push({ kind: 'other', text: code.slice(start, i), start })
-    } else if (c === '/' && regexAllowed()) {
-      let cls = false
-      i++
-      while (i < code.length && code[i] !== '\n' && (cls || code[i] !== '/')) {
-        if (code[i] === '[') cls = true
-        else if (code[i] === ']') cls = false
-        i += code[i] === '\\' ? 2 : 1
-      }
-      i++
-      while (/[a-z]/i.test(code[i] ?? '')) i++
-      tokens.push({ kind: 'other', text: code.slice(start, i), start })
-    } else if (/[\w$]/.test(c)) {
-      while (i < code.length && /[\w$.]/.test(code[i]!) && !(code[i] === '.' && !/\d/.test(c))) i++
-      tokens.push({ kind: 'word', text: code.slice(start, i), start })
-    } else if (code.startsWith('...', i)) {
-      i += 3
-      tokens.push({ kind: 'punct', text: '...', start })
-    } else {
-      i++
-      tokens.push({ kind: 'punct', text: c, start })
-    }
-  }
-  return tokens
-}
-
-/** The end of a template literal (after its closing backtick), `${...}` nesting included. */
-function templateEnd(code: string, i: number): number {
-  while (i < code.length) {
-    const c = code[i]!
-    if (c === '\\') { i += 2; continue }
-    if (c === '`') return i + 1
-    if (c === '$' && code[i + 1] === '{') {
-      let depth = 1
-      i += 2
-      while (i < code.length && depth > 0) {
-        if (code[i] === '`') { i = templateEnd(code, i + 1); continue }
-        if (code[i] === '{') depth++
-        else if (code[i] === '}') depth--
-        i++
-      }
-      continue
-    }
-    i++
-  }
-  return i
 }

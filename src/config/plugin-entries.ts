@@ -69,8 +69,6 @@ export interface ListedPlugin<P = unknown> {
   name: string
   plugin: P
   ref: ResolvedPluginRef
-  /** Where it is listed, for messages (`plugins[3] in perf.config.ts`); undefined when not known. */
-  listed: string | undefined
 }
 
 /**
@@ -80,9 +78,10 @@ export interface ListedPlugin<P = unknown> {
  * file, then `.perfrc`, package.json, the presets; within one list the later entry), whose options
  * replace the others' (never merged), at the place of the first (a preset's order, which later
  * plugins of the preset may rely on, is kept). Overriding a preset's plugin is what layers are for:
- * no word; the same plugin twice in one list is a slip: warned.
+ * no word; the same plugin twice in one list is a slip: warned, naming both entries with `listed`
+ * (`plugins[0] in perf.config.ts:4:5`: plugin-position.ts, looked up only then).
  */
-export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce): E[] {
+export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce, listed: (ref: ResolvedPluginRef) => string | undefined): E[] {
   const kept: E[] = []
   const at = new Map<string, number>()
   for (const entry of entries) {
@@ -94,7 +93,8 @@ export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce)
     }
     const before = kept[i]!
     if (sameList(before.ref, entry.ref)) {
-      const where = before.listed && entry.listed ? ` (${before.listed}, then ${entry.listed})` : ''
+      const [first, then] = [listed(before.ref), listed(entry.ref)]
+      const where = first && then ? ` (${first}, then ${then})` : ''
       warn(`plugin-duplicate:${entry.name}`, `plugin '${entry.name}' is listed twice in one list${where}: it is set up once, with the options of the later entry alone; list it once`)
     }
     kept[i] = entry

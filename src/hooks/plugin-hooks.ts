@@ -50,12 +50,12 @@ function hiddenFrom(own: string): (event: unknown) => boolean {
 
 /**
  * `rank`: the plugin's place in `plugins` (its listeners run after those of the plugins before it);
- * `source`: where it is listed (its errors name it).
+ * `source`: where it is listed (its errors name it), looked up when one of them is reported.
  */
-export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, source?: PluginErrorSource): PluginHooks {
+export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, source?: () => PluginErrorSource): PluginHooks {
   const registry = ctx.hooks
   const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
-  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, source))
+  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, source?.()))
 
   const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
     check(name)

@@ -11,7 +11,8 @@ import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
 import { pluginFromExports } from '../config/plugin-exports.js'
 import type { ResolvedPluginRef } from '../config/types.js'
-import { describePluginSource, onePerName, type ListedPlugin, type PluginSource } from '../config/plugin-entries.js'
+import { onePerName, type ListedPlugin } from '../config/plugin-entries.js'
+import { pluginErrorSource } from '../config/plugin-position.js'
 import type { CacheManager, WarnOnce } from '../runtime/_internal.js'
 import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
@@ -47,20 +48,20 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   // two entries of one file (a preset's and the project's): imported, and a factory called, once
   const once: PluginLoads = new Map()
   for (const ref of refs) {
-    const listed = ref.path !== undefined && ref.from !== undefined ? describePluginSource(ref as PluginSource) : undefined
     try {
       const plugin = await loadPlugin(ref.plugin, ctx.rootDir, once)
-      entries.push({ name: plugin.name, plugin, ref, listed })
+      entries.push({ name: plugin.name, plugin, ref })
     } catch (error) {
-      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, { listed, file: ref.file, path: ref.path }))
+      // where its entry is written (`plugins[0] in perf.config.ts:4:5`): looked up now, on this error only (plugin-position.ts)
+      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, pluginErrorSource(ref)))
     }
   }
   const loaded: Array<ListedPlugin<PerfPlugin<Record<string, unknown>>> & { hooks: PluginHooks }> = []
   // once perf:ready fires (this runs before the plugins' own listeners of it), registering it or
   // config:resolved is a listener that never runs: warned
   ctx.hooks.hookOnce('perf:ready', () => { for (const { hooks } of loaded) hooks.phase = 'ready' })
-  for (const entry of onePerName(entries, ctx.warn)) {
-    const hooks = pluginHooks(entry.name, loaded.length, ctx, { listed: entry.listed, file: entry.ref.file, path: entry.ref.path })
+  for (const entry of onePerName(entries, ctx.warn, ref => pluginErrorSource(ref).listed)) {
+    const hooks = pluginHooks(entry.name, loaded.length, ctx, () => pluginErrorSource(entry.ref))
     for (const [hookName, fn] of Object.entries(entry.plugin.hooks ?? {})) {
       if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
     }
@@ -71,9 +72,9 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   // a setup() past its limit: what it registers stays its plugin's (plugin-overdue.ts)
   const overdue = limit === 0 ? undefined : overdueSetups(ctx.hooks, () => settingUp)
   let settingUp: PluginHooks | undefined
-  for (const { name, plugin, hooks, ref, listed } of loaded) {
+  for (const { name, plugin, hooks, ref } of loaded) {
     if (typeof plugin.setup !== 'function') continue
-    const source = { listed, file: ref.file, path: ref.path }
+    const source = () => pluginErrorSource(ref)
     hooks.phase = 'setup'
     // until its setup() settles (or its time is up), what is registered on perf.hooks is this
     // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
@@ -89,7 +90,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
       const done = plugin.setup(setupContext) as void | PromiseLike<void>
       if (done && typeof done.then === 'function') await settledWithin(done, limit, { name, source, hooks, overdue }, ctx)
     } catch (error) {
-      ctx.report(new PluginError(name, 'setup', error, source))
+      ctx.report(new PluginError(name, 'setup', error, source()))
     } finally {
       ctx.hooks.owner = settingUp = undefined
     }
@@ -113,7 +114,8 @@ function setupTimeout(ctx: PluginSetupContext): number {
 
 interface SetupOf {
   name: string
-  source: PluginErrorSource
+  /** Where its entry is written, looked up when a message needs it. */
+  source: () => PluginErrorSource
   hooks: PluginHooks
   overdue: OverdueSetups | undefined
 }
@@ -134,14 +136,14 @@ async function settledWithin(done: PromiseLike<void>, limit: number, { name, sou
       overdue.overdue(mark, hooks)
       const error = new TimeoutError('setup()', limit)
       error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
-      ctx.report(new PluginError(name, 'setup', error, source))
+      ctx.report(new PluginError(name, 'setup', error, source()))
       resolve()
     }, limit)
   })
   const settled = awaited.then(() => { if (late) overdue.settled(mark) }, (error: unknown) => {
     if (!late) throw error
     overdue.settled(mark)
-    ctx.report(new PluginError(name, 'setup (past its time limit)', error, source))
+    ctx.report(new PluginError(name, 'setup (past its time limit)', error, source()))
   })
   try {
     await Promise.race([settled, timedOut])

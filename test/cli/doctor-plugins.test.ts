@@ -1,10 +1,12 @@
 /**
  * `unperf doctor` loads the config's plugins (imports them as a run does, sets none up): one that
- * cannot load is a problem named with where it is listed. Before, doctor said nothing of plugins:
- * a plugin that failed to load showed only as a warning of the CLI's next run.
+ * cannot load is a problem named with where its entry is written (file:line:col, as the run's
+ * warning names it). Before, doctor said nothing of plugins: a plugin that failed to load showed
+ * only as a warning of the CLI's next run.
  */
 import { describe, expect, it } from 'vitest'
 import { projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
 describe('unperf doctor: plugins', () => {
@@ -18,8 +20,9 @@ describe('unperf doctor: plugins', () => {
     const r = unperf(dir, 'doctor')
     expect(r.code, r.stdout + r.stderr).toBe(1)
     expect(r.stdout).toContain("✔ plugins    'ok' loaded (not set up: setup() and its options check run with the CLI)")
-    expect(r.stdout).toContain(`✖ plugin     'unperf-plugin-gone' (plugins[0] of the preset 'acme-preset' (node_modules/acme-preset/perf.config.mjs)) cannot be loaded: package 'unperf-plugin-gone' is not installed`)
-    expect(r.stdout).toContain("✖ plugin     './plugins/throws.mjs' (plugins[1] in perf.config.mjs) cannot be loaded: module exploded")
+    // each entry where it is written (file:line:col), as the run's warning names it
+    expect(r.stdout).toContain(`✖ plugin     'unperf-plugin-gone' (plugins[0] of the preset 'acme-preset' (${configAt(dir, "'unperf-plugin-gone'", 'node_modules/acme-preset/perf.config.mjs')})) cannot be loaded: package 'unperf-plugin-gone' is not installed`)
+    expect(r.stdout).toContain(`✖ plugin     './plugins/throws.mjs' (plugins[1] in ${configAt(dir, "'./plugins/throws.mjs'")}) cannot be loaded: module exploded`)
     expect(r.stdout).not.toContain('setup is not run by doctor')
     const json = unperf(dir, 'doctor', '--json').json() as { ok: boolean; checks: Array<{ check: string; ok: boolean; detail: string }> }
     expect(json.ok).toBe(false)

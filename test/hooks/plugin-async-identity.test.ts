@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { getPerf } from '../../src/runtime/current.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 describe("a plugin's async listener after an await", () => {
@@ -45,8 +46,8 @@ describe("a plugin's async listener after an await", () => {
       await perf.cache.set('host-key', 1)
       await perf.close()
     })
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'command:after': registered after an await")
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'report': registered in perf:ready after an await")
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'command:after': registered after an await`)
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'report': registered in perf:ready after an await`)
     expect(text).toContain("a 'exit' hook listener threw: the host registered this")
     expect(text).not.toMatch(/a '(command:after|report)' hook listener threw/)
     // p's listener hears its own set and the host's, never q's namespace

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { getPerf } from '../../src/runtime/current.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 describe("a plugin listener's error", () => {
@@ -37,11 +38,11 @@ describe("a plugin listener's error", () => {
       await perf.run('fail', () => { throw new Error('command failed') }).catch(() => {})
       await perf.close()
     })
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'command:after': boom via perf.hooks in setup")
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'report': boom via perf.hooks after an await")
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'command:error': boom via perf:ready perf")
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'task:start': boom via ctx.perf")
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'task:end': boom via getPerf()")
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'command:after': boom via perf.hooks in setup`)
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'report': boom via perf.hooks after an await`)
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'command:error': boom via perf:ready perf`)
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'task:start': boom via ctx.perf`)
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'task:end': boom via getPerf()`)
     expect(text).toContain("a 'exit' hook listener threw: the host listener")
     expect(text).not.toMatch(/a '(command:after|report|command:error|task:start|task:end)' hook listener threw/)
   })

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 describe('plugin hooks registered after perf:ready', () => {
@@ -33,7 +34,7 @@ describe('plugin hooks registered after perf:ready', () => {
       await perf.close()
     })
     expect((globalThis as { __late?: string[] }).__late).toEqual(['before one', 'after one ok', 'added during two', 'after two error'])
-    expect(text).toContain("plugin 'late' (plugins[0] in perf.config.mjs) failed in hook 'command:error': late listener exploded")
+    expect(text).toContain(`plugin 'late' (plugins[0] in ${configAt(dir, "'./plugins/late.mjs'")}) failed in hook 'command:error': late listener exploded`)
     expect(text).toContain("plugin 'late' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)")
     expect(text).toContain("plugin 'late' registers 'config:resolved' after perf:ready, after it fired: declare it in the plugin's `hooks` instead")
   })

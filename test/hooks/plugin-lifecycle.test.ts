@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { getPerf } from '../../src/runtime/current.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 describe('a plugin calling perf.run() or perf.close()', () => {
@@ -32,8 +33,8 @@ describe('a plugin calling perf.run() or perf.close()', () => {
     })
     expect((globalThis as { __lifecycle?: string[] }).__lifecycle).toEqual(['E_PLUGIN_LIFECYCLE', 'E_PLUGIN_LIFECYCLE', 'E_PLUGIN_LIFECYCLE'])
     expect(report.commands.map(c => c.name)).toEqual(['build'])
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in setup: a plugin cannot call perf.close(): it ends the host's run")
-    expect(text).toContain("plugin 'p' (plugins[0] in perf.config.mjs) failed in hook 'command:after': a plugin cannot call perf.close()")
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in setup: a plugin cannot call perf.close(): it ends the host's run`)
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in hook 'command:after': a plugin cannot call perf.close()`)
   })
 })
 

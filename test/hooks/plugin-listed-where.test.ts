@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
@@ -38,11 +39,13 @@ describe('a failing plugin is named with where it is listed', () => {
       const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PERF_ENV: 'ci', XDG_CACHE_HOME: join(dir, 'xdg') }, timeout: 30_000 })
       expect(r.status, `${start}: ${r.stderr}`).toBe(0)
       const broken = join(dir, 'node_modules/acme-preset/plugins/broken.mjs')
+      // file:line:col of each entry, as config errors name a key
+      const presetAt = (needle: string) => configAt(dir, needle, 'node_modules/acme-preset/perf.config.mjs')
       const expected = [
-        `plugin '${broken}' (plugins[0] of the preset 'acme-preset' (node_modules/acme-preset/perf.config.mjs)) failed in load: module exploded`,
-        `plugin 'throws' (plugins[1] in perf.config.mjs) failed in setup: setup exploded`,
-        `plugin 'strict' ($env.ci.plugins[0] in perf.config.mjs) failed in setup: options.level: expected a number, got "high"`,
-        `plugin 'noisy' (plugins[1] of the preset 'acme-preset' (node_modules/acme-preset/perf.config.mjs)) failed in hook 'command:after': listener exploded`,
+        `plugin '${broken}' (plugins[0] of the preset 'acme-preset' (${presetAt("'./plugins/broken.mjs'")})) failed in load: module exploded`,
+        `plugin 'throws' (plugins[1] in ${configAt(dir, "'./plugins/throws.mjs'")}) failed in setup: setup exploded`,
+        `plugin 'strict' ($env.ci.plugins[0] in ${configAt(dir, "['./plugins/strict.mjs'")}) failed in setup: options.level: expected a number, got "high"`,
+        `plugin 'noisy' (plugins[1] of the preset 'acme-preset' (${presetAt("'./plugins/noisy.mjs'")})) failed in hook 'command:after': listener exploded`,
       ]
       for (const message of expected) expect(r.stderr, start).toContain(`[unperf] warn ${message}\n`)
       // report.json's warnings, as the run returned them and as written

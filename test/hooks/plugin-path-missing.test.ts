@@ -9,6 +9,7 @@ import { realpathSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 describe('a plugin path that is not there', () => {
@@ -22,7 +23,7 @@ describe('a plugin path that is not there', () => {
     })
     const root = realpathSync(dir)
     const file = join(root, ref)
-    expect(text).toContain(`plugin '${ref}' (plugins[0] in perf.config.mjs) failed in load: no file ${file}: a plugin's path is relative to rootDir (${root}, the host CLI's package), with its extension (.mjs, .js, .cjs)`)
+    expect(text).toContain(`plugin '${ref}' (plugins[0] in ${configAt(dir, `'${ref}'`)}) failed in load: no file ${file}: a plugin's path is relative to rootDir (${root}, the host CLI's package), with its extension (.mjs, .js, .cjs)`)
     expect(text).not.toContain('Require stack')
     expect(ran).toBe(true)
   })
@@ -35,7 +36,7 @@ describe('a plugin path that is not there', () => {
       const perf = await createPerf({ cwd: dir, noExitHandlers: true })
       await perf.close()
     })
-    expect(text).toContain("plugin './plugins/p.mjs' (plugins[0] in perf.config.mjs) failed in load:")
+    expect(text).toContain(`plugin './plugins/p.mjs' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) failed in load:`)
     expect(text).toContain('helper-gone.mjs')
     expect(text).not.toContain('no file')
   })

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { getPerf } from '../../src/runtime/current.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 const PLUGINS = {
@@ -34,7 +35,7 @@ describe('plugin setup time limit', () => {
     })
     expect(value.waited).toBeGreaterThanOrEqual(300)
     expect(value.waited).toBeLessThan(5000)
-    expect(text).toContain("plugin 'stuck' (plugins[0] in perf.config.mjs) failed in setup: setup() did not finish within 300 ms: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)")
+    expect(text).toContain(`plugin 'stuck' (plugins[0] in ${configAt(dir, "'./plugins/stuck.mjs'")}) failed in setup: setup() did not finish within 300 ms: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`)
     expect((globalThis as { __nextSetUp?: boolean }).__nextSetUp).toBe(true)
     expect(value.data).toEqual({ next: true })
   })
@@ -51,8 +52,8 @@ describe('plugin setup time limit', () => {
         await perf.run('cmd', () => new Promise(resolve => setTimeout(resolve, 600)))
         await perf.close()
       })
-      expect(text).toContain("plugin 'late' (plugins[0] in perf.config.mjs) failed in setup: setup() did not finish within 100 ms")
-      expect(text).toContain("plugin 'late' (plugins[0] in perf.config.mjs) failed in setup (past its time limit): late failure")
+      expect(text).toContain(`plugin 'late' (plugins[0] in ${configAt(dir, "'./plugins/late.mjs'")}) failed in setup: setup() did not finish within 100 ms`)
+      expect(text).toContain(`plugin 'late' (plugins[0] in ${configAt(dir, "'./plugins/late.mjs'")}) failed in setup (past its time limit): late failure`)
       expect(unhandled).toEqual([])
     } finally {
       process.off('unhandledRejection', onUnhandled)
@@ -106,9 +107,9 @@ describe('a setup() running past its time limit', () => {
       })
       await perf.close()
     })
-    expect(text).toContain("plugin 'slow' (plugins[0] in perf.config.mjs) failed in setup: setup() did not finish within 300 ms")
-    expect(text).toContain("plugin 'slow' (plugins[0] in perf.config.mjs) failed in hook 'command:after': registered during the next setup")
-    expect(text).toContain("plugin 'slow' (plugins[0] in perf.config.mjs) failed in hook 'report': registered during the command")
+    expect(text).toContain(`plugin 'slow' (plugins[0] in ${configAt(dir, "'./plugins/slow.mjs'")}) failed in setup: setup() did not finish within 300 ms`)
+    expect(text).toContain(`plugin 'slow' (plugins[0] in ${configAt(dir, "'./plugins/slow.mjs'")}) failed in hook 'command:after': registered during the next setup`)
+    expect(text).toContain(`plugin 'slow' (plugins[0] in ${configAt(dir, "'./plugins/slow.mjs'")}) failed in hook 'report': registered during the command`)
     expect(text).toContain("a 'command:before' hook listener threw: the host registered this")
     expect(text).not.toContain('heard plugin:other')
     expect(text).not.toContain("plugin 'next'")

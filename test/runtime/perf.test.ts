@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { getPerf } from '../../src/runtime/current.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
@@ -72,10 +73,12 @@ describe('createPerf lifecycle', () => {
       process.stderr.write = write
     }
     const text = stderr.join('')
-    expect(text).toContain(`plugin 'bad' (plugins[1] in perf.config.mjs) failed in setup: setup exploded`)
-    expect(text).toContain(`plugin 'bad' (plugins[1] in perf.config.mjs) failed in hook 'command:before': hook exploded`)
+    // where its entry is written, as config errors name a key: file:line:col
+    const bad = configAt(dir, "'./plugins/bad.mjs'")
+    expect(text).toContain(`plugin 'bad' (plugins[1] in ${bad}) failed in setup: setup exploded`)
+    expect(text).toContain(`plugin 'bad' (plugins[1] in ${bad}) failed in hook 'command:before': hook exploded`)
     expect(text).toContain(`plugin 'bad' registers the hook 'no:such-hook', which unperf never fires (known hooks: `)
-    expect(text).toContain(`[unperf] warn plugin 'bad' (plugins[1] in perf.config.mjs) failed in setup`)
+    expect(text).toContain(`[unperf] warn plugin 'bad' (plugins[1] in ${bad}) failed in setup`)
     expect(text).not.toContain('[unperf] warn [unperf]')
   })
 
@@ -103,7 +106,7 @@ describe('createPerf lifecycle', () => {
     const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20_000 })
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('still runs')
-    expect(r.stderr).toContain("plugin './plugins/p.ts' (plugins[0] in perf.config.mjs) failed in load: this Node")
+    expect(r.stderr).toContain(`plugin './plugins/p.ts' (plugins[0] in ${configAt(dir, "'./plugins/p.ts'")}) failed in load: this Node`)
     expect(r.stderr).toContain('import the plugin in perf.config.ts instead')
   })
 
@@ -126,7 +129,7 @@ describe('createPerf lifecycle', () => {
       process.stderr.write = write
     }
     const lines = stderr.join('').split('\n').filter(Boolean)
-    expect(lines).toContain("[unperf] warn plugin 'ttl' (plugins[0] in perf.config.mjs) failed in setup: cache.set('k'): ttl must be a duration > 0 or false, got 0")
+    expect(lines).toContain(`[unperf] warn plugin 'ttl' (plugins[0] in ${configAt(dir, "'./plugins/ttl.mjs'")}) failed in setup: cache.set('k'): ttl must be a duration > 0 or false, got 0`)
     expect(lines).toContain("[unperf] warn a 'command:before' hook listener threw: a cache namespace name is a non-empty string")
     for (const line of lines) expect(line.match(/\[unperf\]/g), line).toHaveLength(1)
   })
@@ -174,9 +177,9 @@ describe('createPerf lifecycle', () => {
     const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
     expect(r.status, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout)).toEqual({ setups: ['a', 'c'], evals: 1, throws: 1, state: 'a' })
-    expect(r.stderr).toContain("plugin './plugins/throws.mjs' (plugins[1] in perf.config.mjs) failed in load: module exploded")
-    expect(r.stderr).toMatch(/plugin '\.\/plugins\/missing\.mjs' \(plugins\[2\] in perf\.config\.mjs\) failed in load: no file \S+missing\.mjs: a plugin's path is relative to rootDir/)
-    expect(r.stderr).toMatch(/plugin '\.\/plugins\/syntax\.mjs' \(plugins\[3\] in perf\.config\.mjs\) failed in load: .*Unexpected end of input/)
+    expect(r.stderr).toContain(`plugin './plugins/throws.mjs' (plugins[1] in ${configAt(dir, "'./plugins/throws.mjs'")}) failed in load: module exploded`)
+    expect(r.stderr).toContain(`plugin './plugins/missing.mjs' (plugins[2] in ${configAt(dir, "'./plugins/missing.mjs'")}) failed in load: no file ${join(dir, 'plugins/missing.mjs')}: a plugin's path is relative to rootDir`)
+    expect(r.stderr.split('\n').find(l => l.includes(`plugin './plugins/syntax.mjs' (plugins[3] in ${configAt(dir, "'./plugins/syntax.mjs'")}) failed in load: `))).toContain('Unexpected end of input')
   })
 
   it('a plugin package that is not installed is named with where it was looked for, not with unperf\'s own file as the importer', () => {
@@ -188,8 +191,8 @@ describe('createPerf lifecycle', () => {
     })
     const r = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') } })
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stderr).toContain(`plugin 'not-installed-plugin' (plugins[0] in perf.config.mjs) failed in load: package 'not-installed-plugin' is not installed: looked for node_modules/not-installed-plugin from ${dir}`)
-    expect(r.stderr).toContain(`plugin '@acme/missing/git' (plugins[1] in perf.config.mjs) failed in load: package '@acme/missing/git' is not installed`)
+    expect(r.stderr).toContain(`plugin 'not-installed-plugin' (plugins[0] in ${configAt(dir, "'not-installed-plugin'")}) failed in load: package 'not-installed-plugin' is not installed: looked for node_modules/not-installed-plugin from ${dir}`)
+    expect(r.stderr).toContain(`plugin '@acme/missing/git' (plugins[1] in ${configAt(dir, "'@acme/missing/git'")}) failed in load: package '@acme/missing/git' is not installed`)
     expect(r.stderr).not.toContain('dist/index.mjs')
   })
 
