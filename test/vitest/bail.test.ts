@@ -10,9 +10,16 @@ import { readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
 import { fileDurations } from '../../src/vitest/shard.js'
 import { bundle, runVitest, tempProject } from './_project.js'
 
+// the failing file first, whatever durations vitest recorded: with one worker its failure then stops
+// the run before the others (by duration alone, a loaded machine timed a slow file past it and ran it last)
 const CONFIG = `import { join } from 'node:path'
+import { BaseSequencer } from 'vitest/node'
+class FlakyFirst extends BaseSequencer {
+  async sort(files) { return [...files].sort((a, b) => Number(b.moduleId.includes('flaky')) - Number(a.moduleId.includes('flaky'))) }
+}
 export default {
   test: {
+    sequence: { sequencer: FlakyFirst },
     include: ['test/**/*.test.js'],
     reporters: ['default', [join(import.meta.dirname, 'reporter.mjs'), { dir: process.env.HISTORY_DIR, history: 20 }]],
   },
@@ -26,7 +33,6 @@ let outputs: string[]
 beforeAll(async () => {
   const project = tempProject({
     'vitest.config.mjs': CONFIG,
-    // the slowest file: one worker runs it first, so its failure stops the run before the others
     'test/flaky.test.js': `import { expect, it } from 'vitest'\nit('fails now and then', async () => { await new Promise(r => setTimeout(r, 700)); expect(process.env.FAIL).not.toBe('1') })\n`,
     'test/slow-1.test.js': SLOW(1),
     'test/slow-2.test.js': SLOW(2),
