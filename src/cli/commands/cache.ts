@@ -164,6 +164,8 @@ const clear = defineCommand({
   args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
   run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
+    // one target: `--all` beside `--key`/`--namespace` cleared only the key (or namespace), silently
+    if (args.all && (args.key || args.namespace)) throw new UsageError(`unperf cache clear: --all clears every namespace; give it alone, or --key K (in --namespace N) / --namespace N without --all`)
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
     // asked on stderr, so --json only changes the output: it is no --yes, and stdout stays one document
     if (process.stdin.isTTY && !args.yes) {
