@@ -99,7 +99,9 @@ const layer = obj({
         anyOf: [
           { type: 'number' },
           { type: 'string' },
-          obj({ above: threshold, below: threshold, for: duration }),
+          // `above` or `below` (or both): written as `not` { neither }, which unperf's own validator
+          // ignores, so its resolver's message ('{ above } or { below } (or both)') is the one shown
+          obj({ above: threshold, below: threshold, for: duration }, { not: { type: 'object', properties: { above: false, below: false } } }),
         ],
         'x-expected': "a threshold (number or '500MB'/'100ms') or { above, below, for }",
       },

@@ -147,6 +147,8 @@ describe('JSON Schema', () => {
       'a monitors.interval of 0': [{ monitors: { interval: 0 } }, false],
       "a pool timeout of '0ms'": [{ concurrency: { pools: { network: { timeout: '0ms' } } } }, false],
       'a workers timeout of 0': [{ concurrency: { workers: { timeout: 0 } } }, false],
+      'an alert object without above or below': [{ monitors: { alerts: { 'memory.rss': { for: '10s' } } } }, false],
+      'an alert object with below only': [{ monitors: { alerts: { 'eventLoop.utilization': { below: 0.1, for: '1m' } } } }, true],
       'durations just over 0, and false where it disables': [{ cache: { ttl: '0.5s', timeout: 1, scopeMaxAge: '10d', namespaces: { git: { ttl: false } } }, monitors: { interval: '05s' }, concurrency: { pools: { network: { timeout: false } }, workers: { timeout: 0.5 } } }, true],
     }
     // unperf's validator: the schema check, then the resolver's (units, driver option types, ...)
