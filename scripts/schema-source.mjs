@@ -3,12 +3,14 @@
 import { writeFileSync } from 'node:fs'
 
 const duration = { $ref: '#/$defs/duration' }
+// a duration where 0 is refused (ttl, timeouts, intervals): what unperf's resolver checks (src/config/resolver.ts positiveDuration, ttl)
+const positiveDuration = { $ref: '#/$defs/positiveDuration' }
 const size = { $ref: '#/$defs/size' }
 const bool = { type: 'boolean' }
 // an alert threshold: a number or a string with the metric's unit (two types as anyOf: strict validators refuse a type list)
 const threshold = { anyOf: [{ type: 'number' }, { type: 'string' }], 'x-expected': "a number or a string with a unit ('500MB', '100ms')" }
 const pluginRef = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object or a module specifier' }
-const durationOrFalse = { anyOf: [{ const: false }, duration], 'x-expected': "a duration like '10m', a number of ms, or false" }
+const durationOrFalse = { anyOf: [{ const: false }, positiveDuration], 'x-expected': "a duration like '10m', a number of ms, or false" }
 const durationOrBool = { anyOf: [{ type: 'boolean' }, duration], 'x-expected': "true, false or a duration like '10m'" }
 const sizeOrFalse = { anyOf: [{ const: false }, size], 'x-expected': "a size like '4KB', a number of bytes, or false" }
 const concurrency = {
@@ -45,9 +47,9 @@ const layer = obj({
     integrity: bool,
     swr: durationOrBool,
     staleIfError: durationOrBool,
-    timeout: duration,
+    timeout: positiveDuration,
     scope: { type: 'string', minLength: 1 },
-    scopeMaxAge: duration,
+    scopeMaxAge: positiveDuration,
     invalidate: obj({ version: bool, files: { type: 'array', items: { type: 'string' } } }),
     namespaces: { type: 'object', additionalProperties: namespace, propertyNames: { pattern: '^(?!plugin:$)', 'x-expected': "a namespace name; 'plugin:<name>' configures the namespace of the plugin <name>" }, 'x-expected': 'an object of namespace name → options' },
   }),
@@ -85,7 +87,7 @@ const layer = obj({
   }),
   monitors: obj({
     enabled: bool,
-    interval: duration,
+    interval: positiveDuration,
     eventLoop: bool,
     memory: bool,
     cpu: bool,
@@ -97,7 +99,9 @@ const layer = obj({
         anyOf: [
           { type: 'number' },
           { type: 'string' },
-          obj({ above: threshold, below: threshold, for: duration }),
+          // `above` or `below` (or both): written as `not` { neither }, which unperf's own validator
+          // ignores, so its resolver's message ('{ above } or { below } (or both)') is the one shown
+          obj({ above: threshold, below: threshold, for: duration }, { not: { type: 'object', properties: { above: false, below: false } } }),
         ],
         'x-expected': "a threshold (number or '500MB'/'100ms') or { above, below, for }",
       },
@@ -163,6 +167,17 @@ const schema = {
     duration: {
       anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$' }],
       'x-expected': "a duration like '10m' or a number of ms",
+      'x-unit': 'duration',
+    },
+    // editors and CI linters refuse 0 as unperf does (`ttl: 0` is ambiguous: false = never expires);
+    // unperf's own validator (src/config/validate.ts) ignores exclusiveMinimum and not, so its
+    // resolver's message ("0 is ambiguous: use false ...") is still the one a user reads
+    positiveDuration: {
+      anyOf: [
+        { type: 'number', minimum: 0, exclusiveMinimum: 0 },
+        { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$', not: { type: 'string', pattern: '^\\s*0+(\\.0+)?\\s*[a-z]+\\s*$' } },
+      ],
+      'x-expected': "a duration greater than 0 like '10m' or a number of ms",
       'x-unit': 'duration',
     },
     size: {

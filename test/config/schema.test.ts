@@ -138,6 +138,18 @@ describe('JSON Schema', () => {
       'an option the fs driver does not take': [{ cache: { driver: { driver: 'fs', bsae: '/x' } } }, false],
       'an option the memory driver does not take': [{ cache: { driver: { driver: 'memory', max: 10 } } }, false],
       'a misspelt redis password': [{ cache: { driver: { driver: 'redis', host: 'h', pasword: 'x' } } }, false],
+      // API.md: `ttl: 0` is an error (ambiguous); so is 0 wherever unperf refuses it (timeouts, intervals)
+      'a ttl of 0': [{ cache: { ttl: 0 } }, false],
+      "a ttl of '0s'": [{ cache: { ttl: '0s' } }, false],
+      "a namespace's ttl of '0.0m'": [{ cache: { namespaces: { git: { ttl: ' 0.0m ' } } } }, false],
+      'a cache.timeout of 0': [{ cache: { timeout: 0 } }, false],
+      "a scopeMaxAge of '0d'": [{ cache: { scopeMaxAge: '0d' } }, false],
+      'a monitors.interval of 0': [{ monitors: { interval: 0 } }, false],
+      "a pool timeout of '0ms'": [{ concurrency: { pools: { network: { timeout: '0ms' } } } }, false],
+      'a workers timeout of 0': [{ concurrency: { workers: { timeout: 0 } } }, false],
+      'an alert object without above or below': [{ monitors: { alerts: { 'memory.rss': { for: '10s' } } } }, false],
+      'an alert object with below only': [{ monitors: { alerts: { 'eventLoop.utilization': { below: 0.1, for: '1m' } } } }, true],
+      'durations just over 0, and false where it disables': [{ cache: { ttl: '0.5s', timeout: 1, scopeMaxAge: '10d', namespaces: { git: { ttl: false } } }, monitors: { interval: '05s' }, concurrency: { pools: { network: { timeout: false } }, workers: { timeout: 0.5 } } }, true],
     }
     // unperf's validator: the schema check, then the resolver's (units, driver option types, ...)
     const unperfAccepts = (config: unknown) => {
