@@ -213,7 +213,7 @@ const RUNTIME = Symbol.for('unperf:runtime:' + indexUrl)
 const runtime = (globalThis[RUNTIME] ??= start())
 
 function start() {
-const { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
+const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
 const { dirname, join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
@@ -257,6 +257,15 @@ function readCache(cacheFile) {
   return data
 }
 
+// unperf/ and unperf/code-cache/ are unperf's own: written into only when each is a real dir (not a
+// symlink) of this user's that group and others cannot write to. Under a cache home others can write
+// to (XDG_CACHE_HOME in /tmp), one who made them first could lead the writes, and the removal of
+// old .v8 and .tmp files, into any dir of ours. (POSIX only, as readCache's check.)
+function privateDir(path) {
+  const st = lstatSync(path)
+  return st.isDirectory() && (!process.getuid || (st.uid === process.getuid() && (st.mode & 0o022) === 0))
+}
+
 // the code cache's dir and its missing parents, each made once, top down: Node 20's recursive mkdir
 // never returns where a file system answers a new dir with ENOENT (XDG_CACHE_HOME=/proc/x hung every
 // exit; src/runtime/make-dir.ts)
@@ -295,7 +304,10 @@ function compile(rel, hash) {
     process.once('exit', () => {
       let tmp
       try {
+        makeDir(dirname(dir))
+        if (!privateDir(dirname(dir))) return
         makeDir(dir)
+        if (!privateDir(dir)) return
         const data = script.createCachedData()
         const stamp = Math.floor(Date.now() / 2000) * 2 // even seconds: FAT keeps mtimes to 2 s
         const head = Buffer.alloc(HEADER)
@@ -304,7 +316,7 @@ function compile(rel, hash) {
         head.writeUInt32LE(data.length, 8)
         head.writeUInt32LE(stamp, 12)
         tmp = \`\${cacheFile}.\${process.pid}.\${Math.random().toString(36).slice(2, 8)}.tmp\`
-        const fd = openSync(tmp, 'w', 0o600)
+        const fd = openSync(tmp, 'wx', 0o600) // a new file of ours, never through a planted link
         try {
           writeFileSync(fd, Buffer.concat([head, data]))
           futimesSync(fd, stamp, stamp)

@@ -6,7 +6,7 @@
  * process of its own: the profile must still be the program's.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -67,6 +67,8 @@ describe('unperf profile through wrappers (npx, a bin script, sh -c)', () => {
     expect(out.profile).toContain(`.${readFileSync(pidFile(), 'utf8')}.`)
     expect(out.profile.startsWith(app)).toBe(true)
     expect(existsSync(out.profile)).toBe(true)
+    // 0600 whatever the umask, as node's own --cpu-prof writes it (the preload's copy was 0644, 0666 under umask 000)
+    expect(statSync(out.profile).mode & 0o777).toBe(0o600)
     const self = out.self.map(f => f.name).join('\n')
     expect(self).toMatch(/^programWork .*busy-tool\.mjs:6$/m)
     expect(self).not.toMatch(/workerWork|childWork|npm|npx/)

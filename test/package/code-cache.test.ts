@@ -178,6 +178,40 @@ describe('V8 code cache of the start path', () => {
     expect(readdirSync(join(xdg, 'unperf', 'code-cache')).length).toBeGreaterThanOrEqual(2)
   })
 
+  it('never writes (nor removes old files) through unperf/ or unperf/code-cache/ planted as a symlink, another user\'s or open to others (a shared XDG_CACHE_HOME)', () => {
+    const planted = (plant: (h: ReturnType<typeof host>, elsewhere: string) => void) => {
+      const h = host()
+      mkdirSync(h.xdg, { recursive: true })
+      // a dir of ours the links lead to, holding files the cleanup of old caches would remove
+      const elsewhere = tempDir('unperf-code-cache-elsewhere-')
+      for (const n of ['keep.v8', 'keep.tmp']) {
+        writeFileSync(join(elsewhere, n), 'mine')
+        utimesSync(join(elsewhere, n), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000))
+      }
+      plant(h, elsewhere)
+      expect(h.run()).toBe('ran function')
+      expect(readdirSync(elsewhere).sort()).toEqual(['keep.tmp', 'keep.v8'])
+      return h
+    }
+    planted((h, elsewhere) => symlinkSync(elsewhere, join(h.xdg, 'unperf')))
+    planted((h, elsewhere) => { mkdirSync(join(h.xdg, 'unperf'), { mode: 0o700 }); symlinkSync(elsewhere, join(h.xdg, 'unperf', 'code-cache')) })
+    // open dirs: nothing written into them (anyone could swap them for a link)
+    const open = planted((h, elsewhere) => { mkdirSync(join(h.xdg, 'unperf', 'code-cache'), { recursive: true }); chmodSync(join(h.xdg, 'unperf', 'code-cache'), 0o777) })
+    expect(open.files()).toEqual([])
+    const openParent = planted((h) => { mkdirSync(join(h.xdg, 'unperf'), { recursive: true }); chmodSync(join(h.xdg, 'unperf'), 0o777) })
+    expect(openParent.files()).toEqual([])
+    if (process.getuid?.() === 0) {
+      const foreign = planted((h) => { mkdirSync(join(h.xdg, 'unperf', 'code-cache'), { recursive: true }); chownSync(join(h.xdg, 'unperf'), 65534, 65534) })
+      expect(foreign.files()).toEqual([])
+    }
+    // a shared cache home with the sticky bit (/tmp's 1777): unperf's own 0700 dirs in it are used
+    const h = host()
+    mkdirSync(h.xdg, { recursive: true })
+    chmodSync(h.xdg, 0o1777)
+    h.run()
+    expect(h.startCache()).toBeDefined()
+  })
+
   it('UNPERF_CODE_CACHE=0 writes nothing; an unwritable cache dir is not an error', () => {
     const h = host()
     expect(h.run({ UNPERF_CODE_CACHE: '0' })).toBe('ran function')

@@ -94,6 +94,35 @@ describe('symlinks planted in a shared cache home', () => {
     expect(readdirSync(join(other, '.perf'))).toEqual([])
   })
 
+  it('the file-hash memo (wrap({ files })) is never written through a file-hash dir planted as a symlink, nor into a cache dir another user owns', () => {
+    const cwd = project()
+    writeFileSync(join(cwd, 'input.txt'), 'x')
+    writeFileSync(join(cwd, 'run.mjs'), `import { createPerf } from ${JSON.stringify(dist)}
+const perf = await createPerf({ cwd: process.cwd() })
+await perf.run('build', () => perf.cache.wrap('k', () => 'v', { files: ['input.txt'] }))
+await perf.close()`)
+    // a clean home: the memo is written in <cache dir>/file-hash
+    const clean = tempDir('unperf-xdg-clean-')
+    run(cwd, clean)
+    expect(readdirSync(join(clean, 'acme', 'file-hash')).filter(n => n.endsWith('.json'))).toHaveLength(1)
+    // file-hash a symlink to another dir of ours: nothing written there
+    const xdg = tempDir('unperf-xdg-')
+    const elsewhere = tempDir('unperf-elsewhere-')
+    mkdirSync(join(xdg, 'acme'), { mode: 0o700 })
+    symlinkSync(elsewhere, join(xdg, 'acme', 'file-hash'))
+    run(cwd, xdg)
+    expect(readdirSync(elsewhere)).toEqual([])
+    if (process.getuid?.() !== 0) return
+    // the cache dir made first by another user (a shared XDG_CACHE_HOME): the fs tier refuses it,
+    // and the memo is not written into it either (its owner could swap file-hash for a link)
+    const shared = tempDir('unperf-xdg-shared-')
+    chmodSync(shared, 0o1777)
+    mkdirSync(join(shared, 'acme'), { mode: 0o755 })
+    chownSync(join(shared, 'acme'), 65534, 65534)
+    expect(run(cwd, shared).stderr).toMatch(/refusing the cache dir .*owned by uid 65534/)
+    expect(tree(join(shared, 'acme')).filter(n => statSync(join(shared, 'acme', n)).isFile())).toEqual([])
+  })
+
   it('in its own 0700 dirs, a symlink under the history or a marker name fails the write instead of following it', async () => {
     const dir = tempDir('unperf-plant-own-')
     const target = victim()

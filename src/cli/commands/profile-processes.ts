@@ -35,7 +35,7 @@ if (heap) s.post('HeapProfiler.startSampling')
 else { s.post('Profiler.enable'); s.post('Profiler.setSamplingInterval', { interval: 100 }); s.post('Profiler.start') }
 process.on('exit', () => {
   s.post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop', (err, r) => {
-    if (!err) writeFileSync(join(process.env.UNPERF_PROFILE_DIR, (heap ? 'Heap.' : 'CPU.') + stamp + (heap ? '.heapprofile' : '.cpuprofile')), JSON.stringify(r.profile))
+    if (!err) writeFileSync(join(process.env.UNPERF_PROFILE_DIR, (heap ? 'Heap.' : 'CPU.') + stamp + (heap ? '.heapprofile' : '.cpuprofile')), JSON.stringify(r.profile), { mode: 0o600 })
   })
 })
 `

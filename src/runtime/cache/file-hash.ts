@@ -140,8 +140,9 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
   try {
     makeDirSync(dirname(file), 0o700)
     // not into a dir someone else can write to (a stat, on the rare runs whose inputs changed)
-    if (dirUnsafeSync([dirname(file)])) return
-    await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600 })
+    if (memoDirUnsafe(dirname(file))) return
+    // wx: a new file of ours, never through a symlink planted under the temp name
+    await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600, flag: 'wx' })
     await fsp.rename(tmp, file)
     fileHashStats.memoWrites++
   } catch {
@@ -149,10 +150,22 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
   }
 }
 
+/**
+ * The memo's dir (`<cache dir>/file-hash`, made by unperf) is a symlink, or it or its parent (the
+ * cache dir) is someone else's or open to group/others: one who owns the cache dir can swap the
+ * memo dir for a link to any dir of ours, and the memo would be written there.
+ */
+function memoDirUnsafe(dir: string): boolean {
+  try { if (fs.lstatSync(dir).isSymbolicLink()) return true } catch { return true }
+  return dirUnsafeSync([dir, dirname(dir)]) !== undefined
+}
+
 function saveMemoSync(file: string | undefined, cwd: string): void {
   if (!file) return
   try {
-    writeFileAtomicSync(file, serializeMemo(cwd), { mkdir: true, private: true })
+    makeDirSync(dirname(file), 0o700)
+    if (memoDirUnsafe(dirname(file))) return
+    writeFileAtomicSync(file, serializeMemo(cwd), { private: true })
     fileHashStats.memoWrites++
   } catch { /* unwritable: hashed again next time */ }
 }
