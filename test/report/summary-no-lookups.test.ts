@@ -2,6 +2,8 @@
  * The exit summary of a run whose namespaces were written but not read: such a row said
  * `0 % hits  0/0  1 sets`, a hit rate of nothing (budgets.cacheHitRate does not judge it either) and
  * `1 sets`. It says `no lookups` and `1 set`; a namespace with lookups keeps `50 % hits  1/2`.
+ * With the cache off for the run (--no-cache, UNPERF_CACHE=0) it said `0 % hits` for lookups that
+ * missed by request: it says the cache was off.
  */
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -32,5 +34,10 @@ describe('exit summary, cache section', () => {
     expect(cache.find(l => l.trim().startsWith('default'))).toMatch(/default +50 % hits +1\/2 +1 set$/)
     expect(cache.find(l => l.trim().startsWith('templates'))).toMatch(/templates +no lookups +1 set$/)
     expect(r.stderr).not.toMatch(/0\/0|1 sets/)
+    // the same run with the cache off: the section says so instead of `0 % hits  0/2`
+    const off = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', UNPERF_CACHE: '0', XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(off.status, off.stderr).toBe(0)
+    expect(off.stderr).toMatch(/\ncache\n {2}off for this run \(--no-cache, UNPERF_CACHE=0 or cache\.enabled: false\)\n/)
+    expect(off.stderr).not.toMatch(/% hits/)
   })
 })
