@@ -15,14 +15,38 @@ export function plural(n: number, noun: string, nouns = `${noun}s`): string {
 }
 
 // eslint-disable-next-line no-control-regex
-const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length
+const ANSI = /\x1b\[[0-9;]*m/g
+// Combining marks, zero-width joiner and variation selectors take no column; CJK, fullwidth forms and
+// emoji take two (a key `日本語` is 3 code units but 6 columns: padding by `.length` broke the table)
+const ZERO = /^[\p{Mn}\p{Me}\u200b-\u200f\ufe00-\ufe0f]$/u
+const WIDE = /^[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$|^\p{Emoji_Presentation}$/u
+const charWidth = (ch: string) => (ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1)
+/** Terminal columns a string takes (colors left out). */
+export function visible(s: string): number {
+  let n = 0
+  for (const ch of s.replace(ANSI, '')) n += charWidth(ch)
+  return n
+}
+
+/** At most `max` columns: whole characters only (never half a surrogate pair), `...` when cut. */
+export function truncate(s: string, max: number): string {
+  if (visible(s) <= max) return s
+  let out = ''
+  let n = 0
+  for (const ch of s) {
+    if (n + charWidth(ch) > max - 3) break
+    out += ch
+    n += charWidth(ch)
+  }
+  return out + '...'
+}
 
 /** An aligned table; numeric-looking columns are right-aligned. */
 export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header.map(h => bold(h)), ...rows] : rows
   if (all.length === 0) return ''
   const widths = all[0]!.map((_, i) => Math.max(...all.map(r => visible(r[i] ?? ''))))
-  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*$|^$/.test((r[i] ?? '').replace(/\x1b\[[0-9;]*m/g, ''))))
+  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*$|^$/.test((r[i] ?? '').replace(ANSI, ''))))
   return all.map(r => r.map((cell, i) => {
     const fill = ' '.repeat(Math.max(0, widths[i]! - visible(cell ?? '')))
     return numeric[i] && i > 0 ? fill + cell : cell + fill

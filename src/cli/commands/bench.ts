@@ -51,6 +51,8 @@ export default defineCommand({
   meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
   args: {
     ...commonArgs,
+    // listed in --help (`USAGE unperf bench [OPTIONS] <COMMANDS>`): it said only `[OPTIONS]`; the commands are read from args._
+    commands: { type: 'positional', required: false, description: "Shell commands to compare, one argument each: unperf bench 'node cli.mjs build' 'node cli.mjs build --no-cache'" },
     runs: { type: 'string', description: 'Runs per command, 1 or more (default: at least 10, or as many as fit in 3 s)' },
     warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
     prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark)' },

@@ -12,7 +12,7 @@ import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
-import { bold, configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
+import { bold, configArgs, dim, green, plural, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
@@ -138,7 +138,7 @@ const list = defineCommand({
     progress.end()
     if (args.json) return printJson(rows)
     if (rows.length === 0) return console.log(dim('no entries'))
-    console.log(table(rows.map(r => [r.namespace, r.key.length > 60 ? r.key.slice(0, 57) + '...' : r.key, formatBytes(r.size), formatDuration(now - r.createdAt), r.expiresAt === null ? 'never' : r.expired ? red('expired') : `in ${formatDuration(r.expiresAt - now)}`]), ['namespace', 'key', 'size', 'age', 'expires']))
+    console.log(table(rows.map(r => [r.namespace, truncate(r.key, 60), formatBytes(r.size), formatDuration(now - r.createdAt), r.expiresAt === null ? 'never' : r.expired ? red('expired') : `in ${formatDuration(r.expiresAt - now)}`]), ['namespace', 'key', 'size', 'age', 'expires']))
   }),
 })
 

@@ -36,7 +36,8 @@ export default defineCommand({
       const key = path[path.length - 1] ?? ''
       // Infinity (`swr: true`: no limit) is a number JSON cannot hold: it printed `null (Infinity)`
       const finite = typeof value === 'number' && Number.isFinite(value)
-      let shown = typeof value === 'function' ? '[function]' : typeof value === 'number' && !finite ? String(value) : JSON.stringify(value)
+      // an unset optional key printed `cache.scope = undefined`: JavaScript's word, not the user's
+      let shown = value === undefined ? `not set${path.join('.') === 'cache.scope' ? ' (the project id: package name + git remote, else real path)' : ''}` : typeof value === 'function' ? '[function]' : typeof value === 'number' && !finite ? String(value) : JSON.stringify(value)
       if (finite && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value as number)})`)
       else if (finite && SIZE_KEYS.test(key) && (value as number) >= 1024) shown += dim(` (${formatBytes(value)})`)
       const origin = ['rootDir', 'cwd', 'env', 'configFile'].includes(path[0]!) ? '' : set(path) ? '' : dim('  (default)')

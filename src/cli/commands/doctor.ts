@@ -116,7 +116,9 @@ export default defineCommand({
     // every check is shown; a bad config exits as it does for every other command (2)
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
     if (args.json) return printJson({ ok: problems.length === 0, checks, warnings })
-    for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail}`)
+    // a detail of several lines (an invalid config's issues) stays in the detail column, without the
+    // `[unperf]` prefix of the error it came from (the row already says what checked it)
+    for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail.replace(/^\[unperf\] /, '').replaceAll('\n', `\n${' '.repeat(13)}`)}`)
     if (problems.length > 0) console.error(red(`\n${plural(problems.length, 'problem')}`))
   },
 })

@@ -7,13 +7,13 @@
  * Ctrl-C, or `--count` samples.
  */
 import { defineCommand } from 'citty'
-import { formatBytes, parseDuration } from '../../config/units.js'
+import { formatBytes, formatDuration, parseDuration } from '../../config/units.js'
 import { ListenError, UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
 import { cliDirs } from '../_context.js'
-import { configArgs } from '../_ui.js'
+import { configArgs, plural } from '../_ui.js'
 
 export default defineCommand({
   meta: { name: 'monitor', description: 'Live samples (event loop, memory, CPU, GC, host); --serve exposes Prometheus /metrics and /healthz' },
@@ -137,17 +137,17 @@ export default defineCommand({
 function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, serving: string | undefined): string {
   const rows: Array<[string, string]> = []
   if (s.eventLoop) {
-    rows.push(['event loop delay', `p50 ${ms(s.eventLoop.p50)}  p99 ${ms(s.eventLoop.p99)}  max ${ms(s.eventLoop.max)}`])
-    rows.push(['event loop utilization', `${(s.eventLoop.utilization * 100).toFixed(1)}%`])
+    rows.push(['event loop delay', `p50 ${formatDuration(s.eventLoop.p50)}  p99 ${formatDuration(s.eventLoop.p99)}  max ${formatDuration(s.eventLoop.max)}`])
+    rows.push(['event loop utilization', percent(s.eventLoop.utilization * 100)])
   }
-  if (s.cpu) rows.push(['cpu (this process)', `${s.cpu.percent.toFixed(1)}%`])
+  if (s.cpu) rows.push(['cpu (this process)', percent(s.cpu.percent)])
   if (s.memory) rows.push(['memory (this process)', `rss ${formatBytes(s.memory.rss)}  heap ${formatBytes(s.memory.heapUsed)} / ${formatBytes(s.memory.heapTotal)}`])
-  if (s.gc) rows.push(['gc', `${s.gc.count} pauses, ${ms(s.gc.pause)}`])
+  if (s.gc) rows.push(['gc', `${plural(s.gc.count, 'pause')}, ${formatDuration(s.gc.pause)}`])
   if (s.handles) rows.push(['active handles', String(s.handles.active)])
   const sys = s.system as { load?: { percent: number; avg: number }; memory?: { used: number; total: number; usedPercent: number }; disk?: { usedPercent: number }; network?: { rxSec: number; txSec: number } } | undefined
-  if (sys?.load) rows.push(['host cpu', `${sys.load.percent.toFixed(1)}%  load avg ${sys.load.avg}`])
-  if (sys?.memory) rows.push(['host memory', `${formatBytes(sys.memory.used)} / ${formatBytes(sys.memory.total)} (${sys.memory.usedPercent}%)`])
-  if (sys?.disk) rows.push(['host disk', `${sys.disk.usedPercent}% used`])
+  if (sys?.load) rows.push(['host cpu', `${percent(sys.load.percent)}  load avg ${sys.load.avg.toFixed(2)}`])
+  if (sys?.memory) rows.push(['host memory', `${formatBytes(sys.memory.used)} / ${formatBytes(sys.memory.total)} (${percent(sys.memory.usedPercent)})`])
+  if (sys?.disk) rows.push(['host disk', `${percent(sys.disk.usedPercent)} used`])
   if (sys?.network) rows.push(['host network', `rx ${formatBytes(sys.network.rxSec)}/s  tx ${formatBytes(sys.network.txSec)}/s`])
   const width = Math.max(...rows.map(r => r[0].length))
   const lines = [
@@ -155,12 +155,22 @@ function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, ser
     '',
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',
-    alerts.length === 0 ? '  no alerts firing' : alerts.map(a => `  ALERT ${a.metric} = ${a.value} (${a.rule.above !== undefined ? `above ${a.rule.above}` : `below ${a.rule.below}`}) since ${new Date(a.since).toISOString()}`).join('\n'),
+    alerts.length === 0 ? '  no alerts firing' : alerts.map(a => `  ALERT ${a.metric} = ${metricValue(a.metric, a.value)} (${a.rule.above !== undefined ? `above ${metricValue(a.metric, a.rule.above)}` : `below ${metricValue(a.metric, a.rule.below!)}`}) since ${new Date(a.since).toISOString()}`).join('\n'),
   ]
   // cursor home + clear screen, then the table
   return `\x1b[H\x1b[2J${lines.join('\n')}\n`
 }
 
-function ms(value: number): string {
-  return `${value < 10 ? value.toFixed(2) : value.toFixed(0)}ms`
+// as the rest of unperf's output: `12.8 %`, durations through formatDuration (`220 µs`, `4.12 ms`);
+// the table printed `p50 0.22ms`, `10.44% used` beside `100 %` and `24.9 ms` elsewhere
+function percent(value: number): string {
+  return `${value.toFixed(1)} %`
+}
+
+/** An alert's value in its metric's unit: `memory.rss = 524 MB (above 500 MB)`, not raw bytes. */
+function metricValue(metric: string, value: number): string {
+  if (/(percent|Percent)$/.test(metric)) return percent(value)
+  if (/^(eventLoop\.(p50|p99|max|mean)|gc\.pause|cpu\.(user|system))$/.test(metric)) return formatDuration(value)
+  if (/(^|\.)(memory|rss|heap\w*|external|arrayBuffers|used|total|available|size|rxSec|txSec)(\.|$)/.test(metric)) return formatBytes(value)
+  return String(Number(value.toFixed(3)))
 }

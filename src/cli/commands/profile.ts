@@ -118,7 +118,7 @@ function isEsModuleFile(file: string): boolean {
 
 export default defineCommand({
   meta: { name: 'profile', description: 'CPU (or --heap) profile of a node command: top functions; --imports: module load times' },
-  args: { ...commonArgs, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file (relative to --cwd; default: --cwd, named after the process)' } },
+  args: { ...commonArgs, command: { type: 'positional', required: false, description: 'After --: the node command to profile, e.g. unperf profile -- node cli.mjs build' }, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file (relative to --cwd; default: --cwd, named after the process)' } },
   async run({ args, rawArgs }) {
     const dash = rawArgs.indexOf('--')
     const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)

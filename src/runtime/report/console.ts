@@ -52,10 +52,14 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     section('slowest spans', slowest.map(s => [s.name, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
   }
   const lookups = report.cache.hits + report.cache.misses
-  if (lookups > 0 || report.cache.sets > 0) {
-    const rows = [['total', `${(report.cache.hitRate * 100).toFixed(0)} % hits`, `${report.cache.hits}/${lookups}`, `${report.cache.sets} sets`]]
+  // off for the run (--no-cache): every lookup misses by request, not `0 % hits` to worry about
+  if (report.cache.enabled === false) section('cache', [[dim('off for this run (--no-cache, UNPERF_CACHE=0 or cache.enabled: false)')]])
+  else if (lookups > 0 || report.cache.sets > 0) {
+    // a namespace only written to read `0 % hits  0/0` (a hit rate of nothing, which budgets do not judge)
+    const row = (name: string, s: { hits: number; misses: number; hitRate: number; sets: number }) => [name, s.hits + s.misses ? `${(s.hitRate * 100).toFixed(0)} % hits` : 'no lookups', s.hits + s.misses ? `${s.hits}/${s.hits + s.misses}` : '', `${s.sets} set${s.sets === 1 ? '' : 's'}`]
+    const rows = [row('total', report.cache)]
     if (mode === 'verbose' || Object.keys(report.cache.namespaces).length > 1) {
-      for (const [ns, s] of Object.entries(report.cache.namespaces)) rows.push([ns, `${(s.hitRate * 100).toFixed(0)} % hits`, `${s.hits}/${s.hits + s.misses}`, `${s.sets} sets`])
+      for (const [ns, s] of Object.entries(report.cache.namespaces)) rows.push(row(ns, s))
     }
     section('cache', rows)
   }
