@@ -39,5 +39,15 @@ describe('exit summary, cache section', () => {
     expect(off.status, off.stderr).toBe(0)
     expect(off.stderr).toMatch(/\ncache\n {2}off for this run \(--no-cache, UNPERF_CACHE=0 or cache\.enabled: false\)\n/)
     expect(off.stderr).not.toMatch(/% hits/)
+    // off, and nothing looked up (a config with the cache off whose command uses none): no cache section at all
+    writeFileSync(join(dir, 'idle.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      await perf.run('build', async () => {})
+      await perf.close()`)
+    const idle = spawnSync(process.execPath, ['idle.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', UNPERF_CACHE: '0', XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(idle.status, idle.stderr).toBe(0)
+    expect(idle.stderr).toMatch(/\ncommands\n/)
+    expect(idle.stderr).not.toMatch(/\ncache\n/)
   })
 })

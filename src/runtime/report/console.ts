@@ -52,9 +52,11 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     section('slowest spans', slowest.map(s => [s.name, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
   }
   const lookups = report.cache.hits + report.cache.misses
-  // off for the run (--no-cache): every lookup misses by request, not `0 % hits` to worry about
-  if (report.cache.enabled === false) section('cache', [[dim('off for this run (--no-cache, UNPERF_CACHE=0 or cache.enabled: false)')]])
-  else if (lookups > 0 || report.cache.sets > 0) {
+  // off for the run (--no-cache): every lookup misses by request, not `0 % hits` to worry about; said
+  // when the command looked something up (a config with the cache off, its commands using none: no line)
+  if (report.cache.enabled === false) {
+    if (lookups > 0) section('cache', [[dim('off for this run (--no-cache, UNPERF_CACHE=0 or cache.enabled: false)')]])
+  } else if (lookups > 0 || report.cache.sets > 0) {
     // a namespace only written to read `0 % hits  0/0` (a hit rate of nothing, which budgets do not judge)
     const row = (name: string, s: { hits: number; misses: number; hitRate: number; sets: number }) => [name, s.hits + s.misses ? `${(s.hitRate * 100).toFixed(0)} % hits` : 'no lookups', s.hits + s.misses ? `${s.hits}/${s.hits + s.misses}` : '', `${s.sets} set${s.sets === 1 ? '' : 's'}`]
     const rows = [row('total', report.cache)]
