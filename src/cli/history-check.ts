@@ -37,6 +37,7 @@ export function runProblem(entry: HistoryEntry): string | undefined {
  * stderr (the file is read once more then, to tell their line numbers: never on a clean history).
  */
 export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]): HistoryEntry[] {
+  if (entries.length === 0) sayUnreadable(join(config.report.dir, HISTORY_FILE))
   const readable = entries.filter(e => runProblem(e) === undefined)
   if (readable.length === entries.length) return entries
   const file = join(config.report.dir, HISTORY_FILE)
@@ -50,6 +51,21 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
   }
   process.stderr.write(said.slice(0, 20).join('') + (said.length > 20 ? `[unperf] ${file}: ${said.length - 20} more lines skipped\n` : ''))
   return readable
+}
+
+/**
+ * No run read: a history.jsonl that is there but cannot be read (a directory in its place, no
+ * permission) is said, naming it; it read as "no runs recorded", the run's own warning aside.
+ */
+function sayUnreadable(file: string): void {
+  try {
+    readFileSync(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return
+    const why = code === 'EISDIR' ? 'a directory, expected a history.jsonl file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message
+    process.stderr.write(`[unperf] the run history ${file} cannot be read (${why}): left out, as with no recorded run; remove or fix it (the next run writes a new one)\n`)
+  }
 }
 
 /** Runs of report.historyDriver the CLI can read (a shared store may hold another tool's entries): the others left out, said once. */

@@ -163,7 +163,10 @@ function readMarker(h: RedisHealth): void {
   const m = /^(\d+) (\d+)(?: (.*))?$/s.exec(text)
   if (!m) return
   const now = Date.now()
-  const until = Math.min(Number(m[1]), now + MAX_BACKOFF_MS)
+  // no process writes one past now + the longest backoff: a clock stepped back since (a VM's, NTP)
+  // made it a day or more; capped per run, it kept every short run off a Redis that answers
+  if (Number(m[1]) > now + MAX_BACKOFF_MS + 1000) return
+  const until = Number(m[1])
   if (until <= now) {
     // over: the failure count still doubles the next backoff if it fails again
     h.failures = Math.min(Number(m[2]), 6)

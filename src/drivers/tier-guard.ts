@@ -19,6 +19,8 @@ interface Pending {
   until: number
   reject: (error: unknown) => void
   done: boolean
+  /** event loop utilization when this call's current period began: how busy the host was while it waited */
+  mark: EventLoopUtilization
   /** neighbours in the guard's list of calls in flight */
   prev: Pending | undefined
   next: Pending | undefined
@@ -54,8 +56,6 @@ export class TierGuard {
   private _reportedAs = ''
   /** A probe of whether the tier is back is in flight (see _probe). */
   private _probing = false
-  /** Event loop utilization when the timer was armed: how busy the host was while calls waited. */
-  private _loopMark: EventLoopUtilization | undefined
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
@@ -101,7 +101,7 @@ export class TierGuard {
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
       const now = performance.now()
-      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, prev: this._tail, next: undefined }
+      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), prev: this._tail, next: undefined }
       if (this._tail === undefined) this._head = p
       else this._tail.next = p
       this._tail = p
@@ -210,7 +210,6 @@ export class TierGuard {
   private _arm(at: number): void {
     if (this._timer !== undefined) clearTimeout(this._timer)
     this._timerAt = at
-    this._loopMark = performance.eventLoopUtilization()
     // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
     // stretch of the host's own work a reply already in the socket would lose to its deadline
     this._timer = setTimeout(() => setImmediate(() => this._sweep()), Math.max(0, at - performance.now()))
@@ -219,13 +218,17 @@ export class TierGuard {
   private _sweep(): void {
     this._timerAt = 0
     const now = performance.now()
-    // The host's own work kept the event loop busy (≥ 90 %) since the timer was armed: replies could
-    // not be read, which says nothing about the tier. Due calls wait another period, up to BUSY_WAIT_MAX.
-    const busy = this._loopMark !== undefined && performance.eventLoopUtilization(this._loopMark).utilization >= 0.9
+    // The host's own work kept the event loop busy (≥ 90 %) while a due call waited: replies could
+    // not be read, which says nothing about the tier. It waits another period, up to BUSY_WAIT_MAX.
+    // Judged over the call's own wait, not since the timer was last armed: the few ms after a sweep
+    // (its rejections, the host's cache:error listeners) are busy, and calls due then waited twice.
     let next = 0
     for (let p = this._head, after: Pending | undefined; p !== undefined; p = after) {
       after = p.next
-      if (p.deadline <= now && busy && now < p.until) p.deadline = Math.min(p.until, now + p.limit)
+      if (p.deadline <= now && now < p.until && performance.eventLoopUtilization(p.mark).utilization >= 0.9) {
+        p.deadline = Math.min(p.until, now + p.limit)
+        p.mark = performance.eventLoopUtilization()
+      }
       if (p.deadline <= now) {
         this._settle(p)
         const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)

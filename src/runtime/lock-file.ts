@@ -12,7 +12,8 @@
  * the lock as well, and a holder that keeps the lock longer than `staleMs` can lose it: callers hold
  * it for one short write, and choose a `staleMs` far above that.
  */
-import { closeSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { hostname } from 'node:os'
 
 /** Removes the lock file: call once the work it guards is done. */
 export type ReleaseLock = () => void
@@ -34,7 +35,9 @@ export function tryLockFile(path: string, staleMs: number): ReleaseLock | undefi
   // a second attempt only after a stale lock was taken aside (or the lock was released meanwhile)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      closeSync(openSync(path, 'wx', 0o600))
+      const fd = openSync(path, 'wx', 0o600)
+      // who holds it: a waiter of this machine finds a holder killed mid-write gone at once
+      try { writeSync(fd, holder()) } finally { closeSync(fd) }
       return () => { try { unlinkSync(path) } catch { /* gone */ } }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
@@ -62,7 +65,10 @@ export function waitForLockFile(path: string, options: WaitForLockOptions): Rele
 /** True when the lock is gone (a stale one removed, or released meanwhile): worth another attempt. */
 function clearIfStale(path: string, staleMs: number): boolean {
   try {
-    if (Date.now() - statSync(path).mtimeMs <= staleMs) return false
+    // a holder killed with SIGKILL while it held the lock (the exit's history append) blocked every
+    // run of the next `staleMs` for its whole wait: a lock naming a process of this machine that is
+    // gone is stale at once
+    if (Date.now() - statSync(path).mtimeMs <= staleMs && !holderGone(path)) return false
   } catch {
     return true // released meanwhile
   }
@@ -76,10 +82,49 @@ function clearIfStale(path: string, staleMs: number): boolean {
   }
   // what was taken aside may be a lock made since the stat above: only a stale one is removed
   let stale = true
-  try { stale = Date.now() - statSync(aside).mtimeMs > staleMs } catch { /* gone */ }
+  try { stale = Date.now() - statSync(aside).mtimeMs > staleMs || holderGone(aside) } catch { /* gone */ }
   try {
     if (stale) unlinkSync(aside)
     else renameSync(aside, path)
   } catch { /* left aside */ }
   return stale
+}
+
+let self: string | undefined
+
+/** `<host> <pid namespace> <pid>`: what a lock file holds (containers sharing a dir and a hostname have their own pids). */
+function holder(): string {
+  if (self !== undefined) return self
+  let ns = '-'
+  try { ns = readlinkSync('/proc/self/ns/pid').replace(/\s/g, '') } catch { /* not Linux */ }
+  return (self = `${hostname().replace(/\s/g, '') || '-'} ${ns} ${process.pid}`)
+}
+
+/**
+ * True when the lock file names a process of this machine and pid namespace that no longer runs. An
+ * empty lock (its holder between create and write, or an earlier version's), another machine's,
+ * or anything unreadable is not gone: it waits for `staleMs` as before. Read O_NOFOLLOW|O_NONBLOCK,
+ * a regular file only (a FIFO planted under its name never hangs the exit).
+ */
+function holderGone(path: string): boolean {
+  let text = ''
+  try {
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    try {
+      if (!fstatSync(fd).isFile()) return false
+      const buf = Buffer.alloc(256)
+      text = buf.toString('utf8', 0, readSync(fd, buf, 0, 256, 0))
+    } finally { closeSync(fd) }
+  } catch { return false }
+  const [host, ns, pidText, extra] = text.split(' ')
+  const [ownHost, ownNs, ownPid] = holder().split(' ')
+  if (extra !== undefined || host !== ownHost || ns !== ownNs || ns === '-' || pidText === ownPid) return false
+  const pid = Number(pidText)
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' // EPERM: it runs, as another user
+  }
 }

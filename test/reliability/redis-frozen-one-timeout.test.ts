@@ -6,7 +6,7 @@
  * (test/reliability/fixtures/redis-run.mjs, on dist) against a redis-server of this file's own.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hasRedisServer, ownRedisServer, startRedisServer } from '../helpers/redis-server.js'
@@ -62,6 +62,22 @@ describe.skipIf(!hasRedisServer)('a frozen redis shared by the cache tier and re
     const after = run(dir)
     expect(after.stderr).toBe('')
     expect(readdirSync(join(dir, 'cache')).filter(n => n.startsWith('.redis-down-'))).toEqual([])
+  }, 60_000)
+
+  it('a marker far in the future (written before the clock was stepped back) is not believed: the next run uses redis', () => {
+    const dir = tempDir()
+    expect(run(dir).stderr).toBe('')
+    redis.process!.kill('SIGSTOP')
+    try {
+      expect(run(dir).stderr).toMatch(/the redis tier failed/)
+    } finally {
+      redis.process!.kill('SIGCONT')
+    }
+    const marker = join(dir, 'cache', readdirSync(join(dir, 'cache')).find(n => n.startsWith('.redis-down-'))!)
+    // as if written by a clock a day ahead: every later run, however short, skipped a Redis that answers
+    const [, ...rest] = readFileSync(marker, 'utf8').split(' ')
+    writeFileSync(marker, [Date.now() + 86_400_000, ...rest].join(' '))
+    expect(run(dir).stderr).toBe('')
   }, 60_000)
 
   it('an fs hit leaves only the scope upkeep on redis: the history driver waits for its answer, not a bound of its own beside it', () => {

@@ -1,5 +1,5 @@
 /** The lock file shared by the run history (report/history.ts) and the tests history (vitest/history-*.ts). */
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tryLockFile, waitForLockFile } from '../../src/runtime/lock-file.js'
@@ -151,12 +151,30 @@ describe('lock file (real processes)', () => {
     expect(await holder).toMatchObject({ code: 0, stdout: 'released' })
   }, 30_000)
 
-  it('the lock of a process that exited without releasing it is taken over once it turns stale', async () => {
+  it('a holder killed with SIGKILL while it holds the lock: the next waiter takes it at once, not after its whole wait', async () => {
+    // as a CLI killed during its exit's history append: every run of the next 10 s waited 5 s at exit
+    const lock = lockIn()
+    const holder = run(child, ['hold', lock, String(STALE), '20000'])
+    await until(join(lock, '..', 'held'))
+    // the lock names its holder: `<host> <pid namespace> <pid>`
+    const pid = Number(readFileSync(lock, 'utf8').split(' ')[2])
+    expect(pid).toBeGreaterThan(0)
+    process.kill(pid, 'SIGKILL')
+    expect((await holder).code).not.toBe(0)
+    expect(existsSync(lock)).toBe(true)
+    const t0 = Date.now()
+    const release = waitForLockFile(lock, { staleMs: STALE, timeoutMs: 5_000, pollMs: 5 })
+    expect(release).toBeTypeOf('function')
+    expect(Date.now() - t0).toBeLessThan(1_000)
+    expect(readdirSync(join(lock, '..')).sort()).toEqual(['held', 'history.jsonl.lock'])
+    release!()
+  }, 30_000)
+
+  it('the lock of a process that exited without releasing it is taken over at once (it names its holder, gone)', async () => {
     const lock = lockIn()
     expect(await run(child, ['crash', lock, '1000'])).toMatchObject({ code: 0, stderr: '' })
     expect(existsSync(lock)).toBe(true)
-    expect(tryLockFile(lock, 1_000)).toBeUndefined()
-    const release = waitForLockFile(lock, { staleMs: 1_000, timeoutMs: 5_000, pollMs: 5 })
+    const release = tryLockFile(lock, STALE)
     expect(release).toBeTypeOf('function')
     expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
     release!()
