@@ -156,7 +156,7 @@ describe('lock file (real processes)', () => {
     const lock = lockIn()
     const holder = run(child, ['hold', lock, String(STALE), '20000'])
     await until(join(lock, '..', 'held'))
-    // the lock names its holder: `<host> <pid namespace> <pid>`
+    // the lock names its holder: `<boot id> <pid namespace> <pid>`
     const pid = Number(readFileSync(lock, 'utf8').split(' ')[2])
     expect(pid).toBeGreaterThan(0)
     process.kill(pid, 'SIGKILL')
