@@ -127,7 +127,11 @@ function holderGone(path: string): boolean {
   const [boot, ns, pidText, extra] = text.split(' ')
   const [ownBoot, ownNs, ownPid] = holder().split(' ')
   if (extra !== undefined || boot !== ownBoot || ns !== ownNs || ns === '-' || boot === '-' || pidText === ownPid) return false
-  const pid = Number(pidText)
+  return processGone(Number(pidText))
+}
+
+/** True when no process `pid` runs on this machine (in this pid namespace); an invalid pid is not gone. */
+export function processGone(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false
   try {
     process.kill(pid, 0)

@@ -7,6 +7,7 @@
 import { readlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { crypto } from '../_builtins.js'
+import { processGone } from '../lock-file.js'
 
 let self: string | undefined
 
@@ -32,13 +33,5 @@ export function holderIsGone(value: string | null | undefined): boolean {
   const [host, pidNamespace, pidText] = parts
   const [ownHost, ownNamespace, ownPid] = holder().split(' ')
   if (host !== ownHost || pidNamespace !== ownNamespace || pidNamespace === '-' || pidText === ownPid) return false
-  const pid = Number(pidText)
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (error) {
-    // EPERM: it runs, under another user
-    return (error as NodeJS.ErrnoException).code === 'ESRCH'
-  }
+  return processGone(Number(pidText))
 }
