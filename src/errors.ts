@@ -37,6 +37,18 @@ export function errorMessage(error: unknown): string {
   return message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message
 }
 
+/**
+ * Why a file could not be read, as a message says it: `no such file`, `a directory, expected a
+ * <what> file`, `permission denied`, else the error's own message (the run history, the test history).
+ */
+export function whyUnreadable(error: unknown, what: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? `a directory, expected a ${what} file`
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : errorMessage(error)
+}
+
 export class PerfError extends Error {
   override name = 'PerfError'
   code: string

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
+import { whyUnreadable } from '../errors.js'
 import { HISTORY_FILE, parseLines, type HistoryEntry } from '../runtime/report/history.js'
 
 /** What is wrong with a run of history.jsonl for the CLI's readers (by key path), else undefined. */
@@ -61,10 +62,8 @@ function sayUnreadable(file: string): void {
   try {
     readFileSync(file)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return
-    const why = code === 'EISDIR' ? 'a directory, expected a history.jsonl file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message
-    process.stderr.write(`[unperf] the run history ${file} cannot be read (${why}): left out, as with no recorded run; remove or fix it (the next run writes a new one)\n`)
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    process.stderr.write(`[unperf] the run history ${file} cannot be read (${whyUnreadable(error, 'history.jsonl')}): left out, as with no recorded run; remove or fix it (the next run writes a new one)\n`)
   }
 }
 

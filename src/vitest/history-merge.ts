@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { explainUnwritable } from '../drivers/fs-unwritable.js'
-import { errorMessage, PerfError } from '../errors.js'
+import { PerfError, whyUnreadable } from '../errors.js'
 import { waitForLockFile } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
@@ -150,9 +150,5 @@ function readIfExists(file: string): Buffer {
 
 function unreadableSource(file: string, error: unknown): UnreadableSource {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
-  const reason = code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'a directory, expected a tests.jsonl file'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-        : errorMessage(error)
-  return { file, ...(typeof code === 'string' && { code }), reason }
+  return { file, ...(typeof code === 'string' && { code }), reason: whyUnreadable(error, 'tests.jsonl') }
 }

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { reportDirs } from '../runtime/project.js'
+import { whyUnreadable } from '../errors.js'
 import { readTestHistory, testsHistoryPath, type SkippedLine, type TestRunEntry } from './history.js'
 
 export interface LoadTestHistoryOptions {
@@ -62,18 +63,11 @@ export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Pro
   } catch (error) {
     // a directory in its place, no permission: Node's `EISDIR: illegal operation on a directory, read`
     // named no file and ended `unperf shard` with exit 1 (a CI job lost); left out as no history, said
-    process.stderr.write(`[unperf] the test history ${file} cannot be read (${unreadableReason(error)}): left out, as with no recorded run; remove or fix it (the reporter writes a new one)\n`)
+    process.stderr.write(`[unperf] the test history ${file} cannot be read (${whyUnreadable(error, 'tests.jsonl')}): left out, as with no recorded run; remove or fix it (the reporter writes a new one)\n`)
     return { entries: [], file, skipped: 0 }
   }
   warnSkippedLines(file, history.skippedLines)
   return { entries: history.entries, file, skipped: history.skipped }
-}
-
-function unreadableReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  return code === 'EISDIR' ? 'a directory, expected a tests.jsonl file'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : error instanceof Error ? error.message : String(error)
 }
 
 /** Lines said one by one; past this many, the rest in one line. */
