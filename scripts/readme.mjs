@@ -4,6 +4,7 @@
 //   node scripts/readme.mjs           rewrite it
 //   node scripts/readme.mjs --check   exit 1 if README.md differs from what the docs make (an edit made in the README itself)
 import { readFileSync, writeFileSync } from 'node:fs'
+import { posix } from 'node:path'
 
 const root = new URL('..', import.meta.url)
 const MARKER = '<!-- generated below from docs/*.md by `node scripts/readme.mjs`: edit the docs, not this part -->'
@@ -15,7 +16,9 @@ const sections = order.map(name => {
   // every doc's top heading becomes a README section (##), its subheadings one level below
   const top = /^(#+) /m.exec(text)?.[1].length ?? 2
   if (top === 1) text = text.replace(/^(#+) /gm, '#$1 ')
-  return text.replaceAll('](report-screenshot.png)', '](docs/report-screenshot.png)')
+  // a doc's relative links are relative to docs/ (so they work where the doc is read on its own): made
+  // relative to the repository root for the README (`../bench/x.md` → `bench/x.md`, `shot.png` → `docs/shot.png`)
+  return text.replace(/\]\((?![a-z][a-z0-9+.-]*:|#|\/)([^)\s]+)\)/gi, (_, target) => `](${posix.normalize(`docs/${target}`)})`)
 })
 const tail = readFileSync(new URL('docs/_tail.md', root), 'utf8').trim()
 const generated = `${head}${MARKER}\n\n${sections.join('\n\n')}\n\n${tail}\n`

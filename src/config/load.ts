@@ -16,19 +16,19 @@ import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snap
 
 export interface LoadPerfConfigOptions {
   /** Where perf.config is looked for (the host CLI's package). @default cwd */
-  rootDir?: string
+  rootDir?: string | undefined
   /** The project the command works on. @default the nearest dir at or above process.cwd() with a package.json (runtime/project.ts projectDir) */
-  cwd?: string
+  cwd?: string | undefined
   /** @default PERF_ENV, else NODE_ENV, else 'production' */
-  env?: string
+  env?: string | undefined
   /** Config file name or path relative to rootDir. @default 'perf.config' (any supported extension) */
-  configFile?: string
+  configFile?: string | undefined
   /** Highest-priority layer. */
-  overrides?: PerfConfig
+  overrides?: PerfConfig | undefined
   /** Overrides the default `name` (before the host package name). */
-  name?: string
+  name?: string | undefined
   /** Always load through c12 (no snapshot read or write). @default false */
-  noSnapshot?: boolean
+  noSnapshot?: boolean | undefined
 }
 
 export interface PerfConfigLayerInfo {

@@ -281,9 +281,9 @@ export interface Counter { inc(value?: number, labels?: MetricLabels): void }
 export interface Gauge { set(value: number, labels?: MetricLabels): void; inc(value?: number, labels?: MetricLabels): void; dec(value?: number, labels?: MetricLabels): void }
 export interface Histogram { observe(value: number, labels?: MetricLabels): void }
 export interface PerfMetrics {
-  counter(name: string, help: string, options?: { labelNames?: string[] }): Counter
-  gauge(name: string, help: string, options?: { labelNames?: string[] }): Gauge
-  histogram(name: string, help: string, options?: { labelNames?: string[]; buckets?: number[] }): Histogram
+  counter(name: string, help: string, options?: { labelNames?: string[] | undefined }): Counter
+  gauge(name: string, help: string, options?: { labelNames?: string[] | undefined }): Gauge
+  histogram(name: string, help: string, options?: { labelNames?: string[] | undefined; buckets?: number[] | undefined }): Histogram
   /** Prometheus text exposition format 0.0.4 of every metric, unperf's own included. */
   expose(): string
 }

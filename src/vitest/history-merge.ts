@@ -17,7 +17,7 @@ export interface MergeOptions extends AppendOptions {
    * dirUnsafeSync), as for the reporter's own writes: `dir` and, for the default report dir, its
    * parents up to the cache root (project.ts reportDirs). @default [dir]
    */
-  checkDirs?: readonly string[]
+  checkDirs?: readonly string[] | undefined
 }
 
 export interface MergeResult {

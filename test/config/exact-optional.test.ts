@@ -1,7 +1,8 @@
 /**
  * A consumer compiled with `exactOptionalPropertyTypes` (a strict tsconfig many projects use) can
  * write what the contract writes: `dir: undefined` (API.md's own example), `url: process.env.REDIS_URL`,
- * and pass an option that may be undefined (`createPerf({ cwd: flags.cwd })`). The runtime takes an
+ * and pass an option that may be undefined (`createPerf({ cwd: flags.cwd })`, `loadPerfConfig({ cwd: flags.cwd })`,
+ * a metric's `labelNames`). The runtime takes an
  * undefined key as absent; without `| undefined` on the optional keys, the types refused all of it.
  */
 import { writeFileSync } from 'node:fs'
@@ -14,9 +15,9 @@ const root = join(import.meta.dirname, '../..')
 
 const CONSUMER = `
 import { definePerfConfig } from 'unperf/config'
-import { createPerf, definePerfPlugin } from 'unperf'
+import { createPerf, definePerfPlugin, loadPerfConfig } from 'unperf'
 import { withPerf } from 'unperf/citty'
-import { UnperfReporter } from 'unperf/vitest'
+import { mergeTestHistory, UnperfReporter } from 'unperf/vitest'
 
 declare const flags: { cwd?: string; env?: string | undefined; ttl?: string }
 const maybe = (): string | undefined => undefined
@@ -45,6 +46,11 @@ await perf.pool().map([1], x => x, { stopOnError: undefined })
 await perf.graph({ a: { run: () => 1, deps: undefined } }, { pool: undefined })
 withPerf({ meta: { name: 'acme' } }, { rootDir: maybe(), cwd: maybe(), configFile: maybe(), env: maybe(), perf: undefined, fastExit: undefined })
 new UnperfReporter({ dir: maybe(), cwd: maybe(), rootDir: maybe(), env: maybe(), history: undefined, watch: undefined })
+await loadPerfConfig({ rootDir: maybe(), cwd: flags.cwd, env: flags.env, configFile: maybe(), overrides: undefined, name: maybe(), noSnapshot: undefined })
+perf.metrics.counter('jobs', 'Jobs.', { labelNames: undefined })
+perf.metrics.gauge('queue', 'Queue.', { labelNames: undefined })
+perf.metrics.histogram('lat_seconds', 'Latency.', { labelNames: undefined, buckets: undefined })
+mergeTestHistory('.unperf/tests', [], { cap: 100, checkDirs: undefined })
 `
 
 it('a consumer with exactOptionalPropertyTypes writes undefined where the runtime takes it as absent', () => {

@@ -98,7 +98,7 @@ export class MetricsRegistry implements PerfMetrics {
     this.prefix = sanitizeMetricPrefix(prefix)
   }
 
-  counter(name: string, help: string, options: { labelNames?: string[] } = {}): Counter {
+  counter(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Counter {
     let full = this._name(name)
     if (!full.endsWith('_total')) full += '_total'
     const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
@@ -110,7 +110,7 @@ export class MetricsRegistry implements PerfMetrics {
     }
   }
 
-  gauge(name: string, help: string, options: { labelNames?: string[] } = {}): Gauge {
+  gauge(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Gauge {
     const state = this._register(this._name(name), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
     return {
       set: (value, labels) => state.add(labels, value, true),
@@ -119,7 +119,7 @@ export class MetricsRegistry implements PerfMetrics {
     }
   }
 
-  histogram(name: string, help: string, options: { labelNames?: string[]; buckets?: number[] } = {}): Histogram {
+  histogram(name: string, help: string, options: { labelNames?: string[] | undefined; buckets?: number[] | undefined } = {}): Histogram {
     const full = this._name(name)
     const buckets = options.buckets ?? DEFAULT_BUCKETS
     if (!Array.isArray(buckets)) throw new MetricError(`histogram '${full}': buckets must be an array of upper bounds ([0.1, 1, 10]), got ${shown(buckets)}`, full)
