@@ -214,13 +214,14 @@ const runtime = (globalThis[RUNTIME] ??= start())
 
 function start() {
 const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
-const { dirname, join } = process.getBuiltinModule('node:path')
+const { dirname, isAbsolute, join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
 
 const env = process.env
 const home = process.platform === 'win32' ? env.LOCALAPPDATA || env.USERPROFILE : env.HOME
-const base = env.XDG_CACHE_HOME || (home && (process.platform === 'darwin' ? join(home, 'Library', 'Caches') : process.platform === 'win32' ? home : join(home, '.cache')))
+// a relative XDG_CACHE_HOME is ignored, as the XDG spec says (platformCacheDir in project.ts)
+const base = (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined) || (home && (process.platform === 'darwin' ? join(home, 'Library', 'Caches') : process.platform === 'win32' ? home : join(home, '.cache')))
 // V8 checks a cache against its own version and flags and the source's length, not its content:
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')

@@ -32,6 +32,8 @@ interface Session {
   runMainCloses: boolean
   /** A command of this run threw. */
   failed: boolean
+  /** Runs of the tree in progress: 1 for the run, more while a command runs the tree again. */
+  depth: number
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -79,6 +81,7 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     },
     failed: false,
     runMainCloses: false,
+    depth: 0,
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
   Object.defineProperty(wrapped, SESSION, { value: session })
@@ -198,6 +201,12 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     // run again in one process (tests calling runCommand/runMain) gets a fresh instance, one report a run
     const setup = cmd.setup
     wrapped.setup = async (ctx) => {
+      // the tree run again inside one of its own commands (a command running another through
+      // runCommand(cli, …)): part of that run; its cleanup must not close perf under the outer command
+      if (session.depth++ > 0) {
+        if (typeof setup === 'function') await setup(ctx)
+        return
+      }
       session.restart()
       if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
       await _ensureForCli(session, ctx.rawArgs)
@@ -205,10 +214,12 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     }
     const cleanup = cmd.cleanup
     wrapped.cleanup = async (ctx) => {
+      // citty calls cleanup after every setup, also one that threw
+      const outermost = --session.depth === 0
       try {
         if (typeof cleanup === 'function') await cleanup(ctx)
       } finally {
-        if (!session.runMainCloses) {
+        if (outermost && !session.runMainCloses) {
           // citty's own runMain (or runCommand): a success exits 0 unless the host sets a code, and
           // the report records it (the exit listener corrects what differs: an error's exit 1)
           await session.close(session.failed ? undefined : 0, ctx.rawArgs)

@@ -142,7 +142,26 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       await closePerf(perf, options, expected, commandLine)
     }
   }
-  target.parseAsync = (...args: ParseArgs) => run(args, false)
+  // a parse inside one of the program's own actions (a command running another, `build` running
+  // `prepare`): part of that run, as with citty, not a second perf instance closed in the middle of it
+  const nested = async (args: ParseArgs): Promise<T> => {
+    const outerArgs = userArgs
+    userArgs = argsOf(args)
+    const mark = pending.length
+    try {
+      return await parseAsync(...args)
+    } catch (error) {
+      // the inner action threw (commander runs no postAction then): its run ends with the error
+      for (let p = pending.length > mark ? pending.pop() : undefined; p; p = pending.length > mark ? pending.pop() : undefined) {
+        p.finish(error)
+        await p.done
+      }
+      throw error
+    } finally {
+      userArgs = outerArgs
+    }
+  }
+  target.parseAsync = (...args: ParseArgs) => (perf && !perf.closed && pending.length > 0 ? nested(args) : run(args, false))
   target.parse = (...args: ParseArgs) => {
     // an error (perf closed, exit code 1 recorded) ends the process as an async action's error does
     // under commander's own parse(): an unhandled rejection, printed by node its way (the source

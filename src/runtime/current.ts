@@ -8,6 +8,9 @@ import type { Perf } from './types.js'
 const KEY = Symbol.for('unperf.current')
 type Holder = { [KEY]?: Perf }
 
+/** An instance was current and closed, leaving none (getPerf()'s error says so). */
+let ended = false
+
 /** The instance each one replaced as current: it is current again when the newer one closes. */
 const replaced = new WeakMap<Perf, Perf | undefined>()
 
@@ -33,12 +36,18 @@ export function releaseCurrent(perf: Perf): void {
   let next = replaced.get(perf)
   while (next?.closed) next = replaced.get(next)
   setCurrentPerf(next)
+  if (!next) ended = true
 }
 
 /** The perf instance created last in this process; throws when there is none. */
 export function getPerf(): Perf {
   const perf = (globalThis as Holder)[KEY]
-  if (!perf) throw new Error('[unperf] getPerf(): no perf instance yet: call createPerf() (or use an adapter) first')
+  if (!perf) {
+    throw new Error(ended
+      // code after the run (an update check, a library call): "yet" sent its author looking for a missing createPerf()
+      ? '[unperf] getPerf(): no open perf instance: the last one was closed (perf.close(), or the end of an adapter\'s run); code that may run outside a run uses tryGetPerf()'
+      : '[unperf] getPerf(): no perf instance yet: call createPerf() (or use an adapter) first')
+  }
   return perf
 }
 

@@ -18,6 +18,7 @@ import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnO
 import type { InFlight } from './command-record.js'
 import { CommandLog } from './command-log.js'
 import { markStalled, runCommand } from './command-runs.js'
+import { now } from './clock.js'
 import { LoopEndWatch } from './loop-end.js'
 import { makeCurrent, releaseCurrent } from './current.js'
 import { installExitHandlers } from './exit.js'
@@ -207,6 +208,9 @@ class PerfInstance implements RunEndHost {
     if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('run'))
     // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
     if (!isName(name) || typeof fn !== 'function') return Promise.reject(runNameError(name) ?? runFnError(name, fn))
+    // closed (its report written, 'exit' fired): a later run (code holding the instance past the end
+    // of the run) still runs, unrecorded and without hooks; it grew the report close() had returned
+    if (this.closed) return (async () => fn({ name, argv: options.argv ?? process.argv.slice(2), startTime: now(), perf: this, data: {} }))()
     return runCommand(this, name, fn, options)
   }
 

@@ -3,8 +3,8 @@
  * Synchronous and cheap (a few small file reads): it runs at config resolution.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { dirname, join, resolve, sep } from 'node:path'
+import { homedir, tmpdir } from 'node:os'
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 
 /**
  * The dirs whose safety decides whether report.dir is written to or read from (fs-safety.ts
@@ -17,17 +17,27 @@ export function reportDirs(config: { name: string; report: { dir: string } }): s
   return dir.startsWith(join(root, 'reports') + sep) ? [dir, dirname(dir), root] : [dir]
 }
 
-/** `XDG_CACHE_HOME` or `~/.cache` (Linux), `~/Library/Caches` (macOS), `%LOCALAPPDATA%` (Windows), + name. */
+/**
+ * `XDG_CACHE_HOME` or `~/.cache` (Linux), `~/Library/Caches` (macOS), `%LOCALAPPDATA%` (Windows), + name.
+ * A relative `XDG_CACHE_HOME` is ignored, as the XDG spec says (taken as it is, it put the cache in
+ * whatever dir the CLI ran in). With no home at all (HOME unset and a uid without a passwd entry: a
+ * container's `--user 12345`, where os.homedir() throws): `<tmpdir>/<name>-cache-<uid>`, a direct
+ * child of the sticky tmp dir, which the dir-safety checks refuse when another user made it first.
+ */
 export function platformCacheDir(name: string): string {
   const env = process.env
+  const dir = safeDirName(name)
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, dir)
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, dir)
   // $HOME first, as os.homedir() does itself: node:os is not loaded at startup just for this
-  const home = () => (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir()
-  let base: string
-  if (env.XDG_CACHE_HOME) base = env.XDG_CACHE_HOME
-  else if (process.platform === 'darwin') base = join(home(), 'Library', 'Caches')
-  else if (process.platform === 'win32') base = env.LOCALAPPDATA || join(home(), 'AppData', 'Local')
-  else base = join(home(), '.cache')
-  return join(base, safeDirName(name))
+  const home = (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || userHome()
+  if (!home) return join(tmpdir(), `${dir}-cache-${process.getuid?.() ?? 'user'}`)
+  if (process.platform === 'darwin') return join(home, 'Library', 'Caches', dir)
+  return join(home, process.platform === 'win32' ? join('AppData', 'Local') : '.cache', dir)
+}
+
+function userHome(): string | undefined {
+  try { return homedir() } catch { return undefined }
 }
 
 // lowercase, as npm names are: names differing only in case must not share a dir where the file
