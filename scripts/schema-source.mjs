@@ -1,14 +1,49 @@
 // The source of schema/perf.config.schema.json. `node scripts/schema-source.mjs` rewrites the JSON;
 // test/config/schema.test.ts checks it against the TypeScript types (src/config/types.ts).
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { transformSync } from 'esbuild'
+
+// The monitor metrics and their kinds: one table, src/runtime/monitors/metric-kinds.ts (no imports, so it loads alone)
+const metricTable = transformSync(readFileSync(new URL('../src/runtime/monitors/metric-kinds.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
+const { METRIC_KINDS, THRESHOLD_EXPECTED } = await import(`data:text/javascript;base64,${Buffer.from(metricTable).toString('base64')}`)
 
 const duration = { $ref: '#/$defs/duration' }
 // a duration where 0 is refused (ttl, timeouts, intervals): what unperf's resolver checks (src/config/resolver.ts positiveDuration, ttl)
 const positiveDuration = { $ref: '#/$defs/positiveDuration' }
 const size = { $ref: '#/$defs/size' }
 const bool = { type: 'boolean' }
-// an alert threshold: a number or a string with the metric's unit (two types as anyOf: strict validators refuse a type list)
-const threshold = { anyOf: [{ type: 'number' }, { type: 'string' }], 'x-expected': "a number or a string with a unit ('500MB', '100ms')" }
+const obj = (properties, extra = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra })
+
+// an alert threshold, by its metric's kind (metric-kinds.ts): what src/config/resolve-alerts.ts parses
+const durationPattern = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$'
+const sizePattern = '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]|[bB])\\s*$'
+const percentString = { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$' }
+const THRESHOLDS = {
+  // as $defs size and duration, but described in the alert's words (THRESHOLD_EXPECTED)
+  size: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: sizePattern }] },
+  duration: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: durationPattern }] },
+  rate: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]|[bB])\\s*(/\\s*s\\s*)?$' }] },
+  percent: { anyOf: [{ type: 'number', minimum: 0 }, percentString] },
+  // at most 100 %: the fraction is at most 1
+  ratio: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'string', pattern: '^\\s*(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)\\s*%\\s*$' }] },
+  number: { type: 'number', minimum: 0 },
+}
+const alertKind = kind => {
+  const threshold = { $ref: `#/$defs/threshold-${kind}` }
+  return {
+    anyOf: [
+      threshold,
+      // `above` or `below` (or both): written as `not` { neither }, which unperf's own validator
+      // ignores, so its resolver's message ('{ above } or { below } (or both)') is the one shown
+      obj({ above: threshold, below: threshold, for: duration }, { not: { type: 'object', properties: { above: false, below: false } } }),
+    ],
+    'x-expected': `${THRESHOLD_EXPECTED[kind]}, or { above, below, for }`,
+  }
+}
+const alertDefs = Object.fromEntries(Object.keys(THRESHOLD_EXPECTED).flatMap(kind => [
+  [`threshold-${kind}`, { ...THRESHOLDS[kind], 'x-expected': THRESHOLD_EXPECTED[kind] }],
+  [`alert-${kind}`, alertKind(kind)],
+]))
 const pluginRef = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object or a module specifier' }
 const durationOrFalse = { anyOf: [{ const: false }, positiveDuration], 'x-expected': "a duration like '10m', a number of ms, or false" }
 const durationOrBool = { anyOf: [{ type: 'boolean' }, duration], 'x-expected': "true, false or a duration like '10m'" }
@@ -18,7 +53,6 @@ const concurrency = {
   'x-expected': "a positive integer, 'auto' or 'adaptive'",
 }
 const policy = { enum: ['lru', 'tinylfu'] }
-const obj = (properties, extra = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra })
 
 const namespace = obj({
   ttl: durationOrFalse,
@@ -93,18 +127,12 @@ const layer = obj({
     cpu: bool,
     gc: bool,
     system: bool,
+    // one key per metric a monitor samples (an unknown one is a config error, with a did-you-mean)
     alerts: {
       type: 'object',
-      additionalProperties: {
-        anyOf: [
-          { type: 'number' },
-          { type: 'string' },
-          // `above` or `below` (or both): written as `not` { neither }, which unperf's own validator
-          // ignores, so its resolver's message ('{ above } or { below } (or both)') is the one shown
-          obj({ above: threshold, below: threshold, for: duration }, { not: { type: 'object', properties: { above: false, below: false } } }),
-        ],
-        'x-expected': "a threshold (number or '500MB'/'100ms') or { above, below, for }",
-      },
+      properties: Object.fromEntries(Object.entries(METRIC_KINDS).map(([metric, kind]) => [metric, { $ref: `#/$defs/alert-${kind}` }])),
+      additionalProperties: false,
+      'x-expected': "an object of metric path → threshold or { above, below, for } ('memory.rss': '500MB')",
     },
     prometheus: {
       anyOf: [
@@ -164,8 +192,9 @@ const schema = {
   },
   $defs: {
     layer,
+    ...alertDefs,
     duration: {
-      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$' }],
+      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: durationPattern }],
       'x-expected': "a duration like '10m' or a number of ms",
       'x-unit': 'duration',
     },
@@ -181,7 +210,7 @@ const schema = {
       'x-unit': 'duration',
     },
     size: {
-      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]|[bB])\\s*$' }],
+      anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: sizePattern }],
       'x-expected': "a size like '50MB' or a number of bytes",
       'x-unit': 'size',
     },

@@ -7,7 +7,7 @@ export { loadPerfConfig, loadPerfConfigLayers } from './config/load.js'
 export type { LoadPerfConfigOptions, LoadedPerfConfig, PerfConfigLayerInfo } from './config/load.js'
 export { definePerfConfig } from './config/index.js'
 export { definePerfPlugin } from './hooks/define-plugin.js'
-export { parseDuration, parseSize, formatBytes, formatDuration } from './config/units.js'
+export { parseDuration, parseSize, formatBytes, formatDuration, formatMetric } from './config/units.js'
 export {
   PerfError, ConfigError, TimeoutError, CycleError, GraphError, MissingDependencyError, NamespaceAccessError, PluginError, UsageError, MetricError,
 } from './errors.js'

@@ -1,36 +1,12 @@
 /**
- * The monitors key: what is sampled, alert rules (thresholds in their metric's unit) and exporters.
+ * The monitors key: what is sampled, alert rules (thresholds in their metric's unit: resolve-alerts.ts) and exporters.
  */
 import { NotShown } from '../errors.js'
 import { DEFAULTS } from './defaults.js'
 import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
-import type { AlertRule, PerfConfigBase, ResolvedAlertRule, ResolvedMonitorsConfig } from './types.js'
-
-/** Alert thresholds take the unit of their metric: memory sizes, event loop and gc pause durations, others plain numbers. */
-function alertValue(r: Resolver, metric: string, value: unknown, path: string): number {
-  if (/^(memory|system\.mem)/.test(metric)) return r.size(value, path)
-  if (/^(eventLoop\.(p50|p99|max|mean)|gc\.pause)/.test(metric)) return r.duration(value, path)
-  if (typeof value === 'number' && Number.isFinite(value)) return value
-  r.issue(path, 'a number', value)
-  return 0
-}
-
-function resolveAlert(r: Resolver, metric: string, rule: AlertRule, path: string): ResolvedAlertRule {
-  if (typeof rule !== 'object' || rule === null) return { above: alertValue(r, metric, rule, path), for: 0 }
-  if (rule.above === undefined && rule.below === undefined) r.issue(path, '{ above } or { below } (or both)', rule)
-  const resolved: ResolvedAlertRule = {
-    ...(rule.above !== undefined && { above: alertValue(r, metric, rule.above, `${path}.above`) }),
-    ...(rule.below !== undefined && { below: alertValue(r, metric, rule.below, `${path}.below`) }),
-    for: rule.for === undefined ? 0 : r.duration(rule.for, `${path}.for`),
-  }
-  // breached = above `above` OR below `below`: both with above < below is every value, an alert that
-  // never resolves (a band to stay inside is { above: high, below: low })
-  if (resolved.above !== undefined && resolved.below !== undefined && resolved.above < resolved.below) {
-    r.issue(`${path}.below`, `a threshold at most above (${resolved.above}): a value above 'above' or below 'below' fires, so with below > above every value does; to stay inside a band use { above: high, below: low }`, resolved.below)
-  }
-  return resolved
-}
+import { resolveAlerts } from './resolve-alerts.js'
+import type { PerfConfigBase, ResolvedMonitorsConfig } from './types.js'
 
 /**
  * The pushgateway's group key labels beside `job`: Prometheus label names, not `job` (given by
@@ -76,8 +52,8 @@ export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMon
   const m = input.monitors
   const d = DEFAULTS.monitors
   const o = m ?? {}
-  const alerts: Record<string, ResolvedAlertRule> = {}
-  for (const [metric, rule] of Object.entries(o.alerts ?? {})) alerts[metric] = resolveAlert(r, metric, rule, keyPath('monitors.alerts', metric))
+  // thresholds in their metric's unit (resolve-alerts.ts, deferred: loaded only when there are alerts)
+  const alerts = o.alerts && Object.keys(o.alerts).length > 0 ? resolveAlerts(r, o.alerts) : {}
   const p = o.prometheus
   let prometheus: ResolvedMonitorsConfig['prometheus'] = false
   if (p && 'port' in p) {

@@ -7,6 +7,9 @@
 import type { PerfHookHandlers } from '../hooks/types.js'
 import type { PerfPlugin } from '../hooks/plugin-types.js'
 import type { PerfConfigInput } from './plugin-options.js'
+import type { METRIC_KINDS, MetricKind, MonitorMetric } from '../runtime/monitors/metric-kinds.js'
+
+export type { MetricKind, MonitorMetric }
 
 /** The units of a {@link Duration} string. */
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd' | 'w'
@@ -271,15 +274,28 @@ export interface BudgetsConfig {
 
 // --- monitors -------------------------------------------------------------
 
-/**
- * An alert threshold in its metric's unit: a size for `memory.*` (`'500MB'`), a duration for
- * `eventLoop.*` and `gc.pause` (`'100ms'`), a plain number for the others (`cpu.percent: 90`).
- */
-export type AlertThreshold = number | Duration | Size
+/** A rate: bytes per second; a string takes a size unit, with or without `/s`: `'10MB/s'`, `'10MB'` (per second). */
+export type Rate = Size | `${number}${SizeUnit}/s`
+/** A percentage: a number is percent (`90`), a string takes `%` (`'90%'`). For a ratio metric (0–1), `'90%'` is 0.9. */
+export type Percent = number | `${number}%`
+/** The threshold a metric of this kind takes (the kinds: {@link MetricKind}). */
+export type ThresholdOf<K extends MetricKind> =
+  K extends 'size' ? Size : K extends 'duration' ? Duration : K extends 'rate' ? Rate : K extends 'percent' | 'ratio' ? Percent : number
+/** An alert threshold of any metric (each metric's own: {@link AlertsConfig}). */
+export type AlertThreshold = Size | Duration | Rate | Percent
 /** A threshold: a bare value = `{ above: value }`. */
-export type AlertRule =
-  | AlertThreshold
-  | { above?: AlertThreshold | undefined; below?: AlertThreshold | undefined; for?: Duration | undefined }
+export type AlertRule<T = AlertThreshold> =
+  | T
+  | { above?: T | undefined; below?: T | undefined; for?: Duration | undefined }
+/**
+ * Metric path → rule, each threshold in its metric's unit (the table: docs "Metrics and units"):
+ * sizes for `memory.*` and `system.memory.*`/`system.disk.*` (`'500MB'`, or bytes), durations for
+ * `eventLoop.p50|p99|max|mean`, `gc.pause` and `cpu.user|system` (`'100ms'`, or ms), rates for
+ * `system.network.*` (`'10MB/s'`, or bytes per second), percentages for `*percent`/`*Percent`
+ * (`90` or `'90%'`), a fraction for `eventLoop.utilization` (`0.9` or `'90%'`), plain numbers for
+ * `handles.active`, `gc.count`, `system.load.avg`. An unknown path is a config error.
+ */
+export type AlertsConfig = { [M in MonitorMetric]?: AlertRule<ThresholdOf<(typeof METRIC_KINDS)[M]>> | undefined }
 
 export type PrometheusConfig =
   | { port: number; host?: string | undefined; path?: string | undefined }
@@ -306,8 +322,8 @@ export interface MonitorsConfig {
   gc?: boolean | undefined
   /** systeminformation: load, memory, disk, network. Loaded lazily. @default false */
   system?: boolean | undefined
-  /** Metric path → threshold, e.g. `'memory.rss': { above: '500MB', for: '10s' }`. */
-  alerts?: Record<string, AlertRule> | undefined
+  /** Metric path → threshold in the metric's unit, e.g. `'memory.rss': { above: '500MB', for: '10s' }` ({@link AlertsConfig}). */
+  alerts?: AlertsConfig | undefined
   prometheus?: PrometheusConfig | false | undefined
   /** Export spans and metrics through @opentelemetry/api when installed. @default false */
   opentelemetry?: boolean | { serviceName?: string | undefined } | undefined

@@ -2,6 +2,7 @@
  * Duration and size parsing. Numbers are ms / bytes; strings take a unit.
  * Returns `undefined` for anything invalid so callers can report the key path.
  */
+import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 const SIZE_UNITS: Record<string, number> = {
@@ -108,4 +109,16 @@ export function formatDuration(ms: number): string {
   const hours = a / 3_600_000
   if (hours < 47.95) return `${sign}${hours.toFixed(1).replace(/\.0$/, '')} h`
   return `${sign}${(a / 86_400_000).toFixed(1).replace(/\.0$/, '')} d`
+}
+
+/**
+ * A monitor metric's value in its kind's unit (src/runtime/monitors/metric-kinds.ts): `524 MB`,
+ * `4.12 ms`, `1.20 MB/s`, `90.0 %` (a ratio 0.9 too), a plain number rounded to 3 decimals.
+ */
+export function formatMetric(kind: MetricKind, value: number): string {
+  if (kind === 'size') return formatBytes(value)
+  if (kind === 'duration') return formatDuration(value)
+  if (kind === 'rate') return `${formatBytes(value)}/s`
+  if (kind === 'percent' || kind === 'ratio') return `${(kind === 'ratio' ? value * 100 : value).toFixed(1)} %`
+  return String(Number(value.toFixed(3)))
 }

@@ -4,6 +4,7 @@
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
 import type { Perf, PerfReport, BudgetResult } from '../runtime/types.js'
+import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 
 /** Passed to `command:*` hooks and to the function given to `perf.run()`. */
 export interface CommandContext {
@@ -76,8 +77,15 @@ export interface MonitorSample {
 
 export interface MonitorAlert {
   metric: string
+  /**
+   * The metric's kind, which says the unit of `value` and of the rule's thresholds: `size` bytes,
+   * `duration` ms, `rate` bytes per second, `percent` 0–100, `ratio` 0–1, `number` none.
+   */
+  kind: MetricKind
   state: 'firing' | 'resolved'
+  /** In the metric's raw unit (`kind`). */
   value: number
+  /** Thresholds in the metric's raw unit; `for` in ms. */
   rule: { above?: number; below?: number; for: number }
   /** ms since epoch */
   since: number

@@ -115,6 +115,16 @@ describe('definePerfConfig types', () => {
     definePerfConfig({ monitors: { alerts: { 'memory.rss': 'lots' } } })
     // @ts-expect-error in { above } too
     definePerfConfig({ monitors: { alerts: { 'eventLoop.p99': { above: '100 msec' } } } })
+    // each metric takes its own unit (the metric table): a size, a rate, a percentage, a duration for cpu time
+    definePerfConfig({ monitors: { alerts: { 'system.disk.used': { above: '50GB' }, 'system.network.rxSec': '10MB/s', 'cpu.percent': '90%', 'eventLoop.utilization': '90%', 'cpu.user': '200ms', 'handles.active': 500 } } })
+    // @ts-expect-error a metric no monitor samples
+    definePerfConfig({ monitors: { alerts: { 'memory.rs': '500MB' } } })
+    // @ts-expect-error a size is no percentage
+    definePerfConfig({ monitors: { alerts: { 'cpu.percent': '90MB' } } })
+    // @ts-expect-error a duration is no size
+    definePerfConfig({ monitors: { alerts: { 'system.disk.used': { above: '5s' } } } })
+    // @ts-expect-error a plain number takes no unit
+    definePerfConfig({ monitors: { alerts: { 'handles.active': '5%' } } })
   })
 
   it("rejects a misspelt option of a built-in driver (the config refuses it at run time), keeps unstorage's drivers open", () => {

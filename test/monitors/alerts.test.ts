@@ -8,6 +8,8 @@ import type { MonitorAlert } from '../../src/hooks/types.js'
 import { createAlertEvaluator } from '../../src/runtime/monitors/alerts.js'
 import { startMonitors } from '../../src/runtime/monitors/index.js'
 import { createMetricsRegistry } from '../../src/runtime/metrics/registry.js'
+import { createPerf } from '../../src/runtime/perf.js'
+import { renderSummary } from '../../src/runtime/report/console.js'
 import { emptySources, monitorContext } from './_config.js'
 
 const MB = 1_000_000
@@ -22,10 +24,10 @@ describe('alerts', () => {
     expect(at(1000, 100 * MB)).toEqual([]) // gone: no alert, breach reset
     expect(at(2000, 600 * MB)).toEqual([])
     expect(at(11_000, 600 * MB)).toEqual([]) // 9 s of breach
-    expect(at(12_000, 700 * MB)).toEqual([{ metric: 'memory.rss', state: 'firing', value: 700 * MB, rule: { above: 500 * MB, for: 10_000 }, since: 2000 }])
+    expect(at(12_000, 700 * MB)).toEqual([{ metric: 'memory.rss', kind: 'size', state: 'firing', value: 700 * MB, rule: { above: 500 * MB, for: 10_000 }, since: 2000 }])
     expect(at(13_000, 800 * MB)).toEqual([]) // still firing: not repeated
     expect(evaluator.firing()).toHaveLength(1)
-    expect(at(14_000, 100 * MB)).toEqual([{ metric: 'memory.rss', state: 'resolved', value: 100 * MB, rule: { above: 500 * MB, for: 10_000 }, since: 14_000 }])
+    expect(at(14_000, 100 * MB)).toEqual([{ metric: 'memory.rss', kind: 'size', state: 'resolved', value: 100 * MB, rule: { above: 500 * MB, for: 10_000 }, since: 14_000 }])
     expect(evaluator.firing()).toEqual([])
     expect(evaluator.history().map(a => a.state)).toEqual(['firing', 'resolved'])
   })
@@ -72,5 +74,25 @@ describe('alerts', () => {
     writeFileSync(join(band, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
     writeFileSync(join(band, 'perf.config.mjs'), `export default { monitors: { alerts: { 'memory.rss': { above: '800MB', below: '10MB', for: '1m' } } } }`)
     expect((await loadPerfConfig({ cwd: band, noSnapshot: true })).monitors.alerts).toEqual({ 'memory.rss': { above: 800_000_000, below: 10_000_000, for: 60_000 } })
+  })
+
+  it("the exit report's alerts section shows the value in its metric's unit (it printed raw bytes: 58327040)", async () => {
+    const perf = await createPerf({
+      cwd: tempDir(), noExitHandlers: true,
+      overrides: { cache: { enabled: false }, report: { console: false, dir: './.perf' }, monitors: { interval: '20ms', system: false, alerts: { 'memory.rss': { above: '1kB' } } } },
+    })
+    const fired = new Promise<MonitorAlert>(resolve => { perf.hooks.hook('monitor:alert', resolve) })
+    expect(await fired).toMatchObject({ metric: 'memory.rss', kind: 'size', state: 'firing' })
+    const report = await perf.close()
+    expect(renderSummary(report, 'summary', false)).toMatch(/\n\s*memory\.rss\s+firing\s+[\d.]+ MB\n/)
+  })
+
+  it('a rule on a metric whose sampler is off warns once, naming the switch', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] })
+    const ctx = monitorContext({ interval: 1000, gc: false, alerts: { 'gc.pause': { above: 50, for: 0 } } })
+    const monitor = startMonitors(ctx, createMetricsRegistry('acme', emptySources()), emptySources())
+    await vi.advanceTimersByTimeAsync(5000)
+    await monitor.stop()
+    expect(ctx.warnings).toEqual(["monitors.alerts['gc.pause']: never sampled: monitors.gc is false (turn it on, or remove the rule)"])
   })
 })

@@ -23,7 +23,8 @@ describe('unperf monitor', () => {
     expect(samples).toHaveLength(3)
     expect(samples[0]!.memory!.rss).toBeGreaterThan(0)
     expect(samples[2]!.system).toMatchObject({ load: expect.any(Object) })
-    expect(lines.filter(l => l.type === 'alert')).toMatchObject([{ metric: 'memory.rss', state: 'firing' }])
+    // with the metric's kind: the unit of value and thresholds (raw bytes here)
+    expect(lines.filter(l => l.type === 'alert')).toMatchObject([{ metric: 'memory.rss', kind: 'size', state: 'firing', rule: { above: 1 } }])
     // the sample comes first, then the alert it set off
     expect(lines.findIndex(l => l.type === 'alert')).toBeGreaterThan(lines.findIndex(l => l.type === 'sample'))
   }, 30_000)

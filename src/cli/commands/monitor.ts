@@ -7,10 +7,11 @@
  * Ctrl-C, or `--count` samples.
  */
 import { defineCommand } from 'citty'
-import { formatBytes, formatDuration, parseDuration } from '../../config/units.js'
+import { formatMetric, parseDuration } from '../../config/units.js'
 import { ListenError, UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
+import type { SystemSample } from '../../runtime/monitors/samplers/system.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, plural } from '../_ui.js'
@@ -135,42 +136,39 @@ export default defineCommand({
 // --- internal ---
 
 function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, serving: string | undefined): string {
+  // each figure in its metric's unit (metric-kinds.ts): the alert lines below read the same units
+  const size = (v: number) => formatMetric('size', v)
+  const duration = (v: number) => formatMetric('duration', v)
+  const percent = (v: number) => formatMetric('percent', v)
   const rows: Array<[string, string]> = []
   if (s.eventLoop) {
-    rows.push(['event loop delay', `p50 ${formatDuration(s.eventLoop.p50)}  p99 ${formatDuration(s.eventLoop.p99)}  max ${formatDuration(s.eventLoop.max)}`])
-    rows.push(['event loop utilization', percent(s.eventLoop.utilization * 100)])
+    rows.push(['event loop delay', `p50 ${duration(s.eventLoop.p50)}  p99 ${duration(s.eventLoop.p99)}  max ${duration(s.eventLoop.max)}`])
+    rows.push(['event loop utilization', formatMetric('ratio', s.eventLoop.utilization)])
   }
-  if (s.cpu) rows.push(['cpu (this process)', percent(s.cpu.percent)])
-  if (s.memory) rows.push(['memory (this process)', `rss ${formatBytes(s.memory.rss)}  heap ${formatBytes(s.memory.heapUsed)} / ${formatBytes(s.memory.heapTotal)}`])
-  if (s.gc) rows.push(['gc', `${plural(s.gc.count, 'pause')}, ${formatDuration(s.gc.pause)}`])
+  if (s.cpu) rows.push(['cpu (this process)', `${percent(s.cpu.percent)}  user ${duration(s.cpu.user)}  system ${duration(s.cpu.system)}`])
+  if (s.memory) rows.push(['memory (this process)', `rss ${size(s.memory.rss)}  heap ${size(s.memory.heapUsed)} / ${size(s.memory.heapTotal)}`])
+  if (s.gc) rows.push(['gc', `${plural(s.gc.count, 'pause')}, ${duration(s.gc.pause)}`])
   if (s.handles) rows.push(['active handles', String(s.handles.active)])
-  const sys = s.system as { load?: { percent: number; avg: number }; memory?: { used: number; total: number; usedPercent: number }; disk?: { usedPercent: number }; network?: { rxSec: number; txSec: number } } | undefined
+  const sys = s.system as Partial<SystemSample> | undefined
   if (sys?.load) rows.push(['host cpu', `${percent(sys.load.percent)}  load avg ${sys.load.avg.toFixed(2)}`])
-  if (sys?.memory) rows.push(['host memory', `${formatBytes(sys.memory.used)} / ${formatBytes(sys.memory.total)} (${percent(sys.memory.usedPercent)})`])
-  if (sys?.disk) rows.push(['host disk', `${percent(sys.disk.usedPercent)} used`])
-  if (sys?.network) rows.push(['host network', `rx ${formatBytes(sys.network.rxSec)}/s  tx ${formatBytes(sys.network.txSec)}/s`])
+  if (sys?.memory) rows.push(['host memory', `${size(sys.memory.used)} / ${size(sys.memory.total)} (${percent(sys.memory.usedPercent)})`])
+  if (sys?.disk) rows.push(['host disk', `${size(sys.disk.used)} / ${size(sys.disk.size)} (${percent(sys.disk.usedPercent)})`])
+  if (sys?.network) rows.push(['host network', `rx ${formatMetric('rate', sys.network.rxSec)}  tx ${formatMetric('rate', sys.network.txSec)}`])
   const width = Math.max(...rows.map(r => r[0].length))
   const lines = [
     `unperf monitor: ${name}  ${new Date(s.time).toISOString()}${serving ? `  serving ${serving}` : ''}  (Ctrl-C to stop)`,
     '',
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',
-    alerts.length === 0 ? '  no alerts firing' : alerts.map(a => `  ALERT ${a.metric} = ${metricValue(a.metric, a.value)} (${a.rule.above !== undefined ? `above ${metricValue(a.metric, a.rule.above)}` : `below ${metricValue(a.metric, a.rule.below!)}`}) since ${new Date(a.since).toISOString()}`).join('\n'),
+    alerts.length === 0 ? '  no alerts firing' : alerts.map(alertLine).join('\n'),
   ]
   // cursor home + clear screen, then the table
   return `\x1b[H\x1b[2J${lines.join('\n')}\n`
 }
 
-// as the rest of unperf's output: `12.8 %`, durations through formatDuration (`220 µs`, `4.12 ms`);
-// the table printed `p50 0.22ms`, `10.44% used` beside `100 %` and `24.9 ms` elsewhere
-function percent(value: number): string {
-  return `${value.toFixed(1)} %`
-}
-
-/** An alert's value in its metric's unit: `memory.rss = 524 MB (above 500 MB)`, not raw bytes. */
-function metricValue(metric: string, value: number): string {
-  if (/(percent|Percent)$/.test(metric)) return percent(value)
-  if (/^(eventLoop\.(p50|p99|max|mean)|gc\.pause|cpu\.(user|system))$/.test(metric)) return formatDuration(value)
-  if (/(^|\.)(memory|rss|heap\w*|external|arrayBuffers|used|total|available|size|rxSec|txSec)(\.|$)/.test(metric)) return formatBytes(value)
-  return String(Number(value.toFixed(3)))
+/** `ALERT memory.rss = 524 MB (above 500 MB) since …`: value and threshold in the metric's unit (the alert's `kind`). */
+function alertLine(a: MonitorAlert): string {
+  // the side it breached (a band rule has both)
+  const threshold = a.rule.above !== undefined && (a.rule.below === undefined || a.value > a.rule.above) ? `above ${formatMetric(a.kind, a.rule.above)}` : `below ${formatMetric(a.kind, a.rule.below!)}`
+  return `  ALERT ${a.metric} = ${formatMetric(a.kind, a.value)} (${threshold}) since ${new Date(a.since).toISOString()}`
 }

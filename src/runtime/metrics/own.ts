@@ -3,7 +3,8 @@
  * scrapes), and the names they take (a user metric may not take one).
  */
 import type { MetricsSources } from '../_internal.js'
-import type { SystemSample } from '../monitors/samplers/system.js'
+import { readPath } from '../monitors/alerts.js'
+import { METRIC_KINDS, type MonitorMetric } from '../monitors/metric-kinds.js'
 import type { MetricFamily } from './exposition.js'
 import { commandLabels } from './command-totals.js'
 
@@ -18,31 +19,42 @@ function counter(name: string, help: string, value: number): MetricFamily {
   return { name, help, type: 'counter', values: [{ labels: {}, value }] }
 }
 
+/**
+ * The gauges read from the last sample: name (`_…`: after the prefix), help, the metric's path.
+ * Each is in its metric's raw unit (monitors/metric-kinds.ts), durations in seconds as Prometheus
+ * wants; the name ends in the kind's unit (_seconds, _bytes, _bytes_per_second, _percent, _ratio:
+ * test/monitors/metric-kinds.test.ts). `monitors.system`'s are `<prefix>_system_*` (its last refresh).
+ */
+export const SAMPLE_GAUGES: ReadonlyArray<readonly [name: string, help: string, metric: MonitorMetric]> = [
+  ['nodejs_eventloop_lag_seconds', 'Mean event loop delay over the last monitor interval in seconds.', 'eventLoop.mean'],
+  ['nodejs_eventloop_lag_p50_seconds', 'The 50th percentile of the event loop delay over the last monitor interval in seconds.', 'eventLoop.p50'],
+  ['nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the event loop delay over the last monitor interval in seconds.', 'eventLoop.p99'],
+  ['nodejs_eventloop_lag_max_seconds', 'The maximum event loop delay over the last monitor interval in seconds.', 'eventLoop.max'],
+  ['nodejs_eventloop_utilization_ratio', 'Event loop utilization (0-1) over the last monitor interval.', 'eventLoop.utilization'],
+  ['_process_cpu_percent', 'Process CPU usage over the last monitor interval, percent of one core.', 'cpu.percent'],
+  ['_system_cpu_load_percent', 'Host CPU load over the last refresh, percent of all cores (100 = every core busy).', 'system.load.percent'],
+  ['_system_load_average_per_core', 'Host load average (the highest of the 1, 5 and 15 minute averages) per core.', 'system.load.avg'],
+  ['_system_memory_total_bytes', 'Host memory in bytes.', 'system.memory.total'],
+  ['_system_memory_used_bytes', 'Host memory in use (active) in bytes.', 'system.memory.used'],
+  ['_system_memory_available_bytes', 'Host memory available to new work in bytes.', 'system.memory.available'],
+  ['_system_memory_used_percent', 'Host memory in use (active), percent of the total.', 'system.memory.usedPercent'],
+  ['_system_disk_size_bytes', 'Size of the host\'s mounted filesystems in bytes (summed).', 'system.disk.size'],
+  ['_system_disk_used_bytes', 'Space used on the host\'s mounted filesystems in bytes (summed).', 'system.disk.used'],
+  ['_system_disk_used_percent', 'Space used on the host\'s mounted filesystems, percent of their size.', 'system.disk.usedPercent'],
+  ['_system_network_receive_bytes_per_second', 'Bytes received per second over the host\'s interfaces at the last refresh.', 'system.network.rxSec'],
+  ['_system_network_transmit_bytes_per_second', 'Bytes sent per second over the host\'s interfaces at the last refresh.', 'system.network.txSec'],
+]
+
 /** The families collectOwn() may expose: unprefixed (prom-client's names), then after the prefix. */
 const OWN_PLAIN = [
   'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
   'process_start_time_seconds', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes',
-  'nodejs_active_handles_total', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p50_seconds', 'nodejs_eventloop_lag_p99_seconds',
-  'nodejs_eventloop_lag_max_seconds', 'nodejs_eventloop_utilization_ratio', 'nodejs_version_info',
-]
-/** `monitors.system`'s values (its last refresh) as `<prefix>_system_<name>` gauges: name, help, value. */
-const SYSTEM_GAUGES: ReadonlyArray<readonly [string, string, (s: SystemSample) => number]> = [
-  ['cpu_load_percent', 'Host CPU load over the last refresh, percent of all cores (100 = every core busy).', s => s.load.percent],
-  ['load_average_per_core', 'Host load average (the highest of the 1, 5 and 15 minute averages) per core.', s => s.load.avg],
-  ['memory_total_bytes', 'Host memory in bytes.', s => s.memory.total],
-  ['memory_used_bytes', 'Host memory in use (active) in bytes.', s => s.memory.used],
-  ['memory_available_bytes', 'Host memory available to new work in bytes.', s => s.memory.available],
-  ['memory_used_percent', 'Host memory in use (active), percent of the total.', s => s.memory.usedPercent],
-  ['disk_size_bytes', 'Size of the host\'s mounted filesystems in bytes (summed).', s => s.disk.size],
-  ['disk_used_bytes', 'Space used on the host\'s mounted filesystems in bytes (summed).', s => s.disk.used],
-  ['disk_used_percent', 'Space used on the host\'s mounted filesystems, percent of their size.', s => s.disk.usedPercent],
-  ['network_receive_bytes_per_second', 'Bytes received per second over the host\'s interfaces at the last refresh.', s => s.network.rxSec],
-  ['network_transmit_bytes_per_second', 'Bytes sent per second over the host\'s interfaces at the last refresh.', s => s.network.txSec],
+  'nodejs_active_handles_total', 'nodejs_version_info', ...SAMPLE_GAUGES.flatMap(([name]) => (name.startsWith('_') ? [] : [name])),
 ]
 const OWN_PREFIXED = [
-  'process_cpu_percent', 'commands_total', 'cache_hits_total', 'cache_misses_total', 'cache_stale_total', 'cache_evictions_total',
+  'commands_total', 'cache_hits_total', 'cache_misses_total', 'cache_stale_total', 'cache_evictions_total',
   'cache_errors_total', 'pool_queued_tasks', 'pool_active_tasks', 'pool_concurrency_tasks', 'pool_tasks_total', 'budget_breaches_total',
-  ...SYSTEM_GAUGES.map(([name]) => `system_${name}`),
+  ...SAMPLE_GAUGES.flatMap(([name]) => (name.startsWith('_') ? [name.slice(1)] : [])),
 ]
 /** Own histograms: their families and the series names they expose. */
 const OWN_HISTOGRAMS = (prefix: string) => [`${prefix}_command_duration_seconds`, 'nodejs_gc_duration_seconds']
@@ -81,19 +93,15 @@ export function* collectOwn(prefix: string, sources: MetricsSources): Generator<
   const [major = '', minor = '', patch = ''] = process.version.slice(1).split('.')
   yield { name: 'nodejs_version_info', help: 'Node.js version info.', type: 'gauge', values: [{ labels: { version: process.version, major, minor, patch }, value: 1 }] }
 
+  // from the last sample: the event loop (needs `eventLoop`), cpu.percent, and with `monitors.system`,
+  // once its first refresh is done (≈ 500 ms after start), the host
   const sample = safe(() => sources.lastSample())
-  if (sample?.eventLoop) {
-    const el = sample.eventLoop
-    yield gauge('nodejs_eventloop_lag_seconds', 'Mean event loop delay over the last monitor interval in seconds.', el.mean / 1000)
-    yield gauge('nodejs_eventloop_lag_p50_seconds', 'The 50th percentile of the event loop delay over the last monitor interval in seconds.', el.p50 / 1000)
-    yield gauge('nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the event loop delay over the last monitor interval in seconds.', el.p99 / 1000)
-    yield gauge('nodejs_eventloop_lag_max_seconds', 'The maximum event loop delay over the last monitor interval in seconds.', el.max / 1000)
-    yield gauge('nodejs_eventloop_utilization_ratio', 'Event loop utilization (0-1) over the last monitor interval.', el.utilization)
+  if (sample) {
+    for (const [name, help, metric] of SAMPLE_GAUGES) {
+      const value = readPath(sample, metric.split('.'))
+      if (value !== undefined) yield gauge(name.startsWith('_') ? prefix + name : name, help, METRIC_KINDS[metric] === 'duration' ? value / 1000 : value)
+    }
   }
-  if (sample?.cpu) yield gauge(`${prefix}_process_cpu_percent`, 'Process CPU usage over the last monitor interval, percent of one core.', sample.cpu.percent)
-  // with `monitors.system`, once its first refresh is done (≈ 500 ms after start)
-  const system = sample?.system as SystemSample | undefined
-  if (system) for (const [name, help, read] of SYSTEM_GAUGES) yield gauge(`${prefix}_system_${name}`, help, read(system))
 
   // unperf's own
   const totals = safe(() => sources.commandTotals()) ?? new Map()

@@ -5,6 +5,7 @@
  */
 import type { ResolvedAlertRule } from '../../config/types.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
+import { metricKind, type MetricKind } from './metric-kinds.js'
 
 export interface AlertEvaluator {
   /** Evaluates every rule against a sample; returns the transitions it caused (firing or resolved). */
@@ -17,6 +18,7 @@ export interface AlertEvaluator {
 
 interface RuleState {
   path: string
+  kind: MetricKind
   segments: string[]
   rule: ResolvedAlertRule
   /** ms since epoch the current breach started */
@@ -30,7 +32,8 @@ const MAX_HISTORY = 1000
 
 export function createAlertEvaluator(rules: Record<string, ResolvedAlertRule>, onUnknownPath?: (path: string) => void): AlertEvaluator {
   const states: RuleState[] = Object.entries(rules).map(([path, rule]) => ({
-    path, segments: path.split('.'), rule, breachSince: undefined, firing: undefined, seen: false,
+    // the config refuses a path the table lacks; one given here directly reads as a plain number
+    path, kind: metricKind(path) ?? 'number', segments: path.split('.'), rule, breachSince: undefined, firing: undefined, seen: false,
   }))
   const history: MonitorAlert[] = []
   let evaluated = 0
@@ -53,14 +56,14 @@ export function createAlertEvaluator(rules: Record<string, ResolvedAlertRule>, o
         if (breached) {
           state.breachSince ??= sample.time
           if (state.firing === undefined && sample.time - state.breachSince >= state.rule.for) {
-            state.firing = { metric: state.path, state: 'firing', value, rule: ruleOf(state.rule), since: state.breachSince }
+            state.firing = { metric: state.path, kind: state.kind, state: 'firing', value, rule: ruleOf(state.rule), since: state.breachSince }
             out.push(state.firing)
           }
         } else {
           state.breachSince = undefined
           if (state.firing !== undefined) {
             state.firing = undefined
-            out.push({ metric: state.path, state: 'resolved', value, rule: ruleOf(state.rule), since: sample.time })
+            out.push({ metric: state.path, kind: state.kind, state: 'resolved', value, rule: ruleOf(state.rule), since: sample.time })
           }
         }
       }

@@ -10,6 +10,7 @@ import type { MonitorSample } from '../../hooks/types.js'
 import type { MetricsSources, Monitor, RuntimeContext } from '../_internal.js'
 import type { PerfMetrics } from '../types.js'
 import { createAlertEvaluator } from './alerts.js'
+import { METRIC_KINDS } from './metric-kinds.js'
 import { pushMetrics, startMetricsServer, writeTextfile, writeTextfileSync, type MetricsServer } from './prometheus.js'
 import { createCpuSampler } from './samplers/cpu.js'
 import { createEventLoopSampler } from './samplers/event-loop.js'
@@ -47,8 +48,16 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
   }
 
   // 2. alerts
-  const alerts = createAlertEvaluator(options.alerts, path =>
-    warn(`monitor-alert-path:${path}`, `monitors.alerts['${path}']: no such numeric metric in the samples (try memory.rss, eventLoop.p99, cpu.percent, gc.pause, handles.active${options.system ? ', system.load.percent' : ''})`))
+  const alerts = createAlertEvaluator(options.alerts, path => {
+    // the config accepts the table's metrics only (metric-kinds.ts): one never seen has its sampler off
+    const group = path.slice(0, path.indexOf('.'))
+    const off = SAMPLERS.includes(group) && options[group as 'eventLoop' | 'memory' | 'cpu' | 'gc' | 'system'] === false
+    // host values come with the first refresh, whenever that is; a failed refresh warns of itself
+    if (group === 'system' && !off) return
+    warn(`monitor-alert-path:${path}`, off
+      ? `monitors.alerts['${path}']: never sampled: monitors.${group} is false (turn it on, or remove the rule)`
+      : `monitors.alerts['${path}']: no such numeric metric in the samples (one of ${Object.keys(METRIC_KINDS).join(', ')})`)
+  })
 
   let samples = 0
   let last: MonitorSample | undefined
@@ -133,6 +142,9 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     },
   }
 }
+
+/** The monitors options that switch a sampler, by the first segment of its metrics' paths. */
+const SAMPLERS: readonly string[] = ['eventLoop', 'memory', 'cpu', 'gc', 'system']
 
 /** A relative `prometheus.file` is against the project cwd, like report.dir. */
 function resolveFile(options: ResolvedMonitorsConfig, cwd: string | undefined): ResolvedMonitorsConfig {

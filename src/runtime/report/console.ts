@@ -3,7 +3,7 @@
  * tables, humanized numbers, colors only on a TTY without NO_COLOR. Synchronous on purpose:
  * it also runs in the exit handler.
  */
-import { formatBytes, formatDuration } from '../../config/units.js'
+import { formatBytes, formatDuration, formatMetric } from '../../config/units.js'
 import type { PerfReport, SpanRecord } from '../types.js'
 
 export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR): string {
@@ -77,7 +77,8 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
   }
   const regressions = report.budgets.filter(b => b.kind === 'regression')
   if (regressions.length > 0) section('regressions', regressions.map(b => [`${c(31, '✖')} ${b.command ?? b.budget}`, b.message]), true)
-  if (report.alerts.length > 0) section('alerts', report.alerts.map(a => [a.metric, a.state, String(a.value)]))
+  // in the metric's unit (`memory.rss  firing  524 MB`), as `unperf monitor` shows it: the raw figure read 524288000
+  if (report.alerts.length > 0) section('alerts', report.alerts.map(a => [a.metric, a.state, formatMetric(a.kind, a.value)]))
   if (report.files?.report) lines.push(dim(`report: ${report.files.report}`))
   return lines.join('\n') + '\n'
 }
