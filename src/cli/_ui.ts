@@ -73,5 +73,5 @@ export const commonArgs = {
  */
 export const configArgs = {
   ...commonArgs,
-  rootDir: { type: 'string', description: "Where perf.config is, when not in --cwd (the host CLI's package)" },
+  'root-dir': { type: 'string', description: "Where perf.config is, when not in --cwd (the host CLI's package)" },
 } as const

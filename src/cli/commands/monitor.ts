@@ -27,7 +27,7 @@ export default defineCommand({
     count: { type: 'string', description: 'Stop after this many samples (default: run until Ctrl-C)' },
     cwd: configArgs.cwd,
     env: configArgs.env,
-    rootDir: configArgs.rootDir,
+    'root-dir': configArgs['root-dir'],
   },
   async run({ args }) {
     const interval = args.interval === undefined ? undefined : parseDuration(/^\d+$/.test(args.interval) ? Number(args.interval) : args.interval)
