@@ -225,6 +225,24 @@ export class BenchCommandError extends PerfError {
 }
 
 /**
+ * `unperf profile`: the profiled command could not be started (`E_COMMAND_NOT_RUN`: not found, exit
+ * 127; not executable, 126), or it failed before any node process wrote a profile (`E_NO_PROFILE`).
+ * The CLI exits with `exitCode`, as a shell does for the command itself.
+ */
+export class ProfileCommandError extends PerfError {
+  override name = 'ProfileCommandError'
+  /** The command as given (its words joined by spaces). */
+  command: string
+  /** The status unperf exits with: the command's own, 128 + n when signal n ended it, 127/126 when it could not be started. */
+  exitCode: number
+  constructor(code: 'E_COMMAND_NOT_RUN' | 'E_NO_PROFILE', message: string, command: string, exitCode: number) {
+    super(code, message)
+    this.command = command
+    this.exitCode = exitCode
+  }
+}
+
+/**
  * `unperf monitor --serve` could not listen: the port is in use (`E_PORT_IN_USE`) or listening
  * failed otherwise (`E_LISTEN`: no permission, an address not on this host). The CLI exits 1.
  */

@@ -155,6 +155,8 @@ async function run(argv: string[]): Promise<number> {
     }
     if (json) printJsonError(path, { name: e.name, ...(e.code && { code: e.code }), message: e.message })
     console.error(error instanceof Error ? `[unperf] ${errorMessage(error)}` : error)
+    // `unperf profile` of a command that failed before writing a profile, or could not start: its status
+    if (e.name === 'ProfileCommandError') return (error as { exitCode: number }).exitCode
     return 1
   }
 }
