@@ -6,6 +6,7 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
 import { errorMessage } from '../errors.js'
+import { useColor } from '../runtime/color.js'
 import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
@@ -33,13 +34,13 @@ const main: CommandDef<ArgsDef> = {
 }
 
 /**
- * citty's usage text, its colors kept only where ours are (_ui.ts: a TTY without NO_COLOR): citty
- * colors it whenever NO_COLOR is unset, so `unperf --help | less` or a log got escape codes.
+ * citty's usage text, its colors kept only where ours are (runtime/color.ts: NO_COLOR, FORCE_COLOR,
+ * a TTY): citty colors it whenever NO_COLOR is not '1', so `unperf --help | less` or a log got escape codes.
  */
 async function renderUsage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | undefined, stream: NodeJS.WriteStream = process.stdout): Promise<string> {
   // citty ends a line with a space (`USAGE unperf report [OPTIONS] `), before a color's end
   const text = (await cittyUsage(cmd, parent)).replace(/ +((?:\x1b\[[0-9;]*m)*)$/gm, '$1')
-  return stream.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
+  return useColor(stream) ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
 }
 
 /**
@@ -150,7 +151,7 @@ async function run(argv: string[]): Promise<number> {
       if (json) printJsonError(path, { name: e.name, code: e.code, message: plain, ...(e.issues && { issues: e.issues }) })
       // the usage beside the error, on stderr (with --json, stdout holds the JSON document alone)
       if (e.name === 'CLIError') await showUsageOnStderr(cmd, parent)
-      console.error(process.stderr.isTTY && !process.env.NO_COLOR ? `${e.message}` : plain)
+      console.error(useColor(process.stderr) ? `${e.message}` : plain)
       return 2
     }
     if (json) printJsonError(path, { name: e.name, ...(e.code && { code: e.code }), message: e.message })
