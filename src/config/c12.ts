@@ -262,10 +262,21 @@ function syntaxError(error: unknown, rootDir: string, configFile: string | undef
   // jiti's parse errors end with babel's position in the file: its column counts from 0. Any other
   // position is in the copy jiti ran: its columns (and lines, where babel could not keep them) are not the file's
   const parse = fileMatch?.[3] && message.endsWith(`\n ${fileMatch[0]}`) ? { line: Number(fileMatch[2]), column: Number(fileMatch[3]) + 1 } : undefined
-  const at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
+  let at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
+  // a perf.config.json that does not parse: JSON.parse's `at position 34` (or nothing), as line:column
+  let reason = message.split('\n')[0]!
+  if (!at && file.endsWith('.json')) {
+    let text: string | undefined
+    try { text = readFileSync(file, 'utf8') } catch { /* named, not read: the message as it is */ }
+    const bad = text === undefined ? undefined : jsonSyntaxError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    if (bad) {
+      at = { line: bad.line, column: bad.column }
+      reason = `not valid JSON: ${bad.reason}`
+    }
+  }
   const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
-  const issue = configIssue(file, '(file)', 'a config file that loads', message.split('\n')[0])
+  const issue = configIssue(file, '(file)', 'a config file that loads', reason)
   if (at) Object.assign(issue, { line: at.line, column: at.column })
-  issue.message = `${where}: could not load the config: ${message.split('\n')[0]}`
+  issue.message = `${where}: could not load the config: ${reason}`
   return new ConfigError([issue], { cause: error })
 }

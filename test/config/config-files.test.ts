@@ -38,6 +38,14 @@ describe('package.json next to the config', () => {
     expect((await configError(array)).message).toContain(`${join(array, 'package.json')}: expected a JSON object ({ "name": ... }), got an array`)
   })
 
+  it('perf.config.json that does not parse: its line and column too (JSON.parse said `at position 34`)', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.json': '{\n  "cache": {\n    "ttl": "1h",\n  }\n}\n' })
+    const error = await configError(dir)
+    const file = join(dir, 'perf.config.json')
+    expect(error.issues).toMatchObject([{ file, line: 4, column: 3 }])
+    expect(error.message).toContain(`${file}:4:3: could not load the config: not valid JSON: Expected double-quoted property name (a trailing comma before it?)`)
+  })
+
   it('`perf` not an object: the error points at the key', async () => {
     const dir = project({ 'package.json': '{\n  "name": "acme-cli",\n  "perf": "./perf.config.mjs"\n}\n' })
     const error = await configError(dir)
