@@ -14,7 +14,7 @@ const SERIAL = [
 
 export default defineConfig({
   test: {
-    globalSetup: ['test/setup/cache-home.ts', 'test/setup/redis.ts'],
+    globalSetup: ['test/setup/cache-home.ts', 'test/setup/no-forced-color.ts', 'test/setup/redis.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -49,6 +49,33 @@ export function whyUnreadable(error: unknown, what: string): string {
         : errorMessage(error)
 }
 
+/** The `error` of the `unperf` CLI's `--json` output, the same for every command and every error. */
+export interface JsonError {
+  /** The error's class: `UsageError`, `ConfigError`, `CLIError` (citty's), `BenchCommandError`, ... (`Error` when none). */
+  name: string
+  /** Stable: `E_USAGE`, `E_CONFIG`, `E_UNKNOWN_OPTION`, ...; the error's own `code`, else `E_UNEXPECTED`. */
+  code: string
+  /** What the text output says, without its `[unperf] ` prefix and without colors. */
+  message: string
+  /** A config error's problems, each with its file, key path and position. */
+  issues?: ConfigIssue[]
+}
+
+/**
+ * An error as `--json` gives it: `{ name, code, message }` (and a config error's `issues`), the
+ * message as errorMessage() says it (no `[unperf] ` prefix: some errors had it, some not) and plain.
+ */
+export function jsonError(error: unknown): JsonError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; issues?: unknown }
+  return {
+    name: typeof e.name === 'string' && e.name !== '' ? e.name : 'Error',
+    code: typeof e.code === 'string' && e.code !== '' ? e.code : 'E_UNEXPECTED',
+    // eslint-disable-next-line no-control-regex
+    message: errorMessage(error).replace(/\x1b\[[0-9;]*m/g, ''),
+    ...(Array.isArray(e.issues) && { issues: e.issues as ConfigIssue[] }),
+  }
+}
+
 export class PerfError extends Error {
   override name = 'PerfError'
   code: string
@@ -219,6 +246,24 @@ export class BenchCommandError extends PerfError {
   exitCode: number
   constructor(message: string, command: string, exitCode: number) {
     super('E_BENCH_COMMAND_FAILED', message)
+    this.command = command
+    this.exitCode = exitCode
+  }
+}
+
+/**
+ * `unperf profile`: the profiled command could not be started (`E_COMMAND_NOT_RUN`: not found, exit
+ * 127; not executable, 126), or it failed before any node process wrote a profile (`E_NO_PROFILE`).
+ * The CLI exits with `exitCode`, as a shell does for the command itself.
+ */
+export class ProfileCommandError extends PerfError {
+  override name = 'ProfileCommandError'
+  /** The command as given (its words joined by spaces). */
+  command: string
+  /** The status unperf exits with: the command's own, 128 + n when signal n ended it, 127/126 when it could not be started. */
+  exitCode: number
+  constructor(code: 'E_COMMAND_NOT_RUN' | 'E_NO_PROFILE', message: string, command: string, exitCode: number) {
+    super(code, message)
     this.command = command
     this.exitCode = exitCode
   }

@@ -8,6 +8,7 @@
 import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
 import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { useColor } from '../runtime/color.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -104,7 +105,13 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   // citty's runtime: the host has loaded it already (its commands come from defineCommand); the
   // adapter reaches it when it runs, so the adapter itself loads with unperf's start script
   const citty = await import('citty')
-  const showUsage = (givenShowUsage ?? citty.showUsage) as (cmd: AnyCommand, parent?: AnyCommand) => Promise<void>
+  // citty colors its usage and its errors' names unless NO_COLOR=1, TERM=dumb, TEST or CI, a TTY
+  // or not: `host --help | less` or a log got escape codes. Kept only where unperf's own colors are
+  // (runtime/color.ts); a showUsage of the host's is its own business
+  const showUsage = (givenShowUsage ?? (async (cmd: AnyCommand, parent?: AnyCommand) => {
+    // as citty's showUsage: a usage that cannot be rendered (a subcommand that fails to load) is said, not thrown
+    try { console.log(`${_plain(await citty.renderUsage(cmd, parent), process.stdout)}\n`) } catch (error) { console.error(error) }
+  })) as (cmd: AnyCommand, parent?: AnyCommand) => Promise<void>
   let exitCode: number | undefined
   try {
     await session.ensure()
@@ -123,7 +130,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
     exitCode = 1
     if (error instanceof Error && error.name === 'CLIError') {
       await showUsage(...(await _resolveSubCommand(cmd, rawArgs)))
-      console.error(error.message)
+      console.error(_plain(error.message, process.stderr))
       // bad usage exits 2, as the unperf CLI does (citty's own runMain exits 1)
       if (USAGE_ERRORS.has((error as Error & { code?: string }).code!)) exitCode = 2
     } else {
@@ -144,6 +151,12 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
 }
 
 // --- internal ---
+
+/** citty's colored text, its colors removed when unperf would not color that stream. */
+function _plain(text: string, stream: NodeJS.WriteStream): string {
+  // eslint-disable-next-line no-control-regex
+  return useColor(stream) ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
+}
 
 function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolean): AnyCommand {
   const wrapped: AnyCommand = { ...cmd }

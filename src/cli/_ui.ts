@@ -1,7 +1,10 @@
 /**
- * Output for people (aligned tables, colors only on a TTY without NO_COLOR) and for machines (--json).
+ * Output for people (aligned tables, colors as runtime/color.ts decides: NO_COLOR, FORCE_COLOR, a
+ * TTY) and for machines (--json).
  */
-export const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+import { useColor } from '../runtime/color.js'
+
+export const color = useColor(process.stdout)
 const paint = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
 export const green = paint(32)
 export const red = paint(31)

@@ -5,7 +5,8 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
-import { errorMessage } from '../errors.js'
+import { errorMessage, jsonError, type JsonError } from '../errors.js'
+import { useColor } from '../runtime/color.js'
 import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
@@ -33,13 +34,13 @@ const main: CommandDef<ArgsDef> = {
 }
 
 /**
- * citty's usage text, its colors kept only where ours are (_ui.ts: a TTY without NO_COLOR): citty
- * colors it whenever NO_COLOR is unset, so `unperf --help | less` or a log got escape codes.
+ * citty's usage text, its colors kept only where ours are (runtime/color.ts: NO_COLOR, FORCE_COLOR,
+ * a TTY): citty colors it whenever NO_COLOR is not '1', so `unperf --help | less` or a log got escape codes.
  */
 async function renderUsage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | undefined, stream: NodeJS.WriteStream = process.stdout): Promise<string> {
   // citty ends a line with a space (`USAGE unperf report [OPTIONS] `), before a color's end
   const text = (await cittyUsage(cmd, parent)).replace(/ +((?:\x1b\[[0-9;]*m)*)$/gm, '$1')
-  return stream.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
+  return useColor(stream) ? text : text.replace(/\x1b\[[0-9;]*m/g, '')
 }
 
 /**
@@ -72,11 +73,12 @@ function cwdOption(args: string[]): string | undefined {
 }
 
 /**
- * The `{ error }` document of --json on stdout. `unperf monitor` writes JSON lines (a `type` each:
- * `sample`, `alert`, `serving`): its error is one more line, `{ type: 'error', error }`, not an
- * indented document a line-by-line reader cannot parse.
+ * The `{ error }` document of --json on stdout, `{ name, code, message, issues? }` for every error
+ * (errors.ts jsonError). `unperf monitor` writes JSON lines (a `type` each: `sample`, `alert`,
+ * `serving`): its error is one more line, `{ type: 'error', error }`, not an indented document a
+ * line-by-line reader cannot parse.
  */
-function printJsonError(path: readonly string[], error: Record<string, unknown>): void {
+function printJsonError(path: readonly string[], error: JsonError): void {
   if (path[0] === 'monitor') console.log(JSON.stringify({ type: 'error', error }))
   else console.log(JSON.stringify({ error }, null, 2))
 }
@@ -144,17 +146,18 @@ async function run(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string; issues?: unknown[] }
+    // citty colors the names in its messages ('Unknown command \x1b[36mx\x1b[39m'): never in JSON
+    if (json) printJsonError(path, jsonError(error))
     if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {
-      // citty colors the names in its messages ('Unknown command \x1b[36mx\x1b[39m'): never in JSON
       const plain = (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '')
-      if (json) printJsonError(path, { name: e.name, code: e.code, message: plain, ...(e.issues && { issues: e.issues }) })
       // the usage beside the error, on stderr (with --json, stdout holds the JSON document alone)
       if (e.name === 'CLIError') await showUsageOnStderr(cmd, parent)
-      console.error(process.stderr.isTTY && !process.env.NO_COLOR ? `${e.message}` : plain)
+      console.error(useColor(process.stderr) ? `${e.message}` : plain)
       return 2
     }
-    if (json) printJsonError(path, { name: e.name, ...(e.code && { code: e.code }), message: e.message })
     console.error(error instanceof Error ? `[unperf] ${errorMessage(error)}` : error)
+    // `unperf profile` of a command that failed before writing a profile, or could not start: its status
+    if (e.name === 'ProfileCommandError') return (error as { exitCode: number }).exitCode
     return 1
   }
 }

@@ -16,6 +16,8 @@ import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
 import { jitiSourcePosition } from './source-map.js'
 import { checkRcLines } from './rc-lines.js'
+import { checkConfigFiles } from './config-files.js'
+import { jsonSyntaxError } from './json-position.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -51,16 +53,6 @@ function jitiCacheDir(rootDir: string): string | false {
   return false
 }
 
-/** package.json's `perf` must be an object: c12 drops anything else (`"perf": 42`) without a word. */
-function checkPackageJsonKey(rootDir: string): void {
-  const file = join(rootDir, 'package.json')
-  let perf: unknown
-  try { perf = (JSON.parse(readFileSync(file, 'utf8')) as { perf?: unknown }).perf } catch { return /* none, or c12 reported it */ }
-  if (perf !== undefined && (perf === null || typeof perf !== 'object' || Array.isArray(perf))) {
-    throw new ConfigError([configIssue(file, 'perf', 'an object (the config under package.json\'s "perf" key)', perf)])
-  }
-}
-
 /**
  * `.perfrc` written as JSON (as .eslintrc, .babelrc, .prettierrc are): c12 reads it as `key=value`
  * lines (rc9), which gives nothing for JSON, so the whole file was ignored without a word. Read as
@@ -74,14 +66,18 @@ function jsonRc(rootDir: string): Record<string, unknown> | undefined {
   if (!text.trimStart().startsWith('{')) return undefined
   try {
     return JSON.parse(text) as Record<string, unknown>
-  } catch (error) {
-    throw new ConfigError([{ ...configIssue('.perfrc', '', 'JSON (it starts with `{`) or `key=value` lines', text.trim().slice(0, 40)), message: `.perfrc: not valid JSON (${errorMessage(error)}); write JSON, or \`key=value\` lines (\`plugins[]=./plugins/x.mjs\`)` }])
+  } catch {
+    // where it stops, as an editor opens it (JSON.parse says `at position 34`, or nowhere)
+    const at = jsonSyntaxError(text)!
+    throw new ConfigError([{ ...configIssue('.perfrc', '', 'JSON (it starts with `{`) or `key=value` lines', text.trim().slice(0, 40)), line: at.line, column: at.column, message: `.perfrc:${at.line}:${at.column}: not valid JSON (${at.reason}); write JSON, or \`key=value\` lines (\`plugins[]=./plugins/x.mjs\`)` }])
   }
 }
 
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
 
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
+  // a config file that is a directory, a package.json that is not JSON: c12 would go on without them
+  await checkConfigFiles(rootDir, configFile)
   const { loadConfig } = await import('c12')
   const extendsSources: string[] = []
   // which file an extends source came from (errors name it): a layer this resolver loaded that lists
@@ -169,7 +165,6 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
       message: `configFile: '${configFile}' was not found (looked for ${looked.length === 1 ? looked[0] : `${resolve(rootDir, configFile)}.{${[...new Set(looked.map(f => f.slice(f.lastIndexOf('.') + 1)))].join(',')}} and in .config/`})`,
     }])
   }
-  checkPackageJsonKey(rootDir)
   const rcJson = jsonRc(rootDir)
   // key=value lines: rc9 skips or mis-splits a key it cannot hold (a space, a quote, 'a.b'): named here
   if (!rcJson) checkRcLines(join(rootDir, '.perfrc'))
@@ -267,10 +262,21 @@ function syntaxError(error: unknown, rootDir: string, configFile: string | undef
   // jiti's parse errors end with babel's position in the file: its column counts from 0. Any other
   // position is in the copy jiti ran: its columns (and lines, where babel could not keep them) are not the file's
   const parse = fileMatch?.[3] && message.endsWith(`\n ${fileMatch[0]}`) ? { line: Number(fileMatch[2]), column: Number(fileMatch[3]) + 1 } : undefined
-  const at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
+  let at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
+  // a perf.config.json that does not parse: JSON.parse's `at position 34` (or nothing), as line:column
+  let reason = message.split('\n')[0]!
+  if (!at && file.endsWith('.json')) {
+    let text: string | undefined
+    try { text = readFileSync(file, 'utf8') } catch { /* named, not read: the message as it is */ }
+    const bad = text === undefined ? undefined : jsonSyntaxError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    if (bad) {
+      at = { line: bad.line, column: bad.column }
+      reason = `not valid JSON: ${bad.reason}`
+    }
+  }
   const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
-  const issue = configIssue(file, '(file)', 'a config file that loads', message.split('\n')[0])
+  const issue = configIssue(file, '(file)', 'a config file that loads', reason)
   if (at) Object.assign(issue, { line: at.line, column: at.column })
-  issue.message = `${where}: could not load the config: ${message.split('\n')[0]}`
+  issue.message = `${where}: could not load the config: ${reason}`
   return new ConfigError([issue], { cause: error })
 }

@@ -64,6 +64,11 @@ function readConfig(file: string, keys: string[], found: unknown): { at: KeyPosi
   return { text, ext }
 }
 
+/** Where a key path is written in a JSON text (package.json's own `perf`, say): inText, for a file read already. */
+export function jsonKeyPosition(text: string, keys: string[], found: unknown): KeyPosition | undefined {
+  return inText(text, keys, found)
+}
+
 function inText(text: string, keys: string[], found: unknown): KeyPosition | undefined {
   const r = locate(text, keys, found)
   if (!r) return undefined

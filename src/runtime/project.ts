@@ -161,7 +161,8 @@ export function packageInfo(dir: string): { name?: string; version?: string } {
   const text = readText(join(dir, 'package.json'))
   if (text !== undefined) {
     try {
-      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown }
+      // past a byte order mark, as npm reads it (config/config-files.ts checks the file on a cold load)
+      const pkg = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { name?: unknown; version?: unknown }
       if (typeof pkg.name === 'string') info.name = pkg.name
       if (typeof pkg.version === 'string') info.version = pkg.version
     } catch { /* not JSON */ }

@@ -5,6 +5,7 @@
  */
 import type { ReportWarning } from './types.js'
 import type { WarningSource, WarnOnce } from './_internal.js'
+import { useColor } from './color.js'
 
 export function redact(text: string): string {
   // tokens recognizable by their prefix, wherever they are (`deploy ghp_…`, `bad credentials: npm_…`)
@@ -90,8 +91,7 @@ export function createWarnOnce(): WarnOnce & { seen: Set<string>; said: ReportWa
     seen.add(code)
     if (said.length < WARNINGS_KEPT) said.push(about ? { code: redact(code), message: redact(message), ...redactedSource(about) } : { code: redact(code), message: redact(message) })
     if (process.env.UNPERF_SILENT === '1') return
-    const color = process.stderr.isTTY && !process.env.NO_COLOR
-    const prefix = color ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'
+    const prefix = useColor(process.stderr) ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'
     // an error in the message is named by errorMessage(): without its own prefix
     process.stderr.write(`${prefix} ${redact(message)}\n`)
   }) as WarnOnce & { seen: Set<string>; said: ReportWarning[] }

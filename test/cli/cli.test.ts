@@ -280,13 +280,14 @@ describe('unperf CLI', () => {
     expect(r.json().checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['node', 'config', 'cache dir']))
   })
 
-  it("doctor shows a config error as thrown, its '[unperf] ' prefix kept, and exits 2 as every command does on a bad config", () => {
+  it("doctor shows a config error without the '[unperf] ' prefix, as every --json message (json-errors.test.ts), and exits 2 as every command does on a bad config", () => {
     const d = project(`export default { cache: { ttl: 'lots' } }`)
     const r = unperf(d, 'doctor', '--json')
     expect(r.code).toBe(2)
     expect(r.json().checks.find((c: { check: string }) => c.check === 'node')).toBeDefined()
     const config = r.json().checks.find((c: { check: string }) => c.check === 'config')
-    expect(config).toMatchObject({ ok: false, detail: expect.stringMatching(/^\[unperf\] invalid config:\n {2}- \S*perf\.config\.ts:1:27: cache\.ttl: expected /) })
+    expect(config).toMatchObject({ ok: false, detail: expect.stringMatching(/^invalid config:\n {2}- \S*perf\.config\.ts:1:27: cache\.ttl: expected /) })
+    expect(r.json().error).toMatchObject({ name: 'ConfigError', code: 'E_CONFIG', issues: [{ path: 'cache.ttl', line: 1, column: 27 }] })
   })
 
   it('bench: two commands, hyperfine-shaped JSON, markdown, baseline', () => {
@@ -392,7 +393,7 @@ describe('unperf CLI', () => {
     expect(heap.json().allocations.map((a: { name: string }) => a.name).join('\n')).not.toMatch(/preload|node:inspector/)
     // killed by a signal after node wrote its profile: said as such, not 'exit null'
     const killed = unperf(dir, 'profile', '--', 'sh', '-c', `${node}; kill -TERM $$`)
-    expect(killed.code, killed.stderr).toBe(0)
+    expect(killed.code, killed.stderr).toBe(128 + 15) // as a shell reports SIGTERM
     expect(killed.stdout).toContain('killed by SIGTERM')
     expect(unperf(dir, 'profile', '--json', '--', 'sh', '-c', `${node}; kill -TERM $$`).json()).toMatchObject({ exitCode: null, signal: 'SIGTERM' })
     // a direct node command samples allocations as finely as a wrapped one (32 KiB, not --heap-prof's 512 KiB)
@@ -402,7 +403,7 @@ describe('unperf CLI', () => {
     expect(direct.code, direct.stderr).toBe(0)
     expect(direct.json().allocations.map((a: { name: string }) => a.name).join('\n')).toContain('allocateSmall')
     const missing = unperf(dir, 'profile', '--', 'unperf-no-such-command')
-    expect(missing.code).toBe(2)
+    expect(missing.code).toBe(127) // command not found, as a shell says it
     expect(missing.stderr).toContain("could not run 'unperf-no-such-command'")
   })
 
@@ -433,7 +434,7 @@ describe('unperf CLI', () => {
     // an --out that cannot be written: a clear error naming it, exit 2
     const bad = unperf(elsewhere, 'profile', '--cwd', dir, '--out', 'profiles', '--json', '--', process.execPath, 'busy5.mjs')
     expect(bad.code).toBe(2)
-    expect(bad.json().error.message).toBe(`[unperf] could not keep the profile at ${join(dir, 'profiles')}: it is a directory (--out takes a file path)`)
+    expect(bad.json().error.message).toBe(`could not keep the profile at ${join(dir, 'profiles')}: it is a directory (--out takes a file path)`)
     // a --cwd that is not there: said as such, not blamed on the command
     const nowhere = unperf(elsewhere, 'profile', '--cwd', 'no-such-dir', '--', process.execPath, 'busy5.mjs')
     expect(nowhere.code).toBe(2)

@@ -1,7 +1,8 @@
 /**
  * `unperf doctor` with an invalid config: the config row read `✖ config     [unperf] invalid config:`
  * with its issues on the next line at column 3, out of the detail column. The row carries the message
- * without the prefix, each further line indented under the detail; `--json` keeps the message as is.
+ * without the prefix, each further line indented under the detail; `--json` too (json-errors.test.ts:
+ * no `--json` message carries the prefix).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,6 +23,6 @@ describe('unperf doctor, text output of an invalid config', () => {
     expect(lines[at]).toBe('✖ config     invalid config:')
     expect(lines[at + 1]).toMatch(/^ {13} {2}- \S*perf\.config\.ts:1:\d+: cache\.ttl: expected a duration/)
     const json = unperf(dir, 'doctor', '--json').json() as { checks: { check: string; detail: string }[] }
-    expect(json.checks.find(c => c.check === 'config')!.detail).toMatch(/^\[unperf\] invalid config:\n {2}- /)
+    expect(json.checks.find(c => c.check === 'config')!.detail).toMatch(/^invalid config:\n {2}- /)
   })
 })

@@ -60,7 +60,7 @@ describe('unperf profile through wrappers (npx, a bin script, sh -c)', () => {
 
   it.each(commands)('%s: --json is one document: the program\'s profile (not the wrapper\'s, its worker\'s or its child\'s), phases, exit code', (_, command) => {
     const r = profile('--json', '--', ...command())
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stderr).toBe(3) // the program's exit code
     const out = JSON.parse(r.stdout) as { profile: string; exitCode: number; signal: null; startup: { phase: string }[]; self: { name: string }[]; total: { name: string }[] }
     expect(out).toMatchObject({ exitCode: 3, signal: null })
     // named after the program's process, kept in the project
@@ -78,7 +78,7 @@ describe('unperf profile through wrappers (npx, a bin script, sh -c)', () => {
 
   it.each(commands)('%s: the human output names the command, its exit code, the phases and the profile kept', (_, command) => {
     const r = profile('--', ...command())
-    expect(r.code, r.stderr).toBe(0)
+    expect(r.code, r.stderr).toBe(3)
     expect(r.stdout).toContain('tool ran true') // the program's own output passes through
     expect(r.stdout).toMatch(new RegExp(`^${command().join(' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .* wall, exit 3$`, 'm'))
     expect(r.stdout).toContain('Startup phases (the profiled node process)')

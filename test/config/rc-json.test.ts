@@ -37,7 +37,7 @@ describe('.perfrc as JSON', () => {
     const dir = project({ 'package.json': PKG_WITH_PERF, '.perfrc': `{ "plugins": ["./plugins/rc.mjs",] }` })
     const error = await loadPerfConfig({ cwd: dir }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
-    expect((error as ConfigError).message).toMatch(/^  - \.perfrc: not valid JSON \(.+\); write JSON, or `key=value` lines \(`plugins\[\]=\.\/plugins\/x\.mjs`\)/m)
+    expect((error as ConfigError).message).toMatch(/^  - \.perfrc:1:34: not valid JSON \(Unexpected token '\]' \(a trailing comma before it\?\)\); write JSON, or `key=value` lines \(`plugins\[\]=\.\/plugins\/x\.mjs`\)/m)
   })
 
   it('key=value lines are read as before', async () => {

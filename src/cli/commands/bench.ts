@@ -11,6 +11,7 @@ import { defineCommand } from 'citty'
 import { BenchCommandError, errorMessage, UsageError } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
+import { exitStatus } from '../exit-status.js'
 import { mannWhitney, outliers, summarize } from '../bench-stats.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
 import { bold, commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
@@ -26,7 +27,8 @@ function runOnce(command: string, cwd: string): { seconds: number; user: number;
   // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
   const line = (r.stderr ?? '').trim().split('\n').pop() ?? ''
   const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
-  return { seconds, user, system, code: r.status ?? 1 }
+  // the shell killed by a signal: 128 + n, as it reports a command of its own killed so
+  return { seconds, user, system, code: exitStatus(r) }
 }
 
 /** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
@@ -88,7 +90,8 @@ export default defineCommand({
       const t0 = process.hrtime.bigint()
       const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
-      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command exited with code ${prep.status ?? prep.signal}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, prep.status ?? 1)
+      // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, exitStatus(prep))
       return Number(process.hrtime.bigint() - t0) / 1e9
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark

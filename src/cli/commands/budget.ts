@@ -49,8 +49,12 @@ export default defineCommand({
         ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
         : `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
     const noRunCode = 'refused' in last ? 'E_REPORT_DIR_UNSAFE' : 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
-    // the error's shape is every command's ({ name, code, message }), beside the verdicts
-    if (args.json) return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
+    // the error's shape is every command's ({ name, code, message }), beside the verdicts; its
+    // message on stderr too, as every command's error with --json
+    if (args.json) {
+      if (noRun) console.error(noRunMessage)
+      return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
+    }
     if (noRun) console.error(red(noRunMessage))
     if (results.length === 0) {
       // budgets the config has that this run gave nothing to judge: not 'no budgets configured'

@@ -14,7 +14,7 @@ import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
-import { ConfigError, thrownMessage } from '../../errors.js'
+import { ConfigError, errorMessage, jsonError } from '../../errors.js'
 import { createProgress } from '../progress.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
@@ -29,7 +29,7 @@ export default defineCommand({
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
     checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `${process.version} (needs ≥ 20.19)` })
     let config
-    let badConfig = false
+    let badConfig: ConfigError | undefined
     const warnings: string[] = []
     try {
       const loaded = await cliConfigLayers(args)
@@ -51,8 +51,9 @@ export default defineCommand({
         checks.push({ check: 'env', ok: false, warn: true, detail: envWarning })
       }
     } catch (error) {
-      badConfig = error instanceof ConfigError
-      checks.push({ check: 'config', ok: false, detail: thrownMessage(error) })
+      if (error instanceof ConfigError) badConfig = error
+      // without the `[unperf] ` prefix: the row says what checked it (and --json's messages have none)
+      checks.push({ check: 'config', ok: false, detail: errorMessage(error) })
     }
     if (config) {
       progress.set('loading the plugins')
@@ -75,7 +76,7 @@ export default defineCommand({
       } catch (error) {
         // a read-only fs, one that takes no new dirs (/sys, /proc) or a dir not ours, said as such
         const why = whyUnwritable(dir, error)
-        checks.push({ check: 'cache dir', ok: false, detail: why ? `${dir}: cannot be written: ${why.reason}` : `${dir}: ${thrownMessage(error)}` })
+        checks.push({ check: 'cache dir', ok: false, detail: why ? `${dir}: cannot be written: ${why.reason}` : `${dir}: ${errorMessage(error)}` })
       }
       for (const { spec, where } of redisSpecs(config)) {
         // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also
@@ -104,7 +105,7 @@ export default defineCommand({
             ? { check: 'redis', ok: false, detail: `${shown} (${where}) is a node of a Redis Cluster (${cluster}): the redis driver speaks to one Redis, not to a Cluster (E_REDIS_CLUSTER); use a standalone Redis, or a Cluster of one node that holds every slot` }
             : { check: 'redis', ok: true, detail: `${shown} (${where}) answered in ${answered}` })
         } catch (error) {
-          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(thrownMessage(connectionCause(connected, error)))}` })
+          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(errorMessage(connectionCause(connected, error)))}` })
         } finally {
           clearTimeout(timer)
           await release()
@@ -115,10 +116,11 @@ export default defineCommand({
     const problems = checks.filter(c => !c.ok && !c.warn)
     // every check is shown; a bad config exits as it does for every other command (2)
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
-    if (args.json) return printJson({ ok: problems.length === 0, checks, warnings })
+    // a bad config (exit 2) is also the `error` every command's --json gives, its issues with their positions
+    if (args.json) return printJson({ ok: problems.length === 0, checks, warnings, ...(badConfig && { error: jsonError(badConfig) }) })
     // a detail of several lines (an invalid config's issues) stays in the detail column, without the
     // `[unperf]` prefix of the error it came from (the row already says what checked it)
-    for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail.replace(/^\[unperf\] /, '').replaceAll('\n', `\n${' '.repeat(13)}`)}`)
+    for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail.replaceAll('\n', `\n${' '.repeat(13)}`)}`)
     if (problems.length > 0) console.error(red(`\n${plural(problems.length, 'problem')}`))
   },
 })

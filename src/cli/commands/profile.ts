@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { errorMessage, UsageError } from '../../errors.js'
+import { errorMessage, ProfileCommandError, UsageError } from '../../errors.js'
 import { inModulePackage } from '../../config/package-type.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 import { isPreloadFrame, pickProgram, PRELOAD, PRELOAD_FILE } from './profile-processes.js'
+import { exitStatus, exitText } from '../exit-status.js'
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
 
@@ -157,10 +158,22 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   const r = spawnSync(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env })
   const wall = performance.now() - t0
   const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
-  if (r.error) throw new UsageError(`could not run '${command[0]}': ${r.error.message}`)
-  // a signal is reported as such ('exit null' said nothing)
-  const exit = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
-  if (files.length === 0) throw new UsageError(`no profile was written: is '${command[0]}' a node program? (${exit})`)
+  // as a shell (and `time`, `env`, `timeout`): 127 for a command not found, 126 for one that cannot be run
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code
+    throw new ProfileCommandError('E_COMMAND_NOT_RUN', `could not run '${command[0]}': ${code === 'ENOENT' ? 'command not found' : r.error.message}`, command.join(' '), code === 'ENOENT' ? 127 : 126)
+  }
+  const exit = exitText(r)
+  // unperf profile exits as the command did (a CI step `unperf profile -- node build.mjs` must fail
+  // when the build does), 128 + n for a signal, as shells report it; the profile is still kept and printed
+  const status = exitStatus(r)
+  if (status !== 0) process.exitCode = status
+  if (files.length === 0) {
+    // a command that failed (or was killed, SIGKILL leaves no profile) exits with its status; one
+    // that succeeded without a node process in it is a usage problem
+    if (status !== 0) throw new ProfileCommandError('E_NO_PROFILE', `no profile was written: '${command.join(' ')}' ended (${exit}) before any node process in it wrote one`, command.join(' '), status)
+    throw new UsageError(`no profile was written: is '${command[0]}' a node program? (${exit})`)
+  }
   // wrapped: one profile per node process (npx, then the program, then the program's own node children)
   const timings = readTimings(dir)
   const stampOf = (file: string) => file.replace(/^(CPU|Heap)\./, '').replace(/\.(cpu|heap)profile$/, '')

@@ -1,12 +1,13 @@
 /**
  * The console summary at exit, on stderr (the host's stdout stays clean for pipes): aligned
- * tables, humanized numbers, colors only on a TTY without NO_COLOR. Synchronous on purpose:
+ * tables, humanized numbers, colors as color.ts decides (NO_COLOR, FORCE_COLOR, a TTY). Synchronous on purpose:
  * it also runs in the exit handler.
  */
 import { formatBytes, formatDuration, formatMetric } from '../../config/units.js'
 import type { PerfReport, SpanRecord } from '../types.js'
+import { useColor } from '../color.js'
 
-export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR): string {
+export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', color = useColor(process.stderr)): string {
   const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
   const dim = (s: string) => c(2, s)
   const bold = (s: string) => c(1, s)

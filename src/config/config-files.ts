@@ -1,0 +1,64 @@
+/**
+ * What c12 skips or drops without a word, checked before it runs (the cold path only: on a warm
+ * start the snapshot's inputs, these files among them, must be unchanged): a directory where a
+ * config file is looked for (`perf.config.mjs/`, `.config/perf.config.ts/`, `.perfrc/`,
+ * `package.json/`), a package.json that is not JSON (the default `name` and `version` and the
+ * `perf` key come from it: it was read as if it were empty), or one whose `perf` is not an object.
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError, configIssue, type ConfigIssue } from '../errors.js'
+import { configCandidates } from './snapshot.js'
+
+export async function checkConfigFiles(rootDir: string, configFile: string | undefined): Promise<void> {
+  // the main config: c12 tries these in order and takes the first file, stepping over a directory
+  for (const candidate of configCandidates(rootDir, configFile)) {
+    const stat = statSync(candidate, { throwIfNoEntry: false })
+    if (!stat) continue
+    if (stat.isDirectory()) throw directory(candidate)
+    break
+  }
+  if (statSync(join(rootDir, '.perfrc'), { throwIfNoEntry: false })?.isDirectory()) throw directory(join(rootDir, '.perfrc'))
+  await checkPackageJson(join(rootDir, 'package.json'))
+}
+
+// --- internal ---
+
+function directory(file: string): ConfigError {
+  return fail({ ...configIssue(file, '(file)', 'a file', 'a directory'), message: `${file}: a directory, expected a file (unperf looks for its config there: rename or remove the directory)` })
+}
+
+const WHY = 'unperf reads its name and version, and its "perf" key as config'
+
+async function checkPackageJson(file: string): Promise<void> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw directory(file)
+    return // none (or unreadable: node and npm say so too)
+  }
+  // a byte order mark, as some Windows editors write it: npm reads past it, and so does unperf (project.ts)
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  let pkg: unknown
+  try {
+    pkg = JSON.parse(text)
+  } catch {
+    const { jsonSyntaxError } = await import('./json-position.js')
+    const at = jsonSyntaxError(text)!
+    throw fail({ ...configIssue(file, '(file)', 'JSON', at.reason), line: at.line, column: at.column, message: `${file}:${at.line}:${at.column}: not valid JSON: ${at.reason} (${WHY})` })
+  }
+  if (pkg === null || typeof pkg !== 'object' || Array.isArray(pkg)) {
+    throw fail({ ...configIssue(file, '(file)', 'a JSON object', pkg), message: `${file}: expected a JSON object ({ "name": ... }), got ${Array.isArray(pkg) ? 'an array' : JSON.stringify(pkg)} (${WHY})` })
+  }
+  // c12 drops a `perf` that is not an object (`"perf": 42`, `"perf": "./perf.config.mjs"`) without a word
+  const perf = (pkg as { perf?: unknown }).perf
+  if (perf !== undefined && (perf === null || typeof perf !== 'object' || Array.isArray(perf))) {
+    const issue = configIssue(file, 'perf', 'an object (the config under package.json\'s "perf" key)', perf)
+    const { jsonKeyPosition } = await import('./key-position.js')
+    const at = jsonKeyPosition(text, ['perf'], perf)
+    throw fail(at ? { ...issue, line: at.line, column: at.column, message: `${file}:${at.line}:${at.column}${issue.message.slice(file.length)}` } : issue)
+  }
+}
+
+const fail = (issue: ConfigIssue) => new ConfigError([issue])

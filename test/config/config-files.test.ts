@@ -1,0 +1,111 @@
+/**
+ * The config files c12 skipped or dropped without a word: a package.json that is not JSON (read as
+ * if empty: the default `name` became 'unperf-app', another project's cache dir, and its `perf`
+ * config vanished), or whose `perf` is not an object, and a directory where a config file is
+ * looked for (`perf.config.mjs/`, `.config/perf.config.ts/`, `.perfrc/`, `package.json/`). Each is a
+ * config error naming the file (and line:column for JSON), cold and on a warm start; the CLI exits 2.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadPerfConfig } from '../../src/config/load.js'
+import { ConfigError } from '../../src/errors.js'
+import { unperf } from '../helpers/unperf-cli.js'
+import { PKG, project } from './_fixtures.js'
+
+const CONFIG = `export default { cache: { driver: 'memory' } }\n`
+
+async function configError(dir: string, configFile?: string): Promise<ConfigError> {
+  const error = await loadPerfConfig({ cwd: dir, ...(configFile && { configFile }) }).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(ConfigError)
+  return error as ConfigError
+}
+
+describe('package.json next to the config', () => {
+  it('not JSON: a config error at its line and column, with or without a perf.config', async () => {
+    const broken = '{\n  "name": "acme-cli",\n  "perf": { "report": { "history": 5 } },\n}\n'
+    for (const files of [{ 'package.json': broken, 'perf.config.mjs': CONFIG }, { 'package.json': broken }] as Record<string, string>[]) {
+      const dir = project(files)
+      const error = await configError(dir)
+      const file = join(dir, 'package.json')
+      expect(error.issues).toMatchObject([{ file, line: 4, column: 1 }])
+      expect(error.message).toContain(`${file}:4:1: not valid JSON: Expected double-quoted property name (a trailing comma before it?) (unperf reads its name and version, and its "perf" key as config)`)
+    }
+    // an error JSON.parse gives no position for (Node 20): found all the same
+    const token = project({ 'package.json': '{\n  "name": acme\n}\n' })
+    expect((await configError(token)).message).toContain(`${join(token, 'package.json')}:2:11: not valid JSON: Unexpected token 'a'`)
+    const array = project({ 'package.json': '["acme"]' })
+    expect((await configError(array)).message).toContain(`${join(array, 'package.json')}: expected a JSON object ({ "name": ... }), got an array`)
+  })
+
+  it('perf.config.json that does not parse: its line and column too (JSON.parse said `at position 34`)', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.json': '{\n  "cache": {\n    "ttl": "1h",\n  }\n}\n' })
+    const error = await configError(dir)
+    const file = join(dir, 'perf.config.json')
+    expect(error.issues).toMatchObject([{ file, line: 4, column: 3 }])
+    expect(error.message).toContain(`${file}:4:3: could not load the config: not valid JSON: Expected double-quoted property name (a trailing comma before it?)`)
+  })
+
+  it('`perf` not an object: the error points at the key', async () => {
+    const dir = project({ 'package.json': '{\n  "name": "acme-cli",\n  "perf": "./perf.config.mjs"\n}\n' })
+    const error = await configError(dir)
+    const file = join(dir, 'package.json')
+    expect(error.issues).toMatchObject([{ file, path: 'perf', line: 3, column: 3 }])
+    expect(error.message).toContain(`${file}:3:3: perf: expected an object (the config under package.json's "perf" key), got './perf.config.mjs'`)
+  })
+
+  it('broken after a warm start: the next start fails too (the snapshot does not hide it)', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.mjs': CONFIG })
+    expect((await loadPerfConfig({ cwd: dir })).name).toBe('acme-cli')
+    expect((await loadPerfConfig({ cwd: dir })).name).toBe('acme-cli') // from the snapshot
+    writeFileSync(join(dir, 'package.json'), PKG.slice(0, -1))
+    expect((await configError(dir)).message).toContain(`${join(dir, 'package.json')}:1:`)
+  })
+
+  it('a byte order mark before the JSON is read past, as npm does', async () => {
+    const dir = project({ 'package.json': `\ufeff${PKG}`, 'perf.config.mjs': CONFIG })
+    expect((await loadPerfConfig({ cwd: dir })).name).toBe('acme-cli')
+  })
+
+  it('the unperf CLI exits 2 with the file, line and column (--json: in the issue)', () => {
+    const dir = project({ 'package.json': '{\n  "name": "acme-cli",\n}\n' })
+    const r = unperf(dir, 'cache', 'info', '--json')
+    expect(r.code).toBe(2)
+    expect(r.json().error).toMatchObject({ name: 'ConfigError', issues: [{ file: join(dir, 'package.json'), line: 3, column: 1 }] })
+    expect(r.stderr).toContain(`${join(dir, 'package.json')}:3:1: not valid JSON`)
+  })
+})
+
+describe('a directory where a config file is looked for', () => {
+  const said = (path: string) => `${path}: a directory, expected a file (unperf looks for its config there: rename or remove the directory)`
+
+  it('perf.config.mjs, .config/perf.config.ts, .perfrc, package.json, a configFile given: named, not skipped', async () => {
+    // a directory ahead of the config file in c12's order (.mjs before .json) hid nothing: it was stepped over
+    for (const [path, files] of [
+      ['perf.config.mjs', { 'package.json': PKG, 'perf.config.json': '{ "report": { "history": 3 } }' }],
+      ['.config/perf.config.ts', { 'package.json': PKG }],
+      ['.perfrc', { 'package.json': PKG, 'perf.config.mjs': CONFIG }],
+      ['package.json', { 'perf.config.mjs': CONFIG }],
+    ] as const) {
+      const dir = project(files)
+      mkdirSync(join(dir, path), { recursive: true })
+      const error = await configError(dir)
+      expect(error.issues, path).toMatchObject([{ file: join(dir, path), expected: 'a file', found: 'a directory' }])
+      expect(error.message, path).toContain(said(join(dir, path)))
+    }
+    const dir = project({ 'package.json': PKG })
+    mkdirSync(join(dir, 'custom.mjs'))
+    expect((await configError(dir, 'custom.mjs')).message).toContain(said(join(dir, 'custom.mjs')))
+  })
+
+  it('made after a warm start: the next start says so', async () => {
+    const dir = project({ 'package.json': PKG })
+    await loadPerfConfig({ cwd: dir })
+    await loadPerfConfig({ cwd: dir })
+    mkdirSync(join(dir, 'perf.config.mjs'))
+    expect((await configError(dir)).message).toContain(said(join(dir, 'perf.config.mjs')))
+    const r = unperf(dir, 'config')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(said(join(dir, 'perf.config.mjs')))
+  })
+})
