@@ -18,6 +18,7 @@ import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
 import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import { overdueSetups, type OverdueSetups } from './plugin-overdue.js'
+import { checkPluginShape } from './plugin-shape.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
@@ -65,8 +66,14 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   ctx.hooks.hookOnce('perf:ready', () => { for (const { hooks } of loaded) hooks.phase = 'ready' })
   for (const entry of onePerName(entries, ctx.warn, ref => pluginErrorSource(ref).listed)) {
     const hooks = pluginHooks(entry.name, loaded.length, ctx, () => pluginErrorSource(entry.ref))
-    for (const [hookName, fn] of Object.entries(entry.plugin.hooks ?? {})) {
-      if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
+    // a `hooks` entry or `setup` that is not a function, a misspelt key: warned (skipped without a word before)
+    checkPluginShape(entry.plugin as unknown as Record<string, unknown>, ctx.warn, () => pluginErrorSource(entry.ref).listed)
+    const own = entry.plugin.hooks
+    // (an array's listeners were registered under the hook names '0', '1', ...)
+    if (own && typeof own === 'object' && !Array.isArray(own)) {
+      for (const [hookName, fn] of Object.entries(own)) {
+        if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
+      }
     }
     loaded.push({ ...entry, hooks })
   }
