@@ -44,7 +44,7 @@ describe("a plugin's listener of an awaited hook", () => {
       const ran = performance.now() - started
       const closing = performance.now()
       const report = await perf.close()
-      return { data, ran, closed: performance.now() - closing, warnings: report.warnings.map(w => w.message) }
+      return { data, ran, closed: performance.now() - closing, warnings: (report.warnings ?? []).map(w => w.message) }
     })
     expect(value.data).toEqual({ next: true })
     expect(value.ran).toBeGreaterThanOrEqual(290)
