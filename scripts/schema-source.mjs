@@ -44,7 +44,7 @@ const alertDefs = Object.fromEntries(Object.keys(THRESHOLD_EXPECTED).flatMap(kin
   [`threshold-${kind}`, { ...THRESHOLDS[kind], 'x-expected': THRESHOLD_EXPECTED[kind] }],
   [`alert-${kind}`, alertKind(kind)],
 ]))
-const pluginRef = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object or a module specifier' }
+const pluginRef = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }], 'x-expected': 'a plugin object (with a non-empty `name`) or a module specifier' }
 const durationOrFalse = { anyOf: [{ const: false }, positiveDuration], 'x-expected': "a duration like '10m', a number of ms, or false" }
 const durationOrBool = { anyOf: [{ type: 'boolean' }, duration], 'x-expected': "true, false or a duration like '10m'" }
 const sizeOrFalse = { anyOf: [{ const: false }, size], 'x-expected': "a size like '4KB', a number of bytes, or false" }
@@ -161,9 +161,9 @@ const layer = obj({
         // [plugin] and [plugin, options], in JSON Schema 2020-12's tuple form (an `items` array is
         // draft-07's and invalid here), each closed as strict validators want a tuple
         { type: 'array', minItems: 1, maxItems: 1, items: false, prefixItems: [pluginRef] },
-        { type: 'array', minItems: 2, maxItems: 2, items: false, prefixItems: [pluginRef, { type: 'object' }] },
+        { type: 'array', minItems: 2, maxItems: 2, items: false, prefixItems: [pluginRef, { type: 'object', 'x-expected': "the plugin's options, an object" }] },
       ],
-      'x-expected': 'a plugin object, a module specifier, or [plugin object or specifier, options]',
+      'x-expected': 'a plugin object (with a non-empty `name`), a module specifier, or [plugin object or specifier, options]',
     },
   },
   hooks: {

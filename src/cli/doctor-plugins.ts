@@ -3,12 +3,14 @@
  * imported, its export read), not set up (setup() and its options check run in the CLI only). A
  * plugin that cannot load was seen only as a warning of the CLI's next run: doctor names it with
  * where it is listed (`plugins[1] in perf.config.ts:4:5`, `plugins[0] of the preset 'acme'
- * (node_modules/acme/perf.config.mjs:1:28)`), as the run's warning names it.
+ * (node_modules/acme/perf.config.mjs:1:28)`), as the run's warning names it; so is a plugin whose
+ * listener or setup is not a function, or with a misspelt key (plugin-shape.ts: the run warns of it).
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { pluginErrorSource } from '../config/plugin-position.js'
 import { errorMessage } from '../errors.js'
 import { loadPlugin } from '../hooks/plugins.js'
+import { checkPluginShape } from '../hooks/plugin-shape.js'
 import { redact } from '../runtime/warn.js'
 
 export interface PluginCheck { check: string; ok: boolean; detail: string }
@@ -21,6 +23,10 @@ export async function pluginChecks(config: ResolvedPerfConfig): Promise<PluginCh
     try {
       const plugin = await loadPlugin(ref.plugin, config.rootDir)
       if (!names.includes(plugin.name)) names.push(plugin.name)
+      // a listener or setup that is not a function, a misspelt key: the run warns, its listener never runs
+      checkPluginShape(plugin as unknown as Record<string, unknown>, (_code, message) => {
+        failed.push({ check: 'plugin', ok: false, detail: redact(message.replace(/^plugin /, '')) })
+      }, () => pluginErrorSource(ref).listed)
     } catch (error) {
       const given = typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)'
       // as a run's warning names it: `plugins[1] in perf.config.ts:4:5`

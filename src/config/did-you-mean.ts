@@ -15,13 +15,14 @@ export function closest(input: string, candidates: readonly string[]): string | 
   let best: string | undefined
   let bestDistance = Infinity
   for (const c of candidates) {
-    const d = levenshtein(input.toLowerCase(), c.toLowerCase())
+    const d = editDistance(input.toLowerCase(), c.toLowerCase())
     if (d < bestDistance) { bestDistance = d; best = c }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined
 }
 
-function levenshtein(a: string, b: string): number {
+/** Levenshtein distance: the edits (insert, delete, replace a character) from `a` to `b`. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!

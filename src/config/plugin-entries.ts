@@ -79,7 +79,8 @@ export interface ListedPlugin<P = unknown> {
  * replace the others' (never merged), at the place of the first (a preset's order, which later
  * plugins of the preset may rely on, is kept). Overriding a preset's plugin is what layers are for:
  * no word; the same plugin twice in one list is a slip: warned, naming both entries with `listed`
- * (`plugins[0] in perf.config.ts:4:5`: plugin-position.ts, looked up only then).
+ * (`plugins[0] in perf.config.ts:4:5`: plugin-position.ts, looked up only then), and so are two
+ * different plugins (files, objects) of one name in one list: only the later one is set up.
  */
 export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce, listed: (ref: ResolvedPluginRef) => string | undefined): E[] {
   const kept: E[] = []
@@ -95,7 +96,10 @@ export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce,
     if (sameList(before.ref, entry.ref)) {
       const [first, then] = [listed(before.ref), listed(entry.ref)]
       const where = first && then ? ` (${first}, then ${then})` : ''
-      warn(`plugin-duplicate:${entry.name}`, `plugin '${entry.name}' is listed twice in one list${where}: it is set up once, with the options of the later entry alone; list it once`)
+      // two different plugins (two files, two objects) that took one name: "list it once" was the wrong advice
+      warn(`plugin-duplicate:${entry.name}`, before.plugin === entry.plugin
+        ? `plugin '${entry.name}' is listed twice in one list${where}: it is set up once, with the options of the later entry alone; list it once`
+        : `two plugins in one list are named '${entry.name}'${where}: only the later one is set up (one instance per name, which is also its cache namespace 'plugin:${entry.name}'); if they are different plugins, one of them must take another name`)
     }
     kept[i] = entry
   }

@@ -154,6 +154,10 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
     if (Array.isArray(value)) {
       const arrayBranch = s.anyOf.map(deref).find(b => b.type === 'array')
       if (arrayBranch && !arrayBranch.prefixItems) return check(value, arrayBranch, path, issues, fileFor)
+      // tuples of several lengths (a plugin entry: [plugin] or [plugin, options]): the one of this
+      // length names the item that is wrong (`plugins[0][1]`), not the whole entry ("got an array")
+      const tuples = s.anyOf.map(deref).filter(b => b.type === 'array' && b.prefixItems && value.length >= (b.minItems ?? 0) && value.length <= (b.maxItems ?? Infinity))
+      if (tuples.length === 1) return check(value, tuples[0]!, path, issues, fileFor)
     }
     return fail(describe(s))
   }

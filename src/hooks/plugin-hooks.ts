@@ -13,7 +13,8 @@
  * for a setup() past its time limit, the registry's `overdueOwner` (plugin-overdue.ts).
  * An accident guard between plugins, not a sandbox: code in the same process can do what it likes.
  */
-import { PerfError, PluginError, type PluginErrorSource } from '../errors.js'
+import { PerfError, PluginError, TimeoutError, type PluginErrorSource } from '../errors.js'
+import { formatDuration } from '../config/units.js'
 import type { WarnOnce } from '../runtime/_internal.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
 import type { HookOwner, PerfHookRegistryImpl } from './registry.js'
@@ -32,7 +33,20 @@ export interface PluginHooksContext {
   hooks: PerfHookRegistryImpl
   warn: WarnOnce
   report: (error: PluginError) => void
+  /**
+   * ms a listener of a hook the host waits for ({@link AWAITED}) is waited for (UNPERF_PLUGIN_TIMEOUT,
+   * as setup(): plugins.ts); 0 or undefined: for ever.
+   */
+  limit?: number
 }
+
+/**
+ * The hooks whose listeners unperf awaits before it goes on: createPerf() (config:resolved,
+ * perf:ready), perf.run() (command:*), perf.close() (budget:exceeded, report, exit). A plugin's
+ * listener of one that never settles (a request that never answers) held the host command, or its
+ * exit, for ever. `cache:*`, `task:*` and `monitor:*` are fired without waiting: no limit needed.
+ */
+const AWAITED = new Set<string>(['config:resolved', 'perf:ready', 'command:before', 'command:after', 'command:error', 'budget:exceeded', 'report', 'exit'])
 
 type Listener = ((...args: unknown[]) => unknown) & { listener?: Listener; plugin?: PluginHooks; rank?: number }
 
@@ -55,12 +69,14 @@ function hiddenFrom(own: string): (event: unknown) => boolean {
 export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContext, source?: () => PluginErrorSource): PluginHooks {
   const registry = ctx.hooks
   const hidden = hiddenFrom(PLUGIN_PREFIX + plugin)
-  const fail = (name: string, error: unknown) => ctx.report(new PluginError(plugin, `hook '${name}'`, error, source?.()))
+  const fail = (name: string, error: unknown, where = `hook '${name}'`) => ctx.report(new PluginError(plugin, where, error, source?.()))
+  const limit = ctx.limit ?? 0
 
   const register = (name: PerfHookName, fn: Listener, once: boolean): (() => void) => {
     check(name)
     if (typeof fn !== 'function') return () => {}
     const filter = name.startsWith('cache:') ? hidden : undefined
+    const waited = limit > 0 && AWAITED.has(name)
     let off: (() => void) | undefined
     // an `async` listener's code after its awaits is the plugin's too (asContext); a plain one's is
     // the plugin's while it runs synchronously (`owner`): no context to carry, nothing paid
@@ -73,7 +89,7 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
       try {
         const result = async ? asPlugin(registry, view, fn, args) : fn(...args)
         if (result && typeof (result as Promise<unknown>).then === 'function') {
-          return (result as Promise<unknown>).then(undefined, (error: unknown) => fail(name, error))
+          return waited ? settledWithin(result as Promise<unknown>, name) : (result as Promise<unknown>).then(undefined, (error: unknown) => fail(name, error))
         }
         return result
       } catch (error) {
@@ -87,6 +103,29 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
     safe.plugin = view
     off = registry.add(name, safe, rank)
     return off
+  }
+
+  /**
+   * A listener's promise of a hook the host waits for, waited for up to `limit` ms: past it, reported
+   * and left running (the host goes on, as for a setup() past its limit); its rejection after that
+   * is reported too. Its code after the limit is still the plugin's (asPlugin counts it pending until it settles).
+   */
+  const settledWithin = (result: Promise<unknown>, name: string): Promise<void> => {
+    let late = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const settled = result.then(() => {}, (error: unknown) => fail(name, error, late ? `hook '${name}' (past its time limit)` : undefined))
+    // not unref'd: a listener whose promise holds nothing open would otherwise empty the event
+    // loop under the host's command (a LoopEmptiedError) instead of letting it go on
+    const timedOut = new Promise<void>(resolve => {
+      timer = setTimeout(() => {
+        late = true
+        const error = new TimeoutError(`hook '${name}'`, limit)
+        error.message = `[unperf] the listener did not finish within ${formatDuration(limit)}: unperf goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
+        fail(name, error)
+        resolve()
+      }, limit)
+    })
+    return Promise.race([settled, timedOut]).finally(() => clearTimeout(timer))
   }
 
   const check = (name: string) => {

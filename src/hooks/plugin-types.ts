@@ -42,6 +42,17 @@ export interface PerfPluginContext<O = Record<string, unknown>> {
 export interface PerfPlugin<O = Record<string, unknown>> {
   /** Unique name; its cache namespace is `plugin:<name>` (configured by the host: `cache.namespaces['plugin:<name>']`). */
   name: string
+  /**
+   * Listeners by hook name, registered before `config:resolved` fires (the one place to hear it).
+   * A listener that throws is reported with the plugin's name; one of a hook unperf waits for
+   * (`command:*`, `perf:ready`, `budget:exceeded`, `report`, `exit`) still pending after
+   * `UNPERF_PLUGIN_TIMEOUT` (10 s) is reported and no longer waited for.
+   */
   hooks?: Partial<PerfHookHandlers> | undefined
+  /**
+   * Runs once per `createPerf()`, after `config:resolved`, in the order of `plugins` (each awaited before
+   * the next). Throwing is reported with the plugin's name and never stops the host; an async one
+   * still pending after `UNPERF_PLUGIN_TIMEOUT` (10 s) is reported and left running.
+   */
   setup?: ((ctx: PerfPluginContext<O>) => void | Promise<void>) | undefined
 }

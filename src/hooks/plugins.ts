@@ -18,6 +18,7 @@ import type { Perf } from '../runtime/types.js'
 import type { PerfPlugin, PerfPluginCache } from './plugin-types.js'
 import { pluginHooks, type PluginHooks } from './plugin-hooks.js'
 import { overdueSetups, type OverdueSetups } from './plugin-overdue.js'
+import { checkPluginShape } from './plugin-shape.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 
@@ -29,6 +30,8 @@ export interface PluginSetupContext {
   warn: WarnOnce
   /** Report a plugin failure (printed once per plugin and place): {@link reportPluginError}. */
   report: (error: PluginError) => void
+  /** ms a setup() or an awaited hook's listener is waited for (UNPERF_PLUGIN_TIMEOUT); 0: for ever. */
+  limit: number
 }
 
 /** A plugin's failure as a warning, once per plugin and place, the report's entry naming where it is listed. */
@@ -41,9 +44,10 @@ function reportPluginError(warn: WarnOnce, error: PluginError): void {
  * call `resolved()` (which fires config:resolved, so a plugin's own `config:resolved` hook sees it),
  * then run each plugin's setup() in order.
  */
-export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginSetupContext, 'report'>, resolved?: () => Promise<void> | void): Promise<string[]> {
+export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginSetupContext, 'report' | 'limit'>, resolved?: () => Promise<void> | void): Promise<string[]> {
   // built here, off the start path: only a process with plugins needs it
-  const ctx: PluginSetupContext = { ...host, report: error => reportPluginError(host.warn, error) }
+  // how long a setup(), and a listener of a hook the host waits for, is waited for (plugin-hooks.ts)
+  const ctx: PluginSetupContext = { ...host, report: error => reportPluginError(host.warn, error), limit: setupTimeout(host.warn) }
   const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
   // two entries of one file (a preset's and the project's): imported, and a factory called, once
   const once: PluginLoads = new Map()
@@ -62,13 +66,19 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   ctx.hooks.hookOnce('perf:ready', () => { for (const { hooks } of loaded) hooks.phase = 'ready' })
   for (const entry of onePerName(entries, ctx.warn, ref => pluginErrorSource(ref).listed)) {
     const hooks = pluginHooks(entry.name, loaded.length, ctx, () => pluginErrorSource(entry.ref))
-    for (const [hookName, fn] of Object.entries(entry.plugin.hooks ?? {})) {
-      if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
+    // a `hooks` entry or `setup` that is not a function, a misspelt key: warned (skipped without a word before)
+    checkPluginShape(entry.plugin as unknown as Record<string, unknown>, ctx.warn, () => pluginErrorSource(entry.ref).listed)
+    const own = entry.plugin.hooks
+    // (an array's listeners were registered under the hook names '0', '1', ...)
+    if (own && typeof own === 'object' && !Array.isArray(own)) {
+      for (const [hookName, fn] of Object.entries(own)) {
+        if (typeof fn === 'function') hooks.hook(hookName as PerfHookName, fn as PerfHooks[PerfHookName])
+      }
     }
     loaded.push({ ...entry, hooks })
   }
   await resolved?.()
-  const limit = setupTimeout(ctx)
+  const limit = ctx.limit
   // a setup() past its limit: what it registers stays its plugin's (plugin-overdue.ts)
   const overdue = limit === 0 ? undefined : overdueSetups(ctx.hooks, () => settingUp)
   let settingUp: PluginHooks | undefined
@@ -100,15 +110,18 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
 }
 
 
-/** How long an async setup() is waited for: `UNPERF_PLUGIN_TIMEOUT` (ms; 0 waits for ever), else 10 s. */
+/**
+ * How long an async setup(), and a plugin's listener of a hook the host waits for, is waited for:
+ * `UNPERF_PLUGIN_TIMEOUT` (ms; 0 waits for ever), else 10 s.
+ */
 const SETUP_TIMEOUT = 10_000
 
-function setupTimeout(ctx: PluginSetupContext): number {
+function setupTimeout(warn: WarnOnce): number {
   const raw = process.env.UNPERF_PLUGIN_TIMEOUT
   if (raw === undefined || raw === '') return SETUP_TIMEOUT
   const ms = Number(raw)
   if (Number.isFinite(ms) && ms >= 0) return ms
-  ctx.warn('plugin-timeout-env', `UNPERF_PLUGIN_TIMEOUT='${raw}' is not a number of milliseconds (0 waits for ever); using ${SETUP_TIMEOUT}`)
+  warn('plugin-timeout-env', `UNPERF_PLUGIN_TIMEOUT='${raw}' is not a number of milliseconds (0 waits for ever); using ${SETUP_TIMEOUT}`)
   return SETUP_TIMEOUT
 }
 

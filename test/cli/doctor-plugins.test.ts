@@ -28,4 +28,15 @@ describe('unperf doctor: plugins', () => {
     expect(json.ok).toBe(false)
     expect(json.checks.filter(c => c.check.startsWith('plugin')).map(c => c.ok)).toEqual([true, false, false])
   })
+
+  it("names a plugin whose listener or setup is not a function, or with a misspelt key, as the run's warning does", () => {
+    // the run warns about these (plugin-shape.ts) and the listener never runs; doctor said the plugin loaded
+    const dir = projectWith(`export default { plugins: ['./plugins/shape.mjs'] }`, {
+      'plugins/shape.mjs': `export default { name: 'shape', hook: {}, hooks: { 'command:before': 'log' } }`,
+    }, 'doctor-plugin-shape-cli')
+    const r = unperf(dir, 'doctor')
+    expect(r.code, r.stdout + r.stderr).toBe(1)
+    expect(r.stdout).toContain(`✖ plugin     'shape' (plugins[0] in ${configAt(dir, "'./plugins/shape.mjs'")}): hooks['command:before'] is not a function (got string): it is not registered`)
+    expect(r.stdout).toContain(`✖ plugin     'shape' (plugins[0] in ${configAt(dir, "'./plugins/shape.mjs'")}): it has a key 'hook', which unperf does not read (did you mean 'hooks'?)`)
+  })
 })

@@ -293,6 +293,19 @@ describe('config errors', () => {
     }
   })
 
+  it("a plugin entry's bad options or plugin is named at its item; a plugin object without a name says it needs one", async () => {
+    // was `plugins[0]: expected a plugin object, ..., got an array` for [plugin, 'x'], and "got an object" for an object without `name`
+    const error = await errorOf({
+      'perf.config.ts': `export default { plugins: [['./a.mjs', 'fast'], [{ setup() {} }, {}], { setup() {} }, ['./b.mjs', {}, 'extra']] }`,
+    })
+    expect(error.issues.map(i => i.message.replace(/^perf\.config\.ts:\d+:\d+: /, ''))).toEqual([
+      `plugins[0][1]: expected the plugin's options, an object, got 'fast'`,
+      'plugins[1][0]: expected a plugin object (with a non-empty `name`) or a module specifier, got an object',
+      'plugins[2]: expected a plugin object (with a non-empty `name`), a module specifier, or [plugin object or specifier, options], got an object',
+      'plugins[3]: expected a plugin object (with a non-empty `name`), a module specifier, or [plugin object or specifier, options], got an array',
+    ])
+  })
+
   it('lists every problem at once', async () => {
     const error = await errorOf({
       'perf.config.ts': `export default { cache: { ttl: -5, maxSize: 'lots' }, budgets: { mode: 'panic', cacheHitRate: 2 }, concurrency: { default: 0 } }`,

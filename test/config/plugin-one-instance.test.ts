@@ -102,3 +102,17 @@ describe('a plugin file the config imports and a preset lists by path', () => {
     }
   })
 })
+
+describe('two different plugins of one name in one list', () => {
+  // the warning told the user to "list it once", as if one plugin were listed twice: two plugins
+  // from two files (two authors picking one name) are a name clash, and only the later one runs
+  it('sets up the later one and says they are two plugins sharing a name, not one listed twice', async () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/git-a.mjs', './plugins/git-b.mjs'] }`, {
+      'plugins/git-a.mjs': plugin('git').replace(/'git /g, "'git-a "),
+      'plugins/git-b.mjs': plugin('git').replace(/'git /g, "'git-b "),
+    }, 'one-instance-clash-cli')
+    const { text } = await run(dir)
+    expect(log()).toEqual(['git-b setup {}', 'git-b before go'])
+    expect(text).toBe(`[unperf] warn two plugins in one list are named 'git' (plugins[0] in ${configAt(dir, "'./plugins/git-a.mjs'")}, then plugins[1] in ${configAt(dir, "'./plugins/git-b.mjs'")}): only the later one is set up (one instance per name, which is also its cache namespace 'plugin:git'); if they are different plugins, one of them must take another name\n`)
+  })
+})

@@ -4,7 +4,7 @@
  * The tarball and its install are shared with the other test/package files (see _packed.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { API_CONFIG_SAMPLE, API_PLUGIN_SAMPLE } from './_api-samples.js'
@@ -125,6 +125,99 @@ describe('the packed package', () => {
     }))
     typeChecks('tsconfig.no-node.json')
   }, 180_000)
+
+  it('type-checks a host, a plugin and wrong config values under node16, nodenext and bundler resolution, ESM and CommonJS, with the strictest flags', () => {
+    const dir = join(project, 'resolution')
+    mkdirSync(join(dir, 'cjs'), { recursive: true })
+    // an ES module host and plugin (.mts: ESM whatever the package type)
+    writeFileSync(join(dir, 'host.mts'), [
+      `import { definePerfConfig, type PerfConfig } from 'unperf/config'`,
+      `import { createPerf, getPerf, definePerfPlugin, type PerfPlugin, type PerfPluginContext } from 'unperf'`,
+      `import { withPerf } from 'unperf/citty'`,
+      `import { instrument } from 'unperf/commander'`,
+      `import reporter from 'unperf/vitest'`,
+      `import { defineCommand } from 'citty'`,
+      `import { Command } from 'commander'`,
+      `export const plugin = definePerfPlugin<{ level: number; tag?: string }>({`,
+      `  name: 'p',`,
+      `  hooks: { 'command:before': ctx => { ctx.data['p'] = ctx.name }, 'command:after': (ctx, result) => { void ctx.argv[0]; void result.duration } },`,
+      `  async setup({ perf, cache, shared, hooks, options }: PerfPluginContext<{ level: number; tag?: string }>) {`,
+      `    const level: number = options.level; void level`,
+      `    await cache.set('k', { a: 1 }, { ttl: '1h' })`,
+      `    const v = await cache.get<{ a: number }>('k'); if (v) void v.a`,
+      `    await shared.set('p:x', 'y')`,
+      `    hooks.hook('cache:hit', e => { void e.namespace })`,
+      `    void perf.config.cache.ttl`,
+      `  },`,
+      `})`,
+      `export const config = definePerfConfig({ cache: { driver: ['memory', 'fs'], ttl: '1h' }, plugins: [[plugin, { level: 1 }], 'some-pkg', ['./x.mjs', { a: 1 }]] })`,
+      `export const typed: PerfConfig = { cache: { ttl: false } }`,
+      `const perf = await createPerf({ overrides: { cache: { driver: 'memory' } } })`,
+      `const n: number = await perf.run('build', async ctx => ctx.argv.length, { argv: [] })`,
+      `const s: string = await getPerf().cache.wrap('k', async () => 'v', { ttl: '5m' })`,
+      `void n; void s; void (await perf.close()).commands`,
+      `void withPerf(defineCommand({ meta: { name: 'x' }, run() {} })); void instrument(new Command('cli')); void reporter`,
+      `export const any: PerfPlugin = plugin as PerfPlugin`,
+    ].join('\n'))
+    // wrong keys and values are type errors (an unused @ts-expect-error is one too)
+    writeFileSync(join(dir, 'wrong.mts'), [
+      `import { definePerfConfig } from 'unperf/config'`,
+      `import { definePerfPlugin } from 'unperf'`,
+      ...[
+        `definePerfConfig({ nmae: 'x' })`,
+        `definePerfConfig({ cache: { driver: 'fss' } })`,
+        `definePerfConfig({ cache: { ttl: true } })`,
+        `definePerfConfig({ cache: { ttl: 'forever' } })`,
+        `definePerfConfig({ cache: { maxSize: 'big' } })`,
+        `definePerfConfig({ cache: { namespaces: { x: { tll: '1h' } } } })`,
+        `definePerfConfig({ budgets: { mode: 'fail' } })`,
+        `definePerfConfig({ budgets: { files: [{ path: 'x', limit: '1kB', compression: 'zip' }] } })`,
+        `definePerfConfig({ report: { console: 'loud' } })`,
+        `definePerfConfig({ concurrency: { default: 'fast' } })`,
+        `definePerfConfig({ monitors: { prometheus: { port: 'x' } } })`,
+        `definePerfConfig({ hooks: { 'command:aftr': () => {} } })`,
+        `definePerfConfig({ hooks: { 'command:after': (ctx: number) => { void ctx } } })`,
+        `definePerfConfig({ $staging: { cache: { ttl: '1h' } } })`,
+        `definePerfConfig({ $env: { ci: { cache: { ttl: true } } } })`,
+        `definePerfConfig({ plugins: [42] })`,
+        `definePerfConfig({ plugins: [[definePerfPlugin<{ a: number }>({ name: 'x' }), { a: 'no' }]] })`,
+        `definePerfConfig({ plugins: [definePerfPlugin<{ a: number }>({ name: 'x' })] })`,
+        `definePerfPlugin({ name: 'x', hooks: { 'command:aftr': () => {} } })`,
+        `definePerfPlugin({ setup() {} })`,
+      ].flatMap(line => ['// @ts-expect-error', line]),
+    ].join('\n'))
+    // a CommonJS package's host (its .ts files compile to require())
+    writeFileSync(join(dir, 'cjs/package.json'), JSON.stringify({ name: 'cjs-host', version: '1.0.0', type: 'commonjs', private: true }))
+    writeFileSync(join(dir, 'cjs/host.ts'), [
+      `import { definePerfConfig } from 'unperf/config'`,
+      `import { createPerf, definePerfPlugin } from 'unperf'`,
+      `import { withPerf } from 'unperf/citty'`,
+      `import { instrument } from 'unperf/commander'`,
+      `export const config = definePerfConfig({ cache: { ttl: '1h' }, plugins: [definePerfPlugin({ name: 'c', setup() {} })] })`,
+      `export async function main(): Promise<number> { const perf = await createPerf(); void withPerf; void instrument; return perf.run('x', () => 1) }`,
+    ].join('\n'))
+    // and what require() gives it at run time (Node >= 20.19: require() of an ES module, no top-level await)
+    writeFileSync(join(dir, 'cjs/require.js'), `const names = ['unperf', 'unperf/config', 'unperf/citty', 'unperf/commander', 'unperf/vitest']\nconsole.log(JSON.stringify(names.map(n => Object.keys(require(n)).filter(k => k !== '__esModule').sort().join(','))))`)
+    const run = spawnSync(process.execPath, ['cjs/require.js'], { cwd: dir, encoding: 'utf8' })
+    expect(run.stderr).toBe('')
+    expect(JSON.parse(run.stdout)).toEqual([
+      expect.stringContaining('createPerf,definePerfConfig,definePerfPlugin'), 'definePerfConfig', expect.stringContaining('withPerf'), expect.stringContaining('instrument'), expect.stringContaining('default'),
+    ])
+    const strictest = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, target: 'es2022', types: [] }
+    const settings: Array<[string, Record<string, string>, string[]]> = [
+      // node16 refuses require() of an ES module (TS1479, as docs/adapters.md says): ES module files only
+      ['node16', { module: 'node16', moduleResolution: 'node16' }, ['host.mts', 'wrong.mts']],
+      ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, ['host.mts', 'wrong.mts', 'cjs/host.ts']],
+      ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['host.mts', 'wrong.mts', 'cjs/host.ts']],
+      ['preserve', { module: 'preserve', moduleResolution: 'bundler' }, ['host.mts', 'wrong.mts', 'cjs/host.ts']],
+    ]
+    for (const [name, resolution, files] of settings) {
+      writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions: { ...strictest, ...resolution }, files }))
+      const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${name}.json`], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
+      expect(`${tsc.stdout}${tsc.stderr}${tsc.error ?? ''}`, name).toBe('')
+      expect(tsc.status, name).toBe(0)
+    }
+  }, 300_000)
 
   it('exits 2 on a broken config', () => {
     writeFileSync(join(project, 'perf.config.ts'), `export default { cache: { ttl: '10 parsecs' } }`)
