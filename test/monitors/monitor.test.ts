@@ -206,6 +206,44 @@ describe('{ file } under umask 000', () => {
   }, 30_000)
 })
 
+describe('{ file } under umask 077', () => {
+  // a hardened host or a systemd unit's UMask=0077: node_exporter (another user) must still read the file
+  it('still makes its dirs 0755 and the file 0644, in the interval writes and the one at exit', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { statSync } = await import('node:fs')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-file-077-')
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      import { statSync } from 'node:fs'
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 50, prometheus: { file: 'm/sub/metrics.prom' } }, report: { console: false } } })
+      await perf.run('x', () => new Promise(r => setTimeout(r, 300)))
+      console.log((statSync('m/sub/metrics.prom').mode & 0o777).toString(8))
+      await perf.close()`
+    const r = spawnSync('sh', ['-c', `umask 077 && exec "${process.execPath}" --input-type=module -e "$SCRIPT"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCRIPT: script, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout.trim()).toBe('644') // written by the interval timer
+    const mode = (p: string) => (statSync(join(dir, p)).mode & 0o777).toString(8)
+    expect([mode('m'), mode('m/sub'), mode('m/sub/metrics.prom')]).toEqual(['755', '755', '644'])
+    expect(readdirSync(join(dir, 'm/sub'))).toEqual(['metrics.prom'])
+  }, 30_000)
+
+  it('leaves a dir that was there as it is', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { mkdirSync, statSync } = await import('node:fs')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-file-own-')
+    mkdirSync(join(dir, 'private'), { mode: 0o700 })
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 50, prometheus: { file: 'private/metrics.prom' } }, report: { console: false } } })
+      await perf.run('x', () => new Promise(r => setTimeout(r, 100)))
+      await perf.close()`
+    const r = spawnSync('sh', ['-c', `umask 077 && exec "${process.execPath}" --input-type=module -e "$SCRIPT"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCRIPT: script, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const mode = (p: string) => (statSync(join(dir, p)).mode & 0o777).toString(8)
+    expect([mode('private'), mode('private/metrics.prom')]).toEqual(['700', '644'])
+  }, 30_000)
+})
+
 describe('startup cost', () => {
   it('monitors without a prometheus server never load node:http', async () => {
     const { bundleFixture, runNode } = await import('./_child.js')
