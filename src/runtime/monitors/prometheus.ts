@@ -181,11 +181,16 @@ export async function pushMetrics(url: string, job: string, text: string, { grou
   const { request } = process.getBuiltinModule(target.protocol === 'https:' ? 'node:https' : 'node:http') as typeof import('node:http')
   await new Promise<void>((resolvePush, reject) => {
     const req = request(target, { method: 'PUT', headers, agent: false }, res => {
-      res.resume()
+      // what a refusing pushgateway says is why (400: 'pushed metrics are invalid or inconsistent
+      // with existing metrics: …'): its first 500 bytes go into the error
+      let said = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { if (said.length < 500) said += chunk })
       res.on('end', () => {
         const status = res.statusCode ?? 0
-        if (status >= 200 && status < 300) resolvePush()
-        else reject(new Error(`pushgateway ${target.href} answered ${status} ${res.statusMessage ?? ''}`.trimEnd()))
+        if (status >= 200 && status < 300) return resolvePush()
+        const why = said.replace(/\s+/g, ' ').trim()
+        reject(new Error(`pushgateway ${target.href} answered ${status} ${res.statusMessage ?? ''}`.trimEnd() + (why ? `: ${why.length > 300 ? `${why.slice(0, 300)}…` : why}` : '')))
       })
       res.on('error', reject)
     })
