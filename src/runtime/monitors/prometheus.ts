@@ -6,7 +6,7 @@
  * - `{ pushgateway, job }`: one PUT to the pushgateway at stop, for short-lived CLIs.
  */
 import { chmodSync, closeSync, fchmodSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
-import { open, rename, unlink } from 'node:fs/promises'
+import { open, unlink } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
@@ -104,8 +104,13 @@ let tmpSeq = 0
 const FILE_MODE = 0o644
 const DIR_MODE = 0o755
 
-/** Writes the text to `file` atomically (temp file in the same directory, then rename). */
-export async function writeTextfile(file: string, text: string): Promise<void> {
+/**
+ * Writes the text to `file` atomically (temp file in the same directory, then rename). `current`
+ * is asked just before the rename: false (the monitor stopped and wrote its last text meanwhile,
+ * writeTextfileSync) drops this older text instead, so a write still in flight at close never
+ * lands over the final one; the rename is synchronous to keep that check and the rename in order.
+ */
+export async function writeTextfile(file: string, text: string, current: () => boolean = () => true): Promise<void> {
   const target = resolve(file)
   const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
   makeTextfileDir(dirname(target))
@@ -118,7 +123,8 @@ export async function writeTextfile(file: string, text: string): Promise<void> {
     } finally {
       await handle.close()
     }
-    await rename(tmp, target)
+    if (current()) return renameSync(tmp, target)
+    await unlink(tmp).catch(() => { /* gone */ })
   } catch (error) {
     await unlink(tmp).catch(() => { /* renamed or gone */ })
     throw error
