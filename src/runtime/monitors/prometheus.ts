@@ -95,6 +95,8 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
 }
 
 let tmpSeq = 0
+// pid and a random tag: unique also among containers sharing the dir (one pid in each)
+const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`
 
 // node_exporter usually runs as another user and must read the file: 0644 and its missing dirs 0755
 // whatever the umask. A mode given to open()/mkdir() is filtered by the umask (umask 077, common on
@@ -112,7 +114,7 @@ const DIR_MODE = 0o755
  */
 export async function writeTextfile(file: string, text: string, current: () => boolean = () => true): Promise<void> {
   const target = resolve(file)
-  const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
+  const tmp = `${target}.${TMP_TAG}.${++tmpSeq}.tmp`
   makeTextfileDir(dirname(target))
   // 'wx': a name planted in the dir (a symlink) is never written through
   const handle = await open(tmp, 'wx', FILE_MODE)
@@ -135,7 +137,7 @@ export async function writeTextfile(file: string, text: string, current: () => b
 export function writeTextfileSync(file: string, text: string): void {
   const target = resolve(file)
   makeTextfileDir(dirname(target))
-  const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
+  const tmp = `${target}.${TMP_TAG}.${++tmpSeq}.tmp`
   try {
     const fd = openSync(tmp, 'wx', FILE_MODE)
     try {
