@@ -123,7 +123,17 @@ export function acquireRedis(spec: RedisSpec, timeoutMs: number): { client: Prom
       if (--h.users > 0) return
       clients.delete(id)
       const c = await h.client.catch(() => undefined)
-      c?.disconnect()
+      if (c === undefined) return
+      // a connection whose handshake was never answered (a frozen Redis, a connect nobody answers):
+      // nothing of ours is left to flush, so it is closed at once. ioredis' disconnect() waited its
+      // disconnectTimeout for a close a frozen peer never sends, then its ready check failed and
+      // disconnected again, waiting as long once more on the socket already destroyed: both timers
+      // ref'd, a CLI on a frozen Redis stayed up 2 s past a history read's bound (0.5 s past a cache's)
+      if (c.status !== 'ready') {
+        const connector = (c as unknown as { connector?: { disconnectTimeout?: number } }).connector
+        if (connector !== undefined) connector.disconnectTimeout = 0
+      }
+      c.disconnect()
     },
   }
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { unperf } from '../helpers/unperf-cli.js'
+import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
 
 function project(driver: string): string {
   const dir = tempDir('unperf-cache-unreachable-')
@@ -29,6 +30,30 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
       const r = unperf(dir, 'cache', ...args)
       expect(r.code, args.join(' ')).toBe(1)
       expect(r.stderr).toContain('incomplete')
+    }
+  })
+
+  it('a frozen Redis (SIGSTOP) is found by one PING, not by the listing\'s 30 s bound: info and clear --all end in seconds, exit 1', async () => {
+    if (!hasRedisServer) return
+    const redis = await startRedisServer()
+    try {
+      const dir = project(`['memory', 'fs', { driver: 'redis', url: ${JSON.stringify(redis.url)} }]`)
+      expect(unperf(dir, 'cache', 'info').code).toBe(0)
+      redis.process.kill('SIGSTOP')
+      for (const args of [['info', '--json'], ['clear', '--all', '--yes', '--json']]) {
+        const t0 = performance.now()
+        const r = unperf(dir, 'cache', ...args)
+        const ms = performance.now() - t0
+        expect(r.code, args.join(' ')).toBe(1)
+        expect(r.stderr).toMatch(/redis tier could not list its keys \(no answer within 1\.00 s\)/)
+        expect(r.stderr).toContain('incomplete')
+        // a bound, not a speed figure: the PING's 1 s and a cache call's 1 s, on a loaded machine
+        // (before: the listing waited its whole 30 s bound, 31-35 s)
+        expect(ms, args.join(' ')).toBeLessThan(15_000)
+      }
+    } finally {
+      redis.process.kill('SIGCONT')
+      redis.process.kill('SIGKILL')
     }
   })
 

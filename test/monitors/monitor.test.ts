@@ -206,6 +206,75 @@ describe('{ file } under umask 000', () => {
   }, 30_000)
 })
 
+describe('{ file } under umask 077', () => {
+  // a hardened host or a systemd unit's UMask=0077: node_exporter (another user) must still read the file
+  it('still makes its dirs 0755 and the file 0644, in the interval writes and the one at exit', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { statSync } = await import('node:fs')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-file-077-')
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      import { statSync } from 'node:fs'
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 50, prometheus: { file: 'm/sub/metrics.prom' } }, report: { console: false } } })
+      await perf.run('x', () => new Promise(r => setTimeout(r, 300)))
+      console.log((statSync('m/sub/metrics.prom').mode & 0o777).toString(8))
+      await perf.close()`
+    const r = spawnSync('sh', ['-c', `umask 077 && exec "${process.execPath}" --input-type=module -e "$SCRIPT"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCRIPT: script, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout.trim()).toBe('644') // written by the interval timer
+    const mode = (p: string) => (statSync(join(dir, p)).mode & 0o777).toString(8)
+    expect([mode('m'), mode('m/sub'), mode('m/sub/metrics.prom')]).toEqual(['755', '755', '644'])
+    expect(readdirSync(join(dir, 'm/sub'))).toEqual(['metrics.prom'])
+  }, 30_000)
+
+  it('leaves a dir that was there as it is', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { mkdirSync, statSync } = await import('node:fs')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-file-own-')
+    mkdirSync(join(dir, 'private'), { mode: 0o700 })
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 50, prometheus: { file: 'private/metrics.prom' } }, report: { console: false } } })
+      await perf.run('x', () => new Promise(r => setTimeout(r, 100)))
+      await perf.close()`
+    const r = spawnSync('sh', ['-c', `umask 077 && exec "${process.execPath}" --input-type=module -e "$SCRIPT"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCRIPT: script, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const mode = (p: string) => (statSync(join(dir, p)).mode & 0o777).toString(8)
+    expect([mode('private'), mode('private/metrics.prom')]).toEqual(['700', '644'])
+  }, 30_000)
+})
+
+describe('{ file } at close', () => {
+  it('a write still in flight when the monitor stops never lands over the final text', async () => {
+    // a short interval and a large text keep an interval write in flight at close(): its rename
+    // came after the final synchronous write, and the file a textfile collector keeps serving after
+    // the process is gone held the numbers of before the last increment
+    const { spawnSync } = await import('node:child_process')
+    const dist = new URL('../../dist/index.mjs', import.meta.url).href
+    const dir = tempDir('unperf-monitor-file-close-')
+    const script = `import { createPerf } from ${JSON.stringify(dist)}
+      import { readFileSync } from 'node:fs'
+      const out = []
+      for (let run = 0; run < 5; run++) {
+        const file = 'm/' + run + '.prom'
+        const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 5, prometheus: { file } }, report: { console: false } } })
+        const big = perf.metrics.gauge('big', 'Many series.', { labelNames: ['i'] })
+        for (let i = 0; i < 20000; i++) big.set(i, { i: String(i) })
+        const last = perf.metrics.counter('last', 'Counted just before close.')
+        await new Promise(r => setTimeout(r, 60 + run * 7))
+        last.inc()
+        await perf.close()
+        await new Promise(r => setTimeout(r, 300))
+        out.push(/^tf_last_total 1$/m.test(readFileSync(file, 'utf8')))
+      }
+      console.log(JSON.stringify(out))`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 60_000 })
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual([true, true, true, true, true])
+    expect(readdirSync(join(dir, 'm')).sort()).toEqual(['0.prom', '1.prom', '2.prom', '3.prom', '4.prom'])
+  }, 60_000)
+})
+
 describe('startup cost', () => {
   it('monitors without a prometheus server never load node:http', async () => {
     const { bundleFixture, runNode } = await import('./_child.js')

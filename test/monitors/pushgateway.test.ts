@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { pushMetrics } from '../../src/runtime/monitors/prometheus.js'
 import { bundleFixture, runNode } from './_child.js'
 
-async function gateway(status = 200) {
+async function gateway(status = 200, answer = '') {
   const received: { url?: string; body: string; connection?: string }[] = []
   const server = createServer((req: IncomingMessage, res) => {
     let body = ''
     req.on('data', d => { body += d })
-    req.on('end', () => { received.push({ url: req.url, body, connection: req.headers.connection }); res.writeHead(status).end() })
+    req.on('end', () => { received.push({ url: req.url, body, connection: req.headers.connection }); res.writeHead(status).end(answer) })
   })
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => server.close() }
@@ -55,6 +55,25 @@ describe('pushMetrics', () => {
       await expect(pushMetrics('ftp://127.0.0.1/', 'ci', 'x 1\n')).rejects.toThrow(/expected an http/)
     } finally {
       gw.close()
+    }
+  })
+
+  it('a refused push says why, in the pushgateway\'s own words (its answer\'s body), cut to 300 characters', async () => {
+    // what a real pushgateway answers a push that clashes with a metric another push registered
+    const why = 'pushed metrics are invalid or inconsistent with existing metrics: collected metric "acme_jobs_total" { counter:<value:1 > } has help "Jobs." but should have "Jobs processed."\n'
+    const gw = await gateway(400, why)
+    try {
+      await expect(pushMetrics(gw.url, 'ci', 'x 1\n')).rejects.toThrow(
+        'answered 400 Bad Request: pushed metrics are invalid or inconsistent with existing metrics: collected metric "acme_jobs_total" { counter:<value:1 > } has help "Jobs." but should have "Jobs processed."')
+    } finally {
+      gw.close()
+    }
+    const long = await gateway(400, 'x'.repeat(5000))
+    try {
+      const error = await pushMetrics(long.url, 'ci', 'x 1\n').catch((e: Error) => e)
+      expect((error as Error).message).toMatch(/: x{300}…$/)
+    } finally {
+      long.close()
     }
   })
 })

@@ -48,10 +48,22 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
       encode: { compress: false, integrity: false },
       timeout: config.cache.timeout,
     })
-    const listing = tier instanceof UnstorageTier ? tier.storedKeys() : tier.keys()
-    listing.catch(() => {})
     const late = Symbol('late')
-    const keys = await Promise.race([listing, new Promise<typeof late>(done => { timer = setTimeout(() => done(late), bound) })])
+    const within = <T>(work: Promise<T>, ms: number): Promise<T | typeof late> => {
+      work.catch(() => {})
+      return Promise.race([work, new Promise<typeof late>(done => { timer = setTimeout(() => done(late), ms) })]).finally(() => clearTimeout(timer))
+    }
+    // a Redis that does not answer at all (frozen, a black hole) is found by one PING within a
+    // cache call's own bound (the first call of a connection: max(timeout, 1 s)), not by the
+    // listing's long bound: `cache info` or `clear --all` on a frozen Redis took 30 s more
+    if (tier.probe !== undefined) {
+      const ping = Math.max(config.cache.timeout, 1000)
+      if (await within(tier.probe(), ping) === late) {
+        onUnlisted?.(tier.kind, `no answer within ${formatDuration(ping)}`)
+        return []
+      }
+    }
+    const keys = await within(tier instanceof UnstorageTier ? tier.storedKeys() : tier.keys(), bound)
     if (keys === late) {
       onUnlisted?.(tier.kind, `no answer within ${formatDuration(bound)}`)
       return []

@@ -84,7 +84,8 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     for (const alert of alerts.evaluate(s)) void hooks.emit('monitor:alert', alert)
     const prom = options.prometheus
     if (prom && 'file' in prom && !textfileWrite) {
-      textfileWrite = writeTextfile(prom.file, metrics.expose())
+      // dropped when the monitor stopped meanwhile: its last text (stop(), below) is the file's
+      textfileWrite = writeTextfile(prom.file, metrics.expose(), () => !stopped)
         .catch(error => warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${errorMessage(error)}`))
         .finally(() => { textfileWrite = undefined })
     }

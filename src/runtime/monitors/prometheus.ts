@@ -5,14 +5,14 @@
  * - `{ file }`: the same text written atomically (temp file + rename) for node_exporter's textfile collector.
  * - `{ pushgateway, job }`: one PUT to the pushgateway at stop, for short-lived CLIs.
  */
-import { rename, writeFile } from 'node:fs/promises'
+import { chmodSync, closeSync, fchmodSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { open, unlink } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import type { WarnOnce } from '../_internal.js'
 import type { MetricsEndpoint } from '../types.js'
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js'
-import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { makeDirSync } from '../make-dir.js'
 import { thrownMessage } from '../../errors.js'
 
@@ -95,24 +95,72 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
 }
 
 let tmpSeq = 0
+// pid and a random tag: unique also among containers sharing the dir (one pid in each)
+const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`
 
-/** Writes the text to `file` atomically (temp file in the same directory, then rename). */
-export async function writeTextfile(file: string, text: string): Promise<void> {
+// node_exporter usually runs as another user and must read the file: 0644 and its missing dirs 0755
+// whatever the umask. A mode given to open()/mkdir() is filtered by the umask (umask 077, common on
+// hardened hosts and in systemd units, made them 0600/0700: the collector could not read them), so
+// the modes are set explicitly: fchmod on the temp file we just created (never through a name), chmod
+// on the dirs made here (never on a dir that was there).
+const FILE_MODE = 0o644
+const DIR_MODE = 0o755
+
+/**
+ * Writes the text to `file` atomically (temp file in the same directory, then rename). `current`
+ * is asked just before the rename: false (the monitor stopped and wrote its last text meanwhile,
+ * writeTextfileSync) drops this older text instead, so a write still in flight at close never
+ * lands over the final one; the rename is synchronous to keep that check and the rename in order.
+ */
+export async function writeTextfile(file: string, text: string, current: () => boolean = () => true): Promise<void> {
   const target = resolve(file)
-  const tmp = `${target}.${process.pid}.${++tmpSeq}.tmp`
-  // readable by node_exporter, writable by this user only whatever the umask (0777 dirs and 0666
-  // files under umask 000); 'wx': a name planted in the dir (a symlink) is never written through
-  makeDirSync(dirname(target), 0o755)
-  await writeFile(tmp, text, { mode: 0o644, flag: 'wx' })
-  await rename(tmp, target)
+  const tmp = `${target}.${TMP_TAG}.${++tmpSeq}.tmp`
+  makeTextfileDir(dirname(target))
+  // 'wx': a name planted in the dir (a symlink) is never written through
+  const handle = await open(tmp, 'wx', FILE_MODE)
+  try {
+    try {
+      await handle.chmod(FILE_MODE)
+      await handle.writeFile(text)
+    } finally {
+      await handle.close()
+    }
+    if (current()) return renameSync(tmp, target)
+    await unlink(tmp).catch(() => { /* gone */ })
+  } catch (error) {
+    await unlink(tmp).catch(() => { /* renamed or gone */ })
+    throw error
+  }
 }
 
 /** The same, synchronously (the process 'exit' path). */
 export function writeTextfileSync(file: string, text: string): void {
   const target = resolve(file)
-  makeDirSync(dirname(target), 0o755)
-  // readable by node_exporter's textfile collector, like the async path's file
-  writeFileAtomicSync(target, text, { mode: 0o644 })
+  makeTextfileDir(dirname(target))
+  const tmp = `${target}.${TMP_TAG}.${++tmpSeq}.tmp`
+  try {
+    const fd = openSync(tmp, 'wx', FILE_MODE)
+    try {
+      fchmodSync(fd, FILE_MODE)
+      writeFileSync(fd, text)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, target)
+  } catch (error) {
+    try { unlinkSync(tmp) } catch { /* never made */ }
+    throw error
+  }
+}
+
+/** Makes the textfile's missing dirs, each 0755 whatever the umask; a dir that was there is left as it is. */
+function makeTextfileDir(dir: string): void {
+  const first = makeDirSync(dir, DIR_MODE)
+  if (first === undefined) return
+  for (let at = dir; ; at = dirname(at)) {
+    chmodSync(at, DIR_MODE)
+    if (at === first || dirname(at) === at) break
+  }
 }
 
 /** `name/value` of the group key's path; a value with a '/' (or an empty one) base64url-encoded, as the pushgateway's API asks. */
@@ -141,11 +189,16 @@ export async function pushMetrics(url: string, job: string, text: string, { grou
   const { request } = process.getBuiltinModule(target.protocol === 'https:' ? 'node:https' : 'node:http') as typeof import('node:http')
   await new Promise<void>((resolvePush, reject) => {
     const req = request(target, { method: 'PUT', headers, agent: false }, res => {
-      res.resume()
+      // what a refusing pushgateway says is why (400: 'pushed metrics are invalid or inconsistent
+      // with existing metrics: …'): its first 500 bytes go into the error
+      let said = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { if (said.length < 500) said += chunk })
       res.on('end', () => {
         const status = res.statusCode ?? 0
-        if (status >= 200 && status < 300) resolvePush()
-        else reject(new Error(`pushgateway ${target.href} answered ${status} ${res.statusMessage ?? ''}`.trimEnd()))
+        if (status >= 200 && status < 300) return resolvePush()
+        const why = said.replace(/\s+/g, ' ').trim()
+        reject(new Error(`pushgateway ${target.href} answered ${status} ${res.statusMessage ?? ''}`.trimEnd() + (why ? `: ${why.length > 300 ? `${why.slice(0, 300)}…` : why}` : '')))
       })
       res.on('error', reject)
     })
