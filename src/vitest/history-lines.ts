@@ -33,6 +33,12 @@ export interface TestFileRecord {
    * when none did.
    */
   failedSuites?: string[]
+  /**
+   * The file never finished: its worker died under it (a native crash, a signal, out of memory)
+   * and vitest reported it as an unhandled error. Recorded as failed (`failedSuites: ['']`) so a
+   * file that crashes in some runs is found flaky; its duration times part of it and is not used.
+   */
+  crashed?: true
 }
 
 /** Include/exclude globs of a vitest project, so `unperf shard` finds files not yet in history. */

@@ -58,6 +58,7 @@ function fileProblem(file: unknown): string | undefined {
   if (!isNumber(file.duration)) return '.duration: expected a number'
   if (!isNumber(file.setup)) return '.setup: expected a number'
   if (file.failedSuites !== undefined && !isStrings(file.failedSuites)) return '.failedSuites: expected an array of strings'
+  if (file.crashed !== undefined && file.crashed !== true) return '.crashed: expected true'
   if (!Array.isArray(file.tests)) return '.tests: expected an array'
   for (const [j, test] of (file.tests as unknown[]).entries()) {
     if (!Array.isArray(test) || typeof test[0] !== 'string' || !isNumber(test[1]) || !TEST_STATES.has(test[2] as string) || !isNumber(test[3])) {

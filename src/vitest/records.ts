@@ -55,8 +55,14 @@ function withoutAppended(list: string[], appended: readonly string[]): string[] 
   return list.slice(-n).every((g, i) => g === appended[i]) ? list.slice(0, -n) : list
 }
 
-export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord | undefined {
-  const state = mod.state?.()
+/**
+ * A file's record; with `finished` (a run that was not interrupted), a file vitest left unfinished
+ * (`pending`/`queued`: its worker died under it) is recorded as failed and `crashed`.
+ */
+export function moduleRecord(mod: TestModuleLike, root: string, finished = false): TestFileRecord | undefined {
+  const reported = mod.state?.()
+  const crashed = finished && (reported === 'pending' || reported === 'queued')
+  const state = crashed ? 'failed' : reported
   if (state !== 'passed' && state !== 'failed') return undefined
   const d = mod.diagnostic?.() ?? {}
   const setup = (d.environmentSetupDuration ?? 0) + (d.prepareDuration ?? 0) + (d.collectDuration ?? 0) + (d.setupDuration ?? 0)
@@ -69,7 +75,7 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
   }
   // a hook or the import threw: vitest skips the tests it guards, so no test records the failure
   const failedSuites: string[] = []
-  if (hasErrors(mod.errors?.())) failedSuites.push('')
+  if (crashed || hasErrors(mod.errors?.())) failedSuites.push('')
   for (const suite of mod.children.allSuites?.() ?? []) {
     if (hasErrors(suite.errors?.())) failedSuites.push(suite.fullName ?? suite.name)
   }
@@ -82,6 +88,7 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
     setup: round(setup),
     tests,
     ...(failedSuites.length > 0 && { failedSuites }),
+    ...(crashed && { crashed: true as const }),
   }
 }
 
