@@ -45,9 +45,8 @@ export default {
   historyDir = join(project, 'history')
   await bundle(join(project, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
   const env = { HISTORY_DIR: historyDir, GITHUB_SHA: SHA }
-  statuses = [
-    { CRASH: '0' }, { CRASH: '1' }, { CRASH: '0' }, { REJECT: '1' },
-  ].map(flags => runVitest(project, 'vitest.config.mjs', { ...env, ...flags }).status)
+  const runs: Record<string, string>[] = [{ CRASH: '0' }, { CRASH: '1' }, { CRASH: '0' }, { REJECT: '1' }]
+  statuses = runs.map(flags => runVitest(project, 'vitest.config.mjs', { ...env, ...flags }).status)
   entries = readTestHistory(historyDir).entries
 }, 300_000)
 
