@@ -48,6 +48,11 @@ export interface TestProjectPatterns {
   dir: string
   include: string[]
   exclude: string[]
+  /**
+   * vitest's `includeSource`: files holding in-source tests (`import.meta.vitest`) among those these
+   * globs find. Absent when the project has none.
+   */
+  includeSource?: string[]
 }
 
 export interface TestRunEntry {

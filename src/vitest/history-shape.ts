@@ -30,7 +30,7 @@ export function entryProblem(value: unknown): string | undefined {
   if (value.projects !== undefined) {
     if (!Array.isArray(value.projects)) return 'projects: expected an array'
     for (const [i, p] of value.projects.entries()) {
-      if (!isObject(p) || typeof p.dir !== 'string' || !isStrings(p.include) || !isStrings(p.exclude) || (p.name !== undefined && typeof p.name !== 'string')) {
+      if (!isObject(p) || typeof p.dir !== 'string' || !isStrings(p.include) || !isStrings(p.exclude) || (p.name !== undefined && typeof p.name !== 'string') || (p.includeSource !== undefined && !isStrings(p.includeSource))) {
         return `projects[${i}]: expected { name?, dir, include, exclude } (strings, arrays of strings)`
       }
     }

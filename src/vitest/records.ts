@@ -25,12 +25,22 @@ export function projectPatterns(vitest: VitestLike, root: string): TestProjectPa
   const projects = vitest.projects
   if (!projects || projects.length === 0) return undefined
   const cliExclude = strings(vitest.config?.cliExclude)
-  return projects.map(p => ({
-    ...(p.name && { name: p.name }),
-    dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)),
-    include: [...(p.config?.include ?? [])],
-    exclude: withoutAppended([...(p.config?.exclude ?? [])], cliExclude),
-  }))
+  return projects.flatMap(p => {
+    const base = { ...(p.name && { name: p.name }), dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)) }
+    const exclude = withoutAppended([...(p.config?.exclude ?? [])], cliExclude)
+    const includeSource = strings(p.config?.includeSource)
+    const patterns: TestProjectPatterns[] = []
+    // the project's test files and its in-source tests; with `typecheck.only`, none of them run
+    const typecheck = p.config?.typecheck
+    if (!(typecheck?.enabled && typecheck.only)) {
+      patterns.push({ ...base, include: [...(p.config?.include ?? [])], exclude, ...(includeSource.length > 0 && { includeSource }) })
+    }
+    // type tests (`*.test-d.ts`): vitest runs the files typecheck's own globs find, alongside
+    if (typecheck?.enabled) {
+      patterns.push({ ...base, include: strings(typecheck.include), exclude: withoutAppended(strings(typecheck.exclude), cliExclude) })
+    }
+    return patterns
+  })
 }
 
 /**
