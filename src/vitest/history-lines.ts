@@ -29,7 +29,8 @@ export interface TestFileRecord {
   tests: TestSample[]
   /**
    * Suites that failed outside their tests, by full name: a `beforeAll`/`afterAll` hook threw (vitest
-   * then skips the suite's tests); `''` = the file itself (its import, or a top-level hook). Absent
+   * then skips the suite's tests); `''` = the file itself (its import, a top-level hook, its worker
+   * crashed, or an unhandled error came from it while its tests passed). Absent
    * when none did.
    */
   failedSuites?: string[]

@@ -3,7 +3,7 @@
  * (vitest 3 and 4) or from a runner task (onFinished, older vitest), and the projects' patterns.
  */
 import { readFileSync } from 'node:fs'
-import { relative, sep } from 'node:path'
+import { relative, resolve, sep } from 'node:path'
 import type { TestFileRecord, TestProjectPatterns, TestSample, TestStateCode } from './history.js'
 import type { RunnerTaskLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
 
@@ -153,4 +153,23 @@ export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRe
 
 function hasErrors(errors: ReadonlyArray<unknown> | undefined): boolean {
   return Array.isArray(errors) && errors.length > 0
+}
+
+/**
+ * Files vitest's unhandled errors came from (an unhandled rejection, an error thrown in a timer
+ * after a test: vitest names the file, `VITEST_TEST_PATH`, and exits 1 while every test passed):
+ * each gets `''` in `failedSuites`, failed outside its tests, so one that does so in some runs is
+ * found flaky. Errors naming no file (a crashed worker: `crashed` says it) mark nothing.
+ */
+export function markUnhandled(files: TestFileRecord[], errors: ReadonlyArray<unknown>, root: string): void {
+  const paths = new Set<string>()
+  for (const error of errors) {
+    const path = typeof error === 'object' && error !== null ? (error as { VITEST_TEST_PATH?: unknown }).VITEST_TEST_PATH : undefined
+    if (typeof path === 'string' && path !== '') paths.add(resolve(root, path))
+  }
+  for (const file of files) {
+    if (!paths.has(resolve(root, file.path))) continue
+    const failed = file.failedSuites ?? []
+    if (!failed.includes('')) file.failedSuites = ['', ...failed]
+  }
 }

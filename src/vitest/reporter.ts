@@ -14,6 +14,7 @@ import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { codeVersion, probeCode, type CodeProbe } from './git.js'
 import { missingShards } from './merge-shards.js'
+import { markUnhandled } from './records.js'
 import { notYetRecorded } from './history-replays.js'
 import { readRunWindows } from './run-windows.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
@@ -122,6 +123,8 @@ export class UnperfReporter {
     // vitest 3/4 say 'passed' when only unhandled errors failed the run (a crashed worker, an
     // unhandled rejection), yet exit 1 for them: the run is recorded as vitest ends it
     const unhandled = (errors?.length ?? 0) > 0 && this.vitest?.config?.dangerouslyIgnoreUnhandledErrors !== true
+    // the file an unhandled error came from failed outside its tests, as a file whose import threw
+    if (unhandled) markUnhandled(files, errors ?? [], this.root)
     const failed = bailed || reason === 'failed' || unhandled || files.some(f => f.crashed)
     await this.write(files, failed ? 'failed' : 'passed', bailed)
   }

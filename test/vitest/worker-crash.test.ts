@@ -4,7 +4,9 @@
  * 'passed' when nothing else failed. The reporter records the run as failed and the file as
  * failed and `crashed` (its tests never reported back), so a file that crashes in some runs is
  * found flaky, and its cut-short duration never feeds `unperf shard` or `tests slow`. An unhandled
- * rejection (vitest exits 1, every test passed) makes the run failed too. Real vitest runs, real CLI.
+ * rejection (vitest exits 1, every test passed) makes the run failed too, and marks the file it
+ * came from as failed outside its tests (found flaky when that happens in some runs). Real vitest
+ * runs, real CLI.
  */
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -62,6 +64,13 @@ describe('a test file whose worker crashed', () => {
     expect(entries[1]!.files.find(f => f.path === 'test/steady.test.js')?.state).toBe('passed')
   })
 
+  it('an unhandled error marks the file it came from as failed outside its tests; its tests keep their results', () => {
+    const rejects = entries.map(e => e.files.find(f => f.path === 'test/rejects.test.js'))
+    expect(rejects.map(f => f?.failedSuites ?? [])).toEqual([[], [], [], ['']])
+    expect(rejects[3]).toMatchObject({ state: 'passed', tests: [['forgets a promise', expect.any(Number), 'p', 0]] })
+    expect(rejects[3]?.crashed).toBeUndefined()
+  })
+
   it('is left out of the file durations of the run it crashed in', () => {
     const whole = fileDurations([entries[0]!, entries[2]!])
     expect(fileDurations(entries.slice(0, 3)).medians.get('test/crash.test.js')).toBe(whole.medians.get('test/crash.test.js'))
@@ -74,8 +83,9 @@ describe('a test file whose worker crashed', () => {
     const flaky = (JSON.parse(json.stdout) as { flaky: Array<{ file: string; name: string; suite?: true; flips: number }> }).flaky
     expect(flaky.map(f => ({ file: f.file, name: f.name, suite: f.suite, flips: f.flips }))).toEqual([
       { file: 'test/crash.test.js', name: '', suite: true, flips: 2 },
+      { file: 'test/rejects.test.js', name: '', suite: true, flips: 1 },
     ])
     const text = runNode(project, cli, ['flaky', '--dir', historyDir])
-    expect(text.stdout).toContain('test/crash.test.js (the file: its import, a top-level beforeAll/afterAll or its worker failed)')
+    expect(text.stdout).toContain('test/crash.test.js (the file: its import, a top-level beforeAll/afterAll, its worker or an unhandled error failed)')
   })
 })
