@@ -99,7 +99,7 @@ export function planShards(files: readonly string[], durations: FileDurations, t
     shards,
     balance: balanceOf(shards.map(s => s.expected)),
     unknown,
-    fallback: durations.fallback,
+    fallback: Math.round(durations.fallback * 100) / 100, // as `expected`: no float noise in --json
     grouped: groups.filter(g => g.members.length > 1).map(g => g.members),
   }
 }
@@ -130,7 +130,7 @@ export function countShards(files: readonly string[], durations: FileDurations, 
     shards,
     balance: balanceOf(shards.map(s => s.expected)),
     unknown: sorted.filter(f => !durations.medians.has(f)).sort(comparePaths),
-    fallback: durations.fallback,
+    fallback: Math.round(durations.fallback * 100) / 100, // as `expected`: no float noise in --json
     grouped: [],
   }
 }
