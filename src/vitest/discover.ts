@@ -32,8 +32,28 @@ export async function discoverTestFiles(cwd: string, entries: readonly TestRunEn
       expandDirectories: false,
     })
     for (const file of files) found.add(project.dir ? `${project.dir}/${file}` : file)
+    if (project.includeSource && project.includeSource.length > 0) {
+      for (const file of await inSourceTestFiles(base, project.includeSource, [...project.exclude, ...(options.exclude ?? [])])) {
+        found.add(project.dir ? `${project.dir}/${file}` : file)
+      }
+    }
   }
   return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** The files `includeSource` finds that hold in-source tests: as vitest tells them, by `import.meta.vitest` in their text. */
+async function inSourceTestFiles(base: string, include: string[], ignore: string[]): Promise<string[]> {
+  const { glob } = await import('tinyglobby')
+  const { readFile } = await import('node:fs/promises')
+  const files = await glob(include, { cwd: base, ignore, absolute: false, onlyFiles: true, expandDirectories: false })
+  const tests = await Promise.all(files.map(async file => {
+    try {
+      return (await readFile(join(base, file), 'utf8')).includes('import.meta.vitest') ? file : undefined
+    } catch {
+      return undefined // gone or unreadable meanwhile: vitest would skip it too
+    }
+  }))
+  return tests.filter((f): f is string => f !== undefined)
 }
 
 export interface TestFilePatterns {
@@ -56,11 +76,11 @@ export function testFilePatterns(entries: readonly TestRunEntry[], options: Disc
   const narrowed = new Map<string, TestProjectPatterns>()
   const by = new Set<string>()
   for (let i = entries.length - 1; i >= 0; i--) {
-    const projects = entries[i]!.projects?.filter(p => p.include.length > 0)
+    const projects = entries[i]!.projects?.filter(p => p.include.length > 0 || (p.includeSource?.length ?? 0) > 0)
     if (!projects || projects.length === 0) continue
     const narrowing = entries[i]!.narrowedBy
     if (!narrowing || narrowing.length === 0) return { projects }
-    for (const p of projects) narrowed.set(JSON.stringify([p.name ?? '', p.dir, p.include, p.exclude]), p)
+    for (const p of projects) narrowed.set(JSON.stringify([p.name ?? '', p.dir, p.include, p.exclude, p.includeSource ?? []]), p)
     for (const o of narrowing) by.add(o)
   }
   if (narrowed.size > 0) return { projects: [...narrowed.values()], narrowedBy: [...by].sort() }

@@ -33,7 +33,8 @@ export interface FlakyTest {
   commit?: string
   /**
    * Not a test: a suite whose `beforeAll`/`afterAll` hook failed in some runs (`name` = its full
-   * name), or the file itself (`name` = ''), whose import or top-level hook failed.
+   * name), or the file itself (`name` = ''): its import or top-level hook failed, its worker crashed
+   * or an unhandled error came from it.
    */
   suite?: true
 }

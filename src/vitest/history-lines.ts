@@ -29,10 +29,17 @@ export interface TestFileRecord {
   tests: TestSample[]
   /**
    * Suites that failed outside their tests, by full name: a `beforeAll`/`afterAll` hook threw (vitest
-   * then skips the suite's tests); `''` = the file itself (its import, or a top-level hook). Absent
+   * then skips the suite's tests); `''` = the file itself (its import, a top-level hook, its worker
+   * crashed, or an unhandled error came from it while its tests passed). Absent
    * when none did.
    */
   failedSuites?: string[]
+  /**
+   * The file never finished: its worker died under it (a native crash, a signal, out of memory)
+   * and vitest reported it as an unhandled error. Recorded as failed (`failedSuites: ['']`) so a
+   * file that crashes in some runs is found flaky; its duration times part of it and is not used.
+   */
+  crashed?: true
 }
 
 /** Include/exclude globs of a vitest project, so `unperf shard` finds files not yet in history. */
@@ -42,6 +49,11 @@ export interface TestProjectPatterns {
   dir: string
   include: string[]
   exclude: string[]
+  /**
+   * vitest's `includeSource`: files holding in-source tests (`import.meta.vitest`) among those these
+   * globs find. Absent when the project has none.
+   */
+  includeSource?: string[]
 }
 
 export interface TestRunEntry {

@@ -30,7 +30,7 @@ export function entryProblem(value: unknown): string | undefined {
   if (value.projects !== undefined) {
     if (!Array.isArray(value.projects)) return 'projects: expected an array'
     for (const [i, p] of value.projects.entries()) {
-      if (!isObject(p) || typeof p.dir !== 'string' || !isStrings(p.include) || !isStrings(p.exclude) || (p.name !== undefined && typeof p.name !== 'string')) {
+      if (!isObject(p) || typeof p.dir !== 'string' || !isStrings(p.include) || !isStrings(p.exclude) || (p.name !== undefined && typeof p.name !== 'string') || (p.includeSource !== undefined && !isStrings(p.includeSource))) {
         return `projects[${i}]: expected { name?, dir, include, exclude } (strings, arrays of strings)`
       }
     }
@@ -58,6 +58,7 @@ function fileProblem(file: unknown): string | undefined {
   if (!isNumber(file.duration)) return '.duration: expected a number'
   if (!isNumber(file.setup)) return '.setup: expected a number'
   if (file.failedSuites !== undefined && !isStrings(file.failedSuites)) return '.failedSuites: expected an array of strings'
+  if (file.crashed !== undefined && file.crashed !== true) return '.crashed: expected true'
   if (!Array.isArray(file.tests)) return '.tests: expected an array'
   for (const [j, test] of (file.tests as unknown[]).entries()) {
     if (!Array.isArray(test) || typeof test[0] !== 'string' || !isNumber(test[1]) || !TEST_STATES.has(test[2] as string) || !isNumber(test[3])) {

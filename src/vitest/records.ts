@@ -3,7 +3,7 @@
  * (vitest 3 and 4) or from a runner task (onFinished, older vitest), and the projects' patterns.
  */
 import { readFileSync } from 'node:fs'
-import { relative, sep } from 'node:path'
+import { relative, resolve, sep } from 'node:path'
 import type { TestFileRecord, TestProjectPatterns, TestSample, TestStateCode } from './history.js'
 import type { RunnerTaskLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
 
@@ -25,12 +25,22 @@ export function projectPatterns(vitest: VitestLike, root: string): TestProjectPa
   const projects = vitest.projects
   if (!projects || projects.length === 0) return undefined
   const cliExclude = strings(vitest.config?.cliExclude)
-  return projects.map(p => ({
-    ...(p.name && { name: p.name }),
-    dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)),
-    include: [...(p.config?.include ?? [])],
-    exclude: withoutAppended([...(p.config?.exclude ?? [])], cliExclude),
-  }))
+  return projects.flatMap(p => {
+    const base = { ...(p.name && { name: p.name }), dir: toPosix(relative(root, p.config?.dir ?? p.config?.root ?? root)) }
+    const exclude = withoutAppended([...(p.config?.exclude ?? [])], cliExclude)
+    const includeSource = strings(p.config?.includeSource)
+    const patterns: TestProjectPatterns[] = []
+    // the project's test files and its in-source tests; with `typecheck.only`, none of them run
+    const typecheck = p.config?.typecheck
+    if (!(typecheck?.enabled && typecheck.only)) {
+      patterns.push({ ...base, include: [...(p.config?.include ?? [])], exclude, ...(includeSource.length > 0 && { includeSource }) })
+    }
+    // type tests (`*.test-d.ts`): vitest runs the files typecheck's own globs find, alongside
+    if (typecheck?.enabled) {
+      patterns.push({ ...base, include: strings(typecheck.include), exclude: withoutAppended(strings(typecheck.exclude), cliExclude) })
+    }
+    return patterns
+  })
 }
 
 /**
@@ -55,8 +65,14 @@ function withoutAppended(list: string[], appended: readonly string[]): string[] 
   return list.slice(-n).every((g, i) => g === appended[i]) ? list.slice(0, -n) : list
 }
 
-export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord | undefined {
-  const state = mod.state?.()
+/**
+ * A file's record; with `finished` (a run that was not interrupted), a file vitest left unfinished
+ * (`pending`/`queued`: its worker died under it) is recorded as failed and `crashed`.
+ */
+export function moduleRecord(mod: TestModuleLike, root: string, finished = false): TestFileRecord | undefined {
+  const reported = mod.state?.()
+  const crashed = finished && (reported === 'pending' || reported === 'queued')
+  const state = crashed ? 'failed' : reported
   if (state !== 'passed' && state !== 'failed') return undefined
   const d = mod.diagnostic?.() ?? {}
   const setup = (d.environmentSetupDuration ?? 0) + (d.prepareDuration ?? 0) + (d.collectDuration ?? 0) + (d.setupDuration ?? 0)
@@ -69,7 +85,7 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
   }
   // a hook or the import threw: vitest skips the tests it guards, so no test records the failure
   const failedSuites: string[] = []
-  if (hasErrors(mod.errors?.())) failedSuites.push('')
+  if (crashed || hasErrors(mod.errors?.())) failedSuites.push('')
   for (const suite of mod.children.allSuites?.() ?? []) {
     if (hasErrors(suite.errors?.())) failedSuites.push(suite.fullName ?? suite.name)
   }
@@ -82,6 +98,7 @@ export function moduleRecord(mod: TestModuleLike, root: string): TestFileRecord 
     setup: round(setup),
     tests,
     ...(failedSuites.length > 0 && { failedSuites }),
+    ...(crashed && { crashed: true as const }),
   }
 }
 
@@ -136,4 +153,23 @@ export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRe
 
 function hasErrors(errors: ReadonlyArray<unknown> | undefined): boolean {
   return Array.isArray(errors) && errors.length > 0
+}
+
+/**
+ * Files vitest's unhandled errors came from (an unhandled rejection, an error thrown in a timer
+ * after a test: vitest names the file, `VITEST_TEST_PATH`, and exits 1 while every test passed):
+ * each gets `''` in `failedSuites`, failed outside its tests, so one that does so in some runs is
+ * found flaky. Errors naming no file (a crashed worker: `crashed` says it) mark nothing.
+ */
+export function markUnhandled(files: TestFileRecord[], errors: ReadonlyArray<unknown>, root: string): void {
+  const paths = new Set<string>()
+  for (const error of errors) {
+    const path = typeof error === 'object' && error !== null ? (error as { VITEST_TEST_PATH?: unknown }).VITEST_TEST_PATH : undefined
+    if (typeof path === 'string' && path !== '') paths.add(resolve(root, path))
+  }
+  for (const file of files) {
+    if (!paths.has(resolve(root, file.path))) continue
+    const failed = file.failedSuites ?? []
+    if (!failed.includes('')) file.failedSuites = ['', ...failed]
+  }
 }

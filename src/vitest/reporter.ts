@@ -14,6 +14,7 @@ import { errorMessage } from '../errors.js'
 import { reportDirs } from '../runtime/project.js'
 import { codeVersion, probeCode, type CodeProbe } from './git.js'
 import { missingShards } from './merge-shards.js'
+import { markUnhandled } from './records.js'
 import { notYetRecorded } from './history-replays.js'
 import { readRunWindows } from './run-windows.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
@@ -99,7 +100,7 @@ export class UnperfReporter {
     this.modernApi = true
   }
 
-  async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, _errors: ReadonlyArray<unknown>, reason: string): Promise<void> {
+  async onTestRunEnd(testModules: ReadonlyArray<TestModuleLike>, errors: ReadonlyArray<unknown> | undefined, reason: string): Promise<void> {
     this.modernApi = true
     // `--bail` stopped the run at a failure: recorded (the failure is what `tests flaky` needs; on CI
     // with --bail no failing run would be seen otherwise) as partial, since the files cut short and
@@ -108,7 +109,8 @@ export class UnperfReporter {
     let files: TestFileRecord[]
     let bailed = false
     try {
-      files = testModules.map(m => moduleRecord(m, this.root)).filter((f): f is TestFileRecord => f !== undefined)
+      // a run that ended (not interrupted): a file left unfinished lost its worker, recorded as failed
+      files = testModules.map(m => moduleRecord(m, this.root, reason !== 'interrupted')).filter((f): f is TestFileRecord => f !== undefined)
       // vitest tells no bail from a key press: a bail is a run interrupted once `bail` tests failed
       bailed = reason === 'interrupted' && reachedBail(this.vitest?.config?.bail, files)
       if (reason === 'interrupted' && !bailed) return
@@ -118,7 +120,13 @@ export class UnperfReporter {
       return
     }
     if (bailed) this.partial = true
-    await this.write(files, bailed ? 'failed' : reason as 'passed' | 'failed', bailed)
+    // vitest 3/4 say 'passed' when only unhandled errors failed the run (a crashed worker, an
+    // unhandled rejection), yet exit 1 for them: the run is recorded as vitest ends it
+    const unhandled = (errors?.length ?? 0) > 0 && this.vitest?.config?.dangerouslyIgnoreUnhandledErrors !== true
+    // the file an unhandled error came from failed outside its tests, as a file whose import threw
+    if (unhandled) markUnhandled(files, errors ?? [], this.root)
+    const failed = bailed || reason === 'failed' || unhandled || files.some(f => f.crashed)
+    await this.write(files, failed ? 'failed' : 'passed', bailed)
   }
 
   /** vitest 2.1 (and vitest 3, where onTestRunEnd supersedes it). */

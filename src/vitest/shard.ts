@@ -17,8 +17,8 @@ export interface FileDurations {
 export const SAMPLE_WINDOW = 20
 
 /**
- * Median duration of each file over the last `window` runs where it ran (a file skipped as a whole is left out
- * of that run, and so are runs filtered by test name or line). A file run by several projects in
+ * Median duration of each file over the last `window` runs where it ran (a file skipped as a whole, or whose worker
+ * crashed, is left out of that run, and so are runs filtered by test name or line). A file run by several projects in
  * one run counts the sum.
  */
 export function fileDurations(entries: readonly TestRunEntry[], window = SAMPLE_WINDOW): FileDurations {
@@ -26,8 +26,10 @@ export function fileDurations(entries: readonly TestRunEntry[], window = SAMPLE_
   for (const entry of [...entries].sort((a, b) => a.endedAt - b.endedAt)) {
     if (entry.partial) continue // `-t` / `file:line` runs time a part of each file
     const inRun = new Map<string, number>()
+    // a file whose worker died under it was timed in part (in any of its projects): not this run
+    const crashed = new Set(entry.files.filter(f => f.crashed).map(f => f.path))
     for (const file of entry.files) {
-      if (file.state === 'skipped' || !(file.duration >= 0)) continue
+      if (file.state === 'skipped' || !(file.duration >= 0) || crashed.has(file.path)) continue
       inRun.set(file.path, (inRun.get(file.path) ?? 0) + file.duration)
     }
     for (const [path, ms] of inRun) {
@@ -97,7 +99,7 @@ export function planShards(files: readonly string[], durations: FileDurations, t
     shards,
     balance: balanceOf(shards.map(s => s.expected)),
     unknown,
-    fallback: durations.fallback,
+    fallback: Math.round(durations.fallback * 100) / 100, // as `expected`: no float noise in --json
     grouped: groups.filter(g => g.members.length > 1).map(g => g.members),
   }
 }
@@ -128,7 +130,7 @@ export function countShards(files: readonly string[], durations: FileDurations, 
     shards,
     balance: balanceOf(shards.map(s => s.expected)),
     unknown: sorted.filter(f => !durations.medians.has(f)).sort(comparePaths),
-    fallback: durations.fallback,
+    fallback: Math.round(durations.fallback * 100) / 100, // as `expected`: no float noise in --json
     grouped: [],
   }
 }

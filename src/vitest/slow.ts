@@ -71,7 +71,7 @@ export function findSlow(entries: readonly TestRunEntry[], options: FindSlowOpti
     for (const file of entry.files) {
       if (file.state === 'skipped') continue
       const fileKey = `${file.project ?? ''}\0${file.path}`
-      if (!entry.partial) push(files, fileKey, { file: file.path, ...(file.project && { project: file.project }) }, file.duration)
+      if (!entry.partial && !file.crashed) push(files, fileKey, { file: file.path, ...(file.project && { project: file.project }) }, file.duration)
       const names = uniqueTestNames(file.tests)
       for (const [i, [, duration, state]] of file.tests.entries()) {
         if (state === 's') continue

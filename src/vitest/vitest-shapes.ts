@@ -8,8 +8,11 @@ export interface VitestLike {
   isCancelling?: boolean
   /** vitest's own command line options (internal to vitest 3 and 4: read defensively). */
   _cliOptions?: { dir?: unknown }
-  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; tagsFilter?: unknown; mergeReports?: unknown; bail?: unknown; watch?: boolean; project?: string | string[]; cliExclude?: string[] | null }
-  projects?: ReadonlyArray<{ name?: string; config?: { root?: string; dir?: string; include?: string[]; exclude?: string[] } }>
+  config?: { root?: string; shard?: { index: number; count: number }; testNamePattern?: unknown; tagsFilter?: unknown; mergeReports?: unknown; bail?: unknown; dangerouslyIgnoreUnhandledErrors?: boolean; watch?: boolean; project?: string | string[]; cliExclude?: string[] | null }
+  projects?: ReadonlyArray<{ name?: string; config?: {
+    root?: string; dir?: string; include?: string[]; exclude?: string[]; includeSource?: string[]
+    typecheck?: { enabled?: boolean; only?: boolean; include?: string[]; exclude?: string[] }
+  } }>
 }
 
 export interface SpecificationLike {

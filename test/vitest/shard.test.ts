@@ -68,6 +68,13 @@ describe('planShards', () => {
     expect(plan.shards.map(s => s.expected)).toEqual([90, 40])
   })
 
+  it('says the estimate of files without history to the 1/100 ms, as the expected durations (no float noise in --json)', () => {
+    const d = fileDurations([run({ 'a.test.ts': 1.1, 'b.test.ts': 2.2 })])
+    expect(d.fallback).not.toBe(1.65) // (1.1 + 2.2) / 2 in floating point
+    const plans = [planShards(['a.test.ts', 'b.test.ts', 'new.test.ts'], d, 2), countShards(['a.test.ts', 'b.test.ts', 'new.test.ts'], d, 2)]
+    for (const plan of plans) expect(plan.fallback).toBe(1.65)
+  })
+
   it('keeps together files one of whose paths contains the other (vitest filters are substrings)', () => {
     const d = fileDurations([run({ 'a.test.ts': 50, 'data.test.ts': 50, 'x.test.ts': 50, 'y.test.ts': 50 })])
     const plan = planShards(['a.test.ts', 'data.test.ts', 'x.test.ts', 'y.test.ts'], d, 2)

@@ -77,6 +77,6 @@ describe('suites that fail outside their tests', () => {
     const text = runNode(project, cli, ['flaky', '--dir', historyDir])
     expect(text.stdout).toContain('2 flaky tests in the last 3 runs')
     expect(text.stdout).toContain('100%  test/hook.test.js > needs a server (the suite: its beforeAll/afterAll failed)  (2 flips in 3 runs)')
-    expect(text.stdout).toContain('100%  test/load.test.js (the file: its import or a top-level beforeAll/afterAll failed)  (2 flips in 3 runs)')
+    expect(text.stdout).toContain('100%  test/load.test.js (the file: its import, a top-level beforeAll/afterAll, its worker or an unhandled error failed)  (2 flips in 3 runs)')
   })
 })

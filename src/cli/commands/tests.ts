@@ -63,7 +63,7 @@ function noHistory(file: string, args: { cwd?: string; dir?: string }): string {
 /** `file > test`; a suite that failed outside its tests says so, as does a file that failed to load. */
 function flakyName(t: FlakyTest): string {
   if (!t.suite) return `${t.file} > ${t.name}`
-  return t.name === '' ? `${t.file} (the file: its import or a top-level beforeAll/afterAll failed)` : `${t.file} > ${t.name} (the suite: its beforeAll/afterAll failed)`
+  return t.name === '' ? `${t.file} (the file: its import, a top-level beforeAll/afterAll, its worker or an unhandled error failed)` : `${t.file} > ${t.name} (the suite: its beforeAll/afterAll failed)`
 }
 
 const flaky = defineCommand({
