@@ -33,6 +33,7 @@ import { crypto, zlib } from '../runtime/_builtins.js'
 import { crc32 } from './crc32.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 import { errorMessage } from '../errors.js'
+import { jsonLoss, stringifyFailure, UnstorableValueError } from './json-loss.js'
 
 const MAGIC = Buffer.from('UNPERF2\n')
 const MAGIC_V1 = Buffer.from('UNPERF1\n')
@@ -96,8 +97,11 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
   else if (v instanceof Uint8Array) { type = T_UINT8; payload = Buffer.from(v.buffer, v.byteOffset, v.byteLength) }
   else {
     type = T_JSON
-    text = JSON.stringify(v)
-    if (text === undefined) throw new TypeError(`[unperf] cache values must be JSON-compatible, a Buffer or a Uint8Array (key '${entry.key}')`)
+    // a value JSON cannot hold, or would give back changed (a Date, a Map, NaN: json-loss.ts), is
+    // refused: a TypeError of this call (the caller's value), never a failure of the tier
+    try { text = JSON.stringify(v) } catch (error) { throw new UnstorableValueError(entry.key, stringifyFailure(error)) }
+    const loss = text === undefined ? `it is ${v === undefined ? 'undefined' : `a ${typeof v}`}, which JSON drops` : jsonLoss(v)
+    if (loss !== undefined) throw new UnstorableValueError(entry.key, loss)
   }
   let flags = (options.integrity ? F_CHECKED : 0) | (entry.expiresAt === null ? 0 : F_EXPIRES) | (meta === undefined ? 0 : F_META)
   let head: Buffer

@@ -132,7 +132,14 @@ export class RedisTier implements Tier {
 
   async set(entry: StoredEntry): Promise<void> {
     const c = this._ready ?? (await this._client)
-    const data = encodeEntry(entry, this._encode)
+    let data: Buffer
+    try {
+      data = encodeEntry(entry, this._encode)
+    } catch (error) {
+      // a value this tier cannot store (json-loss.ts): the key's previous value goes, as for an entry too large
+      await c.del(this._prefix + entry.key)
+      throw error
+    }
     const px = this._px(entry)
     if (data.length >= BULK_MIN) await this._fits(c, [[entry.key, data]])
     batchWrites(c)
@@ -145,19 +152,25 @@ export class RedisTier implements Tier {
     if (entries.length === 0) return
     const c = await this._client
     const pipe = c.pipeline()
-    const encoded = entries.map(e => [e.key, encodeEntry(e, this._encode)] as [string, Buffer])
+    // a value that cannot be stored (json-loss.ts) is that entry's failure alone: the others are written
+    let unstorable: unknown
+    const encoded = entries.map(e => {
+      try { return [e.key, encodeEntry(e, this._encode)] as [string, Buffer] } catch (error) { unstorable ??= error; return [e.key, undefined] as const }
+    })
     // the others are written; the error names those that are not
-    const tooLarge = await this._fits(c, encoded.filter(([, data]) => data.length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
+    const tooLarge = await this._fits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
     entries.forEach((e, i) => {
       const px = this._px(e)
       const data = encoded[i]![1]
-      if (tooLarge?.keys.includes(e.key)) return
+      if (data === undefined) pipe.del(this._prefix + e.key)
+      if (data === undefined || tooLarge?.keys.includes(e.key)) return
       if (px === undefined) pipe.set(this._prefix + e.key, data)
       else if (px <= 0) pipe.del(this._prefix + e.key)
       else pipe.set(this._prefix + e.key, data, 'PX', px)
     })
     await pipe.exec()
     if (tooLarge) throw tooLarge
+    if (unstorable !== undefined) throw unstorable
   }
 
   /**
