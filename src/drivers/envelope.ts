@@ -33,7 +33,7 @@ import { crypto, zlib } from '../runtime/_builtins.js'
 import { crc32 } from './crc32.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 import { errorMessage } from '../errors.js'
-import { jsonLoss, stringifyFailure, UnstorableValueError } from './json-loss.js'
+import { strictJson } from './json-loss.js'
 
 const MAGIC = Buffer.from('UNPERF2\n')
 const MAGIC_V1 = Buffer.from('UNPERF1\n')
@@ -85,7 +85,7 @@ export function entryPlaceTag(buf: Buffer): number | undefined {
 export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions, tag = 0): EncodedParts {
   const v = entry.value
   const keyBytes = entry.key.length * 2
-  const meta = entry.metadata === undefined ? undefined : JSON.stringify(entry.metadata)
+  const meta = entry.metadata === undefined ? undefined : strictJson(entry.metadata, entry.key, 'metadata')
   const metaBytes = meta === undefined ? 0 : Buffer.byteLength(meta)
   const fixed = HEAD + keyBytes + metaBytes
   let type: number
@@ -99,9 +99,7 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
     type = T_JSON
     // a value JSON cannot hold, or would give back changed (a Date, a Map, NaN: json-loss.ts), is
     // refused: a TypeError of this call (the caller's value), never a failure of the tier
-    try { text = JSON.stringify(v) } catch (error) { throw new UnstorableValueError(entry.key, stringifyFailure(error)) }
-    const loss = text === undefined ? `it is ${v === undefined ? 'undefined' : `a ${typeof v}`}, which JSON drops` : jsonLoss(v)
-    if (loss !== undefined) throw new UnstorableValueError(entry.key, loss)
+    text = strictJson(v, entry.key)
   }
   let flags = (options.integrity ? F_CHECKED : 0) | (entry.expiresAt === null ? 0 : F_EXPIRES) | (meta === undefined ? 0 : F_META)
   let head: Buffer

@@ -22,18 +22,27 @@ const OBJECT = Object.prototype
 export class UnstorableValueError extends TypeError {
   override name = 'UnstorableValueError'
   code = 'E_VALUE'
-  constructor(readonly key: string, readonly reason: string) {
-    super(`[unperf] the value of cache key '${key.length > 120 ? key.slice(0, 120) + '…' : key}' cannot be stored in a byte tier (fs, redis, unstorage): ${reason}. `
+  constructor(readonly key: string, readonly reason: string, what: 'value' | 'metadata' = 'value') {
+    super(`[unperf] the ${what} of cache key '${key.length > 120 ? key.slice(0, 120) + '…' : key}' cannot be stored in a byte tier (fs, redis, unstorage): ${reason}. `
       + 'Those tiers store JSON values, strings, Buffers and Uint8Arrays, and give back nothing else as it was stored '
       + '(convert it first: a Date with toISOString() or getTime(), a Map with Object.fromEntries(), a Set with [...set])')
   }
 }
 
 /** Why `value` would not come back from JSON as it is, as the path to it and what is there; undefined when it would. */
-export function jsonLoss(value: unknown): string | undefined {
+export function jsonLoss(value: unknown, root: 'value' | 'metadata' = 'value'): string | undefined {
   let found: string[] | undefined
   try { found = walk(value) } catch { return undefined } // a stack too short for the walk: stringify's depth is its limit
-  return found === undefined ? undefined : 'value' + found.reverse().join('')
+  return found === undefined ? undefined : root + found.reverse().join('')
+}
+
+/** JSON of `value` (`what` of `key`), or UnstorableValueError when JSON cannot hold it or would give it back changed. */
+export function strictJson(value: unknown, key: string, what: 'value' | 'metadata' = 'value'): string {
+  let text: string | undefined
+  try { text = JSON.stringify(value) } catch (error) { throw new UnstorableValueError(key, stringifyFailure(error), what) }
+  const loss = text === undefined ? `it is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON drops` : jsonLoss(value, what)
+  if (loss !== undefined) throw new UnstorableValueError(key, loss, what)
+  return text!
 }
 
 /** The reason of a JSON.stringify failure, in the words of the cache. */

@@ -59,6 +59,19 @@ describe('values JSON would change, on the fs tier', () => {
     await m.close()
   })
 
+  it('metadata too: a Date in it is refused, not stored as a string; a BigInt is not called a failure of the tier', async () => {
+    const { cache, m, warnings } = manager({ driver: 'fs' })
+    await cache.set('m', 1, { metadata: { at: new Date(0) } })
+    expect(await cache.getEntry('m')).toBe(null)
+    await cache.set('b', 1, { metadata: { n: 1n } })
+    expect(await cache.getEntry('b')).toBe(null)
+    expect(warnings.join('\n')).toMatch(/the metadata of cache key 'm' cannot be stored .*metadata\.at is a Date/)
+    expect(warnings.join('\n')).not.toMatch(/tier .* failed/)
+    await cache.set('ok', 1, { metadata: { etag: 'x' } })
+    expect((await cache.getEntry('ok'))?.metadata).toEqual({ etag: 'x' })
+    await m.close()
+  })
+
   it('with a memory tier in front: the process keeps the value as it is, the next process misses (no changed value)', async () => {
     const first = manager({ driver: ['memory', 'fs'] })
     const value = { when: new Date(1000) }
