@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import { hasRedisServer, ownRedisServer } from '../helpers/redis-server.js'
 import { manager } from './_manager.js'
+import { tempDir } from '../helpers/tmp.js'
 
 class Point { constructor(readonly x: number) {} norm() { return Math.abs(this.x) } }
 
@@ -83,6 +84,22 @@ describe('values JSON would change, on the fs tier', () => {
     const got = await second.cache.wrap('w', async () => ({ when: new Date(2000) }))
     expect((got as { when: Date }).when.getTime()).toBe(2000)
     await second.m.close()
+  })
+})
+
+describe('values that cannot be stored, on an unstorage tier (fs-lite)', () => {
+  it('fail that write alone (the tier was marked down: every later call of the process skipped it) and drop the previous value', async () => {
+    const base = tempDir('unperf-unstorage-')
+    const { cache, m, warnings } = manager({ driver: [{ driver: 'fs-lite', base }] })
+    await cache.set('d', 'previous')
+    await cache.set('d', { when: new Date(0) })
+    await cache.set('n', 10n)
+    await cache.set('after', 'still stored')
+    expect(await cache.get('after')).toBe('still stored')
+    expect(await cache.get('d')).toBe(null)
+    expect(warnings.join('\n')).toMatch(/'d' cannot be stored .*value\.when is a Date/)
+    expect(warnings.join('\n')).not.toMatch(/failed/)
+    await m.close()
   })
 })
 
