@@ -33,6 +33,7 @@ import { crypto, zlib } from '../runtime/_builtins.js'
 import { crc32 } from './crc32.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 import { errorMessage } from '../errors.js'
+import { strictJson } from './json-loss.js'
 
 const MAGIC = Buffer.from('UNPERF2\n')
 const MAGIC_V1 = Buffer.from('UNPERF1\n')
@@ -84,7 +85,7 @@ export function entryPlaceTag(buf: Buffer): number | undefined {
 export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions, tag = 0): EncodedParts {
   const v = entry.value
   const keyBytes = entry.key.length * 2
-  const meta = entry.metadata === undefined ? undefined : JSON.stringify(entry.metadata)
+  const meta = entry.metadata === undefined ? undefined : strictJson(entry.metadata, entry.key, 'metadata')
   const metaBytes = meta === undefined ? 0 : Buffer.byteLength(meta)
   const fixed = HEAD + keyBytes + metaBytes
   let type: number
@@ -96,8 +97,9 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
   else if (v instanceof Uint8Array) { type = T_UINT8; payload = Buffer.from(v.buffer, v.byteOffset, v.byteLength) }
   else {
     type = T_JSON
-    text = JSON.stringify(v)
-    if (text === undefined) throw new TypeError(`[unperf] cache values must be JSON-compatible, a Buffer or a Uint8Array (key '${entry.key}')`)
+    // a value JSON cannot hold, or would give back changed (a Date, a Map, NaN: json-loss.ts), is
+    // refused: a TypeError of this call (the caller's value), never a failure of the tier
+    text = strictJson(v, entry.key)
   }
   let flags = (options.integrity ? F_CHECKED : 0) | (entry.expiresAt === null ? 0 : F_EXPIRES) | (meta === undefined ? 0 : F_META)
   let head: Buffer

@@ -159,8 +159,16 @@ export class FsTier implements Tier {
 
   async set(entry: StoredEntry): Promise<void> {
     if (!this._safeOk) await this._checkSafe()
-    const { parts, size } = encodeEntryParts(entry, this._encode, this._seed === undefined ? 0 : placeTag(this._seed, entry.key))
     const name = encodeFileName(entry.key)
+    let encoded: ReturnType<typeof encodeEntryParts>
+    try {
+      encoded = encodeEntryParts(entry, this._encode, this._seed === undefined ? 0 : placeTag(this._seed, entry.key))
+    } catch (error) {
+      // a value this tier cannot store (json-loss.ts): the key's previous value goes, as for an entry too large
+      await this._files.remove(name).catch(() => {})
+      throw error
+    }
+    const { parts, size } = encoded
     // larger than maxSize on its own: not kept (fs-prune.ts)
     const refused = refuseLarger(this._files, entry.key, name, size)
     if (refused !== undefined) await refused

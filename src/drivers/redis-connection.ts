@@ -13,17 +13,19 @@ export type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
 export interface RedisClient {
   get(key: string): Promise<string | null>
-  getBuffer(key: string): Promise<Buffer | null>
-  mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>
-  exists(...keys: string[]): Promise<number>
-  set(key: string, value: Buffer | string, ...args: (string | number)[]): Promise<unknown>
-  del(...keys: string[]): Promise<number>
+  /** (a key as a Buffer: an entry's key with a lone surrogate, redis-key.ts) */
+  getBuffer(key: string | Buffer): Promise<Buffer | null>
+  mgetBuffer(...keys: (string | Buffer)[]): Promise<(Buffer | null)[]>
+  exists(...keys: (string | Buffer)[]): Promise<number>
+  set(key: string | Buffer, value: Buffer | string, ...args: (string | number)[]): Promise<unknown>
+  del(...keys: (string | Buffer)[]): Promise<number>
   unlink(...keys: string[]): Promise<number>
   zadd(key: string, ...args: (string | number)[]): Promise<unknown>
   zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): Promise<string[]>
   pexpire(key: string, ms: number): Promise<number>
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
-  pipeline(): { set(key: string, value: Buffer, ...args: (string | number)[]): unknown; del(key: string): unknown; strlen(key: string): unknown; type(key: string): unknown; getrangeBuffer(key: string, start: number, end: number): unknown; exec(): Promise<[Error | null, unknown][] | null> }
+  scanBuffer(cursor: string, ...args: (string | number)[]): Promise<[Buffer, Buffer[]]>
+  pipeline(): { set(key: string | Buffer, value: Buffer, ...args: (string | number)[]): unknown; del(key: string | Buffer): unknown; strlen(key: string | Buffer): unknown; type(key: string | Buffer): unknown; getrangeBuffer(key: string | Buffer, start: number, end: number): unknown; exec(): Promise<[Error | null, unknown][] | null> }
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>

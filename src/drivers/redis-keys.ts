@@ -8,6 +8,7 @@ import { decodeEntry, headerBytes, readHeader } from './envelope.js'
 import { isLive, type KeysOptions } from './types.js'
 import { escapeGlob } from './redis-scopes.js'
 import type { RedisClient } from './redis-connection.js'
+import { keyOfName, redisKey } from './redis-key.js'
 
 /** Entry headers liveKeys() reads in one round trip (a pipeline of GETRANGE). */
 const KEYS_BATCH = 1000
@@ -16,11 +17,13 @@ const KEYS_BATCH = 1000
 export async function scanKeys(c: RedisClient, prefix: string): Promise<string[]> {
   const out: string[] = []
   const pattern = escapeGlob(prefix) + '*'
+  const prefixBytes = Buffer.byteLength(prefix)
   let cursor = '0'
   do {
-    const [next, batch] = await c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
-    cursor = next
-    for (const k of batch) out.push(k.slice(prefix.length))
+    // names as bytes: a key with a lone surrogate is stored as WTF-8 (redis-key.ts), which a UTF-8 string loses
+    const [next, batch] = await c.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', 1000)
+    cursor = next.toString()
+    for (const k of batch) out.push(keyOfName(k, prefixBytes))
   } while (cursor !== '0')
   return out
 }
@@ -44,7 +47,7 @@ export async function liveKeys(c: RedisClient, prefix: string, options?: KeysOpt
   for (let i = 0; i < names.length; i += KEYS_BATCH) {
     const batch = names.slice(i, i + KEYS_BATCH)
     const pipe = c.pipeline()
-    for (const k of batch) pipe.getrangeBuffer(prefix + k, 0, headerBytes(k) - 1)
+    for (const k of batch) pipe.getrangeBuffer(redisKey(prefix, k), 0, headerBytes(k) - 1)
     const heads = (await pipe.exec()) ?? []
     batch.forEach((k, j) => {
       const [error, head] = heads[j] ?? []
@@ -60,7 +63,7 @@ export async function liveKeys(c: RedisClient, prefix: string, options?: KeysOpt
 /** Every stored key removed; how many there were. */
 export async function clearKeys(c: RedisClient, prefix: string): Promise<number> {
   const keys = await scanKeys(c, prefix)
-  for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500).map(k => prefix + k))
+  for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500).map(k => redisKey(prefix, k)))
   return keys.length
 }
 
@@ -70,7 +73,7 @@ export async function verifyKeys(c: RedisClient, prefix: string): Promise<{ chec
   const corrupt: string[] = []
   for (let i = 0; i < keys.length; i += 200) {
     const batch = keys.slice(i, i + 200)
-    const values = await c.mgetBuffer(...batch.map(k => prefix + k))
+    const values = await c.mgetBuffer(...batch.map(k => redisKey(prefix, k)))
     const nulls: string[] = []
     values.forEach((data, j) => {
       if (data === null) return void nulls.push(batch[j]!)
@@ -79,7 +82,7 @@ export async function verifyKeys(c: RedisClient, prefix: string): Promise<{ chec
     // MGET answers nil for a key of another type (a hash, a list): listed, so not expired since
     if (nulls.length) corrupt.push(...await ofAnotherType(c, prefix, nulls))
   }
-  if (corrupt.length) await c.del(...corrupt.map(k => prefix + k))
+  if (corrupt.length) await c.del(...corrupt.map(k => redisKey(prefix, k)))
   return { checked: keys.length, corrupt }
 }
 
@@ -89,7 +92,7 @@ export async function keyStats(c: RedisClient, prefix: string): Promise<{ entrie
   let bytes = 0
   for (let i = 0; i < keys.length; i += 500) {
     const pipe = c.pipeline()
-    for (const k of keys.slice(i, i + 500)) pipe.strlen(prefix + k)
+    for (const k of keys.slice(i, i + 500)) pipe.strlen(redisKey(prefix, k))
     for (const [error, n] of (await pipe.exec()) ?? []) if (!error) bytes += Number(n)
   }
   return { entries: keys.length, bytes }
@@ -98,7 +101,7 @@ export async function keyStats(c: RedisClient, prefix: string): Promise<{ entrie
 /** Which of `keys` (MGET answered nil for them) hold another type than a string: one pipelined TYPE each. */
 export async function ofAnotherType(c: RedisClient, prefix: string, keys: string[]): Promise<string[]> {
   const pipe = c.pipeline()
-  for (const k of keys) pipe.type(prefix + k)
+  for (const k of keys) pipe.type(redisKey(prefix, k))
   const types = (await pipe.exec()) ?? []
   return keys.filter((_, j) => {
     const [error, type] = types[j] ?? []

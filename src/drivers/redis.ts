@@ -7,6 +7,7 @@
  * keeps a CLI alive. The operations over every stored key (keys, clear, verify, stats): redis-keys.ts.
  */
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
+import { redisKey, type RedisKey } from './redis-key.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import { PerfError } from '../errors.js'
 import { formatBytes } from '../config/units.js'
@@ -76,6 +77,11 @@ export class RedisTier implements Tier {
     return c.ping()
   }
 
+  /** The entry's Redis name (redis-key.ts: a key with a lone surrogate as WTF-8 bytes). */
+  private _k(key: string): RedisKey {
+    return redisKey(this._prefix, key)
+  }
+
   /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */
   lockKey(key: string): string {
     return `lock:${this._prefix}${key}`
@@ -86,7 +92,7 @@ export class RedisTier implements Tier {
     batchWrites(c)
     let data: Buffer | null
     try {
-      data = await c.getBuffer(this._prefix + key)
+      data = await c.getBuffer(this._k(key))
     } catch (error) {
       // a key of another type (a hash, a list) under our prefix is a corrupt entry, not a tier failure:
       // a reply error would mark the whole tier down on every read of it
@@ -97,7 +103,7 @@ export class RedisTier implements Tier {
     try {
       return decodeEntry(data, key, this._encode.integrity)
     } catch (error) {
-      await c.del(this._prefix + key).catch(() => 0)
+      await c.del(this._k(key)).catch(() => 0)
       throw error
     }
   }
@@ -105,7 +111,7 @@ export class RedisTier implements Tier {
   async getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]> {
     if (keys.length === 0) return []
     const c = this._ready ?? (await this._client)
-    const full = keys.map(k => this._prefix + k)
+    const full = keys.map(k => this._k(k))
     // MGET answers nil for a key of another type (a hash, a list) as for a missing one; EXISTS, sent
     // in the same write, counts it: only a batch with such a key pays a second round trip (TYPE)
     batchWrites(c, true)
@@ -132,32 +138,47 @@ export class RedisTier implements Tier {
 
   async set(entry: StoredEntry): Promise<void> {
     const c = this._ready ?? (await this._client)
-    const data = encodeEntry(entry, this._encode)
+    let data: Buffer
+    try {
+      data = encodeEntry(entry, this._encode)
+    } catch (error) {
+      // a value this tier cannot store (json-loss.ts): the key's previous value goes, as for an entry too large
+      await c.del(this._k(entry.key))
+      throw error
+    }
     const px = this._px(entry)
     if (data.length >= BULK_MIN) await this._fits(c, [[entry.key, data]])
     batchWrites(c)
     // already past its stale window: nothing to keep
-    if (px !== undefined && px <= 0) await c.del(this._prefix + entry.key)
-    else await c.sendCommand(new (setCommand())(this._prefix + entry.key, data, px))
+    const name = this._k(entry.key)
+    if (px !== undefined && px <= 0) await c.del(name)
+    else if (typeof name !== 'string') await (px === undefined ? c.set(name, data) : c.set(name, data, 'PX', px))
+    else await c.sendCommand(new (setCommand())(name, data, px))
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
     if (entries.length === 0) return
     const c = await this._client
     const pipe = c.pipeline()
-    const encoded = entries.map(e => [e.key, encodeEntry(e, this._encode)] as [string, Buffer])
+    // a value that cannot be stored (json-loss.ts) is that entry's failure alone: the others are written
+    let unstorable: unknown
+    const encoded = entries.map(e => {
+      try { return [e.key, encodeEntry(e, this._encode)] as [string, Buffer] } catch (error) { unstorable ??= error; return [e.key, undefined] as const }
+    })
     // the others are written; the error names those that are not
-    const tooLarge = await this._fits(c, encoded.filter(([, data]) => data.length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
+    const tooLarge = await this._fits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
     entries.forEach((e, i) => {
       const px = this._px(e)
       const data = encoded[i]![1]
-      if (tooLarge?.keys.includes(e.key)) return
-      if (px === undefined) pipe.set(this._prefix + e.key, data)
-      else if (px <= 0) pipe.del(this._prefix + e.key)
-      else pipe.set(this._prefix + e.key, data, 'PX', px)
+      if (data === undefined) pipe.del(this._k(e.key))
+      if (data === undefined || tooLarge?.keys.includes(e.key)) return
+      if (px === undefined) pipe.set(this._k(e.key), data)
+      else if (px <= 0) pipe.del(this._k(e.key))
+      else pipe.set(this._k(e.key), data, 'PX', px)
     })
     await pipe.exec()
     if (tooLarge) throw tooLarge
+    if (unstorable !== undefined) throw unstorable
   }
 
   /**
@@ -175,7 +196,7 @@ export class RedisTier implements Tier {
 
   async delete(key: string): Promise<boolean> {
     const c = await this._client
-    return (await c.del(this._prefix + key)) > 0
+    return (await c.del(this._k(key))) > 0
   }
 
   /** The keys of the live entries, as get() finds them (redis-keys.ts). */
@@ -210,7 +231,7 @@ export class RedisTier implements Tier {
    * error get and getMany report it with.
    */
   private async _wrongType(c: RedisClient, key: string): Promise<CorruptEntryError> {
-    await c.del(this._prefix + key).catch(() => 0)
+    await c.del(this._k(key)).catch(() => 0)
     return new CorruptEntryError(key, 'not a string value')
   }
 

@@ -141,7 +141,9 @@ export class TierGuard {
   }
 
   private _failed(error: unknown): void {
-    if ((error as { code?: string } | null)?.code === 'E_CORRUPT' || isCommandFault(this.tier, error)) return
+    // a corrupt entry, or a value the tier cannot store (json-loss.ts: the caller's, on any remote tier), is no failure of the tier
+    const code = (error as { code?: string } | null)?.code
+    if (code === 'E_CORRUPT' || code === 'E_VALUE' || isCommandFault(this.tier, error)) return
     this._backOff(error)
     this._report(error)
   }

@@ -66,7 +66,15 @@ export class UnstorageTier implements Tier {
     const d = await this._driver
     if (!d.setItem) throw new PerfError('E_DRIVER', `the '${this.kind}' driver is read-only`)
     const ttlSeconds = entry.expiresAt === null ? undefined : Math.max(1, Math.ceil((entry.expiresAt + entry.staleFor - Date.now()) / 1000))
-    await d.setItem(this._k(entry.key), encodeEntry(entry, this._encode).toString('base64'), ttlSeconds === undefined ? {} : { ttl: ttlSeconds })
+    let data: string
+    try {
+      data = encodeEntry(entry, this._encode).toString('base64')
+    } catch (error) {
+      // a value this tier cannot store (json-loss.ts): the key's previous value goes
+      await d.removeItem?.(this._k(entry.key), {})
+      throw error
+    }
+    await d.setItem(this._k(entry.key), data, ttlSeconds === undefined ? {} : { ttl: ttlSeconds })
   }
 
   async setMany(entries: StoredEntry[]) {

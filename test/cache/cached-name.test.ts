@@ -34,3 +34,24 @@ describe('cached() without a name', () => {
     await m.close()
   })
 })
+
+/**
+ * A `key` function that returns something else than a string: `${name}:${k}` made every object
+ * `[object Object]` and every undefined `undefined`, so `key: o => o` put every call in one entry
+ * and a call with other arguments got the first call's result.
+ */
+describe('cached() with a key function that does not return a string', () => {
+  it('rejects the call with a TypeError naming what came; a number is its digits; a key that is no function throws where cached() is called', async () => {
+    const { cache, m } = manager({ driver: ['memory', 'fs'] })
+    const byObject = cache.cached(async (o: { id: number }) => o.id, { name: 'by-object', key: ((o: { id: number }) => o) as unknown as (o: { id: number }) => string })
+    await expect(byObject({ id: 1 })).rejects.toThrow(/cache\.cached\(fn, \{ name: 'by-object', key \}\): key\(\.\.\.args\) must return a string .*got an object/)
+    await expect(byObject({ id: 2 })).rejects.toThrow(TypeError)
+    const none = cache.cached(async (x: number) => x, { name: 'none', key: (() => undefined) as unknown as () => string })
+    await expect(none(1)).rejects.toThrow(/got undefined/)
+    const byId = cache.cached(async (o: { id: number }) => o.id * 10, { name: 'by-id', key: ((o: { id: number }) => o.id) as unknown as (o: { id: number }) => string })
+    expect([await byId({ id: 1 }), await byId({ id: 2 })]).toEqual([10, 20])
+    expect((await cache.keys()).sort()).toEqual(['by-id:1', 'by-id:2'])
+    expect(() => (cache.cached as Cached)(async () => 1, { name: 'k', key: 'fixed' })).toThrow(/key must be a function .*got string/)
+    await m.close()
+  })
+})

@@ -185,3 +185,20 @@ describeRedis('namespaces stored only in redis', () => {
   })
 })
 
+
+/**
+ * A namespace name with a lone surrogate has no URI form: its dir and key segment are made with
+ * encodeURIComponent, and its first use failed the whole cache (`the cache failed (URI malformed)`).
+ * Refused where it is opened, as an empty name is.
+ */
+describe('a namespace name with a lone surrogate', () => {
+  it('is a TypeError from namespace(); other names, emoji included, still work', async () => {
+    const { cache, m } = manager({ driver: 'fs' })
+    expect(() => cache.namespace('\ud800')).toThrow(/a cache namespace name is a non-empty string without lone UTF-16 surrogates, got "\\ud800"/)
+    expect(() => cache.namespace(`x${'😀'.slice(0, 1)}`)).toThrow(TypeError)
+    const ok = cache.namespace('😀')
+    await ok.set('k', 1)
+    expect(await ok.get('k')).toBe(1)
+    await m.close()
+  })
+})

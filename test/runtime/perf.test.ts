@@ -112,7 +112,7 @@ describe('createPerf lifecycle', () => {
 
   it("an error of unperf's own inside a warning (a plugin's, a hook listener's) is printed with one [unperf] prefix", async () => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/ttl.mjs'], hooks: {
-      // unperf's own TypeError: '[unperf] a cache namespace name is a non-empty string'
+      // unperf's own TypeError: '[unperf] a cache namespace name is a non-empty string …, got ""'
       'command:before': ctx => { ctx.perf.cache.namespace('') },
     } }`, {
       // unperf's own TypeError: "[unperf] cache.set('k'): ttl must be a duration > 0 or false, got 0"
@@ -130,7 +130,7 @@ describe('createPerf lifecycle', () => {
     }
     const lines = stderr.join('').split('\n').filter(Boolean)
     expect(lines).toContain(`[unperf] warn plugin 'ttl' (plugins[0] in ${configAt(dir, "'./plugins/ttl.mjs'")}) failed in setup: cache.set('k'): ttl must be a duration > 0 or false, got 0`)
-    expect(lines).toContain("[unperf] warn a 'command:before' hook listener threw: a cache namespace name is a non-empty string")
+    expect(lines).toContain(`[unperf] warn a 'command:before' hook listener threw: a cache namespace name is a non-empty string without lone UTF-16 surrogates, got ""`)
     for (const line of lines) expect(line.match(/\[unperf\]/g), line).toHaveLength(1)
   })
 

@@ -55,3 +55,16 @@ function bytes(view: ArrayBufferView | ArrayBuffer): string {
   // larger: its length and digest (node:crypto loads only for such an argument)
   return `${kind}(${u8.byteLength}:${crypto().createHash('sha256').update(u8).digest('hex')})`
 }
+
+/**
+ * The key a `key` function returned, as a string: a finite number as its digits; anything else is a
+ * TypeError. `${name}:${k}` made every object `[object Object]` and every undefined `undefined`: a
+ * `key: o => o` (the object itself, not an id of it) put every call in one entry, and calls with
+ * other arguments got the first call's result.
+ */
+export function cachedKey(name: string, k: unknown): string {
+  if (typeof k === 'string') return k
+  if (typeof k === 'number' && Number.isFinite(k)) return String(k)
+  const what = k === null ? 'null' : Array.isArray(k) ? 'an array' : typeof k === 'object' ? 'an object' : typeof k === 'undefined' ? 'undefined' : `a ${typeof k}`
+  throw new TypeError(`[unperf] cache.cached(fn, { name: '${name}', key }): key(...args) must return a string (each call's key: calls with other arguments need other strings), got ${what}`)
+}

@@ -9,4 +9,7 @@ export function checkCached(fn: unknown, options: unknown): void {
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(`[unperf] cache.cached(fn, { name }): name must be a non-empty string (it is part of each call's key: two memoized functions need two names), got ${name === '' ? "''" : options == null ? 'no options' : typeof name}`)
   }
+  const key = (options as { key?: unknown }).key
+  if (key !== undefined && typeof key !== 'function') throw new TypeError(`[unperf] cache.cached(fn, { name: '${name}', key }): key must be a function of the call's arguments returning a string, got ${key === null ? 'null' : typeof key}`)
 }
+

@@ -11,9 +11,15 @@ export const SHARED_NAMESPACE = 'shared'
 /** Plugins' private namespaces are `plugin:<name>`. */
 export const PLUGIN_PREFIX = 'plugin:'
 
-/** `perf.cache.namespace(name)`: a non-empty string, never a plugin's private `plugin:*` namespace. */
+/**
+ * `perf.cache.namespace(name)`: a non-empty string, never a plugin's private `plugin:*` namespace.
+ * Well-formed: a lone surrogate has no URI (or UTF-8) form, and the namespace's dir and key segment
+ * are made from one (its first use failed the whole cache with `URI malformed`).
+ */
 export function checkNamespaceName(name: string): void {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('[unperf] a cache namespace name is a non-empty string')
+  if (typeof name !== 'string' || name.length === 0 || !(name as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+    throw new TypeError(`[unperf] a cache namespace name is a non-empty string without lone UTF-16 surrogates, got ${typeof name === 'string' ? JSON.stringify(name) : name === null ? 'null' : typeof name}`)
+  }
   if (name.startsWith(PLUGIN_PREFIX)) throw new NamespaceAccessError(name)
 }
 

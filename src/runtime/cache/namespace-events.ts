@@ -135,6 +135,11 @@ export class NamespaceEvents {
         + '(free space on it, lower cache.maxSize, or point cache.dir or XDG_CACHE_HOME at another disk)')
       return
     }
+    // the caller's value, not the tier (json-loss.ts): one warning per namespace, naming the key and why
+    if (errno === 'E_VALUE') {
+      this._ctx.warn(`cache-value:${this._name}`, `${detail}; not stored in the ${where} of cache namespace '${this._name}' (the tier stays in use; the command goes on)`)
+      return
+    }
     // one warning per tier (per process), whatever the operation
     this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
       refused

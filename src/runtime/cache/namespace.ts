@@ -22,7 +22,7 @@ import { NamespaceEvents } from './namespace-events.js'
 import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
-import { argsKey } from './args-key.js'
+import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
 import { entriesError, keyError, keysError, wrapInputError } from './cache-input.js'
 import { newEntry, staleWindow, wrapStaleWindow } from './entry-windows.js'
@@ -155,7 +155,7 @@ export class CacheNamespace implements PerfCache {
     return (...args: A) => {
       let k: string
       try {
-        k = key ? key(...args) : argsKey(args)
+        k = key ? cachedKey(name, key(...args)) : argsKey(args)
       } catch (error) {
         return Promise.reject(error)
       }

@@ -1,0 +1,85 @@
+/**
+ * What a byte tier (fs, Redis, unstorage) would give back changed. Those tiers store a value that is
+ * not a string, a Buffer or a Uint8Array as JSON, and JSON changes more than it refuses: a `Date`
+ * comes back a string, a `Map` or a `Set` `{}`, `NaN` `null`, a `Float32Array` an object
+ * of indices, a class instance a plain object without its methods. The cold run got the value from
+ * fn; the warm run got the changed one from the cache, and failed there (`value.getTime is not a
+ * function`) or computed something else. The memory tier keeps values as they are, so the same
+ * code also behaved differently with `driver: 'memory'`. Such a value is refused by the byte tiers
+ * instead, with the path of what JSON would change (`value.meta.fetchedAt is a Date`).
+ *
+ * Run after JSON.stringify succeeded: no cycle is left to walk, and a graph that shares objects
+ * costs the walk no more than stringify paid for it. About half of stringify's time.
+ */
+import { errorMessage } from '../errors.js'
+
+const OBJECT = Object.prototype
+
+/**
+ * The value cannot be stored faithfully by a byte tier: not JSON (a BigInt, a cycle, too deep), or
+ * JSON would give back something else. A TypeError: the caller's mistake in one call, not a tier failure.
+ */
+export class UnstorableValueError extends TypeError {
+  override name = 'UnstorableValueError'
+  code = 'E_VALUE'
+  constructor(readonly key: string, readonly reason: string, what: 'value' | 'metadata' = 'value') {
+    super(`[unperf] the ${what} of cache key '${key.length > 120 ? key.slice(0, 120) + '…' : key}' cannot be stored in a byte tier (fs, redis, unstorage): ${reason}. `
+      + 'Those tiers store JSON values, strings, Buffers and Uint8Arrays, and give back nothing else as it was stored '
+      + '(convert it first: a Date with toISOString() or getTime(), a Map with Object.fromEntries(), a Set with [...set])')
+  }
+}
+
+/** Why `value` would not come back from JSON as it is, as the path to it and what is there; undefined when it would. */
+export function jsonLoss(value: unknown, root: 'value' | 'metadata' = 'value'): string | undefined {
+  let found: string[] | undefined
+  try { found = walk(value) } catch { return undefined } // a stack too short for the walk: stringify's depth is its limit
+  return found === undefined ? undefined : root + found.reverse().join('')
+}
+
+/** JSON of `value` (`what` of `key`), or UnstorableValueError when JSON cannot hold it or would give it back changed. */
+export function strictJson(value: unknown, key: string, what: 'value' | 'metadata' = 'value'): string {
+  let text: string | undefined
+  try { text = JSON.stringify(value) } catch (error) { throw new UnstorableValueError(key, stringifyFailure(error), what) }
+  const loss = text === undefined ? `it is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON drops` : jsonLoss(value, what)
+  if (loss !== undefined) throw new UnstorableValueError(key, loss, what)
+  return text!
+}
+
+/** The reason of a JSON.stringify failure, in the words of the cache. */
+export function stringifyFailure(error: unknown): string {
+  const message = errorMessage(error)
+  if (error instanceof RangeError) return 'it is nested too deeply for JSON'
+  if (/circular/i.test(message)) return 'it refers to itself (a cycle), which JSON cannot hold'
+  if (/BigInt/i.test(message)) return 'it holds a BigInt, which JSON cannot hold'
+  return `JSON.stringify failed (${message})`
+}
+
+// the path is built on the way back out, segment by segment (reversed by jsonLoss): nothing is
+// allocated while the value is fine
+function walk(v: unknown): string[] | undefined {
+  // (-0 comes back 0, which === -0: not refused, a value with a -0 in it would miss on every run)
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : [` is ${v}, which JSON gives back as null`]
+  if (typeof v === 'function' || typeof v === 'symbol') return [` is a ${typeof v}, which JSON drops`]
+  if (typeof v !== 'object' || v === null) return undefined
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const e: unknown = v[i]
+      const found = e === undefined ? [' is undefined (or a hole), which JSON gives back as null'] : walk(e)
+      if (found !== undefined) { found.push(`[${i}]`); return found }
+    }
+    return undefined
+  }
+  const proto: unknown = Object.getPrototypeOf(v)
+  if (proto !== OBJECT && proto !== null) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name
+    return [` is ${typeof name === 'string' && name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an instance of a class'}, which JSON gives back as ${name === 'Date' ? 'a string' : 'a plain object'}`]
+  }
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return [' has a toJSON() method, whose result JSON gives back instead']
+  for (const k in v) {
+    const e = (v as Record<string, unknown>)[k]
+    if (e === undefined) continue // an absent property, as JSON has it
+    const found = walk(e)
+    if (found !== undefined) { found.push(/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`); return found }
+  }
+  return undefined
+}
