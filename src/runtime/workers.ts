@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { MissingDependencyError, TimeoutError } from '../errors.js'
+import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
@@ -85,6 +85,8 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           return result as T
         } catch (error) {
           if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
+          // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
+          if (closed.has(p)) throw new PerfError('E_WORKER_CLOSED', `worker task ${exportName} of ${url} was ended by perf.workers.close() (perf.close() calls it) before it finished: close after the tasks settle, or await them first`, { cause: error })
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
           if (attempt >= retries || !isRetriable(failure)) throw failure
@@ -98,12 +100,16 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       if (!pool) return
       const p = await pool.catch(() => undefined)
       pool = undefined
-      await p?.destroy()
+      if (p === undefined) return
+      closed.add(p)
+      await p.destroy()
     },
   }
 }
 
 const MIB = 1024 * 1024
+/** Pools close() destroyed: a call of theirs that fails then was ended by the close. */
+const closed = new WeakSet<object>()
 
 /** node's "Worker terminated due to reaching memory limit", naming the task and the limit it reached. */
 function outOfMemory(error: unknown, exportName: string, url: string, maxMemory: number | false): unknown {
@@ -135,7 +141,8 @@ function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */
 const ERROR_RECORD = '__unperfWorkerError'
-interface ErrorRecord { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown }
+/** An Error's parts, or `{ value }`: a value thrown that is not an Error (null, a string), rethrown as it is. */
+type ErrorRecord = { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown } | { value: unknown }
 const BUILT_IN: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }
 
 function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord } {
@@ -143,7 +150,8 @@ function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord }
 }
 
 /** The export's error as the caller would have got it in its own thread: class (built-in ones), name, message, stack, code and the other own properties. */
-function rebuildError(r: ErrorRecord): Error {
+function rebuildError(r: ErrorRecord): unknown {
+  if ('value' in r) return r.value
   const error = new (BUILT_IN[r.name] ?? Error)(r.message, r.cause === undefined ? undefined : { cause: r.cause })
   if (error.name !== r.name) Object.defineProperty(error, 'name', { value: r.name, writable: true, configurable: true })
   if (r.stack !== undefined) error.stack = r.stack
