@@ -21,6 +21,7 @@ interface TinypoolLike {
 export function createWorkers(ctx: RuntimeContext): PerfWorkers {
   const options = ctx.config.concurrency.workers
   let pool: Promise<TinypoolLike> | undefined
+  const slots = threadSlots(options.max)
 
   const getPool = () => (pool ??= (async () => {
     let Tinypool: new (o: Record<string, unknown>) => TinypoolLike
@@ -76,6 +77,16 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       // a buffer moved to the worker is detached here: an attempt cannot be made again
       const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
       for (let attempt = 0; ; attempt++) {
+        // with a timeout, an attempt waits for a free thread here, untimed: in tinypool's queue its
+        // timer ran while it waited, and calls queued behind busy threads timed out without running
+        let held = options.timeout !== false
+        if (held) {
+          await slots.acquire(outside)
+          if (closed.has(p)) {
+            slots.release()
+            throw closedError(exportName, url, undefined)
+          }
+        }
         const controller = options.timeout === false ? undefined : new AbortController()
         const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
         const signal = controller === undefined ? outside : outside === undefined ? controller.signal : AbortSignal.any([outside, controller.signal])
@@ -86,13 +97,17 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         } catch (error) {
           if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
           // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
-          if (closed.has(p)) throw new PerfError('E_WORKER_CLOSED', `worker task ${exportName} of ${url} was ended by perf.workers.close() (perf.close() calls it) before it finished: close after the tasks settle, or await them first`, { cause: error })
+          if (closed.has(p)) throw closedError(exportName, url, error)
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
           if (attempt >= retries || !isRetriable(failure)) throw failure
+          if (timer) clearTimeout(timer)
+          if (held) slots.release() // not held through the backoff
+          held = false
           await backoff(backoffDelay(attempt, 100, 10_000), outside) // the pools' backoff
         } finally {
           if (timer) clearTimeout(timer)
+          if (held) slots.release()
         }
       }
     },
@@ -108,6 +123,48 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
 }
 
 const MIB = 1024 * 1024
+
+const closedError = (exportName: string, url: string, cause: unknown) =>
+  new PerfError('E_WORKER_CLOSED', `worker task ${exportName} of ${url} was ended by perf.workers.close() (perf.close() calls it) before it finished: close after the tasks settle, or await them first`, { cause })
+
+/**
+ * One slot per thread, taken in call order (a Set iterates in insertion order; an aborted waiter
+ * leaves it in O(1)): a call under a timeout starts its timer once it holds one, with a thread free.
+ */
+function threadSlots(max: number) {
+  let free = max
+  const waiting = new Set<() => void>()
+  return {
+    acquire(signal: AbortSignal | undefined): Promise<void> | undefined {
+      if (waiting.size === 0 && free > 0) {
+        free--
+        return undefined
+      }
+      if (signal?.aborted) return Promise.reject(signal.reason)
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          waiting.delete(take)
+          reject(signal!.reason)
+        }
+        const take = () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }
+        waiting.add(take)
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+    },
+    /** The slot passes to the first waiter, else is free again. */
+    release(): void {
+      const next = waiting.values().next()
+      if (next.done) free++
+      else {
+        waiting.delete(next.value)
+        next.value()
+      }
+    },
+  }
+}
 /** Pools close() destroyed: a call of theirs that fails then was ended by the close. */
 const closed = new WeakSet<object>()
 
