@@ -45,6 +45,10 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
         throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
       }
+      if (typeof exportName !== 'string' || exportName === '') {
+        const got: unknown = exportName
+        throw new TypeError(`[unperf] perf.workers.run(): exportName must be a non-empty string (the name of the module's export to call), got ${got === '' ? "''" : got === null ? 'null' : typeof got}`)
+      }
       // a single argument given bare (`run(url, 'square', 5)`) failed in the worker with 'Spread syntax requires ...iterable'
       if (!Array.isArray(args)) {
         throw new TypeError(`[unperf] perf.workers.run(): args must be an array of the export's arguments, got ${args === null ? 'null' : typeof args} (wrap a single argument: [value])`)
@@ -98,6 +102,10 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
           // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
           if (closed.has(p)) throw closedError(exportName, url, error)
+          // node's postMessage of the task: "() => 1 could not be cloned.", not saying whose; a TypeError, never retried
+          if ((error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
+            throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
+          }
           const timedOut = controller?.signal.aborted === true
           const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
           if (attempt >= retries || !isRetriable(failure)) throw failure

@@ -45,6 +45,32 @@ describe('workers: how a task fails reaches the caller', () => {
     }
   })
 
+  it("args that cannot be cloned are a TypeError saying so (E_WORKER_ARGS), not node's bare DataCloneError, and are not retried", async () => {
+    const w = createWorkers(runtimeContext({}, { max: 1, retries: 3 }))
+    try {
+      const started = performance.now()
+      const error = await w.run(fixture, 'spin', [() => 1]).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error).toMatchObject({ code: 'E_WORKER_ARGS', message: expect.stringMatching(/perf\.workers\.run\(\): the args of spin cannot be sent to a worker thread: \(\) => 1 could not be cloned/) })
+      expect((error as Error).cause).toMatchObject({ name: 'DataCloneError' })
+      expect(performance.now() - started).toBeLessThan(3000) // no backoff: 3 retries wait 100 ms × 2ⁿ at random
+      expect(await w.run(fixture, 'spin', [1])).toBe(1)
+    } finally {
+      await w.close()
+    }
+  })
+
+  it('an export name that is not a non-empty string is a TypeError at the call', async () => {
+    const w = createWorkers(runtimeContext({}, { max: 1 }))
+    try {
+      for (const name of [undefined, 5, '']) {
+        await expect(w.run(fixture, name as never)).rejects.toThrow(/perf\.workers\.run\(\): exportName must be a non-empty string \(the name of the module's export to call\), got/)
+      }
+    } finally {
+      await w.close()
+    }
+  })
+
   it('close() while tasks run or wait rejects them with E_WORKER_CLOSED naming the task, not tinypool\'s bare "Terminating worker thread"', async () => {
     const w = createWorkers(runtimeContext({}, { max: 1 }))
     const running = w.run(fixture, 'sleep', [5000]).catch((e: unknown) => e)
