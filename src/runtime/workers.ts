@@ -10,6 +10,7 @@ import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
+import { linkSignal, threadSlots } from './worker-signals.js'
 import type { PerfWorkers, WorkerRunOptions } from './types.js'
 import type { TransferListItem } from 'node:worker_threads'
 
@@ -77,46 +78,13 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       }
       const transferResult = runOptions?.transferResult === true
       if (outside?.aborted) throw outside.reason
-      const p = await getPool()
-      // a buffer moved to the worker is detached here: an attempt cannot be made again
-      const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
-      for (let attempt = 0; ; attempt++) {
-        // with a timeout, an attempt waits for a free thread here, untimed: in tinypool's queue its
-        // timer ran while it waited, and calls queued behind busy threads timed out without running
-        let held = options.timeout !== false
-        if (held) {
-          await slots.acquire(outside)
-          if (closed.has(p)) {
-            slots.release()
-            throw closedError(exportName, url, undefined)
-          }
-        }
-        const controller = options.timeout === false ? undefined : new AbortController()
-        const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
-        const signal = controller === undefined ? outside : outside === undefined ? controller.signal : AbortSignal.any([outside, controller.signal])
-        try {
-          const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
-          if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
-          return result as T
-        } catch (error) {
-          if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
-          // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
-          if (closed.has(p)) throw closedError(exportName, url, error)
-          // node's postMessage of the task: "() => 1 could not be cloned.", not saying whose; a TypeError, never retried
-          if ((error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
-            throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
-          }
-          const timedOut = controller?.signal.aborted === true
-          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
-          if (attempt >= retries || !isRetriable(failure)) throw failure
-          if (timer) clearTimeout(timer)
-          if (held) slots.release() // not held through the backoff
-          held = false
-          await backoff(backoffDelay(attempt, 100, 10_000), outside) // the pools' backoff
-        } finally {
-          if (timer) clearTimeout(timer)
-          if (held) slots.release()
-        }
+      // the call's own signal, following the outside one: many calls sharing one signal cost it one
+      // listener (tinypool adds one per task: node warned past 10, MaxListenersExceededWarning)
+      const link = outside && linkSignal(outside)
+      try {
+        return await attempts<T>({ url, exportName, args, transferList, transferResult }, link?.signal)
+      } finally {
+        link?.unlink()
       }
     },
     async close() {
@@ -128,51 +96,61 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       await p.destroy()
     },
   }
+
+  /** The call's attempts (its retries), each under the timeout; callSignal ends them. */
+  async function attempts<T>(task: WorkerTask, callSignal: AbortSignal | undefined): Promise<T> {
+    const { url, exportName, args, transferList, transferResult } = task
+    const p = await getPool()
+    // a buffer moved to the worker is detached here: an attempt cannot be made again
+    const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
+    for (let attempt = 0; ; attempt++) {
+      // with a timeout, an attempt waits for a free thread here, untimed: in tinypool's queue its
+      // timer ran while it waited, and calls queued behind busy threads timed out without running
+      let held = options.timeout !== false
+      if (held) {
+        await slots.acquire(callSignal)
+        if (closed.has(p)) {
+          slots.release()
+          throw closedError(exportName, url, undefined)
+        }
+      }
+      const controller = options.timeout === false ? undefined : new AbortController()
+      const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
+      const signal = controller === undefined ? callSignal : callSignal === undefined ? controller.signal : AbortSignal.any([callSignal, controller.signal])
+      try {
+        const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
+        if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
+        return result as T
+      } catch (error) {
+        if (callSignal?.aborted) throw callSignal.reason // cancelled by the caller: its reason, no retry
+        // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
+        if (closed.has(p)) throw closedError(exportName, url, error)
+        // node's postMessage of the task: "() => 1 could not be cloned.", not saying whose; a TypeError, never retried
+        if ((error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
+          throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
+        }
+        const timedOut = controller?.signal.aborted === true
+        const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
+        if (attempt >= retries || !isRetriable(failure)) throw failure
+        if (timer) clearTimeout(timer)
+        if (held) slots.release() // not held through the backoff
+        held = false
+        await backoff(backoffDelay(attempt, 100, 10_000), callSignal) // the pools' backoff
+      } finally {
+        if (timer) clearTimeout(timer)
+        if (held) slots.release()
+      }
+    }
+  }
 }
 
 const MIB = 1024 * 1024
 
+interface WorkerTask { url: string; exportName: string; args: unknown[]; transferList: readonly TransferListItem[] | undefined; transferResult: boolean }
+
 const closedError = (exportName: string, url: string, cause: unknown) =>
   new PerfError('E_WORKER_CLOSED', `worker task ${exportName} of ${url} was ended by perf.workers.close() (perf.close() calls it) before it finished: close after the tasks settle, or await them first`, { cause })
 
-/**
- * One slot per thread, taken in call order (a Set iterates in insertion order; an aborted waiter
- * leaves it in O(1)): a call under a timeout starts its timer once it holds one, with a thread free.
- */
-function threadSlots(max: number) {
-  let free = max
-  const waiting = new Set<() => void>()
-  return {
-    acquire(signal: AbortSignal | undefined): Promise<void> | undefined {
-      if (waiting.size === 0 && free > 0) {
-        free--
-        return undefined
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason)
-      return new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          waiting.delete(take)
-          reject(signal!.reason)
-        }
-        const take = () => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve()
-        }
-        waiting.add(take)
-        signal?.addEventListener('abort', onAbort, { once: true })
-      })
-    },
-    /** The slot passes to the first waiter, else is free again. */
-    release(): void {
-      const next = waiting.values().next()
-      if (next.done) free++
-      else {
-        waiting.delete(next.value)
-        next.value()
-      }
-    },
-  }
-}
 /** Pools close() destroyed: a call of theirs that fails then was ended by the close. */
 const closed = new WeakSet<object>()
 
