@@ -9,11 +9,13 @@ export const ERROR_RECORD = '__unperfWorkerError'
 // process.exit() in a worker thread ends the thread, and tinypool (thread runtime) neither settles
 // the task that was running in it nor replaces the thread: that call and every later one hung. An
 // export that calls it fails instead (as vitest does in its workers); the thread lives on.
-// node's own exit after an uncaught exception in the thread (it sets process._exiting, then calls
+// node's own exit after an uncaught exception in the thread (it emits 'exit', then calls
 // process.exit()) goes through: throwing there printed a false "process.exit() was called" error.
 const exit = process.exit
+let exiting = false
+process.once('exit', () => { exiting = true })
 process.exit = (code) => {
-  if (process._exiting) return exit.call(process, code)
+  if (exiting) return exit.call(process, code)
   const error = new Error(`[unperf] process.exit(${code ?? ''}) was called in a worker thread: a worker task cannot end the process (throw an error instead)`)
   error.code = 'E_WORKER_EXIT'
   if (code !== undefined) error.exitCode = code
