@@ -118,16 +118,20 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       const controller = options.timeout === false ? undefined : new AbortController()
       const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
       const signal = controller === undefined ? callSignal : callSignal === undefined ? controller.signal : AbortSignal.any([callSignal, controller.signal])
+      let fromExport = false // the export's own error: never taken for the close's or a clone's
       try {
         const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
-        if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
+        if (isErrorRecord(result)) {
+          fromExport = true
+          throw rebuildError(result[ERROR_RECORD])
+        }
         return result as T
       } catch (error) {
         if (callSignal?.aborted) throw callSignal.reason // cancelled by the caller: its reason, no retry
         // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
-        if (closed.has(p)) throw closedError(exportName, url, error)
+        if (!fromExport && closed.has(p)) throw closedError(exportName, url, error)
         // node's postMessage of the task: "() => 1 could not be cloned.", not saying whose; a TypeError, never retried
-        if ((error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
+        if (!fromExport && (error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
           throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
         }
         const timedOut = controller?.signal.aborted === true
