@@ -226,7 +226,11 @@ export interface ConcurrencyConfig {
     max?: number | 'auto' | undefined
     /** @default '5s' */
     idleTimeout?: Duration | undefined
-    /** @default false */
+    /**
+     * Per attempt of a `perf.workers.run()` call, from the moment a thread takes it (waiting for a
+     * free thread is not timed): past it the thread is terminated and the call rejects with
+     * `TimeoutError`. `false` = no limit. @default false
+     */
     timeout?: Duration | false | undefined
     /** @default 0 */
     retries?: number | undefined

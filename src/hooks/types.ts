@@ -55,7 +55,13 @@ export interface CacheErrorPayload {
 
 export interface TaskEventPayload {
   pool: string
+  /** The task's id: the same on every attempt of one task. */
   id: number
+  /**
+   * 0-based: `0` is the first try, `1` the first retry. On task:retry, the attempt about to run (a
+   * task failing twice under `retries: 2` fires task:retry with 1, then 2); on task:start, task:end
+   * and task:error, the attempt that started, ended or failed.
+   */
   attempt: number
   /** ms, on task:end / task:error */
   duration?: number

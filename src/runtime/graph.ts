@@ -8,6 +8,7 @@
 import { CycleError, GraphError, PerfError } from '../errors.js'
 import type { SpanParent, Tracer } from './_internal.js'
 import { signalError } from './pool-job.js'
+import { linkSignal } from './shared-signal.js'
 import type { GroupedRunOptions } from './pool-job.js'
 import type { GraphResult, GraphTask, PerfPool } from './types.js'
 
@@ -66,18 +67,20 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
     let remaining = names.length
     if (remaining === 0) return resolve()
     let stopped = false
+    // graphs sharing one outside signal cost it one listener (node warned past 10)
+    const link = outside && linkSignal(outside)
     const onAbort = () => stop(outside!.reason)
     const stop = (reason: unknown) => {
       stopped = true
-      outside?.removeEventListener('abort', onAbort)
+      link?.unlink()
       controller!.abort(reason)
       reject(reason)
     }
     const done = () => {
-      outside?.removeEventListener('abort', onAbort)
+      link?.unlink()
       resolve()
     }
-    outside?.addEventListener('abort', onAbort, { once: true })
+    link?.signal.addEventListener('abort', onAbort, { once: true })
     const fail = (name: string, error: unknown) => {
       if (stopped) return
       failed.push({ name, error })

@@ -24,14 +24,15 @@ export function startupPhases(marks: readonly { name: string; at: number }[], en
 export function traceEvents(phases: readonly StartupPhase[], records: readonly SpanRecord[]): Record<string, unknown>[] {
   const pid = process.pid
   // µs, the end rounded rather than the duration: a child that ends within a µs of its parent's end
-  // still ends inside it (rounded apart, it ended 1 µs after it: not nested)
+  // still ends inside it (rounded apart, it ended 1 µs after it: not nested), and a startup phase
+  // ends where the next one starts (rounded apart, 1 µs inside it: misnested on the startup track)
   const us = (ms: number) => Math.round(ms * 1000)
   const events: Record<string, unknown>[] = [
     { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `node ${redactArgv(process.argv.slice(1)).slice(0, 2).join(' ')}` } },
     { name: 'thread_name', ph: 'M', pid, tid: 0, args: { name: 'main' } },
     { name: 'thread_name', ph: 'M', pid, tid: 1, args: { name: 'startup' } },
   ]
-  for (const p of phases) events.push({ name: p.name, cat: 'startup', ph: 'X', ts: us(p.start), dur: us(p.duration), pid, tid: 1, args: { share: p.share } })
+  for (const p of phases) events.push({ name: p.name, cat: 'startup', ph: 'X', ts: us(p.start), dur: us(p.start + p.duration) - us(p.start), pid, tid: 1, args: { share: p.share } })
   for (const r of records) {
     // id and parentId: which span is whose parent where two share a name (trace-tracks.ts nests by
     // them); run: which command's (the command events carry theirs)

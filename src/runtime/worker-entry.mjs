@@ -9,7 +9,13 @@ export const ERROR_RECORD = '__unperfWorkerError'
 // process.exit() in a worker thread ends the thread, and tinypool (thread runtime) neither settles
 // the task that was running in it nor replaces the thread: that call and every later one hung. An
 // export that calls it fails instead (as vitest does in its workers); the thread lives on.
+// node's own exit after an uncaught exception in the thread (it emits 'exit', then calls
+// process.exit()) goes through: throwing there printed a false "process.exit() was called" error.
+const exit = process.exit
+let exiting = false
+process.once('exit', () => { exiting = true })
 process.exit = (code) => {
+  if (exiting) return exit.call(process, code)
   const error = new Error(`[unperf] process.exit(${code ?? ''}) was called in a worker thread: a worker task cannot end the process (throw an error instead)`)
   error.code = 'E_WORKER_EXIT'
   if (code !== undefined) error.exitCode = code
@@ -76,7 +82,8 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
   } catch (error) {
     // Node 20 runs no --import / --loader hook (tsx, ts-node) in worker threads: a TypeScript module
     // the main thread loads fine fails here with node's bare "Unknown file extension"
-    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(new URL(moduleUrl).pathname)) throw error
+    // (any other import error as a record too: a structured clone dropped its code, ERR_MODULE_NOT_FOUND)
+    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(new URL(moduleUrl).pathname)) return thrown(error)
     const failure = new Error(`[unperf] perf.workers.run(): ${moduleUrl} is TypeScript, and worker threads do not get the main thread's loader (node ${process.versions.node} runs no --import / --loader hook such as tsx in them): point perf.workers.run() at a .mjs module that registers one first (import { register } from 'tsx/esm/api'; register(); export const fn = async (...args) => (await import('./module.ts')).fn(...args)), or at the compiled JavaScript`, { cause: error })
     failure.code = 'E_WORKER_TYPESCRIPT'
     return { [ERROR_RECORD]: record(failure) }
@@ -93,9 +100,25 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
     }
     return result
   } catch (error) {
-    if (!(error instanceof Error)) throw error
-    return { [ERROR_RECORD]: record(error) }
+    return thrown(error)
   }
+}
+
+/**
+ * What the export threw, as the result: an Error as a record (below); any other value as it is, in
+ * `{ value }`: tinypool takes an `error` of null or undefined for a success (`throw null` resolved
+ * with null), and one that cannot be cloned back crashed the response.
+ */
+function thrown(error) {
+  if (error instanceof Error) return { [ERROR_RECORD]: record(error) }
+  try {
+    structuredClone(error)
+  } catch (cloneError) {
+    const failure = new Error(`[unperf] the worker task threw a value that cannot be sent back to the calling thread: ${cloneError.message} (throw an Error)`)
+    failure.code = 'E_WORKER_THROWN'
+    return { [ERROR_RECORD]: record(failure) }
+  }
+  return { [ERROR_RECORD]: { value: error } }
 }
 
 /** name, message, stack, the own enumerable properties of primitive value, and a cloneable cause. */

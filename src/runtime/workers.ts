@@ -6,10 +6,12 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { MissingDependencyError, TimeoutError } from '../errors.js'
+import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
+import { linkSignal } from './shared-signal.js'
+import { threadSlots } from './worker-slots.js'
 import type { PerfWorkers, WorkerRunOptions } from './types.js'
 import type { TransferListItem } from 'node:worker_threads'
 
@@ -21,6 +23,7 @@ interface TinypoolLike {
 export function createWorkers(ctx: RuntimeContext): PerfWorkers {
   const options = ctx.config.concurrency.workers
   let pool: Promise<TinypoolLike> | undefined
+  const slots = threadSlots(options.max)
 
   const getPool = () => (pool ??= (async () => {
     let Tinypool: new (o: Record<string, unknown>) => TinypoolLike
@@ -43,6 +46,10 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       // a relative path would be resolved inside unperf's own worker entry: say what is expected instead
       if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
         throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
+      }
+      if (typeof exportName !== 'string' || exportName === '') {
+        const got: unknown = exportName
+        throw new TypeError(`[unperf] perf.workers.run(): exportName must be a non-empty string (the name of the module's export to call), got ${got === '' ? "''" : got === null ? 'null' : typeof got}`)
       }
       // a single argument given bare (`run(url, 'square', 5)`) failed in the worker with 'Spread syntax requires ...iterable'
       if (!Array.isArray(args)) {
@@ -72,38 +79,85 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       }
       const transferResult = runOptions?.transferResult === true
       if (outside?.aborted) throw outside.reason
-      const p = await getPool()
-      // a buffer moved to the worker is detached here: an attempt cannot be made again
-      const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
-      for (let attempt = 0; ; attempt++) {
-        const controller = options.timeout === false ? undefined : new AbortController()
-        const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
-        const signal = controller === undefined ? outside : outside === undefined ? controller.signal : AbortSignal.any([outside, controller.signal])
-        try {
-          const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
-          if (isErrorRecord(result)) throw rebuildError(result[ERROR_RECORD])
-          return result as T
-        } catch (error) {
-          if (outside?.aborted) throw outside.reason // cancelled by the caller: its reason, no retry
-          const timedOut = controller?.signal.aborted === true
-          const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
-          if (attempt >= retries || !isRetriable(failure)) throw failure
-          await backoff(backoffDelay(attempt, 100, 10_000), outside) // the pools' backoff
-        } finally {
-          if (timer) clearTimeout(timer)
-        }
+      // the call's own signal, following the outside one: many calls sharing one signal cost it one
+      // listener (tinypool adds one per task: node warned past 10, MaxListenersExceededWarning)
+      const link = outside && linkSignal(outside)
+      try {
+        return await attempts<T>({ url, exportName, args, transferList, transferResult }, link?.signal)
+      } finally {
+        link?.unlink()
       }
     },
     async close() {
       if (!pool) return
       const p = await pool.catch(() => undefined)
       pool = undefined
-      await p?.destroy()
+      if (p === undefined) return
+      closed.add(p)
+      await p.destroy()
     },
+  }
+
+  /** The call's attempts (its retries), each under the timeout; callSignal ends them. */
+  async function attempts<T>(task: WorkerTask, callSignal: AbortSignal | undefined): Promise<T> {
+    const { url, exportName, args, transferList, transferResult } = task
+    const p = await getPool()
+    // a buffer moved to the worker is detached here: an attempt cannot be made again
+    const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
+    for (let attempt = 0; ; attempt++) {
+      // with a timeout, an attempt waits for a free thread here, untimed: in tinypool's queue its
+      // timer ran while it waited, and calls queued behind busy threads timed out without running
+      let held = options.timeout !== false
+      if (held) {
+        await slots.acquire(callSignal)
+        if (closed.has(p)) {
+          slots.release()
+          throw closedError(exportName, url, undefined)
+        }
+      }
+      const controller = options.timeout === false ? undefined : new AbortController()
+      const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
+      const signal = controller === undefined ? callSignal : callSignal === undefined ? controller.signal : AbortSignal.any([callSignal, controller.signal])
+      let fromExport = false // the export's own error: never taken for the close's or a clone's
+      try {
+        const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
+        if (isErrorRecord(result)) {
+          fromExport = true
+          throw rebuildError(result[ERROR_RECORD])
+        }
+        return result as T
+      } catch (error) {
+        if (callSignal?.aborted) throw callSignal.reason // cancelled by the caller: its reason, no retry
+        // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
+        if (!fromExport && closed.has(p)) throw closedError(exportName, url, error)
+        // node's postMessage of the task: "() => 1 could not be cloned.", not saying whose; a TypeError, never retried
+        if (!fromExport && (error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
+          throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
+        }
+        const timedOut = controller?.signal.aborted === true
+        const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
+        if (attempt >= retries || !isRetriable(failure)) throw failure
+        if (timer) clearTimeout(timer)
+        if (held) slots.release() // not held through the backoff
+        held = false
+        await backoff(backoffDelay(attempt, 100, 10_000), callSignal) // the pools' backoff
+      } finally {
+        if (timer) clearTimeout(timer)
+        if (held) slots.release()
+      }
+    }
   }
 }
 
 const MIB = 1024 * 1024
+
+interface WorkerTask { url: string; exportName: string; args: unknown[]; transferList: readonly TransferListItem[] | undefined; transferResult: boolean }
+
+const closedError = (exportName: string, url: string, cause: unknown) =>
+  new PerfError('E_WORKER_CLOSED', `worker task ${exportName} of ${url} was ended by perf.workers.close() (perf.close() calls it) before it finished: close after the tasks settle, or await them first`, { cause })
+
+/** Pools close() destroyed: a call of theirs that fails then was ended by the close. */
+const closed = new WeakSet<object>()
 
 /** node's "Worker terminated due to reaching memory limit", naming the task and the limit it reached. */
 function outOfMemory(error: unknown, exportName: string, url: string, maxMemory: number | false): unknown {
@@ -135,7 +189,8 @@ function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */
 const ERROR_RECORD = '__unperfWorkerError'
-interface ErrorRecord { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown }
+/** An Error's parts, or `{ value }`: a value thrown that is not an Error (null, a string), rethrown as it is. */
+type ErrorRecord = { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown } | { value: unknown }
 const BUILT_IN: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }
 
 function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord } {
@@ -143,7 +198,8 @@ function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord }
 }
 
 /** The export's error as the caller would have got it in its own thread: class (built-in ones), name, message, stack, code and the other own properties. */
-function rebuildError(r: ErrorRecord): Error {
+function rebuildError(r: ErrorRecord): unknown {
+  if ('value' in r) return r.value
   const error = new (BUILT_IN[r.name] ?? Error)(r.message, r.cause === undefined ? undefined : { cause: r.cause })
   if (error.name !== r.name) Object.defineProperty(error, 'name', { value: r.name, writable: true, configurable: true })
   if (r.stack !== undefined) error.stack = r.stack
