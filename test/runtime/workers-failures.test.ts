@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { build } from 'esbuild'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createWorkers } from '../../src/runtime/workers.js'
 import { runtimeContext } from './_ctx.js'
+import { runWorkersScript } from './_workers-child.js'
 
 const fixture = new URL('./fixtures/cpu.mjs', import.meta.url).href
 
@@ -93,22 +91,13 @@ describe('workers: how a task fails reaches the caller', () => {
   })
 
   it('an uncaught exception in the thread rejects the task and prints no false "process.exit() was called" error', async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url))
-    mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
-    const dir = mkdtempSync(join(root, 'node_modules/.cache/unperf-workers-'))
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
-    await build({ entryPoints: [join(root, 'src/runtime/workers.ts')], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'workers.mjs'), packages: 'external', logLevel: 'silent', absWorkingDir: root })
-    copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dir, 'worker-entry.mjs'))
-    const script = join(dir, 'main.mjs')
-    writeFileSync(script, [
-      `import { createWorkers } from './workers.mjs'`,
+    const { stdout, stderr } = await runWorkersScript([
       `const w = createWorkers({ config: { concurrency: { workers: { max: 1, idleTimeout: 1000, timeout: false, retries: 0 } } }, hooks: undefined, warn() {} })`,
       `const error = await w.run(${JSON.stringify(fixture)}, 'uncaughtLater').catch(e => e)`,
       `console.log('rejected:', error.message)`,
       `console.log('next:', await w.run(${JSON.stringify(fixture)}, 'spin', [1]))`,
       `await w.close()`,
-    ].join('\n'))
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script], { cwd: root, timeout: 30_000 })
+    ])
     expect(stdout).toContain('rejected: uncaught in the thread')
     expect(stdout).toContain('next: 1')
     expect(stderr).not.toContain('process.exit')

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { build } from 'esbuild'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TimeoutError } from '../../src/errors.js'
 import { createWorkers } from '../../src/runtime/workers.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runtimeContext } from './_ctx.js'
+import { runWorkersScript } from './_workers-child.js'
 
 const fixture = new URL('./fixtures/cpu.mjs', import.meta.url).href
 
@@ -134,22 +131,12 @@ describe('workers', () => {
   })
 
   it('idle workers do not keep the process alive (no close(), idleTimeout 60 s)', async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url))
-    // inside the repo's node_modules so the bundle resolves tinypool the way an installed package does
-    mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
-    const dir = mkdtempSync(join(root, 'node_modules/.cache/unperf-workers-'))
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
-    await build({ entryPoints: [join(root, 'src/runtime/workers.ts')], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'workers.mjs'), packages: 'external', logLevel: 'silent', absWorkingDir: root })
-    copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dir, 'worker-entry.mjs'))
-    const script = join(dir, 'main.mjs')
-    writeFileSync(script, [
-      `import { createWorkers } from './workers.mjs'`,
+    const { stdout } = await runWorkersScript([
       `const w = createWorkers({ config: { concurrency: { workers: { max: 2, idleTimeout: 60000, timeout: false, retries: 0 } } }, hooks: undefined, warn() {} })`,
       `const started = Date.now()`,
       `console.log(await w.run(${JSON.stringify(fixture)}, 'hashRounds', ['x', 10]))`,
       `process.on('exit', () => console.log('exited after', Date.now() - started, 'ms'))`,
-    ].join('\n'))
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: root, timeout: 30_000 })
+    ])
     expect(stdout).toMatch(/^[0-9a-f]{64}\n/)
     expect(stdout).toContain('exited after')
   }, 40_000)
