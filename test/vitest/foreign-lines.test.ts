@@ -7,7 +7,7 @@
  * skipped with one warning naming the file and line; the real CLI, a real history file.
  */
 import { createHash } from 'node:crypto'
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { appendTestRun } from '../../src/vitest/history-write.js'
@@ -37,10 +37,10 @@ let shard: string
 const dir = () => join(project, '.unperf')
 
 beforeAll(async () => {
-  project = tempProject()
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'foreign-lines', version: '1.0.0', type: 'module' }))
-  mkdirSync(join(project, 'test'))
-  for (const f of ['a', 'b', 'c']) writeFileSync(join(project, 'test', `${f}.test.ts`), '')
+  project = tempProject({
+    'package.json': JSON.stringify({ name: 'foreign-lines', version: '1.0.0', type: 'module' }),
+    'test/a.test.ts': '', 'test/b.test.ts': '', 'test/c.test.ts': '',
+  })
   tests = await bundleCommand(project, 'tests')
   shard = await bundleCommand(project, 'shard')
   appendTestRun(dir(), run([{ path: 'test/a.test.ts', state: 'passed', duration: 30, setup: 1, tests: [['a', 29, 'p', 0]] }]), { cap: 100 })

@@ -4,7 +4,7 @@
  * naming no file; a CI shard job was lost to it. Now it is left out as no history, with one warning
  * naming the file and why; `shard` still splits the files. The real CLI, a real directory.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bundleCommand, runNode, tempProject } from './_project.js'
@@ -15,10 +15,10 @@ let shard: string
 const dir = () => join(project, '.unperf')
 
 beforeAll(async () => {
-  project = tempProject()
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'unreadable-history', version: '1.0.0', type: 'module' }))
-  mkdirSync(join(project, 'test'))
-  for (const f of ['a', 'b', 'c']) writeFileSync(join(project, 'test', `${f}.test.ts`), '')
+  project = tempProject({
+    'package.json': JSON.stringify({ name: 'unreadable-history', version: '1.0.0', type: 'module' }),
+    'test/a.test.ts': '', 'test/b.test.ts': '', 'test/c.test.ts': '',
+  })
   tests = await bundleCommand(project, 'tests')
   shard = await bundleCommand(project, 'shard')
   mkdirSync(join(dir(), 'tests.jsonl'), { recursive: true, mode: 0o700 })
