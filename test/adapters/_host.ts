@@ -65,3 +65,10 @@ export function host(fixture: string, config: Record<string, unknown> = {}): { d
 export const exitHooks = (r: Run) => r.stderr.match(/\[exit-hook \d+\]/g)?.length ?? 0
 
 export const built = existsSync(join(repo, 'dist/citty.mjs')) && existsSync(join(repo, 'dist/commander.mjs'))
+
+/** The three ways a host runs under unperf: [label, fixture, env]; suites that hold for all of them loop over these. */
+export const ADAPTER_HOSTS = [
+  ['unperf/citty runMain', 'citty-cli.mjs', {}],
+  ["unperf/citty withPerf + citty's runMain", 'citty-cli.mjs', { MODE: 'citty-runmain' }],
+  ['unperf/commander instrument', 'commander-cli.mjs', {}],
+] as const

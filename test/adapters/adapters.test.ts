@@ -2,13 +2,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
-import { built, exitHooks, host } from './_host.js'
+import { ADAPTER_HOSTS, built, exitHooks, host } from './_host.js'
 
-for (const [label, fixture, env] of [
-  ['unperf/citty runMain', 'citty-cli.mjs', {}],
-  ["unperf/citty withPerf + citty's runMain", 'citty-cli.mjs', { MODE: 'citty-runmain' }],
-  ['unperf/commander instrument', 'commander-cli.mjs', {}],
-] as const) {
+for (const [label, fixture, env] of ADAPTER_HOSTS) {
   describe.skipIf(!built)(label, { timeout: 120_000 }, () => {
     const isCommander = fixture.startsWith('commander')
 

@@ -8,13 +8,9 @@
  * (two reports, two history lines, two summaries).
  */
 import { describe, expect, it } from 'vitest'
-import { built, exitHooks, host } from './_host.js'
+import { ADAPTER_HOSTS, built, exitHooks, host } from './_host.js'
 
-for (const [label, fixture, env] of [
-  ['unperf/citty runMain', 'citty-cli.mjs', {}],
-  ["unperf/citty withPerf + citty's runMain", 'citty-cli.mjs', { MODE: 'citty-runmain' }],
-  ['unperf/commander instrument', 'commander-cli.mjs', {}],
-] as const) {
+for (const [label, fixture, env] of ADAPTER_HOSTS) {
   describe.skipIf(!built)(label, { timeout: 120_000 }, () => {
     it('a command running another command of the CLI: one run, both commands recorded, perf open after the inner one', () => {
       const r = host(fixture).run(['chain'], env)
