@@ -4,7 +4,8 @@
  * Taken by creating the file with O_EXCL (mode 0600), so of several processes exactly one succeeds.
  * A lock whose mtime is older than the caller's `staleMs` was left by a crashed holder and is taken
  * over: moved aside under a name of this waiter's own (of several waiters, only one rename succeeds),
- * then checked again, so a lock another process made fresh in the meantime is put back, never removed.
+ * then checked to be the file judged stale (same inode and mtime), so a lock another process made in the
+ * meantime is put back, never removed.
  * Synchronous throughout (waits sleep with Atomics.wait): the exit path of every run takes one
  * (report/history.ts), so it costs an open and a close when the lock is free.
  *
@@ -63,11 +64,13 @@ export function waitForLockFile(path: string, options: WaitForLockOptions): Rele
 
 /** True when the lock is gone (a stale one removed, or released meanwhile): worth another attempt. */
 function clearIfStale(path: string, staleMs: number): boolean {
+  let judged: { ino: number; mtimeMs: number }
   try {
+    judged = statSync(path)
     // a holder killed with SIGKILL while it held the lock (the exit's history append) blocked every
     // run of the next `staleMs` for its whole wait: a lock naming a process of this machine that is
     // gone is stale at once
-    if (Date.now() - statSync(path).mtimeMs <= staleMs && !holderGone(path)) return false
+    if (Date.now() - judged.mtimeMs <= staleMs && !holderGone(path)) return false
   } catch {
     return true // released meanwhile
   }
@@ -79,14 +82,20 @@ function clearIfStale(path: string, staleMs: number): boolean {
     // ENOENT: another waiter took it aside first (or its holder released it)
     return (error as NodeJS.ErrnoException).code === 'ENOENT'
   }
-  // what was taken aside may be a lock made since the stat above: only a stale one is removed
-  let stale = true
-  try { stale = Date.now() - statSync(aside).mtimeMs > staleMs || holderGone(aside) } catch { /* gone */ }
+  // what was taken aside may be a lock made since the stat above (another waiter took the stale one
+  // aside and made its own): only the file judged above (same inode, same mtime) is removed; another
+  // goes back at once. Judging it again (reading its holder) kept it away longer, and a third process
+  // could take the lock in that time as well
+  let same = true
   try {
-    if (stale) unlinkSync(aside)
+    const st = statSync(aside)
+    same = st.ino === judged.ino && st.mtimeMs === judged.mtimeMs
+  } catch { /* gone */ }
+  try {
+    if (same) unlinkSync(aside)
     else renameSync(aside, path)
   } catch { /* left aside */ }
-  return stale
+  return same
 }
 
 let self: string | undefined
