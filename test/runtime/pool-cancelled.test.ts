@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { Pool } from '../../src/runtime/pool.js'
 import { runGraph } from '../../src/runtime/graph.js'
 import { pool } from './_ctx.js'
@@ -24,6 +24,10 @@ describe('pool: tasks ended by an outside signal', () => {
 
 describe('pool: a task aborted while it waits for a retry', () => {
   it('counts as cancelled (it ran, failed once, then its signal ended it): it was in no count of stats()', async () => {
+    // the backoff has full jitter (uniform in [0, 10 s]): a draw under 20 ms ran the retry before the
+    // check below (one CI run in a few hundred); the middle of the range, 5 s, is what this test means
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    onTestFinished(() => random.mockRestore())
     const p = new Pool('net', pool({ concurrency: 2, retries: 3, backoff: 10_000, maxBackoff: 10_000 }), undefined)
     const ac = new AbortController()
     let attempts = 0
