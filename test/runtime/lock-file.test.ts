@@ -62,6 +62,24 @@ describe('lock file (one process)', () => {
     expect(tryLockFile(lock, 10_000)).toBeTypeOf('function')
   })
 
+  it('a takeover claim beside a stale lock: a fresh one (a taker at work) keeps it; an old one (its taker killed) is passed over, and removed', () => {
+    const lock = lockIn()
+    makeStale(lock)
+    const { ino, mtimeMs } = statSync(lock)
+    const claim = `${lock}.${ino}-${mtimeMs}.takeover0`
+    // empty: its taker between creating it and writing its pid, or killed there
+    writeFileSync(claim, '')
+    expect(tryLockFile(lock, STALE)).toBeUndefined()
+    expect(statSync(lock)).toMatchObject({ ino, mtimeMs })
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(claim, old, old)
+    const release = tryLockFile(lock, STALE)
+    expect(release).toBeTypeOf('function')
+    expect(Date.now() - statSync(lock).mtimeMs).toBeLessThan(STALE) // this process's own lock
+    expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
+    release!()
+  })
+
   it('throws when the lock file cannot be made', () => {
     const lock = join(tempDir(), 'missing', 'x.lock')
     expect(() => tryLockFile(lock, STALE)).toThrow(/ENOENT/)
