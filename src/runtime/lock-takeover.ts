@@ -8,9 +8,9 @@
  * the file judged, still stale) and only then moves it aside, onto its claim, and removes both. While
  * it holds the claim no other taker can touch that lock, and a lock made since (another inode, another
  * mtime) has a claim of its own: a taker that judged the old lock late claims, finds the lock changed
- * and leaves it alone. Before session 19 the taker moved the lock aside first and checked it after: a
+ * and leaves it alone. (Takers used to move the lock aside first and check it after: a
  * fresh lock moved aside by a late taker was put back, and in that rename's time a third process took
- * the lock too (two winners, seen in CI).
+ * the lock too: two winners, seen in CI.)
  *
  * A claim is stale like a lock: its holder (written in it) gone, or older than `staleMs`. A taker
  * killed while it held one (SIGKILL) leaves it behind; the next waiter claims the next generation
