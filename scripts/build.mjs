@@ -98,6 +98,8 @@ const DEFERRED = {
   'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
   // only with a cache.namespaces['plugin:<name>'] key: the warning when its plugin is not loaded
   'src/hooks/plugin-namespaces.ts': ['warnUnmatchedPluginNamespaces'],
+  // only when a lock file is found held: judging it stale and taking it over (the exit's history append)
+  'src/runtime/lock-takeover.ts': ['clearIfStale'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
 }

@@ -12,7 +12,7 @@ import { isClusterReply } from './redis-health.js'
 export type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
 export interface RedisClient {
-  get(key: string): Promise<string | null>
+  get(key: string | Buffer): Promise<string | null>
   /** (a key as a Buffer: an entry's key with a lone surrogate, redis-key.ts) */
   getBuffer(key: string | Buffer): Promise<Buffer | null>
   mgetBuffer(...keys: (string | Buffer)[]): Promise<(Buffer | null)[]>
@@ -26,7 +26,8 @@ export interface RedisClient {
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>
   scanBuffer(cursor: string, ...args: (string | number)[]): Promise<[Buffer, Buffer[]]>
   pipeline(): { set(key: string | Buffer, value: Buffer, ...args: (string | number)[]): unknown; del(key: string | Buffer): unknown; strlen(key: string | Buffer): unknown; type(key: string | Buffer): unknown; getrangeBuffer(key: string | Buffer, start: number, end: number): unknown; exec(): Promise<[Error | null, unknown][] | null> }
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
+  /** (a key as a Buffer: a wrap() lock of a key with a lone surrogate) */
+  eval(script: string, numKeys: number, ...args: (string | number | Buffer)[]): Promise<unknown>
   sendCommand(command: object): Promise<unknown>
   ping(): Promise<string>
   config(...args: string[]): Promise<unknown>

@@ -82,9 +82,13 @@ export class RedisTier implements Tier {
     return redisKey(this._prefix, key)
   }
 
-  /** The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists it). */
-  lockKey(key: string): string {
-    return `lock:${this._prefix}${key}`
+  /**
+   * The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists
+   * it). Named as its entry is (redis-key.ts): a key with a lone surrogate as WTF-8 bytes, so `'\ud800'`
+   * and `'\ufffd'` no longer share one lock.
+   */
+  lockKey(key: string): RedisKey {
+    return redisKey(`lock:${this._prefix}`, key)
   }
 
   async get(key: string): Promise<StoredEntry | null> {

@@ -3,7 +3,7 @@
  * are written (synchronously) and `exit` fires exactly once; the exit code is preserved.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -72,6 +72,24 @@ describe('exit paths', () => {
     expect(exitSignal ?? exitCode).toBe(signal)
     expect(history(dir)).toHaveLength(1)
     expect(exits(dir)).toBe(1)
+  })
+})
+
+describe('a stale history lock at exit', () => {
+  it('a crashed run\'s lock is taken over at once (lock-takeover.ts, a deferred module of the start script): the line appended under it, nothing left beside it', () => {
+    const dir = setup(`await perf.run('ok', () => 1); await perf.close()`)
+    mkdirSync(join(dir, '.perf'))
+    const lock = join(dir, '.perf/history.jsonl.lock')
+    writeFileSync(lock, '')
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(lock, old, old)
+    const t0 = Date.now()
+    const result = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20_000 })
+    expect(result.status, result.stderr).toBe(0)
+    expect(history(dir)).toHaveLength(1)
+    // not the 5 s wait after which the line is appended without the lock (the stale one then stays)
+    expect(Date.now() - t0).toBeLessThan(4_000)
+    expect(readdirSync(join(dir, '.perf')).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
   })
 })
 

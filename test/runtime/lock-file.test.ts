@@ -1,5 +1,6 @@
 /** The lock file shared by the run history (report/history.ts) and the tests history (vitest/history-*.ts). */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tryLockFile, waitForLockFile } from '../../src/runtime/lock-file.js'
@@ -61,6 +62,24 @@ describe('lock file (one process)', () => {
     expect(tryLockFile(lock, 10_000)).toBeTypeOf('function')
   })
 
+  it('a takeover claim beside a stale lock: a fresh one (a taker at work) keeps it; an old one (its taker killed) is passed over, and removed', () => {
+    const lock = lockIn()
+    makeStale(lock)
+    const { ino, mtimeMs } = statSync(lock)
+    const claim = `${lock}.${ino}-${mtimeMs}.takeover0`
+    // empty: its taker between creating it and writing its pid, or killed there
+    writeFileSync(claim, '')
+    expect(tryLockFile(lock, STALE)).toBeUndefined()
+    expect(statSync(lock)).toMatchObject({ ino, mtimeMs })
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(claim, old, old)
+    const release = tryLockFile(lock, STALE)
+    expect(release).toBeTypeOf('function')
+    expect(Date.now() - statSync(lock).mtimeMs).toBeLessThan(STALE) // this process's own lock
+    expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
+    release!()
+  })
+
   it('throws when the lock file cannot be made', () => {
     const lock = join(tempDir(), 'missing', 'x.lock')
     expect(() => tryLockFile(lock, STALE)).toThrow(/ENOENT/)
@@ -100,16 +119,119 @@ describe('lock file (real processes)', () => {
     return results.map(r => r.stdout)
   }
 
-  it('a stale lock is taken over exactly once when 8 processes race for it, and nothing is left aside', async () => {
-    for (let round = 0; round < 5; round++) {
-      const lock = lockIn()
-      makeStale(lock)
-      const answers = await race(lock, 8)
-      expect(answers.filter(a => a === 'got')).toHaveLength(1)
-      expect(answers.filter(a => a === 'busy')).toHaveLength(7)
-      // the winner's lock, fresh, is what stands (it exited holding it)
-      expect(Date.now() - statSync(lock).mtimeMs).toBeLessThan(STALE)
-      expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
+  /**
+   * `count` long-lived processes that try a lock in rounds (lock-child.ts `rounds`), so that many
+   * rounds fit in seconds: go(kind, lock) starts the next round and returns the answers to it,
+   * kill(pid) SIGKILLs one, end() ends them.
+   */
+  function racers(count: number) {
+    const dir = tempDir()
+    const live = new Map<number, ReturnType<typeof spawn>>()
+    const answers: { round: number; pid: number; got: boolean }[] = []
+    const exits: Promise<unknown>[] = []
+    for (let i = 0; i < count; i++) {
+      const proc = spawn(process.execPath, [child, 'rounds', dir, String(STALE)], { stdio: ['ignore', 'pipe', 'inherit'] })
+      live.set(proc.pid!, proc)
+      let rest = ''
+      proc.stdout!.on('data', d => {
+        const lines = (rest + d).split('\n')
+        rest = lines.pop()!
+        for (const line of lines) {
+          const [round, pid, answer] = line.split(' ')
+          answers.push({ round: Number(round), pid: Number(pid), got: answer === 'got' })
+        }
+      })
+      exits.push(new Promise(r => proc.on('close', r)))
+    }
+    let round = 0
+    return {
+      dir,
+      live,
+      /** Starts the next round (its go file written whole, then renamed) and waits for the answers of all live racers but `missing`. */
+      async go(kind: 'race' | 'pause', lock: string, missing = 0) {
+        const r = round++
+        writeFileSync(join(dir, 'go.tmp'), `${kind} ${lock}`)
+        renameSync(join(dir, 'go.tmp'), join(dir, `go-${r}`))
+        const mine = () => answers.filter(a => a.round === r)
+        for (let i = 0; i < 6000 && mine().length < live.size - missing; i++) await new Promise(res => setTimeout(res, 5))
+        expect(mine(), `round ${r}`).toHaveLength(live.size - missing)
+        return mine()
+      },
+      async kill(pid: number) {
+        const proc = live.get(pid)!
+        live.delete(pid)
+        proc.kill('SIGKILL')
+        await new Promise(r => proc.exitCode !== null || proc.signalCode !== null ? r(undefined) : proc.on('close', r))
+      },
+      /** Ends them all: one left stopped in a claim (a failed test) is killed. */
+      async end() {
+        writeFileSync(join(dir, 'end'), '')
+        const stopped = setTimeout(() => { for (const proc of live.values()) proc.kill('SIGKILL') }, 5_000)
+        await Promise.all(exits)
+        clearTimeout(stopped)
+      },
+    }
+  }
+
+  /** `<boot id> <pid namespace> <pid>` of a process that has exited: a lock its holder left when killed. */
+  function deadHolder(): string {
+    const lock = lockIn()
+    tryLockFile(lock, STALE)
+    const [boot, ns] = readFileSync(lock, 'utf8').split(' ')
+    return `${boot} ${ns} ${spawnSync(process.execPath, ['-e', '0']).pid}`
+  }
+
+  it('a stale lock is taken over exactly once in each of 30 rounds of 8 processes racing for it, and nothing is left aside', async () => {
+    const r = racers(8)
+    const dead = deadHolder()
+    try {
+      for (let round = 0; round < 30; round++) {
+        const lock = lockIn()
+        // planted: left by a holder 60 s ago, or naming a holder of this machine that is gone (taken at once)
+        if (round % 2) makeStale(lock)
+        else writeFileSync(lock, dead)
+        const answers = await r.go('race', lock)
+        const winners = answers.filter(a => a.got)
+        expect(winners, `round ${round}`).toHaveLength(1)
+        // the lock that stands is the winner's, fresh (it lives on, holding it)
+        expect(readFileSync(lock, 'utf8').split(' ')[2]).toBe(String(winners[0]!.pid))
+        expect(Date.now() - statSync(lock).mtimeMs).toBeLessThan(STALE)
+        expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
+      }
+    } finally {
+      await r.end()
+    }
+  }, 60_000)
+
+  it('takers SIGKILLed while they hold the takeover claim never wedge the lock: the next round has exactly one winner', async () => {
+    const r = racers(8)
+    try {
+      for (let round = 0; round < 3; round++) {
+        const lock = lockIn()
+        makeStale(lock)
+        // the taker holding the claim stops before it moves the lock; every other one finds the claim held
+        const answers = await r.go('pause', lock, 1)
+        expect(answers.filter(a => a.got), `round ${round}`).toEqual([])
+        const claimed = readdirSync(r.dir).filter(f => f.startsWith('claimed-'))
+        expect(claimed).toHaveLength(1)
+        rmSync(join(r.dir, claimed[0]!))
+        const beside = readdirSync(join(lock, '..')).sort()
+        expect(beside).toHaveLength(2)
+        expect(beside[0]).toBe('history.jsonl.lock')
+        expect(beside[1]).toMatch(/^history\.jsonl\.lock\.\d+-[\d.]+\.takeover0$/)
+        await r.kill(Number(claimed[0]!.slice('claimed-'.length)))
+        // its claim is left, naming it (gone): the survivors race again, one takes the lock over at once
+        const t0 = Date.now()
+        const again = await r.go('race', lock)
+        expect(Date.now() - t0).toBeLessThan(STALE / 2)
+        const winners = again.filter(a => a.got)
+        expect(winners, `round ${round}, after the kill`).toHaveLength(1)
+        expect(readFileSync(lock, 'utf8').split(' ')[2]).toBe(String(winners[0]!.pid))
+        expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
+      }
+      expect(r.live.size).toBe(5)
+    } finally {
+      await r.end()
     }
   }, 60_000)
 

@@ -1,8 +1,8 @@
 /**
- * wrap()'s cross-process lock of one key on Redis (`lock:<prefix><key>`, PX 15 s, its holder in its
- * value: lock-holder.ts). A Redis with `maxmemory` and an `allkeys-*` policy may evict it while its
- * holder runs fn: every waiter then took it on its next poll (50 ms) and ran fn too (4 processes on
- * one key: fn ran 4 times at once). Now
+ * wrap()'s cross-process lock of one key on Redis (`lock:<prefix><key>`, the key encoded as its entry's
+ * name is: drivers/redis-key.ts; PX 15 s, its holder in its value: lock-holder.ts). A Redis with
+ * `maxmemory` and an `allkeys-*` policy may evict it while its holder runs fn: every waiter then took
+ * it on its next poll (50 ms) and ran fn too (4 processes on one key: fn ran 4 times at once). Now
  * - the holder keeps it every second: its expiry pushed back, or the lock written again when it is gone;
  * - a waiter that saw it held takes a lock that vanished only once it stayed gone for longer than that
  *   (VANISHED_GRACE_MS): its holder, alive, wrote it again meanwhile;
@@ -13,6 +13,7 @@
  * (an ACL without EVAL) gets plain `SET NX` and the lock's expiry, as before.
  */
 import type { RedisClient } from '../../drivers/redis-connection.js'
+import type { RedisKey } from '../../drivers/redis-key.js'
 import type { GuardedCall } from '../../drivers/redis-scopes.js'
 import { holderIsGone, lockToken } from './lock-holder.js'
 
@@ -66,7 +67,7 @@ export class RedisLock {
   private _keep: NodeJS.Timeout | undefined
 
   /** `call`: the tier's guard (bounded by cache.timeout); a failure means Redis went away. */
-  constructor(private readonly _client: RedisClient, private readonly _key: string, private readonly _call: GuardedCall) {}
+  constructor(private readonly _client: RedisClient, private readonly _key: RedisKey, private readonly _call: GuardedCall) {}
 
   /** When this caller last saw the lock held by another one (ms since epoch; 0: never, or its holder died). */
   get seenHeld(): number {
