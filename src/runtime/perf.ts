@@ -38,6 +38,9 @@ import type {
 import { createWarnOnce } from './warn.js'
 import { createWorkers } from './workers.js'
 
+/** The hooks that fire once, inside createPerf(): registered after it, a listener that never runs. */
+const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
+
 export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
   const startedAt = Date.now()
   const tracer = createTracer()
@@ -93,6 +96,7 @@ class PerfInstance implements RunEndHost {
     this._warn = createWarnOnce()
     this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${errorMessage(error)}`)
     // a typo ('command:aftr') registered a listener that never ran, silently
+    // ... or config:resolved / perf:ready registered once they have fired: a listener that never runs
     this.hooks.onUnknownName = name => { if (!this._warn.seen.has(`unknown-hook:${name}`)) this._warn(`unknown-hook:${name}`, unknownHookMessage(name)) }
     this._ctx = { config, hooks: this.hooks, warn: this._warn }
     this.memory = createMemoryTracker()
@@ -140,6 +144,7 @@ class PerfInstance implements RunEndHost {
       this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
     }
     await hooks.emit('perf:ready', this)
+    hooks.spent = SPENT
   }
 
   get cache(): PerfCache {
