@@ -7,6 +7,7 @@
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { loadPerfConfigLayers } from '../config/load.js'
+import { layerHooks } from '../config/merge.js'
 import { errorMessage } from '../errors.js'
 import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
 import { setupPlugins } from '../hooks/plugins.js'
@@ -107,7 +108,8 @@ class PerfInstance implements RunEndHost {
     const { config, hooks } = this
     // Config hooks: registered before anything fires.
     for (const [name, fn] of Object.entries(config.hooks)) {
-      if (typeof fn === 'function') hooks.hook(name as PerfHookName, fn as PerfHooks[PerfHookName])
+      // each layer's listener of it on its own (merge.ts): one that throws does not keep the next from running
+      if (typeof fn === 'function') for (const one of layerHooks(fn as PerfHooks[PerfHookName])) hooks.hook(name as PerfHookName, one)
     }
     hooks.hook('budget:exceeded', () => { this._breaches++ })
     // `perf.cache` is sync, but the cache code is imported on the first cache operation.
