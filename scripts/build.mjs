@@ -96,6 +96,8 @@ const DEFERRED = {
   'src/config/plugin-position.ts': ['pluginErrorSource'],
   // error paths only: a hook name unperf never fires (a typo), the host's perf.hooks.hook() or a plugin's
   'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
+  // only when a commander host prints a subcommand's help: --no-cache listed there
+  'src/adapters/commander-help.ts': ['listNoCacheInHelp'],
   // only with a cache.namespaces['plugin:<name>'] key: the warning when its plugin is not loaded
   'src/hooks/plugin-namespaces.ts': ['warnUnmatchedPluginNamespaces'],
   // only when a lock file is found held: judging it stale and taking it over (the exit's history append)

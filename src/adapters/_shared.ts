@@ -58,7 +58,12 @@ export function hasNoCacheFlag(argv: readonly string[]): boolean {
  * switches the cache off.
  */
 export async function startPerf(options: PerfAdapterOptions, noCache: boolean): Promise<Perf> {
-  if (options.perf) return options.perf
+  const given = options.perf
+  if (given) {
+    // its cache is its creator's: say so rather than take the flag and do nothing
+    if (noCache && given.config.cache.enabled) warnOn(given, 'no-cache-given-perf', "--no-cache cannot switch off the cache of the perf instance given to the adapter (its `perf` option): its creator set the cache up. Create it with `overrides: { cache: { enabled: false } }` when the command line has --no-cache (or set UNPERF_CACHE=0)")
+    return given
+  }
   return createPerf({
     rootDir: options.rootDir ?? hostRootDir(),
     cwd: options.cwd,
@@ -139,4 +144,11 @@ export function exitOnConfigError(error: unknown): void {
   if (!(error instanceof ConfigError)) return
   process.stderr.write(`${error.message}\n`)
   process.exit(2)
+}
+
+/** A warning of the instance's (stderr once, report.json's warnings); an instance of another copy of unperf: stderr. */
+function warnOn(perf: Perf, code: string, message: string): void {
+  const warn = (perf as Perf & { _warn?: (code: string, message: string) => void })._warn
+  if (typeof warn === 'function') warn(code, message)
+  else process.stderr.write(`[unperf] warn ${message}\n`)
 }

@@ -181,8 +181,11 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
         out[key] = () => {
           let p = loaded.get(key)
           if (!p) {
+            // a lazy subcommand's import is a startup phase of its own; `ready` goes on after it
+            const lazy = typeof sub === 'function' || typeof (sub as Partial<PromiseLike<unknown>>).then === 'function'
+            if (lazy) session.perf?.mark(`load:${[...path, key].join(' ')}`)
             p = _resolve(sub).then((resolved) => {
-              session.perf?.mark(`load:${[...path, key].join(' ')}`)
+              if (lazy) session.perf?.mark('ready')
               return _wrap(resolved as AnyCommand, [...path, key], session, false)
             })
             loaded.set(key, p)

@@ -10,6 +10,7 @@ import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
 import { closePerf, exitOnConfigError, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type ParseArgs } from './commander-args.js'
+import { listNoCacheInHelp } from './commander-help.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -36,7 +37,11 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
 
   // not when a command defines it: the program takes its options anywhere on the command line
   // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
-  if (!definesCache(program)) program.option('--no-cache', 'skip the cache for this run (unperf)')
+  if (!definesCache(program)) {
+    program.option('--no-cache', 'skip the cache for this run (unperf)')
+    // and in each subcommand's help (commander lists a program option in the program's alone)
+    program.on('beforeAllHelp', ({ command }: { command: Command }) => listNoCacheInHelp(program, command, parsesNoCache))
+  }
 
   let perf: Perf | undefined
   /** perf being created, for an action parse() reached before it exists */

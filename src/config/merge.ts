@@ -2,11 +2,19 @@
  * How config layers merge: defu (higher priority first), except that arrays REPLACE the lower
  * layer's array (defu concatenates: a `$env.ci` driver list must replace the base tiers, not append
  * to them) and `driver` values are taken whole. `plugins` still concatenate, the lower layer's first
- * (a preset's plugins, then the project's own). The same merger is given to c12, so the fast path and c12 agree.
+ * (a preset's plugins, then the project's own), and so do the listeners of `hooks`. The same merger is given to c12, so the fast path and c12 agree.
  */
 import { createDefu } from 'defu'
 
-export const mergeConfig = createDefu((target, key, value) => {
+export const mergeConfig = createDefu((target, key, value, namespace) => {
+  // a hook listened to by two layers: both listeners, the lower layer's first (layerHooks)
+  if (namespace === 'hooks' && typeof value === 'function') {
+    const lower = (target as Record<PropertyKey, unknown>)[key]
+    if (typeof lower === 'function') {
+      (target as Record<PropertyKey, unknown>)[key] = chainHooks(lower as Hook, value as Hook)
+      return true
+    }
+  }
   if (key === 'driver' || key === 'historyDriver') {
     (target as Record<PropertyKey, unknown>)[key] = value
     return true
@@ -26,6 +34,29 @@ export const mergeConfig = createDefu((target, key, value) => {
 })
 
 type Obj = Record<string, unknown>
+type Hook = ((...args: unknown[]) => unknown) & { [LAYERS]?: Hook[] }
+
+const LAYERS = Symbol.for('unperf.config.hookLayers')
+
+/**
+ * The config's `hooks` across layers (a preset, the config file, its env block, `overrides`) add up,
+ * as `plugins` do (and as nuxt registers its layers' hooks): each layer's listener runs, the lower
+ * layer's first (a function two layers list runs twice: on a warm start each layer's module may be
+ * its own copy, so identity cannot tell). The chain runs them in turn when
+ * called; createPerf registers each of `layerHooks()` as a listener of its own (its error reported
+ * alone, the next still run).
+ */
+function chainHooks(lower: Hook, higher: Hook): Hook {
+  const list = [...layerHooks(lower), ...layerHooks(higher)]
+  const chain: Hook = async (...args) => { for (const fn of list) await fn(...args) }
+  chain[LAYERS] = list
+  return chain
+}
+
+/** The listeners a config hook stands for: the layers' own, lowest layer first (one, unless chainHooks made it). */
+export function layerHooks<F>(fn: F): F[] {
+  return (fn as { [LAYERS]?: F[] })[LAYERS] ?? [fn]
+}
 
 /**
  * The environment's blocks merged over the layer: `$<env>` and `$env[env]`, the latter first. c12

@@ -54,8 +54,13 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     process.emitWarning(`[unperf] a '${name}' hook listener threw: ${errorMessage(error)}`)
   }
 
-  /** The host's hook()/hookOnce() of a name unperf never fires (a typo): perf.ts warns, once per name; the listener is registered. */
+  /**
+   * The host's hook()/hookOnce() of a name unperf never fires (a typo), or of one in `spent` (fired
+   * for the last time: `config:resolved`, `perf:ready` once createPerf() returned): perf.ts warns,
+   * once per name; the listener is registered.
+   */
   onUnknownName: ((name: string) => void) | undefined
+  spent: ReadonlySet<string> | undefined
 
   /** The plugin whose code runs now (its setup(), one of its listeners): hook() and hookOnce() register for it. */
   owner: HookOwner | undefined
@@ -101,7 +106,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
     const owner = this.currentOwner()
     if (owner !== undefined) return owner.hook(name, fn as Listener)
-    if (!KNOWN.has(name)) this.onUnknownName?.(name)
+    if (!KNOWN.has(name) || this.spent?.has(name)) this.onUnknownName?.(name)
     if (this._hostLate) this._late.add(fn as Listener)
     return this._core.hook(name, fn as Listener)
   }
@@ -122,7 +127,7 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {
     const owner = this.currentOwner()
     if (owner !== undefined) return owner.hookOnce(name, fn as Listener)
-    if (!KNOWN.has(name)) this.onUnknownName?.(name)
+    if (!KNOWN.has(name) || this.spent?.has(name)) this.onUnknownName?.(name)
     const once: Once = (...args) => {
       unregister()
       return (fn as Listener)(...args)

@@ -7,6 +7,7 @@
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { loadPerfConfigLayers } from '../config/load.js'
+import { layerHooks } from '../config/merge.js'
 import { errorMessage } from '../errors.js'
 import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
 import { setupPlugins } from '../hooks/plugins.js'
@@ -37,6 +38,9 @@ import type {
 } from './types.js'
 import { createWarnOnce } from './warn.js'
 import { createWorkers } from './workers.js'
+
+/** The hooks that fire once, inside createPerf(): registered after it, a listener that never runs. */
+const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
 
 export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
   const startedAt = Date.now()
@@ -93,6 +97,7 @@ class PerfInstance implements RunEndHost {
     this._warn = createWarnOnce()
     this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${errorMessage(error)}`)
     // a typo ('command:aftr') registered a listener that never ran, silently
+    // ... or config:resolved / perf:ready registered once they have fired: a listener that never runs
     this.hooks.onUnknownName = name => { if (!this._warn.seen.has(`unknown-hook:${name}`)) this._warn(`unknown-hook:${name}`, unknownHookMessage(name)) }
     this._ctx = { config, hooks: this.hooks, warn: this._warn }
     this.memory = createMemoryTracker()
@@ -103,7 +108,8 @@ class PerfInstance implements RunEndHost {
     const { config, hooks } = this
     // Config hooks: registered before anything fires.
     for (const [name, fn] of Object.entries(config.hooks)) {
-      if (typeof fn === 'function') hooks.hook(name as PerfHookName, fn as PerfHooks[PerfHookName])
+      // each layer's listener of it on its own (merge.ts): one that throws does not keep the next from running
+      if (typeof fn === 'function') for (const one of layerHooks(fn as PerfHooks[PerfHookName])) hooks.hook(name as PerfHookName, one)
     }
     hooks.hook('budget:exceeded', () => { this._breaches++ })
     // `perf.cache` is sync, but the cache code is imported on the first cache operation.
@@ -140,6 +146,7 @@ class PerfInstance implements RunEndHost {
       this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
     }
     await hooks.emit('perf:ready', this)
+    hooks.spent = SPENT
   }
 
   get cache(): PerfCache {

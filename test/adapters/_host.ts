@@ -16,7 +16,7 @@ const dist = join(import.meta.dirname, `.dist-${process.pid}-${Math.random().toS
 beforeAll(() => { if (built) cpSync(join(repo, 'dist'), dist, { recursive: true }) })
 afterAll(() => rmSync(dist, { recursive: true, force: true }))
 
-export interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string }> }; budgets: Array<{ budget: string; status: string }> } | undefined }
+export interface Run { code: number | null; stdout: string; stderr: string; history: Array<Record<string, unknown>>; report: { commands: Array<{ name: string; status: string }>; startup: { phases: Array<{ name: string; duration: number }> }; budgets: Array<{ budget: string; status: string }> } | undefined }
 
 /** A host package in a temp dir: package.json + perf.config.json, the fixture CLI copied in. */
 export function host(fixture: string, config: Record<string, unknown> = {}): { dir: string; run: (args: string[], env?: Record<string, string>, entry?: string) => Run } {
