@@ -59,13 +59,17 @@ export function hasNoCacheFlag(argv: readonly string[]): boolean {
  */
 export async function startPerf(options: PerfAdapterOptions, noCache: boolean): Promise<Perf> {
   if (options.perf) return options.perf
-  return createPerf({
+  const perf = await createPerf({
     rootDir: options.rootDir ?? hostRootDir(),
     cwd: options.cwd,
     configFile: options.configFile,
     env: options.env,
     ...(noCache && { overrides: { cache: { enabled: false } } }),
   })
+  // every command runs through perf.run(), which starts the monitors: a --help, a --version or a
+  // usage error runs none, and starts no sampler and binds no monitors.prometheus.port
+  ;(perf as Perf & { _noIdleMonitors(): void })._noIdleMonitors()
+  return perf
 }
 
 /**

@@ -69,6 +69,8 @@ class PerfInstance implements RunEndHost {
   _workers: PerfWorkers | undefined
   private _metrics: PerfMetrics | undefined
   _monitor: MonitorImpl | undefined
+  _monitorStart: Promise<void> | undefined
+  private _monitorIdle: ReturnType<typeof setTimeout> | undefined
   readonly _inFlight = new Set<InFlight>()
   readonly _log: CommandLog
   _closing: Promise<PerfReport> | undefined
@@ -135,10 +137,10 @@ class PerfInstance implements RunEndHost {
         : undefined
       this._uninstallExit = installExitHandlers((code, _signal, fatal) => closeRunSync(this, code, fatal), endOfLoop)
     }
-    if (config.monitors.enabled) {
-      const { startMonitors } = await import('./monitors/index.js')
-      this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
-    }
+    // monitors start with the first command (runCommand), not here: a `--help` runs none, and
+    // neither samples nor binds monitors.prometheus.port; a host that runs no command (a service
+    // serving outside perf.run, a script) gets them one interval on, when its first sample is due
+    if (config.monitors.enabled) (this._monitorIdle = setTimeout(() => { void this._startMonitors() }, config.monitors.interval)).unref()
     await hooks.emit('perf:ready', this)
   }
 
@@ -147,10 +149,27 @@ class PerfInstance implements RunEndHost {
   }
 
   get monitors(): PerfMonitors | undefined {
-    const monitor = this._monitor
-    if (monitor === undefined) return undefined
-    const server = monitor.server
-    return { prometheus: server && { address: () => server.address() } }
+    const { enabled, prometheus } = this.config.monitors
+    if (!enabled) return undefined
+    // asked where it serves: it is wanted now (started unless the run is over)
+    return { prometheus: prometheus && 'port' in prometheus ? { address: async () => { await this._startMonitors(); return this._monitor?.server?.address() } } : undefined }
+  }
+
+  /**
+   * Starts the monitors once (samplers, alerts, the Prometheus server, textfile or push): settles
+   * when they run; undefined when they are off, running, or the run is over. Failures are warned.
+   */
+  _startMonitors(): Promise<void> | undefined {
+    if (this._monitor !== undefined || this.closed || !this.config.monitors.enabled) return undefined
+    clearTimeout(this._monitorIdle)
+    return (this._monitorStart ??= import('./monitors/index.js').then(({ startMonitors }) => {
+      if (!this.closed) this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
+    }, (error: unknown) => this._warn('monitors', `monitors could not start: ${errorMessage(error)}`)))
+  }
+
+  /** No start of the monitors but by a command (the adapters: every command of theirs is a perf.run()) or by address(). */
+  _noIdleMonitors(): void {
+    clearTimeout(this._monitorIdle)
   }
 
   get workers(): PerfWorkers {

@@ -27,6 +27,10 @@ export interface RunEndHost extends CommandsHost {
   readonly _ctx: RuntimeContext
   readonly _warn: WarnOnce
   readonly _monitor: MonitorImpl | undefined
+  /** The monitors' start under way (a command, address() or the idle timer began it): close waits for it. */
+  readonly _monitorStart: Promise<void> | undefined
+  /** No later start of the monitors by the idle timer (perf.ts). */
+  _noIdleMonitors(): void
   readonly _cache: CacheManager | undefined
   readonly _workers: PerfWorkers | undefined
   readonly _uninstallExit: (() => void) | undefined
@@ -42,6 +46,10 @@ export interface RunEndHost extends CommandsHost {
 
 /** What perf.close() runs, once (perf.ts keeps the promise; refuses a plugin's call; after the exit path, gives its report). */
 export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
+  // monitors that never started (a --help, a short script that ran no command) do not start now;
+  // a start under way is finished, so its exporters close as usual (the textfile's last text, the push)
+  perf._noIdleMonitors()
+  if (perf._monitorStart !== undefined) await perf._monitorStart
   // sampling stops before the report; the last textfile write / push waits until the budgets
   // are judged, so *_budget_breaches_total in it counts this run's breaches
   perf._monitor?.halt()
