@@ -33,7 +33,10 @@ export interface CommandsHost extends Perf {
 export function runCommand<T>(perf: CommandsHost, name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions): Promise<T> {
   // monitors start with the first command (a --help runs none): part of startup, as they were in createPerf()
   const monitors = perf._startMonitors()
-  if (monitors !== undefined) return monitors.then(() => runCommand(perf, name, fn, options))
+  return monitors === undefined ? startCommand(perf, name, fn, options) : monitors.then(() => startCommand(perf, name, fn, options))
+}
+
+function startCommand<T>(perf: CommandsHost, name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions): Promise<T> {
   // spans started during this command belong to it; the first command also ends startup
   return perf._tracer.command(name, async (run) => {
     const start = now()
