@@ -125,18 +125,18 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
       const giveUp = (message: string) => {
         late = true
         const error = new TimeoutError(`hook '${name}'`, limit)
-        error.message = `[unperf] ${message}: unperf goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
+        error.message = `[unperf] ${message}`
         fail(name, error)
         resolve()
       }
-      timer = setTimeout(() => giveUp(`the listener did not finish within ${formatDuration(limit)}`), limit)
+      timer = setTimeout(() => giveUp(`the listener did not finish within ${formatDuration(limit)}: unperf goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`), limit)
       if (!CLOSING.has(name)) return
       // the run's end (its report written): a promise that holds nothing open can never settle, and
       // the CLI whose command finished lingered for the whole limit. The timer does not hold the
       // process; when nothing else does, the event loop runs dry ('beforeExit') and the wait ends
       // there; a listener with work in flight (an upload: its socket) is still waited for, up to the limit
       timer.unref()
-      stuck = () => giveUp('the listener\'s promise was still pending when nothing else was left to run (nothing it waits for can settle it)')
+      stuck = () => giveUp('the listener\'s promise was still pending when nothing else was left to run: nothing can settle it any more, so unperf goes on without it (a listener must resolve or reject its promise)')
       process.prependOnceListener('beforeExit', stuck)
     })
     return Promise.race([settled, timedOut]).finally(() => {
