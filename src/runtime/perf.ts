@@ -139,8 +139,9 @@ class PerfInstance implements RunEndHost {
     }
     // monitors start with the first command (runCommand), not here: a `--help` runs none, and
     // neither samples nor binds monitors.prometheus.port; a host that runs no command (a service
-    // serving outside perf.run, a script) gets them one interval on, when its first sample is due
-    if (config.monitors.enabled) (this._monitorIdle = setTimeout(() => { void this._startMonitors() }, config.monitors.interval)).unref()
+    // serving outside perf.run, a script) gets them one interval on, at most 1 s (a service sampled
+    // each minute must not wait a minute for its /metrics); an early exit is long over by then
+    if (config.monitors.enabled) (this._monitorIdle = setTimeout(() => { void this._startMonitors() }, Math.min(config.monitors.interval, 1000))).unref()
     await hooks.emit('perf:ready', this)
   }
 

@@ -326,7 +326,7 @@ export interface Perf {
   readonly memory: PerfMemory
   /**
    * The monitors (`monitors` configured and enabled), else undefined. They start with the first
-   * perf.run() (or one `interval` after createPerf() in a process that runs none, or when
+   * perf.run() (or one `interval`, at most 1 s, after createPerf() in a process that runs none, or when
    * `prometheus.address()` is asked): a --help runs no command, samples nothing, binds no port.
    */
   readonly monitors: PerfMonitors | undefined
