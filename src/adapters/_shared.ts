@@ -4,7 +4,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { createPerf } from '../runtime/perf.js'
+import { createPerfForCommands } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
 import { ConfigError, errorMessage } from '../errors.js'
 import { armFastExit } from './fast-exit.js'
@@ -64,7 +64,7 @@ export async function startPerf(options: PerfAdapterOptions, noCache: boolean): 
     if (noCache && given.config.cache.enabled) warnOn(given, 'no-cache-given-perf', "--no-cache cannot switch off the cache of the perf instance given to the adapter (its `perf` option): its creator set the cache up. Create it with `overrides: { cache: { enabled: false } }` when the command line has --no-cache (or set UNPERF_CACHE=0)")
     return given
   }
-  return createPerf({
+  return createPerfForCommands({
     rootDir: options.rootDir ?? hostRootDir(),
     cwd: options.cwd,
     configFile: options.configFile,

@@ -45,6 +45,8 @@ export interface RedisHealth {
   unsupported: boolean
   /** Why it was found down (redacted), for the messages of those that skip it. */
   reason: string
+  /** Incidents over in this process (down, then a reply): each new one is warned about again (TierGuard). */
+  incidents: number
   /** Its marker file, when the cache dir is known. */
   readonly marker: string | undefined
 }
@@ -69,7 +71,7 @@ export function redisHealth(id: string, stateDir: string | undefined): RedisHeal
   const key = `${hash}\0${stateDir ?? ''}`
   let h = healths.get(key)
   if (h) return h
-  h = { downUntil: 0, failures: 0, failedHere: false, slow: false, unsupported: false, reason: '', marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
+  h = { downUntil: 0, failures: 0, failedHere: false, slow: false, unsupported: false, reason: '', incidents: 0, marker: stateDir === undefined ? undefined : join(stateDir, `.redis-down-${hash}`) }
   healths.set(key, h)
   readMarker(h)
   return h
@@ -117,6 +119,7 @@ export function markRedisDown(h: RedisHealth, error: unknown): void {
 export function markRedisUp(h: RedisHealth): void {
   if (h.unsupported) return
   if (h.failures === 0 && !h.failedHere && h.downUntil === 0 && !h.slow) return
+  if (h.failedHere) h.incidents++
   h.failures = 0
   h.failedHere = false
   h.slow = false

@@ -26,6 +26,17 @@ interface Pending {
   next: Pending | undefined
 }
 
+/**
+ * The failures a guard counted as its tier's (the connection down, a timeout), each told with its
+ * incident: the caller that gets one counts it and tells nobody (NamespaceEvents.report).
+ */
+const TOLD = new WeakSet<object>()
+
+/** A failed call's error that its tier's guard has told as part of an incident (the tier down). */
+export function toldByGuard(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && TOLD.has(error)
+}
+
 /** A busy host event loop extends a remote call's wait up to this many timeouts (see TierGuard._sweep). */
 const BUSY_WAIT_MAX = 10
 
@@ -56,6 +67,11 @@ export class TierGuard {
   private _reportedAs = ''
   /** A probe of whether the tier is back is in flight (see _probe). */
   private _probing = false
+  /**
+   * An incident is under way: the tier was told down and has not answered since. One incident is
+   * told once (`_onDown`: one `cache:error`, one warning), however many calls fail in it.
+   */
+  private _incident = false
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
@@ -69,7 +85,7 @@ export class TierGuard {
     if (shared !== undefined && now < shared.downUntil) {
       // found down by another process (its marker): said once, as this guard's own failure would be
       if (!this._toldShared && !shared.failedHere) {
-        this._toldShared = true
+        this._toldShared = this._incident = true
         this._onDown(this.tier, new PerfError('E_REMOTE_DOWN', `found down by another unperf process of this machine (${shared.reason || 'no reason given'}); not tried again for ${formatDuration(shared.downUntil - now)}`))
       }
       return false
@@ -145,10 +161,13 @@ export class TierGuard {
     const code = (error as { code?: string } | null)?.code
     if (code === 'E_CORRUPT' || code === 'E_VALUE' || isCommandFault(this.tier, error)) return
     this._backOff(error)
-    this._report(error)
+    if (typeof error === 'object' && error !== null) TOLD.add(error)
+    // the calls in flight when it went down fail together: the first tells the incident
+    if (!this._incident || reasonOf(this.tier.explain?.(error) ?? error) !== this._reportedAs) this._report(error)
   }
 
   private _report(error: unknown): void {
+    this._incident = true
     this._reportedAs = reasonOf(this.tier.explain?.(error) ?? error)
     this._onDown(this.tier, error)
   }
@@ -170,6 +189,12 @@ export class TierGuard {
 
   /** A reply: the tier is up. */
   private _answered(): void {
+    if (this._incident) {
+      // the incident is over: the next failure is a new one, told again
+      this._incident = this._toldShared = false
+      // (a Redis tier's count is its connection's: markRedisUp, below)
+      if (this.tier.health === undefined) incidents.set(this.tier, incidentOf(this.tier) + 1)
+    }
     this._failures = 0
     this._downUntil = 0
     this._connected = true
@@ -244,13 +269,28 @@ export class TierGuard {
   }
 }
 
+/** Incidents over, per tier: a tier down again after answering is a new incident (its warning is printed again). */
+const incidents = new WeakMap<Tier, number>()
+
+/** How many incidents of the tier's connection (Redis: every namespace's, the history's) are over in this process. */
+export function incidentOf(tier: Tier): number {
+  return tier.health?.incidents ?? incidents.get(tier) ?? 0
+}
+
 function isTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'E_TIMEOUT'
 }
 
-/** A failure's reason as reports tell them apart: every timeout alike (their bounds differ), else the message. */
+/**
+ * A failure's reason as reports tell them apart: every timeout alike (their bounds differ), every
+ * lost connection alike (closed, reset, refused: a server killed fails the calls in flight one way
+ * and the probes another), and a server's answer by its message (a refused AUTH after the
+ * connection closed, a Cluster node: news, told in the same incident).
+ */
 function reasonOf(error: unknown): string {
-  return isTimeout(error) ? 'E_TIMEOUT' : errorMessage(error)
+  if (isTimeout(error)) return 'E_TIMEOUT'
+  const e = error as { name?: unknown; code?: unknown } | null
+  return e?.name === 'ReplyError' || e?.code === 'E_REDIS_CLUSTER' ? errorMessage(error) : 'E_CONNECTION'
 }
 
 /** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */

@@ -48,6 +48,12 @@ export interface PluginHooksContext {
  */
 const AWAITED = new Set<string>(['config:resolved', 'perf:ready', 'command:before', 'command:after', 'command:error', 'budget:exceeded', 'report', 'exit'])
 
+/**
+ * Those fired by perf.close() once the report is written: a promise of theirs still pending when the
+ * event loop runs dry is not waited for further (a CLI whose command finished lingered for the limit).
+ */
+const CLOSING = new Set<string>(['budget:exceeded', 'report', 'exit'])
+
 type Listener = ((...args: unknown[]) => unknown) & { listener?: Listener; plugin?: PluginHooks; rank?: number }
 
 /**
@@ -113,19 +119,30 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
   const settledWithin = (result: Promise<unknown>, name: string): Promise<void> => {
     let late = false
     let timer: ReturnType<typeof setTimeout> | undefined
+    let stuck: (() => void) | undefined
     const settled = result.then(() => {}, (error: unknown) => fail(name, error, late ? `hook '${name}' (past its time limit)` : undefined))
-    // not unref'd: a listener whose promise holds nothing open would otherwise empty the event
-    // loop under the host's command (a LoopEmptiedError) instead of letting it go on
     const timedOut = new Promise<void>(resolve => {
-      timer = setTimeout(() => {
+      const giveUp = (message: string) => {
         late = true
         const error = new TimeoutError(`hook '${name}'`, limit)
-        error.message = `[unperf] the listener did not finish within ${formatDuration(limit)}: unperf goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
+        error.message = `[unperf] ${message}`
         fail(name, error)
         resolve()
-      }, limit)
+      }
+      timer = setTimeout(() => giveUp(`the listener did not finish within ${formatDuration(limit)}: unperf goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`), limit)
+      if (!CLOSING.has(name)) return
+      // the run's end (its report written): a promise that holds nothing open can never settle, and
+      // the CLI whose command finished lingered for the whole limit. The timer does not hold the
+      // process; when nothing else does, the event loop runs dry ('beforeExit') and the wait ends
+      // there; a listener with work in flight (an upload: its socket) is still waited for, up to the limit
+      timer.unref()
+      stuck = () => giveUp('the listener\'s promise was still pending when nothing else was left to run: nothing can settle it any more, so unperf goes on without it (a listener must resolve or reject its promise)')
+      process.prependOnceListener('beforeExit', stuck)
     })
-    return Promise.race([settled, timedOut]).finally(() => clearTimeout(timer))
+    return Promise.race([settled, timedOut]).finally(() => {
+      clearTimeout(timer)
+      if (stuck) process.removeListener('beforeExit', stuck)
+    })
   }
 
   const check = (name: string) => {

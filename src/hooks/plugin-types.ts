@@ -46,7 +46,8 @@ export interface PerfPlugin<O = Record<string, unknown>> {
    * Listeners by hook name, registered before `config:resolved` fires (the one place to hear it).
    * A listener that throws is reported with the plugin's name; one of a hook unperf waits for
    * (`command:*`, `perf:ready`, `budget:exceeded`, `report`, `exit`) still pending after
-   * `UNPERF_PLUGIN_TIMEOUT` (10 s) is reported and no longer waited for.
+   * `UNPERF_PLUGIN_TIMEOUT` (10 s) is reported and no longer waited for; at close (`budget:exceeded`,
+   * `report`, `exit`) also as soon as nothing else is left to run (a promise that can never settle).
    */
   hooks?: Partial<PerfHookHandlers> | undefined
   /**

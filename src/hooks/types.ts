@@ -47,7 +47,11 @@ export interface CacheEvictPayload {
 export interface CacheErrorPayload {
   namespace: string
   key?: string
-  /** Machine code, e.g. `'E_CORRUPT'`, `'E_INTEGRITY'`, `'E_TIER_TIMEOUT'`, `'E_WRITE'`. */
+  /**
+   * Machine code, e.g. `'E_CORRUPT'`, `'E_INTEGRITY'`, `'E_WRITE'`, `'E_VALUE'`; `'E_TIER_DOWN'`: a
+   * remote tier went down, once per incident (until it answers again), not per failing call (those
+   * are counted in `stats().errors`).
+   */
   code: string
   tier?: string
   error: unknown

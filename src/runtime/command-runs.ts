@@ -25,10 +25,18 @@ export interface CommandsHost extends Perf {
   /** The finished runs: the newest records and every name's totals. */
   readonly _log: CommandLog
   readonly _loopEnd: LoopEndWatch
+  /** The monitors started (the first command's start waits for them); undefined once they run or when off. */
+  _startMonitors(): Promise<void> | undefined
 }
 
 /** One run of the command `name`, its input checked by perf.run(). */
 export function runCommand<T>(perf: CommandsHost, name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions): Promise<T> {
+  // monitors start with the first command (a --help runs none): part of startup, as they were in createPerf()
+  const monitors = perf._startMonitors()
+  return monitors === undefined ? startCommand(perf, name, fn, options) : monitors.then(() => startCommand(perf, name, fn, options))
+}
+
+function startCommand<T>(perf: CommandsHost, name: string, fn: (ctx: CommandContext) => Promise<T> | T, options: RunOptions): Promise<T> {
   // spans started during this command belong to it; the first command also ends startup
   return perf._tracer.command(name, async (run) => {
     const start = now()

@@ -42,12 +42,27 @@ import { createWorkers } from './workers.js'
 /** The hooks that fire once, inside createPerf(): registered after it, a listener that never runs. */
 const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
 
-export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
+export function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
+  return openPerf(options, false)
+}
+
+/**
+ * createPerf() for a host whose every command is a perf.run() (the adapters): its monitors start with
+ * the first command, so a `--help`, a `--version` or a usage error starts no sampler and binds no
+ * monitors.prometheus.port (a second `cli --help` beside a running `cli dev` would warn EADDRINUSE).
+ * createPerf() itself starts them before it returns: its caller may serve /metrics with no command.
+ */
+export function createPerfForCommands(options: CreatePerfOptions): Promise<Perf> {
+  return openPerf(options, true)
+}
+
+async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean): Promise<Perf> {
   const startedAt = Date.now()
   const tracer = createTracer()
   tracer.mark('config')
   const loaded = await loadPerfConfigLayers(options)
   const perf = new PerfInstance(loaded.config, tracer, startedAt, options)
+  perf._monitorsWithCommand = monitorsWithCommand
   // current while it is set up: a plugin's setup() or a config:resolved listener may call getPerf()
   makeCurrent(perf)
   try {
@@ -73,6 +88,8 @@ class PerfInstance implements RunEndHost {
   _workers: PerfWorkers | undefined
   private _metrics: PerfMetrics | undefined
   _monitor: MonitorImpl | undefined
+  _monitorStart: Promise<void> | undefined
+  _monitorsWithCommand = false
   readonly _inFlight = new Set<InFlight>()
   readonly _log: CommandLog
   _closing: Promise<PerfReport> | undefined
@@ -141,10 +158,8 @@ class PerfInstance implements RunEndHost {
         : undefined
       this._uninstallExit = installExitHandlers((code, _signal, fatal) => closeRunSync(this, code, fatal), endOfLoop)
     }
-    if (config.monitors.enabled) {
-      const { startMonitors } = await import('./monitors/index.js')
-      this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
-    }
+    // monitors: now, or for the adapters with the first command (runCommand; createPerfForCommands)
+    if (!this._monitorsWithCommand) await this._startMonitors()
     await hooks.emit('perf:ready', this)
     hooks.spent = SPENT
   }
@@ -154,10 +169,21 @@ class PerfInstance implements RunEndHost {
   }
 
   get monitors(): PerfMonitors | undefined {
-    const monitor = this._monitor
-    if (monitor === undefined) return undefined
-    const server = monitor.server
-    return { prometheus: server && { address: () => server.address() } }
+    const { enabled, prometheus } = this.config.monitors
+    if (!enabled) return undefined
+    // asked where it serves: it is wanted now (started unless the run is over)
+    return { prometheus: prometheus && 'port' in prometheus ? { address: async () => { await this._startMonitors(); return this._monitor?.server?.address() } } : undefined }
+  }
+
+  /**
+   * Starts the monitors once (samplers, alerts, the Prometheus server, textfile or push): settles
+   * when they run; undefined when they are off, running, or the run is over. Failures are warned.
+   */
+  _startMonitors(): Promise<void> | undefined {
+    if (this._monitor !== undefined || this.closed || !this.config.monitors.enabled) return undefined
+    return (this._monitorStart ??= import('./monitors/index.js').then(({ startMonitors }) => {
+      if (!this.closed) this._monitor = startMonitors(this._ctx, this.metrics, this._metricsSources())
+    }, (error: unknown) => this._warn('monitors', `monitors could not start: ${errorMessage(error)}`)))
   }
 
   get workers(): PerfWorkers {

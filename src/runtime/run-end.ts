@@ -27,6 +27,8 @@ export interface RunEndHost extends CommandsHost {
   readonly _ctx: RuntimeContext
   readonly _warn: WarnOnce
   readonly _monitor: MonitorImpl | undefined
+  /** The monitors' start under way (createPerf, a command or address() began it): close waits for it. */
+  readonly _monitorStart: Promise<void> | undefined
   readonly _cache: CacheManager | undefined
   readonly _workers: PerfWorkers | undefined
   readonly _uninstallExit: (() => void) | undefined
@@ -42,6 +44,9 @@ export interface RunEndHost extends CommandsHost {
 
 /** What perf.close() runs, once (perf.ts keeps the promise; refuses a plugin's call; after the exit path, gives its report). */
 export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
+  // monitors an adapter's run never started (a --help) do not start now; a start under way is
+  // finished, so its exporters close as usual (the textfile's last text, the push)
+  if (perf._monitorStart !== undefined) await perf._monitorStart
   // sampling stops before the report; the last textfile write / push waits until the budgets
   // are judged, so *_budget_breaches_total in it counts this run's breaches
   perf._monitor?.halt()

@@ -301,11 +301,11 @@ export interface MetricsEndpoint {
   /** The health url, e.g. `http://127.0.0.1:9464/healthz`. */
   healthz: string
 }
-/** The running monitors of an instance (`perf.monitors`, undefined when `monitors` is off). */
+/** The monitors of an instance (`perf.monitors`, undefined when `monitors` is off). */
 export interface PerfMonitors {
   /**
    * The Prometheus HTTP endpoint, when `monitors.prometheus` has a `port` (undefined for `file`,
-   * `pushgateway` or none). `address()` resolves once the server listens, with the port it got
+   * `pushgateway` or none). `address()` starts the monitors if no command has yet, and resolves once the server listens, with the port it got
    * (the OS's pick for `port: 0`); undefined when it could not listen (the warning says why), and
    * once `perf.close()` has started to close it.
    */
@@ -324,7 +324,11 @@ export interface Perf {
   readonly workers: PerfWorkers
   readonly metrics: PerfMetrics
   readonly memory: PerfMemory
-  /** The running monitors (`monitors` configured and enabled), else undefined. */
+  /**
+   * The monitors (`monitors` configured and enabled), else undefined. They start with the first
+   * perf.run() (or one `interval`, at most 1 s, after createPerf() in a process that runs none, or when
+   * `prometheus.address()` is asked): a --help runs no command, samples nothing, binds no port.
+   */
   readonly monitors: PerfMonitors | undefined
   pool(name?: string): PerfPool
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options?: RunOptions): Promise<T>

@@ -9,6 +9,7 @@ import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.j
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
 import { warnCacheUnwritable } from '../unwritable-warning.js'
 import { isCommandFault } from '../../drivers/redis-health.js'
+import { incidentOf, toldByGuard } from '../../drivers/tier-guard.js'
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
@@ -104,8 +105,25 @@ export class NamespaceEvents {
     this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' (${error.reason}); it was treated as a miss`)
   }
 
+  /**
+   * A call that failed: counted. Told (`cache:error`, a warning) unless its remote tier's guard told
+   * it already, as the incident it belongs to (the tier down: see {@link down}).
+   */
   report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     this._stats.errors++
+    if (tier?.remote && toldByGuard(error)) return
+    this._tell(code, key, error, tier)
+  }
+
+  /**
+   * A remote tier down (TierGuard): once per incident, however many calls fail in it (10 000 calls
+   * in flight on a Redis killed mid-run fired 20 000 events); its failed calls are counted by report().
+   */
+  down(error: unknown, tier: Tier): void {
+    this._tell('E_TIER_DOWN', undefined, error, tier)
+  }
+
+  private _tell(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     // before explain(): it may replace the reply error it judges by
     const refused = tier !== undefined && isCommandFault(tier, error)
     if (tier?.explain) error = tier.explain(error)
@@ -140,8 +158,9 @@ export class NamespaceEvents {
       this._ctx.warn(`cache-value:${this._name}`, `${detail}; not stored in the ${where} of cache namespace '${this._name}' (the tier stays in use; the command goes on)`)
       return
     }
-    // one warning per tier (per process), whatever the operation
-    this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}`,
+    // one warning per tier, whatever the operation: per incident for a remote one (down, then up: a
+    // new incident is warned about again), else per process
+    this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}${tier?.remote ? `:${incidentOf(tier)}` : ''}`,
       refused
         ? `the ${where} refused a call (${detail}); it stays in use, and what it did not store is kept in the other tiers`
         : errno === 'E_REDIS_CLUSTER'

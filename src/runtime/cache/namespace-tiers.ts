@@ -41,7 +41,7 @@ export class NamespaceTiers {
     return (this._guards ??= this._enabled
       ? this._host.tiers(this._name, this._config).then(
         tiers => {
-          const guards = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._events.report('E_TIER_DOWN', undefined, error, tier)))
+          const guards = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._events.down(error, tier)))
           // a Redis tier marks the scope used (once per process) and prunes unused scopes (once a day), bounded by its guard
           for (const g of guards) if (g.tier instanceof RedisTier && g.up) this._host.track(g.tier.scopeUpkeep(op => g.call(op)))
           return (this.ready = guards)
