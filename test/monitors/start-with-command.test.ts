@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { createPerf, createPerfForCommands } from '../../src/runtime/perf.js'
+import type { CreatePerfOptions } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const quiet = { cache: { enabled: false }, report: { console: false as const, dir: './.perf' } }
@@ -24,7 +25,7 @@ function freePort(): Promise<number> {
 }
 
 const serves = (port: number) => fetch(`http://127.0.0.1:${port}/metrics`).then(r => r.status, () => 'refused')
-const options = (port: number, interval = '1h') => ({ cwd: tempDir(), noExitHandlers: true, overrides: { ...quiet, monitors: { interval, prometheus: { port, host: '127.0.0.1' } } } })
+const options = (port: number, interval: `${number}ms` | `${number}h` = '1h'): CreatePerfOptions => ({ cwd: tempDir(), noExitHandlers: true, overrides: { ...quiet, monitors: { interval, prometheus: { port, host: '127.0.0.1' } } } })
 
 describe('when monitors start', () => {
   it('createPerf(): serving when it returns, with no command; closed with the run', async () => {
