@@ -29,8 +29,8 @@ import { createPoolManager } from './pool-manager.js'
 import { createLazyCacheManager } from './cache/lazy.js'
 import { closeRun, closeRunSync, type RunEndHost } from './run-end.js'
 import { createTracer } from './span.js'
-import { graphOptionsError, markNameError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
-import { isName, plainGraphOptions } from './input-checks.js'
+import { createOptionsError, graphOptionsError, markNameError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
+import { isName, plainCreateOptions, plainGraphOptions } from './input-checks.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
@@ -39,6 +39,7 @@ import { createWarnOnce } from './warn.js'
 import { createWorkers } from './workers.js'
 
 export async function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
+  if (!plainCreateOptions(options)) throw createOptionsError(options)
   const startedAt = Date.now()
   const tracer = createTracer()
   tracer.mark('config')
