@@ -47,6 +47,22 @@ export function runNameError(name: unknown): TypeError | undefined {
   return new TypeError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${describeInput(name)}`)
 }
 
+/**
+ * perf.run(name, fn, options) given options it cannot read: not an object, a key other than argv
+ * (`{ args }` was ignored: the command got the process's arguments), or an argv that is not an array
+ * of strings (`{ argv: '--x' }` made ctx.argv a string, where hooks and adapters expect an array).
+ */
+export function runOptionsError(name: string, options: unknown): TypeError {
+  const where = `perf.run('${name}', fn, options)`
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return new TypeError(`${where}: options must be an object ({ argv }), got ${describeInput(options)}`)
+  const unknown = Object.keys(options).find(k => k !== 'argv')
+  if (unknown !== undefined) return new TypeError(`${where}: unknown option '${unknown}' (it takes { argv })${didYouMean(unknown, ['argv'])}`)
+  const argv: unknown = (options as { argv?: unknown }).argv
+  if (!Array.isArray(argv)) return new TypeError(`perf.run('${name}', fn, { argv }): argv must be an array of strings (the command's arguments), got ${typeof argv === 'string' ? `'${argv}' (a string: pass ['${argv}'])` : describeInput(argv)}`)
+  const at = argv.findIndex(a => typeof a !== 'string')
+  return new TypeError(`perf.run('${name}', fn, { argv }): argv[${at}] must be a string, got ${describeInput(argv[at])}`)
+}
+
 /** perf.run(name, fn) given a fn that is not a function (it failed inside the command: 'fn is not a function'). */
 export function runFnError(name: string, fn: unknown): TypeError | undefined {
   if (typeof fn === 'function') return undefined

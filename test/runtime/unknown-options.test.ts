@@ -67,6 +67,25 @@ describe('an option the call does not read', () => {
   })
 })
 
+describe('perf.run(name, fn, options)', () => {
+  it("{ args } (not argv), { argv: '--x' }, options that are not an object: a TypeError, fn not run, no hook fired, nothing recorded", async () => {
+    const perf = await perfFor()
+    let ran = 0
+    let before = 0
+    perf.hooks.hook('command:before', () => { before++ })
+    const fn = async () => { ran++ }
+    await expect(perf.run('build', fn, { args: ['--fast'] } as never)).rejects.toThrow(new TypeError("perf.run('build', fn, options): unknown option 'args' (it takes { argv }); did you mean 'argv'?"))
+    await expect(perf.run('build', fn, { argv: '--fast' } as never)).rejects.toThrow(new TypeError("perf.run('build', fn, { argv }): argv must be an array of strings (the command's arguments), got '--fast' (a string: pass ['--fast'])"))
+    await expect(perf.run('build', fn, { argv: ['a', 1] } as never)).rejects.toThrow("perf.run('build', fn, { argv }): argv[1] must be a string, got number")
+    await expect(perf.run('build', fn, null as never)).rejects.toThrow("perf.run('build', fn, options): options must be an object ({ argv }), got null")
+    expect([ran, before]).toEqual([0, 0])
+    expect(await perf.run('build', async ctx => ctx.argv, { argv: ['--fast'] })).toEqual(['--fast'])
+    expect(await perf.run('build', async () => 'ok', { argv: undefined })).toBe('ok')
+    const report = await perf.close()
+    expect(report.commands.map(c => c.name)).toEqual(['build', 'build'])
+  })
+})
+
 describe('createPerf(options)', () => {
   it("a misspelt option (rootdir), a value not of its type (env: 123, name: 42) or options that are not an object: a ConfigError listing each, with a did-you-mean", async () => {
     const cwd = tempDir()

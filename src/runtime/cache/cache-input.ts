@@ -6,7 +6,6 @@
  * these build the message only on a slip. The async methods reject with them.
  */
 import { describeInput } from '../describe-input.js'
-import { didYouMean } from '../../config/did-you-mean.js'
 
 /** `cache.get(key)`: key must be a string, got number. */
 export function keyError(method: string, key: unknown): TypeError {
@@ -40,46 +39,4 @@ export function entriesError(entries: unknown): TypeError | undefined {
 /** A ttl that is not a duration > 0 or false, where it was given (`cache.set('k')`, `cache.setMany(entries): entries[2]`). */
 export function ttlError(where: string, ttl: unknown): TypeError {
   return new TypeError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}`)
-}
-
-/** What set() and setMany()'s entries read. */
-export const SET_OPTIONS: readonly string[] = ['ttl', 'metadata']
-/** What wrap() reads. */
-export const WRAP_OPTIONS: readonly string[] = ['ttl', 'swr', 'staleIfError', 'files']
-/** What cached() reads: its name and key function, and wrap()'s options for each call. */
-export const CACHED_OPTIONS: readonly string[] = ['name', 'key', ...WRAP_OPTIONS]
-/** Names other caches give an entry's lifetime (keyv, cache-manager, lru-cache, Redis, HTTP): here it is `ttl`. */
-const LIFETIME = /^(expires?(In|At)?|maxAge|max-age|ttlMs|ttlSeconds|ex|px|lifetime|expiry|expiration)$/i
-
-/**
- * Options as a cache method reads them: none (undefined, null), or an object of keys it reads, whose
- * `files` (wrap, cached) is an array of strings. Anything else was ignored or misread, silently: a
- * ttl given bare (`set(k, v, 5000)`, as keyv's and cache-manager's set take it) or under another name
- * (`{ expiresIn }`, `{ maxAge }`) stored the entry for the namespace's ttl; `files: 'package.json'`
- * hashed its characters as globs, so a change to the file never reached the key.
- */
-export function plainCacheOptions(options: unknown, known: readonly string[]): boolean {
-  if (options == null) return true
-  if (typeof options !== 'object' || Array.isArray(options)) return false
-  for (const key in options) if (!known.includes(key) && Object.hasOwn(options, key)) return false
-  const files = (options as { files?: unknown }).files
-  return files === undefined || (Array.isArray(files) && files.every(f => typeof f === 'string'))
-}
-
-/** What is wrong with options plainCacheOptions() refused, `where` the call (`cache.set('k', value, options)`). */
-export function cacheOptionsError(where: string, options: unknown, known: readonly string[]): TypeError {
-  const takes = `{ ${known.join(', ')} }`
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    const bare = (typeof options === 'number' || typeof options === 'string') && known.includes('ttl') ? ` (a ttl goes in the options: { ttl: ${typeof options === 'string' ? `'${options}'` : options} })` : ''
-    return new TypeError(`[unperf] ${where}: options must be an object (${takes}), got ${describeInput(options)}${bare}`)
-  }
-  const unknown = Object.keys(options!).find(k => !known.includes(k))
-  if (unknown !== undefined) {
-    const hint = LIFETIME.test(unknown) ? "; an entry's lifetime is its ttl (ms, or a duration like '1h')" : didYouMean(unknown, known)
-    return new TypeError(`[unperf] ${where}: unknown option '${unknown}' (it takes ${takes})${hint}`)
-  }
-  const files: unknown = (options as { files?: unknown }).files
-  if (!Array.isArray(files)) return new TypeError(`[unperf] ${where}: files must be an array of globs, got ${typeof files === 'string' ? `'${files}' (a string: pass ['${files}'])` : describeInput(files)}`)
-  const at = files.findIndex(f => typeof f !== 'string')
-  return new TypeError(`[unperf] ${where}: files[${at}] must be a string (a glob), got ${describeInput(files[at])}`)
 }

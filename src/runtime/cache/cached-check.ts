@@ -1,4 +1,5 @@
-import { CACHED_OPTIONS, cacheOptionsError, plainCacheOptions } from './cache-input.js'
+import { cacheOptionsError } from './options-error.js'
+import { CACHED_OPTIONS, plainCacheOptions } from './options-check.js'
 
 /**
  * `cached(fn, { name })` checked where it is called, not at its first call: `name` is the key's
