@@ -59,6 +59,19 @@ for (const driver of ['memory', 'fs'] as const) {
   })
 }
 
+describe('warm(entries) given something else than an object of functions', () => {
+  it("null, an array, { k: value }: a TypeError at the call, nothing filled (null threw 'Cannot convert undefined or null to object', an array filled '0', a value only warned from the background)", async () => {
+    const { cache } = manager({ driver: 'memory' })
+    const warm = cache.warm.bind(cache)
+    await expect(call(warm, null)).rejects.toThrow(new TypeError("[unperf] cache.warm(entries): entries must be an object of key → function ({ 'user:1': () => loadUser(1) }), got null"))
+    await expect(call(warm, [async () => 1])).rejects.toThrow('got an array')
+    await expect(call(warm, { a: async () => 1, k: 'value' })).rejects.toThrow(new TypeError("[unperf] cache.warm(entries): entries['k'] must be a function (it computes the key's value in the background; to store a value you have, use set()), got string"))
+    expect(await cache.keys()).toEqual([])
+    await cache.warm({ a: async () => 1 })
+    expect(await cache.get('a')).toBe(1)
+  })
+})
+
 describe('wrap(k, fn, { files }) with the files given as an array', () => {
   it('a change to the file gives a new key: fn runs again', async () => {
     const cwd = tempDir('unperf-files-')

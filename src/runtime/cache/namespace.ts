@@ -24,7 +24,7 @@ import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
-import { entriesError, keyError, keysError, wrapInputError } from './cache-input.js'
+import { entriesError, keyError, keysError, warmInputError, wrapInputError } from './cache-input.js'
 import { cacheOptionsError } from './options-error.js'
 import { plainCacheOptions, SET_OPTIONS, WRAP_OPTIONS } from './options-check.js'
 import { newEntry, staleWindow, wrapStaleWindow } from './entry-windows.js'
@@ -174,6 +174,8 @@ export class CacheNamespace implements PerfCache {
   }
 
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void> {
+    const invalid = warmInputError(entries)
+    if (invalid) return Promise.reject(invalid)
     const all = Promise.all(Object.entries(entries).map(([key, fn]) => new Promise<void>(resolve => {
       setImmediate(() => {
         this.wrap(key, fn).then(() => resolve(), error => { this._events.report('E_WARM', key, error); resolve() })
