@@ -10,6 +10,7 @@ import type { SpanParent, Tracer } from './_internal.js'
 import { signalError } from './pool-job.js'
 import { linkSignal } from './shared-signal.js'
 import type { GroupedRunOptions } from './pool-job.js'
+import { didYouMean } from '../config/did-you-mean.js'
 import type { GraphResult, GraphTask, PerfPool } from './types.js'
 
 type PoolRunOptionsLike = GroupedRunOptions | { signal: AbortSignal }
@@ -33,6 +34,8 @@ export async function runGraph(tasks: Record<string, GraphTask>, pool: PerfPool,
   for (const name of names) {
     const task = tasks[name]
     if (typeof task?.run !== 'function') throw new PerfError('E_GRAPH_TASK', `graph task '${name}' has no run function`)
+    // a key it does not read: `dependsOn` (turbo's), `needs` (GitHub Actions') ran the task with no deps, in any order
+    for (const key in task) if (key !== 'run' && key !== 'deps' && Object.hasOwn(task, key)) throw new PerfError('E_GRAPH_TASK', unknownTaskKey(name, key))
     if (task.deps != null && !Array.isArray(task.deps)) throw new PerfError('E_GRAPH_TASK', `graph task '${name}': deps must be an array of task names, got ${typeof task.deps}`)
     const deps = new Set(task.deps ?? []) // a dep listed twice counts once
     for (const dep of deps) {
@@ -168,4 +171,10 @@ function findCycle(tasks: Record<string, GraphTask>): string[] | undefined {
     }
   }
   return undefined
+}
+
+/** A task's key other than run and deps: what a task is, and where its dependencies go. */
+function unknownTaskKey(name: string, key: string): string {
+  const hint = /^(depends?(On)?|dependencies|needs|after|requires|prerequisites|parents)$/i.test(key) ? `; its dependencies are deps: ['other task']` : didYouMean(key, ['run', 'deps'])
+  return `graph task '${name}': unknown key '${key}' (a task is { run, deps })${hint}`
 }

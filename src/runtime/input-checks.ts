@@ -12,5 +12,44 @@ export function plainGraphOptions(options: unknown): boolean {
   if (options === undefined) return true
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return false
   const { name, stopOnError } = options as { name?: unknown; stopOnError?: unknown }
-  return (name == null || isName(name)) && (stopOnError == null || typeof stopOnError === 'boolean')
+  return (name == null || isName(name)) && (stopOnError == null || typeof stopOnError === 'boolean') && knownKeys(options, GRAPH_OPTIONS)
+}
+
+/** What perf.graph(tasks, options) reads. */
+export const GRAPH_OPTIONS: readonly string[] = ['name', 'pool', 'stopOnError', 'signal']
+
+/**
+ * Whether every own key of an options object is one the call reads: a key it does not read (`run(fn,
+ * { timeout })`, `map(items, fn, { concurrency })`, p-queue's and p-map's options) was ignored, silently.
+ */
+export function knownKeys(options: object, keys: readonly string[]): boolean {
+  for (const key in options) if (!keys.includes(key) && Object.hasOwn(options, key)) return false
+  return true
+}
+
+/** What perf.workers.run(moduleUrl, exportName, args, options) reads. */
+export const WORKER_OPTIONS: readonly string[] = ['signal', 'transferList', 'transferResult']
+
+/** What createPerf(options) reads, and the type of each: a typo (`rootdir`) or a number was ignored, silently. */
+export const CREATE_OPTIONS: Readonly<Record<string, 'string' | 'boolean' | 'object'>> = {
+  rootDir: 'string', cwd: 'string', name: 'string', env: 'string', configFile: 'string', overrides: 'object', noSnapshot: 'boolean', noExitHandlers: 'boolean',
+}
+
+/** createPerf's options as they come: an object of known keys, each of its type or undefined (overrides: checked by the config's validation). */
+export function plainCreateOptions(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false
+  for (const key in options) {
+    const type = CREATE_OPTIONS[key]
+    const value = (options as Record<string, unknown>)[key]
+    if (type === undefined ? Object.hasOwn(options, key) : value !== undefined && type !== 'object' && typeof value !== type) return false
+  }
+  return true
+}
+
+/** perf.run's options as they come: none, or { argv } with argv undefined or an array of strings. */
+export function plainRunOptions(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false
+  for (const key in options) if (key !== 'argv' && Object.hasOwn(options, key)) return false
+  const argv = (options as { argv?: unknown }).argv
+  return argv === undefined || (Array.isArray(argv) && argv.every(a => typeof a === 'string'))
 }

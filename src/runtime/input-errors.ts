@@ -4,8 +4,40 @@
  * expected and why, and what came (`got number`). Checked once per call, before any work starts;
  * a promise-returning method rejects with them, a synchronous one throws them.
  */
-import { isName } from './input-checks.js'
+import { CREATE_OPTIONS, GRAPH_OPTIONS, isName, knownKeys, WORKER_OPTIONS } from './input-checks.js'
+import { ConfigError, formatFound, type ConfigIssue } from '../errors.js'
 import { describeInput } from './describe-input.js'
+import { didYouMean } from '../config/did-you-mean.js'
+import { keyPath } from '../config/key-path.js'
+
+/** A pool's settings: its config (concurrency.pools.<name>), never an option of one call. */
+const POOL_SETTINGS = ['concurrency', 'timeout', 'retries', 'backoff', 'maxBackoff']
+/** The worker threads' settings (concurrency.workers). */
+const WORKER_SETTINGS = ['max', 'idleTimeout', 'timeout', 'retries', 'maxMemory']
+const RUN_OPTIONS = ['signal']
+const MAP_OPTIONS = ['stopOnError', 'signal']
+
+/** Where a pool's setting is configured: `concurrency.pools.net.timeout` (`concurrency.default` for the default pool's size). */
+function poolSettingPath(pool: string, key: string): string {
+  return pool === 'default' && key === 'concurrency' ? 'concurrency.default' : `${keyPath('concurrency.pools', pool)}.${key}`
+}
+
+/**
+ * An option the call does not read (`run(fn, { timeout })`, `map(items, fn, { concurrency: 4 })` as
+ * p-queue and p-map take them): it was ignored, silently. Says what the call takes and, for a pool's
+ * or the worker threads' setting (`setting` gives where it is configured), where to set it.
+ */
+export function unknownOptionError(where: string, options: object, known: readonly string[], setting: (key: string) => string | undefined): TypeError | undefined {
+  const key = Object.keys(options).find(k => !known.includes(k))
+  if (key === undefined) return undefined
+  return new TypeError(`${where}: unknown option '${key}' (it takes { ${known.join(', ')} })${setting(key) ?? didYouMean(key, known)}`)
+}
+
+/** perf.workers.run()'s options: a key it does not read. */
+export function workerOptionsError(options: object): TypeError | undefined {
+  return unknownOptionError('[unperf] perf.workers.run(moduleUrl, exportName, args, options)', options, WORKER_OPTIONS, key =>
+    WORKER_SETTINGS.includes(key) ? `; ${key} is a setting of the worker threads, not of one call: set it in the config (concurrency.workers.${key})` : undefined)
+}
 
 /** A name that is not a non-empty string. */
 const badName = (name: unknown): boolean => !isName(name)
@@ -13,6 +45,22 @@ const badName = (name: unknown): boolean => !isName(name)
 export function runNameError(name: unknown): TypeError | undefined {
   if (!badName(name)) return undefined
   return new TypeError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${describeInput(name)}`)
+}
+
+/**
+ * perf.run(name, fn, options) given options it cannot read: not an object, a key other than argv
+ * (`{ args }` was ignored: the command got the process's arguments), or an argv that is not an array
+ * of strings (`{ argv: '--x' }` made ctx.argv a string, where hooks and adapters expect an array).
+ */
+export function runOptionsError(name: string, options: unknown): TypeError {
+  const where = `perf.run('${name}', fn, options)`
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return new TypeError(`${where}: options must be an object ({ argv }), got ${describeInput(options)}`)
+  const unknown = Object.keys(options).find(k => k !== 'argv')
+  if (unknown !== undefined) return new TypeError(`${where}: unknown option '${unknown}' (it takes { argv })${didYouMean(unknown, ['argv'])}`)
+  const argv: unknown = (options as { argv?: unknown }).argv
+  if (!Array.isArray(argv)) return new TypeError(`perf.run('${name}', fn, { argv }): argv must be an array of strings (the command's arguments), got ${typeof argv === 'string' ? `'${argv}' (a string: pass ['${argv}'])` : describeInput(argv)}`)
+  const at = argv.findIndex(a => typeof a !== 'string')
+  return new TypeError(`perf.run('${name}', fn, { argv }): argv[${at}] must be a string, got ${describeInput(argv[at])}`)
 }
 
 /** perf.run(name, fn) given a fn that is not a function (it failed inside the command: 'fn is not a function'). */
@@ -43,6 +91,12 @@ export function poolNameError(name: unknown): TypeError | undefined {
 export function graphOptionsError(options: unknown): TypeError | undefined {
   const invalid = optionsError(options, 'perf.graph(tasks, options)', '{ name, pool, stopOnError, signal }')
   if (invalid || options === undefined) return invalid
+  if (!knownKeys(options as object, GRAPH_OPTIONS)) {
+    const pool = (options as { pool?: unknown }).pool
+    const name = isName(pool) ? pool : 'default'
+    return unknownOptionError('perf.graph(tasks, options)', options as object, GRAPH_OPTIONS, key =>
+      POOL_SETTINGS.includes(key) ? `; ${key} is a setting of the pool the graph's tasks run in ('${name}'): set it in the config (${poolSettingPath(name, key)}), or run the graph in a pool of its own ({ pool: 'graph' })` : undefined)
+  }
   const { name, stopOnError } = options as { name?: unknown; stopOnError?: unknown }
   if (name == null) return stopOnErrorError(stopOnError, 'perf.graph(tasks, { stopOnError })')
   if (badName(name)) return new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${describeInput(name)}`)
@@ -75,8 +129,13 @@ export function mapInputError(pool: string, items: unknown, fn: unknown, options
     return new TypeError(`pool '${pool}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`)
   }
   return optionsError(options, `pool '${pool}': map(items, fn, options)`, '{ stopOnError, signal }')
+    ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': map(items, fn, options)`, options as object, MAP_OPTIONS, poolSetting(pool)))
     ?? stopOnErrorError((options as { stopOnError?: unknown } | undefined)?.stopOnError, `pool '${pool}': map(items, fn, { stopOnError })`)
 }
+
+const poolSetting = (pool: string) => (key: string): string | undefined => POOL_SETTINGS.includes(key)
+  ? `; ${key} is a setting of the pool, not of one call: set it in the config (${poolSettingPath(pool, key)}), or give this work a pool of its own`
+  : undefined
 
 /**
  * pool.run(fn, options) given a fn that is not a function (it failed in a slot: 'fn is not a
@@ -85,4 +144,29 @@ export function mapInputError(pool: string, items: unknown, fn: unknown, options
 export function poolRunError(pool: string, fn: unknown, options: unknown): TypeError | undefined {
   if (typeof fn !== 'function') return new TypeError(`pool '${pool}': run(fn): fn must be a function (the task, called with an AbortSignal), got ${describeInput(fn)}`)
   return optionsError(options, `pool '${pool}': run(fn, options)`, '{ signal }')
+    ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': run(fn, options)`, options as object, RUN_OPTIONS, poolSetting(pool)))
+}
+
+/**
+ * createPerf(options) given options that are not an object, a key it does not read (a typo: `rootdir`,
+ * `configfile`), or a value not of its type (`env: 123`, `name: 42`): every problem, as a ConfigError
+ * (a host's bad setup, as a bad config is), each with a did-you-mean for an unknown key.
+ */
+export function createOptionsError(options: unknown): ConfigError {
+  const known = Object.keys(CREATE_OPTIONS)
+  const file = 'createPerf(options)'
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    const expected = `an object ({ ${known.join(', ')} })`
+    return new ConfigError([{ file, path: '', expected, found: options, message: `createPerf(options): expected ${expected}, got ${formatFound(options)}` }])
+  }
+  const issues: ConfigIssue[] = []
+  for (const [key, value] of Object.entries(options)) {
+    const type = CREATE_OPTIONS[key]
+    if (type === undefined) {
+      issues.push({ file, path: key, expected: `one of ${known.join(', ')}`, found: key, message: `createPerf({ ${key} }): unknown option${didYouMean(key, known)} (it takes { ${known.join(', ')} })` })
+    } else if (value !== undefined && type !== 'object' && typeof value !== type) {
+      issues.push({ file, path: key, expected: `a ${type}`, found: value, message: `createPerf({ ${key} }): expected a ${type}, got ${formatFound(value)}` })
+    }
+  }
+  return new ConfigError(issues)
 }

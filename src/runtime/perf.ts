@@ -30,8 +30,8 @@ import { createPoolManager } from './pool-manager.js'
 import { createLazyCacheManager } from './cache/lazy.js'
 import { closeRun, closeRunSync, type RunEndHost } from './run-end.js'
 import { createTracer } from './span.js'
-import { graphOptionsError, markNameError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
-import { isName, plainGraphOptions } from './input-checks.js'
+import { createOptionsError, graphOptionsError, markNameError, runOptionsError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
+import { isName, plainCreateOptions, plainGraphOptions, plainRunOptions } from './input-checks.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
@@ -57,6 +57,7 @@ export function createPerfForCommands(options: CreatePerfOptions): Promise<Perf>
 }
 
 async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean): Promise<Perf> {
+  if (!plainCreateOptions(options)) throw createOptionsError(options)
   const startedAt = Date.now()
   const tracer = createTracer()
   tracer.mark('config')
@@ -241,6 +242,7 @@ class PerfInstance implements RunEndHost {
     if (this.hooks.currentOwner()) return Promise.reject(lifecycleRefusal('run'))
     // a command's name keys its budgets, history and metrics series: '' (command="") or a non-string is a caller's slip
     if (!isName(name) || typeof fn !== 'function') return Promise.reject(runNameError(name) ?? runFnError(name, fn))
+    if (!plainRunOptions(options)) return Promise.reject(runOptionsError(name, options))
     // closed (its report written, 'exit' fired): a later run (code holding the instance past the end
     // of the run) still runs, unrecorded and without hooks; it grew the report close() had returned
     if (this.closed) return (async () => fn({ name, argv: options.argv ?? process.argv.slice(2), startTime: now(), perf: this, data: {} }))()

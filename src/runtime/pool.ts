@@ -17,8 +17,12 @@ import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
 import { mapInputError, poolRunError } from './input-errors.js'
+import { knownKeys } from './input-checks.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
+
+/** What run(fn, options) reads: the caller's signal, and the group of a graph's tasks (graph.ts). */
+const RUN_KEYS = ['signal', 'group']
 
 export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
@@ -42,7 +46,7 @@ export class Pool extends PoolLanes implements PerfPool {
   run<T>(fn: TaskFn<T>, options?: PoolRunOptions): Promise<T> {
     // a JavaScript caller's slip failed in a slot, as 'fn is not a function' (a failed task, counted);
     // options that are not an object ('fast', true) had their signal read as absent, silently
-    if (typeof fn !== 'function' || (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options)))) {
+    if (typeof fn !== 'function' || (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options) || !knownKeys(options, RUN_KEYS)))) {
       return Promise.reject(poolRunError(this.name, fn, options))
     }
     if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal, (options as GroupedRunOptions).group) as Promise<T>

@@ -12,6 +12,8 @@ import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { linkSignal } from './shared-signal.js'
 import { threadSlots } from './worker-slots.js'
+import { knownKeys, WORKER_OPTIONS } from './input-checks.js'
+import { workerOptionsError } from './input-errors.js'
 import type { PerfWorkers, WorkerRunOptions } from './types.js'
 import type { TransferListItem } from 'node:worker_threads'
 
@@ -60,6 +62,8 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         const got: unknown = runOptions
         throw new TypeError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${Array.isArray(got) ? 'an array' : got === null ? 'null' : typeof got}`)
       }
+      // a key it does not read (`{ timeout: 50 }`, a setting of the threads) was ignored, silently
+      if (runOptions !== undefined && !knownKeys(runOptions, WORKER_OPTIONS)) throw workerOptionsError(runOptions)!
       const outside = runOptions?.signal ?? undefined
       const transferList = runOptions?.transferList
       if (transferList !== undefined && !Array.isArray(transferList)) {

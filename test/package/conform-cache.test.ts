@@ -22,7 +22,11 @@ const c = perf.cache
 await c.clear()
 const out = {}
 const describe = v => v === null ? null : Buffer.isBuffer(v) ? ['Buffer', [...v]] : v instanceof Uint8Array ? ['Uint8Array', [...v]] : [typeof v, v]
-const values = { str: '456', num: 456, nul: null, bool: false, obj: { a: [1, '2', null], b: { c: 'd' } }, arr: [1, 'x'], empty: '', buf: Buffer.from([0, 1, 254, 255]), u8: new Uint8Array([9, 0, 7]) }
+const values = { str: '456', num: 456, nul: null, bool: false, obj: { a: [1, '2', null], b: { c: 'd' } }, arr: [1, 'x'], empty: '', buf: Buffer.from([0, 1, 254, 255]), u8: new Uint8Array([9, 0, 7]),
+  // the awkward ones: strings that read as JSON, edge numbers, a lone surrogate, empty containers, a
+  // Uint8Array viewing part of a larger buffer, a pooled Buffer, values over the 4 KB compress threshold
+  quoted: '"x"', nullText: 'null', zero: 0, neg: -1.5, huge: 1e308, emoji: '😀\\u0000', lone: '\\ud800', obj0: {}, arr0: [], arrNull: [null],
+  buf0: Buffer.alloc(0), view: new Uint8Array(new ArrayBuffer(10), 2, 3).fill(5), pooled: Buffer.from('abc'), bigStr: '456'.repeat(3000), bigBuf: Buffer.alloc(10000, 7) }
 for (const [k, v] of Object.entries(values)) await c.set(k, v)
 out.roundTrip = {}
 for (const k of Object.keys(values)) out.roundTrip[k] = describe(await c.get(k))
@@ -119,6 +123,9 @@ describe.each(drivers)('cache on %s', (driver) => {
     expect(out().roundTrip).toEqual({
       str: ['string', '456'], num: ['number', 456], nul: null, bool: ['boolean', false], obj: ['object', { a: [1, '2', null], b: { c: 'd' } }],
       arr: ['object', [1, 'x']], empty: ['string', ''], buf: ['Buffer', [0, 1, 254, 255]], u8: ['Uint8Array', [9, 0, 7]],
+      quoted: ['string', '"x"'], nullText: ['string', 'null'], zero: ['number', 0], neg: ['number', -1.5], huge: ['number', 1e308], emoji: ['string', '😀\u0000'], lone: ['string', '\ud800'],
+      obj0: ['object', {}], arr0: ['object', []], arrNull: ['object', [null]], buf0: ['Buffer', []], view: ['Uint8Array', [5, 5, 5]], pooled: ['Buffer', [97, 98, 99]],
+      bigStr: ['string', '456'.repeat(3000)], bigBuf: ['Buffer', Array(10000).fill(7)],
     })
   })
 

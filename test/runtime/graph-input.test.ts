@@ -39,3 +39,19 @@ describe('task names from a JSON task list', () => {
     expect(JSON.parse(JSON.stringify(result.results))).toEqual(JSON.parse('{"__proto__":"built __proto__","toString":"built toString","constructor":"built constructor after built __proto__"}'))
   })
 })
+
+describe('a task with a key perf.graph does not read', () => {
+  it("dependsOn (turbo's), needs, a misspelt deps: E_GRAPH_TASK naming the task and where its dependencies go, before any task runs (the task ran with no deps, first)", async () => {
+    const order: string[] = []
+    const run = (name: string) => async () => { order.push(name) }
+    const g = () => new Pool('g', pool({ concurrency: 2 }), undefined)
+    await expect(runGraph({ build: { run: run('build') }, test: { run: run('test'), dependsOn: ['build'] } } as never, g())).rejects.toMatchObject({
+      code: 'E_GRAPH_TASK', message: "[unperf] graph task 'test': unknown key 'dependsOn' (a task is { run, deps }); its dependencies are deps: ['other task']",
+    })
+    await expect(runGraph({ build: { run: run('build'), needs: [] } } as never, g())).rejects.toThrow("graph task 'build': unknown key 'needs'")
+    await expect(runGraph({ build: { run: run('build'), dep: [] } } as never, g())).rejects.toThrow("unknown key 'dep' (a task is { run, deps }); did you mean 'deps'?")
+    expect(order).toEqual([])
+    await runGraph({ build: { run: run('build') }, test: { run: run('test'), deps: ['build'] } }, g())
+    expect(order).toEqual(['build', 'test'])
+  })
+})

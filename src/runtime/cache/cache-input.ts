@@ -40,3 +40,17 @@ export function entriesError(entries: unknown): TypeError | undefined {
 export function ttlError(where: string, ttl: unknown): TypeError {
   return new TypeError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}`)
 }
+
+/**
+ * `cache.warm(entries)`: not an object of key → function. null threw 'Cannot convert undefined or null
+ * to object', an array filled keys '0', '1', ..., and a value that is not a function (`{ k: value }`,
+ * where set() was meant) was only a warning from the background, the key never filled.
+ */
+export function warmInputError(entries: unknown): TypeError | undefined {
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+    return new TypeError(`[unperf] cache.warm(entries): entries must be an object of key → function ({ 'user:1': () => loadUser(1) }), got ${describeInput(entries)}`)
+  }
+  const bad = Object.entries(entries).find(([, fn]) => typeof fn !== 'function')
+  if (bad === undefined) return undefined
+  return new TypeError(`[unperf] cache.warm(entries): entries['${bad[0]}'] must be a function (it computes the key's value in the background; to store a value you have, use set()), got ${describeInput(bad[1])}`)
+}

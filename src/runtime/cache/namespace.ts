@@ -24,7 +24,9 @@ import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
-import { entriesError, keyError, keysError, wrapInputError } from './cache-input.js'
+import { entriesError, keyError, keysError, warmInputError, wrapInputError } from './cache-input.js'
+import { cacheOptionsError } from './options-error.js'
+import { plainCacheOptions, SET_OPTIONS, WRAP_OPTIONS } from './options-check.js'
 import { newEntry, staleWindow, wrapStaleWindow } from './entry-windows.js'
 import { keyMatcher } from './key-pattern.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
@@ -111,6 +113,7 @@ export class CacheNamespace implements PerfCache {
   set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void> {
     if (typeof key !== 'string') return Promise.reject(keyError('set', key))
     // undefined is no value (unstorage's setItem, lru-cache's set): the key is deleted, on every tier alike
+    if (options != null && !plainCacheOptions(options, SET_OPTIONS)) return Promise.reject(cacheOptionsError(`cache.set('${key}', value, options)`, options, SET_OPTIONS))
     if (value === undefined) return this.delete(key).then(() => undefined)
     let entry: StoredEntry
     try {
@@ -124,6 +127,7 @@ export class CacheNamespace implements PerfCache {
   async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
     const invalid = entriesError(entries)
     if (invalid) throw invalid
+    entries.forEach(([k, , o], i) => { if (o != null && !plainCacheOptions(o, SET_OPTIONS)) throw cacheOptionsError(`cache.setMany(entries): entries[${i}] ('${k}')`, o, SET_OPTIONS) })
     const stored: StoredEntry[] = []
     const gone: string[] = []
     entries.forEach(([k, v, o], i) => {
@@ -146,6 +150,7 @@ export class CacheNamespace implements PerfCache {
 
   wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = {}): Promise<T> {
     if (typeof fn !== 'function' || typeof key !== 'string') return Promise.reject(wrapInputError(key, fn))
+    if (!plainCacheOptions(options, WRAP_OPTIONS)) return Promise.reject(cacheOptionsError(`cache.wrap('${key}', fn, options)`, options, WRAP_OPTIONS))
     return wrapValue((this._api ??= this._lookupApi()), key, fn, options)
   }
 
@@ -169,6 +174,8 @@ export class CacheNamespace implements PerfCache {
   }
 
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void> {
+    const invalid = warmInputError(entries)
+    if (invalid) return Promise.reject(invalid)
     const all = Promise.all(Object.entries(entries).map(([key, fn]) => new Promise<void>(resolve => {
       setImmediate(() => {
         this.wrap(key, fn).then(() => resolve(), error => { this._events.report('E_WARM', key, error); resolve() })
