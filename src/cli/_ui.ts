@@ -12,6 +12,15 @@ export const yellow = paint(33)
 export const dim = paint(2)
 export const bold = paint(1)
 
+/**
+ * Colors of what goes to stderr (warnings, errors, a check's verdict line): decided by stderr, as the
+ * above are by stdout. With stdout's colors, `unperf budget 2> budget.log` on a terminal wrote escape
+ * codes into the log, and `unperf config | less` lost the warning's color on the terminal.
+ */
+const errColor = useColor(process.stderr)
+const paintErr = (code: number) => (s: string) => (errColor ? `\x1b[${code}m${s}\x1b[0m` : s)
+export const stderrColors = { red: paintErr(31), yellow: paintErr(33) } as const
+
 /** `1 run`, `3 runs`; `plural(1, 'entry', 'entries')`. */
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : nouns}`

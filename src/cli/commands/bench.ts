@@ -14,7 +14,7 @@ import { createProgress } from '../progress.js'
 import { exitStatus } from '../exit-status.js'
 import { mannWhitney, outliers, summarize } from '../bench-stats.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
-import { bold, commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
+import { bold, commonArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 
 interface Result extends BenchResult { exit_codes: number[] }
 
@@ -169,7 +169,8 @@ export default defineCommand({
       console.log(`${resultLines(r).join('\n')}\n`)
     }
     console.log(`  (shell spawn time ${formatTime(overhead)} subtracted from every run)\n`)
-    for (const w of warnings) console.log(yellow(`Warning: ${w}`))
+    // on stderr, as hyperfine writes them: `unperf bench ... > results.txt` keeps the results alone
+    for (const w of warnings) console.error(stderrColors.yellow(`Warning: ${w}`))
     if (results.length > 1) {
       console.log(bold('Summary'))
       console.log(`  ${green(fastest.command)} ran`)

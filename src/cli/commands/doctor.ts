@@ -13,7 +13,7 @@ import { cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginChecks } from '../doctor-plugins.js'
-import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
+import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 import { ConfigError, errorMessage, jsonError } from '../../errors.js'
 import { createProgress } from '../progress.js'
 
@@ -121,7 +121,7 @@ export default defineCommand({
     // a detail of several lines (an invalid config's issues) stays in the detail column, without the
     // `[unperf]` prefix of the error it came from (the row already says what checked it)
     for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail.replaceAll('\n', `\n${' '.repeat(13)}`)}`)
-    if (problems.length > 0) console.error(red(`\n${plural(problems.length, 'problem')}`))
+    if (problems.length > 0) console.error(stderrColors.red(`\n${plural(problems.length, 'problem')}`))
   },
 })
 
