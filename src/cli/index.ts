@@ -116,6 +116,15 @@ async function run(argv: string[]): Promise<number> {
     if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
     return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${line.stray}' (commands: ${commands})`, main)
   }
+  // a group without its command (`unperf cache`, `unperf tests frobnicate`): said as for unperf itself,
+  // naming the group's commands (citty said 'No command specified.' or 'Unknown command x', a CLIError)
+  if (typeof cmd.run !== 'function' && cmd.subCommands) {
+    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands
+    const group = `unperf ${path.join(' ')}`
+    const names = Object.keys(subs).join(', ')
+    if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `${group}: no command given (commands: ${names})`, cmd, parent, path)
+    return usageProblem(json, 'E_UNKNOWN_COMMAND', `${group}: unknown command '${line.stray}' (commands: ${names})`, cmd, parent, path)
+  }
   // citty ignores an option a command does not define: a typo (`--run 5`) would run with the default
   if (typeof cmd.run === 'function') {
     const bad = await unknownOption(cmd, line.args.slice(path.length))

@@ -117,7 +117,11 @@ export default defineCommand({
     // every check is shown; a bad config exits as it does for every other command (2)
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
     // a bad config (exit 2) is also the `error` every command's --json gives, its issues with their positions
-    if (args.json) return printJson({ ok: problems.length === 0, checks, warnings, ...(badConfig && { error: jsonError(badConfig) }) })
+    // its message on stderr too, as every command's error with --json (budget's beside its verdicts)
+    if (args.json) {
+      if (badConfig) console.error(badConfig.message)
+      return printJson({ ok: problems.length === 0, checks, warnings, ...(badConfig && { error: jsonError(badConfig) }) })
+    }
     // a detail of several lines (an invalid config's issues) stays in the detail column, without the
     // `[unperf]` prefix of the error it came from (the row already says what checked it)
     for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail.replaceAll('\n', `\n${' '.repeat(13)}`)}`)

@@ -141,6 +141,8 @@ const merge = defineCommand({
     env: common.env,
     dir: common.dir,
     json: common.json,
+    // listed in --help (`USAGE unperf tests merge [OPTIONS] <FILES>`): it said only `[OPTIONS]`; the files are read from args._
+    files: { type: 'positional', required: false, description: 'The tests.jsonl files to merge (relative to --cwd), e.g. the artifacts of each CI shard job' },
   },
   async run({ args }) {
     const sources = (args._ ?? []).map(String).filter(Boolean)
