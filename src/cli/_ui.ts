@@ -3,6 +3,7 @@
  * TTY) and for machines (--json).
  */
 import { useColor } from '../runtime/color.js'
+import { writeJson } from './json-stdout.js'
 
 export const color = useColor(process.stdout)
 const paint = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
@@ -68,7 +69,7 @@ export function table(rows: string[][], header?: string[]): string {
 export function printJson(value: unknown): void {
   // Infinity (`swr: true`) and functions (a config's hooks) are what JSON cannot hold: shown as the
   // text output shows them, not as null or left out (`hooks: {}` read as "no hooks configured")
-  process.stdout.write(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v), 2) + '\n')
+  writeJson(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v), 2) + '\n')
 }
 
 /** Common flags of every command. */

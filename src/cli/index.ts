@@ -8,6 +8,7 @@ import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } 
 import { errorMessage, jsonError, type JsonError } from '../errors.js'
 import { useColor } from '../runtime/color.js'
 import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
+import { keepStdoutForJson, writeJson } from './json-stdout.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
 const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
@@ -79,8 +80,8 @@ function cwdOption(args: string[]): string | undefined {
  * line-by-line reader cannot parse.
  */
 function printJsonError(path: readonly string[], error: JsonError): void {
-  if (path[0] === 'monitor') console.log(JSON.stringify({ type: 'error', error }))
-  else console.log(JSON.stringify({ error }, null, 2))
+  if (path[0] === 'monitor') writeJson(`${JSON.stringify({ type: 'error', error })}\n`)
+  else writeJson(`${JSON.stringify({ error }, null, 2)}\n`)
 }
 
 /** A usage problem: the usage and the message on stderr (exit 2); with --json, a JSON error on stdout too. */
@@ -150,6 +151,8 @@ async function run(argv: string[]): Promise<number> {
     console.error(message)
     return 2
   }
+  // the config's and plugins' own console.log must not come before the JSON on stdout (json-stdout.ts)
+  if (json) keepStdoutForJson()
   try {
     await runCommand(main, { rawArgs })
     return typeof process.exitCode === 'number' ? process.exitCode : 0
