@@ -151,8 +151,9 @@ async function run(argv: string[]): Promise<number> {
     console.error(message)
     return 2
   }
-  // the config's and plugins' own console.log must not come before the JSON on stdout (json-stdout.ts)
-  if (json) keepStdoutForJson()
+  // the config's and plugins' own console.log must not come before the JSON on stdout (json-stdout.ts);
+  // off a terminal, monitor writes JSON lines without --json too
+  if (json || (path[0] === 'monitor' && process.stdout.isTTY !== true)) keepStdoutForJson()
   try {
     await runCommand(main, { rawArgs })
     return typeof process.exitCode === 'number' ? process.exitCode : 0

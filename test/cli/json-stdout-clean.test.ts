@@ -39,6 +39,14 @@ describe('--json: stdout holds the JSON alone, whatever the config and plugins p
     expect(r.stderr).toContain('config loaded')
   })
 
+  it('unperf monitor into a pipe without --json (JSON lines there too): every stdout line is JSON', () => {
+    const dir = noisyProject()
+    const r = unperf(dir, 'monitor', '--count', '1', '--interval', '100ms')
+    expect(r.code, r.stderr).toBe(0)
+    for (const line of r.stdout.trim().split('\n')) expect(() => JSON.parse(line), line).not.toThrow()
+    expect(r.stderr).toContain('config loaded')
+  })
+
   it('a config error with --json: still one document, the config\'s output on stderr', () => {
     const dir = noisyProject()
     writeFileSync(join(dir, 'perf.config.mjs'), `console.log('config loaded')\nexport default { cache: { ttl: 0 } }\n`)
