@@ -3,6 +3,7 @@
  * TTY) and for machines (--json).
  */
 import { useColor } from '../runtime/color.js'
+import { writeJson } from './json-stdout.js'
 
 export const color = useColor(process.stdout)
 const paint = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
@@ -11,6 +12,15 @@ export const red = paint(31)
 export const yellow = paint(33)
 export const dim = paint(2)
 export const bold = paint(1)
+
+/**
+ * Colors of what goes to stderr (warnings, errors, a check's verdict line): decided by stderr, as the
+ * above are by stdout. With stdout's colors, `unperf budget 2> budget.log` on a terminal wrote escape
+ * codes into the log, and `unperf config | less` lost the warning's color on the terminal.
+ */
+const errColor = useColor(process.stderr)
+const paintErr = (code: number) => (s: string) => (errColor ? `\x1b[${code}m${s}\x1b[0m` : s)
+export const stderrColors = { red: paintErr(31), yellow: paintErr(33) } as const
 
 /** `1 run`, `3 runs`; `plural(1, 'entry', 'entries')`. */
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
@@ -59,7 +69,7 @@ export function table(rows: string[][], header?: string[]): string {
 export function printJson(value: unknown): void {
   // Infinity (`swr: true`) and functions (a config's hooks) are what JSON cannot hold: shown as the
   // text output shows them, not as null or left out (`hooks: {}` read as "no hooks configured")
-  process.stdout.write(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v), 2) + '\n')
+  writeJson(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v), 2) + '\n')
 }
 
 /** Common flags of every command. */

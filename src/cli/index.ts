@@ -8,6 +8,7 @@ import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } 
 import { errorMessage, jsonError, type JsonError } from '../errors.js'
 import { useColor } from '../runtime/color.js'
 import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
+import { keepStdoutForJson, writeJson } from './json-stdout.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
 const load = (p: Promise<{ default: unknown }>) => p.then(m => m.default as CommandDef<ArgsDef>)
@@ -79,8 +80,8 @@ function cwdOption(args: string[]): string | undefined {
  * line-by-line reader cannot parse.
  */
 function printJsonError(path: readonly string[], error: JsonError): void {
-  if (path[0] === 'monitor') console.log(JSON.stringify({ type: 'error', error }))
-  else console.log(JSON.stringify({ error }, null, 2))
+  if (path[0] === 'monitor') writeJson(`${JSON.stringify({ type: 'error', error })}\n`)
+  else writeJson(`${JSON.stringify({ error }, null, 2)}\n`)
 }
 
 /** A usage problem: the usage and the message on stderr (exit 2); with --json, a JSON error on stdout too. */
@@ -116,6 +117,15 @@ async function run(argv: string[]): Promise<number> {
     if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
     return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${line.stray}' (commands: ${commands})`, main)
   }
+  // a group without its command (`unperf cache`, `unperf tests frobnicate`): said as for unperf itself,
+  // naming the group's commands (citty said 'No command specified.' or 'Unknown command x', a CLIError)
+  if (typeof cmd.run !== 'function' && cmd.subCommands) {
+    const subs = typeof cmd.subCommands === 'function' ? await cmd.subCommands() : await cmd.subCommands
+    const group = `unperf ${path.join(' ')}`
+    const names = Object.keys(subs).join(', ')
+    if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `${group}: no command given (commands: ${names})`, cmd, parent, path)
+    return usageProblem(json, 'E_UNKNOWN_COMMAND', `${group}: unknown command '${line.stray}' (commands: ${names})`, cmd, parent, path)
+  }
   // citty ignores an option a command does not define: a typo (`--run 5`) would run with the default
   if (typeof cmd.run === 'function') {
     const bad = await unknownOption(cmd, line.args.slice(path.length))
@@ -141,6 +151,9 @@ async function run(argv: string[]): Promise<number> {
     console.error(message)
     return 2
   }
+  // the config's and plugins' own console.log must not come before the JSON on stdout (json-stdout.ts);
+  // off a terminal, monitor writes JSON lines without --json too
+  if (json || (path[0] === 'monitor' && process.stdout.isTTY !== true)) keepStdoutForJson()
   try {
     await runCommand(main, { rawArgs })
     return typeof process.exitCode === 'number' ? process.exitCode : 0

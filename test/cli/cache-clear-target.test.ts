@@ -57,4 +57,13 @@ describe('unperf cache clear takes one target', () => {
     expect(all.json()).toEqual({ removed: 2 })
     expect(keys()).toEqual([])
   })
+
+  it('without --yes and no terminal to ask on (stdin not a TTY, as in CI): clears without asking', () => {
+    // spawnSync's stdin is a pipe: nothing could answer a question, so none is asked (docs/cli.md)
+    const r = unperf(dir, 'cache', 'clear', '--namespace', 'templates')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).not.toContain('[y/N]')
+    expect(r.stdout).toContain("cleared namespace 'templates': 1 entry")
+    expect(keys()).toEqual(['default/a', 'default/b'])
+  })
 })

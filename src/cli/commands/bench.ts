@@ -14,15 +14,15 @@ import { createProgress } from '../progress.js'
 import { exitStatus } from '../exit-status.js'
 import { mannWhitney, outliers, summarize } from '../bench-stats.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
-import { bold, commonArgs, green, plural, printJson, red, yellow } from '../_ui.js'
+import { bold, commonArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 
 interface Result extends BenchResult { exit_codes: number[] }
 
-function runOnce(command: string, cwd: string): { seconds: number; user: number; system: number; code: number } {
+function runOnce(command: string, cwd: string, env: NodeJS.ProcessEnv): { seconds: number; user: number; system: number; code: number } {
   // the newline before ')' ends a trailing '# comment' in the command, which would swallow the ')'
   const script = `(${command}\n) >/dev/null 2>&1 </dev/null; __unperf_status=$?; times >&2; exit $__unperf_status`
   const t0 = process.hrtime.bigint()
-  const r = spawnSync('sh', ['-c', script], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] })
+  const r = spawnSync('sh', ['-c', script], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] })
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
   const line = (r.stderr ?? '').trim().split('\n').pop() ?? ''
@@ -53,6 +53,7 @@ export default defineCommand({
   meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
   args: {
     ...commonArgs,
+    env: { type: 'string', description: "Run the commands with PERF_ENV set to it (their config's $env blocks)" },
     // listed in --help (`USAGE unperf bench [OPTIONS] <COMMANDS>`): it said only `[OPTIONS]`; the commands are read from args._
     commands: { type: 'positional', required: false, description: "Shell commands to compare, one argument each: unperf bench 'node cli.mjs build' 'node cli.mjs build --no-cache'" },
     runs: { type: 'string', description: 'Runs per command, 1 or more (default: at least 10, or as many as fit in 3 s)' },
@@ -68,6 +69,8 @@ export default defineCommand({
     const commands = (args._ as string[]).filter(Boolean)
     if (commands.length === 0) throw new UsageError("unperf bench needs at least one command, e.g. unperf bench 'node cli.mjs build'")
     const cwd = args.cwd ?? process.cwd()
+    // --env NAME: a benchmarked CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
+    const env: NodeJS.ProcessEnv = args.env ? { ...process.env, PERF_ENV: args.env } : process.env
     const warmup = Number(args.warmup)
     if (!/^\d+$/.test(String(args.warmup).trim())) throw new UsageError(`--warmup must be an integer ≥ 0, got '${args.warmup}'`)
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)
@@ -88,7 +91,7 @@ export default defineCommand({
     const prepare = (): number => {
       if (!args.prepare) return 0
       const t0 = process.hrtime.bigint()
-      const prep = spawnSync('sh', ['-c', args.prepare], { cwd, stdio: 'ignore' })
+      const prep = spawnSync('sh', ['-c', args.prepare], { cwd, env, stdio: 'ignore' })
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
       if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, exitStatus(prep))
@@ -102,14 +105,14 @@ export default defineCommand({
     }
     const results: Result[] = []
     // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
-    for (let i = 0; i < 2; i++) runOnce(':', cwd)
-    const overhead = summarize(Array.from({ length: 10 }, () => runOnce(':', cwd).seconds)).median
+    for (let i = 0; i < 2; i++) runOnce(':', cwd, env)
+    const overhead = summarize(Array.from({ length: 10 }, () => runOnce(':', cwd, env).seconds)).median
     const correct = (s: ReturnType<typeof runOnce>) => ({ ...s, seconds: Math.max(0, s.seconds - overhead) })
     for (const command of commands) {
       // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
-      for (let i = 0; i < warmup; i++) { prepare(); checked(command, runOnce(command, cwd), `warm-up run ${i + 1}`) }
+      for (let i = 0; i < warmup; i++) { prepare(); checked(command, runOnce(command, cwd, env), `warm-up run ${i + 1}`) }
       const prepared = prepare()
-      const first = correct(checked(command, runOnce(command, cwd), 'run 1'))
+      const first = correct(checked(command, runOnce(command, cwd, env), 'run 1'))
       // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
       // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
       const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds + overhead + prepared, 1e-3))))
@@ -117,7 +120,7 @@ export default defineCommand({
       bar.set(command, samples.length, total)
       while (samples.length < total) {
         prepare()
-        samples.push(correct(checked(command, runOnce(command, cwd), `run ${samples.length + 1} of ${total}`)))
+        samples.push(correct(checked(command, runOnce(command, cwd, env), `run ${samples.length + 1} of ${total}`)))
         bar.set(command, samples.length, total)
       }
       const times = samples.map(s => s.seconds)
@@ -169,7 +172,8 @@ export default defineCommand({
       console.log(`${resultLines(r).join('\n')}\n`)
     }
     console.log(`  (shell spawn time ${formatTime(overhead)} subtracted from every run)\n`)
-    for (const w of warnings) console.log(yellow(`Warning: ${w}`))
+    // on stderr, as hyperfine writes them: `unperf bench ... > results.txt` keeps the results alone
+    for (const w of warnings) console.error(stderrColors.yellow(`Warning: ${w}`))
     if (results.length > 1) {
       console.log(bold('Summary'))
       console.log(`  ${green(fastest.command)} ran`)

@@ -8,7 +8,7 @@ import { readLastReportFile } from '../../runtime/report/finalize.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
-import { configArgs, dim, green, plural, printJson, red, table, yellow } from '../_ui.js'
+import { configArgs, dim, green, plural, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -55,7 +55,7 @@ export default defineCommand({
       if (noRun) console.error(noRunMessage)
       return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
     }
-    if (noRun) console.error(red(noRunMessage))
+    if (noRun) console.error(stderrColors.red(noRunMessage))
     if (results.length === 0) {
       // budgets the config has that this run gave nothing to judge: not 'no budgets configured'
       const configured = configuredBudgets(config.budgets)
@@ -68,6 +68,6 @@ export default defineCommand({
       r.budget, fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
-    if (failed.length > 0) console.error(red(`\n${plural(failed.length, 'budget')} exceeded`))
+    if (failed.length > 0) console.error(stderrColors.red(`\n${plural(failed.length, 'budget')} exceeded`))
   },
 })

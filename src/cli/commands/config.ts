@@ -3,7 +3,7 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { GLUED_SECRET_WORDS, redact, SECRET_WORDS } from '../../runtime/warn.js'
 import { cliConfigLayers, envBlockWarning } from '../_context.js'
-import { bold, configArgs, dim, printJson, table, yellow } from '../_ui.js'
+import { bold, configArgs, dim, printJson, stderrColors, table, yellow } from '../_ui.js'
 import { describePluginSource as describeSource } from '../../config/plugin-entries.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { relative, sep } from 'node:path'
@@ -19,7 +19,7 @@ export default defineCommand({
     const loaded = redactSecrets(await cliConfigLayers(args))
     const warnings = [envBlockWarning(args.env, loaded.layers)].filter(w => w !== undefined)
     if (args.json) return printJson({ ...loaded, warnings })
-    for (const w of warnings) console.error(yellow(`[unperf] warning: ${w}`))
+    for (const w of warnings) console.error(stderrColors.yellow(`[unperf] warning: ${w}`))
     const { config, layers } = loaded
     console.log(bold(`unperf config · ${config.name}@${config.version} · env ${config.env}`))
     console.log(`layers (highest priority first):`)

@@ -13,7 +13,7 @@ import { cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginChecks } from '../doctor-plugins.js'
-import { configArgs, green, plural, printJson, red, yellow } from '../_ui.js'
+import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 import { ConfigError, errorMessage, jsonError } from '../../errors.js'
 import { createProgress } from '../progress.js'
 
@@ -117,11 +117,15 @@ export default defineCommand({
     // every check is shown; a bad config exits as it does for every other command (2)
     if (problems.length > 0) process.exitCode = badConfig ? 2 : 1
     // a bad config (exit 2) is also the `error` every command's --json gives, its issues with their positions
-    if (args.json) return printJson({ ok: problems.length === 0, checks, warnings, ...(badConfig && { error: jsonError(badConfig) }) })
+    // its message on stderr too, as every command's error with --json (budget's beside its verdicts)
+    if (args.json) {
+      if (badConfig) console.error(badConfig.message)
+      return printJson({ ok: problems.length === 0, checks, warnings, ...(badConfig && { error: jsonError(badConfig) }) })
+    }
     // a detail of several lines (an invalid config's issues) stays in the detail column, without the
     // `[unperf]` prefix of the error it came from (the row already says what checked it)
     for (const c of checks) console.log(`${c.ok ? green('✔') : c.warn ? yellow('!') : red('✖')} ${c.check.padEnd(10)} ${c.detail.replaceAll('\n', `\n${' '.repeat(13)}`)}`)
-    if (problems.length > 0) console.error(red(`\n${plural(problems.length, 'problem')}`))
+    if (problems.length > 0) console.error(stderrColors.red(`\n${plural(problems.length, 'problem')}`))
   },
 })
 

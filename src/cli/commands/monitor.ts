@@ -15,6 +15,7 @@ import type { SystemSample } from '../../runtime/monitors/samplers/system.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, plural } from '../_ui.js'
+import { writeJson } from '../json-stdout.js'
 
 export default defineCommand({
   meta: { name: 'monitor', description: 'Live samples (event loop, memory, CPU, GC, host); --serve exposes Prometheus /metrics and /healthz' },
@@ -88,7 +89,7 @@ export default defineCommand({
     // sample's, so a reader sees the sample first, then what it set off
     let pendingAlerts: string[] = []
     const flushAlerts = () => {
-      for (const line of pendingAlerts) process.stdout.write(line)
+      for (const line of pendingAlerts) writeJson(line)
       pendingAlerts = []
     }
     hooks.hook('monitor:alert', alert => {
@@ -109,7 +110,7 @@ export default defineCommand({
       serving = endpoint.url
       process.stderr.write(`[unperf] monitor: serving ${endpoint.url} and ${endpoint.healthz}\n`)
       // the first JSON line: where it serves (with --port 0, the port the OS picked), before any sample
-      if (!table) process.stdout.write(JSON.stringify({ type: 'serving', ...endpoint }) + '\n')
+      if (!table) writeJson(JSON.stringify({ type: 'serving', ...endpoint }) + '\n')
     }
     // The monitor's timers and server are unref'd; this command is the one thing that keeps running.
     const keepAlive = setInterval(() => {}, 1 << 30)
@@ -119,7 +120,7 @@ export default defineCommand({
       if (seen >= count) return
       seen++
       if (table) process.stdout.write(renderTable(sample, [...firing.values()], config.name, serving))
-      else process.stdout.write(JSON.stringify({ type: 'sample', ...sample }) + '\n')
+      else writeJson(JSON.stringify({ type: 'sample', ...sample }) + '\n')
       flushAlerts()
       if (seen >= count) done()
     })

@@ -119,7 +119,7 @@ function isEsModuleFile(file: string): boolean {
 
 export default defineCommand({
   meta: { name: 'profile', description: 'CPU (or --heap) profile of a node command: top functions; --imports: module load times' },
-  args: { ...commonArgs, command: { type: 'positional', required: false, description: 'After --: the node command to profile, e.g. unperf profile -- node cli.mjs build' }, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file (relative to --cwd; default: --cwd, named after the process)' } },
+  args: { ...commonArgs, env: { type: 'string', description: "Run the command with PERF_ENV set to it (its config's $env blocks)" }, command: { type: 'positional', required: false, description: 'After --: the node command to profile, e.g. unperf profile -- node cli.mjs build' }, heap: { type: 'boolean', description: 'Heap allocation profile instead of CPU' }, imports: { type: 'boolean', description: 'Time spent loading each module and package' }, out: { type: 'string', description: 'Where to keep the profile file (relative to --cwd; default: --cwd, named after the process)' } },
   async run({ args, rawArgs }) {
     const dash = rawArgs.indexOf('--')
     const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)
@@ -134,7 +134,7 @@ export default defineCommand({
   },
 })
 
-interface ProfileArgs { heap?: boolean; imports?: boolean; out?: string; json?: boolean; cwd?: string }
+interface ProfileArgs { heap?: boolean; imports?: boolean; out?: string; json?: boolean; cwd?: string; env?: string }
 
 /** Runs the command under the profiler with its files in `dir`, keeps the profile and prints (or --json) what it shows. */
 function profileIn(dir: string, command: string[], args: ProfileArgs): void {
@@ -148,9 +148,11 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   const preload = join(dir, PRELOAD_FILE)
   writeFileSync(preload, PRELOAD)
   if (isNode) argv.unshift('--require', preload)
+  // --env NAME: the profiled CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
+  const base: NodeJS.ProcessEnv = args.env ? { ...process.env, PERF_ENV: args.env } : process.env
   const env: NodeJS.ProcessEnv = isNode
-    ? { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
-    : { ...process.env, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
+    ? { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
+    : { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
   // the project dir: the command runs there, and the profile is kept there (a relative --out too)
   const cwd = resolve(args.cwd ?? process.cwd())
   const t0 = performance.now()

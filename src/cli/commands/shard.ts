@@ -11,6 +11,7 @@ import { discoverTestFiles, testFilePatterns } from '../../vitest/discover.js'
 import { loadTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
 import { plural } from '../_ui.js'
+import { writeJson } from '../json-stdout.js'
 import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
 import type { TestRunEntry } from '../../vitest/history-lines.js'
 
@@ -45,7 +46,7 @@ export default defineCommand({
     const shard = plan.shards[index - 1]!
 
     if (args.json) {
-      process.stdout.write(JSON.stringify({
+      writeJson(JSON.stringify({
         total, index, files: shard.files, expected: shard.expected,
         shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
         unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(narrowedBy && { narrowedBy }),

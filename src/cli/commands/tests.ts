@@ -14,6 +14,7 @@ import type { TestRunEntry } from '../../vitest/history-lines.js'
 import { findSlow } from '../../vitest/slow.js'
 import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
 import { plural } from '../_ui.js'
+import { writeJson } from '../json-stdout.js'
 
 const common = {
   json: { type: 'boolean', description: 'Print JSON' },
@@ -73,7 +74,7 @@ const flaky = defineCommand({
     const history = await loadTestHistory(historyOptions(args))
     const tests = findFlaky(history.entries)
     if (args.json) {
-      process.stdout.write(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
+      writeJson(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, flaky: tests }, null, 2) + '\n')
       return
     }
     if (history.entries.length === 0) {
@@ -106,7 +107,7 @@ const slow = defineCommand({
     const history = await loadTestHistory(historyOptions(args))
     const result = findSlow(history.entries, { top })
     if (args.json) {
-      process.stdout.write(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
+      writeJson(JSON.stringify({ runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), file: history.file, skipped: history.skipped, ...result }, null, 2) + '\n')
       return
     }
     if (history.entries.length === 0) {
@@ -141,6 +142,8 @@ const merge = defineCommand({
     env: common.env,
     dir: common.dir,
     json: common.json,
+    // listed in --help (`USAGE unperf tests merge [OPTIONS] <FILES>`): it said only `[OPTIONS]`; the files are read from args._
+    files: { type: 'positional', required: false, description: 'The tests.jsonl files to merge (relative to --cwd), e.g. the artifacts of each CI shard job' },
   },
   async run({ args }) {
     const sources = (args._ ?? []).map(String).filter(Boolean)
@@ -163,7 +166,7 @@ const merge = defineCommand({
     // every readable source is merged; one that could not be read is named, and fails the command (exit 1)
     if (result.unreadable.length > 0) process.exitCode = 1
     if (args.json) {
-      process.stdout.write(JSON.stringify({ file: testsHistoryPath(dir), ...result }, null, 2) + '\n')
+      writeJson(JSON.stringify({ file: testsHistoryPath(dir), ...result }, null, 2) + '\n')
       return
     }
     for (const u of result.unreadable) process.stderr.write(`[unperf] tests merge: could not read ${u.file}: ${u.reason}; its runs are not merged\n`)
