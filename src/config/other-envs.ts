@@ -1,0 +1,60 @@
+/**
+ * The problems in the environment blocks of the envs a run is not in, that only the resolver finds
+ * (`ttl: 0`, a duration of 0 where one is refused, a misspelt option of a built-in driver, a redis
+ * port out of range). The schema already checks every block's shape (an unknown key, a unit
+ * missing), but these were found only in the env that applies them: `$env: { ci: { cache: { ttl: 0 } } }`
+ * passed every run on a laptop and failed the first CI job. Loaded on the validation path only
+ * (a config whose values passed before is not validated again on a warm start).
+ */
+import type { ConfigIssue } from '../errors.js'
+import { fileForPath, mergeLayers, type RawLayer } from './layers.js'
+import { resolvePerfConfig } from './resolve.js'
+import type { ResolveContext } from './resolver.js'
+import type { PerfConfigBase } from './types.js'
+import { writtenPath } from './validate.js'
+
+const NAMED_BLOCKS = ['$development', '$test', '$production']
+
+/**
+ * Each other env a layer has a block for is resolved as if it were the run's; a problem counts when
+ * it was written in that env's block (a problem of the layer itself is the run's own, reported by
+ * it). A value that is missing there is not one: `url: process.env.REDIS_URL` is unset where the
+ * block does not apply, and a redis tier's url is checked in the env that uses it.
+ */
+export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const other of blockEnvs(raw, overrides)) {
+    if (other === env) continue
+    const merged = mergeLayers(raw, other, overrides)
+    let found: ConfigIssue[]
+    try {
+      found = resolvePerfConfig(merged.config as PerfConfigBase, { ...ctx, env: other, fileFor: fileForPath(merged.layers, ctx.rootDir) }).issues
+    } catch {
+      // a shape the schema let through but the resolver cannot walk: that env's own run reports it
+      continue
+    }
+    for (const issue of found) {
+      if (issue.found === undefined) continue
+      const path = writtenPath(raw, merged.layers, issue.path, other)
+      if (path === issue.path) continue
+      issues.push({ ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) })
+    }
+  }
+  return issues
+}
+
+// --- internal ---
+
+/** The envs the layers (and the overrides) have a block for: `$test` → test, `$env.ci` → ci. */
+function blockEnvs(raw: RawLayer[], overrides: Record<string, unknown> | undefined): Set<string> {
+  const envs = new Set<string>()
+  for (const config of [overrides, ...raw.map(l => l.config)]) {
+    if (!config) continue
+    for (const key of NAMED_BLOCKS) if (isObject(config[key])) envs.add(key.slice(1))
+    const $env = config.$env
+    if (isObject($env)) for (const [name, block] of Object.entries($env)) if (isObject(block)) envs.add(name)
+  }
+  return envs
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
