@@ -21,8 +21,10 @@ const NAMED_BLOCKS = ['$development', '$test', '$production']
  * it). A value that is missing there is not one: `url: process.env.REDIS_URL` is unset where the
  * block does not apply, and a redis tier's url is checked in the env that uses it.
  */
-export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>): ConfigIssue[] {
+export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>, schemaIssues: ConfigIssue[]): ConfigIssue[] {
   const issues: ConfigIssue[] = []
+  // a key the schema already reported (or one under or over it) is not reported twice
+  const reported = (path: string) => schemaIssues.some(s => s.path === path || within(path, s.path) || within(s.path, path))
   for (const other of blockEnvs(raw, overrides)) {
     if (other === env) continue
     const merged = mergeLayers(raw, other, overrides)
@@ -36,7 +38,7 @@ export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<s
     for (const issue of found) {
       if (issue.found === undefined) continue
       const path = writtenPath(raw, merged.layers, issue.path, other)
-      if (path === issue.path) continue
+      if (path === issue.path || reported(path) || issues.some(i => i.path === path)) continue
       issues.push({ ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) })
     }
   }
@@ -56,5 +58,7 @@ function blockEnvs(raw: RawLayer[], overrides: Record<string, unknown> | undefin
   }
   return envs
 }
+
+const within = (path: string, parent: string) => path.startsWith(parent) && (path[parent.length] === '.' || path[parent.length] === '[')
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

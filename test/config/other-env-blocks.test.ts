@@ -36,6 +36,13 @@ describe('env blocks of other envs', () => {
     expect(error!.message).toContain('perf.config.ts:4:26: $env.ci.cache.timeout: expected a duration greater than 0')
   })
 
+  it('beside a problem of the schema, each reported once', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: 'forever' }, $test: { cache: { ttl: 0 } }, $env: { ci: { cache: { ttl: '1 hour', timeout: 0 } } } }` })
+    const error = await errorOf(dir, 'production')
+    expect(error!.issues.map(i => i.path).sort()).toEqual(['$env.ci.cache.timeout', '$env.ci.cache.ttl', '$test.cache.ttl', 'cache.ttl'])
+    expect(error!.issues.filter(i => i.path === '$env.ci.cache.ttl')).toHaveLength(1)
+  })
+
   it("API.md's $env.ci (a redis url from an unset REDIS_URL) and checks that need the base config pass off CI", async () => {
     const dir = project({
       'package.json': PKG,
