@@ -18,8 +18,8 @@ const NAMED_BLOCKS = ['$development', '$test', '$production']
 /**
  * Each other env a layer has a block for is resolved as if it were the run's; a problem counts when
  * it was written in that env's block (a problem of the layer itself is the run's own, reported by
- * it). A value that is missing there is not one: `url: process.env.REDIS_URL` is unset where the
- * block does not apply, and a redis tier's url is checked in the env that uses it.
+ * it). A value that is missing there is not one: `url: process.env.REDIS_URL` is unset (or empty)
+ * where the block does not apply, and a redis tier's url is checked in the env that uses it.
  */
 export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>, schemaIssues: ConfigIssue[]): ConfigIssue[] {
   const issues: ConfigIssue[] = []
@@ -36,7 +36,8 @@ export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<s
       continue
     }
     for (const issue of found) {
-      if (issue.found === undefined) continue
+      // missing there: an unset variable, or one set empty (`REDIS_URL=` in a shell or a CI's env file)
+      if (issue.found === undefined || issue.found === '') continue
       const path = writtenPath(raw, merged.layers, issue.path, other)
       if (path === issue.path || reported(path) || issues.some(i => i.path === path)) continue
       issues.push({ ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) })

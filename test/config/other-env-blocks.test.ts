@@ -57,6 +57,13 @@ describe('env blocks of other envs', () => {
       }`,
     })
     for (const env of ['production', 'development', 'test']) expect((await loadPerfConfig({ cwd: dir, env })).env).toBe(env)
+    // an empty variable (\`REDIS_URL=\`) is as unset
+    process.env.UNPERF_TEST_UNSET_URL = ''
+    try {
+      expect((await loadPerfConfig({ cwd: dir, env: 'production', noSnapshot: true })).env).toBe('production')
+    } finally {
+      delete process.env.UNPERF_TEST_UNSET_URL
+    }
     // where the block applies, its missing url is the error API.md asks for
     expect((await errorOf(dir, 'ci'))!.issues.map(i => i.path)).toEqual(['$env.ci.cache.driver[2].url'])
   })
