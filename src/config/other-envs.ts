@@ -7,6 +7,7 @@
  * (a config whose values passed before is not validated again on a warm start).
  */
 import type { ConfigIssue } from '../errors.js'
+import { pathKeys } from './key-path.js'
 import { fileForPath, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
 import type { ResolveContext } from './resolver.js'
@@ -36,8 +37,10 @@ export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<s
       continue
     }
     for (const issue of found) {
-      // missing there: an unset variable, or one set empty (`REDIS_URL=` in a shell or a CI's env file)
-      if (issue.found === undefined || issue.found === '') continue
+      // missing there: an unset variable, or one set empty (`REDIS_URL=` in a shell or a CI's env file);
+      // the value itself, as a credential's is not in `found` (NotShown)
+      const value = valueAt(merged.config, issue.path)
+      if (issue.found === undefined || issue.found === '' || value === undefined || value === '') continue
       const path = writtenPath(raw, merged.layers, issue.path, other)
       if (path === issue.path || reported(path) || issues.some(i => i.path === path)) continue
       issues.push({ ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) })
@@ -58,6 +61,12 @@ function blockEnvs(raw: RawLayer[], overrides: Record<string, unknown> | undefin
     if (isObject($env)) for (const [name, block] of Object.entries($env)) if (isObject(block)) envs.add(name)
   }
   return envs
+}
+
+function valueAt(config: Record<string, unknown>, path: string): unknown {
+  let current: unknown = config
+  for (const key of pathKeys(path)) current = isObject(current) || Array.isArray(current) ? (current as Record<string, unknown>)[key] : undefined
+  return current
 }
 
 const within = (path: string, parent: string) => path.startsWith(parent) && (path[parent.length] === '.' || path[parent.length] === '[')

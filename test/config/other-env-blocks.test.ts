@@ -2,7 +2,8 @@
  * A block of an env the run is not in (`$test` in production, `$env.ci` on a laptop) is checked
  * by the resolver too, not only for its shape: `$env: { ci: { cache: { ttl: 0 } } }` passed every
  * laptop run and failed the first CI job; the shipped schema (editors, ajv) already refused it.
- * A value missing there is no problem (`url: process.env.REDIS_URL`, unset off CI), and a check
+ * A value missing there is no problem (`url: process.env.REDIS_URL`, unset off CI; the schema's
+ * check of a missing value was made in every env, and failed a laptop on an unset pushgateway), and a check
  * that depends on the rest of the config is made as that env would see it (a system alert in
  * `$env.ci` beside the base's `monitors.system: true`).
  */
@@ -53,6 +54,8 @@ describe('env blocks of other envs', () => {
         $env: {
           ci: { cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.UNPERF_TEST_UNSET_URL }] }, budgets: { mode: 'error' }, monitors: { alerts: { 'system.load.percent': 90 } } },
           staging: { report: { historyDriver: { driver: 'redis', url: process.env.UNPERF_TEST_UNSET_URL } } },
+          // the schema's own check of a missing value (a pushgateway, a grouping label from the CI's variables)
+          push: { monitors: { prometheus: { pushgateway: process.env.UNPERF_TEST_UNSET_URL, grouping: { instance: process.env.UNPERF_TEST_UNSET_URL } } } },
         },
       }`,
     })
@@ -66,5 +69,6 @@ describe('env blocks of other envs', () => {
     }
     // where the block applies, its missing url is the error API.md asks for
     expect((await errorOf(dir, 'ci'))!.issues.map(i => i.path)).toEqual(['$env.ci.cache.driver[2].url'])
+    expect((await errorOf(dir, 'push'))!.issues.map(i => i.path).sort()).toEqual(['$env.push.monitors.prometheus.grouping.instance', '$env.push.monitors.prometheus.pushgateway'])
   })
 })
