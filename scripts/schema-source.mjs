@@ -216,7 +216,8 @@ const schema = {
     },
     driverSpec: {
       anyOf: [
-        { enum: ['memory', 'fs', 'redis'] },
+        // not 'redis' alone: a redis tier needs its url (or host), which only the object form has
+        { enum: ['memory', 'fs'] },
         {
           type: 'object', required: ['driver'],
           // the built-in drivers' options, named for editors' completion; an unstorage driver's
@@ -253,11 +254,11 @@ const schema = {
         },
         { type: 'object', required: ['getItem'], properties: { getItem: {} }, 'x-driver-instance': true },
       ],
-      'x-expected': "'memory', 'fs', 'redis', { driver: name, ...options } or an unstorage driver",
+      'x-expected': "'memory', 'fs', { driver: 'redis', url } (a redis tier needs its url), { driver: name, ...options } or an unstorage driver",
     },
     driverConfig: {
       anyOf: [{ $ref: '#/$defs/driverSpec' }, { type: 'array', minItems: 1, items: { $ref: '#/$defs/driverSpec' } }],
-      'x-expected': "a driver ('memory', 'fs', 'redis', { driver, ... }) or an array of them (tiers, fastest first)",
+      'x-expected': "a driver ('memory', 'fs', { driver: 'redis', url }, { driver, ... }) or an array of them (tiers, fastest first)",
     },
   },
 }

@@ -41,6 +41,29 @@ export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: st
  */
 export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfig['layers']): string | undefined {
   if (!env) return undefined
+  const blocks = envBlocks(layers)
+  if (blocks.has(`$${env}`) || blocks.has(`$env.${env}`)) return undefined
+  const has = blocks.size === 0 ? 'it has no env blocks' : `its env blocks: ${[...blocks].sort().join(', ')}`
+  // a named block is one of the three standard envs' ($staging is a config error: it goes under $env)
+  const named = ['development', 'test', 'production'].includes(env) ? ` (or $${env})` : ''
+  return `--env ${env}: the config has no $env.${env}${named} block, so nothing is overridden (${has})`
+}
+
+/**
+ * `CI` is set (GitHub Actions, GitLab, ...) and a layer has a `$env.ci` block, but the env is not
+ * `ci`: unperf takes the env from PERF_ENV, else NODE_ENV, else 'production', never from CI, so the
+ * block written for CI is not applied there, silently (a `budgets.mode: 'error'` gate that never
+ * fails). Not when `--env` was given (chosen on purpose). Only `unperf config` and `unperf doctor` look.
+ */
+export function ciBlockWarning(cliEnv: string | undefined, env: string, layers: LoadedPerfConfig['layers'], vars: NodeJS.ProcessEnv = process.env): string | undefined {
+  const ci = vars.CI
+  if (cliEnv || !ci || ci === 'false' || ci === '0' || env === 'ci' || !envBlocks(layers).has('$env.ci')) return undefined
+  const from = vars.PERF_ENV ? `from PERF_ENV=${vars.PERF_ENV}` : vars.NODE_ENV ? `from NODE_ENV=${vars.NODE_ENV}` : 'the default: neither PERF_ENV nor NODE_ENV is set'
+  return `CI=${ci} but the env is '${env}' (${from}), so the config's $env.ci block is not applied: unperf does not read CI to choose the env; set PERF_ENV=ci in the CI job`
+}
+
+/** The env blocks the layers have: `$development`, `$env.ci`, ... */
+function envBlocks(layers: LoadedPerfConfig['layers']): Set<string> {
   const blocks = new Set<string>()
   for (const { config } of layers) {
     for (const [key, value] of Object.entries(config)) {
@@ -49,11 +72,7 @@ export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfi
       else blocks.add(key)
     }
   }
-  if (blocks.has(`$${env}`) || blocks.has(`$env.${env}`)) return undefined
-  const has = blocks.size === 0 ? 'it has no env blocks' : `its env blocks: ${[...blocks].sort().join(', ')}`
-  // a named block is one of the three standard envs' ($staging is a config error: it goes under $env)
-  const named = ['development', 'test', 'production'].includes(env) ? ` (or $${env})` : ''
-  return `--env ${env}: the config has no $env.${env}${named} block, so nothing is overridden (${has})`
+  return blocks
 }
 
 const isBlock = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -75,6 +75,10 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
     const issues: ConfigIssue[] = []
     for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
     if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
+    // the blocks of the envs this run is not in: what only the resolver finds there (other-envs.ts)
+    const { otherEnvIssues } = await import('./other-envs.js')
+    const host = packageInfo(rootDir)
+    issues.push(...otherEnvIssues(raw.layers, env, overrides as Record<string, unknown> | undefined, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues))
     if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
     if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
   }

@@ -95,11 +95,13 @@ export interface StorageDriver {
   clear?(base: string, opts: object): unknown
   dispose?(): unknown
 }
-/** One storage tier. */
+/**
+ * One storage tier. A redis tier is always the object form: it needs its `url` (or `host`), so
+ * `'redis'` alone, which could only be refused at load, is not a `DriverSpec`.
+ */
 export type DriverSpec =
   | 'memory'
   | 'fs'
-  | 'redis'
   | MemoryDriverOptions
   | FsDriverOptions
   | RedisDriverOptions
@@ -139,8 +141,9 @@ export interface CacheConfig {
   /** Master switch. Also off with env `UNPERF_CACHE=0` or the adapters' `--no-cache`. @default true */
   enabled?: boolean | undefined
   /**
-   * Storage: `'memory' | 'fs' | 'redis' | { driver, ...options } | an unstorage Driver`,
-   * or an array of those = tiers, fastest first. @default 'fs'
+   * Storage: `'memory' | 'fs' | { driver: 'redis', url, ... } | { driver, ...options } | an unstorage Driver`,
+   * or an array of those = tiers, fastest first (`['memory', 'fs', { driver: 'redis', url }]`).
+   * A redis tier needs its `url` (or `host`): `'redis'` alone is an error. @default 'fs'
    */
   driver?: DriverConfig | undefined
   /** Base directory of the fs driver. @default platform cache dir + '/' + name */

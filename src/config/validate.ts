@@ -56,7 +56,9 @@ export function validateConfig(config: unknown, fileFor: FileForPath): ConfigIss
  * time at the path it was merged to (`cache.ttl`).
  */
 export function validateLayer(config: unknown, fileFor: FileForPath, env: string): ConfigIssue[] {
-  const issues = validateConfig(config, fileFor)
+  // a value missing from another env's block (`pushgateway: process.env.PUSHGATEWAY_URL`, unset or
+  // empty off CI) is checked in the env that applies the block, as other-envs.ts does
+  const issues = validateConfig(config, fileFor).filter(i => !((i.found === undefined || i.found === '') && inOtherEnvBlock(i.path, env)))
   if (issues.length < 2) return issues
   const tail = (i: ConfigIssue) => i.message.slice(i.message.indexOf(i.path) + i.path.length)
   const inBlock = new Set<string>()
@@ -84,6 +86,13 @@ export function writtenPath(raw: RawLayer[], applied: RawLayer[], path: string, 
   if (hasPath((before.config.$env as Record<string, unknown> | undefined)?.[env], parts)) return join(keyPath(keyPath('', '$env'), env))
   if (hasPath(before.config[`$${env}`], parts)) return join(keyPath('', `$${env}`))
   return path
+}
+
+/** `$test.cache.ttl` when the env is not test, `$env.ci.cache.ttl` when it is not ci. */
+function inOtherEnvBlock(path: string, env: string): boolean {
+  const keys = pathKeys(path)
+  if (keys[0] === '$env') return keys.length > 2 && keys[1] !== env
+  return keys.length > 1 && keys[0] !== `$${env}` && ['$development', '$test', '$production'].includes(keys[0]!)
 }
 
 function hasPath(obj: unknown, parts: string[]): boolean {

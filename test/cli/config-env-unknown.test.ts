@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { projectWith } from '../helpers/project.js'
-import { unperf } from '../helpers/unperf-cli.js'
+import { unperf, unperfWithEnv } from '../helpers/unperf-cli.js'
 
 const config = `export default {
   cache: { driver: 'memory' },
@@ -29,11 +29,13 @@ describe('--env without a block in the config', () => {
 
   it('no warning for an env the config has a block for, either form, nor without --env', () => {
     const dir = projectWith(config)
+    // not on a CI machine (CI=true there: see below)
+    const noCi = { CI: undefined }
     for (const args of [['--env', 'ci'], ['--env', 'development'], []]) {
-      const r = unperf(dir, 'config', ...args)
+      const r = unperfWithEnv(dir, noCi, 'config', ...args)
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr, args.join(' ')).toBe('')
-      expect(unperf(dir, 'config', ...args, '--json').json().warnings).toEqual([])
+      expect(unperfWithEnv(dir, noCi, 'config', ...args, '--json').json().warnings).toEqual([])
     }
   })
 
@@ -49,5 +51,38 @@ describe('--env without a block in the config', () => {
     const json = unperf(dir, 'doctor', '--env', 'nope', '--json').json() as { ok: boolean; warnings: string[] }
     expect(json.warnings).toEqual([expect.stringContaining('its env blocks: $development, $env.ci')])
     expect(json.ok).toBe(true)
+  })
+})
+
+/**
+ * API.md's sample has `$env: { ci: ... }` (budgets.mode 'error', the shared Redis), but the env is
+ * PERF_ENV, else NODE_ENV, else production: with CI=true alone (every CI service sets it) the block
+ * is not applied, and nothing said so. `unperf config` and `unperf doctor` now do.
+ */
+describe('CI set, but the env is not ci', () => {
+  const onCi = (env: Record<string, string | undefined>) => ({ PERF_ENV: undefined, NODE_ENV: undefined, ...env })
+
+  it('unperf config and doctor warn that $env.ci is not applied, and say how to choose it', () => {
+    const dir = projectWith(config)
+    const text = unperfWithEnv(dir, onCi({ CI: 'true' }), 'config')
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stderr).toContain("CI=true but the env is 'production' (the default: neither PERF_ENV nor NODE_ENV is set), so the config's $env.ci block is not applied")
+    expect(text.stderr).toContain('set PERF_ENV=ci in the CI job')
+    const json = unperfWithEnv(dir, onCi({ CI: '1', NODE_ENV: 'development' }), 'config', '--json').json()
+    expect(json.config.env).toBe('development')
+    expect(json.warnings).toEqual([expect.stringContaining("CI=1 but the env is 'development' (from NODE_ENV=development)")])
+    const doctor = unperfWithEnv(dir, onCi({ CI: 'true' }), 'doctor', '--json')
+    expect(doctor.json().warnings).toEqual([expect.stringContaining("the config's $env.ci block is not applied")])
+    expect(doctor.json().ok).toBe(true)
+  })
+
+  it('no warning with PERF_ENV=ci, with --env, with CI=false, or without a $env.ci block', () => {
+    const dir = projectWith(config)
+    for (const env of [{ CI: 'true', PERF_ENV: 'ci' }, { CI: 'false' }, { CI: '0' }, { CI: '' }]) {
+      expect(unperfWithEnv(dir, onCi(env), 'config', '--json').json().warnings, JSON.stringify(env)).toEqual([])
+    }
+    expect(unperfWithEnv(dir, onCi({ CI: 'true' }), 'config', '--env', 'development', '--json').json().warnings).toEqual([])
+    const plain = projectWith(`export default { cache: { driver: 'memory' }, $development: { cache: { ttl: '1m' } } }`)
+    expect(unperfWithEnv(plain, onCi({ CI: 'true' }), 'config', '--json').json().warnings).toEqual([])
   })
 })

@@ -134,6 +134,12 @@ describe('definePerfConfig types', () => {
     definePerfConfig({ $env: { ci: { cache: { driver: ['memory', { driver: 'redis', url: 'redis://x', timeout: 5 }] } } } })
     // @ts-expect-error fs takes a base only
     definePerfConfig({ cache: { driver: { driver: 'fs', dir: '/tmp' } } })
+    // @ts-expect-error 'redis' alone: a redis tier without its url, which the config refuses at run time
+    definePerfConfig({ cache: { driver: 'redis' } })
+    // @ts-expect-error in a tier list as well
+    definePerfConfig({ $env: { ci: { cache: { driver: ['memory', 'fs', 'redis'] } } } })
+    // @ts-expect-error and as the history's driver
+    definePerfConfig({ report: { historyDriver: 'redis' } })
     definePerfConfig({ cache: { driver: ['memory', { driver: 'lru-cache', max: 500 }, { driver: 'fs', base: './c' }, { driver: 'redis', host: 'h', port: 6379, password: 'p' }] } })
     // the redis port and db as docs/cache.md writes them: digits from the environment, checked at load
     definePerfConfig({ cache: { driver: { driver: 'redis', host: 'h', port: process.env.REDIS_PORT, db: process.env.REDIS_DB } } })

@@ -133,6 +133,10 @@ describe('JSON Schema', () => {
       'a redis tls that is a string': [{ cache: { driver: { driver: 'redis', host: 'h', tls: 'pem' } } }, false],
       'a redis url of another scheme': [{ cache: { driver: { driver: 'redis', url: 'ftp://h' } } }, false],
       'a redis tier without url or host': [{ cache: { driver: { driver: 'redis', port: 6379 } } }, false],
+      // API.md: a redis tier without a url is a config error; the schema accepted 'redis' alone (editors said nothing)
+      "'redis' alone": [{ cache: { driver: 'redis' } }, false],
+      "'redis' alone in a tier list": [{ cache: { namespaces: { shared: { driver: ['memory', 'redis'] } } } }, false],
+      "'redis' alone as the history's driver": [{ report: { historyDriver: 'redis' } }, false],
       'an empty redis host': [{ report: { historyDriver: { driver: 'redis', host: '' } } }, false],
       'an fs base that is a number': [{ cache: { namespaces: { tmp: { driver: { driver: 'fs', base: 3 } } } } }, false],
       'an option the fs driver does not take': [{ cache: { driver: { driver: 'fs', bsae: '/x' } } }, false],

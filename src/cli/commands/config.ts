@@ -2,7 +2,7 @@
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { GLUED_SECRET_WORDS, redact, SECRET_WORDS } from '../../runtime/warn.js'
-import { cliConfigLayers, envBlockWarning } from '../_context.js'
+import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js'
 import { bold, configArgs, dim, printJson, stderrColors, table, yellow } from '../_ui.js'
 import { describePluginSource as describeSource } from '../../config/plugin-entries.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -17,7 +17,7 @@ export default defineCommand({
   async run({ args }) {
     // credentials (a redis url's password, a `password` option, headers) are never printed
     const loaded = redactSecrets(await cliConfigLayers(args))
-    const warnings = [envBlockWarning(args.env, loaded.layers)].filter(w => w !== undefined)
+    const warnings = [envBlockWarning(args.env, loaded.layers), ciBlockWarning(args.env, loaded.config.env, loaded.layers)].filter(w => w !== undefined)
     if (args.json) return printJson({ ...loaded, warnings })
     for (const w of warnings) console.error(stderrColors.yellow(`[unperf] warning: ${w}`))
     const { config, layers } = loaded

@@ -9,7 +9,7 @@ import { listScopes } from '../../runtime/cache/scope.js'
 import { acquireRedis, connectionCause, type RedisClient } from '../../drivers/redis-connection.js'
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
-import { cliConfigLayers, envBlockWarning } from '../_context.js'
+import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginChecks } from '../doctor-plugins.js'
@@ -45,8 +45,8 @@ export default defineCommand({
         warnings.push(copies)
         checks.push({ check: 'unperf', ok: false, warn: true, detail: copies })
       }
-      const envWarning = envBlockWarning(args.env, loaded.layers)
-      if (envWarning) {
+      for (const envWarning of [envBlockWarning(args.env, loaded.layers), ciBlockWarning(args.env, config.env, loaded.layers)]) {
+        if (!envWarning) continue
         warnings.push(envWarning)
         checks.push({ check: 'env', ok: false, warn: true, detail: envWarning })
       }

@@ -33,7 +33,7 @@ export default defineCommand({
 // Durations: a number is ms, or '250ms' / '10s' / '5m' / '1h' / '7d'. Sizes: bytes, or '10kB' / '50MB' / '10KiB'.
 export default definePerfConfig({
   cache: {
-    // 'memory' | 'fs' | 'redis' | { driver, ...options }, or an array of them = tiers, fastest first
+    // 'memory' | 'fs' | { driver: 'redis', url } | { driver, ...options }, or an array of them = tiers, fastest first
     driver: ['memory', 'fs'],
     ttl: '1d',            // false = never expires
     maxSize: '200MB',     // least recently used entries evicted first
