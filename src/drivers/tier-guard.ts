@@ -73,6 +73,12 @@ export class TierGuard {
    */
   private _incident = false
 
+  /**
+   * A local tier (fs): the causes of failed writes told since it last stored one (see writeFailed);
+   * undefined while its writes succeed.
+   */
+  private _failing: Set<string> | undefined
+
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
   get up(): boolean {
@@ -109,6 +115,29 @@ export class TierGuard {
     const health = this.tier.health
     if (health !== undefined && health.firstCall === undefined) health.firstCall = call.then(() => {}, () => {})
     return call
+  }
+
+  /**
+   * A local tier's write failed: whether to tell it (`cache:error`, the warning). A cause (the
+   * error's code: EROFS, EACCES, ENOSPC, ...) is told once until the tier stores a write again
+   * ({@link wrote}): a read-only or full cache dir fails every write the same way (10 000 writes
+   * fired 10 000 events), as a remote tier down does. The caller's own value (`E_VALUE`) is told
+   * per call. Remote tiers: their guard tells their incidents (toldByGuard).
+   */
+  writeFailed(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code
+    if (this.tier.remote || code === 'E_VALUE') return true
+    const cause = typeof code === 'string' ? code : errorMessage(error)
+    const failing = (this._failing ??= new Set())
+    if (failing.has(cause)) return false
+    failing.add(cause)
+    return true
+  }
+
+  /** The tier stored a write: a local tier's failing writes are over (the next one is told again). Returns true. */
+  wrote(): true {
+    if (this._failing !== undefined) this._failing = undefined
+    return true
   }
 
   // --- internal ---

@@ -150,7 +150,7 @@ export class NamespaceTiers {
   async writeMany(stored: StoredEntry[]): Promise<void> {
     const guards = await this.guards()
     if (guards.length === 0 || stored.length === 0) return
-    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => true, error => { this._events.report('E_WRITE', undefined, error, g.tier); return false }) : false))
+    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.writeFailed(undefined, error, g); return false }) : false))
     // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
     if (done.includes(true)) this._events.setMany(stored)
     this._enforce(guards)
@@ -177,7 +177,7 @@ export class NamespaceTiers {
   private _writeTier(g: TierGuard, entry: StoredEntry): Promise<boolean> | boolean {
     if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); return true }
     if (!g.up) return false
-    return g.call(t => t.set(entry)).then(() => true, error => { this._events.report('E_WRITE', entry.key, error, g.tier); return false })
+    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.writeFailed(entry.key, error, g); return false })
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
