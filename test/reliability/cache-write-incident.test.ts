@@ -4,12 +4,13 @@
  * while the warning was printed once. Now a local tier's failing writes of one cause are one event
  * per namespace until a write succeeds again (as a remote tier's incident: redis-incident.test.ts),
  * every failed write still counted in stats().errors. Real child processes of the built package:
- * an unprivileged one (setpriv) under a dir of root's, and one on a real full tmpfs (root: CI).
+ * an unprivileged one (setpriv) under a dir of root's, one on a read-only tmpfs and one on a real
+ * full tmpfs (root: CI).
  */
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { canMountTmpfs, mountTmpfs } from '../helpers/tmpfs.js'
 
@@ -100,6 +101,31 @@ describe.skipIf(!setpriv)('a cache dir this user may not write to (an unprivileg
     // the memory tier stored them
     expect(r.out.sets).toEqual([N + 1, N])
     expect(r.warnings.filter(w => w.includes('cannot be written') || w.includes('tier failed')), r.stderr).toHaveLength(1)
+  }, 120_000)
+})
+
+/** A read-only tmpfs (root only, as CI runs), unmounted after the file's tests. */
+function mountReadOnly(): string | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined
+  const dir = join(tempDir('unperf-incident-ro-'), 'ro')
+  mkdirSync(dir)
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', dir]).status === 0 ? dir : undefined
+}
+const ro = mountReadOnly()
+if (!ro) console.warn('\n[unperf tests] cannot mount a read-only tmpfs (needs root): the read-only cache write incident case is SKIPPED\n')
+afterAll(() => { if (ro) execFileSync('umount', [ro]) })
+
+describe.skipIf(!ro)('a cache dir on a read-only file system', () => {
+  it(`${N} writes to each of two namespaces: one cache:error per namespace (EROFS), every failed write counted, one warning`, () => {
+    const cwd = project(join(ro!, 'cache'))
+    const r = run(cwd, { N: String(N) })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.out.wrapped).toBe(42)
+    expect(r.out.events.sort()).toEqual(['default E_WRITE EROFS', 'templates E_WRITE EROFS'])
+    expect(r.out.errors[0]).toBeGreaterThanOrEqual(N)
+    expect(r.out.errors[1]).toBeGreaterThanOrEqual(N)
+    expect(r.out.sets).toEqual([N + 1, N])
+    expect(r.warnings.filter(w => w.includes('read-only file system')), r.stderr).toHaveLength(1)
   }, 120_000)
 })
 
