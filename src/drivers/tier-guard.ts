@@ -74,8 +74,8 @@ export class TierGuard {
   private _incident = false
 
   /**
-   * A local tier (fs): the causes of failed writes told since it last stored one (see writeFailed);
-   * undefined while its writes succeed.
+   * A local tier (fs): the causes of failed calls told since its last call of that kind succeeded,
+   * `r` or `w` then the cause (see failed); undefined while its calls succeed.
    */
   private _failing: Set<string> | undefined
 
@@ -118,29 +118,42 @@ export class TierGuard {
   }
 
   /**
-   * A local tier's write failed: whether to tell it (`cache:error`, the warning). A cause (the
-   * error's code: EROFS, EACCES, ENOSPC, ...) is told once until the tier stores a write again
-   * ({@link wrote}): a read-only or full cache dir fails every write the same way (10 000 writes
-   * fired 10 000 events), as a remote tier down does. The caller's own value (`E_VALUE`) is told
-   * per call. Remote tiers: their guard tells their incidents (toldByGuard).
+   * A local tier's read (`r`) or write (`w`) failed: whether to tell it (`cache:error`, the
+   * warning). A cause (the error's code: EROFS, EACCES, ENOSPC, ...) is told once until a call of
+   * that kind succeeds again ({@link wrote}, {@link readOk}): a read-only, full or foreign cache dir
+   * fails every call the same way (10 000 writes fired 10 000 events), as a remote tier down does.
+   * Reads and writes apart: on a read-only dir reads succeed (misses) while every write fails. The
+   * caller's own value (`E_VALUE`) is told per call. Remote tiers: their guard tells their
+   * incidents (toldByGuard), so always true here.
    */
-  writeFailed(error: unknown): boolean {
+  failed(op: 'r' | 'w', error: unknown): boolean {
     const code = (error as { code?: unknown } | null)?.code
     if (this.tier.remote || code === 'E_VALUE') return true
-    const cause = typeof code === 'string' ? code : errorMessage(error)
+    const cause = op + (typeof code === 'string' ? code : errorMessage(error))
     const failing = (this._failing ??= new Set())
     if (failing.has(cause)) return false
     failing.add(cause)
     return true
   }
 
-  /** The tier stored a write: a local tier's failing writes are over (the next one is told again). Returns true. */
+  /** The tier stored a write: its failing writes are over (the next one is told again). Returns true. */
   wrote(): true {
-    if (this._failing !== undefined) this._failing = undefined
+    if (this._failing !== undefined) this._over('w')
     return true
   }
 
+  /** The tier answered a read (a miss too): its failing reads are over. */
+  readOk(): void {
+    if (this._failing !== undefined) this._over('r')
+  }
+
   // --- internal ---
+
+  private _over(op: 'r' | 'w'): void {
+    const failing = this._failing!
+    for (const cause of failing) if (cause[0] === op) failing.delete(cause)
+    if (failing.size === 0) this._failing = undefined
+  }
 
   private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -1,9 +1,10 @@
 /**
  * A cache dir that refuses every write (a dir not ours, a full disk) fired `cache:error` (E_WRITE)
  * once per write: 2 000 writes, 2 000 events for a plugin forwarding them to an error tracker,
- * while the warning was printed once. Now a local tier's failing writes of one cause are one event
- * per namespace until a write succeeds again (as a remote tier's incident: redis-incident.test.ts),
- * every failed write still counted in stats().errors. Real child processes of the built package:
+ * while the warning was printed once; one it cannot read, E_TIER once per read. Now a local tier's
+ * failing writes of one cause are one event per namespace until a write succeeds again (reads
+ * likewise, apart), as a remote tier's incident (redis-incident.test.ts), every failed call still
+ * counted in stats().errors. Real child processes of the built package:
  * an unprivileged one (setpriv) under a dir of root's, one on a read-only tmpfs and one on a real
  * full tmpfs (root: CI).
  */
@@ -45,7 +46,8 @@ function project(cacheDir: string): string {
     const a = perf.cache, b = perf.cache.namespace('templates')
     const N = Number(process.env.N)
     const value = 'x'.repeat(2000)
-    const writes = async tag => { for (let i = 0; i < N; i++) { await a.set(tag + '-a' + i, value); await b.set(tag + '-b' + i, value) } }
+    // a read of each key first (a miss), as a command's wrap() does
+    const writes = async tag => { for (let i = 0; i < N; i++) { await a.get(tag + '-a' + i); await a.set(tag + '-a' + i, value); await b.get(tag + '-b' + i); await b.set(tag + '-b' + i, value) } }
     const out = {}
     await perf.run('build', async () => {
       await writes('one')
@@ -126,6 +128,24 @@ describe.skipIf(!ro)('a cache dir on a read-only file system', () => {
     expect(r.out.errors[1]).toBeGreaterThanOrEqual(N)
     expect(r.out.sets).toEqual([N + 1, N])
     expect(r.warnings.filter(w => w.includes('read-only file system')), r.stderr).toHaveLength(1)
+  }, 120_000)
+})
+
+describe.skipIf(!setpriv)('a cache dir this user may not even read (an unprivileged child; a dir of root\'s, 0700, as sudo leaves one)', () => {
+  it(`${N} reads and writes to each of two namespaces: one cache:error per namespace for the reads, one for the writes`, () => {
+    const base = tempDir('unperf-incident-')
+    chmodSync(base, 0o755)
+    const theirs = join(base, 'root-only')
+    mkdirSync(join(theirs, 'cache'), { recursive: true, mode: 0o700 })
+    const cwd = project(join(theirs, 'cache'))
+    const r = run(cwd, { N: String(N) }, 'nobody')
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.out.wrapped).toBe(42)
+    // each was 1 000 (reads) and 1 000 (writes) per namespace before
+    expect(r.out.events.sort()).toEqual(['default E_TIER EACCES', 'default E_WRITE EACCES', 'templates E_TIER EACCES', 'templates E_WRITE EACCES'])
+    // every failed read and write counted
+    expect(r.out.errors[0]).toBeGreaterThanOrEqual(2 * N)
+    expect(r.out.errors[1]).toBeGreaterThanOrEqual(2 * N)
   }, 120_000)
 })
 

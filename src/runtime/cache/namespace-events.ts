@@ -116,11 +116,12 @@ export class NamespaceEvents {
   }
 
   /**
-   * A write the tier did not store: counted; told (`cache:error` E_WRITE, the warning) when it is
-   * news, for a local tier once per cause until a write succeeds again (TierGuard.writeFailed).
+   * A read (`E_TIER`) or write (`E_WRITE`) of a tier that failed: counted; told (`cache:error`, the
+   * warning) when it is news, for a local tier once per cause until a call of that kind succeeds
+   * again (TierGuard.failed).
    */
-  writeFailed(key: string | undefined, error: unknown, guard: TierGuard): void {
-    if (guard.writeFailed(error)) this.report('E_WRITE', key, error, guard.tier)
+  failed(code: 'E_TIER' | 'E_WRITE', key: string | undefined, error: unknown, guard: TierGuard): void {
+    if (guard.failed(code === 'E_WRITE' ? 'w' : 'r', error)) this.report(code, key, error, guard.tier)
     else this._stats.errors++
   }
 
