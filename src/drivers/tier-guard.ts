@@ -7,6 +7,7 @@
 import type { EventLoopUtilization } from 'node:perf_hooks'
 import { errorMessage, PerfError, TimeoutError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
+import { LocalIncidents } from './local-incidents.js'
 import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
 
@@ -73,11 +74,8 @@ export class TierGuard {
    */
   private _incident = false
 
-  /**
-   * A local tier (fs): the causes of failed calls told since its last call of that kind succeeded,
-   * `r` or `w` then the cause (see failed); undefined while its calls succeed.
-   */
-  private _failing: Set<string> | undefined
+  /** A local tier's failing calls, told once per cause (local-incidents.ts). */
+  private readonly _local = new LocalIncidents()
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
@@ -118,42 +116,26 @@ export class TierGuard {
   }
 
   /**
-   * A local tier's read (`r`) or write (`w`) failed: whether to tell it (`cache:error`, the
-   * warning). A cause (the error's code: EROFS, EACCES, ENOSPC, ...) is told once until a call of
-   * that kind succeeds again ({@link wrote}, {@link readOk}): a read-only, full or foreign cache dir
-   * fails every call the same way (10 000 writes fired 10 000 events), as a remote tier down does.
-   * Reads and writes apart: on a read-only dir reads succeed (misses) while every write fails. The
-   * caller's own value (`E_VALUE`) is told per call. Remote tiers: their guard tells their
-   * incidents (toldByGuard), so always true here.
+   * A read (`r`) or write (`w`) failed: whether to tell it (`cache:error`, the warning). A local
+   * tier's: once per cause until a call of that kind succeeds again (local-incidents.ts); a remote
+   * tier's: always (its incidents are this guard's to tell: toldByGuard).
    */
   failed(op: 'r' | 'w', error: unknown): boolean {
-    const code = (error as { code?: unknown } | null)?.code
-    if (this.tier.remote || code === 'E_VALUE') return true
-    const cause = op + (typeof code === 'string' ? code : errorMessage(error))
-    const failing = (this._failing ??= new Set())
-    if (failing.has(cause)) return false
-    failing.add(cause)
-    return true
+    return this.tier.remote || this._local.failed(op, error)
   }
 
-  /** The tier stored a write: its failing writes are over (the next one is told again). Returns true. */
+  /** The tier stored a write (a local tier's failing writes are over). Returns true. */
   wrote(): true {
-    if (this._failing !== undefined) this._over('w')
+    this._local.over('w')
     return true
   }
 
-  /** The tier answered a read (a miss too): its failing reads are over. */
+  /** The tier answered a read, a miss too (a local tier's failing reads are over). */
   readOk(): void {
-    if (this._failing !== undefined) this._over('r')
+    this._local.over('r')
   }
 
   // --- internal ---
-
-  private _over(op: 'r' | 'w'): void {
-    const failing = this._failing!
-    for (const cause of failing) if (cause[0] === op) failing.delete(cause)
-    if (failing.size === 0) this._failing = undefined
-  }
 
   private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
