@@ -7,6 +7,7 @@
 import type { EventLoopUtilization } from 'node:perf_hooks'
 import { errorMessage, PerfError, TimeoutError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
+import { LocalIncidents } from './local-incidents.js'
 import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
 
@@ -73,6 +74,9 @@ export class TierGuard {
    */
   private _incident = false
 
+  /** A local tier's failing calls, told once per cause (local-incidents.ts). */
+  private readonly _local = new LocalIncidents()
+
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
 
   get up(): boolean {
@@ -109,6 +113,26 @@ export class TierGuard {
     const health = this.tier.health
     if (health !== undefined && health.firstCall === undefined) health.firstCall = call.then(() => {}, () => {})
     return call
+  }
+
+  /**
+   * A read (`r`) or write (`w`) failed: whether to tell it (`cache:error`, the warning). A local
+   * tier's: once per cause until a call of that kind succeeds again (local-incidents.ts); a remote
+   * tier's: always (its incidents are this guard's to tell: toldByGuard).
+   */
+  failed(op: 'r' | 'w', error: unknown): boolean {
+    return this.tier.remote || this._local.failed(op, error)
+  }
+
+  /** The tier stored a write (a local tier's failing writes are over). Returns true. */
+  wrote(): true {
+    this._local.over('w')
+    return true
+  }
+
+  /** The tier answered a read, a miss too (a local tier's failing reads are over). */
+  readOk(): void {
+    this._local.over('r')
   }
 
   // --- internal ---

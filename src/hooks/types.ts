@@ -50,7 +50,9 @@ export interface CacheErrorPayload {
   /**
    * Machine code, e.g. `'E_CORRUPT'`, `'E_INTEGRITY'`, `'E_WRITE'`, `'E_VALUE'`; `'E_TIER_DOWN'`: a
    * remote tier went down, once per incident (until it answers again), not per failing call (those
-   * are counted in `stats().errors`).
+   * are counted in `stats().errors`). A local tier's `'E_WRITE'` likewise: once per namespace and
+   * cause (EROFS, EACCES, ENOSPC, ...) until a write succeeds again, each failed write counted (its
+   * `'E_TIER'` of reads: until a read succeeds); `'E_VALUE'` (the caller's value) per call.
    */
   code: string
   tier?: string

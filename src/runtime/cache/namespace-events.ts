@@ -9,7 +9,7 @@ import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.j
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
 import { warnCacheUnwritable } from '../unwritable-warning.js'
 import { isCommandFault } from '../../drivers/redis-health.js'
-import { incidentOf, toldByGuard } from '../../drivers/tier-guard.js'
+import { incidentOf, toldByGuard, type TierGuard } from '../../drivers/tier-guard.js'
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
@@ -113,6 +113,16 @@ export class NamespaceEvents {
     this._stats.errors++
     if (tier?.remote && toldByGuard(error)) return
     this._tell(code, key, error, tier)
+  }
+
+  /**
+   * A read (`E_TIER`) or write (`E_WRITE`) of a tier that failed: counted; told (`cache:error`, the
+   * warning) when it is news, for a local tier once per cause until a call of that kind succeeds
+   * again (TierGuard.failed).
+   */
+  failed(code: 'E_TIER' | 'E_WRITE', key: string | undefined, error: unknown, guard: TierGuard): void {
+    if (guard.failed(code === 'E_WRITE' ? 'w' : 'r', error)) this.report(code, key, error, guard.tier)
+    else this._stats.errors++
   }
 
   /**

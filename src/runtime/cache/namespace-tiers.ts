@@ -70,9 +70,10 @@ export class NamespaceTiers {
         entry = g.tier instanceof MemoryTier ? g.tier.getSync(key) : await g.call(tier => tier.get(key))
       } catch (error) {
         if (error instanceof CorruptEntryError) this._events.corrupt(error, g.tier)
-        else this._events.report('E_TIER', key, error, g.tier)
+        else this._events.failed('E_TIER', key, error, g)
         continue
       }
+      g.readOk()
       if (!entry) continue
       if (isExpired(entry, now)) {
         if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
@@ -95,10 +96,11 @@ export class NamespaceTiers {
       if (!g.up) continue
       try {
         const entry = await g.call(tier => tier.get(key))
+        g.readOk()
         if (entry) return entry
       } catch (error) {
         if (error instanceof CorruptEntryError) this._events.corrupt(error, g.tier)
-        else this._events.report('E_TIER', key, error, g.tier)
+        else this._events.failed('E_TIER', key, error, g)
       }
     }
     return null
@@ -117,9 +119,10 @@ export class NamespaceTiers {
       try {
         got = await g.call(tier => tier.getMany(missing.map(i => keys[i]!)))
       } catch (error) {
-        this._events.report('E_TIER', undefined, error, g.tier)
+        this._events.failed('E_TIER', undefined, error, g)
         continue
       }
+      g.readOk()
       const still: number[] = []
       got.forEach((entry, j) => {
         const i = missing[j]!
@@ -150,7 +153,7 @@ export class NamespaceTiers {
   async writeMany(stored: StoredEntry[]): Promise<void> {
     const guards = await this.guards()
     if (guards.length === 0 || stored.length === 0) return
-    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => true, error => { this._events.report('E_WRITE', undefined, error, g.tier); return false }) : false))
+    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return false }) : false))
     // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
     if (done.includes(true)) this._events.setMany(stored)
     this._enforce(guards)
@@ -177,7 +180,7 @@ export class NamespaceTiers {
   private _writeTier(g: TierGuard, entry: StoredEntry): Promise<boolean> | boolean {
     if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); return true }
     if (!g.up) return false
-    return g.call(t => t.set(entry)).then(() => true, error => { this._events.report('E_WRITE', entry.key, error, g.tier); return false })
+    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return false })
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
