@@ -117,7 +117,7 @@ console.log(JSON.stringify(out))
 const NESTED = `
 import { createPerf } from 'unperf'
 const [step, kind, url] = process.argv.slice(2)
-const driver = kind === 'redis' ? { driver: 'redis', url } : kind
+const driver = kind === 'redis' ? { driver: 'redis', url } : kind === 'fs-lite' ? { driver: 'fs-lite', base: './store-nested' } : kind
 const perf = await createPerf({ overrides: { cache: { driver, dir: './cache-nested-' + kind }, report: { console: false, dir: './.perf-nested-' + kind } } })
 const c = perf.cache
 const bytes = v => Buffer.isBuffer(v) ? ['Buffer', [...v]] : v instanceof Uint8Array ? ['Uint8Array', [...v]] : Array.isArray(v) ? v.map(bytes) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, bytes(e)])) : v
@@ -138,11 +138,13 @@ console.log(JSON.stringify(out))
 
 const drivers = ['memory', 'fs', ...(redisUrl ? ['redis'] : [])]
 const nested: Record<string, any> = {}
+// and an unstorage driver (fs-lite), the third byte tier
+const nestedDrivers = ['fs', 'fs-lite', ...(redisUrl ? ['redis'] : [])]
 
 beforeAll(() => {
   project = consumerProject({ 'cache.mjs': SCRIPT, 'nested.mjs': NESTED })
   for (const d of drivers) seen[d] = resultOf(nodeIn(project, 'cache.mjs', [d, redisUrl ?? '']))
-  for (const d of drivers.filter(d => d !== 'memory')) nested[d] = ['write', 'read'].map(step => resultOf(nodeIn(project, 'nested.mjs', [step, d, redisUrl ?? ''])))
+  for (const d of nestedDrivers) nested[d] = ['write', 'read'].map(step => resultOf(nodeIn(project, 'nested.mjs', [step, d, redisUrl ?? ''])))
 }, 600_000)
 
 describe.each(drivers)('cache on %s', (driver) => {
@@ -225,7 +227,7 @@ describe.each(drivers)('cache on %s', (driver) => {
   })
 })
 
-describe.each(drivers.filter(d => d !== 'memory'))('Buffer/Uint8Array inside values on %s, across processes', (driver) => {
+describe.each(nestedDrivers)('Buffer/Uint8Array inside values on %s, across processes', (driver) => {
   it('getEntry, getMany/setMany, wrap and cached give them back exactly in the next process, fn not run again', () => {
     const [written, read] = nested[driver]
     const expected = {
