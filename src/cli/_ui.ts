@@ -69,7 +69,8 @@ export function table(rows: string[][], header?: string[]): string {
 export function printJson(value: unknown): void {
   // Infinity (`swr: true`) and functions (a config's hooks) are what JSON cannot hold: shown as the
   // text output shows them, not as null or left out (`hooks: {}` read as "no hooks configured")
-  writeJson(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v), 2) + '\n')
+  // a Uint8Array as Node shows a Buffer (`{ type: 'Buffer', data: [...] }`), not JSON's object of indices
+  writeJson(JSON.stringify(value, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : typeof v === 'function' ? '[function]' : v instanceof Uint8Array ? { type: 'Uint8Array', data: Array.from(v) } : v), 2) + '\n')
 }
 
 /** Common flags of every command. */

@@ -4,12 +4,18 @@
  *
  *   offset  0  "UNPERF2\n"
  *           8  u32 crc32 of every byte from offset 12 to the end (header, key, metadata, payload)
- *          12  u8 type: 1 JSON, 2 Buffer, 3 Uint8Array, 4 string (UTF-8)
+ *          12  u8 type: 1 JSON, 2 Buffer, 3 Uint8Array, 4 string (UTF-8), 5 JSON with bytes
  *          13  u8 flags: 1 brotli, 2 checksummed, 4 expires, 8 metadata
  *          14  u16 place tag: 0, or placeTag(place, key) of the entry's scope and namespace (fs tier)
  *          16  f64 createdAt, f64 expiresAt (0 without flag 4), f64 staleFor
  *          40  u32 key bytes, u32 metadata bytes, u32 payload bytes
  *          52  key (UTF-16LE: exact for any JS string), metadata (JSON), payload
+ *
+ * Type 5 is a value holding Buffers or Uint8Arrays below its top (nested-bytes.ts): its payload is
+ * u32 length of the JSON text (as stored: brotli with flag 1), the text, then the bytes, which are
+ * not compressed (like a Buffer value's). The checksum covers all of it. A reader from before type 5
+ * finds an unknown type: a corrupt entry, so a miss, never another value. Values without bytes keep
+ * type 1, as before.
  *
  * Strings and binary values are stored as they are after the fixed header: no JSON escaping on
  * write, no JSON.parse on read ('456' stays a string by its type byte; JSON keeps null a null).
@@ -29,11 +35,13 @@
  * key too, so that chance is per entry, not per pair of namespaces). Like the checksum, it guards
  * against accidents, not against someone who can write the cache dir (they could write any tag).
  */
-import { crypto, zlib } from '../runtime/_builtins.js'
+import { zlib } from '../runtime/_builtins.js'
 import { crc32 } from './crc32.js'
 import { CorruptEntryError, type StoredEntry } from './types.js'
 import { errorMessage } from '../errors.js'
-import { strictJson } from './json-loss.js'
+import { strictJson, valueJson } from './json-loss.js'
+import { joinBytes, type SplitValue } from './nested-bytes.js'
+import { decodeV1, readHeaderV1 } from './envelope-v1.js'
 
 const MAGIC = Buffer.from('UNPERF2\n')
 const MAGIC_V1 = Buffer.from('UNPERF1\n')
@@ -44,6 +52,7 @@ const T_JSON = 1
 const T_BUFFER = 2
 const T_UINT8 = 3
 const T_STRING = 4
+const T_JSON_BYTES = 5
 const F_BROTLI = 1
 const F_CHECKED = 2
 const F_EXPIRES = 4
@@ -91,6 +100,7 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
   let type: number
   let text: string | undefined
   let payload: Buffer | undefined
+  let flags = (options.integrity ? F_CHECKED : 0) | (entry.expiresAt === null ? 0 : F_EXPIRES) | (meta === undefined ? 0 : F_META)
   // a string with a lone surrogate has no UTF-8 form: JSON escapes it exactly
   if (typeof v === 'string' && (v as unknown as WellFormed).isWellFormed()) { type = T_STRING; text = v }
   else if (Buffer.isBuffer(v)) { type = T_BUFFER; payload = v }
@@ -99,17 +109,17 @@ export function encodeEntryParts(entry: Omit<StoredEntry, 'size'>, options: Enco
     type = T_JSON
     // a value JSON cannot hold, or would give back changed (a Date, a Map, NaN: json-loss.ts), is
     // refused: a TypeError of this call (the caller's value), never a failure of the tier
-    text = strictJson(v, entry.key)
+    const json = valueJson(v, entry.key)
+    if (typeof json !== 'string') return encodeWithBytes(entry, options, tag, json, flags, keyBytes, meta, metaBytes)
+    text = json
   }
-  let flags = (options.integrity ? F_CHECKED : 0) | (entry.expiresAt === null ? 0 : F_EXPIRES) | (meta === undefined ? 0 : F_META)
   let head: Buffer
   if (text !== undefined) {
     const textBytes = Buffer.byteLength(text)
     // JSON and text compress well; binary values (archives, images) are usually compressed already,
     // and brotli on incompressible bytes only costs time
     if (options.compress !== false && textBytes > options.compress) {
-      const z = zlib()
-      const compressed = z.brotliCompressSync(text, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 4, [z.constants.BROTLI_PARAM_SIZE_HINT]: textBytes } })
+      const compressed = brotli(text, textBytes)
       if (compressed.length < textBytes) { payload = compressed; flags |= F_BROTLI }
     }
     if (payload === undefined) {
@@ -161,7 +171,8 @@ export function decodeEntry(data: Buffer | Uint8Array | string, expectedKey: str
   try {
     if (flags & F_META) metadata = JSON.parse(buf.toString('utf8', HEAD + keyBytes, start)) as Record<string, unknown>
     const type = buf[12]
-    if (flags & F_BROTLI) {
+    if (type === T_JSON_BYTES) value = decodeWithBytes(buf, start, n, (flags & F_BROTLI) !== 0, owned)
+    else if (flags & F_BROTLI) {
       const text = zlib().brotliDecompressSync(buf.subarray(start)).toString()
       value = type === T_JSON ? JSON.parse(text) : type === T_STRING ? text : badType(type)
     } else if (type === T_JSON) value = JSON.parse(buf.toString('utf8', start))
@@ -228,43 +239,62 @@ function writeHead(head: Buffer, entry: Omit<StoredEntry, 'size'>, type: number,
   MAGIC.copy(head, 0)
 }
 
+function brotli(text: string, textBytes: number): Buffer {
+  const z = zlib()
+  return z.brotliCompressSync(text, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 4, [z.constants.BROTLI_PARAM_SIZE_HINT]: textBytes } })
+}
+
+/** Bytes below this many are copied after the text (or the bytes before them), larger ones written as they are. */
+const OWN_PART = 64 * 1024
+
+/** Type 5: [u32 text length][text, maybe brotli][bytes…] (nested-bytes.ts). */
+function encodeWithBytes(entry: Omit<StoredEntry, 'size'>, options: EncodeOptions, tag: number, split: SplitValue, flags: number, keyBytes: number, meta: string | undefined, metaBytes: number): EncodedParts {
+  const fixed = HEAD + keyBytes + metaBytes
+  const textBytes = Buffer.byteLength(split.text)
+  let z: Buffer | undefined
+  if (options.compress !== false && textBytes > options.compress) {
+    z = brotli(split.text, textBytes)
+    if (z.length < textBytes) flags |= F_BROTLI
+    else z = undefined
+  }
+  const stored = z?.length ?? textBytes
+  // the small byte values go into the header's allocation (or a part of their own between large
+  // ones): an array of many small Buffers is a few parts, not one writev slot each
+  let small = 0
+  for (const b of split.blobs) if (b.length < OWN_PART) small += b.length
+  let size = fixed + 4 + stored
+  const head = Buffer.allocUnsafe(size + small)
+  head.writeUInt32LE(stored, fixed)
+  if (z) z.copy(head, fixed + 4)
+  else head.write(split.text, fixed + 4)
+  const parts: Buffer[] = []
+  let at = size
+  let from = 0
+  for (const b of split.blobs) {
+    if (b.length < OWN_PART) { b.copy(head, at); at += b.length; continue }
+    parts.push(head.subarray(from, at), b)
+    from = at
+  }
+  parts.push(head.subarray(from, at))
+  for (const b of split.blobs) size += b.length
+  writeHead(head, entry, T_JSON_BYTES, flags, keyBytes, meta, metaBytes, size - fixed, tag)
+  if (options.integrity) {
+    let c = 0
+    for (const p of parts) c = crc32(p === parts[0] ? p.subarray(CHECKED_FROM) : p, c)
+    head.writeUInt32LE(c, 8)
+  }
+  return { parts: parts.filter(p => p.length > 0), size }
+}
+
+function decodeWithBytes(buf: Buffer, start: number, n: number, brotlied: boolean, owned: boolean): unknown {
+  if (n < 4) throw new Error('no text length')
+  const stored = buf.readUInt32LE(start)
+  if (4 + stored > n) throw new Error('a text past the entry')
+  const raw = buf.subarray(start + 4, start + 4 + stored)
+  const text = brotlied ? zlib().brotliDecompressSync(raw).toString() : raw.toString()
+  return joinBytes(text, buf.subarray(start + 4 + stored), owned)
+}
+
 function badType(type: number | undefined): never {
   throw new Error(`unknown type ${String(type)}`)
-}
-
-/** The previous format: "UNPERF1\n" + JSON header + "\n" + payload, sha256 of the payload. */
-interface HeaderV1 { k: string; c: number; e: number | null; st?: number; t: 'j' | 'b' | 'u'; z: 'br' | null; n: number; h?: string; m?: Record<string, unknown> }
-
-function parseHeaderV1(buf: Buffer): { header: HeaderV1; end: number } | undefined {
-  const end = buf.indexOf(0x0a, 8)
-  if (end === -1) return undefined
-  try {
-    const header = JSON.parse(buf.toString('utf8', 8, end)) as HeaderV1
-    return typeof header === 'object' && header !== null && typeof header.k === 'string' && typeof header.n === 'number' ? { header, end } : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function readHeaderV1(buf: Buffer) {
-  const h = parseHeaderV1(buf)?.header
-  return h && { key: h.k, createdAt: h.c, expiresAt: h.e, staleFor: h.st ?? 0, tag: 0 }
-}
-
-function decodeV1(buf: Buffer, expectedKey: string | undefined, checkIntegrity: boolean): StoredEntry {
-  const parsed = parseHeaderV1(buf)
-  if (!parsed) throw new CorruptEntryError(expectedKey ?? '?', 'unreadable header')
-  const { header, end } = parsed
-  if (expectedKey !== undefined && header.k !== expectedKey) throw new CorruptEntryError(expectedKey, 'the entry belongs to another key')
-  let payload = buf.subarray(end + 1)
-  if (payload.length !== header.n) throw new CorruptEntryError(header.k, `payload is ${payload.length} bytes, expected ${header.n} (torn write?)`)
-  if (checkIntegrity && header.h !== undefined && crypto().createHash('sha256').update(payload).digest('base64url').slice(0, 22) !== header.h) throw new CorruptEntryError(header.k, 'integrity hash mismatch')
-  let value: unknown
-  try {
-    if (header.z === 'br') payload = zlib().brotliDecompressSync(payload)
-    value = header.t === 'j' ? JSON.parse(payload.toString()) : header.t === 'b' ? Buffer.from(payload) : header.t === 'u' ? new Uint8Array(payload) : badType(undefined)
-  } catch (error) {
-    throw new CorruptEntryError(header.k, `undecodable payload: ${errorMessage(error)}`)
-  }
-  return { key: header.k, value, createdAt: header.c, expiresAt: header.e, staleFor: header.st ?? 0, size: buf.length, ...(header.m !== undefined && { metadata: header.m }) }
 }

@@ -12,8 +12,14 @@
  * costs the walk no more than stringify paid for it. About half of stringify's time.
  */
 import { errorMessage } from '../errors.js'
+import { splitBytes, type SplitValue } from './nested-bytes.js'
 
 const OBJECT = Object.prototype
+const BUFFER: object = Buffer.prototype
+const UINT8: object = Uint8Array.prototype
+
+/** walk's handling of a Buffer or Uint8Array: 0 a loss (metadata), 1 allowed (a value), 2 allowed and met. */
+let bytes = 0
 
 /**
  * The value cannot be stored faithfully by a byte tier: not JSON (a BigInt, a cycle, too deep), or
@@ -24,7 +30,7 @@ export class UnstorableValueError extends TypeError {
   code = 'E_VALUE'
   constructor(readonly key: string, readonly reason: string, what: 'value' | 'metadata' = 'value') {
     super(`[unperf] the ${what} of cache key '${key.length > 120 ? key.slice(0, 120) + '…' : key}' cannot be stored in a byte tier (fs, redis, unstorage): ${reason}. `
-      + 'Those tiers store JSON values, strings, Buffers and Uint8Arrays, and give back nothing else as it was stored '
+      + 'Those tiers store JSON values, strings, Buffers and Uint8Arrays (in a value too), and give back nothing else as it was stored '
       + '(convert it first: a Date with toISOString() or getTime(), a Map with Object.fromEntries(), a Set with [...set])')
   }
 }
@@ -34,6 +40,31 @@ export function jsonLoss(value: unknown, root: 'value' | 'metadata' = 'value'): 
   let found: string[] | undefined
   try { found = walk(value) } catch { return undefined } // a stack too short for the walk: stringify's depth is its limit
   return found === undefined ? undefined : root + found.reverse().join('')
+}
+
+/**
+ * A value's JSON for a byte tier: its text, as strictJson; or, when it holds a Buffer or a Uint8Array
+ * below its top (nested-bytes.ts), its text with them lifted out. UnstorableValueError for anything
+ * else JSON would change. The value is walked before it is stringified (the same work as strictJson,
+ * in the other order): JSON.stringify would turn a nested Buffer into an array of numbers first.
+ */
+export function valueJson(value: unknown, key: string): string | SplitValue {
+  bytes = 1
+  let found: string[] | undefined
+  let walked = true
+  try { found = walk(value) } catch { walked = false } // a stack too short for the walk (or a cycle): stringify tells
+  const met = bytes === 2
+  bytes = 0
+  if (found !== undefined) throw new UnstorableValueError(key, 'value' + found.reverse().join(''))
+  let text: string | undefined
+  try {
+    if (met && walked) return splitBytes(value)
+    text = JSON.stringify(value)
+  } catch (error) { throw new UnstorableValueError(key, stringifyFailure(error)) }
+  // bytes met on the way into a walk that ran out of stack: their JSON would be arrays of numbers
+  if (met) throw new UnstorableValueError(key, 'it is nested too deeply for JSON')
+  if (text === undefined) throw new UnstorableValueError(key, `it is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON drops`)
+  return text
 }
 
 /** JSON of `value` (`what` of `key`), or UnstorableValueError when JSON cannot hold it or would give it back changed. */
@@ -71,6 +102,8 @@ function walk(v: unknown): string[] | undefined {
   }
   const proto: unknown = Object.getPrototypeOf(v)
   if (proto !== OBJECT && proto !== null) {
+    // a value's Buffer or Uint8Array is kept beside its JSON (valueJson); not another typed array or a subclass
+    if (bytes !== 0 && (proto === BUFFER || proto === UINT8)) { bytes = 2; return undefined }
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name
     return [` is ${typeof name === 'string' && name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an instance of a class'}, which JSON gives back as ${name === 'Date' ? 'a string' : 'a plain object'}`]
   }

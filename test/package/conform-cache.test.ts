@@ -21,12 +21,16 @@ const perf = await createPerf({ overrides: { cache: { driver, dir: './cache-' + 
 const c = perf.cache
 await c.clear()
 const out = {}
-const describe = v => v === null ? null : Buffer.isBuffer(v) ? ['Buffer', [...v]] : v instanceof Uint8Array ? ['Uint8Array', [...v]] : [typeof v, v]
+const bytes = v => Buffer.isBuffer(v) ? ['Buffer', [...v]] : v instanceof Uint8Array ? ['Uint8Array', [...v]] : Array.isArray(v) ? v.map(bytes) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, bytes(e)])) : v
+const describe = v => v === null ? null : v instanceof Uint8Array ? bytes(v) : [typeof v, bytes(v)]
 const values = { str: '456', num: 456, nul: null, bool: false, obj: { a: [1, '2', null], b: { c: 'd' } }, arr: [1, 'x'], empty: '', buf: Buffer.from([0, 1, 254, 255]), u8: new Uint8Array([9, 0, 7]),
   // the awkward ones: strings that read as JSON, edge numbers, a lone surrogate, empty containers, a
   // Uint8Array viewing part of a larger buffer, a pooled Buffer, values over the 4 KB compress threshold
   quoted: '"x"', nullText: 'null', zero: 0, neg: -1.5, huge: 1e308, emoji: '😀\\u0000', lone: '\\ud800', obj0: {}, arr0: [], arrNull: [null],
-  buf0: Buffer.alloc(0), view: new Uint8Array(new ArrayBuffer(10), 2, 3).fill(5), pooled: Buffer.from('abc'), bigStr: '456'.repeat(3000), bigBuf: Buffer.alloc(10000, 7) }
+  buf0: Buffer.alloc(0), view: new Uint8Array(new ArrayBuffer(10), 2, 3).fill(5), pooled: Buffer.from('abc'), bigStr: '456'.repeat(3000), bigBuf: Buffer.alloc(10000, 7),
+  // Buffers and Uint8Arrays inside a value (type kept), beside objects that look like a marker
+  inObj: { name: 'a.png', data: Buffer.from([0, 1, 254, 255]) }, inArr: [Buffer.from('ab'), new Uint8Array([3])], inEmpty: [Buffer.alloc(0), new Uint8Array(0)],
+  inLook: { $bytes: 'AAE', buf: { type: 'Buffer', data: [1] }, b: Buffer.from([1]) }, inBig: { rows: Array.from({ length: 300 }, (_, i) => ({ i, tag: 'row ' + i })), big: Buffer.alloc(100000, 9) } }
 for (const [k, v] of Object.entries(values)) await c.set(k, v)
 out.roundTrip = {}
 for (const k of Object.keys(values)) out.roundTrip[k] = describe(await c.get(k))
@@ -109,11 +113,38 @@ await perf.close()
 console.log(JSON.stringify(out))
 `
 
+// Buffers/Uint8Arrays inside values, written by one process and read by the next (no memory of the first)
+const NESTED = `
+import { createPerf } from 'unperf'
+const [step, kind, url] = process.argv.slice(2)
+const driver = kind === 'redis' ? { driver: 'redis', url } : kind === 'fs-lite' ? { driver: 'fs-lite', base: './store-nested' } : kind
+const perf = await createPerf({ overrides: { cache: { driver, dir: './cache-nested-' + kind }, report: { console: false, dir: './.perf-nested-' + kind } } })
+const c = perf.cache
+const bytes = v => Buffer.isBuffer(v) ? ['Buffer', [...v]] : v instanceof Uint8Array ? ['Uint8Array', [...v]] : Array.isArray(v) ? v.map(bytes) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, bytes(e)])) : v
+let calls = 0
+const thumb = c.cached(async n => { calls++; return { n, png: new Uint8Array([n, n]) } }, { name: 'thumb' })
+const wrapped = () => c.wrap('w', async () => { calls++; return [Buffer.from('w'), new Uint8Array(0)] })
+if (step === 'write') {
+  await c.clear()
+  await c.set('one', { name: 'a.png', data: Buffer.from([0, 255]) }, { metadata: { etag: 'e' } })
+  await c.setMany([['m1', [Buffer.from('x'), new Uint8Array([1, 2])]], ['m2', { $bytes: 'AA', b: new Uint8Array([5]) }]])
+  await wrapped(); await thumb(3)
+}
+const entry = await c.getEntry('one')
+const out = { entry: bytes(entry.value), metadata: entry.metadata, many: (await c.getMany(['m1', 'm2', 'none'])).map(bytes), wrap: bytes(await wrapped()), cached: bytes(await thumb(3)), calls }
+await perf.close()
+console.log(JSON.stringify(out))
+`
+
 const drivers = ['memory', 'fs', ...(redisUrl ? ['redis'] : [])]
+const nested: Record<string, any> = {}
+// and an unstorage driver (fs-lite), the third byte tier
+const nestedDrivers = ['fs', 'fs-lite', ...(redisUrl ? ['redis'] : [])]
 
 beforeAll(() => {
-  project = consumerProject({ 'cache.mjs': SCRIPT })
+  project = consumerProject({ 'cache.mjs': SCRIPT, 'nested.mjs': NESTED })
   for (const d of drivers) seen[d] = resultOf(nodeIn(project, 'cache.mjs', [d, redisUrl ?? '']))
+  for (const d of nestedDrivers) nested[d] = ['write', 'read'].map(step => resultOf(nodeIn(project, 'nested.mjs', [step, d, redisUrl ?? ''])))
 }, 600_000)
 
 describe.each(drivers)('cache on %s', (driver) => {
@@ -126,6 +157,9 @@ describe.each(drivers)('cache on %s', (driver) => {
       quoted: ['string', '"x"'], nullText: ['string', 'null'], zero: ['number', 0], neg: ['number', -1.5], huge: ['number', 1e308], emoji: ['string', '😀\u0000'], lone: ['string', '\ud800'],
       obj0: ['object', {}], arr0: ['object', []], arrNull: ['object', [null]], buf0: ['Buffer', []], view: ['Uint8Array', [5, 5, 5]], pooled: ['Buffer', [97, 98, 99]],
       bigStr: ['string', '456'.repeat(3000)], bigBuf: ['Buffer', Array(10000).fill(7)],
+      inObj: ['object', { name: 'a.png', data: ['Buffer', [0, 1, 254, 255]] }], inArr: ['object', [['Buffer', [97, 98]], ['Uint8Array', [3]]]],
+      inEmpty: ['object', [['Buffer', []], ['Uint8Array', []]]], inLook: ['object', { $bytes: 'AAE', buf: { type: 'Buffer', data: [1] }, b: ['Buffer', [1]] }],
+      inBig: ['object', { rows: Array.from({ length: 300 }, (_, i) => ({ i, tag: 'row ' + i })), big: ['Buffer', Array(100000).fill(9)] }],
     })
   })
 
@@ -190,5 +224,18 @@ describe.each(drivers)('cache on %s', (driver) => {
     expect(out().clear).toBeGreaterThan(0)
     expect(out().keysAfterClear).toEqual([])
     expect(out().nsAfterClear).toEqual(['t'])
+  })
+})
+
+describe.each(nestedDrivers)('Buffer/Uint8Array inside values on %s, across processes', (driver) => {
+  it('getEntry, getMany/setMany, wrap and cached give them back exactly in the next process, fn not run again', () => {
+    const [written, read] = nested[driver]
+    const expected = {
+      entry: { name: 'a.png', data: ['Buffer', [0, 255]] }, metadata: { etag: 'e' },
+      many: [[['Buffer', [120]], ['Uint8Array', [1, 2]]], { $bytes: 'AA', b: ['Uint8Array', [5]] }, null],
+      wrap: [['Buffer', [119]], ['Uint8Array', []]], cached: { n: 3, png: ['Uint8Array', [3, 3]] },
+    }
+    expect(written).toEqual({ ...expected, calls: 2 })
+    expect(read).toEqual({ ...expected, calls: 0 })
   })
 })

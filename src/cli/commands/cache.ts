@@ -157,7 +157,9 @@ const get = defineCommand({
     if (args.json) return printJson({ ...entry, metadata: entry.metadata ?? null })
     // bytes as they are (`unperf cache get key > file`), not Node's { type: 'Buffer', data: [...] }
     if (entry.value instanceof Uint8Array) return void process.stdout.write(entry.value)
-    console.log(typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value, null, 2))
+    // bytes inside a value as with --json (printJson): a Uint8Array is no object of indices
+    if (typeof entry.value !== 'string') return printJson(entry.value)
+    console.log(entry.value)
   }),
 })
 
