@@ -38,7 +38,10 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
     const redis = await startRedisServer()
     try {
       const dir = project(`['memory', 'fs', { driver: 'redis', url: ${JSON.stringify(redis.url)} }]`)
-      expect(unperf(dir, 'cache', 'info').code).toBe(0)
+      // reachable first (a few tries: on a loaded machine a fresh server can miss the 100 ms timeout once)
+      let first = unperf(dir, 'cache', 'info')
+      for (let i = 0; i < 3 && first.code !== 0; i++) first = unperf(dir, 'cache', 'info')
+      expect(first.code, first.stderr).toBe(0)
       redis.process.kill('SIGSTOP')
       for (const args of [['info', '--json'], ['clear', '--all', '--yes', '--json']]) {
         const t0 = performance.now()
