@@ -13,8 +13,11 @@ const root = typeof process.getuid === 'function' && process.getuid() === 0
 const mounted: string[] = []
 let registered = false
 
-/** A fresh tmpfs of `size` (mount's notation: '2m'), unmounted after the file's tests; undefined when it cannot be mounted. */
-export function mountTmpfs(size: string): string | undefined {
+/**
+ * A fresh tmpfs of `size` (mount's notation: '2m'), unmounted after the file's tests; undefined when
+ * it cannot be mounted. `readOnly`: mounted `ro` (nothing can be written in it, root included).
+ */
+export function mountTmpfs(size: string, { readOnly = false } = {}): string | undefined {
   if (!root) return undefined
   if (!registered) {
     registered = true
@@ -22,7 +25,7 @@ export function mountTmpfs(size: string): string | undefined {
   }
   const dir = join(tempDir('unperf-tmpfs-'), 'disk')
   mkdirSync(dir)
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir])
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', readOnly ? `ro,size=${size}` : `size=${size},mode=0700`, 'tmpfs', dir])
   if (r.status !== 0) return undefined
   mounted.push(dir)
   return dir

@@ -8,10 +8,10 @@
  * an unprivileged one (setpriv) under a dir of root's, one on a read-only tmpfs and one on a real
  * full tmpfs (root: CI).
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { canMountTmpfs, mountTmpfs } from '../helpers/tmpfs.js'
 
@@ -106,16 +106,8 @@ describe.skipIf(!setpriv)('a cache dir this user may not write to (an unprivileg
   }, 120_000)
 })
 
-/** A read-only tmpfs (root only, as CI runs), unmounted after the file's tests. */
-function mountReadOnly(): string | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined
-  const dir = join(tempDir('unperf-incident-ro-'), 'ro')
-  mkdirSync(dir)
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', dir]).status === 0 ? dir : undefined
-}
-const ro = mountReadOnly()
+const ro = mountTmpfs('64k', { readOnly: true })
 if (!ro) console.warn('\n[unperf tests] cannot mount a read-only tmpfs (needs root): the read-only cache write incident case is SKIPPED\n')
-afterAll(() => { if (ro) execFileSync('umount', [ro]) })
 
 describe.skipIf(!ro)('a cache dir on a read-only file system', () => {
   it(`${N} writes to each of two namespaces: one cache:error per namespace (EROFS), every failed write counted, one warning`, () => {

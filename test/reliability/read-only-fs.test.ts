@@ -6,28 +6,21 @@
  * code are untouched. A real read-only tmpfs (needs root, as CI runs; elsewhere those cases say so
  * and skip), a real unprivileged child (setpriv), and /sys (no new dirs there for anyone).
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { formatHistoryLine, type TestRunEntry } from '../../src/vitest/history-lines.js'
 import { tempDir } from '../helpers/tmp.js'
+import { mountTmpfs } from '../helpers/tmpfs.js'
 import { bin } from '../helpers/unperf-cli.js'
 import { bundle, runVitest, tempProject } from '../vitest/_project.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 const root = typeof process.getuid === 'function' && process.getuid() === 0
 
-/** A read-only tmpfs (root only), unmounted after the file's tests. */
-function mountReadOnly(): string | undefined {
-  if (!root) return undefined
-  const dir = join(tempDir('unperf-ro-'), 'ro')
-  mkdirSync(dir)
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', dir]).status === 0 ? dir : undefined
-}
-const ro = mountReadOnly()
+const ro = mountTmpfs('64k', { readOnly: true })
 if (!ro) console.warn('\n[unperf tests] cannot mount a read-only tmpfs (needs root): the read-only file system cases are SKIPPED\n')
-afterAll(() => { if (ro) execFileSync('umount', [ro]) })
 const setpriv = root && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']).status === 0
 
 /** A host CLI `ro-cli` whose command caches a value and prints it, then exits with EXIT (via process.exit) or closes perf. */
