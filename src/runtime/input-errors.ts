@@ -170,3 +170,14 @@ export function createOptionsError(options: unknown): ConfigError {
   }
   return new ConfigError(issues)
 }
+
+/**
+ * A rootDir or cwd option (of createPerf, loadPerfConfig, the adapters) that is not a directory:
+ * `found` is 'missing', 'a file', or the error code of the look (ENOTDIR: a path through a file).
+ */
+export function dirOptionError(caller: string, option: 'rootDir' | 'cwd', dir: string, found: string): ConfigError {
+  const role = option === 'rootDir' ? 'where perf.config is looked for' : 'the project the command works on; also where perf.config is looked for unless rootDir is given'
+  const what = found === 'missing' ? 'does not exist' : found === 'a file' ? 'is a file' : `cannot be read as a directory (${found})`
+  const message = `${caller}({ ${option} }): '${dir}' ${what}: expected a directory (${role})`
+  return new ConfigError([{ file: `${caller}(options)`, path: option, expected: 'an existing directory', found: dir, message }])
+}
