@@ -70,6 +70,8 @@ const INTERNAL: Record<string, string> = {
   'drivers/fs-write.ts': 'an ENOSPC code set, wrapped in DiskFullError',
   'drivers/redis-connection.ts': 'codes set; surfaced as cache:error',
   'drivers/envelope.ts': 'a corrupt entry: read as a miss',
+  'drivers/envelope-v1.ts': 'a corrupt entry: read as a miss',
+  'drivers/nested-bytes.ts': 'a corrupt entry (its table of bytes): the caller reports it, read as a miss',
   'drivers/fs-unwritable.ts': 'code set (why.code)',
   'adapters/citty.ts': "citty's own E_NO_VERSION",
 }
