@@ -55,9 +55,9 @@ export function hasNoCacheFlag(argv: readonly string[]): boolean {
 
 /**
  * Create the run's perf instance (or adopt `options.perf`); `noCache` (the host's `--no-cache`)
- * switches the cache off.
+ * switches the cache off; `adapter` names the function a bad rootDir or cwd was given to.
  */
-export async function startPerf(options: PerfAdapterOptions, noCache: boolean): Promise<Perf> {
+export async function startPerf(options: PerfAdapterOptions, noCache: boolean, adapter: 'withPerf' | 'instrument'): Promise<Perf> {
   const given = options.perf
   if (given) {
     // its cache is its creator's: say so rather than take the flag and do nothing
@@ -70,7 +70,7 @@ export async function startPerf(options: PerfAdapterOptions, noCache: boolean): 
     configFile: options.configFile,
     env: options.env,
     ...(noCache && { overrides: { cache: { enabled: false } } }),
-  })
+  }, adapter)
 }
 
 /**

@@ -70,7 +70,7 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     rawArgs: undefined,
     perf: undefined,
     ensure() {
-      return (starting ??= startPerf(options, hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))).then(perf => (session.perf = perf)))
+      return (starting ??= startPerf(options, hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2)), 'withPerf').then(perf => (session.perf = perf)))
     },
     async close(expected, args) {
       if (!starting) return

@@ -100,7 +100,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     const commandLine = isCommandLine(argv)
     const hostOverride = _installExitOverride(program)
     perf = undefined
-    const creating = (starting = startPerf(options, parsesNoCache(program, argv)))
+    const creating = (starting = startPerf(options, parsesNoCache(program, argv), 'instrument'))
     const parsing = early ? parseAsync(...args) : undefined
     parsing?.catch(() => {}) // awaited below, once perf exists
     try {

@@ -88,8 +88,16 @@ function printJsonError(path: readonly string[], error: JsonError): void {
 async function usageProblem(json: boolean, code: string, message: string, cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>, path: readonly string[] = []): Promise<2> {
   if (json) printJsonError(path, { name: 'UsageError', code, message })
   await showUsageOnStderr(cmd, parent)
-  console.error(message)
+  console.error(prefixed(message))
   return 2
+}
+
+/**
+ * A message on stderr as every unperf message starts: `[unperf] ` (citty's own usage errors,
+ * `Missing required argument: --total`, have none). `--json`'s `message` is without it (jsonError).
+ */
+function prefixed(message: string): string {
+  return message.startsWith('[unperf] ') ? message : `[unperf] ${message}`
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -148,7 +156,7 @@ async function run(argv: string[]): Promise<number> {
   if (cwd !== undefined && !statSync(resolve(cwd), { throwIfNoEntry: false })?.isDirectory()) {
     const message = `--cwd ${resolve(cwd)}: expected a directory, there is none`
     if (json) printJsonError(path, { name: 'UsageError', code: 'E_BAD_CWD', message })
-    console.error(message)
+    console.error(prefixed(message))
     return 2
   }
   // the config's and plugins' own console.log must not come before the JSON on stdout (json-stdout.ts);
@@ -165,7 +173,7 @@ async function run(argv: string[]): Promise<number> {
       const plain = (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '')
       // the usage beside the error, on stderr (with --json, stdout holds the JSON document alone)
       if (e.name === 'CLIError') await showUsageOnStderr(cmd, parent)
-      console.error(useColor(process.stderr) ? `${e.message}` : plain)
+      console.error(prefixed(useColor(process.stderr) ? `${e.message}` : plain))
       return 2
     }
     console.error(error instanceof Error ? `[unperf] ${errorMessage(error)}` : error)

@@ -3,6 +3,7 @@
  * options → raw layers (snapshot fast path, else c12, which then rebuilds the snapshot) →
  * merge with env blocks and overrides → validate against the JSON Schema → resolve units and defaults.
  */
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
 import type { ConfigIssue } from '../errors.js'
@@ -12,6 +13,7 @@ import { resolvePerfConfig } from './resolve.js'
 import { pluginSources } from './plugin-entries.js'
 import { configFingerprint } from './fingerprint.js'
 import { packageInfo, projectDir } from '../runtime/project.js'
+import { dirOptionError } from '../runtime/input-errors.js'
 import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
 
 export interface LoadPerfConfigOptions {
@@ -51,15 +53,27 @@ export async function loadPerfConfig(options: LoadPerfConfigOptions = {}): Promi
   return (await loadPerfConfigLayers(options)).config
 }
 
-export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promise<LoadedPerfConfig> {
+export function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promise<LoadedPerfConfig> {
+  return _loadPerfConfigLayers(options, 'loadPerfConfig')
+}
+
+/** loadPerfConfigLayers() for `caller` (`createPerf`, `withPerf`, ...): the function a bad rootDir or cwd is told as given to. */
+export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, caller: string): Promise<LoadedPerfConfig> {
   // 1. options
   // not given: the project the process was started in (its nearest package.json up), as for every CLI
   const cwd = options.cwd ? resolve(options.cwd) : projectDir(process.cwd())
   const rootDir = resolve(options.rootDir ?? cwd)
   const env = options.env || process.env.PERF_ENV || process.env.NODE_ENV || 'production'
+  // a given cwd apart from rootDir: nothing else reads it at start (the snapshot does not depend on it)
+  if (options.cwd && options.rootDir && cwd !== rootDir) checkDir(cwd, 'cwd', caller)
 
-  // 2. raw layers: the snapshot when every input is unchanged, else c12 (and rebuild the snapshot)
-  const raw = await loadRawLayers(rootDir, options.configFile, options.noSnapshot === true || process.env.UNPERF_NO_SNAPSHOT === '1')
+  // 2. raw layers: the snapshot when every input is unchanged, else c12 (and rebuild the snapshot);
+  // a given rootDir (or cwd, rootDir's default) that is not a directory: on the cold path only (no
+  // snapshot is ever written for one, so a warm start never finds one)
+  const dirOption = options.rootDir ? 'rootDir' : options.cwd ? 'cwd' : undefined
+  const raw = await loadRawLayers(rootDir, options.configFile, options.noSnapshot === true || process.env.UNPERF_NO_SNAPSHOT === '1', () => {
+    if (dirOption) checkDir(rootDir, dirOption, caller)
+  })
 
   // 3. merge env blocks and overrides
   const overrides = options.name && !options.overrides?.name ? { ...options.overrides, name: options.name } : options.overrides
@@ -103,13 +117,35 @@ export async function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}):
 
 // --- internal ---
 
-async function loadRawLayers(rootDir: string, configFile: string | undefined, noSnapshot: boolean): Promise<{
+/**
+ * A rootDir or cwd option that is not a directory: a path that does not exist ran with no config at
+ * all (c12 found none there, silently), a file failed with a raw ENOTDIR.
+ */
+function checkDir(dir: string, option: 'rootDir' | 'cwd', caller: string): void {
+  let found: string
+  try {
+    const stat = statSync(dir, { throwIfNoEntry: false })
+    if (stat?.isDirectory()) return
+    found = stat ? 'a file' : 'missing'
+  } catch (error) {
+    found = (error as NodeJS.ErrnoException).code ?? 'unreadable' // ENOTDIR (a path through a file), EACCES
+  }
+  throw dirOptionError(caller, option, dir, found)
+}
+
+async function loadRawLayers(rootDir: string, configFile: string | undefined, noSnapshot: boolean, checkRootDir: () => void): Promise<{
   layers: RawLayer[]; configFile: string | undefined; loader: 'snapshot' | 'c12'; snapshotDir?: string
 }> {
   if (!noSnapshot) {
     const snap = await readSnapshot(rootDir, configFile).catch(() => undefined)
-    if (snap) return { layers: snap.layers, configFile: snap.configFile, loader: 'snapshot', snapshotDir: snap.dir }
+    if (snap) {
+      // a snapshot of no config at all (in the platform cache dir): also what a missing rootDir
+      // gave before it was checked (one was written for it before this check)
+      if (snap.layers.length === 0) checkRootDir()
+      return { layers: snap.layers, configFile: snap.configFile, loader: 'snapshot', snapshotDir: snap.dir }
+    }
   }
+  checkRootDir()
   const [{ loadRawLayersWithC12 }, { writeSnapshot }] = await Promise.all([import('./c12.js'), import('./snapshot-write.js')])
   const loaded = await loadRawLayersWithC12(rootDir, configFile)
   let snapshotDir: string | undefined

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { PluginError, TimeoutError, errorMessage, type PluginErrorSource } from '../errors.js'
+import { argumentError, PluginError, TimeoutError, errorMessage, type PluginErrorSource } from '../errors.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
 import { pluginFromExports } from '../config/plugin-exports.js'
@@ -193,7 +193,7 @@ async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, 
   let plugin = value
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
   if (!plugin || typeof plugin !== 'object' || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
-    throw new TypeError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
+    throw argumentError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
   }
   return plugin as PerfPlugin<Record<string, unknown>>
 }

@@ -5,7 +5,7 @@
  * a promise-returning method rejects with them, a synchronous one throws them.
  */
 import { CREATE_OPTIONS, GRAPH_OPTIONS, isName, knownKeys, WORKER_OPTIONS } from './input-checks.js'
-import { ConfigError, formatFound, type ConfigIssue } from '../errors.js'
+import { argumentError, ConfigError, formatFound, type ConfigIssue } from '../errors.js'
 import { describeInput } from './describe-input.js'
 import { didYouMean } from '../config/did-you-mean.js'
 import { keyPath } from '../config/key-path.js'
@@ -30,7 +30,7 @@ function poolSettingPath(pool: string, key: string): string {
 export function unknownOptionError(where: string, options: object, known: readonly string[], setting: (key: string) => string | undefined): TypeError | undefined {
   const key = Object.keys(options).find(k => !known.includes(k))
   if (key === undefined) return undefined
-  return new TypeError(`${where}: unknown option '${key}' (it takes { ${known.join(', ')} })${setting(key) ?? didYouMean(key, known)}`)
+  return argumentError(`${where}: unknown option '${key}' (it takes { ${known.join(', ')} })${setting(key) ?? didYouMean(key, known)}`)
 }
 
 /** perf.workers.run()'s options: a key it does not read. */
@@ -44,7 +44,7 @@ const badName = (name: unknown): boolean => !isName(name)
 
 export function runNameError(name: unknown): TypeError | undefined {
   if (!badName(name)) return undefined
-  return new TypeError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${describeInput(name)}`)
+  return argumentError(`perf.run(name, fn): name must be a non-empty string (the command's name in reports, budgets and metrics), got ${describeInput(name)}`)
 }
 
 /**
@@ -54,37 +54,37 @@ export function runNameError(name: unknown): TypeError | undefined {
  */
 export function runOptionsError(name: string, options: unknown): TypeError {
   const where = `perf.run('${name}', fn, options)`
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) return new TypeError(`${where}: options must be an object ({ argv }), got ${describeInput(options)}`)
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return argumentError(`${where}: options must be an object ({ argv }), got ${describeInput(options)}`)
   const unknown = Object.keys(options).find(k => k !== 'argv')
-  if (unknown !== undefined) return new TypeError(`${where}: unknown option '${unknown}' (it takes { argv })${didYouMean(unknown, ['argv'])}`)
+  if (unknown !== undefined) return argumentError(`${where}: unknown option '${unknown}' (it takes { argv })${didYouMean(unknown, ['argv'])}`)
   const argv: unknown = (options as { argv?: unknown }).argv
-  if (!Array.isArray(argv)) return new TypeError(`perf.run('${name}', fn, { argv }): argv must be an array of strings (the command's arguments), got ${typeof argv === 'string' ? `'${argv}' (a string: pass ['${argv}'])` : describeInput(argv)}`)
+  if (!Array.isArray(argv)) return argumentError(`perf.run('${name}', fn, { argv }): argv must be an array of strings (the command's arguments), got ${typeof argv === 'string' ? `'${argv}' (a string: pass ['${argv}'])` : describeInput(argv)}`)
   const at = argv.findIndex(a => typeof a !== 'string')
-  return new TypeError(`perf.run('${name}', fn, { argv }): argv[${at}] must be a string, got ${describeInput(argv[at])}`)
+  return argumentError(`perf.run('${name}', fn, { argv }): argv[${at}] must be a string, got ${describeInput(argv[at])}`)
 }
 
 /** perf.run(name, fn) given a fn that is not a function (it failed inside the command: 'fn is not a function'). */
 export function runFnError(name: string, fn: unknown): TypeError | undefined {
   if (typeof fn === 'function') return undefined
-  return new TypeError(`perf.run('${name}', fn): fn must be a function (the command's work, called with its context), got ${describeInput(fn)}`)
+  return argumentError(`perf.run('${name}', fn): fn must be a function (the command's work, called with its context), got ${describeInput(fn)}`)
 }
 
 /** perf.span() given a name that is not a non-empty string, or a fn that is not a function. */
 export function spanInputError(name: unknown, fn: unknown): TypeError | undefined {
-  if (badName(name)) return new TypeError(`perf.span(name, fn): name must be a non-empty string (the span's name in the report and the trace), got ${describeInput(name)}`)
-  if (typeof fn !== 'function') return new TypeError(`perf.span('${name as string}', fn): fn must be a function (the work to time), got ${describeInput(fn)}`)
+  if (badName(name)) return argumentError(`perf.span(name, fn): name must be a non-empty string (the span's name in the report and the trace), got ${describeInput(name)}`)
+  if (typeof fn !== 'function') return argumentError(`perf.span('${name as string}', fn): fn must be a function (the work to time), got ${describeInput(fn)}`)
   return undefined
 }
 
 /** perf.mark(name): a number made a startup phase named 42 in the report. */
 export function markNameError(name: unknown): TypeError | undefined {
   if (!badName(name)) return undefined
-  return new TypeError(`perf.mark(name): name must be a non-empty string (the startup phase it starts, in the report and the trace), got ${describeInput(name)}`)
+  return argumentError(`perf.mark(name): name must be a non-empty string (the startup phase it starts, in the report and the trace), got ${describeInput(name)}`)
 }
 
 export function poolNameError(name: unknown): TypeError | undefined {
   if (name === undefined || !badName(name)) return undefined
-  return new TypeError(`perf.pool(name): name must be a non-empty string (a key of concurrency.pools, or any name for a pool with the default settings), got ${describeInput(name)}`)
+  return argumentError(`perf.pool(name): name must be a non-empty string (a key of concurrency.pools, or any name for a pool with the default settings), got ${describeInput(name)}`)
 }
 
 /** perf.graph(tasks, options): options an object, its name a non-empty string, stopOnError a boolean. */
@@ -99,14 +99,14 @@ export function graphOptionsError(options: unknown): TypeError | undefined {
   }
   const { name, stopOnError } = options as { name?: unknown; stopOnError?: unknown }
   if (name == null) return stopOnErrorError(stopOnError, 'perf.graph(tasks, { stopOnError })')
-  if (badName(name)) return new TypeError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${describeInput(name)}`)
+  if (badName(name)) return argumentError(`perf.graph(tasks, { name }): name must be a non-empty string (the graph's span in the report and the trace), got ${describeInput(name)}`)
   return stopOnErrorError(stopOnError, 'perf.graph(tasks, { stopOnError })')
 }
 
 /** An options argument that is not an object (`map(items, fn, true)`): its keys would be read as absent. */
 export function optionsError(options: unknown, where: string, keys: string): TypeError | undefined {
   if (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) return undefined
-  return new TypeError(`${where}: options must be an object (${keys}), got ${describeInput(options)}`)
+  return argumentError(`${where}: options must be an object (${keys}), got ${describeInput(options)}`)
 }
 
 /**
@@ -115,7 +115,7 @@ export function optionsError(options: unknown, where: string, keys: string): Typ
  */
 export function stopOnErrorError(value: unknown, where: string): TypeError | undefined {
   if (value === undefined || value === null || typeof value === 'boolean') return undefined
-  return new TypeError(`${where}: stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got ${typeof value === 'string' ? `'${value}'` : describeInput(value)}`)
+  return argumentError(`${where}: stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got ${typeof value === 'string' ? `'${value}'` : describeInput(value)}`)
 }
 
 /**
@@ -124,9 +124,9 @@ export function stopOnErrorError(value: unknown, where: string): TypeError | und
  */
 export function mapInputError(pool: string, items: unknown, fn: unknown, options: unknown): TypeError | undefined {
   // a JavaScript caller's slip said 'm.fn is not a function' per item
-  if (typeof fn !== 'function') return new TypeError(`pool '${pool}': map(items, fn): fn must be a function (called with item, index, signal), got ${fn === null ? 'null' : typeof fn}`)
+  if (typeof fn !== 'function') return argumentError(`pool '${pool}': map(items, fn): fn must be a function (called with item, index, signal), got ${fn === null ? 'null' : typeof fn}`)
   if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function') {
-    return new TypeError(`pool '${pool}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`)
+    return argumentError(`pool '${pool}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`)
   }
   return optionsError(options, `pool '${pool}': map(items, fn, options)`, '{ stopOnError, signal }')
     ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': map(items, fn, options)`, options as object, MAP_OPTIONS, poolSetting(pool)))
@@ -142,7 +142,7 @@ const poolSetting = (pool: string) => (key: string): string | undefined => POOL_
  * function'), or options that are not an object (`run(fn, 'fast')`: its signal was read as absent).
  */
 export function poolRunError(pool: string, fn: unknown, options: unknown): TypeError | undefined {
-  if (typeof fn !== 'function') return new TypeError(`pool '${pool}': run(fn): fn must be a function (the task, called with an AbortSignal), got ${describeInput(fn)}`)
+  if (typeof fn !== 'function') return argumentError(`pool '${pool}': run(fn): fn must be a function (the task, called with an AbortSignal), got ${describeInput(fn)}`)
   return optionsError(options, `pool '${pool}': run(fn, options)`, '{ signal }')
     ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': run(fn, options)`, options as object, RUN_OPTIONS, poolSetting(pool)))
 }
@@ -169,4 +169,15 @@ export function createOptionsError(options: unknown): ConfigError {
     }
   }
   return new ConfigError(issues)
+}
+
+/**
+ * A rootDir or cwd option (of createPerf, loadPerfConfig, the adapters) that is not a directory:
+ * `found` is 'missing', 'a file', or the error code of the look (ENOTDIR: a path through a file).
+ */
+export function dirOptionError(caller: string, option: 'rootDir' | 'cwd', dir: string, found: string): ConfigError {
+  const role = option === 'rootDir' ? 'where perf.config is looked for' : 'the project the command works on; also where perf.config is looked for unless rootDir is given'
+  const what = found === 'missing' ? 'does not exist' : found === 'a file' ? 'is a file' : `cannot be read as a directory (${found})`
+  const message = `${caller}({ ${option} }): '${dir}' ${what}: expected a directory (${role})`
+  return new ConfigError([{ file: `${caller}(options)`, path: option, expected: 'an existing directory', found: dir, message }])
 }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
-import { loadPerfConfigLayers } from '../config/load.js'
+import { _loadPerfConfigLayers } from '../config/load.js'
 import { layerHooks } from '../config/merge.js'
 import { errorMessage } from '../errors.js'
 import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
@@ -43,7 +43,7 @@ import { createWorkers } from './workers.js'
 const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
 
 export function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
-  return openPerf(options, false)
+  return openPerf(options, false, 'createPerf')
 }
 
 /**
@@ -52,16 +52,17 @@ export function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
  * monitors.prometheus.port (a second `cli --help` beside a running `cli dev` would warn EADDRINUSE).
  * createPerf() itself starts them before it returns: its caller may serve /metrics with no command.
  */
-export function createPerfForCommands(options: CreatePerfOptions): Promise<Perf> {
-  return openPerf(options, true)
+export function createPerfForCommands(options: CreatePerfOptions, caller = 'createPerf'): Promise<Perf> {
+  return openPerf(options, true, caller)
 }
 
-async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean): Promise<Perf> {
+/** `caller`: the function a bad rootDir or cwd is told as given to (`createPerf`, `withPerf`, `instrument`). */
+async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean, caller: string): Promise<Perf> {
   if (!plainCreateOptions(options)) throw createOptionsError(options)
   const startedAt = Date.now()
   const tracer = createTracer()
   tracer.mark('config')
-  const loaded = await loadPerfConfigLayers(options)
+  const loaded = await _loadPerfConfigLayers(options, caller)
   const perf = new PerfInstance(loaded.config, tracer, startedAt, options)
   perf._monitorsWithCommand = monitorsWithCommand
   // current while it is set up: a plugin's setup() or a config:resolved listener may call getPerf()

@@ -3,7 +3,7 @@
  * anything that needs state of its own (a map item, a retried run(), a run() under a timeout, hook
  * listeners or adaptive concurrency) is a Job. A Lane is one slot of the pool, reused task after task.
  */
-import { PerfError, TimeoutError } from '../errors.js'
+import { argumentError, PerfError, TimeoutError } from '../errors.js'
 
 export type TaskFn<T> = (signal: AbortSignal) => Promise<T> | T
 /** The resolve of a run() promise; a failure settles it with a rejected promise (`rejectWith`). */
@@ -208,5 +208,5 @@ export function callGuarded(job: Job, timeout: number | false, pool: string, onT
 export function signalError(signal: unknown, where: string): TypeError | undefined {
   if (signal instanceof AbortSignal) return undefined
   const got = signal instanceof AbortController ? 'an AbortController (pass controller.signal)' : signal === null ? 'null' : typeof signal
-  return new TypeError(`${where}: signal must be an AbortSignal, got ${got}`)
+  return argumentError(`${where}: signal must be an AbortSignal, got ${got}`)
 }

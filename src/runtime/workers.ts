@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
+import { argumentError, MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
@@ -47,39 +47,39 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       const url = typeof moduleUrl === 'string' && isAbsolute(moduleUrl) ? pathToFileURL(moduleUrl).href : String(moduleUrl)
       // a relative path would be resolved inside unperf's own worker entry: say what is expected instead
       if (!/^[a-z][a-z\d+.-]*:/i.test(url)) {
-        throw new TypeError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
+        throw argumentError(`[unperf] perf.workers.run(): the module must be a file: URL or an absolute path, got '${url}' (resolve it against your module's URL first)`)
       }
       if (typeof exportName !== 'string' || exportName === '') {
         const got: unknown = exportName
-        throw new TypeError(`[unperf] perf.workers.run(): exportName must be a non-empty string (the name of the module's export to call), got ${got === '' ? "''" : got === null ? 'null' : typeof got}`)
+        throw argumentError(`[unperf] perf.workers.run(): exportName must be a non-empty string (the name of the module's export to call), got ${got === '' ? "''" : got === null ? 'null' : typeof got}`)
       }
       // a single argument given bare (`run(url, 'square', 5)`) failed in the worker with 'Spread syntax requires ...iterable'
       if (!Array.isArray(args)) {
-        throw new TypeError(`[unperf] perf.workers.run(): args must be an array of the export's arguments, got ${args === null ? 'null' : typeof args} (wrap a single argument: [value])`)
+        throw argumentError(`[unperf] perf.workers.run(): args must be an array of the export's arguments, got ${args === null ? 'null' : typeof args} (wrap a single argument: [value])`)
       }
       // options that are not an object (a fourth argument given bare) had their keys read as absent, silently
       if (runOptions !== undefined && (typeof runOptions !== 'object' || runOptions === null || Array.isArray(runOptions))) {
         const got: unknown = runOptions
-        throw new TypeError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${Array.isArray(got) ? 'an array' : got === null ? 'null' : typeof got}`)
+        throw argumentError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${Array.isArray(got) ? 'an array' : got === null ? 'null' : typeof got}`)
       }
       // a key it does not read (`{ timeout: 50 }`, a setting of the threads) was ignored, silently
       if (runOptions !== undefined && !knownKeys(runOptions, WORKER_OPTIONS)) throw workerOptionsError(runOptions)!
       const outside = runOptions?.signal ?? undefined
       const transferList = runOptions?.transferList
       if (transferList !== undefined && !Array.isArray(transferList)) {
-        throw new TypeError(`[unperf] perf.workers.run(): transferList must be an array of ArrayBuffers or MessagePorts, got ${typeof transferList}`)
+        throw argumentError(`[unperf] perf.workers.run(): transferList must be an array of ArrayBuffers or MessagePorts, got ${typeof transferList}`)
       }
       if (transferList !== undefined) {
         // node says only "Found invalid object in transferList"
         transferList.forEach((item, i) => {
-          if (ArrayBuffer.isView(item)) throw new TypeError(`[unperf] perf.workers.run(): transferList[${i}] is a ${item.constructor.name}, a view of an ArrayBuffer: list its buffer (\`.buffer\`) to move its bytes`)
+          if (ArrayBuffer.isView(item)) throw argumentError(`[unperf] perf.workers.run(): transferList[${i}] is a ${item.constructor.name}, a view of an ArrayBuffer: list its buffer (\`.buffer\`) to move its bytes`)
         })
       }
       if (outside !== undefined && !((outside as unknown) instanceof AbortSignal)) {
         // the AbortController passed instead of its signal: tinypool said 'abortSignal.once is not a function'
         const given: unknown = outside
         const got = given instanceof AbortController ? 'an AbortController (pass controller.signal)' : given === null ? 'null' : typeof given
-        throw new TypeError(`[unperf] perf.workers.run(): signal must be an AbortSignal, got ${got}`)
+        throw argumentError(`[unperf] perf.workers.run(): signal must be an AbortSignal, got ${got}`)
       }
       const transferResult = runOptions?.transferResult === true
       if (outside?.aborted) throw outside.reason
@@ -216,5 +216,5 @@ function workerEntry(): string {
     const path = fileURLToPath(new URL(candidate, import.meta.url))
     if (existsSync(path)) return path
   }
-  throw new Error('[unperf] worker-entry.mjs is missing from the package')
+  throw new PerfError('E_INSTALL', 'worker-entry.mjs is missing from the package: reinstall unperf')
 }

@@ -90,7 +90,7 @@ export function mergeTestHistory(dir: string, sources: readonly string[], option
   // compaction holds it for one rewrite, and a lock left by a crashed process turns stale (taken
   // over) after 30 s, so the wait ends unless a live process keeps it
   const release = waitForLockFile(lock, { staleMs: TESTS_LOCK_STALE_MS, timeoutMs: TESTS_LOCK_STALE_MS + 5_000, pollMs: 20 })
-  if (!release) throw new Error(`${lock} is held by another process: nothing was merged; run again once it is gone`)
+  if (!release) throw new PerfError('E_LOCKED', `${lock} is held by another process: nothing was merged; run again once it is gone`)
   const added: TestRunEntry[] = []
   let appended: number | undefined
   try {

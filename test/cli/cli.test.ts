@@ -480,13 +480,14 @@ describe('unperf CLI', () => {
       ],
     })
     expect(readTestHistory(join(work, 'history')).entries.map(e => e.id)).toEqual(['run-1', 'run-2', 'run-3', 'run-4', 'run-5'])
-    // human: each unreadable source on stderr, by path and reason; stdout untouched
+    // human: each unreadable source on stderr, by path and reason, and how many; stdout holds the
+    // result alone (what was merged), as every command's, never a problem
     const human = unperf(work, 'tests', 'merge', '--dir', 'history', 'shards/b/tests.jsonl', 'shards/a/tests.jsonl')
     expect(human.code).toBe(1)
-    expect(human.stdout).toBe('')
-    expect(human.stderr).toContain(`could not read ${join(work, 'shards/b/tests.jsonl')}: no such file`)
-    expect(human.stderr).toContain('0 new runs, 2 already there')
-    expect(human.stderr).toContain('1 of 2 files could not be read')
+    expect(human.stdout).toBe(`✔ merged into ${join(work, 'history/tests.jsonl')}: 0 new runs, 2 already there\n`)
+    expect(human.stderr).toContain(`[unperf] tests merge: could not read ${join(work, 'shards/b/tests.jsonl')}: no such file`)
+    expect(human.stderr).toContain('[unperf] tests merge: 1 of 2 files could not be read')
+    expect(human.stderr).not.toContain('merged into')
     // every source read: exit 0
     const ok = unperf(work, 'tests', 'merge', '--dir', 'history', '--json', 'shards/a/tests.jsonl')
     expect(ok.code, ok.stderr).toBe(0)

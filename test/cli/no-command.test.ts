@@ -16,7 +16,7 @@ describe('unperf without a command', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain('USAGE unperf init|config|cache')
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('unperf: no command given (commands: init, config, cache, budget, bench, report, monitor, profile, shard, tests, doctor)')
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('[unperf] unperf: no command given (commands: init, config, cache, budget, bench, report, monitor, profile, shard, tests, doctor)')
   })
 
   it('the same as `unperf --json` and `unperf --cwd DIR` (no command either) and `unperf cache` (a group without its command)', () => {

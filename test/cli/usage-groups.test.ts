@@ -25,7 +25,7 @@ describe('a command group without its command', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain(`USAGE unperf ${args[0]} `)
-    expect(r.stderr.trim().split('\n').at(-1)).toBe(message)
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`[unperf] ${message}`)
     const json = unperf(dir, ...args, '--json')
     expect(json.code).toBe(2)
     expect(json.json()).toEqual({ error: { name: 'UsageError', code, message } })

@@ -52,10 +52,10 @@ export default defineCommand({
     // the error's shape is every command's ({ name, code, message }), beside the verdicts; its
     // message on stderr too, as every command's error with --json
     if (args.json) {
-      if (noRun) console.error(noRunMessage)
+      if (noRun) console.error(`[unperf] ${noRunMessage}`)
       return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
     }
-    if (noRun) console.error(stderrColors.red(noRunMessage))
+    if (noRun) console.error(stderrColors.red(`[unperf] ${noRunMessage}`))
     if (results.length === 0) {
       // budgets the config has that this run gave nothing to judge: not 'no budgets configured'
       const configured = configuredBudgets(config.budgets)

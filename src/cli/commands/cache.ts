@@ -57,12 +57,22 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
+/**
+ * `--namespace` as a namespace name: `plugin:` alone (a plugin's namespace without the plugin's name)
+ * listed, cleared and read an empty namespace no plugin has, and said nothing of the slip.
+ */
+function checkNamespaceArg(name: string): void {
+  if (name === 'plugin:') throw new UsageError("--namespace 'plugin:': the plugin's name is missing (a plugin's namespace is plugin:<name>, e.g. plugin:git-info; unperf cache info lists them)")
+  if (name === '') throw new UsageError('--namespace expects a namespace name, got an empty value')
+}
+
 function clearStored(cache: PerfCache): Promise<number> {
   const ns = cache as unknown as CacheNamespace
   return clearTiers(ns._tiers, ns._events, { expired: true })
 }
 
-async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
+async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string; namespace?: string }, fn: (c: ReturnType<typeof open>, config: ResolvedPerfConfig) => Promise<T>): Promise<T> {
+  if (args.namespace !== undefined) checkNamespaceArg(args.namespace)
   const config = await cliConfig(args)
   const c = open(config, createProgress())
   try {
@@ -149,12 +159,18 @@ const get = defineCommand({
     const entry = await ns(args.namespace ?? 'default').getEntry(String(args.key))
     if (!entry) {
       if (args.json) printJson(null)
-      else console.error(`no entry for '${args.key}'`)
+      else console.error(`[unperf] no entry for '${args.key}'`)
       process.exitCode = 1
       return
     }
     // every field the contract names, `metadata: null` for an entry set without any (JSON drops undefined)
-    if (args.json) return printJson({ ...entry, metadata: entry.metadata ?? null })
+    // bytes as base64 with `encoding: 'base64'` beside them (a JSON value has no `encoding`), not Node's
+    // { type: 'Buffer', data: [...] } (a Buffer's toJSON; a Uint8Array gave { "0": 1, "1": 2 })
+    if (args.json) {
+      const { value, createdAt, expiresAt, size, metadata } = entry
+      const bytes = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : undefined
+      return printJson({ value: bytes ?? value, ...(bytes !== undefined && { encoding: 'base64' }), createdAt, expiresAt, size, metadata: metadata ?? null })
+    }
     // bytes as they are (`unperf cache get key > file`), not Node's { type: 'Buffer', data: [...] }
     if (entry.value instanceof Uint8Array) return void process.stdout.write(entry.value)
     // bytes inside a value as with --json (printJson): a Uint8Array is no object of indices

@@ -26,6 +26,8 @@ export default defineCommand({
     const layers = [existsSync(join(cwd, '.perfrc')) && '.perfrc', pkg.perf !== undefined && "package.json's \"perf\" key"].filter(Boolean)
     if (layers.length > 0) console.error(`[unperf] ${layers.join(' and ')} also ${layers.length === 1 ? 'configures' : 'configure'} unperf: perf.config.ts takes priority over ${layers.length === 1 ? 'it' : 'them'} for every key it sets`)
     const lockfiles = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'].filter(f => existsSync(join(cwd, f)))
+    // only files that are there: `package.json` in a dir without one listed a file no change can come from
+    const watched = [...(existsSync(join(cwd, 'package.json')) ? ['package.json'] : []), ...lockfiles]
     const redis = Boolean(process.env.REDIS_URL)
     const text = `import { definePerfConfig } from 'unperf/config'
 
@@ -39,7 +41,7 @@ export default definePerfConfig({
     maxSize: '200MB',     // least recently used entries evicted first
     invalidate: {
       version: true,      // a new version starts from an empty cache
-      files: ${JSON.stringify(['package.json', ...lockfiles])},
+      files: ${JSON.stringify(watched)},${watched.length === 0 ? '        // no package.json or lockfile here: list the files whose change should empty the cache' : ''}
     },
   },
   budgets: {

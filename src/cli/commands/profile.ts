@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { errorMessage, ProfileCommandError, UsageError } from '../../errors.js'
+import { errorMessage, PerfError, ProfileCommandError, UsageError } from '../../errors.js'
 import { inModulePackage } from '../../config/package-type.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
@@ -199,7 +199,7 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
           : errorMessage(error)
     const message = `could not keep the profile at ${kept}: ${reason}`
     // a bad --out is bad usage (exit 2); an unwritable project dir is not
-    throw args.out ? new UsageError(message) : new Error(message)
+    throw args.out ? new UsageError(message) : new PerfError('E_PROFILE_NOT_KEPT', message)
   }
   const profile = JSON.parse(readFileSync(main, 'utf8'))
   if (args.heap) {

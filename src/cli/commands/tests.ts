@@ -13,7 +13,7 @@ import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.
 import type { TestRunEntry } from '../../vitest/history-lines.js'
 import { findSlow } from '../../vitest/slow.js'
 import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
-import { plural } from '../_ui.js'
+import { green, plural } from '../_ui.js'
 import { writeJson } from '../json-stdout.js'
 
 const common = {
@@ -169,9 +169,11 @@ const merge = defineCommand({
       writeJson(JSON.stringify({ file: testsHistoryPath(dir), ...result }, null, 2) + '\n')
       return
     }
+    // what was merged is the command's result, on stdout as every command's (init's and cache clear's
+    // `✔ wrote`/`✔ cleared`); the files it could not read are problems, on stderr (stdout never holds one)
     for (const u of result.unreadable) process.stderr.write(`[unperf] tests merge: could not read ${u.file}: ${u.reason}; its runs are not merged\n`)
-    const notRead = result.unreadable.length > 0 ? `; ${result.unreadable.length} of ${sources.length} files could not be read` : ''
-    process.stderr.write(`[unperf] merged into ${testsHistoryPath(dir)}: ${result.added} new runs, ${result.known} already there${result.skipped ? `, ${result.skipped} corrupt lines skipped` : ''}${notRead}\n`)
+    console.log(`${green('✔')} merged into ${testsHistoryPath(dir)}: ${result.added} new runs, ${result.known} already there${result.skipped ? `, ${result.skipped} corrupt lines skipped` : ''}`)
+    if (result.unreadable.length > 0) process.stderr.write(`[unperf] tests merge: ${result.unreadable.length} of ${sources.length} files could not be read\n`)
   },
 })
 

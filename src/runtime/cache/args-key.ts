@@ -9,6 +9,7 @@
  * throws a TypeError: pass `key` for such arguments.
  */
 import { crypto } from '../_builtins.js'
+import { argumentError } from '../../errors.js'
 
 const MAX_BYTES_INLINE = 256
 
@@ -28,7 +29,7 @@ function write(value: unknown, seen: Set<object>): string {
   }
   if (value === null) return 'null'
   const object = value as object
-  if (seen.has(object)) throw new TypeError('cached(): an argument refers to itself; pass options.key to name the call')
+  if (seen.has(object)) throw argumentError('cached(): an argument refers to itself; pass options.key to name the call')
   seen.add(object)
   try {
     if (Array.isArray(object)) return `[${object.map(v => write(v, seen)).join(',')}]`
@@ -66,5 +67,5 @@ export function cachedKey(name: string, k: unknown): string {
   if (typeof k === 'string') return k
   if (typeof k === 'number' && Number.isFinite(k)) return String(k)
   const what = k === null ? 'null' : Array.isArray(k) ? 'an array' : typeof k === 'object' ? 'an object' : typeof k === 'undefined' ? 'undefined' : `a ${typeof k}`
-  throw new TypeError(`[unperf] cache.cached(fn, { name: '${name}', key }): key(...args) must return a string (each call's key: calls with other arguments need other strings), got ${what}`)
+  throw argumentError(`[unperf] cache.cached(fn, { name: '${name}', key }): key(...args) must return a string (each call's key: calls with other arguments need other strings), got ${what}`)
 }

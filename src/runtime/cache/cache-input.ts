@@ -6,39 +6,40 @@
  * these build the message only on a slip. The async methods reject with them.
  */
 import { describeInput } from '../describe-input.js'
+import { argumentError } from '../../errors.js'
 
 /** `cache.get(key)`: key must be a string, got number. */
 export function keyError(method: string, key: unknown): TypeError {
-  return new TypeError(`[unperf] cache.${method}(key): key must be a string (the entry's name), got ${describeInput(key)}`)
+  return argumentError(`[unperf] cache.${method}(key): key must be a string (the entry's name), got ${describeInput(key)}`)
 }
 
 /** `cache.getMany(keys)`: not an array, or one of its keys not a string. */
 export function keysError(keys: unknown): TypeError {
-  if (!Array.isArray(keys)) return new TypeError(`[unperf] cache.getMany(keys): keys must be an array of strings, got ${typeof keys === 'string' ? `'${keys}' (a string: pass [key])` : describeInput(keys)}`)
+  if (!Array.isArray(keys)) return argumentError(`[unperf] cache.getMany(keys): keys must be an array of strings, got ${typeof keys === 'string' ? `'${keys}' (a string: pass [key])` : describeInput(keys)}`)
   const at = keys.findIndex(k => typeof k !== 'string')
-  return new TypeError(`[unperf] cache.getMany(keys): keys[${at}] must be a string, got ${describeInput(keys[at])}`)
+  return argumentError(`[unperf] cache.getMany(keys): keys[${at}] must be a string, got ${describeInput(keys[at])}`)
 }
 
 /** `cache.wrap(key, fn)` without its function (or with a key that is not a string). */
 export function wrapInputError(key: unknown, fn: unknown): TypeError {
   if (typeof key !== 'string') return keyError('wrap', key)
-  return new TypeError(`[unperf] cache.wrap('${key}', fn): fn must be a function (it computes the value on a miss), got ${describeInput(fn)}`)
+  return argumentError(`[unperf] cache.wrap('${key}', fn): fn must be a function (it computes the value on a miss), got ${describeInput(fn)}`)
 }
 
 /** `cache.setMany(entries)`: not an array, or an entry that is not a [key, value, options?] array. */
 export function entriesError(entries: unknown): TypeError | undefined {
-  if (!Array.isArray(entries)) return new TypeError(`[unperf] cache.setMany(entries): entries must be an array of [key, value, options?], got ${describeInput(entries)}`)
+  if (!Array.isArray(entries)) return argumentError(`[unperf] cache.setMany(entries): entries must be an array of [key, value, options?], got ${describeInput(entries)}`)
   for (let i = 0; i < entries.length; i++) {
     const entry: unknown = entries[i]
-    if (!Array.isArray(entry)) return new TypeError(`[unperf] cache.setMany(entries): entries[${i}] must be an array [key, value, options?], got ${describeInput(entry)}`)
-    if (typeof entry[0] !== 'string') return new TypeError(`[unperf] cache.setMany(entries): entries[${i}][0], the key, must be a string, got ${describeInput(entry[0])}`)
+    if (!Array.isArray(entry)) return argumentError(`[unperf] cache.setMany(entries): entries[${i}] must be an array [key, value, options?], got ${describeInput(entry)}`)
+    if (typeof entry[0] !== 'string') return argumentError(`[unperf] cache.setMany(entries): entries[${i}][0], the key, must be a string, got ${describeInput(entry[0])}`)
   }
   return undefined
 }
 
 /** A ttl that is not a duration > 0 or false, where it was given (`cache.set('k')`, `cache.setMany(entries): entries[2]`). */
 export function ttlError(where: string, ttl: unknown): TypeError {
-  return new TypeError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}`)
+  return argumentError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}`)
 }
 
 /**
@@ -48,9 +49,9 @@ export function ttlError(where: string, ttl: unknown): TypeError {
  */
 export function warmInputError(entries: unknown): TypeError | undefined {
   if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
-    return new TypeError(`[unperf] cache.warm(entries): entries must be an object of key → function ({ 'user:1': () => loadUser(1) }), got ${describeInput(entries)}`)
+    return argumentError(`[unperf] cache.warm(entries): entries must be an object of key → function ({ 'user:1': () => loadUser(1) }), got ${describeInput(entries)}`)
   }
   const bad = Object.entries(entries).find(([, fn]) => typeof fn !== 'function')
   if (bad === undefined) return undefined
-  return new TypeError(`[unperf] cache.warm(entries): entries['${bad[0]}'] must be a function (it computes the key's value in the background; to store a value you have, use set()), got ${describeInput(bad[1])}`)
+  return argumentError(`[unperf] cache.warm(entries): entries['${bad[0]}'] must be a function (it computes the key's value in the background; to store a value you have, use set()), got ${describeInput(bad[1])}`)
 }

@@ -3,7 +3,7 @@
  * the facade can use it without loading that code: the reserved namespace names, the rule for
  * names a caller may open, and the stats of a cache that has done nothing yet.
  */
-import { NamespaceAccessError } from '../../errors.js'
+import { argumentError, NamespaceAccessError } from '../../errors.js'
 import type { CacheStats } from '../types.js'
 
 export const DEFAULT_NAMESPACE = 'default'
@@ -18,7 +18,7 @@ export const PLUGIN_PREFIX = 'plugin:'
  */
 export function checkNamespaceName(name: string): void {
   if (typeof name !== 'string' || name.length === 0 || !(name as unknown as { isWellFormed(): boolean }).isWellFormed()) {
-    throw new TypeError(`[unperf] a cache namespace name is a non-empty string without lone UTF-16 surrogates, got ${typeof name === 'string' ? JSON.stringify(name) : name === null ? 'null' : typeof name}`)
+    throw argumentError(`[unperf] a cache namespace name is a non-empty string without lone UTF-16 surrogates, got ${typeof name === 'string' ? JSON.stringify(name) : name === null ? 'null' : typeof name}`)
   }
   if (name.startsWith(PLUGIN_PREFIX)) throw new NamespaceAccessError(name)
 }

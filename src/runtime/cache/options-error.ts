@@ -5,6 +5,7 @@
  */
 import { describeInput } from '../describe-input.js'
 import { didYouMean } from '../../config/did-you-mean.js'
+import { argumentError } from '../../errors.js'
 
 /** Names other caches give an entry's lifetime (keyv, cache-manager, lru-cache, Redis, HTTP): here it is `ttl`. */
 const LIFETIME = /^(expires?(In|At)?|maxAge|max-age|ttlMs|ttlSeconds|ex|px|lifetime|expiry|expiration)$/i
@@ -14,15 +15,15 @@ export function cacheOptionsError(where: string, options: unknown, known: readon
   const takes = `{ ${known.join(', ')} }`
   if (typeof options !== 'object' || Array.isArray(options)) {
     const bare = (typeof options === 'number' || typeof options === 'string') && known.includes('ttl') ? ` (a ttl goes in the options: { ttl: ${typeof options === 'string' ? `'${options}'` : options} })` : ''
-    return new TypeError(`[unperf] ${where}: options must be an object (${takes}), got ${describeInput(options)}${bare}`)
+    return argumentError(`[unperf] ${where}: options must be an object (${takes}), got ${describeInput(options)}${bare}`)
   }
   const unknown = Object.keys(options!).find(k => !known.includes(k))
   if (unknown !== undefined) {
     const hint = LIFETIME.test(unknown) ? "; an entry's lifetime is its ttl (ms, or a duration like '1h')" : didYouMean(unknown, known)
-    return new TypeError(`[unperf] ${where}: unknown option '${unknown}' (it takes ${takes})${hint}`)
+    return argumentError(`[unperf] ${where}: unknown option '${unknown}' (it takes ${takes})${hint}`)
   }
   const files: unknown = (options as { files?: unknown }).files
-  if (!Array.isArray(files)) return new TypeError(`[unperf] ${where}: files must be an array of globs, got ${typeof files === 'string' ? `'${files}' (a string: pass ['${files}'])` : describeInput(files)}`)
+  if (!Array.isArray(files)) return argumentError(`[unperf] ${where}: files must be an array of globs, got ${typeof files === 'string' ? `'${files}' (a string: pass ['${files}'])` : describeInput(files)}`)
   const at = files.findIndex(f => typeof f !== 'string')
-  return new TypeError(`[unperf] ${where}: files[${at}] must be a string (a glob), got ${describeInput(files[at])}`)
+  return argumentError(`[unperf] ${where}: files[${at}] must be a string (a glob), got ${describeInput(files[at])}`)
 }
