@@ -46,10 +46,13 @@ export function plainCreateOptions(options: unknown): boolean {
   return true
 }
 
+/** What perf.run(name, fn, options) reads. */
+const RUN_OPTIONS: readonly string[] = ['argv']
+
 /** perf.run's options as they come: none, or { argv } with argv undefined or an array of strings. */
 export function plainRunOptions(options: unknown): boolean {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return false
-  for (const key in options) if (key !== 'argv' && Object.hasOwn(options, key)) return false
+  if (!knownKeys(options, RUN_OPTIONS)) return false
   const argv = (options as { argv?: unknown }).argv
   return argv === undefined || (Array.isArray(argv) && argv.every(a => typeof a === 'string'))
 }

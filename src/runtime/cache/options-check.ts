@@ -3,6 +3,7 @@
  * for-in over the keys given). cached() runs it on the start path (cache/lazy.ts); what a failed
  * check says is built by cache-input.ts, a deferred module.
  */
+import { knownKeys } from '../input-checks.js'
 
 /** What set() and setMany()'s entries read. */
 export const SET_OPTIONS: readonly string[] = ['ttl', 'metadata']
@@ -21,7 +22,7 @@ export const CACHED_OPTIONS: readonly string[] = ['name', 'key', ...WRAP_OPTIONS
 export function plainCacheOptions(options: unknown, known: readonly string[]): boolean {
   if (options == null) return true
   if (typeof options !== 'object' || Array.isArray(options)) return false
-  for (const key in options) if (!known.includes(key) && Object.hasOwn(options, key)) return false
+  if (!knownKeys(options, known)) return false
   const files = (options as { files?: unknown }).files
   return files === undefined || (Array.isArray(files) && files.every(f => typeof f === 'string'))
 }
