@@ -53,6 +53,8 @@ describe('the start script', () => {
       'cached()\'s messages (cache/options-error.ts)': 'the work to memoize',
       'getPerf()\'s message (input-errors.ts)': 'no perf instance yet',
       'CycleError\'s message (error-messages.ts)': 'dependency cycle in graph',
+      'the cache tiers\' dir checks (cache-dir-safety.ts)': 'function refuseSymlinkedDir',
+      'reading a small file of unperf\'s (read-file-no-follow.ts)': 'function readFileNoFollowSync',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })
