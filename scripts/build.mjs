@@ -61,7 +61,7 @@ const builtins = {
           `const pick = name => load()[name]`,
           `export default /* @__PURE__ */ load()`,
           ...entries.map(([name, d]) => isPlainFunction(d.value)
-            ? `export function ${name}(...args) { return load().${name}(...args) }`
+            ? `export function ${name}(...a) { return load().${name}(...a) }`
             : `export const ${name} = /* @__PURE__ */ pick(${JSON.stringify(name)})`),
         ].join('\n') + '\n',
         loader: 'js',
@@ -80,9 +80,22 @@ const DEFERRED = {
   'src/runtime/metrics/registry.ts': ['createMetricsRegistry'],
   'src/runtime/workers.ts': ['createWorkers'],
   // error paths only: the messages of the execution API's TypeErrors (its checks: input-checks.ts)
-  'src/runtime/input-errors.ts': ['runNameError', 'runFnError', 'spanInputError', 'markNameError', 'poolNameError', 'graphOptionsError', 'mapInputError', 'poolRunError', 'workerOptionsError', 'createOptionsError', 'runOptionsError', 'dirOptionError'],
+  'src/runtime/input-errors.ts': ['runNameError', 'runFnError', 'spanInputError', 'markNameError', 'poolNameError', 'graphOptionsError', 'mapInputError', 'poolRunError', 'workerOptionsError', 'createOptionsError', 'runOptionsError', 'dirOptionError', 'noPerfError'],
   // error paths only: the messages of the cache API's TypeErrors (cached() checks its options on the start path: cache/options-check.ts)
-  'src/runtime/cache/options-error.ts': ['cacheOptionsError'],
+  'src/runtime/cache/options-error.ts': ['cacheOptionsError', 'cachedInputError', 'namespaceNameError'],
+  // only when a dir unperf writes to is missing (a first run): making it and its parents (make-dir.ts checks it is there)
+  'src/runtime/make-missing-dirs.ts': ['makeMissingDirs'],
+  // error paths only: which config layer set a key a config message names
+  'src/config/layer-of-path.ts': ['layerOfPath'],
+  // error paths only: what was thrown, as text (warnings, failed hooks and plugins, wrapped errors); a config problem's issue
+  'src/thrown-message.ts': ['thrownMessage', 'errorMessage'],
+  'src/config-issue.ts': ['formatFound', 'configIssue'],
+  // error paths only: the longer messages of errors.ts's classes
+  'src/error-messages.ts': ['cycleMessage', 'namespaceAccessMessage'],
+  // only with budgets.files: globbing and compressing the files, judged as every budget (budgets.ts)
+  'src/runtime/report/file-budgets.ts': ['checkFileBudgets'],
+  // only when a warning is said: keeping it for the report and printing it (warn.ts decides it is new)
+  'src/runtime/say-warning.ts': ['sayWarning'],
   // error paths only: a cache or report dir that cannot be written
   'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
   // a process that exits with another code than the one its run recorded at close
@@ -122,7 +135,7 @@ const deferred = {
         `let m`,
         // rewritten to a sync require of the chunk by scripts/start-script.mjs (checked there)
         `const load = () => (m ??= __unperf_deferred(() => import(${JSON.stringify('deferred-real:' + args.path)})))`,
-        ...DEFERRED[real.get(args.path)].map(name => `export function ${name}(...args) { return load().${name}(...args) }`),
+        ...DEFERRED[real.get(args.path)].map(name => `export function ${name}(...a) { return load().${name}(...a) }`),
       ].join('\n') + '\n',
       loader: 'js',
       resolveDir: root,

@@ -3,39 +3,14 @@
  * Config errors carry `file`, `path`, `expected`, `found` for tests and `--json`.
  */
 
-const PREFIX = '[unperf] '
+import { errorMessage } from './thrown-message.js'
+import { cycleMessage, namespaceAccessMessage } from './error-messages.js'
 
-/**
- * An error's message as thrown (unperf's with their `[unperf] ` prefix); a string or number thrown as
- * itself; an object's string `message` (an error from another realm, a library's plain object);
- * else what was thrown, and its `code`: never the object's values (String() said '[object Object]',
- * and a thrown config object may hold a password).
- */
-export function thrownMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (error === undefined || error === null) return `${String(error)} thrown (not an Error)`
-  if (typeof error !== 'object' && typeof error !== 'function') return String(error)
-  try {
-    const { message, code } = error as { message?: unknown; code?: unknown }
-    if (typeof message === 'string') return message
-    const proto: unknown = Object.getPrototypeOf(error)
-    const ctor = proto === null || proto === Object.prototype ? undefined : (proto as { constructor?: { name?: unknown } }).constructor?.name
-    const what = typeof error === 'function' ? 'a function' : typeof ctor === 'string' && ctor !== '' ? `an instance of ${ctor}` : 'an object'
-    return `${what} thrown (not an Error)${typeof code === 'string' || typeof code === 'number' ? `, code '${code}'` : ''}`
-  } catch {
-    return 'an object thrown (not an Error)' // a getter or a proxy that throws
-  }
-}
+/** What every message of unperf's errors starts with. */
+export const PREFIX = '[unperf] '
 
-/**
- * What went wrong, as text for a message of unperf's own (a warning, a check, a wrapping error):
- * the message without the `[unperf] ` prefix unperf's errors start with, which the line that
- * shows it carries once already.
- */
-export function errorMessage(error: unknown): string {
-  const message = thrownMessage(error)
-  return message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message
-}
+// what was thrown, as text: a deferred module (error paths only)
+export { errorMessage, thrownMessage } from './thrown-message.js'
 
 /**
  * Why a file could not be read, as a message says it: `no such file`, `a directory, expected a
@@ -134,18 +109,7 @@ export class NotShown {
   toString(): string { return this.description }
 }
 
-export function formatFound(value: unknown): string {
-  if (value instanceof NotShown) return value.description
-  if (typeof value === 'string') return `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  if (typeof value === 'function') return 'a function'
-  if (Array.isArray(value)) return 'an array'
-  return 'an object'
-}
-
-export function configIssue(file: string, path: string, expected: string, found: unknown): ConfigIssue {
-  return { file, path, expected, found, message: `${file}: ${path}: expected ${expected}, got ${formatFound(found)}` }
-}
+export { configIssue, formatFound } from './config-issue.js'
 
 /** A pool task or a remote operation ran past its timeout. */
 export class TimeoutError extends PerfError {
@@ -162,10 +126,7 @@ export class CycleError extends PerfError {
   override name = 'CycleError'
   cycle: string[]
   constructor(cycle: string[]) {
-    // a → b: a depends on b (a build graph's arrows often say "runs before": said once); a long
-    // cycle is shortened in the message, whole in `cycle`
-    const shown = cycle.length > 12 ? [...cycle.slice(0, 10), `… (${cycle.length - 12} more)`, ...cycle.slice(-2)] : cycle
-    super('E_CYCLE', `dependency cycle in graph: ${shown.join(' → ')} (→: depends on)`)
+    super('E_CYCLE', cycleMessage(cycle))
     this.cycle = cycle
   }
 }
@@ -204,9 +165,7 @@ export class MissingDependencyError extends PerfError {
 export class NamespaceAccessError extends PerfError {
   override name = 'NamespaceAccessError'
   constructor(namespace: string, from?: string) {
-    super('E_NAMESPACE_RESERVED', from !== undefined && !namespace.startsWith('plugin:')
-      ? `a plugin's own \`cache\` ('${from}') opens no other namespace: for '${namespace}' use \`perf.cache.namespace('${namespace}')\` (or \`shared\`, the namespace all plugins share)`
-      : `cache namespace '${namespace}' is reserved: 'plugin:*' namespaces are reachable only through that plugin's own \`cache\``)
+    super('E_NAMESPACE_RESERVED', namespaceAccessMessage(namespace, from))
   }
 }
 

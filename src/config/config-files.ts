@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, configIssue, type ConfigIssue } from '../errors.js'
-import { configCandidates } from './snapshot.js'
+import { configCandidates } from './config-candidates.js'
 
 export async function checkConfigFiles(rootDir: string, configFile: string | undefined): Promise<void> {
   // the main config: c12 tries these in order and takes the first file, stepping over a directory

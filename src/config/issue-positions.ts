@@ -5,7 +5,7 @@
  */
 import type { ConfigIssue } from '../errors.js'
 import { layerName, type RawLayer } from './layers.js'
-import { pathKeys } from './key-path.js'
+import { pathKeys } from './path-keys.js'
 import { keyPosition } from './key-position.js'
 import { RC_KEY_HINT } from './rc-lines.js'
 

@@ -5,7 +5,7 @@
  */
 import { relative, sep } from 'node:path'
 import { applyEnv, mergeConfig, stripMetaKeys } from './merge.js'
-import { pathKeys } from './key-path.js'
+import { layerOfPath } from './layer-of-path.js'
 import { unwrapPluginExports } from './plugin-exports.js'
 import { rebasePluginPaths } from './plugin-paths.js'
 
@@ -44,19 +44,12 @@ export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | un
   return { config: stripMetaKeys(merged), layers: applied }
 }
 
-/** The display name of the layer that set `path`, or its nearest parent (highest priority first), e.g. `perf.config.ts`. */
+/**
+ * The display name of the layer that set `path`, or its nearest parent (highest priority first), e.g.
+ * `perf.config.ts`: for config messages only, worked out by layer-of-path.ts (a deferred module).
+ */
 export function fileForPath(layers: RawLayer[], rootDir: string): (path: string) => string {
-  return (path: string) => {
-    // a key that is missing (a redis tier's `url`) belongs to the layer that wrote its parent
-    // (the tier), else its grandparent, ...: package.json#perf, not a perf.config that is not there
-    const parts = pathKeys(path)
-    for (let n = parts.length; n > 0; n--) {
-      const layer = layers.find(l => hasPath(l.config, parts.slice(0, n)))
-      if (layer) return layerName(layer, rootDir)
-    }
-    const main = layers.find(l => l.source === 'main')
-    return main ? layerName(main, rootDir) : 'perf.config'
-  }
+  return (path: string) => layerOfPath(layers, rootDir, path)
 }
 
 export function layerName(layer: RawLayer, rootDir: string): string {
@@ -70,13 +63,4 @@ export function layerName(layer: RawLayer, rootDir: string): string {
   }
   const rel = relative(rootDir, layer.file)
   return rel && !rel.startsWith('..') ? rel : layer.file
-}
-
-function hasPath(obj: unknown, parts: string[]): boolean {
-  let current: unknown = obj
-  for (const part of parts) {
-    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return false
-    current = (current as Obj)[part]
-  }
-  return true
 }

@@ -1,12 +1,11 @@
 /**
  * Loading perf.config, top to bottom:
  * options → raw layers (snapshot fast path, else c12, which then rebuilds the snapshot) →
- * merge with env blocks and overrides → validate against the JSON Schema → resolve units and defaults.
+ * merge with env blocks and overrides → validate against the JSON Schema (validate-layers.ts: only values
+ * never validated before) → resolve units and defaults.
  */
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ConfigError } from '../errors.js'
-import type { ConfigIssue } from '../errors.js'
 import type { PerfConfig, PerfConfigBase, ResolvedPerfConfig } from './types.js'
 import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
@@ -14,7 +13,7 @@ import { pluginSources } from './plugin-entries.js'
 import { configFingerprint } from './fingerprint.js'
 import { packageInfo, projectDir } from '../runtime/project.js'
 import { dirOptionError } from '../runtime/input-errors.js'
-import { markValidated, readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
+import { readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
 
 export interface LoadPerfConfigOptions {
   /** Where perf.config is looked for (the host CLI's package). @default cwd */
@@ -85,16 +84,8 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   // are ~40 kB of code a warm start need not compile.
   const fingerprint = raw.snapshotDir ? configFingerprint(merged.layers, unperfVersion()) : undefined
   if (!fingerprint || !wasValidated(raw.snapshotDir!, fingerprint)) {
-    const { validateConfig, validateLayer, writtenPath } = await import('./validate.js')
-    const issues: ConfigIssue[] = []
-    for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
-    if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
-    // the blocks of the envs this run is not in: what only the resolver finds there (other-envs.ts)
-    const { otherEnvIssues } = await import('./other-envs.js')
-    const host = packageInfo(rootDir)
-    issues.push(...otherEnvIssues(raw.layers, env, overrides as Record<string, unknown> | undefined, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues))
-    if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
-    if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
+    const { validateLayers } = await import('./validate-layers.js')
+    await validateLayers({ raw, merged, overrides: overrides as Record<string, unknown> | undefined, rootDir, cwd, env, fileFor, fingerprint })
   }
 
   // 5. resolve units, defaults, paths
@@ -102,7 +93,7 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
-  if (unitIssues.length > 0) throw await positioned(raw.layers, rootDir, await inEnvBlocks(unitIssues, raw.layers, merged.layers, env))
+  if (unitIssues.length > 0) throw await (await import('./validate-layers.js')).resolverError(unitIssues, raw.layers, merged.layers, env, rootDir)
   // where each plugin entry was written (messages name the file and the key path): plugin-entries.ts
   if (config.plugins.length > 0) {
     const sources = pluginSources(raw.layers, merged.layers, overrides as Record<string, unknown> | undefined, env, rootDir, config.plugins.length)
@@ -153,52 +144,4 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
     snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers, loaded.resolutionInputs)
   }
   return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
-}
-
-/**
- * The resolver's own problems (ttl: 0, a redis tier without a url, ...) next to the schema's, so
- * that a config with both kinds lists every problem at once. Paths the schema already reported
- * (or that lie under or over one) are left out; a shape too broken to resolve adds nothing.
- */
-function resolverIssuesBeside(schemaIssues: ConfigIssue[], config: Record<string, unknown>, rootDir: string, cwd: string, env: string, configFile: string | undefined, fileFor: ReturnType<typeof fileForPath>): ConfigIssue[] {
-  const norm = (p: string) => p.replace(/\[(\d+)\]/g, '.$1')
-  // a problem in the environment block (`$env.ci.cache.ttl`) is the merged config's `cache.ttl`
-  const envBlocks = [`$${env}`, `$env.${env}`, `$env['${env}']`]
-  const merged = (p: string) => {
-    const block = envBlocks.find(b => p.startsWith(`${b}.`) || p.startsWith(`${b}[`))
-    return block ? p.slice(block.length).replace(/^\./, '') : p
-  }
-  const reported = schemaIssues.map(i => norm(merged(i.path)))
-  const overlaps = (path: string) => {
-    const p = norm(path)
-    return reported.some(r => r === '(root)' || r === '(file)' || p === r || p.startsWith(`${r}.`) || r.startsWith(`${p}.`))
-  }
-  try {
-    const host = packageInfo(rootDir)
-    const { issues } = resolvePerfConfig(config as PerfConfigBase, { rootDir, cwd, env, configFile, hostName: host.name, hostVersion: host.version, fileFor })
-    return issues.filter(i => !overlaps(i.path))
-  } catch {
-    return []
-  }
-}
-
-/** The resolver's problems at the path they were written at: `$env.ci.cache.ttl`, not the merged `cache.ttl` (error path only: validate.js is lazy). */
-async function inEnvBlocks(issues: ConfigIssue[], raw: RawLayer[], applied: RawLayer[], env: string): Promise<ConfigIssue[]> {
-  const { writtenPath } = await import('./validate.js')
-  return issues.map(i => atWrittenPath(i, writtenPath(raw, applied, i.path, env)))
-}
-
-function atWrittenPath(issue: ConfigIssue, path: string): ConfigIssue {
-  return path === issue.path ? issue : { ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) }
-}
-
-/** The ConfigError of these issues, each with the line and column its key is written at when found (issue-positions.ts: error path only, lazy). */
-async function positioned(layers: RawLayer[], rootDir: string, issues: ConfigIssue[]): Promise<ConfigError> {
-  const { withPositions } = await import('./issue-positions.js')
-  return new ConfigError(await withPositions(issues, layers, rootDir))
-}
-
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
-  const seen = new Set<string>()
-  return issues.filter(i => (seen.has(i.message) ? false : (seen.add(i.message), true)))
 }

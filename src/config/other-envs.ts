@@ -7,7 +7,7 @@
  * (a config whose values passed before is not validated again on a warm start).
  */
 import type { ConfigIssue } from '../errors.js'
-import { pathKeys } from './key-path.js'
+import { pathKeys } from './path-keys.js'
 import { fileForPath, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
 import type { ResolveContext } from './resolver.js'

@@ -7,7 +7,7 @@
  * that cannot be read) the text names the key path and the file alone, as before.
  * Error paths only: a deferred module (scripts/build.mjs), loaded when a plugin's message is made.
  */
-import { pathKeys } from './key-path.js'
+import { pathKeys } from './path-keys.js'
 import { keyPositionSync } from './key-position.js'
 import { describePluginSource, type PluginSource } from './plugin-entries.js'
 import type { ResolvedPluginRef } from './types.js'

@@ -13,9 +13,10 @@ import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import {
-  CODE_EXT, FORMAT, configCandidates, hashFile, manifestName, manifestPrefix, snapshotDirs, statInput, unperfVersion,
+  CODE_EXT, FORMAT, hashFile, manifestName, manifestPrefix, snapshotDirs, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
+import { configCandidates } from './config-candidates.js'
 
 /** Builds the snapshot from c12's layers; returns its dir. Never throws: a failure only means no fast path next time. */
 export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[], resolutionInputs: string[] = []): Promise<string | undefined> {

@@ -9,7 +9,7 @@
  * Building a snapshot is in snapshot-write.ts (esbuild, loaded only then).
  */
 import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
-import { extname, join, resolve, sep } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
 import type { RawLayer } from './layers.js'
@@ -18,8 +18,6 @@ import { dirUnsafeSync } from '../drivers/fs-safety.js'
 
 export const FORMAT = 2
 export const CODE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
-/** c12's resolution order for `perf.config`. */
-const EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '.json', '.jsonc', '.json5', '.yaml', '.yml', '.toml']
 
 export interface InputStat {
   path: string
@@ -69,19 +67,6 @@ export function manifestName(configFile: string | undefined, version = unperfVer
 /** What every manifest of this config file's name starts with, whatever the version (and the name before versions were in it, `manifest-<config>.json`). */
 export function manifestPrefix(configFile: string | undefined): string {
   return `manifest-${shortHash(configFile ?? 'perf.config', 8)}-`
-}
-
-/** The candidate paths c12 would try for the main config, in order. */
-export function configCandidates(rootDir: string, configFile: string | undefined): string[] {
-  const name = configFile ?? 'perf.config'
-  const base = resolve(rootDir, name)
-  if (extname(name) && EXTENSIONS.includes(extname(name))) return [base]
-  const stem = name.replace(/\.config$/, '')
-  return [
-    ...EXTENSIONS.map(ext => base + ext),
-    ...EXTENSIONS.map(ext => resolve(rootDir, '.config', stem) + ext),
-    ...EXTENSIONS.map(ext => resolve(rootDir, '.config', name) + ext),
-  ]
 }
 
 export function statInput(path: string): InputStat {
@@ -170,23 +155,10 @@ function structuredCloneSafe(value: unknown): Record<string, unknown> {
 }
 
 
-const VALIDATED_PREFIX = 'validated-'
-const VALIDATED_KEPT = 32
+/** The marker files of validated fingerprints (written by validate-layers.ts markValidated). */
+export const VALIDATED_PREFIX = 'validated-'
 
 /** Whether config values with this fingerprint passed validation before (an empty marker file in the snapshot dir). */
 export function wasValidated(dir: string, fingerprint: string): boolean {
   return statSync(join(dir, VALIDATED_PREFIX + fingerprint), { throwIfNoEntry: false }) !== undefined
-}
-
-/** Records a validated fingerprint; keeps the newest few (a config whose values change every run must not fill the dir). */
-export function markValidated(dir: string, fingerprint: string): void {
-  try {
-    writeFileNoFollowSync(join(dir, VALIDATED_PREFIX + fingerprint), '')
-    const markers = readdirSync(dir).filter(n => n.startsWith(VALIDATED_PREFIX))
-    if (markers.length <= VALIDATED_KEPT) return
-    const byAge = markers.map(n => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.t - b.t)
-    for (const { n } of byAge.slice(0, markers.length - VALIDATED_KEPT)) unlinkSync(join(dir, n))
-  } catch {
-    // read-only or racing another process: validation simply runs again next time
-  }
 }

@@ -6,7 +6,8 @@
 import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
 import { configIssue, type ConfigIssue } from '../errors.js'
 import { didYouMean } from './did-you-mean.js'
-import { keyPath, pathKeys } from './key-path.js'
+import { keyPath } from './key-path.js'
+import { pathKeys } from './path-keys.js'
 import type { RawLayer } from './layers.js'
 
 interface Schema {

@@ -1,50 +1,12 @@
-/** The safety check of unperf's dirs (cache tiers, reports): refuse a dir someone else could write to. */
+/**
+ * The safety check of unperf's dirs (cache tiers, reports): refuse a dir someone else could write to.
+ * The cache tiers' own checks (async, remembered per process) are cache-dir-safety.ts: only the cache code uses them.
+ */
 import * as fs from 'node:fs'
 import { PerfError } from '../errors.js'
 
-/** Per process: the dirs found safe by a tier's first use (a missing or refused dir is looked at again). */
-const safeDirs = new Map<string, Promise<boolean>>()
-
 /**
- * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
- * or writable by group or others, is refused: someone else could plant entries we would trust.
- */
-export function checkDirSafe(dir: string): Promise<boolean> {
-  let check = safeDirs.get(dir)
-  if (!check) {
-    // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work
-    check = Promise.resolve().then(() => fs.statSync(dir)).then(st => {
-      const why = unsafeReason(st)
-      if (why) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${why}; fix it (chown/chmod 700) or set cache.dir`)
-      return true
-    }, () => false)
-    const mine = check
-    mine.then(found => { if (!found) safeDirs.delete(dir) }, () => safeDirs.delete(dir))
-    safeDirs.set(dir, mine)
-  }
-  return check
-}
-
-/** Per process: the dirs unperf makes that were found not to be symlinks. */
-const realDirs = new Set<string>()
-
-/**
- * A dir unperf makes itself (a scope's, a namespace's) that is a symlink is refused: one planted
- * there would serve another namespace's entries, or any dir's files, as this namespace's. (The
- * cache root may be a symlink: it is the user's to place.) One lstat per dir and process.
- */
-export function refuseSymlinkedDir(dir: string): void {
-  if (realDirs.has(dir)) return
-  // a path through a file (ENOTDIR) or a dir we may not search: nothing there to refuse (the
-  // tier's calls fail and say so)
-  let st: fs.Stats | undefined
-  try { st = fs.lstatSync(dir, { throwIfNoEntry: false }) } catch { return }
-  if (st?.isSymbolicLink()) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: it is a symlink (unperf makes its scope and namespace dirs itself, and a link there could lead to another namespace's entries); remove it`)
-  if (st) realDirs.add(dir)
-}
-
-/**
- * checkDirSafe for the sync paths (the report dir, written on exit): why the first of `dirs` that
+ * checkDirSafe (cache-dir-safety.ts) for the sync paths (the report dir, written on exit): why the first of `dirs` that
  * exists and is unsafe is refused, else undefined (a missing dir is made 0700 by its writer). One
  * stat per dir; not remembered (a process writes its report once). `tightenFirst`: the first dir,
  * when it is this user's and only its mode is open (made by hand under umask 002), is made 0700
@@ -80,7 +42,7 @@ function isForeign(st: fs.Stats): boolean {
  * without the sticky bit. POSIX only: Windows has no uid and reports every writable dir as mode
  * 666/777 (its ACLs are not in the mode bits), so there every dir would be refused.
  */
-function unsafeReason(st: fs.Stats): string | undefined {
+export function unsafeReason(st: fs.Stats): string | undefined {
   if (typeof process.getuid !== 'function') return undefined
   if (isForeign(st)) return `it is owned by uid ${st.uid}, not by this user (uid ${process.getuid!()})`
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `it is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8)})`

@@ -4,7 +4,7 @@
  * a plugin package with its own unperf) agree.
  */
 import type { Perf } from './types.js'
-import { PerfError } from '../errors.js'
+import { noPerfError } from './input-errors.js'
 
 const KEY = Symbol.for('unperf.current')
 type Holder = { [KEY]?: Perf }
@@ -44,10 +44,7 @@ export function releaseCurrent(perf: Perf): void {
 export function getPerf(): Perf {
   const perf = (globalThis as Holder)[KEY]
   if (!perf) {
-    throw new PerfError('E_NO_PERF', ended
-      // code after the run (an update check, a library call): "yet" sent its author looking for a missing createPerf()
-      ? '[unperf] getPerf(): no open perf instance: the last one was closed (perf.close(), or the end of an adapter\'s run); code that may run outside a run uses tryGetPerf()'
-      : '[unperf] getPerf(): no perf instance yet: call createPerf() (or use an adapter) first')
+    throw noPerfError(ended) // its message from a deferred module (input-errors.ts): only a slip loads it
   }
   return perf
 }

@@ -5,7 +5,7 @@
  * a promise-returning method rejects with them, a synchronous one throws them.
  */
 import { CREATE_OPTIONS, GRAPH_OPTIONS, isName, knownKeys, WORKER_OPTIONS } from './input-checks.js'
-import { argumentError, ConfigError, formatFound, type ConfigIssue } from '../errors.js'
+import { argumentError, ConfigError, formatFound, PerfError, type ConfigIssue } from '../errors.js'
 import { describeInput } from './describe-input.js'
 import { didYouMean } from '../config/did-you-mean.js'
 import { keyPath } from '../config/key-path.js'
@@ -180,4 +180,12 @@ export function dirOptionError(caller: string, option: 'rootDir' | 'cwd', dir: s
   const what = found === 'missing' ? 'does not exist' : found === 'a file' ? 'is a file' : `cannot be read as a directory (${found})`
   const message = `${caller}({ ${option} }): '${dir}' ${what}: expected a directory (${role})`
   return new ConfigError([{ file: `${caller}(options)`, path: option, expected: 'an existing directory', found: dir, message }])
+}
+
+/** getPerf() with no instance: none made yet, or the last one closed (`ended`). */
+export function noPerfError(ended: boolean): PerfError {
+  return new PerfError('E_NO_PERF', ended
+    // code after the run (an update check, a library call): "yet" sent its author looking for a missing createPerf()
+    ? '[unperf] getPerf(): no open perf instance: the last one was closed (perf.close(), or the end of an adapter\'s run); code that may run outside a run uses tryGetPerf()'
+    : '[unperf] getPerf(): no perf instance yet: call createPerf() (or use an adapter) first')
 }

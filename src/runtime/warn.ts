@@ -5,7 +5,7 @@
  */
 import type { ReportWarning } from './types.js'
 import type { WarningSource, WarnOnce } from './_internal.js'
-import { useColor } from './color.js'
+import { sayWarning } from './say-warning.js'
 
 export function redact(text: string): string {
   // tokens recognizable by their prefix, wherever they are (`deploy ghp_…`, `bad credentials: npm_…`)
@@ -67,21 +67,9 @@ export function redactArgv(argv: readonly string[]): string[] {
   return out
 }
 
-/** A warning's source (a plugin's specifier may be a URL with credentials), its fields redacted. */
-function redactedSource(about: WarningSource): WarningSource {
-  const out: WarningSource = {}
-  if (about.plugin !== undefined) out.plugin = redact(about.plugin)
-  if (about.file !== undefined) out.file = redact(about.file)
-  if (about.path !== undefined) out.path = about.path
-  return out
-}
-
-/** Warnings a report keeps (report.json `warnings`): the first this many. */
-const WARNINGS_KEPT = 100
-
 /**
  * A warning said once per code, on stderr unless UNPERF_SILENT=1; `said` keeps each (redacted, the
- * first WARNINGS_KEPT) for the report, so a plugin that failed in a silenced CI run leaves a trace.
+ * first WARNINGS_KEPT of say-warning.ts) for the report, so a plugin that failed in a silenced CI run leaves a trace.
  */
 export function createWarnOnce(): WarnOnce & { seen: Set<string>; said: ReportWarning[] } {
   const seen = new Set<string>()
@@ -89,11 +77,8 @@ export function createWarnOnce(): WarnOnce & { seen: Set<string>; said: ReportWa
   const warn = ((code: string, message: string, about?: WarningSource) => {
     if (seen.has(code)) return
     seen.add(code)
-    if (said.length < WARNINGS_KEPT) said.push(about ? { code: redact(code), message: redact(message), ...redactedSource(about) } : { code: redact(code), message: redact(message) })
-    if (process.env.UNPERF_SILENT === '1') return
-    const prefix = useColor(process.stderr) ? '\x1b[33m[unperf] warn\x1b[0m' : '[unperf] warn'
-    // an error in the message is named by errorMessage(): without its own prefix
-    process.stderr.write(`${prefix} ${redact(message)}\n`)
+    // recorded and printed by a deferred module (say-warning.ts): a start that warns of nothing holds none of it
+    sayWarning(said, code, message, about)
   }) as WarnOnce & { seen: Set<string>; said: ReportWarning[] }
   warn.seen = seen
   warn.said = said

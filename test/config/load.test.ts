@@ -3,7 +3,8 @@ import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
 import { ConfigError } from '../../src/errors.js'
-import { keyPath, pathKeys } from '../../src/config/key-path.js'
+import { keyPath } from '../../src/config/key-path.js'
+import { pathKeys } from '../../src/config/path-keys.js'
 import { PKG, project, withoutNodeModules } from './_fixtures.js'
 
 const TS_CONFIG = `

@@ -29,4 +29,33 @@ describe('the start script', () => {
     expect(code.length).toBeLessThanOrEqual(136 * 1024)
     expect(text.slice(code.length).split('\n').every(line => line === '' || line.startsWith('//'))).toBe(true)
   })
+
+  it('holds none of what a warm start does not run: error messages, validation, warnings, file budgets, rendering (session 20)', () => {
+    // each a piece of code moved into a lazy chunk or a deferred module (scripts/build.mjs DEFERRED):
+    // a warm start of a host CLI never runs it (V8 coverage of the common runs), and the start
+    // script is read and its code cache deserialized on every start
+    const names = readdirSync(chunks).filter(n => /^index\.start-[0-9a-f]+\.js$/.test(n))
+    const text = readFileSync(join(chunks, names[0]!), 'latin1')
+    const moved = {
+      'config validation (validate-layers.ts)': 'function resolverIssuesBeside',
+      'validated markers written (validate-layers.ts)': 'function markValidated',
+      'config file candidates (config-candidates.ts)': 'function configCandidates',
+      'key paths read back (path-keys.ts)': 'function pathKeys',
+      'the layer of a key path (layer-of-path.ts)': 'function hasPath',
+      'Prometheus rendering (exposition.ts)': 'function renderFamilies',
+      'the history driver\'s merge (history-driver.ts)': 'function mergeHistories',
+      'a namespace\'s key segment (storage-segment.ts)': 'function storageSegment',
+      'a warning said (say-warning.ts)': 'function redactedSource',
+      'missing dirs made (make-missing-dirs.ts)': 'function fsError',
+      'file budgets (file-budgets.ts)': 'tinyglobby',
+      'what was thrown, as text (thrown-message.ts)': 'thrown (not an Error)',
+      'a config issue\'s value (config-issue.ts)': 'value instanceof NotShown',
+      'cached()\'s messages (cache/options-error.ts)': 'the work to memoize',
+      'getPerf()\'s message (input-errors.ts)': 'no perf instance yet',
+      'CycleError\'s message (error-messages.ts)': 'dependency cycle in graph',
+      'the cache tiers\' dir checks (cache-dir-safety.ts)': 'function refuseSymlinkedDir',
+      'reading a small file of unperf\'s (read-file-no-follow.ts)': 'function readFileNoFollowSync',
+    }
+    expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
+  })
 })

@@ -60,7 +60,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/otel.ts': 'run-end.ts turns it into a warning',
   'runtime/monitors/prometheus.ts': 'a pushgateway failure: a warning',
   'runtime/cache/stored-namespaces.ts': 'a stub never called for a non-fs tier',
-  'runtime/make-dir.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
+  'runtime/make-missing-dirs.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',
   'hooks/plugins.ts': 'a plugin that cannot be loaded: wrapped in PluginError (E_PLUGIN)',
   'vitest/shard.ts': "planShards' total: the CLI checks --total first (E_USAGE)",

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from 'citty'
-import { configCandidates } from '../../config/snapshot.js'
+import { configCandidates } from '../../config/config-candidates.js'
 import { UsageError } from '../../errors.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, green, printJson } from '../_ui.js'

@@ -16,9 +16,10 @@
 import { writeFileSync } from 'node:fs'
 import { readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { readFileNoFollowSync, writeFileAtomicSync } from '../write-file-atomic.js'
+import { writeFileAtomicSync } from '../write-file-atomic.js'
+import { readFileNoFollowSync } from '../read-file-no-follow.js'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
-import { checkDirSafe } from '../../drivers/fs-safety.js'
+import { checkDirSafe } from '../../drivers/cache-dir-safety.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
 

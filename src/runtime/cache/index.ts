@@ -15,7 +15,8 @@ import { CacheBudget, namespacesInScope } from './budget.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
 import { remoteNamespaces, type RemoteListingOptions } from './stored-namespaces.js'
-import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE, storageSegment } from './names.js'
+import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
+import { storageSegment } from './storage-segment.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 

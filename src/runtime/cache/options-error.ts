@@ -4,6 +4,7 @@
  * message loads only when a caller slips.
  */
 import { describeInput } from '../describe-input.js'
+import { CACHED_OPTIONS, plainCacheOptions } from './options-check.js'
 import { didYouMean } from '../../config/did-you-mean.js'
 import { argumentError } from '../../errors.js'
 
@@ -26,4 +27,21 @@ export function cacheOptionsError(where: string, options: unknown, known: readon
   if (!Array.isArray(files)) return argumentError(`[unperf] ${where}: files must be an array of globs, got ${typeof files === 'string' ? `'${files}' (a string: pass ['${files}'])` : describeInput(files)}`)
   const at = files.findIndex(f => typeof f !== 'string')
   return argumentError(`[unperf] ${where}: files[${at}] must be a string (a glob), got ${describeInput(files[at])}`)
+}
+
+/** What is wrong with a `cached(fn, options)` call checkCached() refused (cached-check.ts): the first problem, in the order it checks. */
+export function cachedInputError(fn: unknown, options: unknown): TypeError {
+  if (typeof fn !== 'function') return argumentError(`[unperf] cache.cached(fn, { name }): fn must be a function (the work to memoize), got ${fn === null ? 'null' : typeof fn}`)
+  const name = (options as { name?: unknown } | null | undefined)?.name
+  if (typeof name !== 'string' || name === '') {
+    return argumentError(`[unperf] cache.cached(fn, { name }): name must be a non-empty string (it is part of each call's key: two memoized functions need two names), got ${name === '' ? "''" : options == null ? 'no options' : typeof name}`)
+  }
+  if (!plainCacheOptions(options, CACHED_OPTIONS)) return cacheOptionsError(`cache.cached(fn, { name: '${name}' })`, options, CACHED_OPTIONS)
+  const key = (options as { key?: unknown }).key
+  return argumentError(`[unperf] cache.cached(fn, { name: '${name}', key }): key must be a function of the call's arguments returning a string, got ${key === null ? 'null' : typeof key}`)
+}
+
+/** `perf.cache.namespace(name)` with a name that is not a non-empty, well-formed string (checkNamespaceName in names.ts). */
+export function namespaceNameError(name: unknown): TypeError {
+  return argumentError(`[unperf] a cache namespace name is a non-empty string without lone UTF-16 surrogates, got ${typeof name === 'string' ? JSON.stringify(name) : name === null ? 'null' : typeof name}`)
 }

@@ -8,10 +8,11 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
-import { checkDirSafe } from '../../drivers/fs-safety.js'
+import { checkDirSafe } from '../../drivers/cache-dir-safety.js'
 import { projectId, safeDirName } from '../project.js'
 import { makeDirSync } from '../make-dir.js'
-import { readFileNoFollowSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { writeFileNoFollowSync } from '../write-file-atomic.js'
+import { readFileNoFollowSync } from '../read-file-no-follow.js'
 import { hashFiles } from './file-hash.js'
 
 export interface CacheScope {

@@ -4,7 +4,7 @@
  * only its last COMMAND_RECORDS_KEPT raw records for the report; the metrics still count every run.
  */
 import type { CommandStats } from '../types.js'
-import { DEFAULT_BUCKETS, newHistogramData, observeInto, type HistogramData } from './exposition.js'
+import { DEFAULT_BUCKETS, newHistogramData, observeInto, type HistogramData } from './histogram-data.js'
 
 export interface CommandTotals {
   byStatus: Map<string, number>

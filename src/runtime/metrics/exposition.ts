@@ -2,28 +2,15 @@
  * Prometheus text exposition format 0.0.4: `# HELP`, `# TYPE`, one line per sample,
  * label values escaped, histograms as cumulative `le` buckets with `+Inf`, `_sum` and `_count`.
  * https://prometheus.io/docs/instrumenting/exposition_formats/
+ * (The counts themselves are gathered in histogram-data.ts, on the start path; this file is not.)
  */
 import type { MetricLabels } from '../types.js'
+import type { HistogramData } from './histogram-data.js'
 
 export type MetricType = 'counter' | 'gauge' | 'histogram'
 
 /** Content-Type of the text format, for `/metrics` and the pushgateway. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
-
-/** Default histogram buckets in seconds (prom-client's defaults). */
-export const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
-/** Buckets for GC pauses in seconds (prom-client's `nodejs_gc_duration_seconds`). */
-export const GC_BUCKETS: readonly number[] = [0.001, 0.01, 0.1, 1, 2, 5]
-
-export interface HistogramData {
-  /** Upper bounds, ascending, without +Inf. */
-  buckets: readonly number[]
-  /** Non-cumulative counts per bucket; one extra slot for +Inf. */
-  counts: number[]
-  sum: number
-  count: number
-}
 
 export interface MetricFamily {
   name: string
@@ -33,19 +20,6 @@ export interface MetricFamily {
   values?: Array<{ labels: MetricLabels; value: number }>
   /** Histogram series. */
   histograms?: Array<{ labels: MetricLabels; data: HistogramData }>
-}
-
-export function newHistogramData(buckets: readonly number[]): HistogramData {
-  return { buckets, counts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 }
-}
-
-export function observeInto(data: HistogramData, value: number): void {
-  const { buckets, counts } = data
-  let i = 0
-  while (i < buckets.length && value > buckets[i]!) i++
-  counts[i]!++
-  data.sum += value
-  data.count++
 }
 
 /** Renders metric families; families with no samples still get HELP/TYPE lines. */

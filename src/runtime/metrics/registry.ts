@@ -6,10 +6,8 @@
 import { MetricError } from '../../errors.js'
 import type { MetricsSources } from '../_internal.js'
 import type { Counter, Gauge, Histogram, MetricLabels, PerfMetrics } from '../types.js'
-import {
-  DEFAULT_BUCKETS, GC_BUCKETS, newHistogramData, observeInto, renderFamilies,
-  type HistogramData, type MetricFamily, type MetricType,
-} from './exposition.js'
+import { renderFamilies, type MetricFamily, type MetricType } from './exposition.js'
+import { DEFAULT_BUCKETS, GC_BUCKETS, newHistogramData, observeInto, type HistogramData } from './histogram-data.js'
 import { collectOwn, isOwnName } from './own.js'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/

@@ -5,9 +5,7 @@
  * Regression rule (robust to a noisy machine): with at least 5 prior runs of a command, this run
  * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median).
  */
-import { zlib } from '../_builtins.js'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { checkFileBudgets } from './file-budgets.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { keyPath } from '../../config/key-path.js'
@@ -51,7 +49,7 @@ export function regressionThreshold(prior: number[]): { median: number; threshol
   return { median: m, threshold: m + Math.max(3 * mad, 0.05 * m) }
 }
 
-function judge(budget: string, kind: BudgetResult['kind'], unit: BudgetResult['unit'], actual: number, limit: number, extra: Partial<BudgetResult> = {}): BudgetResult {
+export function judge(budget: string, kind: BudgetResult['kind'], unit: BudgetResult['unit'], actual: number, limit: number, extra: Partial<BudgetResult> = {}): BudgetResult {
   const fmt = unit === 'ms' ? formatDuration : unit === 'bytes' ? formatBytes : (n: number) => `${(n * 100).toFixed(1)} %`
   const lower = kind === 'cacheHitRate'
   const failed = lower ? actual < limit : actual > limit
@@ -121,7 +119,8 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
     }
   }
   if (b.regressions) out.push(...detectRegressions(report, history))
-  out.push(...checkFileBudgets(config))
+  // file sizes: a deferred module (file-budgets.ts), loaded only with budgets.files (it loads tinyglobby then too)
+  if (config.budgets.files.length > 0) out.push(...checkFileBudgets(config))
   return out
 }
 
@@ -143,34 +142,4 @@ export function detectRegressions(report: PerfReport, history: HistoryEntry[]): 
     }
   }
   return out
-}
-
-/** Size budgets of files (globs relative to cwd), after none/gzip/brotli compression. */
-export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
-  return config.budgets.files.map((f, i) => {
-    const files = globSync(f.path, config.cwd)
-    let total = 0
-    for (const file of files) {
-      const data = readFileSync(file)
-      total += f.compression === 'gzip' ? zlib().gzipSync(data, { level: 9 }).length
-        : f.compression === 'brotli' ? zlib().brotliCompressSync(data, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-          : data.length
-    }
-    if (files.length === 0) {
-      return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'fail' as const, actual: 0, limit: f.limit, unit: 'bytes' as const, file: f.path, message: `budgets.files[${i}]: no file matches '${f.path}'` }
-    }
-    const budget = `budgets.files[${i}]`
-    const result = judge(budget, 'file', 'bytes', total, f.limit, { file: f.path })
-    // the verdict worded as every budget's (with its "(+X)" when over), after what was measured
-    result.message = `${budget}: ${f.path} (${files.length} file${files.length === 1 ? '' : 's'}, ${f.compression}): ${result.message.slice(budget.length + 2)}`
-    return result
-  })
-}
-
-let tinyGlobSync: typeof import('tinyglobby').globSync | undefined
-
-/** Files matching a glob relative to cwd (tinyglobby, loaded on first use; node_modules and .git ignored). */
-export function globSync(pattern: string, cwd: string): string[] {
-  tinyGlobSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
-  return tinyGlobSync([pattern], { cwd, absolute: true, dot: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort()
 }

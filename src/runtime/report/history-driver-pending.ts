@@ -13,7 +13,8 @@
  */
 import { renameSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { APPEND_NO_FOLLOW, readFileNoFollowSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { APPEND_NO_FOLLOW, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { readFileNoFollowSync } from '../read-file-no-follow.js'
 import type { HistoryEntry } from './history.js'
 
 export const PENDING_FILE = 'history-driver-pending.jsonl'

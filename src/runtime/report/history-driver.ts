@@ -11,8 +11,16 @@ import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
 import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
-import { isRun, mergeHistories, type HistoryEntry } from './history.js'
+import { isRun, type HistoryEntry } from './history.js'
 import { driverKey, returnPendingRuns, takePendingRuns } from './history-driver-pending.js'
+
+/** Local and shared (historyDriver) runs merged by runId, oldest first, the last `cap` kept. */
+export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number): HistoryEntry[] {
+  const byId = new Map<string, HistoryEntry>()
+  for (const e of [...a, ...b]) byId.set(e.runId, e)
+  const all = [...byId.values()].sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0))
+  return cap > 0 ? all.slice(-cap) : []
+}
 
 function tier(config: ResolvedPerfConfig): Tier {
   const spec = config.report.historyDriver!

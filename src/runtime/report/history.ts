@@ -167,14 +167,6 @@ function rewriteAbove(cap: number): number {
   return cap <= 0 ? 0 : cap + Math.max(10, Math.ceil(cap / 2))
 }
 
-/** Local and shared (historyDriver) runs merged by runId, oldest first, the last `cap` kept. */
-export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number): HistoryEntry[] {
-  const byId = new Map<string, HistoryEntry>()
-  for (const e of [...a, ...b]) byId.set(e.runId, e)
-  const all = [...byId.values()].sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0))
-  return cap > 0 ? all.slice(-cap) : []
-}
-
 /**
  * Appends one run and applies the cap, under the lock. Synchronous: safe in an exit handler.
  * `before` (from readHistoryFile) spares re-reading the file when it is far from the cap; a

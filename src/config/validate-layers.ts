@@ -1,0 +1,109 @@
+/**
+ * Loading's validation step (load.ts, step 4) and its errors: every layer's shape (env blocks
+ * included) and the merged result against the JSON Schema, the blocks of the other envs, the
+ * resolver's problems beside the schema's, each problem at the path and position it is written at.
+ * Run only when the config's values were never validated (no snapshot, a changed config, another
+ * unperf) or the resolver found a problem: a lazy chunk, so a warm start holds none of it.
+ */
+import { ConfigError } from '../errors.js'
+import type { ConfigIssue } from '../errors.js'
+import type { PerfConfigBase } from './types.js'
+import { layerName, type fileForPath, type RawLayer } from './layers.js'
+import { resolvePerfConfig } from './resolve.js'
+import { packageInfo } from '../runtime/project.js'
+import { readdirSync, statSync, unlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { VALIDATED_PREFIX } from './snapshot.js'
+import { writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
+
+export interface ValidateLayersInput {
+  raw: { layers: RawLayer[]; configFile: string | undefined; snapshotDir?: string }
+  merged: { config: Record<string, unknown>; layers: RawLayer[] }
+  overrides: Record<string, unknown> | undefined
+  rootDir: string
+  cwd: string
+  env: string
+  fileFor: ReturnType<typeof fileForPath>
+  /** The values' fingerprint, recorded as validated when they pass (a warm start then skips this). */
+  fingerprint: string | undefined
+}
+
+/** Throws a ConfigError listing every problem; records the fingerprint as validated when there is none. */
+export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env, fileFor, fingerprint }: ValidateLayersInput): Promise<void> {
+  const { validateConfig, validateLayer, writtenPath } = await import('./validate.js')
+  const issues: ConfigIssue[] = []
+  for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
+  if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
+  // the blocks of the envs this run is not in: what only the resolver finds there (other-envs.ts)
+  const { otherEnvIssues } = await import('./other-envs.js')
+  const host = packageInfo(rootDir)
+  issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues))
+  if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
+  if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
+}
+
+/** The ConfigError of the resolver's problems (step 5), each at the path and position it was written at: `$env.ci.cache.ttl`, not the merged `cache.ttl`. */
+export async function resolverError(issues: ConfigIssue[], raw: RawLayer[], applied: RawLayer[], env: string, rootDir: string): Promise<ConfigError> {
+  const { writtenPath } = await import('./validate.js')
+  return positioned(raw, rootDir, issues.map(i => atWrittenPath(i, writtenPath(raw, applied, i.path, env))))
+}
+
+// --- internal ---
+
+const VALIDATED_KEPT = 32
+
+/** Records a validated fingerprint; keeps the newest few (a config whose values change every run must not fill the dir). */
+function markValidated(dir: string, fingerprint: string): void {
+  try {
+    writeFileNoFollowSync(join(dir, VALIDATED_PREFIX + fingerprint), '')
+    const markers = readdirSync(dir).filter(n => n.startsWith(VALIDATED_PREFIX))
+    if (markers.length <= VALIDATED_KEPT) return
+    const byAge = markers.map(n => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.t - b.t)
+    for (const { n } of byAge.slice(0, markers.length - VALIDATED_KEPT)) unlinkSync(join(dir, n))
+  } catch {
+    // read-only or racing another process: validation simply runs again next time
+  }
+}
+
+
+/**
+ * The resolver's own problems (ttl: 0, a redis tier without a url, ...) next to the schema's, so
+ * that a config with both kinds lists every problem at once. Paths the schema already reported
+ * (or that lie under or over one) are left out; a shape too broken to resolve adds nothing.
+ */
+function resolverIssuesBeside(schemaIssues: ConfigIssue[], config: Record<string, unknown>, rootDir: string, cwd: string, env: string, configFile: string | undefined, fileFor: ReturnType<typeof fileForPath>): ConfigIssue[] {
+  const norm = (p: string) => p.replace(/\[(\d+)\]/g, '.$1')
+  // a problem in the environment block (`$env.ci.cache.ttl`) is the merged config's `cache.ttl`
+  const envBlocks = [`$${env}`, `$env.${env}`, `$env['${env}']`]
+  const merged = (p: string) => {
+    const block = envBlocks.find(b => p.startsWith(`${b}.`) || p.startsWith(`${b}[`))
+    return block ? p.slice(block.length).replace(/^\./, '') : p
+  }
+  const reported = schemaIssues.map(i => norm(merged(i.path)))
+  const overlaps = (path: string) => {
+    const p = norm(path)
+    return reported.some(r => r === '(root)' || r === '(file)' || p === r || p.startsWith(`${r}.`) || r.startsWith(`${p}.`))
+  }
+  try {
+    const host = packageInfo(rootDir)
+    const { issues } = resolvePerfConfig(config as PerfConfigBase, { rootDir, cwd, env, configFile, hostName: host.name, hostVersion: host.version, fileFor })
+    return issues.filter(i => !overlaps(i.path))
+  } catch {
+    return []
+  }
+}
+
+function atWrittenPath(issue: ConfigIssue, path: string): ConfigIssue {
+  return path === issue.path ? issue : { ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) }
+}
+
+/** The ConfigError of these issues, each with the line and column its key is written at when found (issue-positions.ts). */
+async function positioned(layers: RawLayer[], rootDir: string, issues: ConfigIssue[]): Promise<ConfigError> {
+  const { withPositions } = await import('./issue-positions.js')
+  return new ConfigError(await withPositions(issues, layers, rootDir))
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>()
+  return issues.filter(i => (seen.has(i.message) ? false : (seen.add(i.message), true)))
+}
