@@ -5,6 +5,7 @@
  */
 import { argumentError, PerfError, TimeoutError } from '../errors.js'
 import type { TaskSettings } from './pool-options.js'
+import { MAX_TIMER_MS } from './backoff.js'
 
 export type TaskFn<T> = (signal: AbortSignal) => Promise<T> | T
 /** The resolve of a run() promise; a failure settles it with a rejected promise (`rejectWith`). */
@@ -183,7 +184,7 @@ export function callGuarded(job: Job, timeout: number | false, pool: string, onT
         onTimeout()
         controller.abort(error)
         reject(error)
-      }, timeout as number)
+      }, Math.min(timeout as number, MAX_TIMER_MS))
       // not unref'd: the task's promise is awaited; a fn that hangs holding no handle of its own must
       // still reject with TimeoutError, not let the process exit with the task unsettled
     }

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { TimeoutError } from '../../src/errors.js'
 import { Pool } from '../../src/runtime/pool.js'
+import { backoffDelay, MAX_TIMER_MS } from '../../src/runtime/backoff.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { tempDir } from '../helpers/tmp.js'
 import { pool, runtimeContext } from './_ctx.js'
@@ -58,6 +59,26 @@ describe('run(fn, { timeout })', () => {
     expect(await first).toBe('first')
     expect(await second).toBe('second')
     expect(await third).toBeInstanceOf(TimeoutError)
+  })
+})
+
+describe('a timeout or backoff past what setTimeout keeps (2³¹ − 1 ms)', () => {
+  it("'30d', the pool's or a call's, waits (clamped to 24.8 days) instead of firing after 1 ms", async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => { warnings.push(w.name) }
+    process.on('warning', onWarning)
+    try {
+      const p = new Pool('long', pool({ timeout: 30 * 86_400_000 }), undefined)
+      expect(await p.run(signal => work(80, signal))).toBe('done')
+      expect(await new Pool('net', pool(), undefined).run(signal => work(80, signal), { timeout: '30d' })).toBe('done')
+      expect(p.stats().timeouts).toBe(0)
+      // a retry's delay, reported by task:retry and waited: never past the limit either
+      expect(backoffDelay(0, 30 * 86_400_000, 60 * 86_400_000, () => 1)).toBe(MAX_TIMER_MS)
+      await new Promise(resolve => setImmediate(resolve))
+      expect(warnings).not.toContain('TimeoutOverflowWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
   })
 })
 
