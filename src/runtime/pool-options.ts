@@ -20,8 +20,8 @@ const MAX_RETRIES = 100
 
 /**
  * The settings of a call that gives some (the pool's `defaults` for those it does not), undefined
- * when it gives none (the call runs as the pool's), or the TypeError of a bad value naming the pool,
- * the call (`run(fn` or `map(items, fn`) and the option.
+ * when it gives none or only the pool's own values (the call runs as the pool's), or the TypeError of
+ * a bad value naming the pool, the call (`run(fn` or `map(items, fn`) and the option.
  */
 export function taskSettings(options: Readonly<Record<string, unknown>>, defaults: TaskSettings, pool: string, call: string): TaskSettings | TypeError | undefined {
   const { timeout, retries, backoff, maxBackoff } = options
@@ -42,7 +42,9 @@ export function taskSettings(options: Readonly<Record<string, unknown>>, default
     if (ms === undefined) return bad(pool, call, key, value, `a duration ('100ms', or a number of ms${key === 'backoff' ? ": the base delay of the retries' exponential backoff" : ': the cap of one retry delay'})`)
     settings[key] = ms
   }
-  return settings
+  // the pool's own values (`{ retries: 0 }` in a pool without retries): the call takes the pool's path
+  const same = settings.timeout === defaults.timeout && settings.retries === defaults.retries && settings.backoff === defaults.backoff && settings.maxBackoff === defaults.maxBackoff
+  return same ? undefined : settings
 }
 
 function bad(pool: string, call: string, key: string, value: unknown, expected: string): TypeError {

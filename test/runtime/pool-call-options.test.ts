@@ -200,6 +200,20 @@ describe('map(items, fn, { timeout, retries, backoff })', () => {
   })
 })
 
+describe('the fast path', () => {
+  it("options that give nothing or only the pool's own values take run(fn)'s direct path; others a job", async () => {
+    const direct = vi.spyOn(Pool.prototype as unknown as { _direct: (fn: unknown) => Promise<unknown> }, '_direct')
+    const p = new Pool('net', pool({ retries: 0, timeout: false }), undefined)
+    for (const options of [undefined, {}, { signal: undefined }, { retries: 0 }, { timeout: false as const }, { timeout: undefined, backoff: 1 }]) {
+      expect(await p.run(() => 'ok', options)).toBe('ok')
+    }
+    expect(direct).toHaveBeenCalledTimes(6)
+    expect(await p.run(() => 'ok', { retries: 1 })).toBe('ok')
+    expect(await p.run(() => 'ok', { timeout: '1m' })).toBe('ok')
+    expect(direct).toHaveBeenCalledTimes(6)
+  })
+})
+
 describe('bad values', () => {
   it('a TypeError (E_INVALID_ARGUMENT) naming the pool, the call, the option and what is expected; nothing runs', async () => {
     const p = new Pool('net', pool(), undefined)
