@@ -9,13 +9,15 @@ import { argumentError, ConfigError, formatFound, PerfError, type ConfigIssue } 
 import { describeInput } from './describe-input.js'
 import { didYouMean } from '../config/did-you-mean.js'
 import { keyPath } from '../config/key-path.js'
+import { TASK_SETTINGS } from './pool-options.js'
 
-/** A pool's settings: its config (concurrency.pools.<name>), never an option of one call. */
+/** A pool's settings: its config (concurrency.pools.<name>); of these, one call can give its own all but concurrency. */
 const POOL_SETTINGS = ['concurrency', 'timeout', 'retries', 'backoff', 'maxBackoff']
 /** The worker threads' settings (concurrency.workers). */
 const WORKER_SETTINGS = ['max', 'idleTimeout', 'timeout', 'retries', 'maxMemory']
-const RUN_OPTIONS = ['signal']
-const MAP_OPTIONS = ['stopOnError', 'signal']
+/** What a pool's run() and map() read (a graph's group is unperf's own): its settings for one call too (pool-options.ts). */
+const RUN_OPTIONS = ['signal', ...TASK_SETTINGS]
+const MAP_OPTIONS = ['stopOnError', ...RUN_OPTIONS]
 
 /** Where a pool's setting is configured: `concurrency.pools.net.timeout` (`concurrency.default` for the default pool's size). */
 function poolSettingPath(pool: string, key: string): string {
@@ -23,7 +25,7 @@ function poolSettingPath(pool: string, key: string): string {
 }
 
 /**
- * An option the call does not read (`run(fn, { timeout })`, `map(items, fn, { concurrency: 4 })` as
+ * An option the call does not read (`run(fn, { priority })`, `map(items, fn, { concurrency: 4 })` as
  * p-queue and p-map take them): it was ignored, silently. Says what the call takes and, for a pool's
  * or the worker threads' setting (`setting` gives where it is configured), where to set it.
  */
@@ -128,22 +130,24 @@ export function mapInputError(pool: string, items: unknown, fn: unknown, options
   if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function') {
     return argumentError(`pool '${pool}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`)
   }
-  return optionsError(options, `pool '${pool}': map(items, fn, options)`, '{ stopOnError, signal }')
+  return optionsError(options, `pool '${pool}': map(items, fn, options)`, `{ ${MAP_OPTIONS.join(', ')} }`)
     ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': map(items, fn, options)`, options as object, MAP_OPTIONS, poolSetting(pool)))
     ?? stopOnErrorError((options as { stopOnError?: unknown } | undefined)?.stopOnError, `pool '${pool}': map(items, fn, { stopOnError })`)
 }
 
+/** Reached for concurrency alone: the other settings are options of run() and map() too. */
 const poolSetting = (pool: string) => (key: string): string | undefined => POOL_SETTINGS.includes(key)
   ? `; ${key} is a setting of the pool, not of one call: set it in the config (${poolSettingPath(pool, key)}), or give this work a pool of its own`
   : undefined
 
 /**
  * pool.run(fn, options) given a fn that is not a function (it failed in a slot: 'fn is not a
- * function'), or options that are not an object (`run(fn, 'fast')`: its signal was read as absent).
+ * function'), options that are not an object (`run(fn, 'fast')`: its signal was read as absent), or
+ * a key it does not read. A bad value of a setting it reads: pool-options.ts.
  */
 export function poolRunError(pool: string, fn: unknown, options: unknown): TypeError | undefined {
   if (typeof fn !== 'function') return argumentError(`pool '${pool}': run(fn): fn must be a function (the task, called with an AbortSignal), got ${describeInput(fn)}`)
-  return optionsError(options, `pool '${pool}': run(fn, options)`, '{ signal }')
+  return optionsError(options, `pool '${pool}': run(fn, options)`, `{ ${RUN_OPTIONS.join(', ')} }`)
     ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': run(fn, options)`, options as object, RUN_OPTIONS, poolSetting(pool)))
 }
 

@@ -4,6 +4,8 @@
  * listeners or adaptive concurrency) is a Job. A Lane is one slot of the pool, reused task after task.
  */
 import { argumentError, PerfError, TimeoutError } from '../errors.js'
+import type { TaskSettings } from './pool-options.js'
+import { MAX_TIMER_MS } from './backoff.js'
 
 export type TaskFn<T> = (signal: AbortSignal) => Promise<T> | T
 /** The resolve of a run() promise; a failure settles it with a rejected promise (`rejectWith`). */
@@ -27,6 +29,8 @@ export interface Job {
   onAbort: ((reason: unknown) => void) | undefined
   /** while it waits to be retried: the backoff timer */
   timer: ReturnType<typeof setTimeout> | undefined
+  /** a call's own timeout, retries, backoff (pool-options.ts), shared by a map's items; undefined: the pool's */
+  settings: TaskSettings | undefined
 }
 
 /**
@@ -78,8 +82,8 @@ export const CANCELLED = new PerfError('E_CANCELLED', 'cancelled: an earlier tas
 let nextId = 1
 export const taskId = (): number => nextId++
 
-export const newJob = (fn: TaskFn<unknown>, settle: Settle): Job =>
-  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0, signal: undefined, onAbort: undefined, timer: undefined })
+export const newJob = (fn: TaskFn<unknown>, settle: Settle, settings?: TaskSettings): Job =>
+  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0, signal: undefined, onAbort: undefined, timer: undefined, settings })
 
 export function callJob(job: Job, signal: AbortSignal): unknown {
   const m = job.map
@@ -180,7 +184,7 @@ export function callGuarded(job: Job, timeout: number | false, pool: string, onT
         onTimeout()
         controller.abort(error)
         reject(error)
-      }, timeout as number)
+      }, Math.min(timeout as number, MAX_TIMER_MS))
       // not unref'd: the task's promise is awaited; a fn that hangs holding no handle of its own must
       // still reject with TimeoutError, not let the process exit with the task unsettled
     }

@@ -18,11 +18,13 @@ import { backoffDelay } from './backoff.js'
 import { PoolLanes } from './pool-lanes.js'
 import { mapInputError, poolRunError } from './input-errors.js'
 import { knownKeys } from './input-checks.js'
+import { TASK_SETTINGS, taskSettings } from './pool-options.js'
+import type { TaskSettings } from './pool-options.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
-/** What run(fn, options) reads: the caller's signal, and the group of a graph's tasks (graph.ts). */
-const RUN_KEYS = ['signal', 'group']
+/** What run(fn, options) reads: the caller's signal, the pool's settings for this call, and the group of a graph's tasks (graph.ts). */
+const RUN_KEYS = ['signal', 'group', ...TASK_SETTINGS]
 
 export class Pool extends PoolLanes implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
@@ -44,12 +46,12 @@ export class Pool extends PoolLanes implements PerfPool {
   get concurrency(): number { return this._limit }
 
   run<T>(fn: TaskFn<T>, options?: PoolRunOptions): Promise<T> {
-    // a JavaScript caller's slip failed in a slot, as 'fn is not a function' (a failed task, counted);
-    // options that are not an object ('fast', true) had their signal read as absent, silently
-    if (typeof fn !== 'function' || (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options) || !knownKeys(options, RUN_KEYS)))) {
-      return Promise.reject(poolRunError(this.name, fn, options))
+    // a JavaScript caller's slip failed in a slot, as 'fn is not a function' (a failed task, counted)
+    if (typeof fn !== 'function') return Promise.reject(poolRunError(this.name, fn, options))
+    if (options !== undefined) {
+      const submitted = this._runWith(fn as TaskFn<unknown>, options)
+      if (submitted !== undefined) return submitted as Promise<T>
     }
-    if (options?.signal != null) return this._runSignalled(fn as TaskFn<unknown>, options.signal, (options as GroupedRunOptions).group) as Promise<T>
     if (this._active < this._limit && this._options.retries === 0 && this._plain()) return this._direct(fn) as Promise<T>
     this._pending = fn as TaskFn<unknown>
     return new Promise(this._executor) as Promise<T>
@@ -58,6 +60,8 @@ export class Pool extends PoolLanes implements PerfPool {
   map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
     const bad = mapInputError(this.name, items, fn, options)
     if (bad !== undefined) return Promise.reject(bad)
+    const settings = taskSettings(options as Record<string, unknown>, this._options, this.name, 'map(items, fn')
+    if (settings instanceof TypeError) return Promise.reject(settings)
     const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
     const outside = options.signal ?? undefined
     const invalid = outside === undefined ? undefined : signalError(outside, `pool '${this.name}': map(items, fn, { signal })`)
@@ -73,18 +77,13 @@ export class Pool extends PoolLanes implements PerfPool {
         done ? (error: unknown) => { done(); reject(outside!.aborted ? outside!.reason : error) } : reject)
       const group = run.group
       for (let i = 0; i < list.length; i++) {
-        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: outside, onAbort: undefined, timer: undefined }
+        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: outside, onAbort: undefined, timer: undefined, settings }
         if (jobs) { jobs.push(job); this._track(job, outside!) }
         if (group?.cancelled) {
           settled(job, false, CANCELLED)
           continue
         }
-        if (this._active < this._limit) {
-          this._active++
-          this._start(this._lane(), job, undefined)
-        } else {
-          this._queue.push(job, undefined)
-        }
+        this._submit(job)
       }
     })
   }
@@ -101,12 +100,36 @@ export class Pool extends PoolLanes implements PerfPool {
   // --- internal ---
 
   /**
+   * run(fn, options): options that are not an object ('fast', true), or with a key run() does not
+   * read, were read as no options, silently: refused. A signal takes the signalled path, and a
+   * call's own settings (timeout, retries, backoff) make a job that carries them; undefined: none
+   * of these (`{}`), the call runs as run(fn).
+   */
+  private _runWith(fn: TaskFn<unknown>, options: PoolRunOptions): Promise<unknown> | undefined {
+    if (typeof options !== 'object' || options === null || Array.isArray(options) || !knownKeys(options, RUN_KEYS)) return Promise.reject(poolRunError(this.name, fn, options))
+    const settings = taskSettings(options as Record<string, unknown>, this._options, this.name, 'run(fn')
+    if (settings instanceof TypeError) return Promise.reject(settings)
+    if (options.signal != null) return this._runSignalled(fn, options.signal, (options as GroupedRunOptions).group, settings)
+    return settings && new Promise((resolve: Settle) => this._submit(newJob(fn, resolve, settings)))
+  }
+
+  /** A job to a free slot, else to the queue. */
+  private _submit(job: Job): void {
+    if (this._active < this._limit) {
+      this._active++
+      this._start(this._lane(), job, undefined)
+    } else {
+      this._queue.push(job, undefined)
+    }
+  }
+
+  /**
    * run(fn, { signal }), as p-queue's add(fn, { signal }): an aborted signal rejects the task with
    * its reason; a queued task is taken out of the queue (it never runs), one waiting for a retry
    * is not retried, a running one rejects at once (its slot is freed) and its fn, which gets the
    * signal, can stop. One 'abort' listener per signal and pool, however many tasks share it.
    */
-  private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal, group: Job['group']): Promise<unknown> {
+  private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal, group: Job['group'], settings: TaskSettings | undefined): Promise<unknown> {
     // not an AbortSignal: its listener could not be added (nor removed: an uncaught TypeError later)
     const invalid = signalError(signal, `pool '${this.name}': run(fn, { signal })`)
     if (invalid !== undefined) return Promise.reject(invalid)
@@ -115,16 +138,11 @@ export class Pool extends PoolLanes implements PerfPool {
       const job = newJob(fn, (value) => {
         this._untrack(job)
         resolve(value)
-      })
+      }, settings)
       job.signal = signal
       job.group = group
       this._track(job, signal)
-      if (this._active < this._limit) {
-        this._active++
-        this._start(this._lane(), job, undefined)
-      } else {
-        this._queue.push(job, undefined)
-      }
+      this._submit(job)
     })
   }
 
@@ -230,7 +248,7 @@ export class Pool extends PoolLanes implements PerfPool {
     const timed = this._adaptive !== undefined || (hooks !== undefined && (hooks.hasListeners('task:end') || hooks.hasListeners('task:error')))
     job.started = timed ? performance.now() : 0
     if (hooks && hooks.hasListeners('task:start')) hooks.emit('task:start', { pool: this.name, id: job.id, attempt: job.attempt })
-    const timeout = this._options.timeout
+    const timeout = (job.settings ?? this._options).timeout
     return timeout === false && job.signal === undefined ? callJob(job, neverAborted()) : callGuarded(job, timeout, this.name, this._onTimeout)
   }
 
@@ -277,8 +295,9 @@ export class Pool extends PoolLanes implements PerfPool {
     if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
-    if (!cancelled && job.attempt < this._options.retries && job.signal?.aborted !== true && isRetriable(error)) {
-      const delay = backoffDelay(job.attempt, this._options.backoff, this._options.maxBackoff)
+    const settings = job.settings ?? this._options
+    if (!cancelled && job.attempt < settings.retries && job.signal?.aborted !== true && isRetriable(error)) {
+      const delay = backoffDelay(job.attempt, settings.backoff, settings.maxBackoff)
       job.attempt++
       this._stats.retries++
       if (hooks && hooks.hasListeners('task:retry')) hooks.emit('task:retry', { pool: this.name, id: job.id, attempt: job.attempt, delay, error })

@@ -116,7 +116,37 @@ export interface PerfCache {
 
 // --- pools, workers, graphs ---------------------------------------------------
 
-export interface PoolMapOptions {
+/**
+ * A pool's settings for one call, over its config (`concurrency.pools.<name>`): `run(fn, { timeout:
+ * '2s', retries: 3 })` for one slow call, as p-queue's `add(fn, { timeout })` or got's per-request
+ * options. Each one omitted (or `undefined`) is the pool's; the next call has the pool's again. Read
+ * as the config reads them; a bad value rejects the call with a `TypeError` (`code:
+ * 'E_INVALID_ARGUMENT'`) naming the option, before anything runs. {@link PoolRunOptions},
+ * {@link PoolMapOptions} (a map's apply to each of its items).
+ */
+export interface PoolTaskOptions {
+  /**
+   * Per attempt: the task's signal aborts and it rejects with `TimeoutError` (`code: 'E_TIMEOUT'`),
+   * its slot freed at once. Number = ms, string = `'2s'`. `false` = no timeout, even if the pool has
+   * one; `0` is refused (as in the config: use `false`). Costs an `AbortController` and a timer per
+   * attempt. @default the pool's `timeout` (`false`)
+   */
+  timeout?: Duration | false | undefined
+  /**
+   * Extra attempts after a failure (timeouts included), an integer from 0 to 100; `0` = none, even
+   * if the pool retries. Not after an `AbortError` or a `TypeError` other than a network one, as the
+   * pool's. @default the pool's `retries` (`0`)
+   */
+  retries?: number | undefined
+  /**
+   * Base delay of the retries: attempt *n* waits uniform [0, min(maxBackoff, backoff × 2ⁿ)].
+   * Number = ms, string = `'100ms'`; `0` = retry at once. @default the pool's `backoff` (`'100ms'`)
+   */
+  backoff?: Duration | undefined
+  /** Cap of one retry delay. Number = ms, string = `'5s'`. @default the pool's `maxBackoff` (`'10s'`) */
+  maxBackoff?: Duration | undefined
+}
+export interface PoolMapOptions extends PoolTaskOptions {
   /** Abort in-flight tasks and start no more after the first failure. @default false */
   stopOnError?: boolean | undefined
   /**
@@ -126,7 +156,7 @@ export interface PoolMapOptions {
    */
   signal?: AbortSignal | undefined
 }
-export interface PoolRunOptions {
+export interface PoolRunOptions extends PoolTaskOptions {
   /**
    * Cancels the task, as p-queue's `add(fn, { signal })`: once aborted, the task rejects with the
    * signal's reason; still queued, it is taken out of the queue and never runs; running, fn (which

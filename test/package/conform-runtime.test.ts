@@ -33,6 +33,9 @@ out.result = await perf.run('build', async (ctx) => {
   let n = 0
   await perf.pool('net').run(async () => { if (n++ === 0) throw Object.assign(new Error('flaky'), { code: 'ECONNRESET' }); return 2 })
   await perf.pool('net').run(async () => { throw new Error('nope') }).catch(() => {})
+  // run(fn) // timeout, retries, backoff: given for one call, over the pool's config (retries: 1)
+  out.perCall = await perf.pool('net').run(signal => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { timeout: '30ms', retries: 0, backoff: '1ms' }).catch(e => e.code)
+  out.perCallBad = await perf.pool('net').run(async () => 1, { retries: -1 }).catch(e => e.code)
   out.worker = await perf.workers.run(new URL('./square.mjs', import.meta.url), 'square', [7])
   const order = []
   await perf.graph({ b: { run: async () => { order.push('b') }, deps: ['a'] }, a: { run: async () => { order.push('a') }, deps: [] } })
@@ -118,6 +121,8 @@ describe('createPerf, getPerf, perf.run', () => {
   }, 180_000)
 
   it('pools, workers, graph (topological, a cycle is an error), spans, metrics, memory trend', () => {
+    expect(out.perCall).toBe('E_TIMEOUT')
+    expect(out.perCallBad).toBe('E_INVALID_ARGUMENT')
     expect(out.worker).toBe(49)
     expect(out.graphOrder).toEqual(['a', 'b'])
     expect(out.cycle).toBe('E_CYCLE')

@@ -39,7 +39,7 @@ describe("a pool's run(fn)", () => {
     let ran = 0
     const fn = () => { ran++; return 'ran' }
     for (const [options, got] of [['fast', 'string'], [true, 'boolean'], [5, 'number'], [null, 'null'], [[], 'an array']] as const) {
-      await expect(pool.run(fn, options as never)).rejects.toThrow(new TypeError(`pool 'x': run(fn, options): options must be an object ({ signal }), got ${got}`))
+      await expect(pool.run(fn, options as never)).rejects.toThrow(new TypeError(`pool 'x': run(fn, options): options must be an object ({ signal, timeout, retries, backoff, maxBackoff }), got ${got}`))
     }
     expect(ran).toBe(0)
     expect(pool.stats()).toMatchObject({ completed: 0, failed: 0 })
@@ -59,7 +59,7 @@ describe("a pool's map(items, fn, options)", () => {
     const fn = (i: number) => { ran++; return i }
     await expect(pool.map([1, 2], fn, { stopOnError: 'yes' as never })).rejects.toThrow(new TypeError("pool 'files': map(items, fn, { stopOnError }): stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got 'yes'"))
     await expect(pool.map([1, 2], fn, { stopOnError: 1 as never })).rejects.toThrow(/stopOnError must be true or false .*got number/)
-    await expect(pool.map([1, 2], fn, 'yes' as never)).rejects.toThrow(new TypeError("pool 'files': map(items, fn, options): options must be an object ({ stopOnError, signal }), got string"))
+    await expect(pool.map([1, 2], fn, 'yes' as never)).rejects.toThrow(new TypeError("pool 'files': map(items, fn, options): options must be an object ({ stopOnError, signal, timeout, retries, backoff, maxBackoff }), got string"))
     await expect(pool.map([1, 2], fn, null as never)).rejects.toThrow(/options must be an object .*got null/)
     expect(ran).toBe(0)
     // what is accepted: a boolean, or nothing

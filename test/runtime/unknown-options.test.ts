@@ -1,6 +1,6 @@
 /**
- * An option a call does not read was ignored without a word: `pool.run(fn, { timeout: 50 })` (p-queue's
- * per-task timeout) ran with no timeout, `pool.map(items, fn, { concurrency: 4 })` (p-map's) at the
+ * An option a call does not read was ignored without a word: `pool.run(fn, { priority: 1 })` (p-queue's
+ * priority) ran in call order, `pool.map(items, fn, { concurrency: 4 })` (p-map's) at the
  * pool's size, `perf.graph(tasks, { concurrency: 1 })` in parallel, `perf.workers.run(..., { timeout })`
  * untimed, `createPerf({ rootdir })` looked for the config in the wrong dir and `createPerf({ env: 123 })`
  * picked the `$123` block. Each is now an error at the call naming the option, what the call takes and,
@@ -15,16 +15,19 @@ const quiet = { cache: { enabled: false }, report: { console: false as const, di
 const perfFor = (): Promise<Perf> => createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: { ...quiet, concurrency: { pools: { 'my pool': { concurrency: 2 } } } } })
 
 describe('an option the call does not read', () => {
-  it("pool.run(fn, { timeout }), { concurrency }, a misspelt signal: a TypeError naming the option and where a pool's setting is configured; fn not run", async () => {
+  it("pool.run(fn, { concurrency }), { priority }, a misspelt signal or timeout: a TypeError naming the option and where a pool's size is configured; fn not run", async () => {
     const perf = await perfFor()
     let ran = 0
     const fn = async () => { ran++; return 'ran' }
-    await expect(perf.pool('net').run(fn, { timeout: 50 } as never)).rejects.toThrow(new TypeError(
-      "pool 'net': run(fn, options): unknown option 'timeout' (it takes { signal }); timeout is a setting of the pool, not of one call: set it in the config (concurrency.pools.net.timeout), or give this work a pool of its own"))
-    await expect(perf.pool().run(fn, { concurrency: 4 } as never)).rejects.toThrow("unknown option 'concurrency' (it takes { signal }); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.default)")
-    await expect(perf.pool('my pool').run(fn, { retries: 3 } as never)).rejects.toThrow("set it in the config (concurrency.pools['my pool'].retries)")
+    const takes = '{ signal, timeout, retries, backoff, maxBackoff }'
+    await expect(perf.pool('net').run(fn, { concurrency: 4 } as never)).rejects.toThrow(new TypeError(
+      `pool 'net': run(fn, options): unknown option 'concurrency' (it takes ${takes}); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools.net.concurrency), or give this work a pool of its own`))
+    await expect(perf.pool().run(fn, { concurrency: 4 } as never)).rejects.toThrow(`unknown option 'concurrency' (it takes ${takes}); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.default)`)
+    await expect(perf.pool('my pool').run(fn, { concurrency: 3 } as never)).rejects.toThrow("set it in the config (concurrency.pools['my pool'].concurrency)")
+    await expect(perf.pool('net').run(fn, { priority: 1 } as never)).rejects.toThrow(new TypeError(`pool 'net': run(fn, options): unknown option 'priority' (it takes ${takes})`))
     await expect(perf.pool('net').run(fn, { sigal: new AbortController().signal } as never)).rejects.toThrow(new TypeError(
-      "pool 'net': run(fn, options): unknown option 'sigal' (it takes { signal }); did you mean 'signal'?"))
+      `pool 'net': run(fn, options): unknown option 'sigal' (it takes ${takes}); did you mean 'signal'?`))
+    await expect(perf.pool('net').run(fn, { timeOut: 50 } as never)).rejects.toThrow("unknown option 'timeOut'")
     expect(ran).toBe(0)
     expect(perf.pool('net').stats()).toMatchObject({ completed: 0, failed: 0 })
     // what is read still runs: no options, {}, { signal }
@@ -37,8 +40,8 @@ describe('an option the call does not read', () => {
     let ran = 0
     const fn = async (x: number) => { ran++; return x }
     await expect(perf.pool('my pool').map([1, 2], fn, { concurrency: 1 } as never)).rejects.toThrow(new TypeError(
-      "pool 'my pool': map(items, fn, options): unknown option 'concurrency' (it takes { stopOnError, signal }); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools['my pool'].concurrency), or give this work a pool of its own"))
-    await expect(perf.pool('files').map([1, 2], fn, { stopOnErorr: true } as never)).rejects.toThrow("unknown option 'stopOnErorr' (it takes { stopOnError, signal }); did you mean 'stopOnError'?")
+      "pool 'my pool': map(items, fn, options): unknown option 'concurrency' (it takes { stopOnError, signal, timeout, retries, backoff, maxBackoff }); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools['my pool'].concurrency), or give this work a pool of its own"))
+    await expect(perf.pool('files').map([1, 2], fn, { stopOnErorr: true } as never)).rejects.toThrow("unknown option 'stopOnErorr' (it takes { stopOnError, signal, timeout, retries, backoff, maxBackoff }); did you mean 'stopOnError'?")
     expect(ran).toBe(0)
     expect(await perf.pool('files').map([1, 2], fn, { stopOnError: true, signal: undefined })).toEqual([1, 2])
     await perf.close()
