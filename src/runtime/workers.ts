@@ -12,6 +12,7 @@ import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { linkSignal } from './shared-signal.js'
 import { threadSlots } from './worker-slots.js'
+import { taskClock } from './worker-clock.js'
 import { knownKeys, WORKER_OPTIONS } from './input-checks.js'
 import { workerOptionsError } from './input-errors.js'
 import type { PerfWorkers, WorkerRunOptions } from './types.js'
@@ -120,11 +121,11 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         }
       }
       const controller = options.timeout === false ? undefined : new AbortController()
-      const timer = controller && setTimeout(() => controller.abort(), options.timeout as number)
+      const clock = controller && taskClock(controller, options.timeout as number)
       const signal = controller === undefined ? callSignal : callSignal === undefined ? controller.signal : AbortSignal.any([callSignal, controller.signal])
       let fromExport = false // the export's own error: never taken for the close's or a clone's
       try {
-        const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
+        const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }), ...(clock && { taken: clock.taken }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
         if (isErrorRecord(result)) {
           fromExport = true
           throw rebuildError(result[ERROR_RECORD])
@@ -141,12 +142,12 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
         const timedOut = controller?.signal.aborted === true
         const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
         if (attempt >= retries || !isRetriable(failure)) throw failure
-        if (timer) clearTimeout(timer)
+        clock?.stop()
         if (held) slots.release() // not held through the backoff
         held = false
         await backoff(backoffDelay(attempt, 100, 10_000), callSignal) // the pools' backoff
       } finally {
-        if (timer) clearTimeout(timer)
+        clock?.stop()
         if (held) slots.release()
       }
     }

@@ -42,7 +42,7 @@ it('cache clear --all removes the entries an earlier build left under the unesca
   const cleared = unperf(dir, 'cache', 'clear', '--all', '--yes')
   expect(cleared.code, cleared.stderr).toBe(0)
   expect(files(store)).toEqual([])
-})
+}, 120_000) // four to six unperf CLI child processes: 14 s at load 8
 
 /**
  * `unperf cache list|info|verify` did not see those entries at all (only clear and prune removed
@@ -88,4 +88,4 @@ it('cache list, info and verify see the entries an earlier build left under the 
   const read = spawnSync(process.execPath, ['read.mjs'], { cwd: dir, encoding: 'utf8', env })
   expect(JSON.parse(read.stdout)).toEqual(['ada', 'x', 'new'])
   expect(files(store).filter(f => f.includes('/UserData/') || f.includes('/deps.v1/'))).toEqual([])
-})
+}, 120_000) // four to six unperf CLI child processes: 14 s at load 8

@@ -34,7 +34,10 @@ function runApp(dir: string, command = 'build') {
   return spawnSync(process.execPath, ['app.mjs', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
 }
 
-describe('unperf CLI', () => {
+/** Each test runs the unperf CLI as child processes, up to ten: 21 s at load 8, past the default 30 s at load 15 and more. */
+const CHILD_RUNS = { timeout: 120_000 }
+
+describe('unperf CLI', CHILD_RUNS, () => {
   let dir: string
   beforeAll(() => {
     dir = project(`export default { cache: { driver: 'fs', ttl: '1h' }, report: { console: false }, budgets: { startup: '60s', commands: { build: { duration: '60s' } }, cacheHitRate: 0.1 } }`)
@@ -495,7 +498,7 @@ describe('unperf CLI', () => {
   })
 })
 
-describeRedis('unperf doctor with a redis tier (real redis)', () => {
+describeRedis('unperf doctor with a redis tier (real redis)', CHILD_RUNS, () => {
   it('waits for the redis check: prints every check, the redis one included, exit 0', () => {
     const d = project(`export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(redisUrl)} }] }, report: { console: false } }`)
     const r = unperf(d, 'doctor', '--json')

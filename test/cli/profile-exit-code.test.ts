@@ -12,7 +12,10 @@ import { unperf } from '../helpers/unperf-cli.js'
 
 const BUSY = 'let x = 0; for (let i = 0; i < 2e6; i++) x += Math.sqrt(i)'
 
-describe('unperf profile exits with the command\'s status', () => {
+/** Each test runs the unperf CLI as child processes, up to ten: 21 s at load 8, past the default 30 s at load 15 and more. */
+const CHILD_RUNS = { timeout: 120_000 }
+
+describe('unperf profile exits with the command\'s status', CHILD_RUNS, () => {
   it('a non-zero exit: the same code, the profile kept and printed (text, --json, --heap)', () => {
     const dir = tempDir('unperf-profile-exit-')
     writeFileSync(join(dir, 'fail.mjs'), `${BUSY}; process.exitCode = 3`)
@@ -65,7 +68,7 @@ describe('unperf profile exits with the command\'s status', () => {
   })
 })
 
-describe('unperf bench --prepare killed by a signal', () => {
+describe('unperf bench --prepare killed by a signal', CHILD_RUNS, () => {
   it('is said as such, not as an exit code named SIGKILL', () => {
     const dir = tempDir('unperf-bench-prepare-signal-')
     const r = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--prepare', 'kill -KILL $$', 'true')

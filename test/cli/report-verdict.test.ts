@@ -30,7 +30,10 @@ function project(config: string, runs: [number, 'ok' | 'error'][]): string {
 
 type Row = { command: string; regression: boolean; status: string; median: number; failed: number }
 
-describe('unperf report verdicts', () => {
+/** Each test runs the unperf CLI as child processes, up to ten: 21 s at load 8, past the default 30 s at load 15 and more. */
+const CHILD_RUNS = { timeout: 120_000 }
+
+describe('unperf report verdicts', CHILD_RUNS, () => {
   const steady: [number, 'ok' | 'error'][] = [[100, 'ok'], [102, 'ok'], [98, 'ok'], [101, 'ok'], [99, 'ok'], [100, 'ok']]
 
   it('the trend column needs 4 successful runs: fewer show – (not +0 %)', () => {

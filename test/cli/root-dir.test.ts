@@ -36,7 +36,10 @@ function setup() {
   return { home, tool, project, unperf }
 }
 
-describe('unperf --root-dir: the host CLI\'s config, the project\'s runs', () => {
+/** Each test runs the unperf CLI as child processes, up to ten: 21 s at load 8, past the default 30 s at load 15 and more. */
+const CHILD_RUNS = { timeout: 120_000 }
+
+describe('unperf --root-dir: the host CLI\'s config, the project\'s runs', CHILD_RUNS, () => {
   it('report, budget, cache list and config find the run the tool made in the project', () => {
     const { tool, unperf } = setup()
     const report = unperf('report', '--root-dir', '../tool', '--json').json()

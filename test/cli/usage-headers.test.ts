@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
@@ -22,13 +22,13 @@ function listed(usage: string): string[] {
   return [...block.matchAll(/^ +([a-z][\w-]*)(?:, [\w-]+)* {2,}/gm)].map(m => m[1]!)
 }
 
-/** Every command path of the binary, from `unperf --help` down. */
-function allPaths(): string[][] {
-  const out: string[][] = []
+/** Every command path of the binary, from `unperf --help` down, with what its --help printed. */
+function allUsages(): { path: string[]; usage: string }[] {
+  const out: { path: string[]; usage: string }[] = []
   const walk = (path: string[]) => {
     const r = unperf(cwd, ...path, '--help')
     expect(r.code, r.stderr).toBe(0)
-    out.push(path)
+    out.push({ path, usage: r.stdout })
     for (const name of listed(r.stdout)) walk([...path, name])
   }
   walk([])
@@ -44,16 +44,22 @@ function expectHeader(usage: string, path: string[]): void {
 }
 
 describe('usage headers', () => {
-  const paths = allPaths()
+  let usages: { path: string[]; usage: string }[] = []
+  // one child process per command, 20 and more, run once: they took over a minute on a loaded machine
+  // (each test ran them all again, and the walk ran at collection, outside any timeout)
+  beforeAll(() => {
+    usages = allUsages()
+  }, 180_000)
 
   it('finds the commands and their subcommands', () => {
+    const paths = usages.map(u => u.path)
     expect(paths).toContainEqual(['cache', 'get'])
     expect(paths).toContainEqual(['tests', 'flaky'])
     expect(paths.length).toBeGreaterThan(15)
   })
 
   it('--help of every command names `unperf <path> v<version>` and `USAGE unperf <path>`', () => {
-    for (const path of paths) expectHeader(unperf(cwd, ...path, '--help').stdout, path)
+    for (const { path, usage } of usages) expectHeader(usage, path)
   })
 
   it('the usage beside a usage error, and --help --json, say the same', () => {
@@ -65,5 +71,5 @@ describe('usage headers', () => {
     expect(unknown.code).toBe(2)
     expectHeader(unknown.stderr, ['tests', 'flaky'])
     expectHeader((unperf(cwd, 'cache', 'get', '--help', '--json').json() as { usage: string }).usage, ['cache', 'get'])
-  })
+  }, 120_000) // four child processes
 })

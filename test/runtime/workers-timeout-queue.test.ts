@@ -5,6 +5,12 @@ import { runtimeContext } from './_ctx.js'
 
 const fixture = new URL('./fixtures/cpu.mjs', import.meta.url).href
 
+/** The host's own synchronous work, holding its event loop. */
+function spin(ms: number): void {
+  const end = performance.now() + ms
+  while (performance.now() < end) { /* busy */ }
+}
+
 describe('workers: concurrency.workers.timeout times a task from the moment a thread takes it', () => {
   it('calls queued behind busy threads do not time out while they wait (5 × 300 ms on 1 thread, timeout 1 s: the 4th and 5th did)', async () => {
     const w = createWorkers(runtimeContext({}, { max: 1, timeout: 1000 }))
@@ -18,6 +24,25 @@ describe('workers: concurrency.workers.timeout times a task from the moment a th
       const behind = w.run(fixture, 'spin', [1])
       expect(await spinning).toBeInstanceOf(TimeoutError)
       expect(await behind).toBe(1)
+    } finally {
+      await w.close()
+    }
+  }, 30_000)
+
+  it("a thread's start is not timed, nor the wait for a reply the thread sent in time: the host busy 1.5 s in its own thread right after the call (timeout 1 s)", async () => {
+    const w = createWorkers(runtimeContext({}, { max: 1, timeout: 1000 }))
+    try {
+      // the thread starts (and gets the task) while the host's own work holds the event loop: the
+      // timer fires after it, with the task done in the thread (or not yet taken by it)
+      const call = w.run(fixture, 'spin', [300])
+      spin(1500)
+      expect(await call).toBe(300)
+      // a new thread (the first one ended by the timeout below) is not timed while it starts either
+      const spinning = w.run(fixture, 'spinForever').catch((e: unknown) => e)
+      expect(await spinning).toBeInstanceOf(TimeoutError)
+      const next = w.run(fixture, 'spin', [300])
+      spin(1500)
+      expect(await next).toBe(300)
     } finally {
       await w.close()
     }

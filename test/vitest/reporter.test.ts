@@ -13,13 +13,16 @@ import { findSlow } from '../../src/vitest/slow.js'
 import { countShards, fileDurations, planShards } from '../../src/vitest/shard.js'
 import { bundle, bundleCommand, runNode, runVitest, tempProject } from './_project.js'
 
+// Each unit holds the test's thread 10 ms of wall time, as vitest times it: a CPU loop's time grew
+// with the machine's load instead (its 96:36 units of big and medium files came out inverted with
+// other processes competing for the 2 cores), and it added load of its own.
 const WORK = `export function work(units) {
-  let x = 1
-  const n = Math.round(units * 400_000)
-  for (let i = 0; i < n; i++) x = (x * 31 + i) % 1_000_003
-  return x
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, units * 10)
+  return units
 }
 `
+/** Tests that run vitest or unperf's commands as child processes: a vitest run took 50–70 s at load 15. */
+const CHILD_RUNS = { timeout: 180_000 }
 function cpuFile(units: number, tests: number): string {
   let s = `import { expect, it } from 'vitest'\nimport { work } from '../work.js'\n`
   for (let i = 1; i <= tests; i++) s += `it('step ${i}', () => { expect(work(${units / tests})).toBeGreaterThanOrEqual(0) })\n`
@@ -74,7 +77,7 @@ export default {
   entries = readTestHistory(historyDir).entries
 }, 300_000)
 
-describe('reporter', () => {
+describe('reporter', CHILD_RUNS, () => {
   it('records one line per run with per-file and per-test results', () => {
     expect(runs.map(r => r.status), runs.map(r => r.stdout + r.stderr).join('\n')).toEqual([0, 1, 0])
     expect(runs.map(r => r.stderr).join('')).not.toContain('[unperf]')
@@ -153,13 +156,13 @@ describe('reporter', () => {
   })
 })
 
-describe('unperf shard / unperf tests (CLI commands)', () => {
+describe('unperf shard / unperf tests (CLI commands)', CHILD_RUNS, () => {
   let shardCli: string
   let testsCli: string
   beforeAll(async () => {
     shardCli = await bundleCommand(project, 'shard')
     testsCli = await bundleCommand(project, 'tests')
-  })
+  }, CHILD_RUNS.timeout)
 
   it('prints each shard\'s files for `vitest run $(unperf shard ...)`, the plan on stderr', () => {
     const one = runNode(project, shardCli, ['--total', '2', '--index', '1', '--dir', historyDir])
@@ -253,7 +256,7 @@ describe('unperf shard / unperf tests (CLI commands)', () => {
   })
 })
 
-describe('reporter without a dir option', () => {
+describe('reporter without a dir option', CHILD_RUNS, () => {
   it('writes to report.dir of the project\'s perf config', () => {
     const dir = tempProject({
       'perf.config.json': JSON.stringify({ name: 'fixture', report: { dir: '.perf-reports', history: 5 } }),
