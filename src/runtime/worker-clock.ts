@@ -9,6 +9,8 @@
  * deadline reads the reply the thread posted in time.
  */
 
+import { MAX_TIMER_MS } from './backoff.js'
+
 /** The longest a task waits for a starting thread to take it: past it, the call times out. */
 const START_MAX = 60_000
 
@@ -44,10 +46,10 @@ export function taskClock(controller: AbortController, timeout: number): TaskClo
       return
     }
     const left = takenAt[0]! + timeout - now()
-    if (left > 0) timer = setTimeout(due, left)
+    if (left > 0) timer = setTimeout(due, Math.min(left, MAX_TIMER_MS))
     else controller.abort()
   }
-  timer = setTimeout(due, timeout)
+  timer = setTimeout(due, Math.min(timeout, MAX_TIMER_MS)) // '30d': a longer delay would fire after 1 ms
   return {
     taken,
     stop() {

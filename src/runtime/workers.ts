@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { argumentError, MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
 import { isRetriable } from './retriable.js'
-import { backoffDelay } from './backoff.js'
+import { backoffDelay, MAX_TIMER_MS } from './backoff.js'
 import { linkSignal } from './shared-signal.js'
 import { threadSlots } from './worker-slots.js'
 import { taskClock } from './worker-clock.js'
@@ -38,7 +38,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
     // maxMemory: each thread's old generation, whole MiB (undefined in a snapshot written before the key)
     const maxMemory = options.maxMemory ?? false
     return new Tinypool({
-      filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: options.idleTimeout,
+      filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: Math.min(options.idleTimeout, MAX_TIMER_MS),
       ...(maxMemory !== false && { resourceLimits: { maxOldGenerationSizeMb: Math.ceil(maxMemory / MIB) } }),
     })
   })())

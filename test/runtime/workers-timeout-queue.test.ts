@@ -75,3 +75,22 @@ describe('workers: concurrency.workers.timeout times a task from the moment a th
     for (const error of await Promise.all(calls)) expect(error).toMatchObject({ code: 'E_WORKER_CLOSED' })
   }, 30_000)
 })
+
+describe("workers: a timeout or idleTimeout past setTimeout's limit ('30d')", () => {
+  it('waits as long as a timer can (24.8 days) instead of firing after 1 ms, without a TimeoutOverflowWarning', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => { warnings.push(w.name) }
+    process.on('warning', onWarning)
+    const thirtyDays = 30 * 24 * 3600 * 1000
+    const w = createWorkers(runtimeContext({}, { max: 1, timeout: thirtyDays, idleTimeout: thirtyDays }))
+    try {
+      expect(await w.run(fixture, 'spin', [200])).toBe(200)
+      expect(await w.run(fixture, 'spin', [50])).toBe(50)
+      await new Promise(r => setImmediate(r))
+      expect(warnings).not.toContain('TimeoutOverflowWarning')
+    } finally {
+      process.off('warning', onWarning)
+      await w.close()
+    }
+  }, 30_000)
+})
