@@ -284,3 +284,24 @@ describe('startup cost', () => {
     expect(JSON.parse(child.stdout())).toMatchObject({ http: false })
   }, 30_000)
 })
+
+describe("startMonitors: an interval past setInterval's limit ('30d')", () => {
+  it('samples as rarely as a timer can (24.8 days), not every 1 ms with a TimeoutOverflowWarning', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => { warnings.push(w.name) }
+    process.on('warning', onWarning)
+    const ctx = monitorContext({ interval: 30 * 24 * 3600 * 1000, gc: false })
+    let samples = 0
+    ctx.hooks.hook('monitor:sample', () => { samples++ })
+    const monitor = startMonitors(ctx, createMetricsRegistry('acme', emptySources()), emptySources())
+    try {
+      await new Promise(r => setTimeout(r, 100))
+      await new Promise(r => setImmediate(r))
+      expect(samples).toBe(0) // every 1 ms: ~100 by now
+      expect(warnings).not.toContain('TimeoutOverflowWarning')
+    } finally {
+      process.off('warning', onWarning)
+      await monitor.stop()
+    }
+  })
+})

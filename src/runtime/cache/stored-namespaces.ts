@@ -15,6 +15,7 @@ import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import { UnstorageTier } from '../../drivers/unstorage.js'
 import type { CacheScope } from './scope.js'
+import { timerDelay } from '../timer-limit.js'
 
 /** Drivers whose entries live in this process only: nothing to find there. */
 const LOCAL = new Set(['memory', 'fs', 'lru-cache'])
@@ -51,7 +52,7 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
     const late = Symbol('late')
     const within = <T>(work: Promise<T>, ms: number): Promise<T | typeof late> => {
       work.catch(() => {})
-      return Promise.race([work, new Promise<typeof late>(done => { timer = setTimeout(() => done(late), ms) })]).finally(() => clearTimeout(timer))
+      return Promise.race([work, new Promise<typeof late>(done => { timer = setTimeout(() => done(late), timerDelay(ms)) })]).finally(() => clearTimeout(timer))
     }
     // a Redis that does not answer at all (frozen, a black hole) is found by one PING within a
     // cache call's own bound (the first call of a connection: max(timeout, 1 s)), not by the

@@ -19,6 +19,7 @@ import { readHandles } from './samplers/handles.js'
 import { readMemory } from './samplers/memory.js'
 import type { SystemSampler } from './samplers/system.js'
 import { errorMessage } from '../../errors.js'
+import { timerDelay } from '../timer-limit.js'
 
 /** The monitor perf.ts and `unperf monitor` use; `server` is set when prometheus serves HTTP. */
 export interface MonitorImpl extends Monitor {
@@ -91,7 +92,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     }
   }
 
-  const timer = setInterval(tick, options.interval)
+  const timer = setInterval(tick, timerDelay(options.interval)) // '30d': not every 1 ms
   timer.unref()
 
   // 3. prometheus HTTP server
