@@ -5,10 +5,11 @@
  * unknown command). With citty's own runMain the wrapped tree still closes perf on success and
  * errors (root `cleanup`), and the exit handler writes the report on citty's `process.exit()`.
  */
-import type { ArgsDef, CommandDef, CommandMeta, RunMainOptions } from 'citty'
+import type { ArgsDef, CommandDef, RunMainOptions } from 'citty'
 import type { Perf } from '../runtime/types.js'
 import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 import { useColor } from '../runtime/color.js'
+import { builtinFlagGiven, builtinFlags, defValue, resolveSubCommand, rootName, type Resolvable } from './citty-args.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 
@@ -38,7 +39,6 @@ interface Session {
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
-type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>)
 
 /** citty's CLIError codes for bad usage (its others are the CLI author's mistakes). */
 const USAGE_ERRORS = new Set(['E_UNKNOWN_COMMAND', 'E_NO_COMMAND', 'EARG'])
@@ -115,12 +115,12 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   let exitCode: number | undefined
   try {
     await session.ensure()
-    const flags = await _builtinFlags(cmd)
+    const flags = await builtinFlags(cmd)
     if (flags.help.length > 0 && rawArgs.some(arg => flags.help.includes(arg))) {
-      await showUsage(...(await _resolveSubCommand(cmd, rawArgs)))
+      await showUsage(...(await resolveSubCommand(cmd, rawArgs)))
       exitCode = 0
     } else if (rawArgs.length === 1 && flags.version.includes(rawArgs[0]!)) {
-      const meta = await _resolve(cmd.meta)
+      const meta = await defValue(cmd.meta)
       if (!meta?.version) throw Object.assign(new Error('No version specified'), { name: 'CLIError', code: 'E_NO_VERSION' })
       console.log(meta.version)
     } else {
@@ -129,7 +129,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   } catch (error) {
     exitCode = 1
     if (error instanceof Error && error.name === 'CLIError') {
-      await showUsage(...(await _resolveSubCommand(cmd, rawArgs)))
+      await showUsage(...(await resolveSubCommand(cmd, rawArgs)))
       console.error(_plain(error.message, process.stderr))
       // bad usage exits 2, as the unperf CLI does (citty's own runMain exits 1)
       if (USAGE_ERRORS.has((error as Error & { code?: string }).code!)) exitCode = 2
@@ -167,15 +167,15 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     // to show the help or the version (no setup() follows); otherwise setup() starts it with the
     // arguments citty's runCommand was given (its `--no-cache` is looked for there, not in process.argv)
     if (isRoot && session.rawArgs !== undefined) await session.ensure()
-    else if (isRoot && _builtinFlagGiven(process.argv.slice(2))) await _ensureForCli(session, process.argv.slice(2))
-    const args = (await _resolve(cmd.args)) ?? {}
+    else if (isRoot && builtinFlagGiven(process.argv.slice(2))) await _ensureForCli(session, process.argv.slice(2))
+    const args = (await defValue(cmd.args)) ?? {}
     addsNoCache = !_definesCache(args)
     return addsNoCache ? { ...args, 'no-cache': NO_CACHE_ARG } : args
   }
   if (cmd.subCommands) {
     const loaded = new Map<string, Promise<AnyCommand>>()
     wrapped.subCommands = async () => {
-      const subs = ((await _resolve(cmd.subCommands)) ?? {}) as Record<string, Resolvable<AnyCommand>>
+      const subs = ((await defValue(cmd.subCommands)) ?? {}) as Record<string, Resolvable<AnyCommand>>
       const out: Record<string, () => Promise<AnyCommand>> = {}
       for (const [key, sub] of Object.entries(subs)) {
         out[key] = () => {
@@ -184,7 +184,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
             // a lazy subcommand's import is a startup phase of its own; `ready` goes on after it
             const lazy = typeof sub === 'function' || typeof (sub as Partial<PromiseLike<unknown>>).then === 'function'
             if (lazy) session.perf?.mark(`load:${[...path, key].join(' ')}`)
-            p = _resolve(sub).then((resolved) => {
+            p = defValue(sub).then((resolved) => {
               if (lazy) session.perf?.mark('ready')
               return _wrap(resolved as AnyCommand, [...path, key], session, false)
             })
@@ -203,7 +203,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       // `args.cache` as the `cache` arg it replaces gave it (true by default), and false for a
       // `--no-cache` before the subcommand too (citty parses a command's own arguments only)
       if (addsNoCache && ctx.args.cache === undefined) (ctx.args as Record<string, unknown>).cache = !hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))
-      const commandName = name || (await _rootName(cmd))
+      const commandName = name || (await rootName(cmd))
       try {
         return await perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
       } catch (error) {
@@ -246,6 +246,11 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
   return wrapped
 }
 
+/** The host defines the flag itself (`cache`, or `no-cache` / `noCache`): the adapter adds none. */
+function _definesCache(args: ArgsDef): boolean {
+  return 'cache' in args || 'no-cache' in args || 'noCache' in args
+}
+
 /**
  * The run's perf. A bad config in a run of the process's own arguments (citty's runMain) ends it as
  * unperf's runMain does: its problems on stderr, exit 2 (citty printed the ConfigError's stack into
@@ -258,86 +263,4 @@ async function _ensureForCli(session: Session, rawArgs: readonly string[]): Prom
     if (isCommandLine(rawArgs)) exitOnConfigError(error)
     throw error
   }
-}
-
-/** citty's runMain shows the help (`--help`/`-h` anywhere) or the version (`--version`/`-v` alone) without running the tree. */
-function _builtinFlagGiven(args: string[]): boolean {
-  return args.some(arg => arg === '--help' || arg === '-h') || (args.length === 1 && (args[0] === '--version' || args[0] === '-v'))
-}
-
-/** The host defines the flag itself (`cache`, or `no-cache` / `noCache`): the adapter adds none. */
-function _definesCache(args: ArgsDef): boolean {
-  return 'cache' in args || 'no-cache' in args || 'noCache' in args
-}
-
-async function _rootName(cmd: AnyCommand): Promise<string> {
-  const meta = await _resolve(cmd.meta)
-  return meta?.name || 'main'
-}
-
-async function _resolve<T>(value: Resolvable<T> | undefined): Promise<T | undefined> {
-  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
-}
-
-async function _builtinFlags(cmd: AnyCommand): Promise<{ help: string[]; version: string[] }> {
-  const args = ((await _resolve(cmd.args)) ?? {}) as ArgsDef
-  const names = new Set<string>()
-  const aliases = new Set<string>()
-  for (const [name, def] of Object.entries(args)) {
-    names.add(name)
-    for (const alias of [(def as { alias?: string | string[] }).alias ?? []].flat()) aliases.add(alias)
-  }
-  const flags = (long: string, short: string) => {
-    if (names.has(long) || aliases.has(long)) return []
-    if (names.has(short) || aliases.has(short)) return [`--${long}`]
-    return [`--${long}`, `-${short}`]
-  }
-  return { help: flags('help', 'h'), version: flags('version', 'v') }
-}
-
-/** The command the arguments name (for usage), and its parent; like citty's own. */
-async function _resolveSubCommand(cmd: AnyCommand, rawArgs: string[], parent?: AnyCommand): Promise<[AnyCommand, AnyCommand?]> {
-  const subs = (await _resolve(cmd.subCommands)) as Record<string, Resolvable<AnyCommand>> | undefined
-  if (subs && Object.keys(subs).length > 0) {
-    const args = ((await _resolve(cmd.args)) ?? {}) as ArgsDef
-    const index = _subCommandIndex(rawArgs, args)
-    const name = rawArgs[index]
-    if (name !== undefined) {
-      let sub: AnyCommand | undefined
-      if (name in subs) sub = await _resolve(subs[name])
-      else {
-        for (const candidate of Object.values(subs)) {
-          const resolved = await _resolve(candidate)
-          const meta = (await _resolve(resolved?.meta)) as CommandMeta | undefined
-          if (meta?.alias && [meta.alias].flat().includes(name)) { sub = resolved; break }
-        }
-      }
-      if (sub) return _resolveSubCommand(sub, rawArgs.slice(index + 1), cmd)
-    }
-  }
-  return parent ? [cmd, parent] : [cmd]
-}
-
-function _subCommandIndex(rawArgs: string[], args: ArgsDef): number {
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!
-    if (arg === '--') return -1
-    if (arg.startsWith('-')) {
-      if (!arg.includes('=') && _isValueFlag(arg, args)) i++
-      continue
-    }
-    return i
-  }
-  return -1
-}
-
-function _isValueFlag(flag: string, args: ArgsDef): boolean {
-  const name = flag.replace(/^-{1,2}/, '')
-  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
-  for (const [key, def] of Object.entries(args)) {
-    if (def.type !== 'string' && def.type !== 'enum') continue
-    if (key === name || key === camel) return true
-    if ([(def as { alias?: string | string[] }).alias ?? []].flat().includes(name)) return true
-  }
-  return false
 }

@@ -19,7 +19,7 @@ export const SYNC_WRITE_BYTES = 64 * 1024
  * entries; small ones: writeAtomicSync). The caller removes `tmp` on failure.
  * `aside`: where the current entry is moved first (see above); undefined renames over it (a new key,
  * or another write of this process already has the aside). `beforeRename`: awaited once the temp
- * file is written (room made for it, fs-prune.ts). `beforeBytes`: awaited once the temp file is
+ * file is written (room made for it, fs-size-limit.ts). `beforeBytes`: awaited once the temp file is
  * made, empty, before its bytes are written (room made for them first: other processes count the
  * file at the size its name says from its creation, and its bytes land only in the room made).
  */
@@ -44,7 +44,7 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
       await close(fd)
     }
   })
-  // the temp file counts for other processes' size checks from here (fs-prune.ts makeRoom)
+  // the temp file counts for other processes' size checks from here (fs-size-limit.ts makeRoom)
   await beforeRename?.()
   if (aside === undefined) return rename(tmp, file)
   // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it

@@ -1,7 +1,7 @@
 /**
  * The fs tier's set: an entry's file written atomically (temp file + rename, through its aside:
  * _fs-aside.ts), small ones with sync calls, large ones and bursts through the thread pool
- * (_fs-sync.ts), room made first when the dir is near its size limit (fs-prune.ts), and what a
+ * (_fs-sync.ts), room made first when the dir is near its size limit (fs-size-limit.ts), and what a
  * failed write does:
  *
  * - the dir deleted under the tier (ENOENT): made again, the write tried once more;
@@ -27,7 +27,7 @@ import { SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync } from './_fs-write-atom
 import { ensureDir, type FsDir } from './fs-dir.js'
 import { DiskHeadroom } from './fs-headroom.js'
 import { formatBytes } from '../config/units.js'
-import { freeDisk, makeRoom } from './fs-prune.js'
+import { freeDisk, makeRoom } from './fs-size-limit.js'
 import { tmpName } from './fs-tmp.js'
 
 /** After a write that evicted for a full disk failed again: how long full-disk failures skip the eviction. */
@@ -94,7 +94,7 @@ export class FsWriter {
     // the file system's last bytes are left to other programs: room made, or the write skipped
     const short = this._headroom.short(size)
     if (short > 0) await this._keepHeadroom(size, short)
-    // over the size limit: room made first (fs-prune.ts makeRoom); for a large entry once its temp
+    // over the size limit: room made first (fs-size-limit.ts makeRoom); for a large entry once its temp
     // file exists, which other processes' checks count at its full size (its name says it)
     if (size <= SYNC_WRITE_BYTES && makeRoom(files, size, true) === undefined && syncTurn()) {
       let failed: unknown

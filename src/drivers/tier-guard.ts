@@ -4,28 +4,12 @@
  * out whether it is back, so a dead or frozen Redis never hangs the CLI, and costs a long run one
  * timeout, not one per backoff.
  */
-import type { EventLoopUtilization } from 'node:perf_hooks'
 import { errorMessage, PerfError, TimeoutError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
 import { LocalIncidents } from './local-incidents.js'
+import { CallDeadlines } from './call-deadlines.js'
 import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
-
-/** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
-interface Pending {
-  /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
-  deadline: number
-  limit: number
-  /** the latest deadline a busy host loop can push this call to (BUSY_WAIT_MAX × limit after its start) */
-  until: number
-  reject: (error: unknown) => void
-  done: boolean
-  /** event loop utilization when this call's current period began: how busy the host was while it waited */
-  mark: EventLoopUtilization
-  /** neighbours in the guard's list of calls in flight */
-  prev: Pending | undefined
-  next: Pending | undefined
-}
 
 /**
  * The failures a guard counted as its tier's (the connection down, a timeout), each told with its
@@ -38,17 +22,9 @@ export function toldByGuard(error: unknown): boolean {
   return typeof error === 'object' && error !== null && TOLD.has(error)
 }
 
-/** A busy host event loop extends a remote call's wait up to this many timeouts (see TierGuard._sweep). */
-const BUSY_WAIT_MAX = 10
-
 /**
- * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own:
- * calls in flight sit in a linked list (no Set: hashing a fresh object per call cost more than the
- * rest of the bookkeeping), and one timer, armed for the earliest deadline, rejects the late
- * ones and re-arms for the next (100 calls in flight cost one timer, not 100 setTimeout +
- * Promise.race). The timer is ref'd only while calls are in flight: the remote client's socket is
- * unref'd (an idle connection must not keep a CLI alive), so it is what keeps the process up while
- * a call waits, at most `timeout` (10× while the host's own work keeps the event loop busy).
+ * Per-tier health for remote tiers. Every call is bounded by the timeout without a timer of its own
+ * (call-deadlines.ts: one timer for all the calls in flight, ref'd only while there are some).
  */
 export class TierGuard {
   private _downUntil = 0
@@ -57,13 +33,12 @@ export class TierGuard {
   private _toldShared = false
   /** The first call of a process also covers connecting: it gets at least 1 s. */
   private _connected = false
-  /** Calls in flight, oldest first. */
-  private _head: Pending | undefined
-  private _tail: Pending | undefined
-  private _count = 0
-  private _timer: NodeJS.Timeout | undefined
-  /** When the armed timer fires (performance.now() ms); 0 = not armed. */
-  private _timerAt = 0
+  /** Calls in flight and their deadlines: a late one is rejected with a TimeoutError and counts as a failure. */
+  private readonly _deadlines = new CallDeadlines((p) => {
+    const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
+    this._failed(error)
+    p.reject(error)
+  })
   /** What the tier was last reported down for (reasonOf): a probe failing for another reason is reported too. */
   private _reportedAs = ''
   /** A probe of whether the tier is back is in flight (see _probe). */
@@ -140,13 +115,7 @@ export class TierGuard {
   private _bounded<T>(op: (tier: Tier) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const limit = this._connected ? this._timeout : Math.max(this._timeout, 1000)
-      const now = performance.now()
-      const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), prev: this._tail, next: undefined }
-      if (this._tail === undefined) this._head = p
-      else this._tail.next = p
-      this._tail = p
-      if (this._count++ === 0) this._timer?.ref()
-      if (this._timerAt === 0 || p.deadline < this._timerAt) this._arm(p.deadline)
+      const p = this._deadlines.add(limit, reject)
       let run: Promise<T>
       try {
         run = op(this.tier)
@@ -156,28 +125,18 @@ export class TierGuard {
       run.then(
         value => {
           if (p.done) return
-          this._settle(p)
+          this._deadlines.settle(p)
           this._answered()
           resolve(value)
         },
         (error: unknown) => {
           if (p.done) return
-          this._settle(p)
+          this._deadlines.settle(p)
           this._failed(error)
           reject(error)
         },
       )
     })
-  }
-
-  private _settle(p: Pending): void {
-    p.done = true
-    if (p.prev === undefined) this._head = p.next
-    else p.prev.next = p.next
-    if (p.next === undefined) this._tail = p.prev
-    else p.next.prev = p.prev
-    // idle: the armed timer may fire later and find nothing, but it no longer keeps the process up
-    if (--this._count === 0) this._timer?.unref()
   }
 
   private _failed(error: unknown): void {
@@ -258,39 +217,6 @@ export class TierGuard {
     )
   }
 
-  private _arm(at: number): void {
-    if (this._timer !== undefined) clearTimeout(this._timer)
-    this._timerAt = at
-    // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
-    // stretch of the host's own work a reply already in the socket would lose to its deadline
-    this._timer = setTimeout(() => setImmediate(() => this._sweep()), Math.max(0, at - performance.now()))
-  }
-
-  private _sweep(): void {
-    this._timerAt = 0
-    const now = performance.now()
-    // The host's own work kept the event loop busy (≥ 90 %) while a due call waited: replies could
-    // not be read, which says nothing about the tier. It waits another period, up to BUSY_WAIT_MAX.
-    // Judged over the call's own wait, not since the timer was last armed: the few ms after a sweep
-    // (its rejections, the host's cache:error listeners) are busy, and calls due then waited twice.
-    let next = 0
-    for (let p = this._head, after: Pending | undefined; p !== undefined; p = after) {
-      after = p.next
-      if (p.deadline <= now && now < p.until && performance.eventLoopUtilization(p.mark).utilization >= 0.9) {
-        p.deadline = Math.min(p.until, now + p.limit)
-        p.mark = performance.eventLoopUtilization()
-      }
-      if (p.deadline <= now) {
-        this._settle(p)
-        const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
-        this._failed(error)
-        p.reject(error)
-      } else if (next === 0 || p.deadline < next) {
-        next = p.deadline
-      }
-    }
-    if (next !== 0) this._arm(next)
-  }
 }
 
 /** Incidents over, per tier: a tier down again after answering is a new incident (its warning is printed again). */
@@ -320,7 +246,7 @@ function reasonOf(error: unknown): string {
 /** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */
 function probeWithin(tier: Tier, ms: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    // after the next I/O poll, as the guard's sweep: a reply already in the socket wins
+    // after the next I/O poll, as the deadline sweep (call-deadlines.ts): a reply already in the socket wins
     const timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms))), ms)
     timer.unref()
     tier.probe!().then(

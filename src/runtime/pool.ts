@@ -7,6 +7,7 @@
  * slot (a Lane, reused) runs it with one `.then(lane.ok, lane.err)`; a run() that finds a free slot
  * returns its result's `.then` directly. AbortController, job records, timing and hooks only when a
  * feature needs them. Why this is the floor: bench/results/pool.md ("Where the time goes").
+ * Its slots and lanes: pool-lanes.ts; the tasks of outside AbortSignals: pool-signals.ts.
  */
 import { availableParallelism } from 'node:os'
 import type { ResolvedPoolConfig } from '../config/types.js'
@@ -15,23 +16,22 @@ import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './type
 import { AdaptiveLimit } from './pool-adaptive.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
-import { PoolLanes } from './pool-lanes.js'
+import { PoolSignals } from './pool-signals.js'
 import { mapInputError, poolRunError } from './input-errors.js'
 import { knownKeys } from './input-checks.js'
 import { TASK_SETTINGS, taskSettings } from './pool-options.js'
-import type { TaskSettings } from './pool-options.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
 /** What run(fn, options) reads: the caller's signal, the pool's settings for this call, and the group of a graph's tasks (graph.ts). */
 const RUN_KEYS = ['signal', 'group', ...TASK_SETTINGS]
 
-export class Pool extends PoolLanes implements PerfPool {
+export class Pool extends PoolSignals implements PerfPool {
   private readonly _adaptive: AdaptiveLimit | undefined
-  private readonly _stats = { completed: 0, failed: 0, cancelled: 0, retries: 0, timeouts: 0 }
+  protected override readonly _stats = { completed: 0, failed: 0, cancelled: 0, retries: 0, timeouts: 0 }
 
   /** `adaptive`: the limit of an 'adaptive' pool (default: from availableParallelism(), docs/execution.md) */
-  constructor(readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined, adaptive?: AdaptiveLimit) {
+  constructor(override readonly name: string, private readonly _options: ResolvedPoolConfig, private readonly _ctx: RuntimeContext | undefined, adaptive?: AdaptiveLimit) {
     super()
     if (_options.concurrency === 'adaptive') {
       this._adaptive = adaptive ?? new AdaptiveLimit(availableParallelism(), 1, Math.max(4, availableParallelism() * 4))
@@ -114,82 +114,13 @@ export class Pool extends PoolLanes implements PerfPool {
   }
 
   /** A job to a free slot, else to the queue. */
-  private _submit(job: Job): void {
+  protected override _submit(job: Job): void {
     if (this._active < this._limit) {
       this._active++
       this._start(this._lane(), job, undefined)
     } else {
       this._queue.push(job, undefined)
     }
-  }
-
-  /**
-   * run(fn, { signal }), as p-queue's add(fn, { signal }): an aborted signal rejects the task with
-   * its reason; a queued task is taken out of the queue (it never runs), one waiting for a retry
-   * is not retried, a running one rejects at once (its slot is freed) and its fn, which gets the
-   * signal, can stop. One 'abort' listener per signal and pool, however many tasks share it.
-   */
-  private _runSignalled(fn: TaskFn<unknown>, signal: AbortSignal, group: Job['group'], settings: TaskSettings | undefined): Promise<unknown> {
-    // not an AbortSignal: its listener could not be added (nor removed: an uncaught TypeError later)
-    const invalid = signalError(signal, `pool '${this.name}': run(fn, { signal })`)
-    if (invalid !== undefined) return Promise.reject(invalid)
-    if (signal.aborted) return Promise.reject(signal.reason)
-    return new Promise((resolve: Settle) => {
-      const job = newJob(fn, (value) => {
-        this._untrack(job)
-        resolve(value)
-      }, settings)
-      job.signal = signal
-      job.group = group
-      this._track(job, signal)
-      this._submit(job)
-    })
-  }
-
-  /** The tasks of each outside signal not settled yet, and its one listener. */
-  private _signalled: Map<AbortSignal, { jobs: Set<Job>; listener: () => void }> | undefined
-
-  private _track(job: Job, signal: AbortSignal): void {
-    const bySignal = (this._signalled ??= new Map())
-    let entry = bySignal.get(signal)
-    if (entry === undefined) {
-      entry = { jobs: new Set(), listener: () => this._aborted(signal) }
-      bySignal.set(signal, entry)
-      signal.addEventListener('abort', entry.listener, { once: true })
-    }
-    entry.jobs.add(job)
-  }
-
-  private _untrack(job: Job): void {
-    const signal = job.signal!
-    const entry = this._signalled?.get(signal)
-    if (entry === undefined || !entry.jobs.delete(job) || entry.jobs.size > 0) return
-    signal.removeEventListener('abort', entry.listener)
-    this._signalled!.delete(signal)
-  }
-
-  private _aborted(signal: AbortSignal): void {
-    const entry = this._signalled?.get(signal)
-    if (entry === undefined) return
-    this._signalled!.delete(signal)
-    const reason = signal.reason
-    for (const job of entry.jobs) {
-      if (job.onAbort !== undefined) {
-        // running: it rejects now, the lane records the failure (not retried) and frees the slot
-        job.onAbort(reason)
-      } else if (job.timer !== undefined) {
-        // it ran and failed, and waits for its retry: it ends as cancelled, not retried
-        clearTimeout(job.timer)
-        job.timer = undefined
-        this._backingOff--
-        this._stats.cancelled++
-        settled(job, false, reason)
-      } else if (this._queue.remove(job)) {
-        settled(job, false, reason)
-      }
-    }
-    entry.jobs.clear()
-    this._checkIdle()
   }
 
   /** The fn of the run() being submitted: read by the shared executor, so a run() allocates no closure. */
