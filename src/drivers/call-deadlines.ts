@@ -9,6 +9,7 @@
  * loop busy).
  */
 import type { EventLoopUtilization } from 'node:perf_hooks'
+import { timerDelay } from '../runtime/timer-limit.js'
 
 /** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
 export interface Pending {
@@ -69,7 +70,7 @@ export class CallDeadlines {
     this._timerAt = at
     // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
     // stretch of the host's own work a reply already in the socket would lose to its deadline
-    this._timer = setTimeout(() => setImmediate(() => this._sweep()), Math.max(0, at - performance.now()))
+    this._timer = setTimeout(() => setImmediate(() => this._sweep()), timerDelay(Math.max(0, at - performance.now())))
   }
 
   private _sweep(): void {

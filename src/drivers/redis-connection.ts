@@ -8,6 +8,7 @@ import { defineSetCommand, type CommandClass, type SetCommandClass } from './_re
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { isClusterReply } from './redis-health.js'
+import { timerDelay } from '../runtime/timer-limit.js'
 
 export type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
@@ -156,7 +157,7 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     maxRetriesPerRequest: 0,
     // ioredis' own connect timer fires before the 'connect' event when the host's loop is busy (timers
     // run before I/O), failing every queued command; the tier guard bounds each call anyway
-    connectTimeout: Math.max(timeoutMs, 1000) * 10,
+    connectTimeout: timerDelay(Math.max(timeoutMs, 1000) * 10), // a socket timer: '30d' × 10 would fire at once
     retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
     // disconnect() arms a (ref'd) timer that destroys a socket not closed by then; on a socket that
     // already failed (redis down: refused, reset) it never closes again, so the default 2 s kept a

@@ -8,6 +8,7 @@ import { errorMessage, PerfError, TimeoutError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
 import { LocalIncidents } from './local-incidents.js'
 import { CallDeadlines } from './call-deadlines.js'
+import { timerDelay } from '../runtime/timer-limit.js'
 import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
 import type { Tier } from './types.js'
 
@@ -247,7 +248,7 @@ function reasonOf(error: unknown): string {
 function probeWithin(tier: Tier, ms: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     // after the next I/O poll, as the deadline sweep (call-deadlines.ts): a reply already in the socket wins
-    const timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms))), ms)
+    const timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms))), timerDelay(ms))
     timer.unref()
     tier.probe!().then(
       () => { clearTimeout(timer); resolve() },

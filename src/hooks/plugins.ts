@@ -120,7 +120,7 @@ function setupTimeout(warn: WarnOnce): number {
   const raw = process.env.UNPERF_PLUGIN_TIMEOUT
   if (raw === undefined || raw === '') return SETUP_TIMEOUT
   const ms = Number(raw)
-  if (Number.isFinite(ms) && ms >= 0) return ms
+  if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, 2 ** 31 - 1) // a timer's longest (timer-limit.ts): a longer one fires after 1 ms
   warn('plugin-timeout-env', `UNPERF_PLUGIN_TIMEOUT='${raw}' is not a number of milliseconds (0 waits for ever); using ${SETUP_TIMEOUT}`)
   return SETUP_TIMEOUT
 }

@@ -13,6 +13,7 @@ import { captureStderr } from '../helpers/stderr.js'
 const PLUGINS = {
   'plugins/stuck.mjs': `export default { name: 'stuck', setup: () => new Promise(() => {}) }`,
   'plugins/late.mjs': `export default { name: 'late', setup: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late failure')), 400)) }`,
+  'plugins/slowish.mjs': `export default { name: 'slowish', setup: () => new Promise(resolve => setTimeout(resolve, 150)) }`,
   'plugins/next.mjs': `export default { name: 'next', setup({ hooks }) {
     globalThis.__nextSetUp = true
     hooks.hook('command:before', ctx => { ctx.data.next = true })
@@ -114,5 +115,24 @@ describe('a setup() running past its time limit', () => {
     expect(text).not.toContain('heard plugin:other')
     expect(text).not.toContain("plugin 'next'")
     expect(g.__overdue.run).toBe('E_PLUGIN_LIFECYCLE')
+  })
+
+  it("a limit past a timer's (UNPERF_PLUGIN_TIMEOUT=99999999999: fired after 1 ms) waits as long as a timer can", async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '99999999999'
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/slowish.mjs'] }`, PLUGINS, 'setup-long-limit-cli')
+    const overflow: string[] = []
+    const onWarning = (w: Error) => { if (w.name === 'TimeoutOverflowWarning') overflow.push(w.message) }
+    process.on('warning', onWarning)
+    try {
+      const { text } = await captureStderr(async () => {
+        const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+        await perf.run('cmd', () => 1)
+        await perf.close()
+      })
+      expect(text).not.toContain('did not finish')
+      expect(overflow).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
   })
 })
