@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import zlib from 'node:zlib'
 import { decodeEntry, encodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, readHeader } from '../../src/drivers/envelope.js'
 import { CorruptEntryError, type StoredEntry } from '../../src/drivers/types.js'
 
@@ -127,6 +128,17 @@ describe('envelope', () => {
     const tags = new Set(Array.from({ length: 2000 }, (_, i) => placeTag(seedA, `k${i}`)))
     expect(tags.has(0)).toBe(false)
     expect(tags.size).toBeGreaterThan(1900)
+  })
+
+  it('placeSeed is the CRC-32 of the place and a \\0 in UTF-16LE (what entries on disk carry), its scope part summed once per process', () => {
+    // zlib's own CRC-32 of the whole, as earlier builds summed it: a tag written by one reads in the other
+    const whole = (place: string) => zlib.crc32(Buffer.from(place + '\0', 'utf16le'))
+    const places = [
+      's_1.0.0_05590afa6713d6dc_4a37ba172591\0plugin:p01', 's_1.0.0_05590afa6713d6dc_4a37ba172591\0plugin:p02',
+      's_1.0.0_05590afa6713d6dc_4a37ba172591\0plugin:p01', 's_2\0ns\0with\0zeros', '\0leading', 'trailing\0', 'no zero at all',
+      's_1\0naïve 😀 €', '',
+    ]
+    for (const place of places) expect(placeSeed(place)).toBe(whole(place))
   })
 
   it('still reads envelopes of the previous format (UNPERF1: JSON header, sha256 of the payload)', () => {

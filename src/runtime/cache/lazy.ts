@@ -4,8 +4,11 @@
  * imported on the first operation. A command that never touches the cache never compiles it;
  * `--help` and `--version` never do.
  *
- * Each namespace facade forwards to the real namespace; once it is loaded, the facade's methods are
- * replaced by the real ones (bound), so later calls pay nothing for the laziness.
+ * Each namespace facade forwards to the real namespace: before it is loaded, through its load; after,
+ * straight to it (one check a call). Its methods keep their identity and work detached
+ * (`const { get } = perf.cache`). A facade is one object and its forwarders, made once per
+ * namespace: a CLI with 20 plugins makes 20 (each plugin's own), and binding the real methods over
+ * them at load was ≈ 28 000 instructions a namespace (bench/results/startup.md, session 20).
  */
 import { NamespaceAccessError } from '../../errors.js'
 import type { CacheManager, RuntimeContext } from '../_internal.js'
@@ -33,19 +36,15 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
     let existing = facades.get(name)
     if (existing) return existing
     let target: PerfCache | undefined
-    const ready = (): Promise<PerfCache> => (target ? Promise.resolve(target) : load().then(m => {
-      if (!target) {
-        target = open(m)
-        // from now on, calls go straight to the real namespace
-        for (const method of ASYNC_METHODS) (self as unknown as Record<string, unknown>)[method] = (target[method] as (...a: unknown[]) => unknown).bind(target)
-      }
-      return target
-    }))
-    const forward = (method: (typeof ASYNC_METHODS)[number]) =>
-      (...args: unknown[]) => ready().then(t => (t[method] as (...a: unknown[]) => unknown)(...args))
-    const self = {
-      name,
-      ...Object.fromEntries(ASYNC_METHODS.map(m => [m, forward(m)])),
+    const ready = (): Promise<PerfCache> => (target ? Promise.resolve(target) : load().then(m => (target ??= open(m))))
+    type Method = (...a: unknown[]) => Promise<unknown>
+    // once loaded, a call goes straight to the real namespace
+    const forward = (method: (typeof ASYNC_METHODS)[number]): Method =>
+      (...args) => target ? (target[method] as Method)(...args) : ready().then(t => (t[method] as Method)(...args))
+    // assigned one by one (in the order of before): spreading an object of them into a literal copied each through a slow path
+    const self: Record<string, unknown> = { name }
+    for (const method of ASYNC_METHODS) self[method] = forward(method)
+    Object.assign(self, {
       cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: Parameters<PerfCache['cached']>[1]): (...args: A) => Promise<R> {
         checkCached(fn, options)
         let memo: ((...args: A) => Promise<R>) | undefined
@@ -56,9 +55,9 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
         if (!canOpenOthers) throw new NamespaceAccessError(other, name)
         return manager.namespace(other)
       },
-    } as unknown as PerfCache
-    facades.set(name, self)
-    return self
+    })
+    facades.set(name, self as unknown as PerfCache)
+    return self as unknown as PerfCache
   }
 
   const manager: CacheManager = {
