@@ -29,11 +29,15 @@ export function platformCacheDir(name: string): string {
   const dir = safeDirName(name)
   if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, dir)
   if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, dir)
-  // $HOME first, as os.homedir() does itself: node:os is not loaded at startup just for this
-  const home = (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || userHome()
+  const home = homeDir()
   if (!home) return join(tmpdir(), `${dir}-cache-${process.getuid?.() ?? 'user'}`)
   if (process.platform === 'darwin') return join(home, 'Library', 'Caches', dir)
   return join(home, process.platform === 'win32' ? join('AppData', 'Local') : '.cache', dir)
+}
+
+/** The user's home: $HOME (%USERPROFILE%) first, as os.homedir() does itself, else the passwd entry; none: undefined. */
+export function homeDir(): string | undefined {
+  return (process.platform === 'win32' ? process.env.USERPROFILE : process.env.HOME) || userHome()
 }
 
 function userHome(): string | undefined {
