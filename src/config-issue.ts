@@ -25,8 +25,10 @@ export function configIssue(file: string, path: string, expected: string, found:
  * so the fix is in the message (it said only "like '10m'").
  */
 function unitHint(expected: string, found: unknown): string {
-  if (typeof found !== 'string' || !/^\s*\d+(\.\d+)?\s*[a-z]+\s*$/i.test(found)) return ''
-  if (/\ba duration\b/.test(expected) && parseDuration(found) === undefined) return ' (units: ms, s, m, h, d, w)'
-  if (/\ba size\b/.test(expected) && parseSize(found) === undefined) return ' (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)'
+  const unit = typeof found === 'string' ? /^\s*\d+(?:\.\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
+  // the unit alone: '1e30TB' is too large, not in an unknown unit
+  if (unit === undefined) return ''
+  if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return ' (units: ms, s, m, h, d, w)'
+  if (/\ba size\b/.test(expected) && parseSize(`1${unit}`) === undefined) return ' (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)'
   return ''
 }

@@ -33,11 +33,13 @@ describe('a value with an unknown unit', () => {
   })
 
   it('adds no unit list where the unit is known or the value is no number with a unit', () => {
-    const dir = projectWith(`export default { cache: { ttl: '0s', maxSize: 'big', timeout: -5 } }`)
+    // ('10000TB' is past Number.MAX_SAFE_INTEGER bytes: refused for its size, in a unit there is)
+    const dir = projectWith(`export default { cache: { ttl: '0s', maxSize: 'big', timeout: -5, compress: '10000TB' } }`)
     const r = unperf(dir, 'config')
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('cache.ttl')
     expect(r.stderr).toContain('cache.maxSize')
+    expect(r.stderr).toContain("cache.compress: expected a size like '50MB' or a number of bytes, got '10000TB'")
     expect(r.stderr).not.toContain('(units:')
   })
 })
