@@ -53,11 +53,15 @@ const SCOPED_NAME = /^@([a-z0-9][a-z0-9._-]*)\/([a-z0-9][a-z0-9._-]*)$/
  * A name as one path segment, distinct for distinct names: a plain package name stays as it is,
  * a scoped one `@acme/cli` becomes `acme+cli` (`+` is in no npm name, so it cannot meet
  * `acme-cli`), anything else (spaces, `..`, unicode, empty) its cleaned form plus a hash of the name.
+ * Over 100 characters too (at most 73 then): the scope dir `s_<version>_<scope>_…` joins two of
+ * them, and past 255 bytes a dir name is ENAMETOOLONG (the cache went off, no report written).
  */
 export function safeDirName(name: string): string {
-  if (PLAIN_NAME.test(name)) return name
-  const scoped = SCOPED_NAME.exec(name)
-  if (scoped) return `${scoped[1]}+${scoped[2]}`
+  if (name.length <= 100) {
+    if (PLAIN_NAME.test(name)) return name
+    const scoped = SCOPED_NAME.exec(name)
+    if (scoped) return `${scoped[1]}+${scoped[2]}`
+  }
   const cleaned = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 64)
   return `${cleaned || 'name'}~${shortHash(name, 8)}`
 }
