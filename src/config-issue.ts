@@ -4,6 +4,7 @@
  * caller's slip, makes one.
  */
 import { NotShown, type ConfigIssue } from './errors.js'
+import { parseDuration, parseSize } from './config/units.js'
 
 export function formatFound(value: unknown): string {
   if (value instanceof NotShown) return value.description
@@ -15,5 +16,19 @@ export function formatFound(value: unknown): string {
 }
 
 export function configIssue(file: string, path: string, expected: string, found: unknown): ConfigIssue {
+  expected += unitHint(expected, found)
   return { file, path, expected, found, message: `${file}: ${path}: expected ${expected}, got ${formatFound(found)}` }
+}
+
+/**
+ * A number with a unit unperf does not know ('1y', '1PB', '30 days', '5min'): the units it does,
+ * so the fix is in the message (it said only "like '10m'").
+ */
+function unitHint(expected: string, found: unknown): string {
+  const unit = typeof found === 'string' ? /^\s*\d+(?:\.\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
+  // the unit alone: '1e30TB' is too large, not in an unknown unit
+  if (unit === undefined) return ''
+  if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return ' (units: ms, s, m, h, d, w)'
+  if (/\ba size\b/.test(expected) && parseSize(`1${unit}`) === undefined) return ' (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)'
+  return ''
 }

@@ -14,7 +14,7 @@ import type {
 export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): ResolvedCacheConfig {
   const c = input.cache ?? {}
   const d = DEFAULTS.cache
-  const dir = c.dir ? r.path(c.dir) : platformCacheDir(name)
+  const dir = c.dir ? r.path(c.dir, 'cache.dir') : platformCacheDir(name)
   const envOff = process.env.UNPERF_CACHE === '0' || process.env.UNPERF_CACHE === 'false'
   const root = {
     ttl: r.ttl(c.ttl ?? d.ttl, 'cache.ttl'),
@@ -157,7 +157,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     checkOptionTypes(r, o, path)
   }
   if (o.driver === 'memory') return { driver: 'memory' }
-  if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base) : dir }
+  if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base, `${path}.base`) : dir }
   if (o.driver === 'redis') {
     if (!o.url && !o.host) r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' (or host/port)", o.url)
     else if (o.url !== undefined && !isRedisUrl(o.url)) {

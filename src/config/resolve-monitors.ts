@@ -59,7 +59,7 @@ export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMon
   if (p && 'port' in p) {
     prometheus = { port: p.port, host: p.host ?? d.host, path: p.path ?? d.path }
     checkServer(r, prometheus.host, prometheus.path)
-  } else if (p && 'file' in p) prometheus = { file: r.path(p.file) }
+  } else if (p && 'file' in p) prometheus = { file: r.path(p.file, 'monitors.prometheus.file') }
   else if (p && 'pushgateway' in p) {
     prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf'), grouping: grouping(r, p.grouping) }
     checkPushgateway(r, p.pushgateway)

@@ -2,7 +2,8 @@
  * The Resolver each key's resolver works with: units to numbers (a bad value becomes an issue and
  * a neutral number), relative paths to absolute ones, and the issues collected on the way.
  */
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
+import { homeDir } from '../runtime/project.js'
 import { configIssue, type ConfigIssue } from '../errors.js'
 import { parseDuration, parseSize } from './units.js'
 import type { FileForPath } from './validate.js'
@@ -57,7 +58,13 @@ export class Resolver {
   issue(path: string, expected: string, found: unknown): void {
     this.issues.push(configIssue(this.ctx.fileFor(path), path, expected, found))
   }
-  path(p: string): string {
+  /** `p` absolute: relative to cwd, a leading `~` (as a shell reads it) the home dir, not a dir named '~' in cwd. */
+  path(p: string, keyPath: string): string {
+    if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) {
+      const home = homeDir()
+      if (home) return join(home, p.slice(1))
+      this.issue(keyPath, "a path without '~' (there is no home dir: HOME is unset)", p)
+    }
     return isAbsolute(p) ? p : resolve(this.ctx.cwd, p)
   }
 }

@@ -29,11 +29,15 @@ export function platformCacheDir(name: string): string {
   const dir = safeDirName(name)
   if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, dir)
   if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, dir)
-  // $HOME first, as os.homedir() does itself: node:os is not loaded at startup just for this
-  const home = (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || userHome()
+  const home = homeDir()
   if (!home) return join(tmpdir(), `${dir}-cache-${process.getuid?.() ?? 'user'}`)
   if (process.platform === 'darwin') return join(home, 'Library', 'Caches', dir)
   return join(home, process.platform === 'win32' ? join('AppData', 'Local') : '.cache', dir)
+}
+
+/** The user's home: $HOME (%USERPROFILE%) first, as os.homedir() does itself, else the passwd entry; none: undefined. */
+export function homeDir(): string | undefined {
+  return (process.platform === 'win32' ? process.env.USERPROFILE : process.env.HOME) || userHome()
 }
 
 function userHome(): string | undefined {
@@ -49,11 +53,15 @@ const SCOPED_NAME = /^@([a-z0-9][a-z0-9._-]*)\/([a-z0-9][a-z0-9._-]*)$/
  * A name as one path segment, distinct for distinct names: a plain package name stays as it is,
  * a scoped one `@acme/cli` becomes `acme+cli` (`+` is in no npm name, so it cannot meet
  * `acme-cli`), anything else (spaces, `..`, unicode, empty) its cleaned form plus a hash of the name.
+ * Over 100 characters too (at most 73 then): the scope dir `s_<version>_<scope>_…` joins two of
+ * them, and past 255 bytes a dir name is ENAMETOOLONG (the cache went off, no report written).
  */
 export function safeDirName(name: string): string {
-  if (PLAIN_NAME.test(name)) return name
-  const scoped = SCOPED_NAME.exec(name)
-  if (scoped) return `${scoped[1]}+${scoped[2]}`
+  if (name.length <= 100) {
+    if (PLAIN_NAME.test(name)) return name
+    const scoped = SCOPED_NAME.exec(name)
+    if (scoped) return `${scoped[1]}+${scoped[2]}`
+  }
   const cleaned = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 64)
   return `${cleaned || 'name'}~${shortHash(name, 8)}`
 }

@@ -47,13 +47,13 @@ describe('alert thresholds in their metric unit', () => {
   it('a threshold in the wrong unit is an error naming the file, the key path and the unit expected', async () => {
     const error = await errorOf(`{ 'system.disk.used': { above: '50 parsecs' }, 'cpu.percent': '90MB', 'eventLoop.utilization': { above: 90 }, 'handles.active': '5MB', 'cpu.user': '2GB' }`)
     expect(error.issues.map(i => i.message)).toEqual([
-      "perf.config.ts:2:47: monitors.alerts['system.disk.used'].above: expected a size like '500MB' or a number of bytes, got '50 parsecs'",
+      "perf.config.ts:2:47: monitors.alerts['system.disk.used'].above: expected a size like '500MB' or a number of bytes (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB), got '50 parsecs'",
       "perf.config.ts:2:70: monitors.alerts['cpu.percent']: expected a percentage like '90%' or a number of percent (90), or { above, below, for }, got '90MB'",
       "perf.config.ts:2:120: monitors.alerts['eventLoop.utilization'].above: expected a fraction from 0 to 1 (0.9) or a percentage like '90%', got 90",
       "perf.config.ts:2:133: monitors.alerts['handles.active']: expected a number, or { above, below, for }, got '5MB'",
-      "perf.config.ts:2:158: monitors.alerts['cpu.user']: expected a duration like '100ms' or a number of ms, or { above, below, for }, got '2GB'",
+      "perf.config.ts:2:158: monitors.alerts['cpu.user']: expected a duration like '100ms' or a number of ms, or { above, below, for } (units: ms, s, m, h, d, w), got '2GB'",
     ])
-    expect(error.issues[0]).toMatchObject({ file: 'perf.config.ts', path: "monitors.alerts['system.disk.used'].above", expected: "a size like '500MB' or a number of bytes", found: '50 parsecs' })
+    expect(error.issues[0]).toMatchObject({ file: 'perf.config.ts', path: "monitors.alerts['system.disk.used'].above", expected: "a size like '500MB' or a number of bytes (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)", found: '50 parsecs' })
   })
 
   it('a metric no monitor samples is an error with a did-you-mean', async () => {
@@ -76,8 +76,10 @@ describe('alert thresholds in their metric unit', () => {
       for (const value of bad[kind]) {
         const config = { monitors: { alerts: { [metric]: { above: value } } } } as PerfConfigBase
         const path = `monitors.alerts['${metric}'].above`
-        expect(resolvePerfConfig(config, ctx).issues.map(i => [i.path, i.expected]), `${metric} ${String(value)}`).toEqual([[path, THRESHOLD_EXPECTED[kind]]])
-        expect(validateConfig(config, () => 'perf.config.ts').map(i => [i.path, i.expected]), `${metric} ${String(value)}`).toEqual([[path, THRESHOLD_EXPECTED[kind]]])
+        const resolved = resolvePerfConfig(config, ctx).issues.map(i => [i.path, i.expected])
+        // (a number with a unit unperf does not know, '10 parsecs', also gets the units it knows)
+        expect(resolved.map(([p, e]) => [p, e!.replace(/ \(units: [^)]*\)$/, '')]), `${metric} ${String(value)}`).toEqual([[path, THRESHOLD_EXPECTED[kind]]])
+        expect(validateConfig(config, () => 'perf.config.ts').map(i => [i.path, i.expected]), `${metric} ${String(value)}`).toEqual(resolved)
       }
       for (const [value, raw] of good[kind]) {
         const config = { monitors: { alerts: { [metric]: { above: value } } } } as PerfConfigBase

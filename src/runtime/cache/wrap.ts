@@ -194,8 +194,9 @@ function checkOptions(key: string, options: CacheWrapOptions): void {
   }
 }
 
+/** A window in ms: the config's `true` resolved to Infinity (parseDuration refuses it: it was read as none). */
 function staleWindow(value: number | false | boolean | string): number {
-  if (value === true) return Number.POSITIVE_INFINITY
+  if (value === true || value === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY
   if (value === false) return 0
   return parseDuration(value) ?? 0
 }

@@ -66,7 +66,8 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   const local = readHistoryForJudging(report, ctx)
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
-  const driver = ctx.config.report.historyDriver ? await import('./history-driver.js') : undefined
+  // `history: 0` keeps no runs: the shared store is left alone (trimmed to 0, it lost every machine's runs)
+  const driver = ctx.config.report.historyDriver && ctx.config.report.history > 0 ? await import('./history-driver.js') : undefined
   // a driver that could not be read is not written either: a hung redis cost the run its bound
   // (2 s) twice, on every CI machine, for a write that fails the same way
   let unread = false
@@ -101,7 +102,7 @@ export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfRe
   const local = readHistoryForJudging(report, ctx)
   const entry = judgeAndWrite(report, local.entries, local.file, state, ctx)
   // no network write at exit: the next run of this machine adds it to the shared history
-  if (entry && ctx.config.report.historyDriver) noteUnsentRun(ctx.config.report.dir, entry)
+  if (entry && ctx.config.report.historyDriver && ctx.config.report.history > 0) noteUnsentRun(ctx.config.report.dir, entry)
   for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
   print(report, ctx.config)
   return report

@@ -65,6 +65,8 @@ function failed(t: Tier, error: unknown): unknown {
  * prefix) left out as history.jsonl's lines are (isRun); `loose` keeps them for the CLI to name.
  */
 export async function readDriverHistory(config: ResolvedPerfConfig, loose?: boolean): Promise<HistoryEntry[]> {
+  // `history: 0`: none kept, none read (slice(-0) took every stored run)
+  if (config.report.history === 0) return []
   const t = tier(config)
   try {
     // the bounds are the remote's: a cold import of ioredis on a loaded machine took them whole
