@@ -1,7 +1,8 @@
 /**
  * perf.memory.snapshot(label) with a label that is not a string was kept as it was: one that JSON
  * cannot hold (an object with a cycle, a BigInt) made report.json and the history go unwritten at
- * close (a warning: "the report could not be written ...: Do not know how to serialize a BigInt"). A label that is not a string is now a TypeError at the call naming it; the report is written.
+ * close (a warning: "the report could not be written ...: Do not know how to serialize a BigInt").
+ * A label that is not a string is now a TypeError at the call naming it; the report is written.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
