@@ -80,7 +80,7 @@ const DEFERRED = {
   'src/runtime/metrics/registry.ts': ['createMetricsRegistry'],
   'src/runtime/workers.ts': ['createWorkers'],
   // error paths only: the messages of the execution API's TypeErrors (its checks: input-checks.ts)
-  'src/runtime/input-errors.ts': ['runNameError', 'runFnError', 'spanInputError', 'markNameError', 'poolNameError', 'graphOptionsError', 'mapInputError', 'poolRunError', 'workerOptionsError', 'createOptionsError', 'runOptionsError', 'dirOptionError', 'noPerfError'],
+  'src/runtime/input-errors.ts': ['runNameError', 'runFnError', 'spanInputError', 'markNameError', 'snapshotLabelError', 'poolNameError', 'graphOptionsError', 'mapInputError', 'poolRunError', 'workerOptionsError', 'createOptionsError', 'runOptionsError', 'dirOptionError', 'noPerfError'],
   // error paths only: the messages of the cache API's TypeErrors (cached() checks its options on the start path: cache/options-check.ts)
   'src/runtime/cache/options-error.ts': ['cacheOptionsError', 'cachedInputError', 'namespaceNameError'],
   // only when a dir unperf writes to is missing (a first run): making it and its parents (make-dir.ts checks it is there)

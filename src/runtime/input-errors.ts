@@ -79,6 +79,14 @@ export function spanInputError(name: unknown, fn: unknown): TypeError | undefine
 }
 
 /** perf.mark(name): a number made a startup phase named 42 in the report. */
+/**
+ * perf.memory.snapshot(label) with a label that is not a string: it was kept as it was, and one JSON
+ * cannot hold (a cycle, a BigInt) made the report and the history go unwritten (a warning naming JSON's complaint, not the label).
+ */
+export function snapshotLabelError(label: unknown): TypeError {
+  return argumentError(`perf.memory.snapshot(label): label must be a string (the snapshot's name in the report; none: '#1', '#2', ...), got ${describeInput(label)}`)
+}
+
 export function markNameError(name: unknown): TypeError | undefined {
   if (!badName(name)) return undefined
   return argumentError(`perf.mark(name): name must be a non-empty string (the startup phase it starts, in the report and the trace), got ${describeInput(name)}`)

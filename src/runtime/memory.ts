@@ -7,6 +7,7 @@
  * /proc/self/stat on Linux (10–40 µs): perf.run() reuses the tracker's start and end samples.
  */
 import { formatBytes } from '../config/units.js'
+import { snapshotLabelError } from './input-errors.js'
 import type { MemoryTracker } from './_internal.js'
 import type { MemorySnapshot, MemoryTrend } from './types.js'
 
@@ -61,6 +62,7 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
 
   return {
     snapshot(label = `#${taken + 1}`): MemorySnapshot {
+      if (typeof label !== 'string') throw snapshotLabelError(label)
       taken++
       const m = process.memoryUsage()
       if (m.rss > peak) peak = m.rss

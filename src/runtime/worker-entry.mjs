@@ -89,7 +89,7 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
     // Node 20 runs no --import / --loader hook (tsx, ts-node) in worker threads: a TypeScript module
     // the main thread loads fine fails here with node's bare "Unknown file extension"
     // (any other import error as a record too: a structured clone dropped its code, ERR_MODULE_NOT_FOUND)
-    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(new URL(moduleUrl).pathname)) return thrown(error)
+    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(new URL(moduleUrl).pathname)) return thrown(importFailure(error, moduleUrl))
     const failure = new Error(`[unperf] perf.workers.run(): ${moduleUrl} is TypeScript, and worker threads do not get the main thread's loader (node ${process.versions.node} runs no --import / --loader hook such as tsx in them): point perf.workers.run() at a .mjs module that registers one first (import { register } from 'tsx/esm/api'; register(); export const fn = async (...args) => (await import('./module.ts')).fn(...args)), or at the compiled JavaScript`, { cause: error })
     failure.code = 'E_WORKER_TYPESCRIPT'
     return { [ERROR_RECORD]: record(failure) }
@@ -108,6 +108,19 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
   } catch (error) {
     return thrown(error)
   }
+}
+
+/**
+ * An import failure names the call and the module, keeping its class and code: a SyntaxError's
+ * message alone ("Unexpected token '='") named no file, and ERR_MODULE_NOT_FOUND named this file
+ * as the importer ("imported from .../worker-entry.mjs").
+ */
+function importFailure(error, moduleUrl) {
+  if (!(error instanceof Error)) return error
+  const message = `[unperf] perf.workers.run(): cannot import ${moduleUrl} in a worker thread: ${error.message.replace(/ imported from \S*worker-entry\.mjs/, '')}`
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, message)
+  error.message = message
+  return error
 }
 
 /**

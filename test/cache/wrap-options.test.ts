@@ -10,12 +10,14 @@ import { describe, expect, it } from 'vitest'
 import type { Duration } from '../../src/config/types.js'
 import { manager } from './_manager.js'
 
+const UNITS = " (a number of ms or a string like '10m'; units: ms, s, m, h, d, w; no month or year: write '365d')"
+
 for (const driver of ['memory', 'fs'] as const) {
   describe(`wrap() options on ${driver}`, () => {
     it.each([0, 'abc', -1, '0s'])('ttl %j rejects before fn runs', async ttl => {
       const { cache } = manager({ driver })
       let calls = 0
-      await expect(cache.wrap('k', async () => { calls++; return 'v' }, { ttl: ttl as Duration })).rejects.toThrow(new TypeError(`[unperf] cache.wrap('k'): ttl must be a duration > 0 or false, got ${String(ttl)}`))
+      await expect(cache.wrap('k', async () => { calls++; return 'v' }, { ttl: ttl as Duration })).rejects.toThrow(new TypeError(`[unperf] cache.wrap('k'): ttl must be a duration > 0 or false, got ${String(ttl)}${typeof ttl === 'string' && ttl !== '0s' ? UNITS : ''}`))
       expect(calls).toBe(0)
       expect(await cache.has('k')).toBe(false)
     })

@@ -7,6 +7,7 @@
  */
 import { describeInput } from '../describe-input.js'
 import { argumentError } from '../../errors.js'
+import { parseDuration } from '../../config/units.js'
 
 /** `cache.get(key)`: key must be a string, got number. */
 export function keyError(method: string, key: unknown): TypeError {
@@ -39,7 +40,15 @@ export function entriesError(entries: unknown): TypeError | undefined {
 
 /** A ttl that is not a duration > 0 or false, where it was given (`cache.set('k')`, `cache.setMany(entries): entries[2]`). */
 export function ttlError(where: string, ttl: unknown): TypeError {
-  return argumentError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}`)
+  return argumentError(`[unperf] ${where}: ttl must be a duration > 0 or false, got ${String(ttl)}${unitsHint(ttl)}`)
+}
+
+/**
+ * A string ttl that is no duration ('1y', '30 days', '5min'): the units there are, as the config's
+ * error lists them; the runtime's said only "must be a duration".
+ */
+export function unitsHint(ttl: unknown): string {
+  return typeof ttl === 'string' && parseDuration(ttl) === undefined ? " (a number of ms or a string like '10m'; units: ms, s, m, h, d, w; no month or year: write '365d')" : ''
 }
 
 /**

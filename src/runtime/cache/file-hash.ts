@@ -26,6 +26,7 @@ import { platformCacheDir, shortHash } from '../project.js'
 import { READ_NO_FOLLOW, writeFileAtomicSync } from '../write-file-atomic.js'
 import { makeDirSync } from '../make-dir.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
+import { DIR, isGlob, namedDirsAsGlobs } from './file-hash-dirs.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
 type FileRecord = [number, number, number, number, number, string]
@@ -67,10 +68,6 @@ function memoFile(cwd: string): string | undefined {
     else dir = env || join(platformCacheDir('unperf'), 'file-hash-v1')
   }
   return dir === false ? undefined : join(dir, `${shortHash(resolve(cwd))}.json`)
-}
-
-function isGlob(pattern: string): boolean {
-  return /[*?[\]{}!]/.test(pattern)
 }
 
 function toRecord(st: fs.Stats, hash: string, recordedAt: number): FileRecord {
@@ -175,11 +172,11 @@ function sha256(data: Buffer): string {
   return crypto().createHash('sha256').update(data).digest('hex')
 }
 
-/** 'missing' | 'not-a-file' | sha256, and whether a new record was made. */
+/** 'missing' | 'not-a-file' | DIR | sha256, and whether a new record was made. */
 async function hashOne(file: string): Promise<[string, boolean]> {
   const st = await fsp.stat(file).catch(() => undefined)
   if (!st) return ['missing', false]
-  if (!st.isFile()) return ['not-a-file', false]
+  if (!st.isFile()) return [st.isDirectory() ? DIR : 'not-a-file', false]
   const rec = memo.get(file)
   if (trusted(rec, st)) return [rec[5], false]
   const recordedAt = Date.now()
@@ -193,7 +190,7 @@ async function hashOne(file: string): Promise<[string, boolean]> {
 function hashOneSync(file: string): [string, boolean] {
   let st: fs.Stats | undefined
   try { st = fs.statSync(file) } catch { return ['missing', false] }
-  if (!st.isFile()) return ['not-a-file', false]
+  if (!st.isFile()) return [st.isDirectory() ? DIR : 'not-a-file', false]
   const rec = memo.get(file)
   if (trusted(rec, st)) return [rec[5], false]
   const recordedAt = Date.now()
@@ -261,6 +258,8 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
       changed ||= fresh
     }
   }
+  const expanded = hashes.includes(DIR) ? namedDirsAsGlobs(globs, cwd) : undefined
+  if (expanded) return hashFiles(expanded, cwd)
   const [digest, fresh] = combine(globs, cwd, sorted, hashes)
   if (changed || fresh) await saveMemo(store, cwd)
   return digest
@@ -286,6 +285,8 @@ export function hashFilesSync(globs: string[], cwd: string): string {
     changed ||= fresh
     return hash
   })
+  const expanded = hashes.includes(DIR) ? namedDirsAsGlobs(globs, cwd) : undefined
+  if (expanded) return hashFilesSync(expanded, cwd)
   const [digest, fresh] = combine(globs, cwd, sorted, hashes)
   if (changed || fresh) saveMemoSync(store, cwd)
   return digest

@@ -12,6 +12,7 @@ import type { CacheWrapOptions } from '../types.js'
 import { parseDuration } from '../../config/units.js'
 import { hashFiles } from './file-hash.js'
 import { argumentError } from '../../errors.js'
+import { unitsHint } from './cache-input.js'
 import { LOCK_TTL_MS, RedisLock } from './redis-lock.js'
 
 export interface Lookup {
@@ -185,7 +186,7 @@ async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }
 function checkOptions(key: string, options: CacheWrapOptions): void {
   const { ttl, swr, staleIfError } = options
   if (ttl !== undefined && ttl !== false && !((parseDuration(ttl) ?? 0) > 0)) {
-    throw argumentError(`[unperf] cache.wrap('${key}'): ttl must be a duration > 0 or false, got ${String(ttl)}`)
+    throw argumentError(`[unperf] cache.wrap('${key}'): ttl must be a duration > 0 or false, got ${String(ttl)}${unitsHint(ttl)}`)
   }
   for (const [name, value] of [['swr', swr], ['staleIfError', staleIfError]] as const) {
     if (value !== undefined && typeof value !== 'boolean' && parseDuration(value) === undefined) {
