@@ -73,3 +73,18 @@ describe('unperf CLI edge inputs', () => {
     expect(root.stderr).toContain(`--root-dir ${file}: expected a directory, it is a file`)
   })
 })
+
+describe('an option given an empty value', () => {
+  it("`--env ''` (an unset shell variable) is refused as `--env=` is, not run as the default env (exit 2)", () => {
+    const dir = project()
+    for (const args of [['config', '--env', ''], ['config', '--env='], ['cache', 'clear', '--key', ''], ['bench', '--prepare', '', 'true']]) {
+      const r = unperf(dir, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(/: --(env|key|prepare) expects a value, got an empty value/)
+      const j = unperf(dir, ...args, '--json')
+      expect(j.code).toBe(2)
+      expect(j.json()).toMatchObject({ error: { name: 'UsageError', code: 'E_USAGE' } })
+    }
+  })
+})
