@@ -88,3 +88,16 @@ describe('an option given an empty value', () => {
     }
   })
 })
+
+describe('shard --json with no test files', () => {
+  it('says why on stderr and gives the error beside the plan (exit 1), as the text output does', () => {
+    const dir = project()
+    const r = unperf(dir, 'shard', '--total', '2', '--index', '1', '--json', 'nothing/**/*.test.ts')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`[unperf] shard: no test files found in ${dir}`)
+    expect(r.json()).toMatchObject({ files: [], error: { name: 'ShardError', code: 'E_NO_TEST_FILES', message: expect.stringContaining('no test files found') } })
+    const t = unperf(dir, 'shard', '--total', '2', '--index', '1', 'nothing/**/*.test.ts')
+    expect([t.code, t.stdout]).toEqual([1, ''])
+    expect(t.stderr).toContain('[unperf] shard: no test files found')
+  })
+})
