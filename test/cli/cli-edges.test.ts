@@ -101,3 +101,15 @@ describe('shard --json with no test files', () => {
     expect(t.stderr).toContain('[unperf] shard: no test files found')
   })
 })
+
+describe('bench --baseline that cannot be read', () => {
+  it('says why in words (no such file, a directory), exit 2 before anything runs', () => {
+    const dir = project()
+    const missing = unperf(dir, 'bench', '--baseline', 'nope.json', 'true')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain(`[unperf] --baseline ${join(dir, 'nope.json')}: cannot be read: no such file`)
+    const isDir = unperf(dir, 'bench', '--baseline', '.', '--json', 'true')
+    expect(isDir.code).toBe(2)
+    expect(isDir.json()).toMatchObject({ error: { code: 'E_USAGE', message: `--baseline ${dir}: cannot be read: a directory, expected a --save-baseline JSON file` } })
+  })
+})
