@@ -20,7 +20,8 @@ export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string
   // a relative --root-dir: from --cwd, else from the shell's dir (a path typed there)
   const rootDir = resolve(args.cwd ? cwd : process.cwd(), args.rootDir)
   // a typo, not a package without a config (as for --cwd)
-  if (!statSync(rootDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--root-dir ${rootDir}: expected a directory, there is none`)
+  const st = statSync(rootDir, { throwIfNoEntry: false })
+  if (!st?.isDirectory()) throw new UsageError(`--root-dir ${rootDir}: expected a directory, ${st ? 'it is a file' : 'there is none'}`)
   return { cwd, rootDir }
 }
 

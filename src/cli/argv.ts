@@ -118,7 +118,7 @@ async function optionKinds(cmd: Def): Promise<Map<string, string>> {
 
 /**
  * The first option of `cmd` that takes a value (`--env`, `--cwd`, `--namespace`, ...) given without
- * one: last on the line, `--env=`, or followed by another of the command's options
+ * one: last on the line, `--env=` or `--env ''`, or followed by another of the command's options
  * (`--env --json`), which citty would take as the value (an env named '--json', the output then
  * not JSON). A value that merely starts with '-' (`--prepare -x`) is a value. Undefined when none.
  */
@@ -140,7 +140,8 @@ export async function optionWithoutValue(cmd: Def, args: string[]): Promise<{ op
       continue
     }
     const next = args[i + 1]
-    if (next === undefined || next === '--' || isOption(next)) return { option: a, found: next }
+    // `--env ''` (an unset shell variable: `--env "$DEPLOY_ENV"`) is `--env=`: no value, not the default env
+    if (next === undefined || next === '' || next === '--' || isOption(next)) return { option: a, found: next }
     i++
   }
   return undefined

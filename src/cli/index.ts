@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
+import { didYouMean } from '../config/did-you-mean.js'
 import { errorMessage, jsonError, type JsonError } from '../errors.js'
 import { useColor } from '../runtime/color.js'
 import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
@@ -123,7 +124,7 @@ async function run(argv: string[]): Promise<number> {
   const commands = Object.keys(subCommands).join(', ')
   if (path.length === 0) {
     if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `unperf: no command given (commands: ${commands})`, main)
-    return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${line.stray}' (commands: ${commands})`, main)
+    return usageProblem(json, 'E_UNKNOWN_COMMAND', `unperf: unknown command '${line.stray}' (commands: ${commands})${didYouMean(line.stray, Object.keys(subCommands))}`, main)
   }
   // a group without its command (`unperf cache`, `unperf tests frobnicate`): said as for unperf itself,
   // naming the group's commands (citty said 'No command specified.' or 'Unknown command x', a CLIError)
@@ -132,14 +133,17 @@ async function run(argv: string[]): Promise<number> {
     const group = `unperf ${path.join(' ')}`
     const names = Object.keys(subs).join(', ')
     if (line.stray === undefined) return usageProblem(json, 'E_NO_COMMAND', `${group}: no command given (commands: ${names})`, cmd, parent, path)
-    return usageProblem(json, 'E_UNKNOWN_COMMAND', `${group}: unknown command '${line.stray}' (commands: ${names})`, cmd, parent, path)
+    return usageProblem(json, 'E_UNKNOWN_COMMAND', `${group}: unknown command '${line.stray}' (commands: ${names})${didYouMean(line.stray, Object.keys(subs))}`, cmd, parent, path)
   }
   // citty ignores an option a command does not define: a typo (`--run 5`) would run with the default
   if (typeof cmd.run === 'function') {
     const bad = await unknownOption(cmd, line.args.slice(path.length))
     if (bad !== undefined) {
       const tail = path[0] === 'profile' || path[0] === 'bench' ? `; options for the command itself go after '--'` : ''
-      return usageProblem(json, 'E_UNKNOWN_OPTION', `unperf ${path.join(' ')}: unknown option '${bad}' (options: ${await optionNames(cmd)}${tail})`, cmd, parent, path)
+      // `--runz`: `; did you mean '--runs'?`, as for a misspelt config key
+      const names = await optionNames(cmd)
+      const hint = bad.startsWith('--') ? didYouMean(bad, names.split(', ')) : ''
+      return usageProblem(json, 'E_UNKNOWN_OPTION', `unperf ${path.join(' ')}: unknown option '${bad}' (options: ${names}${tail})${hint}`, cmd, parent, path)
     }
   }
   // `--env --json` would run with an env named '--json' (and print text), `--namespace` alone on 'true'
@@ -154,7 +158,8 @@ async function run(argv: string[]): Promise<number> {
   // every command reads or writes in --cwd: a missing one is the user's typo, not an empty project
   const cwd = cwdOption(rawArgs)
   if (cwd !== undefined && !statSync(resolve(cwd), { throwIfNoEntry: false })?.isDirectory()) {
-    const message = `--cwd ${resolve(cwd)}: expected a directory, there is none`
+    // a file given as --cwd is named as one: "there is none" sent users looking for a missing path
+    const message = `--cwd ${resolve(cwd)}: expected a directory, ${statSync(resolve(cwd), { throwIfNoEntry: false }) ? 'it is a file' : 'there is none'}`
     if (json) printJsonError(path, { name: 'UsageError', code: 'E_BAD_CWD', message })
     console.error(prefixed(message))
     return 2

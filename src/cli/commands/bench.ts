@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { BenchCommandError, errorMessage, UsageError } from '../../errors.js'
+import { BenchCommandError, UsageError, whyUnreadable } from '../../errors.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
 import { exitStatus } from '../exit-status.js'
@@ -38,7 +38,8 @@ function readBaseline(option: string, cwd: string): { results: Result[] } {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new UsageError(`--baseline ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`)
+    // in words, as the histories say it: `(ENOENT)` left a user to decode it
+    throw new UsageError(`--baseline ${file}: cannot be read: ${whyUnreadable(error, '--save-baseline JSON')}`)
   }
   let base: unknown
   try { base = JSON.parse(text) } catch { base = undefined }

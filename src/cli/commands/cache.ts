@@ -158,8 +158,11 @@ const get = defineCommand({
   run: ({ args }) => withCache(args, async ({ get: ns }) => {
     const entry = await ns(args.namespace ?? 'default').getEntry(String(args.key))
     if (!entry) {
-      if (args.json) printJson(null)
-      else console.error(`[unperf] no entry for '${args.key}'`)
+      // with --json too: the message on stderr and the error's shape on stdout, as every command's
+      // (a bare `null` said nothing of what was missing, and nothing reached stderr)
+      const message = `no entry for '${args.key}'`
+      console.error(`[unperf] ${message}`)
+      if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1
       return
     }

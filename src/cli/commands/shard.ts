@@ -45,19 +45,23 @@ export default defineCommand({
     const byCount = countShards(files, durations, total)
     const shard = plan.shards[index - 1]!
 
+    // nothing on stdout without --json: `vitest run $(...)` then runs the whole suite (slow, never silently nothing)
+    const noFiles = `shard: no test files found in ${cwd}: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or check --cwd; vitest will run every file in every shard`
     if (args.json) {
+      // with --json too: the message on stderr and the error beside the plan, as budget's E_NO_RUN (it said nothing)
+      if (files.length === 0) process.stderr.write(`[unperf] ${noFiles}\n`)
       writeJson(JSON.stringify({
         total, index, files: shard.files, expected: shard.expected,
         shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
         unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(narrowedBy && { narrowedBy }),
         history: { file: history.file, runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), skipped: history.skipped },
+        ...(files.length === 0 && { error: { name: 'ShardError', code: 'E_NO_TEST_FILES', message: noFiles } }),
       }, null, 2) + '\n')
       if (files.length === 0) process.exitCode = 1
       return
     }
     if (files.length === 0) {
-      // nothing on stdout: `vitest run $(...)` then runs the whole suite (slow, never silently nothing)
-      process.stderr.write(`[unperf] shard: no test files found in ${cwd}: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or check --cwd; vitest will run every file in every shard\n`)
+      process.stderr.write(`[unperf] ${noFiles}\n`)
       process.exitCode = 1
       return
     }
