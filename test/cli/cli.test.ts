@@ -455,7 +455,7 @@ describe('unperf CLI', CHILD_RUNS, () => {
     // given before the command, with =, with --json: one JSON document
     const json = unperf(elsewhere, '--json', '--cwd=a-file', 'config')
     expect(json.code).toBe(2)
-    expect(json.json()).toEqual({ error: { name: 'UsageError', code: 'E_BAD_CWD', message: `--cwd ${join(elsewhere, 'a-file')}: expected a directory, there is none` } })
+    expect(json.json()).toEqual({ error: { name: 'UsageError', code: 'E_BAD_CWD', message: `--cwd ${join(elsewhere, 'a-file')}: expected a directory, it is a file` } })
     // after `--`, --cwd belongs to the command unperf runs
     writeFileSync(join(elsewhere, 'noop.mjs'), '')
     expect(unperf(elsewhere, 'profile', '--json', '--', process.execPath, 'noop.mjs', '--cwd', 'nowhere').code).toBe(0)
