@@ -21,6 +21,7 @@ import { overdueSetups, type OverdueSetups } from './plugin-overdue.js'
 import { checkPluginShape } from './plugin-shape.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
+import { timerDelay } from '../runtime/timer-limit.js'
 
 export interface PluginSetupContext {
   perf: Perf
@@ -120,7 +121,7 @@ function setupTimeout(warn: WarnOnce): number {
   const raw = process.env.UNPERF_PLUGIN_TIMEOUT
   if (raw === undefined || raw === '') return SETUP_TIMEOUT
   const ms = Number(raw)
-  if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, 2 ** 31 - 1) // a timer's longest (timer-limit.ts): a longer one fires after 1 ms
+  if (Number.isFinite(ms) && ms >= 0) return timerDelay(ms) // a timer's longest: a longer one fires after 1 ms
   warn('plugin-timeout-env', `UNPERF_PLUGIN_TIMEOUT='${raw}' is not a number of milliseconds (0 waits for ever); using ${SETUP_TIMEOUT}`)
   return SETUP_TIMEOUT
 }

@@ -6,8 +6,7 @@
  */
 import type { ResolvedPoolConfig } from '../config/types.js'
 import { parseDuration } from '../config/units.js'
-import { argumentError } from '../errors.js'
-import { describeInput } from './describe-input.js'
+import { argumentError, formatFound } from '../errors.js'
 
 /** What one call can set of its pool's settings; the pool's own config is one too. */
 export type TaskSettings = Pick<ResolvedPoolConfig, 'timeout' | 'retries' | 'backoff' | 'maxBackoff'>
@@ -48,6 +47,5 @@ export function taskSettings(options: Readonly<Record<string, unknown>>, default
 }
 
 function bad(pool: string, call: string, key: string, value: unknown, expected: string): TypeError {
-  const got = typeof value === 'string' ? `'${value}'` : typeof value === 'number' || typeof value === 'boolean' ? String(value) : describeInput(value)
-  return argumentError(`pool '${pool}': ${call}, { ${key} }): ${key} must be ${expected}, got ${got}`)
+  return argumentError(`pool '${pool}': ${call}, { ${key} }): ${key} must be ${expected}, got ${formatFound(value)}`)
 }
