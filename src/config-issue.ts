@@ -4,7 +4,7 @@
  * caller's slip, makes one.
  */
 import { NotShown, type ConfigIssue } from './errors.js'
-import { parseDuration, parseSize } from './config/units.js'
+import { DURATION_UNITS, parseDuration, parseSize } from './config/units.js'
 
 export function formatFound(value: unknown): string {
   if (value instanceof NotShown) return value.description
@@ -28,7 +28,15 @@ function unitHint(expected: string, found: unknown): string {
   const unit = typeof found === 'string' ? /^\s*\d+(?:\.\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
   // the unit alone: '1e30TB' is too large, not in an unknown unit
   if (unit === undefined) return ''
-  if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return ' (units: ms, s, m, h, d, w)'
+  if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return durationUnitsHint()
   if (/\ba size\b/.test(expected) && parseSize(`1${unit}`) === undefined) return ' (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)'
   return ''
+}
+
+/**
+ * The duration units there are, as a config error and a per-call ttl error both end when a
+ * duration's unit is not one (cache-input.ts): ` (units: ms, s, m, h, d, w; no month or year: write '365d')`.
+ */
+export function durationUnitsHint(): string {
+  return ` (units: ${Object.keys(DURATION_UNITS).join(', ')}; no month or year: write '365d')`
 }

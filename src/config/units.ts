@@ -4,7 +4,8 @@
  */
 import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+/** Each duration unit's length in ms: the units a duration string takes, in this order in messages (config-issue.ts). */
+export const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 const SIZE_UNITS: Record<string, number> = {
   b: 1, kb: 1000, mb: 1e6, gb: 1e9, tb: 1e12,
   kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
