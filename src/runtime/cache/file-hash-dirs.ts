@@ -5,8 +5,8 @@
  * under it (dot files too, as the other globs). Run only when a named path turned out to be a dir.
  */
 import { statSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { tinyglobby } from '../_tinyglobby.js'
 
 /** What `hashOne` gives for a dir: the caller swaps the globs with `namedDirsAsGlobs` and hashes again. */
 export const DIR = 'dir'
@@ -14,8 +14,6 @@ export const DIR = 'dir'
 export function isGlob(pattern: string): boolean {
   return /[*?[\]{}!]/.test(pattern)
 }
-
-let escapePath: ((path: string) => string) | undefined
 
 /** `globs` with each named dir replaced by `<dir>/**`; undefined when none is a dir (any more). */
 export function namedDirsAsGlobs(globs: string[], cwd: string): string[] | undefined {
@@ -27,9 +25,8 @@ export function namedDirsAsGlobs(globs: string[], cwd: string): string[] | undef
     try { dir = statSync(path).isDirectory() } catch { /* gone: hashed as missing */ }
     if (!dir) return g
     changed = true
-    escapePath ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).escapePath
     const rel = relative(cwd, path).split(sep).join('/')
-    return rel === '' ? '**' : `${escapePath(rel)}/**`
+    return rel === '' ? '**' : `${tinyglobby().escapePath(rel)}/**`
   })
   return changed ? out : undefined
 }

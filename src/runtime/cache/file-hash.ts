@@ -20,13 +20,13 @@
 import { crypto } from '../_builtins.js'
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
 import { READ_NO_FOLLOW, writeFileAtomicSync } from '../write-file-atomic.js'
 import { makeDirSync } from '../make-dir.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 import { DIR, isGlob, namedDirsAsGlobs } from './file-hash-dirs.js'
+import { tinyglobby } from '../_tinyglobby.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
 type FileRecord = [number, number, number, number, number, string]
@@ -247,7 +247,7 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
   const store = memoFile(cwd)
   // the memo: one small file, read once per process
   loadMemoSync(store, cwd)
-  if (patterns.length > 0) for (const f of await import('tinyglobby').then(m => m.glob(patterns, { cwd, absolute: true, dot: true }))) files.add(resolve(f))
+  if (patterns.length > 0) for (const f of await tinyglobby().glob(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
   const sorted = [...files].sort()
   noteOutside(cwd, sorted)
   const hashes: string[] = []
@@ -265,8 +265,6 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
   return digest
 }
 
-let globSync: ((patterns: string[], options: { cwd: string; absolute: boolean; dot: boolean }) => string[]) | undefined
-
 /** The same hash, synchronously (for config-time callers). */
 export function hashFilesSync(globs: string[], cwd: string): string {
   cwd = resolve(cwd)
@@ -274,8 +272,7 @@ export function hashFilesSync(globs: string[], cwd: string): string {
   const store = memoFile(cwd)
   loadMemoSync(store, cwd)
   if (patterns.length > 0) {
-    globSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
-    for (const f of globSync(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
+    for (const f of tinyglobby().globSync(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
   }
   const sorted = [...files].sort()
   noteOutside(cwd, sorted)
