@@ -25,6 +25,10 @@ export function configIssue(file: string, path: string, expected: string, found:
  * so the fix is in the message (it said only "like '10m'").
  */
 function unitHint(expected: string, found: unknown): string {
+  if (/\ba duration greater than 0\b/.test(expected)) {
+    const hint = roundsToZeroHint(found)
+    if (hint) return hint
+  }
   const unit = typeof found === 'string' ? /^\s*\d+(?:\.\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
   // the unit alone: '1e30TB' is too large, not in an unknown unit
   if (unit === undefined) return ''
@@ -39,4 +43,10 @@ function unitHint(expected: string, found: unknown): string {
  */
 export function durationUnitsHint(): string {
   return ` (units: ${Object.keys(DURATION_UNITS).join(', ')}; no month or year: write '365d')`
+}
+
+/** A duration that is not 0 but rounds to 0 ms (`0.4`, `'0.4ms'`): why it is refused where 0 is. */
+export function roundsToZeroHint(found: unknown): string {
+  const nonZero = typeof found === 'number' ? found > 0 : typeof found === 'string' && /[1-9]/.test(found)
+  return nonZero && parseDuration(found) === 0 ? ` (durations are whole ms: ${formatFound(found)} rounds to 0)` : ''
 }

@@ -39,9 +39,12 @@ const isDigit = (c: number) => c >= 48 && c <= 57
 // what \s matches
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
 
-/** `'250ms'` → 250, `'10s'` → 10000, `5` → 5. Negative, NaN, Infinity → undefined. */
+/**
+ * `'250ms'` → 250, `'10s'` → 10000, `5` → 5: whole ms, a number rounded as a string is (`2.5` → 3,
+ * `'1.5ms'` → 2; timers fire on whole ms). Negative, NaN, Infinity → undefined.
+ */
 export function parseDuration(input: unknown): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined
   if (typeof input !== 'string') return undefined
   const parts = splitUnit(input)
   const factor = parts && Object.hasOwn(DURATION_UNITS, parts[1]) ? DURATION_UNITS[parts[1]]! : undefined
