@@ -89,7 +89,7 @@ const DEFERRED = {
   'src/config/layer-of-path.ts': ['layerOfPath'],
   // error paths only: what was thrown, as text (warnings, failed hooks and plugins, wrapped errors); a config problem's issue
   'src/thrown-message.ts': ['thrownMessage', 'errorMessage'],
-  'src/config-issue.ts': ['formatFound', 'configIssue'],
+  'src/config-issue.ts': ['formatFound', 'configIssue', 'durationUnitsHint', 'roundsToZeroHint'],
   // error paths only: the longer messages of errors.ts's classes
   'src/error-messages.ts': ['cycleMessage', 'namespaceAccessMessage'],
   // only with budgets.files: globbing and compressing the files, judged as every budget (budgets.ts)

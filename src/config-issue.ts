@@ -4,7 +4,7 @@
  * caller's slip, makes one.
  */
 import { NotShown, type ConfigIssue } from './errors.js'
-import { parseDuration, parseSize } from './config/units.js'
+import { DURATION_UNITS, parseDuration, parseSize } from './config/units.js'
 
 export function formatFound(value: unknown): string {
   if (value instanceof NotShown) return value.description
@@ -25,10 +25,28 @@ export function configIssue(file: string, path: string, expected: string, found:
  * so the fix is in the message (it said only "like '10m'").
  */
 function unitHint(expected: string, found: unknown): string {
+  if (/\ba duration greater than 0\b/.test(expected)) {
+    const hint = roundsToZeroHint(found)
+    if (hint) return hint
+  }
   const unit = typeof found === 'string' ? /^\s*\d+(?:\.\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
   // the unit alone: '1e30TB' is too large, not in an unknown unit
   if (unit === undefined) return ''
-  if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return ' (units: ms, s, m, h, d, w)'
+  if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return durationUnitsHint()
   if (/\ba size\b/.test(expected) && parseSize(`1${unit}`) === undefined) return ' (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)'
   return ''
+}
+
+/**
+ * The duration units there are, as a config error and a per-call ttl error both end when a
+ * duration's unit is not one (cache-input.ts): ` (units: ms, s, m, h, d, w; no month or year: write '365d')`.
+ */
+export function durationUnitsHint(): string {
+  return ` (units: ${Object.keys(DURATION_UNITS).join(', ')}; no month or year: write '365d')`
+}
+
+/** A duration that is not 0 but rounds to 0 ms (`0.4`, `'0.4ms'`): why it is refused where 0 is. */
+export function roundsToZeroHint(found: unknown): string {
+  const nonZero = typeof found === 'number' ? found > 0 : typeof found === 'string' && /[1-9]/.test(found)
+  return nonZero && parseDuration(found) === 0 ? ` (durations are whole ms: ${formatFound(found)} rounds to 0)` : ''
 }

@@ -109,7 +109,7 @@ export class NotShown {
   toString(): string { return this.description }
 }
 
-export { configIssue, formatFound } from './config-issue.js'
+export { configIssue, durationUnitsHint, formatFound, roundsToZeroHint } from './config-issue.js'
 
 /** A pool task or a remote operation ran past its timeout. */
 export class TimeoutError extends PerfError {

@@ -93,6 +93,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     let config = await jiti.import(file, { default: true })
     if (typeof config === 'function') config = await (config as () => unknown)()
     const listed = (config as { extends?: unknown } | null)?.extends
+    checkEmptyExtends(relative(rootDir, file), listed)
     loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
     return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
   }
@@ -177,16 +178,24 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   for (const layer of result.layers ?? []) {
     // a JSON .perfrc takes the place of what c12 read of it (nothing)
     if (layer.configFile === '.perfrc' && rcJson) layer.config = rcJson
+    const [source, file]: [RawLayer['source'], string | undefined] = layer.configFile === '.perfrc' ? ['rc', join(rootDir, '.perfrc')]
+      : layer.configFile === 'package.json' ? ['packageJson', join(rootDir, 'package.json')]
+        : layer.cwd === rootDir && layer.configFile === (configFile ?? 'perf.config') ? ['main', result._configFile]
+          : ['extends', layer.configFile]
+    // the root layers keep their extends as written (c12 deleted it from the presets it loaded itself)
+    if (file) checkEmptyExtends(relative(rootDir, file), (layer.config as { extends?: unknown } | null)?.extends)
     // an empty layer adds nothing; a non-object (`export default 42`) goes on to fail validation, not vanish
     if (layer.config === null || layer.config === undefined || (typeof layer.config === 'object' && Object.keys(layer.config).length === 0)) continue
-    if (layer.configFile === '.perfrc') layers.push({ source: 'rc', file: join(rootDir, '.perfrc'), config: layer.config })
-    else if (layer.configFile === 'package.json') layers.push({ source: 'packageJson', file: join(rootDir, 'package.json'), config: layer.config })
-    else if (layer.cwd === rootDir && layer.configFile === (configFile ?? 'perf.config')) {
-      layers.push({ source: 'main', file: result._configFile, config: layer.config })
-    } else layers.push({ source: 'extends', file: layer.configFile, config: layer.config })
+    layers.push({ source, file, config: layer.config })
   }
   const remote = extendsSources.some(s => REMOTE_PREFIXES.some(p => s.startsWith(p)))
   return { layers, configFile: result._configFile, snapshotable: !remote, resolutionInputs }
+}
+
+/** An empty `extends` (`''`, or `''` in its list): c12 drops it without a word; never what was meant. */
+function checkEmptyExtends(file: string, listed: unknown): void {
+  const at = listed === '' ? 'extends' : Array.isArray(listed) && listed.includes('') ? `extends[${listed.indexOf('')}]` : undefined
+  if (at) throw new ConfigError([configIssue(file, at, 'a path or a package name (an empty string extends nothing)', '')])
 }
 
 /** Whether the package has an entry `import()` or `require()` finds from `from` (exports, main, index.js): what c12 loads as its config. */

@@ -76,8 +76,23 @@ function driverNames(driver: DriverConfig, tiers: ResolvedDriverSpec[]): Resolve
 }
 
 export function resolveTiers(r: Pick<Resolver, 'issue' | 'path'>, driver: DriverConfig, path: string, dir: string): ResolvedDriverSpec[] {
-  const list = Array.isArray(driver) ? driver : [driver]
-  return list.map((spec, i) => resolveDriver(r, spec, Array.isArray(driver) ? `${path}[${i}]` : path, dir))
+  if (!Array.isArray(driver)) return [resolveDriver(r, driver, path, dir)]
+  const tiers = driver.map((spec, i) => resolveDriver(r, spec, `${path}[${i}]`, dir))
+  // the same store twice (['memory', 'memory'], one redis url twice): each entry written to it twice, read twice
+  const stores = tiers.map(storeOf)
+  stores.forEach((store, i) => {
+    const first = stores.indexOf(store)
+    if (store !== undefined && first < i) r.issue(`${path}[${i}]`, `a tier other than ${path}[${first}] (it names the same store: each entry would be written to it twice)`, driver[i])
+  })
+  return tiers
+}
+
+/** What a built-in tier stores in (a driver instance: itself); undefined for another unstorage driver. */
+function storeOf(t: ResolvedDriverSpec): unknown {
+  if ('options' in t) return undefined
+  if ('instance' in t) return t.instance
+  const o = t as Extract<ResolvedDriverSpec, { driver: 'redis' }>
+  return t.driver === 'redis' ? `redis:${JSON.stringify([o.url, o.host, o.port, o.db, o.base])}` : `${t.driver}:${o.base}`
 }
 
 /** The options each built-in driver takes; any other unstorage driver's are passed to it as they are. */

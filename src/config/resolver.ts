@@ -36,7 +36,7 @@ export class Resolver {
   }
   ttl(value: unknown, path: string): number | false {
     if (value === false) return false
-    if (value === 0 || (typeof value === 'string' && parseDuration(value) === 0)) {
+    if (parseDuration(value) === 0) {
       this.issue(path, "a duration greater than 0 (0 is ambiguous: use false for 'never expires')", value)
       return false
     }

@@ -4,7 +4,8 @@
  */
 import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+/** Each duration unit's length in ms: the units a duration string takes, in this order in messages (config-issue.ts). */
+export const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 const SIZE_UNITS: Record<string, number> = {
   b: 1, kb: 1000, mb: 1e6, gb: 1e9, tb: 1e12,
   kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
@@ -38,9 +39,12 @@ const isDigit = (c: number) => c >= 48 && c <= 57
 // what \s matches
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
 
-/** `'250ms'` → 250, `'10s'` → 10000, `5` → 5. Negative, NaN, Infinity → undefined. */
+/**
+ * `'250ms'` → 250, `'10s'` → 10000, `5` → 5: whole ms, a number rounded as a string is (`2.5` → 3,
+ * `'1.5ms'` → 2; timers fire on whole ms). Negative, NaN, Infinity → undefined.
+ */
 export function parseDuration(input: unknown): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined
   if (typeof input !== 'string') return undefined
   const parts = splitUnit(input)
   const factor = parts && Object.hasOwn(DURATION_UNITS, parts[1]) ? DURATION_UNITS[parts[1]]! : undefined

@@ -6,7 +6,7 @@
  */
 import type { ResolvedPoolConfig } from '../config/types.js'
 import { parseDuration } from '../config/units.js'
-import { argumentError, formatFound } from '../errors.js'
+import { argumentError, formatFound, roundsToZeroHint } from '../errors.js'
 
 /** What one call can set of its pool's settings; the pool's own config is one too. */
 export type TaskSettings = Pick<ResolvedPoolConfig, 'timeout' | 'retries' | 'backoff' | 'maxBackoff'>
@@ -28,7 +28,7 @@ export function taskSettings(options: Readonly<Record<string, unknown>>, default
   const settings: TaskSettings = { timeout: defaults.timeout, retries: defaults.retries, backoff: defaults.backoff, maxBackoff: defaults.maxBackoff }
   if (timeout !== undefined) {
     const ms = timeout === false ? false : parseDuration(timeout)
-    if (ms === undefined || ms === 0) return bad(pool, call, 'timeout', timeout, `a duration greater than 0 ('2s', or a number of ms), or false for none${ms === 0 ? " (0 is not 'none': use false)" : ''}`)
+    if (ms === undefined || ms === 0) return bad(pool, call, 'timeout', timeout, `a duration greater than 0 ('2s', or a number of ms), or false for none${ms === 0 ? roundsToZeroHint(timeout) || " (0 is not 'none': use false)" : ''}`)
     settings.timeout = ms
   }
   if (retries !== undefined) {

@@ -39,7 +39,7 @@ for (const driver of ['memory', 'fs'] as const) {
 
     it('setMany(): a bad ttl names setMany and the entry; a bad entry names its index; nothing is written', async () => {
       const { cache } = manager({ driver })
-      await expect(call(cache.setMany.bind(cache), [['a', 1], ['z', 2, { ttl: 'soon' }]])).rejects.toThrow(new TypeError("[unperf] cache.setMany(entries): entries[1] ('z'): ttl must be a duration > 0 or false, got soon (a number of ms or a string like '10m'; units: ms, s, m, h, d, w; no month or year: write '365d')"))
+      await expect(call(cache.setMany.bind(cache), [['a', 1], ['z', 2, { ttl: 'soon' }]])).rejects.toThrow(new TypeError("[unperf] cache.setMany(entries): entries[1] ('z'): ttl must be a duration > 0 or false, got soon (units: ms, s, m, h, d, w; no month or year: write '365d')"))
       await expect(call(cache.setMany.bind(cache), [['a', 1], 'b'])).rejects.toThrow(new TypeError('[unperf] cache.setMany(entries): entries[1] must be an array [key, value, options?], got string'))
       await expect(call(cache.setMany.bind(cache), [[3, 1]])).rejects.toThrow(new TypeError('[unperf] cache.setMany(entries): entries[0][0], the key, must be a string, got number'))
       await expect(call(cache.setMany.bind(cache), { a: 1 })).rejects.toThrow(new TypeError('[unperf] cache.setMany(entries): entries must be an array of [key, value, options?], got object'))

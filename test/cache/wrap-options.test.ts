@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Duration } from '../../src/config/types.js'
 import { manager } from './_manager.js'
 
-const UNITS = " (a number of ms or a string like '10m'; units: ms, s, m, h, d, w; no month or year: write '365d')"
+const UNITS = " (units: ms, s, m, h, d, w; no month or year: write '365d')"
 
 for (const driver of ['memory', 'fs'] as const) {
   describe(`wrap() options on ${driver}`, () => {

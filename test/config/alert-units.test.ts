@@ -51,7 +51,7 @@ describe('alert thresholds in their metric unit', () => {
       "perf.config.ts:2:70: monitors.alerts['cpu.percent']: expected a percentage like '90%' or a number of percent (90), or { above, below, for }, got '90MB'",
       "perf.config.ts:2:120: monitors.alerts['eventLoop.utilization'].above: expected a fraction from 0 to 1 (0.9) or a percentage like '90%', got 90",
       "perf.config.ts:2:133: monitors.alerts['handles.active']: expected a number, or { above, below, for }, got '5MB'",
-      "perf.config.ts:2:158: monitors.alerts['cpu.user']: expected a duration like '100ms' or a number of ms, or { above, below, for } (units: ms, s, m, h, d, w), got '2GB'",
+      "perf.config.ts:2:158: monitors.alerts['cpu.user']: expected a duration like '100ms' or a number of ms, or { above, below, for } (units: ms, s, m, h, d, w; no month or year: write '365d'), got '2GB'",
     ])
     expect(error.issues[0]).toMatchObject({ file: 'perf.config.ts', path: "monitors.alerts['system.disk.used'].above", expected: "a size like '500MB' or a number of bytes (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)", found: '50 parsecs' })
   })

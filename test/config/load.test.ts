@@ -256,7 +256,7 @@ describe('config errors', () => {
   it('names the file, the key path, what was expected and what was found', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default { cache: { ttl: '10 parsecs' } }` })
     expect(error.issues).toHaveLength(1)
-    expect(error.issues[0]!.message).toBe(`perf.config.ts:1:27: cache.ttl: expected a duration like '10m', a number of ms, or false (units: ms, s, m, h, d, w), got '10 parsecs'`)
+    expect(error.issues[0]!.message).toBe(`perf.config.ts:1:27: cache.ttl: expected a duration like '10m', a number of ms, or false (units: ms, s, m, h, d, w; no month or year: write '365d'), got '10 parsecs'`)
     expect(error.issues[0]).toMatchObject({ line: 1, column: 27 })
     expect(error).toMatchObject({ code: 'E_CONFIG', file: 'perf.config.ts', path: 'cache.ttl', found: '10 parsecs' })
   })

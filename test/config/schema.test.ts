@@ -124,7 +124,7 @@ describe('JSON Schema', () => {
       'a negative size': [{ cache: { maxSize: -1 } }, false],
       'an unknown hook name': [{ hooks: { 'comand:before': 1 } }, false],
       // the built-in drivers' option types (editors check them through the schema too)
-      'every built-in driver option of the right type': [{ cache: { driver: ['memory', { driver: 'memory' }, { driver: 'fs', base: './c' }, { driver: 'redis', host: '127.0.0.1', port: 6379, db: 2, username: 'u', password: 'p', tls: { rejectUnauthorized: false }, base: 'app' }, { driver: 'redis', url: 'rediss://h:6380/1', port: ' 6380 ', db: '3', tls: true }, { driver: 'redis', url: '/run/redis.sock' }] } }, true],
+      'every built-in driver option of the right type': [{ cache: { driver: [{ driver: 'memory' }, { driver: 'fs', base: './c' }, { driver: 'redis', host: '127.0.0.1', port: 6379, db: 2, username: 'u', password: 'p', tls: { rejectUnauthorized: false }, base: 'app' }, { driver: 'redis', url: 'rediss://h:6380/1', port: ' 6380 ', db: '3', tls: true }, { driver: 'redis', url: '/run/redis.sock' }] } }, true],
       'another unstorage driver\'s options are its own': [{ cache: { driver: { driver: 'fs-lite', base: 42, port: 'any' } } }, true],
       'a redis port out of range': [{ cache: { driver: { driver: 'redis', host: 'h', port: 70000 } } }, false],
       'a redis port that is not digits': [{ cache: { driver: { driver: 'redis', host: 'h', port: 'x6379' } } }, false],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { projectWith } from '../helpers/project.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
-const DURATION_UNITS = '(units: ms, s, m, h, d, w)'
+const DURATION_UNITS = "(units: ms, s, m, h, d, w; no month or year: write '365d')"
 const SIZE_UNITS = '(units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)'
 
 describe('a value with an unknown unit', () => {

@@ -119,6 +119,28 @@ describe('hashFiles', () => {
     expect(hashFilesSync(globs, cwd)).toBe(await hashFiles(globs, cwd))
   })
 
+  // a named dir (`files: ['src']`) stands for the files under it: found from the stats of the first
+  // pass, every file read once (it hashed all, then stat'ed the named paths and hashed all again: a
+  // file written < 2 s ago, which the memo does not trust yet, was read twice)
+  it.each([['hashFiles', hashFiles], ['hashFilesSync', hashFilesSync]] as const)('%s: a named dir is hashed in one pass, as the glob of its files', async (_, hash) => {
+    const cwd = tempDir('unperf-fh-')
+    mkdirSync(join(cwd, 'src/deep'), { recursive: true })
+    writeFileSync(join(cwd, 'src/a.ts'), 'a')
+    writeFileSync(join(cwd, 'src/deep/b.ts'), 'b')
+    writeFileSync(join(cwd, 'package.json'), '{}')
+    writeFileSync(join(cwd, 'notes.txt'), 'n')
+    // more than the 8 named paths hashFiles takes synchronously: its async path too
+    const missing = Array.from({ length: 8 }, (_, i) => `missing-${i}.json`)
+    const globs = ['src', 'package.json', '*.txt', ...missing]
+    const read = fileHashStats.hashed
+    const h = await hash(globs, cwd)
+    expect(fileHashStats.hashed - read).toBe(4) // a.ts, b.ts, package.json, notes.txt: once each
+    clearFileHashMemo()
+    expect(await hash(['src/**', 'package.json', '*.txt', ...missing], cwd)).toBe(h)
+    writeFileSync(join(cwd, 'src/deep/b.ts'), 'b2')
+    expect(await hash(globs, cwd)).not.toBe(h)
+  })
+
   it('a damaged memo file is ignored, never trusted', async () => {
     const cwd = await oldProject({ 'a.txt': 'alpha' })
     const h = await hashFiles(['a.txt'], cwd)

@@ -6,7 +6,7 @@
  * these build the message only on a slip. The async methods reject with them.
  */
 import { describeInput } from '../describe-input.js'
-import { argumentError } from '../../errors.js'
+import { argumentError, durationUnitsHint, roundsToZeroHint } from '../../errors.js'
 import { parseDuration } from '../../config/units.js'
 
 /** `cache.get(key)`: key must be a string, got number. */
@@ -44,11 +44,12 @@ export function ttlError(where: string, ttl: unknown): TypeError {
 }
 
 /**
- * A string ttl that is no duration ('1y', '30 days', '5min'): the units there are, as the config's
- * error lists them; the runtime's said only "must be a duration".
+ * A string ttl that is no duration ('1y', '30 days', '5min'): the units there are, in the config
+ * error's words (config-issue.ts, loaded only then); the runtime's said only "must be a duration".
+ * One that rounds to 0 ms (`0.4`, `'0.4ms'`): that it does.
  */
 export function unitsHint(ttl: unknown): string {
-  return typeof ttl === 'string' && parseDuration(ttl) === undefined ? " (a number of ms or a string like '10m'; units: ms, s, m, h, d, w; no month or year: write '365d')" : ''
+  return typeof ttl === 'string' && parseDuration(ttl) === undefined ? durationUnitsHint() : roundsToZeroHint(ttl)
 }
 
 /**

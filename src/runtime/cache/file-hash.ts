@@ -20,13 +20,13 @@
 import { crypto } from '../_builtins.js'
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
 import { READ_NO_FOLLOW, writeFileAtomicSync } from '../write-file-atomic.js'
 import { makeDirSync } from '../make-dir.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 import { DIR, isGlob, namedDirsAsGlobs } from './file-hash-dirs.js'
+import { tinyglobby } from '../_tinyglobby.js'
 
 /** [size, mtimeMs, ctimeMs, ino, recordedAt, sha256] */
 type FileRecord = [number, number, number, number, number, string]
@@ -221,13 +221,12 @@ function split(globs: string[], cwd: string): { files: Set<string>; patterns: st
   return { files, patterns }
 }
 
-/** The hash over globs, paths and file hashes, and whether it was new to the memo. */
-function combine(globs: string[], cwd: string, sorted: string[], hashes: string[]): [string, boolean] {
+/** The hash over globs, paths (sorted) and file hashes, and whether it was new to the memo. */
+function combine(globs: string[], cwd: string, files: Set<string>, hashed: Map<string, string>): [string, boolean] {
+  const sorted = [...files].sort()
+  noteOutside(cwd, sorted)
   let input = `unperf-files-v1\0${JSON.stringify(globs)}\n`
-  sorted.forEach((f, i) => {
-    const rel = relative(cwd, f).split(sep).join('/')
-    input += `${rel}\0${hashes[i]}\n`
-  })
+  for (const f of sorted) input += `${relative(cwd, f).split(sep).join('/')}\0${hashed.get(f)}\n`
   const key = `${cwd}\0${input}`
   const known = combinedMemo.get(key)
   combinedMemo.delete(key)
@@ -247,25 +246,24 @@ export async function hashFiles(globs: string[], cwd: string): Promise<string> {
   const store = memoFile(cwd)
   // the memo: one small file, read once per process
   loadMemoSync(store, cwd)
-  if (patterns.length > 0) for (const f of await import('tinyglobby').then(m => m.glob(patterns, { cwd, absolute: true, dot: true }))) files.add(resolve(f))
-  const sorted = [...files].sort()
-  noteOutside(cwd, sorted)
-  const hashes: string[] = []
+  const hashed = new Map<string, string>()
   let changed = false
-  for (let i = 0; i < sorted.length; i += CHUNK) {
-    for (const [hash, fresh] of await Promise.all(sorted.slice(i, i + CHUNK).map(hashOne))) {
-      hashes.push(hash)
-      changed ||= fresh
+  const hashAll = async (list: string[]) => {
+    for (let i = 0; i < list.length; i += CHUNK) {
+      const chunk = list.slice(i, i + CHUNK)
+      const results = await Promise.all(chunk.map(hashOne))
+      results.forEach(([hash, fresh], j) => { hashed.set(chunk[j]!, hash); changed ||= fresh })
     }
   }
-  const expanded = hashes.includes(DIR) ? namedDirsAsGlobs(globs, cwd) : undefined
-  if (expanded) return hashFiles(expanded, cwd)
-  const [digest, fresh] = combine(globs, cwd, sorted, hashes)
+  // the named paths first: a dir among them is globbed with the patterns (one pass, each file read once)
+  await hashAll([...files])
+  const [keyGlobs, toGlob] = namedDirsAsGlobs(globs, cwd, files, patterns, hashed)
+  if (toGlob.length > 0) for (const f of await tinyglobby().glob(toGlob, { cwd, absolute: true, dot: true })) files.add(resolve(f))
+  await hashAll([...files].filter(f => !hashed.has(f)))
+  const [digest, fresh] = combine(keyGlobs, cwd, files, hashed)
   if (changed || fresh) await saveMemo(store, cwd)
   return digest
 }
-
-let globSync: ((patterns: string[], options: { cwd: string; absolute: boolean; dot: boolean }) => string[]) | undefined
 
 /** The same hash, synchronously (for config-time callers). */
 export function hashFilesSync(globs: string[], cwd: string): string {
@@ -273,21 +271,22 @@ export function hashFilesSync(globs: string[], cwd: string): string {
   const { files, patterns } = split(globs, cwd)
   const store = memoFile(cwd)
   loadMemoSync(store, cwd)
-  if (patterns.length > 0) {
-    globSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
-    for (const f of globSync(patterns, { cwd, absolute: true, dot: true })) files.add(resolve(f))
-  }
-  const sorted = [...files].sort()
-  noteOutside(cwd, sorted)
+  const hashed = new Map<string, string>()
   let changed = false
-  const hashes = sorted.map(f => {
-    const [hash, fresh] = hashOneSync(f)
-    changed ||= fresh
-    return hash
-  })
-  const expanded = hashes.includes(DIR) ? namedDirsAsGlobs(globs, cwd) : undefined
-  if (expanded) return hashFilesSync(expanded, cwd)
-  const [digest, fresh] = combine(globs, cwd, sorted, hashes)
+  const hashAll = (list: Iterable<string>) => {
+    for (const f of list) {
+      if (hashed.has(f)) continue
+      const [hash, fresh] = hashOneSync(f)
+      hashed.set(f, hash)
+      changed ||= fresh
+    }
+  }
+  hashAll(files)
+  const [keyGlobs, toGlob] = namedDirsAsGlobs(globs, cwd, files, patterns, hashed)
+  if (toGlob.length > 0) for (const f of tinyglobby().globSync(toGlob, { cwd, absolute: true, dot: true })) files.add(resolve(f))
+  hashAll(files)
+  const [digest, fresh] = combine(keyGlobs, cwd, files, hashed)
   if (changed || fresh) saveMemoSync(store, cwd)
   return digest
 }
+

@@ -5,10 +5,10 @@
  */
 import { zlib } from '../_builtins.js'
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../types.js'
 import { judge } from './budgets.js'
+import { tinyglobby } from '../_tinyglobby.js'
 
 /** Size budgets of files (globs relative to cwd), after none/gzip/brotli compression. */
 export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
@@ -32,10 +32,7 @@ export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
   })
 }
 
-let tinyGlobSync: typeof import('tinyglobby').globSync | undefined
-
 /** Files matching a glob relative to cwd (tinyglobby, loaded on first use; node_modules and .git ignored). */
 export function globSync(pattern: string, cwd: string): string[] {
-  tinyGlobSync ??= (createRequire(import.meta.url)('tinyglobby') as typeof import('tinyglobby')).globSync
-  return tinyGlobSync([pattern], { cwd, absolute: true, dot: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort()
+  return tinyglobby().globSync([pattern], { cwd, absolute: true, dot: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort()
 }

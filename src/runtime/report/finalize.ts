@@ -66,8 +66,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   const local = readHistoryForJudging(report, ctx)
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
-  // `history: 0` keeps no runs: the shared store is left alone (trimmed to 0, it lost every machine's runs)
-  const driver = ctx.config.report.historyDriver && ctx.config.report.history > 0 ? await import('./history-driver.js') : undefined
+  const driver = sharesHistory(ctx) ? await import('./history-driver.js') : undefined
   // a driver that could not be read is not written either: a hung redis cost the run its bound
   // (2 s) twice, on every CI machine, for a write that fails the same way
   let unread = false
@@ -102,13 +101,21 @@ export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfRe
   const local = readHistoryForJudging(report, ctx)
   const entry = judgeAndWrite(report, local.entries, local.file, state, ctx)
   // no network write at exit: the next run of this machine adds it to the shared history
-  if (entry && ctx.config.report.historyDriver && ctx.config.report.history > 0) noteUnsentRun(ctx.config.report.dir, entry)
+  if (entry && sharesHistory(ctx)) noteUnsentRun(ctx.config.report.dir, entry)
   for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
   print(report, ctx.config)
   return report
 }
 
 // --- internal ---
+
+/**
+ * The run goes to the shared history too (`report.historyDriver`). Not with `history: 0`, which keeps
+ * no runs: the shared store is left alone (trimmed to 0, it lost every machine's runs).
+ */
+function sharesHistory(ctx: RuntimeContext): boolean {
+  return ctx.config.report.historyDriver !== undefined && ctx.config.report.history > 0
+}
 
 /**
  * The local history as far as judging this run needs it (the newest runs of its commands, or all);
