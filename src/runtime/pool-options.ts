@@ -20,9 +20,10 @@ const MAX_RETRIES = 100
 /**
  * The settings of a call that gives some (the pool's `defaults` for those it does not), undefined
  * when it gives none or only the pool's own values (the call runs as the pool's), or the TypeError of
- * a bad value naming the pool, the call (`run(fn` or `map(items, fn`) and the option.
+ * a bad value naming the pool, the call (`run(fn` or `map(items, fn`) and the option. `pool`
+ * undefined: a call that names itself whole (`perf.workers.run(moduleUrl, exportName, args`).
  */
-export function taskSettings(options: Readonly<Record<string, unknown>>, defaults: TaskSettings, pool: string, call: string): TaskSettings | TypeError | undefined {
+export function taskSettings(options: Readonly<Record<string, unknown>>, defaults: TaskSettings, pool: string | undefined, call: string): TaskSettings | TypeError | undefined {
   const { timeout, retries, backoff, maxBackoff } = options
   if (timeout === undefined && retries === undefined && backoff === undefined && maxBackoff === undefined) return undefined
   const settings: TaskSettings = { timeout: defaults.timeout, retries: defaults.retries, backoff: defaults.backoff, maxBackoff: defaults.maxBackoff }
@@ -46,6 +47,6 @@ export function taskSettings(options: Readonly<Record<string, unknown>>, default
   return same ? undefined : settings
 }
 
-function bad(pool: string, call: string, key: string, value: unknown, expected: string): TypeError {
-  return argumentError(`pool '${pool}': ${call}, { ${key} }): ${key} must be ${expected}, got ${formatFound(value)}`)
+function bad(pool: string | undefined, call: string, key: string, value: unknown, expected: string): TypeError {
+  return argumentError(`${pool === undefined ? '' : `pool '${pool}': `}${call}, { ${key} }): ${key} must be ${expected}, got ${formatFound(value)}`)
 }
