@@ -3,6 +3,7 @@
  * its items): checked and read as the pool's config reads them (units.ts parseDuration; a timeout of
  * 0 refused, false for none; retries an integer 0 to 100, the schema's bounds), then laid over the
  * pool's. Loaded with the pools (pool.ts is deferred), and only read when a call gives options.
+ * perf.workers.run(url, name, args, { timeout, retries }) reads its own through it too (workers.ts).
  */
 import type { ResolvedPoolConfig } from '../config/types.js'
 import { parseDuration } from '../config/units.js'
