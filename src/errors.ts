@@ -221,6 +221,18 @@ export class BenchCommandError extends PerfError {
 }
 
 /**
+ * `unperf bench` was stopped by a signal sent to it (SIGINT, SIGTERM, SIGHUP): the running command's
+ * process group got it too. The results of the commands completed before are still printed; the
+ * CLI exits 128 + the signal's number (SIGINT: 130).
+ */
+export class BenchInterruptedError extends PerfError {
+  override name = 'BenchInterruptedError'
+  constructor(readonly signal: NodeJS.Signals, message = `interrupted by ${signal}`) {
+    super('E_INTERRUPTED', message)
+  }
+}
+
+/**
  * `unperf profile`: the profiled command could not be started (`E_COMMAND_NOT_RUN`: not found, exit
  * 127; not executable, 126), or it failed before any node process wrote a profile (`E_NO_PROFILE`).
  * The CLI exits with `exitCode`, as a shell does for the command itself.

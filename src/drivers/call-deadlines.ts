@@ -6,10 +6,11 @@
  * 100 setTimeout + Promise.race). The timer is ref'd only while calls are in flight: the remote
  * client's socket is unref'd (an idle connection must not keep a CLI alive), so it is what keeps the
  * process up while a call waits, at most its limit (10× while the host's own work keeps the event
- * loop busy).
+ * loop busy; longer while the tier's connection is still moving a large value, see _moving).
  */
 import type { EventLoopUtilization } from 'node:perf_hooks'
 import { timerDelay } from '../runtime/timer-limit.js'
+import { TRANSFER_FLOOR, type Tier } from './types.js'
 
 /** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
 export interface Pending {
@@ -22,6 +23,8 @@ export interface Pending {
   done: boolean
   /** event loop utilization when this call's current period began: how busy the host was while it waited */
   mark: EventLoopUtilization
+  /** the bytes the tier's connection had received when this call's current period began (Tier.bytesRead) */
+  read: number
   /** neighbours in the list of calls in flight */
   prev: Pending | undefined
   next: Pending | undefined
@@ -39,13 +42,17 @@ export class CallDeadlines {
   /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
 
-  /** `late`: a call past its deadline, already settled here (the guard rejects it with its timeout). */
-  constructor(private readonly _late: (p: Pending) => void) {}
+  /**
+   * `late`: a call past its deadline, already settled here (the guard rejects it with its timeout).
+   * `tier`: whose connection's traffic tells a large value still moving from a tier that stopped (see _moving).
+   */
+  constructor(private readonly _late: (p: Pending) => void, private readonly _tier?: Tier) {}
 
   /** A call started now, to be settled within `limit` ms; `reject` is called by `late`, not here. */
   add(limit: number, reject: (error: unknown) => void): Pending {
     const now = performance.now()
-    const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), prev: this._tail, next: undefined }
+    const read = this._tier?.bytesRead === undefined ? 0 : this._tier.bytesRead()
+    const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), read, prev: this._tail, next: undefined }
     if (this._tail === undefined) this._head = p
     else this._tail.next = p
     this._tail = p
@@ -87,6 +94,7 @@ export class CallDeadlines {
         p.deadline = Math.min(p.until, now + p.limit)
         p.mark = performance.eventLoopUtilization()
       }
+      if (p.deadline <= now && this._moving(p, now)) p.mark = performance.eventLoopUtilization()
       if (p.deadline <= now) {
         this.settle(p)
         this._late(p)
@@ -95,5 +103,26 @@ export class CallDeadlines {
       }
     }
     if (next !== 0) this._arm(next)
+  }
+
+  /**
+   * A large value takes longer than `cache.timeout` on a healthy tier: a due call whose connection is
+   * still busy with one (this call's or another's ahead of it on the socket) waits on. A large value
+   * in flight (written, or read of a key known to hold one: Tier.transferUntil): until it has had the
+   * time it takes at TRANSFER_FLOOR, then one period for the reply. Otherwise, another period while
+   * the connection received at least TRANSFER_FLOOR over this one (a reply still arriving). A frozen
+   * or dead tier moves nothing: its calls time out as before.
+   */
+  private _moving(p: Pending, now: number): boolean {
+    const tier = this._tier
+    if (tier?.bytesRead === undefined) return false
+    const moving = tier.transferUntil?.() ?? 0
+    const read = tier.bytesRead()
+    const moved = read - p.read
+    p.read = read
+    if (moving > now) p.deadline = moving + p.limit
+    else if (moved >= TRANSFER_FLOOR * p.limit) p.deadline = now + p.limit
+    else return false
+    return true
   }
 }

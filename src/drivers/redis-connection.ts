@@ -9,6 +9,7 @@ import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { isClusterReply } from './redis-health.js'
 import { timerDelay } from '../runtime/timer-limit.js'
+import { TRANSFER_FLOOR } from './types.js'
 
 export type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
@@ -60,8 +61,8 @@ export function setCommand(): SetCommandClass {
 }
 
 interface Corkable { cork(): void; uncork(): void }
-/** What batchWrites reads of an ioredis client (internals: a client without them is always corked). */
-interface ClientInternals { stream?: Corkable; commandQueue?: { length: number } }
+/** What batchWrites reads of an ioredis client (internals: a client without them is always corked), and its socket's bytes read. */
+interface ClientInternals { stream?: Corkable & { bytesRead?: number }; commandQueue?: { length: number } }
 /** Sockets corked until the next tick. */
 const corked = new Set<Corkable>()
 
@@ -233,6 +234,32 @@ function withAddress(client: RedisClient, error: unknown): unknown {
 function isSocketError(error: unknown): error is Error {
   const syscall = (error as { syscall?: unknown } | null)?.syscall
   return error instanceof Error && (syscall === 'read' || syscall === 'write')
+}
+
+/** The bytes the client's socket has received (net.Socket#bytesRead), 0 before it has one. */
+export function bytesReadOf(c: RedisClient | undefined): number {
+  return (c as unknown as ClientInternals | undefined)?.stream?.bytesRead ?? 0
+}
+
+/** Per client, its large values in flight (written, or read when known large): how many, and until when (performance.now() ms) they take at TRANSFER_FLOOR. */
+const transfers = new WeakMap<RedisClient, { count: number; until: number }>()
+
+/**
+ * A large value of `bytes` is being written or read through the client: its connection is busy that
+ * much longer (Tier.transferUntil), until the returned function is called (the call settled).
+ */
+export function noteTransfer(c: RedisClient, bytes: number): () => void {
+  let t = transfers.get(c)
+  if (t === undefined) transfers.set(c, t = { count: 0, until: 0 })
+  t.until = Math.max(performance.now(), t.until) + bytes / TRANSFER_FLOOR
+  t.count++
+  const state = t
+  return () => { if (--state.count === 0) state.until = 0 }
+}
+
+/** Until when the client's large values in flight take (0: none). */
+export function transferUntilOf(c: RedisClient | undefined): number {
+  return c === undefined ? 0 : transfers.get(c)?.until ?? 0
 }
 
 /** This server's largest value (see BULK_MIN). */

@@ -14,7 +14,7 @@ import { formatBytes } from '../config/units.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
 import { clearKeys, keyStats, liveKeys, ofAnotherType, verifyKeys } from './redis-keys.js'
 import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
-import { acquireRedis, batchWrites, BULK_MIN, bulkLimit, connectionCause, connectionId, setCommand, type RedisClient, type RedisSpec } from './redis-connection.js'
+import { acquireRedis, batchWrites, BULK_MIN, bulkLimit, bytesReadOf, connectionCause, connectionId, noteTransfer, setCommand, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
 
 /**
  * The longest PX given to Redis: it parses PX as a signed 64-bit integer and adds its clock (a PX
@@ -71,6 +71,32 @@ export class RedisTier implements Tier {
     return this._scope ? scopeUpkeep(this._client, this._connection, this._scope, call) : Promise.resolve([])
   }
 
+  /** Bytes received on the connection (a large reply still arriving is no timeout: call-deadlines.ts). */
+  bytesRead(): number {
+    return bytesReadOf(this._ready)
+  }
+
+  /** Until when the connection is busy moving the large values in flight (call-deadlines.ts). */
+  transferUntil(): number {
+    return transferUntilOf(this._ready)
+  }
+
+  /**
+   * The sizes of this namespace's large values (BULK_MIN or more) as this process last wrote or read
+   * them: a read of one is given the time it takes (Redis prepares a 50 MB reply before its first
+   * byte, ~0.3 s on a loaded VM). A value changed by another process since only changes that allowance.
+   */
+  private readonly _large = new Map<string, number>()
+
+  private _sized(key: string, bytes: number): void {
+    if (bytes >= BULK_MIN) {
+      if (this._large.size >= 1000) this._large.clear()
+      this._large.set(key, bytes)
+    } else if (this._large.size !== 0) {
+      this._large.delete(key)
+    }
+  }
+
   /** Whether a connection marked down is back (TierGuard's probe): one PING. */
   async probe(): Promise<unknown> {
     const c = this._ready ?? (await this._client)
@@ -95,6 +121,8 @@ export class RedisTier implements Tier {
     const c = this._ready ?? (await this._client)
     batchWrites(c)
     let data: Buffer | null
+    const large = this._large.size === 0 ? undefined : this._large.get(key)
+    const moving = large === undefined ? undefined : noteTransfer(c, large)
     try {
       data = await c.getBuffer(this._k(key))
     } catch (error) {
@@ -102,8 +130,11 @@ export class RedisTier implements Tier {
       // a reply error would mark the whole tier down on every read of it
       if (!isWrongType(error)) throw error
       throw await this._wrongType(c, key)
+    } finally {
+      moving?.()
     }
     if (data === null) return null
+    if (large !== undefined || data.length >= BULK_MIN) this._sized(key, data.length)
     try {
       return decodeEntry(data, key, this._encode.integrity)
     } catch (error) {
@@ -119,11 +150,20 @@ export class RedisTier implements Tier {
     // MGET answers nil for a key of another type (a hash, a list) as for a missing one; EXISTS, sent
     // in the same write, counts it: only a batch with such a key pays a second round trip (TYPE)
     batchWrites(c, true)
-    const [values, existing] = await Promise.all([c.mgetBuffer(...full), c.exists(...full)])
+    let large = 0
+    if (this._large.size !== 0) for (const k of keys) large += this._large.get(k) ?? 0
+    const moving = large === 0 ? undefined : noteTransfer(c, large)
+    let values: (Buffer | null)[], existing: number
+    try {
+      [values, existing] = await Promise.all([c.mgetBuffer(...full), c.exists(...full)])
+    } finally {
+      moving?.()
+    }
     let found = 0
     const out = values.map((data, i): StoredEntry | null | CorruptEntryError => {
       if (data === null) return null
       found++
+      if (data.length >= BULK_MIN || large !== 0) this._sized(keys[i]!, data.length)
       try {
         return decodeEntry(data, keys[i], this._encode.integrity)
       } catch (error) {
@@ -155,9 +195,16 @@ export class RedisTier implements Tier {
     batchWrites(c)
     // already past its stale window: nothing to keep
     const name = this._k(entry.key)
-    if (px !== undefined && px <= 0) await c.del(name)
-    else if (typeof name !== 'string') await (px === undefined ? c.set(name, data) : c.set(name, data, 'PX', px))
-    else await c.sendCommand(new (setCommand())(name, data, px))
+    if (px !== undefined && px <= 0) return void await c.del(name)
+    // a large value keeps the connection busy until Redis has it (call-deadlines.ts)
+    this._sized(entry.key, data.length)
+    const sent = data.length >= BULK_MIN ? noteTransfer(c, data.length) : undefined
+    try {
+      if (typeof name !== 'string') await (px === undefined ? c.set(name, data) : c.set(name, data, 'PX', px))
+      else await c.sendCommand(new (setCommand())(name, data, px))
+    } finally {
+      sent?.()
+    }
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
@@ -171,16 +218,24 @@ export class RedisTier implements Tier {
     })
     // the others are written; the error names those that are not
     const tooLarge = await this._fits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
+    let large = 0
     entries.forEach((e, i) => {
       const px = this._px(e)
       const data = encoded[i]![1]
       if (data === undefined) pipe.del(this._k(e.key))
       if (data === undefined || tooLarge?.keys.includes(e.key)) return
+      if (px !== undefined && px <= 0) return void pipe.del(this._k(e.key))
       if (px === undefined) pipe.set(this._k(e.key), data)
-      else if (px <= 0) pipe.del(this._k(e.key))
       else pipe.set(this._k(e.key), data, 'PX', px)
+      if (data.length >= BULK_MIN) large += data.length
+      this._sized(e.key, data.length)
     })
-    await pipe.exec()
+    const sent = large > 0 ? noteTransfer(c, large) : undefined
+    try {
+      await pipe.exec()
+    } finally {
+      sent?.()
+    }
     if (tooLarge) throw tooLarge
     if (unstorable !== undefined) throw unstorable
   }

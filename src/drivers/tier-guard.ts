@@ -34,12 +34,11 @@ export class TierGuard {
   private _toldShared = false
   /** The first call of a process also covers connecting: it gets at least 1 s. */
   private _connected = false
-  /** Calls in flight and their deadlines: a late one is rejected with a TimeoutError and counts as a failure. */
-  private readonly _deadlines = new CallDeadlines((p) => {
-    const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
-    this._failed(error)
-    p.reject(error)
-  })
+  /**
+   * Calls in flight and their deadlines: a late one is rejected with a TimeoutError and counts as a
+   * failure; one whose connection is still moving a large value is not late yet (call-deadlines.ts).
+   */
+  private readonly _deadlines: CallDeadlines
   /** What the tier was last reported down for (reasonOf): a probe failing for another reason is reported too. */
   private _reportedAs = ''
   /** A probe of whether the tier is back is in flight (see _probe). */
@@ -53,7 +52,13 @@ export class TierGuard {
   /** A local tier's failing calls, told once per cause (local-incidents.ts). */
   private readonly _local = new LocalIncidents()
 
-  constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {}
+  constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {
+    this._deadlines = new CallDeadlines((p) => {
+      const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
+      this._failed(error)
+      p.reject(error)
+    }, tier)
+  }
 
   get up(): boolean {
     // 0: never down, or answered since (no clock read on the hot path); the connection's shared

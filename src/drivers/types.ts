@@ -72,7 +72,26 @@ export interface Tier {
   probe?(): Promise<unknown>
   /** A remote tier's connection health, shared with every other user of the same connection in the process (redis-health.ts). */
   readonly health?: RedisHealth
+  /**
+   * Bytes a remote tier's connection has received so far (Redis: its socket's): a call due while a
+   * large reply is still arriving waits on (call-deadlines.ts). Without it, calls end at their timeout.
+   */
+  bytesRead?(): number
+  /**
+   * Until when (performance.now() ms) the connection is expected to be busy moving the large values
+   * in flight (written, or read of a key known to hold one), at TRANSFER_FLOOR: the calls due before
+   * then wait on (call-deadlines.ts).
+   */
+  transferUntil?(): number
 }
+
+/**
+ * The slowest a healthy remote tier is expected to move a large value, in bytes per ms (8 MiB/s, a
+ * 64 Mbit/s link; loopback and a LAN do ten to a hundred times that): a write of N bytes is given
+ * N / TRANSFER_FLOOR ms beyond `cache.timeout`, and a reply arriving at least this fast keeps its
+ * call, and those behind it, from timing out (call-deadlines.ts).
+ */
+export const TRANSFER_FLOOR = (8 * 1024 * 1024) / 1000
 
 export interface KeysOptions {
   /** Also the entries past their expiry and stale window, not removed yet. @default false */

@@ -28,7 +28,7 @@ export function knownKeys(options: object, keys: readonly string[]): boolean {
 }
 
 /** What perf.workers.run(moduleUrl, exportName, args, options) reads. */
-export const WORKER_OPTIONS: readonly string[] = ['signal', 'transferList', 'transferResult']
+export const WORKER_OPTIONS: readonly string[] = ['signal', 'timeout', 'retries', 'transferList', 'transferResult']
 
 /** What createPerf(options) reads, and the type of each: a typo (`rootdir`) or a number was ignored, silently. */
 export const CREATE_OPTIONS: Readonly<Record<string, 'string' | 'boolean' | 'object'>> = {

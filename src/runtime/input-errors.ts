@@ -14,7 +14,7 @@ import { TASK_SETTINGS } from './pool-options.js'
 /** A pool's settings: its config (concurrency.pools.<name>); of these, one call can give its own all but concurrency. */
 const POOL_SETTINGS = ['concurrency', 'timeout', 'retries', 'backoff', 'maxBackoff']
 /** The worker threads' settings (concurrency.workers). */
-const WORKER_SETTINGS = ['max', 'idleTimeout', 'timeout', 'retries', 'maxMemory']
+const WORKER_SETTINGS = ['max', 'idleTimeout', 'maxMemory']
 /** What a pool's run() and map() read (a graph's group is unperf's own): its settings for one call too (pool-options.ts). */
 const RUN_OPTIONS = ['signal', ...TASK_SETTINGS]
 const MAP_OPTIONS = ['stopOnError', ...RUN_OPTIONS]

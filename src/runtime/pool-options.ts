@@ -3,6 +3,7 @@
  * its items): checked and read as the pool's config reads them (units.ts parseDuration; a timeout of
  * 0 refused, false for none; retries an integer 0 to 100, the schema's bounds), then laid over the
  * pool's. Loaded with the pools (pool.ts is deferred), and only read when a call gives options.
+ * perf.workers.run(url, name, args, { timeout, retries }) reads its own through it too (workers.ts).
  */
 import type { ResolvedPoolConfig } from '../config/types.js'
 import { parseDuration } from '../config/units.js'
@@ -20,9 +21,10 @@ const MAX_RETRIES = 100
 /**
  * The settings of a call that gives some (the pool's `defaults` for those it does not), undefined
  * when it gives none or only the pool's own values (the call runs as the pool's), or the TypeError of
- * a bad value naming the pool, the call (`run(fn` or `map(items, fn`) and the option.
+ * a bad value naming the pool, the call (`run(fn` or `map(items, fn`) and the option. `pool`
+ * undefined: a call that names itself whole (`perf.workers.run(moduleUrl, exportName, args`).
  */
-export function taskSettings(options: Readonly<Record<string, unknown>>, defaults: TaskSettings, pool: string, call: string): TaskSettings | TypeError | undefined {
+export function taskSettings(options: Readonly<Record<string, unknown>>, defaults: TaskSettings, pool: string | undefined, call: string): TaskSettings | TypeError | undefined {
   const { timeout, retries, backoff, maxBackoff } = options
   if (timeout === undefined && retries === undefined && backoff === undefined && maxBackoff === undefined) return undefined
   const settings: TaskSettings = { timeout: defaults.timeout, retries: defaults.retries, backoff: defaults.backoff, maxBackoff: defaults.maxBackoff }
@@ -46,6 +48,6 @@ export function taskSettings(options: Readonly<Record<string, unknown>>, default
   return same ? undefined : settings
 }
 
-function bad(pool: string, call: string, key: string, value: unknown, expected: string): TypeError {
-  return argumentError(`pool '${pool}': ${call}, { ${key} }): ${key} must be ${expected}, got ${formatFound(value)}`)
+function bad(pool: string | undefined, call: string, key: string, value: unknown, expected: string): TypeError {
+  return argumentError(`${pool === undefined ? '' : `pool '${pool}': `}${call}, { ${key} }): ${key} must be ${expected}, got ${formatFound(value)}`)
 }

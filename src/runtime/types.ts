@@ -194,6 +194,23 @@ export interface PerfPool {
 }
 export interface WorkerRunOptions {
   /**
+   * This call's time limit per attempt, over `concurrency.workers.timeout`: timed from the moment a
+   * thread takes the task (not while it waits for one, nor a new thread's start); past it the
+   * thread is terminated (the pool starts another for the next task) and the call rejects with
+   * `TimeoutError` (`code: 'E_TIMEOUT'`). Number = ms, string = `'2s'`. `false` = none, even if the
+   * config sets one; `0` is refused (as in the config: use `false`). @default `concurrency.workers.timeout` (`false`)
+   */
+  timeout?: Duration | false | undefined
+  /**
+   * This call's extra attempts after a failure (a timeout included), an integer from 0 to 100, over
+   * `concurrency.workers.retries`; `0` = none. With the pools' backoff (100 ms × 2ⁿ, full jitter,
+   * cap 10 s); not after an `AbortError` or a non-network `TypeError`, nor for a call with a
+   * `transferList` (its buffers left with the first attempt). A timed-out attempt's thread is
+   * terminated first, so no two attempts of one call ever run at once.
+   * @default `concurrency.workers.retries` (`0`)
+   */
+  retries?: number | undefined
+  /**
    * Moved to the worker, not copied, as Piscina's `transferList` (postMessage's transfer list):
    * ArrayBuffers (the `.buffer` of a typed array among the args), MessagePorts. They are detached
    * here once sent; a task with a transfer list is therefore never retried. Typed as objects so

@@ -15,6 +15,7 @@ import { threadSlots } from './worker-slots.js'
 import { taskClock } from './worker-clock.js'
 import { knownKeys, WORKER_OPTIONS } from './input-checks.js'
 import { workerOptionsError } from './input-errors.js'
+import { taskSettings } from './pool-options.js'
 import type { PerfWorkers, WorkerRunOptions } from './types.js'
 import type { TransferListItem } from 'node:worker_threads'
 
@@ -61,10 +62,14 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       // options that are not an object (a fourth argument given bare) had their keys read as absent, silently
       if (runOptions !== undefined && (typeof runOptions !== 'object' || runOptions === null || Array.isArray(runOptions))) {
         const got: unknown = runOptions
-        throw argumentError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${Array.isArray(got) ? 'an array' : got === null ? 'null' : typeof got}`)
+        throw argumentError(`[unperf] perf.workers.run(): options must be an object ({ signal, timeout, retries, transferList, transferResult }), got ${Array.isArray(got) ? 'an array' : got === null ? 'null' : typeof got}`)
       }
-      // a key it does not read (`{ timeout: 50 }`, a setting of the threads) was ignored, silently
+      // a key it does not read (`{ maxMemory }`, a setting of the threads) was ignored, silently
       if (runOptions !== undefined && !knownKeys(runOptions, WORKER_OPTIONS)) throw workerOptionsError(runOptions)!
+      // the call's own timeout and retries, read and told as a pool call's (pool-options.ts); undefined: the config's
+      const own = runOptions === undefined || (runOptions.timeout === undefined && runOptions.retries === undefined) ? undefined
+        : taskSettings(runOptions as Record<string, unknown>, { timeout: options.timeout, retries: options.retries, backoff: BACKOFF, maxBackoff: MAX_BACKOFF }, undefined, '[unperf] perf.workers.run(moduleUrl, exportName, args')
+      if (own instanceof TypeError) throw own
       const outside = runOptions?.signal ?? undefined
       const transferList = runOptions?.transferList
       if (transferList !== undefined && !Array.isArray(transferList)) {
@@ -88,7 +93,7 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       // listener (tinypool adds one per task: node warned past 10, MaxListenersExceededWarning)
       const link = outside && linkSignal(outside)
       try {
-        return await attempts<T>({ url, exportName, args, transferList, transferResult }, link?.signal)
+        return await attempts<T>({ url, exportName, args, transferList, transferResult }, link?.signal, own?.timeout ?? options.timeout, own?.retries ?? options.retries)
       } finally {
         link?.unlink()
       }
@@ -103,16 +108,16 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
     },
   }
 
-  /** The call's attempts (its retries), each under the timeout; callSignal ends them. */
-  async function attempts<T>(task: WorkerTask, callSignal: AbortSignal | undefined): Promise<T> {
+  /** The call's attempts (its retries), each under the timeout (the call's, else the config's); callSignal ends them. */
+  async function attempts<T>(task: WorkerTask, callSignal: AbortSignal | undefined, timeout: number | false, maxRetries: number): Promise<T> {
     const { url, exportName, args, transferList, transferResult } = task
     const p = await getPool()
     // a buffer moved to the worker is detached here: an attempt cannot be made again
-    const retries = transferList !== undefined && transferList.length > 0 ? 0 : options.retries
+    const retries = transferList !== undefined && transferList.length > 0 ? 0 : maxRetries
     for (let attempt = 0; ; attempt++) {
       // with a timeout, an attempt waits for a free thread here, untimed: in tinypool's queue its
       // timer ran while it waited, and calls queued behind busy threads timed out without running
-      let held = options.timeout !== false
+      let held = timeout !== false
       if (held) {
         await slots.acquire(callSignal)
         if (closed.has(p)) {
@@ -120,8 +125,8 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           throw closedError(exportName, url, undefined)
         }
       }
-      const controller = options.timeout === false ? undefined : new AbortController()
-      const clock = controller && taskClock(controller, options.timeout as number)
+      const controller = timeout === false ? undefined : new AbortController()
+      const clock = controller && taskClock(controller, timeout as number)
       const signal = controller === undefined ? callSignal : callSignal === undefined ? controller.signal : AbortSignal.any([callSignal, controller.signal])
       let fromExport = false // the export's own error: never taken for the close's or a clone's
       try {
@@ -140,12 +145,12 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
         }
         const timedOut = controller?.signal.aborted === true
-        const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, options.timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
+        const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
         if (attempt >= retries || !isRetriable(failure)) throw failure
         clock?.stop()
         if (held) slots.release() // not held through the backoff
         held = false
-        await backoff(backoffDelay(attempt, 100, 10_000), callSignal) // the pools' backoff
+        await backoff(backoffDelay(attempt, BACKOFF, MAX_BACKOFF), callSignal) // the pools' backoff
       } finally {
         clock?.stop()
         if (held) slots.release()
@@ -155,6 +160,9 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
 }
 
 const MIB = 1024 * 1024
+/** The retries' backoff, the pools' default: base and cap of one delay (ms). */
+const BACKOFF = 100
+const MAX_BACKOFF = 10_000
 
 interface WorkerTask { url: string; exportName: string; args: unknown[]; transferList: readonly TransferListItem[] | undefined; transferResult: boolean }
 

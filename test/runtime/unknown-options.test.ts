@@ -60,12 +60,13 @@ describe('an option the call does not read', () => {
     await perf.close()
   })
 
-  it('perf.workers.run(..., { timeout }) and a misspelt transferList: a TypeError before any thread starts', async () => {
+  it('perf.workers.run(..., { maxMemory }) and a misspelt transferList: a TypeError before any thread starts', async () => {
     const perf = await perfFor()
     const url = new URL('./fixtures/never-imported.mjs', import.meta.url)
-    await expect(perf.workers.run(url, 'f', [], { timeout: 50 } as never)).rejects.toThrow(new TypeError(
-      "[unperf] perf.workers.run(moduleUrl, exportName, args, options): unknown option 'timeout' (it takes { signal, transferList, transferResult }); timeout is a setting of the worker threads, not of one call: set it in the config (concurrency.workers.timeout)"))
-    await expect(perf.workers.run(url, 'f', [], { transferlist: [] } as never)).rejects.toThrow("unknown option 'transferlist' (it takes { signal, transferList, transferResult }); did you mean 'transferList'?")
+    // (timeout and retries are the call's own now: workers-call-options.test.ts)
+    await expect(perf.workers.run(url, 'f', [], { maxMemory: '64MiB' } as never)).rejects.toThrow(new TypeError(
+      "[unperf] perf.workers.run(moduleUrl, exportName, args, options): unknown option 'maxMemory' (it takes { signal, timeout, retries, transferList, transferResult }); maxMemory is a setting of the worker threads, not of one call: set it in the config (concurrency.workers.maxMemory)"))
+    await expect(perf.workers.run(url, 'f', [], { transferlist: [] } as never)).rejects.toThrow("unknown option 'transferlist' (it takes { signal, timeout, retries, transferList, transferResult }); did you mean 'transferList'?")
     await perf.close()
   })
 })

@@ -74,7 +74,7 @@ describe('workers', () => {
     const w = createWorkers(runtimeContext())
     try {
       for (const [options, got] of [['fast', 'string'], [5, 'number'], [null, 'null'], [[], 'an array']] as const) {
-        await expect(w.run(fixture, 'spin', [1], options as never)).rejects.toThrow(new TypeError(`[unperf] perf.workers.run(): options must be an object ({ signal, transferList, transferResult }), got ${got}`))
+        await expect(w.run(fixture, 'spin', [1], options as never)).rejects.toThrow(new TypeError(`[unperf] perf.workers.run(): options must be an object ({ signal, timeout, retries, transferList, transferResult }), got ${got}`))
       }
       expect(await w.run(fixture, 'spin', [1], {})).toBe(1)
     } finally {

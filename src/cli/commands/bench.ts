@@ -4,11 +4,11 @@
  * Like hyperfine, the cost of spawning the shell (measured on the empty command `:` before the
  * benchmark) is subtracted from every wall-time sample.
  */
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { BenchCommandError, UsageError, whyUnreadable } from '../../errors.js'
+import { BenchCommandError, BenchInterruptedError, jsonError, UsageError, whyUnreadable } from '../../errors.js'
+import { BenchRunner, stopStatus } from '../bench-run.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
 import { exitStatus } from '../exit-status.js'
@@ -18,17 +18,17 @@ import { bold, commonArgs, green, plural, printJson, red, stderrColors, yellow }
 
 interface Result extends BenchResult { exit_codes: number[] }
 
-function runOnce(command: string, cwd: string, env: NodeJS.ProcessEnv): { seconds: number; user: number; system: number; code: number } {
+type Run = { seconds: number; user: number; system: number; code: number }
+
+async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   // the newline before ')' ends a trailing '# comment' in the command, which would swallow the ')'
   const script = `(${command}\n) >/dev/null 2>&1 </dev/null; __unperf_status=$?; times >&2; exit $__unperf_status`
-  const t0 = process.hrtime.bigint()
-  const r = spawnSync('sh', ['-c', script], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] })
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  const r = await runner.run(script, true)
   // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
-  const line = (r.stderr ?? '').trim().split('\n').pop() ?? ''
+  const line = r.stderr.trim().split('\n').pop() ?? ''
   const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
   // the shell killed by a signal: 128 + n, as it reports a command of its own killed so
-  return { seconds, user, system, code: exitStatus(r) }
+  return { seconds: r.seconds, user, system, code: exitStatus(r) }
 }
 
 /** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
@@ -88,51 +88,81 @@ export default defineCommand({
       bar.end()
       return new BenchCommandError(message, command, exitCode)
     }
+    const runner = new BenchRunner(cwd, env)
+    /** Where the benchmark is, for the message of a signal that stops it. */
+    let at = 'while measuring the shell spawn time'
     /** Runs --prepare; returns its wall time in seconds (a run's cost, for how many runs fit in 3 s). */
-    const prepare = (): number => {
+    const prepare = async (command: string): Promise<number> => {
       if (!args.prepare) return 0
-      const t0 = process.hrtime.bigint()
-      const prep = spawnSync('sh', ['-c', args.prepare], { cwd, env, stdio: 'ignore' })
+      at = `in the --prepare command of '${command}'`
+      const prep = await runner.run(args.prepare)
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
       if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, exitStatus(prep))
-      return Number(process.hrtime.bigint() - t0) / 1e9
+      return prep.seconds
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
     // (the remaining runs, up to 1000 of a command that fails at once, would time a failure)
-    const checked = (command: string, run: ReturnType<typeof runOnce>, which: string) => {
+    const checked = async (command: string, which: string): Promise<Run> => {
+      at = `in ${which} of '${command}'`
+      const run = await runOnce(runner, command)
       if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' exited with code ${run.code} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code)
       return run
     }
     const results: Result[] = []
-    // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
-    for (let i = 0; i < 2; i++) runOnce(':', cwd, env)
-    const overhead = summarize(Array.from({ length: 10 }, () => runOnce(':', cwd, env).seconds)).median
-    const correct = (s: ReturnType<typeof runOnce>) => ({ ...s, seconds: Math.max(0, s.seconds - overhead) })
-    for (const command of commands) {
-      // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
-      for (let i = 0; i < warmup; i++) { prepare(); checked(command, runOnce(command, cwd, env), `warm-up run ${i + 1}`) }
-      const prepared = prepare()
-      const first = correct(checked(command, runOnce(command, cwd, env), 'run 1'))
-      // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
-      // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
-      const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds + overhead + prepared, 1e-3))))
-      const samples = [first]
-      bar.set(command, samples.length, total)
-      while (samples.length < total) {
-        prepare()
-        samples.push(correct(checked(command, runOnce(command, cwd, env), `run ${samples.length + 1} of ${total}`)))
+    let overhead: number | undefined
+    let interrupted: BenchInterruptedError | undefined
+    try {
+      // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
+      for (let i = 0; i < 2; i++) await runOnce(runner, ':')
+      const spawns: number[] = []
+      for (let i = 0; i < 10; i++) spawns.push((await runOnce(runner, ':')).seconds)
+      const shell = overhead = summarize(spawns).median
+      const correct = (s: Run) => ({ ...s, seconds: Math.max(0, s.seconds - shell) })
+      for (const command of commands) {
+        // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
+        for (let i = 0; i < warmup; i++) { await prepare(command); await checked(command, `warm-up run ${i + 1}`) }
+        const prepared = await prepare(command)
+        const first = correct(await checked(command, 'run 1'))
+        // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
+        // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
+        const total = fixedRuns ?? Math.max(10, Math.min(1000, Math.floor(3 / Math.max(first.seconds + shell + prepared, 1e-3))))
+        const samples = [first]
         bar.set(command, samples.length, total)
+        while (samples.length < total) {
+          await prepare(command)
+          samples.push(correct(await checked(command, `run ${samples.length + 1} of ${total}`)))
+          bar.set(command, samples.length, total)
+        }
+        const times = samples.map(s => s.seconds)
+        const summary = summarize(times)
+        results.push({
+          command, ...summary, times, exit_codes: samples.map(s => s.code),
+          user: samples.reduce((a, s) => a + s.user, 0) / samples.length,
+          system: samples.reduce((a, s) => a + s.system, 0) / samples.length,
+        })
       }
-      const times = samples.map(s => s.seconds)
-      const summary = summarize(times)
-      results.push({
-        command, ...summary, times, exit_codes: samples.map(s => s.code),
-        user: samples.reduce((a, s) => a + s.user, 0) / samples.length,
-        system: samples.reduce((a, s) => a + s.system, 0) / samples.length,
-      })
+    } catch (error) {
+      if (!(error instanceof BenchInterruptedError)) throw error
+      // as hyperfine leaves them: the commands completed before are reported (and exported), the one it stopped in is not
+      const done = results.length === 0 ? 'no command had completed' : `${plural(results.length, 'command')} had completed: ${results.length === 1 ? 'its results are' : 'their results are'} kept`
+      interrupted = new BenchInterruptedError(error.signal, `bench: interrupted by ${error.signal} ${at}: the benchmark stopped, and the command with it (its process group got ${error.signal}); ${done}`)
+    } finally {
+      runner.close()
     }
     bar.end()
+    if (interrupted) {
+      // with the results (hyperfine's shape) of the commands completed, exported too; never saved as a baseline
+      process.exitCode = stopStatus(interrupted.signal)
+      const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
+      if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
+      if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
+      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: [], regressions: [], error: jsonError(interrupted) })
+      else for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
+      console.error(interrupted.message)
+      return
+    }
+    const shell = overhead!
     const warnings: string[] = []
     for (const r of results) {
       // only with --ignore-failure: without it the first failing run stopped the benchmark
@@ -167,12 +197,12 @@ export default defineCommand({
     if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2), cwd)
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, fastest), cwd)
-    if (args.json) return printJson({ ...exportable, shell_overhead: overhead, warnings, regressions })
+    if (args.json) return printJson({ ...exportable, shell_overhead: shell, warnings, regressions })
     for (const r of results) {
       console.log(`${bold('Benchmark:')} ${r.command}`)
       console.log(`${resultLines(r).join('\n')}\n`)
     }
-    console.log(`  (shell spawn time ${formatTime(overhead)} subtracted from every run)\n`)
+    console.log(`  (shell spawn time ${formatTime(shell)} subtracted from every run)\n`)
     // on stderr, as hyperfine writes them: `unperf bench ... > results.txt` keeps the results alone
     for (const w of warnings) console.error(stderrColors.yellow(`Warning: ${w}`))
     if (results.length > 1) {

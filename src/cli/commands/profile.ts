@@ -6,7 +6,6 @@
  * and total time with file:line, and keeps the profile (Chrome DevTools / speedscope). --imports:
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
-import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -18,6 +17,7 @@ import { makeDirSync } from '../../runtime/make-dir.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 import { isPreloadFrame, pickProgram, PRELOAD, PRELOAD_FILE } from './profile-processes.js'
 import { exitStatus, exitText } from '../exit-status.js'
+import { runInGroup } from '../child-group.js'
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
 
@@ -127,7 +127,7 @@ export default defineCommand({
     const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
     // the temp dir (the preload, each process's profile and timings) goes once the profile is copied out
     try {
-      profileIn(dir, command, args)
+      await profileIn(dir, command, args)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -137,7 +137,7 @@ export default defineCommand({
 interface ProfileArgs { heap?: boolean; imports?: boolean; out?: string; json?: boolean; cwd?: string; env?: string }
 
 /** Runs the command under the profiler with its files in `dir`, keeps the profile and prints (or --json) what it shows. */
-function profileIn(dir: string, command: string[], args: ProfileArgs): void {
+async function profileIn(dir: string, command: string[], args: ProfileArgs): Promise<void> {
   // --heap-prof samples every 512 KiB by default: the inspector's 32 KiB, as in the wrapped case
   const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`, '--heap-prof-interval=32768'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
   // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
@@ -157,7 +157,10 @@ function profileIn(dir: string, command: string[], args: ProfileArgs): void {
   const cwd = resolve(args.cwd ?? process.cwd())
   const t0 = performance.now()
   // with --json, stdout is the JSON document alone: the program's own output goes to stderr (fd 2)
-  const r = spawnSync(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env })
+  // in a process group of its own: a signal sent to unperf (Ctrl-C, `kill -INT <pid>`, a supervisor's
+  // SIGTERM) is passed on to all of it and unperf reports how it ended (spawnSync: unperf died, the
+  // command ran on orphaned and its profile was left in the temp dir)
+  const r = await runInGroup(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env })
   const wall = performance.now() - t0
   const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
   // as a shell (and `time`, `env`, `timeout`): 127 for a command not found, 126 for one that cannot be run
