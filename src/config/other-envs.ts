@@ -22,13 +22,13 @@ const NAMED_BLOCKS = ['$development', '$test', '$production']
  * it). A value that is missing there is not one: `url: process.env.REDIS_URL` is unset (or empty)
  * where the block does not apply, and a redis tier's url is checked in the env that uses it.
  */
-export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>, schemaIssues: ConfigIssue[]): ConfigIssue[] {
+export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>, schemaIssues: ConfigIssue[], overridesName?: string): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   // a key the schema already reported (or one under or over it) is not reported twice
   const reported = (path: string) => schemaIssues.some(s => s.path === path || within(path, s.path) || within(s.path, path))
   for (const other of blockEnvs(raw, overrides)) {
     if (other === env) continue
-    const merged = mergeLayers(raw, other, overrides)
+    const merged = mergeLayers(raw, other, overrides, overridesName)
     let found: ConfigIssue[]
     try {
       found = resolvePerfConfig(merged.config as PerfConfigBase, { ...ctx, env: other, fileFor: fileForPath(merged.layers, ctx.rootDir) }).issues

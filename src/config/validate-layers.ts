@@ -37,7 +37,7 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
   // the blocks of the envs this run is not in: what only the resolver finds there (other-envs.ts)
   const { otherEnvIssues } = await import('./other-envs.js')
   const host = packageInfo(rootDir)
-  issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues))
+  issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues, merged.layers.find(l => l.source === 'overrides')?.name))
   if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
   if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
 }
