@@ -94,7 +94,7 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
-  if (unitIssues.length > 0) throw await (await import('./validate-layers.js')).resolverError(unitIssues, raw.layers, merged.layers, env, rootDir)
+  if (unitIssues.length > 0) throw await (await import('./validate-layers.js')).resolverError(unitIssues, raw.layers, merged.layers, env, rootDir, overrides as Record<string, unknown> | undefined)
   // where each plugin entry was written (messages name the file and the key path): plugin-entries.ts
   if (config.plugins.length > 0) {
     const sources = pluginSources(raw.layers, merged.layers, overrides as Record<string, unknown> | undefined, env, rootDir, config.plugins.length)
