@@ -55,9 +55,10 @@ export function jsonError(error: unknown): JsonError {
  * A JavaScript caller's slip: a value of the wrong type or out of range given to unperf's API
  * (`cache.set(42, v)`, `{ ttl: 0 }`, `pool.run('x')`, `perf.run(name, fn, { args })`). A TypeError
  * as before (`instanceof TypeError`, `name` 'TypeError'), whose `code` is 'E_INVALID_ARGUMENT':
- * like `message` and `stack`, an own property that is not enumerable.
+ * like `message` and `stack`, an own property that is not enumerable. (`options` is spelt out, not
+ * lib es2022's `ErrorOptions`: a consumer on an older `lib` failed to type-check this declaration.)
  */
-export function argumentError(message: string, options?: ErrorOptions): TypeError & { code: 'E_INVALID_ARGUMENT' } {
+export function argumentError(message: string, options?: { cause?: unknown }): TypeError & { code: 'E_INVALID_ARGUMENT' } {
   return Object.defineProperty(new TypeError(message, options), 'code', { value: 'E_INVALID_ARGUMENT', writable: true, configurable: true }) as TypeError & { code: 'E_INVALID_ARGUMENT' }
 }
 

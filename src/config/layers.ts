@@ -17,6 +17,8 @@ export interface RawLayer {
   source: LayerSource
   /** Absolute path of the file the layer came from. */
   file?: string
+  /** The overrides layer's name in messages: the call it was given to (`loadPerfConfig({ overrides })`). */
+  name?: string
   config: Obj
 }
 
@@ -27,9 +29,9 @@ export interface MergedConfig {
   layers: RawLayer[]
 }
 
-export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | undefined): MergedConfig {
+export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | undefined, overridesName?: string): MergedConfig {
   const applied: RawLayer[] = []
-  if (overrides && Object.keys(overrides).length > 0) applied.push({ source: 'overrides', config: applyEnv(unwrapPluginExports(overrides), env) })
+  if (overrides && Object.keys(overrides).length > 0) applied.push({ source: 'overrides', config: applyEnv(unwrapPluginExports(overrides), env), ...(overridesName && { name: overridesName }) })
   // every layer: the config file, what it extends, `.perfrc`, package.json's `perf` (c12 applies
   // environment blocks to the first two only: a `$development` in `.perfrc` would be dropped silently)
   // (a plugin imported from a package compiled to CommonJS is its module.exports: its `default` is the plugin)
@@ -53,7 +55,7 @@ export function fileForPath(layers: RawLayer[], rootDir: string): (path: string)
 }
 
 export function layerName(layer: RawLayer, rootDir: string): string {
-  if (layer.source === 'overrides') return 'createPerf({ overrides })'
+  if (layer.source === 'overrides') return layer.name ?? 'createPerf({ overrides })'
   if (layer.source === 'packageJson') return 'package.json#perf'
   if (!layer.file) return layer.source
   // a file inside rootDir (the usual case) without path.relative's two resolve() calls on every start

@@ -49,11 +49,11 @@ export interface LoadedPerfConfig {
 
 /** Loads, validates and resolves the config. Throws ConfigError listing every problem. */
 export async function loadPerfConfig(options: LoadPerfConfigOptions = {}): Promise<ResolvedPerfConfig> {
-  return (await loadPerfConfigLayers(options)).config
+  return (await _loadPerfConfigLayers(options, 'loadPerfConfig')).config
 }
 
 export function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promise<LoadedPerfConfig> {
-  return _loadPerfConfigLayers(options, 'loadPerfConfig')
+  return _loadPerfConfigLayers(options, 'loadPerfConfigLayers')
 }
 
 /** loadPerfConfigLayers() for `caller` (`createPerf`, `withPerf`, ...): the function a bad rootDir or cwd is told as given to. */
@@ -76,7 +76,8 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
 
   // 3. merge env blocks and overrides
   const overrides = options.name && !options.overrides?.name ? { ...options.overrides, name: options.name } : options.overrides
-  const merged = mergeLayers(raw.layers, env, overrides as Record<string, unknown> | undefined)
+  // the overrides named as given: `loadPerfConfig({ overrides })`; createPerf's and the adapters' (their --no-cache) as createPerf's
+  const merged = mergeLayers(raw.layers, env, overrides as Record<string, unknown> | undefined, caller.startsWith('load') ? `${caller}({ overrides })` : undefined)
   const fileFor = fileForPath(merged.layers, rootDir)
 
   // 4. validate every layer's shape (env blocks included), then the merged result. On the fast path,
@@ -93,7 +94,7 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
     rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
   })
-  if (unitIssues.length > 0) throw await (await import('./validate-layers.js')).resolverError(unitIssues, raw.layers, merged.layers, env, rootDir)
+  if (unitIssues.length > 0) throw await (await import('./validate-layers.js')).resolverError(unitIssues, raw.layers, merged.layers, env, rootDir, overrides as Record<string, unknown> | undefined)
   // where each plugin entry was written (messages name the file and the key path): plugin-entries.ts
   if (config.plugins.length > 0) {
     const sources = pluginSources(raw.layers, merged.layers, overrides as Record<string, unknown> | undefined, env, rootDir, config.plugins.length)

@@ -22,13 +22,17 @@ const NAMED_BLOCKS = ['$development', '$test', '$production']
  * it). A value that is missing there is not one: `url: process.env.REDIS_URL` is unset (or empty)
  * where the block does not apply, and a redis tier's url is checked in the env that uses it.
  */
-export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>, schemaIssues: ConfigIssue[]): ConfigIssue[] {
+export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<string, unknown> | undefined, ctx: Omit<ResolveContext, 'env' | 'fileFor'>, schemaIssues: ConfigIssue[], overridesName?: string): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   // a key the schema already reported (or one under or over it) is not reported twice
   const reported = (path: string) => schemaIssues.some(s => s.path === path || within(path, s.path) || within(s.path, path))
+  // the overrides as written (their env blocks in place), so that a problem in one of their blocks is
+  // found written there: without them writtenPath() did not know the layer and the problem was dropped
+  // (validate-layers.ts's asWritten(), not imported: that module imports this one)
+  const written: RawLayer[] = overrides ? [{ source: 'overrides', config: overrides }, ...raw] : raw
   for (const other of blockEnvs(raw, overrides)) {
     if (other === env) continue
-    const merged = mergeLayers(raw, other, overrides)
+    const merged = mergeLayers(raw, other, overrides, overridesName)
     let found: ConfigIssue[]
     try {
       found = resolvePerfConfig(merged.config as PerfConfigBase, { ...ctx, env: other, fileFor: fileForPath(merged.layers, ctx.rootDir) }).issues
@@ -41,7 +45,7 @@ export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<s
       // the value itself, as a credential's is not in `found` (NotShown)
       const value = valueAt(merged.config, issue.path)
       if (issue.found === undefined || issue.found === '' || value === undefined || value === '') continue
-      const path = writtenPath(raw, merged.layers, issue.path, other)
+      const path = writtenPath(written, merged.layers, issue.path, other)
       if (path === issue.path || reported(path) || issues.some(i => i.path === path)) continue
       issues.push({ ...issue, path, message: issue.message.replace(`: ${issue.path}:`, `: ${path}:`) })
     }

@@ -37,18 +37,27 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
   // the blocks of the envs this run is not in: what only the resolver finds there (other-envs.ts)
   const { otherEnvIssues } = await import('./other-envs.js')
   const host = packageInfo(rootDir)
-  issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues))
-  if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(raw.layers, merged.layers, i.path, env)))]))
+  issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues, merged.layers.find(l => l.source === 'overrides')?.name))
+  if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))
   if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
 }
 
 /** The ConfigError of the resolver's problems (step 5), each at the path and position it was written at: `$env.ci.cache.ttl`, not the merged `cache.ttl`. */
-export async function resolverError(issues: ConfigIssue[], raw: RawLayer[], applied: RawLayer[], env: string, rootDir: string): Promise<ConfigError> {
+export async function resolverError(issues: ConfigIssue[], raw: RawLayer[], applied: RawLayer[], env: string, rootDir: string, overrides?: Record<string, unknown>): Promise<ConfigError> {
   const { writtenPath } = await import('./validate.js')
-  return positioned(raw, rootDir, issues.map(i => atWrittenPath(i, writtenPath(raw, applied, i.path, env))))
+  return positioned(raw, rootDir, issues.map(i => atWrittenPath(i, writtenPath(asWritten(raw, overrides), applied, i.path, env))))
 }
 
 // --- internal ---
+
+/**
+ * The layers as written, the overrides (env blocks in place) first: writtenPath() finds a problem
+ * of an overrides' env block there (`$env.ci.cache.ttl`); without them it was told at the merged path
+ * (`cache.ttl`), or, in another env's block, dropped.
+ */
+function asWritten(raw: RawLayer[], overrides: Record<string, unknown> | undefined): RawLayer[] {
+  return overrides ? [{ source: 'overrides', config: overrides }, ...raw] : raw
+}
 
 const VALIDATED_KEPT = 32
 

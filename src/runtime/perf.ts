@@ -33,7 +33,7 @@ import { createTracer } from './span.js'
 import { createOptionsError, graphOptionsError, markNameError, runOptionsError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
 import { isName, plainCreateOptions, plainGraphOptions, plainRunOptions } from './input-checks.js'
 import type {
-  CreatePerfOptions, GraphOptions, GraphResult, GraphTask, Perf, PerfCache,
+  CreatePerfOptions, GraphOptions, GraphResult, GraphResults, GraphTask, Perf, PerfCache,
   PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
 } from './types.js'
 import { createWarnOnce } from './warn.js'
@@ -219,7 +219,7 @@ class PerfInstance implements RunEndHost {
     return this._tracer.span(name, fn)
   }
 
-  graph(tasks: Record<string, GraphTask>, options: GraphOptions = {}): Promise<GraphResult> {
+  graph<T extends Record<string, GraphTask>>(tasks: T, options: GraphOptions = {}): Promise<GraphResult<GraphResults<T>>> {
     const invalid = plainGraphOptions(options) ? undefined : graphOptionsError(options)
     if (invalid) return Promise.reject(invalid)
     const name = options.name ?? 'graph'
@@ -234,7 +234,7 @@ class PerfInstance implements RunEndHost {
       // the graph's own span, read now: after the await another span (a graph started at once) is open
       const parent = this._tracer.parent()
       const { runGraph } = await import('./graph.js')
-      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer, parent })
+      return runGraph(tasks, pool, { signal: options.signal, stopOnError: options.stopOnError, tracer: this._tracer, parent }) as Promise<GraphResult<GraphResults<T>>>
     })
   }
 

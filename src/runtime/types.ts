@@ -261,8 +261,14 @@ export interface GraphOptions {
    */
   signal?: AbortSignal | undefined
 }
-export interface GraphResult {
-  results: Record<string, unknown>
+/**
+ * What `perf.graph(tasks)` resolves `results` with: each task's result by its name, typed by what
+ * its `run` returns. Optional: a task that failed, was skipped or did not run has none (check
+ * `failed.length`).
+ */
+export type GraphResults<T extends Record<string, GraphTask>> = { [K in keyof T]?: Awaited<ReturnType<T[K]['run']>> }
+export interface GraphResult<R extends Record<string, unknown> = Record<string, unknown>> {
+  results: R
   ran: string[]
   failed: { name: string; error: unknown }[]
   skipped: string[]
@@ -379,7 +385,8 @@ export interface Perf {
   readonly monitors: PerfMonitors | undefined
   pool(name?: string): PerfPool
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options?: RunOptions): Promise<T>
-  graph(tasks: Record<string, GraphTask>, options?: GraphOptions): Promise<GraphResult>
+  /** Runs `tasks` in dependency order (see {@link GraphOptions}); `results` typed per task ({@link GraphResults}). */
+  graph<T extends Record<string, GraphTask>>(tasks: T, options?: GraphOptions): Promise<GraphResult<GraphResults<T>>>
   span<T>(name: string, fn: () => Promise<T> | T): Promise<T>
   /** Record a startup phase boundary (adapters and the loader use it). */
   mark(name: string): void

@@ -71,4 +71,12 @@ describe('env blocks of other envs', () => {
     expect((await errorOf(dir, 'ci'))!.issues.map(i => i.path)).toEqual(['$env.ci.cache.driver[2].url'])
     expect((await errorOf(dir, 'push'))!.issues.map(i => i.path).sort()).toEqual(['$env.push.monitors.prometheus.grouping.instance', '$env.push.monitors.prometheus.pushgateway'])
   })
+
+  it("checks the env blocks of createPerf's and loadPerfConfig's overrides as well, named where written (another env's were dropped, the run's own told at the merged path)", async () => {
+    const dir = project({ 'package.json': PKG })
+    for (const env of ['production', 'ci']) {
+      const error = await loadPerfConfig({ cwd: dir, env, overrides: { $env: { ci: { cache: { ttl: 0 } } }, $test: { cache: { timeout: '0ms' } } } }).then(() => undefined, (e: unknown) => e as ConfigError)
+      expect(error?.issues.map(i => [i.file, i.path]), env).toEqual(expect.arrayContaining([['loadPerfConfig({ overrides })', '$env.ci.cache.ttl'], ['loadPerfConfig({ overrides })', '$test.cache.timeout']]))
+    }
+  })
 })

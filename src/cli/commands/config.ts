@@ -1,6 +1,8 @@
 /** `unperf config`: the resolved config for --env, the layers it came from, defaults marked. */
 import { defineCommand } from 'citty'
-import { formatBytes, formatDuration } from '../../config/units.js'
+import { keyPath } from '../../config/key-path.js'
+import { formatBytes, formatDuration, formatMetric } from '../../config/units.js'
+import { metricKind } from '../../runtime/monitors/metric-kinds.js'
 import { GLUED_SECRET_WORDS, redact, SECRET_WORDS } from '../../runtime/warn.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js'
 import { bold, configArgs, dim, printJson, stderrColors, table, yellow } from '../_ui.js'
@@ -26,8 +28,10 @@ export default defineCommand({
     for (const l of layers) console.log(`  ${l.name}`)
     if (layers.length === 0) console.log(dim('  (none: defaults only)'))
     console.log('')
-    // resolved keys named otherwise in a config: `cache.tiers` is what `cache.driver` resolves to
-    const set = (path: string[]) => layers.some(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver'])))
+    // resolved keys named otherwise in a config: `cache.tiers` is what `cache.driver` resolves to;
+    // an alert written as its threshold alone (`'eventLoop.p99': '100ms'`) sets that rule's `above`
+    const set = (path: string[]) => layers.some(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver']))
+      || (alertOf(path) !== undefined && path.at(-1) === 'above' && isThreshold(get(l.config, path.slice(0, -1)))))
     const walk = (value: unknown, path: string[]) => {
       if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && typeof (value as { getItem?: unknown }).getItem !== 'function') {
         for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
@@ -38,10 +42,14 @@ export default defineCommand({
       const finite = typeof value === 'number' && Number.isFinite(value)
       // an unset optional key printed `cache.scope = undefined`: JavaScript's word, not the user's
       let shown = value === undefined ? `not set${path.join('.') === 'cache.scope' ? ' (the project id: package name + git remote, else real path)' : ''}` : typeof value === 'function' ? '[function]' : typeof value === 'number' && !finite ? String(value) : JSON.stringify(value)
-      if (finite && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value as number)})`)
+      // an alert's threshold is in its metric's unit (`eventLoop.p99`: ms, `cpu.percent`: percent), not a size
+      const alert = alertOf(path)
+      if (finite && alert !== undefined && (key === 'above' || key === 'below')) shown += dim(` (${formatMetric(alert, value as number)})`)
+      else if (finite && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value as number)})`)
       else if (finite && SIZE_KEYS.test(key) && (value as number) >= 1024) shown += dim(` (${formatBytes(value)})`)
       const origin = ['rootDir', 'cwd', 'env', 'configFile'].includes(path[0]!) ? '' : set(path) ? '' : dim('  (default)')
-      console.log(`${path.join('.')} = ${shown}${origin}`)
+      // one key per segment, as config errors name them: `monitors.alerts['memory.rss'].above`, `hooks['command:after']`
+      console.log(`${path.reduce(keyPath, '')} = ${shown}${origin}`)
     }
     const { plugins, ...rest } = config
     walk(rest, [])
@@ -68,6 +76,25 @@ function printPlugins(plugins: ResolvedPerfConfig['plugins'], rootDir: string): 
     return [`  [${i}]`, shown, options, dim(where)]
   })
   console.log(table(rows))
+}
+
+/** The kind of the metric a `monitors.alerts.<metric>.*` path is about, else undefined. */
+function alertOf(path: string[]): ReturnType<typeof metricKind> {
+  return path.length === 4 && path[0] === 'monitors' && path[1] === 'alerts' ? metricKind(path[2]!) : undefined
+}
+
+/** An alert rule written as its threshold alone: `'100ms'`, `90`, `'90%'` (the shorthand for `{ above }`). */
+function isThreshold(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number'
+}
+
+function get(obj: unknown, path: string[]): unknown {
+  let cur = obj
+  for (const p of path) {
+    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return undefined
+    cur = (cur as Record<string, unknown>)[p]
+  }
+  return cur
 }
 
 function has(obj: unknown, path: string[]): boolean {
