@@ -109,6 +109,8 @@ const DEFERRED = {
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
   // error paths only: a plugin's message naming where its entry is written (file:line:col; TypeScript through esbuild)
   'src/config/plugin-position.ts': ['pluginErrorSource'],
+  // error paths only: a plugin's stack run from the plugin bundle, back at its own file:line
+  'src/config/plugin-bundle-stack.ts': ['mapBundleStack'],
   // error paths only: a hook name unperf never fires (a typo), the host's perf.hooks.hook() or a plugin's
   'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
   // only when a commander host prints a subcommand's help: --no-cache listed there
