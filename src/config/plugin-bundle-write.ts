@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { packageNameOf, packageProbes, selfAliases } from './c12.js'
+import { packageNameOf, packageProbes, packageRoot, selfAliases } from './c12.js'
 import { pluginFiles } from './plugin-files.js'
 import { inModulePackage } from './package-type.js'
 import { loadWithOwnPaths, probedPaths, RESOLVE_EXTENSIONS } from './snapshot-write.js'
@@ -25,7 +25,12 @@ import { PLUGIN_BUNDLE_FORMAT, pluginManifestName, type PluginBundleManifest, ty
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 
-export interface WritePluginBundleOptions extends PluginSnapshot {
+export interface WritePluginBundleOptions {
+  dir: string
+  rootDir: string
+  configFile: string | undefined
+  /** The plugin files the layers list by path (plugin-files.ts: where an entry may load from). */
+  files: Iterable<string>
   /** The plugin files a config layer imports (snapshot-write.ts bundleConfig): left out. */
   external: ReadonlySet<string>
   /** Written readable by the owner alone (not in the project's node_modules). */
@@ -35,7 +40,7 @@ export interface WritePluginBundleOptions extends PluginSnapshot {
 /** Builds and writes the bundle of `layers`' plugin files in `dir`; returns whether one (or the record that none can be) was written. */
 export async function writePluginBundle(options: WritePluginBundleOptions): Promise<boolean> {
   try {
-    const { dir, rootDir, configFile, layers, external } = options
+    const { dir, rootDir, configFile, external } = options
     const builtAt = Date.now()
     const inputs = new Map<string, InputStat>()
     const addInput = (path: string) => {
@@ -45,7 +50,7 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
       inputs.set(path, s)
     }
     const candidates: string[] = []
-    for (const file of pluginFiles(layers, rootDir)) {
+    for (const file of options.files) {
       // a file that appears where an entry points (a preset's entry found from rootDir instead) makes it stale
       addInput(file)
       if (!external.has(file) && bundleable(file)) candidates.push(file)
@@ -84,20 +89,40 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
   }
 }
 
+/** What a rebuild needs (plugin-bundle-child.ts gets it as JSON). */
+export type RebuildRequest = Omit<WritePluginBundleOptions, 'files' | 'external' | 'private'> & { files: string[] }
+
 /**
  * The bundle rebuilt after a run that found it stale (an edited plugin file), the config snapshot
  * unchanged: the plugin files the config imports are those its snapshot modules import by URL.
  */
-export async function rebuildPluginBundle(snap: PluginSnapshot): Promise<boolean> {
+export async function rebuildPluginBundle(request: RebuildRequest): Promise<boolean> {
   const external = new Set<string>()
   try {
-    const manifest = JSON.parse(readFileSync(join(snap.dir, manifestName(snap.configFile)), 'utf8')) as Manifest
-    const code = manifest.layers.map(l => l.module ? readFileSync(join(snap.dir, l.module), 'utf8') : '').join('\n')
-    for (const file of pluginFiles(snap.layers, snap.rootDir)) if (code.includes(JSON.stringify(pathToFileURL(file).href))) external.add(file)
+    const manifest = JSON.parse(readFileSync(join(request.dir, manifestName(request.configFile)), 'utf8')) as Manifest
+    const code = manifest.layers.map(l => l.module ? readFileSync(join(request.dir, l.module), 'utf8') : '').join('\n')
+    for (const file of request.files) if (code.includes(JSON.stringify(pathToFileURL(file).href))) external.add(file)
   } catch {
     return false // the config snapshot went meanwhile: its next cold load writes both
   }
-  return writePluginBundle({ ...snap, external })
+  return writePluginBundle({ ...request, external })
+}
+
+/**
+ * Starts the rebuild in a process of its own, not waited for: the run that found the bundle stale
+ * (an edited plugin file) ends as soon as it would have, and the next run finds the bundle rebuilt
+ * (or, if it starts before that is done, loads the files one by one again). Awaited in perf.close()
+ * instead, it cost that run ≈ 140–200 ms (esbuild loaded and run; bench/results/startup.md).
+ */
+export function spawnRebuild(snap: PluginSnapshot): void {
+  const root = packageRoot()
+  const child = root && join(root, 'dist', 'plugin-bundle-child.mjs')
+  if (!child || !statSync(child, { throwIfNoEntry: false })?.isFile()) return
+  const request: RebuildRequest = { dir: snap.dir, rootDir: snap.rootDir, configFile: snap.configFile, files: [...pluginFiles(snap.layers, snap.rootDir)] }
+  const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process')
+  try {
+    spawn(process.execPath, [child, JSON.stringify(request)], { detached: true, stdio: 'ignore', windowsHide: true }).unref()
+  } catch { /* no process to spare: the next run tries again */ }
 }
 
 // --- internal ---

@@ -81,7 +81,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         pruneManifests(dir, configFile)
         pruneModules(dir)
         // the plugin files listed by path, in one module (its staleness is its own: plugin-bundle.ts)
-        await writePluginBundle({ dir, rootDir, configFile, layers, external: imported, private: priv })
+        await writePluginBundle({ dir, rootDir, configFile, files: external, external: imported, private: priv })
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir
       } catch {

@@ -213,9 +213,10 @@ function bundleFor(refs: ResolvedPluginRef[], afterClose: PluginSetupContext['af
   return typeof bundle === 'object' ? bundle : undefined
 }
 
+/** In a process of its own, started once the run is closed (plugin-bundle-write.ts spawnRebuild). */
 async function rebuildBundle(snap: PluginSnapshot): Promise<void> {
-  const { rebuildPluginBundle } = await import('../config/plugin-bundle-write.js')
-  await rebuildPluginBundle(snap)
+  const { spawnRebuild } = await import('../config/plugin-bundle-write.js')
+  spawnRebuild(snap)
 }
 
 /** A plugin file from the bundle; from its file when the bundle cannot be loaded (a prune raced, a damaged file). */

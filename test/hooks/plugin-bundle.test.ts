@@ -38,6 +38,16 @@ function project(config: string, files: Record<string, string>, name: string) {
 }
 
 const snapshotDir = (dir: string) => join(dir, 'node_modules/.cache/unperf/config')
+const bundles = (dir: string) => readdirSync(snapshotDir(dir)).filter(n => /^plugins-[0-9a-f]+\.mjs$/.test(n))
+
+/** Until the bundle rebuilt in its own process (after a run that found it stale) is in place: a new one, the old one pruned. */
+async function rebuilt(dir: string, before: string[]): Promise<void> {
+  for (const end = Date.now() + 20_000; Date.now() < end; await new Promise(r => setTimeout(r, 50))) {
+    const now = bundles(dir)
+    if (now.length === 1 && !before.includes(now[0]!)) return
+  }
+  throw new Error(`no bundle rebuilt in ${snapshotDir(dir)}`)
+}
 
 describe('plugin files listed by path', () => {
   it('load from one bundle on a warm start; two plugins sharing a helper share one instance', () => {
@@ -56,7 +66,29 @@ describe('plugin files listed by path', () => {
     expect(readdirSync(snapshotDir(dir)).filter(n => /^plugins-[0-9a-f]+\.mjs(\.map)?$/.test(n))).toHaveLength(2)
   })
 
-  it('an edited plugin file (or a helper it imports) is what the next run runs; the bundle is rebuilt after that run', () => {
+  it("a package a bundled plugin imports is the file its own dir resolves, the host's instance of it", () => {
+    const pkg = (version: string) => ({
+      [`node_modules/counter/package.json`]: JSON.stringify({ name: 'counter', version, type: 'module', exports: { import: './index.mjs', require: './index.cjs' } }),
+      [`node_modules/counter/index.mjs`]: `export const state = { version: '${version}', users: [] }`,
+      [`node_modules/counter/index.cjs`]: `module.exports = { state: { version: 'cjs', users: [] } }`,
+    })
+    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs', './node_modules/acme/a.mjs'] }`, {
+      ...pkg('1.0.0'),
+      ...Object.fromEntries(Object.entries(pkg('2.0.0')).map(([k, v]) => [`node_modules/acme/${k}`, v])),
+      'node_modules/acme/package.json': JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }),
+      'node_modules/acme/a.mjs': plugin('acme', `import { state } from 'counter'\nprocess.stdout.write('acme sees ' + state.version + '\\n')`),
+      'plugins/a.mjs': plugin('a', `import { state } from 'counter'\nstate.users.push('a')`),
+      'app.mjs': `import { createPerf } from ${JSON.stringify(dist)}
+        import { state } from 'counter'
+        const perf = await createPerf({ cwd: process.cwd(), noExitHandlers: true })
+        await perf.close()
+        process.stdout.write('host sees ' + state.version + ' ' + state.users.join() + '\\n')`,
+    }, 'bundle-package-cli')
+    run(dir)
+    expect(run(dir)).toEqual({ out: 'a from bundle\nacme sees 2.0.0\nacme from bundle\na setup\nacme setup\nhost sees 1.0.0 a\n', err: '' })
+  })
+
+  it('an edited plugin file (or a helper it imports) is what the next run runs; the bundle is rebuilt after that run, in a process of its own', async () => {
     const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs'] }`, {
       'plugins/helper.mjs': `export const word = 'one'`,
       'plugins/a.mjs': plugin('a', `import { word } from './helper.mjs'\nprocess.stdout.write(word + '\\n')`),
@@ -64,11 +96,15 @@ describe('plugin files listed by path', () => {
     run(dir)
     expect(run(dir).out).toBe('one\na from bundle\na setup\n')
     // same size, same second: the content hash tells
+    let before = bundles(dir)
     writeFileSync(join(dir, 'plugins/helper.mjs'), `export const word = 'two'`)
     expect(run(dir).out).toBe('two\na from file\na setup\n')
+    await rebuilt(dir, before)
     expect(run(dir).out).toBe('two\na from bundle\na setup\n')
+    before = bundles(dir)
     writeFileSync(join(dir, 'plugins/a.mjs'), plugin('a2'))
     expect(run(dir).out).toBe('a2 from file\na2 setup\n')
+    await rebuilt(dir, before)
     expect(run(dir).out).toBe('a2 from bundle\na2 setup\n')
   })
 
@@ -120,7 +156,7 @@ describe("a plugin's error, its code run from the bundle", () => {
       'plugins/boom.mjs': `export default {\n  name: 'boom',\n  setup() {\n    throw new Error('boom')\n  },\n}\n`,
     }, 'bundle-stack-cli')
     const snap = { dir, rootDir: files, configFile: undefined, layers: [{ source: 'main' as const, config: { plugins: ['./plugins/boom.mjs'] } }] }
-    expect(await writePluginBundle({ ...snap, external: new Set() })).toBe(true)
+    expect(await writePluginBundle({ ...snap, files: [join(files, 'plugins/boom.mjs')], external: new Set() })).toBe(true)
     const bundle = openPluginBundle(snap)
     if (typeof bundle !== 'object') throw new Error(`no bundle: ${bundle}`)
     const source = join(files, 'plugins/boom.mjs')
