@@ -192,7 +192,11 @@ async function build(files: string[], rootDir: string, external: ReadonlySet<str
             probed.push(found)
             return { path: pathToFileURL(found).href, external: true }
           })
-          b.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => loadWithOwnPaths(args.path))
+          b.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => {
+            const loaded = loadWithOwnPaths(args.path)
+            // import.meta.resolve() and the like would answer for the bundle's place, not the file's
+            return /\bimport\.meta\b/.test(loaded.contents) ? { errors: [{ text: 'import.meta other than url, dirname, filename' }] } : loaded
+          })
         },
       }],
     }) as typeof result
@@ -203,9 +207,14 @@ async function build(files: string[], rootDir: string, external: ReadonlySet<str
   // CommonJS inside (a require() of a package would fail in an ES module), or a top-level await
   // (the wrapper would be async: the file loads through import() as before)
   if (inputs.some(([, i]) => i.format === 'cjs')) return { ok: false }
+  // a file its own loading would not take as it is (a .ts one on a Node without type stripping), or
+  // what esbuild warns it cannot bundle as written
+  if (inputs.some(([p]) => /\.[cm]?tsx?$/.test(p)) || result.warnings.length > 0) return { ok: false }
   const js = result.outputFiles.find(f => f.path.endsWith('.mjs'))!
   const mapFile = result.outputFiles.find(f => f.path.endsWith('.map'))!
   if (/^\s*async "[^"]*"\(\) \{$/m.test(js.text)) return { ok: false }
+  // an import() of a computed path (esbuild leaves it, without a word): resolved from the bundle's place
+  if (/(?<![\w$.])import\(\s*(?!["'])/.test(js.text)) return { ok: false }
   const map = JSON.parse(mapFile.text) as { sources: string[] }
   map.sources = map.sources.map(s => s.startsWith('<') ? s : resolve(dirname(outfile), s))
   // its map named relative to it: what node's --enable-source-maps reads (no cost without it)

@@ -134,16 +134,20 @@ describe('plugin files listed by path', () => {
     expect(run(dir, { PERF_ENV: 'ci' })).toEqual({ out: 'audit from bundle\nci from bundle\naudit setup\nci setup\n', err: '' })
   })
 
-  it('a file esbuild cannot bundle (a syntax error, a top-level await) loads from its file with the same error as without the snapshot; the others from the bundle', () => {
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/broken.mjs', './plugins/waits.mjs', './plugins/fine.mjs'] }`, {
+  it('a file esbuild cannot bundle as it loads (a syntax error, a top-level await, import() of a computed path, import.meta.resolve) loads from its file with the same error as without the snapshot; the others from the bundle', () => {
+    const dir = project(`export default { ${BASE}, plugins: ['./plugins/broken.mjs', './plugins/waits.mjs', './plugins/computed.mjs', './plugins/resolves.mjs', './plugins/fine.mjs'] }`, {
       'plugins/broken.mjs': `export default { name: 'broken', setup() { return 1 +* 2 } }`,
       'plugins/waits.mjs': plugin('waits', `await new Promise(r => setTimeout(r, 1))`),
+      // what would be resolved from the bundle's place instead of the file's
+      'plugins/computed.mjs': plugin('computed', `const which = './word.mjs'\nexport const load = () => import(which)`),
+      'plugins/resolves.mjs': plugin('resolves', `export const word = import.meta.resolve('./word.mjs')`),
+      'plugins/word.mjs': `export const word = 'w'`,
       'plugins/fine.mjs': plugin('fine'),
     }, 'bundle-broken-cli')
     const plain = run(dir, { UNPERF_NO_SNAPSHOT: '1' })
     run(dir)
     const warm = run(dir)
-    expect(warm.out).toBe('waits from file\nfine from bundle\nwaits setup\nfine setup\n')
+    expect(warm.out).toBe('waits from file\ncomputed from file\nresolves from file\nfine from bundle\nwaits setup\ncomputed setup\nresolves setup\nfine setup\n')
     expect(warm.err).toBe(plain.err)
     expect(warm.err).toContain("plugin './plugins/broken.mjs'")
   })
