@@ -12,10 +12,12 @@
  * Only with plugins (plugins.ts, a deferred module): nothing of this is on the start path.
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { hashFile, manifestName, statInput, unperfVersion, type InputStat } from './snapshot.js'
 import type { RawLayer } from './layers.js'
+import type { ResolvedPluginRef } from './types.js'
+import { pluginSnapshots } from './plugin-snapshots.js'
 
 export const PLUGIN_BUNDLE_FORMAT = 1
 
@@ -80,6 +82,24 @@ export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' |
     },
   }
   return bundle
+}
+
+/**
+ * The plugin bundle of the config snapshot these refs come from, when fresh (setupPlugins). A
+ * stale or missing one: undefined (each file loads on its own) and rebuilt once the run is closed.
+ */
+export function bundleFor(refs: ResolvedPluginRef[], afterClose: ((task: () => Promise<void>) => void) | undefined): PluginBundle | undefined {
+  const snap = pluginSnapshots.get(refs)
+  if (!snap || !refs.some(r => typeof r.plugin === 'string' && (r.plugin.startsWith('.') || isAbsolute(r.plugin)))) return undefined
+  const bundle = openPluginBundle(snap)
+  if (bundle === 'stale') afterClose?.(() => rebuildBundle(snap))
+  return typeof bundle === 'object' ? bundle : undefined
+}
+
+/** In a process of its own, started once the run is closed (plugin-bundle-write.ts spawnRebuild). */
+async function rebuildBundle(snap: PluginSnapshot): Promise<void> {
+  const { spawnRebuild } = await import('./plugin-bundle-write.js')
+  spawnRebuild(snap)
 }
 
 // --- internal ---

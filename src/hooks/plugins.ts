@@ -22,8 +22,7 @@ import { checkPluginShape } from './plugin-shape.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 import { timerDelay } from '../runtime/timer-limit.js'
-import { pluginSnapshots } from '../config/plugin-snapshots.js'
-import { openPluginBundle, type PluginBundle, type PluginSnapshot } from '../config/plugin-bundle.js'
+import { bundleFor, type PluginBundle } from '../config/plugin-bundle.js'
 import { mapBundleStack } from '../config/plugin-bundle-stack.js'
 
 export interface PluginSetupContext {
@@ -199,24 +198,6 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
     once?.set(key, loading)
   }
   return loading
-}
-
-/**
- * The plugin bundle of the config snapshot these refs come from, when fresh (plugin-bundle.ts). A
- * stale or missing one: undefined (each file loads on its own) and rebuilt once the run is closed.
- */
-function bundleFor(refs: ResolvedPluginRef[], afterClose: PluginSetupContext['afterClose']): PluginBundle | undefined {
-  const snap = pluginSnapshots.get(refs)
-  if (!snap || !refs.some(r => typeof r.plugin === 'string' && (r.plugin.startsWith('.') || isAbsolute(r.plugin)))) return undefined
-  const bundle = openPluginBundle(snap)
-  if (bundle === 'stale') afterClose?.(() => rebuildBundle(snap))
-  return typeof bundle === 'object' ? bundle : undefined
-}
-
-/** In a process of its own, started once the run is closed (plugin-bundle-write.ts spawnRebuild). */
-async function rebuildBundle(snap: PluginSnapshot): Promise<void> {
-  const { spawnRebuild } = await import('../config/plugin-bundle-write.js')
-  spawnRebuild(snap)
 }
 
 /** A plugin file from the bundle; from its file when the bundle cannot be loaded (a prune raced, a damaged file). */
