@@ -5,7 +5,7 @@
  * the built dist: the warm path is a second process finding the snapshot.
  */
 import { spawnSync } from 'node:child_process'
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PluginError } from '../../src/errors.js'
@@ -150,6 +150,21 @@ describe('plugin files listed by path', () => {
     expect(warm.out).toBe('waits from file\ncomputed from file\nresolves from file\nfine from bundle\nwaits setup\ncomputed setup\nresolves setup\nfine setup\n')
     expect(warm.err).toBe(plain.err)
     expect(warm.err).toContain("plugin './plugins/broken.mjs'")
+  })
+})
+
+describe('a bundle that is fresh, or a record that none can be', () => {
+  it('is not rebuilt by warm runs: nothing to bundle (CommonJS plugins alone) is recorded as such', async () => {
+    const dir = project(`export default { ${BASE}, plugins: ['./plugins/old.cjs'] }`, {
+      'plugins/old.cjs': `process.stdout.write('old from ' + (/plugins-[0-9a-f]+\\.mjs/.test(new Error().stack) ? 'bundle' : 'file') + '\\n')\nmodule.exports = { name: 'old' }`,
+    }, 'bundle-none-cli')
+    run(dir)
+    const manifest = readdirSync(snapshotDir(dir)).find(n => /^plugins-.*\.json$/.test(n))!
+    const before = statSync(join(snapshotDir(dir), manifest)).mtimeMs
+    for (let i = 0; i < 2; i++) expect(run(dir)).toEqual({ out: 'old from file\n', err: '' })
+    await new Promise(r => setTimeout(r, 1500)) // a rebuild started by those runs would be done
+    expect(statSync(join(snapshotDir(dir), manifest)).mtimeMs).toBe(before)
+    expect(bundles(dir)).toEqual([])
   })
 })
 
