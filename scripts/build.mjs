@@ -20,8 +20,6 @@ const entries = {
   commander: 'src/adapters/commander.ts',
   vitest: 'src/vitest/index.ts',
   cli: 'src/cli/index.ts',
-  // the plugin bundle's rebuild, run in a process of its own (src/config/plugin-bundle-write.ts)
-  'plugin-bundle-child': 'src/config/plugin-bundle-child.ts',
 }
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(join(root, file))))
 // The runtime and both adapters are one start script (src/start-bundle.ts): dist/index.mjs,
@@ -183,6 +181,10 @@ for (const [name, file] of Object.entries(splitEntries)) {
   }
 }
 
+// The plugin bundle's rebuild, run in a process of its own (src/config/plugin-bundle-write.ts
+// spawnRebuild): one file, no chunks (nothing else loads it).
+await build({ ...common, entryPoints: { 'plugin-bundle-child': 'src/config/plugin-bundle-child.ts' }, outdir: dist, outExtension: { '.js': '.mjs' }, plugins: [builtins] })
+
 // The worker-thread entry is shipped as it is.
 copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dist, 'worker-entry.mjs'))
 
@@ -190,7 +192,7 @@ copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dist, 'worker-entr
 if (!process.argv.includes('--no-dts')) {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root })
   for (const [name, file] of Object.entries(present)) {
-    if (name === 'cli' || name === 'plugin-bundle-child') continue // entries run as processes: no types
+    if (name === 'cli') continue // the binary's entry: no types
     const target = './types/' + file.replace(/^src\//, '').replace(/\.ts$/, '.js')
     const hasDefault = /export default|export \{[^}]*\bdefault\b/.test(readFileSync(join(root, file), 'utf8'))
     writeFileSync(join(dist, `${name}.d.mts`), `export * from '${target}'\n${hasDefault ? `export { default } from '${target}'\n` : ''}`)

@@ -74,7 +74,8 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     // a file edited while esbuild read it: the bundle may hold the old text under the new stat; none this time (the next run rebuilds)
     // (a clock ahead of this one, an mtime in the future, is not that: it would keep any bundle from being written)
     const doneAt = Date.now()
-    if ([...inputs.values()].some(i => i.exists && i.mtimeMs! >= builtAt && i.mtimeMs! <= doneAt)) return false
+    // (builtAt is whole ms, an mtime has its fraction: one written in that same ms was there before esbuild read anything)
+    if ([...inputs.values()].some(i => i.exists && i.mtimeMs! >= builtAt + 1 && i.mtimeMs! <= doneAt)) return false
     const name = built ? `plugins-${crypto().createHash('sha256').update(built.code).digest('hex').slice(0, 16)}.mjs` : undefined
     const manifest: PluginBundleManifest = {
       format: PLUGIN_BUNDLE_FORMAT, unperf: unperfVersion(), rootDir, builtAt, files,
