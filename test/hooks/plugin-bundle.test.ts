@@ -5,7 +5,7 @@
  * the built dist: the warm path is a second process finding the snapshot.
  */
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PluginError } from '../../src/errors.js'
@@ -165,6 +165,25 @@ describe('a bundle that is fresh, or a record that none can be', () => {
     await new Promise(r => setTimeout(r, 1500)) // a rebuild started by those runs would be done
     expect(statSync(join(snapshotDir(dir), manifest)).mtimeMs).toBe(before)
     expect(bundles(dir)).toEqual([])
+  })
+})
+
+describe('plugin files written just before the bundle was built', () => {
+  // their content is compared on each start while their mtime is within 2 s of the build (an edit
+  // that keeps the mtime); 20 files hashed on every start cost more than the bundle saved
+  it('are hashed until that window is over, then the manifest moves its build time and no start reads them', async () => {
+    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs'] }`, { 'plugins/a.mjs': plugin('a') }, 'bundle-rehash-cli')
+    run(dir)
+    const manifest = join(snapshotDir(dir), readdirSync(snapshotDir(dir)).find(n => /^plugins-.*\.json$/.test(n))!)
+    const read = () => JSON.parse(readFileSync(manifest, 'utf8')) as { builtAt: number; inputs: Array<{ hash?: string }> }
+    const built = read().builtAt
+    expect(read().inputs.some(i => i.hash !== undefined)).toBe(true)
+    await new Promise(r => setTimeout(r, 2100))
+    expect(run(dir).out).toBe('a from bundle\na setup\n')
+    const moved = read().builtAt
+    expect(moved).toBeGreaterThan(built + 2000)
+    expect(run(dir).out).toBe('a from bundle\na setup\n')
+    expect(read().builtAt).toBe(moved)
   })
 })
 
