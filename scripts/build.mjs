@@ -109,6 +109,8 @@ const DEFERRED = {
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
   // error paths only: a plugin's message naming where its entry is written (file:line:col; TypeScript through esbuild)
   'src/config/plugin-position.ts': ['pluginErrorSource'],
+  // error paths only: a plugin's stack run from the plugin bundle, back at its own file:line
+  'src/config/plugin-bundle-stack.ts': ['mapBundleStack'],
   // error paths only: a hook name unperf never fires (a typo), the host's perf.hooks.hook() or a plugin's
   'src/hooks/unknown-hook.ts': ['unknownHookMessage'],
   // only when a commander host prints a subcommand's help: --no-cache listed there
@@ -178,6 +180,10 @@ for (const [name, file] of Object.entries(splitEntries)) {
     for (const adapter of ['citty', 'commander']) if (present[adapter] && !loaders.includes(adapter)) throw new Error(`${START_BUNDLE} exports nothing of ${adapter}`)
   }
 }
+
+// The plugin bundle's rebuild, run in a process of its own (src/config/plugin-bundle-write.ts
+// spawnRebuild): one file, no chunks (nothing else loads it).
+await build({ ...common, entryPoints: { 'plugin-bundle-child': 'src/config/plugin-bundle-child.ts' }, outdir: dist, outExtension: { '.js': '.mjs' }, plugins: [builtins] })
 
 // The worker-thread entry is shipped as it is.
 copyFileSync(join(root, 'src/runtime/worker-entry.mjs'), join(dist, 'worker-entry.mjs'))

@@ -210,13 +210,13 @@ function hasEntry(source: string, from: string): boolean {
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; undefined for what is no package name. */
-function packageNameOf(source: string): string | undefined {
+export function packageNameOf(source: string): string | undefined {
   const m = /^(@[\w.~-]+\/)?[\w.~-]+/.exec(source)
   return m && !m[0].startsWith('.') ? m[0] : undefined
 }
 
 /** `<dir>/node_modules/<pkg>/package.json` from `from` up, to the first that exists (Node's lookup order). */
-function packageProbes(from: string, pkg: string): string[] {
+export function packageProbes(from: string, pkg: string): string[] {
   const probed: string[] = []
   for (let dir = from; ; dir = dirname(dir)) {
     if (basename(dir) !== 'node_modules') {

@@ -14,6 +14,7 @@ import { configFingerprint } from './fingerprint.js'
 import { packageInfo, projectDir } from '../runtime/project.js'
 import { dirOptionError } from '../runtime/input-errors.js'
 import { readSnapshot, unperfVersion, wasValidated } from './snapshot.js'
+import { pluginSnapshots } from './plugin-snapshots.js'
 
 export interface LoadPerfConfigOptions {
   /** Where perf.config is looked for (the host CLI's package). @default cwd */
@@ -99,6 +100,8 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   if (config.plugins.length > 0) {
     const sources = pluginSources(raw.layers, merged.layers, overrides as Record<string, unknown> | undefined, env, rootDir, config.plugins.length)
     if (sources) config.plugins.forEach((p, i) => { Object.assign(p, sources[i]) })
+    // the plugin files it lists by path come from the snapshot's plugin bundle when it is fresh (plugin-bundle.ts)
+    if (raw.snapshotDir) pluginSnapshots.set(config.plugins, { dir: raw.snapshotDir, rootDir, configFile: options.configFile, layers: raw.layers })
   }
 
   const layers: PerfConfigLayerInfo[] = merged.layers.map(l => ({

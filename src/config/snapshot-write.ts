@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
 import { pluginFiles } from './plugin-files.js'
+import { writePluginBundle } from './plugin-bundle-write.js'
 import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
@@ -38,6 +39,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     for (const path of resolutionInputs) addInput(path)
     // a plugin file another layer lists by path stays an import (one module instance): plugin-files.ts
     const external = pluginFiles(layers, rootDir)
+    // the plugin files a layer imports: the plugin bundle leaves them out (plugin-bundle-write.ts)
+    const imported = new Set<string>()
     const modules: { name: string; code: string }[] = []
     const manifestLayers: ManifestLayer[] = []
     for (const layer of layers) {
@@ -53,7 +56,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
       if (file && CODE_EXT.has(extname(file))) {
         // the layer's own path too: an `extends` that is a symlink resolves to its target in esbuild's inputs
         addInput(file)
-        const { code: esm, inputs: bundled } = await bundleConfig(file, external)
+        const { code: esm, inputs: bundled } = await bundleConfig(file, external, imported)
         for (const input of bundled) addInput(input)
         // a config that imports nothing at run time becomes a classic script: no ES module to load on a warm start
         const script = await asScript(esm)
@@ -77,6 +80,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest), { private: priv })
         pruneManifests(dir, configFile)
         pruneModules(dir)
+        // the plugin files listed by path, in one module (its staleness is its own: plugin-bundle.ts)
+        await writePluginBundle({ dir, rootDir, configFile, files: external, external: imported, private: priv })
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir
       } catch {
@@ -111,7 +116,7 @@ async function asScript(esm: string): Promise<string | undefined> {
  * snapshot must bundle the file c12 loaded, and esbuild's own order (.tsx, .ts, .jsx, .js, ...)
  * picked helper.ts where jiti picked helper.js.
  */
-const RESOLVE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.json']
+export const RESOLVE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.json']
 const JS_EXT = /\.(c|m)?jsx?$/
 
 /**
@@ -119,7 +124,7 @@ const JS_EXT = /\.(c|m)?jsx?$/
  * added in front of the one used (helper.js beside helper.ts) or a symlink retargeted (esbuild's
  * inputs hold the link's target, not the link) must make the snapshot stale.
  */
-function probedPaths(resolveDir: string, specifier: string): string[] {
+export function probedPaths(resolveDir: string, specifier: string): string[] {
   const base = resolve(resolveDir, specifier)
   const ext = extname(base)
   const candidates = RESOLVE_EXTENSIONS.includes(ext)
@@ -133,8 +138,8 @@ function probedPaths(resolveDir: string, specifier: string): string[] {
   return probed
 }
 
-/** `external`: local files kept as imports (by file URL), not bundled in. */
-async function bundleConfig(file: string, external: ReadonlySet<string>): Promise<{ code: string; inputs: string[] }> {
+/** `external`: local files kept as imports (by file URL), not bundled in; those it imports are added to `imported`. */
+async function bundleConfig(file: string, external: ReadonlySet<string>, imported: Set<string>): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')
   const aliases = selfAliases()
   const probed: string[] = []
@@ -166,23 +171,14 @@ async function bundleConfig(file: string, external: ReadonlySet<string>): Promis
           probed.push(...paths)
           // a plugin file also listed by path: the module the plugin loader gets, not a copy in the snapshot
           const found = paths.at(-1)!
-          return external.has(found) && /\.[cm]?js$/.test(found) ? { path: pathToFileURL(found).href, external: true } : undefined
+          if (!external.has(found) || !/\.[cm]?js$/.test(found)) return undefined
+          imported.add(found)
+          return { path: pathToFileURL(found).href, external: true }
         })
         // `unperf` itself: the very module instance the host runs.
         if (aliases.unperf) build.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))
         // import.meta.url / __dirname of each file point at the file, not at the snapshot.
-        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => {
-          const source = readFileSync(args.path, 'utf8')
-          const url = JSON.stringify(pathToFileURL(args.path).href)
-          const contents = source
-            .replaceAll('import.meta.url', url)
-            .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
-            .replaceAll('import.meta.filename', JSON.stringify(args.path))
-            .replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path)))
-            .replace(/\b__filename\b/g, JSON.stringify(args.path))
-          const ext = extname(args.path)
-          return { contents, loader: ext.includes('t') && ext !== '.mjs' && ext !== '.cjs' && ext !== '.js' ? 'ts' : 'js' }
-        })
+        build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => loadWithOwnPaths(args.path))
       },
     }],
   })
@@ -191,6 +187,20 @@ async function bundleConfig(file: string, external: ReadonlySet<string>): Promis
     .filter(p => !p.startsWith('unperf-config:'))
     .map(p => resolve(dirname(file), p))
   return { code, inputs: [...probed, ...inputs] }
+}
+
+/** A file's source for esbuild, its import.meta.url / __dirname (...) pointing at the file itself, not at the snapshot. */
+export function loadWithOwnPaths(path: string): { contents: string; loader: 'ts' | 'js' } {
+  const source = readFileSync(path, 'utf8')
+  const url = JSON.stringify(pathToFileURL(path).href)
+  const contents = source
+    .replaceAll('import.meta.url', url)
+    .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)))
+    .replaceAll('import.meta.filename', JSON.stringify(path))
+    .replace(/\b__dirname\b/g, JSON.stringify(dirname(path)))
+    .replace(/\b__filename\b/g, JSON.stringify(path))
+  const ext = extname(path)
+  return { contents, loader: ext.includes('t') && ext !== '.mjs' && ext !== '.cjs' && ext !== '.js' ? 'ts' : 'js' }
 }
 
 function isJsonSafe(value: unknown): boolean {

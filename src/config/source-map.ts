@@ -17,12 +17,17 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
 /** A source map's `mappings` string (single source: the file itself). */
 export function decodeMappings(mappings: string): Mappings {
-  const lines: Mappings = []
+  return decodeAllMappings(mappings).map(segments => segments.filter(s => s[1] === 0).map(s => [s[0], s[2], s[3]] as [number, number, number]))
+}
+
+/** Per generated line (0-based), its segments of every source: [generated column, source index, original line, original column] (0-based). */
+export function decodeAllMappings(mappings: string): Array<Array<[number, number, number, number]>> {
+  const lines: Array<Array<[number, number, number, number]>> = []
   let srcLine = 0
   let srcCol = 0
   let src = 0
   for (const text of mappings.split(';')) {
-    const segments: Array<[number, number, number]> = []
+    const segments: Array<[number, number, number, number]> = []
     let genCol = 0
     for (const segment of text.split(',')) {
       if (!segment) continue
@@ -43,7 +48,7 @@ export function decodeMappings(mappings: string): Mappings {
       src += fields[1]!
       srcLine += fields[2]!
       srcCol += fields[3]!
-      if (src === 0) segments.push([genCol, srcLine, srcCol])
+      segments.push([genCol, src, srcLine, srcCol])
     }
     lines.push(segments)
   }

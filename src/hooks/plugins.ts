@@ -22,6 +22,8 @@ import { checkPluginShape } from './plugin-shape.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
 import { timerDelay } from '../runtime/timer-limit.js'
+import { bundleFor, type PluginBundle } from '../config/plugin-bundle.js'
+import { mapBundleStack } from '../config/plugin-bundle-stack.js'
 
 export interface PluginSetupContext {
   perf: Perf
@@ -33,6 +35,8 @@ export interface PluginSetupContext {
   report: (error: PluginError) => void
   /** ms a setup() or an awaited hook's listener is waited for (UNPERF_PLUGIN_TIMEOUT); 0: for ever. */
   limit: number
+  /** Work for once the run is closed (perf.close()): a stale plugin bundle's rebuild. */
+  afterClose?: (task: () => Promise<void>) => void
 }
 
 /** A plugin's failure as a warning, once per plugin and place, the report's entry naming where it is listed. */
@@ -48,13 +52,20 @@ function reportPluginError(warn: WarnOnce, error: PluginError): void {
 export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginSetupContext, 'report' | 'limit'>, resolved?: () => Promise<void> | void): Promise<string[]> {
   // built here, off the start path: only a process with plugins needs it
   // how long a setup(), and a listener of a hook the host waits for, is waited for (plugin-hooks.ts)
-  const ctx: PluginSetupContext = { ...host, report: error => reportPluginError(host.warn, error), limit: setupTimeout(host.warn) }
+  // the plugin files listed by path, from the config snapshot's plugin bundle when it is fresh
+  const bundle = bundleFor(refs, host.afterClose)
+  const report = (error: PluginError) => {
+    // a plugin's code ran from the bundle: its stack's positions back in the plugin's own file
+    if (bundle?.opened) mapBundleStack(error, bundle.file)
+    reportPluginError(host.warn, error)
+  }
+  const ctx: PluginSetupContext = { ...host, report, limit: setupTimeout(host.warn) }
   const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
   // two entries of one file (a preset's and the project's): imported, and a factory called, once
   const once: PluginLoads = new Map()
   for (const ref of refs) {
     try {
-      const plugin = await loadPlugin(ref.plugin, ctx.rootDir, once)
+      const plugin = await loadPlugin(ref.plugin, ctx.rootDir, once, bundle)
       entries.push({ name: plugin.name, plugin, ref })
     } catch (error) {
       // where its entry is written (`plugins[0] in perf.config.ts:4:5`): looked up now, on this error only (plugin-position.ts)
@@ -173,7 +184,7 @@ export type PluginLoads = Map<string, Promise<PerfPlugin<Record<string, unknown>
  * A `plugins` entry's plugin. `once`: the files already loaded by earlier entries; an entry whose
  * path or package resolves to one of them gets that plugin (its factory is not called again).
  */
-export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string, once?: PluginLoads): Promise<PerfPlugin<Record<string, unknown>>> {
+export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: string, once?: PluginLoads, bundle?: PluginBundle): Promise<PerfPlugin<Record<string, unknown>>> {
   if (typeof ref !== 'string') return checkedPlugin(ref)
   const local = ref.startsWith('.') || isAbsolute(ref)
   // resolved once here, the import below takes what was found (no second lookup)
@@ -181,12 +192,24 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
   const key = target.startsWith('file:') ? fileURLToPath(target) : target
   let loading = once?.get(key)
   if (loading === undefined) {
-    loading = (local ? importLocal(target, rootDir) : importPackage(ref, target, rootDir))
+    loading = (local ? (bundle?.files.has(key) ? fromBundle(bundle, key, rootDir) : importLocal(target, rootDir)) : importPackage(ref, target, rootDir))
       // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
       .then(mod => checkedPlugin(pluginFromExports((mod as { default?: unknown }).default ?? mod)))
     once?.set(key, loading)
   }
   return loading
+}
+
+/** A plugin file from the bundle; from its file when the bundle cannot be loaded (a prune raced, a damaged file). */
+async function fromBundle(bundle: PluginBundle, file: string, rootDir: string): Promise<unknown> {
+  let loaders: Record<string, () => Promise<unknown>>
+  try {
+    loaders = await bundle.open()
+  } catch {
+    return importLocal(file, rootDir)
+  }
+  const load = loaders[file]
+  return typeof load === 'function' ? load() : importLocal(file, rootDir)
 }
 
 /** A plugin object, or what a factory (a function exported instead) returns. */

@@ -98,6 +98,7 @@ class PerfInstance implements RunEndHost {
   _closedSync: PerfReport | undefined
   _closingState: RunState | undefined
   readonly _fired = { report: false, exit: false }
+  _afterClose: (() => Promise<void>) | undefined
   _uninstallExit: (() => void) | undefined
   /** 'beforeExit' while commands run or a pool exists: a stalled pool named, the commands running marked (loop-end.ts). */
   readonly _loopEnd = new LoopEndWatch(() => {
@@ -144,7 +145,7 @@ class PerfInstance implements RunEndHost {
     this._tracer.mark('plugins')
     // the plugins' own hooks are registered before config:resolved fires, their setup() after
     const plugins = config.plugins.length === 0 ? [] : await setupPlugins(config.plugins, {
-      perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn,
+      perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn, afterClose: task => { this._afterClose = task },
     }, () => hooks.emit('config:resolved', config))
     // cache.namespaces['plugin:<name>'] whose plugin is not loaded: warned (its module loads only with such a key)
     if (Object.keys(config.cache.namespaces).some(name => name.startsWith('plugin:'))) warnUnmatchedPluginNamespaces(config.cache.namespaces, plugins, this._warn)

@@ -38,6 +38,8 @@ export interface RunEndHost extends CommandsHost {
   _closingState: RunState | undefined
   /** Each fires once, whichever path (close() or the exit handler) gets there first. */
   readonly _fired: { report: boolean; exit: boolean }
+  /** Work left for once the run is closed (a stale plugin bundle's rebuild: plugins.ts). */
+  _afterClose: (() => Promise<void>) | undefined
   /** Everything the report is built from, with the exit code known now. */
   _runState(exitCode: number | undefined): RunState
 }
@@ -82,6 +84,7 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
   perf._loopEnd.stop()
   if (fire(perf, 'exit')) await perf.hooks.emit('exit', report)
   await Promise.allSettled([perf._cache?.close(), perf._workers?.close()])
+  await perf._afterClose?.().catch(() => {})
   // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive;
   // the one it replaced, if still open, is current again
   releaseCurrent(perf)

@@ -1,0 +1,68 @@
+/**
+ * A plugin's error, its code run from the plugin bundle (plugin-bundle.ts): the frames of its stack
+ * in the bundle (`plugins-<hash>.mjs:812:11`) put back at the plugin's own file, line and column
+ * (`plugins/audit.mjs:14:11`), as they read when the file was loaded on its own, through the source
+ * map esbuild wrote beside the bundle. Error paths only: a deferred module (scripts/build.mjs).
+ */
+import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { decodeAllMappings } from './source-map.js'
+
+interface BundleMap { sources: string[]; lines: Array<Array<[number, number, number, number]>> }
+
+/** Each bundle's decoded map (a hook that throws on every event decodes it once); null: none to read. */
+const maps = new Map<string, BundleMap | null>()
+
+/** Rewrites, in place, the stacks of `error` and of its causes that run through `bundleFile`. */
+export function mapBundleStack(error: unknown, bundleFile: string): void {
+  try {
+    const seen = new Set<unknown>()
+    for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
+      seen.add(e)
+      if (typeof e.stack !== 'string' || !e.stack.includes(bundleFile)) continue
+      const map = mapOf(bundleFile)
+      if (!map) return
+      const url = pathToFileURL(bundleFile).href
+      e.stack = e.stack.replace(new RegExp(`(${escape(url)}|${escape(bundleFile)}):(\\d+):(\\d+)`, 'g'), (frame: string, at: string, line: string, column: string) => {
+        const found = original(map, Number(line), Number(column))
+        if (!found) return frame
+        return `${at === url ? pathToFileURL(found.source).href : found.source}:${found.line}:${found.column}`
+      })
+    }
+  } catch { /* a message is never lost for its positions' sake */ }
+}
+
+// --- internal ---
+
+function mapOf(bundleFile: string): BundleMap | undefined {
+  let map = maps.get(bundleFile)
+  if (map === undefined) {
+    try {
+      const raw = JSON.parse(readFileSync(`${bundleFile}.map`, 'utf8')) as { sources?: unknown; mappings?: unknown }
+      map = Array.isArray(raw.sources) && typeof raw.mappings === 'string' ? { sources: raw.sources as string[], lines: decodeAllMappings(raw.mappings) } : null
+    } catch {
+      map = null
+    }
+    maps.set(bundleFile, map)
+  }
+  return map ?? undefined
+}
+
+/** 1-based line and column in the bundle → the plugin file's (1-based); undefined where esbuild's own code is. */
+function original(map: BundleMap, line: number, column: number): { source: string; line: number; column: number } | undefined {
+  const segments = map.lines[line - 1]
+  if (!segments || segments.length === 0) return undefined
+  let best: [number, number, number, number] | undefined
+  for (const s of segments) {
+    if (s[0] <= column - 1) best = s
+    else break
+  }
+  best ??= segments[0]!
+  const source = map.sources[best[1]]
+  if (source === undefined || source.startsWith('<')) return undefined
+  return { source, line: best[2] + 1, column: best[3] + 1 + Math.max(0, column - 1 - best[0]) }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

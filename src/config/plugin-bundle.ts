@@ -1,0 +1,139 @@
+/**
+ * The plugin bundle: the local plugin files a config lists by path (`plugins: ['./plugins/a.mjs']`),
+ * bundled into one module beside the config snapshot (written by plugin-bundle-write.ts). A warm
+ * start loads that one module instead of one file per plugin (each file Node loads costs ~2 ms of a
+ * CLI's start). Each plugin inside is evaluated when its entry is loaded, as its file was (esbuild's
+ * lazy wrappers): a plugin listed only in an inactive env block runs nothing.
+ *
+ * Its staleness is its own, apart from the config snapshot's: an edit to a plugin file (or a helper
+ * it imports) makes only the bundle stale, never the config (whose rebuild is a ~450 ms cold load).
+ * A stale or missing bundle: the plugins load from their files, one by one (always correct), and
+ * the bundle is rebuilt once the command is done (perf.close(): plugins.ts `later`).
+ * Only with plugins (plugins.ts, a deferred module): nothing of this is on the start path.
+ */
+import { readFileSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { hashFile, manifestName, statInput, unperfVersion, type InputStat } from './snapshot.js'
+import type { RawLayer } from './layers.js'
+import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import type { ResolvedPluginRef } from './types.js'
+import { pluginSnapshots } from './plugin-snapshots.js'
+
+export const PLUGIN_BUNDLE_FORMAT = 1
+
+export interface PluginBundleManifest {
+  format: number
+  unperf: string
+  rootDir: string
+  builtAt: number
+  /** The bundle's file name in the snapshot dir; none when no plugin file could be bundled. */
+  module?: string
+  /** The plugin files inside it (absolute, as loadPlugin resolves an entry). */
+  files: string[]
+  /** Every file its build read or looked for: any change makes it stale. */
+  inputs: InputStat[]
+  /** Plugin files a config layer imports: loaded from their file (one module instance with the config's). */
+  external: string[]
+}
+
+/** What a warm start's config snapshot gives the plugin loader (load.ts). */
+export interface PluginSnapshot {
+  dir: string
+  rootDir: string
+  configFile: string | undefined
+  layers: RawLayer[]
+}
+
+/** An open bundle: which files it holds and, once asked for, each one's loader. */
+export interface PluginBundle {
+  file: string
+  files: ReadonlySet<string>
+  /** Whether its module was loaded (its positions in a stack are mapped back then: plugin-bundle-stack.ts). */
+  opened: boolean
+  /** Its module's loaders, by plugin file: each evaluates that file's code once, and gives what import() of it would. Rejects when the module cannot be loaded. */
+  open(): Promise<Record<string, () => Promise<unknown>>>
+}
+
+/** `plugins-<config>-<version>.json`: one per config file and unperf version, as the config's manifest. */
+export function pluginManifestName(configFile: string | undefined): string {
+  return `plugins-${manifestName(configFile).slice('manifest-'.length)}`
+}
+
+/**
+ * The bundle of this snapshot, or why there is none to use: 'stale' (missing, another version,
+ * an input changed: rebuild it) or 'none' (fresh, but no plugin file could be bundled).
+ */
+export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' | 'none' {
+  let manifest: PluginBundleManifest
+  try { manifest = JSON.parse(readFileSync(join(snap.dir, pluginManifestName(snap.configFile)), 'utf8')) as PluginBundleManifest } catch { return 'stale' }
+  if (manifest.format !== PLUGIN_BUNDLE_FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== snap.rootDir) return 'stale'
+  if (manifest.module !== undefined && !/^plugins-[0-9a-f]+\.mjs$/.test(manifest.module)) return 'stale'
+  let rehashed = false
+  for (const input of manifest.inputs) {
+    const state = changed(input, manifest.builtAt)
+    if (state === true) return 'stale'
+    if (state === 'rehashed') rehashed = true
+  }
+  // content verified and the racy window over: move builtAt so later starts read and hash no file
+  // (20 plugin files hashed on every start cost ≈ 13 M instructions, more than the bundle saves)
+  if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
+    try { writeFileAtomicSync(join(snap.dir, pluginManifestName(snap.configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
+  }
+  if (manifest.module === undefined) return 'none'
+  const file = join(snap.dir, manifest.module)
+  let loaded: Promise<Record<string, () => Promise<unknown>>> | undefined
+  const bundle: PluginBundle = {
+    file,
+    files: new Set(manifest.files),
+    opened: false,
+    open() {
+      bundle.opened = true
+      return (loaded ??= importBundle(file))
+    },
+  }
+  return bundle
+}
+
+/**
+ * The plugin bundle of the config snapshot these refs come from, when fresh (setupPlugins). A
+ * stale or missing one: undefined (each file loads on its own) and rebuilt once the run is closed.
+ */
+export function bundleFor(refs: ResolvedPluginRef[], afterClose: ((task: () => Promise<void>) => void) | undefined): PluginBundle | undefined {
+  const snap = pluginSnapshots.get(refs)
+  if (!snap || !refs.some(r => typeof r.plugin === 'string' && (r.plugin.startsWith('.') || isAbsolute(r.plugin)))) return undefined
+  const bundle = openPluginBundle(snap)
+  if (bundle === 'stale') afterClose?.(() => rebuildBundle(snap))
+  return typeof bundle === 'object' ? bundle : undefined
+}
+
+/** In a process of its own, started once the run is closed (plugin-bundle-write.ts spawnRebuild). */
+async function rebuildBundle(snap: PluginSnapshot): Promise<void> {
+  const { spawnRebuild } = await import('./plugin-bundle-write.js')
+  spawnRebuild(snap)
+}
+
+// --- internal ---
+
+/** Whether an input changed since the build; 'rehashed': not, its content compared (its mtime within 2 s of the build). */
+function changed(input: InputStat, builtAt: number): boolean | 'rehashed' {
+  const now = statInput(input.path)
+  if (now.exists !== input.exists) return true
+  if (!now.exists) return false
+  if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return true
+  // an edit that keeps mtime (cp -p, tar) within the build's second: compare content
+  if (Math.abs(builtAt - now.mtimeMs!) >= 2000 || input.hash === undefined) return false
+  return hashFile(input.path) !== input.hash || 'rehashed'
+}
+
+async function importBundle(file: string): Promise<Record<string, () => Promise<unknown>>> {
+  let mod: { plugins?: unknown }
+  if (process.features.require_module === true) {
+    const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')
+    mod = createRequire(file)(file) as typeof mod
+  } else {
+    mod = (await import(pathToFileURL(file).href)) as typeof mod
+  }
+  if (!mod.plugins || typeof mod.plugins !== 'object') throw new Error(`the plugin bundle ${file} exports no plugins`)
+  return mod.plugins as Record<string, () => Promise<unknown>>
+}
