@@ -228,7 +228,8 @@ export class BenchCommandError extends PerfError {
  */
 export class BenchInterruptedError extends PerfError {
   override name = 'BenchInterruptedError'
-  constructor(readonly signal: NodeJS.Signals, message = `interrupted by ${signal}`) {
+  // a signal's name as a string, not NodeJS.Signals: the public types must not need @types/node
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', message = `interrupted by ${signal}`) {
     super('E_INTERRUPTED', message)
   }
 }

@@ -9,7 +9,7 @@
  */
 import { constants } from 'node:os'
 import { BenchInterruptedError } from '../errors.js'
-import { killGroup, spawnInGroup, STOP_SIGNALS } from './child-group.js'
+import { killGroup, spawnInGroup, STOP_SIGNALS, type StopSignal } from './child-group.js'
 
 /** How long a command's group has to end after the signal is passed on, before SIGKILL (a second signal: at once). */
 const GRACE_MS = 2000
@@ -30,10 +30,10 @@ export interface ShellRun {
  */
 export class BenchRunner {
   /** The first stop signal received. */
-  stopped: NodeJS.Signals | undefined
+  stopped: StopSignal | undefined
   private _group: number | undefined
   private _killTimer: NodeJS.Timeout | undefined
-  private readonly _onSignal = (signal: NodeJS.Signals): void => {
+  private readonly _onSignal = (signal: StopSignal): void => {
     const again = this.stopped !== undefined
     this.stopped ??= signal
     if (this._group === undefined) return

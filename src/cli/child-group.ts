@@ -9,6 +9,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 
 /** The signals passed on to the command's group (SIGHUP: the terminal closed, which the group's own session does not see). */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+export type StopSignal = typeof STOP_SIGNALS[number]
 
 /** Sends `signal` to the process group `group` leads; a group already gone is no error. */
 export function killGroup(group: number | undefined, signal: NodeJS.Signals): void {
