@@ -2,7 +2,8 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { UsageError } from '../errors.js'
 import { projectDir } from '../runtime/project.js'
-import { loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
+import { _loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
+import type { RawLayer } from '../config/layers.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 import { reportDirUnsafe, unsafeReadMessage } from '../runtime/report/finalize.js'
@@ -30,9 +31,9 @@ export async function cliConfig(args: { cwd?: string; rootDir?: string; env?: st
   return (await cliConfigLayers(args)).config
 }
 
-/** The config with the layers it came from (see cliDirs). */
-export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: string }): Promise<LoadedPerfConfig> {
-  return loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) })
+/** The config with the layers it came from (see cliDirs); `keepRaw` gets them as written (env blocks in place) and as applied. */
+export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: string }, keepRaw?: (raw: RawLayer[], applied: RawLayer[]) => void): Promise<LoadedPerfConfig> {
+  return _loadPerfConfigLayers({ ...cliDirs(args), ...(args.env && { env: args.env }) }, 'loadPerfConfigLayers', keepRaw)
 }
 
 /**

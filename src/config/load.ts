@@ -57,8 +57,11 @@ export function loadPerfConfigLayers(options: LoadPerfConfigOptions = {}): Promi
   return _loadPerfConfigLayers(options, 'loadPerfConfigLayers')
 }
 
-/** loadPerfConfigLayers() for `caller` (`createPerf`, `withPerf`, ...): the function a bad rootDir or cwd is told as given to. */
-export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, caller: string): Promise<LoadedPerfConfig> {
+/**
+ * loadPerfConfigLayers() for `caller` (`createPerf`, `withPerf`, ...): the function a bad rootDir or cwd is told as given to.
+ * `keepRaw` gets the layers as written (env blocks in place) and as applied: `unperf doctor` names a key where it was written (writtenPath()).
+ */
+export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, caller: string, keepRaw?: (raw: RawLayer[], applied: RawLayer[]) => void): Promise<LoadedPerfConfig> {
   // 1. options
   // not given: the project the process was started in (its nearest package.json up), as for every CLI
   const cwd = options.cwd ? resolve(options.cwd) : projectDir(process.cwd())
@@ -80,6 +83,7 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   // the overrides named as given: `loadPerfConfig({ overrides })`; createPerf's and the adapters' (their --no-cache) as createPerf's
   const merged = mergeLayers(raw.layers, env, overrides as Record<string, unknown> | undefined, caller.startsWith('load') ? `${caller}({ overrides })` : undefined)
   const fileFor = fileForPath(merged.layers, rootDir)
+  keepRaw?.(raw.layers, merged.layers)
 
   // 4. validate every layer's shape (env blocks included), then the merged result. On the fast path,
   // values that passed before (same fingerprint, same unperf) skip it: the schema and its validator

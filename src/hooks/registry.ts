@@ -98,6 +98,12 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   private readonly _late = new WeakSet<Listener>()
   private _hostLate = false
 
+  constructor() {
+    // its state out of sight of a user's console.log(perf) (the perf:ready payload): its API is its
+    // methods. Non-enumerable, still writable; once, the object keeps its fast properties
+    for (const key in this) Object.defineProperty(this, key, { enumerable: false })
+  }
+
   /** From now on, the host's new listeners run after every plugin's (setupPlugins, once they are set up). */
   pluginsSetUp(): void {
     this._hostLate = true

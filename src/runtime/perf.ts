@@ -41,6 +41,7 @@ import { createWorkers } from './workers.js'
 
 /** The hooks that fire once, inside createPerf(): registered after it, a listener that never runs. */
 const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
+const HIDDEN: PropertyDescriptor = { enumerable: false }
 
 export function createPerf(options: CreatePerfOptions = {}): Promise<Perf> {
   return openPerf(options, false, 'createPerf')
@@ -78,7 +79,8 @@ async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean
 
 /**
  * The `_` fields are the instance's internals, read by the parts of its lifecycle in their own files:
- * perf.run()'s commands (command-runs.ts) and the end of the run (run-end.ts).
+ * perf.run()'s commands (command-runs.ts) and the end of the run (run-end.ts); non-enumerable (the
+ * constructor): a user's console.log(perf) shows the public API only.
  */
 class PerfInstance implements RunEndHost {
   readonly hooks: PerfHookRegistryImpl = createHookRegistry()
@@ -122,6 +124,10 @@ class PerfInstance implements RunEndHost {
     this._ctx = { config, hooks: this.hooks, warn: this._warn }
     this.memory = createMemoryTracker()
     this._log = new CommandLog(name => Object.hasOwn(config.budgets.commands, name), this._warn)
+    // internals out of sight: console.log(perf), JSON.stringify, Object.keys and a spread of the
+    // perf:ready payload (or getPerf(), ctx.perf) showed every `_` field. Non-enumerable, still
+    // writable; once per instance, and the object keeps its fast properties (no cost per call)
+    for (const key in this) if (key[0] === '_') Object.defineProperty(this, key, HIDDEN)
   }
 
   async _init(): Promise<void> {

@@ -42,6 +42,27 @@ describe('unperf doctor and redis', () => {
     expect(redis[0]!.detail).not.toContain('max retries')
     expect(r.stdout).not.toContain('s3cret')
   })
+  it('names a tier, a namespace tier and a historyDriver written in an env block where they are written ($env.ci.cache.driver[2])', () => {
+    const dir = tempDir('unperf-doctor-redis-env-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doctor-fixture', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default {
+      cache: { driver: 'fs', namespaces: { http: { driver: ['memory', { driver: 'redis', url: 'redis://127.0.0.1:1/1' }] } } },
+      $env: { ci: { cache: { driver: ['memory', 'fs', { driver: 'redis', url: 'redis://127.0.0.1:1' }] } } },
+      $development: { report: { historyDriver: { driver: 'redis', url: 'redis://127.0.0.1:1/2' } } },
+    }`)
+    const details = (env: string) => {
+      const r = spawnSync(process.execPath, [bin, 'doctor', '--json', '--env', env], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 60_000 })
+      expect(r.status).toBe(1)
+      return (JSON.parse(r.stdout).checks as { check: string; detail: string }[]).filter(c => c.check === 'redis').map(c => c.detail)
+    }
+    const ci = details('ci')
+    expect(ci).toHaveLength(2)
+    expect(ci[0]).toContain('($env.ci.cache.driver[2])')
+    expect(ci[1]).toContain('(cache.namespaces.http.driver[1])')
+    const dev = details('development')
+    expect(dev).toHaveLength(2)
+    expect(dev[1]).toContain('($development.report.historyDriver)')
+  })
 })
 
 describeRedis('unperf doctor on a loaded machine', () => {

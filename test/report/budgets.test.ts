@@ -202,4 +202,14 @@ describe('checkFileBudgets', () => {
     expect(deps).toMatchObject({ status: 'fail' })
     expect(deps!.message).toMatch(/no file matches/)
   })
+
+  it("a glob that names node_modules matches there (a dependency's bundle), others still skip it", () => {
+    const { dir } = project()
+    const config = reportConfig(dir, { budgets: { files: [{ path: 'node_modules/dep/*.mjs', limit: 10 }, { path: './node_modules/**/x.mjs', limit: 200_000 }, { path: '**/x.mjs', limit: 10 }] } })
+    const [named, dotted, anywhere] = checkFileBudgets(config)
+    expect(named).toMatchObject({ status: 'fail', actual: 100000, over: 99990 })
+    expect(named!.message).toMatch(/node_modules\/dep\/\*\.mjs \(1 file, none\)/)
+    expect(dotted).toMatchObject({ status: 'pass', actual: 100000 })
+    expect(anywhere!.message).toMatch(/no file matches/)
+  })
 })

@@ -9,6 +9,7 @@ import { listScopes } from '../../runtime/cache/scope.js'
 import { acquireRedis, connectionCause, type RedisClient } from '../../drivers/redis-connection.js'
 import { redact } from '../../runtime/warn.js'
 import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.js'
+import type { RawLayer } from '../../config/layers.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
@@ -29,10 +30,12 @@ export default defineCommand({
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
     checks.push({ check: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `${process.version} (needs ≥ 20.19)` })
     let config
+    let raw: RawLayer[] = []
+    let applied: RawLayer[] = []
     let badConfig: ConfigError | undefined
     const warnings: string[] = []
     try {
-      const loaded = await cliConfigLayers(args)
+      const loaded = await cliConfigLayers(args, (r, a) => { raw = r; applied = a })
       config = loaded.config
       checks.push({ check: 'config', ok: true, detail: config.configFile ?? 'no perf.config: defaults' })
       const unpublished = configLeftOutOfPackage(config.rootDir, config.configFile)
@@ -78,7 +81,11 @@ export default defineCommand({
         const why = whyUnwritable(dir, error)
         checks.push({ check: 'cache dir', ok: false, detail: why ? `${dir}: cannot be written: ${why.reason}` : `${dir}: ${errorMessage(error)}` })
       }
-      for (const { spec, where } of redisSpecs(config)) {
+      // each Redis named by the key path it is written at: `$env.ci.cache.driver[2]` for a tier in the
+      // ci block (the merged `cache.driver[2]` is not a line of the file), as config errors name keys
+      const { writtenPath } = await import('../../config/validate.js')
+      const env = config.env
+      for (const { spec, where } of redisSpecs(config, path => writtenPath(raw, applied, path, env))) {
         // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also
         // bounds ioredis' ref'd disconnect timer (2000 here kept doctor up 2 s more on a frozen redis)
         const { client, release } = acquireRedis(spec, config.cache.timeout)
@@ -146,12 +153,14 @@ export function clusterProblem(info: unknown): string | undefined {
 
 /**
  * Every Redis the config uses, once per server and database, with the key paths that use it: the
- * cache tiers, a namespace's own driver, report.historyDriver.
+ * cache tiers, a namespace's own driver (`[i]` in a tier list), report.historyDriver, each as
+ * `written` gives it (where it is written: `$env.ci.cache.driver[2]`).
  */
-function redisSpecs(config: ResolvedPerfConfig): { spec: RedisSpec; where: string }[] {
+function redisSpecs(config: ResolvedPerfConfig, written: (path: string) => string): { spec: RedisSpec; where: string }[] {
   const found = new Map<string, { spec: RedisSpec; where: string[] }>()
-  const add = (spec: ResolvedDriverSpec | undefined, where: string) => {
+  const add = (spec: ResolvedDriverSpec | undefined, path: string) => {
     if (spec?.driver !== 'redis') return
+    const where = written(path)
     const r = spec as RedisSpec
     const id = JSON.stringify([r.url, r.host, r.port, r.db, r.username, r.tls])
     const seen = found.get(id)
@@ -161,7 +170,7 @@ function redisSpecs(config: ResolvedPerfConfig): { spec: RedisSpec; where: strin
   const root = JSON.stringify(config.cache.tiers)
   for (const [name, ns] of Object.entries(config.cache.namespaces)) {
     // a namespace without its own driver inherits the root tiers
-    if (JSON.stringify(ns.tiers) !== root) for (const t of ns.tiers) add(t, `${keyPath('cache.namespaces', name)}.driver`)
+    if (JSON.stringify(ns.tiers) !== root) for (const [i, t] of ns.tiers.entries()) add(t, `${keyPath('cache.namespaces', name)}.driver${ns.tiers.length > 1 ? `[${i}]` : ''}`)
   }
   add(config.report.historyDriver, 'report.historyDriver')
   return [...found.values()].map(f => ({ spec: f.spec, where: f.where.join(', ') }))

@@ -1,15 +1,16 @@
 /** `unperf report [--html FILE]`: last runs per command, trends, regressions; --html a self-contained page. */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WINDOW } from '../../runtime/report/budgets.js'
-import { readLastReport } from '../../runtime/report/finalize.js'
+import { readLastReportFile, type readLastReport } from '../../runtime/report/last-report.js'
 import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
-import { configArgs, dim, green, plural, printJson, red, table } from '../_ui.js'
+import { configArgs, dim, green, plural, printJson, red, stderrColors, table } from '../_ui.js'
 
 /**
  * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
@@ -98,7 +99,17 @@ export default defineCommand({
     // an unsafe report dir is not read (said on stderr): its history and last report left out
     const refused = cliReportDirRefused(config)
     const history = await cliHistory(config, refused)
-    const lastReport = () => refused ? undefined : readLastReport(config)
+    // the last run's report.json (--json's `last`, the page's budgets, startup phases and memory): one
+    // that cannot be read (cut short, another unperf's schemaVersion) is left out, said on stderr
+    let read: ReturnType<typeof readLastReportFile> | undefined
+    const lastReport = () => {
+      if (refused) return undefined
+      if (!read) {
+        read = readLastReportFile(config)
+        if ('unreadable' in read) console.error(stderrColors.yellow(`[unperf] the last report (${join(config.report.dir, 'report.json')}) cannot be read (${read.unreadable}): left out`))
+      }
+      return 'report' in read ? read.report : undefined
+    }
     const last = Number(args.last)
     if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
     const summary = summarize(history, last, config.budgets.regressions)

@@ -65,9 +65,10 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
   let stopped = false
   let textfileWrite: Promise<void> | undefined
 
-  const sample = (): MonitorSample => {
+  /** `timerMs`: the period of the timer that takes it (tick(): the interval), whose lateness is a delay of the loop's too. */
+  const sample = (timerMs?: number): MonitorSample => {
     const s: MonitorSample = { time: Date.now() }
-    if (eventLoop) s.eventLoop = eventLoop.read()
+    if (eventLoop) s.eventLoop = eventLoop.read(timerMs)
     if (options.memory) s.memory = readMemory()
     if (cpu) s.cpu = cpu.read()
     if (gc) s.gc = gc.read()
@@ -79,8 +80,9 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     return s
   }
 
+  const intervalMs = timerDelay(options.interval)
   const tick = (): void => {
-    const s = sample()
+    const s = sample(intervalMs)
     if (hooks.hasListeners('monitor:sample')) void hooks.emit('monitor:sample', s)
     for (const alert of alerts.evaluate(s)) void hooks.emit('monitor:alert', alert)
     const prom = options.prometheus
@@ -92,7 +94,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     }
   }
 
-  const timer = setInterval(tick, timerDelay(options.interval)) // '30d': not every 1 ms
+  const timer = setInterval(tick, intervalMs) // '30d': not every 1 ms
   timer.unref()
 
   // 3. prometheus HTTP server

@@ -32,7 +32,15 @@ export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
   })
 }
 
-/** Files matching a glob relative to cwd (tinyglobby, loaded on first use; node_modules and .git ignored). */
+/**
+ * Files matching a glob relative to cwd (tinyglobby, loaded on first use). node_modules and .git are
+ * ignored unless the glob names them: `node_modules/dep/dist/*.js` (a dependency's bundle you
+ * ship or vendor) failed with "no file matches" beside the files it names.
+ */
 export function globSync(pattern: string, cwd: string): string[] {
-  return tinyglobby().globSync([pattern], { cwd, absolute: true, dot: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort()
+  const named = pattern.split(/[\\/]/)
+  const ignore = IGNORED.filter(dir => !named.includes(dir)).map(dir => `**/${dir}/**`)
+  return tinyglobby().globSync([pattern], { cwd, absolute: true, dot: true, onlyFiles: true, ignore }).sort()
 }
+
+const IGNORED = ['node_modules', '.git']

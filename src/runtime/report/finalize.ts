@@ -4,7 +4,7 @@
  * and print the summary. `finalizeReportSync` does the same without awaiting anything, for the
  * process 'exit' handler; only the `historyDriver` copy needs the async path.
  */
-import { chmodSync, existsSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
@@ -223,27 +223,4 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   // output (the report is written all the same); a budget that failed is still said
   if (report.commands.length === 0 && !report.budgets.some(b => b.status === 'fail')) return
   writeOwnStderr(renderSummary(report, config.report.console))
-}
-
-/** The last report written in report.dir (for `unperf budget` and `unperf report`; they check reportDirUnsafe first). */
-export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
-  const last = readLastReportFile(config)
-  return 'report' in last ? last.report : undefined
-}
-
-/** readLastReport, telling no report from one that cannot be read (cut short, not JSON): `unperf budget` says which. */
-export function readLastReportFile(config: ResolvedPerfConfig): { report: PerfReport } | { missing: true } | { unreadable: string } {
-  let text
-  try {
-    text = readFileSync(join(config.report.dir, 'report.json'), 'utf8')
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { unreadable: errorMessage(error) }
-  }
-  try {
-    const report = JSON.parse(text) as PerfReport
-    if (report && typeof report === 'object' && Array.isArray(report.commands)) return { report }
-    return { unreadable: 'not a report' }
-  } catch (error) {
-    return { unreadable: errorMessage(error) }
-  }
 }
