@@ -166,6 +166,7 @@ const layer = obj({
       'x-expected': 'a plugin object (with a non-empty `name`), a module specifier, or [plugin object or specifier, options]',
     },
   },
+  bundlePlugins: bool,
   hooks: {
     type: 'object',
     propertyNames: {

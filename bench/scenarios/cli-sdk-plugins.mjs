@@ -28,6 +28,8 @@ const names = Array.from({ length: PLUGINS }, (_, i) => `p${String(i + 1).padSta
 write('perf.config.ts', `export default {
   cache: { driver: ['memory', 'fs'], ttl: '1d' },
   report: { console: false },
+  // the plugin files in one module beside the config snapshot (docs/runtime.md): this host never imports them itself
+  bundlePlugins: true,
   plugins: [${names.map(n => `'./plugins/${n}.mjs'`).join(', ')}],
 }
 `)

@@ -36,3 +36,15 @@ export function pluginFiles(layers: ReadonlyArray<{ source: string; file?: strin
   }
   return files
 }
+
+/** Whether a layer, or an env block of one, sets `bundlePlugins: true` (the plugin bundle is built only then). */
+export function wantsPluginBundle(layers: ReadonlyArray<{ config: Obj }>): boolean {
+  for (const layer of layers) {
+    if (layer.config.bundlePlugins === true) return true
+    for (const [key, block] of Object.entries(layer.config)) {
+      if (!key.startsWith('$') || !block || typeof block !== 'object') continue
+      if (key === '$env' ? Object.values(block as Obj).some(env => (env as Obj | undefined)?.bundlePlugins === true) : (block as Obj).bundlePlugins === true) return true
+    }
+  }
+  return false
+}

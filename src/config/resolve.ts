@@ -33,6 +33,7 @@ export function resolvePerfConfig(input: PerfConfigBase, ctx: ResolveContext): {
     monitors: resolveMonitors(r, input),
     report: resolveReport(r, input, name, cache),
     plugins: resolvePlugins(input),
+    bundlePlugins: input.bundlePlugins === true,
     hooks: { ...input.hooks },
   }
   return { config, issues: r.issues }

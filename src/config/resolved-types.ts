@@ -143,5 +143,7 @@ export interface ResolvedPerfConfig {
   monitors: ResolvedMonitorsConfig
   report: ResolvedReportConfig
   plugins: ResolvedPluginRef[]
+  /** Plugin files listed by path load from the config snapshot's plugin bundle (when fresh). */
+  bundlePlugins: boolean
   hooks: Partial<PerfHookHandlers>
 }

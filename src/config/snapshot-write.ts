@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { packageRoot, selfAliases } from './c12.js'
-import { pluginFiles } from './plugin-files.js'
+import { pluginFiles, wantsPluginBundle } from './plugin-files.js'
 import { writePluginBundle } from './plugin-bundle-write.js'
 import type { RawLayer } from './layers.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
@@ -81,7 +81,7 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         pruneManifests(dir, configFile)
         pruneModules(dir)
         // the plugin files listed by path, in one module (its staleness is its own: plugin-bundle.ts)
-        await writePluginBundle({ dir, rootDir, configFile, files: external, external: imported, private: priv })
+        if (wantsPluginBundle(layers)) await writePluginBundle({ dir, rootDir, configFile, files: external, external: imported, private: priv })
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))
         return dir
       } catch {

@@ -52,7 +52,7 @@ async function rebuilt(dir: string, before: string[]): Promise<void> {
 describe('plugin files listed by path', () => {
   it('load from one bundle on a warm start; two plugins sharing a helper share one instance', () => {
     const helper = `process.stdout.write('helper evaluated\\n')\nexport const seen = []`
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs', './plugins/b.mjs'] }`, {
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/a.mjs', './plugins/b.mjs'] }`, {
       'plugins/helper.mjs': helper,
       'plugins/a.mjs': plugin('a', `import { seen } from './helper.mjs'\nseen.push('a')`),
       'plugins/b.mjs': plugin('b', `import { seen } from './helper.mjs'\nseen.push('b')\nprocess.stdout.write('b sees ' + seen.join() + '\\n')`),
@@ -66,13 +66,32 @@ describe('plugin files listed by path', () => {
     expect(readdirSync(snapshotDir(dir)).filter(n => /^plugins-[0-9a-f]+\.mjs(\.map)?$/.test(n))).toHaveLength(2)
   })
 
+  it('without bundlePlugins: true, no bundle is built and each file loads on its own (the host importing one gets the same instance)', () => {
+    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs'], $env: { other: { bundlePlugins: false } } }`, {
+      'plugins/a.mjs': plugin('a', 'export const state = { setups: 0 }'),
+      'app.mjs': `${app}\nconst a = await import('./plugins/a.mjs')\nprocess.stdout.write('host sees ' + typeof a.state + '\\n')`,
+    }, 'bundle-off-cli')
+    run(dir)
+    const { out, err } = run(dir)
+    expect(err).toBe('')
+    expect(out).toBe('a from file\na setup\nhost sees object\n')
+    expect(readdirSync(snapshotDir(dir)).filter(n => n.startsWith('plugins-'))).toEqual([])
+  })
+
+  it('bundlePlugins: true in an env block: built with the snapshot, used in that env only', () => {
+    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs'], $env: { ci: { bundlePlugins: true } } }`, { 'plugins/a.mjs': plugin('a') }, 'bundle-env-cli')
+    run(dir)
+    expect(run(dir).out).toBe('a from file\na setup\n')
+    expect(run(dir, { PERF_ENV: 'ci' }).out).toBe('a from bundle\na setup\n')
+  })
+
   it("a package a bundled plugin imports is the file its own dir resolves, the host's instance of it", () => {
     const pkg = (version: string) => ({
       [`node_modules/counter/package.json`]: JSON.stringify({ name: 'counter', version, type: 'module', exports: { import: './index.mjs', require: './index.cjs' } }),
       [`node_modules/counter/index.mjs`]: `export const state = { version: '${version}', users: [] }`,
       [`node_modules/counter/index.cjs`]: `module.exports = { state: { version: 'cjs', users: [] } }`,
     })
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs', './node_modules/acme/a.mjs'] }`, {
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/a.mjs', './node_modules/acme/a.mjs'] }`, {
       ...pkg('1.0.0'),
       ...Object.fromEntries(Object.entries(pkg('2.0.0')).map(([k, v]) => [`node_modules/acme/${k}`, v])),
       'node_modules/acme/package.json': JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }),
@@ -89,7 +108,7 @@ describe('plugin files listed by path', () => {
   })
 
   it('an edited plugin file (or a helper it imports) is what the next run runs; the bundle is rebuilt after that run, in a process of its own', async () => {
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs'] }`, {
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/a.mjs'] }`, {
       'plugins/helper.mjs': `export const word = 'one'`,
       'plugins/a.mjs': plugin('a', `import { word } from './helper.mjs'\nprocess.stdout.write(word + '\\n')`),
     }, 'bundle-edit-cli')
@@ -110,7 +129,7 @@ describe('plugin files listed by path', () => {
 
   it('a plugin file the config imports runs its top-level code once, also when another bundled plugin imports it', () => {
     const dir = project(`import { tag } from './plugins/stamp.mjs'
-      export default { ${BASE}, name: tag, plugins: ['./plugins/stamp.mjs', './plugins/other.mjs'] }`, {
+      export default { ${BASE}, bundlePlugins: true, name: tag, plugins: ['./plugins/stamp.mjs', './plugins/other.mjs'] }`, {
       'plugins/stamp.mjs': `process.stdout.write('stamp evaluated\\n')\nexport const tag = 'stamped'\nexport default { name: 'stamp' }`,
       'plugins/other.mjs': plugin('other', `import { tag } from './stamp.mjs'`),
     }, 'bundle-imported-cli')
@@ -123,7 +142,7 @@ describe('plugin files listed by path', () => {
   })
 
   it("an env block's plugins and a preset's (extends) load from the bundle, each only where it applies", () => {
-    const dir = project(`export default { ${BASE}, extends: ['acme-preset'], $env: { ci: { plugins: ['./plugins/ci.mjs'] } } }`, {
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, extends: ['acme-preset'], $env: { ci: { plugins: ['./plugins/ci.mjs'] } } }`, {
       'plugins/ci.mjs': plugin('ci'),
       'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0', type: 'module', exports: './perf.config.mjs' }),
       'node_modules/acme-preset/perf.config.mjs': `export default { plugins: ['./plugins/audit.mjs'] }`,
@@ -135,7 +154,7 @@ describe('plugin files listed by path', () => {
   })
 
   it('a file esbuild cannot bundle as it loads (a syntax error, a top-level await, import() of a computed path, import.meta.resolve) loads from its file with the same error as without the snapshot; the others from the bundle', () => {
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/broken.mjs', './plugins/waits.mjs', './plugins/computed.mjs', './plugins/resolves.mjs', './plugins/fine.mjs'] }`, {
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/broken.mjs', './plugins/waits.mjs', './plugins/computed.mjs', './plugins/resolves.mjs', './plugins/fine.mjs'] }`, {
       'plugins/broken.mjs': `export default { name: 'broken', setup() { return 1 +* 2 } }`,
       'plugins/waits.mjs': plugin('waits', `await new Promise(r => setTimeout(r, 1))`),
       // what would be resolved from the bundle's place instead of the file's
@@ -155,7 +174,7 @@ describe('plugin files listed by path', () => {
 
 describe('a bundle that is fresh, or a record that none can be', () => {
   it('is not rebuilt by warm runs: nothing to bundle (CommonJS plugins alone) is recorded as such', async () => {
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/old.cjs'] }`, {
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/old.cjs'] }`, {
       'plugins/old.cjs': `process.stdout.write('old from ' + (/plugins-[0-9a-f]+\\.mjs/.test(new Error().stack) ? 'bundle' : 'file') + '\\n')\nmodule.exports = { name: 'old' }`,
     }, 'bundle-none-cli')
     run(dir)
@@ -172,7 +191,7 @@ describe('plugin files written just before the bundle was built', () => {
   // their content is compared on each start while their mtime is within 2 s of the build (an edit
   // that keeps the mtime); 20 files hashed on every start cost more than the bundle saved
   it('are hashed until that window is over, then the manifest moves its build time and no start reads them', async () => {
-    const dir = project(`export default { ${BASE}, plugins: ['./plugins/a.mjs'] }`, { 'plugins/a.mjs': plugin('a') }, 'bundle-rehash-cli')
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/a.mjs'] }`, { 'plugins/a.mjs': plugin('a') }, 'bundle-rehash-cli')
     run(dir)
     const manifest = join(snapshotDir(dir), readdirSync(snapshotDir(dir)).find(n => /^plugins-.*\.json$/.test(n))!)
     const read = () => JSON.parse(readFileSync(manifest, 'utf8')) as { builtAt: number; inputs: Array<{ hash?: string }> }

@@ -63,6 +63,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/make-missing-dirs.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',
   'hooks/plugins.ts': 'a plugin that cannot be loaded: wrapped in PluginError (E_PLUGIN)',
+  'config/plugin-bundle.ts': 'a damaged plugin bundle: caught by plugins.ts fromBundle(), which loads the file instead',
   'vitest/shard.ts': "planShards' total: the CLI checks --total first (E_USAGE)",
   'cli/out-file.ts': 'an EISDIR code set',
   'cli/commands/doctor.ts': "a check's timeout: printed as that check's problem",
