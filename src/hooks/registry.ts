@@ -46,6 +46,9 @@ class Core extends HookableCore<Record<string, Listener>> {
   }
 }
 
+/** util.inspect's hook, by its registered name (no import of node:util). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
 export class PerfHookRegistryImpl implements PerfHookRegistry {
   private readonly _core = new Core()
 
@@ -98,15 +101,19 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
   private readonly _late = new WeakSet<Listener>()
   private _hostLate = false
 
-  constructor() {
-    // its state out of sight of a user's console.log(perf) (the perf:ready payload): its API is its
-    // methods. Non-enumerable, still writable; once, the object keeps its fast properties
-    for (const key in this) Object.defineProperty(this, key, { enumerable: false })
-  }
-
   /** From now on, the host's new listeners run after every plugin's (setupPlugins, once they are set up). */
   pluginsSetUp(): void {
     this._hostLate = true
+  }
+
+  // its state out of sight of a user's console.log(perf) / JSON.stringify (the perf:ready payload):
+  // its API is its methods. On the prototype: nothing per instance (perf.ts says why)
+  [INSPECT](): string {
+    return 'PerfHookRegistryImpl {}'
+  }
+
+  toJSON(): Record<string, never> {
+    return {}
   }
 
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void {

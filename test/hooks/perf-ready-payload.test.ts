@@ -1,8 +1,10 @@
 /**
  * The `perf:ready` payload (the instance, as getPerf() and ctx.perf give it) showed its internals:
  * a user's console.log(perf), JSON.stringify(perf) or Object.keys(perf) listed every `_` field
- * (`_tracer`, `_cache`, `_log`, ...) and the hook registry's state (`_core`, `owner`, ...). They are
- * non-enumerable now: the public API alone shows, and the instance works as before.
+ * (`_tracer`, `_cache`, `_log`, ...) and the hook registry's state (`_core`, `owner`, ...). Now
+ * console.log and JSON.stringify show the public API alone (util.inspect's hook and toJSON on the
+ * prototypes; Object.keys still lists the fields: hiding each one cost every start ≈ 1.2 M
+ * instructions), and the instance works as before.
  */
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -11,17 +13,17 @@ import type { Perf } from '../../src/runtime/types.js'
 import { BASE, projectWith } from '../helpers/project.js'
 
 describe('the perf:ready payload', () => {
-  it('shows its public API only: console.log, JSON.stringify, Object.keys, a spread', async () => {
+  it('shows its public API only: console.log, JSON.stringify', async () => {
     const dir = projectWith(`export default { ${BASE}, hooks: { 'perf:ready': (perf) => { globalThis.__unperfReady = perf } } }`, {}, 'ready-payload-cli')
     const perf = await createPerf({ cwd: dir, noExitHandlers: true })
     const ready = (globalThis as { __unperfReady?: Perf }).__unperfReady
     expect(ready).toBe(perf)
-    expect(Object.keys(perf)).toEqual(['config', 'hooks', 'memory', 'closed'])
-    expect(Object.keys({ ...perf })).toEqual(['config', 'hooks', 'memory', 'closed'])
-    expect(Object.keys(perf.hooks)).toEqual([])
     const shown = inspect(perf, { depth: 1 })
     expect(shown).not.toMatch(/\b_\w+:/)
+    expect(shown).toMatch(/^Perf \{/)
     expect(shown).toContain('hooks: PerfHookRegistryImpl {}')
+    expect(inspect(perf, { depth: 4 })).not.toMatch(/\b_\w+:/)
+    expect(inspect({ nested: { deeper: perf } }, { depth: 1 })).toContain('[Object]')
     const json = JSON.parse(JSON.stringify(perf)) as Record<string, unknown>
     expect(Object.keys(json)).toEqual(['config', 'hooks', 'memory', 'closed'])
     // the internals still work: a command recorded, its report written, the hooks fire
@@ -32,7 +34,7 @@ describe('the perf:ready payload', () => {
     expect(seen).toEqual(['build'])
     expect(report.commands.map(c => c.name)).toEqual(['build'])
     expect(perf.closed).toBe(true)
-    expect(Object.keys(perf)).toEqual(['config', 'hooks', 'memory', 'closed'])
+    expect(JSON.parse(JSON.stringify(perf))).toMatchObject({ closed: true, hooks: {} })
     delete (globalThis as { __unperfReady?: Perf }).__unperfReady
   })
 })
