@@ -117,10 +117,16 @@ const main = defineCommand({
 await runMain(main)
 `)
 write('bare.mjs', '')
+// the same host with bundlePlugins off: each plugin file loaded on its own (its own package, so its own snapshot)
+mkdirSync(join(dir, 'unbundled'))
+write('unbundled/package.json', JSON.stringify({ name: 'sdk-host', version: '1.0.0', type: 'module' }))
+write('unbundled/perf.config.ts', readFileSync(join(dir, 'perf.config.ts'), 'utf8').replace('bundlePlugins: true', 'bundlePlugins: false').replaceAll("'./plugins/", "'../plugins/"))
+write('unbundled/cli.mjs', readFileSync(join(dir, 'cli.mjs'), 'utf8'))
 const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg'), NODE_ENV: 'production', PERF_ENV: 'production' }
 function spawn(script, args = []) {
+  const cwd = script.startsWith('unbundled/') ? join(dir, 'unbundled') : dir
   const t = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, [join(dir, script), ...args], { cwd: dir, env, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(dir, script), ...args], { cwd, env, encoding: 'utf8' })
   const ms = Number(process.hrtime.bigint() - t) / 1e6
   if (r.status !== 0) throw new Error(`${script} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`)
   return ms
@@ -131,6 +137,8 @@ function lastReport() {
 }
 
 // 1. the repeated command: cold (empty cache, no config snapshot) then warm
+// the unbundled host warmed (its snapshot written), as the bundled one is by the runs below
+spawn('unbundled/cli.mjs', ['summary']); spawn('unbundled/cli.mjs', ['noop'])
 const coldWall = spawn('cli.mjs', ['summary'])
 const cold = lastReport()
 const warmWall = spawn('cli.mjs', ['summary'])
@@ -141,8 +149,8 @@ const cmd = r => r.commands[0].duration
 const work = r => plugins(r) + cmd(r)
 
 // 2. warm startup overhead over bare node, and over the same CLI without unperf: interleaved, random order each round
-const variants = { bare: () => spawn('bare.mjs'), plain: () => spawn('plain.mjs', ['noop']), plainPlugins: () => spawn('plain-plugins.mjs', ['noop']), unperf: () => spawn('cli.mjs', ['noop']) }
-const samples = { bare: [], plain: [], plainPlugins: [], unperf: [] }
+const variants = { bare: () => spawn('bare.mjs'), plain: () => spawn('plain.mjs', ['noop']), plainPlugins: () => spawn('plain-plugins.mjs', ['noop']), unperf: () => spawn('cli.mjs', ['noop']), unbundled: () => spawn('unbundled/cli.mjs', ['noop']) }
+const samples = { bare: [], plain: [], plainPlugins: [], unperf: [], unbundled: [] }
 for (let i = 0; i < rounds; i++) for (const k of Object.keys(variants).sort(() => Math.random() - 0.5)) samples[k].push(variants[k]())
 const paired = (a, b) => samples[a].map((x, i) => x - samples[b][i])
 const diffs = paired('unperf', 'bare')
@@ -157,4 +165,5 @@ console.log(`  cache: cold ${cold.cache.hits}/${cold.cache.hits + cold.cache.mis
 console.log(`  warm startup overhead over bare node: ${f(overhead)} (paired median; target ≤ 15 ms: ${overhead <= 15 ? 'met' : 'MISSED'})`)
 console.log(`    of which the citty CLI itself (plain.mjs, without unperf): ${f(median(paired('plain', 'bare')))}; unperf and its 20 plugins: ${f(median(paired('unperf', 'plain')))}`)
 console.log(`    the floor node sets: the citty CLI loading the same 20 plugin files without unperf (require() of each ES module, their imports included, no setup): ${f(median(paired('plainPlugins', 'bare')))} over bare node; unperf over that CLI: ${f(median(paired('unperf', 'plainPlugins')))}`)
+console.log(`    bundlePlugins: true (the 20 files in one module beside the config snapshot) against the same host loading each file on its own: ${f(median(paired('unperf', 'unbundled')))} (paired median)`)
 console.log(`  unperf's own phases, last warm run: ${noop.startup.phases.map(p => `${p.name} ${f(p.duration)}`).join(', ')}`)
