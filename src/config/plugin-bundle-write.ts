@@ -19,8 +19,8 @@ import { pathToFileURL } from 'node:url'
 import { packageNameOf, packageProbes, packageRoot, selfAliases } from './c12.js'
 import { pluginFiles } from './plugin-files.js'
 import { inModulePackage } from './package-type.js'
-import { loadWithOwnPaths, probedPaths, RESOLVE_EXTENSIONS } from './snapshot-write.js'
-import { hashFile, manifestName, statInput, unperfVersion, type InputStat, type Manifest } from './snapshot.js'
+import { inputRecorder, loadWithOwnPaths, probedPaths, RESOLVE_EXTENSIONS } from './snapshot-write.js'
+import { manifestName, unperfVersion, type Manifest } from './snapshot.js'
 import { PLUGIN_BUNDLE_FORMAT, pluginManifestName, type PluginBundleManifest, type PluginSnapshot } from './plugin-bundle.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
@@ -42,13 +42,7 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
   try {
     const { dir, rootDir, configFile, external } = options
     const builtAt = Date.now()
-    const inputs = new Map<string, InputStat>()
-    const addInput = (path: string) => {
-      if (inputs.has(path)) return
-      const s = statInput(path)
-      if (s.exists && Math.abs(builtAt - s.mtimeMs!) < 2000) s.hash = hashFile(path)
-      inputs.set(path, s)
-    }
+    const { inputs, add: addInput } = inputRecorder(builtAt)
     const candidates: string[] = []
     for (const file of options.files) {
       // a file that appears where an entry points (a preset's entry found from rootDir instead) makes it stale

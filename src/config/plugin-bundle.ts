@@ -14,9 +14,8 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { hashFile, manifestName, statInput, unperfVersion, type InputStat } from './snapshot.js'
+import { inputsUnchanged, manifestName, unperfVersion, type InputStat } from './snapshot.js'
 import type { RawLayer } from './layers.js'
-import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import type { ResolvedPluginRef } from './types.js'
 import { pluginSnapshots } from './plugin-snapshots.js'
 
@@ -69,17 +68,8 @@ export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' |
   try { manifest = JSON.parse(readFileSync(join(snap.dir, pluginManifestName(snap.configFile)), 'utf8')) as PluginBundleManifest } catch { return 'stale' }
   if (manifest.format !== PLUGIN_BUNDLE_FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== snap.rootDir) return 'stale'
   if (manifest.module !== undefined && !/^plugins-[0-9a-f]+\.mjs$/.test(manifest.module)) return 'stale'
-  let rehashed = false
-  for (const input of manifest.inputs) {
-    const state = changed(input, manifest.builtAt)
-    if (state === true) return 'stale'
-    if (state === 'rehashed') rehashed = true
-  }
-  // content verified and the racy window over: move builtAt so later starts read and hash no file
-  // (20 plugin files hashed on every start cost ≈ 13 M instructions, more than the bundle saves)
-  if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
-    try { writeFileAtomicSync(join(snap.dir, pluginManifestName(snap.configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
-  }
+  // (its builtAt moved once verified past the racy window: 20 plugin files hashed on every start cost ≈ 13 M instructions)
+  if (!inputsUnchanged(manifest, join(snap.dir, pluginManifestName(snap.configFile)))) return 'stale'
   if (manifest.module === undefined) return 'none'
   const file = join(snap.dir, manifest.module)
   let loaded: Promise<Record<string, () => Promise<unknown>>> | undefined
@@ -114,17 +104,6 @@ async function rebuildBundle(snap: PluginSnapshot): Promise<void> {
 }
 
 // --- internal ---
-
-/** Whether an input changed since the build; 'rehashed': not, its content compared (its mtime within 2 s of the build). */
-function changed(input: InputStat, builtAt: number): boolean | 'rehashed' {
-  const now = statInput(input.path)
-  if (now.exists !== input.exists) return true
-  if (!now.exists) return false
-  if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return true
-  // an edit that keeps mtime (cp -p, tar) within the build's second: compare content
-  if (Math.abs(builtAt - now.mtimeMs!) >= 2000 || input.hash === undefined) return false
-  return hashFile(input.path) !== input.hash || 'rehashed'
-}
 
 async function importBundle(file: string): Promise<Record<string, () => Promise<unknown>>> {
   let mod: { plugins?: unknown }

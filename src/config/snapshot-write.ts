@@ -23,13 +23,7 @@ import { configCandidates } from './config-candidates.js'
 export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[], resolutionInputs: string[] = []): Promise<string | undefined> {
   try {
     const builtAt = Date.now()
-    const inputs = new Map<string, InputStat>()
-    const addInput = (path: string) => {
-      if (inputs.has(path)) return
-      const s = statInput(path)
-      if (s.exists && Math.abs(builtAt - s.mtimeMs!) < 2000) s.hash = hashFile(path)
-      inputs.set(path, s)
-    }
+    const { inputs, add: addInput } = inputRecorder(builtAt)
     for (const candidate of configCandidates(rootDir, configFile)) {
       addInput(candidate)
       if (candidate === mainFile) break
@@ -91,6 +85,23 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     return undefined
   } catch {
     return undefined
+  }
+}
+
+/**
+ * The inputs of a build started at `builtAt`, each recorded once: its stat, and its content hash
+ * when its mtime is within 2 s of the build (what snapshot.ts inputsUnchanged() compares).
+ */
+export function inputRecorder(builtAt: number): { inputs: Map<string, InputStat>; add: (path: string) => void } {
+  const inputs = new Map<string, InputStat>()
+  return {
+    inputs,
+    add(path) {
+      if (inputs.has(path)) return
+      const s = statInput(path)
+      if (s.exists && Math.abs(builtAt - s.mtimeMs!) < 2000) s.hash = hashFile(path)
+      inputs.set(path, s)
+    },
   }
 }
 

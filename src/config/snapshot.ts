@@ -97,6 +97,30 @@ export async function readSnapshot(rootDir: string, configFile: string | undefin
   return undefined
 }
 
+/**
+ * Whether every input of a build is as its manifest (`file`) recorded it: stat (size, mtime, ctime,
+ * inode), and content for one whose mtime is within 2 s of the build (an edit that keeps mtime: cp -p,
+ * tar). Once content was verified and that window is over, the manifest's builtAt moves, so later
+ * starts read and hash no file. The config snapshot's manifest and the plugin bundle's (plugin-bundle.ts).
+ */
+export function inputsUnchanged(manifest: { inputs: InputStat[]; builtAt: number }, file: string): boolean {
+  let rehashed = false
+  for (const input of manifest.inputs) {
+    const now = statInput(input.path)
+    if (now.exists !== input.exists) return false
+    if (!now.exists) continue
+    if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return false
+    if (Math.abs(manifest.builtAt - now.mtimeMs!) < 2000 && input.hash !== undefined) {
+      if (hashFile(input.path) !== input.hash) return false
+      rehashed = true
+    }
+  }
+  if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
+    try { writeFileAtomicSync(file, JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
+  }
+  return true
+}
+
 // --- internal ---
 
 async function readSnapshotIn(dir: string, rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
@@ -107,22 +131,7 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
   // a dir no one else can write to (a stat); the project's node_modules is as trusted as its code
   if (!dir.startsWith(join(rootDir, 'node_modules') + sep) && dirUnsafeSync([dir])) return undefined
   if (manifest.layers.some(l => l.module !== undefined && (l.module.includes('/') || l.module.includes('\\')))) return undefined
-  let rehashed = false
-  for (const input of manifest.inputs) {
-    const now = statInput(input.path)
-    if (now.exists !== input.exists) return undefined
-    if (!now.exists) continue
-    if (now.size !== input.size || now.mtimeMs !== input.mtimeMs || now.ctimeMs !== input.ctimeMs || now.ino !== input.ino) return undefined
-    // An edit that keeps mtime (cp -p, tar) within the build's second: compare content.
-    if (Math.abs(manifest.builtAt - now.mtimeMs!) < 2000 && input.hash !== undefined) {
-      if (hashFile(input.path) !== input.hash) return undefined
-      rehashed = true
-    }
-  }
-  // content verified and the racy window over: move builtAt so later starts need no re-hash
-  if (rehashed && manifest.inputs.every(i => !i.exists || Date.now() - i.mtimeMs! > 2000)) {
-    try { writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify({ ...manifest, builtAt: Date.now() })) } catch { /* read-only: fine */ }
-  }
+  if (!inputsUnchanged(manifest, join(dir, manifestName(configFile)))) return undefined
   const layers: RawLayer[] = []
   for (const layer of manifest.layers) {
     let config: Record<string, unknown>
