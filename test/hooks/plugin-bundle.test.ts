@@ -5,7 +5,7 @@
  * the built dist: the warm path is a second process finding the snapshot.
  */
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PluginError } from '../../src/errors.js'
