@@ -12,7 +12,7 @@ import { fileForPath, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
 import type { ResolveContext } from './resolver.js'
 import type { PerfConfigBase } from './types.js'
-import { writtenPath } from './validate.js'
+import { asWritten, writtenPath } from './validate.js'
 
 const NAMED_BLOCKS = ['$development', '$test', '$production']
 
@@ -26,10 +26,8 @@ export function otherEnvIssues(raw: RawLayer[], env: string, overrides: Record<s
   const issues: ConfigIssue[] = []
   // a key the schema already reported (or one under or over it) is not reported twice
   const reported = (path: string) => schemaIssues.some(s => s.path === path || within(path, s.path) || within(s.path, path))
-  // the overrides as written (their env blocks in place), so that a problem in one of their blocks is
-  // found written there: without them writtenPath() did not know the layer and the problem was dropped
-  // (validate-layers.ts's asWritten(), not imported: that module imports this one)
-  const written: RawLayer[] = overrides ? [{ source: 'overrides', config: overrides }, ...raw] : raw
+  // the overrides as written (their env blocks in place): a problem in one of their blocks is found there
+  const written = asWritten(raw, overrides)
   for (const other of blockEnvs(raw, overrides)) {
     if (other === env) continue
     const merged = mergeLayers(raw, other, overrides, overridesName)

@@ -8,7 +8,8 @@
  * Its staleness is its own, apart from the config snapshot's: an edit to a plugin file (or a helper
  * it imports) makes only the bundle stale, never the config (whose rebuild is a ~450 ms cold load).
  * A stale or missing bundle: the plugins load from their files, one by one (always correct), and
- * the bundle is rebuilt once the command is done (perf.close(): plugins.ts `later`).
+ * the bundle is rebuilt once the run is closed, in a process of its own (plugin-bundle-write.ts
+ * spawnRebuild; perf.close() or the exit handler: run-end.ts `_afterClose`).
  * Only with plugins (plugins.ts, a deferred module): nothing of this is on the start path.
  */
 import { readFileSync } from 'node:fs'
@@ -89,18 +90,23 @@ export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' |
  * The plugin bundle of the config snapshot these refs come from, when fresh (setupPlugins). A
  * stale or missing one: undefined (each file loads on its own) and rebuilt once the run is closed.
  */
-export function bundleFor(refs: ResolvedPluginRef[], afterClose: ((task: () => Promise<void>) => void) | undefined): PluginBundle | undefined {
+export function bundleFor(refs: ResolvedPluginRef[], afterClose: ((task: () => void | Promise<void>) => void) | undefined): PluginBundle | undefined {
   const snap = pluginSnapshots.get(refs)
   if (!snap || !refs.some(r => typeof r.plugin === 'string' && (r.plugin.startsWith('.') || isAbsolute(r.plugin)))) return undefined
   const bundle = openPluginBundle(snap)
-  if (bundle === 'stale') afterClose?.(() => rebuildBundle(snap))
+  if (bundle === 'stale' && afterClose) afterClose(rebuildLater(snap))
   return typeof bundle === 'object' ? bundle : undefined
 }
 
-/** In a process of its own, started once the run is closed (plugin-bundle-write.ts spawnRebuild). */
-async function rebuildBundle(snap: PluginSnapshot): Promise<void> {
-  const { spawnRebuild } = await import('./plugin-bundle-write.js')
-  spawnRebuild(snap)
+/**
+ * The rebuild, in a process of its own, started once the run is closed (plugin-bundle-write.ts
+ * spawnRebuild). Its module is loaded now, in this (stale, rare) run: a run closed by the exit
+ * handler, which cannot await (a host that never calls perf.close()), starts it synchronously.
+ */
+function rebuildLater(snap: PluginSnapshot): () => void | Promise<void> {
+  let spawn: (() => void) | undefined
+  const loading = import('./plugin-bundle-write.js').then(m => { spawn = () => m.spawnRebuild(snap) }, () => {})
+  return () => spawn ? spawn() : loading.then(() => spawn?.())
 }
 
 // --- internal ---

@@ -30,7 +30,7 @@ export interface ValidateLayersInput {
 
 /** Throws a ConfigError listing every problem; records the fingerprint as validated when there is none. */
 export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env, fileFor, fingerprint }: ValidateLayersInput): Promise<void> {
-  const { validateConfig, validateLayer, writtenPath } = await import('./validate.js')
+  const { asWritten, validateConfig, validateLayer, writtenPath } = await import('./validate.js')
   const issues: ConfigIssue[] = []
   for (const layer of merged.layers) issues.push(...validateLayer(layer.config, () => layerName(layer, rootDir), env))
   if (issues.length === 0) issues.push(...validateConfig(merged.config, fileFor))
@@ -44,20 +44,11 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
 
 /** The ConfigError of the resolver's problems (step 5), each at the path and position it was written at: `$env.ci.cache.ttl`, not the merged `cache.ttl`. */
 export async function resolverError(issues: ConfigIssue[], raw: RawLayer[], applied: RawLayer[], env: string, rootDir: string, overrides?: Record<string, unknown>): Promise<ConfigError> {
-  const { writtenPath } = await import('./validate.js')
+  const { asWritten, writtenPath } = await import('./validate.js')
   return positioned(raw, rootDir, issues.map(i => atWrittenPath(i, writtenPath(asWritten(raw, overrides), applied, i.path, env))))
 }
 
 // --- internal ---
-
-/**
- * The layers as written, the overrides (env blocks in place) first: writtenPath() finds a problem
- * of an overrides' env block there (`$env.ci.cache.ttl`); without them it was told at the merged path
- * (`cache.ttl`), or, in another env's block, dropped.
- */
-function asWritten(raw: RawLayer[], overrides: Record<string, unknown> | undefined): RawLayer[] {
-  return overrides ? [{ source: 'overrides', config: overrides }, ...raw] : raw
-}
 
 const VALIDATED_KEPT = 32
 

@@ -72,6 +72,15 @@ export function validateLayer(config: unknown, fileFor: FileForPath, env: string
 }
 
 /**
+ * The layers as written with the overrides (their env blocks in place) first, for writtenPath(): a
+ * problem of an overrides' env block is found there (`$env.ci.cache.ttl`); without them it was told
+ * at the merged path (`cache.ttl`), or, in another env's block, dropped.
+ */
+export function asWritten(raw: RawLayer[], overrides: Record<string, unknown> | undefined): RawLayer[] {
+  return overrides ? [{ source: 'overrides', config: overrides }, ...raw] : raw
+}
+
+/**
  * The path a resolved key was written at: `$env.ci.cache.ttl` (or `$development.cache.ttl`) when
  * the highest-priority layer that sets `path` set it in its environment block, else `path`.
  * `raw` and `applied` are the same layers before and after the environment block was applied;

@@ -36,7 +36,7 @@ export interface PluginSetupContext {
   /** ms a setup() or an awaited hook's listener is waited for (UNPERF_PLUGIN_TIMEOUT); 0: for ever. */
   limit: number
   /** Work for once the run is closed (perf.close()): a stale plugin bundle's rebuild. */
-  afterClose?: (task: () => Promise<void>) => void
+  afterClose?: (task: () => void | Promise<void>) => void
 }
 
 /** A plugin's failure as a warning, once per plugin and place, the report's entry naming where it is listed. */

@@ -81,8 +81,9 @@ async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean
 
 /**
  * The `_` fields are the instance's internals, read by the parts of its lifecycle in their own files:
- * perf.run()'s commands (command-runs.ts) and the end of the run (run-end.ts); non-enumerable (the
- * constructor): a user's console.log(perf) shows the public API only.
+ * perf.run()'s commands (command-runs.ts) and the end of the run (run-end.ts). Not API, yet
+ * enumerable (Object.keys lists them): console.log and JSON.stringify show the public fields only
+ * ([INSPECT] and toJSON below).
  */
 class PerfInstance implements RunEndHost {
   readonly hooks: PerfHookRegistryImpl = createHookRegistry()
@@ -102,7 +103,7 @@ class PerfInstance implements RunEndHost {
   _closedSync: PerfReport | undefined
   _closingState: RunState | undefined
   readonly _fired = { report: false, exit: false }
-  _afterClose: (() => Promise<void>) | undefined
+  _afterClose: (() => void | Promise<void>) | undefined
   _uninstallExit: (() => void) | undefined
   /** 'beforeExit' while commands run or a pool exists: a stalled pool named, the commands running marked (loop-end.ts). */
   readonly _loopEnd = new LoopEndWatch(() => {

@@ -39,7 +39,7 @@ export interface RunEndHost extends CommandsHost {
   /** Each fires once, whichever path (close() or the exit handler) gets there first. */
   readonly _fired: { report: boolean; exit: boolean }
   /** Work left for once the run is closed (a stale plugin bundle's rebuild: plugins.ts). */
-  _afterClose: (() => Promise<void>) | undefined
+  _afterClose: (() => void | Promise<void>) | undefined
   /** Everything the report is built from, with the exit code known now. */
   _runState(exitCode: number | undefined): RunState
 }
@@ -84,7 +84,7 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
   perf._loopEnd.stop()
   if (fire(perf, 'exit')) await perf.hooks.emit('exit', report)
   await Promise.allSettled([perf._cache?.close(), perf._workers?.close()])
-  await perf._afterClose?.().catch(() => {})
+  await afterClose(perf)
   // a closed instance is no longer "current": nothing keeps it (and its memory tiers) alive;
   // the one it replaced, if still open, is current again
   releaseCurrent(perf)
@@ -127,6 +127,15 @@ export function closeRunSync(perf: RunEndHost, exitCode: number, fatal?: Fatal):
   perf._closedSync = report
   if (fire(perf, 'report')) perf.hooks.emit('report', report)
   if (fire(perf, 'exit')) perf.hooks.emit('exit', report)
+  // synchronous when its module is loaded (plugin-bundle.ts loads it as it asks): the process is ending
+  void afterClose(perf)
+}
+
+/** The work left for once the run is closed (a stale plugin bundle's rebuild), once; never throws. */
+async function afterClose(perf: RunEndHost): Promise<void> {
+  const task = perf._afterClose
+  perf._afterClose = undefined
+  try { await task?.() } catch { /* the next run tries again */ }
 }
 
 /** True the first time a closing hook is asked for. */

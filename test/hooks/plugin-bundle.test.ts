@@ -127,6 +127,23 @@ describe('plugin files listed by path', () => {
     expect(run(dir).out).toBe('a2 from bundle\na2 setup\n')
   })
 
+  it('a host that never calls perf.close() (closed at exit) also has the stale bundle rebuilt', async () => {
+    // the process simply ends: its exit handler closes the run, which cannot await a module load
+    const ends = `import { createPerf } from ${JSON.stringify(dist)}
+const perf = await createPerf({ cwd: process.cwd() })
+await perf.run('go', () => {})`
+    const dir = project(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/a.mjs'] }`, {
+      'plugins/a.mjs': plugin('a'), 'app.mjs': ends,
+    }, 'bundle-exit-cli')
+    run(dir)
+    expect(run(dir).out).toBe('a from bundle\na setup\n')
+    const before = bundles(dir)
+    writeFileSync(join(dir, 'plugins/a.mjs'), plugin('a2'))
+    expect(run(dir).out).toBe('a2 from file\na2 setup\n')
+    await rebuilt(dir, before)
+    expect(run(dir).out).toBe('a2 from bundle\na2 setup\n')
+  })
+
   it('a plugin file the config imports runs its top-level code once, also when another bundled plugin imports it', () => {
     const dir = project(`import { tag } from './plugins/stamp.mjs'
       export default { ${BASE}, bundlePlugins: true, name: tag, plugins: ['./plugins/stamp.mjs', './plugins/other.mjs'] }`, {
