@@ -26,6 +26,9 @@ function rewriteImports(code, what) {
   const dynamic = code.match(/(?<![\w$.])import\(/g)?.length ?? 0
   code = code.replace(/(?<![\w$.])import\(/g, '__unperf_import(').replace(/(?<![\w$.])import\.meta\b/g, '__unperf_meta')
   if (/(?<![\w$.])import[(.]/.test(code) || code.split('__unperf_import(').length - 1 !== dynamic) throw new Error(`${what}: an import() or import.meta was not rewritten`)
+  // the rewrite is textual: a string that starts with `import.meta` (a replaceAll('import.meta.url', ...)
+  // of source text) would now look for `__unperf_meta`; spell such a string apart in src/
+  if (/["'`]__unperf_meta\b/.test(code)) throw new Error(`${what}: a string literal names import.meta, which this rewrite would change: spell it apart (['import', 'meta'].join('.'))`)
   return code
 }
 

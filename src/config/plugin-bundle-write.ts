@@ -194,7 +194,7 @@ async function build(files: string[], rootDir: string, external: ReadonlySet<str
           b.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => {
             const loaded = loadWithOwnPaths(args.path)
             // import.meta.resolve() and the like would answer for the bundle's place, not the file's
-            return /\bimport\.meta\b/.test(loaded.contents) ? { errors: [{ text: 'import.meta other than url, dirname, filename' }] } : loaded
+            return /\bimport\.meta\b/.test(loaded.contents) ? { errors: [{ text: `${['import', 'meta'].join('.')} other than url, dirname, filename` }] } : loaded
           })
         },
       }],

@@ -200,14 +200,22 @@ async function bundleConfig(file: string, external: ReadonlySet<string>, importe
   return { code, inputs: [...probed, ...inputs] }
 }
 
+/**
+ * `import.meta` spelt apart: this module runs from the start script's lazy chunks, whose build
+ * rewrites `import.meta` to its own parameter in string literals too (scripts/start-script.mjs), and
+ * the replacements below then looked for `__unperf_meta.url`: a config's `import.meta.url` named the
+ * snapshot on warm starts, and a plugin file using it was left out of the plugin bundle.
+ */
+const META = ['import', 'meta'].join('.')
+
 /** A file's source for esbuild, its import.meta.url / __dirname (...) pointing at the file itself, not at the snapshot. */
 export function loadWithOwnPaths(path: string): { contents: string; loader: 'ts' | 'js' } {
   const source = readFileSync(path, 'utf8')
   const url = JSON.stringify(pathToFileURL(path).href)
   const contents = source
-    .replaceAll('import.meta.url', url)
-    .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)))
-    .replaceAll('import.meta.filename', JSON.stringify(path))
+    .replaceAll(`${META}.url`, url)
+    .replaceAll(`${META}.dirname`, JSON.stringify(dirname(path)))
+    .replaceAll(`${META}.filename`, JSON.stringify(path))
     .replace(/\b__dirname\b/g, JSON.stringify(dirname(path)))
     .replace(/\b__filename\b/g, JSON.stringify(path))
   const ext = extname(path)
