@@ -14,6 +14,12 @@ const scripts = [
   ...readdirSync(join(root, 'bench')).filter(f => f.endsWith('.mjs') && !f.startsWith('_') && f !== 'run-all.mjs').map(f => join('bench', f)),
   ...(existsSync(join(root, 'bench/scenarios')) ? readdirSync(join(root, 'bench/scenarios')).filter(f => f.endsWith('.mjs') && !f.startsWith('_')).map(f => join('bench/scenarios', f)) : []),
 ].filter(s => only.length === 0 || only.some(o => s.includes(o)))
+// a name that matches no benchmark (a typo, --help) ran nothing and then wrote "every target met"
+const unmatched = only.filter(o => !scripts.some(s => s.includes(o)))
+if (unmatched.length > 0) {
+  console.error(`usage: node bench/run-all.mjs [--collect] [name...]: ${unmatched.map(o => `'${o}'`).join(', ')} names no benchmark in bench/ or bench/scenarios/`)
+  process.exit(2)
+}
 
 const failures = []
 for (const script of collect ? [] : scripts) {
