@@ -37,7 +37,12 @@ function plant(dir: string): string {
     commands: [{ name: 'build', duration: SLOW, memoryPeak: 1, status: 'ok' }], cache: { hitRate: 0, lookups: 0 }, peakRss: 1, budgetsFailed: [],
   })
   writeFileSync(join(perfDir, 'history.jsonl'), Array.from({ length: 8 }, (_, i) => encodeLine(entry(i))).join(''))
-  writeFileSync(join(perfDir, 'report.json'), JSON.stringify({ name: 'planted-cli', version: '1.0.0', commands: [{ name: 'build', status: 'ok', start: 0, duration: SLOW, memoryDelta: 0, memoryPeak: 1 }], budgets: [] }))
+  // a report.json as unperf writes one (budget judges only a report it can read: last-report.ts)
+  writeFileSync(join(perfDir, 'report.json'), JSON.stringify({
+    schemaVersion: 1, name: 'planted-cli', version: '1.0.0', endedAt: new Date(Date.UTC(2026, 0, 1, 1)).toISOString(),
+    commands: [{ name: 'build', status: 'ok', start: 0, duration: SLOW, memoryDelta: 0, memoryPeak: 1 }],
+    startup: { total: 1, phases: [] }, memory: { peakRss: 1 }, cache: { hits: 0, misses: 0, hitRate: 0 }, budgets: [],
+  }))
   chmodSync(perfDir, 0o777)
   return perfDir
 }
