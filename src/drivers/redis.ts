@@ -133,7 +133,11 @@ export class RedisTier implements Tier {
     } finally {
       moving?.()
     }
-    if (data === null) return null
+    if (data === null) {
+      // gone (expired, deleted elsewhere): no allowance kept for it
+      if (large !== undefined) this._large.delete(key)
+      return null
+    }
     if (large !== undefined || data.length >= BULK_MIN) this._sized(key, data.length)
     try {
       return decodeEntry(data, key, this._encode.integrity)
@@ -195,7 +199,10 @@ export class RedisTier implements Tier {
     batchWrites(c)
     // already past its stale window: nothing to keep
     const name = this._k(entry.key)
-    if (px !== undefined && px <= 0) return void await c.del(name)
+    if (px !== undefined && px <= 0) {
+      this._large.delete(entry.key)
+      return void await c.del(name)
+    }
     // a large value keeps the connection busy until Redis has it (call-deadlines.ts)
     this._sized(entry.key, data.length)
     const sent = data.length >= BULK_MIN ? noteTransfer(c, data.length) : undefined
@@ -255,6 +262,7 @@ export class RedisTier implements Tier {
 
   async delete(key: string): Promise<boolean> {
     const c = await this._client
+    this._large.delete(key)
     return (await c.del(this._k(key))) > 0
   }
 
@@ -264,6 +272,7 @@ export class RedisTier implements Tier {
   }
 
   async clear(): Promise<number> {
+    this._large.clear()
     return clearKeys(await this._client, this._prefix)
   }
 

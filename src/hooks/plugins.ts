@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { argumentError, PluginError, TimeoutError, errorMessage, type PluginErrorSource } from '../errors.js'
+import { describeInput } from '../runtime/describe-input.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
 import { pluginFromExports } from '../config/plugin-exports.js'
@@ -193,8 +194,9 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
   let loading = once?.get(key)
   if (loading === undefined) {
     loading = (local ? (bundle?.files.has(key) ? fromBundle(bundle, key, rootDir) : importLocal(target, rootDir)) : importPackage(ref, target, rootDir))
-      // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports
-      .then(mod => checkedPlugin(pluginFromExports((mod as { default?: unknown }).default ?? mod)))
+      // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports;
+      // a default that is null is that (not the namespace: "got null", not "an object without one")
+      .then(mod => checkedPlugin(pluginFromExports(mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod)))
     once?.set(key, loading)
   }
   return loading
@@ -216,8 +218,11 @@ async function fromBundle(bundle: PluginBundle, file: string, rootDir: string): 
 async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin = value
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
-  if (!plugin || typeof plugin !== 'object' || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
-    throw argumentError('a plugin must be an object with a non-empty `name` (use definePerfPlugin)')
+  if (!plugin || typeof plugin !== 'object' || Array.isArray(plugin) || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
+    // what came: a module whose default is null, an object without `name`, a name of another type
+    const name: unknown = plugin && typeof plugin === 'object' && !Array.isArray(plugin) ? (plugin as { name?: unknown }).name : undefined
+    const got = !plugin || typeof plugin !== 'object' || Array.isArray(plugin) ? describeInput(plugin) : name === undefined ? 'an object without one' : `name: ${describeInput(name)}`
+    throw argumentError(`a plugin must be an object with a non-empty \`name\` (use definePerfPlugin), got ${got}`)
   }
   return plugin as PerfPlugin<Record<string, unknown>>
 }

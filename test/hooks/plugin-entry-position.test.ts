@@ -70,7 +70,7 @@ describe("a plugin's message names its entry at file:line:col", () => {
     const at = (needle: string) => `perf.config.ts:${positionOf(CONFIG, needle, 'export default')}`
     const expected = [
       `plugin './plugins/gone.mjs' (plugins[0] in ${at("'./plugins/gone.mjs'")}) failed in load: no file ${join(dir, 'plugins/gone.mjs')}: a plugin's path is relative to rootDir`,
-      `plugin './plugins/nameless.mjs' (plugins[3] in ${at("'./plugins/nameless.mjs'")}) failed in load: a plugin must be an object with a non-empty \`name\` (use definePerfPlugin)`,
+      `plugin './plugins/nameless.mjs' (plugins[3] in ${at("'./plugins/nameless.mjs'")}) failed in load: a plugin must be an object with a non-empty \`name\` (use definePerfPlugin), got an object without one`,
       `plugin 'audit' (plugins[1] in ${at('audit,')}) failed in setup: setup exploded`,
       `plugin 'strict' (plugins[2] in ${at("['./plugins/strict.mjs'")}) failed in setup: options.level: expected a number, got "high"`,
       `plugin 'noisy' (plugins[4] in ${at("'./plugins/noisy.mjs'")}) failed in hook 'command:after': listener exploded`,
