@@ -16,13 +16,13 @@ import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { packageNameOf, packageProbes, packageRoot, selfAliases } from './c12.js'
+import { packageNameOf, packageProbes, packageRoot } from './c12.js'
 import { pluginFiles } from './plugin-files.js'
 import { inModulePackage } from './package-type.js'
-import { inputRecorder, loadWithOwnPaths, probedPaths, RESOLVE_EXTENSIONS } from './snapshot-write.js'
+import { inputRecorder, loadWithOwnPaths, probedPaths, resolveUnperf, SNAPSHOT_BUILD } from './snapshot-write.js'
 import { manifestName, unperfVersion, type Manifest } from './snapshot.js'
 import { PLUGIN_BUNDLE_FORMAT, pluginManifestName, type PluginBundleManifest, type PluginSnapshot } from './plugin-bundle.js'
-import { resolvePackageImport } from '../hooks/_resolve-package.js'
+import { packageFile as packagePath } from './plugin-paths.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 
 export interface WritePluginBundleOptions {
@@ -139,7 +139,6 @@ interface Built { ok: true; code: string; map: string; inputs: string[] }
 /** The bundle of these plugin files, or not ok when one cannot be in it. */
 async function build(files: string[], rootDir: string, external: ReadonlySet<string>): Promise<Built | { ok: false }> {
   const esbuild = await import('esbuild')
-  const aliases = selfAliases()
   const probed: string[] = []
   const outfile = join(rootDir, 'unperf-plugins.mjs')
   // each plugin behind a dynamic import(): esbuild makes it a lazy wrapper, run when loaded
@@ -148,29 +147,16 @@ async function build(files: string[], rootDir: string, external: ReadonlySet<str
   let result: Awaited<ReturnType<typeof esbuild.build>> & { metafile: import('esbuild').Metafile; outputFiles: import('esbuild').OutputFile[] }
   try {
     result = await esbuild.build({
+      ...SNAPSHOT_BUILD,
       stdin: { contents: entry, resolveDir: rootDir, sourcefile: '<unperf-plugins>', loader: 'js' },
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      metafile: true,
       sourcemap: 'linked',
       sourcesContent: false,
       outfile,
-      logLevel: 'silent',
-      resolveExtensions: RESOLVE_EXTENSIONS,
       absWorkingDir: rootDir,
       plugins: [{
         name: 'unperf-plugin-bundle',
         setup(b) {
-          b.onResolve({ filter: /^unperf\/config$/ }, () => ({ path: 'unperf/config', namespace: 'unperf-config' }))
-          b.onLoad({ filter: /.*/, namespace: 'unperf-config' }, () => ({
-            contents: 'export const definePerfConfig = (c) => c\nexport const definePerfPlugin = (p) => p\n',
-            loader: 'js',
-          }))
-          if (aliases.unperf) b.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))
+          resolveUnperf(b)
           b.onResolve({ filter: /^(\.\.?(\/|$)|\/)/ }, args => {
             if (!args.resolveDir || args.kind === 'entry-point') return undefined
             const paths = probedPaths(args.resolveDir, args.path)
@@ -223,16 +209,9 @@ async function build(files: string[], rootDir: string, external: ReadonlySet<str
 
 /** The file import(specifier) loads from a file in `fromDir`, by its real path; undefined when not found. */
 function packageFile(specifier: string, fromDir: string): string | undefined {
-  let file = resolvePackageImport(specifier, fromDir)
-  if (!file) {
-    try {
-      const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')
-      file = createRequire(join(fromDir, 'noop.js')).resolve(specifier)
-    } catch {
-      return undefined
-    }
-  }
-  if (!isAbsolute(file)) return undefined
+  // plugin-paths.ts's lookup (import()'s exports condition, else require's), as a preset's entries are found
+  const file = packagePath(fromDir, specifier)
+  if (!file || !isAbsolute(file)) return undefined
   try { return realpathSync(file) } catch { return undefined }
 }
 

@@ -37,7 +37,7 @@ function localFile(dir: string, spec: string): string | undefined {
 }
 
 /** What `import(spec)` loads from the preset's dir (its `exports`' import condition, else require's lookup). */
-function packageFile(dir: string, spec: string): string | undefined {
+export function packageFile(dir: string, spec: string): string | undefined {
   const file = resolvePackageImport(spec, dir)
   if (file) return file
   const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')

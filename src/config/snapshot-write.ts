@@ -11,6 +11,7 @@ import { packageRoot, selfAliases } from './c12.js'
 import { pluginFiles, wantsPluginBundle } from './plugin-files.js'
 import { writePluginBundle } from './plugin-bundle-write.js'
 import type { RawLayer } from './layers.js'
+import type { BuildOptions, PluginBuild } from 'esbuild'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import {
@@ -149,32 +150,42 @@ export function probedPaths(resolveDir: string, specifier: string): string[] {
   return probed
 }
 
+/**
+ * What the config snapshot's modules and the plugin bundle are built as: one ES module for node 20,
+ * local imports in (resolved in jiti's order), packages left as imports.
+ */
+export const SNAPSHOT_BUILD = {
+  bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
+  metafile: true, logLevel: 'silent', resolveExtensions: RESOLVE_EXTENSIONS,
+} as const satisfies BuildOptions
+
+/**
+ * unperf's own imports in a bundled config or plugin file: `unperf/config` (`definePerfConfig`,
+ * `definePerfPlugin`: identities) is no import at all on the warm path, and `unperf` is the very
+ * module instance the host runs. Its namespace 'unperf-config' is left out of the inputs.
+ */
+export function resolveUnperf(build: PluginBuild): void {
+  build.onResolve({ filter: /^unperf\/config$/ }, () => ({ path: 'unperf/config', namespace: 'unperf-config' }))
+  build.onLoad({ filter: /.*/, namespace: 'unperf-config' }, () => ({
+    contents: 'export const definePerfConfig = (c) => c\nexport const definePerfPlugin = (p) => p\n',
+    loader: 'js',
+  }))
+  const own = selfAliases().unperf
+  if (own) build.onResolve({ filter: /^unperf$/ }, () => ({ path: own, external: true }))
+}
+
 /** `external`: local files kept as imports (by file URL), not bundled in; those it imports are added to `imported`. */
 async function bundleConfig(file: string, external: ReadonlySet<string>, imported: Set<string>): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')
-  const aliases = selfAliases()
   const probed: string[] = []
   const result = await esbuild.build({
+    ...SNAPSHOT_BUILD,
     entryPoints: [file],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    metafile: true,
-    logLevel: 'silent',
-    resolveExtensions: RESOLVE_EXTENSIONS,
     absWorkingDir: dirname(file),
     plugins: [{
       name: 'unperf-snapshot',
       setup(build) {
-        // `definePerfConfig`/`definePerfPlugin` are identities: no import at all on the warm path.
-        build.onResolve({ filter: /^unperf\/config$/ }, () => ({ path: 'unperf/config', namespace: 'unperf-config' }))
-        build.onLoad({ filter: /.*/, namespace: 'unperf-config' }, () => ({
-          contents: 'export const definePerfConfig = (c) => c\nexport const definePerfPlugin = (p) => p\n',
-          loader: 'js',
-        }))
+        resolveUnperf(build)
         // local imports: record what resolving them looked at (esbuild then resolves as usual)
         build.onResolve({ filter: /^(\.\.?(\/|$)|\/)/ }, args => {
           if (!args.resolveDir) return undefined
@@ -186,8 +197,6 @@ async function bundleConfig(file: string, external: ReadonlySet<string>, importe
           imported.add(found)
           return { path: pathToFileURL(found).href, external: true }
         })
-        // `unperf` itself: the very module instance the host runs.
-        if (aliases.unperf) build.onResolve({ filter: /^unperf$/ }, () => ({ path: aliases.unperf!, external: true }))
         // import.meta.url / __dirname of each file point at the file, not at the snapshot.
         build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => loadWithOwnPaths(args.path))
       },

@@ -31,7 +31,7 @@ export default defineCommand({
     // resolved keys named otherwise in a config: `cache.tiers` is what `cache.driver` resolves to;
     // an alert written as its threshold alone (`'eventLoop.p99': '100ms'`) sets that rule's `above`
     const set = (path: string[]) => layers.some(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver']))
-      || (alertOf(path) !== undefined && path.at(-1) === 'above' && isThreshold(get(l.config, path.slice(0, -1)))))
+      || (alertOf(path) !== undefined && path.at(-1) === 'above' && isThreshold(valueAt(l.config, path.slice(0, -1)))))
     const walk = (value: unknown, path: string[]) => {
       if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && typeof (value as { getItem?: unknown }).getItem !== 'function') {
         for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
@@ -88,22 +88,20 @@ function isThreshold(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'number'
 }
 
-function get(obj: unknown, path: string[]): unknown {
+const MISSING = Symbol('missing')
+
+/** The value at `path` in `obj` (undefined too, when the key is written so), or MISSING where a key on the way is absent. */
+function valueAt(obj: unknown, path: string[]): unknown {
   let cur = obj
   for (const p of path) {
-    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return undefined
+    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return MISSING
     cur = (cur as Record<string, unknown>)[p]
   }
   return cur
 }
 
 function has(obj: unknown, path: string[]): boolean {
-  let cur = obj
-  for (const p of path) {
-    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return false
-    cur = (cur as Record<string, unknown>)[p]
-  }
-  return true
+  return valueAt(obj, path) !== MISSING
 }
 
 /**
