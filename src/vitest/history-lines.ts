@@ -72,8 +72,13 @@ export interface TestRunEntry {
   /** Hash of the uncommitted changes when dirty: same commit + same tree = same code. */
   tree?: string
   ci?: boolean
-  /** vitest's own `--shard`, e.g. '1/4'. */
+  /**
+   * The shard job this run was, e.g. '1/4': vitest's own `--shard`, or (`shardBy: 'unperf'`) the
+   * files `unperf shard --total 4 --index 1` printed for it (shard-plan.ts).
+   */
   shard?: string
+  /** `shard` comes from the plan `unperf shard` left, not from vitest's `--shard`. */
+  shardBy?: 'unperf'
   result: 'passed' | 'failed'
   /** Only some tests of the files ran (`-t`, `file.ts:12`, `it.only`, `--bail`): file durations of this run are not used. */
   partial?: boolean

@@ -25,6 +25,7 @@ export function entryProblem(value: unknown): string | undefined {
   for (const key of ['dirty', 'ci', 'partial', 'bailed', 'merged'] as const) {
     if (value[key] !== undefined && typeof value[key] !== 'boolean') return `${key}: expected true or false`
   }
+  if (value.shardBy !== undefined && value.shardBy !== 'unperf') return `shardBy: expected 'unperf'`
   if (value.narrowedBy !== undefined && !isStrings(value.narrowedBy)) return 'narrowedBy: expected an array of strings'
   if (value.shardsMissing !== undefined && !isStrings(value.shardsMissing)) return 'shardsMissing: expected an array of strings'
   if (value.projects !== undefined) {

@@ -17,6 +17,7 @@ import { missingShards } from './merge-shards.js'
 import { markUnhandled } from './records.js'
 import { notYetRecorded } from './history-replays.js'
 import { readRunWindows } from './run-windows.js'
+import { matchShardPlan } from './shard-plan.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
@@ -58,6 +59,10 @@ export class UnperfReporter {
   /** When the probe of the recorded run started: files changed since were written by the run (git.ts codeVersion). */
   private writtenSince = Date.now()
   private startedAt = Date.now()
+  /** When vitest started (onInit): a shard plan written long before is not this process's (shard-plan.ts). */
+  private initAt = Date.now()
+  /** The files of the run vitest is starting (onTestRunStart, vitest >= 3): all of them, even those a `--bail` never reached. */
+  private planned: ReadonlyArray<SpecificationLike> | undefined
   /** vitest >= 3 announces runs with onTestRunStart; then onFinished (deprecated there) is ignored. */
   private modernApi = false
   private vitest: VitestLike | undefined
@@ -72,7 +77,7 @@ export class UnperfReporter {
   }
 
   onInit(vitest: VitestLike): void {
-    this.startedAt = Date.now()
+    this.startedAt = this.initAt = Date.now()
     this.vitest = vitest
     this.partial = filtersTests(vitest.config)
     this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
@@ -92,6 +97,7 @@ export class UnperfReporter {
   onTestRunStart(specifications?: ReadonlyArray<SpecificationLike>): void {
     if (this.unsupported) return
     this.startedAt = Date.now()
+    this.planned = specifications
     this.partial = filtersTests(this.vitest?.config)
       || (specifications ?? []).some(s => (s.testLines?.length ?? 0) > 0 || (s.testIds?.length ?? 0) > 0 || !!s.testNamePattern)
     // watch mode: each rerun may run different code (the first run uses the probe onInit started);
@@ -126,7 +132,7 @@ export class UnperfReporter {
     // the file an unhandled error came from failed outside its tests, as a file whose import threw
     if (unhandled) markUnhandled(files, errors ?? [], this.root)
     const failed = bailed || reason === 'failed' || unhandled || files.some(f => f.crashed)
-    await this.write(files, failed ? 'failed' : 'passed', bailed)
+    await this.write(files, failed ? 'failed' : 'passed', bailed, () => (this.planned ?? testModules).map(m => m.moduleId))
   }
 
   /** vitest 2.1 (and vitest 3, where onTestRunEnd supersedes it). */
@@ -149,7 +155,7 @@ export class UnperfReporter {
       return
     }
     const failed = bailed || (errors?.length ?? 0) > 0 || records.some(f => f.state === 'failed')
-    await this.write(records, failed ? 'failed' : 'passed', bailed)
+    await this.write(records, failed ? 'failed' : 'passed', bailed, () => files.map(f => f.filepath))
   }
 
   onWatcherRerun(): void {
@@ -173,7 +179,8 @@ export class UnperfReporter {
     return target.then(t => probeCode(this.root, process.env, t?.dir))
   }
 
-  private async write(files: TestFileRecord[], result: 'passed' | 'failed', bailed = false): Promise<void> {
+  /** `ran`: the module ids of every file the run looked at (a shard job's are its plan's files), asked only when a plan is there. */
+  private async write(files: TestFileRecord[], result: 'passed' | 'failed', bailed: boolean, ran: () => Iterable<string | undefined>): Promise<void> {
     const recorded = this.recordsNextRun()
     this.runs++
     if (!recorded) return
@@ -196,6 +203,10 @@ export class UnperfReporter {
       // a merge of some shards' blobs replays part of the suite: partial, as a --bail run is
       const lacking = merged ? missingShards(this.vitest?.config?.mergeReports) : undefined
       if (files.length === 0) return
+      // `vitest run $(unperf shard --total 4 --index 2)`: one shard job of a pipeline, not a run of
+      // the suite; told by the plan unperf shard left beside the history (one lstat when there is none)
+      const plan = this.shard || merged ? undefined : matchShardPlan(target.dir, this.root, ran, this.initAt)
+      const shard = this.shard ?? (plan && `${plan.index}/${plan.total}`)
       const endedAt = Date.now()
       const entry: TestRunEntry = {
         v: 1,
@@ -204,7 +215,8 @@ export class UnperfReporter {
         endedAt,
         duration: endedAt - this.startedAt,
         ...code,
-        ...(this.shard && { shard: this.shard }),
+        ...(shard && { shard }),
+        ...(plan && { shardBy: 'unperf' as const }),
         result,
         ...((this.partial || lacking) && { partial: true }),
         ...(bailed && { bailed: true as const }),

@@ -1,6 +1,7 @@
 /**
  * Runs of the whole suite among the recorded runs: a CI split into shards records one line per
- * shard job (`--shard=1/4` … `4/4`), so "the last 12 runs" of tests.jsonl can be 3 runs of the
+ * shard job (`--shard=1/4` … `4/4`, or `vitest run $(unperf shard --total 4 --index 1)`, whose
+ * line the reporter marks `shard: '1/4'` from the plan unperf shard left: shard-plan.ts), so "the last 12 runs" of tests.jsonl can be 3 runs of the
  * suite. `unperf tests flaky|slow` say both numbers.
  */
 import type { TestRunEntry } from './history-lines.js'

@@ -16,6 +16,7 @@ export interface VitestLike {
 }
 
 export interface SpecificationLike {
+  moduleId?: string
   testLines?: unknown[]
   testIds?: unknown[]
   testNamePattern?: unknown

@@ -74,6 +74,8 @@ describe('type tests and in-source tests in shard plans', () => {
     }
     const shardRuns = readTestHistory(historyDir).entries.slice(before)
     expect(shardRuns.flatMap(e => e.files.map(f => f.path)).sort()).toEqual(ALL)
+    // each told by its plan (type tests and in-source files among its files): one run of the suite
+    expect(shardRuns.map(e => [e.shard, e.shardBy])).toEqual([['1/2', 'unperf'], ['2/2', 'unperf']])
   })
 
   it('with typecheck.only, only the type tests are planned', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { unsupportedVitest } from '../../src/vitest/reporter.js'
 import { readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
+import { leaveShardPlan } from '../../src/vitest/shard-plan.js'
 import { bundle, childEnv, tempProject, writeFiles } from './_project.js'
 
 const CONFIG = `import { join } from 'node:path'
@@ -47,17 +48,27 @@ beforeAll(async () => {
   const outputs = [vitest2({ FAIL: 'a' }, ['--bail', '1', '--maxWorkers', '1', '--minWorkers', '1']), vitest2({})]
   expect(outputs[0]).toContain('a two')
   expect(outputs.join('')).not.toContain('[unperf]')
+  // a shard job of `vitest run $(unperf shard --total 2 --index 2)`: the plan it leaves, then its files
+  leaveShardPlan(join(app, 'history'), { index: 2, total: 2, root: app, files: ['test/b.test.js'], history: { runs: 2 } })
+  outputs.push(vitest2({}, ['test/b.test.js']))
+  expect(outputs.join('')).not.toContain('[unperf]')
   entries = readTestHistory(join(app, 'history')).entries
 }, 300_000)
 
 describe('vitest 2.1', () => {
   it('a run --bail stopped is recorded as failed, bailed and partial; a whole run as it was', () => {
-    expect(entries.map(e => e.vitest)).toEqual(['2.1.9', '2.1.9'])
+    expect(entries.map(e => e.vitest)).toEqual(['2.1.9', '2.1.9', '2.1.9'])
     expect(entries[0]).toMatchObject({ result: 'failed', bailed: true, partial: true })
     expect(entries[0]!.files.find(f => f.path === 'test/a.test.js')!.tests.map(t => t[2])).toEqual(['p', 'f'])
     expect(entries[1]).toMatchObject({ result: 'passed' })
     expect(entries[1]!.partial).toBeUndefined()
     expect(entries[1]!.files.map(f => f.tests.length)).toEqual([3, 3])
+    expect(entries.slice(0, 2).map(e => e.shard)).toEqual([undefined, undefined])
+  })
+
+  it('a run of the files unperf shard planned is that shard job (onFinished\'s files matched to the plan)', () => {
+    expect(entries[2]).toMatchObject({ shard: '2/2', shardBy: 'unperf', result: 'passed' })
+    expect(entries[2]!.files.map(f => f.path)).toEqual(['test/b.test.js'])
   })
 })
 

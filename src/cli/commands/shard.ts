@@ -3,13 +3,16 @@
  * by the durations the vitest reporter recorded. Files go space-separated to stdout, so
  * `vitest run $(unperf shard --total 4 --index 1)` runs that shard; the plan goes to stderr.
  */
-import { resolve } from 'node:path'
+import { realpathSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { formatDuration } from '../../config/units.js'
 import { discoverTestFiles, testFilePatterns } from '../../vitest/discover.js'
-import { loadTestHistory } from '../../vitest/load.js'
+import { loadTestHistory, type LoadedTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
+import { leaveShardPlan } from '../../vitest/shard-plan.js'
+import { errorMessage } from '../../errors.js'
 import { plural } from '../_ui.js'
 import { writeJson } from '../json-stdout.js'
 import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
@@ -44,6 +47,9 @@ export default defineCommand({
     const plan = planShards(files, durations, total)
     const byCount = countShards(files, durations, total)
     const shard = plan.shards[index - 1]!
+    // for the reporter: the vitest run given these files records itself as shard index/total, one
+    // job of a pipeline, not a run of the whole suite (an empty shard, no files: nothing to match)
+    if (!history.refused) leavePlan(history, cwd, { index, total, files: files.length > 0 && total > 1 ? shard.files : [] })
 
     // nothing on stdout without --json: `vitest run $(...)` then runs the whole suite (slow, never silently nothing)
     const noFiles = `shard: no test files found in ${cwd}: pass globs (unperf shard --total N --index I "test/**/*.test.ts") or check --cwd; vitest will run every file in every shard`
@@ -80,6 +86,22 @@ export default defineCommand({
     process.stderr.write(lines.join('\n') + '\n')
   },
 })
+
+/** Leaves the plan beside the history; a failure is said, never the end of the command (the run is then recorded as a whole one). */
+function leavePlan(history: LoadedTestHistory, cwd: string, plan: { index: number; total: number; files: string[] }): void {
+  const dir = dirname(history.file)
+  try {
+    const last = history.entries.at(-1)?.id
+    leaveShardPlan(dir, { ...plan, root: realRoot(cwd), history: { runs: history.entries.length, ...(last && { last }) } })
+  } catch (error) {
+    process.stderr.write(`[unperf] shard: could not leave the shard plan in ${dir} (${errorMessage(error)}): the reporter will record this job's run as a run of the whole suite\n`)
+  }
+}
+
+/** The real path the reporter compares with its own (a missing dir: as given, only to remove a plan). */
+function realRoot(dir: string): string {
+  try { return realpathSync(dir) } catch { return dir }
+}
 
 function positiveInt(value: unknown, name: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN
