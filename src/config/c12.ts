@@ -19,6 +19,7 @@ import { jitiSourcePosition } from './source-map.js'
 import { checkRcLines } from './rc-lines.js'
 import { checkConfigFiles } from './config-files.js'
 import { jsonSyntaxError } from './json-position.js'
+import { checkDefaultExport } from './no-default-export.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -184,6 +185,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           : ['extends', layer.configFile]
     // the root layers keep their extends as written (c12 deleted it from the presets it loaded itself)
     if (file) checkEmptyExtends(relative(rootDir, file), (layer.config as { extends?: unknown } | null)?.extends)
+    // a script that exports nothing (no `export default`) is an error, not an empty layer
+    if (file && source !== 'rc' && source !== 'packageJson') await checkDefaultExport(file, relative(rootDir, file), layer.config, selfAliases())
     // an empty layer adds nothing; a non-object (`export default 42`) goes on to fail validation, not vanish
     if (layer.config === null || layer.config === undefined || (typeof layer.config === 'object' && Object.keys(layer.config).length === 0)) continue
     layers.push({ source, file, config: layer.config })

@@ -10,6 +10,7 @@ import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printJson, red, stderrColors, table, yellow } from '../_ui.js'
+import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -48,7 +49,7 @@ export default defineCommand({
       ? `no run read: the report dir ${last.refused}`
       : 'unreadable' in last
         ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
-        : `no run recorded in ${config.report.dir}: run the CLI once (with unperf) before checking budgets`
+        : `no run recorded in ${config.report.dir}: ${runsUnderOtherNames(config, 'budget') ?? 'run the CLI once (with unperf) before checking budgets'}`
     const noRunCode = 'refused' in last ? 'E_REPORT_DIR_UNSAFE' : 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
     // the error's shape is every command's ({ name, code, message }), beside the verdicts; its
     // message on stderr too, as every command's error with --json

@@ -156,11 +156,16 @@ const get = defineCommand({
   meta: { name: 'get', description: 'A value (or its metadata with --json)' },
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
   run: ({ args }) => withCache(args, async ({ get: ns }) => {
-    const entry = await ns(args.namespace ?? 'default').getEntry(String(args.key))
+    const namespace = ns(args.namespace ?? 'default')
+    // as stored, before the lookup (which removes an expired entry): one `cache list` showed as expired is told as such
+    const stored = await (namespace as unknown as CacheNamespace)._tiers.peek(String(args.key))
+    const entry = await namespace.getEntry(String(args.key))
     if (!entry) {
       // with --json too: the message on stderr and the error's shape on stdout, as every command's
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
-      const message = `no entry for '${args.key}'`
+      const now = Date.now()
+      const expired = stored && stored.expiresAt !== null && stored.expiresAt <= now ? `: it expired ${formatDuration(now - stored.expiresAt)} ago` : ''
+      const message = `no entry for '${args.key}'${expired}`
       console.error(`[unperf] ${message}`)
       if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1

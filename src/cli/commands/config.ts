@@ -5,6 +5,7 @@ import { formatBytes, formatDuration, formatMetric } from '../../config/units.js
 import { metricKind } from '../../runtime/monitors/metric-kinds.js'
 import { GLUED_SECRET_WORDS, redact, SECRET_WORDS } from '../../runtime/warn.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js'
+import { parentConfigWarning } from '../parent-config.js'
 import { bold, configArgs, dim, printJson, stderrColors, table, yellow } from '../_ui.js'
 import { describePluginSource as describeSource } from '../../config/plugin-entries.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
@@ -19,7 +20,7 @@ export default defineCommand({
   async run({ args }) {
     // credentials (a redis url's password, a `password` option, headers) are never printed
     const loaded = redactSecrets(await cliConfigLayers(args))
-    const warnings = [envBlockWarning(args.env, loaded.layers), ciBlockWarning(args.env, loaded.config.env, loaded.layers)].filter(w => w !== undefined)
+    const warnings = [parentConfigWarning(loaded.config.rootDir, loaded.config.configFile), envBlockWarning(args.env, loaded.layers), ciBlockWarning(args.env, loaded.config.env, loaded.layers)].filter(w => w !== undefined)
     if (args.json) return printJson({ ...loaded, warnings })
     for (const w of warnings) console.error(stderrColors.yellow(`[unperf] warning: ${w}`))
     const { config, layers } = loaded

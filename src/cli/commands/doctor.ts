@@ -12,6 +12,7 @@ import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.
 import type { RawLayer } from '../../config/layers.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js'
 import { configLeftOutOfPackage } from '../published-files.js'
+import { parentConfigWarning } from '../parent-config.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
@@ -42,6 +43,11 @@ export default defineCommand({
       if (unpublished) {
         warnings.push(unpublished)
         checks.push({ check: 'package', ok: false, warn: true, detail: unpublished })
+      }
+      const parent = parentConfigWarning(config.rootDir, config.configFile)
+      if (parent) {
+        warnings.push(parent)
+        checks.push({ check: 'config', ok: false, warn: true, detail: parent })
       }
       const copies = unperfCopiesWarning(config.rootDir)
       if (copies) {

@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
 import { configArgs, dim, green, plural, printJson, red, stderrColors, table } from '../_ui.js'
+import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
 /**
  * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
@@ -121,7 +122,11 @@ export default defineCommand({
       return console.log(`${green('✔')} wrote ${file} (${plural(history.length, 'run')})`)
     }
     if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null })
-    if (history.length === 0) return console.log(dim(`no runs recorded in ${config.report.dir}`))
+    if (history.length === 0) {
+      const elsewhere = runsUnderOtherNames(config, 'report')
+      if (elsewhere) console.error(stderrColors.yellow(`[unperf] ${elsewhere}`))
+      return console.log(dim(`no runs recorded in ${config.report.dir}`))
+    }
     console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),

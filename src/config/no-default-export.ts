@@ -1,0 +1,40 @@
+/**
+ * A config file that exports nothing: `definePerfConfig({ ... })` written without `export default`.
+ * c12 takes such a module as an empty config, so the file was found and every setting in it was
+ * dropped without a word (`unperf config`: "none: defaults only"). Checked on the cold load only,
+ * and only for a layer that came out empty: a config that gives any key costs nothing here (named
+ * exports alone, `export const config = ...`, are c12's config keys and fail validation as unknown).
+ */
+import { createRequire } from 'node:module'
+import { ConfigError, configIssue } from '../errors.js'
+
+const SCRIPT = /\.[cm]?[jt]sx?$/
+
+const EXPECTED = 'a default export (export default definePerfConfig({ ... }))'
+
+/**
+ * Throws a ConfigError naming `name` (the file as errors name it) when the script config `file`,
+ * whose value c12 gave as `config` (empty), exports nothing. `aliases`: the jiti aliases c12 loaded
+ * it with (`unperf/config` resolved to this package).
+ */
+export async function checkDefaultExport(file: string, name: string, config: unknown, aliases: Record<string, string>): Promise<void> {
+  if (!SCRIPT.test(file) || config === null || typeof config !== 'object' || Object.keys(config).length > 0) return
+  // an ES module imported natively (.mjs, a module package's .js): c12 got its (empty) namespace itself
+  if (Object.prototype.toString.call(config) !== '[object Module]') {
+    // transpiled by jiti (TypeScript, ESM syntax in a .js): the module as it is, without c12's
+    // `default: true`, which gives an empty object for a module with no default export and for
+    // `export default {}` alike (a rare cold load: the file runs once more)
+    let mod: unknown
+    try {
+      const fromUnperf = createRequire(import.meta.url)
+      const { createJiti } = createRequire(fromUnperf.resolve('c12'))('jiti') as typeof import('jiti')
+      mod = await createJiti(file, { fsCache: false, moduleCache: false, interopDefault: false, alias: aliases }).import(file)
+    } catch {
+      return // it loaded once: whatever fails now is no answer about its exports
+    }
+    if (mod === null || typeof mod !== 'object' || 'default' in mod || Object.keys(mod).some(k => k !== '__esModule')) return
+  }
+  const issue = configIssue(name, '(file)', EXPECTED, 'no export')
+  issue.message = `${name}: no default export (the file exports nothing), so none of it is applied: write \`export default definePerfConfig({ ... })\` (an empty config: \`export default {}\`)`
+  throw new ConfigError([issue])
+}

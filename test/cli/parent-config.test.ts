@@ -1,0 +1,45 @@
+/**
+ * A perf.config in a parent dir (a monorepo's root above the CLI's package) is not read: the config
+ * is looked for in rootDir alone. `unperf config` said "none: defaults only" and `unperf doctor`
+ * "no perf.config: defaults", with no word about the file the user wrote; both name it now, with
+ * the two ways to use it. Not past the repository's root (.git), and not when rootDir has a config.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parentConfigWarning } from '../../src/cli/parent-config.js'
+import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
+
+/** <root>/perf.config.mjs and the package <root>/packages/cli (package.json only). */
+function monorepo(): { root: string; pkg: string } {
+  const root = tempDir('unperf-parent-config-')
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'mono', private: true, type: 'module' }))
+  writeFileSync(join(root, 'perf.config.mjs'), "export default { name: 'monotool' }")
+  const pkg = join(root, 'packages', 'cli')
+  mkdirSync(pkg, { recursive: true })
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@mono/cli', version: '1.0.0', type: 'module' }))
+  return { root, pkg }
+}
+
+describe('a perf.config in a parent dir', { timeout: 60_000 }, () => {
+  it('unperf config and unperf doctor name it (a warning: exit 0)', () => {
+    const { root, pkg } = monorepo()
+    const expected = `no perf.config in ${pkg}, so ${join(root, 'perf.config.mjs')} (in a parent dir) is not read: the config is looked for in rootDir alone (a host CLI's own package; the project dir for unperf). Extend it from a perf.config there (export default { extends: '../../perf.config.mjs' }), or give unperf --root-dir ${root}`
+    const config = unperf(pkg, 'config')
+    expect(config.code).toBe(0)
+    expect(config.stderr).toBe(`[unperf] warning: ${expected}\n`)
+    expect(unperf(pkg, 'config', '--json').json().warnings).toEqual([expected])
+    const doctor = unperf(pkg, 'doctor', '--json')
+    expect(doctor.code).toBe(0)
+    expect(doctor.json().warnings).toContain(expected)
+  })
+
+  it('none when rootDir has a config, a configFile is named, or a .git stands between', () => {
+    const { root, pkg } = monorepo()
+    expect(parentConfigWarning(pkg, undefined)).toMatch(/^no perf\.config in /)
+    expect(parentConfigWarning(pkg, join(pkg, 'perf.config.mjs'))).toBeUndefined()
+    mkdirSync(join(root, 'packages', '.git'))
+    expect(parentConfigWarning(pkg, undefined)).toBeUndefined()
+  })
+})
