@@ -21,11 +21,29 @@ export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): st
     const why = st && unsafeReason(st)
     if (!st || !why) continue
     if (i === 0 && tightenFirst && !isForeign(st)) {
-      try { fs.chmodSync(dir, 0o700); continue } catch { /* as refused */ }
+      try { fs.chmodSync(dir, 0o700); dropPlanted(dir); continue } catch { /* as refused */ }
     }
     return `${dir}: ${why}`
   }
   return undefined
+}
+
+/** The files unperf reads back from a report dir (and their locks). */
+const OWN_FILES = ['history.jsonl', 'report.json', 'trace.json', 'tests.jsonl', 'history-driver-pending.jsonl', 'history.jsonl.lock', 'tests.jsonl.lock']
+
+/**
+ * A dir just made private (it was open to others): a file under one of unperf's names that another
+ * user made while it was open can only have been planted (a history.jsonl of made-up runs, which
+ * the budgets and `unperf report` would trust from then on, and which its owner could still write
+ * to and read): removed. The user's own files stay; other names are not unperf's to touch.
+ */
+function dropPlanted(dir: string): void {
+  for (const name of OWN_FILES) {
+    try {
+      const st = fs.lstatSync(`${dir}/${name}`, { throwIfNoEntry: false })
+      if (st && isForeign(st)) fs.unlinkSync(`${dir}/${name}`)
+    } catch { /* a dir under that name, gone meanwhile: its reader or writer says so */ }
+  }
 }
 
 /** A file of this user's that no one else can write to (POSIX; Windows has no uid and reports mode 666: any). */
