@@ -6,11 +6,12 @@
  * containers), and the link's owner could re-point it at any time. A symlink another user owns (not
  * root) is refused as the dir itself would be.
  */
-import { chmodSync, lchownSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs'
+import { chmodSync, lchownSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { dirUnsafeSync } from '../../src/drivers/fs-safety.js'
+import { setFileHashMemoDir } from '../../src/runtime/cache/file-hash.js'
 import { tempDir } from '../helpers/tmp.js'
 
 describe.skipIf(process.getuid?.() !== 0)('a cache root planted as another user\'s symlink', () => {
@@ -22,9 +23,18 @@ describe.skipIf(process.getuid?.() !== 0)('a cache root planted as another user\
     const root = join(shared, 'acme')
     symlinkSync(target, root)
     lchownSync(root, 65534, 65534)
-    const { m, cache, warnings } = buildManager({ driver: 'fs', dir: root, cwd: tempDir('unperf-cwd-') })
+    const cwd = tempDir('unperf-cwd-')
+    writeFileSync(join(cwd, 'input.txt'), 'x')
+    const { m, cache, warnings } = buildManager({ driver: 'fs', dir: root, cwd })
     await cache.set('k', 'v')
     expect(await cache.get('k')).toBeNull()
+    // wrap({ files }) keeps a memo of file hashes in <cache dir>/file-hash (createPerf sets it so)
+    setFileHashMemoDir(join(root, 'file-hash'))
+    try {
+      expect(await cache.wrap('w', async () => 1, { files: ['input.txt'] })).toBe(1)
+    } finally {
+      setFileHashMemoDir(undefined)
+    }
     await m.close()
     expect(warnings.join('\n')).toMatch(/symlink owned by uid 65534/)
     expect(readdirSync(target, { recursive: true }).join(' ')).toBe('')
