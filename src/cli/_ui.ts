@@ -54,6 +54,24 @@ export function truncate(s: string, max: number): string {
   return out + '...'
 }
 
+// C0 and C1 controls, DEL, and the bidi controls that reorder what follows them (Trojan Source)
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * A name as the terminal is to show it, its control characters escaped (`\x1b`, `\r`, `\u202e`):
+ * cache keys and namespaces (a shared Redis, a plugin's), command and test names (a shared or merged
+ * history). Printed raw, an ESC sequence in a key could clear the screen, set the title, write the
+ * clipboard (OSC 52) or move the cursor over other lines, and a `\r` or a bidi override make a line
+ * read as another. (--json output is JSON-escaped already.)
+ */
+export function printable(s: string): string {
+  return s.replace(CONTROL, c => {
+    const n = c.charCodeAt(0)
+    return c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`
+  })
+}
+
 /** An aligned table; numeric-looking columns are right-aligned. */
 export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header.map(h => bold(h)), ...rows] : rows

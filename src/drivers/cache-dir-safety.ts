@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import { PerfError } from '../errors.js'
-import { unsafeReason } from './fs-safety.js'
+import { foreignLink, unsafeReason } from './fs-safety.js'
 
 /** Per process: the dirs found safe by a tier's first use (a missing or refused dir is looked at again). */
 const safeDirs = new Map<string, Promise<boolean>>()
@@ -19,7 +19,7 @@ export function checkDirSafe(dir: string): Promise<boolean> {
   if (!check) {
     // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work
     check = Promise.resolve().then(() => fs.statSync(dir)).then(st => {
-      const why = unsafeReason(st)
+      const why = unsafeReason(st) ?? foreignLink(dir)
       if (why) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${why}; fix it (chown/chmod 700) or set cache.dir`)
       return true
     }, () => false)

@@ -7,8 +7,8 @@ import { PerfError } from '../errors.js'
 
 /**
  * checkDirSafe (cache-dir-safety.ts) for the sync paths (the report dir, written on exit): why the first of `dirs` that
- * exists and is unsafe is refused, else undefined (a missing dir is made 0700 by its writer). One
- * stat per dir; not remembered (a process writes its report once). `tightenFirst`: the first dir,
+ * exists and is unsafe (or is a symlink another user owns: foreignLink) is refused, else undefined
+ * (a missing dir is made 0700 by its writer). One stat and one lstat per dir; not remembered (a process writes its report once). `tightenFirst`: the first dir,
  * when it is this user's and only its mode is open (made by hand under umask 002), is made 0700
  * instead (what is already in it is then written over by rename or never followed, see the writers).
  */
@@ -18,14 +18,35 @@ export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): st
     // its writer fails and says so (this check must never be what throws, on the exit path least)
     let st: fs.Stats | undefined
     try { st = fs.statSync(dir, { throwIfNoEntry: false }) } catch { continue }
-    const why = st && unsafeReason(st)
-    if (!st || !why) continue
+    if (!st) continue
+    const link = foreignLink(dir)
+    if (link) return `${dir}: ${link}`
+    const why = unsafeReason(st)
+    if (!why) continue
     if (i === 0 && tightenFirst && !isForeign(st)) {
-      try { fs.chmodSync(dir, 0o700); continue } catch { /* as refused */ }
+      try { fs.chmodSync(dir, 0o700); dropPlanted(dir); continue } catch { /* as refused */ }
     }
     return `${dir}: ${why}`
   }
   return undefined
+}
+
+/** The files unperf reads back from a report dir (and their locks). */
+const OWN_FILES = ['history.jsonl', 'report.json', 'trace.json', 'tests.jsonl', 'history-driver-pending.jsonl', 'history.jsonl.lock', 'tests.jsonl.lock']
+
+/**
+ * A dir just made private (it was open to others): a file under one of unperf's names that another
+ * user made while it was open can only have been planted (a history.jsonl of made-up runs, which
+ * the budgets and `unperf report` would trust from then on, and which its owner could still write
+ * to and read): removed. The user's own files stay; other names are not unperf's to touch.
+ */
+function dropPlanted(dir: string): void {
+  for (const name of OWN_FILES) {
+    try {
+      const st = fs.lstatSync(`${dir}/${name}`, { throwIfNoEntry: false })
+      if (st && isForeign(st)) fs.unlinkSync(`${dir}/${name}`)
+    } catch { /* a dir under that name, gone meanwhile: its reader or writer says so */ }
+  }
 }
 
 /** A file of this user's that no one else can write to (POSIX; Windows has no uid and reports mode 666: any). */
@@ -35,6 +56,21 @@ export function isOwnPrivateFile(st: fs.Stats): boolean {
 
 function isForeign(st: fs.Stats): boolean {
   return typeof process.getuid === 'function' && st.uid !== process.getuid()
+}
+
+/**
+ * Why the path is unsafe when it is a symlink another user owns (root's excepted): a cache root
+ * planted as a link in a shared XDG_CACHE_HOME (`/tmp/x/acme -> ~/somewhere`) led unperf's writes,
+ * and its scope pruning, into any dir of the user's where the kernel follows such links
+ * (fs.protected_symlinks=0, as in many containers), and its owner can point it elsewhere at any
+ * time. One lstat, after the stat found the dir itself fine.
+ */
+export function foreignLink(path: string): string | undefined {
+  if (typeof process.getuid !== 'function') return undefined
+  let st: fs.Stats | undefined
+  try { st = fs.lstatSync(path, { throwIfNoEntry: false }) } catch { return undefined }
+  if (!st?.isSymbolicLink() || st.uid === process.getuid() || st.uid === 0) return undefined
+  return `it is a symlink owned by uid ${st.uid}, not by this user (uid ${process.getuid()}) or root: its owner can point it anywhere`
 }
 
 /**

@@ -243,12 +243,19 @@ export class FsTier implements Tier {
     return pruneDir(this._files, maxBytes, now, staleFor)
   }
 
-  /** prune() at most hourly per namespace dir, across processes (fs-prune.ts). */
-  sweep(maxBytes: number, now: number, staleFor = 0) {
+  /**
+   * prune() at most hourly per namespace dir, across processes (fs-prune.ts). Like enforce(), run
+   * after a write in the background: in a dir the checks refuse it does nothing (the write that
+   * started it reported the refusal), where it removed whatever did not read as an entry through
+   * a namespace dir planted as a symlink.
+   */
+  async sweep(maxBytes: number, now: number, staleFor = 0) {
+    if (!this._safeOk && !(await this._checkSafe().then(() => true, () => false))) return []
     return sweepDir(this._files, maxBytes, now, staleFor)
   }
 
-  enforce(maxBytes: number) {
+  async enforce(maxBytes: number) {
+    if (!this._safeOk && !(await this._checkSafe().then(() => true, () => false))) return []
     return enforceMaxBytes(this._files, maxBytes)
   }
 

@@ -112,13 +112,18 @@ describe('unperf CLI', CHILD_RUNS, () => {
     // unstorage drivers' options name their credentials in camelCase
     const camel = project(`export default { cache: { namespaces: {
       kv: { driver: { driver: 'cloudflare-kv-http', accountId: 'acc', namespaceId: 'ns', apiToken: 'camelsecret4' } },
-      blob: { driver: { driver: 'azure-storage-blob', accountName: 'acme', accountKey: 'camelsecret5', sasKey: 'camelsecret6' } } } } }`)
+      blob: { driver: { driver: 'azure-storage-blob', accountName: 'acme', accountKey: 'camelsecret5', sasKey: 'camelsecret6' } },
+      auth: { ttl: '5m' } } },
+      // a plugin's options: a secret as a number, a list, an object (nodemailer's auth: { user, pass })
+      plugins: [[{ name: 'mailer', setup() {} }, { token: 987654321, apiKeys: ['listsecret7'], auth: { user: 'bot', pass: 'nestedsecret8' }, smtp_pwd: 'pwdsecret9' }]] }`)
     for (const [p, args] of [[d, ['config']], [d, ['config', '--json']], [camel, ['config']], [camel, ['config', '--json']]] as const) {
       const r = unperf(p, ...args)
       expect(r.code, r.stderr).toBe(0)
-      for (const secret of ['urlsecret1', 'optsecret2', 'pushsecret3', 'camelsecret4', 'camelsecret5', 'camelsecret6']) expect(r.stdout + r.stderr, `${args.join(' ')}: ${secret}`).not.toContain(secret)
+      for (const secret of ['urlsecret1', 'optsecret2', 'pushsecret3', 'camelsecret4', 'camelsecret5', 'camelsecret6', '987654321', 'listsecret7', 'nestedsecret8', 'pwdsecret9']) expect(r.stdout + r.stderr, `${args.join(' ')}: ${secret}`).not.toContain(secret)
     }
     expect(unperf(d, 'config').stdout).toContain('redis://user:***@127.0.0.1:1/0')
+    // a namespace named like a credential keeps its settings shown
+    expect(unperf(camel, 'config').stdout).toMatch(/^cache\.namespaces\.auth\.ttl = 300000 /m)
   })
 
   it('config and doctor mask a redis url whose password has no user (redis://:password@host), as Redis urls usually are', () => {

@@ -9,7 +9,7 @@ import { readLastReportFile } from '../../runtime/report/last-report.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
-import { configArgs, dim, green, plural, printJson, red, stderrColors, table, yellow } from '../_ui.js'
+import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
@@ -64,11 +64,11 @@ export default defineCommand({
       if (configured.length === 0) return console.log(dim('no budgets configured'))
       if (noRun) return
       const ran = [...new Set(report!.commands.map(c => c.name))]
-      return console.log(dim(`no budget applies to the last run (${ran.length ? `it ran ${ran.join(', ')}` : 'it ran no command'}; configured: ${configured.join(', ')})`))
+      return console.log(dim(printable(`no budget applies to the last run (${ran.length ? `it ran ${ran.join(', ')}` : 'it ran no command'}; configured: ${configured.join(', ')})`)))
     }
     console.log(table(results.map(r => [
-      r.budget, fmt(r, r.actual), fmt(r, r.limit),
-      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${r.message.replace(/^[^:]*: /, '')}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
+      printable(r.budget), fmt(r, r.actual), fmt(r, r.limit),
+      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(stderrColors.red(`\n${plural(failed.length, 'budget')} exceeded`))
   },

@@ -12,7 +12,7 @@ import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
-import { bold, configArgs, dim, green, plural, printJson, red, table, truncate, yellow } from '../_ui.js'
+import { bold, configArgs, dim, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
@@ -116,7 +116,7 @@ const info = defineCommand({
     progress.end()
     if (args.json) return printJson({ enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows, total })
     console.log(`cache ${config.cache.enabled ? green('on') : red('off')} · ${config.cache.dir}`)
-    const lines = rows.map(r => [r.namespace, r.driver, String(r.entries), formatBytes(r.bytes), formatBytes(r.maxSize), r.ttl === false ? 'never' : formatDuration(r.ttl)])
+    const lines = rows.map(r => [printable(r.namespace), r.driver, String(r.entries), formatBytes(r.bytes), formatBytes(r.maxSize), r.ttl === false ? 'never' : formatDuration(r.ttl)])
     if (others.entries > 0 || others.bytes > 0) lines.push([dim('(other namespaces)'), '', String(others.entries), formatBytes(others.bytes), '', ''])
     const over = total.bytes > total.maxSize ? yellow : (s: string) => s
     lines.push([bold('total'), '', bold(String(total.entries)), over(bold(formatBytes(total.bytes))), bold(formatBytes(total.maxSize)), ''])
@@ -148,7 +148,7 @@ const list = defineCommand({
     progress.end()
     if (args.json) return printJson(rows)
     if (rows.length === 0) return console.log(dim('no entries'))
-    console.log(table(rows.map(r => [r.namespace, truncate(r.key, 60), formatBytes(r.size), formatDuration(now - r.createdAt), r.expiresAt === null ? 'never' : r.expired ? red('expired') : `in ${formatDuration(r.expiresAt - now)}`]), ['namespace', 'key', 'size', 'age', 'expires']))
+    console.log(table(rows.map(r => [printable(r.namespace), truncate(printable(r.key), 60), formatBytes(r.size), formatDuration(now - r.createdAt), r.expiresAt === null ? 'never' : r.expired ? red('expired') : `in ${formatDuration(r.expiresAt - now)}`]), ['namespace', 'key', 'size', 'age', 'expires']))
   }),
 })
 
@@ -253,7 +253,7 @@ const stats = defineCommand({
     if (args.json) return printJson(result)
     if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet'))
     console.log(`${plural(runs.length, 'run')} with cache lookups, ${plural(lookups, 'lookup')}, ${(result.hitRate * 100).toFixed(1)} % hits`)
-    console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), r.commands.join(', '), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
+    console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), printable(r.commands.join(', ')), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
   },
 })
 

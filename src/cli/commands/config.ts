@@ -106,18 +106,30 @@ function has(obj: unknown, path: string[]): boolean {
 }
 
 /**
- * Keys whose string values are credentials: `password`, `token`, `apiKey`, `authorization`, `x-api-key`,
- * and camelCase as unstorage drivers' options name them: `apiToken`, `restToken`, `accountKey`, `sasKey`...
+ * Keys whose values are credentials: `password`, `token`, `apiKey`, `authorization`, `x-api-key`,
+ * camelCase as unstorage drivers' options name them (`apiToken`, `restToken`, `accountKey`,
+ * `sasKey`...), the short `pass`/`pwd` (`auth: { user, pass }`, as nodemailer's options write it;
+ * `smtp_pass`), and plurals (`tokens`, `apiKeys`).
  */
-const SECRET_KEY = new RegExp(`^(?:.*[_-])?(?:[a-z0-9]*(?:${GLUED_SECRET_WORDS}|key|sas)|${SECRET_WORDS}|authorization|cookie)$`, 'i')
+const SECRET_KEY = new RegExp(`^(?:.*[_-])?(?:[a-z0-9]*(?:${GLUED_SECRET_WORDS}|key|sas)|${SECRET_WORDS}|authorization|cookie|pass|pwd)s?$`, 'i')
+/** Keys whose children are names (a namespace, a command, a pool, an env, a label, a hook), not options: a namespace named `auth` keeps its settings shown (a string there is still masked). */
+const NAME_MAPS = new Set(['namespaces', 'commands', 'pools', 'alerts', 'grouping', '$env', 'hooks'])
 
-/** A copy of plain objects and arrays with secret values masked and every string redacted (URLs with credentials); other objects (a driver instance) as they are. */
-function redactSecrets<T>(value: T, key = ''): T {
-  if (typeof value === 'string') return (SECRET_KEY.test(key) && value !== '' ? '***' : redact(value)) as T
+/**
+ * A copy of plain objects and arrays with secret values masked and every string redacted (URLs with
+ * credentials); other objects (a driver instance) as they are. A secret's value is masked whatever
+ * its type: a number (`token: 12345678`), a list (`apiKeys: [...]`) or an object (`auth: { user,
+ * pass }`, `credentials: { ... }`) too, where only strings were (a plugin's options printed them).
+ */
+function redactSecrets<T>(value: T, key = '', named = false): T {
+  const secret = key !== '' && SECRET_KEY.test(key)
+  if (typeof value === 'string') return (secret && value !== '' ? '***' : redact(value)) as T
+  const plain = value !== null && typeof value === 'object' && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+  if (secret && !named && (typeof value === 'number' || typeof value === 'bigint' || (plain && Object.keys(value as object).length > 0))) return '***' as T
   if (Array.isArray(value)) return value.map(v => redactSecrets(v)) as T
-  if (value && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+  if (plain) {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = redactSecrets(v, k)
+    for (const [k, v] of Object.entries(value as object)) out[k] = redactSecrets(v, k, NAME_MAPS.has(key))
     return out as T
   }
   return value

@@ -10,7 +10,7 @@ import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
-import { configArgs, dim, green, plural, printJson, red, stderrColors, table } from '../_ui.js'
+import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
 /**
@@ -129,13 +129,13 @@ export default defineCommand({
     }
     console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
-      s.command, String(s.runs), formatDuration(s.median), formatDuration(s.latest),
+      printable(s.command), String(s.runs), formatDuration(s.median), formatDuration(s.latest),
       s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),
       s.status !== 'ok' || s.regression ? red(verdictText(s)) : green(verdictText(s)),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
     for (const note of trendNotes(summary)) console.log(dim(note))
     // what the latest run of a failed command ended with (history lines of older versions have no error)
-    for (const s of summary) if (s.error) console.log(`${red('✖')} ${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)
+    for (const s of summary) if (s.error) console.log(`${red('✖')} ${printable(`${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)}`)
   },
 })
 

@@ -13,7 +13,7 @@ import { loadTestHistory, type LoadTestHistoryOptions } from '../../vitest/load.
 import type { TestRunEntry } from '../../vitest/history-lines.js'
 import { findSlow } from '../../vitest/slow.js'
 import { countSuiteRuns, shardJobsNote } from '../../vitest/suite-runs.js'
-import { green, plural } from '../_ui.js'
+import { green, plural, printable } from '../_ui.js'
 import { writeJson } from '../json-stdout.js'
 
 const common = {
@@ -63,6 +63,7 @@ function noHistory(file: string, args: { cwd?: string; dir?: string }): string {
 
 /** `file > test`; a suite that failed outside its tests says so, as does a file that failed to load. */
 function flakyName(t: FlakyTest): string {
+  t = { ...t, file: printable(t.file), name: printable(t.name) }
   if (!t.suite) return `${t.file} > ${t.name}`
   return t.name === '' ? `${t.file} (the file: its import, a top-level beforeAll/afterAll, its worker or an unhandled error failed)` : `${t.file} > ${t.name} (the suite: its beforeAll/afterAll failed)`
 }
@@ -88,7 +89,7 @@ const flaky = defineCommand({
     }
     const lines = [`${plural(tests.length, 'flaky test')} in ${lastRuns(history.entries)} (flip rate = result changes / chances, same code):`]
     for (const t of tests) {
-      lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${flakyName(t)}${t.project ? ` [${t.project}]` : ''}`
+      lines.push(`  ${(t.flipRate * 100).toFixed(0).padStart(3)}%  ${flakyName(t)}${t.project ? ` [${printable(t.project)}]` : ''}`
         + `  (${plural(t.flips, 'flip')} in ${plural(t.runs, 'run')}${t.retried > 0 ? `, passed on retry ${t.retried}×` : ''})`)
     }
     process.stdout.write(lines.join('\n') + '\n')
@@ -117,9 +118,9 @@ const slow = defineCommand({
     }
     const ms = (n: number): string => formatDuration(n).padStart(9)
     const lines = [`median over ${lastRuns(history.entries)}:`, 'slowest files:']
-    for (const f of result.files) lines.push(`  ${ms(f.median)}  ${f.file}${f.project ? ` [${f.project}]` : ''}`)
+    for (const f of result.files) lines.push(`  ${ms(f.median)}  ${printable(`${f.file}${f.project ? ` [${f.project}]` : ''}`)}`)
     lines.push('slowest tests:')
-    for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)
+    for (const t of result.tests) lines.push(`  ${ms(t.median)}  ${printable(`${t.file} > ${t.name}${t.project ? ` [${t.project}]` : ''}`)}`)
     // judged per file and test: with shard runs, each run times a file only in the shard that ran it
     if (result.mostRuns < 8) lines.push(`got slower: needs a file or test timed in 8 runs to judge (the last 3 against at least 5 before); the most so far: ${result.mostRuns}`)
     else if (result.slower.length === 0) lines.push('none got slower (median of the last 3 runs vs the runs before)')
@@ -128,7 +129,7 @@ const slow = defineCommand({
       // columns as in the lists above: durations right-aligned, then the ratio (∞ from a 0 ms baseline)
       const ratio = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '∞×').padStart(7)
       for (const s of result.slower) {
-        lines.push(`  ${ms(s.baseline)} → ${ms(s.current)}  ${ratio(s.ratio)}  ${s.file}${s.name ? ` > ${s.name}` : ''}${s.project ? ` [${s.project}]` : ''}`)
+        lines.push(`  ${ms(s.baseline)} → ${ms(s.current)}  ${ratio(s.ratio)}  ${printable(`${s.file}${s.name ? ` > ${s.name}` : ''}${s.project ? ` [${s.project}]` : ''}`)}`)
       }
     }
     process.stdout.write(lines.join('\n') + '\n')

@@ -19,7 +19,7 @@ import { basename, dirname, join } from 'node:path'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { readFileNoFollowSync } from '../read-file-no-follow.js'
 import { FsTier, decodeFileName } from '../../drivers/fs.js'
-import { checkDirSafe } from '../../drivers/cache-dir-safety.js'
+import { checkDirSafe, refuseSymlinkedDir } from '../../drivers/cache-dir-safety.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
 
@@ -137,8 +137,9 @@ export class CacheBudget {
     let entries = 0
     for (const m of this._memory) entries += m.tier.policy.count
     const fs = { entries: 0, bytes: 0 }
-    for (const scope of this._scopes()) if (!this._scanned.has(scope)) await this._scan(scope)
-    for (const m of this._fs.values()) {
+    const scopes = await this._scopes()
+    for (const scope of scopes) if (!this._scanned.has(scope)) await this._scan(scope)
+    for (const m of this._members(scopes)) {
       const s = await m.tier.stats()
       fs.entries += s.entries
       fs.bytes += s.bytes
@@ -147,23 +148,24 @@ export class CacheBudget {
   }
 
   private async _enforceFsOnce(full: boolean): Promise<number> {
-    await this._mark()
+    const scopes = await this._scopes()
+    await this._mark(scopes)
     let scanned = false
-    for (const scope of this._scopes()) {
+    for (const scope of scopes) {
       if (!full && (this._scanned.has(scope) || (await this._summary(scope)))) continue
       await this._scan(scope)
       scanned = true
     }
-    let total = await this._fsBytes()
+    let total = await this._fsBytes(scopes)
     if (total <= this.maxBytes) {
-      if (scanned) await this._writeSummaries()
+      if (scanned) await this._writeSummaries(scopes)
       return 0
     }
     // over the cap: every dir's index is needed to evict in LRU order across namespaces
-    for (const scope of this._scopes()) if (!this._scanned.has(scope)) await this._scan(scope)
-    total = await this._fsBytes()
+    for (const scope of scopes) if (!this._scanned.has(scope)) await this._scan(scope)
+    total = await this._fsBytes(scopes)
     const all: { m: FsMember; name: string; size: number; access: number }[] = []
-    for (const m of this._fs.values()) {
+    for (const m of this._members(scopes)) {
       for (const [name, e] of await m.tier.accessIndex()) all.push({ m, name, size: e.size, access: e.access })
     }
     const target = this.maxBytes * LOW_WATER
@@ -181,24 +183,40 @@ export class CacheBudget {
     for (const [m, names] of chosen) {
       for (const r of await m.tier.evictNames(names)) { this._onEvict(m.namespace, r.key, r.size); n++ }
     }
-    await this._writeSummaries()
+    await this._writeSummaries(scopes)
     return n
   }
 
-  /** The scope dirs of the fs tiers this process opened. */
-  private _scopes(): Set<string> {
+  /**
+   * The scope dirs of the fs tiers this process opened, those the tiers' checks accept: a scope dir
+   * of the user's own, not a symlink, in a cache root no one else can write to. In another (a shared
+   * XDG_CACHE_HOME where someone else made the dirs first) the tiers refuse their dirs, and nothing
+   * here may read, write or evict there either: a planted summary, a namespace dir linked elsewhere.
+   */
+  private async _scopes(): Promise<Set<string>> {
     const scopes = new Set<string>()
-    for (const [dir, m] of this._fs) if (m.opened) scopes.add(dirname(dir))
+    for (const [dir, m] of this._fs) {
+      const scope = dirname(dir)
+      if (!m.opened || scopes.has(scope)) continue
+      const safe = (await checkDirSafe(scope).catch(() => false)) && (await checkDirSafe(dirname(scope)).catch(() => false))
+      try { refuseSymlinkedDir(scope) } catch { continue }
+      if (safe) scopes.add(scope)
+    }
     return scopes
   }
 
+  /** The fs tiers (opened or found) in these scopes. */
+  private _members(scopes: Set<string>): FsMember[] {
+    return [...this._fs].filter(([dir]) => scopes.has(dirname(dir))).map(([, m]) => m)
+  }
+
   /** Bytes of the known fs tiers, plus the summary's figure for the dirs of scopes not scanned here. */
-  private async _fsBytes(): Promise<number> {
+  private async _fsBytes(scopes: Set<string>): Promise<number> {
     let total = 0
     // every dir's index at once: their readdirs overlap in the thread pool
-    for (const s of await Promise.all([...this._fs.values()].map(m => m.tier.stats()))) total += s.bytes
+    for (const s of await Promise.all(this._members(scopes).map(m => m.tier.stats()))) total += s.bytes
     for (const [scope, summary] of this._summaries) {
-      if (this._scanned.has(scope)) continue
+      if (this._scanned.has(scope) || !scopes.has(scope)) continue
       for (const [name, bytes] of Object.entries(summary.bytes)) if (!this._fs.has(join(scope, name))) total += bytes
     }
     return total
@@ -227,8 +245,11 @@ export class CacheBudget {
   private async _scan(scope: string): Promise<void> {
     this._scanned.add(scope)
     this._summaries.delete(scope)
-    for (const name of await readdir(scope).catch(() => [] as string[])) {
+    for (const entry of await readdir(scope, { withFileTypes: true }).catch(() => [])) {
+      const { name } = entry
       const dir = join(scope, name)
+      // a namespace dir is a dir unperf made: a symlink there leads elsewhere (fs.ts refuses it too)
+      if (entry.isSymbolicLink()) continue
       if (name.startsWith(`${SUMMARY}.`) && name.endsWith('.tmp')) {
         const st = await stat(dir).catch(() => undefined)
         if (st && Date.now() - st.mtimeMs > SUMMARY_TMP_MAX_AGE_MS) await rm(dir, { force: true }).catch(() => {})
@@ -245,8 +266,8 @@ export class CacheBudget {
    * The scopes' summaries: exact where this process read every dir; elsewhere the summary it read,
    * with its own dirs' current sizes (and the time of that summary's full read, so it still expires).
    */
-  private async _writeSummaries(): Promise<void> {
-    for (const scope of this._scopes()) {
+  private async _writeSummaries(scopes: Set<string>): Promise<void> {
+    for (const scope of scopes) {
       const previous = this._scanned.has(scope) ? undefined : this._summaries.get(scope)
       if (!this._scanned.has(scope) && !previous) continue
       const bytes: Record<string, number> = { ...previous?.bytes }
@@ -256,8 +277,6 @@ export class CacheBudget {
       // a run that rewrote entries of the same sizes (a counter, a refreshed value) changes nothing
       const text = JSON.stringify(summary)
       if (this._summaryText.get(scope) === text) continue
-      // not in a scope dir someone else can write to (the fs tiers' check, remembered: no stat here)
-      if (!(await checkDirSafe(scope).catch(() => false))) continue
       // sync: a small file, written by a process's close() (three round trips of ~0.3 ms each there)
       try {
         writeFileAtomicSync(join(scope, SUMMARY), text)
@@ -270,12 +289,12 @@ export class CacheBudget {
   async flush(): Promise<void> {
     if (!this._checked) return
     await this._fsRun?.catch(() => {})
-    await this._writeSummaries()
+    await this._writeSummaries(await this._scopes())
   }
 
   /** A namespace whose dir name is a hash leaves its name in a marker file, once its dir exists. */
-  private async _mark(): Promise<void> {
-    for (const m of this._fs.values()) {
+  private async _mark(scopes: Set<string>): Promise<void> {
+    for (const m of this._members(scopes)) {
       if (m.marked) continue
       if (!basename(m.tier.dir).startsWith(`${NAMESPACE_DIR}~`)) { m.marked = true; continue }
       // sync: once per namespace and process, a few bytes

@@ -135,8 +135,10 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
   if (!file) return
   const tmp = tempName(file)
   try {
+    // not into a dir someone else can write to (a stat, on the rare runs whose inputs changed); the
+    // memo dir not even made in a cache dir refused (a link planted there leads into a dir of ours)
+    if (dirUnsafeSync([dirname(dirname(file))])) return
     makeDirSync(dirname(file), 0o700)
-    // not into a dir someone else can write to (a stat, on the rare runs whose inputs changed)
     if (memoDirUnsafe(dirname(file))) return
     // wx: a new file of ours, never through a symlink planted under the temp name
     await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600, flag: 'wx' })
@@ -160,6 +162,7 @@ function memoDirUnsafe(dir: string): boolean {
 function saveMemoSync(file: string | undefined, cwd: string): void {
   if (!file) return
   try {
+    if (dirUnsafeSync([dirname(dirname(file))])) return
     makeDirSync(dirname(file), 0o700)
     if (memoDirUnsafe(dirname(file))) return
     writeFileAtomicSync(file, serializeMemo(cwd), { private: true })

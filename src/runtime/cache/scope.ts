@@ -43,9 +43,13 @@ export async function touchAndPruneScopes(baseDir: string, scope: CacheScope, ma
     // thread-pool round trip waited ~0.5–2 ms behind the loop's other work
     const marked = fs.statSync(join(scope.dir, '.last-used'), { throwIfNoEntry: false })?.mtimeMs ?? 0
     const mark = Date.now() - marked > 3_600_000
-    if (mark) makeDirSync(scope.dir, 0o700)
-    // nothing written (nor removed) in a dir someone else could write to: they could have planted
-    // `.last-used -> ~/.bashrc`. The fs tiers' own check of these dirs (remembered: no extra stat)
+    // nothing made, written (nor removed) in a dir someone else could write to: they could have planted
+    // `.last-used -> ~/.bashrc`, or the cache root as a link into a dir of the user's. The fs tiers'
+    // own check of these dirs (remembered: no extra stat); the scope dir made only in a safe root
+    if (mark) {
+      if (!fs.existsSync(baseDir)) makeDirSync(baseDir, 0o700)
+      if (await checkDirSafe(baseDir)) makeDirSync(scope.dir, 0o700)
+    }
     const safe = await Promise.all([checkDirSafe(scope.dir), checkDirSafe(baseDir)])
     if (!safe[0] || !safe[1]) return removed
     if (mark) writeFileNoFollowSync(join(scope.dir, '.last-used'), String(Date.now()))
