@@ -7,6 +7,26 @@ import { transformSync } from 'esbuild'
 const metricTable = transformSync(readFileSync(new URL('../src/runtime/monitors/metric-kinds.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
 const { METRIC_KINDS, THRESHOLD_EXPECTED } = await import(`data:text/javascript;base64,${Buffer.from(metricTable).toString('base64')}`)
 
+// The duration units and their lengths: src/config/units.ts (its one import is a type's)
+const unitsSource = transformSync(readFileSync(new URL('../src/config/units.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
+const { DURATION_UNITS } = await import(`data:text/javascript;base64,${Buffer.from(unitsSource).toString('base64')}`)
+
+/**
+ * A duration string that unperf reads as 0 ms (parseDuration rounds to whole ms): '0s', '0.4ms',
+ * '0.0004s', '0.000008m'. Per unit, a fraction below 0.5 ms in that unit, the digits of 1 / (2 × its
+ * ms) compared digit by digit (20 of them: past that, a value is within 1e-20 of the half).
+ */
+function roundsToZeroPattern() {
+  const below = ms => {
+    const digits = []
+    for (let rest = 1, i = 0; i < 20 && rest > 0; i++) { rest *= 10; digits.push(Math.floor(rest / (2 * ms))); rest %= 2 * ms }
+    const last = digits.findLastIndex(d => d > 0)
+    // a fraction of the same first k digits, then a smaller one (or none: the rest of the half is not 0)
+    return digits.slice(0, last + 1).map((d, k) => digits.slice(0, k).join('') + (d > 1 ? `([0-${d - 1}]\\d*)?` : d === 1 ? '(0\\d*)?' : '')).join('|')
+  }
+  return `^\\s*0*(${Object.entries(DURATION_UNITS).map(([unit, ms]) => `(\\.(${below(ms)}))?\\s*${unit}`).join('|')})\\s*$`
+}
+
 const duration = { $ref: '#/$defs/duration' }
 // a duration where 0 is refused (ttl, timeouts, intervals): what unperf's resolver checks (src/config/resolver.ts positiveDuration, ttl)
 const positiveDuration = { $ref: '#/$defs/positiveDuration' }
@@ -202,10 +222,11 @@ const schema = {
     // editors and CI linters refuse 0 as unperf does (`ttl: 0` is ambiguous: false = never expires);
     // unperf's own validator (src/config/validate.ts) ignores exclusiveMinimum and not, so its
     // resolver's message ("0 is ambiguous: use false ...") is still the one a user reads
+    // and those that round to 0 ms (0.4, '0.4ms'), which unperf refuses there too, saying so
     positiveDuration: {
       anyOf: [
-        { type: 'number', minimum: 0, exclusiveMinimum: 0 },
-        { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$', not: { type: 'string', pattern: '^\\s*0+(\\.0+)?\\s*[a-z]+\\s*$' } },
+        { type: 'number', minimum: 0, not: { type: 'number', exclusiveMaximum: 0.5 } },
+        { type: 'string', pattern: durationPattern, not: { type: 'string', pattern: roundsToZeroPattern() } },
       ],
       'x-expected': "a duration greater than 0 like '10m' or a number of ms",
       'x-unit': 'duration',

@@ -25,24 +25,80 @@ export function spawnInGroup(file: string, args: readonly string[], options: Spa
   return spawn(file, args, { ...options, detached: true })
 }
 
+/** What runInGroup does after passing a stop signal on: SIGKILL the group if it has not ended. */
+export interface GroupStop {
+  /** How long the group has to end after the signal is passed on, ms (a second signal: SIGKILL at once). */
+  graceMs: number
+  /**
+   * Whether a process of the group is ending on its own (past its exit, writing what it keeps then:
+   * a profile): SIGKILL waits for it, polled every 250 ms, up to `endingMaxMs` past the grace.
+   */
+  ending?: () => boolean
+  endingMaxMs?: number
+}
+
+export interface GroupResult {
+  status: number | null
+  signal: NodeJS.Signals | null
+  /** The error that kept it from starting. */
+  error?: Error
+  /** The signal passed on, when unperf got one. */
+  stoppedBy?: NodeJS.Signals
+  /** The group was still there once the grace was over: SIGKILLed. */
+  killedAfterGrace?: boolean
+}
+
 /**
  * Runs the command in its own group until it ends, passing a stop signal unperf gets on to the
- * group (a second one: SIGKILL). Resolves with how it ended, or the error that kept it from starting.
+ * group; with `stop`, SIGKILL to what is left of the group once its grace is over (a second signal:
+ * at once), the command's own end waiting for the rest of its group until then. Resolves with how
+ * it ended, or the error that kept it from starting.
  */
-export function runInGroup(file: string, args: readonly string[], options: SpawnOptions): Promise<{ status: number | null; signal: NodeJS.Signals | null; error?: Error }> {
+export function runInGroup(file: string, args: readonly string[], options: SpawnOptions, stop?: GroupStop): Promise<GroupResult> {
   return new Promise(resolve => {
     const child = spawnInGroup(file, args, options)
-    let received = false
+    let stoppedBy: NodeJS.Signals | undefined
+    let killedAfterGrace = false
+    let ended: GroupResult | undefined
+    let timer: NodeJS.Timeout | undefined
+    let deadline = 0
+    const finish = () => {
+      clearTimeout(timer)
+      for (const s of STOP_SIGNALS) process.off(s, pass)
+      resolve(stoppedBy ? { ...ended!, stoppedBy, ...(killedAfterGrace && { killedAfterGrace }) } : ended!)
+    }
+    // the grace is over: SIGKILL to the group, unless one of it is ending on its own (then until the deadline)
+    const expire = () => {
+      if (stop?.ending?.() && Date.now() < deadline) { timer = setTimeout(expire, 250); return }
+      killedAfterGrace = true
+      killGroup(child.pid, 'SIGKILL')
+    }
     const pass = (signal: NodeJS.Signals) => {
-      killGroup(child.pid, received ? 'SIGKILL' : signal)
-      received = true
+      if (stoppedBy !== undefined) return killGroup(child.pid, 'SIGKILL')
+      stoppedBy = signal
+      killGroup(child.pid, signal)
+      if (!stop) return
+      deadline = Date.now() + stop.graceMs + (stop.endingMaxMs ?? 0)
+      timer = setTimeout(expire, stop.graceMs)
     }
     for (const s of STOP_SIGNALS) process.on(s, pass)
-    const done = (result: { status: number | null; signal: NodeJS.Signals | null; error?: Error }) => {
-      for (const s of STOP_SIGNALS) process.off(s, pass)
-      resolve(result)
+    // stopped, the command ended: the rest of its group (a child ignoring the signal) has the grace too, then SIGKILL
+    const waitForGroup = () => {
+      if (!killedAfterGrace && groupAlive(child.pid)) setTimeout(waitForGroup, 100)
+      else finish()
+    }
+    const done = (result: GroupResult) => {
+      ended = result
+      if (stoppedBy !== undefined && stop && !killedAfterGrace) waitForGroup()
+      else finish()
     }
     child.once('error', error => done({ status: null, signal: null, error }))
     child.once('close', (status: number | null, signal: NodeJS.Signals | null) => done({ status, signal }))
   })
+}
+
+/** Whether any process of the group `group` leads is left. */
+function groupAlive(group: number | undefined): boolean {
+  if (group === undefined) return false
+  try { process.kill(-group, 0); return true } catch { return false }
 }

@@ -5,6 +5,8 @@
  * where it is listed (`plugins[1] in perf.config.ts:4:5`, `plugins[0] of the preset 'acme'
  * (node_modules/acme/perf.config.mjs:1:28)`), as the run's warning names it; so is a plugin whose
  * listener or setup is not a function, or with a misspelt key (plugin-shape.ts: the run warns of it).
+ * With `bundlePlugins: true`, a plugin bundle whose rebuild failed (a background process: no run
+ * says it) is named with its reason, as a warning: the plugins still load, each from its file.
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { pluginErrorSource } from '../config/plugin-position.js'
@@ -12,8 +14,11 @@ import { errorMessage } from '../errors.js'
 import { loadPlugin } from '../hooks/plugins.js'
 import { checkPluginShape } from '../hooks/plugin-shape.js'
 import { redact } from '../runtime/warn.js'
+import { pluginSnapshots } from '../config/plugin-snapshots.js'
+import { PLUGIN_BUNDLE_RETRY_MS, pluginBundleFailure } from '../config/plugin-bundle.js'
+import { formatDuration } from '../config/units.js'
 
-export interface PluginCheck { check: string; ok: boolean; detail: string }
+export interface PluginCheck { check: string; ok: boolean; detail: string; warn?: boolean }
 
 export async function pluginChecks(config: ResolvedPerfConfig): Promise<PluginCheck[]> {
   if (config.plugins.length === 0) return []
@@ -36,4 +41,16 @@ export async function pluginChecks(config: ResolvedPerfConfig): Promise<PluginCh
   }
   const loaded: PluginCheck[] = names.length > 0 ? [{ check: 'plugins', ok: true, detail: `${names.map(n => `'${n}'`).join(', ')} loaded (not set up: setup() and its options check run with the CLI)` }] : []
   return [...loaded, ...failed]
+}
+
+/** The plugin bundle's failed rebuild standing now (plugin-bundle.ts), as a warning row; none otherwise. */
+export function pluginBundleChecks(config: ResolvedPerfConfig): PluginCheck[] {
+  const snap = config.bundlePlugins ? pluginSnapshots.get(config.plugins) : undefined
+  const failed = snap && pluginBundleFailure(snap)
+  if (!failed) return []
+  const ago = formatDuration(Math.max(0, Date.now() - failed.at))
+  return [{
+    check: 'bundle', ok: false, warn: true,
+    detail: redact(`the plugin bundle (bundlePlugins: true) could not be built ${ago} ago: ${failed.reason}. The plugin files load one by one meanwhile; it is tried again once a plugin file changes, or ${formatDuration(PLUGIN_BUNDLE_RETRY_MS)} after that attempt`),
+  }]
 }

@@ -6,4 +6,4 @@ import { rebuildPluginBundle, type RebuildRequest } from './plugin-bundle-write.
 
 try {
   await rebuildPluginBundle(JSON.parse(process.argv[2] ?? '') as RebuildRequest)
-} catch { /* nothing to tell anyone: the next run loads the files one by one and tries again */ }
+} catch { /* no request to read: nothing to record (a failed build records itself: plugin-bundle-write.ts) */ }

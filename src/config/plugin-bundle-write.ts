@@ -9,10 +9,11 @@
  * snapshot imports it from its file: one module instance), CommonJS ones, and one esbuild cannot
  * build, whose top-level code awaits, or that imports a package not found from its own dir (the
  * error a user sees stays the one loading the file gives). Cold path only: after a cold load, and
- * after a run that found the bundle stale. Never throws: a failure only means no bundle.
+ * after a run that found the bundle stale. Never throws: a failure means no bundle, and a manifest
+ * recording it (plugin-bundle.ts: no rebuild until an input changes or a while has passed).
  */
 import { crypto } from '../runtime/_builtins.js'
-import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
+import { accessSync, constants, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -39,14 +40,17 @@ export interface WritePluginBundleOptions {
 
 /** Builds and writes the bundle of `layers`' plugin files in `dir`; returns whether one (or the record that none can be) was written. */
 export async function writePluginBundle(options: WritePluginBundleOptions): Promise<boolean> {
+  const { dir, rootDir, configFile, external } = options
+  const builtAt = Date.now()
+  const { inputs, add: addInput } = inputRecorder(builtAt)
+  const listed = [...options.files]
+  const priv = options.private ?? !dir.startsWith(join(rootDir, 'node_modules') + sep)
   try {
-    const { dir, rootDir, configFile, external } = options
-    const builtAt = Date.now()
-    const { inputs, add: addInput } = inputRecorder(builtAt)
     const candidates: string[] = []
-    for (const file of options.files) {
+    for (const file of listed) {
       // a file that appears where an entry points (a preset's entry found from rootDir instead) makes it stale
-      addInput(file)
+      // (a path through a file, `plugins/b/index.mjs` with `plugins/b` a file: that ancestor, loaded from its path as before)
+      addStatable(addInput, file)
       if (!external.has(file) && bundleable(file)) candidates.push(file)
     }
     let files = candidates
@@ -75,7 +79,6 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
       format: PLUGIN_BUNDLE_FORMAT, unperf: unperfVersion(), rootDir, builtAt, files,
       inputs: [...inputs.values()], external: [...external], ...(name && { module: name }),
     }
-    const priv = options.private ?? !dir.startsWith(join(rootDir, 'node_modules') + sep)
     if (built && name) {
       writeFileAtomicSync(join(dir, `${name}.map`), built.map, { private: priv })
       writeFileAtomicSync(join(dir, name), built.code.replace(/MAP_NAME\n$/, `${name}.map\n`), { private: priv })
@@ -83,7 +86,13 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv })
     prunePluginBundles(dir)
     return true
-  } catch {
+  } catch (error) {
+    // not a file left out but the build itself (a plugin path that cannot be stat'd, a full disk,
+    // esbuild unable to run): recorded against its inputs, or every run would start a rebuild failing alike
+    const failed = { at: Date.now(), reason: error instanceof Error ? error.message : String(error) }
+    for (const file of listed) addStatable(addInput, file)
+    const manifest: PluginBundleManifest = { format: PLUGIN_BUNDLE_FORMAT, unperf: unperfVersion(), rootDir, builtAt, files: [], inputs: [...inputs.values()], external: [...external], failed }
+    try { writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv }) } catch { /* unwritable: spawnRebuild checks before it starts one */ }
     return false
   }
 }
@@ -117,6 +126,8 @@ export function spawnRebuild(snap: PluginSnapshot): void {
   const root = packageRoot()
   const child = root && join(root, 'dist', 'plugin-bundle-child.mjs')
   if (!child || !statSync(child, { throwIfNoEntry: false })?.isFile()) return
+  // a dir it cannot write to (a snapshot another user wrote, a read-only mount) takes no bundle nor the record of a failure
+  try { accessSync(snap.dir, constants.W_OK) } catch { return }
   const request: RebuildRequest = { dir: snap.dir, rootDir: snap.rootDir, configFile: snap.configFile, files: [...pluginFiles(snap.layers, snap.rootDir)] }
   const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process')
   try {
@@ -126,9 +137,18 @@ export function spawnRebuild(snap: PluginSnapshot): void {
 
 // --- internal ---
 
+/** `path` as an input, else (a stat that throws: ENOTDIR, ELOOP, EACCES) its nearest ancestor that can be stat'd: a change there makes the record stale. */
+function addStatable(add: (path: string) => void, path: string): void {
+  for (let p = path; ; p = dirname(p)) {
+    try { return add(p) } catch { if (dirname(p) === p) return }
+  }
+}
+
 /** An ES module file require(esm) or import() would load (.mjs, a module package's .js). */
 function bundleable(file: string): boolean {
-  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return false
+  let stat
+  try { stat = statSync(file, { throwIfNoEntry: false }) } catch { return false } // ENOTDIR, ELOOP, EACCES: not one to bundle
+  if (!stat?.isFile()) return false
   return file.endsWith('.mjs') || (file.endsWith('.js') && inModulePackage(file))
 }
 
@@ -185,7 +205,10 @@ async function build(files: string[], rootDir: string, external: ReadonlySet<str
         },
       }],
     }) as typeof result
-  } catch {
+  } catch (error) {
+    // esbuild's verdict on these files (its `errors`): one of them cannot be in the bundle; anything
+    // else (esbuild itself cannot run: its binary missing for this platform) says nothing of them
+    if (!Array.isArray((error as { errors?: unknown } | null)?.errors)) throw new Error(`esbuild could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
     return { ok: false }
   }
   const inputs = Object.entries(result.metafile.inputs).filter(([p]) => !p.startsWith('<') && !p.startsWith('unperf-config:'))

@@ -10,6 +10,10 @@
  * A stale or missing bundle: the plugins load from their files, one by one (always correct), and
  * the bundle is rebuilt once the run is closed, in a process of its own (plugin-bundle-write.ts
  * spawnRebuild; perf.close() or the exit handler: run-end.ts `_afterClose`).
+ * A rebuild that fails (not "nothing to bundle": a plugin path it cannot stat, a disk full, esbuild
+ * unable to run) leaves a manifest saying so, against the inputs it read: the plugins load from
+ * their files, and no run starts another rebuild until an input changes or PLUGIN_BUNDLE_RETRY_MS
+ * have passed (it was one process per run, each failing alike). `unperf doctor` shows the reason.
  * Only with plugins (plugins.ts, a deferred module): nothing of this is on the start path.
  */
 import { readFileSync } from 'node:fs'
@@ -21,6 +25,8 @@ import type { ResolvedPluginRef } from './types.js'
 import { pluginSnapshots } from './plugin-snapshots.js'
 
 export const PLUGIN_BUNDLE_FORMAT = 1
+/** How long a failed rebuild stands, its inputs unchanged: one background attempt per 10 min at most (a fixed disk, a reinstalled esbuild). */
+export const PLUGIN_BUNDLE_RETRY_MS = 10 * 60_000
 
 export interface PluginBundleManifest {
   format: number
@@ -35,6 +41,8 @@ export interface PluginBundleManifest {
   inputs: InputStat[]
   /** Plugin files a config layer imports: loaded from their file (one module instance with the config's). */
   external: string[]
+  /** The build failed (no module): when, and its error's message. Stands until an input changes or PLUGIN_BUNDLE_RETRY_MS. */
+  failed?: { at: number; reason: string }
 }
 
 /** What a warm start's config snapshot gives the plugin loader (load.ts). */
@@ -65,10 +73,11 @@ export function pluginManifestName(configFile: string | undefined): string {
  * an input changed: rebuild it) or 'none' (fresh, but no plugin file could be bundled).
  */
 export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' | 'none' {
-  let manifest: PluginBundleManifest
-  try { manifest = JSON.parse(readFileSync(join(snap.dir, pluginManifestName(snap.configFile)), 'utf8')) as PluginBundleManifest } catch { return 'stale' }
-  if (manifest.format !== PLUGIN_BUNDLE_FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== snap.rootDir) return 'stale'
+  const manifest = readPluginManifest(snap)
+  if (!manifest || manifest.format !== PLUGIN_BUNDLE_FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== snap.rootDir) return 'stale'
   if (manifest.module !== undefined && !/^plugins-[0-9a-f]+\.mjs$/.test(manifest.module)) return 'stale'
+  // a failed rebuild stands for its inputs as 'none' does, for a while (either way round: a clock set back)
+  if (manifest.failed && !(Math.abs(Date.now() - manifest.failed.at) < PLUGIN_BUNDLE_RETRY_MS)) return 'stale'
   // (its builtAt moved once verified past the racy window: 20 plugin files hashed on every start cost ≈ 13 M instructions)
   if (!inputsUnchanged(manifest, join(snap.dir, pluginManifestName(snap.configFile)))) return 'stale'
   if (manifest.module === undefined) return 'none'
@@ -109,7 +118,17 @@ function rebuildLater(snap: PluginSnapshot): () => void | Promise<void> {
   return () => spawn ? spawn() : loading.then(() => spawn?.())
 }
 
+/** The failed rebuild that stands for this snapshot's plugin bundle now (no run retries it yet): `unperf doctor`. */
+export function pluginBundleFailure(snap: PluginSnapshot): { at: number; reason: string } | undefined {
+  const failed = readPluginManifest(snap)?.failed
+  return failed && openPluginBundle(snap) === 'none' ? failed : undefined
+}
+
 // --- internal ---
+
+function readPluginManifest(snap: PluginSnapshot): PluginBundleManifest | undefined {
+  try { return JSON.parse(readFileSync(join(snap.dir, pluginManifestName(snap.configFile)), 'utf8')) as PluginBundleManifest } catch { return undefined }
+}
 
 async function importBundle(file: string): Promise<Record<string, () => Promise<unknown>>> {
   let mod: { plugins?: unknown }

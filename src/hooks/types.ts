@@ -33,8 +33,10 @@ export interface CommandResult {
 export interface CacheEventPayload {
   namespace: string
   key: string
-  /** Tier index the hit came from (0 = fastest). */
+  /** On a hit: the index of the tier that answered, in the namespace's `cache.driver` order (0 = the fastest). */
   tier?: number
+  /** On a hit: that tier's driver, `'memory'`, `'fs'`, `'redis'` or an unstorage driver's name (two Redis tiers: the same name, told apart by `tier`). */
+  tierName?: string
   stale?: boolean
   size?: number
 }
@@ -55,7 +57,10 @@ export interface CacheErrorPayload {
    * `'E_TIER'` of reads: until a read succeeds); `'E_VALUE'` (the caller's value) per call.
    */
   code: string
-  tier?: string
+  /** The index of the tier that failed, in the namespace's `cache.driver` order (0 = the fastest), as `cache:hit`'s; none for a failure of no one tier (`E_WARM`, `E_INIT`). */
+  tier?: number
+  /** That tier's driver, `'memory'`, `'fs'`, `'redis'` or an unstorage driver's name, as `cache:hit`'s. */
+  tierName?: string
   error: unknown
 }
 

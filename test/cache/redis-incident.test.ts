@@ -38,7 +38,7 @@ describe.skipIf(!hasRedisServer)('a redis tier down: one cache:error and one war
     let server: ChildProcess = first.process
     const { cache, m, hooks, warnings } = manager({ driver: ['memory', { driver: 'redis', url: first.url }], timeout: 1000 })
     const events: string[] = []
-    hooks.hook('cache:error', e => { events.push(`${e.code} ${e.tier}`) })
+    hooks.hook('cache:error', e => { events.push(`${e.code} ${e.tierName}`) })
     const told = () => warnings.filter(w => w.includes('redis tier failed'))
     const outage = async (round: number) => {
       // in flight when the server dies: they fail together (reset, closed)

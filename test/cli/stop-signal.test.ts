@@ -7,7 +7,7 @@
  * leaves a benchmark stopped so; profile exits as the command did.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -83,5 +83,24 @@ describe('a stop signal sent to unperf while it runs a command', { timeout: 120_
     expect(existsSync(join(dir, 'finished'))).toBe(false)
     expect(JSON.parse(r.stdout).error).toMatchObject({ name: 'ProfileCommandError', code: 'E_NO_PROFILE' })
     expect(readdirSync(tmp)).toEqual([])
+  })
+
+  it('profile: a command that ignores SIGTERM is SIGKILLed after the grace; one writing its profile past the grace is waited for', async () => {
+    const dir = tempDir('unperf-profile-grace-')
+    const grace = { UNPERF_PROFILE_GRACE: '300' }
+    writeFileSync(join(dir, 'deaf.cjs'), "process.on('SIGTERM', () => {}); require('node:fs').writeFileSync('deaf.pid', String(process.pid)); setInterval(() => {}, 1000)")
+    const deaf = await interrupted(dir, 'deaf.pid', 'SIGTERM', ['profile', '--json', '--', process.execPath, 'deaf.cjs'], grace)
+    // (it was never killed: unperf profile waited for it for ever)
+    expect(deaf.code, deaf.stderr).toBe(128 + 9)
+    expect(await goneWithin(pidIn(dir, 'deaf.pid'), 5000)).toBe(true)
+    expect(JSON.parse(deaf.stdout).error).toMatchObject({ code: 'E_NO_PROFILE' })
+    expect(deaf.stderr).toContain('ended (killed by SIGKILL: still running 300 ms after SIGTERM)')
+    // ends on SIGTERM, its exit taking longer than the grace (as writing a large profile does): not cut
+    writeFileSync(join(dir, 'slow-exit.cjs'), `process.on('SIGTERM', () => process.exit(0))
+process.on('exit', () => { const end = Date.now() + 1500; while (Date.now() < end); })
+require('node:fs').writeFileSync('slow.pid', String(process.pid)); setInterval(() => {}, 1000)`)
+    const slow = await interrupted(dir, 'slow.pid', 'SIGTERM', ['profile', '--json', '--', process.execPath, 'slow-exit.cjs'], grace)
+    expect(slow.code, slow.stderr).toBe(0)
+    expect(existsSync(JSON.parse(slow.stdout).profile)).toBe(true)
   })
 })

@@ -154,6 +154,18 @@ describe('JSON Schema', () => {
       'an alert object without above or below': [{ monitors: { alerts: { 'memory.rss': { for: '10s' } } } }, false],
       'an alert object with below only': [{ monitors: { alerts: { 'eventLoop.utilization': { below: 0.1, for: '1m' } } } }, true],
       'durations just over 0, and false where it disables': [{ cache: { ttl: '0.5s', timeout: 1, scopeMaxAge: '10d', namespaces: { git: { ttl: false } } }, monitors: { interval: '05s' }, concurrency: { pools: { network: { timeout: false } }, workers: { timeout: 0.5 } } }, true],
+      // durations are whole ms: one that rounds to 0 is refused where 0 is (the schema accepted 0 < x < 0.5)
+      'a ttl of 0.4 (rounds to 0 ms)': [{ cache: { ttl: 0.4 } }, false],
+      'a cache.timeout of 0.0001': [{ cache: { timeout: 0.0001 } }, false],
+      "a namespace's ttl of '0.4ms'": [{ cache: { namespaces: { git: { ttl: '0.4ms' } } } }, false],
+      "a monitors.interval of '0.0004s'": [{ monitors: { interval: '0.0004s' } }, false],
+      "a scopeMaxAge of ' 0.000008m ' (0.48 ms)": [{ cache: { scopeMaxAge: ' 0.000008m ' } }, false],
+      "a workers timeout of '0.0000001h' (0.36 ms)": [{ concurrency: { workers: { timeout: '0.0000001h' } } }, false],
+      "a pool timeout of '0.000000005d' (0.43 ms)": [{ concurrency: { pools: { network: { timeout: '0.000000005d' } } } }, false],
+      "a ttl of '0.0000000008w' (0.48 ms)": [{ cache: { ttl: '0.0000000008w' } }, false],
+      'the smallest that round to 1 ms': [{ cache: { ttl: 0.5, timeout: '0.5ms', scopeMaxAge: '0.0005s', namespaces: { git: { ttl: '0.0000084m' } } }, monitors: { interval: '0.00000014h' }, concurrency: { workers: { timeout: '0.0000000058d' }, pools: { network: { timeout: '0.00000000083w' } } } }, true],
+      // where 0 is a value (a backoff, an idle timeout), one that rounds to it is one too
+      'a backoff of 0.4 and an idleTimeout of 0.2ms': [{ concurrency: { pools: { network: { backoff: 0.4 } } , workers: { idleTimeout: '0.2ms' } } }, true],
     }
     // unperf's validator: the schema check, then the resolver's (units, driver option types, ...)
     const unperfAccepts = (config: unknown) => {

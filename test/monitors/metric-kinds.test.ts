@@ -38,16 +38,18 @@ describe('the metric table', () => {
     }
   }, 20_000)
 
-  it("Prometheus gauges fed from samples end in their kind's unit (_seconds, _bytes, …) and export durations in seconds", () => {
+  it("Prometheus gauges fed from samples end in their kind's base unit (_seconds, _bytes, _ratio, …): durations in seconds, percents as ratios 0–1", () => {
     const suffix: Record<MetricKind, RegExp> = {
-      duration: /_seconds$/, size: /(?<!_per_second)_bytes$/, rate: /_bytes_per_second$/, percent: /_percent$/, ratio: /_ratio$/, number: /^(?!.*_(seconds|bytes|percent|ratio|total)$)/,
+      duration: /_seconds$/, size: /(?<!_per_second)_bytes$/, rate: /_bytes_per_second$/, percent: /_ratio$/, ratio: /_ratio$/, number: /^(?!.*_(seconds|bytes|percent|ratio|total)$)/,
     }
     for (const [name, , metric] of SAMPLE_GAUGES) expect(name, metric).toMatch(suffix[METRIC_KINDS[metric]])
     const sample: MonitorSample = { time: 0, eventLoop: { p50: 1, p99: 250, max: 300, mean: 2, utilization: 0.5 }, cpu: { percent: 12.5, user: 10, system: 2 } }
     const text = createMetricsRegistry('acme', emptySources({ lastSample: () => sample })).expose()
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds 0\.25$/m)
     expect(text).toMatch(/^nodejs_eventloop_utilization_ratio 0\.5$/m)
-    expect(text).toMatch(/^acme_process_cpu_percent 12\.5$/m)
+    // (it was acme_process_cpu_percent 12.5: Prometheus' base unit for a percent is a ratio, 0–1)
+    expect(text).toMatch(/^acme_process_cpu_ratio 0\.125$/m)
+    expect(text).not.toMatch(/_percent/)
   })
 
   it('docs/monitors.md has a row per metric with its kind and raw unit', () => {

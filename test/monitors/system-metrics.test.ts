@@ -12,8 +12,8 @@ import { family, parsePrometheus } from '../metrics/_prom.js'
 import { bundleFixture, runNode } from './_child.js'
 
 const GAUGES = [
-  'cpu_load_percent', 'load_average_per_core', 'memory_total_bytes', 'memory_used_bytes', 'memory_available_bytes', 'memory_used_percent',
-  'disk_size_bytes', 'disk_used_bytes', 'disk_used_percent', 'network_receive_bytes_per_second', 'network_transmit_bytes_per_second',
+  'cpu_load_ratio', 'load_average_per_core', 'memory_total_bytes', 'memory_used_bytes', 'memory_available_bytes', 'memory_used_ratio',
+  'disk_size_bytes', 'disk_used_bytes', 'disk_used_ratio', 'network_receive_bytes_per_second', 'network_transmit_bytes_per_second',
 ].map(name => `acme_cli_system_${name}`)
 
 async function freePort(): Promise<number> {
@@ -61,11 +61,12 @@ describe('monitors.system in the Prometheus exposition', () => {
     expect(value('memory_used_bytes')).toBeGreaterThan(0)
     expect(value('memory_used_bytes')).toBeLessThanOrEqual(value('memory_total_bytes'))
     expect(value('memory_available_bytes')).toBeLessThanOrEqual(value('memory_total_bytes'))
-    for (const percent of ['cpu_load_percent', 'memory_used_percent', 'disk_used_percent']) {
-      expect(value(percent), percent).toBeGreaterThanOrEqual(0)
-      expect(value(percent), percent).toBeLessThanOrEqual(100)
+    // ratios 0–1, Prometheus' base unit for a percent
+    for (const ratio of ['cpu_load_ratio', 'memory_used_ratio', 'disk_used_ratio']) {
+      expect(value(ratio), ratio).toBeGreaterThanOrEqual(0)
+      expect(value(ratio), ratio).toBeLessThanOrEqual(1)
     }
-    expect(value('memory_used_percent')).toBeCloseTo((100 * value('memory_used_bytes')) / value('memory_total_bytes'), 1)
+    expect(value('memory_used_ratio')).toBeCloseTo(value('memory_used_bytes') / value('memory_total_bytes'), 3)
     expect(value('disk_used_bytes')).toBeLessThanOrEqual(value('disk_size_bytes'))
     for (const rest of ['load_average_per_core', 'network_receive_bytes_per_second', 'network_transmit_bytes_per_second']) {
       expect(value(rest), rest).toBeGreaterThanOrEqual(0)
@@ -74,7 +75,7 @@ describe('monitors.system in the Prometheus exposition', () => {
 
   it('has no system gauge without monitors.system', async () => {
     const text = await scrape(false)
-    expect(text).toMatch(/^acme_cli_process_cpu_percent /m)
+    expect(text).toMatch(/^acme_cli_process_cpu_ratio /m)
     expect(text).not.toMatch(/acme_cli_system_/)
   }, 30_000)
 })

@@ -14,7 +14,7 @@ import { ciBlockWarning, cliConfigLayers, envBlockWarning } from '../_context.js
 import { configLeftOutOfPackage } from '../published-files.js'
 import { parentConfigWarning } from '../parent-config.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
-import { pluginChecks } from '../doctor-plugins.js'
+import { pluginBundleChecks, pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 import { ConfigError, errorMessage, jsonError } from '../../errors.js'
 import { createProgress } from '../progress.js'
@@ -67,6 +67,10 @@ export default defineCommand({
     if (config) {
       progress.set('loading the plugins')
       checks.push(...await pluginChecks(config))
+      for (const bundle of pluginBundleChecks(config)) {
+        warnings.push(bundle.detail)
+        checks.push(bundle)
+      }
       const dir = config.cache.dir
       try {
         makeDirSync(dir, 0o700)

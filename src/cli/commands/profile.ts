@@ -15,7 +15,7 @@ import { errorMessage, PerfError, ProfileCommandError, UsageError } from '../../
 import { inModulePackage } from '../../config/package-type.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
 import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
-import { isPreloadFrame, pickProgram, PRELOAD, PRELOAD_FILE } from './profile-processes.js'
+import { isPreloadFrame, pickProgram, PRELOAD, PRELOAD_FILE, profileBeingWritten } from './profile-processes.js'
 import { exitStatus, exitText } from '../exit-status.js'
 import { runInGroup } from '../child-group.js'
 
@@ -134,6 +134,14 @@ export default defineCommand({
   },
 })
 
+/** How long the command has to end after a stop signal is passed on, before SIGKILL: UNPERF_PROFILE_GRACE ms, default 5 s. */
+const STOP_GRACE_MS = 5000
+function graceFromEnv(): number {
+  const raw = process.env.UNPERF_PROFILE_GRACE
+  const n = raw === undefined || raw === '' ? Number.NaN : Number(raw)
+  return Number.isFinite(n) && n >= 0 ? n : STOP_GRACE_MS
+}
+
 interface ProfileArgs { heap?: boolean; imports?: boolean; out?: string; json?: boolean; cwd?: string; env?: string }
 
 /** Runs the command under the profiler with its files in `dir`, keeps the profile and prints (or --json) what it shows. */
@@ -155,12 +163,15 @@ async function profileIn(dir: string, command: string[], args: ProfileArgs): Pro
     : { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
   // the project dir: the command runs there, and the profile is kept there (a relative --out too)
   const cwd = resolve(args.cwd ?? process.cwd())
+  const grace = graceFromEnv()
   const t0 = performance.now()
   // with --json, stdout is the JSON document alone: the program's own output goes to stderr (fd 2)
   // in a process group of its own: a signal sent to unperf (Ctrl-C, `kill -INT <pid>`, a supervisor's
   // SIGTERM) is passed on to all of it and unperf reports how it ended (spawnSync: unperf died, the
   // command ran on orphaned and its profile was left in the temp dir)
-  const r = await runInGroup(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env })
+  // a command still running STOP_GRACE_MS after the signal passed on (one that ignores it) is SIGKILLed, unless a
+  // process of it is writing its profile (past its exit): that one is waited for, up to a minute more
+  const r = await runInGroup(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env }, { graceMs: grace, ending: () => profileBeingWritten(dir), endingMaxMs: 60_000 })
   const wall = performance.now() - t0
   const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
   // as a shell (and `time`, `env`, `timeout`): 127 for a command not found, 126 for one that cannot be run
@@ -168,7 +179,7 @@ async function profileIn(dir: string, command: string[], args: ProfileArgs): Pro
     const code = (r.error as NodeJS.ErrnoException).code
     throw new ProfileCommandError('E_COMMAND_NOT_RUN', `could not run '${command[0]}': ${code === 'ENOENT' ? 'command not found' : r.error.message}`, command.join(' '), code === 'ENOENT' ? 127 : 126)
   }
-  const exit = exitText(r)
+  const exit = r.killedAfterGrace && r.signal === 'SIGKILL' ? `killed by SIGKILL: still running ${formatDuration(grace)} after ${r.stoppedBy}` : exitText(r)
   // unperf profile exits as the command did (a CI step `unperf profile -- node build.mjs` must fail
   // when the build does), 128 + n for a signal, as shells report it; the profile is still kept and printed
   const status = exitStatus(r)

@@ -16,6 +16,8 @@ import type { Lookup, Outcome } from './wrap.js'
 
 export class NamespaceEvents {
   private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
+  /** The namespace's tiers once built (namespace-tiers.ts sets it): a payload's `tierName`, `cache:error`'s `tier` index. */
+  tiers: (() => readonly TierGuard[] | undefined) | undefined
 
   constructor(private readonly _name: string, private readonly _ctx: RuntimeContext) {}
 
@@ -28,7 +30,7 @@ export class NamespaceEvents {
   hit(key: string, found: Lookup): void {
     this._stats.hits++
     const hooks = this._ctx.hooks
-    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, size: found.entry.size })
+    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, ...this._tierAt(found.tier), size: found.entry.size })
   }
 
   miss(key: string): void {
@@ -41,7 +43,7 @@ export class NamespaceEvents {
   stale(key: string, found: Lookup): void {
     this._stats.stale++
     const hooks = this._ctx.hooks
-    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, stale: true })
+    if (hooks.hasListeners('cache:hit')) hooks.emit('cache:hit', { namespace: this._name, key, ...this._tierAt(found.tier), stale: true })
   }
 
   /**
@@ -70,7 +72,7 @@ export class NamespaceEvents {
     else this._stats.hits++
     const found = outcome.found
     if (found && hooks.hasListeners('cache:hit')) {
-      hooks.emit('cache:hit', { namespace: this._name, key, tier: found.tier, ...(outcome.served === 'stale' ? { stale: true } : { size: found.entry.size }) })
+      hooks.emit('cache:hit', { namespace: this._name, key, ...this._tierAt(found.tier), ...(outcome.served === 'stale' ? { stale: true } : { size: found.entry.size }) })
     }
   }
 
@@ -133,13 +135,24 @@ export class NamespaceEvents {
     this._tell('E_TIER_DOWN', undefined, error, tier)
   }
 
+  /** A payload's tier fields: its index in the namespace's tiers (0 = the fastest) and its driver's name. */
+  private _tierAt(index: number): { tier: number; tierName?: string } {
+    const name = this.tiers?.()?.[index]?.tier.kind
+    return name === undefined ? { tier: index } : { tier: index, tierName: name }
+  }
+
+  private _tierOf(tier: Tier): { tier?: number; tierName: string } {
+    const index = this.tiers?.()?.findIndex(g => g.tier === tier) ?? -1
+    return index === -1 ? { tierName: tier.kind } : { tier: index, tierName: tier.kind }
+  }
+
   private _tell(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     // before explain(): it may replace the reply error it judges by
     const refused = tier !== undefined && isCommandFault(tier, error)
     if (tier?.explain) error = tier.explain(error)
     scrubCredentials(error)
     const hooks = this._ctx.hooks
-    if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this._name, ...(key !== undefined && { key }), code, ...(tier && { tier: tier.kind }), error })
+    if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this._name, ...(key !== undefined && { key }), code, ...(tier && this._tierOf(tier)), error })
     if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
     // the caller's own function threw in the background: not a storage failure, and nothing was cached
     if (code === 'E_WARM' || code === 'E_REVALIDATE') {

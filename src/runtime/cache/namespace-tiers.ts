@@ -35,7 +35,9 @@ export class NamespaceTiers {
      * applies to the entries already stored): lookups, keys(), prune() and the sweep alike.
      */
     readonly staleFor: number,
-  ) {}
+  ) {
+    _events.tiers = () => this.ready
+  }
 
   guards(): Promise<TierGuard[]> {
     return (this._guards ??= this._enabled

@@ -4,7 +4,7 @@
  */
 import type { MetricsSources } from '../_internal.js'
 import { readPath } from '../monitors/alerts.js'
-import { METRIC_KINDS, type MonitorMetric } from '../monitors/metric-kinds.js'
+import { METRIC_KINDS, type MetricKind, type MonitorMetric } from '../monitors/metric-kinds.js'
 import type { MetricFamily } from './exposition.js'
 import { commandLabels } from './command-totals.js'
 
@@ -21,8 +21,9 @@ function counter(name: string, help: string, value: number): MetricFamily {
 
 /**
  * The gauges read from the last sample: name (`_…`: after the prefix), help, the metric's path.
- * Each is in its metric's raw unit (monitors/metric-kinds.ts), durations in seconds as Prometheus
- * wants; the name ends in the kind's unit (_seconds, _bytes, _bytes_per_second, _percent, _ratio:
+ * Each in Prometheus' base unit for its metric's kind (monitors/metric-kinds.ts): durations in
+ * seconds, percents as a ratio 0–1 (prometheus.io/docs/practices/naming: `_ratio`, never 0–100), the
+ * rest as sampled; the name ends in that unit (_seconds, _bytes, _bytes_per_second, _ratio:
  * test/monitors/metric-kinds.test.ts). `monitors.system`'s are `<prefix>_system_*` (its last refresh).
  */
 export const SAMPLE_GAUGES: ReadonlyArray<readonly [name: string, help: string, metric: MonitorMetric]> = [
@@ -31,19 +32,22 @@ export const SAMPLE_GAUGES: ReadonlyArray<readonly [name: string, help: string, 
   ['nodejs_eventloop_lag_p99_seconds', 'The 99th percentile of the event loop delay over the last monitor interval in seconds.', 'eventLoop.p99'],
   ['nodejs_eventloop_lag_max_seconds', 'The maximum event loop delay over the last monitor interval in seconds.', 'eventLoop.max'],
   ['nodejs_eventloop_utilization_ratio', 'Event loop utilization (0-1) over the last monitor interval.', 'eventLoop.utilization'],
-  ['_process_cpu_percent', 'Process CPU usage over the last monitor interval, percent of one core.', 'cpu.percent'],
-  ['_system_cpu_load_percent', 'Host CPU load over the last refresh, percent of all cores (100 = every core busy).', 'system.load.percent'],
+  ['_process_cpu_ratio', 'Process CPU usage over the last monitor interval as a ratio of one core (1 = one core busy; above 1 with worker threads).', 'cpu.percent'],
+  ['_system_cpu_load_ratio', 'Host CPU load over the last refresh as a ratio of all cores (0-1, 1 = every core busy).', 'system.load.percent'],
   ['_system_load_average_per_core', 'Host load average (the highest of the 1, 5 and 15 minute averages) per core.', 'system.load.avg'],
   ['_system_memory_total_bytes', 'Host memory in bytes.', 'system.memory.total'],
   ['_system_memory_used_bytes', 'Host memory in use (active) in bytes.', 'system.memory.used'],
   ['_system_memory_available_bytes', 'Host memory available to new work in bytes.', 'system.memory.available'],
-  ['_system_memory_used_percent', 'Host memory in use (active), percent of the total.', 'system.memory.usedPercent'],
+  ['_system_memory_used_ratio', 'Host memory in use (active) as a ratio of the total (0-1).', 'system.memory.usedPercent'],
   ['_system_disk_size_bytes', 'Size of the host\'s mounted filesystems in bytes (summed).', 'system.disk.size'],
   ['_system_disk_used_bytes', 'Space used on the host\'s mounted filesystems in bytes (summed).', 'system.disk.used'],
-  ['_system_disk_used_percent', 'Space used on the host\'s mounted filesystems, percent of their size.', 'system.disk.usedPercent'],
+  ['_system_disk_used_ratio', 'Space used on the host\'s mounted filesystems as a ratio of their size (0-1).', 'system.disk.usedPercent'],
   ['_system_network_receive_bytes_per_second', 'Bytes received per second over the host\'s interfaces at the last refresh.', 'system.network.rxSec'],
   ['_system_network_transmit_bytes_per_second', 'Bytes sent per second over the host\'s interfaces at the last refresh.', 'system.network.txSec'],
 ]
+
+/** A kind's raw value → Prometheus' base unit: ms → seconds, percent → ratio. */
+const BASE_UNIT_DIVISOR: Partial<Record<MetricKind, number>> = { duration: 1000, percent: 100 }
 
 /** The families collectOwn() may expose: unprefixed (prom-client's names), then after the prefix. */
 const OWN_PLAIN = [
@@ -99,7 +103,7 @@ export function* collectOwn(prefix: string, sources: MetricsSources): Generator<
   if (sample) {
     for (const [name, help, metric] of SAMPLE_GAUGES) {
       const value = readPath(sample, metric.split('.'))
-      if (value !== undefined) yield gauge(name.startsWith('_') ? prefix + name : name, help, METRIC_KINDS[metric] === 'duration' ? value / 1000 : value)
+      if (value !== undefined) yield gauge(name.startsWith('_') ? prefix + name : name, help, value / (BASE_UNIT_DIVISOR[METRIC_KINDS[metric]] ?? 1))
     }
   }
 
