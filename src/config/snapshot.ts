@@ -70,7 +70,10 @@ export function manifestPrefix(configFile: string | undefined): string {
 }
 
 export function statInput(path: string): InputStat {
-  const s = statSync(path, { throwIfNoEntry: false })
+  let s
+  // a file where a dir of the path was (ENOTDIR), a dir made unreadable (EACCES): not there, so a
+  // changed input (the cold load that follows says what is wrong), never an error out of a warm start
+  try { s = statSync(path, { throwIfNoEntry: false }) } catch { /* not there */ }
   return s ? { path, exists: true, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino } : { path, exists: false }
 }
 

@@ -125,3 +125,18 @@ function statOf(file: string) {
   const s = statSync(file)
   return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino }
 }
+
+describe('a bundled plugin file whose dir became a file (plugins/a.mjs, plugins now a file)', () => {
+  it('makes the bundle stale (the plugin then fails to load as its file would), never ENOTDIR out of the start', async () => {
+    const dir = tempDir('unperf-bundle-enotdir-input-')
+    const snap = { dir: join(dir, 'snap'), rootDir: dir, configFile: undefined, layers: [] }
+    mkdirSync(snap.dir)
+    mkdirSync(join(dir, 'plugins'))
+    writeFileSync(join(dir, 'plugins/a.mjs'), plugin('a'))
+    expect(await writePluginBundle({ ...snap, files: [join(dir, 'plugins/a.mjs')], external: new Set() })).toBe(true)
+    expect(typeof openPluginBundle(snap)).toBe('object')
+    rmSync(join(dir, 'plugins'), { recursive: true })
+    writeFileSync(join(dir, 'plugins'), '')
+    expect(openPluginBundle(snap)).toBe('stale')
+  })
+})
