@@ -214,9 +214,10 @@ describe('{ file } under umask 077', () => {
     const dist = new URL('../../dist/index.mjs', import.meta.url).href
     const dir = tempDir('unperf-monitor-file-077-')
     const script = `import { createPerf } from ${JSON.stringify(dist)}
-      import { statSync } from 'node:fs'
+      import { existsSync, statSync } from 'node:fs'
       const perf = await createPerf({ cwd: ${JSON.stringify(dir)}, rootDir: ${JSON.stringify(dir)}, overrides: { name: 'tf', monitors: { interval: 50, prometheus: { file: 'm/sub/metrics.prom' } }, report: { console: false } } })
-      await perf.run('x', () => new Promise(r => setTimeout(r, 300)))
+      // until an interval write has made it (a loaded machine can delay the first past any fixed wait)
+      await perf.run('x', async () => { for (let i = 0; i < 500 && !existsSync('m/sub/metrics.prom'); i++) await new Promise(r => setTimeout(r, 20)) })
       console.log((statSync('m/sub/metrics.prom').mode & 0o777).toString(8))
       await perf.close()`
     const r = spawnSync('sh', ['-c', `umask 077 && exec "${process.execPath}" --input-type=module -e "$SCRIPT"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SCRIPT: script, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 20_000 })

@@ -212,7 +212,12 @@ describe('lock file (real processes)', () => {
         // the taker holding the claim stops before it moves the lock; every other one finds the claim held
         const answers = await r.go('pause', lock, 1)
         expect(answers.filter(a => a.got), `round ${round}`).toEqual([])
-        const claimed = readdirSync(r.dir).filter(f => f.startsWith('claimed-'))
+        // the others answered on finding the claim held: its taker may not have made its mark yet
+        let claimed: string[] = []
+        for (let i = 0; i < 2000 && claimed.length === 0; i++) {
+          claimed = readdirSync(r.dir).filter(f => f.startsWith('claimed-'))
+          if (claimed.length === 0) await new Promise(res => setTimeout(res, 5))
+        }
         expect(claimed).toHaveLength(1)
         rmSync(join(r.dir, claimed[0]!))
         const beside = readdirSync(join(lock, '..')).sort()
