@@ -31,6 +31,18 @@ describe('cache dir permissions', () => {
     expect(warnings.join('\n')).toMatch(/owned by uid 65534/)
   })
 
+  it('says so once, not once per namespace whose fs tier finds the dir refused', async () => {
+    const dir = join(tempDir('unperf-perm-'), 'cache')
+    mkdirSync(dir, { mode: 0o777 })
+    chmodSync(dir, 0o777)
+    const { cache, warnings } = manager({ driver: 'fs', dir, namespaces: { a: {}, b: {}, c: {} } })
+    for (const ns of ['a', 'b', 'c']) expect(await cache.namespace(ns).wrap('k', async () => ns)).toBe(ns)
+    await cache.set('k', 'v')
+    const refused = warnings.filter(w => w.includes('refusing the cache dir'))
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatch(/the fs tier is not used \(refusing the cache dir .*writable by everyone \(mode 777\).*\); the cache is an optimization/)
+  })
+
   it('accepts its own 0700 dir', async () => {
     const { cache, warnings } = manager({ driver: 'fs' })
     await cache.set('k', 'v')

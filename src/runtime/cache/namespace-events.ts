@@ -181,6 +181,12 @@ export class NamespaceEvents {
       this._ctx.warn(`cache-value:${this._name}`, `${detail}; not stored in the ${where} of cache namespace '${this._name}' (the tier stays in use; the command goes on)`)
       return
     }
+    // a refused cache dir (cache-dir-safety.ts) is the cache root's or a scope's: one warning for it,
+    // not one per namespace whose fs tier found it (five lines for one cause)
+    if (errno === 'E_CACHE_DIR_UNSAFE') {
+      this._ctx.warn(`cache-dir-unsafe:${detail}`, `the fs tier is not used (${detail}); the cache is an optimization, so the command goes on without it`)
+      return
+    }
     // one warning per tier, whatever the operation: per incident for a remote one (down, then up: a
     // new incident is warned about again), else per process
     this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}${tier?.remote ? `:${incidentOf(tier)}` : ''}`,
