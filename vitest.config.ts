@@ -1,20 +1,16 @@
 import { defineConfig } from 'vitest/config'
+import { ISOLATED, SERIAL } from './test/setup/projects.js'
 
 /**
- * Files whose assertions compare processes, timeouts or sizes under concurrency (reliability, a
- * shared Redis, several processes on one cache): they run after the rest, one file at a time, so
- * the other test files' load never decides them. Everything else runs on two workers: one worker
- * took CI to ≈ 16.5 of its 20 minutes.
+ * Three projects (their files: test/setup/projects.ts). 'unperf' and 'shared' run together on two
+ * workers (one worker took CI to ≈ 16.5 of its 20 minutes): 'shared' holds the files that leave
+ * their process as they found it, run one after the other in a worker's process; 'unperf' the files
+ * that do not (ISOLATED), each in a process of its own. Then 'serial' (SERIAL), one file at a time.
  */
-const SERIAL = [
-  'test/reliability/**/*.test.ts',
-  'test/cache/redis-*.test.ts',
-  'test/cache/multiprocess*.test.ts',
-]
-
 export default defineConfig({
   test: {
     globalSetup: ['test/setup/cache-home.ts', 'test/setup/no-forced-color.ts', 'test/setup/redis.ts'],
+    setupFiles: ['test/setup/temp-dirs.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -23,11 +19,26 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unperf',
-          include: ['test/**/*.test.ts'],
-          exclude: SERIAL,
+          include: ISOLATED,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
-          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.test.json', ignoreSourceErrors: true },
+          // the type tests: one tsc run after every other file. CI type-checks src and tests before
+          // (.ci/run: npm run typecheck, this tsconfig), where a failing type test already fails it,
+          // and says so with UNPERF_TYPECHECKED=1: the run again here cost CI ≈ 12 s for nothing
+          typecheck: { enabled: process.env.UNPERF_TYPECHECKED !== '1', include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.test.json', ignoreSourceErrors: true },
+        },
+      },
+      {
+        // on the same two workers as 'unperf' (same groupOrder and maxWorkers), but a worker runs file
+        // after file in one process, modules kept: no fork and no re-import per file (test/setup/projects.ts)
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: [...SERIAL, ...ISOLATED],
+          isolate: false,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
         },
       },
       {

@@ -6,12 +6,18 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
 import { tempDir } from './tmp.js'
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0
 const mounted: string[] = []
-let registered = false
+
+/**
+ * Unmounts the tmpfs mountTmpfs() mounted so far: after each file's tests, before its temp dirs are
+ * removed (test/setup/temp-dirs.ts, also where files share a process and this module).
+ */
+export function unmountTmpfs(): void {
+  for (const dir of mounted.splice(0)) execFileSync('umount', [dir])
+}
 
 /**
  * A fresh tmpfs of `size` (mount's notation: '2m'), unmounted after the file's tests; undefined when
@@ -19,10 +25,6 @@ let registered = false
  */
 export function mountTmpfs(size: string, { readOnly = false } = {}): string | undefined {
   if (!root) return undefined
-  if (!registered) {
-    registered = true
-    afterAll(() => { for (const dir of mounted.splice(0)) execFileSync('umount', [dir]) })
-  }
   const dir = join(tempDir('unperf-tmpfs-'), 'disk')
   mkdirSync(dir)
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', readOnly ? `ro,size=${size}` : `size=${size},mode=0700`, 'tmpfs', dir])

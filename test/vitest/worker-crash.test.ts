@@ -48,7 +48,7 @@ export default {
   await bundle(join(project, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
   const env = { HISTORY_DIR: historyDir, GITHUB_SHA: SHA }
   const runs: Record<string, string>[] = [{ CRASH: '0' }, { CRASH: '1' }, { CRASH: '0' }, { REJECT: '1' }]
-  statuses = runs.map(flags => runVitest(project, 'vitest.config.mjs', { ...env, ...flags }).status)
+  statuses = runs.map(flags => runVitest(project, 'vitest.config.mjs', { ...env, ...flags }, [], { isolate: true }).status)
   entries = readTestHistory(historyDir).entries
 }, 300_000)
 

@@ -17,7 +17,16 @@ import type { RedisKey } from '../../drivers/redis-key.js'
 import type { GuardedCall } from '../../drivers/redis-scopes.js'
 import { holderIsGone, lockToken } from './lock-holder.js'
 
-export const LOCK_TTL_MS = 15_000
+export let LOCK_TTL_MS = 15_000
+/**
+ * Test hook (not exported by the package): a shorter expiry, so a test can run a holder past it and
+ * its waiters' grace in seconds rather than 19 s (test/cache/multiprocess.test.ts). Returns the previous one.
+ */
+export function setLockTtlForTests(ms: number): number {
+  const previous = LOCK_TTL_MS
+  LOCK_TTL_MS = ms
+  return previous
+}
 /** How often a holder keeps its lock (see above). */
 const KEEP_MS = 1000
 /** How long a waiter that saw the lock held waits for a vanished one to come back before taking it: three keeps. */
