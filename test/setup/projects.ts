@@ -44,10 +44,12 @@ export const ISOLATED = [
   'test/cli/bench-stats.test.ts', // in-process perf/CLI state
   'test/cli/cache-unreachable.test.ts', // missed its 1 s redis bound in a 'shared' trial under a load of 12-17 (not told apart from the load yet)
   'test/cli/doctor-redis-cluster.test.ts', // in-process perf/CLI state
+  'test/cli/parent-config.test.ts', // in-process perf/CLI state
   'test/cli/profile-exit-code.test.ts', // signals its own process
   'test/cli/profile-wrappers.test.ts', // sets process.exitCode, in-process perf/CLI state
   'test/cli/progress.test.ts', // in-process perf/CLI state
   'test/cli/stderr-prefix.test.ts', // in-process perf/CLI state
+  'test/cli/stop-signal.test.ts', // adds or removes process listeners
   'test/config/alert-units.test.ts', // sets process.env
   'test/config/config-files.test.ts', // sets process.env
   'test/config/duplicate-tiers.test.ts', // sets process.env
@@ -59,6 +61,7 @@ export const ISOLATED = [
   'test/config/extends-package.test.ts', // sets process.env
   'test/config/home-paths.test.ts', // sets process.env, in-process perf/CLI state
   'test/config/load.test.ts', // sets process.env, sets the umask
+  'test/config/no-default-export.test.ts', // sets process.env
   'test/config/other-env-blocks.test.ts', // sets process.env
   'test/config/overrides-caller.test.ts', // sets process.env, in-process perf/CLI state
   'test/config/plugin-one-instance.test.ts', // replaces stdout/stderr writes, in-process perf/CLI state
