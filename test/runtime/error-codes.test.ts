@@ -64,6 +64,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',
   'hooks/plugins.ts': 'a plugin that cannot be loaded: wrapped in PluginError (E_PLUGIN)',
   'config/plugin-bundle.ts': 'a damaged plugin bundle: caught by plugins.ts fromBundle(), which loads the file instead',
+  'config/plugin-bundle-write.ts': "esbuild unable to run: caught by the rebuild child, recorded as the bundle's failure (unperf doctor's 'bundle' row)",
   'vitest/shard.ts': "planShards' total: the CLI checks --total first (E_USAGE)",
   'cli/out-file.ts': 'an EISDIR code set',
   'cli/commands/doctor.ts': "a check's timeout: printed as that check's problem",
