@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { platformCacheDir } from '../runtime/project.js'
+import { printable } from './_ui.js'
 
 /** The hint, naming the dirs and the `--root-dir` to give `command`; undefined when there are none. */
 export function runsUnderOtherNames(config: ResolvedPerfConfig, command: string): string | undefined {
@@ -24,5 +25,6 @@ export function runsUnderOtherNames(config: ResolvedPerfConfig, command: string)
   // the CLI's package, when the project has it installed (a scoped @acme/cli's dir is acme+cli)
   const installed = found.map(n => n.includes('+') ? `@${n.replace('+', '/')}` : n).find(p => existsSync(join(config.cwd, 'node_modules', p, 'package.json')))
   const how = installed ? `unperf ${command} --root-dir node_modules/${installed}` : `unperf ${command} --root-dir <the CLI's package dir>`
-  return `this project's runs are recorded under ${found.map(n => `'${n}'`).join(', ')} (${join(base, found[0]!, 'reports', id)}), the name of a CLI whose perf.config is in its own package: ${how}`
+  // dir names as the terminal is to show them: a shared XDG_CACHE_HOME holds dirs others made
+  return printable(`this project's runs are recorded under ${found.map(n => `'${n}'`).join(', ')} (${join(base, found[0]!, 'reports', id)}), the name of a CLI whose perf.config is in its own package: ${how}`)
 }

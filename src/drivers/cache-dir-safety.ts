@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import { PerfError } from '../errors.js'
-import { foreignLink, unsafeReason } from './fs-safety.js'
+import { statDir, unsafeReason } from './fs-safety.js'
 
 /** Per process: the dirs found safe by a tier's first use (a missing or refused dir is looked at again). */
 const safeDirs = new Map<string, Promise<boolean>>()
@@ -17,9 +17,11 @@ const safeDirs = new Map<string, Promise<boolean>>()
 export function checkDirSafe(dir: string): Promise<boolean> {
   let check = safeDirs.get(dir)
   if (!check) {
-    // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work
-    check = Promise.resolve().then(() => fs.statSync(dir)).then(st => {
-      const why = unsafeReason(st) ?? foreignLink(dir)
+    // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work;
+    // one lstat (a symlink's target: a stat more), a missing dir (or dangling link) not safe yet
+    check = Promise.resolve().then(() => statDir(dir)).then(st => {
+      if (st === undefined) return false
+      const why = typeof st === 'string' ? st : unsafeReason(st)
       if (why) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${why}; fix it (chown/chmod 700) or set cache.dir`)
       return true
     }, () => false)

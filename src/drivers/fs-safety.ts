@@ -8,7 +8,8 @@ import { PerfError } from '../errors.js'
 /**
  * checkDirSafe (cache-dir-safety.ts) for the sync paths (the report dir, written on exit): why the first of `dirs` that
  * exists and is unsafe (or is a symlink another user owns: foreignLink) is refused, else undefined
- * (a missing dir is made 0700 by its writer). One stat and one lstat per dir; not remembered (a process writes its report once). `tightenFirst`: the first dir,
+ * (a missing dir is made 0700 by its writer). One lstat per dir (statDir; a symlink's target a stat
+ * more); not remembered (a process writes its report once). `tightenFirst`: the first dir,
  * when it is this user's and only its mode is open (made by hand under umask 002), is made 0700
  * instead (what is already in it is then written over by rename or never followed, see the writers).
  */
@@ -16,11 +17,10 @@ export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): st
   for (const [i, dir] of dirs.entries()) {
     // a path through a file (ENOTDIR) or a dir we may not search (EACCES): nothing there to refuse;
     // its writer fails and says so (this check must never be what throws, on the exit path least)
-    let st: fs.Stats | undefined
-    try { st = fs.statSync(dir, { throwIfNoEntry: false }) } catch { continue }
+    let st: fs.Stats | string | undefined
+    try { st = statDir(dir) } catch { continue }
     if (!st) continue
-    const link = foreignLink(dir)
-    if (link) return `${dir}: ${link}`
+    if (typeof st === 'string') return `${dir}: ${st}`
     const why = unsafeReason(st)
     if (!why) continue
     if (i === 0 && tightenFirst && !isForeign(st)) {
@@ -59,18 +59,26 @@ function isForeign(st: fs.Stats): boolean {
 }
 
 /**
- * Why the path is unsafe when it is a symlink another user owns (root's excepted): a cache root
- * planted as a link in a shared XDG_CACHE_HOME (`/tmp/x/acme -> ~/somewhere`) led unperf's writes,
- * and its scope pruning, into any dir of the user's where the kernel follows such links
- * (fs.protected_symlinks=0, as in many containers), and its owner can point it elsewhere at any
- * time. One lstat, after the stat found the dir itself fine.
+ * The stats a dir check judges: the dir's own, one lstat where the path is no symlink (the usual
+ * case: no second call per dir on the exit path); through a symlink, its target's (a stat more),
+ * or why it is refused when another user owns the link (foreignLink). Undefined: nothing there
+ * (a missing dir, a dangling link of the user's). Throws as lstatSync/statSync do (ENOTDIR, ELOOP).
  */
-export function foreignLink(path: string): string | undefined {
-  if (typeof process.getuid !== 'function') return undefined
-  let st: fs.Stats | undefined
-  try { st = fs.lstatSync(path, { throwIfNoEntry: false }) } catch { return undefined }
-  if (!st?.isSymbolicLink() || st.uid === process.getuid() || st.uid === 0) return undefined
-  return `it is a symlink owned by uid ${st.uid}, not by this user (uid ${process.getuid()}) or root: its owner can point it anywhere`
+export function statDir(path: string): fs.Stats | string | undefined {
+  const st = fs.lstatSync(path, { throwIfNoEntry: false })
+  if (!st?.isSymbolicLink()) return st
+  return foreignLink(st) ?? fs.statSync(path, { throwIfNoEntry: false })
+}
+
+/**
+ * Why a symlink with these (lstat) stats is unsafe: another user owns it (root's excepted): a cache
+ * root planted as a link in a shared XDG_CACHE_HOME (`/tmp/x/acme -> ~/somewhere`) led unperf's
+ * writes, and its scope pruning, into any dir of the user's where the kernel follows such links
+ * (fs.protected_symlinks=0, as in many containers), and its owner can point it elsewhere at any time.
+ */
+function foreignLink(link: fs.Stats): string | undefined {
+  if (typeof process.getuid !== 'function' || link.uid === process.getuid() || link.uid === 0) return undefined
+  return `it is a symlink owned by uid ${link.uid}, not by this user (uid ${process.getuid()}) or root: its owner can point it anywhere`
 }
 
 /**

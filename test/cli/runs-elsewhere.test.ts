@@ -31,5 +31,12 @@ describe("runs recorded under an installed CLI's name", { timeout: 60_000 }, () 
     expect(budget.json().error).toMatchObject({ code: 'E_NO_RUN', message: expect.stringContaining(`: ${hint} budget --root-dir node_modules/@acme/cli`) })
     // given that --root-dir, the run is there
     expect(unperf(dir, 'report', '--root-dir', 'node_modules/@acme/cli').stdout).toContain('1 run recorded')
+    // a dir named with control characters (a shared cache home holds dirs others made): named escaped
+    const planted = join(dir, '.xdg', 'evil\x1b]0;owned\x07', 'reports', reports.split(/[\\/]/).at(-1)!)
+    mkdirSync(planted, { recursive: true })
+    writeFileSync(join(planted, 'history.jsonl'), '')
+    const escaped = unperf(dir, 'report').stderr
+    expect(escaped).toContain("'evil\\x1b]0;owned\\x07'")
+    expect(escaped).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/)
   })
 })

@@ -95,11 +95,13 @@ describe('a stop signal sent to unperf while it runs a command', { timeout: 120_
     expect(await goneWithin(pidIn(dir, 'deaf.pid'), 5000)).toBe(true)
     expect(JSON.parse(deaf.stdout).error).toMatchObject({ code: 'E_NO_PROFILE' })
     expect(deaf.stderr).toContain('ended (killed by SIGKILL: still running 300 ms after SIGTERM)')
-    // ends on SIGTERM, its exit taking longer than the grace (as writing a large profile does): not cut
+    // ends on SIGTERM, its exit taking longer than the grace (as writing a large profile does): not cut.
+    // A grace of 1 s here: the command must be past the start of its exit (its timing record written)
+    // when the grace is over, which a loaded machine can delay past 300 ms; its exit takes 1.5 s more
     writeFileSync(join(dir, 'slow-exit.cjs'), `process.on('SIGTERM', () => process.exit(0))
-process.on('exit', () => { const end = Date.now() + 1500; while (Date.now() < end); })
+process.on('exit', () => { const end = Date.now() + 2500; while (Date.now() < end); })
 require('node:fs').writeFileSync('slow.pid', String(process.pid)); setInterval(() => {}, 1000)`)
-    const slow = await interrupted(dir, 'slow.pid', 'SIGTERM', ['profile', '--json', '--', process.execPath, 'slow-exit.cjs'], grace)
+    const slow = await interrupted(dir, 'slow.pid', 'SIGTERM', ['profile', '--json', '--', process.execPath, 'slow-exit.cjs'], { UNPERF_PROFILE_GRACE: '1000' })
     expect(slow.code, slow.stderr).toBe(0)
     expect(existsSync(JSON.parse(slow.stdout).profile)).toBe(true)
   })

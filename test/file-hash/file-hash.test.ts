@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, 
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { build } from 'esbuild'
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   clearFileHashMemo, fileHashStats, hashFiles, hashFilesSync, setFileHashMemoDir,
 } from '../../src/runtime/cache/file-hash.js'
@@ -13,6 +13,12 @@ let memoDir: string
 beforeEach(() => {
   memoDir = tempDir('unperf-fh-memo-')
   setFileHashMemoDir(memoDir)
+  clearFileHashMemo()
+})
+// the 'shared' project's next file in this process: the default memo dir again, not this file's
+// removed temp dir (a wrap({ files }) there made it again, and left it in /tmp)
+afterAll(() => {
+  setFileHashMemoDir(undefined)
   clearFileHashMemo()
 })
 

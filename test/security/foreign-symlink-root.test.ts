@@ -7,6 +7,7 @@
  * root) is refused as the dir itself would be.
  */
 import { chmodSync, lchownSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
@@ -49,5 +50,32 @@ describe.skipIf(process.getuid?.() !== 0)('a cache root planted as another user\
     expect(await mine.cache.get('k')).toBe('v')
     await mine.m.close()
     expect(mine.warnings).toEqual([])
+  })
+})
+
+describe('the check for a foreign symlink', () => {
+  // the report dirs are checked on every run's exit (the start path's bundle): the check for a link
+  // must not cost a call more per dir where there is no link (it was a stat, then an lstat)
+  it('costs no call more per dir that is no symlink: one lstat each', () => {
+    const base = tempDir('unperf-dir-check-')
+    const dirs = [join(base, 'reports', 'p'), join(base, 'reports'), base]
+    mkdirSync(dirs[0]!, { recursive: true, mode: 0o700 })
+    const cjs = createRequire(import.meta.url)('node:fs') as { statSync: typeof import('node:fs').statSync; lstatSync: typeof import('node:fs').lstatSync }
+    const { statSync, lstatSync } = cjs
+    const calls: string[] = []
+    // counted through the builtin's ESM exports as src imports them (restored before anything else runs)
+    cjs.statSync = ((...a: Parameters<typeof statSync>) => { calls.push('stat'); return statSync(...a) }) as typeof statSync
+    cjs.lstatSync = ((...a: Parameters<typeof lstatSync>) => { calls.push('lstat'); return lstatSync(...a) }) as typeof lstatSync
+    syncBuiltinESMExports()
+    let unsafe: string | undefined
+    try {
+      unsafe = dirUnsafeSync(dirs)
+    } finally {
+      cjs.statSync = statSync
+      cjs.lstatSync = lstatSync
+      syncBuiltinESMExports()
+    }
+    expect(unsafe).toBeUndefined()
+    expect(calls).toEqual(['lstat', 'lstat', 'lstat'])
   })
 })

@@ -133,7 +133,7 @@ export default defineCommand({
       s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),
       s.status !== 'ok' || s.regression ? red(verdictText(s)) : green(verdictText(s)),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
-    for (const note of trendNotes(summary)) console.log(dim(note))
+    for (const note of trendNotes(summary)) console.log(dim(printable(note)))
     // what the latest run of a failed command ended with (history lines of older versions have no error)
     for (const s of summary) if (s.error) console.log(`${red('✖')} ${printable(`${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)}`)
   },
