@@ -6,8 +6,9 @@
  * does no such walk (startup is the product).
  */
 import { existsSync, statSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import { configCandidates } from '../config/config-candidates.js'
+import { homeDir } from '../runtime/project.js'
 
 /**
  * The warning, or undefined when rootDir has a config file (or one was named: `configFile`) or no
@@ -15,7 +16,9 @@ import { configCandidates } from '../config/config-candidates.js'
  */
 export function parentConfigWarning(rootDir: string, configFile: string | undefined): string | undefined {
   if (configFile !== undefined) return undefined
-  const home = process.env.HOME || process.env.USERPROFILE
+  // (HOME unset: the system's answer, as the platform cache dir takes it)
+  const home = homeDir()
+  if (rootDir === home) return undefined
   let dir = rootDir
   for (let i = 0; i < 50; i++) {
     // the repository's root is the last dir looked in
@@ -25,7 +28,8 @@ export function parentConfigWarning(rootDir: string, configFile: string | undefi
     dir = parent
     const found = configCandidates(dir, undefined).find(f => existsSync(f))
     if (found) {
-      const rel = relative(rootDir, found)
+      // pasted into a config as a string: '/' on Windows too (`'..\\..\\perf.config.mjs'` reads `\\p` as an escape)
+      const rel = relative(rootDir, found).split(sep).join('/')
       return `no perf.config in ${rootDir}, so ${found} (in a parent dir) is not read: the config is looked for in rootDir alone (a host CLI's own package; the project dir for unperf). Extend it from a perf.config there (export default { extends: '${rel}' }), or give unperf --root-dir ${dir}`
     }
   }

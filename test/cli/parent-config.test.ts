@@ -42,4 +42,16 @@ describe('a perf.config in a parent dir', { timeout: 60_000 }, () => {
     mkdirSync(join(root, 'packages', '.git'))
     expect(parentConfigWarning(pkg, undefined)).toBeUndefined()
   })
+  it('never above the home dir: none when rootDir is the home dir itself', () => {
+    const { root } = monorepo()
+    const home = join(root, 'home')
+    mkdirSync(home)
+    const saved = process.env.HOME
+    process.env.HOME = home
+    try {
+      expect(parentConfigWarning(home, undefined)).toBeUndefined()
+    } finally {
+      process.env.HOME = saved
+    }
+  })
 })
