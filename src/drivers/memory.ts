@@ -81,14 +81,16 @@ export class MemoryTier implements Tier {
   }
 
   async prune(maxBytes: number, now: number, staleFor = 0) {
-    const removed: { key: string; reason: 'expired' | 'lru'; size: number }[] = []
-    for (const e of [...this.policy.entries()]) {
-      if (!isLive(e, now, staleFor)) {
-        this.policy.delete(e.key)
-        removed.push({ key: e.key, reason: 'expired', size: e.size })
-      }
-    }
+    const removed: { key: string; reason: 'expired' | 'lru'; size: number }[] = this.sweepSync(now, staleFor)
     removed.push(...(await this.enforce(maxBytes)))
+    return removed
+  }
+
+  /** Removes the entries past their expiry and stale window; one pass, no copy of the live ones. */
+  sweepSync(now: number, staleFor = 0): { key: string; reason: 'expired'; size: number }[] {
+    const removed: { key: string; reason: 'expired'; size: number }[] = []
+    for (const e of this.policy.entries()) if (!isLive(e, now, staleFor)) removed.push({ key: e.key, reason: 'expired', size: e.size })
+    for (const r of removed) this.policy.delete(r.key)
     return removed
   }
 

@@ -12,6 +12,7 @@
  * short write, and choose a `staleMs` far above that.
  */
 import { closeSync, openSync, readFileSync, readlinkSync, unlinkSync, writeSync } from 'node:fs'
+import { now } from './clock.js'
 import { clearIfStale } from './lock-takeover.js'
 
 /** Removes the lock file: call once the work it guards is done. */
@@ -51,12 +52,13 @@ export function tryLockFile(path: string, staleMs: number): ReleaseLock | undefi
  * without it: the caller chooses between going on unlocked and giving up. Throws as tryLockFile.
  */
 export function waitForLockFile(path: string, options: WaitForLockOptions): ReleaseLock | undefined {
-  const deadline = Date.now() + options.timeoutMs
+  // the monotonic clock: NTP stepping the wall clock back while waiting blocked the process for the step
+  const deadline = now() + options.timeoutMs
   let sleeper: Int32Array | undefined
   for (;;) {
     const release = tryLockFile(path, options.staleMs)
     if (release) return release
-    if (Date.now() > deadline) return undefined
+    if (now() > deadline) return undefined
     Atomics.wait(sleeper ??= new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pollMs)
   }
 }

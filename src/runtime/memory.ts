@@ -7,6 +7,7 @@
  * /proc/self/stat on Linux (10–40 µs): perf.run() reuses the tracker's start and end samples.
  */
 import { formatBytes } from '../config/units.js'
+import { now } from './clock.js'
 import { snapshotLabelError } from './input-errors.js'
 import type { MemoryTracker } from './_internal.js'
 import type { MemorySnapshot, MemoryTrend } from './types.js'
@@ -32,6 +33,11 @@ function highWater(rss: number): number {
 
 export function createMemoryTracker(): MemoryTracker & { leakWarning(): string | undefined } {
   const list: MemorySnapshot[] = []
+  // when each snapshot was taken on the runtime's monotonic clock: the trend and the leak warning's
+  // span are judged on it, not on `time` (the wall clock, which NTP steps: a step back of an hour
+  // between two snapshots read as a heap growing over -3 600 s, a leak hidden as 'stable')
+  const takenAt = new WeakMap<MemorySnapshot, number>()
+  const at = (s: MemorySnapshot): number => takenAt.get(s) ?? s.time
   let peak = process.memoryUsage.rss()
   let last = peak
   const active = new Set<{ peak: number }>()
@@ -49,10 +55,10 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
   const trend = (): MemoryTrend => {
     const n = list.length
     if (n < 2) return { direction: 'stable', slope: 0, samples: n }
-    const t0 = list[0]!.time
+    const t0 = at(list[0]!)
     let sx = 0, sy = 0, sxx = 0, sxy = 0
     for (const s of list) {
-      const x = (s.time - t0) / 1000
+      const x = (at(s) - t0) / 1000
       sx += x; sy += s.heapUsed; sxx += x * x; sxy += x * s.heapUsed
     }
     const denom = n * sxx - sx * sx
@@ -69,6 +75,7 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
       const snap: MemorySnapshot = {
         label, time: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers,
       }
+      takenAt.set(snap, now())
       list.push(snap)
       if (list.length >= 2 * SNAPSHOTS_KEPT) list.splice(0, list.length - SNAPSHOTS_KEPT)
       return snap
@@ -110,7 +117,7 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
     /** A warning when at least 5 snapshots over 10 s or more keep growing. */
     leakWarning(): string | undefined {
       const t = trend()
-      const span = list.length > 1 ? list[list.length - 1]!.time - list[0]!.time : 0
+      const span = list.length > 1 ? at(list[list.length - 1]!) - at(list[0]!) : 0
       if (t.direction !== 'growing' || t.samples < 5 || span < 10_000) return undefined
       return `heap keeps growing: +${formatBytes(t.slope)}/s over ${t.samples} snapshots in ${(span / 1000).toFixed(0)} s (a leak?)`
     },

@@ -42,8 +42,36 @@ describe('alerts', () => {
     expect(unknown).toEqual(['nope.value'])
   })
 
+  it("'for' is judged on the monotonic clock given, not on the samples' wall-clock time (NTP steps it)", () => {
+    const evaluator = createAlertEvaluator({ 'memory.rss': { above: 500 * MB, for: 10_000 } })
+    const HOUR = 3_600_000
+    const at = (time: number, mono: number, rss: number) => evaluator.evaluate({ time, memory: { rss, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 } }, mono)
+    expect(at(HOUR, 0, 600 * MB)).toEqual([])
+    // stepped back an hour: the breach has still held 10 s
+    expect(at(5000, 5000, 600 * MB)).toEqual([])
+    expect(at(10_000, 10_000, 600 * MB)).toEqual([{ metric: 'memory.rss', kind: 'size', state: 'firing', value: 600 * MB, rule: { above: 500 * MB, for: 10_000 }, since: HOUR }])
+    expect(at(11_000, 11_000, 100 * MB)).toMatchObject([{ state: 'resolved' }])
+    // stepped ahead an hour: 2 s of breach do not fire a 10 s rule
+    expect(at(12_000, 12_000, 600 * MB)).toEqual([])
+    expect(at(12_000 + 2 * HOUR, 14_000, 600 * MB)).toEqual([])
+  })
+
+  it("the monitor fires a rule with 'for' when the wall clock is stepped back an hour mid-breach (fake timers)", async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date', 'hrtime'], now: Date.now() })
+    const ctx = monitorContext({ interval: 1000, gc: false, eventLoop: false, alerts: { 'handles.active': { below: 1_000_000, for: 3000 } } })
+    const fired: MonitorAlert[] = []
+    ctx.hooks.hook('monitor:alert', alert => { fired.push(alert) })
+    const monitor = startMonitors(ctx, createMetricsRegistry('acme', emptySources()), emptySources())
+    await vi.advanceTimersByTimeAsync(2000) // breach since 1 s
+    vi.setSystemTime(Date.now() - 3_600_000) // NTP: the wall clock an hour back; the monotonic one runs on
+    await vi.advanceTimersByTimeAsync(2000) // 4 s: held 3 s
+    expect(fired).toMatchObject([{ metric: 'handles.active', state: 'firing' }])
+    await monitor.stop()
+  })
+
   it('the monitor emits monitor:alert on breach and recovery (fake timers) and lists them in alerts()', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] })
+    // hrtime: 'for' is judged on the monotonic clock
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date', 'hrtime'] })
     // handles.active is a real sampled value; a rule below 1_000_000 always breaches, one above 1_000_000 never does.
     const ctx = monitorContext({ interval: 1000, gc: false, alerts: { 'handles.active': { below: 1_000_000, for: 3000 } } })
     const fired: MonitorAlert[] = []

@@ -128,9 +128,11 @@ export const ISOLATED = [
   'test/runtime/graph-spans.test.ts', // in-process perf/CLI state
   'test/runtime/hooks.test.ts', // replaces stdout/stderr writes, sets globals, in-process perf/CLI state
   'test/runtime/lifecycle-records.test.ts', // in-process perf/CLI state
+  'test/runtime/lock-file-clock.test.ts', // vi mocks, spies or fake timers
   'test/runtime/long-names.test.ts', // in-process perf/CLI state
   'test/runtime/make-dir.test.ts', // sets the umask
   'test/runtime/memory-snapshot-label.test.ts', // in-process perf/CLI state
+  'test/runtime/memory-trend-clock.test.ts', // vi mocks, spies or fake timers
   'test/runtime/perf.test.ts', // replaces stdout/stderr writes, sets globals, in-process perf/CLI state
   'test/runtime/pool-call-options.test.ts', // process listeners, vi mocks, spies or fake timers, in-process perf/CLI state
   'test/runtime/pool-cancelled.test.ts', // vi mocks, spies or fake timers

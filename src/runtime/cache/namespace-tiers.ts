@@ -16,12 +16,16 @@ import type { Lookup } from './wrap.js'
 
 /** What a synchronous write returns: no promise of its own. */
 const RESOLVED: Promise<void> = Promise.resolve()
+/** The fewest writes between two sweeps of a memory tier's expired entries (see _enforceMemory). */
+const MEMORY_SWEEP_WRITES = 1000
 
 export class NamespaceTiers {
   private _guards: Promise<TierGuard[]> | undefined
   /** The tiers once built: the hot paths use them without awaiting a promise. */
   ready: TierGuard[] | undefined
   private _sweepStarted = false
+  /** Writes to the memory tier left before its next sweep of expired entries. */
+  private _memorySweepIn = MEMORY_SWEEP_WRITES
 
   constructor(
     private readonly _name: string,
@@ -217,6 +221,13 @@ export class NamespaceTiers {
 
   /** The namespace's limit (the policy evicts as it writes: this reports it), then the shared cap. */
   private _enforceMemory(tier: MemoryTier): void {
+    // expired entries nobody reads again (a service's abandoned sessions, one key per login) stayed
+    // until maxSize evicted them: hundreds of MB of heap. Swept once as many writes as the tier held
+    // entries at its last sweep have come (at least 1 000): one pass per that many writes, O(1) each
+    if (--this._memorySweepIn <= 0) {
+      for (const r of tier.sweepSync(Date.now(), this.staleFor)) this._events.evicted(r.key, r.reason, r.size)
+      this._memorySweepIn = Math.max(MEMORY_SWEEP_WRITES, tier.policy.count)
+    }
     for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size)
     this._host.budget.enforceMemory()
   }

@@ -15,6 +15,7 @@
 import type { RedisClient } from '../../drivers/redis-connection.js'
 import type { RedisKey } from '../../drivers/redis-key.js'
 import type { GuardedCall } from '../../drivers/redis-scopes.js'
+import { now } from '../clock.js'
 import { holderIsGone, lockToken } from './lock-holder.js'
 
 export let LOCK_TTL_MS = 15_000
@@ -69,16 +70,20 @@ function isScriptRefused(error: unknown): boolean {
 
 export class RedisLock {
   private readonly _token = lockToken()
-  /** When this caller last saw the lock held by another one (0: not since it started, or its holder died). */
-  private _seenHeld = 0
+  /**
+   * When this caller last saw the lock held by another one, on the monotonic clock (-Infinity: not
+   * since it started, or its holder died). Not the wall clock: NTP stepping it back an hour while a
+   * waiter waited kept that waiter off a vanished lock (the grace) and from giving up, for the hour.
+   */
+  private _seenHeld = Number.NEGATIVE_INFINITY
   private _holder: string | undefined
-  private _holderChecked = Date.now()
+  private _holderChecked = now()
   private _keep: NodeJS.Timeout | undefined
 
   /** `call`: the tier's guard (bounded by cache.timeout); a failure means Redis went away. */
   constructor(private readonly _client: RedisClient, private readonly _key: RedisKey, private readonly _call: GuardedCall) {}
 
-  /** When this caller last saw the lock held by another one (ms since epoch; 0: never, or its holder died). */
+  /** When this caller last saw the lock held by another one (ms on clock.ts's now(); -Infinity: never, or its holder died). */
   get seenHeld(): number {
     return this._seenHeld
   }
@@ -87,12 +92,12 @@ export class RedisLock {
   async tryAcquire(): Promise<boolean> {
     const c = this._client
     if (!scriptless.has(c)) {
-      const mayTake = Date.now() - this._seenHeld >= VANISHED_GRACE_MS ? '1' : '0'
+      const mayTake = now() - this._seenHeld >= VANISHED_GRACE_MS ? '1' : '0'
       try {
         const r = await this._call(() => c.eval(ACQUIRE, 1, this._key, this._token, LOCK_TTL_MS, mayTake))
         if (r === 1) return true
         if (typeof r === 'string') {
-          this._seenHeld = Date.now()
+          this._seenHeld = now()
           this._holder = r
         }
         return false
@@ -124,14 +129,14 @@ export class RedisLock {
 
   /** A waiter's look (every 250 ms) at whether the holder is a process of this machine that died: its lock goes now. */
   async takeOverDead(): Promise<void> {
-    if (Date.now() - this._holderChecked < HOLDER_CHECK_MS) return
-    this._holderChecked = Date.now()
+    if (now() - this._holderChecked < HOLDER_CHECK_MS) return
+    this._holderChecked = now()
     try {
       const held = scriptless.has(this._client) ? await this._call(() => this._client.get(this._key)) : this._holder
       if (held === null || held === undefined || !holderIsGone(held)) return
       await this._call(() => this._client.eval(DELETE_IF_HELD_BY, 1, this._key, held))
       // gone for good: no grace to wait for
-      this._seenHeld = 0
+      this._seenHeld = Number.NEGATIVE_INFINITY
       this._holder = undefined
     } catch { /* redis went away: the next acquire says so */ }
   }

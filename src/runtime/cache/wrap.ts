@@ -14,6 +14,7 @@ import { hashFiles } from './file-hash.js'
 import { argumentError } from '../../errors.js'
 import { unitsHint } from './cache-input.js'
 import { LOCK_TTL_MS, RedisLock } from './redis-lock.js'
+import { now as monotonicNow } from '../clock.js'
 
 export interface Lookup {
   entry: StoredEntry
@@ -145,7 +146,8 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   const redis = await redisTier(api)
   if (!redis) return computed()
   const lock = new RedisLock(await redis.tier.client(), redis.tier.lockKey(key), op => redis.call(op))
-  const started = Date.now()
+  // the monotonic clock, as the lock's seenHeld: a wall clock stepped back kept a waiter here for the step
+  const started = monotonicNow()
   for (;;) {
     let acquired = false
     try {
@@ -173,7 +175,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     // gives up on a lock nobody is seen holding (a Redis refusing scripts: SET NX alone tells nothing
     // of its holder); one whose holder keeps it is waited for as long as fn runs there (a 30 s cap
     // made every waiter of a longer fn, a build step of minutes, run it too)
-    if (Date.now() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return computed()
+    if (monotonicNow() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return computed()
   }
 }
 

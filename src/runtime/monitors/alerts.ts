@@ -8,8 +8,13 @@ import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import { metricKind, type MetricKind } from './metric-kinds.js'
 
 export interface AlertEvaluator {
-  /** Evaluates every rule against a sample; returns the transitions it caused (firing or resolved). */
-  evaluate(sample: MonitorSample): MonitorAlert[]
+  /**
+   * Evaluates every rule against a sample; returns the transitions it caused (firing or resolved).
+   * `at`: when it was taken on a monotonic clock (ms), which `for` is judged on; default
+   * `sample.time`, the wall clock, which NTP steps (a step back of an hour held an alert back that
+   * long, a step ahead fired a `for: '10m'` rule on its second breaching sample).
+   */
+  evaluate(sample: MonitorSample, at?: number): MonitorAlert[]
   /** Every transition so far, oldest first. */
   history(): MonitorAlert[]
   /** Rules currently firing. */
@@ -21,8 +26,10 @@ interface RuleState {
   kind: MetricKind
   segments: string[]
   rule: ResolvedAlertRule
-  /** ms since epoch the current breach started */
+  /** ms since epoch the current breach started (the alert's `since`) */
   breachSince: number | undefined
+  /** when it started on the monotonic clock `evaluate` is given: what `for` is judged on */
+  breachAt: number | undefined
   firing: MonitorAlert | undefined
   seen: boolean
 }
@@ -33,13 +40,13 @@ const MAX_HISTORY = 1000
 export function createAlertEvaluator(rules: Record<string, ResolvedAlertRule>, onUnknownPath?: (path: string) => void): AlertEvaluator {
   const states: RuleState[] = Object.entries(rules).map(([path, rule]) => ({
     // the config refuses a path the table lacks; one given here directly reads as a plain number
-    path, kind: metricKind(path) ?? 'number', segments: path.split('.'), rule, breachSince: undefined, firing: undefined, seen: false,
+    path, kind: metricKind(path) ?? 'number', segments: path.split('.'), rule, breachSince: undefined, breachAt: undefined, firing: undefined, seen: false,
   }))
   const history: MonitorAlert[] = []
   let evaluated = 0
 
   return {
-    evaluate(sample) {
+    evaluate(sample, at = sample.time) {
       if (states.length === 0) return []
       evaluated++
       const out: MonitorAlert[] = []
@@ -55,12 +62,13 @@ export function createAlertEvaluator(rules: Record<string, ResolvedAlertRule>, o
         const breached = (above !== undefined && value > above) || (below !== undefined && value < below)
         if (breached) {
           state.breachSince ??= sample.time
-          if (state.firing === undefined && sample.time - state.breachSince >= state.rule.for) {
+          state.breachAt ??= at
+          if (state.firing === undefined && at - state.breachAt >= state.rule.for) {
             state.firing = { metric: state.path, kind: state.kind, state: 'firing', value, rule: ruleOf(state.rule), since: state.breachSince }
             out.push(state.firing)
           }
         } else {
-          state.breachSince = undefined
+          state.breachSince = state.breachAt = undefined
           if (state.firing !== undefined) {
             state.firing = undefined
             out.push({ metric: state.path, kind: state.kind, state: 'resolved', value, rule: ruleOf(state.rule), since: sample.time })

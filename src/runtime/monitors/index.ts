@@ -84,7 +84,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
   const tick = (): void => {
     const s = sample(intervalMs)
     if (hooks.hasListeners('monitor:sample')) void hooks.emit('monitor:sample', s)
-    for (const alert of alerts.evaluate(s)) void hooks.emit('monitor:alert', alert)
+    for (const alert of alerts.evaluate(s, monotonicMs())) void hooks.emit('monitor:alert', alert)
     const prom = options.prometheus
     if (prom && 'file' in prom && !textfileWrite) {
       // dropped when the monitor stopped meanwhile: its last text (stop(), below) is the file's
@@ -145,6 +145,12 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
       return stopping
     },
   }
+}
+
+/** ms on the monotonic clock (never stepped by NTP, unlike the samples' `time`): what alerts' `for` is judged on. */
+function monotonicMs(): number {
+  const [s, ns] = process.hrtime()
+  return s * 1e3 + ns / 1e6
 }
 
 /** The monitors options that switch a sampler, by the first segment of its metrics' paths. */

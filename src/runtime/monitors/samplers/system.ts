@@ -6,6 +6,7 @@
 import { cpus, loadavg } from 'node:os'
 import type { WarnOnce } from '../../_internal.js'
 import { errorMessage } from '../../../errors.js'
+import { timerDelay } from '../../timer-limit.js'
 
 export interface SystemSample {
   load: { percent: number; avg: number }
@@ -66,8 +67,9 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
   const first = new Promise<void>((done) => { firstDone = done })
   const startTimer = setTimeout(() => { void tick().then(firstDone) }, FIRST_REFRESH_MS)
   startTimer.unref()
-  // Host metrics change slowly; refreshing more often than every 5 s only costs CPU.
-  const timer = setInterval(tick, Math.max(intervalMs, 5000))
+  // Host metrics change slowly; refreshing more often than every 5 s only costs CPU. An interval
+  // past the longest timer ('30d') waits that long: node made it 1 ms, a refresh (df) after another
+  const timer = setInterval(tick, timerDelay(Math.max(intervalMs, 5000)))
   timer.unref()
   return {
     read: () => last,

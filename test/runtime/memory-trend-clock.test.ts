@@ -1,0 +1,41 @@
+/**
+ * perf.memory.trend() and the leak warning at close were judged on the snapshots' `time`, the wall
+ * clock: NTP stepping it back an hour between snapshots made a heap growing by tens of MB read as
+ * 'stable' (or 'shrinking'), a leak hidden; stepped ahead, five snapshots taken within a few ms read
+ * as an hour of growth and warned of a leak. They are judged on the monotonic clock now; `time`
+ * stays the wall clock. Only Date is moved (as NTP moves the wall clock, not the monotonic one).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryTracker } from '../../src/runtime/memory.js'
+
+const HOUR = 3_600_000
+
+afterEach(() => { vi.useRealTimers() })
+
+/** Five snapshots with ~8 MB more heap kept at each; `step` moves the wall clock after the second. */
+function growingSeries(step: number) {
+  const m = createMemoryTracker()
+  const kept: number[][] = []
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+  for (let i = 0; i < 5; i++) {
+    kept.push(new Array<number>(1_000_000).fill(i + 0.5))
+    m.snapshot(`#${i}`)
+    if (i === 1) vi.setSystemTime(Date.now() + step)
+  }
+  return { m, kept }
+}
+
+describe('memory trend across a wall-clock step', () => {
+  it('a heap growing while the wall clock is stepped back an hour is still growing', () => {
+    const { m, kept } = growingSeries(-HOUR)
+    expect(kept).toHaveLength(5)
+    expect(m.snapshots()[2]!.time).toBeLessThan(m.snapshots()[1]!.time) // time is the wall clock, stepped
+    expect(m.trend()).toMatchObject({ direction: 'growing', samples: 5 })
+  })
+
+  it('five snapshots within milliseconds are no leak when the wall clock is stepped ahead an hour', () => {
+    const { m } = growingSeries(HOUR)
+    expect(m.trend().direction).toBe('growing')
+    expect(m.leakWarning()).toBeUndefined()
+  })
+})
