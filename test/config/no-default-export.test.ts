@@ -25,6 +25,20 @@ describe('a config file without a default export', () => {
     expect(issues[0]!.message).toBe(`${file}: no default export (the file exports nothing), so none of it is applied: write \`export default definePerfConfig({ ... })\` (an empty config: \`export default {}\`)`)
   })
 
+  it.each(['perf.config.ts', 'perf.config.mjs'])("%s with named exports alone, none a config key: the error says there is no default export", async (file) => {
+    const error = await load({ [file]: "import { definePerfConfig } from 'unperf/config'\nexport const config = definePerfConfig({ cache: { ttl: '2h' } })\n" }).then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).issues).toEqual([expect.objectContaining({ file, path: '(file)', found: "named exports 'config'" })])
+    expect((error as ConfigError).issues[0]!.message).toBe(`${file}: no default export: its named exports ('config') are read as config keys, and none is one: write \`export default definePerfConfig({ ... })\``)
+  })
+
+  it('a default export or CommonJS exports with unknown keys alone are left to validation (unknown key)', async () => {
+    for (const [file, text] of [['perf.config.ts', "export default { cach: { ttl: '2h' } }\n"], ['perf.config.mjs', "export default { cach: {} }\n"], ['perf.config.cjs', 'module.exports = { cach: {} }\n'], ['perf.config.ts', 'module.exports = { cach: {} }\n']]) {
+      const error = await load({ [file]: text }).then(() => undefined, (e: unknown) => e)
+      expect((error as ConfigError).issues, `${file}: ${text}`).toEqual([expect.objectContaining({ path: 'cach', found: 'cach' })])
+    }
+  })
+
   it('in a preset it extends', async () => {
     const error = await load({ 'perf.config.mjs': "export default { extends: './presets/base.ts' }", 'presets/base.ts': NO_EXPORT }).then(() => undefined, (e: unknown) => e)
     expect((error as ConfigError).issues[0]).toMatchObject({ file: 'presets/base.ts', path: '(file)' })
