@@ -20,6 +20,7 @@ import { checkRcLines } from './rc-lines.js'
 import { checkConfigFiles } from './config-files.js'
 import { jsonSyntaxError } from './json-position.js'
 import { checkDefaultExport } from './no-default-export.js'
+import { inModulePackage } from './package-type.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -142,9 +143,12 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
           // is loaded, as a directory's (neither: a config error)
           if (hasEntry(source, from)) {
-            // an ES module entry without a default export: loaded here (c12 could not extend its namespace)
+            // an ES module entry without a default export: loaded here (c12 could not extend its
+            // namespace); only an entry node imports natively is looked at (jiti, moduleCache off,
+            // would run any other twice)
             const entry = resolvePackageImport(source, from)
-            if (entry && Object.prototype.toString.call(await opts.jiti!.import(entry, { default: true })) === '[object Module]') return loadLayerFile(entry, opts.jiti!)
+            const native = entry !== undefined && (entry.endsWith('.mjs') || (entry.endsWith('.js') && inModulePackage(entry)))
+            if (native && Object.prototype.toString.call(await opts.jiti!.import(entry, { default: true })) === '[object Module]') return loadLayerFile(entry, opts.jiti!)
             return null
           }
           const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
