@@ -20,6 +20,7 @@ import { checkRcLines } from './rc-lines.js'
 import { checkConfigFiles } from './config-files.js'
 import { jsonSyntaxError } from './json-position.js'
 import { checkDefaultExport } from './no-default-export.js'
+import { inModulePackage } from './package-type.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -92,6 +93,13 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
   /** An extends layer loaded here (a local file, a package's perf.config), as c12 gives its layers. */
   const loadLayerFile = async (file: string, jiti: { import: (id: string, o: { default: true }) => Promise<unknown> }) => {
     let config = await jiti.import(file, { default: true })
+    // a native ES module without a default export comes as its namespace, which c12 cannot extend
+    // (it adds `_layers`: 'object is not extensible'): exporting nothing is an error naming the
+    // file; named exports are its keys, as in a config file c12 loads itself
+    if (Object.prototype.toString.call(config) === '[object Module]') {
+      await checkDefaultExport(file, relative(rootDir, file), config, selfAliases())
+      config = { ...(config as Record<string, unknown>) }
+    }
     if (typeof config === 'function') config = await (config as () => unknown)()
     const listed = (config as { extends?: unknown } | null)?.extends
     checkEmptyExtends(relative(rootDir, file), listed)
@@ -134,7 +142,15 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           // c12 loads the package's entry (exports, main) as its config; a preset with none, its
           // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
           // is loaded, as a directory's (neither: a config error)
-          if (hasEntry(source, from)) return null
+          if (hasEntry(source, from)) {
+            // an ES module entry without a default export: loaded here (c12 could not extend its
+            // namespace); only an entry node imports natively is looked at (jiti, moduleCache off,
+            // would run any other twice)
+            const entry = resolvePackageImport(source, from)
+            const native = entry !== undefined && (entry.endsWith('.mjs') || (entry.endsWith('.js') && inModulePackage(entry)))
+            if (native && Object.prototype.toString.call(await opts.jiti!.import(entry, { default: true })) === '[object Module]') return loadLayerFile(entry, opts.jiti!)
+            return null
+          }
           const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
           const file = configCandidates(dir, undefined).find(f => existsSync(f))
           if (!file) {

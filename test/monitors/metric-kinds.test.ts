@@ -50,6 +50,12 @@ describe('the metric table', () => {
     // (it was acme_process_cpu_percent 12.5: Prometheus' base unit for a percent is a ratio, 0–1)
     expect(text).toMatch(/^acme_process_cpu_ratio 0\.125$/m)
     expect(text).not.toMatch(/_percent/)
+    // the division leaves no float noise in the exposition (it read acme_process_cpu_ratio 0.013000000000000001)
+    const noisy: MonitorSample = { time: 0, eventLoop: { p50: 1, p99: 1.1, max: 3, mean: 0.7, utilization: 0.5 }, cpu: { percent: 1.3, user: 10, system: 2 } }
+    const clean = createMetricsRegistry('acme', emptySources({ lastSample: () => noisy })).expose()
+    expect(clean).toMatch(/^acme_process_cpu_ratio 0\.013$/m)
+    expect(clean).toMatch(/^nodejs_eventloop_lag_p99_seconds 0\.0011$/m)
+    expect(clean).toMatch(/^nodejs_eventloop_lag_seconds 0\.0007$/m)
   })
 
   it('docs/monitors.md has a row per metric with its kind and raw unit', () => {

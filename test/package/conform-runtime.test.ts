@@ -133,6 +133,9 @@ describe('createPerf, getPerf, perf.run', () => {
     expect(names).toEqual(expect.arrayContaining(['build', 'outer', 'inner']))
     const metrics = readFileSync(join(project, 'metrics.prom'), 'utf8')
     for (const name of ['host_cli_things_total 1', 'host_cli_level 3', 'host_cli_latency_count 1']) expect(metrics).toContain(name)
+    // percents are exposed as ratios 0-1 (Prometheus' base unit), never _percent
+    expect(metrics).toMatch(/^host_cli_process_cpu_ratio \d/m)
+    expect(metrics).not.toMatch(/_percent/)
   }, 180_000)
 
   it("close() runs budgets, writes the report, sets process.exitCode in 'error' mode; a second close() returns the same report", () => {
@@ -155,9 +158,9 @@ describe('createPerf, getPerf, perf.run', () => {
     expect(first('task:start')).toBeLessThan(first('task:retry'))
     expect(out.payloads['command:after']).toEqual([expect.arrayContaining(['name', 'argv']), expect.arrayContaining(['name', 'status', 'duration', 'memoryDelta', 'memoryPeak'])])
     expect(out.payloads['command:error']).toEqual([expect.arrayContaining(['name']), 'Error'])
-    expect(out.payloads['cache:hit'][0]).toEqual(expect.arrayContaining(['namespace', 'key']))
+    expect(out.payloads['cache:hit'][0]).toEqual(expect.arrayContaining(['namespace', 'key', 'tier', 'tierName']))
     expect(out.unreachable).toBeNull()
-    expect(out.payloads['cache:error'][0]).toEqual(expect.arrayContaining(['namespace', 'error']))
+    expect(out.payloads['cache:error'][0]).toEqual(expect.arrayContaining(['namespace', 'code', 'tier', 'tierName', 'error']))
     expect(out.payloads['cache:evict'][0]).toEqual(expect.arrayContaining(['namespace', 'key']))
     expect(out.payloads['task:retry'][0]).toEqual(expect.arrayContaining(['pool', 'attempt', 'error']))
     expect(out.payloads['monitor:alert'][0]).toEqual(expect.arrayContaining(['metric', 'value']))

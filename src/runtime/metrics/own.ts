@@ -49,6 +49,9 @@ export const SAMPLE_GAUGES: ReadonlyArray<readonly [name: string, help: string, 
 /** A kind's raw value → Prometheus' base unit: ms → seconds, percent → ratio. */
 const BASE_UNIT_DIVISOR: Partial<Record<MetricKind, number>> = { duration: 1000, percent: 100 }
 
+/** `value / divisor` without the division's float noise (1.3 % → 0.013, not 0.013000000000000001). */
+const inBaseUnit = (value: number, divisor: number | undefined) => (divisor === undefined ? value : Number((value / divisor).toPrecision(12)))
+
 /** The families collectOwn() may expose: unprefixed (prom-client's names), then after the prefix. */
 const OWN_PLAIN = [
   'process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
@@ -103,7 +106,7 @@ export function* collectOwn(prefix: string, sources: MetricsSources): Generator<
   if (sample) {
     for (const [name, help, metric] of SAMPLE_GAUGES) {
       const value = readPath(sample, metric.split('.'))
-      if (value !== undefined) yield gauge(name.startsWith('_') ? prefix + name : name, help, value / (BASE_UNIT_DIVISOR[METRIC_KINDS[metric]] ?? 1))
+      if (value !== undefined) yield gauge(name.startsWith('_') ? prefix + name : name, help, inBaseUnit(value, BASE_UNIT_DIVISOR[METRIC_KINDS[metric]]))
     }
   }
 
