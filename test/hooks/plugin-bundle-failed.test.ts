@@ -100,13 +100,19 @@ describe('the record of a failed rebuild', () => {
   })
 })
 
-describe('a plugin path that goes through a file (plugins/b/index.mjs, plugins/b a file)', () => {
-  it('is left out of the bundle, the others bundled; making it a dir makes the bundle stale', async () => {
-    const dir = tempDir('unperf-bundle-enotdir-')
-    const snap = { dir: join(dir, 'snap'), rootDir: dir, configFile: undefined, layers: [] }
-    mkdirSync(snap.dir)
-    mkdirSync(join(dir, 'plugins'))
-    writeFileSync(join(dir, 'plugins/a.mjs'), plugin('a'))
+/** A project dir with plugins/a.mjs and an empty snapshot dir. */
+function withPluginA(prefix: string) {
+  const dir = tempDir(prefix)
+  const snap = { dir: join(dir, 'snap'), rootDir: dir, configFile: undefined, layers: [] }
+  mkdirSync(snap.dir)
+  mkdirSync(join(dir, 'plugins'))
+  writeFileSync(join(dir, 'plugins/a.mjs'), plugin('a'))
+  return { dir, snap }
+}
+
+describe('a plugin path that goes through a file (ENOTDIR)', () => {
+  it('plugins/b/index.mjs with plugins/b a file: left out of the bundle, the others bundled; making it a dir makes the bundle stale', async () => {
+    const { dir, snap } = withPluginA('unperf-bundle-enotdir-')
     writeFileSync(join(dir, 'plugins/b'), '')
     const files = [join(dir, 'plugins/a.mjs'), join(dir, 'plugins/b/index.mjs')]
     // (it threw ENOTDIR: no manifest, and every run started a rebuild failing alike)
@@ -119,20 +125,9 @@ describe('a plugin path that goes through a file (plugins/b/index.mjs, plugins/b
     writeFileSync(files[1]!, plugin('b'))
     expect(openPluginBundle(snap)).toBe('stale')
   })
-})
 
-function statOf(file: string) {
-  const s = statSync(file)
-  return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino }
-}
-
-describe('a bundled plugin file whose dir became a file (plugins/a.mjs, plugins now a file)', () => {
-  it('makes the bundle stale (the plugin then fails to load as its file would), never ENOTDIR out of the start', async () => {
-    const dir = tempDir('unperf-bundle-enotdir-input-')
-    const snap = { dir: join(dir, 'snap'), rootDir: dir, configFile: undefined, layers: [] }
-    mkdirSync(snap.dir)
-    mkdirSync(join(dir, 'plugins'))
-    writeFileSync(join(dir, 'plugins/a.mjs'), plugin('a'))
+  it('a bundled plugins/a.mjs whose dir became a file: the bundle is stale (the plugin then fails to load as its file would), never ENOTDIR out of the start', async () => {
+    const { dir, snap } = withPluginA('unperf-bundle-enotdir-input-')
     expect(await writePluginBundle({ ...snap, files: [join(dir, 'plugins/a.mjs')], external: new Set() })).toBe(true)
     expect(typeof openPluginBundle(snap)).toBe('object')
     rmSync(join(dir, 'plugins'), { recursive: true })
@@ -140,3 +135,8 @@ describe('a bundled plugin file whose dir became a file (plugins/a.mjs, plugins 
     expect(openPluginBundle(snap)).toBe('stale')
   })
 })
+
+function statOf(file: string) {
+  const s = statSync(file)
+  return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino }
+}
