@@ -49,8 +49,8 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     const candidates: string[] = []
     for (const file of listed) {
       // a file that appears where an entry points (a preset's entry found from rootDir instead) makes it stale
-      // (a path through a file, `plugins/b/index.mjs` with `plugins/b` a file: that ancestor, loaded from its path as before)
-      addStatable(addInput, file)
+      // (a path through a file, `plugins/b/index.mjs` with `plugins/b` a file: an input not there, snapshot.ts statInput)
+      addInput(file)
       if (!external.has(file) && bundleable(file)) candidates.push(file)
     }
     let files = candidates
@@ -90,7 +90,7 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     // not a file left out but the build itself (a plugin path that cannot be stat'd, a full disk,
     // esbuild unable to run): recorded against its inputs, or every run would start a rebuild failing alike
     const failed = { at: Date.now(), reason: error instanceof Error ? error.message : String(error) }
-    for (const file of listed) addStatable(addInput, file)
+    for (const file of listed) addInput(file)
     const manifest: PluginBundleManifest = { format: PLUGIN_BUNDLE_FORMAT, unperf: unperfVersion(), rootDir, builtAt, files: [], inputs: [...inputs.values()], external: [...external], failed }
     try { writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv }) } catch { /* unwritable: spawnRebuild checks before it starts one */ }
     return false
@@ -136,13 +136,6 @@ export function spawnRebuild(snap: PluginSnapshot): void {
 }
 
 // --- internal ---
-
-/** `path` as an input, else (a stat that throws: ENOTDIR, ELOOP, EACCES) its nearest ancestor that can be stat'd: a change there makes the record stale. */
-function addStatable(add: (path: string) => void, path: string): void {
-  for (let p = path; ; p = dirname(p)) {
-    try { return add(p) } catch { if (dirname(p) === p) return }
-  }
-}
 
 /** An ES module file require(esm) or import() would load (.mjs, a module package's .js). */
 function bundleable(file: string): boolean {
