@@ -17,6 +17,11 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/')
 }
 
+/** A test file's path as the history records it: POSIX, relative to the vitest root (shard plans compare with it). */
+export function recordedPath(root: string, file: string): string {
+  return toPosix(relative(root, file))
+}
+
 /**
  * Each project's globs as its config sets them: vitest appends a command line `--exclude` to every
  * project's `exclude`, and `unperf shard` would then leave those files out of every later plan.
@@ -91,7 +96,7 @@ export function moduleRecord(mod: TestModuleLike, root: string, finished = false
   }
   const project = mod.project?.name
   return {
-    path: toPosix(relative(root, mod.moduleId)),
+    path: recordedPath(root, mod.moduleId),
     ...(project && { project }),
     state,
     duration: round(setup + (d.duration ?? 0)),
@@ -141,7 +146,7 @@ export function legacyFileRecord(file: RunnerTaskLike, root: string): TestFileRe
   }
   walk(file, '')
   return {
-    path: toPosix(relative(root, file.filepath)),
+    path: recordedPath(root, file.filepath),
     ...(file.projectName && { project: file.projectName }),
     state,
     duration: round(setup + (file.result?.duration ?? 0)),

@@ -13,10 +13,11 @@
  * a shard job costs the reporter one lstat.
  */
 import { lstatSync, readFileSync, realpathSync, rmSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
+import { join } from 'node:path'
 import { isOwnPrivateFile } from '../drivers/fs-safety.js'
 import { waitForLockFile } from '../runtime/lock-file.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import { recordedPath } from './records.js'
 
 export const SHARD_PLAN_FILE = 'shard-plan.json'
 
@@ -103,7 +104,7 @@ export function matchShardPlan(dir: string, root: string, moduleIds: ModuleIds |
 /** POSIX paths relative to `root` of the files a run looked at (vitest's module ids). */
 export function runPaths(root: string, moduleIds: ModuleIds): string[] {
   const paths: string[] = []
-  for (const id of moduleIds) if (typeof id === 'string' && id !== '') paths.push(relative(root, id).split(sep).join('/'))
+  for (const id of moduleIds) if (typeof id === 'string' && id !== '') paths.push(recordedPath(root, id))
   return paths
 }
 
