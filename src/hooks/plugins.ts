@@ -218,10 +218,11 @@ async function fromBundle(bundle: PluginBundle, file: string, rootDir: string): 
 async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin = value
   if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
-  if (!plugin || typeof plugin !== 'object' || Array.isArray(plugin) || typeof (plugin as PerfPlugin).name !== 'string' || !(plugin as PerfPlugin).name) {
+  const object = !!plugin && typeof plugin === 'object' && !Array.isArray(plugin)
+  const name: unknown = object ? (plugin as { name?: unknown }).name : undefined
+  if (typeof name !== 'string' || !name) {
     // what came: a module whose default is null, an object without `name`, a name of another type
-    const name: unknown = plugin && typeof plugin === 'object' && !Array.isArray(plugin) ? (plugin as { name?: unknown }).name : undefined
-    const got = !plugin || typeof plugin !== 'object' || Array.isArray(plugin) ? describeInput(plugin) : name === undefined ? 'an object without one' : `name: ${describeInput(name)}`
+    const got = !object ? describeInput(plugin) : name === undefined ? 'an object without one' : `name: ${describeInput(name)}`
     throw argumentError(`a plugin must be an object with a non-empty \`name\` (use definePerfPlugin), got ${got}`)
   }
   return plugin as PerfPlugin<Record<string, unknown>>
