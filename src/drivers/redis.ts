@@ -39,9 +39,13 @@ export class RedisTier implements Tier {
   readonly health: RedisHealth
 
   private readonly _connection: string
+  /** wrap()'s locks: `lock:` before the entries' prefix, after the base (see lockKey). */
+  private readonly _lockPrefix: string
 
   constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string, private readonly _scope?: RedisScope) {
     this._connection = connectionId(spec)
+    const base = spec.base ? `${spec.base}:` : ''
+    this._lockPrefix = `${base}lock:${_prefix.slice(base.length)}`
     this.health = redisHealth(this._connection, stateDir)
     const { client, release } = acquireRedis(spec, timeoutMs)
     this._client = client
@@ -110,11 +114,13 @@ export class RedisTier implements Tier {
 
   /**
    * The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists
-   * it). Named as its entry is (redis-key.ts): a key with a lone surrogate as WTF-8 bytes, so `'\ud800'`
-   * and `'\ufffd'` no longer share one lock.
+   * it), inside the tier's base (`<base>:lock:unperf:…`): an ACL user limited to `~<base>:*` takes it
+   * (`lock:<base>:…` was refused, NOPERM, and every process ran fn). Named as its entry is
+   * (redis-key.ts): a key with a lone surrogate as WTF-8 bytes, so `'\ud800'` and `'\ufffd'` no
+   * longer share one lock.
    */
   lockKey(key: string): RedisKey {
-    return redisKey(`lock:${this._prefix}`, key)
+    return redisKey(this._lockPrefix, key)
   }
 
   async get(key: string): Promise<StoredEntry | null> {
