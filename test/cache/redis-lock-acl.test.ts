@@ -38,6 +38,7 @@ describe.skipIf(!hasRedisServer)('wrap() as an ACL user limited to its keys', ()
   beforeAll(async () => {
     await own.raw!.call('ACL', 'SETUSER', 'team', 'on', '>pw', '~team:*', '&*', '+@all')
     await own.raw!.call('ACL', 'SETUSER', 'entries', 'on', '>pw', '~unperf:*', '&*', '+@all')
+    await own.raw!.call('ACL', 'SETUSER', 'reader', 'on', '>pw', '~*', '&*', '+@read', '+@connection')
   })
 
   it('takes its lock under the base: fn runs once across processes, no error', async () => {
@@ -58,5 +59,12 @@ describe.skipIf(!hasRedisServer)('wrap() as an ACL user limited to its keys', ()
     expect(errors).toEqual([expect.stringMatching(/^E_LOCK NOPERM/)])
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/wrap\(\)'s cross-process lock .*refused \(NOPERM.*\): fn runs in each process .*~lock:unperf:\*/)
+  }, 30_000)
+
+  it('a read-only user (a pull request\'s job) gets its refused write told, not a lock to give keys to', async () => {
+    const { values, errors, warnings } = await twoAs('reader')
+    expect(values).toEqual(['first', 'second'])
+    expect(errors).toEqual([expect.stringMatching(/^E_WRITE NOPERM/)])
+    expect(warnings.join('\n')).not.toMatch(/lock/)
   }, 30_000)
 })

@@ -155,10 +155,10 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     try {
       acquired = await lock.tryAcquire()
     } catch (error) {
-      // redis went away: go on without the cross-process lock. One whose ACL refused it (NOPERM: a user
-      // without the lock's keys) is told: every process then runs fn, which nothing said. (A full
-      // Redis's OOM is told by the entry's write it refuses too.)
-      if (isCommandFault(redis.tier, error) && /^NOPERM/.test((error as Error).message)) api.report('E_LOCK', key, error, redis.tier)
+      // redis went away: go on without the cross-process lock. One whose ACL refused the lock's key
+      // (NOPERM: a user without the lock's keys) is told: every process then runs fn, which nothing
+      // said. (A read-only user's refused SET, a full Redis's OOM: the entry's refused write tells it.)
+      if (isCommandFault(redis.tier, error) && /^NOPERM.*\bkey/i.test((error as Error).message)) api.report('E_LOCK', key, error, redis.tier)
       return computed()
     }
     if (acquired) {
