@@ -80,3 +80,18 @@ describeRedis('unperf doctor on a loaded machine', () => {
     expect(redis[0]!.ok, redis[0]!.detail).toBe(true)
   }, 60_000)
 })
+
+describeRedis('unperf doctor and a rediss:// url on a plain port', () => {
+  it('says the TLS handshake did not finish, as the tier\'s warning does (not only "no answer within 2 s")', () => {
+    const dir = tempDir('unperf-doctor-tls-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doctor-tls', version: '1.0.0', type: 'module' }))
+    const url = redisUrl!.replace(/^redis:\/\//, 'rediss://:s3cret@')
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(url)} }] } }`)
+    const r = spawnSync(process.execPath, [bin, 'doctor', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 60_000 })
+    expect(r.status).toBe(1)
+    const redis = (JSON.parse(r.stdout).checks as { check: string; ok: boolean; detail: string }[]).filter(c => c.check === 'redis')
+    expect(redis).toHaveLength(1)
+    expect(redis[0]!.detail).toMatch(/no answer within 2 s: the TLS handshake with 127\.0\.0\.1:\d+ did not finish \(does that port speak TLS\?\)/)
+    expect(r.stdout).not.toContain('s3cret')
+  }, 60_000)
+})

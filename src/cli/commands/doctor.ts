@@ -16,7 +16,7 @@ import { parentConfigWarning } from '../parent-config.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginBundleChecks, pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
-import { ConfigError, errorMessage, jsonError } from '../../errors.js'
+import { ConfigError, errorMessage, jsonError, TimeoutError } from '../../errors.js'
 import { createProgress } from '../progress.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
@@ -110,7 +110,9 @@ export default defineCommand({
           // answer's; a cold import on a loaded CI machine took them whole, a healthy Redis failed
           const c = await client
           const t0 = performance.now()
-          const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000) })
+          // a timeout, so connectionCause says why when the connection was never made (a rediss:// url on
+          // a plain port: the TLS handshake did not finish), as the tier's warning does
+          const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new TimeoutError('redis', 2000), { message: 'no answer within 2 s' })), 2000) })
           deadline.catch(() => {})
           await Promise.race([c.ping(), deadline])
           const answered = formatDuration(performance.now() - t0)
