@@ -165,9 +165,11 @@ export class TierGuard {
     if (this.tier.health !== undefined) {
       // a call that timed out in the client's queue while it reconnects after a failure it knows (a
       // refused AUTH, a refused connect): marked as that failure, not as a Redis that hangs (which the
-      // machine's other processes would be told to skip)
+      // machine's other processes would be told to skip). A timeout still, marked with why when the
+      // connection says (a TLS handshake that did not finish: a rediss:// url on a plain port), for
+      // the history driver and the other processes that skip it on the strength of that reason
       const explained = isTimeout(error) ? this.tier.explain?.(error) ?? error : error
-      markRedisDown(this.tier.health, isTimeout(explained) ? error : explained)
+      markRedisDown(this.tier.health, explained)
     }
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
