@@ -101,6 +101,11 @@ export class RedisTier implements Tier {
     }
   }
 
+  /** The connection is made (AUTH, SELECT and the ready check answered). */
+  connected(): boolean {
+    return this._ready?.status === 'ready'
+  }
+
   /** Whether a connection marked down is back (TierGuard's probe): one PING. */
   async probe(): Promise<unknown> {
     const c = this._ready ?? (await this._client)

@@ -205,8 +205,11 @@ export class TierGuard {
     let probe = shared?.probing
     if (probe === undefined) {
       // the calls' own bound: a Redis that answers, but slower than that, stays down (a probe with a
-      // longer bound brought it back, and the next caller waited its timeout, every backoff)
-      probe = probeWithin(this.tier, this._connected ? this._timeout : Math.max(this._timeout, 1000))
+      // longer bound brought it back, and the next caller waited its timeout, every backoff). The
+      // first call's 1 s only while the connection is still being made: a ready one whose first call
+      // timed out (a link slower than the timeout) came back on a 400 ms PING, a second incident
+      const connecting = !this._connected && this.tier.connected?.() !== true
+      probe = probeWithin(this.tier, connecting ? Math.max(this._timeout, 1000) : this._timeout)
       if (shared !== undefined) {
         const mine = (shared.probing = probe)
         mine.then(() => {}, () => {}).finally(() => { if (shared.probing === mine) shared.probing = undefined })
