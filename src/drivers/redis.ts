@@ -1,6 +1,6 @@
 /**
  * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
- * (or `<base>:` before it). Values are the same envelope as on fs; Redis expires them itself
+ * (or `<base>:` before it; wrap()'s locks `[<base>:]lock:unperf:…`, see lockKey). Values are the same envelope as on fs; Redis expires them itself
  * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write), setMany one
  * pipeline. Commands issued while (re)connecting wait in ioredis' offline queue; the cache layer
  * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
