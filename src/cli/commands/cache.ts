@@ -4,7 +4,7 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { UsageError } from '../../errors.js'
-import { isExpired } from '../../drivers/types.js'
+import { isExpired, type StoredEntry } from '../../drivers/types.js'
 import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
@@ -157,9 +157,9 @@ const get = defineCommand({
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
   run: ({ args }) => withCache(args, async ({ get: ns }) => {
     const namespace = ns(args.namespace ?? 'default')
-    // as stored, before the lookup (which removes an expired entry): one `cache list` showed as expired is told as such
-    const stored = await (namespace as unknown as CacheNamespace)._tiers.peek(String(args.key))
-    const entry = await namespace.getEntry(String(args.key))
+    // an expired entry the lookup meets (and removes): one `cache list` showed as expired is told as such
+    let stored: StoredEntry | undefined
+    const entry = await (namespace as unknown as CacheNamespace)._entry(String(args.key), e => { stored ??= e })
     if (!entry) {
       // with --json too: the message on stderr and the error's shape on stdout, as every command's
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
