@@ -276,8 +276,7 @@ describe('unperf CLI', CHILD_RUNS, () => {
   it('init writes a config that loads, and refuses to overwrite without --force', () => {
     const d = project('')
     expect(unperf(d, 'init').code).toBe(0)
-    // a project without TypeScript: perf.config.mjs (test/cli/init-format.test.ts)
-    expect(existsSync(join(d, 'perf.config.mjs'))).toBe(true)
+    expect(existsSync(join(d, 'perf.config.ts'))).toBe(true)
     expect(unperf(d, 'config', '--json').code).toBe(0)
     expect(unperf(d, 'init').code).toBe(2)
     expect(unperf(d, 'init', '--force').code).toBe(0)

@@ -26,24 +26,23 @@ describe('unperf init beside an existing config', () => {
         const r = unperf(dir, 'init', ...args, '--json')
         expect(r.code, `${file} ${args.join(' ')}`).toBe(2)
         expect(r.json().error.message).toContain(join(dir, file))
-        for (const written of ['perf.config.ts', 'perf.config.mjs']) expect(existsSync(join(dir, written)), file).toBe(false)
+        expect(existsSync(join(dir, 'perf.config.ts')), file).toBe(false)
       }
       expect(unperf(dir, 'config', '--json').json().config.budgets.mode, file).toBe('error')
     }
   })
 
-  it('overwrites its own config with --force only, and says when .perfrc or package.json#perf also configure unperf', () => {
+  it('overwrites its own perf.config.ts with --force only, and says when .perfrc or package.json#perf also configure unperf', () => {
     const dir = project({ perf: { cache: { ttl: '5m' } } })
     const first = unperf(dir, 'init')
     expect(first.code).toBe(0)
     expect(first.stderr).toContain(`package.json's "perf" key also configures unperf`)
-    // no TypeScript in the project: perf.config.mjs (init-format.test.ts)
-    writeFileSync(join(dir, 'perf.config.mjs'), '// edited\nexport default {}\n')
+    writeFileSync(join(dir, 'perf.config.ts'), '// edited\nexport default {}\n')
     const again = unperf(dir, 'init')
     expect(again.code).toBe(2)
     expect(again.stderr).toContain('use --force')
-    expect(readFileSync(join(dir, 'perf.config.mjs'), 'utf8')).toContain('// edited')
+    expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain('// edited')
     expect(unperf(dir, 'init', '--force').code).toBe(0)
-    expect(readFileSync(join(dir, 'perf.config.mjs'), 'utf8')).toContain("@type {import('unperf/config').PerfConfig}")
+    expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain('definePerfConfig')
   })
 })

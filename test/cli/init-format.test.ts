@@ -1,9 +1,8 @@
 /**
- * `unperf init` wrote perf.config.ts in every project, one without TypeScript too (a .ts file there
- * is one its editor and tooling do not expect). A project with no tsconfig.json and no typescript
- * dependency now gets perf.config.mjs, typed by a JSDoc `@type` import of unperf/config's PerfConfig:
+ * `unperf init` writes perf.config.ts (API.md), in every project. For a project without TypeScript,
+ * `--format js` writes perf.config.mjs, typed by a JSDoc `@type` import of unperf/config's PerfConfig:
  * it loads, and an editor's TypeScript completes and checks it (a misspelt key is an error), with
- * nothing imported at run time. `--format ts|js` chooses.
+ * nothing imported at run time.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -34,11 +33,11 @@ function typeErrors(...files: string[]): string[][] {
   return files.map(file => ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n')))
 }
 
-describe('unperf init: perf.config.mjs in a project without TypeScript', () => {
+describe('unperf init --format js: perf.config.mjs for a project without TypeScript', () => {
   it('writes perf.config.mjs typed by JSDoc: it loads, and type-checks as an editor does (a misspelt key is an error)', () => {
     const dir = project()
     // without REDIS_URL: no process.env in the file, so no @types/node needed to check it
-    const r = unperfWithEnv(dir, { REDIS_URL: undefined }, 'init', '--json')
+    const r = unperfWithEnv(dir, { REDIS_URL: undefined }, 'init', '--format', 'js', '--json')
     expect(r.code, r.stderr).toBe(0)
     const file = join(dir, 'perf.config.mjs')
     expect(r.json()).toMatchObject({ file, format: 'js' })
@@ -52,13 +51,11 @@ describe('unperf init: perf.config.mjs in a project without TypeScript', () => {
     expect(typeErrors(file, misspelt)).toEqual([[], [expect.stringContaining("'tll' does not exist")]])
   }, 60_000)
 
-  it('perf.config.ts with a tsconfig.json or a typescript dependency; --format ts|js chooses; another --format is bad usage', () => {
-    const withTsconfig = project({}, { 'tsconfig.json': '{}' })
-    expect(unperf(withTsconfig, 'init', '--json').json()).toMatchObject({ file: join(withTsconfig, 'perf.config.ts'), format: 'ts' })
-    expect(readFileSync(join(withTsconfig, 'perf.config.ts'), 'utf8')).toMatch(/^import \{ definePerfConfig \} from 'unperf\/config'\n[^]*export default definePerfConfig\(\{\n[^]*\}\)\n$/)
-    const withDependency = project({ devDependencies: { typescript: '^5.9.0' } })
-    expect(unperf(withDependency, 'init', '--json').json().file).toBe(join(withDependency, 'perf.config.ts'))
-    expect(unperf(withDependency, 'config', '--json').json().config.configFile).toBe(join(withDependency, 'perf.config.ts'))
+  it('perf.config.ts by default, in a project without TypeScript too (API.md); --format ts|js chooses; another --format is bad usage', () => {
+    const plain = project()
+    expect(unperf(plain, 'init', '--json').json()).toMatchObject({ file: join(plain, 'perf.config.ts'), format: 'ts' })
+    expect(readFileSync(join(plain, 'perf.config.ts'), 'utf8')).toMatch(/^import \{ definePerfConfig \} from 'unperf\/config'\n[^]*export default definePerfConfig\(\{\n[^]*\}\)\n$/)
+    expect(unperf(plain, 'config', '--json').json().config.configFile).toBe(join(plain, 'perf.config.ts'))
     const jsAsked = project({ devDependencies: { typescript: '^5.9.0' } })
     expect(unperf(jsAsked, 'init', '--format', 'js', '--json').json().file).toBe(join(jsAsked, 'perf.config.mjs'))
     const tsAsked = project()

@@ -62,9 +62,8 @@ describe('unperf --root-dir: the host CLI\'s config, the project\'s runs', CHILD
     mkdirSync(join(home, 'other-tool'))
     const init = unperf('init', '--root-dir', '../other-tool', '--json')
     expect(init.code, init.stderr).toBe(0)
-    // no TypeScript there: perf.config.mjs (test/cli/init-format.test.ts)
-    expect(init.json().file).toBe(join(home, 'other-tool', 'perf.config.mjs'))
-    expect(existsSync(join(project, 'perf.config.mjs'))).toBe(false)
+    expect(init.json().file).toBe(join(home, 'other-tool', 'perf.config.ts'))
+    expect(existsSync(join(project, 'perf.config.ts'))).toBe(false)
     // a --root-dir that is not there: bad usage, as a missing --cwd
     const typo = unperf('report', '--root-dir', '../nope', '--json')
     expect(typo.code).toBe(2)

@@ -64,14 +64,14 @@ describe('the project a CLI run from a subdirectory works on', () => {
     expect((JSON.parse(explicit.stdout) as { config: { cwd: string; name: string } }).config).toMatchObject({ cwd: deep, rootDir: deep, name: 'unperf-app' })
   })
 
-  it('unperf init from a subdirectory writes its config where it is read from: the project\'s root', () => {
+  it('unperf init from a subdirectory writes perf.config.ts where it is read from: the project\'s root', () => {
     const dir = tempDir('unperf-project-init-')
     mkdirSync(join(dir, 'src'))
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'init-fixture', version: '1.0.0' }))
     const r = run(join(dir, 'src'), [bin, 'init'], { XDG_CACHE_HOME: join(dir, '.xdg') })
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toContain(`wrote ${join(dir, 'perf.config.mjs')}`)
-    expect(existsSync(join(dir, 'src', 'perf.config.mjs'))).toBe(false)
+    expect(r.stdout).toContain(`wrote ${join(dir, 'perf.config.ts')}`)
+    expect(existsSync(join(dir, 'src', 'perf.config.ts'))).toBe(false)
   })
 
   it('stops at a repository root without a package.json, never takes the home dir from below it, else keeps the start dir', () => {

@@ -126,8 +126,7 @@ describe('exit codes', () => {
     }
     const fresh = consumerProject()
     expect(unperfIn(fresh, ['init', '--json']).code).toBe(0)
-    // no TypeScript in the consumer: perf.config.mjs, typed by JSDoc (test/cli/init-format.test.ts)
-    expect(readFileSync(join(fresh, 'perf.config.mjs'), 'utf8')).toContain(`import('unperf/config')`)
+    expect(readFileSync(join(fresh, 'perf.config.ts'), 'utf8')).toContain(`from 'unperf/config'`)
     expect(unperfIn(fresh, ['init']).code).toBe(2)
     expect(unperfIn(fresh, ['init', '--force', '--json']).code).toBe(0)
     expect(unperfIn(fresh, ['config', '--json']).code).toBe(0)

@@ -1,8 +1,8 @@
 /**
  * `unperf init`: a commented config matching the project; refuses to overwrite without --force.
- * perf.config.ts where the project uses TypeScript (a tsconfig.json, a typescript dependency), else
- * perf.config.mjs, typed by a JSDoc `@type` (editors complete and check it, nothing is imported at
- * run time); `--format ts|js` chooses.
+ * perf.config.ts (API.md), or with `--format js` perf.config.mjs, typed by a JSDoc `@type` (editors
+ * complete and check it as they do the .ts file, nothing is imported at run time): for a project
+ * without TypeScript.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,20 +16,14 @@ import { configArgs, green, printJson } from '../_ui.js'
 const FORMATS = { ts: 'perf.config.ts', js: 'perf.config.mjs' } as const
 type Format = keyof typeof FORMATS
 
-interface PackageJson { name?: string; version?: string; perf?: unknown; dependencies?: object; devDependencies?: object; peerDependencies?: object; optionalDependencies?: object }
-
-/** Whether the project uses TypeScript: a tsconfig.json at its root, or typescript among its package's dependencies of any kind. */
-function usesTypeScript(cwd: string, pkg: PackageJson): boolean {
-  if (existsSync(join(cwd, 'tsconfig.json'))) return true
-  return [pkg.dependencies, pkg.devDependencies, pkg.peerDependencies, pkg.optionalDependencies].some(deps => deps !== null && typeof deps === 'object' && Object.hasOwn(deps, 'typescript'))
-}
+interface PackageJson { name?: string; version?: string; perf?: unknown }
 
 export default defineCommand({
-  meta: { name: 'init', description: 'Write a commented perf.config.ts (perf.config.mjs in a project without TypeScript) for this project' },
+  meta: { name: 'init', description: 'Write a commented perf.config.ts for this project (--format js: perf.config.mjs)' },
   args: {
     ...configArgs,
     force: { type: 'boolean', description: 'Overwrite an existing config written by init' },
-    format: { type: 'string', description: "'ts' (perf.config.ts) or 'js' (perf.config.mjs, typed by JSDoc); default: ts where the project has a tsconfig.json or a typescript dependency, else js" },
+    format: { type: 'string', description: "'ts' (perf.config.ts, the default) or 'js' (perf.config.mjs typed by JSDoc, for a project without TypeScript)" },
   },
   run({ args }) {
     if (args.format !== undefined && !Object.hasOwn(FORMATS, args.format)) throw new UsageError(`--format: expected 'ts' or 'js', got '${args.format}'`)
@@ -37,7 +31,7 @@ export default defineCommand({
     const { rootDir: cwd } = cliDirs(args)
     let pkg: PackageJson = {}
     try { pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) ?? {} } catch { /* no package.json */ }
-    const format: Format = (args.format as Format | undefined) ?? (usesTypeScript(cwd, pkg) ? 'ts' : 'js')
+    const format: Format = (args.format as Format | undefined) ?? 'ts'
     const file = join(cwd, FORMATS[format])
     // any perf.config c12 would load (.json, .yaml, .config/...): a new perf.config.ts beside it would
     // silently take its place (its budgets.mode: 'error' gone from CI), or be shadowed by it
