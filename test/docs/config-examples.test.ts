@@ -6,27 +6,14 @@
  * inside `cache`) or a wrong value is an error here. Names the examples leave to the reader
  * (`buildManifest`, `pkg`) are not checked; everything about the config is.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { expect, it } from 'vitest'
+import { docBlocks, isConfigExample } from './_doc-blocks.js'
 import { installedUnperfProject, strictOptions } from './_installed-unperf.js'
 
-const root = join(import.meta.dirname, '../..')
-const docs = join(root, 'docs')
-
-function examples(): { name: string; code: string }[] {
-  const found: { name: string; code: string }[] = []
-  for (const file of readdirSync(docs).filter(f => f.endsWith('.md')).sort()) {
-    const text = readFileSync(join(docs, file), 'utf8')
-    for (const m of text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)) {
-      if (!m[1]!.includes('definePerfConfig({')) continue
-      const line = text.slice(0, m.index).split('\n').length
-      found.push({ name: `${file.replace(/\.md$/, '')}_${line}.ts`, code: m[1]! })
-    }
-  }
-  return found
-}
+const examples = () => docBlocks().filter(block => isConfigExample(block.code))
 
 it('every definePerfConfig example in docs/*.md type-checks', () => {
   const list = examples()

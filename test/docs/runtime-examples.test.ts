@@ -7,31 +7,22 @@
  * `./commands/build.mjs` of the host) are not checked; an unperf export used without its import is
  * (`createPerf` in a snippet that never imports it fails for the user who pastes it).
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { expect, it } from 'vitest'
+import { docBlocks, isConfigExample, isRuntimeExample } from './_doc-blocks.js'
 import { installedUnperfProject, strictOptions } from './_installed-unperf.js'
 
 const root = join(import.meta.dirname, '../..')
-const docs = join(root, 'docs')
 const unperfEntries = ['src/index.ts', 'src/adapters/citty.ts', 'src/adapters/commander.ts', 'src/vitest/index.ts']
 
 function examples(): { name: string; code: string }[] {
-  const found: { name: string; code: string }[] = []
-  for (const file of readdirSync(docs).filter(f => f.endsWith('.md')).sort()) {
-    const text = readFileSync(join(docs, file), 'utf8')
-    for (const m of text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)) {
-      const code = m[1]!
-      if (code.includes('definePerfConfig({')) continue
-      if (!/\bperf\.|from 'unperf|definePerfPlugin\(|createPerf\(/.test(code)) continue
-      const line = text.slice(0, m.index).split('\n').length
-      // a fragment that uses an instance it does not create: the instance the section is about
-      const head = /\bconst perf\b/.test(code) ? '' : `declare const perf: import('unperf').Perf\n`
-      found.push({ name: `${file.replace(/\.md$/, '')}_${line}.ts`, code: `${head}${code}\nexport {}\n` })
-    }
-  }
-  return found
+  return docBlocks().filter(({ code }) => isRuntimeExample(code)).map(({ name, code }) => {
+    // a fragment that uses an instance it does not create: the instance the section is about
+    const head = /\bconst perf\b/.test(code) ? '' : `declare const perf: import('unperf').Perf\n`
+    return { name, code: `${head}${code}\nexport {}\n` }
+  })
 }
 
 /** Every value name unperf's entries export: using one without importing it is the example's bug. */
@@ -78,3 +69,10 @@ it('every runtime example in docs/*.md type-checks with strict and exactOptional
     .map(d => `${d.file!.fileName.slice(dir.length + 4)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
   expect(problems).toEqual([])
 }, 60_000)
+
+// a block neither check takes is one nobody type-checks: README's BudgetResult, a bare object
+// literal, and the vitest.config.ts, whose 'unperf/vitest' was not `from 'unperf`, were such
+it('every ts and js block of docs/*.md is a config example or a runtime example', () => {
+  const neither = docBlocks().filter(({ code }) => !isConfigExample(code) && !isRuntimeExample(code))
+  expect(neither.map(({ name, code }) => `${name}: ${code.split('\n')[0]}`)).toEqual([])
+})
