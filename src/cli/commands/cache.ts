@@ -165,7 +165,7 @@ const get = defineCommand({
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
       const now = Date.now()
       const expired = stored && stored.expiresAt !== null && stored.expiresAt <= now ? `: it expired ${formatDuration(now - stored.expiresAt)} ago` : ''
-      const message = `no entry for '${args.key}'${expired}`
+      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, String(args.key))}`
       console.error(`[unperf] ${message}`)
       if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1
@@ -186,6 +186,25 @@ const get = defineCommand({
     console.log(entry.value)
   }),
 })
+
+/**
+ * `wrap(key, fn, { files })` stores its value as `key#files:<hash of the files>` (docs/cache.md): a
+ * `cache get key` after it found "no entry" beside the entry. Names the keys stored so (newest first,
+ * three at most), and how to read one; '' when there are none.
+ */
+async function filesKeysHint(ns: CacheNamespace, key: string): Promise<string> {
+  const prefix = `${key}#files:`
+  const found: { key: string; createdAt: number }[] = []
+  for (const k of await keysOf(ns._tiers, ns._events, {})) {
+    if (!k.startsWith(prefix)) continue
+    const e = await ns._tiers.peek(k)
+    if (e) found.push({ key: k, createdAt: e.createdAt })
+  }
+  if (found.length === 0) return ''
+  found.sort((a, b) => b.createdAt - a.createdAt)
+  const names = found.slice(0, 3).map(f => `'${printable(f.key)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
+  return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (unperf cache get ${found.length === 1 ? names : `'${printable(found[0]!.key)}'`}, quoted)`
+}
 
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
