@@ -23,11 +23,15 @@ export function mapBundleStack(error: unknown, bundleFile: string): void {
       const map = mapOf(bundleFile)
       if (!map) return
       const url = pathToFileURL(bundleFile).href
-      e.stack = e.stack.replace(new RegExp(`(${escape(url)}|${escape(bundleFile)}):(\\d+):(\\d+)`, 'g'), (frame: string, at: string, line: string, column: string) => {
+      const positions = new RegExp(`(${escape(url)}|${escape(bundleFile)}):(\\d+):(\\d+)`, 'g')
+      const mapped = (frame: string, at: string, line: string, column: string) => {
         const found = original(map, Number(line), Number(column))
         if (!found) return frame
         return `${at === url ? pathToFileURL(found.source).href : found.source}:${found.line}:${found.column}`
-      })
+      }
+      e.stack = e.stack.replace(positions, mapped)
+      // a message that names a position (an Error with no message: 'made at <its first frame>')
+      if (e.message.includes(bundleFile)) e.message = e.message.replace(positions, mapped)
     }
   } catch { /* a message is never lost for its positions' sake */ }
 }
