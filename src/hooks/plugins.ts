@@ -245,7 +245,8 @@ async function importLocal(file: string, rootDir: string): Promise<unknown> {
     return await importFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const { existsSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+    const { existsSync, statSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error((await import('./plugin-dir.js')).directoryPluginMessage(file, rootDir), { cause: error })
     if ((code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') || existsSync(file)) throw error
     throw new Error(`no file ${file}: a plugin's path is relative to rootDir (${rootDir}, the host CLI's package), with its extension (.mjs, .js, .cjs)`, { cause: error })
   }

@@ -4,7 +4,8 @@
  *   token '}'`, naming no file (node keeps an ES module's place out of the error);
  * - a module with no default export (`export const gitInfo = definePerfPlugin(...)`) was "a plugin
  *   must be an object with a non-empty `name` ..., got an object without one";
- * - an Error with no message (`throw new Error()`) ended the warning at `failed in hook 'report': `.
+ * - an Error with no message (`throw new Error()`) ended the warning at `failed in hook 'report': `;
+ * - a path naming a directory was node's "Directory import ... imported from <unperf's dist file>".
  * Real files, loaded as a run loads them; the bundle case in real processes on the built dist.
  */
 import { spawnSync } from 'node:child_process'
@@ -35,6 +36,18 @@ describe('a plugin that does not compile', () => {
 it('a module with no default export: the message says so and what it exports', async () => {
   const dir = projectWith('export default {}', { 'plugins/named.mjs': "export const gitInfo = { name: 'git-info' }\nexport const version = 1" }, 'no-default-cli')
   await expect(loadPlugin('./plugins/named.mjs', dir)).rejects.toThrow("a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo', 'version')")
+})
+
+describe('a path that names a directory (a local plugin package)', () => {
+  // node's "Directory import '...' is not supported ... imported from <unperf's dist file>" sent the author into unperf
+  it.each([
+    ['with a package.json', { 'plugins/git/package.json': JSON.stringify({ name: 'git', type: 'module', exports: { '.': { import: './dist/index.js' } } }), 'plugins/git/dist/index.js': "export default { name: 'git' }" }, "; write './plugins/git/dist/index.js'"],
+    ['with an index file', { 'plugins/git/index.mjs': "export default { name: 'git' }" }, "; write './plugins/git/index.mjs'"],
+    ['with neither', { 'plugins/git/README.md': '' }, ''],
+  ])('%s: says so and names the file to write', async (_, files, write) => {
+    const dir = projectWith('export default {}', files, 'plugin-dir-cli')
+    await expect(loadPlugin('./plugins/git', dir)).rejects.toThrow(`'./plugins/git' is a directory: a plugin's path names its file, with its extension (.mjs, .js, .cjs)${write} (a plugin package installed in node_modules is given by its name)`)
+  })
 })
 
 describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
