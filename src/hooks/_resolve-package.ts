@@ -36,16 +36,21 @@ function exportsTarget(exports: unknown, subpath: string): unknown {
   if (!isMap) return subpath === '.' ? conditional(exports) : undefined
   const map = exports as Record<string, unknown>
   if (subpath in map) return conditional(map[subpath])
-  for (const [key, value] of Object.entries(map)) {
+  // the most specific pattern that matches, as node picks it (PATTERN_KEY_COMPARE: the longest part
+  // before '*', then the longer key), not the first in the map: with './*' written before
+  // './plugins/*', 'pkg/plugins/a' loaded another file than the host's import() of it
+  let best: { key: string; star: number } | undefined
+  for (const key of Object.keys(map)) {
     const star = key.indexOf('*')
-    if (star < 0) continue
+    if (star < 0 || key.indexOf('*', star + 1) >= 0) continue
     const before = key.slice(0, star), after = key.slice(star + 1)
-    if (subpath.startsWith(before) && subpath.endsWith(after) && subpath.length >= key.length - 1) {
-      const target = conditional(value)
-      return typeof target === 'string' ? target.replaceAll('*', subpath.slice(before.length, subpath.length - after.length)) : undefined
-    }
+    if (!subpath.startsWith(before) || !subpath.endsWith(after) || subpath.length < key.length) continue
+    if (!best || star > best.star || (star === best.star && key.length > best.key.length)) best = { key, star }
   }
-  return undefined
+  if (!best) return undefined
+  const target = conditional(map[best.key])
+  const matched = subpath.slice(best.star, subpath.length - (best.key.length - best.star - 1))
+  return typeof target === 'string' ? target.replaceAll('*', matched) : undefined
 }
 
 function conditional(value: unknown): unknown {

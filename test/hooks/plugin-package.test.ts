@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
+import { loadPlugin } from '../../src/hooks/plugins.js'
 import { BASE, projectWith } from '../helpers/project.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
@@ -73,5 +74,20 @@ describe('plugin packages in a real process', () => {
     expect(child.stderr).toBe('')
     // required: the ES module and the CommonJS package went through require(); the one with top-level await through import()
     expect(JSON.parse(child.stdout)).toEqual({ setups: 1, loads: 1, tla: 1, cjs: 1, required: ['cjs-plugin/index.js', 'esm-plugin/index.mjs'] })
+  })
+})
+
+describe("a package's exports with patterns", () => {
+  // the first matching pattern in the map was taken: with './*' before './plugins/*', 'pkg/plugins/a'
+  // loaded dist/plugins/a.js where node's import() (and the host's) gives dist/plugins/a.mjs
+  it('the most specific pattern, the file node itself resolves', async () => {
+    const dir = projectWith('export default {}', {
+      'node_modules/pat-plugin/package.json': pkg('pat-plugin', { './*': './dist/*.js', './plugins/*': './dist/plugins/*.mjs', './plugins/x*': null }),
+      'node_modules/pat-plugin/dist/plugins/a.mjs': `export default { name: 'specific' }`,
+      'node_modules/pat-plugin/dist/plugins/a.js': `export default { name: 'first-in-map' }`,
+    })
+    const node = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('pat-plugin/plugins/a'))"], { cwd: dir, encoding: 'utf8' })
+    expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, 'node_modules/pat-plugin/dist/plugins/a.mjs')).href)
+    expect((await loadPlugin('pat-plugin/plugins/a', dir)).name).toBe('specific')
   })
 })
