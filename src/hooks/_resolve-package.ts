@@ -6,7 +6,9 @@
  */
 import { dirname, join } from 'node:path'
 
-const CONDITIONS = new Set(['node', 'import', 'default'])
+// node's own for import(), 'module-sync' with require(esm) (Node >= 20.19, 22.12): a package that gives
+// its ES module build under it (one instance for require() and import()) loaded its 'import' build
+const CONDITIONS = new Set(['node', 'import', 'default', ...(process.features.require_module === true ? ['module-sync'] : [])])
 
 /** The file `import(specifier)` would load from `fromDir`, or undefined when it cannot be worked out here. */
 export function resolvePackageImport(specifier: string, fromDir: string): string | undefined {

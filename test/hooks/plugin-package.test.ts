@@ -91,3 +91,17 @@ describe("a package's exports with patterns", () => {
     expect((await loadPlugin('pat-plugin/plugins/a', dir)).name).toBe('specific')
   })
 })
+
+describe("a package's exports with the module-sync condition (node >= 20.19, 22.12)", () => {
+  // node's import() takes 'module-sync' where it can require() ES modules; the resolver did not know it
+  it.runIf(process.features.require_module === true)('the file node itself resolves', async () => {
+    const dir = projectWith('export default {}', {
+      'node_modules/sync-plugin/package.json': pkg('sync-plugin', { '.': { 'module-sync': './sync.mjs', import: './import.mjs' } }),
+      'node_modules/sync-plugin/sync.mjs': `export default { name: 'module-sync' }`,
+      'node_modules/sync-plugin/import.mjs': `export default { name: 'import' }`,
+    })
+    const node = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('sync-plugin'))"], { cwd: dir, encoding: 'utf8' })
+    expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, 'node_modules/sync-plugin/sync.mjs')).href)
+    expect((await loadPlugin('sync-plugin', dir)).name).toBe('module-sync')
+  })
+})
