@@ -39,7 +39,7 @@ const FILES = {
   'node_modules/unperf-plugin-broken/dist/helper.js': `export function helper() {\n  return 1 +\n}\n`,
   'perf.config.mjs': `export default { report: { console: false }, plugins: [['unperf-plugin-dual', { level: 3 }], ['unperf-plugin-tscjs', { x: true }], 'unperf-plugin-broken'] }`,
   'app.mjs': `import { createPerf } from 'unperf'
-    globalThis.seen = []
+    globalThis.seen ??= [] // (in the child process)
     const perf = await createPerf()
     const data = await perf.run('build', ctx => ({ ...ctx.data }))
     await perf.close()
