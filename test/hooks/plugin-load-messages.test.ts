@@ -9,10 +9,12 @@
  * Real files, loaded as a run loads them; the bundle case in real processes on the built dist.
  */
 import { spawnSync } from 'node:child_process'
+import { symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPlugin } from '../../src/hooks/plugins.js'
 import { BASE, projectWith } from '../helpers/project.js'
+import { tempDir } from '../helpers/tmp.js'
 
 describe('a plugin that does not compile', () => {
   it.each([
@@ -51,10 +53,11 @@ describe('a path that names a directory (a local plugin package)', () => {
 })
 
 describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
-  it("a module with no default export reads the same; an Error with no message names the plugin file's line", () => {
+  // symlinked: a node_modules elsewhere (shared, mounted), where node names the bundle by its real path
+  it.each([false, true])("a module with no default export reads the same; an Error with no message names the plugin file's line (node_modules a symlink: %s)", symlinked => {
     const dist = join(import.meta.dirname, '../../dist/index.mjs')
     const dir = projectWith(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/named.mjs', './plugins/bare.mjs'] }`, {
-      'node_modules/.keep': '',
+      ...(!symlinked && { 'node_modules/.keep': '' }),
       'plugins/named.mjs': "export const gitInfo = { name: 'git-info' }",
       'plugins/bare.mjs': "export default {\n  name: 'bare',\n  hooks: {\n    'command:after': () => { throw new Error() },\n  },\n}\n",
       'app.mjs': `import { createPerf } from ${JSON.stringify(dist)}
@@ -62,6 +65,7 @@ describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
         await perf.run('go', () => {})
         await perf.close()`,
     }, 'load-messages-bundle-cli')
+    if (symlinked) symlinkSync(tempDir('unperf-modules-elsewhere-'), join(dir, 'node_modules'), 'dir')
     const run = () => spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg'), PERF_ENV: '', NODE_ENV: '' } }).stderr
     for (const which of ['cold', 'warm']) {
       const err = run()
