@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path'
 
 // node's own for import(), 'module-sync' with require(esm) (Node >= 20.19, 22.12): a package that gives
 // its ES module build under it (one instance for require() and import()) loaded its 'import' build
-const CONDITIONS = new Set(['node', 'import', 'default', ...(process.features.require_module === true ? ['module-sync'] : [])])
+// and the user's own (`node -C development cli.mjs`, `NODE_OPTIONS=--conditions=development`), which
+// node's import() honours: without them a plugin package's 'development' build was not the host's
+const CONDITIONS = new Set(['node', 'import', 'default', ...(process.features.require_module === true ? ['module-sync'] : []), ...userConditions()])
 
 /** The file `import(specifier)` would load from `fromDir`, or undefined when it cannot be worked out here. */
 export function resolvePackageImport(specifier: string, fromDir: string): string | undefined {
@@ -69,4 +71,17 @@ function conditional(value: unknown): unknown {
     }
   }
   return undefined
+}
+
+/** `--conditions=x`, `--conditions x`, `-C x`, `-C=x` in node's own arguments and NODE_OPTIONS. */
+function userConditions(): string[] {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
+  const found: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const eq = /^(?:--conditions|-C)=(.+)$/.exec(arg)
+    if (eq) found.push(eq[1]!)
+    else if ((arg === '--conditions' || arg === '-C') && i + 1 < args.length) found.push(args[++i]!)
+  }
+  return found
 }

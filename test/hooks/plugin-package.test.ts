@@ -105,3 +105,23 @@ describe("a package's exports with the module-sync condition (node >= 20.19, 22.
     expect((await loadPlugin('sync-plugin', dir)).name).toBe('module-sync')
   })
 })
+
+describe("a package's exports with the user's conditions (node -C development, NODE_OPTIONS)", () => {
+  // node's import() honours them: the package's 'development' build was the host's, unperf loaded 'default'
+  it('the build node itself resolves, in a real process', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['cond-plugin'] }`, {
+      'node_modules/cond-plugin/package.json': pkg('cond-plugin', { '.': { development: './dev.mjs', default: './prod.mjs' } }),
+      'node_modules/cond-plugin/dev.mjs': `export default { name: 'cond', setup() { console.log('development build') } }`,
+      'node_modules/cond-plugin/prod.mjs': `export default { name: 'cond', setup() { console.log('default build') } }`,
+      'host.mjs': `import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+        const perf = await createPerf({ noExitHandlers: true })
+        await perf.close()
+        const host = await import('cond-plugin')
+        console.log('host gets', host.default.setup.toString().includes('development') ? 'development' : 'default')`,
+    })
+    const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [...args, 'host.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg'), ...env } })
+    expect(run([]).stdout).toBe('default build\nhost gets default\n')
+    expect(run(['-C', 'development']).stdout).toBe('development build\nhost gets development\n')
+    expect(run([], { NODE_OPTIONS: '--conditions=development' }).stdout).toBe('development build\nhost gets development\n')
+  })
+})
