@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path'
 // its ES module build under it (one instance for require() and import()) loaded its 'import' build
 // and the user's own (`node -C development cli.mjs`, `NODE_OPTIONS=--conditions=development`), which
 // node's import() honours: without them a plugin package's 'development' build was not the host's
-const CONDITIONS = new Set(['node', 'import', 'default', ...(process.features.require_module === true ? ['module-sync'] : []), ...userConditions()])
+// made on the first plugin package resolved: this module is on the start path, where no start without one reads them
+let conditions: Set<string> | undefined
+const CONDITIONS = (): Set<string> => (conditions ??= new Set(['node', 'import', 'default', ...(process.features.require_module === true ? ['module-sync'] : []), ...userConditions()]))
 
 /** The file `import(specifier)` would load from `fromDir`, or undefined when it cannot be worked out here. */
 export function resolvePackageImport(specifier: string, fromDir: string): string | undefined {
@@ -65,7 +67,7 @@ function conditional(value: unknown): unknown {
   }
   if (value && typeof value === 'object') {
     for (const [condition, target] of Object.entries(value)) {
-      if (!CONDITIONS.has(condition)) continue
+      if (!CONDITIONS().has(condition)) continue
       const t = conditional(target)
       if (t !== undefined) return t
     }
