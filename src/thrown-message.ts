@@ -11,7 +11,7 @@ import { PREFIX } from './errors.js'
  * and a thrown config object may hold a password).
  */
 export function thrownMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
+  if (error instanceof Error) return error.message === '' ? noMessage(error) : error.message
   if (error === undefined || error === null) return `${String(error)} thrown (not an Error)`
   if (typeof error !== 'object' && typeof error !== 'function') return String(error)
   try {
@@ -24,6 +24,17 @@ export function thrownMessage(error: unknown): string {
   } catch {
     return 'an object thrown (not an Error)' // a getter or a proxy that throws
   }
+}
+
+/**
+ * An Error thrown with no message (`throw new Error()`, a class of the author's own): the warning read
+ * `failed in hook 'report': ` and nothing after it. Its class, and where it was made (its stack's
+ * first frame), which is all there is to go on.
+ */
+function noMessage(error: Error): string {
+  const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error'
+  const frame = typeof error.stack === 'string' ? /\n\s+at (?:.*? \()?(.+?:\d+:\d+)\)?$/m.exec(error.stack) : null
+  return `${name} with no message${frame ? ` (made at ${frame[1]})` : ''}`
 }
 
 /**

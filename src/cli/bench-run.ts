@@ -27,6 +27,13 @@ export interface ShellRun {
  * Runs shell scripts one at a time, each in its own process group, while it listens for the stop
  * signals: the first one is passed on to the running group (SIGKILL after GRACE_MS, or at a second
  * signal), and the run, and every later one, rejects with a BenchInterruptedError. close() stops listening.
+ *
+ * Not runInGroup (child-group.ts, `unperf profile`'s grace-then-SIGKILL for one command), on
+ * purpose: the signals are listened for over the whole benchmark (one between two runs, or during
+ * the statistics, still stops it and fails every later run), a run's wall time ends at the shell's
+ * exit and its stderr is read, and once a stopped shell has ended the rest of its group is SIGKILLed
+ * at once (a background job: nothing of it is kept), where profile gives the rest its grace and
+ * waits for a process writing its profile. What both share is child-group.ts's spawnInGroup and killGroup.
  */
 export class BenchRunner {
   /** The first stop signal received. */

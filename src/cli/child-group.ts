@@ -53,6 +53,11 @@ export interface GroupResult {
  * group; with `stop`, SIGKILL to what is left of the group once its grace is over (a second signal:
  * at once), the command's own end waiting for the rest of its group until then. Resolves with how
  * it ended, or the error that kept it from starting.
+ *
+ * `unperf bench` has its own grace-then-SIGKILL (bench-run.ts BenchRunner), on purpose: it listens
+ * for the signals over a whole benchmark of many runs (not one command's), rejects every run once
+ * stopped, times each run to its shell's exit and SIGKILLs a stopped group's leftovers at once, where
+ * this one waits for a process still writing its profile (`ending`).
  */
 export function runInGroup(file: string, args: readonly string[], options: SpawnOptions, stop?: GroupStop): Promise<GroupResult> {
   return new Promise(resolve => {

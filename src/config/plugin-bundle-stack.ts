@@ -4,7 +4,7 @@
  * (`plugins/audit.mjs:14:11`), as they read when the file was loaded on its own, through the source
  * map esbuild wrote beside the bundle. Error paths only: a deferred module (scripts/build.mjs).
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { decodeAllMappings } from './source-map.js'
 
@@ -16,6 +16,10 @@ const maps = new Map<string, BundleMap | null>()
 /** Rewrites, in place, the stacks of `error` and of its causes that run through `bundleFile`. */
 export function mapBundleStack(error: unknown, bundleFile: string): void {
   try {
+    // node names a module by its real path: a node_modules that is a symlink (a shared or mounted
+    // one) put the bundle's frames at another path than bundleFile, and none was mapped
+    const real = realpathSync(bundleFile)
+    if (real !== bundleFile) mapBundleStack(error, real)
     const seen = new Set<unknown>()
     for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
       seen.add(e)
@@ -23,11 +27,15 @@ export function mapBundleStack(error: unknown, bundleFile: string): void {
       const map = mapOf(bundleFile)
       if (!map) return
       const url = pathToFileURL(bundleFile).href
-      e.stack = e.stack.replace(new RegExp(`(${escape(url)}|${escape(bundleFile)}):(\\d+):(\\d+)`, 'g'), (frame: string, at: string, line: string, column: string) => {
+      const positions = new RegExp(`(${escape(url)}|${escape(bundleFile)}):(\\d+):(\\d+)`, 'g')
+      const mapped = (frame: string, at: string, line: string, column: string) => {
         const found = original(map, Number(line), Number(column))
         if (!found) return frame
         return `${at === url ? pathToFileURL(found.source).href : found.source}:${found.line}:${found.column}`
-      })
+      }
+      e.stack = e.stack.replace(positions, mapped)
+      // a message that names a position (an Error with no message: 'made at <its first frame>')
+      if (e.message.includes(bundleFile)) e.message = e.message.replace(positions, mapped)
     }
   } catch { /* a message is never lost for its positions' sake */ }
 }

@@ -85,25 +85,36 @@ export interface ListedPlugin<P = unknown> {
 export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce, listed: (ref: ResolvedPluginRef) => string | undefined): E[] {
   const kept: E[] = []
   const at = new Map<string, number>()
+  // each name's entries in one list, in order: a third entry made the warning name the first two
+  // and say "the later entry's options" of the second, while the third's were the ones set up
+  const repeats = new Map<string, E[]>()
   for (const entry of entries) {
     const i = at.get(entry.name)
     if (i === undefined) {
       at.set(entry.name, kept.length)
       kept.push(entry)
+      repeats.set(entry.name, [entry])
       continue
     }
-    const before = kept[i]!
-    if (sameList(before.ref, entry.ref)) {
-      const [first, then] = [listed(before.ref), listed(entry.ref)]
-      const where = first && then ? ` (${first}, then ${then})` : ''
-      // two different plugins (two files, two objects) that took one name: "list it once" was the wrong advice
-      warn(`plugin-duplicate:${entry.name}`, before.plugin === entry.plugin
-        ? `plugin '${entry.name}' is listed twice in one list${where}: it is set up once, with the options of the later entry alone; list it once`
-        : `two plugins in one list are named '${entry.name}'${where}: only the later one is set up (one instance per name, which is also its cache namespace 'plugin:${entry.name}'); if they are different plugins, one of them must take another name`)
-    }
+    const run = repeats.get(entry.name)!
+    if (sameList(run[run.length - 1]!.ref, entry.ref)) run.push(entry)
+    else if (run.length < 2) repeats.set(entry.name, [entry]) // a layer overriding another: no word
     kept[i] = entry
   }
+  for (const [name, run] of repeats) if (run.length > 1) warnRepeated(name, run, warn, listed)
   return kept
+}
+
+/** The same plugin, or plugins of one name, more than once in one list: warned, naming every entry. */
+function warnRepeated<E extends ListedPlugin>(name: string, run: E[], warn: WarnOnce, listed: (ref: ResolvedPluginRef) => string | undefined): void {
+  const places = run.map(entry => listed(entry.ref))
+  const where = places.every(place => place !== undefined) ? ` (${places.slice(0, -1).join(', ')}, then ${places[places.length - 1]})` : ''
+  const times = run.length === 2 ? 'twice' : `${run.length} times`
+  const last = run.length === 2 ? 'later' : 'last'
+  // two different plugins (two files, two objects) that took one name: "list it once" was the wrong advice
+  warn(`plugin-duplicate:${name}`, run.every(entry => entry.plugin === run[0]!.plugin)
+    ? `plugin '${name}' is listed ${times} in one list${where}: it is set up once, with the options of the ${last} entry alone; list it once`
+    : `${run.length === 2 ? 'two plugins' : `${run.length} entries`} in one list are named '${name}'${where}: only the ${last} one is set up (one instance per name, which is also its cache namespace 'plugin:${name}'); if they are different plugins, one of them must take another name`)
 }
 
 /** Two entries of the same `plugins` list (one file, one block): not a layer overriding another. */

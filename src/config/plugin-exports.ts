@@ -6,6 +6,8 @@
  * non-empty `name`". The plugin is its `default`, as bundlers and TypeScript's esModuleInterop read it.
  */
 
+import { argumentError } from '../errors.js'
+
 type Obj = Record<string, unknown>
 
 /** `{ default: plugin }` (an object with no `name` of its own) → plugin; anything else as it is. */
@@ -13,6 +15,18 @@ export function pluginFromExports(value: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as Obj).name === 'string' || !('default' in value)) return value
   const inner = (value as Obj).default
   return inner && (typeof inner === 'object' || typeof inner === 'function') ? inner : value
+}
+
+/**
+ * An ES module with no default export (`export const gitInfo = definePerfPlugin(...)`) was told "a
+ * plugin must be an object with a non-empty `name` ..., got an object without one", its namespace
+ * taken for the plugin: it says so, and what the module exports. Anything else as it is.
+ */
+export function noDefault(mod: unknown): unknown {
+  if (!mod || typeof mod !== 'object' || (mod as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'Module') return mod
+  const names = Object.keys(mod)
+  const exported = names.length === 0 ? 'it exports nothing' : `it exports ${names.slice(0, 5).map(n => `'${n}'`).join(', ')}${names.length > 5 ? ', ...' : ''}`
+  throw argumentError(`a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (${exported})`)
 }
 
 /**

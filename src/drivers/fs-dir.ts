@@ -1,7 +1,8 @@
 /**
  * The fs tier's dir and its files, for the tier (fs.ts) and its scans (fs-prune.ts): the dir made
- * (0700), the listing, an entry's key from its file, leftover asides settled (_fs-aside.ts), and an
- * entry removed with its aside. What changes the dir keeps the LRU index (fs-lru.ts) in step.
+ * (0700), the listing, an entry's key from its file, the live entries' keys, leftover asides settled
+ * (_fs-aside.ts), an entry removed with its aside, and every one (clear). What changes the dir keeps
+ * the LRU index (fs-lru.ts) in step.
  */
 import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
@@ -10,7 +11,8 @@ import { asideName, asideOf, settleAside } from './_fs-aside.js'
 import { readEntryFileAsync, readFileHead, removeNonFile } from './_fs-read.js'
 import { readHeader } from './envelope.js'
 import { isEntryName, lastAccess, type FsLru } from './fs-lru.js'
-import { decodeFileName } from './fs-names.js'
+import { decodeFileName, encodeFileName } from './fs-names.js'
+import { isLive, type KeysOptions } from './types.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 
 /** The dir (and its parents), 0700. Sync: two metadata calls when it is there, once per tier (and after the dir was deleted under it). */
@@ -26,6 +28,9 @@ export function ensureDir(dir: string): void {
  * whole file.
  */
 const HEAD_READ = 2048
+
+/** Entry headers keys() reads at once (sync while the turn's budget lasts, then overlapping in the thread pool). */
+const KEYS_BATCH = 64
 
 export class FsDir {
   /**
@@ -76,6 +81,51 @@ export class FsDir {
     const head = await readFileHead(this.base + name, HEAD_READ).catch(() => undefined)
     if (head === undefined) return undefined
     return readHeader(head) ?? (head.length === HEAD_READ ? this._header(name) : undefined)
+  }
+
+  /**
+   * The keys of the live entries: each entry's header read (its first bytes, not the payload) for
+   * its expiry and stale window, 64 files at a time. An entry under a name that is not its key's
+   * (stored by an earlier build), or without the place tag `tagOf` gives its key (when it gives one),
+   * is left out: get() of its key would not find it. `expired`: every entry, readable and escaped
+   * names decoded without reading the file.
+   */
+  async keys(options: KeysOptions | undefined, tagOf: (key: string) => number | undefined): Promise<string[]> {
+    const match = options?.match
+    // a readable file name is its key: one that cannot match needs no read (a hashed one is read)
+    const listed = await this.names()
+    const names = match ? listed.filter(name => { const key = decodeFileName(name); return key === undefined || match(key) }) : listed
+    const keys: string[] = []
+    if (options?.expired) {
+      for (const name of names) {
+        const key = await this.keyOf(name)
+        if (key !== undefined) keys.push(key)
+      }
+      return keys
+    }
+    const now = Date.now()
+    for (let i = 0; i < names.length; i += KEYS_BATCH) {
+      const batch = names.slice(i, i + KEYS_BATCH)
+      const headers = await Promise.all(batch.map(name => this.header(name)))
+      headers.forEach((h, j) => {
+        if (h === undefined || !isLive(h, now, options?.staleFor) || encodeFileName(h.key) !== batch[j]) return
+        const tag = tagOf(h.key)
+        if (tag === undefined || h.tag === tag) keys.push(h.key)
+      })
+    }
+    return keys
+  }
+
+  /** Every entry and aside removed: how many values went (an aside without its entry is a value too). */
+  async clear(): Promise<number> {
+    const all = await this.list()
+    // asides first (a reader would take one for its missing entry)
+    const asides = all.filter(n => asideOf(n) !== undefined)
+    await Promise.all(asides.map(a => fsp.unlink(join(this.dir, a)).catch(() => {})))
+    const names = all.filter(isEntryName)
+    await Promise.all(names.map(n => this.remove(n, false)))
+    const entries = new Set(names)
+    return names.length + asides.filter(a => !entries.has(asideOf(a)!)).length
   }
 
   /** remove() with sync unlinks, for lone removals (delete(), a corrupt entry found by get()); bulk ones go through the pool. */

@@ -9,8 +9,8 @@
  *
  * The write (temp file, aside, room under the size limit, a deleted dir) is fs-write.ts.
  * LRU without a write per read: the access index and its write-back at close are fs-lru.ts. The
- * dir's listing and an entry's removal with its aside are fs-dir.ts; the scans that remove entries
- * (prune, the hourly sweep, the size limit, verify) fs-prune.ts.
+ * dir's listing, its live keys, an entry's removal with its aside and clear() are fs-dir.ts; the
+ * scans that remove entries (prune, the hourly sweep, the size limit, verify) fs-prune.ts.
  *
  * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
  * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
@@ -18,27 +18,23 @@
  * (_fs-sync.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
  * times at close) is sync too. Every operation still returns a promise: errors are rejections.
  */
-import * as fsp from 'node:fs/promises'
-import { dirname, join, sep } from 'node:path'
+import { dirname, sep } from 'node:path'
 import { now } from '../runtime/clock.js'
-import { asideName, asideOf, readAside } from './_fs-aside.js'
+import { asideName, readAside } from './_fs-aside.js'
 import { unlinkQuiet } from './_fs-calls.js'
 import { isNotAFile, readEntryFile, removeNonFile } from './_fs-read.js'
 import { spentSync, syncTurn } from './_fs-sync.js'
 import { SYNC_WRITE_BYTES } from './_fs-write-atomic.js'
 import { checkDirSafe, refuseSymlinkedDir } from './cache-dir-safety.js'
 import { explainUnwritable } from './fs-unwritable.js'
-import { decodeFileName, encodeFileName } from './fs-names.js'
+import { encodeFileName } from './fs-names.js'
 import { FsDir } from './fs-dir.js'
 import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
-import { FsLru, isEntryName, type IndexEntry } from './fs-lru.js'
+import { FsLru, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, knowLimit, limited, pruneDir, refuseLarger, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
 import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
-import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
-
-/** Entry headers keys() reads at once (sync while the turn's budget lasts, then overlapping in the thread pool). */
-const KEYS_BATCH = 64
+import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 export type { IndexEntry } from './fs-lru.js'
 
@@ -193,47 +189,16 @@ export class FsTier implements Tier {
     }
   }
 
-  /**
-   * The keys of the live entries: each entry's header read (its first bytes, not the payload) for
-   * its expiry and stale window, 64 files at a time. An entry under a name that is not its key's
-   * (stored by an earlier build) is left out: get() of its key would not find it. `expired`: every
-   * entry, readable and escaped names decoded without reading the file.
-   */
+  /** The keys of the live entries (fs-dir.ts); `expired`: every entry. */
   async keys(options?: KeysOptions): Promise<string[]> {
     if (!this._safeOk) await this._checkSafe()
-    const match = options?.match
-    // a readable file name is its key: one that cannot match needs no read (a hashed one is read)
-    const listed = await this._files.names()
-    const names = match ? listed.filter(name => { const key = decodeFileName(name); return key === undefined || match(key) }) : listed
-    const keys: string[] = []
-    if (options?.expired) {
-      for (const name of names) {
-        const key = await this._files.keyOf(name)
-        if (key !== undefined) keys.push(key)
-      }
-      return keys
-    }
-    const now = Date.now()
-    for (let i = 0; i < names.length; i += KEYS_BATCH) {
-      const batch = names.slice(i, i + KEYS_BATCH)
-      const headers = await Promise.all(batch.map(name => this._files.header(name)))
-      headers.forEach((h, j) => {
-        if (h !== undefined && isLive(h, now, options?.staleFor) && encodeFileName(h.key) === batch[j] && (this._seed === undefined || h.tag === placeTag(this._seed, h.key))) keys.push(h.key)
-      })
-    }
-    return keys
+    return this._files.keys(options, key => this.tagOf(key))
   }
 
+  /** Every entry and aside removed: how many values went (fs-dir.ts). */
   async clear(): Promise<number> {
     if (!this._safeOk) await this._checkSafe()
-    const all = await this._files.list()
-    // asides first (a reader would take one for its missing entry); one without its entry is a value too
-    const asides = all.filter(n => asideOf(n) !== undefined)
-    await Promise.all(asides.map(a => fsp.unlink(join(this.dir, a)).catch(() => {})))
-    const names = all.filter(isEntryName)
-    await Promise.all(names.map(n => this._files.remove(n, false)))
-    const entries = new Set(names)
-    return names.length + asides.filter(a => !entries.has(asideOf(a)!)).length
+    return this._files.clear()
   }
 
   // --- scans of the dir (fs-prune.ts) ---

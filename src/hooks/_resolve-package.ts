@@ -6,7 +6,13 @@
  */
 import { dirname, join } from 'node:path'
 
-const CONDITIONS = new Set(['node', 'import', 'default'])
+// node's own for import(), 'module-sync' with require(esm) (Node >= 20.19, 22.12): a package that gives
+// its ES module build under it (one instance for require() and import()) loaded its 'import' build
+// and the user's own (`node -C development cli.mjs`, `NODE_OPTIONS=--conditions=development`), which
+// node's import() honours: without them a plugin package's 'development' build was not the host's
+// made on the first plugin package resolved: this module is on the start path, where no start without one reads them
+let conditions: Set<string> | undefined
+const CONDITIONS = (): Set<string> => (conditions ??= new Set(['node', 'import', 'default', ...(process.features.require_module === true ? ['module-sync'] : []), ...userConditions()]))
 
 /** The file `import(specifier)` would load from `fromDir`, or undefined when it cannot be worked out here. */
 export function resolvePackageImport(specifier: string, fromDir: string): string | undefined {
@@ -36,16 +42,21 @@ function exportsTarget(exports: unknown, subpath: string): unknown {
   if (!isMap) return subpath === '.' ? conditional(exports) : undefined
   const map = exports as Record<string, unknown>
   if (subpath in map) return conditional(map[subpath])
-  for (const [key, value] of Object.entries(map)) {
+  // the most specific pattern that matches, as node picks it (PATTERN_KEY_COMPARE: the longest part
+  // before '*', then the longer key), not the first in the map: with './*' written before
+  // './plugins/*', 'pkg/plugins/a' loaded another file than the host's import() of it
+  let best: { key: string; star: number } | undefined
+  for (const key of Object.keys(map)) {
     const star = key.indexOf('*')
-    if (star < 0) continue
+    if (star < 0 || key.indexOf('*', star + 1) >= 0) continue
     const before = key.slice(0, star), after = key.slice(star + 1)
-    if (subpath.startsWith(before) && subpath.endsWith(after) && subpath.length >= key.length - 1) {
-      const target = conditional(value)
-      return typeof target === 'string' ? target.replaceAll('*', subpath.slice(before.length, subpath.length - after.length)) : undefined
-    }
+    if (!subpath.startsWith(before) || !subpath.endsWith(after) || subpath.length < key.length) continue
+    if (!best || star > best.star || (star === best.star && key.length > best.key.length)) best = { key, star }
   }
-  return undefined
+  if (!best) return undefined
+  const target = conditional(map[best.key])
+  const matched = subpath.slice(best.star, subpath.length - (best.key.length - best.star - 1))
+  return typeof target === 'string' ? target.replaceAll('*', matched) : undefined
 }
 
 function conditional(value: unknown): unknown {
@@ -56,10 +67,23 @@ function conditional(value: unknown): unknown {
   }
   if (value && typeof value === 'object') {
     for (const [condition, target] of Object.entries(value)) {
-      if (!CONDITIONS.has(condition)) continue
+      if (!CONDITIONS().has(condition)) continue
       const t = conditional(target)
       if (t !== undefined) return t
     }
   }
   return undefined
+}
+
+/** `--conditions=x`, `--conditions x`, `-C x`, `-C=x` in node's own arguments and NODE_OPTIONS. */
+function userConditions(): string[] {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
+  const found: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const eq = /^(?:--conditions|-C)=(.+)$/.exec(arg)
+    if (eq) found.push(eq[1]!)
+    else if ((arg === '--conditions' || arg === '-C') && i + 1 < args.length) found.push(args[++i]!)
+  }
+  return found
 }

@@ -49,7 +49,7 @@ export interface PerfPlugin<O = Record<string, unknown>> {
    * `UNPERF_PLUGIN_TIMEOUT` (10 s) is reported and no longer waited for; at close (`budget:exceeded`,
    * `report`, `exit`) also as soon as nothing else is left to run (a promise that can never settle).
    */
-  hooks?: Partial<PerfHookHandlers> | undefined
+  hooks?: { [K in keyof PerfHookHandlers]?: PerfHookHandlers[K] | undefined } | undefined
   /**
    * Runs once per `createPerf()`, after `config:resolved`, in the order of `plugins` (each awaited before
    * the next). Throwing is reported with the plugin's name and never stops the host; an async one

@@ -10,7 +10,7 @@ import { argumentError, PluginError, TimeoutError, errorMessage, type PluginErro
 import { describeInput } from '../runtime/describe-input.js'
 import { resolvePackageImport } from './_resolve-package.js'
 import { formatDuration } from '../config/units.js'
-import { pluginFromExports } from '../config/plugin-exports.js'
+import { noDefault, pluginFromExports } from '../config/plugin-exports.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import { onePerName, type ListedPlugin } from '../config/plugin-entries.js'
 import { pluginErrorSource } from '../config/plugin-position.js'
@@ -196,7 +196,11 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
     loading = (local ? (bundle?.files.has(key) ? fromBundle(bundle, key, rootDir) : importLocal(target, rootDir)) : importPackage(ref, target, rootDir))
       // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports;
       // a default that is null is that (not the namespace: "got null", not "an object without one")
-      .then(mod => checkedPlugin(pluginFromExports(mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod)))
+      .then(mod => checkedPlugin(pluginFromExports(mod && typeof mod === 'object' && 'default' in mod ? mod.default : noDefault(mod))), async (error: unknown) => {
+        // a file that does not compile: its message named no file (plugin-syntax-error.ts)
+        if (!(error instanceof SyntaxError) || target === ref && !local) throw error
+        throw await (await import('./plugin-syntax-error.js')).locatedSyntaxError(error, key)
+      })
     once?.set(key, loading)
   }
   return loading
@@ -211,7 +215,10 @@ async function fromBundle(bundle: PluginBundle, file: string, rootDir: string): 
     return importLocal(file, rootDir)
   }
   const load = loaders[file]
-  return typeof load === 'function' ? load() : importLocal(file, rootDir)
+  if (typeof load !== 'function') return importLocal(file, rootDir)
+  // esbuild's namespace object is a plain one: told apart as a module's, as import() gives it (noDefault)
+  const mod = await load()
+  return mod && typeof mod === 'object' && !('default' in mod) ? { ...mod, [Symbol.toStringTag]: 'Module' } : mod
 }
 
 /** A plugin object, or what a factory (a function exported instead) returns. */
@@ -238,7 +245,8 @@ async function importLocal(file: string, rootDir: string): Promise<unknown> {
     return await importFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const { existsSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+    const { existsSync, statSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error((await import('./plugin-dir.js')).directoryPluginMessage(file, rootDir), { cause: error })
     if ((code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') || existsSync(file)) throw error
     throw new Error(`no file ${file}: a plugin's path is relative to rootDir (${rootDir}, the host CLI's package), with its extension (.mjs, .js, .cjs)`, { cause: error })
   }

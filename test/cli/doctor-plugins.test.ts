@@ -39,4 +39,22 @@ describe('unperf doctor: plugins', () => {
     expect(r.stdout).toContain(`✖ plugin     'shape' (plugins[0] in ${configAt(dir, "'./plugins/shape.mjs'")}): hooks['command:before'] is not a function (got string): it is not registered`)
     expect(r.stdout).toContain(`✖ plugin     'shape' (plugins[0] in ${configAt(dir, "'./plugins/shape.mjs'")}): it has a key 'hook', which unperf does not read (did you mean 'hooks'?)`)
   })
+
+  it('warns of two plugins of one name and of a plugin listed twice, as the run does (only one of each is set up)', () => {
+    // doctor said "'git', 'stamp' loaded" and nothing of the two files named 'git', one of which a run drops
+    const dir = projectWith(`export default { plugins: ['./plugins/git-a.mjs', './plugins/git-b.mjs', './plugins/stamp.mjs', ['./plugins/stamp.mjs', { level: 2 }]] }`, {
+      'plugins/git-a.mjs': `export default { name: 'git' }`,
+      'plugins/git-b.mjs': `export default { name: 'git' }`,
+      // a factory: called once per file, so its two entries are one plugin, not a clash
+      'plugins/stamp.mjs': `export default () => ({ name: 'stamp' })`,
+    }, 'doctor-plugin-names-cli')
+    const r = unperf(dir, 'doctor')
+    expect(r.stdout).toContain("✔ plugins    'git', 'stamp' loaded")
+    const clash = `two plugins in one list are named 'git' (plugins[0] in ${configAt(dir, "'./plugins/git-a.mjs'")}, then plugins[1] in ${configAt(dir, "'./plugins/git-b.mjs'")}): only the later one is set up`
+    const twice = `plugin 'stamp' is listed twice in one list (plugins[2] in ${configAt(dir, "'./plugins/stamp.mjs'")}, then plugins[3] in ${configAt(dir, "['./plugins/stamp.mjs'")}): it is set up once`
+    expect(r.stdout).toContain(`! plugins    ${clash}`)
+    expect(r.stdout).toContain(`! plugins    ${twice}`)
+    const json = unperf(dir, 'doctor', '--json').json() as { warnings: string[] }
+    expect(json.warnings).toEqual(expect.arrayContaining([expect.stringContaining(clash), expect.stringContaining(twice)]))
+  })
 })

@@ -2,7 +2,8 @@
  * A consumer compiled with `exactOptionalPropertyTypes` (a strict tsconfig many projects use) can
  * write what the contract writes: `dir: undefined` (API.md's own example), `url: process.env.REDIS_URL`,
  * and pass an option that may be undefined (`createPerf({ cwd: flags.cwd })`, `loadPerfConfig({ cwd: flags.cwd })`,
- * a metric's `labelNames`). The runtime takes an
+ * a metric's `labelNames`), a plugin's listener that may be undefined (`verbose ? log : undefined`,
+ * docs/runtime.md's "an undefined listener is an absent one"). The runtime takes an
  * undefined key as absent; without `| undefined` on the optional keys, the types refused all of it.
  */
 import { writeFileSync } from 'node:fs'
@@ -33,7 +34,7 @@ export default definePerfConfig({
   budgets: { mode: 'warn', startup: undefined, files: [{ path: 'dist/*.mjs', limit: '50kB', compression: 'gzip' }] },
   monitors: { interval: '1s', alerts: { 'memory.rss': { above: '500MB', for: '10s' } }, prometheus: { port: 9464, host: undefined } },
   report: { console: 'summary', dir: undefined, history: 100, historyDriver: { driver: 'redis', url: process.env.REDIS_URL } },
-  plugins: [definePerfPlugin({ name: 'p', hooks: undefined, setup: undefined })],
+  plugins: [definePerfPlugin({ name: 'p', hooks: undefined, setup: undefined }), definePerfPlugin({ name: 'q', hooks: { 'command:before': maybe() ? () => {} : undefined } })],
   $env: { ci: { cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.REDIS_URL }] }, budgets: { mode: 'error' } } },
 })
 

@@ -64,6 +64,14 @@ describe('a plugin listed more than once', () => {
     // each entry where it is written, as config errors name a key
     expect(text).toBe(`[unperf] warn plugin 'stamp' is listed twice in one list (plugins[0] in ${configAt(dir, "['stamp', { level: 1 }]")}, then plugins[2] in ${configAt(dir, "['stamp', { level: 2 }]")}): it is set up once, with the options of the later entry alone; list it once\n`)
   })
+
+  it("three times in one list: the warning names all three and says the last entry's options are set up", async () => {
+    // it named the first two and said "the later entry": the second's options, while the third's were set up
+    const dir = projectWith(`export default { ${BASE}, plugins: ['stamp', ['stamp', { level: 1 }], ['stamp', { level: 2 }]] }`, preset, 'one-instance-thrice-cli')
+    const { text } = await run(dir)
+    expect(log()).toEqual(['stamp setup {"level":2}', 'stamp before go'])
+    expect(text).toBe(`[unperf] warn plugin 'stamp' is listed 3 times in one list (plugins[0] in ${configAt(dir, "'stamp'")}, plugins[1] in ${configAt(dir, "['stamp', { level: 1 }]")}, then plugins[2] in ${configAt(dir, "['stamp', { level: 2 }]")}): it is set up once, with the options of the last entry alone; list it once\n`)
+  })
 })
 
 describe('a plugin file listed by two entries', () => {

@@ -1,52 +1,34 @@
 /**
  * Every `definePerfConfig({...})` example in docs/*.md (the README tour in docs/_head.md included) type-checks
- * strictly (strict, exactOptionalPropertyTypes) against the config types,
+ * strictly (strict, exactOptionalPropertyTypes) against the built package's types (`unperf/config`
+ * resolved through package.json `exports` to dist/, _installed-unperf.ts),
  * as a user pasting it into perf.config.ts would check it: a key in the wrong place (an `$env` block
  * inside `cache`) or a wrong value is an error here. Names the examples leave to the reader
  * (`buildManifest`, `pkg`) are not checked; everything about the config is.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
+import { docBlocks, isConfigExample } from './_doc-blocks.js'
+import { installedUnperfProject, strictOptions } from './_installed-unperf.js'
 
-const root = join(import.meta.dirname, '../..')
-const docs = join(root, 'docs')
-
-function examples(): { name: string; code: string }[] {
-  const found: { name: string; code: string }[] = []
-  for (const file of readdirSync(docs).filter(f => f.endsWith('.md')).sort()) {
-    const text = readFileSync(join(docs, file), 'utf8')
-    for (const m of text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)) {
-      if (!m[1]!.includes('definePerfConfig({')) continue
-      const line = text.slice(0, m.index).split('\n').length
-      found.push({ name: `${file.replace(/\.md$/, '')}_${line}.ts`, code: m[1]! })
-    }
-  }
-  return found
-}
+const examples = () => docBlocks().filter(block => isConfigExample(block.code))
 
 it('every definePerfConfig example in docs/*.md type-checks', () => {
   const list = examples()
   expect(list.length).toBeGreaterThanOrEqual(3)
-  const dir = tempDir('unperf-doc-examples-')
-  mkdirSync(join(dir, 'ex'))
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
+  const dir = installedUnperfProject('unperf-doc-examples-')
   const files = list.map(({ name, code }) => {
     const file = join(dir, 'ex', name)
     const head = code.includes("from 'unperf/config'") ? '' : `import { definePerfConfig } from 'unperf/config'\n`
     writeFileSync(file, `${head}${code}\nexport {}\n`)
     return file
   })
-  const program = ts.createProgram(files, {
-    strict: true, exactOptionalPropertyTypes: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
-    paths: { 'unperf/config': [join(root, 'src/config/index.ts')], unperf: [join(root, 'src/index.ts')] },
-  })
-  // the examples' own diagnostics (the checker reads of unperf's sources what they use): the whole
-  // program's, then filtered, checked all of src/ again too, `npm run typecheck`'s work: 133 s at load
-  // 15, past the 60 s timeout (now 16 s there)
+  const program = ts.createProgram(files, strictOptions(dir))
+  // the examples' own diagnostics (the checker reads of unperf's declarations what they use): the
+  // whole program's, then filtered, checked all of unperf again too (133 s at load 15 when it was
+  // src/, past the 60 s timeout)
   const problems = files.flatMap(file => ts.getPreEmitDiagnostics(program, program.getSourceFile(file)))
     .filter(d => d.file && files.includes(d.file.fileName))
     // a name the example leaves to the reader (buildManifest, pkg): not the config's business

@@ -38,3 +38,34 @@ it('every relative link in README.md and docs/*.md points at a file of the repos
   }
   expect(broken).toEqual([])
 })
+
+const COMMANDS = 'init|config|cache|budget|bench|report|monitor|profile|shard|tests|doctor'
+
+/**
+ * The `unperf` command lines of README.md's code blocks (a shell or CI block's lines, a transcript's
+ * `$ ` lines) that a user's shell would not find: `npm install unperf` puts the binary in
+ * node_modules/.bin, not on the PATH, so a bare `unperf shard ...` is `command not found`, and in
+ * `npx vitest run $(unperf shard --total 4 --index 1)` the empty substitution ran every test file
+ * in every shard job, without an error.
+ */
+function bareCommands(readme: string): string[] {
+  const bare: string[] = []
+  for (const m of readme.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)) {
+    const lang = m[1]!
+    const start = readme.slice(0, m.index).split('\n').length + 1
+    m[2]!.split('\n').forEach((text, i) => {
+      let code: string
+      if (/^(sh|bash|shell|yaml|yml)$/.test(lang)) code = text.replace(/(^|\s)#.*$/, '')
+      else if (lang === '' && text.startsWith('$ ')) code = text.slice(2)
+      else return
+      if (new RegExp(`(?<!\\bnpx )(?<![\\w./-])unperf\\s+(${COMMANDS})\\b`).test(code)) bare.push(`README.md:${start + i}: ${text.trim()}`)
+    })
+  }
+  return bare
+}
+
+it("README.md's shell blocks run unperf as a project that installed it can: npx unperf", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  expect(bareCommands('```sh\nnpx vitest run $(unperf shard --total 4 --index 1)\nnpx unperf budget --json  # unperf budget\n```\n')).toEqual(['README.md:2: npx vitest run $(unperf shard --total 4 --index 1)'])
+  expect(bareCommands(readme)).toEqual([])
+})

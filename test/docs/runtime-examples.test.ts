@@ -1,36 +1,28 @@
 /**
  * Every code example in docs/*.md (the README's tour in docs/_head.md included) that uses unperf at run
  * time, `createPerf`, `perf.*`, a plugin, an adapter, the vitest reporter, type-checks as a user's
- * project compiles it: strict, exactOptionalPropertyTypes, no DOM globals. The config examples are
+ * project compiles it: strict, exactOptionalPropertyTypes, no DOM globals, against the built
+ * package's types (`unperf`, `unperf/citty`, ... through package.json `exports` to dist/, _installed-unperf.ts). The config examples are
  * config-examples.test.ts's. Names an example leaves to the reader (`resolveDeps`, `url`, a
  * `./commands/build.mjs` of the host) are not checked; an unperf export used without its import is
  * (`createPerf` in a snippet that never imports it fails for the user who pastes it).
  */
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
+import { docBlocks, isConfigExample, isRuntimeExample } from './_doc-blocks.js'
+import { installedUnperfProject, strictOptions } from './_installed-unperf.js'
 
 const root = join(import.meta.dirname, '../..')
-const docs = join(root, 'docs')
 const unperfEntries = ['src/index.ts', 'src/adapters/citty.ts', 'src/adapters/commander.ts', 'src/vitest/index.ts']
 
 function examples(): { name: string; code: string }[] {
-  const found: { name: string; code: string }[] = []
-  for (const file of readdirSync(docs).filter(f => f.endsWith('.md')).sort()) {
-    const text = readFileSync(join(docs, file), 'utf8')
-    for (const m of text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)) {
-      const code = m[1]!
-      if (code.includes('definePerfConfig({')) continue
-      if (!/\bperf\.|from 'unperf|definePerfPlugin\(|createPerf\(/.test(code)) continue
-      const line = text.slice(0, m.index).split('\n').length
-      // a fragment that uses an instance it does not create: the instance the section is about
-      const head = /\bconst perf\b/.test(code) ? '' : `declare const perf: import('unperf').Perf\n`
-      found.push({ name: `${file.replace(/\.md$/, '')}_${line}.ts`, code: `${head}${code}\nexport {}\n` })
-    }
-  }
-  return found
+  return docBlocks().filter(({ code }) => isRuntimeExample(code)).map(({ name, code }) => {
+    // a fragment that uses an instance it does not create: the instance the section is about
+    const head = /\bconst perf\b/.test(code) ? '' : `declare const perf: import('unperf').Perf\n`
+    return { name, code: `${head}${code}\nexport {}\n` }
+  })
 }
 
 /** Every value name unperf's entries export: using one without importing it is the example's bug. */
@@ -54,28 +46,16 @@ it('every runtime example in docs/*.md type-checks with strict and exactOptional
   expect(list.length).toBeGreaterThanOrEqual(10)
   const exported = unperfExports()
   expect(exported.has('createPerf') && exported.has('withPerf') && exported.has('instrument')).toBe(true)
-  const dir = tempDir('unperf-doc-runtime-examples-')
-  mkdirSync(join(dir, 'ex'))
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir') // citty, commander, vitest as the host has them
+  const dir = installedUnperfProject('unperf-doc-runtime-examples-')
   const files = list.map(({ name, code }) => {
     const file = join(dir, 'ex', name)
     writeFileSync(file, code)
     return file
   })
-  const program = ts.createProgram(files, {
-    strict: true, exactOptionalPropertyTypes: true, noEmit: true, lib: ['lib.es2022.d.ts'],
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
-    paths: {
-      unperf: [join(root, 'src/index.ts')], 'unperf/config': [join(root, 'src/config/index.ts')],
-      'unperf/citty': [join(root, 'src/adapters/citty.ts')], 'unperf/commander': [join(root, 'src/adapters/commander.ts')],
-      'unperf/vitest': [join(root, 'src/vitest/index.ts')],
-    },
-  })
-  // the examples' own diagnostics (the checker reads of unperf's sources what they use): the whole
-  // program's, then filtered, checked all of src/ again too, `npm run typecheck`'s work: 133 s at load
-  // 15, past the 60 s timeout (now 16 s there)
+  const program = ts.createProgram(files, strictOptions(dir, ['lib.es2022.d.ts']))
+  // the examples' own diagnostics (the checker reads of unperf's declarations what they use): the
+  // whole program's, then filtered, checked all of unperf again too (133 s at load 15 when it was
+  // src/, past the 60 s timeout)
   const problems = files.flatMap(file => ts.getPreEmitDiagnostics(program, program.getSourceFile(file)))
     .filter(d => d.file && files.includes(d.file.fileName))
     .filter(d => {
@@ -89,3 +69,10 @@ it('every runtime example in docs/*.md type-checks with strict and exactOptional
     .map(d => `${d.file!.fileName.slice(dir.length + 4)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
   expect(problems).toEqual([])
 }, 60_000)
+
+// a block neither check takes is one nobody type-checks: README's BudgetResult, a bare object
+// literal, and the vitest.config.ts, whose 'unperf/vitest' was not `from 'unperf`, were such
+it('every ts and js block of docs/*.md is a config example or a runtime example', () => {
+  const neither = docBlocks().filter(({ code }) => !isConfigExample(code) && !isRuntimeExample(code))
+  expect(neither.map(({ name, code }) => `${name}: ${code.split('\n')[0]}`)).toEqual([])
+})

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
+import { loadPlugin } from '../../src/hooks/plugins.js'
 import { BASE, projectWith } from '../helpers/project.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
@@ -73,5 +74,54 @@ describe('plugin packages in a real process', () => {
     expect(child.stderr).toBe('')
     // required: the ES module and the CommonJS package went through require(); the one with top-level await through import()
     expect(JSON.parse(child.stdout)).toEqual({ setups: 1, loads: 1, tla: 1, cjs: 1, required: ['cjs-plugin/index.js', 'esm-plugin/index.mjs'] })
+  })
+})
+
+describe("a package's exports with patterns", () => {
+  // the first matching pattern in the map was taken: with './*' before './plugins/*', 'pkg/plugins/a'
+  // loaded dist/plugins/a.js where node's import() (and the host's) gives dist/plugins/a.mjs
+  it('the most specific pattern, the file node itself resolves', async () => {
+    const dir = projectWith('export default {}', {
+      'node_modules/pat-plugin/package.json': pkg('pat-plugin', { './*': './dist/*.js', './plugins/*': './dist/plugins/*.mjs', './plugins/x*': null }),
+      'node_modules/pat-plugin/dist/plugins/a.mjs': `export default { name: 'specific' }`,
+      'node_modules/pat-plugin/dist/plugins/a.js': `export default { name: 'first-in-map' }`,
+    })
+    const node = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('pat-plugin/plugins/a'))"], { cwd: dir, encoding: 'utf8' })
+    expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, 'node_modules/pat-plugin/dist/plugins/a.mjs')).href)
+    expect((await loadPlugin('pat-plugin/plugins/a', dir)).name).toBe('specific')
+  })
+})
+
+describe("a package's exports with the module-sync condition (node >= 20.19, 22.12)", () => {
+  // node's import() takes 'module-sync' where it can require() ES modules; the resolver did not know it
+  it.runIf(process.features.require_module === true)('the file node itself resolves', async () => {
+    const dir = projectWith('export default {}', {
+      'node_modules/sync-plugin/package.json': pkg('sync-plugin', { '.': { 'module-sync': './sync.mjs', import: './import.mjs' } }),
+      'node_modules/sync-plugin/sync.mjs': `export default { name: 'module-sync' }`,
+      'node_modules/sync-plugin/import.mjs': `export default { name: 'import' }`,
+    })
+    const node = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('sync-plugin'))"], { cwd: dir, encoding: 'utf8' })
+    expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, 'node_modules/sync-plugin/sync.mjs')).href)
+    expect((await loadPlugin('sync-plugin', dir)).name).toBe('module-sync')
+  })
+})
+
+describe("a package's exports with the user's conditions (node -C development, NODE_OPTIONS)", () => {
+  // node's import() honours them: the package's 'development' build was the host's, unperf loaded 'default'
+  it('the build node itself resolves, in a real process', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['cond-plugin'] }`, {
+      'node_modules/cond-plugin/package.json': pkg('cond-plugin', { '.': { development: './dev.mjs', default: './prod.mjs' } }),
+      'node_modules/cond-plugin/dev.mjs': `export default { name: 'cond', setup() { console.log('development build') } }`,
+      'node_modules/cond-plugin/prod.mjs': `export default { name: 'cond', setup() { console.log('default build') } }`,
+      'host.mjs': `import { createPerf } from ${JSON.stringify(pathToFileURL(dist).href)}
+        const perf = await createPerf({ noExitHandlers: true })
+        await perf.close()
+        const host = await import('cond-plugin')
+        console.log('host gets', host.default.setup.toString().includes('development') ? 'development' : 'default')`,
+    })
+    const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [...args, 'host.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg'), ...env } })
+    expect(run([]).stdout).toBe('default build\nhost gets default\n')
+    expect(run(['-C', 'development']).stdout).toBe('development build\nhost gets development\n')
+    expect(run([], { NODE_OPTIONS: '--conditions=development' }).stdout).toBe('development build\nhost gets development\n')
   })
 })

@@ -28,6 +28,10 @@ it('thrownMessage: the message as thrown, prefix kept', () => {
   expect(thrownMessage(new (class Oops {})())).toBe('an instance of Oops thrown (not an Error)')
   expect(thrownMessage(null)).toBe('null thrown (not an Error)')
   expect(thrownMessage(new Proxy({}, { get() { throw new Error('trap') } }))).toBe('an object thrown (not an Error)')
+  // an Error with no message read as '' ("failed in hook 'report': " and nothing): its class and where it was made
+  expect(thrownMessage(new Error())).toMatch(/^Error with no message \(made at .*errors\.test\.ts:\d+:\d+\)$/)
+  expect(thrownMessage(new (class AbortedError extends Error { override name = 'AbortedError' })())).toMatch(/^AbortedError with no message \(made at /)
+  expect(thrownMessage(Object.assign(new Error(''), { stack: undefined }))).toBe('Error with no message')
 })
 
 it('a PluginError names its cause without the cause\'s own prefix', () => {

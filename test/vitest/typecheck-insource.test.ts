@@ -76,7 +76,7 @@ describe('type tests and in-source tests in shard plans', () => {
     expect(shardRuns.flatMap(e => e.files.map(f => f.path)).sort()).toEqual(ALL)
     // each told by its plan (type tests and in-source files among its files): one run of the suite
     expect(shardRuns.map(e => [e.shard, e.shardBy])).toEqual([['1/2', 'unperf'], ['2/2', 'unperf']])
-  })
+  }, 120_000) // two nested vitest runs, each running tsc on the type tests: 39 s at load 10
 
   it('with typecheck.only, only the type tests are planned', async () => {
     const only = tempProject({

@@ -4,7 +4,7 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { UsageError } from '../../errors.js'
-import { isExpired } from '../../drivers/types.js'
+import { isExpired, type StoredEntry } from '../../drivers/types.js'
 import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
@@ -168,15 +168,15 @@ const get = defineCommand({
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
   run: ({ args }) => withCache(args, async ({ get: ns }) => {
     const namespace = ns(args.namespace ?? 'default')
-    // as stored, before the lookup (which removes an expired entry): one `cache list` showed as expired is told as such
-    const stored = await (namespace as unknown as CacheNamespace)._tiers.peek(String(args.key))
-    const entry = await namespace.getEntry(String(args.key))
+    // an expired entry the lookup meets (and removes): one `cache list` showed as expired is told as such
+    let stored: StoredEntry | undefined
+    const entry = await (namespace as unknown as CacheNamespace)._entry(String(args.key), e => { stored ??= e })
     if (!entry) {
       // with --json too: the message on stderr and the error's shape on stdout, as every command's
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
       const now = Date.now()
       const expired = stored && stored.expiresAt !== null && stored.expiresAt <= now ? `: it expired ${formatDuration(now - stored.expiresAt)} ago` : ''
-      const message = `no entry for '${args.key}'${expired}`
+      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, String(args.key))}`
       console.error(`[unperf] ${message}`)
       if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1
@@ -197,6 +197,25 @@ const get = defineCommand({
     console.log(entry.value)
   }),
 })
+
+/**
+ * `wrap(key, fn, { files })` stores its value as `key#files:<hash of the files>` (docs/cache.md): a
+ * `cache get key` after it found "no entry" beside the entry. Names the keys stored so (newest first,
+ * three at most), and how to read one; '' when there are none.
+ */
+async function filesKeysHint(ns: CacheNamespace, key: string): Promise<string> {
+  const prefix = `${key}#files:`
+  const found: { key: string; createdAt: number }[] = []
+  for (const k of await keysOf(ns._tiers, ns._events, {})) {
+    if (!k.startsWith(prefix)) continue
+    const e = await ns._tiers.peek(k)
+    if (e) found.push({ key: k, createdAt: e.createdAt })
+  }
+  if (found.length === 0) return ''
+  found.sort((a, b) => b.createdAt - a.createdAt)
+  const names = found.slice(0, 3).map(f => `'${printable(f.key)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
+  return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (unperf cache get ${found.length === 1 ? names : `'${printable(found[0]!.key)}'`}, quoted)`
+}
 
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },

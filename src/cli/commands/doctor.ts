@@ -66,7 +66,10 @@ export default defineCommand({
     }
     if (config) {
       progress.set('loading the plugins')
-      checks.push(...await pluginChecks(config))
+      for (const plugin of await pluginChecks(config)) {
+        if (plugin.warn) warnings.push(plugin.detail)
+        checks.push(plugin)
+      }
       for (const bundle of pluginBundleChecks(config)) {
         warnings.push(bundle.detail)
         checks.push(bundle)

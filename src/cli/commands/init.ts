@@ -1,4 +1,9 @@
-/** `unperf init`: a commented perf.config.ts matching the project; refuses to overwrite without --force. */
+/**
+ * `unperf init`: a commented config matching the project; refuses to overwrite without --force.
+ * perf.config.ts (API.md), or with `--format js` perf.config.mjs, typed by a JSDoc `@type` (editors
+ * complete and check it as they do the .ts file, nothing is imported at run time): for a project
+ * without TypeScript.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from 'citty'
@@ -7,33 +12,47 @@ import { UsageError } from '../../errors.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, green, printJson } from '../_ui.js'
 
+/** The config file's format: `ts` (perf.config.ts, with definePerfConfig) or `js` (perf.config.mjs, with a JSDoc type). */
+const FORMATS = { ts: 'perf.config.ts', js: 'perf.config.mjs' } as const
+type Format = keyof typeof FORMATS
+
+interface PackageJson { name?: string; version?: string; perf?: unknown }
+
 export default defineCommand({
-  meta: { name: 'init', description: 'Write a commented perf.config.ts for this project' },
-  args: { ...configArgs, force: { type: 'boolean', description: 'Overwrite an existing perf.config.ts' } },
+  meta: { name: 'init', description: 'Write a commented perf.config.ts for this project (--format js: perf.config.mjs)' },
+  args: {
+    ...configArgs,
+    force: { type: 'boolean', description: 'Overwrite an existing config written by init' },
+    format: { type: 'string', description: "'ts' (perf.config.ts, the default) or 'js' (perf.config.mjs typed by JSDoc, for a project without TypeScript)" },
+  },
   run({ args }) {
+    if (args.format !== undefined && !Object.hasOwn(FORMATS, args.format)) throw new UsageError(`--format: expected 'ts' or 'js', got '${args.format}'`)
     // the config goes where it is read from: --root-dir, else --cwd
     const { rootDir: cwd } = cliDirs(args)
-    const file = join(cwd, 'perf.config.ts')
+    let pkg: PackageJson = {}
+    try { pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) ?? {} } catch { /* no package.json */ }
+    const format: Format = (args.format as Format | undefined) ?? 'ts'
+    const file = join(cwd, FORMATS[format])
     // any perf.config c12 would load (.json, .yaml, .config/...): a new perf.config.ts beside it would
     // silently take its place (its budgets.mode: 'error' gone from CI), or be shadowed by it
     const existing = configCandidates(cwd, undefined).filter(f => existsSync(f))
     const others = existing.filter(f => f !== file)
-    if (others.length > 0) throw new UsageError(`${others[0]} exists: unperf loads one perf.config, so a perf.config.ts beside it would take its place or be ignored; edit it, or remove it and run unperf init again`)
+    if (others.length > 0) throw new UsageError(`${others[0]} exists: unperf loads one perf.config, so a ${FORMATS[format]} beside it would take its place or be ignored; edit it, or remove it and run unperf init again`)
     if (existing.length > 0 && !args.force) throw new UsageError(`${file} exists: use --force to overwrite it`)
-    let pkg: { name?: string; version?: string; perf?: unknown } = {}
-    try { pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) } catch { /* no package.json */ }
     // lower layers stay in effect: the file's values win over theirs
     const layers = [existsSync(join(cwd, '.perfrc')) && '.perfrc', pkg.perf !== undefined && "package.json's \"perf\" key"].filter(Boolean)
-    if (layers.length > 0) console.error(`[unperf] ${layers.join(' and ')} also ${layers.length === 1 ? 'configures' : 'configure'} unperf: perf.config.ts takes priority over ${layers.length === 1 ? 'it' : 'them'} for every key it sets`)
+    if (layers.length > 0) console.error(`[unperf] ${layers.join(' and ')} also ${layers.length === 1 ? 'configures' : 'configure'} unperf: ${FORMATS[format]} takes priority over ${layers.length === 1 ? 'it' : 'them'} for every key it sets`)
     const lockfiles = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'].filter(f => existsSync(join(cwd, f)))
     // only files that are there: `package.json` in a dir without one listed a file no change can come from
     const watched = [...(existsSync(join(cwd, 'package.json')) ? ['package.json'] : []), ...lockfiles]
     const redis = Boolean(process.env.REDIS_URL)
-    const text = `import { definePerfConfig } from 'unperf/config'
-
-// unperf config for ${pkg.name ?? 'this CLI'}${pkg.version ? `@${pkg.version}` : ''}.
-// Durations: a number is ms, or '250ms' / '10s' / '5m' / '1h' / '7d'. Sizes: bytes, or '10kB' / '50MB' / '10KiB'.
-export default definePerfConfig({
+    const about = `// unperf config for ${pkg.name ?? 'this CLI'}${pkg.version ? `@${pkg.version}` : ''}.
+// Durations: a number is ms, or '250ms' / '10s' / '5m' / '1h' / '7d'. Sizes: bytes, or '10kB' / '50MB' / '10KiB'.`
+    // js: the type for editors (completion, and errors under @ts-check) from a JSDoc import, nothing imported when it runs
+    const [open, close] = format === 'ts'
+      ? [`import { definePerfConfig } from 'unperf/config'\n\n${about}\nexport default definePerfConfig({`, '})']
+      : [`// @ts-check\n${about}\n/** @type {import('unperf/config').PerfConfig} */\nexport default {`, '}']
+    const text = `${open}
   cache: {
     // 'memory' | 'fs' | { driver: 'redis', url } | { driver, ...options }, or an array of them = tiers, fastest first
     driver: ['memory', 'fs'],
@@ -59,10 +78,10 @@ export default definePerfConfig({
       cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.REDIS_URL }] },` : ''}
     },
   },
-})
+${close}
 `
     writeFileSync(file, text)
-    if (args.json) return printJson({ file, lockfiles, redis })
+    if (args.json) return printJson({ file, format, lockfiles, redis })
     console.log(`${green('✔')} wrote ${file}`)
   },
 })

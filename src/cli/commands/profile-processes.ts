@@ -3,7 +3,9 @@
  * (NODE_OPTIONS=--require), and which of those processes is the program (not a launcher such as
  * npm or tsx, not one of the program's own node children).
  */
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** File name of the preload: its frames (loading it, starting the profiler, writing the timings at exit) are unperf's, not the program's. */
 export const PRELOAD_FILE = 'unperf-profile-preload.cjs'
@@ -16,7 +18,7 @@ export const isPreloadFrame = (f: { url: string }) => f.url.endsWith(`/${PRELOAD
  * which {@link pickProgram} tells the program from its wrappers and from its own node children.
  * Worker threads run NODE_OPTIONS' preloads too: they are left alone (part of the program, not it).
  */
-export const PRELOAD = `const { realpathSync, writeFileSync } = require('node:fs')
+export const PRELOAD = `const { readFileSync, realpathSync, writeFileSync } = require('node:fs')
 const { join } = require('node:path')
 if (!require('node:worker_threads').isMainThread) return
 const kind = process.env.UNPERF_PROFILE_KIND
@@ -28,7 +30,11 @@ let main = process.argv[1] || null
 try { if (main) main = realpathSync(main) } catch {}
 process.on('exit', () => {
   const t = performance.nodeTiming
-  writeFileSync(join(process.env.UNPERF_PROFILE_DIR, 'timing.' + stamp + '.json'), JSON.stringify({ v8Start: t.v8Start, environment: t.environment, bootstrapComplete: t.bootstrapComplete, loopStart: t.loopStart, exit: performance.now(), parent, main }))
+  // who this process is, beyond its pid (reused once it has ended): its start, in clock ticks since boot on Linux, else in ms
+  let startTicks = null
+  try { const stat = readFileSync('/proc/self/stat', 'utf8'); startTicks = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[19] } catch {}
+  const startMs = Date.now() - process.uptime() * 1000
+  writeFileSync(join(process.env.UNPERF_PROFILE_DIR, 'timing.' + stamp + '.json'), JSON.stringify({ v8Start: t.v8Start, environment: t.environment, bootstrapComplete: t.bootstrapComplete, loopStart: t.loopStart, exit: performance.now(), parent, main, startTicks, startMs }))
 })
 if (kind === 'timing') return
 const { Session } = require('node:inspector')
@@ -46,26 +52,77 @@ process.on('exit', () => {
  * Whether a profiled process of the command is past its exit yet still running: writing its profile
  * (the preload's timing record is written at the start of its exit, the profile after it; a CPU
  * profile of a 28 s tsc run at 100 µs, 36 MB, took 10.6 s to write on a loaded machine). `unperf profile` does not SIGKILL it then.
+ * The record's pid counts only while it is still that process: a pid reused by another process once
+ * it ended (which delayed the SIGKILL up to a minute), or a zombie, does not.
  */
 export function profileBeingWritten(dir: string): boolean {
   let names: string[]
   try { names = readdirSync(dir) } catch { return false }
   for (const name of names) {
     const m = /^timing\.\d+\.(\d+)\.json$/.exec(name)
-    if (m && running(Number(m[1]))) return true
+    if (m && sameProcessRunning(Number(m[1]), startOf(join(dir, name)))) return true
   }
   return false
 }
 
-function running(pid: number): boolean {
-  try { process.kill(pid, 0) } catch { return false }
-  // a zombie (ended, not yet reaped by its parent) runs nothing
+/** When a profiled process started, as its timing record says: `{}` while the record is being written (the process is then alive, in its exit). */
+export interface ProcessStart { startTicks?: string | null; startMs?: number }
+
+function startOf(file: string): ProcessStart {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat[stat.lastIndexOf(') ') + 2] !== 'Z'
+    const { startTicks, startMs } = JSON.parse(readFileSync(file, 'utf8')) as ProcessStart
+    return { startTicks, startMs }
   } catch {
-    return true // no /proc (macOS): alive as kill() says
+    return {}
   }
+}
+
+/**
+ * Whether `pid` is still the process that started at `start`, and running (not a zombie: ended, not
+ * yet reaped by its parent). On Linux from /proc (its start in clock ticks since boot, exact);
+ * elsewhere (macOS) from `ps` (its start to the second: a pid reused within the second its first
+ * process started would pass, which pids handed out in turn up to 99999 make as good as impossible).
+ */
+export function sameProcessRunning(pid: number, start: ProcessStart, proc = true): boolean {
+  try { process.kill(pid, 0) } catch { return false }
+  let stat: string | undefined
+  if (proc) {
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch (error) {
+      // ended since kill(), or there is no /proc (macOS)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && hasProc()) return false
+    }
+  }
+  if (stat !== undefined) {
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+    return fields[0] !== 'Z' && (start.startTicks == null || fields[19] === start.startTicks)
+  }
+  const ps = psProcess(pid)
+  if (ps === undefined) return true // no ps either (Windows): alive as kill() says
+  if (ps === null || ps.state.startsWith('Z')) return false
+  return start.startMs === undefined || !(ps.startedMs > start.startMs)
+}
+
+let procMounted: boolean | undefined
+function hasProc(): boolean {
+  if (procMounted === undefined) {
+    try { readFileSync('/proc/self/stat'); procMounted = true } catch { procMounted = false }
+  }
+  return procMounted
+}
+
+/** `pid`'s state and start (truncated to the second) from `ps`; null: no such process; undefined: no ps. */
+function psProcess(pid: number): { state: string; startedMs: number } | null | undefined {
+  let out: string
+  try {
+    out = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'ignore'] })
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null
+  }
+  const m = /^\s*(\S+)\s+(.+?)\s*$/.exec(out)
+  if (!m) return null
+  return { state: m[1]!, startedMs: Date.parse(m[2]!) }
 }
 
 /**

@@ -94,7 +94,7 @@ function isErrorSummary(error: unknown): error is { name: string; message: strin
 
 export default defineCommand({
   meta: { name: 'report', description: 'Last runs per command, trends and regressions (--html FILE: a page with charts)' },
-  args: { ...configArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: 'Runs per command' } },
+  args: { ...configArgs, html: { type: 'string', description: 'Write a self-contained HTML report to FILE' }, last: { type: 'string', default: '10', description: "How many of each command's newest runs --json lists as recent (the table is over every recorded run)" } },
   async run({ args }) {
     const config = await cliConfig(args)
     // an unsafe report dir is not read (said on stderr): its history and last report left out

@@ -13,45 +13,23 @@
  *   process writing at the cap does not rescan on every write. Checked after writes (in the
  *   background) and on prune().
  */
-import { writeFileSync } from 'node:fs'
 import { readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
 import { readFileNoFollowSync } from '../read-file-no-follow.js'
-import { FsTier, decodeFileName } from '../../drivers/fs.js'
+import { FsTier } from '../../drivers/fs.js'
 import { checkDirSafe, refuseSymlinkedDir } from '../../drivers/cache-dir-safety.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
+import { markNamespaceDir, NAMESPACE_DIR, namespaceOfDir } from './namespace-dirs.js'
 
 const LOW_WATER = 0.95
-const NAMESPACE_MARKER = '.namespace'
 /** In the scope dir: the sizes of its namespace dirs at the last full scan. */
 const SUMMARY = '.budget'
 /** A summary older than this is not trusted: the next check re-reads every dir. */
 const SUMMARY_MAX_AGE_MS = 10 * 60_000
 /** A summary's temp file older than this was left by a killed process (a live one renames it within ms). */
 const SUMMARY_TMP_MAX_AGE_MS = 60_000
-/** Namespace dirs are `n-<encoded name>` (index.ts). */
-const NAMESPACE_DIR = 'n-'
-
-/** The namespace a namespace dir holds: its name decoded, or its marker for a hashed one (else the dir's name). */
-async function namespaceOfDir(dir: string): Promise<string> {
-  const name = basename(dir)
-  return name.startsWith(`${NAMESPACE_DIR}~`)
-    ? (await Promise.resolve().then(() => readFileNoFollowSync(join(dir, NAMESPACE_MARKER)) || name).catch(() => name))
-    : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
-}
-
-/**
- * The namespaces with a dir in this scope dir (plugins' and those opened by name included), for the
- * `unperf cache` commands that work on every namespace; a hashed dir without its marker is left out
- * (its name cannot be known, so it cannot be opened).
- */
-export async function namespacesInScope(scope: string): Promise<string[]> {
-  const names = (await readdir(scope).catch(() => [] as string[])).filter(n => n.startsWith(NAMESPACE_DIR))
-  const out = await Promise.all(names.map(n => namespaceOfDir(join(scope, n))))
-  return out.filter((ns, i) => ns !== names[i])
-}
 
 export type OnEvict = (namespace: string, key: string, size: number) => void
 
@@ -294,16 +272,6 @@ export class CacheBudget {
 
   /** A namespace whose dir name is a hash leaves its name in a marker file, once its dir exists. */
   private async _mark(scopes: Set<string>): Promise<void> {
-    for (const m of this._members(scopes)) {
-      if (m.marked) continue
-      if (!basename(m.tier.dir).startsWith(`${NAMESPACE_DIR}~`)) { m.marked = true; continue }
-      // sync: once per namespace and process, a few bytes
-      try {
-        writeFileSync(join(m.tier.dir, NAMESPACE_MARKER), m.namespace, { flag: 'wx', mode: 0o600 })
-        m.marked = true
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') m.marked = true
-      }
-    }
+    for (const m of this._members(scopes)) if (!m.marked) m.marked = markNamespaceDir(m.tier.dir, m.namespace)
   }
 }

@@ -62,8 +62,9 @@ export class NamespaceTiers {
   /**
    * The first live entry through the tiers (expired ones within their stale window come back
    * `stale`). `staleFor`: the reader's window (a wrap() call's swr / staleIfError), when longer than the namespace's.
+   * `expired`: told of each expired entry removed on the way (`unperf cache get` says the key expired).
    */
-  async lookup(key: string, staleFor = 0): Promise<Lookup | null> {
+  async lookup(key: string, staleFor = 0, expired?: (entry: StoredEntry) => void): Promise<Lookup | null> {
     const guards = this.ready ?? (await this.guards())
     const now = Date.now()
     const window = Math.max(this.staleFor, staleFor)
@@ -85,6 +86,7 @@ export class NamespaceTiers {
         if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
         this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
         this._events.evicted(key, 'expired', entry.size)
+        expired?.(entry)
         continue
       }
       if (t > 0) this._promote(entry, guards.slice(0, t))

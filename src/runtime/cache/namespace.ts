@@ -99,8 +99,17 @@ export class CacheNamespace implements PerfCache {
 
   async getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null> {
     if (typeof key !== 'string') throw keyError('getEntry', key)
-    const found = await this._tiers.lookup(key)
+    return this._entry<T>(key)
+  }
+
+  /**
+   * getEntry(), telling `expired` of an expired entry met on the way (removed, or within its stale
+   * window): `unperf cache get` says a key expired from this one read (it peeked first: two reads).
+   */
+  async _entry<T = unknown>(key: string, expired?: (entry: StoredEntry) => void): Promise<CacheEntry<T> | null> {
+    const found = await this._tiers.lookup(key, 0, expired)
     if (!found || found.stale) {
+      if (found) expired?.(found.entry)
       this._events.miss(key)
       return null
     }

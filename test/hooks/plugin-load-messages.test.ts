@@ -1,0 +1,76 @@
+/**
+ * What a plugin's author reads when the plugin does not load or throws nothing to read:
+ * - a syntax error in the plugin file or in a file it imports said `failed in load: Unexpected
+ *   token '}'`, naming no file (node keeps an ES module's place out of the error);
+ * - a module with no default export (`export const gitInfo = definePerfPlugin(...)`) was "a plugin
+ *   must be an object with a non-empty `name` ..., got an object without one";
+ * - an Error with no message (`throw new Error()`) ended the warning at `failed in hook 'report': `;
+ * - a path naming a directory was node's "Directory import ... imported from <unperf's dist file>".
+ * Real files, loaded as a run loads them; the bundle case in real processes on the built dist.
+ */
+import { spawnSync } from 'node:child_process'
+import { symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadPlugin } from '../../src/hooks/plugins.js'
+import { BASE, projectWith } from '../helpers/project.js'
+import { tempDir } from '../helpers/tmp.js'
+
+describe('a plugin that does not compile', () => {
+  it.each([
+    ['an ES module importing a file with the error', 'plugins/p.mjs', "import { helper } from './helper.mjs'\nexport default { name: 'p', setup() { helper() } }", 'plugins/helper.mjs', 'export function helper() {\n  return 1 +\n}\n', "Unexpected token '}'", 'plugins/helper.mjs:3:1'],
+    ['an ES module with top-level await (loaded by import())', 'plugins/p.mjs', "await 1\nexport default {\n  name: 'p',,\n}\n", undefined, undefined, "Unexpected token ','", 'plugins/p.mjs:3:13'],
+    ['a CommonJS file', 'plugins/p.cjs', "module.exports = {\n  name: 'p',,\n}\n", undefined, undefined, "Unexpected token ','", 'plugins/p.cjs:2'],
+  ])('%s: the message names the file and line', async (_, entry, source, other, otherSource, message, at) => {
+    const dir = projectWith('export default {}', { [entry]: source, ...(other && { [other]: otherSource! }) }, 'syntax-cli')
+    await expect(loadPlugin(`./${entry}`, dir)).rejects.toThrow(`${message} (in ${join(dir, at)})`)
+  })
+
+  it('a package given by name: the file in node_modules', async () => {
+    const dir = projectWith('export default {}', {
+      'node_modules/unperf-plugin-x/package.json': JSON.stringify({ name: 'unperf-plugin-x', type: 'module', exports: { '.': { import: './dist/index.js' } } }),
+      'node_modules/unperf-plugin-x/dist/index.js': "export default { name: 'x', setup() {} ",
+    }, 'syntax-package-cli')
+    await expect(loadPlugin('unperf-plugin-x', dir)).rejects.toThrow(`Unexpected end of input (in ${join(dir, 'node_modules/unperf-plugin-x/dist/index.js')}:1:40)`)
+  })
+})
+
+it('a module with no default export: the message says so and what it exports', async () => {
+  const dir = projectWith('export default {}', { 'plugins/named.mjs': "export const gitInfo = { name: 'git-info' }\nexport const version = 1" }, 'no-default-cli')
+  await expect(loadPlugin('./plugins/named.mjs', dir)).rejects.toThrow("a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo', 'version')")
+})
+
+describe('a path that names a directory (a local plugin package)', () => {
+  // node's "Directory import '...' is not supported ... imported from <unperf's dist file>" sent the author into unperf
+  it.each([
+    ['with a package.json', { 'plugins/git/package.json': JSON.stringify({ name: 'git', type: 'module', exports: { '.': { import: './dist/index.js' } } }), 'plugins/git/dist/index.js': "export default { name: 'git' }" }, "; write './plugins/git/dist/index.js'"],
+    ['with an index file', { 'plugins/git/index.mjs': "export default { name: 'git' }" }, "; write './plugins/git/index.mjs'"],
+    ['with neither', { 'plugins/git/README.md': '' }, ''],
+  ])('%s: says so and names the file to write', async (_, files, write) => {
+    const dir = projectWith('export default {}', files, 'plugin-dir-cli')
+    await expect(loadPlugin('./plugins/git', dir)).rejects.toThrow(`'./plugins/git' is a directory: a plugin's path names its file, with its extension (.mjs, .js, .cjs)${write} (a plugin package installed in node_modules is given by its name)`)
+  })
+})
+
+describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
+  // symlinked: a node_modules elsewhere (shared, mounted), where node names the bundle by its real path
+  it.each([false, true])("a module with no default export reads the same; an Error with no message names the plugin file's line (node_modules a symlink: %s)", symlinked => {
+    const dist = join(import.meta.dirname, '../../dist/index.mjs')
+    const dir = projectWith(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/named.mjs', './plugins/bare.mjs'] }`, {
+      ...(!symlinked && { 'node_modules/.keep': '' }),
+      'plugins/named.mjs': "export const gitInfo = { name: 'git-info' }",
+      'plugins/bare.mjs': "export default {\n  name: 'bare',\n  hooks: {\n    'command:after': () => { throw new Error() },\n  },\n}\n",
+      'app.mjs': `import { createPerf } from ${JSON.stringify(dist)}
+        const perf = await createPerf({ cwd: process.cwd(), noExitHandlers: true })
+        await perf.run('go', () => {})
+        await perf.close()`,
+    }, 'load-messages-bundle-cli')
+    if (symlinked) symlinkSync(tempDir('unperf-modules-elsewhere-'), join(dir, 'node_modules'), 'dir')
+    const run = () => spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg'), PERF_ENV: '', NODE_ENV: '' } }).stderr
+    for (const which of ['cold', 'warm']) {
+      const err = run()
+      expect(err, which).toContain("failed in load: a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo')")
+      expect(err, which).toContain(`failed in hook 'command:after': Error with no message (made at file://${join(dir, 'plugins/bare.mjs')}:4:36)`)
+    }
+  })
+})
