@@ -55,7 +55,7 @@ export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfi
  * `CI` is set (GitHub Actions, GitLab, ...) and a layer has a `$env.ci` block, but the env is not
  * `ci`: unperf takes the env from PERF_ENV, else NODE_ENV, else 'production', never from CI, so the
  * block written for CI is not applied there, silently (a `budgets.mode: 'error'` gate that never
- * fails). Not when `--env` was given (chosen on purpose). Only `unperf config` and `unperf doctor` look.
+ * fails). Not when `--env` was given (chosen on purpose). `unperf config`, `doctor` and `budget` (the CI gate) look.
  */
 export function ciBlockWarning(cliEnv: string | undefined, env: string, layers: LoadedPerfConfig['layers'], vars: NodeJS.ProcessEnv = process.env): string | undefined {
   const ci = vars.CI

@@ -178,7 +178,9 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     else if (o.url !== undefined && !isRedisUrl(o.url)) {
       // ioredis reads 'redis//:pw@h' or 'ftp://h' as a host named 'redis' or 'ftp', and throws on an
       // unparsable one with the url (and its password) in the error; the value may hold a password: not shown
-      const hint = typeof o.url === 'string' && /^rediss?:\/\//i.test(o.url) ? PERCENT_ENCODE : ''
+      // white space around it (a CI secret stored with its newline) is said as such, not as a password to encode
+      const spaced = typeof o.url === 'string' ? whiteSpaceAround(o.url) : undefined
+      const hint = spaced ? `; without the white space ${spaced} (a secret stored with its newline?)` : typeof o.url === 'string' && /^rediss?:\/\//i.test(o.url) ? PERCENT_ENCODE : ''
       r.issue(`${path}.url`, `a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)${hint}`, typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
     } else if (typeof o.url === 'string') {
       const issue = redisUrlIssue(o.url)
@@ -225,8 +227,17 @@ function redisUrlIssue(url: string): [string, string] | undefined {
   return undefined
 }
 
-/** A wrong url, told by its scheme only (it may hold a password). */
+/** A wrong url, told by its scheme only (it may hold a password; white space before it skipped). */
 function urlShape(url: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)
+  const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(url)
   return scheme ? `${scheme[1]}://… (rest not shown)` : 'an unparsable url (not shown)'
+}
+
+/**
+ * Where a url has white space around it, if it does: a CI secret stored with its newline was told as
+ * a password to percent-encode, with the value not shown.
+ */
+function whiteSpaceAround(url: string): string | undefined {
+  const [start, end] = [/^\s/.test(url), /\s$/.test(url)]
+  return start && end ? 'at its start and end' : start ? 'at its start' : end ? 'at its end' : undefined
 }

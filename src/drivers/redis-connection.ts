@@ -175,10 +175,13 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
   // errors surface on each call; never as an unhandled 'error' event. The last one of the connection
   // says why calls fail (RedisTier.explain) until it connects again
   client.on('error', (error: unknown) => {
+    // the NOAUTH of the SELECT (and ready check) sent behind a refused AUTH is not why: the AUTH's
+    // WRONGPASS stays the connection's error, and ioredis reconnects (a password fixed comes back)
+    if (isNoAuth(error) && isAuthRefused(connectionErrors.get(client))) return
     connectionErrors.set(client, withAddress(client, error))
     // SELECT refused (a db past the server's `databases`): ioredis stays connected, on db 0. A tier
     // must not silently share another database: closed, its calls fail with this error (explain)
-    if ((error as { command?: { name?: unknown } }).command?.name === 'select') client.disconnect()
+    if ((error as { command?: { name?: unknown } }).command?.name === 'select' && !isNoAuth(error)) client.disconnect()
   })
   // a server that exits or drops the connection: no error event before ioredis fails the queued calls
   client.on('close', () => {
@@ -229,6 +232,16 @@ function withAddress(client: RedisClient, error: unknown): unknown {
   if (!isSocketError(error)) return error
   const { code } = error as Error & { code?: unknown }
   return Object.assign(new Error(`the connection to ${address(client)} failed (${error.message})`), { code })
+}
+
+/** A reply refusing a command for want of authentication (what follows a refused AUTH). */
+function isNoAuth(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOAUTH')
+}
+
+/** A refused AUTH: a wrong password or user (`WRONGPASS`; `ERR invalid password` before Redis 6). */
+function isAuthRefused(error: unknown): boolean {
+  return error instanceof Error && /^(WRONGPASS|ERR invalid password|ERR invalid username-password)/.test(error.message)
 }
 
 function isSocketError(error: unknown): error is Error {

@@ -11,7 +11,7 @@
  *   they go `scopeMaxAge` later. A scope leaves the set only once its keys are gone, and only if no
  *   process marked it used meanwhile; a walk cut short (the process ended) goes on the next day.
  *
- * The run history (`<root>history:…`) and the wrap() locks (`lock:…`, expiring) are not scopes.
+ * The run history (`<root>history:…`) and the wrap() locks (`[<base>:]lock:unperf:…`, expiring) are not scopes.
  * Each call goes through the tier's guard: bounded by `cache.timeout`, skipped while Redis is down.
  */
 import type { RedisClient } from './redis-connection.js'

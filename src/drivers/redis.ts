@@ -1,6 +1,6 @@
 /**
  * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
- * (or `<base>:` before it). Values are the same envelope as on fs; Redis expires them itself
+ * (or `<base>:` before it; wrap()'s locks `[<base>:]lock:unperf:…`, see lockKey). Values are the same envelope as on fs; Redis expires them itself
  * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write), setMany one
  * pipeline. Commands issued while (re)connecting wait in ioredis' offline queue; the cache layer
  * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
@@ -39,9 +39,13 @@ export class RedisTier implements Tier {
   readonly health: RedisHealth
 
   private readonly _connection: string
+  /** wrap()'s locks: `lock:` before the entries' prefix, after the base (see lockKey). */
+  private readonly _lockPrefix: string
 
   constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string, private readonly _scope?: RedisScope) {
     this._connection = connectionId(spec)
+    const base = spec.base ? `${spec.base}:` : ''
+    this._lockPrefix = `${base}lock:${_prefix.slice(base.length)}`
     this.health = redisHealth(this._connection, stateDir)
     const { client, release } = acquireRedis(spec, timeoutMs)
     this._client = client
@@ -97,6 +101,11 @@ export class RedisTier implements Tier {
     }
   }
 
+  /** The connection is made (AUTH, SELECT and the ready check answered). */
+  connected(): boolean {
+    return this._ready?.status === 'ready'
+  }
+
   /** Whether a connection marked down is back (TierGuard's probe): one PING. */
   async probe(): Promise<unknown> {
     const c = this._ready ?? (await this._client)
@@ -110,11 +119,13 @@ export class RedisTier implements Tier {
 
   /**
    * The single-flight lock of a key: scoped like the entries, outside their prefix (keys() never lists
-   * it). Named as its entry is (redis-key.ts): a key with a lone surrogate as WTF-8 bytes, so `'\ud800'`
-   * and `'\ufffd'` no longer share one lock.
+   * it), inside the tier's base (`<base>:lock:unperf:…`): an ACL user limited to `~<base>:*` takes it
+   * (`lock:<base>:…` was refused, NOPERM, and every process ran fn). Named as its entry is
+   * (redis-key.ts): a key with a lone surrogate as WTF-8 bytes, so `'\ud800'` and `'\ufffd'` no
+   * longer share one lock.
    */
   lockKey(key: string): RedisKey {
-    return redisKey(`lock:${this._prefix}`, key)
+    return redisKey(this._lockPrefix, key)
   }
 
   async get(key: string): Promise<StoredEntry | null> {

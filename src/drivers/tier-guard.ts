@@ -165,9 +165,11 @@ export class TierGuard {
     if (this.tier.health !== undefined) {
       // a call that timed out in the client's queue while it reconnects after a failure it knows (a
       // refused AUTH, a refused connect): marked as that failure, not as a Redis that hangs (which the
-      // machine's other processes would be told to skip)
+      // machine's other processes would be told to skip). A timeout still, marked with why when the
+      // connection says (a TLS handshake that did not finish: a rediss:// url on a plain port), for
+      // the history driver and the other processes that skip it on the strength of that reason
       const explained = isTimeout(error) ? this.tier.explain?.(error) ?? error : error
-      markRedisDown(this.tier.health, isTimeout(explained) ? error : explained)
+      markRedisDown(this.tier.health, explained)
     }
     // one incident (many calls in flight failing together) backs off once, not once per call
     if (Date.now() >= this._downUntil) {
@@ -203,8 +205,11 @@ export class TierGuard {
     let probe = shared?.probing
     if (probe === undefined) {
       // the calls' own bound: a Redis that answers, but slower than that, stays down (a probe with a
-      // longer bound brought it back, and the next caller waited its timeout, every backoff)
-      probe = probeWithin(this.tier, this._connected ? this._timeout : Math.max(this._timeout, 1000))
+      // longer bound brought it back, and the next caller waited its timeout, every backoff). The
+      // first call's 1 s only while the connection is still being made: a ready one whose first call
+      // timed out (a link slower than the timeout) came back on a 400 ms PING, a second incident
+      const connecting = !this._connected && this.tier.connected?.() !== true
+      probe = probeWithin(this.tier, connecting ? Math.max(this._timeout, 1000) : this._timeout)
       if (shared !== undefined) {
         const mine = (shared.probing = probe)
         mine.then(() => {}, () => {}).finally(() => { if (shared.probing === mine) shared.probing = undefined })

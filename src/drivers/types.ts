@@ -70,6 +70,8 @@ export interface Tier {
    * marked down is back (TierGuard): resolves on an answer.
    */
   probe?(): Promise<unknown>
+  /** A remote tier whose connection is made (Redis: ready): its probe gets the calls' bound, not the first call's 1 s. */
+  connected?(): boolean
   /** A remote tier's connection health, shared with every other user of the same connection in the process (redis-health.ts). */
   readonly health?: RedisHealth
   /**

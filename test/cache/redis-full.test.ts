@@ -39,13 +39,17 @@ describe.skipIf(!hasRedisServer)('a full redis (noeviction)', () => {
   it('a wrap() while it refuses writes computes without the lock; once it has room, the lock is kept as before', async () => {
     const cwd = tempDir('unperf-full-wrap-')
     const driver = [{ driver: 'redis' as const, url: own.url }]
-    const { cache: first, m: m1 } = manager({ cwd, driver, timeout: 5000 })
+    const { cache: first, m: m1, hooks } = manager({ cwd, driver, timeout: 5000 })
     const { cache: second, m: m2 } = manager({ cwd, driver, timeout: 5000 })
     await Promise.all([first.get('warm-up'), second.get('warm-up')])
+    const codes: string[] = []
+    hooks.hook('cache:error', e => { codes.push(e.code) })
     await own.raw!.config('SET', 'maxmemory', '1')
     try {
-      // the lock's script refused with OOM: fn runs, unlocked
+      // the lock's script refused with OOM: fn runs, unlocked; told as the write refused, not as a lock
+      // an ACL refuses (E_LOCK is NOPERM's)
       expect(await first.wrap('while-full', () => 'computed')).toBe('computed')
+      expect(codes).toEqual(['E_WRITE'])
     } finally {
       await own.raw!.config('SET', 'maxmemory', '0')
     }

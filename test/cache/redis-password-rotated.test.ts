@@ -56,4 +56,35 @@ describe.skipIf(!hasRedisServer)('a password rotated during a run', () => {
       raw.disconnect()
     }
   }, 60_000)
+
+  it('with a database in the url: says WRONGPASS, not the NOAUTH of the SELECT behind it, and comes back once the password works', async () => {
+    // (before: the SELECT refused with NOAUTH closed the connection for good, taken for a database the
+    // server does not have, and its NOAUTH was the reason every later call gave)
+    const raw = new Redis(redis.url, { password: 'old-secret', db: 3 })
+    try {
+      const url = `${redis.url.replace('//', '//:next-secret@')}/3`
+      const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], timeout: 500 })
+      const errors: string[] = []
+      hooks.hook('cache:error', e => { errors.push(`${e.code} ${(e.error as Error).message}`) })
+      await cache.set('refused', 1)
+      await new Promise(r => setTimeout(r, 300))
+      await cache.get('refused-too')
+      const all = [...errors, ...warnings].join('\n')
+      expect(all).toMatch(/WRONGPASS/)
+      expect(all).not.toMatch(/NOAUTH|next-secret/)
+      // the password the url has is set on the server: the tier is used again, on database 3
+      await raw.config('SET', 'requirepass', 'next-secret')
+      let back = 0
+      for (let i = 0; i < 150 && back === 0; i++) {
+        await cache.set('after', 'again')
+        back = (await raw.keys('*after')).length
+        if (back === 0) await new Promise(r => setTimeout(r, 100))
+      }
+      expect(back).toBe(1)
+      await m.close()
+    } finally {
+      await raw.config('SET', 'requirepass', 'old-secret').catch(() => {})
+      raw.disconnect()
+    }
+  }, 60_000)
 })

@@ -23,13 +23,15 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
     const dir = project(`['memory', 'fs', { driver: 'redis', url: 'redis://127.0.0.1:1' }]`)
     const clear = unperf(dir, 'cache', 'clear', '--all', '--yes', '--json')
     expect(clear.code).toBe(1)
-    expect(clear.json()).toEqual({ removed: 0 })
+    // the document says so too, as every command's --json gives an error (before: `{ removed: 0 }` alone)
+    expect(clear.json()).toEqual({ removed: 0, error: { name: 'CacheError', code: 'E_INCOMPLETE', message: expect.stringMatching(/^incomplete: .*redis tier .*ECONNREFUSED 127\.0\.0\.1:1/) } })
     expect(clear.stderr).toMatch(/redis tier .*ECONNREFUSED 127\.0\.0\.1:1/)
     expect(clear.stderr).toContain('incomplete')
-    for (const args of [['list'], ['info', '--json']]) {
+    for (const args of [['list'], ['info', '--json'], ['prune', '--json'], ['verify', '--json']]) {
       const r = unperf(dir, 'cache', ...args)
       expect(r.code, args.join(' ')).toBe(1)
       expect(r.stderr).toContain('incomplete')
+      if (args[1] === '--json') expect((r.json() as { error?: { code: string } }).error?.code, args.join(' ')).toBe('E_INCOMPLETE')
     }
   })
 
@@ -65,5 +67,6 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
     const r = unperf(dir, 'cache', 'clear', '--all', '--yes')
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).not.toContain('incomplete')
+    expect(unperf(dir, 'cache', 'clear', '--all', '--yes', '--json').json()).toEqual({ removed: 0 })
   })
 })

@@ -42,6 +42,16 @@ describe('unperf doctor and redis', () => {
     expect(redis[0]!.detail).not.toContain('max retries')
     expect(r.stdout).not.toContain('s3cret')
   })
+  it('names a tier given by host and port with both when it fails, as when it answers (not the host alone)', () => {
+    const dir = tempDir('unperf-doctor-redis-host-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doctor-fixture', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: ['memory', { driver: 'redis', host: '127.0.0.1', port: 1, password: 's3cret' }] } }`)
+    const r = spawnSync(process.execPath, [bin, 'doctor', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 60_000 })
+    expect(r.status).toBe(1)
+    const redis = (JSON.parse(r.stdout).checks as { check: string; detail: string }[]).filter(c => c.check === 'redis')
+    expect(redis.map(c => c.detail)).toEqual([expect.stringMatching(/^127\.0\.0\.1:1 \(cache\.driver\[1\]\): connect ECONNREFUSED 127\.0\.0\.1:1$/)])
+    expect(r.stdout).not.toContain('s3cret')
+  })
   it('names a tier, a namespace tier and a historyDriver written in an env block where they are written ($env.ci.cache.driver[2])', () => {
     const dir = tempDir('unperf-doctor-redis-env-')
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doctor-fixture', version: '1.0.0', type: 'module' }))
@@ -78,5 +88,20 @@ describeRedis('unperf doctor on a loaded machine', () => {
     expect(redis).toHaveLength(1)
     expect(redis[0]!.detail).not.toContain('no answer within 2 s')
     expect(redis[0]!.ok, redis[0]!.detail).toBe(true)
+  }, 60_000)
+})
+
+describeRedis('unperf doctor and a rediss:// url on a plain port', () => {
+  it('says the TLS handshake did not finish, as the tier\'s warning does (not only "no answer within 2 s")', () => {
+    const dir = tempDir('unperf-doctor-tls-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doctor-tls', version: '1.0.0', type: 'module' }))
+    const url = redisUrl!.replace(/^redis:\/\//, 'rediss://:s3cret@')
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: ['memory', { driver: 'redis', url: ${JSON.stringify(url)} }] } }`)
+    const r = spawnSync(process.execPath, [bin, 'doctor', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }, timeout: 60_000 })
+    expect(r.status).toBe(1)
+    const redis = (JSON.parse(r.stdout).checks as { check: string; ok: boolean; detail: string }[]).filter(c => c.check === 'redis')
+    expect(redis).toHaveLength(1)
+    expect(redis[0]!.detail).toMatch(/no answer within 2 s: the TLS handshake with 127\.0\.0\.1:\d+ did not finish \(does that port speak TLS\?\)/)
+    expect(r.stdout).not.toContain('s3cret')
   }, 60_000)
 })

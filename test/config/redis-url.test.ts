@@ -32,6 +32,13 @@ describe('redis url', () => {
     }
     // a url that does not parse at all says how to write a password with special characters
     expect((await issuesOf('redis://ci:pw#secret1@127.0.0.1:6379/3')).message).toContain('percent-encoded (encodeURIComponent)')
+    // white space around it (a CI secret stored with its newline) is said as such, not as a password to encode
+    // (before: 'got redis://… (rest not shown)' and the percent-encoding hint, for a url that was fine inside)
+    for (const [url, where] of [['redis://:pwsecret1@127.0.0.1:6379/2\n', 'at its end'], [' redis://:pwsecret1@127.0.0.1:6379', 'at its start'], ['\tredis://:pwsecret1@h:6379 ', 'at its start and end']] as const) {
+      const { message } = await issuesOf(url)
+      expect(message, JSON.stringify(url)).toContain(`without the white space ${where} (a secret stored with its newline?), got 'redis://… (rest not shown)'`)
+      expect(message, JSON.stringify(url)).not.toMatch(/percent-encoded|secret1/)
+    }
     for (const url of ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379/', 'redis://:p%23w@127.0.0.1:6379/12', 'redis://h:1?db=2', '/tmp/redis.sock']) {
       await expect(loadPerfConfig({ cwd: withUrl(url), noSnapshot: true }), url).resolves.toBeDefined()
     }

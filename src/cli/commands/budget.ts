@@ -8,7 +8,7 @@ import { checkFileBudgets } from '../../runtime/report/file-budgets.js'
 import { readLastReportFile } from '../../runtime/report/last-report.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
-import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
+import { ciBlockWarning, cliConfigLayers, cliHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
@@ -27,7 +27,11 @@ export default defineCommand({
   meta: { name: 'budget', description: 'Check budgets against the last recorded run and budgets.files (exit 1 on a breach)' },
   args: { ...configArgs },
   async run({ args }) {
-    const config = await cliConfig(args)
+    const { config, layers } = await cliConfigLayers(args)
+    // the CI gate in a step without PERF_ENV=ci: the config's $env.ci block (its budgets, the shared
+    // historyDriver) is not applied to what it judges, which said nothing (only config and doctor did)
+    const ci = ciBlockWarning(args.env, config.env, layers)
+    if (ci) console.error(stderrColors.yellow(`[unperf] warning: ${ci}`))
     // an unsafe report dir is not read: as no run recorded, with the reason
     const refused = cliReportDirRefused(config)
     const last = refused ? { refused } : readLastReportFile(config)

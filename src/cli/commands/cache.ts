@@ -90,10 +90,21 @@ async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string
   }
 }
 
+/**
+ * A result for --json, with the tier problems beside it as the `error` every command's --json gives
+ * (as budget and doctor put theirs beside their verdicts): `{ removed: 5 }` alone, exit 1, read as a
+ * complete clear to a CI step that parses the document rather than the exit code and stderr.
+ */
+function complete<T extends object>(problems: string[], result: T): T {
+  if (problems.length === 0) return result
+  const message = `incomplete: the result does not cover what could not be reached (${problems.join('; ')})`
+  return { ...result, error: { name: 'CacheError', code: 'E_INCOMPLETE', message } }
+}
+
 const info = defineCommand({
   meta: { name: 'info', description: 'Per namespace: driver, entries, size, its limit, TTL; the total against cache.maxSize' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ each, get, progress }, config) => {
+  run: ({ args }) => withCache(args, async ({ each, get, progress, problems }, config) => {
     const rows = []
     const total = { entries: 0, bytes: 0, maxSize: config.cache.maxSize }
     // what info() counts over all namespaces (fs dirs on disk, those not listed here included)
@@ -114,7 +125,7 @@ const info = defineCommand({
     total.entries += others.entries
     total.bytes += others.bytes
     progress.end()
-    if (args.json) return printJson({ enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows, total })
+    if (args.json) return printJson(complete(problems, { enabled: config.cache.enabled, dir: config.cache.dir, maxSize: config.cache.maxSize, namespaces: rows, total }))
     console.log(`cache ${config.cache.enabled ? green('on') : red('off')} · ${config.cache.dir}`)
     const lines = rows.map(r => [printable(r.namespace), r.driver, String(r.entries), formatBytes(r.bytes), formatBytes(r.maxSize), r.ttl === false ? 'never' : formatDuration(r.ttl)])
     if (others.entries > 0 || others.bytes > 0) lines.push([dim('(other namespaces)'), '', String(others.entries), formatBytes(others.bytes), '', ''])
@@ -209,7 +220,7 @@ async function filesKeysHint(ns: CacheNamespace, key: string): Promise<string> {
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
   args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
-  run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     // one target: `--all` beside `--key`/`--namespace` cleared only the key (or namespace), silently
     if (args.all && (args.key || args.namespace)) throw new UsageError(`unperf cache clear: --all clears every namespace; give it alone, or --key K (in --namespace N) / --namespace N without --all`)
@@ -226,7 +237,7 @@ const clear = defineCommand({
     // the entries removed as `cache list` shows them, expired ones included (clear() counts the live ones)
     else for await (const name of each('clearing', args.all ? undefined : args.namespace)) removed += await clearStored(ns(name))
     progress.end()
-    if (args.json) return printJson({ removed })
+    if (args.json) return printJson(complete(problems, { removed }))
     console.log(`${green('✔')} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
   }),
 })
@@ -234,11 +245,11 @@ const clear = defineCommand({
 const prune = defineCommand({
   meta: { name: 'prune', description: 'Remove expired entries, then LRU down to maxSize' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
     let removed = 0
     for await (const name of each('pruning', args.namespace)) removed += await ns(name).prune()
     progress.end()
-    if (args.json) return printJson({ removed })
+    if (args.json) return printJson(complete(problems, { removed }))
     console.log(`${green('✔')} pruned ${plural(removed, 'entry', 'entries')}`)
   }),
 })
@@ -246,7 +257,7 @@ const prune = defineCommand({
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ each, get: ns, progress }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
     const total = { checked: 0, corrupt: 0, removed: 0 }
     for await (const name of each('verifying', args.namespace)) {
       const r = await ns(name).verify()
@@ -254,7 +265,7 @@ const verify = defineCommand({
     }
     progress.end()
     if (total.corrupt > 0) process.exitCode = 1
-    if (args.json) return printJson(total)
+    if (args.json) return printJson(complete(problems, total))
     console.log(total.corrupt === 0 ? `${green('✔')} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
   }),
 })

@@ -16,7 +16,7 @@ import { parentConfigWarning } from '../parent-config.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginBundleChecks, pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
-import { ConfigError, errorMessage, jsonError } from '../../errors.js'
+import { ConfigError, errorMessage, jsonError, TimeoutError } from '../../errors.js'
 import { createProgress } from '../progress.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }
@@ -104,7 +104,9 @@ export default defineCommand({
         const { client, release } = acquireRedis(spec, config.cache.timeout)
         let connected: RedisClient | undefined
         client.then(c => { connected = c }, () => {})
-        progress.set(`asking redis at ${redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)} (${where})`)
+        // host and port for a tier given by them (the failure named the host alone: which of a fleet's Redis?)
+        const shown = redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)
+        progress.set(`asking redis at ${shown} (${where})`)
         // ref'd on purpose, cleared below: the redis socket is unref'd, so this timer is what keeps the
         // process up while the check waits (unref'd, doctor ended mid-check: no output, exit 0)
         let timer: NodeJS.Timeout | undefined
@@ -113,19 +115,20 @@ export default defineCommand({
           // answer's; a cold import on a loaded CI machine took them whole, a healthy Redis failed
           const c = await client
           const t0 = performance.now()
-          const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000) })
+          // a timeout, so connectionCause says why when the connection was never made (a rediss:// url on
+          // a plain port: the TLS handshake did not finish), as the tier's warning does
+          const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new TimeoutError('redis', 2000), { message: 'no answer within 2 s' })), 2000) })
           deadline.catch(() => {})
           await Promise.race([c.ping(), deadline])
           const answered = formatDuration(performance.now() - t0)
           // a Cluster node answers PING, then MOVED or CLUSTERDOWN for the keys it does not serve: the
           // tier refuses it (E_REDIS_CLUSTER), so doctor says so (a Cluster of one node holding every slot works)
           const cluster = clusterProblem(await Promise.race([c.call('CLUSTER', 'INFO').catch(() => undefined), deadline]))
-          const shown = redact(spec.url ?? `${spec.host}:${spec.port ?? 6379}`)
           checks.push(cluster
             ? { check: 'redis', ok: false, detail: `${shown} (${where}) is a node of a Redis Cluster (${cluster}): the redis driver speaks to one Redis, not to a Cluster (E_REDIS_CLUSTER); use a standalone Redis, or a Cluster of one node that holds every slot` }
             : { check: 'redis', ok: true, detail: `${shown} (${where}) answered in ${answered}` })
         } catch (error) {
-          checks.push({ check: 'redis', ok: false, detail: `${redact(spec.url ?? String(spec.host))} (${where}): ${redact(errorMessage(connectionCause(connected, error)))}` })
+          checks.push({ check: 'redis', ok: false, detail: `${shown} (${where}): ${redact(errorMessage(connectionCause(connected, error)))}` })
         } finally {
           clearTimeout(timer)
           await release()

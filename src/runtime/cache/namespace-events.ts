@@ -187,6 +187,13 @@ export class NamespaceEvents {
       this._ctx.warn(`cache-dir-unsafe:${detail}`, `the fs tier is not used (${detail}); the cache is an optimization, so the command goes on without it`)
       return
     }
+    // wrap()'s cross-process lock refused (redis-lock.ts): the tier serves the rest, but fn is no longer
+    // run once across processes, which is what a fleet sharing the Redis counts on
+    if (code === 'E_LOCK') {
+      this._ctx.warn(`cache-lock:${where}`, `wrap()'s cross-process lock on the ${where} was refused (${detail}): fn runs in each process that misses a key, not once for all of them; `
+        + 'an ACL user needs the lock keys too (`~<base>:*` for a tier with a `base`, else `~unperf:* ~lock:unperf:*`)')
+      return
+    }
     // one warning per tier, whatever the operation: per incident for a remote one (down, then up: a
     // new incident is warned about again), else per process
     this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}${tier?.remote ? `:${incidentOf(tier)}` : ''}`,

@@ -271,7 +271,7 @@ export class CacheNamespace implements PerfCache {
       write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => value === undefined
         ? this.delete(key).then(() => undefined)
         : this._tiers.write(newEntry(this.config, key, value, ttl, undefined, staleFor)),
-      report: (code: string, key: string, error: unknown) => this._events.report(code, key, error),
+      report: (code: string, key: string, error: unknown, tier?: Tier) => this._events.report(code, key, error, tier),
       staleFor: (options: CacheWrapOptions) => wrapStaleWindow(this.config, options),
       joined: (key: string, outcome: Outcome) => this._events.joined(key, outcome),
       track: (p: Promise<unknown>) => this._host.track(p),

@@ -5,9 +5,10 @@
  * elsewhere blocks others at most until its lock expires; a live one is waited for as long as fn runs). swr serves a stale value
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
-import type { StoredEntry } from '../../drivers/types.js'
+import type { StoredEntry, Tier } from '../../drivers/types.js'
 import type { TierGuard } from '../../drivers/tier-guard.js'
 import { RedisTier } from '../../drivers/redis.js'
+import { isCommandFault } from '../../drivers/redis-health.js'
 import type { CacheWrapOptions } from '../types.js'
 import { parseDuration } from '../../config/units.js'
 import { hashFiles } from './file-hash.js'
@@ -40,7 +41,8 @@ export interface WrapApi {
   /** A caller that joined another's call counts as that call turned out (hit, stale or miss). */
   joined(key: string, outcome: Outcome): void
   write(key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void>
-  report(code: string, key: string, error: unknown): void
+  /** `tier`: the one that failed (wrap()'s lock refused: `E_LOCK`). */
+  report(code: string, key: string, error: unknown, tier?: Tier): void
   staleFor(options: CacheWrapOptions): number
   track(p: Promise<unknown>): void
   tiers(): Promise<TierGuard[]>
@@ -152,8 +154,11 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
     let acquired = false
     try {
       acquired = await lock.tryAcquire()
-    } catch {
-      // redis went away: go on without the cross-process lock
+    } catch (error) {
+      // redis went away: go on without the cross-process lock. One whose ACL refused the lock's key
+      // (NOPERM: a user without the lock's keys) is told: every process then runs fn, which nothing
+      // said. (A read-only user's refused SET, a full Redis's OOM: the entry's refused write tells it.)
+      if (isCommandFault(redis.tier, error) && /^NOPERM.*\bkey/i.test((error as Error).message)) api.report('E_LOCK', key, error, redis.tier)
       return computed()
     }
     if (acquired) {

@@ -1,0 +1,55 @@
+/**
+ * A Redis that answers, but slower than `cache.timeout` (a congested link to a shared Redis: 400 ms a
+ * round trip, timeout 250 ms), is one incident for a run: one warning, one `cache:error`. The first call
+ * times out while the connection is made (its bound is 1 s then); the probe after the backoff was given
+ * that 1 s too, though the connection was ready by then: its PING answered in 400 ms, the tier came back,
+ * and the next call timed out again: a second warning and a second timeout paid. A probe on a ready
+ * connection now gets the calls' own bound. Against a real redis-server behind a TCP proxy that delays
+ * what the client sends.
+ */
+import { connect, createServer, type Server } from 'node:net'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { manager } from './_manager.js'
+
+const DELAY_MS = 400
+let proxy: Server | undefined
+let url = ''
+
+beforeAll(async () => {
+  if (!redisUrl) return
+  const target = new URL(redisUrl)
+  proxy = createServer(client => {
+    const up = connect(Number(target.port), target.hostname)
+    client.on('data', d => { setTimeout(() => up.write(d), DELAY_MS) })
+    up.on('data', d => client.write(d))
+    for (const [a, b] of [[client, up], [up, client]] as const) {
+      a.on('error', () => b.destroy())
+      a.on('close', () => b.destroy())
+    }
+  })
+  await new Promise<void>(resolve => proxy!.listen(0, '127.0.0.1', resolve))
+  url = `redis://127.0.0.1:${(proxy.address() as { port: number }).port}`
+})
+afterAll(() => { proxy?.close() })
+
+describeRedis('a redis slower than cache.timeout', () => {
+  it('is one incident: one warning and one cache:error over a run that outlasts the backoff', async () => {
+    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], timeout: 250 })
+    const errors: string[] = []
+    hooks.hook('cache:error', e => { errors.push(`${e.code} ${(e.error as Error).message}`) })
+    try {
+      // 4 s of calls: the first backoff (1 s) and a probe after it, then the next backoff (2 s)
+      const end = Date.now() + 4000
+      for (let i = 0; Date.now() < end; i++) {
+        await cache.set(`k${i}`, i)
+        expect(await cache.get(`k${i}`)).toBe(i)
+        await new Promise(r => setTimeout(r, 50))
+      }
+      expect(errors, errors.join('\n')).toHaveLength(1)
+      expect(warnings.filter(w => /redis tier failed/.test(w)), warnings.join('\n')).toHaveLength(1)
+    } finally {
+      await m.close()
+    }
+  }, 30_000)
+})
