@@ -330,9 +330,12 @@ describe('config errors', () => {
         cache: { dir: undefined, ttl: undefined, namespaces: { git: { ttl: '5m', driver: undefined } } },
         report: { console: 'summary', dir: undefined },
         monitors: undefined,
+        // a hook's listener left out by a condition (docs/runtime.md: an undefined listener is an absent one)
+        hooks: { 'command:after': undefined },
       }`,
     })
     const config = await loadPerfConfig({ cwd: dir, env: 'production' })
+    expect(config.hooks).not.toHaveProperty(['command:after'], expect.any(Function))
     expect(config.cache.ttl).toBe(86_400_000)
     expect(config.cache.dir).toContain('acme-cli')
     expect(config.cache.namespaces.git!.tiers).toEqual(config.cache.tiers)
