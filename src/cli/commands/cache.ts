@@ -198,15 +198,20 @@ const get = defineCommand({
   }),
 })
 
+const BUILT_IN_TIERS = new Set(['memory', 'fs', 'redis'])
+
 /**
  * `wrap(key, fn, { files })` stores its value as `key#files:<hash of the files>` (docs/cache.md): a
  * `cache get key` after it found "no entry" beside the entry. Names the keys stored so (newest first,
  * three at most), and how to read one; '' when there are none.
  */
 async function filesKeysHint(ns: CacheNamespace, key: string): Promise<string> {
+  // the built-in tiers tell a key by its name (the fs tier's file, the redis tier's SCAN): a miss reads
+  // no entry for it; a driver of the user's (unstorage) would have every entry read to list its keys
+  if ((await ns._tiers.guards()).some(g => !BUILT_IN_TIERS.has(g.tier.kind))) return ''
   const prefix = `${key}#files:`
   const found: { key: string; createdAt: number }[] = []
-  for (const k of await keysOf(ns._tiers, ns._events, {})) {
+  for (const k of await keysOf(ns._tiers, ns._events, { match: k => k.startsWith(prefix) })) {
     if (!k.startsWith(prefix)) continue
     const e = await ns._tiers.peek(k)
     if (e) found.push({ key: k, createdAt: e.createdAt })

@@ -200,9 +200,9 @@ export class NamespaceEvents {
       refused
         ? `the ${where} refused a call (${detail}); it stays in use, and what it did not store is kept in the other tiers`
         : errno === 'E_REDIS_CLUSTER'
-        ? `the ${where} failed (${detail}): it is off for this run; commands go on with the other tiers`
+        ? `the ${where} failed (${detail}): it is off for this run; commands go on without it (with a namespace's other tiers, where it has any)`
         : tier?.remote
-        ? `the ${where} failed (${detail}): it is skipped for now and retried with backoff; commands go on with the other tiers`
+        ? `the ${where} failed (${detail}): it is skipped for now and retried with backoff; commands go on without it (with a namespace's other tiers, where it has any)`
         : `the ${where} failed (${detail}); the cache is an optimization, so the command goes on without it`)
   }
 }
