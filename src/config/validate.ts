@@ -163,6 +163,11 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
     return (value !== null && typeof value === 'object' && typeof (value as { getItem?: unknown }).getItem === 'function') || fail(describe(s))
   }
   if (s.anyOf) {
+    // a tuple's optional last item set to undefined is absent, as TypeScript's `[plugin, options?]`
+    // takes `['./p.mjs', ci ? { level: 2 } : undefined]`
+    if (Array.isArray(value) && value.length > 1 && value[value.length - 1] === undefined && s.anyOf.some(b => deref(b).prefixItems)) {
+      return check(value.slice(0, -1), schema, path, issues, fileFor)
+    }
     for (const option of s.anyOf) if (check(value, option, path, undefined, fileFor)) return true
     // When exactly one object branch could apply, report its inner problems (more precise).
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

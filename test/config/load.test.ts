@@ -307,6 +307,16 @@ describe('config errors', () => {
     ])
   })
 
+  it("a plugin entry's options set to undefined are absent, as TypeScript's [plugin, options?] takes them", async () => {
+    // was `plugins[0][1]: expected the plugin's options, an object, got undefined`
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { plugins: [['./a.mjs', undefined], ['./b.mjs', { level: 2 }]] }` })
+    const config = await loadPerfConfig({ cwd: dir, env: 'production' })
+    expect(config.plugins.map(p => [p.plugin, p.options])).toEqual([['./a.mjs', {}], ['./b.mjs', { level: 2 }]])
+    // options of the wrong type are still named where written
+    const error = await errorOf({ 'perf.config.ts': `export default { plugins: [['./a.mjs', undefined], ['./b.mjs', 'fast']] }` })
+    expect(error.issues.map(i => i.path)).toEqual(['plugins[1][1]'])
+  })
+
   it('lists every problem at once', async () => {
     const error = await errorOf({
       'perf.config.ts': `export default { cache: { ttl: -5, maxSize: 'lots' }, budgets: { mode: 'panic', cacheHitRate: 2 }, concurrency: { default: 0 } }`,
