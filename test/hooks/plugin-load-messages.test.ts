@@ -53,8 +53,10 @@ describe('a path that names a directory (a local plugin package)', () => {
 })
 
 describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
-  // symlinked: a node_modules elsewhere (shared, mounted), where node names the bundle by its real path
-  it.each([false, true])("a module with no default export reads the same; an Error with no message names the plugin file's line (node_modules a symlink: %s)", symlinked => {
+  // symlinked: a node_modules elsewhere (shared, mounted), where node names the bundle by its real path;
+  // there under a name with a space and an accent, which the bundle's file:// url percent-encodes (a
+  // home dir of /Users/José): its frames name no path as written, and none was mapped
+  it.each([[false, ''], [true, 'unperf-modules-elsewhere-'], [true, 'unperf-modules elsewhere é-']])("a module with no default export reads the same; an Error with no message names the plugin file's line (node_modules a symlink: %s %s)", (symlinked, elsewhere) => {
     const dist = join(import.meta.dirname, '../../dist/index.mjs')
     const dir = projectWith(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/named.mjs', './plugins/bare.mjs'] }`, {
       ...(!symlinked && { 'node_modules/.keep': '' }),
@@ -65,7 +67,7 @@ describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
         await perf.run('go', () => {})
         await perf.close()`,
     }, 'load-messages-bundle-cli')
-    if (symlinked) symlinkSync(tempDir('unperf-modules-elsewhere-'), join(dir, 'node_modules'), 'dir')
+    if (symlinked) symlinkSync(tempDir(elsewhere), join(dir, 'node_modules'), 'dir')
     const run = () => spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg'), PERF_ENV: '', NODE_ENV: '' } }).stderr
     for (const which of ['cold', 'warm']) {
       const err = run()
