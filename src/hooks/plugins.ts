@@ -195,8 +195,9 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
   if (loading === undefined) {
     loading = (local ? (bundle?.files.has(key) ? fromBundle(bundle, key, rootDir) : importLocal(target, rootDir)) : importPackage(ref, target, rootDir))
       // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports;
-      // a default that is null is that (not the namespace: "got null", not "an object without one")
-      .then(mod => checkedPlugin(pluginFromExports(mod && typeof mod === 'object' && 'default' in mod ? mod.default : noDefault(mod))), async (error: unknown) => {
+      // a default that is null is that (not the namespace: "got null", not "an object without one");
+      // a namespace, or a CommonJS module.exports marked __esModule, without a default: said so (noDefault)
+      .then(mod => checkedPlugin(pluginFromExports(noDefault(mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod))), async (error: unknown) => {
         // a file that does not compile: its message named no file (plugin-syntax-error.ts)
         if (!(error instanceof SyntaxError) || target === ref && !local) throw error
         throw await (await import('./plugin-syntax-error.js')).locatedSyntaxError(error, key)

@@ -40,6 +40,22 @@ it('a module with no default export: the message says so and what it exports', a
   await expect(loadPlugin('./plugins/named.mjs', dir)).rejects.toThrow("a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo', 'version')")
 })
 
+it('compiled to CommonJS by tsc with no default export (a file, a package by name): the same message, not "an object without one"', async () => {
+  // tsc's output of `export const gitInfo = definePerfPlugin(...)`: module.exports marked __esModule, no default
+  const tsc = "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\nexports.gitInfo = { name: 'git-info' };\n"
+  const dir = projectWith('export default {}', {
+    'plugins/named.cjs': tsc,
+    'node_modules/unperf-plugin-named/package.json': JSON.stringify({ name: 'unperf-plugin-named', main: './dist/index.js' }),
+    'node_modules/unperf-plugin-named/dist/index.js': tsc,
+    // a plain CommonJS object is the plugin itself, as before: its missing name is said as such
+    'plugins/plain.cjs': "exports.gitInfo = { name: 'git-info' }",
+  }, 'no-default-cjs-cli')
+  const message = "a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo')"
+  await expect(loadPlugin('./plugins/named.cjs', dir)).rejects.toThrow(message)
+  await expect(loadPlugin('unperf-plugin-named', dir)).rejects.toThrow(message)
+  await expect(loadPlugin('./plugins/plain.cjs', dir)).rejects.toThrow('got an object without one')
+})
+
 describe('a path that names a directory (a local plugin package)', () => {
   // node's "Directory import '...' is not supported ... imported from <unperf's dist file>" sent the author into unperf
   it.each([
