@@ -20,13 +20,16 @@ export function mapBundleStack(error: unknown, bundleFile: string): void {
     // one) put the bundle's frames at another path than bundleFile, and none was mapped
     const real = realpathSync(bundleFile)
     if (real !== bundleFile) mapBundleStack(error, real)
+    // an ES module's frames name its file:// url, percent-encoded where the path has a space or a
+    // non-ASCII letter (/Users/José/...): not the path as written
+    const url = pathToFileURL(bundleFile).href
+    const names = (text: string) => text.includes(bundleFile) || text.includes(url)
     const seen = new Set<unknown>()
     for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
       seen.add(e)
-      if (typeof e.stack !== 'string' || !e.stack.includes(bundleFile)) continue
+      if (typeof e.stack !== 'string' || !names(e.stack)) continue
       const map = mapOf(bundleFile)
       if (!map) return
-      const url = pathToFileURL(bundleFile).href
       const positions = new RegExp(`(${escape(url)}|${escape(bundleFile)}):(\\d+):(\\d+)`, 'g')
       const mapped = (frame: string, at: string, line: string, column: string) => {
         const found = original(map, Number(line), Number(column))
@@ -35,7 +38,7 @@ export function mapBundleStack(error: unknown, bundleFile: string): void {
       }
       e.stack = e.stack.replace(positions, mapped)
       // a message that names a position (an Error with no message: 'made at <its first frame>')
-      if (e.message.includes(bundleFile)) e.message = e.message.replace(positions, mapped)
+      if (names(e.message)) e.message = e.message.replace(positions, mapped)
     }
   } catch { /* a message is never lost for its positions' sake */ }
 }

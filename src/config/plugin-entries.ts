@@ -101,20 +101,27 @@ export function onePerName<E extends ListedPlugin>(entries: E[], warn: WarnOnce,
     else if (run.length < 2) repeats.set(entry.name, [entry]) // a layer overriding another: no word
     kept[i] = entry
   }
-  for (const [name, run] of repeats) if (run.length > 1) warnRepeated(name, run, warn, listed)
+  for (const [name, run] of repeats) if (run.length > 1) warnRepeated(name, run, kept[at.get(name)!]!, warn, listed)
   return kept
 }
 
-/** The same plugin, or plugins of one name, more than once in one list: warned, naming every entry. */
-function warnRepeated<E extends ListedPlugin>(name: string, run: E[], warn: WarnOnce, listed: (ref: ResolvedPluginRef) => string | undefined): void {
+/**
+ * The same plugin, or plugins of one name, more than once in one list: warned, naming every entry,
+ * and the one set up (`setUp`: the list's last, or a later layer's entry that replaces them all).
+ */
+function warnRepeated<E extends ListedPlugin>(name: string, run: E[], setUp: E, warn: WarnOnce, listed: (ref: ResolvedPluginRef) => string | undefined): void {
   const places = run.map(entry => listed(entry.ref))
   const where = places.every(place => place !== undefined) ? ` (${places.slice(0, -1).join(', ')}, then ${places[places.length - 1]})` : ''
   const times = run.length === 2 ? 'twice' : `${run.length} times`
   const last = run.length === 2 ? 'later' : 'last'
+  // a later layer's entry (a preset's list with the repeat, the project's entry for it) is the one set
+  // up: the warning said the list's last entry's options were
+  const layer = setUp === run[run.length - 1] ? undefined : listed(setUp.ref)
+  const later = setUp === run[run.length - 1] ? undefined : `a later layer's entry${layer ? ` (${layer})` : ''}`
   // two different plugins (two files, two objects) that took one name: "list it once" was the wrong advice
   warn(`plugin-duplicate:${name}`, run.every(entry => entry.plugin === run[0]!.plugin)
-    ? `plugin '${name}' is listed ${times} in one list${where}: it is set up once, with the options of the ${last} entry alone; list it once`
-    : `${run.length === 2 ? 'two plugins' : `${run.length} entries`} in one list are named '${name}'${where}: only the ${last} one is set up (one instance per name, which is also its cache namespace 'plugin:${name}'); if they are different plugins, one of them must take another name`)
+    ? `plugin '${name}' is listed ${times} in one list${where}: it is set up once, with the options of ${later ?? `the ${last} entry`} alone; list it once`
+    : `${run.length === 2 ? 'two plugins' : `${run.length} entries`} in one list are named '${name}'${where}: only ${later ?? `the ${last} one`} is set up (one instance per name, which is also its cache namespace 'plugin:${name}'); if they are different plugins, one of them must take another name`)
 }
 
 /** Two entries of the same `plugins` list (one file, one block): not a layer overriding another. */

@@ -20,11 +20,15 @@ export function pluginFromExports(value: unknown): unknown {
 /**
  * An ES module with no default export (`export const gitInfo = definePerfPlugin(...)`) was told "a
  * plugin must be an object with a non-empty `name` ..., got an object without one", its namespace
- * taken for the plugin: it says so, and what the module exports. Anything else as it is.
+ * taken for the plugin: it says so, and what the module exports. So is that module compiled to
+ * CommonJS (tsc, esbuild, babel: its `module.exports` marked `__esModule`, without `default`), as
+ * `import()` or `require()` gives it. Anything else as it is.
  */
 export function noDefault(mod: unknown): unknown {
-  if (!mod || typeof mod !== 'object' || (mod as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'Module') return mod
-  const names = Object.keys(mod)
+  if (!mod || typeof mod !== 'object' || 'default' in mod) return mod
+  const m = mod as { [Symbol.toStringTag]?: unknown; __esModule?: unknown }
+  if (m[Symbol.toStringTag] !== 'Module' && m.__esModule !== true) return mod
+  const names = Object.keys(mod).filter(name => name !== '__esModule')
   const exported = names.length === 0 ? 'it exports nothing' : `it exports ${names.slice(0, 5).map(n => `'${n}'`).join(', ')}${names.length > 5 ? ', ...' : ''}`
   throw argumentError(`a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (${exported})`)
 }

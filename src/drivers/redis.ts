@@ -4,17 +4,18 @@
  * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write), setMany one
  * pipeline. Commands issued while (re)connecting wait in ioredis' offline queue; the cache layer
  * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
- * keeps a CLI alive. The operations over every stored key (keys, clear, verify, stats): redis-keys.ts.
+ * keeps a CLI alive. The operations over every stored key (keys, clear, verify, stats): redis-keys.ts;
+ * the large values' sizes and the server's limit for one value: redis-large-values.ts.
  */
 import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
 import { redisKey, type RedisKey } from './redis-key.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
-import { PerfError } from '../errors.js'
-import { formatBytes } from '../config/units.js'
+import type { PerfError } from '../errors.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
 import { clearKeys, keyStats, liveKeys, ofAnotherType, verifyKeys } from './redis-keys.js'
 import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
-import { acquireRedis, batchWrites, BULK_MIN, bulkLimit, bytesReadOf, connectionCause, connectionId, noteTransfer, setCommand, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
+import { checkFits, LargeValues } from './redis-large-values.js'
+import { acquireRedis, batchWrites, BULK_MIN, bytesReadOf, connectionCause, connectionId, noteTransfer, setCommand, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
 
 /**
  * The longest PX given to Redis: it parses PX as a signed 64-bit integer and adds its clock (a PX
@@ -85,21 +86,8 @@ export class RedisTier implements Tier {
     return transferUntilOf(this._ready)
   }
 
-  /**
-   * The sizes of this namespace's large values (BULK_MIN or more) as this process last wrote or read
-   * them: a read of one is given the time it takes (Redis prepares a 50 MB reply before its first
-   * byte, ~0.3 s on a loaded VM). A value changed by another process since only changes that allowance.
-   */
-  private readonly _large = new Map<string, number>()
-
-  private _sized(key: string, bytes: number): void {
-    if (bytes >= BULK_MIN) {
-      if (this._large.size >= 1000) this._large.clear()
-      this._large.set(key, bytes)
-    } else if (this._large.size !== 0) {
-      this._large.delete(key)
-    }
-  }
+  /** This namespace's large values as this process last wrote or read them: a read of one is given the time it takes. */
+  private readonly _large = new LargeValues()
 
   /** The connection is made (AUTH, SELECT and the ready check answered). */
   connected(): boolean {
@@ -132,7 +120,7 @@ export class RedisTier implements Tier {
     const c = this._ready ?? (await this._client)
     batchWrites(c)
     let data: Buffer | null
-    const large = this._large.size === 0 ? undefined : this._large.get(key)
+    const large = this._large.sizeOf(key)
     const moving = large === undefined ? undefined : noteTransfer(c, large)
     try {
       data = await c.getBuffer(this._k(key))
@@ -146,10 +134,10 @@ export class RedisTier implements Tier {
     }
     if (data === null) {
       // gone (expired, deleted elsewhere): no allowance kept for it
-      if (large !== undefined) this._large.delete(key)
+      if (large !== undefined) this._large.forget(key)
       return null
     }
-    if (large !== undefined || data.length >= BULK_MIN) this._sized(key, data.length)
+    if (large !== undefined || data.length >= BULK_MIN) this._large.seen(key, data.length)
     try {
       return decodeEntry(data, key, this._encode.integrity)
     } catch (error) {
@@ -165,8 +153,7 @@ export class RedisTier implements Tier {
     // MGET answers nil for a key of another type (a hash, a list) as for a missing one; EXISTS, sent
     // in the same write, counts it: only a batch with such a key pays a second round trip (TYPE)
     batchWrites(c, true)
-    let large = 0
-    if (this._large.size !== 0) for (const k of keys) large += this._large.get(k) ?? 0
+    const large = this._large.totalOf(keys)
     const moving = large === 0 ? undefined : noteTransfer(c, large)
     let values: (Buffer | null)[], existing: number
     try {
@@ -178,7 +165,7 @@ export class RedisTier implements Tier {
     const out = values.map((data, i): StoredEntry | null | CorruptEntryError => {
       if (data === null) return null
       found++
-      if (data.length >= BULK_MIN || large !== 0) this._sized(keys[i]!, data.length)
+      if (data.length >= BULK_MIN || large !== 0) this._large.seen(keys[i]!, data.length)
       try {
         return decodeEntry(data, keys[i], this._encode.integrity)
       } catch (error) {
@@ -206,16 +193,16 @@ export class RedisTier implements Tier {
       throw error
     }
     const px = this._px(entry)
-    if (data.length >= BULK_MIN) await this._fits(c, [[entry.key, data]])
+    if (data.length >= BULK_MIN) await checkFits(c, [[entry.key, data]])
     batchWrites(c)
     // already past its stale window: nothing to keep
     const name = this._k(entry.key)
     if (px !== undefined && px <= 0) {
-      this._large.delete(entry.key)
+      this._large.forget(entry.key)
       return void await c.del(name)
     }
     // a large value keeps the connection busy until Redis has it (call-deadlines.ts)
-    this._sized(entry.key, data.length)
+    this._large.seen(entry.key, data.length)
     const sent = data.length >= BULK_MIN ? noteTransfer(c, data.length) : undefined
     try {
       if (typeof name !== 'string') await (px === undefined ? c.set(name, data) : c.set(name, data, 'PX', px))
@@ -235,7 +222,7 @@ export class RedisTier implements Tier {
       try { return [e.key, encodeEntry(e, this._encode)] as [string, Buffer] } catch (error) { unstorable ??= error; return [e.key, undefined] as const }
     })
     // the others are written; the error names those that are not
-    const tooLarge = await this._fits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
+    const tooLarge = await checkFits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
     let large = 0
     entries.forEach((e, i) => {
       const px = this._px(e)
@@ -246,7 +233,7 @@ export class RedisTier implements Tier {
       if (px === undefined) pipe.set(this._k(e.key), data)
       else pipe.set(this._k(e.key), data, 'PX', px)
       if (data.length >= BULK_MIN) large += data.length
-      this._sized(e.key, data.length)
+      this._large.seen(e.key, data.length)
     })
     const sent = large > 0 ? noteTransfer(c, large) : undefined
     try {
@@ -258,22 +245,9 @@ export class RedisTier implements Tier {
     if (unstorable !== undefined) throw unstorable
   }
 
-  /**
-   * Throws E_TOO_LARGE naming the entries over the server's limit for one value (see BULK_MIN): sent,
-   * Redis would close the connection and fail every call in flight with it. Not a tier failure.
-   */
-  private async _fits(c: RedisClient, entries: [string, Buffer][]): Promise<void> {
-    if (entries.length === 0) return
-    const limit = await bulkLimit(c)
-    const over = entries.filter(([, data]) => data.length > limit)
-    if (over.length === 0) return
-    const what = over.map(([key, data]) => `'${key}' (${formatBytes(data.length)})`).join(', ')
-    throw Object.assign(new PerfError('E_TOO_LARGE', `cache ${over.length === 1 ? 'entry' : 'entries'} ${what} over this Redis' limit for one value (proto-max-bulk-len ${formatBytes(limit)}): not written to the redis tier`), { keys: over.map(([key]) => key) })
-  }
-
   async delete(key: string): Promise<boolean> {
     const c = await this._client
-    this._large.delete(key)
+    this._large.forget(key)
     return (await c.del(this._k(key))) > 0
   }
 

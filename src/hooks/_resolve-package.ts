@@ -77,7 +77,7 @@ function conditional(value: unknown): unknown {
 
 /** `--conditions=x`, `--conditions x`, `-C x`, `-C=x` in node's own arguments and NODE_OPTIONS. */
 function userConditions(): string[] {
-  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
+  const args = [...process.execArgv, ...nodeOptionsArgs(process.env.NODE_OPTIONS ?? '')]
   const found: string[] = []
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
@@ -86,4 +86,23 @@ function userConditions(): string[] {
     else if ((arg === '--conditions' || arg === '-C') && i + 1 < args.length) found.push(args[++i]!)
   }
   return found
+}
+
+/**
+ * NODE_OPTIONS split as node splits it: on spaces outside double quotes, the quotes taken off, a
+ * backslash in quotes escaping the next character (`--conditions="development"` is `development`).
+ */
+function nodeOptionsArgs(text: string): string[] {
+  const args: string[] = []
+  let arg: string | undefined
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted && c === '\\' && i + 1 < text.length) arg = (arg ?? '') + text[++i]
+    else if (c === '"') { quoted = !quoted; arg ??= '' }
+    else if (!quoted && /\s/.test(c)) { if (arg !== undefined) args.push(arg); arg = undefined }
+    else arg = (arg ?? '') + c
+  }
+  if (arg !== undefined) args.push(arg)
+  return args
 }

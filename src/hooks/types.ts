@@ -54,7 +54,8 @@ export interface CacheErrorPayload {
    * remote tier went down, once per incident (until it answers again), not per failing call (those
    * are counted in `stats().errors`). A local tier's `'E_WRITE'` likewise: once per namespace and
    * cause (EROFS, EACCES, ENOSPC, ...) until a write succeeds again, each failed write counted (its
-   * `'E_TIER'` of reads: until a read succeeds); `'E_VALUE'` (the caller's value) per call.
+   * `'E_TIER'` of reads: until a read succeeds); `'E_VALUE'` (the caller's value) per call;
+   * `'E_LOCK'`: a Redis tier's ACL refused wrap()'s cross-process lock, once per namespace.
    */
   code: string
   /** The index of the tier that failed, in the namespace's `cache.driver` order (0 = the fastest), as `cache:hit`'s; none for a failure of no one tier (`E_WARM`, `E_INIT`). */

@@ -60,6 +60,11 @@ describe('unperf init --format js: perf.config.mjs for a project without TypeScr
     expect(unperf(jsAsked, 'init', '--format', 'js', '--json').json().file).toBe(join(jsAsked, 'perf.config.mjs'))
     const tsAsked = project()
     expect(unperf(tsAsked, 'init', '--format=ts', '--json').json().file).toBe(join(tsAsked, 'perf.config.ts'))
+    // --force overwrites the file of that name, hand-written or not: its help said 'a config written by init'
+    const handWritten = project({}, { 'perf.config.ts': 'export default {}\n' })
+    expect(unperf(handWritten, 'init', '--force').code).toBe(0)
+    expect(readFileSync(join(handWritten, 'perf.config.ts'), 'utf8')).toContain('definePerfConfig')
+    expect(unperf(handWritten, 'init', '--help').stdout.split('\n').find(line => line.includes('--force'))).toMatch(/of the same name .*whoever wrote it/)
     const bad = unperf(project(), 'init', '--format', 'yaml', '--json')
     expect(bad.code).toBe(2)
     expect(bad.json().error).toMatchObject({ name: 'UsageError', message: "--format: expected 'ts' or 'js', got 'yaml'" })

@@ -74,6 +74,17 @@ describe('a plugin listed more than once', () => {
   })
 })
 
+describe("a preset's list with a plugin twice, and the project's entry for it", () => {
+  // the warning said the preset's later entry's options were set up, while the project's were
+  it("says the project's entry is set up in their place, with its options", async () => {
+    const twice = { ...preset, 'node_modules/acme-preset/perf.config.mjs': `export default { plugins: [['stamp', { level: 1 }], ['stamp', { level: 2 }]] }` }
+    const dir = projectWith(`export default { ${BASE}, extends: ['acme-preset'], plugins: [['stamp', { level: 3 }]] }`, twice, 'one-instance-preset-twice-cli')
+    const { text } = await run(dir)
+    expect(log()).toEqual(['stamp setup {"level":3}', 'stamp before go'])
+    expect(text).toMatch(/^\[unperf\] warn plugin 'stamp' is listed twice in one list \(.*acme-preset.*, then .*acme-preset.*\): it is set up once, with the options of a later layer's entry \(plugins\[0\] in [^()]*perf\.config\.mjs:1:\d+\) alone; list it once\n$/)
+  })
+})
+
 describe('a plugin file listed by two entries', () => {
   it('is imported once: a plugin exported as a factory is called once, set up once with the closest entry', async () => {
     const factory = `globalThis.__one.push('stamp imported')

@@ -40,6 +40,22 @@ it('a module with no default export: the message says so and what it exports', a
   await expect(loadPlugin('./plugins/named.mjs', dir)).rejects.toThrow("a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo', 'version')")
 })
 
+it('compiled to CommonJS by tsc with no default export (a file, a package by name): the same message, not "an object without one"', async () => {
+  // tsc's output of `export const gitInfo = definePerfPlugin(...)`: module.exports marked __esModule, no default
+  const tsc = "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\nexports.gitInfo = { name: 'git-info' };\n"
+  const dir = projectWith('export default {}', {
+    'plugins/named.cjs': tsc,
+    'node_modules/unperf-plugin-named/package.json': JSON.stringify({ name: 'unperf-plugin-named', main: './dist/index.js' }),
+    'node_modules/unperf-plugin-named/dist/index.js': tsc,
+    // a plain CommonJS object is the plugin itself, as before: its missing name is said as such
+    'plugins/plain.cjs': "exports.gitInfo = { name: 'git-info' }",
+  }, 'no-default-cjs-cli')
+  const message = "a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo')"
+  await expect(loadPlugin('./plugins/named.cjs', dir)).rejects.toThrow(message)
+  await expect(loadPlugin('unperf-plugin-named', dir)).rejects.toThrow(message)
+  await expect(loadPlugin('./plugins/plain.cjs', dir)).rejects.toThrow('got an object without one')
+})
+
 describe('a path that names a directory (a local plugin package)', () => {
   // node's "Directory import '...' is not supported ... imported from <unperf's dist file>" sent the author into unperf
   it.each([
@@ -53,8 +69,10 @@ describe('a path that names a directory (a local plugin package)', () => {
 })
 
 describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
-  // symlinked: a node_modules elsewhere (shared, mounted), where node names the bundle by its real path
-  it.each([false, true])("a module with no default export reads the same; an Error with no message names the plugin file's line (node_modules a symlink: %s)", symlinked => {
+  // symlinked: a node_modules elsewhere (shared, mounted), where node names the bundle by its real path;
+  // there under a name with a space and an accent, which the bundle's file:// url percent-encodes (a
+  // home dir of /Users/José): its frames name no path as written, and none was mapped
+  it.each([[false, ''], [true, 'unperf-modules-elsewhere-'], [true, 'unperf-modules elsewhere é-']])("a module with no default export reads the same; an Error with no message names the plugin file's line (node_modules a symlink: %s %s)", (symlinked, elsewhere) => {
     const dist = join(import.meta.dirname, '../../dist/index.mjs')
     const dir = projectWith(`export default { ${BASE}, bundlePlugins: true, plugins: ['./plugins/named.mjs', './plugins/bare.mjs'] }`, {
       ...(!symlinked && { 'node_modules/.keep': '' }),
@@ -65,7 +83,7 @@ describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
         await perf.run('go', () => {})
         await perf.close()`,
     }, 'load-messages-bundle-cli')
-    if (symlinked) symlinkSync(tempDir('unperf-modules-elsewhere-'), join(dir, 'node_modules'), 'dir')
+    if (symlinked) symlinkSync(tempDir(elsewhere), join(dir, 'node_modules'), 'dir')
     const run = () => spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg'), PERF_ENV: '', NODE_ENV: '' } }).stderr
     for (const which of ['cold', 'warm']) {
       const err = run()

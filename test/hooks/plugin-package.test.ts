@@ -123,5 +123,7 @@ describe("a package's exports with the user's conditions (node -C development, N
     expect(run([]).stdout).toBe('default build\nhost gets default\n')
     expect(run(['-C', 'development']).stdout).toBe('development build\nhost gets development\n')
     expect(run([], { NODE_OPTIONS: '--conditions=development' }).stdout).toBe('development build\nhost gets development\n')
+    // quoted, as NODE_OPTIONS allows (node takes the quotes off): unperf read '"development"' and loaded the default build
+    expect(run([], { NODE_OPTIONS: '--conditions="development"' }).stdout).toBe('development build\nhost gets development\n')
   })
 })

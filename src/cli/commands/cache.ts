@@ -95,10 +95,10 @@ async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string
  * (as budget and doctor put theirs beside their verdicts): `{ removed: 5 }` alone, exit 1, read as a
  * complete clear to a CI step that parses the document rather than the exit code and stderr.
  */
-function complete<T extends object>(problems: string[], result: T): T {
+function complete<T extends object>(problems: string[], result: T): T & { error?: { name: 'CacheError'; code: 'E_INCOMPLETE'; message: string } } {
   if (problems.length === 0) return result
   const message = `incomplete: the result does not cover what could not be reached (${problems.join('; ')})`
-  return { ...result, error: { name: 'CacheError', code: 'E_INCOMPLETE', message } }
+  return { ...result, error: { name: 'CacheError' as const, code: 'E_INCOMPLETE' as const, message } }
 }
 
 const info = defineCommand({

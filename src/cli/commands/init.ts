@@ -22,7 +22,7 @@ export default defineCommand({
   meta: { name: 'init', description: 'Write a commented perf.config.ts for this project (--format js: perf.config.mjs)' },
   args: {
     ...configArgs,
-    force: { type: 'boolean', description: 'Overwrite an existing config written by init' },
+    force: { type: 'boolean', description: 'Overwrite an existing config of the same name (perf.config.ts; perf.config.mjs with --format js), whoever wrote it' },
     format: { type: 'string', description: "'ts' (perf.config.ts, the default) or 'js' (perf.config.mjs typed by JSDoc, for a project without TypeScript)" },
   },
   run({ args }) {

@@ -114,8 +114,18 @@ export class NamespaceEvents {
   report(code: string, key: string | undefined, error: unknown, tier?: Tier): void {
     this._stats.errors++
     if (tier?.remote && toldByGuard(error)) return
+    // wrap()'s lock refused by an ACL: the same refusal at every key that misses, told once per tier
+    // (it was a cache:error per wrap() call), each one counted
+    if (code === 'E_LOCK' && tier !== undefined) {
+      if (this._lockRefused?.has(tier)) return
+      this._lockRefused ??= new WeakSet()
+      this._lockRefused.add(tier)
+    }
     this._tell(code, key, error, tier)
   }
+
+  /** The tiers whose refused wrap() lock (E_LOCK) was told. */
+  private _lockRefused: WeakSet<Tier> | undefined
 
   /**
    * A read (`E_TIER`) or write (`E_WRITE`) of a tier that failed: counted; told (`cache:error`, the
