@@ -21,11 +21,15 @@ import { Script } from 'node:vm'
 
 const contentHash = text => createHash('sha256').update(text).digest('hex').slice(0, 16)
 
-/** `import(` → `__unperf_import(`, `import.meta` → `__unperf_meta`, checked. */
-function rewriteImports(code, what) {
+/**
+ * `import(` → `__unperf_import(`, `import.meta` → `__unperf_meta`, checked. The check skips comment
+ * lines: esbuild heads each module with its path (`// src/hooks/plugin-import.ts`), which read as an
+ * `import.` left unrewritten and failed the build.
+ */
+export function rewriteImports(code, what) {
   const dynamic = code.match(/(?<![\w$.])import\(/g)?.length ?? 0
   code = code.replace(/(?<![\w$.])import\(/g, '__unperf_import(').replace(/(?<![\w$.])import\.meta\b/g, '__unperf_meta')
-  if (/(?<![\w$.])import[(.]/.test(code) || code.split('__unperf_import(').length - 1 !== dynamic) throw new Error(`${what}: an import() or import.meta was not rewritten`)
+  if (/(?<![\w$.])import[(.]/.test(code.replace(/^[ \t]*\/\/.*$/gm, '')) || code.split('__unperf_import(').length - 1 !== dynamic) throw new Error(`${what}: an import() or import.meta was not rewritten`)
   // the rewrite is textual: a string that starts with `import.meta` (a replaceAll('import.meta.url', ...)
   // of source text) would now look for `__unperf_meta`; spell such a string apart in src/
   if (/["'`]__unperf_meta\b/.test(code)) throw new Error(`${what}: a string literal names import.meta, which this rewrite would change: spell it apart (['import', 'meta'].join('.'))`)

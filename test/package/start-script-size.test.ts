@@ -59,3 +59,12 @@ describe('the start script', () => {
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })
 })
+
+describe("the build's import() rewrite", () => {
+  it("takes esbuild's module path comments for what they are: a module named *-import.ts builds", async () => {
+    // @ts-expect-error: a build script in plain JS, without declarations
+    const { rewriteImports } = await import('../../scripts/start-script.mjs') as { rewriteImports: (code: string, what: string) => string }
+    const code = '// src/hooks/plugin-import.ts\nconst load = () => import("./x.mjs"), url = import.meta.url\n'
+    expect(rewriteImports(code, 'test')).toBe('// src/hooks/plugin-import.ts\nconst load = () => __unperf_import("./x.mjs"), url = __unperf_meta.url\n')
+  })
+})
