@@ -176,7 +176,7 @@ const get = defineCommand({
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
       const now = Date.now()
       const expired = stored && stored.expiresAt !== null && stored.expiresAt <= now ? `: it expired ${formatDuration(now - stored.expiresAt)} ago` : ''
-      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, String(args.key))}`
+      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, args.namespace ?? 'default', String(args.key))}`
       console.error(`[unperf] ${message}`)
       if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1
@@ -205,7 +205,7 @@ const BUILT_IN_TIERS = new Set(['memory', 'fs', 'redis'])
  * `cache get key` after it found "no entry" beside the entry. Names the keys stored so (newest first,
  * three at most), and how to read one; '' when there are none.
  */
-async function filesKeysHint(ns: CacheNamespace, key: string): Promise<string> {
+async function filesKeysHint(ns: CacheNamespace, name: string, key: string): Promise<string> {
   // the built-in tiers tell a key by its name (the fs tier's file, the redis tier's SCAN): a miss reads
   // no entry for it; a driver of the user's (unstorage) would have every entry read to list its keys
   if ((await ns._tiers.guards()).some(g => !BUILT_IN_TIERS.has(g.tier.kind))) return ''
@@ -219,7 +219,13 @@ async function filesKeysHint(ns: CacheNamespace, key: string): Promise<string> {
   if (found.length === 0) return ''
   found.sort((a, b) => b.createdAt - a.createdAt)
   const names = found.slice(0, 3).map(f => `'${printable(f.key)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
-  return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (unperf cache get ${found.length === 1 ? names : `'${printable(found[0]!.key)}'`}, quoted)`
+  const command = `unperf cache get ${shellWord(found[0]!.key)}${name === 'default' ? '' : ` --namespace ${shellWord(name)}`}`
+  return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (${printable(command)})`
+}
+
+/** `text` as one word of a POSIX shell line: single-quoted, a `'` in it as `'\''`. */
+function shellWord(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`
 }
 
 const clear = defineCommand({
