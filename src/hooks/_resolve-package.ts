@@ -35,6 +35,16 @@ export function resolvePackageImport(specifier: string, fromDir: string): string
   }
 }
 
+/**
+ * The target `exports` gives `subpath` ('.': the package itself) under node's conditions for import(),
+ * as written (`./dist/index.js`); undefined when none does. plugin-dir.ts names a local plugin
+ * package's entry with it.
+ */
+export function exportTarget(exports: unknown, subpath: string): string | undefined {
+  const target = exports === undefined || exports === null ? undefined : exportsTarget(exports, subpath)
+  return typeof target === 'string' ? target : undefined
+}
+
 // --- internal ---
 
 function exportsTarget(exports: unknown, subpath: string): unknown {

@@ -2,11 +2,12 @@
  * A plugin path that names a directory (`plugins: ['./plugins/git-info']`, a local plugin package):
  * node's `import()` refuses it with "Directory import '...' is not supported resolving ES modules
  * imported from <unperf's dist file>", which sent its author to unperf's code. The message names the
- * file to write instead: the one the directory's package.json points to (`exports`' import
- * condition, else `main`), else its `index.mjs`, `index.js` or `index.cjs`. Error paths only.
+ * file to write instead: the one the directory's package.json points to (its `exports` as node's
+ * import() reads them, else `main`), else its `index.mjs`, `index.js` or `index.cjs`. Error paths only.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
+import { exportTarget } from './_resolve-package.js'
 
 /** `'./plugins/git-info' is a directory: ...; write './plugins/git-info/dist/index.js'` (the path as written when relative). */
 export function directoryPluginMessage(dir: string, rootDir: string): string {
@@ -21,18 +22,8 @@ export function directoryPluginMessage(dir: string, rootDir: string): string {
 function entryOf(dir: string): string | undefined {
   try {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: unknown; main?: unknown }
-    const target = exportTarget(pkg.exports) ?? (typeof pkg.main === 'string' ? pkg.main : undefined)
+    const target = exportTarget(pkg.exports, '.') ?? (typeof pkg.main === 'string' ? pkg.main : undefined)
     if (target !== undefined && existsSync(join(dir, target))) return join(dir, target)
   } catch { /* no package.json, or not JSON: its index file, if any */ }
   return ['index.mjs', 'index.js', 'index.cjs'].map(name => join(dir, name)).find(file => existsSync(file))
-}
-
-/** `exports` as a string, `{ '.': ... }` or conditions: the `import`, `node` or `default` target. */
-function exportTarget(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
-  const map = value as Record<string, unknown>
-  if ('.' in map) return exportTarget(map['.'])
-  for (const condition of ['import', 'node', 'default']) if (condition in map) return exportTarget(map[condition])
-  return undefined
 }
