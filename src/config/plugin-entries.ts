@@ -116,8 +116,8 @@ function warnRepeated<E extends ListedPlugin>(name: string, run: E[], setUp: E, 
   const last = run.length === 2 ? 'later' : 'last'
   // a later layer's entry (a preset's list with the repeat, the project's entry for it) is the one set
   // up: the warning said the list's last entry's options were
-  const layer = setUp === run[run.length - 1] ? undefined : listed(setUp.ref)
-  const later = setUp === run[run.length - 1] ? undefined : `a later layer's entry${layer ? ` (${layer})` : ''}`
+  const layer = setUp === run[run.length - 1] ? undefined : { at: listed(setUp.ref) }
+  const later = layer && `a later layer's entry${layer.at ? ` (${layer.at})` : ''}`
   // two different plugins (two files, two objects) that took one name: "list it once" was the wrong advice
   warn(`plugin-duplicate:${name}`, run.every(entry => entry.plugin === run[0]!.plugin)
     ? `plugin '${name}' is listed ${times} in one list${where}: it is set up once, with the options of ${later ?? `the ${last} entry`} alone; list it once`

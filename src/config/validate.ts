@@ -226,11 +226,10 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
       const v = (value as Record<string, unknown>)[key]
       // a known key set to undefined is an absent key, as in TypeScript's optional properties
       // (`dir: undefined`, `url: process.env.REDIS_URL`): the default applies, or the resolver
-      // reports what is missing
-      if (v === undefined && s.properties && key in s.properties) continue
-      // so is one of a closed set of names (`hooks: { 'command:after': ci ? fn : undefined }`: the docs'
-      // "no listener"); a map of names of the user's own (namespaces, pools) takes no undefined entry
-      if (v === undefined && (s.propertyNames?.enum as unknown[] | undefined)?.includes(key)) continue
+      // reports what is missing. Known: a property, or one of a closed set of names (`hooks: {
+      // 'command:after': ci ? fn : undefined }`: "no listener"); a map of names of the user's own
+      // (namespaces, pools) takes no undefined entry
+      if (v === undefined && ((s.properties && key in s.properties) || (s.propertyNames?.enum as unknown[] | undefined)?.includes(key))) continue
       if (s.propertyNames && !check(key, s.propertyNames, child, undefined, fileFor)) {
         const names = s.propertyNames.enum
         const hint = names ? didYouMean(key, names as string[]) : ''

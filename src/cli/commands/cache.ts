@@ -212,7 +212,6 @@ async function filesKeysHint(ns: CacheNamespace, name: string, key: string): Pro
   const prefix = `${key}#files:`
   const found: { key: string; createdAt: number }[] = []
   for (const k of await keysOf(ns._tiers, ns._events, { match: k => k.startsWith(prefix) })) {
-    if (!k.startsWith(prefix)) continue
     const e = await ns._tiers.peek(k)
     if (e) found.push({ key: k, createdAt: e.createdAt })
   }
