@@ -77,6 +77,13 @@ describe('plugin packages in a real process', () => {
   })
 })
 
+/** `specifier` is the file node's own resolution gives from `dir` (`file`, relative to it), and the plugin unperf loads is the one in it (`name`). */
+async function expectAsNode(dir: string, specifier: string, file: string, name: string): Promise<void> {
+  const node = spawnSync(process.execPath, ['--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(specifier)}))`], { cwd: dir, encoding: 'utf8' })
+  expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, file)).href)
+  expect((await loadPlugin(specifier, dir)).name).toBe(name)
+}
+
 describe("a package's exports with patterns", () => {
   // the first matching pattern in the map was taken: with './*' before './plugins/*', 'pkg/plugins/a'
   // loaded dist/plugins/a.js where node's import() (and the host's) gives dist/plugins/a.mjs
@@ -86,9 +93,7 @@ describe("a package's exports with patterns", () => {
       'node_modules/pat-plugin/dist/plugins/a.mjs': `export default { name: 'specific' }`,
       'node_modules/pat-plugin/dist/plugins/a.js': `export default { name: 'first-in-map' }`,
     })
-    const node = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('pat-plugin/plugins/a'))"], { cwd: dir, encoding: 'utf8' })
-    expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, 'node_modules/pat-plugin/dist/plugins/a.mjs')).href)
-    expect((await loadPlugin('pat-plugin/plugins/a', dir)).name).toBe('specific')
+    await expectAsNode(dir, 'pat-plugin/plugins/a', 'node_modules/pat-plugin/dist/plugins/a.mjs', 'specific')
   })
 })
 
@@ -100,9 +105,7 @@ describe("a package's exports with the module-sync condition (node >= 20.19, 22.
       'node_modules/sync-plugin/sync.mjs': `export default { name: 'module-sync' }`,
       'node_modules/sync-plugin/import.mjs': `export default { name: 'import' }`,
     })
-    const node = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('sync-plugin'))"], { cwd: dir, encoding: 'utf8' })
-    expect(node.stdout.trim()).toBe(pathToFileURL(join(dir, 'node_modules/sync-plugin/sync.mjs')).href)
-    expect((await loadPlugin('sync-plugin', dir)).name).toBe('module-sync')
+    await expectAsNode(dir, 'sync-plugin', 'node_modules/sync-plugin/sync.mjs', 'module-sync')
   })
 })
 
