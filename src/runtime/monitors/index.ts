@@ -136,6 +136,10 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
         }
       }
       stopping = (async () => {
+        // an interval's write still in flight drops its text (its `current` is false now) and removes
+        // its temp file: stop() resolves once it has (a CLI that exits right after left a .tmp in the
+        // textfile dir; the fresh-clone CI saw one still there at load)
+        await textfileWrite
         if (prom && 'pushgateway' in prom) {
           await pushMetrics(prom.pushgateway, prom.job, metrics.expose(), { grouping: prom.grouping })
             .catch(error => warn('monitor-pushgateway', `prometheus: push to ${prom.pushgateway} failed: ${errorMessage(error)}`))
