@@ -224,13 +224,13 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
         continue
       }
       const v = (value as Record<string, unknown>)[key]
-      // a key set to undefined is an absent key, as in TypeScript's optional properties (`dir:
+      // a known key set to undefined is absent, as TypeScript's optional properties are (`dir:
       // undefined`, `url: process.env.REDIS_URL`): the default applies, or the resolver reports what
-      // is missing. So is a property, one of a closed set of names (`hooks: { 'command:after': ci ?
-      // fn : undefined }`: "no listener") and an entry of a map of the user's names whose values are
-      // settings objects (`namespaces: { git: ci ? { ttl: '1h' } : undefined }`; so pools, budgets'
-      // commands, $env). A map of values takes none: `grouping: { instance: process.env.RUNNER }`
-      // unset is reported, a label silently left out would merge machines' pushes
+      // is missing. Known: a property, one of a closed set of names (`hooks: { 'command:after': ci ?
+      // fn : undefined }`: "no listener"), or an entry of a map of the user's names to settings
+      // objects (`namespaces: { git: ci ? { ttl: '1h' } : undefined }`; pools, budgets' commands,
+      // $env). A map of values takes none: a `grouping` label from an unset variable is reported (a
+      // label silently left out would merge machines' pushes)
       if (v === undefined && ((s.properties && key in s.properties) || (s.propertyNames?.enum as unknown[] | undefined)?.includes(key) || mapOfSettings(s))) continue
       if (s.propertyNames && !check(key, s.propertyNames, child, undefined, fileFor)) {
         const names = s.propertyNames.enum
