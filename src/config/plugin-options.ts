@@ -91,6 +91,6 @@ export interface PerfConfigInput<
   $development?: PerfConfigLayerInput<D> | undefined
   $test?: PerfConfigLayerInput<T> | undefined
   $production?: PerfConfigLayerInput<Pr> | undefined
-  /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`). */
-  $env?: { [Name in keyof E]: PerfConfigLayerInput<E[Name]> } | undefined
+  /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`); a block set to `undefined` is absent. */
+  $env?: { [Name in keyof E]: PerfConfigLayerInput<E[Name]> | undefined } | undefined
 }

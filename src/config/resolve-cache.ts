@@ -30,6 +30,7 @@ export function resolveCache(r: Resolver, input: PerfConfigBase, name: string): 
   const driver = driverNames(driverConfig, tiers)
   const namespaces: Record<string, ResolvedNamespaceConfig> = {}
   for (const [ns, options] of Object.entries(c.namespaces ?? {})) {
+    if (options === undefined) continue // an entry set to undefined is absent (validate.ts)
     namespaces[ns] = resolveNamespace(r, options, keyPath('cache.namespaces', ns), root, driver, tiers, dir)
   }
   return {

@@ -45,6 +45,7 @@ export function resolveConcurrency(r: Resolver, input: PerfConfigBase): Resolved
   const def = concurrencyValue(r, c.default ?? d.default, 'concurrency.default')
   const pools: ResolvedConcurrencyConfig['pools'] = {}
   for (const [name, p] of Object.entries(c.pools ?? {})) {
+    if (p === undefined) continue // an entry set to undefined is absent (validate.ts)
     const path = keyPath('concurrency.pools', name)
     const pool = {
       concurrency: 0, // set below (an existing key keeps its place in the object)

@@ -45,6 +45,7 @@ function resolveBudgets(r: Resolver, input: PerfConfigBase): ResolvedBudgetsConf
   const b = input.budgets ?? {}
   const commands: ResolvedBudgetsConfig['commands'] = {}
   for (const [name, c] of Object.entries(b.commands ?? {})) {
+    if (c === undefined) continue // an entry set to undefined is absent (validate.ts)
     const path = keyPath('budgets.commands', name)
     commands[name] = {
       ...(c.duration !== undefined && { duration: r.duration(c.duration, `${path}.duration`) }),

@@ -196,9 +196,10 @@ export interface CacheConfig {
    * root's. `'plugin:<name>'` configures the private namespace of the plugin `<name>` (its `cache`):
    * the host decides where a plugin's entries live and for how long. Configuring is not reaching:
    * `perf.cache.namespace('plugin:<name>')` still throws. A `plugin:<name>` key that matches no
-   * loaded plugin is warned about, not an error (a plugin listed in one env only).
+   * loaded plugin is warned about, not an error (a plugin listed in one env only). An entry set to
+   * `undefined` is absent (`git: ci ? { driver: 'memory' } : undefined`), as an optional key is.
    */
-  namespaces?: Record<string, CacheNamespaceConfig> | undefined
+  namespaces?: Record<string, CacheNamespaceConfig | undefined> | undefined
 }
 
 // --- concurrency ---------------------------------------------------------
@@ -222,7 +223,8 @@ export interface PoolConfig {
 export interface ConcurrencyConfig {
   /** @default 'auto' */
   default?: Concurrency | undefined
-  pools?: Record<string, PoolConfig> | undefined
+  /** Named pools (`perf.pool(name)`); an entry set to `undefined` is absent, as an optional key is. */
+  pools?: Record<string, PoolConfig | undefined> | undefined
   /** Worker-thread pool for `perf.workers.run(module, fn, args)`. */
   workers?: {
     /** @default 'auto' */
@@ -273,7 +275,8 @@ export interface BudgetsConfig {
   memory?: Size | undefined
   /** 0..1; not judged when there were no lookups. */
   cacheHitRate?: number | undefined
-  commands?: Record<string, CommandBudget> | undefined
+  /** Per command name; an entry set to `undefined` is absent, as an optional key is. */
+  commands?: Record<string, CommandBudget | undefined> | undefined
   files?: FileBudget[] | undefined
   /** Detect regressions against the history of the same command. @default true */
   regressions?: boolean | undefined
@@ -388,8 +391,8 @@ export interface PerfConfig extends PerfConfigBase {
   $development?: PerfConfigBase | undefined
   $test?: PerfConfigBase | undefined
   $production?: PerfConfigBase | undefined
-  /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`). */
-  $env?: Record<string, PerfConfigBase> | undefined
+  /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`); a block set to `undefined` is absent. */
+  $env?: Record<string, PerfConfigBase | undefined> | undefined
 }
 
 export * from './resolved-types.js'

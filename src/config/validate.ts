@@ -224,12 +224,14 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
         continue
       }
       const v = (value as Record<string, unknown>)[key]
-      // a known key set to undefined is an absent key, as in TypeScript's optional properties
-      // (`dir: undefined`, `url: process.env.REDIS_URL`): the default applies, or the resolver
-      // reports what is missing. Known: a property, or one of a closed set of names (`hooks: {
-      // 'command:after': ci ? fn : undefined }`: "no listener"); a map of names of the user's own
-      // (namespaces, pools) takes no undefined entry
-      if (v === undefined && ((s.properties && key in s.properties) || (s.propertyNames?.enum as unknown[] | undefined)?.includes(key))) continue
+      // a known key set to undefined is absent, as TypeScript's optional properties are (`dir:
+      // undefined`, `url: process.env.REDIS_URL`): the default applies, or the resolver reports what
+      // is missing. Known: a property, one of a closed set of names (`hooks: { 'command:after': ci ?
+      // fn : undefined }`: "no listener"), or an entry of a map of the user's names to settings
+      // objects (`namespaces: { git: ci ? { ttl: '1h' } : undefined }`; pools, budgets' commands,
+      // $env). A map of values takes none: a `grouping` label from an unset variable is reported (a
+      // label silently left out would merge machines' pushes)
+      if (v === undefined && ((s.properties && key in s.properties) || (s.propertyNames?.enum as unknown[] | undefined)?.includes(key) || mapOfSettings(s))) continue
       if (s.propertyNames && !check(key, s.propertyNames, child, undefined, fileFor)) {
         const names = s.propertyNames.enum
         const hint = names ? didYouMean(key, names as string[]) : ''
@@ -258,6 +260,11 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
 }
 
 // --- internal ---
+
+/** A map of the user's names (namespaces, pools, commands, env blocks) to settings objects. */
+function mapOfSettings(s: Schema): boolean {
+  return typeof s.additionalProperties === 'object' && deref(s.additionalProperties).type === 'object'
+}
 
 /**
  * A top-level `$staging`: c12 would apply it for that env, but the schema and the types know the

@@ -56,8 +56,9 @@ async function importFile(file: string): Promise<unknown> {
     const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')
     try {
       const mod = createRequire(file)(file) as Record<string | symbol, unknown>
-      // CommonJS: the shape import() gives it (its module.exports as `default`)
-      return mod[Symbol.toStringTag] === 'Module' ? mod : { default: mod }
+      // CommonJS: the shape import() gives it (its module.exports as `default`, and as node >= 23's
+      // 'module.exports': moduleDefault tells a CommonJS module by it)
+      return mod[Symbol.toStringTag] === 'Module' ? mod : { default: mod, 'module.exports': mod }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code !== 'ERR_REQUIRE_ASYNC_MODULE' && code !== 'ERR_REQUIRE_ESM') throw error

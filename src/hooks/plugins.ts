@@ -10,7 +10,7 @@ import { argumentError, PluginError, TimeoutError, errorMessage, type PluginErro
 import { describeInput } from '../runtime/describe-input.js'
 import { fromBundle, importLocal, importPackage, resolveFrom } from './plugin-module.js'
 import { formatDuration } from '../config/units.js'
-import { noDefault, pluginFromExports } from '../config/plugin-exports.js'
+import { moduleDefault, noDefault, pluginFromExports } from '../config/plugin-exports.js'
 import type { ResolvedPluginRef } from '../config/types.js'
 import { onePerName, type ListedPlugin } from '../config/plugin-entries.js'
 import { pluginErrorSource } from '../config/plugin-position.js'
@@ -196,8 +196,9 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
     loading = (local ? (bundle?.files.has(key) ? fromBundle(bundle, key, rootDir) : importLocal(target, rootDir)) : importPackage(ref, target, rootDir))
       // a package compiled to CommonJS (exports.default = plugin): import() gives module.exports;
       // a default that is null is that (not the namespace: "got null", not "an object without one");
-      // a namespace, or a CommonJS module.exports marked __esModule, without a default: said so (noDefault)
-      .then(mod => checkedPlugin(pluginFromExports(noDefault(mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod))), async (error: unknown) => {
+      // a namespace, or a CommonJS module.exports marked __esModule, without a default, and a plain
+      // CommonJS module of plugins by name: said so (noDefault, moduleDefault)
+      .then(mod => checkedPlugin(pluginFromExports(noDefault(moduleDefault(mod)))), async (error: unknown) => {
         // a file that does not compile: its message named no file (plugin-syntax-error.ts)
         if (!(error instanceof SyntaxError) || target === ref && !local) throw error
         throw await (await import('./plugin-syntax-error.js')).locatedSyntaxError(error, key)

@@ -36,7 +36,7 @@ function typeErrors(...files: string[]): string[][] {
 describe('unperf init --format js: perf.config.mjs for a project without TypeScript', () => {
   it('writes perf.config.mjs typed by JSDoc: it loads, and type-checks as an editor does (a misspelt key is an error)', () => {
     const dir = project()
-    // without REDIS_URL: no process.env in the file, so no @types/node needed to check it
+    // without REDIS_URL: no redis tier, nothing read from the environment
     const r = unperfWithEnv(dir, { REDIS_URL: undefined }, 'init', '--format', 'js', '--json')
     expect(r.code, r.stderr).toBe(0)
     const file = join(dir, 'perf.config.mjs')
@@ -49,6 +49,22 @@ describe('unperf init --format js: perf.config.mjs for a project without TypeScr
     const misspelt = join(dir, 'misspelt.mjs')
     writeFileSync(misspelt, text.replace("ttl: '1d'", "tll: '1d'"))
     expect(typeErrors(file, misspelt)).toEqual([[], [expect.stringContaining("'tll' does not exist")]])
+  }, 60_000)
+
+  it('with REDIS_URL set, the redis tier it writes reads the variable in a way @ts-check takes without @types/node', () => {
+    // was `url: process.env.REDIS_URL`: "Cannot find name 'process'" in an editor of a project without @types/node
+    const dir = project()
+    const r = unperfWithEnv(dir, { REDIS_URL: 'redis://127.0.0.1:6379' }, 'init', '--format', 'js', '--json')
+    expect(r.json()).toMatchObject({ format: 'js', redis: true })
+    const file = join(dir, 'perf.config.mjs')
+    const text = readFileSync(file, 'utf8')
+    expect(text).toContain('REDIS_URL')
+    expect(text).not.toContain('redis://127.0.0.1') // the url is read when the config loads, never written
+    expect(text).not.toMatch(/^import /m)
+    expect(typeErrors(file)).toEqual([[]])
+    // and it still reads the variable: the ci env's redis tier has the url of the run
+    const ci = unperfWithEnv(dir, { REDIS_URL: 'redis://127.0.0.1:6390/2' }, 'config', '--env', 'ci', '--json')
+    expect(ci.json().config.cache.tiers).toContainEqual(expect.objectContaining({ driver: 'redis', url: 'redis://127.0.0.1:6390/2' }))
   }, 60_000)
 
   it('perf.config.ts by default, in a project without TypeScript too (API.md); --format ts|js chooses; another --format is bad usage', () => {

@@ -8,7 +8,7 @@
  * to a live process's pid), a zombie left by a shell that does not reap its child.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PRELOAD, PRELOAD_FILE, profileBeingWritten, sameProcessRunning } from '../../src/cli/commands/profile-processes.js'
@@ -72,5 +72,59 @@ describe.skipIf(process.platform === 'win32')('profileBeingWritten: the timing r
     await until(() => spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim().startsWith('Z'), 'the zombie')
     expect(sameProcessRunning(pid, {}, false)).toBe(false)
     expect(sameProcessRunning(pid, {})).toBe(false)
+  })
+})
+
+/**
+ * The poll `unperf profile` runs every 250 ms while a command is past its grace: kill(pid, 0) for each
+ * record first (a record of an ended process is not read), then, without /proc (macOS; forced here
+ * by `proc: false`), one `ps` for all the pids still alive. It read every record, then ran a `ps`
+ * for each live pid. `ps` is the system's, run through a script that counts its runs.
+ */
+describe.skipIf(process.platform === 'win32')('profileBeingWritten polls cheaply', () => {
+  /** Runs `fn` with a `ps` first on PATH that logs each run, then runs the real one; returns how many runs. */
+  function countPs(fn: () => void): number {
+    const bin = tempDir('unperf-ps-count-')
+    const log = join(bin, 'runs.log')
+    const real = spawnSync('sh', ['-c', 'command -v ps'], { encoding: 'utf8' }).stdout.trim()
+    writeFileSync(join(bin, 'ps'), `#!/bin/sh\necho run >> '${log}'\nexec '${real}' "$@"\n`)
+    chmodSync(join(bin, 'ps'), 0o755)
+    const path = process.env.PATH
+    process.env.PATH = `${bin}:${path}`
+    try { fn() } finally { process.env.PATH = path }
+    return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0
+  }
+
+  it('without /proc: one ps for every live pid of the records, each pid told apart in its output', () => {
+    const dir = tempDir('unperf-profile-poll-')
+    const sleeps = [0, 1, 2].map(() => spawn('sleep', ['30'], { stdio: 'ignore' }))
+    started.push(...sleeps)
+    // three strangers: each started after the profiled process its record stands for
+    for (const [i, p] of sleeps.entries()) writeFileSync(join(dir, `timing.${i}.${p.pid}.json`), JSON.stringify({ startMs: Date.now() - 60_000 }))
+    let writing = true
+    expect(countPs(() => { writing = profileBeingWritten(dir, false) })).toBe(1) // was 3: one per record
+    expect(writing).toBe(false)
+    // the last one is the profiled process itself (started before its record says: within the second)
+    writeFileSync(join(dir, `timing.2.${sleeps[2]!.pid}.json`), JSON.stringify({ startMs: Date.now() + 60_000 }))
+    expect(countPs(() => { writing = profileBeingWritten(dir, false) })).toBe(1)
+    expect(writing).toBe(true)
+  })
+
+  it("the record of a process that has ended is not read, and no ps is run for it", async () => {
+    const dir = tempDir('unperf-profile-poll-')
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid
+    // its record a FIFO: opening it to read lets the writer's open return, which then leaves a marker
+    // before it exits (so a reader gets EOF only after the marker is there)
+    const record = join(dir, `timing.1.${gone}.json`)
+    expect(spawnSync('mkfifo', [record]).status).toBe(0)
+    const marker = join(dir, 'opened')
+    const writer = spawn('sh', ['-c', `exec 3>'${record}'; printf '{}' >&3; : > '${marker}'`], { stdio: 'ignore' })
+    started.push(writer)
+    let writing = true
+    expect(countPs(() => { writing = profileBeingWritten(dir, false) })).toBe(0)
+    expect(writing).toBe(false)
+    expect(existsSync(marker)).toBe(false) // was there: the record was read before kill(pid, 0)
+    mkdirSync(join(dir, 'empty'))
+    expect(profileBeingWritten(join(dir, 'empty'), false)).toBe(false)
   })
 })

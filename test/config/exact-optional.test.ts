@@ -3,7 +3,8 @@
  * write what the contract writes: `dir: undefined` (API.md's own example), `url: process.env.REDIS_URL`,
  * and pass an option that may be undefined (`createPerf({ cwd: flags.cwd })`, `loadPerfConfig({ cwd: flags.cwd })`,
  * a metric's `labelNames`), a plugin's listener that may be undefined (`verbose ? log : undefined`,
- * docs/runtime.md's "an undefined listener is an absent one"). The runtime takes an
+ * docs/runtime.md's "an undefined listener is an absent one"), an entry of the name maps that may be
+ * undefined (`namespaces: { git: ci ? { ttl: '5m' } : undefined }`, pools, budgets' commands, $env). The runtime takes an
  * undefined key as absent; without `| undefined` on the optional keys, the types refused all of it.
  */
 import { writeFileSync } from 'node:fs'
@@ -28,14 +29,14 @@ export default definePerfConfig({
   cache: {
     driver: 'fs', dir: undefined, ttl: '1d', maxSize: '200MB', compress: '4KB', swr: false, timeout: '250ms',
     invalidate: { version: true, files: ['package.json'] },
-    namespaces: { http: { ttl: '1h', staleIfError: '7d', driver: undefined } },
+    namespaces: { http: { ttl: '1h', staleIfError: '7d', driver: undefined }, git: maybe() ? { ttl: '5m' } : undefined },
   },
-  concurrency: { default: 'auto', pools: { network: { concurrency: 8, timeout: '10s', retries: 2 } }, workers: { max: 'auto', idleTimeout: '5s' } },
-  budgets: { mode: 'warn', startup: undefined, files: [{ path: 'dist/*.mjs', limit: '50kB', compression: 'gzip' }] },
+  concurrency: { default: 'auto', pools: { network: { concurrency: 8, timeout: '10s', retries: 2 }, slow: maybe() ? { concurrency: 1 } : undefined }, workers: { max: 'auto', idleTimeout: '5s' } },
+  budgets: { mode: 'warn', startup: undefined, commands: { build: maybe() ? { duration: '2s' } : undefined }, files: [{ path: 'dist/*.mjs', limit: '50kB', compression: 'gzip' }] },
   monitors: { interval: '1s', alerts: { 'memory.rss': { above: '500MB', for: '10s' } }, prometheus: { port: 9464, host: undefined } },
   report: { console: 'summary', dir: undefined, history: 100, historyDriver: { driver: 'redis', url: process.env.REDIS_URL } },
   plugins: [definePerfPlugin({ name: 'p', hooks: undefined, setup: undefined }), definePerfPlugin({ name: 'q', hooks: { 'command:before': maybe() ? () => {} : undefined } })],
-  $env: { ci: { cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.REDIS_URL }] }, budgets: { mode: 'error' } } },
+  $env: { ci: { cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.REDIS_URL }] }, budgets: { mode: 'error' } }, staging: maybe() ? { report: { console: false } } : undefined },
 })
 
 const perf = await createPerf({ cwd: flags.cwd, env: flags.env, configFile: maybe(), overrides: undefined })

@@ -47,13 +47,25 @@ it('compiled to CommonJS by tsc with no default export (a file, a package by nam
     'plugins/named.cjs': tsc,
     'node_modules/unperf-plugin-named/package.json': JSON.stringify({ name: 'unperf-plugin-named', main: './dist/index.js' }),
     'node_modules/unperf-plugin-named/dist/index.js': tsc,
-    // a plain CommonJS object is the plugin itself, as before: its missing name is said as such
-    'plugins/plain.cjs': "exports.gitInfo = { name: 'git-info' }",
   }, 'no-default-cjs-cli')
   const message = "a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo')"
   await expect(loadPlugin('./plugins/named.cjs', dir)).rejects.toThrow(message)
   await expect(loadPlugin('unperf-plugin-named', dir)).rejects.toThrow(message)
-  await expect(loadPlugin('./plugins/plain.cjs', dir)).rejects.toThrow('got an object without one')
+})
+
+it('a plain CommonJS module (no __esModule) that exports its plugin by name: says so, not "an object without one"; a plugin object missing its name still reads that', async () => {
+  const dir = projectWith('export default {}', {
+    'plugins/plain.cjs': "exports.gitInfo = { name: 'git-info', setup() {} }\nexports.version = 1\n",
+    'node_modules/unperf-plugin-plain/package.json': JSON.stringify({ name: 'unperf-plugin-plain', main: './index.js' }),
+    'node_modules/unperf-plugin-plain/index.js': "exports.gitInfo = { name: 'git-info', setup() {} }\n",
+    // a plugin written as CommonJS exports, its name forgotten: a plugin missing its name, as before
+    'plugins/nameless.cjs': "exports.setup = () => {}\nexports.meta = { name: 'git-info' }\n",
+    'plugins/nothing-plugin.cjs': 'exports.version = 1\n',
+  }, 'plain-cjs-cli')
+  await expect(loadPlugin('./plugins/plain.cjs', dir)).rejects.toThrow("a plugin module must export the plugin as its default (in CommonJS: module.exports = definePerfPlugin({ ... })); this one exports it by name (it exports 'gitInfo', 'version'): write module.exports = gitInfo, or import { gitInfo } in the config (plugins: [gitInfo])")
+  await expect(loadPlugin('unperf-plugin-plain', dir)).rejects.toThrow("this one exports it by name (it exports 'gitInfo'): write module.exports = gitInfo")
+  await expect(loadPlugin('./plugins/nameless.cjs', dir)).rejects.toThrow('got an object without one')
+  await expect(loadPlugin('./plugins/nothing-plugin.cjs', dir)).rejects.toThrow('got an object without one')
 })
 
 describe('a path that names a directory (a local plugin package)', () => {

@@ -45,7 +45,7 @@ export const ISOLATED = [
   'test/cli/cache-unreachable.test.ts', // missed its 1 s redis bound in a 'shared' trial under a load of 12-17 (not told apart from the load yet)
   'test/cli/doctor-redis-cluster.test.ts', // in-process perf/CLI state
   'test/cli/parent-config.test.ts', // in-process perf/CLI state
-  'test/cli/profile-being-written.test.ts', // imports src/cli (profile-processes.ts: no process state of its own, but src/cli/ counts as in-process CLI code)
+  'test/cli/profile-being-written.test.ts', // sets process.env (PATH), imports src/cli (profile-processes.ts)
   'test/cli/profile-exit-code.test.ts', // signals its own process
   'test/cli/profile-wrappers.test.ts', // sets process.exitCode, in-process perf/CLI state
   'test/cli/progress.test.ts', // in-process perf/CLI state

@@ -16,6 +16,11 @@ import { configArgs, green, printJson } from '../_ui.js'
 const FORMATS = { ts: 'perf.config.ts', js: 'perf.config.mjs' } as const
 type Format = keyof typeof FORMATS
 
+/** perf.config.mjs's name for node's process.env, declared so that @ts-check needs no @types/node. */
+const JS_ENV = 'env'
+const JS_ENV_DECLARATION = `/** Node's process.env (typed here: @ts-check needs no @types/node). @type {Record<string, string | undefined>} */
+const ${JS_ENV} = /** @type {any} */ (globalThis).process.env`
+
 interface PackageJson { name?: string; version?: string; perf?: unknown }
 
 export default defineCommand({
@@ -48,10 +53,14 @@ export default defineCommand({
     const redis = Boolean(process.env.REDIS_URL)
     const about = `// unperf config for ${pkg.name ?? 'this CLI'}${pkg.version ? `@${pkg.version}` : ''}.
 // Durations: a number is ms, or '250ms' / '10s' / '5m' / '1h' / '7d'. Sizes: bytes, or '10kB' / '50MB' / '10KiB'.`
-    // js: the type for editors (completion, and errors under @ts-check) from a JSDoc import, nothing imported when it runs
+    // js: the type for editors (completion, and errors under @ts-check) from a JSDoc import, nothing
+    // imported when it runs. `process` is typed by @types/node, which a project without TypeScript
+    // need not have (under @ts-check: "Cannot find name 'process'"): the redis url is read from node's
+    // process.env through globalThis, typed in the file
+    const env = format === 'js' ? JS_ENV : 'process.env'
     const [open, close] = format === 'ts'
       ? [`import { definePerfConfig } from 'unperf/config'\n\n${about}\nexport default definePerfConfig({`, '})']
-      : [`// @ts-check\n${about}\n/** @type {import('unperf/config').PerfConfig} */\nexport default {`, '}']
+      : [`// @ts-check\n${about}\n${redis ? `${JS_ENV_DECLARATION}\n\n` : ''}/** @type {import('unperf/config').PerfConfig} */\nexport default {`, '}']
     const text = `${open}
   cache: {
     // 'memory' | 'fs' | { driver: 'redis', url } | { driver, ...options }, or an array of them = tiers, fastest first
@@ -75,7 +84,7 @@ export default defineCommand({
     ci: {
       budgets: { mode: 'error' },${redis ? `
       // REDIS_URL was set when this file was written: share the cache across CI machines
-      cache: { driver: ['memory', 'fs', { driver: 'redis', url: process.env.REDIS_URL }] },` : ''}
+      cache: { driver: ['memory', 'fs', { driver: 'redis', url: ${env}.REDIS_URL }] },` : ''}
     },
   },
 ${close}

@@ -54,15 +54,20 @@ process.on('exit', () => {
  * profile of a 28 s tsc run at 100 µs, 36 MB, took 10.6 s to write on a loaded machine). `unperf profile` does not SIGKILL it then.
  * The record's pid counts only while it is still that process: a pid reused by another process once
  * it ended (which delayed the SIGKILL up to a minute), or a zombie, does not.
+ * Polled every 250 ms past the grace: kill(pid, 0) first, so the record of a process that has ended
+ * (most of them) is not read; without /proc (macOS, or `proc: false`), one `ps` for the pids left.
  */
-export function profileBeingWritten(dir: string): boolean {
+export function profileBeingWritten(dir: string, proc = true): boolean {
   let names: string[]
   try { names = readdirSync(dir) } catch { return false }
+  const alive: Array<{ pid: number; file: string }> = []
   for (const name of names) {
     const m = /^timing\.\d+\.(\d+)\.json$/.exec(name)
-    if (m && sameProcessRunning(Number(m[1]), startOf(join(dir, name)))) return true
+    if (m && isAlive(Number(m[1]))) alive.push({ pid: Number(m[1]), file: join(dir, name) })
   }
-  return false
+  if (alive.length === 0) return false
+  const ps = proc && hasProc() ? undefined : psProcesses(alive.map(a => a.pid))
+  return alive.some(({ pid, file }) => sameProcess(pid, startOf(file), proc, ps))
 }
 
 /** When a profiled process started, as its timing record says: `{}` while the record is being written (the process is then alive, in its exit). */
@@ -84,7 +89,15 @@ function startOf(file: string): ProcessStart {
  * process started would pass, which pids handed out in turn up to 99999 make as good as impossible).
  */
 export function sameProcessRunning(pid: number, start: ProcessStart, proc = true): boolean {
-  try { process.kill(pid, 0) } catch { return false }
+  return isAlive(pid) && sameProcess(pid, start, proc)
+}
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch { return false }
+}
+
+/** {@link sameProcessRunning} for a pid kill() found alive; `ps`: what one `ps` for several pids said (else one is run for this pid, if needed). */
+function sameProcess(pid: number, start: ProcessStart, proc: boolean, ps?: PsTable | null): boolean {
   let stat: string | undefined
   if (proc) {
     try {
@@ -98,10 +111,11 @@ export function sameProcessRunning(pid: number, start: ProcessStart, proc = true
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
     return fields[0] !== 'Z' && (start.startTicks == null || fields[19] === start.startTicks)
   }
-  const ps = psProcess(pid)
-  if (ps === undefined) return true // no ps either (Windows): alive as kill() says
-  if (ps === null || ps.state.startsWith('Z')) return false
-  return start.startMs === undefined || !(ps.startedMs > start.startMs)
+  const table = ps !== undefined ? ps : psProcesses([pid])
+  if (table === null) return true // no ps either (Windows): alive as kill() says
+  const found = table.get(pid)
+  if (found === undefined || found.state.startsWith('Z')) return false
+  return start.startMs === undefined || !(found.startedMs > start.startMs)
 }
 
 let procMounted: boolean | undefined
@@ -112,17 +126,25 @@ function hasProc(): boolean {
   return procMounted
 }
 
-/** `pid`'s state and start (truncated to the second) from `ps`; null: no such process; undefined: no ps. */
-function psProcess(pid: number): { state: string; startedMs: number } | null | undefined {
+/** pid → state and start (truncated to the second), as `ps` says; a pid it does not list has ended. */
+type PsTable = Map<number, { state: string; startedMs: number }>
+
+/** One `ps` for all of `pids`; null: no ps (Windows). */
+function psProcesses(pids: readonly number[]): PsTable | null {
   let out: string
   try {
-    out = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'ignore'] })
+    out = execFileSync('ps', ['-o', 'pid=,stat=,lstart=', '-p', pids.join(',')], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'ignore'] })
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    // exit 1: none of them is running (what it printed, if anything, still counts)
+    out = String((error as { stdout?: unknown }).stdout ?? '')
   }
-  const m = /^\s*(\S+)\s+(.+?)\s*$/.exec(out)
-  if (!m) return null
-  return { state: m[1]!, startedMs: Date.parse(m[2]!) }
+  const table: PsTable = new Map()
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s+(\S+)\s+(.+?)\s*$/.exec(line)
+    if (m) table.set(Number(m[1]), { state: m[2]!, startedMs: Date.parse(m[3]!) })
+  }
+  return table
 }
 
 /**

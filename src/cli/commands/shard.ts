@@ -1,7 +1,7 @@
 /**
  * `unperf shard --total N --index I [globs...] [--json]`: the test files of one CI shard, balanced
  * by the durations the vitest reporter recorded. Files go space-separated to stdout, so
- * `vitest run $(unperf shard --total 4 --index 1)` runs that shard; the plan goes to stderr.
+ * `npx vitest run $(npx unperf shard --total 4 --index 1)` runs that shard; the plan goes to stderr.
  */
 import { realpathSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -22,7 +22,7 @@ import type { TestRunEntry } from '../../vitest/history-lines.js'
 export const EMPTY_SHARD_ARGS = '--passWithNoTests __unperf_empty_shard__'
 
 export default defineCommand({
-  meta: { name: 'shard', description: 'Test files for one CI shard, balanced by recorded durations (vitest run $(unperf shard --total 4 --index 1))' },
+  meta: { name: 'shard', description: 'Test files for one CI shard, balanced by recorded durations (npx vitest run $(npx unperf shard --total 4 --index 1))' },
   args: {
     total: { type: 'string', description: 'Number of shards', required: true },
     index: { type: 'string', description: 'This shard, 1-based like vitest --shard=1/4', required: true },
@@ -80,7 +80,13 @@ export default defineCommand({
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
     if (narrowedBy) lines.push(`  every recorded run was narrowed on the command line (${narrowedBy.join(', ')}): only the files those runs looked for are planned; run vitest once without these options, or pass globs`)
-    if (history.entries.length === 0 && files.length > 0) lines.push(`  no recorded runs in ${history.file} yet: files split evenly by count; add the unperf/vitest reporter to balance by duration`)
+    // no runs yet (a fresh clone, a first pipeline, a reporter just added: it may well be configured),
+    // every file estimated alike: LPT deals them out one by one in path order
+    if (history.entries.length === 0 && files.length > 0) {
+      lines.push(history.refused
+        ? '  no history read (see above): the files are split evenly by count, in path order'
+        : `  no test durations recorded in ${history.file} yet: until a vitest run with the unperf/vitest reporter records them, the files are split evenly by count, in path order`)
+    }
     if (shard.files.length === 0) lines.push(`  this shard is empty (more shards than files): printed '${EMPTY_SHARD_ARGS}' so vitest runs nothing`)
     for (const group of plan.grouped) lines.push(`  kept together (vitest matches file filters as substrings): ${group.join(', ')}`)
     process.stderr.write(lines.join('\n') + '\n')
