@@ -85,7 +85,7 @@ export class CacheNamespace implements PerfCache {
     if (!Array.isArray(keys) || keys.some(k => typeof k !== 'string')) throw keysError(keys)
     const out = await this._tiers.lookupMany(keys)
     return out.map((e, i) => {
-      if (e) return this._hit(keys[i]!, { entry: e, stale: false, tier: 0 }).value as T
+      if (e) return this._hit(keys[i]!, e).value as T
       this._events.miss(keys[i]!)
       return null
     })
