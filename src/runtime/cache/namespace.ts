@@ -133,7 +133,7 @@ export class CacheNamespace implements PerfCache {
     return this._tiers.write(entry)
   }
 
-  async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
+  async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions | undefined][]): Promise<void> {
     const invalid = entriesError(entries)
     if (invalid) throw invalid
     entries.forEach(([k, , o], i) => { if (o != null && !plainCacheOptions(o, SET_OPTIONS)) throw cacheOptionsError(`cache.setMany(entries): entries[${i}] ('${k}')`, o, SET_OPTIONS) })
