@@ -31,12 +31,9 @@ export type Size = number | `${number}${SizeUnit}`
 
 // --- cache ---------------------------------------------------------------
 
-/** Options of the built-in `redis` driver (ioredis 5, loaded only when used). */
-export interface RedisDriverOptions {
+/** What a redis tier takes beside where the server is (`url` or `host`: {@link RedisDriverOptions}). */
+export interface RedisTierOptions {
   driver: 'redis'
-  /** `redis://[:password@]host:port/db` or `rediss://` for TLS. Either `url` or `host` is required. */
-  url?: string | undefined
-  host?: string | undefined
   /** A number, or digits in a string (`port: process.env.REDIS_PORT`), checked at load. */
   port?: number | string | undefined
   /** A number, or digits in a string (`db: process.env.REDIS_DB`), checked at load. */
@@ -48,6 +45,15 @@ export interface RedisDriverOptions {
   /** Extra key prefix before unperf's own `<name>:<scope>:` prefix. */
   base?: string | undefined
 }
+/**
+ * Options of the built-in `redis` driver (ioredis 5, loaded only when used): its `url`
+ * (`redis://[:password@]host:port/db`, `rediss://` for TLS) or its `host`. A tier naming neither
+ * (`{ driver: 'redis' }`) is a type error, as it is a config error at load; either may be
+ * `undefined` in the type (`url: process.env.REDIS_URL`), which the config refuses at load when unset.
+ */
+export type RedisDriverOptions =
+  | (RedisTierOptions & { url: string | undefined; host?: string | undefined })
+  | (RedisTierOptions & { host: string | undefined; url?: string | undefined })
 /** Options of the built-in `fs` driver. */
 export interface FsDriverOptions {
   driver: 'fs'

@@ -15,9 +15,31 @@ export async function loadUnstorageDriver(name: string, options: Record<string, 
   try {
     factory = ((await import(`unstorage/drivers/${name}`)) as { default: typeof factory }).default
   } catch (error) {
-    throw new MissingDependencyError(`unstorage/drivers/${name} (and its peer dependency)`, `cache.driver '${name}'`, error)
+    throw await driverImportError(name, error)
   }
   return factory(options)
+}
+
+/**
+ * Why `unstorage/drivers/<name>` did not load, as the user can act on it: unstorage has no driver of
+ * that name (a typo: the kebab-case names it ships, closest first), or the package the driver
+ * imports is not installed (`mongodb` for 'mongodb': `npm i mongodb`), else the driver's own error.
+ * It said `needs the package 'unstorage/drivers/<name> (and its peer dependency)': install it
+ * (npm i unstorage/drivers/<name> ...)` for both, a command npm reads as a GitHub repository.
+ */
+async function driverImportError(name: string, error: unknown): Promise<Error> {
+  const message = error instanceof Error ? error.message : String(error)
+  const [missing = '', importer = ''] = message.split(' imported from ')
+  // node: Cannot find module '/…/unstorage/drivers/x.mjs'; vite's resolver: Cannot find package 'unstorage/drivers/x'
+  if (missing.startsWith('Cannot find ') && missing.replaceAll('\\', '/').includes(`unstorage/drivers/${name}`)) {
+    const { builtinDrivers } = await import('unstorage')
+    const names = Object.keys(builtinDrivers).filter(n => /^[a-z0-9-]+$/.test(n))
+    const { didYouMean } = await import('../config/did-you-mean.js')
+    return new PerfError('E_DRIVER', `unknown cache driver '${name}': unstorage has no driver of that name${didYouMean(name, names)} (its drivers: ${names.join(', ')}; a driver of your own goes in cache.driver as an instance)`, { cause: error })
+  }
+  const peer = /^Cannot find package '([^']+)'/.exec(missing)
+  if (peer && /unstorage\/drivers\//.test(importer.replaceAll('\\', '/'))) return new MissingDependencyError(peer[1]!, `cache.driver '${name}'`, error)
+  return new PerfError('E_DRIVER', `cache.driver '${name}': unstorage's driver failed to load: ${message}`, { cause: error })
 }
 
 export class UnstorageTier implements Tier {

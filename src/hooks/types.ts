@@ -3,7 +3,7 @@
  * Imports types only.
  */
 import type { ResolvedPerfConfig } from '../config/types.js'
-import type { Perf, PerfReport, BudgetResult } from '../runtime/types.js'
+import type { Perf, PerfReport, BudgetBreach } from '../runtime/types.js'
 import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 
 /** Passed to `command:*` hooks and to the function given to `perf.run()`. */
@@ -127,7 +127,7 @@ export interface PerfHooks {
   'task:error': (event: TaskEventPayload) => void | Promise<void>
   'monitor:sample': (sample: MonitorSample) => void | Promise<void>
   'monitor:alert': (alert: MonitorAlert) => void | Promise<void>
-  'budget:exceeded': (result: BudgetResult) => void | Promise<void>
+  'budget:exceeded': (result: BudgetBreach) => void | Promise<void>
   report: (report: PerfReport) => void | Promise<void>
   exit: (report: PerfReport) => void | Promise<void>
 }

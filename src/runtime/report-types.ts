@@ -23,6 +23,16 @@ export interface BudgetResult {
   file?: string
   message: string
 }
+/**
+ * A failed budget, as `budget:exceeded` gets it: a failure always has its `actual` and `limit` (a
+ * listener comparing them under `strict` needs no `!`); `over` is there when something measured went
+ * over, not for a `budgets.files` entry no file matches (`actual` 0).
+ */
+export interface BudgetBreach extends BudgetResult {
+  status: 'fail'
+  actual: number
+  limit: number
+}
 export interface CommandRecord extends Omit<CommandResult, 'error'> {
   /** ms since process start (the clock of `performance.now()`, read without loading perf_hooks) */
   start: number

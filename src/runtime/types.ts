@@ -87,7 +87,7 @@ export interface PerfCache {
   get<T = unknown>(key: string): Promise<T | null>
   getMany<T = unknown>(keys: string[]): Promise<(T | null)[]>
   set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void>
-  setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void>
+  setMany(entries: [key: string, value: unknown, options?: CacheSetOptions | undefined][]): Promise<void>
   has(key: string): Promise<boolean>
   delete(key: string): Promise<boolean>
   getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null>

@@ -128,6 +128,14 @@ describe('sliding namespaces', () => {
       expect((await s.getEntry('sid'))!.expiresAt!).toBeGreaterThan(sid)
       await m.close()
     })
+
+    it(`${driver}: getEntry() is a hit too, and gives the expiry that hit set (it gave the one it replaced)`, async () => {
+      const { m } = manager({ driver, namespaces: { sessions: { ttl: 60_000, sliding: true } } })
+      const s = m.namespace('sessions')
+      await s.set('short', 'carol', { ttl: 1000 })
+      expect((await s.getEntry('short'))!.expiresAt! - Date.now()).toBeGreaterThan(50_000)
+      await m.close()
+    })
   }
 })
 

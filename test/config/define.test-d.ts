@@ -140,6 +140,14 @@ describe('definePerfConfig types', () => {
     definePerfConfig({ $env: { ci: { cache: { driver: ['memory', 'fs', 'redis'] } } } })
     // @ts-expect-error and as the history's driver
     definePerfConfig({ report: { historyDriver: 'redis' } })
+    // @ts-expect-error the object form without its url or host (it type-checked; the config refuses it at load)
+    definePerfConfig({ cache: { driver: { driver: 'redis' } } })
+    // @ts-expect-error in a tier list, in a namespace
+    definePerfConfig({ cache: { namespaces: { x: { driver: ['memory', { driver: 'redis', password: 'p' }] } } } })
+    // @ts-expect-error as the history's driver
+    definePerfConfig({ report: { historyDriver: { driver: 'redis', db: 1 } } })
+    // either may come from the environment, unset then (the config refuses that at load)
+    definePerfConfig({ cache: { driver: [{ driver: 'redis', url: process.env.REDIS_URL }, { driver: 'redis', host: process.env.REDIS_HOST, db: 2 }] } })
     definePerfConfig({ cache: { driver: ['memory', { driver: 'lru-cache', max: 500 }, { driver: 'fs', base: './c' }, { driver: 'redis', host: 'h', port: 6379, password: 'p' }] } })
     // the redis port and db as docs/cache.md writes them: digits from the environment, checked at load
     definePerfConfig({ cache: { driver: { driver: 'redis', host: 'h', port: process.env.REDIS_PORT, db: process.env.REDIS_DB } } })

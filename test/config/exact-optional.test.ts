@@ -41,6 +41,8 @@ export default definePerfConfig({
 
 const perf = await createPerf({ cwd: flags.cwd, env: flags.env, configFile: maybe(), overrides: undefined })
 await perf.cache.set('k', 1, { ttl: undefined, metadata: undefined })
+// an entry's options in setMany() as in set(): the tuple's optional element took no undefined
+await perf.cache.setMany([['a', 1, undefined], ['b', 2, flags.ttl === undefined ? undefined : { ttl: '1h' }], ['c', 3]])
 await perf.cache.wrap('k', async () => 1, { ttl: flags.ttl === undefined ? undefined : '1h', files: undefined })
 perf.cache.cached(async (a: string) => a, { name: 'n', key: undefined })
 await perf.run('x', () => 1, { argv: undefined })

@@ -166,6 +166,7 @@ describe('the packed package', () => {
       ...[
         `definePerfConfig({ nmae: 'x' })`,
         `definePerfConfig({ cache: { driver: 'fss' } })`,
+        `definePerfConfig({ cache: { driver: ['memory', { driver: 'redis' }] } })`,
         `definePerfConfig({ cache: { ttl: true } })`,
         `definePerfConfig({ cache: { ttl: 'forever' } })`,
         `definePerfConfig({ cache: { maxSize: 'big' } })`,

@@ -114,10 +114,13 @@ export class NamespaceTiers {
     return null
   }
 
-  /** The fresh entries of these keys (null: none), each tier asked once for the keys still missing. */
-  async lookupMany(keys: string[]): Promise<(StoredEntry | null)[]> {
+  /**
+   * The fresh entries of these keys (null: none), each with the tier that answered (its hit says
+   * that tier, as get()'s does), each tier asked once for the keys still missing.
+   */
+  async lookupMany(keys: string[]): Promise<(Lookup | null)[]> {
     const guards = await this.guards()
-    const out: (StoredEntry | null)[] = keys.map(() => null)
+    const out: (Lookup | null)[] = keys.map(() => null)
     let missing = keys.map((_, i) => i)
     const now = Date.now()
     for (let t = 0; t < guards.length && missing.length > 0; t++) {
@@ -136,7 +139,7 @@ export class NamespaceTiers {
         const i = missing[j]!
         if (entry instanceof CorruptEntryError) { this._events.corrupt(entry, g.tier); still.push(i); return }
         if (entry && !isExpired(entry, now)) {
-          out[i] = entry
+          out[i] = { entry, stale: false, tier: t }
           if (t > 0) this._promote(entry, guards.slice(0, t))
         } else still.push(i)
       })

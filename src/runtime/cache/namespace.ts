@@ -85,7 +85,7 @@ export class CacheNamespace implements PerfCache {
     if (!Array.isArray(keys) || keys.some(k => typeof k !== 'string')) throw keysError(keys)
     const out = await this._tiers.lookupMany(keys)
     return out.map((e, i) => {
-      if (e) return this._hit(keys[i]!, { entry: e, stale: false, tier: 0 }).value as T
+      if (e) return this._hit(keys[i]!, e).value as T
       this._events.miss(keys[i]!)
       return null
     })
@@ -133,7 +133,7 @@ export class CacheNamespace implements PerfCache {
     return this._tiers.write(entry)
   }
 
-  async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions][]): Promise<void> {
+  async setMany(entries: [key: string, value: unknown, options?: CacheSetOptions | undefined][]): Promise<void> {
     const invalid = entriesError(entries)
     if (invalid) throw invalid
     entries.forEach(([k, , o], i) => { if (o != null && !plainCacheOptions(o, SET_OPTIONS)) throw cacheOptionsError(`cache.setMany(entries): entries[${i}] ('${k}')`, o, SET_OPTIONS) })
@@ -282,6 +282,8 @@ export class CacheNamespace implements PerfCache {
   /**
    * A hit, counted and announced; a `sliding` namespace's hit also pushes the entry's expiry out to
    * the namespace's ttl from now in every tier, never in: an entry set with a longer ttl keeps it.
+   * Returns the entry as it now is: getEntry() gives the expiry this hit set (it gave the one the
+   * hit replaced, written in the background).
    */
   private _hit(key: string, found: Lookup): StoredEntry {
     this._events.hit(key, found)
@@ -289,6 +291,7 @@ export class CacheNamespace implements PerfCache {
     if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null && entry.expiresAt < Date.now() + this.config.ttl) {
       const extended = { ...entry, expiresAt: Date.now() + this.config.ttl }
       this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => g.up ? g.call(t => t.set(extended)).catch(() => {}) : undefined))))
+      return extended
     }
     return entry
   }

@@ -8,7 +8,7 @@ import { chmodSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RunState, RuntimeContext } from '../_internal.js'
-import type { PerfReport } from '../types.js'
+import type { BudgetBreach, PerfReport } from '../types.js'
 import { redactArgv } from '../warn.js'
 import { isoTime } from '../iso-time.js'
 import { writeFileAtomicSync } from '../write-file-atomic.js'
@@ -91,7 +91,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
       ctx.warn('history-driver-write', `report.historyDriver could not be written (${errorMessage(error)})`)
     }
   }
-  for (const b of report.budgets) if (b.status === 'fail') await ctx.hooks.emit('budget:exceeded', b)
+  for (const b of report.budgets) if (b.status === 'fail') await ctx.hooks.emit('budget:exceeded', b as BudgetBreach) // judge() and file-budgets.ts give a failure its actual and limit
   print(report, ctx.config)
   return report
 }
@@ -102,7 +102,7 @@ export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfRe
   const entry = judgeAndWrite(report, local.entries, local.file, state, ctx)
   // no network write at exit: the next run of this machine adds it to the shared history
   if (entry && sharesHistory(ctx)) noteUnsentRun(ctx.config.report.dir, entry)
-  for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b)
+  for (const b of report.budgets) if (b.status === 'fail') ctx.hooks.emit('budget:exceeded', b as BudgetBreach)
   print(report, ctx.config)
   return report
 }
