@@ -28,6 +28,8 @@ interface HistogramSeries { labels: MetricLabels; data: HistogramData }
 class MetricState {
   readonly series = new Map<string, Series>()
   readonly histograms = new Map<string, HistogramSeries>()
+  /** What counter()/gauge()/histogram() returned for it: the same definition again returns the same object. */
+  handle: Counter | Gauge | Histogram | undefined
   constructor(
     readonly name: string,
     readonly help: string,
@@ -100,21 +102,21 @@ export class MetricsRegistry implements PerfMetrics {
     let full = this._name(name)
     if (!full.endsWith('_total')) full += '_total'
     const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
-    return {
+    return (state.handle ??= {
       inc(value = 1, labels) {
         if (value < 0) throw new MetricError(`counter '${full}': cannot decrease (inc(${value}))`, full)
         state.add(labels, value)
       },
-    }
+    } satisfies Counter) as Counter
   }
 
   gauge(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Gauge {
     const state = this._register(this._name(name), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
-    return {
+    return (state.handle ??= {
       set: (value, labels) => state.add(labels, value, true),
       inc: (value = 1, labels) => state.add(labels, value),
       dec: (value = 1, labels) => state.add(labels, -value),
-    }
+    } satisfies Gauge) as Gauge
   }
 
   histogram(name: string, help: string, options: { labelNames?: string[] | undefined; buckets?: number[] | undefined } = {}): Histogram {
@@ -126,7 +128,7 @@ export class MetricsRegistry implements PerfMetrics {
     }
     if ((options.labelNames ?? []).includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`, full)
     const state = this._register(full, help, 'histogram', options.labelNames ?? [], buckets)
-    return { observe: (value, labels) => state.observe(labels, value) }
+    return (state.handle ??= { observe: (value, labels) => state.observe(labels, value) } satisfies Histogram) as Histogram
   }
 
   /** Internal: one GC pause (seconds) of a kind, from the monitor's GC observer. */
