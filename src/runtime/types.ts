@@ -50,7 +50,7 @@ export interface CacheStats {
   deletes: number
   evictions: number
   errors: number
-  /** hits / (hits + misses); 0 when there were no lookups. */
+  /** (hits + stale) / (hits + stale + misses): a stale value served came from the cache; 0 when there were no lookups. */
   hitRate: number
 }
 export interface CacheInfo {

@@ -68,7 +68,7 @@ out.namespace = { keys: await ns.keys(), inDefault: (await c.keys()).includes('t
 try { c.namespace('plugin:x'); out.pluginNamespace = 'opened' } catch (e) { out.pluginNamespace = { name: e.name, code: e.code } }
 out.keys = (await c.keys()).sort()
 const stats = c.stats()
-out.stats = { keys: Object.keys(stats).sort(), hitRate: stats.hitRate, expected: stats.hits / (stats.hits + stats.misses) }
+out.stats = { keys: Object.keys(stats).sort(), hitRate: stats.hitRate, expected: (stats.hits + stats.stale) / (stats.hits + stats.stale + stats.misses) }
 const info = await c.info()
 out.info = { driver: info.driver, dir: typeof info.dir, entries: info.entries, keys: out.keys.length, bytes: info.bytes > 0, namespaces: info.namespaces }
 out.prune = await c.prune()

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { detectRegressions, evaluateBudgets, percentile, regressionThreshold } from '../../src/runtime/report/budgets.js'
 import { checkFileBudgets } from '../../src/runtime/report/file-budgets.js'
 import { buildReport } from '../../src/runtime/report/finalize.js'
-import type { HistoryEntry } from '../../src/runtime/report/history.js'
+import { historyEntry, type HistoryEntry } from '../../src/runtime/report/history.js'
 import type { PerfConfig } from '../../src/config/types.js'
 import { tempDir } from '../helpers/tmp.js'
 import { command, reportConfig, runState } from './_state.js'
@@ -17,10 +17,10 @@ function past(durations: number[], name = 'build', status: 'ok' | 'error' = 'ok'
   }))
 }
 
-function setup(budgets: PerfConfig['budgets'], commands = [command('build', 1000)], cache?: { hits: number; misses: number }) {
+function setup(budgets: PerfConfig['budgets'], commands = [command('build', 1000)], cache?: { hits: number; misses: number; stale?: number; hitRate?: number }) {
   const dir = tempDir()
   const config = reportConfig(dir, { budgets })
-  const stats = cache && { hits: cache.hits, misses: cache.misses, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: cache.hits / Math.max(1, cache.hits + cache.misses), namespaces: {} }
+  const stats = cache && { hits: cache.hits, misses: cache.misses, stale: cache.stale ?? 0, sets: 0, deletes: 0, evictions: 0, errors: 0, hitRate: cache.hitRate ?? cache.hits / Math.max(1, cache.hits + cache.misses), namespaces: {} }
   const report = buildReport(runState(config, commands, { cache: stats }))
   return { dir, config, report }
 }
@@ -57,6 +57,14 @@ describe('evaluateBudgets', () => {
     expect(r.over).toBeCloseTo(0.45)
     const good = setup({ cacheHitRate: 0.7 }, undefined, { hits: 9, misses: 1 })
     expect(evaluateBudgets(good.report, good.config, [])[0]).toMatchObject({ status: 'pass' })
+  })
+
+  it('judges the hit rate of a run that served only stale values (swr): it looked the cache up, and was answered from it', () => {
+    // stats() of such a run: { hits: 0, misses: 0, stale: 3, hitRate: 1 } (cache.test.ts); it read
+    // "no cache lookups, not judged", and the history recorded 0 lookups
+    const stale = setup({ cacheHitRate: 0.7 }, undefined, { hits: 0, misses: 0, stale: 3, hitRate: 1 })
+    expect(evaluateBudgets(stale.report, stale.config, [])[0]).toMatchObject({ kind: 'cacheHitRate', status: 'pass', actual: 1 })
+    expect(historyEntry(stale.report).cache).toEqual({ hitRate: 1, lookups: 3 })
   })
 
   it('does not judge the cache hit rate of a run with the cache off (--no-cache, UNPERF_CACHE=0): its misses were asked for', () => {

@@ -50,4 +50,28 @@ describe('exit summary, cache section', () => {
     expect(idle.stderr).toMatch(/\ncommands\n/)
     expect(idle.stderr).not.toMatch(/\ncache\n/)
   })
+
+  it('stale values served count as served from the cache: the row says how many of them were stale', () => {
+    const dir = tempDir('unperf-summary-stale-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'summary-stale', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory' }, report: { console: 'summary', dir: join(dir, 'reports') }, budgets: { cacheHitRate: 0.5 } }))
+    // a miss, then two calls each past the ttl of the value before served the stale value (swr) while it revalidates
+    writeFileSync(join(dir, 'app.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      await perf.run('build', async () => {
+        await perf.cache.wrap('k', async () => 1, { ttl: 1, swr: '1h' })
+        await new Promise(r => setTimeout(r, 20))
+        await perf.cache.wrap('k', async () => 2, { ttl: 1, swr: '1h' })
+        await new Promise(r => setTimeout(r, 20))
+        await perf.cache.wrap('k', async () => 3, { ttl: 1, swr: '1h' })
+      })
+      await perf.close()`)
+    const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(r.status, r.stderr).toBe(0)
+    const cache = r.stderr.split('\ncache\n')[1]!.split('\n').filter(l => l.startsWith('  '))
+    // before: `0 % hits  0/1`, and budgets.cacheHitRate failed a run the cache answered twice of three
+    expect(cache.find(l => l.trim().startsWith('total'))).toMatch(/total +67 % hits +2\/3 \(2 stale\) +\d+ sets?$/)
+    expect(r.stderr).toMatch(/✔ budgets\.cacheHitRate/)
+  })
 })

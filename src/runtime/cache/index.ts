@@ -18,6 +18,7 @@ import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
 import { remoteNamespaces, type RemoteListingOptions } from './stored-namespaces.js'
 import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 import { storageSegment } from './storage-segment.js'
+import { hitRateOf } from './hit-rate.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
@@ -154,8 +155,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
         per[name] = s
         for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += s[k]
       }
-      const lookups = total.hits + total.misses
-      return { ...total, hitRate: lookups === 0 ? 0 : total.hits / lookups, namespaces: per }
+      return { ...total, hitRate: hitRateOf(total), namespaces: per }
     },
     async close() {
       // background work (promotions, evictions, warm) gets a bounded moment to finish

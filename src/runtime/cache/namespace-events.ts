@@ -13,6 +13,7 @@ import { incidentOf, toldByGuard, type TierGuard } from '../../drivers/tier-guar
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
+import { hitRateOf } from './hit-rate.js'
 
 export class NamespaceEvents {
   private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
@@ -23,8 +24,7 @@ export class NamespaceEvents {
 
   stats(): CacheStats {
     const s = this._stats
-    const lookups = s.hits + s.misses
-    return { ...s, hitRate: lookups === 0 ? 0 : s.hits / lookups }
+    return { ...s, hitRate: hitRateOf(s) }
   }
 
   hit(key: string, found: Lookup): void {

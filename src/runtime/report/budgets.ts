@@ -11,6 +11,7 @@ import { formatBytes, formatDuration } from '../../config/units.js'
 import { keyPath } from '../../config/key-path.js'
 import type { BudgetResult, PerfReport } from '../types.js'
 import type { HistoryEntry } from './history.js'
+import { lookupsOf } from '../cache/hit-rate.js'
 
 export const MIN_HISTORY_FOR_REGRESSION = 5
 /** Prior runs a regression is judged against (the most recent ones). */
@@ -87,7 +88,7 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
   }
   if (b.memory !== undefined) out.push(judge('budgets.memory', 'memory', 'bytes', report.memory.peakRss, b.memory))
   if (b.cacheHitRate !== undefined) {
-    const lookups = report.cache.hits + report.cache.misses
+    const lookups = lookupsOf(report.cache)
     // a run with the cache off (--no-cache, UNPERF_CACHE=0) misses every lookup by request: no breach
     // (in 'error' mode it made `cli --no-cache` exit 1)
     const skip = report.cache.enabled === false ? 'the cache was off for this run (--no-cache, UNPERF_CACHE=0 or cache.enabled: false)'

@@ -4,6 +4,7 @@
  * it also runs in the exit handler.
  */
 import { formatBytes, formatDuration, formatMetric } from '../../config/units.js'
+import { lookupsOf } from '../cache/hit-rate.js'
 import type { PerfReport, SpanRecord } from '../types.js'
 import { useColor } from '../color.js'
 
@@ -52,14 +53,18 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     const slowest = [...report.spans].sort((a, b) => b.duration - a.duration).slice(0, 5)
     section('slowest spans', slowest.map(s => [s.name, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
   }
-  const lookups = report.cache.hits + report.cache.misses
+  const lookups = lookupsOf(report.cache)
   // off for the run (--no-cache): every lookup misses by request, not `0 % hits` to worry about; said
   // when the command looked something up (a config with the cache off, its commands using none: no line)
   if (report.cache.enabled === false) {
     if (lookups > 0) section('cache', [[dim('off for this run (--no-cache, UNPERF_CACHE=0 or cache.enabled: false)')]])
   } else if (lookups > 0 || report.cache.sets > 0) {
     // a namespace only written to read `0 % hits  0/0` (a hit rate of nothing, which budgets do not judge)
-    const row = (name: string, s: { hits: number; misses: number; hitRate: number; sets: number }) => [name, s.hits + s.misses ? `${(s.hitRate * 100).toFixed(0)} % hits` : 'no lookups', s.hits + s.misses ? `${s.hits}/${s.hits + s.misses}` : '', `${s.sets} set${s.sets === 1 ? '' : 's'}`]
+    const row = (name: string, s: { hits: number; misses: number; stale: number; hitRate: number; sets: number }) => {
+      const n = lookupsOf(s)
+      const served = n ? `${s.hits + (s.stale ?? 0)}/${n}${s.stale ? ` (${s.stale} stale)` : ''}` : ''
+      return [name, n ? `${(s.hitRate * 100).toFixed(0)} % hits` : 'no lookups', served, `${s.sets} set${s.sets === 1 ? '' : 's'}`]
+    }
     const rows = [row('total', report.cache)]
     if (mode === 'verbose' || Object.keys(report.cache.namespaces).length > 1) {
       for (const [ns, s] of Object.entries(report.cache.namespaces)) rows.push(row(ns, s))

@@ -16,6 +16,7 @@ import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
 import { APPEND_NO_FOLLOW, endsTorn, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { lookupsOf } from '../cache/hit-rate.js'
 
 export interface HistoryEntry {
   v: 1
@@ -60,7 +61,7 @@ export function historyEntry(report: PerfReport, cwd?: string): HistoryEntry {
       name: c.name, duration: c.duration, memoryPeak: c.memoryPeak, status: c.status,
       ...(c.error && { error: { name: c.error.name, message: c.error.message.length > HISTORY_ERROR_CHARS ? `${c.error.message.slice(0, HISTORY_ERROR_CHARS - 1)}…` : c.error.message } }),
     })),
-    cache: { hitRate: report.cache.hitRate, lookups: report.cache.hits + report.cache.misses },
+    cache: { hitRate: report.cache.hitRate, lookups: lookupsOf(report.cache) },
     peakRss: report.memory.peakRss,
     budgetsFailed: report.budgets.filter(b => b.status === 'fail').map(b => b.budget),
   }
