@@ -21,6 +21,20 @@ export async function loadUnstorageDriver(name: string, options: Record<string, 
 }
 
 /**
+ * Why the unstorage driver `name` would not load (`unperf doctor`), or undefined when it loads: its
+ * module imported, its factory not called (a driver's client is made by it, and may connect).
+ */
+export async function unstorageDriverProblem(name: string): Promise<Error | undefined> {
+  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(name)) return new PerfError('E_DRIVER', `unknown cache driver '${name}'`)
+  try {
+    await import(`unstorage/drivers/${name}`)
+    return undefined
+  } catch (error) {
+    return driverImportError(name, error)
+  }
+}
+
+/**
  * Why `unstorage/drivers/<name>` did not load, as the user can act on it: unstorage has no driver of
  * that name (a typo: the kebab-case names it ships, closest first), or the package the driver
  * imports is not installed (`mongodb` for 'mongodb': `npm i mongodb`), else the driver's own error.

@@ -1,4 +1,4 @@
-/** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, plugins (loaded), cache dir (0700, writable), free disk, redis reachability, stale scopes. */
+/** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, plugins (loaded), cache dir (0700, writable), free disk, unstorage drivers by name (loaded), redis reachability, stale scopes. */
 import { accessSync, constants, statSync, statfsSync } from 'node:fs'
 import { whyUnwritable } from '../../drivers/fs-unwritable.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
@@ -98,7 +98,21 @@ export default defineCommand({
       // ci block (the merged `cache.driver[2]` is not a line of the file), as config errors name keys
       const { writtenPath } = await import('../../config/validate.js')
       const env = config.env
-      for (const { spec, where } of redisSpecs(config, path => writtenPath(raw, applied, path, env))) {
+      const written = (path: string) => writtenPath(raw, applied, path, env)
+      // an unstorage driver by name is imported on a tier's first use: a misspelt name, or its package
+      // not installed, was a warning then (the tier skipped) and a clean doctor before
+      const unstorageSpecs = driverSpecs(config, written, spec => spec.driver !== 'redis' && spec.driver !== 'memory' && spec.driver !== 'fs' && spec.driver !== 'instance')
+      if (unstorageSpecs.length > 0) {
+        const { unstorageDriverProblem } = await import('../../drivers/unstorage.js')
+        for (const { spec, where } of unstorageSpecs) {
+          progress.set(`loading the unstorage driver '${spec.driver}' (${where})`)
+          const problem = await unstorageDriverProblem(spec.driver)
+          checks.push(problem
+            ? { check: 'driver', ok: false, detail: `${where}: ${errorMessage(problem)}` }
+            : { check: 'driver', ok: true, detail: `${where}: unstorage's '${spec.driver}' driver loads` })
+        }
+      }
+      for (const { spec, where } of driverSpecs(config, written, spec => spec.driver === 'redis')) {
         // the check waits 2 s for an answer below; the client's own timeout is the cache's, which also
         // bounds ioredis' ref'd disconnect timer (2000 here kept doctor up 2 s more on a frozen redis)
         const { client, release } = acquireRedis(spec, config.cache.timeout)
@@ -168,19 +182,19 @@ export function clusterProblem(info: unknown): string | undefined {
 }
 
 /**
- * Every Redis the config uses, once per server and database, with the key paths that use it: the
- * cache tiers, a namespace's own driver (`[i]` in a tier list), report.historyDriver, each as
- * `written` gives it (where it is written: `$env.ci.cache.driver[2]`).
+ * Every driver the config uses that `pick` selects (each Redis: once per server and database), with
+ * the key paths that use it: the cache tiers, a namespace's own driver (`[i]` in a tier list),
+ * report.historyDriver, each as `written` gives it (where it is written: `$env.ci.cache.driver[2]`).
  */
-function redisSpecs(config: ResolvedPerfConfig, written: (path: string) => string): { spec: RedisSpec; where: string }[] {
-  const found = new Map<string, { spec: RedisSpec; where: string[] }>()
+function driverSpecs<T extends ResolvedDriverSpec = RedisSpec>(config: ResolvedPerfConfig, written: (path: string) => string, pick: (spec: ResolvedDriverSpec) => boolean): { spec: T; where: string }[] {
+  const found = new Map<string, { spec: T; where: string[] }>()
   const add = (spec: ResolvedDriverSpec | undefined, path: string) => {
-    if (spec?.driver !== 'redis') return
+    if (spec === undefined || !pick(spec)) return
     const where = written(path)
     const r = spec as RedisSpec
-    const id = JSON.stringify([r.url, r.host, r.port, r.db, r.username, r.tls])
+    const id = spec.driver === 'redis' ? JSON.stringify([r.url, r.host, r.port, r.db, r.username, r.tls]) : JSON.stringify(spec.driver)
     const seen = found.get(id)
-    if (seen) { if (!seen.where.includes(where)) seen.where.push(where) } else found.set(id, { spec: r, where: [where] })
+    if (seen) { if (!seen.where.includes(where)) seen.where.push(where) } else found.set(id, { spec: spec as T, where: [where] })
   }
   for (const [i, t] of config.cache.tiers.entries()) add(t, config.cache.tiers.length > 1 ? `cache.driver[${i}]` : 'cache.driver')
   const root = JSON.stringify(config.cache.tiers)
