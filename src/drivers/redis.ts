@@ -15,6 +15,7 @@ import { clearKeys, keyStats, liveKeys, ofAnotherType, verifyKeys } from './redi
 import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 import { LargeValues } from './redis-large-values.js'
 import { writeEntries, writeEntry, type WriteContext } from './redis-write.js'
+import { owedSinceOf } from './redis-progress.js'
 import { acquireRedis, batchWrites, BULK_MIN, bytesReadOf, connectionCause, connectionId, noteTransfer, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
 
 /** Where a namespace's keys go on its Redis, and what its calls need (tiers.ts builds it). */
@@ -96,6 +97,11 @@ export class RedisTier implements Tier {
   /** Bytes received on the connection (a large reply still arriving is no timeout: call-deadlines.ts). */
   bytesRead(): number {
     return bytesReadOf(this._ready)
+  }
+
+  /** Since when the connection has waited for Redis (redis-progress.ts); undefined when Redis owes it nothing, or while ioredis is still loading. */
+  owedSince(): number | undefined {
+    return this._ready === undefined ? undefined : owedSinceOf(this._ready)
   }
 
   /** Until when the connection is busy moving the large values in flight (call-deadlines.ts). */
