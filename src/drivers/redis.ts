@@ -1,11 +1,13 @@
 /**
  * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
- * (or `<base>:` before it; wrap()'s locks `[<base>:]lock:unperf:…`, see lockKey). Values are the same envelope as on fs; Redis expires them itself
- * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write); the writes
- * (set, setMany as one pipeline): redis-write.ts. Commands issued while (re)connecting wait in ioredis' offline queue; the cache layer
- * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
- * keeps a CLI alive. The operations over every stored key (keys, clear, verify, stats): redis-keys.ts;
- * the large values' sizes and the server's limit for one value: redis-large-values.ts.
+ * (or `<base>:` before it; wrap()'s locks `[<base>:]lock:unperf:…`, see lockKey; tiers.ts builds
+ * both prefixes). Values are the same envelope as on fs; Redis expires them itself (PX = ttl +
+ * stale window). getMany is one MGET (and an EXISTS in the same write); the writes (set, setMany as
+ * one pipeline): redis-write.ts. Commands issued while (re)connecting wait in ioredis' offline
+ * queue; the cache layer bounds every call with `cache.timeout` (TierGuard), and the idle socket is
+ * unref'd so it never keeps a CLI alive. The operations over every stored key (keys, clear, verify,
+ * stats): redis-keys.ts; the large values' sizes and the server's limit for one value:
+ * redis-large-values.ts.
  */
 import { decodeEntry, type EncodeOptions } from './envelope.js'
 import { redisKey, type RedisKey } from './redis-key.js'
