@@ -14,6 +14,8 @@ import { TRANSFER_FLOOR, type Tier } from './types.js'
 
 /** A call in flight on a remote tier: settled by its result or by the deadline sweep. */
 export interface Pending {
+  /** when the call began (performance.now() ms) */
+  start: number
   /** performance.now() ms: monotonic, a wall-clock step cannot stretch a call */
   deadline: number
   limit: number
@@ -42,17 +44,23 @@ export class CallDeadlines {
   /** When the armed timer fires (performance.now() ms); 0 = not armed. */
   private _timerAt = 0
 
+  /** When the armed timer last fired (performance.now() ms), before the I/O poll its sweep waits for. */
+  private _firedAt = 0
+  /** When that timer was due. */
+  private _dueAt = 0
+
   /**
-   * `late`: a call past its deadline, already settled here (the guard rejects it with its timeout).
+   * `late`: a call past its deadline, already settled here (the guard rejects it with its timeout;
+   * `fired` and `due`: when the timer that found it late fired and was due, see timeout-blame.ts).
    * `tier`: whose connection's traffic tells a large value still moving from a tier that stopped (see _moving).
    */
-  constructor(private readonly _late: (p: Pending) => void, private readonly _tier?: Tier) {}
+  constructor(private readonly _late: (p: Pending, fired: number, due: number) => void, private readonly _tier?: Tier) {}
 
   /** A call started now, to be settled within `limit` ms; `reject` is called by `late`, not here. */
   add(limit: number, reject: (error: unknown) => void): Pending {
     const now = performance.now()
     const read = this._tier?.bytesRead === undefined ? 0 : this._tier.bytesRead()
-    const p: Pending = { deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), read, prev: this._tail, next: undefined }
+    const p: Pending = { start: now, deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), read, prev: this._tail, next: undefined }
     if (this._tail === undefined) this._head = p
     else this._tail.next = p
     this._tail = p
@@ -77,7 +85,11 @@ export class CallDeadlines {
     this._timerAt = at
     // swept after the next I/O poll: timers run before poll in the event loop, so after a busy
     // stretch of the host's own work a reply already in the socket would lose to its deadline
-    this._timer = setTimeout(() => setImmediate(() => this._sweep()), timerDelay(Math.max(0, at - performance.now())))
+    this._timer = setTimeout(() => {
+      this._firedAt = performance.now()
+      this._dueAt = at
+      setImmediate(() => this._sweep())
+    }, timerDelay(Math.max(0, at - performance.now())))
   }
 
   private _sweep(): void {
@@ -97,7 +109,7 @@ export class CallDeadlines {
       if (p.deadline <= now && this._moving(p, now)) p.mark = performance.eventLoopUtilization()
       if (p.deadline <= now) {
         this.settle(p)
-        this._late(p)
+        this._late(p, this._firedAt, this._dueAt)
       } else if (next === 0 || p.deadline < next) {
         next = p.deadline
       }

@@ -9,6 +9,8 @@ import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { isClusterReply } from './redis-health.js'
 import { timerDelay } from '../runtime/timer-limit.js'
+import { trackProgress } from './redis-progress.js'
+import { ownSlowness } from './timeout-blame.js'
 import { TRANSFER_FLOOR } from './types.js'
 
 export type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
@@ -172,6 +174,8 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     ...(spec.tls && { tls: spec.tls === true ? {} : spec.tls }),
   }
   const client = spec.url ? new Redis(spec.url, options) : new Redis(options)
+  // when it last moved: a timeout shortly after is this process's slowness (timeout-blame.ts)
+  trackProgress(client)
   // errors surface on each call; never as an unhandled 'error' event. The last one of the connection
   // says why calls fail (RedisTier.explain) until it connects again
   client.on('error', (error: unknown) => {
@@ -211,6 +215,8 @@ function timeoutCause(client: RedisClient, error: TimeoutError): unknown {
   // once the password was rotated, a refused connect): that failure is why, not a hanging Redis
   const last = connectionErrors.get(client)
   if (last !== undefined) return last
+  // this process was too slow to see the connect or the handshake's replies: no claim about Redis
+  if (ownSlowness(error)) return error
   // connected, its handshake unanswered: a Redis that hangs (frozen before it answered AUTH or INFO)
   if (client.status === 'connect') return error
   const tls = (client as unknown as { options: { tls?: unknown } }).options.tls

@@ -21,6 +21,7 @@ import { readFileNoFollowSync } from '../runtime/read-file-no-follow.js'
 import { errorMessage } from '../errors.js'
 import { redact } from '../runtime/warn.js'
 import { dirUnsafeSync } from './fs-safety.js'
+import { ownSlowness } from './timeout-blame.js'
 import type { Tier } from './types.js'
 
 export interface RedisHealth {
@@ -112,8 +113,10 @@ export function markRedisDown(h: RedisHealth, error: unknown): void {
   h.reason = redact(errorMessage(error))
   h.slow = (error as { code?: unknown }).code === 'E_TIMEOUT'
   // only a timeout is worth telling the other processes: a refused connection costs them nothing
-  // to find, and a restarted Redis would be skipped by them for the marker's time for nothing
-  if (h.slow) writeMarker(h)
+  // to find, and a restarted Redis would be skipped by them for the marker's time for nothing; nor
+  // one that this process's own slowness caused (starved of CPU: timeout-blame.ts), which this
+  // process alone pays (skipped for its backoff, the history driver told)
+  if (h.slow && !ownSlowness(error)) writeMarker(h)
 }
 
 /** A reply: the connection is up (cheap when it was never down). */

@@ -1,28 +1,39 @@
 /**
  * The redis tier (ioredis 5, imported on first use). Keys: `unperf:<name>:<scope>:<namespace>:<key>`
- * (or `<base>:` before it; wrap()'s locks `[<base>:]lock:unperf:…`, see lockKey). Values are the same envelope as on fs; Redis expires them itself
- * (PX = ttl + stale window). getMany is one MGET (and an EXISTS in the same write), setMany one
- * pipeline. Commands issued while (re)connecting wait in ioredis' offline queue; the cache layer
- * bounds every call with `cache.timeout` (TierGuard), and the idle socket is unref'd so it never
- * keeps a CLI alive. The operations over every stored key (keys, clear, verify, stats): redis-keys.ts;
- * the large values' sizes and the server's limit for one value: redis-large-values.ts.
+ * (or `<base>:` before it; wrap()'s locks `[<base>:]lock:unperf:…`, see lockKey; tiers.ts builds
+ * both prefixes). Values are the same envelope as on fs; Redis expires them itself (PX = ttl +
+ * stale window). getMany is one MGET (and an EXISTS in the same write); the writes (set, setMany as
+ * one pipeline): redis-write.ts. Commands issued while (re)connecting wait in ioredis' offline
+ * queue; the cache layer bounds every call with `cache.timeout` (TierGuard), and the idle socket is
+ * unref'd so it never keeps a CLI alive. The operations over every stored key (keys, clear, verify,
+ * stats): redis-keys.ts; the large values' sizes and the server's limit for one value:
+ * redis-large-values.ts.
  */
-import { decodeEntry, encodeEntry, type EncodeOptions } from './envelope.js'
+import { decodeEntry, type EncodeOptions } from './envelope.js'
 import { redisKey, type RedisKey } from './redis-key.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
-import type { PerfError } from '../errors.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
 import { clearKeys, keyStats, liveKeys, ofAnotherType, verifyKeys } from './redis-keys.js'
 import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
-import { checkFits, LargeValues } from './redis-large-values.js'
-import { acquireRedis, batchWrites, BULK_MIN, bytesReadOf, connectionCause, connectionId, noteTransfer, setCommand, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
+import { LargeValues } from './redis-large-values.js'
+import { writeEntries, writeEntry, type WriteContext } from './redis-write.js'
+import { owedSinceOf } from './redis-progress.js'
+import { acquireRedis, batchWrites, BULK_MIN, bytesReadOf, connectionCause, connectionId, noteTransfer, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
 
-/**
- * The longest PX given to Redis: it parses PX as a signed 64-bit integer and adds its clock (a PX
- * above ~9.2e18 ms, or one String() writes with an exponent, fails); MAX_SAFE_INTEGER (~285 000
- * years) is exact in both and far below that.
- */
-const MAX_PX = Number.MAX_SAFE_INTEGER
+/** Where a namespace's keys go on its Redis, and what its calls need (tiers.ts builds it). */
+export interface RedisTierOptions {
+  /** The entries' prefix: `[<base>:]unperf:<name>:<scope>:<namespace>:`. */
+  prefix: string
+  /** wrap()'s locks' prefix: `[<base>:]lock:unperf:<name>:<scope>:<namespace>:` (see lockKey). */
+  lockPrefix: string
+  encode: EncodeOptions
+  /** `cache.timeout` (ms): bounds ioredis' own connect and disconnect timers. */
+  timeoutMs: number
+  /** The cache dir: where a Redis found down is noted for the machine's other processes (redis-health.ts). */
+  stateDir?: string | undefined
+  /** This process's cache scope, marked used on this Redis (redis-scopes.ts). */
+  scope?: RedisScope | undefined
+}
 
 function isWrongType(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('WRONGTYPE')
@@ -40,15 +51,24 @@ export class RedisTier implements Tier {
   readonly health: RedisHealth
 
   private readonly _connection: string
-  /** wrap()'s locks: `lock:` before the entries' prefix, after the base (see lockKey). */
+  private readonly _prefix: string
   private readonly _lockPrefix: string
+  private readonly _encode: EncodeOptions
+  private readonly _scope: RedisScope | undefined
+  /** This namespace's large values as this process last wrote or read them: a read of one is given the time it takes. */
+  private readonly _large = new LargeValues()
+  /** What set and setMany need (redis-write.ts). */
+  private readonly _writes: WriteContext
 
-  constructor(spec: RedisSpec, private readonly _prefix: string, private readonly _encode: EncodeOptions, timeoutMs: number, stateDir?: string, private readonly _scope?: RedisScope) {
+  constructor(spec: RedisSpec, options: RedisTierOptions) {
     this._connection = connectionId(spec)
-    const base = spec.base ? `${spec.base}:` : ''
-    this._lockPrefix = `${base}lock:${_prefix.slice(base.length)}`
-    this.health = redisHealth(this._connection, stateDir)
-    const { client, release } = acquireRedis(spec, timeoutMs)
+    this._prefix = options.prefix
+    this._lockPrefix = options.lockPrefix
+    this._encode = options.encode
+    this._scope = options.scope
+    this._writes = { prefix: options.prefix, encode: options.encode, large: this._large }
+    this.health = redisHealth(this._connection, options.stateDir)
+    const { client, release } = acquireRedis(spec, options.timeoutMs)
     this._client = client
     this._release = release
     client.then(c => { this._ready = c }, () => {})
@@ -81,13 +101,15 @@ export class RedisTier implements Tier {
     return bytesReadOf(this._ready)
   }
 
+  /** Since when the connection has waited for Redis (redis-progress.ts); undefined when Redis owes it nothing, or while ioredis is still loading. */
+  owedSince(): number | undefined {
+    return this._ready === undefined ? undefined : owedSinceOf(this._ready)
+  }
+
   /** Until when the connection is busy moving the large values in flight (call-deadlines.ts). */
   transferUntil(): number {
     return transferUntilOf(this._ready)
   }
-
-  /** This namespace's large values as this process last wrote or read them: a read of one is given the time it takes. */
-  private readonly _large = new LargeValues()
 
   /** The connection is made (AUTH, SELECT and the ready check answered). */
   connected(): boolean {
@@ -183,66 +205,12 @@ export class RedisTier implements Tier {
   }
 
   async set(entry: StoredEntry): Promise<void> {
-    const c = this._ready ?? (await this._client)
-    let data: Buffer
-    try {
-      data = encodeEntry(entry, this._encode)
-    } catch (error) {
-      // a value this tier cannot store (json-loss.ts): the key's previous value goes, as for an entry too large
-      await c.del(this._k(entry.key))
-      throw error
-    }
-    const px = this._px(entry)
-    if (data.length >= BULK_MIN) await checkFits(c, [[entry.key, data]])
-    batchWrites(c)
-    // already past its stale window: nothing to keep
-    const name = this._k(entry.key)
-    if (px !== undefined && px <= 0) {
-      this._large.forget(entry.key)
-      return void await c.del(name)
-    }
-    // a large value keeps the connection busy until Redis has it (call-deadlines.ts)
-    this._large.seen(entry.key, data.length)
-    const sent = data.length >= BULK_MIN ? noteTransfer(c, data.length) : undefined
-    try {
-      if (typeof name !== 'string') await (px === undefined ? c.set(name, data) : c.set(name, data, 'PX', px))
-      else await c.sendCommand(new (setCommand())(name, data, px))
-    } finally {
-      sent?.()
-    }
+    return writeEntry(this._ready ?? (await this._client), this._writes, entry)
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {
     if (entries.length === 0) return
-    const c = await this._client
-    const pipe = c.pipeline()
-    // a value that cannot be stored (json-loss.ts) is that entry's failure alone: the others are written
-    let unstorable: unknown
-    const encoded = entries.map(e => {
-      try { return [e.key, encodeEntry(e, this._encode)] as [string, Buffer] } catch (error) { unstorable ??= error; return [e.key, undefined] as const }
-    })
-    // the others are written; the error names those that are not
-    const tooLarge = await checkFits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })
-    let large = 0
-    entries.forEach((e, i) => {
-      const px = this._px(e)
-      const data = encoded[i]![1]
-      if (data === undefined) pipe.del(this._k(e.key))
-      if (data === undefined || tooLarge?.keys.includes(e.key)) return
-      if (px !== undefined && px <= 0) return void pipe.del(this._k(e.key))
-      if (px === undefined) pipe.set(this._k(e.key), data)
-      else pipe.set(this._k(e.key), data, 'PX', px)
-      if (data.length >= BULK_MIN) large += data.length
-      this._large.seen(e.key, data.length)
-    })
-    const sent = large > 0 ? noteTransfer(c, large) : undefined
-    try {
-      await pipe.exec()
-    } finally {
-      sent?.()
-    }
-    if (tooLarge) throw tooLarge
-    if (unstorable !== undefined) throw unstorable
+    return writeEntries(await this._client, this._writes, entries)
   }
 
   async delete(key: string): Promise<boolean> {
@@ -286,15 +254,5 @@ export class RedisTier implements Tier {
   private async _wrongType(c: RedisClient, key: string): Promise<CorruptEntryError> {
     await c.del(this._k(key)).catch(() => 0)
     return new CorruptEntryError(key, 'not a string value')
-  }
-
-  /**
-   * The entry's PX: its ttl + stale window from now; none past MAX_PX, which Redis refuses (a SET
-   * with it fails and took the tier down): the envelope's expiry still applies on read.
-   */
-  private _px(entry: StoredEntry): number | undefined {
-    if (entry.expiresAt === null) return undefined
-    const px = Math.ceil(entry.expiresAt + entry.staleFor - Date.now())
-    return px > MAX_PX ? undefined : px
   }
 }

@@ -10,6 +10,7 @@ import { LocalIncidents } from './local-incidents.js'
 import { CallDeadlines } from './call-deadlines.js'
 import { timerDelay } from '../runtime/timer-limit.js'
 import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
+import { blameTimeout } from './timeout-blame.js'
 import type { Tier } from './types.js'
 
 /**
@@ -53,8 +54,9 @@ export class TierGuard {
   private readonly _local = new LocalIncidents()
 
   constructor(readonly tier: Tier, private readonly _timeout: number, private readonly _onDown: (tier: Tier, error: unknown) => void) {
-    this._deadlines = new CallDeadlines((p) => {
-      const error = new TimeoutError(`${this.tier.kind} cache tier`, p.limit)
+    this._deadlines = new CallDeadlines((p, fired, due) => {
+      // this process too slow to hear the tier (starved of CPU) is no news for the machine's other processes (timeout-blame.ts)
+      const error = blameTimeout(tier, new TimeoutError(`${this.tier.kind} cache tier`, p.limit), { start: p.start, due, fired, limit: p.limit, timeout: _timeout })
       this._failed(error)
       p.reject(error)
     }, tier)
@@ -209,7 +211,7 @@ export class TierGuard {
       // first call's 1 s only while the connection is still being made: a ready one whose first call
       // timed out (a link slower than the timeout) came back on a 400 ms PING, a second incident
       const connecting = !this._connected && this.tier.connected?.() !== true
-      probe = probeWithin(this.tier, connecting ? Math.max(this._timeout, 1000) : this._timeout)
+      probe = probeWithin(this.tier, connecting ? Math.max(this._timeout, 1000) : this._timeout, this._timeout)
       if (shared !== undefined) {
         const mine = (shared.probing = probe)
         mine.then(() => {}, () => {}).finally(() => { if (shared.probing === mine) shared.probing = undefined })
@@ -254,11 +256,18 @@ function reasonOf(error: unknown): string {
   return e?.name === 'ReplyError' || e?.code === 'E_REDIS_CLUSTER' ? errorMessage(error) : 'E_CONNECTION'
 }
 
-/** The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe). */
-function probeWithin(tier: Tier, ms: number): Promise<void> {
+/**
+ * The tier's probe, rejected with a TimeoutError after `ms` (an unref'd timer: see TierGuard._probe),
+ * judged as a call's (timeout-blame.ts; `timeout`: the tier's).
+ */
+function probeWithin(tier: Tier, ms: number, timeout: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    const start = performance.now()
     // after the next I/O poll, as the deadline sweep (call-deadlines.ts): a reply already in the socket wins
-    const timer = setTimeout(() => setImmediate(() => reject(new TimeoutError(`${tier.kind} cache tier`, ms))), timerDelay(ms))
+    const timer = setTimeout(() => {
+      const fired = performance.now()
+      setImmediate(() => reject(blameTimeout(tier, new TimeoutError(`${tier.kind} cache tier`, ms), { start, due: start + ms, fired, limit: ms, timeout })))
+    }, timerDelay(ms))
     timer.unref()
     tier.probe!().then(
       () => { clearTimeout(timer); resolve() },

@@ -38,7 +38,8 @@ export function createTier(spec: ResolvedDriverSpec, ctx: TierContext): Tier {
       const s = spec as Extract<ResolvedDriverSpec, { driver: 'redis' }>
       const base = s.base ? `${s.base}:` : ''
       const scope = ctx.scope && { root: `${base}unperf:${ctx.scope.name}:`, id: ctx.scope.id, maxAge: ctx.scope.maxAge }
-      return new RedisTier(s, `${base}unperf:${ctx.prefix}:`, ctx.encode, ctx.timeout, ctx.stateDir, scope)
+      // wrap()'s locks: outside the entries' prefix (keys() never lists them), inside the base (RedisTier.lockKey)
+      return new RedisTier(s, { prefix: `${base}unperf:${ctx.prefix}:`, lockPrefix: `${base}lock:unperf:${ctx.prefix}:`, encode: ctx.encode, timeoutMs: ctx.timeout, stateDir: ctx.stateDir, scope })
     }
     case 'custom': {
       // the config's StorageDriver is unstorage's Driver by shape (config/types.ts)

@@ -85,6 +85,13 @@ export interface Tier {
    * then wait on (call-deadlines.ts).
    */
   transferUntil?(): number
+  /**
+   * Since when (performance.now() ms) the remote tier's connection has waited for an answer it is
+   * owed (a connect, replies) without moving; undefined when it is owed none (Redis:
+   * redis-progress.ts). A timeout on a connection owed nothing, or that moved shortly before, is
+   * this process's slowness, not the remote's (timeout-blame.ts). Without it, timeouts are not judged.
+   */
+  owedSince?(): number | undefined
 }
 
 /**

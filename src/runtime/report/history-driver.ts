@@ -9,6 +9,7 @@ import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
 import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
 import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
+import { blameTimeout } from '../../drivers/timeout-blame.js'
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
 import { isRun, type HistoryEntry } from './history.js'
@@ -35,7 +36,26 @@ function tier(config: ResolvedPerfConfig): Tier {
 
 /** The bound of each call to the driver: a cold import of ioredis on a loaded machine took less. */
 const BOUND_MS = 2000
-const BOUND_MESSAGE = `timed out after ${BOUND_MS}ms`
+
+/**
+ * A call to the driver bounded by BOUND_MS, as the cache tier's are (call-deadlines.ts, with a ref'd
+ * timer as bounded.ts's: the socket is unref'd): checked after the next I/O poll (a reply already
+ * in the socket wins), and its timeout judged (timeout-blame.ts: a process too slow to hear Redis
+ * does not mark it down for the machine's other processes). `timeout`: `cache.timeout`.
+ */
+function within<T>(t: Tier, p: Promise<T>, timeout: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const start = performance.now()
+    const timer = setTimeout(() => {
+      const fired = performance.now()
+      setImmediate(() => reject(blameTimeout(t, Object.assign(new TimeoutError('redis', BOUND_MS), { message: `timed out after ${BOUND_MS}ms` }), { start, due: start + BOUND_MS, fired, limit: BOUND_MS, timeout })))
+    }, BOUND_MS)
+    p.then(
+      value => { clearTimeout(timer); resolve(value) },
+      (error: unknown) => { clearTimeout(timer); reject(error) },
+    )
+  })
+}
 
 /**
  * A Redis this run (or, within its backoff, another process of the machine) already found hanging
@@ -55,8 +75,9 @@ async function skipIfDown(t: Tier): Promise<void> {
 /** The error to report, the connection's health updated with it. */
 function failed(t: Tier, error: unknown): unknown {
   if ((error as { code?: unknown } | null)?.code === 'E_REMOTE_DOWN') return error
-  const explained = t.explain?.(error) ?? error
-  if (t.health) markRedisDown(t.health, error instanceof Error && error.message === BOUND_MESSAGE ? new TimeoutError('redis', BOUND_MS) : explained)
+  // the bound's own (within): said as it is
+  const explained = error instanceof TimeoutError ? error : t.explain?.(error) ?? error
+  if (t.health) markRedisDown(t.health, explained)
   return explained
 }
 
@@ -73,8 +94,8 @@ export async function readDriverHistory(config: ResolvedPerfConfig, loose?: bool
     await t.loaded?.()
     // after the import: a cache tier's first call waited for it too, and is in flight by now
     await skipIfDown(t)
-    const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
-    const entries = await bounded(t.getMany(keys), BOUND_MS)
+    const keys = (await within(t, t.keys(), config.cache.timeout)).filter(k => k.startsWith('run:')).sort().slice(-config.report.history)
+    const entries = await within(t, t.getMany(keys), config.cache.timeout)
     if (t.health) markRedisUp(t.health)
     return entries.filter((e): e is NonNullable<typeof e> & { value: HistoryEntry } => !!e && !(e instanceof Error) && isRun(e.value as HistoryEntry, loose)).map(e => e.value)
   } catch (error) {
@@ -105,15 +126,15 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
     await t.loaded?.()
     await skipIfDown(t)
     const key = driverKey(entry)
-    await bounded(t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), BOUND_MS)
+    await within(t, t.set({ key, value: entry, createdAt: Date.now(), expiresAt: null, staleFor: 0, size: 0 }), config.cache.timeout)
     // before the cap below: a noted run older than the newest `history` goes again
-    await setPendingRuns(t, config.report.dir)
-    const keys = (await bounded(t.keys(), BOUND_MS)).filter(k => k.startsWith('run:')).sort()
+    await setPendingRuns(t, config.report.dir, config.cache.timeout)
+    const keys = (await within(t, t.keys(), config.cache.timeout)).filter(k => k.startsWith('run:')).sort()
     // bounded as well: besides the time, its ref'd timer is what keeps the process up meanwhile
     // (the redis socket is unref'd): unbounded, a CLI whose shared history was past the cap ended
     // mid-delete, its close() never settling (no summary, nothing after `await perf.close()`)
     const old = keys.slice(0, Math.max(0, keys.length - config.report.history))
-    if (old.length > 0) await bounded(Promise.all(old.map(k => t.delete(k))), BOUND_MS)
+    if (old.length > 0) await within(t, Promise.all(old.map(k => t.delete(k))), config.cache.timeout)
     if (t.health) markRedisUp(t.health)
   } catch (error) {
     throw failed(t, error)
@@ -128,12 +149,12 @@ export async function appendDriverHistory(config: ResolvedPerfConfig, entry: His
  * entry was written (set on an entry still there; only `exitCode` changes). Notes the driver did
  * not take (an error now) go back, for the next run; the run's own entry is written already.
  */
-async function setPendingRuns(t: Tier, reportDir: string): Promise<void> {
+async function setPendingRuns(t: Tier, reportDir: string, timeout: number): Promise<void> {
   const pending = takePendingRuns(reportDir)
   if (pending.length === 0) return
   try {
     const codes = pending.filter(p => 'exitCode' in p)
-    const stored = codes.length > 0 ? await bounded(t.getMany(codes.map(p => p.key)), BOUND_MS) : []
+    const stored = codes.length > 0 ? await within(t, t.getMany(codes.map(p => p.key)), timeout) : []
     const now = Date.now()
     const writes = pending.flatMap((p): StoredEntry[] => {
       if ('entry' in p) return [{ key: p.key, value: p.entry, createdAt: now, expiresAt: null, staleFor: 0, size: 0 }]
@@ -141,7 +162,7 @@ async function setPendingRuns(t: Tier, reportDir: string): Promise<void> {
       // an entry the cap removed meanwhile: nothing to correct
       return e && !(e instanceof Error) ? [{ ...e, value: { ...(e.value as HistoryEntry), exitCode: p.exitCode } }] : []
     })
-    if (writes.length > 0) await bounded(t.setMany(writes), BOUND_MS)
+    if (writes.length > 0) await within(t, t.setMany(writes), timeout)
   } catch {
     returnPendingRuns(reportDir, pending)
   }
