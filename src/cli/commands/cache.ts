@@ -229,14 +229,17 @@ function shellWord(text: string): string {
 
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
-  args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
+  args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation (needed when stdin is not a terminal: CI, scripts)' } },
   run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     // one target: `--all` beside `--key`/`--namespace` cleared only the key (or namespace), silently
     if (args.all && (args.key || args.namespace)) throw new UsageError(`unperf cache clear: --all clears every namespace; give it alone, or --key K (in --namespace N) / --namespace N without --all`)
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
+    // no terminal to ask on (CI, cron, `< /dev/null`): without --yes nothing is removed, as gh's
+    // `--yes required when not running interactively` (a script that clears must say so)
+    if (!process.stdin.isTTY && !args.yes) throw new UsageError(`unperf cache clear: no terminal to confirm clearing ${what} on (stdin is not a TTY): pass --yes to clear without asking`)
     // asked on stderr, so --json only changes the output: it is no --yes, and stdout stays one document
-    if (process.stdin.isTTY && !args.yes) {
+    if (!args.yes) {
       const rl = createInterface({ input: process.stdin, output: process.stderr })
       const answer = await rl.question(`Clear ${what}? [y/N] `)
       rl.close()
