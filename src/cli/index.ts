@@ -8,7 +8,7 @@ import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } 
 import { didYouMean } from '../config/did-you-mean.js'
 import { errorMessage, jsonError, type JsonError } from '../errors.js'
 import { useColor } from '../runtime/color.js'
-import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
+import { optionNames, optionWithoutValue, parseCommandLine, positionalsText, unexpectedArgument, unknownOption } from './argv.js'
 import { keepStdoutForJson, writeJson } from './json-stdout.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
@@ -153,6 +153,11 @@ async function run(argv: string[]): Promise<number> {
       const got = missing.found === undefined || missing.found === '--' ? 'nothing' : missing.found === '' ? 'an empty value' : `the option '${missing.found}'`
       return usageProblem(json, 'E_USAGE', `unperf ${path.join(' ')}: ${missing.option} expects a value, got ${got}`, cmd, parent)
     }
+  }
+  // citty ignores an argument a command takes no positional for: `unperf report last` printed the report, exit 0
+  if (typeof cmd.run === 'function') {
+    const extra = await unexpectedArgument(cmd, line.args.slice(path.length))
+    if (extra !== undefined) return usageProblem(json, 'E_UNEXPECTED_ARGUMENT', `unperf ${path.join(' ')}: unexpected argument '${extra}' (it takes ${await positionalsText(cmd)})`, cmd, parent, path)
   }
   const rawArgs = line.args
   // every command reads or writes in --cwd: a missing one is the user's typo, not an empty project
