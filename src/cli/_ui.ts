@@ -107,3 +107,12 @@ export const configArgs = {
   ...commonArgs,
   'root-dir': { type: 'string', description: "Where perf.config is, when not in --cwd (the host CLI's package)" },
 } as const
+
+/**
+ * The mark before a result: ✔, or `!` when it is incomplete (a cache tier could not be reached: the
+ * command exits 1, says `incomplete` on stderr); a green ✔ over `cleared every namespace` read as
+ * done while the Redis tier holding the entries was down.
+ */
+export function doneMark(complete: boolean): string {
+  return complete ? green('✔') : yellow('!')
+}

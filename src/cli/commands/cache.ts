@@ -12,7 +12,7 @@ import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
-import { bold, configArgs, dim, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
+import { bold, configArgs, dim, doneMark, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
@@ -251,7 +251,7 @@ const clear = defineCommand({
     else for await (const name of each('clearing', args.all ? undefined : args.namespace)) removed += await clearStored(ns(name))
     progress.end()
     if (args.json) return printJson(complete(problems, { removed }))
-    console.log(`${green('✔')} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
+    console.log(`${doneMark(problems.length === 0)} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
   }),
 })
 
@@ -263,7 +263,7 @@ const prune = defineCommand({
     for await (const name of each('pruning', args.namespace)) removed += await ns(name).prune()
     progress.end()
     if (args.json) return printJson(complete(problems, { removed }))
-    console.log(`${green('✔')} pruned ${plural(removed, 'entry', 'entries')}`)
+    console.log(`${doneMark(problems.length === 0)} pruned ${plural(removed, 'entry', 'entries')}`)
   }),
 })
 
@@ -279,7 +279,7 @@ const verify = defineCommand({
     progress.end()
     if (total.corrupt > 0) process.exitCode = 1
     if (args.json) return printJson(complete(problems, total))
-    console.log(total.corrupt === 0 ? `${green('✔')} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
+    console.log(total.corrupt === 0 ? `${doneMark(problems.length === 0)} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
   }),
 })
 
