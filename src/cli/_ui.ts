@@ -72,12 +72,19 @@ export function printable(s: string): string {
   })
 }
 
+/**
+ * A figure with its unit (`1.16 s`, `+3 %`), one of two parts (`25 min 26 s`, formatDuration's past
+ * a minute), or nothing to show (``, `–`): a column of them is right-aligned. A two-part age turned
+ * `cache list`'s age column left-aligned as soon as one entry was a minute old.
+ */
+const FIGURE = /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*(?: [\d.,]+\s?[a-zA-Zµ%]*)?$|^–?$/
+
 /** An aligned table; numeric-looking columns are right-aligned. */
 export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header.map(h => bold(h)), ...rows] : rows
   if (all.length === 0) return ''
   const widths = all[0]!.map((_, i) => Math.max(...all.map(r => visible(r[i] ?? ''))))
-  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*$|^$/.test((r[i] ?? '').replace(ANSI, ''))))
+  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => FIGURE.test((r[i] ?? '').replace(ANSI, ''))))
   return all.map(r => r.map((cell, i) => {
     const fill = ' '.repeat(Math.max(0, widths[i]! - visible(cell ?? '')))
     return numeric[i] && i > 0 ? fill + cell : cell + fill
