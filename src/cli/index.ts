@@ -102,6 +102,8 @@ function prefixed(message: string): string {
 }
 
 async function run(argv: string[]): Promise<number> {
+  // `unperf help [command...]` is `unperf [command...] --help`, as in git, npm, cargo and gh (it was an unknown command)
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help']
   const dashes = argv.indexOf('--')
   const own = dashes === -1 ? argv : argv.slice(0, dashes)
   const json = own.includes('--json')
