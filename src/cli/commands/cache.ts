@@ -9,6 +9,7 @@ import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
 import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
+import { filesKeysHint, otherNamespacesHint } from '../cache-get-hints.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
@@ -166,7 +167,7 @@ const list = defineCommand({
 const get = defineCommand({
   meta: { name: 'get', description: 'A value (or its metadata with --json)' },
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
-  run: ({ args }) => withCache(args, async ({ get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ get: ns, every, progress }) => {
     const namespace = ns(args.namespace ?? 'default')
     // an expired entry the lookup meets (and removes): one `cache list` showed as expired is told as such
     let stored: StoredEntry | undefined
@@ -176,7 +177,9 @@ const get = defineCommand({
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
       const now = Date.now()
       const expired = stored && stored.expiresAt !== null && stored.expiresAt <= now ? `: it expired ${formatDuration(now - stored.expiresAt)} ago` : ''
-      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, args.namespace ?? 'default', String(args.key))}`
+      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, args.namespace ?? 'default', String(args.key))
+        || (args.namespace === undefined ? await otherNamespacesHint(String(args.key), every, ns) : '')}`
+      progress.end() // the namespaces listed for the hint drew a progress line on a terminal
       console.error(`[unperf] ${message}`)
       if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1
@@ -197,35 +200,6 @@ const get = defineCommand({
     console.log(entry.value)
   }),
 })
-
-const BUILT_IN_TIERS = new Set(['memory', 'fs', 'redis'])
-
-/**
- * `wrap(key, fn, { files })` stores its value as `key#files:<hash of the files>` (docs/cache.md): a
- * `cache get key` after it found "no entry" beside the entry. Names the keys stored so (newest first,
- * three at most), and how to read one; '' when there are none.
- */
-async function filesKeysHint(ns: CacheNamespace, name: string, key: string): Promise<string> {
-  // the built-in tiers tell a key by its name (the fs tier's file, the redis tier's SCAN): a miss reads
-  // no entry for it; a driver of the user's (unstorage) would have every entry read to list its keys
-  if ((await ns._tiers.guards()).some(g => !BUILT_IN_TIERS.has(g.tier.kind))) return ''
-  const prefix = `${key}#files:`
-  const found: { key: string; createdAt: number }[] = []
-  for (const k of await keysOf(ns._tiers, ns._events, { match: k => k.startsWith(prefix) })) {
-    const e = await ns._tiers.peek(k)
-    if (e) found.push({ key: k, createdAt: e.createdAt })
-  }
-  if (found.length === 0) return ''
-  found.sort((a, b) => b.createdAt - a.createdAt)
-  const names = found.slice(0, 3).map(f => `'${printable(f.key)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
-  const command = `unperf cache get ${shellWord(found[0]!.key)}${name === 'default' ? '' : ` --namespace ${shellWord(name)}`}`
-  return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (${printable(command)})`
-}
-
-/** `text` as one word of a POSIX shell line: single-quoted, a `'` in it as `'\''`. */
-function shellWord(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`
-}
 
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
