@@ -115,6 +115,11 @@ async function run(argv: string[]): Promise<number> {
   const line = await parseCommandLine(main, argv)
   const { cmd, path } = line
   const parent = usageParent(path, line.parent)
+  // `unperf --version --cwd .` (a global option beside it, no command): the version, not "no command given"
+  if (path.length === 0 && line.stray === undefined && (own.includes('--version') || own.includes('-v'))) {
+    console.log(json ? JSON.stringify({ version }, null, 2) : version)
+    return 0
+  }
   // `unperf` alone is a missing command, as `unperf --cwd x` is: bad usage (exit 2, the usage on
   // stderr), as clap-based CLIs (hyperfine) and citty's runMain treat it; `unperf --help` is the ask
   if (own.includes('--help') || own.includes('-h')) {

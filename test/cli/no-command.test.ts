@@ -41,6 +41,13 @@ describe('unperf without a command', () => {
     }
   })
 
+  it('--version beside a global option (`unperf --version --cwd .`) prints the version (it was "no command given", exit 2)', () => {
+    const dir = tempDir('unperf-nocmd-')
+    const r = unperf(dir, '--version', '--cwd', dir)
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
   it('`unperf help [command...]` is `unperf [command...] --help` (it was an unknown command, exit 2)', () => {
     const dir = tempDir('unperf-nocmd-')
     const top = unperf(dir, 'help')
