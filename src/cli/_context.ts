@@ -39,7 +39,7 @@ export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: st
 /**
  * `--env nope` when no layer has a `$env.nope` block (or `$development`, `$test`, `$production` for those): the env is legitimate (no
  * overrides), but a typo (`--env prod` for `$production`) would pass silently. A warning naming the
- * blocks the config has; only `unperf config` and `unperf doctor` look (never a CLI's start).
+ * blocks the config has; `unperf config`, `doctor` and `budget` (the CI gate) look (never a CLI's start).
  */
 export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfig['layers']): string | undefined {
   if (!env) return undefined

@@ -72,12 +72,19 @@ export function printable(s: string): string {
   })
 }
 
+/**
+ * A figure with its unit (`1.16 s`, `+3 %`), one of two parts (`25 min 26 s`, formatDuration's past
+ * a minute), or nothing to show (``, `–`): a column of them is right-aligned. A two-part age turned
+ * `cache list`'s age column left-aligned as soon as one entry was a minute old.
+ */
+const FIGURE = /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*(?: [\d.,]+\s?[a-zA-Zµ%]*)?$|^–?$/
+
 /** An aligned table; numeric-looking columns are right-aligned. */
 export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header.map(h => bold(h)), ...rows] : rows
   if (all.length === 0) return ''
   const widths = all[0]!.map((_, i) => Math.max(...all.map(r => visible(r[i] ?? ''))))
-  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => /^[-+]?[\d.,]+\s?[a-zA-Zµ%]*$|^$/.test((r[i] ?? '').replace(ANSI, ''))))
+  const numeric = widths.map((_, i) => rows.length > 0 && rows.every(r => FIGURE.test((r[i] ?? '').replace(ANSI, ''))))
   return all.map(r => r.map((cell, i) => {
     const fill = ' '.repeat(Math.max(0, widths[i]! - visible(cell ?? '')))
     return numeric[i] && i > 0 ? fill + cell : cell + fill
@@ -107,3 +114,12 @@ export const configArgs = {
   ...commonArgs,
   'root-dir': { type: 'string', description: "Where perf.config is, when not in --cwd (the host CLI's package)" },
 } as const
+
+/**
+ * The mark before a result: ✔, or `!` when it is incomplete (a cache tier could not be reached: the
+ * command exits 1, says `incomplete` on stderr); a green ✔ over `cleared every namespace` read as
+ * done while the Redis tier holding the entries was down.
+ */
+export function doneMark(complete: boolean): string {
+  return complete ? green('✔') : yellow('!')
+}

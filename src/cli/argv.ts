@@ -103,6 +103,37 @@ export async function unknownOption(cmd: Def, args: string[]): Promise<string | 
   return undefined
 }
 
+/**
+ * The first argument in `args` (after the command's path, before a `--`) that is neither an option,
+ * an option's value nor one of the positionals `cmd` takes; undefined when there is none. A command
+ * without positionals takes none (`unperf budget strict` ran the check, exit 0, the word ignored);
+ * one whose positionals are all required takes that many (`cache get K`); an optional positional
+ * takes every argument left (`bench`'s commands, `shard`'s globs: read from `_`).
+ */
+export async function unexpectedArgument(cmd: Def, args: string[]): Promise<string | undefined> {
+  const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
+  const positionals = Object.values(defs).filter(d => d.type === 'positional')
+  if (positionals.some(d => d.required !== true)) return undefined
+  const kinds = await optionKinds(cmd)
+  let seen = 0
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const a = args[i]!
+    if (a.startsWith('--')) {
+      // a value option's value is the next argument unless given as `--name=value`
+      const kind = kinds.get(a.slice(2))
+      if (kind !== undefined && kind !== 'boolean' && i + 1 < args.length && args[i + 1] !== '--') i++
+      continue
+    }
+    if (a.startsWith('-') && a !== '-') {
+      const kind = kinds.get(a.slice(-1))
+      if (kind !== undefined && kind !== 'boolean' && i + 1 < args.length && args[i + 1] !== '--') i++
+      continue
+    }
+    if (++seen > positionals.length) return a
+  }
+  return undefined
+}
+
 /** Each spelling of each option `cmd` defines (name, camelCase, kebab-case, aliases) → its type. */
 async function optionKinds(cmd: Def): Promise<Map<string, string>> {
   const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
@@ -151,4 +182,12 @@ export async function optionWithoutValue(cmd: Def, args: string[]): Promise<{ op
 export async function optionNames(cmd: Def): Promise<string> {
   const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
   return Object.entries(defs).filter(([, d]) => d.type !== 'positional').map(([n]) => `--${n}`).join(', ')
+}
+
+/** What `cmd` takes besides options, for a message: `options only`, `one argument, <KEY>`. */
+export async function positionalsText(cmd: Def): Promise<string> {
+  const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}
+  const names = Object.entries(defs).filter(([, d]) => d.type === 'positional').map(([n]) => `<${n.toUpperCase()}>`)
+  if (names.length === 0) return 'options only'
+  return `${names.length === 1 ? 'one argument' : `${names.length} arguments`}, ${names.join(' ')}`
 }

@@ -8,7 +8,7 @@ import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } 
 import { didYouMean } from '../config/did-you-mean.js'
 import { errorMessage, jsonError, type JsonError } from '../errors.js'
 import { useColor } from '../runtime/color.js'
-import { optionNames, optionWithoutValue, parseCommandLine, unknownOption } from './argv.js'
+import { optionNames, optionWithoutValue, parseCommandLine, positionalsText, unexpectedArgument, unknownOption } from './argv.js'
 import { keepStdoutForJson, writeJson } from './json-stdout.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
@@ -102,6 +102,8 @@ function prefixed(message: string): string {
 }
 
 async function run(argv: string[]): Promise<number> {
+  // `unperf help [command...]` is `unperf [command...] --help`, as in git, npm, cargo and gh (it was an unknown command)
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help']
   const dashes = argv.indexOf('--')
   const own = dashes === -1 ? argv : argv.slice(0, dashes)
   const json = own.includes('--json')
@@ -113,6 +115,11 @@ async function run(argv: string[]): Promise<number> {
   const line = await parseCommandLine(main, argv)
   const { cmd, path } = line
   const parent = usageParent(path, line.parent)
+  // `unperf --version --cwd .` (a global option beside it, no command): the version, not "no command given"
+  if (path.length === 0 && line.stray === undefined && (own.includes('--version') || own.includes('-v'))) {
+    console.log(json ? JSON.stringify({ version }, null, 2) : version)
+    return 0
+  }
   // `unperf` alone is a missing command, as `unperf --cwd x` is: bad usage (exit 2, the usage on
   // stderr), as clap-based CLIs (hyperfine) and citty's runMain treat it; `unperf --help` is the ask
   if (own.includes('--help') || own.includes('-h')) {
@@ -153,6 +160,11 @@ async function run(argv: string[]): Promise<number> {
       const got = missing.found === undefined || missing.found === '--' ? 'nothing' : missing.found === '' ? 'an empty value' : `the option '${missing.found}'`
       return usageProblem(json, 'E_USAGE', `unperf ${path.join(' ')}: ${missing.option} expects a value, got ${got}`, cmd, parent)
     }
+  }
+  // citty ignores an argument a command takes no positional for: `unperf report last` printed the report, exit 0
+  if (typeof cmd.run === 'function') {
+    const extra = await unexpectedArgument(cmd, line.args.slice(path.length))
+    if (extra !== undefined) return usageProblem(json, 'E_UNEXPECTED_ARGUMENT', `unperf ${path.join(' ')}: unexpected argument '${extra}' (it takes ${await positionalsText(cmd)})`, cmd, parent, path)
   }
   const rawArgs = line.args
   // every command reads or writes in --cwd: a missing one is the user's typo, not an empty project

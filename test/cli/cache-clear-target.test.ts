@@ -58,12 +58,15 @@ describe('unperf cache clear takes one target', () => {
     expect(keys()).toEqual([])
   })
 
-  it('without --yes and no terminal to ask on (stdin not a TTY, as in CI): clears without asking', () => {
-    // spawnSync's stdin is a pipe: nothing could answer a question, so none is asked (docs/cli.md)
-    const r = unperf(dir, 'cache', 'clear', '--namespace', 'templates')
-    expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).not.toContain('[y/N]')
-    expect(r.stdout).toContain("cleared namespace 'templates': 1 entry")
-    expect(keys()).toEqual(['default/a', 'default/b'])
+  it('without --yes and no terminal to ask on (stdin not a TTY, as in CI): exit 2 naming --yes, nothing removed', () => {
+    // spawnSync's stdin is a pipe: nothing could answer, so nothing is cleared (it cleared silently, exit 0)
+    for (const args of [['--namespace', 'templates'], ['--all'], ['--key', 'a'], ['--all', '--json']]) {
+      const r = unperf(dir, 'cache', 'clear', ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toContain('pass --yes')
+      expect(r.stderr, args.join(' ')).not.toContain('[y/N]')
+      expect(keys(), args.join(' ')).toEqual(['default/a', 'default/b', 'templates/t'])
+    }
+    expect(unperf(dir, 'cache', 'clear', '--all', '--json').json().error).toMatchObject({ name: 'UsageError', code: 'E_USAGE', message: expect.stringContaining("every namespace") })
   })
 })

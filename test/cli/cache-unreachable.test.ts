@@ -27,6 +27,10 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
     expect(clear.json()).toEqual({ removed: 0, error: { name: 'CacheError', code: 'E_INCOMPLETE', message: expect.stringMatching(/^incomplete: .*redis tier .*ECONNREFUSED 127\.0\.0\.1:1/) } })
     expect(clear.stderr).toMatch(/redis tier .*ECONNREFUSED 127\.0\.0\.1:1/)
     expect(clear.stderr).toContain('incomplete')
+    // the text result is not marked done (✔) when it is incomplete
+    const text = unperf(dir, 'cache', 'clear', '--all', '--yes')
+    expect([text.code, text.stdout]).toEqual([1, '! cleared every namespace: 0 entries\n'])
+    for (const args of [['prune'], ['verify']]) expect(unperf(dir, 'cache', ...args).stdout, args[0]).toMatch(/^! /)
     for (const args of [['list'], ['info', '--json'], ['prune', '--json'], ['verify', '--json']]) {
       const r = unperf(dir, 'cache', ...args)
       expect(r.code, args.join(' ')).toBe(1)

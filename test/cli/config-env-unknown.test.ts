@@ -39,6 +39,15 @@ describe('--env without a block in the config', () => {
     }
   })
 
+  it('unperf budget (the CI gate) warns too: `--env cii` checked the default budgets, not $env.ci\'s, without a word', () => {
+    const dir = projectWith(config)
+    const r = unperf(dir, 'budget', '--env', 'cii', '--json')
+    expect(r.code).toBe(1) // no run recorded
+    expect(r.stderr).toContain('[unperf] warning: --env cii: the config has no $env.cii block, so nothing is overridden (its env blocks: $development, $env.ci)')
+    expect(() => r.json()).not.toThrow()
+    expect(unperfWithEnv(dir, { CI: undefined }, 'budget', '--env', 'ci').stderr).not.toContain('warning')
+  })
+
   it('a config without env blocks says so', () => {
     const r = unperf(projectWith(`export default { cache: { driver: 'memory' } }`), 'config', '--env', 'staging', '--json')
     expect(r.json().warnings).toEqual([expect.stringContaining('(it has no env blocks)')])

@@ -40,4 +40,21 @@ describe('unperf without a command', () => {
       expect(r.stderr).toBe('')
     }
   })
+
+  it('--version beside a global option (`unperf --version --cwd .`) prints the version (it was "no command given", exit 2)', () => {
+    const dir = tempDir('unperf-nocmd-')
+    const r = unperf(dir, '--version', '--cwd', dir)
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('`unperf help [command...]` is `unperf [command...] --help` (it was an unknown command, exit 2)', () => {
+    const dir = tempDir('unperf-nocmd-')
+    const top = unperf(dir, 'help')
+    expect([top.code, top.stderr]).toEqual([0, ''])
+    expect(top.stdout).toContain('USAGE unperf init|config|cache')
+    const clear = unperf(dir, 'help', 'cache', 'clear')
+    expect(clear.code).toBe(0)
+    expect(clear.stdout).toContain('USAGE unperf cache clear [OPTIONS]')
+  })
 })

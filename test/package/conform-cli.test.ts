@@ -72,6 +72,9 @@ describe('every command takes --cwd, --env and --json', () => {
     expect(budget.code, budget.stdout).toBe(0)
     expect(budget.json().ok).toBe(true)
     expect(unperf('report', '--json').json()).toMatchObject({ runs: 1, commands: [expect.objectContaining({ command: 'build', runs: 1 })] })
+    // no terminal to confirm on (stdin not a TTY) and no --yes: nothing removed, exit 2
+    expect(unperf('cache', 'clear', '--all').code).toBe(2)
+    expect(unperf('cache', 'list', '--json').json()).toHaveLength(1)
     // clear --key and --namespace plugin:<name>
     expect(nodeIn(project, 'plugin.mjs').code).toBe(0)
     expect(unperf('cache', 'list', '--namespace', 'plugin:git-info', '--json').json()).toEqual([expect.objectContaining({ key: 'head' })])
@@ -81,6 +84,8 @@ describe('every command takes --cwd, --env and --json', () => {
     const html = join(project, 'report.html')
     expect(unperf('report', '--html', html).code).toBe(0)
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i)
+    // `unperf help <command>` is `<command> --help`
+    expect(unperf('help', 'cache', 'clear')).toMatchObject({ code: 0, stdout: expect.stringContaining('USAGE unperf cache clear') })
   }, 180_000)
 
   it('monitor --json prints JSON lines; shard --json one document', () => {
@@ -111,7 +116,7 @@ describe('exit codes', () => {
   }, 180_000)
 
   it('2 on an unknown command, bad usage, a bad config; init refuses to overwrite without --force', () => {
-    for (const args of [['frobnicate'], ['frobnicate', '--json'], ['cache', 'frobnicate'], ['cache', 'clear'], ['tests', 'frobnicate'], ['config', '--no-such-flag']]) {
+    for (const args of [['frobnicate'], ['frobnicate', '--json'], ['cache', 'frobnicate'], ['cache', 'clear'], ['tests', 'frobnicate'], ['config', '--no-such-flag'], ['report', 'last'], ['cache', 'get', 'a', 'b']]) {
       const r = unperf(...args)
       expect(r.code, args.join(' ')).toBe(2)
       if (args.includes('--json')) expect(r.json().error.code).toBe('E_UNKNOWN_COMMAND')

@@ -51,6 +51,7 @@ export const ISOLATED = [
   'test/cli/progress.test.ts', // in-process perf/CLI state
   'test/cli/stderr-prefix.test.ts', // in-process perf/CLI state
   'test/cli/stop-signal.test.ts', // adds or removes process listeners
+  'test/cli/table-align.test.ts', // imports src/cli/_ui.js (pure table(), but src/cli/ counts as in-process CLI code)
   'test/config/alert-units.test.ts', // sets process.env
   'test/config/config-files.test.ts', // sets process.env
   'test/config/duplicate-tiers.test.ts', // sets process.env

@@ -8,7 +8,7 @@ import { checkFileBudgets } from '../../runtime/report/file-budgets.js'
 import { readLastReportFile } from '../../runtime/report/last-report.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../../runtime/types.js'
-import { ciBlockWarning, cliConfigLayers, cliHistory, cliReportDirRefused } from '../_context.js'
+import { ciBlockWarning, cliConfigLayers, envBlockWarning, cliHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
@@ -32,6 +32,10 @@ export default defineCommand({
     // historyDriver) is not applied to what it judges, which said nothing (only config and doctor did)
     const ci = ciBlockWarning(args.env, config.env, layers)
     if (ci) console.error(stderrColors.yellow(`[unperf] warning: ${ci}`))
+    // `--env cii` (a typo in the CI step): the $env.ci block's budgets not applied, the gate passing on
+    // the default ones, with no word of it (only `unperf config` said so)
+    const env = envBlockWarning(args.env, layers)
+    if (env) console.error(stderrColors.yellow(`[unperf] warning: ${env}`))
     // an unsafe report dir is not read: as no run recorded, with the reason
     const refused = cliReportDirRefused(config)
     const last = refused ? { refused } : readLastReportFile(config)

@@ -9,10 +9,11 @@ import { createHookRegistry } from '../../hooks/registry.js'
 import { createCacheManager, storedNamespaces } from '../../runtime/cache/index.js'
 import type { CacheNamespace } from '../../runtime/cache/namespace.js'
 import { clearTiers, keysOf } from '../../runtime/cache/namespace-management.js'
+import { filesKeysHint, otherNamespacesHint } from '../cache-get-hints.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
-import { bold, configArgs, dim, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
+import { bold, configArgs, dim, doneMark, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
 
 /** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
@@ -166,7 +167,7 @@ const list = defineCommand({
 const get = defineCommand({
   meta: { name: 'get', description: 'A value (or its metadata with --json)' },
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
-  run: ({ args }) => withCache(args, async ({ get: ns }) => {
+  run: ({ args }) => withCache(args, async ({ get: ns, every, progress }) => {
     const namespace = ns(args.namespace ?? 'default')
     // an expired entry the lookup meets (and removes): one `cache list` showed as expired is told as such
     let stored: StoredEntry | undefined
@@ -176,7 +177,9 @@ const get = defineCommand({
       // (a bare `null` said nothing of what was missing, and nothing reached stderr)
       const now = Date.now()
       const expired = stored && stored.expiresAt !== null && stored.expiresAt <= now ? `: it expired ${formatDuration(now - stored.expiresAt)} ago` : ''
-      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, args.namespace ?? 'default', String(args.key))}`
+      const message = `no entry for '${args.key}'${expired || await filesKeysHint(namespace as unknown as CacheNamespace, args.namespace ?? 'default', String(args.key))
+        || (args.namespace === undefined ? await otherNamespacesHint(String(args.key), every, ns) : '')}`
+      progress.end() // the namespaces listed for the hint drew a progress line on a terminal
       console.error(`[unperf] ${message}`)
       if (args.json) printJson({ error: { name: 'CacheError', code: 'E_NO_ENTRY', message } })
       process.exitCode = 1
@@ -198,45 +201,19 @@ const get = defineCommand({
   }),
 })
 
-const BUILT_IN_TIERS = new Set(['memory', 'fs', 'redis'])
-
-/**
- * `wrap(key, fn, { files })` stores its value as `key#files:<hash of the files>` (docs/cache.md): a
- * `cache get key` after it found "no entry" beside the entry. Names the keys stored so (newest first,
- * three at most), and how to read one; '' when there are none.
- */
-async function filesKeysHint(ns: CacheNamespace, name: string, key: string): Promise<string> {
-  // the built-in tiers tell a key by its name (the fs tier's file, the redis tier's SCAN): a miss reads
-  // no entry for it; a driver of the user's (unstorage) would have every entry read to list its keys
-  if ((await ns._tiers.guards()).some(g => !BUILT_IN_TIERS.has(g.tier.kind))) return ''
-  const prefix = `${key}#files:`
-  const found: { key: string; createdAt: number }[] = []
-  for (const k of await keysOf(ns._tiers, ns._events, { match: k => k.startsWith(prefix) })) {
-    const e = await ns._tiers.peek(k)
-    if (e) found.push({ key: k, createdAt: e.createdAt })
-  }
-  if (found.length === 0) return ''
-  found.sort((a, b) => b.createdAt - a.createdAt)
-  const names = found.slice(0, 3).map(f => `'${printable(f.key)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
-  const command = `unperf cache get ${shellWord(found[0]!.key)}${name === 'default' ? '' : ` --namespace ${shellWord(name)}`}`
-  return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (${printable(command)})`
-}
-
-/** `text` as one word of a POSIX shell line: single-quoted, a `'` in it as `'\''`. */
-function shellWord(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`
-}
-
 const clear = defineCommand({
   meta: { name: 'clear', description: 'Remove one key (--key), a namespace (--namespace) or everything (--all)' },
-  args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation' } },
+  args: { ...configArgs, ...nsArg, key: { type: 'string', description: 'One key (in --namespace, default: default)' }, all: { type: 'boolean', description: 'Every namespace' }, yes: { type: 'boolean', description: 'No confirmation (needed when stdin is not a terminal: CI, scripts)' } },
   run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
     if (!args.key && !args.namespace && !args.all) throw new UsageError('unperf cache clear needs --key K, --namespace N or --all')
     // one target: `--all` beside `--key`/`--namespace` cleared only the key (or namespace), silently
     if (args.all && (args.key || args.namespace)) throw new UsageError(`unperf cache clear: --all clears every namespace; give it alone, or --key K (in --namespace N) / --namespace N without --all`)
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
+    // no terminal to ask on (CI, cron, `< /dev/null`): without --yes nothing is removed, as gh's
+    // `--yes required when not running interactively` (a script that clears must say so)
+    if (!process.stdin.isTTY && !args.yes) throw new UsageError(`unperf cache clear: no terminal to confirm clearing ${what} on (stdin is not a TTY): pass --yes to clear without asking`)
     // asked on stderr, so --json only changes the output: it is no --yes, and stdout stays one document
-    if (process.stdin.isTTY && !args.yes) {
+    if (!args.yes) {
       const rl = createInterface({ input: process.stdin, output: process.stderr })
       const answer = await rl.question(`Clear ${what}? [y/N] `)
       rl.close()
@@ -248,7 +225,7 @@ const clear = defineCommand({
     else for await (const name of each('clearing', args.all ? undefined : args.namespace)) removed += await clearStored(ns(name))
     progress.end()
     if (args.json) return printJson(complete(problems, { removed }))
-    console.log(`${green('✔')} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
+    console.log(`${doneMark(problems.length === 0)} cleared ${what}: ${plural(removed, 'entry', 'entries')}`)
   }),
 })
 
@@ -260,7 +237,7 @@ const prune = defineCommand({
     for await (const name of each('pruning', args.namespace)) removed += await ns(name).prune()
     progress.end()
     if (args.json) return printJson(complete(problems, { removed }))
-    console.log(`${green('✔')} pruned ${plural(removed, 'entry', 'entries')}`)
+    console.log(`${doneMark(problems.length === 0)} pruned ${plural(removed, 'entry', 'entries')}`)
   }),
 })
 
@@ -276,7 +253,7 @@ const verify = defineCommand({
     progress.end()
     if (total.corrupt > 0) process.exitCode = 1
     if (args.json) return printJson(complete(problems, total))
-    console.log(total.corrupt === 0 ? `${green('✔')} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
+    console.log(total.corrupt === 0 ? `${doneMark(problems.length === 0)} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
   }),
 })
 

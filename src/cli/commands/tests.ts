@@ -51,6 +51,18 @@ function lastRuns(entries: readonly TestRunEntry[]): string {
 }
 
 /**
+ * Results across runs are compared only between runs of the same code (flaky.ts), known by the git
+ * commit each run recorded: outside a git repository none is, so a test failing in one run and
+ * passing in the next went unnoticed behind "no flaky tests" (only retries counted). Said, then.
+ */
+function noCommitNote(entries: readonly TestRunEntry[]): string {
+  const without = entries.filter(e => !e.commit).length
+  if (without === 0) return ''
+  const which = without === entries.length ? (without === 1 ? 'it recorded no' : 'none of them recorded a') : `${without} of them recorded no`
+  return `(${which} git commit: results are compared across runs of the same commit only, so there only a pass on retry counts; run vitest in a git repository)\n`
+}
+
+/**
  * The history is per project (report.dir): run from a package of a monorepo whose vitest runs at the
  * root, this reads the package's own, empty history, so the hint names the project it looked at.
  */
@@ -84,7 +96,7 @@ const flaky = defineCommand({
       return
     }
     if (tests.length === 0) {
-      process.stdout.write(`no flaky tests in ${lastRuns(history.entries)}\n`)
+      process.stdout.write(`no flaky tests in ${lastRuns(history.entries)}\n${noCommitNote(history.entries)}`)
       return
     }
     const lines = [`${plural(tests.length, 'flaky test')} in ${lastRuns(history.entries)} (flip rate = result changes / chances, same code):`]
