@@ -303,6 +303,14 @@ function syntaxError(error: unknown, rootDir: string, configFile: string | undef
       reason = `not valid JSON: ${bad.reason}`
     }
   }
+  reason = reason.trimEnd() // babel's message ends in spaces where its code frame was
+  // a parse error at the end of the file (nothing but white space after it): what was left open
+  if (parse && /^(?:ParseError|SyntaxError): Unexpected token/.test(reason)) {
+    let text: string | undefined
+    try { text = readFileSync(file, 'utf8') } catch { /* named, not read */ }
+    const lines = text?.split('\n')
+    if (lines && lines.slice(parse.line - 1).join('\n').slice(parse.column - 1).trim() === '') reason += ' at the end of the file: a brace, bracket or quote left open?'
+  }
   const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
   const issue = configIssue(file, '(file)', 'a config file that loads', reason)
   if (at) Object.assign(issue, { line: at.line, column: at.column })

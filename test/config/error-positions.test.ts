@@ -142,5 +142,14 @@ export default { name: need('APP_NAME'), report: { console: false } } satisfies 
     const error = await configError(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': text }) }))
     expect(error.issues[0]).toMatchObject({ line: 2, column: positionOf(text, ',,').split(':').map(Number)[1]! + 1 })
     expect(error.issues[0]!.file).toMatch(/perf\.config\.ts$/)
+    // the message without the spaces babel's stripped code frame left at its end
+    expect(error.issues[0]!.message).toMatch(/could not load the config: ParseError: Unexpected token$/)
+  })
+
+  it('a config cut short (a brace left open) says the parse error is at the end of the file', async () => {
+    const text = `export default {\n  cache: { ttl: \n`
+    const error = await configError(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': text }) }))
+    // it read `ParseError: Unexpected token  ` (two spaces, nothing after)
+    expect(error.issues[0]!.message).toMatch(/perf\.config\.ts:3:1: could not load the config: ParseError: Unexpected token at the end of the file: a brace, bracket or quote left open\?$/)
   })
 })
