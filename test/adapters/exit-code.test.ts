@@ -69,3 +69,26 @@ describe.skipIf(!built)('an in-process runner (a test runner, a REPL host) that 
     expect(r.report!.commands).toMatchObject([{ name: 'ok', status: 'ok' }])
   })
 })
+
+describe.skipIf(!built)("citty's runCommand() with the host's arguments (a CLI's own test): a run that fails around its command", { timeout: 120_000 }, () => {
+  // the host decides the code, as for a command's error; these were recorded as 0, a success:
+  // citty throws them between the tree's setup and cleanup, where the root's cleanup closed with 0
+  it.each([
+    ['an unknown command', ['nope'], {}],
+    ['a missing argument', ['need'], {}],
+    ["the root's setup throwing", ['ok'], { SETUP_THROW: '1' }],
+    ["the command's cleanup throwing", ['ok'], { CLEANUP_THROW: '1' }],
+  ] as const)('%s: no exit code recorded, not 0', (_label, args, env) => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'run-command', RAW_ARGS: JSON.stringify(args), ...env })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode).toBeUndefined()
+    expect((r.report as { exitCode?: number }).exitCode).toBeUndefined()
+  })
+
+  it('a success: 0 recorded', () => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'run-command', RAW_ARGS: '["ok"]' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.history.map(e => e.exitCode)).toEqual([0])
+  })
+})
