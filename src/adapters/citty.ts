@@ -221,21 +221,33 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     // setup runs at the start of each runCommand() of the tree (showUsage never calls it): a tree
     // run again in one process (tests calling runCommand/runMain) gets a fresh instance, one report a run
     const setup = cmd.setup
+    /** the run's context, once its setup is reached (a citty plugin's setup that throws comes first) */
+    const entered = new WeakSet<object>()
+    const begin = async (ctx: { rawArgs: string[] }) => {
+      session.restart()
+      if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
+      await _ensureForCli(session, ctx.rawArgs)
+    }
     wrapped.setup = async (ctx) => {
+      entered.add(ctx)
       // the tree run again inside one of its own commands (a command running another through
       // runCommand(cli, …)): part of that run; its cleanup must not close perf under the outer command
       if (session.depth++ > 0) {
         if (typeof setup === 'function') await setup(ctx)
         return
       }
-      session.restart()
-      if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
-      await _ensureForCli(session, ctx.rawArgs)
+      await begin(ctx)
       if (typeof setup === 'function') await failing(session, () => setup(ctx))
     }
     const cleanup = cmd.cleanup
     wrapped.cleanup = async (ctx) => {
-      // citty calls cleanup after every setup, also one that threw
+      // citty calls cleanup after every setup, also one that threw, and after a citty plugin's
+      // setup that threw before it: a run that failed before it began, recorded as any failed run
+      // (it left no report, and the depth one short: no later run of the process closed perf)
+      if (!entered.has(ctx) && session.depth++ === 0) {
+        await begin(ctx).catch(() => {})
+        session.failed = true
+      }
       const outermost = --session.depth === 0
       try {
         if (typeof cleanup === 'function') await failing(session, () => cleanup(ctx))

@@ -3,7 +3,7 @@
  * the adapters record the code without setting one.
  */
 import { describe, expect, it } from 'vitest'
-import { built, host } from './_host.js'
+import { built, exitHooks, host } from './_host.js'
 
 describe.skipIf(!built)('a top-level await that never settles after the run', { timeout: 120_000 }, () => {
   // node exits 13 when process.exitCode is unset; the adapters had set it to 0 to have
@@ -90,5 +90,26 @@ describe.skipIf(!built)("citty's runCommand() with the host's arguments (a CLI's
     const r = host('citty-cli.mjs').run([], { MODE: 'run-command', RAW_ARGS: '["ok"]' })
     expect(r.code, r.stderr).toBe(0)
     expect(r.history.map(e => e.exitCode)).toEqual([0])
+  })
+})
+
+describe.skipIf(!built)("a citty plugin's setup that throws, before the tree's setup (citty still calls the tree's cleanup)", { timeout: 120_000 }, () => {
+  // the run left no report, and the root's cleanup counted one run too many ended: no later run of
+  // the process closed perf (its report only at exit, as one run with the next ones)
+  it("citty's own runMain: exit 1, recorded, one report and exit hook", () => {
+    const r = host('citty-cli.mjs').run(['ok'], { MODE: 'citty-runmain', PLUGIN_THROW: '1' })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toContain('plugin setup failed')
+    expect(r.history.map(e => e.exitCode)).toEqual([1])
+    expect(exitHooks(r)).toBe(1)
+  })
+
+  it("citty's runCommand() twice in one process: the failed run recorded without a code, the next one closed after it ran", () => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'run-command-twice', PLUGIN_THROW: '1' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('caught plugin setup failed')
+    expect(r.stdout).toContain('perf open after the second run: false')
+    expect(r.history.map(e => [e.exitCode, (e.commands as unknown[]).length])).toEqual([[undefined, 0], [0, 1]])
+    expect(exitHooks(r)).toBe(2)
   })
 })
