@@ -122,7 +122,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
-        p.finish(error)
+        p.finish(_actionOutcome(error))
         await p.done
       }
       // thrown by parse() to the host's catch already: the host decides the exit code (its
@@ -159,7 +159,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     } catch (error) {
       // the inner action threw (commander runs no postAction then): its run ends with the error
       for (let p = pending.length > mark ? pending.pop() : undefined; p; p = pending.length > mark ? pending.pop() : undefined) {
-        p.finish(error)
+        p.finish(_actionOutcome(error))
         await p.done
       }
       throw error
@@ -266,6 +266,15 @@ const USAGE_ERRORS = new Set([
 
 function _exitCode(error: CommanderError): number {
   return error.exitCode === 1 && USAGE_ERRORS.has(error.code) ? 2 : error.exitCode
+}
+
+/**
+ * What an action's run ends with when commander's parse ended with `error`: none for one commander
+ * exits 0 with (an action calling its command's `help()`, `git remote` style), as for an action
+ * ending with process.exit(0); else the error.
+ */
+function _actionOutcome(error: unknown): unknown {
+  return _isCommanderError(error) && _exitCode(error) === 0 ? undefined : error
 }
 
 /**
