@@ -178,14 +178,20 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     // parse(): an unhandled rejection, printed by node its way (the source line, `Node.js v…`; a
     // thrown non-Error as UnhandledPromiseRejection), exit 1
     raised = handed = undefined
-    const running = run(args, true, true)
+    // inside one of the program's actions: part of that run, as parseAsync() there
+    const inner = Boolean(perf && !perf.closed && pending.length > 0)
+    const running = inner ? nested(args) : run(args, true, true)
     const thrown = raised as { error: unknown } | undefined // set by an exit callback within run()
     raised = undefined
     if (thrown && !(thrown.error instanceof Error && mustExit.has(thrown.error))) {
-      handed = thrown
+      if (inner) running.catch(() => {}) // thrown here, to the host
+      else handed = thrown
       throw thrown.error
     }
-    void running
+    // an inner usage error without the host's exitOverride(): the process exits as commander's
+    // parse() makes it (the outer run recorded by the exit handler)
+    if (inner) void running.catch((error: unknown) => { if (_isCommanderError(error) && mustExit.has(error)) process.exit(_exitCode(error)); throw error })
+    else void running
     return program
   }
   return program
