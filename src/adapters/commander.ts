@@ -17,6 +17,14 @@ export type { PerfAdapterOptions } from './_shared.js'
 
 const INSTRUMENTED = Symbol.for('unperf.commander')
 
+/**
+ * A commander program: commander's `Command`, or `@commander-js/extra-typings`' (the same class at
+ * run time, declared apart: not assignable to commander's `Command` type).
+ */
+export interface CommanderProgram {
+  parseAsync(argv?: readonly string[], parseOptions?: { from?: 'node' | 'electron' | 'user' }): Promise<unknown>
+}
+
 interface Pending {
   finish: (error?: unknown) => void
   done: Promise<unknown>
@@ -30,10 +38,11 @@ interface Pending {
  * instead of exiting (by parse(), at once); a host callback that returns instead of throwing
  * (`exitOverride(err => { … })`) gets its call, then the process exits as without one.
  */
-export function instrument<T extends Command>(program: T, options: PerfAdapterOptions = {}): T {
-  const marked = program as T & { [INSTRUMENTED]?: true }
-  if (marked[INSTRUMENTED]) return program
+export function instrument<T extends CommanderProgram>(given: T, options: PerfAdapterOptions = {}): T {
+  const marked = given as T & { [INSTRUMENTED]?: true }
+  if (marked[INSTRUMENTED]) return given
   Object.defineProperty(marked, INSTRUMENTED, { value: true })
+  const program = given as unknown as Command
 
   // not when a command defines it: the program takes its options anywhere on the command line
   // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
@@ -130,7 +139,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       if (handed && handed.error === error) {
         handed = undefined
         await closePerf(perf, options, undefined, commandLine)
-        return program
+        return given
       }
       // the process exits below with commander's code: the report records it (not when the host
       // decides; a host's exitOverride() with parse() cannot for an action's error: parse() returned before it)
@@ -192,9 +201,9 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     // parse() makes it (the outer run recorded by the exit handler)
     if (inner) void running.catch((error: unknown) => { if (_isCommanderError(error) && mustExit.has(error)) process.exit(_exitCode(error)); throw error })
     else void running
-    return program
+    return given
   }
-  return program
+  return given
 }
 
 // --- internal ---
