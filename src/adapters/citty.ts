@@ -32,8 +32,10 @@ interface Session {
   restart(): void
   /** unperf's runMain is running the tree: it closes perf itself, once it knows the exit code. */
   runMainCloses: boolean
-  /** A command of this run threw. */
+  /** A command's setup, run or cleanup of this run threw. */
   failed: boolean
+  /** A command of this run ran to its end (without it, the run failed in citty, an unknown command, or ran nothing). */
+  succeeded: boolean
   /** Runs of the tree in progress: 1 for the run, more while a command runs the tree again. */
   depth: number
 }
@@ -78,9 +80,10 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     },
     restart() {
       if (session.perf?.closed) starting = session.perf = undefined
-      session.failed = false
+      session.failed = session.succeeded = false
     },
     failed: false,
+    succeeded: false,
     runMainCloses: false,
     depth: 0,
   }
@@ -204,46 +207,72 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
       // `--no-cache` before the subcommand too (citty parses a command's own arguments only)
       if (addsNoCache && ctx.args.cache === undefined) (ctx.args as Record<string, unknown>).cache = !hasNoCacheFlag(session.rawArgs ?? process.argv.slice(2))
       const commandName = name || (await rootName(cmd))
-      try {
-        return await perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs })
-      } catch (error) {
-        session.failed = true
-        throw error
-      }
+      const result = await failing(session, () => perf.run(commandName, () => run(ctx), { argv: ctx.rawArgs }))
+      session.succeeded = true
+      return result
     }
+  }
+  // a subcommand's setup or cleanup that throws fails the run (the root's: below)
+  for (const phase of isRoot ? [] : ['setup', 'cleanup'] as const) {
+    const hook = cmd[phase]
+    if (typeof hook === 'function') wrapped[phase] = ctx => failing(session, () => hook(ctx))
   }
   if (isRoot) {
     // setup runs at the start of each runCommand() of the tree (showUsage never calls it): a tree
     // run again in one process (tests calling runCommand/runMain) gets a fresh instance, one report a run
     const setup = cmd.setup
+    /** the run's context, once its setup is reached (a citty plugin's setup that throws comes first) */
+    const entered = new WeakSet<object>()
+    const begin = async (ctx: { rawArgs: string[] }) => {
+      session.restart()
+      if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
+      await _ensureForCli(session, ctx.rawArgs)
+    }
     wrapped.setup = async (ctx) => {
+      entered.add(ctx)
       // the tree run again inside one of its own commands (a command running another through
       // runCommand(cli, …)): part of that run; its cleanup must not close perf under the outer command
       if (session.depth++ > 0) {
         if (typeof setup === 'function') await setup(ctx)
         return
       }
-      session.restart()
-      if (!session.runMainCloses) session.rawArgs = ctx.rawArgs
-      await _ensureForCli(session, ctx.rawArgs)
-      if (typeof setup === 'function') await setup(ctx)
+      await begin(ctx)
+      if (typeof setup === 'function') await failing(session, () => setup(ctx))
     }
     const cleanup = cmd.cleanup
     wrapped.cleanup = async (ctx) => {
-      // citty calls cleanup after every setup, also one that threw
+      // citty calls cleanup after every setup, also one that threw, and after a citty plugin's
+      // setup that threw before it: a run that failed before it began, recorded as any failed run
+      // (it left no report, and the depth one short: no later run of the process closed perf)
+      if (!entered.has(ctx) && session.depth++ === 0) {
+        await begin(ctx).catch(() => {})
+        session.failed = true
+      }
       const outermost = --session.depth === 0
       try {
-        if (typeof cleanup === 'function') await cleanup(ctx)
+        if (typeof cleanup === 'function') await failing(session, () => cleanup(ctx))
       } finally {
         if (outermost && !session.runMainCloses) {
           // citty's own runMain (or runCommand): a success exits 0 unless the host sets a code, and
-          // the report records it (the exit listener corrects what differs: an error's exit 1)
-          await session.close(session.failed ? undefined : 0, ctx.rawArgs)
+          // the report records it (the exit listener corrects what differs: an error's exit 1). A
+          // run that failed (a setup, run or cleanup that threw, or citty's own error before the
+          // command ran: an unknown command, a missing argument) records none: the host decides
+          await session.close(session.failed || !session.succeeded ? undefined : 0, ctx.rawArgs)
         }
       }
     }
   }
   return wrapped
+}
+
+/** `fn`'s outcome; one that throws marks the run failed. */
+async function failing<T>(session: Session, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    session.failed = true
+    throw error
+  }
 }
 
 /** The host defines the flag itself (`cache`, or `no-cache` / `noCache`): the adapter adds none. */

@@ -48,9 +48,12 @@ export function parsesNoCache(program: Command, args: string[]): boolean {
     // the host defines one, counts as the host's flag: then the program has none of unperf's)
     for (let cmd: Command | undefined = program; cmd;) {
       const probe = Object.create(cmd) as Command & { emit: (event: string) => boolean; optionMissingArgument: () => void }
+      // a later `--cache` undoes it where it is the flag's positive (`--cache` / `--no-cache`), not
+      // where it is an option of its own with a value (`--cache <dir>`)
+      const positive = cmd.options.some(o => o.long === '--cache' && !o.required && !o.optional)
       probe.emit = (event: string) => {
         if (event === 'option:no-cache') noCache = true
-        else if (event === 'option:cache') noCache = false
+        else if (event === 'option:cache' && positive) noCache = false
         return true
       }
       // the real parse reports it
@@ -66,9 +69,14 @@ export function parsesNoCache(program: Command, args: string[]): boolean {
   return noCache
 }
 
-/** A command of the program's tree defines `--no-cache` (or `--cache`) itself. */
-export function definesCache(cmd: Command): boolean {
-  return cmd.options.some(o => o.long === '--no-cache' || o.long === '--cache') || cmd.commands.some(definesCache)
+/**
+ * The host defines the flag itself: the program's `--no-cache` or `--cache` (unperf's would pair with
+ * it, changing the host's option), or a subcommand's `--no-cache` (the program's, taken anywhere,
+ * would take it). A subcommand's `--cache <dir>` alone leaves nothing for the program's to take.
+ */
+export function definesCache(program: Command): boolean {
+  const negates = (cmd: Command): boolean => cmd.options.some(o => o.long === '--no-cache') || cmd.commands.some(negates)
+  return program.options.some(o => o.long === '--cache') || negates(program)
 }
 
 /** The user arguments parseAsync will see (for `--no-cache` before perf exists). */

@@ -3,8 +3,8 @@
  * path, `'cache clear'`), adds `--no-cache`, and closes perf on every path before the process
  * exits: success, a thrown error (rethrown unchanged), `--help`, `--version` and usage errors
  * (unknown command, missing argument: commander prints its message, then the process exits 2,
- * bad usage, after the report is written). Only public commander API is used:
- * `hook('preAction' | 'postAction')` and `exitOverride()`.
+ * bad usage, after the report is written). commander's API is used: `hook('preAction' |
+ * 'postAction')` (put before the host's own) and `exitOverride()` (around the host's callback).
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
@@ -17,6 +17,14 @@ export type { PerfAdapterOptions } from './_shared.js'
 
 const INSTRUMENTED = Symbol.for('unperf.commander')
 
+/**
+ * A commander program: commander's `Command`, or `@commander-js/extra-typings`' (the same class at
+ * run time, declared apart: not assignable to commander's `Command` type).
+ */
+export interface CommanderProgram {
+  parseAsync(argv?: readonly string[], parseOptions?: { from?: 'node' | 'electron' | 'user' }): Promise<unknown>
+}
+
 interface Pending {
   finish: (error?: unknown) => void
   done: Promise<unknown>
@@ -24,16 +32,17 @@ interface Pending {
 
 /**
  * Instrument a commander program in place and return it. Call it once the commands are defined,
- * then `await program.parseAsync()` (`parse()` is routed through `parseAsync()`: creating perf is
- * asynchronous). If the program already had `exitOverride()`, the CommanderError is rethrown
- * after perf is closed instead of exiting (by parse(), at once: commander parses within it, as
- * without unperf, and the action waits for perf); a host callback that returns instead of throwing
+ * then `await program.parseAsync()`. `parse()` parses at once, as commander does (`program.opts()`
+ * is set when it returns), and the action runs once perf exists (creating it is asynchronous). If
+ * the program already had `exitOverride()`, the CommanderError is rethrown after perf is closed
+ * instead of exiting (by parse(), at once); a host callback that returns instead of throwing
  * (`exitOverride(err => { … })`) gets its call, then the process exits as without one.
  */
-export function instrument<T extends Command>(program: T, options: PerfAdapterOptions = {}): T {
-  const marked = program as T & { [INSTRUMENTED]?: true }
-  if (marked[INSTRUMENTED]) return program
+export function instrument<T extends CommanderProgram>(given: T, options: PerfAdapterOptions = {}): T {
+  const marked = given as T & { [INSTRUMENTED]?: true }
+  if (marked[INSTRUMENTED]) return given
   Object.defineProperty(marked, INSTRUMENTED, { value: true })
+  const program = given as unknown as Command
 
   // not when a command defines it: the program takes its options anywhere on the command line
   // (commander's default), so one of the program's would take a subcommand's own `--no-cache`
@@ -56,8 +65,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // preAction resolves once perf.run() calls its function, after the command:before listeners,
   // so the action starts after them (commander awaits a hook's promise in parseAsync).
   program.hook('preAction', (_root, action) => {
-    // parse() with the host's exitOverride() parses before perf exists (a parse error is thrown to
-    // the host's catch at once): the action waits for it
+    // parse() parses before perf exists (a parse error is thrown to the host's catch at once under
+    // its exitOverride()): the action waits for it
     if (!perf) return starting?.then(created => begin(action, created))
     return begin(action, perf)
   })
@@ -79,6 +88,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     p.finish()
     await p.done
   })
+  _runHooksFirst(program)
 
   type Parse = (...args: ParseArgs) => Promise<T>
   const parseAsync = program.parseAsync.bind(program) as unknown as Parse
@@ -90,8 +100,8 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   // node_modules/.bin/acme, 'program' for { from: 'user' }), so its action's runs, budgets and history
   // split by how the CLI was started; unnamed, it is 'main', as with citty
   let rootName: string | undefined
-  // early: parse() with the host's exitOverride(): commander parses now, synchronously, as without
-  // unperf (its errors go to the host's catch around parse()), while perf is created
+  // early: parse(): commander parses now, synchronously, as without unperf (its errors go to the
+  // host's catch around parse() under its exitOverride()), while perf is created
   const run = async (args: ParseArgs, viaParse: boolean, early = false) => {
     rootName ??= program.name() || 'main'
     const argv = argsOf(args)
@@ -121,7 +131,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
-        p.finish(error)
+        p.finish(_actionOutcome(error))
         await p.done
       }
       // thrown by parse() to the host's catch already: the host decides the exit code (its
@@ -129,7 +139,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
       if (handed && handed.error === error) {
         handed = undefined
         await closePerf(perf, options, undefined, commandLine)
-        return program
+        return given
       }
       // the process exits below with commander's code: the report records it (not when the host
       // decides; a host's exitOverride() with parse() cannot for an action's error: parse() returned before it)
@@ -158,7 +168,7 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
     } catch (error) {
       // the inner action threw (commander runs no postAction then): its run ends with the error
       for (let p = pending.length > mark ? pending.pop() : undefined; p; p = pending.length > mark ? pending.pop() : undefined) {
-        p.finish(error)
+        p.finish(_actionOutcome(error))
         await p.done
       }
       throw error
@@ -168,28 +178,32 @@ export function instrument<T extends Command>(program: T, options: PerfAdapterOp
   }
   target.parseAsync = (...args: ParseArgs) => (perf && !perf.closed && pending.length > 0 ? nested(args) : run(args, false))
   target.parse = (...args: ParseArgs) => {
-    // an error (perf closed, exit code 1 recorded) ends the process as an async action's error does
-    // under commander's own parse(): an unhandled rejection, printed by node its way (the source
-    // line, `Node.js v…`; a thrown non-Error as UnhandledPromiseRejection), exit 1
-    if (!_installExitOverride(program)) {
-      void run(args, true)
-      return program
-    }
-    // the host's exitOverride(): what commander throws while it parses (--help, --version, an
-    // unknown command, a missing argument) is thrown from parse() to the host's catch, as without
-    // unperf; the action runs once perf exists
+    // commander parses now, within parse(), as without unperf: the options and arguments are set
+    // when parse() returns (`program.parse(); program.opts()`, commander's README style); the action
+    // runs once perf exists. With the host's exitOverride(), what commander throws while it parses
+    // (--help, --version, an unknown command, a missing argument) is thrown from parse() to the
+    // host's catch, as without unperf. Without one, such an error ends the process once perf is
+    // closed (run()), and an action's error as an async action's does under commander's own
+    // parse(): an unhandled rejection, printed by node its way (the source line, `Node.js v…`; a
+    // thrown non-Error as UnhandledPromiseRejection), exit 1
     raised = handed = undefined
-    const running = run(args, true, true)
+    // inside one of the program's actions: part of that run, as parseAsync() there
+    const inner = Boolean(perf && !perf.closed && pending.length > 0)
+    const running = inner ? nested(args) : run(args, true, true)
     const thrown = raised as { error: unknown } | undefined // set by an exit callback within run()
     raised = undefined
     if (thrown && !(thrown.error instanceof Error && mustExit.has(thrown.error))) {
-      handed = thrown
+      if (inner) running.catch(() => {}) // thrown here, to the host
+      else handed = thrown
       throw thrown.error
     }
-    void running
-    return program
+    // an inner usage error without the host's exitOverride(): the process exits as commander's
+    // parse() makes it (the outer run recorded by the exit handler)
+    if (inner) void running.catch((error: unknown) => { if (_isCommanderError(error) && mustExit.has(error)) process.exit(_exitCode(error)); throw error })
+    else void running
+    return given
   }
-  return program
+  return given
 }
 
 // --- internal ---
@@ -243,6 +257,21 @@ function _installExitOverride(program: Command): boolean {
   return Boolean(host)
 }
 
+/**
+ * unperf's preAction and postAction hooks around the host's own on the program, also those added
+ * before instrument() (commander runs a program's hooks in the order added, postAction's reversed):
+ * the host's run inside the command's run, once perf exists, so `getPerf()` works in them under
+ * parse() too, which parses (and reaches the hooks) before perf exists.
+ */
+function _runHooksFirst(program: Command): void {
+  const hooks = (program as unknown as { _lifeCycleHooks?: Record<string, unknown[] | undefined> })._lifeCycleHooks
+  for (const event of ['preAction', 'postAction']) {
+    const list = hooks?.[event]
+    if (!Array.isArray(list) || list.length < 2) continue
+    list.unshift(list.pop())
+  }
+}
+
 /** Usage errors: commander exits 1, unperf's contract says 2 (bad usage), as the unperf CLI does. */
 const USAGE_ERRORS = new Set([
   'commander.unknownCommand', 'commander.unknownOption', 'commander.excessArguments', 'commander.missingArgument',
@@ -252,6 +281,15 @@ const USAGE_ERRORS = new Set([
 
 function _exitCode(error: CommanderError): number {
   return error.exitCode === 1 && USAGE_ERRORS.has(error.code) ? 2 : error.exitCode
+}
+
+/**
+ * What an action's run ends with when commander's parse ended with `error`: none for one commander
+ * exits 0 with (an action calling its command's `help()`, `git remote` style), as for an action
+ * ending with process.exit(0); else the error.
+ */
+function _actionOutcome(error: unknown): unknown {
+  return _isCommanderError(error) && _exitCode(error) === 0 ? undefined : error
 }
 
 /**

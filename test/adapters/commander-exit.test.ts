@@ -55,3 +55,19 @@ describe.skipIf(!built)("unperf/commander: the program's own action", { timeout:
     expect(h.run(['a'], { NAME: 'acme' }).report!.commands.map(c => c.name)).toEqual(['acme'])
   })
 })
+
+describe.skipIf(!built)("unperf/commander: an action that shows its command's help (commander's help(): exit 0)", { timeout: 120_000 }, () => {
+  // the run ends as commander ends it, exit 0: the command was recorded as an error ('(outputHelp)')
+  // and command:error fired for it, where a command ending with process.exit(0) is ok
+  it.each([[{}], [{ MODE: 'sync' }]])('%j: the help, exit 0, the command ok, no command:error', (env) => {
+    const r = host('commander-cli.mjs').run(['group'], env)
+    expect(r.stdout).toContain('Usage: host group [options] [command]')
+    expect(r.stderr).not.toContain('[error group')
+    expect(r.stderr).toContain('[after group ok]')
+    expect(r.report!.commands).toMatchObject([{ name: 'group', status: 'ok' }])
+    expect(r.history).toHaveLength(1)
+    expect(exitHooks(r)).toBe(1)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.history[0]!.exitCode).toBe(0)
+  })
+})

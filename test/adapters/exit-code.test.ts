@@ -3,7 +3,7 @@
  * the adapters record the code without setting one.
  */
 import { describe, expect, it } from 'vitest'
-import { built, host } from './_host.js'
+import { built, exitHooks, host } from './_host.js'
 
 describe.skipIf(!built)('a top-level await that never settles after the run', { timeout: 120_000 }, () => {
   // node exits 13 when process.exitCode is unset; the adapters had set it to 0 to have
@@ -67,5 +67,49 @@ describe.skipIf(!built)('an in-process runner (a test runner, a REPL host) that 
     expect(r.history.map(e => e.exitCode)).toEqual(Array(runs).fill(0))
     expect((r.report as { exitCode?: number }).exitCode).toBe(0)
     expect(r.report!.commands).toMatchObject([{ name: 'ok', status: 'ok' }])
+  })
+})
+
+describe.skipIf(!built)("citty's runCommand() with the host's arguments (a CLI's own test): a run that fails around its command", { timeout: 120_000 }, () => {
+  // the host decides the code, as for a command's error; these were recorded as 0, a success:
+  // citty throws them between the tree's setup and cleanup, where the root's cleanup closed with 0
+  it.each([
+    ['an unknown command', ['nope'], {}],
+    ['a missing argument', ['need'], {}],
+    ["the root's setup throwing", ['ok'], { SETUP_THROW: '1' }],
+    ["the command's cleanup throwing", ['ok'], { CLEANUP_THROW: '1' }],
+  ] as const)('%s: no exit code recorded, not 0', (_label, args, env) => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'run-command', RAW_ARGS: JSON.stringify(args), ...env })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode).toBeUndefined()
+    expect((r.report as { exitCode?: number }).exitCode).toBeUndefined()
+  })
+
+  it('a success: 0 recorded', () => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'run-command', RAW_ARGS: '["ok"]' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.history.map(e => e.exitCode)).toEqual([0])
+  })
+})
+
+describe.skipIf(!built)("a citty plugin's setup that throws, before the tree's setup (citty still calls the tree's cleanup)", { timeout: 120_000 }, () => {
+  // the run left no report, and the root's cleanup counted one run too many ended: no later run of
+  // the process closed perf (its report only at exit, as one run with the next ones)
+  it("citty's own runMain: exit 1, recorded, one report and exit hook", () => {
+    const r = host('citty-cli.mjs').run(['ok'], { MODE: 'citty-runmain', PLUGIN_THROW: '1' })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toContain('plugin setup failed')
+    expect(r.history.map(e => e.exitCode)).toEqual([1])
+    expect(exitHooks(r)).toBe(1)
+  })
+
+  it("citty's runCommand() twice in one process: the failed run recorded without a code, the next one closed after it ran", () => {
+    const r = host('citty-cli.mjs').run([], { MODE: 'run-command-twice', PLUGIN_THROW: '1' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('caught plugin setup failed')
+    expect(r.stdout).toContain('perf open after the second run: false')
+    expect(r.history.map(e => [e.exitCode, (e.commands as unknown[]).length])).toEqual([[undefined, 0], [0, 1]])
+    expect(exitHooks(r)).toBe(2)
   })
 })

@@ -26,6 +26,16 @@ for (const [label, fixture, env] of ADAPTER_HOSTS) {
 }
 
 describe.skipIf(!built)('unperf/commander instrument', { timeout: 120_000 }, () => {
+  // parse() inside the action created a second perf instance and closed it: two reports, two history lines
+  it('an action running another command with parse(): one run, both commands recorded, perf open after the inner one', () => {
+    const r = host('commander-cli.mjs').run(['chainsync'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('chainsync after, perf open=true')
+    expect(r.history, r.stderr).toHaveLength(1)
+    expect(r.report!.commands.map(c => [c.name, c.status])).toEqual([['ok', 'ok'], ['chainsync', 'ok']])
+    expect(exitHooks(r)).toBe(1)
+  })
+
   it("an inner command's error caught by the outer action: the inner one recorded as an error, the outer ok, one run", () => {
     const r = host('commander-cli.mjs').run(['chainfail'])
     expect(r.code, r.stderr).toBe(0)

@@ -40,6 +40,20 @@ describe.skipIf(!built)("commander: a subcommand's own --no-cache", { timeout: 1
   })
 })
 
+describe.skipIf(!built)("commander: a subcommand's own --cache <dir> (no --no-cache of its own)", { timeout: 120_000 }, () => {
+  // the program got no --no-cache of unperf's then, in any command: nothing could take it there
+  it.each([[{ POSITIONAL: '0' }], [{}]])('%j: its option is its own; unperf\'s --no-cache is still the program\'s', (env) => {
+    const h = host('commander-passthrough.mjs')
+    const own = h.run(['pack', '--cache', '/tmp/tarballs'], { ...env, CACHE_DIR: '1' })
+    expect(own.code, own.stderr).toBe(0)
+    expect(own.stdout).toContain('pack cache-dir=/tmp/tarballs unperf-cache=true')
+    const off = h.run(['--no-cache', 'pack', '--cache', '/tmp/tarballs'], { ...env, CACHE_DIR: '1' })
+    expect(off.code, off.stderr).toBe(0)
+    expect(off.stdout).toContain('pack cache-dir=/tmp/tarballs unperf-cache=false')
+    expect(h.run(['--help'], { ...env, CACHE_DIR: '1' }).stdout).toContain('--no-cache')
+  })
+})
+
 describe.skipIf(!built)('citty: whose --no-cache it is', { timeout: 120_000 }, () => {
   it('after `--` it is an argument of the command, not the flag: the cache stays on', () => {
     const h = host('citty-cli.mjs')

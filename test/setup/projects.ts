@@ -25,6 +25,7 @@ export const ISOLATED = [
   'test/adapters/commander-catch.test.ts', // per-file hooks in a helper
   'test/adapters/commander-exit.test.ts', // per-file hooks in a helper
   'test/adapters/commander-help.test.ts', // per-file hooks in a helper
+  'test/adapters/commander-sync-parse.test.ts', // per-file hooks in a helper
   'test/adapters/exit-code-driver.test.ts', // per-file hooks in a helper
   'test/adapters/exit-code.test.ts', // per-file hooks in a helper
   'test/adapters/help-monitors.test.ts', // per-file hooks in a helper
