@@ -17,7 +17,7 @@ const BUILT_IN_TIERS = new Set(['memory', 'fs', 'redis'])
 export async function filesKeysHint(ns: CacheNamespace, name: string, key: string): Promise<string> {
   // the built-in tiers tell a key by its name (the fs tier's file, the redis tier's SCAN): a miss reads
   // no entry for it; a driver of the user's (unstorage) would have every entry read to list its keys
-  if ((await ns._tiers.guards()).some(g => !BUILT_IN_TIERS.has(g.tier.kind))) return ''
+  if (!(await builtInTiersOnly(ns))) return ''
   const prefix = `${key}#files:`
   const found: { key: string; createdAt: number }[] = []
   for (const k of await keysOf(ns._tiers, ns._events, { match: k => k.startsWith(prefix) })) {
@@ -29,6 +29,11 @@ export async function filesKeysHint(ns: CacheNamespace, name: string, key: strin
   const names = found.slice(0, 3).map(f => `'${printable(f.key)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
   const command = `unperf cache get ${shellWord(found[0]!.key)}${name === 'default' ? '' : ` --namespace ${shellWord(name)}`}`
   return `; wrap() with files stored it under the key and a hash of the files' content: ${names} (${printable(command)})`
+}
+
+/** Whether every tier of `ns` is a built-in one (memory, fs, redis), not a user's unstorage driver. */
+async function builtInTiersOnly(ns: CacheNamespace): Promise<boolean> {
+  return (await ns._tiers.guards()).every(g => BUILT_IN_TIERS.has(g.tier.kind))
 }
 
 /** `text` as one word of a POSIX shell line: single-quoted, a `'` in it as `'\''`. */
@@ -44,7 +49,11 @@ function shellWord(text: string): string {
 export async function otherNamespacesHint(key: string, every: () => Promise<string[]>, get: (name: string) => PerfCache): Promise<string> {
   const found: string[] = []
   for (const name of await every()) {
-    if (name !== 'default' && await get(name).has(key)) found.push(name)
+    if (name === 'default') continue
+    const other = get(name)
+    // a miss is one read of a user's driver (unstorage: a remote store, paid per read): a namespace
+    // on one is not asked; the built-in tiers tell a key by its name (a stat, an EXISTS)
+    if (await builtInTiersOnly(other as unknown as CacheNamespace) && await other.has(key)) found.push(name)
   }
   if (found.length === 0) return ''
   const names = found.slice(0, 3).map(n => `'${printable(n)}'`).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '')
