@@ -8,7 +8,7 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, isCommandLine, secondCallWarning, startPerf, type PerfAdapterOptions } from './_shared.js'
 import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type ParseArgs } from './commander-args.js'
 import { listNoCacheInHelp } from './commander-help.js'
 
@@ -40,7 +40,10 @@ interface Pending {
  */
 export function instrument<T extends CommanderProgram>(given: T, options: PerfAdapterOptions = {}): T {
   const marked = given as T & { [INSTRUMENTED]?: true }
-  if (marked[INSTRUMENTED]) return given
+  if (marked[INSTRUMENTED]) {
+    secondCallWarning('instrument()', options)
+    return given
+  }
   Object.defineProperty(marked, INSTRUMENTED, { value: true })
   const program = given as unknown as Command
 

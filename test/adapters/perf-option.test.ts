@@ -28,3 +28,16 @@ for (const hostKind of ['citty', 'commander'] as const) {
     })
   })
 }
+
+describe.skipIf(!built)('instrument() called again with options (commander)', { timeout: 120_000 }, () => {
+  it('says the second call\'s options are ignored: the first call\'s apply, the instance given runs no command', () => {
+    // it was silent: the host's own instance ran no command (the first call's did)
+    const r = host('perf-option.mjs').run(['build'], { HOST: 'commander', TWICE: '1' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr.split('\n').filter(l => l.includes('called again'))).toEqual([
+      "[unperf] warn instrument() was called again on a program it had instrumented: the first call's options apply, this call's (perf) are ignored, and the perf instance given runs no command; pass them to the first call",
+    ])
+    // the command ran on the first call's instance; the host's own closes at exit with no command
+    expect(r.history.map(h => h.commands.map(c => c.name))).toEqual([['build'], []])
+  })
+})
