@@ -288,6 +288,14 @@ function makeDir(path) {
   }
 }
 
+// the caches to write at exit, one 'exit' listener for all of them: one per script compiled without
+// its cache (a first run, a new unperf: the start script and each lazy script) put a host with a
+// few exit listeners of its own, or two perf instances, over node's 10 (MaxListenersExceededWarning)
+const writes = []
+function writeAtExit(write) {
+  if (writes.push(write) === 1) process.once('exit', () => { for (const w of writes) w() })
+}
+
 /** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
 function compile(rel, hash) {
   const file = fileURLToPath(new URL(rel, indexUrl))
@@ -309,7 +317,7 @@ function compile(rel, hash) {
   const script = new Script(source, { filename: file, cachedData })
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     // at exit, the cache also holds every function this run compiled (createPerf, run, close, ...)
-    process.once('exit', () => {
+    writeAtExit(() => {
       let tmp
       try {
         makeDir(dirname(dir))

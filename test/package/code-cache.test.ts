@@ -237,4 +237,26 @@ describe('V8 code cache of the start path', () => {
     const longest = Math.max(...r.stderr.split('\n').map(line => line.length))
     expect(longest).toBeLessThan(400)
   })
+
+  it('a first run writes every missing cache from one exit listener: one per script compiled put a host over node\'s 10 (MaxListenersExceededWarning)', () => {
+    const dir = tempDir('unperf-code-cache-listeners-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cc-listeners', version: '1.0.0', type: 'module' }))
+    mkdirSync(join(dir, 'node_modules'))
+    // the cache and a pool: lazy scripts compiled beside the start script, each without its cache yet
+    writeFileSync(join(dir, 'main.mjs'), `
+      import { createPerf } from ${JSON.stringify(join(dist, 'index.mjs'))}
+      const before = process.listenerCount('exit')
+      const perf = await createPerf({ overrides: { report: { console: false }, cache: { driver: ['memory', 'fs'] } } })
+      await perf.run('hello', async () => { await perf.cache.set('k', 1); await perf.pool('p').run(async () => 1) })
+      console.log(process.listenerCount('exit') - before)
+      await perf.close()`)
+    const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') }
+    const first = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, env, encoding: 'utf8' })
+    expect(first.status, first.stderr).toBe(0)
+    // the lazy scripts' caches were missing and are written at exit
+    expect(readdirSync(join(dir, 'xdg', 'unperf', 'code-cache')).filter(n => n.includes(`-${hashOf('lazy')}-`)).length).toBeGreaterThan(0)
+    // the instance's own listener, and (the start script's cache was written by the import) at most one writer
+    expect(Number(first.stdout.trim())).toBeLessThanOrEqual(2)
+    expect(first.stderr).not.toContain('MaxListenersExceededWarning')
+  })
 })
