@@ -38,6 +38,6 @@ describe.skipIf(!built)('instrument() called again with options (commander)', { 
       "[unperf] warn instrument() was called again on a program it had instrumented: the first call's options apply, this call's (perf) are ignored, and the perf instance given runs no command; pass them to the first call",
     ])
     // the command ran on the first call's instance; the host's own closes at exit with no command
-    expect(r.history.map(h => h.commands.map(c => c.name))).toEqual([['build'], []])
+    expect(r.history.map(h => (h.commands as { name: string }[]).map(c => c.name))).toEqual([['build'], []])
   })
 })
