@@ -20,7 +20,10 @@ export interface BudgetResult {
   /** over / limit */
   overRatio?: number
   command?: string
+  /** A `budgets.files` entry's glob. */
   file?: string
+  /** A `budgets.files` entry's compression, what `actual` was measured after. */
+  compression?: 'none' | 'gzip' | 'brotli'
   message: string
 }
 /**

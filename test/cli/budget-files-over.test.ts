@@ -24,11 +24,19 @@ describe('budgets.files in unperf budget', () => {
     const r = unperf(dir, 'budget', '--json')
     expect(r.code).toBe(1) // the breach (and no recorded run)
     const [big, small] = (r.json() as { budgets: Result[] }).budgets
-    expect(big).toMatchObject({ budget: 'budgets.files[0]', status: 'fail', over: 500 })
+    expect(big).toMatchObject({ budget: 'budgets.files[0]', status: 'fail', over: 500, file: 'big.txt', compression: 'none' })
     expect(big!.message).toBe('budgets.files[0]: big.txt (1 file, none): 1.50 kB is over the budget of 1.00 kB (+500 B)')
     expect(small!.message).toBe('budgets.files[1]: small.txt (1 file, none): 10 B within 1.00 kB')
     const text = unperf(dir, 'budget')
-    expect(text.stdout).toMatch(/^budgets\.files\[0\] +1\.50 kB +1\.00 kB +✖ over by 500 B$/m)
+    // the row names the glob (it read `budgets.files[0]  1.50 kB` alone: the size of what?)
+    expect(text.stdout).toMatch(/^budgets\.files\[0\] big\.txt +1\.50 kB +1\.00 kB +✖ over by 500 B$/m)
+  })
+
+  it('a compressed budget\'s row says how the size was measured', () => {
+    const dir = projectWith(`export default { cache: { driver: 'memory' }, budgets: { files: [{ path: '*.txt', limit: '1MB', compression: 'gzip' }] } }`, { 'big.txt': 'x'.repeat(1500) })
+    const text = unperf(dir, 'budget')
+    expect(text.stdout).toMatch(/^budgets\.files\[0\] \*\.txt \(gzip\) +\d+ B +1\.00 MB +✔ pass$/m)
+    expect((unperf(dir, 'budget', '--json').json() as { budgets: Result[] }).budgets[0]).toMatchObject({ file: '*.txt', compression: 'gzip' })
   })
 
   it("a run's report words it the same way, beside the other budgets' messages", () => {

@@ -74,8 +74,12 @@ export default defineCommand({
       const ran = [...new Set(report!.commands.map(c => c.name))]
       return console.log(dim(printable(`no budget applies to the last run (${ran.length ? `it ran ${ran.join(', ')}` : 'it ran no command'}; configured: ${configured.join(', ')})`)))
     }
+    // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
+    const label = (r: BudgetResult) => r.kind === 'file' && r.file !== undefined
+      ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
+      : r.budget
     console.log(table(results.map(r => [
-      printable(r.budget), fmt(r, r.actual), fmt(r, r.limit),
+      printable(label(r)), fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(stderrColors.red(`\n${plural(failed.length, 'budget')} exceeded`))

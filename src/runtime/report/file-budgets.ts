@@ -22,10 +22,10 @@ export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
           : data.length
     }
     if (files.length === 0) {
-      return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'fail' as const, actual: 0, limit: f.limit, unit: 'bytes' as const, file: f.path, message: `budgets.files[${i}]: no file matches '${f.path}'` }
+      return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'fail' as const, actual: 0, limit: f.limit, unit: 'bytes' as const, file: f.path, compression: f.compression, message: `budgets.files[${i}]: no file matches '${f.path}'` }
     }
     const budget = `budgets.files[${i}]`
-    const result = judge(budget, 'file', 'bytes', total, f.limit, { file: f.path })
+    const result = judge(budget, 'file', 'bytes', total, f.limit, { file: f.path, compression: f.compression })
     // the verdict worded as every budget's (with its "(+X)" when over), after what was measured
     result.message = `${budget}: ${f.path} (${files.length} file${files.length === 1 ? '' : 's'}, ${f.compression}): ${result.message.slice(budget.length + 2)}`
     return result
