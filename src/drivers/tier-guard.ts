@@ -8,9 +8,8 @@ import { errorMessage, PerfError, TimeoutError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
 import { LocalIncidents } from './local-incidents.js'
 import { CallDeadlines } from './call-deadlines.js'
-import { timerDelay } from '../runtime/timer-limit.js'
 import { isCommandFault, markRedisDown, markRedisUp } from './redis-health.js'
-import { blameTimeout } from './timeout-blame.js'
+import { blameTimeout, judgedWithin } from './timeout-blame.js'
 import type { Tier } from './types.js'
 
 /**
@@ -261,17 +260,5 @@ function reasonOf(error: unknown): string {
  * judged as a call's (timeout-blame.ts; `timeout`: the tier's).
  */
 function probeWithin(tier: Tier, ms: number, timeout: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const start = performance.now()
-    // after the next I/O poll, as the deadline sweep (call-deadlines.ts): a reply already in the socket wins
-    const timer = setTimeout(() => {
-      const fired = performance.now()
-      setImmediate(() => reject(blameTimeout(tier, new TimeoutError(`${tier.kind} cache tier`, ms), { start, due: start + ms, fired, limit: ms, timeout })))
-    }, timerDelay(ms))
-    timer.unref()
-    tier.probe!().then(
-      () => { clearTimeout(timer); resolve() },
-      (error: unknown) => { clearTimeout(timer); reject(error) },
-    )
-  })
+  return judgedWithin(tier, tier.probe!().then(() => {}), ms, timeout, () => new TimeoutError(`${tier.kind} cache tier`, ms), true)
 }

@@ -17,6 +17,8 @@
  * connection was waiting on this process (ioredis still loading, a file read of its handshake), or
  * moved shortly before: this process was too slow to give the remote its time.
  */
+import { timerDelay } from '../runtime/timer-limit.js'
+import type { TimeoutError } from '../errors.js'
 import type { Tier } from './types.js'
 
 /** Timeouts that were this process's slowness, not the remote's. */
@@ -59,4 +61,26 @@ export function blameTimeout<E extends Error>(tier: Tier, error: E, t: TimeoutTi
       : `its connection to ${tier.kind} last moved ${Math.round(quiet)}ms before the deadline was checked`
   error.message += `: this process was too slow, not ${tier.kind} (${what}${late > 0 ? `, ${late}ms late` : ''}: starved of CPU or its event loop busy); not marked down for the machine's other processes`
   return error
+}
+
+/**
+ * `p` bounded by `limit` ms, its timeout judged as a call's (blameTimeout; `timeout`: the tier's
+ * `cache.timeout`): past the bound, after the next I/O poll, as the deadline sweep
+ * (call-deadlines.ts: a reply already in the socket wins), rejected with `error()`. `unref`: the
+ * timer does not keep the process up (a probe); a ref'd one does (a call nothing else holds the
+ * process up for: the redis socket is unref'd).
+ */
+export function judgedWithin<T>(tier: Tier, p: Promise<T>, limit: number, timeout: number, error: () => TimeoutError, unref = false): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const start = performance.now()
+    const timer = setTimeout(() => {
+      const fired = performance.now()
+      setImmediate(() => reject(blameTimeout(tier, error(), { start, due: start + limit, fired, limit, timeout })))
+    }, timerDelay(limit))
+    if (unref) timer.unref()
+    p.then(
+      value => { clearTimeout(timer); resolve(value) },
+      (e: unknown) => { clearTimeout(timer); reject(e) },
+    )
+  })
 }

@@ -9,7 +9,7 @@ import type { ResolvedPerfConfig } from '../../config/types.js'
 import { projectId } from '../project.js'
 import { errorMessage, PerfError, TimeoutError } from '../../errors.js'
 import { hangsNow, markRedisDown, markRedisUp } from '../../drivers/redis-health.js'
-import { blameTimeout } from '../../drivers/timeout-blame.js'
+import { judgedWithin } from '../../drivers/timeout-blame.js'
 import { bounded } from '../bounded.js'
 import { formatDuration } from '../../config/units.js'
 import { isRun, type HistoryEntry } from './history.js'
@@ -38,23 +38,12 @@ function tier(config: ResolvedPerfConfig): Tier {
 const BOUND_MS = 2000
 
 /**
- * A call to the driver bounded by BOUND_MS, as the cache tier's are (call-deadlines.ts, with a ref'd
- * timer as bounded.ts's: the socket is unref'd): checked after the next I/O poll (a reply already
- * in the socket wins), and its timeout judged (timeout-blame.ts: a process too slow to hear Redis
- * does not mark it down for the machine's other processes). `timeout`: `cache.timeout`.
+ * A call to the driver bounded by BOUND_MS, as the cache tier's are, its timeout judged
+ * (timeout-blame.ts: a process too slow to hear Redis does not mark it down for the machine's other
+ * processes), with a ref'd timer as bounded.ts's (the socket is unref'd). `timeout`: `cache.timeout`.
  */
 function within<T>(t: Tier, p: Promise<T>, timeout: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const start = performance.now()
-    const timer = setTimeout(() => {
-      const fired = performance.now()
-      setImmediate(() => reject(blameTimeout(t, Object.assign(new TimeoutError('redis', BOUND_MS), { message: `timed out after ${BOUND_MS}ms` }), { start, due: start + BOUND_MS, fired, limit: BOUND_MS, timeout })))
-    }, BOUND_MS)
-    p.then(
-      value => { clearTimeout(timer); resolve(value) },
-      (error: unknown) => { clearTimeout(timer); reject(error) },
-    )
-  })
+  return judgedWithin(t, p, BOUND_MS, timeout, () => Object.assign(new TimeoutError('redis', BOUND_MS), { message: `timed out after ${BOUND_MS}ms` }))
 }
 
 /**
