@@ -26,7 +26,7 @@ export function whyUnreadable(error: unknown, what: string): string {
 
 /** The `error` of the `unperf` CLI's `--json` output, the same for every command and every error. */
 export interface JsonError {
-  /** The error's class: `UsageError`, `ConfigError`, `CLIError` (citty's), `BenchCommandError`, ... (`Error` when none). */
+  /** The error's class: `UsageError`, `ConfigError`, `BenchCommandError`, ... (`Error` when none). */
   name: string
   /** Stable: `E_USAGE`, `E_CONFIG`, `E_UNKNOWN_OPTION`, ...; the error's own `code`, else `E_UNEXPECTED`. */
   code: string

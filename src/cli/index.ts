@@ -184,6 +184,14 @@ async function run(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string; issues?: unknown[] }
+    // citty's missing argument (`unperf cache get`, `unperf shard --total 2`): the usage problem every
+    // other one is, in the same shape (it came out as { name: 'CLIError', code: 'EARG' } with no
+    // command named: 'Missing required positional argument: KEY')
+    if (e.name === 'CLIError' && e.code === 'EARG') {
+      const what = (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '').replace(/^Missing required (positional )?argument: /, (_, positional: string | undefined) => positional ? 'missing the argument <' : 'missing the option ')
+      const message = `unperf ${path.join(' ')}: ${what.startsWith('missing the argument <') ? `${what}>` : what}`
+      return usageProblem(json, 'E_MISSING_ARGUMENT', message, cmd, parent, path)
+    }
     // citty colors the names in its messages ('Unknown command \x1b[36mx\x1b[39m'): never in JSON
     if (json) printJsonError(path, jsonError(error))
     if (e.name === 'ConfigError' || e.name === 'UsageError' || e.name === 'CLIError') {

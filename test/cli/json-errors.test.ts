@@ -25,7 +25,8 @@ describe('--json errors', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'json-errors' }))
     const cases: Array<[string[], number, string, string]> = [
       [['frobnicate'], 2, 'UsageError', 'E_UNKNOWN_COMMAND'],
-      [['cache', 'get'], 2, 'CLIError', 'EARG'],
+      [['cache', 'get'], 2, 'UsageError', 'E_MISSING_ARGUMENT'],
+      [['shard', '--total', '2'], 2, 'UsageError', 'E_MISSING_ARGUMENT'],
       [['bench'], 2, 'UsageError', 'E_USAGE'],
       [['bench', '--runs', 'x', 'true'], 2, 'UsageError', 'E_USAGE'],
       [['bench', '--warmup', '0', 'exit 3'], 1, 'BenchCommandError', 'E_BENCH_COMMAND_FAILED'],

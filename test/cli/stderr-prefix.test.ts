@@ -32,8 +32,8 @@ describe('every stderr message of an error path starts with [unperf]', () => {
       [['cache'], 2, '[unperf] unperf cache: no command given'],
       [['config', '--env'], 2, '[unperf] unperf config: --env expects a value, got nothing'],
       [['cache', 'info', '--bogus'], 2, "[unperf] unperf cache info: unknown option '--bogus'"],
-      [['shard', '--index', '1'], 2, '[unperf] Missing required argument: --total'],
-      [['cache', 'get'], 2, '[unperf] Missing required positional argument: KEY'],
+      [['shard', '--index', '1'], 2, '[unperf] unperf shard: missing the option --total'],
+      [['cache', 'get'], 2, '[unperf] unperf cache get: missing the argument <KEY>'],
       [['cache', 'clear'], 2, '[unperf] unperf cache clear needs --key K, --namespace N or --all'],
     ]
     for (const [args, code, line] of cases) {
