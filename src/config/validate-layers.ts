@@ -100,7 +100,22 @@ function atWrittenPath(issue: ConfigIssue, path: string): ConfigIssue {
 /** The ConfigError of these issues, each with the line and column its key is written at when found (issue-positions.ts). */
 async function positioned(layers: RawLayer[], rootDir: string, issues: ConfigIssue[]): Promise<ConfigError> {
   const { withPositions } = await import('./issue-positions.js')
-  return new ConfigError(await withPositions(issues, layers, rootDir))
+  return new ConfigError(inFileOrder(await withPositions(issues, layers, rootDir), layers, rootDir))
+}
+
+/**
+ * The issues as their keys are written: by file (the layers' order, highest priority first), then
+ * line and column; an issue without a position after its file's positioned ones, in the order found.
+ * They came in the order of the checks (the schema's, the other envs', the resolver's): a `ttl: 0`
+ * on line 5 was listed after an unknown key on line 11.
+ */
+function inFileOrder(issues: ConfigIssue[], layers: RawLayer[], rootDir: string): ConfigIssue[] {
+  const files = layers.map(l => layerName(l, rootDir))
+  const fileRank = (file: string) => { const i = files.indexOf(file); return i < 0 ? files.length : i }
+  return issues
+    .map((issue, found) => ({ issue, found, file: fileRank(issue.file) }))
+    .sort((a, b) => a.file - b.file || (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.found - b.found)
+    .map(({ issue }) => issue)
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
