@@ -38,7 +38,11 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
   const { otherEnvIssues } = await import('./other-envs.js')
   const host = packageInfo(rootDir)
   issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues, merged.layers.find(l => l.source === 'overrides')?.name))
-  if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))
+  // unstorage driver names (driver-names.ts), in the merged config (at the path written) and in every env block
+  const { envBlocksOf, unknownDriverIssues } = await import('./driver-names.js')
+  const blocks = raw.layers.flatMap(l => envBlocksOf(l.config, layerName(l, rootDir)))
+  const drivers = (await unknownDriverIssues(merged.config, fileFor, blocks)).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))
+  if (issues.length > 0 || drivers.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...drivers, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))
   if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
 }
 
