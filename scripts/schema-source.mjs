@@ -36,14 +36,17 @@ const bool = { type: 'boolean' }
 const obj = (properties, extra = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra })
 
 // an alert threshold, by its metric's kind (metric-kinds.ts): what src/config/resolve-alerts.ts parses
-const durationPattern = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)\\s*$'
-const sizePattern = '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]|[bB])\\s*$'
+// the number of a duration or size string: digits with an optional fraction, or a fraction alone,
+// and an optional exponent (src/config/units.ts splitUnit: what the types' `${number}` takes, but a sign)
+const number = '(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?'
+const durationPattern = `^\\s*${number}\\s*(ms|s|m|h|d|w)\\s*$`
+const sizePattern = `^\\s*${number}\\s*([kKmMgGtT]i?[bB]|[bB])\\s*$`
 const percentString = { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$' }
 const THRESHOLDS = {
   // as $defs size and duration, but described in the alert's words (THRESHOLD_EXPECTED)
   size: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: sizePattern }] },
   duration: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: durationPattern }] },
-  rate: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]|[bB])\\s*(/\\s*s\\s*)?$' }] },
+  rate: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: `^\\s*${number}\\s*([kKmMgGtT]i?[bB]|[bB])\\s*(/\\s*s\\s*)?$` }] },
   percent: { anyOf: [{ type: 'number', minimum: 0 }, percentString] },
   // at most 100 %: the fraction is at most 1
   ratio: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'string', pattern: '^\\s*(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)\\s*%\\s*$' }] },

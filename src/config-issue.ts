@@ -29,7 +29,7 @@ function unitHint(expected: string, found: unknown): string {
     const hint = roundsToZeroHint(found)
     if (hint) return hint
   }
-  const unit = typeof found === 'string' ? /^\s*\d+(?:\.\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
+  const unit = typeof found === 'string' ? /^\s*(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
   // the unit alone: '1e30TB' is too large, not in an unknown unit
   if (unit === undefined) return ''
   if (/\ba duration\b/.test(expected) && parseDuration(`1${unit}`) === undefined) return durationUnitsHint()

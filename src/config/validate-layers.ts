@@ -38,7 +38,11 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
   const { otherEnvIssues } = await import('./other-envs.js')
   const host = packageInfo(rootDir)
   issues.push(...otherEnvIssues(raw.layers, env, overrides, { rootDir, cwd, configFile: raw.configFile, hostName: host.name, hostVersion: host.version }, issues, merged.layers.find(l => l.source === 'overrides')?.name))
-  if (issues.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))
+  // unstorage driver names (driver-names.ts), in the merged config (at the path written) and in every env block
+  const { envBlocksOf, unknownDriverIssues } = await import('./driver-names.js')
+  const blocks = raw.layers.flatMap(l => envBlocksOf(l.config, layerName(l, rootDir)))
+  const drivers = (await unknownDriverIssues(merged.config, fileFor, blocks)).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))
+  if (issues.length > 0 || drivers.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...drivers, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))
   if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)
 }
 
@@ -100,7 +104,22 @@ function atWrittenPath(issue: ConfigIssue, path: string): ConfigIssue {
 /** The ConfigError of these issues, each with the line and column its key is written at when found (issue-positions.ts). */
 async function positioned(layers: RawLayer[], rootDir: string, issues: ConfigIssue[]): Promise<ConfigError> {
   const { withPositions } = await import('./issue-positions.js')
-  return new ConfigError(await withPositions(issues, layers, rootDir))
+  return new ConfigError(inFileOrder(await withPositions(issues, layers, rootDir), layers, rootDir))
+}
+
+/**
+ * The issues as their keys are written: by file (the layers' order, highest priority first), then
+ * line and column; an issue without a position after its file's positioned ones, in the order found.
+ * They came in the order of the checks (the schema's, the other envs', the resolver's): a `ttl: 0`
+ * on line 5 was listed after an unknown key on line 11.
+ */
+function inFileOrder(issues: ConfigIssue[], layers: RawLayer[], rootDir: string): ConfigIssue[] {
+  const files = layers.map(l => layerName(l, rootDir))
+  const fileRank = (file: string) => { const i = files.indexOf(file); return i < 0 ? files.length : i }
+  return issues
+    .map((issue, found) => ({ issue, found, file: fileRank(issue.file) }))
+    .sort((a, b) => a.file - b.file || (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.found - b.found)
+    .map(({ issue }) => issue)
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

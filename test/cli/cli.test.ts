@@ -89,11 +89,11 @@ describe('unperf CLI', CHILD_RUNS, () => {
     expect(unperf(dir, 'config', '--env', 'ci', '--json').json().config.env).toBe('ci')
   })
 
-  it('config: each key marked (default) unless a layer sets it; the tiers come from cache.driver', () => {
+  it('config: each key marked with the layer that set it, (default) when none did; the tiers come from cache.driver', () => {
     const lines = unperf(dir, 'config').stdout.split('\n')
     const line = (key: string) => lines.find(l => l.startsWith(`${key} = `)) ?? ''
-    expect(line('cache.ttl')).toMatch(/^cache\.ttl = 3600000 \(1 h\)$/)
-    expect(line('cache.tiers')).not.toContain('(default)')
+    expect(line('cache.ttl')).toMatch(/^cache\.ttl = 3600000 \(1 h\)  \(perf\.config\.ts\)$/)
+    expect(line('cache.tiers')).toMatch(/  \(perf\.config\.ts\)$/)
     expect(line('cache.maxSize')).toMatch(/\(200 MB\) +\(default\)$/)
     expect(line('report.history')).toContain('(default)')
   })
@@ -102,7 +102,7 @@ describe('unperf CLI', CHILD_RUNS, () => {
     const d = project(`export default { cache: { swr: true } }`)
     const r = unperf(d, 'config')
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout.split('\n')).toContain('cache.swr = Infinity')
+    expect(r.stdout.split('\n')).toContain('cache.swr = Infinity  (perf.config.ts)')
   })
 
   it('config never prints credentials: a redis url with a password, a password option, tokens in headers', () => {

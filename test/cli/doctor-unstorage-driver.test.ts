@@ -2,7 +2,8 @@
  * `unperf doctor` with an unstorage driver named in the config: a misspelt name (or a driver whose
  * package is not installed) was only found on the tier's first use, as a warning with the tier
  * skipped, and doctor said every check passed (exit 0). It loads each such driver's module and
- * names the key path it is written at; a driver that loads is a passing row.
+ * names the key path it is written at; a driver that loads is a passing row. A name unstorage has not
+ * is now a config error (validation), which doctor's `config` row reports.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -19,13 +20,16 @@ function project(config: string): string {
 }
 
 describe('unperf doctor, unstorage drivers by name', () => {
-  it('a misspelt driver is a problem naming its key path and the name meant (exit 1)', () => {
+  it('a misspelt driver is a config problem naming its key path and the name meant (exit 2: a bad config); one that loads is a passing row', () => {
+    // a name unstorage has not is a config error since validation checks it (test/config/driver-names.test.ts)
     const dir = project(`{ cache: { driver: ['memory', { driver: 'lru-cach' }], namespaces: { t: { driver: { driver: 'lru-cache' } } } } }`)
     const r = unperf(dir, 'doctor', '--json')
-    expect(r.code).toBe(1)
-    const checks = (r.json() as { checks: { check: string; ok: boolean; detail: string }[] }).checks.filter(c => c.check === 'driver')
-    expect(checks).toEqual([
-      { check: 'driver', ok: false, detail: expect.stringMatching(/^cache\.driver\[1\]: .*unknown cache driver 'lru-cach'.*did you mean 'lru-cache'/) },
+    expect(r.code).toBe(2)
+    const checks = (r.json() as { checks: { check: string; ok: boolean; detail: string }[] }).checks
+    expect(checks.find(c => c.check === 'config')).toMatchObject({ ok: false, detail: expect.stringMatching(/cache\.driver\[1\]\.driver: expected an unstorage driver's name; did you mean 'lru-cache'\?.*got 'lru-cach'/) })
+    const loads = unperf(project(`{ cache: { driver: ['memory', 'fs'], namespaces: { t: { driver: { driver: 'lru-cache' } } } } }`), 'doctor', '--json')
+    expect(loads.code, loads.stdout + loads.stderr).toBe(0)
+    expect((loads.json() as { checks: { check: string; ok: boolean; detail: string }[] }).checks.filter(c => c.check === 'driver')).toEqual([
       { check: 'driver', ok: true, detail: "cache.namespaces.t.driver: unstorage's 'lru-cache' driver loads" },
     ])
   })

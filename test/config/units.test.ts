@@ -9,7 +9,10 @@ describe('parseDuration / parseSize', () => {
     expect(parseDuration(' 2 h ')).toBe(7_200_000)
     expect(parseDuration('1w')).toBe(604_800_000)
     expect(parseDuration(42)).toBe(42)
-    for (const bad of ['-1s', '1y', '', 'ms', -5, Number.NaN, Number.POSITIVE_INFINITY, null, {}]) expect(parseDuration(bad)).toBeUndefined()
+    for (const bad of ['-1s', '1y', '', 'ms', '.s', '+1s', '0x10s', '0b1s', '1e3', -5, Number.NaN, Number.POSITIVE_INFINITY, null, {}]) expect(parseDuration(bad), String(bad)).toBeUndefined()
+    // what the types' `${number}${unit}` takes, and String(n) writes for a computed `${n}ms`: a fraction alone, an exponent
+    expect(['.5s', '1.s', '1e3ms', '1.5e-3s', '2E1m', `${1e21}ms`].map(parseDuration)).toEqual([500, 1000, 1000, 2, 1_200_000, 1e21])
+    expect(['.5MB', '1e3kB', '1.5e3B'].map(parseSize)).toEqual([500_000, 1_000_000, 1500])
     expect(parseSize('10kB')).toBe(10_000)
     expect(parseSize('10KiB')).toBe(10_240)
     expect(parseSize('1.5MB')).toBe(1_500_000)
@@ -18,8 +21,9 @@ describe('parseDuration / parseSize', () => {
   })
 
   it('accepts exactly what the regular expressions of the contract\'s units accept (hand-written parser, checked against them)', () => {
-    const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/
-    const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)\s*$/i
+    // the number as the types' `${number}` writes it, but a sign: '.5s', '1.s', '1e3ms', '1.5E-3s'
+    const DURATION = /^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(ms|s|m|h|d|w)\s*$/
+    const SIZE = /^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([kmgt]i?b|b)\s*$/i
     const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as Record<string, number>
     const sizes = { b: 1, kb: 1000, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 } as Record<string, number>
     const reference = {
@@ -29,7 +33,7 @@ describe('parseDuration / parseSize', () => {
     const alphabet = ['0', '1', '9', '.', ' ', '\t', '\u00a0', '\u2003', '\ufeff', 'm', 's', 'h', 'd', 'w', 'k', 'K', 'i', 'I', 'b', 'B', 'M', 'g', 'T', '-', '+', 'e', 'x']
     let seed = 42
     const random = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
-    const cases = ['250ms', ' 2 h ', '1.5s', '1.', '.5s', '10KiB', '10 kib', '7TB', '3 B', '1s ', '1 s s', '5mib']
+    const cases = ['250ms', ' 2 h ', '1.5s', '1.', '.5s', '1.s', '1e3ms', '1E3ms', '1.5e-3s', '1e+21ms', '1e', '1e+ms', 'e3ms', '.e3s', '10KiB', '10 kib', '7TB', '3 B', '1s ', '1 s s', '5mib', '1e3kB', '.5MB']
     for (let i = 0; i < 50_000; i++) cases.push(Array.from({ length: 1 + random(7) }, () => alphabet[random(alphabet.length)]).join(''))
     for (const c of cases) {
       expect(parseDuration(c), JSON.stringify(c)).toBe(reference.duration(c))

@@ -9,6 +9,8 @@ import { parentConfigWarning } from '../parent-config.js'
 import { bold, configArgs, dim, printJson, stderrColors, table, yellow } from '../_ui.js'
 import { describePluginSource as describeSource } from '../../config/plugin-entries.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
+import type { RawLayer } from '../../config/layers.js'
+import { shownLayers } from '../config-layers.js'
 import { relative, sep } from 'node:path'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
@@ -18,10 +20,22 @@ export default defineCommand({
   meta: { name: 'config', description: 'The resolved config and where each layer came from' },
   args: { ...configArgs },
   async run({ args }) {
+    // the layers as written, to show each file's env blocks as layers of their own (config-layers.ts)
+    let written: [RawLayer[], RawLayer[]] = [[], []]
+    const layersLoaded = await cliConfigLayers(args, (raw, applied) => { written = [raw, applied] })
+    const warnings = [parentConfigWarning(layersLoaded.config.rootDir, layersLoaded.config.configFile), envBlockWarning(args.env, layersLoaded.layers), ciBlockWarning(args.env, layersLoaded.config.env, layersLoaded.layers)].filter(w => w !== undefined)
+    const shownList = shownLayers(...written, layersLoaded.config.env, layersLoaded.config.rootDir)
+    // resolved keys named otherwise in a config: `cache.tiers` is what `cache.driver` resolves to;
+    // an alert written as its threshold alone (`'eventLoop.p99': '100ms'`) sets that rule's `above`
+    const origin = (path: string[]) => shownList.find(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver']))
+      || (alertOf(path) !== undefined && path.at(-1) === 'above' && isThreshold(valueAt(l.config, path.slice(0, -1)))))?.name
+    // which layer set each key (`default` where none did), by the key path as config errors name it
+    const origins: Record<string, string> = {}
+    const { plugins: _plugins, ...keys } = layersLoaded.config
+    leaves(keys, [], path => { if (!UNLAYERED.includes(path[0]!)) origins[path.reduce(keyPath, '')] = origin(path) ?? 'default' })
     // credentials (a redis url's password, a `password` option, headers) are never printed
-    const loaded = redactSecrets(await cliConfigLayers(args))
-    const warnings = [parentConfigWarning(loaded.config.rootDir, loaded.config.configFile), envBlockWarning(args.env, loaded.layers), ciBlockWarning(args.env, loaded.config.env, loaded.layers)].filter(w => w !== undefined)
-    if (args.json) return printJson({ ...loaded, warnings })
+    const loaded = redactSecrets({ ...layersLoaded, layers: shownList })
+    if (args.json) return printJson({ ...loaded, origins, warnings })
     for (const w of warnings) console.error(stderrColors.yellow(`[unperf] warning: ${w}`))
     const { config, layers } = loaded
     console.log(bold(`unperf config · ${config.name}@${config.version} · env ${config.env}`))
@@ -29,15 +43,7 @@ export default defineCommand({
     for (const l of layers) console.log(`  ${l.name}`)
     if (layers.length === 0) console.log(dim('  (none: defaults only)'))
     console.log('')
-    // resolved keys named otherwise in a config: `cache.tiers` is what `cache.driver` resolves to;
-    // an alert written as its threshold alone (`'eventLoop.p99': '100ms'`) sets that rule's `above`
-    const set = (path: string[]) => layers.some(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver']))
-      || (alertOf(path) !== undefined && path.at(-1) === 'above' && isThreshold(valueAt(l.config, path.slice(0, -1)))))
-    const walk = (value: unknown, path: string[]) => {
-      if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && typeof (value as { getItem?: unknown }).getItem !== 'function') {
-        for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
-        return
-      }
+    const walk = (value: unknown, path: string[]) => leaves(value, path, (path, value) => {
       const key = path[path.length - 1] ?? ''
       // Infinity (`swr: true`: no limit) is a number JSON cannot hold: it printed `null (Infinity)`
       const finite = typeof value === 'number' && Number.isFinite(value)
@@ -48,10 +54,11 @@ export default defineCommand({
       if (finite && alert !== undefined && (key === 'above' || key === 'below')) shown += dim(` (${formatMetric(alert, value as number)})`)
       else if (finite && DURATION_KEYS.test(key)) shown += dim(` (${formatDuration(value as number)})`)
       else if (finite && SIZE_KEYS.test(key) && (value as number) >= 1024) shown += dim(` (${formatBytes(value)})`)
-      const origin = ['rootDir', 'cwd', 'env', 'configFile'].includes(path[0]!) ? '' : set(path) ? '' : dim('  (default)')
       // one key per segment, as config errors name them: `monitors.alerts['memory.rss'].above`, `hooks['command:after']`
-      console.log(`${path.reduce(keyPath, '')} = ${shown}${origin}`)
-    }
+      const name = path.reduce(keyPath, '')
+      const from = UNLAYERED.includes(path[0]!) ? '' : dim(`  (${origin(path) ?? 'default'})`)
+      console.log(`${name} = ${shown}${from}`)
+    })
     const { plugins, ...rest } = config
     walk(rest, [])
     printPlugins(plugins, config.rootDir)
@@ -77,6 +84,18 @@ function printPlugins(plugins: ResolvedPerfConfig['plugins'], rootDir: string): 
     return [`  [${i}]`, shown, options, dim(where)]
   })
   console.log(table(rows))
+}
+
+/** Keys no layer sets: where the config was loaded from, and for which env. */
+const UNLAYERED = ['rootDir', 'cwd', 'env', 'configFile']
+
+/** `fn` for each value printed on a line of its own: plain objects are walked into (a driver instance is a value). */
+function leaves(value: unknown, path: string[], fn: (path: string[], value: unknown) => void): void {
+  if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && typeof (value as { getItem?: unknown }).getItem !== 'function') {
+    for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], fn)
+    return
+  }
+  fn(path, value)
 }
 
 /** The kind of the metric a `monitors.alerts.<metric>.*` path is about, else undefined. */
