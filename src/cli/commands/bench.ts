@@ -31,6 +31,22 @@ async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   return { seconds: r.seconds, user, system, code: exitStatus(r) }
 }
 
+/** Every --prepare value on the command line, in order (`--prepare X` and `--prepare=X`; none after `--`). */
+function prepareOptions(rawArgs: string[]): string[] {
+  const values: string[] = []
+  for (let i = 0; i < rawArgs.length && rawArgs[i] !== '--'; i++) {
+    const a = rawArgs[i]!
+    if (a === '--prepare' && i + 1 < rawArgs.length) values.push(rawArgs[++i]!)
+    else if (a.startsWith('--prepare=')) values.push(a.slice('--prepare='.length))
+    // another option's value is not an option: `--export-json --prepare` names a file
+    else if (VALUE_OPTIONS.has(a)) i++
+  }
+  return values
+}
+
+/** bench's options that take a value, as written (`--runs 3`). */
+const VALUE_OPTIONS = new Set(['--cwd', '--env', '--runs', '--warmup', '--export-json', '--export-markdown', '--baseline', '--save-baseline'])
+
 /** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
 function readBaseline(option: string, cwd: string): { results: Result[] } {
   const file = resolve(cwd, option)
@@ -59,16 +75,22 @@ export default defineCommand({
     commands: { type: 'positional', required: false, description: "Shell commands to compare, one argument each: unperf bench 'node cli.mjs build' 'node cli.mjs build --no-cache'" },
     runs: { type: 'string', description: 'Runs per command, 1 or more (default: at least 10, or as many as fit in 3 s)' },
     warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
-    prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark)' },
+    prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark); once for all commands, or once per command in their order' },
     'ignore-failure': { type: 'boolean', alias: 'i', description: 'Exit 0 even when a command exits non-zero (like hyperfine -i)' },
     'export-json': { type: 'string', description: "Write results in hyperfine's JSON shape" },
     'export-markdown': { type: 'string', description: 'Write a markdown table' },
     baseline: { type: 'string', description: 'Compare with a saved baseline (exit 1 on a regression)' },
     'save-baseline': { type: 'string', description: 'Save these results as a baseline' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const commands = (args._ as string[]).filter(Boolean)
     if (commands.length === 0) throw new UsageError("unperf bench needs at least one command, e.g. unperf bench 'node cli.mjs build'")
+    // like hyperfine, --prepare once for all commands or once per command (citty kept the last one
+    // given alone: `--prepare a --prepare b` ran b before both commands, a never)
+    const prepares = prepareOptions(rawArgs)
+    if (prepares.length > 1 && prepares.length !== commands.length) {
+      throw new UsageError(`--prepare is given ${prepares.length} times for ${plural(commands.length, 'command')}: give it once (run before every command) or once per command, in their order`)
+    }
     const cwd = args.cwd ?? process.cwd()
     // --env NAME: a benchmarked CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
     const env: NodeJS.ProcessEnv = args.env ? { ...process.env, PERF_ENV: args.env } : process.env
@@ -92,13 +114,16 @@ export default defineCommand({
     /** Where the benchmark is, for the message of a signal that stops it. */
     let at = 'while measuring the shell spawn time'
     /** Runs --prepare; returns its wall time in seconds (a run's cost, for how many runs fit in 3 s). */
-    const prepare = async (command: string): Promise<number> => {
-      if (!args.prepare) return 0
+    const prepare = async (n: number): Promise<number> => {
+      const command = commands[n]!
+      // the same command twice with two --prepare (a cold and a warm cache) is a use of this
+      const prepCommand = prepares.length > 1 ? prepares[n] : prepares[0]
+      if (!prepCommand) return 0
       at = `in the --prepare command of '${command}'`
-      const prep = await runner.run(args.prepare)
+      const prep = await runner.run(prepCommand)
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
-      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, exitStatus(prep))
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep))
       return prep.seconds
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
@@ -119,10 +144,10 @@ export default defineCommand({
       for (let i = 0; i < 10; i++) spawns.push((await runOnce(runner, ':')).seconds)
       const shell = overhead = summarize(spawns).median
       const correct = (s: Run) => ({ ...s, seconds: Math.max(0, s.seconds - shell) })
-      for (const command of commands) {
+      for (const [n, command] of commands.entries()) {
         // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
-        for (let i = 0; i < warmup; i++) { await prepare(command); await checked(command, `warm-up run ${i + 1}`) }
-        const prepared = await prepare(command)
+        for (let i = 0; i < warmup; i++) { await prepare(n); await checked(command, `warm-up run ${i + 1}`) }
+        const prepared = await prepare(n)
         const first = correct(await checked(command, 'run 1'))
         // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
         // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
@@ -130,7 +155,7 @@ export default defineCommand({
         const samples = [first]
         bar.set(command, samples.length, total)
         while (samples.length < total) {
-          await prepare(command)
+          await prepare(n)
           samples.push(correct(await checked(command, `run ${samples.length + 1} of ${total}`)))
           bar.set(command, samples.length, total)
         }
