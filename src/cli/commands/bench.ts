@@ -12,7 +12,8 @@ import { BenchRunner, stopStatus } from '../bench-run.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
 import { exitStatus } from '../exit-status.js'
-import { mannWhitney, outliers, summarize } from '../bench-stats.js'
+import { mannWhitney, summarize } from '../bench-stats.js'
+import { benchWarnings } from '../bench-warnings.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
 import { bold, commonArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 
@@ -188,16 +189,7 @@ export default defineCommand({
       return
     }
     const shell = overhead!
-    const warnings: string[] = []
-    for (const r of results) {
-      // only with --ignore-failure: without it the first failing run stopped the benchmark
-      if (r.exit_codes.some(c => c !== 0)) warnings.push(`'${r.command}' exited non-zero in ${plural(r.exit_codes.filter(c => c !== 0).length, 'run')}: its figures may mean nothing (check the command)`)
-      const n = outliers(r.times)
-      if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
-      if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)
-      // as hyperfine warns: the shell's spawn time, subtracted from every run, is itself known only to about this much
-      if (r.median < 0.005) warnings.push(`'${r.command}' took less than 5 ms: the results may be inaccurate (the shell spawn time subtracted from each run varies by about as much)`)
-    }
+    const warnings = results.flatMap(benchWarnings)
     let regressions: { command: string; p: number; change: number }[] = []
     if (base) {
       regressions = results.flatMap((r, i) => {
