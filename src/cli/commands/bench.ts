@@ -191,6 +191,8 @@ export default defineCommand({
     const shell = overhead!
     const warnings = results.flatMap(benchWarnings)
     let regressions: { command: string; p: number; change: number }[] = []
+    /** The commands judged against the baseline (one with fewer than 10 runs on either side is not). */
+    let compared = 0
     if (base) {
       regressions = results.flatMap((r, i) => {
         let b = base.results.find(x => x.command === r.command)
@@ -203,6 +205,7 @@ export default defineCommand({
           warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
           return []
         }
+        compared++
         const { p } = mannWhitney(b.times, r.times)
         const change = r.median / b.median - 1
         return [{ command: r.command, p, change, regression: p < 0.05 && change >= 0.03 }].filter(x => x.regression).map(({ command, p: pv, change: c }) => ({ command, p: pv, change: c }))
@@ -214,7 +217,7 @@ export default defineCommand({
     if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2), cwd)
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, fastest), cwd)
-    if (args.json) return printJson({ ...exportable, shell_overhead: shell, warnings, regressions })
+    if (args.json) return printJson({ ...exportable, shell_overhead: shell, warnings, regressions, ...(base && { compared }) })
     for (const r of results) {
       console.log(`${bold('Benchmark:')} ${r.command}`)
       console.log(`${resultLines(r).join('\n')}\n`)
@@ -229,7 +232,13 @@ export default defineCommand({
       console.log(speedLines(fastest, results.filter(r => r !== fastest)).join('\n'))
     }
     if (args.baseline) {
-      console.log(regressions.length === 0 ? green('\nno regression against the baseline (Mann-Whitney U, p < 0.05 and ≥ 3 %)') : red(`\n${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
+      // 'no regression' of a run that compared nothing (--runs 5 in CI) read as a passed gate
+      // (a blank line before it after the Summary; after one result's lines there is one already)
+      const gap = results.length > 1 ? '\n' : ''
+      const verdict = compared === 0 ? yellow(`${gap}nothing compared with the baseline: no regression judged (the warnings say why)`)
+        : regressions.length === 0 ? green(`${gap}no regression against the baseline (${compared < results.length ? `${compared} of ${plural(results.length, 'command')} compared; ` : ''}Mann-Whitney U, p < 0.05 and ≥ 3 %)`)
+          : undefined
+      console.log(verdict ?? red(`${gap}${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
     }
   },
 })
