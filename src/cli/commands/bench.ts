@@ -140,6 +140,9 @@ export default defineCommand({
     let interrupted: BenchInterruptedError | undefined
     try {
       // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
+      // the progress line from the start, as hyperfine's (warm-ups, then the first run, before the number
+      // of runs is known): a command of 30 s with --warmup 1 showed nothing for a minute
+      bar.set('measuring the shell spawn time')
       for (let i = 0; i < 2; i++) await runOnce(runner, ':')
       const spawns: number[] = []
       for (let i = 0; i < 10; i++) spawns.push((await runOnce(runner, ':')).seconds)
@@ -147,7 +150,13 @@ export default defineCommand({
       const correct = (s: Run) => ({ ...s, seconds: Math.max(0, s.seconds - shell) })
       for (const [n, command] of commands.entries()) {
         // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
-        for (let i = 0; i < warmup; i++) { await prepare(n); await checked(command, `warm-up run ${i + 1}`) }
+        for (let i = 0; i < warmup; i++) {
+          bar.set(`${command}: warm-up`, i, warmup)
+          await prepare(n)
+          await checked(command, `warm-up run ${i + 1}`)
+        }
+        if (fixedRuns === undefined) bar.set(`${command}: first run`)
+        else bar.set(command, 0, fixedRuns)
         const prepared = await prepare(n)
         const first = correct(await checked(command, 'run 1'))
         // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
