@@ -25,6 +25,22 @@ describe('unperf bench', () => {
     expect(warm.stderr).toContain("'exit 4' exited with code 4 in warm-up run 1")
   })
 
+  it('a command failing after others completed keeps their results, as hyperfine does: printed, in --json beside the error, exported; exit 1', () => {
+    const dir = tempDir('unperf-bench-failure-after-')
+    const json = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--json', '--export-json', 'out.json', '--export-markdown', 'out.md', 'true', 'exit 3')
+    expect(json.code).toBe(1)
+    // before: { error } alone, and no export written
+    expect(json.json().results.map((r: { command: string }) => r.command)).toEqual(['true'])
+    expect(json.json().error).toMatchObject({ code: 'E_BENCH_COMMAND_FAILED', message: expect.stringContaining("'exit 3' exited with code 3 in run 1: the benchmark stopped") })
+    expect(json.json().error.message).toContain('1 command had completed: its results are kept')
+    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).results).toHaveLength(1)
+    expect(readFileSync(join(dir, 'out.md'), 'utf8')).toContain('| `true` |')
+    const text = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', 'true', 'exit 3')
+    expect(text.code).toBe(1)
+    expect(text.stdout).toMatch(/^Benchmark: true\n {2}Time \(mean ± σ\):/)
+    expect(text.stderr).toContain("[unperf] 'exit 3' exited with code 3 in run 1")
+  })
+
   it('without --runs, as many runs as fit in 3 s with the shell spawn time and --prepare counted in each', () => {
     const dir = tempDir('unperf-bench-run-count-')
     const fast = unperf(dir, 'bench', '--warmup', '0', '--json', 'true')

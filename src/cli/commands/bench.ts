@@ -137,7 +137,8 @@ export default defineCommand({
     }
     const results: Result[] = []
     let overhead: number | undefined
-    let interrupted: BenchInterruptedError | undefined
+    /** What stopped the benchmark before its end, with the commands completed kept: a signal, or (after one completed) a failed run. */
+    let stopped: { error: BenchInterruptedError | BenchCommandError; exitCode: number } | undefined
     try {
       // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
       // the progress line from the start, as hyperfine's (warm-ups, then the first run, before the number
@@ -178,23 +179,28 @@ export default defineCommand({
         })
       }
     } catch (error) {
-      if (!(error instanceof BenchInterruptedError)) throw error
       // as hyperfine leaves them: the commands completed before are reported (and exported), the one it stopped in is not
       const done = results.length === 0 ? 'no command had completed' : `${plural(results.length, 'command')} had completed: ${results.length === 1 ? 'its results are' : 'their results are'} kept`
-      interrupted = new BenchInterruptedError(error.signal, `bench: interrupted by ${error.signal} ${at}: the benchmark stopped, and the command with it (its process group got ${error.signal}); ${done}`)
+      if (error instanceof BenchInterruptedError) {
+        stopped = { error: new BenchInterruptedError(error.signal, `bench: interrupted by ${error.signal} ${at}: the benchmark stopped, and the command with it (its process group got ${error.signal}); ${done}`), exitCode: stopStatus(error.signal) }
+      } else if (error instanceof BenchCommandError && results.length > 0) {
+        // a later command failing threw away the results of those completed (text, --json and the
+        // exports), where hyperfine has printed and exported each as it completed
+        stopped = { error: new BenchCommandError(`${error.message}; ${done}`, error.command, error.exitCode), exitCode: 1 }
+      } else throw error
     } finally {
       runner.close()
     }
     bar.end()
-    if (interrupted) {
+    if (stopped) {
       // with the results (hyperfine's shape) of the commands completed, exported too; never saved as a baseline
-      process.exitCode = stopStatus(interrupted.signal)
+      process.exitCode = stopped.exitCode
       const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
       if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
       if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
-      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: [], regressions: [], error: jsonError(interrupted) })
+      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: [], regressions: [], error: jsonError(stopped.error) })
       else for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
-      console.error(interrupted.message)
+      console.error(stopped.error.message)
       return
     }
     const shell = overhead!
