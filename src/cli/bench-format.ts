@@ -45,8 +45,12 @@ export function resultLines(r: BenchResult): string[] {
   ]
 }
 
-/** `    1.90 ± 0.07 times faster than b`, the ratios right-aligned. */
-export function speedLines(fastest: Summary, others: BenchResult[]): string[] {
+/**
+ * `    1.90 ± 0.07 times faster than b`, the ratios right-aligned, the commands by mean time as
+ * hyperfine's summary orders them (the exports keep the order given).
+ */
+export function speedLines(fastest: Summary, unordered: BenchResult[]): string[] {
+  const others = [...unordered].sort((a, b) => a.mean - b.mean)
   const ratios = others.map(r => ratioText(relative(fastest, r)))
   const width = Math.max(0, ...ratios.map(text => text.length))
   const lines = others.map((r, i) => `    ${ratios[i]!.padStart(width)} times faster than ${r.command}`)

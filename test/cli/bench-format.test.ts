@@ -45,7 +45,7 @@ describe('unperf bench output', () => {
     expect([...lines[0]!].indexOf('[')).toBe([...resultLines(result('x', [0.0123]))[0]!].indexOf('['))
   })
 
-  it('the relative speed: one space before "times faster", ratios right-aligned, no ± for a single run', () => {
+  it('the relative speed: one space before "times faster", ratios right-aligned, by mean time, no ± for a single run', () => {
     const fast = result('a', [0.010, 0.011, 0.009])
     const lines = speedLines(fast, [result('b', [0.019, 0.021, 0.020]), result('c', [0.10, 0.11, 0.12])])
     expect(lines).toEqual([
@@ -53,6 +53,8 @@ describe('unperf bench output', () => {
       '    11.00 ± 1.49 times faster than c',
     ])
     for (const line of lines) expect(line.trim()).not.toMatch(/ {2}/)
+    // by mean time, as hyperfine's summary (they were in the order given: c, the slower, first)
+    expect(speedLines(fast, [result('c', [0.10, 0.11, 0.12]), result('b', [0.019, 0.021, 0.020])])).toEqual(lines)
     expect(speedLines(result('a', [0.01]), [result('b', [0.02])])).toEqual(['    2.00 times faster than b'])
   })
 
