@@ -4,7 +4,7 @@
  * they failed), and without --runs the number of runs is what fits in 3 s counting all a run costs:
  * the command, the shell's spawn and --prepare (before, `unperf bench true` made 1000 runs, 20 s).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -39,6 +39,18 @@ describe('unperf bench', () => {
     expect(text.code).toBe(1)
     expect(text.stdout).toMatch(/^Benchmark: true\n {2}Time \(mean ± σ\):/)
     expect(text.stderr).toContain("[unperf] 'exit 3' exited with code 3 in run 1")
+  })
+
+  it("the commands completed before a failure or a stop keep their warnings too (they were dropped: warnings: [])", () => {
+    const dir = tempDir('unperf-bench-failure-warnings-')
+    // a cold first run (1 s, then ~20 ms): the slow-first-run warning of a completed command
+    const cold = `if [ -e ${join(dir, 'warm')} ]; then sleep 0.02; else touch ${join(dir, 'warm')}; sleep 1; fi`
+    const json = unperf(dir, 'bench', '--runs', '6', '--warmup', '0', '--json', cold, 'exit 3')
+    expect(json.code).toBe(1)
+    expect(json.json().warnings).toEqual([expect.stringContaining('the first run was much slower')])
+    rmSync(join(dir, 'warm'))
+    const text = unperf(dir, 'bench', '--runs', '6', '--warmup', '0', cold, 'exit 3')
+    expect(text.stderr).toMatch(/^Warning: .*the first run was much slower/m)
   })
 
   it('without --runs, as many runs as fit in 3 s with the shell spawn time and --prepare counted in each', () => {

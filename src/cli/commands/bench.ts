@@ -198,8 +198,13 @@ export default defineCommand({
       const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
       if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
       if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
-      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: [], regressions: [], error: jsonError(stopped.error) })
-      else for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
+      // and their warnings, as hyperfine printed them with each result (a slow first run, outliers)
+      const kept = results.flatMap(benchWarnings)
+      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: kept, regressions: [], error: jsonError(stopped.error) })
+      else {
+        for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
+        for (const w of kept) console.error(stderrColors.yellow(`Warning: ${w}`))
+      }
       console.error(stopped.error.message)
       return
     }
