@@ -28,22 +28,29 @@ export function formatTime(seconds: number, unit: TimeUnit = timeUnit(seconds)):
 
 /**
  * A result's lines: `Time (mean ± σ)`, median, range and runs; one run has no σ nor range, so
- * (as hyperfine prints it) `Time (abs ≡)` alone.
+ * (as hyperfine prints it) `Time (abs ≡)` alone. As in hyperfine, each figure is right-aligned in
+ * 8 columns, so the figures, the `±` and `…` and the `[User: …]` stand in columns from line to line
+ * (`96.4 ms` under `100.9 ms` sat one column left of it).
  */
 export function resultLines(r: BenchResult): string[] {
   const unit = timeUnit(r.mean)
   const t = (s: number) => formatTime(s, unit)
+  const col = (s: number) => t(s).padStart(8)
   const cpu = `[User: ${t(r.user)}, System: ${t(r.system)}]`
-  if (r.stddev === null) return [`  Time (abs ≡):      ${t(r.mean)}    ${cpu}`]
+  if (r.stddev === null) return [`  Time (abs ≡):        ${col(r.mean)}  ${' '.repeat(8)}     ${cpu}`]
   return [
-    `  Time (mean ± σ):   ${t(r.mean)} ± ${t(r.stddev)}    ${cpu}`,
-    `  Median:            ${t(r.median)}`,
-    `  Range (min … max): ${t(r.min)} … ${t(r.max)}    ${r.times.length} runs`,
+    `  Time (mean ± σ):     ${col(r.mean)} ± ${col(r.stddev)}    ${cpu}`,
+    `  Median:              ${col(r.median)}`,
+    `  Range (min … max):   ${col(r.min)} … ${col(r.max)}    ${r.times.length} runs`,
   ]
 }
 
-/** `    1.90 ± 0.07 times faster than b`, the ratios right-aligned. */
-export function speedLines(fastest: Summary, others: BenchResult[]): string[] {
+/**
+ * `    1.90 ± 0.07 times faster than b`, the ratios right-aligned, the commands by mean time as
+ * hyperfine's summary orders them (the exports keep the order given).
+ */
+export function speedLines(fastest: Summary, unordered: BenchResult[]): string[] {
+  const others = [...unordered].sort((a, b) => a.mean - b.mean)
   const ratios = others.map(r => ratioText(relative(fastest, r)))
   const width = Math.max(0, ...ratios.map(text => text.length))
   const lines = others.map((r, i) => `    ${ratios[i]!.padStart(width)} times faster than ${r.command}`)

@@ -4,7 +4,7 @@
  * they failed), and without --runs the number of runs is what fits in 3 s counting all a run costs:
  * the command, the shell's spawn and --prepare (before, `unperf bench true` made 1000 runs, 20 s).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -23,6 +23,34 @@ describe('unperf bench', () => {
     const warm = unperf(dir, 'bench', '--warmup', '2', 'exit 4')
     expect(warm.code).toBe(1)
     expect(warm.stderr).toContain("'exit 4' exited with code 4 in warm-up run 1")
+  })
+
+  it('a command failing after others completed keeps their results, as hyperfine does: printed, in --json beside the error, exported; exit 1', () => {
+    const dir = tempDir('unperf-bench-failure-after-')
+    const json = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--json', '--export-json', 'out.json', '--export-markdown', 'out.md', 'true', 'exit 3')
+    expect(json.code).toBe(1)
+    // before: { error } alone, and no export written
+    expect(json.json().results.map((r: { command: string }) => r.command)).toEqual(['true'])
+    expect(json.json().error).toMatchObject({ code: 'E_BENCH_COMMAND_FAILED', message: expect.stringContaining("'exit 3' exited with code 3 in run 1: the benchmark stopped") })
+    expect(json.json().error.message).toContain('1 command had completed: its results are kept')
+    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).results).toHaveLength(1)
+    expect(readFileSync(join(dir, 'out.md'), 'utf8')).toContain('| `true` |')
+    const text = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', 'true', 'exit 3')
+    expect(text.code).toBe(1)
+    expect(text.stdout).toMatch(/^Benchmark: true\n {2}Time \(mean ± σ\):/)
+    expect(text.stderr).toContain("[unperf] 'exit 3' exited with code 3 in run 1")
+  })
+
+  it("the commands completed before a failure or a stop keep their warnings too (they were dropped: warnings: [])", () => {
+    const dir = tempDir('unperf-bench-failure-warnings-')
+    // a cold first run (1 s, then ~20 ms): the slow-first-run warning of a completed command
+    const cold = `if [ -e ${join(dir, 'warm')} ]; then sleep 0.02; else touch ${join(dir, 'warm')}; sleep 1; fi`
+    const json = unperf(dir, 'bench', '--runs', '6', '--warmup', '0', '--json', cold, 'exit 3')
+    expect(json.code).toBe(1)
+    expect(json.json().warnings).toEqual([expect.stringContaining('the first run was much slower')])
+    rmSync(join(dir, 'warm'))
+    const text = unperf(dir, 'bench', '--runs', '6', '--warmup', '0', cold, 'exit 3')
+    expect(text.stderr).toMatch(/^Warning: .*the first run was much slower/m)
   })
 
   it('without --runs, as many runs as fit in 3 s with the shell spawn time and --prepare counted in each', () => {

@@ -20,17 +20,32 @@ describe('unperf bench output', () => {
 
   it('user and system time in the unit of the mean, zero included', () => {
     const [time] = resultLines(result('true', [0.012, 0.013, 0.014], 0, 0.0004))
-    expect(time).toBe('  Time (mean ± σ):   13.0 ms ± 1.0 ms    [User: 0.0 ms, System: 0.4 ms]')
-    expect(resultLines(result('sleep 1', [1.2, 1.3]))[0]).toContain('1.250 s ± 0.071 s    [User: 0.000 s, System: 0.000 s]')
+    expect(time).toBe('  Time (mean ± σ):      13.0 ms ±   1.0 ms    [User: 0.0 ms, System: 0.4 ms]')
+    expect(resultLines(result('sleep 1', [1.2, 1.3]))[0]).toContain(' 1.250 s ±  0.071 s    [User: 0.000 s, System: 0.000 s]')
   })
 
   it('one run: Time (abs ≡) alone, no σ, median or range, no NaN', () => {
     const one = result('true', [0.0123], 0.001, 0)
     expect(one.stddev).toBeNull()
-    expect(resultLines(one)).toEqual(['  Time (abs ≡):      12.3 ms    [User: 1.0 ms, System: 0.0 ms]'])
+    expect(resultLines(one)).toEqual(['  Time (abs ≡):         12.3 ms               [User: 1.0 ms, System: 0.0 ms]'])
   })
 
-  it('the relative speed: one space before "times faster", ratios right-aligned, no ± for a single run', () => {
+  it("figures right-aligned in 8 columns as hyperfine prints them: the values, '±', '…' and '[User' in columns from line to line", () => {
+    const lines = resultLines(result('sleep 0.1', [0.0964, 0.1022, 0.1049, 0.1009, 0.1002]))
+    expect(lines).toEqual([
+      '  Time (mean ± σ):     100.9 ms ±   3.1 ms    [User: 0.0 ms, System: 0.0 ms]',
+      '  Median:              100.9 ms',
+      '  Range (min … max):    96.4 ms … 104.9 ms    5 runs',
+    ])
+    // before: '  Range (min … max): 96.4 ms … 104.9 ms' under '  Time (mean ± σ):   100.9 ms ± 3.1 ms'
+    const end = (line: string, text: string) => [...line.slice(0, line.indexOf(text) + text.length)].length
+    expect(end(lines[0]!, '100.9 ms')).toBe(end(lines[1]!, '100.9 ms'))
+    expect(end(lines[0]!, '100.9 ms')).toBe(end(lines[2]!, '96.4 ms'))
+    expect([...lines[0]!].indexOf('±')).toBe([...lines[2]!].indexOf('…'))
+    expect([...lines[0]!].indexOf('[')).toBe([...resultLines(result('x', [0.0123]))[0]!].indexOf('['))
+  })
+
+  it('the relative speed: one space before "times faster", ratios right-aligned, by mean time, no ± for a single run', () => {
     const fast = result('a', [0.010, 0.011, 0.009])
     const lines = speedLines(fast, [result('b', [0.019, 0.021, 0.020]), result('c', [0.10, 0.11, 0.12])])
     expect(lines).toEqual([
@@ -38,6 +53,8 @@ describe('unperf bench output', () => {
       '    11.00 ± 1.49 times faster than c',
     ])
     for (const line of lines) expect(line.trim()).not.toMatch(/ {2}/)
+    // by mean time, as hyperfine's summary (they were in the order given: c, the slower, first)
+    expect(speedLines(fast, [result('c', [0.10, 0.11, 0.12]), result('b', [0.019, 0.021, 0.020])])).toEqual(lines)
     expect(speedLines(result('a', [0.01]), [result('b', [0.02])])).toEqual(['    2.00 times faster than b'])
   })
 

@@ -1,6 +1,6 @@
 /**
  * `unperf bench` like hyperfine: --prepare runs before every run of the command (warm-ups and the
- * first timed run included), and bad option values, an unreadable --baseline or an export path that
+ * first timed run included), once for all commands or once per command, and bad option values, an unreadable --baseline or an export path that
  * cannot be written are usage errors (exit 2) found before anything is benchmarked.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -23,6 +23,19 @@ describe('unperf bench', () => {
     expect(auto.code, auto.stderr).toBe(0)
     const runs = auto.json().results[0].times.length as number
     expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('pc'.repeat(runs + 1))
+  })
+
+  it('--prepare given once per command, like hyperfine: each command gets its own (the same command twice too); another count exits 2', () => {
+    const dir = tempDir('unperf-bench-prepare-each-')
+    const r = unperf(dir, 'bench', '--warmup', '1', '--runs', '2', '--prepare', 'printf a >> log', '--prepare=printf b >> log', 'printf 1 >> log', 'printf 1 >> log', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    // before, citty kept the last --prepare alone: 'b1b1b1b1b1b1', a never ran
+    expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('a1'.repeat(3) + 'b1'.repeat(3))
+    writeFileSync(join(dir, 'log'), '')
+    const wrong = unperf(dir, 'bench', '--prepare', 'printf a >> log', '--prepare', 'printf b >> log', 'printf 1 >> log', '--json')
+    expect(wrong.code).toBe(2)
+    expect(wrong.json().error.message).toContain('--prepare is given 2 times for 1 command: give it once (run before every command) or once per command')
+    expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('') // nothing was run
   })
 
   it('export files go into directories made as needed', () => {

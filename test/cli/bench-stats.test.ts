@@ -1,6 +1,7 @@
-/** `unperf bench`'s statistics: relative speed and its text when the fastest command measured 0. */
+/** `unperf bench`'s statistics: relative speed and its text when the fastest command measured 0; which warning a command's runs get. */
 import { describe, expect, it } from 'vitest'
 import { mannWhitney, outliers, ratioText, relative, summarize } from '../../src/cli/bench-stats.js'
+import { benchWarnings } from '../../src/cli/bench-warnings.js'
 
 describe('bench statistics', () => {
   it('relative speed with its propagated error', () => {
@@ -28,5 +29,14 @@ describe('bench statistics', () => {
     expect(outliers([0.100, 0.1002, 0.0998, 0.1001, 0.0999, 0.1015])).toBe(0)
     expect(outliers([0.100, 0.1002, 0.0998, 0.1001, 0.0999, 0.130])).toBe(1)
     expect(outliers([0.1, 0.1, 0.1, 0.2])).toBe(0) // no spread to judge by (MAD 0)
+  })
+
+  it('warnings: outliers elsewhere than the first run are said as outliers; runs with no spread (MAD 0) judge the first run against twice the median', () => {
+    const base = { command: 'c', exit_codes: [0, 0, 0, 0, 0, 0] }
+    const later = [0.100, 0.1002, 0.0998, 0.1001, 0.0999, 0.130]
+    expect(benchWarnings({ ...base, times: later, median: 0.1 })).toEqual(["'c': 1 statistical outlier: other programs may have interfered; try --warmup or a quieter machine"])
+    const flat = [0.3, 0.1, 0.1, 0.1, 0.1, 0.1]
+    expect(benchWarnings({ ...base, times: flat, median: 0.1 })).toEqual(["'c': the first run was much slower (300.0 ms, a cold cache?): try --warmup or --prepare"])
+    expect(benchWarnings({ ...base, times: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1], median: 0.1 })).toEqual([])
   })
 })

@@ -1,9 +1,10 @@
 /**
  * `unperf profile --heap` text: like the CPU profile's, it says how the command ended (a heap
  * profile of a run that failed said nothing of it), and lists only sites that allocated: the
- * top 20 was padded with `0 B  (root)` and every caller on the way to an allocation.
+ * top 20 was padded with `0 B  (root)` and every caller on the way to an allocation; with --imports
+ * (load times come from a CPU profile) it is bad usage.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -20,5 +21,14 @@ describe('unperf profile --heap', () => {
     expect(rows.length).toBeGreaterThan(0)
     for (const row of rows) expect(row, row).not.toMatch(/^0 B /)
     expect(rows[0]).toMatch(/alloc\.mjs:1/)
+  })
+
+  it('with --imports is bad usage (exit 2) before anything runs: the load times come from a CPU profile (--imports was ignored)', () => {
+    const dir = tempDir('unperf-profile-heap-imports-')
+    writeFileSync(join(dir, 'touch.mjs'), "import { existsSync, writeFileSync } from 'node:fs'; writeFileSync('ran', '')")
+    const r = unperf(dir, 'profile', '--heap', '--imports', '--json', '--', process.execPath, 'touch.mjs')
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.json().error).toMatchObject({ name: 'UsageError', message: expect.stringContaining('--imports reads module load times from a CPU profile, which --heap does not record') })
+    expect(existsSync(join(dir, 'ran'))).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 /**
  * Long work said nothing: `unperf cache verify` over 20 000 entries ran 10 s on a busy machine with
  * no output until the end (the developers' guide: progress on long work). `cache info|list|clear|
- * prune|verify` and `bench` now draw one status line on stderr, on a terminal only: a spinner, what
+ * prune|verify` and `bench` (from its first step: the shell spawn time, warm-ups) now draw one status line on stderr, on a terminal only: a spinner, what
  * is being done (the namespace, n of N) and the time so far, or a bar; erased before the result, so
  * stdout and pipes get exactly what they got before. The terminal is a real pseudo-terminal
  * (util-linux `script`), the CLI the real binary.
@@ -137,6 +137,20 @@ describe.skipIf(!hasScript)('unperf doctor on a terminal', () => {
     expect(screen).toContain(`asking redis at redis://ci:***@127.0.0.1:${port} (cache.driver[1])`)
     expect(screen).not.toContain('hunter2')
     expect(screen).toMatch(/\r\x1b\[K✔ node/)
+  })
+})
+
+describe.skipIf(!hasScript)('unperf bench on a terminal', () => {
+  it('the progress line from the start: the shell spawn time, each warm-up, then the first run (before, nothing until run 1 had ended)', () => {
+    // (without --runs the first run says 'first run': how many runs fit in 3 s is known after it)
+    const dir = tempDir('unperf-progress-bench-')
+    const { code, screen } = onTerminal(dir, `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} bench --warmup 1 --runs 2 'sleep 0.4'`)
+    expect(code, screen).toBe(0)
+    expect(screen).toContain('measuring the shell spawn time')
+    expect(screen).toMatch(/sleep 0\.4: warm-up \[░{24}\] 0\/1/)
+    expect(screen).toMatch(/sleep 0\.4 \[░{24}\] 0\/2/)
+    // erased before the results
+    expect(screen).toMatch(/\r\x1b\[KBenchmark: sleep 0\.4/)
   })
 })
 

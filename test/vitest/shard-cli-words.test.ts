@@ -45,3 +45,24 @@ it('the shards\' lines stay aligned from 10 shards on (shard 9: and shard 10:)',
   expect(lines[9]).toMatch(/^ {2}> shard 10: +[\d.]+ ms {2}1 file$/)
   expect(lines[0]).toMatch(/^ {4}shard 1: {2}/)
 })
+
+it('more shards than files: a run of empty shards is one line (--total 100 of 3 files printed 97 lines of 0 files)', () => {
+  const dir = tempDir('unperf-shard-empty-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shard-empty', version: '1.0.0', type: 'module' }))
+  mkdirSync(join(dir, 'test'))
+  for (const f of ['a', 'b', 'c']) writeFileSync(join(dir, 'test', `${f}.test.ts`), '')
+  appendTestRun(join(dir, '.unperf'), run({ 'test/a.test.ts': 300, 'test/b.test.ts': 200, 'test/c.test.ts': 100 }), { cap: 100 })
+  const shard = (index: number) => spawnSync(process.execPath, [bin, 'shard', '--total', '100', '--index', String(index), '--dir', '.unperf'], { cwd: dir, encoding: 'utf8' })
+  const first = shard(1)
+  expect(first.status, first.stderr).toBe(0)
+  const plan = first.stderr.split('\n').filter(l => /shards? \d+/.test(l) && !l.startsWith('[unperf]'))
+  expect(plan).toEqual([
+    expect.stringMatching(/^ {2}> shard 1: +300 ms {2}1 file$/),
+    expect.stringMatching(/^ {4}shard 2: +200 ms {2}1 file$/),
+    expect.stringMatching(/^ {4}shard 3: +100 ms {2}1 file$/),
+    '    shards 4–100: no files',
+  ])
+  // this shard, when empty, keeps its own line (with its '>')
+  const mid = shard(50).stderr.split('\n').filter(l => /shards? \d+/.test(l) && !l.startsWith('[unperf]'))
+  expect(mid.slice(3)).toEqual(['    shards 4–49: no files', expect.stringMatching(/^ {2}> shard 50: +0 ms {2}0 files$/), '    shards 51–100: no files'])
+})

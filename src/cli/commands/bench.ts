@@ -12,7 +12,8 @@ import { BenchRunner, stopStatus } from '../bench-run.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
 import { exitStatus } from '../exit-status.js'
-import { mannWhitney, outliers, summarize } from '../bench-stats.js'
+import { mannWhitney, summarize } from '../bench-stats.js'
+import { benchWarnings } from '../bench-warnings.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
 import { bold, commonArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 
@@ -30,6 +31,22 @@ async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   // the shell killed by a signal: 128 + n, as it reports a command of its own killed so
   return { seconds: r.seconds, user, system, code: exitStatus(r) }
 }
+
+/** Every --prepare value on the command line, in order (`--prepare X` and `--prepare=X`; none after `--`). */
+function prepareOptions(rawArgs: string[]): string[] {
+  const values: string[] = []
+  for (let i = 0; i < rawArgs.length && rawArgs[i] !== '--'; i++) {
+    const a = rawArgs[i]!
+    if (a === '--prepare' && i + 1 < rawArgs.length) values.push(rawArgs[++i]!)
+    else if (a.startsWith('--prepare=')) values.push(a.slice('--prepare='.length))
+    // another option's value is not an option: `--export-json --prepare` names a file
+    else if (VALUE_OPTIONS.has(a)) i++
+  }
+  return values
+}
+
+/** bench's options that take a value, as written (`--runs 3`). */
+const VALUE_OPTIONS = new Set(['--cwd', '--env', '--runs', '--warmup', '--export-json', '--export-markdown', '--baseline', '--save-baseline'])
 
 /** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
 function readBaseline(option: string, cwd: string): { results: Result[] } {
@@ -59,16 +76,22 @@ export default defineCommand({
     commands: { type: 'positional', required: false, description: "Shell commands to compare, one argument each: unperf bench 'node cli.mjs build' 'node cli.mjs build --no-cache'" },
     runs: { type: 'string', description: 'Runs per command, 1 or more (default: at least 10, or as many as fit in 3 s)' },
     warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
-    prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark)' },
+    prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark); once for all commands, or once per command in their order' },
     'ignore-failure': { type: 'boolean', alias: 'i', description: 'Exit 0 even when a command exits non-zero (like hyperfine -i)' },
     'export-json': { type: 'string', description: "Write results in hyperfine's JSON shape" },
     'export-markdown': { type: 'string', description: 'Write a markdown table' },
     baseline: { type: 'string', description: 'Compare with a saved baseline (exit 1 on a regression)' },
     'save-baseline': { type: 'string', description: 'Save these results as a baseline' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const commands = (args._ as string[]).filter(Boolean)
     if (commands.length === 0) throw new UsageError("unperf bench needs at least one command, e.g. unperf bench 'node cli.mjs build'")
+    // like hyperfine, --prepare once for all commands or once per command (citty kept the last one
+    // given alone: `--prepare a --prepare b` ran b before both commands, a never)
+    const prepares = prepareOptions(rawArgs)
+    if (prepares.length > 1 && prepares.length !== commands.length) {
+      throw new UsageError(`--prepare is given ${prepares.length} times for ${plural(commands.length, 'command')}: give it once (run before every command) or once per command, in their order`)
+    }
     const cwd = args.cwd ?? process.cwd()
     // --env NAME: a benchmarked CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
     const env: NodeJS.ProcessEnv = args.env ? { ...process.env, PERF_ENV: args.env } : process.env
@@ -92,13 +115,16 @@ export default defineCommand({
     /** Where the benchmark is, for the message of a signal that stops it. */
     let at = 'while measuring the shell spawn time'
     /** Runs --prepare; returns its wall time in seconds (a run's cost, for how many runs fit in 3 s). */
-    const prepare = async (command: string): Promise<number> => {
-      if (!args.prepare) return 0
+    const prepare = async (n: number): Promise<number> => {
+      const command = commands[n]!
+      // the same command twice with two --prepare (a cold and a warm cache) is a use of this
+      const prepCommand = prepares.length > 1 ? prepares[n] : prepares[0]
+      if (!prepCommand) return 0
       at = `in the --prepare command of '${command}'`
-      const prep = await runner.run(args.prepare)
+      const prep = await runner.run(prepCommand)
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
-      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${args.prepare} (--ignore-failure to go on)`, args.prepare, exitStatus(prep))
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep))
       return prep.seconds
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
@@ -111,18 +137,28 @@ export default defineCommand({
     }
     const results: Result[] = []
     let overhead: number | undefined
-    let interrupted: BenchInterruptedError | undefined
+    /** What stopped the benchmark before its end, with the commands completed kept: a signal, or (after one completed) a failed run. */
+    let stopped: { error: BenchInterruptedError | BenchCommandError; exitCode: number } | undefined
     try {
       // shell spawn overhead: the median of 10 runs of the empty command (after 2 warm-ups)
+      // the progress line from the start, as hyperfine's (warm-ups, then the first run, before the number
+      // of runs is known): a command of 30 s with --warmup 1 showed nothing for a minute
+      bar.set('measuring the shell spawn time')
       for (let i = 0; i < 2; i++) await runOnce(runner, ':')
       const spawns: number[] = []
       for (let i = 0; i < 10; i++) spawns.push((await runOnce(runner, ':')).seconds)
       const shell = overhead = summarize(spawns).median
       const correct = (s: Run) => ({ ...s, seconds: Math.max(0, s.seconds - shell) })
-      for (const command of commands) {
+      for (const [n, command] of commands.entries()) {
         // like hyperfine, --prepare runs before every run of the command: warm-ups and the first timed run too
-        for (let i = 0; i < warmup; i++) { await prepare(command); await checked(command, `warm-up run ${i + 1}`) }
-        const prepared = await prepare(command)
+        for (let i = 0; i < warmup; i++) {
+          bar.set(`${command}: warm-up`, i, warmup)
+          await prepare(n)
+          await checked(command, `warm-up run ${i + 1}`)
+        }
+        if (fixedRuns === undefined) bar.set(`${command}: first run`)
+        else bar.set(command, 0, fixedRuns)
+        const prepared = await prepare(n)
         const first = correct(await checked(command, 'run 1'))
         // like hyperfine, a run costs the command, the shell's spawn and --prepare: as many as fit in 3 s
         // (the command's time alone gave 1000 runs, 20 s, of a command faster than the shell's spawn)
@@ -130,7 +166,7 @@ export default defineCommand({
         const samples = [first]
         bar.set(command, samples.length, total)
         while (samples.length < total) {
-          await prepare(command)
+          await prepare(n)
           samples.push(correct(await checked(command, `run ${samples.length + 1} of ${total}`)))
           bar.set(command, samples.length, total)
         }
@@ -143,37 +179,40 @@ export default defineCommand({
         })
       }
     } catch (error) {
-      if (!(error instanceof BenchInterruptedError)) throw error
       // as hyperfine leaves them: the commands completed before are reported (and exported), the one it stopped in is not
       const done = results.length === 0 ? 'no command had completed' : `${plural(results.length, 'command')} had completed: ${results.length === 1 ? 'its results are' : 'their results are'} kept`
-      interrupted = new BenchInterruptedError(error.signal, `bench: interrupted by ${error.signal} ${at}: the benchmark stopped, and the command with it (its process group got ${error.signal}); ${done}`)
+      if (error instanceof BenchInterruptedError) {
+        stopped = { error: new BenchInterruptedError(error.signal, `bench: interrupted by ${error.signal} ${at}: the benchmark stopped, and the command with it (its process group got ${error.signal}); ${done}`), exitCode: stopStatus(error.signal) }
+      } else if (error instanceof BenchCommandError && results.length > 0) {
+        // a later command failing threw away the results of those completed (text, --json and the
+        // exports), where hyperfine has printed and exported each as it completed
+        stopped = { error: new BenchCommandError(`${error.message}; ${done}`, error.command, error.exitCode), exitCode: 1 }
+      } else throw error
     } finally {
       runner.close()
     }
     bar.end()
-    if (interrupted) {
+    if (stopped) {
       // with the results (hyperfine's shape) of the commands completed, exported too; never saved as a baseline
-      process.exitCode = stopStatus(interrupted.signal)
+      process.exitCode = stopped.exitCode
       const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
       if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
       if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
-      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: [], regressions: [], error: jsonError(interrupted) })
-      else for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
-      console.error(interrupted.message)
+      // and their warnings, as hyperfine printed them with each result (a slow first run, outliers)
+      const kept = results.flatMap(benchWarnings)
+      if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: kept, regressions: [], error: jsonError(stopped.error) })
+      else {
+        for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
+        for (const w of kept) console.error(stderrColors.yellow(`Warning: ${w}`))
+      }
+      console.error(stopped.error.message)
       return
     }
     const shell = overhead!
-    const warnings: string[] = []
-    for (const r of results) {
-      // only with --ignore-failure: without it the first failing run stopped the benchmark
-      if (r.exit_codes.some(c => c !== 0)) warnings.push(`'${r.command}' exited non-zero in ${plural(r.exit_codes.filter(c => c !== 0).length, 'run')}: its figures may mean nothing (check the command)`)
-      const n = outliers(r.times)
-      if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
-      if (r.times[0]! > r.median * 2 && r.times.length > 3) warnings.push(`'${r.command}': the first run was much slower (a cold cache?): try --warmup or --prepare`)
-      // as hyperfine warns: the shell's spawn time, subtracted from every run, is itself known only to about this much
-      if (r.median < 0.005) warnings.push(`'${r.command}' took less than 5 ms: the results may be inaccurate (the shell spawn time subtracted from each run varies by about as much)`)
-    }
+    const warnings = results.flatMap(benchWarnings)
     let regressions: { command: string; p: number; change: number }[] = []
+    /** The commands judged against the baseline (one with fewer than 10 runs on either side is not). */
+    let compared = 0
     if (base) {
       regressions = results.flatMap((r, i) => {
         let b = base.results.find(x => x.command === r.command)
@@ -186,6 +225,7 @@ export default defineCommand({
           warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
           return []
         }
+        compared++
         const { p } = mannWhitney(b.times, r.times)
         const change = r.median / b.median - 1
         return [{ command: r.command, p, change, regression: p < 0.05 && change >= 0.03 }].filter(x => x.regression).map(({ command, p: pv, change: c }) => ({ command, p: pv, change: c }))
@@ -197,7 +237,7 @@ export default defineCommand({
     if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2), cwd)
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))
     if (args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, fastest), cwd)
-    if (args.json) return printJson({ ...exportable, shell_overhead: shell, warnings, regressions })
+    if (args.json) return printJson({ ...exportable, shell_overhead: shell, warnings, regressions, ...(base && { compared }) })
     for (const r of results) {
       console.log(`${bold('Benchmark:')} ${r.command}`)
       console.log(`${resultLines(r).join('\n')}\n`)
@@ -212,7 +252,13 @@ export default defineCommand({
       console.log(speedLines(fastest, results.filter(r => r !== fastest)).join('\n'))
     }
     if (args.baseline) {
-      console.log(regressions.length === 0 ? green('\nno regression against the baseline (Mann-Whitney U, p < 0.05 and ≥ 3 %)') : red(`\n${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
+      // 'no regression' of a run that compared nothing (--runs 5 in CI) read as a passed gate
+      // (a blank line before it after the Summary; after one result's lines there is one already)
+      const gap = results.length > 1 ? '\n' : ''
+      const verdict = compared === 0 ? yellow(`${gap}nothing compared with the baseline: no regression judged (the warnings say why)`)
+        : regressions.length === 0 ? green(`${gap}no regression against the baseline (${compared < results.length ? `${compared} of ${plural(results.length, 'command')} compared; ` : ''}Mann-Whitney U, p < 0.05 and ≥ 3 %)`)
+          : undefined
+      console.log(verdict ?? red(`${gap}${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
     }
   },
 })

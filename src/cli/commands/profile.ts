@@ -124,6 +124,8 @@ export default defineCommand({
     const dash = rawArgs.indexOf('--')
     const command = dash === -1 ? (args._ as string[]) : rawArgs.slice(dash + 1)
     if (command.length === 0) throw new UsageError('usage: unperf profile [--heap] [--imports] -- node app.mjs [args]')
+    // the load times come from the CPU profile's samples: with --heap there are none, and --imports was ignored without a word
+    if (args.heap && args.imports) throw new UsageError('--imports reads module load times from a CPU profile, which --heap does not record: run unperf profile --imports, then unperf profile --heap')
     const dir = mkdtempSync(join(tmpdir(), 'unperf-profile-'))
     // the temp dir (the preload, each process's profile and timings) goes once the profile is copied out
     try {

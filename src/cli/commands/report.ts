@@ -115,7 +115,7 @@ export default defineCommand({
     if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
     const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
-      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, lastReport()), args.cwd)
+      const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, lastReport(), config.report.dir), args.cwd)
       // the same document as without --html (a script reading `commands` must not lose them for
       // asking for the page too), plus the page's path
       if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null, file })
@@ -139,7 +139,7 @@ export default defineCommand({
   },
 })
 
-function renderHtml(name: string, history: HistoryEntry[], summary: Summary[], last: ReturnType<typeof readLastReport>): string {
+function renderHtml(name: string, history: HistoryEntry[], summary: Summary[], last: ReturnType<typeof readLastReport>, dir: string): string {
   const uplotJs = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')
   const uplotCss = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')
   const data = {
@@ -157,7 +157,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
 .chart{margin:8px 0}.note{color:#666;font-size:12px}</style></head><body>
 <h1>unperf report · ${esc(name)}</h1><p>${plural(history.length, 'run')}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
-<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows}</table>${trendNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
+<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${trendNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>
 <h2>Command durations over time</h2><div id="durations" class="chart"></div>

@@ -76,7 +76,7 @@ export default defineCommand({
       `[unperf] shard ${index}/${total}: ${shard.files.length} of ${plural(files.length, 'file')}, expected ${formatDuration(shard.expected)}`
       + ` (${ofHistory(history.entries)}${history.skipped > 0 ? `, ${plural(history.skipped, 'corrupt line')} skipped` : ''}${plan.unknown.length > 0 ? `, ${plural(plan.unknown.length, 'file')} without history estimated at ${formatDuration(plan.fallback)} each` : ''})`,
       // `shard 9:` and `shard 10:` end in one column, so the durations line up from 10 shards on
-      ...plan.shards.map(s => `  ${s.index === index ? '>' : ' '} ${`shard ${s.index}:`.padEnd(`shard ${total}:`.length)} ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`),
+      ...shardRows(plan.shards, index, total),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
     if (narrowedBy) lines.push(`  every recorded run was narrowed on the command line (${narrowedBy.join(', ')}): only the files those runs looked for are planned; run vitest once without these options, or pass globs`)
@@ -120,4 +120,27 @@ function ofHistory(entries: readonly TestRunEntry[]): string {
   const suite = countSuiteRuns(entries)
   const note = shardJobsNote(entries, suite)
   return `${plural(suite, 'run')} of history${note ? `, ${note}` : ''}`
+}
+
+/**
+ * The plan's lines, one per shard, a run of empty shards other than this one in a line of its own
+ * (`shards 8–100: no files`): with more shards than files, `--total 100` printed 93 lines of
+ * `0 ms  0 files` in each of the 100 CI jobs' logs.
+ */
+function shardRows(shards: { index: number; files: string[]; expected: number }[], index: number, total: number): string[] {
+  const rows: string[] = []
+  const width = `shard ${total}:`.length
+  for (let i = 0; i < shards.length; i++) {
+    const s = shards[i]!
+    const empty = (n: number) => shards[n] !== undefined && shards[n]!.files.length === 0 && shards[n]!.index !== index
+    if (empty(i) && empty(i + 1)) {
+      let j = i + 1
+      while (empty(j + 1)) j++
+      rows.push(`    shards ${s.index}–${shards[j]!.index}: no files`)
+      i = j
+      continue
+    }
+    rows.push(`  ${s.index === index ? '>' : ' '} ${`shard ${s.index}:`.padEnd(width)} ${formatDuration(s.expected).padStart(9)}  ${plural(s.files.length, 'file')}`)
+  }
+  return rows
 }

@@ -1,0 +1,42 @@
+/**
+ * What `unperf bench` warns about a command's runs, hyperfine's closed set (its
+ * `src/output/warnings.rs`), each saying what to try next: non-zero exits (only with
+ * --ignore-failure), a slow first run, statistical outliers, a command too fast to time.
+ */
+import { OUTLIER_THRESHOLD, outliers, summarize } from './bench-stats.js'
+import { formatTime } from './bench-format.js'
+import { plural } from './_ui.js'
+
+export interface BenchRuns { command: string; median: number; times: number[]; exit_codes: number[] }
+
+/**
+ * The warnings for one command. As in hyperfine, a first run that is itself the outlier is said as
+ * a slow first run alone (a cold cache, not other programs interfering); the outliers warning is
+ * for the other cases.
+ */
+export function benchWarnings(r: BenchRuns): string[] {
+  const warnings: string[] = []
+  // only with --ignore-failure: without it the first failing run stopped the benchmark
+  const failed = r.exit_codes.filter(c => c !== 0).length
+  if (failed > 0) warnings.push(`'${r.command}' exited non-zero in ${plural(failed, 'run')}: its figures may mean nothing (check the command)`)
+  if (slowFirstRun(r.times)) warnings.push(`'${r.command}': the first run was much slower (${formatTime(r.times[0]!)}, a cold cache?): try --warmup or --prepare`)
+  else {
+    const n = outliers(r.times)
+    if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
+  }
+  // as hyperfine warns: the shell's spawn time, subtracted from every run, is itself known only to about this much
+  if (r.median < 0.005) warnings.push(`'${r.command}' took less than 5 ms: the results may be inaccurate (the shell spawn time subtracted from each run varies by about as much)`)
+  return warnings
+}
+
+/**
+ * The first run is an outlier above the others (hyperfine's rule: its modified Z-score over the
+ * threshold), or, where the runs have no spread to judge by (MAD 0), over twice the median.
+ */
+function slowFirstRun(times: number[]): boolean {
+  if (times.length < 2) return false
+  const { median } = summarize(times)
+  const mad = summarize(times.map(x => Math.abs(x - median))).median
+  const first = times[0]!
+  return mad > 0 ? (first - median) / mad > OUTLIER_THRESHOLD : times.length > 3 && first > median * 2
+}
