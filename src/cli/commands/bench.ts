@@ -94,7 +94,9 @@ export default defineCommand({
     }
     const cwd = args.cwd ?? process.cwd()
     // --env NAME: a benchmarked CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
-    const env: NodeJS.ProcessEnv = args.env ? { ...process.env, PERF_ENV: args.env } : process.env
+    // a benchmarked CLI's own unperf does not add the bench's runs to its history (UNPERF_HISTORY=0,
+    // unless set already): they replaced the real runs its budgets and regressions judge by
+    const env: NodeJS.ProcessEnv = { ...process.env, UNPERF_HISTORY: process.env.UNPERF_HISTORY ?? '0', ...(args.env && { PERF_ENV: args.env }) }
     const warmup = Number(args.warmup)
     if (!/^\d+$/.test(String(args.warmup).trim())) throw new UsageError(`--warmup must be an integer ≥ 0, got '${args.warmup}'`)
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)

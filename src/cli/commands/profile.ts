@@ -159,7 +159,8 @@ async function profileIn(dir: string, command: string[], args: ProfileArgs): Pro
   writeFileSync(preload, PRELOAD)
   if (isNode) argv.unshift('--require', preload)
   // --env NAME: the profiled CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
-  const base: NodeJS.ProcessEnv = args.env ? { ...process.env, PERF_ENV: args.env } : process.env
+  // a profiled run (slowed by the profiler) is not added to the CLI's own unperf history (UNPERF_HISTORY=0, unless set)
+  const base: NodeJS.ProcessEnv = { ...process.env, UNPERF_HISTORY: process.env.UNPERF_HISTORY ?? '0', ...(args.env && { PERF_ENV: args.env }) }
   const env: NodeJS.ProcessEnv = isNode
     ? { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
     : { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }

@@ -176,7 +176,8 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
       makeDirSync(dir, 0o700)
       try { chmodSync(dir, 0o700) } catch { /* not ours */ }
     }
-    const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), history: join(dir, 'history.jsonl') }
+    const record = recordsHistory()
+    const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), ...(record && { history: join(dir, 'history.jsonl') }) }
     if (config.report.trace) files.trace = join(dir, 'trace.json')
     report.files = files
     const entry = historyEntry(report, config.cwd)
@@ -189,6 +190,8 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
       writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
       written.trace = files.trace
     }
+    // judged by the history, not added to it (local or shared)
+    if (!record) return undefined
     appendHistory(config, entry, local)
     written.history = files.history
     rememberHistoryRun(report, { runId: entry.runId })
@@ -200,6 +203,18 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     warnReportWriteFailed(ctx, error)
     return undefined
   }
+}
+
+/**
+ * `UNPERF_HISTORY=0` (or `false`) in a run's environment: the run is judged by the history and its
+ * report written, but it is not added to the history, local or shared. `unperf bench` and `unperf
+ * profile` set it for the commands they run: a bench of 10–1000 runs (warm-ups included) replaced
+ * the real runs of a `report.history: 100`, and the budgets' p95 and the regression baseline then
+ * came from the bench's runs, a profiled run's from one slowed by the profiler.
+ */
+export function recordsHistory(): boolean {
+  const value = process.env.UNPERF_HISTORY
+  return value !== '0' && value !== 'false'
 }
 
 function traceDocument(report: PerfReport, state: RunState) {
