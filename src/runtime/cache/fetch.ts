@@ -105,15 +105,16 @@ function isMeta(m: unknown): m is Meta {
   return !!x && x.http === 1 && typeof x.status === 'number' && Array.isArray(x.headers) && typeof x.vary === 'object'
 }
 
-function freshness(res: Response, cc: Directives, ttl: number | false, now: number): number | null {
+/** When a response with these headers stops being fresh (a 304's: the stored headers with the 304's merged in, RFC 9111 §4.3.4). */
+function freshness(headers: Headers, cc: Directives, ttl: number | false, now: number): number | null {
   if (cc.has('no-cache')) return now
-  const age = Number(res.headers.get('age')) * 1000 || 0
+  const age = Number(headers.get('age')) * 1000 || 0
   const maxAge = seconds(cc, 'max-age')
   if (maxAge !== undefined) return now + Math.max(0, maxAge - age)
-  const expires = res.headers.get('expires')
+  const expires = headers.get('expires')
   if (expires !== null) {
     const exp = Date.parse(expires)
-    const date = Date.parse(res.headers.get('date') ?? '') || now
+    const date = Date.parse(headers.get('date') ?? '') || now
     return Number.isNaN(exp) ? now : now + Math.max(0, exp - date - age)
   }
   return ttl === false ? null : now + ttl
@@ -127,9 +128,12 @@ function entryTtl(meta: Meta, options: Options, now: number): number | false {
   return total > 0 ? total : 0
 }
 
-function storedHeaders(headers: Headers): [string, string][] {
+/** A HEAD's copy has no body: its Content-Length and Content-Encoding are the resource's, as fetch gives them, and are kept. */
+const KEPT_FOR_HEAD = new Set(['content-length', 'content-encoding'])
+
+function storedHeaders(headers: Headers, method = 'GET'): [string, string][] {
   const out: [string, string][] = []
-  headers.forEach((value, name) => { if (!NEVER_STORED.has(name)) out.push([name, value]) })
+  headers.forEach((value, name) => { if (!NEVER_STORED.has(name) || (method === 'HEAD' && KEPT_FOR_HEAD.has(name))) out.push([name, value]) })
   return out
 }
 
@@ -263,10 +267,14 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     }
 
     if (response.status === 304 && stored) {
-      const cc = parseCacheControl(response.headers.get('cache-control') ?? stored.meta.headers.find(([n]) => n === 'cache-control')?.[1] ?? null)
+      // the stored headers updated with the 304's (never its Content-Length: RFC 9111 §3.2), and the
+      // expiry computed from them: an Expires or max-age the 304 leaves out is the stored one's (an
+      // Age is the 304's own)
       const merged = new Headers(stored.meta.headers)
+      merged.delete('age')
       for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
-      const meta: Meta = { ...stored.meta, headers: storedHeaders(merged), freshUntil: freshness(response, cc, options.ttl, Date.now()) }
+      const cc = parseCacheControl(merged.get('cache-control'))
+      const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
       await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
       return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
     }
@@ -283,8 +291,8 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
       http: 1,
       status: response.status,
       statusText: response.statusText,
-      headers: storedHeaders(response.headers),
-      freshUntil: freshness(response, cc, options.ttl, t),
+      headers: storedHeaders(response.headers, method),
+      freshUntil: freshness(response.headers, cc, options.ttl, t),
       staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
       mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
       vary,
