@@ -128,8 +128,8 @@ function importFailure(error, moduleUrl) {
  * `{ value }`: tinypool takes an `error` of null or undefined for a success (`throw null` resolved
  * with null), and one that cannot be cloned back crashed the response.
  */
-function thrown(error) {
-  if (error instanceof Error) return { [ERROR_RECORD]: record(error) }
+function thrown(error, depth = 0) {
+  if (error instanceof Error) return { [ERROR_RECORD]: record(error, depth) }
   try {
     structuredClone(error)
   } catch (cloneError) {
@@ -140,12 +140,25 @@ function thrown(error) {
   return { [ERROR_RECORD]: { value: error } }
 }
 
-/** name, message, stack, the own enumerable properties of primitive value, and a cloneable cause. */
-function record(error) {
+/** How deep causes and an AggregateError's errors are recorded (a cause chain can be a cycle). */
+const MAX_DEPTH = 8
+
+/**
+ * name, message, stack, the own enumerable properties of primitive value, and the cause and an
+ * AggregateError's `errors` recorded the same way: a structured clone of a cause kept its message
+ * but dropped its `code` (fetch's "fetch failed" TypeError has its ECONNREFUSED there), and made an
+ * AggregateError a plain Error without its errors. A DOMException (an AbortSignal.timeout()) is
+ * marked: a clone of one is an empty object.
+ */
+function record(error, depth = 0) {
   const props = {}
   for (const [key, value] of Object.entries(error)) {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) props[key] = value
   }
-  const cause = error.cause instanceof Error ? error.cause : ['string', 'number', 'boolean'].includes(typeof error.cause) ? error.cause : undefined
-  return { name: error.name, message: error.message, stack: error.stack, props, ...(cause !== undefined && { cause }) }
+  const out = { name: error.name, message: error.message, stack: error.stack, props }
+  if (typeof DOMException === 'function' && error instanceof DOMException) out.domException = true
+  if (depth >= MAX_DEPTH) return out
+  if (error.cause !== undefined) out.cause = thrown(error.cause, depth + 1)
+  if (error instanceof AggregateError && Array.isArray(error.errors)) out.errors = error.errors.map(e => thrown(e, depth + 1))
+  return out
 }

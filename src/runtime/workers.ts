@@ -202,18 +202,25 @@ function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */
 const ERROR_RECORD = '__unperfWorkerError'
-/** An Error's parts, or `{ value }`: a value thrown that is not an Error (null, a string), rethrown as it is. */
-type ErrorRecord = { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown } | { value: unknown }
+/** An Error's parts (its cause and an AggregateError's errors as records of their own), or `{ value }`: a value thrown that is not an Error (null, a string), rethrown as it is. */
+type ErrorRecord = { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown; errors?: unknown[]; domException?: true } | { value: unknown }
 const BUILT_IN: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }
 
 function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord } {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, ERROR_RECORD) && Object.keys(value).length === 1
 }
 
-/** The export's error as the caller would have got it in its own thread: class (built-in ones), name, message, stack, code and the other own properties. */
+/** A recorded cause or error (a record of its own), or a value an older worker entry sent as it was. */
+const fromRecord = (value: unknown): unknown => isErrorRecord(value) ? rebuildError(value[ERROR_RECORD]) : value
+
+/** The export's error as the caller would have got it in its own thread: class (built-in ones, AggregateError with its errors, DOMException), name, message, stack, code and the other own properties, its cause rebuilt alike. */
 function rebuildError(r: ErrorRecord): unknown {
   if ('value' in r) return r.value
-  const error = new (BUILT_IN[r.name] ?? Error)(r.message, r.cause === undefined ? undefined : { cause: r.cause })
+  const options = r.cause === undefined ? undefined : { cause: fromRecord(r.cause) }
+  const error: Error = r.domException ? new DOMException(r.message, r.name)
+    : r.errors ? new AggregateError(r.errors.map(fromRecord), r.message, options)
+      : new (BUILT_IN[r.name] ?? Error)(r.message, options)
+  if (r.domException && options) Object.defineProperty(error, 'cause', { value: options.cause, writable: true, configurable: true })
   if (error.name !== r.name) Object.defineProperty(error, 'name', { value: r.name, writable: true, configurable: true })
   if (r.stack !== undefined) error.stack = r.stack
   return Object.assign(error, r.props)
