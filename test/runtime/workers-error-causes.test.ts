@@ -24,10 +24,10 @@ async function refusedPort(): Promise<number> {
 describe('workers: an error with causes and inner errors', () => {
   it("fetch's 'fetch failed' keeps its cause's code (ECONNREFUSED), as in the calling thread", async () => {
     const url = `http://127.0.0.1:${await refusedPort()}/`
-    const here = await fetch(url).catch((e: unknown) => e) as TypeError & { cause: NodeJS.ErrnoException }
+    const here = await fetch(url).catch((e: unknown) => e) as TypeError & { cause: NodeJS.ErrnoException & { port?: number } }
     const w = createWorkers(runtimeContext({}, { max: 1 }))
     try {
-      const there = await w.run(fixture, 'fetchRefused', [url]).catch((e: unknown) => e) as TypeError & { cause: NodeJS.ErrnoException }
+      const there = await w.run(fixture, 'fetchRefused', [url]).catch((e: unknown) => e) as TypeError & { cause: NodeJS.ErrnoException & { port?: number } }
       expect(there).toBeInstanceOf(TypeError)
       expect(there.message).toBe(here.message)
       expect(there.cause).toBeInstanceOf(Error)
