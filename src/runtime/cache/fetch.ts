@@ -284,7 +284,14 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary || isRedirect(response.status, response.headers.get('location'))) {
       return mark(response, 'MISS')
     }
-    const body = Buffer.from(await response.arrayBuffer())
+    let body: Buffer
+    try {
+      body = Buffer.from(await response.arrayBuffer())
+    } catch (error) {
+      // the connection dropped mid-body ('terminated'): a network error as much as a refused one
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
+      throw error
+    }
     const t = Date.now()
     const staleDirective = seconds(cc, 'stale-if-error')
     const meta: Meta = {
