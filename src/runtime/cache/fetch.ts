@@ -27,6 +27,7 @@
  */
 import type { PerfCache } from '../types.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
+import { entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
@@ -44,53 +45,12 @@ function carriesCredentials(url: URL, headers: Headers): boolean {
   for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) return true
   return false
 }
-/** Entries that are fresh for 0 s but carry validators are kept this long when no ttl applies. */
-const KEEP_FOR_REVALIDATION = 86_400_000
-/** An unlimited window is stored as ten years (metadata is JSON: no Infinity). */
-const FOREVER = 10 * 365 * 86_400_000
 
 export type CacheState = 'HIT' | 'MISS' | 'REVALIDATED' | 'STALE' | 'BYPASS'
 export const CACHE_STATE_HEADER = 'x-unperf-cache'
 
-interface Meta {
-  http: 1
-  status: number
-  statusText: string
-  headers: [string, string][]
-  /** ms since epoch; null = fresh forever */
-  freshUntil: number | null
-  /** how long past freshUntil a copy may be served when the origin fails (ms) */
-  staleIfError: number
-  mustRevalidate: boolean
-  /** request header values the response varies on */
-  vary: Record<string, string | null>
-  url: string
-}
-
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
-
-interface Options { ttl: number | false; staleIfError: number | false }
-
-type Directives = Map<string, string | true>
-
-function parseCacheControl(value: string | null): Directives {
-  const out: Directives = new Map()
-  if (!value) return out
-  for (const part of value.split(',')) {
-    const [name, ...rest] = part.trim().split('=')
-    if (!name) continue
-    const v = rest.join('=').trim().replace(/^"|"$/g, '')
-    out.set(name.toLowerCase(), rest.length > 0 ? v : true)
-  }
-  return out
-}
-
-function seconds(d: Directives, name: string): number | undefined {
-  const v = d.get(name)
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined
-  return Number(v) * 1000
-}
 
 /** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
 function keyOf(method: string, input: string | URL, headers: Headers): { key: string; url: string } | undefined {
@@ -103,29 +63,6 @@ function keyOf(method: string, input: string | URL, headers: Headers): { key: st
 function isMeta(m: unknown): m is Meta {
   const x = m as Meta | undefined
   return !!x && x.http === 1 && typeof x.status === 'number' && Array.isArray(x.headers) && typeof x.vary === 'object'
-}
-
-/** When a response with these headers stops being fresh (a 304's: the stored headers with the 304's merged in, RFC 9111 §4.3.4). */
-function freshness(headers: Headers, cc: Directives, ttl: number | false, now: number): number | null {
-  if (cc.has('no-cache')) return now
-  const age = Number(headers.get('age')) * 1000 || 0
-  const maxAge = seconds(cc, 'max-age')
-  if (maxAge !== undefined) return now + Math.max(0, maxAge - age)
-  const expires = headers.get('expires')
-  if (expires !== null) {
-    const exp = Date.parse(expires)
-    const date = Date.parse(headers.get('date') ?? '') || now
-    return Number.isNaN(exp) ? now : now + Math.max(0, exp - date - age)
-  }
-  return ttl === false ? null : now + ttl
-}
-
-function entryTtl(meta: Meta, options: Options, now: number): number | false {
-  if (meta.freshUntil === null) return false
-  const hasValidators = meta.headers.some(([n]) => n === 'etag' || n === 'last-modified')
-  const keep = Math.max(meta.freshUntil - now, hasValidators ? (options.ttl === false ? KEEP_FOR_REVALIDATION : Math.min(options.ttl, FOREVER)) : 0)
-  const total = keep + meta.staleIfError
-  return total > 0 ? total : 0
 }
 
 /** A HEAD's copy has no body: its Content-Length and Content-Encoding are the resource's, as fetch gives them, and are kept. */
