@@ -166,7 +166,9 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     // the Fetch standard: a request with its own conditional headers is the caller's revalidation
     // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'
     const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name))
-    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
+    // Pragma: no-cache is the request's no-cache when it has no Cache-Control (RFC 9111 §5.4)
+    const noCache = reqCc.has('no-cache') || (!reqHeaders.has('cache-control') && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(reqHeaders.get('pragma') ?? ''))
+    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : noCache ? 'no-cache' : 'default')
     const mode: CacheMode = asked === 'default' && conditional ? 'no-store' : asked
     const netInit: RequestInit = { ...rest, headers: reqHeaders }
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
@@ -175,10 +177,12 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)
     const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
       && answersRedirectMode(entry.metadata, target.url, init.redirect)
-      ? { body: entry.value, meta: entry.metadata } : undefined
+      ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
     const now = Date.now()
     if (stored) {
-      const fresh = stored.meta.freshUntil === null || now < stored.meta.freshUntil
+      // a request's max-age=N takes a copy stored or revalidated at most N s ago (RFC 9111 §5.2.1.1): max-age=0 revalidates
+      const requestMaxAge = seconds(reqCc, 'max-age')
+      const fresh = (stored.meta.freshUntil === null || now < stored.meta.freshUntil) && (requestMaxAge === undefined || now - stored.createdAt < requestMaxAge)
       if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method)
       const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
       const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
