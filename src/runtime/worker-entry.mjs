@@ -128,8 +128,8 @@ function importFailure(error, moduleUrl) {
  * `{ value }`: tinypool takes an `error` of null or undefined for a success (`throw null` resolved
  * with null), and one that cannot be cloned back crashed the response.
  */
-function thrown(error, depth = 0) {
-  if (error instanceof Error) return { [ERROR_RECORD]: record(error, depth) }
+function thrown(error) {
+  if (error instanceof Error) return { [ERROR_RECORD]: record(error) }
   try {
     structuredClone(error)
   } catch (cloneError) {
@@ -158,7 +158,20 @@ function record(error, depth = 0) {
   const out = { name: error.name, message: error.message, stack: error.stack, props }
   if (typeof DOMException === 'function' && error instanceof DOMException) out.domException = true
   if (depth >= MAX_DEPTH) return out
-  if (error.cause !== undefined) out.cause = thrown(error.cause, depth + 1)
-  if (error instanceof AggregateError && Array.isArray(error.errors)) out.errors = error.errors.map(e => thrown(e, depth + 1))
+  if (error.cause !== undefined) {
+    const cause = carried(error.cause, depth + 1)
+    if (cause !== undefined) out.cause = cause
+  }
+  if (error instanceof AggregateError && Array.isArray(error.errors)) out.errors = error.errors.map(e => carried(e, depth + 1))
   return out
+}
+
+/** A cause or an inner error as a record (an Error) or `{ value }`; one that cannot be cloned is left out (undefined), not told as a thrown value. */
+function carried(value, depth) {
+  if (value instanceof Error) return { [ERROR_RECORD]: record(value, depth) }
+  try {
+    return { [ERROR_RECORD]: { value: structuredClone(value) } }
+  } catch {
+    return undefined
+  }
 }

@@ -51,6 +51,10 @@ describe('workers: an error with causes and inner errors', () => {
       const dom = await w.run(fixture, 'failDomException').catch((e: unknown) => e) as DOMException
       expect(dom).toBeInstanceOf(DOMException)
       expect(dom).toMatchObject({ name: 'TimeoutError', message: 'timed out', code: DOMException.TIMEOUT_ERR })
+      // a cause that cannot be cloned back is left out: the error itself still arrives
+      const outer = await w.run(fixture, 'failUncloneableCause').catch((e: unknown) => e) as Error
+      expect(outer).toMatchObject({ message: 'outer' })
+      expect(outer.cause).toBeUndefined()
     } finally {
       await w.close()
     }
