@@ -99,8 +99,20 @@ function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: stri
   headers.set(CACHE_STATE_HEADER, state)
   if (method === 'GET' && !NULL_BODY.has(meta.status)) headers.set('content-length', String(body.length))
   const res = new Response(NULL_BODY.has(meta.status) ? null : body, { status: meta.status, statusText: meta.statusText, headers })
-  Object.defineProperties(res, { url: { value: meta.url }, redirected: { value: meta.url !== requested } })
-  return res
+  return asFetched(res, meta.url, meta.url !== requested)
+}
+
+/**
+ * A Response made here, as fetch's own: its `url`, `redirected` and `type` (fetch's, 'basic' for a copy), on its
+ * clones too (a Response's clone() reads them from internal state, which a constructed Response
+ * has empty: a library cloning the response, as ky does, saw url '').
+ */
+function asFetched(res: Response, url: string, redirected: boolean, type: Response['type'] = 'basic'): Response {
+  const clone = Response.prototype.clone
+  return Object.defineProperties(res, {
+    url: { value: url }, redirected: { value: redirected }, type: { value: type },
+    clone: { value: () => asFetched(clone.call(res), url, redirected, type) },
+  })
 }
 
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
@@ -122,8 +134,7 @@ function mark(response: Response, state: CacheState): Response {
   const headers = new Headers(response.headers)
   headers.set(CACHE_STATE_HEADER, state)
   const res = new Response(NULL_BODY.has(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers })
-  Object.defineProperties(res, { url: { value: response.url }, redirected: { value: response.redirected } })
-  return res
+  return asFetched(res, response.url, response.redirected, response.type)
 }
 
 /** Request headers that make a request the caller's own conditional one. */
