@@ -57,7 +57,7 @@ export class Pool extends PoolSignals implements PerfPool {
     return new Promise(this._executor) as Promise<T>
   }
 
-  map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
+  map<I, T>(items: Iterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
     const bad = mapInputError(this.name, items, fn, options)
     if (bad !== undefined) return Promise.reject(bad)
     const settings = taskSettings(options as Record<string, unknown>, this._options, this.name, 'map(items, fn')
