@@ -19,4 +19,20 @@ describe('pool.map: promise items', () => {
     await expect(p.map([1, failing, 3], async n => n, { stopOnError: true })).rejects.toThrow('item 1 failed')
     expect(p.stats()).toMatchObject({ failed: 1 })
   })
+
+  it('a promise item that rejects while it waits for a slot is no unhandled rejection: it fails its item when its turn comes', async () => {
+    const p = new Pool('one', pool({ concurrency: 1 }), runtimeContext())
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => { unhandled.push(reason) }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const slow = new Promise<number>(r => setTimeout(() => r(1), 30))
+      const out = await p.map([slow, Promise.reject(new Error('rejected early'))], async n => n).catch((e: unknown) => e)
+      expect(out).toMatchObject({ message: 'rejected early' })
+      await new Promise(r => setTimeout(r, 10))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })
