@@ -96,7 +96,10 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
   }
   const fn = mod[exportName]
   if (typeof fn !== 'function') {
-    throw new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
+    // as a record: thrown, its code was lost on the way (a structured clone)
+    const missing = new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
+    missing.code = 'E_WORKER_EXPORT'
+    return thrown(missing)
   }
   try {
     const result = await fn(...args)
