@@ -85,6 +85,12 @@ export interface Tracer {
   command<T>(name: string, body: (run: number) => Promise<T>): Promise<T>
   /** The newest SPANS_KEPT spans that ended, in start order. */
   records(): SpanRecord[]
+  /**
+   * The process is exiting (process.exit(), a fatal error, a signal): the spans still open end
+   * now, 'ok' or 'error' as the commands cut short are, so the report and the trace show where
+   * the process was.
+   */
+  endOpen(ok: boolean): void
   /** Older spans left out of records() by a long-running process. */
   readonly dropped: number
   /** Startup phases from process start to the first command start. */

@@ -89,7 +89,13 @@ export function callJob(job: Job, signal: AbortSignal): unknown {
   const m = job.map
   if (m === undefined) return job.fn(signal)
   const s = m.signal === neverAborted() ? signal : signal === neverAborted() ? m.signal : AbortSignal.any([signal, m.signal])
-  return m.fn(m.items[job.index], job.index, s)
+  const item = m.items[job.index]
+  // an item that is a promise is awaited first, in the item's slot, as p-map does: fn gets its value
+  // (a rejected one fails the item with its reason)
+  if (item !== null && typeof item === 'object' && typeof (item as PromiseLike<unknown>).then === 'function') {
+    return Promise.resolve(item).then(value => m.fn(value, job.index, s))
+  }
+  return m.fn(item, job.index, s)
 }
 
 /**

@@ -57,7 +57,7 @@ export class Pool extends PoolSignals implements PerfPool {
     return new Promise(this._executor) as Promise<T>
   }
 
-  map<I, T>(items: Iterable<I>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
+  map<I, T>(items: Iterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
     const bad = mapInputError(this.name, items, fn, options)
     if (bad !== undefined) return Promise.reject(bad)
     const settings = taskSettings(options as Record<string, unknown>, this._options, this.name, 'map(items, fn')
@@ -77,6 +77,9 @@ export class Pool extends PoolSignals implements PerfPool {
         done ? (error: unknown) => { done(); reject(outside!.aborted ? outside!.reason : error) } : reject)
       const group = run.group
       for (let i = 0; i < list.length; i++) {
+        // a promise item waiting for its slot is handled now: one that rejects meanwhile fails its item then, no unhandled rejection
+        const item = list[i]
+        if (item !== null && typeof item === 'object' && typeof (item as PromiseLike<unknown>).then === 'function') Promise.resolve(item).catch(noop)
         const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: outside, onAbort: undefined, timer: undefined, settings }
         if (jobs) { jobs.push(job); this._track(job, outside!) }
         if (group?.cancelled) {

@@ -112,14 +112,18 @@ export function closeRunSync(perf: RunEndHost, exitCode: number, fatal?: Fatal):
     // ends the process, else an ExitError naming the code (and an uncaught error a host listener
     // survived); a command the event loop emptied under (a promise that never settles, exit code
     // 0, or 13 under a top-level await) is a LoopEmptiedError
+    let cutShort = exitCode !== 0
     for (const flight of perf._inFlight) {
       perf._inFlight.delete(flight)
+      if (flight.stalled) cutShort = true
       const failure = fatal && !fatal.survived && exitCode !== 0 ? fatal.error
         : flight.stalled ? new LoopEmptiedError()
         : exitCode === 0 ? undefined : new ExitError(exitCode, fatal?.error)
       if (failure) perf.hooks.emit('command:error', flight.ctx, failure)
       perf.hooks.emit('command:after', flight.ctx, record(perf, flight, failure ? 'error' : 'ok', failure))
     }
+    // the spans open now (the one process.exit() was called in, its parents): recorded as they stand
+    perf._tracer.endOpen(!cutShort)
     report = finalizeReportSync(perf._runState(exitCode), perf._ctx)
   }
   // its synchronous part (the textfile) lands now, with the breaches counted

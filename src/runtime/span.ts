@@ -248,6 +248,15 @@ export function createTracer(): Tracer {
 
     records,
 
+    endOpen(ok: boolean): void {
+      const end = now()
+      for (let at = 0; at < (count - base) * STRIDE; at += STRIDE) {
+        if (data[at + 4] !== 0) continue
+        data[at + 1] = end - data[at]!
+        data[at + 4] = ok ? OK : ERROR
+      }
+    },
+
     get dropped() {
       return Math.max(0, count - SPANS_KEPT)
     },

@@ -96,7 +96,10 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
   }
   const fn = mod[exportName]
   if (typeof fn !== 'function') {
-    throw new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
+    // as a record: thrown, its code was lost on the way (a structured clone)
+    const missing = new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
+    missing.code = 'E_WORKER_EXPORT'
+    return thrown(missing)
   }
   try {
     const result = await fn(...args)
@@ -140,12 +143,38 @@ function thrown(error) {
   return { [ERROR_RECORD]: { value: error } }
 }
 
-/** name, message, stack, the own enumerable properties of primitive value, and a cloneable cause. */
-function record(error) {
+/** How deep causes and an AggregateError's errors are recorded (a cause chain can be a cycle). */
+const MAX_DEPTH = 8
+
+/**
+ * name, message, stack, the own enumerable properties of primitive value, and the cause and an
+ * AggregateError's `errors` recorded the same way: a structured clone of a cause kept its message
+ * but dropped its `code` (fetch's "fetch failed" TypeError has its ECONNREFUSED there), and made an
+ * AggregateError a plain Error without its errors. A DOMException (an AbortSignal.timeout()) is
+ * marked: a clone of one is an empty object.
+ */
+function record(error, depth = 0) {
   const props = {}
   for (const [key, value] of Object.entries(error)) {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) props[key] = value
   }
-  const cause = error.cause instanceof Error ? error.cause : ['string', 'number', 'boolean'].includes(typeof error.cause) ? error.cause : undefined
-  return { name: error.name, message: error.message, stack: error.stack, props, ...(cause !== undefined && { cause }) }
+  const out = { name: error.name, message: error.message, stack: error.stack, props }
+  if (typeof DOMException === 'function' && error instanceof DOMException) out.domException = true
+  if (depth >= MAX_DEPTH) return out
+  if (error.cause !== undefined) {
+    const cause = carried(error.cause, depth + 1)
+    if (cause !== undefined) out.cause = cause
+  }
+  if (error instanceof AggregateError && Array.isArray(error.errors)) out.errors = error.errors.map(e => carried(e, depth + 1))
+  return out
+}
+
+/** A cause or an inner error as a record (an Error) or `{ value }`; one that cannot be cloned is left out (undefined), not told as a thrown value. */
+function carried(value, depth) {
+  if (value instanceof Error) return { [ERROR_RECORD]: record(value, depth) }
+  try {
+    return { [ERROR_RECORD]: { value: structuredClone(value) } }
+  } catch {
+    return undefined
+  }
 }

@@ -17,6 +17,7 @@ import { knownKeys, WORKER_OPTIONS } from './input-checks.js'
 import { workerOptionsError } from './input-errors.js'
 import { taskSettings } from './pool-options.js'
 import type { PerfWorkers, WorkerRunOptions } from './types.js'
+import { taskId } from './pool-job.js'
 import type { TransferListItem } from 'node:worker_threads'
 
 interface TinypoolLike {
@@ -112,6 +113,10 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
   async function attempts<T>(task: WorkerTask, callSignal: AbortSignal | undefined, timeout: number | false, maxRetries: number): Promise<T> {
     const { url, exportName, args, transferList, transferResult } = task
     const p = await getPool()
+    // the task:* hooks, as a pool's tasks fire them (pool 'workers'): one id for all the call's attempts
+    const hooks = ctx.hooks as RuntimeContext['hooks'] | undefined // (a context without hooks: tests' bare ones, as pools allow)
+    const id = taskId()
+    let started = 0
     // a buffer moved to the worker is detached here: an attempt cannot be made again
     const retries = transferList !== undefined && transferList.length > 0 ? 0 : maxRetries
     for (let attempt = 0; ; attempt++) {
@@ -129,28 +134,38 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       const clock = controller && taskClock(controller, timeout as number)
       const signal = controller === undefined ? callSignal : callSignal === undefined ? controller.signal : AbortSignal.any([callSignal, controller.signal])
       let fromExport = false // the export's own error: never taken for the close's or a clone's
+      started = performance.now()
+      if (hooks?.hasListeners('task:start')) hooks.emit('task:start', { pool: WORKERS_POOL, id, attempt })
       try {
         const result = await p.run({ moduleUrl: url, exportName, args, ...(transferResult && { transferResult }), ...(clock && { taken: clock.taken }) }, signal === undefined && transferList === undefined ? {} : { ...(signal && { signal }), ...(transferList && { transferList }) })
         if (isErrorRecord(result)) {
           fromExport = true
           throw rebuildError(result[ERROR_RECORD])
         }
+        if (hooks?.hasListeners('task:end')) hooks.emit('task:end', { pool: WORKERS_POOL, id, attempt, duration: performance.now() - started })
         return result as T
       } catch (error) {
-        if (callSignal?.aborted) throw callSignal.reason // cancelled by the caller: its reason, no retry
+        // the attempt's failure, told to task:error as a pool's (a cancelled one too)
+        const ended = (failure: unknown) => {
+          if (hooks?.hasListeners('task:error')) hooks.emit('task:error', { pool: WORKERS_POOL, id, attempt, duration: performance.now() - started, error: failure })
+          return failure
+        }
+        if (callSignal?.aborted) throw ended(callSignal.reason) // cancelled by the caller: its reason, no retry
         // tinypool's destroy() rejects what runs and waits with a bare 'Terminating worker thread'
-        if (!fromExport && closed.has(p)) throw closedError(exportName, url, error)
+        if (!fromExport && closed.has(p)) throw ended(closedError(exportName, url, error))
         // node's postMessage of the task: "() => 1 could not be cloned.", not saying whose; a TypeError, never retried
         if (!fromExport && (error as { name?: unknown } | null)?.name === 'DataCloneError' && error instanceof DOMException) {
-          throw Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' })
+          throw ended(Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' }))
         }
         const timedOut = controller?.signal.aborted === true
         const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
-        if (attempt >= retries || !isRetriable(failure)) throw failure
+        if (attempt >= retries || !isRetriable(failure)) throw ended(failure)
         clock?.stop()
         if (held) slots.release() // not held through the backoff
         held = false
-        await backoff(backoffDelay(attempt, BACKOFF, MAX_BACKOFF), callSignal) // the pools' backoff
+        const delay = backoffDelay(attempt, BACKOFF, MAX_BACKOFF) // the pools' backoff
+        if (hooks?.hasListeners('task:retry')) hooks.emit('task:retry', { pool: WORKERS_POOL, id, attempt: attempt + 1, delay, error: failure })
+        await backoff(delay, callSignal)
       } finally {
         clock?.stop()
         if (held) slots.release()
@@ -160,6 +175,8 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
 }
 
 const MIB = 1024 * 1024
+/** The `pool` of the worker tasks' task:* hook payloads. */
+const WORKERS_POOL = 'workers'
 /** The retries' backoff, the pools' default: base and cap of one delay (ms). */
 const BACKOFF = 100
 const MAX_BACKOFF = 10_000
@@ -202,18 +219,25 @@ function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** worker-entry.mjs's marker of an error thrown by the export (an Error's own properties do not survive a structured clone). */
 const ERROR_RECORD = '__unperfWorkerError'
-/** An Error's parts, or `{ value }`: a value thrown that is not an Error (null, a string), rethrown as it is. */
-type ErrorRecord = { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown } | { value: unknown }
+/** An Error's parts (its cause and an AggregateError's errors as records of their own), or `{ value }`: a value thrown that is not an Error (null, a string), rethrown as it is. */
+type ErrorRecord = { name: string; message: string; stack?: string; props: Record<string, unknown>; cause?: unknown; errors?: unknown[]; domException?: true } | { value: unknown }
 const BUILT_IN: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }
 
 function isErrorRecord(value: unknown): value is { [ERROR_RECORD]: ErrorRecord } {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, ERROR_RECORD) && Object.keys(value).length === 1
 }
 
-/** The export's error as the caller would have got it in its own thread: class (built-in ones), name, message, stack, code and the other own properties. */
+/** A recorded cause or error (a record of its own), or a value an older worker entry sent as it was. */
+const fromRecord = (value: unknown): unknown => isErrorRecord(value) ? rebuildError(value[ERROR_RECORD]) : value
+
+/** The export's error as the caller would have got it in its own thread: class (built-in ones, AggregateError with its errors, DOMException), name, message, stack, code and the other own properties, its cause rebuilt alike. */
 function rebuildError(r: ErrorRecord): unknown {
   if ('value' in r) return r.value
-  const error = new (BUILT_IN[r.name] ?? Error)(r.message, r.cause === undefined ? undefined : { cause: r.cause })
+  const options = r.cause === undefined ? undefined : { cause: fromRecord(r.cause) }
+  const error: Error = r.domException ? new DOMException(r.message, r.name)
+    : r.errors ? new AggregateError(r.errors.map(fromRecord), r.message, options)
+      : new (BUILT_IN[r.name] ?? Error)(r.message, options)
+  if (r.domException && options) Object.defineProperty(error, 'cause', { value: options.cause, writable: true, configurable: true })
   if (error.name !== r.name) Object.defineProperty(error, 'name', { value: r.name, writable: true, configurable: true })
   if (r.stack !== undefined) error.stack = r.stack
   return Object.assign(error, r.props)

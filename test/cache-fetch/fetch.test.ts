@@ -154,11 +154,15 @@ describe('cached fetch', () => {
       expect((await f(`${s.url}/q?${query}`)).headers.get('x-unperf-cache'), query).toBe('BYPASS')
     }
     expect((await f(`${s.url}/h`, { headers: { 'X-AccessToken': 'HC-11' } })).headers.get('x-unperf-cache')).toBe('BYPASS')
+    // the Authorization header's value given as a query parameter, and a password's short names (smtp_pass)
+    for (const query of ['authorization=Bearer%20QC-12', 'pass=QC-13', 'smtp_pass=QC-14', 'pw=QC-15']) {
+      expect((await f(`${s.url}/q?${query}`)).headers.get('x-unperf-cache'), query).toBe('BYPASS')
+    }
     // harmless names are not credentials: keep-alive, accept, ?key-less queries are cached
-    expect((await f(`${s.url}/plain?page=2&max_tokens=5&author=me`, { headers: { accept: 'text/plain', 'x-request-id': '1' } })).headers.get('x-unperf-cache')).toBe('MISS')
+    expect((await f(`${s.url}/plain?page=2&max_tokens=5&author=me&bypass=1&compass=n`, { headers: { accept: 'text/plain', 'x-request-id': '1' } })).headers.get('x-unperf-cache')).toBe('MISS')
     expect(await cache.keys()).toHaveLength(1)
     const bytes = allBytes(dir)
-    for (const secret of ['KEY-A', 'KEY-B', 'UFJPWFk', 'GL-TOKEN', 'XAT', 'QT-1', 'QK-2', 'QA-3', 'QS-4', 'QZ-5', 'QC-6', 'QC-7', 'QC-8', 'QC-9', 'QC-10', 'HC-11']) expect(bytes).not.toContain(secret)
+    for (const secret of ['KEY-A', 'KEY-B', 'UFJPWFk', 'GL-TOKEN', 'XAT', 'QT-1', 'QK-2', 'QA-3', 'QS-4', 'QZ-5', 'QC-6', 'QC-7', 'QC-8', 'QC-9', 'QC-10', 'HC-11', 'QC-12', 'QC-13', 'QC-14', 'QC-15']) expect(bytes).not.toContain(secret)
   })
 
   it('takes a Request: its URL, method and headers (a credential in them bypasses)', async () => {

@@ -139,6 +139,7 @@ export const ISOLATED = [
   'test/runtime/perf.test.ts', // replaces stdout/stderr writes, sets globals, in-process perf/CLI state
   'test/runtime/pool-call-options.test.ts', // process listeners, vi mocks, spies or fake timers, in-process perf/CLI state
   'test/runtime/pool-cancelled.test.ts', // vi mocks, spies or fake timers
+  'test/runtime/pool-map-promise-items.test.ts', // process listeners
   'test/runtime/pool-paths.test.ts', // process listeners
   'test/runtime/pool.test.ts', // vi mocks, spies or fake timers
   'test/runtime/project.test.ts', // sets process.env

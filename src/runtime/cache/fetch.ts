@@ -27,14 +27,15 @@
  */
 import type { PerfCache } from '../types.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
+import { entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
 const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 const NULL_BODY = new Set([101, 204, 205, 304])
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
-/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, accessToken, x-accesstoken, sig, jwt, ... */
-const CREDENTIAL_NAME = new RegExp(`(?:(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pwd|signature|sig|jwt)|[a-z0-9]*(?:${GLUED_SECRET_WORDS}))(?:$|[-_.])`, 'i')
+/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, accessToken, x-accesstoken, sig, jwt, ?authorization=, ?pass=, ... */
+const CREDENTIAL_NAME = new RegExp(`(?:(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pass|pw|pwd|authorization|signature|sig|jwt)|[a-z0-9]*(?:${GLUED_SECRET_WORDS}))(?:$|[-_.])`, 'i')
 
 /** A request that carries credentials: it bypasses the cache entirely. */
 function carriesCredentials(url: URL, headers: Headers): boolean {
@@ -44,53 +45,12 @@ function carriesCredentials(url: URL, headers: Headers): boolean {
   for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) return true
   return false
 }
-/** Entries that are fresh for 0 s but carry validators are kept this long when no ttl applies. */
-const KEEP_FOR_REVALIDATION = 86_400_000
-/** An unlimited window is stored as ten years (metadata is JSON: no Infinity). */
-const FOREVER = 10 * 365 * 86_400_000
 
 export type CacheState = 'HIT' | 'MISS' | 'REVALIDATED' | 'STALE' | 'BYPASS'
 export const CACHE_STATE_HEADER = 'x-unperf-cache'
 
-interface Meta {
-  http: 1
-  status: number
-  statusText: string
-  headers: [string, string][]
-  /** ms since epoch; null = fresh forever */
-  freshUntil: number | null
-  /** how long past freshUntil a copy may be served when the origin fails (ms) */
-  staleIfError: number
-  mustRevalidate: boolean
-  /** request header values the response varies on */
-  vary: Record<string, string | null>
-  url: string
-}
-
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
-
-interface Options { ttl: number | false; staleIfError: number | false }
-
-type Directives = Map<string, string | true>
-
-function parseCacheControl(value: string | null): Directives {
-  const out: Directives = new Map()
-  if (!value) return out
-  for (const part of value.split(',')) {
-    const [name, ...rest] = part.trim().split('=')
-    if (!name) continue
-    const v = rest.join('=').trim().replace(/^"|"$/g, '')
-    out.set(name.toLowerCase(), rest.length > 0 ? v : true)
-  }
-  return out
-}
-
-function seconds(d: Directives, name: string): number | undefined {
-  const v = d.get(name)
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined
-  return Number(v) * 1000
-}
 
 /** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
 function keyOf(method: string, input: string | URL, headers: Headers): { key: string; url: string } | undefined {
@@ -105,31 +65,12 @@ function isMeta(m: unknown): m is Meta {
   return !!x && x.http === 1 && typeof x.status === 'number' && Array.isArray(x.headers) && typeof x.vary === 'object'
 }
 
-function freshness(res: Response, cc: Directives, ttl: number | false, now: number): number | null {
-  if (cc.has('no-cache')) return now
-  const age = Number(res.headers.get('age')) * 1000 || 0
-  const maxAge = seconds(cc, 'max-age')
-  if (maxAge !== undefined) return now + Math.max(0, maxAge - age)
-  const expires = res.headers.get('expires')
-  if (expires !== null) {
-    const exp = Date.parse(expires)
-    const date = Date.parse(res.headers.get('date') ?? '') || now
-    return Number.isNaN(exp) ? now : now + Math.max(0, exp - date - age)
-  }
-  return ttl === false ? null : now + ttl
-}
+/** A HEAD's copy has no body: its Content-Length and Content-Encoding are the resource's, as fetch gives them, and are kept. */
+const KEPT_FOR_HEAD = new Set(['content-length', 'content-encoding'])
 
-function entryTtl(meta: Meta, options: Options, now: number): number | false {
-  if (meta.freshUntil === null) return false
-  const hasValidators = meta.headers.some(([n]) => n === 'etag' || n === 'last-modified')
-  const keep = Math.max(meta.freshUntil - now, hasValidators ? (options.ttl === false ? KEEP_FOR_REVALIDATION : Math.min(options.ttl, FOREVER)) : 0)
-  const total = keep + meta.staleIfError
-  return total > 0 ? total : 0
-}
-
-function storedHeaders(headers: Headers): [string, string][] {
+function storedHeaders(headers: Headers, method = 'GET'): [string, string][] {
   const out: [string, string][] = []
-  headers.forEach((value, name) => { if (!NEVER_STORED.has(name)) out.push([name, value]) })
+  headers.forEach((value, name) => { if (!NEVER_STORED.has(name) || (method === 'HEAD' && KEPT_FOR_HEAD.has(name))) out.push([name, value]) })
   return out
 }
 
@@ -158,8 +99,20 @@ function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: stri
   headers.set(CACHE_STATE_HEADER, state)
   if (method === 'GET' && !NULL_BODY.has(meta.status)) headers.set('content-length', String(body.length))
   const res = new Response(NULL_BODY.has(meta.status) ? null : body, { status: meta.status, statusText: meta.statusText, headers })
-  Object.defineProperties(res, { url: { value: meta.url }, redirected: { value: meta.url !== requested } })
-  return res
+  return asFetched(res, meta.url, meta.url !== requested)
+}
+
+/**
+ * A Response made here, as fetch's own: its `url`, `redirected` and `type` (fetch's, 'basic' for a copy), on its
+ * clones too (a Response's clone() reads them from internal state, which a constructed Response
+ * has empty: a library cloning the response, as ky does, saw url '').
+ */
+function asFetched(res: Response, url: string, redirected: boolean, type: Response['type'] = 'basic'): Response {
+  const clone = Response.prototype.clone
+  return Object.defineProperties(res, {
+    url: { value: url }, redirected: { value: redirected }, type: { value: type },
+    clone: { value: () => asFetched(clone.call(res), url, redirected, type) },
+  })
 }
 
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
@@ -181,8 +134,7 @@ function mark(response: Response, state: CacheState): Response {
   const headers = new Headers(response.headers)
   headers.set(CACHE_STATE_HEADER, state)
   const res = new Response(NULL_BODY.has(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers })
-  Object.defineProperties(res, { url: { value: response.url }, redirected: { value: response.redirected } })
-  return res
+  return asFetched(res, response.url, response.redirected, response.type)
 }
 
 /** Request headers that make a request the caller's own conditional one. */
@@ -225,7 +177,9 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     // the Fetch standard: a request with its own conditional headers is the caller's revalidation
     // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'
     const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name))
-    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : reqCc.has('no-cache') ? 'no-cache' : 'default')
+    // Pragma: no-cache is the request's no-cache when it has no Cache-Control (RFC 9111 §5.4)
+    const noCache = reqCc.has('no-cache') || (!reqHeaders.has('cache-control') && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(reqHeaders.get('pragma') ?? ''))
+    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : noCache ? 'no-cache' : 'default')
     const mode: CacheMode = asked === 'default' && conditional ? 'no-store' : asked
     const netInit: RequestInit = { ...rest, headers: reqHeaders }
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
@@ -234,10 +188,12 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)
     const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
       && answersRedirectMode(entry.metadata, target.url, init.redirect)
-      ? { body: entry.value, meta: entry.metadata } : undefined
+      ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
     const now = Date.now()
     if (stored) {
-      const fresh = stored.meta.freshUntil === null || now < stored.meta.freshUntil
+      // a request's max-age=N takes a copy stored or revalidated at most N s ago (RFC 9111 §5.2.1.1): max-age=0 revalidates
+      const requestMaxAge = seconds(reqCc, 'max-age')
+      const fresh = (stored.meta.freshUntil === null || now < stored.meta.freshUntil) && (requestMaxAge === undefined || now - stored.createdAt < requestMaxAge)
       if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method)
       const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
       const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
@@ -263,10 +219,14 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     }
 
     if (response.status === 304 && stored) {
-      const cc = parseCacheControl(response.headers.get('cache-control') ?? stored.meta.headers.find(([n]) => n === 'cache-control')?.[1] ?? null)
+      // the stored headers updated with the 304's (never its Content-Length: RFC 9111 §3.2), and the
+      // expiry computed from them: an Expires or max-age the 304 leaves out is the stored one's (an
+      // Age is the 304's own)
       const merged = new Headers(stored.meta.headers)
+      merged.delete('age')
       for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
-      const meta: Meta = { ...stored.meta, headers: storedHeaders(merged), freshUntil: freshness(response, cc, options.ttl, Date.now()) }
+      const cc = parseCacheControl(merged.get('cache-control'))
+      const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
       await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
       return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
     }
@@ -276,15 +236,22 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary || isRedirect(response.status, response.headers.get('location'))) {
       return mark(response, 'MISS')
     }
-    const body = Buffer.from(await response.arrayBuffer())
+    let body: Buffer
+    try {
+      body = Buffer.from(await response.arrayBuffer())
+    } catch (error) {
+      // the connection dropped mid-body ('terminated'): a network error as much as a refused one
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
+      throw error
+    }
     const t = Date.now()
     const staleDirective = seconds(cc, 'stale-if-error')
     const meta: Meta = {
       http: 1,
       status: response.status,
       statusText: response.statusText,
-      headers: storedHeaders(response.headers),
-      freshUntil: freshness(response, cc, options.ttl, t),
+      headers: storedHeaders(response.headers, method),
+      freshUntil: freshness(response.headers, cc, options.ttl, t),
       staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
       mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
       vary,

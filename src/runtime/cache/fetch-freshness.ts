@@ -1,0 +1,69 @@
+/**
+ * The freshness side of perf.cache.fetch() (fetch.ts): what a stored copy's metadata holds, the
+ * Cache-Control directives, when a response stops being fresh and how long its entry is kept.
+ */
+
+/** Entries that are fresh for 0 s but carry validators are kept this long when no ttl applies. */
+const KEEP_FOR_REVALIDATION = 86_400_000
+/** An unlimited window is stored as ten years (metadata is JSON: no Infinity). */
+export const FOREVER = 10 * 365 * 86_400_000
+
+export interface Meta {
+  http: 1
+  status: number
+  statusText: string
+  headers: [string, string][]
+  /** ms since epoch; null = fresh forever */
+  freshUntil: number | null
+  /** how long past freshUntil a copy may be served when the origin fails (ms) */
+  staleIfError: number
+  mustRevalidate: boolean
+  /** request header values the response varies on */
+  vary: Record<string, string | null>
+  url: string
+}
+
+export interface Options { ttl: number | false; staleIfError: number | false }
+
+export type Directives = Map<string, string | true>
+
+export function parseCacheControl(value: string | null): Directives {
+  const out: Directives = new Map()
+  if (!value) return out
+  for (const part of value.split(',')) {
+    const [name, ...rest] = part.trim().split('=')
+    if (!name) continue
+    const v = rest.join('=').trim().replace(/^"|"$/g, '')
+    out.set(name.toLowerCase(), rest.length > 0 ? v : true)
+  }
+  return out
+}
+
+export function seconds(d: Directives, name: string): number | undefined {
+  const v = d.get(name)
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined
+  return Number(v) * 1000
+}
+
+/** When a response with these headers stops being fresh (a 304's: the stored headers with the 304's merged in, RFC 9111 §4.3.4). */
+export function freshness(headers: Headers, cc: Directives, ttl: number | false, now: number): number | null {
+  if (cc.has('no-cache')) return now
+  const age = Number(headers.get('age')) * 1000 || 0
+  const maxAge = seconds(cc, 'max-age')
+  if (maxAge !== undefined) return now + Math.max(0, maxAge - age)
+  const expires = headers.get('expires')
+  if (expires !== null) {
+    const exp = Date.parse(expires)
+    const date = Date.parse(headers.get('date') ?? '') || now
+    return Number.isNaN(exp) ? now : now + Math.max(0, exp - date - age)
+  }
+  return ttl === false ? null : now + ttl
+}
+
+export function entryTtl(meta: Meta, options: Options, now: number): number | false {
+  if (meta.freshUntil === null) return false
+  const hasValidators = meta.headers.some(([n]) => n === 'etag' || n === 'last-modified')
+  const keep = Math.max(meta.freshUntil - now, hasValidators ? (options.ttl === false ? KEEP_FOR_REVALIDATION : Math.min(options.ttl, FOREVER)) : 0)
+  const total = keep + meta.staleIfError
+  return total > 0 ? total : 0
+}

@@ -1,0 +1,27 @@
+/**
+ * A missing export (or one that is not a function) reaches the caller as a TypeError with a stable
+ * code, E_WORKER_EXPORT, as every error unperf throws at a user has one (error-codes.test.ts): thrown
+ * in the thread, its code did not survive the structured clone back. Never retried (a bug, not a flake).
+ */
+import { describe, expect, it } from 'vitest'
+import { createWorkers } from '../../src/runtime/workers.js'
+import { runtimeContext } from './_ctx.js'
+
+const fixture = new URL('./fixtures/cpu.mjs', import.meta.url).href
+
+describe('workers: a missing export', () => {
+  it("is a TypeError with code E_WORKER_EXPORT naming the module's exports; not retried", async () => {
+    const ctx = runtimeContext({}, { max: 1, retries: 2 })
+    let retries = 0
+    ctx.hooks.hook('task:retry', () => { retries++ })
+    const w = createWorkers(ctx)
+    try {
+      const error = await w.run(fixture, 'nope').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error).toMatchObject({ code: 'E_WORKER_EXPORT', message: expect.stringMatching(/has no exported function 'nope' \(exports: .*hashRounds/) })
+      expect(retries).toBe(0)
+    } finally {
+      await w.close()
+    }
+  })
+})
