@@ -14,6 +14,12 @@ import type { MemorySnapshot, MemoryTrend } from './types.js'
 
 /** |slope| below this many bytes/s counts as stable (≈ 1 MiB per 10 s). */
 export const STABLE_SLOPE = 100 * 1024
+/**
+ * A fitted change below this over the snapshots' span counts as stable whatever the slope: two
+ * snapshots 5 ms apart differ by the few kB the first one allocated, a slope of ≈ 1 MB/s that read
+ * as 'growing'. A heap moves by more than this between scavenges anyway.
+ */
+export const STABLE_CHANGE = 1024 * 1024
 const PEAK_INTERVAL_MS = 50
 /**
  * Snapshots kept (the newest): a service snapshotting every second for leak detection must not grow
@@ -63,7 +69,9 @@ export function createMemoryTracker(): MemoryTracker & { leakWarning(): string |
     }
     const denom = n * sxx - sx * sx
     const slope = denom === 0 ? 0 : (n * sxy - sx * sy) / denom
-    return { direction: Math.abs(slope) < STABLE_SLOPE ? 'stable' : slope > 0 ? 'growing' : 'shrinking', slope, samples: n }
+    const span = (at(list[n - 1]!) - t0) / 1000
+    const stable = Math.abs(slope) < STABLE_SLOPE || Math.abs(slope * span) < STABLE_CHANGE
+    return { direction: stable ? 'stable' : slope > 0 ? 'growing' : 'shrinking', slope, samples: n }
   }
 
   return {

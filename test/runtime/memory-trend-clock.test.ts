@@ -4,6 +4,8 @@
  * 'stable' (or 'shrinking'), a leak hidden; stepped ahead, five snapshots taken within a few ms read
  * as an hour of growth and warned of a leak. They are judged on the monotonic clock now; `time`
  * stays the wall clock. Only Date is moved (as NTP moves the wall clock, not the monotonic one).
+ * Two snapshots ms apart differing by the kB the first allocated read as growing at ≈ 1–3 MB/s: a
+ * fitted change under 1 MiB over the span is stable now.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryTracker } from '../../src/runtime/memory.js'
@@ -37,5 +39,19 @@ describe('memory trend across a wall-clock step', () => {
     const { m } = growingSeries(HOUR)
     expect(m.trend().direction).toBe('growing')
     expect(m.leakWarning()).toBeUndefined()
+  })
+})
+
+describe('memory trend of snapshots close together', () => {
+  it('two snapshots 5 ms apart with 16 kB between them are stable, not growing at ≈ 3 MB/s (the fitted change is under 1 MiB)', () => {
+    const m = createMemoryTracker()
+    const list = m.snapshots()
+    for (const [time, heapUsed] of [[0, 50e6], [5, 50e6 + 16e3]] as const) list.push({ label: String(time), time, rss: 0, heapUsed, heapTotal: 0, external: 0, arrayBuffers: 0 })
+    const t = m.trend()
+    expect(t.slope).toBeCloseTo(3.2e6, -3) // the slope alone says growing
+    expect(t.direction).toBe('stable')
+    // a real change over the same span is still growing
+    list[1] = { ...list[1]!, heapUsed: 50e6 + 4e6 }
+    expect(m.trend().direction).toBe('growing')
   })
 })
