@@ -11,7 +11,6 @@ import { formatMetric, parseDuration } from '../../config/units.js'
 import { ListenError, UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
-import type { SystemSample } from '../../runtime/monitors/samplers/system.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, plural } from '../_ui.js'
@@ -156,7 +155,7 @@ function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, ser
   if (s.memory) rows.push(['memory (this process)', `rss ${size(s.memory.rss)}  heap ${size(s.memory.heapUsed)} / ${size(s.memory.heapTotal)}`])
   if (s.gc) rows.push(['gc', `${plural(s.gc.count, 'pause')}, ${duration(s.gc.pause)}`])
   if (s.handles) rows.push(['active handles', String(s.handles.active)])
-  const sys = s.system as Partial<SystemSample> | undefined
+  const sys = s.system
   if (sys?.load) rows.push(['host cpu', `${percent(sys.load.percent)}  load avg ${sys.load.avg.toFixed(2)}`])
   if (sys?.memory) rows.push(['host memory', `${size(sys.memory.used)} / ${size(sys.memory.total)} (${percent(sys.memory.usedPercent)})`])
   if (sys?.disk) rows.push(['host disk', `${size(sys.disk.used)} / ${size(sys.disk.size)} (${percent(sys.disk.usedPercent)})`])

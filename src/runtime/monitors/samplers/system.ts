@@ -5,19 +5,14 @@
  * for them, and the host's event loop never waits on them either.
  */
 import { cpus, loadavg } from 'node:os'
+import type { MonitorSystemSample } from '../../../hooks/types.js'
 import type { WarnOnce } from '../../_internal.js'
 import { errorMessage } from '../../../errors.js'
 import { timerDelay } from '../../timer-limit.js'
 import { createHostReader, type HostReader } from './system-reader.js'
 
-export interface SystemSample {
-  load: { percent: number; avg: number }
-  memory: { total: number; used: number; available: number; usedPercent: number }
-  disk: { usedPercent: number; used: number; size: number }
-  network: { rxSec: number; txSec: number }
-  /** ms since epoch of the refresh these values come from */
-  time: number
-}
+/** What a refresh gives (the sample's `system`). */
+export type SystemSample = MonitorSystemSample
 
 export interface SystemSampler {
   /** The last refreshed values; undefined until the first refresh finished. */
