@@ -33,6 +33,10 @@ export default defineCommand({
     const interval = args.interval === undefined ? undefined : parseDuration(/^\d+$/.test(args.interval) ? Number(args.interval) : args.interval)
     if (interval !== undefined && !(interval > 0)) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
     if (args.interval !== undefined && interval === undefined) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
+    // they say where --serve serves; alone they served nothing and said nothing
+    for (const flag of ['port', 'host'] as const) {
+      if (args[flag] !== undefined && !args.serve) throw new UsageError(`--${flag} says where --serve serves /metrics and /healthz: add --serve (or leave --${flag} out)`)
+    }
     const port = args.port === undefined ? undefined : Number(args.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port expects a port number, got '${args.port}'`)
     // '' would listen on every interface (node reads it as "unspecified"): say 0.0.0.0 for that
