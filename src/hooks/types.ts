@@ -90,7 +90,22 @@ export interface MonitorSample {
   cpu?: { percent: number; user: number; system: number }
   gc?: { count: number; pause: number }
   handles?: { active: number }
-  system?: Record<string, unknown>
+  /** The host (`monitors.system`), as of its last refresh; absent until the first one (≈ 500 ms after start). */
+  system?: MonitorSystemSample
+}
+
+/** The host values of a sample (`monitors.system`, systeminformation): units as in docs/monitors.md's table. */
+export interface MonitorSystemSample {
+  /** `percent`: host CPU load over the last refresh, all cores (0–100); `avg`: the highest of the 1, 5 and 15 min load averages, per core. */
+  load: { percent: number; avg: number }
+  /** Bytes; `used` is active memory; `usedPercent` 0–100. */
+  memory: { total: number; used: number; available: number; usedPercent: number }
+  /** Bytes over the mounted filesystems, summed; `usedPercent` 0–100. */
+  disk: { usedPercent: number; used: number; size: number }
+  /** Bytes per second over every interface. */
+  network: { rxSec: number; txSec: number }
+  /** ms since epoch of the refresh these values come from */
+  time: number
 }
 
 export interface MonitorAlert {

@@ -86,6 +86,29 @@ describe('perf.metrics: values and help that are not what the exposition holds',
   })
 })
 
+describe("perf.metrics: prom-client's argument order", () => {
+  it("labels first (inc({ kind }), set(labels, v), observe(labels, v)) or a { name, help } object: the error says unperf's order, not 'got [object Object]'", () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    const jobs = metrics.counter('jobs', 'Jobs.', { labelNames: ['kind'] })
+    expect(() => untyped(jobs.inc)({ kind: 'build' })).toThrow(expect.objectContaining({
+      code: 'E_METRIC',
+      message: "[unperf] metric 'app_jobs_total': value must be a finite number, got an object ({\"kind\":\"build\"}): the value comes first, the labels second: inc(1, { kind: 'build' }) (prom-client takes them the other way round)",
+    }))
+    const depth = metrics.gauge('depth', 'Depth.', { labelNames: ['queue'] })
+    expect(() => untyped(depth.set)({ queue: 'a' }, 3)).toThrow(/value must be a number, got an object \(\{"queue":"a"\}\): the value comes first, the labels second: set\(3, \{ queue: 'a' \}\)/)
+    // dec negated it first: 'got NaN'
+    expect(() => untyped(depth.dec)({ queue: 'a' })).toThrow(/value must be a finite number, got an object \(\{"queue":"a"\}\): the value comes first, the labels second: dec\(1, \{ queue: 'a' \}\)/)
+    const lat = metrics.histogram('lat_seconds', 'Latency.', { labelNames: ['route'] })
+    expect(() => untyped(lat.observe)({ route: '/x' }, 0.2)).toThrow(/observe\(\) expects a number, got an object \(\{"route":"\/x"\}\): the value comes first, the labels second: observe\(0\.2, \{ route: '\/x' \}\)/)
+    expect(() => untyped(metrics.counter.bind(metrics))({ name: 'reqs', help: 'Requests.' })).toThrow(expect.objectContaining({
+      code: 'E_METRIC',
+      message: "[unperf] invalid metric name: got an object ({\"name\":\"reqs\",\"help\":\"Requests.\"}): counter(name, help, { labelNames }) takes the name and help as strings: counter('reqs', 'Requests.') (prom-client takes one object)",
+    }))
+    // nothing was recorded by the refused calls
+    expect(parsePrometheus(metrics.expose()).find(f => f.name === 'app_jobs_total')?.metrics ?? []).toEqual([])
+  })
+})
+
 describe('perf.metrics: options given in the wrong shape', () => {
   it("labelNames: 'route' (a string, not an array) throws instead of dropping every series' labels", () => {
     const metrics = createMetricsRegistry('app', emptySources())

@@ -59,6 +59,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/bounded.ts': 'its callers catch it (history driver) or wrap it in a warning (OpenTelemetry)',
   'runtime/otel.ts': 'run-end.ts turns it into a warning',
   'runtime/monitors/prometheus.ts': 'a pushgateway failure: a warning',
+  'runtime/monitors/samplers/system-reader.ts': 'a failed host reading (worker error or exit): system.ts turns it into a warning',
   'runtime/cache/stored-namespaces.ts': 'a stub never called for a non-fs tier',
   'runtime/make-missing-dirs.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',

@@ -11,7 +11,6 @@ import { formatMetric, parseDuration } from '../../config/units.js'
 import { ListenError, UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
-import type { SystemSample } from '../../runtime/monitors/samplers/system.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, plural } from '../_ui.js'
@@ -34,6 +33,10 @@ export default defineCommand({
     const interval = args.interval === undefined ? undefined : parseDuration(/^\d+$/.test(args.interval) ? Number(args.interval) : args.interval)
     if (interval !== undefined && !(interval > 0)) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
     if (args.interval !== undefined && interval === undefined) throw new UsageError(`--interval expects a duration like '1s' or ms, got '${args.interval}'`)
+    // they say where --serve serves; alone they served nothing and said nothing
+    for (const flag of ['port', 'host'] as const) {
+      if (args[flag] !== undefined && !args.serve) throw new UsageError(`--${flag} says where --serve serves /metrics and /healthz: add --serve (or leave --${flag} out)`)
+    }
     const port = args.port === undefined ? undefined : Number(args.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port expects a port number, got '${args.port}'`)
     // '' would listen on every interface (node reads it as "unspecified"): say 0.0.0.0 for that
@@ -85,8 +88,8 @@ export default defineCommand({
     const stop = () => done()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
-    // an alert is judged on a sample before that sample is announced: its JSON line waits for the
-    // sample's, so a reader sees the sample first, then what it set off
+    // an alert's JSON line waits for its sample's (below), so a reader sees the sample first, then
+    // what it set off; alerts of samples taken before printing starts follow the first one printed
     let pendingAlerts: string[] = []
     const flushAlerts = () => {
       for (const line of pendingAlerts) writeJson(line)
@@ -119,10 +122,16 @@ export default defineCommand({
     hooks.hook('monitor:sample', sample => {
       if (seen >= count) return
       seen++
-      if (table) process.stdout.write(renderTable(sample, [...firing.values()], config.name, serving))
-      else writeJson(JSON.stringify({ type: 'sample', ...sample }) + '\n')
-      flushAlerts()
-      if (seen >= count) done()
+      // the monitor judges a sample's alerts right after announcing it (synchronously, in the same
+      // tick): shown once they are in, a screen lists the alerts its own figures set off and a JSON
+      // sample line is followed by its own alert lines (both came one sample late: a screen showing
+      // rss 58 MB read 'no alerts firing' under a 5MB rule for a whole interval)
+      queueMicrotask(() => {
+        if (table) process.stdout.write(renderTable(sample, [...firing.values()], config.name, serving))
+        else writeJson(JSON.stringify({ type: 'sample', ...sample }) + '\n')
+        flushAlerts()
+        if (seen >= count) done()
+      })
     })
 
     await finished
@@ -150,7 +159,7 @@ function renderTable(s: MonitorSample, alerts: MonitorAlert[], name: string, ser
   if (s.memory) rows.push(['memory (this process)', `rss ${size(s.memory.rss)}  heap ${size(s.memory.heapUsed)} / ${size(s.memory.heapTotal)}`])
   if (s.gc) rows.push(['gc', `${plural(s.gc.count, 'pause')}, ${duration(s.gc.pause)}`])
   if (s.handles) rows.push(['active handles', String(s.handles.active)])
-  const sys = s.system as Partial<SystemSample> | undefined
+  const sys = s.system
   if (sys?.load) rows.push(['host cpu', `${percent(sys.load.percent)}  load avg ${sys.load.avg.toFixed(2)}`])
   if (sys?.memory) rows.push(['host memory', `${size(sys.memory.used)} / ${size(sys.memory.total)} (${percent(sys.memory.usedPercent)})`])
   if (sys?.disk) rows.push(['host disk', `${size(sys.disk.used)} / ${size(sys.disk.size)} (${percent(sys.disk.usedPercent)})`])

@@ -62,10 +62,10 @@ class MetricState {
     return [key, ordered]
   }
 
-  add(labels: MetricLabels | undefined, delta: number, set = false): void {
+  add(labels: MetricLabels | undefined, delta: number, set = false, method: 'inc' | 'dec' | 'set' = set ? 'set' : 'inc'): void {
     // set() takes any number (NaN and ±Inf are valid sample values); a non-number would be written
     // as is (`name undefined`), and Prometheus rejects the whole scrape over one bad line
-    if (set ? typeof delta !== 'number' : !Number.isFinite(delta)) throw new MetricError(`metric '${this.name}': value must be a ${set ? '' : 'finite '}number, got ${shown(delta)}`, this.name)
+    if (set ? typeof delta !== 'number' : !Number.isFinite(delta)) throw new MetricError(`metric '${this.name}': value must be a ${set ? '' : 'finite '}number, got ${valueShown(delta, method, labels)}`, this.name)
     const [key, ordered] = this.key(labels)
     const series = this.series.get(key)
     if (series === undefined) this.series.set(key, { labels: ordered, value: delta })
@@ -73,7 +73,7 @@ class MetricState {
   }
 
   observe(labels: MetricLabels | undefined, value: number): void {
-    if (typeof value !== 'number' || Number.isNaN(value)) throw new MetricError(`metric '${this.name}': observe() expects a number, got ${shown(value)}`, this.name)
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new MetricError(`metric '${this.name}': observe() expects a number, got ${valueShown(value, 'observe', labels)}`, this.name)
     const [key, ordered] = this.key(labels)
     let series = this.histograms.get(key)
     if (series === undefined) this.histograms.set(key, (series = { labels: ordered, data: newHistogramData(this.buckets) }))
@@ -99,7 +99,7 @@ export class MetricsRegistry implements PerfMetrics {
   }
 
   counter(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Counter {
-    let full = this._name(name)
+    let full = this._name(name, 'counter')
     if (!full.endsWith('_total')) full += '_total'
     const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
     return (state.handle ??= {
@@ -111,16 +111,17 @@ export class MetricsRegistry implements PerfMetrics {
   }
 
   gauge(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Gauge {
-    const state = this._register(this._name(name), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
+    const state = this._register(this._name(name, 'gauge'), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
     return (state.handle ??= {
       set: (value, labels) => state.add(labels, value, true),
       inc: (value = 1, labels) => state.add(labels, value),
-      dec: (value = 1, labels) => state.add(labels, -value),
+      // a non-number is refused as given (negated, an object read NaN)
+      dec: (value = 1, labels) => state.add(labels, typeof value === 'number' ? -value : value, false, 'dec'),
     } satisfies Gauge) as Gauge
   }
 
   histogram(name: string, help: string, options: { labelNames?: string[] | undefined; buckets?: number[] | undefined } = {}): Histogram {
-    const full = this._name(name)
+    const full = this._name(name, 'histogram')
     const buckets = options.buckets ?? DEFAULT_BUCKETS
     if (!Array.isArray(buckets)) throw new MetricError(`histogram '${full}': buckets must be an array of upper bounds ([0.1, 1, 10]), got ${shown(buckets)}`, full)
     if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!))) {
@@ -144,7 +145,13 @@ export class MetricsRegistry implements PerfMetrics {
     return renderFamilies(families)
   }
 
-  private _name(name: string): string {
+  private _name(name: string, type: MetricType): string {
+    if (isPlainObject(name)) {
+      // prom-client's new Counter({ name, help, labelNames })
+      const given = name as { name?: unknown; help?: unknown }
+      const example = `${type}(${typeof given.name === 'string' ? `'${given.name}'` : "'jobs'"}, ${typeof given.help === 'string' ? `'${given.help}'` : "'Jobs done.'"})`
+      throw new MetricError(`invalid metric name: got an object (${json(name)}): ${type}(name, help, { labelNames }) takes the name and help as strings: ${example} (prom-client takes one object)`)
+    }
     if (typeof name !== 'string' || !METRIC_NAME.test(name)) throw new MetricError(`invalid metric name '${String(name)}': expected [a-zA-Z_:][a-zA-Z0-9_:]*`)
     return name.startsWith(`${this.prefix}_`) ? name : `${this.prefix}_${name}`
   }
@@ -201,6 +208,28 @@ export function createMetricsRegistry(prefix: string, sources: MetricsSources): 
 /** A value as an error message shows it: a string quoted, so `'2'` does not read as 2. */
 function shown(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value)
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+/** JSON of a value a caller gave, for a message (a cycle or a BigInt: String()). */
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+/**
+ * A value given where a number goes, as a message shows it. An object there is prom-client's order,
+ * labels first (`inc({ kind })`, `set(labels, 3)`, `observe(labels, 0.2)`): the message writes the call
+ * in unperf's, value first; `next` is what came second (the value, in that order).
+ */
+function valueShown(value: unknown, method: 'inc' | 'dec' | 'set' | 'observe', next: unknown): string {
+  if (!isPlainObject(value)) return shown(value)
+  const labels = Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? `'${v}'` : json(v)}`).join(', ')
+  return `an object (${json(value)}): the value comes first, the labels second: ${method}(${typeof next === 'number' ? next : 1}, { ${labels} }) (prom-client takes them the other way round)`
 }
 
 /** The name a metric is known by whatever its type: a counter's without its `_total`. */

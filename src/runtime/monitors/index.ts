@@ -74,7 +74,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     if (gc) s.gc = gc.read()
     s.handles = readHandles()
     const sys = system?.read()
-    if (sys) s.system = sys as unknown as Record<string, unknown>
+    if (sys) s.system = sys
     samples++
     last = s
     return s

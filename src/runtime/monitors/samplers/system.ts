@@ -1,21 +1,18 @@
 /**
- * Host metrics from systeminformation, imported lazily. Its calls are slow (currentLoad ≈ 0.5 s
- * the first time, fsSize spawns `df`), so they run in the background on their own unref'd timer
- * and `read()` returns the last values: sampling never waits for them.
+ * Host metrics from systeminformation, imported lazily, in a worker thread (system-reader.ts: its
+ * calls run shell commands synchronously). They are slow (fsSize spawns `df`), so they run in the
+ * background on their own unref'd timer and `read()` returns the last values: sampling never waits
+ * for them, and the host's event loop never waits on them either.
  */
 import { cpus, loadavg } from 'node:os'
+import type { MonitorSystemSample } from '../../../hooks/types.js'
 import type { WarnOnce } from '../../_internal.js'
 import { errorMessage } from '../../../errors.js'
 import { timerDelay } from '../../timer-limit.js'
+import { createHostReader, type HostReader } from './system-reader.js'
 
-export interface SystemSample {
-  load: { percent: number; avg: number }
-  memory: { total: number; used: number; available: number; usedPercent: number }
-  disk: { usedPercent: number; used: number; size: number }
-  network: { rxSec: number; txSec: number }
-  /** ms since epoch of the refresh these values come from */
-  time: number
-}
+/** What a refresh gives (the sample's `system`). */
+export type SystemSample = MonitorSystemSample
 
 export interface SystemSampler {
   /** The last refreshed values; undefined until the first refresh finished. */
@@ -25,21 +22,20 @@ export interface SystemSampler {
   stop(): void
 }
 
-type SI = typeof import('systeminformation')
-
 export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemSampler {
   let last: SystemSample | undefined
   let stopped = false
   let running: Promise<void> | undefined
-  let si: SI | undefined
+  let reader: HostReader | undefined
   // The host's load from os.cpus() deltas, not si.currentLoad(): its first call waits 500 ms on a
   // ref'd timer, which kept a short CLI alive that long after close(). The first window is the
   // baseline taken here to the first refresh, FIRST_REFRESH_MS later on an unref'd timer.
   let cpuBase = cpuTimes()
 
   const refresh = async (): Promise<void> => {
-    si ??= await import('systeminformation')
-    const [mem, fs, net] = await Promise.all([si.mem(), si.fsSize().catch(() => []), si.networkStats().catch(() => [])])
+    reader ??= createHostReader()
+    const { mem, fs, net } = await reader.read()
+    if (stopped) return
     const now = cpuTimes()
     const total = now.total - cpuBase.total
     const load = { currentLoad: total > 0 ? 100 * (1 - (now.idle - cpuBase.idle) / total) : 0, avgLoad: Math.max(...loadavg()) / now.cores }
@@ -59,7 +55,8 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
   const tick = (): Promise<void> => {
     if (stopped || running) return running ?? Promise.resolve()
     running = refresh()
-      .catch(error => warn('monitor-system', `system monitor failed: ${errorMessage(error)}`))
+      // stopped meanwhile: the worker closed under its reading, no failure
+      .catch(error => { if (!stopped) warn('monitor-system', `system monitor failed: ${errorMessage(error)}`) })
       .finally(() => { running = undefined })
     return running
   }
@@ -78,6 +75,7 @@ export function createSystemSampler(intervalMs: number, warn: WarnOnce): SystemS
       stopped = true
       clearTimeout(startTimer)
       clearInterval(timer)
+      reader?.close()
       firstDone() // stopped before the first refresh: nothing more will come
     },
   }
