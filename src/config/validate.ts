@@ -123,6 +123,12 @@ function deref(schema: Schema): Schema {
   return s
 }
 
+/** The last key of a key path, as written in the config: `cache` of `$test.cache`. */
+function lastKey(path: string): string {
+  const keys = pathKeys(path)
+  return keys[keys.length - 1] ?? path
+}
+
 function typeOf(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
@@ -187,7 +193,11 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
   }
   if (s.const !== undefined && value !== s.const) return fail(describe(s))
   if (s.enum && !s.enum.includes(value as never)) return fail(describe(s))
-  if (s.type && !typeMatches(value, s.type)) return fail(describe(s))
+  if (s.type && !typeMatches(value, s.type)) {
+    // `monitors: false`, `$test: { cache: false }`: said how to switch it off (an object with `enabled`)
+    if (value === false && s.type === 'object' && s.properties?.enabled) return fail(`${describe(s)} (to turn it off: ${lastKey(path)}: { enabled: false })`)
+    return fail(describe(s))
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return fail(describe(s))
     if (s.minimum !== undefined && value < s.minimum) return fail(describe(s))
