@@ -81,6 +81,7 @@ export class NamespaceTiers {
         continue
       }
       g.readOk()
+      if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, key, entry)
       if (!entry) continue
       if (isExpired(entry, now)) {
         if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
@@ -103,8 +104,9 @@ export class NamespaceTiers {
     for (const g of await this.guards()) {
       if (!g.up) continue
       try {
-        const entry = await g.call(tier => tier.get(key))
+        let entry = await g.call(tier => tier.get(key))
         g.readOk()
+        if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, key, entry)
         if (entry) return entry
       } catch (error) {
         if (error instanceof CorruptEntryError) this._events.corrupt(error, g.tier)
@@ -138,6 +140,7 @@ export class NamespaceTiers {
       got.forEach((entry, j) => {
         const i = missing[j]!
         if (entry instanceof CorruptEntryError) { this._events.corrupt(entry, g.tier); still.push(i); return }
+        if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, keys[i]!, entry)
         if (entry && !isExpired(entry, now)) {
           out[i] = { entry, stale: false, tier: t }
           if (t > 0) this._promote(entry, guards.slice(0, t))
@@ -235,6 +238,17 @@ export class NamespaceTiers {
     }
     for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size)
     this._host.budget.enforceMemory()
+  }
+
+  /**
+   * An entry a Redis tier gave back that a removal it missed (made while it was down) covers is a
+   * miss; the tier answered, so those removals are applied to it now (redis-missed-removals.ts).
+   */
+  private _unlessRemoved(g: TierGuard, key: string, entry: StoredEntry | null): StoredEntry | null {
+    const missed = g.tier.missed!
+    if (!missed.pending) return entry
+    this._host.track(missed.apply(op => g.call(op)))
+    return entry !== null && missed.removes(key, entry.createdAt) ? null : entry
   }
 
   private _promote(entry: StoredEntry, faster: TierGuard[]): void {
