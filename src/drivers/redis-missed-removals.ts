@@ -2,7 +2,9 @@
  * Removals a Redis tier missed: a `delete()`, `invalidate()` or `clear()` made while the tier was
  * down (skipped, or its call failed) removed the entries from the local tiers alone, and once Redis
  * answered again the next read fell through them to Redis and served the removed value again
- * (promoting it back), though `delete()` had returned true. Each missed removal is noted, with its
+ * (promoting it back), though `delete()` had returned true. A `set()` it missed left it the key's
+ * older value, served once the local copy was gone (another process's empty memory tier): that
+ * older value is a removal missed too. Each missed removal is noted, with its
  * time, in the cache dir (`.redis-missed-<id>`, one JSON line each, 0600, never through a symlink;
  * one file per Redis connection and namespace prefix), so every process of the machine knows it:
  * - an entry Redis gives back that was written before a removal of its key (its pattern, or a
@@ -25,6 +27,9 @@ import { CorruptEntryError, type Tier } from './types.js'
 /** A removal as noted: of one key, of the keys a pattern matches (a glob, or a RegExp's source and flags), or of all. */
 export type MissedRemoval = { at: number } & ({ key: string } | { glob: string } | { re: string; flags: string } | { all: true })
 
+/** Removals noted before they become one of every entry (see note). */
+export const MAX_NOTED = 10_000
+
 interface Loaded { keys: Map<string, number>; patterns: { at: number; match: (key: string) => boolean }[]; all: number }
 
 /** What a guarded call on the tier looks like (TierGuard.call). */
@@ -33,6 +38,8 @@ type Call = <T>(op: (tier: Tier) => Promise<T>) => Promise<T>
 export class MissedRemovals {
   private _noted: MissedRemoval[] | undefined
   private _index: Loaded | undefined
+  /** Lines noted and not written to the file yet (one append per turn of the event loop: see note). */
+  private _unwritten: string[] = []
   private _applying = false
 
   constructor(private readonly _file: string | undefined) {}
@@ -48,17 +55,34 @@ export class MissedRemovals {
     return this._load().length > 0
   }
 
-  /** A removal the tier did not get (down, or its call failed). */
+  /**
+   * A removal the tier did not get (down, or its call failed): this process skips what it covers at
+   * once, the machine's others once it is written, in one append per turn of the event loop (a run of
+   * writes to a Redis that is down costs no file write each). Past MAX_NOTED (a Redis unreachable
+   * for a long run of writes) they become one removal of every entry written until now: the file
+   * stays small, and Redis serves none of what it missed.
+   */
   note(removal: MissedRemoval): void {
-    this._load().push(removal)
-    this._index = undefined
+    const noted = this._load()
+    if (noted.length >= MAX_NOTED) {
+      this._noted = [{ at: Date.now(), all: true }]
+      this._index = undefined
+      this._unwritten = []
+      this._write(`${JSON.stringify(this._noted[0])}\n`, false)
+      return
+    }
+    noted.push(removal)
+    if (this._index !== undefined) addTo(this._index, removal)
     if (this._file === undefined) return
-    try {
-      const dir = join(this._file, '..')
-      makeDirSync(dir, 0o700)
-      if (dirUnsafeSync([dir])) return
-      writeFileNoFollowSync(this._file, `${endsTorn(this._file) ? '\n' : ''}${JSON.stringify(removal)}\n`, APPEND_NO_FOLLOW)
-    } catch { /* an unwritable cache dir: this process still knows */ }
+    if (this._unwritten.push(JSON.stringify(removal)) === 1) setImmediate(() => this.flush())
+  }
+
+  /** Writes the removals noted since the last append (also on the tier's close). */
+  flush(): void {
+    if (this._unwritten.length === 0) return
+    const lines = this._unwritten.join('\n') + '\n'
+    this._unwritten = []
+    this._write(lines, true)
   }
 
   /** Whether an entry of `key` written at `createdAt`, given back by the tier, was removed since (a miss). */
@@ -72,16 +96,18 @@ export class MissedRemovals {
   }
 
   /**
-   * The tier answered: applies the removals it missed, each to the entries written before it, then
-   * forgets them (removals noted meanwhile, by this process or another, stay for the next time).
-   * Never throws: a failure leaves them noted.
+   * The tier answered: applies the removals it missed, then forgets them (removals noted meanwhile,
+   * by this process or another, stay for the next time). A key's entry goes if it was written before
+   * the removal (one round trip more, so a value set anew since is kept); a pattern's or a clear's
+   * entries all go (a cache's miss at worst). Never throws: a failure leaves them noted.
    */
   async apply(call: Call): Promise<void> {
     if (this._applying || !this.pending) return
     this._applying = true
+    this.flush()
     const taken = this._file === undefined ? undefined : `${this._file}.${process.pid}.${Date.now()}`
-    const mine = [...this._noted!]
-    let removals = mine
+    const mine = new Set(this._noted)
+    let removals = [...mine]
     try {
       if (taken !== undefined) {
         try {
@@ -91,17 +117,28 @@ export class MissedRemovals {
       }
       for (const r of removals) await applyOne(r, call)
       if (taken !== undefined) try { unlinkSync(taken) } catch { /* gone */ }
-      this._noted = this._noted!.filter(r => !mine.includes(r))
+      this._noted = this._noted!.filter(r => !mine.has(r))
       this._index = undefined
     } catch {
       // Redis went away again: noted again for the next time
       if (taken !== undefined) {
         try { unlinkSync(taken) } catch { /* gone */ }
-        for (const r of removals) { this._noted = this._noted!.filter(n => n !== r); this.note(r) }
+        this._write(removals.map(r => JSON.stringify(r)).join('\n') + '\n', true)
       }
     } finally {
       this._applying = false
     }
+  }
+
+  private _write(lines: string, append: boolean): void {
+    if (this._file === undefined) return
+    try {
+      const dir = join(this._file, '..')
+      makeDirSync(dir, 0o700)
+      if (dirUnsafeSync([dir])) return
+      if (!append) writeFileNoFollowSync(this._file, lines)
+      else writeFileNoFollowSync(this._file, `${endsTorn(this._file) ? '\n' : ''}${lines}`, APPEND_NO_FOLLOW)
+    } catch { /* an unwritable cache dir: this process still knows */ }
   }
 
   private _load(): MissedRemoval[] {
@@ -141,26 +178,30 @@ function matcherOf(r: MissedRemoval): ((key: string) => boolean) | undefined {
 
 function indexOf(noted: MissedRemoval[]): Loaded {
   const index: Loaded = { keys: new Map(), patterns: [], all: Number.NEGATIVE_INFINITY }
-  for (const r of noted) {
-    if ('all' in r) index.all = Math.max(index.all, r.at)
-    else if ('key' in r) index.keys.set(r.key, Math.max(index.keys.get(r.key) ?? Number.NEGATIVE_INFINITY, r.at))
-    else index.patterns.push({ at: r.at, match: matcherOf(r)! })
-  }
+  for (const r of noted) addTo(index, r)
   return index
 }
 
-/** One removal on the tier: each entry it covers that was written before it goes. */
+function addTo(index: Loaded, r: MissedRemoval): void {
+  if ('all' in r) index.all = Math.max(index.all, r.at)
+  else if ('key' in r) index.keys.set(r.key, Math.max(index.keys.get(r.key) ?? Number.NEGATIVE_INFINITY, r.at))
+  else index.patterns.push({ at: r.at, match: matcherOf(r)! })
+}
+
+/** One removal on the tier (see apply). */
 async function applyOne(r: MissedRemoval, call: Call): Promise<void> {
-  const match = matcherOf(r)!
-  const keys = 'key' in r ? [r.key] : await call(t => t.keys({ expired: true, match }))
-  for (const key of keys) {
-    let entry
-    try {
-      entry = await call(t => t.get(key))
-    } catch (error) {
-      if (error instanceof CorruptEntryError) continue // removed by the tier
-      throw error
-    }
-    if (entry !== null && entry.createdAt <= r.at) await call(t => t.delete(key))
+  if ('all' in r) { await call(t => t.clear()); return }
+  if (!('key' in r)) {
+    const match = matcherOf(r)!
+    for (const key of await call(t => t.keys({ expired: true, match }))) await call(t => t.delete(key))
+    return
   }
+  let entry
+  try {
+    entry = await call(t => t.get(r.key))
+  } catch (error) {
+    if (error instanceof CorruptEntryError) return // removed by the tier
+    throw error
+  }
+  if (entry !== null && entry.createdAt <= r.at) await call(t => t.delete(r.key))
 }

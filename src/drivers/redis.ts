@@ -247,6 +247,7 @@ export class RedisTier implements Tier {
   }
 
   async close(): Promise<void> {
+    this.missed.flush()
     await this._release()
   }
 

@@ -19,6 +19,12 @@ const RESOLVED: Promise<void> = Promise.resolve()
 /** The fewest writes between two sweeps of a memory tier's expired entries (see _enforceMemory). */
 const MEMORY_SWEEP_WRITES = 1000
 
+/** A write a tier missed: a Redis tier gets each key's older value noted as removed (redis-missed-removals.ts). False: not stored. */
+function missedWrite(g: TierGuard, entries: StoredEntry[]): false {
+  if (g.tier.missed !== undefined) for (const e of entries) g.tier.missed.note({ at: Date.now(), key: e.key })
+  return false
+}
+
 export class NamespaceTiers {
   private _guards: Promise<TierGuard[]> | undefined
   /** The tiers once built: the hot paths use them without awaiting a promise. */
@@ -167,7 +173,7 @@ export class NamespaceTiers {
   async writeMany(stored: StoredEntry[]): Promise<void> {
     const guards = await this.guards()
     if (guards.length === 0 || stored.length === 0) return
-    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return false }) : false))
+    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return missedWrite(g, stored) }) : missedWrite(g, stored)))
     // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
     if (done.includes(true)) this._events.setMany(stored)
     this._enforce(guards)
@@ -193,8 +199,9 @@ export class NamespaceTiers {
   /** Whether the tier stored the entry. */
   private _writeTier(g: TierGuard, entry: StoredEntry): Promise<boolean> | boolean {
     if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); return true }
-    if (!g.up) return false
-    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return false })
+    // a Redis tier that misses the write keeps the key's older value: noted, not served again (redis-missed-removals.ts)
+    if (!g.up) return missedWrite(g, [entry])
+    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return missedWrite(g, [entry]) })
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
