@@ -40,7 +40,8 @@ export class MissedRemovals {
   private _index: Loaded | undefined
   /** Lines noted and not written to the file yet (one append per turn of the event loop: see note). */
   private _unwritten: string[] = []
-  private _applying = false
+  /** The removals being applied (one at a time; a caller that must see them done waits for it). */
+  private _applying: Promise<void> | undefined
 
   constructor(private readonly _file: string | undefined) {}
 
@@ -101,11 +102,15 @@ export class MissedRemovals {
    * the removal (one round trip more, so a value set anew since is kept); a pattern's or a clear's
    * entries all go (a cache's miss at worst). Never throws: a failure leaves them noted.
    */
-  async apply(call: Call): Promise<void> {
-    if (this._applying || !this.pending) return
-    this._applying = true
+  apply(call: Call): Promise<void> {
+    if (this._applying === undefined && this.pending) this._applying = this._apply(call).finally(() => { this._applying = undefined })
+    return this._applying ?? Promise.resolve()
+  }
+
+  private async _apply(call: Call): Promise<void> {
     this.flush()
-    const taken = this._file === undefined ? undefined : `${this._file}.${process.pid}.${Date.now()}`
+    // (a file in a dir someone else could write to is neither trusted nor moved)
+    const taken = this._file === undefined || dirUnsafeSync([join(this._file, '..')]) ? undefined : `${this._file}.${process.pid}.${Date.now()}`
     const mine = new Set(this._noted)
     let removals = [...mine]
     try {
@@ -125,8 +130,6 @@ export class MissedRemovals {
         try { unlinkSync(taken) } catch { /* gone */ }
         this._write(removals.map(r => JSON.stringify(r)).join('\n') + '\n', true)
       }
-    } finally {
-      this._applying = false
     }
   }
 

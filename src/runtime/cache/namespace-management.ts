@@ -22,6 +22,8 @@ export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, opt
   const match = options?.match
   for (const g of guards) {
     if (!g.up) continue
+    // removals a Redis tier missed while down go first: it would list their keys (redis-missed-removals.ts)
+    if (g.tier.missed?.pending) await g.tier.missed.apply(op => g.call(op))
     // each tier may filter by match (the fs tier does, to skip reads): the rest is filtered here
     try { for (const k of await g.call(t => t.keys({ staleFor: tiers.staleFor, ...options }))) if (!match || match(k)) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
   }
