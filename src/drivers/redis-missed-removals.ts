@@ -58,12 +58,13 @@ export class MissedRemovals {
 
   /**
    * A removal the tier did not get (down, or its call failed): this process skips what it covers at
-   * once, the machine's others once it is written, in one append per turn of the event loop (a run of
-   * writes to a Redis that is down costs no file write each). Past MAX_NOTED (a Redis unreachable
+   * once, the machine's others once it is written: at once, or for a missed write (`batched`) in one
+   * append per turn of the event loop (a run of writes to a Redis that is down costs no file write
+   * each; a delete() is written before it resolves, so a process.exit() right after keeps it). Past MAX_NOTED (a Redis unreachable
    * for a long run of writes) they become one removal of every entry written until now: the file
    * stays small, and Redis serves none of what it missed.
    */
-  note(removal: MissedRemoval): void {
+  note(removal: MissedRemoval, batched = false): void {
     const noted = this._load()
     if (noted.length >= MAX_NOTED) {
       this._noted = [{ at: Date.now(), all: true }]
@@ -75,7 +76,8 @@ export class MissedRemovals {
     noted.push(removal)
     if (this._index !== undefined) addTo(this._index, removal)
     if (this._file === undefined) return
-    if (this._unwritten.push(JSON.stringify(removal)) === 1) setImmediate(() => this.flush())
+    if (this._unwritten.push(JSON.stringify(removal)) === 1 && batched) setImmediate(() => this.flush())
+    if (!batched) this.flush()
   }
 
   /** Writes the removals noted since the last append (also on the tier's close). */

@@ -12,9 +12,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { DriverConfig } from '../../src/config/types.js'
 import { hasRedisServer as hasRedis, ownRedisServer } from '../helpers/redis-server.js'
+import { child, childLib } from './_children.js'
 import { manager } from './_manager.js'
 
 const redis = ownRedisServer([], { raw: true })
+const lib = childLib()
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 describe.skipIf(!hasRedis)('removals while the redis tier is down', () => {
@@ -73,6 +75,22 @@ describe.skipIf(!hasRedis)('removals while the redis tier is down', () => {
     expect(left).toEqual([])
     await b.m.close()
     await remote.m.close()
+  }, 60_000)
+
+  it('a delete() is noted before it resolves: a process.exit() right after it keeps it', async () => {
+    const a = manager({ driver: ['fs', { driver: 'redis', url: redis.url }], timeout: 2000 })
+    await a.cache.set('gone', 'OLD')
+    redis.process!.kill('SIGSTOP')
+    let out
+    try {
+      out = await child(lib(), 'delete-then-exit.mjs', { dir: a.dir, cwd: a.cwd, url: redis.url }).done
+    } finally {
+      redis.process!.kill('SIGCONT')
+    }
+    expect(out.out.trim(), out.err).toBe('deleted true')
+    const noted = readdirSync(a.dir).filter(f => f.startsWith('.redis-missed-'))
+    expect(noted.map(f => readFileSync(join(a.dir, f), 'utf8')).join('')).toMatch(/"key":"gone"/)
+    await a.m.close()
   }, 60_000)
 
   it("a set() it missed: Redis's older value is not served to the next process (its memory tier empty)", async () => {

@@ -21,7 +21,7 @@ const MEMORY_SWEEP_WRITES = 1000
 
 /** A write a tier missed: a Redis tier gets each key's older value noted as removed (redis-missed-removals.ts). False: not stored. */
 function missedWrite(g: TierGuard, entries: StoredEntry[]): false {
-  if (g.tier.missed !== undefined) for (const e of entries) g.tier.missed.note({ at: Date.now(), key: e.key })
+  if (g.tier.missed !== undefined) for (const e of entries) g.tier.missed.note({ at: Date.now(), key: e.key }, true)
   return false
 }
 
