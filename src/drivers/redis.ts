@@ -18,6 +18,7 @@ import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.j
 import { LargeValues } from './redis-large-values.js'
 import { writeEntries, writeEntry, type WriteContext } from './redis-write.js'
 import { owedSinceOf } from './redis-progress.js'
+import { MissedRemovals } from './redis-missed-removals.js'
 import { acquireRedis, batchWrites, BULK_MIN, bytesReadOf, connectionCause, connectionId, noteTransfer, transferUntilOf, type RedisClient, type RedisSpec } from './redis-connection.js'
 
 /** Where a namespace's keys go on its Redis, and what its calls need (tiers.ts builds it). */
@@ -49,6 +50,8 @@ export class RedisTier implements Tier {
 
   /** Shared with every user of this connection in the process (and, through the cache dir, of the machine). */
   readonly health: RedisHealth
+  /** Removals made while it was down, for reads to skip and to apply once it answers (redis-missed-removals.ts). */
+  readonly missed: MissedRemovals
 
   private readonly _connection: string
   private readonly _prefix: string
@@ -68,6 +71,7 @@ export class RedisTier implements Tier {
     this._scope = options.scope
     this._writes = { prefix: options.prefix, encode: options.encode, large: this._large }
     this.health = redisHealth(this._connection, options.stateDir)
+    this.missed = MissedRemovals.in(options.stateDir, this._connection, options.prefix)
     const { client, release } = acquireRedis(spec, options.timeoutMs)
     this._client = client
     this._release = release
@@ -243,6 +247,7 @@ export class RedisTier implements Tier {
   }
 
   async close(): Promise<void> {
+    this.missed.flush()
     await this._release()
   }
 

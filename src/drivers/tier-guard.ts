@@ -235,6 +235,16 @@ export class TierGuard {
 const incidents = new WeakMap<Tier, number>()
 
 /** How many incidents of the tier's connection (Redis: every namespace's, the history's) are over in this process. */
+/** The connection a remote tier is on, as one warning's key names it: every tier on one Redis alike (its shared health), else the tier. */
+export function connectionOf(tier: Tier): number {
+  const of = tier.health ?? tier
+  let id = connections.get(of)
+  if (id === undefined) connections.set(of, (id = ++lastConnection))
+  return id
+}
+const connections = new WeakMap<object, number>()
+let lastConnection = 0
+
 export function incidentOf(tier: Tier): number {
   return tier.health?.incidents ?? incidents.get(tier) ?? 0
 }
@@ -249,7 +259,7 @@ function isTimeout(error: unknown): boolean {
  * and the probes another), and a server's answer by its message (a refused AUTH after the
  * connection closed, a Cluster node: news, told in the same incident).
  */
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   if (isTimeout(error)) return 'E_TIMEOUT'
   const e = error as { name?: unknown; code?: unknown } | null
   return e?.name === 'ReplyError' || e?.code === 'E_REDIS_CLUSTER' ? errorMessage(error) : 'E_CONNECTION'

@@ -3,6 +3,7 @@
  * encoded envelope; the memory tier stores entries as they are.
  */
 import type { RedisHealth } from './redis-health.js'
+import type { MissedRemovals } from './redis-missed-removals.js'
 
 export interface StoredEntry {
   /** The user's key, exactly as given. */
@@ -74,6 +75,8 @@ export interface Tier {
   connected?(): boolean
   /** A remote tier's connection health, shared with every other user of the same connection in the process (redis-health.ts). */
   readonly health?: RedisHealth
+  /** A Redis tier's removals made while it was down, not applied to it yet (redis-missed-removals.ts). */
+  readonly missed?: MissedRemovals
   /**
    * Bytes a remote tier's connection has received so far (Redis: its socket's): a call due while a
    * large reply is still arriving waits on (call-deadlines.ts). Without it, calls end at their timeout.

@@ -9,7 +9,7 @@ import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.j
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
 import { warnCacheUnwritable } from '../unwritable-warning.js'
 import { isCommandFault } from '../../drivers/redis-health.js'
-import { incidentOf, toldByGuard, type TierGuard } from '../../drivers/tier-guard.js'
+import { connectionOf, incidentOf, reasonOf, toldByGuard, type TierGuard } from '../../drivers/tier-guard.js'
 import type { RuntimeContext } from '../_internal.js'
 import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
@@ -205,8 +205,11 @@ export class NamespaceEvents {
       return
     }
     // one warning per tier, whatever the operation: per incident for a remote one (down, then up: a
-    // new incident is warned about again), else per process
-    this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${tier?.dir ?? ''}:${errno ?? ''}${tier?.remote ? `:${incidentOf(tier)}` : ''}`,
+    // new incident is warned about again), else per process. A remote tier down is one warning per
+    // connection and incident, whichever namespace met it first and however its failure read (closed,
+    // reset, refused alike: what its guard tells apart, reasonOf); two Redis servers down, two warnings
+    const once = tier?.remote && !refused ? `${connectionOf(tier)}:${reasonOf(error)}:${incidentOf(tier)}` : `${tier?.dir ?? ''}:${errno ?? ''}${tier?.remote ? `:${incidentOf(tier)}` : ''}`
+    this._ctx.warn(`cache-tier:${tier?.kind ?? code}:${once}`,
       refused
         ? `the ${where} refused a call (${detail}); it stays in use, and what it did not store is kept in the other tiers`
         : errno === 'E_REDIS_CLUSTER'

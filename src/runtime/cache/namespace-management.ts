@@ -3,6 +3,7 @@
  * entries and the namespace's maxSize per tier, then the cap over all namespaces), info and verify.
  * A failing tier is reported and skipped, as everywhere in the cache.
  */
+import type { TierGuard } from '../../drivers/tier-guard.js'
 import { CorruptEntryError, type KeysOptions } from '../../drivers/types.js'
 import type { CacheInfo, CacheVerifyResult } from '../types.js'
 import type { CacheBudget } from './budget.js'
@@ -21,10 +22,30 @@ export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, opt
   const match = options?.match
   for (const g of guards) {
     if (!g.up) continue
+    // removals a Redis tier missed while down go first: it would list their keys (redis-missed-removals.ts)
+    if (g.tier.missed?.pending) await g.tier.missed.apply(op => g.call(op))
     // each tier may filter by match (the fs tier does, to skip reads): the rest is filtered here
     try { for (const k of await g.call(t => t.keys({ staleFor: tiers.staleFor, ...options }))) if (!match || match(k)) all.add(k) } catch (error) { events.report('E_TIER', undefined, error, g.tier) }
   }
   return [...all]
+}
+
+/**
+ * The key removed from every tier; whether one held it. A Redis tier down (skipped, or its call
+ * failed) gets the removal noted, so its entry is not served again (redis-missed-removals.ts).
+ */
+export async function deleteFromTiers(tiers: NamespaceTiers, events: NamespaceEvents, key: string): Promise<boolean> {
+  const guards = await tiers.guards()
+  const missed = (g: TierGuard) => { g.tier.missed?.note({ at: Date.now(), key }); return false }
+  const results = await Promise.all(guards.map(g => g.up ? g.call(t => t.delete(key)).catch(error => { events.report('E_TIER', key, error, g.tier); return missed(g) }) : missed(g)))
+  return results.some(Boolean)
+}
+
+/** invalidate(pattern) with a Redis tier down, which could not list its keys: the pattern noted, for its entries no other tier has. */
+export function notePatternMissed(tiers: NamespaceTiers, pattern: string | RegExp): void {
+  for (const g of tiers.ready ?? []) {
+    if (!g.up) g.tier.missed?.note(typeof pattern === 'string' ? { at: Date.now(), glob: pattern } : { at: Date.now(), re: pattern.source, flags: pattern.flags })
+  }
 }
 
 /**
@@ -34,7 +55,9 @@ export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, opt
 export async function clearTiers(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<number> {
   const keys = await keysOf(tiers, events, options)
   const guards = await tiers.guards()
-  await Promise.all(guards.map(g => g.up ? g.call(t => t.clear()).catch(error => events.report('E_TIER', undefined, error, g.tier)) : undefined))
+  // a Redis tier down gets it noted (redis-missed-removals.ts): its entries written before are not served again
+  const missed = (g: TierGuard) => g.tier.missed?.note({ at: Date.now(), all: true })
+  await Promise.all(guards.map(g => g.up ? g.call(t => t.clear()).catch(error => { events.report('E_TIER', undefined, error, g.tier); missed(g) }) : missed(g)))
   events.deleted(keys.length)
   return keys.length
 }

@@ -19,6 +19,12 @@ const RESOLVED: Promise<void> = Promise.resolve()
 /** The fewest writes between two sweeps of a memory tier's expired entries (see _enforceMemory). */
 const MEMORY_SWEEP_WRITES = 1000
 
+/** A write a tier missed: a Redis tier gets each key's older value noted as removed (redis-missed-removals.ts). False: not stored. */
+function missedWrite(g: TierGuard, entries: StoredEntry[]): false {
+  if (g.tier.missed !== undefined) for (const e of entries) g.tier.missed.note({ at: Date.now(), key: e.key }, true)
+  return false
+}
+
 export class NamespaceTiers {
   private _guards: Promise<TierGuard[]> | undefined
   /** The tiers once built: the hot paths use them without awaiting a promise. */
@@ -81,6 +87,7 @@ export class NamespaceTiers {
         continue
       }
       g.readOk()
+      if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, key, entry)
       if (!entry) continue
       if (isExpired(entry, now)) {
         if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
@@ -103,8 +110,9 @@ export class NamespaceTiers {
     for (const g of await this.guards()) {
       if (!g.up) continue
       try {
-        const entry = await g.call(tier => tier.get(key))
+        let entry = await g.call(tier => tier.get(key))
         g.readOk()
+        if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, key, entry)
         if (entry) return entry
       } catch (error) {
         if (error instanceof CorruptEntryError) this._events.corrupt(error, g.tier)
@@ -138,6 +146,7 @@ export class NamespaceTiers {
       got.forEach((entry, j) => {
         const i = missing[j]!
         if (entry instanceof CorruptEntryError) { this._events.corrupt(entry, g.tier); still.push(i); return }
+        if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, keys[i]!, entry)
         if (entry && !isExpired(entry, now)) {
           out[i] = { entry, stale: false, tier: t }
           if (t > 0) this._promote(entry, guards.slice(0, t))
@@ -164,7 +173,7 @@ export class NamespaceTiers {
   async writeMany(stored: StoredEntry[]): Promise<void> {
     const guards = await this.guards()
     if (guards.length === 0 || stored.length === 0) return
-    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return false }) : false))
+    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return missedWrite(g, stored) }) : missedWrite(g, stored)))
     // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
     if (done.includes(true)) this._events.setMany(stored)
     this._enforce(guards)
@@ -190,8 +199,9 @@ export class NamespaceTiers {
   /** Whether the tier stored the entry. */
   private _writeTier(g: TierGuard, entry: StoredEntry): Promise<boolean> | boolean {
     if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); return true }
-    if (!g.up) return false
-    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return false })
+    // a Redis tier that misses the write keeps the key's older value: noted, not served again (redis-missed-removals.ts)
+    if (!g.up) return missedWrite(g, [entry])
+    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return missedWrite(g, [entry]) })
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
@@ -235,6 +245,17 @@ export class NamespaceTiers {
     }
     for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size)
     this._host.budget.enforceMemory()
+  }
+
+  /**
+   * An entry a Redis tier gave back that a removal it missed (made while it was down) covers is a
+   * miss; the tier answered, so those removals are applied to it now (redis-missed-removals.ts).
+   */
+  private _unlessRemoved(g: TierGuard, key: string, entry: StoredEntry | null): StoredEntry | null {
+    const missed = g.tier.missed!
+    if (!missed.pending) return entry
+    this._host.track(missed.apply(op => g.call(op)))
+    return entry !== null && missed.removes(key, entry.createdAt) ? null : entry
   }
 
   private _promote(entry: StoredEntry, faster: TierGuard[]): void {

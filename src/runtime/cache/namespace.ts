@@ -19,7 +19,7 @@ import type {
   CacheEntry, CacheInfo, CacheSetOptions, CacheStats, CacheVerifyResult, CacheWrapOptions, CachedOptions, PerfCache,
 } from '../types.js'
 import { NamespaceEvents } from './namespace-events.js'
-import { clearTiers, keysOf, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
+import { clearTiers, deleteFromTiers, keysOf, notePatternMissed, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
 import { NamespaceTiers } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
@@ -148,9 +148,7 @@ export class CacheNamespace implements PerfCache {
 
   async delete(key: string): Promise<boolean> {
     if (typeof key !== 'string') throw keyError('delete', key)
-    const guards = await this._tiers.guards()
-    const results = await Promise.all(guards.map(g => g.up ? g.call(t => t.delete(key)).catch(error => { this._events.report('E_TIER', key, error, g.tier); return false }) : false))
-    const deleted = results.some(Boolean)
+    const deleted = await deleteFromTiers(this._tiers, this._events, key)
     if (deleted) this._events.deleted(1)
     return deleted
   }
@@ -200,6 +198,7 @@ export class CacheNamespace implements PerfCache {
     const match = keyMatcher(pattern)
     // the tiers list only what matches (the fs tier then reads only those entries' headers)
     const keys = await keysOf(this._tiers, this._events, { match })
+    notePatternMissed(this._tiers, pattern)
     for (const k of keys) {
       await this.delete(k)
       this._events.evicted(k, 'invalidate')
