@@ -59,7 +59,10 @@ export function jsonError(error: unknown): JsonError {
  * lib es2022's `ErrorOptions`: a consumer on an older `lib` failed to type-check this declaration.)
  */
 export function argumentError(message: string, options?: { cause?: unknown }): TypeError & { code: 'E_INVALID_ARGUMENT' } {
-  return Object.defineProperty(new TypeError(message, options), 'code', { value: 'E_INVALID_ARGUMENT', writable: true, configurable: true }) as TypeError & { code: 'E_INVALID_ARGUMENT' }
+  // its message starts '[unperf] ' as a PerfError's does (the docs' promise for every error thrown at
+  // the caller): half of the call sites wrote it, half not (perf.run(''), a pool's run('x'))
+  const text = message.startsWith('[unperf]') ? message : PREFIX + message
+  return Object.defineProperty(new TypeError(text, options), 'code', { value: 'E_INVALID_ARGUMENT', writable: true, configurable: true }) as TypeError & { code: 'E_INVALID_ARGUMENT' }
 }
 
 export class PerfError extends Error {

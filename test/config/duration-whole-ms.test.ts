@@ -61,7 +61,7 @@ describe('durations are whole ms, numbers as strings', () => {
     await perf.close()
     const p = new Pool('net', pool({ concurrency: 1 }), undefined)
     await expect(p.run(() => 'ran', { timeout: 0.4 })).rejects.toThrow(new TypeError(
-      "pool 'net': run(fn, { timeout }): timeout must be a duration greater than 0 ('2s', or a number of ms), or false for none (durations are whole ms: 0.4 rounds to 0), got 0.4"))
+      "[unperf] pool 'net': run(fn, { timeout }): timeout must be a duration greater than 0 ('2s', or a number of ms), or false for none (durations are whole ms: 0.4 rounds to 0), got 0.4"))
     expect(await p.run(() => 'ran', { timeout: 0.6 })).toBe('ran')
   })
 })

@@ -20,6 +20,7 @@ import { definePerfConfig } from 'unperf/config'
 import { createPerf, definePerfPlugin, loadPerfConfig } from 'unperf'
 import { withPerf } from 'unperf/citty'
 import { mergeTestHistory, UnperfReporter } from 'unperf/vitest'
+import { defineConfig } from 'vitest/config'
 
 declare const flags: { cwd?: string; env?: string | undefined; ttl?: string }
 const maybe = (): string | undefined => undefined
@@ -55,6 +56,9 @@ perf.metrics.counter('jobs', 'Jobs.', { labelNames: undefined })
 perf.metrics.gauge('queue', 'Queue.', { labelNames: undefined })
 perf.metrics.histogram('lat_seconds', 'Latency.', { labelNames: undefined, buckets: undefined })
 mergeTestHistory('.unperf/tests', [], { cap: 100, checkDirs: undefined })
+// the vitest docs' reporter instance in a vitest.config.ts: its onTestRunStart took specifications
+// whose optional keys had no '| undefined', which vitest 4's TestSpecification (testLines: number[] | undefined) is not
+defineConfig({ test: { reporters: ['default', new UnperfReporter({ dir: '.unperf/tests', history: 50 })] } })
 `
 
 it('a consumer with exactOptionalPropertyTypes writes undefined where the runtime takes it as absent', () => {
@@ -71,6 +75,7 @@ it('a consumer with exactOptionalPropertyTypes writes undefined where the runtim
       'unperf/citty': [join(root, 'src/adapters/citty.ts')],
       'unperf/vitest': [join(root, 'src/vitest/index.ts')],
       unperf: [join(root, 'src/index.ts')],
+      'vitest/config': [join(root, 'node_modules/vitest/config.d.ts')],
     },
   })
   const problems = ts.getPreEmitDiagnostics(program)

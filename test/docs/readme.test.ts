@@ -64,6 +64,32 @@ function bareCommands(readme: string): string[] {
   return bare
 }
 
+/**
+ * The inline command lines of README.md's prose that a user copies whole into a shell: a `unperf`
+ * command after an environment assignment (`REDIS_URL=… PERF_ENV=ci unperf config`, the tour's), after
+ * `&&`, or piped on. Bare, they are `command not found` as a shell block's would be; a command named
+ * alone (`unperf report` reads them) is a name, not a line to run.
+ */
+function bareInlineCommands(readme: string): string[] {
+  const bare: string[] = []
+  readme.split('\n').forEach((text, i) => {
+    if (text.startsWith('    ') || text.startsWith('```')) return
+    for (const m of text.matchAll(/`([^`\n]+)`/g)) {
+      const code = m[1]!.replace(/\\\|/g, ' ') // a table's escaped `\|` is usage's "or", not a pipe
+      const run = new RegExp(`(?<!\\bnpx )(?<![\\w./-])unperf\\s+(${COMMANDS})\\b`)
+      const line = new RegExp(`(^|\\s)[A-Z_]+=\\S*\\s+(?:[A-Z_]+=\\S*\\s+)*unperf\\s|&&\\s*unperf\\s|unperf\\s+(${COMMANDS})\\b[^|]*\\|`)
+      if (run.test(code) && line.test(code)) bare.push(`README.md:${i + 1}: ${code}`)
+    }
+  })
+  return bare
+}
+
+it("README.md's inline command lines run unperf as a project that installed it can: npx unperf", () => {
+  expect(bareInlineCommands('a `REDIS_URL=x PERF_ENV=ci unperf config` b `unperf report` c `FORCE_COLOR=1 npx unperf report | less -R` `cd p && unperf report` | `unperf init [--format ts\\|js]` |'))
+    .toEqual(['README.md:1: REDIS_URL=x PERF_ENV=ci unperf config', 'README.md:1: cd p && unperf report'])
+  expect(bareInlineCommands(readFileSync(join(root, 'README.md'), 'utf8'))).toEqual([])
+})
+
 it("README.md's shell blocks run unperf as a project that installed it can: npx unperf", () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
   expect(bareCommands('```sh\nnpx vitest run $(unperf shard --total 4 --index 1)\nnpx unperf budget --json  # unperf budget\n```\n')).toEqual(['README.md:2: npx vitest run $(unperf shard --total 4 --index 1)'])

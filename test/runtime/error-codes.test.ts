@@ -13,14 +13,16 @@ import { tempDir } from '../helpers/tmp.js'
 
 const quiet = { cache: { driver: 'memory' as const }, report: { console: false as const, dir: './.perf' } }
 
-async function codeOf(p: () => unknown): Promise<{ name: string; code: unknown; enumerable: boolean }> {
+async function codeOf(p: () => unknown): Promise<{ name: string; code: unknown; enumerable: boolean; message: string }> {
   let error: unknown
   try { await p() } catch (e) { error = e }
   if (!(error instanceof Error)) throw new Error('expected an error')
-  return { name: error.name, code: (error as { code?: unknown }).code, enumerable: Object.keys(error).includes('code') }
+  // the docs' promise (runtime.md, Errors): a message starting '[unperf] ', as a PerfError's does;
+  // half of these had none (perf.run(''), perf.memory.snapshot({}), a pool's run('x'))
+  return { name: error.name, code: (error as { code?: unknown }).code, enumerable: Object.keys(error).includes('code'), message: error.message.startsWith('[unperf] ') ? '[unperf] …' : error.message }
 }
 
-describe('a caller\'s slip: a TypeError with code E_INVALID_ARGUMENT', () => {
+describe('a caller\'s slip: a TypeError with code E_INVALID_ARGUMENT and a message starting [unperf]', () => {
   it('cache, execution API and cached(): each one', async () => {
     const perf = await createPerf({ cwd: tempDir(), noExitHandlers: true, overrides: quiet })
     const slips: Array<() => unknown> = [
@@ -45,9 +47,15 @@ describe('a caller\'s slip: a TypeError with code E_INVALID_ARGUMENT', () => {
       () => perf.pool('net').map([1], async x => x, { stopOnError: 'yes' as never }),
       () => perf.graph({ a: { run: async () => 1 } }, { concurrency: 1 } as never),
       () => perf.workers.run('relative.mjs', 'x', []),
+      () => perf.run('x', () => 1, { args: [] } as never),
+      () => perf.run('x', () => 1, { argv: '--fast' } as never),
+      () => perf.memory.snapshot({} as never),
+      () => perf.mark('' as never),
+      () => perf.pool('net').map(42 as never, async x => x),
+      () => perf.graph({ a: { run: async () => 1 } }, { name: '' }),
     ]
     for (const [i, slip] of slips.entries()) {
-      expect(await codeOf(slip), `slip ${i}`).toEqual({ name: 'TypeError', code: 'E_INVALID_ARGUMENT', enumerable: false })
+      expect(await codeOf(slip), `slip ${i}`).toEqual({ name: 'TypeError', code: 'E_INVALID_ARGUMENT', enumerable: false, message: '[unperf] …' })
     }
     await perf.close()
   })

@@ -17,14 +17,14 @@ describe("a pool's run(fn)", () => {
     const perf = await perfFor()
     const pool = perf.pool('x')
     for (const [fn, got] of [['not a function', 'string'], [undefined, 'undefined'], [null, 'null'], [{ run: () => 1 }, 'object']] as const) {
-      await expect(pool.run(fn as never)).rejects.toThrow(new TypeError(`pool 'x': run(fn): fn must be a function (the task, called with an AbortSignal), got ${got}`))
+      await expect(pool.run(fn as never)).rejects.toThrow(new TypeError(`[unperf] pool 'x': run(fn): fn must be a function (the task, called with an AbortSignal), got ${got}`))
     }
     await expect(pool.run('nope' as never, { signal: new AbortController().signal })).rejects.toThrow("pool 'x': run(fn): fn must be a function")
     // every slot taken: the bad task is refused now, not when a slot frees
     const one = perf.pool('one')
     const releases: (() => void)[] = []
     const busy = Array.from({ length: one.concurrency }, () => one.run(() => new Promise<void>(r => { releases.push(r) })))
-    await expect(one.run(42 as never)).rejects.toThrow(new TypeError("pool 'one': run(fn): fn must be a function (the task, called with an AbortSignal), got number"))
+    await expect(one.run(42 as never)).rejects.toThrow(new TypeError("[unperf] pool 'one': run(fn): fn must be a function (the task, called with an AbortSignal), got number"))
     expect(one.queued).toBe(0)
     for (const release of releases) release()
     await Promise.all(busy)
@@ -39,7 +39,7 @@ describe("a pool's run(fn)", () => {
     let ran = 0
     const fn = () => { ran++; return 'ran' }
     for (const [options, got] of [['fast', 'string'], [true, 'boolean'], [5, 'number'], [null, 'null'], [[], 'an array']] as const) {
-      await expect(pool.run(fn, options as never)).rejects.toThrow(new TypeError(`pool 'x': run(fn, options): options must be an object ({ signal, timeout, retries, backoff, maxBackoff }), got ${got}`))
+      await expect(pool.run(fn, options as never)).rejects.toThrow(new TypeError(`[unperf] pool 'x': run(fn, options): options must be an object ({ signal, timeout, retries, backoff, maxBackoff }), got ${got}`))
     }
     expect(ran).toBe(0)
     expect(pool.stats()).toMatchObject({ completed: 0, failed: 0 })
@@ -57,9 +57,9 @@ describe("a pool's map(items, fn, options)", () => {
     const pool = perf.pool('files')
     let ran = 0
     const fn = (i: number) => { ran++; return i }
-    await expect(pool.map([1, 2], fn, { stopOnError: 'yes' as never })).rejects.toThrow(new TypeError("pool 'files': map(items, fn, { stopOnError }): stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got 'yes'"))
+    await expect(pool.map([1, 2], fn, { stopOnError: 'yes' as never })).rejects.toThrow(new TypeError("[unperf] pool 'files': map(items, fn, { stopOnError }): stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got 'yes'"))
     await expect(pool.map([1, 2], fn, { stopOnError: 1 as never })).rejects.toThrow(/stopOnError must be true or false .*got number/)
-    await expect(pool.map([1, 2], fn, 'yes' as never)).rejects.toThrow(new TypeError("pool 'files': map(items, fn, options): options must be an object ({ stopOnError, signal, timeout, retries, backoff, maxBackoff }), got string"))
+    await expect(pool.map([1, 2], fn, 'yes' as never)).rejects.toThrow(new TypeError("[unperf] pool 'files': map(items, fn, options): options must be an object ({ stopOnError, signal, timeout, retries, backoff, maxBackoff }), got string"))
     await expect(pool.map([1, 2], fn, null as never)).rejects.toThrow(/options must be an object .*got null/)
     expect(ran).toBe(0)
     // what is accepted: a boolean, or nothing
@@ -76,8 +76,8 @@ describe('perf.graph(tasks, options)', () => {
     const perf = await perfFor()
     let ran = 0
     const tasks = { a: { run: () => { ran++ } } }
-    await expect(perf.graph(tasks, { stopOnError: 'yes' as never })).rejects.toThrow(new TypeError("perf.graph(tasks, { stopOnError }): stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got 'yes'"))
-    await expect(perf.graph(tasks, 'fast' as never)).rejects.toThrow(new TypeError('perf.graph(tasks, options): options must be an object ({ name, pool, stopOnError, signal }), got string'))
+    await expect(perf.graph(tasks, { stopOnError: 'yes' as never })).rejects.toThrow(new TypeError("[unperf] perf.graph(tasks, { stopOnError }): stopOnError must be true or false (true: the first failure aborts the work in flight and starts no more), got 'yes'"))
+    await expect(perf.graph(tasks, 'fast' as never)).rejects.toThrow(new TypeError('[unperf] perf.graph(tasks, options): options must be an object ({ name, pool, stopOnError, signal }), got string'))
     await expect(perf.graph(tasks, null as never)).rejects.toThrow(/options must be an object .*got null/)
     expect(ran).toBe(0)
     await perf.graph(tasks, { stopOnError: true, name: 'build' })
@@ -91,7 +91,7 @@ describe('perf.mark(name) and perf.run(name, fn)', () => {
   it('perf.mark(42) or (\'\'): a TypeError; no startup phase is made of it', async () => {
     const perf = await perfFor()
     for (const [name, got] of [[42, 'number'], ['', "''"], [undefined, 'undefined'], [null, 'null']] as const) {
-      expect(() => perf.mark(name as never), String(name)).toThrow(new TypeError(`perf.mark(name): name must be a non-empty string (the startup phase it starts, in the report and the trace), got ${got}`))
+      expect(() => perf.mark(name as never), String(name)).toThrow(new TypeError(`[unperf] perf.mark(name): name must be a non-empty string (the startup phase it starts, in the report and the trace), got ${got}`))
     }
     perf.mark('routes')
     await perf.run('build', () => {})
@@ -105,7 +105,7 @@ describe('perf.mark(name) and perf.run(name, fn)', () => {
     const perf = await perfFor()
     const seen: string[] = []
     perf.hooks.hook('command:before', ctx => { seen.push(ctx.name) })
-    await expect(perf.run('build', 'npm run build' as never)).rejects.toThrow(new TypeError("perf.run('build', fn): fn must be a function (the command's work, called with its context), got string"))
+    await expect(perf.run('build', 'npm run build' as never)).rejects.toThrow(new TypeError("[unperf] perf.run('build', fn): fn must be a function (the command's work, called with its context), got string"))
     const report = await perf.close()
     expect(seen).toEqual([])
     expect(report.commands).toEqual([])

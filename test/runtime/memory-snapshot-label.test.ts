@@ -18,7 +18,7 @@ describe('perf.memory.snapshot(label)', () => {
     cycle.self = cycle
     await perf.run('build', async () => {
       for (const [label, got] of [[cycle, 'object'], [10n, 'bigint'], [42, 'number'], [null, 'null']] as const) {
-        expect(() => perf.memory.snapshot(label as unknown as string)).toThrow(new TypeError(`perf.memory.snapshot(label): label must be a string (the snapshot's name in the report; none: '#1', '#2', ...), got ${got}`))
+        expect(() => perf.memory.snapshot(label as unknown as string)).toThrow(new TypeError(`[unperf] perf.memory.snapshot(label): label must be a string (the snapshot's name in the report; none: '#1', '#2', ...), got ${got}`))
       }
       expect(perf.memory.snapshot().label).toBe('#1')
       expect(perf.memory.snapshot('after parse').label).toBe('after parse')

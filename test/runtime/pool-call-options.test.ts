@@ -45,7 +45,7 @@ describe('run(fn, { timeout })', () => {
     // a longer timeout than the pool's, for one slow call
     expect(await p.run(signal => work(150, signal), { timeout: '5s' })).toBe('done')
     await expect(p.run(() => 'ran', { timeout: 0 })).rejects.toThrow(new TypeError(
-      "pool 'net': run(fn, { timeout }): timeout must be a duration greater than 0 ('2s', or a number of ms), or false for none (0 is not 'none': use false), got 0"))
+      "[unperf] pool 'net': run(fn, { timeout }): timeout must be a duration greater than 0 ('2s', or a number of ms), or false for none (0 is not 'none': use false), got 0"))
     expect(p.stats()).toMatchObject({ timeouts: 1, completed: 2, failed: 1 })
   })
 
@@ -222,7 +222,7 @@ describe('bad values', () => {
     const refused = async (call: Promise<unknown>, message: string) => {
       const error = await call.then(() => undefined, (e: unknown) => e)
       expect(error).toBeInstanceOf(TypeError)
-      expect(error).toMatchObject({ code: 'E_INVALID_ARGUMENT', message })
+      expect(error).toMatchObject({ code: 'E_INVALID_ARGUMENT', message: `[unperf] ${message}` })
     }
     const timeout = "timeout must be a duration greater than 0 ('2s', or a number of ms), or false for none"
     await refused(p.run(fn, { timeout: -1 }), `pool 'net': run(fn, { timeout }): ${timeout}, got -1`)

@@ -21,12 +21,12 @@ describe('an option the call does not read', () => {
     const fn = async () => { ran++; return 'ran' }
     const takes = '{ signal, timeout, retries, backoff, maxBackoff }'
     await expect(perf.pool('net').run(fn, { concurrency: 4 } as never)).rejects.toThrow(new TypeError(
-      `pool 'net': run(fn, options): unknown option 'concurrency' (it takes ${takes}); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools.net.concurrency), or give this work a pool of its own`))
+      `[unperf] pool 'net': run(fn, options): unknown option 'concurrency' (it takes ${takes}); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools.net.concurrency), or give this work a pool of its own`))
     await expect(perf.pool().run(fn, { concurrency: 4 } as never)).rejects.toThrow(`unknown option 'concurrency' (it takes ${takes}); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.default)`)
     await expect(perf.pool('my pool').run(fn, { concurrency: 3 } as never)).rejects.toThrow("set it in the config (concurrency.pools['my pool'].concurrency)")
-    await expect(perf.pool('net').run(fn, { priority: 1 } as never)).rejects.toThrow(new TypeError(`pool 'net': run(fn, options): unknown option 'priority' (it takes ${takes})`))
+    await expect(perf.pool('net').run(fn, { priority: 1 } as never)).rejects.toThrow(new TypeError(`[unperf] pool 'net': run(fn, options): unknown option 'priority' (it takes ${takes})`))
     await expect(perf.pool('net').run(fn, { sigal: new AbortController().signal } as never)).rejects.toThrow(new TypeError(
-      `pool 'net': run(fn, options): unknown option 'sigal' (it takes ${takes}); did you mean 'signal'?`))
+      `[unperf] pool 'net': run(fn, options): unknown option 'sigal' (it takes ${takes}); did you mean 'signal'?`))
     await expect(perf.pool('net').run(fn, { timeOut: 50 } as never)).rejects.toThrow("unknown option 'timeOut'")
     expect(ran).toBe(0)
     expect(perf.pool('net').stats()).toMatchObject({ completed: 0, failed: 0 })
@@ -40,7 +40,7 @@ describe('an option the call does not read', () => {
     let ran = 0
     const fn = async (x: number) => { ran++; return x }
     await expect(perf.pool('my pool').map([1, 2], fn, { concurrency: 1 } as never)).rejects.toThrow(new TypeError(
-      "pool 'my pool': map(items, fn, options): unknown option 'concurrency' (it takes { stopOnError, signal, timeout, retries, backoff, maxBackoff }); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools['my pool'].concurrency), or give this work a pool of its own"))
+      "[unperf] pool 'my pool': map(items, fn, options): unknown option 'concurrency' (it takes { stopOnError, signal, timeout, retries, backoff, maxBackoff }); concurrency is a setting of the pool, not of one call: set it in the config (concurrency.pools['my pool'].concurrency), or give this work a pool of its own"))
     await expect(perf.pool('files').map([1, 2], fn, { stopOnErorr: true } as never)).rejects.toThrow("unknown option 'stopOnErorr' (it takes { stopOnError, signal, timeout, retries, backoff, maxBackoff }); did you mean 'stopOnError'?")
     expect(ran).toBe(0)
     expect(await perf.pool('files').map([1, 2], fn, { stopOnError: true, signal: undefined })).toEqual([1, 2])
@@ -52,7 +52,7 @@ describe('an option the call does not read', () => {
     let ran = 0
     const tasks = { a: { run: async () => { ran++ } } }
     await expect(perf.graph(tasks, { concurrency: 1 } as never)).rejects.toThrow(new TypeError(
-      "perf.graph(tasks, options): unknown option 'concurrency' (it takes { name, pool, stopOnError, signal }); concurrency is a setting of the pool the graph's tasks run in ('default'): set it in the config (concurrency.default), or run the graph in a pool of its own ({ pool: 'graph' })"))
+      "[unperf] perf.graph(tasks, options): unknown option 'concurrency' (it takes { name, pool, stopOnError, signal }); concurrency is a setting of the pool the graph's tasks run in ('default'): set it in the config (concurrency.default), or run the graph in a pool of its own ({ pool: 'graph' })"))
     await expect(perf.graph(tasks, { pool: 'net', timeout: '1s' } as never)).rejects.toThrow("('net'): set it in the config (concurrency.pools.net.timeout)")
     await expect(perf.graph(tasks, { stopOnErorr: true } as never)).rejects.toThrow("did you mean 'stopOnError'?")
     expect(ran).toBe(0)
@@ -78,8 +78,8 @@ describe('perf.run(name, fn, options)', () => {
     let before = 0
     perf.hooks.hook('command:before', () => { before++ })
     const fn = async () => { ran++ }
-    await expect(perf.run('build', fn, { args: ['--fast'] } as never)).rejects.toThrow(new TypeError("perf.run('build', fn, options): unknown option 'args' (it takes { argv }); did you mean 'argv'?"))
-    await expect(perf.run('build', fn, { argv: '--fast' } as never)).rejects.toThrow(new TypeError("perf.run('build', fn, { argv }): argv must be an array of strings (the command's arguments), got '--fast' (a string: pass ['--fast'])"))
+    await expect(perf.run('build', fn, { args: ['--fast'] } as never)).rejects.toThrow(new TypeError("[unperf] perf.run('build', fn, options): unknown option 'args' (it takes { argv }); did you mean 'argv'?"))
+    await expect(perf.run('build', fn, { argv: '--fast' } as never)).rejects.toThrow(new TypeError("[unperf] perf.run('build', fn, { argv }): argv must be an array of strings (the command's arguments), got '--fast' (a string: pass ['--fast'])"))
     await expect(perf.run('build', fn, { argv: ['a', 1] } as never)).rejects.toThrow("perf.run('build', fn, { argv }): argv[1] must be a string, got number")
     await expect(perf.run('build', fn, null as never)).rejects.toThrow("perf.run('build', fn, options): options must be an object ({ argv }), got null")
     expect([ran, before]).toEqual([0, 0])
