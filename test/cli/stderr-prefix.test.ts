@@ -97,7 +97,7 @@ describe('unperf init without package.json', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }))
     writeFileSync(join(dir, 'package-lock.json'), '{}')
     expect(unperf(dir, 'init').code).toBe(0)
-    expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain('files: ["package.json","package-lock.json"],')
+    expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain("files: ['package.json', 'package-lock.json'],")
     // the file written loads
     expect(unperf(bare, 'config', '--json', '--cwd', bare).json().config.cache.invalidate.files).toEqual([])
   })

@@ -69,7 +69,7 @@ export default defineCommand({
     maxSize: '200MB',     // least recently used entries evicted first
     invalidate: {
       version: true,      // a new version starts from an empty cache
-      files: ${JSON.stringify(watched)},${watched.length === 0 ? '        // no package.json or lockfile here: list the files whose change should empty the cache' : ''}
+      files: [${watched.map(file => `'${file.replace(/[\\']/g, c => `\\${c}`)}'`).join(', ')}],${watched.length === 0 ? '        // no package.json or lockfile here: list the files whose change should empty the cache' : ''}
     },
   },
   budgets: {
