@@ -84,8 +84,30 @@ function safe<T>(fn: () => T): T | undefined {
   }
 }
 
-export function* collectOwn(prefix: string, sources: MetricsSources): Generator<MetricFamily> {
-  // prom-client compatible process and nodejs metrics, read live (a few µs).
+/**
+ * `runtime: false` leaves out the unprefixed `process_*` and `nodejs_*` families (the textfile: node_exporter
+ * exports its own `process_*`, and two Node CLIs writing into one textfile dir would both write the
+ * `nodejs_*` ones; a duplicate series fails the collector's whole scrape), keeping `<prefix>_*`.
+ */
+export function* collectOwn(prefix: string, sources: MetricsSources, { runtime = true }: { runtime?: boolean } = {}): Generator<MetricFamily> {
+  if (runtime) yield* collectRuntime()
+
+  // from the last sample: the event loop (needs `eventLoop`), cpu.percent, and with `monitors.system`,
+  // once its first refresh is done (≈ 500 ms after start), the host
+  const sample = safe(() => sources.lastSample())
+  if (sample) {
+    for (const [name, help, metric] of SAMPLE_GAUGES) {
+      const prefixed = name.startsWith('_')
+      if (!prefixed && !runtime) continue
+      const value = readPath(sample, metric.split('.'))
+      if (value !== undefined) yield gauge(prefixed ? prefix + name : name, help, inBaseUnit(value, BASE_UNIT_DIVISOR[METRIC_KINDS[metric]]))
+    }
+  }
+  yield* collectUnperf(prefix, sources)
+}
+
+/** prom-client compatible process and nodejs metrics, read live (a few µs). */
+function* collectRuntime(): Generator<MetricFamily> {
   const cpu = process.cpuUsage()
   const mem = process.memoryUsage()
   yield counter('process_cpu_user_seconds_total', 'Total user CPU time spent in seconds.', cpu.user / 1e6)
@@ -99,18 +121,10 @@ export function* collectOwn(prefix: string, sources: MetricsSources): Generator<
   yield gauge('nodejs_active_handles_total', 'Number of active libuv handles and requests (process.getActiveResourcesInfo).', process.getActiveResourcesInfo().length)
   const [major = '', minor = '', patch = ''] = process.version.slice(1).split('.')
   yield { name: 'nodejs_version_info', help: 'Node.js version info.', type: 'gauge', values: [{ labels: { version: process.version, major, minor, patch }, value: 1 }] }
+}
 
-  // from the last sample: the event loop (needs `eventLoop`), cpu.percent, and with `monitors.system`,
-  // once its first refresh is done (≈ 500 ms after start), the host
-  const sample = safe(() => sources.lastSample())
-  if (sample) {
-    for (const [name, help, metric] of SAMPLE_GAUGES) {
-      const value = readPath(sample, metric.split('.'))
-      if (value !== undefined) yield gauge(name.startsWith('_') ? prefix + name : name, help, inBaseUnit(value, BASE_UNIT_DIVISOR[METRIC_KINDS[metric]]))
-    }
-  }
-
-  // unperf's own
+/** unperf's own: commands, cache, pools, budgets. */
+function* collectUnperf(prefix: string, sources: MetricsSources): Generator<MetricFamily> {
   const totals = safe(() => sources.commandTotals()) ?? new Map()
   yield {
     name: `${prefix}_command_duration_seconds`, help: 'Duration of perf.run() commands in seconds.', type: 'histogram',

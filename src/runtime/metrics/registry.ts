@@ -139,8 +139,17 @@ export class MetricsRegistry implements PerfMetrics {
   }
 
   expose(): string {
-    const families: MetricFamily[] = [...collectOwn(this.prefix, this._sources)]
-    if (this._gcSeen) families.push(this._gc.family())
+    return this._render(true)
+  }
+
+  /** Internal: the text of `prometheus: { file }`, without the process and runtime families (own.ts: collectOwn). */
+  _exposeTextfile(): string {
+    return this._render(false)
+  }
+
+  private _render(runtime: boolean): string {
+    const families: MetricFamily[] = [...collectOwn(this.prefix, this._sources, { runtime })]
+    if (runtime && this._gcSeen) families.push(this._gc.family())
     for (const state of this._metrics.values()) families.push(state.family())
     return renderFamilies(families)
   }

@@ -32,6 +32,8 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
   void sources // read by the metrics registry at scrape time; sampling needs none of them
   const { config, hooks, warn } = ctx
   const options = resolveFile(config.monitors, config.cwd)
+  // the textfile leaves out process_* and nodejs_* (registry.ts: _exposeTextfile); a registry without it, all
+  const textfileText = (): string => (metrics as { _exposeTextfile?: () => string })._exposeTextfile?.() ?? metrics.expose()
   const gcObserve = (metrics as { _gcObserve?: (kind: string, seconds: number) => void })._gcObserve?.bind(metrics)
 
   // 1. samplers: each one only when enabled
@@ -88,7 +90,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
     const prom = options.prometheus
     if (prom && 'file' in prom && !textfileWrite) {
       // dropped when the monitor stopped meanwhile: its last text (stop(), below) is the file's
-      textfileWrite = writeTextfile(prom.file, metrics.expose(), () => !stopped)
+      textfileWrite = writeTextfile(prom.file, textfileText(), () => !stopped)
         .catch(error => warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${errorMessage(error)}`))
         .finally(() => { textfileWrite = undefined })
     }
@@ -130,7 +132,7 @@ export function startMonitors(ctx: RuntimeContext, metrics: PerfMetrics, sources
       // Synchronous part first: it must land even when the process is exiting.
       if (prom && 'file' in prom) {
         try {
-          writeTextfileSync(prom.file, metrics.expose())
+          writeTextfileSync(prom.file, textfileText())
         } catch (error) {
           warn('monitor-textfile', `prometheus: cannot write ${prom.file}: ${errorMessage(error)}`)
         }
