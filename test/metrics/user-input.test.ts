@@ -64,6 +64,14 @@ describe('perf.metrics: values and help that are not what the exposition holds',
     expect(family(parsePrometheus(metrics.expose()), 'app_ok').metrics).toEqual([{ value: '1' }])
   })
 
+  it("an empty (or blank) help throws at registration, as prom-client's does: it rendered '# HELP name ' and said nothing", () => {
+    const metrics = createMetricsRegistry('app', emptySources())
+    expect(() => metrics.counter('x', '')).toThrow(expect.objectContaining({ code: 'E_METRIC', message: `[unperf] metric 'app_x_total': help must say what the metric measures, got ""` }))
+    expect(() => metrics.gauge('y', '  ')).toThrow(expect.objectContaining({ code: 'E_METRIC', metric: 'app_y' }))
+    expect(() => metrics.histogram('z', '')).toThrow(/metric 'app_z': help must say/)
+    expect(metrics.expose()).not.toMatch(/^# HELP \S+ $/m)
+  })
+
   it('gauge.set() and histogram.observe() refuse a non-number and keep what was recorded', () => {
     const metrics = createMetricsRegistry('app', emptySources())
     const depth = metrics.gauge('depth', 'Depth.', { labelNames: ['queue'] })

@@ -168,6 +168,8 @@ export class MetricsRegistry implements PerfMetrics {
   private _register(name: string, help: string, type: MetricType, labelNames: readonly string[], buckets: readonly number[]): MetricState {
     // checked here, not at the first scrape: a bad help would fail every scrape (and the textfile) after
     if (typeof help !== 'string') throw new MetricError(`metric '${name}': help must be a string (what the metric measures), got ${shown(help)}`, name)
+    // as prom-client ('Missing mandatory help parameter'): an empty one rendered `# HELP name ` and said nothing
+    if (help.trim() === '') throw new MetricError(`metric '${name}': help must say what the metric measures, got ${shown(help)}`, name)
     // a string would pass as its characters (labels r, o, u, ...) and every series would lose its labels
     if (!Array.isArray(labelNames)) throw new MetricError(`metric '${name}': labelNames must be an array of label names (['route']), got ${shown(labelNames)}`, name)
     for (const label of labelNames) {
