@@ -8,7 +8,7 @@ import { createCacheManager } from '../../src/runtime/cache/index.js'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
 import { tempDir } from '../helpers/tmp.js'
 
-export function realCache(o: { ttl?: number | false; staleIfError?: number | false; dir?: string } = {}) {
+export function realCache(o: { ttl?: number | false; staleIfError?: number | false; dir?: string; enabled?: boolean } = {}) {
   const dir = o.dir ?? tempDir('unperf-fetch-cache-')
   const cwd = tempDir('unperf-fetch-cwd-')
   const tiers = resolveTiers({ issue: (p, e) => { throw new Error(`${p}: ${e}`) }, path: p => p }, ['memory', 'fs'], 'cache.driver', dir)
@@ -17,7 +17,7 @@ export function realCache(o: { ttl?: number | false; staleIfError?: number | fal
   }
   const config = {
     name: 'fetch-test', version: '1.0.0', cwd, rootDir: cwd, env: 'test',
-    cache: { enabled: true, dir, ...root, timeout: 250, scope: 'test', scopeMaxAge: 86_400_000, invalidate: { version: true, files: [] }, namespaces: {} },
+    cache: { enabled: o.enabled ?? true, dir, ...root, timeout: 250, scope: 'test', scopeMaxAge: 86_400_000, invalidate: { version: true, files: [] }, namespaces: {} },
   } as unknown as ResolvedPerfConfig
   const m = createCacheManager({ config, hooks: createHookRegistry(), warn: () => {} })
   afterAll(() => m.close())

@@ -23,7 +23,8 @@ export interface Meta {
   url: string
 }
 
-export interface Options { ttl: number | false; staleIfError: number | false }
+/** `enabled: false`: the cache is off (its responses are `BYPASS`, never `MISS`). */
+export interface Options { ttl: number | false; staleIfError: number | false; enabled?: boolean }
 
 export type Directives = Map<string, string | true>
 

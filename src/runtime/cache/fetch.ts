@@ -23,16 +23,17 @@
  *   'only-if-cached' serves a stored copy or a 504.
  * - A 2xx/3xx answer to an unsafe method (POST, PUT, PATCH, DELETE, ...) removes the stored GET and
  *   HEAD of its URL (RFC 9111 §4.4).
- * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS`.
+ * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS` (BYPASS all along
+ *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
 import type { PerfCache } from '../types.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 import { entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
+import { CACHE_STATE_HEADER, type CacheState, mark, NULL_BODY, toResponse } from './fetch-response.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
 const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
-const NULL_BODY = new Set([101, 204, 205, 304])
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
 /** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, accessToken, x-accesstoken, sig, jwt, ?authorization=, ?pass=, ... */
 const CREDENTIAL_NAME = new RegExp(`(?:(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pass|pw|pwd|authorization|signature|sig|jwt)|[a-z0-9]*(?:${GLUED_SECRET_WORDS}))(?:$|[-_.])`, 'i')
@@ -46,8 +47,7 @@ function carriesCredentials(url: URL, headers: Headers): boolean {
   return false
 }
 
-export type CacheState = 'HIT' | 'MISS' | 'REVALIDATED' | 'STALE' | 'BYPASS'
-export const CACHE_STATE_HEADER = 'x-unperf-cache'
+export { CACHE_STATE_HEADER, type CacheState }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
@@ -89,32 +89,6 @@ function varyMatches(meta: Meta, req: Headers): boolean {
   return Object.entries(meta.vary).every(([name, value]) => req.get(name) === value)
 }
 
-/**
- * `requested`: the URL asked for; a copy fetched from another (after redirects) is `redirected`, as
- * fetch's own response. A GET's stored body is the decoded one: its length is the Content-Length
- * (the wire's is not stored), so a progress bar can size it (a HEAD's copy has no body to measure).
- */
-function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: string, method: string): Response {
-  const headers = new Headers(meta.headers)
-  headers.set(CACHE_STATE_HEADER, state)
-  if (method === 'GET' && !NULL_BODY.has(meta.status)) headers.set('content-length', String(body.length))
-  const res = new Response(NULL_BODY.has(meta.status) ? null : body, { status: meta.status, statusText: meta.statusText, headers })
-  return asFetched(res, meta.url, meta.url !== requested)
-}
-
-/**
- * A Response made here, as fetch's own: its `url`, `redirected` and `type` (fetch's, 'basic' for a copy), on its
- * clones too (a Response's clone() reads them from internal state, which a constructed Response
- * has empty: a library cloning the response, as ky does, saw url '').
- */
-function asFetched(res: Response, url: string, redirected: boolean, type: Response['type'] = 'basic'): Response {
-  const clone = Response.prototype.clone
-  return Object.defineProperties(res, {
-    url: { value: url }, redirected: { value: redirected }, type: { value: type },
-    clone: { value: () => asFetched(clone.call(res), url, redirected, type) },
-  })
-}
-
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
 function isRedirect(status: number, location: string | null | undefined): boolean {
   return status >= 300 && status < 400 && location != null
@@ -128,13 +102,6 @@ function isRedirect(status: number, location: string | null | undefined): boolea
 function answersRedirectMode(meta: Meta, requested: string, redirect: RequestInit['redirect']): boolean {
   if (redirect === undefined || redirect === 'follow') return !isRedirect(meta.status, meta.headers.find(([n]) => n === 'location')?.[1])
   return meta.url === requested
-}
-
-function mark(response: Response, state: CacheState): Response {
-  const headers = new Headers(response.headers)
-  headers.set(CACHE_STATE_HEADER, state)
-  const res = new Response(NULL_BODY.has(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers })
-  return asFetched(res, response.url, response.redirected, response.type)
 }
 
 /** Request headers that make a request the caller's own conditional one. */
@@ -157,6 +124,8 @@ async function invalidating(cache: PerfCache, input: string | URL, method: strin
 
 export function createCachedFetch(cache: PerfCache, options: Options): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
+  // the cache off (UNPERF_CACHE=0, cache.enabled: false): nothing is looked up or stored, so nothing was missed
+  const missed: CacheState = options.enabled === false ? 'BYPASS' : 'MISS'
 
   return async function cachedFetch(resource: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     // a Request: its URL, method and headers, under what init sets (as fetch() itself merges them)
@@ -194,13 +163,13 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
       // a request's max-age=N takes a copy stored or revalidated at most N s ago (RFC 9111 §5.2.1.1): max-age=0 revalidates
       const requestMaxAge = seconds(reqCc, 'max-age')
       const fresh = (stored.meta.freshUntil === null || now < stored.meta.freshUntil) && (requestMaxAge === undefined || now - stored.createdAt < requestMaxAge)
-      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method)
+      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
       const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
       const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
       if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
       if (lastModified && !reqHeaders.has('if-modified-since')) reqHeaders.set('if-modified-since', lastModified)
     } else if (mode === 'only-if-cached') {
-      return new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { [CACHE_STATE_HEADER]: 'MISS' } })
+      return new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { [CACHE_STATE_HEADER]: missed } })
     }
 
     const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
@@ -210,12 +179,12 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     try {
       response = await fetch(input, netInit)
     } catch (error) {
-      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
       throw error
     }
     if (STALE_ON_STATUS.has(response.status) && staleOk()) {
       await response.body?.cancel().catch(() => {})
-      return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
+      return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
     }
 
     if (response.status === 304 && stored) {
@@ -234,14 +203,14 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const cc = parseCacheControl(response.headers.get('cache-control'))
     const vary = varyOf(response, reqHeaders)
     if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary || isRedirect(response.status, response.headers.get('location'))) {
-      return mark(response, 'MISS')
+      return mark(response, missed)
     }
     let body: Buffer
     try {
       body = Buffer.from(await response.arrayBuffer())
     } catch (error) {
       // the connection dropped mid-body ('terminated'): a network error as much as a refused one
-      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method)
+      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
       throw error
     }
     const t = Date.now()
@@ -259,6 +228,6 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     }
     const ttl = entryTtl(meta, options, t)
     if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
-    return toResponse(body, meta, 'MISS', target.url, method)
+    return toResponse(body, meta, missed, target.url, method)
   }
 }

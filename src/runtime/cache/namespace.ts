@@ -57,12 +57,12 @@ export class CacheNamespace implements PerfCache {
     readonly name: string,
     readonly config: ResolvedNamespaceConfig,
     private readonly _host: NamespaceHost,
-    enabled: boolean,
+    private readonly _enabled: boolean,
     private readonly _canOpenOthers: boolean,
   ) {
     this._staleFor = staleWindow(config)
     this._events = new NamespaceEvents(name, _host.ctx)
-    this._tiers = new NamespaceTiers(name, config, _host, enabled, this._events, this._staleFor)
+    this._tiers = new NamespaceTiers(name, config, _host, _enabled, this._events, this._staleFor)
   }
 
   // --- reads ---
@@ -177,7 +177,7 @@ export class CacheNamespace implements PerfCache {
 
   async fetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
     const { createCachedFetch } = await import('./fetch.js')
-    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError })(url, init)
+    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError, enabled: this._enabled })(url, init)
   }
 
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void> {
