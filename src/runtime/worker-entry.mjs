@@ -27,6 +27,10 @@ process.exit = (code) => {
 // object with no message. The response is sent again with an error record in place of the result.
 const post = MessagePort.prototype.postMessage
 MessagePort.prototype.postMessage = function postMessage(message, transfer) {
+  // a module that failed to load stays failed in this thread (node's module map keeps it): the answer
+  // to that task asks tinypool to replace the thread (workers.ts: RECYCLE_ABOVE), so a retry of the
+  // module (the documented .mjs wrapper registering a TypeScript loader first, a file fixed since) loads it anew
+  if (replaceThread && isResponse(message)) message = { ...message, usedMemory: Infinity }
   // a result to move back (runExport's `transferResult`): its buffers join the transfer list; one
   // that cannot be moved (Node 21+ refuses a pooled Buffer's) is copied instead
   const buffers = isResponse(message) && message.result !== null && typeof message.result === 'object' ? moves.get(message.result) : undefined
@@ -49,7 +53,10 @@ MessagePort.prototype.postMessage = function postMessage(message, transfer) {
   }
 }
 
-/** tinypool's response to a task: { taskId, result, error: null, ... } */
+/** Set once an import failed in this thread: it is replaced after answering. */
+let replaceThread = false
+
+/** tinypool's response to a task: { taskId, result, error: null, usedMemory, ... } */
 const isResponse = (message) => message !== null && typeof message === 'object' && 'taskId' in message && 'result' in message && message.error === null
 
 /** Results whose buffers are moved back, not copied (`transferResult`), until their response is posted. */
@@ -86,6 +93,7 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
   try {
     mod = await import(moduleUrl)
   } catch (error) {
+    replaceThread = true
     // Node 20 runs no --import / --loader hook (tsx, ts-node) in worker threads: a TypeScript module
     // the main thread loads fine fails here with node's bare "Unknown file extension"
     // (any other import error as a record too: a structured clone dropped its code, ERR_MODULE_NOT_FOUND)

@@ -41,6 +41,9 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
     const maxMemory = options.maxMemory ?? false
     return new Tinypool({
       filename: workerEntry(), minThreads: 0, maxThreads: options.max, idleTimeout: Math.min(options.idleTimeout, MAX_TIMER_MS),
+      // a thread whose answer reports more heap than this is replaced: worker-entry.mjs reports Infinity
+      // after an import failed there (never a real heap), so a module that failed to load is loaded anew
+      maxMemoryLimitBeforeRecycle: RECYCLE_ABOVE,
       ...(maxMemory !== false && { resourceLimits: { maxOldGenerationSizeMb: Math.ceil(maxMemory / MIB) } }),
     })
   })())
@@ -175,6 +178,8 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
 }
 
 const MIB = 1024 * 1024
+/** tinypool's maxMemoryLimitBeforeRecycle: no heap reaches it; worker-entry.mjs's Infinity does. */
+const RECYCLE_ABOVE = Number.MAX_VALUE
 /** The `pool` of the worker tasks' task:* hook payloads. */
 const WORKERS_POOL = 'workers'
 /** The retries' backoff, the pools' default: base and cap of one delay (ms). */
