@@ -69,6 +69,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/monitors/prometheus.ts': 'a pushgateway failure: a warning',
   'runtime/monitors/samplers/system-reader.ts': 'a failed host reading (worker error or exit): system.ts turns it into a warning',
   'runtime/cache/stored-namespaces.ts': 'a stub never called for a non-fs tier',
+  'runtime/cache/fetch-response.ts': "a cached Response's headers changed: fetch's own throw TypeError('immutable'), no code; this throws the same, so code that handles fetch's handles it",
   'runtime/make-missing-dirs.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',
   'hooks/plugin-module.ts': 'a plugin that cannot be loaded: wrapped in PluginError (E_PLUGIN) by plugins.ts',
