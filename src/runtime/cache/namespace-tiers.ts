@@ -19,9 +19,18 @@ const RESOLVED: Promise<void> = Promise.resolve()
 /** The fewest writes between two sweeps of a memory tier's expired entries (see _enforceMemory). */
 const MEMORY_SWEEP_WRITES = 1000
 
-/** A write a tier missed: a Redis tier gets each key's older value noted as removed (redis-missed-removals.ts). False: not stored. */
-function missedWrite(g: TierGuard, entries: StoredEntry[]): false {
-  if (g.tier.missed !== undefined) for (const e of entries) g.tier.missed.note({ at: Date.now(), key: e.key }, true)
+/**
+ * A write a tier missed: a Redis tier gets each key's older value noted as removed (redis-missed-removals.ts).
+ * False: not stored. `error`, the write's failure, tells what was missed: a value Redis refused as too
+ * large (E_TOO_LARGE) left the older value of its `keys` alone, the others written; a value it cannot
+ * store (E_VALUE) had its key deleted there, the others written: nothing left to note. Any other
+ * failure (down, a timeout, a closed connection) missed them all.
+ */
+function missedWrite(g: TierGuard, entries: StoredEntry[], error?: unknown): false {
+  if (g.tier.missed === undefined) return false
+  const e = error as { code?: unknown; keys?: unknown } | undefined
+  const keys = e?.code === 'E_VALUE' ? [] : e?.code === 'E_TOO_LARGE' && Array.isArray(e.keys) ? e.keys as string[] : entries.map(entry => entry.key)
+  for (const key of keys) g.tier.missed.note({ at: Date.now(), key }, true)
   return false
 }
 
@@ -173,7 +182,7 @@ export class NamespaceTiers {
   async writeMany(stored: StoredEntry[]): Promise<void> {
     const guards = await this.guards()
     if (guards.length === 0 || stored.length === 0) return
-    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return missedWrite(g, stored) }) : missedWrite(g, stored)))
+    const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return missedWrite(g, stored, error) }) : missedWrite(g, stored)))
     // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
     if (done.includes(true)) this._events.setMany(stored)
     this._enforce(guards)
@@ -201,7 +210,7 @@ export class NamespaceTiers {
     if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); return true }
     // a Redis tier that misses the write keeps the key's older value: noted, not served again (redis-missed-removals.ts)
     if (!g.up) return missedWrite(g, [entry])
-    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return missedWrite(g, [entry]) })
+    return g.call(t => t.set(entry)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', entry.key, error, g); return missedWrite(g, [entry], error) })
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
