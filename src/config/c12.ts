@@ -78,6 +78,9 @@ function jsonRc(rootDir: string): Record<string, unknown> | undefined {
 
 const REMOTE_PREFIXES = ['gh:', 'github:', 'gitlab:', 'bitbucket:', 'https://', 'http://']
 
+/** Errors of jiti's write of its copy that loading without a copy avoids. */
+const CACHE_WRITE_FAILED = new Set(['ENOSPC', 'EDQUOT', 'EROFS'])
+
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
   // a config file that is a directory, a package.json that is not JSON: c12 would go on without them
   await checkConfigFiles(rootDir, configFile)
@@ -107,67 +110,81 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
   }
   const jitiCache = jitiCacheDir(rootDir)
+  let fsCache = jitiCache
   const resolutionInputs: string[] = []
   let result
   try {
-    result = await loadConfig<Record<string, unknown>>({
-      name: 'perf',
-      cwd: rootDir,
-      configFile: configFile ?? 'perf.config',
-      rcFile: '.perfrc',
-      packageJson: 'perf',
-      envName: false,
-      dotenv: false,
-      globalRc: false,
-      merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
-      jitiOptions: { alias: selfAliases(), fsCache: jitiCache },
-      // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
-      // twice, and only warns when an extends source is missing (unperf fails instead).
-      resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {
-        if (source === '.' || source === (configFile ?? 'perf.config')) return null
-        extendsSources.push(source)
-        const from = opts.cwd ?? rootDir
-        if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) {
-          // a package: c12 only warns when it is not installed and runs without it (and the snapshot
-          // then kept running without it after an install); unperf fails, as for a missing file
-          if (REMOTE_PREFIXES.some(p => source.startsWith(p))) return null
-          const pkg = packageNameOf(source)
-          if (!pkg) return null
-          const probed = packageProbes(from, pkg)
-          resolutionInputs.push(...probed)
-          if (!existsSync(probed.at(-1)!)) {
-            const by = relative(rootDir, extendingFile(from, source))
-            throw new ConfigError([{ ...configIssue(by, 'extends', 'an installed package', source), message: `${by}: extends: package '${pkg}' is not installed (looked for node_modules/${pkg} in ${from} and its parent dirs)` }])
-          }
-          // c12 loads the package's entry (exports, main) as its config; a preset with none, its
-          // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
-          // is loaded, as a directory's (neither: a config error)
-          if (hasEntry(source, from)) {
-            // an ES module entry without a default export: loaded here (c12 could not extend its
-            // namespace); only an entry node imports natively is looked at (jiti, moduleCache off,
-            // would run any other twice)
-            const entry = resolvePackageImport(source, from)
-            const native = entry !== undefined && (entry.endsWith('.mjs') || (entry.endsWith('.js') && inModulePackage(entry)))
-            if (native && Object.prototype.toString.call(await opts.jiti!.import(entry, { default: true })) === '[object Module]') return loadLayerFile(entry, opts.jiti!)
-            return null
-          }
-          const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
-          const file = configCandidates(dir, undefined).find(f => existsSync(f))
-          if (!file) {
-            const by = relative(rootDir, extendingFile(from, source))
-            throw new ConfigError([{ ...configIssue(by, 'extends', 'a package with a config', source), message: `${by}: extends: package '${source}' has no config: its package.json names no entry (exports or main) and ${dir} holds no perf.config.{mjs,js,ts,json,...}` }])
-          }
-          return loadLayerFile(file, opts.jiti!)
-        }
-        const file = resolve(from, source)
-        if (!existsSync(file)) {
-          const by = relative(rootDir, extendingFile(from, source))
-          throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
-        }
-        if (!extname(file)) return null
-        return loadLayerFile(file, opts.jiti!)
-      },
-    })
+    for (;;) {
+      try {
+        result = await loadConfig<Record<string, unknown>>({
+          name: 'perf',
+          cwd: rootDir,
+          configFile: configFile ?? 'perf.config',
+          rcFile: '.perfrc',
+          packageJson: 'perf',
+          envName: false,
+          dotenv: false,
+          globalRc: false,
+          merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
+          jitiOptions: { alias: selfAliases(), fsCache },
+          // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
+          // twice, and only warns when an extends source is missing (unperf fails instead).
+          resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {
+            if (source === '.' || source === (configFile ?? 'perf.config')) return null
+            extendsSources.push(source)
+            const from = opts.cwd ?? rootDir
+            if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) {
+              // a package: c12 only warns when it is not installed and runs without it (and the snapshot
+              // then kept running without it after an install); unperf fails, as for a missing file
+              if (REMOTE_PREFIXES.some(p => source.startsWith(p))) return null
+              const pkg = packageNameOf(source)
+              if (!pkg) return null
+              const probed = packageProbes(from, pkg)
+              resolutionInputs.push(...probed)
+              if (!existsSync(probed.at(-1)!)) {
+                const by = relative(rootDir, extendingFile(from, source))
+                throw new ConfigError([{ ...configIssue(by, 'extends', 'an installed package', source), message: `${by}: extends: package '${pkg}' is not installed (looked for node_modules/${pkg} in ${from} and its parent dirs)` }])
+              }
+              // c12 loads the package's entry (exports, main) as its config; a preset with none, its
+              // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
+              // is loaded, as a directory's (neither: a config error)
+              if (hasEntry(source, from)) {
+                // an ES module entry without a default export: loaded here (c12 could not extend its
+                // namespace); only an entry node imports natively is looked at (jiti, moduleCache off,
+                // would run any other twice)
+                const entry = resolvePackageImport(source, from)
+                const native = entry !== undefined && (entry.endsWith('.mjs') || (entry.endsWith('.js') && inModulePackage(entry)))
+                if (native && Object.prototype.toString.call(await opts.jiti!.import(entry, { default: true })) === '[object Module]') return loadLayerFile(entry, opts.jiti!)
+                return null
+              }
+              const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
+              const file = configCandidates(dir, undefined).find(f => existsSync(f))
+              if (!file) {
+                const by = relative(rootDir, extendingFile(from, source))
+                throw new ConfigError([{ ...configIssue(by, 'extends', 'a package with a config', source), message: `${by}: extends: package '${source}' has no config: its package.json names no entry (exports or main) and ${dir} holds no perf.config.{mjs,js,ts,json,...}` }])
+              }
+              return loadLayerFile(file, opts.jiti!)
+            }
+            const file = resolve(from, source)
+            if (!existsSync(file)) {
+              const by = relative(rootDir, extendingFile(from, source))
+              throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
+            }
+            if (!extname(file)) return null
+            return loadLayerFile(file, opts.jiti!)
+          },
+        })
+        break
+      } catch (error) {
+        // jiti's copy could not be written (a full disk, a quota, a file system gone read-only): the
+        // config failed to load for it, and so did the command; loaded again without copies
+        if (fsCache === false || !CACHE_WRITE_FAILED.has((error as NodeJS.ErrnoException | undefined)?.code ?? '')) throw error
+        fsCache = false
+        extendsSources.length = 0
+        loaded.length = 0
+        resolutionInputs.length = 0
+      }
+    }
   } catch (error) {
     if (error instanceof ConfigError) throw error
     throw syntaxError(error, rootDir, configFile)

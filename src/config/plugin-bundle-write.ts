@@ -24,7 +24,7 @@ import { inputRecorder, loadWithOwnPaths, probedPaths, resolveUnperf, SNAPSHOT_B
 import { manifestName, unperfVersion, type Manifest } from './snapshot.js'
 import { PLUGIN_BUNDLE_FORMAT, pluginManifestName, type PluginBundleManifest, type PluginSnapshot } from './plugin-bundle.js'
 import { packageFile as packagePath } from './plugin-paths.js'
-import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import { removeLeftoverTempFiles, writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 
 export interface WritePluginBundleOptions {
   dir: string
@@ -85,6 +85,8 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     }
     writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv })
     prunePluginBundles(dir)
+    // the temp files of a build killed before its renames (a cold start SIGKILLed): none stay for good
+    removeLeftoverTempFiles(dir)
     return true
   } catch (error) {
     // not a file left out but the build itself (a plugin path that cannot be stat'd, a full disk,

@@ -12,7 +12,7 @@ import { pluginFiles, wantsPluginBundle } from './plugin-files.js'
 import { writePluginBundle } from './plugin-bundle-write.js'
 import type { RawLayer } from './layers.js'
 import type { BuildOptions, PluginBuild } from 'esbuild'
-import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
+import { removeLeftoverTempFiles, writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import {
   CODE_EXT, FORMAT, hashFile, manifestName, manifestPrefix, snapshotDirs, statInput, unperfVersion,
@@ -75,6 +75,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest), { private: priv })
         pruneManifests(dir, configFile)
         pruneModules(dir)
+        // the temp files of a build killed before its renames (a cold start SIGKILLed): none stay for good
+        removeLeftoverTempFiles(dir)
         // the plugin files listed by path, in one module (its staleness is its own: plugin-bundle.ts)
         if (wantsPluginBundle(layers)) await writePluginBundle({ dir, rootDir, configFile, files: external, external: imported, private: priv })
         if (basename(dirname(dir)) === 'config-snapshots') pruneSnapshots(dirname(dir))

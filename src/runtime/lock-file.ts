@@ -36,8 +36,11 @@ export function tryLockFile(path: string, staleMs: number): ReleaseLock | undefi
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600)
-      // who holds it: a waiter of this machine finds a holder killed mid-write gone at once
-      try { writeSync(fd, lockHolder()) } finally { closeSync(fd) }
+      // who holds it: a waiter of this machine finds a holder killed mid-write gone at once. On a
+      // full disk (ENOSPC: no block for it, while an append into a file's last block still fits)
+      // the empty file is the lock all the same (an empty lock goes stale by its age): throwing
+      // here lost the history line that had room
+      try { writeSync(fd, lockHolder()) } catch { /* ENOSPC, EDQUOT: held, holder unnamed */ } finally { closeSync(fd) }
       return () => { try { unlinkSync(path) } catch { /* gone */ } }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error

@@ -5,8 +5,8 @@
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
  * own writer (drivers/_fs-write-atomic.ts): they are hashed, compressed and written in parts.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { PerfError } from '../errors.js'
 import { makeDirSync } from './make-dir.js'
@@ -94,5 +94,52 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
   } catch (error) {
     try { unlinkSync(tmp) } catch { /* never written */ }
     throw error
+  }
+}
+
+/** A temp file of writeFileAtomicSync: `<target>.<pid>.<tag>.<n>.tmp` (target name, writer's pid). */
+const TEMP_NAME = /^(.+)\.(\d+)\.[a-z0-9]+\.[a-z0-9]+\.tmp$/
+/** A temp file whose writer (the pid in its name) is gone and is older than this is a leftover. */
+const DEAD_TEMP_MS = 2_000
+/** Any temp file older than this is a leftover: its writer renames it within milliseconds. */
+const TEMP_MAX_AGE_MS = 60_000
+
+/**
+ * Removes the temp files writeFileAtomicSync left in `dir` (a process killed between its write and
+ * its rename: SIGKILL, an OOM kill, a CI timeout), for the targets `isTarget` accepts; nothing else
+ * ever removed them, so each such kill left one for good. A temp file is a leftover once older than
+ * a minute, or older than 2 s with its writer's pid gone (a pid of another pid namespace looks gone:
+ * its writer renamed its file long before 2 s). Never follows a symlink; returns how many it removed.
+ * Callers run it on a path already slow (a history rewrite, a cold config build), not on every exit.
+ */
+export function removeLeftoverTempFiles(dir: string, isTarget: (target: string) => boolean = () => true, wall = Date.now()): number {
+  let removed = 0
+  let names: string[]
+  try { names = readdirSync(dir) } catch { return 0 }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name)
+    if (!m || !isTarget(m[1]!)) continue
+    const path = join(dir, name)
+    try {
+      const st = lstatSync(path)
+      if (!st.isFile()) continue
+      const age = wall - st.mtimeMs
+      if (age > TEMP_MAX_AGE_MS || (age > DEAD_TEMP_MS && writerGone(Number(m[2])))) {
+        unlinkSync(path)
+        removed++
+      }
+    } catch { /* removed by another process meanwhile */ }
+  }
+  return removed
+}
+
+/** No process of this pid runs here (ESRCH); this process, an invalid pid or EPERM (another user's) is not gone. */
+function writerGone(pid: number): boolean {
+  if (pid === process.pid || !Number.isSafeInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }

@@ -6,9 +6,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { basename } from 'node:path'
 import { tryLockFile } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
-import { APPEND_NO_FOLLOW, endsTorn } from '../runtime/write-file-atomic.js'
+import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 
 /** A lock on tests.jsonl older than this (ms) was left by a crashed process and is taken over. */
@@ -51,7 +52,8 @@ export function compactTestHistory(dir: string, cap: number): boolean {
   }
   if (!release) return false
   const file = testsHistoryPath(dir)
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  // writeFileAtomicSync's form of name (`<file>.<pid>.<tag>.<n>.tmp`): removeLeftoverTempFiles knows it
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.0.tmp`
   try {
     const before = readFileSync(file)
     let kept = parseHistoryLines(before.toString('utf8')).entries.slice(-cap)
@@ -63,6 +65,8 @@ export function compactTestHistory(dir: string, cap: number): boolean {
       writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
     }
     renameSync(tmp, file)
+    // the temp file of a compaction killed before its rename (SIGKILL, a CI timeout) stayed for good
+    removeLeftoverTempFiles(dir, name => name === basename(file))
     return true
   } finally {
     rmSync(tmp, { force: true })

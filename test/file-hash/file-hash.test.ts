@@ -147,6 +147,22 @@ describe('hashFiles', () => {
     expect(await hash(globs, cwd)).not.toBe(h)
   })
 
+  it('a memo write removes the temp files memo writes killed before their rename left (async and sync)', async () => {
+    const dead = 2 ** 22 + 12_345 // above pid_max's default: no such process
+    const past = (Date.now() - 5_000) / 1000
+    const leave = (name: string) => { writeFileSync(join(memoDir, name), '{"v":1,'); utimesSync(join(memoDir, name), past, past) }
+    leave(`0123456789abcdef.json.${dead}.k1l2m3.0.tmp`)
+    const cwd = tempDir('unperf-fh-')
+    writeFileSync(join(cwd, 'a.txt'), 'alpha')
+    await hashFiles(['a.txt'], cwd)
+    const { readdirSync } = await import('node:fs')
+    expect(readdirSync(memoDir).filter(n => n.endsWith('.tmp'))).toEqual([])
+    leave(`0123456789abcdef.json.${dead}.k1l2m3.1.tmp`)
+    writeFileSync(join(cwd, 'b.txt'), 'beta')
+    hashFilesSync(['b.txt'], cwd)
+    expect(readdirSync(memoDir).filter(n => n.endsWith('.tmp'))).toEqual([])
+  })
+
   it('a damaged memo file is ignored, never trusted', async () => {
     const cwd = await oldProject({ 'a.txt': 'alpha' })
     const h = await hashFiles(['a.txt'], cwd)

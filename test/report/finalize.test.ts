@@ -139,7 +139,7 @@ describe('finalizeReport', () => {
     expect(ctx.warnings).toEqual([`the report and run history are not written: cannot write to ${join(dir, 'a-file', 'reports')}: ${join(dir, 'a-file')} is a file, not a directory (point report.dir, or XDG_CACHE_HOME for the default one, at a writable dir)`])
   })
 
-  it('a report.json that cannot be written: the summary claims no path, the warning alone says so (both paths)', async () => {
+  it('a report.json that cannot be written: the summary claims no report path, the warning alone says so (both paths); the history line is still appended', async () => {
     const dir = tempDir()
     // a directory (not empty) where report.json goes: the rename over it fails (EISDIR), even as root
     mkdirSync(join(dir, 'reports', 'report.json'), { recursive: true })
@@ -158,7 +158,8 @@ describe('finalizeReport', () => {
       process.stderr.write = err
     }
     for (const { report, warnings } of [{ report: ran.report, warnings: ran.ctx.warnings }, sync]) {
-      expect(report.files).toBeUndefined()
+      // the run is in the history all the same (a report that cannot be written skipped it)
+      expect(report.files).toEqual({ history: join(dir, 'reports', 'history.jsonl') })
       expect(warnings).toHaveLength(1)
       expect(warnings[0]).toContain(`the report could not be written to ${join(dir, 'reports')}`)
     }
@@ -168,12 +169,12 @@ describe('finalizeReport', () => {
     expect(printed).not.toContain('report.json')
   })
 
-  it('a trace.json that cannot be written: the summary still names the report.json that was written, not the trace', async () => {
+  it('a trace.json that cannot be written: the summary still names the report.json that was written, not the trace; the history line is appended', async () => {
     const dir = tempDir()
     mkdirSync(join(dir, 'reports', 'trace.json'), { recursive: true })
     writeFileSync(join(dir, 'reports', 'trace.json', 'x'), '')
     const { report, ctx } = await finish({}, [command('build', 100)], dir)
-    expect(report.files).toEqual({ report: join(dir, 'reports', 'report.json') })
+    expect(report.files).toEqual({ report: join(dir, 'reports', 'report.json'), history: join(dir, 'reports', 'history.jsonl') })
     expect(ctx.warnings).toHaveLength(1)
     expect(renderSummary(report, 'summary', false)).toContain(`report: ${join(dir, 'reports', 'report.json')}`)
   })

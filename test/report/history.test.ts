@@ -7,6 +7,7 @@ import { appendHistory, encodeLine, gitSha, HISTORY_ERROR_CHARS, historyEntry, p
 import { mergeHistories } from '../../src/runtime/report/history-driver.js'
 import { setHistoryExitCode } from '../../src/runtime/report/exit-code-rewrite.js'
 import { readNewestHistory } from '../../src/runtime/report/history-tail.js'
+import { lockHolder } from '../../src/runtime/lock-file.js'
 import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundle, run } from './_child.js'
@@ -147,6 +148,28 @@ describe('history.jsonl', () => {
     expect(setHistoryExitCode(file, 'run1', 0)).toBe(true)
     expect(setHistoryExitCode(file, 'run9', 3)).toBe(false)
     expect(readHistory(config(dir)).map(e => e.exitCode)).toEqual([undefined, 0, undefined, undefined])
+  })
+
+  it('an exit code rewrite while another process holds the lock past 1 s: the file is not replaced (lines appended meanwhile would be lost), said on stderr', () => {
+    const dir = tempDir()
+    for (let i = 0; i < 3; i++) appendHistory(config(dir), entry(i))
+    const file = join(dir, 'history.jsonl')
+    // a live holder (this process), fresh: neither gone nor stale
+    writeFileSync(`${file}.lock`, lockHolder())
+    const inode = statSync(file).ino
+    const err = process.stderr.write
+    let said = ''
+    process.stderr.write = ((s: string) => { said += s; return true }) as typeof process.stderr.write
+    try {
+      expect(setHistoryExitCode(file, 'run1', 5)).toBe(false)
+    } finally {
+      process.stderr.write = err
+    }
+    // the holder appends meanwhile (as appendHistory does under the lock): its line stays
+    appendFileSync(file, encodeLine(entry(3)))
+    expect(statSync(file).ino).toBe(inode)
+    expect(readHistory(config(dir)).map(e => [e.runId, e.exitCode])).toEqual([['run0', undefined], ['run1', undefined], ['run2', undefined], ['run3', undefined]])
+    expect(said).toContain('the exit code 5 of this run is not recorded')
   })
 
   it('takes over a lock left by a crashed process once it is stale', () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeFileAtomicSync } from '../../src/runtime/write-file-atomic.js'
+import { removeLeftoverTempFiles, writeFileAtomicSync } from '../../src/runtime/write-file-atomic.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const mode = (path: string) => statSync(path).mode & 0o777
@@ -43,5 +43,30 @@ describe('writeFileAtomicSync', () => {
     for (let i = 0; i < 50; i++) writeFileAtomicSync(join(dir, 'f'), String(i))
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('49')
     expect(readdirSync(dir)).toEqual(['f'])
+  })
+})
+
+describe('removeLeftoverTempFiles', () => {
+  it('removes a dead writer\'s temp file older than 2 s and any older than a minute; keeps a live writer\'s young one, other names, symlinks and other targets', () => {
+    const dir = tempDir()
+    const dead = 2 ** 22 + 12_345 // above pid_max's default: no such process
+    const at = (name: string, ageMs: number) => {
+      writeFileSync(join(dir, name), 'x')
+      const t = (Date.now() - ageMs) / 1000
+      utimesSync(join(dir, name), t, t)
+    }
+    at(`report.json.${dead}.abc123.1.tmp`, 5_000) // dead writer, 5 s: gone
+    at(`trace.json.${process.ppid}.abc123.2.tmp`, 90_000) // a live pid, but a minute old: gone
+    at(`report.json.${dead}.abc123.3.tmp`, 500) // dead, but young: kept (2 s grace)
+    at(`report.json.${process.ppid}.abc123.4.tmp`, 5_000) // a live writer: kept
+    at(`other.json.${dead}.abc123.5.tmp`, 90_000) // a target not asked for: kept
+    at('notes.tmp', 90_000) // not a temp file name of writeFileAtomicSync: kept
+    symlinkSync('/etc/hostname', join(dir, `trace.json.${dead}.abc123.6.tmp`))
+    expect(removeLeftoverTempFiles(dir, name => name === 'report.json' || name === 'trace.json')).toBe(2)
+    expect(readdirSync(dir).sort()).toEqual([
+      'notes.tmp', `other.json.${dead}.abc123.5.tmp`, `report.json.${dead}.abc123.3.tmp`,
+      `report.json.${process.ppid}.abc123.4.tmp`, `trace.json.${dead}.abc123.6.tmp`,
+    ].sort())
+    expect(removeLeftoverTempFiles(join(dir, 'missing'))).toBe(0)
   })
 })

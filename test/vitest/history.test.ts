@@ -107,6 +107,19 @@ describe('history file', () => {
     expect(readTestHistory(dir).entries.map(e => e.id)).toEqual(['run-5', 'run-6', 'run-7'])
   })
 
+  it('a compaction removes the temp file a compaction killed before its rename left (a dead pid, older than 2 s)', () => {
+    const dir = tempDir()
+    for (let i = 1; i <= 4; i++) appendTestRun(dir, entry(i), { cap: 10 })
+    const dead = 2 ** 22 + 12_345 // above pid_max's default: no such process
+    const left = `${testsHistoryPath(dir)}.${dead}.0badc0de.0.tmp`
+    writeFileSync(left, 'half a compaction')
+    const past = (Date.now() - 5_000) / 1000
+    utimesSync(left, past, past)
+    expect(compactTestHistory(dir, 2)).toBe(true)
+    expect(existsSync(left)).toBe(false)
+    expect(readTestHistory(dir).entries.map(e => e.id)).toEqual(['run-3', 'run-4'])
+  })
+
   it('does not compact while another process holds the lock', () => {
     const dir = tempDir()
     for (let i = 1; i <= 4; i++) appendTestRun(dir, entry(i), { cap: 10 })

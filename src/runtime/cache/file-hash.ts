@@ -22,7 +22,7 @@ import * as fs from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
-import { READ_NO_FOLLOW, writeFileAtomicSync } from '../write-file-atomic.js'
+import { READ_NO_FOLLOW, removeLeftoverTempFiles, writeFileAtomicSync } from '../write-file-atomic.js'
 import { makeDirSync } from '../make-dir.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 import { DIR, isGlob, namedDirsAsGlobs } from './file-hash-dirs.js'
@@ -114,8 +114,9 @@ function serializeMemo(cwd: string): string {
   return JSON.stringify({ v: 1, files: Object.fromEntries(mine), combined: Object.fromEntries(combined) })
 }
 
+/** writeFileAtomicSync's form of name (`<file>.<pid>.<tag>.<n>.tmp`): removeLeftoverTempFiles knows it. */
 function tempName(file: string): string {
-  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.0.tmp`
 }
 
 function loadMemoSync(file: string | undefined, cwd: string): void {
@@ -144,6 +145,8 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
     await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600, flag: 'wx' })
     await fsp.rename(tmp, file)
     fileHashStats.memoWrites++
+    // a memo write killed before its rename (SIGKILL, a CI timeout) left its temp file for good
+    removeLeftoverTempFiles(dirname(file))
   } catch {
     await fsp.rm(tmp, { force: true }).catch(() => {})
   }
@@ -167,6 +170,7 @@ function saveMemoSync(file: string | undefined, cwd: string): void {
     if (memoDirUnsafe(dirname(file))) return
     writeFileAtomicSync(file, serializeMemo(cwd), { private: true })
     fileHashStats.memoWrites++
+    removeLeftoverTempFiles(dirname(file))
   } catch { /* unwritable: hashed again next time */ }
 }
 

@@ -67,10 +67,16 @@ function rewriteReportExitCode(file: string, report: PerfReport, exitCode: numbe
  * Sets the exit code of the run `runId` in the history file (the process exited with another code
  * than the one its line was written with): that line rewritten, the file replaced atomically under
  * the lock. Synchronous (the exit handler). False when the line is not there (capped away, the file
- * removed): nothing is written then.
+ * removed): nothing is written then. False too, said on stderr, when the lock stays held for 1 s:
+ * replacing the whole file without it dropped the lines other processes appended meanwhile (their
+ * runs lost, for this run's exit code).
  */
 export function setHistoryExitCode(file: string, runId: string, exitCode: number): boolean {
-  const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 1_000, pollMs: 5 }) ?? (() => {})
+  const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 1_000, pollMs: 5 })
+  if (!release) {
+    process.stderr.write(`[unperf] the exit code ${exitCode} of this run is not recorded in ${file}: another process held its lock (the line keeps the code known at close)\n`)
+    return false
+  }
   try {
     let text: string
     try { text = readFileNoFollowSync(file) } catch { return false }

@@ -184,25 +184,45 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
     // ext4 flushes a file renamed over another: the old report goes first (see writeFileAtomicSync)
     // report.json holds the paths planned (the files written with it); the report returned, only
     // those written
-    writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
-    written.report = files.report
-    if (files.trace) {
-      writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
-      written.trace = files.trace
+    // report.json and trace.json grow with the spans, a history line does not: one of theirs that
+    // fails (a disk nearly full: ENOSPC) no longer skips the line, which kept the run from the
+    // history the budgets judge by; the first failure is warned of once all is tried
+    let failed: { error: unknown } | undefined
+    try {
+      writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
+      written.report = files.report
+      if (files.trace) {
+        writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
+        written.trace = files.trace
+      }
+    } catch (error) {
+      failed = { error }
     }
     // judged by the history, not added to it (local or shared)
-    if (!record) return undefined
-    appendHistory(config, entry, local)
-    written.history = files.history
-    rememberHistoryRun(report, { runId: entry.runId })
-    return entry
+    if (record) {
+      try {
+        appendHistory(config, entry, local)
+        written.history = files.history
+        rememberHistoryRun(report, { runId: entry.runId })
+      } catch (error) {
+        failed ??= { error }
+      }
+    }
+    if (failed) writeFailed(report, written, ctx, failed.error)
+    // the run is in the local history: the shared one gets it too
+    return written.history ? entry : undefined
   } catch (error) {
-    if (written.report) report.files = written
-    else delete report.files
-    // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
-    warnReportWriteFailed(ctx, error)
+    writeFailed(report, written, ctx, error)
     return undefined
   }
+}
+
+/** Claims in report.files only what was written, and warns of the failure (once per run: warnReportWriteFailed). */
+function writeFailed(report: PerfReport, written: NonNullable<PerfReport['files']>, ctx: RuntimeContext, error: unknown): void {
+  if (written.report || written.history) report.files = written
+  else delete report.files
+  // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
+  warnReportWriteFailed(ctx, error)
 }
 
 /**

@@ -15,7 +15,7 @@ import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
-import { APPEND_NO_FOLLOW, endsTorn, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 import { lookupsOf } from '../cache/hit-rate.js'
 
 export interface HistoryEntry {
@@ -163,6 +163,11 @@ export function readHistoryFile(config: ResolvedPerfConfig, options: { command?:
   return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true, torn }
 }
 
+/** The files of report.dir written by writeFileAtomicSync. */
+function isReportFile(name: string): boolean {
+  return name === 'report.json' || name === 'trace.json' || name === HISTORY_FILE
+}
+
 /** Lines the file may hold before it is rewritten to the last `cap`. */
 function rewriteAbove(cap: number): number {
   return cap <= 0 ? 0 : cap + Math.max(10, Math.ceil(cap / 2))
@@ -197,6 +202,9 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
       // a line of an earlier version is written plain (lineJson); one that is not a run's stays as it was, skipped on read
       const lines = text.split('\n').filter(Boolean)
       writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).map(line => `${lineJson(line) ?? line}\n`).join(''))
+      // the temp files of report.json, trace.json and this rewrite that killed processes left: once
+      // every ~history/2 runs, so they stay few, and the exit path pays no readdir on other runs
+      removeLeftoverTempFiles(dir, isReportFile)
     }
     try { chmodSync(file, 0o600) } catch { /* not ours */ }
   } finally {
