@@ -40,6 +40,9 @@ describe('unperf config: env blocks as layers, the layer of each value', { timeo
     expect(lines).toContain('monitors.interval = 5000 (5.00 s)  (.perfrc)')
     expect(lines).toContain('report.history = 7  (presets/base.mjs $env.ci)')
     expect(lines).toContain('cache.compress = 4000 (4.00 kB)  (default)')
+    // name and version no layer set: the host's package.json's (it said `(default)`)
+    expect(lines).toContain('name = "origins"  (package.json)')
+    expect(lines).toContain('version = "1.0.0"  (package.json)')
     const production = unperf(dir, 'config', '--env', 'production').stdout.split('\n')
     expect(production).toContain('  perf.config.ts $production')
     expect(production).toContain('cache.compress = 1000  (perf.config.ts $production)')
@@ -57,6 +60,7 @@ describe('unperf config: env blocks as layers, the layer of each value', { timeo
     expect(out.origins).toMatchObject({
       'budgets.mode': 'perf.config.ts $env.ci', 'cache.ttl': 'perf.config.ts', 'cache.tiers': 'default',
       'cache.maxSize': 'presets/base.mjs', 'report.history': 'presets/base.mjs $env.ci', 'monitors.interval': '.perfrc', 'cache.compress': 'default',
+      name: 'package.json', version: 'package.json',
     })
   })
 })

@@ -12,6 +12,7 @@ import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { RawLayer } from '../../config/layers.js'
 import { shownLayers } from '../config-layers.js'
 import { relative, sep } from 'node:path'
+import { packageInfo } from '../../runtime/project.js'
 
 const DURATION_KEYS = /(ttl|timeout|interval|startup|duration|p95|swr|staleIfError|scopeMaxAge|idleTimeout|backoff|maxBackoff|for)$/i
 const SIZE_KEYS = /(maxSize|memory|limit|compress|above|below)$/i
@@ -29,10 +30,15 @@ export default defineCommand({
     // an alert written as its threshold alone (`'eventLoop.p99': '100ms'`) sets that rule's `above`
     const origin = (path: string[]) => shownList.find(l => has(l.config, path) || (path.at(-1) === 'tiers' && has(l.config, [...path.slice(0, -1), 'driver']))
       || (alertOf(path) !== undefined && path.at(-1) === 'above' && isThreshold(valueAt(l.config, path.slice(0, -1)))))?.name
+    // `name` and `version` no layer set come from the host's package.json (its name there, as a layer's):
+    // `(default)` beside them sent users looking for a default of unperf's
+    const pkg = packageInfo(layersLoaded.config.rootDir)
+    const unset = (path: string[]) => path.length === 1 && (path[0] === 'name' || path[0] === 'version') && pkg[path[0]] === layersLoaded.config[path[0]] ? 'package.json' : 'default'
+    const originOf = (path: string[]) => origin(path) ?? unset(path)
     // which layer set each key (`default` where none did), by the key path as config errors name it
     const origins: Record<string, string> = {}
     const { plugins: _plugins, ...keys } = layersLoaded.config
-    leaves(keys, [], path => { if (!UNLAYERED.includes(path[0]!)) origins[path.reduce(keyPath, '')] = origin(path) ?? 'default' })
+    leaves(keys, [], path => { if (!UNLAYERED.includes(path[0]!)) origins[path.reduce(keyPath, '')] = originOf(path) })
     // credentials (a redis url's password, a `password` option, headers) are never printed
     const loaded = redactSecrets({ ...layersLoaded, layers: shownList })
     if (args.json) return printJson({ ...loaded, origins, warnings })
@@ -56,7 +62,7 @@ export default defineCommand({
       else if (finite && SIZE_KEYS.test(key) && (value as number) >= 1024) shown += dim(` (${formatBytes(value)})`)
       // one key per segment, as config errors name them: `monitors.alerts['memory.rss'].above`, `hooks['command:after']`
       const name = path.reduce(keyPath, '')
-      const from = UNLAYERED.includes(path[0]!) ? '' : dim(`  (${origin(path) ?? 'default'})`)
+      const from = UNLAYERED.includes(path[0]!) ? '' : dim(`  (${originOf(path)})`)
       console.log(`${name} = ${shown}${from}`)
     })
     const { plugins, ...rest } = config
