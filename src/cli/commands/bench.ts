@@ -5,6 +5,7 @@
  * benchmark) is subtracted from every wall-time sample.
  */
 import { readFileSync } from 'node:fs'
+import { commandEnv } from '../command-env.js'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { BenchCommandError, BenchInterruptedError, jsonError, UsageError, whyUnreadable } from '../../errors.js'
@@ -93,10 +94,8 @@ export default defineCommand({
       throw new UsageError(`--prepare is given ${prepares.length} times for ${plural(commands.length, 'command')}: give it once (run before every command) or once per command, in their order`)
     }
     const cwd = args.cwd ?? process.cwd()
-    // --env NAME: a benchmarked CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
-    // a benchmarked CLI's own unperf does not add the bench's runs to its history (UNPERF_HISTORY=0,
-    // unless set already): they replaced the real runs its budgets and regressions judge by
-    const env: NodeJS.ProcessEnv = { ...process.env, UNPERF_HISTORY: process.env.UNPERF_HISTORY ?? '0', ...(args.env && { PERF_ENV: args.env }) }
+    // --env NAME as PERF_ENV, and the bench's runs kept out of the benchmarked CLI's history (command-env.ts)
+    const env = commandEnv(args.env)
     const warmup = Number(args.warmup)
     if (!/^\d+$/.test(String(args.warmup).trim())) throw new UsageError(`--warmup must be an integer ≥ 0, got '${args.warmup}'`)
     const fixedRuns = args.runs === undefined ? undefined : Number(args.runs)

@@ -7,6 +7,7 @@
  * the time spent loading each module and package, from the CPU profile's module-evaluation frames.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { commandEnv } from '../command-env.js'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { defineCommand } from 'citty'
@@ -158,9 +159,8 @@ async function profileIn(dir: string, command: string[], args: ProfileArgs): Pro
   const preload = join(dir, PRELOAD_FILE)
   writeFileSync(preload, PRELOAD)
   if (isNode) argv.unshift('--require', preload)
-  // --env NAME: the profiled CLI's unperf picks its config's $env.NAME blocks, as from PERF_ENV (it was ignored)
-  // a profiled run (slowed by the profiler) is not added to the CLI's own unperf history (UNPERF_HISTORY=0, unless set)
-  const base: NodeJS.ProcessEnv = { ...process.env, UNPERF_HISTORY: process.env.UNPERF_HISTORY ?? '0', ...(args.env && { PERF_ENV: args.env }) }
+  // --env NAME as PERF_ENV, and the profiled run kept out of the CLI's own history (command-env.ts)
+  const base = commandEnv(args.env)
   const env: NodeJS.ProcessEnv = isNode
     ? { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: 'timing' }
     : { ...base, UNPERF_PROFILE_DIR: dir, UNPERF_PROFILE_KIND: args.heap ? 'heap' : 'cpu', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim() }
