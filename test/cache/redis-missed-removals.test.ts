@@ -19,6 +19,21 @@ const redis = ownRedisServer([], { raw: true })
 const lib = childLib()
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
+type Cache = ReturnType<typeof manager>
+/**
+ * `reader`'s value of 'probe', set through the Redis-only `writer` until `reader` gets it: its Redis
+ * tier is used again (past the backoff the first process noted); null after 20 s.
+ */
+async function untilRedisUsed(writer: Cache, reader: Cache): Promise<unknown> {
+  let back: unknown = null
+  for (let i = 0; i < 80 && back === null; i++) {
+    await writer.cache.set('probe', i)
+    back = await reader.cache.get('probe')
+    if (back === null) await sleep(250)
+  }
+  return back
+}
+
 describe.skipIf(!hasRedis)('removals while the redis tier is down', () => {
   it('are not undone by Redis coming back: a later get() misses, and Redis loses the entries too', async () => {
     const driver: DriverConfig = ['memory', 'fs', { driver: 'redis', url: redis.url }]
@@ -44,13 +59,7 @@ describe.skipIf(!hasRedis)('removals while the redis tier is down', () => {
 
     // another process of the machine, once it uses Redis again (after the backoff the first one noted)
     const b = manager({ driver, dir: a.dir, cwd: a.cwd, timeout: 2000 })
-    let back: unknown = null
-    for (let i = 0; i < 80 && back === null; i++) {
-      await remote.cache.set('probe', i)
-      back = await b.cache.get('probe')
-      if (back === null) await sleep(250)
-    }
-    expect(back).not.toBeNull()
+    expect(await untilRedisUsed(remote, b)).not.toBeNull()
     // nor listed (keys() lists what Redis holds: the removals go first)
     expect((await b.cache.keys()).sort()).toEqual(['kept', 'probe'])
     expect(await b.cache.get('gone')).toBeNull()
@@ -115,13 +124,7 @@ describe.skipIf(!hasRedis)('removals while the redis tier is down', () => {
 
     const remote = manager({ driver: [{ driver: 'redis', url: redis.url }], dir: a.dir, cwd: a.cwd, timeout: 2000 })
     const b = manager({ driver, dir: a.dir, cwd: a.cwd, timeout: 2000 })
-    let back: unknown = null
-    for (let i = 0; i < 80 && back === null; i++) {
-      await remote.cache.set('probe', i)
-      back = await b.cache.get('probe')
-      if (back === null) await sleep(250)
-    }
-    expect(back).not.toBeNull()
+    expect(await untilRedisUsed(remote, b)).not.toBeNull()
     expect(await b.cache.get('config')).toBeNull()
     await b.m.close()
     await remote.m.close()
