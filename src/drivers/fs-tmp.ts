@@ -5,6 +5,7 @@
  * which are leftovers of a writer that will never rename them (killed mid-write), for the size
  * check's listing (fs-lru.ts) and prune() (fs-prune.ts).
  */
+import { processGone } from '../runtime/lock-file.js'
 
 /** This process's part of its temp file names: `<pid>.<random>.`, unique without a random per write. */
 const TMP_TAG = `${process.pid}.${Math.random().toString(36).slice(2, 8)}.`
@@ -52,11 +53,5 @@ export function tmpWriter(name: string): number | undefined {
  * retries its write once, fs.ts).
  */
 function writerAlive(pid: number | undefined): boolean {
-  if (pid === undefined || pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
+  return pid === undefined || pid === process.pid || !processGone(pid)
 }

@@ -9,6 +9,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { dirname, join } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { PerfError } from '../errors.js'
+import { processGone } from './lock-file.js'
 import { makeDirSync } from './make-dir.js'
 
 /**
@@ -124,22 +125,11 @@ export function removeLeftoverTempFiles(dir: string, isTarget: (target: string) 
       const st = lstatSync(path)
       if (!st.isFile()) continue
       const age = wall - st.mtimeMs
-      if (age > TEMP_MAX_AGE_MS || (age > DEAD_TEMP_MS && writerGone(Number(m[2])))) {
+      if (age > TEMP_MAX_AGE_MS || (age > DEAD_TEMP_MS && Number(m[2]) !== process.pid && processGone(Number(m[2])))) {
         unlinkSync(path)
         removed++
       }
     } catch { /* removed by another process meanwhile */ }
   }
   return removed
-}
-
-/** No process of this pid runs here (ESRCH); this process, an invalid pid or EPERM (another user's) is not gone. */
-function writerGone(pid: number): boolean {
-  if (pid === process.pid || !Number.isSafeInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH'
-  }
 }
