@@ -65,8 +65,10 @@ describe.skipIf(process.platform === 'win32')('profileBeingWritten: the timing r
   })
 
   it('a zombie (ended, not reaped by its parent) does not count, by ps too (macOS has no /proc)', async () => {
-    // sh starts a child that ends at once, then becomes sleep, which never reaps it
-    const sh = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    // sh starts a child, then becomes sleep, which never reaps it; the child ends only once its parent
+    // is sleep (it ended at once before: under load sh could reap it before its exec, and no zombie came)
+    const child = `while [ "$(ps -o comm= -p $PPID)" != sleep ]; do sleep 0.02; done`
+    const sh = spawn('sh', ['-c', `sh -c '${child}' & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] })
     started.push(sh)
     const pid = Number(await new Promise<string>(r => sh.stdout!.once('data', d => r(String(d)))))
     await until(() => spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim().startsWith('Z'), 'the zombie')
