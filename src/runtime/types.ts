@@ -110,9 +110,19 @@ export interface PerfCache {
   stats(): CacheStats
   info(): Promise<CacheInfo>
   verify(): Promise<CacheVerifyResult>
-  /** Another namespace (not available on plugin namespaces). `plugin:*` names throw. */
-  namespace(name: string): PerfCache
+  /**
+   * Another namespace, with its own ttl, driver and limits (`cache.namespaces.<name>`). `plugin:*`
+   * names are reserved, only the plugin's own `cache` reaches them: a literal one is a type error
+   * ({@link ReservedNamespace}), any one throws `NamespaceAccessError` at run time.
+   */
+  namespace<N extends string>(name: N extends `plugin:${string}` ? ReservedNamespace : N): PerfCache
 }
+
+/**
+ * What `perf.cache.namespace('plugin:x')` is checked against: a message, not a name (TypeScript
+ * prints it: `'"plugin:x"' is not assignable to parameter of type '"plugin:* namespaces are ..."'`).
+ */
+export type ReservedNamespace = 'plugin:* namespaces are reserved: only the plugin\'s own `cache` reaches them'
 
 // --- pools, workers, graphs ---------------------------------------------------
 
