@@ -88,8 +88,11 @@ export interface PerfConfigInput<
    * with its options.
    */
   plugins?: PluginList<P> | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `development`. */
   $development?: PerfConfigLayerInput<D> | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `test`. */
   $test?: PerfConfigLayerInput<T> | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`, else `production`) is `production`. */
   $production?: PerfConfigLayerInput<Pr> | undefined
   /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`); a block set to `undefined` is absent. */
   $env?: { [Name in keyof E]: PerfConfigLayerInput<E[Name]> | undefined } | undefined

@@ -33,12 +33,15 @@ export type Size = number | `${number}${SizeUnit}`
 
 /** What a redis tier takes beside where the server is (`url` or `host`: {@link RedisDriverOptions}). */
 export interface RedisTierOptions {
+  /** A Redis tier (ioredis, loaded only when used). */
   driver: 'redis'
   /** A number, or digits in a string (`port: process.env.REDIS_PORT`), checked at load. */
   port?: number | string | undefined
   /** A number, or digits in a string (`db: process.env.REDIS_DB`), checked at load. */
   db?: number | string | undefined
+  /** ACL user name (Redis 6+). */
   username?: string | undefined
+  /** The server's password (or in `url`). */
   password?: string | undefined
   /** `true` or ioredis TLS options. */
   tls?: boolean | Record<string, unknown> | undefined
@@ -52,15 +55,27 @@ export interface RedisTierOptions {
  * `undefined` in the type (`url: process.env.REDIS_URL`), which the config refuses at load when unset.
  */
 export type RedisDriverOptions =
-  | (RedisTierOptions & { url: string | undefined; host?: string | undefined })
-  | (RedisTierOptions & { host: string | undefined; url?: string | undefined })
+  | (RedisTierOptions & {
+    /** Where the server is: `redis://[:password@]host:port/db`, `rediss://` for TLS. */
+    url: string | undefined
+    /** The server's host name (with `port`, `db`, ...), instead of `url`. */
+    host?: string | undefined
+  })
+  | (RedisTierOptions & {
+    /** The server's host name (with `port`, `db`, ...), instead of `url`. */
+    host: string | undefined
+    /** Where the server is: `redis://[:password@]host:port/db`, `rediss://` for TLS. */
+    url?: string | undefined
+  })
 /** Options of the built-in `fs` driver. */
 export interface FsDriverOptions {
+  /** A tier of files on disk. */
   driver: 'fs'
   /** Base directory. @default {@link CacheConfig.dir} */
   base?: string | undefined
 }
 export interface MemoryDriverOptions {
+  /** A tier in this process's memory. */
   driver: 'memory'
 }
 /**
@@ -80,6 +95,7 @@ export type UnstorageDriverName =
  * given as an instance.
  */
 export interface UnstorageDriverOptions {
+  /** The unstorage driver's name (`unstorage/drivers/<name>`); its options beside it. */
   driver: UnstorageDriverName
   [option: string]: unknown
 }
@@ -191,10 +207,14 @@ export interface CacheConfig {
   scope?: string | undefined
   /** Scopes unused this long are pruned. @default '7d' */
   scopeMaxAge?: Duration | undefined
+  /** What starts the cache's scope over, empty: a new `version`, a change to one of `files`. */
   invalidate?: {
     /** A new `version` starts from an empty scope. @default true */
     version?: boolean | undefined
-    /** A content change in any of these (relative to `cwd`) invalidates the scope. @default ['package.json', 'package-lock.json'] */
+    /**
+     * A content change in any of these (relative to `cwd`) invalidates the scope.
+     * @default ['package.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock']
+     */
     files?: string[] | undefined
   } | undefined
   /**
@@ -214,7 +234,7 @@ export interface CacheConfig {
 export type Concurrency = number | 'auto' | 'adaptive'
 
 export interface PoolConfig {
-  /** @default concurrency.default */
+  /** Tasks running at once: a positive integer, `'auto'` or `'adaptive'` ({@link Concurrency}). @default concurrency.default */
   concurrency?: Concurrency | undefined
   /** Per-task timeout; the task's AbortSignal fires and the task rejects with a TimeoutError. `false` = none. @default false */
   timeout?: Duration | false | undefined
@@ -227,15 +247,18 @@ export interface PoolConfig {
 }
 
 export interface ConcurrencyConfig {
-  /** @default 'auto' */
+  /**
+   * Concurrency of a pool that sets none (the default pool's too): a positive integer, `'auto'` =
+   * available parallelism, `'adaptive'` = tuned from throughput and latency. @default 'auto'
+   */
   default?: Concurrency | undefined
   /** Named pools (`perf.pool(name)`); an entry set to `undefined` is absent, as an optional key is. */
   pools?: Record<string, PoolConfig | undefined> | undefined
   /** Worker-thread pool for `perf.workers.run(module, fn, args)`. */
   workers?: {
-    /** @default 'auto' */
+    /** Threads at most: a positive integer, or `'auto'` = available parallelism. @default 'auto' */
     max?: number | 'auto' | undefined
-    /** @default '5s' */
+    /** An idle thread ends after this long. Number = ms, string = `'5s'`. @default '5s' */
     idleTimeout?: Duration | undefined
     /**
      * Per attempt of a `perf.workers.run()` call, from the moment a thread takes it (waiting for a
@@ -243,7 +266,7 @@ export interface ConcurrencyConfig {
      * `TimeoutError`. `false` = no limit. @default false
      */
     timeout?: Duration | false | undefined
-    /** @default 0 */
+    /** Extra attempts of a failed `perf.workers.run()` call (a timeout included), 0 to 100. @default 0 */
     retries?: number | undefined
     /**
      * Heap limit of each worker thread (V8's old generation, `resourceLimits.maxOldGenerationSizeMb`,
@@ -257,11 +280,11 @@ export interface ConcurrencyConfig {
 // --- budgets --------------------------------------------------------------
 
 export interface CommandBudget {
-  /** This run's duration. */
+  /** This run's duration (the slowest, if it ran several times). Number = ms, string = `'2s'`. */
   duration?: Duration | undefined
-  /** 95th percentile over the recorded history, this run included. */
+  /** 95th percentile of the successful runs' durations over the recorded history, this run included. Number = ms, string = `'1.5s'`. */
   p95?: Duration | undefined
-  /** Peak rss during the command. */
+  /** Peak rss during the command. Number = bytes, string = `'200MB'`. */
   memory?: Size | undefined
 }
 export interface FileBudget {
@@ -275,14 +298,21 @@ export interface FileBudget {
 export interface BudgetsConfig {
   /** `'warn'` prints; `'error'` also sets a non-zero exit code. @default 'warn' */
   mode?: 'warn' | 'error' | undefined
-  /** Process start → command start. */
+  /** Process start (`process.uptime()`) → start of the first command. Number = ms, string = `'250ms'`. @default none (not judged) */
   startup?: Duration | undefined
-  /** Peak rss. */
+  /** Peak rss of the process. Number = bytes, string = `'100MB'`. @default none (not judged) */
   memory?: Size | undefined
-  /** 0..1; not judged when there were no lookups. */
+  /**
+   * Lowest cache hit rate, 0..1: (hits + stale) / (hits + stale + misses). Not judged when there were
+   * no lookups or the cache was off for the run. @default none (not judged)
+   */
   cacheHitRate?: number | undefined
   /** Per command name; an entry set to `undefined` is absent, as an optional key is. */
   commands?: Record<string, CommandBudget | undefined> | undefined
+  /**
+   * Size budgets of built files, as size-limit: the files matching each `path` (relative to `cwd`),
+   * summed after `compression`; a glob that matches nothing fails. @default []
+   */
   files?: FileBudget[] | undefined
   /** Detect regressions against the history of the same command. @default true */
   regressions?: boolean | undefined
@@ -302,7 +332,14 @@ export type AlertThreshold = Size | Duration | Rate | Percent
 /** A threshold: a bare value = `{ above: value }`. */
 export type AlertRule<T = AlertThreshold> =
   | T
-  | { above?: T | undefined; below?: T | undefined; for?: Duration | undefined }
+  | {
+    /** Fires when the value is above this. */
+    above?: T | undefined
+    /** Fires when the value is below this. */
+    below?: T | undefined
+    /** How long every sample must breach before it fires. Number = ms, string = `'10s'`. @default 0 (the first breaching sample) */
+    for?: Duration | undefined
+  }
 /**
  * Metric path → rule, each threshold in its metric's unit (the table: docs "Metrics and units"):
  * sizes for `memory.*` and `system.memory.*`/`system.disk.*` (`'500MB'`, or bytes), durations for
@@ -314,35 +351,58 @@ export type AlertRule<T = AlertThreshold> =
 export type AlertsConfig = { [M in MonitorMetric]?: AlertRule<ThresholdOf<(typeof METRIC_KINDS)[M]>> | undefined }
 
 export type PrometheusConfig =
-  | { port: number; host?: string | undefined; path?: string | undefined }
-  | { file: string }
-  /**
-   * `grouping`: more labels of the pushgateway's group key, beside `job` (`{ instance: process.env.CI_RUNNER_ID }`):
-   * a push replaces its group, so machines pushing the same job without them overwrite each other. Values are
-   * strings: an unset variable is a config error (`process.env.CI_RUNNER_ID ?? hostname()`), not a label left out.
-   */
-  | { pushgateway: string; job?: string | undefined; grouping?: Record<string, string> | undefined }
+  | {
+    /** Port of the HTTP endpoint; `0` = one the OS picks (`perf.monitors.prometheus.address()` says which). */
+    port: number
+    /** Interface it listens on. @default '127.0.0.1' */
+    host?: string | undefined
+    /** Path of the metrics; `/healthz` answers beside it. @default '/metrics' */
+    path?: string | undefined
+  }
+  | {
+    /** A textfile for node_exporter's textfile collector (name it `*.prom`), written every interval and at exit. */
+    file: string
+  }
+  | {
+    /** The Pushgateway's `http://` or `https://` url: one push at close. */
+    pushgateway: string
+    /** The pushgateway's `job` label. @default the config `name` */
+    job?: string | undefined
+    /**
+     * More labels of the pushgateway's group key, beside `job` (`{ instance: process.env.CI_RUNNER_ID }`):
+     * a push replaces its group, so machines pushing the same job without them overwrite each other. Values are
+     * strings: an unset variable is a config error (`process.env.CI_RUNNER_ID ?? hostname()`), not a label left out.
+     */
+    grouping?: Record<string, string> | undefined
+  }
 
 export interface MonitorsConfig {
-  /** @default true when `monitors` is present */
+  /** `false`: no sampler, timer or server is created. @default true when `monitors` is present */
   enabled?: boolean | undefined
-  /** @default '1s' */
+  /** Sampling period. Number = ms, string = `'1s'`. @default '1s' */
   interval?: Duration | undefined
-  /** @default true */
+  /** Event loop delay p50, p99, max, mean (ms) and utilization (0–1). @default true */
   eventLoop?: boolean | undefined
-  /** @default true */
+  /** `process.memoryUsage()`: rss, heapUsed, heapTotal, external, arrayBuffers (bytes). @default true */
   memory?: boolean | undefined
-  /** @default true */
+  /** CPU `percent` of one core, `user` and `system` ms, since the previous sample. @default true */
   cpu?: boolean | undefined
-  /** @default true */
+  /** Garbage collections: `count` and total `pause` (ms) since the previous sample. @default true */
   gc?: boolean | undefined
   /** systeminformation: load, memory, disk, network. Loaded lazily. @default false */
   system?: boolean | undefined
   /** Metric path → threshold in the metric's unit, e.g. `'memory.rss': { above: '500MB', for: '10s' }` ({@link AlertsConfig}). */
   alerts?: AlertsConfig | undefined
+  /**
+   * Prometheus export: an HTTP endpoint `{ port, host?, path? }`, a textfile `{ file }` or a push
+   * at close `{ pushgateway, job?, grouping? }`. @default false
+   */
   prometheus?: PrometheusConfig | false | undefined
   /** Export spans and metrics through @opentelemetry/api when installed. @default false */
-  opentelemetry?: boolean | { serviceName?: string | undefined } | undefined
+  opentelemetry?: boolean | {
+    /** The OpenTelemetry `service.name`. @default the config `name` */
+    serviceName?: string | undefined
+  } | undefined
 }
 
 // --- reports --------------------------------------------------------------
@@ -352,7 +412,7 @@ export interface ReportConfig {
   console?: 'summary' | 'verbose' | false | undefined
   /** Where report.json, trace.json and history.jsonl go. Relative = against `cwd`. @default cache dir, per scope */
   dir?: string | undefined
-  /** Runs kept in history. @default 100 */
+  /** Runs kept in history.jsonl, the oldest dropped first. @default 100 */
   history?: number | undefined
   /** Keep history in a driver (e.g. redis) so fresh CI clones compare against past runs. */
   historyDriver?: DriverSpec | undefined
@@ -372,13 +432,19 @@ export type PluginConfigEntry = PerfPlugin<never> | string | readonly [PerfPlugi
 export interface PerfConfigBase {
   /** Cache dir name and metric prefix. @default host package.json name */
   name?: string | undefined
-  /** @default host package.json version */
+  /** The app's version: a new one starts from an empty cache scope (`cache.invalidate.version`). @default host package.json version */
   version?: string | undefined
+  /** The cache (`perf.cache`): tiers, ttl, size limit, namespaces. Off with `enabled: false`, env `UNPERF_CACHE=0` or `--no-cache`. */
   cache?: CacheConfig | undefined
+  /** The pools (`perf.pool(name)`), their default concurrency, and the worker threads (`perf.workers`). */
   concurrency?: ConcurrencyConfig | undefined
+  /** Limits judged at `perf.close()`: startup, memory, cache hit rate, per command, file sizes. `mode: 'error'`: a breach is a non-zero exit. */
   budgets?: BudgetsConfig | undefined
+  /** Sampling (event loop, memory, CPU, GC, system), alerts and the Prometheus export. Off when absent. */
   monitors?: MonitorsConfig | undefined
+  /** The console summary and report.json, trace.json, history.jsonl written at close. */
   report?: ReportConfig | undefined
+  /** Plugin objects, module specifiers (relative to `rootDir`, or package names) and `[plugin, options]`. */
   plugins?: readonly PluginConfigEntry[] | undefined
   /**
    * Bundle the plugin files `plugins` lists by path into one module beside the config snapshot: a
@@ -387,6 +453,7 @@ export interface PerfConfigBase {
    * second instance of that module on warm runs. @default false
    */
   bundlePlugins?: boolean | undefined
+  /** Listeners by hook name (`'command:after': (ctx, result) => {}`); a preset's and the project's of one hook both run. */
   hooks?: Partial<PerfHookHandlers> | undefined
   /** Other config files or presets to extend (c12). */
   extends?: string | string[] | undefined
@@ -394,8 +461,11 @@ export interface PerfConfigBase {
 
 /** What users write in `perf.config.ts`. */
 export interface PerfConfig extends PerfConfigBase {
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `development`. */
   $development?: PerfConfigBase | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `test`. */
   $test?: PerfConfigBase | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`, else `production`) is `production`. */
   $production?: PerfConfigBase | undefined
   /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`); a block set to `undefined` is absent. */
   $env?: Record<string, PerfConfigBase | undefined> | undefined
