@@ -10,16 +10,20 @@ import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 export interface CommandContext {
   /** The command's name; for adapters its path, e.g. `'cache clear'`. */
   name: string
+  /** The command's arguments: the `argv` option of `perf.run()`, else `process.argv.slice(2)`. */
   argv: string[]
   /** ms since process start when the command started. */
   startTime: number
+  /** The instance running the command. */
   perf: Perf
   /** Free-form data hooks may share during one command. */
   data: Record<string, unknown>
 }
 
 export interface CommandResult {
+  /** The command's name. */
   name: string
+  /** `'error'` when fn threw or rejected. */
   status: 'ok' | 'error'
   /** ms */
   duration: number
@@ -27,6 +31,7 @@ export interface CommandResult {
   memoryDelta: number
   /** Peak rss during the command, bytes. */
   memoryPeak: number
+  /** What fn threw, when `status` is `'error'`. */
   error?: unknown
 }
 
@@ -184,6 +189,7 @@ export interface PerfHookRegistry {
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void
   /** Register a listener that runs once. */
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void
+  /** Unregister a listener (one registered with `hookOnce` too). */
   removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void
   /** Call listeners in order, awaiting each. Returns undefined synchronously when nobody listens. */
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void

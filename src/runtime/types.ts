@@ -15,6 +15,7 @@ export interface CacheSetOptions {
   metadata?: Record<string, unknown> | undefined
 }
 export interface CacheWrapOptions {
+  /** Overrides the namespace ttl. `false` = never expires. */
   ttl?: Duration | false | undefined
   /**
    * Serve stale (up to this long past expiry, `true` = no limit) and revalidate in the background.
@@ -33,6 +34,7 @@ export interface CachedOptions<A extends unknown[]> extends CacheWrapOptions {
   key?: ((...args: A) => string) | undefined
 }
 export interface CacheEntry<T = unknown> {
+  /** The value as it was set (JSON-compatible values, `Buffer`/`Uint8Array`, round-trip exactly). */
   value: T
   /** ms since epoch */
   createdAt: number
@@ -40,15 +42,24 @@ export interface CacheEntry<T = unknown> {
   expiresAt: number | null
   /** bytes stored (after compression) */
   size: number
+  /** What `set(key, value, { metadata })` stored beside the value. */
   metadata: Record<string, unknown> | undefined
 }
+/** Counters of one namespace since the instance started. */
 export interface CacheStats {
+  /** Lookups a tier answered with a live value. */
   hits: number
+  /** Lookups no tier answered. */
   misses: number
+  /** Values served past their expiry (`swr`, `staleIfError`). */
   stale: number
+  /** Values written. */
   sets: number
+  /** Entries removed by `delete()` and `clear()`. */
   deletes: number
+  /** Entries removed by unperf: least recently used over `maxSize`, expired, corrupt (`cache:evict`; `invalidate()`'s are not counted). */
   evictions: number
+  /** Failed tier calls and values that could not be stored. */
   errors: number
   /** (hits + stale) / (hits + stale + misses): a stale value served came from the cache; 0 when there were no lookups. */
   hitRate: number
@@ -56,6 +67,7 @@ export interface CacheStats {
 export interface CacheInfo {
   /** Driver names of the tiers, fastest first, e.g. `'memory+fs'`. */
   driver: string
+  /** The fs tier's directory (absent without an fs tier). */
   dir?: string
   /** This namespace's entries as stored (expired ones not swept yet included, unlike keys()); with tiers, the largest tier's. */
   entries: number
@@ -75,26 +87,44 @@ export interface CacheInfo {
    */
   namespaces: string[]
 }
+/** What `verify()` found: entries read and hash-checked, corrupt ones, and those removed. */
 export interface CacheVerifyResult {
+  /** Entries read and checked. */
   checked: number
+  /** Entries that failed to decode or whose hash did not match. */
   corrupt: number
+  /** Corrupt entries removed. */
   removed: number
 }
 
 /** One cache namespace. `perf.cache` is the default namespace. */
 export interface PerfCache {
+  /** The namespace's name (`'default'` for `perf.cache`). */
   readonly name: string
+  /** The value, or `null` on a miss (expired, absent, corrupt). `T` is what you stored: not checked at run time. */
   get<T = unknown>(key: string): Promise<T | null>
+  /** `get()` of several keys, in their order: one round trip per tier (pipelined on Redis). */
   getMany<T = unknown>(keys: string[]): Promise<(T | null)[]>
+  /** Stores a JSON-compatible value (or `Buffer`/`Uint8Array`) for the namespace's ttl or `options.ttl`; `undefined` deletes the key. */
   set<T = unknown>(key: string, value: T, options?: CacheSetOptions): Promise<void>
+  /** `set()` of several `[key, value, options?]`. */
   setMany(entries: [key: string, value: unknown, options?: CacheSetOptions | undefined][]): Promise<void>
+  /** Whether `get(key)` would return a value. */
   has(key: string): Promise<boolean>
+  /** Removes the entry; `true` when there was one. */
   delete(key: string): Promise<boolean>
+  /** The entry with its timestamps (ms since epoch), stored size and metadata, or `null`. */
   getEntry<T = unknown>(key: string): Promise<CacheEntry<T> | null>
+  /**
+   * The cached value, else `fn()`'s, stored: one `fn` call per key at a time (across processes when a
+   * Redis tier exists). `files`: globs whose content hash joins the key (build-cache style).
+   */
   wrap<T>(key: string, fn: () => Promise<T> | T, options?: CacheWrapOptions): Promise<T>
+  /** `fn` memoized through the cache, keyed by `name` and its arguments (`key(...args)`, default their JSON). */
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R>
   /** An HTTP cache over global fetch; a `Request` is read for its URL, method and headers. */
   fetch(url: string | URL | Request, init?: RequestInit): Promise<Response>
+  /** Fills these keys in the background, off the command's path; resolves once they are. */
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void>
   /** Deletes the keys keys() lists that match (a glob: `*` matches any characters; or a RegExp); returns how many. */
   invalidate(pattern: string | RegExp): Promise<number>
@@ -106,9 +136,13 @@ export interface PerfCache {
   keys(): Promise<string[]>
   /** Removes every entry of this namespace, expired ones too; returns how many were live (keys()'s count). */
   clear(): Promise<number>
+  /** Removes expired entries, then least recently used ones down to `maxSize`; returns how many. */
   prune(): Promise<number>
+  /** This namespace's counters ({@link CacheStats}). */
   stats(): CacheStats
+  /** The tiers, entries, bytes and limits of this namespace, and the cache's namespaces ({@link CacheInfo}). */
   info(): Promise<CacheInfo>
+  /** Reads and hash-checks every entry, removing corrupt ones ({@link CacheVerifyResult}). */
   verify(): Promise<CacheVerifyResult>
   /**
    * Another namespace, with its own ttl, driver and limits (`cache.namespaces.<name>`). `plugin:*`
@@ -189,8 +223,11 @@ export interface PoolStats {
   timeouts: number
 }
 export interface PerfPool {
+  /** The pool's name (`concurrency.pools.<name>`; `'default'` for `perf.pool()`). */
   readonly name: string
+  /** Runs `fn(signal)` when a slot is free, with the pool's timeout, retries and backoff (or `options`'); its result. */
   run<T>(fn: (signal: AbortSignal) => Promise<T> | T, options?: PoolRunOptions): Promise<T>
+  /** `fn(item, index, signal)` over every item through the pool; the results in the items' order. */
   map<I, T>(items: Iterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options?: PoolMapOptions): Promise<T[]>
   /** Tasks running now. */
   readonly active: number
@@ -198,6 +235,7 @@ export interface PerfPool {
   readonly queued: number
   /** Current concurrency (changes over time for 'adaptive'). */
   readonly concurrency: number
+  /** Counters of this pool ({@link PoolStats}). */
   stats(): PoolStats
   /** Resolves when nothing is running or queued. */
   onIdle(): Promise<void>
@@ -244,11 +282,15 @@ export interface WorkerRunOptions {
   transferResult?: boolean | undefined
 }
 export interface PerfWorkers {
+  /** Calls `exportName(...args)` of the module at `moduleUrl` in a worker thread (CPU-bound work); its result, copied back. */
   run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[], options?: WorkerRunOptions): Promise<T>
+  /** Ends the worker threads (`perf.close()` does). */
   close(): Promise<void>
 }
 export interface GraphTask<T = unknown> {
+  /** The task: gets the results of the tasks done so far (its `deps`' among them) and a signal. */
   run: (ctx: { results: Record<string, unknown>; signal: AbortSignal }) => Promise<T> | T
+  /** Names of the tasks it waits for (a cycle or an unknown name is an error). */
   deps?: string[] | undefined
 }
 export interface GraphOptions {
@@ -327,25 +369,46 @@ export interface MemorySnapshot {
   arrayBuffers: number
 }
 export interface MemoryTrend {
+  /** `stable` under 100 KiB/s (or under 1 MiB over the snapshots' span). */
   direction: 'stable' | 'growing' | 'shrinking'
   /** bytes/s (least squares over heapUsed) */
   slope: number
+  /** Snapshots the trend is computed over. */
   samples: number
 }
 export interface PerfMemory {
+  /** Records `process.memoryUsage()` now, under `label` (bytes; unlabelled ones are numbered `#1`, `#2`, ...). */
   snapshot(label?: string): MemorySnapshot
+  /** Least squares of heapUsed over the kept snapshots: `direction`, `slope` (bytes/s). */
   trend(): MemoryTrend
+  /** The snapshots kept (the newest 1 000 to 2 000). */
   snapshots(): MemorySnapshot[]
   /** Peak rss seen (sampled during commands). */
   readonly peakRss: number
 }
 export interface MetricLabels { [label: string]: string | number }
-export interface Counter { inc(value?: number, labels?: MetricLabels): void }
-export interface Gauge { set(value: number, labels?: MetricLabels): void; inc(value?: number, labels?: MetricLabels): void; dec(value?: number, labels?: MetricLabels): void }
-export interface Histogram { observe(value: number, labels?: MetricLabels): void }
+export interface Counter {
+  /** Adds `value` (default 1, never negative): the value first, the labels second (prom-client's other way round throws). */
+  inc(value?: number, labels?: MetricLabels): void
+}
+export interface Gauge {
+  /** Sets the value. */
+  set(value: number, labels?: MetricLabels): void
+  /** Adds `value` (default 1). */
+  inc(value?: number, labels?: MetricLabels): void
+  /** Subtracts `value` (default 1). */
+  dec(value?: number, labels?: MetricLabels): void
+}
+export interface Histogram {
+  /** Records one observation (put the unit in the name: `_seconds`, `_bytes`). */
+  observe(value: number, labels?: MetricLabels): void
+}
 export interface PerfMetrics {
+  /** A counter, exported with unperf's own metrics: the name gets the config's prefix and `_total` if missing. */
   counter(name: string, help: string, options?: { labelNames?: string[] | undefined }): Counter
+  /** A gauge, exported with unperf's own metrics (the name gets the config's prefix). */
   gauge(name: string, help: string, options?: { labelNames?: string[] | undefined }): Gauge
+  /** A histogram, exported with unperf's own metrics (the name gets the config's prefix); `buckets` ascending. */
   histogram(name: string, help: string, options?: { labelNames?: string[] | undefined; buckets?: number[] | undefined }): Histogram
   /** Prometheus text exposition format 0.0.4 of every metric, unperf's own included. */
   expose(): string
@@ -378,14 +441,21 @@ export interface PerfMonitors {
 // --- the instance ------------------------------------------------------------------
 
 export interface RunOptions {
+  /** The command's arguments (`ctx.argv`). @default process.argv.slice(2) */
   argv?: string[] | undefined
 }
 export interface Perf {
+  /** The resolved, validated config: numbers only, every default filled in. */
   readonly config: ResolvedPerfConfig
+  /** `hook()` → unregister, `hookOnce()`, `callHook()`, `removeHook()`, `hasListeners()`. */
   readonly hooks: PerfHookRegistry
+  /** The default namespace (`keys()`/`clear()` cover it alone); `perf.cache.namespace(name)` opens others. */
   readonly cache: PerfCache
+  /** Worker threads for CPU-bound work: `perf.workers.run(moduleUrl, 'exportName', args)`. */
   readonly workers: PerfWorkers
+  /** User metrics (counter, gauge, histogram), exported with unperf's own. */
   readonly metrics: PerfMetrics
+  /** Memory snapshots, their trend, the peak rss. */
   readonly memory: PerfMemory
   /**
    * The monitors (`monitors` configured and enabled), else undefined. They start with the first
@@ -393,15 +463,22 @@ export interface Perf {
    * `prometheus.address()` is asked): a --help runs no command, samples nothing, binds no port.
    */
   readonly monitors: PerfMonitors | undefined
+  /** The pool `name` (`concurrency.pools.<name>`, else one with the defaults); the default pool without a name. */
   pool(name?: string): PerfPool
+  /**
+   * Runs a command through its lifecycle (`command:before`, fn, `command:error`, `command:after`),
+   * timed and recorded under `name` (its budgets: `budgets.commands.<name>`); returns fn's result.
+   */
   run<T>(name: string, fn: (ctx: CommandContext) => Promise<T> | T, options?: RunOptions): Promise<T>
   /** Runs `tasks` in dependency order (see {@link GraphOptions}); `results` typed per task ({@link GraphResults}). */
   graph<T extends Record<string, GraphTask>>(tasks: T, options?: GraphOptions): Promise<GraphResult<GraphResults<T>>>
+  /** Times fn as a span (nested spans appear under it in the trace); returns fn's result. */
   span<T>(name: string, fn: () => Promise<T> | T): Promise<T>
   /** Record a startup phase boundary (adapters and the loader use it). */
   mark(name: string): void
   /** Runs budgets, writes reports, fires `report` and `exit` once; sets process.exitCode on a breach in 'error' mode. */
   close(): Promise<PerfReport>
+  /** `true` once closed: its report written and `report` fired. */
   readonly closed: boolean
 }
 
@@ -415,7 +492,7 @@ export interface CreatePerfOptions {
    * (as `overrides` do). @default the config's `name`, else the host package.json name
    */
   name?: string | undefined
-  /** @default PERF_ENV, else NODE_ENV, else 'production' */
+  /** The environment (`$development`, `$env.<name>` blocks). @default PERF_ENV, else NODE_ENV, else 'production' */
   env?: string | undefined
   /** Explicit config file (absolute or relative to rootDir). */
   configFile?: string | undefined
