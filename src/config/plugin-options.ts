@@ -39,12 +39,18 @@ export type CheckedPluginEntry<O> =
   | readonly [specifier: string, options?: Record<string, unknown>]
   | ({} extends O ? PluginWithOptionalOptions<O> : PluginAndRequiredOptions<O>)
 
+/**
+ * `O`, not inferred from the options written beside the plugin (TypeScript 5.4's `NoInfer<O>`, which
+ * TypeScript 5.0 to 5.3 do not have: the declarations failed there without skipLibCheck).
+ */
+export type NotInferred<O> = [O][O extends unknown ? 0 : never]
+
 /** A plugin whose options are all optional: alone, as `[plugin]`, or as `[plugin, options]`. */
-export type PluginWithOptionalOptions<O> = PerfPlugin<O> | readonly [plugin: PerfPlugin<O>, options?: NoInfer<O>]
+export type PluginWithOptionalOptions<O> = PerfPlugin<O> | readonly [plugin: PerfPlugin<O>, options?: NotInferred<O>]
 
 /** A plugin with a required option: `[plugin, options]` only (the other two members name the mistake). */
 export type PluginAndRequiredOptions<O> =
-  | readonly [plugin: PerfPlugin<O>, options: NoInfer<O>]
+  | readonly [plugin: PerfPlugin<O>, options: NotInferred<O>]
   | PluginWithRequiredOptions<O>
   | readonly [PluginWithRequiredOptions<O>]
 
@@ -88,8 +94,11 @@ export interface PerfConfigInput<
    * with its options.
    */
   plugins?: PluginList<P> | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `development`. */
   $development?: PerfConfigLayerInput<D> | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `test`. */
   $test?: PerfConfigLayerInput<T> | undefined
+  /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`, else `production`) is `production`. */
   $production?: PerfConfigLayerInput<Pr> | undefined
   /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`); a block set to `undefined` is absent. */
   $env?: { [Name in keyof E]: PerfConfigLayerInput<E[Name]> | undefined } | undefined

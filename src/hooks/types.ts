@@ -10,16 +10,20 @@ import type { MetricKind } from '../runtime/monitors/metric-kinds.js'
 export interface CommandContext {
   /** The command's name; for adapters its path, e.g. `'cache clear'`. */
   name: string
+  /** The command's arguments: the `argv` option of `perf.run()`, else `process.argv.slice(2)`. */
   argv: string[]
   /** ms since process start when the command started. */
   startTime: number
+  /** The instance running the command. */
   perf: Perf
   /** Free-form data hooks may share during one command. */
   data: Record<string, unknown>
 }
 
 export interface CommandResult {
+  /** The command's name. */
   name: string
+  /** `'error'` when fn threw or rejected. */
   status: 'ok' | 'error'
   /** ms */
   duration: number
@@ -27,6 +31,7 @@ export interface CommandResult {
   memoryDelta: number
   /** Peak rss during the command, bytes. */
   memoryPeak: number
+  /** What fn threw, when `status` is `'error'`. */
   error?: unknown
 }
 
@@ -126,29 +131,49 @@ export interface MonitorAlert {
 
 /** Every hook: name → listener. */
 export interface PerfHooks {
+  /** Once, in `createPerf()`, before any plugin's `setup()`: the resolved config (numbers only). Declare it in the config's or a plugin's `hooks`. Awaited. */
   'config:resolved': (config: ResolvedPerfConfig) => void | Promise<void>
+  /** Once, at the end of `createPerf()`, the plugins set up. Awaited. */
   'perf:ready': (perf: Perf) => void | Promise<void>
+  /** `perf.run()`, before the command's function (which starts after the listeners). Awaited. */
   'command:before': (ctx: CommandContext) => void | Promise<void>
+  /** After every command, ok or not: its `CommandResult` (`status`, `duration` ms, `memoryDelta`, `memoryPeak` bytes). Awaited. */
   'command:after': (ctx: CommandContext, result: CommandResult) => void | Promise<void>
+  /** The command threw or rejected (before `command:after`); the error is rethrown to the caller unchanged. Awaited. */
   'command:error': (ctx: CommandContext, error: unknown) => void | Promise<void>
+  /** A lookup answered by a tier (`tier`, `tierName`; `stale` for a value served past its expiry). Not awaited: keep it cheap. */
   'cache:hit': (event: CacheEventPayload) => void | Promise<void>
+  /** A lookup no tier answered. Not awaited: keep it cheap. */
   'cache:miss': (event: CacheEventPayload) => void | Promise<void>
+  /** A value written. Not awaited: keep it cheap. */
   'cache:set': (event: CacheEventPayload) => void | Promise<void>
+  /** An entry removed by unperf (`reason`: lru, expired, corrupt, invalidate, scope). Not awaited. */
   'cache:evict': (event: CacheEvictPayload) => void | Promise<void>
+  /** A value corrupt or not stored, a call failed, a remote tier down (once per incident): `code` says which. Not awaited. */
   'cache:error': (event: CacheErrorPayload) => void | Promise<void>
+  /** An attempt of a pool task or a `perf.workers.run()` call (`pool: 'workers'`) starts. Not awaited. */
   'task:start': (event: TaskEventPayload) => void | Promise<void>
+  /** An attempt succeeded (`duration` ms). Not awaited. */
   'task:end': (event: TaskEventPayload) => void | Promise<void>
+  /** A failed attempt is retried (`attempt`: the one about to run, `delay` ms before it). Not awaited. */
   'task:retry': (event: TaskEventPayload) => void | Promise<void>
+  /** An attempt failed (`error`, `duration` ms). Not awaited. */
   'task:error': (event: TaskEventPayload) => void | Promise<void>
+  /** Each `monitors.interval`: the sample. Not awaited. */
   'monitor:sample': (sample: MonitorSample) => void | Promise<void>
+  /** An alert rule fired or resolved (`state`), `value` and `rule` in the metric's unit (`kind`). Not awaited. */
   'monitor:alert': (alert: MonitorAlert) => void | Promise<void>
+  /** `perf.close()`, once per failed budget: its `actual`, `limit` and `message`. Awaited. */
   'budget:exceeded': (result: BudgetBreach) => void | Promise<void>
+  /** `perf.close()`, once report.json and history are written. Awaited. */
   report: (report: PerfReport) => void | Promise<void>
+  /** Last, once per run, also on `process.exit()`, a crash or a signal (then only the listener's synchronous part runs). Awaited from `perf.close()`. */
   exit: (report: PerfReport) => void | Promise<void>
 }
 
 export type PerfHookName = keyof PerfHooks
-export type PerfHookHandlers = { [K in PerfHookName]: PerfHooks[K] }
+/** Every hook name → its listener (as {@link PerfHooks}: mapped over `keyof PerfHooks` so that each keeps its doc comment). */
+export type PerfHookHandlers = { [K in keyof PerfHooks]: PerfHooks[K] }
 
 /** Every hook name, for validation and warnings. */
 export const PERF_HOOK_NAMES: readonly PerfHookName[] = [
@@ -164,6 +189,7 @@ export interface PerfHookRegistry {
   hook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void
   /** Register a listener that runs once. */
   hookOnce<K extends PerfHookName>(name: K, fn: PerfHooks[K]): () => void
+  /** Unregister a listener (one registered with `hookOnce` too). */
   removeHook<K extends PerfHookName>(name: K, fn: PerfHooks[K]): void
   /** Call listeners in order, awaiting each. Returns undefined synchronously when nobody listens. */
   callHook<K extends PerfHookName>(name: K, ...args: Parameters<PerfHooks[K]>): Promise<void> | void

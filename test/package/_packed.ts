@@ -3,7 +3,8 @@
  * once per build (keyed by a hash of package.json, dist, bin, schema and TOOLS), installed once into
  * a consumer project with the tools a host CLI uses (citty, commander 14 and its typed twin
  * @commander-js/extra-typings, vitest 4, tsx, typescript 5,
- * and as `typescript7` TypeScript 7: what `npm install typescript` gives users now, its native `tsc`).
+ * as `typescript7` TypeScript 7: what `npm install typescript` gives users now, its native `tsc`, and
+ * as `typescript50` TypeScript 5.0, the oldest 5.x).
  * Test files run in separate processes: the first to need it packs and installs under a lock dir,
  * the others wait for its `ready` marker. Each test then gets a fresh project of its own whose
  * node_modules links every installed package (so the config snapshot each project writes into
@@ -18,7 +19,7 @@ import { tempDir } from '../helpers/tmp.js'
 
 const root = join(import.meta.dirname, '../..')
 /** What the consumer installs beside the tarball: what API.md's adapters and reporter run with. */
-const TOOLS = ['citty', 'commander@14', '@commander-js/extra-typings@14', 'vitest@4', 'tsx', 'typescript@5', 'typescript7@npm:typescript@7']
+const TOOLS = ['citty', 'commander@14', '@commander-js/extra-typings@14', 'vitest@4', 'tsx', 'typescript@5', 'typescript7@npm:typescript@7', 'typescript50@npm:typescript@5.0']
 
 function buildHash(): string {
   // and the tools: an install of this build without one of them is not this one

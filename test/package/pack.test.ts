@@ -162,7 +162,8 @@ describe('the packed package', () => {
     // wrong keys and values are type errors (an unused @ts-expect-error is one too)
     writeFileSync(join(dir, 'wrong.mts'), [
       `import { definePerfConfig } from 'unperf/config'`,
-      `import { definePerfPlugin } from 'unperf'`,
+      `import { createPerf, definePerfPlugin } from 'unperf'`,
+      `const perf = await createPerf()`,
       ...[
         `definePerfConfig({ nmae: 'x' })`,
         `definePerfConfig({ cache: { driver: 'fss' } })`,
@@ -185,6 +186,12 @@ describe('the packed package', () => {
         `definePerfConfig({ plugins: [definePerfPlugin<{ a: number }>({ name: 'x' })] })`,
         `definePerfPlugin({ name: 'x', hooks: { 'command:aftr': () => {} } })`,
         `definePerfPlugin({ setup() {} })`,
+        // API.md's runtime: a reserved namespace (it throws), a hook's payload, a hook name, a pool option
+        `perf.cache.namespace('plugin:x')`,
+        `perf.hooks.hook('cache:hit', e => e.nope)`,
+        `perf.hooks.hook('cache:hits', () => {})`,
+        `await perf.pool('n').map([1], async x => x, { stopOnEror: true })`,
+        `const v: { a: number } = await perf.cache.get<{ a: number }>('k')`,
       ].flatMap(line => ['// @ts-expect-error', line]),
     ].join('\n'))
     // a CommonJS package's host (its .ts files compile to require())
