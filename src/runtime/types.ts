@@ -235,6 +235,11 @@ export interface WorkerRunOptions {
 }
 export interface PerfWorkers {
   run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[], options?: WorkerRunOptions): Promise<T>
+  /**
+   * The worker tasks' counters in a pool's shape (name `'workers'`, concurrency = `concurrency.workers.max`),
+   * as the report's `pools` lists them: per call, its retries and timed-out attempts counted apart.
+   */
+  stats(): PoolStats
   close(): Promise<void>
 }
 export interface GraphTask<T = unknown> {
