@@ -34,6 +34,10 @@ export interface JsonError {
   message: string
   /** A config error's problems, each with its file, key path and position. */
   issues?: ConfigIssue[]
+  /** A failed command's exit status (`unperf bench`, `unperf profile`): 128 + n when signal n killed it. */
+  exitCode?: number
+  /** The signal that killed the command ('SIGKILL'), or that interrupted unperf (BenchInterruptedError). */
+  signal?: string
 }
 
 /**
@@ -41,13 +45,16 @@ export interface JsonError {
  * message as errorMessage() says it (no `[unperf] ` prefix: some errors had it, some not) and plain.
  */
 export function jsonError(error: unknown): JsonError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; issues?: unknown }
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; issues?: unknown; exitCode?: unknown; signal?: unknown }
   return {
     name: typeof e.name === 'string' && e.name !== '' ? e.name : 'Error',
     code: typeof e.code === 'string' && e.code !== '' ? e.code : 'E_UNEXPECTED',
     // eslint-disable-next-line no-control-regex
     message: errorMessage(error).replace(/\x1b\[[0-9;]*m/g, ''),
     ...(Array.isArray(e.issues) && { issues: e.issues as ConfigIssue[] }),
+    // a command's end (BenchCommandError, ProfileCommandError): its status, and the signal that killed it
+    ...(typeof e.exitCode === 'number' && { exitCode: e.exitCode }),
+    ...(typeof e.signal === 'string' && { signal: e.signal }),
   }
 }
 
@@ -217,10 +224,13 @@ export class BenchCommandError extends PerfError {
   command: string
   /** Its exit status (128 + n when signal n ended it). */
   exitCode: number
-  constructor(message: string, command: string, exitCode: number) {
+  /** The signal that killed it ('SIGKILL'), when one did; its exitCode is then 128 + n. */
+  signal: string | undefined
+  constructor(message: string, command: string, exitCode: number, signal?: string) {
     super('E_BENCH_COMMAND_FAILED', message)
     this.command = command
     this.exitCode = exitCode
+    this.signal = signal
   }
 }
 
