@@ -82,8 +82,10 @@ export class PerfError extends Error {
 }
 
 export interface ConfigIssue {
-  /** Config file (or 'overrides' / 'defaults') the value came from. */
+  /** Config file the value came from, relative to rootDir as messages name it (absolute outside rootDir), or 'overrides' / 'defaults'. */
   file: string
+  /** That file's absolute path, when the issue is in a file. */
+  filePath?: string
   /** Key path, e.g. `cache.ttl` or `budgets.files[0].limit`. */
   path: string
   expected: string

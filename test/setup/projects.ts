@@ -63,6 +63,7 @@ export const ISOLATED = [
   'test/config/extends-empty.test.ts', // sets process.env
   'test/config/extends-package.test.ts', // sets process.env
   'test/config/home-paths.test.ts', // sets process.env, in-process perf/CLI state
+  'test/config/issue-files.test.ts', // sets process.env
   'test/config/load.test.ts', // sets process.env, sets the umask
   'test/config/no-default-export.test.ts', // sets process.env
   'test/config/other-env-blocks.test.ts', // sets process.env
