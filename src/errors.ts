@@ -100,19 +100,23 @@ export interface ConfigIssue {
 /** A config that cannot be used. Lists every problem. The CLI exits 2 on it. */
 export class ConfigError extends PerfError {
   override name = 'ConfigError'
-  issues: ConfigIssue[]
-  file: string
-  path: string
-  expected: string
-  found: unknown
+  // not enumerable: Node's dump of an uncaught ConfigError (a host's `await createPerf()` without a
+  // try/catch; util.inspect with customInspect off) printed every issue again after the message
+  // that lists them, then the first one's file, path, expected and found. Still properties: read
+  // them as before (`error.issues`); --json carries them (jsonError)
+  declare issues: ConfigIssue[]
+  declare file: string
+  declare path: string
+  declare expected: string
+  declare found: unknown
   constructor(issues: ConfigIssue[], options?: { cause?: unknown }) {
     const head = issues.length === 1 ? 'invalid config' : `invalid config (${issues.length} problems)`
     super('E_CONFIG', `${head}:\n${issues.map(i => `  - ${i.message}`).join('\n')}`, options)
-    this.issues = issues
-    this.file = issues[0]?.file ?? ''
-    this.path = issues[0]?.path ?? ''
-    this.expected = issues[0]?.expected ?? ''
-    this.found = issues[0]?.found
+    const first = issues[0]
+    const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false })
+    Object.defineProperties(this, {
+      issues: hidden(issues), file: hidden(first?.file ?? ''), path: hidden(first?.path ?? ''), expected: hidden(first?.expected ?? ''), found: hidden(first?.found),
+    })
   }
 }
 
