@@ -97,7 +97,7 @@ const DEFERRED = {
   // only when a warning is said: keeping it for the report and printing it (warn.ts decides it is new)
   'src/runtime/say-warning.ts': ['sayWarning'],
   // error paths only: a cache or report dir that cannot be written
-  'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnReportWriteFailed'],
+  'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnCacheDiskFull', 'warnReportWriteFailed'],
   // a process that exits with another code than the one its run recorded at close
   'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode', 'noteUnsentRun'],
   // only with plugins: loading and setting them up, each plugin's hooks, and its refused perf.run()/close()

@@ -34,6 +34,10 @@ export interface JsonError {
   message: string
   /** A config error's problems, each with its file, key path and position. */
   issues?: ConfigIssue[]
+  /** A failed command's exit status (`unperf bench`, `unperf profile`): 128 + n when signal n killed it. */
+  exitCode?: number
+  /** The signal that killed the command ('SIGKILL'), or that interrupted unperf (BenchInterruptedError). */
+  signal?: string
 }
 
 /**
@@ -41,13 +45,16 @@ export interface JsonError {
  * message as errorMessage() says it (no `[unperf] ` prefix: some errors had it, some not) and plain.
  */
 export function jsonError(error: unknown): JsonError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; issues?: unknown }
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; issues?: unknown; exitCode?: unknown; signal?: unknown }
   return {
     name: typeof e.name === 'string' && e.name !== '' ? e.name : 'Error',
     code: typeof e.code === 'string' && e.code !== '' ? e.code : 'E_UNEXPECTED',
     // eslint-disable-next-line no-control-regex
     message: errorMessage(error).replace(/\x1b\[[0-9;]*m/g, ''),
     ...(Array.isArray(e.issues) && { issues: e.issues as ConfigIssue[] }),
+    // a command's end (BenchCommandError, ProfileCommandError): its status, and the signal that killed it
+    ...(typeof e.exitCode === 'number' && { exitCode: e.exitCode }),
+    ...(typeof e.signal === 'string' && { signal: e.signal }),
   }
 }
 
@@ -75,8 +82,10 @@ export class PerfError extends Error {
 }
 
 export interface ConfigIssue {
-  /** Config file (or 'overrides' / 'defaults') the value came from. */
+  /** Config file the value came from, relative to rootDir as messages name it (absolute outside rootDir), or 'overrides' / 'defaults'. */
   file: string
+  /** That file's absolute path, when the issue is in a file. */
+  filePath?: string
   /** Key path, e.g. `cache.ttl` or `budgets.files[0].limit`. */
   path: string
   expected: string
@@ -91,19 +100,23 @@ export interface ConfigIssue {
 /** A config that cannot be used. Lists every problem. The CLI exits 2 on it. */
 export class ConfigError extends PerfError {
   override name = 'ConfigError'
-  issues: ConfigIssue[]
-  file: string
-  path: string
-  expected: string
-  found: unknown
+  // not enumerable: Node's dump of an uncaught ConfigError (a host's `await createPerf()` without a
+  // try/catch; util.inspect with customInspect off) printed every issue again after the message
+  // that lists them, then the first one's file, path, expected and found. Still properties: read
+  // them as before (`error.issues`); --json carries them (jsonError)
+  declare issues: ConfigIssue[]
+  declare file: string
+  declare path: string
+  declare expected: string
+  declare found: unknown
   constructor(issues: ConfigIssue[], options?: { cause?: unknown }) {
     const head = issues.length === 1 ? 'invalid config' : `invalid config (${issues.length} problems)`
     super('E_CONFIG', `${head}:\n${issues.map(i => `  - ${i.message}`).join('\n')}`, options)
-    this.issues = issues
-    this.file = issues[0]?.file ?? ''
-    this.path = issues[0]?.path ?? ''
-    this.expected = issues[0]?.expected ?? ''
-    this.found = issues[0]?.found
+    const first = issues[0]
+    const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false })
+    Object.defineProperties(this, {
+      issues: hidden(issues), file: hidden(first?.file ?? ''), path: hidden(first?.path ?? ''), expected: hidden(first?.expected ?? ''), found: hidden(first?.found),
+    })
   }
 }
 
@@ -217,10 +230,13 @@ export class BenchCommandError extends PerfError {
   command: string
   /** Its exit status (128 + n when signal n ended it). */
   exitCode: number
-  constructor(message: string, command: string, exitCode: number) {
+  /** The signal that killed it ('SIGKILL'), when one did; its exitCode is then 128 + n. */
+  signal: string | undefined
+  constructor(message: string, command: string, exitCode: number, signal?: string) {
     super('E_BENCH_COMMAND_FAILED', message)
     this.command = command
     this.exitCode = exitCode
+    this.signal = signal
   }
 }
 

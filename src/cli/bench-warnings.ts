@@ -7,7 +7,8 @@ import { OUTLIER_THRESHOLD, outliers, summarize } from './bench-stats.js'
 import { formatTime } from './bench-format.js'
 import { plural } from './_ui.js'
 
-export interface BenchRuns { command: string; median: number; times: number[]; exit_codes: number[] }
+/** `signals`: each run's signal that killed it (null: it exited), when one did. */
+export interface BenchRuns { command: string; median: number; times: number[]; exit_codes: number[]; signals?: (string | null)[] | undefined }
 
 /**
  * The warnings for one command. As in hyperfine, a first run that is itself the outlier is said as
@@ -17,8 +18,12 @@ export interface BenchRuns { command: string; median: number; times: number[]; e
 export function benchWarnings(r: BenchRuns): string[] {
   const warnings: string[] = []
   // only with --ignore-failure: without it the first failing run stopped the benchmark
-  const failed = r.exit_codes.filter(c => c !== 0).length
-  if (failed > 0) warnings.push(`'${r.command}' exited non-zero in ${plural(failed, 'run')}: its figures may mean nothing (check the command)`)
+  const failed = r.exit_codes.filter((c, i) => c !== 0 && r.signals?.[i] == null).length
+  // killed by a signal: named, by signal (an OOM killer's SIGKILL is not the command's own exit code 137)
+  const killed = new Map<string, number>()
+  for (const s of r.signals ?? []) if (s != null) killed.set(s, (killed.get(s) ?? 0) + 1)
+  const ends = [...(failed > 0 ? [`exited non-zero in ${plural(failed, 'run')}`] : []), ...[...killed].map(([s, n]) => `was killed by ${s} in ${plural(n, 'run')}`)]
+  if (ends.length > 0) warnings.push(`'${r.command}' ${ends.join(' and ')}: its figures may mean nothing (check the command)`)
   if (slowFirstRun(r.times)) warnings.push(`'${r.command}': the first run was much slower (${formatTime(r.times[0]!)}, a cold cache?): try --warmup or --prepare`)
   else {
     const n = outliers(r.times)

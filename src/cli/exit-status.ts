@@ -14,3 +14,18 @@ export function exitStatus(r: { status: number | null; signal: NodeJS.Signals | 
 export function exitText(r: { status: number | null; signal: NodeJS.Signals | null }): string {
   return r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
 }
+
+let byNumber: Map<number, NodeJS.Signals> | undefined
+
+/**
+ * The signal that ended a command run through a shell: the shell's own (the shell was killed), else
+ * the one its status names, 128 + n (a command under the shell was killed: the shell reports it so,
+ * `kill -9` → 137). null: it exited. A command that itself exits 129 and above reads as killed, as
+ * a shell prompt shows it.
+ */
+export function shellSignal(r: { status: number | null; signal: NodeJS.Signals | null }): NodeJS.Signals | null {
+  if (r.signal) return r.signal
+  if (r.status === null || r.status <= 128) return null
+  byNumber ??= new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]))
+  return byNumber.get(r.status - 128) ?? null
+}

@@ -75,7 +75,7 @@ function cwdOption(args: string[]): string | undefined {
 }
 
 /**
- * The `{ error }` document of --json on stdout, `{ name, code, message, issues? }` for every error
+ * The `{ error }` document of --json on stdout, `{ name, code, message, issues?, exitCode?, signal? }` for every error
  * (errors.ts jsonError). `unperf monitor` writes JSON lines (a `type` each: `sample`, `alert`,
  * `serving`): its error is one more line, `{ type: 'error', error }`, not an indented document a
  * line-by-line reader cannot parse.

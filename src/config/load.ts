@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import type { ConfigError } from '../errors.js'
 import type { PerfConfig, PerfConfigBase, ResolvedPerfConfig } from './types.js'
 import { fileForPath, layerName, mergeLayers, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
@@ -66,6 +67,16 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   // not given: the project the process was started in (its nearest package.json up), as for every CLI
   const cwd = options.cwd ? resolve(options.cwd) : projectDir(process.cwd())
   const rootDir = resolve(options.rootDir ?? cwd)
+  try {
+    return await loadLayers(options, caller, keepRaw, cwd, rootDir)
+  } catch (error) {
+    // every issue's file said one way: relative to rootDir, the absolute path in filePath (issue-files.ts)
+    if ((error as { name?: unknown } | null)?.name !== 'ConfigError') throw error
+    throw (await import('./issue-files.js')).withIssueFiles(error as ConfigError, rootDir)
+  }
+}
+
+async function loadLayers(options: LoadPerfConfigOptions, caller: string, keepRaw: ((raw: RawLayer[], applied: RawLayer[]) => void) | undefined, cwd: string, rootDir: string): Promise<LoadedPerfConfig> {
   const env = options.env || process.env.PERF_ENV || process.env.NODE_ENV || 'production'
   // a given cwd apart from rootDir: nothing else reads it at start (the snapshot does not depend on it)
   if (options.cwd && options.rootDir && cwd !== rootDir) checkDir(cwd, 'cwd', caller)

@@ -73,7 +73,7 @@ export interface PerfPool {
   /** Runs `fn(signal)` when a slot is free, with the pool's timeout, retries and backoff (or `options`'); its result. */
   run<T>(fn: (signal: AbortSignal) => Promise<T> | T, options?: PoolRunOptions): Promise<T>
   /** `fn(item, index, signal)` over every item through the pool; the results in the items' order. */
-  map<I, T>(items: Iterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options?: PoolMapOptions): Promise<T[]>
+  map<I, T>(items: Iterable<I | PromiseLike<I>> | AsyncIterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options?: PoolMapOptions): Promise<T[]>
   /** Tasks running now. */
   readonly active: number
   /** Tasks waiting. */
@@ -129,6 +129,11 @@ export interface WorkerRunOptions {
 export interface PerfWorkers {
   /** Calls `exportName(...args)` of the module at `moduleUrl` in a worker thread (CPU-bound work); its result, copied back. */
   run<T = unknown>(moduleUrl: string | URL, exportName: string, args?: unknown[], options?: WorkerRunOptions): Promise<T>
+  /**
+   * The worker tasks' counters in a pool's shape (name `'workers'`, concurrency = `concurrency.workers.max`),
+   * as the report's `pools` lists them: per call, its retries and timed-out attempts counted apart.
+   */
+  stats(): PoolStats
   /** Ends the worker threads (`perf.close()` does). */
   close(): Promise<void>
 }

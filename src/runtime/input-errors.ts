@@ -135,8 +135,9 @@ export function stopOnErrorError(value: unknown, where: string): TypeError | und
 export function mapInputError(pool: string, items: unknown, fn: unknown, options: unknown): TypeError | undefined {
   // a JavaScript caller's slip said 'm.fn is not a function' per item
   if (typeof fn !== 'function') return argumentError(`pool '${pool}': map(items, fn): fn must be a function (called with item, index, signal), got ${fn === null ? 'null' : typeof fn}`)
-  if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function') {
-    return argumentError(`pool '${pool}': map(items, fn): items must be an array or another iterable, got ${items === null ? 'null' : typeof items}`)
+  if (!Array.isArray(items) && typeof (items as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function' &&
+    typeof (items as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator] !== 'function') {
+    return argumentError(`pool '${pool}': map(items, fn): items must be an array, another iterable or an async iterable, got ${items === null ? 'null' : typeof items}`)
   }
   return optionsError(options, `pool '${pool}': map(items, fn, options)`, `{ ${MAP_OPTIONS.join(', ')} }`)
     ?? (options === undefined ? undefined : unknownOptionError(`pool '${pool}': map(items, fn, options)`, options as object, MAP_OPTIONS, poolSetting(pool)))

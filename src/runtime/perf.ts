@@ -34,7 +34,7 @@ import { createOptionsError, graphOptionsError, markNameError, runOptionsError, 
 import { isName, plainCreateOptions, plainGraphOptions, plainRunOptions } from './input-checks.js'
 import type {
   CreatePerfOptions, GraphOptions, GraphResult, GraphResults, GraphTask, Perf, PerfCache,
-  PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, ReportWarning, RunOptions,
+  PerfMetrics, PerfMonitors, PerfPool, PerfReport, PerfWorkers, PoolStats, ReportWarning, RunOptions,
 } from './types.js'
 import { createWarnOnce } from './warn.js'
 import { createWorkers } from './workers.js'
@@ -289,17 +289,23 @@ class PerfInstance implements RunEndHost {
       tracer: this._tracer,
       memory: this.memory,
       cache: this._cache?.stats(),
-      pools: this._pools?.stats() ?? [],
+      pools: this._poolStats(),
       monitor: this._monitor,
       exitCode,
       warnings: this._warn.said,
     }
   }
 
+  /** The pools' stats, and the worker tasks' as pool 'workers' once perf.workers was used. */
+  private _poolStats(): PoolStats[] {
+    const pools = this._pools?.stats() ?? []
+    return this._workers === undefined ? pools : [...pools, this._workers.stats()]
+  }
+
   private _metricsSources() {
     return {
       cache: () => this._cache!.stats(),
-      pools: () => this._pools?.stats() ?? [],
+      pools: () => this._poolStats(),
       commandTotals: () => this._log.totals,
       budgetBreaches: () => this._breaches,
       lastSample: () => this._monitor?.last,

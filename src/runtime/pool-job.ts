@@ -31,6 +31,8 @@ export interface Job {
   timer: ReturnType<typeof setTimeout> | undefined
   /** a call's own timeout, retries, backoff (pool-options.ts), shared by a map's items; undefined: the pool's */
   settings: TaskSettings | undefined
+  /** a map item that is a promise and rejected: that item's failure, fn never ran, so no retry can help */
+  itemRejected: boolean
 }
 
 /**
@@ -49,7 +51,10 @@ export interface MapRun {
   fn: (item: unknown, index: number, signal: AbortSignal) => unknown
   results: unknown[]
   errors: unknown[]
+  /** items not settled yet; an async iterable's map counts one more until the iterable is done (pool-map-async.ts) */
   remaining: number
+  /** an async iterable's map: pulls the next items after one settles (pool-map-async.ts) */
+  pull: (() => void) | undefined
   /** aborted on the first failure with stopOnError; the never-aborted signal otherwise */
   signal: AbortSignal
   finish(): void
@@ -83,7 +88,7 @@ let nextId = 1
 export const taskId = (): number => nextId++
 
 export const newJob = (fn: TaskFn<unknown>, settle: Settle, settings?: TaskSettings): Job =>
-  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0, signal: undefined, onAbort: undefined, timer: undefined, settings })
+  ({ fn, settle, attempt: 0, id: nextId++, group: undefined, started: 0, map: undefined, index: 0, signal: undefined, onAbort: undefined, timer: undefined, settings, itemRejected: false })
 
 export function callJob(job: Job, signal: AbortSignal): unknown {
   const m = job.map
@@ -93,7 +98,10 @@ export function callJob(job: Job, signal: AbortSignal): unknown {
   // an item that is a promise is awaited first, in the item's slot, as p-map does: fn gets its value
   // (a rejected one fails the item with its reason)
   if (item !== null && typeof item === 'object' && typeof (item as PromiseLike<unknown>).then === 'function') {
-    return Promise.resolve(item).then(value => m.fn(value, job.index, s))
+    return Promise.resolve(item).then(value => m.fn(value, job.index, s), (reason: unknown) => {
+      job.itemRejected = true
+      throw reason
+    })
   }
   return m.fn(item, job.index, s)
 }
@@ -117,6 +125,7 @@ export function settled(job: Job, ok: boolean, value: unknown): void {
   if (ok) m.results[job.index] = value
   else m.errors.push(value)
   if (--m.remaining === 0) m.finish()
+  else if (m.pull !== undefined) m.pull()
 }
 
 /**
@@ -152,7 +161,7 @@ export function newMapRun(
     },
   }
   const run: MapRun = {
-    group, items, fn, results: new Array<unknown>(items.length), errors: [], remaining: items.length,
+    group, items, fn, results: new Array<unknown>(items.length), errors: [], remaining: items.length, pull: undefined,
     signal: controller ? controller.signal : neverAborted(),
     finish: () => {
       if (group?.cancelled) return // rejected by fail()

@@ -20,6 +20,7 @@ import { PoolSignals } from './pool-signals.js'
 import { mapInputError, poolRunError } from './input-errors.js'
 import { knownKeys } from './input-checks.js'
 import { TASK_SETTINGS, taskSettings } from './pool-options.js'
+import { feedMap, isAsyncIterable } from './pool-map-async.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
 
@@ -57,37 +58,41 @@ export class Pool extends PoolSignals implements PerfPool {
     return new Promise(this._executor) as Promise<T>
   }
 
-  map<I, T>(items: Iterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
+  map<I, T>(items: Iterable<I | PromiseLike<I>> | AsyncIterable<I | PromiseLike<I>>, fn: (item: I, index: number, signal: AbortSignal) => Promise<T> | T, options: PoolMapOptions = {}): Promise<T[]> {
     const bad = mapInputError(this.name, items, fn, options)
     if (bad !== undefined) return Promise.reject(bad)
     const settings = taskSettings(options as Record<string, unknown>, this._options, this.name, 'map(items, fn')
     if (settings instanceof TypeError) return Promise.reject(settings)
-    const list = Array.isArray(items) ? (items as I[]) : Array.from(items)
+    const pulled = isAsyncIterable(items) && !Array.isArray(items)
+    const list = pulled ? [] : Array.isArray(items) ? (items as I[]) : Array.from(items as Iterable<I>)
     const outside = options.signal ?? undefined
     const invalid = outside === undefined ? undefined : signalError(outside, `pool '${this.name}': map(items, fn, { signal })`)
     if (invalid !== undefined) return Promise.reject(invalid)
     if (outside?.aborted) return Promise.reject(outside.reason)
-    if (list.length === 0) return Promise.resolve([])
+    if (list.length === 0 && !pulled) return Promise.resolve([])
     return new Promise<T[]>((resolve, reject) => {
       // an outside signal: its jobs are tracked like run()'s, and untracked when the map settles
       const jobs: Job[] | undefined = outside && []
       const done = jobs && ((): void => { for (const job of jobs) this._untrack(job) })
+      const fail = done ? (error: unknown) => { done(); reject(outside!.aborted ? outside!.reason : error) } : reject
       const run = newMapRun(list, fn as MapRun['fn'], options.stopOnError === true, this.name,
-        done ? (results: unknown[]) => { done(); (resolve as (results: unknown[]) => void)(results) } : resolve as (results: unknown[]) => void,
-        done ? (error: unknown) => { done(); reject(outside!.aborted ? outside!.reason : error) } : reject)
-      const group = run.group
-      for (let i = 0; i < list.length; i++) {
+        done ? (results: unknown[]) => { done(); (resolve as (results: unknown[]) => void)(results) } : resolve as (results: unknown[]) => void, fail)
+      const submit = (i: number): void => {
         // a promise item waiting for its slot is handled now: one that rejects meanwhile fails its item then, no unhandled rejection
-        const item = list[i]
+        const item = run.items[i]
         if (item !== null && typeof item === 'object' && typeof (item as PromiseLike<unknown>).then === 'function') Promise.resolve(item).catch(noop)
-        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group, started: 0, map: run, index: i, signal: outside, onAbort: undefined, timer: undefined, settings }
+        const job: Job = { fn: noop, settle: noop, attempt: 0, id: taskId(), group: run.group, started: 0, map: run, index: i, signal: outside, onAbort: undefined, timer: undefined, settings, itemRejected: false }
         if (jobs) { jobs.push(job); this._track(job, outside!) }
-        if (group?.cancelled) {
-          settled(job, false, CANCELLED)
-          continue
-        }
-        this._submit(job)
+        if (run.group?.cancelled) settled(job, false, CANCELLED)
+        else this._submit(job)
       }
+      if (pulled) {
+        // one more item until the iterable is done (pool-map-async.ts)
+        run.remaining = 1
+        feedMap(run, items as AsyncIterable<unknown>, () => this._limit, submit, fail, outside)
+        return
+      }
+      for (let i = 0; i < list.length; i++) submit(i)
     })
   }
 
@@ -230,7 +235,7 @@ export class Pool extends PoolSignals implements PerfPool {
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
     const settings = job.settings ?? this._options
-    if (!cancelled && job.attempt < settings.retries && job.signal?.aborted !== true && isRetriable(error)) {
+    if (!cancelled && !job.itemRejected && job.attempt < settings.retries && job.signal?.aborted !== true && isRetriable(error)) {
       const delay = backoffDelay(job.attempt, settings.backoff, settings.maxBackoff)
       job.attempt++
       this._stats.retries++

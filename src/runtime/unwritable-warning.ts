@@ -3,11 +3,13 @@
  * (a read-only file system, no permission) and what to do, instead of Node's `ENOENT … mkdir`. On a
  * read-only file system that holds both (a container's read-only root, a read-only home), or under
  * the same dir not ours, one warning for both: the cache's (it fails first, the report is written
- * at exit), under the report's code, so the report's own is not said again.
+ * at exit), under the report's code, so the report's own is not said again. So on a full disk that
+ * holds both (ENOSPC, EDQUOT): whichever fails first names both, and the other says nothing more.
  *
  * Error paths only: a deferred module (scripts/build.mjs DEFERRED), out of the start script.
  */
-import { sep } from 'node:path'
+import { statSync } from 'node:fs'
+import { dirname, sep } from 'node:path'
 import { whyUnwritable, type Unwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
@@ -33,9 +35,37 @@ export function warnCacheUnwritable(ctx: RuntimeContext, kind: string, dir: stri
   ctx.warn(`cache-tier:unwritable:${why.at}:${why.code}`, `the ${kind} cache tier cannot be written: cannot write to ${dir}: ${why.reason}; the command goes on without it (${FIX_CACHE})`)
 }
 
+/**
+ * The fs tier of `dir` skipped a write on a full disk (`detail`: its DiskFullError's message): one
+ * warning for every namespace under the cache dir, and for the report too when its dir is on the
+ * same disk (it is written at exit, and would warn again).
+ */
+export function warnCacheDiskFull(ctx: RuntimeContext, dir: string, detail: string): void {
+  const cacheDir = ctx.config.cache.dir
+  const shown = dir.startsWith(cacheDir + sep) ? cacheDir : dir
+  const reportDir = ctx.config.report.dir
+  if (sameDisk(dir, reportDir)) {
+    ctx.warn(diskFullCode(reportDir), `${detail}; the report (${reportDir}) is on the same full disk: the command goes on, cache writes there are skipped while the disk stays full, `
+      + `and the report and run history may not be written (free space on it, lower cache.maxSize, or point XDG_CACHE_HOME, or cache.dir and report.dir, at another disk)`)
+    return
+  }
+  ctx.warn(`cache-disk-full:${shown}`, `${detail}; the command goes on, cache writes there are skipped while the disk stays full `
+    + '(free space on it, lower cache.maxSize, or point cache.dir or XDG_CACHE_HOME at another disk)')
+}
+
 /** The report could not be written: why, when its dir refuses writes (a read-only fs: Node's mkdir says ENOENT), else the error. */
 export function warnReportWriteFailed(ctx: RuntimeContext, error: unknown): void {
   const dir = ctx.config.report.dir
+  const errno = (error as { code?: unknown } | null)?.code
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    // the cache's dir on the same full disk: one warning for both, whichever said it first (above)
+    const cacheDir = ctx.config.cache.dir
+    if (sameDisk(cacheDir, dir)) {
+      ctx.warn(diskFullCode(dir), `disk full: the report could not be written to ${dir} (${errorMessage(error)}); the cache (${cacheDir}) is on the same full disk: its writes there are skipped while it stays full `
+        + '(free space on it, or point XDG_CACHE_HOME, or cache.dir and report.dir, at another disk)')
+      return
+    }
+  }
   const why = whyUnwritable(dir, error)
   if (why) ctx.warn(reportCode(dir, why), `the report and run history are not written: cannot write to ${dir}: ${why.reason} (${FIX_REPORT})`)
   else ctx.warn('report-write', `the report could not be written to ${dir}: ${errorMessage(error)}`)
@@ -44,4 +74,22 @@ export function warnReportWriteFailed(ctx: RuntimeContext, error: unknown): void
 /** The report's warning code: the cache's joint warning takes it, so the report says nothing more. */
 function reportCode(reportDir: string, why: Unwritable): string {
   return `report-unwritable:${why.code}:${reportDir}`
+}
+
+/** The code of a full disk's warning that names the cache and the report (warnCacheDiskFull, warnReportWriteFailed). */
+const diskFullCode = (reportDir: string): string => `disk-full:${reportDir}`
+
+/** Whether two paths (or their nearest existing dirs) are on one file system; false when either cannot be found. */
+function sameDisk(a: string, b: string): boolean {
+  const device = (path: string): number | undefined => {
+    for (let at = path; ; at = dirname(at)) {
+      try {
+        return statSync(at).dev
+      } catch {
+        if (dirname(at) === at) return undefined
+      }
+    }
+  }
+  const da = device(a)
+  return da !== undefined && da === device(b)
 }

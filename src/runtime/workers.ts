@@ -29,6 +29,9 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
   const options = ctx.config.concurrency.workers
   let pool: Promise<TinypoolLike> | undefined
   const slots = threadSlots(options.max)
+  // a pool's counters (PoolStats), per call as a pool counts its tasks: the report's pool 'workers'
+  const counts = { completed: 0, failed: 0, cancelled: 0, retries: 0, timeouts: 0 }
+  let calls = 0
 
   const getPool = () => (pool ??= (async () => {
     let Tinypool: new (o: Record<string, unknown>) => TinypoolLike
@@ -96,11 +99,25 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
       // the call's own signal, following the outside one: many calls sharing one signal cost it one
       // listener (tinypool adds one per task: node warned past 10, MaxListenersExceededWarning)
       const link = outside && linkSignal(outside)
+      calls++
       try {
-        return await attempts<T>({ url, exportName, args, transferList, transferResult }, link?.signal, own?.timeout ?? options.timeout, own?.retries ?? options.retries)
+        const result = await attempts<T>({ url, exportName, args, transferList, transferResult }, link?.signal, own?.timeout ?? options.timeout, own?.retries ?? options.retries)
+        counts.completed++
+        return result
+      } catch (error) {
+        // ended by the caller's signal or by close(): a cancellation, as a pool counts it
+        if (outside?.aborted === true || (error as { code?: unknown } | null)?.code === 'E_WORKER_CLOSED') counts.cancelled++
+        else counts.failed++
+        throw error
       } finally {
+        calls--
         link?.unlink()
       }
+    },
+    stats() {
+      // the calls under way: at most max of them on a thread, the rest waiting for one (or for a retry)
+      const active = Math.min(calls, options.max)
+      return { name: WORKERS_POOL, concurrency: options.max, adaptive: false, active, queued: calls - active, ...counts }
     },
     async close() {
       if (!pool) return
@@ -161,12 +178,14 @@ export function createWorkers(ctx: RuntimeContext): PerfWorkers {
           throw ended(Object.assign(new TypeError(`[unperf] perf.workers.run(): the args of ${exportName} cannot be sent to a worker thread: ${error.message} (structured-clone data only: no functions, promises or class instances with methods)`, { cause: error }), { code: 'E_WORKER_ARGS' }))
         }
         const timedOut = controller?.signal.aborted === true
+        if (timedOut) counts.timeouts++
         const failure = timedOut ? new TimeoutError(`worker task ${exportName} of ${url}`, timeout as number) : outOfMemory(error, exportName, url, options.maxMemory ?? false)
         if (attempt >= retries || !isRetriable(failure)) throw ended(failure)
         clock?.stop()
         if (held) slots.release() // not held through the backoff
         held = false
         const delay = backoffDelay(attempt, BACKOFF, MAX_BACKOFF) // the pools' backoff
+        counts.retries++
         if (hooks?.hasListeners('task:retry')) hooks.emit('task:retry', { pool: WORKERS_POOL, id, attempt: attempt + 1, delay, error: failure })
         await backoff(delay, callSignal)
       } finally {

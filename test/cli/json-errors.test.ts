@@ -1,5 +1,5 @@
 /**
- * `--json` errors have one shape for every command: `{ error: { name, code, message, issues? } }`
+ * `--json` errors have one shape for every command: `{ error: { name, code, message, issues?, exitCode?, signal? } }`
  * on stdout (monitor's JSON lines: `{ type: 'error', error }`), the message also on stderr. Some
  * messages carried the `[unperf] ` prefix (errors thrown by a command: UsageError, ConfigError,
  * BenchCommandError), others not (usage problems found before it ran, citty's, budget's); an error
@@ -13,7 +13,9 @@ import { tempDir } from '../helpers/tmp.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
 function expectShape(error: Record<string, unknown>, label: string): void {
-  expect(Object.keys(error).filter(k => k !== 'issues').sort(), label).toEqual(['code', 'message', 'name'])
+  // issues: a config error's; exitCode and signal: a failed command's (bench, profile)
+  expect(Object.keys(error).filter(k => !['issues', 'exitCode', 'signal'].includes(k)).sort(), label).toEqual(['code', 'message', 'name'])
+  if ('exitCode' in error) expect(typeof error.exitCode, label).toBe('number')
   for (const key of ['name', 'code', 'message']) expect(typeof error[key], `${label}: ${key}`).toBe('string')
   expect(error.message, label).not.toMatch(/^\[unperf\]/)
   expect(error.message, label).not.toMatch(/\x1b\[/)

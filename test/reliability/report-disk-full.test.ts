@@ -55,4 +55,33 @@ await perf.close()`)
     expect(readFileSync(join(reportDir, 'report.json'), 'utf8')).toBe(before)
     expect(readdirSync(reportDir).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
   }, 60_000)
+
+  it('the cache and the report on one full disk: one warning naming both (the cache warned, then the report again)', () => {
+    const disk = mountTmpfs('256k')!
+    const reportDir = join(disk, 'perf')
+    const cacheDir = join(disk, 'cache')
+    const dir = tempDir('unperf-report-cache-full-')
+    mkdirSync(join(dir, 'node_modules'))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'full-cli', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'fs', dir: ${JSON.stringify(cacheDir)}, compress: false }, report: { console: false, dir: ${JSON.stringify(reportDir)}, trace: true } }`)
+    writeFileSync(join(dir, 'app.mjs'), `import { createPerf } from ${JSON.stringify(dist)}
+const perf = await createPerf()
+await perf.run('build', async () => {
+  for (let i = 0; i < Number(process.env.SPANS); i++) await perf.span('step-' + i, () => {})
+  await perf.cache.set('k' + process.env.SPANS, 'x'.repeat(Number(process.env.SPANS) * 100))
+})
+await perf.close()`)
+    const run = (spans: number) => spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, SPANS: String(spans), XDG_CACHE_HOME: join(dir, '.xdg') } })
+
+    expect(run(1).status).toBe(0)
+    fill(disk)
+    const full = run(300)
+    expect(full.status, full.stderr).toBe(0)
+    const warnings = full.stderr.split('\n').filter(l => l.startsWith('[unperf]'))
+    // before: one for the cache's skipped write, a second for the report
+    expect(warnings, full.stderr).toHaveLength(1)
+    expect(warnings[0]).toMatch(/disk full/)
+    expect(warnings[0]).toContain(cacheDir)
+    expect(warnings[0]).toContain(reportDir)
+  }, 60_000)
 })

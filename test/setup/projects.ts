@@ -63,6 +63,7 @@ export const ISOLATED = [
   'test/config/extends-empty.test.ts', // sets process.env
   'test/config/extends-package.test.ts', // sets process.env
   'test/config/home-paths.test.ts', // sets process.env, in-process perf/CLI state
+  'test/config/issue-files.test.ts', // sets process.env
   'test/config/load.test.ts', // sets process.env, sets the umask
   'test/config/no-default-export.test.ts', // sets process.env
   'test/config/other-env-blocks.test.ts', // sets process.env
@@ -152,6 +153,7 @@ export const ISOLATED = [
   'test/runtime/workers-call-options.test.ts', // its thread's first heartbeat came late sharing a worker (3 of 4 shared runs failed under load, 0 of 2 isolated)
   'test/runtime/workers-import-failure.test.ts', // in-process perf/CLI state
   'test/runtime/workers-shared-signal.test.ts', // process listeners
+  'test/runtime/workers-report.test.ts', // in-process perf/CLI state
   'test/runtime/workers-timeout-queue.test.ts', // process listeners
   'test/vitest/history.test.ts', // sets the umask
   'test/vitest/worker-crash.test.ts', // signals its own process

@@ -12,15 +12,17 @@ import { BenchCommandError, BenchInterruptedError, jsonError, UsageError, whyUnr
 import { BenchRunner, stopStatus } from '../bench-run.js'
 import { checkOutFile, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
-import { exitStatus } from '../exit-status.js'
+import { exitStatus, shellSignal } from '../exit-status.js'
 import { mannWhitney, summarize } from '../bench-stats.js'
 import { benchWarnings } from '../bench-warnings.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
 import { bold, commonArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
 
-interface Result extends BenchResult { exit_codes: number[] }
+/** `signals`: each run's signal (null: it exited), only when a run was killed by one (else hyperfine's shape). */
+interface Result extends BenchResult { exit_codes: number[]; signals?: (string | null)[] }
 
-type Run = { seconds: number; user: number; system: number; code: number }
+/** `signal`: the one that killed the command (the shell, or a command under it: shellSignal), else null. */
+type Run = { seconds: number; user: number; system: number; code: number; signal: NodeJS.Signals | null }
 
 async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   // the newline before ')' ends a trailing '# comment' in the command, which would swallow the ')'
@@ -30,8 +32,12 @@ async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   const line = r.stderr.trim().split('\n').pop() ?? ''
   const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
   // the shell killed by a signal: 128 + n, as it reports a command of its own killed so
-  return { seconds: r.seconds, user, system, code: exitStatus(r) }
+  return { seconds: r.seconds, user, system, code: exitStatus(r), signal: shellSignal(r) }
 }
+
+/** A result as --json and --export-json give it: hyperfine's fields, and `signals` when a run was killed by one. */
+const exported = ({ command, mean, stddev, median, user, system, min, max, times, exit_codes, signals }: Result) =>
+  ({ command, mean, stddev, median, user, system, min, max, times, exit_codes, ...(signals && { signals }) })
 
 /** Every --prepare value on the command line, in order (`--prepare X` and `--prepare=X`; none after `--`). */
 function prepareOptions(rawArgs: string[]): string[] {
@@ -108,9 +114,9 @@ export default defineCommand({
     const ignoreFailure = Boolean(args['ignore-failure'])
     const bar = createProgress()
     /** A failed run or preparation; the progress line is erased first, so the message starts its own line. */
-    const failed = (message: string, command: string, exitCode: number): BenchCommandError => {
+    const failed = (message: string, command: string, exitCode: number, signal: string | null): BenchCommandError => {
       bar.end()
-      return new BenchCommandError(message, command, exitCode)
+      return new BenchCommandError(message, command, exitCode, signal ?? undefined)
     }
     const runner = new BenchRunner(cwd, env)
     /** Where the benchmark is, for the message of a signal that stops it. */
@@ -125,7 +131,8 @@ export default defineCommand({
       const prep = await runner.run(prepCommand)
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
-      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${prep.signal ? `was killed by ${prep.signal}` : `exited with code ${prep.status}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep))
+      const killed = shellSignal(prep)
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${killed ? `was killed by ${killed}` : `exited with code ${prep.status}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep), killed)
       return prep.seconds
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
@@ -133,7 +140,9 @@ export default defineCommand({
     const checked = async (command: string, which: string): Promise<Run> => {
       at = `in ${which} of '${command}'`
       const run = await runOnce(runner, command)
-      if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' exited with code ${run.code} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code)
+      // killed by a signal: said so, as hyperfine's "terminated by a signal" with its name ('exited with code 137' before)
+      const ended = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`
+      if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' ${ended} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code, run.signal)
       return run
     }
     const results: Result[] = []
@@ -175,6 +184,7 @@ export default defineCommand({
         const summary = summarize(times)
         results.push({
           command, ...summary, times, exit_codes: samples.map(s => s.code),
+          ...(samples.some(s => s.signal !== null) && { signals: samples.map(s => s.signal) }),
           user: samples.reduce((a, s) => a + s.user, 0) / samples.length,
           system: samples.reduce((a, s) => a + s.system, 0) / samples.length,
         })
@@ -196,7 +206,7 @@ export default defineCommand({
     if (stopped) {
       // with the results (hyperfine's shape) of the commands completed, exported too; never saved as a baseline
       process.exitCode = stopped.exitCode
-      const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
+      const exportable = { results: results.map(exported) }
       if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
       if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
       // and their warnings, as hyperfine printed them with each result (a slow first run, outliers)
@@ -233,7 +243,7 @@ export default defineCommand({
       })
       if (regressions.length > 0) process.exitCode = 1
     }
-    const exportable = { results: results.map(({ command, mean, stddev, median, user, system, min, max, times, exit_codes }) => ({ command, mean, stddev, median, user, system, min, max, times, exit_codes })) }
+    const exportable = { results: results.map(exported) }
     if (args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
     if (args['save-baseline']) writeOutFile('--save-baseline', args['save-baseline'], JSON.stringify(exportable, null, 2), cwd)
     const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a))

@@ -2,7 +2,7 @@
  * `unperf monitor [--serve] [--json] [--interval 1s] [--port 9464] [--count N] [--cwd] [--env]`:
  * live samples of this Node process and the host (systeminformation) with the project's
  * monitors config (interval, alerts): a refreshing table on a TTY, JSON lines otherwise
- * (`{"type":"sample",...}` and `{"type":"alert",...}`). `--serve` also exposes Prometheus
+ * (`{"type":"sample",...}` and `{"type":"alert",...,"sampleTime"}`, after its sample's line). `--serve` also exposes Prometheus
  * /metrics and /healthz (first JSON line: `{"type":"serving",host,port,url,healthz}`). Runs until
  * Ctrl-C, or `--count` samples.
  */
@@ -89,8 +89,18 @@ export default defineCommand({
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     // an alert's JSON line waits for its sample's (below), so a reader sees the sample first, then
-    // what it set off; alerts of samples taken before printing starts follow the first one printed
+    // what it set off; each names its sample (`sampleTime`: that sample's `time`): the alerts of
+    // samples taken before printing starts (not printed) follow the first one printed, and were
+    // read as set off by it. The monitor judges a sample's alerts right after announcing it, in the
+    // same tick: the sample announced last is theirs.
     let pendingAlerts: string[] = []
+    let sampleTime: number | undefined
+    /** Samples past --count are not printed, nor are their alerts. */
+    let ended = false
+    hooks.hook('monitor:sample', sample => {
+      sampleTime = sample.time
+      ended = seen >= count
+    })
     const flushAlerts = () => {
       for (const line of pendingAlerts) writeJson(line)
       pendingAlerts = []
@@ -98,7 +108,7 @@ export default defineCommand({
     hooks.hook('monitor:alert', alert => {
       if (alert.state === 'firing') firing.set(alert.metric, alert)
       else firing.delete(alert.metric)
-      if (!table) pendingAlerts.push(JSON.stringify({ type: 'alert', ...alert }) + '\n')
+      if (!table && !ended) pendingAlerts.push(JSON.stringify({ type: 'alert', ...alert, sampleTime }) + '\n')
     })
 
     if (monitor.server) {

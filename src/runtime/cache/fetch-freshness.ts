@@ -51,12 +51,13 @@ export function freshness(headers: Headers, cc: Directives, ttl: number | false,
   if (cc.has('no-cache')) return now
   const age = Number(headers.get('age')) * 1000 || 0
   const maxAge = seconds(cc, 'max-age')
-  if (maxAge !== undefined) return now + Math.max(0, maxAge - age)
+  // past already when its Age is over its lifetime: how long stale it is counts (max-stale, stale-if-error)
+  if (maxAge !== undefined) return now + maxAge - age
   const expires = headers.get('expires')
   if (expires !== null) {
     const exp = Date.parse(expires)
     const date = Date.parse(headers.get('date') ?? '') || now
-    return Number.isNaN(exp) ? now : now + Math.max(0, exp - date - age)
+    return Number.isNaN(exp) ? now : now + exp - date - age
   }
   return ttl === false ? null : now + ttl
 }
@@ -68,3 +69,26 @@ export function entryTtl(meta: Meta, options: Options, now: number): number | fa
   const total = keep + meta.staleIfError
   return total > 0 ? total : 0
 }
+
+/**
+ * Whether a stored copy answers a request with these Cache-Control directives, and as what (RFC 9111
+ * §5.2.1): `max-age=N` takes a copy stored or revalidated at most N s ago (`max-age=0` revalidates);
+ * `min-fresh=N` one still fresh N s from now; `max-stale` a stale one too, `max-stale=N` one stale by
+ * at most N s (`'STALE'`), never one whose response said `must-revalidate`, `proxy-revalidate` or
+ * `no-cache` (§5.2.2.2, §5.2.2.4). undefined: it must be revalidated.
+ */
+export function acceptable(meta: Meta, storedAt: number, request: Directives, now: number): 'HIT' | 'STALE' | undefined {
+  const maxAge = seconds(request, 'max-age')
+  if (maxAge !== undefined && now - storedAt >= maxAge) return undefined
+  if (meta.freshUntil === null) return 'HIT'
+  const minFresh = seconds(request, 'min-fresh') ?? 0
+  if (now + minFresh < meta.freshUntil) return 'HIT'
+  if (minFresh > 0 || now < meta.freshUntil) return undefined
+  const maxStale = request.get('max-stale')
+  if (maxStale === undefined || meta.mustRevalidate || storedNoCache(meta)) return undefined
+  const limit = maxStale === true ? Infinity : seconds(request, 'max-stale')
+  return limit !== undefined && now - meta.freshUntil <= limit ? 'STALE' : undefined
+}
+
+/** The stored response's own `no-cache`: never used without revalidation, stale or not. */
+const storedNoCache = (meta: Meta): boolean => parseCacheControl(meta.headers.find(([n]) => n === 'cache-control')?.[1] ?? null).has('no-cache')

@@ -59,3 +59,11 @@ export function mark(response: Response, state: CacheState): Response {
   return asFetched(res, response.url, response.redirected, response.type)
 }
 
+
+/**
+ * The answer of `only-if-cached` with nothing stored (RFC 9111 §5.2.1.7): a 504 Gateway Timeout, with
+ * no body, the URL asked for and immutable headers as fetch's own responses, and its cache state.
+ */
+export function gatewayTimeout(url: string, state: CacheState): Response {
+  return asFetched(new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { [CACHE_STATE_HEADER]: state } }), url, false)
+}

@@ -20,7 +20,9 @@
  *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored.
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
- *   'only-if-cached' serves a stored copy or a 504.
+ *   'only-if-cached' (or the request's `only-if-cached`) serves a stored copy or a 504 Gateway Timeout.
+ *   The request's `max-age`, `min-fresh` and `max-stale[=N]` narrow or widen which copy is used
+ *   (RFC 9111 §5.2.1); a stale one it takes is `STALE`.
  * - A 2xx/3xx answer to an unsafe method (POST, PUT, PATCH, DELETE, ...) removes the stored GET and
  *   HEAD of its URL (RFC 9111 §4.4).
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS` (BYPASS all along
@@ -28,8 +30,8 @@
  */
 import type { PerfCache } from '../types.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
-import { entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
-import { CACHE_STATE_HEADER, type CacheState, mark, NULL_BODY, toResponse } from './fetch-response.js'
+import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
+import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
@@ -148,7 +150,7 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name))
     // Pragma: no-cache is the request's no-cache when it has no Cache-Control (RFC 9111 §5.4)
     const noCache = reqCc.has('no-cache') || (!reqHeaders.has('cache-control') && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(reqHeaders.get('pragma') ?? ''))
-    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : noCache ? 'no-cache' : 'default')
+    const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : noCache ? 'no-cache' : reqCc.has('only-if-cached') ? 'only-if-cached' : 'default')
     const mode: CacheMode = asked === 'default' && conditional ? 'no-store' : asked
     const netInit: RequestInit = { ...rest, headers: reqHeaders }
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
@@ -160,20 +162,22 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
       ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
     const now = Date.now()
     if (stored) {
-      // a request's max-age=N takes a copy stored or revalidated at most N s ago (RFC 9111 §5.2.1.1): max-age=0 revalidates
-      const requestMaxAge = seconds(reqCc, 'max-age')
-      const fresh = (stored.meta.freshUntil === null || now < stored.meta.freshUntil) && (requestMaxAge === undefined || now - stored.createdAt < requestMaxAge)
-      if ((fresh && mode !== 'no-cache') || mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
+      // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
+      const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
+      if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, stored.createdAt)
+      if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
       const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
       const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
       if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
       if (lastModified && !reqHeaders.has('if-modified-since')) reqHeaders.set('if-modified-since', lastModified)
     } else if (mode === 'only-if-cached') {
-      return new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { [CACHE_STATE_HEADER]: missed } })
+      return gatewayTimeout(target.url, missed)
     }
 
+    // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
+    // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
     const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
-      && (stored.meta.freshUntil === null || Date.now() <= stored.meta.freshUntil + stored.meta.staleIfError)
+      && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
 
     let response: Response
     try {

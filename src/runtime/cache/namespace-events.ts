@@ -3,11 +3,10 @@
  * built only when someone listens) and its warnings. The cache is an optimization: a storage
  * failure is counted, announced (`cache:error`) and warned about here, never thrown at the caller.
  */
-import { sep } from 'node:path'
 import { errorMessage } from '../../errors.js'
 import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
-import { warnCacheUnwritable } from '../unwritable-warning.js'
+import { warnCacheDiskFull, warnCacheUnwritable } from '../unwritable-warning.js'
 import { isCommandFault } from '../../drivers/redis-health.js'
 import { connectionOf, incidentOf, reasonOf, toldByGuard, type TierGuard } from '../../drivers/tier-guard.js'
 import type { RuntimeContext } from '../_internal.js'
@@ -179,13 +178,7 @@ export class NamespaceEvents {
     const detail = errorMessage(error)
     // a full disk (the fs tier evicted and tried again: fs-write.ts): one warning for every
     // namespace under the cache dir, whatever else fails with it
-    if ((error as { diskFull?: boolean } | null)?.diskFull) {
-      const cacheDir = this._ctx.config.cache.dir
-      const dir = tier?.dir ?? cacheDir
-      this._ctx.warn(`cache-disk-full:${dir.startsWith(cacheDir + sep) ? cacheDir : dir}`, `${detail}; the command goes on, cache writes there are skipped while the disk stays full `
-        + '(free space on it, lower cache.maxSize, or point cache.dir or XDG_CACHE_HOME at another disk)')
-      return
-    }
+    if ((error as { diskFull?: boolean } | null)?.diskFull) return warnCacheDiskFull(this._ctx, tier?.dir ?? this._ctx.config.cache.dir, detail)
     // the caller's value, not the tier (json-loss.ts): one warning per namespace, naming the key and why
     if (errno === 'E_VALUE') {
       this._ctx.warn(`cache-value:${this._name}`, `${detail}; not stored in the ${where} of cache namespace '${this._name}' (the tier stays in use; the command goes on)`)

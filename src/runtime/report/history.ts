@@ -3,12 +3,13 @@
  * `report.history` runs. A torn line, garbage or two writes run together fail JSON.parse or the
  * shape check and are skipped on read. Appends and the cap's rewrite happen under a lock file
  * (lock-file.ts, stale after 10 s), so processes exiting at once never lose a line; the wait is
- * synchronous (exit handler). The file is rewritten to the last `history` lines only when it holds
+ * synchronous (exit handler), 5 s at most, and a line appended without the lock then is carried
+ * over by a rewrite paused meanwhile (rewriteCapped). The file is rewritten to the last `history` lines only when it holds
  * half as many again (at least 10 more): one rewrite every ~history/2 runs instead of a read and a
  * rewrite on every exit. Lines of earlier versions (`<length base 36> <json>`, `<hash16> <json>`) are
  * read, and made plain by that rewrite.
  */
-import { chmodSync, readFileSync } from 'node:fs'
+import { chmodSync, closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
@@ -195,16 +196,22 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
     writeFileNoFollowSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), APPEND_NO_FOLLOW)
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
     if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
-    const text = readFileSync(file, 'utf8')
-    let count = 0
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
-    if (count > limit) {
-      // a line of an earlier version is written plain (lineJson); one that is not a run's stays as it was, skipped on read
-      const lines = text.split('\n').filter(Boolean)
-      writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).map(line => `${lineJson(line) ?? line}\n`).join(''))
-      // the temp files of report.json, trace.json and this rewrite that killed processes left: once
-      // every ~history/2 runs, so they stay few, and the exit path pays no readdir on other runs
-      removeLeftoverTempFiles(dir, isReportFile)
+    // read through a descriptor kept open: what is appended to this file while the rewrite runs is
+    // read from it after the copy and after the rename (rewriteCapped)
+    const fd = openSync(file, 'r')
+    try {
+      const read = readFileSync(fd)
+      const text = read.toString('utf8')
+      let count = 0
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
+      if (count > limit) {
+        rewriteCapped(file, fd, text, read.length, cap)
+        // the temp files of report.json, trace.json and this rewrite that killed processes left: once
+        // every ~history/2 runs, so they stay few, and the exit path pays no readdir on other runs
+        removeLeftoverTempFiles(dir, isReportFile)
+      }
+    } finally {
+      closeSync(fd)
     }
     try { chmodSync(file, 0o600) } catch { /* not ours */ }
   } finally {
@@ -213,6 +220,38 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
   return file
 }
 
+
+/**
+ * Rewrites `file` to its last `cap` lines. `fd` is open on the file that was read (`text`, `size`
+ * bytes). A process that waited 5 s for the lock appends without it: a rewrite paused meanwhile (a
+ * process stopped or starved between its read and its rename) renamed its copy, made before that
+ * line, over the file, and the run was lost. Lines appended to the file read are carried over:
+ * those there once the copy is made go into it, those appended up to the rename are appended to the
+ * new file after it (read through `fd`, which still reads the replaced file).
+ */
+function rewriteCapped(file: string, fd: number, text: string, size: number, cap: number): void {
+  const more = appendedTo(fd, size)
+  // a line of an earlier version is written plain (lineJson); one that is not a run's stays as it was, skipped on read
+  const lines = (text + more.text).split('\n').filter(Boolean)
+  writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).map(line => `${lineJson(line) ?? line}\n`).join(''))
+  const late = appendedTo(fd, size + more.bytes)
+  if (late.bytes > 0) writeFileNoFollowSync(file, late.text.endsWith('\n') ? late.text : `${late.text}\n`, APPEND_NO_FOLLOW)
+}
+
+/** The whole lines appended to the file open on `fd` past `offset` (a line still being written is left out). */
+function appendedTo(fd: number, offset: number): { text: string; bytes: number } {
+  const size = fstatSync(fd).size
+  if (size <= offset) return { text: '', bytes: 0 }
+  const buffer = Buffer.allocUnsafe(size - offset)
+  let got = 0
+  while (got < buffer.length) {
+    const n = readSync(fd, buffer, got, buffer.length - got, offset + got)
+    if (n === 0) break
+    got += n
+  }
+  const end = buffer.lastIndexOf(10, got - 1) + 1
+  return { text: buffer.toString('utf8', 0, end), bytes: end }
+}
 
 /** The commit at HEAD from `.git` files alone (no child process); undefined when not cheap to know. */
 export function gitSha(cwd: string): string | undefined {
