@@ -6,11 +6,11 @@
  * ("Cannot read properties of null (reading 'name')"). Such a run is left out, and each line is said
  * on stderr with its file, its line number and what is wrong with it.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { whyUnreadable } from '../errors.js'
 import { HISTORY_FILE, parseLines, type HistoryEntry } from '../runtime/report/history.js'
+import { readRegularFileSync } from '../runtime/read-regular-file.js'
 
 /** What is wrong with a run of history.jsonl for the CLI's readers (by key path), else undefined. */
 export function runProblem(entry: HistoryEntry): string | undefined {
@@ -43,7 +43,7 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
   if (readable.length === entries.length) return entries
   const file = join(config.report.dir, HISTORY_FILE)
   let text = ''
-  try { text = readFileSync(file, 'utf8') } catch { /* gone since: the runs are left out all the same */ }
+  try { text = readRegularFileSync(file, 'utf8') } catch { /* gone since: the runs are left out all the same */ }
   const said: string[] = []
   for (const [i, line] of text.split('\n').entries()) {
     const [entry] = line === '' ? [] : parseLines(line, true)
@@ -60,7 +60,7 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
  */
 function sayUnreadable(file: string): void {
   try {
-    readFileSync(file)
+    readRegularFileSync(file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
     process.stderr.write(`[unperf] the run history ${file} cannot be read (${whyUnreadable(error, 'history.jsonl')}): left out, as with no recorded run; remove or fix it (the next run writes a new one)\n`)

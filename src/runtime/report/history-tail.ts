@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { HISTORY_FILE, parseLines, type HistoryEntry, type HistoryFileState } from './history.js'
+import { READ_NO_BLOCK } from '../read-regular-file.js'
 
 /** What one line is taken to hold before any is read (a run of one or two commands: 300–400 bytes). */
 const LINE_BYTES_GUESS = 512
@@ -25,7 +26,7 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
   const cap = config.report.history
   let fd: number
   try {
-    fd = openSync(join(config.report.dir, HISTORY_FILE), 'r')
+    fd = openSync(join(config.report.dir, HISTORY_FILE), READ_NO_BLOCK)
   } catch {
     return { entries: [], lines: 0, found: false, torn: false }
   }

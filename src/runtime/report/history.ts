@@ -17,6 +17,7 @@ import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
 import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 import { lookupsOf } from '../cache/hit-rate.js'
+import { readRegularFileSync } from '../read-regular-file.js'
 
 export interface HistoryEntry {
   v: 1
@@ -151,7 +152,7 @@ export interface HistoryFileState {
  */
 export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryFileState & { entries: HistoryEntry[] } {
   let text = ''
-  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
+  try { text = readRegularFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
   const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
   const cap = config.report.history
   let lines = 0
@@ -195,7 +196,7 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
     writeFileNoFollowSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), APPEND_NO_FOLLOW)
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
     if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
-    const text = readFileSync(file, 'utf8')
+    const text = readRegularFileSync(file, 'utf8')
     let count = 0
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
     if (count > limit) {
