@@ -15,21 +15,24 @@ import { readRegularFileSync } from '../runtime/read-regular-file.js'
 /** What is wrong with a run of history.jsonl for the CLI's readers (by key path), else undefined. */
 export function runProblem(entry: HistoryEntry): string | undefined {
   const run = entry as unknown as Record<string, unknown>
-  if (typeof run.time !== 'string') return 'time: expected an ISO time string'
+  if (typeof run.time !== 'string' || Number.isNaN(Date.parse(run.time))) return 'time: expected an ISO time string'
   if (!Array.isArray(run.commands)) return 'commands: expected an array'
   for (const [i, c] of (run.commands as unknown[]).entries()) {
     const command = c as Record<string, unknown> | null
     if (typeof command !== 'object' || command === null) return `commands[${i}]: expected an object`
     if (typeof command.name !== 'string') return `commands[${i}].name: expected a string`
-    if (!isNumber(command.duration)) return `commands[${i}].duration: expected a number`
+    if (!isNumber(command.duration) || command.duration < 0) return `commands[${i}].duration: expected a number of ms (≥ 0)`
+    if (command.memoryPeak !== undefined && (!isNumber(command.memoryPeak) || command.memoryPeak < 0)) return `commands[${i}].memoryPeak: expected a number of bytes (≥ 0)`
     if (command.status !== 'ok' && command.status !== 'error') return `commands[${i}].status: expected 'ok' or 'error'`
   }
   const cache = run.cache as Record<string, unknown> | null | undefined
   if (typeof cache !== 'object' || cache === null || !isNumber(cache.hitRate) || !isNumber(cache.lookups)) return 'cache: expected { hitRate, lookups } (numbers)'
+  if (cache.hitRate < 0 || cache.hitRate > 1 || cache.lookups < 0) return 'cache: expected a hitRate from 0 to 1 and lookups ≥ 0'
   if (typeof run.runId !== 'string') return 'runId: expected a string'
-  for (const key of ['startup', 'peakRss', 'exitCode'] as const) {
-    if (run[key] !== undefined && !isNumber(run[key])) return `${key}: expected a number`
+  for (const key of ['startup', 'peakRss'] as const) {
+    if (run[key] !== undefined && (!isNumber(run[key]) || run[key] < 0)) return `${key}: expected a number (≥ 0)`
   }
+  if (run.exitCode !== undefined && !Number.isInteger(run.exitCode)) return 'exitCode: expected an integer'
   return undefined
 }
 

@@ -95,8 +95,9 @@ export function isRun(e: HistoryEntry, loose?: boolean): boolean {
   if (e?.v !== 1 || !Array.isArray(e.commands)) return false
   if (loose) return true
   if (typeof e.time !== 'string' || typeof e.runId !== 'string') return false
-  // `c?.name` of a number or a string is undefined too
-  for (const c of e.commands) if (typeof c?.name !== 'string' || typeof c.duration !== 'number' || (c.status !== 'ok' && c.status !== 'error')) return false
+  // `c?.name` of a number or a string is undefined too; a duration the p95 budgets and the regression
+  // check count: finite and not negative (JSON's 1e999 parses as Infinity: every later run breached)
+  for (const c of e.commands) if (typeof c?.name !== 'string' || typeof c.duration !== 'number' || !(c.duration >= 0 && c.duration < Infinity) || (c.status !== 'ok' && c.status !== 'error')) return false
   return true
 }
 
