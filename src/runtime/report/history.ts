@@ -153,7 +153,16 @@ export interface HistoryFileState {
  */
 export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryFileState & { entries: HistoryEntry[] } {
   let text = ''
-  try { text = readRegularFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
+  let file: string | undefined
+  try {
+    file = join(config.report.dir, HISTORY_FILE)
+    text = readRegularFileSync(file, 'utf8')
+  } catch (error) {
+    // there but unreadable as text (past what a string holds: 600 MB of NUL bytes): its last byte
+    // still says whether the next line must start on a line of its own (appended to it, lost too)
+    const found = file !== undefined && (error as NodeJS.ErrnoException).code !== 'ENOENT'
+    return { entries: [], lines: 0, found, torn: found && endsTorn(file!) }
+  }
   const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
   const cap = config.report.history
   let lines = 0
