@@ -63,7 +63,8 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
  */
 function sayUnreadable(file: string): void {
   try {
-    readRegularFileSync(file)
+    // as text, as it was read: past what a string holds (512 MiB) it read as no runs, unsaid
+    readRegularFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
     process.stderr.write(`[unperf] the run history ${file} cannot be read (${whyUnreadable(error, 'history.jsonl')}): left out, as with no recorded run; remove or fix it (the next run writes a new one)\n`)

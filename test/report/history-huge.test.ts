@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseLines } from '../../src/runtime/report/history.js'
 import { tempDir } from '../helpers/tmp.js'
+import { unperf } from '../helpers/unperf-cli.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
@@ -51,4 +52,17 @@ describe('a history.jsonl of 600 MB of NUL bytes', () => {
     const runs = parseLines(tail(history, 4096).split('\n').slice(1).join('\n'))
     expect(runs.map(e => e.commands.map(c => c.name))).toEqual([['build']])
   })
+  // ≈ 20 s on a loaded machine (600 MB read twice): with UNPERF_SOAK=1 only
+  it.skipIf(process.env.UNPERF_SOAK !== '1')('unperf report names it, too large to read: it said "no runs recorded" and nothing else', () => {
+    const dir = tempDir('unperf-history-huge-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'history-huge', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { console: false, dir: '.perf' } }))
+    mkdirSync(join(dir, '.perf'), { mode: 0o700 })
+    const history = join(dir, '.perf/history.jsonl')
+    writeFileSync(history, '', { mode: 0o600 })
+    truncateSync(history, 600 * 1024 * 1024)
+    const r = unperf(dir, 'report')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`the run history ${history} cannot be read (too large to read (over 512 MiB), expected a history.jsonl file)`)
+  }, 120_000)
 })
