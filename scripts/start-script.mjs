@@ -220,7 +220,7 @@ const RUNTIME = Symbol.for('unperf:runtime:' + indexUrl)
 const runtime = (globalThis[RUNTIME] ??= start())
 
 function start() {
-const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
+const { closeSync, constants, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
 const { dirname, isAbsolute, join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
@@ -244,11 +244,13 @@ const HEADER = 16
 function readCache(cacheFile) {
   let buf, mtimeMs
   try {
-    const fd = openSync(cacheFile, 'r')
+    // O_NONBLOCK: a FIFO under its name hung every start for good (a blocking open waits for a writer)
+    const fd = openSync(cacheFile, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
     try {
       // V8 trusts its cached data (crafted data runs as code): a cache file someone else made, or
       // could have written (an XDG_CACHE_HOME in /tmp), is not used; the fstat this read makes anyway
       const st = fstatSync(fd)
+      if (!st.isFile()) return undefined // a FIFO, a directory: replaced at exit
       // (POSIX only: Windows reports every writable file as mode 666 and has no uid)
       if (process.getuid && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined
       mtimeMs = st.mtimeMs; buf = readFileSync(fd)

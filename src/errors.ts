@@ -20,8 +20,10 @@ export function whyUnreadable(error: unknown, what: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   return code === 'ENOENT' ? 'no such file'
     : code === 'EISDIR' ? `a directory, expected a ${what} file`
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-        : errorMessage(error)
+      : code === 'E_NOT_A_FILE' ? `not a regular file (a FIFO, a socket or a device), expected a ${what} file`
+        : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+          : code === 'ERR_STRING_TOO_LONG' ? `too large to read (over 512 MiB), expected a ${what} file`
+            : errorMessage(error)
 }
 
 /** The `error` of the `unperf` CLI's `--json` output, the same for every command and every error. */

@@ -6,30 +6,33 @@
  * ("Cannot read properties of null (reading 'name')"). Such a run is left out, and each line is said
  * on stderr with its file, its line number and what is wrong with it.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { whyUnreadable } from '../errors.js'
 import { HISTORY_FILE, parseLines, type HistoryEntry } from '../runtime/report/history.js'
+import { readRegularFileSync } from '../runtime/read-regular-file.js'
 
 /** What is wrong with a run of history.jsonl for the CLI's readers (by key path), else undefined. */
 export function runProblem(entry: HistoryEntry): string | undefined {
   const run = entry as unknown as Record<string, unknown>
-  if (typeof run.time !== 'string') return 'time: expected an ISO time string'
+  if (typeof run.time !== 'string' || Number.isNaN(Date.parse(run.time))) return 'time: expected an ISO time string'
   if (!Array.isArray(run.commands)) return 'commands: expected an array'
   for (const [i, c] of (run.commands as unknown[]).entries()) {
     const command = c as Record<string, unknown> | null
     if (typeof command !== 'object' || command === null) return `commands[${i}]: expected an object`
     if (typeof command.name !== 'string') return `commands[${i}].name: expected a string`
-    if (!isNumber(command.duration)) return `commands[${i}].duration: expected a number`
+    if (!isNumber(command.duration) || command.duration < 0) return `commands[${i}].duration: expected a number of ms (≥ 0)`
+    if (command.memoryPeak !== undefined && (!isNumber(command.memoryPeak) || command.memoryPeak < 0)) return `commands[${i}].memoryPeak: expected a number of bytes (≥ 0)`
     if (command.status !== 'ok' && command.status !== 'error') return `commands[${i}].status: expected 'ok' or 'error'`
   }
   const cache = run.cache as Record<string, unknown> | null | undefined
   if (typeof cache !== 'object' || cache === null || !isNumber(cache.hitRate) || !isNumber(cache.lookups)) return 'cache: expected { hitRate, lookups } (numbers)'
+  if (cache.hitRate < 0 || cache.hitRate > 1 || cache.lookups < 0) return 'cache: expected a hitRate from 0 to 1 and lookups ≥ 0'
   if (typeof run.runId !== 'string') return 'runId: expected a string'
-  for (const key of ['startup', 'peakRss', 'exitCode'] as const) {
-    if (run[key] !== undefined && !isNumber(run[key])) return `${key}: expected a number`
+  for (const key of ['startup', 'peakRss'] as const) {
+    if (run[key] !== undefined && (!isNumber(run[key]) || run[key] < 0)) return `${key}: expected a number (≥ 0)`
   }
+  if (run.exitCode !== undefined && !Number.isInteger(run.exitCode)) return 'exitCode: expected an integer'
   return undefined
 }
 
@@ -43,7 +46,7 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
   if (readable.length === entries.length) return entries
   const file = join(config.report.dir, HISTORY_FILE)
   let text = ''
-  try { text = readFileSync(file, 'utf8') } catch { /* gone since: the runs are left out all the same */ }
+  try { text = readRegularFileSync(file, 'utf8') } catch { /* gone since: the runs are left out all the same */ }
   const said: string[] = []
   for (const [i, line] of text.split('\n').entries()) {
     const [entry] = line === '' ? [] : parseLines(line, true)
@@ -60,7 +63,8 @@ export function readableRuns(config: ResolvedPerfConfig, entries: HistoryEntry[]
  */
 function sayUnreadable(file: string): void {
   try {
-    readFileSync(file)
+    // as text, as it was read: past what a string holds (512 MiB) it read as no runs, unsaid
+    readRegularFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
     process.stderr.write(`[unperf] the run history ${file} cannot be read (${whyUnreadable(error, 'history.jsonl')}): left out, as with no recorded run; remove or fix it (the next run writes a new one)\n`)

@@ -8,12 +8,12 @@
  * Local imports are bundled in; package imports stay live (resolved from rootDir's node_modules).
  * Building a snapshot is in snapshot-write.ts (esbuild, loaded only then).
  */
-import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
 import type { RawLayer } from './layers.js'
-import { writeFileAtomicSync, writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
+import { READ_NO_FOLLOW, writeFileAtomicSync, writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 
 export const FORMAT = 2
@@ -128,7 +128,7 @@ export function inputsUnchanged(manifest: { inputs: InputStat[]; builtAt: number
 
 async function readSnapshotIn(dir: string, rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
   let manifest: Manifest
-  try { manifest = JSON.parse(readFileSync(join(dir, manifestName(configFile)), 'utf8')) as Manifest } catch { return undefined }
+  try { manifest = JSON.parse(readSnapshotFile(join(dir, manifestName(configFile)))) as Manifest } catch { return undefined }
   if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
   // its modules are run: one in the platform cache dir (an XDG_CACHE_HOME in /tmp) is used only from
   // a dir no one else can write to (a stat); the project's node_modules is as trusted as its code
@@ -139,7 +139,10 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
   for (const layer of manifest.layers) {
     let config: Record<string, unknown>
     if (layer.module) {
-      const mod = layer.module.endsWith('.cjs') ? runScript(join(dir, layer.module)) : (await import(pathToFileURL(join(dir, layer.module)).href)) as { default?: unknown }
+      const path = join(dir, layer.module)
+      // an ES module: import() would read a FIFO under its name for good (a stat: stale instead)
+      if (!layer.module.endsWith('.cjs') && !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined
+      const mod = layer.module.endsWith('.cjs') ? runScript(path) : (await import(pathToFileURL(path).href)) as { default?: unknown }
       // every snapshot module exports its config as default (c12 reads a config without one as
       // another thing): a module without it was cut short (a crash after its rename, a full disk)
       // and would have given an empty config
@@ -157,9 +160,19 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
 function runScript(file: string): { default?: unknown } {
   const { Script } = process.getBuiltinModule('node:vm') as typeof import('node:vm')
   const module = { exports: {} as { default?: unknown } }
-  const fn = new Script(readFileSync(file, 'utf8'), { filename: file }).runInThisContext() as (m: typeof module, e: typeof module.exports) => void
+  const fn = new Script(readSnapshotFile(file), { filename: file }).runInThisContext() as (m: typeof module, e: typeof module.exports) => void
   fn(module, module.exports)
   return module.exports
+}
+
+/**
+ * A snapshot file's text (its manifest, a classic-script module): as readFileSync (open, fstat,
+ * read, close), but never through a symlink and never blocking: a FIFO under its name hung every
+ * start for good; it reads as empty now, a stale snapshot, rebuilt.
+ */
+function readSnapshotFile(file: string): string {
+  const fd = openSync(file, READ_NO_FOLLOW)
+  try { return readFileSync(fd, 'utf8') } finally { closeSync(fd) }
 }
 
 function structuredCloneSafe(value: unknown): Record<string, unknown> {

@@ -55,11 +55,15 @@ export function clearIfStale(path: string, staleMs: number): boolean {
 
 // --- internal ---
 
-/** The lock (or claim) when it is stale; undefined while it is not; true when it is gone. */
+/**
+ * The lock (or claim) when it is stale; undefined while it is not; true when it is gone. Dated ahead
+ * by more than `staleMs` is stale too: no holder makes its lock in the future (a clock stepped back
+ * since, a file touched by hand); such a lock made every exit wait its whole timeout until that date.
+ */
 function judge(path: string, staleMs: number): Judged | true | undefined {
   try {
     const st = statSync(path)
-    return Date.now() - st.mtimeMs > staleMs || holderGone(path) ? st : undefined
+    return Math.abs(Date.now() - st.mtimeMs) > staleMs || holderGone(path) ? st : undefined
   } catch {
     return true // released meanwhile
   }

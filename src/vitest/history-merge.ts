@@ -10,6 +10,7 @@ import { makeDirSync } from '../runtime/make-dir.js'
 import { writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
 import { appendedSince, appendLines, capOf, compactIfOver, TESTS_LOCK_STALE_MS, testsHistoryLockPath, type AppendOptions } from './history-write.js'
+import { readRegularFileSync } from '../runtime/read-regular-file.js'
 
 export interface MergeOptions extends AppendOptions {
   /**
@@ -141,7 +142,7 @@ function rewriteInRunOrder(file: string, before: Buffer, entries: TestRunEntry[]
 
 function readIfExists(file: string): Buffer {
   try {
-    return readFileSync(file)
+    return readRegularFileSync(file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0)
     throw error

@@ -6,8 +6,8 @@
  * writes, if the shards' runs are in its history already ({@link notYetRecorded}); else when read,
  * once they arrive (`unperf tests merge`: {@link withoutReplays}).
  */
-import { readFileSync } from 'node:fs'
 import { parseHistoryLines, testsHistoryPath, type TestFileRecord, type TestRunEntry } from './history-lines.js'
+import { readRegularFileSync } from '../runtime/read-regular-file.js'
 
 /**
  * The runs without the file records of a `merged` run that replay a record of another run: same
@@ -46,7 +46,7 @@ export function withoutReplays(entries: readonly TestRunEntry[]): TestRunEntry[]
 export function notYetRecorded(dir: string, files: readonly TestFileRecord[]): TestFileRecord[] {
   let text: string
   try {
-    text = readFileSync(testsHistoryPath(dir), 'utf8')
+    text = readRegularFileSync(testsHistoryPath(dir), 'utf8')
   } catch {
     return [...files]
   }

@@ -15,6 +15,7 @@ export function entryProblem(value: unknown): string | undefined {
   if (!isObject(value)) return 'not a JSON object'
   if (value.v !== 1) return typeof value.v === 'number' ? `v is ${value.v}: written by another version of unperf (this one reads v 1)` : 'v: missing (expected 1)'
   if (typeof value.id !== 'string' || value.id === '') return 'id: expected a non-empty string'
+  // (the run's own duration is a wall-clock difference: a clock stepped back during it makes it negative)
   for (const key of ['startedAt', 'endedAt', 'duration'] as const) {
     if (!isNumber(value[key])) return `${key}: expected a number`
   }
@@ -56,13 +57,15 @@ function fileProblem(file: unknown): string | undefined {
   if (typeof file.path !== 'string' || file.path === '') return '.path: expected a non-empty string'
   if (file.project !== undefined && typeof file.project !== 'string') return '.project: expected a string'
   if (!STATES.has(file.state as string)) return `.state: expected 'passed', 'failed' or 'skipped'`
-  if (!isNumber(file.duration)) return '.duration: expected a number'
-  if (!isNumber(file.setup)) return '.setup: expected a number'
+  // durations the shard plan and `unperf tests slow` add up: finite and not negative (records.ts
+  // round() writes them so)
+  if (!isMs(file.duration)) return '.duration: expected a number of ms (≥ 0)'
+  if (!isMs(file.setup)) return '.setup: expected a number of ms (≥ 0)'
   if (file.failedSuites !== undefined && !isStrings(file.failedSuites)) return '.failedSuites: expected an array of strings'
   if (file.crashed !== undefined && file.crashed !== true) return '.crashed: expected true'
   if (!Array.isArray(file.tests)) return '.tests: expected an array'
   for (const [j, test] of (file.tests as unknown[]).entries()) {
-    if (!Array.isArray(test) || typeof test[0] !== 'string' || !isNumber(test[1]) || !TEST_STATES.has(test[2] as string) || !isNumber(test[3])) {
+    if (!Array.isArray(test) || typeof test[0] !== 'string' || !isMs(test[1]) || !TEST_STATES.has(test[2] as string) || !isMs(test[3])) {
       return `.tests[${j}]: expected [name, ms, 'p' | 'f' | 's', retries]`
     }
   }
@@ -75,6 +78,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value)
+}
+
+/** A duration (or a count): a finite number, not negative. */
+function isMs(value: unknown): value is number {
+  return isNumber(value) && value >= 0
 }
 
 function isStrings(value: unknown): value is string[] {

@@ -5,12 +5,13 @@
  * holds more than 2× cap, so most runs never rewrite it.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { basename } from 'node:path'
 import { tryLockFile } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
+import { READ_NO_BLOCK, readRegularFileSync } from '../runtime/read-regular-file.js'
 
 /** A lock on tests.jsonl older than this (ms) was left by a crashed process and is taken over. */
 export const TESTS_LOCK_STALE_MS = 30_000
@@ -55,7 +56,7 @@ export function compactTestHistory(dir: string, cap: number): boolean {
   // writeFileAtomicSync's form of name (`<file>.<pid>.<tag>.<n>.tmp`): removeLeftoverTempFiles knows it
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.0.tmp`
   try {
-    const before = readFileSync(file)
+    const before = readRegularFileSync(file)
     let kept = parseHistoryLines(before.toString('utf8')).entries.slice(-cap)
     writeFileSync(tmp, kept.map(formatHistoryLine).join(''), { mode: 0o600 })
     // a run appended since the read goes along (the window left is the rename itself)
@@ -81,7 +82,7 @@ export function compactTestHistory(dir: string, cap: number): boolean {
 export function appendedSince(file: string, before: Uint8Array): TestRunEntry[] {
   const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0
   if (size <= before.length) return []
-  return parseHistoryLines(readFileSync(file).subarray(before.length).toString('utf8')).entries
+  return parseHistoryLines(readRegularFileSync(file).subarray(before.length).toString('utf8')).entries
 }
 
 /** `cap` of AppendOptions as a count of runs: at least 1. */
@@ -125,7 +126,7 @@ function writeAll(fd: number, bytes: Buffer): void {
 }
 
 function countLines(file: string): number {
-  const fd = openSync(file, 'r')
+  const fd = openSync(file, READ_NO_BLOCK)
   const buf = Buffer.allocUnsafe(1 << 20)
   let lines = 0
   try {

@@ -6,9 +6,9 @@
  * Merging other histories in (`unperf tests merge`): history-merge.ts. This module reads the file,
  * and is what the reporter (index.ts) and the CLI import.
  */
-import { readFileSync } from 'node:fs'
 import { parseHistoryLines, testsHistoryPath, type SkippedLine, type TestRunEntry } from './history-lines.js'
 import { withoutReplays } from './history-replays.js'
+import { readRegularFileSync } from '../runtime/read-regular-file.js'
 
 export {
   newRunId, testsHistoryPath, type SkippedLine, type TestFileRecord, type TestProjectPatterns, type TestRunEntry, type TestSample, type TestStateCode,
@@ -33,7 +33,7 @@ export interface ReadHistoryResult {
 export function readTestHistory(dir: string, limit?: number): ReadHistoryResult {
   let text: string
   try {
-    text = readFileSync(testsHistoryPath(dir), 'utf8')
+    text = readRegularFileSync(testsHistoryPath(dir), 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0, skippedLines: [] }
     throw error

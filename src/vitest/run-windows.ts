@@ -3,8 +3,8 @@
  * a test run (a fixture a test creates the first time and reuses after), not by the user, so it is
  * no part of "the code" in later runs either (git.ts codeVersion).
  */
-import { readFileSync } from 'node:fs'
 import { parseHistoryLine, testsHistoryPath } from './history-lines.js'
+import { readRegularFileSync } from '../runtime/read-regular-file.js'
 
 /** [startedAt, endedAt] of a recorded run, ms since epoch. */
 export type RunWindow = readonly [start: number, end: number]
@@ -19,7 +19,7 @@ const HEAD = /^(?:[0-9a-f]{16}\t)?\{"v":1,"id":"[0-9a-f]+","startedAt":(\d+),"en
 export function readRunWindows(dir: string): RunWindow[] {
   let text: string
   try {
-    text = readFileSync(testsHistoryPath(dir), 'utf8')
+    text = readRegularFileSync(testsHistoryPath(dir), 'utf8')
   } catch {
     return []
   }

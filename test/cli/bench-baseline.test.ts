@@ -3,6 +3,8 @@
  * than 10 runs on a side) says so, not "no regression against the baseline", which read as a
  * passed check; `compared` in --json counts the commands judged.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { unperf } from '../helpers/unperf-cli.js'
@@ -18,5 +20,33 @@ describe('unperf bench --baseline', () => {
     expect(text.stderr).toContain("Warning: 'true': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)")
     const json = unperf(dir, 'bench', '--runs', '2', '--warmup', '0', '--baseline', 'base.json', '--json', 'true')
     expect(json.json()).toMatchObject({ compared: 0, regressions: [] })
+  })
+
+  it('a baseline whose times or median are not seconds (strings, nulls, negative) is a usage error naming the file and the key path (exit 2): it was compared as it was', () => {
+    const dir = tempDir('unperf-bench-baseline-')
+    const file = join(dir, 'base.json')
+    const cases: [unknown, string][] = [
+      [{ command: 'true', median: 0.001, times: Array(12).fill('x') }, 'results[0].times[0]: expected seconds (a number ≥ 0), got "x"'],
+      [{ command: 'true', median: 0.001, times: [0.001, null] }, 'results[0].times[1]: expected seconds (a number ≥ 0), got null'],
+      [{ command: 'true', median: -5, times: [] }, 'results[0].median: expected seconds (a number ≥ 0), got -5'],
+      [{ command: 'true', times: [] }, 'results[0].median: expected seconds (a number ≥ 0), got nothing'],
+    ]
+    for (const [result, said] of cases) {
+      writeFileSync(file, JSON.stringify({ results: [result] }))
+      const r = unperf(dir, 'bench', '--runs', '10', '--baseline', 'base.json', 'true')
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toContain(`--baseline ${file}: ${said}; expected the JSON of --save-baseline`)
+      expect(r.stderr).not.toMatch(/    at /)
+    }
+  })
+
+  it('a baseline median of 0 (the shell spawn time subtracted) is not compared, said: it was "Infinity % slower", exit 1', () => {
+    const dir = tempDir('unperf-bench-baseline-')
+    writeFileSync(join(dir, 'base.json'), JSON.stringify({ results: [{ command: 'true', median: 0, times: Array(12).fill(0) }] }))
+    const r = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--baseline', 'base.json', 'true')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout + r.stderr).not.toContain('Infinity')
+    expect(r.stderr).toContain("'true': its median in the baseline is 0 ms")
+    expect(r.stdout).toContain('nothing compared with the baseline')
   })
 })

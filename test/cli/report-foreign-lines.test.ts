@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { encodeLine, type HistoryEntry } from '../../src/runtime/report/history.js'
+import { encodeLine, parseLines, type HistoryEntry } from '../../src/runtime/report/history.js'
 import { tempDir } from '../helpers/tmp.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
@@ -44,4 +44,40 @@ it('unperf report and cache stats: the real runs, one warning a foreign line', (
     expect(r.stderr.match(/: skipped: /g)).toHaveLength(3)
   }
   expect(unperf(dir, 'report', '--json').json().commands).toMatchObject([{ command: 'build', runs: 2 }])
+})
+
+it('values no run has (negative, Infinity from 1e999, a hit rate of 7, a time that is no date): left out and said, never shown or judged', () => {
+  const dir = tempDir('unperf-report-foreign-')
+  mkdirSync(join(dir, '.perf'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'foreign-fixture', version: '1.0.0', type: 'module' }))
+  // the budget on build's p95 (over history): a line of Infinity made every later run breach it
+  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ report: { console: false, dir: '.perf' }, budgets: { commands: { build: { p95: '10s' } } } }))
+  const good = [1, 2, 3, 4, 5, 6].map(i => encodeLine(run(i)))
+  const bad = (patch: (r: HistoryEntry) => void) => { const r = run(9); patch(r); return encodeLine(r) }
+  writeFileSync(join(dir, '.perf/history.jsonl'), [
+    ...good,
+    encodeLine(run(7)).replace('"duration":107', '"duration":1e999'),
+    bad(r => { r.commands[0]!.duration = -5 }),
+    bad(r => { r.cache = { hitRate: 7, lookups: -3 } }),
+    bad(r => { r.time = 'soon' }),
+    bad(r => { (r as { startup?: number }).startup = -1 }),
+  ].join(''))
+  const file = join(dir, '.perf/history.jsonl')
+  const said = [
+    `[unperf] ${file}:7: skipped: commands[0].duration: expected a number of ms (≥ 0)`,
+    `[unperf] ${file}:8: skipped: commands[0].duration: expected a number of ms (≥ 0)`,
+    `[unperf] ${file}:9: skipped: cache: expected a hitRate from 0 to 1 and lookups ≥ 0`,
+    `[unperf] ${file}:10: skipped: time: expected an ISO time string`,
+    `[unperf] ${file}:11: skipped: startup: expected a number (≥ 0)`,
+  ]
+  for (const args of [['report'], ['cache', 'stats']]) {
+    const r = unperf(dir, ...args)
+    expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
+    for (const s of said) expect(r.stderr, args.join(' ')).toContain(s)
+    expect(r.stdout).not.toMatch(/e\+|Infinity|NaN| -\d/)
+  }
+  expect(unperf(dir, 'report', '--json').json().commands).toMatchObject([{ command: 'build', runs: 6 }])
+  // the exit path's reading (p95 budgets, the regression check) leaves the Infinity and the negative duration out too
+  const strict = parseLines([...good, encodeLine(run(7)).replace('"duration":107', '"duration":1e999'), bad(r => { r.commands[0]!.duration = -5 })].join(''))
+  expect(strict.map(r => r.runId)).toEqual(['run1', 'run2', 'run3', 'run4', 'run5', 'run6'])
 })

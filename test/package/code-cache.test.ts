@@ -87,6 +87,18 @@ describe('V8 code cache of the start path', () => {
     expect(h.run()).toBe('ran function')
   })
 
+  it.skipIf(process.platform === 'win32')('a FIFO under a cache file\'s name is not read (a blocking read hung every start for good) and is replaced', () => {
+    const h = host()
+    h.run()
+    const path = join(h.cacheDir, h.startCache()!)
+    rmSync(path)
+    execFileSync('mkfifo', ['-m', '600', path])
+    const r = spawnSync(process.execPath, ['main.mjs'], { cwd: join(h.xdg, '..'), env: { ...process.env, XDG_CACHE_HOME: h.xdg }, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' })
+    expect([r.signal, r.status, r.stdout.trim()], 'SIGKILL: killed after 30 s, hung').toEqual([null, 0, 'ran function'])
+    expect(statSync(path).isFile()).toBe(true)
+    expect(h.run()).toBe('ran function')
+  })
+
   it('a cache copied elsewhere (another mtime, same bytes) is checked once, used and not rewritten', () => {
     const h = host()
     h.run()

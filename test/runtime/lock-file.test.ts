@@ -53,6 +53,22 @@ describe('lock file (one process)', () => {
     release!()
   })
 
+  it('a lock dated ahead by more than the stale time (garbage in it, a clock stepped back since) is stale: it made every run wait its whole timeout at exit, for as long as the date was ahead', () => {
+    const lock = lockIn()
+    writeFileSync(lock, 'garbage')
+    const nextYear = new Date(Date.now() + 365 * 86_400_000)
+    utimesSync(lock, nextYear, nextYear)
+    const release = tryLockFile(lock, STALE)
+    expect(release).toBeTypeOf('function')
+    expect(readdirSync(join(lock, '..'))).toEqual(['history.jsonl.lock'])
+    release!()
+    // a few seconds ahead (another machine's clock on a shared dir, within the stale time): still held
+    writeFileSync(lock, 'garbage')
+    const soon = new Date(Date.now() + STALE / 2)
+    utimesSync(lock, soon, soon)
+    expect(tryLockFile(lock, STALE)).toBeUndefined()
+  })
+
   it('a lock younger than the caller\'s stale time stays, whatever another caller counts as stale', () => {
     const lock = lockIn()
     writeFileSync(lock, '')

@@ -29,6 +29,9 @@ const FOREIGN: Array<[value: unknown, problem: string]> = [
   [{ v: 1, id: 'e', files: [] }, 'startedAt: expected a number'],
   [{ v: 1, id: 'f', ...good, files: [{ path: 'test/c.test.ts', state: 'passed', duration: 4, setup: 0, tests: [['t', 1]] }] }, "files[0].tests[0]: expected [name, ms, 'p' | 'f' | 's', retries]"],
   [{ v: 2, id: 'g', ...good, files: [] }, 'v is 2: written by another version of unperf'],
+  // durations no run has: a negative one (or Infinity: 1e999 in JSON) steered the shard plan and the slow list
+  [{ v: 1, id: 'h', ...good, files: [{ path: 'test/c.test.ts', state: 'passed', duration: -5e6, setup: 0, tests: [] }] }, 'files[0].duration: expected a number of ms (≥ 0)'],
+  [{ v: 1, id: 'i', ...good, files: [{ path: 'test/c.test.ts', state: 'passed', duration: 4, setup: 0, tests: [['t', -1, 'p', 0]] }] }, "files[0].tests[0]: expected [name, ms, 'p' | 'f' | 's', retries]"],
 ]
 
 let project: string

@@ -68,11 +68,29 @@ function readBaseline(option: string, cwd: string): { results: Result[] } {
   let base: unknown
   try { base = JSON.parse(text) } catch { base = undefined }
   const results = (base as { results?: unknown } | undefined)?.results
-  if (!Array.isArray(results) || !results.every(r => r && typeof (r as Result).command === 'string' && Array.isArray((r as Result).times) && typeof (r as Result).median === 'number')) {
-    throw new UsageError(`--baseline ${file}: expected the JSON of --save-baseline or --export-json ({ results: [{ command, median, times, ... }] })`)
+  const problem = Array.isArray(results) ? results.map(baselineProblem).find(p => p !== undefined) : ''
+  if (problem !== undefined) {
+    throw new UsageError(`--baseline ${file}: ${problem && `${problem}; `}expected the JSON of --save-baseline or --export-json ({ results: [{ command, median, times, ... }] })`)
   }
   return base as { results: Result[] }
 }
+
+/**
+ * What is wrong with a baseline's result, by key path. Its times and median are judged: strings,
+ * nulls or negative times (a file edited by hand, another tool's) were compared as they were, a
+ * 'regression: 119.6 % slower (p = 0.0000)' and exit 1 from a baseline of `"x"`s.
+ */
+function baselineProblem(r: unknown, i: number): string | undefined {
+  if (typeof r !== 'object' || r === null) return `results[${i}]: expected an object`
+  const { command, median, times } = r as Record<string, unknown>
+  if (typeof command !== 'string') return `results[${i}].command: expected a string`
+  if (!isSeconds(median)) return `results[${i}].median: expected seconds (a number ≥ 0), got ${JSON.stringify(median) ?? 'nothing'}`
+  if (!Array.isArray(times)) return `results[${i}].times: expected an array of seconds`
+  const at = times.findIndex(t => !isSeconds(t))
+  return at === -1 ? undefined : `results[${i}].times[${at}]: expected seconds (a number ≥ 0), got ${JSON.stringify(times[at]) ?? 'nothing'}`
+}
+
+const isSeconds = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0
 
 export default defineCommand({
   meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
@@ -234,6 +252,11 @@ export default defineCommand({
         if (!b) { warnings.push(`'${r.command}' is not in the baseline: not compared`); return [] }
         if (b.times.length < 10 || r.times.length < 10) {
           warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
+          return []
+        }
+        // (a baseline timed at 0, after the shell's spawn time, was 'Infinity % slower' than any run)
+        if (b.median === 0) {
+          warnings.push(`'${r.command}': its median in the baseline is 0 ms (faster than the shell's spawn time varies): not compared`)
           return []
         }
         compared++

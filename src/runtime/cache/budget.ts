@@ -28,6 +28,8 @@ const LOW_WATER = 0.95
 const SUMMARY = '.budget'
 /** A summary older than this is not trusted: the next check re-reads every dir. */
 const SUMMARY_MAX_AGE_MS = 10 * 60_000
+/** A summary dated further ahead than this (a clock stepped back since, or written by hand) is not trusted. */
+const SUMMARY_AHEAD_MS = 60_000
 /** A summary's temp file older than this was left by a killed process (a live one renames it within ms). */
 const SUMMARY_TMP_MAX_AGE_MS = 60_000
 
@@ -206,8 +208,8 @@ export class CacheBudget {
     try {
       // sync: a small file read once per process, after its first write
       const text = readFileNoFollowSync(join(scope, SUMMARY))
-      const summary = JSON.parse(text) as Summary
-      if (typeof summary.at !== 'number' || Date.now() - summary.at > SUMMARY_MAX_AGE_MS || typeof summary.bytes !== 'object') return false
+      const summary = JSON.parse(text) as unknown
+      if (!recentSummary(summary)) return false
       this._summaries.set(scope, summary)
       this._summaryText.set(scope, text)
       return true
@@ -274,4 +276,18 @@ export class CacheBudget {
   private async _mark(scopes: Set<string>): Promise<void> {
     for (const m of this._members(scopes)) if (!m.marked) m.marked = markNamespaceDir(m.tier.dir, m.namespace)
   }
+}
+
+/**
+ * A summary this process may count on: `at` within the last 10 minutes (not ahead: one dated a year
+ * ahead was trusted for a year, and each close kept its date), `bytes` an object of sizes (finite,
+ * not negative). Else the dirs are read. `bytes: null` threw out of the size check (a TypeError
+ * reported as the fs tier failing, `E_EVICT`); negative or missing sizes hid bytes from the cap.
+ */
+function recentSummary(value: unknown): value is Summary {
+  if (typeof value !== 'object' || value === null) return false
+  const { at, bytes } = value as Record<string, unknown>
+  if (typeof at !== 'number' || !(Date.now() - at <= SUMMARY_MAX_AGE_MS) || at - Date.now() > SUMMARY_AHEAD_MS) return false
+  if (typeof bytes !== 'object' || bytes === null || Array.isArray(bytes)) return false
+  return Object.values(bytes).every(n => typeof n === 'number' && Number.isFinite(n) && n >= 0)
 }

@@ -8,10 +8,18 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { HISTORY_FILE, parseLines, type HistoryEntry, type HistoryFileState } from './history.js'
+import { READ_NO_BLOCK } from '../read-regular-file.js'
 
 /** What one line is taken to hold before any is read (a run of one or two commands: 300–400 bytes). */
 const LINE_BYTES_GUESS = 512
 const MIN_TAIL = 16_384
+/**
+ * The most of the file the exit path reads (its tail). A run's line is under 1 kB (`report.history:
+ * 10000` is ≈ 5 MB): past this it is not a history unperf wrote (NUL bytes a crash or a truncate left,
+ * one line of hundreds of MB), and the runs in this tail are all that is judged. Read to its end, a
+ * 600 MB file of NUL bytes threw ERR_STRING_TOO_LONG out of perf.close(), a stack trace and exit 1.
+ */
+const MAX_TAIL = 32 * 1024 * 1024
 
 /**
  * readHistoryFile's answer for the exit path: the newest valid runs, oldest first, back until each
@@ -25,7 +33,7 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
   const cap = config.report.history
   let fd: number
   try {
-    fd = openSync(join(config.report.dir, HISTORY_FILE), 'r')
+    fd = openSync(join(config.report.dir, HISTORY_FILE), READ_NO_BLOCK)
   } catch {
     return { entries: [], lines: 0, found: false, torn: false }
   }
@@ -48,14 +56,15 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
       // the line the tail begins inside of is not read (nor counted): from the first newline on
       const skip = start === 0 ? 0 : buf.indexOf(10) + 1
       if (start > 0 && (skip === 0 || skip >= got)) {
-        want = Math.min(size, want * 4) // one line longer than the tail
-        continue
+        // one line longer than the tail: read more, up to MAX_TAIL (no line end there: no run to judge with)
+        if (want < Math.min(size, MAX_TAIL)) { want = Math.min(size, want * 4, MAX_TAIL); continue }
+        return { entries: [], lines: 0, found: true, torn: got > 0 && buf[got - 1] !== 10 }
       }
       const text = buf.toString('utf8', skip, got)
       const window = lastRuns(text, cap)
       const walk = cap > 0 ? newestFor(text, window.from, cap, need) : { entries: [], reachedStart: false }
-      if (start > 0 && walk.reachedStart && !window.inside) {
-        want = Math.min(size, want * 4)
+      if (start > 0 && walk.reachedStart && !window.inside && want < Math.min(size, MAX_TAIL)) {
+        want = Math.min(size, want * 4, MAX_TAIL)
         continue
       }
       let lines = 0

@@ -9,7 +9,7 @@
  * rewrite on every exit. Lines of earlier versions (`<length base 36> <json>`, `<hash16> <json>`) are
  * read, and made plain by that rewrite.
  */
-import { chmodSync, closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
+import { chmodSync, closeSync, fstatSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
@@ -18,6 +18,7 @@ import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
 import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
 import { lookupsOf } from '../cache/hit-rate.js'
+import { openRegularFileSync, readRegularFileSync } from '../read-regular-file.js'
 
 export interface HistoryEntry {
   v: 1
@@ -95,8 +96,9 @@ export function isRun(e: HistoryEntry, loose?: boolean): boolean {
   if (e?.v !== 1 || !Array.isArray(e.commands)) return false
   if (loose) return true
   if (typeof e.time !== 'string' || typeof e.runId !== 'string') return false
-  // `c?.name` of a number or a string is undefined too
-  for (const c of e.commands) if (typeof c?.name !== 'string' || typeof c.duration !== 'number' || (c.status !== 'ok' && c.status !== 'error')) return false
+  // `c?.name` of a number or a string is undefined too; a duration the p95 budgets and the regression
+  // check count: finite and not negative (JSON's 1e999 parses as Infinity: every later run breached)
+  for (const c of e.commands) if (typeof c?.name !== 'string' || typeof c.duration !== 'number' || !(c.duration >= 0 && c.duration < Infinity) || (c.status !== 'ok' && c.status !== 'error')) return false
   return true
 }
 
@@ -152,7 +154,16 @@ export interface HistoryFileState {
  */
 export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryFileState & { entries: HistoryEntry[] } {
   let text = ''
-  try { text = readFileSync(join(config.report.dir, HISTORY_FILE), 'utf8') } catch { return { entries: [], lines: 0, found: false, torn: false } }
+  let file: string | undefined
+  try {
+    file = join(config.report.dir, HISTORY_FILE)
+    text = readRegularFileSync(file, 'utf8')
+  } catch (error) {
+    // there but unreadable as text (past what a string holds: 600 MB of NUL bytes): its last byte
+    // still says whether the next line must start on a line of its own (appended to it, lost too)
+    const found = file !== undefined && (error as NodeJS.ErrnoException).code !== 'ENOENT'
+    return { entries: [], lines: 0, found, torn: found && endsTorn(file!) }
+  }
   const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
   const cap = config.report.history
   let lines = 0
@@ -198,7 +209,7 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
     if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
     // read through a descriptor kept open: what is appended to this file while the rewrite runs is
     // read from it after the copy and after the rename (rewriteCapped)
-    const fd = openSync(file, 'r')
+    const fd = openRegularFileSync(file)
     try {
       const read = readFileSync(fd)
       const text = read.toString('utf8')

@@ -5,12 +5,12 @@
  * copies, the CLI's own and a global one), or a field budgets and the page read missing or of the
  * wrong type. Those failed as `Cannot read properties of undefined (reading 'hits')`.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { unperfVersion } from '../../config/snapshot.js'
 import { errorMessage } from '../../errors.js'
 import type { PerfReport } from '../types.js'
+import { readRegularFileSync } from '../read-regular-file.js'
 
 /** The last report written in report.dir, undefined when there is none or it cannot be read (readLastReportFile says why). */
 export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefined {
@@ -22,7 +22,7 @@ export function readLastReport(config: ResolvedPerfConfig): PerfReport | undefin
 export function readLastReportFile(config: ResolvedPerfConfig): { report: PerfReport } | { missing: true } | { unreadable: string } {
   let text
   try {
-    text = readFileSync(join(config.report.dir, 'report.json'), 'utf8')
+    text = readRegularFileSync(join(config.report.dir, 'report.json'), 'utf8')
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { unreadable: errorMessage(error) }
   }
