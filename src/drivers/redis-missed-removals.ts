@@ -14,7 +14,7 @@
  * Another machine's local tiers are not reached (as for any removal: see docs/cache.md, Tiers).
  * Loaded on the tier's first read (one failed open when there is none), never on the start path.
  */
-import { renameSync, unlinkSync } from 'node:fs'
+import { lstatSync, renameSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { crypto } from '../runtime/_builtins.js'
 import { keyMatcher } from '../runtime/cache/key-pattern.js'
@@ -119,7 +119,7 @@ export class MissedRemovals {
       if (taken !== undefined) {
         try {
           renameSync(this._file!, taken)
-          removals = parse(readFileNoFollowSync(taken))
+          removals = parse(readFileNoFollowSync(taken), writtenBy(taken))
         } catch { /* none on disk (another process applied them, or the dir is unwritable): this process's own */ }
       }
       for (const r of removals) await applyOne(r, call)
@@ -153,22 +153,34 @@ export class MissedRemovals {
     try {
       // a file in a dir someone else could write to is not trusted
       const text = readFileNoFollowSync(this._file)
-      if (!dirUnsafeSync([join(this._file, '..')])) this._noted = parse(text)
+      if (!dirUnsafeSync([join(this._file, '..')])) this._noted = parse(text, writtenBy(this._file))
     } catch { /* none */ }
     return this._noted
   }
 }
 
-function parse(text: string): MissedRemoval[] {
+/**
+ * The removals noted in `text`, each dated no later than `latest`: a line is appended when its removal
+ * is made, so none can be later than the file's last write (a note dated ahead, by a clock stepped
+ * back or a hand edit, made every later write of its key a miss, and was applied to it).
+ */
+function parse(text: string, latest: number): MissedRemoval[] {
   const out: MissedRemoval[] = []
   for (const line of text.split('\n')) {
     if (line === '') continue
     try {
       const r = JSON.parse(line) as MissedRemoval
-      if (typeof r === 'object' && r !== null && typeof r.at === 'number' && matcherOf(r) !== undefined) out.push(r)
+      if (typeof r === 'object' && r !== null && typeof r.at === 'number' && matcherOf(r) !== undefined) out.push(r.at > latest ? { ...r, at: latest } : r)
     } catch { /* a line cut short by a killed process */ }
   }
   return out
+}
+
+/** When the note file was last written (not after now): what its lines' dates cannot be later than. */
+function writtenBy(file: string): number {
+  let mtime = Number.POSITIVE_INFINITY
+  try { mtime = lstatSync(file).mtimeMs } catch { /* gone meanwhile: now */ }
+  return Math.min(mtime, Date.now())
 }
 
 function matcherOf(r: MissedRemoval): ((key: string) => boolean) | undefined {

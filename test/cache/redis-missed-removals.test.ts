@@ -7,7 +7,7 @@
  * applied to Redis once it answers. Against a real redis-server of this file's own, two caches on one
  * cache dir (two processes of one machine).
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { DriverConfig } from '../../src/config/types.js'
@@ -100,6 +100,32 @@ describe.skipIf(!hasRedis)('removals while the redis tier is down', () => {
     const noted = readdirSync(a.dir).filter(f => f.startsWith('.redis-missed-'))
     expect(noted.map(f => readFileSync(join(a.dir, f), 'utf8')).join('')).toMatch(/"key":"gone"/)
     await a.m.close()
+  }, 60_000)
+
+  it('a note dated ahead (a clock stepped back, a hand edit) does not cover writes made after it was written', async () => {
+    const a = manager({ driver: ['fs', { driver: 'redis', url: redis.url }], timeout: 2000 })
+    await a.cache.set('gone', 'OLD')
+    redis.process!.kill('SIGSTOP')
+    try {
+      expect((await child(lib(), 'delete-then-exit.mjs', { dir: a.dir, cwd: a.cwd, url: redis.url }).done).out.trim()).toBe('deleted true')
+    } finally {
+      redis.process!.kill('SIGCONT')
+    }
+    const [note] = readdirSync(a.dir).filter(f => f.startsWith('.redis-missed-'))
+    const file = join(a.dir, note!)
+    const year = 365 * 24 * 3600 * 1000
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"at":(\d+)/g, (_, at: string) => `"at":${Number(at) + year}`))
+    await a.m.close()
+    await sleep(20)
+
+    // written after the note: served (it was a miss for a year, and the note's apply deleted it)
+    const remote = manager({ driver: [{ driver: 'redis', url: redis.url }], dir: a.dir, cwd: a.cwd, timeout: 2000 })
+    await remote.cache.set('gone', 'NEW')
+    const b = manager({ driver: ['fs', { driver: 'redis', url: redis.url }], dir: a.dir, cwd: a.cwd, timeout: 2000 })
+    expect(await b.cache.get('gone')).toBe('NEW')
+    await b.m.close()
+    expect(await remote.cache.get('gone')).toBe('NEW')
+    await remote.m.close()
   }, 60_000)
 
   it("a set() it missed: Redis's older value is not served to the next process (its memory tier empty)", async () => {
