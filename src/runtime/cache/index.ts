@@ -5,14 +5,14 @@
  */
 import { join } from 'node:path'
 import type { ResolvedNamespaceConfig, ResolvedPerfConfig } from '../../config/types.js'
-import { FsTier, encodeFileName } from '../../drivers/fs.js'
+import { FsTier } from '../../drivers/fs.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import type { CacheManager, RuntimeContext } from '../_internal.js'
 import type { CacheStats, PerfCache } from '../types.js'
 import { CacheBudget } from './budget.js'
-import { namespacesInScope } from './namespace-dirs.js'
+import { namespaceDirName, namespacesInScope } from './namespace-dirs.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
 import { remoteNamespaces, type RemoteListingOptions } from './stored-namespaces.js'
@@ -83,7 +83,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
         scopeTouched = true
         host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
       }
-      const nsDir = 'n-' + encodeFileName(namespace).slice(0, -2) // readable or escaped (decoded by budget.ts); hashed: a marker file
+      const nsDir = namespaceDirName(namespace) // readable or escaped (decoded by budget.ts); hashed: a marker file
       return nsConfig.tiers.map(spec => {
         if (spec.driver === 'memory') {
           const tier = new MemoryTier({ policy: nsConfig.policy, maxBytes: nsConfig.maxSize, shared: budget.memory })

@@ -6,19 +6,28 @@
 import { writeFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { decodeFileName } from '../../drivers/fs.js'
+import { decodeFileName, encodeFileName } from '../../drivers/fs.js'
 import { readFileNoFollowSync } from '../read-file-no-follow.js'
 
 /** Namespace dirs are `n-<encoded name>` (index.ts). */
 export const NAMESPACE_DIR = 'n-'
 const NAMESPACE_MARKER = '.namespace'
 
-/** The namespace a namespace dir holds: its name decoded, or its marker for a hashed one (else the dir's name). */
+/**
+ * The namespace a namespace dir holds: its name decoded, or its marker for a hashed one (else the
+ * dir's name). A marker naming a namespace whose dir is another (written by hand, copied from another
+ * dir) is not believed: that namespace was listed twice, and this dir's entries were never reached.
+ */
 export async function namespaceOfDir(dir: string): Promise<string> {
   const name = basename(dir)
-  return name.startsWith(`${NAMESPACE_DIR}~`)
-    ? (await Promise.resolve().then(() => readFileNoFollowSync(join(dir, NAMESPACE_MARKER)) || name).catch(() => name))
-    : decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
+  if (!name.startsWith(`${NAMESPACE_DIR}~`)) return decodeFileName(`${name.slice(NAMESPACE_DIR.length)}.e`) ?? name
+  const marked = await Promise.resolve().then(() => readFileNoFollowSync(join(dir, NAMESPACE_MARKER))).catch(() => '')
+  return marked !== '' && namespaceDirName(marked) === name ? marked : name
+}
+
+/** The dir of `namespace` in a scope dir: `n-` and its name encoded (readable, escaped, or hashed when too long). */
+export function namespaceDirName(namespace: string): string {
+  return NAMESPACE_DIR + encodeFileName(namespace).slice(0, -2)
 }
 
 /**
