@@ -1,12 +1,15 @@
-// The source of schema/perf.config.schema.json. `node scripts/schema-source.mjs` rewrites the JSON;
-// test/config/schema.test.ts checks it against the TypeScript types (src/config/types.ts).
+// The source of schema/perf.config.schema.json. `node scripts/schema-source.mjs` rewrites the JSON
+// (and src/config/validator-schema.json, the same without the editors' documentation, which unperf's
+// own validator reads); test/config/schema.test.ts checks it against the TypeScript types
+// (src/config/types.ts): the same keys, and each key's doc comment as its description (schema-docs.mjs).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { transformSync } from 'esbuild'
 import { driverDefs } from './schema-drivers.mjs'
+import { annotate, configTypes } from './schema-docs.mjs'
 
 // The monitor metrics and their kinds: one table, src/runtime/monitors/metric-kinds.ts (no imports, so it loads alone)
 const metricTable = transformSync(readFileSync(new URL('../src/runtime/monitors/metric-kinds.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
-const { METRIC_KINDS, THRESHOLD_EXPECTED } = await import(`data:text/javascript;base64,${Buffer.from(metricTable).toString('base64')}`)
+const { METRIC_KINDS, THRESHOLD_EXPECTED, RAW_UNITS } = await import(`data:text/javascript;base64,${Buffer.from(metricTable).toString('base64')}`)
 
 // The duration units and their lengths: src/config/units.ts (its one import is a type's)
 const unitsSource = transformSync(readFileSync(new URL('../src/config/units.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
@@ -265,5 +268,23 @@ function standard(node) {
   return out
 }
 
+// unperf's validator (src/config/validate.ts) reads a node's `description` as the phrase of what it
+// expects ("expected a duration like '10m' ..."): it gets the schema before the documentation below
+writeFileSync(new URL('../src/config/validator-schema.json', import.meta.url), JSON.stringify(standard(schema)) + '\n')
+
+// every key documented as in the types (schema-docs.mjs); the keys the types have no doc comment
+// for: an alert's metric (its kind, from metric-kinds.ts), `$schema` and `$meta` (JSON files only)
+const alerts = schema.$defs.layer.properties.monitors.properties.alerts
+for (const [metric, kind] of Object.entries(METRIC_KINDS)) {
+  const text = `${metric}, in ${RAW_UNITS[kind]}: ${THRESHOLD_EXPECTED[kind]}, or { above, below, for }`
+  alerts.properties[metric] = { ...alerts.properties[metric], description: text, markdownDescription: text }
+}
+const jsonOnly = {
+  $schema: 'The JSON Schema of this file, for editors: ./node_modules/unperf/schema/perf.config.schema.json. unperf ignores it.',
+  $meta: "c12's metadata of a config layer. unperf ignores it.",
+}
+for (const [key, text] of Object.entries(jsonOnly)) schema.properties[key] = { ...schema.properties[key], description: text, markdownDescription: text }
+annotate(schema, configTypes())
+
 writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(standard(schema), null, 2) + '\n')
-console.log('wrote schema/perf.config.schema.json')
+console.log('wrote schema/perf.config.schema.json and src/config/validator-schema.json')
