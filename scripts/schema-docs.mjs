@@ -8,13 +8,16 @@ import ts from 'typescript'
 
 const TYPES = fileURLToPath(new URL('../src/config/types.ts', import.meta.url))
 
-/** The compiler's view of src/config/types.ts: its checker and the `PerfConfig` type. */
+let types
+/** The compiler's view of src/config/types.ts: its checker and the `PerfConfig` type (made once). */
 export function configTypes() {
+  if (types) return types
   const program = ts.createProgram([TYPES], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true })
   const checker = program.getTypeChecker()
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(TYPES)))
   const declared = name => checker.getDeclaredTypeOfSymbol(exports.find(s => s.name === name))
-  return { checker, rootType: declared('PerfConfig') }
+  types = { checker, rootType: declared('PerfConfig') }
+  return types
 }
 
 /** Doc comment parts as text: `{@link X}` is `X` (plain) or `` `X` `` (markdown). */
@@ -55,9 +58,10 @@ export function docOf(symbol, checker) {
   const tag = symbol.getJsDocTags(checker).find(t => t.name === 'default')
   const defaultMarkdown = tag ? partsText(tag.text, true) : undefined
   if (!markdown && defaultMarkdown === undefined) return undefined
-  const md = [markdown, defaultMarkdown === undefined ? '' : `Default: ${/`|^\w+ \w/.test(defaultMarkdown) ? defaultMarkdown : `\`${defaultMarkdown}\``}.`].filter(Boolean).join(markdown ? '\n\n' : '')
-  const doc = { description: plain(md).replace(/\n\n/g, ' '), markdownDescription: md }
   const value = tag ? defaultValue(partsText(tag.text, false)) : undefined
+  // a literal in code (`'1d'`), a phrase as written (the root `cache.ttl`, none (not judged))
+  const md = [markdown, defaultMarkdown === undefined ? '' : `Default: ${value === undefined ? defaultMarkdown : `\`${defaultMarkdown}\``}.`].filter(Boolean).join(markdown ? '\n\n' : '')
+  const doc = { description: plain(md).replace(/\n\n/g, ' '), markdownDescription: md }
   return value === undefined ? doc : { ...doc, default: value }
 }
 

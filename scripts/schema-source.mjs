@@ -248,11 +248,11 @@ const schema = {
 }
 
 /**
- * The published schema uses standard keywords only, so validators in strict mode (ajv's default)
- * compile it: the phrases written above as `x-expected` become each node's `description` (also what
- * editors show on hover), a function-valued node is marked by its `$comment` (JSON cannot hold a
- * function; src/config/validate.ts checks it), and an unstorage driver instance is the branch that
- * requires `getItem`.
+ * The schema in standard keywords (and, once documented, VS Code's `markdownDescription`), so
+ * validators in strict mode (ajv's default) compile it: the phrases written above as `x-expected`
+ * become each node's `description` (what unperf's validator says a key expects), a function-valued
+ * node is marked by its `$comment` (JSON cannot hold a function; src/config/validate.ts checks it),
+ * and an unstorage driver instance is the branch that requires `getItem`.
  */
 export const FUNCTION_COMMENT = 'a function (perf.config.ts/.js only: JSON cannot hold one)'
 function standard(node) {
@@ -286,5 +286,11 @@ const jsonOnly = {
 for (const [key, text] of Object.entries(jsonOnly)) schema.properties[key] = { ...schema.properties[key], description: text, markdownDescription: text }
 annotate(schema, configTypes())
 
-writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(standard(schema), null, 2) + '\n')
+// An editor's hover shows the first description among the schemas a value matches, the innermost
+// first (vscode-json-languageservice): the phrase of a `$defs` entry a key's value refers to
+// (`ttl` → positiveDuration: "a duration greater than 0 like '10m' ...") would be shown instead of
+// the key's doc. The published schema leaves those out; unperf's validator keeps them (above).
+const published = standard(schema)
+for (const [name, def] of Object.entries(published.$defs)) if (name !== 'layer') delete def.description
+writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(published, null, 2) + '\n')
 console.log('wrote schema/perf.config.schema.json and src/config/validator-schema.json')

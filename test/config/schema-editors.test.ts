@@ -61,6 +61,33 @@ describe('the documented schema, as editors use it', () => {
     expect([layers.map(l => l.name), config.cache.ttl]).toEqual([['.perfrc'], 10_800_000])
   })
 
+  it("a key's hover is its own doc: no schema its value also matches (a branch, a $ref's target) has a description", () => {
+    // an editor shows the first description among the schemas a value matches, the innermost first
+    // (vscode-json-languageservice's hover): `ttl` showed positiveDuration's phrase, not its doc
+    const schema = JSON.parse(readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8'))
+    const sameValue = (node: Node, seen: Set<Node>): Node[] => {
+      if (!node || typeof node !== 'object' || seen.has(node)) return []
+      seen.add(node)
+      const target = node.$ref ? [schema.$defs[node.$ref.replace('#/$defs/', '')]] : []
+      const branches = [...target, ...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? []), node.then, node.else].filter(b => b && typeof b === 'object')
+      return branches.flatMap(b => [b, ...sameValue(b, seen)])
+    }
+    const shadowing: string[] = []
+    let keys = 0
+    const walk = (node: Node, path: string, seen: Set<Node>) => {
+      if (!node || typeof node !== 'object' || seen.has(node)) return
+      seen.add(node)
+      for (const [key, value] of Object.entries<Node>(node.properties ?? {})) {
+        keys++
+        for (const inner of sameValue(value, new Set())) if (inner.description) shadowing.push(`${path}${key}: ${inner.description}`)
+      }
+      for (const child of [...Object.values<Node>(node.properties ?? {}), ...sameValue(node, new Set()), node.additionalProperties, node.items, ...(node.prefixItems ?? [])]) walk(child, `${path}`, seen)
+    }
+    walk(schema, '', new Set())
+    expect(keys).toBeGreaterThan(100)
+    expect(shadowing).toEqual([])
+  })
+
   it("every `default` is what unperf resolves the key to when it is left out", () => {
     const schema = JSON.parse(readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8'))
     // the keys a config needs beside one with a default, where it is in an array or a variant

@@ -34,13 +34,8 @@ function objectBranch(node: Node): Node | undefined {
 }
 
 function collect(): string[] {
-  const program = ts.createProgram([join(root, 'src/config/types.ts')], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true })
-  const checker = program.getTypeChecker()
-  const file = program.getSourceFile(join(root, 'src/config/types.ts'))!
+  const { checker, rootType } = configTypes()
   const mismatches: string[] = []
-  const moduleSymbol = checker.getSymbolAtLocation(file)!
-  const perfConfig = checker.getExportsOfModule(moduleSymbol).find(s => s.name === 'PerfConfig')!
-  const rootType = checker.getDeclaredTypeOfSymbol(perfConfig)
 
   const isPlainObject = (t: ts.Type) =>
     !!(t.flags & ts.TypeFlags.Object) && !checker.isArrayType(t) && t.getCallSignatures().length === 0 && checker.getPropertiesOfType(t).length > 0
