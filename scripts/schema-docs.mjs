@@ -88,16 +88,19 @@ export function driverOf(member, checker) {
  */
 export function keyDoc(members, key, checker) {
   const docs = []
-  for (const member of objectTypes(members, checker)) {
+  const objects = objectTypes(members, checker)
+  for (const member of objects) {
     const prop = checker.getPropertyOfType(member, key)
     const doc = prop && docOf(prop, checker)
     if (!doc) continue
-    const label = driverOf(member, checker) ?? 'another unstorage driver'
-    if (!docs.some(d => d.doc.markdownDescription === doc.markdownDescription)) docs.push({ label, doc })
+    const driver = driverOf(member, checker)
+    if (!docs.some(d => d.doc.markdownDescription === doc.markdownDescription)) docs.push({ driver, doc })
   }
-  if (docs.length <= 1) return docs[0]?.doc
-  const markdownDescription = docs.map(d => `- \`${d.label}\`: ${d.doc.markdownDescription.replace(/\n\n/g, ' ')}`).join('\n')
-  return { description: docs.map(d => `${d.label}: ${d.doc.description}`).join(' '), markdownDescription }
+  // among several tiers, a key one of them has is said to be that tier's (`port`: redis's)
+  const tiers = new Set(objects.map(m => checker.getPropertyOfType(m, 'driver') && (driverOf(m, checker) ?? '*'))).size > 1
+  if (docs.length === 0 || (docs.length === 1 && !tiers)) return docs[0]?.doc
+  const markdownDescription = docs.map(d => `- ${d.driver ? `\`${d.driver}\`` : 'another unstorage driver'}: ${d.doc.markdownDescription.replace(/\n\n/g, ' ')}`).join('\n')
+  return { description: docs.map(d => `${d.driver ?? 'another unstorage driver'}: ${d.doc.description}`).join(' '), markdownDescription }
 }
 
 /**

@@ -146,6 +146,9 @@ describe('JSON Schema', () => {
     const isMetric = (path: string[]) => path.at(-3) === 'monitors' && path.at(-2) === 'alerts' && path.at(-1)! in METRIC_KINDS
     expect(undocumented.filter(p => !isMetric(p)).map(p => p.join('.'))).toEqual(['$schema', '$meta'])
     expect(undocumented.filter(isMetric).length).toBe(Object.keys(METRIC_KINDS).length * 5)
+    // among the tiers (any driver), a redis option is said to be redis's; in a redis tier, its doc alone
+    const anyTier = schema.$defs.driverSpec.anyOf.find((b: Node) => b.allOf).properties
+    expect([anyTier.port.description, anyTier.base.description]).toEqual([expect.stringMatching(/^redis: A number/), expect.stringMatching(/^fs: Base directory\. .* redis: Extra key prefix/)])
     for (const { path, node } of properties) {
       expect([path.join('.'), typeof node.description, typeof node.markdownDescription]).toEqual([path.join('.'), 'string', 'string'])
     }
