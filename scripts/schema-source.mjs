@@ -1,12 +1,15 @@
-// The source of schema/perf.config.schema.json. `node scripts/schema-source.mjs` rewrites the JSON;
-// test/config/schema.test.ts checks it against the TypeScript types (src/config/types.ts).
+// The source of schema/perf.config.schema.json. `node scripts/schema-source.mjs` rewrites the JSON
+// (and src/config/validator-schema.json, the same without the editors' documentation, which unperf's
+// own validator reads); test/config/schema.test.ts checks it against the TypeScript types
+// (src/config/types.ts): the same keys, and each key's doc comment as its description (schema-docs.mjs).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { transformSync } from 'esbuild'
 import { driverDefs } from './schema-drivers.mjs'
+import { annotate, configTypes } from './schema-docs.mjs'
 
 // The monitor metrics and their kinds: one table, src/runtime/monitors/metric-kinds.ts (no imports, so it loads alone)
 const metricTable = transformSync(readFileSync(new URL('../src/runtime/monitors/metric-kinds.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
-const { METRIC_KINDS, THRESHOLD_EXPECTED } = await import(`data:text/javascript;base64,${Buffer.from(metricTable).toString('base64')}`)
+const { METRIC_KINDS, THRESHOLD_EXPECTED, RAW_UNITS } = await import(`data:text/javascript;base64,${Buffer.from(metricTable).toString('base64')}`)
 
 // The duration units and their lengths: src/config/units.ts (its one import is a type's)
 const unitsSource = transformSync(readFileSync(new URL('../src/config/units.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
@@ -245,11 +248,11 @@ const schema = {
 }
 
 /**
- * The published schema uses standard keywords only, so validators in strict mode (ajv's default)
- * compile it: the phrases written above as `x-expected` become each node's `description` (also what
- * editors show on hover), a function-valued node is marked by its `$comment` (JSON cannot hold a
- * function; src/config/validate.ts checks it), and an unstorage driver instance is the branch that
- * requires `getItem`.
+ * The schema in standard keywords only, so validators in strict mode (ajv's default) compile it
+ * (the docs' `markdownDescription`, VS Code's own keyword, is left out: a strict ajv refuses it): the phrases written above as `x-expected`
+ * become each node's `description` (what unperf's validator says a key expects), a function-valued
+ * node is marked by its `$comment` (JSON cannot hold a function; src/config/validate.ts checks it),
+ * and an unstorage driver instance is the branch that requires `getItem`.
  */
 export const FUNCTION_COMMENT = 'a function (perf.config.ts/.js only: JSON cannot hold one)'
 function standard(node) {
@@ -259,11 +262,35 @@ function standard(node) {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'x-expected') { if (!('description' in node)) out.description = value }
     else if (key === 'x-function') out.$comment = FUNCTION_COMMENT
-    else if (key === 'x-unit' || key === 'x-driver-instance') continue
+    else if (key === 'x-unit' || key === 'x-driver-instance' || key === 'markdownDescription') continue
     else out[key] = standard(value)
   }
   return out
 }
 
-writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(standard(schema), null, 2) + '\n')
-console.log('wrote schema/perf.config.schema.json')
+// unperf's validator (src/config/validate.ts) reads a node's `description` as the phrase of what it
+// expects ("expected a duration like '10m' ..."): it gets the schema before the documentation below
+writeFileSync(new URL('../src/config/validator-schema.json', import.meta.url), JSON.stringify(standard(schema)) + '\n')
+
+// every key documented as in the types (schema-docs.mjs); the keys the types have no doc comment
+// for: an alert's metric (its kind, from metric-kinds.ts), `$schema` and `$meta` (JSON files only)
+const alerts = schema.$defs.layer.properties.monitors.properties.alerts
+for (const [metric, kind] of Object.entries(METRIC_KINDS)) {
+  const text = `${metric}, in ${RAW_UNITS[kind]}: ${THRESHOLD_EXPECTED[kind]}, or { above, below, for }`
+  alerts.properties[metric] = { ...alerts.properties[metric], description: text, markdownDescription: text }
+}
+const jsonOnly = {
+  $schema: 'The JSON Schema of this file, for editors: ./node_modules/unperf/schema/perf.config.schema.json. unperf ignores it.',
+  $meta: "c12's metadata of a config layer. unperf ignores it.",
+}
+for (const [key, text] of Object.entries(jsonOnly)) schema.properties[key] = { ...schema.properties[key], description: text, markdownDescription: text }
+annotate(schema, configTypes())
+
+// An editor's hover shows the first description among the schemas a value matches, the innermost
+// first (vscode-json-languageservice): the phrase of a `$defs` entry a key's value refers to
+// (`ttl` → positiveDuration: "a duration greater than 0 like '10m' ...") would be shown instead of
+// the key's doc. The published schema leaves those out; unperf's validator keeps them (above).
+const published = standard(schema)
+for (const [name, def] of Object.entries(published.$defs)) if (name !== 'layer') delete def.description
+writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(published, null, 2) + '\n')
+console.log('wrote schema/perf.config.schema.json and src/config/validator-schema.json')

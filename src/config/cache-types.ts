@@ -83,6 +83,7 @@ export interface StorageDriver {
   options?: unknown
   flags?: { maxDepth?: boolean | undefined; ttl?: boolean | undefined } | undefined
   hasItem(key: string, opts: object): unknown
+  /** Reads one value: an object with a `getItem` method is taken as an unstorage driver instance. */
   getItem(key: string, opts?: object): unknown
   getKeys(base: string, opts: object): unknown
   setItem?(key: string, value: string, opts: object): unknown

@@ -8,7 +8,8 @@
  */
 import { createRequire } from 'node:module'
 import { ConfigError, configIssue } from '../errors.js'
-import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
+// the schema's copy unperf's validator reads (validate.ts): the same keys, without the editors' documentation
+import schemaJson from './validator-schema.json' with { type: 'json' }
 
 const SCRIPT = /\.[cm]?[jt]sx?$/
 

@@ -38,7 +38,7 @@ export type Size = number | `${number}${SizeUnit}`
 export type Concurrency = number | 'auto' | 'adaptive'
 
 export interface PoolConfig {
-  /** Tasks running at once: a positive integer, `'auto'` or `'adaptive'` ({@link Concurrency}). @default concurrency.default */
+  /** Tasks running at once: a positive integer, `'auto'` or `'adaptive'` ({@link Concurrency}). @default `concurrency.default` */
   concurrency?: Concurrency | undefined
   /** Per-task timeout; the task's AbortSignal fires and the task rejects with a TimeoutError. `false` = none. @default false */
   timeout?: Duration | false | undefined

@@ -1,9 +1,11 @@
 /**
  * Validates a merged config against schema/perf.config.schema.json (the subset of JSON Schema
  * it uses; a node's `description` is the phrase for "expected" in messages). Lists every problem with its file and key path;
- * unknown keys get a did-you-mean; prototype-polluting keys are refused.
+ * unknown keys get a did-you-mean; prototype-polluting keys are refused. It reads that schema as
+ * validator-schema.json, written beside it by scripts/schema-source.mjs without the editors'
+ * documentation (each key's doc comment as its `description`, which is not a phrase of what is expected).
  */
-import schemaJson from '../../schema/perf.config.schema.json' with { type: 'json' }
+import schemaJson from './validator-schema.json' with { type: 'json' }
 import { configIssue, type ConfigIssue } from '../errors.js'
 import { didYouMean } from './did-you-mean.js'
 import { keyPath } from './key-path.js'

@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
 import { validateConfig } from '../../src/config/validate.js'
 import { resolvePerfConfig } from '../../src/config/resolve.js'
 import type { PerfConfigBase } from '../../src/config/types.js'
+import { METRIC_KINDS } from '../../src/runtime/monitors/metric-kinds.js'
+import { strictAjv } from './_ajv.js'
+import { configTypes, driverOf, keyDoc, membersOf, objectTypes } from '../../scripts/schema-docs.mjs'
 
 const root = join(import.meta.dirname, '../..')
 const schema = JSON.parse(readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8'))
@@ -32,13 +34,8 @@ function objectBranch(node: Node): Node | undefined {
 }
 
 function collect(): string[] {
-  const program = ts.createProgram([join(root, 'src/config/types.ts')], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true })
-  const checker = program.getTypeChecker()
-  const file = program.getSourceFile(join(root, 'src/config/types.ts'))!
+  const { checker, rootType } = configTypes()
   const mismatches: string[] = []
-  const moduleSymbol = checker.getSymbolAtLocation(file)!
-  const perfConfig = checker.getExportsOfModule(moduleSymbol).find(s => s.name === 'PerfConfig')!
-  const rootType = checker.getDeclaredTypeOfSymbol(perfConfig)
 
   const isPlainObject = (t: ts.Type) =>
     !!(t.flags & ts.TypeFlags.Object) && !checker.isArrayType(t) && t.getCallSignatures().length === 0 && checker.getPropertiesOfType(t).length > 0
@@ -82,21 +79,94 @@ function collect(): string[] {
   return mismatches
 }
 
+/**
+ * Every property of the schema (following `$ref`s from the root, through anyOf, allOf/then, maps,
+ * arrays and tuples; not the `if` and `not` conditions, which no config key is) with the key path
+ * of a config that reaches it: `cache.namespaces.*.ttl`, `cache.driver.(redis).port` (a built-in
+ * driver's options), `plugins.*.0.name` (a tuple's first item).
+ */
+function schemaProperties(): { path: string[]; node: Node }[] {
+  const out: { path: string[]; node: Node }[] = []
+  const walk = (node: Node | boolean | undefined, path: string[], depth: number): void => {
+    if (!node || typeof node !== 'object' || depth > 20) return
+    const n = deref(node)
+    for (const [key, value] of Object.entries(n.properties ?? {})) {
+      out.push({ path: [...path, key], node: value as Node })
+      walk(value as Node, [...path, key], depth + 1)
+    }
+    for (const branch of n.anyOf ?? []) walk(branch, path, depth + 1)
+    for (const { if: when, then } of n.allOf ?? []) walk(then, [...path, `(${when.properties.driver.const})`], depth + 1)
+    walk(n.additionalProperties, [...path, '*'], depth + 1)
+    walk(n.items, [...path, '*'], depth + 1)
+    n.prefixItems?.forEach((item: Node, i: number) => walk(item, [...path, String(i)], depth + 1))
+  }
+  walk(schema, [], 0)
+  return out
+}
+/** The doc comment of the key at the end of a config key path, the types walked from `PerfConfig`. */
+function typeDocs() {
+  const { checker, rootType } = configTypes()
+  return (path: string[]) => {
+    let members = [rootType]
+    for (const segment of path.slice(0, -1)) {
+      const driver = /^\((.+)\)$/.exec(segment)?.[1]
+      const types = driver ? objectTypes(members, checker).filter(m => driverOf(m, checker) === driver)
+        : segment === '*' ? [
+          ...objectTypes(members, checker).flatMap(m => checker.getIndexInfosOfType(m).map(i => i.type)),
+          ...members.filter(m => checker.isArrayType(m)).flatMap(m => checker.getTypeArguments(m as ts.TypeReference)),
+        ]
+          : /^\d+$/.test(segment) ? members.filter(m => checker.isTupleType(m)).map(m => checker.getTypeArguments(m as ts.TypeReference)[Number(segment)]!)
+            : objectTypes(members, checker).flatMap(m => { const p = checker.getPropertyOfType(m, segment); return p ? [checker.getTypeOfSymbol(p)] : [] })
+      members = types.flatMap(t => membersOf(t, checker))
+    }
+    return keyDoc(members, path.at(-1)!, checker)
+  }
+}
+
 describe('JSON Schema', () => {
   it('has the same keys as the TypeScript types at every level', () => {
     expect(collect()).toEqual([])
   })
 
+  it("documents every property, at every depth, with its key's doc comment in the types (editors show it on hover)", () => {
+    const docOf = typeDocs()
+    const properties = schemaProperties()
+    // the env blocks, maps of namespaces and pools, each built-in driver's options, the prometheus variants, the alert rules
+    for (const path of ['$env.*.cache.namespaces.*.ttl', '$development', 'concurrency.pools.*.backoff', 'cache.driver.(redis).port', 'cache.driver.*.(fs).base', 'monitors.prometheus.pushgateway', 'monitors.alerts.memory.rss.above', 'budgets.files.*.compression', 'plugins.*.0.name']) {
+      expect(properties.map(p => p.path.join('.'))).toContain(path)
+    }
+    const undocumented: string[][] = []
+    for (const { path, node } of properties) {
+      const doc = docOf(path)
+      if (!doc) { undocumented.push(path); continue }
+      expect([path.join('.'), node.description, node.default]).toEqual([path.join('.'), doc.description, doc.default])
+    }
+    // no doc comment in the types: an alert's metric (a key of a mapped type: described by its
+    // kind, from metric-kinds.ts) and the keys of JSON files only
+    const isMetric = (path: string[]) => path.at(-3) === 'monitors' && path.at(-2) === 'alerts' && path.at(-1)! in METRIC_KINDS
+    expect(undocumented.filter(p => !isMetric(p)).map(p => p.join('.'))).toEqual(['$schema', '$meta'])
+    expect(undocumented.filter(isMetric).length).toBe(Object.keys(METRIC_KINDS).length * 5)
+    // among the tiers (any driver), a redis option is said to be redis's; in a redis tier, its doc alone
+    const anyTier = schema.$defs.driverSpec.anyOf.find((b: Node) => b.allOf).properties
+    expect([anyTier.port.description, anyTier.base.description]).toEqual([expect.stringMatching(/^redis: A number/), expect.stringMatching(/^fs: Base directory\. .* redis: Extra key prefix/)])
+    for (const { path, node } of properties) {
+      // standard keywords only: VS Code's markdownDescription would make a strict ajv (its default) refuse the schema
+      expect([path.join('.'), typeof node.description, 'markdownDescription' in node]).toEqual([path.join('.'), 'string', false])
+    }
+  })
+
   it('is the file scripts/schema-source.mjs generates', async () => {
     const { execFileSync } = await import('node:child_process')
-    const before = readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8')
+    // and its copy without the documentation, which unperf's own validator reads
+    const files = ['schema/perf.config.schema.json', 'src/config/validator-schema.json'].map(f => join(root, f))
+    const before = files.map(f => readFileSync(f, 'utf8'))
     execFileSync(process.execPath, [join(root, 'scripts/schema-source.mjs')])
-    expect(readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8')).toBe(before)
+    expect(files.map(f => readFileSync(f, 'utf8'))).toEqual(before)
   })
 
   it("compiles in a standard validator's strict mode (ajv, JSON Schema 2020-12), which agrees with unperf's own on valid and invalid configs", () => {
     // strict: no unknown keywords, no type lists, closed tuples: what editors and CI linters load too
-    const ajv = new Ajv2020({ strict: true, allErrors: true })
+    const ajv = strictAjv()
     const validate = ajv.compile(schema)
     const configs: Record<string, [unknown, boolean]> = {
       // API.md's example (its JSON-representable part)
@@ -181,7 +251,7 @@ describe('JSON Schema', () => {
   })
 
   it('a credential of the wrong type is not shown by ajv (editors) nor by unperf', () => {
-    const ajv = new Ajv2020({ strict: true, allErrors: true })
+    const ajv = strictAjv()
     const validate = ajv.compile(schema)
     const config = { cache: { driver: { driver: 'redis', host: 'h', password: 31337, username: 271828, tls: 'pem-31337' } } }
     expect(validate(config)).toBe(false)
