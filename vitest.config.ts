@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config'
-import { ISOLATED, SERIAL } from './test/setup/projects.js'
+import { ISOLATED, SERIAL, SERIAL_ISOLATED } from './test/setup/projects.js'
 
 /**
  * Three projects (their files: test/setup/projects.ts). 'unperf' and 'shared' run together on two
  * workers (one worker took CI to ≈ 16.5 of its 20 minutes): 'shared' holds the files that leave
  * their process as they found it, run one after the other in a worker's process; 'unperf' the files
- * that do not (ISOLATED), each in a process of its own. Then 'serial' (SERIAL), one file at a time.
+ * that do not (ISOLATED), each in a process of its own. Then 'serial' (SERIAL), one file at a time
+ * in one process (as 'shared', modules kept), then 'serial-isolated' (SERIAL_ISOLATED), one file at a
+ * time, each in a process of its own.
  */
 export default defineConfig({
   test: {
@@ -46,8 +48,19 @@ export default defineConfig({
         test: {
           name: 'serial',
           include: SERIAL,
+          exclude: SERIAL_ISOLATED,
+          isolate: false,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'serial-isolated',
+          include: SERIAL_ISOLATED,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,16 +1,16 @@
 /**
- * The 'shared' project's files run one after the other in one process, modules kept
- * (vitest.config.ts): a file there that changes what the next file sees (process.env, the umask,
+ * The 'shared' project's files run one after the other in one process, modules kept, and so do the
+ * 'serial' project's (vitest.config.ts): a file there that changes what the next file sees (process.env, the umask,
  * listeners, globals, mocks, a perf instance in-process) would make another file pass or fail by
- * the order the workers took them in. Each file outside ISOLATED and SERIAL, with the test helpers
- * it imports, is read for those; a new test file that does one of them is named here, to be added
- * to ISOLATED (test/setup/projects.ts).
+ * the order the workers took them in. Each file outside ISOLATED and SERIAL_ISOLATED, with the test
+ * helpers it imports, is read for those; a new test file that does one of them is named here, to be
+ * added to ISOLATED, or to SERIAL_ISOLATED when it is a SERIAL file (test/setup/projects.ts).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { glob } from 'tinyglobby'
 import { expect, it } from 'vitest'
-import { ISOLATED, SERIAL } from '../setup/projects.js'
+import { ISOLATED, SERIAL, SERIAL_ISOLATED } from '../setup/projects.js'
 
 const root = join(import.meta.dirname, '../..')
 
@@ -57,7 +57,19 @@ it("every file of the 'shared' project leaves its process as it found it", async
   expect(found, 'add these files to ISOLATED in test/setup/projects.ts').toEqual([])
 })
 
+it("every file of the 'serial' project leaves its process as it found it", async () => {
+  const serial = (await glob(SERIAL, { cwd: root })).filter(f => !SERIAL_ISOLATED.includes(f)).sort()
+  expect(serial.length).toBeGreaterThan(20)
+  const found = serial.flatMap(file => changes(join(root, file)).map(what => `${file}: ${what}`))
+  expect(found, 'add these files to SERIAL_ISOLATED in test/setup/projects.ts').toEqual([])
+})
+
 it('ISOLATED names test files that exist, none of them serial', async () => {
   const serial = await glob(SERIAL, { cwd: root })
   expect(ISOLATED.filter(f => !existsSync(join(root, f)) || serial.includes(f))).toEqual([])
+})
+
+it('SERIAL_ISOLATED names SERIAL files that exist', async () => {
+  const serial = await glob(SERIAL, { cwd: root })
+  expect(SERIAL_ISOLATED.filter(f => !existsSync(join(root, f)) || !serial.includes(f))).toEqual([])
 })

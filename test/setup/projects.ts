@@ -10,6 +10,19 @@ export const SERIAL = [
 ]
 
 /**
+ * The SERIAL files that change their process (the same reasons as ISOLATED's): they run after the
+ * rest of 'serial', each in a process of its own ('serial-isolated' project). The other SERIAL files
+ * run one after the other in one process, modules kept, as the 'shared' project's files: a fork and
+ * a re-import of vitest, the helpers and src per file cost the serial phase ≈ 1.6 s of pure wall
+ * time per file under load (73 s of its 298 s in CI's run of 2026-12-07 05:51).
+ */
+export const SERIAL_ISOLATED = [
+  'test/cache/redis-exit.test.ts', // adds or removes process listeners (as its checker reads it: the listener is in its child's script)
+  'test/cache/redis-lock-clock.test.ts', // vi mocks, spies or fake timers
+  'test/cache/redis-long-timeout.test.ts', // adds or removes process listeners
+]
+
+/**
  * Test files that run in a process of their own (vitest's isolate: the 'unperf' project); the others
  * share their worker's process and modules with the files before them ('shared' project: no fork,
  * no re-import of vitest, the helpers and src per file, which cost ≈ 0.5 s of CPU each). A file

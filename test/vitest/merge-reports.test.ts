@@ -3,7 +3,7 @@
  * and in the merge, every test was counted twice (the shard's run and the merge's). Real vitest 4
  * runs: two blob shards, then the merge, into one history.
  */
-import { readFileSync, rmSync } from 'node:fs'
+import { cpSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseHistoryLines } from '../../src/vitest/history-lines.js'
@@ -47,15 +47,41 @@ function shardedRun(name: string, shardsRecord: boolean | number[], env: Record<
       [`--shard=${index}/2`, '--outputFile.blob', join(blobs, `blob-${index}.json`)])
     expect(r.stderr).not.toContain('[unperf]')
   }
-  const merge = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'merge' }, ['--merge-reports', blobs])
+  merged(dir, blobs, env)
+  return dir
+}
+
+/** The merge job of `blobs` into the history `dir`. */
+function merged(dir: string, blobs: string, env: Record<string, string> = {}): void {
+  const merge = runVitest(project, 'vitest.config.mjs', { HISTORY_DIR: dir, GITHUB_SHA: SHA, ...env, MODE: 'merge' }, ['--merge-reports', blobs])
   expect(merge.stdout + merge.stderr).toContain('Test Files')
   expect(merge.stderr).not.toContain('[unperf]')
-  return dir
+}
+
+// Pipelines two tests start from, each run once for the file (a vitest run costs ≈ 1.5 s of CPU):
+// a test that adds to one works on a copy of it, so each test still passes alone (-t)
+let failingPipeline: string | undefined
+/** The history of one pipeline whose shard jobs and merge all record, `b two` failing (do not write to it: copy it). */
+function failingPipelineHistory(): string {
+  return (failingPipeline ??= shardedRun('failing', true, { FAIL_B: '1' }))
+}
+let quietShards: string | undefined
+/** The blobs of two shard jobs that ran the blob reporter alone, under vitest's own names (blob-<index>-<count>.json; do not change it: copy it). */
+function quietShardBlobs(): string {
+  if (quietShards) return quietShards
+  const blobs = join(project, 'blobs-quiet')
+  for (const index of [1, 2]) {
+    const r = runVitest(project, 'vitest.config.mjs', { HISTORY_DIR: join(project, 'history-quiet-shards'), GITHUB_SHA: SHA, MODE: 'shard', UNPERF: '0' },
+      [`--shard=${index}/2`, '--outputFile.blob', join(blobs, `blob-${index}-2.json`)])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).not.toContain('[unperf]')
+  }
+  return (quietShards = blobs)
 }
 
 describe('vitest --merge-reports', () => {
   it('with the reporter in the shard jobs and in the merge, each file run counts once', () => {
-    const dir = shardedRun('both', true, { FAIL_B: '1' })
+    const dir = failingPipelineHistory()
     // the merge replays every shard's file, and both shards recorded theirs in this history: the
     // merge writes no line (tests.jsonl itself holds each file run once, the cap keeps real runs)
     const raw = parseHistoryLines(readFileSync(testsHistoryPath(dir), 'utf8')).entries
@@ -72,7 +98,9 @@ describe('vitest --merge-reports', () => {
   }, 180_000)
 
   it('a second pipeline of the same commit whose failing test now passes: a flip between two runs, not three', () => {
-    const dir = shardedRun('flip', true, { FAIL_B: '1' })
+    const dir = join(project, 'history-flip')
+    cpSync(failingPipelineHistory(), dir, { recursive: true })
+    expect(readTestHistory(dir).entries).toHaveLength(2)
     const again = shardedRun('flip', true)
     expect(again).toBe(dir)
     const { entries } = readTestHistory(dir)
@@ -103,7 +131,9 @@ describe('vitest --merge-reports', () => {
   }, 180_000)
 
   it('when only the merge records (the shard jobs ran the blob reporter alone), its run keeps every file', () => {
-    const dir = shardedRun('merge-only', false)
+    // (shardedRun('merge-only', false) with vitest's own blob names)
+    const dir = join(project, 'history-merge-only')
+    merged(dir, quietShardBlobs())
     const { entries } = readTestHistory(dir)
     expect(entries).toHaveLength(1)
     expect(entries[0]!.merged).toBe(true)
@@ -116,11 +146,8 @@ describe('vitest --merge-reports', () => {
     const dir = join(project, 'history-missing-blob')
     const blobs = join(project, 'blobs-missing-blob')
     const common = { HISTORY_DIR: dir, GITHUB_SHA: SHA }
-    for (const index of [1, 2]) {
-      // vitest's own blob names (blob-<index>-<count>.json, its default in .vitest-reports/)
-      const r = runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'shard', UNPERF: '0' }, [`--shard=${index}/2`, '--outputFile.blob', join(blobs, `blob-${index}-2.json`)])
-      expect(r.status, r.stderr).toBe(0)
-    }
+    // vitest's own blob names (blob-<index>-<count>.json, its default in .vitest-reports/)
+    cpSync(quietShardBlobs(), blobs, { recursive: true })
     const merge = () => runVitest(project, 'vitest.config.mjs', { ...common, MODE: 'merge' }, ['--merge-reports', blobs])
     expect(merge().stderr).not.toContain('[unperf]')
     rmSync(join(blobs, 'blob-2-2.json'))
