@@ -48,7 +48,7 @@ function checkPushgateway(r: Resolver, url: string): void {
   r.issue('monitors.prometheus.pushgateway', "an http:// or https:// url ('http://pushgateway:9091')", new NotShown(protocol ? `a url with the scheme '${protocol}' (rest not shown)` : 'an unparsable url (not shown)'))
 }
 
-export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMonitorsConfig {
+export function resolveMonitors(r: Resolver, input: PerfConfigBase, name: string): ResolvedMonitorsConfig {
   const m = input.monitors
   const d = DEFAULTS.monitors
   const o = m ?? {}
@@ -61,7 +61,7 @@ export function resolveMonitors(r: Resolver, input: PerfConfigBase): ResolvedMon
     checkServer(r, prometheus.host, prometheus.path)
   } else if (p && 'file' in p) prometheus = { file: r.path(p.file, 'monitors.prometheus.file') }
   else if (p && 'pushgateway' in p) {
-    prometheus = { pushgateway: p.pushgateway, job: p.job ?? (input.name ?? r.ctx.hostName ?? 'unperf'), grouping: grouping(r, p.grouping) }
+    prometheus = { pushgateway: p.pushgateway, job: p.job ?? name, grouping: grouping(r, p.grouping) }
     checkPushgateway(r, p.pushgateway)
   }
   const otel = o.opentelemetry

@@ -30,7 +30,7 @@ export function resolvePerfConfig(input: PerfConfigBase, ctx: ResolveContext): {
     cache,
     concurrency: resolveConcurrency(r, input),
     budgets: resolveBudgets(r, input),
-    monitors: resolveMonitors(r, input),
+    monitors: resolveMonitors(r, input, name),
     report: resolveReport(r, input, name, cache),
     plugins: resolvePlugins(input),
     bundlePlugins: input.bundlePlugins === true,

@@ -45,3 +45,14 @@ describe('monitors.prometheus checks at load', () => {
     expect(await issuesOf({ pushgateway: 'https://user:s3cret@push.example/base' })).toEqual([])
   })
 })
+
+describe('monitors.prometheus.pushgateway job', () => {
+  it("is the config's name by default, also when it comes from no package.json (it was 'unperf' there, not the name)", async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { monitors: { prometheus: { pushgateway: 'http://127.0.0.1:9091' } } }`)
+    const config = await loadPerfConfig({ cwd: dir, noSnapshot: true })
+    expect(config.monitors.prometheus).toMatchObject({ job: config.name })
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
+    expect((await loadPerfConfig({ cwd: dir, noSnapshot: true })).monitors.prometheus).toMatchObject({ job: 'acme' })
+  })
+})
