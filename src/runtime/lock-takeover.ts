@@ -57,13 +57,17 @@ export function clearIfStale(path: string, staleMs: number): boolean {
 
 /**
  * The lock (or claim) when it is stale; undefined while it is not; true when it is gone. Dated ahead
- * by more than `staleMs` is stale too: no holder makes its lock in the future (a clock stepped back
- * since, a file touched by hand); such a lock made every exit wait its whole timeout until that date.
+ * by more than `staleMs` is stale too unless its holder is a live process of this machine (the wall
+ * clock stepped back while it holds it): no holder makes its lock in the future, and such a lock
+ * (garbage in it, touched by hand) made every exit wait its whole timeout until that date.
  */
 function judge(path: string, staleMs: number): Judged | true | undefined {
   try {
     const st = statSync(path)
-    return Math.abs(Date.now() - st.mtimeMs) > staleMs || holderGone(path) ? st : undefined
+    const age = Date.now() - st.mtimeMs
+    if (age > staleMs) return st
+    const holder = holderState(path)
+    return holder === 'gone' || (age < -staleMs && holder !== 'alive') ? st : undefined
   } catch {
     return true // released meanwhile
   }
@@ -111,23 +115,25 @@ function remove(path: string): void {
 }
 
 /**
- * True when the lock file names a process of this machine and pid namespace that no longer runs. An
- * empty lock (its holder between create and write, or an earlier version's), another machine's,
- * or anything unreadable is not gone: it waits for `staleMs` as before. Read O_NOFOLLOW|O_NONBLOCK,
+ * The lock file's holder: 'gone' when it names a process of this machine and pid namespace that no
+ * longer runs, 'alive' when that process runs (this one included). An empty lock (its holder between
+ * create and write, or an earlier version's), another machine's, or anything unreadable is 'unknown':
+ * not gone, it waits for `staleMs` (unless dated ahead, judge()). Read O_NOFOLLOW|O_NONBLOCK,
  * a regular file only (a FIFO planted under its name never hangs the exit).
  */
-function holderGone(path: string): boolean {
+function holderState(path: string): 'gone' | 'alive' | 'unknown' {
   let text = ''
   try {
     const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
     try {
-      if (!fstatSync(fd).isFile()) return false
+      if (!fstatSync(fd).isFile()) return 'unknown'
       const buf = Buffer.alloc(256)
       text = buf.toString('utf8', 0, readSync(fd, buf, 0, 256, 0))
     } finally { closeSync(fd) }
-  } catch { return false }
+  } catch { return 'unknown' }
   const [boot, ns, pidText, extra] = text.split(' ')
   const [ownBoot, ownNs, ownPid] = lockHolder().split(' ')
-  if (extra !== undefined || boot !== ownBoot || ns !== ownNs || ns === '-' || boot === '-' || pidText === ownPid) return false
-  return processGone(Number(pidText))
+  if (extra !== undefined || boot !== ownBoot || ns !== ownNs || ns === '-' || boot === '-' || pidText === undefined || !/^\d+$/.test(pidText)) return 'unknown'
+  if (pidText === ownPid) return 'alive'
+  return processGone(Number(pidText)) ? 'gone' : 'alive'
 }
