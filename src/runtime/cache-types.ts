@@ -142,14 +142,8 @@ export interface PerfCache {
   verify(): Promise<CacheVerifyResult>
   /**
    * Another namespace, with its own ttl, driver and limits (`cache.namespaces.<name>`). `plugin:*`
-   * names are reserved, only the plugin's own `cache` reaches them: a literal one is a type error
-   * ({@link ReservedNamespace}), any one throws `NamespaceAccessError` at run time.
+   * names are reserved, only the plugin's own `cache` reaches them: any one throws
+   * `NamespaceAccessError` (`E_NAMESPACE_RESERVED`) at run time, as API.md documents the call.
    */
-  namespace<N extends string>(name: N extends `plugin:${string}` ? ReservedNamespace : N): PerfCache
+  namespace(name: string): PerfCache
 }
-
-/**
- * What `perf.cache.namespace('plugin:x')` is checked against: a message, not a name (TypeScript
- * prints it: `'"plugin:x"' is not assignable to parameter of type '"plugin:* namespaces are ..."'`).
- */
-export type ReservedNamespace = 'plugin:* namespaces are reserved: only the plugin\'s own `cache` reaches them'

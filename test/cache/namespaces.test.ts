@@ -25,12 +25,10 @@ const LEFT = ['adhoc', 'default', 'plugin:deps', 'plugin:git', 'templates', 'wit
 describe('namespaces', () => {
   it('plugin namespaces are reserved: not reachable by name, and a plugin cannot open others', async () => {
     const { m, cache } = manager({ driver: 'fs' })
-    // @ts-expect-error a plugin:* name is a type error too (test/runtime/reserved-namespace.test-d.ts); here: the run-time check
     expect(() => cache.namespace('plugin:git')).toThrow(expect.objectContaining({ code: expect.any(String) }))
     expect(() => m.namespace('plugin:git')).toThrow(/plugin:git/)
     const git = m.pluginNamespace('git')
     expect(() => git.namespace('default')).toThrow()
-    // @ts-expect-error a plugin:* name is a type error too (test/runtime/reserved-namespace.test-d.ts); here: the run-time check
     expect(() => git.namespace('plugin:other')).toThrow()
     await m.close()
   })

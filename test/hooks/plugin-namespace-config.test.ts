@@ -27,7 +27,6 @@ async function start(dir: string) {
   return captureStderr(async () => {
     const perf = await createPerf({ cwd: dir, noExitHandlers: true })
     try {
-      // @ts-expect-error a plugin:* name is a type error too (test/runtime/reserved-namespace.test-d.ts); here: the run-time check
       perf.cache.namespace('plugin:stamp')
     } catch (error) {
       seen().reserved = (error as Error).name

@@ -186,8 +186,7 @@ describe('the packed package', () => {
         `definePerfConfig({ plugins: [definePerfPlugin<{ a: number }>({ name: 'x' })] })`,
         `definePerfPlugin({ name: 'x', hooks: { 'command:aftr': () => {} } })`,
         `definePerfPlugin({ setup() {} })`,
-        // API.md's runtime: a reserved namespace (it throws), a hook's payload, a hook name, a pool option
-        `perf.cache.namespace('plugin:x')`,
+        // API.md's runtime: a hook's payload, a hook name, a pool option (a reserved namespace, 'plugin:x', type-checks: it throws at run time)
         `perf.hooks.hook('cache:hit', e => e.nope)`,
         `perf.hooks.hook('cache:hits', () => {})`,
         `await perf.pool('n').map([1], async x => x, { stopOnEror: true })`,

@@ -67,7 +67,6 @@ describe('createPerf lifecycle', () => {
       expect(data.good).toBe(true)
       expect((globalThis as { __level?: number }).__level).toBe(3)
       expect(await perf.cache.namespace('shared').get('s')).toBe('everyone')
-      // @ts-expect-error a plugin:* name is a type error too (test/runtime/reserved-namespace.test-d.ts); here: the run-time check
       expect(() => perf.cache.namespace('plugin:good')).toThrow(/reserved/)
       await perf.close()
     } finally {

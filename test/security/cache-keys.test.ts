@@ -129,7 +129,6 @@ describe('plugin namespace isolation', () => {
         expect(() => m.namespace(name)).toThrow(/reserved/)
         expect(() => m.shared.namespace(name)).toThrow(/reserved/)
       }
-      // @ts-expect-error a plugin:* name is a type error too (test/runtime/reserved-namespace.test-d.ts); here: the run-time check
       expect(() => a.namespace('plugin:b')).toThrow()
       expect(() => a.namespace('default')).toThrow()
       await a.clear()
