@@ -26,7 +26,10 @@ describe('FsLru: the access index of an fs tier', () => {
     const lru = new FsLru(dir, dir + sep)
     writeFileSync(join(dir, 'a.e'), 'a')
     lru.written('a.e', 1)
-    const muchLater = new Date(preciseNow() + 60_000)
+    // 30 s: well after its own use, well within the minute past which an mtime is a wrong clock's
+    // (lastAccess: 60 s ahead of the wall clock counts as the oldest; this was on that edge, and failed
+    // in CI once the runtime clock's offset ran ~2 ms ahead of Date.now in a process shared by files)
+    const muchLater = new Date(preciseNow() + 30_000)
     utimesSync(join(dir, 'a.e'), muchLater, muchLater)
     writeFileSync(join(dir, 'other.e'), 'o') // never seen by this process: its mtime
     const index = await lru.load()
