@@ -40,13 +40,18 @@ describe('unperf bench --baseline', () => {
     }
   })
 
-  it('a baseline median of 0 (the shell spawn time subtracted) is not compared, said: it was "Infinity % slower", exit 1', () => {
+  it('against a baseline median of 0 (the shell spawn time subtracted) a run is slower once it takes the shell spawn time: it was "Infinity % slower" for any run, and a real one must still fail CI', () => {
     const dir = tempDir('unperf-bench-baseline-')
-    writeFileSync(join(dir, 'base.json'), JSON.stringify({ results: [{ command: 'true', median: 0, times: Array(12).fill(0) }] }))
-    const r = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--baseline', 'base.json', 'true')
-    expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout + r.stderr).not.toContain('Infinity')
-    expect(r.stderr).toContain("'true': its median in the baseline is 0 ms")
-    expect(r.stdout).toContain('nothing compared with the baseline')
+    writeFileSync(join(dir, 'base.json'), JSON.stringify({ results: [{ command: 'true', median: 0, times: Array(12).fill(0) }, { command: 'sleep 0.05', median: 0, times: Array(12).fill(0) }] }))
+    const fast = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--baseline', 'base.json', 'true')
+    expect(fast.code, fast.stderr).toBe(0)
+    expect(fast.stdout + fast.stderr).not.toContain('Infinity')
+    expect(fast.stdout).toContain('no regression')
+    const slow = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--baseline', 'base.json', 'sleep 0.05')
+    expect(slow.code, slow.stderr).toBe(1)
+    expect(slow.stdout + slow.stderr).not.toContain('Infinity')
+    expect(slow.stdout).toMatch(/regression: 'sleep 0\.05' is \d+(\.\d+)? ms against a baseline of 0 ms \(p = /)
+    const json = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', 'base.json', 'sleep 0.05')
+    expect(json.json().regressions).toEqual([expect.objectContaining({ command: 'sleep 0.05', change: null, median: expect.any(Number) })])
   })
 })

@@ -239,7 +239,8 @@ export default defineCommand({
     }
     const shell = overhead!
     const warnings = results.flatMap(benchWarnings)
-    let regressions: { command: string; p: number; change: number }[] = []
+    /** `change`: the median's, as a fraction (0.1 = 10 % slower); null against a baseline median of 0. */
+    let regressions: { command: string; p: number; change: number | null; median: number }[] = []
     /** The commands judged against the baseline (one with fewer than 10 runs on either side is not). */
     let compared = 0
     if (base) {
@@ -254,15 +255,13 @@ export default defineCommand({
           warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
           return []
         }
-        // (a baseline timed at 0, after the shell's spawn time, was 'Infinity % slower' than any run)
-        if (b.median === 0) {
-          warnings.push(`'${r.command}': its median in the baseline is 0 ms (faster than the shell's spawn time varies): not compared`)
-          return []
-        }
         compared++
         const { p } = mannWhitney(b.times, r.times)
-        const change = r.median / b.median - 1
-        return [{ command: r.command, p, change, regression: p < 0.05 && change >= 0.03 }].filter(x => x.regression).map(({ command, p: pv, change: c }) => ({ command, p: pv, change: c }))
+        // a baseline timed at 0 (faster than the shell's spawn time varies, once it is subtracted) made any
+        // run 'Infinity % slower': against it a run is slower once its median is the shell's spawn time
+        // or more (below, what is left after the subtraction is that time's noise), and the test agrees
+        const change = b.median === 0 ? (r.median >= Math.max(shell, 0.001) ? Number.POSITIVE_INFINITY : 0) : r.median / b.median - 1
+        return [{ command: r.command, p, change, regression: p < 0.05 && change >= 0.03 }].filter(x => x.regression).map(({ command, p: pv, change: c }) => ({ command, p: pv, change: Number.isFinite(c) ? c : null, median: r.median }))
       })
       if (regressions.length > 0) process.exitCode = 1
     }
@@ -292,7 +291,7 @@ export default defineCommand({
       const verdict = compared === 0 ? yellow(`${gap}nothing compared with the baseline: no regression judged (the warnings say why)`)
         : regressions.length === 0 ? green(`${gap}no regression against the baseline (${compared < results.length ? `${compared} of ${plural(results.length, 'command')} compared; ` : ''}Mann-Whitney U, p < 0.05 and ≥ 3 %)`)
           : undefined
-      console.log(verdict ?? red(`${gap}${regressions.map(r => `regression: '${r.command}' is ${(r.change * 100).toFixed(1)} % slower (p = ${r.p.toFixed(4)})`).join('\n')}`))
+      console.log(verdict ?? red(`${gap}${regressions.map(r => `regression: '${r.command}' is ${r.change === null ? `${formatTime(r.median)} against a baseline of 0 ms` : `${(r.change * 100).toFixed(1)} % slower`} (p = ${r.p.toFixed(4)})`).join('\n')}`))
     }
   },
 })
