@@ -14,10 +14,17 @@ const HOUR = 3_600_000
 
 afterEach(() => { vi.useRealTimers() })
 
+/**
+ * Every series' arrays, held until the file ends: a series' 40 MB left as garbage for the next one
+ * was freed by a GC in the middle of it (CI under load), the heap dropped and read as no growth.
+ */
+const held: number[][][] = []
+
 /** Five snapshots with ~8 MB more heap kept at each; `step` moves the wall clock after the second. */
 function growingSeries(step: number) {
   const m = createMemoryTracker()
   const kept: number[][] = []
+  held.push(kept)
   vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
   for (let i = 0; i < 5; i++) {
     kept.push(new Array<number>(1_000_000).fill(i + 0.5))
