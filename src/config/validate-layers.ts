@@ -46,9 +46,9 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
   // the overrides too (c12 applies an extends in its own overrides; unperf merges them as values)
   const overridesLayer = merged.layers.find(l => l.source === 'overrides')
   const overridesName = overridesLayer && layerName(overridesLayer, rootDir)
-  if (overrides && overridesName && 'extends' in overrides) issues.push(configIssue(overridesName, 'extends', "no extends in overrides (they are values above every layer: extend from the config file, or pass the preset's values)", overrides.extends))
+  if (overrides && overridesName && overrides.extends !== undefined) issues.push(configIssue(overridesName, 'extends', "no extends in overrides (they are values above every layer: extend from the config file, or pass the preset's values)", overrides.extends))
   for (const b of [...blocks, ...(overrides && overridesName ? envBlocksOf(overrides, overridesName) : [])]) {
-    if ('extends' in b.config) issues.push(configIssue(b.file, `${b.prefix}.extends`, "no extends in an env block (extends apply at a layer's top level only: write it there, or the block's keys themselves)", b.config.extends))
+    if (b.config.extends !== undefined) issues.push(configIssue(b.file, `${b.prefix}.extends`, "no extends in an env block (extends apply at a layer's top level only: write it there, or the block's keys themselves)", b.config.extends))
   }
   const drivers = (await unknownDriverIssues(merged.config, fileFor, blocks)).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))
   if (issues.length > 0 || drivers.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...drivers, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))

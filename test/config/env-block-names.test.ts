@@ -42,5 +42,8 @@ describe('extends in an env block', () => {
       expect(error?.issues.map(i => i.path), env).toEqual(['$development.extends', '$env.ci.extends'])
       expect(error?.message, env).toContain("perf.config.mjs:1:34: $development.extends: expected no extends in an env block (extends apply at a layer's top level only: write it there, or the block's keys themselves), got './dev.mjs'")
     }
+    // one set to undefined (`extends: process.env.X ? './x.mjs' : undefined`) extends nothing: no error
+    const unset = project({ 'package.json': PKG, 'perf.config.mjs': `export default { $development: { extends: undefined, cache: { ttl: '1h' } } }` })
+    expect((await loadPerfConfig({ rootDir: unset, env: 'development' })).cache.ttl).toBe(3_600_000)
   })
 })
