@@ -121,7 +121,10 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           cwd: rootDir,
           configFile: configFile ?? 'perf.config',
           rcFile: '.perfrc',
-          packageJson: 'perf',
+          // rootDir's own package.json alone: c12's lookup (pkg-types) walks up to the nearest one, so a
+          // rootDir without one took the `perf` key (and its `extends`) of a package above it, whose name
+          // and version it did not take, and which no snapshot input covered (a warm start kept its old values)
+          packageJson: existsSync(join(rootDir, 'package.json')) ? 'perf' : false,
           envName: false,
           dotenv: false,
           globalRc: false,

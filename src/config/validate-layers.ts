@@ -6,7 +6,7 @@
  * unperf) or the resolver found a problem: a lazy chunk, so a warm start holds none of it.
  */
 import { ConfigError } from '../errors.js'
-import type { ConfigIssue } from '../errors.js'
+import { configIssue, type ConfigIssue } from '../errors.js'
 import type { PerfConfigBase } from './types.js'
 import { layerName, type fileForPath, type RawLayer } from './layers.js'
 import { resolvePerfConfig } from './resolve.js'
@@ -41,6 +41,15 @@ export async function validateLayers({ raw, merged, overrides, rootDir, cwd, env
   // unstorage driver names (driver-names.ts), in the merged config (at the path written) and in every env block
   const { envBlocksOf, unknownDriverIssues } = await import('./driver-names.js')
   const blocks = raw.layers.flatMap(l => envBlocksOf(l.config, layerName(l, rootDir)))
+  // extends are resolved once for every env (the snapshot is env-free), so one in an env block was
+  // dropped without a word in every env (c12 alone applies it): an error wherever it is written
+  // the overrides too (c12 applies an extends in its own overrides; unperf merges them as values)
+  const overridesLayer = merged.layers.find(l => l.source === 'overrides')
+  const overridesName = overridesLayer && layerName(overridesLayer, rootDir)
+  if (overrides && overridesName && overrides.extends !== undefined) issues.push(configIssue(overridesName, 'extends', "no extends in overrides (they are values above every layer: extend from the config file, or pass the preset's values)", overrides.extends))
+  for (const b of [...blocks, ...(overrides && overridesName ? envBlocksOf(overrides, overridesName) : [])]) {
+    if (b.config.extends !== undefined) issues.push(configIssue(b.file, `${b.prefix}.extends`, "no extends in an env block (extends apply at a layer's top level only: write it there, or the block's keys themselves)", b.config.extends))
+  }
   const drivers = (await unknownDriverIssues(merged.config, fileFor, blocks)).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))
   if (issues.length > 0 || drivers.length > 0) throw await positioned(raw.layers, rootDir, dedupe([...issues, ...drivers, ...resolverIssuesBeside(issues, merged.config, rootDir, cwd, env, raw.configFile, fileFor).map(i => atWrittenPath(i, writtenPath(asWritten(raw.layers, overrides), merged.layers, i.path, env)))]))
   if (fingerprint) markValidated(raw.snapshotDir!, fingerprint)

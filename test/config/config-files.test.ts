@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadPerfConfig } from '../../src/config/load.js'
+import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
 import { ConfigError } from '../../src/errors.js'
 import { unperf } from '../helpers/unperf-cli.js'
 import { PKG, project } from './_fixtures.js'
@@ -73,6 +73,27 @@ describe('package.json next to the config', () => {
     expect(r.code).toBe(2)
     expect(r.json().error).toMatchObject({ name: 'ConfigError', issues: [{ file: 'package.json', filePath: join(dir, 'package.json'), line: 3, column: 1 }] })
     expect(r.stderr).toContain('package.json:3:1: not valid JSON')
+  })
+})
+
+describe('a package.json above rootDir, none in it', () => {
+  it("is not the host's: no `perf` layer from it, cold and warm alike (c12 read its `perf` key, the snapshot never looked at it)", async () => {
+    // c12's package.json lookup walks up from rootDir: its `perf` key was applied through c12 while the
+    // name and version (rootDir's package.json) were not, and a warm start (whose inputs hold rootDir's
+    // package.json alone) served a snapshot made before that file was edited
+    const dir = project({ 'package.json': JSON.stringify({ name: 'mono', version: '2.0.0', perf: { cache: { compress: '1KB' } } }), 'tool/perf.config.mjs': CONFIG })
+    const rootDir = join(dir, 'tool')
+    const load = async (noSnapshot = false) => {
+      const { config, layers, loader } = await loadPerfConfigLayers({ rootDir, noSnapshot })
+      return [config.name, config.cache.compress, layers.map(l => l.name), loader]
+    }
+    expect(await load(true)).toEqual(['unperf-app', 4000, ['perf.config.mjs'], 'c12'])
+    expect(await load()).toEqual(['unperf-app', 4000, ['perf.config.mjs'], 'c12'])
+    expect(await load()).toEqual(['unperf-app', 4000, ['perf.config.mjs'], 'snapshot'])
+    // one made in rootDir is the host's: read on the next start
+    writeFileSync(join(rootDir, 'package.json'), JSON.stringify({ name: 'tool', perf: { cache: { compress: '2KB' } } }))
+    expect(await load()).toEqual(['tool', 2000, ['perf.config.mjs', 'package.json#perf'], 'c12'])
+    expect(await load()).toEqual(['tool', 2000, ['perf.config.mjs', 'package.json#perf'], 'snapshot'])
   })
 })
 

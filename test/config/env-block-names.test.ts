@@ -29,3 +29,21 @@ describe('a top-level $<name> that is not a named env block', () => {
     expect(error?.message).toContain("cahce: expected a known key; did you mean 'cache'? (one of name, version, extends, cache,")
   })
 })
+
+describe('extends in an env block', () => {
+  // c12 applies it (the env block is merged before extends are resolved); unperf resolves extends once
+  // for every env (the snapshot), so `$development: { extends }` was dropped without a word: the preset
+  // never applied in any env
+  it('is a config error at its key, in every block and whatever the env (never applied silently)', async () => {
+    const dir = project({ 'package.json': PKG, 'dev.mjs': `export default { name: 'from-dev' }`, 'perf.config.mjs': `export default { $development: { extends: './dev.mjs' }, $env: { ci: { extends: ['./dev.mjs'] } } }` })
+    for (const env of ['development', 'ci', 'production']) {
+      const error = await loadPerfConfig({ rootDir: dir, env }).then(() => undefined, (e: ConfigError) => e)
+      expect(error?.code, env).toBe('E_CONFIG')
+      expect(error?.issues.map(i => i.path), env).toEqual(['$development.extends', '$env.ci.extends'])
+      expect(error?.message, env).toContain("perf.config.mjs:1:34: $development.extends: expected no extends in an env block (extends apply at a layer's top level only: write it there, or the block's keys themselves), got './dev.mjs'")
+    }
+    // one set to undefined (`extends: process.env.X ? './x.mjs' : undefined`) extends nothing: no error
+    const unset = project({ 'package.json': PKG, 'perf.config.mjs': `export default { $development: { extends: undefined, cache: { ttl: '1h' } } }` })
+    expect((await loadPerfConfig({ rootDir: unset, env: 'development' })).cache.ttl).toBe(3_600_000)
+  })
+})

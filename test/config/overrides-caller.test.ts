@@ -24,3 +24,15 @@ describe('overrides in messages', () => {
     expect(await messageOf(loadPerfConfigLayers({ rootDir: `${dir}/missing` }))).toContain('loadPerfConfigLayers({ rootDir }):')
   })
 })
+
+describe('extends in overrides', () => {
+  // c12 applies an `extends` given in its overrides; unperf merged the overrides as values and
+  // dropped it without a word (the preset never applied)
+  it('is a config error named after the call, at the top level or in an env block', async () => {
+    const dir = project({ 'package.json': PKG, 'dev.mjs': `export default { name: 'from-dev' }` })
+    expect(await messageOf(loadPerfConfig({ cwd: dir, overrides: { extends: './dev.mjs' } })))
+      .toContain("loadPerfConfig({ overrides }): extends: expected no extends in overrides (they are values above every layer: extend from the config file, or pass the preset's values), got './dev.mjs'")
+    expect(await messageOf(createPerf({ cwd: dir, noExitHandlers: true, overrides: { $env: { ci: { extends: ['./dev.mjs'] } } } })))
+      .toContain("createPerf({ overrides }): $env.ci.extends: expected no extends in an env block")
+  })
+})
