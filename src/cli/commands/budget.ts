@@ -11,6 +11,9 @@ import type { BudgetResult } from '../../runtime/types.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning, cliHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
+import { runProblem } from '../history-check.js'
+import { judgeEarlierRuns } from '../earlier-runs.js'
+import { readHistory } from '../../runtime/report/history.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -45,7 +48,16 @@ export default defineCommand({
     if (report) {
       // evaluateBudgets judges against the runs that ended before the judged one (its own line and
       // runs other machines added since to a shared historyDriver left out), as the run itself did
-      results = evaluateBudgets(report, config, await cliHistory(config, refused))
+      const history = await cliHistory(config, refused)
+      results = evaluateBudgets(report, config, history)
+      // a CI job's commands in processes of their own: the budgeted commands the last one did not run
+      // are judged on their newest run recorded on this machine (earlier-runs.ts)
+      if (!refused && Object.keys(config.budgets.commands).length > 0) {
+        const earlier = judgeEarlierRuns(report, config, readHistory(config, { loose: true }).filter(h => runProblem(h) === undefined), history)
+        // beside the last report's command verdicts: before its regressions and the files
+        const at = results.findIndex(r => r.kind === 'regression' || r.kind === 'file')
+        results.splice(at === -1 ? results.length : at, 0, ...earlier)
+      }
     } else {
       noRun = true
       results = checkFileBudgets(config)
@@ -77,7 +89,7 @@ export default defineCommand({
     // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
     const label = (r: BudgetResult) => r.kind === 'file' && r.file !== undefined
       ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
-      : r.budget
+      : r.recordedAt !== undefined ? `${r.budget} (run of ${r.recordedAt.slice(0, 19).replace('T', ' ')})` : r.budget
     console.log(table(results.map(r => [
       printable(label(r)), fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
