@@ -1,7 +1,8 @@
 /**
  * `unperf cache stats` when no recorded run looked anything up in the cache: there is no hit rate
  * (`--json` gives `hitRate: null`, as budgets.cacheHitRate skips such a run), not a 0 % that reads
- * as every lookup missing, and the text says so. Real child processes in a temp project.
+ * as every lookup missing, and the text says so; `unperf budget`'s row of a skipped budget says why.
+ * Real child processes in a temp project.
  */
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -15,7 +16,7 @@ const dist = join(import.meta.dirname, '../../dist/index.mjs')
 it('no lookups recorded: hitRate null in --json, "no hit rate" in the text', () => {
   const dir = tempDir('unperf-stats-none-')
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'stats-none', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory' }, report: { console: false } }))
+  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory' }, report: { console: false }, budgets: { cacheHitRate: 0.5 } }))
   writeFileSync(join(dir, 'app.mjs'), `
     import { createPerf } from ${JSON.stringify(dist)}
     const perf = await createPerf()
@@ -29,4 +30,8 @@ it('no lookups recorded: hitRate null in --json, "no hit rate" in the text', () 
   const text = unperf(dir, 'cache', 'stats')
   expect(text.code, text.stderr).toBe(0)
   expect(text.stdout).toContain('no recorded run with cache lookups yet: no hit rate')
+  // and the gate's row says why its hit-rate budget was skipped (it said '– skip' alone)
+  const gate = unperf(dir, 'budget')
+  expect(gate.code, gate.stderr).toBe(0)
+  expect(gate.stdout).toMatch(/budgets\.cacheHitRate +50\.0 % +– skip: no cache lookups\n/)
 })
