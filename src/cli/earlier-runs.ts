@@ -10,7 +10,7 @@
  * cacheHitRate) stay the last report's.
  */
 import { evaluateBudgets } from '../runtime/report/budgets.js'
-import type { HistoryEntry } from '../runtime/report/history.js'
+import { gitSha, type HistoryEntry } from '../runtime/report/history.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import type { BudgetResult, PerfReport } from '../runtime/types.js'
 
@@ -26,7 +26,9 @@ export function judgeEarlierRuns(report: PerfReport, config: ResolvedPerfConfig,
   const missing = budgeted.filter(name => !ranLast.has(name))
   if (missing.length === 0) return []
   const own = local.find(h => h.time === report.endedAt && h.pid === report.pid)
-  const earlier = local.filter(h => h !== own && h.time <= report.endedAt && (own?.git === undefined || h.git === own.git))
+  // the commit the last run recorded (its history line; a run kept out of the history, UNPERF_HISTORY=0: HEAD now)
+  const git = own ? own.git : gitSha(config.cwd)
+  const earlier = local.filter(h => h !== own && h.time <= report.endedAt && (git === undefined || h.git === git))
   // each missing command's newest run, grouped by the run (one process may have run several of them)
   const byRun = new Map<HistoryEntry, string[]>()
   for (const name of missing) {

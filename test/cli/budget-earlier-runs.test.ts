@@ -31,8 +31,8 @@ function project(): string {
 }
 
 const commit = (dir: string, sha: string) => writeFileSync(join(dir, '.git/HEAD'), `${sha.repeat(40)}\n`)
-function host(dir: string, command: string): void {
-  const r = spawnSync(process.execPath, ['app.mjs', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+function host(dir: string, command: string, env: Record<string, string> = {}): void {
+  const r = spawnSync(process.execPath, ['app.mjs', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg'), ...env } })
   expect(r.status, r.stderr).toBe(0) // 'warn' mode: the breach is the gate's to fail
 }
 
@@ -58,6 +58,17 @@ it('leaves out the runs of another commit', () => {
   host(dir, 'build')
   commit(dir, 'b')
   host(dir, 'lint')
+  const gate = unperf(dir, 'budget', '--json')
+  expect(gate.code, gate.stderr).toBe(0)
+  expect(gate.json().budgets.map((b: { budget: string }) => b.budget)).toEqual(['budgets.commands.lint.duration'])
+})
+
+it('a last run kept out of the history (UNPERF_HISTORY=0) is of the commit at HEAD', () => {
+  const dir = project()
+  commit(dir, 'a')
+  host(dir, 'build')
+  commit(dir, 'b')
+  host(dir, 'lint', { UNPERF_HISTORY: '0' })
   const gate = unperf(dir, 'budget', '--json')
   expect(gate.code, gate.stderr).toBe(0)
   expect(gate.json().budgets.map((b: { budget: string }) => b.budget)).toEqual(['budgets.commands.lint.duration'])
