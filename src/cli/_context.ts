@@ -95,11 +95,12 @@ export function cliReportDirRefused(config: ResolvedPerfConfig): string | undefi
  * file holds one run, and a regression the run found against other machines' runs must not vanish
  * from the CI gate. A driver failure warns on stderr and falls back to the local history.
  * The local history of an unsafe report dir (cliReportDirRefused, said once) is left out.
+ * `driverFailed` is called when the driver could not be read.
  */
-export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config)): Promise<HistoryEntry[]> {
+export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config), driverFailed?: () => void): Promise<HistoryEntry[]> {
   // a line unperf did not write is left out, said with its line (history-check.ts)
   const local = refused ? [] : readableRuns(config, readHistory(config, { loose: true }))
   if (!config.report.historyDriver) return local
   const { withDriverHistory } = await import('../runtime/report/history-driver.js')
-  return readableDriverRuns(await withDriverHistory(config, local, message => console.error(`[unperf] ${message}`), true))
+  return readableDriverRuns(await withDriverHistory(config, local, message => { driverFailed?.(); console.error(`[unperf] ${message}`) }, true))
 }

@@ -34,6 +34,12 @@ export interface RedisHealth {
   /** Its last failure was a timeout (here, or another process's marker): trying it again costs one more. */
   slow: boolean
   /**
+   * That timeout was this process's own slowness (starved of CPU: timeout-blame.ts), not Redis's: the
+   * cache tiers skip it for their backoff, but the history driver tries it (hangsNow), or a run of a
+   * loaded CI machine was left out of the shared history.
+   */
+  starved?: boolean
+  /**
    * Settles when the process's first guarded call on the connection (a cache tier's, its scope
    * upkeep's) has: the history driver waits for it before paying a bound of its own beside it.
    */
@@ -82,11 +88,13 @@ export function redisHealth(id: string, stateDir: string | undefined): RedisHeal
 /**
  * For a one-off user of the connection (the history driver): not worth trying now, because its last
  * failure was a timeout, in this process and no reply since, or in another one within the marker's
- * time. A refused or reset connection fails fast: trying again costs nothing and finds a Redis that
+ * time. Not a timeout this process's own slowness caused (`starved`): the history driver's bound is
+ * its own, and skipping left the run out of the shared history (one run in ten, 10 CLIs at once on a
+ * loaded 2-core CI machine). A refused or reset connection fails fast: trying again costs nothing and finds a Redis that
  * came back (a restart).
  */
 export function hangsNow(h: RedisHealth): boolean {
-  return h.slow && (h.failedHere || Date.now() < h.downUntil)
+  return h.slow && h.starved !== true && (h.failedHere || Date.now() < h.downUntil)
 }
 
 /**
@@ -112,11 +120,12 @@ export function markRedisDown(h: RedisHealth, error: unknown): void {
   h.downUntil = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(h.failures - 1, 5))
   h.reason = redact(errorMessage(error))
   h.slow = (error as { code?: unknown }).code === 'E_TIMEOUT'
+  h.starved = h.slow && ownSlowness(error)
   // only a timeout is worth telling the other processes: a refused connection costs them nothing
   // to find, and a restarted Redis would be skipped by them for the marker's time for nothing; nor
   // one that this process's own slowness caused (starved of CPU: timeout-blame.ts), which this
   // process alone pays (skipped for its backoff, the history driver told)
-  if (h.slow && !ownSlowness(error)) writeMarker(h)
+  if (h.slow && !h.starved) writeMarker(h)
 }
 
 /** A reply: the connection is up (cheap when it was never down). */
@@ -127,6 +136,7 @@ export function markRedisUp(h: RedisHealth): void {
   h.failures = 0
   h.failedHere = false
   h.slow = false
+  h.starved = false
   h.downUntil = 0
   h.reason = ''
   if (h.marker !== undefined) try { unlinkSync(h.marker) } catch { /* none, or not ours to remove */ }

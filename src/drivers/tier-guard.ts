@@ -168,8 +168,11 @@ export class TierGuard {
       // refused AUTH, a refused connect): marked as that failure, not as a Redis that hangs (which the
       // machine's other processes would be told to skip). A timeout still, marked with why when the
       // connection says (a TLS handshake that did not finish: a rediss:// url on a plain port), for
-      // the history driver and the other processes that skip it on the strength of that reason
-      const explained = isTimeout(error) ? this.tier.explain?.(error) ?? error : error
+      // the history driver and the other processes that skip it on the strength of that reason; and
+      // ioredis' generic 'max retries per request' one as the connection's own (its reason said
+      // 'Reached the max retries per request limit …' where the warning said 'connect ECONNREFUSED …')
+      const generic = (error as { name?: unknown } | null)?.name === 'MaxRetriesPerRequestError' || (error as { message?: unknown } | null)?.message === 'Connection is closed.'
+      const explained = isTimeout(error) || generic ? this.tier.explain?.(error) ?? error : error
       markRedisDown(this.tier.health, explained)
     }
     // one incident (many calls in flight failing together) backs off once, not once per call

@@ -24,6 +24,11 @@ export interface BudgetResult {
   file?: string
   /** A `budgets.files` entry's compression, what `actual` was measured after. */
   compression?: 'none' | 'gzip' | 'brotli'
+  /**
+   * `unperf budget` only: the ISO end time of the run a command budget judged, when that run is not
+   * the last report's (a command the last process did not run is judged on its newest recorded run).
+   */
+  recordedAt?: string
   message: string
 }
 /**

@@ -39,5 +39,7 @@ describeRedis('unperf cache stats with report.historyDriver', () => {
     expect(stats.code, stats.stderr).toBe(0)
     expect(stats.json()).toMatchObject({ runs: 3, lookups: 6, hitRate: 0.5 })
     expect(unperf(fresh, 'cache', 'stats').stdout).toContain('3 runs with cache lookups, 6 lookups, 50.0 % hits')
+    // and `unperf report` says where its runs came from ('3 runs recorded in <dir>' read as this machine's)
+    expect(unperf(fresh, 'report').stdout).toMatch(/^3 runs recorded \(0 in .+, 3 more in report\.historyDriver\)\n/)
   })
 })

@@ -21,14 +21,14 @@ import { tempDir } from '../helpers/tmp.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 const fixture = join(import.meta.dirname, 'fixtures/redis-first-call.mjs')
-const redis = ownRedisServer()
+const redis = ownRedisServer([], { raw: true })
 const linux = existsSync('/proc/self/stat')
 const closers: (() => void)[] = []
 afterAll(() => { for (const close of closers.splice(0)) close() })
 
 /** The fixture's process: its stdout lines as they come, its stderr, its exit. */
-function start(url: string) {
-  const child = spawn(process.execPath, [fixture, dist, tempDir(), url], { stdio: ['ignore', 'pipe', 'pipe'] })
+function start(url: string, ...extra: string[]) {
+  const child = spawn(process.execPath, [fixture, dist, tempDir(), url, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] })
   closers.push(() => { child.kill('SIGCONT'); child.kill('SIGKILL') })
   let stdout = ''
   let stderr = ''
@@ -56,43 +56,57 @@ function listen(server: Server): Promise<string> {
   return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(`redis://127.0.0.1:${(server.address() as { port: number }).port}`)))
 }
 
+/** The fixture's process, starved through a proxy to the test's Redis (see above). */
+async function starved(...extra: string[]): Promise<{ marker: boolean; stderr: string }> {
+  let process_: ReturnType<typeof start> | undefined
+  let stopped: Promise<void> | undefined
+  const proxy = createServer(client => {
+    const up = connect(redis.port, '127.0.0.1')
+    const held: Buffer[] = []
+    let holding = true
+    client.on('data', d => {
+      if (!holding) return void up.write(d)
+      held.push(d)
+      // the first bytes: the process is connected and waits for the handshake's replies
+      stopped ??= (async () => {
+        await asleep(process_!.child)
+        process_!.child.kill('SIGSTOP')
+        holding = false
+        for (const h of held) up.write(h)
+        // past its first call's deadline (1 s from the call, which began before it connected)
+        await new Promise(r => setTimeout(r, 1300))
+        process_!.child.kill('SIGCONT')
+      })()
+    })
+    up.on('data', d => client.write(d))
+    for (const [a, b] of [[client, up], [up, client]] as [Socket, Socket][]) {
+      a.on('error', () => b.destroy())
+      a.on('close', () => b.destroy())
+    }
+  })
+  closers.push(() => proxy.close())
+  process_ = start(await listen(proxy), ...extra)
+  return process_.exited
+}
+
 describe.skipIf(!hasRedisServer || !linux)('the machine-wide "Redis is down" marker', () => {
   it('a process too slow to read a healthy Redis\'s replies in time skips it for itself, says so, and does not mark it down for the others', async () => {
-    let process_: ReturnType<typeof start> | undefined
-    let stopped: Promise<void> | undefined
-    const proxy = createServer(client => {
-      const up = connect(redis.port, '127.0.0.1')
-      const held: Buffer[] = []
-      let holding = true
-      client.on('data', d => {
-        if (!holding) return void up.write(d)
-        held.push(d)
-        // the first bytes: the process is connected and waits for the handshake's replies
-        stopped ??= (async () => {
-          await asleep(process_!.child)
-          process_!.child.kill('SIGSTOP')
-          holding = false
-          for (const h of held) up.write(h)
-          // past its first call's deadline (1 s from the call, which began before it connected)
-          await new Promise(r => setTimeout(r, 1300))
-          process_!.child.kill('SIGCONT')
-        })()
-      })
-      up.on('data', d => client.write(d))
-      for (const [a, b] of [[client, up], [up, client]] as [Socket, Socket][]) {
-        a.on('error', () => b.destroy())
-        a.on('close', () => b.destroy())
-      }
-    })
-    closers.push(() => proxy.close())
-    process_ = start(await listen(proxy))
-    const { marker, stderr } = await process_.exited
+    const { marker, stderr } = await starved()
     // it timed out (its deadline checked 1.3 s late, Redis' replies read only then) ...
     expect(stderr).toMatch(/the redis tier failed \(redis cache tier timed out after 1000ms: this process was too slow, not redis \(/)
     expect(stderr).toMatch(/not marked down for the machine's other processes/)
     // ... said once, and the other processes are not told to skip Redis (before: the marker, for 10 s)
     expect(stderr.match(/the redis tier failed/g)).toHaveLength(1)
     expect(marker).toBe(false)
+  }, 30_000)
+
+  it('its run still reaches report.historyDriver on that Redis (it was not Redis that was slow)', async () => {
+    const before = (await redis.raw!.keys('*history*')).length
+    const { stderr } = await starved('history')
+    expect(stderr).toMatch(/this process was too slow, not redis/)
+    // before: 'report.historyDriver could not be read (redis found down earlier in this run …)', the run not written
+    expect(stderr).not.toMatch(/historyDriver/)
+    expect((await redis.raw!.keys('*history*')).length).toBe(before + 1)
   }, 30_000)
 
   it('a port that never answers the connect (black-holed) is still marked down at the first call\'s bound', async () => {

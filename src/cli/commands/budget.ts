@@ -7,10 +7,13 @@ import { evaluateBudgets } from '../../runtime/report/budgets.js'
 import { checkFileBudgets } from '../../runtime/report/file-budgets.js'
 import { readLastReportFile } from '../../runtime/report/last-report.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
-import type { BudgetResult } from '../../runtime/types.js'
+import type { BudgetResult, PerfReport } from '../../runtime/types.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning, cliHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
+import { runProblem } from '../history-check.js'
+import { judgeEarlierRuns } from '../earlier-runs.js'
+import { readHistory } from '../../runtime/report/history.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -19,6 +22,17 @@ function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
     ...Object.keys(b.commands).map(name => keyPath('budgets.commands', name)),
     ...b.files.map((_, i) => `budgets.files[${i}]`),
   ]
+}
+
+/** The report's own p95 and regression verdicts in place of those re-judged without the shared history. */
+function withRunVerdicts(results: BudgetResult[], report: PerfReport): BudgetResult[] {
+  const historyBased = (r: BudgetResult) => r.kind === 'p95' || r.kind === 'regression'
+  const own = report.budgets.filter(historyBased).map(r => ({ ...r, message: `${r.message} (as the run judged it: report.historyDriver cannot be read now)` }))
+  if (own.length === 0) return results
+  const kept = results.filter(r => !historyBased(r))
+  const at = kept.findIndex(r => r.kind === 'file')
+  kept.splice(at === -1 ? kept.length : at, 0, ...own)
+  return kept
 }
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
@@ -45,7 +59,21 @@ export default defineCommand({
     if (report) {
       // evaluateBudgets judges against the runs that ended before the judged one (its own line and
       // runs other machines added since to a shared historyDriver left out), as the run itself did
-      results = evaluateBudgets(report, config, await cliHistory(config, refused))
+      let driverFailed = false
+      const history = await cliHistory(config, refused, () => { driverFailed = true })
+      results = evaluateBudgets(report, config, history)
+      // the shared history unreadable now (Redis down since the run): p95 and regressions re-judged on
+      // this machine's runs alone passed a regression the run itself found against the fleet's; the
+      // run's own verdicts of those stand then (judged with the shared history when it could be read)
+      if (driverFailed) results = withRunVerdicts(results, report)
+      // a CI job's commands in processes of their own: the budgeted commands the last one did not run
+      // are judged on their newest run recorded on this machine (earlier-runs.ts)
+      if (!refused && Object.keys(config.budgets.commands).length > 0) {
+        const earlier = judgeEarlierRuns(report, config, readHistory(config, { loose: true }).filter(h => runProblem(h) === undefined), history)
+        // beside the last report's command verdicts: before its regressions and the files
+        const at = results.findIndex(r => r.kind === 'regression' || r.kind === 'file')
+        results.splice(at === -1 ? results.length : at, 0, ...earlier)
+      }
     } else {
       noRun = true
       results = checkFileBudgets(config)
@@ -77,10 +105,10 @@ export default defineCommand({
     // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
     const label = (r: BudgetResult) => r.kind === 'file' && r.file !== undefined
       ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
-      : r.budget
+      : r.recordedAt !== undefined ? `${r.budget} (run of ${r.recordedAt.slice(0, 19).replace('T', ' ')})` : r.budget
     console.log(table(results.map(r => [
       printable(label(r)), fmt(r, r.actual), fmt(r, r.limit),
-      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow('– skip') : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
+      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow(`– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`) : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(stderrColors.red(`\n${plural(failed.length, 'budget')} exceeded`))
   },

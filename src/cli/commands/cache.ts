@@ -266,10 +266,11 @@ const stats = defineCommand({
     const runs = (await cliHistory(config)).filter(h => h.cache.lookups > 0)
     const lookups = runs.reduce((a, r) => a + r.cache.lookups, 0)
     const hits = runs.reduce((a, r) => a + r.cache.hitRate * r.cache.lookups, 0)
-    const result = { runs: runs.length, lookups, hitRate: lookups ? hits / lookups : 0, recent: runs.slice(-10).map(r => ({ time: r.time, commands: r.commands.map(c => c.name), ...r.cache })) }
+    // no lookups: no hit rate (null, as budgets.cacheHitRate skips such a run), not a 0 % that reads as all misses
+    const result = { runs: runs.length, lookups, hitRate: lookups ? hits / lookups : null, recent: runs.slice(-10).map(r => ({ time: r.time, commands: r.commands.map(c => c.name), ...r.cache })) }
     if (args.json) return printJson(result)
-    if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet'))
-    console.log(`${plural(runs.length, 'run')} with cache lookups, ${plural(lookups, 'lookup')}, ${(result.hitRate * 100).toFixed(1)} % hits`)
+    if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet: no hit rate (budgets.cacheHitRate is not judged on a run without lookups)'))
+    console.log(`${plural(runs.length, 'run')} with cache lookups, ${plural(lookups, 'lookup')}, ${(result.hitRate! * 100).toFixed(1)} % hits`)
     console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), printable(r.commands.join(', ')), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
   },
 })

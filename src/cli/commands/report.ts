@@ -6,7 +6,7 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WINDOW } from '../../runtime/report/budgets.js'
 import { readLastReportFile, type readLastReport } from '../../runtime/report/last-report.js'
-import type { HistoryEntry } from '../../runtime/report/history.js'
+import { readHistory, type HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
 import { writeOutFile } from '../out-file.js'
@@ -127,7 +127,12 @@ export default defineCommand({
       if (elsewhere) console.error(stderrColors.yellow(`[unperf] ${elsewhere}`))
       return console.log(dim(`no runs recorded in ${config.report.dir}`))
     }
-    console.log(`${plural(history.length, 'run')} recorded in ${config.report.dir}`)
+    // with a shared history, how many came from it: '7 runs recorded in <dir>' read as this machine's
+    const local = config.report.historyDriver && !refused ? new Set(readHistory(config, { loose: true }).map(h => h.runId)) : undefined
+    const shared = local ? history.filter(h => !local.has(h.runId)).length : 0
+    console.log(shared > 0
+      ? `${plural(history.length, 'run')} recorded (${history.length - shared} in ${config.report.dir}, ${shared} more in report.historyDriver)`
+      : `${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       printable(s.command), String(s.runs), formatDuration(s.median), formatDuration(s.latest),
       s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),

@@ -48,7 +48,8 @@ function within<T>(t: Tier, p: Promise<T>, timeout: number): Promise<T> {
 
 /**
  * A Redis this run (or, within its backoff, another process of the machine) already found hanging
- * is not waited for again: a frozen one cost the run the cache tier's timeout, then this bound.
+ * is not waited for again: a frozen one cost the run the cache tier's timeout, then this bound. Nor
+ * one this run found refusing and that has not reconnected since.
  */
 async function skipIfDown(t: Tier): Promise<void> {
   const h = t.health
@@ -56,7 +57,11 @@ async function skipIfDown(t: Tier): Promise<void> {
   // a cache tier's first call in flight (an fs hit leaves only the scope upkeep on Redis): its answer
   // or its timeout first, not a bound of ours beside it
   if (h.firstCall !== undefined) await bounded(h.firstCall, BOUND_MS).catch(() => {})
-  if (!hangsNow(h)) return
+  // refused (or reset, a wrong password) in this run and not connected since: ioredis retries in the
+  // background (every ≤ 2 s) and a call now waits in its offline queue for the next attempt, our
+  // whole timeout (1 s at each exit of a CI fleet's CLIs while Redis is down). Reconnected: tried.
+  const refused = h.failedHere && !h.slow && t.connected?.() === false
+  if (!refused && !hangsNow(h)) return
   const until = h.downUntil > Date.now() ? `; not tried again for ${formatDuration(h.downUntil - Date.now())}` : ''
   throw new PerfError('E_REMOTE_DOWN', `redis found down ${h.failedHere ? 'earlier in this run' : 'by another unperf process of this machine'}${h.reason ? ` (${h.reason})` : ''}${until}`)
 }
