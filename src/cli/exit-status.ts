@@ -21,7 +21,8 @@ let byNumber: Map<number, NodeJS.Signals> | undefined
  * The signal that ended a command run through a shell: the shell's own (the shell was killed), else
  * the one its status names, 128 + n (a command under the shell was killed: the shell reports it so,
  * `kill -9` → 137). null: it exited. A command that itself exits 129 and above reads as killed, as
- * a shell prompt shows it.
+ * a shell prompt shows it: dash gives the same status for both, and node sees the shell's wait status
+ * only (hyperfine names a signal only when its shell died of one; docs/_tail.md says why unperf does not).
  */
 export function shellSignal(r: { status: number | null; signal: NodeJS.Signals | null }): NodeJS.Signals | null {
   if (r.signal) return r.signal

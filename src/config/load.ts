@@ -156,11 +156,21 @@ async function loadRawLayers(rootDir: string, configFile: string | undefined, no
     }
   }
   checkRootDir()
-  const [{ loadRawLayersWithC12 }, { writeSnapshot }] = await Promise.all([import('./c12.js'), import('./snapshot-write.js')])
-  const loaded = await loadRawLayersWithC12(rootDir, configFile)
-  let snapshotDir: string | undefined
-  if (!noSnapshot && loaded.snapshotable) {
-    snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers, loaded.resolutionInputs)
+  // processes started at once after an edit: one builds the snapshot, the others wait for it (bounded)
+  const turn = noSnapshot ? undefined : await (await import('./snapshot-build-lock.js')).snapshotBuildTurn(rootDir, configFile)
+  if (turn && 'snapshot' in turn) {
+    const snap = turn.snapshot
+    return { layers: snap.layers, configFile: snap.configFile, loader: 'snapshot', snapshotDir: snap.dir }
   }
-  return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
+  try {
+    const [{ loadRawLayersWithC12 }, { writeSnapshot }] = await Promise.all([import('./c12.js'), import('./snapshot-write.js')])
+    const loaded = await loadRawLayersWithC12(rootDir, configFile)
+    let snapshotDir: string | undefined
+    if (!noSnapshot && loaded.snapshotable) {
+      snapshotDir = await writeSnapshot(rootDir, configFile, loaded.configFile, loaded.layers, loaded.resolutionInputs)
+    }
+    return { layers: loaded.layers, configFile: loaded.configFile, loader: 'c12', ...(snapshotDir && { snapshotDir }) }
+  } finally {
+    turn?.release()
+  }
 }

@@ -13,7 +13,7 @@
  * recording it (plugin-bundle.ts: no rebuild until an input changes or a while has passed).
  */
 import { crypto } from '../runtime/_builtins.js'
-import { accessSync, constants, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
+import { accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -81,7 +81,12 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     }
     if (built && name) {
       writeFileAtomicSync(join(dir, `${name}.map`), built.map, { private: priv })
-      writeFileAtomicSync(join(dir, name), built.code.replace(/MAP_NAME\n$/, `${name}.map\n`), { private: priv })
+      const code = built.code.replace(/MAP_NAME\n$/, `${name}.map\n`)
+      // an empty directory under its name (the rename would fail on it): removed; one with files in it stays (the failure is recorded)
+      try { if (lstatSync(join(dir, name)).isDirectory()) rmdirSync(join(dir, name)) } catch { /* none, or not empty */ }
+      writeFileAtomicSync(join(dir, name), code, { private: priv })
+      // a module cut short (a crash, a full disk, a copy) is stale at a stat: plugin-bundle.ts
+      manifest.moduleSize = Buffer.byteLength(code)
     }
     writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv })
     prunePluginBundles(dir)

@@ -16,7 +16,9 @@
  * have passed (it was one process per run, each failing alike). `unperf doctor` shows the reason.
  * Only with plugins (plugins.ts, a deferred module): nothing of this is on the start path.
  */
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs'
+import { READ_NO_FOLLOW } from '../runtime/write-file-atomic.js'
+import type { WarnOnce } from '../runtime/_internal.js'
 import { isAbsolute, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { inputsUnchanged, manifestName, unperfVersion, type InputStat } from './snapshot.js'
@@ -35,6 +37,8 @@ export interface PluginBundleManifest {
   builtAt: number
   /** The bundle's file name in the snapshot dir; none when no plugin file could be bundled. */
   module?: string
+  /** The module's size in bytes: another size (cut short, a copy) makes the bundle stale. */
+  moduleSize?: number
   /** The plugin files inside it (absolute, as loadPlugin resolves an entry). */
   files: string[]
   /** Every file its build read or looked for: any change makes it stale. */
@@ -82,6 +86,10 @@ export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' |
   if (!inputsUnchanged(manifest, join(snap.dir, pluginManifestName(snap.configFile)))) return 'stale'
   if (manifest.module === undefined) return 'none'
   const file = join(snap.dir, manifest.module)
+  // a FIFO under its name hung the start for good (require() reads it), a symlink ran the code it
+  // points at, a module cut short failed to load on every run and was never rebuilt: each is stale
+  const st = lstatSync(file, { throwIfNoEntry: false })
+  if (!st?.isFile() || (manifest.moduleSize !== undefined && st.size !== manifest.moduleSize)) return 'stale'
   let loaded: Promise<Record<string, () => Promise<unknown>>> | undefined
   const bundle: PluginBundle = {
     file,
@@ -99,12 +107,25 @@ export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' |
  * The plugin bundle of the config snapshot these refs come from, when fresh (setupPlugins). A
  * stale or missing one: undefined (each file loads on its own) and rebuilt once the run is closed.
  */
-export function bundleFor(refs: ResolvedPluginRef[], afterClose: ((task: () => void | Promise<void>) => void) | undefined): PluginBundle | undefined {
+export function bundleFor(refs: ResolvedPluginRef[], afterClose: ((task: () => void | Promise<void>) => void) | undefined, warn?: WarnOnce): PluginBundle | undefined {
   const snap = pluginSnapshots.get(refs)
   if (!snap || !refs.some(r => typeof r.plugin === 'string' && (r.plugin.startsWith('.') || isAbsolute(r.plugin)))) return undefined
   const bundle = openPluginBundle(snap)
   if (bundle === 'stale' && afterClose) afterClose(rebuildLater(snap))
-  return typeof bundle === 'object' ? bundle : undefined
+  if (typeof bundle !== 'object') return undefined
+  // a module that does not load (NUL bytes where its code was, another file's text): the plugins
+  // load from their files (plugin-module.ts fromBundle), said once, and it is rebuilt after the run
+  const open = bundle.open
+  let told = false
+  bundle.open = () => open().catch((error: unknown) => {
+    if (!told) {
+      told = true
+      warn?.('plugin-bundle', `the plugin bundle ${bundle.file} cannot be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): the plugins load from their files; it is rebuilt after this run`)
+      if (afterClose) afterClose(rebuildLater(snap))
+    }
+    throw error
+  })
+  return bundle
 }
 
 /**
@@ -126,8 +147,17 @@ export function pluginBundleFailure(snap: PluginSnapshot): { at: number; reason:
 
 // --- internal ---
 
+/** The manifest, read never through a symlink nor blocking (a FIFO under its name hung every start): not a regular file is none. */
 function readPluginManifest(snap: PluginSnapshot): PluginBundleManifest | undefined {
-  try { return JSON.parse(readFileSync(join(snap.dir, pluginManifestName(snap.configFile)), 'utf8')) as PluginBundleManifest } catch { return undefined }
+  let fd: number | undefined
+  try {
+    fd = openSync(join(snap.dir, pluginManifestName(snap.configFile)), READ_NO_FOLLOW)
+    return fstatSync(fd).isFile() ? JSON.parse(readFileSync(fd, 'utf8')) as PluginBundleManifest : undefined
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 async function importBundle(file: string): Promise<Record<string, () => Promise<unknown>>> {

@@ -54,7 +54,7 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   // built here, off the start path: only a process with plugins needs it
   // how long a setup(), and a listener of a hook the host waits for, is waited for (plugin-hooks.ts)
   // the plugin files listed by path, from the config snapshot's plugin bundle when it is fresh
-  const bundle = host.perf.config.bundlePlugins ? bundleFor(refs, host.afterClose) : undefined
+  const bundle = host.perf.config.bundlePlugins ? bundleFor(refs, host.afterClose, host.warn) : undefined
   const report = (error: PluginError) => {
     // a plugin's code ran from the bundle: its stack's positions back in the plugin's own file
     if (bundle?.opened) mapBundleStack(error, bundle.file)

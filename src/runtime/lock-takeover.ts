@@ -16,6 +16,11 @@
  * killed while it held one (SIGKILL) leaves it behind; the next waiter claims the next generation
  * (`takeover1`, one process only again), takes the lock over and removes the claims before its own.
  *
+ * Clocks: a lock judged stale by this machine's clock is judged again against the file system's
+ * (takeOver()), so a skewed waiter takes no fresh lock over. A lock whose mtime a holder's own clock
+ * stamped more than `staleMs` ahead (a file system where clients set mtimes) is stale all the same:
+ * it cannot be told from a lock touched ahead by hand (RELIABILITY.md).
+ *
  * Limits: a holder alive past `staleMs` (or a claim's holder) is taken over all the same, and a lock
  * it releases just then can cost another process its lock: callers hold it for one short write.
  * A taker killed between moving the lock onto its claim and removing it leaves that one file beside
@@ -61,10 +66,10 @@ export function clearIfStale(path: string, staleMs: number): boolean {
  * clock stepped back while it holds it): no holder makes its lock in the future, and such a lock
  * (garbage in it, touched by hand) made every exit wait its whole timeout until that date.
  */
-function judge(path: string, staleMs: number): Judged | true | undefined {
+function judge(path: string, staleMs: number, now = Date.now()): Judged | true | undefined {
   try {
     const st = statSync(path)
-    const age = Date.now() - st.mtimeMs
+    const age = now - st.mtimeMs
     if (age > staleMs) return st
     const holder = holderState(path)
     return holder === 'gone' || (age < -staleMs && holder !== 'alive') ? st : undefined
@@ -73,9 +78,17 @@ function judge(path: string, staleMs: number): Judged | true | undefined {
   }
 }
 
-/** With the lock's claim held: the lock removed if it is still the one judged, and stale. */
+/**
+ * With the lock's claim held: the lock removed if it is still the one judged, and stale. Its age
+ * judged again against the file system's clock (the claim's mtime, just written, stamped by the
+ * clock that stamped the lock: the file server's on NFS), not this machine's: a machine whose clock
+ * was more than `staleMs` ahead of it (or behind: a fresh lock looked dated ahead) took every live
+ * holder's fresh lock of the other machines over.
+ */
 function takeOver(path: string, judged: Judged, claim: string, staleMs: number): boolean {
-  const now = judge(path, staleMs)
+  let fsNow: number | undefined
+  try { fsNow = statSync(claim).mtimeMs } catch { /* gone: this machine's clock */ }
+  const now = judge(path, staleMs, fsNow)
   if (now === true) return true
   if (now === undefined || !same(now, judged)) return false // taken over already: a fresh lock
   try {

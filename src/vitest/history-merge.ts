@@ -105,7 +105,7 @@ export function mergeTestHistory(dir: string, sources: readonly string[], option
     }
     added.sort((a, b) => endOf(a) - endOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     if (added.length > 0) {
-      if (history.every(e => endOf(e) <= endOf(added[0]!))) appended = appendLines(dir, added)
+      if (history.every(e => endOf(e) <= endOf(added[0]!))) appended = appendLines(dir, added, true)
       else rewriteInRunOrder(file, before, [...history, ...added], cap)
     }
   } finally {

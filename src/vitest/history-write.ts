@@ -2,12 +2,14 @@
  * Writing tests.jsonl: each vitest run appends its line with O_APPEND in a single write, so parallel
  * vitest processes and CI jobs sharing the directory never interleave bytes, and takes no lock. The
  * file is compacted down to `cap` lines (temp file + rename) under `tests.jsonl.lock` only once it
- * holds more than 2× cap, so most runs never rewrite it.
+ * holds more than 2× cap, so most runs never rewrite it. An append that a rewrite may have missed
+ * (its lock there, or the file replaced since the append's open) checks, once the rewrite is over,
+ * that its lines are in the file, and appends those that are not.
  */
 import { randomBytes } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { basename } from 'node:path'
-import { tryLockFile } from '../runtime/lock-file.js'
+import { tryLockFile, waitForLockFile } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles } from '../runtime/write-file-atomic.js'
 import { formatHistoryLine, parseHistoryLines, testsHistoryPath, type TestRunEntry } from './history-lines.js'
@@ -90,20 +92,70 @@ export function capOf(options: AppendOptions): number {
   return Math.max(1, Math.floor(options.cap))
 }
 
-/** One O_APPEND write of whole lines (dir made 0700, file 0600); returns the file's size after it. */
-export function appendLines(dir: string, entries: readonly TestRunEntry[]): number {
+/**
+ * One O_APPEND write of whole lines (dir made 0700, file 0600); returns the file's size after it.
+ * `lockHeld`: the caller holds `tests.jsonl.lock` (a merge): no rewrite can race this write.
+ */
+export function appendLines(dir: string, entries: readonly TestRunEntry[], lockHeld = false): number {
   // private like the command history (report.dir): 0700 dirs, 0600 files, whatever the umask
   makeDirSync(dir, 0o700)
-  const lines = entries.map(formatHistoryLine).join('')
+  const file = testsHistoryPath(dir)
+  const lines = entries.map(formatHistoryLine)
   // a last line a killed process left without its newline: this run's line starts on a line of its
   // own (appended to the torn one, both were skipped on read: this run was lost too)
-  const torn = endsTorn(testsHistoryPath(dir))
-  const fd = openSync(testsHistoryPath(dir), APPEND_NO_FOLLOW, 0o600)
+  const torn = endsTorn(file)
+  const fd = openSync(file, APPEND_NO_FOLLOW, 0o600)
+  let written: { ino: number; size: number }
   try {
-    writeAll(fd, Buffer.from(torn ? `\n${lines}` : lines))
-    return fstatSync(fd).size
+    writeAll(fd, Buffer.from(torn ? `\n${lines.join('')}` : lines.join('')))
+    written = fstatSync(fd)
   } finally {
     closeSync(fd)
+  }
+  if (!lockHeld && rewriteRaced(dir, written.ino)) return carryOver(dir, lines)
+  return written.size
+}
+
+/**
+ * Whether a rewrite (compaction, a merge: temp file + rename under the lock) may have missed a
+ * write into the file of inode `ino`: one is under way (its lock is there), or the file was replaced
+ * since this process opened it. The rewrite carries over the lines appended before its last read
+ * only, and a line written between that read and its rename went with the old file (lost: 3
+ * appending processes against a rewriting one lost dozens of 450 runs).
+ */
+function rewriteRaced(dir: string, ino: number): boolean {
+  try {
+    if (statSync(testsHistoryLockPath(dir), { throwIfNoEntry: false })) return true
+    return statSync(testsHistoryPath(dir), { throwIfNoEntry: false })?.ino !== ino
+  } catch {
+    return true
+  }
+}
+
+/**
+ * Once the rewrite is over (its lock taken: none can start meanwhile), appends the lines it left
+ * out; a line it carried over is not written twice. Returns the file's size.
+ */
+function carryOver(dir: string, lines: readonly string[]): number {
+  let release
+  // a rewrite holds the lock for one write and a rename: 5 s is for a loaded machine; past it (a
+  // holder another machine's, stopped) the lines are checked and appended unlocked all the same
+  try { release = waitForLockFile(testsHistoryLockPath(dir), { staleMs: TESTS_LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 10 }) } catch { /* no lock can be made: unlocked */ }
+  try {
+    const file = testsHistoryPath(dir)
+    let text = ''
+    try { text = readRegularFileSync(file, 'utf8') } catch { /* gone: every line is missing */ }
+    const missing = lines.filter(line => !(text.startsWith(line) || text.includes(`\n${line}`)))
+    if (missing.length === 0) return Buffer.byteLength(text)
+    const fd = openSync(file, APPEND_NO_FOLLOW, 0o600)
+    try {
+      writeAll(fd, Buffer.from(endsTorn(file) ? `\n${missing.join('')}` : missing.join('')))
+      return fstatSync(fd).size
+    } finally {
+      closeSync(fd)
+    }
+  } finally {
+    release?.()
   }
 }
 

@@ -170,7 +170,7 @@ for (let i = 0; i < Number(count); i++) {
     const read = readTestHistory(dir)
     expect(read.skipped).toBe(0)
     // at most 2× cap lines, plus one per writer whose compaction found the lock taken
-    // (a line appended during a rename may be dropped, never torn)
+    // (a line appended during a rename is carried over: history-append-race.test.ts)
     const lines = readFileSync(testsHistoryPath(dir), 'utf8').trimEnd().split('\n').length
     expect(lines).toBeGreaterThanOrEqual(1)
     expect(lines).toBeLessThanOrEqual(10 + 4)
