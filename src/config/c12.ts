@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue, errorMessage } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { rootLayerExtending } from './extends-owner.js'
-import { mergeConfig } from './merge.js'
+import { mergeWithEveryExtends } from './merge-extends.js'
 import { snapshotDirs } from './snapshot.js'
 import { configCandidates } from './config-candidates.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
@@ -128,7 +128,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           envName: false,
           dotenv: false,
           globalRc: false,
-          merger: mergeConfig as (...sources: Array<Record<string, unknown> | null | undefined>) => Record<string, unknown>,
+          merger: mergeWithEveryExtends,
           jitiOptions: { alias: selfAliases(), fsCache },
           // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
           // twice, and only warns when an extends source is missing (unperf fails instead).

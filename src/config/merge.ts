@@ -15,17 +15,6 @@ export const mergeConfig = createDefu((target, key, value, namespace) => {
       return true
     }
   }
-  // every root layer's `extends` applies (c12 merges the config file, .perfrc and package.json's
-  // `perf` with this merger, then resolves the result's `extends`): the higher layer's presets first,
-  // as defu orders lists; a list replacing the lower one's dropped a preset without a word
-  if (key === 'extends' && namespace === '') {
-    const lower = (target as Record<PropertyKey, unknown>)[key]
-    if (lower !== undefined && lower !== null) {
-      const higher: unknown[] = Array.isArray(value) ? value : [value]
-      ;(target as Record<PropertyKey, unknown>)[key] = [...higher, ...(Array.isArray(lower) ? lower : [lower]).filter(s => typeof s !== 'string' || !higher.includes(s))]
-      return true
-    }
-  }
   if (key === 'driver' || key === 'historyDriver') {
     (target as Record<PropertyKey, unknown>)[key] = value
     return true
