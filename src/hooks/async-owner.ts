@@ -22,7 +22,12 @@ const PLUGIN_MARK = 'unperf:plugin#'
 /** Marks unique in the process: two perf instances never read each other's. */
 let sequence = 0
 
-type Call = (fn: (...args: unknown[]) => unknown, args: unknown[], owners: AsyncOwners) => Promise<unknown>
+/**
+ * Awaits `fn(...args)` as its plugin's call. `onError`: told of its rejection, the call then
+ * fulfilled (undefined: the call rejects with it), in the awaiter itself: a `.then()` over its
+ * promise cost each call a closure and a promise more.
+ */
+type Call = (fn: (...args: unknown[]) => unknown, args: unknown[], owners: AsyncOwners, onError: ((error: unknown) => void) | undefined) => Promise<unknown>
 
 /** What the registry keeps of the plugins' async calls. */
 export interface AsyncOwners {
@@ -43,10 +48,13 @@ export function awaiterFor(owners: AsyncOwners, owner: HookOwner): Call {
     const mark = `${PLUGIN_MARK}${++sequence}`
     // `return await`: the frame stays in the async stack of the call's continuations until it settles
     call = {
-      async [mark](fn: (...args: unknown[]) => unknown, args: unknown[], pending: AsyncOwners) {
+      async [mark](fn: (...args: unknown[]) => unknown, args: unknown[], pending: AsyncOwners, onError: ((error: unknown) => void) | undefined) {
         pending.pending++
         try {
           return await fn(...args)
+        } catch (error) {
+          if (onError === undefined) throw error
+          onError(error)
         } finally {
           pending.pending--
         }
@@ -60,6 +68,20 @@ export function awaiterFor(owners: AsyncOwners, owner: HookOwner): Call {
 
 /** `fn()` as the host's code: under an async function named {@link HOST_MARK}, its continuations too. */
 export const asHost = { async [HOST_MARK]<T>(fn: () => T): Promise<Awaited<T>> { return await fn() } }[HOST_MARK]!
+
+/**
+ * callHook()'s listeners in turn (call-in-turn.ts) as the host's code: the loop itself is the async
+ * function named {@link HOST_MARK}, so each listener's code, before and after its awaits, runs under
+ * it (one async frame a call: no closure and no second frame, as `asHost(() => callInTurn(...))` made).
+ */
+export const callAsHost = {
+  async [HOST_MARK](list: ((...args: unknown[]) => unknown)[], args: unknown[]): Promise<void> {
+    for (let i = 0; i < list.length; i++) {
+      const result = list[i]!(...args)
+      if (result && typeof (result as Promise<unknown>).then === 'function') await result
+    }
+  },
+}[HOST_MARK]!
 
 /** The plugin whose async call the code here continues, else undefined (the host's, or no plugin's). */
 export function stackOwner(owners: AsyncOwners): HookOwner | undefined {

@@ -1,7 +1,8 @@
 /**
  * The hook registry: hookable's HookableCore (no console.createTask per call) plus
  * `hookOnce`, `hasListeners` and `emit` (internal: never throws; a listener's error is reported
- * and the listeners after it still run).
+ * and the listeners after it still run). `callHook` dispatches as hookable's does, with one async
+ * frame a call instead of a promise chain a listener (call-in-turn.ts).
  *
  * Listeners run in the order of `plugins` (see `add`). While a plugin's own code runs (its
  * setup() until it settles, one of its listeners synchronously), `owner` is
@@ -12,7 +13,8 @@
 import { HookableCore } from 'hookable'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 import { errorMessage } from '../errors.js'
-import { asHost, stackOwner, type AsyncOwners } from './async-owner.js'
+import { asHost, callAsHost, stackOwner, type AsyncOwners } from './async-owner.js'
+import { callInTurn } from './call-in-turn.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
@@ -169,11 +171,12 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
+    // a copy: a listener may remove itself (hookOnce) or add one while the call runs
+    if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return callInTurn(list.slice(), args)
     // a plugin's code may be what calls the listeners: the host's among them register as the host's
     this.owner = undefined
     try {
-      return asHost(() => this._core.callHook(name, ...args)) as Promise<void>
+      return callAsHost(list.slice(), args)
     } finally {
       this.owner = owner
     }
