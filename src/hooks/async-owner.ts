@@ -23,11 +23,12 @@ const PLUGIN_MARK = 'unperf:plugin#'
 let sequence = 0
 
 /**
- * Awaits `fn(...args)` as its plugin's call. `onError`: told of its rejection, the call then
- * fulfilled (undefined: the call rejects with it), in the awaiter itself: a `.then()` over its
- * promise cost each call a closure and a promise more.
+ * Awaits a call of one of its plugin's async listeners (`call`: the promise it returned; its code
+ * before its first await ran under the registry's `owner`), counted pending until it settles.
+ * `onError`: told of its rejection, the call then fulfilled (undefined: the call rejects with it),
+ * in the awaiter itself: a `.then()` over its promise cost each call a closure and a promise more.
  */
-type Call = (fn: (...args: unknown[]) => unknown, args: unknown[], owners: AsyncOwners, onError: ((error: unknown) => void) | undefined) => Promise<unknown>
+type Call = (call: unknown, owners: AsyncOwners, onError: ((error: unknown) => void) | undefined) => Promise<unknown>
 
 /** What the registry keeps of the plugins' async calls. */
 export interface AsyncOwners {
@@ -46,12 +47,14 @@ export function awaiterFor(owners: AsyncOwners, owner: HookOwner): Call {
   let call = owners.awaiters.get(owner)
   if (call === undefined) {
     const mark = `${PLUGIN_MARK}${++sequence}`
-    // `return await`: the frame stays in the async stack of the call's continuations until it settles
+    // `return await`: the frame stays in the async stack of the call's continuations until it
+    // settles. The listener is called before, not in it: an async frame that also spread the
+    // arguments and held the listener cost ~100 bytes more a call
     call = {
-      async [mark](fn: (...args: unknown[]) => unknown, args: unknown[], pending: AsyncOwners, onError: ((error: unknown) => void) | undefined) {
+      async [mark](listenerCall: unknown, pending: AsyncOwners, onError: ((error: unknown) => void) | undefined) {
         pending.pending++
         try {
-          return await fn(...args)
+          return await listenerCall
         } catch (error) {
           if (onError === undefined) throw error
           onError(error)

@@ -176,14 +176,16 @@ export function isAsync(fn: unknown): boolean {
 }
 
 /**
- * `fn(...args)` as `owner`'s code, also after its awaits: awaited by the plugin's named async
- * function, which the registry finds on the stack of what continues it while the call is pending
+ * `fn(...args)` as `owner`'s code, also after its awaits: called with the registry's `owner` set to
+ * it (by the caller), then awaited by the plugin's named async function, which the registry finds
+ * on the stack of what continues it while the call is pending
  * (async-owner.ts; no AsyncLocalStorage: on Node 20 it made every promise of the process pay).
  */
 export function asPlugin(registry: PerfHookRegistryImpl, owner: HookOwner, fn: (...args: unknown[]) => unknown, args: unknown[], onError?: (error: unknown) => void): unknown {
   const owners = (registry.async ??= asyncOwners())
-  // counted pending by the awaiter itself, until fn's promise settles (no promise of its own for that)
-  return awaiterFor(owners, owner)(fn, args, owners, onError)
+  // its code up to its first await runs here, under the registry's `owner` (the caller set it); the
+  // rest under the awaiter, which counts it pending until it settles (no promise of its own for that)
+  return awaiterFor(owners, owner)(fn(...args), owners, onError)
 }
 
 /**
