@@ -73,9 +73,14 @@ export function awaiterFor(owners: AsyncOwners, owner: HookOwner): Call {
 export const asHost = { async [HOST_MARK]<T>(fn: () => T): Promise<Awaited<T>> { return await fn() } }[HOST_MARK]!
 
 /**
- * callHook()'s listeners in turn (call-in-turn.ts) as the host's code: the loop itself is the async
- * function named {@link HOST_MARK}, so each listener's code, before and after its awaits, runs under
- * it (one async frame a call: no closure and no second frame, as `asHost(() => callInTurn(...))` made).
+ * callHook()'s listeners as the host's code, in turn as hookable's callHook calls them (each one's
+ * promise settled before the next is called; the first error, thrown or rejected, rejects the call
+ * and skips the rest). The loop itself is the async function named {@link HOST_MARK}, so each
+ * listener's code, before and after its awaits, runs under it. `asHost(() => core.callHook())` made
+ * a closure and a second frame a call, and hookable's chain a `.then()` per listener whose callback
+ * returns the next one's promise: a closure, a promise and a thenable job with its resolving
+ * functions per listener, held until the call's last one settled. With 10 plugins' async listeners
+ * and 1 000 calls in flight (bench/scenarios/plugin-framework.mjs), what V8 copied at each scavenge.
  */
 export const callAsHost = {
   async [HOST_MARK](list: ((...args: unknown[]) => unknown)[], args: unknown[]): Promise<void> {

@@ -1,8 +1,7 @@
 /**
  * The hook registry: hookable's HookableCore (no console.createTask per call) plus
  * `hookOnce`, `hasListeners` and `emit` (internal: never throws; a listener's error is reported
- * and the listeners after it still run). `callHook` dispatches as hookable's does, with one async
- * frame a call instead of a promise chain a listener (call-in-turn.ts).
+ * and the listeners after it still run).
  *
  * Listeners run in the order of `plugins` (see `add`). While a plugin's own code runs (its
  * setup() until it settles, one of its listeners synchronously), `owner` is
@@ -14,7 +13,6 @@ import { HookableCore } from 'hookable'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 import { errorMessage } from '../errors.js'
 import { asHost, callAsHost, stackOwner, type AsyncOwners } from './async-owner.js'
-import { callInTurn } from './call-in-turn.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
@@ -171,9 +169,9 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const list = this._core.listeners(name)
     if (list === undefined || list.length === 0) return
     const owner = this.owner
-    // a copy: a listener may remove itself (hookOnce) or add one while the call runs
-    if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return callInTurn(list.slice(), args)
+    if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
     // a plugin's code may be what calls the listeners: the host's among them register as the host's
+    // (a copy of the list: a listener may remove itself, hookOnce, or add one while the call runs)
     this.owner = undefined
     try {
       return callAsHost(list.slice(), args)
