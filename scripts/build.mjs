@@ -104,7 +104,7 @@ const DEFERRED = {
   'src/hooks/plugins.ts': ['setupPlugins', 'loadPlugin'],
   'src/hooks/plugin-hooks.ts': ['pluginHooks', 'lifecycleRefusal', 'isAsync', 'asPlugin'],
   // only with plugins' async listeners: whose code continues after an await (registry.ts reads it then)
-  'src/hooks/async-owner.ts': ['asHost', 'stackOwner', 'asyncOwners', 'awaiterFor', 'markOnStack'],
+  'src/hooks/async-owner.ts': ['asHost', 'callAsHost', 'stackOwner', 'asyncOwners', 'awaiterFor', 'markOnStack'],
   // only with plugins: where each entry is listed, one instance per name
   'src/config/plugin-entries.ts': ['pluginSources', 'describePluginSource', 'onePerName'],
   // error paths only: a plugin's message naming where its entry is written (file:line:col; TypeScript through esbuild)

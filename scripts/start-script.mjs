@@ -80,12 +80,15 @@ function padTo(script, size) {
  */
 const LINE_LIMIT = 120
 
+/** The chunks of the modules a start with plugins runs (src/hooks/plugins.ts, plugin-hooks.ts, async-owner.ts, src/config/plugin-entries.ts). */
+const PLUGIN_CHUNK = /^(plugins|plugin-hooks|plugin-entries|async-owner)-[A-Z0-9]{8}\.mjs$/
+
 /** A deferred module's stub (scripts/build.mjs) in a lazy chunk: its import of the module's chunk. */
 const DEFERRED_IN_CHUNK = /__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/([^"/]+\.mjs)"\s*\)\s*\)/g
 
 /**
- * The entry's lazy chunks as scripts of factories, in four groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
- * chunks it imports statically: drivers, file hashing), what the cache imports when used (fetch), the deferred modules (pools, the metrics registry,
+ * The entry's lazy chunks as scripts of factories, in five groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
+ * chunks it imports statically: drivers, file hashing), what the cache imports when used (fetch), the plugins' modules, the deferred modules (pools, the metrics registry,
  * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
  * warm run that uses the cache never reads or deserializes the config code.
  * The chunk files are removed. A factory may require one of another group: that group loads then.
@@ -116,15 +119,31 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   const cacheExtras = new Set()
   const visitExtra = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !deferredNames.has(n)) { cacheExtras.add(n); staticReach(n).forEach(visitExtra) } }
   for (const n of cacheGroup) dynamicReach(n).forEach(visitExtra)
+  // the plugins' chunks (loading and setting them up, their hooks, whose code an async listener's
+  // continuation is) and what they import statically: a script of their own. Among the deferred
+  // modules they were spread over both of that group's scripts: a CLI with plugins read and kept
+  // ~225 kB of source (pools, workers, the metrics registry, every error path's messages) for ~30 kB
+  const pluginGroup = new Set()
+  const visitPlugin = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !pluginGroup.has(n)) { pluginGroup.add(n); staticReach(n).forEach(visitPlugin) } }
+  names.filter(n => PLUGIN_CHUNK.test(n.slice(entryName.length + 1))).forEach(visitPlugin)
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
+  // (what the plugins' chunks import dynamically, error paths and the plugin bundle's writer, stays in it)
   const deferredGroup = new Set()
-  const visitDeferred = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !deferredGroup.has(n)) { deferredGroup.add(n); reach(n).forEach(visitDeferred) } }
+  const passed = new Set()
+  const visitDeferred = n => {
+    if (cacheGroup.has(n) || cacheExtras.has(n) || deferredGroup.has(n) || passed.has(n)) return
+    if (pluginGroup.has(n)) passed.add(n)
+    else deferredGroup.add(n)
+    reach(n).forEach(visitDeferred)
+  }
   deferred.forEach(visitDeferred)
+  const grouped = n => cacheGroup.has(n) || cacheExtras.has(n) || pluginGroup.has(n) || deferredGroup.has(n)
   const groups = [
     names.filter(n => cacheGroup.has(n)),
     names.filter(n => cacheExtras.has(n)),
+    names.filter(n => pluginGroup.has(n)),
     names.filter(n => deferredGroup.has(n)),
-    names.filter(n => !cacheGroup.has(n) && !cacheExtras.has(n) && !deferredGroup.has(n)),
+    names.filter(n => !grouped(n)),
   ].filter(g => g.length > 0)
   const part = (name) => {
     const code = rewriteImports(sources.get(name), name)

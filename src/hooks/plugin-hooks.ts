@@ -87,15 +87,19 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
     // an `async` listener's code after its awaits is the plugin's too (asContext); a plain one's is
     // the plugin's while it runs synchronously (`owner`): no context to carry, nothing paid
     const async = isAsync(fn)
+    // its rejection, reported (made once: not a closure per call)
+    const failed = (error: unknown) => fail(name, error)
     const safe: Listener = (...args) => {
       if (filter !== undefined && filter(args[0])) return
       if (once) off!() // fired: no longer registered
       const before = registry.owner
       registry.owner = view
       try {
-        const result = async ? asPlugin(registry, view, fn, args) : fn(...args)
+        // an async listener's awaiter reports its rejection itself, unless the host waits for it (settledWithin)
+        const result = async ? asPlugin(registry, view, fn, args, waited ? undefined : failed) : fn(...args)
         if (result && typeof (result as Promise<unknown>).then === 'function') {
-          return waited ? settledWithin(result as Promise<unknown>, name) : (result as Promise<unknown>).then(undefined, (error: unknown) => fail(name, error))
+          if (waited) return settledWithin(result as Promise<unknown>, name)
+          return async ? result : (result as Promise<unknown>).then(undefined, failed)
         }
         return result
       } catch (error) {
@@ -172,14 +176,16 @@ export function isAsync(fn: unknown): boolean {
 }
 
 /**
- * `fn(...args)` as `owner`'s code, also after its awaits: awaited by the plugin's named async
- * function, which the registry finds on the stack of what continues it while the call is pending
+ * `fn(...args)` as `owner`'s code, also after its awaits: called with the registry's `owner` set to
+ * it (by the caller), then awaited by the plugin's named async function, which the registry finds
+ * on the stack of what continues it while the call is pending
  * (async-owner.ts; no AsyncLocalStorage: on Node 20 it made every promise of the process pay).
  */
-export function asPlugin(registry: PerfHookRegistryImpl, owner: HookOwner, fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+export function asPlugin(registry: PerfHookRegistryImpl, owner: HookOwner, fn: (...args: unknown[]) => unknown, args: unknown[], onError?: (error: unknown) => void): unknown {
   const owners = (registry.async ??= asyncOwners())
-  // counted pending by the awaiter itself, until fn's promise settles (no promise of its own for that)
-  return awaiterFor(owners, owner)(fn, args, owners)
+  // its code up to its first await runs here, under the registry's `owner` (the caller set it); the
+  // rest under the awaiter, which counts it pending until it settles (no promise of its own for that)
+  return awaiterFor(owners, owner)(fn(...args), owners, onError)
 }
 
 /**

@@ -12,7 +12,7 @@
 import { HookableCore } from 'hookable'
 import { PERF_HOOK_NAMES, type PerfHookName, type PerfHookRegistry, type PerfHooks } from './types.js'
 import { errorMessage } from '../errors.js'
-import { asHost, stackOwner, type AsyncOwners } from './async-owner.js'
+import { asHost, callAsHost, stackOwner, type AsyncOwners } from './async-owner.js'
 
 export type ListenerErrorHandler = (name: PerfHookName, error: unknown) => void
 type Listener = (...args: any[]) => any
@@ -171,9 +171,10 @@ export class PerfHookRegistryImpl implements PerfHookRegistry {
     const owner = this.owner
     if (owner === undefined && !this._asyncPending() && this.overdueOwner === undefined) return this._core.callHook(name, ...args) as Promise<void> | void
     // a plugin's code may be what calls the listeners: the host's among them register as the host's
+    // (a copy of the list: a listener may remove itself, hookOnce, or add one while the call runs)
     this.owner = undefined
     try {
-      return asHost(() => this._core.callHook(name, ...args)) as Promise<void>
+      return callAsHost(list.slice(), args)
     } finally {
       this.owner = owner
     }

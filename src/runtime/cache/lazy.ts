@@ -18,6 +18,10 @@ import { checkNamespaceName, DEFAULT_NAMESPACE, emptyCacheStats, SHARED_NAMESPAC
 
 type CacheModule = typeof import('./index.js')
 
+// perf.cache is read on every call of perf.cache.wrap() (a getter): its lookup makes no closure
+const rootOf = (m: CacheManager): PerfCache => m.root
+const sharedOf = (m: CacheManager): PerfCache => m.shared
+
 const ASYNC_METHODS = [
   'get', 'getMany', 'set', 'setMany', 'has', 'delete', 'getEntry', 'wrap', 'fetch', 'warm', 'invalidate',
   'keys', 'clear', 'prune', 'info', 'verify',
@@ -62,10 +66,10 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
 
   const manager: CacheManager = {
     get root() {
-      return facade(DEFAULT_NAMESPACE, m => m.root, true)
+      return facade(DEFAULT_NAMESPACE, rootOf, true)
     },
     get shared() {
-      return facade(SHARED_NAMESPACE, m => m.shared, true)
+      return facade(SHARED_NAMESPACE, sharedOf, true)
     },
     namespace(name: string): PerfCache {
       checkNamespaceName(name)

@@ -14,8 +14,8 @@ import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceHost } from './namespace.js'
 import type { Lookup } from './wrap.js'
 
-/** What a synchronous write returns: no promise of its own. */
-const RESOLVED: Promise<void> = Promise.resolve()
+/** What a synchronous write returns: no promise of its own (wrap() awaits nothing for it). */
+export const WRITTEN: Promise<void> = Promise.resolve()
 /** The fewest writes between two sweeps of a memory tier's expired entries (see _enforceMemory). */
 const MEMORY_SWEEP_WRITES = 1000
 
@@ -174,7 +174,7 @@ export class NamespaceTiers {
     if (guards !== undefined && guards.length === 1 && guards[0]!.tier instanceof MemoryTier) {
       guards[0]!.tier.setSync(entry)
       this._written(entry, guards)
-      return RESOLVED
+      return WRITTEN
     }
     return this._writeTiers(entry)
   }

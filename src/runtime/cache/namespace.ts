@@ -20,7 +20,7 @@ import type {
 } from '../types.js'
 import { NamespaceEvents } from './namespace-events.js'
 import { clearTiers, deleteFromTiers, keysOf, notePatternMissed, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
-import { NamespaceTiers } from './namespace-tiers.js'
+import { NamespaceTiers, WRITTEN } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
@@ -42,6 +42,9 @@ export interface NamespaceHost {
   namespaces(): Promise<string[]>
   track(promise: Promise<unknown>): void
 }
+
+/** wrap()'s options when none are given: one object, not one per call. */
+const NO_OPTIONS: CacheWrapOptions = Object.freeze({})
 
 export class CacheNamespace implements PerfCache {
   /** Its tiers: read-through, write-through, limits (namespace-tiers.ts). */
@@ -155,7 +158,7 @@ export class CacheNamespace implements PerfCache {
 
   // --- memoization ---
 
-  wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = {}): Promise<T> {
+  wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = NO_OPTIONS): Promise<T> {
     if (typeof fn !== 'function' || typeof key !== 'string') return Promise.reject(wrapInputError(key, fn))
     if (!plainCacheOptions(options, WRAP_OPTIONS)) return Promise.reject(cacheOptionsError(`cache.wrap('${key}', fn, options)`, options, WRAP_OPTIONS))
     return wrapValue((this._api ??= this._lookupApi()), key, fn, options)
@@ -266,10 +269,14 @@ export class CacheNamespace implements PerfCache {
       stale: (key: string, found: Lookup) => this._events.stale(key, found),
       staleAfterMiss: (key: string, found: Lookup) => this._events.staleAfterMiss(key, found),
       hitAfterMiss: (key: string, found: Lookup) => { this._events.retractMiss(); this._hit(key, found) },
-      // an undefined result is not cached (fn runs again next time), as set() deletes for it
-      write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number) => value === undefined
-        ? this.delete(key).then(() => undefined)
-        : this._tiers.write(newEntry(this.config, key, value, ttl, undefined, staleFor)),
+      // an undefined result is not cached (fn runs again next time), as set() deletes for it;
+      // undefined: written synchronously (a memory-only namespace), nothing to await
+      write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void> | undefined => {
+        if (value === undefined) return this.delete(key).then(() => undefined)
+        const written = this._tiers.write(newEntry(this.config, key, value, ttl, undefined, staleFor))
+        return written === WRITTEN ? undefined : written
+      },
+      ready: () => this._tiers.ready,
       report: (code: string, key: string, error: unknown, tier?: Tier) => this._events.report(code, key, error, tier),
       staleFor: (options: CacheWrapOptions) => wrapStaleWindow(this.config, options),
       joined: (key: string, outcome: Outcome) => this._events.joined(key, outcome),
