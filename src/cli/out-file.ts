@@ -1,7 +1,9 @@
 /**
  * Files a command writes where an option says (`report --html FILE`, `bench --export-json FILE`),
  * relative to `--cwd` as every path of the CLI is (`git -C`): missing directories are made, and a path that cannot be written (a directory, no permission) is
- * bad usage (exit 2) naming the option and the file, not a raw ENOENT/EISDIR with exit 1.
+ * bad usage (exit 2) naming the option and the file, not a raw ENOENT/EISDIR with exit 1. `-` is
+ * stdout, as hyperfine's `--export-markdown -` (its #615): the text is kept and printed once the
+ * command's own output is done (its #640), by flushStdoutExports().
  */
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -25,6 +27,7 @@ function reason(error: unknown, path: string): string {
  * the path itself not a directory. Returns the absolute path.
  */
 export function checkOutFile(option: string, file: string, cwd: string | undefined): string {
+  if (file === STDOUT) return STDOUT
   const path = resolve(cwd ?? '', file)
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
@@ -38,6 +41,10 @@ export function checkOutFile(option: string, file: string, cwd: string | undefin
 
 /** Writes `data` to `file` (directories made), or throws a UsageError naming the option. Returns the absolute path. */
 export function writeOutFile(option: string, file: string, data: string, cwd: string | undefined): string {
+  if (file === STDOUT) {
+    stdoutExports.push(data.endsWith('\n') ? data : `${data}\n`)
+    return STDOUT
+  }
   const path = checkOutFile(option, file, cwd)
   try {
     writeFileSync(path, data)
@@ -45,4 +52,21 @@ export function writeOutFile(option: string, file: string, data: string, cwd: st
     throw new UsageError(`${option} ${path}: cannot be written: ${reason(error, path)}`)
   }
   return path
+}
+
+/** The file name that means stdout. */
+export const STDOUT = '-'
+
+const stdoutExports: string[] = []
+
+/** Prints what was written to `-`, after the command's own output (once: the list is emptied). */
+export function flushStdoutExports(): void {
+  for (const text of stdoutExports.splice(0)) process.stdout.write(text)
+}
+
+/** `-` asked for where stdout carries `--json`'s one document: bad usage, naming the option. */
+export function refuseStdoutWithJson(options: Record<string, unknown>, json: unknown): void {
+  if (!json) return
+  const option = Object.keys(options).find(name => options[name] === STDOUT)
+  if (option) throw new UsageError(`--${option} -: stdout carries the --json document; give a file path (or leave out --json)`)
 }

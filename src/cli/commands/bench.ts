@@ -10,7 +10,7 @@ import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { BenchCommandError, BenchInterruptedError, jsonError, UsageError, whyUnreadable } from '../../errors.js'
 import { BenchRunner, stopStatus } from '../bench-run.js'
-import { checkOutFile, writeOutFile } from '../out-file.js'
+import { checkOutFile, flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
 import { exitStatus, shellSignal } from '../exit-status.js'
 import { mannWhitney, summarize } from '../bench-stats.js'
@@ -129,6 +129,7 @@ export default defineCommand({
     const base = args.baseline === undefined ? undefined : readBaseline(args.baseline, cwd)
     // and the files it will write: a typo in a path must not be found after the benchmark
     for (const option of ['export-json', 'export-markdown', 'save-baseline'] as const) if (args[option]) checkOutFile(`--${option}`, args[option], cwd)
+    refuseStdoutWithJson({ 'export-json': args['export-json'], 'export-markdown': args['export-markdown'], 'save-baseline': args['save-baseline'] }, args.json)
     const ignoreFailure = Boolean(args['ignore-failure'])
     const bar = createProgress()
     /** A failed run or preparation; the progress line is erased first, so the message starts its own line. */
@@ -234,6 +235,7 @@ export default defineCommand({
         for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
         for (const w of kept) console.error(stderrColors.yellow(`Warning: ${w}`))
       }
+      flushStdoutExports()
       console.error(stopped.error.message)
       return
     }
@@ -293,5 +295,7 @@ export default defineCommand({
           : undefined
       console.log(verdict ?? red(`${gap}${regressions.map(r => `regression: '${r.command}' is ${r.change === null ? `${formatTime(r.median)} against a baseline of 0 ms` : `${(r.change * 100).toFixed(1)} % slower`} (p = ${r.p.toFixed(4)})`).join('\n')}`))
     }
+    // what --export-* wrote to `-`, after the results (hyperfine prints it once, at the end)
+    flushStdoutExports()
   },
 })

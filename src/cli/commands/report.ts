@@ -9,7 +9,7 @@ import { readLastReportFile, type readLastReport } from '../../runtime/report/la
 import { readHistory, type HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
 import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
-import { writeOutFile } from '../out-file.js'
+import { flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
@@ -115,7 +115,10 @@ export default defineCommand({
     if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive integer, got '${args.last}'`)
     const summary = summarize(history, last, config.budgets.regressions)
     if (args.html) {
+      refuseStdoutWithJson({ html: args.html }, args.json)
       const file = writeOutFile('--html', args.html, renderHtml(config.name, history, summary, lastReport(), config.report.dir), args.cwd)
+      // `--html -`: the page alone on stdout (`unperf report --html - > page.html`, or piped on)
+      if (file === '-') return flushStdoutExports()
       // the same document as without --html (a script reading `commands` must not lose them for
       // asking for the page too), plus the page's path
       if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null, file })
