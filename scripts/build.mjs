@@ -119,6 +119,9 @@ const DEFERRED = {
   'src/hooks/plugin-namespaces.ts': ['warnUnmatchedPluginNamespaces'],
   // only when a lock file is found held: judging it stale and taking it over (the exit's history append)
   'src/runtime/lock-takeover.ts': ['clearIfStale'],
+  // only with a preset (an extends layer) listing plugins: its entries found from the preset's dir (layers.ts checks
+  // there is a plugins list), and resolving a package name by its exports (hooks/_resolve-package.ts, with it)
+  'src/config/plugin-paths.ts': ['rebasePluginPaths', 'packageFile'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
 }
