@@ -58,6 +58,7 @@ describe('the start script', () => {
       // session 27
       'a preset\'s plugin paths (plugin-paths.ts)': 'function rebasePluginPaths',
       'a package resolved by its exports (hooks/_resolve-package.ts)': 'function resolvePackageImport',
+      'a plugin module without a default export, said (plugin-module-default.ts)': 'exports it by name',
       // a deferred module's names are wrappers made by one shared function (build.mjs), not a function declared each
       'a deferred module\'s wrapper declared per name (input-errors.ts)': 'function runNameError(',
       'a deferred module\'s wrapper declared per name (make-missing-dirs.ts)': 'function makeMissingDirs(',
