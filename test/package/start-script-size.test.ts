@@ -56,12 +56,9 @@ describe('the start script', () => {
       'the cache tiers\' dir checks (cache-dir-safety.ts)': 'function refuseSymlinkedDir',
       'reading a small file of unperf\'s (read-file-no-follow.ts)': 'function readFileNoFollowSync',
       // session 27
-      'a preset\'s plugin paths (plugin-paths.ts)': 'function rebasePluginPaths',
+      'a preset\'s plugin paths (plugin-paths.ts)': 'function localFile(',
       'a package resolved by its exports (hooks/_resolve-package.ts)': 'function resolvePackageImport',
       'a plugin module without a default export, said (plugin-module-default.ts)': 'exports it by name',
-      // a deferred module's names are wrappers made by one shared function (build.mjs), not a function declared each
-      'a deferred module\'s wrapper declared per name (input-errors.ts)': 'function runNameError(',
-      'a deferred module\'s wrapper declared per name (make-missing-dirs.ts)': 'function makeMissingDirs(',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })
