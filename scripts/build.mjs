@@ -122,6 +122,8 @@ const DEFERRED = {
   // only with a preset (an extends layer) listing plugins: its entries found from the preset's dir (layers.ts checks
   // there is a plugins list), and resolving a package name by its exports (hooks/_resolve-package.ts, with it)
   'src/config/plugin-paths.ts': ['rebasePluginPaths', 'packageFile'],
+  // only when a program is instrumented twice: the warning that the second call's options are ignored
+  'src/adapters/second-call-warning.ts': ['secondCallWarning'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
 }

@@ -59,6 +59,7 @@ describe('the start script', () => {
       'a preset\'s plugin paths (plugin-paths.ts)': 'function localFile(',
       'a package resolved by its exports (hooks/_resolve-package.ts)': 'function resolvePackageImport',
       'a plugin module without a default export, said (plugin-module-default.ts)': 'exports it by name',
+      'a program instrumented twice, said (second-call-warning.ts)': 'called again on a program it had instrumented',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })
