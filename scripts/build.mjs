@@ -119,6 +119,11 @@ const DEFERRED = {
   'src/hooks/plugin-namespaces.ts': ['warnUnmatchedPluginNamespaces'],
   // only when a lock file is found held: judging it stale and taking it over (the exit's history append)
   'src/runtime/lock-takeover.ts': ['clearIfStale'],
+  // only with a preset (an extends layer) listing plugins: its entries found from the preset's dir (layers.ts checks
+  // there is a plugins list), and resolving a package name by its exports (hooks/_resolve-package.ts, with it)
+  'src/config/plugin-paths.ts': ['rebasePluginPaths', 'packageFile'],
+  // only when a program is instrumented twice: the warning that the second call's options are ignored
+  'src/adapters/second-call-warning.ts': ['secondCallWarning'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
 }
@@ -137,6 +142,8 @@ const deferred = {
         `let m`,
         // rewritten to a sync require of the chunk by scripts/start-script.mjs (checked there)
         `const load = () => (m ??= __unperf_deferred(() => import(${JSON.stringify('deferred-real:' + args.path)})))`,
+        // a function declared per name, not wrappers made by one shared function (1.2 kB less source, but
+        // 56 calls on every start: +0.5 M instructions a warm start, valgrind, session 27)
         ...DEFERRED[real.get(args.path)].map(name => `export function ${name}(...a) { return load().${name}(...a) }`),
       ].join('\n') + '\n',
       loader: 'js',

@@ -80,8 +80,8 @@ function padTo(script, size) {
  */
 const LINE_LIMIT = 120
 
-/** The chunks of the modules a start with plugins runs (src/hooks/plugins.ts, plugin-hooks.ts, async-owner.ts, src/config/plugin-entries.ts). */
-const PLUGIN_CHUNK = /^(plugins|plugin-hooks|plugin-entries|async-owner)-[A-Z0-9]{8}\.mjs$/
+/** The chunks of the modules a start with plugins runs (src/hooks/plugins.ts, plugin-hooks.ts, async-owner.ts, src/config/plugin-entries.ts; plugin-paths.ts: a preset listing plugins). */
+const PLUGIN_CHUNK = /^(plugins|plugin-hooks|plugin-entries|plugin-paths|async-owner)-[A-Z0-9]{8}\.mjs$/
 
 /** A deferred module's stub (scripts/build.mjs) in a lazy chunk: its import of the module's chunk. */
 const DEFERRED_IN_CHUNK = /__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/([^"/]+\.mjs)"\s*\)\s*\)/g

@@ -8,6 +8,7 @@ import { createPerfForCommands } from '../runtime/perf.js'
 import type { Perf } from '../runtime/types.js'
 import { ConfigError, errorMessage } from '../errors.js'
 import { armFastExit } from './fast-exit.js'
+import { warnOn } from './warn-on.js'
 import { closeExpecting, followExitCode } from '../runtime/report/exit-code.js'
 
 /** Options of `withPerf()` (unperf/citty) and `instrument()` (unperf/commander). */
@@ -144,24 +145,4 @@ export function exitOnConfigError(error: unknown): void {
   if (!(error instanceof ConfigError)) return
   process.stderr.write(`${error.message}\n`)
   process.exit(2)
-}
-
-/**
- * A second instrument() (withPerf of a tree already wrapped) of one program: the first call's options
- * apply; this call's (a `perf` instance given, a rootDir) had nowhere to go and were dropped without a
- * word (the instance given ran no command). Said on the given instance when there is one.
- */
-export function secondCallWarning(call: string, options: PerfAdapterOptions): void {
-  const given = Object.entries(options).filter(([, v]) => v !== undefined).map(([k]) => k)
-  if (given.length === 0) return
-  const message = `${call} was called again on a program it had instrumented: the first call's options apply, this call's (${given.join(', ')}) are ignored${options.perf ? ', and the perf instance given runs no command' : ''}; pass them to the first call`
-  if (options.perf) warnOn(options.perf, 'adapter-called-twice', message)
-  else process.stderr.write(`[unperf] warn ${message}\n`)
-}
-
-/** A warning of the instance's (stderr once, report.json's warnings); an instance of another copy of unperf: stderr. */
-function warnOn(perf: Perf, code: string, message: string): void {
-  const warn = (perf as Perf & { _warn?: (code: string, message: string) => void })._warn
-  if (typeof warn === 'function') warn(code, message)
-  else process.stderr.write(`[unperf] warn ${message}\n`)
 }

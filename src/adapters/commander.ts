@@ -8,7 +8,8 @@
  */
 import type { Command, CommanderError } from 'commander'
 import type { Perf } from '../runtime/types.js'
-import { closePerf, exitOnConfigError, isCommandLine, secondCallWarning, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { closePerf, exitOnConfigError, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
+import { secondCallWarning } from './second-call-warning.js'
 import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type ParseArgs } from './commander-args.js'
 import { listNoCacheInHelp } from './commander-help.js'
 

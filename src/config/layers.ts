@@ -35,10 +35,11 @@ export function mergeLayers(layers: RawLayer[], env: string, overrides: Obj | un
   // every layer: the config file, what it extends, `.perfrc`, package.json's `perf` (c12 applies
   // environment blocks to the first two only: a `$development` in `.perfrc` would be dropped silently)
   // (a plugin imported from a package compiled to CommonJS is its module.exports: its `default` is the plugin)
-  // (a preset's plugins, given by path or package name, are resolved from the preset's dir: plugin-paths.ts)
+  // (a preset's plugins, given by path or package name, are resolved from the preset's dir: plugin-paths.ts, a
+  // deferred module loaded only when a preset lists plugins)
   for (const layer of layers) {
     const config = applyEnv(unwrapPluginExports(layer.config), env)
-    applied.push({ ...layer, config: layer.source === 'extends' && layer.file ? rebasePluginPaths(config, layer.file) : config })
+    applied.push({ ...layer, config: layer.source === 'extends' && layer.file && Array.isArray(config.plugins) ? rebasePluginPaths(config, layer.file) : config })
   }
   const base = applied.filter(l => l.source !== 'extends').map(l => l.config)
   const ext = applied.filter(l => l.source === 'extends').map(l => l.config)

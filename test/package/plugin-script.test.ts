@@ -48,6 +48,9 @@ describe('a start with plugins', () => {
     expect([...scripts].filter(([, file]) => file === pluginScript).map(([chunk]) => chunk.replace(/^index\.|-[A-Z0-9]{8}\.mjs$/g, '')).sort())
       .toEqual(expect.arrayContaining(['async-owner', 'plugin-entries', 'plugin-hooks', 'plugins']))
     expect(statSync(pluginScript).size).toBeLessThan(40_000)
+    // a preset's plugin paths (plugin-paths.ts, a deferred module) are there too: a preset listing plugins reads no other script
+    const pluginPaths = [...scripts.keys()].find(chunk => /^index\.plugin-paths-/.test(chunk))
+    expect(pluginPaths && scripts.get(pluginPaths)).toBe(pluginScript)
     // no script read holds a deferred module this start does not run
     const deferred = [...scripts].filter(([chunk, file]) => read.has(file) && /^index\.(pool-manager|workers|registry)-/.test(chunk)).map(([chunk]) => chunk)
     expect(deferred).toEqual([])

@@ -30,7 +30,7 @@ describe('the start script', () => {
     expect(text.slice(code.length).split('\n').every(line => line === '' || line.startsWith('//'))).toBe(true)
   })
 
-  it('holds none of what a warm start does not run: error messages, validation, warnings, file budgets, rendering (session 20)', () => {
+  it('holds none of what a warm start does not run: error messages, validation, warnings, file budgets, rendering (sessions 20, 27)', () => {
     // each a piece of code moved into a lazy chunk or a deferred module (scripts/build.mjs DEFERRED):
     // a warm start of a host CLI never runs it (V8 coverage of the common runs), and the start
     // script is read and its code cache deserialized on every start
@@ -55,6 +55,11 @@ describe('the start script', () => {
       'CycleError\'s message (error-messages.ts)': 'dependency cycle in graph',
       'the cache tiers\' dir checks (cache-dir-safety.ts)': 'function refuseSymlinkedDir',
       'reading a small file of unperf\'s (read-file-no-follow.ts)': 'function readFileNoFollowSync',
+      // session 27
+      'a preset\'s plugin paths (plugin-paths.ts)': 'function localFile(',
+      'a package resolved by its exports (hooks/_resolve-package.ts)': 'function resolvePackageImport',
+      'a plugin module without a default export, said (plugin-module-default.ts)': 'exports it by name',
+      'a program instrumented twice, said (second-call-warning.ts)': 'called again on a program it had instrumented',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })

@@ -79,6 +79,23 @@ describe('startup imports', () => {
     for (const name of deferred) expect(used).toContain(name)
   })
 
+  it("a preset's plugin paths are found from its dir only when it lists plugins (a deferred module: off the start script)", () => {
+    const withPreset = (plugins: string) => {
+      const dir = tempDir('unperf-preset-')
+      mkdirSync(join(dir, 'preset'))
+      writeFileSync(join(dir, 'preset/base.mjs'), `export default { cache: { driver: 'memory' }${plugins} }`)
+      writeFileSync(join(dir, 'preset/plug.mjs'), `export default { name: 'preset-plug', hooks: { 'command:before': () => { process.stdout.write('preset plugin ran') } } }`)
+      return dir
+    }
+    const config = `export default { extends: ['./preset/base.mjs'], report: { console: false, dir: './.perf' } }`
+    // a preset without plugins (the common warm start with extends): nothing of plugin-paths.ts loads
+    expect(unperfChunks(loadedModules(config, '', {}, withPreset('')))).not.toContain('plugin-paths')
+    // a preset listing './plug.mjs': found beside the preset, through the deferred module
+    const dir = withPreset(`, plugins: ['./plug.mjs']`)
+    expect(unperfChunks(loadedModules(config, '', {}, dir))).toContain('plugin-paths')
+    expect(execFileSync(process.execPath, ['main.mjs'], { cwd: dir, stdio: 'pipe' }).toString()).toContain('preset plugin ran')
+  })
+
   it('config values validated before skip validation; a changed value (from the environment) is validated again', () => {
     const dir = tempDir('unperf-validated-')
     const config = `export default { cache: { enabled: process.env.CACHE_ON === 'yes' ? true : process.env.CACHE_ON ?? false }, report: { console: false, dir: './.perf' } }`
