@@ -16,12 +16,11 @@
  * have passed (it was one process per run, each failing alike). `unperf doctor` shows the reason.
  * Only with plugins (plugins.ts, a deferred module): nothing of this is on the start path.
  */
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs'
-import { READ_NO_FOLLOW } from '../runtime/write-file-atomic.js'
+import { lstatSync } from 'node:fs'
 import type { WarnOnce } from '../runtime/_internal.js'
 import { isAbsolute, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { inputsUnchanged, manifestName, unperfVersion, type InputStat } from './snapshot.js'
+import { inputsUnchanged, manifestName, readSnapshotFile, unperfVersion, type InputStat } from './snapshot.js'
 import type { RawLayer } from './layers.js'
 import type { ResolvedPluginRef } from './types.js'
 import { pluginSnapshots } from './plugin-snapshots.js'
@@ -147,17 +146,9 @@ export function pluginBundleFailure(snap: PluginSnapshot): { at: number; reason:
 
 // --- internal ---
 
-/** The manifest, read never through a symlink nor blocking (a FIFO under its name hung every start): not a regular file is none. */
+/** The manifest, read never through a symlink nor blocking (a FIFO under its name hung every start: it reads as empty), as the snapshot's own. */
 function readPluginManifest(snap: PluginSnapshot): PluginBundleManifest | undefined {
-  let fd: number | undefined
-  try {
-    fd = openSync(join(snap.dir, pluginManifestName(snap.configFile)), READ_NO_FOLLOW)
-    return fstatSync(fd).isFile() ? JSON.parse(readFileSync(fd, 'utf8')) as PluginBundleManifest : undefined
-  } catch {
-    return undefined
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
+  try { return JSON.parse(readSnapshotFile(join(snap.dir, pluginManifestName(snap.configFile)))) as PluginBundleManifest } catch { return undefined }
 }
 
 async function importBundle(file: string): Promise<Record<string, () => Promise<unknown>>> {

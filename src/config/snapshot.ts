@@ -170,7 +170,7 @@ function runScript(file: string): { default?: unknown } {
  * read, close), but never through a symlink and never blocking: a FIFO under its name hung every
  * start for good; it reads as empty now, a stale snapshot, rebuilt.
  */
-function readSnapshotFile(file: string): string {
+export function readSnapshotFile(file: string): string {
   const fd = openSync(file, READ_NO_FOLLOW)
   try { return readFileSync(fd, 'utf8') } finally { closeSync(fd) }
 }
