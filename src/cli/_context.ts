@@ -90,16 +90,22 @@ export function cliReportDirRefused(config: ResolvedPerfConfig): string | undefi
 }
 
 /**
+ * This machine's runs (history.jsonl), a line unperf did not write left out and said with its line
+ * (history-check.ts); none from an unsafe report dir (cliReportDirRefused, said once).
+ */
+export function cliLocalHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config)): HistoryEntry[] {
+  return refused ? [] : readableRuns(config, readHistory(config, { loose: true }))
+}
+
+/**
  * The run history `unperf budget` and `unperf report` judge: history.jsonl, merged (by runId) with
  * `report.historyDriver` when configured, like the run itself did: on a fresh CI clone the local
  * file holds one run, and a regression the run found against other machines' runs must not vanish
  * from the CI gate. A driver failure warns on stderr and falls back to the local history.
- * The local history of an unsafe report dir (cliReportDirRefused, said once) is left out.
- * `driverFailed` is called when the driver could not be read.
+ * `driverFailed` is called when the driver could not be read; `local`: cliLocalHistory(), when the
+ * caller needs this machine's runs apart too (read once).
  */
-export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config), driverFailed?: () => void): Promise<HistoryEntry[]> {
-  // a line unperf did not write is left out, said with its line (history-check.ts)
-  const local = refused ? [] : readableRuns(config, readHistory(config, { loose: true }))
+export async function cliHistory(config: ResolvedPerfConfig, refused = cliReportDirRefused(config), driverFailed?: () => void, local = cliLocalHistory(config, refused)): Promise<HistoryEntry[]> {
   if (!config.report.historyDriver) return local
   const { withDriverHistory } = await import('../runtime/report/history-driver.js')
   return readableDriverRuns(await withDriverHistory(config, local, message => { driverFailed?.(); console.error(`[unperf] ${message}`) }, true))

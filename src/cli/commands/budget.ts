@@ -8,12 +8,10 @@ import { checkFileBudgets } from '../../runtime/report/file-budgets.js'
 import { readLastReportFile } from '../../runtime/report/last-report.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult, PerfReport } from '../../runtime/types.js'
-import { ciBlockWarning, cliConfigLayers, envBlockWarning, cliHistory, cliReportDirRefused } from '../_context.js'
+import { ciBlockWarning, cliConfigLayers, envBlockWarning, cliHistory, cliLocalHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
-import { runProblem } from '../history-check.js'
 import { judgeEarlierRuns } from '../earlier-runs.js'
-import { readHistory } from '../../runtime/report/history.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -60,7 +58,8 @@ export default defineCommand({
       // evaluateBudgets judges against the runs that ended before the judged one (its own line and
       // runs other machines added since to a shared historyDriver left out), as the run itself did
       let driverFailed = false
-      const history = await cliHistory(config, refused, () => { driverFailed = true })
+      const local = cliLocalHistory(config, refused)
+      const history = await cliHistory(config, refused, () => { driverFailed = true }, local)
       results = evaluateBudgets(report, config, history)
       // the shared history unreadable now (Redis down since the run): p95 and regressions re-judged on
       // this machine's runs alone passed a regression the run itself found against the fleet's; the
@@ -69,7 +68,7 @@ export default defineCommand({
       // a CI job's commands in processes of their own: the budgeted commands the last one did not run
       // are judged on their newest run recorded on this machine (earlier-runs.ts)
       if (!refused && Object.keys(config.budgets.commands).length > 0) {
-        const earlier = judgeEarlierRuns(report, config, readHistory(config, { loose: true }).filter(h => runProblem(h) === undefined), history)
+        const earlier = judgeEarlierRuns(report, config, local, history)
         // beside the last report's command verdicts: before its regressions and the files
         const at = results.findIndex(r => r.kind === 'regression' || r.kind === 'file')
         results.splice(at === -1 ? results.length : at, 0, ...earlier)

@@ -6,9 +6,9 @@ import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WINDOW } from '../../runtime/report/budgets.js'
 import { readLastReportFile, type readLastReport } from '../../runtime/report/last-report.js'
-import { readHistory, type HistoryEntry } from '../../runtime/report/history.js'
+import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
-import { cliConfig, cliHistory, cliReportDirRefused } from '../_context.js'
+import { cliConfig, cliHistory, cliLocalHistory, cliReportDirRefused } from '../_context.js'
 import { flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
@@ -99,7 +99,8 @@ export default defineCommand({
     const config = await cliConfig(args)
     // an unsafe report dir is not read (said on stderr): its history and last report left out
     const refused = cliReportDirRefused(config)
-    const history = await cliHistory(config, refused)
+    const local = cliLocalHistory(config, refused)
+    const history = await cliHistory(config, refused, undefined, local)
     // the last run's report.json (--json's `last`, the page's budgets, startup phases and memory): one
     // that cannot be read (cut short, another unperf's schemaVersion) is left out, said on stderr
     let read: ReturnType<typeof readLastReportFile> | undefined
@@ -131,8 +132,8 @@ export default defineCommand({
       return console.log(dim(`no runs recorded in ${config.report.dir}`))
     }
     // with a shared history, how many came from it: '7 runs recorded in <dir>' read as this machine's
-    const local = config.report.historyDriver && !refused ? new Set(readHistory(config, { loose: true }).map(h => h.runId)) : undefined
-    const shared = local ? history.filter(h => !local.has(h.runId)).length : 0
+    const localIds = config.report.historyDriver && !refused ? new Set(local.map(h => h.runId)) : undefined
+    const shared = localIds ? history.filter(h => !localIds.has(h.runId)).length : 0
     console.log(shared > 0
       ? `${plural(history.length, 'run')} recorded (${history.length - shared} in ${config.report.dir}, ${shared} more in report.historyDriver)`
       : `${plural(history.length, 'run')} recorded in ${config.report.dir}`)
