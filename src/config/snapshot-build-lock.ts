@@ -12,12 +12,11 @@
  * Limits: a config the snapshot does not cover (a function config, a remote `extends`) is loaded by
  * each process itself; one that starts while another loads it cold waits for that load once.
  */
-import { join, sep } from 'node:path'
+import { join } from 'node:path'
 import { statSync } from 'node:fs'
 import { tryLockFile, type ReleaseLock } from '../runtime/lock-file.js'
 import { makeDirSync } from '../runtime/make-dir.js'
-import { dirUnsafeSync } from '../drivers/fs-safety.js'
-import { manifestName, readSnapshot, snapshotDirs } from './snapshot.js'
+import { manifestName, readSnapshot, snapshotDirs, snapshotDirUntrusted } from './snapshot.js'
 
 /** A lock on a build this much older (ms, by its mtime) than now was left by a holder that cannot be told gone (another machine's). */
 export const BUILD_LOCK_STALE_MS = 30_000
@@ -82,7 +81,7 @@ function lockPath(rootDir: string, configFile: string | undefined): string | und
     try {
       makeDirSync(dir, 0o700)
       // a platform dir others can write to is never read from (snapshot.ts): no lock there either
-      if (!dir.startsWith(join(rootDir, 'node_modules') + sep) && dirUnsafeSync([dir])) continue
+      if (snapshotDirUntrusted(dir, rootDir)) continue
       return join(dir, name)
     } catch { /* unwritable: the next location */ }
   }

@@ -132,7 +132,7 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
   if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
   // its modules are run: one in the platform cache dir (an XDG_CACHE_HOME in /tmp) is used only from
   // a dir no one else can write to (a stat); the project's node_modules is as trusted as its code
-  if (!dir.startsWith(join(rootDir, 'node_modules') + sep) && dirUnsafeSync([dir])) return undefined
+  if (snapshotDirUntrusted(dir, rootDir)) return undefined
   if (manifest.layers.some(l => l.module !== undefined && (l.module.includes('/') || l.module.includes('\\')))) return undefined
   if (!inputsUnchanged(manifest, join(dir, manifestName(configFile)))) return undefined
   const layers: RawLayer[] = []
@@ -163,6 +163,15 @@ function runScript(file: string): { default?: unknown } {
   const fn = new Script(readSnapshotFile(file), { filename: file }).runInThisContext() as (m: typeof module, e: typeof module.exports) => void
   fn(module, module.exports)
   return module.exports
+}
+
+/**
+ * Whether a snapshot dir is one whose modules are not run (nor its build lock taken): in the platform
+ * cache dir (an XDG_CACHE_HOME in /tmp) and someone else can write to it. The project's node_modules
+ * is as trusted as its code.
+ */
+export function snapshotDirUntrusted(dir: string, rootDir: string): boolean {
+  return !dir.startsWith(join(rootDir, 'node_modules') + sep) && dirUnsafeSync([dir]) !== undefined
 }
 
 /**
