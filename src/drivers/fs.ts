@@ -252,6 +252,11 @@ export class FsTier implements Tier {
     return { entries: index.size, bytes: this._lru.bytes }
   }
 
+  /** A faster tier's hit of this key: a use in the LRU order, as get()'s hit is (written back at close). */
+  usedAbove(key: string): void {
+    this._lru.touched(encodeFileName(key))
+  }
+
   /** The access times of this process's hits, written back (fs-lru.ts). */
   async close(): Promise<void> {
     await this._lru.flush()
