@@ -279,7 +279,7 @@ export class NamespaceTiers {
   private _promote(entry: StoredEntry, faster: TierGuard[]): void {
     for (const g of faster) {
       if (!g.up) continue
-      if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); this._enforceMemory(g.tier); continue }
+      if (g.tier instanceof MemoryTier) { g.tier.setPromoted(entry); this._enforceMemory(g.tier); continue }
       this._host.track(g.call(t => t.set(entry)).catch(() => {}))
     }
   }
