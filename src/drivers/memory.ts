@@ -57,10 +57,11 @@ export class MemoryTier implements Tier {
   }
 
   /**
-   * An entry read from a byte tier (fs, Redis), kept here too. Its `size` stays the encoded one (what
-   * those tiers and getEntry() report), but the heap holds its decoded value, which is what maxSize
-   * counts here: compressed, a 20 kB string is ≈ 70 bytes, and counted as such a namespace's
-   * memory tier held hundreds of times its maxSize of values promoted from disk.
+   * An entry read from a byte tier (fs, Redis), or a copy of a hit (a sliding namespace's, its ttl
+   * extended), kept here too. Its `size` stays the one it has (a byte tier's: encoded; what getEntry()
+   * reports), but the heap holds its decoded value, which is what maxSize counts here: compressed,
+   * a 20 kB string is ≈ 70 bytes, and counted as such a namespace's memory tier held hundreds of
+   * times its maxSize of values promoted from disk.
    */
   setPromoted(entry: StoredEntry): void {
     this._hold(entry, estimateSize(entry.value))

@@ -27,4 +27,21 @@ describe('values promoted from an fs tier into a memory tier', () => {
     expect(entry!.size).toBeLessThan(1000) // as stored: compressed
     await next.m.close()
   })
+
+  it('so do the copies a sliding namespace writes back on each hit', async () => {
+    const maxSize = 100_000
+    const namespaces = { sessions: { sliding: true, ttl: 3_600_000 } }
+    const first = manager({ driver: ['memory', 'fs'], maxSize, namespaces })
+    for (let i = 0; i < 20; i++) await first.m.namespace('sessions').set(`k${i}`, VALUE)
+    await first.m.close()
+
+    const next = manager({ dir: first.dir, cwd: first.cwd, driver: ['memory', 'fs'], maxSize, namespaces })
+    const sessions = next.m.namespace('sessions')
+    for (let i = 0; i < 20; i++) expect(await sessions.get(`k${i}`)).toBe(VALUE) // each hit extends the ttl: written again
+    const fromMemory: string[] = []
+    next.hooks.hook('cache:hit', e => { if (e.tierName === 'memory') fromMemory.push(e.key) })
+    for (let i = 19; i >= 0; i--) expect(await sessions.get(`k${i}`)).toBe(VALUE)
+    expect(fromMemory.length).toBeLessThanOrEqual(2)
+    await next.m.close()
+  })
 })

@@ -298,7 +298,9 @@ export class CacheNamespace implements PerfCache {
     const entry = found.entry
     if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null && entry.expiresAt < Date.now() + this.config.ttl) {
       const extended = { ...entry, expiresAt: Date.now() + this.config.ttl }
-      this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => g.up ? g.call(t => t.set(extended)).catch(() => {}) : undefined))))
+      // (the memory tier holds the copy as its value's estimate, whichever tier the hit came from)
+      this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => !g.up ? undefined
+        : g.tier instanceof MemoryTier ? g.tier.setPromoted(extended) : g.call(t => t.set(extended)).catch(() => {})))))
       return extended
     }
     return entry
