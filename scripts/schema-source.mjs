@@ -93,10 +93,12 @@ const namespace = obj({
   integrity: bool,
 })
 
+// a layer's keys, as an env block ($development, $env.<name>) takes them: `extends` is the top
+// level's alone (c12 applies it there only; one in an env block is a config error), as the types'
+// PerfConfigEnvBlock has it
 const layer = obj({
   name: { type: 'string', minLength: 1 },
   version: { type: 'string' },
-  extends: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], 'x-expected': 'a path or an array of paths' },
   cache: obj({
     enabled: bool,
     driver: { $ref: '#/$defs/driverConfig' },
@@ -210,6 +212,10 @@ const schema = {
   description: 'Configuration of unperf, the performance framework for Node.js CLIs. Durations: number = ms or a string with a unit. Sizes: number = bytes or a string with a unit.',
   ...layer,
   properties: {
+    // extends after name and version, as the types have it (unknown-key messages list the keys in this order)
+    name: layer.properties.name,
+    version: layer.properties.version,
+    extends: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], 'x-expected': 'a path or an array of paths' },
     ...layer.properties,
     $development: { $ref: '#/$defs/layer' },
     $test: { $ref: '#/$defs/layer' },

@@ -69,8 +69,8 @@ export type PluginList<P> = { [K in keyof P]: IsTuple<P> extends true ? PluginEn
  */
 type IsTuple<P> = P extends readonly unknown[] ? number extends P['length'] ? false : true : false
 
-/** A config layer (`$development`, `$test`, `$production`, one of `$env`) with its plugins checked. */
-export interface PerfConfigLayerInput<P> extends Omit<PerfConfigBase, 'plugins'> {
+/** A config layer (`$development`, `$test`, `$production`, one of `$env`) with its plugins checked; no `extends` (top level only). */
+export interface PerfConfigLayerInput<P> extends Omit<PerfConfigBase, 'plugins' | 'extends'> {
   /** Plugins of this layer, after those of the layers below it. See {@link PerfConfigInput.plugins}. */
   plugins?: PluginList<P> | undefined
 }

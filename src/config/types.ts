@@ -176,16 +176,22 @@ export interface PerfConfigBase {
   extends?: string | string[] | undefined
 }
 
+/**
+ * An env block (`$development`, `$test`, `$production`, one of `$env`): a layer's keys without
+ * `extends`, which apply at a layer's top level only (one in an env block is a config error).
+ */
+export interface PerfConfigEnvBlock extends Omit<PerfConfigBase, 'extends'> {}
+
 /** What users write in `perf.config.ts`. */
 export interface PerfConfig extends PerfConfigBase {
   /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `development`. */
-  $development?: PerfConfigBase | undefined
+  $development?: PerfConfigEnvBlock | undefined
   /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`) is `test`. */
-  $test?: PerfConfigBase | undefined
+  $test?: PerfConfigEnvBlock | undefined
   /** Merged over the rest when the environment (`PERF_ENV`, else `NODE_ENV`, else `production`) is `production`. */
-  $production?: PerfConfigBase | undefined
+  $production?: PerfConfigEnvBlock | undefined
   /** Layers per environment name (`PERF_ENV`, else `NODE_ENV`, else `production`); a block set to `undefined` is absent. */
-  $env?: Record<string, PerfConfigBase | undefined> | undefined
+  $env?: Record<string, PerfConfigEnvBlock | undefined> | undefined
 }
 
 export * from './cache-types.js'

@@ -41,6 +41,8 @@ const FUNCTION_COMMENT = 'a function (perf.config.ts/.js only: JSON cannot hold 
 const isDriverInstance = (s: Schema) => s.required?.length === 1 && s.required[0] === 'getItem'
 
 const ROOT = schemaJson as unknown as Schema
+/** An env block's shape ($development, $env.<name>): a layer without `extends`, which is the top level's alone. */
+const ENV_BLOCK = ROOT.$defs!.layer!
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const patternCache = new Map<string, RegExp>()
 
@@ -63,7 +65,8 @@ export function validateLayer(config: unknown, fileFor: FileForPath, env: string
   // empty off CI) is checked in the env that applies the block, as other-envs.ts does
   const issues = validateConfig(config, fileFor).filter(i => !((i.found === undefined || i.found === '') && inOtherEnvBlock(i.path, env)))
   if (issues.length < 2) return issues
-  const tail = (i: ConfigIssue) => i.message.slice(i.message.indexOf(i.path) + i.path.length)
+  // (an unknown key's list of the known ones left out: an env block's lacks `extends`, the top level's has it)
+  const tail = (i: ConfigIssue) => i.message.slice(i.message.indexOf(i.path) + i.path.length).replace(/ \(one of [^)]*\)/, '')
   const inBlock = new Set<string>()
   for (const i of issues) {
     const keys = pathKeys(i.path)
@@ -253,6 +256,9 @@ function check(value: unknown, schema: Schema, path: string, issues: ConfigIssue
       }
       if (s.properties && key in s.properties) ok = check(v, s.properties[key]!, child, issues, fileFor) && ok
       else if (s.additionalProperties === false) {
+        // `extends` in an env block: validate-layers.ts says why it is refused (extends apply at a
+        // layer's top level only), for every layer and the overrides; not an unknown key beside it
+        if (s === ENV_BLOCK && key === 'extends') { if (v !== undefined) ok = false; continue }
         issues?.push(configIssue(fileFor(child), child, s === ROOT && key.startsWith('$') && key.length > 1 ? envBlockExpected(key) : `a known key${didYouMean(key, known)} (one of ${known.filter(k => !k.startsWith('$')).join(', ')})`, key))
         ok = false
       } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {

@@ -38,9 +38,14 @@ import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from
 
 export type { IndexEntry } from './fs-lru.js'
 
+/** The most names of keys a faster tier answered kept by usedAbove() (then it starts over). */
+const NAMES_USED_ABOVE = 1024
+
 export class FsTier implements Tier {
   readonly kind = 'fs'
   readonly remote = false
+  /** The file names of the keys a faster tier answered (usedAbove), up to NAMES_USED_ABOVE. */
+  private readonly _namesUsedAbove = new Map<string, string>()
   /** The LRU index of the dir and the access times to write back at close. */
   private readonly _lru: FsLru
   /** The writes (fs-write.ts). */
@@ -250,6 +255,17 @@ export class FsTier implements Tier {
     await this._lru.refresh()
     const index = await this._lru.load()
     return { entries: index.size, bytes: this._lru.bytes }
+  }
+
+  /** A faster tier's hit of this key: a use in the LRU order, as get()'s hit is (written back at close). */
+  usedAbove(key: string): void {
+    let name = this._namesUsedAbove.get(key)
+    if (name === undefined) {
+      // remembered: a memory tier answers one key many times, and a long key's name is its sha256 (≈ 1.6 µs a hit)
+      if (this._namesUsedAbove.size >= NAMES_USED_ABOVE) this._namesUsedAbove.clear()
+      this._namesUsedAbove.set(key, (name = encodeFileName(key)))
+    }
+    this._lru.touched(name)
   }
 
   /** The access times of this process's hits, written back (fs-lru.ts). */

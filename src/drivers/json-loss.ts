@@ -20,6 +20,8 @@ const UINT8: object = Uint8Array.prototype
 
 /** walk's handling of a Buffer or Uint8Array: 0 a loss (metadata), 1 allowed (a value), 2 allowed and met. */
 let bytes = 0
+/** walk met a -0 (JSON.stringify writes it `0`; JSON.parse reads `-0` back as -0): see exactJson. */
+let negativeZero = false
 
 /**
  * The value cannot be stored faithfully by a byte tier: not JSON (a BigInt, a cycle, too deep), or
@@ -50,16 +52,20 @@ export function jsonLoss(value: unknown, root: 'value' | 'metadata' = 'value'): 
  */
 export function valueJson(value: unknown, key: string): string | SplitValue {
   bytes = 1
+  negativeZero = false
   let found: string[] | undefined
   let walked = true
   try { found = walk(value) } catch { walked = false } // a stack too short for the walk (or a cycle): stringify tells
   const met = bytes === 2
+  // a -0 in the value (`{ x: -0 }`, a computed `-1 * 0`): written as `-0`, which JSON.parse gives back as -0
+  const stringify = negativeZero && walked ? exactJson : JSON.stringify
   bytes = 0
+  negativeZero = false
   if (found !== undefined) throw new UnstorableValueError(key, 'value' + found.reverse().join(''))
   let text: string | undefined
   try {
-    if (met && walked) return splitBytes(value)
-    text = JSON.stringify(value)
+    if (met && walked) return splitBytes(value, stringify)
+    text = stringify(value)
   } catch (error) { throw new UnstorableValueError(key, stringifyFailure(error)) }
   // bytes met on the way into a walk that ran out of stack: their JSON would be arrays of numbers
   if (met) throw new UnstorableValueError(key, 'it is nested too deeply for JSON')
@@ -88,8 +94,10 @@ export function stringifyFailure(error: unknown): string {
 // the path is built on the way back out, segment by segment (reversed by jsonLoss): nothing is
 // allocated while the value is fine
 function walk(v: unknown): string[] | undefined {
-  // (-0 comes back 0, which === -0: not refused, a value with a -0 in it would miss on every run)
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : [` is ${v}, which JSON gives back as null`]
+  if (typeof v === 'number') {
+    if (v === 0 && 1 / v < 0) negativeZero = true
+    return Number.isFinite(v) ? undefined : [` is ${v}, which JSON gives back as null`]
+  }
   if (typeof v === 'function' || typeof v === 'symbol') return [` is a ${typeof v}, which JSON drops`]
   if (typeof v !== 'object' || v === null) return undefined
   if (Array.isArray(v)) {
@@ -115,4 +123,25 @@ function walk(v: unknown): string[] | undefined {
     if (found !== undefined) { found.push(/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`); return found }
   }
   return undefined
+}
+
+/**
+ * JSON.stringify of a value walk() found faithful, but for -0, written `-0` (JSON.stringify writes
+ * `0`, and the byte tiers gave back 0 where the memory tier kept -0; JSON.parse reads `-0` as -0, so
+ * every reader, an older one too, gets it back). Only for a value that holds one: JSON.stringify
+ * stays the path of every other. The value is plain (walk refused the rest): arrays, objects of
+ * Object's or no prototype, strings, finite numbers, booleans and null; an undefined property is
+ * left out, as JSON.stringify does.
+ */
+function exactJson(v: unknown): string {
+  if (typeof v === 'number') return v === 0 && 1 / v < 0 ? '-0' : JSON.stringify(v)
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v)
+  if (Array.isArray(v)) return `[${v.map(exactJson).join(',')}]`
+  let out = ''
+  for (const k of Object.keys(v)) {
+    const e = (v as Record<string, unknown>)[k]
+    if (e === undefined) continue
+    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${exactJson(e)}`
+  }
+  return `{${out}}`
 }

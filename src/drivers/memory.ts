@@ -1,7 +1,8 @@
 /**
  * The memory tier: entries kept as they are (no serialization), size estimated at set time for
  * maxSize: exact for strings and binary values, a walk of the value otherwise (no JSON.stringify on
- * the hot path); entries promoted from a byte tier keep their encoded size. Order and eviction are
+ * the hot path); entries promoted from a byte tier keep their encoded size as their `size` but count
+ * as their values' estimate (setPromoted). Order and eviction are
  * the namespace's policy (`cache.policy`: W-TinyLFU or LRU, src/drivers/policy/), which keeps the
  * bytes under maxSize on every write.
  */
@@ -52,9 +53,24 @@ export class MemoryTier implements Tier {
   /** A new entry (size 0) is sized here and kept as it is: set() takes ownership of it. */
   setSync(entry: StoredEntry): void {
     if (entry.size <= 0) entry.size = estimateSize(entry.value)
+    this._hold(entry, entry.size)
+  }
+
+  /**
+   * An entry read from a byte tier (fs, Redis), or a copy of a hit (a sliding namespace's, its ttl
+   * extended), kept here too. Its `size` stays the one it has (a byte tier's: encoded; what getEntry()
+   * reports), but the heap holds its decoded value, which is what maxSize counts here: compressed,
+   * a 20 kB string is ≈ 70 bytes, and counted as such a namespace's memory tier held hundreds of
+   * times its maxSize of values promoted from disk.
+   */
+  setPromoted(entry: StoredEntry): void {
+    this._hold(entry, estimateSize(entry.value))
+  }
+
+  private _hold(entry: StoredEntry, bytes: number): void {
     // larger than the limit on its own: never kept, and nothing else evicted for it (lru-cache's rule)
-    if (entry.size > this._largest) this.policy.refuse(entry.key, entry.size)
-    else this.policy.set(entry, entry.size)
+    if (bytes > this._largest) this.policy.refuse(entry.key, bytes)
+    else this.policy.set(entry, bytes)
   }
 
   async setMany(entries: StoredEntry[]): Promise<void> {

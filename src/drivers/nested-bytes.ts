@@ -31,7 +31,7 @@ type Path = (string | number)[]
 type Row = [number, number, ...Path]
 
 /** Splits a value that holds Buffers/Uint8Arrays (json-loss.ts walked it: no cycle, nothing else JSON changes). */
-export function splitBytes(value: unknown): SplitValue {
+export function splitBytes(value: unknown, stringify: (value: unknown) => string = JSON.stringify): SplitValue {
   const table: Row[] = []
   const blobs: Buffer[] = []
   const path: Path = []
@@ -64,7 +64,7 @@ export function splitBytes(value: unknown): SplitValue {
     return out ?? v
   }
   const skeleton = lift(value)
-  return { text: JSON.stringify([table, skeleton]), blobs }
+  return { text: stringify([table, skeleton]), blobs }
 }
 
 /**

@@ -67,6 +67,12 @@ export interface Tier {
   /** The error to report for a failed call (error path only): a remote tier's connection error for its client's generic one. */
   explain?(error: unknown): unknown
   /**
+   * A faster tier answered a lookup of `key` (a memory tier in front): a tier that keeps its own
+   * least-recently-used order (fs) notes the use, as its own hit would (no I/O now), so its
+   * evictions (here and in the next process) do not take the entry the CLI used last.
+   */
+  usedAbove?(key: string): void
+  /**
    * A remote tier's cheapest round trip (Redis: PING), to find out in the background whether a tier
    * marked down is back (TierGuard): resolves on an answer.
    */

@@ -36,7 +36,7 @@ export interface CacheEntry<T = unknown> {
   createdAt: number
   /** ms since epoch, or null = never expires */
   expiresAt: number | null
-  /** bytes stored (after compression) */
+  /** bytes as the tier that answered holds it: a byte tier's encoded entry (after compression), a memory tier's estimate of the value (or, taken from a slower tier, that tier's encoded size) */
   size: number
   /** What `set(key, value, { metadata })` stored beside the value. */
   metadata: Record<string, unknown> | undefined

@@ -53,10 +53,12 @@ describe('values JSON would change, on the fs tier', () => {
       expect(w.join('\n')).toMatch(why)
       await m2.close()
     }
-    // JSON values still round-trip; -0 comes back 0 (=== -0) and an undefined property is absent, as in JSON
+    // JSON values still round-trip, -0 too (written -0, not JSON.stringify's 0); an undefined property is absent, as in JSON
     const plain = { a: [1, 'x', null, true, { b: -0 }], c: undefined, d: 'ü\u{1F600}' }
     await cache.set('plain', plain)
-    expect(await cache.get('plain')).toEqual({ a: [1, 'x', null, true, { b: 0 }], d: 'ü\u{1F600}' })
+    const got = await cache.get<typeof plain>('plain')
+    expect(got).toEqual({ a: [1, 'x', null, true, { b: -0 }], d: 'ü\u{1F600}' })
+    expect(Object.is((got!.a[4] as { b: number }).b, -0)).toBe(true)
     expect(cache.stats().errors).toBe(CHANGED_BY_JSON.length)
     await m.close()
   })

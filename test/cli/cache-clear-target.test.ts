@@ -64,6 +64,8 @@ describe('unperf cache clear takes one target', () => {
       const r = unperf(dir, 'cache', 'clear', ...args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toContain('pass --yes')
+      // what is asked for, in words (it read "no terminal to confirm clearing key 'a' on")
+      expect(r.stderr, args.join(' ')).toMatch(/unperf cache clear: clearing (namespace 'templates'|every namespace|key 'a') asks for a confirmation, and there is no terminal to ask on \(stdin is not a TTY\): pass --yes/)
       expect(r.stderr, args.join(' ')).not.toContain('[y/N]')
       expect(keys(), args.join(' ')).toEqual(['default/a', 'default/b', 'templates/t'])
     }

@@ -168,4 +168,21 @@ describe('definePerfConfig types', () => {
     // @ts-expect-error typo in an environment block
     definePerfConfig({ $development: { cache: { drivr: 'memory' } } })
   })
+
+  it('takes extends at the top level only: one in an env block is refused at run time, so the types refuse it too', () => {
+    definePerfConfig({ extends: './base', $development: { cache: { driver: 'memory' } } })
+    definePerfConfig({ extends: ['./base', 'preset'] })
+    // @ts-expect-error extends in $development
+    definePerfConfig({ $development: { extends: './dev' } })
+    // @ts-expect-error extends in $test
+    definePerfConfig({ $test: { extends: './test' } })
+    // @ts-expect-error extends in $production
+    definePerfConfig({ $production: { extends: './prod' } })
+    // @ts-expect-error extends in an $env block
+    definePerfConfig({ $env: { ci: { extends: ['./ci'] } } })
+    const block: PerfConfig = { $development: { cache: { ttl: '1h' } } }
+    // @ts-expect-error PerfConfig itself (a config typed without definePerfConfig)
+    const typed: PerfConfig = { $env: { ci: { extends: './ci' } } }
+    expectTypeOf(block).toEqualTypeOf(typed)
+  })
 })

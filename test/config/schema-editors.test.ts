@@ -41,6 +41,10 @@ describe('the documented schema, as editors use it', () => {
       [{ cache: { driver: { driver: 'redis', host: 'h', port: 70000 } } }, false],
       [{ monitors: { alerts: { 'memory.rss': '500ms' } } }, false],
       [{ $development: { concurrency: { workers: { max: 0 } } } }, false],
+      // extends: the top level's alone (unperf refuses one in an env block, validate-layers.ts)
+      [{ extends: ['./base.json'], $development: { cache: { ttl: '1h' } } }, true],
+      [{ $development: { extends: './dev.json' } }, false],
+      [{ $env: { ci: { extends: ['./ci.json'] } } }, false],
     ]
     let validateDocumented: ((d: unknown) => boolean) | undefined
     const validateBare = new Ajv2020({ strict: true, allErrors: true }).compile(bare)

@@ -69,6 +69,18 @@ export function driverSuite(name: string, o: SuiteOptions): void {
       }
     })
 
+    it('gives back -0 as -0, alone, inside a value, beside bytes and compressed (JSON.stringify writes 0)', async () => {
+      const t = open()
+      const values: unknown[] = [-0, [0, -0], { z: -0, n: 1, deep: [{ z: -0 }] }, { data: Buffer.from([1]), z: -0 }, { pad: 'x'.repeat(50_000), z: -0 }]
+      for (const [i, v] of values.entries()) await t.set(entry(`z${i}`, v))
+      const got = await Promise.all(values.map((_, i) => t.get(`z${i}`).then(e => e?.value as any)))
+      expect(Object.is(got[0], -0)).toBe(true)
+      expect([Object.is(got[1][0], 0), Object.is(got[1][1], -0)]).toEqual([true, true])
+      expect([Object.is(got[2].z, -0), got[2].n, Object.is(got[2].deep[0].z, -0)]).toEqual([true, 1, true])
+      expect([Buffer.isBuffer(got[3].data), Object.is(got[3].z, -0)]).toEqual([true, true])
+      expect([got[4].pad.length, Object.is(got[4].z, -0)]).toEqual([50_000, true])
+    })
+
     it('keys are distinct, stay inside, and keys() returns the originals', async () => {
       const t = open()
       for (const [i, k] of KEYS.entries()) await t.set(entry(k, i))

@@ -211,7 +211,7 @@ const clear = defineCommand({
     const what = args.key ? `key '${args.key}'` : args.all ? 'every namespace' : `namespace '${args.namespace}'`
     // no terminal to ask on (CI, cron, `< /dev/null`): without --yes nothing is removed, as gh's
     // `--yes required when not running interactively` (a script that clears must say so)
-    if (!process.stdin.isTTY && !args.yes) throw new UsageError(`unperf cache clear: no terminal to confirm clearing ${what} on (stdin is not a TTY): pass --yes to clear without asking`)
+    if (!process.stdin.isTTY && !args.yes) throw new UsageError(`unperf cache clear: clearing ${what} asks for a confirmation, and there is no terminal to ask on (stdin is not a TTY): pass --yes to clear without asking`)
     // asked on stderr, so --json only changes the output: it is no --yes, and stdout stays one document
     if (!args.yes) {
       const rl = createInterface({ input: process.stdin, output: process.stderr })

@@ -34,6 +34,15 @@ function missedWrite(g: TierGuard, entries: StoredEntry[], error?: unknown): fal
   return false
 }
 
+/**
+ * A hit in tier `t`: the slower tiers that keep their own LRU order (fs) note the use. Without it an
+ * fs tier behind a memory tier saw only the writes: the entry a run used most was the first its
+ * size limit evicted, in that run and (its access times written back at close) in the next.
+ */
+export function usedAbove(guards: readonly TierGuard[], t: number, key: string): void {
+  for (let j = t + 1; j < guards.length; j++) guards[j]!.tier.usedAbove?.(key)
+}
+
 export class NamespaceTiers {
   private _guards: Promise<TierGuard[]> | undefined
   /** The tiers once built: the hot paths use them without awaiting a promise. */
@@ -270,7 +279,7 @@ export class NamespaceTiers {
   private _promote(entry: StoredEntry, faster: TierGuard[]): void {
     for (const g of faster) {
       if (!g.up) continue
-      if (g.tier instanceof MemoryTier) { g.tier.setSync(entry); this._enforceMemory(g.tier); continue }
+      if (g.tier instanceof MemoryTier) { g.tier.setPromoted(entry); this._enforceMemory(g.tier); continue }
       this._host.track(g.call(t => t.set(entry)).catch(() => {}))
     }
   }

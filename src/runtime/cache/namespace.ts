@@ -20,7 +20,7 @@ import type {
 } from '../types.js'
 import { NamespaceEvents } from './namespace-events.js'
 import { clearTiers, deleteFromTiers, keysOf, notePatternMissed, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
-import { NamespaceTiers, WRITTEN } from './namespace-tiers.js'
+import { NamespaceTiers, usedAbove, WRITTEN } from './namespace-tiers.js'
 import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
@@ -293,10 +293,14 @@ export class CacheNamespace implements PerfCache {
    */
   private _hit(key: string, found: Lookup): StoredEntry {
     this._events.hit(key, found)
+    const tiers = this._tiers.ready
+    if (tiers !== undefined && found.tier < tiers.length - 1) usedAbove(tiers, found.tier, key)
     const entry = found.entry
     if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null && entry.expiresAt < Date.now() + this.config.ttl) {
       const extended = { ...entry, expiresAt: Date.now() + this.config.ttl }
-      this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => g.up ? g.call(t => t.set(extended)).catch(() => {}) : undefined))))
+      // (the memory tier holds the copy as its value's estimate, whichever tier the hit came from)
+      this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => !g.up ? undefined
+        : g.tier instanceof MemoryTier ? g.tier.setPromoted(extended) : g.call(t => t.set(extended)).catch(() => {})))))
       return extended
     }
     return entry
