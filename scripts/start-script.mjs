@@ -90,6 +90,9 @@ const PLUGIN_CHUNK = /^(plugins|plugin-hooks|plugin-entries|plugin-paths|async-o
  */
 const REMOTE_CHUNKS = ['redis', 'unstorage', 'remote-tier-guard', 'wrap-lock', 'stored-namespaces']
 
+/** A lazy chunk's lookup of the start chunks' registry (scripts/inline-start-chunks.mjs), after rewriteImports: a lazy chunk is in _chunks/, its entry is ../index.mjs. */
+const START_CHUNKS_IN_CHUNK = 'globalThis[Symbol.for("unperf:start-chunks:" + new URL("../index.mjs", __unperf_meta.url).href)]'
+
 /** A deferred module's stub (scripts/build.mjs) in a lazy chunk: its import of the module's chunk. */
 const DEFERRED_IN_CHUNK = /__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/([^"/]+\.mjs)"\s*\)\s*\)/g
 
@@ -169,12 +172,16 @@ function buildLazyScripts(dist, entryName, deferred = []) {
     names.filter(n => !grouped(n)),
   ].filter(g => g.length > 0)
   const part = (name) => {
-    const code = rewriteImports(sources.get(name), name)
+    // the start chunks' registry (scripts/inline-start-chunks.mjs) as the factory's argument: the
+    // shim looks it up once, where each import of a start chunk parsed its entry's URL again (a cache's
+    // first call: 28 `new URL()`s, ~7 µs each)
+    const code = rewriteImports(sources.get(name), name).replaceAll(START_CHUNKS_IN_CHUNK, '__unperf_start')
+    if (code.includes('unperf:start-chunks:')) throw new Error(`${name}: a lookup of the start chunks' registry was not rewritten (scripts/inline-start-chunks.mjs changed its form?)`)
     if (code.includes('__unperf_deferred')) throw new Error(`${name}: a deferred module's import was not rewritten`)
     if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
     // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
     const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
-    return { name, text: `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}` }
+    return { name, text: `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta, __unperf_start) {"use strict";\n${cjs}\n}` }
   }
   const scriptOf = parts => `({\n${parts.map(p => p.text).join(',\n')}\n})\n`
   // a group over MAX_SCRIPT is split (largest chunks first, each into the first script it fits):
@@ -410,6 +417,7 @@ const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
 const chunksUrl = new URL('./_chunks/', indexUrl).href
 const factories = []
 const chunks = new Map()
+let starts // the start script's chunks that lazy chunks import (scripts/inline-start-chunks.mjs)
 // which lazy chunks ran, for tests and tools (their import() no longer shows in module loader hooks)
 globalThis[Symbol.for('unperf:lazy-chunks:' + indexUrl)] = chunks
 function chunk(name) {
@@ -421,7 +429,7 @@ function chunk(name) {
   chunks.set(name, m)
   const url = chunksUrl + name
   try {
-    factory(m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url })
+    factory(m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url }, (starts ??= globalThis[Symbol.for('unperf:start-chunks:' + indexUrl)]))
   } catch (error) {
     chunks.delete(name)
     throw error
