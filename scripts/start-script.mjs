@@ -129,9 +129,11 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   const deferredNames = new Set(deferred)
   const reExportOnly = n => !/^\/\/ \S/m.test(sources.get(n))
   for (const n of names) if (!cacheGroup.has(n) && !deferredNames.has(n) && reExportOnly(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
-  // the remote tiers (src/drivers/tiers.ts imports them for a namespace configured with one) and what
-  // only they use (a remote tier's guard, wrap()'s Redis lock, the namespaces' remote listing, the
-  // Redis health): a script of their own, read by a cache with a Redis or unstorage tier only
+  // the remote tiers (src/drivers/tiers.ts imports them for a namespace configured with one), a remote
+  // tier's guard, wrap()'s Redis lock, the namespaces' remote listing, and the chunks they import that
+  // the cache does not: a script of their own, read by a cache with a Redis or unstorage tier. (Those
+  // chunks include small shared ones, the Redis health and timer-limit.ts: another group's chunk that
+  // imports one reads this script then, as it read the cache's before.)
   const remoteGroup = new Set()
   const visitRemote = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !deferredNames.has(n)) { remoteGroup.add(n); staticReach(n).forEach(visitRemote) } }
   for (const prefix of REMOTE_CHUNKS) {
