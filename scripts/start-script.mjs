@@ -9,8 +9,8 @@
 // The script takes import() and import.meta from the module, so lazy chunks load as before.
 //
 // The entry's lazy chunks (the cache, drivers, validation, monitors, ...) get the same treatment:
-// each ES module chunk becomes a factory function in one of three scripts (the cache's group, the
-// deferred modules' and the rest), `_chunks/<entry>.lazy-<hash>.js`, each compiled with its own code cache the first time a
+// each ES module chunk becomes a factory function in one of a few scripts (the cache's group, its
+// remote tiers', ... the deferred modules' and the rest: buildLazyScripts), `_chunks/<entry>.lazy-<hash>.js`, each compiled with its own code cache the first time a
 // run needs one of its chunks; a chunk's code runs when it is first imported, as before. A CLI's first cache operation compiled ~100 kB of chunks
 // as ES modules (~6 ms with their four files' resolution and linking): now they come from the cache.
 import { transformSync } from 'esbuild'
@@ -83,12 +83,22 @@ const LINE_LIMIT = 120
 /** The chunks of the modules a start with plugins runs (src/hooks/plugins.ts, plugin-hooks.ts, async-owner.ts, src/config/plugin-entries.ts; plugin-paths.ts: a preset listing plugins). */
 const PLUGIN_CHUNK = /^(plugins|plugin-hooks|plugin-entries|plugin-paths|async-owner)-[A-Z0-9]{8}\.mjs$/
 
+/**
+ * The chunks of the cache's remote tiers, each a dynamic import of the cache's (by the module's name):
+ * src/drivers/redis.ts and unstorage.ts (tiers.ts), remote-tier-guard.ts (tier-guard.ts), wrap()'s
+ * Redis lock (cache/wrap-lock.ts) and the namespaces' remote listing (cache/stored-namespaces.ts).
+ */
+const REMOTE_CHUNKS = ['redis', 'unstorage', 'remote-tier-guard', 'wrap-lock', 'stored-namespaces']
+
+/** A lazy chunk's lookup of the start chunks' registry (scripts/inline-start-chunks.mjs), after rewriteImports: a lazy chunk is in _chunks/, its entry is ../index.mjs. */
+const START_CHUNKS_IN_CHUNK = 'globalThis[Symbol.for("unperf:start-chunks:" + new URL("../index.mjs", __unperf_meta.url).href)]'
+
 /** A deferred module's stub (scripts/build.mjs) in a lazy chunk: its import of the module's chunk. */
 const DEFERRED_IN_CHUNK = /__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/([^"/]+\.mjs)"\s*\)\s*\)/g
 
 /**
- * The entry's lazy chunks as scripts of factories, in five groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
- * chunks it imports statically: drivers, file hashing), what the cache imports when used (fetch), the plugins' modules, the deferred modules (pools, the metrics registry,
+ * The entry's lazy chunks as scripts of factories, in six groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
+ * chunks it imports statically: the memory and fs tiers, file hashing), its remote tiers (Redis, unstorage: REMOTE_CHUNKS), what else the cache imports when used (fetch), the plugins' modules, the deferred modules (pools, the metrics registry,
  * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
  * warm run that uses the cache never reads or deserializes the config code.
  * The chunk files are removed. A factory may require one of another group: that group loads then.
@@ -110,48 +120,70 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   const cacheGroup = new Set()
   const visit = n => { if (!cacheGroup.has(n)) { cacheGroup.add(n); staticReach(n).forEach(visit) } }
   names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(visit)
-  // chunks that only wrap cache-group code (file-hash, the history driver) load with it
-  // (not a deferred module: an error path whose helper the cache shares, input-errors.ts, stays deferred)
+  // a chunk that only re-exports cache-group code (no module of its own: esbuild heads each module
+  // with its path, `// src/...`; e.g. import('./file-hash.js') of a module the cache holds) loads with
+  // it. Not a chunk with code of its own that reaches only the cache's small shared chunks (node:module,
+  // _builtins.ts): the rule took the system sampler, the plugin bundle's stack mapper, js-tokens and
+  // source maps (~25 kB) into the script every first cache call reads, and the Redis lock's code.
+  // (Not a deferred module: an error path whose helper the cache shares, input-errors.ts, stays deferred.)
   const deferredNames = new Set(deferred)
-  for (const n of names) if (!cacheGroup.has(n) && !deferredNames.has(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
-  // what the cache imports only when it is used (perf.cache.fetch, ...): a script of its own, so the
-  // script every cache user reads and deserializes stays small (and under MAX_SCRIPT)
+  const reExportOnly = n => !/^\/\/ \S/m.test(sources.get(n))
+  for (const n of names) if (!cacheGroup.has(n) && !deferredNames.has(n) && reExportOnly(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
+  // the remote tiers (src/drivers/tiers.ts imports them for a namespace configured with one), a remote
+  // tier's guard, wrap()'s Redis lock, the namespaces' remote listing, and the chunks they import that
+  // the cache does not: a script of their own, read by a cache with a Redis or unstorage tier. (Those
+  // chunks include small shared ones, the Redis health and timer-limit.ts: another group's chunk that
+  // imports one reads this script then, as it read the cache's before.)
+  const remoteGroup = new Set()
+  const visitRemote = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !deferredNames.has(n)) { remoteGroup.add(n); staticReach(n).forEach(visitRemote) } }
+  for (const prefix of REMOTE_CHUNKS) {
+    const found = names.filter(n => n.startsWith(`${entryName}.${prefix}-`) && /^-[A-Z0-9]{8}\.mjs$/.test(n.slice(entryName.length + prefix.length + 1)))
+    if (found.length !== 1) throw new Error(`REMOTE_CHUNKS: ${found.length} chunks of ${prefix} (a dynamic import of the cache's, one chunk): renamed or no longer imported dynamically? (scripts/start-script.mjs)`)
+    visitRemote(found[0])
+  }
+  // what else the cache imports only when it is used (perf.cache.fetch, ...): a script of its own, so
+  // the script every cache user reads and deserializes stays small (and under MAX_SCRIPT)
   const cacheExtras = new Set()
-  const visitExtra = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !deferredNames.has(n)) { cacheExtras.add(n); staticReach(n).forEach(visitExtra) } }
+  const visitExtra = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !cacheExtras.has(n) && !deferredNames.has(n)) { cacheExtras.add(n); staticReach(n).forEach(visitExtra) } }
   for (const n of cacheGroup) dynamicReach(n).forEach(visitExtra)
   // the plugins' chunks (loading and setting them up, their hooks, whose code an async listener's
   // continuation is) and what they import statically: a script of their own. Among the deferred
   // modules they were spread over both of that group's scripts: a CLI with plugins read and kept
   // ~225 kB of source (pools, workers, the metrics registry, every error path's messages) for ~30 kB
   const pluginGroup = new Set()
-  const visitPlugin = n => { if (!cacheGroup.has(n) && !cacheExtras.has(n) && !pluginGroup.has(n)) { pluginGroup.add(n); staticReach(n).forEach(visitPlugin) } }
+  const visitPlugin = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !cacheExtras.has(n) && !pluginGroup.has(n)) { pluginGroup.add(n); staticReach(n).forEach(visitPlugin) } }
   names.filter(n => PLUGIN_CHUNK.test(n.slice(entryName.length + 1))).forEach(visitPlugin)
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
   // (what the plugins' chunks import dynamically, error paths and the plugin bundle's writer, stays in it)
   const deferredGroup = new Set()
   const passed = new Set()
   const visitDeferred = n => {
-    if (cacheGroup.has(n) || cacheExtras.has(n) || deferredGroup.has(n) || passed.has(n)) return
+    if (cacheGroup.has(n) || remoteGroup.has(n) || cacheExtras.has(n) || deferredGroup.has(n) || passed.has(n)) return
     if (pluginGroup.has(n)) passed.add(n)
     else deferredGroup.add(n)
     reach(n).forEach(visitDeferred)
   }
   deferred.forEach(visitDeferred)
-  const grouped = n => cacheGroup.has(n) || cacheExtras.has(n) || pluginGroup.has(n) || deferredGroup.has(n)
+  const grouped = n => cacheGroup.has(n) || remoteGroup.has(n) || cacheExtras.has(n) || pluginGroup.has(n) || deferredGroup.has(n)
   const groups = [
     names.filter(n => cacheGroup.has(n)),
+    names.filter(n => remoteGroup.has(n)),
     names.filter(n => cacheExtras.has(n)),
     names.filter(n => pluginGroup.has(n)),
     names.filter(n => deferredGroup.has(n)),
     names.filter(n => !grouped(n)),
   ].filter(g => g.length > 0)
   const part = (name) => {
-    const code = rewriteImports(sources.get(name), name)
+    // the start chunks' registry (scripts/inline-start-chunks.mjs) as the factory's argument: the
+    // shim looks it up once, where each import of a start chunk parsed its entry's URL again (a cache's
+    // first call: 28 `new URL()`s, ~7 µs each)
+    const code = rewriteImports(sources.get(name), name).replaceAll(START_CHUNKS_IN_CHUNK, '__unperf_start')
+    if (code.includes('unperf:start-chunks:')) throw new Error(`${name}: a lookup of the start chunks' registry was not rewritten (scripts/inline-start-chunks.mjs changed its form?)`)
     if (code.includes('__unperf_deferred')) throw new Error(`${name}: a deferred module's import was not rewritten`)
     if (/^\s*import\s[^(]/m.test(code.replace(/import\s*(?:\{[^}]*\}\s*from\s*)?"\.\/[^"]+";/g, ''))) throw new Error(`${name}: a static import of a package: a lazy chunk must import packages with import()`)
     // static imports of sibling chunks become require() of their factories (esbuild's CommonJS form)
     const cjs = transformSync(code, { format: 'cjs', loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
-    return { name, text: `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta) {"use strict";\n${cjs}\n}` }
+    return { name, text: `${JSON.stringify(name)}: function (module, exports, require, __unperf_import, __unperf_meta, __unperf_start) {"use strict";\n${cjs}\n}` }
   }
   const scriptOf = parts => `({\n${parts.map(p => p.text).join(',\n')}\n})\n`
   // a group over MAX_SCRIPT is split (largest chunks first, each into the first script it fits):
@@ -387,6 +419,7 @@ const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
 const chunksUrl = new URL('./_chunks/', indexUrl).href
 const factories = []
 const chunks = new Map()
+let starts // the start script's chunks that lazy chunks import (scripts/inline-start-chunks.mjs)
 // which lazy chunks ran, for tests and tools (their import() no longer shows in module loader hooks)
 globalThis[Symbol.for('unperf:lazy-chunks:' + indexUrl)] = chunks
 function chunk(name) {
@@ -398,7 +431,7 @@ function chunk(name) {
   chunks.set(name, m)
   const url = chunksUrl + name
   try {
-    factory(m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url })
+    factory(m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url }, (starts ??= globalThis[Symbol.for('unperf:start-chunks:' + indexUrl)]))
   } catch (error) {
     chunks.delete(name)
     throw error

@@ -7,7 +7,7 @@
 import { defineSetCommand, type CommandClass, type SetCommandClass } from './_redis-set.js'
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
-import { isClusterReply } from './redis-health.js'
+import { isClusterReply } from './redis-failures.js'
 import { timerDelay } from '../runtime/timer-limit.js'
 import { trackProgress } from './redis-progress.js'
 import { ownSlowness } from './timeout-blame.js'

@@ -4,6 +4,7 @@
  */
 import type { RedisHealth } from './redis-health.js'
 import type { MissedRemovals } from './redis-missed-removals.js'
+import type { RedisTier } from './redis.js'
 
 export interface StoredEntry {
   /** The user's key, exactly as given. */
@@ -101,6 +102,14 @@ export interface Tier {
    * this process's slowness, not the remote's (timeout-blame.ts). Without it, timeouts are not judged.
    */
   owedSince?(): number | undefined
+}
+
+/**
+ * A Redis tier (redis.ts), told apart without its module: a cache without one never loads it
+ * (tiers.ts). By its lock keys, which no other tier has (an unstorage driver named 'redis' is not one).
+ */
+export function isRedisTier(tier: Tier): tier is RedisTier {
+  return typeof (tier as Partial<RedisTier>).lockKey === 'function'
 }
 
 /**

@@ -90,7 +90,7 @@ describe.skipIf(!hasRedisServer)('getMany on the redis tier: round trips', () =>
   it('no key of another type: MGET and EXISTS leave in one write, nothing else is sent; such a key: TYPE, then its DEL', async () => {
     const server = await startRedisServer()
     const raw = new Redis(server.url)
-    const tier = createTier({ driver: 'redis', url: server.url }, {
+    const tier = await createTier({ driver: 'redis', url: server.url }, {
       prefix: 'trips', fsDir: () => '', encode: { compress: false, integrity: true }, timeout: 5000,
     }) as RedisTier
     const calls = async () => {

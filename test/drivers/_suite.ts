@@ -31,9 +31,9 @@ export function driverSuite(name: string, o: SuiteOptions): void {
   describe(`driver conformance: ${name}`, () => {
     const opened: Tier[] = []
     afterAll(async () => { for (const t of opened) await t.close().catch(() => {}) })
-    const open = (namespace = 'ns', dir = o.dir()): Tier => {
+    const open = async (namespace = 'ns', dir = o.dir()): Promise<Tier> => {
       const run = `${process.pid}-${++counter}`
-      const tier = createTier(o.spec(), {
+      const tier = await createTier(o.spec(), {
         prefix: `conf:${run}:${namespace}`, fsDir: () => `${dir}/${namespace}`, encode: { compress: 1000, integrity: true }, timeout: 2000,
       })
       opened.push(tier)
@@ -41,11 +41,11 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     }
 
     it('a missing key is null', async () => {
-      expect(await open().get('nope')).toBeNull()
+      expect(await (await open()).get('nope')).toBeNull()
     })
 
     it('round-trips values exactly, with times and metadata', async () => {
-      const t = open()
+      const t = await open()
       const values: unknown[] = ['456', 456, null, false, '', { a: [1, null, 'x'] }, 'x'.repeat(50_000), Buffer.from([0, 255]), new Uint8Array([1, 2])]
       for (const [i, v] of values.entries()) {
         const e = entry(`v${i}`, v, { createdAt: 1000 + i, expiresAt: Date.now() + 60_000, staleFor: 5, metadata: { tag: i } })
@@ -82,7 +82,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     })
 
     it('keys are distinct, stay inside, and keys() returns the originals', async () => {
-      const t = open()
+      const t = await open()
       for (const [i, k] of KEYS.entries()) await t.set(entry(k, i))
       for (const [i, k] of KEYS.entries()) expect((await t.get(k))?.value).toBe(i)
       expect((await t.keys()).sort()).toEqual([...KEYS].sort())
@@ -90,8 +90,8 @@ export function driverSuite(name: string, o: SuiteOptions): void {
 
     it('keys() and clear() cover one namespace only', async () => {
       const dir = o.dir()
-      const a = open('one', dir)
-      const b = open('two', dir)
+      const a = await open('one', dir)
+      const b = await open('two', dir)
       await a.set(entry('x', 1))
       await a.set(entry('y', 2))
       await b.set(entry('x', 'other'))
@@ -103,7 +103,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     })
 
     it('keys() lists what a lookup still returns: fresh entries and those within their stale window, not those past it', async () => {
-      const t = open()
+      const t = await open()
       const now = Date.now()
       // a key whose header is longer than the fs tier's first read of a file
       const long = 'l'.repeat(3000)
@@ -123,7 +123,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     })
 
     it('keys() leaves out entries stamped ahead of the clock (get() finds them expired), lists them with expired: true', async () => {
-      const t = open()
+      const t = await open()
       const now = Date.now()
       const HOUR = 3_600_000
       const long = 'a'.repeat(3000)
@@ -137,7 +137,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     })
 
     it('getMany / setMany keep order; delete says whether it removed', async () => {
-      const t = open()
+      const t = await open()
       await t.setMany([entry('m1', 'one'), entry('m2', '2'), entry('m3', null)])
       const got = await t.getMany(['m3', 'missing', 'm1', 'm2'])
       expect(got.map(e => (e && !(e instanceof Error) ? e.value : e))).toEqual([null, null, 'one', '2'])
@@ -148,7 +148,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     })
 
     it('prune removes expired entries first, then least recently used down to maxBytes', async () => {
-      const t = open()
+      const t = await open()
       const now = Date.now()
       await t.set(entry('expired', 'x'.repeat(200), { expiresAt: now - 1000 }))
       for (let i = 0; i < 5; i++) await t.set(entry(`live${i}`, 'y'.repeat(200), { expiresAt: now + 60_000 }))

@@ -12,7 +12,7 @@ describeRedis('redis', () => {
   driverSuite('redis', { spec: () => ({ driver: 'redis', url: redisUrl! }), dir: () => tempDir('unperf-drv-'), lru: false })
 
   it('writes a lone command at once, and batches the commands sent while others await replies', async () => {
-    const tier = createTier({ driver: 'redis', url: redisUrl! }, {
+    const tier = await createTier({ driver: 'redis', url: redisUrl! }, {
       prefix: `batch:${process.pid}`, fsDir: () => '', encode: { compress: false, integrity: true }, timeout: 2000,
     }) as RedisTier
     try {

@@ -4,7 +4,7 @@
  * after later ones); the list must stay whole so the sweep still times out the ones left.
  */
 import { describe, expect, it } from 'vitest'
-import { TierGuard } from '../../src/drivers/tier-guard.js'
+import { RemoteTierGuard } from '../../src/drivers/remote-tier-guard.js'
 import { createTier } from '../../src/drivers/tiers.js'
 import { TimeoutError } from '../../src/errors.js'
 
@@ -14,15 +14,15 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   return { promise, resolve }
 }
 
-describe('TierGuard', () => {
+describe('RemoteTierGuard', () => {
   it('settles calls in any order, and times out the ones still in flight', async () => {
     // a remote tier (an unstorage driver other than memory and lru-cache); the calls below are the test's own promises
-    const tier = createTier({ driver: 'fs-lite', options: { base: '/nonexistent' } }, {
+    const tier = await createTier({ driver: 'fs-lite', options: { base: '/nonexistent' } }, {
       prefix: 'guard', fsDir: () => '', encode: { compress: false, integrity: true }, timeout: 100,
     })
     expect(tier.remote).toBe(true)
     const downs: unknown[] = []
-    const guard = new TierGuard(tier, 100, (_tier, error) => downs.push(error))
+    const guard = new RemoteTierGuard(tier, 100, (_tier, error) => downs.push(error))
     // the first call of a guard also covers connecting (1 s): done with it
     expect(await guard.call(() => Promise.resolve('first'))).toBe('first')
 

@@ -64,6 +64,24 @@ describe('startup imports', () => {
     expect(used).toContain('cache')
   })
 
+  it("a memory + fs cache's first wrap() hit compiles only the cache's own code: no Redis, unstorage or unrelated chunks", () => {
+    const config = `export default { cache: { driver: ['memory', 'fs'] }, report: { console: false, dir: './.perf' } }`
+    // the cold run writes the value, the warm one (measured) reads it from the fs tier
+    const loaded = loadedModules(config, `if (await perf.cache.wrap('greeting', async () => 'hello') !== 'hello') throw new Error('cache')`)
+    expect(unperfChunks(loaded)).toContain('cache')
+    // the lazy scripts it compiled: those of the chunks that ran (the shim maps each chunk to its script)
+    const ran = loaded.filter(u => u.startsWith(`file://${dist}/_chunks/`)).map(u => u.slice(u.lastIndexOf('/') + 1))
+    const shim = readFileSync(join(dist, 'index.mjs'), 'utf8')
+    const scriptOf = new Map(JSON.parse(/const LAZY = new Map\((.*)\)\n/.exec(shim)![1]!) as [string, number][])
+    const scripts = JSON.parse(/const SCRIPTS = (.*)\n/.exec(shim)![1]!) as [string, string][]
+    const text = [...new Set(ran.map(n => scriptOf.get(n)!))].map(i => readFileSync(join(dist, scripts[i]![0]), 'utf8')).join('\n')
+    // Redis and unstorage tiers, a remote tier's guard, wrap()'s Redis lock, the namespaces' remote listing;
+    // the system sampler, source maps and the plugin bundle's stack mapper (chunks of small shared helpers)
+    for (const other of ['ioredis', 'unstorage/drivers/', 'class RedisTier', 'class UnstorageTier', 'class RemoteTierGuard', 'class RedisLock', 'function remoteNamespaces', 'function createSystemSampler', 'function decodeAllMappings', 'function mapBundleStack']) {
+      expect(text, other).not.toContain(other)
+    }
+  })
+
   it('pools, the metrics registry and workers load on their first use only, and then work', () => {
     const config = `export default { cache: { driver: 'memory' }, report: { console: false, dir: './.perf' } }`
     const deferred = ['pool-manager', 'registry', 'workers']

@@ -15,7 +15,7 @@ import { CacheBudget } from './budget.js'
 import { namespaceDirName, namespacesInScope } from './namespace-dirs.js'
 import { CacheNamespace, type NamespaceHost } from './namespace.js'
 import { resolveScope, touchAndPruneScopes, type CacheScope } from './scope.js'
-import { remoteNamespaces, type RemoteListingOptions } from './stored-namespaces.js'
+import type { RemoteListingOptions } from './stored-namespaces.js'
 import { checkNamespaceName, DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 import { storageSegment } from './storage-segment.js'
 import { hitRateOf } from './hit-rate.js'
@@ -44,7 +44,8 @@ export async function namespacesOnDisk(config: ResolvedPerfConfig, scope?: Cache
 export async function storedNamespaces(config: ResolvedPerfConfig, scope?: CacheScope, remote: RemoteListingOptions = {}): Promise<string[]> {
   if (!config.cache.enabled) return []
   const s = scope ?? await resolveScope(config)
-  const [onDisk, inRemote] = await Promise.all([namespacesOnDisk(config, s), remoteNamespaces(config, s, remote)])
+  // the remote tiers' listing loads when namespaces are listed (`unperf cache`, info()): not on a cache's first call
+  const [onDisk, inRemote] = await Promise.all([namespacesOnDisk(config, s), import('./stored-namespaces.js').then(m => m.remoteNamespaces(config, s, remote))])
   return [...new Set([...onDisk, ...inRemote])]
 }
 
@@ -84,14 +85,14 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
         host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
       }
       const nsDir = namespaceDirName(namespace) // readable or escaped (decoded by budget.ts); hashed: a marker file
-      return nsConfig.tiers.map(spec => {
+      return Promise.all(nsConfig.tiers.map(async spec => {
         if (spec.driver === 'memory') {
           const tier = new MemoryTier({ policy: nsConfig.policy, maxBytes: nsConfig.maxSize, shared: budget.memory })
           budget.addMemory(namespace, tier)
           return tier
         }
         const segment = spec.driver === 'redis' ? encodeURIComponent(namespace) : storageSegment(namespace)
-        const tier = createTier(spec, {
+        const tier = await createTier(spec, {
           prefix: `${encodeURIComponent(config.name)}:${s.id}:${segment}`,
           // earlier builds wrote this namespace under encodeURIComponent alone: clear() and prune() remove those entries
           ...(segment !== encodeURIComponent(namespace) && { legacyPrefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}` }),
@@ -108,7 +109,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           budget.addFs(namespace, tier)
         }
         return tier
-      })
+      }))
     },
     namespace: name => manager.namespace(name),
     async namespaces() {

@@ -7,9 +7,8 @@
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'
-import { RedisTier } from '../../drivers/redis.js'
-import { TierGuard } from '../../drivers/tier-guard.js'
-import { CorruptEntryError, isExpired, isLive, type StoredEntry } from '../../drivers/types.js'
+import { guardTiers, type TierGuard } from '../../drivers/tier-guard.js'
+import { CorruptEntryError, isExpired, isLive, isRedisTier, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceHost } from './namespace.js'
 import type { Lookup } from './wrap.js'
@@ -70,10 +69,11 @@ export class NamespaceTiers {
   guards(): Promise<TierGuard[]> {
     return (this._guards ??= this._enabled
       ? this._host.tiers(this._name, this._config).then(
-        tiers => {
-          const guards = tiers.map(t => new TierGuard(t, this._host.ctx.config.cache.timeout, (tier, error) => this._events.down(error, tier)))
+        tiers => guardTiers(tiers, this._host.ctx.config.cache.timeout, (tier, error) => this._events.down(error, tier)),
+      ).then(
+        guards => {
           // a Redis tier marks the scope used (once per process) and prunes unused scopes (once a day), bounded by its guard
-          for (const g of guards) if (g.tier instanceof RedisTier && g.up) this._host.track(g.tier.scopeUpkeep(op => g.call(op)))
+          for (const g of guards) if (isRedisTier(g.tier) && g.up) this._host.track(g.tier.scopeUpkeep(op => g.call(op)))
           return (this.ready = guards)
         },
         error => { this._events.report('E_INIT', undefined, error); return [] },

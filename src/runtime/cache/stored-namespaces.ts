@@ -13,7 +13,7 @@ import { formatDuration } from '../../config/units.js'
 import { errorMessage } from '../../errors.js'
 import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
-import { UnstorageTier } from '../../drivers/unstorage.js'
+import type { UnstorageTier } from '../../drivers/unstorage.js'
 import type { CacheScope } from './scope.js'
 import { timerDelay } from '../timer-limit.js'
 
@@ -43,7 +43,7 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
   let tier: Tier | undefined
   let timer: NodeJS.Timeout | undefined
   try {
-    tier = createTier(spec, {
+    tier = await createTier(spec, {
       prefix: `${encodeURIComponent(config.name)}:${scope.id}`,
       fsDir: () => { throw new Error('not an fs tier') },
       encode: { compress: false, integrity: false },
@@ -64,7 +64,7 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
         return []
       }
     }
-    const keys = await within(tier instanceof UnstorageTier ? tier.storedKeys() : tier.keys(), bound)
+    const keys = await within(isUnstorage(tier) ? tier.storedKeys() : tier.keys(), bound)
     if (keys === late) {
       onUnlisted?.(tier.kind, `no answer within ${formatDuration(bound)}`)
       return []
@@ -98,4 +98,9 @@ function unique(specs: Set<ResolvedDriverSpec>): ResolvedDriverSpec[] {
     if (!seen.has(key)) seen.set(key, spec)
   }
   return [...seen.values()]
+}
+
+/** An unstorage tier (unstorage.ts), told apart without importing its module (tiers.ts imports it for the specs that name one). */
+function isUnstorage(tier: Tier): tier is UnstorageTier {
+  return typeof (tier as Partial<UnstorageTier>).storedKeys === 'function'
 }

@@ -5,17 +5,14 @@
  * elsewhere blocks others at most until its lock expires; a live one is waited for as long as fn runs). swr serves a stale value
  * and revalidates in the background; staleIfError serves it when fn throws. Errors are never cached.
  */
-import type { StoredEntry, Tier } from '../../drivers/types.js'
+import { isRedisTier, type StoredEntry, type Tier } from '../../drivers/types.js'
 import type { TierGuard } from '../../drivers/tier-guard.js'
-import { RedisTier } from '../../drivers/redis.js'
-import { isCommandFault } from '../../drivers/redis-health.js'
+import type { RedisTier } from '../../drivers/redis.js'
 import type { CacheWrapOptions } from '../types.js'
 import { parseDuration } from '../../config/units.js'
 import { hashFiles } from './file-hash.js'
 import { argumentError } from '../../errors.js'
 import { unitsHint } from './cache-input.js'
-import { LOCK_TTL_MS, RedisLock } from './redis-lock.js'
-import { now as monotonicNow } from '../clock.js'
 
 export interface Lookup {
   entry: StoredEntry
@@ -55,8 +52,6 @@ export interface WrapApi {
 export interface Outcome { served: 'hit' | 'stale' | 'miss'; found: Lookup | null }
 /** A call in flight: concurrent callers of its key share it. */
 export interface Flight { promise: Promise<unknown>; outcome: Outcome }
-
-const POLL_MS = 50
 
 export function wrapValue<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions): Promise<T> {
   if (options.files && options.files.length > 0) {
@@ -149,7 +144,7 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
 }
 
 /** What produce() returns: the value, and the entry it came from when another process computed it (fn did not run here). */
-interface Produced<T> { value: T; filled: Lookup | null }
+export interface Produced<T> { value: T; filled: Lookup | null }
 
 async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number): Promise<Produced<T>> {
   const computed = async (): Promise<Produced<T>> => {
@@ -160,41 +155,9 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   }
   const redis = await redisTier(api)
   if (!redis) return computed()
-  const lock = new RedisLock(await redis.tier.client(), redis.tier.lockKey(key), op => redis.call(op))
-  // the monotonic clock, as the lock's seenHeld: a wall clock stepped back kept a waiter here for the step
-  const started = monotonicNow()
-  for (;;) {
-    let acquired = false
-    try {
-      acquired = await lock.tryAcquire()
-    } catch (error) {
-      // redis went away: go on without the cross-process lock. One whose ACL refused the lock's key
-      // (NOPERM: a user without the lock's keys) is told: every process then runs fn, which nothing
-      // said. (A read-only user's refused SET, a full Redis's OOM: the entry's refused write tells it.)
-      if (isCommandFault(redis.tier, error) && /^NOPERM.*\bkey/i.test((error as Error).message)) api.report('E_LOCK', key, error, redis.tier)
-      return computed()
-    }
-    if (acquired) {
-      lock.keep()
-      try {
-        // another process may have filled it between our lookup and the lock
-        const again = await api.lookup(key, staleFor)
-        if (again && !again.stale) return { value: again.entry.value as T, filled: again }
-        return await computed()
-      } finally {
-        // bounded by the tier's timeout like every other remote call: a frozen redis must not hang here
-        await lock.release()
-      }
-    }
-    await new Promise(resolve => setTimeout(resolve, POLL_MS))
-    const filled = await api.lookup(key, staleFor)
-    if (filled && !filled.stale) return { value: filled.entry.value as T, filled }
-    await lock.takeOverDead()
-    // gives up on a lock nobody is seen holding (a Redis refusing scripts: SET NX alone tells nothing
-    // of its holder); one whose holder keeps it is waited for as long as fn runs there (a 30 s cap
-    // made every waiter of a longer fn, a build step of minutes, run it too)
-    if (monotonicNow() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return computed()
-  }
+  // the cross-process lock's code (redis-lock.ts, wrap-lock.ts) loads with the first Redis tier that takes one
+  const { produceLocked } = await import('./wrap-lock.js')
+  return produceLocked(api, redis, key, computed, staleFor)
 }
 
 async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }) | undefined> {
@@ -204,7 +167,7 @@ async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }
 
 /** A Redis tier that is up: wrap() takes its cross-process lock. */
 function isRedisUp(g: TierGuard): boolean {
-  return g.tier instanceof RedisTier && g.up
+  return isRedisTier(g.tier) && g.up
 }
 
 /** ttl: a duration > 0 or false; swr and staleIfError: a boolean or a duration. Else a TypeError naming the option. */

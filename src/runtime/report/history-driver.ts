@@ -23,7 +23,7 @@ export function mergeHistories(a: HistoryEntry[], b: HistoryEntry[], cap: number
   return cap > 0 ? all.slice(-cap) : []
 }
 
-function tier(config: ResolvedPerfConfig): Tier {
+function tier(config: ResolvedPerfConfig): Promise<Tier> {
   const spec = config.report.historyDriver!
   return createTier(spec, {
     prefix: `${encodeURIComponent(config.name)}:history:${projectId(config.cwd, config.cache.scope)}`,
@@ -82,7 +82,7 @@ function failed(t: Tier, error: unknown): unknown {
 export async function readDriverHistory(config: ResolvedPerfConfig, loose?: boolean): Promise<HistoryEntry[]> {
   // `history: 0`: none kept, none read (slice(-0) took every stored run)
   if (config.report.history === 0) return []
-  const t = tier(config)
+  const t = await tier(config)
   try {
     // the bounds are the remote's: a cold import of ioredis on a loaded machine took them whole
     await t.loaded?.()
@@ -115,7 +115,7 @@ export async function withDriverHistory(config: ResolvedPerfConfig, local: Histo
 }
 
 export async function appendDriverHistory(config: ResolvedPerfConfig, entry: HistoryEntry): Promise<void> {
-  const t = tier(config)
+  const t = await tier(config)
   try {
     await t.loaded?.()
     await skipIfDown(t)
