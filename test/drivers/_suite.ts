@@ -70,7 +70,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
     })
 
     it('gives back -0 as -0, alone, inside a value, beside bytes and compressed (JSON.stringify writes 0)', async () => {
-      const t = open()
+      const t = await open()
       const values: unknown[] = [-0, [0, -0], { z: -0, n: 1, deep: [{ z: -0 }] }, { data: Buffer.from([1]), z: -0 }, { pad: 'x'.repeat(50_000), z: -0 }]
       for (const [i, v] of values.entries()) await t.set(entry(`z${i}`, v))
       const got = await Promise.all(values.map((_, i) => t.get(`z${i}`).then(e => e?.value as any)))
