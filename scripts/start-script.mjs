@@ -131,9 +131,10 @@ function buildLazyScripts(dist, entryName, deferred = []) {
   for (const n of names) if (!cacheGroup.has(n) && !deferredNames.has(n) && reExportOnly(n) && reach(n).length > 0 && reach(n).every(r => cacheGroup.has(r))) cacheGroup.add(n)
   // the remote tiers (src/drivers/tiers.ts imports them for a namespace configured with one), a remote
   // tier's guard, wrap()'s Redis lock, the namespaces' remote listing, and the chunks they import that
-  // the cache does not: a script of their own, read by a cache with a Redis or unstorage tier. (Those
-  // chunks include small shared ones, the Redis health and timer-limit.ts: another group's chunk that
-  // imports one reads this script then, as it read the cache's before.)
+  // the cache does not: a script of their own, read by a cache with a Redis or unstorage tier. (Another
+  // group's chunk that imports one of them reads this script then: the history driver's Redis health.
+  // timer-limit.ts, which pools, workers, plugins and monitors share with the Redis tier, is in the
+  // start script for that reason: src/start-bundle.ts; test/package/startup-imports.test.ts.)
   const remoteGroup = new Set()
   const visitRemote = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !deferredNames.has(n)) { remoteGroup.add(n); staticReach(n).forEach(visitRemote) } }
   for (const prefix of REMOTE_CHUNKS) {

@@ -44,6 +44,18 @@ function loadedModules(config: string, body = '', env: NodeJS.ProcessEnv = {}, d
 const unperfChunks = (loaded: string[]) => loaded.filter(u => u.startsWith(`file://${dist}/`))
   .map(u => u.slice(u.lastIndexOf('/') + 1).replace(/^[a-z]+\.(?=.*-[A-Z0-9]{8}\.mjs$)/, '').replace(/-[A-Z0-9]{8}\.mjs$/, ''))
 
+/** A class's definition as esbuild writes it (`class X {` or, minified, `X=class`). */
+const definesClass = (name: string) => new RegExp(`\\bclass ${name}\\b|\\b${name}=class\\b`)
+
+/** The text of the lazy scripts a run compiled: those of the chunks that ran (the shim maps each chunk to its script). */
+function compiledScripts(loaded: string[]): string {
+  const ran = loaded.filter(u => u.startsWith(`file://${dist}/_chunks/`)).map(u => u.slice(u.lastIndexOf('/') + 1))
+  const shim = readFileSync(join(dist, 'index.mjs'), 'utf8')
+  const scriptOf = new Map(JSON.parse(/const LAZY = new Map\((.*)\)\n/.exec(shim)![1]!) as [string, number][])
+  const scripts = JSON.parse(/const SCRIPTS = (.*)\n/.exec(shim)![1]!) as [string, string][]
+  return [...new Set(ran.map(n => scriptOf.get(n)!))].map(i => readFileSync(join(dist, scripts[i]![0]), 'utf8')).join('\n')
+}
+
 const HEAVY = ['consola', 'c12', 'jiti', 'systeminformation', 'ioredis', 'unstorage/drivers', 'esbuild', 'tinypool', 'piscina', '@opentelemetry']
 
 describe('startup imports', () => {
@@ -70,16 +82,23 @@ describe('startup imports', () => {
     const loaded = loadedModules(config, `if (await perf.cache.wrap('greeting', async () => 'hello') !== 'hello') throw new Error('cache')`)
     expect(unperfChunks(loaded)).toContain('cache')
     // the lazy scripts it compiled: those of the chunks that ran (the shim maps each chunk to its script)
-    const ran = loaded.filter(u => u.startsWith(`file://${dist}/_chunks/`)).map(u => u.slice(u.lastIndexOf('/') + 1))
-    const shim = readFileSync(join(dist, 'index.mjs'), 'utf8')
-    const scriptOf = new Map(JSON.parse(/const LAZY = new Map\((.*)\)\n/.exec(shim)![1]!) as [string, number][])
-    const scripts = JSON.parse(/const SCRIPTS = (.*)\n/.exec(shim)![1]!) as [string, string][]
-    const text = [...new Set(ran.map(n => scriptOf.get(n)!))].map(i => readFileSync(join(dist, scripts[i]![0]), 'utf8')).join('\n')
+    const text = compiledScripts(loaded)
     // Redis and unstorage tiers, a remote tier's guard, wrap()'s Redis lock, the namespaces' remote listing;
     // the system sampler, source maps and the plugin bundle's stack mapper (chunks of small shared helpers)
-    for (const other of ['ioredis', 'unstorage/drivers/', 'class RedisTier', 'class UnstorageTier', 'class RemoteTierGuard', 'class RedisLock', 'function remoteNamespaces', 'function createSystemSampler', 'function decodeAllMappings', 'function mapBundleStack']) {
+    for (const other of ['ioredis', 'unstorage/drivers/', 'function remoteNamespaces', 'function createSystemSampler', 'function decodeAllMappings', 'function mapBundleStack']) {
       expect(text, other).not.toContain(other)
     }
+    for (const name of ['RedisTier', 'UnstorageTier', 'RemoteTierGuard', 'RedisLock']) expect(text, name).not.toMatch(definesClass(name))
+  })
+
+  it("a pool beside a memory + fs cache reads no Redis code for the helpers they share (timer-limit.ts is in the start script)", () => {
+    const config = `export default { cache: { driver: ['memory', 'fs'] }, report: { console: false, dir: './.perf' } }`
+    const loaded = loadedModules(config, `
+      if ((await perf.pool('io').map([1, 2], async n => n * 2)).join() !== '2,4') throw new Error('pool')
+      if (await perf.cache.wrap('greeting', async () => 'hello') !== 'hello') throw new Error('cache')`)
+    expect(unperfChunks(loaded)).toContain('pool-manager')
+    const text = compiledScripts(loaded)
+    for (const name of ['RedisTier', 'RemoteTierGuard', 'RedisLock']) expect(text, name).not.toMatch(definesClass(name))
   })
 
   it('pools, the metrics registry and workers load on their first use only, and then work', () => {
