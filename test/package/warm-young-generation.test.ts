@@ -70,6 +70,6 @@ describe('a warm start in the young generation', () => {
     // import (≈ 25 kB of objects on every start, and a warm run that loads no lazy chunk never reads it)
     expect(registry).toBe('function')
     expect(close).toBeGreaterThan(0)
-    expect(close).toBeLessThan(Number(process.env.UNPERF_CLOSE_LIMIT ?? 205_000))
+    expect(close).toBeLessThan(Number(process.env.UNPERF_CLOSE_LIMIT ?? 175_000))
   })
 })
