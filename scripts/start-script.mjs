@@ -395,8 +395,12 @@ ${lazy ? `
 // lazy chunks: factories in scripts, a script compiled (with its code cache) on the first import of one of its chunks
 // (the table is made on the first lazy import: a warm start that needs no lazy chunk never makes
 // its ≈ 80 entries, ≈ 6 kB of young-generation allocation at every start)
-let LAZY
-const lazyGroups = () => LAZY ??= new Map(${JSON.stringify(lazy.flatMap((g, i) => g.names.map(n => [n, i])))})
+let lazyTable
+const lazyGroups = () => lazyTable ??= makeLazyTable()
+function makeLazyTable() {
+const LAZY = new Map(${JSON.stringify(lazy.flatMap((g, i) => g.names.map(n => [n, i])))})
+return LAZY
+}
 const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
 const chunksUrl = new URL('./_chunks/', indexUrl).href
 const factories = []

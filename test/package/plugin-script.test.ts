@@ -16,7 +16,7 @@ const dist = join(import.meta.dirname, '../../dist')
 /** The lazy scripts' files by chunk name, as dist/index.mjs's loader maps them. */
 function scriptOfChunk(): Map<string, string> {
   const loader = readFileSync(join(dist, 'index.mjs'), 'utf8')
-  const lazy = JSON.parse(/LAZY \?\?= new Map\((\[.*?\])\)\n/.exec(loader)![1]!) as [string, number][]
+  const lazy = JSON.parse(/const LAZY = new Map\((\[.*?\])\)\n/.exec(loader)![1]!) as [string, number][]
   const scripts = JSON.parse(/const SCRIPTS = (\[.*?\])\n/.exec(loader)![1]!) as [string, string][]
   return new Map(lazy.map(([chunk, i]) => [chunk, join(dist, scripts[i]![0])]))
 }
