@@ -60,11 +60,15 @@ const builtins = {
           `const load = () => (m ??= process.getBuiltinModule(${path}))`,
           `const pick = name => load()[name]`,
           `export default /* @__PURE__ */ load()`,
-          ...entries.map(([name, d]) => isPlainFunction(d.value)
+          ...entries.map(([name, d]) => args.path === 'node:path' && name === 'join'
+            // path.join without its character-by-character normalization where there is nothing to normalize
+            ? `export { join } from ${JSON.stringify(join(import.meta.dirname, '../src/runtime/path-join.ts'))}`
+            : isPlainFunction(d.value)
             ? `export function ${name}(...a) { return load().${name}(...a) }`
             : `export const ${name} = /* @__PURE__ */ pick(${JSON.stringify(name)})`),
         ].join('\n') + '\n',
         loader: 'js',
+        resolveDir: import.meta.dirname,
       }
     })
   },

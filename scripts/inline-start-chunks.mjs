@@ -4,7 +4,8 @@
 // chunk, and the entry imports those chunks statically: `import('unperf')` loaded 8 files, and each
 // extra ESM file costs ~0.7 ms at startup (../shared/notes/startup.md). This pass re-bundles each
 // entry with its static chunks into the entry file itself, and rewrites the lazy chunks of that build
-// to take the shared modules from the entry's copy (a registry keyed by the entry's own URL), so
+// to take the shared modules from the entry's copy (a registry keyed by the entry's own URL, a
+// function that makes it on its first call), so
 // there is still exactly one instance of each module (error classes, the current instance, ...).
 import { build } from 'esbuild'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -53,7 +54,7 @@ export async function inlineStartChunks(dist, entryFile, metafile) {
         needed.get(target).add(imported)
         return local ? `${imported}: ${local}` : imported
       })
-      return `const { ${fields.join(', ')} } = globalThis[${registryKey(`new URL(${entryRel(file)}, import.meta.url).href`)}][${JSON.stringify(basename(target))}];`
+      return `const { ${fields.join(', ')} } = globalThis[${registryKey(`new URL(${entryRel(file)}, import.meta.url).href`)}]()[${JSON.stringify(basename(target))}];`
     })
     if (changed) writeFileSync(file, code)
   }
@@ -67,7 +68,11 @@ export async function inlineStartChunks(dist, entryFile, metafile) {
     `export * from './${basename(entryFile)}'`,
     ...(hasDefault ? [`export { default } from './${basename(entryFile)}'`] : []),
     ...ids.filter(c => c.names.length > 0).map(c => `import { ${c.names.map(n => `${n} as ${local(c, n)}`).join(', ')} } from './${relative(dirname(entryFile), c.p)}'`),
-    `globalThis[${registryKey('import.meta.url')}] = { ${ids.map(c => `${JSON.stringify(c.name)}: { ${c.names.map(n => `${n}: ${local(c, n)}`).join(', ')} }`).join(', ')} }`,
+    // made on a lazy chunk's first import, not at load: the object of every shared module's names
+    // (≈ 40 objects, ≈ 180 properties) was ≈ 25 kB of young-generation allocation on every start,
+    // and a warm run that loads no lazy chunk never reads it (see scripts/start-script.mjs, LARGE_STRING)
+    `let __startChunks`,
+    `globalThis[${registryKey('import.meta.url')}] = () => __startChunks ??= { ${ids.map(c => `${JSON.stringify(c.name)}: { ${c.names.map(n => `${n}: ${local(c, n)}`).join(', ')} }`).join(', ')} }`,
   ].join('\n'))
   const pkgExternal = { name: 'keep-outside', setup(b) {
     b.onResolve({ filter: /.*/ }, args => {

@@ -311,6 +311,31 @@ describe('what the exit path reads of the history', () => {
     expect(fewer).toBeGreaterThan(8)
   })
 
+  it('the tail read decodes each line it judges on its own: runs with multi-byte text, a broken UTF-8 sequence and CRLF read as the whole file reads them', () => {
+    const cfg = { report: { dir: tempDir(), history: 100 } } as unknown as ResolvedPerfConfig
+    const file = join(cfg.report.dir, 'history.jsonl')
+    const runs = Array.from({ length: 60 }, (_, i) => {
+      const e = entry(i)
+      e.commands[0]!.name = i % 2 ? 'build' : 'bâtir 🚀'
+      if (i % 5 === 0) e.commands[0]!.error = { name: 'Error', message: `échec ${'é'.repeat(i)} 😀` }
+      return e
+    })
+    const lines = runs.map(encodeLine)
+    // a line with a UTF-8 sequence cut in two (U+FFFD on read: still JSON, still a run), one ending in CRLF
+    const at = lines[55]!.indexOf('échec') + 5
+    const broken = Buffer.concat([Buffer.from(lines[55]!.slice(0, at)), Buffer.from([0xe2, 0x82]), Buffer.from(lines[55]!.slice(at))])
+    lines[58] = lines[58]!.replace(/\n$/, '\r\n')
+    writeFileSync(file, Buffer.concat(lines.map((l, i) => i === 55 ? broken : Buffer.from(l))))
+    const all = readHistoryFile(cfg)
+    expect(all.entries.find(e => e.runId === 'run55')?.commands[0]!.error!.message).toMatch(/^échec\uFFFD/)
+    for (const commands of [['build'], ['bâtir 🚀'], ['build', 'bâtir 🚀']]) {
+      const newest = readNewestHistory(cfg, { commands, runs: 3 })
+      expect(newest.entries.length).toBeGreaterThan(2)
+      expect(newest.entries).toEqual(all.entries.slice(all.entries.length - newest.entries.length))
+    }
+    expect(all.entries.map(e => e.runId)).toContain('run58')
+  })
+
   it('reads a run whose line is longer than the tail it starts with, and a file cut short in its last line', () => {
     const cfg = { report: { dir: tempDir(), history: 100 } } as unknown as ResolvedPerfConfig
     const big = entry(2)

@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
-import { HISTORY_FILE, parseLines, type HistoryEntry, type HistoryFileState } from './history.js'
+import { HISTORY_FILE, parseRun, type HistoryEntry, type HistoryFileState } from './history.js'
 import { READ_NO_BLOCK } from '../read-regular-file.js'
 
 /** What one line is taken to hold before any is read (a run of one or two commands: 300–400 bytes). */
@@ -60,15 +60,18 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
         if (want < Math.min(size, MAX_TAIL)) { want = Math.min(size, want * 4, MAX_TAIL); continue }
         return { entries: [], lines: 0, found: true, torn: got > 0 && buf[got - 1] !== 10 }
       }
-      const text = buf.toString('utf8', skip, got)
-      const window = lastRuns(text, cap)
-      const walk = cap > 0 ? newestFor(text, window.from, cap, need) : { entries: [], reachedStart: false }
+      // the lines are found in the bytes (a newline byte is never part of a longer UTF-8 sequence)
+      // and only those judged are decoded: the tail as one string, sliced and parsed line by line,
+      // was ≈ 60 kB of young generation at every exit (test/package/warm-young-generation.test.ts)
+      const tail = buf.subarray(skip, got)
+      const window = lastRuns(tail, cap)
+      const walk = cap > 0 ? newestFor(tail, window.from, cap, need) : { entries: [], reachedStart: false }
       if (start > 0 && walk.reachedStart && !window.inside && want < Math.min(size, MAX_TAIL)) {
         want = Math.min(size, want * 4, MAX_TAIL)
         continue
       }
       let lines = 0
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+      for (let i = tail.indexOf(10); i !== -1; i = tail.indexOf(10, i + 1)) lines++
       if (start > 0) lines = Math.round(lines * (size / (got - skip)))
       return { entries: walk.entries, lines, found: true, torn: got > 0 && buf[got - 1] !== 10 }
     }
@@ -77,34 +80,42 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
   }
 }
 
+/** The last newline in `tail` at or before `pos`, -1 when none (String.prototype.lastIndexOf's answer: a negative `pos` looks at 0 only). */
+function lastNewline(tail: Buffer, pos: number): number {
+  return pos < 0 ? (tail[0] === 10 ? 0 : -1) : tail.lastIndexOf(10, pos)
+}
+
 /**
- * Where the last `cap` runs (and 9 lines more: invalid lines are skipped) begin in `text`, as
- * readHistoryFile counts them; `inside`: that many lines are in `text` (else `from` is its start).
+ * Where the last `cap` runs (and 9 lines more: invalid lines are skipped) begin in `tail`, as
+ * readHistoryFile counts them; `inside`: that many lines are in `tail` (else `from` is its start).
  */
-function lastRuns(text: string, cap: number): { from: number; inside: boolean } {
-  let from = text.length
+function lastRuns(tail: Buffer, cap: number): { from: number; inside: boolean } {
+  let from = tail.length
   let n = 0
-  for (; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
+  for (; n <= cap + 8 && from > 0; n++) from = lastNewline(tail, from - 2) + 1
   return { from, inside: n === cap + 9 }
 }
 
 /**
- * The newest valid runs in `text` from `from` on, oldest first, read from the end back until each of
+ * The newest valid runs in `tail` from `from` on, oldest first, read from the end back until each of
  * `need.commands` has `need.runs` successful runs or `cap` runs were taken; `reachedStart`: it
- * stopped at `from` still wanting runs.
+ * stopped at `from` still wanting runs. (Plain loops: this runs once per exit, never warmed up.)
  */
-function newestFor(text: string, from: number, cap: number, need: { commands: string[]; runs: number }): { entries: HistoryEntry[]; reachedStart: boolean } {
-  const left = new Map(need.commands.map(c => [c, need.runs]))
+function newestFor(tail: Buffer, from: number, cap: number, need: { commands: string[]; runs: number }): { entries: HistoryEntry[]; reachedStart: boolean } {
+  const left = new Map<string, number>()
+  for (let i = 0; i < need.commands.length; i++) left.set(need.commands[i]!, need.runs)
   const out: HistoryEntry[] = []
-  let end = text.length
+  let end = tail.length
   while (end > from && out.length < cap && left.size > 0) {
-    // the line ending at `end` (its own newline included)
-    const start = Math.max(from, end >= 2 ? text.lastIndexOf('\n', end - 2) + 1 : 0)
-    const [entry] = parseLines(text.slice(start, end))
+    // the line ending at `end` (its own newline, when it has one, left out)
+    const start = Math.max(from, end >= 2 ? tail.lastIndexOf(10, end - 2) + 1 : 0)
+    const entry = parseRun(tail.toString('utf8', start, tail[end - 1] === 10 ? end - 1 : end))
     end = start
     if (!entry) continue
     out.push(entry)
-    for (const c of entry.commands) {
+    const commands = entry.commands
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[i]!
       const n = c.status === 'ok' ? left.get(c.name) : undefined
       if (n === undefined) continue
       if (n <= 1) left.delete(c.name)
