@@ -38,11 +38,6 @@ interface Session {
   succeeded: boolean
   /** Runs of the tree in progress: 1 for the run, more while a command runs the tree again. */
   depth: number
-  /**
-   * unperf's runMain is in citty's runCommand outside the host's own code (setup, run, cleanup): the
-   * commands' args are read to be parsed, not shown, and leave out `--no-cache` (see NO_CACHE_ARG).
-   */
-  parsing: boolean
 }
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
@@ -91,7 +86,6 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
     succeeded: false,
     runMainCloses: false,
     depth: 0,
-    parsing: false,
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
   Object.defineProperty(wrapped, SESSION, { value: session })
@@ -133,12 +127,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       if (!meta?.version) throw Object.assign(new Error('No version specified'), { name: 'CLIError', code: 'E_NO_VERSION' })
       console.log(meta.version)
     } else {
-      session.parsing = true
-      try {
-        await citty.runCommand(cmd, { rawArgs })
-      } finally {
-        session.parsing = false
-      }
+      await citty.runCommand(cmd, { rawArgs })
     }
   } catch (error) {
     exitCode = 1
@@ -184,10 +173,7 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
     else if (isRoot && builtinFlagGiven(process.argv.slice(2))) await _ensureForCli(session, process.argv.slice(2))
     const args = (await defValue(cmd.args)) ?? {}
     addsNoCache = !_definesCache(args)
-    // listed for the help only: citty's parser reads `--no-cache` as `cache: false` with or without
-    // it, and an arg it parses costs ≈ 7 kB of young generation per command on every start
-    // (camelCase/kebabCase variants, alias maps, node's parseArgs options)
-    return addsNoCache && !session.parsing ? { ...args, 'no-cache': NO_CACHE_ARG } : args
+    return addsNoCache ? { ...args, 'no-cache': NO_CACHE_ARG } : args
   }
   if (cmd.subCommands) {
     const loaded = new Map<string, Promise<AnyCommand>>()
@@ -279,20 +265,13 @@ function _wrap(cmd: AnyCommand, path: string[], session: Session, isRoot: boolea
   return wrapped
 }
 
-/**
- * `fn`'s outcome (the host's setup, run or cleanup); one that throws marks the run failed. The
- * host's code sees every command's args with `--no-cache` (a usage it renders lists it).
- */
+/** `fn`'s outcome; one that throws marks the run failed. */
 async function failing<T>(session: Session, fn: () => T | Promise<T>): Promise<T> {
-  const parsing = session.parsing
-  session.parsing = false
   try {
     return await fn()
   } catch (error) {
     session.failed = true
     throw error
-  } finally {
-    session.parsing = parsing
   }
 }
 

@@ -45,15 +45,6 @@ for (const [label, env] of [['unperf/citty runMain', {}], ["citty's own runMain"
       }
     })
 
-    it("a usage the host's own code renders (a command's setup or run) lists --no-cache too", () => {
-      const r = host()(['usage'], env)
-      expect(r.code, r.stderr).toBe(0)
-      for (const part of r.stdout.split(/^(?=setup usage:|run usage:)/m).filter(Boolean)) {
-        expect(part.split('\n').filter(l => /--(no-)?cache\b/.test(l)), part).toEqual([expect.stringMatching(/^ +--no-cache +Skip the cache for this run \(unperf\)$/)])
-      }
-      expect(r.stdout).toMatch(/setup usage:[\s\S]*run usage:/)
-    })
-
     it('--no-cache before or after the subcommand turns the cache off; args.cache is true without it', () => {
       const run = host()
       expect(run(['flags'], env).stdout).toContain('flags args.cache=true enabled=true')
