@@ -180,7 +180,9 @@ export class CacheNamespace implements PerfCache {
 
   async fetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
     const { createCachedFetch } = await import('./fetch.js')
-    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError, enabled: this._enabled })(url, init)
+    const events = this._events
+    const counts = { lookup: (k: string) => this._tiers.lookup(k), hit: (k: string, f: Lookup) => { this._hit(k, f) }, revalidated: events.hit.bind(events), stale: events.stale.bind(events), miss: events.miss.bind(events) }
+    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError, enabled: this._enabled }, counts)(url, init)
   }
 
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void> {
