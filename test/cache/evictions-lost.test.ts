@@ -44,6 +44,12 @@ describe('evictions: entries the cache lost', () => {
     expect(events.map(e => e.tierName)).toEqual(Array(5).fill('memory'))
   })
 
+  it('the memory tier\'s drops count while the Redis tier behind it is down (nothing else holds them)', async () => {
+    const { stats, events } = await sixWrites({ driver: ['memory', { driver: 'redis', url: 'redis://127.0.0.1:1' }], timeout: 100 })
+    expect(stats.evictions).toBe(5)
+    expect(events.map(e => [e.tier, e.tierName])).toEqual(Array(5).fill([0, 'memory']))
+  })
+
   it('an entry expired in both tiers is one eviction, told by the slower tier', async () => {
     const h = manager({ driver: ['memory', 'fs'] })
     const events: CacheEvictPayload[] = []
