@@ -24,6 +24,14 @@ export class LocalIncidents {
     return true
   }
 
+  /** Writes are failing (a cause of `w` told and no write stored since). */
+  get writesFailing(): boolean {
+    const failing = this._failing
+    if (failing === undefined) return false
+    for (const cause of failing) if (cause[0] === 'w') return true
+    return false
+  }
+
   /** A call of that kind succeeded: its incidents are over (the next failure is told again). */
   over(op: 'r' | 'w'): void {
     const failing = this._failing

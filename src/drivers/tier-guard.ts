@@ -59,6 +59,14 @@ export class TierGuard {
     return this._local.failed(op, error)
   }
 
+  /**
+   * Whether the tier takes writes now: up, and (a local tier) its writes not failing (a read-only
+   * or unsafe cache dir). A faster tier's copy dropped while a slower one stores is no entry lost.
+   */
+  get storing(): boolean {
+    return this.up && !this._local.writesFailing
+  }
+
   /** The tier stored a write (a local tier's failing writes are over). Returns true. */
   wrote(): true {
     this._local.over('w')

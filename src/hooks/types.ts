@@ -49,6 +49,15 @@ export interface CacheEvictPayload {
   namespace: string
   key: string
   reason: 'lru' | 'expired' | 'corrupt' | 'invalidate' | 'scope'
+  /**
+   * The index of the tier the entry was removed from, in the namespace's `cache.driver` order (0 = the
+   * fastest), as `cache:hit`'s. An entry is evicted when the cache loses it: a faster tier's copy
+   * dropped while a slower tier holds it fires nothing. None for `invalidate` (every tier) and for
+   * the cap's evictions from the fs dir of a namespace not open in this process (`tierName` only).
+   */
+  tier?: number
+  /** That tier's driver, `'memory'`, `'fs'`, `'redis'` or an unstorage driver's name, as `cache:hit`'s. */
+  tierName?: string
   size?: number
 }
 export interface CacheErrorPayload {

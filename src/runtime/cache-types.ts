@@ -53,7 +53,10 @@ export interface CacheStats {
   sets: number
   /** Entries removed by `delete()` and `clear()`. */
   deletes: number
-  /** Entries removed by unperf: least recently used over `maxSize`, expired, corrupt (`cache:evict`; `invalidate()`'s are not counted). */
+  /**
+   * Entries the cache lost: least recently used over `maxSize`, expired, corrupt (`cache:evict`; `invalidate()`'s are not counted).
+   * Each once: a faster tier dropping its copy of an entry a slower tier still holds is not counted.
+   */
   evictions: number
   /** Failed tier calls and values that could not be stored. */
   errors: number

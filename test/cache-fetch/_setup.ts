@@ -19,9 +19,10 @@ export function realCache(o: { ttl?: number | false; staleIfError?: number | fal
     name: 'fetch-test', version: '1.0.0', cwd, rootDir: cwd, env: 'test',
     cache: { enabled: o.enabled ?? true, dir, ...root, timeout: 250, scope: 'test', scopeMaxAge: 86_400_000, invalidate: { version: true, files: [] }, namespaces: {} },
   } as unknown as ResolvedPerfConfig
-  const m = createCacheManager({ config, hooks: createHookRegistry(), warn: () => {} })
+  const hooks = createHookRegistry()
+  const m = createCacheManager({ config, hooks, warn: () => {} })
   afterAll(() => m.close())
-  return { m, cache: m.root, dir }
+  return { m, cache: m.root, dir, hooks }
 }
 
 export interface Hit { method: string; url: string; headers: IncomingMessage['headers'] }

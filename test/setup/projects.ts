@@ -47,6 +47,7 @@ export const ISOLATED = [
   'test/adapters/perf-option.test.ts', // per-file hooks in a helper
   'test/cache/cache.test.ts', // vi mocks, spies or fake timers
   'test/cache/cached-name.test.ts', // in-process perf/CLI state
+  'test/cache/cached-option-words.test.ts', // in-process perf/CLI state
   'test/cache/clock-ahead.test.ts', // vi mocks, spies or fake timers
   'test/cache/lazy-facade.test.ts', // in-process perf/CLI state
   'test/cache/namespaces.test.ts', // sets process.env

@@ -21,6 +21,7 @@ import { FsTier } from '../../drivers/fs.js'
 import { checkDirSafe, refuseSymlinkedDir } from '../../drivers/cache-dir-safety.js'
 import type { MemoryTier } from '../../drivers/memory.js'
 import type { SharedBytes } from '../../drivers/policy/types.js'
+import type { Tier } from '../../drivers/types.js'
 import { markNamespaceDir, NAMESPACE_DIR, namespaceOfDir } from './namespace-dirs.js'
 
 const LOW_WATER = 0.95
@@ -33,7 +34,8 @@ const SUMMARY_AHEAD_MS = 60_000
 /** A summary's temp file older than this was left by a killed process (a live one renames it within ms). */
 const SUMMARY_TMP_MAX_AGE_MS = 60_000
 
-export type OnEvict = (namespace: string, key: string, size: number) => void
+/** An entry the cap evicted: its namespace, key, size and the tier it was removed from. */
+export type OnEvict = (namespace: string, key: string, size: number, tier: Tier) => void
 
 interface FsMember { namespace: string; tier: FsTier; marked: boolean; /** by this process (else found on disk) */ opened: boolean }
 /** The sizes of a scope's namespace dirs at the last full scan (by any process). */
@@ -83,7 +85,7 @@ export class CacheBudget {
     }
     let n = 0
     for (const m of members) {
-      for (const e of m.tier.policy.drain()) { this._onEvict(m.namespace, e.key, e.size); n++ }
+      for (const e of m.tier.policy.drain()) { this._onEvict(m.namespace, e.key, e.size, m.tier); n++ }
     }
     return n
   }
@@ -161,7 +163,7 @@ export class CacheBudget {
     }
     let n = 0
     for (const [m, names] of chosen) {
-      for (const r of await m.tier.evictNames(names)) { this._onEvict(m.namespace, r.key, r.size); n++ }
+      for (const r of await m.tier.evictNames(names)) { this._onEvict(m.namespace, r.key, r.size, m.tier); n++ }
     }
     await this._writeSummaries(scopes)
     return n

@@ -12,6 +12,20 @@ import { CACHED_OPTIONS, plainCacheOptions } from './options-check.js'
 export function checkCached(fn: unknown, options: unknown): void {
   const name = (options as { name?: unknown } | null | undefined)?.name
   if (typeof fn !== 'function' || typeof name !== 'string' || name === '' || !plainCacheOptions(options, CACHED_OPTIONS)) throw cachedInputError(fn, options)
-  const key = (options as { key?: unknown }).key
-  if (key !== undefined && typeof key !== 'function') throw cachedInputError(fn, options)
+  const { key, ttl, swr, staleIfError } = options as { key?: unknown; ttl?: unknown; swr?: unknown; staleIfError?: unknown }
+  if ((key !== undefined && typeof key !== 'function') || !ttlMayBe(ttl) || !windowMayBe(swr) || !windowMayBe(staleIfError)) throw cachedInputError(fn, options)
+}
+
+/**
+ * A ttl that may be a duration > 0 or false, told without the duration parser (not on the start path):
+ * a number (0, -5, NaN, one that rounds to 0 ms) or a boolean is refused where cached() is called; a
+ * string is checked at the function's first call (wrap.ts's checkOptions, with the same words).
+ */
+export function ttlMayBe(ttl: unknown): boolean {
+  return ttl === undefined || ttl === false || typeof ttl === 'string' || (typeof ttl === 'number' && Number.isFinite(ttl) && Math.round(ttl) > 0)
+}
+
+/** An swr or staleIfError that may be a boolean or a duration (a string: checked at the first call, as a ttl). */
+export function windowMayBe(value: unknown): boolean {
+  return value === undefined || typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value) && value >= 0)
 }

@@ -28,7 +28,9 @@
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS` (BYPASS all along
  *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
+import type { StoredEntry } from '../../drivers/types.js'
 import type { PerfCache } from '../types.js'
+import type { Lookup } from './wrap.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
@@ -124,7 +126,32 @@ async function invalidating(cache: PerfCache, input: string | URL, method: strin
   return response
 }
 
-export function createCachedFetch(cache: PerfCache, options: Options): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
+/**
+ * How the namespace counts a fetch() (namespace.ts): its lookup uncounted, then once, as the response
+ * says (`x-unperf-cache`): HIT and REVALIDATED a hit, STALE stale, MISS a miss, BYPASS not at all.
+ */
+export interface FetchCounts {
+  lookup(key: string): Promise<Lookup | null>
+  hit(key: string, found: Lookup): void
+  /** A hit whose entry fetch() has just written anew (the 304's headers): counted and told only. */
+  revalidated(key: string, found: Lookup): void
+  stale(key: string, found: Lookup): void
+  miss(key: string): void
+}
+
+/** Over the public API alone: getEntry() counts the lookup itself (a hit, or a miss). */
+function countedByGetEntry(cache: PerfCache): FetchCounts {
+  const none = (): void => {}
+  return {
+    lookup: async key => {
+      const e = await cache.getEntry(key)
+      return e && { entry: { key, staleFor: 0, ...e }, stale: false, tier: 0 }
+    },
+    hit: none, revalidated: none, stale: none, miss: none,
+  }
+}
+
+export function createCachedFetch(cache: PerfCache, options: Options, counts = countedByGetEntry(cache)): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
   // the cache off (UNPERF_CACHE=0, cache.enabled: false): nothing is looked up or stored, so nothing was missed
   const missed: CacheState = options.enabled === false ? 'BYPASS' : 'MISS'
@@ -156,82 +183,99 @@ export function createCachedFetch(cache: PerfCache, options: Options): (url: str
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
     if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
 
-    const entry = mode === 'reload' ? null : await cache.getEntry<Buffer>(target.key)
-    const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
-      && answersRedirectMode(entry.metadata, target.url, init.redirect)
-      ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
-    const now = Date.now()
-    if (stored) {
-      // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
-      const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
-      if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, stored.createdAt)
-      if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
-      const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
-      const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
-      if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
-      if (lastModified && !reqHeaders.has('if-modified-since')) reqHeaders.set('if-modified-since', lastModified)
-    } else if (mode === 'only-if-cached') {
-      return gatewayTimeout(target.url, missed)
+    const answer = async (entry: StoredEntry | null): Promise<Response> => {
+      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
+        && answersRedirectMode(entry.metadata, target.url, init.redirect)
+        ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
+      const now = Date.now()
+      if (stored) {
+        // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
+        const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
+        if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, stored.createdAt)
+        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
+        const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
+        const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
+        if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
+        if (lastModified && !reqHeaders.has('if-modified-since')) reqHeaders.set('if-modified-since', lastModified)
+      } else if (mode === 'only-if-cached') {
+        return gatewayTimeout(target.url, missed)
+      }
+
+      // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
+      // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
+      const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
+        && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
+
+      let response: Response
+      try {
+        response = await fetch(input, netInit)
+      } catch (error) {
+        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        throw error
+      }
+      if (STALE_ON_STATUS.has(response.status) && staleOk()) {
+        await response.body?.cancel().catch(() => {})
+        return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+      }
+
+      if (response.status === 304 && stored) {
+        // the stored headers updated with the 304's (never its Content-Length: RFC 9111 §3.2), and the
+        // expiry computed from them: an Expires or max-age the 304 leaves out is the stored one's (an
+        // Age is the 304's own)
+        const merged = new Headers(stored.meta.headers)
+        merged.delete('age')
+        for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
+        const cc = parseCacheControl(merged.get('cache-control'))
+        const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
+        await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
+        return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
+      }
+
+      const cc = parseCacheControl(response.headers.get('cache-control'))
+      const vary = varyOf(response, reqHeaders)
+      if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary || isRedirect(response.status, response.headers.get('location'))) {
+        return mark(response, missed)
+      }
+      let body: Buffer
+      try {
+        body = Buffer.from(await response.arrayBuffer())
+      } catch (error) {
+        // the connection dropped mid-body ('terminated'): a network error as much as a refused one
+        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        throw error
+      }
+      const t = Date.now()
+      const staleDirective = seconds(cc, 'stale-if-error')
+      const meta: Meta = {
+        http: 1,
+        status: response.status,
+        statusText: response.statusText,
+        headers: storedHeaders(response.headers, method),
+        freshUntil: freshness(response.headers, cc, options.ttl, t),
+        staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
+        mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
+        vary,
+        url: response.url || target.url,
+      }
+      const ttl = entryTtl(meta, options, t)
+      if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
+      return toResponse(body, meta, missed, target.url, method)
     }
 
-    // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
-    // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
-    const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
-      && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
-
-    let response: Response
+    // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
+    // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
+    // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
+    const found = mode === 'reload' ? null : await counts.lookup(target.key)
+    let state: CacheState = 'MISS'
     try {
-      response = await fetch(input, netInit)
-    } catch (error) {
-      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
-      throw error
+      const response = await answer(found !== null && !found.stale ? found.entry : null)
+      state = response.headers.get(CACHE_STATE_HEADER) as CacheState
+      return response
+    } finally {
+      if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(target.key) }
+      else if (state === 'HIT') counts.hit(target.key, found)
+      else if (state === 'REVALIDATED') counts.revalidated(target.key, found)
+      else if (state === 'STALE') counts.stale(target.key, found)
     }
-    if (STALE_ON_STATUS.has(response.status) && staleOk()) {
-      await response.body?.cancel().catch(() => {})
-      return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
-    }
-
-    if (response.status === 304 && stored) {
-      // the stored headers updated with the 304's (never its Content-Length: RFC 9111 §3.2), and the
-      // expiry computed from them: an Expires or max-age the 304 leaves out is the stored one's (an
-      // Age is the 304's own)
-      const merged = new Headers(stored.meta.headers)
-      merged.delete('age')
-      for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
-      const cc = parseCacheControl(merged.get('cache-control'))
-      const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
-      await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
-      return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
-    }
-
-    const cc = parseCacheControl(response.headers.get('cache-control'))
-    const vary = varyOf(response, reqHeaders)
-    if (!CACHEABLE_STATUS.has(response.status) || cc.has('no-store') || cc.has('private') || !vary || isRedirect(response.status, response.headers.get('location'))) {
-      return mark(response, missed)
-    }
-    let body: Buffer
-    try {
-      body = Buffer.from(await response.arrayBuffer())
-    } catch (error) {
-      // the connection dropped mid-body ('terminated'): a network error as much as a refused one
-      if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
-      throw error
-    }
-    const t = Date.now()
-    const staleDirective = seconds(cc, 'stale-if-error')
-    const meta: Meta = {
-      http: 1,
-      status: response.status,
-      statusText: response.statusText,
-      headers: storedHeaders(response.headers, method),
-      freshUntil: freshness(response.headers, cc, options.ttl, t),
-      staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
-      mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
-      vary,
-      url: response.url || target.url,
-    }
-    const ttl = entryTtl(meta, options, t)
-    if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
-    return toResponse(body, meta, missed, target.url, method)
   }
 }

@@ -67,12 +67,12 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   }
 
   // the cap over all namespaces; its evictions count in the namespace they come from
-  const budget = new CacheBudget(cacheConfig.maxSize, (name, key, size) => {
+  const budget = new CacheBudget(cacheConfig.maxSize, (name, key, size, tier) => {
     // a namespace dir found on disk whose name is a hash and left no marker: the hook only
     const unknown = name.startsWith('n-~') && name.length === 67
     const ns = namespaces.get(name) ?? (unknown ? undefined : open(name, !name.startsWith('plugin:')))
-    if (ns) ns._events.evicted(key, 'lru', size)
-    else if (ctx.hooks.hasListeners('cache:evict')) ctx.hooks.emit('cache:evict', { namespace: name, key, reason: 'lru', size })
+    if (ns) ns._events.evicted(key, 'lru', size, tier)
+    else if (ctx.hooks.hasListeners('cache:evict')) ctx.hooks.emit('cache:evict', { namespace: name, key, reason: 'lru', size, tierName: tier.kind })
   })
 
   const host: NamespaceHost = {

@@ -92,17 +92,33 @@ export class NamespaceEvents {
     this._stats.deletes += count
   }
 
-  /** Counts an eviction and fires `cache:evict` (the shared cap reports its evictions here too). */
-  evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number): void {
+  /**
+   * An entry `tier` removed (the shared cap reports its evictions here too): counted and told
+   * (`cache:evict`, with the tier) when the cache lost it, i.e. no slower tier of the namespace
+   * stores writes (each holds what the faster ones hold: writes go to every tier). A faster tier's
+   * copy dropped while a slower one has it is not: a memory tier in front of an fs tier counted
+   * each entry twice, and every one it dropped while the fs tier still served it.
+   */
+  evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number, tier?: Tier): void {
+    const at = tier === undefined ? undefined : this._tierOf(tier)
+    if (at?.tier !== undefined && this._heldBelow(at.tier)) return
     if (reason !== 'invalidate') this._stats.evictions++
     const hooks = this._ctx.hooks
-    if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...(size !== undefined && { size }) })
+    if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...at, ...(size !== undefined && { size }) })
+  }
+
+  /** Whether a tier slower than the one at `index` stores writes (so still holds what that one dropped). */
+  private _heldBelow(index: number): boolean {
+    const guards = this.tiers?.()
+    if (guards === undefined) return false
+    for (let j = index + 1; j < guards.length; j++) if (guards[j]!.storing) return true
+    return false
   }
 
   corrupt(error: CorruptEntryError, tier: Tier): void {
     const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
     this.report(code, error.key, error, tier)
-    this.evicted(error.key, 'corrupt')
+    this.evicted(error.key, 'corrupt', undefined, tier)
     this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' (${error.reason}); it was treated as a miss`)
   }
 

@@ -71,7 +71,7 @@ export async function pruneTiers(tiers: NamespaceTiers, events: NamespaceEvents,
     try {
       for (const r of await g.call(t => t.prune(maxSize, now, tiers.staleFor))) {
         removed.add(r.key)
-        events.evicted(r.key, r.reason, r.size)
+        events.evicted(r.key, r.reason, r.size, g.tier)
       }
     } catch (error) {
       events.report('E_TIER', undefined, error, g.tier)
@@ -132,7 +132,7 @@ export async function verifyTiers(tiers: NamespaceTiers, events: NamespaceEvents
       // each one as a read that met it says it: an error (stats, `cache:error`) and an eviction
       for (const k of r.corrupt) {
         events.report('E_CORRUPT', k, new CorruptEntryError(k, 'found and removed by verify()'), g.tier)
-        events.evicted(k, 'corrupt')
+        events.evicted(k, 'corrupt', undefined, g.tier)
       }
     } catch (error) {
       events.report('E_TIER', undefined, error, g.tier)

@@ -110,7 +110,7 @@ export class NamespaceTiers {
       if (isExpired(entry, now)) {
         if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
         this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
-        this._events.evicted(key, 'expired', entry.size)
+        this._events.evicted(key, 'expired', entry.size, g.tier)
         expired?.(entry)
         continue
       }
@@ -244,7 +244,7 @@ export class NamespaceTiers {
       const budget = g.tier.kind === 'fs' ? this._host.budget : undefined
       this._host.track(run.then(
         removed => {
-          for (const r of removed) this._events.evicted(r.key, r.reason, r.size)
+          for (const r of removed) this._events.evicted(r.key, r.reason, r.size, g.tier)
           // then the cap over all namespaces
           return budget?.enforceFs()
         },
@@ -258,10 +258,10 @@ export class NamespaceTiers {
     // until maxSize evicted them: hundreds of MB of heap. Swept once as many writes as the tier held
     // entries at its last sweep have come (at least 1 000): one pass per that many writes, O(1) each
     if (--this._memorySweepIn <= 0) {
-      for (const r of tier.sweepSync(Date.now(), this.staleFor)) this._events.evicted(r.key, r.reason, r.size)
+      for (const r of tier.sweepSync(Date.now(), this.staleFor)) this._events.evicted(r.key, r.reason, r.size, tier)
       this._memorySweepIn = Math.max(MEMORY_SWEEP_WRITES, tier.policy.count)
     }
-    for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size)
+    for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size, tier)
     this._host.budget.enforceMemory()
   }
 

@@ -21,7 +21,7 @@ import type {
 import { NamespaceEvents } from './namespace-events.js'
 import { clearTiers, deleteFromTiers, keysOf, notePatternMissed, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
 import { NamespaceTiers, usedAbove, WRITTEN } from './namespace-tiers.js'
-import { wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
+import { checkOptions, wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
 import { entriesError, keyError, keysError, warmInputError, wrapInputError } from './cache-input.js'
@@ -167,9 +167,11 @@ export class CacheNamespace implements PerfCache {
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
     checkCached(fn, options)
     const { name, key, ...wrapOptions } = options
+    let checked = false
     return (...args: A) => {
       let k: string
       try {
+        if (!checked) checked = (checkOptions('', wrapOptions, name), true)
         k = key ? cachedKey(name, key(...args)) : argsKey(args)
       } catch (error) {
         return Promise.reject(error)
@@ -180,7 +182,9 @@ export class CacheNamespace implements PerfCache {
 
   async fetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
     const { createCachedFetch } = await import('./fetch.js')
-    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError, enabled: this._enabled })(url, init)
+    const events = this._events
+    const counts = { lookup: (k: string) => this._tiers.lookup(k), hit: (k: string, f: Lookup) => { this._hit(k, f) }, revalidated: events.hit.bind(events), stale: events.stale.bind(events), miss: events.miss.bind(events) }
+    return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError, enabled: this._enabled }, counts)(url, init)
   }
 
   warm(entries: Record<string, () => Promise<unknown>>): Promise<void> {

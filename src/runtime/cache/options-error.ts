@@ -6,7 +6,8 @@
 import { describeInput } from '../describe-input.js'
 import { CACHED_OPTIONS, plainCacheOptions } from './options-check.js'
 import { didYouMean } from '../../config/did-you-mean.js'
-import { argumentError } from '../../errors.js'
+import { argumentError, roundsToZeroHint } from '../../errors.js'
+import { ttlMayBe, windowMayBe } from './cached-check.js'
 
 /** Names other caches give an entry's lifetime (keyv, cache-manager, lru-cache, Redis, HTTP): here it is `ttl`. */
 const LIFETIME = /^(expires?(In|At)?|maxAge|max-age|ttlMs|ttlSeconds|ex|px|lifetime|expiry|expiration)$/i
@@ -37,8 +38,14 @@ export function cachedInputError(fn: unknown, options: unknown): TypeError {
     return argumentError(`[unperf] cache.cached(fn, { name }): name must be a non-empty string (it is part of each call's key: two memoized functions need two names), got ${name === '' ? "''" : options == null ? 'no options' : typeof name}`)
   }
   if (!plainCacheOptions(options, CACHED_OPTIONS)) return cacheOptionsError(`cache.cached(fn, { name: '${name}' })`, options, CACHED_OPTIONS)
-  const key = (options as { key?: unknown }).key
-  return argumentError(`[unperf] cache.cached(fn, { name: '${name}', key }): key must be a function of the call's arguments returning a string, got ${key === null ? 'null' : typeof key}`)
+  const { key, ttl, swr, staleIfError } = options as { key?: unknown; ttl?: unknown; swr?: unknown; staleIfError?: unknown }
+  if (key !== undefined && typeof key !== 'function') {
+    return argumentError(`[unperf] cache.cached(fn, { name: '${name}', key }): key must be a function of the call's arguments returning a string, got ${key === null ? 'null' : typeof key}`)
+  }
+  // as wrap.ts's checkOptions says it at the first call, for a string
+  if (!ttlMayBe(ttl)) return argumentError(`[unperf] cache.cached(fn, { name: '${name}', ttl }): ttl must be a duration > 0 or false, got ${String(ttl)}${roundsToZeroHint(ttl)}`)
+  const window = windowMayBe(swr) ? 'staleIfError' : 'swr'
+  return argumentError(`[unperf] cache.cached(fn, { name: '${name}', ${window} }): ${window} must be true, false or a duration, got ${String(window === 'swr' ? swr : staleIfError)}`)
 }
 
 /** `perf.cache.namespace(name)` with a name that is not a non-empty, well-formed string (checkNamespaceName in names.ts). */

@@ -170,15 +170,20 @@ function isRedisUp(g: TierGuard): boolean {
   return isRedisTier(g.tier) && g.up
 }
 
-/** ttl: a duration > 0 or false; swr and staleIfError: a boolean or a duration. Else a TypeError naming the option. */
-function checkOptions(key: string, options: CacheWrapOptions): void {
+/**
+ * ttl: a duration > 0 or false; swr and staleIfError: a boolean or a duration. Else a TypeError naming
+ * the option, and the call as the caller wrote it: `cached`, the name of a cached() function (its
+ * options checked at its first call: a string needs this parser, not on the start path).
+ */
+export function checkOptions(key: string, options: CacheWrapOptions, cached?: string): void {
   const { ttl, swr, staleIfError } = options
+  const where = (option: string): string => cached === undefined ? `cache.wrap('${key}')` : `cache.cached(fn, { name: '${cached}', ${option} })`
   if (ttl !== undefined && ttl !== false && !((parseDuration(ttl) ?? 0) > 0)) {
-    throw argumentError(`[unperf] cache.wrap('${key}'): ttl must be a duration > 0 or false, got ${String(ttl)}${unitsHint(ttl)}`)
+    throw argumentError(`[unperf] ${where('ttl')}: ttl must be a duration > 0 or false, got ${String(ttl)}${unitsHint(ttl)}`)
   }
   for (const [name, value] of [['swr', swr], ['staleIfError', staleIfError]] as const) {
     if (value !== undefined && typeof value !== 'boolean' && parseDuration(value) === undefined) {
-      throw argumentError(`[unperf] cache.wrap('${key}'): ${name} must be true, false or a duration, got ${String(value)}`)
+      throw argumentError(`[unperf] ${where(name)}: ${name} must be true, false or a duration, got ${String(value)}`)
     }
   }
 }
