@@ -12,6 +12,8 @@ import { useColor } from '../runtime/color.js'
 import { builtinFlagGiven, builtinFlags, defValue, resolveSubCommand, rootName, type Resolvable } from './citty-args.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
+/** The run's perf instance inside a command, as `unperf` exports it: one import for a host that needs both (a second package import costs a resolution and an ES module at start). */
+export { getPerf, tryGetPerf } from '../runtime/current.js'
 
 /** Options of {@link runMain}: citty's plus the adapter's. */
 export interface PerfRunMainOptions extends RunMainOptions, PerfAdapterOptions {}

@@ -14,6 +14,8 @@ import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type P
 import { listNoCacheInHelp } from './commander-help.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
+/** The run's perf instance inside a command, as `unperf` exports it: one import for a host that needs both (a second package import costs a resolution and an ES module at start). */
+export { getPerf, tryGetPerf } from '../runtime/current.js'
 
 
 const INSTRUMENTED = Symbol.for('unperf.commander')

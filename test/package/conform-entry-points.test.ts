@@ -15,6 +15,8 @@ beforeAll(() => {
         const m = await import(entry)
         out[entry] = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))
       }
+      const [u, c, m] = await Promise.all(['unperf', 'unperf/citty', 'unperf/commander'].map(e => import(e)))
+      out.sameGetPerf = [c.getPerf === u.getPerf, m.getPerf === u.getPerf, c.tryGetPerf === u.tryGetPerf, m.tryGetPerf === u.tryGetPerf]
       console.log(JSON.stringify(out))`,
     'hooks.mjs': `
       export async function resolve(specifier, context, next) {
@@ -46,6 +48,9 @@ describe('entry points', () => {
     expect(out['unperf/config']).toEqual({ definePerfConfig: 'function' })
     expect(out['unperf/citty']).toMatchObject({ withPerf: 'function' })
     expect(out['unperf/commander']).toMatchObject({ instrument: 'function' })
+    // getPerf/tryGetPerf from the adapters too (one package import for a host's commands), unperf's own
+    for (const entry of ['unperf/citty', 'unperf/commander']) expect(out[entry]).toMatchObject({ getPerf: 'function', tryGetPerf: 'function' })
+    expect(out.sameGetPerf).toEqual([true, true, true, true])
     // the reporter: vitest takes a reporter class or instance from the module's default export
     expect(out['unperf/vitest']).toMatchObject({ default: 'function' })
   })
