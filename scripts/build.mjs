@@ -144,7 +144,7 @@ const deferred = {
     b.onLoad({ filter: /.*/, namespace: 'deferred' }, args => ({
       contents: [
         `let m`,
-        // rewritten to a sync require of the chunk by scripts/start-script.mjs (checked there)
+        // rewritten to a sync require of the chunk by scripts/start-script.mjs and scripts/lazy-scripts.mjs (checked there)
         `const load = () => (m ??= __unperf_deferred(() => import(${JSON.stringify('deferred-real:' + args.path)})))`,
         // a function declared per name, not wrappers made by one shared function (1.2 kB less source, but
         // 56 calls on every start: +0.5 M instructions a warm start, valgrind, session 27)

@@ -9,6 +9,3 @@
 export * from './index.js'
 export { withPerf as __citty_withPerf, runMain as __citty_runMain, getPerf as __citty_getPerf, tryGetPerf as __citty_tryGetPerf } from './adapters/citty.js'
 export { instrument as __commander_instrument, getPerf as __commander_getPerf, tryGetPerf as __commander_tryGetPerf } from './adapters/commander.js'
-// shared by the lazy chunks of pools, workers, plugins, monitors and the Redis tier (a two-line
-// module): in the start script, so none of them reads another group's lazy script to get it
-import './runtime/timer-limit.js'

@@ -9,7 +9,7 @@
  * loop busy; longer while the tier's connection is still moving a large value, see _moving).
  */
 import type { EventLoopUtilization } from 'node:perf_hooks'
-import { timerDelay } from '../runtime/timer-limit.js'
+import { timerDelay } from '../runtime/clock.js'
 import { TRANSFER_FLOOR, type Tier } from './types.js'
 
 /** A call in flight on a remote tier: settled by its result or by the deadline sweep. */

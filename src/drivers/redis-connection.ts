@@ -8,7 +8,7 @@ import { defineSetCommand, type CommandClass, type SetCommandClass } from './_re
 import type { ResolvedDriverSpec } from '../config/types.js'
 import { MissingDependencyError, PerfError, TimeoutError } from '../errors.js'
 import { isClusterReply } from './redis-failures.js'
-import { timerDelay } from '../runtime/timer-limit.js'
+import { timerDelay } from '../runtime/clock.js'
 import { trackProgress } from './redis-progress.js'
 import { ownSlowness } from './timeout-blame.js'
 import { TRANSFER_FLOOR } from './types.js'

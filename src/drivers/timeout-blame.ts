@@ -17,7 +17,7 @@
  * connection was waiting on this process (ioredis still loading, a file read of its handshake), or
  * moved shortly before: this process was too slow to give the remote its time.
  */
-import { timerDelay } from '../runtime/timer-limit.js'
+import { timerDelay } from '../runtime/clock.js'
 import type { TimeoutError } from '../errors.js'
 import type { Tier } from './types.js'
 

@@ -23,7 +23,7 @@ import { overdueSetups, type OverdueSetups } from './plugin-overdue.js'
 import { checkPluginShape } from './plugin-shape.js'
 import type { PerfHookRegistryImpl } from './registry.js'
 import type { PerfHookName, PerfHooks } from './types.js'
-import { timerDelay } from '../runtime/timer-limit.js'
+import { timerDelay } from '../runtime/clock.js'
 import { bundleFor, type PluginBundle } from '../config/plugin-bundle.js'
 import { mapBundleStack } from '../config/plugin-bundle-stack.js'
 

@@ -1,8 +1,8 @@
 /** The retry delay of pools and workers (one formula for both: workers retry with the pools' backoff). */
 
-import { MAX_TIMER_MS } from './timer-limit.js'
+import { MAX_TIMER_MS } from './clock.js'
 
-/** A pool's timeout or backoff of '30d' is clamped to the longest timer (timer-limit.ts), not made 1 ms. */
+/** A pool's timeout or backoff of '30d' is clamped to the longest timer (clock.ts's MAX_TIMER_MS), not made 1 ms. */
 export { MAX_TIMER_MS }
 
 /** Exponential backoff with full jitter: uniform in [0, min(maxBackoff, backoff × 2^attempt)], whole ms (at most MAX_TIMER_MS). */

@@ -9,7 +9,7 @@
  * deadline reads the reply the thread posted in time.
  */
 
-import { MAX_TIMER_MS } from './timer-limit.js'
+import { MAX_TIMER_MS } from './clock.js'
 
 /** The longest a task waits for a starting thread to take it: past it, the call times out. */
 const START_MAX = 60_000

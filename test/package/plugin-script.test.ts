@@ -1,6 +1,6 @@
 /**
  * A start with plugins reads the plugins' modules (loading and setting them up, their hooks, whose
- * code an async listener's continuation is) from a lazy script of their own (scripts/start-script.mjs).
+ * code an async listener's continuation is) from a lazy script of their own (scripts/lazy-scripts.mjs).
  * Among the deferred modules they were spread over both of that group's scripts: a CLI with plugins
  * read, compiled and kept ~225 kB of source for ~30 kB of plugin code (pools, workers, the metrics
  * registry, every error path's messages), ~0.25 MiB of RSS in bench/scenarios/plugin-framework.mjs.

@@ -78,7 +78,7 @@ describe('the lazy scripts', () => {
   it("take the start chunks' registry from the shim, not from a URL parsed at each import of a start chunk", () => {
     // scripts/inline-start-chunks.mjs has a lazy ES module chunk look the registry up by its entry's
     // URL (`new URL('../index.mjs', import.meta.url)`) once per import: 28 URL parses on a cache's
-    // first call. In a lazy script the shim passes it (scripts/start-script.mjs START_CHUNKS_IN_CHUNK)
+    // first call. In a lazy script the shim passes it (scripts/lazy-scripts.mjs START_CHUNKS_IN_CHUNK)
     const lazy = readdirSync(chunks).filter(n => /^index\.lazy-[0-9a-f]+\.js$/.test(n))
     expect(lazy.length).toBeGreaterThan(0)
     const text = lazy.map(n => readFileSync(join(chunks, n), 'latin1')).join('\n')

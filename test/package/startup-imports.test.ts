@@ -91,7 +91,7 @@ describe('startup imports', () => {
     for (const name of ['RedisTier', 'UnstorageTier', 'RemoteTierGuard', 'RedisLock']) expect(text, name).not.toMatch(definesClass(name))
   })
 
-  it("a pool beside a memory + fs cache reads no Redis code for the helpers they share (timer-limit.ts is in the start script)", () => {
+  it("a pool beside a memory + fs cache reads no Redis code for the helpers they share (timerDelay is in the start script's clock.ts)", () => {
     const config = `export default { cache: { driver: ['memory', 'fs'] }, report: { console: false, dir: './.perf' } }`
     const loaded = loadedModules(config, `
       if ((await perf.pool('io').map([1, 2], async n => n * 2)).join() !== '2,4') throw new Error('pool')

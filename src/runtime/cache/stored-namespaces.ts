@@ -15,7 +15,7 @@ import { createTier } from '../../drivers/tiers.js'
 import type { Tier } from '../../drivers/types.js'
 import type { UnstorageTier } from '../../drivers/unstorage.js'
 import type { CacheScope } from './scope.js'
-import { timerDelay } from '../timer-limit.js'
+import { timerDelay } from '../clock.js'
 
 /** Drivers whose entries live in this process only: nothing to find there. */
 const LOCAL = new Set(['memory', 'fs', 'lru-cache'])

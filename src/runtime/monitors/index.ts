@@ -19,7 +19,7 @@ import { readHandles } from './samplers/handles.js'
 import { readMemory } from './samplers/memory.js'
 import type { SystemSampler } from './samplers/system.js'
 import { errorMessage } from '../../errors.js'
-import { timerDelay } from '../timer-limit.js'
+import { timerDelay } from '../clock.js'
 
 /** The monitor perf.ts and `unperf monitor` use; `server` is set when prometheus serves HTTP. */
 export interface MonitorImpl extends Monitor {

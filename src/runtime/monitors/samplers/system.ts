@@ -8,7 +8,7 @@ import { cpus, loadavg } from 'node:os'
 import type { MonitorSystemSample } from '../../../hooks/types.js'
 import type { WarnOnce } from '../../_internal.js'
 import { errorMessage } from '../../../errors.js'
-import { timerDelay } from '../../timer-limit.js'
+import { timerDelay } from '../../clock.js'
 import { createHostReader, type HostReader } from './system-reader.js'
 
 /** What a refresh gives (the sample's `system`). */
