@@ -46,10 +46,18 @@ export function buildLazyScripts(dist, entryName, deferred = []) {
   const staticReach = name => chunksIn(name, /from\s*"\.\/([^"]+\.mjs)"/g)
   const dynamicReach = name => chunksIn(name, /import\(\s*"\.\/([^"]+\.mjs)"/g)
   const reach = name => [...staticReach(name), ...dynamicReach(name)]
+  // each chunk goes to the first group that claims it, in the order the groups are made
+  const groups = []
+  const claimed = n => groups.some(g => g.has(n))
+  const newGroup = () => { const g = new Set(); groups.push(g); return g }
+  /** A visit that puts a chunk and what it imports statically in `group`: none another group holds, none `skip` leaves out. */
+  const gatherInto = (group, skip = () => false) => {
+    const visit = n => { if (!claimed(n) && !skip(n)) { group.add(n); staticReach(n).forEach(visit) } }
+    return visit
+  }
   // the cache's chunk and what it imports statically: what a first cache call runs
-  const cacheGroup = new Set()
-  const visit = n => { if (!cacheGroup.has(n)) { cacheGroup.add(n); staticReach(n).forEach(visit) } }
-  names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(visit)
+  const cacheGroup = newGroup()
+  names.filter(n => n.startsWith(`${entryName}.cache-`)).forEach(gatherInto(cacheGroup))
   // a chunk that only re-exports cache-group code (no module of its own: esbuild heads each module
   // with its path, `// src/...`; e.g. import('./file-hash.js') of a module the cache holds) loads with
   // it. Not a chunk with code of its own that reaches only the cache's small shared chunks (node:module,
@@ -65,45 +73,36 @@ export function buildLazyScripts(dist, entryName, deferred = []) {
   // group's chunk that imports one of them reads this script then: the history driver's Redis health.
   // timerDelay(), which pools, workers, plugins and monitors share with the Redis tier, is in the start
   // script's clock.ts for that reason: test/package/startup-imports.test.ts.)
-  const remoteGroup = new Set()
-  const visitRemote = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !deferredNames.has(n)) { remoteGroup.add(n); staticReach(n).forEach(visitRemote) } }
+  const visitRemote = gatherInto(newGroup(), n => deferredNames.has(n))
   for (const prefix of REMOTE_CHUNKS) {
     const found = names.filter(n => n.startsWith(`${entryName}.${prefix}-`) && /^-[A-Z0-9]{8}\.mjs$/.test(n.slice(entryName.length + prefix.length + 1)))
-    if (found.length !== 1) throw new Error(`REMOTE_CHUNKS: ${found.length} chunks of ${prefix} (a dynamic import of the cache's, one chunk): renamed or no longer imported dynamically? (scripts/start-script.mjs)`)
+    if (found.length !== 1) throw new Error(`REMOTE_CHUNKS: ${found.length} chunks of ${prefix} (a dynamic import of the cache's, one chunk): renamed or no longer imported dynamically? (scripts/lazy-scripts.mjs)`)
     visitRemote(found[0])
   }
   // what else the cache imports only when it is used (perf.cache.fetch, ...): a script of its own, so
   // the script every cache user reads and deserializes stays small (and under MAX_SCRIPT)
-  const cacheExtras = new Set()
-  const visitExtra = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !cacheExtras.has(n) && !deferredNames.has(n)) { cacheExtras.add(n); staticReach(n).forEach(visitExtra) } }
+  const visitExtra = gatherInto(newGroup(), n => deferredNames.has(n))
   for (const n of cacheGroup) dynamicReach(n).forEach(visitExtra)
   // the plugins' chunks (loading and setting them up, their hooks, whose code an async listener's
   // continuation is) and what they import statically: a script of their own. Among the deferred
   // modules they were spread over both of that group's scripts: a CLI with plugins read and kept
   // ~225 kB of source (pools, workers, the metrics registry, every error path's messages) for ~30 kB
-  const pluginGroup = new Set()
-  const visitPlugin = n => { if (!cacheGroup.has(n) && !remoteGroup.has(n) && !cacheExtras.has(n) && !pluginGroup.has(n)) { pluginGroup.add(n); staticReach(n).forEach(visitPlugin) } }
-  names.filter(n => PLUGIN_CHUNK.test(n.slice(entryName.length + 1))).forEach(visitPlugin)
+  const pluginGroup = newGroup()
+  names.filter(n => PLUGIN_CHUNK.test(n.slice(entryName.length + 1))).forEach(gatherInto(pluginGroup))
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
   // (what the plugins' chunks import dynamically, error paths and the plugin bundle's writer, stays in it)
-  const deferredGroup = new Set()
+  // (the plugins' chunks are passed through, not claimed again; dynamic imports followed too)
+  const deferredGroup = newGroup()
   const passed = new Set()
   const visitDeferred = n => {
-    if (cacheGroup.has(n) || remoteGroup.has(n) || cacheExtras.has(n) || deferredGroup.has(n) || passed.has(n)) return
+    if (passed.has(n) || (claimed(n) && !pluginGroup.has(n))) return
     if (pluginGroup.has(n)) passed.add(n)
     else deferredGroup.add(n)
     reach(n).forEach(visitDeferred)
   }
   deferred.forEach(visitDeferred)
-  const grouped = n => cacheGroup.has(n) || remoteGroup.has(n) || cacheExtras.has(n) || pluginGroup.has(n) || deferredGroup.has(n)
-  const groups = [
-    names.filter(n => cacheGroup.has(n)),
-    names.filter(n => remoteGroup.has(n)),
-    names.filter(n => cacheExtras.has(n)),
-    names.filter(n => pluginGroup.has(n)),
-    names.filter(n => deferredGroup.has(n)),
-    names.filter(n => !grouped(n)),
-  ].filter(g => g.length > 0)
+  // and the rest
+  const byGroup = [...groups.map(g => names.filter(n => g.has(n))), names.filter(n => !claimed(n))].filter(g => g.length > 0)
   const part = (name) => {
     // the start chunks' registry (scripts/inline-start-chunks.mjs) as the factory's argument: the
     // shim looks it up once, where each import of a start chunk parsed its entry's URL again (a cache's
@@ -120,7 +119,7 @@ export function buildLazyScripts(dist, entryName, deferred = []) {
   // a group over MAX_SCRIPT is split (largest chunks first, each into the first script it fits):
   // two scripts read on a first cache call cost less than one in the large-object space
   const bins = []
-  for (const group of groups) {
+  for (const group of byGroup) {
     const parts = group.map(part)
     if (Buffer.byteLength(scriptOf(parts)) <= MAX_SCRIPT) { bins.push(parts); continue }
     const mine = []
