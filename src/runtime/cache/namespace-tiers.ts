@@ -114,7 +114,7 @@ export class NamespaceTiers {
         expired?.(entry)
         continue
       }
-      if (t > 0) this._promote(entry, guards.slice(0, t))
+      if (t > 0) this.copyTo(entry, guards.slice(0, t))
       return { entry, stale: false, tier: t }
     }
     return null
@@ -167,7 +167,7 @@ export class NamespaceTiers {
         if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, keys[i]!, entry)
         if (entry && !isExpired(entry, now)) {
           out[i] = { entry, stale: false, tier: t }
-          if (t > 0) this._promote(entry, guards.slice(0, t))
+          if (t > 0) this.copyTo(entry, guards.slice(0, t))
         } else still.push(i)
       })
       missing = still
@@ -276,8 +276,13 @@ export class NamespaceTiers {
     return entry !== null && missed.removes(key, entry.createdAt) ? null : entry
   }
 
-  private _promote(entry: StoredEntry, faster: TierGuard[]): void {
-    for (const g of faster) {
+  /**
+   * A copy of an entry read from a slower tier (or a sliding namespace's hit, its ttl extended) in
+   * `guards`' tiers that are up: a memory tier holds it as its value's estimate (setPromoted) and
+   * reports what that evicts; the others are written in the background.
+   */
+  copyTo(entry: StoredEntry, guards: TierGuard[]): void {
+    for (const g of guards) {
       if (!g.up) continue
       if (g.tier instanceof MemoryTier) { g.tier.setPromoted(entry); this._enforceMemory(g.tier); continue }
       this._host.track(g.call(t => t.set(entry)).catch(() => {}))

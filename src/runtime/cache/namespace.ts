@@ -302,9 +302,10 @@ export class CacheNamespace implements PerfCache {
     const entry = found.entry
     if (this.config.sliding && this.config.ttl !== false && entry.expiresAt !== null && entry.expiresAt < Date.now() + this.config.ttl) {
       const extended = { ...entry, expiresAt: Date.now() + this.config.ttl }
-      // (the memory tier holds the copy as its value's estimate, whichever tier the hit came from)
-      this._host.track(this._tiers.guards().then(guards => Promise.all(guards.map(g => !g.up ? undefined
-        : g.tier instanceof MemoryTier ? g.tier.setPromoted(extended) : g.call(t => t.set(extended)).catch(() => {})))))
+      // in every tier, as a hit from a slower tier is copied to the faster ones (the tiers are built:
+      // the lookup that found it built them; the writes are tracked from here, so close() waits for them)
+      if (tiers !== undefined) this._tiers.copyTo(extended, tiers)
+      else this._host.track(this._tiers.guards().then(guards => this._tiers.copyTo(extended, guards)))
       return extended
     }
     return entry
