@@ -5,6 +5,7 @@
 import type { RedisHealth } from './redis-health.js'
 import type { MissedRemovals } from './redis-missed-removals.js'
 import type { RedisTier } from './redis.js'
+import type { UnstorageTier } from './unstorage.js'
 
 export interface StoredEntry {
   /** The user's key, exactly as given. */
@@ -110,6 +111,11 @@ export interface Tier {
  */
 export function isRedisTier(tier: Tier): tier is RedisTier {
   return typeof (tier as Partial<RedisTier>).lockKey === 'function'
+}
+
+/** An unstorage tier (unstorage.ts), told apart without its module: by the listing of its stored keys, which no other tier has. */
+export function isUnstorageTier(tier: Tier): tier is UnstorageTier {
+  return typeof (tier as Partial<UnstorageTier>).storedKeys === 'function'
 }
 
 /**

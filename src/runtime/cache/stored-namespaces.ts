@@ -12,8 +12,7 @@ import type { ResolvedDriverSpec, ResolvedPerfConfig } from '../../config/types.
 import { formatDuration } from '../../config/units.js'
 import { errorMessage } from '../../errors.js'
 import { createTier } from '../../drivers/tiers.js'
-import type { Tier } from '../../drivers/types.js'
-import type { UnstorageTier } from '../../drivers/unstorage.js'
+import { isUnstorageTier, type Tier } from '../../drivers/types.js'
 import type { CacheScope } from './scope.js'
 import { timerDelay } from '../clock.js'
 
@@ -64,7 +63,7 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
         return []
       }
     }
-    const keys = await within(isUnstorage(tier) ? tier.storedKeys() : tier.keys(), bound)
+    const keys = await within(isUnstorageTier(tier) ? tier.storedKeys() : tier.keys(), bound)
     if (keys === late) {
       onUnlisted?.(tier.kind, `no answer within ${formatDuration(bound)}`)
       return []
@@ -98,9 +97,4 @@ function unique(specs: Set<ResolvedDriverSpec>): ResolvedDriverSpec[] {
     if (!seen.has(key)) seen.set(key, spec)
   }
   return [...seen.values()]
-}
-
-/** An unstorage tier (unstorage.ts), told apart without importing its module (tiers.ts imports it for the specs that name one). */
-function isUnstorage(tier: Tier): tier is UnstorageTier {
-  return typeof (tier as Partial<UnstorageTier>).storedKeys === 'function'
 }
