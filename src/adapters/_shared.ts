@@ -2,9 +2,10 @@
  * What both adapters share: their options, the host package root, `--no-cache` detection and
  * creating (or adopting) the perf instance for one CLI run.
  */
-import { existsSync, realpathSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createPerfForCommands } from '../runtime/perf.js'
+import { realPath } from '../runtime/real-path.js'
 import type { Perf } from '../runtime/types.js'
 import { ConfigError, errorMessage } from '../errors.js'
 import { armFastExit } from './fast-exit.js'
@@ -36,7 +37,7 @@ export interface PerfAdapterOptions {
 export function hostRootDir(entry: string | undefined = process.argv[1]): string | undefined {
   if (!entry) return undefined
   let dir: string
-  try { dir = dirname(realpathSync(entry)) } catch { dir = dirname(resolve(entry)) }
+  try { dir = dirname(realPath(entry)) } catch { dir = dirname(resolve(entry)) }
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir
     const parent = dirname(dir)

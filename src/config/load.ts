@@ -108,7 +108,7 @@ async function loadLayers(options: LoadPerfConfigOptions, caller: string, keepRa
   // 5. resolve units, defaults, paths
   const host = packageInfo(rootDir)
   const { config, issues: unitIssues } = resolvePerfConfig(merged.config as PerfConfigBase, {
-    rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor,
+    rootDir, cwd, env, configFile: raw.configFile, hostName: host.name, hostVersion: host.version, fileFor, ...(cwd === rootDir && { cwdPackage: host }),
   })
   if (unitIssues.length > 0) throw await (await import('./validate-layers.js')).resolverError(unitIssues, raw.layers, merged.layers, env, rootDir, overrides as Record<string, unknown> | undefined)
   // where each plugin entry was written (messages name the file and the key path): plugin-entries.ts

@@ -71,7 +71,7 @@ function resolveBudgets(r: Resolver, input: PerfConfigBase): ResolvedBudgetsConf
 function resolveReport(r: Resolver, input: PerfConfigBase, name: string, cache: ResolvedCacheConfig): ResolvedReportConfig {
   const o = input.report ?? {}
   const d = DEFAULTS.report
-  const dir = o.dir ? r.path(o.dir, 'report.dir') : join(platformCacheDir(name), 'reports', projectId(r.ctx.cwd, cache.scope))
+  const dir = o.dir ? r.path(o.dir, 'report.dir') : join(platformCacheDir(name), 'reports', projectId(r.ctx.cwd, cache.scope, r.ctx.cwdPackage))
   return {
     console: o.console ?? d.console,
     dir,

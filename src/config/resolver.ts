@@ -17,6 +17,8 @@ export interface ResolveContext {
   hostName: string | undefined
   hostVersion: string | undefined
   fileFor: FileForPath
+  /** cwd's package.json when the caller read it just now (cwd is rootDir): the project id does not read it again. */
+  cwdPackage?: { name?: string | undefined } | undefined
 }
 
 export class Resolver {

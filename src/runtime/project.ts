@@ -2,9 +2,10 @@
  * Where things live: the platform cache dir and the project id that scopes entries and reports.
  * Synchronous and cheap (a few small file reads): it runs at config resolution.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
+import { realPath } from './real-path.js'
 
 /**
  * The dirs whose safety decides whether report.dir is written to or read from (fs-safety.ts
@@ -183,21 +184,22 @@ export function packageInfo(dir: string): { name?: string; version?: string } {
  * same for every form of the repository's url), else of its real path. One project on many CI
  * machines gets one id; two projects on one laptop never share.
  */
-export function projectId(cwd: string, override?: string): string {
+export function projectId(cwd: string, override?: string, cwdPackage?: { name?: string | undefined }): string {
   if (override) return safeDirName(override)
   // asked at startup (the report dir) and again by the cache's scope: worked out once per process
   let id = projectIds.get(cwd)
-  if (id === undefined) projectIds.set(cwd, (id = computeProjectId(cwd)))
+  if (id === undefined) projectIds.set(cwd, (id = computeProjectId(cwd, cwdPackage)))
   return id
 }
 
 const projectIds = new Map<string, string>()
 
-function computeProjectId(cwd: string): string {
-  const pkgName = packageInfo(cwd).name
+/** `cwdPackage`: cwd's package.json as the caller read it just now (the config's rootDir is most often cwd): not read twice. */
+function computeProjectId(cwd: string, cwdPackage?: { name?: string | undefined }): string {
+  const pkgName = (cwdPackage ?? packageInfo(cwd)).name
   const remote = gitRemote(cwd)
   if (remote) return shortHash(`${pkgName ?? ''}\0${remoteIdentity(remote)}`)
   let real = cwd
-  try { real = realpathSync(cwd) } catch { /* keep */ }
+  try { real = realPath(cwd) } catch { /* keep */ }
   return shortHash(`${pkgName ?? ''}\0${real}`)
 }

@@ -5,7 +5,7 @@
  * one it rebuilt in the platform cache dir.
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfigLayers } from '../../src/config/load.js'
@@ -57,5 +57,30 @@ describe('a damaged config snapshot', () => {
       expect(warm.loader).toBe('snapshot')
       expect(warm.config.cache.ttl).toBe(180_000)
     })
+  })
+
+  // a warm start asks whether node_modules is there (existsSync), not whether it is a dir (a Stats
+  // object each: ≈ 1.5 kB of young generation): a file of that name fails the manifest's read
+  it('a file named node_modules: the snapshot is built and read in the platform cache dir', async () => {
+    await withoutNodeModules({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` }, async (dir, xdg) => {
+      writeFileSync(join(dir, 'node_modules'), '')
+      expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('c12')
+      expect(readdirSync(join(xdg, 'unperf', 'config-snapshots')).length).toBeGreaterThan(0)
+      const warm = await loadPerfConfigLayers({ cwd: dir })
+      expect(warm.loader).toBe('snapshot')
+      expect(warm.config.cache.ttl).toBe(180_000)
+    })
+  })
+
+  it('a validated marker removed: the next warm start validates the values again and marks them', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '3m' } }` })
+    await loadPerfConfigLayers({ cwd: dir })
+    const snapshots = join(dir, 'node_modules', '.cache', 'unperf', 'config')
+    const marker = readdirSync(snapshots).find(n => n.startsWith('validated-'))!
+    unlinkSync(join(snapshots, marker))
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    expect(warm.loader).toBe('snapshot')
+    expect(warm.config.cache.ttl).toBe(180_000)
+    expect(existsSync(join(snapshots, marker))).toBe(true)
   })
 })

@@ -1,8 +1,9 @@
 /** The project id that scopes cache entries and reports: one project on many machines, never two projects. */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gitEntriesAbove, gitRemote, packageInfo, platformCacheDir, projectId, remoteIdentity, safeDirName } from '../../src/runtime/project.js'
+import { realPath } from '../../src/runtime/real-path.js'
 import { tempDir } from '../helpers/tmp.js'
 
 function checkout(remote: string | undefined, name = 'same-cli'): string {
@@ -100,5 +101,20 @@ describe('cache dir names', () => {
       if (saved === undefined) delete process.env.XDG_CACHE_HOME
       else process.env.XDG_CACHE_HOME = saved
     }
+  })
+})
+
+describe('realPath (the host entry and the project dir on the start path)', () => {
+  it("is fs.realpathSync's answer through symlinked dirs and files, and its error for a missing path", () => {
+    const dir = tempDir('unperf-real-path-')
+    mkdirSync(join(dir, 'real', 'sub'), { recursive: true })
+    writeFileSync(join(dir, 'real', 'sub', 'cli.mjs'), '')
+    symlinkSync(join(dir, 'real'), join(dir, 'link'))
+    symlinkSync(join(dir, 'link', 'sub', 'cli.mjs'), join(dir, 'entry.mjs'))
+    for (const path of [join(dir, 'link', 'sub'), join(dir, 'entry.mjs'), join(dir, 'link', 'sub', '..', 'sub', 'cli.mjs')]) {
+      expect(realPath(path)).toBe(realpathSync(path))
+    }
+    expect(realPath(join(dir, 'entry.mjs'))).toBe(join(realpathSync(dir), 'real', 'sub', 'cli.mjs'))
+    expect(() => realPath(join(dir, 'missing'))).toThrow(expect.objectContaining({ code: 'ENOENT' }))
   })
 })
