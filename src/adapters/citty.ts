@@ -46,6 +46,7 @@ type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
 
 /** citty's CLIError codes for bad usage (its others are the CLI author's mistakes). */
 const USAGE_ERRORS = new Set(['E_UNKNOWN_COMMAND', 'E_NO_COMMAND', 'EARG'])
+const NO_BUILTIN_FLAGS = { help: [] as string[], version: [] as string[] }
 
 /**
  * The `--no-cache` flag, defined under its negative name: citty 0.2 lists a boolean arg
@@ -120,7 +121,9 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
   let exitCode: number | undefined
   try {
     await session.ensure()
-    const flags = await builtinFlags(cmd)
+    // the root's args read for --help / --version only when one of them is there at all (builtinFlags
+    // gives a subset of them): a run's arguments went through two args() calls and their Sets
+    const flags = builtinFlagGiven(rawArgs) ? await builtinFlags(cmd) : NO_BUILTIN_FLAGS
     if (flags.help.length > 0 && rawArgs.some(arg => flags.help.includes(arg))) {
       await showUsage(...(await resolveSubCommand(cmd, rawArgs)))
       exitCode = 0
