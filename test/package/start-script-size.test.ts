@@ -67,13 +67,15 @@ describe('the start script', () => {
 })
 
 describe('the start script\'s top level', () => {
-  it('makes no Set of a constant list that a lookup in the list itself does as well (session 29: ≈ 2 kB a start)', () => {
+  it('makes no Set or table of constants that a lookup in the list itself, or a switch, does as well (session 29: ≈ 3.5 kB a start)', () => {
     // the hook names (registry.ts, a hook() call or two a run) and commander's usage errors (commander.ts,
     // an error path: made at every start of every host, citty's too)
     const names = readdirSync(chunks).filter(n => /^index\.start-[0-9a-f]+\.js$/.test(n))
     const text = readFileSync(join(chunks, names[0]!), 'latin1').replace(/\\\n/g, '')
     expect(text).not.toContain('new Set(PERF_HOOK_NAMES)')
     expect(text).not.toMatch(/new Set\(\["commander\./)
+    // nor a table of the size units (units.ts: a switch; ≈ 1.5 kB with its boxed numbers)
+    expect(text).not.toMatch(/SIZE_UNITS\s*=/)
   })
 })
 
