@@ -68,14 +68,16 @@ describe('the start script', () => {
 
 describe('the start script\'s top level', () => {
   it('makes no Set or table of constants that a lookup in the list itself, or a switch, does as well (session 29: ≈ 4.5 kB a start)', () => {
-    // the hook names (registry.ts, a hook() call or two a run) and commander's usage errors (commander.ts,
-    // an error path: made at every start of every host, citty's too)
+    // the hook names (registry.ts, a hook() call or two a run) and commander's and citty's usage errors
+    // (commander.ts, citty.ts: an error path; commander's made at every start of every host, citty's too)
     const names = readdirSync(chunks).filter(n => /^index\.start-[0-9a-f]+\.js$/.test(n))
     const text = readFileSync(join(chunks, names[0]!), 'latin1').replace(/\\?\n/g, '') // lines joined (broken at 120 characters)
     expect(text).not.toContain('new Set(PERF_HOOK_NAMES)')
     expect(text).not.toMatch(/new Set\(\["commander\./)
-    // nor a table of the size units (units.ts: a switch; ≈ 1.5 kB with its boxed numbers)
+    expect(text).not.toMatch(/new Set\(\["E_UNKNOWN_COMMAND"/)
+    // nor a table of the size or duration units (units.ts: switches; ≈ 2 kB with the boxed numbers)
     expect(text).not.toMatch(/SIZE_UNITS\s*=/)
+    expect(text).not.toMatch(/DURATION_UNITS\s*=\s*\{/)
     // nor of createPerf()'s option types (input-checks.ts: a switch, the names a constant array; ≈ 1 kB)
     expect(text).not.toMatch(/CREATE_OPTIONS\s*=\s*\{/)
   })
