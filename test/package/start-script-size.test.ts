@@ -61,6 +61,8 @@ describe('the start script', () => {
       'a package resolved by its exports (hooks/_resolve-package.ts)': 'function resolvePackageImport',
       'a plugin module without a default export, said (plugin-module-default.ts)': 'exports it by name',
       'a program instrumented twice, said (second-call-warning.ts)': 'called again on a program it had instrumented',
+      // session 29
+      'the errors of a command cut short by the process\'s end (command-exit-errors.ts)': 'a promise that never settles',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })
