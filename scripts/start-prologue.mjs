@@ -118,8 +118,9 @@ function __unperf_require(name) {
   const group = LAZY.get(name)
   let script = factories[group]
   if (script === undefined) {
-    script = factories[group] = __unperf_loader.compile(...SCRIPTS[group])
-    __unperf_writeAtExit()
+    try {
+      script = factories[group] = __unperf_loader.compile(...SCRIPTS[group])
+    } finally { __unperf_writeAtExit() }
   }
   m = { exports: {} }
   __unperf_chunks.set(name, m)
