@@ -130,6 +130,8 @@ const DEFERRED = {
   'src/adapters/second-call-warning.ts': ['secondCallWarning'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
+  // only when a command is cut short by the process's end (a non-zero exit, an emptied event loop): the error it is recorded with
+  'src/runtime/command-exit-errors.ts': ['exitError', 'loopEmptiedError'],
 }
 const deferred = {
   name: 'deferred-modules',

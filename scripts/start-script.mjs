@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import { Script } from 'node:vm'
 import { buildLazyScripts } from './lazy-scripts.mjs'
 import { contentHash, LINE_LIMIT, rewriteImports } from './script-text.mjs'
+import { CACHE_HEADER, CACHE_MAGIC, startPrologue } from './start-prologue.mjs'
 
 export { rewriteImports } from './script-text.mjs'
 
@@ -33,8 +34,14 @@ export { rewriteImports } from './script-text.mjs'
  */
 const LARGE_STRING = 128 * 1024 - 16 + 64
 
-/** The start path's budget: code past it belongs in a lazy chunk or a deferred module (scripts/build.mjs). */
-const MAX_START_SCRIPT = 136 * 1024
+/**
+ * The start path's budget: code past it belongs in a lazy chunk or a deferred module (scripts/build.mjs).
+ * 136 KiB until session 29, whose ≈ 7.7 kB of prologue (scripts/start-prologue.mjs) came from the
+ * loader, now held to MAX_LOADER: 12.2 kB of it was read into the young generation on every start.
+ */
+const MAX_START_SCRIPT = 144 * 1024
+/** Each loader (dist/index.mjs, citty.mjs, commander.mjs): an ES module, read and compiled on every start. */
+const MAX_LOADER = 5 * 1024
 
 /**
  * `script` padded to `size` bytes (ASCII: one byte a character): comment lines of at most LINE_LIMIT
@@ -67,9 +74,11 @@ export function buildStartScript(dist, version) {
   if (!exportClause) throw new Error('dist/index.mjs: no export clause at its end')
   const bindings = exportClause[1].split(',').map(s => s.trim()).filter(Boolean).map(s => s.split(/\s+as\s+/))
   const names = bindings.map(b => b.at(-1))
-  // the exports as a plain object (they are all constants: functions, classes, frozen data), not
-  // esbuild's CommonJS form: its getters and copies cost ~20 kB of young-generation allocation per start
-  code = code.slice(0, exportClause.index) + `\nmodule.exports = { ${bindings.map(([local, exported = local]) => exported === local ? local : `${exported}: ${local}`).join(', ')} };\n`
+  // the exports as an array (they are all constants: functions, classes, frozen data), each loader
+  // reading its names by index: not esbuild's CommonJS form (its getters and copies cost ~20 kB of
+  // young-generation allocation per start), nor an object literal of every entry's names (≈ 30
+  // properties: ≈ 4.5 kB a start, where an array of them is ≈ 0.3 kB; unperf/citty reads 4 of them)
+  code = code.slice(0, exportClause.index) + `\nmodule.exports = [${bindings.map(([local]) => local).join(', ')}];\n`
   // deferred modules (scripts/build.mjs): a sync require of their chunk, from its lazy script
   const deferred = []
   code = code.replace(/__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/_chunks\/([^"]+\.mjs)"\s*\)\s*\)/g, (_, name) => {
@@ -82,7 +91,8 @@ export function buildStartScript(dist, version) {
   for (const name of deferred) if (!lazy?.some(g => g.names.includes(name))) throw new Error(`deferred chunk ${name} is in no lazy script`)
   // whitespace only: names stay readable in stack traces; ~20 % less source to read and hold on every start
   const body = transformSync(code, { loader: 'js', target: 'node20', minifySyntax: true, minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
-  const wrapped = `(function (module, exports, __unperf_import, __unperf_meta, __unperf_require) {"use strict";\n${body}\n})\n`
+  // the prologue (scripts/start-prologue.mjs) defines __unperf_import and __unperf_require; __unperf_loader is the loader's compile()
+  const wrapped = `(function (module, exports, __unperf_meta, __unperf_loader) {"use strict";\n${startPrologue(lazy)}\n${body}\n})\n`
   new Script(wrapped, { filename: 'start script' }) // a stray export or a top-level await fails the build, not a user's start
   if (Buffer.byteLength(wrapped) > MAX_START_SCRIPT) throw new Error(`the start script is ${Buffer.byteLength(wrapped)} bytes: keep it under ${MAX_START_SCRIPT} (the start path's budget); move code off the start path (a lazy chunk, a deferred module: scripts/build.mjs)`)
   const script = padTo(wrapped, LARGE_STRING)
@@ -92,28 +102,33 @@ export function buildStartScript(dist, version) {
   writeFileSync(join(dist, file), script)
   // each entry's exports: `__citty_withPerf` is unperf/citty's `withPerf`, the rest unperf's own
   const entries = new Map([['index', []]])
-  for (const name of names) {
+  names.forEach((name, index) => {
     const m = ENTRY_EXPORT.exec(name)
     const [target, exported] = m ? [m[1], m[2]] : ['index', name]
     if (!entries.has(target)) entries.set(target, [])
-    entries.get(target).push(exported === name ? name : `${name}: ${exported}`)
+    entries.get(target).push(`${exported} = runtime[${index}]`)
+  })
+  for (const [target, bindings] of entries) {
+    const loader = compactLoader(shim(target, bindings, version, file, hash))
+    if (Buffer.byteLength(loader) > MAX_LOADER) throw new Error(`dist/${target}.mjs is ${Buffer.byteLength(loader)} bytes: keep it under ${MAX_LOADER} (read and compiled as an ES module on every start); what a warm start does not run goes in the start script's prologue (scripts/start-prologue.mjs)`)
+    writeFileSync(join(dist, `${target}.mjs`), loader)
   }
-  for (const [target, bindings] of entries) writeFileSync(join(dist, `${target}.mjs`), withoutCommentLines(shim(target, bindings, version, file, hash, lazy)))
   return [...entries.keys()]
 }
 
 /**
- * The loader without its comment lines (they stay here, in shim()'s template), its first three (what
- * the file is) kept: Node reads and compiles the loader as an ES module on every start (no code cache
- * for ES modules on Node 20), and its ≈ 4 kB of comments were read into the young generation and
- * scanned each time.
+ * The loader without its comments (they stay here, in shim()'s template) and whitespace-minified, its
+ * first three lines (what the file is) kept: Node reads and compiles the loader as an ES module on
+ * every start (no code cache for ES modules on Node 20), and its ≈ 4 kB of comments, then ≈ 1.5 kB
+ * of indentation and spaces (session 29), were read into the young generation and scanned each time.
  */
-function withoutCommentLines(text) {
+function compactLoader(text) {
   const lines = text.split('\n')
-  return [...lines.slice(0, 3), ...lines.slice(3).filter(line => !/^\s*\/\//.test(line))].join('\n')
+  const code = transformSync(lines.slice(3).join('\n'), { loader: 'js', target: 'node20', minifyWhitespace: true, lineLimit: LINE_LIMIT, logLevel: 'warning' }).code
+  return [...lines.slice(0, 3), code].join('\n')
 }
 
-function shim(target, bindings, version, SCRIPT, hash, lazy) {
+function shim(target, bindings, version, SCRIPT, hash) {
   return `// unperf's start path runs as a script compiled with V8's code cache: see ${SCRIPT} and scripts/start-script.mjs.
 // unperf, unperf/citty and unperf/commander are each this loader over the same script: the first one
 // imported runs it, the others take its exports (one instance per process).
@@ -124,9 +139,12 @@ const indexUrl = new URL('./index.mjs', import.meta.url).href
 const RUNTIME = Symbol.for('unperf:runtime:' + indexUrl)
 const runtime = (globalThis[RUNTIME] ??= start())
 
+// Only what compiles the start script with its code cache is here: this file is read and compiled on
+// every start. Writing the caches at exit and loading lazy chunks are the start script's prologue
+// (scripts/start-prologue.mjs), which gets compile() and the caches to write as __unperf_loader.
 function start() {
-const { closeSync, constants, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs')
-const { dirname, isAbsolute, join } = process.getBuiltinModule('node:path')
+const { closeSync, constants, fstatSync, openSync, readFileSync, utimesSync } = process.getBuiltinModule('node:fs')
+const { isAbsolute, join } = process.getBuiltinModule('node:path')
 const { fileURLToPath } = process.getBuiltinModule('node:url')
 const { Script } = process.getBuiltinModule('node:vm')
 
@@ -137,15 +155,12 @@ const base = (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CAC
 // V8 checks a cache against its own version and flags and the source's length, not its content:
 // the name carries the build's content hash, so a cache is only ever used with the code it came from
 const dir = env.UNPERF_CODE_CACHE === '0' || !base ? undefined : join(base, 'unperf', 'code-cache')
-const KEEP = 64 // cache files: the start script and lazy scripts (four to six) of the newest builds
 const flags = process.execArgv.length > 0 || env.NODE_OPTIONS ? process.execArgv.join(' ') + '\\0' + (env.NODE_OPTIONS || '') : ''
 // A cache file: a 16-byte header (MAGIC, CRC-32 of V8's data, its length, the file's mtime in s as
 // written) and V8's data. V8 checks its data's version, flags and source length, not its content:
 // damaged data (a bad disk, a tool writing into the file) crashed the process on every start
 // (SIGSEGV). Data with a bad CRC is not used, and replaced at exit; a file whose mtime is still the
 // one written with it is unchanged since, so the warm path reads no module to compute a CRC.
-const MAGIC = 0x63637075
-const HEADER = 16
 function readCache(cacheFile) {
   let buf, mtimeMs
   try {
@@ -161,8 +176,8 @@ function readCache(cacheFile) {
       mtimeMs = st.mtimeMs; buf = readFileSync(fd)
     } finally { closeSync(fd) }
   } catch { return undefined } // first run
-  if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(8) !== buf.length - HEADER) return undefined
-  const data = buf.subarray(HEADER)
+  if (buf.length < ${CACHE_HEADER} || buf.readUInt32LE(0) !== ${CACHE_MAGIC} || buf.readUInt32LE(8) !== buf.length - ${CACHE_HEADER}) return undefined
+  const data = buf.subarray(${CACHE_HEADER})
   if (mtimeMs === buf.readUInt32LE(12) * 1000) return data
   // changed since, or copied (a restored backup): checked in full, once
   try {
@@ -172,38 +187,10 @@ function readCache(cacheFile) {
   return data
 }
 
-// unperf/ and unperf/code-cache/ are unperf's own: written into only when each is a real dir (not a
-// symlink) of this user's that group and others cannot write to. Under a cache home others can write
-// to (XDG_CACHE_HOME in /tmp), one who made them first could lead the writes, and the removal of
-// old .v8 and .tmp files, into any dir of ours. (POSIX only, as readCache's check.)
-function privateDir(path) {
-  const st = lstatSync(path)
-  return st.isDirectory() && (!process.getuid || (st.uid === process.getuid() && (st.mode & 0o022) === 0))
-}
-
-// the code cache's dir and its missing parents, each made once, top down: Node 20's recursive mkdir
-// never returns where a file system answers a new dir with ENOENT (XDG_CACHE_HOME=/proc/x hung every
-// exit; src/runtime/make-dir.ts)
-function makeDir(path) {
-  const missing = []
-  for (let at = path; !statSync(at, { throwIfNoEntry: false }); at = dirname(at)) {
-    missing.unshift(at)
-    if (dirname(at) === at) break
-  }
-  for (const d of missing) {
-    try { mkdirSync(d, { mode: 0o700 }) } catch (error) { if (error?.code !== 'EEXIST') throw error }
-  }
-}
-
-// the caches to write at exit, one 'exit' listener for all of them: one per script compiled without
-// its cache (a first run, a new unperf: the start script and each lazy script) put a host with a
-// few exit listeners of its own, or two perf instances, over node's 10 (MaxListenersExceededWarning)
-const writes = []
-function writeAtExit(write) {
-  if (writes.push(write) === 1) process.once('exit', () => { for (const w of writes) w() })
-}
-
-/** Compiles a script of this package with its code cache; the cache is written at exit if it was missing or rejected. */
+// [script, cache file] of each script compiled without its cache (missing or rejected): the start
+// script's prologue writes them at exit (then a cache also holds every function that run compiled)
+const unwritten = []
+/** Compiles a script of this package with its code cache. */
 function compile(rel, hash) {
   const file = fileURLToPath(new URL(rel, indexUrl))
   let source
@@ -222,94 +209,12 @@ function compile(rel, hash) {
   const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${(where >>> 0).toString(16).padStart(8, '0')}-\${process.version}-\${process.arch}.v8\`)
   const cachedData = cacheFile && readCache(cacheFile)
   const script = new Script(source, { filename: file, cachedData })
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    // at exit, the cache also holds every function this run compiled (createPerf, run, close, ...)
-    writeAtExit(() => {
-      let tmp
-      try {
-        makeDir(dirname(dir))
-        if (!privateDir(dirname(dir))) return
-        makeDir(dir)
-        if (!privateDir(dir)) return
-        const data = script.createCachedData()
-        const stamp = Math.floor(Date.now() / 2000) * 2 // even seconds: FAT keeps mtimes to 2 s
-        const head = Buffer.alloc(HEADER)
-        head.writeUInt32LE(MAGIC, 0)
-        head.writeUInt32LE(process.getBuiltinModule('node:zlib').crc32(data), 4)
-        head.writeUInt32LE(data.length, 8)
-        head.writeUInt32LE(stamp, 12)
-        tmp = \`\${cacheFile}.\${process.pid}.\${Math.random().toString(36).slice(2, 8)}.tmp\`
-        const fd = openSync(tmp, 'wx', 0o600) // a new file of ours, never through a planted link
-        try {
-          writeFileSync(fd, Buffer.concat([head, data]))
-          futimesSync(fd, stamp, stamp)
-        } finally { closeSync(fd) }
-        renameSync(tmp, cacheFile)
-        tmp = undefined
-        // caches of other builds: the newest stay (several CLIs may use different unperf versions);
-        // temp files a killed process left (a live writer renames its own within milliseconds) go
-        const now = Date.now()
-        const others = []
-        for (const n of readdirSync(dir)) {
-          if (join(dir, n) === cacheFile) continue
-          const t = statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0
-          if (n.endsWith('.v8')) others.push({ n, t })
-          else if (n.endsWith('.tmp') && now - t > 60_000) unlinkSync(join(dir, n))
-        }
-        others.sort((a, b) => b.t - a.t)
-        for (const { n } of others.slice(KEEP - 1)) unlinkSync(join(dir, n))
-      } catch {
-        // read-only home, a full disk: compile each time, and leave no partial file behind
-        if (tmp) try { unlinkSync(tmp) } catch { /* not made */ }
-      }
-    })
-  }
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) unwritten.push([script, cacheFile])
   return script.runInThisContext()
 }
-${lazy ? `
-// lazy chunks: factories in scripts, a script compiled (with its code cache) on the first import of one of its chunks
-// (the table is made on the first lazy import: a warm start that needs no lazy chunk never makes
-// its ≈ 80 entries, ≈ 6 kB of young-generation allocation at every start)
-let lazyTable
-const lazyGroups = () => lazyTable ??= makeLazyTable()
-function makeLazyTable() {
-const LAZY = new Map(${JSON.stringify(lazy.flatMap((g, i) => g.names.map(n => [n, i])))})
-return LAZY
-}
-const SCRIPTS = ${JSON.stringify(lazy.map(g => ['./' + g.file, g.hash]))}
-const chunksUrl = new URL('./_chunks/', indexUrl).href
-const factories = []
-const chunks = new Map()
-let starts // the start script's chunks that lazy chunks import (scripts/inline-start-chunks.mjs)
-// which lazy chunks ran, for tests and tools (their import() no longer shows in module loader hooks)
-globalThis[Symbol.for('unperf:lazy-chunks:' + indexUrl)] = chunks
-function chunk(name) {
-  let m = chunks.get(name)
-  if (m) return m.exports
-  const group = lazyGroups().get(name)
-  const factory = (factories[group] ??= compile(...SCRIPTS[group]))[name]
-  m = { exports: {} }
-  chunks.set(name, m)
-  const url = chunksUrl + name
-  try {
-    factory(m, m.exports, spec => chunk(spec.slice(2)), spec => load(spec, url), { url }, (starts ??= globalThis[Symbol.for('unperf:start-chunks:' + indexUrl)]))
-  } catch (error) {
-    chunks.delete(name)
-    throw error
-  }
-  return m.exports
-}
-function load(specifier, from) {
-  // bare specifiers resolve from this dir (every entry's loader lives in it), like the chunks' own imports did
-  if (specifier[0] !== '.') return import(specifier)
-  const url = new URL(specifier, from).href
-  const name = url.startsWith(chunksUrl) ? url.slice(chunksUrl.length) : ''
-  return name !== "" && lazyGroups().has(name) ? Promise.resolve(name).then(chunk) : import(url)
-}` : `
-const load = specifier => import(specifier)`}
 
 const mod = { exports: {} }
-compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, specifier => load(specifier, indexUrl), { url: indexUrl, unperfLoadStart: loadStart }${lazy ? ', chunk' : ''})
+compile(${JSON.stringify('./' + SCRIPT)}, ${JSON.stringify(hash)})(mod, mod.exports, { url: indexUrl, unperfLoadStart: loadStart }, { compile, unwritten, dir, indexUrl, import: specifier => import(specifier) })
 return mod.exports
 }
 
@@ -326,6 +231,6 @@ function notBundled(missing, cause) {
   return error
 }
 
-export const { ${bindings.join(', ')} } = runtime
+export const ${bindings.join(', ')}
 `
 }

@@ -42,7 +42,7 @@ function unitHint(expected: string, found: unknown): string {
  * duration's unit is not one (cache-input.ts): ` (units: ms, s, m, h, d, w; no month or year: write '365d')`.
  */
 export function durationUnitsHint(): string {
-  return ` (units: ${Object.keys(DURATION_UNITS).join(', ')}; no month or year: write '365d')`
+  return ` (units: ${DURATION_UNITS.join(', ')}; no month or year: write '365d')`
 }
 
 /** A duration that is not 0 but rounds to 0 ms (`0.4`, `'0.4ms'`): why it is refused where 0 is. */

@@ -44,8 +44,8 @@ interface Session {
 
 type AnyCommand = CommandDef<ArgsDef> & { [SESSION]?: Session }
 
-/** citty's CLIError codes for bad usage (its others are the CLI author's mistakes). */
-const USAGE_ERRORS = new Set(['E_UNKNOWN_COMMAND', 'E_NO_COMMAND', 'EARG'])
+/** citty's CLIError codes for bad usage (its others are the CLI author's mistakes): an array literal of constants, not a Set made at every start. */
+const USAGE_ERRORS: readonly string[] = ['E_UNKNOWN_COMMAND', 'E_NO_COMMAND', 'EARG']
 const NO_BUILTIN_FLAGS = { help: [] as string[], version: [] as string[] }
 
 /**
@@ -140,7 +140,7 @@ export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, 
       await showUsage(...(await resolveSubCommand(cmd, rawArgs)))
       console.error(_plain(error.message, process.stderr))
       // bad usage exits 2, as the unperf CLI does (citty's own runMain exits 1)
-      if (USAGE_ERRORS.has((error as Error & { code?: string }).code!)) exitCode = 2
+      if (USAGE_ERRORS.includes((error as Error & { code?: string }).code!)) exitCode = 2
     } else {
       if (!session.perf) exitOnConfigError(error) // perf could not be created: nothing to close
       console.error(error, '\n')

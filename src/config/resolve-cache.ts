@@ -96,35 +96,43 @@ function storeOf(t: ResolvedDriverSpec): unknown {
   return t.driver === 'redis' ? `redis:${JSON.stringify([o.url, o.host, o.port, o.db, o.base])}` : `${t.driver}:${o.base}`
 }
 
-/** The options each built-in driver takes; any other unstorage driver's are passed to it as they are. */
-const BUILTIN_DRIVER_OPTIONS: Record<string, string[] | undefined> = {
-  memory: ['driver'],
-  fs: ['driver', 'base'],
-  redis: ['driver', 'url', 'host', 'port', 'db', 'username', 'password', 'tls', 'base'],
-}
-
 /**
- * The types of the built-in drivers' options, as the drivers use them (redis.ts hands them to
- * ioredis, fs.ts resolves `base`): a wrong one is a config error naming its key path, not a
- * surprise at the first cache operation. `secret`: the value found is told by its type only.
+ * The options each built-in driver takes (`known`; any other unstorage driver's are passed to it as
+ * they are), and their `types` as the drivers use them (redis.ts hands them to ioredis, fs.ts
+ * resolves `base`): a wrong one is a config error naming its key path, not a surprise at the first
+ * cache operation. `secret`: the value found is told by its type only. Made on the first driver
+ * given as an object: a start whose tiers are all named (`'memory'`, `'fs'`) never makes them
+ * (≈ 2.5 kB of young generation at every start when they were module constants, session 29).
  */
 interface OptionType { expected: string; ok: (value: unknown) => boolean; secret?: boolean }
-const isString = (v: unknown) => typeof v === 'string'
-const isNonEmptyString = (v: unknown) => typeof v === 'string' && v !== ''
-const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
-const DRIVER_OPTION_TYPES: Record<string, Record<string, OptionType>> = {
-  fs: { base: { expected: 'a directory path (a non-empty string)', ok: isNonEmptyString } },
-  redis: {
-    // url: checked below (its shape too)
-    host: { expected: 'a host name (a non-empty string)', ok: isNonEmptyString },
-    // digits in a string too (`port: process.env.REDIS_PORT`): resolved to the number
-    port: { expected: 'an integer from 1 to 65535', ok: v => { const n = integerOf(v); return n !== undefined && n >= 1 && n <= 65535 } },
-    db: { expected: 'an integer ≥ 0 (the database number)', ok: v => integerOf(v) !== undefined },
-    username: { expected: 'a string', ok: isString, secret: true },
-    password: { expected: 'a string', ok: isString, secret: true },
-    tls: { expected: 'true, false or an object of TLS options', ok: v => typeof v === 'boolean' || isPlainObject(v), secret: true },
-    base: { expected: 'a key prefix (a string)', ok: isString },
-  },
+interface DriverOptionTables { known: Record<string, string[] | undefined>; types: Record<string, Record<string, OptionType> | undefined> }
+let driverOptions: DriverOptionTables | undefined
+function driverOptionTables(): DriverOptionTables {
+  if (driverOptions) return driverOptions
+  const isString = (v: unknown) => typeof v === 'string'
+  const isNonEmptyString = (v: unknown) => typeof v === 'string' && v !== ''
+  const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
+  return driverOptions = {
+    known: {
+      memory: ['driver'],
+      fs: ['driver', 'base'],
+      redis: ['driver', 'url', 'host', 'port', 'db', 'username', 'password', 'tls', 'base'],
+    },
+    types: {
+      fs: { base: { expected: 'a directory path (a non-empty string)', ok: isNonEmptyString } },
+      redis: {
+        // url: checked below (its shape too)
+        host: { expected: 'a host name (a non-empty string)', ok: isNonEmptyString },
+        // digits in a string too (`port: process.env.REDIS_PORT`): resolved to the number
+        port: { expected: 'an integer from 1 to 65535', ok: v => { const n = integerOf(v); return n !== undefined && n >= 1 && n <= 65535 } },
+        db: { expected: 'an integer ≥ 0 (the database number)', ok: v => integerOf(v) !== undefined },
+        username: { expected: 'a string', ok: isString, secret: true },
+        password: { expected: 'a string', ok: isString, secret: true },
+        tls: { expected: 'true, false or an object of TLS options', ok: v => typeof v === 'boolean' || isPlainObject(v), secret: true },
+        base: { expected: 'a key prefix (a string)', ok: isString },
+      },
+    },
+  }
 }
 
 /** A non-negative integer given as a number or as digits in a string (an environment variable). */
@@ -142,7 +150,7 @@ function kindOf(value: unknown): string {
 }
 
 function checkOptionTypes(r: Pick<Resolver, 'issue'>, o: Record<string, unknown>, path: string): void {
-  const types = DRIVER_OPTION_TYPES[o.driver as string]
+  const types = driverOptionTables().types[o.driver as string]
   if (!types) return
   for (const [key, type] of Object.entries(types)) {
     const value = o[key]
@@ -164,7 +172,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
     return { driver: 'custom', instance: spec as Extract<ResolvedDriverSpec, { driver: 'custom' }>['instance'] }
   }
   const o = spec as { driver: string; [k: string]: unknown }
-  const known = BUILTIN_DRIVER_OPTIONS[o.driver]
+  const known = driverOptionTables().known[o.driver]
   if (known) {
     // a misspelt option of a built-in driver (`pasword`, a per-tier `timeout`) would be ignored silently
     for (const key of Object.keys(o)) {

@@ -4,7 +4,7 @@
  * expected and why, and what came (`got number`). Checked once per call, before any work starts;
  * a promise-returning method rejects with them, a synchronous one throws them.
  */
-import { CREATE_OPTIONS, GRAPH_OPTIONS, isName, knownKeys, WORKER_OPTIONS } from './input-checks.js'
+import { CREATE_OPTIONS, createOptionType, GRAPH_OPTIONS, isName, knownKeys, WORKER_OPTIONS } from './input-checks.js'
 import { argumentError, ConfigError, formatFound, PerfError, type ConfigIssue } from '../errors.js'
 import { describeInput } from './describe-input.js'
 import { didYouMean } from '../config/did-you-mean.js'
@@ -166,7 +166,7 @@ export function poolRunError(pool: string, fn: unknown, options: unknown): TypeE
  * (a host's bad setup, as a bad config is), each with a did-you-mean for an unknown key.
  */
 export function createOptionsError(options: unknown): ConfigError {
-  const known = Object.keys(CREATE_OPTIONS)
+  const known = [...CREATE_OPTIONS]
   const file = 'createPerf(options)'
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     const expected = `an object ({ ${known.join(', ')} })`
@@ -174,7 +174,7 @@ export function createOptionsError(options: unknown): ConfigError {
   }
   const issues: ConfigIssue[] = []
   for (const [key, value] of Object.entries(options)) {
-    const type = CREATE_OPTIONS[key]
+    const type = createOptionType(key)
     if (type === undefined) {
       issues.push({ file, path: key, expected: `one of ${known.join(', ')}`, found: key, message: `createPerf({ ${key} }): unknown option${didYouMean(key, known)} (it takes { ${known.join(', ')} })` })
     } else if (value !== undefined && type !== 'object' && typeof value !== type) {

@@ -10,7 +10,7 @@
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { errorMessage } from '../errors.js'
 import type { CacheManager, RunState, RuntimeContext, WarnOnce } from './_internal.js'
-import { ExitError, LoopEmptiedError } from './command-record.js'
+import { exitError, loopEmptiedError } from './command-exit-errors.js'
 import { record, type CommandsHost } from './command-runs.js'
 import { releaseCurrent } from './current.js'
 import type { Fatal } from './exit.js'
@@ -62,7 +62,7 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
   for (const flight of perf._inFlight) {
     perf._inFlight.delete(flight)
     // perf.close() in a host's 'beforeExit' listener: a command the emptied loop left behind failed
-    const failure = flight.stalled ? new LoopEmptiedError() : undefined
+    const failure = flight.stalled ? loopEmptiedError() : undefined
     if (failure) await perf.hooks.emit('command:error', flight.ctx, failure)
     await perf.hooks.emit('command:after', flight.ctx, record(perf, flight, failure ? 'error' : 'ok', failure))
   }
@@ -117,8 +117,8 @@ export function closeRunSync(perf: RunEndHost, exitCode: number, fatal?: Fatal):
       perf._inFlight.delete(flight)
       if (flight.stalled) cutShort = true
       const failure = fatal && !fatal.survived && exitCode !== 0 ? fatal.error
-        : flight.stalled ? new LoopEmptiedError()
-        : exitCode === 0 ? undefined : new ExitError(exitCode, fatal?.error)
+        : flight.stalled ? loopEmptiedError()
+        : exitCode === 0 ? undefined : exitError(exitCode, fatal?.error)
       if (failure) perf.hooks.emit('command:error', flight.ctx, failure)
       perf.hooks.emit('command:after', flight.ctx, record(perf, flight, failure ? 'error' : 'ok', failure))
     }

@@ -6,16 +6,16 @@
  * registry, every error path's messages), ~0.25 MiB of RSS in bench/scenarios/plugin-framework.mjs.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 
 const dist = join(import.meta.dirname, '../../dist')
 
-/** The lazy scripts' files by chunk name, as dist/index.mjs's loader maps them. */
+/** The lazy scripts' files by chunk name, as the start script's prologue maps them (scripts/start-prologue.mjs). */
 function scriptOfChunk(): Map<string, string> {
-  const loader = readFileSync(join(dist, 'index.mjs'), 'utf8')
+  const loader = readFileSync(join(dist, '_chunks', readdirSync(join(dist, '_chunks')).find(n => /^index\.start-[0-9a-f]+\.js$/.test(n))!), 'utf8')
   const lazy = JSON.parse(/const LAZY = new Map\((\[.*?\])\)\n/.exec(loader)![1]!) as [string, number][]
   const scripts = JSON.parse(/const SCRIPTS = (\[.*?\])\n/.exec(loader)![1]!) as [string, string][]
   return new Map(lazy.map(([chunk, i]) => [chunk, join(dist, scripts[i]![0])]))

@@ -4,7 +4,7 @@
  * drivers or anything else the config does not use. A module loader hook records every URL loaded.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -47,12 +47,12 @@ const unperfChunks = (loaded: string[]) => loaded.filter(u => u.startsWith(`file
 /** A class's definition as esbuild writes it (`class X {` or, minified, `X=class`). */
 const definesClass = (name: string) => new RegExp(`\\bclass ${name}\\b|\\b${name}=class\\b`)
 
-/** The text of the lazy scripts a run compiled: those of the chunks that ran (the shim maps each chunk to its script). */
+/** The text of the lazy scripts a run compiled: those of the chunks that ran (the start script's prologue maps each chunk to its script: scripts/start-prologue.mjs). */
 function compiledScripts(loaded: string[]): string {
   const ran = loaded.filter(u => u.startsWith(`file://${dist}/_chunks/`)).map(u => u.slice(u.lastIndexOf('/') + 1))
-  const shim = readFileSync(join(dist, 'index.mjs'), 'utf8')
-  const scriptOf = new Map(JSON.parse(/const LAZY = new Map\((.*)\)\n/.exec(shim)![1]!) as [string, number][])
-  const scripts = JSON.parse(/const SCRIPTS = (.*)\n/.exec(shim)![1]!) as [string, string][]
+  const start = readFileSync(join(dist, '_chunks', readdirSync(join(dist, '_chunks')).find(n => /^index\.start-[0-9a-f]+\.js$/.test(n))!), 'utf8')
+  const scriptOf = new Map(JSON.parse(/const LAZY = new Map\((.*)\)\n/.exec(start)![1]!) as [string, number][])
+  const scripts = JSON.parse(/const SCRIPTS = (.*)\n/.exec(start)![1]!) as [string, string][]
   return [...new Set(ran.map(n => scriptOf.get(n)!))].map(i => readFileSync(join(dist, scripts[i]![0]), 'utf8')).join('\n')
 }
 
@@ -81,7 +81,7 @@ describe('startup imports', () => {
     // the cold run writes the value, the warm one (measured) reads it from the fs tier
     const loaded = loadedModules(config, `if (await perf.cache.wrap('greeting', async () => 'hello') !== 'hello') throw new Error('cache')`)
     expect(unperfChunks(loaded)).toContain('cache')
-    // the lazy scripts it compiled: those of the chunks that ran (the shim maps each chunk to its script)
+    // the lazy scripts it compiled: those of the chunks that ran (the start script's prologue maps each chunk to its script)
     const text = compiledScripts(loaded)
     // Redis and unstorage tiers, a remote tier's guard, wrap()'s Redis lock, the namespaces' remote listing;
     // the system sampler, source maps and the plugin bundle's stack mapper (chunks of small shared helpers)
