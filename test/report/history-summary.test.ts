@@ -1,8 +1,8 @@
 /**
  * history-summary.bin (src/runtime/report/history-summary.ts): the exit path's budgets and regression
- * verdicts from it are those of the history's tail (today's read) whenever it is used, and a summary
- * that is missing, corrupt, stale or of another file is not used (the tail is read), on real files and
- * with real processes appending at once.
+ * verdicts from it are those of the history's tail (today's read), and a summary that is missing,
+ * corrupt, stale or of another file is not trusted (one is made from the history itself), on real
+ * files and with real processes appending at once.
  */
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { ResolvedPerfConfig } from '../../src/config/types.js'
 import { evaluateBudgets, historyNeeded } from '../../src/runtime/report/budgets.js'
 import { appendHistory, readHistoryFile, type HistoryEntry } from '../../src/runtime/report/history.js'
-import { judgeFromSummary, SUMMARY_FILE } from '../../src/runtime/report/history-summary.js'
+import { judgeFromSummary, readSummary, SUMMARY_FILE } from '../../src/runtime/report/history-summary.js'
 import { readNewestHistory } from '../../src/runtime/report/history-tail.js'
 import type { PerfReport } from '../../src/runtime/types.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -43,10 +43,10 @@ function verdicts(cfg: ResolvedPerfConfig, r: PerfReport) {
 }
 
 /** A history of every kind of line the readers skip or judge: failed runs, other commands, garbage, a run from the future, one ending with the judged run. */
-function mixedHistory(dir: string, cap = 100): ResolvedPerfConfig {
+function mixedHistory(dir: string, cap = 100, base = 10): ResolvedPerfConfig {
   const cfg = config(dir, cap)
   for (let i = 0; i < 80; i++) {
-    appendHistory(cfg, entry(i, i % 7 === 3 ? [{ name: 'lint', duration: 2 }] : [{ name: 'build', duration: 10 + (i % 5), status: i % 11 === 5 ? 'error' : 'ok' }, { name: 'lint', duration: 1 }]))
+    appendHistory(cfg, entry(i, i % 7 === 3 ? [{ name: 'lint', duration: 2 }] : [{ name: 'build', duration: base + (i % 5), status: i % 11 === 5 ? 'error' : 'ok' }, { name: 'lint', duration: 1 }]))
     if (i === 40) appendFileSync(join(dir, 'history.jsonl'), 'not json\n\n{"v":1,"commands":"no"}\n')
   }
   appendHistory(cfg, entry(2000, [{ name: 'build', duration: 500 }]))
@@ -68,7 +68,7 @@ describe('history-summary.bin', () => {
     expect(verdicts(cfg, report(90, 40)).summary!.some(b => b.kind === 'regression' && b.status === 'fail')).toBe(true)
   })
 
-  it('is not used when missing, corrupt, of another version or of another history; the next append makes it anew', () => {
+  it('is not trusted when missing, corrupt, of another version or of another history: the verdicts are the tail\'s; the next append writes it anew', () => {
     const dir = join(tempDir(), 'reports')
     const cfg = mixedHistory(dir)
     const file = join(dir, SUMMARY_FILE)
@@ -84,28 +84,31 @@ describe('history-summary.bin', () => {
       ['with a record count past its bytes', () => { const b = Buffer.from(good); b.writeUInt32LE(b.readUInt32LE(48) + 1, 48); writeFileSync(file, b) }],
       ['a directory', () => { unlinkSync(file); mkdirSync(file) }],
     ]
+    const stat = () => statSync(join(dir, 'history.jsonl'))
     for (const [what, breakIt] of broken) {
       breakIt()
+      expect(readSummary(dir, stat()), what).toBeUndefined()
       const { tail, summary } = verdicts(cfg, r)
-      expect(summary, what).toBeUndefined()
+      expect(summary, what).toEqual(tail)
       expect(tail, what).toEqual(expected)
       rmSync(file, { recursive: true, force: true })
       writeFileSync(file, good)
     }
-    // another history's summary under this one's name
+    // another history's summary (of slower runs) under this one's name
     const other = join(tempDir(), 'reports')
-    mixedHistory(other)
+    mixedHistory(other, 100, 30)
     copyFileSync(join(other, SUMMARY_FILE), file)
-    expect(verdicts(cfg, r).summary).toBeUndefined()
-    // the next run's append makes it anew from the history
+    expect(readSummary(dir, stat())).toBeUndefined()
+    expect(verdicts(cfg, r).summary).toEqual(expected)
+    // the next run's append writes it anew from the history
     unlinkSync(file)
     appendHistory(cfg, entry(95, [{ name: 'build', duration: 11 }]))
+    expect(readSummary(dir, stat())).toBeDefined()
     const after = verdicts(cfg, report(96, 40))
-    expect(after.summary).toBeDefined()
     expect(after.summary).toEqual(after.tail)
   })
 
-  it('is not used once history.jsonl changed without it: appended by an older unperf, edited, cut short, rotated; the next append makes it match again', async () => {
+  it('is not trusted once history.jsonl changed without it: appended by an older unperf, edited, cut short, rotated; the next append makes it match again', async () => {
     const dir = join(tempDir(), 'reports')
     const cfg = mixedHistory(dir)
     const history = join(dir, 'history.jsonl')
@@ -121,11 +124,14 @@ describe('history-summary.bin', () => {
     for (const [what, change] of changes) {
       await new Promise(resolve => setTimeout(resolve, 20)) // a later mtime than the summary's write
       change()
+      expect(readSummary(dir, statSync(history)), what).toBeUndefined()
+      // (a file cut inside a line is judged from its tail: the summary waits for the next append to end it)
       const { tail, summary } = verdicts(cfg, r)
-      expect(summary, what).toBeUndefined()
+      expect(summary ?? tail, what).toEqual(tail)
+      if (what !== 'cut short') expect(summary, what).toBeDefined()
       appendHistory(cfg, entry(91 + changes.findIndex(c => c[0] === what), [{ name: 'build', duration: 11 }]))
+      expect(readSummary(dir, statSync(history)), what).toBeDefined()
       const next = verdicts(cfg, report(99, 40))
-      expect(next.summary, what).toBeDefined()
       expect(next.summary, what).toEqual(next.tail)
       expect(tail.length, what).toBeGreaterThan(0)
     }

@@ -21,6 +21,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { HISTORY_FILE } from './history.js'
+import { buildSummary } from './history-summary-build.js'
 import { READ_NO_FOLLOW } from '../write-file-atomic.js'
 
 export const SUMMARY_FILE = 'history-summary.bin'
@@ -69,8 +70,9 @@ export type PriorDurations = Map<string, number[]>
 /**
  * What the exit path judges this run by, from the summary: the commands' prior durations, and what
  * the append that follows needs of the file (history.ts HistoryFileState); undefined when the
- * summary cannot stand for the history (none, another file's, not enough runs): the exit path reads
- * the history's tail then (history-tail.ts). Never with `report.history: 0` (nothing is judged).
+ * summary cannot stand for the history and none can be made from it (a line cut short at its end,
+ * more runs kept than a summary holds, a run time not as isoTime writes it): the exit path reads the
+ * history's tail then (history-tail.ts). Never with `report.history: 0` (nothing is judged).
  */
 export function judgeFromSummary(config: ResolvedPerfConfig, report: { endedAt: string; pid: number; commands: { name: string }[] }, need: 'all' | { commands: string[]; runs: number }): { entries: PriorDurations; file: { lines: number; found: true; torn: false; summary: Summary } } | undefined {
   const cap = config.report.history
@@ -79,9 +81,18 @@ export function judgeFromSummary(config: ResolvedPerfConfig, report: { endedAt: 
   let st
   try { st = statSync(join(dir, HISTORY_FILE), { throwIfNoEntry: false }) } catch { return undefined }
   if (!st?.isFile()) return undefined
-  const summary = readSummary(dir, st)
-  const entries = summary && (need === 'all' ? priorDurations(summary, report, report.commands.map(c => c.name), Infinity, cap) : priorDurations(summary, report, need.commands, need.runs, cap))
-  return entries ? { entries, file: { lines: summary.lines, found: true, torn: false, summary } } : undefined
+  // none that stands for this file: made from its newest lines here (one parse of them, which the
+  // append then extends, instead of the tail's parse and another to make it anew)
+  let summary = readSummary(dir, st)
+  if (!summary && cap + 9 <= MAX_SUMMARY_RUNS) {
+    try {
+      const built = buildSummary(join(dir, HISTORY_FILE), cap + 9)
+      summary = built && parseSummary(built, st)
+    } catch { /* read as the tail, below */ }
+  }
+  if (!summary) return undefined
+  const entries = need === 'all' ? priorDurations(summary, report, report.commands.map(c => c.name), Infinity, cap) : priorDurations(summary, report, need.commands, need.runs, cap)
+  return entries && { entries, file: { lines: summary.lines, found: true, torn: false, summary } }
 }
 
 /** The summary beside `dir`'s history, when it is one made from exactly the file `history` is; else undefined. */
@@ -90,7 +101,7 @@ export function readSummary(dir: string, history: HistoryStat): Summary | undefi
   try { fd = openSync(join(dir, SUMMARY_FILE), READ_NO_FOLLOW) } catch { return undefined }
   try {
     const st = fstatSync(fd)
-    if (!st.isFile() || st.size < HEADER_BYTES || st.size > 4 * 1024 * 1024) return undefined
+    if (!st.isFile() || st.size > 1 << 22) return undefined
     const buf = Buffer.allocUnsafe(st.size)
     let got = 0
     while (got < buf.length) {
