@@ -162,9 +162,10 @@ function compareTime(buf: Buffer, at: number, time: string): number {
  * run once per exit, in code that never warms up.)
  */
 export function priorDurations(s: Summary, report: { endedAt: string; pid: number }, commands: string[], runs: number, cap: number): PriorDurations | undefined {
-  // the run's end as the records' times are held (isoTime's 24 characters)
+  // the run's end as the records' times are held (isoTime's 24 characters; the records' are ASCII,
+  // so a byte against a character code orders as the strings do)
   const ended = report.endedAt
-  if (ended.length !== TIME_BYTES || Buffer.byteLength(ended) !== TIME_BYTES) return undefined
+  if (ended.length !== TIME_BYTES) return undefined
   const { buf, v, names } = s
   // each command's list in `out`, by its name's index (-1: not asked for); the runs each still wants
   // (one the summary has no run of is wanted all the same: the tail's walk goes on for it)

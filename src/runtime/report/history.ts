@@ -7,7 +7,8 @@
  * over by a rewrite paused meanwhile (rewriteCapped). The file is rewritten to the last `history` lines only when it holds
  * half as many again (at least 10 more): one rewrite every ~history/2 runs instead of a read and a
  * rewrite on every exit. Lines of earlier versions (`<length base 36> <json>`, `<hash16> <json>`) are
- * read, and made plain by that rewrite.
+ * read, and made plain by that rewrite. Each append updates history-summary.bin under the same lock
+ * (history-summary-write.ts): what the exit path judges by, without parsing this file.
  */
 import { chmodSync, closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
