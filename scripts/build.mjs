@@ -128,6 +128,16 @@ const DEFERRED = {
   'src/config/plugin-paths.ts': ['rebasePluginPaths', 'packageFile'],
   // only when a program is instrumented twice: the warning that the second call's options are ignored
   'src/adapters/second-call-warning.ts': ['secondCallWarning'],
+  // only when history-summary.bin cannot be extended by the run appended (none yet, a rewrite to the cap): made
+  // anew from history.jsonl's tail; and that tail read for judging only then (report/history-summary.ts)
+  'src/runtime/report/history-summary-build.ts': ['buildSummary'],
+  'src/runtime/report/history-tail.ts': ['readNewestHistory'],
+  'src/runtime/report/history-read.ts': ['readHistoryFile', 'readHistory', 'parseLines', 'parseRun', 'lineJson'],
+  // the console summary's verbose span tree, and its rows of a command run many times in one process
+  'src/runtime/report/span-tree.ts': ['spanTree'],
+  'src/runtime/report/console-by-name.ts': ['commandRowsByName'],
+  // once every ~history/2 runs: history.jsonl rewritten to its cap (report/history.ts appendHistory)
+  'src/runtime/report/history-rewrite.ts': ['rewriteCapped'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
   // only when a command is cut short by the process's end (a non-zero exit, an emptied event loop): the error it is recorded with

@@ -27,8 +27,8 @@ const START_CHUNKS_IN_CHUNK = 'globalThis[Symbol.for("unperf:start-chunks:" + ne
 const DEFERRED_IN_CHUNK = /__unperf_deferred\(\s*\(\)\s*=>\s*import\(\s*"\.\/([^"/]+\.mjs)"\s*\)\s*\)/g
 
 /**
- * The entry's lazy chunks as scripts of factories, in six groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
- * chunks it imports statically: the memory and fs tiers, file hashing), its remote tiers (Redis, unstorage: REMOTE_CHUNKS), what else the cache imports when used (fetch), the plugins' modules, the deferred modules (pools, the metrics registry,
+ * The entry's lazy chunks as scripts of factories, in seven groups (a group over MAX_SCRIPT split in two or more scripts): the cache (its chunk and the
+ * chunks it imports statically: the memory and fs tiers, file hashing), its remote tiers (Redis, unstorage: REMOTE_CHUNKS), what else the cache imports when used (fetch), the plugins' modules, the exit path's history fallbacks, the deferred modules (pools, the metrics registry,
  * workers: scripts/build.mjs) and the rest (config validation, c12, snapshots, monitors, ...), so a
  * warm run that uses the cache never reads or deserializes the config code.
  * The chunk files are removed. A factory may require one of another group: that group loads then.
@@ -89,6 +89,12 @@ export function buildLazyScripts(dist, entryName, deferred = []) {
   // ~225 kB of source (pools, workers, the metrics registry, every error path's messages) for ~30 kB
   const pluginGroup = newGroup()
   names.filter(n => PLUGIN_CHUNK.test(n.slice(entryName.length + 1))).forEach(gatherInto(pluginGroup))
+  // the exit path's deferred history modules (src/runtime/report/history-*.ts: the history's tail read
+  // and the summary made anew when history-summary.bin cannot stand for it, the rewrite to the cap) and
+  // what only they reach: a script of their own, read by one exit in ~50. In the deferred modules'
+  // group that exit read ≈ 86 kB of source for ≈ 10 kB (≈ +250 kB of young generation: a scavenge)
+  const visitHistory = gatherInto(newGroup())
+  deferred.filter(n => n.startsWith(`${entryName}.history-`)).forEach(visitHistory)
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
   // (what the plugins' chunks import dynamically, error paths and the plugin bundle's writer, stays in it)
   // (the plugins' chunks are passed through, not claimed again; dynamic imports followed too)

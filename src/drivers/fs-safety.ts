@@ -32,7 +32,7 @@ export function dirUnsafeSync(dirs: readonly string[], tightenFirst = false): st
 }
 
 /** The files unperf reads back from a report dir (and their locks). */
-const OWN_FILES = ['history.jsonl', 'report.json', 'trace.json', 'tests.jsonl', 'history-driver-pending.jsonl', 'history.jsonl.lock', 'tests.jsonl.lock']
+const OWN_FILES = ['history.jsonl', 'history-summary.bin', 'report.json', 'trace.json', 'tests.jsonl', 'history-driver-pending.jsonl', 'history.jsonl.lock', 'tests.jsonl.lock']
 
 /**
  * A dir just made private (it was open to others): a file under one of unperf's names that another

@@ -58,7 +58,7 @@ describe('a writer SIGKILLed between its temp file and the rename', () => {
 
     // the next run: its append finds the file still past the rewrite point, rewrites it, and removes them
     expect(run(dir).status).toBe(0)
-    expect(readdirSync(perf).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
+    expect(readdirSync(perf).sort()).toEqual(['history-summary.bin', 'history.jsonl', 'report.json', 'trace.json'])
     JSON.parse(readFileSync(join(perf, 'report.json'), 'utf8'))
     JSON.parse(readFileSync(join(perf, 'trace.json'), 'utf8'))
     expect(readFileSync(join(perf, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2)

@@ -53,7 +53,7 @@ await perf.close()`)
     const lines = readFileSync(join(reportDir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as { commands: unknown[] })
     expect(lines).toHaveLength(2)
     expect(readFileSync(join(reportDir, 'report.json'), 'utf8')).toBe(before)
-    expect(readdirSync(reportDir).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
+    expect(readdirSync(reportDir).sort()).toEqual(['history-summary.bin', 'history.jsonl', 'report.json', 'trace.json'])
   }, 60_000)
 
   it('the cache and the report on one full disk: one warning naming both (the cache warned, then the report again)', () => {

@@ -89,7 +89,7 @@ describe('a stale history lock at exit', () => {
     expect(history(dir)).toHaveLength(1)
     // not the 5 s wait after which the line is appended without the lock (the stale one then stays)
     expect(Date.now() - t0).toBeLessThan(4_000)
-    expect(readdirSync(join(dir, '.perf')).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
+    expect(readdirSync(join(dir, '.perf')).sort()).toEqual(['history-summary.bin', 'history.jsonl', 'report.json', 'trace.json'])
   })
 })
 

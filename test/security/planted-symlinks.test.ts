@@ -84,7 +84,7 @@ describe('symlinks planted in a shared cache home', () => {
     const r = run(cwd, tempDir('unperf-xdg-'))
     expect(r.stderr).toBe('')
     expect(statSync(join(cwd, '.perf')).mode & 0o777).toBe(0o700)
-    expect(readdirSync(join(cwd, '.perf')).sort()).toEqual(['history.jsonl', 'report.json', 'trace.json'])
+    expect(readdirSync(join(cwd, '.perf')).sort()).toEqual(['history-summary.bin', 'history.jsonl', 'report.json', 'trace.json'])
     if (process.getuid?.() !== 0) return
     const other = project()
     writeFileSync(join(other, 'perf.config.mjs'), `export default { report: { console: false, dir: './.perf' } }`)

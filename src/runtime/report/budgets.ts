@@ -11,6 +11,7 @@ import { formatBytes, formatDuration } from '../../config/units.js'
 import { keyPath } from '../../config/key-path.js'
 import type { BudgetResult, PerfReport } from '../types.js'
 import type { HistoryEntry } from './history.js'
+import type { PriorDurations } from './history-summary.js'
 import { lookupsOf } from '../cache/hit-rate.js'
 
 export const MIN_HISTORY_FOR_REGRESSION = 5
@@ -49,6 +50,15 @@ function runsBefore(report: PerfReport, history: HistoryEntry[]): HistoryEntry[]
     if (h.time < report.endedAt || (h.time === report.endedAt && h.pid !== report.pid)) out.push(h)
   }
   return out
+}
+
+/**
+ * The successful durations of `command` in the runs before this one, oldest first: from the runs
+ * (`unperf budget`, a history merged with a shared one, the history's tail) or as the exit path's
+ * read of history-summary.bin gave them (history-summary.ts priorDurations: the same numbers).
+ */
+function priorOkDurations(report: PerfReport, history: HistoryEntry[] | PriorDurations, command: string): number[] {
+  return Array.isArray(history) ? okDurations(runsBefore(report, history), command) : history.get(command) ?? []
 }
 
 /** `xs` sorted ascending (numbers: a Float64Array's own order). */
@@ -109,7 +119,7 @@ export function historyNeeded(report: PerfReport, config: ResolvedPerfConfig): '
   return { commands: [...new Set(report.commands.filter(c => c.status === 'ok').map(c => c.name))], runs: REGRESSION_WINDOW + 1 }
 }
 
-export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, history: HistoryEntry[]): BudgetResult[] {
+export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, history: HistoryEntry[] | PriorDurations): BudgetResult[] {
   const b = config.budgets
   const out: BudgetResult[] = []
   if (b.startup !== undefined) {
@@ -142,7 +152,7 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
     if (limits.memory !== undefined) out.push(judge(`${path}.memory`, 'commandMemory', 'bytes', memoryPeak, limits.memory, { command: name }))
     if (limits.p95 !== undefined) {
       const own = stats ? stats.okDurations : runs.filter(r => r.status === 'ok').map(r => r.duration)
-      const series = okDurations(runsBefore(report, history), name).concat(own)
+      const series = priorOkDurations(report, history, name).concat(own)
       if (series.length === 0) {
         out.push({ budget: `${path}.p95`, kind: 'p95', status: 'skip', unit: 'ms', limit: limits.p95, command: name, message: `${path}.p95: no successful run recorded` })
         continue
@@ -156,13 +166,13 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
   return out
 }
 
-export function detectRegressions(report: PerfReport, history: HistoryEntry[]): BudgetResult[] {
+export function detectRegressions(report: PerfReport, history: HistoryEntry[] | PriorDurations): BudgetResult[] {
   const out: BudgetResult[] = []
   const seen = new Set<string>()
   for (const run of report.commands) {
     if (seen.has(run.name) || run.status !== 'ok') continue
     seen.add(run.name)
-    const prior = okDurations(runsBefore(report, history), run.name).slice(-REGRESSION_WINDOW)
+    const prior = priorOkDurations(report, history, run.name).slice(-REGRESSION_WINDOW)
     if (prior.length < MIN_HISTORY_FOR_REGRESSION) continue
     const { median: m, threshold } = regressionThreshold(prior)
     if (run.duration > threshold) {

@@ -5,8 +5,10 @@
  */
 import { formatBytes, formatDuration, formatMetric } from '../../config/units.js'
 import { lookupsOf } from '../cache/hit-rate.js'
-import type { PerfReport, SpanRecord } from '../types.js'
+import type { PerfReport } from '../types.js'
 import { useColor } from '../color.js'
+import { commandRowsByName } from './console-by-name.js'
+import { spanTree } from './span-tree.js'
 
 export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', color = useColor(process.stderr)): string {
   const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
@@ -35,17 +37,7 @@ export function renderSummary(report: PerfReport, mode: 'summary' | 'verbose', c
     // a command run many times (a service's requests, a watch mode's rebuilds): one row per name, not
     // one per run (1 000 lines at close)
     const older = report.commandsDropped ? dim(` (the newest ${report.commands.length} of ${report.commands.length + report.commandsDropped} runs)`) : ''
-    section(`commands${older}`, [...names].map(name => {
-      const runs = report.commands.filter(cmd => cmd.name === name)
-      const durations = runs.map(cmd => cmd.duration).sort((a, b) => a - b)
-      const at = (q: number) => durations[Math.min(durations.length - 1, Math.ceil(q * durations.length) - 1)]!
-      const errors = runs.filter(cmd => cmd.status !== 'ok').length
-      return [
-        name, runs.length === 1 ? '1 run' : `${runs.length} runs`, `p50 ${formatDuration(at(0.5))}`, `p95 ${formatDuration(at(0.95))}`,
-        `max ${formatDuration(durations.at(-1)!)}`, `peak ${formatBytes(Math.max(...runs.map(cmd => cmd.memoryPeak)))}`,
-        errors === 0 ? c(32, 'ok') : c(31, errors === 1 ? '1 error' : `${errors} errors`),
-      ]
-    }))
+    section(`commands${older}`, commandRowsByName(report.commands, names, c))
   }
   if (mode === 'verbose') {
     section('spans', spanTree(report.spans).map(({ span: s, depth }) => [`${'  '.repeat(depth)}${s.name}`, formatDuration(s.duration), s.status === 'ok' ? '' : c(31, 'error')]))
@@ -97,35 +89,4 @@ function stripAnsi(s: string): string {
 function pad(s: string, width: number, side: 'left' | 'right'): string {
   const fill = ' '.repeat(Math.max(0, width - stripAnsi(s).length))
   return side === 'left' ? s + fill : fill + s
-}
-
-/**
- * Spans as a tree, each followed by its children (by `parentId`), siblings in start order, with the
- * depth to indent it at. In start order alone, concurrent work interleaves and a span was drawn
- * under whichever preceded it. A span whose parent is not in the list (dropped from a long run's
- * kept spans) starts a tree of its own at its recorded depth.
- */
-function spanTree(spans: readonly SpanRecord[]): { span: SpanRecord; depth: number }[] {
-  const ids = new Set<number>()
-  for (const s of spans) if (s.id !== undefined) ids.add(s.id)
-  const children = new Map<number, SpanRecord[]>()
-  const roots: SpanRecord[] = []
-  for (const s of spans) {
-    if (s.parentId === undefined || !ids.has(s.parentId)) roots.push(s)
-    else {
-      let list = children.get(s.parentId)
-      if (list === undefined) children.set(s.parentId, (list = []))
-      list.push(s)
-    }
-  }
-  const out: { span: SpanRecord; depth: number }[] = []
-  // iterative: a chain of thousands of nested spans must not overflow the stack
-  const stack: { span: SpanRecord; depth: number }[] = roots.map(span => ({ span, depth: span.depth })).reverse()
-  while (stack.length > 0) {
-    const next = stack.pop()!
-    out.push(next)
-    const kids = next.span.id === undefined ? undefined : children.get(next.span.id)
-    if (kids !== undefined) for (let k = kids.length - 1; k >= 0; k--) stack.push({ span: kids[k]!, depth: next.depth + 1 })
-  }
-  return out
 }

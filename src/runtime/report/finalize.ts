@@ -18,12 +18,14 @@ import { renderSummary } from './console.js'
 import { writeOwnStderr } from './own-stderr.js'
 import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { readNewestHistory } from './history-tail.js'
+import { judgeFromSummary, type PriorDurations } from './history-summary.js'
 import { emptyCacheStats } from '../cache/names.js'
 import { commandStats, OVERFLOW_COMMAND, overflowStats } from '../metrics/command-totals.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
+import { traceEvents } from '../span-trace.js'
 import { warnReportWriteFailed } from '../unwritable-warning.js'
 import { rememberHistoryRun } from './exit-code.js'
 import { noteUnsentRun } from './exit-code-rewrite.js'
@@ -63,7 +65,7 @@ export function buildReport(state: RunState): PerfReport {
 
 export async function finalizeReport(state: RunState, ctx: RuntimeContext): Promise<PerfReport> {
   const report = buildReport(state)
-  const local = readHistoryForJudging(report, ctx)
+  const local = readHistoryForJudging(report, ctx, sharesHistory(ctx))
   let history = local.entries
   // the shared history (a tier over redis, fs, ...) and its drivers load only when configured
   const driver = sharesHistory(ctx) ? await import('./history-driver.js') : undefined
@@ -71,7 +73,8 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
   // (2 s) twice, on every CI machine, for a write that fails the same way
   let unread = false
   if (driver) {
-    history = await driver.withDriverHistory(ctx.config, history, message => {
+    // runs, not the summary's durations: readHistoryForJudging was asked for them
+    history = await driver.withDriverHistory(ctx.config, history as HistoryEntry[], message => {
       unread = true
       ctx.warn('history-driver', `${message}; this run is not added to it`)
     })
@@ -98,7 +101,7 @@ export async function finalizeReport(state: RunState, ctx: RuntimeContext): Prom
 
 export function finalizeReportSync(state: RunState, ctx: RuntimeContext): PerfReport {
   const report = buildReport(state)
-  const local = readHistoryForJudging(report, ctx)
+  const local = readHistoryForJudging(report, ctx, false)
   const entry = judgeAndWrite(report, local.entries, local.file, state, ctx)
   // no network write at exit: the next run of this machine adds it to the shared history
   if (entry && sharesHistory(ctx)) noteUnsentRun(ctx.config.report.dir, entry)
@@ -118,12 +121,14 @@ function sharesHistory(ctx: RuntimeContext): boolean {
 }
 
 /**
- * The local history as far as judging this run needs it (the newest runs of its commands, or all);
+ * The local history as far as judging this run needs it (the newest runs of its commands, or all),
+ * as the prior durations of history-summary.bin when it stands for the file and `runs` (the history
+ * merged with a shared one) is not asked for;
  * `file` what was seen of the file, undefined when it was not read: a report dir someone else could
  * write to (their planted lines would decide the budgets) is skipped with a warning, and the run is
  * judged without it. Its check (1–3 stats) stands for the write's when it passes.
  */
-function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext): { entries: HistoryEntry[]; file?: HistoryFileState } {
+function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext, runs: boolean): { entries: HistoryEntry[] | PriorDurations; file?: HistoryFileState } {
   const { config } = ctx
   const unsafe = reportDirUnsafe(config)
   if (unsafe) {
@@ -133,6 +138,8 @@ function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext): { entri
     return { entries: [] }
   }
   const need = historyNeeded(report, config)
+  const summary = runs ? undefined : judgeFromSummary(config, report, need)
+  if (summary) return summary
   const { entries, ...file } = need === 'all' ? readHistoryFile(config) : readNewestHistory(config, need)
   return { entries, file }
 }
@@ -148,7 +155,7 @@ export function unsafeReadMessage(unsafe: string): string {
 }
 
 /** `local`: what readHistoryForJudging saw of the history file (it checked the dir), undefined when it did not read it. */
-function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: HistoryFileState | undefined, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
+function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurations, local: HistoryFileState | undefined, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
   const { config } = ctx
   try {
     report.budgets = evaluateBudgets(report, config, history)
@@ -192,7 +199,7 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[], local: Histo
       writeFileAtomicSync(files.report!, JSON.stringify(report), { unlinkFirst: true })
       written.report = files.report
       if (files.trace) {
-        writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report, state)), { unlinkFirst: true })
+        writeFileAtomicSync(files.trace, JSON.stringify(traceDocument(report)), { unlinkFirst: true })
         written.trace = files.trace
       }
     } catch (error) {
@@ -237,9 +244,11 @@ export function recordsHistory(): boolean {
   return value !== '0' && value !== 'false'
 }
 
-function traceDocument(report: PerfReport, state: RunState) {
+function traceDocument(report: PerfReport) {
   const us = (ms: number) => Math.round(ms * 1000)
-  const events = state.tracer.traceEvents()
+  // the report's phases and spans (buildReport read them from the tracer a moment ago): the tracer's
+  // traceEvents() made both again, ≈ 3 kB of young generation at every exit
+  const events = traceEvents(report.startup.phases, report.spans)
   for (const c of report.commands) {
     events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.start + c.duration) - us(c.start), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak, ...(c.run !== undefined && { run: c.run }) } })
   }

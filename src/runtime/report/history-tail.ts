@@ -7,7 +7,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
-import { HISTORY_FILE, parseRun, type HistoryEntry, type HistoryFileState } from './history.js'
+import { HISTORY_FILE, type HistoryEntry, type HistoryFileState } from './history.js'
+import { parseRun } from './history-read.js'
 import { READ_NO_BLOCK } from '../read-regular-file.js'
 
 /** What one line is taken to hold before any is read (a run of one or two commands: 300–400 bytes). */

@@ -7,18 +7,25 @@
  * over by a rewrite paused meanwhile (rewriteCapped). The file is rewritten to the last `history` lines only when it holds
  * half as many again (at least 10 more): one rewrite every ~history/2 runs instead of a read and a
  * rewrite on every exit. Lines of earlier versions (`<length base 36> <json>`, `<hash16> <json>`) are
- * read, and made plain by that rewrite.
+ * read, and made plain by that rewrite. Each append updates history-summary.bin under the same lock
+ * (history-summary-write.ts): what the exit path judges by, without parsing this file.
  */
-import { chmodSync, closeSync, fstatSync, readFileSync, readSync } from 'node:fs'
+import { chmodSync, closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { PerfReport } from '../types.js'
 import { gitEntriesAbove } from '../project.js'
 import { waitForLockFile } from '../lock-file.js'
 import { makeDirSync } from '../make-dir.js'
-import { APPEND_NO_FOLLOW, endsTorn, removeLeftoverTempFiles, writeFileAtomicSync, writeFileNoFollowSync } from '../write-file-atomic.js'
+import { APPEND_NO_FOLLOW, endsTorn } from '../write-file-atomic.js'
+import type { HistoryStat, Summary } from './history-summary.js'
+import { updateSummary } from './history-summary-write.js'
 import { lookupsOf } from '../cache/hit-rate.js'
-import { openRegularFileSync, readRegularFileSync } from '../read-regular-file.js'
+import { openRegularFileSync } from '../read-regular-file.js'
+import { rewriteCapped } from './history-rewrite.js'
+
+// lines parsed, the history read whole (`unperf report`, the CLI; the exit path only when history-summary.bin cannot stand for it)
+export { lineJson, parseLines, parseRun, readHistory, readHistoryFile } from './history-read.js'
 
 export interface HistoryEntry {
   v: 1
@@ -75,19 +82,6 @@ export function encodeLine(entry: HistoryEntry): string {
 }
 
 /**
- * The JSON of a line: the line itself (`{…}`), or, for a line of an earlier version, what follows its
- * prefix when that matches (`<length of the JSON, base 36> `, or a 16-hex-digit hash, not checked);
- * undefined for anything else.
- */
-export function lineJson(line: string): string | undefined {
-  if (line.charCodeAt(0) === 123) return line
-  const space = line.indexOf(' ')
-  if (space < 1) return undefined
-  const json = line.slice(space + 1)
-  return (space === 16 && /^[0-9a-f]{16} /.test(line)) || (space <= 6 && parseInt(line.slice(0, space), 36) === json.length) ? json : undefined
-}
-
-/**
  * A run the exit path can judge with: what budgets.ts and history-tail.ts read is there and of its
  * type (a line of history.jsonl, an entry of report.historyDriver). `unperf report`/`budget` read
  * more loosely (`loose`) and name each run they leave out (cli/history-check.ts).
@@ -107,49 +101,6 @@ export function isRun(e: HistoryEntry, loose?: boolean): boolean {
   return true
 }
 
-/** One line of history text (without its newline) as a run, or undefined: parseLines' rule for a line. */
-export function parseRun(line: string, loose?: boolean): HistoryEntry | undefined {
-  const json = lineJson(line)
-  if (json === undefined || json.indexOf('{"v":1,', 1) !== -1) return undefined
-  let entry: HistoryEntry
-  try {
-    entry = JSON.parse(json) as HistoryEntry
-  } catch {
-    return undefined
-  }
-  return isRun(entry, loose) ? entry : undefined
-}
-
-/**
- * The valid entries of history text. A line is kept when it is JSON of a run (isRun): a torn line,
- * garbage or another tool's line fails JSON.parse or the shape check and is skipped. Two lines run
- * together (writes of two processes) hold the start of a run, `{"v":1,`, twice: no JSON.stringify
- * output holds it inside (a `"` in a string is `\"`), so such a line is skipped whole, never read as
- * one run holding parts of the other. Every check is native (indexOf, JSON.parse): this runs on
- * every exit, and a per-character hash in JS cost 4-7 ms there for a full history.
- */
-export function parseLines(text: string, loose?: boolean): HistoryEntry[] {
-  const out: HistoryEntry[] = []
-  let start = 0
-  while (start < text.length) {
-    let end = text.indexOf('\n', start)
-    if (end === -1) end = text.length
-    const entry = parseRun(text.slice(start, end), loose)
-    if (entry) out.push(entry)
-    start = end + 1
-  }
-  return out
-}
-
-/**
- * The last `report.history` runs recorded in report.dir, oldest first; optionally only those that ran
- * `command`. `loose`: also the runs of other shapes with `v: 1` and a `commands` array (the CLI's
- * readers name each of them, cli/history-check.ts).
- */
-export function readHistory(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryEntry[] {
-  return readHistoryFile(config, options).entries
-}
-
 /** What readHistoryFile saw of the file, for the append that follows it. */
 export interface HistoryFileState {
   /** Newline-terminated lines in the file (readNewestHistory: estimated from the tail when it read only that). */
@@ -158,39 +109,8 @@ export interface HistoryFileState {
   found: boolean
   /** The file ends without a newline: a line cut short (a full disk, a truncation). */
   torn: boolean
-}
-
-/**
- * readHistory, plus how many lines the file held (so an append right after needs no second read)
- * and whether it was there (then so is report.dir: the exit path skips creating it). The exit path
- * reads only the newest runs it judges with (history-tail.ts readNewestHistory).
- */
-export function readHistoryFile(config: ResolvedPerfConfig, options: { command?: string; loose?: boolean } = {}): HistoryFileState & { entries: HistoryEntry[] } {
-  let text = ''
-  let file: string | undefined
-  try {
-    file = join(config.report.dir, HISTORY_FILE)
-    text = readRegularFileSync(file, 'utf8')
-  } catch (error) {
-    // there but unreadable as text (past what a string holds: 600 MB of NUL bytes): its last byte
-    // still says whether the next line must start on a line of its own (appended to it, lost too)
-    const found = file !== undefined && (error as NodeJS.ErrnoException).code !== 'ENOENT'
-    return { entries: [], lines: 0, found, torn: found && endsTorn(file!) }
-  }
-  const torn = text.length > 0 && text.charCodeAt(text.length - 1) !== 10
-  const cap = config.report.history
-  let lines = 0
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
-  // only the tail can be among the last `cap` valid runs: parse from a little before it (invalid lines are skipped)
-  let from = text.length
-  for (let n = 0; n <= cap + 8 && from > 0; n++) from = text.lastIndexOf('\n', from - 2) + 1
-  const all = cap > 0 ? parseLines(from > 0 ? text.slice(from) : text, options.loose).slice(-cap) : []
-  return { entries: options.command ? all.filter(e => e.commands.some(c => c.name === options.command)) : all, lines, found: true, torn }
-}
-
-/** The files of report.dir written by writeFileAtomicSync. */
-function isReportFile(name: string): boolean {
-  return name === 'report.json' || name === 'trace.json' || name === HISTORY_FILE
+  /** The exit path judged from history-summary.bin: this one, made from the file as read (its append extends it). */
+  summary?: Summary
 }
 
 /** Lines the file may hold before it is rewritten to the last `cap`. */
@@ -204,7 +124,7 @@ function rewriteAbove(cap: number): number {
  * caller that passes it has made report.dir already. A line cut short at the end of the file is
  * ended first: appended to, it made the new run's line unreadable as well, so that run was lost.
  */
-export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, before?: Pick<HistoryFileState, 'lines' | 'torn'>): string {
+export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, before?: Pick<HistoryFileState, 'lines' | 'torn' | 'summary'>): string {
   const dir = config.report.dir
   const linesBefore = before?.lines
   if (linesBefore === undefined) makeDirSync(dir, 0o700)
@@ -212,71 +132,53 @@ export function appendHistory(config: ResolvedPerfConfig, entry: HistoryEntry, b
   const cap = config.report.history
   const limit = rewriteAbove(cap)
   // waiting is bounded: after 5 s the line is appended without the lock rather than lose the run
-  const release = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 5 }) ?? (() => {})
+  const lock = waitForLockFile(`${file}.lock`, { staleMs: LOCK_STALE_MS, timeoutMs: 5_000, pollMs: 5 })
   try {
     // known from readHistoryFile's read, else its last byte (not the exit path)
     const torn = before ? before.torn : endsTorn(file)
-    // never through a symlink planted under its name (ELOOP: the run is not recorded, with a warning)
-    writeFileNoFollowSync(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry), APPEND_NO_FOLLOW)
+    const seen = appendLine(file, torn ? `\n${encodeLine(entry)}` : encodeLine(entry))
+    let lines: number | undefined
+    let rewritten = false
     // other processes may have appended since linesBefore was read: a margin keeps the estimate safe
-    if (linesBefore !== undefined && linesBefore + 1 + 8 <= limit) return file
-    // read through a descriptor kept open: what is appended to this file while the rewrite runs is
-    // read from it after the copy and after the rename (rewriteCapped)
-    const fd = openRegularFileSync(file)
-    try {
-      const read = readFileSync(fd)
-      // counted in the bytes (a newline byte is never inside a longer UTF-8 sequence), decoded only
-      // to be rewritten: near its cap (the tail's estimate within 9 lines of it) every exit counted
-      // the whole file as a string, ≈ 50 kB of young generation for a `history: 100` file
-      let count = 0
-      for (let i = read.indexOf(10); i !== -1; i = read.indexOf(10, i + 1)) count++
-      if (count > limit) {
-        rewriteCapped(file, fd, read.toString('utf8'), read.length, cap)
-        // the temp files of report.json, trace.json and this rewrite that killed processes left: once
-        // every ~history/2 runs, so they stay few, and the exit path pays no readdir on other runs
-        removeLeftoverTempFiles(dir, isReportFile)
+    if (linesBefore === undefined || linesBefore + 1 + 8 > limit) {
+      // read through a descriptor kept open: what is appended to this file while the rewrite runs is
+      // read from it after the copy and after the rename (rewriteCapped)
+      const fd = openRegularFileSync(file)
+      try {
+        const read = readFileSync(fd)
+        // counted in the bytes (a newline byte is never inside a longer UTF-8 sequence), decoded only
+        // to be rewritten: near its cap (the tail's estimate within 9 lines of it) every exit counted
+        // the whole file as a string, ≈ 50 kB of young generation for a `history: 100` file
+        let count = 0
+        for (let i = read.indexOf(10); i !== -1; i = read.indexOf(10, i + 1)) count++
+        if (count > limit) {
+          rewriteCapped(dir, file, fd, read, cap)
+          rewritten = true
+        } else if (read.length === seen.after.size) lines = count
+      } finally {
+        closeSync(fd)
       }
-    } finally {
-      closeSync(fd)
+      try { chmodSync(file, 0o600) } catch { /* not ours */ }
     }
-    try { chmodSync(file, 0o600) } catch { /* not ours */ }
+    // only under the lock: a process without it may be writing the summary of another file
+    if (lock) updateSummary(dir, file, cap, entry, { base: before?.summary, ...seen, lines, rewritten })
   } finally {
-    release()
+    lock?.()
   }
   return file
 }
 
-
-/**
- * Rewrites `file` to its last `cap` lines. `fd` is open on the file that was read (`text`, `size`
- * bytes). A process that waited 5 s for the lock appends without it: a rewrite paused meanwhile (a
- * process stopped or starved between its read and its rename) renamed its copy, made before that
- * line, over the file, and the run was lost. Lines appended to the file read are carried over:
- * those there once the copy is made go into it, those appended up to the rename are appended to the
- * new file after it (read through `fd`, which still reads the replaced file).
- */
-function rewriteCapped(file: string, fd: number, text: string, size: number, cap: number): void {
-  const more = appendedTo(fd, size)
-  // a line of an earlier version is written plain (lineJson); one that is not a run's stays as it was, skipped on read
-  const lines = (text + more.text).split('\n').filter(Boolean)
-  writeFileAtomicSync(file, lines.slice(Math.max(0, lines.length - cap)).map(line => `${lineJson(line) ?? line}\n`).join(''))
-  const late = appendedTo(fd, size + more.bytes)
-  if (late.bytes > 0) writeFileNoFollowSync(file, late.text.endsWith('\n') ? late.text : `${late.text}\n`, APPEND_NO_FOLLOW)
-}
-
-/** The whole lines appended to the file open on `fd` past `offset` (a line still being written is left out). */
-function appendedTo(fd: number, offset: number): { text: string; bytes: number } {
-  const size = fstatSync(fd).size
-  if (size <= offset) return { text: '', bytes: 0 }
-  const buffer = Buffer.allocUnsafe(size - offset)
-  let got = 0
-  while (got < buffer.length) {
-    const n = readSync(fd, buffer, got, buffer.length - got, offset + got)
-    if (n === 0) break
-    got += n
+/** Appends `text` to `file` (never through a symlink; a new file 0600), and the file as it was before and after. */
+function appendLine(file: string, text: string): { before: HistoryStat; after: HistoryStat; bytes: number } {
+  const fd = openSync(file, APPEND_NO_FOLLOW, 0o600)
+  try {
+    const before = fstatSync(fd)
+    const bytes = Buffer.from(text)
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at)
+    return { before, after: fstatSync(fd), bytes: bytes.length }
+  } finally {
+    closeSync(fd)
   }
-  const end = buffer.lastIndexOf(10, got - 1) + 1
-  return { text: buffer.toString('utf8', 0, end), bytes: end }
 }
 
 /** The commit at HEAD from `.git` files alone (no child process); undefined when not cheap to know. */
