@@ -13,7 +13,7 @@ const { METRIC_KINDS, THRESHOLD_EXPECTED, RAW_UNITS } = await import(`data:text/
 
 // The duration units and their lengths: src/config/units.ts (its one import is a type's)
 const unitsSource = transformSync(readFileSync(new URL('../src/config/units.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' }).code
-const { DURATION_UNITS } = await import(`data:text/javascript;base64,${Buffer.from(unitsSource).toString('base64')}`)
+const { DURATION_UNITS, durationFactor } = await import(`data:text/javascript;base64,${Buffer.from(unitsSource).toString('base64')}`)
 
 /**
  * A duration string that unperf reads as 0 ms (parseDuration rounds to whole ms): '0s', '0.4ms',
@@ -28,7 +28,9 @@ function roundsToZeroPattern() {
     // a fraction of the same first k digits, then a smaller one (or none: the rest of the half is not 0)
     return digits.slice(0, last + 1).map((d, k) => digits.slice(0, k).join('') + (d > 1 ? `([0-${d - 1}]\\d*)?` : d === 1 ? '(0\\d*)?' : '')).join('|')
   }
-  return `^\\s*0*(${Object.entries(DURATION_UNITS).map(([unit, ms]) => `(\\.(${below(ms)}))?\\s*${unit}`).join('|')})\\s*$`
+  const units = DURATION_UNITS.map(unit => [unit, durationFactor(unit)])
+  if (units.some(([, ms]) => !(ms > 0))) throw new Error(`src/config/units.ts: a duration unit without its length in ms (${JSON.stringify(units)})`)
+  return `^\\s*0*(${units.map(([unit, ms]) => `(\\.(${below(ms)}))?\\s*${unit}`).join('|')})\\s*$`
 }
 
 const duration = { $ref: '#/$defs/duration' }

@@ -11,7 +11,7 @@ export const DURATION_UNITS: readonly string[] = ['ms', 's', 'm', 'h', 'd', 'w']
  * Each duration unit's length in ms, `undefined` for any other: a switch, not a table made at every
  * start (≈ 1.2 kB of young generation, session 29; parseDuration reads one unit a call).
  */
-function durationFactor(unit: string): number | undefined {
+export function durationFactor(unit: string): number | undefined {
   switch (unit) {
     case 'ms': return 1
     case 's': return 1000
