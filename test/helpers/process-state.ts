@@ -38,6 +38,14 @@ export function snapshot(): ProcessState {
   }
 }
 
+/**
+ * Globals a built-in module adds for good and cannot be removed (not configurable): the next file
+ * finds it as a file of 'shared' does.
+ */
+const PERMANENT = new Set<string | symbol>([
+  Symbol.for('undici.globalDispatcher.1'), // the dispatcher of Node's fetch(), made on its first call
+])
+
 const sameDescriptor = (a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined) =>
   a === b || (!!a && !!b && Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable)
 
@@ -58,6 +66,7 @@ export function differences(before: ProcessState, now: ProcessState): string[] {
   if (!sameDescriptor(before.writes[0], now.writes[0])) found.push('process.stdout.write')
   if (!sameDescriptor(before.writes[1], now.writes[1])) found.push('process.stderr.write')
   for (const key of new Set([...before.globals.keys(), ...now.globals.keys()])) {
+    if (!before.globals.has(key) && PERMANENT.has(key)) continue
     if (!sameDescriptor(before.globals.get(key), now.globals.get(key))) found.push(`globalThis[${String(key)}]`)
   }
   return found
@@ -86,7 +95,7 @@ export function restore(to: ProcessState): void {
     else delete (stream as { write?: unknown }).write
   })
   for (const key of Reflect.ownKeys(globalThis)) {
-    if (!to.globals.has(key)) Reflect.deleteProperty(globalThis, key)
+    if (!to.globals.has(key) && !PERMANENT.has(key)) Reflect.deleteProperty(globalThis, key)
   }
   for (const [key, descriptor] of to.globals) {
     if (!sameDescriptor(Object.getOwnPropertyDescriptor(globalThis, key), descriptor)) Object.defineProperty(globalThis, key, descriptor)
