@@ -5,12 +5,14 @@
  * the order the workers took them in. Each file outside ISOLATED and SERIAL_ISOLATED, with the test
  * helpers it imports, is read for those; a new test file that does one of them is named here, to be
  * added to ISOLATED, or to SERIAL_ISOLATED when it is a SERIAL file (test/setup/projects.ts).
+ * (ISOLATED's files share a process too, in the 'restored' project, where what each changed is put
+ * back after it and checked: test/setup/restore-process.ts, test/docs/process-state.test.ts.)
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { glob } from 'tinyglobby'
 import { expect, it } from 'vitest'
-import { ISOLATED, SERIAL, SERIAL_ISOLATED } from '../setup/projects.js'
+import { ISOLATED, OWN_PROCESS, SERIAL, SERIAL_ISOLATED } from '../setup/projects.js'
 
 const root = join(import.meta.dirname, '../..')
 
@@ -72,4 +74,8 @@ it('ISOLATED names test files that exist, none of them serial', async () => {
 it('SERIAL_ISOLATED names SERIAL files that exist', async () => {
   const serial = await glob(SERIAL, { cwd: root })
   expect(SERIAL_ISOLATED.filter(f => !existsSync(join(root, f)) || !serial.includes(f))).toEqual([])
+})
+
+it('OWN_PROCESS names ISOLATED files', () => {
+  expect(OWN_PROCESS.filter(f => !ISOLATED.includes(f))).toEqual([])
 })
