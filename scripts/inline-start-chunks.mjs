@@ -54,7 +54,7 @@ export async function inlineStartChunks(dist, entryFile, metafile) {
         needed.get(target).add(imported)
         return local ? `${imported}: ${local}` : imported
       })
-      return `const { ${fields.join(', ')} } = globalThis[${registryKey(`new URL(${entryRel(file)}, import.meta.url).href`)}]()[${JSON.stringify(basename(target))}];`
+      return `const { ${fields.join(', ')} } = globalThis[${registryKey(`new URL(${entryRel(file)}, import.meta.url).href`)}](${JSON.stringify(basename(target))});`
     })
     if (changed) writeFileSync(file, code)
   }
@@ -69,10 +69,15 @@ export async function inlineStartChunks(dist, entryFile, metafile) {
     ...(hasDefault ? [`export { default } from './${basename(entryFile)}'`] : []),
     ...ids.filter(c => c.names.length > 0).map(c => `import { ${c.names.map(n => `${n} as ${local(c, n)}`).join(', ')} } from './${relative(dirname(entryFile), c.p)}'`),
     // made on a lazy chunk's first import, not at load: the object of every shared module's names
-    // (≈ 40 objects, ≈ 180 properties) was ≈ 25 kB of young-generation allocation on every start,
-    // and a warm run that loads no lazy chunk never reads it (see scripts/start-script.mjs, LARGE_STRING)
+    // (≈ 40 objects, ≈ 240 properties) was ≈ 25 kB of young-generation allocation on every start, and
+    // a warm run that loads no lazy chunk never reads it (see scripts/start-script.mjs, LARGE_STRING).
+    // And each start chunk's object only when a lazy chunk imports from it (a switch): made whole, the
+    // registry cost a run ≈ 25–30 kB for its first lazy chunk, one that imports a few names of one
+    // (one closure at load, as before: a function of its own for the switch was one more on every start)
     `let __startChunks`,
-    `globalThis[${registryKey('import.meta.url')}] = () => __startChunks ??= { ${ids.map(c => `${JSON.stringify(c.name)}: { ${c.names.map(n => `${n}: ${local(c, n)}`).join(', ')} }`).join(', ')} }`,
+    `globalThis[${registryKey('import.meta.url')}] = name => (__startChunks ??= {})[name] ??= (() => {`,
+    `  switch (name) { ${ids.map(c => `case ${JSON.stringify(c.name)}: return { ${c.names.map(n => `${n}: ${local(c, n)}`).join(', ')} }`).join('; ')} }`,
+    `})()`,
   ].join('\n'))
   const pkgExternal = { name: 'keep-outside', setup(b) {
     b.onResolve({ filter: /.*/ }, args => {
