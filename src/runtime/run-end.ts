@@ -16,7 +16,7 @@ import { releaseCurrent } from './current.js'
 import type { ExitHandlers, Fatal } from './exit.js'
 import type { MonitorImpl } from './monitors/index.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
-import { closingExitCode, recordExitCode, releaseExitHandlers } from './report/exit-code.js'
+import { closingExitCode, recordExitCode, releaseExit } from './report/exit-code.js'
 import type { PerfReport, PerfWorkers } from './types.js'
 
 /** What the end of the run uses of its perf instance. */
@@ -82,7 +82,7 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
   perf.closed = true
   // an adapter's close (closeExpecting) hands its listeners on to the exit code's follow-up, which
   // keeps them (report/exit-code.ts); any other close removes them
-  releaseExitHandlers(perf, perf._uninstallExit)
+  releaseExit(perf, perf._uninstallExit)
   perf._loopEnd.stop()
   if (fire(perf, 'exit')) await perf.hooks.emit('exit', report)
   await Promise.allSettled([perf._cache?.close(), perf._workers?.close()])

@@ -45,7 +45,7 @@ export function recordExitCode(report: PerfReport, exitCode: number): void {
 
 
 let expected: number | undefined
-/** The perf instance closeExpecting is closing, and the exit listeners its close handed on (releaseExitHandlers). */
+/** The perf instance closeExpecting is closing, and the exit listeners its close handed on (releaseExit). */
 let closing: object | undefined
 let parked: ExitHandlers | undefined
 
@@ -77,7 +77,7 @@ export async function closeExpecting(perf: { close(): Promise<PerfReport> }, cod
  * run's report (one set per process: removing them and installing another was ≈ 3 kB of young
  * generation at every CLI's close).
  */
-export function releaseExitHandlers(perf: object, set: ExitHandlers | undefined): void {
+export function releaseExit(perf: object, set: ExitHandlers | undefined): void {
   if (perf === closing && !parked && set?.retarget(() => {}, true)) parked = set
   else set?.()
 }
