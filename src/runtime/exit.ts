@@ -58,10 +58,32 @@ export function exitingCode(code: number): number {
   return typeof set === 'number' ? set : Number(set) || 0
 }
 
+/** What the exit path calls: the code the process exits with, the signal, the uncaught error. */
+export type OnExit = (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void
+
+/**
+ * Removes the listeners (call it to uninstall); `retarget(onExit)` makes the same listeners call
+ * another callback from now on, with no 'beforeExit' one, and each as late among the process's
+ * listeners as a set installed now would be: what an uninstall and a new install did, without
+ * removing and adding the listeners (a signal's last listener removed closes its handle, one
+ * added opens another: ≈ 3 kB of young generation at every CLI's close, report/exit-code.ts).
+ * `keep`: the listeners left where they are (for a callback that does nothing).
+ * False, nothing changed, once the callback has run (the process is exiting).
+ */
+export interface ExitHandlers {
+  (): void
+  retarget(onExit: OnExit, keep?: boolean): boolean
+}
+
+/** Moves `listener` to the end of `event`'s listeners when another was added after it. */
+function toEnd(event: string, listener: Parameters<typeof process.removeListener>[1]): void {
+  if (process.listeners(event as 'exit').at(-1) !== listener) process.removeListener(event, listener).on(event, listener)
+}
+
 export function installExitHandlers(
-  onExit: (exitCode: number, signal?: NodeJS.Signals, fatal?: Fatal) => void,
+  onExit: OnExit,
   onBeforeExit?: (exitCode: number) => void,
-): () => void {
+): ExitHandlers {
   let done = false
   let fatal: Fatal | undefined
   let survived: Fatal | undefined
@@ -106,11 +128,24 @@ export function installExitHandlers(
   process.on('uncaughtExceptionMonitor', onUncaught)
   for (const s of SIGNALS) process.on(s, onSignal)
   if (onBeforeExit) process.on('beforeExit', onNaturalEnd)
-  const uninstall = () => {
+  const uninstall: ExitHandlers = () => {
     process.removeListener('exit', onProcessExit)
     process.removeListener('beforeExit', onNaturalEnd)
     process.removeListener('uncaughtExceptionMonitor', onUncaught)
     for (const s of SIGNALS) process.removeListener(s, onSignal)
+  }
+  uninstall.retarget = (next, keep) => {
+    if (done) return false
+    onExit = next
+    process.removeListener('beforeExit', onNaturalEnd)
+    // the order a new set's listeners would have: after every listener added since (a host 'exit'
+    // listener's process.exitCode is the one recorded, exitingCode)
+    if (!keep) {
+      toEnd('exit', onProcessExit)
+      toEnd('uncaughtExceptionMonitor', onUncaught)
+      for (const s of SIGNALS) toEnd(s, onSignal)
+    }
+    return true
   }
   return uninstall
 }

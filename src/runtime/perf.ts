@@ -22,7 +22,7 @@ import { markStalled, runCommand } from './command-runs.js'
 import { now } from './clock.js'
 import { LoopEndWatch } from './loop-end.js'
 import { makeCurrent, releaseCurrent } from './current.js'
-import { installExitHandlers } from './exit.js'
+import { installExitHandlers, type ExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import type { MonitorImpl } from './monitors/index.js'
 import { createMetricsRegistry } from './metrics/registry.js'
@@ -104,7 +104,7 @@ class PerfInstance implements RunEndHost {
   _closingState: RunState | undefined
   readonly _fired = { report: false, exit: false }
   _afterClose: (() => void | Promise<void>) | undefined
-  _uninstallExit: (() => void) | undefined
+  _uninstallExit: ExitHandlers | undefined
   /** 'beforeExit' while commands run or a pool exists: a stalled pool named, the commands running marked (loop-end.ts). */
   readonly _loopEnd = new LoopEndWatch(() => {
     this._pools?.warnStalled()

@@ -13,10 +13,10 @@ import type { CacheManager, RunState, RuntimeContext, WarnOnce } from './_intern
 import { exitError, loopEmptiedError } from './command-exit-errors.js'
 import { record, type CommandsHost } from './command-runs.js'
 import { releaseCurrent } from './current.js'
-import type { Fatal } from './exit.js'
+import type { ExitHandlers, Fatal } from './exit.js'
 import type { MonitorImpl } from './monitors/index.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
-import { closingExitCode, recordExitCode } from './report/exit-code.js'
+import { closingExitCode, recordExitCode, releaseExit } from './report/exit-code.js'
 import type { PerfReport, PerfWorkers } from './types.js'
 
 /** What the end of the run uses of its perf instance. */
@@ -31,7 +31,7 @@ export interface RunEndHost extends CommandsHost {
   readonly _monitorStart: Promise<void> | undefined
   readonly _cache: CacheManager | undefined
   readonly _workers: PerfWorkers | undefined
-  readonly _uninstallExit: (() => void) | undefined
+  readonly _uninstallExit: ExitHandlers | undefined
   _closing: Promise<PerfReport> | undefined
   _closedSync: PerfReport | undefined
   /** The run state close() is finalizing (the exit path checks what it has written). */
@@ -80,7 +80,9 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
   if (fire(perf, 'report')) await perf.hooks.emit('report', report)
   // Mark closed before 'exit' listeners run, so a process.exit() inside one does not report twice.
   perf.closed = true
-  perf._uninstallExit?.()
+  // an adapter's close (closeExpecting) hands its listeners on to the exit code's follow-up, which
+  // keeps them (report/exit-code.ts); any other close removes them
+  releaseExit(perf, perf._uninstallExit)
   perf._loopEnd.stop()
   if (fire(perf, 'exit')) await perf.hooks.emit('exit', report)
   await Promise.allSettled([perf._cache?.close(), perf._workers?.close()])

@@ -42,6 +42,8 @@ function parentKeyOf(e: TraceEvent, present: ReadonlySet<string>): string | unde
 
 export function nestMainTrack(events: TraceEvent[], pid: number): void {
   const main = events.filter(e => e.ph === 'X' && e.tid === 0 && typeof e.ts === 'number' && typeof e.dur === 'number')
+  // one event (a command and no spans, the usual CLI run): on "main", as it is
+  if (!main[1]) return
   // by start; within one µs a command first, then the spans in the order they started (their ids: a
   // parent before its child, and a span ending in the µs the next one starts before it), else the
   // shallower first; else as recorded (the sort is stable)
