@@ -4,7 +4,8 @@
  * (none yet, another file's, a rewrite to the cap, a line appended without the lock). A deferred
  * module (scripts/build.mjs): off the start path, which extends the summary it read.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync } from 'node:fs'
+import { readAt } from '../read-at.js'
 import { READ_NO_FOLLOW } from '../write-file-atomic.js'
 import type { HistoryEntry } from './history.js'
 import { parseRun } from './history-read.js'
@@ -29,12 +30,7 @@ export function buildSummary(file: string, keep: number): Buffer | undefined {
     for (;;) {
       const start = size - want
       const tail = Buffer.allocUnsafe(want)
-      let got = 0
-      while (got < want) {
-        const n = readSync(fd, tail, got, want - got, start + got)
-        if (n === 0) return undefined // cut short meanwhile
-        got += n
-      }
+      if (readAt(fd, tail, start) < want) return undefined // cut short meanwhile
       if (size > 0 && tail[size - start - 1] !== 10) return undefined
       // line starts from the newest back (the line the tail begins inside of is not one)
       const starts: number[] = []

@@ -17,7 +17,8 @@
  * newest lines, oldest first (a line that is no run: a record with no flags), one COMMAND_BYTES
  * record per command of those runs, and the command names (u16 byte length + UTF-8 each).
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs'
+import { readAt } from '../read-at.js'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { HISTORY_FILE } from './history.js'
@@ -103,13 +104,7 @@ export function readSummary(dir: string, history: HistoryStat): Summary | undefi
     const st = fstatSync(fd)
     if (!st.isFile() || st.size > 1 << 22) return undefined
     const buf = Buffer.allocUnsafe(st.size)
-    let got = 0
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, got)
-      if (n === 0) return undefined
-      got += n
-    }
-    return parseSummary(buf, history)
+    return readAt(fd, buf, 0) < buf.length ? undefined : parseSummary(buf, history)
   } catch {
     return undefined
   } finally {

@@ -4,7 +4,8 @@
  * not what the file holds. Read whole and counted on every exit, a `report.history: 10000` file
  * (≈ 5 MB) cost tens of ms per run; its tail is a few tens of kB.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync } from 'node:fs'
+import { readAt } from '../read-at.js'
 import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { HISTORY_FILE, type HistoryEntry, type HistoryFileState } from './history.js'
@@ -48,12 +49,7 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
     for (;;) {
       const start = size - want
       const buf = Buffer.allocUnsafe(want)
-      let got = 0
-      while (got < want) {
-        const n = readSync(fd, buf, got, want - got, start + got)
-        if (n === 0) break // cut short meanwhile
-        got += n
-      }
+      const got = readAt(fd, buf, start) // fewer when cut short meanwhile
       // the line the tail begins inside of is not read (nor counted): from the first newline on
       const skip = start === 0 ? 0 : buf.indexOf(10) + 1
       if (start > 0 && (skip === 0 || skip >= got)) {
