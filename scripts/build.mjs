@@ -131,7 +131,7 @@ const DEFERRED = {
   // only when history-summary.bin cannot be extended by the run appended (none yet, a rewrite to the cap): made
   // anew from history.jsonl's tail; and that tail read for judging only then (report/history-summary.ts)
   'src/runtime/report/history-summary-build.ts': ['buildSummary'],
-  'src/runtime/report/history-tail.ts': ['readNewestHistory'],
+  'src/runtime/report/history-tail.ts': ['readNewestHistory', 'linesOf'],
   'src/runtime/report/history-read.ts': ['readHistoryFile', 'readHistory', 'parseLines', 'parseRun', 'lineJson'],
   // the console summary's verbose span tree, and its rows of a command run many times in one process
   'src/runtime/report/span-tree.ts': ['spanTree'],

@@ -9,6 +9,7 @@ import { readAt } from '../read-at.js'
 import { READ_NO_FOLLOW } from '../write-file-atomic.js'
 import type { HistoryEntry } from './history.js'
 import { parseRun } from './history-read.js'
+import { linesOf } from './history-tail.js'
 import { COMMAND_BYTES, HEADER_BYTES, RUN_BYTES, type HistoryStat } from './history-summary.js'
 import { writeCommand, writeHeader, writeName, writeRun } from './history-summary-write.js'
 
@@ -42,11 +43,8 @@ export function buildSummary(file: string, keep: number): Buffer | undefined {
         end = at
       }
       if (starts.length < keep && start > 0 && want < Math.min(size, MAX_BUILD_BYTES)) { want = Math.min(size, want * 4, MAX_BUILD_BYTES); continue }
-      // counted as the tail's read counts them: exact when the whole file was read, else estimated
-      const skip = start === 0 ? 0 : tail.indexOf(10) + 1
-      let lines = 0
-      for (let i = tail.indexOf(10, skip); i !== -1; i = tail.indexOf(10, i + 1)) lines++
-      if (start > 0) lines = Math.round(lines * (size / (tail.length - skip)))
+      // counted as the tail's read counts them (the line the tail begins inside of is not counted)
+      const lines = linesOf(start === 0 ? tail : tail.subarray(tail.indexOf(10) + 1), start, size)
       return encodeSummary(st, tail, starts, lines, start === 0 && end === 0)
     }
   } finally {

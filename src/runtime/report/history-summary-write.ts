@@ -110,7 +110,13 @@ export function writeName(out: Buffer, o: DataView, at: number, name: string): n
 export function writeHeader(o: DataView, st: HistoryStat, lines: number, whole: boolean, runs: number, commands: number, names: number, nameBytes: number): void {
   o.setUint32(H.magic, SUMMARY_MAGIC, true)
   o.setUint32(H.version, SUMMARY_VERSION, true)
-  const values = [st.ino, st.size, st.mtimeMs, lines, whole ? 1 : 0, runs, commands, names, nameBytes]
-  for (let i = 0; i < 5; i++) o.setFloat64(H.ino + 8 * i, values[i]!, true)
-  for (let i = 5; i < 9; i++) o.setUint32(H.runs + 4 * (i - 5), values[i]!, true)
+  o.setFloat64(H.ino, st.ino, true)
+  o.setFloat64(H.size, st.size, true)
+  o.setFloat64(H.mtimeMs, st.mtimeMs, true)
+  o.setFloat64(H.lines, lines, true)
+  o.setFloat64(H.whole, whole ? 1 : 0, true)
+  o.setUint32(H.runs, runs, true)
+  o.setUint32(H.commands, commands, true)
+  o.setUint32(H.names, names, true)
+  o.setUint32(H.nameBytes, nameBytes, true)
 }

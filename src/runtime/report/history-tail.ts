@@ -67,14 +67,21 @@ export function readNewestHistory(config: ResolvedPerfConfig, need: { commands: 
         want = Math.min(size, want * 4, MAX_TAIL)
         continue
       }
-      let lines = 0
-      for (let i = tail.indexOf(10); i !== -1; i = tail.indexOf(10, i + 1)) lines++
-      if (start > 0) lines = Math.round(lines * (size / (got - skip)))
-      return { entries: walk.entries, lines, found: true, torn: got > 0 && buf[got - 1] !== 10 }
+      return { entries: walk.entries, lines: linesOf(tail, start, size), found: true, torn: got > 0 && buf[got - 1] !== 10 }
     }
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * The newline-terminated lines of a history file of `size` bytes whose `tail` (its whole lines from
+ * `start` on) was read: exact when `start` is 0, else estimated at the tail's lines per byte.
+ */
+export function linesOf(tail: Buffer, start: number, size: number): number {
+  let lines = 0
+  for (let i = tail.indexOf(10); i !== -1; i = tail.indexOf(10, i + 1)) lines++
+  return start > 0 ? Math.round(lines * (size / tail.length)) : lines
 }
 
 /** The last newline in `tail` at or before `pos`, -1 when none (String.prototype.lastIndexOf's answer: a negative `pos` looks at 0 only). */
