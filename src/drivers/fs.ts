@@ -170,6 +170,7 @@ export class FsTier implements Tier {
       throw error
     }
     const { parts, size } = encoded
+    entry.size = size
     // larger than maxSize on its own: not kept (fs-prune.ts)
     const refused = refuseLarger(this._files, entry.key, name, size)
     if (refused !== undefined) await refused

@@ -37,13 +37,6 @@ export class UnstorableValueError extends TypeError {
   }
 }
 
-/** Why `value` would not come back from JSON as it is, as the path to it and what is there; undefined when it would. */
-export function jsonLoss(value: unknown, root: 'value' | 'metadata' = 'value'): string | undefined {
-  let found: string[] | undefined
-  try { found = walk(value) } catch { return undefined } // a stack too short for the walk: stringify's depth is its limit
-  return found === undefined ? undefined : root + found.reverse().join('')
-}
-
 /**
  * A value's JSON for a byte tier: its text, as strictJson; or, when it holds a Buffer or a Uint8Array
  * below its top (nested-bytes.ts), its text with them lifted out. UnstorableValueError for anything
@@ -73,13 +66,23 @@ export function valueJson(value: unknown, key: string): string | SplitValue {
   return text
 }
 
-/** JSON of `value` (`what` of `key`), or UnstorableValueError when JSON cannot hold it or would give it back changed. */
+/**
+ * JSON of `value` (`what` of `key`; an entry's metadata), or UnstorableValueError when JSON cannot
+ * hold it or would give it back changed. A -0 is written `-0` (exactJson), as in a value: metadata
+ * `{ offset: -0 }` came back `{ offset: 0 }` from the byte tiers where the memory tier kept -0.
+ */
 export function strictJson(value: unknown, key: string, what: 'value' | 'metadata' = 'value'): string {
   let text: string | undefined
   try { text = JSON.stringify(value) } catch (error) { throw new UnstorableValueError(key, stringifyFailure(error), what) }
-  const loss = text === undefined ? `it is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON drops` : jsonLoss(value, what)
-  if (loss !== undefined) throw new UnstorableValueError(key, loss, what)
-  return text!
+  if (text === undefined) throw new UnstorableValueError(key, `it is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON drops`, what)
+  negativeZero = false
+  let found: string[] | undefined
+  let walked = true
+  try { found = walk(value) } catch { walked = false } // a stack too short for the walk: stringify's depth is its limit
+  const exact = negativeZero && walked
+  negativeZero = false
+  if (found !== undefined) throw new UnstorableValueError(key, what + found.reverse().join(''), what)
+  return exact ? exactJson(value) : text
 }
 
 /** The reason of a JSON.stringify failure, in the words of the cache. */
@@ -91,7 +94,7 @@ export function stringifyFailure(error: unknown): string {
   return `JSON.stringify failed (${message})`
 }
 
-// the path is built on the way back out, segment by segment (reversed by jsonLoss): nothing is
+// the path is built on the way back out, segment by segment (reversed by its caller): nothing is
 // allocated while the value is fine
 function walk(v: unknown): string[] | undefined {
   if (typeof v === 'number') {

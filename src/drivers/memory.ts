@@ -50,10 +50,14 @@ export class MemoryTier implements Tier {
     this.setSync(entry)
   }
 
-  /** A new entry (size 0) is sized here and kept as it is: set() takes ownership of it. */
+  /**
+   * A new entry, kept as it is: set() takes ownership of it. It counts as its value's estimate; its
+   * `size` is that estimate until a byte tier written with it records the encoded size (StoredEntry.size).
+   */
   setSync(entry: StoredEntry): void {
-    if (entry.size <= 0) entry.size = estimateSize(entry.value)
-    this._hold(entry, entry.size)
+    const bytes = estimateSize(entry.value)
+    if (entry.size <= 0) entry.size = bytes
+    this._hold(entry, bytes)
   }
 
   /**

@@ -30,6 +30,7 @@ export async function writeEntry(c: RedisClient, w: WriteContext, entry: StoredE
   let data: Buffer
   try {
     data = encodeEntry(entry, w.encode)
+    entry.size = data.length
   } catch (error) {
     // a value this tier cannot store (json-loss.ts): the key's previous value goes, as for an entry too large
     await c.del(name)
@@ -60,7 +61,7 @@ export async function writeEntries(c: RedisClient, w: WriteContext, entries: Sto
   // a value that cannot be stored (json-loss.ts) is that entry's failure alone: the others are written
   let unstorable: unknown
   const encoded = entries.map(e => {
-    try { return [e.key, encodeEntry(e, w.encode)] as [string, Buffer] } catch (error) { unstorable ??= error; return [e.key, undefined] as const }
+    try { const data = encodeEntry(e, w.encode); e.size = data.length; return [e.key, data] as [string, Buffer] } catch (error) { unstorable ??= error; return [e.key, undefined] as const }
   })
   // the others are written; the error names those that are not
   const tooLarge = await checkFits(c, encoded.filter((e): e is [string, Buffer] => e[1] !== undefined && e[1].length >= BULK_MIN)).then(() => undefined, (error: unknown) => error as PerfError & { keys: string[] })

@@ -21,7 +21,12 @@ export interface StoredEntry {
    * by the reader's window (isLive's `staleFor`), for as long as a store still holds it.
    */
   staleFor: number
-  /** Bytes stored (encoded, after compression). */
+  /**
+   * Bytes stored: the encoded envelope (after compression), what a byte tier holds. A byte tier's
+   * set() records it here once encoded, so a memory tier's copy of a write reports it too (getEntry()
+   * gives the same size in every tier and process); 0 for a new entry until a tier sizes it (a
+   * memory-only namespace: the value's estimate).
+   */
   size: number
   metadata?: Record<string, unknown>
 }
@@ -34,6 +39,7 @@ export interface Tier {
   /** A miss is null. A corrupt entry throws CorruptEntryError after the tier removed it. */
   get(key: string): Promise<StoredEntry | null>
   getMany(keys: string[]): Promise<(StoredEntry | null | CorruptEntryError)[]>
+  /** A byte tier sets `entry.size` to the envelope's bytes once encoded (StoredEntry.size). */
   set(entry: StoredEntry): Promise<void>
   setMany(entries: StoredEntry[]): Promise<void>
   delete(key: string): Promise<boolean>

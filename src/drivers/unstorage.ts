@@ -104,7 +104,9 @@ export class UnstorageTier implements Tier {
     const ttlSeconds = entry.expiresAt === null ? undefined : Math.max(1, Math.ceil((entry.expiresAt + entry.staleFor - Date.now()) / 1000))
     let data: string
     try {
-      data = encodeEntry(entry, this._encode).toString('base64')
+      const bytes = encodeEntry(entry, this._encode)
+      entry.size = bytes.length
+      data = bytes.toString('base64')
     } catch (error) {
       // a value this tier cannot store (json-loss.ts): the key's previous value goes
       await d.removeItem?.(this._k(entry.key), {})

@@ -52,7 +52,7 @@ export interface CacheEvictPayload {
   /**
    * The index of the tier the entry was removed from, in the namespace's `cache.driver` order (0 = the
    * fastest), as `cache:hit`'s. An entry is evicted when the cache loses it: a faster tier's copy
-   * dropped while a slower tier holds it fires nothing. None for `invalidate` (every tier) and for
+   * dropped while a slower tier holds it fires nothing, but for a corrupt copy (told on any tier). None for `invalidate` (every tier) and for
    * the cap's evictions from the fs dir of a namespace not open in this process (`tierName` only).
    */
   tier?: number

@@ -36,7 +36,11 @@ export interface CacheEntry<T = unknown> {
   createdAt: number
   /** ms since epoch, or null = never expires */
   expiresAt: number | null
-  /** bytes as the tier that answered holds it: a byte tier's encoded entry (after compression), a memory tier's estimate of the value (or, taken from a slower tier, that tier's encoded size) */
+  /**
+   * Bytes as stored: the encoded entry (header, key, metadata, the value after compression) that fs,
+   * Redis and unstorage tiers hold, the same from every tier and process. A namespace without such
+   * a tier (`driver: 'memory'`): the value's estimate, which its `maxSize` counts.
+   */
   size: number
   /** What `set(key, value, { metadata })` stored beside the value. */
   metadata: Record<string, unknown> | undefined

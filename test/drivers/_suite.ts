@@ -81,6 +81,13 @@ export function driverSuite(name: string, o: SuiteOptions): void {
       expect([got[4].pad.length, Object.is(got[4].z, -0)]).toEqual([50_000, true])
     })
 
+    it('gives back -0 in metadata as -0 (the value path\'s exact JSON; JSON.stringify wrote 0)', async () => {
+      const t = await open()
+      await t.set(entry('m', 1, { metadata: { z: -0, n: 0, deep: [{ z: -0 }], s: '-0' } }))
+      const m = (await t.get('m'))!.metadata as { z: number; n: number; deep: { z: number }[]; s: string }
+      expect([Object.is(m.z, -0), Object.is(m.n, 0), Object.is(m.deep[0]!.z, -0), m.s]).toEqual([true, true, true, '-0'])
+    })
+
     it('keys are distinct, stay inside, and keys() returns the originals', async () => {
       const t = await open()
       for (const [i, k] of KEYS.entries()) await t.set(entry(k, i))

@@ -13,6 +13,8 @@ import { MemoryTier } from '../../src/drivers/memory.js'
 import { random } from '../helpers/random.js'
 
 const entry = (key: string, size = 100): StoredEntry => ({ key, value: key, createdAt: 0, expiresAt: null, staleFor: 0, size })
+/** A new entry for the memory tier (size 0), whose value it counts as `bytes` (a string of bytes / 2 characters). */
+const sized = (key: string, bytes: number): StoredEntry => ({ key, value: 'x'.repeat(bytes / 2), createdAt: 0, expiresAt: null, staleFor: 0, size: 0 })
 
 /** Zipf(s = 1) over n keys, by inverse CDF. */
 function zipf(n: number, rnd: () => number): () => number {
@@ -158,7 +160,7 @@ describe('the memory tier with a policy', () => {
   it('without a limit keeps everything, with either policy', async () => {
     for (const policy of ['tinylfu', 'lru'] as const) {
       const tier = new MemoryTier({ policy })
-      for (let i = 0; i < 1000; i++) tier.setSync(entry(`k${i}`, 1000))
+      for (let i = 0; i < 1000; i++) tier.setSync(sized(`k${i}`, 1000))
       for (let i = 0; i < 1000; i += 3) tier.getSync(`k${i}`)
       expect(await tier.stats()).toEqual({ entries: 1000, bytes: 1_000_000 })
       expect(tier.enforceSync(Number.POSITIVE_INFINITY)).toHaveLength(0)
@@ -167,7 +169,7 @@ describe('the memory tier with a policy', () => {
 
   it("reports the policy's evictions on enforce and keeps maxBytes", async () => {
     const tier = new MemoryTier({ policy: 'tinylfu', maxBytes: 2000 })
-    for (let i = 0; i < 50; i++) tier.setSync(entry(`k${i}`, 100))
+    for (let i = 0; i < 50; i++) tier.setSync(sized(`k${i}`, 100))
     expect((await tier.stats()).bytes).toBeLessThanOrEqual(2000)
     const evicted = tier.enforceSync(2000)
     expect(evicted.length).toBe(50 - (await tier.stats()).entries)

@@ -37,6 +37,7 @@ export const SERIAL_ISOLATED = [
 export const ISOLATED = [
   'test/adapters/adapters.test.ts', // per-file hooks in a helper
   'test/adapters/citty-load-phase.test.ts', // per-file hooks in a helper
+  'test/adapters/citty-short-flags.test.ts', // per-file hooks in a helper
   'test/adapters/commander-catch.test.ts', // per-file hooks in a helper
   'test/adapters/commander-exit.test.ts', // per-file hooks in a helper
   'test/adapters/commander-help.test.ts', // per-file hooks in a helper

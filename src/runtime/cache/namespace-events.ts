@@ -97,11 +97,13 @@ export class NamespaceEvents {
    * (`cache:evict`, with the tier) when the cache lost it, i.e. no slower tier of the namespace
    * stores writes (each holds what the faster ones hold: writes go to every tier). A faster tier's
    * copy dropped while a slower one has it is not: a memory tier in front of an fs tier counted
-   * each entry twice, and every one it dropped while the fs tier still served it.
+   * each entry twice, and every one it dropped while the fs tier still served it. A corrupt copy is
+   * told on any tier, as without a slower one: damage (a disk, a sync tool) is news, and the same
+   * file made the same report whether a Redis tier behind it held a good copy or not.
    */
   evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number, tier?: Tier): void {
     const at = tier === undefined ? undefined : this._tierOf(tier)
-    if (at?.tier !== undefined && this._heldBelow(at.tier)) return
+    if (reason !== 'corrupt' && at?.tier !== undefined && this._heldBelow(at.tier)) return
     if (reason !== 'invalidate') this._stats.evictions++
     const hooks = this._ctx.hooks
     if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...at, ...(size !== undefined && { size }) })
@@ -115,11 +117,16 @@ export class NamespaceEvents {
     return false
   }
 
+  /**
+   * A corrupt entry `tier` met and removed: reported, an eviction on any tier (see evicted) and one
+   * warning per namespace. That copy is a miss: a slower tier's good copy, if any, is served and
+   * written back to it (NamespaceTiers.lookup).
+   */
   corrupt(error: CorruptEntryError, tier: Tier): void {
     const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
     this.report(code, error.key, error, tier)
     this.evicted(error.key, 'corrupt', undefined, tier)
-    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' (${error.reason}); it was treated as a miss`)
+    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
   }
 
   /**
