@@ -4,8 +4,9 @@
  * it holds 80 % of the semi-space (≈ 840 kB; checked every 64 kB allocated) a scavenge is posted, and
  * it runs at the event loop's next turn, at the latest when the loop runs dry before 'exit'. A plain
  * citty CLI printing a line to a pipe ends at ≈ 710 kB (≈ 200 kB of it its stdout stream), so what
- * unperf allocates on top (≈ 390 kB) makes the run pay one scavenge (≈ 1 ms, plus the pages its copy
- * touches), and would below ≈ 1 030 kB too, as the task (bench/results/startup.md, "Session 30").
+ * unperf allocates on top (≈ 400 kB) makes the run pay one scavenge (≈ 1 ms, plus the pages its copy
+ * touches), and would below ≈ 1 030 kB too, as the task (`node bench/young-generation.mjs`;
+ * bench/results/startup.md, "Session 30").
  * Counted here, not timed: what unperf allocates (each page first touched is a page fault, ≈ 16 µs
  * on these machines) must not grow unnoticed. The bench's host (citty, memory + fs cache, a startup
  * budget, regressions on, a full history window) run warm with `--min-semi-space-size=16` (no
