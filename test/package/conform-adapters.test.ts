@@ -5,10 +5,13 @@
  * --version, an unknown command): one report, one history line, `exit` fired once, and the exit
  * code as the framework gives it (bad usage 2 through unperf's runMain / instrument).
  */
-import { cpSync, existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { consumerProject, nodeIn } from './_packed.js'
+
+const root = join(import.meta.dirname, '../..')
 
 let project: string
 
@@ -101,4 +104,48 @@ describe('a bad perf config in a host CLI', () => {
       expect(r.stdout).toBe('')
     }
   }, 180_000)
+})
+
+/**
+ * A host on citty 0.1 (most citty CLIs still pin it): unperf depends on citty 0.2 for its own CLI,
+ * so npm installs a second copy under unperf, and `withPerf(main)` did not type-check (TS2345:
+ * citty 0.1's CommandDef is not assignable to the one unperf's declarations named), nor did
+ * citty's own `runMain(withPerf(main))`. Here the host's `citty` is 0.1 and unperf's 0.2, as npm
+ * lays them out: the tree type-checks and runs under either runMain.
+ */
+describe('a host CLI on citty 0.1', () => {
+  it('withPerf(main) and runMain type-check and run, with unperf\'s runMain and citty\'s own', () => {
+    const host = consumerProject({
+      'perf.config.mjs': `export default { cache: { driver: 'memory' }, report: { console: false, dir: process.env.REPORT_DIR } }`,
+      'cli.ts': [
+        `import { defineCommand, runMain as cittyRunMain } from 'citty'`,
+        `import { getPerf, runMain, withPerf } from 'unperf/citty'`,
+        `const build = defineCommand({ meta: { name: 'build' }, args: { out: { type: 'string' } }, run({ args }) { console.log(JSON.stringify({ out: args.out, enabled: getPerf().config.cache.enabled })) } })`,
+        `const main = defineCommand({ meta: { name: 'acme', version: '1.4.0' }, subCommands: { build, cache: () => Promise.resolve(defineCommand({ meta: { name: 'cache' }, subCommands: { clear: { run() {} } } })) } })`,
+        `const wrapped = withPerf(main)`,
+        `// @ts-expect-error not a citty command`,
+        `export const notACommand = () => withPerf(42)`,
+        `await (process.env.OWN_RUN_MAIN ? cittyRunMain(wrapped) : runMain(wrapped, { rawArgs: process.argv.slice(2), showUsage: async () => {} }))`,
+      ].join('\n'),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['cli.ts'] }),
+    })
+    // the host's own citty is 0.1; unperf's (resolved from its real path) stays 0.2
+    const citty01 = realpathSync(join(host, 'node_modules/citty01'))
+    rmSync(join(host, 'node_modules/citty'))
+    symlinkSync(citty01, join(host, 'node_modules/citty'), 'dir')
+    expect(JSON.parse(readFileSync(join(host, 'node_modules/citty/package.json'), 'utf8')).version).toMatch(/^0\.1\./)
+    expect(JSON.parse(readFileSync(join(realpathSync(join(host, 'node_modules/unperf')), '../citty/package.json'), 'utf8')).version).toMatch(/^0\.2\./)
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: host, encoding: 'utf8', timeout: 120_000 })
+    expect(`${tsc.stdout}${tsc.stderr}`).toBe('')
+    expect(tsc.status).toBe(0)
+    for (const own of ['', '1']) {
+      const dir = join(host, `.perf-${own || 'unperf'}`)
+      const r = nodeIn(host, join(host, 'node_modules/tsx/dist/cli.mjs'), ['cli.ts', 'build', '--out', 'x.js', '--no-cache'], { REPORT_DIR: dir, OWN_RUN_MAIN: own })
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout.trim())).toEqual({ out: 'x.js', enabled: false })
+      expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).commands.map((c: { name: string }) => c.name)).toEqual(['build'])
+    }
+    // bad usage: 2 with unperf's runMain (citty's own exits 1)
+    expect(nodeIn(host, join(host, 'node_modules/tsx/dist/cli.mjs'), ['cli.ts', 'frobnicate'], { REPORT_DIR: join(host, '.perf-bad') }).code).toBe(2)
+  }, 600_000)
 })
