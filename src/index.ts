@@ -18,6 +18,6 @@ export type * from './config/types.js'
 export type * from './runtime/types.js'
 export type {
   PerfHooks, PerfHookName, PerfHookHandlers, PerfHookRegistry, CommandContext, CommandResult,
-  CacheEventPayload, CacheEvictPayload, CacheErrorPayload, TaskEventPayload, MonitorSample, MonitorSystemSample, MonitorAlert,
+  CacheEventPayload, CacheEvictPayload, CacheErrorPayload, TaskEventPayload, TaskEndPayload, TaskErrorPayload, TaskRetryPayload, MonitorSample, MonitorSystemSample, MonitorAlert,
 } from './hooks/types.js'
 export type { PerfPlugin, PerfPluginCache, PerfPluginContext } from './hooks/plugin-types.js'

@@ -5,7 +5,7 @@
  * unknown command). With citty's own runMain the wrapped tree still closes perf on success and
  * errors (root `cleanup`), and the exit handler writes the report on citty's `process.exit()`.
  */
-import type { ArgsDef, CommandDef, RunMainOptions } from 'citty'
+import type { ArgsDef, CommandDef } from 'citty'
 import type { Perf } from '../runtime/types.js'
 import { closePerf, exitOnConfigError, hasNoCacheFlag, isCommandLine, startPerf, type PerfAdapterOptions } from './_shared.js'
 import { useColor } from '../runtime/color.js'
@@ -15,8 +15,28 @@ export type { PerfAdapterOptions } from './_shared.js'
 /** The run's perf instance inside a command, as `unperf` exports it: one import for a host that needs both (a second package import costs a resolution and an ES module at start). */
 export { getPerf, tryGetPerf } from '../runtime/current.js'
 
-/** Options of {@link runMain}: citty's plus the adapter's. */
-export interface PerfRunMainOptions extends RunMainOptions, PerfAdapterOptions {}
+/**
+ * A citty command, as the host's `defineCommand()` makes it. Typed by its shape, not as citty's
+ * `CommandDef`: unperf depends on citty 0.2 for its own CLI, so a host on citty 0.1 has a second
+ * copy installed, and one copy's `CommandDef` is not assignable to the other's (TS2345 on
+ * `withPerf(main)` and on citty's `runMain(withPerf(main))`), while both versions' trees run alike.
+ */
+export interface CittyCommand {
+  meta?: object | undefined
+  args?: object | undefined
+  subCommands?: object | undefined
+  setup?: ((context: never) => unknown) | undefined
+  cleanup?: ((context: never) => unknown) | undefined
+  run?: ((context: never) => unknown) | undefined
+}
+
+/** Options of {@link runMain}: citty's (`rawArgs`, `showUsage`) plus the adapter's. */
+export interface PerfRunMainOptions extends PerfAdapterOptions {
+  /** The arguments to run the tree with. @default process.argv.slice(2) */
+  rawArgs?: string[] | undefined
+  /** Prints a command's usage (`--help`, bad usage), as citty's option. @default citty's, plain off a terminal */
+  showUsage?(cmd: CittyCommand, parent?: CittyCommand): Promise<void>
+}
 
 const SESSION = Symbol.for('unperf.citty.session')
 
@@ -66,7 +86,7 @@ const NO_CACHE_ARG = {
  * name is its path: `'cache clear'`), subcommands are wrapped as they are resolved, and every
  * command accepts `--no-cache` (listed once in its help). Pass the result to {@link runMain} (or citty's).
  */
-export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, options: PerfAdapterOptions = {}): CommandDef<T> {
+export function withPerf<C extends CittyCommand>(main: C, options: PerfAdapterOptions = {}): C {
   const existing = (main as AnyCommand)[SESSION]
   if (existing) return main
   let starting: Promise<Perf> | undefined
@@ -92,7 +112,7 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
   }
   const wrapped = _wrap(main as unknown as AnyCommand, [], session, true)
   Object.defineProperty(wrapped, SESSION, { value: session })
-  return wrapped as unknown as CommandDef<T>
+  return wrapped as unknown as C
 }
 
 /**
@@ -100,7 +120,7 @@ export function withPerf<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, optio
  * success, a thrown error (exit 1) or bad usage: an unknown command, a missing argument (usage +
  * message, exit 2; citty's own exits 1). A command not yet wrapped is wrapped with `options`.
  */
-export async function runMain<T extends ArgsDef = ArgsDef>(main: CommandDef<T>, options: PerfRunMainOptions = {}): Promise<void> {
+export async function runMain(main: CittyCommand, options: PerfRunMainOptions = {}): Promise<void> {
   const { rawArgs: givenArgs, showUsage: givenShowUsage, ...adapterOptions } = options
   const cmd = withPerf(main, adapterOptions) as unknown as AnyCommand
   const session = cmd[SESSION]!

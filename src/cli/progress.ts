@@ -41,7 +41,9 @@ function delayFromEnv(): number {
 
 export function createProgress(stream: ProgressStream = process.stderr, delayMs = delayFromEnv()): Progress {
   const tty = stream.isTTY === true
-  const started = performance.now()
+  // from the first step, not from creation: `cache clear` asks its question in between, and the line
+  // counted the time the user took to answer as the time spent listing namespaces
+  let started = 0
   let label: string | undefined
   let done: number | undefined
   let total: number | undefined
@@ -79,6 +81,7 @@ export function createProgress(stream: ProgressStream = process.stderr, delayMs 
     set(l, d, t) {
       // a new step is shown at once (there are few: a namespace each); counts within one at most every 100 ms
       const step = l !== label
+      if (label === undefined) started = performance.now()
       label = l
       done = d
       total = t

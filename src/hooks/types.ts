@@ -96,6 +96,24 @@ export interface TaskEventPayload {
   delay?: number
 }
 
+/** `task:end`: the attempt that succeeded, timed. */
+export interface TaskEndPayload extends TaskEventPayload {
+  /** ms */
+  duration: number
+}
+/** `task:error`: the attempt that failed (the task's last), timed, with what it threw. */
+export interface TaskErrorPayload extends TaskEventPayload {
+  /** ms */
+  duration: number
+  error: unknown
+}
+/** `task:retry`: the attempt about to run, the wait before it and what the previous one threw. */
+export interface TaskRetryPayload extends TaskEventPayload {
+  /** ms before the attempt */
+  delay: number
+  error: unknown
+}
+
 export interface MonitorSample {
   /** ms since epoch */
   time: number
@@ -163,11 +181,11 @@ export interface PerfHooks {
   /** An attempt of a pool task or a `perf.workers.run()` call (`pool: 'workers'`) starts. Not awaited. */
   'task:start': (event: TaskEventPayload) => void | Promise<void>
   /** An attempt succeeded (`duration` ms). Not awaited. */
-  'task:end': (event: TaskEventPayload) => void | Promise<void>
+  'task:end': (event: TaskEndPayload) => void | Promise<void>
   /** A failed attempt is retried (`attempt`: the one about to run, `delay` ms before it). Not awaited. */
-  'task:retry': (event: TaskEventPayload) => void | Promise<void>
+  'task:retry': (event: TaskRetryPayload) => void | Promise<void>
   /** An attempt failed (`error`, `duration` ms). Not awaited. */
-  'task:error': (event: TaskEventPayload) => void | Promise<void>
+  'task:error': (event: TaskErrorPayload) => void | Promise<void>
   /** Each `monitors.interval`: the sample. Not awaited. */
   'monitor:sample': (sample: MonitorSample) => void | Promise<void>
   /** An alert rule fired or resolved (`state`), `value` and `rule` in the metric's unit (`kind`). Not awaited. */

@@ -21,6 +21,7 @@ import { matchShardPlan } from './shard-plan.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
 import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
+import { vitestVersion } from './vitest-version.js'
 
 export interface UnperfReporterOptions {
   /**
@@ -80,7 +81,7 @@ export class UnperfReporter {
     this.startedAt = this.initAt = Date.now()
     this.vitest = vitest
     this.partial = filtersTests(vitest.config)
-    this.vitestVersion = typeof vitest.version === 'string' ? vitest.version : undefined
+    this.vitestVersion = vitestVersion(vitest, vitest.config?.root ?? process.cwd())
     this.unsupported = unsupportedVitest(this.vitestVersion)
     if (this.unsupported) return warn(this.unsupported)
     try {

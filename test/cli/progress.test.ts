@@ -76,6 +76,17 @@ describe('the progress line (a terminal stream)', () => {
     expect(t.writes).toEqual([])
   })
 
+  it("times the work from its first step: cache clear's confirmation before it is not counted", () => {
+    const t = terminal()
+    const p = createProgress(t, 0)
+    // the user answering the question (on a real terminal: 2.85 s showed as 'listing namespaces  2.85 s')
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300)
+    p.set('listing namespaces')
+    p.end()
+    expect(t.writes[0]).toMatch(/^\r⠋ listing namespaces {2}\S+ (µs|ms)\x1b\[K$/)
+    expect(Number(t.writes[0]!.match(/ ([\d.]+) (µs|ms)/)![1]) * (t.writes[0]!.includes('µs') ? 0.001 : 1)).toBeLessThan(300)
+  })
+
   it('nothing before the delay: quick work does not flicker', () => {
     const t = terminal()
     const p = createProgress(t, 60_000)

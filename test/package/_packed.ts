@@ -1,8 +1,9 @@
 /**
  * The package as users install it, shared by every test in test/package: `npm pack` of this checkout
  * once per build (keyed by a hash of package.json, dist, bin, schema and TOOLS), installed once into
- * a consumer project with the tools a host CLI uses (citty, commander 14 and its typed twin
- * @commander-js/extra-typings, vitest 4, tsx, typescript 5,
+ * a consumer project with the tools a host CLI uses (citty, as `citty01` citty 0.1: the version most
+ * citty CLIs still pin, commander 14, as `commander8` the oldest commander its peer range takes, and
+ * commander's typed twin @commander-js/extra-typings, vitest 4, tsx, typescript 5,
  * as `typescript7` TypeScript 7: what `npm install typescript` gives users now, its native `tsc`, and
  * as `typescript50` TypeScript 5.0, the oldest 5.x).
  * Test files run in separate processes: the first to need it packs and installs under a lock dir,
@@ -19,7 +20,7 @@ import { tempDir } from '../helpers/tmp.js'
 
 const root = join(import.meta.dirname, '../..')
 /** What the consumer installs beside the tarball: what API.md's adapters and reporter run with. */
-const TOOLS = ['citty', 'commander@14', '@commander-js/extra-typings@14', 'vitest@4', 'tsx', 'typescript@5', 'typescript7@npm:typescript@7', 'typescript50@npm:typescript@5.0']
+const TOOLS = ['citty', 'citty01@npm:citty@0.1', 'commander@14', 'commander8@npm:commander@8', '@commander-js/extra-typings@14', 'vitest@4', 'tsx', 'typescript@5', 'typescript7@npm:typescript@7', 'typescript50@npm:typescript@5.0']
 
 function buildHash(): string {
   // and the tools: an install of this build without one of them is not this one
@@ -89,6 +90,11 @@ export function packedModules(): string {
     }
   }
   return (cached = join(dir, 'consumer', 'node_modules'))
+}
+
+/** The tarball `npm pack` made of this build (the one the shared consumer installed). */
+export function packedTarball(): string {
+  return readFileSync(join(packedModules(), '../../ready'), 'utf8')
 }
 
 /**
