@@ -2,9 +2,11 @@
  * API.md's `unperf/vitest` (reporter) and `unperf tests flaky|slow`, `unperf shard` reading its
  * history, with vitest 4 as a user installs it beside the packed package.
  */
+import { spawnSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { consumerProject, runIn, unperfIn } from './_packed.js'
+import { consumerProject, packedTarball, runIn, unperfIn } from './_packed.js'
 
 let project: string
 
@@ -29,4 +31,18 @@ describe('unperf/vitest', () => {
     expect(shards.flat().sort()).toEqual(['test/fast.test.ts', 'test/slow.test.ts'])
     expect(shards.map(files => files.length)).toEqual([1, 1])
   }, 180_000)
+})
+
+describe('the peer range', () => {
+  // vitest is an optional peer: npm refuses (ERESOLVE) to install unperf at all in a project on a
+  // vitest outside the range, whether or not it uses unperf/vitest. It was '>=2.1': a CLI whose tests
+  // run on vitest 1 could not install unperf; the reporter itself refuses 1.x and 2.0 with one line
+  // (test/vitest/vitest1.test.ts), the run going on
+  it('lets npm install the package in a project on vitest 1', () => {
+    const host = consumerProject({}, { devDependencies: { vitest: '^1.6.0' } })
+    rmSync(join(host, 'node_modules'), { recursive: true })
+    const r = spawnSync('npm', ['install', packedTarball(), '--dry-run', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: host, encoding: 'utf8', timeout: 120_000 })
+    expect(`${r.stderr}`).not.toMatch(/ERESOLVE/)
+    expect(r.status, r.stderr).toBe(0)
+  }, 300_000)
 })
