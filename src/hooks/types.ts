@@ -43,6 +43,7 @@ export interface CacheEventPayload {
   /** On a hit: that tier's driver, `'memory'`, `'fs'`, `'redis'` or an unstorage driver's name (two Redis tiers: the same name, told apart by `tier`). */
   tierName?: string
   stale?: boolean
+  /** On a hit (not stale) and a set: the entry's bytes as `getEntry().size` gives them (the encoded entry a byte tier stores; a memory-only namespace, the value's estimate). */
   size?: number
 }
 export interface CacheEvictPayload {

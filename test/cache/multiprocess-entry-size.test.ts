@@ -76,6 +76,19 @@ describe('getEntry().size across tiers and processes', () => {
   })
 })
 
+describe('cache:set carries that size', () => {
+  for (const driver of [['memory', 'fs'], 'memory', ['fs']] as DriverConfig[]) {
+    it(`${JSON.stringify(driver)}: each write's cache:set size is the size getEntry() then gives (set, setMany, wrap)`, async () => {
+      const { cache, m, hooks } = manager({ driver })
+      const told: Record<string, number | undefined> = {}
+      hooks.hook('cache:set', e => { told[e.key] = e.size })
+      await writeAll(cache)
+      for (const k of KEYS) expect(told[k], k).toBe((await cache.getEntry(k))!.size)
+      await m.close()
+    })
+  }
+})
+
 describeRedis('getEntry().size with a Redis tier', () => {
   it('memory + fs + redis: the writer, a process on the same tiers, and one on Redis alone report the same size', async () => {
     const cwd = tempDir('unperf-size-cwd-')

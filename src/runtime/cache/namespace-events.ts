@@ -75,17 +75,18 @@ export class NamespaceEvents {
     }
   }
 
-  set(key: string): void {
+  /** A write stored: `size` the entry's bytes once its tiers wrote it (StoredEntry.size: encoded by a byte tier, else the memory tier's estimate), as getEntry() gives them. */
+  set(key: string, size: number): void {
     this._stats.sets++
     const hooks = this._ctx.hooks
-    if (hooks.hasListeners('cache:set')) hooks.emit('cache:set', { namespace: this._name, key })
+    if (hooks.hasListeners('cache:set')) hooks.emit('cache:set', { namespace: this._name, key, size })
   }
 
   /** setMany(): counted and announced like the same writes through set(): one `cache:set` per entry */
   setMany(entries: StoredEntry[]): void {
     this._stats.sets += entries.length
     const hooks = this._ctx.hooks
-    if (hooks.hasListeners('cache:set')) for (const entry of entries) hooks.emit('cache:set', { namespace: this._name, key: entry.key })
+    if (hooks.hasListeners('cache:set')) for (const entry of entries) hooks.emit('cache:set', { namespace: this._name, key: entry.key, size: entry.size })
   }
 
   deleted(count: number): void {

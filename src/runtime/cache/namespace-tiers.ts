@@ -223,7 +223,7 @@ export class NamespaceTiers {
   }
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
-    this._events.set(entry.key)
+    this._events.set(entry.key, entry.size)
     this._enforce(guards)
   }
 
