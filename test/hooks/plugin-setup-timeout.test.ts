@@ -79,6 +79,26 @@ describe('plugin setup time limit', () => {
     expect(text).not.toContain('did not finish')
   })
 
+  it('two setups that never settle, one after the other: each reported after its own limit (the timer armed again once it fired)', async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '200'
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/stuck.mjs', './plugins/stuck2.mjs', './plugins/next.mjs'] }`, {
+      ...PLUGINS,
+      'plugins/stuck2.mjs': `export default { name: 'stuck2', setup: () => new Promise(() => {}) }`,
+    }, 'setup-two-stuck-cli')
+    const started = performance.now()
+    const { text, value } = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      const waited = performance.now() - started
+      await perf.close()
+      return waited
+    })
+    expect(value).toBeGreaterThanOrEqual(400)
+    expect(value).toBeLessThan(5000)
+    expect(text).toContain("plugin 'stuck' (")
+    expect(text).toContain("plugin 'stuck2' (")
+    expect(text.match(/setup\(\) did not finish within 200 ms/g)).toHaveLength(2)
+  })
+
   it.runIf(built)('once the setups are done their timer is gone: a real process exits at once, not when a 30 s limit would have ended', () => {
     const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/slowish.mjs', './plugins/next.mjs'] }`, {
       ...PLUGINS,
