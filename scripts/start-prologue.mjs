@@ -73,16 +73,18 @@ function __unperf_writeCaches() {
       if (!privateDir(dirname(dir))) return
       makeDir(dir)
       if (!privateDir(dir)) return
-      const data = script.createCachedData()
-      const stamp = Math.floor(Date.now() / 2000) * 2 // even seconds: FAT keeps mtimes to 2 s
-      const head = Buffer.alloc(${CACHE_HEADER})
-      head.writeUInt32LE(again ? ${CACHE_MAGIC} : ${CACHE_MAGIC_FIRST}, 0)
-      head.writeUInt32LE(process.getBuiltinModule('node:zlib').crc32(data), 4)
-      head.writeUInt32LE(data.length, 8)
-      head.writeUInt32LE(stamp, 12)
       tmp = \`\${cacheFile}.\${process.pid}.\${Math.random().toString(36).slice(2, 8)}.tmp\`
-      const fd = openSync(tmp, 'wx', 0o600) // a new file of ours, never through a planted link
+      // a new file of ours, never through a planted link; opened first: where it cannot be written (a
+      // read-only mount under a cache the first run wrote, kept to be written again) V8's data is not made
+      const fd = openSync(tmp, 'wx', 0o600)
       try {
+        const data = script.createCachedData()
+        const stamp = Math.floor(Date.now() / 2000) * 2 // even seconds: FAT keeps mtimes to 2 s
+        const head = Buffer.alloc(${CACHE_HEADER})
+        head.writeUInt32LE(again ? ${CACHE_MAGIC} : ${CACHE_MAGIC_FIRST}, 0)
+        head.writeUInt32LE(process.getBuiltinModule('node:zlib').crc32(data), 4)
+        head.writeUInt32LE(data.length, 8)
+        head.writeUInt32LE(stamp, 12)
         writeFileSync(fd, Buffer.concat([head, data]))
         futimesSync(fd, stamp, stamp)
       } finally { closeSync(fd) }
