@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import { Script } from 'node:vm'
 import { buildLazyScripts } from './lazy-scripts.mjs'
 import { contentHash, LINE_LIMIT, rewriteImports } from './script-text.mjs'
-import { CACHE_HEADER, CACHE_MAGIC, startPrologue } from './start-prologue.mjs'
+import { CACHE_HEADER, CACHE_MAGIC, CACHE_MAGIC_FIRST, startPrologue } from './start-prologue.mjs'
 
 export { rewriteImports } from './script-text.mjs'
 
@@ -180,8 +180,11 @@ function readCache(cacheFile) {
       mtimeMs = st.mtimeMs; buf = readFileSync(fd)
     } finally { closeSync(fd) }
   } catch { return undefined } // first run
-  if (buf.length < ${CACHE_HEADER} || buf.readUInt32LE(0) !== ${CACHE_MAGIC} || buf.readUInt32LE(8) !== buf.length - ${CACHE_HEADER}) return undefined
+  const magic = buf.length < ${CACHE_HEADER} ? 0 : buf.readUInt32LE(0)
+  if ((magic !== ${CACHE_MAGIC} && magic !== ${CACHE_MAGIC_FIRST}) || buf.readUInt32LE(8) !== buf.length - ${CACHE_HEADER}) return undefined
   const data = buf.subarray(${CACHE_HEADER})
+  // the first run's: written again at exit, with what this run compiled too (CACHE_MAGIC_FIRST)
+  data.again = magic === ${CACHE_MAGIC_FIRST}
   if (mtimeMs === buf.readUInt32LE(12) * 1000) return data
   // changed since, or copied (a restored backup): checked in full, once
   try {
@@ -213,7 +216,7 @@ function compile(rel, hash) {
   const cacheFile = dir && join(dir, \`\${${JSON.stringify(version)}}-\${hash}-\${(where >>> 0).toString(16).padStart(8, '0')}-\${process.version}-\${process.arch}.v8\`)
   const cachedData = cacheFile && readCache(cacheFile)
   const script = new Script(source, { filename: file, cachedData })
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) unwritten.push([script, cacheFile])
+  if (cacheFile && (!cachedData || script.cachedDataRejected || cachedData.again)) unwritten.push([script, cacheFile, !!cachedData?.again && !script.cachedDataRejected])
   return script.runInThisContext()
 }
 

@@ -7,33 +7,48 @@ import * as fs from 'node:fs'
 import { PerfError } from '../errors.js'
 import { statDir, unsafeReason } from './fs-safety.js'
 
-/** Per process: the dirs found safe by a tier's first use (a missing or refused dir is looked at again). */
-const safeDirs = new Map<string, Promise<boolean>>()
+/** Per process: the dirs found safe (a missing or refused dir is looked at again). */
+const safeDirs = new Set<string>()
+/** Per process: the dirs unperf makes that were found not to be symlinks. */
+const realDirs = new Set<string>()
 
 /**
  * Like ssh with ~/.ssh: a cache dir (or a parent up to the cache root) owned by another user,
  * or writable by group or others, is refused: someone else could plant entries we would trust.
  */
 export function checkDirSafe(dir: string): Promise<boolean> {
-  let check = safeDirs.get(dir)
-  if (!check) {
-    // sync: once per dir and process, where a thread-pool round trip waited ~0.5 ms behind other work;
-    // one lstat (a symlink's target: a stat more), a missing dir (or dangling link) not safe yet
-    check = Promise.resolve().then(() => statDir(dir)).then(st => {
-      if (st === undefined) return false
-      const why = typeof st === 'string' ? st : unsafeReason(st)
-      if (why) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${why}; fix it (chown/chmod 700) or set cache.dir`)
-      return true
-    }, () => false)
-    const mine = check
-    mine.then(found => { if (!found) safeDirs.delete(dir) }, () => safeDirs.delete(dir))
-    safeDirs.set(dir, mine)
+  try {
+    return Promise.resolve(dirSafeSync(dir))
+  } catch (error) {
+    return Promise.reject(error)
   }
-  return check
 }
 
-/** Per process: the dirs unperf makes that were found not to be symlinks. */
-const realDirs = new Set<string>()
+/**
+ * checkDirSafe, answered at once: true once found safe (remembered), false for a missing dir (or
+ * dangling link, or one that cannot be looked at: its tier's calls fail and say so); throws
+ * E_CACHE_DIR_UNSAFE. Sync: the checks are a sync lstat anyway, and a tier's first read awaited
+ * three of them through promises (20 plugin namespaces: ≈ 60 000 instructions and 5 kB each).
+ * The lstat also answers refuseSymlinkedDir for the same dir (no second lstat of a new namespace dir).
+ */
+export function dirSafeSync(dir: string): boolean {
+  if (safeDirs.has(dir)) return true
+  let st: fs.Stats | string | undefined
+  let link: fs.Stats | undefined
+  try {
+    link = fs.lstatSync(dir, { throwIfNoEntry: false })
+    // through a symlink (the cache root may be one: the user's to place), its target's (statDir)
+    st = link?.isSymbolicLink() ? statDir(dir) : link
+  } catch {
+    return false
+  }
+  if (st === undefined) return false
+  const why = typeof st === 'string' ? st : unsafeReason(st)
+  if (why) throw new PerfError('E_CACHE_DIR_UNSAFE', `refusing the cache dir ${dir}: ${why}; fix it (chown/chmod 700) or set cache.dir`)
+  safeDirs.add(dir)
+  if (link && !link.isSymbolicLink()) realDirs.add(dir)
+  return true
+}
 
 /**
  * A dir unperf makes itself (a scope's, a namespace's) that is a symlink is refused: one planted

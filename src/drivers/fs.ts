@@ -25,7 +25,7 @@ import { unlinkQuiet } from './_fs-calls.js'
 import { isNotAFile, readEntryFile, removeNonFile } from './_fs-read.js'
 import { spentSync, syncTurn } from './_fs-sync.js'
 import { SYNC_WRITE_BYTES } from './_fs-write-atomic.js'
-import { checkDirSafe, refuseSymlinkedDir } from './cache-dir-safety.js'
+import { dirSafeSync, refuseSymlinkedDir } from './cache-dir-safety.js'
 import { explainUnwritable } from './fs-unwritable.js'
 import { encodeFileName } from './fs-names.js'
 import { FsDir } from './fs-dir.js'
@@ -51,8 +51,9 @@ export class FsTier implements Tier {
   /** The writes (fs-write.ts). */
   private readonly _writer: FsWriter
 
-  private _safe: Promise<void> | undefined
-  /** The safety check passed: the hot paths skip awaiting it. */
+  /** The safety check's refusal, kept: every later call of the tier is refused alike. */
+  private _unsafe: unknown
+  /** The safety check passed: the hot paths skip it. */
   private _safeOk = false
   /** `dir` + separator: entry paths by concatenation (names never contain a separator). */
   private readonly _base: string
@@ -75,22 +76,38 @@ export class FsTier implements Tier {
     this._writer = new FsWriter(this._files)
   }
 
-  /** The dir and its two parents are safe (checkDirSafe), the dir and its scope's no symlinks, once per tier. */
-  private _checkSafe(): Promise<void> {
-    return (this._safe ??= (async () => {
-      // the dir, its scope and the cache root: checked at once, each dir once per process (twenty
-      // plugin namespaces share their two parents: 22 stats, not 66 one after another)
-      const dirs = [this.dir, dirname(this.dir), dirname(dirname(this.dir))]
-      await Promise.all(dirs.map(checkDirSafe))
+  /**
+   * The dir and its two parents are safe (dirSafeSync), the dir and its scope's no symlinks, once
+   * per tier (a refusal is kept). Sync, each dir looked at once per process (twenty plugin
+   * namespaces share their two parents: 22 lstats, not 66), throwing: the callers are async, so
+   * it is their rejection.
+   */
+  private _checkSafe(): void {
+    if (this._unsafe !== undefined) throw this._unsafe
+    try {
+      const scope = dirname(this.dir)
+      // in the order the three awaited together were settled (the first refused is the one named);
+      // a dir not made yet passes (its writer makes it 0700)
+      dirSafeSync(this.dir)
+      dirSafeSync(scope)
+      dirSafeSync(dirname(scope))
       // the namespace dir and its scope's are unperf's own: never symlinks
       refuseSymlinkedDir(this.dir)
-      refuseSymlinkedDir(dirname(this.dir))
+      refuseSymlinkedDir(scope)
       this._safeOk = true
-    })())
+    } catch (error) {
+      this._unsafe = error
+      throw error
+    }
+  }
+
+  /** _checkSafe for the background scans: false when refused. */
+  private _safeForScan(): boolean {
+    try { this._checkSafe(); return true } catch { return false }
   }
 
   async get(key: string): Promise<StoredEntry | null> {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     const name = encodeFileName(key)
     let data: Buffer
     /** read from an aside left as one (a newer entry took the name meanwhile) */
@@ -159,7 +176,7 @@ export class FsTier implements Tier {
   }
 
   async set(entry: StoredEntry): Promise<void> {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     const name = encodeFileName(entry.key)
     let encoded: ReturnType<typeof encodeEntryParts>
     try {
@@ -182,7 +199,7 @@ export class FsTier implements Tier {
   }
 
   async delete(key: string): Promise<boolean> {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     const name = encodeFileName(key)
     // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
     const known = this._lru.get(name)
@@ -197,20 +214,20 @@ export class FsTier implements Tier {
 
   /** The keys of the live entries (fs-dir.ts); `expired`: every entry. */
   async keys(options?: KeysOptions): Promise<string[]> {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     return this._files.keys(options, key => this.tagOf(key))
   }
 
   /** Every entry and aside removed: how many values went (fs-dir.ts). */
   async clear(): Promise<number> {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     return this._files.clear()
   }
 
   // --- scans of the dir (fs-prune.ts) ---
 
   async prune(maxBytes: number, now: number, staleFor = 0) {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     return pruneDir(this._files, maxBytes, now, staleFor)
   }
 
@@ -221,12 +238,12 @@ export class FsTier implements Tier {
    * a namespace dir planted as a symlink.
    */
   async sweep(maxBytes: number, now: number, staleFor = 0) {
-    if (!this._safeOk && !(await this._checkSafe().then(() => true, () => false))) return []
+    if (!this._safeOk && !this._safeForScan()) return []
     return sweepDir(this._files, maxBytes, now, staleFor)
   }
 
   async enforce(maxBytes: number) {
-    if (!this._safeOk && !(await this._checkSafe().then(() => true, () => false))) return []
+    if (!this._safeOk && !this._safeForScan()) return []
     return enforceMaxBytes(this._files, maxBytes)
   }
 
@@ -246,7 +263,7 @@ export class FsTier implements Tier {
   }
 
   async verify() {
-    if (!this._safeOk) await this._checkSafe()
+    if (!this._safeOk) this._checkSafe()
     return verifyDir(this._files, key => this.tagOf(key))
   }
 

@@ -95,29 +95,35 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   const limit = ctx.limit
   // a setup() past its limit: what it registers stays its plugin's (plugin-overdue.ts)
   const overdue = limit === 0 ? undefined : overdueSetups(ctx.hooks, () => settingUp)
+  // one timer for the setups, which run one after another: re-armed for each
+  const bound = overdue && setupBound(limit)
   let settingUp: PluginHooks | undefined
-  for (const { name, plugin, hooks, ref } of loaded) {
-    if (typeof plugin.setup !== 'function') continue
-    const source = () => pluginErrorSource(ref)
-    hooks.phase = 'setup'
-    // until its setup() settles (or its time is up), what is registered on perf.hooks is this
-    // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
-    ctx.hooks.owner = settingUp = hooks
-    try {
-      // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
-      const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
-      const setupContext = { perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options }
-      // no AsyncLocalStorage here: `owner` is this plugin's across the awaits of its setup() (the host
-      // awaits createPerf meanwhile); switching a context on for the setups of 20 plugins made every
-      // promise of them pay V8's promise hook, ≈ 5 ms of the start (an async listener's calls, later,
-      // run in one: asPlugin). A setup() still running past its time limit: plugin-overdue.ts.
-      const done = plugin.setup(setupContext) as void | PromiseLike<void>
-      if (done && typeof done.then === 'function') await settledWithin(done, limit, { name, source, hooks, overdue }, ctx)
-    } catch (error) {
-      ctx.report(new PluginError(name, 'setup', error, source()))
-    } finally {
-      ctx.hooks.owner = settingUp = undefined
+  try {
+    for (const { name, plugin, hooks, ref } of loaded) {
+      if (typeof plugin.setup !== 'function') continue
+      const source = () => pluginErrorSource(ref)
+      hooks.phase = 'setup'
+      // until its setup() settles (or its time is up), what is registered on perf.hooks is this
+      // plugin's (nothing else runs then: the host awaits createPerf), and perf.run()/close() refused
+      ctx.hooks.owner = settingUp = hooks
+      try {
+        // its namespace() throws (opened with canOpenOthers false): typed `never` for the plugin's author
+        const cache = ctx.cache.pluginNamespace(name) as PerfPluginCache
+        const setupContext = { perf: ctx.perf, cache, shared: ctx.cache.shared, hooks, options: ref.options }
+        // no AsyncLocalStorage here: `owner` is this plugin's across the awaits of its setup() (the host
+        // awaits createPerf meanwhile); switching a context on for the setups of 20 plugins made every
+        // promise of them pay V8's promise hook, ≈ 5 ms of the start (an async listener's calls, later,
+        // run in one: asPlugin). A setup() still running past its time limit: plugin-overdue.ts.
+        const done = plugin.setup(setupContext) as void | PromiseLike<void>
+        if (done && typeof done.then === 'function') await (bound && overdue ? settledWithin(done, bound, { name, source, hooks, overdue }, ctx) : done)
+      } catch (error) {
+        ctx.report(new PluginError(name, 'setup', error, source()))
+      } finally {
+        ctx.hooks.owner = settingUp = undefined
+      }
     }
+  } finally {
+    bound?.stop()
   }
   ctx.hooks.pluginsSetUp()
   return loaded.map(l => l.name)
@@ -144,39 +150,71 @@ interface SetupOf {
   /** Where its entry is written, looked up when a message needs it. */
   source: () => PluginErrorSource
   hooks: PluginHooks
-  overdue: OverdueSetups | undefined
+  overdue: OverdueSetups
 }
 
 /**
- * Waits for a plugin's setup() up to `limit` ms. One that has not settled by then (a request that
- * never answers) is reported and left running: the host command goes on instead of hanging on it;
- * should it reject later, that is reported too. What it registers meanwhile stays the plugin's.
+ * The time limit of the setups, one at a time: one timer for them all, re-armed (refresh()) for
+ * each. A timer per setup (its object, async id and list insertion) and a race of three promises
+ * around it cost 20 plugins ≈ 0.6 M instructions and 32 kB of young generation at start
+ * (bench/results/scenario-cli-sdk-plugins.md, session 30).
  */
-async function settledWithin(done: PromiseLike<void>, limit: number, { name, source, hooks, overdue }: SetupOf, ctx: PluginSetupContext): Promise<void> {
-  if (limit === 0 || overdue === undefined) return done
-  const { awaited, mark } = overdue.track(done)
+interface SetupBound {
+  limit: number
+  /** Runs `late` once `limit` ms from now, unless disarmed or armed again first. */
+  arm(late: () => void): void
+  disarm(): void
+  /** No timer left: the process may exit. */
+  stop(): void
+}
+
+function setupBound(limit: number): SetupBound {
+  let late: (() => void) | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
-  let late = false
-  const timedOut = new Promise<void>(resolve => {
-    timer = setTimeout(() => {
+  const fire = () => {
+    const f = late
+    late = undefined
+    f?.()
+  }
+  return {
+    limit,
+    arm(f) {
+      late = f
+      if (timer) timer.refresh()
+      else timer = setTimeout(fire, limit)
+    },
+    disarm() { late = undefined },
+    stop() { if (timer) clearTimeout(timer) },
+  }
+}
+
+/**
+ * Waits for a plugin's setup() up to the bound's limit. One that has not settled by then (a request
+ * that never answers) is reported and left running: the host command goes on instead of hanging on
+ * it; should it reject later, that is reported too. What it registers meanwhile stays the plugin's.
+ */
+function settledWithin(done: PromiseLike<void>, bound: SetupBound, { name, source, hooks, overdue }: SetupOf, ctx: PluginSetupContext): Promise<void> {
+  const { awaited, mark } = overdue.track(done)
+  return new Promise<void>((resolve, reject) => {
+    let late = false
+    bound.arm(() => {
       late = true
       overdue.overdue(mark, hooks)
-      const error = new TimeoutError('setup()', limit)
-      error.message = `[unperf] setup() did not finish within ${formatDuration(limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
+      const error = new TimeoutError('setup()', bound.limit)
+      error.message = `[unperf] setup() did not finish within ${formatDuration(bound.limit)}: the command goes on without waiting for it (UNPERF_PLUGIN_TIMEOUT=<ms> waits longer, 0 for ever)`
       ctx.report(new PluginError(name, 'setup', error, source()))
       resolve()
-    }, limit)
+    })
+    // settled in time: the bound is this setup's still (the next one arms it only after this resolves)
+    awaited.then(() => {
+      if (late) overdue.settled(mark)
+      else { bound.disarm(); resolve() }
+    }, (error: unknown) => {
+      if (!late) { bound.disarm(); reject(error); return }
+      overdue.settled(mark)
+      ctx.report(new PluginError(name, 'setup (past its time limit)', error, source()))
+    })
   })
-  const settled = awaited.then(() => { if (late) overdue.settled(mark) }, (error: unknown) => {
-    if (!late) throw error
-    overdue.settled(mark)
-    ctx.report(new PluginError(name, 'setup (past its time limit)', error, source()))
-  })
-  try {
-    await Promise.race([settled, timedOut])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /** Plugins loaded from a file, by that file (a package's: its resolved file), for one setupPlugins. */

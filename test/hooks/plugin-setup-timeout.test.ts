@@ -3,12 +3,18 @@
  * host CLI for ever: past UNPERF_PLUGIN_TIMEOUT (default 10 s) it is reported with the plugin's name,
  * the next plugins are set up and the command runs; a rejection after that is reported too.
  */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { getPerf } from '../../src/runtime/current.js'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith } from '../helpers/project.js'
 import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
+
+const dist = join(import.meta.dirname, '../../dist')
+const built = existsSync(join(dist, 'index.mjs'))
 
 const PLUGINS = {
   'plugins/stuck.mjs': `export default { name: 'stuck', setup: () => new Promise(() => {}) }`,
@@ -59,6 +65,53 @@ describe('plugin setup time limit', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled)
     }
+  })
+
+  it('each setup() has the whole limit from its own start (one timer re-armed for each): three of 60 % of it each, none reported', async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '300'
+    const files: Record<string, string> = {}
+    for (const n of ['a', 'b', 'c']) files[`plugins/${n}.mjs`] = `export default { name: '${n}', setup: () => new Promise(resolve => setTimeout(resolve, 180)) }`
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/a.mjs', './plugins/b.mjs', './plugins/c.mjs'] }`, files, 'setup-each-limit-cli')
+    const { text } = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      await perf.close()
+    })
+    expect(text).not.toContain('did not finish')
+  })
+
+  it('two setups that never settle, one after the other: each reported after its own limit (the timer armed again once it fired)', async () => {
+    process.env.UNPERF_PLUGIN_TIMEOUT = '200'
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/stuck.mjs', './plugins/stuck2.mjs', './plugins/next.mjs'] }`, {
+      ...PLUGINS,
+      'plugins/stuck2.mjs': `export default { name: 'stuck2', setup: () => new Promise(() => {}) }`,
+    }, 'setup-two-stuck-cli')
+    const started = performance.now()
+    const { text, value } = await captureStderr(async () => {
+      const perf = await createPerf({ cwd: dir, noExitHandlers: true })
+      const waited = performance.now() - started
+      await perf.close()
+      return waited
+    })
+    expect(value).toBeGreaterThanOrEqual(400)
+    expect(value).toBeLessThan(5000)
+    expect(text).toContain("plugin 'stuck' (")
+    expect(text).toContain("plugin 'stuck2' (")
+    expect(text.match(/setup\(\) did not finish within 200 ms/g)).toHaveLength(2)
+  })
+
+  it.runIf(built)('once the setups are done their timer is gone: a real process exits at once, not when a 30 s limit would have ended', () => {
+    const dir = projectWith(`export default { ${BASE}, plugins: ['./plugins/slowish.mjs', './plugins/next.mjs'] }`, {
+      ...PLUGINS,
+      'app.mjs': `import { createPerf } from ${JSON.stringify(join(dist, 'index.mjs'))}
+        const perf = await createPerf()
+        await perf.close()
+        console.log('closed')`,
+    }, 'setup-no-timer-cli')
+    const started = performance.now()
+    const p = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg'), UNPERF_PLUGIN_TIMEOUT: '30000' } })
+    expect(p.status, p.stderr).toBe(0)
+    expect(p.stdout).toContain('closed')
+    expect(performance.now() - started).toBeLessThan(15_000)
   })
 
   it('a value that is not a number of ms is named in a warning and the default applies', async () => {

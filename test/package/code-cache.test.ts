@@ -1,6 +1,7 @@
 /**
  * The start path runs as a script compiled with V8's code cache (Node 20 has none for ES modules):
- * written at the first exit, 0600 in a 0700 dir, reused as long as V8 accepts it, replaced when it
+ * written at the first exit, 0600 in a 0700 dir, written once more by the second run (with what that
+ * run compiled too: the first is most often a cold one), reused as long as V8 accepts it, replaced when it
  * is damaged, and never needed: UNPERF_CODE_CACHE=0 or an unwritable home just compile each time.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -13,6 +14,10 @@ const dist = join(import.meta.dirname, '../../dist')
 /** the build's content hashes of its start script and of its lazy chunks' script */
 const hashesOf = (kind: 'start' | 'lazy') => readdirSync(join(dist, '_chunks')).map(n => new RegExp(`^index\\.${kind}-([0-9a-f]{16})\\.js$`).exec(n)?.[1]).filter(h => h !== undefined)
 const hashOf = (kind: 'start' | 'lazy') => hashesOf(kind)[0]!
+/** A cache file's MAGIC (scripts/start-prologue.mjs): the first run's (written again by the next run), or for good. */
+const MAGIC_FIRST = 0x31637075
+const MAGIC = 0x63637075
+const magicOf = (path: string) => readFileSync(path).readUInt32LE(0)
 
 function host() {
   const dir = tempDir('unperf-code-cache-')
@@ -34,7 +39,7 @@ function host() {
 }
 
 describe('V8 code cache of the start path', () => {
-  it('is written at the first exit (0600 in a 0700 dir) and reused, untouched, by later runs', () => {
+  it('is written at the first exit (0600 in a 0700 dir), once more by the second run, with what that run compiled too, then reused, untouched', () => {
     const h = host()
     expect(h.run()).toBe('ran function')
     const file = h.startCache()
@@ -43,20 +48,33 @@ describe('V8 code cache of the start path', () => {
     const path = join(h.cacheDir, file!)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(statSync(h.cacheDir).mode & 0o777).toBe(0o700)
-    const before = statSync(path)
+    // the first run's (most often a cold one: its code paths are not a warm run's): marked to be written again
+    expect(magicOf(path)).toBe(MAGIC_FIRST)
+    const first = statSync(path)
+    expect(h.run()).toBe('ran function')
+    const second = statSync(path)
+    expect(second.ino).not.toBe(first.ino)
+    expect(magicOf(path)).toBe(MAGIC)
+    // what the first run compiled, and what this one did
+    expect(second.size).toBeGreaterThanOrEqual(first.size)
+    expect((second.mode & 0o777)).toBe(0o600)
     expect(h.run()).toBe('ran function')
     const after = statSync(path)
-    // accepted by V8: not rewritten
-    expect([after.mtimeMs, after.ino]).toEqual([before.mtimeMs, before.ino])
+    // accepted by V8, and for good: not rewritten
+    expect([after.mtimeMs, after.ino]).toEqual([second.mtimeMs, second.ino])
   })
 
-  it('one cache per set of node flags: a CLI run with and without NODE_OPTIONS keeps both, rewriting neither', () => {
+  it('one cache per set of node flags: a CLI run with and without NODE_OPTIONS keeps both, rewriting neither once each was written again', () => {
     const h = host()
     const flagged = { NODE_OPTIONS: '--max-old-space-size=300' }
     h.run(flagged)
     h.run()
     const starts = () => h.files().filter(n => n.includes(`-${hashOf('start')}-`)).sort()
     expect(starts()).toHaveLength(2)
+    expect(starts().map(n => magicOf(join(h.cacheDir, n)))).toEqual([MAGIC_FIRST, MAGIC_FIRST])
+    h.run(flagged)
+    h.run()
+    expect(starts().map(n => magicOf(join(h.cacheDir, n)))).toEqual([MAGIC, MAGIC])
     const stamp = () => starts().map(n => { const s = statSync(join(h.cacheDir, n)); return [s.mtimeMs, s.ino] })
     const before = stamp()
     expect(h.run(flagged)).toBe('ran function')
@@ -102,6 +120,7 @@ describe('V8 code cache of the start path', () => {
   it('a cache copied elsewhere (another mtime, same bytes) is checked once, used and not rewritten', () => {
     const h = host()
     h.run()
+    h.run() // written again by the second run: for good
     const path = join(h.cacheDir, h.startCache()!)
     const bytes = readFileSync(path)
     writeFileSync(path, bytes) // a new mtime, as cp without -p or a restored backup gives

@@ -57,9 +57,11 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const namespaces = new Map<string, CacheNamespace>()
   const background = new Set<Promise<unknown>>()
   let scope: Promise<CacheScope> | undefined
+  /** The scope once resolved: the namespaces opened after the first build their tiers at once (tiersNow). */
+  let scopeNow: CacheScope | undefined
   let scopeTouched = false
 
-  const getScope = () => (scope ??= resolveScope(config))
+  const getScope = () => (scope ??= resolveScope(config).then(s => (scopeNow = s)))
 
   const rootNamespaceConfig: ResolvedNamespaceConfig = {
     ttl: cacheConfig.ttl, driver: cacheConfig.driver, tiers: cacheConfig.tiers, maxSize: cacheConfig.maxSize, policy: cacheConfig.policy, swr: cacheConfig.swr,
@@ -86,13 +88,9 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       }
       const nsDir = namespaceDirName(namespace) // readable or escaped (decoded by budget.ts); hashed: a marker file
       return Promise.all(nsConfig.tiers.map(async spec => {
-        if (spec.driver === 'memory') {
-          const tier = new MemoryTier({ policy: nsConfig.policy, maxBytes: nsConfig.maxSize, shared: budget.memory })
-          budget.addMemory(namespace, tier)
-          return tier
-        }
+        if (spec.driver === 'memory' || spec.driver === 'fs') return localTier(spec, namespace, nsConfig, s, nsDir)
         const segment = spec.driver === 'redis' ? encodeURIComponent(namespace) : storageSegment(namespace)
-        const tier = await createTier(spec, {
+        return createTier(spec, {
           prefix: `${encodeURIComponent(config.name)}:${s.id}:${segment}`,
           // earlier builds wrote this namespace under encodeURIComponent alone: clear() and prune() remove those entries
           ...(segment !== encodeURIComponent(namespace) && { legacyPrefix: `${encodeURIComponent(config.name)}:${s.id}:${encodeURIComponent(namespace)}` }),
@@ -104,12 +102,15 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
           stateDir: cacheConfig.dir,
           scope: { name: encodeURIComponent(config.name), id: s.id, maxAge: cacheConfig.scopeMaxAge },
         })
-        if (tier instanceof FsTier) {
-          tier.knowLimit(nsConfig.maxSize)
-          budget.addFs(namespace, tier)
-        }
-        return tier
       }))
+    },
+    tiersNow(namespace: string, nsConfig: ResolvedNamespaceConfig): Tier[] | undefined {
+      // the first namespace resolves the scope and marks it used (tiers()); a remote tier loads its code
+      if (scopeNow === undefined || !nsConfig.tiers.every(t => t.driver === 'memory' || t.driver === 'fs')) return undefined
+      if (!scopeTouched && nsConfig.tiers.some(t => t.driver === 'fs')) return undefined
+      const s = scopeNow
+      const nsDir = namespaceDirName(namespace)
+      return nsConfig.tiers.map(spec => localTier(spec, namespace, nsConfig, s, nsDir))
     },
     namespace: name => manager.namespace(name),
     async namespaces() {
@@ -122,6 +123,21 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       background.add(promise)
       promise.finally(() => background.delete(promise)).catch(() => {})
     },
+  }
+
+  /** A memory or fs tier of a namespace, made and counted in the cap over all namespaces (no await: tiersNow). */
+  function localTier(spec: ResolvedNamespaceConfig['tiers'][number], namespace: string, nsConfig: ResolvedNamespaceConfig, s: CacheScope, nsDir: string): Tier {
+    if (spec.driver === 'memory') {
+      const tier = new MemoryTier({ policy: nsConfig.policy, maxBytes: nsConfig.maxSize, shared: budget.memory })
+      budget.addMemory(namespace, tier)
+      return tier
+    }
+    const base = (spec as { base: string }).base
+    // a file copied into this namespace's dir from another's (or another scope's) is not served
+    const tier = new FsTier(join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir), { compress: nsConfig.compress, integrity: nsConfig.integrity }, `${s.id}\0${namespace}`)
+    tier.knowLimit(nsConfig.maxSize)
+    budget.addFs(namespace, tier)
+    return tier
   }
 
   const open = (name: string, canOpenOthers: boolean): CacheNamespace => {

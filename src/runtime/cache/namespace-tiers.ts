@@ -67,6 +67,7 @@ export class NamespaceTiers {
   }
 
   guards(): Promise<TierGuard[]> {
+    if (this._guards === undefined) this.guardsNow()
     return (this._guards ??= this._enabled
       ? this._host.tiers(this._name, this._config).then(
         tiers => guardTiers(tiers, this._host.ctx.config.cache.timeout, (tier, error) => this._events.down(error, tier)),
@@ -81,6 +82,24 @@ export class NamespaceTiers {
       : Promise.resolve([]))
   }
 
+  /**
+   * The tiers, built now if the host can make them at once (NamespaceHost.tiersNow); undefined:
+   * guards() builds them (a first namespace, a remote tier).
+   */
+  guardsNow(): TierGuard[] | undefined {
+    if (this.ready !== undefined || this._guards !== undefined || !this._enabled) return this.ready
+    const tiers = this._host.tiersNow?.(this._name, this._config)
+    if (tiers === undefined) return undefined
+    const guards = guardTiers(tiers, this._host.ctx.config.cache.timeout, (tier, error) => this._events.down(error, tier))
+    // local tiers: guarded at once (a remote tier's guard is loaded first: tiersNow gives none)
+    if (!Array.isArray(guards)) {
+      this._guards = guards.then(g => (this.ready = g))
+      return undefined
+    }
+    this._guards = Promise.resolve(guards)
+    return (this.ready = guards)
+  }
+
   // --- reads ---
 
   /**
@@ -89,7 +108,7 @@ export class NamespaceTiers {
    * `expired`: told of each expired entry removed on the way (`unperf cache get` says the key expired).
    */
   async lookup(key: string, staleFor = 0, expired?: (entry: StoredEntry) => void): Promise<Lookup | null> {
-    const guards = this.ready ?? (await this.guards())
+    const guards = this.ready ?? this.guardsNow() ?? (await this.guards())
     const now = Date.now()
     const window = Math.max(this.staleFor, staleFor)
     for (let t = 0; t < guards.length; t++) {

@@ -37,6 +37,12 @@ export interface NamespaceHost {
   budget: CacheBudget
   /** Builds this namespace's tiers once the scope is known. */
   tiers(namespace: string, config: ResolvedNamespaceConfig): Promise<Tier[]>
+  /**
+   * The same tiers made at once, when nothing is to be awaited (the scope resolved and marked used,
+   * memory and fs tiers only): the namespaces opened after the first (20 plugins' own) read without
+   * a build's promises. Undefined: tiers() builds them.
+   */
+  tiersNow?(namespace: string, config: ResolvedNamespaceConfig): Tier[] | undefined
   namespace(name: string): PerfCache
   /** Every namespace: the default one, the configured ones, those opened in this process and those on disk. */
   namespaces(): Promise<string[]>
