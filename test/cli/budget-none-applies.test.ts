@@ -46,6 +46,21 @@ describe('unperf budget with nothing to judge', () => {
     expect(r.stdout).not.toContain('no budgets configured')
   })
 
+  it('a run of many commands (a service): each name once, the line cut to a terminal width', () => {
+    const dir = project(`{ commands: { build: { duration: '60s' } } }`)
+    writeFileSync(join(dir, 'service.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      for (let i = 0; i < 200; i++) await perf.run(i % 2 ? 'GET /a' : 'GET /b', async () => {})
+      for (let i = 0; i < 30; i++) await perf.run('route-' + i, async () => {})
+      await perf.close()`)
+    expect(spawnSync(process.execPath, ['service.mjs'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } }).status).toBe(0)
+    const r = unperf(dir, 'budget')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^no budget applies to the last run \(it ran GET \/b, GET \/a, route-0, .*, \+\d+ more; configured: budgets\.commands\.build\)\n$/)
+    expect(r.stdout.length).toBeLessThan(160)
+  })
+
   it('a report cut short: says it cannot be read, not that no run was recorded (exit 1)', () => {
     const dir = project(`{ startup: '60s' }`)
     expect(runApp(dir, 'lint').status).toBe(0)

@@ -158,6 +158,23 @@ describe('regressions (median + max(3 × 1.4826 × MAD, 5 % of the median))', ()
     expect(detectRegressions(report, withOwn)).toEqual([])
   })
 
+  it('a command run several times in the process is judged by the median of its runs, not by its cold first run', () => {
+    // a watch mode: each session's first build is cold (2 s), its rebuilds warm (200 ms); the history's
+    // newest 50 runs are mostly rebuilds, so the first run alone was a regression at every session
+    const session = (warm: number) => [2000, ...Array.from({ length: 9 }, (_, i) => warm + (i % 3))]
+    const history: HistoryEntry[] = Array.from({ length: 6 }, (_, i) => ({
+      ...past([0])[0]!, time: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), runId: `s${i}`, pid: 2000 + i,
+      commands: session(200).map(duration => ({ name: 'build', duration, memoryPeak: 1e6, status: 'ok' as const })),
+    }))
+    const same = setup({}, session(200).map(d => command('build', d)))
+    expect(detectRegressions(same.report, history)).toEqual([])
+    // the rebuilds got slower: the median of the session's runs (400 ms) is judged
+    const slower = setup({}, [command('build', 2000), command('build', 0, { status: 'error' }), ...Array.from({ length: 9 }, () => command('build', 400))])
+    const [r] = detectRegressions(slower.report, history)
+    expect(r).toMatchObject({ budget: 'regression.build', kind: 'regression', status: 'fail', actual: 400, command: 'build' })
+    expect(r!.message).toMatch(/^'build' took 400 ms \(median of its 10 runs\), \d+ % slower than its median of 20\d ms over 50 runs/)
+  })
+
   it('is off with budgets.regressions = false', () => {
     const on = setup({}, [command('build', 5000)])
     expect(evaluateBudgets(on.report, on.config, past(steady)).some(b => b.kind === 'regression')).toBe(true)

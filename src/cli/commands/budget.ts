@@ -10,6 +10,7 @@ import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult, PerfReport } from '../../runtime/types.js'
 import { ciBlockWarning, cliConfigLayers, envBlockWarning, cliHistory, cliLocalHistory, cliReportDirRefused } from '../_context.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table, yellow } from '../_ui.js'
+import { commandNamesCell } from '../command-names-cell.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 import { judgeEarlierRuns } from '../earlier-runs.js'
 
@@ -98,16 +99,19 @@ export default defineCommand({
       const configured = configuredBudgets(config.budgets)
       if (configured.length === 0) return console.log(dim('no budgets configured'))
       if (noRun) return
-      const ran = [...new Set(report!.commands.map(c => c.name))]
-      return console.log(dim(printable(`no budget applies to the last run (${ran.length ? `it ran ${ran.join(', ')}` : 'it ran no command'}; configured: ${configured.join(', ')})`)))
+      // each name once (a service's run holds up to 1 000 of them), cut to 60 columns
+      const ran = commandNamesCell([...new Set(report!.commands.map(c => c.name))])
+      return console.log(dim(`no budget applies to the last run (${ran ? `it ran ${ran}` : 'it ran no command'}; ${printable(`configured: ${configured.join(', ')}`)})`))
     }
     // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
     const label = (r: BudgetResult) => r.kind === 'file' && r.file !== undefined
       ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
       : r.recordedAt !== undefined ? `${r.budget} (run of ${r.recordedAt.slice(0, 19).replace('T', ' ')})` : r.budget
+    // a regression's limit comes from the history: its row says what it was judged against
+    const against = (r: BudgetResult) => (r.kind === 'regression' && /.*, (\d+ % slower than its median of .* over \d+ runs)/s.exec(r.message)?.[1]) || ''
     console.log(table(results.map(r => [
       printable(label(r)), fmt(r, r.actual), fmt(r, r.limit),
-      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow(`– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`) : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}`),
+      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow(`– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`) : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}${against(r) && `: ${printable(against(r))}`}`),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(stderrColors.red(`\n${plural(failed.length, 'budget')} exceeded`))
   },

@@ -13,6 +13,7 @@ import { filesKeysHint, otherNamespacesHint } from '../cache-get-hints.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
+import { commandNamesCell } from '../command-names-cell.js'
 import { bold, configArgs, dim, doneMark, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
 
@@ -271,7 +272,7 @@ const stats = defineCommand({
     if (args.json) return printJson(result)
     if (runs.length === 0) return console.log(dim('no recorded run with cache lookups yet: no hit rate (budgets.cacheHitRate is not judged on a run without lookups)'))
     console.log(`${plural(runs.length, 'run')} with cache lookups, ${plural(lookups, 'lookup')}, ${(result.hitRate! * 100).toFixed(1)} % hits`)
-    console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), printable(r.commands.join(', ')), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
+    console.log(table(result.recent.map(r => [r.time.slice(0, 19).replace('T', ' '), commandNamesCell(r.commands), `${(r.hitRate * 100).toFixed(0)} %`, String(r.lookups)]), ['time', 'commands', 'hit rate', 'lookups']))
   },
 })
 
