@@ -90,9 +90,12 @@ describe("trace.json of a service's overlapping runs of one command (createPerf,
     const report = await perf.close()
     const { traceEvents } = JSON.parse(readFileSync(report.files!.trace!, 'utf8')) as { traceEvents: X[] }
     const x = traceEvents.filter(e => e.ph === 'X' && e.cat !== 'startup')
-    // which run is which: the first run started first; its handle slept 20 ms, the second's 5 ms
+    // which run is which: the first run started first; each handle by its run (args.run: by their
+    // durations, 20 vs 5 ms of sleep, a loaded machine could swap them)
     const [run1, run2] = x.filter(e => e.cat === 'command').sort((p, q) => p.ts - q.ts)
-    const [handle1, handle2] = x.filter(e => e.name === 'handle').sort((p, q) => q.dur - p.dur)
+    const handleOf = (run: X) => x.find(e => e.name === 'handle' && e.args.run === run.args.run)
+    const [handle1, handle2] = [handleOf(run1!), handleOf(run2!)]
+    expect(handle1 && handle2 && handle1 !== handle2).toBe(true)
     // run 1's handle ran while run 2 was running too: it is drawn inside run 1's event (by the rule of
     // old, inside whichever command event was open there: run 2's), or on a track of its own
     const around1 = enclosing(x, handle1!)
