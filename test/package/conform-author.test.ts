@@ -74,3 +74,27 @@ describe('the tour: src/cli.ts compiled by tsc', () => {
     expect(later.stderr).toContain('two config files, perf.config.js and perf.config.ts')
   })
 })
+
+describe('a broken config in a CLI that calls createPerf() itself (docs/config.md, Errors)', () => {
+  it("uncaught under a top-level await: node's stack trace, exit 1; with the docs' catch: the problems alone, exit 2", () => {
+    const recipe = `import { createPerf } from 'unperf'
+const rootDir = process.cwd()
+const perf = await createPerf({ rootDir }).catch((error: unknown) => {
+  if ((error as { code?: unknown } | null)?.code !== 'E_CONFIG') throw error
+  console.error((error as Error).message) // the problems, as above; no stack trace
+  process.exit(2)
+})
+await perf.close()
+`
+    const dir = consumerProject({ 'perf.config.ts': `export default { cache: { ttl: '5 minutes' } }\n`, 'src/cli.ts': CLI, 'src/recipe.ts': recipe })
+    tsc(dir, { compilerOptions: { ...compilerOptions, rootDir: 'src', outDir: 'dist' }, include: ['src'] })
+    const problem = `perf.config.ts:1:27: cache.ttl: expected a duration like '10m'`
+    const uncaught = nodeIn(dir, 'dist/cli.js')
+    expect(uncaught.code).toBe(1)
+    expect(uncaught.stderr).toContain(problem)
+    expect(uncaught.stderr).toContain('triggerUncaughtException(')
+    const caught = nodeIn(dir, 'dist/recipe.js')
+    expect(caught.code).toBe(2)
+    expect(caught.stderr).toBe(`[unperf] invalid config:\n  - ${problem}, a number of ms, or false (units: ms, s, m, h, d, w; no month or year: write '365d'), got '5 minutes'\n`)
+  })
+})
