@@ -6,18 +6,25 @@
  * `perf` key come from it: it was read as if it were empty), or one whose `perf` is not an object.
  */
 import { readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { ConfigError, configIssue, type ConfigIssue } from '../errors.js'
 import { configCandidates } from './config-candidates.js'
 
 export async function checkConfigFiles(rootDir: string, configFile: string | undefined): Promise<void> {
   // the main config: c12 tries these in order and takes the first file, stepping over a directory
+  const files: string[] = []
   for (const candidate of configCandidates(rootDir, configFile)) {
     const stat = statSync(candidate, { throwIfNoEntry: false })
     if (!stat) continue
-    if (stat.isDirectory()) throw directory(candidate)
-    break
+    if (stat.isDirectory()) {
+      if (files.length === 0) throw directory(candidate)
+      continue
+    }
+    files.push(candidate)
   }
+  // c12 takes the first and never reads the others: an edit of perf.config.ts beside a perf.config.js
+  // (tsc's output of it, when its tsconfig has no "include" or "outDir") would change nothing, silently
+  if (files.length > 1) throw twoConfigFiles(rootDir, files)
   if (statSync(join(rootDir, '.perfrc'), { throwIfNoEntry: false })?.isDirectory()) throw directory(join(rootDir, '.perfrc'))
   await checkPackageJson(join(rootDir, 'package.json'))
 }
@@ -26,6 +33,19 @@ export async function checkConfigFiles(rootDir: string, configFile: string | und
 
 function directory(file: string): ConfigError {
   return fail({ ...configIssue(file, '(file)', 'a file', 'a directory'), message: `${file}: a directory, expected a file (unperf looks for its config there: rename or remove the directory)` })
+}
+
+function twoConfigFiles(rootDir: string, files: string[]): ConfigError {
+  const names = files.map(f => relative(rootDir, f))
+  const [used, ...ignored] = names
+  const list = (l: string[]) => l.length === 1 ? l[0] : `${l.slice(0, -1).join(', ')} and ${l.at(-1)}`
+  const tsc = /\.[cm]?js$/.test(used!) && ignored.some(f => f === used!.replace(/js$/, 'ts'))
+    ? ` (${used} beside ${used!.replace(/js$/, 'ts')} is often tsc's output of it: give tsconfig.json an "include" without it, or an "outDir")`
+    : ''
+  return fail({
+    ...configIssue(files[0]!, '(file)', 'one config file', names),
+    message: `${rootDir}: ${files.length === 2 ? 'two' : files.length} config files, ${list(names)}: unperf loads ${used} (the first in c12's order: .js, .ts, .mjs, .cjs, .mts, .cts, .json, ..., then .config/) and would never read ${list(ignored)}, so an edit there would change nothing; remove or rename ${ignored.length === 1 ? 'one' : 'all but one'}${tsc}`,
+  })
 }
 
 const WHY = 'unperf reads its name and version, and its "perf" key as config'

@@ -25,9 +25,13 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
   try {
     const builtAt = Date.now()
     const { inputs, add: addInput } = inputRecorder(builtAt)
+    // every candidate, also those after the one loaded: a second config file made later (perf.config.ts
+    // beside the perf.config.js loaded) makes the snapshot stale, and the cold load refuses the pair
+    // (config-files.ts). The .config/ ones as the dir alone while there is none: one stat, not 24
+    const configDir = join(rootDir, '.config')
+    const noConfigDir = !statSync(configDir, { throwIfNoEntry: false })
     for (const candidate of configCandidates(rootDir, configFile)) {
-      addInput(candidate)
-      if (candidate === mainFile) break
+      addInput(noConfigDir && candidate.startsWith(configDir + sep) ? configDir : candidate)
     }
     addInput(join(rootDir, '.perfrc'))
     addInput(join(rootDir, 'package.json'))

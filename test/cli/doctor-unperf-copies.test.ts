@@ -62,3 +62,17 @@ describe('unperf doctor and copies of unperf', { timeout: 60_000 }, () => {
     expect(doc.checks.some(c => c.check === 'unperf')).toBe(false)
   })
 })
+
+describe('unperf doctor and a plugin installed by path', { timeout: 60_000 }, () => {
+  it("a link to a plugin's dir that lists unperf as a peer: its copy is its dev install, and the advice says so (not 'list unperf in peerDependencies', which it does)", () => {
+    // `npm install ../unperf-plugin-audit` links the plugin's dir, with its own node_modules (its
+    // devDependencies: unperf among them); the plugin's import of unperf resolves there
+    const dir = project({ 'node_modules/unperf': '0.1.0', 'plugin-src/node_modules/unperf': '0.1.0' }, { 'node_modules/unperf-plugin-audit': 'plugin-src' })
+    writeFileSync(join(dir, 'plugin-src/package.json'), JSON.stringify({ name: 'unperf-plugin-audit', version: '1.0.0', type: 'module', peerDependencies: { unperf: '^0.1.0' } }))
+    const row = (unperf(dir, 'doctor', '--json').json() as Doctor).checks.find(c => c.check === 'unperf')
+    expect(row).toMatchObject({ ok: false, warn: true })
+    expect(row!.detail).toMatch(/^2 copies of unperf: 0\.1\.0 in node_modules\/unperf, 0\.1\.0 in node_modules\/unperf-plugin-audit\/node_modules\/unperf\./)
+    expect(row!.detail).toContain(`unperf-plugin-audit is installed by path (a link to ${join(dir, 'plugin-src')}) and lists unperf in peerDependencies: its copy is its own dev install, which a published package does not bring; install the plugin from its tarball (npm pack) to run it as users will`)
+    expect(row!.detail).not.toContain('the plugin should list unperf in peerDependencies')
+  })
+})

@@ -4,8 +4,10 @@
  * config vanished), or whose `perf` is not an object, and a directory where a config file is
  * looked for (`perf.config.mjs/`, `.config/perf.config.ts/`, `.perfrc/`, `package.json/`). Each is a
  * config error naming the file (and line:column for JSON), cold and on a warm start; the CLI exits 2.
+ * So are two config files (`perf.config.js` beside `perf.config.ts`, tsc's output of it): c12 loaded the
+ * first, and edits of the other changed nothing, on a warm start too.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
@@ -128,5 +130,40 @@ describe('a directory where a config file is looked for', () => {
     const r = unperf(dir, 'config')
     expect(r.code).toBe(2)
     expect(r.stderr).toContain(said('perf.config.mjs'))
+  })
+})
+
+describe('two config files', () => {
+  const TS = `export default { cache: { ttl: '2h' } }\n`
+
+  it('perf.config.js beside perf.config.ts (tsc compiled it there): an error naming both, the one loaded and the way out', async () => {
+    // before: c12 loaded perf.config.js, and the edited perf.config.ts was never read, without a word
+    const dir = project({ 'package.json': PKG, 'perf.config.js': CONFIG, 'perf.config.ts': TS })
+    const error = await configError(dir)
+    expect(error.issues).toMatchObject([{ file: 'perf.config.js', expected: 'one config file', found: ['perf.config.js', 'perf.config.ts'] }])
+    expect(error.message).toContain(`${dir}: two config files, perf.config.js and perf.config.ts: unperf loads perf.config.js (the first in c12's order`)
+    expect(error.message).toContain(`would never read perf.config.ts, so an edit there would change nothing; remove or rename one (perf.config.js beside perf.config.ts is often tsc's output of it: give tsconfig.json an "include" without it, or an "outDir")`)
+    const r = unperf(dir, 'config')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('two config files, perf.config.js and perf.config.ts')
+    // three, one of them in .config/: every one named
+    writeFileSync(join(dir, 'perf.config.json'), '{}')
+    mkdirSync(join(dir, '.config'))
+    writeFileSync(join(dir, '.config/perf.config.mjs'), CONFIG)
+    expect((await configError(dir)).message).toContain('4 config files, perf.config.js, perf.config.ts, perf.config.json and .config/perf.config.mjs: unperf loads perf.config.js')
+    // one alone is fine, and a configFile given names its file: no ambiguity
+    for (const f of ['perf.config.json', '.config/perf.config.mjs', 'perf.config.js']) unlinkSync(join(dir, f))
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+  })
+
+  it('one added after a warm start, behind the one loaded: the snapshot is stale and the next start says so', async () => {
+    for (const [loaded, added] of [['perf.config.js', 'perf.config.ts'], ['perf.config.ts', '.config/perf.config.ts']]) {
+      const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', [loaded]: CONFIG })
+      await loadPerfConfig({ cwd: dir })
+      expect((await loadPerfConfigLayers({ cwd: dir })).loader, loaded).toBe('snapshot')
+      mkdirSync(join(dir, added, '..'), { recursive: true })
+      writeFileSync(join(dir, added), TS)
+      expect((await configError(dir)).message, added).toContain(`two config files, ${loaded} and ${added}`)
+    }
   })
 })
