@@ -27,6 +27,19 @@ export function tempProject(files: Record<string, string> = {}): string {
   return dir
 }
 
+/**
+ * An `app` dir inside a tempProject() with its own vitest of `version` installed (npm, from its
+ * cache when it has it): the reporter's own packages resolve from the project above it.
+ */
+export function appWithVitest(version: string): string {
+  const app = join(tempProject(), 'app')
+  mkdirSync(app)
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }))
+  const npm = spawnSync('npm', ['install', `vitest@${version}`, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], { cwd: app, encoding: 'utf8', timeout: 240_000 })
+  if (npm.status !== 0) throw new Error(`npm install vitest@${version}: ${npm.stderr}`)
+  return app
+}
+
 export function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true })

@@ -5,21 +5,16 @@
  * were recorded, and nothing said. A real vitest 1.6.1 installed (npm, from its cache when it has it).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bundle, childEnv, tempProject, writeFiles } from './_project.js'
+import { appWithVitest, bundle, childEnv, writeFiles } from './_project.js'
 
 let app: string
 let output: { code: number | null; text: string }
 
 beforeAll(async () => {
-  const project = tempProject()
-  app = join(project, 'app')
-  mkdirSync(app)
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }))
-  const npm = spawnSync('npm', ['install', 'vitest@1.6.1', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], { cwd: app, encoding: 'utf8', timeout: 240_000 })
-  expect(npm.status, `npm install vitest@1.6.1: ${npm.stderr}`).toBe(0)
+  app = appWithVitest('1.6.1')
   writeFiles(app, {
     'vitest.config.mjs': `import { join } from 'node:path'\nexport default { test: { include: ['test/**/*.test.js'], reporters: ['default', [join(import.meta.dirname, 'reporter.mjs'), { dir: process.env.HISTORY_DIR, history: 20 }]] } }\n`,
     'test/a.test.js': `import { it } from 'vitest'\nit('a', () => {})\n`,

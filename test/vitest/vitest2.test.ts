@@ -5,13 +5,12 @@
  * vitest 2.1.9 installed (npm, from its cache when it has it) beside the repo's packages.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { unsupportedVitest } from '../../src/vitest/reporter.js'
 import { readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
 import { leaveShardPlan } from '../../src/vitest/shard-plan.js'
-import { bundle, childEnv, tempProject, writeFiles } from './_project.js'
+import { appWithVitest, bundle, childEnv, writeFiles } from './_project.js'
 
 const CONFIG = `import { join } from 'node:path'
 export default {
@@ -37,12 +36,7 @@ const vitest2 = (env: Record<string, string>, args: string[] = []) => {
 
 beforeAll(async () => {
   // the app: vitest 2.1.9 of its own; the reporter's own packages resolve from the project above it
-  const project = tempProject()
-  app = join(project, 'app')
-  mkdirSync(app)
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }))
-  const npm = spawnSync('npm', ['install', 'vitest@2.1.9', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], { cwd: app, encoding: 'utf8', timeout: 240_000 })
-  expect(npm.status, `npm install vitest@2.1.9: ${npm.stderr}`).toBe(0)
+  app = appWithVitest('2.1.9')
   writeFiles(app, { 'vitest.config.mjs': CONFIG, 'test/a.test.js': FILE('a'), 'test/b.test.js': FILE('b') })
   await bundle(join(app, 'reporter.mjs'), { file: 'src/vitest/index.ts' })
   const outputs = [vitest2({ FAIL: 'a' }, ['--bail', '1', '--maxWorkers', '1', '--minWorkers', '1']), vitest2({})]
