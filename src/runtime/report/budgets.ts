@@ -182,7 +182,7 @@ export function detectRegressions(report: PerfReport, history: HistoryEntry[] | 
       out.push({
         budget: `regression.${name}`, kind: 'regression', status: 'fail', actual: duration, limit: threshold, unit: 'ms',
         over: duration - threshold, overRatio: (duration - threshold) / threshold, command: name,
-        message: `'${name}' took ${formatDuration(duration)}${durations[1] ? ` (median of its ${durations.length} runs)` : ''}, ${(((duration - m) / m) * 100).toFixed(0)} % slower than its median of ${formatDuration(m)} over ${prior.length} runs (threshold ${formatDuration(threshold)})`,
+        message: `'${name}' took ${formatDuration(duration)}${durations.length > 1 ? ` (median of its ${durations.length} runs)` : ''}, ${(((duration - m) / m) * 100).toFixed(0)} % slower than its median of ${formatDuration(m)} over ${prior.length} runs (threshold ${formatDuration(threshold)})`,
       })
     }
   }
