@@ -85,6 +85,7 @@ describe('unperf report judges as the run did', CHILD_RUNS, () => {
     expect(text).toMatch(/^GET \/a +41 +\S+ ms +\S+ ms +\S+ % +ok$/m)
     expect(text).toContain('latest of GET /a: the median of the 21 successful runs of its newest process')
     expect(htmlVerdict(dir, 'GET /a')).toBe('ok')
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<p class="note">latest of GET /a: the median of the 21 successful runs of its newest process')
 
     // slower throughout: the run judged itself a regression, and so does the report
     run('GET /a', ['300', '300', '300', '300', '300'])

@@ -96,7 +96,7 @@ function verdictText(s: Summary): string {
  * What a reader needs to square the median, latest and trend with the verdict: the cold first runs
  * left out of the median and trend, and a `latest` that is the median of a process's runs.
  */
-function trendNotes(summary: Summary[]): string[] {
+function tableNotes(summary: Summary[]): string[] {
   return summary.flatMap(s => [
     ...(s.coldRuns > 0 ? [`median and trend of ${s.command}: its first ${s.coldRuns === 1 ? 'run' : `${s.coldRuns} runs`} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`] : []),
     ...(s.latestRuns > 1 ? [`latest of ${s.command}: the median of the ${s.latestRuns} successful runs of its newest process, judged against the processes before it as that run judged itself`] : []),
@@ -158,7 +158,7 @@ export default defineCommand({
       s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),
       s.status !== 'ok' || s.regression ? red(verdictText(s)) : green(verdictText(s)),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
-    for (const note of trendNotes(summary)) console.log(dim(printable(note)))
+    for (const note of tableNotes(summary)) console.log(dim(printable(note)))
     // what the latest run of a failed command ended with (history lines of older versions have no error)
     for (const s of summary) if (s.error) console.log(`${red('✖')} ${printable(`${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)}`)
   },
@@ -182,7 +182,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
 .chart{margin:8px 0}.note{color:#666;font-size:12px}</style></head><body>
 <h1>unperf report · ${esc(name)}</h1><p>${plural(history.length, 'run')}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
-<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${trendNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
+<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${tableNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>
 <h2>Command durations over time</h2><div id="durations" class="chart"></div>
