@@ -45,7 +45,7 @@ export function summarize(history: HistoryEntry[], last = 10, regressions = true
     const newest = history.findLast(h => h.commands.some(c => c.name === name))!
     const own = newest.commands.filter(c => c.name === name && c.status === 'ok').map(c => c.duration)
     const judged = own.length > 0 ? judgeRegression({ endedAt: newest.time, pid: newest.pid }, history, name, own) : undefined
-    const latest = own.length > 0 ? median(own) : latestRun.duration
+    const latest = judged?.duration ?? (own.length > 0 ? median(own) : latestRun.duration)
     const regression = regressions && judged !== undefined && judged.duration > judged.threshold
     const coldRuns = coldStarts(durations)
     const warm = durations.slice(coldRuns)

@@ -174,9 +174,10 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
 export interface RegressionJudgement {
   /** The median of the process's successful runs of the command (a CLI's: its one run), ms. */
   duration: number
-  /** The median of the runs before the process (at most REGRESSION_WINDOW of them, `prior`), and the threshold over it. */
+  /** The median of the successful runs before the process, and the regression threshold over it, ms. */
   median: number
   threshold: number
+  /** How many runs before the process it was judged against (the newest, at most REGRESSION_WINDOW). */
   prior: number
 }
 
