@@ -98,6 +98,8 @@ const DEFERRED = {
   'src/error-messages.ts': ['cycleMessage', 'namespaceAccessMessage'],
   // only with budgets.files: globbing and compressing the files, judged as every budget (budgets.ts)
   'src/runtime/report/file-budgets.ts': ['checkFileBudgets'],
+  // only when a command regressed: the regression's result and its message (budgets.ts detectRegressions)
+  'src/runtime/report/regression-result.ts': ['regressionResult'],
   // only when a warning is said: keeping it for the report and printing it (warn.ts decides it is new)
   'src/runtime/say-warning.ts': ['sayWarning'],
   // error paths only: a cache or report dir that cannot be written

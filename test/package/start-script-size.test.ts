@@ -65,6 +65,8 @@ describe('the start script', () => {
       'a program instrumented twice, said (second-call-warning.ts)': 'called again on a program it had instrumented',
       // session 29
       'the errors of a command cut short by the process\'s end (command-exit-errors.ts)': 'a promise that never settles',
+      // session 30
+      'a regression\'s result and message (regression-result.ts)': 'slower than its median of',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })

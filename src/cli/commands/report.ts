@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { median, regressionThreshold, MIN_HISTORY_FOR_REGRESSION, REGRESSION_WINDOW } from '../../runtime/report/budgets.js'
+import { judgeRegression, median, regressionThreshold } from '../../runtime/report/budgets.js'
 import { readLastReportFile, type readLastReport } from '../../runtime/report/last-report.js'
 import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
@@ -14,9 +14,12 @@ import { configArgs, dim, green, plural, printable, printJson, red, stderrColors
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 
 /**
- * Per command: its runs, and the verdict the run itself got (budgets.ts): median, trend and the
- * regression rule over the successful runs only (a run that failed is neither judged nor a
- * reference), the latest successful run against the REGRESSION_WINDOW before it.
+ * Per command: its runs, and the verdict the run itself got (budgets.ts judgeRegression): median,
+ * trend and the regression rule over the successful runs only (a run that failed is neither judged
+ * nor a reference). The verdict is the newest process's: the median of its successful runs of the
+ * command (`latest`; a CLI's one run) against the runs of the processes before it. Judging the
+ * latest run alone, one slow request at the end of a service's process was a regression the run
+ * itself had not found.
  *
  * The median and the trend (the later half's median over the earlier half's) leave out cold first
  * runs: the first few runs (at most COLD_MAX, and at most a quarter of them) above the regression
@@ -38,19 +41,24 @@ export function summarize(history: HistoryEntry[], last = 10, regressions = true
     const ok = runs.filter(r => r.status === 'ok').map(r => r.duration)
     const durations = ok.length > 0 ? ok : runs.map(r => r.duration)
     const latestRun = runs[runs.length - 1]!
-    const prior = ok.slice(0, -1).slice(-REGRESSION_WINDOW)
-    const judged = latestRun.status === 'ok' && prior.length >= MIN_HISTORY_FOR_REGRESSION ? regressionThreshold(prior) : undefined
-    const regression = regressions && judged !== undefined && latestRun.duration > judged.threshold
+    // the process that ran it last, judged as it judged itself (none of its runs succeeded: not judged)
+    const newest = history.findLast(h => h.commands.some(c => c.name === name))!
+    const own = newest.commands.filter(c => c.name === name && c.status === 'ok').map(c => c.duration)
+    const judged = own.length > 0 ? judgeRegression({ endedAt: newest.time, pid: newest.pid }, history, name, own) : undefined
+    const latest = judged?.duration ?? (own.length > 0 ? median(own) : latestRun.duration)
+    const regression = regressions && judged !== undefined && judged.duration > judged.threshold
     const coldRuns = coldStarts(durations)
     const warm = durations.slice(coldRuns)
     const half = Math.floor(warm.length / 2)
     const trend = warm.length >= TREND_MIN_RUNS ? median(warm.slice(half)) / median(warm.slice(0, half)) - 1 : 0
     return {
-      command: name, runs: runs.length, failed: runs.length - ok.length, median: median(warm), medianRuns: warm.length, latest: latestRun.duration,
+      command: name, runs: runs.length, failed: runs.length - ok.length, median: median(warm), medianRuns: warm.length,
+      // the newest process's median (its successful runs: `latestRuns`), or its last run when none succeeded
+      latest, latestRuns: Math.max(own.length, 1),
       status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }),
       trend, trendRuns: warm.length, coldRuns, regression,
-      // what the verdict compared: the latest run against the median of the runs before it (null: not judged)
-      baseline: judged?.median ?? null, change: judged && judged.median > 0 ? latestRun.duration / judged.median - 1 : null, threshold: judged?.threshold ?? null,
+      // what the verdict compared: `latest` against the median of the runs before its process (null: not judged)
+      baseline: judged?.median ?? null, change: judged && judged.median > 0 ? latest / judged.median - 1 : null, threshold: judged?.threshold ?? null,
       recent: runs.slice(-last),
     }
   })
@@ -74,17 +82,25 @@ function trendText(s: Summary): string {
   return s.trendRuns < TREND_MIN_RUNS ? '–' : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`
 }
 
-/** The verdict cell: `ok`, `failed`, `regression (+45 % vs 210 ms)`. */
+/**
+ * The verdict cell: `ok`, `failed`, `regression (+45 % vs 210 ms)`; both, `failed; regression (…)`, when
+ * the last run of a process that ran the command many times failed and the runs before it regressed.
+ */
 function verdictText(s: Summary): string {
-  if (s.status !== 'ok') return 'failed'
-  if (!s.regression) return 'ok'
-  return s.change === null ? 'regression' : `regression (${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(0)} % vs ${formatDuration(s.baseline!)})`
+  const regression = s.change === null ? 'regression' : `regression (${s.change >= 0 ? '+' : ''}${(s.change * 100).toFixed(0)} % vs ${formatDuration(s.baseline!)})`
+  if (s.status !== 'ok') return s.regression ? `failed; ${regression}` : 'failed'
+  return s.regression ? regression : 'ok'
 }
 
-/** What a reader needs to square the median and trend with the verdict: the cold first runs left out of them. */
-function trendNotes(summary: Summary[]): string[] {
-  return summary.filter(s => s.coldRuns > 0).map(s =>
-    `median and trend of ${s.command}: its first ${s.coldRuns === 1 ? 'run' : `${s.coldRuns} runs`} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`)
+/**
+ * What a reader needs to square the median, latest and trend with the verdict: the cold first runs
+ * left out of the median and trend, and a `latest` that is the median of a process's runs.
+ */
+function tableNotes(summary: Summary[]): string[] {
+  return summary.flatMap(s => [
+    ...(s.coldRuns > 0 ? [`median and trend of ${s.command}: its first ${s.coldRuns === 1 ? 'run' : `${s.coldRuns} runs`} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`] : []),
+    ...(s.latestRuns > 1 ? [`latest of ${s.command}: the median of the ${s.latestRuns} successful runs of its newest process, judged against the processes before it as that run judged itself`] : []),
+  ])
 }
 
 /** A history line's `error` as unperf writes it (a line from elsewhere, a shared history, may hold anything). */
@@ -142,7 +158,7 @@ export default defineCommand({
       s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),
       s.status !== 'ok' || s.regression ? red(verdictText(s)) : green(verdictText(s)),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
-    for (const note of trendNotes(summary)) console.log(dim(printable(note)))
+    for (const note of tableNotes(summary)) console.log(dim(printable(note)))
     // what the latest run of a failed command ended with (history lines of older versions have no error)
     for (const s of summary) if (s.error) console.log(`${red('✖')} ${printable(`${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)}`)
   },
@@ -166,7 +182,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
 .chart{margin:8px 0}.note{color:#666;font-size:12px}</style></head><body>
 <h1>unperf report · ${esc(name)}</h1><p>${plural(history.length, 'run')}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
-<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${trendNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
+<h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${tableNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>
 <h2>Command durations over time</h2><div id="durations" class="chart"></div>

@@ -6,6 +6,7 @@
  * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median).
  */
 import { checkFileBudgets } from './file-budgets.js'
+import { regressionResult } from './regression-result.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { keyPath } from '../../config/key-path.js'
@@ -13,6 +14,9 @@ import type { BudgetResult, PerfReport } from '../types.js'
 import type { HistoryEntry } from './history.js'
 import type { PriorDurations } from './history-summary.js'
 import { lookupsOf } from '../cache/hit-rate.js'
+
+/** Which process a run was: when it ended, and its pid (a report, or a history line's `time` and `pid`). */
+export type RunEnd = Pick<PerfReport, 'endedAt' | 'pid'>
 
 export const MIN_HISTORY_FOR_REGRESSION = 5
 /** Prior runs a regression is judged against (the most recent ones). */
@@ -43,7 +47,7 @@ function okDurations(history: HistoryEntry[], command: string): number[] {
  * with a shared historyDriver other machines keep adding runs, and a CI gate run after the build
  * must judge what the build judged, not a slow run another machine made meanwhile.
  */
-function runsBefore(report: PerfReport, history: HistoryEntry[]): HistoryEntry[] {
+function runsBefore(report: RunEnd, history: HistoryEntry[]): HistoryEntry[] {
   const out: HistoryEntry[] = []
   for (let i = 0; i < history.length; i++) {
     const h = history[i]!
@@ -57,7 +61,7 @@ function runsBefore(report: PerfReport, history: HistoryEntry[]): HistoryEntry[]
  * (`unperf budget`, a history merged with a shared one, the history's tail) or as the exit path's
  * read of history-summary.bin gave them (history-summary.ts priorDurations: the same numbers).
  */
-function priorOkDurations(report: PerfReport, history: HistoryEntry[] | PriorDurations, command: string): number[] {
+function priorOkDurations(report: RunEnd, history: HistoryEntry[] | PriorDurations, command: string): number[] {
   return Array.isArray(history) ? okDurations(runsBefore(report, history), command) : history.get(command) ?? []
 }
 
@@ -166,6 +170,29 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
   return out
 }
 
+/** What the regression rule made of one command's runs in one process. */
+export interface RegressionJudgement {
+  /** The median of the process's successful runs of the command (a CLI's: its one run), ms. */
+  duration: number
+  /** The median of the successful runs before the process, and the regression threshold over it, ms. */
+  median: number
+  threshold: number
+  /** How many runs before the process it was judged against (the newest, at most REGRESSION_WINDOW). */
+  prior: number
+}
+
+/**
+ * `durations`, the successful runs of `command` in the process `run`, against the successful runs of
+ * it that ended before that process: undefined with fewer than MIN_HISTORY_FOR_REGRESSION of them.
+ * The run's own verdict (detectRegressions) and `unperf report`'s, which re-judges the newest process.
+ */
+export function judgeRegression(run: RunEnd, history: HistoryEntry[] | PriorDurations, command: string, durations: number[]): RegressionJudgement | undefined {
+  const prior = priorOkDurations(run, history, command).slice(-REGRESSION_WINDOW)
+  if (prior.length < MIN_HISTORY_FOR_REGRESSION) return undefined
+  const { median: m, threshold } = regressionThreshold(prior)
+  return { duration: median(durations), median: m, threshold, prior: prior.length }
+}
+
 export function detectRegressions(report: PerfReport, history: HistoryEntry[] | PriorDurations): BudgetResult[] {
   const out: BudgetResult[] = []
   // a command run several times in this process (a watch mode's rebuilds, a service's requests) is
@@ -174,17 +201,9 @@ export function detectRegressions(report: PerfReport, history: HistoryEntry[] | 
   const runs = new Map<string, number[]>()
   for (const run of report.commands) if (run.status === 'ok') (runs.get(run.name) ?? runs.set(run.name, []).get(run.name)!).push(run.duration)
   for (const [name, durations] of runs) {
-    const prior = priorOkDurations(report, history, name).slice(-REGRESSION_WINDOW)
-    if (prior.length < MIN_HISTORY_FOR_REGRESSION) continue
-    const { median: m, threshold } = regressionThreshold(prior)
-    const duration = median(durations)
-    if (duration > threshold) {
-      out.push({
-        budget: `regression.${name}`, kind: 'regression', status: 'fail', actual: duration, limit: threshold, unit: 'ms',
-        over: duration - threshold, overRatio: (duration - threshold) / threshold, command: name,
-        message: `'${name}' took ${formatDuration(duration)}${durations.length > 1 ? ` (median of its ${durations.length} runs)` : ''}, ${(((duration - m) / m) * 100).toFixed(0)} % slower than its median of ${formatDuration(m)} over ${prior.length} runs (threshold ${formatDuration(threshold)})`,
-      })
-    }
+    const judged = judgeRegression(report, history, name, durations)
+    // the result and its message: a deferred module, loaded only on a regression
+    if (judged && judged.duration > judged.threshold) out.push(regressionResult(name, judged, durations.length))
   }
   return out
 }
