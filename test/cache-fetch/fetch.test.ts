@@ -178,6 +178,22 @@ describe('cached fetch', () => {
     expect(s.hits).toHaveLength(3)
   })
 
+  it("fetch(request, { headers }) sends init's headers instead of the Request's, as fetch() does (the Fetch standard replaces them, it does not merge)", async () => {
+    const s = await server((req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end(`auth=${req.headers.authorization ?? ''} accept=${req.headers.accept ?? ''}`) })
+    const { cache } = realCache()
+    const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
+    const asFetch = await (await fetch(new Request(`${s.url}/plain`, { headers: { authorization: 'Bearer T' } }), { headers: { accept: 'text/plain' } })).text()
+    expect(asFetch).toBe('auth= accept=text/plain')
+    // the token the caller replaced is neither sent nor a reason to bypass: the call is cached as fetch sent it
+    const first = await f(new Request(`${s.url}/r`, { headers: { authorization: 'Bearer T' } }), { headers: { accept: 'text/plain' } })
+    expect(await first.text()).toBe(asFetch)
+    expect(first.headers.get('x-unperf-cache')).toBe('MISS')
+    expect((await f(new Request(`${s.url}/r`), { headers: { accept: 'text/plain' } })).headers.get('x-unperf-cache')).toBe('HIT')
+    // no init.headers: the Request's own are sent (and its token bypasses the cache)
+    const own = await f(new Request(`${s.url}/own`, { headers: { authorization: 'Bearer T' } }), { method: 'GET' })
+    expect([own.headers.get('x-unperf-cache'), await own.text()]).toEqual(['BYPASS', 'auth=Bearer T accept=*/*'])
+  })
+
   it('credentials in the URL never reach a key or the disk (Node fetch refuses such URLs; the error is passed on)', async () => {
     const s = await server((_req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end('x') })
     const { cache, dir } = realCache()

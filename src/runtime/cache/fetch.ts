@@ -157,13 +157,13 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
   const missed: CacheState = options.enabled === false ? 'BYPASS' : 'MISS'
 
   return async function cachedFetch(resource: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-    // a Request: its URL, method and headers, under what init sets (as fetch() itself merges them)
+    // a Request: its URL, method and headers, each replaced by init's when given, as fetch(request, init)
+    // builds its request (the Fetch standard: init.headers replaces the Request's, it is not merged in)
     const request = typeof Request === 'function' && resource instanceof Request ? resource : undefined
     const input = request ? request.url : resource as string | URL
     if (request) {
       if (request.body !== null) return mark(await invalidating(cache, request.url, init.method ?? request.method, await fetch(request, init)), 'BYPASS')
-      const headers = new Headers(request.headers)
-      for (const [name, value] of new Headers(init.headers)) headers.set(name, value)
+      const headers = new Headers(init.headers ?? request.headers)
       // `cache` is a RequestInit member in the DOM types, not in Node's: read through the same cast as below
       const fromRequest: RequestInit & { cache?: unknown } = { method: request.method, signal: request.signal, redirect: request.redirect, cache: (request as { cache?: unknown }).cache }
       init = { ...fromRequest, ...init, headers }
