@@ -105,7 +105,9 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
   const fn = mod[exportName]
   if (typeof fn !== 'function') {
     // as a record: thrown, its code was lost on the way (a structured clone)
-    const missing = new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
+    // one that is there but is a value (a constant, a class instance) says so: "no exported function" beside its name in the list reads as a typo
+    const what = exportName in mod ? `export '${exportName}' is ${fn === null ? 'null' : Array.isArray(fn) ? 'an array' : `a${/^[aeiou]/.test(typeof fn) ? 'n' : ''} ${typeof fn}`}, not a function` : `has no exported function '${exportName}'`
+    const missing = new TypeError(`[unperf] ${moduleUrl}${exportName in mod ? ':' : ''} ${what} (exports: ${Object.keys(mod).join(', ') || 'none'})`)
     missing.code = 'E_WORKER_EXPORT'
     return thrown(missing)
   }

@@ -20,6 +20,10 @@ describe('workers: a missing export', () => {
       expect(error).toBeInstanceOf(TypeError)
       expect(error).toMatchObject({ code: 'E_WORKER_EXPORT', message: expect.stringMatching(/has no exported function 'nope' \(exports: .*hashRounds/) })
       expect(retries).toBe(0)
+      // exported, but not a function: it says what it is rather than that it is missing
+      const notFn = await w.run(fixture, 'ROUNDS').catch((e: unknown) => e)
+      expect(notFn).toBeInstanceOf(TypeError)
+      expect(notFn).toMatchObject({ code: 'E_WORKER_EXPORT', message: expect.stringContaining("export 'ROUNDS' is a number, not a function") })
     } finally {
       await w.close()
     }
