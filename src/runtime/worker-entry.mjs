@@ -102,7 +102,13 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
     failure.code = 'E_WORKER_TYPESCRIPT'
     return { [ERROR_RECORD]: record(failure) }
   }
-  const fn = mod[exportName]
+  // a CommonJS module's module.exports is its default export; node lists its names as exports only
+  // when its lexer reads them (`exports.add = ...`, not `module.exports = { add: (a, b) => ... }`):
+  // its function is called as `module.exports.add()` would be (piscina and tinypool look there too)
+  const cjs = typeof mod[exportName] !== 'function' && exportName !== 'default' && mod.default !== null && typeof mod.default === 'object'
+    && Object.hasOwn(mod.default, exportName) && typeof mod.default[exportName] === 'function'
+  const owner = cjs ? mod.default : undefined
+  const fn = cjs ? mod.default[exportName] : mod[exportName]
   if (typeof fn !== 'function') {
     // as a record: thrown, its code was lost on the way (a structured clone)
     // one that is there but is a value (a constant, a class instance) says so: "no exported function" beside its name in the list reads as a typo
@@ -112,7 +118,7 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
     return thrown(missing)
   }
   try {
-    const result = await fn(...args)
+    const result = await Reflect.apply(fn, owner, args)
     if (transferResult && result !== null && typeof result === 'object') {
       const buffers = movable(result)
       if (buffers.length > 0) moves.set(result, buffers)
