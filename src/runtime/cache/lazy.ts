@@ -48,6 +48,9 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
     // assigned one by one (in the order of before): spreading an object of them into a literal copied each through a slow path
     const self: Record<string, unknown> = { name }
     for (const method of ASYNC_METHODS) self[method] = forward(method)
+    // warm() is background work: loading the cache code for it (≈ 5 ms) waits for the next turn of the
+    // event loop, so a warm() before perf.run() does not hold back the command's start
+    self.warm = (...args: unknown[]) => target ? (target.warm as Method)(...args) : new Promise<void>(r => setImmediate(r)).then(ready).then(t => (t.warm as Method)(...args))
     Object.assign(self, {
       cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: Parameters<PerfCache['cached']>[1]): (...args: A) => Promise<R> {
         checkCached(fn, options)
