@@ -23,7 +23,7 @@ const rootOf = (m: CacheManager): PerfCache => m.root
 const sharedOf = (m: CacheManager): PerfCache => m.shared
 
 const ASYNC_METHODS = [
-  'get', 'getMany', 'set', 'setMany', 'has', 'delete', 'getEntry', 'wrap', 'fetch', 'warm', 'invalidate',
+  'get', 'getMany', 'set', 'setMany', 'has', 'delete', 'getEntry', 'wrap', 'fetch', 'invalidate',
   'keys', 'clear', 'prune', 'info', 'verify',
 ] as const satisfies readonly (keyof PerfCache)[]
 
