@@ -1,10 +1,11 @@
 /**
  * API.md "Runtime" by its behaviour, on the packed package, as a user writes it (conform-runtime.test.ts
  * checks that each call exists and fires its hooks): a pool's bound, timeout, retries and map;
- * worker threads' errors; a graph's parallelism, failures and cycles; spans nested in report.json;
+ * worker threads' errors and a CommonJS module's exports; a graph's parallelism, failures and cycles; spans nested in report.json;
  * metric names refused; a growing heap's trend; perf.cache.fetch against a real local server
  * (ETag and Last-Modified revalidation, max-age, stale-if-error once the server is down, a POST and
- * an Authorization never cached, a Request's headers replaced by init's as fetch replaces them);
+ * an Authorization never cached, a Request's headers replaced by init's as fetch replaces them, a
+ * stored copy checked against the call's integrity);
  * warm() off the command's path.
  */
 import { readFileSync } from 'node:fs'
@@ -51,6 +52,7 @@ await perf.run('build', async () => {
   out.boom = await perf.workers.run(work, 'boom', []).catch(e => [e instanceof RangeError, e.message, e.code, e.stack.includes('work.mjs')])
   out.missing = await perf.workers.run(work, 'nope', []).catch(e => [e.name, e.code, e.message])
   out.notFn = await perf.workers.run(work, 'ROUNDS', []).catch(e => e.message)
+  out.cjs = await perf.workers.run(new URL('./work.cjs', import.meta.url), 'add', [2, 3]).catch(e => e.message)
   // graph
   let running = 0, parallel = 0
   const task = name => async () => { running++; parallel = Math.max(parallel, running); await sleep(20); running--; return name }
@@ -98,6 +100,8 @@ out.fetch = {
   post: [await call(base + '/post', { method: 'POST', body: 'x' }), await call(base + '/post', { method: 'POST', body: 'x' })],
   auth: [await call(base + '/auth', { headers: { authorization: 'Bearer A' } }), await call(base + '/auth', { headers: { authorization: 'Bearer B' } })],
   replaced: await call(new Request(base + '/replaced', { headers: { authorization: 'Bearer R' } }), { headers: { accept: 'text/plain' } }),
+  // a stored copy that fails the call's integrity is not served: fetch checks the network's answer
+  integrity: await call(base + '/fresh', { integrity: 'sha256-' + Buffer.alloc(32).toString('base64') }).catch(e => [e.message, e.cause?.message]),
 }
 // the default namespace stores a copy too (its staleIfError is the default: off)
 await (await perf.cache.fetch(base + '/etag')).text()
@@ -121,6 +125,7 @@ let project: string
 beforeAll(() => {
   project = consumerProject({
     'work.mjs': WORK,
+    'work.cjs': 'module.exports = { add: (a, b) => a + b }',
     'behaviour.mjs': BEHAVIOUR,
     'perf.config.mjs': `export default { report: { console: false, dir: './.perf' } }`,
   })
@@ -151,6 +156,8 @@ describe('workers', () => {
     expect(out.boom).toEqual([true, 'worker boom', 'E_BOOM', true])
     expect(out.missing).toEqual(['TypeError', 'E_WORKER_EXPORT', expect.stringContaining("has no exported function 'nope'")])
     expect(out.notFn).toContain("export 'ROUNDS' is a number, not a function")
+    // a CommonJS module's module.exports, whose names node's import does not list
+    expect(out.cjs).toBe(5)
   })
 })
 
@@ -195,6 +202,7 @@ describe('perf.cache.fetch and warm', () => {
     expect(out.fetch.post.map((r: string[]) => r[0])).toEqual(['BYPASS', 'BYPASS'])
     expect(out.fetch.auth.map((r: string[]) => r[0])).toEqual(['BYPASS', 'BYPASS'])
     expect(out.fetch.auth[1][1]).toContain('auth=Bearer B')
+    expect(out.fetch.integrity).toEqual(['fetch failed', 'integrity mismatch'])
     expect(out.fetch.replaced).toEqual(['MISS', expect.stringContaining('GET /replaced auth= ')])
     expect(out.fetch.keys.sort()).toEqual(['http:GET:/etag', 'http:GET:/fresh', 'http:GET:/lm', 'http:GET:/replaced'])
   })
