@@ -102,15 +102,23 @@ export default async function runExport({ moduleUrl, exportName, args, transferR
     failure.code = 'E_WORKER_TYPESCRIPT'
     return { [ERROR_RECORD]: record(failure) }
   }
-  const fn = mod[exportName]
+  // a CommonJS module's module.exports is its default export; node lists its names as exports only
+  // when its lexer reads them (`exports.add = ...`, not `module.exports = { add: (a, b) => ... }`):
+  // its function is called as `module.exports.add()` would be (piscina and tinypool look there too)
+  const cjs = typeof mod[exportName] !== 'function' && exportName !== 'default' && mod.default !== null && typeof mod.default === 'object'
+    && Object.hasOwn(mod.default, exportName) && typeof mod.default[exportName] === 'function'
+  const owner = cjs ? mod.default : undefined
+  const fn = cjs ? mod.default[exportName] : mod[exportName]
   if (typeof fn !== 'function') {
     // as a record: thrown, its code was lost on the way (a structured clone)
-    const missing = new TypeError(`[unperf] ${moduleUrl} has no exported function '${exportName}' (exports: ${Object.keys(mod).join(', ') || 'none'})`)
+    // one that is there but is a value (a constant, a class instance) says so: "no exported function" beside its name in the list reads as a typo
+    const what = exportName in mod ? `export '${exportName}' is ${fn === null ? 'null' : Array.isArray(fn) ? 'an array' : `a${/^[aeiou]/.test(typeof fn) ? 'n' : ''} ${typeof fn}`}, not a function` : `has no exported function '${exportName}'`
+    const missing = new TypeError(`[unperf] ${moduleUrl}${exportName in mod ? ':' : ''} ${what} (exports: ${Object.keys(mod).join(', ') || 'none'})`)
     missing.code = 'E_WORKER_EXPORT'
     return thrown(missing)
   }
   try {
-    const result = await fn(...args)
+    const result = await Reflect.apply(fn, owner, args)
     if (transferResult && result !== null && typeof result === 'object') {
       const buffers = movable(result)
       if (buffers.length > 0) moves.set(result, buffers)

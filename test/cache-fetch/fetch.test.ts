@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createCachedFetch } from '../../src/runtime/cache/fetch.js'
 import { realCache, server } from './_setup.js'
@@ -176,6 +177,55 @@ describe('cached fetch', () => {
     expect((await f(new Request(`${s.url}/r`, { headers: { authorization: 'Bearer T' } }))).headers.get('x-unperf-cache')).toBe('BYPASS')
     expect((await f(new Request(`${s.url}/r`, { method: 'POST', body: 'x' }))).headers.get('x-unperf-cache')).toBe('BYPASS')
     expect(s.hits).toHaveLength(3)
+  })
+
+  it("fetch(request, { headers }) sends init's headers instead of the Request's, as fetch() does (the Fetch standard replaces them, it does not merge)", async () => {
+    const s = await server((req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end(`auth=${req.headers.authorization ?? ''} accept=${req.headers.accept ?? ''}`) })
+    const { cache } = realCache()
+    const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
+    const asFetch = await (await fetch(new Request(`${s.url}/plain`, { headers: { authorization: 'Bearer T' } }), { headers: { accept: 'text/plain' } })).text()
+    expect(asFetch).toBe('auth= accept=text/plain')
+    // the token the caller replaced is neither sent nor a reason to bypass: the call is cached as fetch sent it
+    const first = await f(new Request(`${s.url}/r`, { headers: { authorization: 'Bearer T' } }), { headers: { accept: 'text/plain' } })
+    expect(await first.text()).toBe(asFetch)
+    expect(first.headers.get('x-unperf-cache')).toBe('MISS')
+    expect((await f(new Request(`${s.url}/r`), { headers: { accept: 'text/plain' } })).headers.get('x-unperf-cache')).toBe('HIT')
+    // no init.headers: the Request's own are sent (and its token bypasses the cache)
+    const own = await f(new Request(`${s.url}/own`, { headers: { authorization: 'Bearer T' } }), { method: 'GET' })
+    expect([own.headers.get('x-unperf-cache'), await own.text()]).toEqual(['BYPASS', 'auth=Bearer T accept=*/*'])
+  })
+
+  it("honours integrity (init's or a Request's) as fetch() does: a copy from the cache must match it too, a revalidated one included", async () => {
+    const body = 'pinned payload'
+    const s = await server((req, res) => {
+      if (req.url === '/etag' && req.headers['if-none-match'] === '"e1"') return void res.writeHead(304, { etag: '"e1"', 'cache-control': 'no-cache' }).end()
+      res.writeHead(200, req.url === '/etag' ? { etag: '"e1"', 'cache-control': 'no-cache' } : { 'cache-control': 'max-age=600' }).end(body)
+    })
+    const { cache } = realCache()
+    const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
+    const good = `sha256-${createHash('sha256').update(body).digest('base64')}`
+    const bad = `sha256-${createHash('sha256').update('another version').digest('base64')}`
+    // a Request's integrity is fetch's check, as fetch(request) makes it: nothing stored
+    await expect(f(new Request(`${s.url}/req`, { integrity: bad }))).rejects.toThrow('fetch failed')
+    await expect(fetch(new Request(`${s.url}/req`, { integrity: bad }))).rejects.toThrow('fetch failed')
+    expect(await cache.keys()).toEqual([])
+    // a copy stored by a call without it does not answer a call whose integrity it fails
+    expect((await f(`${s.url}/stored`)).headers.get('x-unperf-cache')).toBe('MISS')
+    await expect(f(`${s.url}/stored`, { integrity: bad })).rejects.toThrow('fetch failed')
+    const pinned = await f(`${s.url}/stored`, { integrity: `${bad} ${good}` })
+    expect([pinned.headers.get('x-unperf-cache'), await pinned.text()]).toEqual(['HIT', body])
+    // a stronger algorithm's token is the one that counts (W3C SRI): a matching sha256 beside a wrong sha512 fails
+    await expect(f(`${s.url}/stored`, { integrity: `${good} sha512-${createHash('sha512').update('x').digest('base64')}` })).rejects.toThrow('fetch failed')
+    // a 304 (no body) to a call with integrity serves the stored copy, checked against it
+    expect((await f(`${s.url}/etag`, { integrity: good })).headers.get('x-unperf-cache')).toBe('MISS')
+    const again = await f(`${s.url}/etag`, { integrity: good })
+    expect([again.headers.get('x-unperf-cache'), await again.text()]).toEqual(['REVALIDATED', body])
+    // the resource changed (a 200 to the revalidation): fetched again with the integrity, which fetch checks
+    s.setHandler((_req, res) => { res.writeHead(200, { etag: '"e2"', 'cache-control': 'no-cache' }).end('another version') })
+    const before = s.hits.length
+    await expect(f(`${s.url}/etag`, { integrity: good })).rejects.toThrow('fetch failed')
+    expect(s.hits.slice(before).map(h => h.headers['if-none-match'] ?? null)).toEqual(['"e1"', null])
+    expect(await (await f(`${s.url}/etag`, { integrity: bad })).text()).toBe('another version')
   })
 
   it('credentials in the URL never reach a key or the disk (Node fetch refuses such URLs; the error is passed on)', async () => {

@@ -34,6 +34,7 @@ import type { Lookup } from './wrap.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
+import { matchesIntegrity } from './fetch-integrity.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
@@ -157,15 +158,20 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
   const missed: CacheState = options.enabled === false ? 'BYPASS' : 'MISS'
 
   return async function cachedFetch(resource: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-    // a Request: its URL, method and headers, under what init sets (as fetch() itself merges them)
+    // a Request: its URL, method and headers, each replaced by init's when given, as fetch(request, init)
+    // builds its request (the Fetch standard: init.headers replaces the Request's, it is not merged in)
     const request = typeof Request === 'function' && resource instanceof Request ? resource : undefined
     const input = request ? request.url : resource as string | URL
     if (request) {
       if (request.body !== null) return mark(await invalidating(cache, request.url, init.method ?? request.method, await fetch(request, init)), 'BYPASS')
-      const headers = new Headers(request.headers)
-      for (const [name, value] of new Headers(init.headers)) headers.set(name, value)
+      const headers = new Headers(init.headers ?? request.headers)
       // `cache` is a RequestInit member in the DOM types, not in Node's: read through the same cast as below
       const fromRequest: RequestInit & { cache?: unknown } = { method: request.method, signal: request.signal, redirect: request.redirect, cache: (request as { cache?: unknown }).cache }
+      // what else fetch(request) would honour: its integrity check above all (a pinned download's hash)
+      if (request.integrity !== '') fromRequest.integrity = request.integrity
+      if (request.keepalive) fromRequest.keepalive = true
+      if (request.referrerPolicy !== '') fromRequest.referrerPolicy = request.referrerPolicy
+      if (request.referrer !== 'about:client') fromRequest.referrer = request.referrer
       init = { ...fromRequest, ...init, headers }
     }
     const method = (init.method ?? 'GET').toUpperCase()
@@ -184,10 +190,13 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
 
     const answer = async (entry: StoredEntry | null): Promise<Response> => {
+      // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
       const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
         && answersRedirectMode(entry.metadata, target.url, init.redirect)
+        && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
         ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
       const now = Date.now()
+      const added: string[] = []
       if (stored) {
         // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
@@ -195,8 +204,8 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
         const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
         const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
-        if (etag && !reqHeaders.has('if-none-match')) reqHeaders.set('if-none-match', etag)
-        if (lastModified && !reqHeaders.has('if-modified-since')) reqHeaders.set('if-modified-since', lastModified)
+        if (etag && !reqHeaders.has('if-none-match')) { reqHeaders.set('if-none-match', etag); added.push('if-none-match') }
+        if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); added.push('if-modified-since') }
       } else if (mode === 'only-if-cached') {
         return gatewayTimeout(target.url, missed)
       }
@@ -206,9 +215,18 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
         && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
 
+      // a 304 has no body to pass fetch's integrity check: the revalidation goes without it (the stored
+      // copy passed it above), and any other answer is fetched again with it, for fetch to check
+      const { integrity, ...unchecked } = netInit
+      const recheck = integrity && added.length > 0
       let response: Response
       try {
-        response = await fetch(input, netInit)
+        response = await fetch(input, recheck ? unchecked : netInit)
+        if (recheck && response.status !== 304 && !(STALE_ON_STATUS.has(response.status) && staleOk())) {
+          await response.body?.cancel().catch(() => {})
+          for (const name of added) reqHeaders.delete(name)
+          response = await fetch(input, netInit)
+        }
       } catch (error) {
         if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
         throw error

@@ -23,7 +23,7 @@ const rootOf = (m: CacheManager): PerfCache => m.root
 const sharedOf = (m: CacheManager): PerfCache => m.shared
 
 const ASYNC_METHODS = [
-  'get', 'getMany', 'set', 'setMany', 'has', 'delete', 'getEntry', 'wrap', 'fetch', 'warm', 'invalidate',
+  'get', 'getMany', 'set', 'setMany', 'has', 'delete', 'getEntry', 'wrap', 'fetch', 'invalidate',
   'keys', 'clear', 'prune', 'info', 'verify',
 ] as const satisfies readonly (keyof PerfCache)[]
 
@@ -34,6 +34,8 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
   const load = (): Promise<CacheManager> => (loading ??= Promise.all([import('./index.js'), beforeLoad?.()])
     .then(([m]: [CacheModule, unknown]) => (real = m.createCacheManager(ctx))))
   const facades = new Map<string, PerfCache>()
+  /** The last warm() waiting for the next turn of the event loop to load the cache code (they reach it in order). */
+  let warming: Promise<PerfCache> | undefined
 
   /** A namespace that loads the cache on first use; `open` picks it out of the real manager. */
   function facade(name: string, open: (m: CacheManager) => PerfCache, canOpenOthers: boolean): PerfCache {
@@ -48,6 +50,10 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
     // assigned one by one (in the order of before): spreading an object of them into a literal copied each through a slow path
     const self: Record<string, unknown> = { name }
     for (const method of ASYNC_METHODS) self[method] = forward(method)
+    // warm() is background work: it (and loading the cache code for it, ≈ 5 ms) waits for the next turn
+    // of the event loop, so a warm() before perf.run() does not hold back the command's start; close()
+    // waits until it reached the real namespace, which then counts it as background work
+    self.warm = (...args: unknown[]) => (warming = new Promise<void>(r => setImmediate(r)).then(ready)).then(t => (t.warm as Method)(...args))
     Object.assign(self, {
       cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: Parameters<PerfCache['cached']>[1]): (...args: A) => Promise<R> {
         checkCached(fn, options)
@@ -82,6 +88,7 @@ export function createLazyCacheManager(ctx: RuntimeContext, beforeLoad?: () => P
       return real ? real.stats() : { ...emptyCacheStats(), namespaces: {} }
     },
     async close() {
+      await warming?.catch(() => {})
       if (loading) await (await loading).close()
     },
   }
