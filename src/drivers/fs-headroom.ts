@@ -51,7 +51,10 @@ export class DiskHeadroom {
    * it fits, and its bytes are counted against the reading from now on).
    */
   short(size: number): number {
-    const bytes = Math.ceil(size / this._block) * this._block
+    // a block more than the entry's own: what a write also takes beside them (its dir's entry, a
+    // state or marker file the tier writes): counted by its bytes alone, a 2 MiB disk was once left
+    // one block short of the headroom between two readings
+    const bytes = (Math.ceil(size / this._block) + 1) * this._block
     const due = now() - this._at > REFRESH_MS || this._since * 4 > this._avail - this._minFree
     if (due || this._avail - this._since - bytes < this._minFree) this._read()
     const left = this._avail - this._since - bytes

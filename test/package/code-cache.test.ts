@@ -284,8 +284,10 @@ describe('V8 code cache of the start path', () => {
     const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'xdg') }
     const first = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, env, encoding: 'utf8' })
     expect(first.status, first.stderr).toBe(0)
-    // the lazy scripts' caches were missing and are written at exit
-    expect(readdirSync(join(dir, 'xdg', 'unperf', 'code-cache')).filter(n => n.includes(`-${hashOf('lazy')}-`)).length).toBeGreaterThan(0)
+    // the lazy scripts' caches were missing and are written at exit (any of them: which ones the run
+    // compiles depends on how the build grouped its chunks, and the first by name was not always one)
+    const lazy = hashesOf('lazy')
+    expect(readdirSync(join(dir, 'xdg', 'unperf', 'code-cache')).filter(n => lazy.some(h => n.includes(`-${h}-`))).length).toBeGreaterThan(0)
     // the instance's own listener, and (the start script's cache was written by the import) at most one writer
     expect(Number(first.stdout.trim())).toBeLessThanOrEqual(2)
     expect(first.stderr).not.toContain('MaxListenersExceededWarning')
