@@ -5,24 +5,21 @@
  * Real child processes in a temp project.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
+import { projectWith } from '../helpers/project.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
 it('the regression row names the median and the runs it was judged against', () => {
-  const dir = tempDir('unperf-budget-regression-')
-  mkdirSync(join(dir, 'node_modules'))
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'regression-row', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'memory' }, report: { console: false } }`)
-  writeFileSync(join(dir, 'app.mjs'), `
+  const dir = projectWith(`export default { cache: { driver: 'memory' }, report: { console: false } }`, { 'app.mjs': `
     import { createPerf } from ${JSON.stringify(dist)}
     const perf = await createPerf()
     await perf.run('build', () => new Promise(r => setTimeout(r, Number(process.argv[2]))))
-    await perf.close()`)
+    await perf.close()` }, 'regression-row')
+  mkdirSync(join(dir, 'node_modules'))
   const env = { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }
   for (const ms of ['20', '20', '20', '20', '20', '1500']) expect(spawnSync(process.execPath, ['app.mjs', ms], { cwd: dir, env }).status).toBe(0)
   const text = unperf(dir, 'budget')

@@ -5,30 +5,24 @@
  * row to that width). `--json` keeps every run's name. Real child processes in a temp project.
  */
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
+import { projectWith } from '../helpers/project.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
-/** A temp project (memory cache, no console summary) whose app.mjs runs `body` with `perf` created. */
-function project(name: string, body: string): string {
-  const dir = tempDir(`unperf-${name}-`)
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory' }, report: { console: false } }))
-  writeFileSync(join(dir, 'app.mjs'), `import { createPerf } from ${JSON.stringify(dist)}\nconst perf = await createPerf()\n${body}\nawait perf.close()\n`)
-  return dir
-}
+const CONFIG = `export default { cache: { driver: 'memory' }, report: { console: false } }`
+/** app.mjs running `body` with `perf` created, then closing it. */
+const app = (body: string) => `import { createPerf } from ${JSON.stringify(dist)}\nconst perf = await createPerf()\n${body}\nawait perf.close()\n`
 
 it('a run of many commands is one short row: each name once, with its count', () => {
-  const dir = project('stats-many', `
+  const dir = projectWith(CONFIG, { 'app.mjs': app(`
     const names = process.argv.slice(2)
     for (let i = 0; i < 300; i++) {
       const name = names[i % names.length]
       await perf.run(name, () => perf.cache.wrap('k' + (i % 7), async () => i))
-    }`)
+    }`) }, 'stats-many')
   const env = { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }
   for (const names of [['build'], ['GET /users/:id', 'GET /users/:id', 'POST /users', 'DEL /u\x1b[2J']]) {
     const run = spawnSync(process.execPath, ['app.mjs', ...names], { cwd: dir, encoding: 'utf8', env })
@@ -46,8 +40,8 @@ it('a run of many commands is one short row: each name once, with its count', ()
 })
 
 it('more distinct commands than fit: the first ones, then how many more', () => {
-  const dir = project('stats-distinct', `
-    for (let i = 0; i < 40; i++) await perf.run('route-number-' + i, () => perf.cache.wrap('k', async () => i))`)
+  const dir = projectWith(CONFIG, { 'app.mjs': app(`
+    for (let i = 0; i < 40; i++) await perf.run('route-number-' + i, () => perf.cache.wrap('k', async () => i))`) }, 'stats-distinct')
   const run = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
   expect(run.status, run.stderr).toBe(0)
   const text = unperf(dir, 'cache', 'stats')

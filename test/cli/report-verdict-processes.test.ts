@@ -6,11 +6,11 @@
  * --html agree, and so does the run's own report.json. Real child processes in a temp project.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatDuration } from '../../src/config/units.js'
-import { tempDir } from '../helpers/tmp.js'
+import { projectWith } from '../helpers/project.js'
 import { unperf } from '../helpers/unperf-cli.js'
 
 const dist = join(import.meta.dirname, '../../dist/index.mjs')
@@ -21,11 +21,7 @@ const dist = join(import.meta.dirname, '../../dist/index.mjs')
  * timers stay well under, and 300 ms well over.
  */
 function host(): { dir: string; run: (name: string, durations: string[]) => void } {
-  const dir = tempDir('unperf-report-verdict-processes-')
-  mkdirSync(join(dir, 'node_modules'))
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'verdict-host', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'memory' }, report: { console: false, dir: '.perf' } }`)
-  writeFileSync(join(dir, 'app.mjs'), `
+  const dir = projectWith(`export default { cache: { driver: 'memory' }, report: { console: false, dir: '.perf' } }`, { 'app.mjs': `
     import { createPerf } from ${JSON.stringify(dist)}
     const perf = await createPerf()
     const [name, ...durations] = process.argv.slice(2)
@@ -33,7 +29,8 @@ function host(): { dir: string; run: (name: string, durations: string[]) => void
       await perf.run(name, () => new Promise((resolve, reject) => setTimeout(() => d.endsWith('!') ? reject(new Error('request failed')) : resolve(), parseInt(d))))
         .catch(error => { if (error.message !== 'request failed') throw error })
     }
-    await perf.close()`)
+    await perf.close()` }, 'verdict-host')
+  mkdirSync(join(dir, 'node_modules'))
   const env = { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }
   return {
     dir,
