@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync, utimesSync, statSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync, utimesSync, statSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
@@ -558,6 +558,23 @@ describe('snapshot fast path', () => {
     }
     // nothing left to import at run time (its helper bundled in, unperf/config an identity): a classic script
     expect(readdirSync(join(dir, 'node_modules/.cache/unperf/config')).filter(f => /\.[cm]js$/.test(f)).map(f => f.slice(-4))).toEqual(['.cjs'])
+  })
+
+  it('builds a script that sets its default export alone, without esbuild\'s CommonJS getters', async () => {
+    const dir = project({
+      'package.json': PKG, 'node_modules/.keep': '',
+      'perf.config.ts': `export const unused = 'named'\nconst base = { cache: { ttl: '2h' } }\nexport default () => ({ ...base, report: { history: 7 } })\n`,
+    })
+    const reference = await loadPerfConfig({ cwd: dir, noSnapshot: true })
+    await loadPerfConfig({ cwd: dir })
+    const warm = await loadPerfConfigLayers({ cwd: dir })
+    expect(warm.loader).toBe('snapshot')
+    expect(warm.config).toEqual(reference)
+    expect(warm.config.report.history).toBe(7)
+    const snapshotDir = join(dir, 'node_modules/.cache/unperf/config')
+    const script = readFileSync(join(snapshotDir, readdirSync(snapshotDir).find(f => f.endsWith('.cjs'))!), 'utf8')
+    expect(script).toMatch(/\bexports\.default = /)
+    expect(script).not.toMatch(/__toCommonJS|__copyProps|__export/)
   })
 
   it('rebuilds when an imported helper changes', async () => {
