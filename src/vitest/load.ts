@@ -17,6 +17,8 @@ export interface LoadTestHistoryOptions {
   dir?: string
   /** Runs used. @default `report.history` (100), or every stored run with `dir` */
   limit?: number
+  /** Every stored run in `entries`, `cap` saying how many of the newest the command uses (`unperf shard`: a sibling job's history may reach further back). */
+  uncapped?: boolean
 }
 
 export interface LoadedTestHistory {
@@ -31,6 +33,8 @@ export interface LoadedTestHistory {
    * root) is one someone else could write to, so its lines could be theirs (said on stderr too).
    */
   refused?: string
+  /** With `uncapped`: how many of the newest `entries` the command uses (undefined: all). */
+  cap?: number
 }
 
 export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Promise<LoadedTestHistory> {
@@ -59,7 +63,7 @@ export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Pro
   const file = testsHistoryPath(dir)
   let history: ReturnType<typeof readTestHistory>
   try {
-    history = readTestHistory(dir, limit)
+    history = readTestHistory(dir, options.uncapped ? undefined : limit)
   } catch (error) {
     // a directory in its place, no permission: Node's `EISDIR: illegal operation on a directory, read`
     // named no file and ended `unperf shard` with exit 1 (a CI job lost); left out as no history, said
@@ -67,7 +71,7 @@ export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Pro
     return { entries: [], file, skipped: 0 }
   }
   warnSkippedLines(file, history.skippedLines)
-  return { entries: history.entries, file, skipped: history.skipped }
+  return { entries: history.entries, file, skipped: history.skipped, ...(options.uncapped && limit !== undefined && { cap: limit }) }
 }
 
 /** Lines said one by one; past this many, the rest in one line. */

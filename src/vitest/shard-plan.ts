@@ -101,6 +101,21 @@ export function matchShardPlan(dir: string, root: string, moduleIds: ModuleIds |
   }
 }
 
+/**
+ * The plans of `root`'s project with `total` shards written at most SHARD_PLAN_MAX_AGE_MS before
+ * `now`, newest first: none when the file is missing, a link or one someone else could write to.
+ */
+export function recentShardPlans(dir: string, root: string, total: number, now = Date.now()): ShardPlanRecord[] {
+  const file = shardPlanPath(dir)
+  try {
+    const st = lstatSync(file, { throwIfNoEntry: false })
+    if (!st || !st.isFile() || !isOwnPrivateFile(st)) return []
+    return readShardPlans(file).filter(p => p.root === root && p.total === total && isRecent(p, now)).sort((a, b) => b.writtenAt - a.writtenAt)
+  } catch {
+    return []
+  }
+}
+
 /** POSIX paths relative to `root` of the files a run looked at (vitest's module ids). */
 export function runPaths(root: string, moduleIds: ModuleIds): string[] {
   const paths: string[] = []

@@ -80,8 +80,14 @@ export default defineCommand({
         const st = statSync(dir)
         const mode = st.mode & 0o777
         accessSync(dir, constants.W_OK)
-        const ownerOk = typeof process.getuid !== 'function' || st.uid === process.getuid()
-        checks.push({ check: 'cache dir', ok: (mode & 0o077) === 0 && ownerOk, detail: `${dir} mode ${mode.toString(8)}${(mode & 0o077) ? ' (should be 700: others can read or write it)' : ''}${ownerOk ? '' : ' (owned by another user)'}` })
+        // Windows has no uid and reports every writable dir as mode 666 (its ACLs are not in the mode
+        // bits, as fs-safety.ts unsafeReason says): judged by them, every Windows cache dir failed
+        if (typeof process.getuid !== 'function') {
+          checks.push({ check: 'cache dir', ok: true, detail: `${dir} (no POSIX modes here: its ACLs decide who may read it)` })
+        } else {
+          const ownerOk = st.uid === process.getuid()
+          checks.push({ check: 'cache dir', ok: (mode & 0o077) === 0 && ownerOk, detail: `${dir} mode ${mode.toString(8)}${(mode & 0o077) ? ' (should be 700: others can read or write it)' : ''}${ownerOk ? '' : ' (owned by another user)'}` })
+        }
         const fs = statfsSync(dir)
         const free = fs.bavail * fs.bsize
         checks.push({ check: 'free disk', ok: free > 2 * config.cache.maxSize, detail: `${formatBytes(free)} free (maxSize ${formatBytes(config.cache.maxSize)})`, warn: free <= 2 * config.cache.maxSize })

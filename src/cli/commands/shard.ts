@@ -11,7 +11,8 @@ import { formatDuration } from '../../config/units.js'
 import { discoverTestFiles, testFilePatterns } from '../../vitest/discover.js'
 import { loadTestHistory, type LoadedTestHistory } from '../../vitest/load.js'
 import { countShards, fileDurations, planShards } from '../../vitest/shard.js'
-import { leaveShardPlan } from '../../vitest/shard-plan.js'
+import { leaveShardPlan, recentShardPlans } from '../../vitest/shard-plan.js'
+import { pipelineHistory } from '../../vitest/shard-pipeline.js'
 import { errorMessage } from '../../errors.js'
 import { plural } from '../_ui.js'
 import { writeJson } from '../json-stdout.js'
@@ -39,7 +40,11 @@ export default defineCommand({
     const cwd = resolve(args.cwd ?? '.')
     const include = (args._ ?? []).map(String).filter(Boolean)
 
-    const history = await loadTestHistory({ cwd, ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }) })
+    const stored = await loadTestHistory({ cwd, ...(args.env && { env: args.env }), ...(args.dir && { dir: args.dir }), uncapped: true })
+    // the history a sibling job of this pipeline planned from, when the runs since are its shard jobs
+    const plans = stored.refused || total === 1 ? [] : recentShardPlans(dirname(stored.file), realRoot(cwd), total)
+    const { entries, sameAs } = pipelineHistory(stored.entries, stored.cap, plans, index, total)
+    const history: LoadedTestHistory = { ...stored, entries }
     const globs = include.length > 0 ? { include } : {}
     const files = await discoverTestFiles(cwd, history.entries, globs)
     const { narrowedBy } = testFilePatterns(history.entries, globs)
@@ -60,7 +65,7 @@ export default defineCommand({
         total, index, files: shard.files, expected: shard.expected,
         shards: plan.shards, balance: plan.balance, countBalance: byCount.balance,
         unknown: plan.unknown, fallback: plan.fallback, grouped: plan.grouped, ...(narrowedBy && { narrowedBy }),
-        history: { file: history.file, runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), skipped: history.skipped },
+        history: { file: history.file, runs: history.entries.length, suiteRuns: countSuiteRuns(history.entries), skipped: history.skipped, ...(sameAs && { sameAs }) },
         ...(files.length === 0 && { error: { name: 'ShardError', code: 'E_NO_TEST_FILES', message: noFiles } }),
       }, null, 2) + '\n')
       if (files.length === 0) process.exitCode = 1
@@ -79,6 +84,7 @@ export default defineCommand({
       ...shardRows(plan.shards, index, total),
       `  balance max/mean ${plan.balance.toFixed(2)} (vitest --shard by count: ${byCount.balance.toFixed(2)})`,
     ]
+    if (sameAs) lines.push(`  planned from the history shard ${sameAs.index}/${total} planned from: the ${plural(sameAs.runsSince, 'run')} recorded since ${sameAs.runsSince === 1 ? 'is' : 'are'} this pipeline's shard ${sameAs.runsSince === 1 ? 'job' : 'jobs'}, and every shard of a pipeline plans from one history (else a file runs in two shards and another in none)`)
     if (narrowedBy) lines.push(`  every recorded run was narrowed on the command line (${narrowedBy.join(', ')}): only the files those runs looked for are planned; run vitest once without these options, or pass globs`)
     // no runs yet (a fresh clone, a first pipeline, a reporter just added: it may well be configured),
     // every file estimated alike: LPT deals them out one by one in path order
