@@ -148,6 +148,15 @@ describe('regressions (median + max(3 × 1.4826 × MAD, 5 % of the median))', ()
     expect(detectRegressions(setup({}, [command('build', 1500)]).report, past(noisy))).toHaveLength(1)
   })
 
+  it('a regression carries what it was judged against as fields, not only in its message', () => {
+    const [cli] = detectRegressions(setup({}, [command('build', 1500)]).report, past(steady))
+    expect(cli).toMatchObject({ baseline: 1001, baselineRuns: 6, runs: 1 })
+    // a process that ran it 3 times: actual is their median, runs 3
+    const [service] = detectRegressions(setup({}, [command('build', 1400), command('build', 1500), command('build', 1600)]).report, past(steady))
+    expect(service).toMatchObject({ actual: 1500, baseline: 1001, baselineRuns: 6, runs: 3 })
+    expect(service!.message).toContain(`(median of its 3 runs), ${((1500 / 1001 - 1) * 100).toFixed(0)} % slower than its median of 1.00 s over 6 runs`)
+  })
+
   it('compares only with the same command, successful runs, and never with this run itself', () => {
     const { report } = setup({}, [command('build', 5000)])
     expect(detectRegressions(report, past(steady, 'lint'))).toEqual([])
