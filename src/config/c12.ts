@@ -17,7 +17,7 @@ import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
 import { jitiSourcePosition } from './source-map.js'
 import { checkRcLines } from './rc-lines.js'
-import { checkConfigFiles } from './config-files.js'
+import { checkConfigFiles, checkOneConfigFile } from './config-files.js'
 import { jsonSyntaxError } from './json-position.js'
 import { checkDefaultExport } from './no-default-export.js'
 import { inModulePackage } from './package-type.js'
@@ -161,6 +161,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
                 return null
               }
               const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
+              // two of them: as in the root, an error (the first alone was loaded, without a word)
+              checkOneConfigFile(dir, undefined, { file: relative(rootDir, extendingFile(from, source)), source })
               const file = configCandidates(dir, undefined).find(f => existsSync(f))
               if (!file) {
                 const by = relative(rootDir, extendingFile(from, source))
@@ -173,7 +175,11 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               const by = relative(rootDir, extendingFile(from, source))
               throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
             }
-            if (!extname(file)) return null
+            if (!extname(file)) {
+              // a preset's dir: c12 loads its perf.config (the first in its order), as the root's
+              checkOneConfigFile(file, configFile, { file: relative(rootDir, extendingFile(from, source)), source })
+              return null
+            }
             return loadLayerFile(file, opts.jiti!)
           },
         })
