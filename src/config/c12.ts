@@ -3,10 +3,10 @@
  * cannot cover the config. Returns raw layers (env not applied: see mergeLayers).
  */
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, configIssue, errorMessage } from '../errors.js'
+import { ConfigError, configIssue } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { rootLayerExtending } from './extends-owner.js'
 import { mergeWithEveryExtends } from './merge-extends.js'
@@ -15,12 +15,12 @@ import { configCandidates } from './config-candidates.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
-import { jitiSourcePosition } from './source-map.js'
 import { checkRcLines } from './rc-lines.js'
-import { checkConfigFiles } from './config-files.js'
+import { checkConfigFiles, checkOneConfigFile } from './config-files.js'
 import { jsonSyntaxError } from './json-position.js'
 import { checkDefaultExport } from './no-default-export.js'
 import { inModulePackage } from './package-type.js'
+import { configLoadError } from './config-load-error.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -161,6 +161,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
                 return null
               }
               const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
+              // two of them: as in the root, an error (the first alone was loaded, without a word)
+              checkOneConfigFile(dir, undefined, { file: relative(rootDir, extendingFile(from, source)), source })
               const file = configCandidates(dir, undefined).find(f => existsSync(f))
               if (!file) {
                 const by = relative(rootDir, extendingFile(from, source))
@@ -173,7 +175,11 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               const by = relative(rootDir, extendingFile(from, source))
               throw new ConfigError([{ ...configIssue(by, 'extends', 'an existing file or directory', source), message: `${by}: extends: '${source}' was not found (looked for ${file})` }])
             }
-            if (!extname(file)) return null
+            if (!extname(file)) {
+              // a preset's dir: c12 loads its perf.config (the first in its order), as the root's
+              checkOneConfigFile(file, configFile, { file: relative(rootDir, extendingFile(from, source)), source })
+              return null
+            }
             return loadLayerFile(file, opts.jiti!)
           },
         })
@@ -190,7 +196,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error
-    throw syntaxError(error, rootDir, configFile)
+    throw configLoadError(error, rootDir, configFile, packageRoot())
   } finally {
     // jiti writes its copies with the umask: 0600 like every file of unperf's (a cold load: a file or two)
     if (jitiCache) try { for (const f of readdirSync(jitiCache)) chmodSync(join(jitiCache, f), 0o600) } catch { /* the dir is 0700 anyway */ }
@@ -289,51 +295,4 @@ export function packageRoot(): string | undefined {
     dir = dirname(dir)
   }
   return (_root = undefined)
-}
-
-/** A syntax (or evaluation) error in a config file: name the file and line. */
-function syntaxError(error: unknown, rootDir: string, configFile: string | undefined): ConfigError {
-  const message = errorMessage(error)
-  const stack = error instanceof Error ? (error.stack ?? '') : ''
-  // the first location in the config's own files: frames in dependencies (jiti parsing a JSON file,
-  // say) are skipped, and the frames from unperf's own code on are the callers of the config, not it
-  const own = packageRoot()
-  const ownDirs = own ? [join(own, 'src') + sep, join(own, 'dist') + sep] : []
-  const inDeps = (path: string) => /[\\/]node_modules[\\/]/.test(path)
-  let fileMatch: RegExpExecArray | undefined
-  for (const m of `${message}\n${stack}`.replaceAll('file://', '').matchAll(/((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):(\d+)(?::(\d+))?/g)) {
-    if (ownDirs.some(d => m[1]!.startsWith(d))) break
-    if (!inDeps(m[1]!)) { fileMatch = m; break }
-  }
-  // else a file the message names without a line (JSON.parse's errors through jiti)
-  const named = /((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):/.exec(message)?.[1]
-  const file = fileMatch?.[1] ?? (named && !inDeps(named) ? named : configCandidates(rootDir, configFile).find(f => existsSync(f)) ?? resolve(rootDir, configFile ?? 'perf.config'))
-  // jiti's parse errors end with babel's position in the file: its column counts from 0. Any other
-  // position is in the copy jiti ran: its columns (and lines, where babel could not keep them) are not the file's
-  const parse = fileMatch?.[3] && message.endsWith(`\n ${fileMatch[0]}`) ? { line: Number(fileMatch[2]), column: Number(fileMatch[3]) + 1 } : undefined
-  let at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
-  // a perf.config.json that does not parse: JSON.parse's `at position 34` (or nothing), as line:column
-  let reason = message.split('\n')[0]!
-  if (!at && file.endsWith('.json')) {
-    let text: string | undefined
-    try { text = readFileSync(file, 'utf8') } catch { /* named, not read: the message as it is */ }
-    const bad = text === undefined ? undefined : jsonSyntaxError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
-    if (bad) {
-      at = { line: bad.line, column: bad.column }
-      reason = `not valid JSON: ${bad.reason}`
-    }
-  }
-  reason = reason.trimEnd() // babel's message ends in spaces where its code frame was
-  // a parse error at the end of the file (nothing but white space after it): what was left open
-  if (parse && /^(?:ParseError|SyntaxError): Unexpected token/.test(reason)) {
-    let text: string | undefined
-    try { text = readFileSync(file, 'utf8') } catch { /* named, not read */ }
-    const lines = text?.split('\n')
-    if (lines && lines.slice(parse.line - 1).join('\n').slice(parse.column - 1).trim() === '') reason += ' at the end of the file: a brace, bracket or quote left open?'
-  }
-  const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
-  const issue = configIssue(file, '(file)', 'a config file that loads', reason)
-  if (at) Object.assign(issue, { line: at.line, column: at.column })
-  issue.message = `${where}: could not load the config: ${reason}`
-  return new ConfigError([issue], { cause: error })
 }

@@ -29,6 +29,15 @@ export interface BudgetResult {
    * the last report's (a command the last process did not run is judged on its newest recorded run).
    */
   recordedAt?: string
+  /**
+   * A regression's reference: the median of the successful runs of the command before this process,
+   * ms (`limit` is the threshold over it), and how many runs that median is over (the newest, at
+   * most 50). A report.json an older unperf wrote has them in `message` alone (`unperf budget` reads them there).
+   */
+  baseline?: number
+  baselineRuns?: number
+  /** A regression's: how many successful runs of the command in the process `actual` is the median of (a CLI's: 1). */
+  runs?: number
   message: string
 }
 /**

@@ -4,8 +4,8 @@
  * config vanished), or whose `perf` is not an object, and a directory where a config file is
  * looked for (`perf.config.mjs/`, `.config/perf.config.ts/`, `.perfrc/`, `package.json/`). Each is a
  * config error naming the file (and line:column for JSON), cold and on a warm start; the CLI exits 2.
- * So are two config files (`perf.config.js` beside `perf.config.ts`, tsc's output of it): c12 loaded the
- * first, and edits of the other changed nothing, on a warm start too.
+ * So are two config files (`perf.config.js` beside `perf.config.ts`, tsc's output of it), in the root
+ * or in a preset's dir: c12 loaded the first, and edits of the other changed nothing, on a warm start too.
  */
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -154,6 +154,30 @@ describe('two config files', () => {
     // one alone is fine, and a configFile given names its file: no ambiguity
     for (const f of ['perf.config.json', '.config/perf.config.mjs', 'perf.config.js']) unlinkSync(join(dir, f))
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+  })
+
+  it("in a preset's dir (extends './presets', a package without an entry): the same error, naming the extends", async () => {
+    // before: the preset's perf.config.js was loaded and its perf.config.ts never read, without a word
+    const dir = project({ 'package.json': PKG, 'perf.config.mjs': `export default { extends: './presets' }\n`, 'presets/perf.config.js': CONFIG, 'presets/perf.config.ts': TS })
+    const error = await configError(dir)
+    expect(error.issues).toMatchObject([{ expected: 'one config file', found: ['perf.config.js', 'perf.config.ts'] }])
+    expect(error.message).toContain(`${join(dir, 'presets')} (extends './presets' in perf.config.mjs): two config files, perf.config.js and perf.config.ts: unperf loads perf.config.js`)
+    expect(error.message).toContain(`(perf.config.js beside perf.config.ts is often tsc's output of it`)
+    const r = unperf(dir, 'config')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("(extends './presets' in perf.config.mjs): two config files, perf.config.js and perf.config.ts")
+    // a package preset with no entry: its dir's perf.config, the same rule
+    const pkg = project({
+      'package.json': PKG, 'perf.config.mjs': `export default { extends: 'acme-preset' }\n`,
+      'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0' }),
+      'node_modules/acme-preset/perf.config.mjs': CONFIG, 'node_modules/acme-preset/.config/perf.config.ts': TS,
+    })
+    expect((await configError(pkg)).message).toContain(`${join(pkg, 'node_modules/acme-preset')} (extends 'acme-preset' in perf.config.mjs): two config files, perf.config.mjs and .config/perf.config.ts: unperf loads perf.config.mjs`)
+    // one alone is fine
+    unlinkSync(join(dir, 'presets/perf.config.js'))
+    expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+    unlinkSync(join(pkg, 'node_modules/acme-preset/.config/perf.config.ts'))
+    expect((await loadPerfConfig({ cwd: pkg })).cache.driver).toBe('memory')
   })
 
   it('one added after a warm start, behind the one loaded: the snapshot is stale and the next start says so', async () => {

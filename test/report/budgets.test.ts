@@ -120,7 +120,7 @@ describe('percentile', () => {
   })
 })
 
-describe('regressions (median + max(3 × 1.4826 × MAD, 5 % of the median))', () => {
+describe('regressions (median + max(3 × 1.4826 × MAD, 5 % of the median, 1 ms))', () => {
   const steady = [1000, 1010, 990, 1005, 995, 1002]
 
   it('needs at least 5 prior runs of the command', () => {
@@ -146,6 +146,30 @@ describe('regressions (median + max(3 × 1.4826 × MAD, 5 % of the median))', ()
     expect(regressionThreshold(noisy).threshold).toBeCloseTo(1444.78, 1)
     expect(detectRegressions(setup({}, [command('build', 1400)]).report, past(noisy))).toEqual([])
     expect(detectRegressions(setup({}, [command('build', 1500)]).report, past(noisy))).toHaveLength(1)
+  })
+
+  it('a sub-millisecond command is no regression for less than 1 ms more: 5 % of 0.3 ms is noise between processes', () => {
+    // a command doing nothing, one run a process, as bench/regression-floor.mjs measured it: the
+    // processes' spread a few µs, a later one 0.45 ms (+50 %), which the 5 % alone made a regression
+    const tiny = [0.3, 0.302, 0.298, 0.301, 0.299, 0.3]
+    expect(regressionThreshold(tiny).threshold).toBeCloseTo(1.3, 9)
+    expect(detectRegressions(setup({}, [command('noop', 0.45)]).report, past(tiny, 'noop'))).toEqual([])
+    expect(detectRegressions(setup({}, [command('noop', 1.29)]).report, past(tiny, 'noop'))).toEqual([])
+    // 1 ms more is one, whatever the ratio
+    const [r] = detectRegressions(setup({}, [command('noop', 1.31)]).report, past(tiny, 'noop'))
+    expect(r).toMatchObject({ budget: 'regression.noop', actual: 1.31, baseline: 0.3, baselineRuns: 6, runs: 1 })
+    expect(r!.limit).toBeCloseTo(1.3, 9)
+    // above a second, 5 % is more than 1 ms: the floor changes nothing there
+    expect(regressionThreshold(steady).threshold).toBeCloseTo(1001 + Math.max(3 * 1.4826 * 5, 50.05), 9)
+  })
+
+  it('a regression carries what it was judged against as fields, not only in its message', () => {
+    const [cli] = detectRegressions(setup({}, [command('build', 1500)]).report, past(steady))
+    expect(cli).toMatchObject({ baseline: 1001, baselineRuns: 6, runs: 1 })
+    // a process that ran it 3 times: actual is their median, runs 3
+    const [service] = detectRegressions(setup({}, [command('build', 1400), command('build', 1500), command('build', 1600)]).report, past(steady))
+    expect(service).toMatchObject({ actual: 1500, baseline: 1001, baselineRuns: 6, runs: 3 })
+    expect(service!.message).toContain(`(median of its 3 runs), ${((1500 / 1001 - 1) * 100).toFixed(0)} % slower than its median of 1.00 s over 6 runs`)
   })
 
   it('compares only with the same command, successful runs, and never with this run itself', () => {

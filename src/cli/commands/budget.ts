@@ -34,6 +34,17 @@ function withRunVerdicts(results: BudgetResult[], report: PerfReport): BudgetRes
   return kept
 }
 
+/**
+ * What a regression was judged against: `769 % slower than its median of 177 ms over 8 runs`, from
+ * its `baseline` and `baselineRuns`; a report.json an older unperf wrote has them in its message alone.
+ */
+function regressionAgainst(r: BudgetResult): string {
+  if (r.actual !== undefined && r.baseline !== undefined && r.baselineRuns !== undefined) {
+    return `${(((r.actual - r.baseline) / r.baseline) * 100).toFixed(0)} % slower than its median of ${formatDuration(r.baseline)} over ${r.baselineRuns} runs`
+  }
+  return /.*, (\d+ % slower than its median of .* over \d+ runs)/s.exec(r.message)?.[1] ?? ''
+}
+
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
 
 export default defineCommand({
@@ -108,7 +119,7 @@ export default defineCommand({
       ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
       : r.recordedAt !== undefined ? `${r.budget} (run of ${r.recordedAt.slice(0, 19).replace('T', ' ')})` : r.budget
     // a regression's limit comes from the history: its row says what it was judged against
-    const against = (r: BudgetResult) => (r.kind === 'regression' && /.*, (\d+ % slower than its median of .* over \d+ runs)/s.exec(r.message)?.[1]) || ''
+    const against = (r: BudgetResult) => r.kind !== 'regression' ? '' : regressionAgainst(r)
     console.log(table(results.map(r => [
       printable(label(r)), fmt(r, r.actual), fmt(r, r.limit),
       r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow(`– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`) : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}${against(r) && `: ${printable(against(r))}`}`),

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
-import { judgeRegression, median, regressionThreshold } from '../../runtime/report/budgets.js'
 import { readLastReportFile, type readLastReport } from '../../runtime/report/last-report.js'
 import type { HistoryEntry } from '../../runtime/report/history.js'
 import { UsageError } from '../../errors.js'
@@ -12,74 +11,11 @@ import { cliConfig, cliHistory, cliLocalHistory, cliReportDirRefused } from '../
 import { flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { configArgs, dim, green, plural, printable, printJson, red, stderrColors, table } from '../_ui.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
+import { processFigure, summarize, TREND_MIN_PROCESSES, type Summary } from '../report-summary.js'
 
-/**
- * Per command: its runs, and the verdict the run itself got (budgets.ts judgeRegression): median,
- * trend and the regression rule over the successful runs only (a run that failed is neither judged
- * nor a reference). The verdict is the newest process's: the median of its successful runs of the
- * command (`latest`; a CLI's one run) against the runs of the processes before it. Judging the
- * latest run alone, one slow request at the end of a service's process was a regression the run
- * itself had not found.
- *
- * The median and the trend (the later half's median over the earlier half's) leave out cold first
- * runs: the first few runs (at most COLD_MAX, and at most a quarter of them) above the regression
- * threshold of the runs after them, as a first run after an install or a cache wipe is. Counted in,
- * they made the earlier half slow, and a trend of −90 % could stand beside a "regression" verdict;
- * the median beside that trend covers the same runs (`medianRuns`). The verdict
- * comes with its own numbers (`baseline`, `change`): a long-run trend and the latest run's verdict
- * may still differ, but each says what it compares.
- */
-/** The trend is the later half's median over the earlier half's: it needs this many runs (fewer show –). */
-const TREND_MIN_RUNS = 4
-/** Leading runs the trend may leave out as cold starts. */
-const COLD_MAX = 3
-
-export function summarize(history: HistoryEntry[], last = 10, regressions = true) {
-  const names = [...new Set(history.flatMap(h => h.commands.map(c => c.name)))]
-  return names.map(name => {
-    const runs = history.flatMap(h => h.commands.filter(c => c.name === name).map(c => ({ time: h.time, ...c })))
-    const ok = runs.filter(r => r.status === 'ok').map(r => r.duration)
-    const durations = ok.length > 0 ? ok : runs.map(r => r.duration)
-    const latestRun = runs[runs.length - 1]!
-    // the process that ran it last, judged as it judged itself (none of its runs succeeded: not judged)
-    const newest = history.findLast(h => h.commands.some(c => c.name === name))!
-    const own = newest.commands.filter(c => c.name === name && c.status === 'ok').map(c => c.duration)
-    const judged = own.length > 0 ? judgeRegression({ endedAt: newest.time, pid: newest.pid }, history, name, own) : undefined
-    const latest = judged?.duration ?? (own.length > 0 ? median(own) : latestRun.duration)
-    const regression = regressions && judged !== undefined && judged.duration > judged.threshold
-    const coldRuns = coldStarts(durations)
-    const warm = durations.slice(coldRuns)
-    const half = Math.floor(warm.length / 2)
-    const trend = warm.length >= TREND_MIN_RUNS ? median(warm.slice(half)) / median(warm.slice(0, half)) - 1 : 0
-    return {
-      command: name, runs: runs.length, failed: runs.length - ok.length, median: median(warm), medianRuns: warm.length,
-      // the newest process's median (its successful runs: `latestRuns`), or its last run when none succeeded
-      latest, latestRuns: Math.max(own.length, 1),
-      status: latestRun.status, ...(latestRun.status !== 'ok' && isErrorSummary(latestRun.error) && { error: latestRun.error }),
-      trend, trendRuns: warm.length, coldRuns, regression,
-      // what the verdict compared: `latest` against the median of the runs before its process (null: not judged)
-      baseline: judged?.median ?? null, change: judged && judged.median > 0 ? latest / judged.median - 1 : null, threshold: judged?.threshold ?? null,
-      recent: runs.slice(-last),
-    }
-  })
-}
-
-/** How many of the first runs are cold starts: slower than the regression threshold of the runs after them. */
-function coldStarts(durations: number[]): number {
-  const max = Math.min(COLD_MAX, Math.floor(durations.length / 4))
-  if (max === 0) return 0
-  const { threshold } = regressionThreshold(durations.slice(max))
-  let cold = 0
-  while (cold < max && durations[cold]! > threshold) cold++
-  // still slow after them: a level the history started at (code made faster since), not cold starts
-  return cold === max && durations[max]! > threshold ? 0 : cold
-}
-
-type Summary = ReturnType<typeof summarize>[number]
-
-/** The trend cell: `+3 %`, `–` with too few runs. */
+/** The trend cell: `+3 %`, `–` with too few processes. */
 function trendText(s: Summary): string {
-  return s.trendRuns < TREND_MIN_RUNS ? '–' : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`
+  return s.trendProcesses < TREND_MIN_PROCESSES ? '–' : `${s.trend >= 0 ? '+' : ''}${(s.trend * 100).toFixed(0)} %`
 }
 
 /**
@@ -94,18 +30,21 @@ function verdictText(s: Summary): string {
 
 /**
  * What a reader needs to square the median, latest and trend with the verdict: the cold first runs
- * left out of the median and trend, and a `latest` that is the median of a process's runs.
+ * left out of the median and trend, figures taken per process where a process ran the command many
+ * times, and a `latest` that is the median of a process's runs.
  */
 function tableNotes(summary: Summary[]): string[] {
-  return summary.flatMap(s => [
-    ...(s.coldRuns > 0 ? [`median and trend of ${s.command}: its first ${s.coldRuns === 1 ? 'run' : `${s.coldRuns} runs`} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`] : []),
-    ...(s.latestRuns > 1 ? [`latest of ${s.command}: the median of the ${s.latestRuns} successful runs of its newest process, judged against the processes before it as that run judged itself`] : []),
-  ])
-}
-
-/** A history line's `error` as unperf writes it (a line from elsewhere, a shared history, may hold anything). */
-function isErrorSummary(error: unknown): error is { name: string; message: string } {
-  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' && typeof (error as { message?: unknown }).message === 'string'
+  return summary.flatMap(s => {
+    // some process ran it more than once: each figure is a process's, which the notes say
+    const perProcess = s.runs > s.processes
+    const cold = s.coldProcesses === 1 ? 'process' : `${s.coldProcesses} processes`
+    return [
+      ...(s.coldProcesses > 0 && !perProcess ? [`median and trend of ${s.command}: its first ${s.coldRuns === 1 ? 'run' : `${s.coldRuns} runs`} left out (cold start${s.coldRuns > 1 ? 's' : ''}: slower than the regression threshold of the runs after)`] : []),
+      ...(s.coldProcesses > 0 && perProcess ? [`median and trend of ${s.command}: its first ${cold} (${plural(s.coldRuns, 'run')}) left out (${s.coldProcesses > 1 ? "cold starts: each one's" : 'a cold start: its'} median slower than the regression threshold of the processes after)`] : []),
+      ...(perProcess ? [`median and trend of ${s.command}: one figure a process, the median of its runs there (${plural(s.medianProcesses, 'process', 'processes')}, ${plural(s.medianRuns, 'run')}${s.medianProcesses < TREND_MIN_PROCESSES ? `; a trend needs ${TREND_MIN_PROCESSES}` : ''})`] : []),
+      ...(s.latestRuns > 1 ? [`latest of ${s.command}: the median of the ${s.latestRuns} successful runs of its newest process, judged against the processes before it as that run judged itself`] : []),
+    ]
+  })
 }
 
 export default defineCommand({
@@ -155,7 +94,7 @@ export default defineCommand({
       : `${plural(history.length, 'run')} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       printable(s.command), String(s.runs), formatDuration(s.median), formatDuration(s.latest),
-      s.trendRuns < TREND_MIN_RUNS ? dim(trendText(s)) : trendText(s),
+      s.trendProcesses < TREND_MIN_PROCESSES ? dim(trendText(s)) : trendText(s),
       s.status !== 'ok' || s.regression ? red(verdictText(s)) : green(verdictText(s)),
     ]), ['command', 'runs', 'median', 'latest', 'trend', 'verdict']))
     for (const note of tableNotes(summary)) console.log(dim(printable(note)))
@@ -168,7 +107,8 @@ function renderHtml(name: string, history: HistoryEntry[], summary: Summary[], l
   const uplotJs = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')
   const uplotCss = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')
   const data = {
-    history: history.map(h => ({ t: Date.parse(h.time) / 1000, startup: h.startup ?? null, rss: h.peakRss, hit: h.cache.lookups ? h.cache.hitRate : null, commands: Object.fromEntries(h.commands.map(c => [c.name, c.duration])) })),
+    // a point a process: the median of its successful runs of each command (of its runs when none succeeded), as the table's figures
+    history: history.map(h => ({ t: Date.parse(h.time) / 1000, startup: h.startup ?? null, rss: h.peakRss, hit: h.cache.lookups ? h.cache.hitRate : null, commands: Object.fromEntries([...new Set(h.commands.map(c => c.name))].map(name => [name, (processFigure(h.commands, name, false) ?? processFigure(h.commands, name, true))!.duration])) })),
     commands: summary.map(s => s.command),
     phases: last?.startup.phases ?? [],
     budgets: last?.budgets ?? [],
@@ -185,7 +125,7 @@ table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #d
 <h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${tableNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>
-<h2>Command durations over time</h2><div id="durations" class="chart"></div>
+<h2>Command durations over time</h2><div id="durations" class="chart"></div>${summary.some(s => s.runs > s.processes) ? '<p class="note">one point a process: the median of its successful runs of each command</p>' : ''}
 <h2>Memory (peak rss) over time</h2><div id="memory" class="chart"></div>
 <h2>Cache hit rate over time</h2><div id="hits" class="chart"></div>
 <script>${uplotJs}</script>

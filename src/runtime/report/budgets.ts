@@ -3,7 +3,7 @@
  * file sizes after compression (like size-limit), and regressions against the command's history.
  *
  * Regression rule (robust to a noisy machine): with at least 5 prior runs of a command, this run
- * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median).
+ * regresses when its duration exceeds median + max(3 × MAD × 1.4826, 5 % of the median, 1 ms).
  */
 import { checkFileBudgets } from './file-budgets.js'
 import { regressionResult } from './regression-result.js'
@@ -87,12 +87,19 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
 }
 
+/**
+ * median + max(3 σ, 5 %, 1 ms). The 1 ms is the least slowdown that is a regression whatever the
+ * history's spread: 5 % of a command taking 0.3 ms is 15 µs, and a command doing nothing, one run a
+ * process, moved by up to 0.9 ms from one process to the next: without it 11–25 % of such processes
+ * were regressions (bench/regression-floor.mjs, bench/results/regression-floor.md). A literal: this
+ * runs at every exit, and a named constant cost the start script 45 bytes.
+ */
 export function regressionThreshold(prior: number[]): { median: number; threshold: number } {
   const m = median(prior)
   const deviations = new Float64Array(prior.length)
   for (let i = 0; i < prior.length; i++) deviations[i] = Math.abs(prior[i]! - m)
   const mad = medianOfSorted(deviations.sort()) * 1.4826
-  return { median: m, threshold: m + Math.max(3 * mad, 0.05 * m) }
+  return { median: m, threshold: m + Math.max(3 * mad, 0.05 * m, 1) }
 }
 
 export function judge(budget: string, kind: BudgetResult['kind'], unit: BudgetResult['unit'], actual: number, limit: number, extra: Partial<BudgetResult> = {}): BudgetResult {

@@ -13,6 +13,7 @@ export function regressionResult(name: string, judged: RegressionJudgement, runs
   return {
     budget: `regression.${name}`, kind: 'regression', status: 'fail', actual: duration, limit: threshold, unit: 'ms',
     over: duration - threshold, overRatio: (duration - threshold) / threshold, command: name,
+    baseline: median, baselineRuns: judged.prior, runs,
     message: `'${name}' took ${formatDuration(duration)}${runs > 1 ? ` (median of its ${runs} runs)` : ''}, ${(((duration - median) / median) * 100).toFixed(0)} % slower than its median of ${formatDuration(median)} over ${judged.prior} runs (threshold ${formatDuration(threshold)})`,
   }
 }
