@@ -3,7 +3,7 @@
  * warnings said so, but `clear --all --yes` exited 0 with `removed: 0` and `list` said "no entries":
  * a CI job clearing the shared cache passed without clearing it. Such a result is incomplete: exit 1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -63,6 +63,19 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
     } finally {
       redis.process.kill('SIGCONT')
       redis.process.kill('SIGKILL')
+    }
+  })
+
+  it('info of an fs cache dir the tier refuses (writable by everyone): the refusal warned, exit 1, as list', () => {
+    const dir = project(`'fs'`)
+    expect(unperf(dir, 'cache', 'info').code).toBe(0)
+    chmodSync(join(dir, '.xdg', 'cache-unreachable'), 0o777)
+    // before: the entries of the refused dir counted, no warning, exit 0 (while `cache list` said the tier was not used)
+    for (const args of [['info'], ['info', '--json'], ['list']]) {
+      const r = unperf(dir, 'cache', ...args)
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr, args.join(' ')).toMatch(/refusing the cache dir .*writable by everyone \(mode 777\)/)
+      expect(r.stderr, args.join(' ')).toContain('incomplete')
     }
   })
 
