@@ -55,7 +55,10 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
       yield list[i]!
     }
   }
-  return { m, every, each, get, problems, progress }
+  // `cache get` that found its key: the value is the one a run gets (the tiers before the one that
+  // failed answered), so nothing of the result is left out by it (below, withCache)
+  const answered = { value: false }
+  return { m, every, each, get, problems, progress, answered }
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
@@ -85,7 +88,9 @@ async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string
     c.progress.end()
     // a tier that failed (a Redis refusing the password, down, ...): what was printed leaves it out, and
     // a CI job clearing the shared cache must not pass on `removed: 0`
-    if (c.problems.length > 0) {
+    // `cache get` that found its value: the tier's warning stays, the exit is 0 (`v=$(unperf cache get k) ||
+    // recompute` read exit 1 as a missing key, as `git config --get` would mean it, and --json's document had no error)
+    if (c.problems.length > 0 && !c.answered.value) {
       process.stderr.write(`[unperf] incomplete: ${plural(c.problems.length, 'tier problem')} above; the result does not cover what could not be reached\n`)
       process.exitCode ||= 1
     }
@@ -168,7 +173,7 @@ const list = defineCommand({
 const get = defineCommand({
   meta: { name: 'get', description: 'A value (or its metadata with --json)' },
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
-  run: ({ args }) => withCache(args, async ({ get: ns, every, progress }) => {
+  run: ({ args }) => withCache(args, async ({ get: ns, every, progress, answered }) => {
     const namespace = ns(args.namespace ?? 'default')
     // an expired entry the lookup meets (and removes): one `cache list` showed as expired is told as such
     let stored: StoredEntry | undefined
@@ -186,6 +191,7 @@ const get = defineCommand({
       process.exitCode = 1
       return
     }
+    answered.value = true
     // every field the contract names, `metadata: null` for an entry set without any (JSON drops undefined)
     // bytes as base64 with `encoding: 'base64'` beside them (a JSON value has no `encoding`), not Node's
     // { type: 'Buffer', data: [...] } (a Buffer's toJSON; a Uint8Array gave { "0": 1, "1": 2 })
