@@ -108,7 +108,7 @@ describe('exit codes', () => {
     bytes[bytes.length - 2]! ^= 0xff
     writeFileSync(file, bytes)
     expect(unperf('cache', 'verify', '--json')).toMatchObject({ code: 1 })
-    expect(unperf('cache', 'verify', '--json').json()).toEqual({ checked: 0, corrupt: 0, removed: 0 })
+    expect(unperf('cache', 'verify', '--json').json()).toEqual({ checked: 0, corrupt: 0, removed: 0, entries: [] })
     const broken = consumerProject({ 'perf.config.mjs': `export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://127.0.0.1:1' }] } }` })
     const doctor = unperfIn(broken, ['doctor', '--json'])
     expect(doctor.code).toBe(1)

@@ -37,7 +37,8 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
     progress.clear()
     warnOnce(code, message)
   }, { seen: warnOnce.seen, said: warnOnce.said })
-  const m = createCacheManager({ config, hooks: createHookRegistry(), warn })
+  const hooks = createHookRegistry()
+  const m = createCacheManager({ config, hooks, warn })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
   // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name);
@@ -58,7 +59,7 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
   // `cache get` that found its key: the value is the one a run gets (the tiers before the one that
   // failed answered), so nothing of the result is left out by it (below, withCache)
   const answered = { value: false }
-  return { m, every, each, get, problems, progress, answered }
+  return { m, every, each, get, problems, progress, answered, hooks }
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
@@ -251,16 +252,22 @@ const prune = defineCommand({
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems, hooks }) => {
     const total = { checked: 0, corrupt: 0, removed: 0 }
+    // which entries were corrupt (each told as a read that met it tells it: cache:error E_CORRUPT): the
+    // count alone left the operator to guess which keys a job will now recompute; once per key, a copy
+    // in two tiers is one entry
+    const entries = new Map<string, { namespace: string; key: string }>()
+    hooks.hook('cache:error', e => { if (e.code === 'E_CORRUPT' && e.key !== undefined) entries.set(`${e.namespace}\0${e.key}`, { namespace: e.namespace, key: e.key }) })
     for await (const name of each('verifying', args.namespace)) {
       const r = await ns(name).verify()
       total.checked += r.checked; total.corrupt += r.corrupt; total.removed += r.removed
     }
     progress.end()
     if (total.corrupt > 0) process.exitCode = 1
-    if (args.json) return printJson(complete(problems, total))
+    if (args.json) return printJson(complete(problems, { ...total, entries: [...entries.values()] }))
     console.log(total.corrupt === 0 ? `${doneMark(problems.length === 0)} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
+    if (entries.size > 0) console.log(table([...entries.values()].map(e => [printable(e.namespace), truncate(printable(e.key), 60)]), ['namespace', 'key']))
   }),
 })
 
