@@ -274,6 +274,7 @@ export class FsTier implements Tier {
    */
   async stats() {
     if (!this._safeOk) this._checkSafe()
+    this._files.checkReadable()
     await limited(this._files)
     await this._lru.refresh()
     const index = await this._lru.load()
