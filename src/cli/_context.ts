@@ -8,6 +8,7 @@ import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
 import { reportDirUnsafe, unsafeReadMessage } from '../runtime/report/finalize.js'
 import { readableDriverRuns, readableRuns } from './history-check.js'
+import { stderrColors } from './_ui.js'
 
 /**
  * Where the command looks: cwd = --cwd (or the project the current directory is in: its nearest
@@ -26,9 +27,16 @@ export function cliDirs(args: { cwd?: string; rootDir?: string }): { cwd: string
   return { cwd, rootDir }
 }
 
-/** The config the command works on (see cliDirs). */
+/**
+ * The config the command works on (see cliDirs), `--env NAME` with no block for it warned of on
+ * stderr (envBlockWarning): `unperf cache clear --all --yes --env cii` in a CI step cleared the
+ * default tiers, not the $env.ci block's shared Redis, and exited 0 without a word.
+ */
 export async function cliConfig(args: { cwd?: string; rootDir?: string; env?: string }): Promise<ResolvedPerfConfig> {
-  return (await cliConfigLayers(args)).config
+  const { config, layers } = await cliConfigLayers(args)
+  const env = envBlockWarning(args.env, layers)
+  if (env) console.error(stderrColors.yellow(`[unperf] warning: ${env}`))
+  return config
 }
 
 /** The config with the layers it came from (see cliDirs); `keepRaw` gets them as written (env blocks in place) and as applied. */
@@ -39,7 +47,8 @@ export function cliConfigLayers(args: { cwd?: string; rootDir?: string; env?: st
 /**
  * `--env nope` when no layer has a `$env.nope` block (or `$development`, `$test`, `$production` for those): the env is legitimate (no
  * overrides), but a typo (`--env prod` for `$production`) would pass silently. A warning naming the
- * blocks the config has; `unperf config`, `doctor` and `budget` (the CI gate) look (never a CLI's start).
+ * blocks the config has; every `unperf` command that reads the config looks (cliConfig; `config`, `doctor` and
+ * `budget` their own way), never a CLI's start.
  */
 export function envBlockWarning(env: string | undefined, layers: LoadedPerfConfig['layers']): string | undefined {
   if (!env) return undefined

@@ -178,6 +178,27 @@ export async function optionWithoutValue(cmd: Def, args: string[]): Promise<{ op
   return undefined
 }
 
+/**
+ * The first switch of `cmd` (`--yes`, `--json`, `--force`, ...) given a value, `--yes=no` say, as
+ * written; undefined when none. citty (mri) read `--yes=no` and `--yes=0` as the string, which is
+ * truthy: `cache clear --all --yes=no` cleared every namespace, `init --force=no` overwrote, and
+ * `--json=no` printed JSON. A switch takes no value, as in clap (hyperfine): leave it out for no.
+ */
+export async function switchWithValue(cmd: Def, args: string[]): Promise<string | undefined> {
+  const kinds = await optionKinds(cmd)
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const a = args[i]!
+    if (!a.startsWith('--')) continue
+    const eq = a.indexOf('=')
+    // a value option's value is the next argument (`--prepare --x=1` is a command's option)
+    if (eq === -1) { if (kinds.get(a.slice(2)) !== undefined && kinds.get(a.slice(2)) !== 'boolean') i++; continue }
+    const name = a.slice(2, eq)
+    const kind = kinds.get(name) ?? (name.startsWith('no-') && kinds.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined)
+    if (kind === 'boolean') return a
+  }
+  return undefined
+}
+
 /** The options `cmd` takes, for a message: `--runs, --warmup, ...`. */
 export async function optionNames(cmd: Def): Promise<string> {
   const defs = (typeof cmd.args === 'function' ? await (cmd.args as () => Promise<ArgsDef>)() : cmd.args) ?? {}

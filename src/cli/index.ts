@@ -8,7 +8,7 @@ import { renderUsage as cittyUsage, runCommand, type ArgsDef, type CommandDef } 
 import { didYouMean } from '../config/did-you-mean.js'
 import { errorMessage, jsonError, type JsonError } from '../errors.js'
 import { useColor } from '../runtime/color.js'
-import { optionNames, optionWithoutValue, parseCommandLine, positionalsText, unexpectedArgument, unknownOption } from './argv.js'
+import { optionNames, optionWithoutValue, parseCommandLine, positionalsText, switchWithValue, unexpectedArgument, unknownOption } from './argv.js'
 import { keepStdoutForJson, writeJson } from './json-stdout.js'
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>
@@ -159,6 +159,12 @@ async function run(argv: string[]): Promise<number> {
     if (missing) {
       const got = missing.found === undefined || missing.found === '--' ? 'nothing' : missing.found === '' ? 'an empty value' : `the option '${missing.found}'`
       return usageProblem(json, 'E_USAGE', `unperf ${path.join(' ')}: ${missing.option} expects a value, got ${got}`, cmd, parent)
+    }
+    // `cache clear --all --yes=no` cleared everything: citty reads the switch's value as a (truthy) string
+    const valued = await switchWithValue(cmd, line.args.slice(path.length))
+    if (valued !== undefined) {
+      const option = valued.slice(0, valued.indexOf('='))
+      return usageProblem(json, 'E_USAGE', `unperf ${path.join(' ')}: ${option} takes no value, got '${valued.slice(valued.indexOf('=') + 1)}' (give ${option}, or leave it out)`, cmd, parent)
     }
   }
   // citty ignores an argument a command takes no positional for: `unperf report last` printed the report, exit 0

@@ -22,17 +22,19 @@ export function configLoadError(error: unknown, rootDir: string, configFile: str
   const ownDirs = ownRoot ? [join(ownRoot, 'src') + sep, join(ownRoot, 'dist') + sep] : []
   const inDeps = (path: string) => /[\\/]node_modules[\\/]/.test(path)
   let fileMatch: RegExpExecArray | undefined
-  for (const m of `${message}\n${stack}`.replaceAll('file://', '').matchAll(/((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):(\d+)(?::(\d+))?/g)) {
-    if (ownDirs.some(d => m[1]!.startsWith(d))) break
-    if (!inDeps(m[1]!)) { fileMatch = m; break }
+  // a frame of node's own import is a `file://` URL, one of code jiti evaluated a path (jitiSourcePosition)
+  let native = false
+  for (const m of `${message}\n${stack}`.matchAll(/(file:\/\/)?((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):(\d+)(?::(\d+))?/g)) {
+    if (ownDirs.some(d => m[2]!.startsWith(d))) break
+    if (!inDeps(m[2]!)) { fileMatch = m; native = m[1] !== undefined; break }
   }
   // else a file the message names without a line (JSON.parse's errors through jiti)
   const named = /((?:\/|[A-Za-z]:\\)[^\s:()]+\.(?:[cm]?[jt]s|json[c5]?|ya?ml|toml)):/.exec(message)?.[1]
-  const file = fileMatch?.[1] ?? (named && !inDeps(named) ? named : configCandidates(rootDir, configFile).find(f => existsSync(f)) ?? resolve(rootDir, configFile ?? 'perf.config'))
+  const file = fileMatch?.[2] ?? (named && !inDeps(named) ? named : configCandidates(rootDir, configFile).find(f => existsSync(f)) ?? resolve(rootDir, configFile ?? 'perf.config'))
   // jiti's parse errors end with babel's position in the file: its column counts from 0. Any other
   // position is in the copy jiti ran: its columns (and lines, where babel could not keep them) are not the file's
-  const parse = fileMatch?.[3] && message.endsWith(`\n ${fileMatch[0]}`) ? { line: Number(fileMatch[2]), column: Number(fileMatch[3]) + 1 } : undefined
-  let at = parse ?? (fileMatch?.[3] ? jitiSourcePosition(fileMatch[1]!, Number(fileMatch[2]), Number(fileMatch[3])) : undefined)
+  const parse = fileMatch?.[4] && !native && message.endsWith(`\n ${fileMatch[0]}`) ? { line: Number(fileMatch[3]), column: Number(fileMatch[4]) + 1 } : undefined
+  let at = parse ?? (fileMatch?.[4] ? jitiSourcePosition(fileMatch[2]!, Number(fileMatch[3]), Number(fileMatch[4]), native) : undefined)
   // a perf.config.json that does not parse: JSON.parse's `at position 34` (or nothing), as line:column
   let reason = message.split('\n')[0]!
   if (!at && file.endsWith('.json')) {
@@ -52,7 +54,7 @@ export function configLoadError(error: unknown, rootDir: string, configFile: str
     const lines = text?.split('\n')
     if (lines && lines.slice(parse.line - 1).join('\n').slice(parse.column - 1).trim() === '') reason += ' at the end of the file: a brace, bracket or quote left open?'
   }
-  const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[2]}${fileMatch[3] ? `:${fileMatch[3]}` : ''}` : file
+  const where = at ? `${file}:${at.line}:${at.column}` : fileMatch ? `${file}:${fileMatch[3]}${fileMatch[4] ? `:${fileMatch[4]}` : ''}` : file
   const issue = configIssue(file, '(file)', 'a config file that loads', reason)
   if (at) Object.assign(issue, { line: at.line, column: at.column })
   issue.message = `${where}: could not load the config: ${reason}`

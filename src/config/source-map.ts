@@ -88,13 +88,24 @@ const JITI_WRAPPER = '(async function (exports, require, module, __filename, __d
  * A stack frame's position in a config file jiti transpiled (TypeScript; ESM syntax in a `.js` of a
  * package that is not `"type": "module"`), in the file as written: jiti's babel output keeps the
  * lines but not the columns (type annotations, `as`, spacing are gone), so the code is transpiled
- * again the way jiti did, with its inline source map, and the position looked up. A file jiti ran
- * as it is (`.mjs`, `.cjs`, a module package's `.js`): the position as given. undefined: no map.
+ * again the way jiti did, with its inline source map, and the position looked up. An ES module
+ * (`.mjs`, a module package's `.js`) jiti imports as it is, but one that throws is evaluated again
+ * transpiled (jiti's fallback after a failed native import), and that evaluation's error is the one
+ * c12 gets: its frame in the file is a path (`/…/perf.config.mjs:1:116`, the column past the line's
+ * end on line 1, within jiti's wrapper), where node's own import's is a `file://` URL (`native`: a
+ * function of a module imported natively, called from the config): the position as given then, and
+ * for a `.cjs` (node's require gives paths too) unless the column is past the end of the first
+ * line. undefined: no map.
  */
-export function jitiSourcePosition(file: string, line: number, column: number): SourcePosition | undefined {
+export function jitiSourcePosition(file: string, line: number, column: number, native = false): SourcePosition | undefined {
+  if (native) return { line, column }
   let source: string
   try { source = readFileSync(file, 'utf8') } catch { return undefined }
-  if (!transpiledByJiti(file, source)) return { line, column }
+  // a `.cjs` (or a CommonJS `.js`): node's require gives paths too, so the frame is jiti's only when
+  // it could not be node's, a column past the end of the first line (in jiti's wrapper)
+  const firstLine = source.indexOf('\n')
+  const wrapped = line === 1 && column > (firstLine === -1 ? source.length : firstLine)
+  if (!wrapped && !transpiledByJiti(file, source)) return { line, column }
   try {
     // the jiti c12 loads (a dependency of c12's, not necessarily reachable from unperf's own dir)
     const fromUnperf = createRequire(import.meta.url)
@@ -109,11 +120,16 @@ export function jitiSourcePosition(file: string, line: number, column: number): 
   }
 }
 
-/** jiti's own test (its eval: `.mjs`/`.cjs` and a module package's `.js` are imported as they are when async). */
+/**
+ * Whether a frame's path (not a `file://` URL) in this file is in code jiti transpiled: jiti's own
+ * test (its eval), but for an ES module (`.mjs`, a module package's `.js`), which jiti imports as it
+ * is when async: a path frame there is its transpiled fallback's (node's import gives URLs).
+ */
 function transpiledByJiti(file: string, source: string): boolean {
   if (/\.[cm]?tsx?$/.test(file)) return true
-  if (file.endsWith('.mjs') || file.endsWith('.cjs')) return false
+  if (file.endsWith('.mjs')) return true
+  if (file.endsWith('.cjs')) return false
   if (!file.endsWith('.js')) return false
-  if (inModulePackage(file)) return false
+  if (inModulePackage(file)) return true
   return /(?:[\s;]|^)(?:import[\s\w*,{}]*from|import\s*["'*{]|export\b\s*(?:[*{]|default|class|type|function|const|var|let|async function)|import\.meta\b)/m.test(source)
 }

@@ -39,11 +39,31 @@ export class FsDir {
    */
   constructor(readonly dir: string, readonly base: string, readonly lru: FsLru) {}
 
+  /**
+   * The dir's file names; none when it is not there (yet). A dir this user may not read (or reach)
+   * throws: listed as empty, `unperf cache list`/`info` run as the wrong user (sudo, another CI
+   * user) said `no entries`, exit 0, of a cache full of them (the tier's failure is warned instead).
+   */
   async list(): Promise<string[]> {
     try {
       return await fsp.readdir(this.dir)
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM') throw error
       return []
+    }
+  }
+
+  /**
+   * Throws when this user may not read (or reach) the dir, as list() does: the size index counts such
+   * a dir as empty (fs-lru.ts), so `unperf cache info` said 0 entries, exit 0. A missing dir passes.
+   */
+  checkReadable(): void {
+    try {
+      fs.accessSync(this.dir, fs.constants.R_OK | fs.constants.X_OK)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM') throw error
     }
   }
 

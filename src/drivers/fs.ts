@@ -267,8 +267,14 @@ export class FsTier implements Tier {
     return verifyDir(this._files, key => this.tagOf(key))
   }
 
-  /** Once the size limit's run in progress (after writes, in the background) is done: within maxSize. */
+  /**
+   * Once the size limit's run in progress (after writes, in the background) is done: within maxSize.
+   * Refused as every read of the dir is: info() (`unperf cache info`) counted the entries of a dir
+   * the tier refuses, exit 0 and no word, while `cache list` said the tier was not used.
+   */
   async stats() {
+    if (!this._safeOk) this._checkSafe()
+    this._files.checkReadable()
     await limited(this._files)
     await this._lru.refresh()
     const index = await this._lru.load()

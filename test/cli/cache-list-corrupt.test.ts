@@ -57,9 +57,19 @@ describe('unperf cache commands over a corrupt entry', () => {
     expect(r.stderr).not.toContain('incomplete')
   })
 
-  it('verify still exits 1 on it', () => {
+  it('verify still exits 1 on it, naming the entry once (it gave the count alone), then finds none', () => {
     const r = unperf(dir, 'cache', 'verify', '--json')
     expect(r.code).toBe(1)
-    expect(r.json()).toMatchObject({ corrupt: 1, removed: 1 })
+    expect(r.json()).toEqual({ checked: 2, corrupt: 1, removed: 1, entries: [{ namespace: 'default', key: 'bad' }] })
+    const again = unperf(dir, 'cache', 'verify')
+    expect([again.code, again.stdout]).toEqual([0, '✔ 1 entry checked, none corrupt\n'])
+  })
+
+  it('verify as text: the count, then the entries removed in a table', () => {
+    const r = unperf(dir, 'cache', 'verify')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('✖ 1 corrupt of 2 entries: removed\nnamespace  key\ndefault    bad\n')
+    // said once: no warning of it on stderr besides
+    expect(r.stderr).toBe('')
   })
 })

@@ -3,11 +3,12 @@
  * warnings said so, but `clear --all --yes` exited 0 with `removed: 0` and `list` said "no entries":
  * a CI job clearing the shared cache passed without clearing it. Such a result is incomplete: exit 1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
-import { unperf } from '../helpers/unperf-cli.js'
+import { bin, unperf } from '../helpers/unperf-cli.js'
 import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js'
 
 function project(driver: string): string {
@@ -63,6 +64,48 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
     } finally {
       redis.process.kill('SIGCONT')
       redis.process.kill('SIGKILL')
+    }
+  })
+
+  it('info of an fs cache dir the tier refuses (writable by everyone): the refusal warned, exit 1, as list', () => {
+    const dir = project(`'fs'`)
+    expect(unperf(dir, 'cache', 'info').code).toBe(0)
+    chmodSync(join(dir, '.xdg', 'cache-unreachable'), 0o777)
+    // before: the entries of the refused dir counted, no warning, exit 0 (while `cache list` said the tier was not used)
+    for (const args of [['info'], ['info', '--json'], ['list']]) {
+      const r = unperf(dir, 'cache', ...args)
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr, args.join(' ')).toMatch(/refusing the cache dir .*writable by everyone \(mode 777\)/)
+      expect(r.stderr, args.join(' ')).toContain('incomplete')
+    }
+  })
+
+  it('a cache dir this user may not read: list, info, verify, clear say the tier failed, exit 1 (they said no entries, exit 0)', () => {
+    const dir = project(`'fs'`)
+    let run: (...args: string[]) => { code: number | null; stdout: string; stderr: string }
+    const closed = join(dir, '.xdg', 'cache-unreachable')
+    if (process.getuid?.() === 0) {
+      // root reads any dir: the CLI runs as nobody, its cache dir under one nobody may not enter (a sudo mix-up)
+      chmodSync(dir, 0o755)
+      const home = tempDir('unperf-closed-home-')
+      run = (...args) => {
+        const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, uid: 65534, gid: 65534, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: home, XDG_CACHE_HOME: join(home, 'cache') } })
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+      }
+    } else {
+      expect(unperf(dir, 'cache', 'info').code).toBe(0)
+      chmodSync(closed, 0o000)
+      run = (...args) => unperf(dir, ...args)
+    }
+    try {
+      for (const args of [['list'], ['info'], ['verify'], ['clear', '--all', '--yes']]) {
+        const r = run('cache', ...args)
+        expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(1)
+        expect(r.stderr, args.join(' ')).toMatch(/not accessible to this user|permission denied/)
+        expect(r.stderr, args.join(' ')).toContain('incomplete')
+      }
+    } finally {
+      if (process.getuid?.() !== 0) chmodSync(closed, 0o700)
     }
   })
 

@@ -70,6 +70,30 @@ describe('unperf CLI options', () => {
     expect(unperf(dir, 'cache', '--namespace', 'default', 'list', '--json').code).toBe(0)
   })
 
+  it('a switch given a value is bad usage (exit 2), before the command runs: `cache clear --all --yes=no` cleared everything', () => {
+    // citty read `--yes=no` as the string 'no' (truthy): every namespace cleared, exit 0
+    const project = tempDir('unperf-cli-switch-')
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'switch-fixture', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(project, 'perf.config.mjs'), `export default { cache: { driver: 'fs' }, report: { console: false } }`)
+    writeFileSync(join(project, 'store.mjs'), `import { createPerf } from ${JSON.stringify(join(import.meta.dirname, '../../dist/index.mjs'))}
+      const perf = await createPerf(); await perf.cache.set('k', 'v'); await perf.close()`)
+    expect(spawnSync(process.execPath, ['store.mjs'], { cwd: project, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(project, '.xdg') } }).status).toBe(0)
+    for (const [args, option, value] of [
+      [['cache', 'clear', '--all', '--yes=no', '--json'], '--yes', 'no'], [['cache', 'clear', '--all', '--yes=0'], '--yes', '0'],
+      [['cache', 'clear', '--all', '--yes=false'], '--yes', 'false'], [['init', '--force=no'], '--force', 'no'],
+      [['cache', 'list', '--expired=maybe', '--json'], '--expired', 'maybe'], [['doctor', '--json=no'], '--json', 'no'],
+    ] as const) {
+      const r = unperf(project, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toContain(`${option} takes no value, got '${value}' (give ${option}, or leave it out)`)
+      if ((args as readonly string[]).includes('--json')) expect(r.json().error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' })
+    }
+    expect(unperf(project, 'cache', 'get', 'k').stdout).toBe('v\n')
+    // a value option's value that looks like a switch is the value (bench's --prepare: a command)
+    const prep = unperf(project, 'bench', '--runs', '2', '--warmup', '0', '--prepare', '--json=1', 'true')
+    expect(prep.stderr).not.toContain('takes no value')
+  })
+
   it('usage and citty errors carry no color codes off a TTY, NO_COLOR unset, nor ever in JSON', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') }
     delete env.NO_COLOR

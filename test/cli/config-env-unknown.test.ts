@@ -48,6 +48,18 @@ describe('--env without a block in the config', () => {
     expect(unperfWithEnv(dir, { CI: undefined }, 'budget', '--env', 'ci').stderr).not.toContain('warning')
   })
 
+  it('the cache commands and report warn too: `cache clear --all --yes --env cii` cleared the default tiers, not $env.ci\'s, without a word', () => {
+    const dir = projectWith(config)
+    for (const args of [['cache', 'clear', '--all', '--yes'], ['cache', 'info'], ['cache', 'stats'], ['report']]) {
+      const r = unperf(dir, ...args, '--env', 'cii', '--json')
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
+      expect(r.stderr, args.join(' ')).toContain('[unperf] warning: --env cii: the config has no $env.cii block, so nothing is overridden (its env blocks: $development, $env.ci)')
+      // stdout stays the document alone
+      expect(() => r.json(), r.stdout).not.toThrow()
+      expect(unperfWithEnv(dir, { CI: undefined }, ...args, '--env', 'ci').stderr, args.join(' ')).not.toContain('warning')
+    }
+  })
+
   it('a config without env blocks says so', () => {
     const r = unperf(projectWith(`export default { cache: { driver: 'memory' } }`), 'config', '--env', 'staging', '--json')
     expect(r.json().warnings).toEqual([expect.stringContaining('(it has no env blocks)')])

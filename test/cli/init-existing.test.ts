@@ -45,4 +45,14 @@ describe('unperf init beside an existing config', () => {
     expect(unperf(dir, 'init', '--force').code).toBe(0)
     expect(readFileSync(join(dir, 'perf.config.ts'), 'utf8')).toContain('definePerfConfig')
   })
+
+  it('a file it cannot write is named as report --html names one, exit 2 (it was a raw EISDIR/EACCES, exit 1)', () => {
+    const dir = project()
+    mkdirSync(join(dir, 'perf.config.ts'))
+    const r = unperf(dir, 'init', '--force', '--json')
+    expect(r.code).toBe(2)
+    expect(r.json().error).toEqual({ name: 'UsageError', code: 'E_USAGE', message: `unperf init: ${join(dir, 'perf.config.ts')}: cannot be written: it is a directory (a file path is expected)` })
+    expect(r.stderr).toContain('[unperf] unperf init: ')
+    expect(r.stderr).not.toMatch(/EISDIR|\n\s+at /)
+  })
 })

@@ -137,6 +137,26 @@ export default { name: need('APP_NAME'), report: { console: false } } satisfies 
     expect(cold.stderr).toContain(`perf.config.ts:${positionOf(`\n${text}`, 'new Error')}: could not load the config`)
   })
 
+  it('a throw in a .mjs, .cjs or a module package\'s .js config, on its first line or indented below: located as written', async () => {
+    // found auditing the packed CLI: `throw new Error('boom')` alone in perf.config.mjs was named at 1:116 (a
+    // column past the line's end: jiti evaluates the file, transformed, inside its wrapper) and an indented one 2 columns early
+    const cases: [string, string][] = [
+      ['perf.config.mjs', `throw new Error('boom')\nexport default {}\n`],
+      ['perf.config.mjs', `const a = 1\n\n    throw new Error('boom')\nexport default {}\n`],
+      ['perf.config.mjs', `import { join } from 'node:path'\nif (join('a')) {\n\t  throw new Error('boom')\n}\nexport default {}\n`],
+      ['perf.config.cjs', `  throw new Error('boom')\nmodule.exports = {}\n`],
+      ['perf.config.js', `  throw new Error('boom')\nexport default {}\n`],
+    ]
+    for (const [file, text] of cases) {
+      const error = await configError(loadPerfConfig({ cwd: project({ 'package.json': PKG, [file]: text }) }))
+      expect(error.issues[0]!.message, `${file}: ${JSON.stringify(text)}`).toContain(`${file}:${positionOf(text, 'new Error')}: could not load the config: boom`)
+    }
+    // a function of a module node imported as it is (its frame a file:// URL), called by the config: as given
+    const helper = `export function need() {\n    throw new Error('helper boom')\n}\n`
+    const error = await configError(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.mjs': `import { need } from './env.mjs'\nexport default { name: need() }\n`, 'env.mjs': helper }) }))
+    expect(error.issues[0]!.message).toContain(`env.mjs:${positionOf(helper, 'new Error')}: could not load the config: helper boom`)
+  })
+
   it("a TypeScript syntax error: jiti's position, with its column counted from 1", async () => {
     const text = `export default {\n  cache: { ttl: '1h' as string,, },\n}\n`
     const error = await configError(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': text }) }))

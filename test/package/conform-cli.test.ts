@@ -108,7 +108,7 @@ describe('exit codes', () => {
     bytes[bytes.length - 2]! ^= 0xff
     writeFileSync(file, bytes)
     expect(unperf('cache', 'verify', '--json')).toMatchObject({ code: 1 })
-    expect(unperf('cache', 'verify', '--json').json()).toEqual({ checked: 0, corrupt: 0, removed: 0 })
+    expect(unperf('cache', 'verify', '--json').json()).toEqual({ checked: 0, corrupt: 0, removed: 0, entries: [] })
     const broken = consumerProject({ 'perf.config.mjs': `export default { cache: { driver: ['memory', { driver: 'redis', url: 'redis://127.0.0.1:1' }] } }` })
     const doctor = unperfIn(broken, ['doctor', '--json'])
     expect(doctor.code).toBe(1)
@@ -116,7 +116,9 @@ describe('exit codes', () => {
   }, 180_000)
 
   it('2 on an unknown command, bad usage, a bad config; init refuses to overwrite without --force', () => {
-    for (const args of [['frobnicate'], ['frobnicate', '--json'], ['cache', 'frobnicate'], ['cache', 'clear'], ['tests', 'frobnicate'], ['config', '--no-such-flag'], ['report', 'last'], ['cache', 'get', 'a', 'b']]) {
+    for (const args of [['frobnicate'], ['frobnicate', '--json'], ['cache', 'frobnicate'], ['cache', 'clear'], ['tests', 'frobnicate'], ['config', '--no-such-flag'], ['report', 'last'], ['cache', 'get', 'a', 'b'],
+      // a switch given a value: `--yes=no` read as a truthy string cleared every namespace
+      ['cache', 'clear', '--all', '--yes=no'], ['init', '--force=no']]) {
       const r = unperf(...args)
       expect(r.code, args.join(' ')).toBe(2)
       if (args.includes('--json')) expect(r.json().error.code).toBe('E_UNKNOWN_COMMAND')

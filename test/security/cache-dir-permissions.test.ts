@@ -3,7 +3,7 @@
  * message (as ssh does with ~/.ssh); the command still works, uncached. Root ignores modes for
  * access, but unperf checks ownership and mode bits itself, so this holds for root too.
  */
-import { chmodSync, chownSync, mkdirSync } from 'node:fs'
+import { chmodSync, chownSync, cpSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { manager } from '../cache/_manager.js'
@@ -41,6 +41,23 @@ describe('cache dir permissions', () => {
     const refused = warnings.filter(w => w.includes('refusing the cache dir'))
     expect(refused).toHaveLength(1)
     expect(refused[0]).toMatch(/the fs tier is not used \(refusing the cache dir .*writable by everyone \(mode 777\).*\); the cache is an optimization/)
+  })
+
+  it('info() of a refused dir counts none of its entries and says why, as every read of it does', async () => {
+    const written = join(tempDir('unperf-perm-'), 'cache')
+    const cwd = tempDir('unperf-perm-cwd-')
+    const first = manager({ driver: 'fs', dir: written, cwd })
+    await first.cache.set('k', 'v')
+    expect((await first.cache.info()).entries).toBe(1)
+    await first.m.close()
+    // a copy, opened to everyone: this process found the first dir safe and remembers it (cache-dir-safety.ts)
+    const dir = join(tempDir('unperf-perm-'), 'cache')
+    cpSync(written, dir, { recursive: true })
+    chmodSync(dir, 0o777)
+    const { cache, warnings } = manager({ driver: 'fs', dir, cwd })
+    // before: 1 entry, no warning (`unperf cache info` exit 0, while `cache list` said the tier was not used)
+    expect((await cache.info()).entries).toBe(0)
+    expect(warnings.join('\n')).toMatch(/refusing the cache dir .*writable by everyone \(mode 777\)/)
   })
 
   it('accepts its own 0700 dir', async () => {

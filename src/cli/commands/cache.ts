@@ -37,7 +37,8 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
     progress.clear()
     warnOnce(code, message)
   }, { seen: warnOnce.seen, said: warnOnce.said })
-  const m = createCacheManager({ config, hooks: createHookRegistry(), warn })
+  const hooks = createHookRegistry()
+  const m = createCacheManager({ config, hooks, warn })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
   // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name);
@@ -55,7 +56,10 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
       yield list[i]!
     }
   }
-  return { m, every, each, get, problems, progress }
+  // `cache get` that found its key: the value is the one a run gets (the tiers before the one that
+  // failed answered), so nothing of the result is left out by it (below, withCache)
+  const answered = { value: false }
+  return { m, every, each, get, problems, progress, answered, hooks }
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
@@ -85,7 +89,9 @@ async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string
     c.progress.end()
     // a tier that failed (a Redis refusing the password, down, ...): what was printed leaves it out, and
     // a CI job clearing the shared cache must not pass on `removed: 0`
-    if (c.problems.length > 0) {
+    // `cache get` that found its value: the tier's warning stays, the exit is 0 (`v=$(unperf cache get k) ||
+    // recompute` read exit 1 as a missing key, as `git config --get` would mean it, and --json's document had no error)
+    if (c.problems.length > 0 && !c.answered.value) {
       process.stderr.write(`[unperf] incomplete: ${plural(c.problems.length, 'tier problem')} above; the result does not cover what could not be reached\n`)
       process.exitCode ||= 1
     }
@@ -168,7 +174,7 @@ const list = defineCommand({
 const get = defineCommand({
   meta: { name: 'get', description: 'A value (or its metadata with --json)' },
   args: { ...configArgs, ...nsArg, key: { type: 'positional', required: true, description: 'The key' } },
-  run: ({ args }) => withCache(args, async ({ get: ns, every, progress }) => {
+  run: ({ args }) => withCache(args, async ({ get: ns, every, progress, answered }) => {
     const namespace = ns(args.namespace ?? 'default')
     // an expired entry the lookup meets (and removes): one `cache list` showed as expired is told as such
     let stored: StoredEntry | undefined
@@ -186,6 +192,7 @@ const get = defineCommand({
       process.exitCode = 1
       return
     }
+    answered.value = true
     // every field the contract names, `metadata: null` for an entry set without any (JSON drops undefined)
     // bytes as base64 with `encoding: 'base64'` beside them (a JSON value has no `encoding`), not Node's
     // { type: 'Buffer', data: [...] } (a Buffer's toJSON; a Uint8Array gave { "0": 1, "1": 2 })
@@ -245,16 +252,22 @@ const prune = defineCommand({
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Check every entry; corrupt ones are removed (exit 1 when any was found)' },
   args: { ...configArgs, ...nsArg },
-  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems }) => {
+  run: ({ args }) => withCache(args, async ({ each, get: ns, progress, problems, hooks }) => {
     const total = { checked: 0, corrupt: 0, removed: 0 }
+    // which entries were corrupt (each told as a read that met it tells it: cache:error E_CORRUPT): the
+    // count alone left the operator to guess which keys a job will now recompute; once per key, a copy
+    // in two tiers is one entry
+    const entries = new Map<string, { namespace: string; key: string }>()
+    hooks.hook('cache:error', e => { if (e.code === 'E_CORRUPT' && e.key !== undefined) entries.set(`${e.namespace}\0${e.key}`, { namespace: e.namespace, key: e.key }) })
     for await (const name of each('verifying', args.namespace)) {
       const r = await ns(name).verify()
       total.checked += r.checked; total.corrupt += r.corrupt; total.removed += r.removed
     }
     progress.end()
     if (total.corrupt > 0) process.exitCode = 1
-    if (args.json) return printJson(complete(problems, total))
+    if (args.json) return printJson(complete(problems, { ...total, entries: [...entries.values()] }))
     console.log(total.corrupt === 0 ? `${doneMark(problems.length === 0)} ${plural(total.checked, 'entry', 'entries')} checked, none corrupt` : `${red('✖')} ${total.corrupt} corrupt of ${plural(total.checked, 'entry', 'entries')}: removed`)
+    if (entries.size > 0) console.log(table([...entries.values()].map(e => [printable(e.namespace), truncate(printable(e.key), 60)]), ['namespace', 'key']))
   }),
 })
 

@@ -4,13 +4,14 @@
  * complete and check it as they do the .ts file, nothing is imported at run time): for a project
  * without TypeScript.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from 'citty'
 import { configCandidates } from '../../config/config-candidates.js'
 import { UsageError } from '../../errors.js'
 import { cliDirs } from '../_context.js'
 import { configArgs, green, printJson } from '../_ui.js'
+import { writeOutFile } from '../out-file.js'
 
 /** The config file's format: `ts` (perf.config.ts, with definePerfConfig) or `js` (perf.config.mjs, with a JSDoc type). */
 const FORMATS = { ts: 'perf.config.ts', js: 'perf.config.mjs' } as const
@@ -89,7 +90,8 @@ export default defineCommand({
   },
 ${close}
 `
-    writeFileSync(file, text)
+    // a dir it cannot write to: named as `report --html` names one (exit 2), not a raw `EACCES: permission denied, open …` (exit 1)
+    writeOutFile('unperf init:', file, text, undefined)
     if (args.json) return printJson({ file, format, lockfiles, redis })
     console.log(`${green('✔')} wrote ${file}`)
   },
