@@ -6,7 +6,8 @@ import { _loadPerfConfigLayers, type LoadedPerfConfig } from '../config/load.js'
 import type { RawLayer } from '../config/layers.js'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { readHistory, type HistoryEntry } from '../runtime/report/history.js'
-import { reportDirUnsafe, unsafeReadMessage } from '../runtime/report/finalize.js'
+import { reportDirUnsafe } from '../runtime/report/finalize.js'
+import { unsafeReadMessage } from '../runtime/unwritable-warning.js'
 import { readableDriverRuns, readableRuns } from './history-check.js'
 
 /**

@@ -20,13 +20,14 @@ import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type Histor
 import { readNewestHistory } from './history-tail.js'
 import { judgeFromSummary, type PriorDurations } from './history-summary.js'
 import { emptyCacheStats } from '../cache/names.js'
-import { commandStats, OVERFLOW_COMMAND, overflowStats } from '../metrics/command-totals.js'
+import { OVERFLOW_COMMAND } from '../metrics/command-totals.js'
+import { commandStats, overflowStats } from '../metrics/command-stats.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
 import { traceEvents } from '../span-trace.js'
-import { warnReportWriteFailed } from '../unwritable-warning.js'
+import { reportWriteFailed as writeFailed, unsafeReadMessage } from '../unwritable-warning.js'
 import { rememberHistoryRun } from './exit-code.js'
 import { noteUnsentRun } from './exit-code-rewrite.js'
 
@@ -149,11 +150,6 @@ export function reportDirUnsafe(config: ResolvedPerfConfig): string | undefined 
   return dirUnsafeSync(reportDirs(config))
 }
 
-/** What a reader of an unsafe report dir says (`unsafe`: reportDirUnsafe's answer). */
-export function unsafeReadMessage(unsafe: string): string {
-  return `not reading the report dir ${unsafe}, so someone else could have written what is in it; fix it (chown/chmod 700) or set report.dir`
-}
-
 /** `local`: what readHistoryForJudging saw of the history file (it checked the dir), undefined when it did not read it. */
 function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurations, local: HistoryFileState | undefined, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
   const { config } = ctx
@@ -224,14 +220,6 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurati
   }
 }
 
-/** Claims in report.files only what was written, and warns of the failure (once per run: warnReportWriteFailed). */
-function writeFailed(report: PerfReport, written: NonNullable<PerfReport['files']>, ctx: RuntimeContext, error: unknown): void {
-  if (written.report || written.history) report.files = written
-  else delete report.files
-  // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
-  warnReportWriteFailed(ctx, error)
-}
-
 /**
  * `UNPERF_HISTORY=0` (or `false`) in a run's environment: the run is judged by the history and its
  * report written, but it is not added to the history, local or shared. `unperf bench` and `unperf
@@ -252,7 +240,11 @@ function traceDocument(report: PerfReport) {
   for (const c of report.commands) {
     events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.start + c.duration) - us(c.start), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak, ...(c.run !== undefined && { run: c.run }) } })
   }
-  nestMainTrack(events, report.pid)
+  // two events or more on the main thread (spans, several commands) are laid out on tracks that nest:
+  // a deferred module (trace-tracks.ts), as one command alone, the usual CLI run, is drawn as it is
+  let main = 0
+  for (const e of events) if (e.ph === 'X' && e.tid === 0) main++
+  if (main > 1) nestMainTrack(events, report.pid)
   return { traceEvents: events, displayTimeUnit: 'ms', otherData: { name: report.name, version: report.version, startedAt: report.startedAt } }
 }
 
