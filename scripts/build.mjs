@@ -149,6 +149,8 @@ const DEFERRED = {
   'src/runtime/report/history-rewrite.ts': ['rewriteCapped'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
+  // only with monitors.prometheus: the exporter's options and their checks (a server's host and path, a pushgateway's url, its grouping labels)
+  'src/config/resolve-prometheus.ts': ['resolvePrometheus'],
   // only in a long-running process whose report dropped older records: each command's stats over every run
   'src/runtime/metrics/command-stats.ts': ['commandStats', 'overflowStats'],
   // only when the trace's main thread has two events or more (spans, several commands): laid out on tracks that nest (finalize.ts counts them)
