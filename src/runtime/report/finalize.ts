@@ -131,6 +131,10 @@ function sharesHistory(ctx: RuntimeContext): boolean {
  */
 function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext, runs: boolean): { entries: HistoryEntry[] | PriorDurations; file?: HistoryFileState } {
   const { config } = ctx
+  // `history: 0` keeps no runs: none read (a history file there is left as it is), no regression
+  // judged (nothing to judge against), a p95 over this run's own; no prior durations (a Map, as the
+  // summary's: no deferred module loaded for an empty list of runs)
+  if (config.report.history === 0) return { entries: new Map() }
   const unsafe = reportDirUnsafe(config)
   if (unsafe) {
     // said when there is a history to leave out (a dir of the user's own made by hand under umask
@@ -179,11 +183,11 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurati
       makeDirSync(dir, 0o700)
       try { chmodSync(dir, 0o700) } catch { /* not ours */ }
     }
-    const record = recordsHistory()
+    // nor with `history: 0`: no line appended, no rewrite to 0 lines (its history file left as it is)
+    const record = config.report.history > 0 && recordsHistory()
     const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), ...(record && { history: join(dir, 'history.jsonl') }) }
     if (config.report.trace) files.trace = join(dir, 'trace.json')
     report.files = files
-    const entry = historyEntry(report, config.cwd)
     // ext4 flushes a file renamed over another: the old report goes first (see writeFileAtomicSync)
     // report.json holds the paths planned (the files written with it); the report returned, only
     // those written
@@ -202,8 +206,10 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurati
       failed = { error }
     }
     // judged by the history, not added to it (local or shared)
+    let entry: HistoryEntry | undefined
     if (record) {
       try {
+        entry = historyEntry(report, config.cwd)
         appendHistory(config, entry, local)
         written.history = files.history
         rememberHistoryRun(report, { runId: entry.runId })
