@@ -32,8 +32,8 @@ export const REGRESSION_WINDOW = 50
 /**
  * The successful durations of `command` in the runs before this one, oldest first: from the runs
  * (`unperf budget`, a history merged with a shared one, the history's tail) or as the exit path's
- * read of history-summary.bin gave them (history-summary.ts priorDurations: the same numbers). From the runs: history-durations.ts, a
- * deferred module (the exit judges by the summary; `unperf budget` and `report` load it as it is).
+ * read of history-summary.bin gave them (history-summary.ts priorDurations: the same numbers). From
+ * the runs: history-durations.ts, a deferred module (the exit judges by the summary).
  */
 function priorOkDurations(report: RunEnd, history: HistoryEntry[] | PriorDurations, command: string): number[] {
   return Array.isArray(history) ? okDurationsBefore(report, history, command) : history.get(command) ?? []
