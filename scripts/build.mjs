@@ -89,6 +89,10 @@ const DEFERRED = {
   'src/runtime/cache/options-error.ts': ['cacheOptionsError', 'cachedInputError', 'namespaceNameError'],
   // only when a dir unperf writes to is missing (a first run): making it and its parents (make-dir.ts checks it is there)
   'src/runtime/make-missing-dirs.ts': ['makeMissingDirs'],
+  // error paths only: a cache tier's misspelt option, wrong-typed value or misread redis url (resolve-cache.ts)
+  'src/config/driver-option-issues.ts': ['unknownDriverOption', 'driverOptionIssue', 'badRedisUrl', 'redisUrlProblemIssue'],
+  // error paths only: a file read back from a report dir that is no regular file (a FIFO, a directory)
+  'src/runtime/not-a-file.ts': ['notAFile'],
   // error paths only: which config layer set a key a config message names
   'src/config/layer-of-path.ts': ['layerOfPath'],
   // error paths only: what was thrown, as text (warnings, failed hooks and plugins, wrapped errors); a config problem's issue
@@ -103,7 +107,8 @@ const DEFERRED = {
   // only when a warning is said: keeping it for the report and printing it (warn.ts decides it is new)
   'src/runtime/say-warning.ts': ['sayWarning'],
   // error paths only: a cache or report dir that cannot be written
-  'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnCacheDiskFull', 'warnReportWriteFailed'],
+  // (and the exit's: report.files claiming only what was written; a report dir not read, the CLI's message too)
+  'src/runtime/unwritable-warning.ts': ['warnCacheUnwritable', 'warnCacheDiskFull', 'reportWriteFailed', 'unsafeReadMessage'],
   // a process that exits with another code than the one its run recorded at close
   'src/runtime/report/exit-code-rewrite.ts': ['rewriteExitCode', 'noteUnsentRun'],
   // only with plugins: loading and setting them up, each plugin's hooks, and its refused perf.run()/close()
@@ -134,6 +139,8 @@ const DEFERRED = {
   // anew from history.jsonl's tail; and that tail read for judging only then (report/history-summary.ts)
   'src/runtime/report/history-summary-build.ts': ['buildSummary'],
   'src/runtime/report/history-tail.ts': ['readNewestHistory', 'linesOf'],
+  // judging from the history's runs rather than the summary's durations (budgets.ts priorOkDurations): the same fallback, and the CLI's
+  'src/runtime/report/history-durations.ts': ['okDurationsBefore'],
   'src/runtime/report/history-read.ts': ['readHistoryFile', 'readHistory', 'parseLines', 'parseRun', 'lineJson'],
   // the console summary's verbose span tree, and its rows of a command run many times in one process
   'src/runtime/report/span-tree.ts': ['spanTree'],
@@ -142,6 +149,12 @@ const DEFERRED = {
   'src/runtime/report/history-rewrite.ts': ['rewriteCapped'],
   // only with monitors.alerts: each threshold in its metric's unit, from the metric table (monitors/metric-kinds.ts)
   'src/config/resolve-alerts.ts': ['resolveAlerts'],
+  // only with monitors.prometheus: the exporter's options and their checks (a server's host and path, a pushgateway's url, its grouping labels)
+  'src/config/resolve-prometheus.ts': ['resolvePrometheus'],
+  // only in a long-running process whose report dropped older records: each command's stats over every run
+  'src/runtime/metrics/command-stats.ts': ['commandStats', 'overflowStats'],
+  // only when the trace's main thread has two events or more (spans, several commands): laid out on tracks that nest (finalize.ts counts them)
+  'src/runtime/report/trace-tracks.ts': ['nestMainTrack'],
   // only when a command is cut short by the process's end (a non-zero exit, an emptied event loop): the error it is recorded with
   'src/runtime/command-exit-errors.ts': ['exitError', 'loopEmptiedError'],
 }

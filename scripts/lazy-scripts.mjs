@@ -93,8 +93,12 @@ export function buildLazyScripts(dist, entryName, deferred = []) {
   // and the summary made anew when history-summary.bin cannot stand for it, the rewrite to the cap) and
   // what only they reach: a script of their own, read by one exit in ~50. In the deferred modules'
   // group that exit read ≈ 86 kB of source for ≈ 10 kB (≈ +250 kB of young generation: a scavenge)
+  // (and the exit's other rare deferred modules: the trace's nesting of a main thread with two events or
+  // more, trace-tracks.ts, an exit of a run with spans; a regression's result, regression-result.ts: in
+  // the deferred modules' group, a run that regressed read ≈ 80 kB of source for ≈ 1 kB)
+  const EXIT_RARE = ['history-', 'trace-tracks-', 'regression-result-']
   const visitHistory = gatherInto(newGroup())
-  deferred.filter(n => n.startsWith(`${entryName}.history-`)).forEach(visitHistory)
+  deferred.filter(n => EXIT_RARE.some(prefix => n.startsWith(`${entryName}.${prefix}`))).forEach(visitHistory)
   // deferred modules (a pool, the metrics registry, workers) and what only they reach: their own group
   // (what the plugins' chunks import dynamically, error paths and the plugin bundle's writer, stays in it)
   // (the plugins' chunks are passed through, not claimed again; dynamic imports followed too)

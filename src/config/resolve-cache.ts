@@ -4,7 +4,7 @@
  */
 import { platformCacheDir } from '../runtime/project.js'
 import { DEFAULTS } from './defaults.js'
-import { NotShown } from '../errors.js'
+import { badRedisUrl, driverOptionIssue, redisUrlProblemIssue, unknownDriverOption } from './driver-option-issues.js'
 import { keyPath } from './key-path.js'
 import type { Resolver } from './resolver.js'
 import type {
@@ -141,14 +141,6 @@ function integerOf(value: unknown): number | undefined {
   return Number.isInteger(n) && (n as number) >= 0 ? (n as number) : undefined
 }
 
-/** 'a number', 'a string', 'an object', ...: what a value is, without the value. */
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  const type = typeof value
-  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`
-}
-
 function checkOptionTypes(r: Pick<Resolver, 'issue'>, o: Record<string, unknown>, path: string): void {
   const types = driverOptionTables().types[o.driver as string]
   if (!types) return
@@ -156,7 +148,7 @@ function checkOptionTypes(r: Pick<Resolver, 'issue'>, o: Record<string, unknown>
     const value = o[key]
     // an option set to undefined is an absent one (`password: process.env.REDIS_PASSWORD`)
     if (value === undefined || type.ok(value)) continue
-    r.issue(keyPath(path, key), type.expected, type.secret ? new NotShown(`${kindOf(value)} (value not shown)`) : value)
+    driverOptionIssue(r, keyPath(path, key), type.expected, value, type.secret)
   }
 }
 
@@ -176,7 +168,7 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
   if (known) {
     // a misspelt option of a built-in driver (`pasword`, a per-tier `timeout`) would be ignored silently
     for (const key of Object.keys(o)) {
-      if (!known.includes(key)) r.issue(keyPath(path, key), `an option of the ${o.driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
+      if (!known.includes(key)) unknownDriverOption(r, keyPath(path, key), o.driver, known, key)
     }
     checkOptionTypes(r, o, path)
   }
@@ -184,16 +176,11 @@ function resolveDriver(r: Pick<Resolver, 'issue' | 'path'>, spec: DriverSpec, pa
   if (o.driver === 'fs') return { driver: 'fs', base: typeof o.base === 'string' ? r.path(o.base, `${path}.base`) : dir }
   if (o.driver === 'redis') {
     if (!o.url && !o.host) r.issue(`${path}.url`, "a redis url like 'redis://127.0.0.1:6379' (or host/port)", o.url)
-    else if (o.url !== undefined && !isRedisUrl(o.url)) {
-      // ioredis reads 'redis//:pw@h' or 'ftp://h' as a host named 'redis' or 'ftp', and throws on an
-      // unparsable one with the url (and its password) in the error; the value may hold a password: not shown
-      // white space around it (a CI secret stored with its newline) is said as such, not as a password to encode
-      const spaced = typeof o.url === 'string' ? whiteSpaceAround(o.url) : undefined
-      const hint = spaced ? `; without the white space ${spaced} (a secret stored with its newline?)` : typeof o.url === 'string' && /^rediss?:\/\//i.test(o.url) ? PERCENT_ENCODE : ''
-      r.issue(`${path}.url`, `a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)${hint}`, typeof o.url === 'string' ? urlShape(o.url) : new NotShown(kindOf(o.url)))
-    } else if (typeof o.url === 'string') {
-      const issue = redisUrlIssue(o.url)
-      if (issue) r.issue(`${path}.url`, issue[0], new NotShown(issue[1]))
+    // its issues (a deferred module: error paths only) say why without showing the value (it may hold a password)
+    else if (o.url !== undefined && !isRedisUrl(o.url)) badRedisUrl(r, `${path}.url`, o.url)
+    else if (typeof o.url === 'string') {
+      const problem = redisUrlProblem(o.url)
+      if (problem) redisUrlProblemIssue(r, `${path}.url`, problem)
     }
     const { driver: _d, ...rest } = o
     for (const key of ['port', 'db'] as const) {
@@ -215,38 +202,21 @@ function isRedisUrl(url: unknown): boolean {
   return protocol === 'redis:' || protocol === 'rediss:'
 }
 
-const PERCENT_ENCODE = '; a password with # / ? @ or % in it goes percent-encoded (encodeURIComponent)'
-
 /**
  * What ioredis would fail on in a redis url that parses: a database path that is not a number
- * (`/x`: it sends SELECT NaN, whose rejection goes unhandled and ends the process) and user info
- * that is not valid percent-encoding (it throws 'URI malformed' on connecting). `[expected, found]`.
+ * (`/x`: it sends SELECT NaN, whose rejection goes unhandled and ends the process), or user info
+ * that is not valid percent-encoding (it throws 'URI malformed' on connecting).
  */
-function redisUrlIssue(url: string): [string, string] | undefined {
+function redisUrlProblem(url: string): 'db' | 'userinfo' | undefined {
   if (!/^rediss?:\/\//i.test(url)) return undefined
   const u = new URL(url)
   const dbs = [u.pathname.length > 1 ? u.pathname.slice(1) : undefined, u.searchParams.get('db') ?? undefined]
-  if (dbs.some(db => db !== undefined && !/^\d+$/.test(db))) return ["a redis url whose path (or ?db=) is a database number, like 'redis://127.0.0.1:6379/3'", 'another path (not shown)']
+  if (dbs.some(db => db !== undefined && !/^\d+$/.test(db))) return 'db'
   try {
     decodeURIComponent(u.username)
     decodeURIComponent(u.password)
   } catch {
-    return [`a redis url with valid user info${PERCENT_ENCODE}`, "a '%' not followed by two hex digits (value not shown)"]
+    return 'userinfo'
   }
   return undefined
-}
-
-/** A wrong url, told by its scheme only (it may hold a password; white space before it skipped). */
-function urlShape(url: string): string {
-  const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(url)
-  return scheme ? `${scheme[1]}://… (rest not shown)` : 'an unparsable url (not shown)'
-}
-
-/**
- * Where a url has white space around it, if it does: a CI secret stored with its newline was told as
- * a password to percent-encode, with the value not shown.
- */
-function whiteSpaceAround(url: string): string | undefined {
-  const [start, end] = [/^\s/.test(url), /\s$/.test(url)]
-  return start && end ? 'at its start and end' : start ? 'at its start' : end ? 'at its end' : undefined
 }

@@ -4,9 +4,11 @@
  * a FIFO waits for a writer, and the exit path's read ignored SIGTERM meanwhile; `unperf report`
  * never returned). Opened O_NONBLOCK (nothing changes for a regular file) and fstat'ed: a directory
  * throws EISDIR as readFileSync did, anything else not a regular file throws E_NOT_A_FILE
- * (errors.ts whyUnreadable() says both in words). Symlinks are followed, as readFileSync does.
+ * (errors.ts whyUnreadable() says both in words; made in not-a-file.ts, a deferred module). Symlinks
+ * are followed, as readFileSync does.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs'
+import { notAFile } from './not-a-file.js'
 
 /** open() flags: read, never blocking on a FIFO (0 on Windows, which has no such flag). */
 export const READ_NO_BLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
@@ -33,10 +35,4 @@ export function openRegularFileSync(file: string): number {
     throw error
   }
   return fd
-}
-
-/** An error as read's own (code, syscall, path): EISDIR for a directory, else E_NOT_A_FILE. */
-function notAFile(path: string, directory: boolean): NodeJS.ErrnoException {
-  const code = directory ? 'EISDIR' : 'E_NOT_A_FILE'
-  return Object.assign(new Error(`${code}: ${directory ? 'illegal operation on a directory' : 'not a regular file (a FIFO, a socket or a device)'}, read '${path}'`), { code, syscall: 'read', path })
 }

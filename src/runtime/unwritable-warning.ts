@@ -13,6 +13,7 @@ import { dirname, sep } from 'node:path'
 import { whyUnwritable, type Unwritable } from '../drivers/fs-unwritable.js'
 import { errorMessage } from '../errors.js'
 import type { RuntimeContext } from './_internal.js'
+import type { PerfReport } from './report-types.js'
 
 const FIX_CACHE = 'point cache.dir or XDG_CACHE_HOME at a writable dir, or turn the cache off: UNPERF_CACHE=0'
 const FIX_REPORT = 'point report.dir, or XDG_CACHE_HOME for the default one, at a writable dir'
@@ -51,6 +52,22 @@ export function warnCacheDiskFull(ctx: RuntimeContext, dir: string, detail: stri
   }
   ctx.warn(`cache-disk-full:${shown}`, `${detail}; the command goes on, cache writes there are skipped while the disk stays full `
     + '(free space on it, lower cache.maxSize, or point cache.dir or XDG_CACHE_HOME at another disk)')
+}
+
+/**
+ * The exit's writes failed (report/finalize.ts): report.files claims only what was written, and the
+ * failure is warned of (once per run: warnReportWriteFailed).
+ */
+export function reportWriteFailed(report: PerfReport, written: NonNullable<PerfReport['files']>, ctx: RuntimeContext, error: unknown): void {
+  if (written.report || written.history) report.files = written
+  else delete report.files
+  // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
+  warnReportWriteFailed(ctx, error)
+}
+
+/** What a reader of an unsafe report dir says (`unsafe`: report/finalize.ts reportDirUnsafe's answer; the CLI's too). */
+export function unsafeReadMessage(unsafe: string): string {
+  return `not reading the report dir ${unsafe}, so someone else could have written what is in it; fix it (chown/chmod 700) or set report.dir`
 }
 
 /** The report could not be written: why, when its dir refuses writes (a read-only fs: Node's mkdir says ENOENT), else the error. */

@@ -67,6 +67,14 @@ describe('the start script', () => {
       'the errors of a command cut short by the process\'s end (command-exit-errors.ts)': 'a promise that never settles',
       // session 30
       'a regression\'s result and message (regression-result.ts)': 'slower than its median of',
+      // session 31 (bench/start-coverage.mjs)
+      'the trace\'s nested tracks (trace-tracks.ts)': 'function parentKeyOf',
+      'monitors.prometheus resolved (resolve-prometheus.ts)': 'a Prometheus label name',
+      'a cache tier\'s option issues (driver-option-issues.ts)': 'function whiteSpaceAround',
+      'an unsafe report dir\'s message (unwritable-warning.ts)': 'not reading the report dir',
+      'a long-running process\'s command stats (command-stats.ts)': 'function statsOf',
+      'judging from the history\'s runs (history-durations.ts)': 'function runsBefore',
+      'a report file that is no regular file (not-a-file.ts)': 'E_NOT_A_FILE',
     }
     expect(Object.entries(moved).filter(([, marker]) => text.includes(marker)).map(([what]) => what)).toEqual([])
   })

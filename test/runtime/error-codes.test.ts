@@ -71,7 +71,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/cache/stored-namespaces.ts': 'a stub never called for a non-fs tier',
   'runtime/cache/fetch-response.ts': "a cached Response's headers changed: fetch's own throw TypeError('immutable'), no code; this throws the same, so code that handles fetch's handles it",
   'runtime/make-missing-dirs.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
-  'runtime/read-regular-file.ts': 'an errno-style error: code set (EISDIR, E_NOT_A_FILE), said in words by whyUnreadable()',
+  'runtime/not-a-file.ts': 'read-regular-file.ts\'s errno-style error: code set (EISDIR, E_NOT_A_FILE), said in words by whyUnreadable()',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',
   'hooks/plugin-module.ts': 'a plugin that cannot be loaded: wrapped in PluginError (E_PLUGIN) by plugins.ts',
   'config/plugin-bundle.ts': 'a damaged plugin bundle: caught by plugin-module.ts fromBundle(), which loads the file instead',

@@ -82,6 +82,8 @@ export default defineCommand({
     }
     if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null })
     if (history.length === 0) {
+      // none kept by request: the last run is still in report.json (`--json`'s `last`, `unperf budget`)
+      if (config.report.history === 0) return console.log(dim(`no runs kept: report.history is 0; the last run's report is ${join(config.report.dir, 'report.json')} (unperf budget judges it, --json gives it as last)`))
       const elsewhere = runsUnderOtherNames(config, 'report')
       if (elsewhere) console.error(stderrColors.yellow(`[unperf] ${elsewhere}`))
       return console.log(dim(`no runs recorded in ${config.report.dir}`))

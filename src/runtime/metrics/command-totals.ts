@@ -3,7 +3,6 @@
  * duration histogram. A long-running process (a service timing each operation with perf.run) keeps
  * only its last COMMAND_RECORDS_KEPT raw records for the report; the metrics still count every run.
  */
-import type { CommandStats } from '../types.js'
 import { DEFAULT_BUCKETS, newHistogramData, observeInto, type HistogramData } from './histogram-data.js'
 
 export interface CommandTotals {
@@ -54,23 +53,4 @@ export function recordCommandTotals(totals: Map<string, CommandTotals>, name: st
     // trimmed in batches, as the report's records
     if (t.okDurations.length >= 2 * COMMAND_RECORDS_KEPT) t.okDurations.splice(0, t.okDurations.length - COMMAND_RECORDS_KEPT)
   }
-}
-
-/** What the budgets of each command are judged on when the report's records miss older runs (the overflow left out). */
-export function commandStats(totals: ReadonlyMap<string, CommandTotals>): Record<string, CommandStats> {
-  const out: Record<string, CommandStats> = Object.create(null) as Record<string, CommandStats>
-  for (const [name, t] of totals) if (name !== OVERFLOW_COMMAND) out[name] = statsOf(t)
-  return out
-}
-
-/** The runs counted past MAX_COMMAND_NAMES, together; undefined when there were none. */
-export function overflowStats(totals: ReadonlyMap<string, CommandTotals>): CommandStats | undefined {
-  const t = totals.get(OVERFLOW_COMMAND)
-  return t && statsOf(t)
-}
-
-function statsOf(t: CommandTotals): CommandStats {
-  let runs = 0
-  for (const n of t.byStatus.values()) runs += n
-  return { runs, errors: t.byStatus.get('error') ?? 0, maxDuration: t.maxDuration, maxMemoryPeak: t.maxMemoryPeak, okDurations: t.okDurations.slice(-COMMAND_RECORDS_KEPT) }
 }

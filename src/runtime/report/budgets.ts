@@ -7,6 +7,7 @@
  */
 import { checkFileBudgets } from './file-budgets.js'
 import { regressionResult } from './regression-result.js'
+import { okDurationsBefore } from './history-durations.js'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import { formatBytes, formatDuration } from '../../config/units.js'
 import { keyPath } from '../../config/key-path.js'
@@ -28,41 +29,14 @@ export const REGRESSION_WINDOW = 50
 // runs allocated ≈ 40 kB of young generation, a tenth of what a warm start may allocate before it
 // pays a scavenge (test/package/warm-young-generation.test.ts).
 
-/** Durations of the successful runs of `command` in history, oldest first. */
-function okDurations(history: HistoryEntry[], command: string): number[] {
-  const out: number[] = []
-  for (let i = 0; i < history.length; i++) {
-    const commands = history[i]!.commands
-    for (let j = 0; j < commands.length; j++) {
-      const c = commands[j]!
-      if (c.name === command && c.status === 'ok') out.push(c.duration)
-    }
-  }
-  return out
-}
-
-/**
- * The runs that ended before this one: what the run itself judged against. Re-judging a report
- * already appended (`unperf budget`) leaves out its own line, and the runs that ended after it:
- * with a shared historyDriver other machines keep adding runs, and a CI gate run after the build
- * must judge what the build judged, not a slow run another machine made meanwhile.
- */
-function runsBefore(report: RunEnd, history: HistoryEntry[]): HistoryEntry[] {
-  const out: HistoryEntry[] = []
-  for (let i = 0; i < history.length; i++) {
-    const h = history[i]!
-    if (h.time < report.endedAt || (h.time === report.endedAt && h.pid !== report.pid)) out.push(h)
-  }
-  return out
-}
-
 /**
  * The successful durations of `command` in the runs before this one, oldest first: from the runs
  * (`unperf budget`, a history merged with a shared one, the history's tail) or as the exit path's
- * read of history-summary.bin gave them (history-summary.ts priorDurations: the same numbers).
+ * read of history-summary.bin gave them (history-summary.ts priorDurations: the same numbers). From
+ * the runs: history-durations.ts, a deferred module (the exit judges by the summary).
  */
 function priorOkDurations(report: RunEnd, history: HistoryEntry[] | PriorDurations, command: string): number[] {
-  return Array.isArray(history) ? okDurations(runsBefore(report, history), command) : history.get(command) ?? []
+  return Array.isArray(history) ? okDurationsBefore(report, history, command) : history.get(command) ?? []
 }
 
 /** `xs` sorted ascending (numbers: a Float64Array's own order). */

@@ -20,13 +20,14 @@ import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type Histor
 import { readNewestHistory } from './history-tail.js'
 import { judgeFromSummary, type PriorDurations } from './history-summary.js'
 import { emptyCacheStats } from '../cache/names.js'
-import { commandStats, OVERFLOW_COMMAND, overflowStats } from '../metrics/command-totals.js'
+import { OVERFLOW_COMMAND } from '../metrics/command-totals.js'
+import { commandStats, overflowStats } from '../metrics/command-stats.js'
 import { errorMessage, PerfError } from '../../errors.js'
 import { dirUnsafeSync } from '../../drivers/fs-safety.js'
 import { reportDirs } from '../project.js'
 import { nestMainTrack } from './trace-tracks.js'
 import { traceEvents } from '../span-trace.js'
-import { warnReportWriteFailed } from '../unwritable-warning.js'
+import { reportWriteFailed as writeFailed, unsafeReadMessage } from '../unwritable-warning.js'
 import { rememberHistoryRun } from './exit-code.js'
 import { noteUnsentRun } from './exit-code-rewrite.js'
 
@@ -130,6 +131,10 @@ function sharesHistory(ctx: RuntimeContext): boolean {
  */
 function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext, runs: boolean): { entries: HistoryEntry[] | PriorDurations; file?: HistoryFileState } {
   const { config } = ctx
+  // `history: 0` keeps no runs: none read (a history file there is left as it is), no regression
+  // judged (nothing to judge against), a p95 over this run's own; no prior durations (a Map, as the
+  // summary's: no deferred module loaded for an empty list of runs)
+  if (config.report.history === 0) return { entries: new Map() }
   const unsafe = reportDirUnsafe(config)
   if (unsafe) {
     // said when there is a history to leave out (a dir of the user's own made by hand under umask
@@ -147,11 +152,6 @@ function readHistoryForJudging(report: PerfReport, ctx: RuntimeContext, runs: bo
 /** Why report.dir (or a parent up to the cache root) is not to be read from or written to, else undefined. */
 export function reportDirUnsafe(config: ResolvedPerfConfig): string | undefined {
   return dirUnsafeSync(reportDirs(config))
-}
-
-/** What a reader of an unsafe report dir says (`unsafe`: reportDirUnsafe's answer). */
-export function unsafeReadMessage(unsafe: string): string {
-  return `not reading the report dir ${unsafe}, so someone else could have written what is in it; fix it (chown/chmod 700) or set report.dir`
 }
 
 /** `local`: what readHistoryForJudging saw of the history file (it checked the dir), undefined when it did not read it. */
@@ -183,11 +183,11 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurati
       makeDirSync(dir, 0o700)
       try { chmodSync(dir, 0o700) } catch { /* not ours */ }
     }
-    const record = recordsHistory()
+    // nor with `history: 0`: no line appended, no rewrite to 0 lines (its history file left as it is)
+    const record = config.report.history > 0 && recordsHistory()
     const files: NonNullable<PerfReport['files']> = { report: join(dir, 'report.json'), ...(record && { history: join(dir, 'history.jsonl') }) }
     if (config.report.trace) files.trace = join(dir, 'trace.json')
     report.files = files
-    const entry = historyEntry(report, config.cwd)
     // ext4 flushes a file renamed over another: the old report goes first (see writeFileAtomicSync)
     // report.json holds the paths planned (the files written with it); the report returned, only
     // those written
@@ -206,8 +206,10 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurati
       failed = { error }
     }
     // judged by the history, not added to it (local or shared)
+    let entry: HistoryEntry | undefined
     if (record) {
       try {
+        entry = historyEntry(report, config.cwd)
         appendHistory(config, entry, local)
         written.history = files.history
         rememberHistoryRun(report, { runId: entry.runId })
@@ -222,14 +224,6 @@ function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurati
     writeFailed(report, written, ctx, error)
     return undefined
   }
-}
-
-/** Claims in report.files only what was written, and warns of the failure (once per run: warnReportWriteFailed). */
-function writeFailed(report: PerfReport, written: NonNullable<PerfReport['files']>, ctx: RuntimeContext, error: unknown): void {
-  if (written.report || written.history) report.files = written
-  else delete report.files
-  // a read-only file system, one that takes no new dirs (/sys, /proc) or a dir not ours: said as such
-  warnReportWriteFailed(ctx, error)
 }
 
 /**
@@ -252,7 +246,11 @@ function traceDocument(report: PerfReport) {
   for (const c of report.commands) {
     events.push({ name: c.name, cat: 'command', ph: 'X', ts: us(c.start), dur: us(c.start + c.duration) - us(c.start), pid: report.pid, tid: 0, args: { status: c.status, memoryPeak: c.memoryPeak, ...(c.run !== undefined && { run: c.run }) } })
   }
-  nestMainTrack(events, report.pid)
+  // two events or more on the main thread (spans, several commands) are laid out on tracks that nest:
+  // a deferred module (trace-tracks.ts), as one command alone, the usual CLI run, is drawn as it is
+  let main = 0
+  for (const e of events) if (e.ph === 'X' && e.tid === 0) main++
+  if (main > 1) nestMainTrack(events, report.pid)
   return { traceEvents: events, displayTimeUnit: 'ms', otherData: { name: report.name, version: report.version, startedAt: report.startedAt } }
 }
 
