@@ -80,6 +80,7 @@ export type MetricLabelValues = [labels: MetricLabels] | Array<string | number>
 export type MetricTimerEnd = (labels?: MetricLabels) => number
 /** One sample of {@link MetricSnapshot}: prom-client's `{ value, labels, metricName? }`. */
 export interface MetricSnapshotValue {
+  /** The sample's value: a counter's or gauge's, a bucket's cumulative count, a histogram's sum or count. */
   value: number
   /** The series' labels; a histogram's `_bucket` samples add `le` (the upper bound, `'+Inf'` for the last). */
   labels: MetricLabels
@@ -90,7 +91,9 @@ export interface MetricSnapshotValue {
 export interface MetricSnapshot {
   /** The full name, as exposed (the config's prefix, a counter's `_total`). */
   name: string
+  /** The help text it was registered with. */
   help: string
+  /** What it was registered as. */
   type: 'counter' | 'gauge' | 'histogram'
   /** Every series' samples: `[]` for a metric with labels before anything is recorded (or after `reset()`). */
   values: MetricSnapshotValue[]
@@ -106,7 +109,7 @@ export interface MetricBase {
 }
 /** A counter's series bound to a label set by `labels()`. */
 export interface CounterChild {
-  /** Adds `value` (default 1, never negative). */
+  /** Adds `value` (default 1, never negative) to the bound series. */
   inc(value?: number): void
 }
 export interface Counter extends MetricBase {
@@ -117,8 +120,11 @@ export interface Counter extends MetricBase {
 }
 /** A gauge's series bound to a label set by `labels()`. */
 export interface GaugeChild {
+  /** Sets the bound series' value. */
   set(value: number): void
+  /** Adds `value` (default 1). */
   inc(value?: number): void
+  /** Subtracts `value` (default 1). */
   dec(value?: number): void
   /** Sets the wall clock's time now, in seconds since the Unix epoch. */
   setToCurrentTime(): void
@@ -141,6 +147,7 @@ export interface Gauge extends MetricBase {
 }
 /** A histogram's series bound to a label set by `labels()`. */
 export interface HistogramChild {
+  /** Records one observation in the bound series. */
   observe(value: number): void
   /** Starts a timer; its end observes the seconds elapsed. */
   startTimer(): MetricTimerEnd
