@@ -47,7 +47,7 @@ describe('labels()', () => {
     }))
     expect(() => requests.labels('GET', '/a', 'extra')).toThrow(/gives 3 values for 2 label names/)
     expect(() => requests.labels()).toThrow(/labels\(\) gives 0 values for 2 label names/)
-    expect(() => metrics.counter('plain', 'Plain.').labels('x')).toThrow(/gives 1 value for no label names/)
+    expect(() => metrics.counter('plain', 'Plain.').labels('x')).toThrow(`metric 'app_plain_total': labels("x") gives 1 value, and it was registered without labelNames: labels() takes none (or declare them: { labelNames: [...] })`)
     expect(() => requests.labels({ method: 'GET', status: 200 })).toThrow(/unknown label 'status' \(declared: method, route\)/)
     expect(() => requests.labels('GET', undefined as unknown as string)).toThrow(/label 'route' must be a string or a number, got undefined/)
     expect(() => requests.labels('GET', ['/a'] as unknown as string)).toThrow(/label 'route' must be a string or a number/)
@@ -108,8 +108,11 @@ describe('startTimer()', () => {
     const metrics = registry()
     const last = metrics.gauge('last_seconds', 'Last.', { labelNames: ['job'] })
     const end = last.startTimer({ job: 'build' })
+    const endChild = last.labels('child').startTimer()
     await sleep(10)
     const seconds = end()
+    const childSeconds = endChild()
+    expect(childSeconds).toBeGreaterThanOrEqual(0.005)
     last.labels('stamp').setToCurrentTime()
     const before = Date.now() / 1000
     const plain = metrics.gauge('stamp_seconds', 'Stamp.')
@@ -117,6 +120,7 @@ describe('startTimer()', () => {
     const after = Date.now() / 1000
     const families = parsePrometheus(metrics.expose())
     expect(family(families, 'app_last_seconds').metrics).toContainEqual({ value: String(seconds), labels: { job: 'build' } })
+    expect(family(families, 'app_last_seconds').metrics).toContainEqual({ value: String(childSeconds), labels: { job: 'child' } })
     const stamp = Number(family(families, 'app_stamp_seconds').metrics[0]!.value)
     // clock.ts's epoch time is Date.now() + 0.5 ms centred: within a ms of the reads around it
     expect(stamp).toBeGreaterThanOrEqual(before - 0.001)

@@ -69,8 +69,10 @@ export class MetricState {
     if (args.length === 1 && isPlainObject(args[0])) return this.key(args[0] as MetricLabels)
     const call = `labels(${args.map(shown).join(', ')})`
     if (args.length !== this.labelNames.length) {
-      const names = this.labelNames.length === 0 ? 'no label names' : `${this.labelNames.length} label name${this.labelNames.length === 1 ? '' : 's'} (${this.labelNames.join(', ')})`
-      throw new MetricError(`metric '${this.name}': ${call} gives ${args.length} value${args.length === 1 ? '' : 's'} for ${names}: one value per name, in that order, or an object (labels({ ${this.labelNames[0] ?? 'route'}: 'x' }))`, this.name)
+      const given = `${call} gives ${args.length} value${args.length === 1 ? '' : 's'}`
+      if (this.labelNames.length === 0) throw new MetricError(`metric '${this.name}': ${given}, and it was registered without labelNames: labels() takes none (or declare them: { labelNames: [...] })`, this.name)
+      const names = `${this.labelNames.length} label name${this.labelNames.length === 1 ? '' : 's'} (${this.labelNames.join(', ')})`
+      throw new MetricError(`metric '${this.name}': ${given} for ${names}: one value per name, in that order, or an object (labels({ ${this.labelNames[0]}: 'x' }))`, this.name)
     }
     const labels: MetricLabels = {}
     args.forEach((value, i) => {
