@@ -68,21 +68,97 @@ export interface PerfMemory {
   readonly peakRss: number
 }
 export interface MetricLabels { [label: string]: string | number }
-export interface Counter {
+/**
+ * A label set given to `labels()`: an object (`labels({ route: '/a' })`), or the values in the
+ * order of the metric's `labelNames` (`labels('GET', '/a')`, one value per name), as in prom-client.
+ */
+export type MetricLabelValues = [labels: MetricLabels] | Array<string | number>
+/**
+ * Ends a timer started by `startTimer()`: records the seconds since the start (the monotonic clock,
+ * not the wall clock) under the start's labels merged with `labels`, and returns them. Each call records again.
+ */
+export type MetricTimerEnd = (labels?: MetricLabels) => number
+/** One sample of {@link MetricSnapshot}: prom-client's `{ value, labels, metricName? }`. */
+export interface MetricSnapshotValue {
+  /** The sample's value: a counter's or gauge's, a bucket's cumulative count, a histogram's sum or count. */
+  value: number
+  /** The series' labels; a histogram's `_bucket` samples add `le` (the upper bound, `'+Inf'` for the last). */
+  labels: MetricLabels
+  /** A histogram's samples only: the series they are exposed as (`<name>_bucket`, `<name>_sum`, `<name>_count`). */
+  metricName?: string
+}
+/** What a metric's `get()` resolves to: prom-client's shape. */
+export interface MetricSnapshot {
+  /** The full name, as exposed (the config's prefix, a counter's `_total`). */
+  name: string
+  /** The help text it was registered with. */
+  help: string
+  /** What it was registered as. */
+  type: 'counter' | 'gauge' | 'histogram'
+  /** Every series' samples: `[]` for a metric with labels before anything is recorded (or after `reset()`). */
+  values: MetricSnapshotValue[]
+  /** prom-client's cluster aggregation; unperf aggregates nothing across processes: always `'sum'`, prom-client's default. */
+  aggregator: 'sum'
+}
+/** What every metric has besides recording. */
+export interface MetricBase {
+  /** Drops every series: a metric without labels is back at 0 (its buckets at 0), one with labels has none. */
+  reset(): void
+  /** The metric's current samples, as prom-client's `await metric.get()` gives them. */
+  get(): Promise<MetricSnapshot>
+}
+/** A counter's series bound to a label set by `labels()`. */
+export interface CounterChild {
+  /** Adds `value` (default 1, never negative) to the bound series. */
+  inc(value?: number): void
+}
+export interface Counter extends MetricBase {
   /** Adds `value` (default 1, never negative): the value first, the labels second (prom-client's other way round throws). */
   inc(value?: number, labels?: MetricLabels): void
+  /** The series of a label set, checked now (an undeclared label, a count of values that is not the count of `labelNames`, throw). */
+  labels(...labels: MetricLabelValues): CounterChild
 }
-export interface Gauge {
+/** A gauge's series bound to a label set by `labels()`. */
+export interface GaugeChild {
+  /** Sets the bound series' value. */
+  set(value: number): void
+  /** Adds `value` (default 1). */
+  inc(value?: number): void
+  /** Subtracts `value` (default 1). */
+  dec(value?: number): void
+  /** Sets the wall clock's time now, in seconds since the Unix epoch. */
+  setToCurrentTime(): void
+  /** Starts a timer; its end sets the gauge to the seconds elapsed. */
+  startTimer(): MetricTimerEnd
+}
+export interface Gauge extends MetricBase {
   /** Sets the value. */
   set(value: number, labels?: MetricLabels): void
   /** Adds `value` (default 1). */
   inc(value?: number, labels?: MetricLabels): void
   /** Subtracts `value` (default 1). */
   dec(value?: number, labels?: MetricLabels): void
+  /** Sets the wall clock's time now, in seconds since the Unix epoch (prom-client's unit; sub-ms precision). */
+  setToCurrentTime(labels?: MetricLabels): void
+  /** Starts a timer (the monotonic clock); its end sets the gauge to the seconds elapsed, under `labels` merged with the end's. */
+  startTimer(labels?: MetricLabels): MetricTimerEnd
+  /** The series of a label set, checked now (an undeclared label, a count of values that is not the count of `labelNames`, throw). */
+  labels(...labels: MetricLabelValues): GaugeChild
 }
-export interface Histogram {
+/** A histogram's series bound to a label set by `labels()`. */
+export interface HistogramChild {
+  /** Records one observation in the bound series. */
+  observe(value: number): void
+  /** Starts a timer; its end observes the seconds elapsed. */
+  startTimer(): MetricTimerEnd
+}
+export interface Histogram extends MetricBase {
   /** Records one observation (put the unit in the name: `_seconds`, `_bytes`). */
   observe(value: number, labels?: MetricLabels): void
+  /** Starts a timer (the monotonic clock); its end observes the seconds elapsed, under `labels` merged with the end's. */
+  startTimer(labels?: MetricLabels): MetricTimerEnd
+  /** The series of a label set, checked now (an undeclared label, a count of values that is not the count of `labelNames`, throw). */
+  labels(...labels: MetricLabelValues): HistogramChild
 }
 export interface PerfMetrics {
   /** A counter, exported with unperf's own metrics: the name gets the config's prefix and `_total` if missing. */

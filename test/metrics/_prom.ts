@@ -32,11 +32,13 @@ export function histogramSeries(text: string, name: string): HistogramSeries[] {
     if (!series) out.set(key, (series = { labels, buckets: {}, count: '', sum: '' }))
     return series
   }
-  for (const sample of families.find(f => f.name === `${name}_bucket`)?.metrics ?? []) {
+  // untyped, the samples of one name come as one family per run of lines: a series after another's `_sum` starts another
+  const samples = (series: string) => families.filter(f => f.name === `${name}${series}`).flatMap(f => f.metrics)
+  for (const sample of samples('_bucket')) {
     const { le, ...labels } = sample.labels ?? {}
     get(labels).buckets[le!] = sample.value!
   }
-  for (const sample of families.find(f => f.name === `${name}_sum`)?.metrics ?? []) get(sample.labels).sum = sample.value!
-  for (const sample of families.find(f => f.name === `${name}_count`)?.metrics ?? []) get(sample.labels).count = sample.value!
+  for (const sample of samples('_sum')) get(sample.labels).sum = sample.value!
+  for (const sample of samples('_count')) get(sample.labels).count = sample.value!
   return [...out.values()]
 }

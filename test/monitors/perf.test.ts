@@ -65,7 +65,8 @@ describe.runIf(hasPerf)('createPerf with monitors on (issue 6)', () => {
     const text = readFileSync(join(project, 'metrics', 'acme.prom'), 'utf8')
     const families = parsePrometheus(text)
     expect(family(families, 'acme_cli_stage').metrics[0]!.value).toBe('2')
-    expect(histogramSeries(text, 'acme_cli_command_duration_seconds')).toMatchObject([{ labels: { command: 'prepare' }, count: '1' }])
+    // 'build', cut short by its process.exit(3), is recorded too (docs/adapters.md); histogramSeries() read the first series only until session 31
+    expect(histogramSeries(text, 'acme_cli_command_duration_seconds')).toMatchObject([{ labels: { command: 'prepare' }, count: '1' }, { labels: { command: 'build' }, count: '1' }])
   }, 40_000)
 
   it('the textfile and the push written at close count the breaches of this run (budgets judged first)', async () => {

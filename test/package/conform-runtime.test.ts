@@ -45,6 +45,11 @@ out.result = await perf.run('build', async (ctx) => {
   perf.metrics.counter('things_total', 'things').inc()
   perf.metrics.gauge('level', 'level').set(3)
   perf.metrics.histogram('latency', 'latency').observe(12)
+  // prom-client's calls, from the deferred registry chunk of the built package
+  const routes = perf.metrics.counter('routes', 'routes', { labelNames: ['route'] })
+  routes.labels('/a').inc(2)
+  out.stepSeconds = perf.metrics.histogram('step_seconds', 'step', { labelNames: ['step'] }).startTimer({ step: 'x' })()
+  out.routesGet = await routes.get()
   perf.memory.snapshot('one'); perf.memory.snapshot('two')
   out.trend = perf.memory.trend()
   await new Promise(r => setTimeout(r, 150))
@@ -132,7 +137,10 @@ describe('createPerf, getPerf, perf.run', () => {
     const names = (Array.isArray(trace) ? trace : trace.traceEvents).map((e: { name: string }) => e.name)
     expect(names).toEqual(expect.arrayContaining(['build', 'outer', 'inner']))
     const metrics = readFileSync(join(project, 'metrics.prom'), 'utf8')
-    for (const name of ['host_cli_things_total 1', 'host_cli_level 3', 'host_cli_latency_count 1']) expect(metrics).toContain(name)
+    for (const name of ['host_cli_things_total 1', 'host_cli_level 3', 'host_cli_latency_count 1', 'host_cli_routes_total{route="/a"} 2', 'host_cli_step_seconds_count{step="x"} 1']) expect(metrics).toContain(name)
+    expect(out.stepSeconds).toBeGreaterThanOrEqual(0)
+    expect(metrics).toContain(`host_cli_step_seconds_sum{step="x"} ${out.stepSeconds}`)
+    expect(out.routesGet).toEqual({ name: 'host_cli_routes_total', help: 'routes', type: 'counter', values: [{ value: 2, labels: { route: '/a' } }], aggregator: 'sum' })
     // percents are exposed as ratios 0-1 (Prometheus' base unit), never _percent
     expect(metrics).toMatch(/^host_cli_process_cpu_ratio \d/m)
     expect(metrics).not.toMatch(/_percent/)

@@ -5,9 +5,11 @@
  */
 import { MetricError } from '../../errors.js'
 import type { MetricsSources } from '../_internal.js'
-import type { Counter, Gauge, Histogram, MetricLabels, PerfMetrics } from '../types.js'
+import type { Counter, Gauge, Histogram, PerfMetrics } from '../types.js'
 import { renderFamilies, type MetricFamily, type MetricType } from './exposition.js'
-import { DEFAULT_BUCKETS, GC_BUCKETS, newHistogramData, observeInto, type HistogramData } from './histogram-data.js'
+import { counterHandle, gaugeHandle, histogramHandle } from './handles.js'
+import { DEFAULT_BUCKETS, GC_BUCKETS } from './histogram-data.js'
+import { isPlainObject, json, MetricState, shown } from './metric-state.js'
 import { collectOwn, isOwnName } from './own.js'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
@@ -20,71 +22,6 @@ export function sanitizeMetricPrefix(name: string): string {
   const cleaned = name.replace(/^@/, '').replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '')
   if (cleaned === '') return 'unperf'
   return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned
-}
-
-interface Series { labels: MetricLabels; value: number }
-interface HistogramSeries { labels: MetricLabels; data: HistogramData }
-
-class MetricState {
-  readonly series = new Map<string, Series>()
-  readonly histograms = new Map<string, HistogramSeries>()
-  /** What counter()/gauge()/histogram() returned for it: the same definition again returns the same object. */
-  handle: Counter | Gauge | Histogram | undefined
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: MetricType,
-    readonly labelNames: readonly string[],
-    readonly buckets: readonly number[],
-  ) {
-    // as prom-client: a metric without labels has its one series from the start (`name 0`, a
-    // histogram's zero buckets, `_sum 0`, `_count 0`); a labelled one has none until recorded
-    if (labelNames.length === 0) {
-      if (type === 'histogram') this.histograms.set('', { labels: {}, data: newHistogramData(buckets) })
-      else this.series.set('', { labels: {}, value: 0 })
-    }
-  }
-
-  key(labels: MetricLabels | undefined): [string, MetricLabels] {
-    if (labels === undefined) return ['', {}]
-    let key = ''
-    const ordered: MetricLabels = {}
-    for (const name in labels) {
-      if (!this.labelNames.includes(name)) throw new MetricError(`metric '${this.name}': unknown label '${name}' (declared: ${this.labelNames.join(', ') || 'none'})`, this.name)
-    }
-    for (const name of this.labelNames) {
-      const value = labels[name]
-      // an empty value is no label at all to Prometheus: `x{route=""}` beside `x` would be one series twice
-      if (value === undefined || value === '') continue
-      ordered[name] = value
-      key += `${name}\u0000${String(value)}\u0001`
-    }
-    return [key, ordered]
-  }
-
-  add(labels: MetricLabels | undefined, delta: number, set = false, method: 'inc' | 'dec' | 'set' = set ? 'set' : 'inc'): void {
-    // set() takes any number (NaN and ±Inf are valid sample values); a non-number would be written
-    // as is (`name undefined`), and Prometheus rejects the whole scrape over one bad line
-    if (set ? typeof delta !== 'number' : !Number.isFinite(delta)) throw new MetricError(`metric '${this.name}': value must be a ${set ? '' : 'finite '}number, got ${valueShown(delta, method, labels)}`, this.name)
-    const [key, ordered] = this.key(labels)
-    const series = this.series.get(key)
-    if (series === undefined) this.series.set(key, { labels: ordered, value: delta })
-    else series.value = set ? delta : series.value + delta
-  }
-
-  observe(labels: MetricLabels | undefined, value: number): void {
-    if (typeof value !== 'number' || Number.isNaN(value)) throw new MetricError(`metric '${this.name}': observe() expects a number, got ${valueShown(value, 'observe', labels)}`, this.name)
-    const [key, ordered] = this.key(labels)
-    let series = this.histograms.get(key)
-    if (series === undefined) this.histograms.set(key, (series = { labels: ordered, data: newHistogramData(this.buckets) }))
-    observeInto(series.data, value)
-  }
-
-  family(): MetricFamily {
-    return this.type === 'histogram'
-      ? { name: this.name, help: this.help, type: this.type, histograms: [...this.histograms.values()] }
-      : { name: this.name, help: this.help, type: this.type, values: [...this.series.values()] }
-  }
 }
 
 /** The registry perf.ts creates; the monitor records GC pauses into it via `_gcObserve`. */
@@ -102,22 +39,12 @@ export class MetricsRegistry implements PerfMetrics {
     let full = this._name(name, 'counter')
     if (!full.endsWith('_total')) full += '_total'
     const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
-    return (state.handle ??= {
-      inc(value = 1, labels) {
-        if (value < 0) throw new MetricError(`counter '${full}': cannot decrease (inc(${value}))`, full)
-        state.add(labels, value)
-      },
-    } satisfies Counter) as Counter
+    return (state.handle ??= counterHandle(state)) as Counter
   }
 
   gauge(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Gauge {
     const state = this._register(this._name(name, 'gauge'), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
-    return (state.handle ??= {
-      set: (value, labels) => state.add(labels, value, true),
-      inc: (value = 1, labels) => state.add(labels, value),
-      // a non-number is refused as given (negated, an object read NaN)
-      dec: (value = 1, labels) => state.add(labels, typeof value === 'number' ? -value : value, false, 'dec'),
-    } satisfies Gauge) as Gauge
+    return (state.handle ??= gaugeHandle(state)) as Gauge
   }
 
   histogram(name: string, help: string, options: { labelNames?: string[] | undefined; buckets?: number[] | undefined } = {}): Histogram {
@@ -129,7 +56,7 @@ export class MetricsRegistry implements PerfMetrics {
     }
     if ((options.labelNames ?? []).includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`, full)
     const state = this._register(full, help, 'histogram', options.labelNames ?? [], buckets)
-    return (state.handle ??= { observe: (value, labels) => state.observe(labels, value) } satisfies Histogram) as Histogram
+    return (state.handle ??= histogramHandle(state)) as Histogram
   }
 
   /** Internal: one GC pause (seconds) of a kind, from the monitor's GC observer. */
@@ -215,33 +142,6 @@ export function createMetricsRegistry(prefix: string, sources: MetricsSources): 
 }
 
 // --- internal ---
-
-/** A value as an error message shows it: a string quoted, so `'2'` does not read as 2. */
-function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value)
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
-
-/** JSON of a value a caller gave, for a message (a cycle or a BigInt: String()). */
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
-  }
-}
-
-/**
- * A value given where a number goes, as a message shows it. An object there is prom-client's order,
- * labels first (`inc({ kind })`, `set(labels, 3)`, `observe(labels, 0.2)`): the message writes the call
- * in unperf's, value first; `next` is what came second (the value, in that order).
- */
-function valueShown(value: unknown, method: 'inc' | 'dec' | 'set' | 'observe', next: unknown): string {
-  if (!isPlainObject(value)) return shown(value)
-  const labels = Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? `'${v}'` : json(v)}`).join(', ')
-  return `an object (${json(value)}): the value comes first, the labels second: ${method}(${typeof next === 'number' ? next : 1}, { ${labels} }) (prom-client takes them the other way round)`
-}
 
 /** The name a metric is known by whatever its type: a counter's without its `_total`. */
 function familyName(name: string, type: MetricType): string {
