@@ -1,6 +1,6 @@
 /** The lock file shared by the run history (report/history.ts) and the tests history (vitest/history-*.ts). */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tryLockFile, waitForLockFile } from '../../src/runtime/lock-file.js'
@@ -300,8 +300,13 @@ describe('lock file (real processes)', () => {
     const holder = run(child, ['hold', lock, String(STALE), '20000'])
     await until(join(lock, '..', 'held'))
     // the lock names its holder: `<boot id> <pid namespace> <pid>`
-    const pid = Number(readFileSync(lock, 'utf8').split(' ')[2])
+    const [boot, ns, pidText] = readFileSync(lock, 'utf8').split(' ')
+    const pid = Number(pidText)
     expect(pid).toBeGreaterThan(0)
+    if (process.platform === 'linux') {
+      expect(boot).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim())
+      expect(ns).toBe(readlinkSync('/proc/self/ns/pid'))
+    }
     process.kill(pid, 'SIGKILL')
     expect((await holder).code).not.toBe(0)
     expect(existsSync(lock)).toBe(true)
