@@ -133,8 +133,10 @@ describe.skipIf(!setpriv)('a cache dir this user may not even read (an unprivile
     const r = run(cwd, { N: String(N) }, 'nobody')
     expect(r.status, r.stderr).toBe(0)
     expect(r.out.wrapped).toBe(42)
-    // each was 1 000 (reads) and 1 000 (writes) per namespace before
-    expect(r.out.events.sort()).toEqual(['default E_TIER EACCES', 'default E_WRITE EACCES', 'templates E_TIER EACCES', 'templates E_WRITE EACCES'])
+    // each was 1 000 (reads) and 1 000 (writes) per namespace before; the eviction's scan of a dir it
+    // may not read is a failure of its own, said once (it counted the dir as empty: `unperf cache
+    // list` as another user said 'no entries')
+    expect(r.out.events.sort()).toEqual(['default E_EVICT EACCES', 'default E_TIER EACCES', 'default E_WRITE EACCES', 'templates E_EVICT EACCES', 'templates E_TIER EACCES', 'templates E_WRITE EACCES'])
     // every failed read and write counted
     expect(r.out.errors[0]).toBeGreaterThanOrEqual(2 * N)
     expect(r.out.errors[1]).toBeGreaterThanOrEqual(2 * N)
