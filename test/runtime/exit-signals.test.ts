@@ -79,7 +79,7 @@ describe('signals with listeners of the host', { timeout: 60_000 }, () => {
     expect(r.history[0]!.exitCode).toBe(130)
   })
 
-  // Windows: libuv has no kill(2) there, process.kill(process.pid, signal) throws ENOSYS
+  // Windows: libuv has no kill(2) there, the re-raise of the signal throws ENOSYS
   it.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s where re-raising it throws ENOSYS (Windows): exits with %i, the report written, no uncaught error', async (signal, code) => {
     const r = await run(signal, `
       const kill = process.kill.bind(process)
