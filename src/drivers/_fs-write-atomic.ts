@@ -8,9 +8,9 @@
  * with the same error handling.
  */
 import * as fs from 'node:fs'
-import { close, ignore, link, open, rename, unlink, unlinkQuiet, writev } from './_fs-calls.js'
+import { close, ignore, link, open, rename, renameOver, unlink, unlinkQuiet, writev } from './_fs-calls.js'
 import { withSlot } from './_fs-slots.js'
-import { renameOver, renameOverSync } from '../runtime/rename-over.js'
+import { renameOverSync } from '../runtime/rename-over.js'
 
 /** Encoded entries up to this size are written synchronously (_fs-sync.ts). */
 export const SYNC_WRITE_BYTES = 64 * 1024
