@@ -1,11 +1,15 @@
 /**
  * The atomic writes' rename on Windows (rename-retry.ts): an antivirus or the indexer holding a file
  * makes a rename fail for a few ms with EPERM, EBUSY or EACCES; it is retried for up to ≈ 1 s, any
- * other error thrown at once. The failures are injected in front of a real rename in a temp dir.
+ * other error thrown at once. The failures are injected in front of a real rename in a temp dir;
+ * and in a real process whose report is written at close as on Windows (process.platform 'win32'
+ * once its config is loaded: node's own path handling stays POSIX) while every temp file's first
+ * two renames fail with EBUSY.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { rename } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { renameRetrying, renameRetryingSync, RETRY_FOR_MS } from '../../src/runtime/rename-retry.js'
@@ -87,5 +91,49 @@ describe('renameRetrying (Windows atomic writes)', () => {
     expect(Date.now() - t0).toBeLessThan(100)
     renameRetryingSync(from, to)
     expect(readFileSync(to, 'utf8')).toBe('new')
+  })
+})
+
+describe('the report written at close while a scanner holds its temp files (a real process)', { timeout: 30_000 }, () => {
+  const dist = join(resolve(import.meta.dirname, '../..'), 'dist/index.mjs')
+
+  function closeWithBusyRenames(asWindows: boolean) {
+    const dir = tempDir('unperf-rename-busy-')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'busy-cli', version: '1.0.0', type: 'module' }))
+    writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { driver: 'memory' }, report: { console: false, dir: './.perf' } }))
+    writeFileSync(join(dir, 'busy.cjs'), `
+      const fs = require('node:fs')
+      const tries = new Map()
+      const real = fs.renameSync
+      fs.renameSync = (from, to) => {
+        const n = (tries.get(from) ?? 0) + 1
+        tries.set(from, n)
+        if (String(from).endsWith('.tmp') && n <= 2) throw Object.assign(new Error('EBUSY: resource busy or locked, rename'), { code: 'EBUSY', syscall: 'rename' })
+        return real(from, to)
+      }
+      require('node:module').syncBuiltinESMExports()`)
+    writeFileSync(join(dir, 'main.mjs'), `
+      import { createPerf } from ${JSON.stringify(dist)}
+      const perf = await createPerf()
+      await perf.run('build', async () => {})
+      ${asWindows ? "Object.defineProperty(process, 'platform', { value: 'win32' })" : ''}
+      await perf.close()`)
+    const r = spawnSync(process.execPath, ['--require', './busy.cjs', 'main.mjs'], { cwd: dir, encoding: 'utf8' })
+    return { ...r, files: readdirSync(join(dir, '.perf')) }
+  }
+
+  it('on Windows: retried, report.json written, no warning, no temp file left', () => {
+    const r = closeWithBusyRenames(true)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).not.toContain('EBUSY')
+    expect(r.files).toContain('report.json')
+    expect(r.files.filter(f => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('elsewhere EBUSY is an answer: thrown at once, the report not written (warned)', () => {
+    const r = closeWithBusyRenames(false)
+    expect(r.stderr).toContain('the report could not be written')
+    expect(r.stderr).toContain('EBUSY')
+    expect(r.files).not.toContain('report.json')
   })
 })
