@@ -89,6 +89,8 @@ const DEFERRED = {
   'src/runtime/cache/options-error.ts': ['cacheOptionsError', 'cachedInputError', 'namespaceNameError'],
   // only when a dir unperf writes to is missing (a first run): making it and its parents (make-dir.ts checks it is there)
   'src/runtime/make-missing-dirs.ts': ['makeMissingDirs'],
+  // Windows only: an atomic write's rename retried while a scanner holds the file (rename-over.ts)
+  'src/runtime/rename-retry.ts': ['renameRetryingSync', 'renameRetrying'],
   // error paths only: a cache tier's misspelt option, wrong-typed value or misread redis url (resolve-cache.ts)
   'src/config/driver-option-issues.ts': ['unknownDriverOption', 'driverOptionIssue', 'badRedisUrl', 'redisUrlProblemIssue'],
   // error paths only: a file read back from a report dir that is no regular file (a FIFO, a directory)

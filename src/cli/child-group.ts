@@ -4,8 +4,15 @@
  * command and its own children. Sent to unperf's pid alone (`kill -INT <pid>` from a CI runner or a
  * supervisor), a signal used to end unperf and leave the command running, orphaned. Passing it on
  * to the group also makes Ctrl-C reach the command once: the terminal signals unperf's group only.
+ *
+ * Windows has no process groups (process.kill(-pid) fails there) and `detached` is a new console,
+ * which Ctrl-C never reaches: there the command shares unperf's console (the console's Ctrl-C and
+ * close events reach it as they reach unperf: the only stop signals node emits on Windows), and a
+ * SIGKILL is `taskkill /T /F` on its process tree while its first process runs (libuv puts only that
+ * one in the job Windows kills with unperf; a pid whose process ended may be another's by then).
+ * Read, not run: no Windows machine runs these tests; the choices are tested as pure functions.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process'
 
 /** The signals passed on to the command's group (SIGHUP: the terminal closed, which the group's own session does not see). */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
@@ -20,9 +27,53 @@ export function killGroup(group: number | undefined, signal: NodeJS.Signals): vo
   }
 }
 
-/** spawn() in a process group (and session) of its own: the group's id is the child's pid. */
+/** spawn() in a process group (and session) of its own: the group's id is the child's pid (Windows: in unperf's console). */
 export function spawnInGroup(file: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  return spawn(file, args, { ...options, detached: true })
+  return spawn(file, args, groupSpawnOptions(options))
+}
+
+export function groupSpawnOptions(options: SpawnOptions, platform: NodeJS.Platform = process.platform): SpawnOptions {
+  return platform === 'win32' ? options : { ...options, detached: true }
+}
+
+/** What stopping a command's group with a signal does: a signal to the group, or (Windows) a command and the child's own kill. */
+export type StopStep =
+  | { kill: 'group'; pid: number; signal: NodeJS.Signals }
+  | { kill: 'tree'; file: string; args: string[] }
+  | { kill: 'child' }
+
+/**
+ * The steps that pass `signal` on to the group of `child` (`running`: it has not exited). POSIX:
+ * the signal to its group, ended or not (it may outlive its leader). Windows: a SIGKILL ends the
+ * tree while the child runs (taskkill, then the child itself should taskkill be missing); another
+ * signal came from the console the command shares, which has delivered it already.
+ */
+export function stopSteps(pid: number | undefined, signal: NodeJS.Signals, running: boolean, platform: NodeJS.Platform = process.platform): StopStep[] {
+  if (pid === undefined) return []
+  if (platform !== 'win32') return [{ kill: 'group', pid, signal }]
+  if (signal !== 'SIGKILL' || !running) return []
+  return [{ kill: 'tree', file: 'taskkill', args: ['/pid', String(pid), '/T', '/F'] }, { kill: 'child' }]
+}
+
+/** Passes `signal` on to the group `child` leads (stopSteps); a group already gone is no error. */
+export function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  const running = child.exitCode === null && child.signalCode === null
+  for (const step of stopSteps(child.pid, signal, running)) {
+    if (step.kill === 'group') killGroup(step.pid, step.signal)
+    else if (step.kill === 'tree') spawnSync(step.file, step.args, { stdio: 'ignore', windowsHide: true })
+    else child.kill('SIGKILL')
+  }
+}
+
+/**
+ * How a shell runs `script`: `sh -c` (POSIX); on Windows cmd.exe as node's `shell: true` starts it
+ * (`/d /s /c "<script>"`, verbatim: /s takes what is between the outer quotes as it is), from
+ * %ComSpec% when that names cmd.exe (a full path: no cmd.exe looked up in the cwd first).
+ */
+export function shellCommand(script: string, platform: NodeJS.Platform = process.platform, comspec = process.env.ComSpec): { file: string; args: string[]; options: SpawnOptions } {
+  if (platform !== 'win32') return { file: 'sh', args: ['-c', script], options: {} }
+  const file = comspec && /^(?:.*\\)?cmd(?:\.exe)?$/i.test(comspec) ? comspec : 'cmd.exe'
+  return { file, args: ['/d', '/s', '/c', `"${script}"`], options: { windowsVerbatimArguments: true } }
 }
 
 /** What runInGroup does after passing a stop signal on: SIGKILL the group if it has not ended. */
@@ -76,12 +127,12 @@ export function runInGroup(file: string, args: readonly string[], options: Spawn
     const expire = () => {
       if (stop?.ending?.() && Date.now() < deadline) { timer = setTimeout(expire, 250); return }
       killedAfterGrace = true
-      killGroup(child.pid, 'SIGKILL')
+      stopGroup(child, 'SIGKILL')
     }
     const pass = (signal: NodeJS.Signals) => {
-      if (stoppedBy !== undefined) return killGroup(child.pid, 'SIGKILL')
+      if (stoppedBy !== undefined) return stopGroup(child, 'SIGKILL')
       stoppedBy = signal
-      killGroup(child.pid, signal)
+      stopGroup(child, signal)
       if (!stop) return
       deadline = Date.now() + stop.graceMs + (stop.endingMaxMs ?? 0)
       timer = setTimeout(expire, stop.graceMs)
@@ -104,6 +155,7 @@ export function runInGroup(file: string, args: readonly string[], options: Spawn
 
 /** Whether any process of the group `group` leads is left. */
 function groupAlive(group: number | undefined): boolean {
-  if (group === undefined) return false
+  // Windows: no groups; what is left of the tree once its first process ended cannot be told apart from a pid reused
+  if (group === undefined || process.platform === 'win32') return false
   try { process.kill(-group, 0); return true } catch { return false }
 }

@@ -3,6 +3,7 @@
  * object and more promises per call), and the quiet unlink of temp files and asides.
  */
 import * as fs from 'node:fs'
+import { renameRetrying } from '../runtime/rename-retry.js'
 
 export function open(path: string, flags: string | number, mode?: number): Promise<number> {
   return new Promise((resolve, reject) => fs.open(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))))
@@ -22,6 +23,11 @@ export function close(fd: number): Promise<void> {
 
 export function rename(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => fs.rename(from, to, error => (error ? reject(error) : resolve())))
+}
+
+/** rename() of a temp file over its target (an atomic write's last step): on Windows retried while a scanner holds the file (rename-retry.ts). */
+export function renameOver(from: string, to: string): Promise<void> {
+  return process.platform === 'win32' ? renameRetrying(from, to) : rename(from, to)
 }
 
 export function unlink(path: string): Promise<void> {

@@ -8,8 +8,9 @@
  * with the same error handling.
  */
 import * as fs from 'node:fs'
-import { close, ignore, link, open, rename, unlink, unlinkQuiet, writev } from './_fs-calls.js'
+import { close, ignore, link, open, rename, renameOver, unlink, unlinkQuiet, writev } from './_fs-calls.js'
 import { withSlot } from './_fs-slots.js'
+import { renameOverSync } from '../runtime/rename-over.js'
 
 /** Encoded entries up to this size are written synchronously (_fs-sync.ts). */
 export const SYNC_WRITE_BYTES = 64 * 1024
@@ -46,11 +47,11 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
   })
   // the temp file counts for other processes' size checks from here (fs-size-limit.ts makeRoom)
   await beforeRename?.()
-  if (aside === undefined) return rename(tmp, file)
+  if (aside === undefined) return renameOver(tmp, file)
   // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it
   const moved = await rename(file, aside).then(() => true, () => false)
   try {
-    await rename(tmp, file)
+    await renameOver(tmp, file)
   } catch (error) {
     // the previous value back under its name, unless a newer one landed there (link never
     // replaces); no hard links here (EPERM): the aside stays, readers find it
@@ -77,11 +78,11 @@ export function writeAtomicSync(tmp: string, file: string, parts: Buffer[], size
   } finally {
     fs.closeSync(fd)
   }
-  if (aside === undefined) return fs.renameSync(tmp, file)
+  if (aside === undefined) return renameOverSync(tmp, file)
   let moved = true
   try { fs.renameSync(file, aside) } catch { moved = false }
   try {
-    fs.renameSync(tmp, file)
+    renameOverSync(tmp, file)
   } catch (error) {
     if (moved) {
       try {

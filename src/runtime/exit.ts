@@ -111,11 +111,14 @@ export function installExitHandlers(
     // recorded as it comes (it was recorded here as cut short, with 128 + n, and never again)
     if (hostListens(signal)) return
     const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
-    run(codes[signal] ?? 1, signal)
+    const code = codes[signal] ?? 1
+    run(code, signal)
     uninstall()
     // nobody else ends the process of it: it dies of the signal, as without unperf (signal-exit's
-    // listeners, seeing no other listener now, unload and re-raise it themselves)
-    process.kill(process.pid, signal)
+    // listeners, seeing no other listener now, unload and re-raise it themselves). Windows has no
+    // kill(2) to re-raise with (libuv throws ENOSYS: an uncaught error as the process died): the
+    // code a shell gives a death by that signal
+    try { process.kill(process.pid, signal) } catch { process.exit(code) }
   }
   Object.defineProperty(onSignal, UNPERF_LISTENER, { value: true })
   const onNaturalEnd = (code: number) => {

@@ -49,6 +49,9 @@ function userHome(): string | undefined {
 // system ignores case (macOS, Windows)
 const PLAIN_NAME = /^[a-z0-9][a-z0-9._-]*$/
 const SCOPED_NAME = /^@([a-z0-9][a-z0-9._-]*)\/([a-z0-9][a-z0-9._-]*)$/
+// a device name (`nul`, `aux.txt`, `com1.cli`: its part before the first dot), or a last dot or space
+// that Windows drops: node makes such a dir (its `\\?\` paths), which Explorer cannot remove
+const WINDOWS_UNSAFE = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[. ]$/
 
 /**
  * A name as one path segment, distinct for distinct names: a plain package name stays as it is,
@@ -56,8 +59,21 @@ const SCOPED_NAME = /^@([a-z0-9][a-z0-9._-]*)\/([a-z0-9][a-z0-9._-]*)$/
  * `acme-cli`), anything else (spaces, `..`, unicode, empty) its cleaned form plus a hash of the name.
  * Over 100 characters too (at most 73 then): the scope dir `s_<version>_<scope>_…` joins two of
  * them, and past 255 bytes a dir name is ENAMETOOLONG (the cache went off, no report written).
+ * On Windows a name Windows reserves (WINDOWS_UNSAFE) becomes `_<name>~<hash>` (at most 73 too).
  */
 export function safeDirName(name: string): string {
+  return safeDirNameOn(name, process.platform)
+}
+
+/** safeDirName as it is on `platform`. */
+export function safeDirNameOn(name: string, platform: NodeJS.Platform): string {
+  const dir = portableDirName(name)
+  // only on Windows: elsewhere these are dirs users have (a CLI named `aux`, a `cache.scope` of `con`)
+  // and their cache, reports and Redis scope id stay where they are. `_` starts no other form
+  return platform === 'win32' && WINDOWS_UNSAFE.test(dir) ? `_${dir.slice(0, 63)}~${shortHash(name, 8)}` : dir
+}
+
+function portableDirName(name: string): string {
   if (name.length <= 100) {
     if (PLAIN_NAME.test(name)) return name
     const scoped = SCOPED_NAME.exec(name)

@@ -5,12 +5,13 @@
  * file-hash memo, history compaction, a Prometheus textfile). The cache's own entries have their
  * own writer (drivers/_fs-write-atomic.ts): they are hashed, compressed and written in parts.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { PerfError } from '../errors.js'
 import { processGone } from './lock-file.js'
 import { makeDirSync } from './make-dir.js'
+import { renameOverSync } from './rename-over.js'
 
 /**
  * open() flags for the small files unperf writes in place (markers, an appended history): a symlink
@@ -91,7 +92,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
     if (options.unlinkFirst) {
       try { unlinkSync(file) } catch { /* first write */ }
     }
-    renameSync(tmp, file)
+    renameOverSync(tmp, file)
   } catch (error) {
     try { unlinkSync(tmp) } catch { /* never written */ }
     throw error

@@ -79,6 +79,21 @@ describe('signals with listeners of the host', { timeout: 60_000 }, () => {
     expect(r.history[0]!.exitCode).toBe(130)
   })
 
+  // Windows: libuv has no kill(2) there, the re-raise of the signal throws ENOSYS
+  it.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s where re-raising it throws ENOSYS (Windows): exits with %i, the report written, no uncaught error', async (signal, code) => {
+    const r = await run(signal, `
+      const kill = process.kill.bind(process)
+      process.kill = (pid, sig) => {
+        if (pid !== process.pid) return kill(pid, sig)
+        throw Object.assign(new Error('kill ENOSYS'), { code: 'ENOSYS', errno: -38, syscall: 'kill' })
+      }`)
+    expect(r.code, r.stderr).toBe(code)
+    expect(r.stderr).not.toContain('ENOSYS')
+    expect(r.history).toHaveLength(1)
+    expect(r.history[0]!.exitCode).toBe(code)
+    expect(r.history[0]!.commands).toMatchObject([{ name: 'wait', status: 'error', error: { name: 'ExitError' } }])
+  })
+
   it("a host listener that cancels the work and lets the command end: the command's real end and the host's exit code (it was an ExitError at the signal)", async () => {
     const r = await run('SIGINT', `process.on('SIGINT', () => { console.log('cancelled'); process.exitCode = 130; release() })`)
     expect(r.code, r.stderr).toBe(130)

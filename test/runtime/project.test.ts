@@ -2,7 +2,7 @@
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { gitEntriesAbove, gitRemote, packageInfo, platformCacheDir, projectId, remoteIdentity, safeDirName } from '../../src/runtime/project.js'
+import { gitEntriesAbove, gitRemote, packageInfo, platformCacheDir, projectId, remoteIdentity, safeDirName, safeDirNameOn } from '../../src/runtime/project.js'
 import { realPath } from '../../src/runtime/real-path.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -90,6 +90,38 @@ describe('cache dir names', () => {
       expect(dir.length).toBeLessThanOrEqual(80)
     }
     expect(safeDirName('@acme/cli')).toBe('acme+cli')
+  })
+
+  // Windows: a device name (the part before the first dot) or a last dot or space makes a dir
+  // Explorer cannot remove (node makes it through a \\?\ path)
+  const windowsUnsafe = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$|[. ]$/i
+  const unsafeNames = ['con', 'nul', 'aux', 'prn', 'com1', 'lpt9', 'aux.txt', 'nul.cli.js', 'com1.x', 'foo.', '@acme/cli.', 'CON', 'con.x y', 'Nul.Tar.gz', 'a'.repeat(99) + '.', 'con.' + 'x'.repeat(96)]
+
+  it('on Windows, never a device name nor a last dot: such names become _<name>~<hash>, distinct, within 73 characters', () => {
+    const dirs = unsafeNames.map(name => safeDirNameOn(name, 'win32'))
+    for (const dir of dirs) {
+      expect(dir).not.toMatch(windowsUnsafe)
+      expect(dir.length).toBeLessThanOrEqual(73)
+    }
+    expect(safeDirNameOn('con', 'win32')).toMatch(/^_con~[0-9a-f]{8}$/)
+    expect(safeDirNameOn('aux.txt', 'win32')).toMatch(/^_aux\.txt~[0-9a-f]{8}$/)
+    expect(safeDirNameOn('foo.', 'win32')).toMatch(/^_foo\.~[0-9a-f]{8}$/)
+    // distinct from each other, from the names they came from and from their neighbours, whatever the case
+    const neighbours = ['_con', 'con-', 'console', 'nullish', 'com10', 'lpt', 'auxiliary', 'foo', 'acme+cli', 'acme-cli', 'con~x']
+    const all = [...dirs, ...neighbours.map(name => safeDirNameOn(name, 'win32'))]
+    expect(new Set(all.map(d => d.toLowerCase())).size).toBe(all.length)
+    // names Windows accepts are as on every platform
+    for (const name of neighbours) expect(safeDirNameOn(name, 'win32')).toBe(safeDirNameOn(name, 'linux'))
+  })
+
+  it('elsewhere those names are dirs as before (a CLI named aux keeps its cache, reports and scope id)', () => {
+    for (const platform of ['linux', 'darwin'] as const) {
+      expect(safeDirNameOn('con', platform)).toBe('con')
+      expect(safeDirNameOn('aux.txt', platform)).toBe('aux.txt')
+      expect(safeDirNameOn('foo.', platform)).toBe('foo.')
+      expect(safeDirNameOn('@acme/cli.', platform)).toBe('acme+cli.')
+      for (const name of unsafeNames) expect(safeDirNameOn(name, platform)).toBe(safeDirName(name))
+    }
   })
 
   it('stay one segment under the platform cache dir', () => {

@@ -1,6 +1,7 @@
 /**
  * `unperf bench <cmd> [<cmd2> ...]`: the hyperfine workflow without hyperfine. Each command runs
- * through `sh -c` (like hyperfine); user/system times come from the shell's `times` for its child.
+ * through `sh -c` (like hyperfine; cmd.exe on Windows); user/system times come from the shell's
+ * `times` for its child (not measured on Windows: 0).
  * Like hyperfine, the cost of spawning the shell (measured on the empty command `:` before the
  * benchmark) is subtracted from every wall-time sample.
  */
@@ -9,7 +10,7 @@ import { commandEnv } from '../command-env.js'
 import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
 import { BenchCommandError, BenchInterruptedError, jsonError, UsageError, whyUnreadable } from '../../errors.js'
-import { BenchRunner, stopStatus } from '../bench-run.js'
+import { benchScript, BenchRunner, EMPTY_COMMAND, stopStatus } from '../bench-run.js'
 import { checkOutFile, flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
 import { exitStatus, shellSignal } from '../exit-status.js'
@@ -25,9 +26,8 @@ interface Result extends BenchResult { exit_codes: number[]; signals?: (string |
 type Run = { seconds: number; user: number; system: number; code: number; signal: NodeJS.Signals | null }
 
 async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
-  // the newline before ')' ends a trailing '# comment' in the command, which would swallow the ')'
-  const script = `(${command}\n) >/dev/null 2>&1 </dev/null; __unperf_status=$?; times >&2; exit $__unperf_status`
-  const r = await runner.run(script, true)
+  const { script, times } = benchScript(command)
+  const r = await runner.run(script, times)
   // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
   const line = r.stderr.trim().split('\n').pop() ?? ''
   const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
@@ -173,9 +173,9 @@ export default defineCommand({
       // the progress line from the start, as hyperfine's (warm-ups, then the first run, before the number
       // of runs is known): a command of 30 s with --warmup 1 showed nothing for a minute
       bar.set('measuring the shell spawn time')
-      for (let i = 0; i < 2; i++) await runOnce(runner, ':')
+      for (let i = 0; i < 2; i++) await runOnce(runner, EMPTY_COMMAND)
       const spawns: number[] = []
-      for (let i = 0; i < 10; i++) spawns.push((await runOnce(runner, ':')).seconds)
+      for (let i = 0; i < 10; i++) spawns.push((await runOnce(runner, EMPTY_COMMAND)).seconds)
       const shell = overhead = summarize(spawns).median
       const correct = (s: Run) => ({ ...s, seconds: Math.max(0, s.seconds - shell) })
       for (const [n, command] of commands.entries()) {

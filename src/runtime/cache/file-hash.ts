@@ -24,6 +24,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { platformCacheDir, shortHash } from '../project.js'
 import { READ_NO_FOLLOW, removeLeftoverTempFiles, writeFileAtomicSync } from '../write-file-atomic.js'
 import { makeDirSync } from '../make-dir.js'
+import { renameOver } from '../../drivers/_fs-calls.js'
 import { dirUnsafeSync, isOwnPrivateFile } from '../../drivers/fs-safety.js'
 import { DIR, isGlob, namedDirsAsGlobs } from './file-hash-dirs.js'
 import { tinyglobby } from '../_tinyglobby.js'
@@ -143,7 +144,7 @@ async function saveMemo(file: string | undefined, cwd: string): Promise<void> {
     if (memoDirUnsafe(dirname(file))) return
     // wx: a new file of ours, never through a symlink planted under the temp name
     await fsp.writeFile(tmp, serializeMemo(cwd), { mode: 0o600, flag: 'wx' })
-    await fsp.rename(tmp, file)
+    await renameOver(tmp, file)
     fileHashStats.memoWrites++
     // a memo write killed before its rename (SIGKILL, a CI timeout) left its temp file for good
     removeLeftoverTempFiles(dirname(file))

@@ -5,7 +5,7 @@
  * - `{ file }`: the same text written atomically (temp file + rename) for node_exporter's textfile collector.
  * - `{ pushgateway, job }`: one PUT to the pushgateway at stop, for short-lived CLIs.
  */
-import { chmodSync, closeSync, fchmodSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, fchmodSync, openSync, unlinkSync, writeFileSync } from 'node:fs'
 import { open, unlink } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -14,6 +14,7 @@ import type { WarnOnce } from '../_internal.js'
 import type { MetricsEndpoint } from '../types.js'
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition.js'
 import { makeDirSync } from '../make-dir.js'
+import { renameOverSync } from '../rename-over.js'
 import { thrownMessage } from '../../errors.js'
 
 export interface MetricsServerOptions {
@@ -125,7 +126,7 @@ export async function writeTextfile(file: string, text: string, current: () => b
     } finally {
       await handle.close()
     }
-    if (current()) return renameSync(tmp, target)
+    if (current()) return renameOverSync(tmp, target)
     await unlink(tmp).catch(() => { /* gone */ })
   } catch (error) {
     await unlink(tmp).catch(() => { /* renamed or gone */ })
@@ -146,7 +147,7 @@ export function writeTextfileSync(file: string, text: string): void {
     } finally {
       closeSync(fd)
     }
-    renameSync(tmp, target)
+    renameOverSync(tmp, target)
   } catch (error) {
     try { unlinkSync(tmp) } catch { /* never made */ }
     throw error

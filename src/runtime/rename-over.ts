@@ -1,0 +1,12 @@
+/**
+ * renameSync() of a temp file over its target, the last step of an atomic write: on Windows, where a
+ * scanner holding the file makes it fail for a moment, retried briefly (rename-retry.ts, loaded
+ * there only); elsewhere the plain call. The async form, off the start path: drivers/_fs-calls.ts renameOver.
+ */
+import { renameSync } from 'node:fs'
+import { renameRetryingSync } from './rename-retry.js'
+
+export function renameOverSync(from: string, to: string): void {
+  if (process.platform === 'win32') renameRetryingSync(from, to)
+  else renameSync(from, to)
+}
