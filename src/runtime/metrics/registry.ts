@@ -66,6 +66,11 @@ export class MetricsRegistry implements PerfMetrics {
     this._gc.observe({ kind }, seconds)
   }
 
+  /** Internal: the user's metrics, for the OpenTelemetry export at close (otel-user-metrics.ts). */
+  _userMetrics(): readonly MetricState[] {
+    return [...this._metrics.values()]
+  }
+
   expose(): string {
     return this._render(true)
   }
