@@ -73,7 +73,8 @@ export function otelNames(user: UserMetrics): Map<MetricState, { name: string; u
   const stripped = new Map<MetricState, { name: string; unit: string }>()
   for (const [state, base] of bases) {
     const match = /^(.+)_([a-z]+)$/.exec(base)
-    const unit = match && Object.hasOwn(UNITS, match[2]!) ? UNITS[match[2]!] : undefined
+    // `1` becomes `_ratio` again for a gauge only (the collector's rule): another type keeps it in its name
+    const unit = match && Object.hasOwn(UNITS, match[2]!) && (match[2] !== 'ratio' || state.type === 'gauge') ? UNITS[match[2]!] : undefined
     if (match && unit !== undefined) stripped.set(state, { name: match[1]!, unit })
   }
   const taken = new Set(bases.values())

@@ -25,6 +25,7 @@ describe("user metrics' OpenTelemetry names", () => {
     metrics.gauge('queue_depth', 'Depth.')
     metrics.gauge('heap_bytes', 'Heap.')
     metrics.gauge('hit_ratio', 'Hit ratio.')
+    metrics.histogram('fill_ratio', 'Fill ratio (a unit 1 is _ratio again for a gauge only).')
     metrics.histogram('request_duration_seconds', 'Latency.')
     metrics.gauge('job:rate:5m', 'A recording rule\'s name.')
     metrics.gauge('seconds', 'A unit word alone is a name.')
@@ -35,6 +36,7 @@ describe("user metrics' OpenTelemetry names", () => {
       acme_cli_queue_depth: 'queue_depth',
       acme_cli_heap_bytes: 'heap [By]',
       acme_cli_hit_ratio: 'hit [1]',
+      acme_cli_fill_ratio: 'fill_ratio',
       acme_cli_request_duration_seconds: 'request_duration [s]',
       'acme_cli_job:rate:5m': 'job.rate.5m',
       acme_cli_seconds: 'seconds',
