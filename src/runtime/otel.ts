@@ -1,7 +1,7 @@
 /**
  * exportToOpenTelemetry: at close, replays the run's commands, spans and startup phases as
- * OpenTelemetry spans, and its command durations, cache counts, pool and budget figures as
- * metrics, through @opentelemetry/api's global tracer and meter providers, so they show in
+ * OpenTelemetry spans, and its command durations, cache counts, pool and budget figures and the
+ * user's perf.metrics (otel-user-metrics.ts) as metrics, through @opentelemetry/api's global tracer and meter providers, so they show in
  * Jaeger/Tempo/... next to the host's own. Without a registered SDK the API is a no-op.
  * Then it flushes the host's providers (bounded by FLUSH_TIMEOUT_MS): a BatchSpanProcessor or a
  * PeriodicExportingMetricReader holds what it got on an unref'd timer, so a CLI that ends (or calls
@@ -12,7 +12,9 @@ import type { ResolvedPerfConfig } from '../config/types.js'
 import { MissingDependencyError, errorMessage } from '../errors.js'
 import { bounded } from './bounded.js'
 import { epochMs } from './clock.js'
-import type { CommandRecord, PerfReport, SpanRecord } from './types.js'
+import { exportUserMetrics } from './otel-user-metrics.js'
+import type { MetricState } from './metrics/metric-state.js'
+import type { CommandRecord, PerfMetrics, PerfReport, SpanRecord } from './types.js'
 
 type OtelApi = typeof import('@opentelemetry/api')
 type OtelSpan = import('@opentelemetry/api').Span
@@ -24,7 +26,8 @@ const OPTION = 'monitors.opentelemetry'
 /** How long close waits for the host's exporters; a collector that does not answer must not hold the CLI's exit. */
 export const FLUSH_TIMEOUT_MS = 3000
 
-export async function exportToOpenTelemetry(report: PerfReport, config: Pick<ResolvedPerfConfig, 'monitors' | 'name' | 'version'>): Promise<void> {
+/** `metrics`: the instance's registry, when perf.metrics was used: its user metrics go with unperf's own. */
+export async function exportToOpenTelemetry(report: PerfReport, config: Pick<ResolvedPerfConfig, 'monitors' | 'name' | 'version'>, metrics?: PerfMetrics): Promise<void> {
   const options = config.monitors.opentelemetry
   if (!options) return
   let api: OtelApi
@@ -36,6 +39,10 @@ export async function exportToOpenTelemetry(report: PerfReport, config: Pick<Res
   const serviceName = options.serviceName || config.name
   exportSpans(api, report, serviceName, config.version)
   exportMetrics(api, report, serviceName, config.version)
+  const user = metrics as { prefix?: string; _userMetrics?: () => readonly MetricState[] } | undefined
+  if (user?._userMetrics && user.prefix !== undefined) {
+    exportUserMetrics(api.metrics.getMeter(serviceName, config.version), { prefix: user.prefix, metrics: user._userMetrics() })
+  }
   await flushProviders(api)
 }
 

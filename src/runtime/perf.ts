@@ -93,7 +93,7 @@ class PerfInstance implements RunEndHost {
   _cache: CacheManager | undefined
   private _pools: PoolManager | undefined
   _workers: PerfWorkers | undefined
-  private _metrics: PerfMetrics | undefined
+  _metrics: PerfMetrics | undefined
   _monitor: MonitorImpl | undefined
   _monitorStart: Promise<void> | undefined
   _monitorsWithCommand = false

@@ -17,7 +17,7 @@ import type { ExitHandlers, Fatal } from './exit.js'
 import type { MonitorImpl } from './monitors/index.js'
 import { finalizeReport, finalizeReportSync } from './report/finalize.js'
 import { closingExitCode, recordExitCode, releaseExit } from './report/exit-code.js'
-import type { PerfReport, PerfWorkers } from './types.js'
+import type { PerfMetrics, PerfReport, PerfWorkers } from './types.js'
 
 /** What the end of the run uses of its perf instance. */
 export interface RunEndHost extends CommandsHost {
@@ -31,6 +31,8 @@ export interface RunEndHost extends CommandsHost {
   readonly _monitorStart: Promise<void> | undefined
   readonly _cache: CacheManager | undefined
   readonly _workers: PerfWorkers | undefined
+  /** The user metrics' registry, once perf.metrics was used: exported to OpenTelemetry at close. */
+  readonly _metrics: PerfMetrics | undefined
   readonly _uninstallExit: ExitHandlers | undefined
   _closing: Promise<PerfReport> | undefined
   _closedSync: PerfReport | undefined
@@ -72,7 +74,7 @@ export async function closeRun(perf: RunEndHost): Promise<PerfReport> {
   if (perf.config.monitors.opentelemetry) {
     try {
       const { exportToOpenTelemetry } = await import('./otel.js')
-      await exportToOpenTelemetry(report, perf.config)
+      await exportToOpenTelemetry(report, perf.config, perf._metrics)
     } catch (error) {
       perf._warn('otel', `OpenTelemetry export failed: ${errorMessage(error)}`)
     }

@@ -67,17 +67,29 @@ export interface PerfMemory {
   /** Peak rss seen (sampled during commands). */
   readonly peakRss: number
 }
-export interface MetricLabels { [label: string]: string | number }
+/**
+ * A metric's labels. Declared with literal `labelNames` (`{ labelNames: ['route', 'code'] }`, `as const`
+ * or not), only those names type-check, each optional (a subset is a series of its own, as in
+ * prom-client); with `labelNames: []`, none; with `labelNames` typed `string[]`, or none given, any
+ * name does (checked when recorded).
+ */
+export type MetricLabels<L extends string = string> = [L] extends [never] ? { [label: string]: never }
+  : string extends L ? { [label: string]: string | number }
+  : { [K in L]?: string | number }
 /**
  * A label set given to `labels()`: an object (`labels({ route: '/a' })`), or the values in the
  * order of the metric's `labelNames` (`labels('GET', '/a')`, one value per name), as in prom-client.
  */
-export type MetricLabelValues = [labels: MetricLabels] | Array<string | number>
+export type MetricLabelValues<L extends string = string> = [labels: MetricLabels<L>] | Array<string | number>
 /**
  * Ends a timer started by `startTimer()`: records the seconds since the start (the monotonic clock,
  * not the wall clock) under the start's labels merged with `labels`, and returns them. Each call records again.
  */
-export type MetricTimerEnd = (labels?: MetricLabels) => number
+export type MetricTimerEnd<L extends string = string> = {
+  // a method's parameter, not a function type's: an end typed by its metric's label names is still a
+  // `MetricTimerEnd` (methods compare their parameters both ways), as it was before label names were typed
+  end(labels?: MetricLabels<L>): number
+}['end']
 /** One sample of {@link MetricSnapshot}: prom-client's `{ value, labels, metricName? }`. */
 export interface MetricSnapshotValue {
   /** The sample's value: a counter's or gauge's, a bucket's cumulative count, a histogram's sum or count. */
@@ -112,14 +124,15 @@ export interface CounterChild {
   /** Adds `value` (default 1, never negative) to the bound series. */
   inc(value?: number): void
 }
-export interface Counter extends MetricBase {
+/** A counter; `L`: its label names, when declared as literals ({@link MetricLabels}). */
+export interface Counter<L extends string = string> extends MetricBase {
   /** Adds `value` (default 1, never negative): the value first, the labels second (prom-client's other way round throws). */
-  inc(value?: number, labels?: MetricLabels): void
+  inc(value?: number, labels?: MetricLabels<L>): void
   /** The series of a label set, checked now (an undeclared label, a count of values that is not the count of `labelNames`, throw). */
-  labels(...labels: MetricLabelValues): CounterChild
+  labels(...labels: MetricLabelValues<L>): CounterChild
 }
 /** A gauge's series bound to a label set by `labels()`. */
-export interface GaugeChild {
+export interface GaugeChild<L extends string = string> {
   /** Sets the bound series' value. */
   set(value: number): void
   /** Adds `value` (default 1). */
@@ -129,44 +142,51 @@ export interface GaugeChild {
   /** Sets the wall clock's time now, in seconds since the Unix epoch. */
   setToCurrentTime(): void
   /** Starts a timer; its end sets the gauge to the seconds elapsed. */
-  startTimer(): MetricTimerEnd
+  startTimer(): MetricTimerEnd<L>
 }
-export interface Gauge extends MetricBase {
+/** A gauge; `L`: its label names, when declared as literals ({@link MetricLabels}). */
+export interface Gauge<L extends string = string> extends MetricBase {
   /** Sets the value. */
-  set(value: number, labels?: MetricLabels): void
+  set(value: number, labels?: MetricLabels<L>): void
   /** Adds `value` (default 1). */
-  inc(value?: number, labels?: MetricLabels): void
+  inc(value?: number, labels?: MetricLabels<L>): void
   /** Subtracts `value` (default 1). */
-  dec(value?: number, labels?: MetricLabels): void
+  dec(value?: number, labels?: MetricLabels<L>): void
   /** Sets the wall clock's time now, in seconds since the Unix epoch (prom-client's unit; sub-ms precision). */
-  setToCurrentTime(labels?: MetricLabels): void
+  setToCurrentTime(labels?: MetricLabels<L>): void
   /** Starts a timer (the monotonic clock); its end sets the gauge to the seconds elapsed, under `labels` merged with the end's. */
-  startTimer(labels?: MetricLabels): MetricTimerEnd
+  startTimer(labels?: MetricLabels<L>): MetricTimerEnd<L>
   /** The series of a label set, checked now (an undeclared label, a count of values that is not the count of `labelNames`, throw). */
-  labels(...labels: MetricLabelValues): GaugeChild
+  labels(...labels: MetricLabelValues<L>): GaugeChild<L>
 }
 /** A histogram's series bound to a label set by `labels()`. */
-export interface HistogramChild {
+export interface HistogramChild<L extends string = string> {
   /** Records one observation in the bound series. */
   observe(value: number): void
   /** Starts a timer; its end observes the seconds elapsed. */
-  startTimer(): MetricTimerEnd
+  startTimer(): MetricTimerEnd<L>
 }
-export interface Histogram extends MetricBase {
+/** A histogram; `L`: its label names, when declared as literals ({@link MetricLabels}). */
+export interface Histogram<L extends string = string> extends MetricBase {
   /** Records one observation (put the unit in the name: `_seconds`, `_bytes`). */
-  observe(value: number, labels?: MetricLabels): void
+  observe(value: number, labels?: MetricLabels<L>): void
   /** Starts a timer (the monotonic clock); its end observes the seconds elapsed, under `labels` merged with the end's. */
-  startTimer(labels?: MetricLabels): MetricTimerEnd
+  startTimer(labels?: MetricLabels<L>): MetricTimerEnd<L>
   /** The series of a label set, checked now (an undeclared label, a count of values that is not the count of `labelNames`, throw). */
-  labels(...labels: MetricLabelValues): HistogramChild
+  labels(...labels: MetricLabelValues<L>): HistogramChild<L>
 }
+/**
+ * The user's metrics. `labelNames` written as literals (`['route', 'code']`, `as const` or not) type
+ * the labels the metric's calls take: `inc(1, { rout: 'x' })` is a type error, as with prom-client's
+ * `Counter<'route' | 'code'>`; without `labelNames`, or with a `string[]`, any label name type-checks.
+ */
 export interface PerfMetrics {
   /** A counter, exported with unperf's own metrics: the name gets the config's prefix and `_total` if missing. */
-  counter(name: string, help: string, options?: { labelNames?: string[] | undefined }): Counter
+  counter<L extends string = string>(name: string, help: string, options?: { labelNames?: readonly L[] | undefined }): Counter<L>
   /** A gauge, exported with unperf's own metrics (the name gets the config's prefix). */
-  gauge(name: string, help: string, options?: { labelNames?: string[] | undefined }): Gauge
+  gauge<L extends string = string>(name: string, help: string, options?: { labelNames?: readonly L[] | undefined }): Gauge<L>
   /** A histogram, exported with unperf's own metrics (the name gets the config's prefix); `buckets` ascending. */
-  histogram(name: string, help: string, options?: { labelNames?: string[] | undefined; buckets?: number[] | undefined }): Histogram
+  histogram<L extends string = string>(name: string, help: string, options?: { labelNames?: readonly L[] | undefined; buckets?: readonly number[] | undefined }): Histogram<L>
   /** Prometheus text exposition format 0.0.4 of every metric, unperf's own included. */
   expose(): string
 }

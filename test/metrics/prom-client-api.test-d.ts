@@ -13,7 +13,7 @@ declare const perf: Perf
 describe('user metrics: prom-client\'s calls', () => {
   it('labels() takes an object or one value per label name, and gives each type its child', () => {
     const requests = perf.metrics.counter('requests', 'Requests.', { labelNames: ['method', 'route'] })
-    expectTypeOf(requests).toEqualTypeOf<Counter>()
+    expectTypeOf(requests).toEqualTypeOf<Counter<'method' | 'route'>>()
     expectTypeOf(requests.labels('GET', '/a')).toEqualTypeOf<CounterChild>()
     expectTypeOf(requests.labels({ method: 'GET', route: '/a' })).toEqualTypeOf<CounterChild>()
     expectTypeOf(requests.labels('GET', 200)).toEqualTypeOf<CounterChild>()

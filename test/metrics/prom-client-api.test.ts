@@ -48,6 +48,7 @@ describe('labels()', () => {
     expect(() => requests.labels('GET', '/a', 'extra')).toThrow(/gives 3 values for 2 label names/)
     expect(() => requests.labels()).toThrow(/labels\(\) gives 0 values for 2 label names/)
     expect(() => metrics.counter('plain', 'Plain.').labels('x')).toThrow(`metric 'app_plain_total': labels("x") gives 1 value, and it was registered without labelNames: labels() takes none (or declare them: { labelNames: [...] })`)
+    // @ts-expect-error an undeclared label: a type error (labelNames typed), and checked at run time for JavaScript callers
     expect(() => requests.labels({ method: 'GET', status: 200 })).toThrow(/unknown label 'status' \(declared: method, route\)/)
     expect(() => requests.labels('GET', undefined as unknown as string)).toThrow(/label 'route' must be a string or a number, got undefined/)
     expect(() => requests.labels('GET', ['/a'] as unknown as string)).toThrow(/label 'route' must be a string or a number/)
@@ -131,8 +132,10 @@ describe('startTimer()', () => {
   it("checks the start's labels at the start and the end's at the end", () => {
     const metrics = registry()
     const latency = metrics.histogram('latency_seconds', 'Latency.', { labelNames: ['route'] })
+    // @ts-expect-error an undeclared label: a type error (labelNames typed), and checked at run time for JavaScript callers
     expect(() => latency.startTimer({ path: '/a' })).toThrow(/unknown label 'path'/)
     const end = latency.startTimer()
+    // @ts-expect-error as above
     expect(() => end({ code: 200 })).toThrow(/unknown label 'code' \(declared: route\)/)
     expect(() => (end as (l: unknown) => number)(200)).toThrow(/a timer's end takes labels as an object \(end\(\{ code: 200 \}\)\) or nothing, got 200/)
     expect(histogramSeries(metrics.expose(), 'app_latency_seconds')).toEqual([])

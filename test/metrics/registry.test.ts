@@ -61,6 +61,7 @@ describe('metrics registry', () => {
     expect(() => metrics.histogram('h', 'x', { labelNames: ['le'] })).toThrow(/'le' is reserved/)
     expect(() => metrics.histogram('h2', 'x', { buckets: [1, 0.5] })).toThrow(/strictly increasing/)
     expect(() => metrics.counter('c', 'x').inc(-1)).toThrow(/cannot decrease/)
+    // @ts-expect-error an undeclared label: a type error (labelNames typed), and checked at run time for JavaScript callers
     expect(() => metrics.counter('d', 'x', { labelNames: ['a'] }).inc(1, { b: 'x' })).toThrow(/unknown label 'b'/)
   })
 

@@ -80,7 +80,8 @@ describe('OpenTelemetry export from a CLI process that exits right after its com
     expect(command.attributes).toMatchObject({ 'unperf.kind': 'command', 'unperf.command': 'ok' })
     expect(compile.attributes).toMatchObject({ 'unperf.kind': 'span', 'unperf.command': 'ok' })
     expect(requests.map(r => r.body).join('\n')).not.toContain(SECRET)
-    expect(metricNames).toEqual(expect.arrayContaining(['unperf.command.duration', 'unperf.startup.duration']))
+    // the user's metrics too (the fixture's counter, named without the prefix and _total)
+    expect(metricNames).toEqual(expect.arrayContaining(['unperf.command.duration', 'unperf.startup.duration', 'files_compiled']))
   }, 30_000)
 
   it("a command that throws (the adapter's process.exit(1)): status ERROR with the message, the failed span too", async () => {

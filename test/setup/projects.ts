@@ -125,6 +125,7 @@ export const ISOLATED = [
   'test/monitors/otel-concurrent.test.ts', // in-process perf/CLI state
   'test/monitors/otel-missing.test.ts', // vi mocks, spies or fake timers, in-process perf/CLI state
   'test/monitors/otel-siblings.test.ts', // in-process perf/CLI state
+  'test/monitors/otel-user-metrics.test.ts', // in-process perf/CLI state, OpenTelemetry's global meter provider
   'test/monitors/otel.test.ts', // in-process perf/CLI state
   'test/monitors/perf.test.ts', // in-process perf/CLI state
   'test/monitors/prometheus-address.test.ts', // in-process perf/CLI state

@@ -10,7 +10,8 @@ import type { MetricFamily, MetricType } from './exposition.js'
 import { newHistogramData, observeInto, type HistogramData } from './histogram-data.js'
 
 interface Series { labels: MetricLabels; value: number }
-interface HistogramSeries { labels: MetricLabels; data: HistogramData }
+/** `min`/`max`: what the OpenTelemetry export replays the buckets between (otel-user-metrics.ts); Prometheus has no use for them. */
+export interface HistogramSeries { labels: MetricLabels; data: HistogramData; min: number; max: number }
 
 /** A label set checked and keyed once (`labels()`, a timer's start): `[key, labels in labelNames order]`. */
 export type LabelSet = [key: string, labels: MetricLabels]
@@ -38,7 +39,7 @@ export class MetricState {
     // as prom-client: a metric without labels has its one series from the start (`name 0`, a
     // histogram's zero buckets, `_sum 0`, `_count 0`); a labelled one has none until recorded
     if (this.labelNames.length === 0) {
-      if (this.type === 'histogram') this.histograms.set('', { labels: {}, data: newHistogramData(this.buckets) })
+      if (this.type === 'histogram') this.histograms.set('', newSeries({}, this.buckets))
       else this.series.set('', { labels: {}, value: 0 })
     }
   }
@@ -102,8 +103,10 @@ export class MetricState {
   /** observe() into a label set keyed already; `value` checked by the caller. */
   observeAt([key, ordered]: LabelSet, value: number): void {
     let series = this.histograms.get(key)
-    if (series === undefined) this.histograms.set(key, (series = { labels: ordered, data: newHistogramData(this.buckets) }))
+    if (series === undefined) this.histograms.set(key, (series = newSeries(ordered, this.buckets)))
     observeInto(series.data, value)
+    if (value < series.min) series.min = value
+    if (value > series.max) series.max = value
   }
 
   /**
@@ -169,6 +172,10 @@ export class MetricState {
 }
 
 // --- internal ---
+
+function newSeries(labels: MetricLabels, buckets: readonly number[]): HistogramSeries {
+  return { labels, data: newHistogramData(buckets), min: Infinity, max: -Infinity }
+}
 
 /** A value as an error message shows it: a string quoted, so `'2'` does not read as 2. */
 export function shown(value: unknown): string {

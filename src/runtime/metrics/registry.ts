@@ -35,34 +35,40 @@ export class MetricsRegistry implements PerfMetrics {
     this.prefix = sanitizeMetricPrefix(prefix)
   }
 
-  counter(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Counter {
+  counter<L extends string = string>(name: string, help: string, options: { labelNames?: readonly L[] | undefined } = {}): Counter<L> {
     let full = this._name(name, 'counter')
     if (!full.endsWith('_total')) full += '_total'
     const state = this._register(full, help, 'counter', options.labelNames ?? [], DEFAULT_BUCKETS)
-    return (state.handle ??= counterHandle(state)) as Counter
+    return (state.handle ??= counterHandle(state)) as unknown as Counter<L>
   }
 
-  gauge(name: string, help: string, options: { labelNames?: string[] | undefined } = {}): Gauge {
+  gauge<L extends string = string>(name: string, help: string, options: { labelNames?: readonly L[] | undefined } = {}): Gauge<L> {
     const state = this._register(this._name(name, 'gauge'), help, 'gauge', options.labelNames ?? [], DEFAULT_BUCKETS)
-    return (state.handle ??= gaugeHandle(state)) as Gauge
+    return (state.handle ??= gaugeHandle(state)) as unknown as Gauge<L>
   }
 
-  histogram(name: string, help: string, options: { labelNames?: string[] | undefined; buckets?: number[] | undefined } = {}): Histogram {
+  histogram<L extends string = string>(name: string, help: string, options: { labelNames?: readonly L[] | undefined; buckets?: readonly number[] | undefined } = {}): Histogram<L> {
     const full = this._name(name, 'histogram')
     const buckets = options.buckets ?? DEFAULT_BUCKETS
     if (!Array.isArray(buckets)) throw new MetricError(`histogram '${full}': buckets must be an array of upper bounds ([0.1, 1, 10]), got ${shown(buckets)}`, full)
     if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!))) {
       throw new MetricError(`histogram '${full}': buckets must be finite and strictly increasing, got [${buckets.join(', ')}]`, full)
     }
-    if ((options.labelNames ?? []).includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`, full)
-    const state = this._register(full, help, 'histogram', options.labelNames ?? [], buckets)
-    return (state.handle ??= histogramHandle(state)) as Histogram
+    const labelNames: readonly string[] = options.labelNames ?? []
+    if (labelNames.includes('le')) throw new MetricError(`histogram '${full}': 'le' is reserved for buckets`, full)
+    const state = this._register(full, help, 'histogram', labelNames, buckets)
+    return (state.handle ??= histogramHandle(state)) as unknown as Histogram<L>
   }
 
   /** Internal: one GC pause (seconds) of a kind, from the monitor's GC observer. */
   _gcObserve(kind: string, seconds: number): void {
     this._gcSeen = true
     this._gc.observe({ kind }, seconds)
+  }
+
+  /** Internal: the user's metrics, for the OpenTelemetry export at close (otel-user-metrics.ts). */
+  _userMetrics(): readonly MetricState[] {
+    return [...this._metrics.values()]
   }
 
   expose(): string {
