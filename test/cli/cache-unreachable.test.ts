@@ -103,6 +103,9 @@ describe('unperf cache with a tier that cannot be reached', { timeout: 60_000 },
         expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(1)
         expect(r.stderr, args.join(' ')).toMatch(/not accessible to this user|permission denied/)
         expect(r.stderr, args.join(' ')).toContain('incomplete')
+        // a read that failed, said as one (it said `cannot be written: cannot write to`, for a list)
+        expect(r.stderr, args.join(' ')).toMatch(/the fs cache tier cannot be read: cannot read \/\S+: /)
+        expect(r.stderr, args.join(' ')).not.toContain('cannot write')
       }
     } finally {
       if (process.getuid?.() !== 0) chmodSync(closed, 0o700)

@@ -198,7 +198,7 @@ export class NamespaceEvents {
     const errno = (error as { code?: string }).code
     // a tier's explain() found a dir that refuses writes (fs-unwritable.ts)
     const unwritable = (error as { unwritable?: Unwritable } | null)?.unwritable
-    if (unwritable) return warnCacheUnwritable(this._ctx, tier?.kind ?? 'fs', tier?.dir ?? this._ctx.config.cache.dir, unwritable)
+    if (unwritable) return warnCacheUnwritable(this._ctx, tier?.kind ?? 'fs', tier?.dir ?? this._ctx.config.cache.dir, unwritable, code, error)
     const detail = errorMessage(error)
     // a full disk (the fs tier evicted and tried again: fs-write.ts): one warning for every
     // namespace under the cache dir, whatever else fails with it
