@@ -38,7 +38,8 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
     warnOnce(code, message)
   }, { seen: warnOnce.seen, said: warnOnce.said })
   const hooks = createHookRegistry()
-  const m = createCacheManager({ config, hooks, warn })
+  // a command looking at the cache leaves the disk as it found it: no scope dir made, marked or pruned
+  const m = createCacheManager({ config, hooks, warn, inspect: true })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
   // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name);
