@@ -127,7 +127,7 @@ export class NamespaceEvents {
     const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
     this.report(code, error.key, error, tier)
     this.evicted(error.key, 'corrupt', undefined, tier)
-    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
+    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry '${error.key}' in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
   }
 
   /**
