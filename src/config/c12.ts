@@ -21,6 +21,7 @@ import { jsonSyntaxError } from './json-position.js'
 import { checkDefaultExport } from './no-default-export.js'
 import { inModulePackage } from './package-type.js'
 import { configLoadError } from './config-load-error.js'
+import { createJitiOfC12, withImportOnce } from './jiti-import-once.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -84,7 +85,7 @@ const CACHE_WRITE_FAILED = new Set(['ENOSPC', 'EDQUOT', 'EROFS'])
 export async function loadRawLayersWithC12(rootDir: string, configFile: string | undefined): Promise<C12LoadResult> {
   // a config file that is a directory, a package.json that is not JSON: c12 would go on without them
   await checkConfigFiles(rootDir, configFile)
-  const { loadConfig } = await import('c12')
+  const { loadConfig, SUPPORTED_EXTENSIONS } = await import('c12')
   const extendsSources: string[] = []
   // which file an extends source came from (errors name it): a layer this resolver loaded that lists
   // it, else the config c12 loaded itself in that dir (the main one, or a directory's perf.config)
@@ -129,7 +130,10 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
           dotenv: false,
           globalRc: false,
           merger: mergeWithEveryExtends,
-          jitiOptions: { alias: selfAliases(), fsCache },
+          // c12's own jiti (its options), but a file that throws is not evaluated again by jiti's fallback
+          jiti: withImportOnce(createJitiOfC12(join(rootDir, configFile ?? 'perf.config'), {
+            interopDefault: true, moduleCache: false, extensions: [...SUPPORTED_EXTENSIONS], alias: selfAliases(), fsCache,
+          })),
           // Local file extends are resolved here: c12 3.3 resolves './dir/base.ts' against './dir'
           // twice, and only warns when an extends source is missing (unperf fails instead).
           resolve: async (source: string, opts: { cwd?: string; jiti?: { import: (id: string, o: { default: true }) => Promise<unknown> } }) => {

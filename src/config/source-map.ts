@@ -4,7 +4,7 @@
  * column. Error paths only (imported lazily).
  */
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { createJitiOfC12 } from './jiti-import-once.js'
 import { inModulePackage } from './package-type.js'
 
 /** 1-based line and column, as editors and V8's stack frames count them. */
@@ -107,10 +107,7 @@ export function jitiSourcePosition(file: string, line: number, column: number, n
   const wrapped = line === 1 && column > (firstLine === -1 ? source.length : firstLine)
   if (!wrapped && !transpiledByJiti(file, source)) return { line, column }
   try {
-    // the jiti c12 loads (a dependency of c12's, not necessarily reachable from unperf's own dir)
-    const fromUnperf = createRequire(import.meta.url)
-    const { createJiti } = createRequire(fromUnperf.resolve('c12'))('jiti') as typeof import('jiti')
-    const jiti = createJiti(file, { sourceMaps: true, fsCache: false, interopDefault: true })
+    const jiti = createJitiOfC12(file, { sourceMaps: true, fsCache: false, interopDefault: true })
     const code = jiti.transform({ filename: file, source, ts: /\.[cm]?tsx?$/.test(file), async: true })
     const mappings = inlineMappings(code)
     if (!mappings) return undefined

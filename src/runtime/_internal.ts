@@ -21,6 +21,11 @@ export interface RuntimeContext {
   config: ResolvedPerfConfig
   hooks: PerfHookRegistryImpl
   warn: WarnOnce
+  /**
+   * The `unperf cache` commands': they look at what is stored, no run uses the scope, so it is not
+   * marked used (made, on a cache never written) nor are other scopes pruned.
+   */
+  inspect?: true
 }
 
 // --- src/runtime/cache/index.ts: createCacheManager(ctx) -------------------------

@@ -18,8 +18,17 @@ import type { PerfReport } from './report-types.js'
 const FIX_CACHE = 'point cache.dir or XDG_CACHE_HOME at a writable dir, or turn the cache off: UNPERF_CACHE=0'
 const FIX_REPORT = 'point report.dir, or XDG_CACHE_HOME for the default one, at a writable dir'
 
-/** The cache tier of `dir` cannot be written (`why`: the cause its explain() found). */
-export function warnCacheUnwritable(ctx: RuntimeContext, kind: string, dir: string, why: Unwritable): void {
+/** The system calls of a failed write: any other (scandir, open, stat) in a read or a listing was a read. */
+const WRITE_CALLS = new Set(['mkdir', 'rename', 'unlink', 'rmdir', 'rm', 'write', 'utime', 'futime', 'copyfile', 'symlink', 'link', 'chmod'])
+
+/**
+ * The cache tier of `dir` cannot be written, or read (`why`: the cause its explain() found; `code`:
+ * the failed call's, E_WRITE for a write; `error`: explain()'s, the failure as its `cause`).
+ */
+export function warnCacheUnwritable(ctx: RuntimeContext, kind: string, dir: string, why: Unwritable, code?: string, error?: unknown): void {
+  const syscall = ((error as { cause?: { syscall?: unknown } } | undefined)?.cause?.syscall)
+  // a dir this user may not enter fails a list or a get as it fails a set: not said as a write
+  const read = code !== undefined && code !== 'E_WRITE' && !WRITE_CALLS.has(String(syscall))
   const reportDir = ctx.config.report.dir
   // as the cache's write failed (a dir that takes no new dirs, /sys, is told by the failure alone)
   const report = whyUnwritable(reportDir, { code: why.code })
@@ -28,12 +37,14 @@ export function warnCacheUnwritable(ctx: RuntimeContext, kind: string, dir: stri
     // the cache dir rather than a namespace's under it (`…/s_1.0.0_<project>_<hash>/n-default`)
     const cacheDir = ctx.config.cache.dir
     const shown = dir.startsWith(cacheDir + sep) ? cacheDir : dir
-    ctx.warn(reportCode(reportDir, why), `${why.reason}: the ${kind} cache (${shown}) and the report (${reportDir}) cannot be written; `
-      + `the command goes on without them (point XDG_CACHE_HOME, or cache.dir and report.dir, at a writable dir; UNPERF_CACHE=0 turns the cache off)`)
+    ctx.warn(reportCode(reportDir, why), `${why.reason}: the ${kind} cache (${shown}) ${read ? 'cannot be read and' : 'and'} the report (${reportDir}) cannot be written; `
+      + `the command goes on without them (point XDG_CACHE_HOME, or cache.dir and report.dir, at a ${read ? 'readable and ' : ''}writable dir; UNPERF_CACHE=0 turns the cache off)`)
     return
   }
-  // one warning for every namespace's tier under the dir that refuses writes
-  ctx.warn(`cache-tier:unwritable:${why.at}:${why.code}`, `the ${kind} cache tier cannot be written: cannot write to ${dir}: ${why.reason}; the command goes on without it (${FIX_CACHE})`)
+  // one warning for every namespace's tier under the dir that refuses writes (or reads)
+  ctx.warn(`cache-tier:unwritable:${why.at}:${why.code}`, read
+    ? `the ${kind} cache tier cannot be read: cannot read ${dir}: ${why.reason}; the command goes on without it (point cache.dir or XDG_CACHE_HOME at a dir this user can read and write, or turn the cache off: UNPERF_CACHE=0)`
+    : `the ${kind} cache tier cannot be written: cannot write to ${dir}: ${why.reason}; the command goes on without it (${FIX_CACHE})`)
 }
 
 /**

@@ -46,8 +46,9 @@ export async function loadTestHistory(options: LoadTestHistoryOptions = {}): Pro
     dir = resolve(cwd, options.dir)
     checkDirs = [dir]
   } else {
-    const { loadPerfConfig } = await import('../config/load.js')
-    const config = await loadPerfConfig({ cwd, ...(options.env !== undefined && { env: options.env }) })
+    // the CLI's (`unperf tests`, `unperf shard`): --env NAME without a $env.NAME block warned of, as by every command
+    const { cliConfig } = await import('../cli/_context.js')
+    const config = await cliConfig({ cwd, ...(options.env !== undefined && { env: options.env }) })
     dir = config.report.dir
     checkDirs = reportDirs(config)
     limit = Math.min(limit ?? config.report.history, config.report.history)

@@ -60,6 +60,17 @@ describe('--env without a block in the config', () => {
     }
   })
 
+  it('monitor, tests and shard warn too: `monitor --env cii` sampled with the default monitors config, not $env.ci\'s, without a word', () => {
+    const dir = projectWith(config)
+    for (const args of [['monitor', '--count', '1', '--interval', '20ms', '--json'], ['tests', 'flaky', '--json'], ['tests', 'slow', '--json'], ['tests', 'merge', 'none.jsonl', '--json'], ['shard', '--total', '2', '--index', '1', '--json']]) {
+      const r = unperf(dir, ...args, '--env', 'cii')
+      expect(r.stderr, args.join(' ')).toContain('[unperf] warning: --env cii: the config has no $env.cii block, so nothing is overridden (its env blocks: $development, $env.ci)')
+      // stdout stays the document (monitor: JSON lines) alone
+      expect(() => args[0] === 'monitor' ? r.stdout.trim().split('\n').map(line => JSON.parse(line)) : r.json(), r.stdout).not.toThrow()
+      expect(unperfWithEnv(dir, { CI: undefined }, ...args, '--env', 'ci').stderr, args.join(' ')).not.toContain('warning: --env')
+    }
+  })
+
   it('a config without env blocks says so', () => {
     const r = unperf(projectWith(`export default { cache: { driver: 'memory' } }`), 'config', '--env', 'staging', '--json')
     expect(r.json().warnings).toEqual([expect.stringContaining('(it has no env blocks)')])

@@ -43,7 +43,8 @@ describe('an argument the command does not take', () => {
     const dir = project()
     const other = join(dir, 'sub')
     mkdirSync(other)
-    expect(unperf(other, '--cwd', dir, 'cache', 'get', '--namespace', 'templates', 'k').code).toBe(1) // no entry: the key was taken
+    // (shared: a namespace the config has; one it has not is bad usage, cache-namespace-unknown.test.ts)
+    expect(unperf(other, '--cwd', dir, 'cache', 'get', '--namespace', 'shared', 'k').code).toBe(1) // no entry: the key was taken
     expect(unperf(dir, 'config', '--env', 'ci', '--cwd', dir, '--json').code).toBe(0)
     writeFileSync(join(dir, 'a.test.ts'), '')
     const shard = unperf(dir, 'shard', '--total', '1', '--index', '1', 'a.test.ts')

@@ -13,6 +13,7 @@ import { filesKeysHint, otherNamespacesHint } from '../cache-get-hints.js'
 import { createWarnOnce, redact } from '../../runtime/warn.js'
 import type { PerfCache } from '../../runtime/types.js'
 import { cliConfig, cliHistory } from '../_context.js'
+import { checkNamespaceArg, checkNamespaceKnown } from '../cache-namespace-arg.js'
 import { commandNamesCell } from '../command-names-cell.js'
 import { bold, configArgs, dim, doneMark, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
@@ -38,7 +39,8 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
     warnOnce(code, message)
   }, { seen: warnOnce.seen, said: warnOnce.said })
   const hooks = createHookRegistry()
-  const m = createCacheManager({ config, hooks, warn })
+  // a command looking at the cache leaves the disk as it found it: no scope dir made, marked or pruned
+  const m = createCacheManager({ config, hooks, warn, inspect: true })
   const names = [...new Set(['default', 'shared', ...Object.keys(config.cache.namespaces)])]
   const get = (name: string): PerfCache => name.startsWith('plugin:') ? m.pluginNamespace(name.slice(7)) : name === 'default' ? m.root : m.namespace(name)
   // every namespace: the configured ones, then those found on disk or in Redis (plugins', opened by name);
@@ -63,15 +65,6 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
 }
 
 /** clear() counting every stored entry it removed, expired ones included. */
-/**
- * `--namespace` as a namespace name: `plugin:` alone (a plugin's namespace without the plugin's name)
- * listed, cleared and read an empty namespace no plugin has, and said nothing of the slip.
- */
-function checkNamespaceArg(name: string): void {
-  if (name === 'plugin:') throw new UsageError("--namespace 'plugin:': the plugin's name is missing (a plugin's namespace is plugin:<name>, e.g. plugin:git-info; unperf cache info lists them)")
-  if (name === '') throw new UsageError('--namespace expects a namespace name, got an empty value')
-}
-
 function clearStored(cache: PerfCache): Promise<number> {
   const ns = cache as unknown as CacheNamespace
   return clearTiers(ns._tiers, ns._events, { expired: true })
@@ -82,6 +75,7 @@ async function withCache<T>(args: { cwd?: string; rootDir?: string; env?: string
   const config = await cliConfig(args)
   const c = open(config, createProgress())
   try {
+    if (args.namespace !== undefined) await checkNamespaceKnown(args.namespace, config, c.every)
     return await fn(c, config)
   } finally {
     await c.m.close()

@@ -1,5 +1,6 @@
 /** `unperf doctor`: node, config (and whether a published package would include it), copies of unperf, plugins (loaded), cache dir (0700, writable), free disk, unstorage drivers by name (loaded), redis reachability, stale scopes. */
-import { accessSync, constants, statSync, statfsSync } from 'node:fs'
+import { accessSync, constants, existsSync, rmdirSync, statSync, statfsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { whyUnwritable } from '../../drivers/fs-unwritable.js'
 import { makeDirSync } from '../../runtime/make-dir.js'
 import { defineCommand } from 'citty'
@@ -75,6 +76,9 @@ export default defineCommand({
         checks.push(bundle)
       }
       const dir = config.cache.dir
+      // a cache dir no run has made yet is made to check it can be (a read-only fs, /proc refuse it),
+      // then removed again: doctor leaves the disk as it found it
+      const made = missingDirs(dir)
       try {
         makeDirSync(dir, 0o700)
         const st = statSync(dir)
@@ -99,6 +103,9 @@ export default defineCommand({
         // a read-only fs, one that takes no new dirs (/sys, /proc) or a dir not ours, said as such
         const why = whyUnwritable(dir, error)
         checks.push({ check: 'cache dir', ok: false, detail: why ? `${dir}: cannot be written: ${why.reason}` : `${dir}: ${errorMessage(error)}` })
+      } finally {
+        // deepest first; one that is not empty now (a run made entries meanwhile) is kept, and its parents
+        for (const d of made) try { rmdirSync(d) } catch { break }
       }
       // each Redis named by the key path it is written at: `$env.ci.cache.driver[2]` for a tier in the
       // ci block (the merged `cache.driver[2]` is not a line of the file), as config errors name keys
@@ -210,4 +217,11 @@ function driverSpecs<T extends ResolvedDriverSpec = RedisSpec>(config: ResolvedP
   }
   add(config.report.historyDriver, 'report.historyDriver')
   return [...found.values()].map(f => ({ spec: f.spec, where: f.where.join(', ') }))
+}
+
+/** The dirs of `dir`'s path that are not there yet, deepest first (`dir` itself first when it is missing). */
+function missingDirs(dir: string): string[] {
+  const missing: string[] = []
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d)
+  return missing
 }

@@ -12,7 +12,7 @@ import { ListenError, UsageError } from '../../errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'
-import { cliDirs } from '../_context.js'
+import { cliConfig } from '../_context.js'
 import { configArgs, plural } from '../_ui.js'
 import { writeJson } from '../json-stdout.js'
 
@@ -44,10 +44,11 @@ export default defineCommand({
     const count = args.count === undefined ? Infinity : Number(args.count)
     if (!(count === Infinity || (Number.isInteger(count) && count >= 1))) throw new UsageError(`--count expects a positive integer, got '${args.count}'`)
 
-    const [{ loadPerfConfig }, { createHookRegistry }, { createMetricsRegistry }, { startMonitors }] = await Promise.all([
-      import('../../config/load.js'), import('../../hooks/registry.js'), import('../../runtime/metrics/registry.js'), import('../../runtime/monitors/index.js'),
+    const [{ createHookRegistry }, { createMetricsRegistry }, { startMonitors }] = await Promise.all([
+      import('../../hooks/registry.js'), import('../../runtime/metrics/registry.js'), import('../../runtime/monitors/index.js'),
     ])
-    const loaded = await loadPerfConfig({ ...cliDirs(args), ...(args.env && { env: args.env }) })
+    // --env NAME without a $env.NAME block warned of, as by every command that reads the config
+    const loaded = await cliConfig(args)
     const configured = loaded.monitors.prometheus
     const monitors: ResolvedMonitorsConfig = {
       ...loaded.monitors,

@@ -164,9 +164,9 @@ const merge = defineCommand({
     const { mergeTestHistory, testsHistoryPath } = await import('../../vitest/history.js')
     const cwd = resolve(args.cwd ?? process.cwd())
     // the config gives the cap (report.history) even with --dir; a broken config only matters without --dir
-    const { loadPerfConfig } = await import('../../config/load.js')
+    const { cliConfig } = await import('../_context.js')
     // no --cwd: the project's config and report dir (its nearest package.json up), as every command's
-    const config = await loadPerfConfig({ ...(args.cwd && { cwd }), ...(args.env && { env: args.env }) }).catch((error: unknown) => {
+    const config = await cliConfig({ ...(args.cwd && { cwd }), ...(args.env && { env: args.env }) }).catch((error: unknown) => {
       if (!args.dir) throw error
       return undefined
     })

@@ -22,6 +22,8 @@ import { hitRateOf } from './hit-rate.js'
 
 export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
+const noFlush = async (): Promise<void> => {}
+
 /**
  * The namespaces with a dir in one of the config's fs tiers for this scope (plugins' and those
  * opened by name included). Remote tiers: stored-namespaces.ts; both: storedNamespaces().
@@ -82,7 +84,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     budget,
     async tiers(namespace: string, nsConfig: ResolvedNamespaceConfig): Promise<Tier[]> {
       const s = await getScope()
-      if (!scopeTouched && nsConfig.tiers.some(t => t.driver === 'fs')) {
+      if (!scopeTouched && !ctx.inspect && nsConfig.tiers.some(t => t.driver === 'fs')) {
         scopeTouched = true
         host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
       }
@@ -137,6 +139,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     const tier = new FsTier(join(base === cacheConfig.dir ? s.dir : join(base, s.id), nsDir), { compress: nsConfig.compress, integrity: nsConfig.integrity }, `${s.id}\0${namespace}`)
     tier.knowLimit(nsConfig.maxSize)
     budget.addFs(namespace, tier)
+    // the CLI's reads are no uses: no access times written back (a `cache list` made every entry the most recently used)
+    if (ctx.inspect) tier.close = noFlush
     return tier
   }
 

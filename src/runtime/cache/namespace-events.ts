@@ -127,7 +127,7 @@ export class NamespaceEvents {
     const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
     this.report(code, error.key, error, tier)
     this.evicted(error.key, 'corrupt', undefined, tier)
-    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
+    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry '${error.key}' in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
   }
 
   /**
@@ -198,7 +198,7 @@ export class NamespaceEvents {
     const errno = (error as { code?: string }).code
     // a tier's explain() found a dir that refuses writes (fs-unwritable.ts)
     const unwritable = (error as { unwritable?: Unwritable } | null)?.unwritable
-    if (unwritable) return warnCacheUnwritable(this._ctx, tier?.kind ?? 'fs', tier?.dir ?? this._ctx.config.cache.dir, unwritable)
+    if (unwritable) return warnCacheUnwritable(this._ctx, tier?.kind ?? 'fs', tier?.dir ?? this._ctx.config.cache.dir, unwritable, code, error)
     const detail = errorMessage(error)
     // a full disk (the fs tier evicted and tried again: fs-write.ts): one warning for every
     // namespace under the cache dir, whatever else fails with it
