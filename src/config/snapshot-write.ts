@@ -19,6 +19,7 @@ import {
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
 import { configCandidates } from './config-candidates.js'
+import { asScript } from './snapshot-script.js'
 
 /** Builds the snapshot from c12's layers; returns its dir. Never throws: a failure only means no fast path next time. */
 export async function writeSnapshot(rootDir: string, configFile: string | undefined, mainFile: string | undefined, layers: RawLayer[], resolutionInputs: string[] = []): Promise<string | undefined> {
@@ -113,35 +114,6 @@ export function inputRecorder(builtAt: number): { inputs: Map<string, InputStat>
 }
 
 // --- internal ---
-
-/**
- * The bundled config as a script `(function (module, exports) { ... })` when it has no import left
- * (packages it imports stay imports), no import() and no top-level await; else undefined.
- */
-async function asScript(esm: string): Promise<string | undefined> {
-  if (/(?<![\w$.])import\s*[({"'*\w]|(?<![\w$.])require\s*\(|\bimport\.meta\b/.test(esm)) return undefined
-  try {
-    const esbuild = await import('esbuild')
-    const { code } = await esbuild.transform(defaultExportOnly(esm) ?? esm, { format: 'cjs', loader: 'js', target: 'node20', logLevel: 'silent' })
-    return `(function (module, exports) {\n${code}\n})\n`
-  } catch {
-    return undefined // top-level await, ...
-  }
-}
-
-/**
- * esbuild's bundle with its closing export clause (`export {\n  x_default as default,\n  extra\n};`,
- * the one form a bundle's exports take) replaced by `exports.default = x_default`: the runtime reads
- * the default alone (snapshot.ts). esbuild's own CommonJS form of the clause copies every export
- * through getters (`__toCommonJS`): ≈ 2.5 M instructions of every warm start, 12 functions compiled
- * for one property read. Undefined (esbuild's form then) for anything else.
- */
-function defaultExportOnly(esm: string): string | undefined {
-  const clause = /\nexport\s*\{([^{}]*)\};?\s*$/.exec(esm)
-  if (!clause || /(?<![\w$.])export\b/.test(esm.slice(0, clause.index))) return undefined
-  const local = clause[1]!.split(',').map(spec => /^\s*([\w$]+)\s+as\s+default\s*$/.exec(spec)?.[1]).find(Boolean)
-  return local && `${esm.slice(0, clause.index)}\nexports.default = ${local};\n`
-}
 
 /**
  * jiti's extension order (its default `extensions`, then `.json` through require.resolve): the
