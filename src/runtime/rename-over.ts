@@ -10,3 +10,11 @@ export function renameOverSync(from: string, to: string): void {
   if (process.platform === 'win32') renameRetryingSync(from, to)
   else renameSync(from, to)
 }
+
+/**
+ * A rename that claims a file by moving it to a name of the caller's own (a stale lock onto its
+ * claim, noted runs or removals to take, a cache entry aside): on Windows a scanner holding it is
+ * waited out as above; ENOENT (another process moved it first, or there was none) and every other
+ * code are thrown at once, as they are elsewhere.
+ */
+export const renameClaimSync = renameOverSync
