@@ -1,7 +1,8 @@
 /**
  * renameSync() of a temp file over its target, the last step of an atomic write: on Windows, where a
  * scanner holding the file makes it fail for a moment, retried briefly (rename-retry.ts, loaded
- * there only); elsewhere the plain call. The async form, off the start path: drivers/_fs-calls.ts renameOver.
+ * there only); elsewhere the plain call. The same for a rename that claims a file (renameClaimSync).
+ * The async forms, off the start path: drivers/_fs-calls.ts renameOver, renameClaim.
  */
 import { renameSync } from 'node:fs'
 import { renameRetryingSync } from './rename-retry.js'
