@@ -23,10 +23,12 @@ let byNumber: Map<number, NodeJS.Signals> | undefined
  * `kill -9` → 137). null: it exited. A command that itself exits 129 and above reads as killed, as
  * a shell prompt shows it: dash gives the same status for both, and node sees the shell's wait status
  * only (hyperfine names a signal only when its shell died of one; docs/_tail.md says why unperf does not).
+ * On Windows no status means a signal (cmd.exe reports its command's exit code as it is, and a
+ * process ended by taskkill or Ctrl-C exits 1 or 0xC000013A): a command exiting 130 exited 130.
  */
-export function shellSignal(r: { status: number | null; signal: NodeJS.Signals | null }): NodeJS.Signals | null {
+export function shellSignal(r: { status: number | null; signal: NodeJS.Signals | null }, platform: NodeJS.Platform = process.platform): NodeJS.Signals | null {
   if (r.signal) return r.signal
-  if (r.status === null || r.status <= 128) return null
+  if (r.status === null || r.status <= 128 || platform === 'win32') return null
   byNumber ??= new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]))
   return byNumber.get(r.status - 128) ?? null
 }

@@ -30,6 +30,9 @@ export function renameOver(from: string, to: string): Promise<void> {
   return process.platform === 'win32' ? renameRetrying(from, to) : rename(from, to)
 }
 
+/** rename() of a file to a name of the caller's own (a cache entry aside): retried on Windows as renameOver; ENOENT at once (rename-over.ts renameClaimSync). */
+export const renameClaim = renameOver
+
 export function unlink(path: string): Promise<void> {
   return new Promise((resolve, reject) => fs.unlink(path, error => (error ? reject(error) : resolve())))
 }

@@ -8,9 +8,9 @@
  * with the same error handling.
  */
 import * as fs from 'node:fs'
-import { close, ignore, link, open, rename, renameOver, unlink, unlinkQuiet, writev } from './_fs-calls.js'
+import { close, ignore, link, open, renameClaim, renameOver, unlink, unlinkQuiet, writev } from './_fs-calls.js'
 import { withSlot } from './_fs-slots.js'
-import { renameOverSync } from '../runtime/rename-over.js'
+import { renameClaimSync, renameOverSync } from '../runtime/rename-over.js'
 
 /** Encoded entries up to this size are written synchronously (_fs-sync.ts). */
 export const SYNC_WRITE_BYTES = 64 * 1024
@@ -49,7 +49,8 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
   await beforeRename?.()
   if (aside === undefined) return renameOver(tmp, file)
   // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it
-  const moved = await rename(file, aside).then(() => true, () => false)
+  // (Windows: a scanner holding the entry waited out first, rename-over.ts)
+  const moved = await renameClaim(file, aside).then(() => true, () => false)
   try {
     await renameOver(tmp, file)
   } catch (error) {
@@ -80,7 +81,7 @@ export function writeAtomicSync(tmp: string, file: string, parts: Buffer[], size
   }
   if (aside === undefined) return renameOverSync(tmp, file)
   let moved = true
-  try { fs.renameSync(file, aside) } catch { moved = false }
+  try { renameClaimSync(file, aside) } catch { moved = false }
   try {
     renameOverSync(tmp, file)
   } catch (error) {

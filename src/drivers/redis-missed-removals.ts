@@ -14,11 +14,12 @@
  * Another machine's local tiers are not reached (as for any removal: see docs/cache.md, Tiers).
  * Loaded on the tier's first read (one failed open when there is none), never on the start path.
  */
-import { lstatSync, renameSync, unlinkSync } from 'node:fs'
+import { lstatSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { crypto } from '../runtime/_builtins.js'
 import { keyMatcher } from '../runtime/cache/key-pattern.js'
 import { makeDirSync } from '../runtime/make-dir.js'
+import { renameClaimSync } from '../runtime/rename-over.js'
 import { readFileNoFollowSync } from '../runtime/read-file-no-follow.js'
 import { APPEND_NO_FOLLOW, endsTorn, writeFileNoFollowSync } from '../runtime/write-file-atomic.js'
 import { dirUnsafeSync } from './fs-safety.js'
@@ -118,7 +119,8 @@ export class MissedRemovals {
     try {
       if (taken !== undefined) {
         try {
-          renameSync(this._file!, taken)
+          // (Windows: a scanner holding the file waited out; none there, ENOENT, at once: rename-over.ts)
+          renameClaimSync(this._file!, taken)
           removals = parse(readFileNoFollowSync(taken), writtenBy(taken))
         } catch { /* none on disk (another process applied them, or the dir is unwritable): this process's own */ }
       }

@@ -27,8 +27,9 @@
  * the lock (never in its way). Deferred (scripts/build.mjs): the start path loads it only when it
  * finds the lock held.
  */
-import { closeSync, constants, fstatSync, linkSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, linkSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { lockHolder, processGone } from './lock-file.js'
+import { renameClaimSync } from './rename-over.js'
 
 /** A lock (or claim) judged: its identity. */
 interface Judged { ino: number; mtimeMs: number }
@@ -92,9 +93,10 @@ function takeOver(path: string, judged: Judged, claim: string, staleMs: number):
   if (now === true) return true
   if (now === undefined || !same(now, judged)) return false // taken over already: a fresh lock
   try {
-    // onto the claim: one name less to leave behind
-    renameSync(path, claim)
+    // onto the claim: one name less to leave behind (Windows: a scanner holding the lock waited out)
+    renameClaimSync(path, claim)
   } catch (error) {
+    // ENOENT: released, or another taker moved it (never retried); a lock held for good: left for the next try
     return (error as NodeJS.ErrnoException).code === 'ENOENT'
   }
   let moved: Judged | undefined

@@ -63,6 +63,7 @@ export const ISOLATED = [
   'test/cli/cache-unreachable.test.ts', // missed its 1 s redis bound in a 'shared' trial under a load of 12-17 (not told apart from the load yet)
   'test/cli/child-group-windows.test.ts', // in-process perf/CLI state
   'test/cli/doctor-redis-cluster.test.ts', // in-process perf/CLI state
+  'test/cli/exit-status.test.ts', // imports src/cli/exit-status.js (pure shellSignal(), but src/cli/ counts as in-process CLI code)
   'test/cli/parent-config.test.ts', // in-process perf/CLI state
   'test/cli/profile-being-written.test.ts', // sets process.env (PATH), imports src/cli (profile-processes.ts)
   'test/cli/profile-exit-code.test.ts', // signals its own process
@@ -71,6 +72,7 @@ export const ISOLATED = [
   'test/cli/stderr-prefix.test.ts', // in-process perf/CLI state
   'test/cli/stop-signal.test.ts', // adds or removes process listeners
   'test/cli/table-align.test.ts', // imports src/cli/_ui.js (pure table(), but src/cli/ counts as in-process CLI code)
+  'test/cli/windows-command.test.ts', // imports src/cli/windows-command.js (pure functions, but src/cli/ counts as in-process CLI code)
   'test/config/alert-units.test.ts', // sets process.env
   'test/config/config-files.test.ts', // sets process.env
   'test/config/duplicate-tiers.test.ts', // sets process.env

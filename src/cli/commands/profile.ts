@@ -19,6 +19,7 @@ import { bold, commonArgs, dim, printJson, table } from '../_ui.js'
 import { isPreloadFrame, pickProgram, PRELOAD, PRELOAD_FILE, profileBeingWritten } from './profile-processes.js'
 import { exitStatus, exitText } from '../exit-status.js'
 import { runInGroup } from '../child-group.js'
+import { isNodeCommand, spawnPlan } from '../windows-command.js'
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; selfSize?: number }
 
@@ -153,7 +154,7 @@ async function profileIn(dir: string, command: string[], args: ProfileArgs): Pro
   const flags = args.heap ? ['--heap-prof', `--heap-prof-dir=${dir}`, '--heap-prof-interval=32768'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']
   // node itself takes the flags as arguments; anything else (npx, a bin script) through NODE_OPTIONS
   // (Node 20 refuses --cpu-prof there: run the node command directly)
-  const isNode = /(^|\/)node(\.exe)?$/.test(command[0]!) || command[0] === process.execPath
+  const isNode = isNodeCommand(command[0]!)
   const argv = isNode ? [...flags, ...command.slice(1)] : command.slice(1)
   // the preload also records node's startup phases (performance.nodeTiming) of each process
   const preload = join(dir, PRELOAD_FILE)
@@ -174,7 +175,9 @@ async function profileIn(dir: string, command: string[], args: ProfileArgs): Pro
   // command ran on orphaned and its profile was left in the temp dir)
   // a command still running STOP_GRACE_MS after the signal passed on (one that ignores it) is SIGKILLed, unless a
   // process of it is writing its profile (past its exit): that one is waited for, up to a minute more
-  const r = await runInGroup(command[0]!, argv, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env }, { graceMs: grace, ending: () => profileBeingWritten(dir), endingMaxMs: 60_000 })
+  // (Windows: a .cmd shim such as npx through cmd.exe, windows-command.ts)
+  const { file, args: fileArgs, windowsVerbatimArguments } = spawnPlan(command[0]!, argv, { env, cwd })
+  const r = await runInGroup(file, fileArgs, { cwd, stdio: ['inherit', args.json ? 2 : 'inherit', 'inherit'], env, ...(windowsVerbatimArguments && { windowsVerbatimArguments }) }, { graceMs: grace, ending: () => profileBeingWritten(dir), endingMaxMs: 60_000 })
   const wall = performance.now() - t0
   const files = readdirSync(dir).filter(f => f.endsWith(args.heap ? '.heapprofile' : '.cpuprofile')).sort()
   // as a shell (and `time`, `env`, `timeout`): 127 for a command not found, 126 for one that cannot be run

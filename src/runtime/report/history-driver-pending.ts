@@ -11,11 +11,12 @@
  * `exitCode` of an entry still there) and removes it. A machine that never runs the CLI again (a
  * CI job's last run) leaves the shared copy as it was at close, or without that run.
  */
-import { renameSync, unlinkSync } from 'node:fs'
+import { unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { APPEND_NO_FOLLOW, writeFileNoFollowSync } from '../write-file-atomic.js'
 import { readFileNoFollowSync } from '../read-file-no-follow.js'
 import type { HistoryEntry } from './history.js'
+import { renameClaimSync } from '../rename-over.js'
 
 export const PENDING_FILE = 'history-driver-pending.jsonl'
 
@@ -35,13 +36,14 @@ export function notePendingRun(reportDir: string, pending: PendingRun): void {
 /**
  * The noted runs, taken out of the file (renamed away first, so a process noting one meanwhile
  * starts a new file and loses nothing); the last note of each key wins. None when there is no file
- * (the usual case: one failed rename). Lines that are not such a note are skipped.
+ * (the usual case: one failed rename, ENOENT, never retried; on Windows a scanner holding the file
+ * is waited out, rename-over.ts). Lines that are not such a note are skipped.
  */
 export function takePendingRuns(reportDir: string): PendingRun[] {
   const file = join(reportDir, PENDING_FILE)
   const taken = `${file}.${process.pid}`
   try {
-    renameSync(file, taken)
+    renameClaimSync(file, taken)
   } catch {
     return []
   }
