@@ -10,7 +10,7 @@ import { ConfigError, configIssue } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { rootLayerExtending } from './extends-owner.js'
 import { mergeWithEveryExtends } from './merge-extends.js'
-import { snapshotDirs } from './snapshot.js'
+import { snapshotDirs, snapshotDirUntrusted } from './snapshot.js'
 import { configCandidates } from './config-candidates.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
@@ -48,6 +48,8 @@ function jitiCacheDir(rootDir: string): string | false {
   for (const snapshots of snapshotDirs(rootDir)) {
     const dir = join(dirname(snapshots), basename(snapshots) === 'config' ? 'jiti' : `${basename(snapshots)}-jiti`)
     try {
+      // under a root or `config-snapshots` of another user's (theirs, or their link): not made there
+      if (snapshotDirUntrusted(snapshots, rootDir, true)) continue
       makeDirSync(dir, 0o700)
       chmodSync(dir, 0o700)
       // jiti runs what it finds there: never a dir of another user's (root's chmod succeeds on it)

@@ -79,9 +79,10 @@ function lockPath(rootDir: string, configFile: string | undefined): string | und
   const name = manifestName(configFile).replace(/\.json$/, '.lock')
   for (const dir of snapshotDirs(rootDir)) {
     try {
+      // a platform dir others can write to is never read from (snapshot.ts): no lock there either,
+      // asked before the dir is made (never made through another user's link)
+      if (snapshotDirUntrusted(dir, rootDir, true)) continue
       makeDirSync(dir, 0o700)
-      // a platform dir others can write to is never read from (snapshot.ts): no lock there either
-      if (snapshotDirUntrusted(dir, rootDir)) continue
       return join(dir, name)
     } catch { /* unwritable: the next location */ }
   }

@@ -15,7 +15,7 @@ import type { BuildOptions, PluginBuild } from 'esbuild'
 import { removeLeftoverTempFiles, writeFileAtomicSync } from '../runtime/write-file-atomic.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import {
-  CODE_EXT, FORMAT, hashFile, manifestName, manifestPrefix, snapshotDirs, statInput, unperfVersion,
+  CODE_EXT, FORMAT, hashFile, manifestName, manifestPrefix, snapshotDirs, snapshotDirUntrusted, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
 import { configCandidates } from './config-candidates.js'
@@ -73,6 +73,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     const manifest: Manifest = { format: FORMAT, rootDir, builtAt, unperf: unperfVersion(), inputs: [...inputs.values()], layers: manifestLayers, ...(mainFile && { configFile: mainFile }) }
     for (const dir of snapshotDirs(rootDir)) {
       try {
+        // asked before the dir is made: never made through a `config-snapshots` link of another user's
+        if (snapshotDirUntrusted(dir, rootDir, true)) continue
         makeDirSync(dir, 0o700)
         // the config's code (secrets it holds too) never into a dir someone else can write to (readSnapshot would not use it)
         const priv = !dir.startsWith(join(rootDir, 'node_modules') + sep)

@@ -9,7 +9,7 @@
  * Building a snapshot is in snapshot-write.ts (esbuild, loaded only then).
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
-import { join, resolve, sep } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { platformCacheDir, shortHash } from '../runtime/project.js'
 import type { RawLayer } from './layers.js'
@@ -170,10 +170,17 @@ function runScript(file: string): { default?: unknown } {
 /**
  * Whether a snapshot dir is one whose modules are not run (nor its build lock taken): in the platform
  * cache dir (an XDG_CACHE_HOME in /tmp) and someone else can write to it. The project's node_modules
- * is as trusted as its code.
+ * is as trusted as its code. `writing`: also when someone else can write to, or owns as a symlink,
+ * `config-snapshots/` or the `unperf/` root above it (a shared cache home where another user made
+ * them first): the snapshot (the config's code, a literal password too) is not written under a root
+ * its owner can swap, nor through their link into a dir of the user's. Missing dirs pass (made
+ * 0700 by the writer), so it is asked before they are made. A read needs the dir's own check alone:
+ * a dir of the user's, private, holds only what the user wrote, and the parents' two more lstats
+ * would be paid on every warm start.
  */
-export function snapshotDirUntrusted(dir: string, rootDir: string): boolean {
-  return !dir.startsWith(join(rootDir, 'node_modules') + sep) && dirUnsafeSync([dir]) !== undefined
+export function snapshotDirUntrusted(dir: string, rootDir: string, writing = false): boolean {
+  if (dir.startsWith(join(rootDir, 'node_modules') + sep)) return false
+  return dirUnsafeSync(writing ? [dir, dirname(dir), dirname(dirname(dir))] : [dir]) !== undefined
 }
 
 /**

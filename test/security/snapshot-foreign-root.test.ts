@@ -1,0 +1,72 @@
+/**
+ * A project without node_modules keeps its config snapshot (and jiti's copies) under
+ * `<cache home>/unperf/config-snapshots/`. In a shared cache home (XDG_CACHE_HOME in /tmp, or the
+ * `/tmp/unperf-cache-<uid>` fallback of a user without a home) someone else may have made `unperf/`
+ * first, or planted `config-snapshots` as a symlink of theirs: only the snapshot dir itself was
+ * checked, so the snapshot was written (the config's code, a literal password too) and run under a
+ * root another user owns, and written through their link into any dir of the user's. Found by the
+ * session 31 security audit on the packed package. Real child processes on the built package.
+ */
+import { execFileSync } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+
+const dist = join(import.meta.dirname, '../../dist/index.mjs')
+
+function project(): string {
+  // no node_modules: the snapshot's place is the platform cache dir
+  const dir = tempDir('unperf-snap-root-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { ttl: '3m' } }`)
+  writeFileSync(join(dir, 'main.mjs'), `import { loadPerfConfigLayers } from ${JSON.stringify(dist)}
+const { config, loader } = await loadPerfConfigLayers()
+console.log(loader, config.cache.ttl)`)
+  return dir
+}
+
+const run = (dir: string, xdg: string) => execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg, UNPERF_CODE_CACHE: '0' } }).trim()
+
+// another user's files need root to make (chown); 65534 is nobody
+describe.skipIf(process.getuid?.() !== 0)('the config snapshot under a cache root another user owns', () => {
+  it('is neither written nor run under an `unperf/` dir someone else made first (world-writable, theirs)', () => {
+    const dir = project()
+    const xdg = tempDir('unperf-snap-root-xdg-')
+    const root = join(xdg, 'unperf')
+    mkdirSync(root)
+    chmodSync(root, 0o777)
+    chownSync(root, 65534, 65534)
+    expect(run(dir, xdg)).toBe('c12 180000')
+    expect(run(dir, xdg)).toBe('c12 180000')
+    expect(existsSync(join(root, 'config-snapshots'))).toBe(false)
+  })
+
+  it('is never written through `config-snapshots` planted as their symlink to a dir of the user\'s', () => {
+    const dir = project()
+    const xdg = tempDir('unperf-snap-root-xdg-')
+    const root = join(xdg, 'unperf')
+    mkdirSync(root, { mode: 0o700 })
+    const target = tempDir('unperf-snap-link-target-')
+    chmodSync(target, 0o700)
+    const link = join(root, 'config-snapshots')
+    symlinkSync(target, link)
+    lchownSync(link, 65534, 65534)
+    expect(run(dir, xdg)).toBe('c12 180000')
+    expect(run(dir, xdg)).toBe('c12 180000')
+    expect(readdirSync(target)).toEqual([])
+  })
+
+  it('the user\'s own root and link are theirs to place: the snapshot is written and used', () => {
+    const dir = project()
+    const xdg = tempDir('unperf-snap-root-xdg-')
+    const root = join(xdg, 'unperf')
+    mkdirSync(root, { mode: 0o700 })
+    const target = tempDir('unperf-snap-link-target-')
+    chmodSync(target, 0o700)
+    symlinkSync(target, join(root, 'config-snapshots'))
+    expect(run(dir, xdg)).toBe('c12 180000')
+    expect(run(dir, xdg)).toBe('snapshot 180000')
+    expect(readdirSync(target).length).toBeGreaterThan(0)
+  })
+})
