@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { tempDir } from '../helpers/tmp.js'
 import { manager, type ManagerOptions } from './_manager.js'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -46,6 +47,27 @@ describe('swr revalidation', () => {
     expect(await cache.get('k')).toBe('v3')
     await m.close()
   })
+})
+
+describe('swr revalidation at close()', () => {
+  // a CLI serves the stale value, finishes its command and closes: the revalidation it started
+  // (here longer than the 2 s close() gives promotions) must be written, not dropped at exit
+  it('close() awaits a pending revalidation to its end, and the next process reads its value', async () => {
+    const dir = tempDir('unperf-swr-close-')
+    const cwd = tempDir('unperf-swr-close-cwd-')
+    const first = manager({ driver: 'fs', swr: 60_000, dir, cwd })
+    expect(await first.cache.wrap('k', async () => 'v1', { ttl: 50 })).toBe('v1')
+    await sleep(80)
+    let finished = false
+    const started = Date.now()
+    expect(await first.cache.wrap('k', async () => { await sleep(2500); finished = true; return 'v2' }, { ttl: '1h' })).toBe('v1')
+    expect(Date.now() - started).toBeLessThan(1000)
+    await first.m.close()
+    expect(finished).toBe(true)
+    const next = manager({ driver: 'fs', dir, cwd })
+    expect(await next.cache.get('k')).toBe('v2')
+    await next.m.close()
+  }, 15_000)
 })
 
 describeRedis('swr revalidation on redis', () => {

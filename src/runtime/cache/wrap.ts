@@ -43,6 +43,7 @@ export interface WrapApi {
   report(code: string, key: string, error: unknown, tier?: Tier): void
   staleFor(options: CacheWrapOptions): number
   track(p: Promise<unknown>): void
+  awaitOnClose(p: Promise<unknown>): void
   tiers(): Promise<TierGuard[]>
   /** The tiers once built, else undefined (tiers() builds them). */
   ready(): TierGuard[] | undefined
@@ -100,7 +101,9 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
     const revalidating = api.namespace._revalidating
     if (!revalidating.has(key)) {
       revalidating.add(key)
-      api.track((async () => {
+      // close() awaits it to its end: a CLI that exits right after the command must not lose the
+      // new value (a miss would have waited for fn as long), nor cut it at the 2 s given to promotions
+      api.awaitOnClose((async () => {
         try {
           await produce(api, key, fn, options, staleFor)
         } catch (error) {
