@@ -188,10 +188,12 @@ export class NamespaceEvents {
     if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this._name, ...(key !== undefined && { key }), code, ...(tier && this._tierOf(tier)), error })
     if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
     // the caller's own function threw in the background: not a storage failure, and nothing was cached
-    if (code === 'E_WARM' || code === 'E_REVALIDATE') {
+    if (code === 'E_WARM' || code === 'E_REVALIDATE' || code === 'E_STALE_IF_ERROR') {
       this._ctx.warn(`cache-fn:${code}:${this._name}`, code === 'E_WARM'
         ? `warm(): the function for '${key}' in cache namespace '${this._name}' threw (${errorMessage(error)}); the key was not filled (errors are never cached)`
-        : `the background revalidation (swr) of '${key}' in cache namespace '${this._name}' threw (${errorMessage(error)}); the stale value is served until its stale window ends (errors are never cached)`)
+        : code === 'E_REVALIDATE'
+          ? `the background revalidation (swr) of '${key}' in cache namespace '${this._name}' threw (${errorMessage(error)}); the stale value is served until its stale window ends (errors are never cached)`
+          : `wrap('${key}') in cache namespace '${this._name}': its function threw (${errorMessage(error)}); the expired value was served instead (staleIfError), until its stale window ends (errors are never cached)`)
       return
     }
     const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'

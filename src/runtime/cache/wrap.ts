@@ -140,6 +140,8 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
     if (found && sie !== false && found.entry.expiresAt !== null && Date.now() < found.entry.expiresAt + staleWindow(sie)) {
       api.staleAfterMiss(key, found)
       outcome.served = 'stale'
+      // served, not thrown, yet told: a source failing for the whole window must not go unnoticed
+      api.report('E_STALE_IF_ERROR', key, error)
       return found.entry.value as T
     }
     throw error
