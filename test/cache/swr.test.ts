@@ -72,4 +72,36 @@ describe('swr revalidation at close()', () => {
 
 describeRedis('swr revalidation on redis', () => {
   it('one background call per key', revalidatesOnce({ driver: 'redis', url: redisUrl! }))
+
+  // two machines: each its own fs tier, one Redis. The second's fs copies went stale, the first
+  // revalidated into the Redis: the second's get() reads that value (it missed on its stale copy),
+  // and its wrap() serves its stale copy at once (swr) but revalidates from the Redis, without fn
+  // (3 processes on 3 cache dirs called fn 3 times, one after the other)
+  it("a stale copy in a faster tier does not hide the fresh value another machine's revalidation wrote to Redis", async () => {
+    const cwd = tempDir('unperf-swr-machines-')
+    const driver = ['fs' as const, { driver: 'redis' as const, url: redisUrl! }]
+    const a = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
+    const b = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
+    let calls = 0
+    const fn = async () => `v${++calls}`
+    for (const key of ['g', 'w']) {
+      expect(await a.cache.wrap(key, fn, { ttl: 300 })).toBe(`v${calls}`)
+      // b's fs tier gets its copy (promoted from the Redis)
+      expect(await b.cache.wrap(key, fn, { ttl: 300 })).toBe(`v${calls}`)
+    }
+    expect(calls).toBe(2)
+    await vi.waitFor(async () => expect((await b.cache.getEntry('w'))?.value).toBe('v2'))
+    await sleep(350)
+    for (const key of ['g', 'w']) {
+      await a.cache.wrap(key, fn, { ttl: '1h' })
+      await vi.waitFor(async () => expect(await a.cache.has(key)).toBe(true))
+    }
+    expect(calls).toBe(4)
+    expect(await b.cache.get('g')).toBe('v3')
+    expect(await b.cache.wrap('w', fn, { ttl: '1h' })).toBe('v2')
+    await b.m.close()
+    expect(await b.cache.get('w')).toBe('v4')
+    await a.m.close()
+    expect(calls).toBe(4)
+  })
 })

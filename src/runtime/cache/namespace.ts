@@ -268,7 +268,7 @@ export class CacheNamespace implements PerfCache {
     return {
       namespace: this,
       cwd: this._host.ctx.config.cwd,
-      lookup: (key: string, staleFor?: number) => this._tiers.lookup(key, staleFor),
+      lookup: (key: string, staleFor?: number, servedStale?: number) => this._tiers.lookup(key, staleFor, undefined, servedStale),
       fresh: (key: string): StoredEntry | undefined => {
         const first = this._tiers.ready?.[0]
         if (first === undefined || !(first.tier instanceof MemoryTier) || !first.up) return undefined

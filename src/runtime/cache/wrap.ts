@@ -25,7 +25,8 @@ export interface WrapApi {
   cwd: string
   namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight>; _revalidating: Set<string> }
   /** `staleFor`: the call's stale window (an entry within it is not removed, even past the one it was written with). */
-  lookup(key: string, staleFor?: number): Promise<Lookup | null>
+  /** `servedStale`: ms past its expiry within which a stale entry is returned at once (swr), not looked past. */
+  lookup(key: string, staleFor?: number, servedStale?: number): Promise<Lookup | null>
   /** A fresh entry of a synchronous first tier, counted as a hit; undefined otherwise (then lookup()). */
   fresh(key: string): StoredEntry | undefined
   hit(key: string, found: Lookup): StoredEntry
@@ -85,14 +86,14 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
   // configured now) apply to the entry whatever window it was written with (the stores keep it for
   // that one at least: Redis drops it at its PX, and one dropped is a miss)
   const staleFor = api.staleFor(options)
-  const found = await api.lookup(key, staleFor)
+  const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
+  const found = await api.lookup(key, staleFor, swr === false ? 0 : staleWindow(swr))
   outcome.found = found
   if (found && !found.stale) {
     outcome.served = 'hit'
     return api.hit(key, found).value as T
   }
   const now = Date.now()
-  const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
   if (found && swr !== false && found.entry.expiresAt !== null && now < found.entry.expiresAt + staleWindow(swr)) {
     api.stale(key, found)
     outcome.served = 'stale'
@@ -105,6 +106,10 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
       // new value (a miss would have waited for fn as long), nor cut it at the 2 s given to promotions
       api.awaitOnClose((async () => {
         try {
+          // a slower tier may hold a fresh value (another machine revalidated it into the shared
+          // Redis): the lookup promotes it, and fn is not called again
+          const fresher = await api.lookup(key, staleFor)
+          if (fresher && !fresher.stale) return
           await produce(api, key, fn, options, staleFor)
         } catch (error) {
           api.report('E_REVALIDATE', key, error)
