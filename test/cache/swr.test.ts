@@ -73,6 +73,32 @@ describe('swr revalidation at close()', () => {
 describeRedis('swr revalidation on redis', () => {
   it('one background call per key', revalidatesOnce({ driver: 'redis', url: redisUrl! }))
 
+  // a process that finds another revalidating the key (its lock held) serves the stale value and
+  // does not wait for that fn: close() returns at once (it waited for the other's fn, minutes for a build step)
+  it("a revalidation does not wait for another process's: close() is not held by it", async () => {
+    const cwd = tempDir('unperf-swr-peer-')
+    const driver = ['fs' as const, { driver: 'redis' as const, url: redisUrl! }]
+    const a = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
+    const b = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
+    let calls = 0
+    const slow = async () => { calls++; await sleep(2000); return `v${calls}` }
+    expect(await a.cache.wrap('k', async () => 'v0', { ttl: 300 })).toBe('v0')
+    expect(await b.cache.wrap('k', slow, { ttl: 300 })).toBe('v0')
+    await sleep(350)
+    expect(await a.cache.wrap('k', slow, { ttl: '1h' })).toBe('v0')
+    await vi.waitFor(() => expect(calls).toBe(1))
+    await sleep(100)
+    expect(await b.cache.wrap('k', slow, { ttl: '1h' })).toBe('v0')
+    const closing = Date.now()
+    await b.m.close()
+    expect(Date.now() - closing).toBeLessThan(1000)
+    await a.m.close()
+    expect(calls).toBe(1)
+    const next = manager({ cwd, driver, timeout: 5000 })
+    expect(await next.cache.get('k')).toBe('v1')
+    await next.m.close()
+  })
+
   // two machines: each its own fs tier, one Redis. The second's fs copies went stale, the first
   // revalidated into the Redis: the second's get() reads that value (it missed on its stale copy),
   // and its wrap() serves its stale copy at once (swr) but revalidates from the Redis, without fn

@@ -110,7 +110,9 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
           // Redis): the lookup promotes it, and fn is not called again
           const fresher = await api.lookup(key, staleFor)
           if (fresher && !fresher.stale) return
-          await produce(api, key, fn, options, staleFor)
+          // another process holding the key's lock is revalidating it: its value reaches this one
+          // through the shared Redis on the next read, nothing to wait for (nor hold close() on)
+          await produce(api, key, fn, options, staleFor, false)
         } catch (error) {
           api.report('E_REVALIDATE', key, error)
         } finally {
@@ -156,7 +158,8 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
 /** What produce() returns: the value, and the entry it came from when another process computed it (fn did not run here). */
 export interface Produced<T> { value: T; filled: Lookup | null }
 
-async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number): Promise<Produced<T>> {
+/** `waits`: false gives up when another process holds the key's lock (value undefined). */
+async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number, waits = true): Promise<Produced<T>> {
   const computed = async (): Promise<Produced<T>> => {
     const value = await fn()
     const written = api.write(key, value, options.ttl, staleFor)
@@ -167,7 +170,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   if (!redis) return computed()
   // the cross-process lock's code (redis-lock.ts, wrap-lock.ts) loads with the first Redis tier that takes one
   const { produceLocked } = await import('./wrap-lock.js')
-  return produceLocked(api, redis, key, computed, staleFor)
+  return produceLocked(api, redis, key, computed, staleFor, waits)
 }
 
 async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }) | undefined> {
