@@ -4,7 +4,7 @@
  * failure is counted, announced (`cache:error`) and warned about here, never thrown at the caller.
  */
 import { errorMessage } from '../../errors.js'
-import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
+import { isRedisTier, type CorruptEntryError, type StoredEntry, type Tier } from '../../drivers/types.js'
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
 import { warnCacheDiskFull, warnCacheUnwritable } from '../unwritable-warning.js'
 import { isCommandFault } from '../../drivers/redis-failures.js'
@@ -104,17 +104,22 @@ export class NamespaceEvents {
    */
   evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number, tier?: Tier): void {
     const at = tier === undefined ? undefined : this._tierOf(tier)
-    if (reason !== 'corrupt' && at?.tier !== undefined && this._heldBelow(at.tier)) return
+    if (reason !== 'corrupt' && at?.tier !== undefined && this._heldBelow(at.tier, reason === 'expired')) return
     if (reason !== 'invalidate') this._stats.evictions++
     const hooks = this._ctx.hooks
     if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...at, ...(size !== undefined && { size }) })
   }
 
-  /** Whether a tier slower than the one at `index` stores writes (so still holds what that one dropped). */
-  private _heldBelow(index: number): boolean {
+  /**
+   * Whether a tier slower than the one at `index` stores writes (so still holds what that one dropped).
+   * `expired`: a copy that expired everywhere at once is told by the slowest tier that removes it
+   * itself; Redis drops it at its PX without a word, so it does not count as holding it (with
+   * ['memory', 'fs', redis] an expired entry was never counted, nor `cache:evict` fired, on any tier).
+   */
+  private _heldBelow(index: number, expired = false): boolean {
     const guards = this.tiers?.()
     if (guards === undefined) return false
-    for (let j = index + 1; j < guards.length; j++) if (guards[j]!.storing) return true
+    for (let j = index + 1; j < guards.length; j++) if (guards[j]!.storing && !(expired && isRedisTier(guards[j]!.tier))) return true
     return false
   }
 
