@@ -71,9 +71,11 @@ export interface CacheErrorPayload {
    * cause (EROFS, EACCES, ENOSPC, ...) until a write succeeds again, each failed write counted (its
    * `'E_TIER'` of reads: until a read succeeds); `'E_VALUE'` (the caller's value) per call;
    * `'E_LOCK'`: a Redis tier's ACL refused wrap()'s cross-process lock, once per namespace.
+   * The caller's fn threw: `'E_WARM'` (warm()), `'E_REVALIDATE'` (an swr revalidation, the stale value
+   * kept), `'E_STALE_IF_ERROR'` (wrap()/cached() served the expired value instead of the error).
    */
   code: string
-  /** The index of the tier that failed, in the namespace's `cache.driver` order (0 = the fastest), as `cache:hit`'s; none for a failure of no one tier (`E_WARM`, `E_INIT`). */
+  /** The index of the tier that failed, in the namespace's `cache.driver` order (0 = the fastest), as `cache:hit`'s; none for a failure of no one tier (`E_WARM`, `E_REVALIDATE`, `E_STALE_IF_ERROR`: the caller's fn threw; `E_INIT`). */
   tier?: number
   /** That tier's driver, `'memory'`, `'fs'`, `'redis'` or an unstorage driver's name, as `cache:hit`'s. */
   tierName?: string

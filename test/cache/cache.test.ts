@@ -173,14 +173,19 @@ describe('wrap and cached', () => {
     expect(cache.stats()).toMatchObject({ misses: 1, stale: 1, hits: 1, hitRate: 2 / 3 })
   })
 
-  it('staleIfError serves the stale value when fn throws', async () => {
-    const { cache } = manager({ driver: 'fs' })
+  it('staleIfError serves the stale value when fn throws, and reports the error', async () => {
+    const { cache, hooks, warnings } = manager({ driver: 'fs' })
+    const errors: { key?: string; code: string; error: unknown }[] = []
+    hooks.hook('cache:error', e => { errors.push(e) })
     expect(await cache.wrap('sie', async () => 'good', { ttl: 20, staleIfError: '1h' })).toBe('good')
     await new Promise(r => setTimeout(r, 40))
     const failing = () => cache.wrap('sie', async () => { throw new Error('offline') }, { ttl: 20, staleIfError: '1h' })
     // the caller whose fn failed and one that joined its call: each counted once, as stale
     expect(await Promise.all([failing(), failing()])).toEqual(['good', 'good'])
-    expect(cache.stats()).toMatchObject({ misses: 1, stale: 2, hits: 0 })
+    expect(cache.stats()).toMatchObject({ misses: 1, stale: 2, hits: 0, errors: 1 })
+    // fn's error, served over: told once per call of fn (the joined caller ran none), one warning per namespace
+    expect(errors).toEqual([{ namespace: 'default', key: 'sie', code: 'E_STALE_IF_ERROR', error: expect.objectContaining({ message: 'offline' }) }])
+    expect(warnings).toEqual([expect.stringContaining("wrap('sie') in cache namespace 'default': its function threw (offline); the expired value was served instead (staleIfError)")])
     await expect(cache.wrap('sie2', async () => { throw new Error('offline') }, { staleIfError: '1h' })).rejects.toThrow('offline')
     expect(cache.stats()).toMatchObject({ misses: 2, stale: 2 })
   })

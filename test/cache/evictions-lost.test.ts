@@ -7,6 +7,7 @@
 import { chmodSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { CacheEvictPayload } from '../../src/hooks/types.js'
+import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 import { manager } from './_manager.js'
 
@@ -59,6 +60,24 @@ describe('evictions: entries the cache lost', () => {
     expect(await h.cache.get('k')).toBeNull()
     expect(h.cache.stats().evictions).toBe(1)
     expect(events.map(e => [e.reason, e.tierName])).toEqual([['expired', 'fs']])
+    await h.m.close()
+  })
+})
+
+describeRedis('evictions of expired entries in front of a Redis tier', () => {
+  // Redis drops an expired key at its PX without a word: the fs tier in front of it, which prunes its
+  // copy, tells the loss (it was told by no tier: evictions 0, no cache:evict)
+  it("['memory', 'fs', redis]: prune() counts each expired entry once, told by the fs tier", async () => {
+    const h = manager({ driver: ['memory', 'fs', { driver: 'redis', url: redisUrl! }], timeout: 5000 })
+    const events: CacheEvictPayload[] = []
+    h.hooks.hook('cache:evict', e => { events.push(e) })
+    await h.cache.set('a', 1, { ttl: 100 })
+    await h.cache.set('b', 2, { ttl: 100 })
+    await h.cache.set('c', 3, { ttl: '1h' })
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(await h.cache.prune()).toBe(2)
+    expect(h.cache.stats().evictions).toBe(2)
+    expect(events.map(e => [e.key, e.reason, e.tierName]).sort()).toEqual([['a', 'expired', 'fs'], ['b', 'expired', 'fs']])
     await h.m.close()
   })
 })

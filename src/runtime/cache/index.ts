@@ -58,6 +58,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   const enabled = cacheConfig.enabled && process.env.UNPERF_CACHE !== '0'
   const namespaces = new Map<string, CacheNamespace>()
   const background = new Set<Promise<unknown>>()
+  /** swr revalidations: close() waits for each to its end. */
+  const awaited = new Set<Promise<unknown>>()
   let scope: Promise<CacheScope> | undefined
   /** The scope once resolved: the namespaces opened after the first build their tiers at once (tiersNow). */
   let scopeNow: CacheScope | undefined
@@ -125,6 +127,10 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       background.add(promise)
       promise.finally(() => background.delete(promise)).catch(() => {})
     },
+    awaitOnClose(promise) {
+      awaited.add(promise)
+      promise.finally(() => awaited.delete(promise)).catch(() => {})
+    },
   }
 
   /** A memory or fs tier of a namespace, made and counted in the cap over all namespaces (no await: tiersNow). */
@@ -179,10 +185,10 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       return { ...total, hitRate: hitRateOf(total), namespaces: per }
     },
     async close() {
-      // background work (promotions, evictions, warm) gets a bounded moment to finish
-      if (background.size > 0) {
-        await Promise.race([Promise.allSettled([...background]), new Promise(r => setTimeout(r, 2000).unref())])
-      }
+      // background work (promotions, evictions, warm) gets a bounded moment to finish; swr
+      // revalidations run to their end (fn's work the caller was spared, and its write)
+      const bounded = background.size > 0 ? Promise.race([Promise.allSettled([...background]), new Promise(r => setTimeout(r, 2000).unref())]) : undefined
+      await Promise.all([bounded, Promise.allSettled([...awaited])])
       await budget.flush().catch(() => {})
       await Promise.all([...namespaces.values()].map(ns => ns.close()))
     },

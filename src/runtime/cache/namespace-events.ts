@@ -4,7 +4,7 @@
  * failure is counted, announced (`cache:error`) and warned about here, never thrown at the caller.
  */
 import { errorMessage } from '../../errors.js'
-import type { CorruptEntryError, StoredEntry, Tier } from '../../drivers/types.js'
+import { isRedisTier, type CorruptEntryError, type StoredEntry, type Tier } from '../../drivers/types.js'
 import type { Unwritable } from '../../drivers/fs-unwritable.js'
 import { warnCacheDiskFull, warnCacheUnwritable } from '../unwritable-warning.js'
 import { isCommandFault } from '../../drivers/redis-failures.js'
@@ -104,17 +104,22 @@ export class NamespaceEvents {
    */
   evicted(key: string, reason: 'lru' | 'expired' | 'corrupt' | 'invalidate', size?: number, tier?: Tier): void {
     const at = tier === undefined ? undefined : this._tierOf(tier)
-    if (reason !== 'corrupt' && at?.tier !== undefined && this._heldBelow(at.tier)) return
+    if (reason !== 'corrupt' && at?.tier !== undefined && this._heldBelow(at.tier, reason === 'expired')) return
     if (reason !== 'invalidate') this._stats.evictions++
     const hooks = this._ctx.hooks
     if (hooks.hasListeners('cache:evict')) hooks.emit('cache:evict', { namespace: this._name, key, reason, ...at, ...(size !== undefined && { size }) })
   }
 
-  /** Whether a tier slower than the one at `index` stores writes (so still holds what that one dropped). */
-  private _heldBelow(index: number): boolean {
+  /**
+   * Whether a tier slower than the one at `index` stores writes (so still holds what that one dropped).
+   * `expired`: a copy that expired everywhere at once is told by the slowest tier that removes it
+   * itself; Redis drops it at its PX without a word, so it does not count as holding it (with
+   * ['memory', 'fs', redis] an expired entry was never counted, nor `cache:evict` fired, on any tier).
+   */
+  private _heldBelow(index: number, expired = false): boolean {
     const guards = this.tiers?.()
     if (guards === undefined) return false
-    for (let j = index + 1; j < guards.length; j++) if (guards[j]!.storing) return true
+    for (let j = index + 1; j < guards.length; j++) if (guards[j]!.storing && !(expired && isRedisTier(guards[j]!.tier))) return true
     return false
   }
 
@@ -188,10 +193,12 @@ export class NamespaceEvents {
     if (hooks.hasListeners('cache:error')) hooks.emit('cache:error', { namespace: this._name, ...(key !== undefined && { key }), code, ...(tier && this._tierOf(tier)), error })
     if (code === 'E_INTEGRITY' || code === 'E_CORRUPT') return
     // the caller's own function threw in the background: not a storage failure, and nothing was cached
-    if (code === 'E_WARM' || code === 'E_REVALIDATE') {
+    if (code === 'E_WARM' || code === 'E_REVALIDATE' || code === 'E_STALE_IF_ERROR') {
       this._ctx.warn(`cache-fn:${code}:${this._name}`, code === 'E_WARM'
         ? `warm(): the function for '${key}' in cache namespace '${this._name}' threw (${errorMessage(error)}); the key was not filled (errors are never cached)`
-        : `the background revalidation (swr) of '${key}' in cache namespace '${this._name}' threw (${errorMessage(error)}); the stale value is served until its stale window ends (errors are never cached)`)
+        : code === 'E_REVALIDATE'
+          ? `the background revalidation (swr) of '${key}' in cache namespace '${this._name}' threw (${errorMessage(error)}); the stale value is served until its stale window ends (errors are never cached)`
+          : `wrap('${key}') in cache namespace '${this._name}': its function threw (${errorMessage(error)}); the expired value was served instead (staleIfError), until its stale window ends (errors are never cached)`)
       return
     }
     const where = tier ? `${tier.kind} tier${tier.dir ? ` (${tier.dir})` : ''}` : 'cache'

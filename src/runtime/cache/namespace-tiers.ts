@@ -106,11 +106,15 @@ export class NamespaceTiers {
    * The first live entry through the tiers (expired ones within their stale window come back
    * `stale`). `staleFor`: the reader's window (a wrap() call's swr / staleIfError), when longer than the namespace's.
    * `expired`: told of each expired entry removed on the way (`unperf cache get` says the key expired).
+   * A stale entry does not hide a fresh one in a slower tier (another machine's revalidation wrote
+   * there: its own fs tier, the shared Redis), unless it is within `servedStale` ms past its expiry
+   * (wrap()'s swr): the caller serves it at once and its revalidation looks further.
    */
-  async lookup(key: string, staleFor = 0, expired?: (entry: StoredEntry) => void): Promise<Lookup | null> {
+  async lookup(key: string, staleFor = 0, expired?: (entry: StoredEntry) => void, servedStale = 0): Promise<Lookup | null> {
     const guards = this.ready ?? this.guardsNow() ?? (await this.guards())
     const now = Date.now()
     const window = Math.max(this.staleFor, staleFor)
+    let stale: Lookup | null = null
     for (let t = 0; t < guards.length; t++) {
       const g = guards[t]!
       if (!g.up) continue
@@ -127,7 +131,12 @@ export class NamespaceTiers {
       if (g.tier.missed !== undefined) entry = this._unlessRemoved(g, key, entry)
       if (!entry) continue
       if (isExpired(entry, now)) {
-        if (isLive(entry, now, window)) return { entry, stale: true, tier: t }
+        if (isLive(entry, now, window)) {
+          if (now < entry.expiresAt! + servedStale) return { entry, stale: true, tier: t }
+          // the later expiry: the newer value
+          if (stale === null || (stale.entry.expiresAt ?? Infinity) < (entry.expiresAt ?? Infinity)) stale = { entry, stale: true, tier: t }
+          continue
+        }
         this._host.track(g.call(tier => tier.delete(key)).catch(() => false))
         this._events.evicted(key, 'expired', entry.size, g.tier)
         expired?.(entry)
@@ -136,7 +145,7 @@ export class NamespaceTiers {
       if (t > 0) this.copyTo(entry, guards.slice(0, t))
       return { entry, stale: false, tier: t }
     }
-    return null
+    return stale
   }
 
   /**

@@ -47,6 +47,8 @@ export interface NamespaceHost {
   /** Every namespace: the default one, the configured ones, those opened in this process and those on disk. */
   namespaces(): Promise<string[]>
   track(promise: Promise<unknown>): void
+  /** Work close() waits for to its end (an swr revalidation: fn's call, deferred past the command, with its write). */
+  awaitOnClose(promise: Promise<unknown>): void
 }
 
 /** wrap()'s options when none are given: one object, not one per call. */
@@ -266,7 +268,7 @@ export class CacheNamespace implements PerfCache {
     return {
       namespace: this,
       cwd: this._host.ctx.config.cwd,
-      lookup: (key: string, staleFor?: number) => this._tiers.lookup(key, staleFor),
+      lookup: (key: string, staleFor?: number, servedStale?: number) => this._tiers.lookup(key, staleFor, undefined, servedStale),
       fresh: (key: string): StoredEntry | undefined => {
         const first = this._tiers.ready?.[0]
         if (first === undefined || !(first.tier instanceof MemoryTier) || !first.up) return undefined
@@ -291,6 +293,7 @@ export class CacheNamespace implements PerfCache {
       staleFor: (options: CacheWrapOptions) => wrapStaleWindow(this.config, options),
       joined: (key: string, outcome: Outcome) => this._events.joined(key, outcome),
       track: (p: Promise<unknown>) => this._host.track(p),
+      awaitOnClose: (p: Promise<unknown>) => this._host.awaitOnClose(p),
       tiers: () => this._tiers.guards(),
     }
   }

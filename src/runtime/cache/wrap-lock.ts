@@ -12,7 +12,7 @@ import type { Produced, WrapApi } from './wrap.js'
 
 const POLL_MS = 50
 
-export async function produceLocked<T>(api: WrapApi, redis: TierGuard & { tier: RedisTier }, key: string, computed: () => Promise<Produced<T>>, staleFor: number): Promise<Produced<T>> {
+export async function produceLocked<T>(api: WrapApi, redis: TierGuard & { tier: RedisTier }, key: string, computed: () => Promise<Produced<T>>, staleFor: number, waits = true): Promise<Produced<T>> {
   const lock = new RedisLock(await redis.tier.client(), redis.tier.lockKey(key), op => redis.call(op))
   // the monotonic clock, as the lock's seenHeld: a wall clock stepped back kept a waiter here for the step
   const started = monotonicNow()
@@ -39,6 +39,7 @@ export async function produceLocked<T>(api: WrapApi, redis: TierGuard & { tier: 
         await lock.release()
       }
     }
+    if (!waits) return { value: undefined as T, filled: null }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
     const filled = await api.lookup(key, staleFor)
     if (filled && !filled.stale) return { value: filled.entry.value as T, filled }

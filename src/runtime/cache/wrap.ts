@@ -25,7 +25,8 @@ export interface WrapApi {
   cwd: string
   namespace: { name: string; config: { swr: number | false; staleIfError: number | false }; _pending: Map<string, Flight>; _revalidating: Set<string> }
   /** `staleFor`: the call's stale window (an entry within it is not removed, even past the one it was written with). */
-  lookup(key: string, staleFor?: number): Promise<Lookup | null>
+  /** `servedStale`: ms past its expiry within which a stale entry is returned at once (swr), not looked past. */
+  lookup(key: string, staleFor?: number, servedStale?: number): Promise<Lookup | null>
   /** A fresh entry of a synchronous first tier, counted as a hit; undefined otherwise (then lookup()). */
   fresh(key: string): StoredEntry | undefined
   hit(key: string, found: Lookup): StoredEntry
@@ -43,6 +44,7 @@ export interface WrapApi {
   report(code: string, key: string, error: unknown, tier?: Tier): void
   staleFor(options: CacheWrapOptions): number
   track(p: Promise<unknown>): void
+  awaitOnClose(p: Promise<unknown>): void
   tiers(): Promise<TierGuard[]>
   /** The tiers once built, else undefined (tiers() builds them). */
   ready(): TierGuard[] | undefined
@@ -84,14 +86,14 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
   // configured now) apply to the entry whatever window it was written with (the stores keep it for
   // that one at least: Redis drops it at its PX, and one dropped is a miss)
   const staleFor = api.staleFor(options)
-  const found = await api.lookup(key, staleFor)
+  const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
+  const found = await api.lookup(key, staleFor, swr === false ? 0 : staleWindow(swr))
   outcome.found = found
   if (found && !found.stale) {
     outcome.served = 'hit'
     return api.hit(key, found).value as T
   }
   const now = Date.now()
-  const swr = options.swr === undefined ? api.namespace.config.swr : options.swr
   if (found && swr !== false && found.entry.expiresAt !== null && now < found.entry.expiresAt + staleWindow(swr)) {
     api.stale(key, found)
     outcome.served = 'stale'
@@ -100,9 +102,17 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
     const revalidating = api.namespace._revalidating
     if (!revalidating.has(key)) {
       revalidating.add(key)
-      api.track((async () => {
+      // close() awaits it to its end: a CLI that exits right after the command must not lose the
+      // new value (a miss would have waited for fn as long), nor cut it at the 2 s given to promotions
+      api.awaitOnClose((async () => {
         try {
-          await produce(api, key, fn, options, staleFor)
+          // a slower tier may hold a fresh value (another machine revalidated it into the shared
+          // Redis): the lookup promotes it, and fn is not called again
+          const fresher = await api.lookup(key, staleFor)
+          if (fresher && !fresher.stale) return
+          // another process holding the key's lock is revalidating it: its value reaches this one
+          // through the shared Redis on the next read, nothing to wait for (nor hold close() on)
+          await produce(api, key, fn, options, staleFor, false)
         } catch (error) {
           api.report('E_REVALIDATE', key, error)
         } finally {
@@ -137,6 +147,8 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
     if (found && sie !== false && found.entry.expiresAt !== null && Date.now() < found.entry.expiresAt + staleWindow(sie)) {
       api.staleAfterMiss(key, found)
       outcome.served = 'stale'
+      // served, not thrown, yet told: a source failing for the whole window must not go unnoticed
+      api.report('E_STALE_IF_ERROR', key, error)
       return found.entry.value as T
     }
     throw error
@@ -146,7 +158,8 @@ async function resolveWrap<T>(api: WrapApi, key: string, fn: () => Promise<T> | 
 /** What produce() returns: the value, and the entry it came from when another process computed it (fn did not run here). */
 export interface Produced<T> { value: T; filled: Lookup | null }
 
-async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number): Promise<Produced<T>> {
+/** `waits`: false gives up when another process holds the key's lock (value undefined). */
+async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, options: CacheWrapOptions, staleFor: number, waits = true): Promise<Produced<T>> {
   const computed = async (): Promise<Produced<T>> => {
     const value = await fn()
     const written = api.write(key, value, options.ttl, staleFor)
@@ -157,7 +170,7 @@ async function produce<T>(api: WrapApi, key: string, fn: () => Promise<T> | T, o
   if (!redis) return computed()
   // the cross-process lock's code (redis-lock.ts, wrap-lock.ts) loads with the first Redis tier that takes one
   const { produceLocked } = await import('./wrap-lock.js')
-  return produceLocked(api, redis, key, computed, staleFor)
+  return produceLocked(api, redis, key, computed, staleFor, waits)
 }
 
 async function redisTier(api: WrapApi): Promise<(TierGuard & { tier: RedisTier }) | undefined> {
