@@ -24,6 +24,12 @@ export { DEFAULT_NAMESPACE, SHARED_NAMESPACE } from './names.js'
 
 const noFlush = async (): Promise<void> => {}
 
+/** `promise` in `set` until it settles (close() waits for what is in it). */
+function heldUntilSettled(set: Set<Promise<unknown>>, promise: Promise<unknown>): void {
+  set.add(promise)
+  promise.finally(() => set.delete(promise)).catch(() => {})
+}
+
 /**
  * The namespaces with a dir in one of the config's fs tiers for this scope (plugins' and those
  * opened by name included). Remote tiers: stored-namespaces.ts; both: storedNamespaces().
@@ -64,6 +70,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
   /** The scope once resolved: the namespaces opened after the first build their tiers at once (tiersNow). */
   let scopeNow: CacheScope | undefined
   let scopeTouched = false
+  /** The scope is still to be marked used by this namespace's tiers: the first with an fs tier does it (not the CLI's reads). */
+  const touchPending = (nsConfig: ResolvedNamespaceConfig) => !scopeTouched && !ctx.inspect && nsConfig.tiers.some(t => t.driver === 'fs')
 
   const getScope = () => (scope ??= resolveScope(config).then(s => (scopeNow = s)))
 
@@ -86,7 +94,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     budget,
     async tiers(namespace: string, nsConfig: ResolvedNamespaceConfig): Promise<Tier[]> {
       const s = await getScope()
-      if (!scopeTouched && !ctx.inspect && nsConfig.tiers.some(t => t.driver === 'fs')) {
+      if (touchPending(nsConfig)) {
         scopeTouched = true
         host.track(touchAndPruneScopes(cacheConfig.dir, s, cacheConfig.scopeMaxAge))
       }
@@ -111,7 +119,7 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
     tiersNow(namespace: string, nsConfig: ResolvedNamespaceConfig): Tier[] | undefined {
       // the first namespace resolves the scope and marks it used (tiers()); a remote tier loads its code
       if (scopeNow === undefined || !nsConfig.tiers.every(t => t.driver === 'memory' || t.driver === 'fs')) return undefined
-      if (!scopeTouched && nsConfig.tiers.some(t => t.driver === 'fs')) return undefined
+      if (touchPending(nsConfig)) return undefined
       const s = scopeNow
       const nsDir = namespaceDirName(namespace)
       return nsConfig.tiers.map(spec => localTier(spec, namespace, nsConfig, s, nsDir))
@@ -123,14 +131,8 @@ export function createCacheManager(ctx: RuntimeContext): CacheManager {
       const stored = enabled ? await getScope().then(s => storedNamespaces(config, s)).catch(() => []) : []
       return [...new Set([...known, ...stored])]
     },
-    track(promise) {
-      background.add(promise)
-      promise.finally(() => background.delete(promise)).catch(() => {})
-    },
-    awaitOnClose(promise) {
-      awaited.add(promise)
-      promise.finally(() => awaited.delete(promise)).catch(() => {})
-    },
+    track: promise => heldUntilSettled(background, promise),
+    awaitOnClose: promise => heldUntilSettled(awaited, promise),
   }
 
   /** A memory or fs tier of a namespace, made and counted in the cap over all namespaces (no await: tiersNow). */
