@@ -12,10 +12,14 @@ import { pathToFileURL } from 'node:url'
 import type { Jiti, JitiOptions } from 'jiti'
 import { inModulePackage } from './package-type.js'
 
-/** jiti's `createJiti`, from the copy c12 imports (a dependency of c12's, not necessarily reachable from unperf's own dir). */
+/** require() from c12's own location: its jiti (a dependency of c12's, not necessarily reachable from unperf's own dir). */
+function c12Require(): NodeJS.Require {
+  return createRequire(createRequire(import.meta.url).resolve('c12'))
+}
+
+/** jiti's `createJiti`, from the copy c12 imports. */
 export function createJitiOfC12(id: string, options: JitiOptions): Jiti {
-  const fromUnperf = createRequire(import.meta.url)
-  const { createJiti } = createRequire(fromUnperf.resolve('c12'))('jiti') as typeof import('jiti')
+  const { createJiti } = c12Require()('jiti') as typeof import('jiti')
   return createJiti(id, options)
 }
 
@@ -48,7 +52,7 @@ export function withImportOnce(jiti: Jiti): Jiti {
  * runner's, so in-process tests would have loaded the config through vite, not as a user's node does.
  */
 async function nodeImport(url: string): Promise<unknown> {
-  const jitiDir = dirname(createRequire(createRequire(import.meta.url).resolve('c12')).resolve('jiti/package.json'))
+  const jitiDir = dirname(c12Require().resolve('jiti/package.json'))
   const { createJiti } = await import(pathToFileURL(join(jitiDir, 'lib/jiti-native.mjs')).href) as typeof import('jiti')
   return createJiti(url).import(url)
 }
