@@ -155,11 +155,7 @@ async function optionKinds(cmd: Def): Promise<Map<string, string>> {
  */
 export async function optionWithoutValue(cmd: Def, args: string[]): Promise<{ option: string; found: string | undefined } | undefined> {
   const kinds = await optionKinds(cmd)
-  const isOption = (a: string) => {
-    if (!a.startsWith('--')) return false
-    const name = a.slice(2, a.includes('=') ? a.indexOf('=') : undefined)
-    return kinds.has(name) || (name.startsWith('no-') && kinds.get(name.slice(3)) === 'boolean')
-  }
+  const isOption = (a: string) => a.startsWith('--') && optionKind(kinds, a.slice(2, a.includes('=') ? a.indexOf('=') : undefined)) !== undefined
   for (let i = 0; i < args.length && args[i] !== '--'; i++) {
     const a = args[i]!
     if (!a.startsWith('--')) continue
@@ -191,12 +187,19 @@ export async function switchWithValue(cmd: Def, args: string[]): Promise<string 
     if (!a.startsWith('--')) continue
     const eq = a.indexOf('=')
     // a value option's value is the next argument (`--prepare --x=1` is a command's option)
-    if (eq === -1) { if (kinds.get(a.slice(2)) !== undefined && kinds.get(a.slice(2)) !== 'boolean') i++; continue }
-    const name = a.slice(2, eq)
-    const kind = kinds.get(name) ?? (name.startsWith('no-') && kinds.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined)
-    if (kind === 'boolean') return a
+    if (eq === -1) {
+      const kind = kinds.get(a.slice(2))
+      if (kind !== undefined && kind !== 'boolean') i++
+      continue
+    }
+    if (optionKind(kinds, a.slice(2, eq)) === 'boolean') return a
   }
   return undefined
+}
+
+/** The kind of option `name` is (optionKinds), `--no-<switch>` a switch's: undefined for none of `cmd`'s. */
+function optionKind(kinds: Map<string, string>, name: string): string | undefined {
+  return kinds.get(name) ?? (name.startsWith('no-') && kinds.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined)
 }
 
 /** The options `cmd` takes, for a message: `--runs, --warmup, ...`. */
