@@ -9,19 +9,23 @@ import type { Counter, CounterChild, Gauge, GaugeChild, Histogram, HistogramChil
 import type { LabelSet, MetricState } from './metric-state.js'
 
 export function counterHandle(state: MetricState): Counter {
-  const inc = (at: LabelSet, value: number, bound: boolean) => {
+  const refuseDecrease = (value: number) => {
     if (value < 0) throw new MetricError(`counter '${state.name}': cannot decrease (inc(${value}))`, state.name)
-    state.checkValue(value, 'inc', undefined, bound)
-    state.addAt(at, value)
   }
   return {
     inc(value = 1, labels) {
-      if (value < 0) throw new MetricError(`counter '${state.name}': cannot decrease (inc(${value}))`, state.name)
+      refuseDecrease(value)
       state.add(labels, value)
     },
     labels(...args): CounterChild {
       const at = state.labelSet(args)
-      return { inc: (value = 1) => inc(at, value, true) }
+      return {
+        inc: (value = 1) => {
+          refuseDecrease(value)
+          state.checkValue(value, 'inc', undefined, true)
+          state.addAt(at, value)
+        },
+      }
     },
     ...common(state),
   }
