@@ -10,17 +10,17 @@
  * `deps/graph@1`) need no hash, so a warm run never loads node:crypto for them (~2–4 ms).
  */
 import { crypto } from '../runtime/_builtins.js'
+import { WINDOWS_DEVICE_NAME } from '../runtime/windows-names.js'
 
 /** Every entry's file name ends with it (temp files, asides and markers do not). */
 export const SUFFIX = '.e'
 const READABLE = /^[a-z0-9][a-z0-9._-]{0,99}$/
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/
 
 /** The file name of a key (with SUFFIX). */
 export function encodeFileName(key: string): string {
-  if (READABLE.test(key) && !WINDOWS_RESERVED.test(key)) return key + SUFFIX
+  if (READABLE.test(key) && !WINDOWS_DEVICE_NAME.test(key)) return key + SUFFIX
   const escaped = escapeKey(key)
-  if (escaped !== undefined && !WINDOWS_RESERVED.test(escaped)) return escaped + SUFFIX
+  if (escaped !== undefined && !WINDOWS_DEVICE_NAME.test(escaped)) return escaped + SUFFIX
   return '~' + crypto().createHash('sha256').update(key).digest('hex') + SUFFIX
 }
 

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { realPath } from './real-path.js'
+import { WINDOWS_DEVICE_NAME } from './windows-names.js'
 
 /**
  * The dirs whose safety decides whether report.dir is written to or read from (fs-safety.ts
@@ -49,9 +50,9 @@ function userHome(): string | undefined {
 // system ignores case (macOS, Windows)
 const PLAIN_NAME = /^[a-z0-9][a-z0-9._-]*$/
 const SCOPED_NAME = /^@([a-z0-9][a-z0-9._-]*)\/([a-z0-9][a-z0-9._-]*)$/
-// a device name (`nul`, `aux.txt`, `com1.cli`: its part before the first dot), or a last dot or space
-// that Windows drops: node makes such a dir (its `\\?\` paths), which Explorer cannot remove
-const WINDOWS_UNSAFE = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[. ]$/
+// a device name (windows-names.ts), or a last dot or space that Windows drops: node makes such a
+// dir (its `\\?\` paths), which Explorer cannot remove
+const windowsUnsafe = (dir: string) => WINDOWS_DEVICE_NAME.test(dir) || /[. ]$/.test(dir)
 
 /**
  * A name as one path segment, distinct for distinct names: a plain package name stays as it is,
@@ -59,7 +60,7 @@ const WINDOWS_UNSAFE = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)|[. ]$/
  * `acme-cli`), anything else (spaces, `..`, unicode, empty) its cleaned form plus a hash of the name.
  * Over 100 characters too (at most 73 then): the scope dir `s_<version>_<scope>_…` joins two of
  * them, and past 255 bytes a dir name is ENAMETOOLONG (the cache went off, no report written).
- * On Windows a name Windows reserves (WINDOWS_UNSAFE) becomes `_<name>~<hash>` (at most 73 too).
+ * On Windows a name Windows reserves (windowsUnsafe) becomes `_<name>~<hash>` (at most 73 too).
  */
 export function safeDirName(name: string): string {
   return safeDirNameOn(name, process.platform)
@@ -70,7 +71,7 @@ export function safeDirNameOn(name: string, platform: NodeJS.Platform): string {
   const dir = portableDirName(name)
   // only on Windows: elsewhere these are dirs users have (a CLI named `aux`, a `cache.scope` of `con`)
   // and their cache, reports and Redis scope id stay where they are. `_` starts no other form
-  return platform === 'win32' && WINDOWS_UNSAFE.test(dir) ? `_${dir.slice(0, 63)}~${shortHash(name, 8)}` : dir
+  return platform === 'win32' && windowsUnsafe(dir) ? `_${dir.slice(0, 63)}~${shortHash(name, 8)}` : dir
 }
 
 function portableDirName(name: string): string {
