@@ -26,6 +26,18 @@ console.log(loader, config.cache.ttl)`)
   return dir
 }
 
+/** A cache home whose `unperf/` is the user's (0700) and whose `config-snapshots` is a symlink to a 0700 dir of the user's. */
+function linkedSnapshots(): { xdg: string; target: string; link: string } {
+  const xdg = tempDir('unperf-snap-root-xdg-')
+  const root = join(xdg, 'unperf')
+  mkdirSync(root, { mode: 0o700 })
+  const target = tempDir('unperf-snap-link-target-')
+  chmodSync(target, 0o700)
+  const link = join(root, 'config-snapshots')
+  symlinkSync(target, link)
+  return { xdg, target, link }
+}
+
 const run = (dir: string, xdg: string) => execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg, UNPERF_CODE_CACHE: '0' } }).trim()
 
 // another user's files need root to make (chown); 65534 is nobody
@@ -44,13 +56,7 @@ describe.skipIf(process.getuid?.() !== 0)('the config snapshot under a cache roo
 
   it('is never written through `config-snapshots` planted as their symlink to a dir of the user\'s', () => {
     const dir = project()
-    const xdg = tempDir('unperf-snap-root-xdg-')
-    const root = join(xdg, 'unperf')
-    mkdirSync(root, { mode: 0o700 })
-    const target = tempDir('unperf-snap-link-target-')
-    chmodSync(target, 0o700)
-    const link = join(root, 'config-snapshots')
-    symlinkSync(target, link)
+    const { xdg, target, link } = linkedSnapshots()
     lchownSync(link, 65534, 65534)
     expect(run(dir, xdg)).toBe('c12 180000')
     expect(run(dir, xdg)).toBe('c12 180000')
@@ -59,12 +65,7 @@ describe.skipIf(process.getuid?.() !== 0)('the config snapshot under a cache roo
 
   it('the user\'s own root and link are theirs to place: the snapshot is written and used', () => {
     const dir = project()
-    const xdg = tempDir('unperf-snap-root-xdg-')
-    const root = join(xdg, 'unperf')
-    mkdirSync(root, { mode: 0o700 })
-    const target = tempDir('unperf-snap-link-target-')
-    chmodSync(target, 0o700)
-    symlinkSync(target, join(root, 'config-snapshots'))
+    const { xdg, target } = linkedSnapshots()
     expect(run(dir, xdg)).toBe('c12 180000')
     expect(run(dir, xdg)).toBe('snapshot 180000')
     expect(readdirSync(target).length).toBeGreaterThan(0)
