@@ -2,6 +2,8 @@
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { didYouMean } from '../config/did-you-mean.js'
 import { UsageError } from '../errors.js'
+import type { PluginLoads } from '../hooks/plugins.js'
+import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
 import { printable, stderrColors } from './_ui.js'
 
 /**
@@ -17,16 +19,43 @@ export function checkNamespaceArg(name: string): void {
  * `--namespace N` that is neither configured nor stored: a typo (`--namespace templtes`) listed,
  * cleared or verified an empty namespace, exit 0, without a word. Bad usage (exit 2), with the
  * closest name; one stored but no longer configured (an older config, code that opens it by name)
- * is worked on, and said so. A plugin's (`plugin:<name>`) is not checked: plugins are not loaded here.
+ * is worked on, and said so. A plugin's (`plugin:<name>`) stored or configured is taken as it is; one
+ * neither is checked against the names of the config's plugins (`plugin:countr` cleared nothing, exit
+ * 0, where `plugin:counter` was meant), which are loaded for it (their modules imported, as `unperf
+ * doctor` does, no `setup()` run): only on that path, so naming a namespace that holds entries costs
+ * no plugin load. A plugin that cannot be loaded leaves its name unknown: the name is taken then.
  */
 export async function checkNamespaceKnown(name: string, config: ResolvedPerfConfig, every: () => Promise<string[]>): Promise<void> {
   const configured = ['default', 'shared', ...Object.keys(config.cache.namespaces)]
-  if (configured.includes(name) || name.startsWith('plugin:')) return
+  if (configured.includes(name)) return
   const stored = await every()
+  const plugin = name.startsWith(PLUGIN_PREFIX)
   if (stored.includes(name)) {
-    process.stderr.write(stderrColors.yellow(`[unperf] warning: --namespace '${printable(name)}' is not in the config; its entries here were stored by an older config or by code that opens it by name\n`))
+    if (!plugin) process.stderr.write(stderrColors.yellow(`[unperf] warning: --namespace '${printable(name)}' is not in the config; its entries here were stored by an older config or by code that opens it by name\n`))
     return
+  }
+  if (plugin) {
+    const plugins = await pluginNames(config)
+    if (plugins === undefined || plugins.includes(name.slice(PLUGIN_PREFIX.length))) return
+    const known = [...new Set([...plugins.map(n => PLUGIN_PREFIX + n), ...[...configured, ...stored].filter(n => n.startsWith(PLUGIN_PREFIX))])]
+    const listed = plugins.length === 0 ? 'the config lists no plugin' : `plugins: ${plugins.map(n => printable(n)).join(', ')}`
+    throw new UsageError(`--namespace '${printable(name)}': no plugin of the config is named '${printable(name.slice(PLUGIN_PREFIX.length))}', and no namespace is stored under that name${didYouMean(name, known)} (${listed})`)
   }
   const known = [...new Set([...configured, ...stored])]
   throw new UsageError(`--namespace '${printable(name)}': no such namespace in the config, and none stored under that name${didYouMean(name, known)} (namespaces: ${known.map(n => printable(n)).join(', ')})`)
+}
+
+/** The names of the config's plugins, each loaded as a run loads it; `undefined` when one cannot be (its name is not known). */
+async function pluginNames(config: ResolvedPerfConfig): Promise<string[] | undefined> {
+  const { loadPlugin } = await import('../hooks/plugins.js')
+  const once: PluginLoads = new Map()
+  const names: string[] = []
+  for (const ref of config.plugins) {
+    try {
+      names.push((await loadPlugin(ref.plugin, config.rootDir, once)).name)
+    } catch {
+      return undefined
+    }
+  }
+  return names
 }
