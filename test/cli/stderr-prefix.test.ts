@@ -59,6 +59,9 @@ describe("unperf cache --namespace 'plugin:'", () => {
       const json = unperf(dir, 'cache', ...args, '--namespace', 'plugin:', '--json')
       expect(json.json().error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' })
     }
+    // a plugin the config lists (one it does not list is a name no plugin has: cache-namespace-unknown.test.ts)
+    writeFileSync(join(dir, 'git-info.mjs'), `export default { name: 'git-info' }`)
+    writeFileSync(join(dir, 'perf.config.json'), JSON.stringify({ cache: { dir: join(dir, 'cache') }, report: { dir: join(dir, 'reports'), console: false }, plugins: ['./git-info.mjs'] }))
     expect(unperf(dir, 'cache', 'list', '--namespace', 'plugin:git-info').code).toBe(0)
   })
 })
