@@ -38,7 +38,8 @@ export async function checkNamespaceKnown(name: string, config: ResolvedPerfConf
     const plugins = await pluginNames(config)
     if (plugins === undefined || plugins.includes(name.slice(PLUGIN_PREFIX.length))) return
     const known = [...new Set([...plugins.map(n => PLUGIN_PREFIX + n), ...[...configured, ...stored].filter(n => n.startsWith(PLUGIN_PREFIX))])]
-    const listed = plugins.length === 0 ? 'the config lists no plugin' : `plugins: ${plugins.map(n => printable(n)).join(', ')}`
+    // the env said: a plugin an env block alone lists (`$env.ci`) is found with `--env ci`
+    const listed = plugins.length === 0 ? `the config lists no plugin for the env '${printable(config.env)}'` : `plugins for the env '${printable(config.env)}': ${plugins.map(n => printable(n)).join(', ')}`
     throw new UsageError(`--namespace '${printable(name)}': no plugin of the config is named '${printable(name.slice(PLUGIN_PREFIX.length))}', and no namespace is stored under that name${didYouMean(name, known)} (${listed})`)
   }
   const known = [...new Set([...configured, ...stored])]

@@ -61,9 +61,9 @@ describe('unperf cache --namespace of a namespace the config does not have', () 
         await (await createPerf()).close()`,
     })
     for (const args of [['list'], ['info'], ['clear', '--yes'], ['prune'], ['verify']]) {
-      const r = unperf(dir, 'cache', ...args, '--namespace', 'plugin:countr')
+      const r = unperf(dir, 'cache', ...args, '--namespace', 'plugin:countr', '--env', 'dev')
       expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(2)
-      expect(r.stderr, args.join(' ')).toContain("[unperf] --namespace 'plugin:countr': no plugin of the config is named 'countr', and no namespace is stored under that name; did you mean 'plugin:counter'? (plugins: counter, audit, stamp)")
+      expect(r.stderr, args.join(' ')).toContain("[unperf] --namespace 'plugin:countr': no plugin of the config is named 'countr', and no namespace is stored under that name; did you mean 'plugin:counter'? (plugins for the env 'dev': counter, audit, stamp)")
       expect(r.stdout, args.join(' ')).toBe('')
     }
     // each plugin's, nothing stored yet: taken (an empty namespace, as it is)
@@ -78,14 +78,21 @@ describe('unperf cache --namespace of a namespace the config does not have', () 
     const old = unperf(dir, 'cache', 'list', '--namespace', 'plugin:counter', '--json')
     expect(old.code, old.stderr).toBe(0)
     expect((old.json() as { key: string }[]).map(e => e.key)).toEqual(['runs'])
-    const typo = unperf(dir, 'cache', 'clear', '--namespace', 'plugin:audti', '--yes', '--json')
+    const typo = unperf(dir, 'cache', 'clear', '--namespace', 'plugin:audti', '--yes', '--json', '--env', 'dev')
     expect(typo.code).toBe(2)
-    expect(typo.json().error.message).toContain("no plugin of the config is named 'audti', and no namespace is stored under that name; did you mean 'plugin:audit'? (plugins: audit)")
+    expect(typo.json().error.message).toContain("no plugin of the config is named 'audti', and no namespace is stored under that name; did you mean 'plugin:audit'? (plugins for the env 'dev': audit)")
+    // one an env block alone lists: found in that env (--env), named with the env in the others
+    writeFileSync(join(dir, 'plugins/ci.mjs'), `export default { name: 'ci-only' }`)
+    writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'fs' }, $env: { ci: { plugins: ['./plugins/ci.mjs'] } } }`)
+    expect(unperf(dir, 'cache', 'list', '--namespace', 'plugin:ci-only', '--env', 'ci').code).toBe(0)
+    const elsewhere = unperf(dir, 'cache', 'list', '--namespace', 'plugin:ci-only', '--env', 'staging')
+    expect(elsewhere.code).toBe(2)
+    expect(elsewhere.stderr).toContain("no plugin of the config is named 'ci-only', and no namespace is stored under that name (the config lists no plugin for the env 'staging')")
     // no plugins at all
     writeFileSync(join(dir, 'perf.config.mjs'), `export default { cache: { driver: 'fs' } }`)
-    const none = unperf(dir, 'cache', 'list', '--namespace', 'plugin:git-info')
+    const none = unperf(dir, 'cache', 'list', '--namespace', 'plugin:git-info', '--env', 'dev')
     expect(none.code).toBe(2)
-    expect(none.stderr).toContain("no plugin of the config is named 'git-info', and no namespace is stored under that name (the config lists no plugin)")
+    expect(none.stderr).toContain("no plugin of the config is named 'git-info', and no namespace is stored under that name (the config lists no plugin for the env 'dev')")
   })
 
   it("a plugin's, when a plugin of the config cannot be loaded: its name is not known, the namespace is taken", () => {
