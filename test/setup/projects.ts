@@ -103,6 +103,7 @@ export const ISOLATED = [
   'test/hooks/host-late-hook.test.ts', // replaces stdout/stderr writes, in-process perf/CLI state
   'test/hooks/host-unknown-hook.test.ts', // replaces stdout/stderr writes, in-process perf/CLI state
   'test/hooks/perf-ready-payload.test.ts', // in-process perf/CLI state
+  'test/hooks/plugin-after-close.test.ts', // in-process perf/CLI state
   'test/hooks/plugin-async-identity.test.ts', // replaces stdout/stderr writes, in-process perf/CLI state
   'test/hooks/plugin-cache-events.test.ts', // in-process perf/CLI state
   'test/hooks/plugin-cache.test.ts', // sets globals, in-process perf/CLI state
