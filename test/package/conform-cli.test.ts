@@ -78,6 +78,10 @@ describe('every command takes --cwd, --env and --json', () => {
     // clear --key and --namespace plugin:<name>
     expect(nodeIn(project, 'plugin.mjs').code).toBe(0)
     expect(unperf('cache', 'list', '--namespace', 'plugin:git-info', '--json').json()).toEqual([expect.objectContaining({ key: 'head' })])
+    // a plugin's namespace misspelt: bad usage with the closest, nothing removed (the clear below still finds its entry)
+    const typo = unperf('cache', 'clear', '--namespace', 'plugin:git-inf', '--yes')
+    expect([typo.code, typo.stdout]).toEqual([2, ''])
+    expect(typo.stderr).toContain("[unperf] --namespace 'plugin:git-inf': no plugin of the config is named 'git-inf', and no namespace is stored under that name; did you mean 'plugin:git-info'?")
     expect(unperf('cache', 'clear', '--namespace', 'plugin:git-info', '--yes', '--json').json()).toEqual({ removed: 1 })
     expect(unperf('cache', 'clear', '--key', 'other', '--yes', '--json').json()).toEqual({ removed: 1 })
     expect(unperf('cache', 'list', '--json').json().map((e: { key: string }) => e.key)).toEqual(['greeting'])
