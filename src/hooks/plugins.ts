@@ -250,7 +250,14 @@ export async function loadPlugin(ref: PerfPlugin<never> | string, rootDir: strin
 /** A plugin object, or what a factory (a function exported instead) returns. */
 async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, unknown>>> {
   let plugin = value
-  if (typeof plugin === 'function') plugin = await (plugin as () => unknown)()
+  if (typeof plugin === 'function') {
+    const factory = plugin as (...args: unknown[]) => unknown
+    try {
+      plugin = await factory()
+    } catch (error) {
+      throw factory.length > 0 ? factoryError(error) : error
+    }
+  }
   const object = !!plugin && typeof plugin === 'object' && !Array.isArray(plugin)
   const name: unknown = object ? (plugin as { name?: unknown }).name : undefined
   if (typeof name !== 'string' || !name) {
@@ -259,4 +266,17 @@ async function checkedPlugin(value: unknown): Promise<PerfPlugin<Record<string, 
     throw argumentError(`a plugin must be an object with a non-empty \`name\` (use definePerfPlugin), got ${got}`)
   }
   return plugin as PerfPlugin<Record<string, unknown>>
+}
+
+/**
+ * A factory written as rollup's and vite's plugins are, `export default (options) => ({ ... })`, is
+ * called with no argument (once per file, whatever its entries' options): one that read its options
+ * there failed with `Cannot read properties of undefined (reading 'level')` and nothing more. Said
+ * where the options go; the error's own frames kept (the plugin's file, mapped back from a bundle).
+ */
+function factoryError(error: unknown): Error {
+  const wrapped = new Error(`${errorMessage(error)} (in the plugin's factory function, which unperf calls once with no argument: the entry's options come to setup({ options }), not to it)`, { cause: error })
+  const frames = error instanceof Error && typeof error.stack === 'string' ? error.stack.slice(error.stack.indexOf('\n    at ')) : ''
+  if (frames.startsWith('\n    at ')) wrapped.stack = `Error: ${wrapped.message}${frames}`
+  return wrapped
 }

@@ -5,7 +5,10 @@
  * - a module with no default export (`export const gitInfo = definePerfPlugin(...)`) was "a plugin
  *   must be an object with a non-empty `name` ..., got an object without one";
  * - an Error with no message (`throw new Error()`) ended the warning at `failed in hook 'report': `;
- * - a path naming a directory was node's "Directory import ... imported from <unperf's dist file>".
+ * - a path naming a directory was node's "Directory import ... imported from <unperf's dist file>";
+ * - a factory written as vite's plugins are, `export default (options) => ...`, is called with no
+ *   argument: reading its options there said `Cannot read properties of undefined (reading 'level')`
+ *   and nothing more (s32's audit of a plugin author's flow).
  * Real files, loaded as a run loads them; the bundle case in real processes on the built dist.
  */
 import { spawnSync } from 'node:child_process'
@@ -102,5 +105,20 @@ describe('from the plugin bundle (bundlePlugins: true, a warm start)', () => {
       expect(err, which).toContain("failed in load: a plugin module must export the plugin as its default (export default definePerfPlugin({ ... })); this one has no default export (it exports 'gitInfo')")
       expect(err, which).toContain(`failed in hook 'command:after': Error with no message (made at file://${join(dir, 'plugins/bare.mjs')}:4:36)`)
     }
+  })
+})
+
+describe('a factory function that takes its options as an argument (rollup and vite plugins do)', () => {
+  it("its error says that unperf calls it with no argument and where the options go; the error's own frames kept", async () => {
+    const dir = projectWith('export default {}', {
+      'plugins/vite-style.mjs': "export default function gitInfo(options) {\n  const remote = options.remote\n  return { name: 'git-info', setup() { void remote } }\n}\n",
+      'plugins/no-params.mjs': "export default () => {\n  throw new Error('factory broke')\n}\n",
+    }, 'factory-cli')
+    const error = await loadPlugin('./plugins/vite-style.mjs', dir).then(() => undefined, (e: Error & { cause?: unknown }) => e)
+    expect(error?.message).toBe("Cannot read properties of undefined (reading 'remote') (in the plugin's factory function, which unperf calls once with no argument: the entry's options come to setup({ options }), not to it)")
+    expect(error?.cause).toBeInstanceOf(TypeError)
+    expect(error?.stack).toContain(`${join(dir, 'plugins/vite-style.mjs')}:2:`)
+    // a factory of no parameters: its error as it threw it
+    await expect(loadPlugin('./plugins/no-params.mjs', dir)).rejects.toThrow(/^factory broke$/)
   })
 })
