@@ -13,8 +13,10 @@ import type { NamespaceHost } from './namespace.js'
 
 /**
  * The user keys of every tier that is up, once each: the live entries (not past their expiry and
- * stale window: what get() returns, or wrap() can still serve stale), each tier filtering its own;
- * `expired: true` every stored entry (`unperf cache list`); `match`: only the keys it accepts.
+ * stale window: what get() returns, or wrap() can still serve stale: what invalidate() and clear()
+ * remove and count), each tier filtering its own; `fresh: true` only those not past their ttl
+ * (keys(): what has() finds); `expired: true` every stored entry (`unperf cache list`); `match`:
+ * only the keys it accepts.
  */
 export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<string[]> {
   const guards = await tiers.guards()
@@ -49,8 +51,9 @@ export function notePatternMissed(tiers: NamespaceTiers, pattern: string | RegEx
 }
 
 /**
- * Every entry removed, expired ones included; the count is of the live ones (what keys() listed),
- * or with `expired: true` of every stored one (`unperf cache clear`).
+ * Every entry removed, expired ones included; the count is of the live ones (fresh, or within their
+ * stale window: what wrap() could still serve), or with `expired: true` of every stored one
+ * (`unperf cache clear`).
  */
 export async function clearTiers(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<number> {
   const keys = await keysOf(tiers, events, options)

@@ -51,6 +51,9 @@ export interface NamespaceHost {
   awaitOnClose(promise: Promise<unknown>): void
 }
 
+/** keys()'s listing: the fresh entries (KeysOptions.fresh). */
+const LIST_FRESH = Object.freeze({ fresh: true })
+
 /** wrap()'s options when none are given: one object, not one per call. */
 const NO_OPTIONS: CacheWrapOptions = Object.freeze({})
 
@@ -222,7 +225,8 @@ export class CacheNamespace implements PerfCache {
   }
 
   keys(): Promise<string[]> {
-    return keysOf(this._tiers, this._events)
+    // what has() says is there: the fresh entries, not those only wrap() can serve stale
+    return keysOf(this._tiers, this._events, LIST_FRESH)
   }
 
   clear(): Promise<number> {
