@@ -258,8 +258,9 @@ export class CacheNamespace implements PerfCache {
     return this._host.namespace(name)
   }
 
-  /** Flush what tiers batch (fs access times). */
+  /** Flush what tiers batch (fs access times); say the corrupt entries not named yet. */
   close(): Promise<void> {
+    this._events.closed()
     return this._tiers.close()
   }
 
