@@ -83,7 +83,8 @@ export async function pruneTiers(tiers: NamespaceTiers, events: NamespaceEvents,
   // then the cap over all namespaces (it evicts from any of them, the fs dirs of those not open included)
   let shared = budget.enforceMemory()
   if (guards.some(g => g.up && g.tier.kind === 'fs')) {
-    try { shared += await budget.enforceFs(true) } catch (error) { events.report('E_EVICT', undefined, error) }
+    // reported as the fs tier's: its explain() says why a dir refused (a dir it may not list: fs-unwritable.ts)
+    try { shared += await budget.enforceFs(true) } catch (error) { events.report('E_EVICT', undefined, error, guards.find(g => g.tier.kind === 'fs')?.tier) }
   }
   return removed.size + shared
 }
@@ -112,7 +113,8 @@ export async function tiersInfo(tiers: NamespaceTiers, events: NamespaceEvents, 
       total.entries = Math.max(t.memory.entries, fs ? t.fs.entries : 0)
       total.bytes = Math.max(t.memory.bytes, fs ? t.fs.bytes : 0)
     } catch (error) {
-      events.report('E_TIER', undefined, error)
+      // as the fs tier's, as prune's eviction: its explain() says why a dir refused
+      events.report('E_TIER', undefined, error, guards.find(g => g.tier.kind === 'fs')?.tier)
     }
   }
   return {
