@@ -4,8 +4,14 @@
  * bad usage (exit 2) naming the option and the file, not a raw ENOENT/EISDIR with exit 1. `-` is
  * stdout, as hyperfine's `--export-markdown -` (its #615): the text is kept and printed once the
  * command's own output is done (its #640), by flushStdoutExports().
+ *
+ * Written as a shell redirect writes (`> FILE`): a new file gets the umask's mode, an existing one is
+ * rewritten in place (its mode and owner kept), a symlink at FILE is followed, but only one the user
+ * (or root) made into a directory the user (or root) owns: one another user made, or one leading into
+ * another user's directory, is refused (a link planted in a shared dir such as /tmp, which the kernel's
+ * fs.protected_symlinks stops on Linux alone, or one that makes root write into a user's dir).
  */
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { whyUnwritable } from '../drivers/fs-unwritable.js'
 import { makeDirSync } from '../runtime/make-dir.js'
@@ -29,6 +35,8 @@ function reason(error: unknown, path: string): string {
 export function checkOutFile(option: string, file: string, cwd: string | undefined): string {
   if (file === STDOUT) return STDOUT
   const path = resolve(cwd ?? '', file)
+  const untrusted = untrustedLink(path)
+  if (untrusted) throw new UsageError(`${option} ${path}: not written: ${untrusted}; remove the link, or give the path you mean`)
   try {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
     makeDirSync(dirname(path))
@@ -52,6 +60,29 @@ export function writeOutFile(option: string, file: string, data: string, cwd: st
     throw new UsageError(`${option} ${path}: cannot be written: ${reason(error, path)}`)
   }
   return path
+}
+
+/**
+ * Why a symlink at `path` is not to be written through (see the top), or undefined: no symlink, or
+ * one of the user's (or root's) into a directory of theirs. POSIX only (Windows has no uids here).
+ */
+function untrustedLink(path: string): string | undefined {
+  const uid = process.getuid?.()
+  if (uid === undefined) return undefined
+  const link = lstatSync(path, { throwIfNoEntry: false })
+  if (!link?.isSymbolicLink()) return undefined
+  const trusted = (owner: number) => owner === uid || owner === 0
+  if (!trusted(link.uid)) return `it is a symlink another user (uid ${link.uid}) made`
+  let target: string
+  try {
+    target = realpathSync(path)
+  } catch {
+    // dangling: writing creates its target, one hop away
+    target = resolve(dirname(path), readlinkSync(path))
+  }
+  const dir = statSync(dirname(target), { throwIfNoEntry: false })
+  if (dir && !trusted(dir.uid)) return `it is a symlink to ${target}, in a directory another user (uid ${dir.uid}) owns`
+  return undefined
 }
 
 /** The file name that means stdout. */

@@ -170,7 +170,7 @@ function runScript(file: string): { default?: unknown } {
 /**
  * Whether a snapshot dir is one whose modules are not run (nor its build lock taken): in the platform
  * cache dir (an XDG_CACHE_HOME in /tmp) and someone else can write to it. The project's node_modules
- * is as trusted as its code. `writing`: also when someone else can write to, or owns as a symlink,
+ * is as trusted as its code; `writing`, it must be the user's own. `writing`: also when someone else can write to, or owns as a symlink,
  * `config-snapshots/` or the `unperf/` root above it (a shared cache home where another user made
  * them first): the snapshot (the config's code, a literal password too) is not written under a root
  * its owner can swap, nor through their link into a dir of the user's. Missing dirs pass (made
@@ -179,7 +179,10 @@ function runScript(file: string): { default?: unknown } {
  * would be paid on every warm start.
  */
 export function snapshotDirUntrusted(dir: string, rootDir: string, writing = false): boolean {
-  if (dir.startsWith(join(rootDir, 'node_modules') + sep)) return false
+  const modules = join(rootDir, 'node_modules')
+  // another user's node_modules (root run in their project: sudo unperf doctor) gets nothing made in
+  // it: a root-owned 0700 node_modules/.cache kept their own tools from writing their caches there
+  if (dir.startsWith(modules + sep)) return writing && process.getuid !== undefined && statSync(modules, { throwIfNoEntry: false })?.uid !== process.getuid()
   return dirUnsafeSync(writing ? [dir, dirname(dir), dirname(dirname(dir))] : [dir]) !== undefined
 }
 

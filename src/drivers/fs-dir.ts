@@ -12,7 +12,7 @@ import { readEntryFileAsync, readFileHead, removeNonFile } from './_fs-read.js'
 import { readHeader } from './envelope.js'
 import { isEntryName, lastAccess, type FsLru } from './fs-lru.js'
 import { decodeFileName, encodeFileName } from './fs-names.js'
-import { isLive, type KeysOptions } from './types.js'
+import { isListed, type KeysOptions } from './types.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 
 /** The dir (and its parents), 0700. Sync: two metadata calls when it is there, once per tier (and after the dir was deleted under it). */
@@ -128,7 +128,7 @@ export class FsDir {
       const batch = names.slice(i, i + KEYS_BATCH)
       const headers = await Promise.all(batch.map(name => this.header(name)))
       headers.forEach((h, j) => {
-        if (h === undefined || !isLive(h, now, options?.staleFor) || encodeFileName(h.key) !== batch[j]) return
+        if (h === undefined || !isListed(h, now, options) || encodeFileName(h.key) !== batch[j]) return
         const tag = tagOf(h.key)
         if (tag === undefined || h.tag === tag) keys.push(h.key)
       })

@@ -59,6 +59,12 @@ export function whyUnwritable(dir: string, error?: unknown): Unwritable | undefi
     if (code === 'EACCES' || code === 'EPERM') return { code: 'EACCES', at, reason: `permission denied: ${at} is not writable by this user${uid()}` }
     return undefined
   }
+  // writable, yet a read or a listing of it refused: a dir without its read bit (mode 300, -wx), where
+  // entries can be written and read by name but not listed (keys, prune, eviction); said as such
+  if (at === dir && failed === 'EACCES') {
+    const unreadable = notReadable(at)
+    if (unreadable) return unreadable
+  }
   // writable by access(2) yet making the dir was refused: a file system that takes no new dirs
   // (/sys) or a security module; said as the system said it (an existing dir: something else failed)
   if (at !== dir && (failed === 'EPERM' || failed === 'EACCES')) return { code: failed, at, reason: `${at} refused it (${failed === 'EPERM' ? 'operation not permitted' : 'permission denied'})` }
@@ -66,6 +72,18 @@ export function whyUnwritable(dir: string, error?: unknown): Unwritable | undefi
   // stops at it): refused as /sys refuses with EPERM, and said as such
   if (at !== dir && failed === 'ENOENT' && mkdirRefusedIn(at, error)) return { code: 'EPERM', at, reason: `${at} refused it (no new directories can be made there)` }
   return undefined
+}
+
+/** `dir` (which exists and is writable) when this user may not list it: why, and the chmod that fixes it. */
+function notReadable(dir: string): Unwritable | undefined {
+  try {
+    accessSync(dir, constants.R_OK)
+    return undefined
+  } catch {
+    let mode = ''
+    try { mode = `, its mode ${(statSync(dir).mode & 0o777).toString(8)}` } catch { /* said without it */ }
+    return { code: 'EACCES', at: dir, reason: `permission denied: ${dir} is not readable by this user${uid()}${mode}: entries can be written there but not listed, so keys, prune and eviction fail; chmod 700 ${dir}` }
+  }
 }
 
 /** `error` is a mkdir's ENOENT for a dir right under `at`, an existing dir: not a missing parent, a refusal. */
@@ -81,7 +99,9 @@ function mkdirRefusedIn(at: string, error: unknown): boolean {
  */
 export function explainUnwritable(error: unknown, dir: string): unknown {
   if ((error as { unwritable?: unknown } | null)?.unwritable) return error
-  const why = whyUnwritable(dir, error)
+  // a listing of another dir than `dir` (the eviction's scan of every namespace): that dir's reason
+  const { syscall, path } = (error ?? {}) as NodeJS.ErrnoException
+  const why = whyUnwritable((syscall === 'scandir' || syscall === 'opendir' || syscall === 'access') && typeof path === 'string' ? path : dir, error)
   if (!why) return error
   return Object.assign(new Error(`cannot write to ${dir}: ${why.reason}`, { cause: error }), { code: why.code, unwritable: why })
 }

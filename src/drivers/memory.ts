@@ -9,7 +9,7 @@
 import { LruPolicy } from './policy/lru.js'
 import { TinyLfuPolicy } from './policy/tinylfu.js'
 import type { EvictionPolicy, Evicted, PolicyName, SharedBytes } from './policy/types.js'
-import { isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
+import { isListed, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 export interface MemoryTierOptions {
   /** @default 'lru' */
@@ -90,7 +90,7 @@ export class MemoryTier implements Tier {
     if (options?.expired) return [...this.policy.keys()]
     const now = Date.now()
     const out: string[] = []
-    for (const e of this.policy.entries()) if (isLive(e, now, options?.staleFor)) out.push(e.key)
+    for (const e of this.policy.entries()) if (isListed(e, now, options)) out.push(e.key)
     return out
   }
 

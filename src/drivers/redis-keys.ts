@@ -5,7 +5,7 @@
  * redis.ts.
  */
 import { decodeEntry, headerBytes, readHeader } from './envelope.js'
-import { isLive, type KeysOptions } from './types.js'
+import { isListed, type KeysOptions } from './types.js'
 import { escapeGlob } from './redis-scopes.js'
 import type { RedisClient } from './redis-connection.js'
 import { keyOfName, redisKey } from './redis-key.js'
@@ -54,7 +54,7 @@ export async function liveKeys(c: RedisClient, prefix: string, options?: KeysOpt
       // gone since the scan (expired, deleted): an empty string
       if (!error && Buffer.isBuffer(head) && head.length === 0) return
       const header = !error && Buffer.isBuffer(head) ? readHeader(head) : undefined
-      if (header === undefined || header.key !== k || isLive(header, now, options?.staleFor)) out.push(k)
+      if (header === undefined || header.key !== k || isListed(header, now, options)) out.push(k)
     })
   }
   return out

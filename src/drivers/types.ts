@@ -136,6 +136,12 @@ export interface KeysOptions {
   /** Also the entries past their expiry and stale window, not removed yet. @default false */
   expired?: boolean
   /**
+   * Only the fresh entries (not past their ttl: isExpired), what get() and has() find: keys()'s
+   * listing. Without it, the entries within their stale window too (what wrap() can still serve:
+   * those invalidate() and clear() remove and count). @default false
+   */
+  fresh?: boolean
+  /**
    * The namespace's current stale window (ms, its swr / staleIfError): an entry is live for the
    * longer of this and the window it was written with (isLive). @default 0 (the entry's own)
    */
@@ -176,6 +182,11 @@ export function isExpired(entry: { createdAt: number; expiresAt: number | null }
  */
 export function isLive(entry: { createdAt: number; expiresAt: number | null; staleFor: number }, now: number, staleFor = 0): boolean {
   return entry.expiresAt === null || (now < entry.expiresAt + Math.max(entry.staleFor, staleFor) && !stampedAhead(entry, now))
+}
+
+/** Whether keys(options) lists the entry at `now`: fresh with `fresh`, else live (isLive). */
+export function isListed(entry: { createdAt: number; expiresAt: number | null; staleFor: number }, now: number, options: KeysOptions | undefined): boolean {
+  return options?.fresh ? !isExpired(entry, now) : isLive(entry, now, options?.staleFor)
 }
 
 export class CorruptEntryError extends Error {

@@ -7,7 +7,7 @@ import type { Driver } from 'unstorage'
 import { MissingDependencyError, PerfError } from '../errors.js'
 import { decodeEntry, encodeEntry, readHeader, type EncodeOptions } from './envelope.js'
 import { encodeFileName } from './fs.js'
-import { CorruptEntryError, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
+import { CorruptEntryError, isListed, isLive, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 export async function loadUnstorageDriver(name: string, options: Record<string, unknown>): Promise<Driver> {
   if (!/^[a-z0-9-]+(\/[a-z0-9-]+)?$/.test(name)) throw new PerfError('E_DRIVER', `unknown cache driver '${name}'`)
@@ -153,7 +153,7 @@ export class UnstorageTier implements Tier {
     for (const sk of await this._storageKeys()) {
       const raw = await d.getItem(sk)
       const header = raw == null ? undefined : readHeader(Buffer.from(String(raw), 'base64'))
-      if (header && (options?.expired || isLive(header, now, options?.staleFor))) out.push(header.key)
+      if (header && (options?.expired || isListed(header, now, options))) out.push(header.key)
     }
     return out
   }

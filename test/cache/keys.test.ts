@@ -1,9 +1,11 @@
 /**
- * keys(), invalidate() and clear() list and count what get() returns or wrap() can still serve:
- * an entry past its ttl and stale window that no sweep removed yet is not listed, invalidated or
- * counted (lru-cache never lists a stale key either); one within its stale window (swr /
- * staleIfError) is, since wrap() may serve it. On every tier and over tiers; listing removes
- * nothing (`unperf cache list --expired` still shows the expired one).
+ * keys() lists exactly the keys has() is true for, what get() and getMany() return: the fresh
+ * entries. One past its ttl within its stale window (swr / staleIfError), which only wrap() can
+ * serve, is not listed (s31 audit: keys() listed it while has() missed), but invalidate() and
+ * clear() remove and count it, so wrap() calls fn after them. An entry past its ttl and stale
+ * window that no sweep removed yet is neither listed, invalidated nor counted (lru-cache never
+ * lists a stale key either). On every tier and over tiers; listing removes nothing
+ * (`unperf cache list --expired` still shows the expired one).
  */
 import { describe, expect, it } from 'vitest'
 import type { CacheNamespace } from '../../src/runtime/cache/namespace.js'
@@ -48,39 +50,45 @@ function consistentWithGet(driver: ManagerOptions['driver']) {
   }
 }
 
-function staleIsListed(driver: ManagerOptions['driver']) {
+function staleNotListed(driver: ManagerOptions['driver']) {
   return async () => {
     const { m, cache } = manager({ driver, swr: 60_000 })
     let calls = 0
     const fn = async () => `v${++calls}`
     expect(await cache.wrap('k', fn, { ttl: 20 })).toBe('v1')
+    await cache.set('fresh', 1)
     await sleep(40)
-    // past its ttl: get() misses, wrap() may still serve it, so it is listed, invalidated and counted
+    // past its ttl: has(), get(), getMany() and keys() agree it is not there (only wrap() may serve it)
+    expect(await cache.has('k')).toBe(false)
     expect(await cache.get('k')).toBeNull()
-    expect(await cache.keys()).toEqual(['k'])
+    expect(await cache.getMany(['k', 'fresh'])).toEqual([null, 1])
+    expect(await cache.has('fresh')).toBe(true)
+    expect(await cache.keys()).toEqual(['fresh'])
+    // but invalidate() removes and counts it: wrap() must not serve an invalidated value
     expect(await cache.invalidate('k')).toBe(1)
-    expect(await cache.keys()).toEqual([])
+    expect(await cache.keys()).toEqual(['fresh'])
     // invalidated: wrap() calls fn, no stale value served
     expect(await cache.wrap('k', fn, { ttl: 20 })).toBe('v2')
     await sleep(40)
-    expect(await cache.clear()).toBe(1)
+    expect(await cache.keys()).toEqual(['fresh'])
+    expect(await cache.clear()).toBe(2)
     expect(await cache.wrap('k', fn, { ttl: 20 })).toBe('v3')
     await m.close()
   }
 }
 
-describe('keys(), invalidate() and clear() agree with get()', () => {
+describe('keys() agrees with has() and get(); invalidate() and clear() also reach what wrap() serves stale', () => {
   it('memory: an expired entry is neither listed, invalidated nor counted', consistentWithGet('memory'))
   it('fs: an expired entry is neither listed, invalidated nor counted', consistentWithGet('fs'))
   it('memory + fs: an expired entry is neither listed, invalidated nor counted', consistentWithGet(['memory', 'fs']))
-  it('memory: an entry within its stale window (swr) is listed: wrap() serves it', staleIsListed('memory'))
-  it('fs: an entry within its stale window (swr) is listed: wrap() serves it', staleIsListed('fs'))
-  it('memory + fs: an entry within its stale window (swr) is listed: wrap() serves it', staleIsListed(['memory', 'fs']))
+  it('memory: an entry within its stale window (swr) is not listed, as has() misses it, but is invalidated and cleared', staleNotListed('memory'))
+  it('fs: an entry within its stale window (swr) is not listed, as has() misses it, but is invalidated and cleared', staleNotListed('fs'))
+  it('memory + fs: an entry within its stale window (swr) is not listed, as has() misses it, but is invalidated and cleared', staleNotListed(['memory', 'fs']))
 })
 
 describeRedis('keys(), invalidate() and clear() agree with get() over redis tiers', () => {
   it('memory + fs + redis: an expired entry is neither listed, invalidated nor counted', () => consistentWithGet(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
-  it('memory + fs + redis: an entry within its stale window (swr) is listed', () => staleIsListed(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
+  it('memory + fs + redis: an entry within its stale window (swr) is not listed, as has() misses it, but is invalidated and cleared', () => staleNotListed(['memory', 'fs', { driver: 'redis', url: redisUrl! }])())
 })
 
 describe('invalidate(pattern) lists only what matches', () => {

@@ -10,7 +10,15 @@ import { basename, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
+import type { CacheNamespace } from '../../src/runtime/cache/namespace.js'
+import { keysOf } from '../../src/runtime/cache/namespace-management.js'
 import { manager, type ManagerOptions } from './_manager.js'
+
+/** The keys a lookup can still return, stale ones within their window included (what invalidate() and clear() count; keys() lists the fresh ones). */
+const live = (cache: unknown) => {
+  const ns = cache as CacheNamespace
+  return keysOf(ns._tiers, ns._events).then(k => k.sort())
+}
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -46,9 +54,10 @@ describe('a longer stale window applies to the entries already stored', () => {
     expect(await before.cache.wrap('k', c.fn, { ttl: 50 })).toBe('v1')
     await before.m.close()
     await sleep(100)
-    // past its ttl: get() misses, but the entry is kept and listed, since wrap() serves it now
+    // past its ttl: get(), has() and keys() miss it, but the entry is kept, since wrap() serves it now
     expect(await after.cache.get('k')).toBeNull()
-    expect(await after.cache.keys()).toEqual(['k'])
+    expect(await after.cache.keys()).toEqual([])
+    expect(await live(after.cache)).toEqual(['k'])
     expect(await after.cache.wrap('k', c.fn, { ttl: 60_000 })).toBe('v1')
     await vi.waitFor(async () => expect(await after.cache.get('k')).toBe('v2'), 5000)
     expect(c.calls()).toBe(2)
@@ -61,7 +70,7 @@ describe('a longer stale window applies to the entries already stored', () => {
     await before.m.close()
     await sleep(100)
     expect(await after.cache.prune()).toBe(0)
-    expect(await after.cache.keys()).toEqual(['kept'])
+    expect(await live(after.cache)).toEqual(['kept'])
     await after.m.close()
   })
 
@@ -79,7 +88,8 @@ describe('a longer stale window applies to the entries already stored', () => {
     await after.m.close()
     expect(statSync(join(before.dir, markers[0]!)).mtimeMs).toBeGreaterThan(old.getTime())
     const third = manager({ driver: 'fs', dir: after.dir, cwd: after.cwd, swr: 60_000 })
-    expect((await third.cache.keys()).sort()).toEqual(['kept', 'other'])
+    expect(await live(third.cache)).toEqual(['kept', 'other'])
+    expect(await third.cache.keys()).toEqual(['other'])
     await third.m.close()
   })
 

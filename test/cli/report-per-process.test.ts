@@ -53,11 +53,16 @@ describe('unperf report, one figure a process', CHILD_RUNS, () => {
     // and the verdict says the same as the trend: 200 ms against the 100 ms before
     expect(row).toMatchObject({ latest: 200, latestRuns: 1, regression: true, baseline: 100 })
     const text = unperf(dir, 'report').stdout
+    // the first line counts runs as the table does, and the processes they ran in (it said '8 runs': the history's lines)
+    expect(text).toMatch(/^107 runs in 8 processes recorded in .+\.perf\n/)
+    expect(unperf(dir, 'report', '--json').json()).toMatchObject({ runs: 107, processes: 8 })
     expect(text).toMatch(/^GET \/a +107 +150 ms +200 ms +\+100 % +regression \(\+100 % vs 100 ms\)$/m)
     expect(text).toContain('median and trend of GET /a: one figure a process, the median of its runs there (8 processes, 107 runs)')
     const html = unperf(dir, 'report', '--html', 'r.html')
     expect(html.code, html.stderr).toBe(0)
+    expect(html.stdout).toMatch(/wrote .+r\.html \(107 runs in 8 processes\)/)
     const page = readFileSync(join(dir, 'r.html'), 'utf8')
+    expect(page).toContain('<p>107 runs in 8 processes.')
     expect(page).toContain('<td>GET /a</td><td>107</td><td>150 ms</td><td>200 ms</td><td>+100 %</td><td class="bad">regression (+100 % vs 100 ms)</td>')
     expect(page).toContain('<p class="note">median and trend of GET /a: one figure a process')
     // the chart's point for the fourth process is its median, not its last request

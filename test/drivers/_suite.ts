@@ -114,7 +114,7 @@ export function driverSuite(name: string, o: SuiteOptions): void {
       const now = Date.now()
       // a key whose header is longer than the fs tier's first read of a file
       const long = 'l'.repeat(3000)
-      const listed = async (options?: { expired: boolean }) => (await t.keys(options)).map(k => k.replace(long, '<long>')).sort()
+      const listed = async (options?: { expired?: boolean; fresh?: boolean }) => (await t.keys(options)).map(k => k.replace(long, '<long>')).sort()
       await t.set(entry('fresh', 1, { expiresAt: now + 60_000 }))
       await t.set(entry('forever', 2))
       // past its ttl, within its stale window (swr / staleIfError): wrap() may still serve it
@@ -127,6 +127,8 @@ export function driverSuite(name: string, o: SuiteOptions): void {
       // listing removes nothing: every stored entry with expired: true (redis drops them itself, PX)
       expect(await listed({ expired: true })).toEqual(name === 'redis' ? live : ['<long>', '<long>-live', 'forever', 'fresh', 'gone', 'stale'])
       expect(await listed()).toEqual(live)
+      // fresh: what get() and has() find, the stale one left out (the cache's keys())
+      expect(await listed({ fresh: true })).toEqual(['<long>-live', 'forever', 'fresh'])
     })
 
     it('keys() leaves out entries stamped ahead of the clock (get() finds them expired), lists them with expired: true', async () => {

@@ -90,7 +90,9 @@ export default defineCommand({
           checks.push({ check: 'cache dir', ok: true, detail: `${dir} (no POSIX modes here: its ACLs decide who may read it)` })
         } else {
           const ownerOk = st.uid === process.getuid()
-          checks.push({ check: 'cache dir', ok: (mode & 0o077) === 0 && ownerOk, detail: `${dir} mode ${mode.toString(8)}${(mode & 0o077) ? ' (should be 700: others can read or write it)' : ''}${ownerOk ? '' : ' (owned by another user)'}` })
+          // without its owner's r (mode 300, -wx) entries are written but never listed: keys, prune and eviction fail
+          const ownerBits = (mode & 0o700) === 0o700
+          checks.push({ check: 'cache dir', ok: (mode & 0o077) === 0 && ownerOk && ownerBits, detail: `${dir} mode ${mode.toString(8)}${(mode & 0o077) ? ' (should be 700: others can read or write it)' : !ownerBits ? ` (should be 700: without ${missingBits(mode)} the cache cannot ${(mode & 0o400) === 0 ? 'list its entries (keys, prune, eviction)' : 'use it'}; chmod 700 ${dir})` : ''}${ownerOk ? '' : ' (owned by another user)'}` })
         }
         const fs = statfsSync(dir)
         const free = fs.bavail * fs.bsize
@@ -224,4 +226,9 @@ function missingDirs(dir: string): string[] {
   const missing: string[] = []
   for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d)
   return missing
+}
+
+/** The owner's permission bits `mode` lacks, as ls spells them ('r', 'r and x'). */
+function missingBits(mode: number): string {
+  return [[0o400, 'r'], [0o200, 'w'], [0o100, 'x']].filter(([bit]) => (mode & (bit as number)) === 0).map(([, name]) => name).join(' and ')
 }

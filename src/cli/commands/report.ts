@@ -77,10 +77,10 @@ export default defineCommand({
       if (file === '-') return flushStdoutExports()
       // the same document as without --html (a script reading `commands` must not lose them for
       // asking for the page too), plus the page's path
-      if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null, file })
-      return console.log(`${green('✔')} wrote ${file} (${plural(history.length, 'run')})`)
+      if (args.json) return printJson({ ...counts(history, summary), commands: summary, last: lastReport() ?? null, file })
+      return console.log(`${green('✔')} wrote ${file} (${runsIn(history, summary)})`)
     }
-    if (args.json) return printJson({ runs: history.length, commands: summary, last: lastReport() ?? null })
+    if (args.json) return printJson({ ...counts(history, summary), commands: summary, last: lastReport() ?? null })
     if (history.length === 0) {
       // none kept by request: the last run is still in report.json (`--json`'s `last`, `unperf budget`)
       if (config.report.history === 0) return console.log(dim(`no runs kept: report.history is 0; the last run's report is ${join(config.report.dir, 'report.json')} (unperf budget judges it, --json gives it as last)`))
@@ -91,9 +91,12 @@ export default defineCommand({
     // with a shared history, how many came from it: '7 runs recorded in <dir>' read as this machine's
     const localIds = config.report.historyDriver && !refused ? new Set(local.map(h => h.runId)) : undefined
     const shared = localIds ? history.filter(h => !localIds.has(h.runId)).length : 0
+    // runs as the table counts them (a process that ran a command 100 times: 100), in processes (history lines)
+    const { runs, processes } = counts(history, summary)
+    const here = history.length - shared
     console.log(shared > 0
-      ? `${plural(history.length, 'run')} recorded (${history.length - shared} in ${config.report.dir}, ${shared} more in report.historyDriver)`
-      : `${plural(history.length, 'run')} recorded in ${config.report.dir}`)
+      ? `${runsIn(history, summary)} recorded (${runs === processes ? here : plural(here, 'process', 'processes')} in ${config.report.dir}, ${shared} more in report.historyDriver)`
+      : `${runsIn(history, summary)} recorded in ${config.report.dir}`)
     console.log(table(summary.map(s => [
       printable(s.command), String(s.runs), formatDuration(s.median), formatDuration(s.latest),
       s.trendProcesses < TREND_MIN_PROCESSES ? dim(trendText(s)) : trendText(s),
@@ -104,6 +107,20 @@ export default defineCommand({
     for (const s of summary) if (s.error) console.log(`${red('✖')} ${printable(`${s.command}: ${s.error.name}: ${s.error.message.replace(/\s*\n\s*/g, ' ')}`)}`)
   },
 })
+
+/**
+ * The recorded runs as the table counts them, every command's (s31-report), and the processes they
+ * ran in (history lines): the first line counted the lines as runs, '8 runs' over a table of 107.
+ */
+function counts(history: HistoryEntry[], summary: Summary[]): { runs: number; processes: number } {
+  return { runs: summary.reduce((n, s) => n + s.runs, 0), processes: history.length }
+}
+
+/** '6 runs' when each process ran one command once (a CLI's), else '107 runs in 8 processes'. */
+function runsIn(history: HistoryEntry[], summary: Summary[]): string {
+  const { runs, processes } = counts(history, summary)
+  return runs === processes ? plural(runs, 'run') : `${plural(runs, 'run')} in ${plural(processes, 'process', 'processes')}`
+}
 
 function renderHtml(name: string, history: HistoryEntry[], summary: Summary[], last: ReturnType<typeof readLastReport>, dir: string): string {
   const uplotJs = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')
@@ -123,7 +140,7 @@ function renderHtml(name: string, history: HistoryEntry[], summary: Summary[], l
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}.bad{color:#c00}.ok{color:#080}
 .chart{margin:8px 0}.note{color:#666;font-size:12px}</style></head><body>
-<h1>unperf report · ${esc(name)}</h1><p>${plural(history.length, 'run')}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
+<h1>unperf report · ${esc(name)}</h1><p>${runsIn(history, summary)}${last ? `, last ${esc(last.endedAt)}` : ''}. Memory peak ${last ? esc(formatBytes(last.memory.peakRss)) : '–'}.</p>
 <h2>Commands</h2><table><tr><th>command</th><th>runs</th><th>median</th><th>latest</th><th>trend</th><th>verdict</th></tr>${rows || `<tr><td colspan=6>no runs recorded in ${esc(dir)}</td></tr>`}</table>${tableNotes(summary).map(n => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Budgets (last run)</h2><table><tr><th>budget</th><th>status</th><th></th></tr>${budgets || '<tr><td colspan=3>none</td></tr>'}</table>
 <h2>Startup phases (last run)</h2><div id="phases" class="chart"></div>

@@ -2,7 +2,7 @@
  * Who holds a wrap() lock on Redis, in its value: `<host> <pid namespace> <pid> <random>`. A waiter on
  * the same machine and in the same pid namespace can tell a holder that died (SIGKILL, a crash, Ctrl-C
  * during fn) from one still at work, and take the lock at once instead of waiting for it to expire
- * (15 s). A holder on another machine, or whose pid was reused, is waited for until the lock expires.
+ * (5 s after its last keep). A holder on another machine, or whose pid was reused, is waited for until the lock expires.
  */
 import { readlinkSync } from 'node:fs'
 import { hostname } from 'node:os'

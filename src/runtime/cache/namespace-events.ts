@@ -14,6 +14,9 @@ import type { CacheStats } from '../types.js'
 import type { Lookup, Outcome } from './wrap.js'
 import { hitRateOf } from './hit-rate.js'
 
+/** Corrupt entries a namespace names in a warning each; those after are summed up at close (NamespaceEvents.closed). */
+const CORRUPT_NAMED = 5
+
 export class NamespaceEvents {
   private readonly _stats = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, evictions: 0, errors: 0 }
   /** The namespace's tiers once built (namespace-tiers.ts sets it): a payload's `tierName`, `cache:error`'s `tier` index. */
@@ -132,7 +135,28 @@ export class NamespaceEvents {
     const code = error.reason.includes('integrity') ? 'E_INTEGRITY' : 'E_CORRUPT'
     this.report(code, error.key, error, tier)
     this.evicted(error.key, 'corrupt', undefined, tier)
-    this._ctx.warn(`cache-corrupt:${this._name}`, `removed a corrupt cache entry '${error.key}' in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
+    // each of the first few keys named (the warning named only the first of a namespace: a damaged
+    // disk's other entries went unsaid), the rest counted for close(): stderr stays bounded
+    const c = (this._corrupt ??= { named: new Set(), more: [], moreCount: 0 })
+    if (c.named.has(error.key)) return
+    if (c.named.size < CORRUPT_NAMED) {
+      c.named.add(error.key)
+      this._ctx.warn(`cache-corrupt:${this._name}:${error.key}`, `removed a corrupt cache entry '${error.key}' in namespace '${this._name}' from its ${tier.kind} tier (${error.reason}); that copy was treated as a miss`)
+      return
+    }
+    c.moreCount++
+    if (c.more.length < CORRUPT_NAMED) c.more.push(error.key)
+  }
+
+  /** The corrupt entries met past the first CORRUPT_NAMED keys: counted, the first few of them named. */
+  private _corrupt: { named: Set<string>; more: string[]; moreCount: number } | undefined
+
+  /** The namespace closing: the corrupt entries not named one by one, said in one warning. */
+  closed(): void {
+    const c = this._corrupt
+    if (c === undefined || c.moreCount === 0) return
+    const unnamed = c.moreCount - c.more.length
+    this._ctx.warn(`cache-corrupt:${this._name}:more`, `removed ${c.moreCount} more corrupt cache ${c.moreCount === 1 ? 'entry' : 'entries'} in namespace '${this._name}' (${c.named.size + c.moreCount} in all, each treated as a miss): ${c.more.map(k => `'${k}'`).join(', ')}${unnamed > 0 ? ` and ${unnamed} more` : ''}; unperf cache verify checks every entry`)
   }
 
   /**

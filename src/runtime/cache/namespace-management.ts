@@ -13,8 +13,10 @@ import type { NamespaceHost } from './namespace.js'
 
 /**
  * The user keys of every tier that is up, once each: the live entries (not past their expiry and
- * stale window: what get() returns, or wrap() can still serve stale), each tier filtering its own;
- * `expired: true` every stored entry (`unperf cache list`); `match`: only the keys it accepts.
+ * stale window: what get() returns, or wrap() can still serve stale: what invalidate() and clear()
+ * remove and count), each tier filtering its own; `fresh: true` only those not past their ttl
+ * (keys(): what has() finds); `expired: true` every stored entry (`unperf cache list`); `match`:
+ * only the keys it accepts.
  */
 export async function keysOf(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<string[]> {
   const guards = await tiers.guards()
@@ -49,8 +51,9 @@ export function notePatternMissed(tiers: NamespaceTiers, pattern: string | RegEx
 }
 
 /**
- * Every entry removed, expired ones included; the count is of the live ones (what keys() listed),
- * or with `expired: true` of every stored one (`unperf cache clear`).
+ * Every entry removed, expired ones included; the count is of the live ones (fresh, or within their
+ * stale window: what wrap() could still serve), or with `expired: true` of every stored one
+ * (`unperf cache clear`).
  */
 export async function clearTiers(tiers: NamespaceTiers, events: NamespaceEvents, options?: KeysOptions): Promise<number> {
   const keys = await keysOf(tiers, events, options)
@@ -80,7 +83,8 @@ export async function pruneTiers(tiers: NamespaceTiers, events: NamespaceEvents,
   // then the cap over all namespaces (it evicts from any of them, the fs dirs of those not open included)
   let shared = budget.enforceMemory()
   if (guards.some(g => g.up && g.tier.kind === 'fs')) {
-    try { shared += await budget.enforceFs(true) } catch (error) { events.report('E_EVICT', undefined, error) }
+    // reported as the fs tier's: its explain() says why a dir refused (a dir it may not list: fs-unwritable.ts)
+    try { shared += await budget.enforceFs(true) } catch (error) { events.report('E_EVICT', undefined, error, guards.find(g => g.tier.kind === 'fs')?.tier) }
   }
   return removed.size + shared
 }
@@ -109,7 +113,8 @@ export async function tiersInfo(tiers: NamespaceTiers, events: NamespaceEvents, 
       total.entries = Math.max(t.memory.entries, fs ? t.fs.entries : 0)
       total.bytes = Math.max(t.memory.bytes, fs ? t.fs.bytes : 0)
     } catch (error) {
-      events.report('E_TIER', undefined, error)
+      // as the fs tier's, as prune's eviction: its explain() says why a dir refused
+      events.report('E_TIER', undefined, error, guards.find(g => g.tier.kind === 'fs')?.tier)
     }
   }
   return {

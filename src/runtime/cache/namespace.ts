@@ -51,6 +51,9 @@ export interface NamespaceHost {
   awaitOnClose(promise: Promise<unknown>): void
 }
 
+/** keys()'s listing: the fresh entries (KeysOptions.fresh). */
+const LIST_FRESH = Object.freeze({ fresh: true })
+
 /** wrap()'s options when none are given: one object, not one per call. */
 const NO_OPTIONS: CacheWrapOptions = Object.freeze({})
 
@@ -222,7 +225,8 @@ export class CacheNamespace implements PerfCache {
   }
 
   keys(): Promise<string[]> {
-    return keysOf(this._tiers, this._events)
+    // what has() says is there: the fresh entries, not those only wrap() can serve stale
+    return keysOf(this._tiers, this._events, LIST_FRESH)
   }
 
   clear(): Promise<number> {
@@ -254,8 +258,9 @@ export class CacheNamespace implements PerfCache {
     return this._host.namespace(name)
   }
 
-  /** Flush what tiers batch (fs access times). */
+  /** Flush what tiers batch (fs access times); say the corrupt entries not named yet. */
   close(): Promise<void> {
+    this._events.closed()
     return this._tiers.close()
   }
 

@@ -1,6 +1,6 @@
 /**
  * wrap()'s cross-process lock of one key on Redis (`lock:<prefix><key>`, the key encoded as its entry's
- * name is: drivers/redis-key.ts; PX 15 s, its holder in its value: lock-holder.ts). A Redis with
+ * name is: drivers/redis-key.ts; PX 5 s, its holder in its value: lock-holder.ts). A Redis with
  * `maxmemory` and an `allkeys-*` policy may evict it while its holder runs fn: every waiter then took
  * it on its next poll (50 ms) and ran fn too (4 processes on one key: fn ran 4 times at once). Now
  * - the holder keeps it every second: its expiry pushed back, or the lock written again when it is gone;
@@ -18,7 +18,13 @@ import type { GuardedCall } from '../../drivers/redis-scopes.js'
 import { now } from '../clock.js'
 import { holderIsGone, lockToken } from './lock-holder.js'
 
-export let LOCK_TTL_MS = 15_000
+/**
+ * The lock's lease, pushed back every second while fn runs (keep()): short, so a holder killed
+ * mid-fn (SIGKILL, a machine lost) on another machine frees the key within 5 s (15 s until s32:
+ * meanwhile a stale value was served and nothing revalidated it), yet a live holder whose event
+ * loop stalls for up to 4 s (a synchronous step in fn) keeps it.
+ */
+export let LOCK_TTL_MS = 5_000
 /**
  * Test hook (not exported by the package): a shorter expiry, so a test can run a holder past it and
  * its waiters' grace in seconds rather than 19 s (test/cache/multiprocess.test.ts). Returns the previous one.
@@ -27,6 +33,17 @@ export function setLockTtlForTests(ms: number): number {
   const previous = LOCK_TTL_MS
   LOCK_TTL_MS = ms
   return previous
+}
+/**
+ * A Redis refusing scripts has no keep (SET NX alone cannot push back only its own lock): the lease
+ * is then the whole of fn's run, as long as the lock was before keeps (15 s).
+ */
+function scriptlessLease(): number {
+  return LOCK_TTL_MS * 3
+}
+/** How long a waiter waits on a lock nobody is seen holding before it runs fn itself: two scriptless leases (30 s). */
+export function giveUpMs(): number {
+  return scriptlessLease() * 2
 }
 /** How often a holder keeps its lock (see above). */
 const KEEP_MS = 1000
@@ -106,7 +123,7 @@ export class RedisLock {
         scriptless.add(c)
       }
     }
-    return (await this._call(() => c.set(this._key, this._token, 'PX', LOCK_TTL_MS, 'NX'))) === 'OK'
+    return (await this._call(() => c.set(this._key, this._token, 'PX', scriptlessLease(), 'NX'))) === 'OK'
   }
 
   /** While fn runs: keeps the lock every second (unref'd: it never keeps the process up). */
@@ -127,17 +144,23 @@ export class RedisLock {
     await this._call(() => this._client.eval(RELEASE, 1, this._key, this._token, VANISHED_GRACE_MS)).catch(() => {})
   }
 
-  /** A waiter's look (every 250 ms) at whether the holder is a process of this machine that died: its lock goes now. */
-  async takeOverDead(): Promise<void> {
-    if (now() - this._holderChecked < HOLDER_CHECK_MS) return
+  /**
+   * A waiter's look (every 250 ms; `atOnce`: this once, now: a caller that does not wait) at whether
+   * the holder is a process of this machine that died: its lock goes now. True: it went.
+   */
+  async takeOverDead(atOnce = false): Promise<boolean> {
+    if (!atOnce && now() - this._holderChecked < HOLDER_CHECK_MS) return false
     this._holderChecked = now()
     try {
       const held = scriptless.has(this._client) ? await this._call(() => this._client.get(this._key)) : this._holder
-      if (held === null || held === undefined || !holderIsGone(held)) return
+      if (held === null || held === undefined || !holderIsGone(held)) return false
       await this._call(() => this._client.eval(DELETE_IF_HELD_BY, 1, this._key, held))
       // gone for good: no grace to wait for
       this._seenHeld = Number.NEGATIVE_INFINITY
       this._holder = undefined
-    } catch { /* redis went away: the next acquire says so */ }
+      return true
+    } catch {
+      return false // redis went away: the next acquire says so
+    }
   }
 }

@@ -7,7 +7,7 @@ import type { RedisTier } from '../../drivers/redis.js'
 import { isCommandFault } from '../../drivers/redis-failures.js'
 import type { TierGuard } from '../../drivers/tier-guard.js'
 import { now as monotonicNow } from '../clock.js'
-import { LOCK_TTL_MS, RedisLock } from './redis-lock.js'
+import { giveUpMs, RedisLock } from './redis-lock.js'
 import type { Produced, WrapApi } from './wrap.js'
 
 const POLL_MS = 50
@@ -39,7 +39,12 @@ export async function produceLocked<T>(api: WrapApi, redis: TierGuard & { tier: 
         await lock.release()
       }
     }
-    if (!waits) return { value: undefined as T, filled: null }
+    if (!waits) {
+      // a revalidation (swr): a holder of this machine killed mid-fn leaves its lock now, not at the
+      // lock's expiry, else every process served the stale value unrevalidated meanwhile
+      if (await lock.takeOverDead(true)) continue
+      return { value: undefined as T, filled: null }
+    }
     await new Promise(resolve => setTimeout(resolve, POLL_MS))
     const filled = await api.lookup(key, staleFor)
     if (filled && !filled.stale) return { value: filled.entry.value as T, filled }
@@ -47,6 +52,6 @@ export async function produceLocked<T>(api: WrapApi, redis: TierGuard & { tier: 
     // gives up on a lock nobody is seen holding (a Redis refusing scripts: SET NX alone tells nothing
     // of its holder); one whose holder keeps it is waited for as long as fn runs there (a 30 s cap
     // made every waiter of a longer fn, a build step of minutes, run it too)
-    if (monotonicNow() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return computed()
+    if (monotonicNow() - Math.max(started, lock.seenHeld) > giveUpMs()) return computed()
   }
 }
