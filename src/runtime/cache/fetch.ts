@@ -17,7 +17,8 @@
  *   Authorization, Proxy-Authorization, Cookie, a header named like one (`X-Api-Key`,
  *   `Private-Token`, `X-Auth-Token`, ...), user info in the URL, or a query parameter named like
  *   one (`?token=`, `?api_key=`, `?access_token=`, `?sig=`, ...): none reaches a key or a file.
- *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored.
+ *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored (a MISS or
+ *   REVALIDATED still gives the caller the network's Set-Cookie, as fetch does).
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
  *   'only-if-cached' (or the request's `only-if-cached`) serves a stored copy or a 504 Gateway Timeout.
@@ -31,27 +32,14 @@
 import type { StoredEntry } from '../../drivers/types.js'
 import type { PerfCache } from '../types.js'
 import type { Lookup } from './wrap.js'
-import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
-import { matchesIntegrity } from './fetch-integrity.js'
+import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
+import { carriesCredentials } from './fetch-credentials.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
 const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
-/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, accessToken, x-accesstoken, sig, jwt, ?authorization=, ?pass=, ... */
-const CREDENTIAL_NAME = new RegExp(`(?:(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pass|pw|pwd|authorization|signature|sig|jwt)|[a-z0-9]*(?:${GLUED_SECRET_WORDS}))(?:$|[-_.])`, 'i')
-
-/** A request that carries credentials: it bypasses the cache entirely. */
-function carriesCredentials(url: URL, headers: Headers): boolean {
-  if (url.username !== '' || url.password !== '') return true
-  for (const name of headers.keys()) if (CREDENTIAL_HEADERS.has(name) || CREDENTIAL_NAME.test(name)) return true
-  // a camelCase name (`sessionId`, `authKey`) split into its words: query names keep their case
-  for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) return true
-  return false
-}
-
 export { CACHE_STATE_HEADER, type CacheState }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
@@ -196,16 +184,16 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
         ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
       const now = Date.now()
-      const added: string[] = []
+      let revalidating = false
       if (stored) {
         // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
-        if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, stored.createdAt)
-        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
+        if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, { storedAt: stored.createdAt })
+        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
         const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
         const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
-        if (etag && !reqHeaders.has('if-none-match')) { reqHeaders.set('if-none-match', etag); added.push('if-none-match') }
-        if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); added.push('if-modified-since') }
+        if (etag && !reqHeaders.has('if-none-match')) { reqHeaders.set('if-none-match', etag); revalidating = true }
+        if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); revalidating = true }
       } else if (mode === 'only-if-cached') {
         return gatewayTimeout(target.url, missed)
       }
@@ -216,24 +204,20 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
 
       // a 304 has no body to pass fetch's integrity check: the revalidation goes without it (the stored
-      // copy passed it above), and any other answer is fetched again with it, for fetch to check
+      // copy passed it above), and any other answer is checked here as fetch would have (fetch-integrity.ts)
       const { integrity, ...unchecked } = netInit
-      const recheck = integrity && added.length > 0
+      const recheck = integrity && revalidating
       let response: Response
       try {
         response = await fetch(input, recheck ? unchecked : netInit)
-        if (recheck && response.status !== 304 && !(STALE_ON_STATUS.has(response.status) && staleOk())) {
-          await response.body?.cancel().catch(() => {})
-          for (const name of added) reqHeaders.delete(name)
-          response = await fetch(input, netInit)
-        }
+        if (recheck && response.status !== 304 && !(STALE_ON_STATUS.has(response.status) && staleOk())) response = await checkedAnswer(response, integrity)
       } catch (error) {
-        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
         throw error
       }
       if (STALE_ON_STATUS.has(response.status) && staleOk()) {
         await response.body?.cancel().catch(() => {})
-        return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
       }
 
       if (response.status === 304 && stored) {
@@ -246,7 +230,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         const cc = parseCacheControl(merged.get('cache-control'))
         const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
         await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
-        return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
+        return toResponse(stored.body, meta, 'REVALIDATED', target.url, method, { setCookie: response.headers.getSetCookie() })
       }
 
       const cc = parseCacheControl(response.headers.get('cache-control'))
@@ -259,7 +243,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         body = Buffer.from(await response.arrayBuffer())
       } catch (error) {
         // the connection dropped mid-body ('terminated'): a network error as much as a refused one
-        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
         throw error
       }
       const t = Date.now()
@@ -277,7 +261,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       }
       const ttl = entryTtl(meta, options, t)
       if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
-      return toResponse(body, meta, missed, target.url, method)
+      return toResponse(body, meta, missed, target.url, method, { setCookie: response.headers.getSetCookie() })
     }
 
     // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
