@@ -268,6 +268,8 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
     // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
     const found = mode === 'reload' ? null : await counts.lookup(target.key)
+    // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
+    init.signal?.throwIfAborted()
     let state: CacheState = 'MISS'
     try {
       const response = await answer(found !== null && !found.stale ? found.entry : null)
