@@ -11,7 +11,8 @@
  *   If-Modified-Since; a 304 serves the stored body with the 304's headers merged and a new expiry.
  * - When the network fails (or answers 500/502/503/504), a stored copy is served up to
  *   `staleIfError` (or the response's `stale-if-error=N`) past its freshness, never with
- *   `must-revalidate`. An aborted request (the caller's signal) is never answered from the cache.
+ *   `must-revalidate`. An aborted request (the caller's signal) is never answered from the cache, a
+ *   timed-out one (AbortSignal.timeout) is, as the network failure it is.
  * - Requests carrying credentials bypass the cache: not read from, not stored (a token-bearing
  *   response must not be served to a request without it or with another token). Credentials are
  *   Authorization, Proxy-Authorization, Cookie, a header named like one (`X-Api-Key`,
@@ -200,7 +201,10 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
 
       // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
       // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
-      const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
+      // a timeout (AbortSignal.timeout's TimeoutError) is the origin too slow, a failure like a refused
+      // connection; any other abort is the caller giving up the call, which no copy answers
+      const callerAborted = (): boolean => init.signal?.aborted === true && (init.signal.reason as { name?: unknown } | undefined)?.name !== 'TimeoutError'
+      const staleOk = (): boolean => !callerAborted() && !!stored && !stored.meta.mustRevalidate
         && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
 
       // a 304 has no body to pass fetch's integrity check: the revalidation goes without it (the stored
@@ -212,7 +216,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         response = await fetch(input, recheck ? unchecked : netInit)
         if (recheck && response.status !== 304 && !(STALE_ON_STATUS.has(response.status) && staleOk())) response = await checkedAnswer(response, integrity)
       } catch (error) {
-        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
+        if (staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
         throw error
       }
       if (STALE_ON_STATUS.has(response.status) && staleOk()) {
@@ -243,7 +247,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         body = Buffer.from(await response.arrayBuffer())
       } catch (error) {
         // the connection dropped mid-body ('terminated'): a network error as much as a refused one
-        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
+        if (staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
         throw error
       }
       const t = Date.now()
