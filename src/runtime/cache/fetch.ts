@@ -27,6 +27,7 @@
  *   (RFC 9111 §5.2.1); a stale one it takes is `STALE`.
  * - A 2xx/3xx answer to an unsafe method (POST, PUT, PATCH, DELETE, ...) removes the stored GET and
  *   HEAD of its URL (RFC 9111 §4.4).
+ * - Concurrent calls for one key share one request in a process (fetch-flights.ts).
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS` (BYPASS all along
  *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
@@ -36,7 +37,8 @@ import type { Lookup } from './wrap.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
 import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
-import { carriesCredentials } from './fetch-credentials.js'
+import { keyOf } from './fetch-key.js'
+import { joinFlight } from './fetch-flights.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
@@ -45,14 +47,6 @@ export { CACHE_STATE_HEADER, type CacheState }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
-
-/** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
-function keyOf(method: string, input: string | URL, headers: Headers): { key: string; url: string } | undefined {
-  const url = new URL(String(input))
-  if (carriesCredentials(url, headers)) return undefined
-  url.hash = ''
-  return { key: `http:${method}:${url.href}`, url: url.href }
-}
 
 function isMeta(m: unknown): m is Meta {
   const x = m as Meta | undefined
@@ -271,15 +265,24 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
     // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
     // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
-    const found = mode === 'reload' ? null : await counts.lookup(target.key)
-    // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
-    init.signal?.throwIfAborted()
+    // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
+    const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
+    let found: Lookup | null
+    try {
+      found = mode === 'reload' ? null : await counts.lookup(target.key)
+      // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
+      init.signal?.throwIfAborted()
+    } catch (error) {
+      landed()
+      throw error
+    }
     let state: CacheState = 'MISS'
     try {
       const response = await answer(found !== null && !found.stale ? found.entry : null)
       state = response.headers.get(CACHE_STATE_HEADER) as CacheState
       return response
     } finally {
+      landed()
       if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(target.key) }
       else if (state === 'HIT') counts.hit(target.key, found)
       else if (state === 'REVALIDATED') counts.revalidated(target.key, found)
