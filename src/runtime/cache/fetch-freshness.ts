@@ -21,6 +21,8 @@ export interface Meta {
   /** request header values the response varies on */
   vary: Record<string, string | null>
   url: string
+  /** the copy at a URL's key, varying: the id its variants' keys are named by (fetch-vary.ts) */
+  variants?: string
 }
 
 /** `enabled: false`: the cache is off (its responses are `BYPASS`, never `MISS`). */

@@ -5,7 +5,8 @@
  *
  * - Stored: GET/HEAD responses with a cacheable status (200 203 204 300 301 308 404 410), unless
  *   the response says `no-store` or `private`… (`private` is allowed in a private cache, but a CLI
- *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`.
+ *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`; the variants of
+ *   a `Vary` response are kept side by side (fetch-vary.ts).
  * - Fresh for `max-age` (minus `Age`), else `Expires - Date`, else the namespace `ttl`; `no-cache`
  *   or `max-age=0` means "store, but revalidate every time". Revalidation sends If-None-Match /
  *   If-Modified-Since; a 304 serves the stored body with the 304's headers merged and a new expiry.
@@ -39,6 +40,7 @@ import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse }
 import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
 import { keyOf } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
+import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
@@ -60,21 +62,6 @@ function storedHeaders(headers: Headers, method = 'GET'): [string, string][] {
   const out: [string, string][] = []
   headers.forEach((value, name) => { if (!NEVER_STORED.has(name) || (method === 'HEAD' && KEPT_FOR_HEAD.has(name))) out.push([name, value]) })
   return out
-}
-
-function varyOf(res: Response, req: Headers): Record<string, string | null> | undefined {
-  const vary: Record<string, string | null> = {}
-  for (const raw of (res.headers.get('vary') ?? '').split(',')) {
-    const name = raw.trim().toLowerCase()
-    if (!name) continue
-    if (name === '*') return undefined
-    vary[name] = req.get(name)
-  }
-  return vary
-}
-
-function varyMatches(meta: Meta, req: Headers): boolean {
-  return Object.entries(meta.vary).every(([name, value]) => req.get(name) === value)
 }
 
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
@@ -172,9 +159,9 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
     if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
 
-    const answer = async (entry: StoredEntry | null): Promise<Response> => {
+    const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }): Promise<Response> => {
       // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
-      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
+      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
         && answersRedirectMode(entry.metadata, target.url, init.redirect)
         && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
         ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
@@ -227,7 +214,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
         const cc = parseCacheControl(merged.get('cache-control'))
         const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
-        await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
+        await cache.set(at.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
         return toResponse(stored.body, meta, 'REVALIDATED', target.url, method, { setCookie: response.headers.getSetCookie() })
       }
 
@@ -257,8 +244,10 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         vary,
         url: response.url || target.url,
       }
+      // the copy at the URL's key names its variants' keys (fetch-vary.ts): its id is kept while it is replaced
+      if (at.key === target.key && Object.keys(vary).length > 0) meta.variants = at.variants ?? await newVariantsId()
       const ttl = entryTtl(meta, options, t)
-      if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
+      if (ttl === false || ttl > 0) await cache.set(at.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
       return toResponse(body, meta, missed, target.url, method, { setCookie: response.headers.getSetCookie() })
     }
 
@@ -268,8 +257,17 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
     const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
     let found: Lookup | null
+    const at = { key: target.key, variants: undefined as string | undefined }
     try {
-      found = mode === 'reload' ? null : await counts.lookup(target.key)
+      found = await counts.lookup(target.key)
+      // another variant at the URL's key (Vary): this request's is beside it (fetch-vary.ts)
+      const there = found && !found.stale && isMeta(found.entry.metadata) ? found.entry.metadata : undefined
+      at.variants = there?.variants
+      if (there?.variants !== undefined && !varyMatches(there.vary, reqHeaders)) {
+        at.key = await variantKey(target.key, { vary: there.vary, variants: there.variants }, reqHeaders)
+        found = await counts.lookup(at.key)
+      }
+      if (mode === 'reload') found = null
       // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
       init.signal?.throwIfAborted()
     } catch (error) {
@@ -278,15 +276,15 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     }
     let state: CacheState = 'MISS'
     try {
-      const response = await answer(found !== null && !found.stale ? found.entry : null)
+      const response = await answer(found !== null && !found.stale ? found.entry : null, at)
       state = response.headers.get(CACHE_STATE_HEADER) as CacheState
       return response
     } finally {
       landed()
-      if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(target.key) }
-      else if (state === 'HIT') counts.hit(target.key, found)
-      else if (state === 'REVALIDATED') counts.revalidated(target.key, found)
-      else if (state === 'STALE') counts.stale(target.key, found)
+      if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(at.key) }
+      else if (state === 'HIT') counts.hit(at.key, found)
+      else if (state === 'REVALIDATED') counts.revalidated(at.key, found)
+      else if (state === 'STALE') counts.stale(at.key, found)
     }
   }
 }
