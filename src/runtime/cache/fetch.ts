@@ -149,8 +149,9 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     const reqCc = parseCacheControl(reqHeaders.get('cache-control'))
     const { cache: cacheMode, ...rest } = init as RequestInit & { cache?: CacheMode }
     // the Fetch standard: a request with its own conditional headers is the caller's revalidation
-    // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'
-    const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name))
+    // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'; so does
+    // one with a Range (a resumed download appends what it gets: the stored whole 200 would corrupt it)
+    const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name)) || reqHeaders.has('range')
     // Pragma: no-cache is the request's no-cache when it has no Cache-Control (RFC 9111 §5.4)
     const noCache = reqCc.has('no-cache') || (!reqHeaders.has('cache-control') && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(reqHeaders.get('pragma') ?? ''))
     const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : noCache ? 'no-cache' : reqCc.has('only-if-cached') ? 'only-if-cached' : 'default')
