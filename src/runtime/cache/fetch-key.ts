@@ -1,8 +1,10 @@
 /**
- * The key of a request to perf.cache.fetch() (fetch.ts), and the requests that get none for what they
- * carry: a response fetched with a token must not be served to a call without it or with another
- * one, and neither the token nor its response may reach a key or a file.
+ * The key of a request to perf.cache.fetch() (fetch.ts), the requests that get none for what they
+ * carry (a response fetched with a token must not be served to a call without it or with another
+ * one, and neither the token nor its response may reach a key or a file), and the keys an unsafe
+ * method's answer removes.
  */
+import type { PerfCache } from '../types.js'
 import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
@@ -24,4 +26,19 @@ export function keyOf(method: string, input: string | URL, headers: Headers): { 
   if (carriesCredentials(url, headers)) return undefined
   url.hash = ''
   return { key: `http:${method}:${url.href}`, url: url.href }
+}
+
+/** Methods that change nothing on the server (RFC 9110 §9.2.1): a response to any other invalidates the URL. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+/**
+ * RFC 9111 §4.4: a non-error response (2xx, 3xx) to an unsafe request (POST, PUT, PATCH, DELETE, ...)
+ * removes the stored GET and HEAD responses of its URL: the resource has changed, and the next GET
+ * must not be served the copy from before. A cache failure is no failed request.
+ */
+export async function invalidating(cache: PerfCache, input: string | URL, method: string, response: Response): Promise<Response> {
+  if (SAFE_METHODS.has(method.toUpperCase()) || response.status < 200 || response.status >= 400) return response
+  const get = keyOf('GET', input, new Headers())
+  if (get) await Promise.all([cache.delete(get.key), cache.delete(`http:HEAD:${get.url}`)]).catch(() => {})
+  return response
 }

@@ -28,18 +28,21 @@
  *   (RFC 9111 §5.2.1); a stale one it takes is `STALE`.
  * - A 2xx/3xx answer to an unsafe method (POST, PUT, PATCH, DELETE, ...) removes the stored GET and
  *   HEAD of its URL (RFC 9111 §4.4).
- * - Concurrent calls for one key share one request in a process (fetch-flights.ts).
+ * - Concurrent calls for one key share one request in a process (fetch-flights.ts), and across
+ *   processes over a Redis tier (fetch-gate.ts).
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS` (BYPASS all along
  *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
 import type { StoredEntry } from '../../drivers/types.js'
+import type { TierGuard } from '../../drivers/tier-guard.js'
 import type { PerfCache } from '../types.js'
 import type { Lookup } from './wrap.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
 import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
-import { keyOf } from './fetch-key.js'
+import { invalidating, keyOf } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
+import { networkTurn, redisOf } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
@@ -82,21 +85,6 @@ function answersRedirectMode(meta: Meta, requested: string, redirect: RequestIni
 /** Request headers that make a request the caller's own conditional one. */
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-range']
 
-/** Methods that change nothing on the server (RFC 9110 §9.2.1): a response to any other invalidates the URL. */
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-
-/**
- * RFC 9111 §4.4: a non-error response (2xx, 3xx) to an unsafe request (POST, PUT, PATCH, DELETE, ...)
- * removes the stored GET and HEAD responses of its URL: the resource has changed, and the next GET
- * must not be served the copy from before. A cache failure is no failed request.
- */
-async function invalidating(cache: PerfCache, input: string | URL, method: string, response: Response): Promise<Response> {
-  if (SAFE_METHODS.has(method.toUpperCase()) || response.status < 200 || response.status >= 400) return response
-  const get = keyOf('GET', input, new Headers())
-  if (get) await Promise.all([cache.delete(get.key), cache.delete(`http:HEAD:${get.url}`)]).catch(() => {})
-  return response
-}
-
 /**
  * How the namespace counts a fetch() (namespace.ts): its lookup uncounted, then once, as the response
  * says (`x-unperf-cache`): HIT and REVALIDATED a hit, STALE stale, MISS a miss, BYPASS not at all.
@@ -108,6 +96,8 @@ export interface FetchCounts {
   revalidated(key: string, found: Lookup): void
   stale(key: string, found: Lookup): void
   miss(key: string): void
+  /** The namespace's tiers: with a Redis one up, calls in several processes share one request (fetch-gate.ts). */
+  tiers?(): Promise<TierGuard[]>
 }
 
 /** Over the public API alone: getEntry() counts the lookup itself (a hit, or a miss). */
@@ -160,6 +150,10 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
     if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
 
+    // a call that may take a stored copy waits for another process's answer once, before its request
+    let gated = options.enabled !== false && (mode === 'default' || mode === 'force-cache')
+    let release: (() => Promise<void>) | undefined
+    let found: Lookup | null = null
     const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }): Promise<Response> => {
       // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
       const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
@@ -173,12 +167,20 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
         if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, { storedAt: stored.createdAt })
         if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
+      } else if (mode === 'only-if-cached') {
+        return gatewayTimeout(target.url, missed)
+      }
+      // another process fetching this key (a Redis tier): the copy it stores answers this call (fetch-gate.ts)
+      const redis = gated ? redisOf(await counts.tiers?.() ?? []) : undefined
+      gated = false
+      const turn = redis && await networkTurn(redis, at.key, counts.lookup, entry ?? undefined, init.signal)
+      if (turn?.found) return answer((found = turn.found).entry, at)
+      release = turn?.release
+      if (stored) {
         const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
         const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
         if (etag && !reqHeaders.has('if-none-match')) { reqHeaders.set('if-none-match', etag); revalidating = true }
         if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); revalidating = true }
-      } else if (mode === 'only-if-cached') {
-        return gatewayTimeout(target.url, missed)
       }
 
       // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
@@ -257,7 +259,6 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
     // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
     const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
-    let found: Lookup | null
     const at = { key: target.key, variants: undefined as string | undefined }
     try {
       found = await counts.lookup(target.key)
@@ -281,6 +282,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       state = response.headers.get(CACHE_STATE_HEADER) as CacheState
       return response
     } finally {
+      await release?.()
       landed()
       if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(at.key) }
       else if (state === 'HIT') counts.hit(at.key, found)
