@@ -183,11 +183,11 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); revalidating = true }
       }
 
-      // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
-      // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
       // a timeout (AbortSignal.timeout's TimeoutError) is the origin too slow, a failure like a refused
       // connection; any other abort is the caller giving up the call, which no copy answers
       const callerAborted = (): boolean => init.signal?.aborted === true && (init.signal.reason as { name?: unknown } | undefined)?.name !== 'TimeoutError'
+      // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
+      // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
       const staleOk = (): boolean => !callerAborted() && !!stored && !stored.meta.mustRevalidate
         && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
 
@@ -254,9 +254,6 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       return toResponse(body, meta, missed, target.url, method, { setCookie: response.headers.getSetCookie() })
     }
 
-    // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
-    // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
-    // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
     // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
     const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
     const at = { key: target.key, variants: undefined as string | undefined }
@@ -276,6 +273,9 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       landed()
       throw error
     }
+    // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
+    // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
+    // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
     let state: CacheState = 'MISS'
     try {
       const response = await answer(found !== null && !found.stale ? found.entry : null, at)
