@@ -49,4 +49,20 @@ describe('cached fetch: the caller\'s conditional requests, Content-Length', () 
     const head = await f(`${s.url}/big`, { method: 'HEAD' })
     expect([head.headers.get('x-unperf-cache'), head.headers.get('content-length')]).toEqual(['HIT', null])
   })
+
+  it('a Range request goes to the origin (BYPASS) and gets its 206, not the stored whole 200 a resumed download would append; the copy stays', async () => {
+    const whole = '0123456789'
+    const s = await server((req, res) => {
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')
+      if (range) return void res.writeHead(206, { 'content-range': `bytes ${range[1]}-9/10` }).end(whole.slice(Number(range[1])))
+      res.writeHead(200, { 'cache-control': 'max-age=600' }).end(whole)
+    })
+    const f = createCachedFetch(realCache().cache, { ttl: 600_000, staleIfError: false })
+    expect(await (await f(`${s.url}/file`)).text()).toBe(whole)
+    const rest = await f(`${s.url}/file`, { headers: { range: 'bytes=6-' } })
+    expect([rest.status, rest.headers.get('x-unperf-cache'), await rest.text()]).toEqual([206, 'BYPASS', '6789'])
+    const plain = await f(`${s.url}/file`)
+    expect([plain.status, plain.headers.get('x-unperf-cache'), await plain.text()]).toEqual([200, 'HIT', whole])
+    expect(s.hits).toHaveLength(2)
+  })
 })

@@ -120,7 +120,7 @@ describe('cached fetch', () => {
     const { cache, dir } = realCache()
     const f = createCachedFetch(cache, { ttl: 600_000, staleIfError: false })
     const first = await f(`${s.url}/c`)
-    expect(first.headers.get('set-cookie')).toBeNull() // the served copy is the stored one
+    expect(first.headers.get('set-cookie')).toBe('session=SECRET-COOKIE; HttpOnly') // the network's answer: the caller's, as fetch's (set-cookie.test.ts)
     const hit = await f(`${s.url}/c`)
     expect(hit.headers.get('x-unperf-cache')).toBe('HIT')
     expect(hit.headers.get('set-cookie')).toBeNull()
@@ -220,12 +220,26 @@ describe('cached fetch', () => {
     expect((await f(`${s.url}/etag`, { integrity: good })).headers.get('x-unperf-cache')).toBe('MISS')
     const again = await f(`${s.url}/etag`, { integrity: good })
     expect([again.headers.get('x-unperf-cache'), await again.text()]).toEqual(['REVALIDATED', body])
-    // the resource changed (a 200 to the revalidation): fetched again with the integrity, which fetch checks
+    // the resource changed (a 200 to the revalidation): its body is checked as fetch checks one, in that
+    // one request (not downloaded a second time), and fails as fetch fails
     s.setHandler((_req, res) => { res.writeHead(200, { etag: '"e2"', 'cache-control': 'no-cache' }).end('another version') })
     const before = s.hits.length
-    await expect(f(`${s.url}/etag`, { integrity: good })).rejects.toThrow('fetch failed')
+    const mismatch = await f(`${s.url}/etag`, { integrity: good }).catch((e: unknown) => e)
+    const fetchs = await fetch(`${s.url}/etag`, { integrity: good }).catch((e: unknown) => e)
+    for (const e of [mismatch, fetchs]) expect([String(e), String((e as Error).cause)]).toEqual(['TypeError: fetch failed', 'Error: integrity mismatch'])
     expect(s.hits.slice(before).map(h => h.headers['if-none-match'] ?? null)).toEqual(['"e1"', null])
     expect(await (await f(`${s.url}/etag`, { integrity: bad })).text()).toBe('another version')
+    // a 200 to the revalidation that passes (the stored copy passes too: either token counts): served
+    // and stored from that one request
+    s.setHandler((req, res) => {
+      if (req.headers['if-none-match'] === '"e3"') return void res.writeHead(304, { etag: '"e3"', 'cache-control': 'no-cache' }).end()
+      res.writeHead(200, { etag: '"e3"', 'cache-control': 'no-cache' }).end(body)
+    })
+    const from = s.hits.length
+    const passed = await f(`${s.url}/etag`, { integrity: `${good} ${bad}` })
+    expect([passed.headers.get('x-unperf-cache'), await passed.text(), passed.url]).toEqual(['MISS', body, `${s.url}/etag`])
+    expect((await f(`${s.url}/etag`, { integrity: good })).headers.get('x-unperf-cache')).toBe('REVALIDATED')
+    expect(s.hits.slice(from).map(h => h.headers['if-none-match'] ?? null)).toEqual(['"e2"', '"e3"'])
   })
 
   it('credentials in the URL never reach a key or the disk (Node fetch refuses such URLs; the error is passed on)', async () => {

@@ -70,6 +70,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/monitors/samplers/system-reader.ts': 'a failed host reading (worker error or exit): system.ts turns it into a warning',
   'runtime/cache/stored-namespaces.ts': 'a stub never called for a non-fs tier',
   'runtime/cache/fetch-response.ts': "a cached Response's headers changed: fetch's own throw TypeError('immutable'), no code; this throws the same, so code that handles fetch's handles it",
+  'runtime/cache/fetch-integrity.ts': "a revalidation's answer failing the call's integrity: fetch's own TypeError('fetch failed', cause 'integrity mismatch'), no code; thrown the same, so code that handles fetch's handles it",
   'runtime/make-missing-dirs.ts': 'an errno error: code set (EACCES, ENOTDIR, ...)',
   'runtime/not-a-file.ts': 'read-regular-file.ts\'s errno-style error: code set (EISDIR, E_NOT_A_FILE), said in words by whyUnreadable()',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',

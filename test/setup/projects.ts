@@ -7,6 +7,7 @@ export const SERIAL = [
   'test/reliability/**/*.test.ts',
   'test/cache/redis-*.test.ts',
   'test/cache/multiprocess*.test.ts',
+  'test/cache-fetch/across-processes.test.ts',
 ]
 
 /**

@@ -21,6 +21,8 @@ export interface Meta {
   /** request header values the response varies on */
   vary: Record<string, string | null>
   url: string
+  /** the copy at a URL's key, varying: the id its variants' keys are named by (fetch-vary.ts) */
+  variants?: string
 }
 
 /** `enabled: false`: the cache is off (its responses are `BYPASS`, never `MISS`). */
@@ -35,7 +37,8 @@ export function parseCacheControl(value: string | null): Directives {
     const [name, ...rest] = part.trim().split('=')
     if (!name) continue
     const v = rest.join('=').trim().replace(/^"|"$/g, '')
-    out.set(name.toLowerCase(), rest.length > 0 ? v : true)
+    // a directive given twice: its first value (RFC 9111 §4.2.1), never a later one that lengthens it
+    if (!out.has(name.toLowerCase())) out.set(name.toLowerCase(), rest.length > 0 ? v : true)
   }
   return out
 }
@@ -53,6 +56,8 @@ export function freshness(headers: Headers, cc: Directives, ttl: number | false,
   const maxAge = seconds(cc, 'max-age')
   // past already when its Age is over its lifetime: how long stale it is counts (max-stale, stale-if-error)
   if (maxAge !== undefined) return now + maxAge - age
+  // an invalid one (`max-age=-1`, `=abc`, `=10.5`) is stale (RFC 9111 §4.2.1), not fresh for the namespace ttl
+  if (cc.has('max-age')) return now
   const expires = headers.get('expires')
   if (expires !== null) {
     const exp = Date.parse(expires)

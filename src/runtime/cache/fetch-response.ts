@@ -18,13 +18,20 @@ const immutable = (): never => { throw new TypeError('immutable') }
 for (const method of ['set', 'append', 'delete']) Object.defineProperty(ImmutableHeaders.prototype, method, { value: immutable })
 
 /**
+ * `storedAt`: a copy served from the store, whose `Age` is told; `setCookie`: the `Set-Cookie` of the
+ * network's answer on this call (MISS, REVALIDATED), never stored but the caller's, as fetch gives it.
+ */
+export interface Served { storedAt?: number; setCookie?: string[] }
+
+/**
  * `requested`: the URL asked for; a copy fetched from another (after redirects) is `redirected`, as
  * fetch's own response. A GET's stored body is the decoded one: its length is the Content-Length
  * (the wire's is not stored), so a progress bar can size it (a HEAD's copy has no body to measure).
  */
-export function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: string, method: string, storedAt?: number): Response {
+export function toResponse(body: Buffer, meta: Meta, state: CacheState, requested: string, method: string, { storedAt, setCookie = [] }: Served = {}): Response {
   const headers = new Headers(meta.headers)
   headers.set(CACHE_STATE_HEADER, state)
+  for (const cookie of setCookie) headers.append('set-cookie', cookie)
   // RFC 9111 §5.1, §4.2.3: a response served from the store (not validated for this request) says its
   // age: the Age it came with plus the time it has been stored (since it was stored or last revalidated)
   if (storedAt !== undefined) headers.set('age', String(currentAge(headers.get('age'), storedAt)))
@@ -38,7 +45,7 @@ export function toResponse(body: Buffer, meta: Meta, state: CacheState, requeste
  * clones too (a Response's clone() reads them from internal state, which a constructed Response
  * has empty: a library cloning the response, as ky does, saw url '').
  */
-function asFetched(res: Response, url: string, redirected: boolean, type: Response['type'] = 'basic'): Response {
+export function asFetched(res: Response, url: string, redirected: boolean, type: Response['type'] = 'basic'): Response {
   const clone = Response.prototype.clone
   return Object.defineProperties(res, {
     url: { value: url }, redirected: { value: redirected }, type: { value: type }, headers: { value: new ImmutableHeaders(res.headers) },

@@ -5,19 +5,22 @@
  *
  * - Stored: GET/HEAD responses with a cacheable status (200 203 204 300 301 308 404 410), unless
  *   the response says `no-store` or `private`… (`private` is allowed in a private cache, but a CLI
- *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`.
+ *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`; the variants of
+ *   a `Vary` response are kept side by side (fetch-vary.ts).
  * - Fresh for `max-age` (minus `Age`), else `Expires - Date`, else the namespace `ttl`; `no-cache`
  *   or `max-age=0` means "store, but revalidate every time". Revalidation sends If-None-Match /
  *   If-Modified-Since; a 304 serves the stored body with the 304's headers merged and a new expiry.
  * - When the network fails (or answers 500/502/503/504), a stored copy is served up to
  *   `staleIfError` (or the response's `stale-if-error=N`) past its freshness, never with
- *   `must-revalidate`. An aborted request (the caller's signal) is never answered from the cache.
+ *   `must-revalidate`. An aborted request (the caller's signal) is never answered from the cache, a
+ *   timed-out one (AbortSignal.timeout) is, as the network failure it is.
  * - Requests carrying credentials bypass the cache: not read from, not stored (a token-bearing
  *   response must not be served to a request without it or with another token). Credentials are
  *   Authorization, Proxy-Authorization, Cookie, a header named like one (`X-Api-Key`,
  *   `Private-Token`, `X-Auth-Token`, ...), user info in the URL, or a query parameter named like
  *   one (`?token=`, `?api_key=`, `?access_token=`, `?sig=`, ...): none reaches a key or a file.
- *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored.
+ *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored (a MISS or
+ *   REVALIDATED still gives the caller the network's Set-Cookie, as fetch does).
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
  *   'only-if-cached' (or the request's `only-if-cached`) serves a stored copy or a 504 Gateway Timeout.
@@ -25,45 +28,30 @@
  *   (RFC 9111 §5.2.1); a stale one it takes is `STALE`.
  * - A 2xx/3xx answer to an unsafe method (POST, PUT, PATCH, DELETE, ...) removes the stored GET and
  *   HEAD of its URL (RFC 9111 §4.4).
+ * - Concurrent calls for one key share one request in a process (fetch-flights.ts), and across
+ *   processes over a Redis tier (fetch-gate.ts).
  * - Every response carries `x-unperf-cache: HIT | MISS | REVALIDATED | STALE | BYPASS` (BYPASS all along
  *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
 import type { StoredEntry } from '../../drivers/types.js'
+import type { TierGuard } from '../../drivers/tier-guard.js'
 import type { PerfCache } from '../types.js'
 import type { Lookup } from './wrap.js'
-import { GLUED_SECRET_WORDS, SECRET_WORDS } from '../warn.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
-import { matchesIntegrity } from './fetch-integrity.js'
+import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
+import { invalidating, keyOf } from './fetch-key.js'
+import { joinFlight } from './fetch-flights.js'
+import { networkTurn, redisOf } from './fetch-gate.js'
+import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
 const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'])
-/** Header or query names that carry a secret: api-key, x-auth-token, private-token, access_token, accessToken, x-accesstoken, sig, jwt, ?authorization=, ?pass=, ... */
-const CREDENTIAL_NAME = new RegExp(`(?:(?:^|[-_.])(?:${SECRET_WORDS}|key|session|sessionid|pass|pw|pwd|authorization|signature|sig|jwt)|[a-z0-9]*(?:${GLUED_SECRET_WORDS}))(?:$|[-_.])`, 'i')
-
-/** A request that carries credentials: it bypasses the cache entirely. */
-function carriesCredentials(url: URL, headers: Headers): boolean {
-  if (url.username !== '' || url.password !== '') return true
-  for (const name of headers.keys()) if (CREDENTIAL_HEADERS.has(name) || CREDENTIAL_NAME.test(name)) return true
-  // a camelCase name (`sessionId`, `authKey`) split into its words: query names keep their case
-  for (const name of url.searchParams.keys()) if (CREDENTIAL_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) return true
-  return false
-}
-
 export { CACHE_STATE_HEADER, type CacheState }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
-
-/** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
-function keyOf(method: string, input: string | URL, headers: Headers): { key: string; url: string } | undefined {
-  const url = new URL(String(input))
-  if (carriesCredentials(url, headers)) return undefined
-  url.hash = ''
-  return { key: `http:${method}:${url.href}`, url: url.href }
-}
 
 function isMeta(m: unknown): m is Meta {
   const x = m as Meta | undefined
@@ -77,21 +65,6 @@ function storedHeaders(headers: Headers, method = 'GET'): [string, string][] {
   const out: [string, string][] = []
   headers.forEach((value, name) => { if (!NEVER_STORED.has(name) || (method === 'HEAD' && KEPT_FOR_HEAD.has(name))) out.push([name, value]) })
   return out
-}
-
-function varyOf(res: Response, req: Headers): Record<string, string | null> | undefined {
-  const vary: Record<string, string | null> = {}
-  for (const raw of (res.headers.get('vary') ?? '').split(',')) {
-    const name = raw.trim().toLowerCase()
-    if (!name) continue
-    if (name === '*') return undefined
-    vary[name] = req.get(name)
-  }
-  return vary
-}
-
-function varyMatches(meta: Meta, req: Headers): boolean {
-  return Object.entries(meta.vary).every(([name, value]) => req.get(name) === value)
 }
 
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
@@ -112,21 +85,6 @@ function answersRedirectMode(meta: Meta, requested: string, redirect: RequestIni
 /** Request headers that make a request the caller's own conditional one. */
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-range']
 
-/** Methods that change nothing on the server (RFC 9110 §9.2.1): a response to any other invalidates the URL. */
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-
-/**
- * RFC 9111 §4.4: a non-error response (2xx, 3xx) to an unsafe request (POST, PUT, PATCH, DELETE, ...)
- * removes the stored GET and HEAD responses of its URL: the resource has changed, and the next GET
- * must not be served the copy from before. A cache failure is no failed request.
- */
-async function invalidating(cache: PerfCache, input: string | URL, method: string, response: Response): Promise<Response> {
-  if (SAFE_METHODS.has(method.toUpperCase()) || response.status < 200 || response.status >= 400) return response
-  const get = keyOf('GET', input, new Headers())
-  if (get) await Promise.all([cache.delete(get.key), cache.delete(`http:HEAD:${get.url}`)]).catch(() => {})
-  return response
-}
-
 /**
  * How the namespace counts a fetch() (namespace.ts): its lookup uncounted, then once, as the response
  * says (`x-unperf-cache`): HIT and REVALIDATED a hit, STALE stale, MISS a miss, BYPASS not at all.
@@ -138,6 +96,8 @@ export interface FetchCounts {
   revalidated(key: string, found: Lookup): void
   stale(key: string, found: Lookup): void
   miss(key: string): void
+  /** The namespace's tiers: with a Redis one up, calls in several processes share one request (fetch-gate.ts). */
+  tiers?(): Promise<TierGuard[]>
 }
 
 /** Over the public API alone: getEntry() counts the lookup itself (a hit, or a miss). */
@@ -179,8 +139,9 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     const reqCc = parseCacheControl(reqHeaders.get('cache-control'))
     const { cache: cacheMode, ...rest } = init as RequestInit & { cache?: CacheMode }
     // the Fetch standard: a request with its own conditional headers is the caller's revalidation
-    // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'
-    const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name))
+    // (it wants the origin's 304 or 412, not the stored 200): 'default' becomes 'no-store'; so does
+    // one with a Range (a resumed download appends what it gets: the stored whole 200 would corrupt it)
+    const conditional = CONDITIONAL_HEADERS.some(name => reqHeaders.has(name)) || reqHeaders.has('range')
     // Pragma: no-cache is the request's no-cache when it has no Cache-Control (RFC 9111 §5.4)
     const noCache = reqCc.has('no-cache') || (!reqHeaders.has('cache-control') && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(reqHeaders.get('pragma') ?? ''))
     const asked: CacheMode = cacheMode ?? (reqCc.has('no-store') ? 'no-store' : noCache ? 'no-cache' : reqCc.has('only-if-cached') ? 'only-if-cached' : 'default')
@@ -189,51 +150,62 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     const target = (method === 'GET' || method === 'HEAD') && mode !== 'no-store' ? keyOf(method, input, reqHeaders) : undefined
     if (!target) return mark(await invalidating(cache, input, method, await fetch(input, netInit)), 'BYPASS')
 
-    const answer = async (entry: StoredEntry | null): Promise<Response> => {
+    // a call that may take a stored copy waits for another process's answer once, before its request
+    let gated = options.enabled !== false && (mode === 'default' || mode === 'force-cache')
+    let release: (() => Promise<void>) | undefined
+    let found: Lookup | null = null
+    const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }): Promise<Response> => {
       // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
-      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata, reqHeaders)
+      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
         && answersRedirectMode(entry.metadata, target.url, init.redirect)
         && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
         ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
       const now = Date.now()
-      const added: string[] = []
+      let revalidating = false
       if (stored) {
         // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
-        if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, stored.createdAt)
-        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, stored.createdAt)
-        const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
-        const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
-        if (etag && !reqHeaders.has('if-none-match')) { reqHeaders.set('if-none-match', etag); added.push('if-none-match') }
-        if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); added.push('if-modified-since') }
+        if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, { storedAt: stored.createdAt })
+        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
       } else if (mode === 'only-if-cached') {
         return gatewayTimeout(target.url, missed)
       }
+      // another process fetching this key (a Redis tier): the copy it stores answers this call (fetch-gate.ts)
+      const redis = gated ? redisOf(await counts.tiers?.() ?? []) : undefined
+      gated = false
+      const turn = redis && await networkTurn(redis, at.key, counts.lookup, entry ?? undefined, init.signal)
+      if (turn?.found) return answer((found = turn.found).entry, at)
+      release = turn?.release
+      if (stored) {
+        const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
+        const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
+        if (etag && !reqHeaders.has('if-none-match')) { reqHeaders.set('if-none-match', etag); revalidating = true }
+        if (lastModified && !reqHeaders.has('if-modified-since')) { reqHeaders.set('if-modified-since', lastModified); revalidating = true }
+      }
 
+      // a timeout (AbortSignal.timeout's TimeoutError) is the origin too slow, a failure like a refused
+      // connection; any other abort is the caller giving up the call, which no copy answers
+      const callerAborted = (): boolean => init.signal?.aborted === true && (init.signal.reason as { name?: unknown } | undefined)?.name !== 'TimeoutError'
       // the stale-if-error window runs from the end of freshness, or from the storing of a copy stale
       // already (its Age over its max-age, an Expires in the past): such a copy keeps its whole window
-      const staleOk = (): boolean => !!stored && !stored.meta.mustRevalidate
+      const staleOk = (): boolean => !callerAborted() && !!stored && !stored.meta.mustRevalidate
         && (stored.meta.freshUntil === null || Date.now() <= Math.max(stored.meta.freshUntil, stored.createdAt) + stored.meta.staleIfError)
 
       // a 304 has no body to pass fetch's integrity check: the revalidation goes without it (the stored
-      // copy passed it above), and any other answer is fetched again with it, for fetch to check
+      // copy passed it above), and any other answer is checked here as fetch would have (fetch-integrity.ts)
       const { integrity, ...unchecked } = netInit
-      const recheck = integrity && added.length > 0
+      const recheck = integrity && revalidating
       let response: Response
       try {
         response = await fetch(input, recheck ? unchecked : netInit)
-        if (recheck && response.status !== 304 && !(STALE_ON_STATUS.has(response.status) && staleOk())) {
-          await response.body?.cancel().catch(() => {})
-          for (const name of added) reqHeaders.delete(name)
-          response = await fetch(input, netInit)
-        }
+        if (recheck && response.status !== 304 && !(STALE_ON_STATUS.has(response.status) && staleOk())) response = await checkedAnswer(response, integrity)
       } catch (error) {
-        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        if (staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
         throw error
       }
       if (STALE_ON_STATUS.has(response.status) && staleOk()) {
         await response.body?.cancel().catch(() => {})
-        return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
       }
 
       if (response.status === 304 && stored) {
@@ -245,8 +217,8 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         for (const [name, value] of storedHeaders(response.headers)) merged.set(name, value)
         const cc = parseCacheControl(merged.get('cache-control'))
         const meta: Meta = { ...stored.meta, headers: storedHeaders(merged, method), freshUntil: freshness(merged, cc, options.ttl, Date.now()) }
-        await cache.set(target.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
-        return toResponse(stored.body, meta, 'REVALIDATED', target.url, method)
+        await cache.set(at.key, stored.body, { ttl: entryTtl(meta, options, Date.now()), metadata: meta as unknown as Record<string, unknown> })
+        return toResponse(stored.body, meta, 'REVALIDATED', target.url, method, { setCookie: response.headers.getSetCookie() })
       }
 
       const cc = parseCacheControl(response.headers.get('cache-control'))
@@ -259,7 +231,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         body = Buffer.from(await response.arrayBuffer())
       } catch (error) {
         // the connection dropped mid-body ('terminated'): a network error as much as a refused one
-        if (!init.signal?.aborted && staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, stored!.createdAt)
+        if (staleOk()) return toResponse(stored!.body, stored!.meta, 'STALE', target.url, method, { storedAt: stored!.createdAt })
         throw error
       }
       const t = Date.now()
@@ -275,25 +247,47 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         vary,
         url: response.url || target.url,
       }
+      // the copy at the URL's key names its variants' keys (fetch-vary.ts): its id is kept while it is replaced
+      if (at.key === target.key && Object.keys(vary).length > 0) meta.variants = at.variants ?? await newVariantsId()
       const ttl = entryTtl(meta, options, t)
-      if (ttl === false || ttl > 0) await cache.set(target.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
-      return toResponse(body, meta, missed, target.url, method)
+      if (ttl === false || ttl > 0) await cache.set(at.key, body, { ttl, metadata: meta as unknown as Record<string, unknown> })
+      return toResponse(body, meta, missed, target.url, method, { setCookie: response.headers.getSetCookie() })
     }
 
+    // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
+    const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
+    const at = { key: target.key, variants: undefined as string | undefined }
+    try {
+      found = await counts.lookup(target.key)
+      // another variant at the URL's key (Vary): this request's is beside it (fetch-vary.ts)
+      const there = found && !found.stale && isMeta(found.entry.metadata) ? found.entry.metadata : undefined
+      at.variants = there?.variants
+      if (there?.variants !== undefined && !varyMatches(there.vary, reqHeaders)) {
+        at.key = await variantKey(target.key, { vary: there.vary, variants: there.variants }, reqHeaders)
+        found = await counts.lookup(at.key)
+      }
+      if (mode === 'reload') found = null
+      // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
+      init.signal?.throwIfAborted()
+    } catch (error) {
+      landed()
+      throw error
+    }
     // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
     // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
     // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
-    const found = mode === 'reload' ? null : await counts.lookup(target.key)
     let state: CacheState = 'MISS'
     try {
-      const response = await answer(found !== null && !found.stale ? found.entry : null)
+      const response = await answer(found !== null && !found.stale ? found.entry : null, at)
       state = response.headers.get(CACHE_STATE_HEADER) as CacheState
       return response
     } finally {
-      if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(target.key) }
-      else if (state === 'HIT') counts.hit(target.key, found)
-      else if (state === 'REVALIDATED') counts.revalidated(target.key, found)
-      else if (state === 'STALE') counts.stale(target.key, found)
+      await release?.()
+      landed()
+      if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(at.key) }
+      else if (state === 'HIT') counts.hit(at.key, found)
+      else if (state === 'REVALIDATED') counts.revalidated(at.key, found)
+      else if (state === 'STALE') counts.stale(at.key, found)
     }
   }
 }
