@@ -1,6 +1,6 @@
 /**
  * API.md "Runtime" by its behaviour, on the packed package, as a user writes it (conform-runtime.test.ts
- * checks that each call exists and fires its hooks): a pool's bound, timeout, retries and map;
+ * checks that each call exists and fires its hooks): a pool's bound, timeout, retries and map, and its tasks' fetch(url, { signal }) leaving no listener on the signal;
  * worker threads' errors and a CommonJS module's exports; a graph's parallelism, failures and cycles; spans nested in report.json;
  * metric names refused; a growing heap's trend; perf.cache.fetch against a real local server
  * (ETag and Last-Modified revalidation, max-age, stale-if-error once the server is down, a POST and
@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { consumerProject, nodeIn, resultOf } from './_packed.js'
+import { consumerProject, nodeIn, resultOf, type Run } from './_packed.js'
 
 const WORK = `
 export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }
@@ -120,16 +120,38 @@ out.spans = report.spans.map(s => [s.name, s.depth, s.parent ?? null, s.status])
 console.log(JSON.stringify(out))
 `
 
+// docs/execution.md's first example, as a user scales it: a pool's tasks fetch with the signal they get
+const POOL_FETCH = `
+import { createPerf } from 'unperf'
+import { getEventListeners } from 'node:events'
+import http from 'node:http'
+const perf = await createPerf({ overrides: { report: { dir: './.perf-fetch' } } })
+const server = http.createServer((req, res) => res.end('ok'))
+await new Promise(r => server.listen(0, '127.0.0.1', r))
+const url = 'http://127.0.0.1:' + server.address().port + '/'
+const signals = new Set()
+const get = async signal => { signals.add(signal); return (await fetch(url, { signal })).text() }
+// past fetch's own listener limit (1 500, which it sets on a signal it is given)
+const bodies = await perf.pool('net').map(Array.from({ length: 1600 }), (_, i, signal) => get(signal))
+await Promise.all(Array.from({ length: 20 }, () => perf.pool('net').run(get)))
+await new Promise(r => { server.close(r); server.closeAllConnections() })
+await perf.close()
+console.log(JSON.stringify({ ok: bodies.filter(b => b === 'ok').length, signals: signals.size, listeners: [...signals].map(s => getEventListeners(s, 'abort').length) }))
+`
+
 let out: any
 let project: string
+let poolFetch: Run
 beforeAll(() => {
   project = consumerProject({
     'work.mjs': WORK,
     'work.cjs': 'module.exports = { add: (a, b) => a + b }',
     'behaviour.mjs': BEHAVIOUR,
+    'pool-fetch.mjs': POOL_FETCH,
     'perf.config.mjs': `export default { report: { console: false, dir: './.perf' } }`,
   })
   out = resultOf(nodeIn(project, 'behaviour.mjs'))
+  poolFetch = nodeIn(project, 'pool-fetch.mjs')
 }, 600_000)
 
 describe('pools', () => {
@@ -147,6 +169,10 @@ describe('pools', () => {
     // 'auto' is os.availableParallelism(): the items started before the first failure are at most that many
     expect(out.stopStarted).toBeLessThan(6)
     expect(out.collect).toEqual(['AggregateError', ['bad 2', 'bad 4']])
+  })
+  it("fetch(url, { signal }) in 1 620 tasks without a timeout leaves no listener on the signal they share, and node does not warn", () => {
+    expect(resultOf(poolFetch)).toEqual({ ok: 1600, signals: 1, listeners: [0] })
+    expect(poolFetch.stderr).not.toContain('MaxListenersExceededWarning')
   })
 })
 
