@@ -28,7 +28,7 @@ export interface PoolTaskOptions {
    */
   retries?: number | undefined
   /**
-   * Base delay of the retries: attempt *n* waits uniform [0, min(maxBackoff, backoff × 2ⁿ)].
+   * Base delay of the retries: retry *n* (1 for the first) waits uniform [0, min(maxBackoff, backoff × 2ⁿ⁻¹)].
    * Number = ms, string = `'100ms'`; `0` = retry at once. @default the pool's `backoff` (`'100ms'`)
    */
   backoff?: Duration | undefined
@@ -96,8 +96,8 @@ export interface WorkerRunOptions {
   timeout?: Duration | false | undefined
   /**
    * This call's extra attempts after a failure (a timeout included), an integer from 0 to 100, over
-   * `concurrency.workers.retries`; `0` = none. With the pools' backoff (100 ms × 2ⁿ, full jitter,
-   * cap 10 s); not after an `AbortError` or a non-network `TypeError`, nor for a call with a
+   * `concurrency.workers.retries`; `0` = none. With the pools' backoff (0–100 ms before the first
+   * retry, the bound doubling with each, full jitter, cap 10 s); not after an `AbortError` or a non-network `TypeError`, nor for a call with a
    * `transferList` (its buffers left with the first attempt). A timed-out attempt's thread is
    * terminated first, so no two attempts of one call ever run at once.
    * @default `concurrency.workers.retries` (`0`)

@@ -3,8 +3,9 @@
  *
  * Every window (one completion per slot, at least 4) is judged on its throughput (completions per
  * ms) and its median latency. Throughput held (≥ 95 % of the previous window's) → one more slot
- * (additive increase). Latency, against a baseline (TCP Vegas' base RTT: the lowest window median,
- * what a task takes when it does not queue): a window whose median is over LATENCY_RISE × the
+ * (additive increase). Latency, against a baseline (TCP Vegas' base RTT: what a task takes when it
+ * does not queue; the lowest window median until BASELINE_SAMPLES tasks have run, then the lowest
+ * median of BASELINE_SAMPLES tasks at a time): a window whose median is over LATENCY_RISE × the
  * baseline is *congested* and holds the limit; CONGESTED_TO_CUT congested windows in a row → 0.7×
  * the slots (multiplicative decrease), and the count starts over (the tasks started under the old
  * limit, still finishing, do not cut again at once). When the next cut would come and the latency
@@ -20,6 +21,15 @@
  * throughput) slows a little per window, never 1.5× from one window to the next: the pool grew to
  * its max with tasks at 4× their latency. Against the baseline the queue shows, and the limit
  * settles near the service's capacity.
+ *
+ * Why (baseline of many tasks): a window holds one task per slot, 4 to 8 on a small machine, and
+ * the lowest of many such medians is the luckiest window, not the service. Against it a service
+ * whose latency spreads without queueing (a network's long tail: 15 ms + an exponential 15 ms)
+ * looked congested every few windows: 82–93 cuts in 30 s, a pool of 8 at 6.1–6.9 slots on average
+ * in simulation, and on a 2-core machine 20 ms + exponential 20 ms timer tasks ran at 121–133/s
+ * where a fixed 8 ran 192/s. The median of 32 tasks: 7.1–7.3 slots, 153–159/s; queues are found as
+ * before (test/runtime/pool-adaptive-latency.test.ts). Until 32 tasks have run (a new pool, or a
+ * re-baseline) the window medians lower it, as the first windows must be judged against something.
  *
  * Failures are judged by their rate, not one by one: they are counted over at least ERROR_WINDOW
  * completions (a window or more), and up to TOLERATED of them (an occasional network error in a
@@ -41,6 +51,8 @@ export const LATENCY_RISE = 1.5
 export const CONGESTED_TO_CUT = 2
 /** A cut that did not bring the median latency under this × the one that cut: the service slowed. */
 export const CUT_HELPED = 0.85
+/** Tasks whose median lowers the baseline: the lowest of many small windows' medians is their noise, not the service. */
+export const BASELINE_SAMPLES = 32
 
 export class AdaptiveLimit {
   limit: number
@@ -49,8 +61,12 @@ export class AdaptiveLimit {
   /** failures in the current window: a window with any never lowers the baseline (a refused connection fails fast) */
   private _windowFailed = false
   private _prevThroughput: number | undefined
-  /** ms: the lowest window median since the last re-baseline, what a task takes when it does not queue */
+  /** ms: what a task takes when it does not queue (the lowest median of BASELINE_SAMPLES tasks since the last re-baseline) */
   private _baseline: number | undefined
+  /** ms: latencies of the last windows without failures, until BASELINE_SAMPLES of them can lower the baseline */
+  private _recent: number[] = []
+  /** fewer than BASELINE_SAMPLES tasks since the first window or a re-baseline: a lower window median lowers it */
+  private _provisional = true
   /** congested windows in a row */
   private _congested = 0
   /** the median latency of the window of the last latency cut, until a window is no longer congested */
@@ -98,6 +114,8 @@ export class AdaptiveLimit {
       if (this._cutAt !== undefined && latency > this._cutAt * CUT_HELPED) {
         // fewer slots did not shorten the tasks: no queue, the service itself is slower now
         this._baseline = latency
+        this._recent = []
+        this._provisional = true
         this._cutAt = undefined
       } else {
         this.limit = Math.max(this.min, Math.floor(this.limit * 0.7))
@@ -108,7 +126,20 @@ export class AdaptiveLimit {
     } else if (prev === undefined || throughput >= prev * 0.95) {
       this.limit = Math.min(this.max, this.limit + 1)
     }
-    if (!this._windowFailed && (this._baseline === undefined || latency < this._baseline)) this._baseline = latency
+    if (this._windowFailed) this._recent = []
+    else if (this._baseline === undefined) this._baseline = latency
+    else {
+      if (this._provisional && latency < this._baseline) this._baseline = latency
+      // the median of at least BASELINE_SAMPLES tasks: a window of a few is too noisy to set the baseline
+      const recent = this._recent.length === 0 ? sorted : this._recent.concat(sorted)
+      if (recent.length < BASELINE_SAMPLES) this._recent = recent
+      else {
+        const median = recent.sort((a, b) => a - b)[recent.length >> 1]!
+        if (median < this._baseline) this._baseline = median
+        this._recent = []
+        this._provisional = false
+      }
+    }
     this._windowFailed = false
     this._prevThroughput = throughput
     this._window = []

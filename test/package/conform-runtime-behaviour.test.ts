@@ -1,7 +1,7 @@
 /**
  * API.md "Runtime" by its behaviour, on the packed package, as a user writes it (conform-runtime.test.ts
- * checks that each call exists and fires its hooks): a pool's bound, timeout, retries and map;
- * worker threads' errors and a CommonJS module's exports; a graph's parallelism, failures and cycles; spans nested in report.json;
+ * checks that each call exists and fires its hooks): a pool's bound, timeout, retries (the last attempt's error itself) and map (its AggregateError in failure order), its tasks' fetch(url, { signal }) leaving no listener on the signal, close() with tasks in flight;
+ * worker threads' errors (a module's own error class: an Error of its name) and a CommonJS module's exports; a graph's parallelism, failures and cycles; spans nested in report.json;
  * metric names refused; a growing heap's trend; perf.cache.fetch against a real local server
  * (ETag and Last-Modified revalidation, max-age, stale-if-error once the server is down, a POST and
  * an Authorization never cached, a Request's headers replaced by init's as fetch replaces them, a
@@ -11,12 +11,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { consumerProject, nodeIn, resultOf } from './_packed.js'
+import { consumerProject, nodeIn, resultOf, type Run } from './_packed.js'
 
 const WORK = `
 export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }
 export function boom() { const e = new RangeError('worker boom'); e.code = 'E_BOOM'; throw e }
 export const ROUNDS = 3
+export class ParseError extends Error { constructor(message, options) { super(message, options); this.name = 'ParseError'; this.code = 'E_PARSE'; this.line = 3; this.detail = { col: 7 } } }
+export function parse() { throw new ParseError('bad input', { cause: new RangeError('root') }) }
 `
 
 const BEHAVIOUR = `
@@ -26,7 +28,7 @@ const out = {}
 const sleep = ms => new Promise(r => setTimeout(r, ms))
 const perf = await createPerf({ overrides: {
   cache: { driver: 'memory', namespaces: { http: { staleIfError: '1h' } } },
-  concurrency: { pools: { net: { concurrency: 3, timeout: '150ms', retries: 2, backoff: '5ms' } }, workers: { max: 2 } },
+  concurrency: { pools: { net: { concurrency: 3, timeout: '150ms', retries: 2, backoff: '5ms' }, three: { concurrency: 3 } }, workers: { max: 2 } },
 } })
 await perf.run('build', async () => {
   // pools
@@ -39,17 +41,28 @@ await perf.run('build', async () => {
   out.timeoutAborted = fnSignal.aborted
   let attempts = 0
   out.retried = [await net.run(() => { if (++attempts < 3) throw new Error('flaky'); return 'ok' }), attempts]
+  // after the last attempt: that attempt's error itself, no cause added; the earlier ones in task:retry
+  const attemptErrors = [], retried = []
+  const unhook = perf.hooks.hook('task:retry', p => { retried.push(p.error) })
+  const last = await net.run(() => { const e = new Error('attempt ' + attemptErrors.length); attemptErrors.push(e); throw e }).catch(e => e)
+  unhook()
+  out.lastError = [attemptErrors.length, last === attemptErrors[2], 'cause' in last, retried.length === 2 && retried.every((e, i) => e === attemptErrors[i])]
   out.order = await net.map([40, 5, 20], async (ms, i) => { await sleep(ms); return i })
   const started = []
   out.stop = await perf.pool('stop').map([1, 2, 3, 4, 5, 6], async x => { started.push(x); await sleep(10); if (x === 1) throw new Error('first'); return x }, { stopOnError: true }).then(() => 'resolved', e => e.message)
   await sleep(50)
   out.stopStarted = started.length
   out.collect = await perf.pool('collect').map([1, 2, 3, 4], async x => { if (x % 2 === 0) throw new Error('bad ' + x); return x }).then(() => 'resolved', e => [e.constructor.name, e.errors.map(x => x.message)])
+  // the AggregateError's errors in the order the items failed: item 3 fails first
+  out.failedOrder = await perf.pool('three').map([1, 2, 3], async x => { await sleep(60 - x * 20); throw new Error('item ' + x) }).catch(e => [e.message, e.errors.map(x => x.message)])
   out.unknownPool = perf.pool('never-configured').concurrency === perf.pool().concurrency
   // workers
   const work = new URL('./work.mjs', import.meta.url)
   out.fib = await perf.workers.run(work, 'fib', [20])
   out.boom = await perf.workers.run(work, 'boom', []).catch(e => [e instanceof RangeError, e.message, e.code, e.stack.includes('work.mjs')])
+  // the module's own class: an Error with its name, not an instance of it (nor of the caller's copy)
+  const { ParseError } = await import('./work.mjs')
+  out.ownClass = await perf.workers.run(work, 'parse', []).catch(e => ({ ctor: e.constructor.name, instance: e instanceof ParseError, name: e.name, message: e.message, code: e.code, line: e.line, detail: e.detail ?? null, cause: [e.cause?.constructor.name, e.cause?.message] }))
   out.missing = await perf.workers.run(work, 'nope', []).catch(e => [e.name, e.code, e.message])
   out.notFn = await perf.workers.run(work, 'ROUNDS', []).catch(e => e.message)
   out.cjs = await perf.workers.run(new URL('./work.cjs', import.meta.url), 'add', [2, 3]).catch(e => e.message)
@@ -120,16 +133,58 @@ out.spans = report.spans.map(s => [s.name, s.depth, s.parent ?? null, s.status])
 console.log(JSON.stringify(out))
 `
 
+// docs/execution.md's first example, as a user scales it: a pool's tasks fetch with the signal they get
+const POOL_FETCH = `
+import { createPerf } from 'unperf'
+import { getEventListeners } from 'node:events'
+import http from 'node:http'
+const perf = await createPerf({ overrides: { report: { dir: './.perf-fetch' } } })
+const server = http.createServer((req, res) => res.end('ok'))
+await new Promise(r => server.listen(0, '127.0.0.1', r))
+const url = 'http://127.0.0.1:' + server.address().port + '/'
+const signals = new Set()
+const get = async signal => { signals.add(signal); return (await fetch(url, { signal })).text() }
+// past fetch's own listener limit (1 500, which it sets on a signal it is given)
+const bodies = await perf.pool('net').map(Array.from({ length: 1600 }), (_, i, signal) => get(signal))
+await Promise.all(Array.from({ length: 20 }, () => perf.pool('net').run(get)))
+await new Promise(r => { server.close(r); server.closeAllConnections() })
+await perf.close()
+console.log(JSON.stringify({ ok: bodies.filter(b => b === 'ok').length, signals: signals.size, listeners: [...signals].map(s => getEventListeners(s, 'abort').length) }))
+`
+
+// perf.close() with a pool's tasks running and queued: it neither waits for them nor aborts them
+const POOL_CLOSE = `
+import { createPerf } from 'unperf'
+// a timeout: each task gets a signal of its own, which could abort
+const perf = await createPerf({ overrides: { report: { dir: './.perf-close' }, concurrency: { pools: { p: { concurrency: 2, timeout: '10s' } } } } })
+const pool = perf.pool('p')
+let aborted = 0
+const tasks = Array.from({ length: 6 }, (_, i) => pool.run(signal => new Promise(resolve => {
+  signal.addEventListener('abort', () => { aborted++ })
+  setTimeout(() => resolve(i), 50)
+})))
+const report = await perf.close()
+const { active, queued, completed } = report.pools.find(p => p.name === 'p')
+const results = await Promise.all(tasks)
+console.log(JSON.stringify({ atClose: { active, queued, completed }, results, aborted, completedAfter: pool.stats().completed }))
+`
+
 let out: any
 let project: string
+let poolFetch: Run
+let poolClose: Run
 beforeAll(() => {
   project = consumerProject({
     'work.mjs': WORK,
     'work.cjs': 'module.exports = { add: (a, b) => a + b }',
     'behaviour.mjs': BEHAVIOUR,
+    'pool-fetch.mjs': POOL_FETCH,
+    'pool-close.mjs': POOL_CLOSE,
     'perf.config.mjs': `export default { report: { console: false, dir: './.perf' } }`,
   })
   out = resultOf(nodeIn(project, 'behaviour.mjs'))
+  poolFetch = nodeIn(project, 'pool-fetch.mjs')
+  poolClose = nodeIn(project, 'pool-close.mjs')
 }, 600_000)
 
 describe('pools', () => {
@@ -138,6 +193,7 @@ describe('pools', () => {
     expect(out.timeout).toEqual(['TimeoutError', 'E_TIMEOUT'])
     expect(out.timeoutAborted).toBe(true)
     expect(out.retried).toEqual(['ok', 3])
+    expect(out.lastError).toEqual([3, true, false, true])
     expect(out.unknownPool).toBe(true)
   })
 
@@ -147,6 +203,16 @@ describe('pools', () => {
     // 'auto' is os.availableParallelism(): the items started before the first failure are at most that many
     expect(out.stopStarted).toBeLessThan(6)
     expect(out.collect).toEqual(['AggregateError', ['bad 2', 'bad 4']])
+    expect(out.failedOrder).toEqual(["[unperf] 3 of 3 tasks failed in pool 'three'", ['item 3', 'item 2', 'item 1']])
+  })
+
+  it("fetch(url, { signal }) in 1 620 tasks without a timeout leaves no listener on the signal they share, and node does not warn", () => {
+    expect(resultOf(poolFetch)).toEqual({ ok: 1600, signals: 1, listeners: [0] })
+    expect(poolFetch.stderr).not.toContain('MaxListenersExceededWarning')
+  })
+
+  it('perf.close() with tasks running and queued neither waits for them nor aborts them: the report counts them at the close, they settle after', () => {
+    expect(resultOf(poolClose)).toEqual({ atClose: { active: 2, queued: 4, completed: 0 }, results: [0, 1, 2, 3, 4, 5], aborted: 0, completedAfter: 6 })
   })
 })
 
@@ -154,6 +220,7 @@ describe('workers', () => {
   it('run an export in a thread; its error keeps class, message, code and stack; a missing or non-function export is E_WORKER_EXPORT', () => {
     expect(out.fib).toBe(6765)
     expect(out.boom).toEqual([true, 'worker boom', 'E_BOOM', true])
+    expect(out.ownClass).toEqual({ ctor: 'Error', instance: false, name: 'ParseError', message: 'bad input', code: 'E_PARSE', line: 3, detail: null, cause: ['RangeError', 'root'] })
     expect(out.missing).toEqual(['TypeError', 'E_WORKER_EXPORT', expect.stringContaining("has no exported function 'nope'")])
     expect(out.notFn).toContain("export 'ROUNDS' is a number, not a function")
     // a CommonJS module's module.exports, whose names node's import does not list

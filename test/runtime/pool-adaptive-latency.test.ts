@@ -5,6 +5,7 @@
  * - a loaded machine's stalls (the event loop or CPU busy elsewhere): every task that would end
  *   during a stall is delivered at its end, at once, as timers fire late;
  * - a service that queues: past `capacity` tasks at once, each takes longer in proportion.
+ * - a service with a long tail: an exponential delay added to each task, whatever the load.
  * The rule of old compared each window with the one before: about one stall in two cut the limit
  * 0.7×, while a service queueing at 4× its latency never cut it.
  */
@@ -17,6 +18,8 @@ interface Service {
   base: number | ((t: number) => number)
   /** tasks the service runs at once before they queue (default: no limit) */
   capacity?: (t: number) => number
+  /** a long tail: ms of an exponential delay (its mean) added to each task, whatever the load (a network's spread) */
+  tail?: number
   /** stalls of the machine: mean gap and duration range, ms */
   stalls?: { every: number; length: [number, number] }
 }
@@ -31,7 +34,7 @@ interface Simulated {
 
 const MAX = 32
 
-function simulate(service: Service, { seed, start = MAX, duration }: { seed: number; start?: number; duration: number }): Simulated {
+function simulate(service: Service, { seed, max = MAX, start = max, duration }: { seed: number; max?: number; start?: number; duration: number }): Simulated {
   const rnd = random(seed)
   const stalls: [number, number][] = []
   if (service.stalls) {
@@ -44,7 +47,7 @@ function simulate(service: Service, { seed, start = MAX, duration }: { seed: num
   }
   const delivered = (end: number) => stalls.find(([s, e]) => end >= s && end < e)?.[1] ?? end
   let now = 0
-  const limit = new AdaptiveLimit(start, 1, MAX, () => now)
+  const limit = new AdaptiveLimit(start, 1, max, () => now)
   const running: { start: number; end: number }[] = []
   const samples: { t: number; limit: number }[] = []
   let cuts = 0
@@ -52,7 +55,8 @@ function simulate(service: Service, { seed, start = MAX, duration }: { seed: num
     while (running.length < limit.limit) {
       const base = typeof service.base === 'number' ? service.base : service.base(now)
       const queueing = Math.max(1, (running.length + 1) / (service.capacity?.(now) ?? Infinity))
-      running.push({ start: now, end: delivered(now + base * (0.8 + 0.4 * rnd()) * queueing) })
+      const tail = service.tail === undefined ? 0 : -Math.log(1 - rnd()) * service.tail
+      running.push({ start: now, end: delivered(now + (base * (0.8 + 0.4 * rnd()) + tail) * queueing) })
     }
     let next = 0
     for (let i = 1; i < running.length; i++) if (running[i]!.end < running[next]!.end) next = i
@@ -118,6 +122,21 @@ describe("'adaptive' limit: latency judged against a baseline, not the previous 
     // without the re-baseline every second window would cut, down to 1 slot
     expect(run.min(15_000, 30_000)).toBeGreaterThanOrEqual(Math.floor(MAX * 0.7))
     expect(run.mean(20_000, 30_000)).toBeGreaterThan(MAX * 0.95)
+  })
+})
+
+describe("'adaptive' limit: latency that spreads without queueing", () => {
+  it.each(SEEDS.flatMap(seed => [[MAX, seed], [8, seed]]))('a service with a long tail (15 ms + an exponential 15 ms on average, whatever the load) keeps the limit near the max, %i (seed %i)', (max, seed) => {
+    const run = simulate({ base: 15, tail: 15 }, { seed, max, duration: 30_000 })
+    // the baseline a window's median (4 to 8 tasks at 8 slots): 6.1-6.9 of 8 over seeds 1-12, 77-93
+    // cuts; the median of 32 tasks: 7.1-7.3
+    expect(run.mean(0, 30_000), `${run.cuts} cuts`).toBeGreaterThan(max * 0.875)
+  })
+
+  it.each(SEEDS)('the same service queueing past 8: still near 8 (seed %i)', (seed) => {
+    const settled = simulate({ base: 15, tail: 15, capacity: () => 8 }, { seed, start: 4, duration: 30_000 }).mean(15_000, 30_000)
+    expect(settled).toBeGreaterThan(6)
+    expect(settled).toBeLessThan(16)
   })
 })
 

@@ -2,8 +2,9 @@
  * A build tool run with `node --import tsx` that hands a TypeScript module to perf.workers.run():
  * Node 20 applies no --import / --loader hook in worker threads, so the import failed with node's bare
  * "Unknown file extension '.ts'" (its code lost on the way back). The call now rejects with
- * E_WORKER_TYPESCRIPT saying why and what to do (the documented shim, tsx registered in the thread,
- * was checked by hand in a packed project: tsx is no dependency of this repo). Real worker threads.
+ * E_WORKER_TYPESCRIPT saying why and what to do (the documented shims, tsx registered in the thread
+ * or jiti's import, under hosts started with node --import tsx, tsx and jiti: the packed project's
+ * test/package/conform-workers-typescript.test.ts; tsx is no dependency of this repo). Real worker threads.
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
