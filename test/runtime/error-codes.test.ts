@@ -75,6 +75,7 @@ const INTERNAL: Record<string, string> = {
   'runtime/not-a-file.ts': 'read-regular-file.ts\'s errno-style error: code set (EISDIR, E_NOT_A_FILE), said in words by whyUnreadable()',
   'runtime/workers.ts': 'out of memory / args not cloneable: codes set (ERR_WORKER_OUT_OF_MEMORY, E_WORKER_ARGS)',
   'hooks/plugin-module.ts': 'a plugin that cannot be loaded: wrapped in PluginError (E_PLUGIN) by plugins.ts',
+  'hooks/plugins.ts': "a plugin factory's throw, said with where the options go (factoryError): wrapped in PluginError (E_PLUGIN) at load",
   'config/plugin-bundle.ts': 'a damaged plugin bundle: caught by plugin-module.ts fromBundle(), which loads the file instead',
   'config/plugin-bundle-write.ts': "esbuild unable to run: caught by the rebuild child, recorded as the bundle's failure (unperf doctor's 'bundle' row)",
   'vitest/shard.ts': "planShards' total: the CLI checks --total first (E_USAGE)",
