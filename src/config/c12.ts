@@ -11,7 +11,7 @@ import type { RawLayer } from './layers.js'
 import { rootLayerExtending } from './extends-owner.js'
 import { mergeWithEveryExtends } from './merge-extends.js'
 import { snapshotDirs, snapshotDirUntrusted } from './snapshot.js'
-import { configCandidates } from './config-candidates.js'
+import { candidateInputs, configCandidates } from './config-candidates.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
@@ -32,7 +32,8 @@ export interface C12LoadResult {
   /**
    * Paths resolving a package `extends` looked at (`<dir>/node_modules/<pkg>/package.json` from the
    * extending file's dir up to the one found): the snapshot's inputs, so installing the package
-   * closer, or a new version whose `main`/`exports` names another file, makes it stale.
+   * closer, or a new version whose `main`/`exports` names another file, makes it stale; and every
+   * perf.config candidate of a preset's dir (`extends: './presets'`), a second one added there too.
    */
   resolutionInputs: string[]
 }
@@ -169,6 +170,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
               // two of them: as in the root, an error (the first alone was loaded, without a word)
               checkOneConfigFile(dir, undefined, { file: relative(rootDir, extendingFile(from, source)), source })
+              resolutionInputs.push(...candidateInputs(dir, undefined))
               const file = configCandidates(dir, undefined).find(f => existsSync(f))
               if (!file) {
                 const by = relative(rootDir, extendingFile(from, source))
@@ -184,6 +186,8 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
             if (!extname(file)) {
               // a preset's dir: c12 loads its perf.config (the first in its order), as the root's
               checkOneConfigFile(file, configFile, { file: relative(rootDir, extendingFile(from, source)), source })
+              // its every candidate an input: a second one added later makes the snapshot stale (the check above then says so)
+              resolutionInputs.push(...candidateInputs(file, configFile))
               return null
             }
             return loadLayerFile(file, opts.jiti!)

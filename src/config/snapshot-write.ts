@@ -18,7 +18,7 @@ import {
   CODE_EXT, FORMAT, hashFile, manifestName, manifestPrefix, snapshotDirs, snapshotDirUntrusted, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
-import { configCandidates } from './config-candidates.js'
+import { candidateInputs } from './config-candidates.js'
 import { asScript } from './snapshot-script.js'
 
 /** Builds the snapshot from c12's layers; returns its dir. Never throws: a failure only means no fast path next time. */
@@ -26,14 +26,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
   try {
     const builtAt = Date.now()
     const { inputs, add: addInput } = inputRecorder(builtAt)
-    // every candidate, also those after the one loaded: a second config file made later (perf.config.ts
-    // beside the perf.config.js loaded) makes the snapshot stale, and the cold load refuses the pair
-    // (config-files.ts). The .config/ ones as the dir alone while there is none: one stat, not 24
-    const configDir = join(rootDir, '.config')
-    const noConfigDir = !statSync(configDir, { throwIfNoEntry: false })
-    for (const candidate of configCandidates(rootDir, configFile)) {
-      addInput(noConfigDir && candidate.startsWith(configDir + sep) ? configDir : candidate)
-    }
+    // every config file candidate (a preset dir's come in resolutionInputs, from c12.ts)
+    for (const candidate of candidateInputs(rootDir, configFile)) addInput(candidate)
     addInput(join(rootDir, '.perfrc'))
     addInput(join(rootDir, 'package.json'))
     for (const path of resolutionInputs) addInput(path)
@@ -46,13 +40,6 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     for (const layer of layers) {
       if (layer.source === 'overrides') continue
       const file = layer.file
-      // an `extends` directory: c12 took the first of its own perf.config candidates, so one added
-      // in front of it (perf.config.js beside perf.config.ts) must make the snapshot stale
-      if (layer.source === 'extends' && file) {
-        const dir = basename(dirname(file)) === '.config' ? dirname(dirname(file)) : dirname(file)
-        const candidates = configCandidates(dir, configFile)
-        if (candidates.includes(file)) for (const candidate of candidates.slice(0, candidates.indexOf(file))) addInput(candidate)
-      }
       if (file && CODE_EXT.has(extname(file))) {
         // the layer's own path too: an `extends` that is a symlink resolves to its target in esbuild's inputs
         addInput(file)
