@@ -22,6 +22,8 @@ import { checkDefaultExport } from './no-default-export.js'
 import { inModulePackage } from './package-type.js'
 import { configLoadError } from './config-load-error.js'
 import { createJitiOfC12, withImportOnce } from './jiti-import-once.js'
+import { extendsCycleCheck } from './extends-cycle.js'
+import { packageFile } from './plugin-paths.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -113,6 +115,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
     return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
   }
+  let extended = extendsCycleCheck(rootDir)
   const jitiCache = jitiCacheDir(rootDir)
   let fsCache = jitiCache
   const resolutionInputs: string[] = []
@@ -143,6 +146,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
             if (source === '.' || source === (configFile ?? 'perf.config')) return null
             extendsSources.push(source)
             const from = opts.cwd ?? rootDir
+            const by = () => extendingFile(from, source)
             if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) {
               // a package: c12 only warns when it is not installed and runs without it (and the snapshot
               // then kept running without it after an install); unperf fails, as for a missing file
@@ -159,6 +163,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
               // is loaded, as a directory's (neither: a config error)
               if (hasEntry(source, from)) {
+                extended(by(), source, packageFile(from, source))
                 // an ES module entry without a default export: loaded here (c12 could not extend its
                 // namespace); only an entry node imports natively is looked at (jiti, moduleCache off,
                 // would run any other twice)
@@ -176,6 +181,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
                 const by = relative(rootDir, extendingFile(from, source))
                 throw new ConfigError([{ ...configIssue(by, 'extends', 'a package with a config', source), message: `${by}: extends: package '${source}' has no config: its package.json names no entry (exports or main) and ${dir} holds no perf.config.{mjs,js,ts,json,...}` }])
               }
+              extended(by(), source, file)
               return loadLayerFile(file, opts.jiti!)
             }
             const file = resolve(from, source)
@@ -188,8 +194,10 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               checkOneConfigFile(file, configFile, { file: relative(rootDir, extendingFile(from, source)), source })
               // its every candidate an input: a second one added later makes the snapshot stale (the check above then says so)
               resolutionInputs.push(...candidateInputs(file, configFile))
+              extended(by(), source, configCandidates(file, configFile).find(f => existsSync(f)))
               return null
             }
+            extended(by(), source, file)
             return loadLayerFile(file, opts.jiti!)
           },
         })
@@ -200,6 +208,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
         if (fsCache === false || !CACHE_WRITE_FAILED.has((error as NodeJS.ErrnoException | undefined)?.code ?? '')) throw error
         fsCache = false
         extendsSources.length = 0
+        extended = extendsCycleCheck(rootDir)
         loaded.length = 0
         resolutionInputs.length = 0
       }

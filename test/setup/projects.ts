@@ -80,6 +80,7 @@ export const ISOLATED = [
   'test/config/env-block-names.test.ts', // sets process.env, in-process perf/CLI state
   'test/config/error-positions.test.ts', // sets process.env, in-process perf/CLI state
   'test/config/exact-optional.test.ts', // timed out in a 'shared' trial under a load of 12-17 (not told apart from the load yet)
+  'test/config/extends-cycle.test.ts', // sets process.env (through _fixtures.ts)
   'test/config/extends-empty.test.ts', // sets process.env
   'test/config/extends-every-layer.test.ts', // sets process.env (through _fixtures.ts)
   'test/config/extends-package.test.ts', // sets process.env
