@@ -144,7 +144,7 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
       const path = join(dir, layer.module)
       // an ES module: import() would read a FIFO under its name for good (a stat: stale instead)
       if (!layer.module.endsWith('.cjs') && !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined
-      const mod = layer.module.endsWith('.cjs') ? runScript(path) : (await import(pathToFileURL(path).href)) as { default?: unknown }
+      const mod = layer.module.endsWith('.cjs') ? runScript(path) : (await import(moduleUrl(path))) as { default?: unknown }
       // every snapshot module exports its config as default (c12 reads a config without one as
       // another thing): a module without it was cut short (a crash after its rename, a full disk)
       // and would have given an empty config
@@ -156,6 +156,20 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
     layers.push({ source: layer.source, ...(layer.file && { file: layer.file }), config })
   }
   return { layers, dir, ...(manifest.configFile && { configFile: manifest.configFile }) }
+}
+
+/** How often each ES module snapshot was imported in this process. */
+const imports = new Map<string, number>()
+
+/**
+ * An ES module snapshot's URL for import(), which evaluates a URL once per process: a second load
+ * (createPerf again after process.env changed) got the first one's values, where c12 evaluates the
+ * config afresh each time (as a classic-script snapshot is run again); a query makes it another URL.
+ */
+function moduleUrl(path: string): string {
+  const n = imports.get(path) ?? 0
+  imports.set(path, n + 1)
+  return pathToFileURL(path).href + (n ? `?load=${n}` : '')
 }
 
 /** A config snapshot built as a classic script (it imports nothing): compiled and run without the ES module loader. */
