@@ -5,9 +5,11 @@
  */
 import { crypto } from '../runtime/_builtins.js'
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { basename, dirname, extname, join, resolve, sep } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
+import { isBuiltin } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { packageRoot, selfAliases } from './c12.js'
+import { packageNameOf, packageProbes, packageRoot, selfAliases } from './c12.js'
+import { packageFile } from './plugin-paths.js'
 import { pluginFiles, wantsPluginBundle } from './plugin-files.js'
 import { writePluginBundle } from './plugin-bundle-write.js'
 import type { RawLayer } from './layers.js'
@@ -155,6 +157,9 @@ export function resolveUnperf(build: PluginBuild): void {
   if (own) build.onResolve({ filter: /^unperf$/ }, () => ({ path: own, external: true }))
 }
 
+/** What node's import() of a package file cannot load (Node 20: no type stripping; JSON needs an import attribute). */
+const NOT_IMPORTABLE = /\.(?:[cm]?tsx?|jsx|json)$/
+
 /** `external`: local files kept as imports (by file URL), not bundled in; those it imports are added to `imported`. */
 async function bundleConfig(file: string, external: ReadonlySet<string>, imported: Set<string>): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')
@@ -177,6 +182,17 @@ async function bundleConfig(file: string, external: ReadonlySet<string>, importe
           if (!external.has(found) || !/\.[cm]?js$/.test(found)) return undefined
           imported.add(found)
           return { path: pathToFileURL(found).href, external: true }
+        })
+        // a package whose file node's import() cannot load (a workspace package's TypeScript source,
+        // a .json) is bundled in as a local file: left as an import, every warm start failed on it and
+        // loaded through c12 again (rebuilding the snapshot each time). Its package.json lookups are inputs.
+        build.onResolve({ filter: /^[^./]/ }, args => {
+          if (!args.resolveDir || isBuiltin(args.path) || /^[a-z]+:/i.test(args.path)) return undefined
+          const pkg = packageNameOf(args.path)
+          const found = pkg && packageFile(args.resolveDir, args.path)
+          if (!found || !isAbsolute(found) || !NOT_IMPORTABLE.test(found)) return undefined
+          probed.push(...packageProbes(args.resolveDir, pkg))
+          return { path: found }
         })
         // import.meta.url / __dirname of each file point at the file, not at the snapshot.
         build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => loadWithOwnPaths(args.path))
