@@ -27,21 +27,21 @@ describe('a cycle of extends', () => {
       'presets/a.mjs': "export default { extends: './b.mjs', cache: { ttl: '2h' } }",
       'presets/b.mjs': "export default { extends: './a.mjs', cache: { maxSize: '3MB' } }",
     })
-    expect(error.issues[0]).toMatchObject({ file: 'presets/b.mjs', path: 'extends', expected: EXPECTED, found: './a.mjs' })
-    expect(error.message).toContain("presets/b.mjs: extends: './a.mjs' makes a cycle (presets/a.mjs → presets/b.mjs → presets/a.mjs): a preset cannot extend a config that extends it")
+    expect(error.issues[0]).toMatchObject({ file: 'presets/b.mjs', path: 'extends', expected: EXPECTED, found: './a.mjs', line: 1, column: 18 })
+    expect(error.message).toContain("presets/b.mjs:1:18: extends: './a.mjs' makes a cycle (presets/a.mjs → presets/b.mjs → presets/a.mjs): a preset cannot extend a config that extends it")
   })
 
   it('a preset extending the config that extends it, itself, or through preset dirs', async () => {
     const main = await cycleError({ 'perf.config.ts': "export default { extends: './presets/a.mjs' }", 'presets/a.mjs': "export default { extends: '../perf.config.ts', cache: { ttl: '2h' } }" })
-    expect(main.message).toContain("presets/a.mjs: extends: '../perf.config.ts' makes a cycle (perf.config.ts → presets/a.mjs → perf.config.ts)")
+    expect(main.message).toContain("presets/a.mjs:1:18: extends: '../perf.config.ts' makes a cycle (perf.config.ts → presets/a.mjs → perf.config.ts)")
     const self = await cycleError({ 'perf.config.mjs': "export default { extends: './presets/a.mjs' }", 'presets/a.mjs': "export default { extends: './a.mjs', cache: { ttl: '2h' } }" })
-    expect(self.message).toContain("presets/a.mjs: extends: './a.mjs' makes a cycle (presets/a.mjs → presets/a.mjs)")
+    expect(self.message).toContain("presets/a.mjs:1:18: extends: './a.mjs' makes a cycle (presets/a.mjs → presets/a.mjs)")
     const dirs = await cycleError({
       'perf.config.mjs': "export default { extends: './presets/one' }",
       'presets/one/perf.config.mjs': "export default { extends: '../two', cache: { ttl: '2h' } }",
       'presets/two/perf.config.ts': "export default { extends: '../one' }",
     })
-    expect(dirs.message).toContain("presets/two/perf.config.ts: extends: '../one' makes a cycle (presets/one/perf.config.mjs → presets/two/perf.config.ts → presets/one/perf.config.mjs)")
+    expect(dirs.message).toContain("presets/two/perf.config.ts:1:18: extends: '../one' makes a cycle (presets/one/perf.config.mjs → presets/two/perf.config.ts → presets/one/perf.config.mjs)")
   })
 
   it('a preset extended twice (a diamond) is no cycle; the CLI exits 2 on one', async () => {
@@ -57,6 +57,6 @@ describe('a cycle of extends', () => {
     const cyclic = project({ 'package.json': PKG, 'perf.config.mjs': "export default { extends: './a.mjs' }", 'a.mjs': "export default { extends: './perf.config.mjs' }" })
     const r = unperf(cyclic, 'config')
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain("a.mjs: extends: './perf.config.mjs' makes a cycle (perf.config.mjs → a.mjs → perf.config.mjs)")
+    expect(r.stderr).toContain("a.mjs:1:18: extends: './perf.config.mjs' makes a cycle (perf.config.mjs → a.mjs → perf.config.mjs)")
   })
 })

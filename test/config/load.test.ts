@@ -528,8 +528,9 @@ describe('config errors', () => {
       'presets/base.ts': `export default { extends: ['./shared.ts', './gone.ts'] }`,
       'presets/shared.ts': `export default { cache: { ttl: '1h' } }`,
     })
-    expect(nested.issues[0]).toMatchObject({ file: join('presets', 'base.ts'), path: 'extends', found: './gone.ts' })
-    expect(nested.issues[0]!.message).toMatch(/^presets[/\\]base\.ts: extends: '\.\/gone\.ts' was not found/)
+    // at the line and column of its extends, as a bad value's
+    expect(nested.issues[0]).toMatchObject({ file: join('presets', 'base.ts'), path: 'extends', found: './gone.ts', line: 1, column: 18 })
+    expect(nested.issues[0]!.message).toMatch(/^presets[/\\]base\.ts:1:18: extends: '\.\/gone\.ts' was not found/)
     // a directory extended: c12 loads its perf.config itself
     const dir = await errorOf({
       'perf.config.mjs': `export default { extends: ['./presets'] }`,
