@@ -133,6 +133,7 @@ export const ISOLATED = [
   'test/monitors/perf.test.ts', // in-process perf/CLI state
   'test/monitors/prometheus-address.test.ts', // in-process perf/CLI state
   'test/monitors/start-with-command.test.ts', // in-process perf/CLI state
+  'test/package/conform-config-warm.test.ts', // sets process.env (as its checker reads it: in its child's script)
   'test/package/conform-config.test.ts', // sets process.env
   'test/package/conform-runtime.test.ts', // sets globals, sets process.exitCode
   'test/report/console-spans.test.ts', // in-process perf/CLI state
