@@ -68,8 +68,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         // the config's code (secrets it holds too) never into a dir someone else can write to (readSnapshot would not use it)
         const priv = !dir.startsWith(join(rootDir, 'node_modules') + sep)
         for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code, { private: priv })
-        writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest), { private: priv })
-        pruneManifests(dir, configFile)
+        writeFileAtomicSync(join(dir, manifestName(rootDir, configFile)), JSON.stringify(manifest), { private: priv })
+        pruneManifests(dir, rootDir, configFile)
         pruneModules(dir)
         // the temp files of a build killed before its renames (a cold start SIGKILLed): none stay for good
         removeLeftoverTempFiles(dir)
@@ -239,18 +239,21 @@ export const _packageRoot = packageRoot
 const MANIFEST_OTHERS_MAX_AGE_MS = 7 * 86_400_000
 
 /**
- * Removes the manifests of this config file written by other unperf versions (and the one named
- * before versions were in the name) once not rebuilt for a week: an upgrade must not leave one per
- * version forever, while two versions in use side by side keep theirs (each rebuilt at least as
- * often as the config changes; an old one pruned costs that version one cold load). Cold path only.
+ * Removes the manifests of this config file and rootDir written by other unperf versions (and those
+ * named before the rootDir or the version was in the name, `manifest-<config>-<version>.json`,
+ * `manifest-<config>.json`) once not rebuilt for a week: an upgrade must not leave one per version
+ * forever, while two versions in use side by side keep theirs (each rebuilt at least as often as the
+ * config changes; an old one pruned costs that version one cold load). Another rootDir's (a
+ * node_modules two projects share) are its own. Cold path only.
  */
-function pruneManifests(dir: string, configFile: string | undefined): void {
+function pruneManifests(dir: string, rootDir: string, configFile: string | undefined): void {
   try {
-    const prefix = manifestPrefix(configFile)
-    const own = manifestName(configFile)
-    const legacy = `${prefix.slice(0, -1)}.json`
+    const prefix = manifestPrefix(rootDir, configFile)
+    const own = manifestName(rootDir, configFile)
+    // manifest-<config>[-<version>].json: the config's hash alone (hex) before the rootDir's
+    const legacy = new RegExp(`^${prefix.slice(0, prefix.indexOf('-', 'manifest-'.length))}(-[0-9a-f]{8})?\\.json$`)
     for (const name of readdirSync(dir)) {
-      if (name === own || !(name === legacy || (name.startsWith(prefix) && name.endsWith('.json')))) continue
+      if (name === own || !(legacy.test(name) || (name.startsWith(prefix) && name.endsWith('.json')))) continue
       const st = statSync(join(dir, name), { throwIfNoEntry: false })
       if (st && Date.now() - st.mtimeMs > MANIFEST_OTHERS_MAX_AGE_MS) rmSync(join(dir, name), { force: true })
     }

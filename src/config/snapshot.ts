@@ -57,18 +57,21 @@ export function* snapshotDirs(rootDir: string, reading = false): Generator<strin
   yield join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))
 }
 /**
- * The manifest of one config file for one unperf version: `manifest-<config>-<version>.json`. The
- * version is in the name, not only inside: two unperf versions used alternately on one project (two
- * CLIs of a monorepo) each keep their own snapshot instead of rebuilding each other's on every run.
- * snapshot-write.ts prunes the other versions' manifests once they are old (MANIFEST_OTHERS_MAX_AGE_MS).
+ * The manifest of one config file of one rootDir for one unperf version:
+ * `manifest-<config>-<rootDir>-<version>.json`. The version is in the name, not only inside: two
+ * unperf versions used alternately on one project (two CLIs of a monorepo) each keep their own
+ * snapshot instead of rebuilding each other's on every run; so is the rootDir: two projects whose
+ * node_modules is one dir (a symlink) each keep theirs (each refused the other's, `manifest.rootDir`,
+ * and rebuilt it over, loading through c12 on every start). snapshot-write.ts prunes the other
+ * versions' manifests once they are old (MANIFEST_OTHERS_MAX_AGE_MS).
  */
-export function manifestName(configFile: string | undefined, version = unperfVersion()): string {
-  return `${manifestPrefix(configFile)}${shortHash(version, 8)}.json`
+export function manifestName(rootDir: string, configFile: string | undefined, version = unperfVersion()): string {
+  return `${manifestPrefix(rootDir, configFile)}${shortHash(version, 8)}.json`
 }
 
-/** What every manifest of this config file's name starts with, whatever the version (and the name before versions were in it, `manifest-<config>.json`). */
-export function manifestPrefix(configFile: string | undefined): string {
-  return `manifest-${shortHash(configFile ?? 'perf.config', 8)}-`
+/** What every manifest of this config file and rootDir starts with, whatever the version. */
+export function manifestPrefix(rootDir: string, configFile: string | undefined): string {
+  return `manifest-${shortHash(configFile ?? 'perf.config', 8)}-${shortHash(rootDir, 8)}-`
 }
 
 export function statInput(path: string): InputStat {
@@ -130,13 +133,14 @@ export function inputsUnchanged(manifest: { inputs: InputStat[]; builtAt: number
 
 async function readSnapshotIn(dir: string, rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
   let manifest: Manifest
-  try { manifest = JSON.parse(readSnapshotFile(join(dir, manifestName(configFile)))) as Manifest } catch { return undefined }
+  const file = join(dir, manifestName(rootDir, configFile))
+  try { manifest = JSON.parse(readSnapshotFile(file)) as Manifest } catch { return undefined }
   if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
   // its modules are run: one in the platform cache dir (an XDG_CACHE_HOME in /tmp) is used only from
   // a dir no one else can write to (a stat); the project's node_modules is as trusted as its code
   if (snapshotDirUntrusted(dir, rootDir)) return undefined
   if (manifest.layers.some(l => l.module !== undefined && (l.module.includes('/') || l.module.includes('\\')))) return undefined
-  if (!inputsUnchanged(manifest, join(dir, manifestName(configFile)))) return undefined
+  if (!inputsUnchanged(manifest, file)) return undefined
   const layers: RawLayer[] = []
   for (const layer of manifest.layers) {
     let config: Record<string, unknown>

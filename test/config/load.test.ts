@@ -662,6 +662,20 @@ describe('snapshot fast path', () => {
     expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
   })
 
+  it('two projects whose node_modules is one dir (a symlink) each keep their own snapshot there, both on the fast path', async () => {
+    // before: one manifest name for both; each refused the other's (another rootDir) and rebuilt it over, loading through c12 on every start
+    const a = project({ 'package.json': PKG, 'perf.config.mjs': `export default { cache: { ttl: '1h' } }` })
+    const b = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '2h' } }` })
+    rmSync(join(b, 'node_modules'), { recursive: true })
+    symlinkSync(join(a, 'node_modules'), join(b, 'node_modules'))
+    const load = async (dir: string) => { const r = await loadPerfConfigLayers({ cwd: dir }); return [r.loader, r.config.cache.ttl] }
+    expect([await load(a), await load(b)]).toEqual([['c12', 3_600_000], ['c12', 7_200_000]])
+    for (let i = 0; i < 2; i++) expect([await load(a), await load(b)]).toEqual([['snapshot', 3_600_000], ['snapshot', 7_200_000]])
+    // an edit of one: that one alone rebuilds
+    writeFileSync(join(b, 'perf.config.ts'), `export default { cache: { ttl: '3h' } }`)
+    expect([await load(a), await load(b), await load(b)]).toEqual([['snapshot', 3_600_000], ['c12', 10_800_000], ['snapshot', 10_800_000]])
+  })
+
   it('UNPERF_NO_SNAPSHOT=1 turns the fast path off: no snapshot is read, a stale one neither', async () => {
     const dir = project({ 'package.json': PKG, 'node_modules/.keep': '', 'perf.config.ts': `export default { cache: { ttl: '1h' } }` })
     await loadPerfConfig({ cwd: dir })
