@@ -135,7 +135,12 @@ const layer = obj({
       idleTimeout: duration,
       timeout: durationOrFalse,
       retries: { type: 'integer', minimum: 0, maximum: 100 },
-      maxMemory: sizeOrFalse,
+      // at least 8 MiB (resolve-concurrency.ts workerMemory), a number as it rounds (whole bytes); a size
+      // string below it ('1MB') only at load: a pattern of the sizes past 8 MiB would be unreadable
+      maxMemory: {
+        anyOf: [{ const: false }, { type: 'number', minimum: 8 * 1024 * 1024 - 0.5 }, { type: 'string', pattern: sizePattern }],
+        'x-expected': "false or a size of at least '8MiB' (a worker thread needs a few MiB of heap to start)",
+      },
     }),
   }),
   budgets: obj({
