@@ -175,7 +175,13 @@ const layer = obj({
         { const: false },
         obj({ port: { type: 'integer', minimum: 0, maximum: 65535 }, host: { type: 'string' }, path: { type: 'string' } }, { required: ['port'] }),
         obj({ file: { type: 'string', minLength: 1 } }, { required: ['file'] }),
-        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' }, grouping: { type: 'object', additionalProperties: { type: 'string' } } }, { required: ['pushgateway'] }),
+        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' }, grouping: { type: 'object', additionalProperties: { type: 'string' } } }, {
+          required: ['pushgateway'],
+          // an http:// or https:// url (resolve-prometheus.ts checkPushgateway: new URL's scheme), for
+          // editors and ajv, in allOf as the driver options' types are: unperf checks it at load with
+          // its own message, which never shows the url (it may hold user:pass)
+          allOf: [{ properties: { pushgateway: { type: 'string', pattern: '^\\s*[hH][tT][tT][pP][sS]?:[/\\\\]*[^/\\\\?#\\s:]' } } }],
+        }),
       ],
       'x-expected': 'false, { port, host? }, { file } or { pushgateway }',
     },
