@@ -135,7 +135,12 @@ const layer = obj({
       idleTimeout: duration,
       timeout: durationOrFalse,
       retries: { type: 'integer', minimum: 0, maximum: 100 },
-      maxMemory: sizeOrFalse,
+      // at least 8 MiB (resolve-concurrency.ts workerMemory), a number as it rounds (whole bytes); a size
+      // string below it ('1MB') only at load: a pattern of the sizes past 8 MiB would be unreadable
+      maxMemory: {
+        anyOf: [{ const: false }, { type: 'number', minimum: 8 * 1024 * 1024 - 0.5 }, { type: 'string', pattern: sizePattern }],
+        'x-expected': "false or a size of at least '8MiB' (a worker thread needs a few MiB of heap to start)",
+      },
     }),
   }),
   budgets: obj({
@@ -170,7 +175,13 @@ const layer = obj({
         { const: false },
         obj({ port: { type: 'integer', minimum: 0, maximum: 65535 }, host: { type: 'string' }, path: { type: 'string' } }, { required: ['port'] }),
         obj({ file: { type: 'string', minLength: 1 } }, { required: ['file'] }),
-        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' }, grouping: { type: 'object', additionalProperties: { type: 'string' } } }, { required: ['pushgateway'] }),
+        obj({ pushgateway: { type: 'string', minLength: 1 }, job: { type: 'string' }, grouping: { type: 'object', additionalProperties: { type: 'string' } } }, {
+          required: ['pushgateway'],
+          // an http:// or https:// url (resolve-prometheus.ts checkPushgateway: new URL's scheme), for
+          // editors and ajv, in allOf as the driver options' types are: unperf checks it at load with
+          // its own message, which never shows the url (it may hold user:pass)
+          allOf: [{ properties: { pushgateway: { type: 'string', pattern: '^\\s*[hH][tT][tT][pP][sS]?:[/\\\\]*[^/\\\\?#\\s:]' } } }],
+        }),
       ],
       'x-expected': 'false, { port, host? }, { file } or { pushgateway }',
     },

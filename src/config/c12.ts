@@ -11,7 +11,7 @@ import type { RawLayer } from './layers.js'
 import { rootLayerExtending } from './extends-owner.js'
 import { mergeWithEveryExtends } from './merge-extends.js'
 import { snapshotDirs, snapshotDirUntrusted } from './snapshot.js'
-import { configCandidates } from './config-candidates.js'
+import { candidateInputs, configCandidates } from './config-candidates.js'
 import { dirUnsafeSync } from '../drivers/fs-safety.js'
 import { makeDirSync } from '../runtime/make-dir.js'
 import { resolvePackageImport } from '../hooks/_resolve-package.js'
@@ -22,6 +22,8 @@ import { checkDefaultExport } from './no-default-export.js'
 import { inModulePackage } from './package-type.js'
 import { configLoadError } from './config-load-error.js'
 import { createJitiOfC12, withImportOnce } from './jiti-import-once.js'
+import { extendsCycleCheck } from './extends-cycle.js'
+import { packageFile } from './plugin-paths.js'
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -32,7 +34,8 @@ export interface C12LoadResult {
   /**
    * Paths resolving a package `extends` looked at (`<dir>/node_modules/<pkg>/package.json` from the
    * extending file's dir up to the one found): the snapshot's inputs, so installing the package
-   * closer, or a new version whose `main`/`exports` names another file, makes it stale.
+   * closer, or a new version whose `main`/`exports` names another file, makes it stale; and every
+   * perf.config candidate of a preset's dir (`extends: './presets'`), a second one added there too.
    */
   resolutionInputs: string[]
 }
@@ -112,6 +115,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
     loaded.push({ dir: dirname(file), file, sources: Array.isArray(listed) ? listed : [listed] })
     return { config: config as Record<string, unknown>, configFile: file, _configFile: file, cwd: dirname(file), source: file, sourceOptions: {} }
   }
+  let extended = extendsCycleCheck(rootDir)
   const jitiCache = jitiCacheDir(rootDir)
   let fsCache = jitiCache
   const resolutionInputs: string[] = []
@@ -142,6 +146,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
             if (source === '.' || source === (configFile ?? 'perf.config')) return null
             extendsSources.push(source)
             const from = opts.cwd ?? rootDir
+            const by = () => extendingFile(from, source)
             if (!(source.startsWith('./') || source.startsWith('../') || isAbsolute(source))) {
               // a package: c12 only warns when it is not installed and runs without it (and the snapshot
               // then kept running without it after an install); unperf fails, as for a missing file
@@ -158,6 +163,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               // perf.config.mjs at its root, was skipped with c12's warning alone: its dir's perf.config
               // is loaded, as a directory's (neither: a config error)
               if (hasEntry(source, from)) {
+                extended(by(), source, packageFile(from, source))
                 // an ES module entry without a default export: loaded here (c12 could not extend its
                 // namespace); only an entry node imports natively is looked at (jiti, moduleCache off,
                 // would run any other twice)
@@ -169,11 +175,13 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
               const dir = join(dirname(probed.at(-1)!), source.slice(pkg.length))
               // two of them: as in the root, an error (the first alone was loaded, without a word)
               checkOneConfigFile(dir, undefined, { file: relative(rootDir, extendingFile(from, source)), source })
+              resolutionInputs.push(...candidateInputs(dir, undefined))
               const file = configCandidates(dir, undefined).find(f => existsSync(f))
               if (!file) {
                 const by = relative(rootDir, extendingFile(from, source))
                 throw new ConfigError([{ ...configIssue(by, 'extends', 'a package with a config', source), message: `${by}: extends: package '${source}' has no config: its package.json names no entry (exports or main) and ${dir} holds no perf.config.{mjs,js,ts,json,...}` }])
               }
+              extended(by(), source, file)
               return loadLayerFile(file, opts.jiti!)
             }
             const file = resolve(from, source)
@@ -184,8 +192,12 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
             if (!extname(file)) {
               // a preset's dir: c12 loads its perf.config (the first in its order), as the root's
               checkOneConfigFile(file, configFile, { file: relative(rootDir, extendingFile(from, source)), source })
+              // its every candidate an input: a second one added later makes the snapshot stale (the check above then says so)
+              resolutionInputs.push(...candidateInputs(file, configFile))
+              extended(by(), source, configCandidates(file, configFile).find(f => existsSync(f)))
               return null
             }
+            extended(by(), source, file)
             return loadLayerFile(file, opts.jiti!)
           },
         })
@@ -196,6 +208,7 @@ export async function loadRawLayersWithC12(rootDir: string, configFile: string |
         if (fsCache === false || !CACHE_WRITE_FAILED.has((error as NodeJS.ErrnoException | undefined)?.code ?? '')) throw error
         fsCache = false
         extendsSources.length = 0
+        extended = extendsCycleCheck(rootDir)
         loaded.length = 0
         resolutionInputs.length = 0
       }

@@ -3,7 +3,8 @@
  * inputs in snapshot-write.ts, config-files.ts) and `unperf init` look at. A warm start reads the
  * snapshot's manifest instead, so this is not on the start path.
  */
-import { extname, resolve } from 'node:path'
+import { statSync } from 'node:fs'
+import { extname, join, resolve, sep } from 'node:path'
 
 /** c12's resolution order for `perf.config`. */
 const EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '.json', '.jsonc', '.json5', '.yaml', '.yml', '.toml']
@@ -19,4 +20,16 @@ export function configCandidates(rootDir: string, configFile: string | undefined
     ...EXTENSIONS.map(ext => resolve(rootDir, '.config', stem) + ext),
     ...EXTENSIONS.map(ext => resolve(rootDir, '.config', name) + ext),
   ]
+}
+
+/**
+ * The candidates a snapshot records as its inputs (snapshot-write.ts), in the root and in a preset's
+ * dir: every one, also those after the one loaded, so a second config file made later makes the
+ * snapshot stale and the cold load refuses the pair (config-files.ts); the `.config/` ones as that
+ * dir alone while there is none (one stat on a warm start, not 24).
+ */
+export function candidateInputs(dir: string, configFile: string | undefined): string[] {
+  const configDir = join(dir, '.config')
+  const noConfigDir = !statSync(configDir, { throwIfNoEntry: false })
+  return [...new Set(configCandidates(dir, configFile).map(c => noConfigDir && c.startsWith(configDir + sep) ? configDir : c))]
 }

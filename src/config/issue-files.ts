@@ -9,9 +9,11 @@
 import { statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { ConfigError, type ConfigIssue } from '../errors.js'
+import { withKeyPositions } from './issue-positions.js'
 
-export function withIssueFiles(error: ConfigError, rootDir: string): ConfigError {
-  const issues = error.issues.map(issue => issueWithFile(issue, rootDir))
+export async function withIssueFiles(error: ConfigError, rootDir: string): Promise<ConfigError> {
+  // and where each key is written, for the issues no layer placed (issue-positions.ts)
+  const issues = (await withKeyPositions(error.issues, rootDir)).map(issue => issueWithFile(issue, rootDir))
   const { message } = new ConfigError(issues)
   if (error.stack) error.stack = error.stack.replace(error.message, message)
   error.message = message

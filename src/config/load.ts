@@ -72,7 +72,7 @@ export async function _loadPerfConfigLayers(options: LoadPerfConfigOptions, call
   } catch (error) {
     // every issue's file said one way: relative to rootDir, the absolute path in filePath (issue-files.ts)
     if ((error as { name?: unknown } | null)?.name !== 'ConfigError') throw error
-    throw (await import('./issue-files.js')).withIssueFiles(error as ConfigError, rootDir)
+    throw await (await import('./issue-files.js')).withIssueFiles(error as ConfigError, rootDir)
   }
 }
 

@@ -88,7 +88,7 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
       // a module cut short (a crash, a full disk, a copy) is stale at a stat: plugin-bundle.ts
       manifest.moduleSize = Buffer.byteLength(code)
     }
-    writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv })
+    writeFileAtomicSync(join(dir, pluginManifestName(rootDir, configFile)), JSON.stringify(manifest), { private: priv })
     prunePluginBundles(dir)
     // the temp files of a build killed before its renames (a cold start SIGKILLed): none stay for good
     removeLeftoverTempFiles(dir)
@@ -99,7 +99,7 @@ export async function writePluginBundle(options: WritePluginBundleOptions): Prom
     const failed = { at: Date.now(), reason: error instanceof Error ? error.message : String(error) }
     for (const file of listed) addInput(file)
     const manifest: PluginBundleManifest = { format: PLUGIN_BUNDLE_FORMAT, unperf: unperfVersion(), rootDir, builtAt, files: [], inputs: [...inputs.values()], external: [...external], failed }
-    try { writeFileAtomicSync(join(dir, pluginManifestName(configFile)), JSON.stringify(manifest), { private: priv }) } catch { /* unwritable: spawnRebuild checks before it starts one */ }
+    try { writeFileAtomicSync(join(dir, pluginManifestName(rootDir, configFile)), JSON.stringify(manifest), { private: priv }) } catch { /* unwritable: spawnRebuild checks before it starts one */ }
     return false
   }
 }
@@ -114,7 +114,7 @@ export type RebuildRequest = Omit<WritePluginBundleOptions, 'files' | 'external'
 export async function rebuildPluginBundle(request: RebuildRequest): Promise<boolean> {
   const external = new Set<string>()
   try {
-    const manifest = JSON.parse(readFileSync(join(request.dir, manifestName(request.configFile)), 'utf8')) as Manifest
+    const manifest = JSON.parse(readFileSync(join(request.dir, manifestName(request.rootDir, request.configFile)), 'utf8')) as Manifest
     const code = manifest.layers.map(l => l.module ? readFileSync(join(request.dir, l.module), 'utf8') : '').join('\n')
     for (const file of request.files) if (code.includes(JSON.stringify(pathToFileURL(file).href))) external.add(file)
   } catch {

@@ -66,9 +66,9 @@ export interface PluginBundle {
   open(): Promise<Record<string, () => Promise<unknown>>>
 }
 
-/** `plugins-<config>-<version>.json`: one per config file and unperf version, as the config's manifest. */
-export function pluginManifestName(configFile: string | undefined): string {
-  return `plugins-${manifestName(configFile).slice('manifest-'.length)}`
+/** `plugins-<config>-<rootDir>-<version>.json`: one per config file, rootDir and unperf version, as the config's manifest. */
+export function pluginManifestName(rootDir: string, configFile: string | undefined): string {
+  return `plugins-${manifestName(rootDir, configFile).slice('manifest-'.length)}`
 }
 
 /**
@@ -82,7 +82,7 @@ export function openPluginBundle(snap: PluginSnapshot): PluginBundle | 'stale' |
   // a failed rebuild stands for its inputs as 'none' does, for a while (either way round: a clock set back)
   if (manifest.failed && !(Math.abs(Date.now() - manifest.failed.at) < PLUGIN_BUNDLE_RETRY_MS)) return 'stale'
   // (its builtAt moved once verified past the racy window: 20 plugin files hashed on every start cost ≈ 13 M instructions)
-  if (!inputsUnchanged(manifest, join(snap.dir, pluginManifestName(snap.configFile)))) return 'stale'
+  if (!inputsUnchanged(manifest, join(snap.dir, pluginManifestName(snap.rootDir, snap.configFile)))) return 'stale'
   if (manifest.module === undefined) return 'none'
   const file = join(snap.dir, manifest.module)
   // a FIFO under its name hung the start for good (require() reads it), a symlink ran the code it
@@ -148,7 +148,7 @@ export function pluginBundleFailure(snap: PluginSnapshot): { at: number; reason:
 
 /** The manifest, read never through a symlink nor blocking (a FIFO under its name hung every start: it reads as empty), as the snapshot's own. */
 function readPluginManifest(snap: PluginSnapshot): PluginBundleManifest | undefined {
-  try { return JSON.parse(readSnapshotFile(join(snap.dir, pluginManifestName(snap.configFile)))) as PluginBundleManifest } catch { return undefined }
+  try { return JSON.parse(readSnapshotFile(join(snap.dir, pluginManifestName(snap.rootDir, snap.configFile)))) as PluginBundleManifest } catch { return undefined }
 }
 
 async function importBundle(file: string): Promise<Record<string, () => Promise<unknown>>> {

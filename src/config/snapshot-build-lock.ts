@@ -76,7 +76,7 @@ function buildWaitMs(): number {
 
 /** The build lock in the first snapshot dir that can hold it (made 0700 if missing); undefined when none can. */
 function lockPath(rootDir: string, configFile: string | undefined): string | undefined {
-  const name = manifestName(configFile).replace(/\.json$/, '.lock')
+  const name = manifestName(rootDir, configFile).replace(/\.json$/, '.lock')
   for (const dir of snapshotDirs(rootDir)) {
     try {
       // a platform dir others can write to is never read from (snapshot.ts): no lock there either,
@@ -94,7 +94,7 @@ function manifestStamp(rootDir: string, configFile: string | undefined): string 
   let stamp = ''
   for (const dir of snapshotDirs(rootDir)) {
     let st
-    try { st = statSync(join(dir, manifestName(configFile)), { throwIfNoEntry: false }) } catch { /* ENOTDIR, EACCES: none */ }
+    try { st = statSync(join(dir, manifestName(rootDir, configFile)), { throwIfNoEntry: false }) } catch { /* ENOTDIR, EACCES: none */ }
     stamp += st ? `${st.ino}:${st.mtimeMs};` : '-;'
   }
   return stamp

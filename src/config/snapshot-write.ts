@@ -5,9 +5,11 @@
  */
 import { crypto } from '../runtime/_builtins.js'
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { basename, dirname, extname, join, resolve, sep } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path'
+import { isBuiltin } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { packageRoot, selfAliases } from './c12.js'
+import { packageNameOf, packageProbes, packageRoot, selfAliases } from './c12.js'
+import { packageFile } from './plugin-paths.js'
 import { pluginFiles, wantsPluginBundle } from './plugin-files.js'
 import { writePluginBundle } from './plugin-bundle-write.js'
 import type { RawLayer } from './layers.js'
@@ -18,7 +20,7 @@ import {
   CODE_EXT, FORMAT, hashFile, manifestName, manifestPrefix, snapshotDirs, snapshotDirUntrusted, statInput, unperfVersion,
   type InputStat, type Manifest, type ManifestLayer,
 } from './snapshot.js'
-import { configCandidates } from './config-candidates.js'
+import { candidateInputs } from './config-candidates.js'
 import { asScript } from './snapshot-script.js'
 
 /** Builds the snapshot from c12's layers; returns its dir. Never throws: a failure only means no fast path next time. */
@@ -26,14 +28,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
   try {
     const builtAt = Date.now()
     const { inputs, add: addInput } = inputRecorder(builtAt)
-    // every candidate, also those after the one loaded: a second config file made later (perf.config.ts
-    // beside the perf.config.js loaded) makes the snapshot stale, and the cold load refuses the pair
-    // (config-files.ts). The .config/ ones as the dir alone while there is none: one stat, not 24
-    const configDir = join(rootDir, '.config')
-    const noConfigDir = !statSync(configDir, { throwIfNoEntry: false })
-    for (const candidate of configCandidates(rootDir, configFile)) {
-      addInput(noConfigDir && candidate.startsWith(configDir + sep) ? configDir : candidate)
-    }
+    // every config file candidate (a preset dir's come in resolutionInputs, from c12.ts)
+    for (const candidate of candidateInputs(rootDir, configFile)) addInput(candidate)
     addInput(join(rootDir, '.perfrc'))
     addInput(join(rootDir, 'package.json'))
     for (const path of resolutionInputs) addInput(path)
@@ -46,13 +42,6 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
     for (const layer of layers) {
       if (layer.source === 'overrides') continue
       const file = layer.file
-      // an `extends` directory: c12 took the first of its own perf.config candidates, so one added
-      // in front of it (perf.config.js beside perf.config.ts) must make the snapshot stale
-      if (layer.source === 'extends' && file) {
-        const dir = basename(dirname(file)) === '.config' ? dirname(dirname(file)) : dirname(file)
-        const candidates = configCandidates(dir, configFile)
-        if (candidates.includes(file)) for (const candidate of candidates.slice(0, candidates.indexOf(file))) addInput(candidate)
-      }
       if (file && CODE_EXT.has(extname(file))) {
         // the layer's own path too: an `extends` that is a symlink resolves to its target in esbuild's inputs
         addInput(file)
@@ -79,8 +68,8 @@ export async function writeSnapshot(rootDir: string, configFile: string | undefi
         // the config's code (secrets it holds too) never into a dir someone else can write to (readSnapshot would not use it)
         const priv = !dir.startsWith(join(rootDir, 'node_modules') + sep)
         for (const m of modules) writeFileAtomicSync(join(dir, m.name), m.code, { private: priv })
-        writeFileAtomicSync(join(dir, manifestName(configFile)), JSON.stringify(manifest), { private: priv })
-        pruneManifests(dir, configFile)
+        writeFileAtomicSync(join(dir, manifestName(rootDir, configFile)), JSON.stringify(manifest), { private: priv })
+        pruneManifests(dir, rootDir, configFile)
         pruneModules(dir)
         // the temp files of a build killed before its renames (a cold start SIGKILLed): none stay for good
         removeLeftoverTempFiles(dir)
@@ -168,6 +157,9 @@ export function resolveUnperf(build: PluginBuild): void {
   if (own) build.onResolve({ filter: /^unperf$/ }, () => ({ path: own, external: true }))
 }
 
+/** What node's import() of a package file cannot load (Node 20: no type stripping; JSON needs an import attribute). */
+const NOT_IMPORTABLE = /\.(?:[cm]?tsx?|jsx|json)$/
+
 /** `external`: local files kept as imports (by file URL), not bundled in; those it imports are added to `imported`. */
 async function bundleConfig(file: string, external: ReadonlySet<string>, imported: Set<string>): Promise<{ code: string; inputs: string[] }> {
   const esbuild = await import('esbuild')
@@ -190,6 +182,17 @@ async function bundleConfig(file: string, external: ReadonlySet<string>, importe
           if (!external.has(found) || !/\.[cm]?js$/.test(found)) return undefined
           imported.add(found)
           return { path: pathToFileURL(found).href, external: true }
+        })
+        // a package whose file node's import() cannot load (a workspace package's TypeScript source,
+        // a .json) is bundled in as a local file: left as an import, every warm start failed on it and
+        // loaded through c12 again (rebuilding the snapshot each time). Its package.json lookups are inputs.
+        build.onResolve({ filter: /^[^./]/ }, args => {
+          if (!args.resolveDir || isBuiltin(args.path) || /^[a-z]+:/i.test(args.path)) return undefined
+          const pkg = packageNameOf(args.path)
+          const found = pkg && packageFile(args.resolveDir, args.path)
+          if (!found || !isAbsolute(found) || !NOT_IMPORTABLE.test(found)) return undefined
+          probed.push(...packageProbes(args.resolveDir, pkg))
+          return { path: found }
         })
         // import.meta.url / __dirname of each file point at the file, not at the snapshot.
         build.onLoad({ filter: /\.[cm]?[jt]s$/ }, args => loadWithOwnPaths(args.path))
@@ -236,18 +239,21 @@ export const _packageRoot = packageRoot
 const MANIFEST_OTHERS_MAX_AGE_MS = 7 * 86_400_000
 
 /**
- * Removes the manifests of this config file written by other unperf versions (and the one named
- * before versions were in the name) once not rebuilt for a week: an upgrade must not leave one per
- * version forever, while two versions in use side by side keep theirs (each rebuilt at least as
- * often as the config changes; an old one pruned costs that version one cold load). Cold path only.
+ * Removes the manifests of this config file and rootDir written by other unperf versions (and those
+ * named before the rootDir or the version was in the name, `manifest-<config>-<version>.json`,
+ * `manifest-<config>.json`) once not rebuilt for a week: an upgrade must not leave one per version
+ * forever, while two versions in use side by side keep theirs (each rebuilt at least as often as the
+ * config changes; an old one pruned costs that version one cold load). Another rootDir's (a
+ * node_modules two projects share) are its own. Cold path only.
  */
-function pruneManifests(dir: string, configFile: string | undefined): void {
+function pruneManifests(dir: string, rootDir: string, configFile: string | undefined): void {
   try {
-    const prefix = manifestPrefix(configFile)
-    const own = manifestName(configFile)
-    const legacy = `${prefix.slice(0, -1)}.json`
+    const prefix = manifestPrefix(rootDir, configFile)
+    const own = manifestName(rootDir, configFile)
+    // manifest-<config>[-<version>].json: the config's hash alone (hex) before the rootDir's
+    const legacy = new RegExp(`^${prefix.slice(0, prefix.indexOf('-', 'manifest-'.length))}(-[0-9a-f]{8})?\\.json$`)
     for (const name of readdirSync(dir)) {
-      if (name === own || !(name === legacy || (name.startsWith(prefix) && name.endsWith('.json')))) continue
+      if (name === own || !(legacy.test(name) || (name.startsWith(prefix) && name.endsWith('.json')))) continue
       const st = statSync(join(dir, name), { throwIfNoEntry: false })
       if (st && Date.now() - st.mtimeMs > MANIFEST_OTHERS_MAX_AGE_MS) rmSync(join(dir, name), { force: true })
     }

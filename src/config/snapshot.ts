@@ -57,18 +57,21 @@ export function* snapshotDirs(rootDir: string, reading = false): Generator<strin
   yield join(platformCacheDir('unperf'), 'config-snapshots', shortHash(rootDir))
 }
 /**
- * The manifest of one config file for one unperf version: `manifest-<config>-<version>.json`. The
- * version is in the name, not only inside: two unperf versions used alternately on one project (two
- * CLIs of a monorepo) each keep their own snapshot instead of rebuilding each other's on every run.
- * snapshot-write.ts prunes the other versions' manifests once they are old (MANIFEST_OTHERS_MAX_AGE_MS).
+ * The manifest of one config file of one rootDir for one unperf version:
+ * `manifest-<config>-<rootDir>-<version>.json`. The version is in the name, not only inside: two
+ * unperf versions used alternately on one project (two CLIs of a monorepo) each keep their own
+ * snapshot instead of rebuilding each other's on every run; so is the rootDir: two projects whose
+ * node_modules is one dir (a symlink) each keep theirs (each refused the other's, `manifest.rootDir`,
+ * and rebuilt it over, loading through c12 on every start). snapshot-write.ts prunes the other
+ * versions' manifests once they are old (MANIFEST_OTHERS_MAX_AGE_MS).
  */
-export function manifestName(configFile: string | undefined, version = unperfVersion()): string {
-  return `${manifestPrefix(configFile)}${shortHash(version, 8)}.json`
+export function manifestName(rootDir: string, configFile: string | undefined, version = unperfVersion()): string {
+  return `${manifestPrefix(rootDir, configFile)}${shortHash(version, 8)}.json`
 }
 
-/** What every manifest of this config file's name starts with, whatever the version (and the name before versions were in it, `manifest-<config>.json`). */
-export function manifestPrefix(configFile: string | undefined): string {
-  return `manifest-${shortHash(configFile ?? 'perf.config', 8)}-`
+/** What every manifest of this config file and rootDir starts with, whatever the version. */
+export function manifestPrefix(rootDir: string, configFile: string | undefined): string {
+  return `manifest-${shortHash(configFile ?? 'perf.config', 8)}-${shortHash(rootDir, 8)}-`
 }
 
 export function statInput(path: string): InputStat {
@@ -130,13 +133,14 @@ export function inputsUnchanged(manifest: { inputs: InputStat[]; builtAt: number
 
 async function readSnapshotIn(dir: string, rootDir: string, configFile: string | undefined): Promise<{ layers: RawLayer[]; configFile?: string; dir: string } | undefined> {
   let manifest: Manifest
-  try { manifest = JSON.parse(readSnapshotFile(join(dir, manifestName(configFile)))) as Manifest } catch { return undefined }
+  const file = join(dir, manifestName(rootDir, configFile))
+  try { manifest = JSON.parse(readSnapshotFile(file)) as Manifest } catch { return undefined }
   if (manifest.format !== FORMAT || manifest.unperf !== unperfVersion() || manifest.rootDir !== rootDir) return undefined
   // its modules are run: one in the platform cache dir (an XDG_CACHE_HOME in /tmp) is used only from
   // a dir no one else can write to (a stat); the project's node_modules is as trusted as its code
   if (snapshotDirUntrusted(dir, rootDir)) return undefined
   if (manifest.layers.some(l => l.module !== undefined && (l.module.includes('/') || l.module.includes('\\')))) return undefined
-  if (!inputsUnchanged(manifest, join(dir, manifestName(configFile)))) return undefined
+  if (!inputsUnchanged(manifest, file)) return undefined
   const layers: RawLayer[] = []
   for (const layer of manifest.layers) {
     let config: Record<string, unknown>
@@ -144,7 +148,7 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
       const path = join(dir, layer.module)
       // an ES module: import() would read a FIFO under its name for good (a stat: stale instead)
       if (!layer.module.endsWith('.cjs') && !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined
-      const mod = layer.module.endsWith('.cjs') ? runScript(path) : (await import(pathToFileURL(path).href)) as { default?: unknown }
+      const mod = layer.module.endsWith('.cjs') ? runScript(path) : (await import(moduleUrl(path))) as { default?: unknown }
       // every snapshot module exports its config as default (c12 reads a config without one as
       // another thing): a module without it was cut short (a crash after its rename, a full disk)
       // and would have given an empty config
@@ -156,6 +160,20 @@ async function readSnapshotIn(dir: string, rootDir: string, configFile: string |
     layers.push({ source: layer.source, ...(layer.file && { file: layer.file }), config })
   }
   return { layers, dir, ...(manifest.configFile && { configFile: manifest.configFile }) }
+}
+
+/** How often each ES module snapshot was imported in this process. */
+const imports = new Map<string, number>()
+
+/**
+ * An ES module snapshot's URL for import(), which evaluates a URL once per process: a second load
+ * (createPerf again after process.env changed) got the first one's values, where c12 evaluates the
+ * config afresh each time (as a classic-script snapshot is run again); a query makes it another URL.
+ */
+function moduleUrl(path: string): string {
+  const n = imports.get(path) ?? 0
+  imports.set(path, n + 1)
+  return pathToFileURL(path).href + (n ? `?load=${n}` : '')
 }
 
 /** A config snapshot built as a classic script (it imports nothing): compiled and run without the ES module loader. */

@@ -190,4 +190,20 @@ describe('two config files', () => {
       expect((await configError(dir)).message, added).toContain(`two config files, ${loaded} and ${added}`)
     }
   })
+
+  it("in a preset's dir too: one added behind the one its extends loaded makes the snapshot stale", async () => {
+    // the preset dir's candidates after the one loaded were no input: the warm start kept loading
+    // the old snapshot, where the cold load refused the pair
+    const pkgPreset = { 'node_modules/acme-preset/package.json': JSON.stringify({ name: 'acme-preset', version: '1.0.0' }), 'node_modules/acme-preset/perf.config.mjs': CONFIG }
+    for (const [extended, presetDir, added] of [
+      ['./presets', 'presets', 'perf.config.cts'], ['./presets', 'presets', '.config/perf.config.mjs'], ['acme-preset', 'node_modules/acme-preset', 'perf.config.json'],
+    ] as const) {
+      const dir = project({ 'package.json': PKG, 'perf.config.mjs': `export default { extends: '${extended}' }\n`, 'presets/perf.config.mjs': CONFIG, ...pkgPreset })
+      await loadPerfConfig({ cwd: dir })
+      expect((await loadPerfConfigLayers({ cwd: dir })).loader, added).toBe('snapshot')
+      mkdirSync(join(dir, presetDir, added, '..'), { recursive: true })
+      writeFileSync(join(dir, presetDir, added), added.endsWith('.json') ? '{}' : TS)
+      expect((await configError(dir)).message, added).toContain(`(extends '${extended}' in perf.config.mjs): two config files, perf.config.mjs and ${added}`)
+    }
+  })
 })

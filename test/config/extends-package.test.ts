@@ -93,7 +93,8 @@ describe('extends: a package', () => {
     })
     const error = await loadPerfConfig({ cwd: dir }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
-    expect((error as ConfigError).issues[0]).toMatchObject({ file: 'perf.config.ts', path: 'extends', found: 'acme-preset' })
-    expect((error as ConfigError).message).toContain(`perf.config.ts: extends: package 'acme-preset' has no config: its package.json names no entry (exports or main) and ${join(dir, 'node_modules/acme-preset')} holds no perf.config.{mjs,js,ts,json,...}`)
+    // with where the extends is written (line 1, column 18), as a bad value's
+    expect((error as ConfigError).issues[0]).toMatchObject({ file: 'perf.config.ts', path: 'extends', found: 'acme-preset', line: 1, column: 18 })
+    expect((error as ConfigError).message).toContain(`perf.config.ts:1:18: extends: package 'acme-preset' has no config: its package.json names no entry (exports or main) and ${join(dir, 'node_modules/acme-preset')} holds no perf.config.{mjs,js,ts,json,...}`)
   })
 })

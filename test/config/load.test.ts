@@ -528,8 +528,9 @@ describe('config errors', () => {
       'presets/base.ts': `export default { extends: ['./shared.ts', './gone.ts'] }`,
       'presets/shared.ts': `export default { cache: { ttl: '1h' } }`,
     })
-    expect(nested.issues[0]).toMatchObject({ file: join('presets', 'base.ts'), path: 'extends', found: './gone.ts' })
-    expect(nested.issues[0]!.message).toMatch(/^presets[/\\]base\.ts: extends: '\.\/gone\.ts' was not found/)
+    // at the line and column of its extends, as a bad value's
+    expect(nested.issues[0]).toMatchObject({ file: join('presets', 'base.ts'), path: 'extends', found: './gone.ts', line: 1, column: 18 })
+    expect(nested.issues[0]!.message).toMatch(/^presets[/\\]base\.ts:1:18: extends: '\.\/gone\.ts' was not found/)
     // a directory extended: c12 loads its perf.config itself
     const dir = await errorOf({
       'perf.config.mjs': `export default { extends: ['./presets'] }`,
@@ -659,6 +660,20 @@ describe('snapshot fast path', () => {
     unlinkSync(join(dir, 'presets/perf.config.ts'))
     expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
     expect((await loadPerfConfigLayers({ cwd: dir })).loader).toBe('snapshot')
+  })
+
+  it('two projects whose node_modules is one dir (a symlink) each keep their own snapshot there, both on the fast path', async () => {
+    // before: one manifest name for both; each refused the other's (another rootDir) and rebuilt it over, loading through c12 on every start
+    const a = project({ 'package.json': PKG, 'perf.config.mjs': `export default { cache: { ttl: '1h' } }` })
+    const b = project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { ttl: '2h' } }` })
+    rmSync(join(b, 'node_modules'), { recursive: true })
+    symlinkSync(join(a, 'node_modules'), join(b, 'node_modules'))
+    const load = async (dir: string) => { const r = await loadPerfConfigLayers({ cwd: dir }); return [r.loader, r.config.cache.ttl] }
+    expect([await load(a), await load(b)]).toEqual([['c12', 3_600_000], ['c12', 7_200_000]])
+    for (let i = 0; i < 2; i++) expect([await load(a), await load(b)]).toEqual([['snapshot', 3_600_000], ['snapshot', 7_200_000]])
+    // an edit of one: that one alone rebuilds
+    writeFileSync(join(b, 'perf.config.ts'), `export default { cache: { ttl: '3h' } }`)
+    expect([await load(a), await load(b), await load(b)]).toEqual([['snapshot', 3_600_000], ['c12', 10_800_000], ['snapshot', 10_800_000]])
   })
 
   it('UNPERF_NO_SNAPSHOT=1 turns the fast path off: no snapshot is read, a stale one neither', async () => {

@@ -55,7 +55,7 @@ describe('extends from .perfrc or package.json#perf', () => {
     const json = project({ 'package.json': PKG_WITH_PERF, 'base.mjs': `export default { cache: { maxSize: '7MB' } }`, '.perfrc': `{ "extends": "./base.mjs", "cache": { "ttl": "3h" } }` })
     const error = await errorOf(json)
     expect(error).toBeInstanceOf(ConfigError)
-    expect(error.message).toContain('.perfrc: extends: not applied from a JSON .perfrc; write the .perfrc as key=value lines (extends=./base.mjs)')
+    expect(error.message).toContain('.perfrc:1:3: extends: not applied from a JSON .perfrc; write the .perfrc as key=value lines (extends=./base.mjs)')
     const lines = project({ 'package.json': PKG_WITH_PERF, 'base.mjs': `export default { cache: { maxSize: '7MB' } }`, '.perfrc': `extends=./base.mjs\ncache.ttl=3h\n` })
     const config = await loadPerfConfig({ cwd: lines })
     expect([config.cache.maxSize, config.cache.ttl]).toEqual([7_000_000, 3 * 3_600_000])
@@ -63,7 +63,8 @@ describe('extends from .perfrc or package.json#perf', () => {
 
   it('an extends that is not there is named in .perfrc or package.json, not in a perf.config that does not exist', async () => {
     const rc = project({ 'package.json': PKG_WITH_PERF, '.perfrc': `extends=./gone.mjs\n` })
-    expect((await errorOf(rc)).message).toMatch(/ - \.perfrc: extends: '\.\/gone\.mjs' was not found/)
+    // at its line (package.json's perf names the file alone, as for a bad value there)
+    expect((await errorOf(rc)).message).toMatch(/ - \.perfrc:1:1: extends: '\.\/gone\.mjs' was not found/)
     const pkg = project({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', perf: { extends: ['./gone.mjs'] } }) })
     expect((await errorOf(pkg)).message).toMatch(/ - package\.json: extends: '\.\/gone\.mjs' was not found/)
   })

@@ -95,7 +95,8 @@ function schemaProperties(): { path: string[]; node: Node }[] {
       walk(value as Node, [...path, key], depth + 1)
     }
     for (const branch of n.anyOf ?? []) walk(branch, path, depth + 1)
-    for (const { if: when, then } of n.allOf ?? []) walk(then, [...path, `(${when.properties.driver.const})`], depth + 1)
+    // a built-in driver's options (if/then); another allOf item only constrains a key documented above (the pushgateway url's scheme)
+    for (const { if: when, then } of n.allOf ?? []) if (when) walk(then, [...path, `(${when.properties.driver.const})`], depth + 1)
     walk(n.additionalProperties, [...path, '*'], depth + 1)
     walk(n.items, [...path, '*'], depth + 1)
     n.prefixItems?.forEach((item: Node, i: number) => walk(item, [...path, String(i)], depth + 1))
@@ -236,6 +237,13 @@ describe('JSON Schema', () => {
       'the smallest that round to 1 ms': [{ cache: { ttl: 0.5, timeout: '0.5ms', scopeMaxAge: '0.0005s', namespaces: { git: { ttl: '0.0000084m' } } }, monitors: { interval: '0.00000014h' }, concurrency: { workers: { timeout: '0.0000000058d' }, pools: { network: { timeout: '0.00000000083w' } } } }, true],
       // where 0 is a value (a backoff, an idle timeout), one that rounds to it is one too
       'a backoff of 0.4 and an idleTimeout of 0.2ms': [{ concurrency: { pools: { network: { backoff: 0.4 } } , workers: { idleTimeout: '0.2ms' } } }, true],
+      // a pushgateway url is http:// or https:// (the schema took any string: an editor said nothing of 'pushgateway:9091')
+      'a pushgateway without a scheme': [{ monitors: { prometheus: { pushgateway: 'pushgateway:9091' } } }, false],
+      'a pushgateway of another scheme': [{ monitors: { prometheus: { pushgateway: 'ftp://push.example' } } }, false],
+      'a pushgateway url with credentials, and one in capitals': [{ monitors: { prometheus: { pushgateway: 'https://u:p@push.example:9091' } }, $test: { monitors: { prometheus: { pushgateway: 'HTTP://push' } } } }, true],
+      // a worker's heap limit is at least 8 MiB (the schema took any size: an editor said nothing of 1024)
+      'a workers maxMemory of 1024 bytes': [{ concurrency: { workers: { maxMemory: 1024 } } }, false],
+      'a workers maxMemory of 8 MiB less half a byte (rounds to 8 MiB), and false': [{ concurrency: { workers: { maxMemory: 8 * 1024 * 1024 - 0.5 } }, $test: { concurrency: { workers: { maxMemory: false } } } }, true],
     }
     // unperf's validator: the schema check, then the resolver's (units, driver option types, ...)
     const unperfAccepts = (config: unknown) => {

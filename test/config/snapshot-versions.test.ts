@@ -63,12 +63,16 @@ describe('two unperf versions on one project', () => {
     run(dir, '1.0.0')
     run(dir, '2.0.0')
     const snapshots = join(dir, 'node_modules', '.cache', 'unperf', 'config')
-    const [v1, v2] = [manifestName(undefined, '1.0.0'), manifestName(undefined, '2.0.0')]
+    const [v1, v2] = [manifestName(dir, undefined, '1.0.0'), manifestName(dir, undefined, '2.0.0')]
     expect(manifests(dir)).toEqual([v1, v2].sort())
-    const legacy = v1.replace(/-[0-9a-f]+\.json$/, '.json')
-    writeFileSync(join(snapshots, legacy), '{}')
+    // named before the version (manifest-<config>.json) and before the rootDir (manifest-<config>-<version>.json) were in it
+    const config = v1.split('-').slice(0, 2).join('-')
+    const legacy = [`${config}.json`, `${config}-${v1.split('-')[3]}`]
     const old = (Date.now() - 8 * 86_400_000) / 1000
-    utimesSync(join(snapshots, legacy), old, old)
+    for (const name of legacy) {
+      writeFileSync(join(snapshots, name), '{}')
+      utimesSync(join(snapshots, name), old, old)
+    }
     // 2.0.0's manifest is a week old too; 1.0.0 rebuilds after an edit
     utimesSync(join(snapshots, v2), old, old)
     writeFileSync(join(dir, 'perf.config.ts'), `export default { budgets: { startup: '654ms' } }`)

@@ -86,7 +86,7 @@ describe('the record of a failed rebuild', () => {
     const file = join(dir, 'plugins/a.mjs')
     mkdirSync(join(dir, 'plugins'))
     writeFileSync(file, plugin('a'))
-    const record = (at: number) => writeFileSync(join(dir, pluginManifestName(undefined)), JSON.stringify({
+    const record = (at: number) => writeFileSync(join(dir, pluginManifestName(dir, undefined)), JSON.stringify({
       format: 1, unperf: 'dev', rootDir: dir, builtAt: at, files: [], external: [],
       inputs: [{ path: file, exists: true, ...statOf(file) }], failed: { at, reason: 'esbuild stopped' },
     }))

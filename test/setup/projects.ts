@@ -81,6 +81,7 @@ export const ISOLATED = [
   'test/config/env-block-names.test.ts', // sets process.env, in-process perf/CLI state
   'test/config/error-positions.test.ts', // sets process.env, in-process perf/CLI state
   'test/config/exact-optional.test.ts', // timed out in a 'shared' trial under a load of 12-17 (not told apart from the load yet)
+  'test/config/extends-cycle.test.ts', // sets process.env (through _fixtures.ts)
   'test/config/extends-empty.test.ts', // sets process.env
   'test/config/extends-every-layer.test.ts', // sets process.env (through _fixtures.ts)
   'test/config/extends-package.test.ts', // sets process.env
@@ -134,6 +135,7 @@ export const ISOLATED = [
   'test/monitors/perf.test.ts', // in-process perf/CLI state
   'test/monitors/prometheus-address.test.ts', // in-process perf/CLI state
   'test/monitors/start-with-command.test.ts', // in-process perf/CLI state
+  'test/package/conform-config-warm.test.ts', // sets process.env (as its checker reads it: in its child's script)
   'test/package/conform-config.test.ts', // sets process.env
   'test/package/conform-runtime.test.ts', // sets globals, sets process.exitCode
   'test/report/console-spans.test.ts', // in-process perf/CLI state
