@@ -42,7 +42,7 @@ import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse }
 import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
 import { invalidating, keyOf } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
-import { networkTurn, redisOf } from './fetch-gate.js'
+import { networkTurn } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
@@ -90,7 +90,8 @@ const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodifie
  * says (`x-unperf-cache`): HIT and REVALIDATED a hit, STALE stale, MISS a miss, BYPASS not at all.
  */
 export interface FetchCounts {
-  lookup(key: string): Promise<Lookup | null>
+  /** `from`: the first tier asked (fetch-gate.ts reads Redis past this process's memory tier). */
+  lookup(key: string, from?: number): Promise<Lookup | null>
   hit(key: string, found: Lookup): void
   /** A hit whose entry fetch() has just written anew (the 304's headers): counted and told only. */
   revalidated(key: string, found: Lookup): void
@@ -154,7 +155,9 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     let gated = options.enabled !== false && (mode === 'default' || mode === 'force-cache')
     let release: (() => Promise<void>) | undefined
     let found: Lookup | null = null
-    const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }): Promise<Response> => {
+    // `confirmed`: the copy was stored or revalidated while this call waited (by the call of its process,
+    // or the process, it waited for): the origin's answer to that request is this call's, no-cache or not
+    const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }, confirmed = false): Promise<Response> => {
       // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
       const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
         && answersRedirectMode(entry.metadata, target.url, init.redirect)
@@ -166,16 +169,16 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
         if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, { storedAt: stored.createdAt })
-        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
+        if (mode === 'force-cache' || mode === 'only-if-cached' || confirmed) return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
       } else if (mode === 'only-if-cached') {
         return gatewayTimeout(target.url, missed)
       }
       // another process fetching this key (a Redis tier): the copy it stores answers this call (fetch-gate.ts)
-      const redis = gated ? redisOf(await counts.tiers?.() ?? []) : undefined
+      const tiers = gated ? await counts.tiers?.() : undefined
       gated = false
-      const turn = redis && await networkTurn(redis, at.key, counts.lookup, entry ?? undefined, init.signal)
-      if (turn?.found) return answer((found = turn.found).entry, at)
-      release = turn?.release
+      const turn = tiers && await networkTurn(tiers, at.key, counts.lookup, entry ?? undefined, init.signal)
+      if (turn) release = turn.release
+      if (turn?.found) return answer((found = turn.found).entry, at, !turn.release)
       if (stored) {
         const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
         const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
@@ -254,36 +257,53 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       return toResponse(body, meta, missed, target.url, method, { setCookie: response.headers.getSetCookie() })
     }
 
-    // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
-    const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
     const at = { key: target.key, variants: undefined as string | undefined }
-    try {
-      found = await counts.lookup(target.key)
+    const locate = async (): Promise<Lookup | null> => {
+      at.key = target.key
+      const found = await counts.lookup(target.key)
       // another variant at the URL's key (Vary): this request's is beside it (fetch-vary.ts)
       const there = found && !found.stale && isMeta(found.entry.metadata) ? found.entry.metadata : undefined
       at.variants = there?.variants
-      if (there?.variants !== undefined && !varyMatches(there.vary, reqHeaders)) {
-        at.key = await variantKey(target.key, { vary: there.vary, variants: there.variants }, reqHeaders)
-        found = await counts.lookup(at.key)
+      if (there?.variants === undefined || varyMatches(there.vary, reqHeaders)) return found
+      at.key = await variantKey(target.key, { vary: there.vary, variants: there.variants }, reqHeaders)
+      return counts.lookup(at.key)
+    }
+    let landed = (_confirmed: boolean): void => {}
+    let confirmed = false
+    try {
+      found = await locate()
+      // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
+      if (options.enabled !== false) {
+        const flight = await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
+        landed = flight.landed
+        if (flight.waited) {
+          const had = { key: at.key, createdAt: found?.entry.createdAt }
+          found = await locate()
+          // another copy than the one there before the wait: the one the call it waited for stored or revalidated
+          confirmed = flight.confirmed && found !== null && !found.stale && at.key === had.key && found.entry.createdAt !== had.createdAt
+        }
       }
       if (mode === 'reload') found = null
       // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
       init.signal?.throwIfAborted()
     } catch (error) {
-      landed()
+      landed(false)
       throw error
     }
     // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
     // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
     // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
     let state: CacheState = 'MISS'
+    let answered = false
     try {
-      const response = await answer(found !== null && !found.stale ? found.entry : null, at)
+      const response = await answer(found !== null && !found.stale ? found.entry : null, at, confirmed)
       state = response.headers.get(CACHE_STATE_HEADER) as CacheState
+      answered = true
       return response
     } finally {
       await release?.()
-      landed()
+      // the calls waiting for this one take the copy it leaves as their answer, unless it served a stale one
+      landed(answered && state !== 'STALE')
       if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(at.key) }
       else if (state === 'HIT') counts.hit(at.key, found)
       else if (state === 'REVALIDATED') counts.revalidated(at.key, found)
