@@ -20,7 +20,8 @@
  *   `Private-Token`, `X-Auth-Token`, ...), user info in the URL, or a query parameter named like
  *   one (`?token=`, `?api_key=`, `?access_token=`, `?sig=`, ...): none reaches a key or a file.
  *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored (a MISS or
- *   REVALIDATED still gives the caller the network's Set-Cookie, as fetch does).
+ *   REVALIDATED still gives the caller the network's Set-Cookie, as fetch does), nor are hop-by-hop
+ *   ones (fetch-stored-headers.ts).
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
  *   'only-if-cached' (or the request's `only-if-cached`) serves a stored copy or a 504 Gateway Timeout.
@@ -44,10 +45,10 @@ import { invalidating, keyOf } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
 import { networkTurn } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
+import { storedHeaders } from './fetch-stored-headers.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
-const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 export { CACHE_STATE_HEADER, type CacheState }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
@@ -56,15 +57,6 @@ type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' 
 function isMeta(m: unknown): m is Meta {
   const x = m as Meta | undefined
   return !!x && x.http === 1 && typeof x.status === 'number' && Array.isArray(x.headers) && typeof x.vary === 'object'
-}
-
-/** A HEAD's copy has no body: its Content-Length and Content-Encoding are the resource's, as fetch gives them, and are kept. */
-const KEPT_FOR_HEAD = new Set(['content-length', 'content-encoding'])
-
-function storedHeaders(headers: Headers, method = 'GET'): [string, string][] {
-  const out: [string, string][] = []
-  headers.forEach((value, name) => { if (!NEVER_STORED.has(name) || (method === 'HEAD' && KEPT_FOR_HEAD.has(name))) out.push([name, value]) })
-  return out
 }
 
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
