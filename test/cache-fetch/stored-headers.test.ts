@@ -3,7 +3,9 @@
  * sends a HEAD for), and a 304 updates the stored headers, whose expiry is then computed from them
  * (RFC 9111 §4.3.4): an Expires the 304 leaves out is the stored one, not the namespace ttl. The
  * hop-by-hop headers (RFC 9110 §7.6.1) describe one connection: never stored nor served from a copy.
+ * A HEAD is answered from a fresh stored GET, with the headers the server's HEAD gives.
  */
+import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createCachedFetch } from '../../src/runtime/cache/fetch.js'
 import { realCache, server } from './_setup.js'
@@ -60,6 +62,30 @@ describe('cached fetch: stored headers', () => {
     for (const r of [first, revalidated, again]) expect(hopNames.filter(n => r.headers.has(n))).toEqual([])
     expect([first.headers.get('x-end-to-end'), again.headers.get('x-end-to-end')]).toEqual(['200', '304'])
     expect(await again.text()).toBe('body')
+  })
+
+  it("a HEAD with a fresh stored GET is answered from it (HIT, no request), with the GET's headers and the wire's Content-Length and Content-Encoding, as the server's HEAD; not from a copy to revalidate", async () => {
+    const zipped = gzipSync('x'.repeat(5000))
+    const s = await server((req, res) => {
+      const cc = req.url === '/no-cache' ? 'no-cache' : 'max-age=600'
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': String(zipped.length), 'cache-control': cc, etag: '"z"' })
+      res.end(req.method === 'HEAD' ? undefined : zipped)
+    })
+    const f = createCachedFetch(realCache().cache, { ttl: 600_000, staleIfError: false })
+    const direct = await fetch(`${s.url}/text`, { method: 'HEAD' })
+    const get = await f(`${s.url}/text`)
+    expect([get.headers.get('x-unperf-cache'), (await get.text()).length]).toEqual(['MISS', 5000])
+    const before = s.hits.length
+    const head = await f(`${s.url}/text`, { method: 'HEAD' })
+    expect(s.hits.length - before).toBe(0)
+    expect(head.headers.get('x-unperf-cache')).toBe('HIT')
+    for (const name of ['content-length', 'content-encoding', 'content-type', 'etag']) expect([name, head.headers.get(name)]).toEqual([name, direct.headers.get(name)])
+    expect([head.status, await head.text()]).toEqual([200, ''])
+    // a stored GET that must be revalidated answers no HEAD: the HEAD goes to the network
+    await (await f(`${s.url}/no-cache`)).text()
+    const revalidating = await f(`${s.url}/no-cache`, { method: 'HEAD' })
+    expect(revalidating.headers.get('x-unperf-cache')).toBe('MISS')
+    expect(s.hits.at(-1)?.method).toBe('HEAD')
   })
 })
 

@@ -6,7 +6,8 @@
  * - Stored: GET/HEAD responses with a cacheable status (200 203 204 300 301 308 404 410), unless
  *   the response says `no-store` or `private`… (`private` is allowed in a private cache, but a CLI
  *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`; the variants of
- *   a `Vary` response are kept side by side (fetch-vary.ts).
+ *   a `Vary` response are kept side by side (fetch-vary.ts). A HEAD with no copy of its own is
+ *   answered from a fresh stored GET (its headers, the wire's Content-Length: Meta.wire).
  * - Fresh for `max-age` (minus `Age`), else `Expires - Date`, else the namespace `ttl`; `no-cache`
  *   or `max-age=0` means "store, but revalidate every time". Revalidation sends If-None-Match /
  *   If-Modified-Since; a 304 serves the stored body with the 304's headers merged and a new expiry.
@@ -35,7 +36,6 @@
  *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
 import type { StoredEntry } from '../../drivers/types.js'
-import type { TierGuard } from '../../drivers/tier-guard.js'
 import type { PerfCache } from '../types.js'
 import type { Lookup } from './wrap.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
@@ -46,10 +46,11 @@ import { joinFlight } from './fetch-flights.js'
 import { networkTurn } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
 import { storedHeaders } from './fetch-stored-headers.js'
+import { countedByGetEntry, type FetchCounts } from './fetch-counts.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
-export { CACHE_STATE_HEADER, type CacheState }
+export { CACHE_STATE_HEADER, type CacheState, type FetchCounts }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
@@ -74,36 +75,11 @@ function answersRedirectMode(meta: Meta, requested: string, redirect: RequestIni
   return meta.url === requested
 }
 
+/** A GET's headers that describe the wire, not the stored decoded body: kept apart for a HEAD answered from its copy (Meta.wire). */
+const WIRE = ['content-length', 'content-encoding']
+
 /** Request headers that make a request the caller's own conditional one. */
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-range']
-
-/**
- * How the namespace counts a fetch() (namespace.ts): its lookup uncounted, then once, as the response
- * says (`x-unperf-cache`): HIT and REVALIDATED a hit, STALE stale, MISS a miss, BYPASS not at all.
- */
-export interface FetchCounts {
-  /** `from`: the first tier asked (fetch-gate.ts reads Redis past this process's memory tier). */
-  lookup(key: string, from?: number): Promise<Lookup | null>
-  hit(key: string, found: Lookup): void
-  /** A hit whose entry fetch() has just written anew (the 304's headers): counted and told only. */
-  revalidated(key: string, found: Lookup): void
-  stale(key: string, found: Lookup): void
-  miss(key: string): void
-  /** The namespace's tiers: with a Redis one up, calls in several processes share one request (fetch-gate.ts). */
-  tiers?(): Promise<TierGuard[]>
-}
-
-/** Over the public API alone: getEntry() counts the lookup itself (a hit, or a miss). */
-function countedByGetEntry(cache: PerfCache): FetchCounts {
-  const none = (): void => {}
-  return {
-    lookup: async key => {
-      const e = await cache.getEntry(key)
-      return e && { entry: { key, staleFor: 0, ...e }, stale: false, tier: 0 }
-    },
-    hit: none, revalidated: none, stale: none, miss: none,
-  }
-}
 
 export function createCachedFetch(cache: PerfCache, options: Options, counts = countedByGetEntry(cache)): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
@@ -149,14 +125,27 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     let found: Lookup | null = null
     // `confirmed`: the copy was stored or revalidated while this call waited (by the call of its process,
     // or the process, it waited for): the origin's answer to that request is this call's, no-cache or not
+    // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
+    const usable = async (entry: StoredEntry | null) => entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
+      && answersRedirectMode(entry.metadata, target.url, init.redirect)
+      && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
+      ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
     const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }, confirmed = false): Promise<Response> => {
-      // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
-      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
-        && answersRedirectMode(entry.metadata, target.url, init.redirect)
-        && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
-        ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
+      const stored = await usable(entry)
       const now = Date.now()
       let revalidating = false
+      // a HEAD with no copy of its own: a fresh stored GET of the URL answers it, its headers those the
+      // GET came with (RFC 9110 §9.3.2), its Content-Length and Content-Encoding the wire's (Meta.wire)
+      if (!stored && method === 'HEAD' && mode !== 'reload' && mode !== 'no-cache' && !init.integrity) {
+        const getKey = `http:GET:${target.url}`
+        const get = await counts.lookup(getKey)
+        const copy = get && !get.stale ? await usable(get.entry) : undefined
+        if (copy?.meta.wire && acceptable(copy.meta, copy.createdAt, reqCc, now) === 'HIT') {
+          found = get
+          at.key = getKey
+          return toResponse(Buffer.alloc(0), { ...copy.meta, headers: [...copy.meta.headers, ...copy.meta.wire] }, 'HIT', target.url, method, { storedAt: copy.createdAt })
+        }
+      }
       if (stored) {
         // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
@@ -236,6 +225,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         status: response.status,
         statusText: response.statusText,
         headers: storedHeaders(response.headers, method),
+        ...(method === 'GET' && { wire: WIRE.flatMap(name => { const v = response.headers.get(name); return v === null ? [] : [[name, v] as [string, string]] }) }),
         freshUntil: freshness(response.headers, cc, options.ttl, t),
         staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
         mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
