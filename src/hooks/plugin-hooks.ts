@@ -149,12 +149,18 @@ export function pluginHooks(plugin: string, rank: number, ctx: PluginHooksContex
     })
   }
 
+  // a slip in registering, warned naming where the plugin is listed, as its failures are
+  // (`plugin 'p' (plugins[1] in perf.config.ts:9:5)`): the position looked up on a slip only
+  const slip = (code: string, name: string, message: (named: string) => string) => {
+    const { listed, file, path } = source?.() ?? {}
+    ctx.warn(`${code}:${plugin}:${name}`, message(`plugin '${plugin}'${listed ? ` (${listed})` : ''}`), { plugin, ...(file !== undefined && { file }), ...(path !== undefined && { path }) })
+  }
   const check = (name: string) => {
-    if (!KNOWN_HOOKS.has(name)) ctx.warn(`plugin-unknown-hook:${plugin}:${name}`, unknownHookMessage(name, plugin))
+    if (!KNOWN_HOOKS.has(name)) slip('plugin-unknown-hook', name, named => unknownHookMessage(name, named))
     else if (name === 'config:resolved' && view.phase !== 'load') {
-      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
+      slip('plugin-late-hook', name, named => `${named} registers 'config:resolved' ${view.phase === 'setup' ? 'in setup()' : 'after perf:ready'}, after it fired: declare it in the plugin's \`hooks\` instead`)
     } else if (name === 'perf:ready' && view.phase === 'ready') {
-      ctx.warn(`plugin-late-hook:${plugin}:${name}`, `plugin '${plugin}' registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
+      slip('plugin-late-hook', name, named => `${named} registers 'perf:ready' after it fired: it will not fire again (perf is ready: run that code where it is registered)`)
     }
   }
 

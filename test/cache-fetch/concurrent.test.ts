@@ -54,4 +54,23 @@ describe('cached fetch: concurrent calls', () => {
     expect(await Promise.all([a, b, c].map(r => r.text()))).toEqual(['fresh 1', 'fresh 2', 'fresh 3'])
     expect(s.hits.length - before).toBe(3)
   })
+
+  it('20 concurrent calls on a stored no-cache copy with an ETag: one conditional request, the waiting calls answered by the copy it confirmed', async () => {
+    // before: each waiting call found the copy the first had just revalidated, still no-cache, and revalidated it again (20 requests)
+    const s = await server((req, res) => {
+      if (req.headers['if-none-match'] === '"v1"') return void setTimeout(() => res.writeHead(304, { etag: '"v1"', 'cache-control': 'no-cache' }).end(), 100)
+      res.writeHead(200, { 'cache-control': 'no-cache', etag: '"v1"' }).end('document')
+    })
+    const { m } = realCache()
+    const ns = m.namespace('http')
+    expect((await ns.fetch(`${s.url}/doc`)).headers.get('x-unperf-cache')).toBe('MISS')
+    const responses = await Promise.all(Array.from({ length: 20 }, () => ns.fetch(`${s.url}/doc`)))
+    expect(await Promise.all(responses.map(r => r.text()))).toEqual(Array(20).fill('document'))
+    expect(s.hits.map(h => h.headers['if-none-match'] ?? null)).toEqual([null, '"v1"'])
+    expect(tally(responses.map(r => r.headers.get('x-unperf-cache')))).toEqual({ REVALIDATED: 1, HIT: 19 })
+    // a call after them revalidates again: the copy is still no-cache
+    expect((await ns.fetch(`${s.url}/doc`)).headers.get('x-unperf-cache')).toBe('REVALIDATED')
+    expect(s.hits).toHaveLength(3)
+  })
 })
+

@@ -252,17 +252,19 @@ describe('cached fetch', () => {
     expect(allBytes(dir)).not.toContain('PASSWORD-789')
   })
 
-  it('only GET and HEAD are cached, each under its own key; the fragment is not part of the key', async () => {
+  it('only GET and HEAD are cached, each under its own key (a fresh GET answers a HEAD too, never the reverse); the fragment is not part of the key', async () => {
     const s = await server((_req, res) => { res.writeHead(200, { 'cache-control': 'max-age=600' }); res.end('x') })
     const f = createCachedFetch(realCache().cache, { ttl: 600_000, staleIfError: false })
     expect((await f(`${s.url}/m`, { method: 'POST', body: 'a' })).headers.get('x-unperf-cache')).toBe('BYPASS')
     expect((await f(`${s.url}/m`, { method: 'POST', body: 'a' })).headers.get('x-unperf-cache')).toBe('BYPASS')
     expect((await f(`${s.url}/m#a`)).headers.get('x-unperf-cache')).toBe('MISS')
     expect((await f(`${s.url}/m#b`)).headers.get('x-unperf-cache')).toBe('HIT')
-    const head = await f(`${s.url}/m`, { method: 'HEAD' })
-    expect(head.headers.get('x-unperf-cache')).toBe('MISS')
     expect((await f(`${s.url}/m`, { method: 'HEAD' })).headers.get('x-unperf-cache')).toBe('HIT')
-    expect(s.hits.map(h => h.method)).toEqual(['POST', 'POST', 'GET', 'HEAD'])
+    const head = await f(`${s.url}/h`, { method: 'HEAD' })
+    expect(head.headers.get('x-unperf-cache')).toBe('MISS')
+    expect((await f(`${s.url}/h`, { method: 'HEAD' })).headers.get('x-unperf-cache')).toBe('HIT')
+    expect((await f(`${s.url}/h`)).headers.get('x-unperf-cache')).toBe('MISS')
+    expect(s.hits.map(h => h.method)).toEqual(['POST', 'POST', 'GET', 'HEAD', 'GET'])
   })
 
   it('serves a stale copy when the network fails or answers 503, within staleIfError, marked STALE', async () => {

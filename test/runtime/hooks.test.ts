@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPerf } from '../../src/runtime/perf.js'
 import { BASE, projectWith as projectDir } from '../helpers/project.js'
+import { configAt } from '../helpers/position.js'
 import { captureStderr } from '../helpers/stderr.js'
 
 const projectWith = (config: string, files: Record<string, string> = {}) => projectDir(config, files, 'hooks-cli')
@@ -89,6 +90,6 @@ describe('perf.hooks', () => {
       await perf.close()
     })
     expect((globalThis as { __order?: string[] }).__order).toEqual(['config hook', 'plugin hook hooks-cli', 'setup'])
-    expect(text).toContain("plugin 'p' registers 'config:resolved' in setup(), after it fired")
+    expect(text).toContain(`plugin 'p' (plugins[0] in ${configAt(dir, "'./plugins/p.mjs'")}) registers 'config:resolved' in setup(), after it fired`)
   })
 })

@@ -77,7 +77,7 @@ describe('createPerf lifecycle', () => {
     const bad = configAt(dir, "'./plugins/bad.mjs'")
     expect(text).toContain(`plugin 'bad' (plugins[1] in ${bad}) failed in setup: setup exploded`)
     expect(text).toContain(`plugin 'bad' (plugins[1] in ${bad}) failed in hook 'command:before': hook exploded`)
-    expect(text).toContain(`plugin 'bad' registers the hook 'no:such-hook', which unperf never fires (known hooks: `)
+    expect(text).toContain(`plugin 'bad' (plugins[1] in ${bad}) registers the hook 'no:such-hook', which unperf never fires (known hooks: `)
     expect(text).toContain(`[unperf] warn plugin 'bad' (plugins[1] in ${bad}) failed in setup`)
     expect(text).not.toContain('[unperf] warn [unperf]')
   })

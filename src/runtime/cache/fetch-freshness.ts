@@ -13,6 +13,12 @@ export interface Meta {
   status: number
   statusText: string
   headers: [string, string][]
+  /**
+   * A GET's Content-Length and Content-Encoding as it came (those of the wire, not of the stored
+   * decoded body; none: it had neither): a HEAD answered from this copy says them, as the server's
+   * HEAD would. Absent (a HEAD's copy, a GET stored by an earlier build): no HEAD is answered from it.
+   */
+  wire?: [string, string][]
   /** ms since epoch; null = fresh forever */
   freshUntil: number | null
   /** how long past freshUntil a copy may be served when the origin fails (ms) */

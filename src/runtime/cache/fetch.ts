@@ -6,7 +6,8 @@
  * - Stored: GET/HEAD responses with a cacheable status (200 203 204 300 301 308 404 410), unless
  *   the response says `no-store` or `private`… (`private` is allowed in a private cache, but a CLI
  *   cache dir may be shared by users or CI jobs, so it is not stored), or `Vary: *`; the variants of
- *   a `Vary` response are kept side by side (fetch-vary.ts).
+ *   a `Vary` response are kept side by side (fetch-vary.ts). A HEAD with no copy of its own is
+ *   answered from a fresh stored GET (its headers, the wire's Content-Length: Meta.wire).
  * - Fresh for `max-age` (minus `Age`), else `Expires - Date`, else the namespace `ttl`; `no-cache`
  *   or `max-age=0` means "store, but revalidate every time". Revalidation sends If-None-Match /
  *   If-Modified-Since; a 304 serves the stored body with the 304's headers merged and a new expiry.
@@ -20,7 +21,8 @@
  *   `Private-Token`, `X-Auth-Token`, ...), user info in the URL, or a query parameter named like
  *   one (`?token=`, `?api_key=`, `?access_token=`, `?sig=`, ...): none reaches a key or a file.
  *   Set-Cookie, Authorization, Cookie and Proxy-Authorization headers are never stored (a MISS or
- *   REVALIDATED still gives the caller the network's Set-Cookie, as fetch does).
+ *   REVALIDATED still gives the caller the network's Set-Cookie, as fetch does), nor are hop-by-hop
+ *   ones (fetch-stored-headers.ts).
  * - Request `Cache-Control: no-store` / `init.cache: 'no-store'` bypass; `no-cache` / 'no-cache'
  *   revalidate; 'reload' fetches anew and stores; 'force-cache' serves any stored copy;
  *   'only-if-cached' (or the request's `only-if-cached`) serves a stored copy or a 504 Gateway Timeout.
@@ -34,7 +36,6 @@
  *   with the cache off); a copy from the store (HIT, STALE) its `Age`; headers immutable, as fetch's.
  */
 import type { StoredEntry } from '../../drivers/types.js'
-import type { TierGuard } from '../../drivers/tier-guard.js'
 import type { PerfCache } from '../types.js'
 import type { Lookup } from './wrap.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
@@ -42,13 +43,14 @@ import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse }
 import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
 import { invalidating, keyOf } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
-import { networkTurn, redisOf } from './fetch-gate.js'
+import { networkTurn } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
+import { storedHeaders } from './fetch-stored-headers.js'
+import { countedByGetEntry, type FetchCounts } from './fetch-counts.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
 const STALE_ON_STATUS = new Set([500, 502, 503, 504])
-const NEVER_STORED = new Set(['set-cookie', 'set-cookie2', 'authorization', 'cookie', 'proxy-authorization', 'content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
-export { CACHE_STATE_HEADER, type CacheState }
+export { CACHE_STATE_HEADER, type CacheState, type FetchCounts }
 
 /** The Fetch standard's `init.cache` modes (Node's RequestInit type omits the field). */
 type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached'
@@ -56,15 +58,6 @@ type CacheMode = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' 
 function isMeta(m: unknown): m is Meta {
   const x = m as Meta | undefined
   return !!x && x.http === 1 && typeof x.status === 'number' && Array.isArray(x.headers) && typeof x.vary === 'object'
-}
-
-/** A HEAD's copy has no body: its Content-Length and Content-Encoding are the resource's, as fetch gives them, and are kept. */
-const KEPT_FOR_HEAD = new Set(['content-length', 'content-encoding'])
-
-function storedHeaders(headers: Headers, method = 'GET'): [string, string][] {
-  const out: [string, string][] = []
-  headers.forEach((value, name) => { if (!NEVER_STORED.has(name) || (method === 'HEAD' && KEPT_FOR_HEAD.has(name))) out.push([name, value]) })
-  return out
 }
 
 /** A redirect fetch did not follow (`redirect: 'manual'`): never stored, so a later call that follows redirects never gets it. */
@@ -82,35 +75,11 @@ function answersRedirectMode(meta: Meta, requested: string, redirect: RequestIni
   return meta.url === requested
 }
 
+/** A GET's headers that describe the wire, not the stored decoded body: kept apart for a HEAD answered from its copy (Meta.wire). */
+const WIRE = ['content-length', 'content-encoding']
+
 /** Request headers that make a request the caller's own conditional one. */
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-range']
-
-/**
- * How the namespace counts a fetch() (namespace.ts): its lookup uncounted, then once, as the response
- * says (`x-unperf-cache`): HIT and REVALIDATED a hit, STALE stale, MISS a miss, BYPASS not at all.
- */
-export interface FetchCounts {
-  lookup(key: string): Promise<Lookup | null>
-  hit(key: string, found: Lookup): void
-  /** A hit whose entry fetch() has just written anew (the 304's headers): counted and told only. */
-  revalidated(key: string, found: Lookup): void
-  stale(key: string, found: Lookup): void
-  miss(key: string): void
-  /** The namespace's tiers: with a Redis one up, calls in several processes share one request (fetch-gate.ts). */
-  tiers?(): Promise<TierGuard[]>
-}
-
-/** Over the public API alone: getEntry() counts the lookup itself (a hit, or a miss). */
-function countedByGetEntry(cache: PerfCache): FetchCounts {
-  const none = (): void => {}
-  return {
-    lookup: async key => {
-      const e = await cache.getEntry(key)
-      return e && { entry: { key, staleFor: 0, ...e }, stale: false, tier: 0 }
-    },
-    hit: none, revalidated: none, stale: none, miss: none,
-  }
-}
 
 export function createCachedFetch(cache: PerfCache, options: Options, counts = countedByGetEntry(cache)): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const globalStale = options.staleIfError === false ? 0 : Math.min(options.staleIfError, FOREVER)
@@ -154,28 +123,43 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
     let gated = options.enabled !== false && (mode === 'default' || mode === 'force-cache')
     let release: (() => Promise<void>) | undefined
     let found: Lookup | null = null
-    const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }): Promise<Response> => {
-      // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
-      const stored = entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
-        && answersRedirectMode(entry.metadata, target.url, init.redirect)
-        && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
-        ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
+    // `confirmed`: the copy was stored or revalidated while this call waited (by the call of its process,
+    // or the process, it waited for): the origin's answer to that request is this call's, no-cache or not
+    // a copy that fails the call's integrity check is no copy: the network's answer is checked by fetch
+    const usable = async (entry: StoredEntry | null) => entry && isMeta(entry.metadata) && Buffer.isBuffer(entry.value) && varyMatches(entry.metadata.vary, reqHeaders)
+      && answersRedirectMode(entry.metadata, target.url, init.redirect)
+      && (!init.integrity || await matchesIntegrity(entry.value, init.integrity))
+      ? { body: entry.value, meta: entry.metadata, createdAt: entry.createdAt } : undefined
+    const answer = async (entry: StoredEntry | null, at: { key: string; variants: string | undefined }, confirmed = false): Promise<Response> => {
+      const stored = await usable(entry)
       const now = Date.now()
       let revalidating = false
+      // a HEAD with no copy of its own: a fresh stored GET of the URL answers it, its headers those the
+      // GET came with (RFC 9110 §9.3.2), its Content-Length and Content-Encoding the wire's (Meta.wire)
+      if (!stored && method === 'HEAD' && mode !== 'reload' && mode !== 'no-cache' && !init.integrity) {
+        const getKey = `http:GET:${target.url}`
+        const get = await counts.lookup(getKey)
+        const copy = get && !get.stale ? await usable(get.entry) : undefined
+        if (copy?.meta.wire && acceptable(copy.meta, copy.createdAt, reqCc, now) === 'HIT') {
+          found = get
+          at.key = getKey
+          return toResponse(Buffer.alloc(0), { ...copy.meta, headers: [...copy.meta.headers, ...copy.meta.wire] }, 'HIT', target.url, method, { storedAt: copy.createdAt })
+        }
+      }
       if (stored) {
         // the request's max-age, min-fresh and max-stale (RFC 9111 §5.2.1): fetch-freshness.ts
         const use = acceptable(stored.meta, stored.createdAt, reqCc, now)
         if (use !== undefined && mode !== 'no-cache') return toResponse(stored.body, stored.meta, use, target.url, method, { storedAt: stored.createdAt })
-        if (mode === 'force-cache' || mode === 'only-if-cached') return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
+        if (mode === 'force-cache' || mode === 'only-if-cached' || confirmed) return toResponse(stored.body, stored.meta, 'HIT', target.url, method, { storedAt: stored.createdAt })
       } else if (mode === 'only-if-cached') {
         return gatewayTimeout(target.url, missed)
       }
       // another process fetching this key (a Redis tier): the copy it stores answers this call (fetch-gate.ts)
-      const redis = gated ? redisOf(await counts.tiers?.() ?? []) : undefined
+      const tiers = gated ? await counts.tiers?.() : undefined
       gated = false
-      const turn = redis && await networkTurn(redis, at.key, counts.lookup, entry ?? undefined, init.signal)
-      if (turn?.found) return answer((found = turn.found).entry, at)
-      release = turn?.release
+      const turn = tiers && await networkTurn(tiers, at.key, counts.lookup, entry ?? undefined, init.signal)
+      if (turn) release = turn.release
+      if (turn?.found) return answer((found = turn.found).entry, at, !turn.release)
       if (stored) {
         const etag = stored.meta.headers.find(([n]) => n === 'etag')?.[1]
         const lastModified = stored.meta.headers.find(([n]) => n === 'last-modified')?.[1]
@@ -241,6 +225,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         status: response.status,
         statusText: response.statusText,
         headers: storedHeaders(response.headers, method),
+        ...(method === 'GET' && { wire: WIRE.flatMap(name => { const v = response.headers.get(name); return v === null ? [] : [[name, v] as [string, string]] }) }),
         freshUntil: freshness(response.headers, cc, options.ttl, t),
         staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
         mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
@@ -254,36 +239,53 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       return toResponse(body, meta, missed, target.url, method, { setCookie: response.headers.getSetCookie() })
     }
 
-    // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
-    const landed = options.enabled === false ? () => {} : await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
     const at = { key: target.key, variants: undefined as string | undefined }
-    try {
-      found = await counts.lookup(target.key)
+    const locate = async (): Promise<Lookup | null> => {
+      at.key = target.key
+      const found = await counts.lookup(target.key)
       // another variant at the URL's key (Vary): this request's is beside it (fetch-vary.ts)
       const there = found && !found.stale && isMeta(found.entry.metadata) ? found.entry.metadata : undefined
       at.variants = there?.variants
-      if (there?.variants !== undefined && !varyMatches(there.vary, reqHeaders)) {
-        at.key = await variantKey(target.key, { vary: there.vary, variants: there.variants }, reqHeaders)
-        found = await counts.lookup(at.key)
+      if (there?.variants === undefined || varyMatches(there.vary, reqHeaders)) return found
+      at.key = await variantKey(target.key, { vary: there.vary, variants: there.variants }, reqHeaders)
+      return counts.lookup(at.key)
+    }
+    let landed = (_confirmed: boolean): void => {}
+    let confirmed = false
+    try {
+      found = await locate()
+      // a call that may take a stored copy waits for one under way for its key, and finds what it stored (fetch-flights.ts)
+      if (options.enabled !== false) {
+        const flight = await joinFlight(cache, target.key, mode === 'default' || mode === 'force-cache' || mode === 'only-if-cached', init.signal)
+        landed = flight.landed
+        if (flight.waited) {
+          const had = { key: at.key, createdAt: found?.entry.createdAt }
+          found = await locate()
+          // another copy than the one there before the wait: the one the call it waited for stored or revalidated
+          confirmed = flight.confirmed && found !== null && !found.stale && at.key === had.key && found.entry.createdAt !== had.createdAt
+        }
       }
       if (mode === 'reload') found = null
       // fetch rejects with an aborted signal's reason whatever it would answer: a copy is no exception
       init.signal?.throwIfAborted()
     } catch (error) {
-      landed()
+      landed(false)
       throw error
     }
     // looked up uncounted, then counted once as the response turned out (its x-unperf-cache): a stale
     // copy served (stale-if-error, max-stale) is stale, a copy the origin confirmed (304) a hit, a copy
     // replaced by a new body or a request that failed a miss (with the cache off, BYPASS: not counted)
     let state: CacheState = 'MISS'
+    let answered = false
     try {
-      const response = await answer(found !== null && !found.stale ? found.entry : null, at)
+      const response = await answer(found !== null && !found.stale ? found.entry : null, at, confirmed)
       state = response.headers.get(CACHE_STATE_HEADER) as CacheState
+      answered = true
       return response
     } finally {
       await release?.()
-      landed()
+      // the calls waiting for this one take the copy it leaves as their answer, unless it served a stale one
+      landed(answered && state !== 'STALE')
       if (found === null || state === 'MISS') { if (state !== 'BYPASS') counts.miss(at.key) }
       else if (state === 'HIT') counts.hit(at.key, found)
       else if (state === 'REVALIDATED') counts.revalidated(at.key, found)

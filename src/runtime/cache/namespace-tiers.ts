@@ -109,13 +109,14 @@ export class NamespaceTiers {
    * A stale entry does not hide a fresh one in a slower tier (another machine's revalidation wrote
    * there: its own fs tier, the shared Redis), unless it is within `servedStale` ms past its expiry
    * (wrap()'s swr): the caller serves it at once and its revalidation looks further.
+   * `from`: the first tier asked (fetch-gate.ts polls Redis past the memory tier's older copy).
    */
-  async lookup(key: string, staleFor = 0, expired?: (entry: StoredEntry) => void, servedStale = 0): Promise<Lookup | null> {
+  async lookup(key: string, staleFor = 0, expired?: (entry: StoredEntry) => void, servedStale = 0, from = 0): Promise<Lookup | null> {
     const guards = this.ready ?? this.guardsNow() ?? (await this.guards())
     const now = Date.now()
     const window = Math.max(this.staleFor, staleFor)
     let stale: Lookup | null = null
-    for (let t = 0; t < guards.length; t++) {
+    for (let t = from; t < guards.length; t++) {
       const g = guards[t]!
       if (!g.up) continue
       let entry: StoredEntry | null

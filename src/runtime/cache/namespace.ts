@@ -194,7 +194,7 @@ export class CacheNamespace implements PerfCache {
   async fetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
     const { createCachedFetch } = await import('./fetch.js')
     const events = this._events
-    const counts = { lookup: (k: string) => this._tiers.lookup(k), hit: (k: string, f: Lookup) => { this._hit(k, f) }, revalidated: events.hit.bind(events), stale: events.stale.bind(events), miss: events.miss.bind(events), tiers: () => this._tiers.guards() }
+    const counts = { lookup: (k: string, from?: number) => this._tiers.lookup(k, 0, undefined, 0, from), hit: (k: string, f: Lookup) => { this._hit(k, f) }, revalidated: events.hit.bind(events), stale: events.stale.bind(events), miss: events.miss.bind(events), tiers: () => this._tiers.guards() }
     return createCachedFetch(this, { ttl: this.config.ttl, staleIfError: this.config.staleIfError, enabled: this._enabled }, counts)(url, init)
   }
 
