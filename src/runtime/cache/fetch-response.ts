@@ -59,10 +59,20 @@ function currentAge(initial: string | null, storedAt: number): number {
   return received + Math.max(0, Math.floor((Date.now() - storedAt) / 1000))
 }
 
+/**
+ * fetch's Response (undici) cancels its body stream once the Response is garbage collected with the
+ * body unread (its FinalizationRegistry, so an unread answer frees its connection). The answer
+ * given back wraps that stream: without the original kept alive by it, a GC between the call and
+ * the caller's read (awaiting another call first) left `Body is unusable: Body has already been
+ * read`. Kept for as long as the answer is.
+ */
+const origins = new WeakMap<Response, Response>()
+
 export function mark(response: Response, state: CacheState): Response {
   const headers = new Headers(response.headers)
   headers.set(CACHE_STATE_HEADER, state)
   const res = new Response(NULL_BODY.has(response.status) ? null : response.body, { status: response.status, statusText: response.statusText, headers })
+  origins.set(res, response)
   return asFetched(res, response.url, response.redirected, response.type)
 }
 
