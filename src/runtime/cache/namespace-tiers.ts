@@ -10,7 +10,7 @@ import { MemoryTier } from '../../drivers/memory.js'
 import { guardTiers, type TierGuard } from '../../drivers/tier-guard.js'
 import { CorruptEntryError, isExpired, isLive, isRedisTier, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
-import type { NamespaceHost } from './namespace.js'
+import type { NamespaceHost } from './namespace-host.js'
 import type { Lookup } from './wrap.js'
 
 /** What a synchronous write returns: no promise of its own (wrap() awaits nothing for it). */
