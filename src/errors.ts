@@ -2,7 +2,7 @@
  * Every error unperf throws: a stable `name` and `code`, the `[unperf]` prefix, `cause` kept.
  * Config errors carry `file`, `path`, `expected`, `found` for tests and `--json`. The CLI's own
  * (a failed bench or profile command, an interrupted bench, monitor's port) and the `--json` form
- * of any error are cli/errors.ts's.
+ * of any error are cli-errors.ts's.
  */
 
 import { errorMessage } from './thrown-message.js'

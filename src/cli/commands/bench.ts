@@ -8,7 +8,7 @@
 import { commandEnv } from '../command-env.js'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
-import { BenchCommandError, BenchInterruptedError, jsonError } from '../errors.js'
+import { BenchCommandError, BenchInterruptedError, jsonError } from '../../cli-errors.js'
 import { readBaseline } from '../bench-baseline.js'
 import { benchScript, BenchRunner, EMPTY_COMMAND, stopStatus } from '../bench-run.js'
 import { checkOutFile, flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'

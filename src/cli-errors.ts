@@ -1,9 +1,9 @@
 /**
  * The unperf CLI's own errors: those its commands end with (a benchmarked or profiled command that
  * failed, a benchmark stopped by a signal, a port `monitor --serve` cannot listen on), and any error
- * as `--json` gives it. The API's errors, which these extend, are src/errors.ts's.
+ * as `--json` gives it. The API's errors, which these extend, are errors.ts's.
  */
-import { errorMessage, PerfError, type ConfigIssue } from '../errors.js'
+import { errorMessage, PerfError, type ConfigIssue } from './errors.js'
 
 /** The `error` of the `unperf` CLI's `--json` output, the same for every command and every error. */
 export interface JsonError {
