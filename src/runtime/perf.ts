@@ -23,8 +23,8 @@ import { createMemoryTracker } from './memory.js'
 import type { MonitorImpl } from './monitors/index.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool-manager.js'
-import { closeRun, type RunEndHost } from './run-end.js'
-import { startRun } from './run-start.js'
+import { closeRun } from './run-end.js'
+import { startRun, type RunStartHost } from './run-start.js'
 import { createTracer } from './span.js'
 import { createOptionsError, graphOptionsError, markNameError, runOptionsError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
 import { isName, plainCreateOptions, plainGraphOptions, plainRunOptions } from './input-checks.js'
@@ -80,7 +80,7 @@ async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean
  * enumerable (Object.keys lists them): console.log and JSON.stringify show the public fields only
  * ([INSPECT] and toJSON below).
  */
-export class PerfInstance implements RunEndHost {
+class PerfInstance implements RunStartHost {
   readonly hooks: PerfHookRegistryImpl = createHookRegistry()
   readonly memory: ReturnType<typeof createMemoryTracker>
   readonly _warn: WarnOnce & { seen: Set<string>; said: ReportWarning[] }

@@ -11,14 +11,26 @@ import { warnUnmatchedPluginNamespaces } from '../hooks/plugin-namespaces.js'
 import type { PerfHookName, PerfHooks } from '../hooks/types.js'
 import { createLazyCacheManager } from './cache/lazy.js'
 import { markStalled } from './command-runs.js'
-import { installExitHandlers } from './exit.js'
-import type { PerfInstance } from './perf.js'
-import { closeRunSync } from './run-end.js'
+import type { CacheManager } from './_internal.js'
+import { installExitHandlers, type ExitHandlers } from './exit.js'
+import { closeRunSync, type RunEndHost } from './run-end.js'
+import type { CreatePerfOptions } from './types.js'
 
 /** The hooks that fire once, inside createPerf(): registered after it, a listener that never runs. */
 const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
 
-export async function startRun(perf: PerfInstance): Promise<void> {
+/** What the start of the run uses of its perf instance (PerfInstance, perf.ts), beside what its end does. */
+export interface RunStartHost extends RunEndHost {
+  _cache: CacheManager | undefined
+  _uninstallExit: ExitHandlers | undefined
+  readonly _options: CreatePerfOptions
+  /** The adapters' instance: its monitors start with the first command, not here. */
+  readonly _monitorsWithCommand: boolean
+  /** The budget breaches of the run (budget:exceeded), for the metrics. */
+  _breaches: number
+}
+
+export async function startRun(perf: RunStartHost): Promise<void> {
   const { config, hooks } = perf
   // Config hooks: registered before anything fires.
   for (const [name, fn] of Object.entries(config.hooks)) {
