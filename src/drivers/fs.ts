@@ -61,7 +61,7 @@ export class FsTier implements Tier {
   /** The dir's files: listing, keys, removals (fs-dir.ts). */
   private readonly _files: FsDir
 
-  /** placeSeed of the tier's place: its entries carry their place tag, checked on read (envelope.ts). */
+  /** placeSeed of the tier's place: its entries carry their place tag, checked on read (place-tag.ts). */
   private readonly _seed: number | undefined
 
   /**

@@ -1,9 +1,9 @@
 /**
  * One namespace's tiers: built once the scope is known (on first use), read through (the first live
  * entry; one found in a slower tier is promoted to the faster ones, its remaining TTL kept), written
- * through, and kept within their limits after writes (the namespace's maxSize, an occasional sweep
- * of expired entries, then the cap over all namespaces). A failing tier is reported and skipped:
- * a miss or a skipped write, never an error for the caller.
+ * through, and kept within their limits after writes (namespace-limits.ts: the namespace's maxSize,
+ * an occasional sweep of expired entries, then the cap over all namespaces). A failing tier is
+ * reported and skipped: a miss or a skipped write, never an error for the caller.
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'

@@ -5,10 +5,10 @@
  * write, one warning, `cache:error`).
  *
  * This file is the `PerfCache` API; the entries' TTLs and stale windows are entry-windows.ts, the
- * tiers (read-through, write-through, limits) namespace-tiers.ts, the stats, hooks and warnings
- * namespace-events.ts, the operations over every tier (keys, clear, prune, info, verify)
- * namespace-management.ts, invalidate()'s patterns key-pattern.ts, wrap() wrap.ts, and what a
- * namespace asks of the cache that opened it namespace-host.ts.
+ * tiers (read-through, write-through) namespace-tiers.ts and their limits namespace-limits.ts, the
+ * stats, hooks and warnings namespace-events.ts, the operations over every tier (keys, clear,
+ * prune, info, verify) namespace-management.ts, invalidate()'s patterns key-pattern.ts, wrap()
+ * wrap.ts, and what a namespace asks of the cache that opened it namespace-host.ts.
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { NamespaceAccessError } from '../../errors.js'
@@ -38,7 +38,7 @@ const LIST_FRESH = Object.freeze({ fresh: true })
 const NO_OPTIONS: CacheWrapOptions = Object.freeze({})
 
 export class CacheNamespace implements PerfCache {
-  /** Its tiers: read-through, write-through, limits (namespace-tiers.ts). */
+  /** Its tiers: read-through, write-through, limits (namespace-tiers.ts, namespace-limits.ts). */
   readonly _tiers: NamespaceTiers
   /** Its stats, hooks and warnings (namespace-events.ts); the shared cap reports its evictions here too. */
   readonly _events: NamespaceEvents
