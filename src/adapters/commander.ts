@@ -12,6 +12,7 @@ import { closePerf, exitOnConfigError, isCommandLine, startPerf, type PerfAdapte
 import { secondCallWarning } from './second-call-warning.js'
 import { argsAfterPath, argsOf, commandPath, definesCache, parsesNoCache, type ParseArgs } from './commander-args.js'
 import { listNoCacheInHelp } from './commander-help.js'
+import { actionOutcome, exitCodeOf, exitErrors, isCommanderError } from './commander-exit-codes.js'
 
 export type { PerfAdapterOptions } from './_shared.js'
 /** The run's perf instance inside a command, as `unperf` exports it: one import for a host that needs both (a second package import costs a resolution and an ES module at start). */
@@ -137,7 +138,7 @@ export function instrument<T extends CommanderProgram>(given: T, options: PerfAd
       return parsed
     } catch (error) {
       for (let p = pending.pop(); p; p = pending.pop()) {
-        p.finish(_actionOutcome(error))
+        p.finish(actionOutcome(error))
         await p.done
       }
       // thrown by parse() to the host's catch already: the host decides the exit code (its
@@ -149,15 +150,15 @@ export function instrument<T extends CommanderProgram>(given: T, options: PerfAd
       }
       // the process exits below with commander's code: the report records it (not when the host
       // decides; a host's exitOverride() with parse() cannot for an action's error: parse() returned before it)
-      const exiting = _isCommanderError(error) && (!hostOverride || mustExit.has(error) || viaParse)
+      const exiting = isCommanderError(error) && (!hostOverride || mustExit.has(error) || viaParse)
       if (exiting) {
         // --help and --version exit 0: recorded as 0 unless the host set a code of its own
-        if (_exitCode(error)) process.exitCode = _exitCode(error)
+        if (exitCodeOf(error)) process.exitCode = exitCodeOf(error)
         else expected = 0
       } else if (viaParse) process.exitCode = 1
       await closePerf(perf, options, expected, commandLine)
       // a budget breach in 'error' mode (set by close) outlives a --help that exits 0
-      if (exiting) process.exit(_exitCode(error) || Number(process.exitCode) || 0)
+      if (exiting) process.exit(exitCodeOf(error) || Number(process.exitCode) || 0)
       throw error
     } finally {
       await closePerf(perf, options, expected, commandLine)
@@ -174,7 +175,7 @@ export function instrument<T extends CommanderProgram>(given: T, options: PerfAd
     } catch (error) {
       // the inner action threw (commander runs no postAction then): its run ends with the error
       for (let p = pending.length > mark ? pending.pop() : undefined; p; p = pending.length > mark ? pending.pop() : undefined) {
-        p.finish(_actionOutcome(error))
+        p.finish(actionOutcome(error))
         await p.done
       }
       throw error
@@ -205,7 +206,7 @@ export function instrument<T extends CommanderProgram>(given: T, options: PerfAd
     }
     // an inner usage error without the host's exitOverride(): the process exits as commander's
     // parse() makes it (the outer run recorded by the exit handler)
-    if (inner) void running.catch((error: unknown) => { if (_isCommanderError(error) && mustExit.has(error)) process.exit(_exitCode(error)); throw error })
+    if (inner) void running.catch((error: unknown) => { if (isCommanderError(error) && mustExit.has(error)) process.exit(exitCodeOf(error)); throw error })
     else void running
     return given
   }
@@ -224,8 +225,6 @@ export function instrument<T extends CommanderProgram>(given: T, options: PerfAd
  */
 const overridden = new WeakMap<Command, boolean>()
 const mustExit = new WeakSet<Error>()
-/** Every error commander handed to the exit callbacks: a `program.error()` of the host's too, whatever its `code`. */
-const exitErrors = new WeakSet<Error>()
 /**
  * What the exit callbacks last threw (commander's error, or what the host's callback threw in its
  * place): parse() looks for one thrown while it parsed.
@@ -276,37 +275,4 @@ function _runHooksFirst(program: Command): void {
     if (!Array.isArray(list) || list.length < 2) continue
     list.unshift(list.pop())
   }
-}
-
-/**
- * Usage errors: commander exits 1, unperf's contract says 2 (bad usage), as the unperf CLI does.
- * An array literal of constants (V8 shares its elements: ≈ 50 bytes), not a Set made at every start
- * of every host, commander's or not (≈ 0.7 kB of young generation, session 29).
- */
-const USAGE_ERRORS: readonly string[] = [
-  'commander.unknownCommand', 'commander.unknownOption', 'commander.excessArguments', 'commander.missingArgument',
-  'commander.optionMissingArgument', 'commander.missingMandatoryOptionValue', 'commander.conflictingOption',
-  'commander.invalidArgument', 'commander.help', // help({ error: true }): a command that needs a subcommand
-]
-
-function _exitCode(error: CommanderError): number {
-  return error.exitCode === 1 && USAGE_ERRORS.includes(error.code) ? 2 : error.exitCode
-}
-
-/**
- * What an action's run ends with when commander's parse ended with `error`: none for one commander
- * exits 0 with (an action calling its command's `help()`, `git remote` style), as for an action
- * ending with process.exit(0); else the error.
- */
-function _actionOutcome(error: unknown): unknown {
-  return _isCommanderError(error) && _exitCode(error) === 0 ? undefined : error
-}
-
-/**
- * An error commander exits with: one it handed to the exit callback (a host's `program.error(msg,
- * { code: 'my.code', exitCode: 9 })` has a code of the host's), or a CommanderError of its own.
- */
-function _isCommanderError(error: unknown): error is CommanderError {
-  if (!(error instanceof Error) || typeof (error as CommanderError).exitCode !== 'number') return false
-  return exitErrors.has(error) || (typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.'))
 }

@@ -9,7 +9,7 @@
  * its return; the shell's spawn cost, the same either way, is measured on `:` and subtracted.
  */
 import { constants } from 'node:os'
-import { BenchInterruptedError } from '../errors.js'
+import { BenchInterruptedError } from '../cli-errors.js'
 import type { ChildProcess } from 'node:child_process'
 import { shellCommand, spawnInGroup, stopGroup, STOP_SIGNALS, type StopSignal } from './child-group.js'
 

@@ -33,7 +33,8 @@ import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
 import { FsLru, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, knowLimit, limited, pruneDir, refuseLarger, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
-import { decodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, type EncodeOptions } from './envelope.js'
+import { decodeEntry, encodeEntryParts, entryPlaceTag, type EncodeOptions } from './envelope.js'
+import { placeSeed, placeTag } from './place-tag.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 
 export type { IndexEntry } from './fs-lru.js'
@@ -60,7 +61,7 @@ export class FsTier implements Tier {
   /** The dir's files: listing, keys, removals (fs-dir.ts). */
   private readonly _files: FsDir
 
-  /** placeSeed of the tier's place: its entries carry their place tag, checked on read (envelope.ts). */
+  /** placeSeed of the tier's place: its entries carry their place tag, checked on read (place-tag.ts). */
   private readonly _seed: number | undefined
 
   /**

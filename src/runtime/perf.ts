@@ -4,17 +4,13 @@
  * createPerf → config:resolved → plugins → perf:ready → run(): command:before → fn →
  * command:after | command:error → close(): budgets, reports → report → exit (once, on every path).
  */
-import { join } from 'node:path'
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { _loadPerfConfigLayers } from '../config/load.js'
-import { layerHooks } from '../config/merge.js'
 import { errorMessage } from '../errors.js'
 import { lifecycleRefusal } from '../hooks/plugin-hooks.js'
-import { setupPlugins } from '../hooks/plugins.js'
-import { warnUnmatchedPluginNamespaces } from '../hooks/plugin-namespaces.js'
 import { createHookRegistry, type PerfHookRegistryImpl } from '../hooks/registry.js'
 import { unknownHookMessage } from '../hooks/unknown-hook.js'
-import type { CommandContext, PerfHookName, PerfHooks } from '../hooks/types.js'
+import type { CommandContext } from '../hooks/types.js'
 import type { CacheManager, PoolManager, RunState, RuntimeContext, Tracer, WarnOnce } from './_internal.js'
 import type { InFlight } from './command-record.js'
 import { CommandLog } from './command-log.js'
@@ -22,13 +18,13 @@ import { markStalled, runCommand } from './command-runs.js'
 import { now } from './clock.js'
 import { LoopEndWatch } from './loop-end.js'
 import { makeCurrent, releaseCurrent } from './current.js'
-import { installExitHandlers, type ExitHandlers } from './exit.js'
+import type { ExitHandlers } from './exit.js'
 import { createMemoryTracker } from './memory.js'
 import type { MonitorImpl } from './monitors/index.js'
 import { createMetricsRegistry } from './metrics/registry.js'
 import { createPoolManager } from './pool-manager.js'
-import { createLazyCacheManager } from './cache/lazy.js'
-import { closeRun, closeRunSync, type RunEndHost } from './run-end.js'
+import { closeRun } from './run-end.js'
+import { startRun, type RunStartHost } from './run-start.js'
 import { createTracer } from './span.js'
 import { createOptionsError, graphOptionsError, markNameError, runOptionsError, poolNameError, runFnError, runNameError, spanInputError } from './input-errors.js'
 import { isName, plainCreateOptions, plainGraphOptions, plainRunOptions } from './input-checks.js'
@@ -39,8 +35,6 @@ import type {
 import { createWarnOnce } from './warn.js'
 import { createWorkers } from './workers.js'
 
-/** The hooks that fire once, inside createPerf(): registered after it, a listener that never runs. */
-const SPENT: ReadonlySet<string> = new Set(['config:resolved', 'perf:ready'])
 /** util.inspect's hook, by its registered name (no import of node:util). */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 type Inspect = (value: unknown, options: { depth?: number | null }) => string
@@ -71,7 +65,7 @@ async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean
   // current while it is set up: a plugin's setup() or a config:resolved listener may call getPerf()
   makeCurrent(perf)
   try {
-    await perf._init()
+    await startRun(perf)
   } catch (error) {
     releaseCurrent(perf)
     throw error
@@ -81,11 +75,12 @@ async function openPerf(options: CreatePerfOptions, monitorsWithCommand: boolean
 
 /**
  * The `_` fields are the instance's internals, read by the parts of its lifecycle in their own files:
- * perf.run()'s commands (command-runs.ts) and the end of the run (run-end.ts). Not API, yet
+ * its start inside createPerf() (run-start.ts), perf.run()'s commands (command-runs.ts) and the end
+ * of the run (run-end.ts). Not API, yet
  * enumerable (Object.keys lists them): console.log and JSON.stringify show the public fields only
  * ([INSPECT] and toJSON below).
  */
-class PerfInstance implements RunEndHost {
+class PerfInstance implements RunStartHost {
   readonly hooks: PerfHookRegistryImpl = createHookRegistry()
   readonly memory: ReturnType<typeof createMemoryTracker>
   readonly _warn: WarnOnce & { seen: Set<string>; said: ReportWarning[] }
@@ -110,14 +105,14 @@ class PerfInstance implements RunEndHost {
     this._pools?.warnStalled()
     markStalled(this)
   }, () => this._uninstallExit !== undefined && !this.closed)
-  private _breaches = 0
+  _breaches = 0
   closed = false
 
   constructor(
     readonly config: ResolvedPerfConfig,
     readonly _tracer: Tracer,
     private readonly _startedAt: number,
-    private readonly _options: CreatePerfOptions,
+    readonly _options: CreatePerfOptions,
   ) {
     this._warn = createWarnOnce()
     this.hooks.onListenerError = (name, error) => this._warn(`hook-error:${name}`, `a '${name}' hook listener threw: ${errorMessage(error)}`)
@@ -141,49 +136,6 @@ class PerfInstance implements RunEndHost {
   /** What JSON.stringify(perf) writes: the public fields. */
   toJSON(): Pick<PerfInstance, 'config' | 'hooks' | 'memory' | 'closed'> {
     return { config: this.config, hooks: this.hooks, memory: this.memory, closed: this.closed }
-  }
-
-  async _init(): Promise<void> {
-    const { config, hooks } = this
-    // Config hooks: registered before anything fires.
-    for (const [name, fn] of Object.entries(config.hooks)) {
-      // each layer's listener of it on its own (merge.ts): one that throws does not keep the next from running
-      if (typeof fn === 'function') for (const one of layerHooks(fn as PerfHooks[PerfHookName])) hooks.hook(name as PerfHookName, one)
-    }
-    hooks.hook('budget:exceeded', () => { this._breaches++ })
-    // `perf.cache` is sync, but the cache code is imported on the first cache operation.
-    const cache = createLazyCacheManager(this._ctx, async () => {
-      // file hashes (wrap({ files }), invalidate.files) keep their stat memo in this CLI's cache dir
-      if (process.env.UNPERF_FILE_HASH_MEMO !== undefined) return
-      const { setFileHashMemoDir } = await import('./cache/file-hash.js')
-      setFileHashMemoDir(join(config.cache.dir, 'file-hash'))
-    })
-    this._cache = cache
-    if (config.plugins.length === 0) await hooks.emit('config:resolved', config)
-
-    this._tracer.mark('plugins')
-    // the plugins' own hooks are registered before config:resolved fires, their setup() after
-    const plugins = config.plugins.length === 0 ? [] : await setupPlugins(config.plugins, {
-      perf: this, hooks, cache, rootDir: config.rootDir, warn: this._warn, afterClose: task => { this._afterClose = task },
-    }, () => hooks.emit('config:resolved', config))
-    // cache.namespaces['plugin:<name>'] whose plugin is not loaded: warned (its module loads only with such a key)
-    if (Object.keys(config.cache.namespaces).some(name => name.startsWith('plugin:'))) warnUnmatchedPluginNamespaces(config.cache.namespaces, plugins, this._warn)
-    this._tracer.mark('ready')
-    if (!this._options.noExitHandlers) {
-      // The push to a pushgateway is asynchronous: the 'exit' path could only start it. So with one,
-      // the natural end of the event loop, close() not called, closes the run as 'exit' would
-      // (report, budgets, report/exit hooks) and the push it starts finishes: its socket holds the
-      // process until the answer or its timeout. 'beforeExit' fires again then: closed, a no-op.
-      const prom = config.monitors.enabled && config.monitors.prometheus
-      const endOfLoop = prom && 'pushgateway' in prom
-        ? (code: number) => { if (!this.closed && !this._closing) { markStalled(this); closeRunSync(this, code) } }
-        : undefined
-      this._uninstallExit = installExitHandlers((code, _signal, fatal) => closeRunSync(this, code, fatal), endOfLoop)
-    }
-    // monitors: now, or for the adapters with the first command (runCommand; createPerfForCommands)
-    if (!this._monitorsWithCommand) await this._startMonitors()
-    await hooks.emit('perf:ready', this)
-    hooks.spent = SPENT
   }
 
   get cache(): PerfCache {

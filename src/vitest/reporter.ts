@@ -19,9 +19,10 @@ import { notYetRecorded } from './history-replays.js'
 import { readRunWindows } from './run-windows.js'
 import { matchShardPlan } from './shard-plan.js'
 import { appendTestRun, newRunId, type TestFileRecord, type TestProjectPatterns, type TestRunEntry } from './history.js'
-import { legacyFileRecord, mayHaveRunOnly, moduleRecord, narrowedBy, projectPatterns } from './records.js'
+import { legacyFileRecord, moduleRecord, narrowedBy, projectPatterns } from './records.js'
 import type { RunnerTaskLike, SpecificationLike, TestModuleLike, VitestLike } from './vitest-shapes.js'
-import { vitestVersion } from './vitest-version.js'
+import { unsupportedVitest, vitestVersion } from './vitest-version.js'
+import { filtersTests, ranOnly, reachedBail } from './run-scope.js'
 
 export interface UnperfReporterOptions {
   /**
@@ -259,38 +260,6 @@ export class UnperfReporter {
     const dir = explicitDir ?? config.report.dir
     return { dir, cap: this.options.history ?? config.report.history, checkDirs: explicitDir ? [explicitDir] : reportDirs(config) }
   }
-}
-
-/**
- * vitest before 2.1: its results are not read right (a `--bail` run, say, would pass for a whole
- * run), so nothing is recorded. A version that cannot be read is given the benefit of the doubt.
- */
-export function unsupportedVitest(version: string | undefined): string | undefined {
-  const match = version === undefined ? null : /^(\d+)\.(\d+)\./.exec(version)
-  if (!match) return undefined
-  const major = Number(match[1])
-  const minor = Number(match[2])
-  if (major > 2 || (major === 2 && minor >= 1)) return undefined
-  return `test history not recorded: vitest ${version} is not supported (unperf/vitest needs vitest >= 2.1; upgrade vitest or remove the reporter)`
-}
-
-/** `it.only` / `describe.only` in a file: only part of it ran, as with `-t`. */
-function ranOnly(files: readonly TestFileRecord[], root: string): boolean {
-  return files.some(f => mayHaveRunOnly(resolve(root, f.path), f.tests))
-}
-
-/** `--bail n` and at least n failed tests. */
-function reachedBail(bail: unknown, files: readonly TestFileRecord[]): boolean {
-  if (typeof bail !== 'number' || !(bail > 0)) return false
-  let failed = 0
-  for (const file of files) for (const test of file.tests) if (test[2] === 'f') failed++
-  return failed >= bail
-}
-
-/** Runs that pick tests by name or tag time part of each file. */
-function filtersTests(config: VitestLike['config']): boolean {
-  const tags = config?.tagsFilter
-  return !!config?.testNamePattern || (Array.isArray(tags) ? tags.length > 0 : !!tags)
 }
 
 const warned = new Set<string>()

@@ -46,3 +46,16 @@ function readPackage(file: string): { name?: unknown; version: string | undefine
     return undefined
   }
 }
+
+/**
+ * vitest before 2.1: its results are not read right (a `--bail` run, say, would pass for a whole
+ * run), so nothing is recorded. A version that cannot be read is given the benefit of the doubt.
+ */
+export function unsupportedVitest(version: string | undefined): string | undefined {
+  const match = version === undefined ? null : /^(\d+)\.(\d+)\./.exec(version)
+  if (!match) return undefined
+  const major = Number(match[1])
+  const minor = Number(match[2])
+  if (major > 2 || (major === 2 && minor >= 1)) return undefined
+  return `test history not recorded: vitest ${version} is not supported (unperf/vitest needs vitest >= 2.1; upgrade vitest or remove the reporter)`
+}

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jsonError } from '../../src/errors.js'
+import { jsonError } from '../../src/cli-errors.js'
 import { tempDir } from '../helpers/tmp.js'
 import { unperf } from '../helpers/unperf-cli.js'
 

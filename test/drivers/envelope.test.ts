@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import zlib from 'node:zlib'
-import { decodeEntry, encodeEntry, encodeEntryParts, entryPlaceTag, placeSeed, placeTag, readHeader } from '../../src/drivers/envelope.js'
+import { decodeEntry, encodeEntry, encodeEntryParts, entryPlaceTag, readHeader } from '../../src/drivers/envelope.js'
+import { placeSeed, placeTag } from '../../src/drivers/place-tag.js'
 import { CorruptEntryError, type StoredEntry } from '../../src/drivers/types.js'
 
 const ON = { compress: 1000, integrity: true }

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { unsupportedVitest } from '../../src/vitest/reporter.js'
+import { unsupportedVitest } from '../../src/vitest/vitest-version.js'
 import { readTestHistory, type TestRunEntry } from '../../src/vitest/history.js'
 import { leaveShardPlan } from '../../src/vitest/shard-plan.js'
 import { appWithVitest, bundle, childEnv, writeFiles } from './_project.js'

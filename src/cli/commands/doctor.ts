@@ -17,7 +17,8 @@ import { parentConfigWarning } from '../parent-config.js'
 import { unperfCopiesWarning } from '../unperf-copies.js'
 import { pluginBundleChecks, pluginChecks } from '../doctor-plugins.js'
 import { configArgs, green, plural, printJson, red, stderrColors, yellow } from '../_ui.js'
-import { ConfigError, errorMessage, jsonError, TimeoutError } from '../../errors.js'
+import { ConfigError, errorMessage, TimeoutError } from '../../errors.js'
+import { jsonError } from '../../cli-errors.js'
 import { createProgress } from '../progress.js'
 
 interface Check { check: string; ok: boolean; detail: string; warn?: boolean }

@@ -8,7 +8,8 @@
  */
 import { defineCommand } from 'citty'
 import { formatMetric, parseDuration } from '../../config/units.js'
-import { ListenError, UsageError } from '../../errors.js'
+import { UsageError } from '../../errors.js'
+import { ListenError } from '../../cli-errors.js'
 import type { MonitorAlert, MonitorSample } from '../../hooks/types.js'
 import type { ResolvedMonitorsConfig } from '../../config/types.js'
 import { emptyCacheStats } from '../../runtime/cache/names.js'

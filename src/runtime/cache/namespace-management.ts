@@ -9,7 +9,7 @@ import type { CacheInfo, CacheVerifyResult } from '../types.js'
 import type { CacheBudget } from './budget.js'
 import type { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceTiers } from './namespace-tiers.js'
-import type { NamespaceHost } from './namespace.js'
+import type { NamespaceHost } from './namespace-host.js'
 
 /**
  * The user keys of every tier that is up, once each: the live entries (not past their expiry and

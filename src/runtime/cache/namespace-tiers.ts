@@ -1,22 +1,21 @@
 /**
  * One namespace's tiers: built once the scope is known (on first use), read through (the first live
  * entry; one found in a slower tier is promoted to the faster ones, its remaining TTL kept), written
- * through, and kept within their limits after writes (the namespace's maxSize, an occasional sweep
- * of expired entries, then the cap over all namespaces). A failing tier is reported and skipped:
- * a miss or a skipped write, never an error for the caller.
+ * through, and kept within their limits after writes (namespace-limits.ts: the namespace's maxSize,
+ * an occasional sweep of expired entries, then the cap over all namespaces). A failing tier is
+ * reported and skipped: a miss or a skipped write, never an error for the caller.
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { guardTiers, type TierGuard } from '../../drivers/tier-guard.js'
 import { CorruptEntryError, isExpired, isLive, isRedisTier, type StoredEntry } from '../../drivers/types.js'
 import type { NamespaceEvents } from './namespace-events.js'
-import type { NamespaceHost } from './namespace.js'
+import type { NamespaceHost } from './namespace-host.js'
 import type { Lookup } from './wrap.js'
+import { NamespaceLimits } from './namespace-limits.js'
 
 /** What a synchronous write returns: no promise of its own (wrap() awaits nothing for it). */
 export const WRITTEN: Promise<void> = Promise.resolve()
-/** The fewest writes between two sweeps of a memory tier's expired entries (see _enforceMemory). */
-const MEMORY_SWEEP_WRITES = 1000
 
 /**
  * A write a tier missed: a Redis tier gets each key's older value noted as removed (redis-missed-removals.ts).
@@ -46,9 +45,8 @@ export class NamespaceTiers {
   private _guards: Promise<TierGuard[]> | undefined
   /** The tiers once built: the hot paths use them without awaiting a promise. */
   ready: TierGuard[] | undefined
-  private _sweepStarted = false
-  /** Writes to the memory tier left before its next sweep of expired entries. */
-  private _memorySweepIn = MEMORY_SWEEP_WRITES
+  /** Its limits, kept after each write (namespace-limits.ts). */
+  private readonly _limits: NamespaceLimits
 
   constructor(
     private readonly _name: string,
@@ -64,6 +62,7 @@ export class NamespaceTiers {
     readonly staleFor: number,
   ) {
     _events.tiers = () => this.ready
+    this._limits = new NamespaceLimits(_config, _host, _events, staleFor)
   }
 
   guards(): Promise<TierGuard[]> {
@@ -223,7 +222,7 @@ export class NamespaceTiers {
     const done = await Promise.all(guards.map(g => g.up ? g.call(t => t.setMany(stored)).then(() => g.wrote(), error => { this._events.failed('E_WRITE', undefined, error, g); return missedWrite(g, stored, error) }) : missedWrite(g, stored)))
     // no tier stored them (each failed, or was down): no `cache:set`, not counted as sets
     if (done.includes(true)) this._events.setMany(stored)
-    this._enforce(guards)
+    this._limits.afterWrite(guards)
   }
 
   /** Flush what tiers batch (fs access times). */
@@ -253,45 +252,7 @@ export class NamespaceTiers {
 
   private _written(entry: StoredEntry, guards: TierGuard[]): void {
     this._events.set(entry.key, entry.size)
-    this._enforce(guards)
-  }
-
-  private _enforce(guards: TierGuard[]): void {
-    // the first write of a process and namespace lets the tier sweep expired entries if one is due
-    // (fs: at most hourly, across processes); its prune() also enforces maxSize
-    const sweep = !this._sweepStarted
-    this._sweepStarted = true
-    for (const g of guards) {
-      if (!g.up) continue
-      if (g.tier instanceof MemoryTier) {
-        // synchronous, and nothing to do (no allocation) while under the limits
-        this._enforceMemory(g.tier)
-        continue
-      }
-      const run = sweep && g.tier.sweep ? g.tier.sweep(this._config.maxSize, Date.now(), this.staleFor) : g.tier.enforce?.(this._config.maxSize)
-      if (!run) continue
-      const budget = g.tier.kind === 'fs' ? this._host.budget : undefined
-      this._host.track(run.then(
-        removed => {
-          for (const r of removed) this._events.evicted(r.key, r.reason, r.size, g.tier)
-          // then the cap over all namespaces
-          return budget?.enforceFs()
-        },
-      ).catch(error => this._events.report('E_EVICT', undefined, error, g.tier)))
-    }
-  }
-
-  /** The namespace's limit (the policy evicts as it writes: this reports it), then the shared cap. */
-  private _enforceMemory(tier: MemoryTier): void {
-    // expired entries nobody reads again (a service's abandoned sessions, one key per login) stayed
-    // until maxSize evicted them: hundreds of MB of heap. Swept once as many writes as the tier held
-    // entries at its last sweep have come (at least 1 000): one pass per that many writes, O(1) each
-    if (--this._memorySweepIn <= 0) {
-      for (const r of tier.sweepSync(Date.now(), this.staleFor)) this._events.evicted(r.key, r.reason, r.size, tier)
-      this._memorySweepIn = Math.max(MEMORY_SWEEP_WRITES, tier.policy.count)
-    }
-    for (const r of tier.enforceSync(this._config.maxSize)) this._events.evicted(r.key, r.reason, r.size, tier)
-    this._host.budget.enforceMemory()
+    this._limits.afterWrite(guards)
   }
 
   /**
@@ -313,7 +274,7 @@ export class NamespaceTiers {
   copyTo(entry: StoredEntry, guards: TierGuard[]): void {
     for (const g of guards) {
       if (!g.up) continue
-      if (g.tier instanceof MemoryTier) { g.tier.setPromoted(entry); this._enforceMemory(g.tier); continue }
+      if (g.tier instanceof MemoryTier) { g.tier.setPromoted(entry); this._limits.memory(g.tier); continue }
       this._host.track(g.call(t => t.set(entry)).catch(() => {}))
     }
   }

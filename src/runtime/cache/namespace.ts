@@ -5,20 +5,20 @@
  * write, one warning, `cache:error`).
  *
  * This file is the `PerfCache` API; the entries' TTLs and stale windows are entry-windows.ts, the
- * tiers (read-through, write-through, limits) namespace-tiers.ts, the stats, hooks and warnings
- * namespace-events.ts, the operations over every tier (keys, clear, prune, info, verify)
- * namespace-management.ts, invalidate()'s patterns key-pattern.ts, and wrap() wrap.ts.
+ * tiers (read-through, write-through) namespace-tiers.ts and their limits namespace-limits.ts, the
+ * stats, hooks and warnings namespace-events.ts, the operations over every tier (keys, clear,
+ * prune, info, verify) namespace-management.ts, invalidate()'s patterns key-pattern.ts, wrap()
+ * wrap.ts, and what a namespace asks of the cache that opened it namespace-host.ts.
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { NamespaceAccessError } from '../../errors.js'
 import { MemoryTier } from '../../drivers/memory.js'
 import { isExpired, type StoredEntry, type Tier } from '../../drivers/types.js'
-import type { RuntimeContext } from '../_internal.js'
-import type { CacheBudget } from './budget.js'
 import type {
   CacheEntry, CacheInfo, CacheSetOptions, CacheStats, CacheVerifyResult, CacheWrapOptions, CachedOptions, PerfCache,
 } from '../types.js'
 import { NamespaceEvents } from './namespace-events.js'
+import type { NamespaceHost } from './namespace-host.js'
 import { clearTiers, deleteFromTiers, keysOf, notePatternMissed, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
 import { NamespaceTiers, usedAbove, WRITTEN } from './namespace-tiers.js'
 import { checkOptions, wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
@@ -31,26 +31,6 @@ import { newEntry, staleWindow, wrapStaleWindow } from './entry-windows.js'
 import { keyMatcher } from './key-pattern.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
 
-export interface NamespaceHost {
-  ctx: RuntimeContext
-  /** The cap over all namespaces (`cache.maxSize`). */
-  budget: CacheBudget
-  /** Builds this namespace's tiers once the scope is known. */
-  tiers(namespace: string, config: ResolvedNamespaceConfig): Promise<Tier[]>
-  /**
-   * The same tiers made at once, when nothing is to be awaited (the scope resolved and marked used,
-   * memory and fs tiers only): the namespaces opened after the first (20 plugins' own) read without
-   * a build's promises. Undefined: tiers() builds them.
-   */
-  tiersNow?(namespace: string, config: ResolvedNamespaceConfig): Tier[] | undefined
-  namespace(name: string): PerfCache
-  /** Every namespace: the default one, the configured ones, those opened in this process and those on disk. */
-  namespaces(): Promise<string[]>
-  track(promise: Promise<unknown>): void
-  /** Work close() waits for to its end (an swr revalidation: fn's call, deferred past the command, with its write). */
-  awaitOnClose(promise: Promise<unknown>): void
-}
-
 /** keys()'s listing: the fresh entries (KeysOptions.fresh). */
 const LIST_FRESH = Object.freeze({ fresh: true })
 
@@ -58,7 +38,7 @@ const LIST_FRESH = Object.freeze({ fresh: true })
 const NO_OPTIONS: CacheWrapOptions = Object.freeze({})
 
 export class CacheNamespace implements PerfCache {
-  /** Its tiers: read-through, write-through, limits (namespace-tiers.ts). */
+  /** Its tiers: read-through, write-through, limits (namespace-tiers.ts, namespace-limits.ts). */
   readonly _tiers: NamespaceTiers
   /** Its stats, hooks and warnings (namespace-events.ts); the shared cap reports its evictions here too. */
   readonly _events: NamespaceEvents
