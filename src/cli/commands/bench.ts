@@ -5,11 +5,10 @@
  * Like hyperfine, the cost of spawning the shell (measured on the empty command `:` before the
  * benchmark) is subtracted from every wall-time sample.
  */
-import { readFileSync } from 'node:fs'
 import { commandEnv } from '../command-env.js'
-import { resolve } from 'node:path'
 import { defineCommand } from 'citty'
-import { BenchCommandError, BenchInterruptedError, jsonError, UsageError, whyUnreadable } from '../../errors.js'
+import { BenchCommandError, BenchInterruptedError, jsonError, UsageError } from '../../errors.js'
+import { matchBaseline, readBaseline } from '../bench-baseline.js'
 import { benchScript, BenchRunner, EMPTY_COMMAND, stopStatus } from '../bench-run.js'
 import { checkOutFile, flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
@@ -54,43 +53,6 @@ function prepareOptions(rawArgs: string[]): string[] {
 
 /** bench's options that take a value, as written (`--runs 3`). */
 const VALUE_OPTIONS = new Set(['--cwd', '--env', '--runs', '--warmup', '--export-json', '--export-markdown', '--baseline', '--save-baseline'])
-
-/** A baseline written by --save-baseline or --export-json (hyperfine's shape); anything else is a usage error. */
-function readBaseline(option: string, cwd: string): { results: Result[] } {
-  const file = resolve(cwd, option)
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    // in words, as the histories say it: `(ENOENT)` left a user to decode it
-    throw new UsageError(`--baseline ${file}: cannot be read: ${whyUnreadable(error, '--save-baseline JSON')}`)
-  }
-  let base: unknown
-  try { base = JSON.parse(text) } catch { base = undefined }
-  const results = (base as { results?: unknown } | undefined)?.results
-  const problem = Array.isArray(results) ? results.map(baselineProblem).find(p => p !== undefined) : ''
-  if (problem !== undefined) {
-    throw new UsageError(`--baseline ${file}: ${problem && `${problem}; `}expected the JSON of --save-baseline or --export-json ({ results: [{ command, median, times, ... }] })`)
-  }
-  return base as { results: Result[] }
-}
-
-/**
- * What is wrong with a baseline's result, by key path. Its times and median are judged: strings,
- * nulls or negative times (a file edited by hand, another tool's) were compared as they were, a
- * 'regression: 119.6 % slower (p = 0.0000)' and exit 1 from a baseline of `"x"`s.
- */
-function baselineProblem(r: unknown, i: number): string | undefined {
-  if (typeof r !== 'object' || r === null) return `results[${i}]: expected an object`
-  const { command, median, times } = r as Record<string, unknown>
-  if (typeof command !== 'string') return `results[${i}].command: expected a string`
-  if (!isSeconds(median)) return `results[${i}].median: expected seconds (a number ≥ 0), got ${JSON.stringify(median) ?? 'nothing'}`
-  if (!Array.isArray(times)) return `results[${i}].times: expected an array of seconds`
-  const at = times.findIndex(t => !isSeconds(t))
-  return at === -1 ? undefined : `results[${i}].times[${at}]: expected seconds (a number ≥ 0), got ${JSON.stringify(times[at]) ?? 'nothing'}`
-}
-
-const isSeconds = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0
 
 export default defineCommand({
   meta: { name: 'bench', description: 'Benchmark commands like hyperfine: mean ± σ, relative speed, baselines' },
@@ -246,13 +208,11 @@ export default defineCommand({
     /** The commands judged against the baseline (one with fewer than 10 runs on either side is not). */
     let compared = 0
     if (base) {
+      const entries = matchBaseline(results.map(r => r.command), base.results)
       regressions = results.flatMap((r, i) => {
-        let b = base.results.find(x => x.command === r.command)
-        if (!b && base.results[i]) {
-          b = base.results[i]
-          warnings.push(`'${r.command}' is not in the baseline: compared with its entry in the same position, '${b.command}'`)
-        }
-        if (!b) { warnings.push(`'${r.command}' is not in the baseline: not compared`); return [] }
+        const { entry: b, warning } = entries[i]!
+        if (warning) warnings.push(warning)
+        if (!b) return []
         if (b.times.length < 10 || r.times.length < 10) {
           warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
           return []
