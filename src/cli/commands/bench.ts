@@ -27,9 +27,10 @@ type Run = { seconds: number; user: number; system: number; code: number; signal
 async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   const { script, times } = benchScript(command)
   const r = await runner.run(script, times)
-  // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
+  // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"; bash (macOS's sh,
+  // Fedora's) writes the locale's decimal point, "0m0,012s" under de_DE: user and system read 0 there
   const line = r.stderr.trim().split('\n').pop() ?? ''
-  const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
+  const [user = 0, system = 0] = [...line.matchAll(/(\d+)m(\d+(?:[.,]\d+)?)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]!.replace(',', '.')))
   // the shell killed by a signal: 128 + n, as it reports a command of its own killed so
   return { seconds: r.seconds, user, system, code: exitStatus(r), signal: shellSignal(r) }
 }
