@@ -127,6 +127,8 @@ export default defineCommand({
       if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' ${ended} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code, run.signal)
       return run
     }
+    /** For the warnings' hints: what fills or clears a cache before the timed runs is in use already. */
+    const used = { warmup, prepare: prepares.some(Boolean) }
     const results: Result[] = []
     let overhead: number | undefined
     /** What stopped the benchmark before its end, with the commands completed kept: a signal, or (after one completed) a failed run. */
@@ -192,7 +194,7 @@ export default defineCommand({
       if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
       if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
       // and their warnings, as hyperfine printed them with each result (a slow first run, outliers)
-      const kept = results.flatMap(benchWarnings)
+      const kept = results.flatMap(r => benchWarnings(r, used))
       if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: kept, regressions: [], error: jsonError(stopped.error) })
       else {
         for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
@@ -203,7 +205,7 @@ export default defineCommand({
       return
     }
     const shell = overhead!
-    const warnings = results.flatMap(benchWarnings)
+    const warnings = results.flatMap(r => benchWarnings(r, used))
     /** `change`: the median's, as a fraction (0.1 = 10 % slower); null against a baseline median of 0. */
     let regressions: { command: string; p: number; change: number | null; median: number }[] = []
     /** The commands judged against the baseline (one with fewer than 10 runs on either side is not). */
