@@ -12,7 +12,7 @@ import { matchBaseline, readBaseline } from '../bench-baseline.js'
 import { benchScript, BenchRunner, EMPTY_COMMAND, stopStatus } from '../bench-run.js'
 import { checkOutFile, flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
-import { exitStatus, shellSignal } from '../exit-status.js'
+import { exitStatus, shellCodeMeaning, shellSignal } from '../exit-status.js'
 import { mannWhitney, summarize } from '../bench-stats.js'
 import { benchWarnings } from '../bench-warnings.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
@@ -114,7 +114,7 @@ export default defineCommand({
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
       const killed = shellSignal(prep)
-      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${killed ? `was killed by ${killed}` : `exited with code ${prep.status}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep), killed)
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${killed ? `was killed by ${killed}` : `exited with code ${prep.status}${shellCodeMeaning(prep.status ?? 0)}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep), killed)
       return prep.seconds
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
@@ -123,7 +123,7 @@ export default defineCommand({
       at = `in ${which} of '${command}'`
       const run = await runOnce(runner, command)
       // killed by a signal: said so, as hyperfine's "terminated by a signal" with its name ('exited with code 137' before)
-      const ended = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`
+      const ended = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}${shellCodeMeaning(run.code)}`
       if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' ${ended} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code, run.signal)
       return run
     }
