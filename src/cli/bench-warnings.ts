@@ -15,7 +15,7 @@ export interface BenchRuns { command: string; median: number; times: number[]; e
  * a slow first run alone (a cold cache, not other programs interfering); the outliers warning is
  * for the other cases.
  */
-export function benchWarnings(r: BenchRuns): string[] {
+export function benchWarnings(r: BenchRuns, used: WarmupUsed = { warmup: 0, prepare: false }): string[] {
   const warnings: string[] = []
   // only with --ignore-failure: without it the first failing run stopped the benchmark
   const failed = r.exit_codes.filter((c, i) => c !== 0 && r.signals?.[i] == null).length
@@ -24,14 +24,27 @@ export function benchWarnings(r: BenchRuns): string[] {
   for (const s of r.signals ?? []) if (s != null) killed.set(s, (killed.get(s) ?? 0) + 1)
   const ends = [...(failed > 0 ? [`exited non-zero in ${plural(failed, 'run')}`] : []), ...[...killed].map(([s, n]) => `was killed by ${s} in ${plural(n, 'run')}`)]
   if (ends.length > 0) warnings.push(`'${r.command}' ${ends.join(' and ')}: its figures may mean nothing (check the command)`)
-  if (slowFirstRun(r.times)) warnings.push(`'${r.command}': the first run was much slower (${formatTime(r.times[0]!)}, a cold cache?): try --warmup or --prepare`)
+  if (slowFirstRun(r.times)) warnings.push(`'${r.command}': the first run was much slower (${formatTime(r.times[0]!)}, a cold cache?): ${slowFirstRunHint(used)}`)
   else {
     const n = outliers(r.times)
-    if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; try --warmup or a quieter machine`)
+    // bench's --warmup is 1 by default: "try --warmup" told a user of it to do what was done
+    const hint = used.warmup > 0 ? `try a quieter machine, or more than --warmup ${used.warmup}` : 'try --warmup or a quieter machine'
+    if (n > 0) warnings.push(`'${r.command}': ${n} statistical ${n === 1 ? 'outlier' : 'outliers'}: other programs may have interfered; ${hint}`)
   }
   // as hyperfine warns: the shell's spawn time, subtracted from every run, is itself known only to about this much
   if (r.median < 0.005) warnings.push(`'${r.command}' took less than 5 ms: the results may be inaccurate (the shell spawn time subtracted from each run varies by about as much)`)
   return warnings
+}
+
+/** What the benchmark used of what fills or clears a cache before the timed runs (hyperfine's hints follow them too). */
+export interface WarmupUsed { warmup: number; prepare: boolean }
+
+/** What to try against a slow first run, given what is in use already (bench's --warmup is 1 by default), as hyperfine's hints. */
+function slowFirstRunHint({ warmup, prepare }: WarmupUsed): string {
+  if (warmup > 0 && prepare) return `with --warmup ${warmup} and --prepare in use, a random outlier? try a quieter machine, or more than --warmup ${warmup}`
+  if (warmup > 0) return `try more than --warmup ${warmup}, or a --prepare that clears the cache before each run`
+  if (prepare) return 'try --warmup, or a --prepare that clears the cache before each run'
+  return 'try --warmup or --prepare'
 }
 
 /**

@@ -15,6 +15,16 @@ export function exitText(r: { status: number | null; signal: NodeJS.Signals | nu
   return r.signal ? `killed by ${r.signal}` : `exit ${r.status}`
 }
 
+/**
+ * What a POSIX shell's 127 and 126 mean, said after the code (` (…)`, else ''): bench discards the
+ * command's output, where the shell said `sh: 1: nodee: not found`, and 'exited with code 127' left
+ * a typo in a CI step to be found by running it again by hand. cmd.exe has no such codes.
+ */
+export function shellCodeMeaning(code: number, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return ''
+  return code === 127 ? ' (the shell found no such command)' : code === 126 ? ' (the shell found the command but could not run it: not executable?)' : ''
+}
+
 let byNumber: Map<number, NodeJS.Signals> | undefined
 
 /**

@@ -1,7 +1,9 @@
 /**
  * `unperf bench --baseline` as a CI gate: a run that could compare nothing with the baseline (fewer
  * than 10 runs on a side) says so, not "no regression against the baseline", which read as a
- * passed check; `compared` in --json counts the commands judged.
+ * passed check; `compared` in --json counts the commands judged. Each command is judged against
+ * its own entry: a new command is not judged against another's, a command given twice (cold and
+ * warm, two --prepare) against the entry of its own turn.
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -53,5 +55,31 @@ describe('unperf bench --baseline', () => {
     expect(slow.stdout).toMatch(/regression: 'sleep 0\.05' is \d+(\.\d+)? ms against a baseline of 0 ms \(p = /)
     const json = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', 'base.json', 'sleep 0.05')
     expect(json.json().regressions).toEqual([expect.objectContaining({ command: 'sleep 0.05', change: null, median: expect.any(Number) })])
+  })
+
+  it("a command not in the baseline is not judged against the entry in its position when that entry is another command's of this run: a new command put first failed CI as a regression of the old one", () => {
+    const dir = tempDir('unperf-bench-baseline-')
+    writeFileSync(join(dir, 'base.json'), JSON.stringify({ results: [{ command: 'true', median: 0.01, times: Array(12).fill(0.01) }] }))
+    const r = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', 'base.json', 'sleep 0.05', 'true')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json()).toMatchObject({ compared: 1, regressions: [] })
+    expect(r.json().warnings).toContain("'sleep 0.05' is not in the baseline: not compared (the entry in its position, 'true', is the baseline of that command, run here too)")
+    // with no command of that text in the run, the entry in the position is still the one compared, said so
+    const renamed = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', 'base.json', 'sleep 0.05')
+    expect(renamed.code, renamed.stderr).toBe(1)
+    expect(renamed.json().warnings).toContain("'sleep 0.05' is not in the baseline: compared with its entry in the same position, 'true'")
+  })
+
+  it('a command given twice (cold and warm, two --prepare) is judged against the entry of its own turn: both were judged against the first', () => {
+    const dir = tempDir('unperf-bench-baseline-')
+    // the first entry slower than any run of it here, the second much faster: only the second run regresses
+    const entry = (seconds: number) => ({ command: 'sleep 0.03', median: seconds, times: Array(12).fill(seconds) })
+    writeFileSync(join(dir, 'base.json'), JSON.stringify({ results: [entry(0.5), entry(0.001)] }))
+    const r = unperf(dir, 'bench', '--runs', '10', '--warmup', '0', '--json', '--baseline', 'base.json', 'sleep 0.03', 'sleep 0.03')
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.json().compared).toBe(2)
+    expect(r.json().regressions).toEqual([expect.objectContaining({ command: 'sleep 0.03', change: expect.any(Number) })])
+    expect(r.json().regressions[0].change).toBeGreaterThan(5)
+    expect(r.json().warnings.join('\n')).not.toContain('not in the baseline')
   })
 })

@@ -4,7 +4,7 @@
  * they failed), and without --runs the number of runs is what fits in 3 s counting all a run costs:
  * the command, the shell's spawn and --prepare (before, `unperf bench true` made 1000 runs, 20 s).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
@@ -23,6 +23,17 @@ describe('unperf bench', () => {
     const warm = unperf(dir, 'bench', '--warmup', '2', 'exit 4')
     expect(warm.code).toBe(1)
     expect(warm.stderr).toContain("'exit 4' exited with code 4 in warm-up run 1")
+  })
+
+  it("a command or --prepare the shell cannot find (127) or run (126) is said so: its output, the shell's 'not found', is discarded", () => {
+    const dir = tempDir('unperf-bench-failure-')
+    const missing = unperf(dir, 'bench', '--warmup', '0', 'unperf_no_such_command_x --version')
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain("'unperf_no_such_command_x --version' exited with code 127 (the shell found no such command) in run 1")
+    writeFileSync(join(dir, 'script.sh'), 'echo hi\n', { mode: 0o644 })
+    const notExecutable = unperf(dir, 'bench', '--warmup', '0', '--prepare', './script.sh', 'true')
+    expect(notExecutable.code).toBe(1)
+    expect(notExecutable.stderr).toContain('the --prepare command exited with code 126 (the shell found the command but could not run it: not executable?): ./script.sh')
   })
 
   it('a command failing after others completed keeps their results, as hyperfine does: printed, in --json beside the error, exported; exit 1', () => {

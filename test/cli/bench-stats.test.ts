@@ -38,5 +38,10 @@ describe('bench statistics', () => {
     const flat = [0.3, 0.1, 0.1, 0.1, 0.1, 0.1]
     expect(benchWarnings({ ...base, times: flat, median: 0.1 })).toEqual(["'c': the first run was much slower (300.0 ms, a cold cache?): try --warmup or --prepare"])
     expect(benchWarnings({ ...base, times: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1], median: 0.1 })).toEqual([])
+    // the hints follow what is in use already, as hyperfine's: bench's --warmup is 1 by default, and "try --warmup" told its users to do what they did
+    expect(benchWarnings({ ...base, times: flat, median: 0.1 }, { warmup: 1, prepare: false })).toEqual(["'c': the first run was much slower (300.0 ms, a cold cache?): try more than --warmup 1, or a --prepare that clears the cache before each run"])
+    expect(benchWarnings({ ...base, times: flat, median: 0.1 }, { warmup: 0, prepare: true })).toEqual(["'c': the first run was much slower (300.0 ms, a cold cache?): try --warmup, or a --prepare that clears the cache before each run"])
+    expect(benchWarnings({ ...base, times: flat, median: 0.1 }, { warmup: 3, prepare: true })).toEqual(["'c': the first run was much slower (300.0 ms, a cold cache?): with --warmup 3 and --prepare in use, a random outlier? try a quieter machine, or more than --warmup 3"])
+    expect(benchWarnings({ ...base, times: later, median: 0.1 }, { warmup: 1, prepare: false })).toEqual(["'c': 1 statistical outlier: other programs may have interfered; try a quieter machine, or more than --warmup 1"])
   })
 })

@@ -20,4 +20,13 @@ describe('unperf bench warnings', () => {
     // before: also "1 statistical outlier: other programs may have interfered" about the same run
     expect(warnings).not.toMatch(/statistical outlier/)
   })
+
+  it('a slow first run despite the default --warmup 1: the hint is more warm-up runs, not "try --warmup", which it was', () => {
+    const dir = tempDir('unperf-bench-first-run-')
+    // the second run of the command (the first timed one, after the warm-up) is the slow one: 1 s; the others ~20 ms
+    const count = join(dir, 'count')
+    const r = unperf(dir, 'bench', '--runs', '6', '--json', `n=$(cat ${count} 2>/dev/null || echo 0); echo $((n + 1)) > ${count}; if [ "$n" -eq 1 ]; then sleep 1; else sleep 0.02; fi`)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().warnings.join('\n')).toMatch(/: the first run was much slower \(1\.\d+ s, a cold cache\?\): try more than --warmup 1, or a --prepare that clears the cache before each run$/)
+  })
 })

@@ -9,11 +9,11 @@ import { commandEnv } from '../command-env.js'
 import { defineCommand } from 'citty'
 import { UsageError } from '../../errors.js'
 import { BenchCommandError, BenchInterruptedError, jsonError } from '../../cli-errors.js'
-import { readBaseline } from '../bench-baseline.js'
+import { matchBaseline, readBaseline } from '../bench-baseline.js'
 import { benchScript, BenchRunner, EMPTY_COMMAND, stopStatus } from '../bench-run.js'
 import { checkOutFile, flushStdoutExports, refuseStdoutWithJson, writeOutFile } from '../out-file.js'
 import { createProgress } from '../progress.js'
-import { exitStatus, shellSignal } from '../exit-status.js'
+import { exitStatus, shellCodeMeaning, shellSignal } from '../exit-status.js'
 import { mannWhitney, summarize } from '../bench-stats.js'
 import { benchWarnings } from '../bench-warnings.js'
 import { formatTime, markdownTable, resultLines, speedLines, type BenchResult } from '../bench-format.js'
@@ -28,9 +28,10 @@ type Run = { seconds: number; user: number; system: number; code: number; signal
 async function runOnce(runner: BenchRunner, command: string): Promise<Run> {
   const { script, times } = benchScript(command)
   const r = await runner.run(script, times)
-  // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"
+  // `times`: line 1 = the shell, line 2 = its children: "0m0.012s 0m0.004s"; bash (macOS's sh,
+  // Fedora's) writes the locale's decimal point, "0m0,012s" under de_DE: user and system read 0 there
   const line = r.stderr.trim().split('\n').pop() ?? ''
-  const [user = 0, system = 0] = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]))
+  const [user = 0, system = 0] = [...line.matchAll(/(\d+)m(\d+(?:[.,]\d+)?)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]!.replace(',', '.')))
   // the shell killed by a signal: 128 + n, as it reports a command of its own killed so
   return { seconds: r.seconds, user, system, code: exitStatus(r), signal: shellSignal(r) }
 }
@@ -114,7 +115,7 @@ export default defineCommand({
       // like hyperfine: timing a command whose preparation failed measures the wrong thing
       // killed by a signal: said so ('exited with code SIGKILL' read as a code), its status 128 + n
       const killed = shellSignal(prep)
-      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${killed ? `was killed by ${killed}` : `exited with code ${prep.status}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep), killed)
+      if (prep.status !== 0 && !ignoreFailure) throw failed(`the --prepare command ${killed ? `was killed by ${killed}` : `exited with code ${prep.status}${shellCodeMeaning(prep.status ?? 0)}`}: ${prepCommand} (--ignore-failure to go on)`, prepCommand, exitStatus(prep), killed)
       return prep.seconds
     }
     // like hyperfine: the first run that exits non-zero, a warm-up one included, stops the benchmark
@@ -123,10 +124,12 @@ export default defineCommand({
       at = `in ${which} of '${command}'`
       const run = await runOnce(runner, command)
       // killed by a signal: said so, as hyperfine's "terminated by a signal" with its name ('exited with code 137' before)
-      const ended = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`
+      const ended = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}${shellCodeMeaning(run.code)}`
       if (run.code !== 0 && !ignoreFailure) throw failed(`'${command}' ${ended} in ${which}: the benchmark stopped (its output is discarded: run it alone to see why, or --ignore-failure to benchmark it anyway)`, command, run.code, run.signal)
       return run
     }
+    /** For the warnings' hints: what fills or clears a cache before the timed runs is in use already. */
+    const used = { warmup, prepare: prepares.some(Boolean) }
     const results: Result[] = []
     let overhead: number | undefined
     /** What stopped the benchmark before its end, with the commands completed kept: a signal, or (after one completed) a failed run. */
@@ -192,7 +195,7 @@ export default defineCommand({
       if (results.length > 0 && args['export-json']) writeOutFile('--export-json', args['export-json'], JSON.stringify(exportable, null, 2), cwd)
       if (results.length > 0 && args['export-markdown']) writeOutFile('--export-markdown', args['export-markdown'], markdownTable(results, results.reduce((a, b) => (b.mean < a.mean ? b : a))), cwd)
       // and their warnings, as hyperfine printed them with each result (a slow first run, outliers)
-      const kept = results.flatMap(benchWarnings)
+      const kept = results.flatMap(r => benchWarnings(r, used))
       if (args.json) printJson({ ...exportable, shell_overhead: overhead ?? null, warnings: kept, regressions: [], error: jsonError(stopped.error) })
       else {
         for (const r of results) console.log(`${bold('Benchmark:')} ${r.command}\n${resultLines(r).join('\n')}\n`)
@@ -203,19 +206,17 @@ export default defineCommand({
       return
     }
     const shell = overhead!
-    const warnings = results.flatMap(benchWarnings)
+    const warnings = results.flatMap(r => benchWarnings(r, used))
     /** `change`: the median's, as a fraction (0.1 = 10 % slower); null against a baseline median of 0. */
     let regressions: { command: string; p: number; change: number | null; median: number }[] = []
     /** The commands judged against the baseline (one with fewer than 10 runs on either side is not). */
     let compared = 0
     if (base) {
+      const entries = matchBaseline(results.map(r => r.command), base.results)
       regressions = results.flatMap((r, i) => {
-        let b = base.results.find(x => x.command === r.command)
-        if (!b && base.results[i]) {
-          b = base.results[i]
-          warnings.push(`'${r.command}' is not in the baseline: compared with its entry in the same position, '${b.command}'`)
-        }
-        if (!b) { warnings.push(`'${r.command}' is not in the baseline: not compared`); return [] }
+        const { entry: b, warning } = entries[i]!
+        if (warning) warnings.push(warning)
+        if (!b) return []
         if (b.times.length < 10 || r.times.length < 10) {
           warnings.push(`'${r.command}': fewer than 10 runs here or in the baseline: not compared (--runs 10 or more)`)
           return []
