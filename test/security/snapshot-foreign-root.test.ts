@@ -8,23 +8,14 @@
  * session 31 security audit on the packed package. Real child processes on the built package.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
+import { snapshotProject } from './_snapshot-project.js'
 
-const dist = join(import.meta.dirname, '../../dist/index.mjs')
 
-function project(): string {
-  // no node_modules: the snapshot's place is the platform cache dir
-  const dir = tempDir('unperf-snap-root-')
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { ttl: '3m' } }`)
-  writeFileSync(join(dir, 'main.mjs'), `import { loadPerfConfigLayers } from ${JSON.stringify(dist)}
-const { config, loader } = await loadPerfConfigLayers()
-console.log(loader, config.cache.ttl)`)
-  return dir
-}
+const project = (): string => snapshotProject('unperf-snap-root-', false)
 
 /** A cache home whose `unperf/` is the user's (0700) and whose `config-snapshots` is a symlink to a 0700 dir of the user's. */
 function linkedSnapshots(): { xdg: string; target: string; link: string } {

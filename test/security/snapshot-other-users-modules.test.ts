@@ -8,25 +8,16 @@
  * root to make (chown, 65534 is nobody).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
+import { snapshotProject } from './_snapshot-project.js'
 
-const dist = join(import.meta.dirname, '../../dist/index.mjs')
 const bin = join(import.meta.dirname, '../../bin/unperf.mjs')
 const NOBODY = 65_534
 
-function project(): string {
-  const dir = tempDir('unperf-snap-modules-')
-  mkdirSync(join(dir, 'node_modules'))
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'acme', version: '1.0.0', type: 'module' }))
-  writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { ttl: '3m' } }`)
-  writeFileSync(join(dir, 'main.mjs'), `import { loadPerfConfigLayers } from ${JSON.stringify(dist)}
-const { config, loader } = await loadPerfConfigLayers()
-console.log(loader, config.cache.ttl)`)
-  return dir
-}
+const project = (): string => snapshotProject('unperf-snap-modules-', true)
 
 const env = (xdg: string) => ({ ...process.env, XDG_CACHE_HOME: xdg, UNPERF_CODE_CACHE: '0', NO_COLOR: '1' })
 const run = (dir: string, xdg: string, as?: number) => execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8', env: env(xdg), ...(as !== undefined && { uid: as, gid: as }) }).trim()
