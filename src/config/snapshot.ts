@@ -188,7 +188,7 @@ function runScript(file: string): { default?: unknown } {
 /**
  * Whether a snapshot dir is one whose modules are not run (nor its build lock taken): in the platform
  * cache dir (an XDG_CACHE_HOME in /tmp) and someone else can write to it. The project's node_modules
- * is as trusted as its code; `writing`, it must be the user's own. `writing`: also when someone else can write to, or owns as a symlink,
+ * is as trusted as its code (to write in, it must be the user's own). `writing`: also when someone else can write to, or owns as a symlink,
  * `config-snapshots/` or the `unperf/` root above it (a shared cache home where another user made
  * them first): the snapshot (the config's code, a literal password too) is not written under a root
  * its owner can swap, nor through their link into a dir of the user's. Missing dirs pass (made
