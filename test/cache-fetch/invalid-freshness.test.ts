@@ -16,6 +16,8 @@ const CASES: Record<string, [cacheControl: string, second: string]> = {
   '/first-zero': ['max-age=0, max-age=100', 'MISS'],
   '/first-long': ['max-age=100, max-age=0', 'HIT'],
   '/valid': ['public, max-age=100', 'HIT'],
+  // a shared cache's directive: this cache is private, so it lengthens nothing
+  '/shared': ['max-age=0, s-maxage=100', 'MISS'],
 }
 
 describe('cached fetch: invalid freshness', () => {
