@@ -227,4 +227,18 @@ describe('.config/perf.config.ts and .env', () => {
     }
     expect(process.env.UNPERF_TEST_DOTENV_TTL).toBeUndefined()
   })
+
+  it('UNPERF_NO_SNAPSHOT=1 writes no snapshot; jiti\'s private copy of a .ts config still is, beside where the snapshot would be', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': "export default { cache: { ttl: '2h' } }\n" })
+    const saved = process.env.UNPERF_NO_SNAPSHOT
+    process.env.UNPERF_NO_SNAPSHOT = '1'
+    try {
+      expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+    } finally {
+      if (saved === undefined) delete process.env.UNPERF_NO_SNAPSHOT
+      else process.env.UNPERF_NO_SNAPSHOT = saved
+    }
+    expect(existsSync(join(dir, 'node_modules/.cache/unperf/config'))).toBe(false)
+    expect(existsSync(join(dir, 'node_modules/.cache/unperf/jiti'))).toBe(true)
+  })
 })
