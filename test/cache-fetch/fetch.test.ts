@@ -283,17 +283,26 @@ describe('cached fetch', () => {
     await expect(f(`${s.url}/never-fetched`)).rejects.toThrow()
   })
 
-  it('without staleIfError, or with must-revalidate, a network failure is an error, not a stale copy', async () => {
+  it('without staleIfError, or with must-revalidate (proxy-revalidate counts as it), a network failure is an error, not a stale copy; a no-cache copy is served stale', async () => {
+    const directives: Record<string, string> = { '/mr': 'max-age=0, must-revalidate', '/pr': 'max-age=0, proxy-revalidate', '/nc': 'no-cache' }
     const s = await server((req, res) => {
-      res.writeHead(200, { etag: '"e"', 'cache-control': req.url === '/mr' ? 'max-age=0, must-revalidate' : 'max-age=0' }); res.end('x')
+      res.writeHead(200, { etag: '"e"', 'cache-control': directives[req.url!] ?? 'max-age=0' }); res.end('x')
     })
     const none = createCachedFetch(realCache().cache, { ttl: 600_000, staleIfError: false })
     const mr = createCachedFetch(realCache().cache, { ttl: 600_000, staleIfError: 3_600_000 })
+    const plain = createCachedFetch(realCache().cache, { ttl: 600_000, staleIfError: 3_600_000 })
     await none(`${s.url}/plain`)
     await mr(`${s.url}/mr`)
+    await mr(`${s.url}/pr`)
+    await plain(`${s.url}/plain`)
+    await plain(`${s.url}/nc`)
     await s.close()
     await expect(none(`${s.url}/plain`)).rejects.toThrow()
     await expect(mr(`${s.url}/mr`)).rejects.toThrow()
+    await expect(mr(`${s.url}/pr`)).rejects.toThrow()
+    // the same copy without either directive is served stale, and so is a no-cache one (the window is the CLI's consent to stale data offline)
+    expect((await plain(`${s.url}/plain`)).headers.get('x-unperf-cache')).toBe('STALE')
+    expect((await plain(`${s.url}/nc`)).headers.get('x-unperf-cache')).toBe('STALE')
   })
 
   it("a caller's abort is never answered from the stale copy", async () => {

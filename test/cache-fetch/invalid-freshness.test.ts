@@ -16,6 +16,8 @@ const CASES: Record<string, [cacheControl: string, second: string]> = {
   '/first-zero': ['max-age=0, max-age=100', 'MISS'],
   '/first-long': ['max-age=100, max-age=0', 'HIT'],
   '/valid': ['public, max-age=100', 'HIT'],
+  // a shared cache's directive: this cache is private, so it lengthens nothing
+  '/shared': ['max-age=0, s-maxage=100', 'MISS'],
 }
 
 describe('cached fetch: invalid freshness', () => {
@@ -28,5 +30,17 @@ describe('cached fetch: invalid freshness', () => {
       seen[path] = (await f(`${s.url}${path}`)).headers.get('x-unperf-cache')!
     }
     expect(seen).toEqual(Object.fromEntries(Object.entries(CASES).map(([path, [, second]]) => [path, second])))
+  })
+
+  it("an invalid Expires (`0`, a word) is stale too, not fresh for the namespace ttl; a future one is fresh", async () => {
+    const expires: Record<string, string> = { '/zero': '0', '/word': 'never', '/future': new Date(Date.now() + 3_600_000).toUTCString() }
+    const s = await server((req, res) => { res.writeHead(200, { expires: expires[req.url!]!, date: new Date().toUTCString() }).end('x') })
+    const f = createCachedFetch(realCache().cache, { ttl: 86_400_000, staleIfError: false })
+    const seen: Record<string, string> = {}
+    for (const path of Object.keys(expires)) {
+      await (await f(`${s.url}${path}`)).text()
+      seen[path] = (await f(`${s.url}${path}`)).headers.get('x-unperf-cache')!
+    }
+    expect(seen).toEqual({ '/zero': 'MISS', '/word': 'MISS', '/future': 'HIT' })
   })
 })

@@ -49,6 +49,7 @@ describe.skipIf(!hasRedisServer)('wrap() as an ACL user limited to its keys', ()
     await own.raw!.call('ACL', 'SETUSER', 'team', 'on', '>pw', '~team:*', '&*', '+@all')
     await own.raw!.call('ACL', 'SETUSER', 'entries', 'on', '>pw', '~unperf:*', '&*', '+@all')
     await own.raw!.call('ACL', 'SETUSER', 'reader', 'on', '>pw', '~*', '&*', '+@read', '+@connection')
+    await own.raw!.call('ACL', 'SETUSER', 'noscript', 'on', '>pw', '~*', '&*', '+@all', '-@scripting')
   })
   // the keys each case finds are its own
   beforeEach(async () => { await own.raw!.flushall() })
@@ -82,6 +83,33 @@ describe.skipIf(!hasRedisServer)('wrap() as an ACL user limited to its keys', ()
     } finally {
       await close()
     }
+  }, 30_000)
+
+  // docs/cache.md: the lock is a 5 s lease its holder pushes back every second; a Redis refusing
+  // scripts has no keeps, and its lock is a plain SET NX of 15 s
+  it('the lock held while fn runs: a lease of at most 5 s; as a user without EVAL, a SET NX of 15 s', async () => {
+    const leaseOf = async (user: string, base?: string) => {
+      const cwd = tempDir('unperf-lock-acl-lease-')
+      const m = manager({ cwd, driver: [{ driver: 'redis' as const, url: own.url.replace('//', `//${user}:pw@`), ...(base !== undefined && { base }) }], timeout: 5000 })
+      let release!: () => void
+      let running!: () => void
+      const started = new Promise<void>(resolve => { running = resolve })
+      const value = m.cache.wrap('k', () => new Promise<string>(resolve => { running(); release = () => resolve('v') }))
+      await started
+      const locks = await own.raw!.keys('*lock*')
+      const pttl = locks.length === 1 ? await own.raw!.pttl(locks[0]!) : -2
+      release()
+      expect(await value).toBe('v')
+      await m.m.close()
+      await own.raw!.flushall()
+      return pttl
+    }
+    const kept = await leaseOf('team', 'team')
+    expect(kept).toBeGreaterThan(3000)
+    expect(kept).toBeLessThanOrEqual(5000)
+    const scriptless = await leaseOf('noscript')
+    expect(scriptless).toBeGreaterThan(10_000)
+    expect(scriptless).toBeLessThanOrEqual(15_000)
   }, 30_000)
 
   it('a read-only user (a pull request\'s job) gets its refused write told, not a lock to give keys to', async () => {

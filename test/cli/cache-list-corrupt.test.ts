@@ -75,3 +75,29 @@ describe('unperf cache commands over a corrupt entry', () => {
     expect(r.stderr).toBe('')
   })
 })
+
+it('list over seven corrupt entries: the first five named one by one, the other two in one warning after the output, exit 0', () => {
+  const dir = tempDir('unperf-cli-cache-corrupt-many-')
+  mkdirSync(join(dir, 'node_modules'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'corrupt-many', version: '1.0.0', type: 'module' }))
+  writeFileSync(join(dir, 'perf.config.ts'), `export default { cache: { driver: 'fs', compress: false }, report: { console: false } }`)
+  writeFileSync(join(dir, 'app.mjs'), `
+    import { createPerf } from ${JSON.stringify(dist)}
+    const perf = await createPerf()
+    for (let i = 0; i < 7; i++) await perf.cache.set('k' + i, 'value-to-damage')
+    await perf.close()`)
+  const r = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+  expect(r.status, r.stderr).toBe(0)
+  const damaged = files(join(dir, '.xdg')).filter(f => readFileSync(f).includes('value-to-damage'))
+  expect(damaged).toHaveLength(7)
+  for (const file of damaged) {
+    const bytes = readFileSync(file)
+    bytes[bytes.indexOf('value-to-damage')] ^= 0x20
+    writeFileSync(file, bytes)
+  }
+  const list = unperf(dir, 'cache', 'list')
+  expect(list.code).toBe(0)
+  expect(list.stderr.match(/removed a corrupt cache entry 'k\d' in namespace 'default'/g)).toHaveLength(5)
+  expect(list.stderr).toMatch(/removed 2 more corrupt cache entries in namespace 'default' \(7 in all, each treated as a miss\): 'k\d', 'k\d'; unperf cache verify checks every entry/)
+  expect(list.stderr).not.toContain('incomplete')
+})

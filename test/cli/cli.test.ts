@@ -556,6 +556,8 @@ describeRedis('unperf doctor with a redis tier (real redis)', CHILD_RUNS, () => 
     const report = unperf(slow, 'report', '--json')
     expect(report.code, report.stderr).toBe(0)
     expect(report.json()).toMatchObject({ runs: 6, commands: [{ command: 'build', runs: 6, regression: true }] })
+    // the text's first line says how many came from the shared history (docs/cli.md)
+    expect(unperf(slow, 'report').stdout.split('\n')[0]).toMatch(/^6 runs recorded \(1 in .+, 5 more in report\.historyDriver\)$/)
   })
 })
 

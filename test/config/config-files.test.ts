@@ -7,7 +7,7 @@
  * So are two config files (`perf.config.js` beside `perf.config.ts`, tsc's output of it), in the root
  * or in a preset's dir: c12 loaded the first, and edits of the other changed nothing, on a warm start too.
  */
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPerfConfig, loadPerfConfigLayers } from '../../src/config/load.js'
@@ -205,5 +205,40 @@ describe('two config files', () => {
       writeFileSync(join(dir, presetDir, added), added.endsWith('.json') ? '{}' : TS)
       expect((await configError(dir)).message, added).toContain(`(extends '${extended}' in perf.config.mjs): two config files, perf.config.mjs and ${added}`)
     }
+  })
+})
+
+describe('.config/perf.config.ts and .env', () => {
+  // c12 resolves a relative extends in .config/ from rootDir, and reads no .env (its dotenv is off):
+  // both documented (docs/config.md), the same cold and on a warm start from the snapshot
+  it("a relative extends in .config/ resolves from rootDir; a value kept in .env does not reach process.env.X, cold or warm", async () => {
+    delete process.env.UNPERF_TEST_DOTENV_TTL
+    const dir = project({
+      'package.json': PKG,
+      '.config/perf.config.ts': "export default { extends: './presets/base.ts', cache: { ttl: process.env.UNPERF_TEST_DOTENV_TTL ?? '1h' } }\n",
+      'presets/base.ts': 'export default { concurrency: { default: 3 } }\n',
+      '.env': 'UNPERF_TEST_DOTENV_TTL=2h\n',
+    })
+    const snapshots = join(dir, 'node_modules/.cache/unperf/config')
+    for (const which of ['cold', 'warm']) {
+      expect(existsSync(snapshots), which).toBe(which === 'warm')
+      const config = await loadPerfConfig({ cwd: dir })
+      expect([config.concurrency.default, config.cache.ttl], which).toEqual([3, 3_600_000])
+    }
+    expect(process.env.UNPERF_TEST_DOTENV_TTL).toBeUndefined()
+  })
+
+  it('UNPERF_NO_SNAPSHOT=1 writes no snapshot; jiti\'s private copy of a .ts config still is, beside where the snapshot would be', async () => {
+    const dir = project({ 'package.json': PKG, 'perf.config.ts': "export default { cache: { ttl: '2h' } }\n" })
+    const saved = process.env.UNPERF_NO_SNAPSHOT
+    process.env.UNPERF_NO_SNAPSHOT = '1'
+    try {
+      expect((await loadPerfConfig({ cwd: dir })).cache.ttl).toBe(7_200_000)
+    } finally {
+      if (saved === undefined) delete process.env.UNPERF_NO_SNAPSHOT
+      else process.env.UNPERF_NO_SNAPSHOT = saved
+    }
+    expect(existsSync(join(dir, 'node_modules/.cache/unperf/config'))).toBe(false)
+    expect(existsSync(join(dir, 'node_modules/.cache/unperf/jiti'))).toBe(true)
   })
 })

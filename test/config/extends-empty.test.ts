@@ -21,11 +21,12 @@ const BASE = { 'base.mjs': "export default { cache: { ttl: '2h' } }" }
 
 describe("an empty extends", () => {
   it.each([
-    ['perf.config.mjs', "export default { extends: '' }", 'extends'],
-    ['perf.config.mjs', "export default { extends: ['./base.mjs', ''] }", 'extends[1]'],
-  ])('%s %s: a config error at %s', async (file, text, path) => {
+    ['perf.config.mjs', "export default { extends: '' }", 'extends', 18],
+    // the list's empty item itself (docs/config.md's example)
+    ['perf.config.mjs', "export default { extends: ['./base.mjs', ''] }", 'extends[1]', 42],
+  ])('%s %s: a config error at %s', async (file, text, path, column) => {
     const issue = await issueOf({ 'package.json': PKG, [file]: text, ...BASE })
-    expect(issue).toMatchObject({ file, path, expected: EXPECTED, found: '' })
+    expect(issue).toMatchObject({ file, path, expected: EXPECTED, found: '', line: 1, column })
     expect(issue.message).toMatch(new RegExp(`^${file.replace('.', '\\.')}(:\\d+:\\d+)?: ${path.replace(/[[\]]/g, '\\$&')}: expected ${EXPECTED.replace(/[()]/g, '\\$&')}, got ''$`))
   })
 

@@ -82,6 +82,20 @@ describe('pool', () => {
     expect(calls).toBe(2)
   })
 
+  it("after the last attempt: that attempt's error itself, no wrapper nor cause (p-retry's way); the earlier ones are task:retry's error", async () => {
+    const ctx = runtimeContext()
+    const retried: unknown[] = []
+    ctx.hooks.hook('task:retry', e => { retried.push(e.error) })
+    const p = new Pool('r', pool({ retries: 2, backoff: 1, maxBackoff: 1 }), ctx)
+    const thrown = [new Error('try 1'), new Error('try 2'), new Error('try 3')]
+    let calls = 0
+    const err = await p.run(async () => { throw thrown[calls++] }).catch((e: unknown) => e)
+    expect(err).toBe(thrown[2])
+    expect((err as Error).cause).toBeUndefined()
+    await new Promise(resolve => setImmediate(resolve))
+    expect(retried).toEqual([thrown[0], thrown[1]])
+  })
+
   it('map stopOnError aborts in-flight tasks and starts no more', async () => {
     const p = new Pool('s', pool({ concurrency: 2 }), undefined)
     const started: number[] = []

@@ -67,6 +67,8 @@ describe('an option the call does not read', () => {
     await expect(perf.workers.run(url, 'f', [], { maxMemory: '64MiB' } as never)).rejects.toThrow(new TypeError(
       "[unperf] perf.workers.run(moduleUrl, exportName, args, options): unknown option 'maxMemory' (it takes { signal, timeout, retries, transferList, transferResult }); maxMemory is a setting of the worker threads, not of one call: set it in the config (concurrency.workers.maxMemory)"))
     await expect(perf.workers.run(url, 'f', [], { transferlist: [] } as never)).rejects.toThrow("unknown option 'transferlist' (it takes { signal, timeout, retries, transferList, transferResult }); did you mean 'transferList'?")
+    // a pool call's backoff and maxBackoff are no options of a worker call (the threads have no such setting)
+    for (const key of ['backoff', 'maxBackoff']) await expect(perf.workers.run(url, 'f', [], { [key]: 10 } as never)).rejects.toThrow(`unknown option '${key}' (it takes { signal, timeout, retries, transferList, transferResult })`)
     await perf.close()
   })
 })

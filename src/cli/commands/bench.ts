@@ -65,7 +65,7 @@ export default defineCommand({
     commands: { type: 'positional', required: false, description: "Shell commands to compare, one argument each: unperf bench 'node cli.mjs build' 'node cli.mjs build --no-cache'" },
     runs: { type: 'string', description: 'Runs per command, 1 or more (default: at least 10, or as many as fit in 3 s)' },
     warmup: { type: 'string', default: '1', description: 'Warm-up runs per command' },
-    prepare: { type: 'string', description: 'Command run before each timed run (a non-zero exit stops the benchmark); once for all commands, or once per command in their order' },
+    prepare: { type: 'string', description: 'Command run before every run, warm-ups included (a non-zero exit stops the benchmark, unless -i); once for all commands, or once per command in their order' },
     'ignore-failure': { type: 'boolean', alias: 'i', description: 'Exit 0 even when a command exits non-zero (like hyperfine -i)' },
     'export-json': { type: 'string', description: "Write results in hyperfine's JSON shape" },
     'export-markdown': { type: 'string', description: 'Write a markdown table' },

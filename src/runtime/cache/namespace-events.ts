@@ -127,8 +127,8 @@ export class NamespaceEvents {
   }
 
   /**
-   * A corrupt entry `tier` met and removed: reported, an eviction on any tier (see evicted) and one
-   * warning per namespace. That copy is a miss: a slower tier's good copy, if any, is served and
+   * A corrupt entry `tier` met and removed: reported, an eviction on any tier (see evicted) and a
+   * warning naming it for each of the first CORRUPT_NAMED keys of the namespace (the rest: closed()). That copy is a miss: a slower tier's good copy, if any, is served and
    * written back to it (NamespaceTiers.lookup).
    */
   corrupt(error: CorruptEntryError, tier: Tier): void {
