@@ -63,7 +63,8 @@ describe.skipIf(!canMount)('disk full', () => {
     await Promise.all(Array.from({ length: 6 }, (_, i) => cache.set(`burst${i}`, randomBytes(100_000))))
     await m.close()
     expect(errors).toEqual([])
-    for (let i = 0; i < 6; i++) expect(await cache.get(`burst${i}`)).not.toBeNull()
+    // the evicted keys in the message: this failed once in CI under load (2026-12-07 23:47) and never since
+    for (let i = 0; i < 6; i++) expect(await cache.get(`burst${i}`), `burst${i} lost; evicted: ${evicted.join(' ')}`).not.toBeNull()
     expect(evicted.length).toBeLessThanOrEqual(7)
     let kept = 0
     for (let i = 0; i < 9; i++) if (await cache.get(`old${i}`) !== null) kept++
