@@ -70,16 +70,20 @@ describe('swr revalidation at close()', () => {
   }, 15_000)
 })
 
+/** Two machines' caches of one project (each its own fs dir) on one Redis, swr 60 s: the fs + Redis tiers and both. */
+function twoMachines(prefix: string) {
+  const cwd = tempDir(prefix)
+  const driver = ['fs' as const, { driver: 'redis' as const, url: redisUrl! }]
+  return { cwd, driver, a: manager({ cwd, driver, swr: 60_000, timeout: 5000 }), b: manager({ cwd, driver, swr: 60_000, timeout: 5000 }) }
+}
+
 describeRedis('swr revalidation on redis', () => {
   it('one background call per key', revalidatesOnce({ driver: 'redis', url: redisUrl! }))
 
   // a process that finds another revalidating the key (its lock held) serves the stale value and
   // does not wait for that fn: close() returns at once (it waited for the other's fn, minutes for a build step)
   it("a revalidation does not wait for another process's: close() is not held by it", async () => {
-    const cwd = tempDir('unperf-swr-peer-')
-    const driver = ['fs' as const, { driver: 'redis' as const, url: redisUrl! }]
-    const a = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
-    const b = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
+    const { cwd, driver, a, b } = twoMachines('unperf-swr-peer-')
     let calls = 0
     const slow = async () => { calls++; await sleep(2000); return `v${calls}` }
     expect(await a.cache.wrap('k', async () => 'v0', { ttl: 300 })).toBe('v0')
@@ -104,10 +108,7 @@ describeRedis('swr revalidation on redis', () => {
   // and its wrap() serves its stale copy at once (swr) but revalidates from the Redis, without fn
   // (3 processes on 3 cache dirs called fn 3 times, one after the other)
   it("a stale copy in a faster tier does not hide the fresh value another machine's revalidation wrote to Redis", async () => {
-    const cwd = tempDir('unperf-swr-machines-')
-    const driver = ['fs' as const, { driver: 'redis' as const, url: redisUrl! }]
-    const a = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
-    const b = manager({ cwd, driver, swr: 60_000, timeout: 5000 })
+    const { a, b } = twoMachines('unperf-swr-machines-')
     let calls = 0
     const fn = async () => `v${++calls}`
     for (const key of ['g', 'w']) {
