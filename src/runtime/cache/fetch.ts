@@ -45,7 +45,7 @@ import { invalidating, keyOf } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
 import { networkTurn } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
-import { storedHeaders } from './fetch-stored-headers.js'
+import { storedHeaders, wireHeaders } from './fetch-stored-headers.js'
 import { countedByGetEntry, type FetchCounts } from './fetch-counts.js'
 
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 308, 404, 410])
@@ -74,9 +74,6 @@ function answersRedirectMode(meta: Meta, requested: string, redirect: RequestIni
   if (redirect === undefined || redirect === 'follow') return !isRedirect(meta.status, meta.headers.find(([n]) => n === 'location')?.[1])
   return meta.url === requested
 }
-
-/** A GET's headers that describe the wire, not the stored decoded body: kept apart for a HEAD answered from its copy (Meta.wire). */
-const WIRE = ['content-length', 'content-encoding']
 
 /** Request headers that make a request the caller's own conditional one. */
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-range']
@@ -225,7 +222,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
         status: response.status,
         statusText: response.statusText,
         headers: storedHeaders(response.headers, method),
-        ...(method === 'GET' && { wire: WIRE.flatMap(name => { const v = response.headers.get(name); return v === null ? [] : [[name, v] as [string, string]] }) }),
+        ...(method === 'GET' && { wire: wireHeaders(response.headers) }),
         freshUntil: freshness(response.headers, cc, options.ttl, t),
         staleIfError: Math.max(globalStale, Math.min(staleDirective ?? 0, FOREVER)),
         mustRevalidate: cc.has('must-revalidate') || cc.has('proxy-revalidate'),
