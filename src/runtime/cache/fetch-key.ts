@@ -20,12 +20,17 @@ function carriesCredentials(url: URL, headers: Headers): boolean {
   return false
 }
 
+/** The cache key of a request's method and URL (credentials and fragment already left out: keyOf). */
+export function urlKey(method: string, url: string): string {
+  return `http:${method}:${url}`
+}
+
 /** The cache key and the URL without credentials and fragment; undefined when the URL carries credentials. */
 export function keyOf(method: string, input: string | URL, headers: Headers): { key: string; url: string } | undefined {
   const url = new URL(String(input))
   if (carriesCredentials(url, headers)) return undefined
   url.hash = ''
-  return { key: `http:${method}:${url.href}`, url: url.href }
+  return { key: urlKey(method, url.href), url: url.href }
 }
 
 /** Methods that change nothing on the server (RFC 9110 §9.2.1): a response to any other invalidates the URL. */
@@ -39,6 +44,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 export async function invalidating(cache: PerfCache, input: string | URL, method: string, response: Response): Promise<Response> {
   if (SAFE_METHODS.has(method.toUpperCase()) || response.status < 200 || response.status >= 400) return response
   const get = keyOf('GET', input, new Headers())
-  if (get) await Promise.all([cache.delete(get.key), cache.delete(`http:HEAD:${get.url}`)]).catch(() => {})
+  if (get) await Promise.all([cache.delete(get.key), cache.delete(urlKey('HEAD', get.url))]).catch(() => {})
   return response
 }

@@ -41,7 +41,7 @@ import type { Lookup } from './wrap.js'
 import { acceptable, entryTtl, FOREVER, freshness, type Meta, type Options, parseCacheControl, seconds } from './fetch-freshness.js'
 import { CACHE_STATE_HEADER, type CacheState, gatewayTimeout, mark, toResponse } from './fetch-response.js'
 import { checkedAnswer, matchesIntegrity } from './fetch-integrity.js'
-import { invalidating, keyOf } from './fetch-key.js'
+import { invalidating, keyOf, urlKey } from './fetch-key.js'
 import { joinFlight } from './fetch-flights.js'
 import { networkTurn } from './fetch-gate.js'
 import { newVariantsId, variantKey, varyMatches, varyOf } from './fetch-vary.js'
@@ -134,7 +134,7 @@ export function createCachedFetch(cache: PerfCache, options: Options, counts = c
       // a HEAD with no copy of its own: a fresh stored GET of the URL answers it, its headers those the
       // GET came with (RFC 9110 §9.3.2), its Content-Length and Content-Encoding the wire's (Meta.wire)
       if (!stored && method === 'HEAD' && mode !== 'reload' && mode !== 'no-cache' && !init.integrity) {
-        const getKey = `http:GET:${target.url}`
+        const getKey = urlKey('GET', target.url)
         const get = await counts.lookup(getKey)
         const copy = get && !get.stale ? await usable(get.entry) : undefined
         if (copy?.meta.wire && acceptable(copy.meta, copy.createdAt, reqCc, now) === 'HIT') {
