@@ -36,7 +36,11 @@ export interface BudgetResult {
    */
   baseline?: number
   baselineRuns?: number
-  /** A regression's: how many successful runs of the command in the process `actual` is the median of (a CLI's: 1). */
+  /**
+   * A regression's: how many successful runs of the command in the process `actual` is the median of
+   * (a CLI's: 1). A p95 budget's: how many successful runs (history + this process) `actual` is the
+   * p95 of; under 20 that p95 is the slowest of them.
+   */
   runs?: number
   message: string
 }

@@ -93,7 +93,9 @@ describe('evaluateBudgets', () => {
     expect(by['budgets.commands.build.duration']).toMatchObject({ status: 'fail', actual: 800, limit: 500, over: 300, command: 'build' })
     expect(by['budgets.commands.build.memory']).toMatchObject({ kind: 'commandMemory', status: 'pass', actual: 5e6 })
     // series: 100 120 900 1500 110 800 → nearest-rank p95 = 1500
-    expect(by['budgets.commands.build.p95']).toMatchObject({ kind: 'p95', status: 'fail', actual: 1500, limit: 1000 })
+    expect(by['budgets.commands.build.p95']).toMatchObject({ kind: 'p95', status: 'fail', actual: 1500, limit: 1000, runs: 6 })
+    // how many runs it is over: under 20 it is the slowest of them, 1.50 s after an 800 ms run
+    expect(by['budgets.commands.build.p95']!.message).toBe('budgets.commands.build.p95: 1.50 s (p95 of 6 runs) is over the budget of 1.00 s (+500 ms)')
     expect(by['budgets.commands.lint.duration']).toBeUndefined() // lint did not run
   })
 
@@ -105,10 +107,17 @@ describe('evaluateBudgets', () => {
     expect(results[0]!.message).toMatch(/^budgets\.commands\['cache clear'\]\.duration: 800 ms is over the budget of 500 ms/)
   })
 
+  it("says how many runs a p95 is over, a first run's too (judged alone: a fresh CI runner's)", () => {
+    const { report, config } = setup({ commands: { build: { p95: '1s' } } }, [command('build', 200)])
+    const [r] = evaluateBudgets(report, config, [])
+    expect(r).toMatchObject({ kind: 'p95', status: 'pass', actual: 200, runs: 1 })
+    expect(r!.message).toBe('budgets.commands.build.p95: 200 ms (p95 of 1 run) within 1.00 s')
+  })
+
   it('leaves failed runs out of the p95 series', () => {
     const { report, config } = setup({ commands: { build: { p95: '1s' } } }, [command('build', 200)])
     const r = evaluateBudgets(report, config, past([5000, 5000, 5000], 'build', 'error'))
-    expect(r.find(b => b.kind === 'p95')).toMatchObject({ status: 'pass', actual: 200 })
+    expect(r.find(b => b.kind === 'p95')).toMatchObject({ status: 'pass', actual: 200, runs: 1 })
   })
 })
 
