@@ -13,6 +13,7 @@ import { configArgs, dim, green, plural, printable, printJson, red, stderrColors
 import { commandNamesCell } from '../command-names-cell.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 import { judgeEarlierRuns } from '../earlier-runs.js'
+import { reportToGitHub } from '../github-actions.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -98,8 +99,23 @@ export default defineCommand({
         ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
         : `no run recorded in ${config.report.dir}: ${runsUnderOtherNames(config, 'budget') ?? 'run the CLI once (with unperf) before checking budgets'}`
     const noRunCode = 'refused' in last ? 'E_REPORT_DIR_UNSAFE' : 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
+    // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
+    const label = (r: BudgetResult) => printable(r.kind === 'file' && r.file !== undefined
+      ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
+      : r.recordedAt !== undefined ? `${r.budget} (run of ${r.recordedAt.slice(0, 19).replace('T', ' ')})` : r.budget)
+    // a regression's limit comes from the history: its row says what it was judged against; a p95's,
+    // how many runs it is over (under 20, the slowest of them: "over by 290 ms" after a 21 ms run)
+    const against = (r: BudgetResult) => r.kind === 'regression' ? regressionAgainst(r) : r.kind === 'p95' && r.runs !== undefined ? `p95 of ${plural(r.runs, 'run')}` : ''
+    const verdict = (r: BudgetResult) => r.status === 'pass' ? '✔ pass'
+      : r.status === 'skip' ? `– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`
+        : r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}${against(r) && `: ${printable(against(r))}`}`
     // the error's shape is every command's ({ name, code, message }), beside the verdicts; its
     // message on stderr too, as every command's error with --json
+    // a GitHub Actions job: an annotation per breach and the table in the job summary, --json or not
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      reportToGitHub(`unperf budget (${printable(config.name)})`, results.map(r => ({ budget: label(r), actual: fmt(r, r.actual), limit: fmt(r, r.limit), verdict: verdict(r), status: r.status })),
+        failed.map(r => printable(r.message)), noRun ? noRunMessage : undefined)
+    }
     if (args.json) {
       if (noRun) console.error(`[unperf] ${noRunMessage}`)
       return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
@@ -114,15 +130,9 @@ export default defineCommand({
       const ran = commandNamesCell([...new Set(report!.commands.map(c => c.name))])
       return console.log(dim(`no budget applies to the last run (${ran ? `it ran ${ran}` : 'it ran no command'}; ${printable(`configured: ${configured.join(', ')}`)})`))
     }
-    // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
-    const label = (r: BudgetResult) => r.kind === 'file' && r.file !== undefined
-      ? `${r.budget} ${r.file}${r.compression && r.compression !== 'none' ? ` (${r.compression})` : ''}`
-      : r.recordedAt !== undefined ? `${r.budget} (run of ${r.recordedAt.slice(0, 19).replace('T', ' ')})` : r.budget
-    // a regression's limit comes from the history: its row says what it was judged against
-    const against = (r: BudgetResult) => r.kind !== 'regression' ? '' : regressionAgainst(r)
     console.log(table(results.map(r => [
-      printable(label(r)), fmt(r, r.actual), fmt(r, r.limit),
-      r.status === 'pass' ? green('✔ pass') : r.status === 'skip' ? yellow(`– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`) : red(r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}${against(r) && `: ${printable(against(r))}`}`),
+      label(r), fmt(r, r.actual), fmt(r, r.limit),
+      (r.status === 'pass' ? green : r.status === 'skip' ? yellow : red)(verdict(r)),
     ]), ['budget', 'actual', 'limit', 'verdict']))
     if (failed.length > 0) console.error(stderrColors.red(`\n${plural(failed.length, 'budget')} exceeded`))
   },
