@@ -29,6 +29,12 @@ function unitHint(expected: string, found: unknown): string {
     const hint = roundsToZeroHint(found)
     if (hint) return hint
   }
+  // a number in a string ('50000', as size-limit's limits and `ms` take one): a string takes a unit here
+  const bare = typeof found === 'string' ? /^\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(found)?.[1] : undefined
+  if (bare !== undefined && Number(bare) > 0) {
+    if (/\ba size\b/.test(expected)) return ` (a string takes a unit: '${bare}B', or write the number ${bare})`
+    if (/\ba duration\b/.test(expected)) return ` (a string takes a unit: '${bare}ms', or write the number ${bare})`
+  }
   const unit = typeof found === 'string' ? /^\s*(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*([a-z]+)\s*$/i.exec(found)?.[1] : undefined
   // the unit alone: '1e30TB' is too large, not in an unknown unit
   if (unit === undefined) return ''

@@ -32,6 +32,18 @@ describe('a value with an unknown unit', () => {
     expect(line("monitors.alerts['memory.rss']")).toContain(SIZE_UNITS)
   })
 
+  it("a number in a string ('50000', a size-limit limit ported as it was) says a string takes a unit, or to write the number", () => {
+    const dir = projectWith(`export default {
+      cache: { ttl: '5000' },
+      budgets: { startup: '250', files: [{ path: 'dist/*.js', limit: '50000' }] },
+    }`)
+    const r = unperf(dir, 'config')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("budgets.files[0].limit: expected a size like '50MB' or a number of bytes (a string takes a unit: '50000B', or write the number 50000), got '50000'")
+    expect(r.stderr).toContain("budgets.startup: expected a duration like '10m' or a number of ms (a string takes a unit: '250ms', or write the number 250), got '250'")
+    expect(r.stderr).toContain("cache.ttl: expected a duration like '10m', a number of ms, or false (a string takes a unit: '5000ms', or write the number 5000), got '5000'")
+  })
+
   it('adds no unit list where the unit is known or the value is no number with a unit', () => {
     // ('10000TB' is past Number.MAX_SAFE_INTEGER bytes: refused for its size, in a unit there is)
     const dir = projectWith(`export default { cache: { ttl: '0s', maxSize: 'big', timeout: -5, compress: '10000TB' } }`)
