@@ -105,7 +105,8 @@ export function historyNeeded(report: PerfReport, config: ResolvedPerfConfig): '
   return { commands: [...new Set(report.commands.filter(c => c.status === 'ok').map(c => c.name))], runs: REGRESSION_WINDOW + 1 }
 }
 
-export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, history: HistoryEntry[] | PriorDurations): BudgetResult[] {
+/** `atExit`: the run's own judgement (file budgets are left to `unperf budget` when the run worked on another project than the config's: file-budgets.ts). */
+export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, history: HistoryEntry[] | PriorDurations, atExit?: boolean): BudgetResult[] {
   const b = config.budgets
   const out: BudgetResult[] = []
   if (b.startup !== undefined) {
@@ -151,7 +152,7 @@ export function evaluateBudgets(report: PerfReport, config: ResolvedPerfConfig, 
   }
   if (b.regressions) out.push(...detectRegressions(report, history))
   // file sizes: a deferred module (file-budgets.ts), loaded only with budgets.files (it loads tinyglobby then too)
-  if (config.budgets.files.length > 0) out.push(...checkFileBudgets(config))
+  if (config.budgets.files.length > 0) out.push(...checkFileBudgets(config, atExit))
   return out
 }
 

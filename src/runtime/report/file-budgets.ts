@@ -4,15 +4,28 @@
  * with file budgets, which loads tinyglobby and compresses the files then anyway.
  */
 import { zlib } from '../_builtins.js'
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../types.js'
 import { judge } from './budgets.js'
 import { tinyglobby } from '../_tinyglobby.js'
 
-/** Size budgets of files (globs relative to cwd), after none/gzip/brotli compression. */
-export function checkFileBudgets(config: ResolvedPerfConfig): BudgetResult[] {
+/**
+ * Size budgets of files (globs relative to cwd), after none/gzip/brotli compression.
+ *
+ * `atExit` (a run judging itself): when the run worked on another project than the config's (a CLI
+ * installed in a user's project: cwd there, rootDir its own package), the files are not judged. They
+ * name the CLI's build output: in the user's project they measured the user's files or failed with
+ * "no file matches" at every run, exit 1 in 'error' mode, and compressed whatever matched at each
+ * exit. `unperf budget` in the CLI's own project judges them.
+ */
+export function checkFileBudgets(config: ResolvedPerfConfig, atExit?: boolean): BudgetResult[] {
+  const elsewhere = atExit === true && realDir(config.cwd) !== realDir(config.rootDir)
   return config.budgets.files.map((f, i) => {
+    if (elsewhere) {
+      return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'skip' as const, limit: f.limit, unit: 'bytes' as const, file: f.path, compression: f.compression, message: `budgets.files[${i}]: not judged in ${config.cwd}, another project than the config's (${config.rootDir}): \`unperf budget\` in that one judges it` }
+    }
     const files = globSync(f.path, config.cwd)
     let total = 0
     for (const file of files) {
@@ -44,3 +57,12 @@ export function globSync(pattern: string, cwd: string): string[] {
 }
 
 const IGNORED = ['node_modules', '.git']
+
+/** A dir as the file system names it (a symlinked checkout is the same project), else as given. */
+function realDir(dir: string): string {
+  try {
+    return realpathSync.native(dir)
+  } catch {
+    return resolve(dir)
+  }
+}

@@ -158,7 +158,7 @@ export function reportDirUnsafe(config: ResolvedPerfConfig): string | undefined 
 function judgeAndWrite(report: PerfReport, history: HistoryEntry[] | PriorDurations, local: HistoryFileState | undefined, state: RunState, ctx: RuntimeContext): HistoryEntry | undefined {
   const { config } = ctx
   try {
-    report.budgets = evaluateBudgets(report, config, history)
+    report.budgets = evaluateBudgets(report, config, history, true)
   } catch (error) {
     ctx.warn('budgets', `budgets could not be evaluated: ${errorMessage(error)}`)
   }
