@@ -35,6 +35,18 @@ describe('a perf.config in a parent dir', { timeout: 60_000 }, () => {
     expect(doctor.json().warnings).toContain(expected)
   })
 
+  it("unperf budget names it too: the gate judged the defaults ('no budgets configured', exit 0 once a run was recorded)", () => {
+    const { root, pkg } = monorepo()
+    writeFileSync(join(root, 'perf.config.mjs'), "export default { name: 'monotool', budgets: { memory: '1GB' } }")
+    const budget = unperf(pkg, 'budget')
+    expect(budget.stderr).toContain(`[unperf] warning: no perf.config in ${pkg}, so ${join(root, 'perf.config.mjs')} (in a parent dir) is not read`)
+    expect(budget.stdout).toContain('no budgets configured')
+    // with the root's config, as the warning says: judged (no run recorded here: exit 1)
+    const rooted = unperf(pkg, 'budget', '--root-dir', root)
+    expect(rooted.stderr).not.toContain('warning')
+    expect(rooted.stderr).toContain('no run recorded')
+  })
+
   it('none when rootDir has a config, a configFile is named, or a .git stands between', () => {
     const { root, pkg } = monorepo()
     expect(parentConfigWarning(pkg, undefined)).toMatch(/^no perf\.config in /)

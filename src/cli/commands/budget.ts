@@ -14,6 +14,7 @@ import { commandNamesCell } from '../command-names-cell.js'
 import { runsUnderOtherNames } from '../runs-elsewhere.js'
 import { judgeEarlierRuns } from '../earlier-runs.js'
 import { reportToGitHub } from '../github-actions.js'
+import { parentConfigWarning } from '../parent-config.js'
 
 /** The key paths of the budgets the config sets (budgets.files are judged with or without a run). */
 function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
@@ -61,6 +62,10 @@ export default defineCommand({
     // the default ones, with no word of it (only `unperf config` said so)
     const env = envBlockWarning(args.env, layers)
     if (env) console.error(stderrColors.yellow(`[unperf] warning: ${env}`))
+    // `--cwd packages/app` in a monorepo whose perf.config is at its root: the defaults judged,
+    // 'no budgets configured', exit 0 once a run was recorded (only config and doctor said why)
+    const parent = parentConfigWarning(config.rootDir, config.configFile)
+    if (parent) console.error(stderrColors.yellow(`[unperf] warning: ${parent}`))
     // an unsafe report dir is not read: as no run recorded, with the reason
     const refused = cliReportDirRefused(config)
     const last = refused ? { refused } : readLastReportFile(config)
