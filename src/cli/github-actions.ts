@@ -34,9 +34,11 @@ export function errorCommand(title: string, message: string): string {
 const cell = (s: string) => s.replace(/[\\`*_[\]~|]/g, '\\$&').replace(/</g, '&lt;').replace(/\r?\n|\r/g, ' ')
 
 /** The verdicts as the job summary shows them: a heading with the count, then the table. */
-export function summaryMarkdown(title: string, rows: VerdictRow[], failed: number, noRun: string | undefined): string {
+export function summaryMarkdown(title: string, rows: VerdictRow[], failed: number, noRun: string | undefined, note?: string): string {
   const head = noRun !== undefined ? `❌ ${noRun}` : failed > 0 ? `❌ ${failed} budget${failed === 1 ? '' : 's'} exceeded` : '✅ no budget exceeded'
   const lines = [`### ${cell(title)}: ${cell(head)}`, '']
+  // nothing judged: why (`no budget applies to the last run (it ran lint; …)`), not a bare ✅
+  if (note !== undefined) lines.push(cell(note), '')
   if (rows.length > 0) {
     lines.push('| budget | actual | limit | verdict |', '| --- | ---: | ---: | --- |')
     for (const r of rows) lines.push(`| ${cell(r.budget)} | ${cell(r.actual)} | ${cell(r.limit)} | ${cell(r.verdict)} |`)
@@ -49,13 +51,13 @@ export function summaryMarkdown(title: string, rows: VerdictRow[], failed: numbe
  * Annotations on stderr for each failure (and for no run judged), the table appended to the job
  * summary. A summary file that cannot be written is said on stderr and changes no verdict.
  */
-export function reportToGitHub(title: string, rows: VerdictRow[], breaches: string[], noRun: string | undefined, env: NodeJS.ProcessEnv = process.env): void {
+export function reportToGitHub(title: string, rows: VerdictRow[], breaches: string[], noRun: string | undefined, note?: string, env: NodeJS.ProcessEnv = process.env): void {
   if (noRun !== undefined) console.error(errorCommand(title, noRun))
   for (const message of breaches) console.error(errorCommand(title, message))
   const file = env.GITHUB_STEP_SUMMARY
   if (!file) return
   try {
-    appendFileSync(file, summaryMarkdown(title, rows, breaches.length, noRun))
+    appendFileSync(file, summaryMarkdown(title, rows, breaches.length, noRun, note))
   } catch (error) {
     console.error(`[unperf] warning: the job summary (GITHUB_STEP_SUMMARY=${file}) cannot be written: ${(error as Error).message}`)
   }

@@ -108,6 +108,17 @@ describe('workflow commands and the summary, escaped', () => {
     expect(md).toContain('| a\\|b | 1 ms | 2 ms | &lt;img src=x> next |')
   })
 
+  it("nothing judged: the summary says why, not a bare '✅ no budget exceeded'", () => {
+    const dir = projectWith(`export default { cache: { driver: 'memory' }, report: { console: false, dir: './.perf' }, budgets: { commands: { lint: { duration: 1 } } } }`, { 'app.mjs': app })
+    const run = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, '.xdg') } })
+    expect(run.status, run.stderr).toBe(0)
+    const summary = join(dir, 'summary.md')
+    const r = unperfWithEnv(dir, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, 'budget')
+    expect(r.code).toBe(0)
+    expect(annotations(r.stderr)).toEqual([])
+    expect(readFileSync(summary, 'utf8')).toBe('### unperf budget (life-cli): ✅ no budget exceeded\n\nno budget applies to the last run (it ran build; configured: budgets.commands.lint)\n\n')
+  })
+
   it('no breach: said in the heading', () => {
     expect(summaryMarkdown('unperf budget (x)', [{ budget: 'budgets.memory', actual: '1 MB', limit: '2 MB', verdict: '✔ pass', status: 'pass' }], 0, undefined)).toMatch(/^### unperf budget \(x\): ✅ no budget exceeded\n/)
   })

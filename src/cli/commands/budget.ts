@@ -25,6 +25,19 @@ function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
   ]
 }
 
+/**
+ * Why no budget has a verdict: none configured, or none the last run gave anything to judge (not
+ * 'no budgets configured' then). Undefined with no run: the no-run message says it.
+ */
+function whyNothingJudged(config: ResolvedPerfConfig, report: PerfReport | undefined): string | undefined {
+  const configured = configuredBudgets(config.budgets)
+  if (configured.length === 0) return 'no budgets configured'
+  if (!report) return undefined
+  // each name once (a service's run holds up to 1 000 of them), cut to 60 columns
+  const ran = commandNamesCell([...new Set(report.commands.map(c => c.name))])
+  return `no budget applies to the last run (${ran ? `it ran ${ran}` : 'it ran no command'}; ${printable(`configured: ${configured.join(', ')}`)})`
+}
+
 /** The report's own p95 and regression verdicts in place of those re-judged without the shared history. */
 function withRunVerdicts(results: BudgetResult[], report: PerfReport): BudgetResult[] {
   const historyBased = (r: BudgetResult) => r.kind === 'p95' || r.kind === 'regression'
@@ -114,26 +127,22 @@ export default defineCommand({
     const verdict = (r: BudgetResult) => r.status === 'pass' ? '✔ pass'
       : r.status === 'skip' ? `– skip: ${printable(r.message.replace(/^[^:]*: /, '').replace(/, not judged$/, ''))}`
         : r.over === undefined ? `✖ ${printable(r.message.replace(/^[^:]*: /, ''))}` : `✖ ${r.kind === 'cacheHitRate' ? 'under' : 'over'} by ${fmt(r, r.over)}${against(r) && `: ${printable(against(r))}`}`
-    // the error's shape is every command's ({ name, code, message }), beside the verdicts; its
-    // message on stderr too, as every command's error with --json
+    const nothingJudged = results.length > 0 ? undefined : whyNothingJudged(config, report)
     // a GitHub Actions job: an annotation per breach and the table in the job summary, --json or not
     if (process.env.GITHUB_ACTIONS === 'true') {
       reportToGitHub(`unperf budget (${printable(config.name)})`, results.map(r => ({ budget: label(r), actual: fmt(r, r.actual), limit: fmt(r, r.limit), verdict: verdict(r), status: r.status })),
-        failed.map(r => printable(r.message)), noRun ? noRunMessage : undefined)
+        failed.map(r => printable(r.message)), noRun ? noRunMessage : undefined, nothingJudged)
     }
+    // the error's shape is every command's ({ name, code, message }), beside the verdicts; its
+    // message on stderr too, as every command's error with --json
     if (args.json) {
       if (noRun) console.error(`[unperf] ${noRunMessage}`)
       return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
     }
     if (noRun) console.error(stderrColors.red(`[unperf] ${noRunMessage}`))
     if (results.length === 0) {
-      // budgets the config has that this run gave nothing to judge: not 'no budgets configured'
-      const configured = configuredBudgets(config.budgets)
-      if (configured.length === 0) return console.log(dim('no budgets configured'))
-      if (noRun) return
-      // each name once (a service's run holds up to 1 000 of them), cut to 60 columns
-      const ran = commandNamesCell([...new Set(report!.commands.map(c => c.name))])
-      return console.log(dim(`no budget applies to the last run (${ran ? `it ran ${ran}` : 'it ran no command'}; ${printable(`configured: ${configured.join(', ')}`)})`))
+      if (nothingJudged) console.log(dim(nothingJudged))
+      return
     }
     console.log(table(results.map(r => [
       label(r), fmt(r, r.actual), fmt(r, r.limit),
