@@ -104,6 +104,8 @@ const DEFERRED = {
   'src/error-messages.ts': ['cycleMessage', 'namespaceAccessMessage'],
   // only with budgets.files: globbing and compressing the files, judged as every budget (budgets.ts)
   'src/runtime/report/file-budgets.ts': ['checkFileBudgets'],
+  // only in a GitHub Actions job with a breach in 'error' mode: the breaches as workflow commands (finalize.ts print; unperf budget's too)
+  'src/runtime/report/github-annotations.ts': ['annotateBreaches'],
   // only when a command regressed: the regression's result and its message (budgets.ts detectRegressions)
   'src/runtime/report/regression-result.ts': ['regressionResult'],
   // only when a warning is said: keeping it for the report and printing it (warn.ts decides it is new)

@@ -7,6 +7,7 @@
  * table or `--json`'s document (`unperf budget --json > budgets.json`).
  */
 import { appendFileSync } from 'node:fs'
+import { workflowError } from '../runtime/report/github-annotations.js'
 
 /** One budget's row as the text table shows it, without color. */
 export interface VerdictRow {
@@ -15,16 +16,6 @@ export interface VerdictRow {
   limit: string
   verdict: string
   status: 'pass' | 'fail' | 'skip'
-}
-
-/** `%`, CR and LF escaped as @actions/core escapes a command's message: a name with a newline cannot start a command of its own. */
-const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-/** A property's value: `:` and `,` end it too. */
-const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
-
-/** `::error title=…::message`, one line. */
-export function errorCommand(title: string, message: string): string {
-  return `::error title=${property(title)}::${data(message)}`
 }
 
 /**
@@ -52,8 +43,8 @@ export function summaryMarkdown(title: string, rows: VerdictRow[], failed: numbe
  * summary. A summary file that cannot be written is said on stderr and changes no verdict.
  */
 export function reportToGitHub(title: string, rows: VerdictRow[], breaches: string[], noRun: string | undefined, note?: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (noRun !== undefined) console.error(errorCommand(title, noRun))
-  for (const message of breaches) console.error(errorCommand(title, message))
+  if (noRun !== undefined) console.error(workflowError(title, noRun))
+  for (const message of breaches) console.error(workflowError(title, message))
   const file = env.GITHUB_STEP_SUMMARY
   if (!file) return
   try {

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { errorCommand, summaryMarkdown } from '../../src/cli/github-actions.js'
+import { summaryMarkdown } from '../../src/cli/github-actions.js'
+import { workflowError } from '../../src/runtime/report/github-annotations.js'
 import { projectWith } from '../helpers/project.js'
 import { unperfWithEnv } from '../helpers/unperf-cli.js'
 
@@ -100,7 +101,7 @@ describe('unperf budget in a GitHub Actions job', () => {
 
 describe('workflow commands and the summary, escaped', () => {
   it('a newline cannot start a command of its own; `:` and `,` end no property', () => {
-    expect(errorCommand('a: b, c', "GET /x%0A\n::add-mask::secret\r")).toBe('::error title=a%3A b%2C c::GET /x%250A%0A::add-mask::secret%0D')
+    expect(workflowError('a: b, c', "GET /x%0A\n::add-mask::secret\r")).toBe('::error title=a%3A b%2C c::GET /x%250A%0A::add-mask::secret%0D')
   })
 
   it('a cell holds its text: pipes, HTML and line breaks escaped', () => {

@@ -67,7 +67,7 @@ export const ISOLATED = [
   'test/cli/cache-unreachable.test.ts', // missed its 1 s redis bound in a 'shared' trial under a load of 12-17 (not told apart from the load yet)
   'test/cli/child-group-windows.test.ts', // in-process perf/CLI state
   'test/cli/doctor-redis-cluster.test.ts', // in-process perf/CLI state
-  'test/cli/budget-github-actions.test.ts', // imports src/cli/github-actions.js (pure errorCommand()/summaryMarkdown(), but src/cli/ counts as in-process CLI code)
+  'test/cli/budget-github-actions.test.ts', // imports src/cli/github-actions.js (pure summaryMarkdown(), but src/cli/ counts as in-process CLI code)
   'test/cli/exit-status.test.ts', // imports src/cli/exit-status.js (pure shellSignal(), but src/cli/ counts as in-process CLI code)
   'test/cli/parent-config.test.ts', // in-process perf/CLI state
   'test/cli/profile-being-written.test.ts', // sets process.env (PATH), imports src/cli (profile-processes.ts)

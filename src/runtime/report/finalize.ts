@@ -16,6 +16,7 @@ import { makeDirSync } from '../make-dir.js'
 import { evaluateBudgets, historyNeeded } from './budgets.js'
 import { renderSummary } from './console.js'
 import { writeOwnStderr } from './own-stderr.js'
+import { annotateBreaches } from './github-annotations.js'
 import { appendHistory, HISTORY_FILE, historyEntry, readHistoryFile, type HistoryEntry, type HistoryFileState } from './history.js'
 import { readNewestHistory } from './history-tail.js'
 import { judgeFromSummary, type PriorDurations } from './history-summary.js'
@@ -265,4 +266,8 @@ function print(report: PerfReport, config: ResolvedPerfConfig): void {
   // output (the report is written all the same); a budget that failed is still said
   if (report.commands.length === 0 && !report.budgets.some(b => b.status === 'fail')) return
   writeOwnStderr(renderSummary(report, config.report.console))
+  // a GitHub Actions job failed of a breach ('error' mode): each one an annotation on the run and
+  // the pull request too. Not in 'warn' mode: a CLI installed in a user's project would annotate
+  // the user's pull requests with its own budgets
+  if (config.budgets.mode === 'error' && process.env.GITHUB_ACTIONS === 'true') annotateBreaches(report)
 }
