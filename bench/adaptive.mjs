@@ -3,7 +3,7 @@
 // concurrencies, ROUNDS rounds (default 2). Writes bench/results/adaptive.md.
 //   node bench/adaptive.mjs            (≈ 5 min a round on 2 cores)
 import { fork, spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { root } from './_harness.mjs'
 
@@ -63,7 +63,13 @@ function main() {
   ]
   const runs = new Map(cases.map(c => [c.name, []]))
   const loads = []
-  for (let round = 0; round < rounds; round++) {
+  // RENDER_FROM=<a run's stderr>: the table again from its lines, nothing run
+  const saved = process.env.RENDER_FROM && readFileSync(process.env.RENDER_FROM, 'utf8').split('\n').filter(Boolean)
+  if (saved) {
+    for (const line of saved) { const [, name, json] = /^round \d+\/\d+: (.*): (\{.*\})$/.exec(line); runs.get(name).push(JSON.parse(json)) }
+    loads.push(Number(process.env.LOADS_FROM ?? NaN), Number(process.env.LOADS_TO ?? NaN))
+  }
+  for (let round = 0; round < (saved ? 0 : rounds); round++) {
     loads.push(loadavg()[0])
     for (const c of cases) {
       const out = spawnSync(process.execPath, [SELF, '--case', JSON.stringify(c)], { encoding: 'utf8' })
@@ -73,21 +79,21 @@ function main() {
       console.error(`round ${round + 1}/${rounds}: ${c.name}: ${line}`)
     }
   }
-  loads.push(loadavg()[0])
-  const range = (xs, digits = 0) => { const lo = Math.min(...xs), hi = Math.max(...xs); return lo === hi ? lo.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}` }
+  if (!saved) loads.push(loadavg()[0])
+  const range = (xs, digits = 0) => { const lo = Math.min(...xs).toFixed(digits), hi = Math.max(...xs).toFixed(digits); return lo === hi ? lo : `${lo}–${hi}` }
   const rows = cases.map(c => {
     const r = runs.get(c.name)
-    return `| ${c.name} | ${c.tasks} | ${range(r.map(x => x.failed))} | ${range(r.map(x => x.ms / 1000), 1)} | ${range(r.map(x => x.mean), 1)} | ${range(r.map(x => x.min))}–${range(r.map(x => x.max))} |`
+    return `| ${c.name} | ${c.tasks} | ${range(r.map(x => x.failed))} | ${range(r.map(x => x.ms / 1000), 1)} | ${range(r.map(x => x.mean), 1)} | ${Math.min(...r.map(x => x.min))}–${Math.max(...r.map(x => x.max))} |`
   })
   const text = `## 'adaptive' pools against services that push back, and CPU-bound work
 
-Command: \`node bench/adaptive.mjs\` (${rounds} rounds, each case in a fresh process; node ${process.version}, ${availableParallelism()} cores, load average ${range(loads, 1)} at the rounds' starts and end). The services run in a process of their own on loopback (bench/_adaptive-service.mjs), called with \`fetch()\`, all tasks submitted at once through \`run\`; an answer that is not ok throws with its \`status\`. The 'adaptive' pool is the default one: [1, max(4, 4 × cores)], starting at the core count; \`backoff: 50\` ms. Ranges are over the rounds; the limit is sampled every 100 ms.
+Command: \`node bench/adaptive.mjs\` (${saved ? saved.length / cases.length : rounds} rounds, each case in a fresh process; node ${process.version}, ${availableParallelism()} cores, load average ${range(loads, 1)} at the rounds' starts and end). The services run in a process of their own on loopback (bench/_adaptive-service.mjs), called with \`fetch()\`, all tasks submitted at once through \`run\`; an answer that is not ok throws with its \`status\`. The 'adaptive' pool is the default one: [1, max(4, 4 × cores)], starting at the core count; \`backoff: 50\` ms. Ranges are over the rounds; the limit is sampled every 100 ms.
 
 | case | tasks | failed | time, s | limit, mean | limit, min–max |
 |---|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-Reading: against the hard limit each probe one slot above it costs one refused task (11 in a run: the hold before the next probe of the same ceiling doubles, up to 64 windows), and with a retry none fails; before the refusal rule (failures judged only by their rate), 503–593 of 1 500 failed without retries, 51–62 with \`retries: 1\`, and with \`retries: 3\` the run took 14.4–16.8 s. The queueing and unlimited services fail no task, so the rule for failures does not come in. CPU-bound: the throughput is the same at any limit from the core count up; the latency rule keeps the limit near it.
+Reading: against the hard limit each probe one slot above it costs one refused task (11 in a run: the hold before the next probe of the same ceiling doubles, up to 64 windows), and with a retry none fails; before the refusal rule (failures judged only by their rate), 503–593 of 1 500 failed without retries, 51–62 with \`retries: 1\`, and with \`retries: 3\` the run took 14.4–16.8 s. The queueing and unlimited services fail no task, so the rule for failures does not come in. CPU-bound: the throughput is the same at any limit from the core count up; the latency rule keeps the limit near it, 2–4 slots most of the time. Its baseline is the first window's median until lower ones come: when the first tasks ran slow (threads warming up, a busy machine: 51 ms for a 20 ms task in one traced run), no window at 2 slots follows to lower it, and the limit swings around twice the core count instead (the 5.8 above; 5.7 in 1 of 4 traced runs, 2.5–4.2 in the others).
 `
   writeFileSync(new URL('./results/adaptive.md', import.meta.url), text)
   console.log(text)

@@ -1,8 +1,9 @@
 /**
- * AIMD concurrency for 'adaptive' pools, TCP-like, with a tolerance for occasional failures.
+ * AIMD concurrency for 'adaptive' pools, TCP-like: grown by throughput and latency, cut by latency,
+ * by a service's refusals at once, and by losses (timeouts, resets) past a tolerated rate.
  *
- * Every window (one completion per slot, at least 4) is judged on its throughput (completions per
- * ms) and its median latency. Throughput held (≥ 95 % of the previous window's) → one more slot
+ * Every window (one success per slot, at least 4) is judged on its throughput (successes per ms)
+ * and its median latency. Throughput held (≥ 95 % of the previous window's) → one more slot
  * (additive increase). Latency, against a baseline (TCP Vegas' base RTT: what a task takes when it
  * does not queue; the lowest window median until BASELINE_SAMPLES tasks have run, then the lowest
  * median of BASELINE_SAMPLES tasks at a time): a window whose median is over LATENCY_RISE × the

@@ -1,6 +1,7 @@
 /**
  * Concurrency pools: bounded, ordered `map`, per-task timeout with AbortSignal, retries with
- * exponential backoff and full jitter, and an 'adaptive' limit tuned by AIMD on throughput and latency.
+ * exponential backoff and full jitter, and an 'adaptive' limit tuned by AIMD on throughput, latency
+ * and the failures that say the service is overloaded (pool-adaptive.ts, overload.ts).
  *
  * The hot path (a run() in a pool with no timeout, no hook listener, fixed concurrency): a queued task
  * is two slots of a chunked FIFO (its fn and its promise's resolve: no job record, no closure), and a
