@@ -52,6 +52,9 @@
  * retries, 13.6–13.9 s where a fixed 3 took 11–12 s. A cut at the first refusal costs a probe one
  * failure or two; the doubling hold makes probes of a known ceiling rare (a few per second at most,
  * then one per MAX_HOLD windows), as TCP CUBIC slows near its last loss (docs/execution.md: figures).
+ * Prior art: Netflix concurrency-limits' AIMDLimit cuts at a drop (an outside limit's rejection or a
+ * timeout) at once, to 0.9×, and its listeners ignore other failures (onIgnore); envoy's adaptive
+ * concurrency is latency only; p-queue and p-limit have no adaptive limit.
  *
  * Why (losses by rate): one failure in a window used to cut 0.7×; a window holds `limit`
  * completions, so the bigger the pool the likelier a window holds a failure: at 2 % failures a pool
