@@ -1,8 +1,9 @@
 /**
- * AIMD concurrency for 'adaptive' pools, TCP-like, with a tolerance for occasional failures.
+ * AIMD concurrency for 'adaptive' pools, TCP-like: grown by throughput and latency, cut by latency,
+ * by a service's refusals at once, and by losses (timeouts, resets) past a tolerated rate.
  *
- * Every window (one completion per slot, at least 4) is judged on its throughput (completions per
- * ms) and its median latency. Throughput held (≥ 95 % of the previous window's) → one more slot
+ * Every window (one success per slot, at least 4) is judged on its throughput (successes per ms)
+ * and its median latency. Throughput held (≥ 95 % of the previous window's) → one more slot
  * (additive increase). Latency, against a baseline (TCP Vegas' base RTT: what a task takes when it
  * does not queue; the lowest window median until BASELINE_SAMPLES tasks have run, then the lowest
  * median of BASELINE_SAMPLES tasks at a time): a window whose median is over LATENCY_RISE × the
@@ -31,17 +32,34 @@
  * before (test/runtime/pool-adaptive-latency.test.ts). Until 32 tasks have run (a new pool, or a
  * re-baseline) the window medians lower it, as the first windows must be judged against something.
  *
- * Failures are judged by their rate, not one by one: they are counted over at least ERROR_WINDOW
- * completions (a window or more), and up to TOLERATED of them (an occasional network error in a
- * download pool) change nothing. Above it the slots shrink in proportion, limit × (1 − rate), at
- * least one slot and at most half of them per decision (TCP's halving); the count then starts
- * over, so one burst of errors is one cut. While the count is short of ERROR_WINDOW with more than
- * TOLERATED failed so far, the limit holds (no increase). Increases resume once the rate is back
- * under it. Bounded to [min, max].
+ * Failures, by what they say (overload.ts). A *refusal* (HTTP 429, 503, 504 or Retry-After: the
+ * service said it is overloaded) cuts the limit at once to REFUSED_CUT × (at least one slot less),
+ * and the limit then holds (no increase) for `hold` windows; a refusal of a task that started before
+ * the cut does not cut again (it was sent under the old limit: TCP's one cut per round trip). Each
+ * refusal at a limit no higher than the last one's (the same ceiling, probed again after its hold)
+ * doubles the hold, up to MAX_HOLD windows; a refusal above it (the service took more) resets it to 1.
+ * *Losses* (a timeout, a reset or refused connection) are judged by their rate: counted over at
+ * least ERROR_WINDOW outcomes, up to TOLERATED of them change nothing; above it the slots shrink in
+ * proportion, limit × (1 − rate), at least one slot and at most half of them per decision, and the
+ * count starts over (one burst is one cut). While the count is short with more than TOLERATED lost
+ * so far, the limit holds. Any other failure (a bug in fn, a 404) is not congestion: ignored. A
+ * failure is never a latency sample (a refusal in 1 ms is no service time). Bounded to [min, max].
  *
- * Why (failures): one failure in a window used to cut 0.7×; a window holds `limit` completions, so
- * the bigger the pool the likelier a window holds a failure: at 2 % failures a pool of 32 lost a
- * third of its slots one window in two and sank to a few slots (TCP's own weakness on lossy links).
+ * Why (refusals): failures were all judged by their rate, so against a service that answers 429 at
+ * once past its limit every probe one slot above it failed a burst: the refused slot turns over in
+ * 1 ms, a task refused each time, until 20 outcomes were counted; then the next window's increase
+ * probed again. 531–593 of 1 500 tasks failed (a local service, limit 3, 20 ms a request); with
+ * retries, 13.6–13.9 s where a fixed 3 took 11–12 s. A cut at the first refusal costs a probe one
+ * failure or two; the doubling hold makes probes of a known ceiling rare (a few per second at most,
+ * then one per MAX_HOLD windows), as TCP CUBIC slows near its last loss (docs/execution.md: figures).
+ * Prior art: Netflix concurrency-limits' AIMDLimit cuts at a drop (an outside limit's rejection or a
+ * timeout) at once, to 0.9×, and its listeners ignore other failures (onIgnore); envoy's adaptive
+ * concurrency is latency only; p-queue and p-limit have no adaptive limit.
+ *
+ * Why (losses by rate): one failure in a window used to cut 0.7×; a window holds `limit`
+ * completions, so the bigger the pool the likelier a window holds a failure: at 2 % failures a pool
+ * of 32 lost a third of its slots one window in two and sank to a few slots (TCP's own weakness on
+ * lossy links). A reset is as often a bad link as an overloaded service.
  */
 export const ERROR_WINDOW = 20
 export const TOLERATED = 0.1
@@ -53,17 +71,19 @@ export const CONGESTED_TO_CUT = 2
 export const CUT_HELPED = 0.85
 /** Tasks whose median lowers the baseline: the lowest of many small windows' medians is their noise, not the service. */
 export const BASELINE_SAMPLES = 32
+/** A refusal cuts the limit to this × (at least one slot less). */
+export const REFUSED_CUT = 0.75
+/** The longest hold after a refusal, in windows. */
+export const MAX_HOLD = 64
 
 export class AdaptiveLimit {
   limit: number
   private _window: number[] = []
   private _windowStart: number
-  /** failures in the current window: a window with any never lowers the baseline (a refused connection fails fast) */
-  private _windowFailed = false
   private _prevThroughput: number | undefined
   /** ms: what a task takes when it does not queue (the lowest median of BASELINE_SAMPLES tasks since the last re-baseline) */
   private _baseline: number | undefined
-  /** ms: latencies of the last windows without failures, until BASELINE_SAMPLES of them can lower the baseline */
+  /** ms: latencies of the last windows, until BASELINE_SAMPLES of them can lower the baseline */
   private _recent: number[] = []
   /** fewer than BASELINE_SAMPLES tasks since the first window or a re-baseline: a lower window median lowers it */
   private _provisional = true
@@ -71,9 +91,17 @@ export class AdaptiveLimit {
   private _congested = 0
   /** the median latency of the window of the last latency cut, until a window is no longer congested */
   private _cutAt: number | undefined
-  /** completions and failures counted since the last decision on failures */
+  /** outcomes (successes and losses) and losses counted since the last decision on losses */
   private _counted = 0
-  private _errors = 0
+  private _lost = 0
+  /** windows left before the limit may grow again, after a refusal */
+  private _hold = 0
+  /** the hold of the next refusal's cut: doubled by each refusal at the same ceiling */
+  private _holdLength = 1
+  /** the limit the last refusal came at (the service's ceiling as last seen; 0: none yet) */
+  private _ceiling = 0
+  /** clock at the last refusal's cut: tasks started before it were sent under the old limit */
+  private _refusedAt = -Infinity
 
   /** `clock`: ms, monotonic (the pool's: performance.now; a simulation's own in tests) */
   constructor(initial: number, readonly min: number, readonly max: number, private readonly _clock: () => number = () => performance.now()) {
@@ -81,14 +109,10 @@ export class AdaptiveLimit {
     this._windowStart = _clock()
   }
 
-  /** Record one finished task; returns the (possibly new) limit. */
-  record(latencyMs: number, failed: boolean): number {
+  /** Record one task that succeeded in `latencyMs`; returns the (possibly new) limit. */
+  record(latencyMs: number): number {
     this._window.push(latencyMs)
-    this._counted++
-    if (failed) {
-      this._errors++
-      this._windowFailed = true
-    }
+    this._count(false)
     if (this._window.length < Math.max(4, this.limit)) return this.limit
     const now = this._clock()
     const elapsed = Math.max(1e-3, now - this._windowStart)
@@ -100,15 +124,12 @@ export class AdaptiveLimit {
     const congested = baseline !== undefined && latency > baseline * LATENCY_RISE
     this._congested = congested ? this._congested + 1 : 0
     if (!congested) this._cutAt = undefined
-    const rate = this._errors / this._counted
-    const counted = this._counted >= ERROR_WINDOW
-    if (counted) this._counted = this._errors = 0
-    if (rate > TOLERATED && counted) {
-      // a full count of completions with too many failures: back off in proportion
-      const cut = Math.floor(this.limit * Math.max(0.5, 1 - rate))
-      this.limit = Math.max(this.min, Math.min(this.limit - 1, cut))
-    } else if (rate > TOLERATED) {
-      // too many failures so far, not yet counted over ERROR_WINDOW: hold
+    // after a refusal, no probe of its ceiling until the hold is over; below it, growth as usual
+    // (a latency cut since, or a few slots fewer: nothing refused there)
+    const holding = this._hold > 0 && this.limit + 1 >= this._ceiling
+    if (this._hold > 0) this._hold--
+    if (this._lost > this._counted * TOLERATED) {
+      // too many losses so far, not yet counted over ERROR_WINDOW: hold
     } else if (this._congested >= CONGESTED_TO_CUT) {
       this._congested = 0
       if (this._cutAt !== undefined && latency > this._cutAt * CUT_HELPED) {
@@ -121,13 +142,12 @@ export class AdaptiveLimit {
         this.limit = Math.max(this.min, Math.floor(this.limit * 0.7))
         this._cutAt = latency
       }
-    } else if (congested) {
-      // one congested window (a stall of the machine, or a queue starting): hold
+    } else if (congested || holding) {
+      // one congested window (a stall of the machine, or a queue starting), or after a refusal: hold
     } else if (prev === undefined || throughput >= prev * 0.95) {
       this.limit = Math.min(this.max, this.limit + 1)
     }
-    if (this._windowFailed) this._recent = []
-    else if (this._baseline === undefined) this._baseline = latency
+    if (this._baseline === undefined) this._baseline = latency
     else {
       if (this._provisional && latency < this._baseline) this._baseline = latency
       // the median of at least BASELINE_SAMPLES tasks: a window of a few is too noisy to set the baseline
@@ -140,10 +160,50 @@ export class AdaptiveLimit {
         this._provisional = false
       }
     }
-    this._windowFailed = false
+    this._newWindow(now, throughput)
+    return this.limit
+  }
+
+  /**
+   * Record one task that failed with an overload (overload.ts) after starting at `startedAt` (the
+   * clock's ms); returns the (possibly new) limit. Other failures are not recorded.
+   */
+  failed(kind: 'refused' | 'lost', startedAt: number): number {
+    if (kind === 'lost') {
+      this._count(true)
+      return this.limit
+    }
+    // sent under the limit before the last cut: that cut answered it already
+    if (startedAt < this._refusedAt) return this.limit
+    const from = this.limit
+    // the same ceiling refused again (a probe after its hold): wait twice as long before the next;
+    // a refusal above it: the service took more, start over; during a hold: the same descent
+    if (this._hold === 0) this._holdLength = from <= this._ceiling ? Math.min(MAX_HOLD, this._holdLength * 2) : 1
+    this._ceiling = from
+    this._hold = this._holdLength
+    this.limit = Math.max(this.min, Math.min(from - 1, Math.floor(from * REFUSED_CUT)))
+    this._refusedAt = this._clock()
+    // the window's tasks ran under the old limit: its throughput is no yardstick for the next
+    this._congested = 0
+    this._newWindow(this._refusedAt, undefined)
+    return this.limit
+  }
+
+  /** One outcome for the loss rate; past ERROR_WINDOW of them with too many lost, a cut in proportion. */
+  private _count(lost: boolean): void {
+    this._counted++
+    if (lost) this._lost++
+    if (this._counted < ERROR_WINDOW) return
+    const rate = this._lost / this._counted
+    this._counted = this._lost = 0
+    if (rate <= TOLERATED) return
+    const cut = Math.floor(this.limit * Math.max(0.5, 1 - rate))
+    this.limit = Math.max(this.min, Math.min(this.limit - 1, cut))
+  }
+
+  private _newWindow(now: number, throughput: number | undefined): void {
     this._prevThroughput = throughput
     this._window = []
     this._windowStart = now
-    return this.limit
   }
 }

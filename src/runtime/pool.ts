@@ -1,6 +1,7 @@
 /**
  * Concurrency pools: bounded, ordered `map`, per-task timeout with AbortSignal, retries with
- * exponential backoff and full jitter, and an 'adaptive' limit tuned by AIMD on throughput and latency.
+ * exponential backoff and full jitter, and an 'adaptive' limit tuned by AIMD on throughput, latency
+ * and the failures that say the service is overloaded (pool-adaptive.ts, overload.ts).
  *
  * The hot path (a run() in a pool with no timeout, no hook listener, fixed concurrency): a queued task
  * is two slots of a chunked FIFO (its fn and its promise's resolve: no job record, no closure), and a
@@ -14,6 +15,7 @@ import type { ResolvedPoolConfig } from '../config/types.js'
 import type { RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
+import { overload } from './overload.js'
 import { isRetriable } from './retriable.js'
 import { backoffDelay } from './backoff.js'
 import { PoolSignals } from './pool-signals.js'
@@ -203,7 +205,7 @@ export class Pool extends PoolSignals implements PerfPool {
     lane.job = undefined
     if (job.started !== 0) {
       const duration = performance.now() - job.started
-      if (this._adaptive) this._setLimit(this._adaptive.record(duration, false))
+      if (this._adaptive) this._setLimit(this._adaptive.record(duration))
       const hooks = this._ctx?.hooks
       if (hooks && hooks.hasListeners('task:end')) hooks.emit('task:end', { pool: this.name, id: job.id, attempt: job.attempt, duration })
     }
@@ -231,7 +233,11 @@ export class Pool extends PoolSignals implements PerfPool {
     // first error): a cancellation, not a failure of the work (nor a latency sample)
     const cancelled = job.group?.cancelled === true
     const aborted = job.signal?.aborted === true || cancelled
-    if (this._adaptive && !aborted) this._setLimit(this._adaptive.record(duration, true))
+    if (this._adaptive && !aborted) {
+      // a refusal (HTTP 429…) or a loss (a timeout, a reset) is congestion; any other failure is not (overload.ts)
+      const kind = overload(error)
+      if (kind !== undefined) this._setLimit(this._adaptive.failed(kind, job.started))
+    }
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
     const settings = job.settings ?? this._options

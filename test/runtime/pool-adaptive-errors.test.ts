@@ -1,11 +1,12 @@
 /**
- * An 'adaptive' pool under failures, with real timers: an occasional error (a download pool's
- * ECONNRESET) must not throttle it; a high error rate backs it off, in proportion; it recovers.
- * (Its latency rule on a loaded machine, simulated: pool-adaptive-latency.test.ts.)
+ * An 'adaptive' pool under losses (a reset connection, a timeout: overload.ts), with real timers: an
+ * occasional one (a download pool's ECONNRESET) must not throttle it; a high rate backs it off, in
+ * proportion; it recovers. (Its latency rule on a loaded machine, simulated:
+ * pool-adaptive-latency.test.ts; refusals, HTTP 429 from a real server: pool-adaptive-refusals.test.ts.)
  */
 import { describe, expect, it } from 'vitest'
 import { Pool } from '../../src/runtime/pool.js'
-import { AdaptiveLimit, TOLERATED } from '../../src/runtime/pool-adaptive.js'
+import { AdaptiveLimit, ERROR_WINDOW, TOLERATED } from '../../src/runtime/pool-adaptive.js'
 import { pool } from './_ctx.js'
 import { random } from '../helpers/random.js'
 
@@ -24,7 +25,8 @@ async function download(rates: number[], latency: number): Promise<number[]> {
   await Promise.all(rates.map((rate, i) => p.run(() => new Promise((resolve, reject) => {
     seen.push(p.concurrency)
     const fail = rnd() < rate
-    setTimeout(() => (fail ? reject(new Error(`read ECONNRESET (file ${i})`)) : resolve(i)), latency)
+    // as node reports a reset: the code on the error
+    setTimeout(() => (fail ? reject(Object.assign(new Error(`read ECONNRESET (file ${i})`), { code: 'ECONNRESET' })) : resolve(i)), latency)
   })).catch(() => undefined)))
   expect(p.stats()).toMatchObject({ active: 0, queued: 0 })
   return seen
@@ -54,25 +56,25 @@ describe("'adaptive' pool: failures judged by their rate", () => {
     expect(Math.max(...seen.slice(-100))).toBeGreaterThan(Math.max(low * 2, TOP / 2))
   })
 
-  it('failures just over the tolerance cut in proportion, once per count (one burst is one cut)', () => {
+  it('losses just over the tolerance cut in proportion, once per count (one burst is one cut)', () => {
     const a = new AdaptiveLimit(TOP, 1, TOP)
-    // one window of TOP completions (≥ ERROR_WINDOW) with 25 % failed: limit × 0.75
-    for (let i = 0; i < TOP; i++) a.record(3, i % 4 === 0)
+    // one count of ERROR_WINDOW outcomes with 25 % lost: limit × 0.75
+    for (let i = 0; i < ERROR_WINDOW; i++) { if (i % 4 === 0) a.failed('lost', 0); else a.record(3) }
     expect(a.limit).toBe(Math.floor(TOP * 0.75))
-    // the next window without failures: no further cut
+    // the next counts without losses: no further cut
     const after = a.limit
-    for (let i = 0; i < after; i++) a.record(3, false)
+    for (let i = 0; i < 2 * ERROR_WINDOW; i++) a.record(3)
     expect(a.limit).toBeGreaterThanOrEqual(after)
-    // every task failing: at most half the slots per decision (TCP's halving)
+    // every task lost: at most half the slots per decision (TCP's halving)
     const before = a.limit
-    for (let i = 0; i < before; i++) a.record(3, true)
+    for (let i = 0; i < ERROR_WINDOW; i++) a.failed('lost', 0)
     expect(a.limit).toBe(Math.floor(before / 2))
   })
 
-  it(`up to ${TOLERATED * 100} % failed in a count changes nothing`, () => {
+  it(`up to ${TOLERATED * 100} % lost in a count changes nothing`, () => {
     const a = new AdaptiveLimit(TOP, 1, TOP)
     for (let round = 0; round < 10; round++) {
-      for (let i = 0; i < TOP; i++) a.record(3, i === 0)
+      for (let i = 0; i < ERROR_WINDOW * 2; i++) { if (i === 0) a.failed('lost', 0); else a.record(3) }
     }
     expect(a.limit).toBe(TOP)
   })

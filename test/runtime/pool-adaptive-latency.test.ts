@@ -63,7 +63,7 @@ function simulate(service: Service, { seed, max = MAX, start = max, duration }: 
     const [task] = running.splice(next, 1)
     now = task!.end
     const before = limit.limit
-    limit.record(now - task!.start, false)
+    limit.record(now - task!.start)
     if (limit.limit < before) cuts++
     samples.push({ t: now, limit: limit.limit })
   }
@@ -144,7 +144,7 @@ describe("'adaptive' limit: one window at a time", () => {
   it('one window of high latency holds the limit; a second in a row cuts it 0.7×', () => {
     let now = 0
     const a = new AdaptiveLimit(8, 1, 8, () => now)
-    const window = (latency: number) => { for (let i = 0; i < a.limit; i++) { now += 1; a.record(latency, false) } }
+    const window = (latency: number) => { for (let i = 0; i < a.limit; i++) { now += 1; a.record(latency) } }
     for (let w = 0; w < 5; w++) window(10)
     expect(a.limit).toBe(8)
     window(40) // a stall: every task in flight delivered late
@@ -156,15 +156,15 @@ describe("'adaptive' limit: one window at a time", () => {
     expect(a.limit).toBe(Math.floor(8 * 0.7))
   })
 
-  it('tasks that fail fast (a refused connection) do not lower the baseline: once they stop, normal latency is not congestion', () => {
+  it('tasks that fail fast (a reset connection) are no latency samples: once they stop, normal latency is not congestion', () => {
     let now = 0
     const a = new AdaptiveLimit(16, 1, 16, () => now)
     const window = (latency: (i: number) => number, failed: (i: number) => boolean) => {
       const n = a.limit
-      for (let i = 0; i < n; i++) { now += 1; a.record(latency(i), failed(i)) }
+      for (let i = 0; i < n; i++) { now += 1; if (failed(i)) a.failed('lost', now - latency(i)); else a.record(latency(i)) }
     }
     for (let w = 0; w < 5; w++) window(() => 10, () => false)
-    // a failing spell: 60 % refused in 1 ms (the failure rule backs off), then all well again
+    // a failing spell: 60 % reset in 1 ms (the loss rate backs off), then all well again
     for (let w = 0; w < 6; w++) window(i => (i % 5 < 3 ? 1 : 10), i => i % 5 < 3)
     expect(a.limit).toBeLessThan(8)
     const lows: number[] = []

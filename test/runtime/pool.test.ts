@@ -360,12 +360,12 @@ describe('adaptive limit (AIMD)', () => {
     try {
       const a = new AdaptiveLimit(4, 1, 16)
       for (let w = 0; w < 3; w++) {
-        for (let i = 0; i < a.limit; i++) { vi.advanceTimersByTime(1); a.record(10, false) }
+        for (let i = 0; i < a.limit; i++) { vi.advanceTimersByTime(1); a.record(10) }
       }
       expect(a.limit).toBeGreaterThan(4)
-      // failures over the tolerance (pool-adaptive-errors.test.ts: the rule in detail)
+      // losses (a reset, a timeout) over the tolerance (pool-adaptive-errors.test.ts: the rule in detail)
       const before = a.limit
-      for (let i = 0; i < 2 * ERROR_WINDOW; i++) a.record(10, true)
+      for (let i = 0; i < 2 * ERROR_WINDOW; i++) a.failed('lost', 0)
       expect(a.limit).toBeLessThan(before)
     } finally {
       vi.useRealTimers()
@@ -376,15 +376,15 @@ describe('adaptive limit (AIMD)', () => {
     vi.useFakeTimers()
     try {
       const a = new AdaptiveLimit(2, 1, 6)
-      for (let i = 0; i < 200; i++) { vi.advanceTimersByTime(1); a.record(1, false) }
+      for (let i = 0; i < 200; i++) { vi.advanceTimersByTime(1); a.record(1) }
       expect(a.limit).toBe(6)
       // 10× the latency: one window holds (a stall of the machine looks the same), the second cuts
       const before = a.limit
-      for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10, false) }
+      for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10) }
       expect(a.limit).toBe(before)
-      for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10, false) }
+      for (let i = 0; i < before; i++) { vi.advanceTimersByTime(2); a.record(10) }
       expect(a.limit).toBeLessThan(before)
-      for (let i = 0; i < 500; i++) a.record(1, true)
+      for (let i = 0; i < 500; i++) a.failed('lost', 0)
       expect(a.limit).toBe(1)
     } finally {
       vi.useRealTimers()

@@ -11,6 +11,10 @@ export const SERIAL = [
   // its verdicts are timings: 'true' against a baseline median of 0 is a regression once it takes twice the
   // shell spawn time, which the shared phase's load made it (CI 2026-12-08 00:08, exit 1 for the fast case)
   'test/cli/bench-baseline.test.ts',
+  // an 'adaptive' pool's limit against a real service, or under CPU-bound work: the limit follows the
+  // latency a loaded machine gives, and one file compares its time with a fixed concurrency's
+  'test/runtime/pool-adaptive-refusals.test.ts',
+  'test/runtime/pool-adaptive-cpu.test.ts',
 ]
 
 /**
