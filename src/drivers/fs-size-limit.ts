@@ -120,9 +120,10 @@ export function knowLimit(files: FsDir, maxBytes: number): void {
 /**
  * A write met a full disk (fs-write.ts): least recently used entries out until `bytes` are freed
  * (or none is left), whatever maxSize says; reported, as makeRoom's, by the next size check. The
- * listing first, so entries other processes wrote count (and are candidates) too. The bytes freed.
+ * listing first, so entries other processes wrote count (and are candidates) too; `writing`, the
+ * entries this process is writing, never (their writes are what the room is for). The bytes freed.
  */
-export async function freeDisk(files: FsDir, bytes: number): Promise<number> {
+export async function freeDisk(files: FsDir, bytes: number, writing: ReadonlyMap<string, number>): Promise<number> {
   const lru = files.lru
   const index = await lru.load()
   await lru.syncListing(Infinity, true)
@@ -131,6 +132,7 @@ export async function freeDisk(files: FsDir, bytes: number): Promise<number> {
   let freed = 0
   for (const [name, info] of order) {
     if (freed >= bytes) break
+    if (writing.has(name)) continue
     const key = await files.keyOf(name)
     if (!(await files.remove(name))) continue
     freed += info.size
