@@ -24,6 +24,9 @@ import { createJitiOfC12, withImportOnce } from './jiti-import-once.js'
 import { extendsCycleCheck } from './extends-cycle.js'
 import { packageFile } from './plugin-paths.js'
 import { packageNameOf, packageProbes, packageRoot, selfAliases } from './package-lookup.js'
+// snapshot-write.ts and plugin-bundle-write.ts take these from here: imported from package-lookup.ts
+// by the three, it was a lazy chunk of its own, the start script's list of them 134 bytes longer
+export { packageNameOf, packageProbes, packageRoot, selfAliases }
 
 export interface C12LoadResult {
   layers: RawLayer[]

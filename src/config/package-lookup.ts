@@ -1,8 +1,9 @@
 /**
  * Where packages are, for what loads or bundles a config (c12.ts, snapshot-write.ts,
- * plugin-bundle-write.ts): the package a specifier names, the `package.json` files Node's lookup
- * probes for it (a snapshot's inputs: installing it closer makes the snapshot stale), and unperf's
- * own root, which `unperf` and `unperf/config` resolve to inside a config.
+ * plugin-bundle-write.ts: the last two through c12.ts, which says why): the package a specifier
+ * names, the `package.json` files Node's lookup probes for it (a snapshot's inputs: installing it
+ * closer makes the snapshot stale), and unperf's own root, which `unperf` and `unperf/config`
+ * resolve to inside a config.
  */
 import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'

@@ -17,7 +17,7 @@ import { accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSy
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { packageNameOf, packageProbes, packageRoot } from './package-lookup.js'
+import { packageNameOf, packageProbes, packageRoot } from './c12.js'
 import { pluginFiles } from './plugin-files.js'
 import { inModulePackage } from './package-type.js'
 import { inputRecorder, loadWithOwnPaths, probedPaths, resolveUnperf, SNAPSHOT_BUILD } from './snapshot-write.js'
