@@ -54,13 +54,6 @@ export class FsWriter {
   private _fullRuns = 0
   /** The free space left to other programs (fs-headroom.ts). */
   private readonly _headroom: DiskHeadroom
-  /**
-   * Entries this process is writing (name → its writes in flight): no full disk's eviction takes
-   * one (freeDisk). Landed and not yet counted in the index, a listing meanwhile found the file with
-   * the kernel's coarse mtime, older than the entries written just before it: the LRU victim of
-   * another write of the same burst, and the write, told it was stored, was lost.
-   */
-  private readonly _inFlight = new Map<string, number>()
 
   constructor(private readonly _files: FsDir) {
     this._headroom = new DiskHeadroom(_files.dir)
@@ -68,7 +61,8 @@ export class FsWriter {
 
   /** Writes entry file `name` (its encoded parts, `size` bytes in all) and counts it in the index. */
   async write(name: string, parts: Buffer[], size: number): Promise<void> {
-    const inFlight = this._inFlight
+    // no eviction takes it meanwhile (fs-dir.ts FsDir.writing)
+    const inFlight = this._files.writing
     inFlight.set(name, (inFlight.get(name) ?? 0) + 1)
     try {
       await this._write(name, parts, size)
@@ -214,7 +208,7 @@ export class FsWriter {
       // budget summary, scope marker) written meanwhile took the few blocks it freed past `short` (an
       // entry's logical size, not its blocks): the write was skipped, seen in CI
       for (let turn = 0; turn < HEADROOM_TURNS; turn++) {
-        const freed = await freeDisk(this._files, short, this._inFlight)
+        const freed = await freeDisk(this._files, short)
         this._headroom.stale()
         short = this._headroom.short(size)
         if (short === 0) return
@@ -248,7 +242,7 @@ export class FsWriter {
           if (!isDiskFull(again)) throw again
         }
       }
-      const freed = await freeDisk(this._files, Math.max(size, FULL_MIN_FREE), this._inFlight)
+      const freed = await freeDisk(this._files, Math.max(size, FULL_MIN_FREE))
       this._headroom.stale()
       try {
         await this._retry(name, parts, size)
