@@ -2,6 +2,21 @@
 // spec ('memory', 'fs', { driver, ...options } with the built-in drivers' options typed, an unstorage
 // driver instance) and a driver config (one spec or tiers), as src/config/resolve-cache.ts checks them.
 
+import { builtinDrivers } from 'unstorage'
+
+/**
+ * The names a `{ driver: name }` tier may have: unperf's tiers and unstorage's drivers, the names
+ * `unstorage/drivers/<name>` imports (its list also has camelCase aliases, which do not), as
+ * src/config/driver-names.ts checks them at load. Only the published schema enumerates them (an
+ * editor flags `{ driver: 'reddis' }` as you type); unperf's validator takes any name, and the load's
+ * own check says it, with its did-you-mean, at the name's key path, against the unstorage installed:
+ * an enum there refused the whole tier ("cache.driver: expected a driver ('memory', 'fs', ...)")
+ * beside that message, and would refuse a driver a newer unstorage than this list's adds (an editor
+ * only flags it). A driver of one's own is an instance (the `getItem` branch), whatever its
+ * `driver` field says.
+ */
+export const DRIVER_NAMES = [...new Set(['memory', 'fs', 'redis', ...Object.keys(builtinDrivers).filter(n => /^[a-z0-9-]+$/.test(n))])].sort()
+
 /** `$defs.driverSpec` and `$defs.driverConfig`. */
 export const driverDefs = {
   driverSpec: {

@@ -4,7 +4,7 @@
 // (src/config/types.ts): the same keys, and each key's doc comment as its description (schema-docs.mjs).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { transformSync } from 'esbuild'
-import { driverDefs } from './schema-drivers.mjs'
+import { DRIVER_NAMES, driverDefs } from './schema-drivers.mjs'
 import { annotate, configTypes } from './schema-docs.mjs'
 
 // The monitor metrics and their kinds: one table, src/runtime/monitors/metric-kinds.ts (no imports, so it loads alone)
@@ -311,5 +311,8 @@ annotate(schema, configTypes())
 // the key's doc. The published schema leaves those out; unperf's validator keeps them (above).
 const published = standard(schema)
 for (const [name, def] of Object.entries(published.$defs)) if (name !== 'layer') delete def.description
+// a tier's driver name, for editors only (schema-drivers.mjs DRIVER_NAMES says why)
+const named = published.$defs.driverSpec.anyOf.find(b => b.required?.includes('driver'))
+named.properties.driver = { ...named.properties.driver, enum: DRIVER_NAMES }
 writeFileSync(new URL('../schema/perf.config.schema.json', import.meta.url), JSON.stringify(published, null, 2) + '\n')
 console.log('wrote schema/perf.config.schema.json and src/config/validator-schema.json')

@@ -2,7 +2,6 @@
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { didYouMean } from '../config/did-you-mean.js'
 import { UsageError } from '../errors.js'
-import type { PluginLoads } from '../hooks/plugins.js'
 import { PLUGIN_PREFIX } from '../runtime/cache/names.js'
 import { printable, stderrColors } from './_ui.js'
 
@@ -48,15 +47,11 @@ export async function checkNamespaceKnown(name: string, config: ResolvedPerfConf
 
 /** The names of the config's plugins, each loaded as a run loads it; `undefined` when one cannot be (its name is not known). */
 async function pluginNames(config: ResolvedPerfConfig): Promise<string[] | undefined> {
-  const { loadPlugin } = await import('../hooks/plugins.js')
-  const once: PluginLoads = new Map()
+  const { loadPlugins } = await import('../hooks/plugins.js')
   const names: string[] = []
-  for (const ref of config.plugins) {
-    try {
-      names.push((await loadPlugin(ref.plugin, config.rootDir, once)).name)
-    } catch {
-      return undefined
-    }
+  for (const { plugin } of await loadPlugins(config.plugins, config.rootDir)) {
+    if (!plugin) return undefined
+    names.push(plugin.name)
   }
   return names
 }

@@ -12,7 +12,7 @@
 import type { ResolvedPerfConfig } from '../config/types.js'
 import { pluginErrorSource } from '../config/plugin-position.js'
 import { errorMessage } from '../errors.js'
-import { loadPlugin, type PluginLoads } from '../hooks/plugins.js'
+import { loadPlugins } from '../hooks/plugins.js'
 import { onePerName, type ListedPlugin } from '../config/plugin-entries.js'
 import { checkPluginShape } from '../hooks/plugin-shape.js'
 import { redact } from '../runtime/warn.js'
@@ -28,17 +28,15 @@ export async function pluginChecks(config: ResolvedPerfConfig): Promise<PluginCh
   const failed: PluginCheck[] = []
   const entries: ListedPlugin[] = []
   // one load per file, as a run (a factory called once: two entries of it are one plugin, not a clash)
-  const once: PluginLoads = new Map()
-  for (const ref of config.plugins) {
-    try {
-      const plugin = await loadPlugin(ref.plugin, config.rootDir, once)
+  for (const { ref, plugin, error } of await loadPlugins(config.plugins, config.rootDir)) {
+    if (plugin) {
       if (!names.includes(plugin.name)) names.push(plugin.name)
       entries.push({ name: plugin.name, plugin, ref })
       // a listener or setup that is not a function, a misspelt key: the run warns, its listener never runs
       checkPluginShape(plugin as unknown as Record<string, unknown>, (_code, message) => {
         failed.push({ check: 'plugin', ok: false, detail: redact(message.replace(/^plugin /, '')) })
       }, () => pluginErrorSource(ref).listed)
-    } catch (error) {
+    } else {
       const given = typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)'
       // as a run's warning names it: `plugins[1] in perf.config.ts:4:5`
       const { listed } = pluginErrorSource(ref)

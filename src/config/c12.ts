@@ -5,7 +5,6 @@
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
 import { ConfigError, configIssue } from '../errors.js'
 import type { RawLayer } from './layers.js'
 import { rootLayerExtending } from './extends-owner.js'
@@ -24,6 +23,10 @@ import { configLoadError } from './config-load-error.js'
 import { createJitiOfC12, withImportOnce } from './jiti-import-once.js'
 import { extendsCycleCheck } from './extends-cycle.js'
 import { packageFile } from './plugin-paths.js'
+import { packageNameOf, packageProbes, packageRoot, selfAliases } from './package-lookup.js'
+// snapshot-write.ts and plugin-bundle-write.ts take these from here: imported from package-lookup.ts
+// by the three, it was a lazy chunk of its own, the start script's list of them 134 bytes longer
+export { packageNameOf, packageProbes, packageRoot, selfAliases }
 
 export interface C12LoadResult {
   layers: RawLayer[]
@@ -271,47 +274,4 @@ function hasEntry(source: string, from: string): boolean {
   } catch {
     return false
   }
-}
-
-/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; undefined for what is no package name. */
-export function packageNameOf(source: string): string | undefined {
-  const m = /^(@[\w.~-]+\/)?[\w.~-]+/.exec(source)
-  return m && !m[0].startsWith('.') ? m[0] : undefined
-}
-
-/** `<dir>/node_modules/<pkg>/package.json` from `from` up, to the first that exists (Node's lookup order). */
-export function packageProbes(from: string, pkg: string): string[] {
-  const probed: string[] = []
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (basename(dir) !== 'node_modules') {
-      const file = join(dir, 'node_modules', pkg, 'package.json')
-      probed.push(file)
-      if (existsSync(file)) break
-    }
-    if (dirname(dir) === dir) break
-  }
-  return probed
-}
-
-/**
- * `unperf` and `unperf/config` resolve to this very package inside configs, even where the
- * host has no node_modules/unperf (this repo's playground, linked installs).
- */
-export function selfAliases(): Record<string, string> {
-  const root = packageRoot()
-  if (!root) return {}
-  const dist = join(root, 'dist')
-  if (existsSync(join(dist, 'index.mjs'))) return { 'unperf/config': join(dist, 'config.mjs'), unperf: join(dist, 'index.mjs') }
-  return { 'unperf/config': join(root, 'src/config/index.ts'), unperf: join(root, 'src/index.ts') }
-}
-
-let _root: string | undefined | null = null
-export function packageRoot(): string | undefined {
-  if (_root !== null) return _root
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schema'))) return (_root = dir)
-    dir = dirname(dir)
-  }
-  return (_root = undefined)
 }

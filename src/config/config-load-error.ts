@@ -12,7 +12,7 @@ import { jitiSourcePosition } from './source-map.js'
 
 /**
  * A syntax (or evaluation) error in a config file: name the file and line. `ownRoot`: unperf's own
- * package (c12.ts packageRoot()), whose frames are the config's callers, not the config.
+ * package (package-lookup.ts packageRoot()), whose frames are the config's callers, not the config.
  */
 export function configLoadError(error: unknown, rootDir: string, configFile: string | undefined, ownRoot: string | undefined): ConfigError {
   const message = errorMessage(error)

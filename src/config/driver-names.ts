@@ -33,8 +33,11 @@ export async function unknownDriverIssues(config: Obj, fileFor: (path: string) =
   const { builtinDrivers } = await import('unstorage')
   // the names `unstorage/drivers/<name>` imports (its list also has camelCase aliases, which do not)
   const names = Object.keys(builtinDrivers).filter(n => /^[a-z0-9-]+$/.test(n))
+  // unperf's own tiers said apart from unstorage's drivers: 'reddis' meant unperf's redis tier, and
+  // was said to expect "an unstorage driver's name" with unstorage's own 'redis' among them
+  const theirs = names.filter(n => !OWN.has(n)).join(', ')
   return named.filter(([, , spec]) => !names.includes(spec.driver)).map(([file, path, spec]) =>
-    configIssue(file, `${path}.driver`, `an unstorage driver's name${didYouMean(spec.driver, names)} (its drivers: ${names.join(', ')}; a driver of your own goes in as an instance)`, spec.driver))
+    configIssue(file, `${path}.driver`, `'memory', 'fs', 'redis' (unperf's tiers) or an unstorage driver's name${didYouMean(spec.driver, [...OWN, ...names])} (unstorage's: ${theirs}; a driver of your own goes in as an instance)`, spec.driver))
 }
 
 /** The env blocks of a layer's config as written: `$development`, `$test`, `$production`, `$env.<name>`. */

@@ -15,16 +15,24 @@ import { renameClaimSync, renameOverSync } from '../runtime/rename-over.js'
 /** Encoded entries up to this size are written synchronously (_fs-sync.ts). */
 export const SYNC_WRITE_BYTES = 64 * 1024
 
+/** What writeAtomic awaits or tells between its steps (see there). */
+export interface WriteSteps {
+  /** Awaited once the temp file is made, empty, before its bytes are written (room made for them first: other processes count the file at the size its name says from its creation, and its bytes land only in the room made). */
+  beforeBytes?: () => Promise<void> | undefined
+  /** Told as soon as the bytes are in the temp file (the disk's free space counts them from then: fs-headroom.ts). */
+  bytesWritten?: () => void
+  /** Awaited once the temp file is written and closed (room made for it, fs-size-limit.ts). */
+  beforeRename?: () => Promise<void> | undefined
+}
+
 /**
  * Writes `parts` to `tmp` (created, 0600) and moves it to `file`, through the thread pool (large
  * entries; small ones: writeAtomicSync). The caller removes `tmp` on failure.
  * `aside`: where the current entry is moved first (see above); undefined renames over it (a new key,
- * or another write of this process already has the aside). `beforeRename`: awaited once the temp
- * file is written (room made for it, fs-size-limit.ts). `beforeBytes`: awaited once the temp file is
- * made, empty, before its bytes are written (room made for them first: other processes count the
- * file at the size its name says from its creation, and its bytes land only in the room made).
+ * or another write of this process already has the aside). `steps`: see WriteSteps.
  */
-export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string, beforeRename?: () => Promise<void> | undefined, beforeBytes?: () => Promise<void> | undefined): Promise<void> {
+export async function writeAtomic(tmp: string, file: string, parts: Buffer[], size: number, aside?: string, steps?: WriteSteps): Promise<void> {
+  const beforeBytes = steps?.beforeBytes
   let flags: string | number = 'wx'
   if (beforeBytes) {
     await withSlot(async () => close(await open(tmp, 'wx', 0o600)))
@@ -41,12 +49,13 @@ export async function writeAtomic(tmp: string, file: string, parts: Buffer[], si
         const rest = Buffer.concat(parts, size).subarray(written)
         written += await writev(fd, [rest], written)
       }
+      steps?.bytesWritten?.()
     } finally {
       await close(fd)
     }
   })
   // the temp file counts for other processes' size checks from here (fs-size-limit.ts makeRoom)
-  await beforeRename?.()
+  await steps?.beforeRename?.()
   if (aside === undefined) return renameOver(tmp, file)
   // ENOENT: no entry (a new key, or another process has it aside); any other error: rename over it
   // (Windows: a scanner holding the entry waited out first, rename-over.ts)

@@ -34,6 +34,14 @@ const KEYS_BATCH = 64
 
 export class FsDir {
   /**
+   * Entries this process is writing (name → its writes in flight, fs-write.ts): never an eviction's
+   * victim (fs-size-limit.ts). Renamed into place and not yet counted in the index, a listing
+   * meanwhile found the file with the kernel's coarse mtime, older than the entries written just
+   * before it: the LRU victim of another write of the same burst, the write told it was stored.
+   */
+  readonly writing = new Map<string, number>()
+
+  /**
    * `base`: `dir` + separator (entry paths by concatenation: names never contain a separator).
    * `lru`: the dir's LRU index, which removals keep in step.
    */

@@ -13,6 +13,15 @@
  * since the last reading could have eaten a quarter of the margin it showed, or when the estimate
  * (the reading minus those bytes) says the write would not fit. Other processes' writes count
  * from the next reading.
+ *
+ * Each of this process's writes is counted once: from its admission (short() said it fits) until its
+ * bytes are in its temp file it is `pending`, which no reading sees and a reading does not forget;
+ * then (landed()) it counts in the bytes since the reading until the next one, which sees it. A
+ * reading used to forget the writes admitted before it and still in flight: a burst of 6 writes of
+ * 100 kB on a full 1 MiB disk, each re-reading, was each told it fit; they took the disk to 0 bytes
+ * free (ENOSPC, room made by evicting after all). A reading made while a write's bytes are being
+ * written, or in the moment between their landing and landed(), counts them twice until the next
+ * reading: the rarer error, and on the safe side.
  */
 import { statfsSync } from 'node:fs'
 import { now } from '../runtime/clock.js'
@@ -36,8 +45,10 @@ export class DiskHeadroom {
   private _avail = Number.POSITIVE_INFINITY
   private _minFree = 0
   private _block = 4096
-  /** Bytes this process's writes took since the reading (each write's size rounded up to blocks). */
+  /** Bytes this process's writes put on disk since the reading (each write's size rounded up to blocks). */
   private _since = 0
+  /** Bytes of this process's admitted writes not on disk yet: no reading counts them (see above). */
+  private _pending = 0
 
   constructor(private readonly _dir: string) {}
 
@@ -48,26 +59,49 @@ export class DiskHeadroom {
 
   /**
    * How many bytes short of the headroom a write of `size` bytes would leave the file system (0:
-   * it fits, and its bytes are counted against the reading from now on).
+   * it fits, and is pending from now on: landed() or dropped() once it is written or failed).
    */
   short(size: number): number {
-    // a block more than the entry's own: what a write also takes beside them (its dir's entry, a
-    // state or marker file the tier writes): counted by its bytes alone, a 2 MiB disk was once left
-    // one block short of the headroom between two readings
-    const bytes = (Math.ceil(size / this._block) + 1) * this._block
+    const bytes = this._bytes(size)
     const due = now() - this._at > REFRESH_MS || this._since * 4 > this._avail - this._minFree
-    if (due || this._avail - this._since - bytes < this._minFree) this._read()
-    const left = this._avail - this._since - bytes
+    if (due || this._avail - this._since - this._pending - bytes < this._minFree) this._read()
+    const left = this._avail - this._since - this._pending - bytes
     if (left >= this._minFree) {
-      this._since += bytes
+      this._pending += bytes
       return 0
     }
     return Math.ceil(this._minFree - left)
   }
 
+  /** A write of `size` bytes goes ahead unchecked (tried again after evicting for a full disk): pending as an admitted one. */
+  take(size: number): void {
+    this._pending += this._bytes(size)
+  }
+
+  /** An admitted write's bytes are in its file: counted as written since the reading (the next one sees them). */
+  landed(size: number): void {
+    const bytes = this._bytes(size)
+    this._pending = Math.max(0, this._pending - bytes)
+    this._since += bytes
+  }
+
+  /** An admitted write failed before its bytes landed (its temp file removed): no longer pending. */
+  dropped(size: number): void {
+    this._pending = Math.max(0, this._pending - this._bytes(size))
+  }
+
   /** Entries were evicted (or a write failed): read again at the next write. */
   stale(): void {
     this._at = Number.NEGATIVE_INFINITY
+  }
+
+  /**
+   * A write's bytes on disk: its blocks and one more, what a write also takes beside them (its dir's
+   * entry, a state or marker file the tier writes): counted by its bytes alone, a 2 MiB disk was once
+   * left one block short of the headroom between two readings.
+   */
+  private _bytes(size: number): number {
+    return (Math.ceil(size / this._block) + 1) * this._block
   }
 
   private _read(): void {

@@ -120,7 +120,8 @@ export function knowLimit(files: FsDir, maxBytes: number): void {
 /**
  * A write met a full disk (fs-write.ts): least recently used entries out until `bytes` are freed
  * (or none is left), whatever maxSize says; reported, as makeRoom's, by the next size check. The
- * listing first, so entries other processes wrote count (and are candidates) too. The bytes freed.
+ * listing first, so entries other processes wrote count (and are candidates) too; the entries this
+ * process is writing never (FsDir.writing: their writes are what the room is for). The bytes freed.
  */
 export async function freeDisk(files: FsDir, bytes: number): Promise<number> {
   const lru = files.lru
@@ -131,6 +132,7 @@ export async function freeDisk(files: FsDir, bytes: number): Promise<number> {
   let freed = 0
   for (const [name, info] of order) {
     if (freed >= bytes) break
+    if (files.writing.has(name)) continue
     const key = await files.keyOf(name)
     if (!(await files.remove(name))) continue
     freed += info.size
@@ -164,7 +166,9 @@ async function evictDown(files: FsDir, maxBytes: number, removed: LruRemoval[]):
   // each wrote into the room of one removal)
   let owed = 0
   while (lru.held + owed > target) {
-    const order = [...index.entries()].sort((a, b) => Number(b[1].size > maxBytes) - Number(a[1].size > maxBytes) || a[1].access - b[1].access)
+    // not the entries this process is writing (FsDir.writing)
+    const order = [...index.entries()].filter(([name]) => !files.writing.has(name))
+      .sort((a, b) => Number(b[1].size > maxBytes) - Number(a[1].size > maxBytes) || a[1].access - b[1].access)
     // the victims of this pass, removed at once (one by one, each a round trip, they fell behind a
     // process's writes on a busy machine)
     const victims: [string, IndexEntry][] = []

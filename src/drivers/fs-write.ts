@@ -23,10 +23,10 @@ import { now } from '../runtime/clock.js'
 import { asideName } from './_fs-aside.js'
 import { unlink, unlinkQuiet } from './_fs-calls.js'
 import { spentSync, syncTurn } from './_fs-sync.js'
-import { SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync } from './_fs-write-atomic.js'
+import { SYNC_WRITE_BYTES, writeAtomic, writeAtomicSync, type WriteSteps } from './_fs-write-atomic.js'
 import { ensureDir, type FsDir } from './fs-dir.js'
+import { DiskFullError, isDiskFull } from './fs-disk-full.js'
 import { DiskHeadroom } from './fs-headroom.js'
-import { formatBytes } from '../config/units.js'
 import { freeDisk, makeRoom } from './fs-size-limit.js'
 import { tmpName } from './fs-tmp.js'
 
@@ -36,35 +36,6 @@ const FULL_BACKOFF_MS = 10_000
 const HEADROOM_TURNS = 3
 /** The least a full disk's eviction frees (a few blocks: small entries' files round up to them). */
 const FULL_MIN_FREE = 64 * 1024
-
-/** A write skipped because the disk (or the user's quota) is full, once evicting did not make room. */
-export class DiskFullError extends Error {
-  readonly code: 'ENOSPC' | 'EDQUOT'
-  readonly diskFull = true
-  /**
-   * `after`: what the tier did before giving up (evicted and tried again; within the backoff of such
-   * a failure; nothing: not an entry's write). `minFree`: the write was not tried, it would have
-   * left less than that many bytes free on the file system (fs-headroom.ts); `after` then says
-   * whether entries were evicted for it first.
-   */
-  constructor(readonly dir: string, cause: NodeJS.ErrnoException, after: 'evicted' | 'empty' | 'backoff' | 'none' = 'none', minFree?: number) {
-    const code = cause.code === 'EDQUOT' ? 'EDQUOT' : 'ENOSPC'
-    const done = after === 'evicted' ? `least recently used entries were evicted${minFree === undefined ? ' and the write tried again' : ''}, without room: it was skipped`
-      : after === 'empty' ? `the cache had ${minFree === undefined ? 'no entry' : 'not enough'} there to evict for it: it was skipped`
-      : after === 'backoff' ? 'evicting made no room moments ago: the write was skipped'
-      : 'the write was skipped'
-    const what = minFree !== undefined ? `disk full: writing to ${dir} would leave less than ${formatBytes(minFree)} free on its file system (1 % of it, at most 1 GiB, is left to other programs)`
-      : `disk full: cannot write to ${dir} (${code === 'EDQUOT' ? 'EDQUOT, the disk quota is used up' : 'ENOSPC, no space left on the device'})`
-    super(`${what}; ${done}`, { cause })
-    this.name = 'DiskFullError'
-    this.code = code
-  }
-}
-
-export function isDiskFull(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  return code === 'ENOSPC' || code === 'EDQUOT'
-}
 
 export class FsWriter {
   /** The dir exists (made by the first write: one mkdir + chmod, sync, for a burst of first writes too). */
@@ -90,12 +61,31 @@ export class FsWriter {
 
   /** Writes entry file `name` (its encoded parts, `size` bytes in all) and counts it in the index. */
   async write(name: string, parts: Buffer[], size: number): Promise<void> {
+    // no eviction takes it meanwhile (fs-dir.ts FsDir.writing)
+    const inFlight = this._files.writing
+    inFlight.set(name, (inFlight.get(name) ?? 0) + 1)
+    try {
+      await this._write(name, parts, size)
+    } finally {
+      const left = inFlight.get(name)! - 1
+      if (left === 0) inFlight.delete(name)
+      else inFlight.set(name, left)
+    }
+  }
+
+  private async _write(name: string, parts: Buffer[], size: number): Promise<void> {
     const files = this._files
     const lru = files.lru
     this._ready()
     // the file system's last bytes are left to other programs: room made, or the write skipped
-    const short = this._headroom.short(size)
+    const headroom = this._headroom
+    const short = headroom.short(size)
     if (short > 0) await this._keepHeadroom(size, short)
+    // admitted: pending in the headroom until its bytes are in its temp file (fs-headroom.ts)
+    let pending = true
+    const landed = (): void => {
+      if (pending) { pending = false; headroom.landed(size) }
+    }
     // over the size limit: room made first (fs-size-limit.ts makeRoom); for a large entry once its temp
     // file exists, which other processes' checks count at its full size (its name says it)
     if (size <= SYNC_WRITE_BYTES && makeRoom(files, size, true) === undefined && syncTurn()) {
@@ -103,7 +93,10 @@ export class FsWriter {
       const start = now()
       try {
         this._writeSync(name, parts, size)
+        landed()
       } catch (error) {
+        pending = false
+        headroom.dropped(size)
         if (!isDiskFull(error)) throw error
         failed = error
       } finally {
@@ -116,8 +109,11 @@ export class FsWriter {
         // while it was written, 20 % over for a 200 kB entry in a full 1 MB namespace); else checked
         // before the rename, in case another write brought it near meanwhile
         const roomFirst = makeRoom(files, size, true) !== undefined
-        await this._writeAsync(name, parts, size, () => makeRoom(files, size, false), roomFirst)
+        const room = () => makeRoom(files, size, false)
+        await this._writeAsync(name, parts, size, roomFirst ? { beforeBytes: room, bytesWritten: landed } : { bytesWritten: landed, beforeRename: room })
+        landed()
       } catch (error) {
+        if (pending) { pending = false; headroom.dropped(size) }
         if (!isDiskFull(error)) throw error
         await this._afterDiskFull(name, parts, size, error)
       }
@@ -161,17 +157,14 @@ export class FsWriter {
     }
   }
 
-  /**
-   * A large entry, or a retry: through the thread pool (its bytes do not hold the loop). `makeRoom`:
-   * called before the rename, or (`roomFirst`) before the temp file's bytes are written.
-   */
-  private async _writeAsync(name: string, parts: Buffer[], size: number, makeRoom?: () => Promise<void> | undefined, roomFirst = false): Promise<void> {
+  /** A large entry, or a retry: through the thread pool (its bytes do not hold the loop); `steps`: writeAtomic's. */
+  private async _writeAsync(name: string, parts: Buffer[], size: number, steps?: WriteSteps): Promise<void> {
     const file = this._files.base + name
     const aside = this._aside(name)
     let tmp = this._files.base + tmpName(name, size)
     if (aside) this._writing.add(name)
     try {
-      await writeAtomic(tmp, file, parts, size, aside, roomFirst ? undefined : makeRoom, roomFirst ? makeRoom : undefined)
+      await writeAtomic(tmp, file, parts, size, aside, steps)
     } catch (error) {
       await unlink(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
@@ -244,7 +237,7 @@ export class FsWriter {
       if (now() < this._fullUntil) throw new DiskFullError(this._files.dir, error as NodeJS.ErrnoException, 'backoff')
       if (roomMade) {
         try {
-          return await this._writeAsync(name, parts, size)
+          return await this._retry(name, parts, size)
         } catch (again) {
           if (!isDiskFull(again)) throw again
         }
@@ -252,7 +245,7 @@ export class FsWriter {
       const freed = await freeDisk(this._files, Math.max(size, FULL_MIN_FREE))
       this._headroom.stale()
       try {
-        await this._writeAsync(name, parts, size)
+        await this._retry(name, parts, size)
       } catch (again) {
         if (!isDiskFull(again)) throw again
         this._fullUntil = now() + FULL_BACKOFF_MS
@@ -260,6 +253,22 @@ export class FsWriter {
       }
     } finally {
       this._fullRuns++
+    }
+  }
+
+  /** A write tried again after a full disk: pending in the headroom as an admitted one until its bytes land. */
+  private async _retry(name: string, parts: Buffer[], size: number): Promise<void> {
+    const headroom = this._headroom
+    headroom.take(size)
+    let pending = true
+    const landed = (): void => {
+      if (pending) { pending = false; headroom.landed(size) }
+    }
+    try {
+      await this._writeAsync(name, parts, size, { bytesWritten: landed })
+      landed()
+    } finally {
+      if (pending) headroom.dropped(size)
     }
   }
 }

@@ -10,7 +10,8 @@
  * The write (temp file, aside, room under the size limit, a deleted dir) is fs-write.ts.
  * LRU without a write per read: the access index and its write-back at close are fs-lru.ts. The
  * dir's listing, its live keys, an entry's removal with its aside and clear() are fs-dir.ts; the
- * scans that remove entries (prune, the hourly sweep, the size limit, verify) fs-prune.ts.
+ * scans that remove entries (prune, the hourly sweep, the size limit, verify) fs-prune.ts; the
+ * dir's safety check before its first use fs-dir-check.ts.
  *
  * Small entries are read and written with sync calls (~10–100 µs each, where each of the 3–6
  * thread-pool round trips of an operation cost 0.3–0.4 ms in a fresh process), large ones and
@@ -18,18 +19,19 @@
  * (_fs-sync.ts). The first-use metadata (mkdir, the sweep marker, a small dir's index, the access
  * times at close) is sync too. Every operation still returns a promise: errors are rejections.
  */
-import { dirname, sep } from 'node:path'
+import { sep } from 'node:path'
 import { now } from '../runtime/clock.js'
 import { asideName, readAside } from './_fs-aside.js'
 import { unlinkQuiet } from './_fs-calls.js'
 import { isNotAFile, readEntryFile, removeNonFile } from './_fs-read.js'
 import { spentSync, syncTurn } from './_fs-sync.js'
 import { SYNC_WRITE_BYTES } from './_fs-write-atomic.js'
-import { dirSafeSync, refuseSymlinkedDir } from './cache-dir-safety.js'
+import { FsDirCheck } from './fs-dir-check.js'
 import { explainUnwritable } from './fs-unwritable.js'
 import { encodeFileName } from './fs-names.js'
 import { FsDir } from './fs-dir.js'
-import { DiskFullError, FsWriter, isDiskFull } from './fs-write.js'
+import { DiskFullError, isDiskFull } from './fs-disk-full.js'
+import { FsWriter } from './fs-write.js'
 import { FsLru, type IndexEntry } from './fs-lru.js'
 import { enforceMaxBytes, evictNames, knowLimit, limited, pruneDir, refuseLarger, sweepDir, verifyDir } from './fs-prune.js'
 export { decodeFileName, encodeFileName } from './fs-names.js'
@@ -52,10 +54,8 @@ export class FsTier implements Tier {
   /** The writes (fs-write.ts). */
   private readonly _writer: FsWriter
 
-  /** The safety check's refusal, kept: every later call of the tier is refused alike. */
-  private _unsafe: unknown
-  /** The safety check passed: the hot paths skip it. */
-  private _safeOk = false
+  /** The dir's safety check, once (fs-dir-check.ts): the hot paths skip it once it passed. */
+  private readonly _safe: FsDirCheck
   /** `dir` + separator: entry paths by concatenation (names never contain a separator). */
   private readonly _base: string
   /** The dir's files: listing, keys, removals (fs-dir.ts). */
@@ -75,40 +75,11 @@ export class FsTier implements Tier {
     this._lru = new FsLru(dir, this._base)
     this._files = new FsDir(dir, this._base, this._lru)
     this._writer = new FsWriter(this._files)
-  }
-
-  /**
-   * The dir and its two parents are safe (dirSafeSync), the dir and its scope's no symlinks, once
-   * per tier (a refusal is kept). Sync, each dir looked at once per process (twenty plugin
-   * namespaces share their two parents: 22 lstats, not 66), throwing: the callers are async, so
-   * it is their rejection.
-   */
-  private _checkSafe(): void {
-    if (this._unsafe !== undefined) throw this._unsafe
-    try {
-      const scope = dirname(this.dir)
-      // in the order the three awaited together were settled (the first refused is the one named);
-      // a dir not made yet passes (its writer makes it 0700)
-      dirSafeSync(this.dir)
-      dirSafeSync(scope)
-      dirSafeSync(dirname(scope))
-      // the namespace dir and its scope's are unperf's own: never symlinks
-      refuseSymlinkedDir(this.dir)
-      refuseSymlinkedDir(scope)
-      this._safeOk = true
-    } catch (error) {
-      this._unsafe = error
-      throw error
-    }
-  }
-
-  /** _checkSafe for the background scans: false when refused. */
-  private _safeForScan(): boolean {
-    try { this._checkSafe(); return true } catch { return false }
+    this._safe = new FsDirCheck(dir)
   }
 
   async get(key: string): Promise<StoredEntry | null> {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     const name = encodeFileName(key)
     let data: Buffer
     /** read from an aside left as one (a newer entry took the name meanwhile) */
@@ -177,7 +148,7 @@ export class FsTier implements Tier {
   }
 
   async set(entry: StoredEntry): Promise<void> {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     const name = encodeFileName(entry.key)
     let encoded: ReturnType<typeof encodeEntryParts>
     try {
@@ -200,7 +171,7 @@ export class FsTier implements Tier {
   }
 
   async delete(key: string): Promise<boolean> {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     const name = encodeFileName(key)
     // a lone delete: sync unlinks (~15 µs for a small file), unless the index knows the entry is large
     const known = this._lru.get(name)
@@ -215,20 +186,20 @@ export class FsTier implements Tier {
 
   /** The keys of the live entries (fs-dir.ts); `expired`: every entry. */
   async keys(options?: KeysOptions): Promise<string[]> {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     return this._files.keys(options, key => this.tagOf(key))
   }
 
   /** Every entry and aside removed: how many values went (fs-dir.ts). */
   async clear(): Promise<number> {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     return this._files.clear()
   }
 
   // --- scans of the dir (fs-prune.ts) ---
 
   async prune(maxBytes: number, now: number, staleFor = 0) {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     return pruneDir(this._files, maxBytes, now, staleFor)
   }
 
@@ -239,12 +210,12 @@ export class FsTier implements Tier {
    * a namespace dir planted as a symlink.
    */
   async sweep(maxBytes: number, now: number, staleFor = 0) {
-    if (!this._safeOk && !this._safeForScan()) return []
+    if (!this._safe.ok && !this._safe.forScan()) return []
     return sweepDir(this._files, maxBytes, now, staleFor)
   }
 
   async enforce(maxBytes: number) {
-    if (!this._safeOk && !this._safeForScan()) return []
+    if (!this._safe.ok && !this._safe.forScan()) return []
     return enforceMaxBytes(this._files, maxBytes)
   }
 
@@ -264,7 +235,7 @@ export class FsTier implements Tier {
   }
 
   async verify() {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     return verifyDir(this._files, key => this.tagOf(key))
   }
 
@@ -274,7 +245,7 @@ export class FsTier implements Tier {
    * the tier refuses, exit 0 and no word, while `cache list` said the tier was not used.
    */
   async stats() {
-    if (!this._safeOk) this._checkSafe()
+    if (!this._safe.ok) this._safe.check()
     this._files.checkReadable()
     await limited(this._files)
     await this._lru.refresh()

@@ -63,16 +63,10 @@ export async function setupPlugins(refs: ResolvedPluginRef[], host: Omit<PluginS
   }
   const ctx: PluginSetupContext = { ...host, report, limit: setupTimeout(host.warn) }
   const entries: ListedPlugin<PerfPlugin<Record<string, unknown>>>[] = []
-  // two entries of one file (a preset's and the project's): imported, and a factory called, once
-  const once: PluginLoads = new Map()
-  for (const ref of refs) {
-    try {
-      const plugin = await loadPlugin(ref.plugin, ctx.rootDir, once, bundle)
-      entries.push({ name: plugin.name, plugin, ref })
-    } catch (error) {
-      // where its entry is written (`plugins[0] in perf.config.ts:4:5`): looked up now, on this error only (plugin-position.ts)
-      ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, pluginErrorSource(ref)))
-    }
+  for (const { ref, plugin, error } of await loadPlugins(refs, ctx.rootDir, bundle)) {
+    if (plugin) entries.push({ name: plugin.name, plugin, ref })
+    // where its entry is written (`plugins[0] in perf.config.ts:4:5`): looked up now, on this error only (plugin-position.ts)
+    else ctx.report(new PluginError(typeof ref.plugin === 'string' ? ref.plugin : '(unnamed)', 'load', error, pluginErrorSource(ref)))
   }
   const loaded: Array<ListedPlugin<PerfPlugin<Record<string, unknown>>> & { hooks: PluginHooks }> = []
   // once perf:ready fires (this runs before the plugins' own listeners of it), registering it or
@@ -217,8 +211,30 @@ function settledWithin(done: PromiseLike<void>, bound: SetupBound, { name, sourc
   })
 }
 
-/** Plugins loaded from a file, by that file (a package's: its resolved file), for one setupPlugins. */
+/** Plugins loaded from a file, by that file (a package's: its resolved file), for one loadPlugins. */
 export type PluginLoads = Map<string, Promise<PerfPlugin<Record<string, unknown>>>>
+
+/** A `plugins` entry and its plugin, or the error its load failed with. */
+export type PluginLoad = { ref: ResolvedPluginRef; plugin: PerfPlugin<Record<string, unknown>>; error?: undefined }
+  | { ref: ResolvedPluginRef; plugin?: undefined; error: unknown }
+
+/**
+ * The config's `plugins` entries loaded in order as a run loads them (setupPlugins, `unperf doctor`,
+ * `unperf cache --namespace plugin:<name>`): two entries of one file (a preset's and the project's)
+ * import it, and call a factory, once; an entry that fails does not stop the next.
+ */
+export async function loadPlugins(refs: readonly ResolvedPluginRef[], rootDir: string, bundle?: PluginBundle): Promise<PluginLoad[]> {
+  const once: PluginLoads = new Map()
+  const loads: PluginLoad[] = []
+  for (const ref of refs) {
+    try {
+      loads.push({ ref, plugin: await loadPlugin(ref.plugin, rootDir, once, bundle) })
+    } catch (error) {
+      loads.push({ ref, error })
+    }
+  }
+  return loads
+}
 
 /**
  * A `plugins` entry's plugin. `once`: the files already loaded by earlier entries; an entry whose

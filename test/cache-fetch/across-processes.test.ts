@@ -6,18 +6,47 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { beforeAll, expect, it } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { ownRedisServer } from '../helpers/redis-server.js'
+import { setLockTtlForTests } from '../../src/runtime/cache/redis-lock.js'
 import { tempDir } from '../helpers/tmp.js'
 import { child, childLib } from '../cache/_children.js'
 import { manager, twoOnRedis } from '../cache/_manager.js'
 import { server } from './_setup.js'
 
 const lib = childLib()
+/** A Redis of this file's own with an ACL user without scripting (the lock is SET NX with a lease, no holder seen). */
+const noScripts = ownRedisServer()
 
 const tally = (states: (string | null)[]): Record<string, number> => states.reduce<Record<string, number>>((t, s) => ({ ...t, [String(s)]: (t[String(s)] ?? 0) + 1 }), {})
 
 describeRedis('cached fetch across processes (a Redis tier)', () => {
+  beforeAll(async () => {
+    const admin = new Redis(noScripts.url)
+    await admin.call('ACL', 'SETUSER', 'noscripts', 'on', '>pw', '~*', '&*', '+@all', '-@scripting')
+    admin.disconnect()
+  })
+
+  it('a Redis that refuses scripts: the other process waits out the holder\'s lease as wrap() does, one request', async () => {
+    // leases shrunk (1 s; SET NX's lease 3 s): fetch gave up on a holder nobody is seen holding after
+    // 2 × the lease (2 s), wrap() after 2 × the scriptless lease (6 s); a 2.5 s answer was fetched twice
+    const ttl = setLockTtlForTests(1000)
+    const s = await server((_req, res) => { setTimeout(() => res.writeHead(200, { 'cache-control': 'max-age=600' }).end('document'), 2500) })
+    const { first, second, close } = await twoOnRedis(noScripts.url.replace('//', '//noscripts:pw@'))
+    try {
+      const a = first.fetch(`${s.url}/doc`)
+      await new Promise(resolve => setTimeout(resolve, 100))
+      const b = second.fetch(`${s.url}/doc`)
+      expect(await Promise.all([(await a).text(), (await b).text()])).toEqual(['document', 'document'])
+      expect(s.hits).toHaveLength(1)
+    } finally {
+      setLockTtlForTests(ttl)
+      await close()
+    }
+  }, 20_000)
+
   it('20 concurrent calls in each of two processes: one network request, every other call a HIT', async () => {
     const s = await server((_req, res) => { setTimeout(() => res.writeHead(200, { 'cache-control': 'max-age=600' }).end('document'), 300) })
     const { first, second, close } = await twoOnRedis(redisUrl!)

@@ -26,7 +26,7 @@ describe('unperf doctor, unstorage drivers by name', () => {
     const r = unperf(dir, 'doctor', '--json')
     expect(r.code).toBe(2)
     const checks = (r.json() as { checks: { check: string; ok: boolean; detail: string }[] }).checks
-    expect(checks.find(c => c.check === 'config')).toMatchObject({ ok: false, detail: expect.stringMatching(/cache\.driver\[1\]\.driver: expected an unstorage driver's name; did you mean 'lru-cache'\?.*got 'lru-cach'/) })
+    expect(checks.find(c => c.check === 'config')).toMatchObject({ ok: false, detail: expect.stringMatching(/cache\.driver\[1\]\.driver: expected 'memory', 'fs', 'redis' \(unperf's tiers\) or an unstorage driver's name; did you mean 'lru-cache'\?.*got 'lru-cach'/) })
     const loads = unperf(project(`{ cache: { driver: ['memory', 'fs'], namespaces: { t: { driver: { driver: 'lru-cache' } } } } }`), 'doctor', '--json')
     expect(loads.code, loads.stdout + loads.stderr).toBe(0)
     expect((loads.json() as { checks: { check: string; ok: boolean; detail: string }[] }).checks.filter(c => c.check === 'driver')).toEqual([

@@ -37,11 +37,21 @@ describe('unstorage driver names in the config', () => {
       ['perf.config.mjs', 'report.historyDriver.driver', 'fs-litee'],
       ['perf.config.mjs', '$env.ci.cache.driver[1].driver', 'lru_cache'],
     ])
-    expect((error as ConfigError).message).toContain("cache.driver[1].driver: expected an unstorage driver's name; did you mean 'lru-cache'?")
-    expect((error as ConfigError).message).toContain("report.historyDriver.driver: expected an unstorage driver's name; did you mean 'fs-lite'?")
+    expect((error as ConfigError).message).toContain("cache.driver[1].driver: expected 'memory', 'fs', 'redis' (unperf's tiers) or an unstorage driver's name; did you mean 'lru-cache'?")
+    expect((error as ConfigError).message).toContain("report.historyDriver.driver: expected 'memory', 'fs', 'redis' (unperf's tiers) or an unstorage driver's name; did you mean 'fs-lite'?")
     // in the env whose block sets it: named where it is written, once
     const ci = await load(project(`{ $env: { ci: { cache: { driver: ['memory', { driver: 'lru-cach' }] } } } }`), 'ci')
     expect((ci as ConfigError).issues.map(i => i.path)).toEqual(['$env.ci.cache.driver[1].driver'])
+  })
+
+  it("a misspelt tier of unperf's own ({ driver: 'reddis' }): the message names unperf's tiers apart from unstorage's drivers", async () => {
+    const error = await load(project(`{ cache: { driver: ['memory', { driver: 'reddis', url: 'redis://127.0.0.1:6379' }] } }`))
+    expect((error as ConfigError).issues.map(i => [i.path, i.found])).toEqual([['cache.driver[1].driver', 'reddis']])
+    const message = (error as ConfigError).issues[0]!.message
+    expect(message).toContain("cache.driver[1].driver: expected 'memory', 'fs', 'redis' (unperf's tiers) or an unstorage driver's name; did you mean 'redis'?")
+    // unstorage's list without the names that are unperf's tiers here
+    expect(message).toMatch(/\(unstorage's: azure-app-configuration, .*lru-cache.*; a driver of your own goes in as an instance\)/)
+    expect(message.slice(message.indexOf("(unstorage's:"))).not.toMatch(/\b(redis|memory|fs),/)
   })
 
   it("unstorage's drivers, unperf's own and a driver instance load", async () => {

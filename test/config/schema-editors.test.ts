@@ -58,6 +58,15 @@ describe('the documented schema, as editors use it', () => {
     }
     // the same schema but for the documentation
     const documented = JSON.parse(readFileSync(join(root, 'schema/perf.config.schema.json'), 'utf8'))
+    // but for a tier's driver names, which the published schema alone enumerates: an editor flags a
+    // typo as you type; unperf's validator takes any name and the load refuses one unstorage has not,
+    // with its own message (scripts/schema-drivers.mjs DRIVER_NAMES)
+    const named = (schema: Node) => schema.$defs.driverSpec.anyOf.find((b: Node) => b.required?.includes('driver')).properties.driver
+    const typo = { $schema: './node_modules/unperf/schema/perf.config.schema.json', cache: { driver: { driver: 'reddis', url: 'redis://127.0.0.1:6379' } } }
+    expect([validateDocumented!(typo), validateBare(typo)]).toEqual([false, true])
+    expect(named(documented).enum).toEqual(expect.arrayContaining(['memory', 'fs', 'redis', 'lru-cache', 'fs-lite']))
+    expect(named(bare).enum).toBeUndefined()
+    delete named(documented).enum
     expect(undocumented(documented)).toEqual(undocumented(bare))
     // and unperf reads the .perfrc that names its schema (the key ignored)
     writeFileSync(join(dir, '.perfrc'), JSON.stringify({ $schema: './node_modules/unperf/schema/perf.config.schema.json', ...documents[0]![0] }))

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { validateConfig } from '../../src/config/validate.js'
+import { unknownDriverIssues } from '../../src/config/driver-names.js'
 import { resolvePerfConfig } from '../../src/config/resolve.js'
 import type { PerfConfigBase } from '../../src/config/types.js'
 import { METRIC_KINDS } from '../../src/runtime/monitors/metric-kinds.js'
@@ -165,7 +166,7 @@ describe('JSON Schema', () => {
     expect(files.map(f => readFileSync(f, 'utf8'))).toEqual(before)
   })
 
-  it("compiles in a standard validator's strict mode (ajv, JSON Schema 2020-12), which agrees with unperf's own on valid and invalid configs", () => {
+  it("compiles in a standard validator's strict mode (ajv, JSON Schema 2020-12), which agrees with unperf's own on valid and invalid configs", async () => {
     // strict: no unknown keywords, no type lists, closed tuples: what editors and CI linters load too
     const ajv = strictAjv()
     const validate = ajv.compile(schema)
@@ -188,6 +189,10 @@ describe('JSON Schema', () => {
       }, true],
       'a duration without a unit': [{ cache: { ttl: '1 hour' } }, false],
       'an unknown driver name': [{ cache: { driver: 'mongo' } }, false],
+      // a tier's driver name: the published schema enumerates them (editors flag a typo); unperf's
+      // validator takes any, and the load's own check refuses it (driver-names.ts, with a did-you-mean)
+      "a misspelt tier's driver name": [{ cache: { driver: ['memory', { driver: 'reddis', url: 'redis://127.0.0.1:6379' }] } }, false],
+      "a misspelt unstorage driver's name, in a namespace": [{ cache: { namespaces: { t: { driver: { driver: 'lru-cach' } } } } }, false],
       'a misspelt key': [{ cache: { ttll: '1h' } }, false],
       'an unknown budget mode': [{ budgets: { mode: 'fatal' } }, false],
       'a plugin tuple of three': [{ plugins: [['./p.mjs', {}, 3]] }, false],
@@ -245,16 +250,18 @@ describe('JSON Schema', () => {
       'a workers maxMemory of 1024 bytes': [{ concurrency: { workers: { maxMemory: 1024 } } }, false],
       'a workers maxMemory of 8 MiB less half a byte (rounds to 8 MiB), and false': [{ concurrency: { workers: { maxMemory: 8 * 1024 * 1024 - 0.5 } }, $test: { concurrency: { workers: { maxMemory: false } } } }, true],
     }
-    // unperf's validator: the schema check, then the resolver's (units, driver option types, ...)
-    const unperfAccepts = (config: unknown) => {
+    // unperf's validator: the schema check, then the resolver's (units, driver option types, ...),
+    // and the load's check of driver names (driver-names.ts)
+    const unperfAccepts = async (config: unknown) => {
       if (validateConfig(config, () => 'perf.config.ts').length > 0) return false
       const ctx = { rootDir: root, cwd: root, env: 'production', configFile: undefined, hostName: 'acme', hostVersion: '1.0.0', fileFor: () => 'perf.config.ts' }
+      if ((await unknownDriverIssues(config as Record<string, unknown>, () => 'perf.config.ts', [])).length > 0) return false
       return resolvePerfConfig(config as PerfConfigBase, ctx).issues.length === 0
     }
     for (const [name, [config, valid]] of Object.entries(configs)) {
       expect([name, validate(config)], JSON.stringify(validate.errors)).toEqual([name, valid])
       // a hook value is a function, which JSON cannot hold: unperf's validator checks more there
-      if (name !== 'an unknown hook name') expect([name, unperfAccepts(config)]).toEqual([name, valid])
+      if (name !== 'an unknown hook name') expect([name, await unperfAccepts(config)]).toEqual([name, valid])
     }
   })
 

@@ -59,6 +59,46 @@ describe.skipIf(!canMount)('disk headroom', () => {
     expect(tmpFiles(disk)).toEqual([])
   })
 
+  it('a burst of concurrent writes on a full disk never takes it below the headroom: each counts the others in flight', async () => {
+    const disk = mountTmpfs('1m')!
+    const { total } = free(disk)
+    const keep = minFree(total)
+    const { cache, hooks, m } = manager({ driver: 'fs', dir: join(disk, 'cache'), compress: false, maxSize: 100e6 })
+    const errors: string[] = []
+    const evicted: string[] = []
+    hooks.hook('cache:error', e => { errors.push(`${e.code}: ${(e.error as Error).message}`) })
+    hooks.hook('cache:evict', e => { evicted.push(e.key) })
+    for (let i = 0; i < 9; i++) await cache.set(`old${i}`, randomBytes(100_000))
+    // the free space at each turn of the event loop while the burst runs: a reading of the free
+    // space forgot the writes admitted before it and still in the thread pool, so each of the 6 was
+    // told it fit, and they took the disk to 0 bytes free (ENOSPC, evicting only then)
+    let least = Infinity
+    let sampling = true
+    const sampled = new Promise<void>(resolve => {
+      const sample = () => {
+        least = Math.min(least, free(disk).avail)
+        if (sampling) setImmediate(sample)
+        else resolve()
+      }
+      sample()
+    })
+    await Promise.all(Array.from({ length: 6 }, (_, i) => cache.set(`burst${i}`, randomBytes(100_000))))
+    sampling = false
+    await sampled
+    await m.close()
+    expect(least, `evicted: ${evicted.join(' ')}`).toBeGreaterThanOrEqual(keep)
+    expect(errors).toEqual([])
+    for (let i = 0; i < 6; i++) expect(await cache.get(`burst${i}`), `burst${i} lost; evicted: ${evicted.join(' ')}`).not.toBeNull()
+    // the oldest went, none of the burst's; 5 make room for it, 6 do when each write counts one
+    // block more than its own (the tier's small files) for every write in flight; 7 seen once, run
+    // after the other serial files under load (not traced: presumably a reading made between a
+    // write's bytes landing and its landed(), which counts them twice until the next reading)
+    expect(evicted.every(k => k.startsWith('old')), evicted.join(' ')).toBe(true)
+    expect(evicted.length, evicted.join(' ')).toBeGreaterThanOrEqual(5)
+    expect(evicted.length, evicted.join(' ')).toBeLessThanOrEqual(7)
+    expect(tmpFiles(disk)).toEqual([])
+  })
+
   it('a disk filled by something else to below the headroom: a write the cache cannot make room for is skipped without evicting, one warning naming the dir', async () => {
     const disk = mountTmpfs('2m')!
     const dir = join(disk, 'cache')

@@ -12,7 +12,7 @@ import { isRedisTier, type StoredEntry } from '../../drivers/types.js'
 import type { TierGuard } from '../../drivers/tier-guard.js'
 import type { RedisTier } from '../../drivers/redis.js'
 import { now } from '../clock.js'
-import { LOCK_TTL_MS, RedisLock } from './redis-lock.js'
+import { giveUpMs, RedisLock } from './redis-lock.js'
 import type { Lookup } from './wrap.js'
 
 const POLL_MS = 50
@@ -69,7 +69,8 @@ export async function networkTurn(tiers: TierGuard[], key: string, lookup: (key:
       const found = await newer(before)
       if (found) return { found }
       await lock.takeOverDead()
-      if (now() - Math.max(started, lock.seenHeld) > LOCK_TTL_MS * 2) return undefined
+      // wrap()'s rule (redis-lock.ts giveUpMs): 10 s here gave up on a scriptless Redis's holder within its 15 s lease
+      if (now() - Math.max(started, lock.seenHeld) > giveUpMs()) return undefined
     }
   } catch {
     return undefined

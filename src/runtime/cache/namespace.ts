@@ -8,26 +8,28 @@
  * tiers (read-through, write-through) namespace-tiers.ts and their limits namespace-limits.ts, the
  * stats, hooks and warnings namespace-events.ts, the operations over every tier (keys, clear,
  * prune, info, verify) namespace-management.ts, invalidate()'s patterns key-pattern.ts, wrap()
- * wrap.ts, and what a namespace asks of the cache that opened it namespace-host.ts.
+ * wrap.ts and what the namespace gives it namespace-wrap-api.ts, and what a namespace asks of the
+ * cache that opened it namespace-host.ts.
  */
 import type { ResolvedNamespaceConfig } from '../../config/types.js'
 import { NamespaceAccessError } from '../../errors.js'
 import { MemoryTier } from '../../drivers/memory.js'
-import { isExpired, type StoredEntry, type Tier } from '../../drivers/types.js'
+import { isExpired, type StoredEntry } from '../../drivers/types.js'
 import type {
   CacheEntry, CacheInfo, CacheSetOptions, CacheStats, CacheVerifyResult, CacheWrapOptions, CachedOptions, PerfCache,
 } from '../types.js'
 import { NamespaceEvents } from './namespace-events.js'
 import type { NamespaceHost } from './namespace-host.js'
 import { clearTiers, deleteFromTiers, keysOf, notePatternMissed, pruneTiers, tiersInfo, verifyTiers } from './namespace-management.js'
-import { NamespaceTiers, usedAbove, WRITTEN } from './namespace-tiers.js'
-import { checkOptions, wrapValue, type Flight, type Lookup, type Outcome } from './wrap.js'
+import { NamespaceTiers, usedAbove } from './namespace-tiers.js'
+import { namespaceWrapApi } from './namespace-wrap-api.js'
+import { checkOptions, wrapValue, type Flight, type Lookup, type WrapApi } from './wrap.js'
 import { argsKey, cachedKey } from './args-key.js'
 import { checkCached } from './cached-check.js'
 import { entriesError, keyError, keysError, warmInputError, wrapInputError } from './cache-input.js'
 import { cacheOptionsError } from './options-error.js'
 import { plainCacheOptions, SET_OPTIONS, WRAP_OPTIONS } from './options-check.js'
-import { newEntry, staleWindow, wrapStaleWindow } from './entry-windows.js'
+import { newEntry, staleWindow } from './entry-windows.js'
 import { keyMatcher } from './key-pattern.js'
 import { PLUGIN_PREFIX, SHARED_NAMESPACE } from './names.js'
 
@@ -152,7 +154,7 @@ export class CacheNamespace implements PerfCache {
   wrap<T>(key: string, fn: () => Promise<T> | T, options: CacheWrapOptions = NO_OPTIONS): Promise<T> {
     if (typeof fn !== 'function' || typeof key !== 'string') return Promise.reject(wrapInputError(key, fn))
     if (!plainCacheOptions(options, WRAP_OPTIONS)) return Promise.reject(cacheOptionsError(`cache.wrap('${key}', fn, options)`, options, WRAP_OPTIONS))
-    return wrapValue((this._api ??= this._lookupApi()), key, fn, options)
+    return wrapValue((this._api ??= namespaceWrapApi(this, this._host, (key, found) => this._hit(key, found))), key, fn, options)
   }
 
   cached<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R, options: CachedOptions<A>): (...args: A) => Promise<R> {
@@ -247,41 +249,7 @@ export class CacheNamespace implements PerfCache {
   // --- internal ---
 
   /** Built once: wrap() is a hot path and must not allocate a dozen closures per call. */
-  private _api: ReturnType<CacheNamespace['_lookupApi']> | undefined
-
-  private _lookupApi() {
-    return {
-      namespace: this,
-      cwd: this._host.ctx.config.cwd,
-      lookup: (key: string, staleFor?: number, servedStale?: number) => this._tiers.lookup(key, staleFor, undefined, servedStale),
-      fresh: (key: string): StoredEntry | undefined => {
-        const first = this._tiers.ready?.[0]
-        if (first === undefined || !(first.tier instanceof MemoryTier) || !first.up) return undefined
-        const entry = first.tier.getSync(key)
-        if (entry === null || isExpired(entry, Date.now())) return undefined
-        return this._hit(key, { entry, stale: false, tier: 0 })
-      },
-      hit: (key: string, found: Lookup) => this._hit(key, found),
-      miss: (key: string) => this._events.miss(key),
-      stale: (key: string, found: Lookup) => this._events.stale(key, found),
-      staleAfterMiss: (key: string, found: Lookup) => this._events.staleAfterMiss(key, found),
-      hitAfterMiss: (key: string, found: Lookup) => { this._events.retractMiss(); this._hit(key, found) },
-      // an undefined result is not cached (fn runs again next time), as set() deletes for it;
-      // undefined: written synchronously (a memory-only namespace), nothing to await
-      write: (key: string, value: unknown, ttl: CacheWrapOptions['ttl'], staleFor: number): Promise<void> | undefined => {
-        if (value === undefined) return this.delete(key).then(() => undefined)
-        const written = this._tiers.write(newEntry(this.config, key, value, ttl, undefined, staleFor))
-        return written === WRITTEN ? undefined : written
-      },
-      ready: () => this._tiers.ready,
-      report: (code: string, key: string, error: unknown, tier?: Tier) => this._events.report(code, key, error, tier),
-      staleFor: (options: CacheWrapOptions) => wrapStaleWindow(this.config, options),
-      joined: (key: string, outcome: Outcome) => this._events.joined(key, outcome),
-      track: (p: Promise<unknown>) => this._host.track(p),
-      awaitOnClose: (p: Promise<unknown>) => this._host.awaitOnClose(p),
-      tiers: () => this._tiers.guards(),
-    }
-  }
+  private _api: WrapApi | undefined
 
   /**
    * A hit, counted and announced; a `sliding` namespace's hit also pushes the entry's expiry out to

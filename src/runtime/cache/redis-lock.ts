@@ -41,7 +41,14 @@ export function setLockTtlForTests(ms: number): number {
 function scriptlessLease(): number {
   return LOCK_TTL_MS * 3
 }
-/** How long a waiter waits on a lock nobody is seen holding before it runs fn itself: two scriptless leases (30 s). */
+/**
+ * How long a waiter waits on a lock nobody is seen holding before it goes on without it (wrap():
+ * runs fn itself; fetch-gate.ts: makes its own request): two scriptless leases (30 s). A holder
+ * seen holding is waited for as long as it keeps the lock, so this matters where no holder is
+ * seen: a Redis refusing scripts, whose SET NX lease (15 s) is the holder's whole run. One rule
+ * for both: fetch's own 10 s (LOCK_TTL_MS * 2) gave up within a holder's lease, its request
+ * then made twice.
+ */
 export function giveUpMs(): number {
   return scriptlessLease() * 2
 }
