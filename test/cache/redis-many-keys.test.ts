@@ -12,6 +12,7 @@ import { connect, createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
+import { storedNamespaces } from '../../src/runtime/cache/index.js'
 import { manager } from './_manager.js'
 
 const DELAY_MS = 50
@@ -63,6 +64,31 @@ describeRedis('a redis scope of many entries', () => {
       expect(errors, errors.join('\n')).toEqual([])
     } finally {
       await m.close()
+    }
+  }, 60_000)
+
+  it('`unperf cache`\'s listing of the namespaces waits while its round trips are answered, not for its bound in all', async () => {
+    const cwd = tempDir('unperf-many-keys-cwd-')
+    const writer = manager({ cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
+    await writer.cache.setMany(Array.from({ length: ENTRIES }, (_, i) => [`k${i}`, { i }] as [string, unknown]))
+    await writer.cache.namespace('other').set('x', 1)
+    await writer.m.close()
+    // the same scope, through the proxy: a SCAN of 5 000 keys or more is 5 round trips of 50 ms or more
+    const { config, m } = manager({ cwd, driver: [{ driver: 'redis', url }], timeout: 200 })
+    await m.close()
+    const unlisted: string[] = []
+    const onUnlisted = (kind: string, reason: string) => { unlisted.push(`${kind}: ${reason}`) }
+    try {
+      expect(await storedNamespaces(config, undefined, { boundMs: 150, onUnlisted, whileAnswered: true })).toEqual(expect.arrayContaining(['default', 'other']))
+      expect(unlisted).toEqual([])
+      // info()'s listing keeps its bound in all
+      expect(await storedNamespaces(config, undefined, { boundMs: 150, onUnlisted })).not.toContain('other')
+      expect(unlisted).toEqual(['redis: no answer within 150 ms'])
+    } finally {
+      const { cache, m: cleaner } = manager({ cwd, driver: [{ driver: 'redis', url: redisUrl! }], timeout: 5000 })
+      await cache.clear()
+      await cache.namespace('other').clear()
+      await cleaner.close()
     }
   }, 60_000)
 })

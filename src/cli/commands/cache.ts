@@ -22,7 +22,7 @@ import { createProgress, type Progress } from '../progress.js'
 const LIST_WINDOW = 100
 const LIST_WINDOW_BYTES = 64 * 1024 * 1024
 
-/** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
+/** How long a Redis or unstorage tier gets to list the scope's keys for --all without an answer (info() gives it a few of cache.timeout in all). */
 const REMOTE_LISTING_MS = 30_000
 
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
@@ -52,7 +52,7 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
   const onUnlisted = (kind: string, reason: string) => warn(`unlisted-${kind}`, `the ${kind} tier could not list its keys (${reason}): namespaces kept only there are not covered (name one with --namespace)`)
   const every = async () => {
     progress.set('listing namespaces')
-    return [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted }))])]
+    return [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted, whileAnswered: true }))])]
   }
   /** The namespaces a command goes through (one, or every one), with the progress line saying which. */
   const each = async function* (what: string, only?: string) {
