@@ -8,15 +8,30 @@ import type { Resolver } from './resolver.js'
 
 type Issues = Pick<Resolver, 'issue'>
 
+/**
+ * What an ioredis option a redis tier does not take is in unperf (a config copied from an ioredis
+ * setup): where the tier has its own, or what sets it.
+ */
+const REDIS_OPTION_HINTS: Record<string, string> = {
+  keyPrefix: "; a prefix before unperf's keys is `base`",
+  connectTimeout: "; a remote tier's timeout is cache.timeout",
+  commandTimeout: "; a remote tier's timeout is cache.timeout",
+  path: "; a unix socket is the url: its path alone ('/run/redis/redis.sock')",
+}
+
 /** An option a built-in driver does not take (`pasword`, a per-tier `timeout`): `known` its options. */
 export function unknownDriverOption(r: Issues, path: string, driver: string, known: readonly string[], key: string): void {
-  r.issue(path, `an option of the ${driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : ''}`, key)
+  const hint = key === 'timeout' ? '; a remote tier\'s timeout is cache.timeout' : driver === 'redis' && Object.hasOwn(REDIS_OPTION_HINTS, key) ? REDIS_OPTION_HINTS[key] : ''
+  r.issue(path, `an option of the ${driver} driver (${known.filter(k => k !== 'driver').join(', ') || 'none'})${hint}`, key)
 }
 
 /** An option of the wrong type; a `secret` one (a password, tls) told by its type only. */
 export function driverOptionIssue(r: Issues, path: string, expected: string, value: unknown, secret: boolean | undefined): void {
   r.issue(path, expected, secret ? new NotShown(`${kindOf(value)} (value not shown)`) : value)
 }
+
+/** `unix:///run/redis.sock` (redis-py's and Sidekiq's form) is a path to ioredis: the path alone. */
+const UNIX_SOCKET = "; a unix socket is its path alone ('/run/redis/redis.sock'), its database and password the options `db` and `password`"
 
 const PERCENT_ENCODE = '; a password with # / ? @ or % in it goes percent-encoded (encodeURIComponent)'
 
@@ -28,7 +43,9 @@ const PERCENT_ENCODE = '; a password with # / ? @ or % in it goes percent-encode
  */
 export function badRedisUrl(r: Issues, path: string, url: unknown): void {
   const spaced = typeof url === 'string' ? whiteSpaceAround(url) : undefined
-  const hint = spaced ? `; without the white space ${spaced} (a secret stored with its newline?)` : typeof url === 'string' && /^rediss?:\/\//i.test(url) ? PERCENT_ENCODE : ''
+  const hint = spaced ? `; without the white space ${spaced} (a secret stored with its newline?)`
+    : typeof url === 'string' && /^rediss?:\/\//i.test(url) ? PERCENT_ENCODE
+      : typeof url === 'string' && /^(redis\+)?unix:/i.test(url) ? UNIX_SOCKET : ''
   r.issue(path, `a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path)${hint}`, typeof url === 'string' ? urlShape(url) : new NotShown(kindOf(url)))
 }
 

@@ -27,6 +27,8 @@ export interface Pending {
   mark: EventLoopUtilization
   /** the bytes the tier's connection had received when this call's current period began (Tier.bytesRead) */
   read: number
+  /** the round trips of the tier's operations over many keys answered when this call's current period began (Tier.rounds) */
+  rounds: number
   /** neighbours in the list of calls in flight */
   prev: Pending | undefined
   next: Pending | undefined
@@ -60,7 +62,8 @@ export class CallDeadlines {
   add(limit: number, reject: (error: unknown) => void): Pending {
     const now = performance.now()
     const read = this._tier?.bytesRead === undefined ? 0 : this._tier.bytesRead()
-    const p: Pending = { start: now, deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), read, prev: this._tail, next: undefined }
+    const rounds = this._tier?.rounds === undefined ? 0 : this._tier.rounds()
+    const p: Pending = { start: now, deadline: now + limit, limit, until: now + limit * BUSY_WAIT_MAX, reject, done: false, mark: performance.eventLoopUtilization(), read, rounds, prev: this._tail, next: undefined }
     if (this._tail === undefined) this._head = p
     else this._tail.next = p
     this._tail = p
@@ -123,10 +126,17 @@ export class CallDeadlines {
    * in flight (written, or read of a key known to hold one: Tier.transferUntil): until it has had the
    * time it takes at TRANSFER_FLOOR, then one period for the reply. Otherwise, another period while
    * the connection received at least TRANSFER_FLOOR over this one (a reply still arriving). A frozen
-   * or dead tier moves nothing: its calls time out as before.
+   * or dead tier moves nothing: its calls time out as before. Likewise an operation over many keys (a
+   * listing: one round trip per 1000 keys) that had a round trip answered over this period.
    */
   private _moving(p: Pending, now: number): boolean {
     const tier = this._tier
+    const rounds = tier?.rounds?.() ?? 0
+    if (rounds > p.rounds) {
+      p.rounds = rounds
+      p.deadline = now + p.limit
+      return true
+    }
     if (tier?.bytesRead === undefined) return false
     const moving = tier.transferUntil?.() ?? 0
     const read = tier.bytesRead()

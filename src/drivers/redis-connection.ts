@@ -12,6 +12,7 @@ import { timerDelay } from '../runtime/clock.js'
 import { trackProgress } from './redis-progress.js'
 import { ownSlowness } from './timeout-blame.js'
 import { TRANSFER_FLOOR } from './types.js'
+import { nameServer } from './redis-refusal-address.js'
 
 export type RedisSpec = Extract<ResolvedDriverSpec, { driver: 'redis' }>
 
@@ -183,6 +184,7 @@ async function connect(spec: RedisSpec, timeoutMs: number): Promise<RedisClient>
     // WRONGPASS stays the connection's error, and ioredis reconnects (a password fixed comes back)
     if (isNoAuth(error) && isAuthRefused(connectionErrors.get(client))) return
     connectionErrors.set(client, withAddress(client, error))
+    if (!isSocketError(error)) nameServer(error, address(client))
     // SELECT refused (a db past the server's `databases`): ioredis stays connected, on db 0. A tier
     // must not silently share another database: closed, its calls fail with this error (explain)
     if ((error as { command?: { name?: unknown } }).command?.name === 'select' && !isNoAuth(error)) client.disconnect()

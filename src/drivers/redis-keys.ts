@@ -13,6 +13,19 @@ import { keyOfName, redisKey } from './redis-key.js'
 /** Entry headers liveKeys() reads in one round trip (a pipeline of GETRANGE). */
 const KEYS_BATCH = 1000
 
+/**
+ * Round trips answered so far, per connection, of these operations: each takes one round trip per
+ * 1000 keys or so, and 100 000 keys take seconds, far more than `cache.timeout`. A call due while
+ * they still move on waits on (call-deadlines.ts); a Redis that stops answering moves them no more.
+ */
+const rounds = new WeakMap<RedisClient, number>()
+const answered = (c: RedisClient) => void rounds.set(c, (rounds.get(c) ?? 0) + 1)
+
+/** How many round trips of listings, clears and checks the connection has had answered (see rounds). */
+export function roundsOf(c: RedisClient | undefined): number {
+  return c === undefined ? 0 : rounds.get(c) ?? 0
+}
+
 /** Every key under the prefix (without it), expired ones not yet dropped by Redis included. */
 export async function scanKeys(c: RedisClient, prefix: string): Promise<string[]> {
   const out: string[] = []
@@ -22,6 +35,7 @@ export async function scanKeys(c: RedisClient, prefix: string): Promise<string[]
   do {
     // names as bytes: a key with a lone surrogate is stored as WTF-8 (redis-key.ts), which a UTF-8 string loses
     const [next, batch] = await c.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', 1000)
+    answered(c)
     cursor = next.toString()
     for (const k of batch) out.push(keyOfName(k, prefixBytes))
   } while (cursor !== '0')
@@ -49,6 +63,7 @@ export async function liveKeys(c: RedisClient, prefix: string, options?: KeysOpt
     const pipe = c.pipeline()
     for (const k of batch) pipe.getrangeBuffer(redisKey(prefix, k), 0, headerBytes(k) - 1)
     const heads = (await pipe.exec()) ?? []
+    answered(c)
     batch.forEach((k, j) => {
       const [error, head] = heads[j] ?? []
       // gone since the scan (expired, deleted): an empty string
@@ -63,7 +78,10 @@ export async function liveKeys(c: RedisClient, prefix: string, options?: KeysOpt
 /** Every stored key removed; how many there were. */
 export async function clearKeys(c: RedisClient, prefix: string): Promise<number> {
   const keys = await scanKeys(c, prefix)
-  for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500).map(k => redisKey(prefix, k)))
+  for (let i = 0; i < keys.length; i += 500) {
+    await c.del(...keys.slice(i, i + 500).map(k => redisKey(prefix, k)))
+    answered(c)
+  }
   return keys.length
 }
 
@@ -74,6 +92,7 @@ export async function verifyKeys(c: RedisClient, prefix: string): Promise<{ chec
   for (let i = 0; i < keys.length; i += 200) {
     const batch = keys.slice(i, i + 200)
     const values = await c.mgetBuffer(...batch.map(k => redisKey(prefix, k)))
+    answered(c)
     const nulls: string[] = []
     values.forEach((data, j) => {
       if (data === null) return void nulls.push(batch[j]!)
@@ -94,6 +113,7 @@ export async function keyStats(c: RedisClient, prefix: string): Promise<{ entrie
     const pipe = c.pipeline()
     for (const k of keys.slice(i, i + 500)) pipe.strlen(redisKey(prefix, k))
     for (const [error, n] of (await pipe.exec()) ?? []) if (!error) bytes += Number(n)
+    answered(c)
   }
   return { entries: keys.length, bytes }
 }

@@ -13,7 +13,7 @@ import { decodeEntry, type EncodeOptions } from './envelope.js'
 import { redisKey, type RedisKey } from './redis-key.js'
 import { CorruptEntryError, type KeysOptions, type StoredEntry, type Tier } from './types.js'
 import { redisHealth, type RedisHealth } from './redis-health.js'
-import { clearKeys, keyStats, liveKeys, ofAnotherType, verifyKeys } from './redis-keys.js'
+import { clearKeys, keyStats, liveKeys, ofAnotherType, roundsOf, verifyKeys } from './redis-keys.js'
 import { scopeUpkeep, type GuardedCall, type RedisScope } from './redis-scopes.js'
 import { LargeValues } from './redis-large-values.js'
 import { writeEntries, writeEntry, type WriteContext } from './redis-write.js'
@@ -113,6 +113,11 @@ export class RedisTier implements Tier {
   /** Until when the connection is busy moving the large values in flight (call-deadlines.ts). */
   transferUntil(): number {
     return transferUntilOf(this._ready)
+  }
+
+  /** Round trips of listings, clears and checks answered on the connection (redis-keys.ts). */
+  rounds(): number {
+    return roundsOf(this._ready)
   }
 
   /** The connection is made (AUTH, SELECT and the ready check answered). */

@@ -103,6 +103,12 @@ export interface Tier {
    */
   transferUntil?(): number
   /**
+   * Round trips a remote tier's operations over many keys (a listing, a clear, a check: Redis SCAN and
+   * the batches after it) have had answered so far: a call due while that count still grows waits on
+   * (call-deadlines.ts), as 100 000 keys take seconds on a healthy Redis.
+   */
+  rounds?(): number
+  /**
    * Since when (performance.now() ms) the remote tier's connection has waited for an answer it is
    * owed (a connect, replies) without moving; undefined when it is owed none (Redis:
    * redis-progress.ts). A timeout on a connection owed nothing, or that moved shortly before, is

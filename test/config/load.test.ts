@@ -394,6 +394,22 @@ describe('config errors', () => {
     await expect(loadPerfConfig({ cwd: project({ 'package.json': PKG, 'perf.config.ts': `export default { cache: { driver: { driver: 'lru-cache', max: 10 } } }` }) })).resolves.toBeDefined()
   })
 
+  it('an ioredis option a redis tier does not take, or a unix: url, says what unperf takes instead (a config copied from an ioredis setup)', async () => {
+    const error = await errorOf({ 'perf.config.ts': `export default {
+      cache: { driver: ['memory', { driver: 'redis', url: 'redis://h:6379', keyPrefix: 'ci:', connectTimeout: 500 }, { driver: 'redis', path: '/run/r.sock', url: 'redis://h:6380' }] },
+      report: { historyDriver: { driver: 'redis', url: 'unix:///run/redis-secret.sock?db=2' } },
+    }` })
+    const byPath = Object.fromEntries(error.issues.map(i => [i.path, i.message.slice(i.message.indexOf(i.path) + i.path.length + 2)]))
+    const known = 'expected an option of the redis driver (url, host, port, db, username, password, tls, base)'
+    expect(byPath).toEqual({
+      'cache.driver[1].keyPrefix': `${known}; a prefix before unperf's keys is \`base\`, got 'keyPrefix'`,
+      'cache.driver[1].connectTimeout': `${known}; a remote tier's timeout is cache.timeout, got 'connectTimeout'`,
+      'cache.driver[2].path': `${known}; a unix socket is the url: its path alone ('/run/redis/redis.sock'), got 'path'`,
+      'report.historyDriver.url': "expected a redis url like 'redis://127.0.0.1:6379' or 'rediss://…' (or host:port, or a unix socket path); a unix socket is its path alone ('/run/redis/redis.sock'), its database and password the options `db` and `password`, got 'unix://… (rest not shown)'",
+    })
+    expect(error.message).not.toContain('secret')
+  })
+
   it('a built-in driver option of the wrong type names its key path and what was expected, never a credential', async () => {
     const error = await errorOf({ 'perf.config.ts': `export default {
       cache: {

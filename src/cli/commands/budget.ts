@@ -60,6 +60,12 @@ function regressionAgainst(r: BudgetResult): string {
   return /.*, (\d+ % slower than its median of .* over \d+ runs)/s.exec(r.message)?.[1] ?? ''
 }
 
+/**
+ * A CI gate on a machine that has not run the CLI (a job of its own), with a shared history: what it
+ * judges is this machine's last run, the fleet's runs only the history that run is judged against.
+ */
+const FLEET_RUNS = " on this machine (budgets judge this machine's last run; report.historyDriver's runs of other machines are the history it is judged against: `unperf report` lists them)"
+
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
 
 export default defineCommand({
@@ -115,7 +121,7 @@ export default defineCommand({
       ? `no run read: the report dir ${last.refused}`
       : 'unreadable' in last
         ? `the last report (${join(config.report.dir, 'report.json')}) cannot be read (${last.unreadable}): run the CLI again to record a run`
-        : `no run recorded in ${config.report.dir}: ${runsUnderOtherNames(config, 'budget') ?? 'run the CLI once (with unperf) before checking budgets'}`
+        : `no run recorded in ${config.report.dir}: ${runsUnderOtherNames(config, 'budget') ?? `run the CLI once (with unperf) before checking budgets${config.report.historyDriver ? FLEET_RUNS : ''}`}`
     const noRunCode = 'refused' in last ? 'E_REPORT_DIR_UNSAFE' : 'unreadable' in last ? 'E_REPORT_UNREADABLE' : 'E_NO_RUN'
     // a file budget's row names its glob and, when compressed, how: `30.7 kB` alone did not say of what
     const label = (r: BudgetResult) => printable(r.kind === 'file' && r.file !== undefined

@@ -18,7 +18,11 @@ import { commandNamesCell } from '../command-names-cell.js'
 import { bold, configArgs, dim, doneMark, green, plural, printable, printJson, red, table, truncate, yellow } from '../_ui.js'
 import { createProgress, type Progress } from '../progress.js'
 
-/** How long a Redis or unstorage tier gets to list the scope's keys for --all (info() gives it a few of cache.timeout). */
+/** `cache list` reads up to this many entries at once, and no more than LIST_WINDOW_BYTES of them (by the largest read so far). */
+const LIST_WINDOW = 100
+const LIST_WINDOW_BYTES = 64 * 1024 * 1024
+
+/** How long a Redis or unstorage tier gets to list the scope's keys for --all without an answer (info() gives it a few of cache.timeout in all). */
 const REMOTE_LISTING_MS = 30_000
 
 const nsArg = { namespace: { type: 'string', description: 'Only this namespace (plugin:<name> for a plugin\'s)' } } as const
@@ -48,7 +52,7 @@ function open(resolved: ResolvedPerfConfig, progress: Progress) {
   const onUnlisted = (kind: string, reason: string) => warn(`unlisted-${kind}`, `the ${kind} tier could not list its keys (${reason}): namespaces kept only there are not covered (name one with --namespace)`)
   const every = async () => {
     progress.set('listing namespaces')
-    return [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted }))])]
+    return [...new Set([...names, ...(await storedNamespaces(config, undefined, { boundMs: REMOTE_LISTING_MS, onUnlisted, whileAnswered: true }))])]
   }
   /** The namespaces a command goes through (one, or every one), with the progress line saying which. */
   const each = async function* (what: string, only?: string) {
@@ -147,15 +151,22 @@ const list = defineCommand({
       const ns = get(name) as unknown as CacheNamespace
       // as stored: expired entries too (keys() lists live ones only); listing removes nothing
       const keys = await keysOf(ns._tiers, ns._events, { expired: true })
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!
+      // read a window of entries at once (Redis answers them in one round trip: one at a time,
+      // 100 000 entries took 19 s): 8 first, then as many as LIST_WINDOW_BYTES holds of the largest read so far
+      let largest = 0
+      for (let i = 0; i < keys.length;) {
         progress.set(`reading '${name}'`, i, keys.length)
-        const e = await ns._tiers.peek(key)
-        if (!e) continue
-        // as a lookup sees it: past its ttl, or stamped ahead of the clock (types.ts)
-        const expired = isExpired(e, now)
-        if (args.expired && !expired) continue
-        rows.push({ namespace: name, key, size: e.size, createdAt: e.createdAt, expiresAt: e.expiresAt, expired })
+        const window = keys.slice(i, i + (largest === 0 ? 8 : Math.max(1, Math.min(LIST_WINDOW, Math.floor(LIST_WINDOW_BYTES / largest)))))
+        i += window.length
+        const entries = await Promise.all(window.map(key => ns._tiers.peek(key)))
+        entries.forEach((e, j) => {
+          if (!e) return
+          largest = Math.max(largest, e.size)
+          // as a lookup sees it: past its ttl, or stamped ahead of the clock (types.ts)
+          const expired = isExpired(e, now)
+          if (args.expired && !expired) return
+          rows.push({ namespace: name, key: window[j]!, size: e.size, createdAt: e.createdAt, expiresAt: e.expiresAt, expired })
+        })
       }
     }
     progress.end()

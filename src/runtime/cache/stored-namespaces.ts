@@ -24,6 +24,12 @@ export interface RemoteListingOptions {
   boundMs?: number
   /** a tier that could not list its keys (its kind: 'redis', an unstorage driver's name): why, for people */
   onUnlisted?: (kind: string, reason: string) => void
+  /**
+   * The bound is for a listing that stopped, not for one still having its round trips answered
+   * (Tier.rounds: `unperf cache`, which is there to list). Without it, the listing has the bound in
+   * all (info(): a scope of millions of keys is not waited for).
+   */
+  whileAnswered?: boolean
 }
 
 export async function remoteNamespaces(config: ResolvedPerfConfig, scope: CacheScope, options: RemoteListingOptions = {}): Promise<string[]> {
@@ -34,11 +40,11 @@ export async function remoteNamespaces(config: ResolvedPerfConfig, scope: CacheS
   }
   if (specs.size === 0) return []
   const bound = options.boundMs ?? Math.max(4 * cache.timeout, 1000)
-  const found = await Promise.all([...unique(specs)].map(spec => namespacesIn(spec, config, scope, bound, options.onUnlisted)))
+  const found = await Promise.all([...unique(specs)].map(spec => namespacesIn(spec, config, scope, bound, options)))
   return [...new Set(found.flat())].sort()
 }
 
-async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig, scope: CacheScope, bound: number, onUnlisted: RemoteListingOptions['onUnlisted']): Promise<string[]> {
+async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig, scope: CacheScope, bound: number, { onUnlisted, whileAnswered }: RemoteListingOptions): Promise<string[]> {
   let tier: Tier | undefined
   let timer: NodeJS.Timeout | undefined
   try {
@@ -49,9 +55,18 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
       timeout: config.cache.timeout,
     })
     const late = Symbol('late')
-    const within = <T>(work: Promise<T>, ms: number): Promise<T | typeof late> => {
+    // `answered`: round trips answered so far; while it grows, another `ms` (a SCAN of 200 000 keys is
+    // 200 round trips: over a 200 ms link, 40 s, past `unperf cache`'s 30 s, which said 'no answer')
+    const within = <T>(work: Promise<T>, ms: number, answered?: () => number): Promise<T | typeof late> => {
       work.catch(() => {})
-      return Promise.race([work, new Promise<typeof late>(done => { timer = setTimeout(() => done(late), timerDelay(ms)) })]).finally(() => clearTimeout(timer))
+      let seen = answered?.() ?? 0
+      const check = (done: (v: typeof late) => void) => {
+        const now = answered?.() ?? 0
+        if (now === seen) return done(late)
+        seen = now
+        timer = setTimeout(check, timerDelay(ms), done)
+      }
+      return Promise.race([work, new Promise<typeof late>(done => { timer = setTimeout(check, timerDelay(ms), done) })]).finally(() => clearTimeout(timer))
     }
     // a Redis that does not answer at all (frozen, a black hole) is found by one PING within a
     // cache call's own bound (the first call of a connection: max(timeout, 1 s)), not by the
@@ -63,7 +78,10 @@ async function namespacesIn(spec: ResolvedDriverSpec, config: ResolvedPerfConfig
         return []
       }
     }
-    const keys = await within(isUnstorageTier(tier) ? tier.storedKeys() : tier.keys(), bound)
+    // names only: every stored key, without reading each entry's header (Redis: SCAN alone, where
+    // keys() also read 100 000 headers for a scope of 100 000 entries, to learn two names)
+    const t = tier
+    const keys = await within(isUnstorageTier(t) ? t.storedKeys() : t.keys({ expired: true }), bound, whileAnswered && t.rounds ? () => t.rounds!() : undefined)
     if (keys === late) {
       onUnlisted?.(tier.kind, `no answer within ${formatDuration(bound)}`)
       return []
