@@ -43,6 +43,26 @@ describe('opportunistic sweep of expired entries (fs)', () => {
     expect(third.m.stats().evictions).toBe(2)
   })
 
+  it('a long-running process sweeps again when the hour is up, not only at its first write', async () => {
+    const c = manager({ driver: 'fs' })
+    const evicted: string[] = []
+    c.hooks.hook('cache:evict', e => { evicted.push(`${e.key}:${e.reason}`) })
+    await c.cache.set('keep', 'z', { ttl: 60_000 }) // the process's first write sweeps (nothing to do) and marks the time
+    await c.cache.set('old-1', 'x', { ttl: 1 })
+    await c.cache.set('old-2', 'y', { ttl: 1 })
+    // the same process an hour later (another process's sweep is as old): its writes go on
+    const [marker] = find(c.dir, '.swept')
+    const past = new Date(Date.now() - 2 * 3_600_000)
+    utimesSync(marker!, past, past)
+    await new Promise(r => setTimeout(r, 20))
+    for (let i = 0; i < 1000; i++) await c.cache.set('busy', i)
+    await c.m.close()
+    // before: asked only at its first write, the process never swept again (72 000 files of 100 ms
+    // entries in 2 min of a soak, all kept until maxSize)
+    expect(evicted.sort()).toEqual(['old-1:expired', 'old-2:expired'])
+    expect(entryFiles(c.dir).sort()).toEqual(['busy.e', 'keep.e'])
+  })
+
   it('a marker from the future (written while the clock was a year ahead, then corrected) does not stop the sweep for that year', async () => {
     const first = manager({ driver: 'fs' })
     await first.cache.set('seed', 1) // sweeps (nothing to do) and marks the time
