@@ -4,12 +4,13 @@
  * with file budgets, which loads tinyglobby and compresses the files then anyway.
  */
 import { zlib } from '../_builtins.js'
-import { readFileSync, realpathSync } from 'node:fs'
+import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ResolvedPerfConfig } from '../../config/types.js'
 import type { BudgetResult } from '../types.js'
 import { judge } from './budgets.js'
 import { tinyglobby } from '../_tinyglobby.js'
+import { type FileSizeMemo, loadFileSizeMemo } from './file-size-memo.js'
 
 /**
  * Size budgets of files (globs relative to cwd), after none/gzip/brotli compression.
@@ -22,18 +23,14 @@ import { tinyglobby } from '../_tinyglobby.js'
  */
 export function checkFileBudgets(config: ResolvedPerfConfig, atExit?: boolean): BudgetResult[] {
   const elsewhere = atExit === true && realDir(config.cwd) !== realDir(config.rootDir)
-  return config.budgets.files.map((f, i) => {
+  let memo: FileSizeMemo | undefined
+  const results = config.budgets.files.map((f, i) => {
     if (elsewhere) {
       return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'skip' as const, limit: f.limit, unit: 'bytes' as const, file: f.path, compression: f.compression, message: `budgets.files[${i}]: not judged in ${config.cwd}, another project than the config's (${config.rootDir}): \`unperf budget\` in that one judges it` }
     }
     const files = globSync(f.path, config.cwd)
     let total = 0
-    for (const file of files) {
-      const data = readFileSync(file)
-      total += f.compression === 'gzip' ? zlib().gzipSync(data, { level: 9 }).length
-        : f.compression === 'brotli' ? zlib().brotliCompressSync(data, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-          : data.length
-    }
+    for (const file of files) total += sizeOf(file, f.compression, memo ??= loadFileSizeMemo(config.cwd))
     if (files.length === 0) {
       return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'fail' as const, actual: 0, limit: f.limit, unit: 'bytes' as const, file: f.path, compression: f.compression, message: `budgets.files[${i}]: no file matches '${f.path}'` }
     }
@@ -43,6 +40,26 @@ export function checkFileBudgets(config: ResolvedPerfConfig, atExit?: boolean): 
     result.message = `${budget}: ${f.path} (${files.length} file${files.length === 1 ? '' : 's'}, ${f.compression}): ${result.message.slice(budget.length + 2)}`
     return result
   })
+  memo?.save()
+  return results
+}
+
+/**
+ * A file's size after compression: the size its stat gives with none, else the one recorded of it
+ * as it is now (file-size-memo.ts), else compressed (and recorded).
+ */
+function sizeOf(file: string, compression: ResolvedPerfConfig['budgets']['files'][number]['compression'], memo: FileSizeMemo): number {
+  const st = statSync(file, { bigint: true })
+  if (compression === 'none' && st.isFile()) return Number(st.size)
+  if (compression === 'none' || !st.isFile()) return readFileSync(file).length
+  const known = memo.get(file, st, compression)
+  if (known !== undefined) return known
+  const recordedAt = Date.now()
+  const data = readFileSync(file)
+  const size = compression === 'gzip' ? zlib().gzipSync(data, { level: 9 }).length
+    : zlib().brotliCompressSync(data, { params: { [zlib().constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+  memo.set(file, st, compression, size, recordedAt)
+  return size
 }
 
 /**
