@@ -1,7 +1,8 @@
 /**
  * Size budgets of files (`budgets.files`, like size-limit): each glob's files after none, gzip or
  * brotli compression. A deferred module (scripts/build.mjs): budgets.ts loads it only for a config
- * with file budgets, which loads tinyglobby and compresses the files then anyway.
+ * with file budgets. A file is compressed once while unchanged (file-size-memo.ts); a warm
+ * judgement costs finding the files and a stat each.
  */
 import { zlib } from '../_builtins.js'
 import { readFileSync, realpathSync, statSync } from 'node:fs'
