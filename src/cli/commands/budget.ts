@@ -1,4 +1,4 @@
-/** `unperf budget`: every budget against the last report and budgets.files; exit 1 on a breach or no run. */
+/** `unperf budget`: every budget against the last report and budgets.files; exit 1 on a breach or no run (but for file budgets alone: their verdict). */
 import { join } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
