@@ -33,6 +33,9 @@ function filesOnly(b: ResolvedPerfConfig['budgets']): boolean {
   return b.files.length > 0 && b.startup === undefined && b.memory === undefined && b.cacheHitRate === undefined && Object.keys(b.commands).length === 0
 }
 
+/** What stderr says when a config with file budgets alone has no run recorded (filesOnly). */
+const FILES_ALONE = (dir: string) => `no run recorded in ${dir}: only budgets.files apply (no budget configured needs a run)`
+
 /**
  * Why no budget has a verdict: none configured, or none the last run gave anything to judge (not
  * 'no budgets configured' then). Undefined with no run: the no-run message says it.
@@ -67,8 +70,6 @@ function regressionAgainst(r: BudgetResult): string {
   }
   return /.*, (\d+ % slower than its median of .* over \d+ runs)/s.exec(r.message)?.[1] ?? ''
 }
-
-const FILES_ALONE = (dir: string) => `no run recorded in ${dir}: only budgets.files apply (no budget configured needs a run)`
 
 const fmt = (b: BudgetResult, v: number | undefined) => v === undefined ? '' : b.unit === 'ms' ? formatDuration(v) : b.unit === 'bytes' ? formatBytes(v) : `${(v * 100).toFixed(1)} %`
 
