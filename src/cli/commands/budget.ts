@@ -1,4 +1,4 @@
-/** `unperf budget`: every budget against the last report and budgets.files; exit 1 on a breach or no run. */
+/** `unperf budget`: every budget against the last report and budgets.files; exit 1 on a breach or no run (but for file budgets alone: their verdict). */
 import { join } from 'node:path'
 import { defineCommand } from 'citty'
 import { formatBytes, formatDuration } from '../../config/units.js'
@@ -24,6 +24,17 @@ function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
     ...b.files.map((_, i) => `budgets.files[${i}]`),
   ]
 }
+
+/**
+ * Every budget configured is a file budget: none needs a run. `regressions` (on by default) is not
+ * counted: with no run recorded there is nothing to compare.
+ */
+function filesOnly(b: ResolvedPerfConfig['budgets']): boolean {
+  return b.files.length > 0 && b.startup === undefined && b.memory === undefined && b.cacheHitRate === undefined && Object.keys(b.commands).length === 0
+}
+
+/** What stderr says when a config with file budgets alone has no run recorded (filesOnly). */
+const FILES_ALONE = (dir: string) => `no run recorded in ${dir}: only budgets.files apply (no budget configured needs a run)`
 
 /**
  * Why no budget has a verdict: none configured, or none the last run gave anything to judge (not
@@ -91,6 +102,7 @@ export default defineCommand({
     const report = 'report' in last ? last.report : undefined
     let results: BudgetResult[]
     let noRun = false
+    let filesAlone = false
     if (report) {
       // evaluateBudgets judges against the runs that ended before the judged one (its own line and
       // runs other machines added since to a shared historyDriver left out), as the run itself did
@@ -111,7 +123,10 @@ export default defineCommand({
         results.splice(at === -1 ? results.length : at, 0, ...earlier)
       }
     } else {
-      noRun = true
+      // a config whose budgets are all budgets.files (as size-limit's) needs no run: their verdict is
+      // the exit code, as size-limit's (it exited 1 with every file passing, E_NO_RUN)
+      filesAlone = 'missing' in last && filesOnly(config.budgets)
+      noRun = !filesAlone
       results = checkFileBudgets(config)
     }
     const failed = results.filter(r => r.status === 'fail')
@@ -143,9 +158,11 @@ export default defineCommand({
     // message on stderr too, as every command's error with --json
     if (args.json) {
       if (noRun) console.error(`[unperf] ${noRunMessage}`)
+      if (filesAlone) console.error(`[unperf] ${FILES_ALONE(config.report.dir)}`)
       return printJson({ ok: !noRun && failed.length === 0, report: report ? config.report.dir : null, budgets: results, ...(noRun && { error: { name: 'BudgetError', code: noRunCode, message: noRunMessage } }) })
     }
     if (noRun) console.error(stderrColors.red(`[unperf] ${noRunMessage}`))
+    if (filesAlone) console.error(`[unperf] ${FILES_ALONE(config.report.dir)}`)
     if (results.length === 0) {
       if (nothingJudged) console.log(dim(nothingJudged))
       return

@@ -105,16 +105,24 @@ function tempName(file: string): string {
   return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.0.tmp`
 }
 
+/**
+ * A memo file's text when it is a regular file of ours that no one else can write (not through a
+ * symlink), else undefined. The fstat readFileSync makes anyway: a memo someone else wrote (their
+ * file in a dir they can write to) could pin a lockfile's hash to an old one, keeping a stale scope
+ * (or a file budget's size to a passing one: report/file-size-memo.ts): not trusted.
+ */
+export function readMemoFileSync(file: string): string | undefined {
+  try {
+    const fd = fs.openSync(file, READ_NO_FOLLOW)
+    try { const st = fs.fstatSync(fd); if (st.isFile() && isOwnPrivateFile(st)) return fs.readFileSync(fd, 'utf8') } finally { fs.closeSync(fd) }
+  } catch { /* none yet */ }
+  return undefined
+}
+
 export function loadMemoSync(file: string | undefined, cwd: string): void {
   if (!file || loadedMemoFiles.has(file)) return
   loadedMemoFiles.add(file)
-  let text: string | undefined
-  try {
-    // the fstat readFileSync makes anyway: a memo someone else wrote (their file in a dir they can
-    // write to) could pin a lockfile's hash to an old one, keeping a stale scope: not trusted
-    const fd = fs.openSync(file, READ_NO_FOLLOW)
-    try { const st = fs.fstatSync(fd); if (st.isFile() && isOwnPrivateFile(st)) text = fs.readFileSync(fd, 'utf8') } finally { fs.closeSync(fd) }
-  } catch { /* none yet */ }
+  const text = readMemoFileSync(file)
   if (text !== undefined) { fileHashStats.memoLoads++; parseMemo(text, cwd, memo) }
 }
 
@@ -149,15 +157,23 @@ function memoDirUnsafe(dir: string): boolean {
 }
 
 export function saveMemoSync(file: string | undefined, cwd: string): void {
-  if (!file) return
+  if (file && writeMemoFileSync(file, () => serializeMemo(cwd))) fileHashStats.memoWrites++
+}
+
+/**
+ * Writes a memo file (0600, atomically, in a 0700 dir of ours under the cache dir; nothing written
+ * into a dir someone else can write to): false when it could not be (then computed again next time).
+ * `text` is called once the dir is known to be safe.
+ */
+export function writeMemoFileSync(file: string, text: () => string): boolean {
   try {
-    if (dirUnsafeSync([dirname(dirname(file))])) return
+    if (dirUnsafeSync([dirname(dirname(file))])) return false
     makeDirSync(dirname(file), 0o700)
-    if (memoDirUnsafe(dirname(file))) return
-    writeFileAtomicSync(file, serializeMemo(cwd), { private: true })
-    fileHashStats.memoWrites++
+    if (memoDirUnsafe(dirname(file))) return false
+    writeFileAtomicSync(file, text(), { private: true })
     removeLeftoverTempFiles(dirname(file))
-  } catch { /* unwritable: hashed again next time */ }
+    return true
+  } catch { return false /* unwritable: computed again next time */ }
 }
 
 /** Files hashed for cwd that are outside it: its memo file keeps their records too (serializeMemo). */
