@@ -8,8 +8,9 @@
  * Here a TCP proxy delays what the client sends by 50 ms, so 5 000 entries take well over the 200 ms
  * timeout while each round trip stays within it.
  */
-import { connect, createServer, type Server } from 'node:net'
+import type { Server } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { delayProxy } from '../helpers/delay-proxy.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 import { storedNamespaces } from '../../src/runtime/cache/index.js'
@@ -23,17 +24,7 @@ let url = ''
 beforeAll(async () => {
   if (!redisUrl) return
   const target = new URL(redisUrl)
-  proxy = createServer(client => {
-    const up = connect(Number(target.port), target.hostname)
-    client.on('data', d => { setTimeout(() => up.write(d), DELAY_MS) })
-    up.on('data', d => client.write(d))
-    for (const [a, b] of [[client, up], [up, client]] as const) {
-      a.on('error', () => b.destroy())
-      a.on('close', () => b.destroy())
-    }
-  })
-  await new Promise<void>(resolve => proxy!.listen(0, '127.0.0.1', resolve))
-  url = `redis://127.0.0.1:${(proxy.address() as { port: number }).port}`
+  ;({ url, server: proxy } = await delayProxy(Number(target.port), target.hostname, DELAY_MS))
 })
 afterAll(() => { proxy?.close() })
 

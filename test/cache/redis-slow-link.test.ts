@@ -7,8 +7,9 @@
  * connection now gets the calls' own bound. Against a real redis-server behind a TCP proxy that delays
  * what the client sends.
  */
-import { connect, createServer, type Server } from 'node:net'
+import type { Server } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { delayProxy } from '../helpers/delay-proxy.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { manager } from './_manager.js'
 
@@ -19,17 +20,7 @@ let url = ''
 beforeAll(async () => {
   if (!redisUrl) return
   const target = new URL(redisUrl)
-  proxy = createServer(client => {
-    const up = connect(Number(target.port), target.hostname)
-    client.on('data', d => { setTimeout(() => up.write(d), DELAY_MS) })
-    up.on('data', d => client.write(d))
-    for (const [a, b] of [[client, up], [up, client]] as const) {
-      a.on('error', () => b.destroy())
-      a.on('close', () => b.destroy())
-    }
-  })
-  await new Promise<void>(resolve => proxy!.listen(0, '127.0.0.1', resolve))
-  url = `redis://127.0.0.1:${(proxy.address() as { port: number }).port}`
+  ;({ url, server: proxy } = await delayProxy(Number(target.port), target.hostname, DELAY_MS))
 })
 afterAll(() => { proxy?.close() })
 

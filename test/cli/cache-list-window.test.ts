@@ -7,10 +7,11 @@
  */
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { connect, createServer, type Server } from 'node:net'
+import type { Server } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { delayProxy } from '../helpers/delay-proxy.js'
 import { describeRedis } from '../helpers/redis.js'
 import { ownRedisServer } from '../helpers/redis-server.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -26,17 +27,7 @@ let proxied = ''
 
 beforeAll(async () => {
   if (!own.port) return
-  proxy = createServer(client => {
-    const up = connect(own.port, '127.0.0.1')
-    client.on('data', d => { setTimeout(() => up.write(d), DELAY_MS) })
-    up.on('data', d => client.write(d))
-    for (const [a, b] of [[client, up], [up, client]] as const) {
-      a.on('error', () => b.destroy())
-      a.on('close', () => b.destroy())
-    }
-  })
-  await new Promise<void>(resolve => proxy!.listen(0, '127.0.0.1', resolve))
-  proxied = `redis://127.0.0.1:${(proxy.address() as { port: number }).port}`
+  ;({ url: proxied, server: proxy } = await delayProxy(own.port, '127.0.0.1', DELAY_MS))
 })
 afterAll(() => { proxy?.close() })
 
