@@ -221,7 +221,7 @@ export class Pool extends PoolSignals implements PerfPool {
     lane.job = undefined
     if (job.started !== 0) {
       const duration = performance.now() - job.started
-      if (this._adaptive) this._setLimit(this._adaptive.record(duration))
+      if (this._adaptive) this._setLimit(this._adaptive.record(duration, job.started))
       const hooks = this._ctx?.hooks
       if (hooks && hooks.hasListeners('task:end')) hooks.emit('task:end', { pool: this.name, id: job.id, attempt: job.attempt, duration })
     }

@@ -125,6 +125,26 @@ describe("'adaptive' limit: latency judged against a baseline, not the previous 
   })
 })
 
+describe("'adaptive' limit: a baseline probe re-measures what a task takes unqueued", () => {
+  // CPU-bound work on 2 cores (a service that queues past 2), whose first tasks ran 2.5× slow (threads
+  // warming up on a busy machine): the first window's median was the baseline, and no window at 2
+  // slots came after to lower it. Over the last 5 s, seeds 1-12: 4.9-6.5 slots on average before
+  // the probes, 2.8-3.1 with them (a service that queues past 2 from the start: 2.7-3.1 either way)
+  it.each(SEEDS)('first tasks slow, a service that queues past 2: back near 2, not twice that (seed %i)', (seed) => {
+    const run = simulate({ base: t => (t < 150 ? 50 : 20), capacity: () => 2 }, { seed, max: 8, start: 2, duration: 10_000 })
+    expect(run.mean(5_000, 10_000)).toBeLessThan(3.5)
+    expect(run.min(5_000, 10_000)).toBeGreaterThanOrEqual(2)
+  })
+
+  // seeds 1-12: 7.94 slots on average over 2-10 s (8.0 before), 1-2 % fewer tasks in 10 s (probes after
+  // 64, 320 and 1 344 tasks, each at half the slots for 32 tasks); a probe judged against one window's
+  // median, not 32 tasks', halved twice by chance in 2 seeds of 12 (5 % fewer tasks)
+  it.each(SEEDS)('a service without a queue: probes cost little, the limit stays near the max (seed %i)', (seed) => {
+    const run = simulate({ base: 20, tail: 5 }, { seed, max: 8, start: 2, duration: 10_000 })
+    expect(run.mean(2_000, 10_000)).toBeGreaterThan(8 * 0.9)
+  })
+})
+
 describe("'adaptive' limit: latency that spreads without queueing", () => {
   it.each(SEEDS.flatMap(seed => [[MAX, seed], [8, seed]]))('a service with a long tail (15 ms + an exponential 15 ms on average, whatever the load) keeps the limit near the max, %i (seed %i)', (max, seed) => {
     const run = simulate({ base: 15, tail: 15 }, { seed, max, duration: 30_000 })
