@@ -32,6 +32,17 @@
  * before (test/runtime/pool-adaptive-latency.test.ts). Until 32 tasks have run (a new pool, or a
  * re-baseline) the window medians lower it, as the first windows must be judged against something.
  *
+ * Baseline probes (envoy's adaptive concurrency re-measures its minRTT the same way, at a small
+ * limit now and then): the baseline only falls, so a pool whose first tasks ran slow (threads warming
+ * up on a busy machine) and that never ran few tasks at once after kept a baseline as slow as its
+ * queue: CPU-bound work swung around twice the cores. After PROBE_FIRST successes, then PROBE_GROWTH ×
+ * as many each time (up to PROBE_MAX), a window that changed nothing above the initial limit starts a
+ * probe: half the slots (never under the initial limit) for BASELINE_SAMPLES tasks started since.
+ * While halving shortens the tasks (their median under CUT_HELPED × the one above: they queued) it
+ * halves again, which costs no throughput where tasks queue; then the probe's median is the baseline
+ * and the limit goes back to the lowest level that did not queue. Against a service that does not
+ * queue a probe is one halving for 32 tasks (1–2 % fewer tasks in 10 s in simulation, less after).
+ *
  * Failures, by what they say (overload.ts). A *refusal* (HTTP 429, 503, 504 or Retry-After: the
  * service said it is overloaded) cuts the limit at once to REFUSED_CUT × (at least one slot less),
  * and the limit then holds (no increase) for `hold` windows; a refusal of a task that started before
@@ -192,15 +203,7 @@ export class AdaptiveLimit {
     return this.limit
   }
 
-  /**
-   * A baseline probe, as envoy's adaptive concurrency re-measures its minRTT: the limit down to half
-   * (never under the initial limit) for BASELINE_SAMPLES tasks started since, whose median is the
-   * baseline thereafter, then the limit back. Why: the baseline is the lowest median seen, and a pool
-   * whose first tasks ran slow (worker threads warming up on a busy machine: 51 ms for a 20 ms task)
-   * never saw tasks at few slots after: CPU-bound work swung around twice the cores (queued, each
-   * task slower, against a baseline as slow). The probe, at half the slots, measures what a task
-   * takes queued less; probes halve the slots again until they reach the initial limit.
-   */
+  /** A baseline probe (the header's "Baseline probes"): half the slots, never under the initial limit. */
   private _startProbe(now: number): void {
     const low = this._lower(this.limit)
     if (low >= this.limit) return
@@ -223,8 +226,7 @@ export class AdaptiveLimit {
     const median = samples?.sort((a, b) => a - b)[samples.length >> 1]
     const helped = median !== undefined && median < probe.reference * CUT_HELPED
     if (helped && this._lower(this.limit) < this.limit) {
-      // half the slots shortened the tasks: they queued, perhaps still do; half again (no throughput
-      // lost where tasks queue), as far as the initial limit
+      // half the slots shortened the tasks: they queued, perhaps still do; half again
       probe.reference = median
       probe.above = this.limit
       probe.since = this._clock()
@@ -233,9 +235,8 @@ export class AdaptiveLimit {
       return
     }
     this._probe = undefined
-    // back to the lowest limit whose tasks did not queue: where halving no longer shortened them (the
-    // limit of before when the first halving did not), or the initial limit; not to a queue found,
-    // whose tasks still in flight would make the cut that follows look useless (a slower service)
+    // back to the lowest limit that did not queue, not to a queue found: its tasks still in flight
+    // would make the cut that follows look useless (a slower service) and re-baseline on them
     this.limit = median === undefined ? probe.saved : helped ? this.limit : probe.above
     if (median !== undefined) {
       this._baseline = median
@@ -288,7 +289,7 @@ export class AdaptiveLimit {
     const limit = probe === undefined ? this.limit : probe.saved
     const cut = Math.max(this.min, Math.min(limit - 1, Math.floor(limit * Math.max(0.5, 1 - rate))))
     if (probe === undefined) this.limit = cut
-    else probe.saved = cut
+    else probe.above = Math.min(probe.above, (probe.saved = cut))
   }
 
   private _newWindow(now: number, throughput: number | undefined): void {
