@@ -88,7 +88,7 @@ export const REFUSED_CUT = 0.75
 export const MAX_HOLD = 64
 /** Successes before the first baseline probe; each next one waits PROBE_GROWTH × as many, up to PROBE_MAX. */
 export const PROBE_FIRST = 64
-export const PROBE_GROWTH = 4
+export const PROBE_GROWTH = 8
 export const PROBE_MAX = 4096
 
 export class AdaptiveLimit {
