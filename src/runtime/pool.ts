@@ -15,16 +15,32 @@ import type { ResolvedPoolConfig } from '../config/types.js'
 import type { RuntimeContext } from './_internal.js'
 import type { PerfPool, PoolMapOptions, PoolRunOptions, PoolStats } from './types.js'
 import { AdaptiveLimit } from './pool-adaptive.js'
-import { overload } from './overload.js'
+import { overload, retryAfter } from './overload.js'
 import { isRetriable } from './retriable.js'
-import { backoffDelay } from './backoff.js'
+import { backoffDelay, MAX_TIMER_MS } from './backoff.js'
 import { PoolSignals } from './pool-signals.js'
 import { mapInputError, poolRunError } from './input-errors.js'
 import { knownKeys } from './input-checks.js'
 import { TASK_SETTINGS, taskSettings } from './pool-options.js'
+import type { TaskSettings } from './pool-options.js'
 import { feedMap, isAsyncIterable } from './pool-map-async.js'
 import { asPromise, callGuarded, callJob, CANCELLED, neverAborted, newJob, newMapRun, noop, rejectWith, settled, signalError, taskId } from './pool-job.js'
 import type { GroupedRunOptions, Job, Lane, MapRun, Settle, TaskFn } from './pool-job.js'
+
+/**
+ * ms before retry `attempt + 1` of a task that failed with `error`: the backoff, or what the service
+ * asked (Retry-After) if longer, as got, ky and undici's RetryAgent wait it; undefined when it asked
+ * for more than the cap of one delay (`maxBackoff`): the task fails at once with that error, as got
+ * gives up past its maxRetryAfter, rather than sleep for minutes or retry early only to be refused.
+ */
+function retryDelay(attempt: number, settings: TaskSettings, error: unknown): number | undefined {
+  const backoff = backoffDelay(attempt, settings.backoff, settings.maxBackoff)
+  const asked = retryAfter(error)
+  if (asked === undefined) return backoff
+  if (asked > Math.min(settings.maxBackoff, MAX_TIMER_MS)) return undefined
+  // + 1: a timer can fire up to a ms before its delay by the clock that measured the answer
+  return Math.max(backoff, Math.ceil(asked) + 1)
+}
 
 /** What run(fn, options) reads: the caller's signal, the pool's settings for this call, and the group of a graph's tasks (graph.ts). */
 const RUN_KEYS = ['signal', 'group', ...TASK_SETTINGS]
@@ -205,7 +221,7 @@ export class Pool extends PoolSignals implements PerfPool {
     lane.job = undefined
     if (job.started !== 0) {
       const duration = performance.now() - job.started
-      if (this._adaptive) this._setLimit(this._adaptive.record(duration))
+      if (this._adaptive) this._setLimit(this._adaptive.record(duration, job.started))
       const hooks = this._ctx?.hooks
       if (hooks && hooks.hasListeners('task:end')) hooks.emit('task:end', { pool: this.name, id: job.id, attempt: job.attempt, duration })
     }
@@ -241,8 +257,10 @@ export class Pool extends PoolSignals implements PerfPool {
     // an aborted outside signal ends the task: no retry; nor a failure no retry can help (a bug's
     // TypeError, an AbortError the task threw: retriable.ts)
     const settings = job.settings ?? this._options
-    if (!cancelled && !job.itemRejected && job.attempt < settings.retries && job.signal?.aborted !== true && isRetriable(error)) {
-      const delay = backoffDelay(job.attempt, settings.backoff, settings.maxBackoff)
+    const delay = !cancelled && !job.itemRejected && job.attempt < settings.retries && job.signal?.aborted !== true && isRetriable(error)
+      ? retryDelay(job.attempt, settings, error)
+      : undefined
+    if (delay !== undefined) {
       job.attempt++
       this._stats.retries++
       if (hooks && hooks.hasListeners('task:retry')) hooks.emit('task:retry', { pool: this.name, id: job.id, attempt: job.attempt, delay, error })

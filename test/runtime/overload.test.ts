@@ -6,7 +6,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { overload } from '../../src/runtime/overload.js'
+import { overload, retryAfter } from '../../src/runtime/overload.js'
 import { Pool } from '../../src/runtime/pool.js'
 import { pool } from './_ctx.js'
 
@@ -20,6 +20,7 @@ describe('overload(): refusals', () => {
     ['a thrown Response 429', new Response('slow down', { status: 429 })],
     ['Retry-After on an error answer (a Headers)', Object.assign(new Error('HTTP 500'), { response: new Response('', { status: 500, headers: { 'retry-after': '5' } }) })],
     ['Retry-After on an error answer (plain headers)', { response: { statusCode: 500, headers: { 'retry-after': '5' } } }],
+    ["Retry-After on the error's own headers (undici's ResponseError: statusCode, headers)", Object.assign(new Error('Response Error'), { statusCode: 500, headers: { 'retry-after': '2' } })],
     ['$metadata.httpStatusCode 503 (the AWS SDK)', Object.assign(new Error('SlowDown'), { $metadata: { httpStatusCode: 503 } })],
     ['on the cause', new Error('upload failed', { cause: { status: 429 } })],
   ])('%s', (_, error) => {
@@ -82,5 +83,33 @@ describe('overload(): not congestion', () => {
     const a: { cause?: unknown } = {}
     a.cause = a
     expect(overload(a)).toBeUndefined()
+  })
+})
+
+describe('retryAfter(): the ms a refusal asks to wait (RFC 9110: seconds or an HTTP date)', () => {
+  const now = Date.parse('2026-12-08T03:00:00Z')
+  it.each([
+    ['seconds, on a Response (ky)', { response: new Response('', { status: 429, headers: { 'retry-after': '3' } }) }, 3000],
+    ['a thrown Response', new Response('', { status: 503, headers: { 'Retry-After': '1' } }), 1000],
+    ['plain headers (got, node:http)', { response: { statusCode: 429, headers: { 'retry-after': '120' } } }, 120_000],
+    ['plain headers spelt Retry-After', { response: { status: 503, headers: { 'Retry-After': '0' } } }, 0],
+    ["the error's own headers (undici)", { statusCode: 429, headers: { 'retry-after': '5' } }, 5000],
+    ["a response without a status, under the error's 429", { status: 429, response: { headers: { 'retry-after': '2' } } }, 2000],
+    ['an HTTP date', { response: { status: 429, headers: { 'retry-after': 'Tue, 08 Dec 2026 03:00:07 GMT' } } }, 7000],
+    ['an HTTP date past: no wait', { response: { status: 429, headers: { 'retry-after': 'Tue, 08 Dec 2026 02:59:00 GMT' } } }, 0],
+    ['on the cause', new Error('upload failed', { cause: { response: { status: 429, headers: { 'retry-after': '4' } } } }), 4000],
+  ])('%s', (_, error, ms) => {
+    expect(retryAfter(error, now)).toBe(ms)
+  })
+
+  it.each([
+    ['none', { status: 429 }],
+    ['on a success', { response: new Response('', { status: 200, headers: { 'retry-after': '5' } }) }],
+    ['neither a delay nor a date', { response: { status: 429, headers: { 'retry-after': 'soon' } } }],
+    ['a negative delay', { response: { status: 429, headers: { 'retry-after': '-5' } } }],
+    ['no status anywhere', { headers: { 'retry-after': '5' } }],
+    ['not an object', 'retry-after: 5'],
+  ])('undefined: %s', (_, error) => {
+    expect(retryAfter(error, now)).toBeUndefined()
   })
 })

@@ -31,10 +31,11 @@ describe("'adaptive' pool of CPU-bound tasks", () => {
       await Promise.all([w.run(fixture, 'spin', [1]), w.run(fixture, 'spin', [1])]) // the threads are up
       const seen = await limits(300, () => w.run(fixture, 'spin', [8]))
       // measured 2.4-3.9 over the second half in the test (a load of 9-10 from other work), 2.1-5.8 in
-      // bench/adaptive.mjs: a first window slowed by a busy machine sets a high baseline, and the
-      // limit then swings around twice the cores (bench/results/adaptive.md). The top is 8: a rule
-      // that let the queue grow would sit there
-      expect(mean(seen.slice(150)), seen.slice(150).join(' ')).toBeLessThan(3.5 * CORES)
+      // bench/adaptive.mjs, before baseline probes (a first window slowed by a busy machine set a high
+      // baseline, and the limit swung around twice the cores); with them 3.1-3.4 in 5 runs (a load of
+      // 3.5-3.9), 2.7-3.6 in the bench (bench/results/adaptive.md). The top is 8: a rule that let the
+      // queue grow would sit there
+      expect(mean(seen.slice(150)), seen.slice(150).join(' ')).toBeLessThan(3 * CORES)
     } finally {
       await w.close()
     }
@@ -49,7 +50,8 @@ describe("'adaptive' pool of CPU-bound tasks", () => {
       spin(4)
     })
     // one thread: more at once only interleaves the same work. Measured 2.4-4.7 over the second
-    // half (a load of 9-10), 1.7-2.9 in bench/adaptive.mjs; the top is 8
-    expect(mean(seen.slice(150)), seen.slice(150).join(' ')).toBeLessThan(3.5 * CORES)
+    // half (a load of 9-10), 1.7-2.9 in bench/adaptive.mjs; with baseline probes 2.8-3.2 in 5 runs
+    // (a load of 3.5-3.9), 2.6-2.7 in the bench; the top is 8
+    expect(mean(seen.slice(150)), seen.slice(150).join(' ')).toBeLessThan(3 * CORES)
   }, 60_000)
 })

@@ -10,7 +10,7 @@
  * 0.7×, while a service queueing at 4× its latency never cut it.
  */
 import { describe, expect, it } from 'vitest'
-import { AdaptiveLimit } from '../../src/runtime/pool-adaptive.js'
+import { AdaptiveLimit, REFUSED_CUT } from '../../src/runtime/pool-adaptive.js'
 import { random } from '../helpers/random.js'
 
 interface Service {
@@ -122,6 +122,75 @@ describe("'adaptive' limit: latency judged against a baseline, not the previous 
     // without the re-baseline every second window would cut, down to 1 slot
     expect(run.min(15_000, 30_000)).toBeGreaterThanOrEqual(Math.floor(MAX * 0.7))
     expect(run.mean(20_000, 30_000)).toBeGreaterThan(MAX * 0.95)
+  })
+})
+
+describe("'adaptive' limit: a baseline probe re-measures what a task takes unqueued", () => {
+  // CPU-bound work on 2 cores (a service that queues past 2), whose first tasks ran 2.5× slow (threads
+  // warming up on a busy machine): the first window's median was the baseline, and no window at 2
+  // slots came after to lower it. Over the last 5 s, seeds 1-12: 4.9-6.5 slots on average before
+  // the probes, 2.8-3.1 with them (a service that queues past 2 from the start: 2.7-3.1 either way)
+  it.each(SEEDS)('first tasks slow, a service that queues past 2: back near 2, not twice that (seed %i)', (seed) => {
+    const run = simulate({ base: t => (t < 150 ? 50 : 20), capacity: () => 2 }, { seed, max: 8, start: 2, duration: 10_000 })
+    expect(run.mean(5_000, 10_000)).toBeLessThan(3.5)
+    expect(run.min(5_000, 10_000)).toBeGreaterThanOrEqual(2)
+  })
+
+  // seeds 1-12: 7.94 slots on average over 2-10 s (8.0 before), 1-2 % fewer tasks in 10 s (probes after
+  // 64, 320 and 1 344 tasks, each at half the slots for 32 tasks); a probe judged against one window's
+  // median, not 32 tasks', halved twice by chance in 2 seeds of 12 (5 % fewer tasks)
+  it.each(SEEDS)('a service without a queue: probes cost little, the limit stays near the max (seed %i)', (seed) => {
+    const run = simulate({ base: 20, tail: 5 }, { seed, max: 8, start: 2, duration: 10_000 })
+    expect(run.mean(2_000, 10_000)).toBeGreaterThan(8 * 0.9)
+  })
+})
+
+describe("'adaptive' limit: a probe, step by step", () => {
+  /** an AdaptiveLimit of [1, 8] from 2, on a clock of 1 ms a success (each task started then), grown to 8 on tasks of `ms` */
+  const grown = (ms = 10) => {
+    let now = 0
+    const a = new AdaptiveLimit(2, 1, 8, () => now)
+    const record = (latency: number) => { now += 1; return a.record(latency, now) }
+    while (a.limit < 8) record(ms)
+    return { a, record, at: () => now }
+  }
+
+  it('at a steady limit after 64 successes: half the slots for 32 tasks; no shorter there, back to the limit of before', () => {
+    const { a, record } = grown()
+    let n = 0
+    while (a.limit === 8 && n++ < 200) record(10)
+    expect(a.limit).toBe(4)
+    for (let i = 0; i < 31; i++) record(10)
+    expect(a.limit).toBe(4)
+    expect(record(10)).toBe(8)
+  })
+
+  it('shorter at half: halved again, down to the initial limit, and the limit stays there with the new baseline', () => {
+    const { a, record } = grown(40)
+    // 40 ms a task at 8 (the probe's reference, the median of the last 32)
+    for (let n = 0; a.limit === 8 && n < 200; n++) record(40)
+    expect(a.limit).toBe(4)
+    for (let i = 0; i < 32; i++) record(20) // half as long at 4: they queued
+    expect(a.limit).toBe(2)
+    for (let i = 0; i < 32; i++) record(10) // half again at 2, the initial limit: no lower
+    expect(a.limit).toBe(2)
+    // 10 ms is the baseline now: 20 ms windows are congested (over 1.5×) and do not grow the limit
+    for (let i = 0; i < 16; i++) record(20)
+    expect(a.limit).toBeLessThanOrEqual(2)
+  })
+
+  it('a refusal ends a probe: the cut is of the limit it would go back to; a loss cut during one lowers that limit', () => {
+    const { a, record, at } = grown()
+    for (let n = 0; a.limit === 8 && n < 200; n++) record(10)
+    expect(a.limit).toBe(4)
+    expect(a.failed('refused', at())).toBe(Math.floor(8 * REFUSED_CUT))
+    const b = grown()
+    for (let n = 0; b.a.limit === 8 && n < 200; n++) b.record(10)
+    for (let i = 0; i < 20; i++) b.a.failed('lost', b.at())
+    expect(b.a.limit).toBe(4) // the probe goes on
+    for (let i = 0; i < 32; i++) b.record(10)
+    // back to 8 cut by the burst of losses (halved, and perhaps again as the count straddles it)
+    expect(b.a.limit).toBeLessThanOrEqual(4)
   })
 })
 
