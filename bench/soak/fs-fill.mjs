@@ -19,7 +19,7 @@ for (let i = 0; i < N; i++) {
     gc(); gc()
     const h = process.memoryUsage().heapUsed / 1048576
     if (h > peak) peak = h
-    process.stdout.write(`${i}:${h.toFixed(0)}MB@${((performance.now() - t0) / 1000).toFixed(0)}s `)
+    process.stdout.write(`${i}:${h.toFixed(0)}MB@${((performance.now() - t0) / 1000).toFixed(1)}s `)
     if (h > 50 && !snap && process.argv[4]) { snap = true; console.log('\nsnapshot', writeHeapSnapshot(join('/tmp/soak', 'fill-peak.heapsnapshot'))) }
   }
 }

@@ -224,7 +224,7 @@ export class FsLru {
   async syncListing(maxBytes: number, force = false): Promise<void> {
     const index = await this.load()
     const listing = this._listing
-    if (!listing.due(this.held, maxBytes, force)) return
+    if (!listing.due(this.held, index.size, maxBytes, force)) return
     let names: string[]
     try { names = fs.readdirSync(this._dir) } catch { return }
     listing.start()
