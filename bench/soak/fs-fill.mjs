@@ -1,5 +1,5 @@
-// Repro (found in the s33 soak, not fixed): a process writing tiny entries under unique keys into an fs namespace
-// slows ~30x once the namespace nears maxSize (each write near the limit lists the whole dir, fs-listing.ts LISTING_NEAR).
+// Repro (found in the s33 soak, fixed: bench/results/soak.md 2026-12-08): a process writing tiny entries under unique
+// keys into an fs namespace slowed ~30x once the namespace neared maxSize (each write near the limit listed the whole dir).
 //   EVERY=1000 node --expose-gc fs-fill.mjs 1MB 15000     prints writes:heapMB@seconds
 // Heap (after GC) of a process filling a 5 MB fs namespace with tiny entries under unique keys, through its size limit.
 import { createPerf } from 'unperf'
@@ -19,7 +19,7 @@ for (let i = 0; i < N; i++) {
     gc(); gc()
     const h = process.memoryUsage().heapUsed / 1048576
     if (h > peak) peak = h
-    process.stdout.write(`${i}:${h.toFixed(0)}MB@${((performance.now() - t0) / 1000).toFixed(0)}s `)
+    process.stdout.write(`${i}:${h.toFixed(0)}MB@${((performance.now() - t0) / 1000).toFixed(1)}s `)
     if (h > 50 && !snap && process.argv[4]) { snap = true; console.log('\nsnapshot', writeHeapSnapshot(join('/tmp/soak', 'fill-peak.heapsnapshot'))) }
   }
 }

@@ -10,15 +10,25 @@ import { isLeftoverTmp, tmpSize, tmpWriter } from './fs-tmp.js'
 
 /**
  * The size limit's check after writes lists the dir (syncListing) when the last listing is older
- * than this, or this process wrote LISTING_SHARE of the limit since, or the dir is near the limit:
- * other processes' new entries and temp files then count within ~0.1 s, not the second a full
- * rescan waits (8 processes writing 200 kB entries into a 5 MB namespace kept ~40 MB on disk while
- * they ran, each seeing its own writes only).
+ * than this, or this process wrote LISTING_SHARE of the limit since: other processes' new entries
+ * and temp files then count within ~0.1 s, not the second a full rescan waits (8 processes writing
+ * 200 kB entries into a 5 MB namespace kept ~40 MB on disk while they ran, each seeing its own
+ * writes only). Not on every check near the limit: a listing costs a readdir of the whole dir, and
+ * at the limit (a long-lived cache's normal state) each write of tiny entries listed it: 55–75
+ * writes/s at 8 000 entries where 2 000/s below (bench/soak/fs-fill.mjs). By the share, a process
+ * writing entries of about one size lists the dir once per 1/64 of its entry count: amortized O(1)
+ * per write; what it misses of the others in between is bounded as below the limit (their writes
+ * of the last 0.1 s or 1/64 of the limit each, and each evicts with room for the others' next writes).
  */
 const LISTING_MS = 100
-const LISTING_SHARE = 1 / 64
-/** Near the limit (this share of it): every check lists the dir. */
-const LISTING_NEAR = 0.8
+/**
+ * A larger dir waits this long per entry between listings by time (the share rule unchanged): a
+ * listing costs ~0.6 µs per entry (readdir, the index walked), and one every 0.1 s of a 40 000-entry
+ * namespace at its limit took a quarter of a process's time writing tiny entries (bench/soak/fs-fill.mjs
+ * 5MB); ~5 % at most now. Other processes' writes still count once this process wrote its share.
+ */
+const LISTING_MS_PER_ENTRY = 0.01
+export const LISTING_SHARE = 1 / 64
 /**
  * Below this share of the limit the listing waits LISTING_FAR_MS: a synchronous readdir of a large
  * namespace every 0.1 s cost a process writing far below its limit ~20 % of its write throughput
@@ -64,16 +74,21 @@ export class FsListing {
     return bytes
   }
 
+  /** Bytes this process wrote since the last listing (other processes have not been seen since). */
+  get unlisted(): number {
+    return this._writtenSinceListing
+  }
+
   /** This process wrote an entry of `size` bytes. */
   wrote(size: number): void {
     this._writtenSinceListing += size
   }
 
-  /** Whether a listing is due, the dir holding `held` bytes as this process knows it (see LISTING_MS). */
-  due(held: number, maxBytes: number, force: boolean): boolean {
+  /** Whether a listing is due, the dir holding `held` bytes in `entries` as this process knows it (see LISTING_MS). */
+  due(held: number, entries: number, maxBytes: number, force: boolean): boolean {
     const since = now() - this._listedAt
-    return force || held >= maxBytes * LISTING_NEAR || since >= LISTING_FAR_MS
-      || ((held >= maxBytes * LISTING_FAR || this.othersWriting) && (since >= LISTING_MS || this._writtenSinceListing >= maxBytes * LISTING_SHARE))
+    return force || since >= Math.max(LISTING_FAR_MS, entries * LISTING_MS_PER_ENTRY)
+      || ((held >= maxBytes * LISTING_FAR || this.othersWriting) && (since >= Math.max(LISTING_MS, entries * LISTING_MS_PER_ENTRY) || this._writtenSinceListing >= maxBytes * LISTING_SHARE))
   }
 
   /** A listing begins. */

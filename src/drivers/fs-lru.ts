@@ -62,6 +62,12 @@ export class FsLru {
   private _loading: Promise<Map<string, IndexEntry>> | undefined
   /** Bytes of the indexed entries (meaningful once loaded). */
   bytes = 0
+  /**
+   * Changes when the index gains entries whose place in the LRU order is not the newest (a scan's,
+   * a listing's entries of other processes, an aside put back): the eviction order is sorted again
+   * (fs-evict-order.ts).
+   */
+  generation = 0
   /** When the dir is listed between rescans, and what that found of other processes' writes (fs-listing.ts). */
   private readonly _listing = new FsListing()
   /** file name → last access (ms, sub-ms precision) of this process's hits, written back at close */
@@ -94,6 +100,11 @@ export class FsLru {
   /** The last listing found other processes writing. */
   get othersWriting(): boolean {
     return this._listing.othersWriting
+  }
+
+  /** Bytes this process wrote since the dir was last listed. */
+  get unlisted(): number {
+    return this._listing.unlisted
   }
 
   /** Room for the next write of each other process seen writing (fs-listing.ts). */
@@ -140,6 +151,7 @@ export class FsLru {
     if (!this._index || this._index.has(name)) return
     this._index.set(name, { size, access })
     this.bytes += size
+    this.generation++
   }
 
   /** An entry gone from the dir: out of the index and its bytes. */
@@ -156,6 +168,7 @@ export class FsLru {
     return (this._loading ??= (async () => {
       const { index, bytes } = await this._scan(name => Math.max(this._touched.get(name) ?? 0, this._writtenBeforeLoad.get(name) ?? 0))
       this._index = index
+      this.generation++
       this._loadedAt = now()
       this._writtenBeforeLoad.clear()
       this.bytes = bytes
@@ -190,6 +203,7 @@ export class FsLru {
         let bytes = 0
         for (const [name, entry] of index) { old.set(name, entry); bytes += entry.size }
         this.bytes = bytes
+        this.generation++
         this._loadedAt = now()
       } finally {
         this._changedDuringScan = undefined
@@ -210,7 +224,7 @@ export class FsLru {
   async syncListing(maxBytes: number, force = false): Promise<void> {
     const index = await this.load()
     const listing = this._listing
-    if (!listing.due(this.held, maxBytes, force)) return
+    if (!listing.due(this.held, index.size, maxBytes, force)) return
     let names: string[]
     try { names = fs.readdirSync(this._dir) } catch { return }
     listing.start()
@@ -230,6 +244,7 @@ export class FsLru {
       if (!st?.isFile()) continue
       index.set(name, { size: st.size, access: lastAccess(st.mtimeMs, wall) })
       this.bytes += st.size
+      this.generation++
       others = true
     }
     for (const [name, entry] of index) {
