@@ -63,14 +63,14 @@ async function get(path: string): Promise<string> {
   return body
 }
 
-interface Run { failed: number; ms: number; limits: number[]; final: number }
+interface Run { failed: number; ms: number; limits: number[] }
 
 /** `tasks` requests of `path` through a pool; the pool's concurrency as each task started. */
 async function requests(p: Pool, tasks: number, path = '/'): Promise<Run> {
   const limits: number[] = []
   const started = performance.now()
   const results = await Promise.allSettled(Array.from({ length: tasks }, () => p.run(() => { limits.push(p.concurrency); return get(path) })))
-  return { failed: results.filter(r => r.status === 'rejected').length, ms: performance.now() - started, limits, final: p.concurrency }
+  return { failed: results.filter(r => r.status === 'rejected').length, ms: performance.now() - started, limits }
 }
 
 /** An adaptive pool of [1, 8] slots starting at 2 (the default on a 2-core machine, as CI's). */
@@ -84,7 +84,10 @@ describe("'adaptive' pool against a service answering 429 past its limit of 3", 
     expect(run.failed, `${run.failed} failed`).toBeLessThan(600 * 0.05)
     // never far above the ceiling: a probe is one slot, cut at its first refusal
     expect(Math.max(...run.limits)).toBeLessThanOrEqual(LIMIT + 2)
-    expect(run.final).toBeLessThanOrEqual(LIMIT + 1)
+    // and near it at the end: judged over the last 100 tasks' starts, not the limit once all settled (the
+    // queue drained, fewer tasks than slots are refused nothing and the limit may grow: 5 once, CI under load)
+    const tail = mean(run.limits.slice(-100))
+    expect(tail, `the last 100 tasks started at ${tail.toFixed(2)} slots on average`).toBeLessThanOrEqual(LIMIT + 1)
   }, 30_000)
 
   it('with retries: 1, none fails, in at most twice the time of a fixed concurrency of 3', async () => {
