@@ -14,56 +14,19 @@
  *   sweep, counted nowhere. Now the next size check of any process removes it once its writer's pid
  *   is gone (and it is 2 s old), and counts live writers' temp files against the limit.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundleCacheLib } from './_cache-lib.js'
+import { diskBytes, exited, fsCacheChild, nsDir } from './_fs-namespace.js'
 
-let lib: string
-let libDir: string
+let lib: { lib: string; libDir: string }
 beforeAll(async () => {
-  ;({ lib, libDir } = await bundleCacheLib('unperf-writers-lib-'))
+  lib = await bundleCacheLib('unperf-writers-lib-')
 }, 60_000)
 
-/** A child process running `body` with `cache` (a manager on dir/cwd with maxSize `max`). */
-function child(dir: string, cwd: string, max: number, body: string): ChildProcess {
-  const script = `const { buildManager } = await import(${JSON.stringify(lib)})
-    const { m, cache } = buildManager({ driver: 'fs', dir: ${JSON.stringify(dir)}, cwd: ${JSON.stringify(cwd)}, maxSize: ${max} })
-    ${body}
-    await m.close()`
-  return spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: libDir, stdio: ['ignore', 'ignore', 'pipe'] })
-}
-
-function exited(p: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = ''
-  p.stderr!.on('data', d => { stderr += d })
-  return new Promise(resolve => p.on('exit', code => resolve({ code, stderr })))
-}
-
-/** The namespace dir of the one scope in `dir` (undefined until made). */
-function nsDir(dir: string): string | undefined {
-  const scope = existsSync(dir) ? readdirSync(dir).find(n => n.startsWith('s_')) : undefined
-  return scope && join(dir, scope, 'n-default')
-}
-
-/**
- * Bytes of the namespace's files on disk now (a file removed while listed is not counted): its
- * entries, or (`all`) every file, the temp files of writes in flight and asides included.
- */
-function diskBytes(dir: string, all = false): number {
-  const ns = nsDir(dir)
-  if (!ns || !existsSync(ns)) return 0
-  let total = 0
-  for (const name of readdirSync(ns)) {
-    if (!all && (!name.endsWith('.e') || name.startsWith('.'))) continue
-    if (name === '.swept') continue
-    try { total += statSync(join(ns, name)).size } catch { /* removed meanwhile */ }
-  }
-  return total
-}
 const entryBytes = (dir: string) => diskBytes(dir)
 
 describe('maxSize with several processes writing at once', () => {
@@ -77,7 +40,7 @@ describe('maxSize with several processes writing at once', () => {
     let peak = 0
     let peakEntries = 0
     const sampler = setInterval(() => { peak = Math.max(peak, diskBytes(dir, true)); peakEntries = Math.max(peakEntries, entryBytes(dir)) }, 5)
-    const writers = Array.from({ length: 8 }, (_, w) => exited(child(dir, cwd, MAX,
+    const writers = Array.from({ length: 8 }, (_, w) => exited(fsCacheChild(lib, dir, cwd, MAX,
       `for (let i = 0; i < 40; i++) await cache.set('w${w}-' + i, Buffer.alloc(200_000, i))`)))
     const results = await Promise.all(writers)
     clearInterval(sampler)
@@ -93,7 +56,7 @@ describe('a writer killed mid-write', () => {
     const dir = tempDir('unperf-killed-')
     const cwd = tempDir('unperf-killed-cwd-')
     // large values: each write spends milliseconds with its temp file open
-    const writer = child(dir, cwd, 1e9, `for (let i = 0; ; i++) await cache.set('big' + (i % 3), Buffer.alloc(40_000_000, i))`)
+    const writer = fsCacheChild(lib, dir, cwd, 1e9, `for (let i = 0; ; i++) await cache.set('big' + (i % 3), Buffer.alloc(40_000_000, i))`)
     const done = exited(writer)
     let tmp: string | undefined
     const until = Date.now() + 60_000

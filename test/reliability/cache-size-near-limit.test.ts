@@ -14,51 +14,19 @@
  * - Each write at the limit also sorted the whole index to pick its victim (~40 % of the time left);
  *   the order is now sorted once and walked across checks: LRU order checked here too.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildManager } from '../cache/_config.js'
 import { tempDir } from '../helpers/tmp.js'
 import { bundleCacheLib } from './_cache-lib.js'
+import { diskBytes, exited, fsCacheChild, nsDir } from './_fs-namespace.js'
 
-let lib: string
-let libDir: string
+let lib: { lib: string; libDir: string }
 beforeAll(async () => {
-  ;({ lib, libDir } = await bundleCacheLib('unperf-near-limit-lib-'))
+  lib = await bundleCacheLib('unperf-near-limit-lib-')
 }, 60_000)
-
-function child(dir: string, cwd: string, max: number, body: string): ChildProcess {
-  const script = `const { buildManager } = await import(${JSON.stringify(lib)})
-    const { m, cache } = buildManager({ driver: 'fs', dir: ${JSON.stringify(dir)}, cwd: ${JSON.stringify(cwd)}, maxSize: ${max} })
-    ${body}
-    await m.close()`
-  return spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: libDir, stdio: ['ignore', 'ignore', 'pipe'] })
-}
-
-function exited(p: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = ''
-  p.stderr!.on('data', d => { stderr += d })
-  return new Promise(resolve => p.on('exit', code => resolve({ code, stderr })))
-}
-
-function nsDir(dir: string): string | undefined {
-  const scope = existsSync(dir) ? readdirSync(dir).find(n => n.startsWith('s_')) : undefined
-  return scope && join(dir, scope, 'n-default')
-}
-
-/** Bytes of the namespace's files on disk: its entries, or (`all`) every file (temp files of writes in flight too). */
-function diskBytes(dir: string, all = false): number {
-  const ns = nsDir(dir)
-  if (!ns || !existsSync(ns)) return 0
-  let total = 0
-  for (const name of readdirSync(ns)) {
-    if (!all && (!name.endsWith('.e') || name.startsWith('.'))) continue
-    if (name === '.swept') continue
-    try { total += statSync(join(ns, name)).size } catch { /* removed meanwhile */ }
-  }
-  return total
-}
 
 /** The pid of a process that has exited (the writer of a leftover temp file). */
 async function deadPid(): Promise<number> {
@@ -143,7 +111,7 @@ describe('an fs namespace at its maxSize', () => {
       if (bytes > MAX * 0.8) samples++
       peak = Math.max(peak, bytes)
     }, 10)
-    const writers = Array.from({ length: 2 }, (_, w) => exited(child(dir, cwd, MAX,
+    const writers = Array.from({ length: 2 }, (_, w) => exited(fsCacheChild(lib, dir, cwd, MAX,
       `for (let i = 0; i < 5000; i++) await cache.set('w${w}-' + i, 'v'.repeat(40 + (i % 20)))`)))
     const results = await Promise.all(writers)
     clearInterval(sampler)
