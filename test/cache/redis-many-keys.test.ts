@@ -8,9 +8,8 @@
  * Here a TCP proxy delays what the client sends by 50 ms, so 5 000 entries take well over the 200 ms
  * timeout while each round trip stays within it.
  */
-import type { Server } from 'node:net'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { delayProxy } from '../helpers/delay-proxy.js'
+import { expect, it } from 'vitest'
+import { slowTestRedis } from '../helpers/delay-proxy.js'
 import { describeRedis, redisUrl } from '../helpers/redis.js'
 import { tempDir } from '../helpers/tmp.js'
 import { storedNamespaces } from '../../src/runtime/cache/index.js'
@@ -18,15 +17,7 @@ import { manager } from './_manager.js'
 
 const DELAY_MS = 50
 const ENTRIES = 5000
-let proxy: Server | undefined
-let url = ''
-
-beforeAll(async () => {
-  if (!redisUrl) return
-  const target = new URL(redisUrl)
-  ;({ url, server: proxy } = await delayProxy(Number(target.port), target.hostname, DELAY_MS))
-})
-afterAll(() => { proxy?.close() })
+const slow = slowTestRedis(DELAY_MS)
 
 describeRedis('a redis scope of many entries', () => {
   it('is listed, counted, checked and cleared whole, though that takes longer than cache.timeout', async () => {
@@ -36,7 +27,7 @@ describeRedis('a redis scope of many entries', () => {
     await writer.cache.setMany(Array.from({ length: ENTRIES }, (_, i) => [`k${i}`, { i }] as [string, unknown]))
     await writer.m.close()
 
-    const { cache, m, hooks } = manager({ cwd, driver: [{ driver: 'redis', url }], timeout: 200 })
+    const { cache, m, hooks } = manager({ cwd, driver: [{ driver: 'redis', url: slow.url }], timeout: 200 })
     const errors: string[] = []
     hooks.hook('cache:error', e => { errors.push(`${e.code} ${(e.error as Error).message}`) })
     try {
@@ -65,7 +56,7 @@ describeRedis('a redis scope of many entries', () => {
     await writer.cache.namespace('other').set('x', 1)
     await writer.m.close()
     // the same scope, through the proxy: a SCAN of 5 000 keys or more is 5 round trips of 50 ms or more
-    const { config, m } = manager({ cwd, driver: [{ driver: 'redis', url }], timeout: 200 })
+    const { config, m } = manager({ cwd, driver: [{ driver: 'redis', url: slow.url }], timeout: 200 })
     await m.close()
     const unlisted: string[] = []
     const onUnlisted = (kind: string, reason: string) => { unlisted.push(`${kind}: ${reason}`) }

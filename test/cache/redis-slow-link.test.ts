@@ -7,26 +7,17 @@
  * connection now gets the calls' own bound. Against a real redis-server behind a TCP proxy that delays
  * what the client sends.
  */
-import type { Server } from 'node:net'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { delayProxy } from '../helpers/delay-proxy.js'
-import { describeRedis, redisUrl } from '../helpers/redis.js'
+import { expect, it } from 'vitest'
+import { slowTestRedis } from '../helpers/delay-proxy.js'
+import { describeRedis } from '../helpers/redis.js'
 import { manager } from './_manager.js'
 
 const DELAY_MS = 400
-let proxy: Server | undefined
-let url = ''
-
-beforeAll(async () => {
-  if (!redisUrl) return
-  const target = new URL(redisUrl)
-  ;({ url, server: proxy } = await delayProxy(Number(target.port), target.hostname, DELAY_MS))
-})
-afterAll(() => { proxy?.close() })
+const slow = slowTestRedis(DELAY_MS)
 
 describeRedis('a redis slower than cache.timeout', () => {
   it('is one incident: one warning and one cache:error over a run that outlasts the backoff', async () => {
-    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url }], timeout: 250 })
+    const { cache, m, warnings, hooks } = manager({ driver: ['memory', { driver: 'redis', url: slow.url }], timeout: 250 })
     const errors: string[] = []
     hooks.hook('cache:error', e => { errors.push(`${e.code} ${(e.error as Error).message}`) })
     try {
