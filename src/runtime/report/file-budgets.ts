@@ -31,7 +31,7 @@ export function checkFileBudgets(config: ResolvedPerfConfig, atExit?: boolean): 
     }
     const files = globSync(f.path, config.cwd)
     let total = 0
-    for (const file of files) total += sizeOf(file, f.compression, memo ??= loadFileSizeMemo(config.cwd))
+    for (const file of files) total += sizeOf(file, f.compression, () => memo ??= loadFileSizeMemo(config.cwd))
     if (files.length === 0) {
       return { budget: `budgets.files[${i}]`, kind: 'file' as const, status: 'fail' as const, actual: 0, limit: f.limit, unit: 'bytes' as const, file: f.path, compression: f.compression, message: `budgets.files[${i}]: no file matches '${f.path}'` }
     }
@@ -47,12 +47,13 @@ export function checkFileBudgets(config: ResolvedPerfConfig, atExit?: boolean): 
 
 /**
  * A file's size after compression: the size its stat gives with none, else the one recorded of it
- * as it is now (file-size-memo.ts), else compressed (and recorded).
+ * as it is now (file-size-memo.ts, read on the first file compressed), else compressed (and recorded).
+ * Every file here is a regular one: globSync matches files only.
  */
-function sizeOf(file: string, compression: ResolvedPerfConfig['budgets']['files'][number]['compression'], memo: FileSizeMemo): number {
+function sizeOf(file: string, compression: ResolvedPerfConfig['budgets']['files'][number]['compression'], memoOf: () => FileSizeMemo): number {
   const st = statSync(file, { bigint: true })
-  if (compression === 'none' && st.isFile()) return Number(st.size)
-  if (compression === 'none' || !st.isFile()) return readFileSync(file).length
+  if (compression === 'none') return Number(st.size)
+  const memo = memoOf()
   const known = memo.get(file, st, compression)
   if (known !== undefined) return known
   const recordedAt = Date.now()
