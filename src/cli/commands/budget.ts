@@ -30,7 +30,7 @@ function configuredBudgets(b: ResolvedPerfConfig['budgets']): string[] {
  * counted: with no run recorded there is nothing to compare.
  */
 function filesOnly(b: ResolvedPerfConfig['budgets']): boolean {
-  return b.files.length > 0 && b.startup === undefined && b.memory === undefined && b.cacheHitRate === undefined && Object.keys(b.commands).length === 0
+  return b.files.length > 0 && configuredBudgets(b).length === b.files.length
 }
 
 /** What stderr says when a config with file budgets alone has no run recorded (filesOnly). */
